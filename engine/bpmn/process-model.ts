@@ -1,0 +1,146 @@
+// What the runtime and the library need to know about one process, read once
+// from the moddle tree: element names and types, who may work a user task,
+// which job type a service task publishes, which message a catch event waits
+// for, which process a call activity starts. Browser-safe.
+import { CAMUNDA_URI } from './moddle.js';
+
+export interface ElementInfo {
+  id: string;
+  type: string; // bpmn:UserTask, …
+  name?: string;
+  candidateGroups?: string[];
+  jobType?: string;
+  jobRetries?: number;
+  message?: { id: string; name: string; correlationKey?: string };
+  calledProcess?: string;
+  hasTimer?: boolean;
+}
+
+export interface ProcessModel {
+  key: string;
+  name?: string;
+  documentation?: string;
+  isExecutable: boolean;
+  elements: Map<string, ElementInfo>;
+  /** Keys of processes this one calls, in document order, without duplicates. */
+  calls: string[];
+}
+
+const MESSAGE_TYPES = new Set(['bpmn:MessageEventDefinition']);
+
+export function compileProcessModels(definitions: any): ProcessModel[] {
+  const processes = (definitions.rootElements ?? []).filter((element: any) => element.$type === 'bpmn:Process');
+  return processes.map((process: any) => compileProcess(process));
+}
+
+function compileProcess(process: any): ProcessModel {
+  const elements = new Map<string, ElementInfo>();
+  const calls: string[] = [];
+  for (const element of allFlowElements(process)) {
+    const info = describeElement(element);
+    elements.set(info.id, info);
+    if (info.calledProcess && !calls.includes(info.calledProcess)) calls.push(info.calledProcess);
+  }
+  return {
+    key: process.id,
+    name: process.name,
+    documentation: documentationOf(process),
+    isExecutable: process.isExecutable !== false,
+    elements,
+    calls,
+  };
+}
+
+export function describeElement(element: any): ElementInfo {
+  const info: ElementInfo = { id: element.id, type: element.$type };
+  if (element.name) info.name = element.name;
+
+  const candidateGroups = candidateGroupsOf(element);
+  if (candidateGroups) info.candidateGroups = candidateGroups;
+
+  const job = jobOf(element);
+  if (job) {
+    info.jobType = job.type;
+    if (job.retries !== undefined) info.jobRetries = job.retries;
+  }
+
+  const message = messageOf(element);
+  if (message) info.message = message;
+
+  const called = calledProcessOf(element);
+  if (called) info.calledProcess = called;
+
+  if ((element.eventDefinitions ?? []).some((definition: any) => definition.$type === 'bpmn:TimerEventDefinition')) {
+    info.hasTimer = true;
+  }
+  return info;
+}
+
+/** Every flow element, also inside (event) sub-processes. */
+export function* allFlowElements(container: any): Generator<any> {
+  for (const element of container.flowElements ?? []) {
+    yield element;
+    if (element.flowElements) yield* allFlowElements(element);
+  }
+}
+
+export function documentationOf(element: any): string | undefined {
+  const texts = (element.documentation ?? []).map((doc: any) => doc.text).filter(Boolean);
+  return texts.length ? texts.join('\n') : undefined;
+}
+
+export function extensionValues(element: any, type: string): any[] {
+  return (element.extensionElements?.values ?? []).filter((value: any) => value.$type === type);
+}
+
+function splitList(text: string | undefined): string[] | undefined {
+  if (!text) return undefined;
+  const list = text.split(',').map((part) => part.trim()).filter(Boolean);
+  return list.length ? list : undefined;
+}
+
+function candidateGroupsOf(element: any): string[] | undefined {
+  const zeebe = extensionValues(element, 'zeebe:AssignmentDefinition')[0];
+  if (zeebe?.candidateGroups) return parseGroupList(zeebe.candidateGroups);
+  const camunda = element.candidateGroups ?? element.$attrs?.[`{${CAMUNDA_URI}}candidateGroups`];
+  return splitList(camunda);
+}
+
+// `=["a","b"]` (a static FEEL list) or `a, b`.
+function parseGroupList(text: string): string[] | undefined {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('=')) {
+    const literal = /^=\s*\[(.*)\]\s*$/.exec(trimmed);
+    if (!literal) return [trimmed];
+    return splitList(literal[1]!.replace(/["']/g, ''));
+  }
+  return splitList(trimmed);
+}
+
+function jobOf(element: any): { type: string; retries?: number } | undefined {
+  const definition = extensionValues(element, 'zeebe:TaskDefinition')[0];
+  if (definition?.type) {
+    const retries = Number.parseInt(definition.retries ?? '', 10);
+    return { type: definition.type, ...(Number.isFinite(retries) && { retries }) };
+  }
+  if (element.type === 'external' && element.topic) return { type: element.topic };
+  return undefined;
+}
+
+function messageOf(element: any): ElementInfo['message'] {
+  const definition = (element.eventDefinitions ?? []).find((d: any) => MESSAGE_TYPES.has(d.$type));
+  const message = definition?.messageRef ?? (element.$type === 'bpmn:ReceiveTask' ? element.messageRef : undefined);
+  if (!message?.id) return undefined;
+  const subscription = extensionValues(message, 'zeebe:Subscription')[0];
+  return {
+    id: message.id,
+    name: message.name ?? message.id,
+    ...(subscription?.correlationKey && { correlationKey: subscription.correlationKey }),
+  };
+}
+
+function calledProcessOf(element: any): string | undefined {
+  if (element.$type !== 'bpmn:CallActivity') return undefined;
+  const zeebe = extensionValues(element, 'zeebe:CalledElement')[0];
+  return zeebe?.processId || element.calledElement || undefined;
+}

@@ -1,0 +1,33 @@
+// Typed errors of the engine API. The server maps `code` to an HTTP status;
+// the CLI prints `message`. `details` lists findings or fields when there are several.
+
+export type ErrorCode =
+  | 'not-found' // 404
+  | 'conflict' // 409: no longer open, idempotency key reused with another body, concurrent change
+  | 'forbidden' // 403
+  | 'invalid' // 422: a deployment or request that is well-formed but not acceptable
+  | 'bad-request'; // 400
+
+export interface Finding {
+  /** The file the finding is about, when several were deployed together. */
+  file?: string;
+  elementId: string | null;
+  rule: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+export class StratumError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: { findings?: Finding[]; [key: string]: unknown },
+  ) {
+    super(message);
+    this.name = 'StratumError';
+  }
+}
+
+export const notFound = (message: string) => new StratumError('not-found', message);
+export const conflict = (message: string, details?: StratumError['details']) => new StratumError('conflict', message, details);
+export const forbidden = (message: string) => new StratumError('forbidden', message);

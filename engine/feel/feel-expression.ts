@@ -1,0 +1,84 @@
+// FEEL expressions, Camunda 8 style: an expression attribute whose text starts
+// with `=` is FEEL. Evaluation is strict: a missing variable or a failed
+// comparison is an error, never a silent `null` that would pick a default path.
+// Browser-safe: no Node-only imports.
+import { evaluate, parseExpression } from 'feelin';
+
+export class FeelError extends Error {
+  constructor(
+    message: string,
+    readonly expression: string,
+  ) {
+    super(message);
+    this.name = 'FeelError';
+  }
+}
+
+/** True for `=…` text (Camunda 8 FEEL marker). */
+export function isFeel(text: string | undefined | null): text is string {
+  return typeof text === 'string' && text.trimStart().startsWith('=');
+}
+
+/** The FEEL source without its leading `=`. */
+export function feelBody(text: string): string {
+  const trimmed = text.trimStart();
+  return trimmed.startsWith('=') ? trimmed.slice(1) : trimmed;
+}
+
+export type SyntaxCheck = { ok: true } | { ok: false; message: string; position: number };
+
+/** Parses without evaluating; reports the first syntax error. */
+export function checkFeelSyntax(body: string): SyntaxCheck {
+  if (!body.trim()) return { ok: false, message: 'the expression is empty', position: 0 };
+  let errorAt = -1;
+  try {
+    const tree = parseExpression(body, {}, undefined);
+    tree.iterate({
+      enter(node) {
+        if (errorAt < 0 && node.type.isError) errorAt = node.from;
+      },
+    });
+  } catch (error) {
+    return { ok: false, message: (error as Error).message, position: 0 };
+  }
+  if (errorAt >= 0) {
+    const near = body.slice(errorAt, errorAt + 12) || 'end of expression';
+    return { ok: false, message: `syntax error at position ${errorAt + 1} (near "${near}")`, position: errorAt };
+  }
+  return { ok: true };
+}
+
+// Warnings that mean the expression could not really be evaluated.
+const STRICT_WARNINGS = new Set([
+  'NO_VARIABLE_FOUND',
+  'NO_CONTEXT_ENTRY_FOUND',
+  'NO_PROPERTY_FOUND',
+  'NOT_COMPARABLE',
+  'INVALID_TYPE',
+  'INVALID_ARGUMENTS',
+  'NO_FUNCTION_FOUND',
+  'FUNCTION_INVOCATION_FAILURE',
+  'UNSUPPORTED',
+]);
+
+/** Evaluates a FEEL expression (without `=`) strictly against `variables`. */
+export function evaluateFeel(body: string, variables: Record<string, unknown>): unknown {
+  let result;
+  try {
+    result = evaluate(body, variables);
+  } catch (error) {
+    throw new FeelError(`cannot evaluate "${body}": ${(error as Error).message}`, body);
+  }
+  const problem = result.warnings.find((warning) => STRICT_WARNINGS.has(warning.type));
+  if (problem) throw new FeelError(`cannot evaluate "${body}": ${problem.message}`, body);
+  return result.value;
+}
+
+/** A sequence-flow condition must yield a boolean; anything else is an error. */
+export function evaluateFeelCondition(body: string, variables: Record<string, unknown>): boolean {
+  const value = evaluateFeel(body, variables);
+  if (typeof value !== 'boolean') {
+    throw new FeelError(`condition "${body}" gave ${JSON.stringify(value ?? null)}, not true or false`, body);
+  }
+  return value;
+}
