@@ -2,7 +2,7 @@
 // Camunda 8 packages cannot share one moddle instance (both define
 // `modelerTemplate`), so, like Camunda Modeler, we pick one per file.
 // Browser-safe.
-import BpmnModdle from 'bpmn-moddle';
+import { BpmnModdle } from 'bpmn-moddle';
 import camundaPackage from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import zeebePackage from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 
