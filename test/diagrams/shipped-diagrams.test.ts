@@ -1,0 +1,508 @@
+// The shipped order library in diagrams/: every file must deploy cleanly, be
+// drawn so a person can read it, and encode the business rules of DESIGN.md
+// ("Conditions and rules") exactly, with the names the outside world relies on.
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseBpmn, type ParsedBpmn } from '../../engine/bpmn/moddle.js';
+import { compileProcessModels, extensionValues, type ProcessModel } from '../../engine/bpmn/process-model.js';
+import { checkFeelSyntax, evaluateFeelCondition, feelBody, isFeel } from '../../engine/feel/feel-expression.js';
+
+const require = createRequire(import.meta.url);
+const { Linter } = require('bpmnlint');
+const NodeResolver = require('bpmnlint/lib/resolver/node-resolver');
+
+const DIAGRAMS = fileURLToPath(new URL('../../diagrams/', import.meta.url));
+const FILES = readdirSync(DIAGRAMS).filter((file) => file.endsWith('.bpmn')).sort();
+
+const LEVEL_3 = ['credit-order-approval', 'prepaid-entry-control', 'prepaid-shipment-control', 'special-change-notification'];
+const EXPECTED_CALLS: Record<string, string[]> = {
+  'order-to-cash': ['sales-order-management'],
+  'sales-order-management': ['special-change-notification', 'credit-order-approval', 'prepaid-entry-control', 'prepaid-shipment-control'],
+  ...Object.fromEntries(LEVEL_3.map((key) => [key, []])),
+};
+
+interface Loaded {
+  file: string;
+  xml: string;
+  parsed: ParsedBpmn;
+  process: any;
+  model: ProcessModel;
+}
+
+const library = new Map<string, Loaded>();
+
+beforeAll(async () => {
+  for (const file of FILES) {
+    const xml = readFileSync(join(DIAGRAMS, file), 'utf8');
+    const parsed = await parseBpmn(xml);
+    const processes = parsed.definitions.rootElements.filter((element: any) => element.$type === 'bpmn:Process');
+    const model = compileProcessModels(parsed.definitions)[0]!;
+    library.set(basename(file, '.bpmn'), { file, xml, parsed, process: processes[0], model });
+  }
+});
+
+function loaded(key: string): Loaded {
+  const entry = library.get(key);
+  if (!entry) throw new Error(`diagrams/${key}.bpmn is missing`);
+  return entry;
+}
+
+const flowNodes = (process: any): any[] => process.flowElements.filter((e: any) => e.$type !== 'bpmn:SequenceFlow');
+const sequenceFlows = (process: any): any[] => process.flowElements.filter((e: any) => e.$type === 'bpmn:SequenceFlow');
+const element = (key: string, id: string): any => {
+  const found = loaded(key).process.flowElements.find((e: any) => e.id === id);
+  if (!found) throw new Error(`${key} has no element ${id}`);
+  return found;
+};
+const byName = (key: string, type: string, name: string): any[] =>
+  loaded(key).process.flowElements.filter((e: any) => e.$type === type && e.name === name);
+
+function diagramElements(parsed: ParsedBpmn): any[] {
+  return parsed.definitions.diagrams.flatMap((diagram: any) => diagram.plane.planeElement ?? []);
+}
+
+/**
+ * Where an exclusive gateway sends a token, the way the runtime decides: the
+ * first conditional flow (document order) whose FEEL condition is true, else
+ * the default flow. Strict: a condition reading a missing variable throws.
+ */
+function route(key: string, gatewayId: string, variables: Record<string, unknown>): string {
+  const gateway = element(key, gatewayId);
+  for (const flow of gateway.outgoing) {
+    if (flow === gateway.default) continue;
+    if (evaluateFeelCondition(feelBody(flow.conditionExpression.body), variables)) return flow.targetRef.id;
+  }
+  if (!gateway.default) throw new Error(`${gatewayId} has no default flow and no condition was true`);
+  return gateway.default.targetRef.id;
+}
+
+/** The single element a flow node leads to through unconditional flows. */
+function next(key: string, id: string): string {
+  const outgoing = element(key, id).outgoing;
+  expect(outgoing, `${id} should have one outgoing flow`).toHaveLength(1);
+  return outgoing[0].targetRef.id;
+}
+
+function outputsOf(node: any): Record<string, string> {
+  const mapping = extensionValues(node, 'zeebe:IoMapping')[0];
+  return Object.fromEntries((mapping?.outputParameters ?? []).map((output: any) => [output.target, output.source]));
+}
+
+function outcomeOf(node: any): string | undefined {
+  const properties = extensionValues(node, 'zeebe:Properties')[0];
+  return properties?.properties?.find((property: any) => property.name === 'outcome')?.value;
+}
+
+const ORDER = {
+  orderNo: 'SO-1001',
+  customer: { name: 'Acme Corp' },
+  amount: 250_000,
+  currency: 'EUR',
+  paymentTerms: 'credit',
+  specialChange: null,
+};
+
+describe('the shipped order library', () => {
+  it('holds exactly the six processes of the order library', () => {
+    expect(FILES).toEqual([
+      'credit-order-approval.bpmn',
+      'order-to-cash.bpmn',
+      'prepaid-entry-control.bpmn',
+      'prepaid-shipment-control.bpmn',
+      'sales-order-management.bpmn',
+      'special-change-notification.bpmn',
+    ]);
+  });
+
+  it('forms the call graph order-to-cash → sales-order-management → the four level-3 processes', () => {
+    const calls = Object.fromEntries([...library].map(([key, entry]) => [key, [...entry.model.calls].sort()]));
+    const expected = Object.fromEntries(Object.entries(EXPECTED_CALLS).map(([key, keys]) => [key, [...keys].sort()]));
+    expect(calls).toEqual(expected);
+    const calledBySomeone = new Set(Object.values(calls).flat());
+    expect(Object.keys(calls).filter((key) => !calledBySomeone.has(key))).toEqual(['order-to-cash']);
+  });
+
+  it('propagates all child variables from every call activity, named only with zeebe:calledElement', () => {
+    for (const { process, xml, file } of library.values()) {
+      for (const node of flowNodes(process).filter((n) => n.$type === 'bpmn:CallActivity')) {
+        const called = extensionValues(node, 'zeebe:CalledElement')[0];
+        expect(called?.processId, `${file} ${node.id}`).toBeTruthy();
+        expect(called.propagateAllChildVariables, `${file} ${node.id}`).toBe(true);
+      }
+      expect(xml, file).not.toMatch(/<bpmn:callActivity[^>]*\scalledElement=/);
+    }
+  });
+});
+
+describe.each(FILES)('%s', (file) => {
+  const key = basename(file, '.bpmn');
+
+  it('parses as Camunda 8 BPMN without a single warning', () => {
+    const { parsed, xml } = loaded(key);
+    expect(parsed.warnings).toEqual([]);
+    expect(parsed.flavour).toBe('zeebe');
+    expect(xml).toContain('modeler:executionPlatform="Camunda Cloud"');
+    expect(xml).toContain('modeler:executionPlatformVersion="8.6.0"');
+  });
+
+  it('holds one executable process whose id is the file name, documented in business language', () => {
+    const { parsed, model } = loaded(key);
+    const processes = parsed.definitions.rootElements.filter((e: any) => e.$type === 'bpmn:Process');
+    expect(processes.map((p: any) => p.id)).toEqual([key]);
+    expect(model.isExecutable).toBe(true);
+    expect(processes[0].isExecutable).toBe(true);
+    expect(model.name).toBeTruthy();
+    expect(model.documentation?.length ?? 0).toBeGreaterThan(80);
+  });
+
+  it('names every flow node', () => {
+    const unnamed = flowNodes(loaded(key).process).filter((node) => !node.name?.trim()).map((node) => node.id);
+    expect(unnamed).toEqual([]);
+  });
+
+  it('draws every flow node and every sequence flow, with labels for events and gateways', () => {
+    const { parsed, process } = loaded(key);
+    const drawn = diagramElements(parsed);
+    const shapeOf = new Map(drawn.filter((d) => d.$type === 'bpmndi:BPMNShape').map((d) => [d.bpmnElement.id, d]));
+    const edgeOf = new Map(drawn.filter((d) => d.$type === 'bpmndi:BPMNEdge').map((d) => [d.bpmnElement.id, d]));
+    for (const node of flowNodes(process)) {
+      const shape = shapeOf.get(node.id);
+      expect(shape, `shape of ${node.id}`).toBeDefined();
+      if (/Event$|Gateway$/.test(node.$type)) expect(shape.label?.bounds, `label of ${node.id}`).toBeDefined();
+    }
+    for (const flow of sequenceFlows(process)) {
+      const edge = edgeOf.get(flow.id);
+      expect(edge, `edge of ${flow.id}`).toBeDefined();
+      expect(edge.waypoint.length, `waypoints of ${flow.id}`).toBeGreaterThanOrEqual(2);
+      if (flow.name) expect(edge.label?.bounds, `label of ${flow.id}`).toBeDefined();
+    }
+  });
+
+  it('is laid out left to right with orthogonal edges from shape to shape and no overlapping shapes', () => {
+    const { parsed, process } = loaded(key);
+    const drawn = diagramElements(parsed);
+    const bounds = new Map<string, any>(
+      drawn.filter((d) => d.$type === 'bpmndi:BPMNShape').map((d) => [d.bpmnElement.id, d.bounds]),
+    );
+    const onBorder = (point: any, b: any) =>
+      point.x >= b.x && point.x <= b.x + b.width && point.y >= b.y && point.y <= b.y + b.height &&
+      (point.x === b.x || point.x === b.x + b.width || point.y === b.y || point.y === b.y + b.height ||
+        // a gateway is a diamond: its corners are the middles of its bounds' sides
+        point.x === b.x + b.width / 2 || point.y === b.y + b.height / 2);
+
+    for (const flow of sequenceFlows(process)) {
+      const points = drawn.find((d) => d.bpmnElement === flow).waypoint;
+      for (let i = 1; i < points.length; i++) {
+        const orthogonal = points[i].x === points[i - 1].x || points[i].y === points[i - 1].y;
+        expect(orthogonal, `${flow.id} segment ${i}`).toBe(true);
+      }
+      expect(onBorder(points[0], bounds.get(flow.sourceRef.id)), `${flow.id} starts at its source`).toBe(true);
+      expect(onBorder(points.at(-1), bounds.get(flow.targetRef.id)), `${flow.id} ends at its target`).toBe(true);
+      const source = bounds.get(flow.sourceRef.id);
+      const target = bounds.get(flow.targetRef.id);
+      expect(target.x, `${flow.id} runs left to right`).toBeGreaterThan(source.x);
+    }
+
+    const boxes = [...bounds.entries()];
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [idA, a] = boxes[i]!;
+        const [idB, b] = boxes[j]!;
+        const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+        expect(overlap, `${idA} overlaps ${idB}`).toBe(false);
+      }
+    }
+  });
+
+  it('writes every condition and output mapping as valid FEEL, never JavaScript', () => {
+    const { process, xml } = loaded(key);
+    expect(xml).not.toMatch(/language="javascript"|scriptTask|\$\{/i);
+    for (const flow of sequenceFlows(process).filter((f) => f.conditionExpression)) {
+      const text = flow.conditionExpression.body;
+      expect(isFeel(text), `${flow.id}: ${text}`).toBe(true);
+      expect(checkFeelSyntax(feelBody(text)), `${flow.id}: ${text}`).toEqual({ ok: true });
+    }
+    for (const node of flowNodes(process)) {
+      for (const [target, source] of Object.entries(outputsOf(node))) {
+        expect(isFeel(source), `${node.id} → ${target}`).toBe(true);
+        expect(checkFeelSyntax(feelBody(source)), `${node.id} → ${target}`).toEqual({ ok: true });
+      }
+    }
+  });
+
+  it('gives every exclusive gateway with conditions a default flow without a condition', () => {
+    for (const gateway of flowNodes(loaded(key).process).filter((n) => n.$type === 'bpmn:ExclusiveGateway')) {
+      const conditional = gateway.outgoing.filter((flow: any) => flow.conditionExpression);
+      if (!conditional.length) continue;
+      expect(gateway.default, `default flow of ${gateway.id}`).toBeDefined();
+      expect(gateway.outgoing).toContain(gateway.default);
+      expect(gateway.default.conditionExpression, `${gateway.default.id} is a default flow`).toBeUndefined();
+      // a forking gateway names every way out, so the reader sees each case
+      for (const flow of gateway.outgoing) expect(flow.name, `name of ${flow.id}`).toBeTruthy();
+    }
+  });
+
+  it('passes bpmnlint:recommended without a finding', async () => {
+    const linter = new Linter({ config: { extends: 'bpmnlint:recommended' }, resolver: new NodeResolver() });
+    const results = await linter.lint(loaded(key).parsed.definitions);
+    const findings = Object.entries(results).flatMap(([rule, reports]: [string, any]) =>
+      reports.map((report: any) => `${rule}: ${report.id} ${report.message}`),
+    );
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('order-to-cash (level 1)', () => {
+  const key = 'order-to-cash';
+
+  it('runs every order through sales order management', () => {
+    const start = flowNodes(loaded(key).process).find((n) => n.$type === 'bpmn:StartEvent');
+    expect(start.name).toBe('Order received');
+    const manage = element(key, next(key, start.id));
+    expect(manage.name).toBe('Manage sales order');
+    expect(loaded(key).model.elements.get(manage.id)?.calledProcess).toBe('sales-order-management');
+  });
+
+  it('ends an order rejected in sales order management as rejected, any other as closed', () => {
+    const gateway = 'Gateway_OrderRejected';
+    const rejectedEnd = element(key, route(key, gateway, { ...ORDER, orderStatus: 'rejected' }));
+    expect(rejectedEnd.name).toBe('Order rejected');
+    expect(outcomeOf(rejectedEnd)).toBe('rejected');
+    const closedEnd = element(key, route(key, gateway, { ...ORDER, orderStatus: 'fulfilled' }));
+    expect(closedEnd.name).toBe('Order closed');
+    expect(outcomeOf(closedEnd)).toBeUndefined();
+  });
+});
+
+describe('sales-order-management (level 2)', () => {
+  const key = 'sales-order-management';
+  const callTo = (id: string) => loaded(key).model.elements.get(id)?.calledProcess;
+
+  it('runs the special-change notification only for an order flagged with a special change', () => {
+    const flagged = route(key, 'Gateway_SpecialChangeRequested', { ...ORDER, specialChange: { description: 'RAL 5015 paint' } });
+    expect(callTo(flagged)).toBe('special-change-notification');
+    const plain = route(key, 'Gateway_SpecialChangeRequested', ORDER);
+    expect(element(key, plain).$type).toBe('bpmn:ExclusiveGateway');
+    expect(next(key, flagged)).toBe(plain);
+  });
+
+  it('controls prepaid orders by payment and exempts them from multi-level approval, whatever the amount', () => {
+    const bigAmount = 50_000_000;
+    expect(callTo(route(key, 'Gateway_PaymentTerms', { ...ORDER, amount: bigAmount, paymentTerms: 'prepaid-at-entry' }))).toBe(
+      'prepaid-entry-control',
+    );
+    expect(callTo(route(key, 'Gateway_PaymentTerms', { ...ORDER, amount: bigAmount, paymentTerms: 'prepaid-at-shipment' }))).toBe(
+      'prepaid-shipment-control',
+    );
+  });
+
+  it('sends credit orders, and orders with unknown payment terms, through credit approval', () => {
+    expect(callTo(route(key, 'Gateway_PaymentTerms', ORDER))).toBe('credit-order-approval');
+    expect(callTo(route(key, 'Gateway_PaymentTerms', { ...ORDER, paymentTerms: 'cash-on-delivery' }))).toBe('credit-order-approval');
+  });
+
+  it('releases an approved credit order to procurement and production planning, then ships it', () => {
+    const release = element(key, route(key, 'Gateway_Approved', { ...ORDER, approved: true }));
+    expect(release.$type).toBe('bpmn:ParallelGateway');
+    const jobs = release.outgoing.map((flow: any) => loaded(key).model.elements.get(flow.targetRef.id)?.jobType).sort();
+    expect(jobs).toEqual(['procurement-planning', 'production-planning']);
+    const join = next(key, release.outgoing[0].targetRef.id);
+    expect(element(key, join).$type).toBe('bpmn:ParallelGateway');
+    expect(loaded(key).model.elements.get(next(key, join))?.jobType).toBe('shipping');
+  });
+
+  it('ends a credit order that was not approved as rejected', () => {
+    const end = element(key, route(key, 'Gateway_Approved', { ...ORDER, approved: false }));
+    expect(end.$type).toBe('bpmn:EndEvent');
+    expect(outcomeOf(end)).toBe('rejected');
+    expect(outputsOf(end)).toEqual({ orderStatus: '="rejected"' });
+  });
+
+  it('sets orderStatus on every end, "rejected" only where the order is rejected', () => {
+    const ends = flowNodes(loaded(key).process).filter((n) => n.$type === 'bpmn:EndEvent');
+    expect(ends.length).toBeGreaterThanOrEqual(2);
+    for (const end of ends) {
+      const expected = outcomeOf(end) === 'rejected' ? '="rejected"' : '="fulfilled"';
+      expect(outputsOf(end), end.id).toEqual({ orderStatus: expected });
+      expect(end.name).toBe(outcomeOf(end) === 'rejected' ? 'Order rejected' : 'Order fulfilled');
+    }
+  });
+
+  it('reads only variables the order intake always sets before the approval decision', () => {
+    const intake = { ...ORDER };
+    for (const terms of ['credit', 'prepaid-at-entry', 'prepaid-at-shipment']) {
+      for (const specialChange of [null, { description: 'extra inspection' }]) {
+        expect(() => route(key, 'Gateway_SpecialChangeRequested', { ...intake, specialChange })).not.toThrow();
+        expect(() => route(key, 'Gateway_PaymentTerms', { ...intake, paymentTerms: terms, specialChange })).not.toThrow();
+      }
+    }
+  });
+});
+
+describe('credit-order-approval (level 3)', () => {
+  const key = 'credit-order-approval';
+  const tier = (amount: number) => route(key, 'Gateway_AmountTier', { ...ORDER, amount });
+  const groupsOf = (id: string) => loaded(key).model.elements.get(id)?.candidateGroups;
+  const vicePresidentTask = 'UserTask_ReviewByVicePresident';
+
+  it('approves a credit order of up to 500,000 automatically', () => {
+    for (const amount of [0, 499_999.99, 500_000]) {
+      const throwEvent = element(key, tier(amount));
+      expect(throwEvent.$type, `amount ${amount}`).toBe('bpmn:IntermediateThrowEvent');
+      expect(throwEvent.eventDefinitions ?? []).toEqual([]);
+      expect(outputsOf(throwEvent)).toEqual({ approved: '=true' });
+      const end = element(key, next(key, throwEvent.id));
+      expect(end.name).toBe('Approved');
+      expect(outcomeOf(end)).toBeUndefined();
+    }
+  });
+
+  it('routes a credit order of more than 500,000 up to 1,000,000 to vice-president review', () => {
+    for (const amount of [500_000.01, 750_000, 1_000_000]) {
+      const merge = tier(amount);
+      expect(next(key, merge), `amount ${amount}`).toBe(vicePresidentTask);
+    }
+    expect(groupsOf(vicePresidentTask)).toEqual(['vice-president']);
+  });
+
+  it('routes a 1,000,000.01 credit order to the sales director, then to vice-president review', () => {
+    const directorTask = tier(1_000_000.01);
+    expect(groupsOf(directorTask)).toEqual(['sales-director']);
+    expect(tier(25_000_000)).toBe(directorTask);
+    const decision = next(key, directorTask);
+    expect(next(key, route(key, decision, { ...ORDER, amount: 1_000_000.01, approved: true }))).toBe(vicePresidentTask);
+  });
+
+  it('rejects the order when the sales director rejects it', () => {
+    const decision = next(key, tier(2_000_000));
+    const end = element(key, route(key, decision, { ...ORDER, amount: 2_000_000, approved: false }));
+    expect(end.name).toBe('Rejected by sales director');
+    expect(outcomeOf(end)).toBe('rejected');
+  });
+
+  it('approves or rejects the order as the vice-president decides', () => {
+    const decision = next(key, vicePresidentTask);
+    const approvedEnd = element(key, route(key, decision, { ...ORDER, amount: 800_000, approved: true }));
+    expect(approvedEnd.name).toBe('Approved');
+    expect(outcomeOf(approvedEnd)).toBeUndefined();
+    const rejectedEnd = element(key, route(key, decision, { ...ORDER, amount: 800_000, approved: false }));
+    expect(rejectedEnd.name).toBe('Rejected by vice-president');
+    expect(outcomeOf(rejectedEnd)).toBe('rejected');
+  });
+
+  it('gives approval tasks only to the sales director and vice-president groups', () => {
+    const groups = flowNodes(loaded(key).process)
+      .filter((n) => n.$type === 'bpmn:UserTask')
+      .map((n) => groupsOf(n.id)!.join(','))
+      .sort();
+    expect(groups).toEqual(['sales-director', 'vice-president']);
+  });
+});
+
+describe('prepaid-entry-control (level 3)', () => {
+  const key = 'prepaid-entry-control';
+
+  it('does not release the order to planning until PaymentReceived for the order number arrives', () => {
+    const start = flowNodes(loaded(key).process).find((n) => n.$type === 'bpmn:StartEvent');
+    const payment = loaded(key).model.elements.get(next(key, start.id));
+    expect(payment?.type).toBe('bpmn:IntermediateCatchEvent');
+    expect(payment?.message).toEqual({ id: expect.any(String), name: 'PaymentReceived', correlationKey: '=orderNo' });
+    const release = element(key, next(key, payment!.id));
+    expect(release.$type).toBe('bpmn:ParallelGateway');
+    const jobs = release.outgoing.map((flow: any) => loaded(key).model.elements.get(flow.targetRef.id)?.jobType).sort();
+    expect(jobs).toEqual(['procurement-planning', 'production-planning']);
+  });
+
+  it('ships the order once both plans are done', () => {
+    const join = flowNodes(loaded(key).process).find((n) => n.$type === 'bpmn:ParallelGateway' && n.incoming.length === 2);
+    const ship = loaded(key).model.elements.get(next(key, join.id));
+    expect(ship?.jobType).toBe('shipping');
+    expect(element(key, next(key, ship!.id)).$type).toBe('bpmn:EndEvent');
+  });
+});
+
+describe('prepaid-shipment-control (level 3)', () => {
+  const key = 'prepaid-shipment-control';
+
+  it('releases the order to planning at once and ships only when ShipmentRequested and PaymentReceived have both arrived', () => {
+    const { model, process } = loaded(key);
+    const start = flowNodes(process).find((n) => n.$type === 'bpmn:StartEvent');
+    const release = element(key, next(key, start.id));
+    expect(release.$type).toBe('bpmn:ParallelGateway');
+
+    const branches = release.outgoing.map((flow: any) => model.elements.get(flow.targetRef.id)!);
+    expect(branches.filter((b: any) => b.jobType).map((b: any) => b.jobType).sort()).toEqual([
+      'procurement-planning',
+      'production-planning',
+    ]);
+    expect(branches.filter((b: any) => b.message).map((b: any) => [b.message.name, b.message.correlationKey]).sort()).toEqual([
+      ['PaymentReceived', '=orderNo'],
+      ['ShipmentRequested', '=orderNo'],
+    ]);
+
+    const joins = new Set(branches.map((branch: any) => next(key, branch.id)));
+    expect(joins.size).toBe(1);
+    const [join] = [...joins];
+    expect(element(key, join!).$type).toBe('bpmn:ParallelGateway');
+    expect(element(key, join!).incoming).toHaveLength(4);
+    expect(model.elements.get(next(key, join!))?.jobType).toBe('shipping');
+  });
+});
+
+describe('special-change-notification (level 3)', () => {
+  const key = 'special-change-notification';
+
+  it('has procurement, production and inspection each acknowledge the change before the order goes on', () => {
+    const { model, process } = loaded(key);
+    const start = flowNodes(process).find((n) => n.$type === 'bpmn:StartEvent');
+    const split = element(key, next(key, start.id));
+    expect(split.$type).toBe('bpmn:ParallelGateway');
+    const tasks = split.outgoing.map((flow: any) => model.elements.get(flow.targetRef.id)!);
+    expect(tasks.map((t: any) => t.type)).toEqual(['bpmn:UserTask', 'bpmn:UserTask', 'bpmn:UserTask']);
+    expect(tasks.map((t: any) => [t.name, t.candidateGroups])).toEqual([
+      ['Acknowledge special change (procurement)', ['procurement']],
+      ['Acknowledge special change (production)', ['production']],
+      ['Acknowledge special change (inspection)', ['inspection']],
+    ]);
+    const joins = new Set(tasks.map((task: any) => next(key, task.id)));
+    expect(joins.size).toBe(1);
+    const [join] = [...joins];
+    expect(element(key, join!).$type).toBe('bpmn:ParallelGateway');
+    expect(element(key, next(key, join!)).$type).toBe('bpmn:EndEvent');
+  });
+});
+
+describe('names the outside world relies on', () => {
+  it('uses exactly the shipped message names, job types and candidate groups', () => {
+    const messages = new Set<string>();
+    const jobTypes = new Set<string>();
+    const groups = new Set<string>();
+    for (const { model } of library.values()) {
+      for (const info of model.elements.values()) {
+        if (info.message) {
+          messages.add(info.message.name);
+          expect(info.message.correlationKey, info.id).toBe('=orderNo');
+        }
+        if (info.jobType) jobTypes.add(info.jobType);
+        for (const group of info.candidateGroups ?? []) groups.add(group);
+        if (info.type === 'bpmn:UserTask') expect(info.candidateGroups?.length, info.id).toBeGreaterThan(0);
+        if (info.type === 'bpmn:ServiceTask') expect(info.jobType, info.id).toBeTruthy();
+      }
+    }
+    expect([...messages].sort()).toEqual(['PaymentReceived', 'ShipmentRequested']);
+    expect([...jobTypes].sort()).toEqual(['procurement-planning', 'production-planning', 'shipping']);
+    expect([...groups].sort()).toEqual(['inspection', 'procurement', 'production', 'sales-director', 'vice-president']);
+  });
+
+  it('decides approvals with the boolean variable approved', () => {
+    const key = 'credit-order-approval';
+    const conditions = sequenceFlows(loaded(key).process)
+      .filter((flow) => flow.conditionExpression && /approved/.test(flow.conditionExpression.body))
+      .map((flow) => flow.conditionExpression.body);
+    expect(conditions).toEqual(['=approved', '=approved']);
+    expect(() => evaluateFeelCondition('approved', { approved: 'yes' })).toThrow();
+  });
+});
