@@ -1,0 +1,144 @@
+// The Stratum ruleset in one place: which rules run at deploy and in the
+// modeler, and how severe each finding is. `resolver` serves the rules from
+// imported modules (no file system, no dynamic require), so the same object
+// works for bpmnlint's Linter in Node and for bpmn-js-bpmnlint in the browser:
+//   new Linter({ config: stratumLintConfig, resolver: stratumResolver })
+//   new BpmnModeler({ linting: { bpmnlint: { config: stratumLintConfig, resolver: stratumResolver } } })
+// Browser-safe.
+import endEventRequired from 'bpmnlint/rules/end-event-required.js';
+import eventBasedGateway from 'bpmnlint/rules/event-based-gateway.js';
+import eventSubProcessTypedStartEvent from 'bpmnlint/rules/event-sub-process-typed-start-event.js';
+import fakeJoin from 'bpmnlint/rules/fake-join.js';
+import global from 'bpmnlint/rules/global.js';
+import labelRequired from 'bpmnlint/rules/label-required.js';
+import linkEvent from 'bpmnlint/rules/link-event.js';
+import noBpmndi from 'bpmnlint/rules/no-bpmndi.js';
+import noDisconnected from 'bpmnlint/rules/no-disconnected.js';
+import noDuplicateSequenceFlows from 'bpmnlint/rules/no-duplicate-sequence-flows.js';
+import noGatewayJoinFork from 'bpmnlint/rules/no-gateway-join-fork.js';
+import noImplicitEnd from 'bpmnlint/rules/no-implicit-end.js';
+import noImplicitSplit from 'bpmnlint/rules/no-implicit-split.js';
+import noImplicitStart from 'bpmnlint/rules/no-implicit-start.js';
+import noOverlappingElements from 'bpmnlint/rules/no-overlapping-elements.js';
+import singleBlankStartEvent from 'bpmnlint/rules/single-blank-start-event.js';
+import singleEventDefinition from 'bpmnlint/rules/single-event-definition.js';
+import startEventRequired from 'bpmnlint/rules/start-event-required.js';
+import subProcessBlankStartEvent from 'bpmnlint/rules/sub-process-blank-start-event.js';
+import superfluousGateway from 'bpmnlint/rules/superfluous-gateway.js';
+import superfluousTermination from 'bpmnlint/rules/superfluous-termination.js';
+
+import calledProcessExists from './rules/called-process-exists.js';
+import exclusiveGatewayDefault from './rules/exclusive-gateway-default.js';
+import feelConditionSyntax from './rules/feel-condition-syntax.js';
+import messageNamed from './rules/message-named.js';
+import noJavascript from './rules/no-javascript.js';
+import serviceTaskJobType from './rules/service-task-job-type.js';
+import supportedElements from './rules/supported-elements.js';
+import userTaskCandidateGroups from './rules/user-task-candidate-groups.js';
+import type { RuleFactory } from './rule-api.js';
+
+/** Stratum's own rules, by id (= file name). Referenced as `stratum/<id>` in a bpmnlint config. */
+export const stratumRules: Record<string, RuleFactory> = {
+  'feel-condition-syntax': feelConditionSyntax,
+  'no-javascript': noJavascript,
+  'called-process-exists': calledProcessExists,
+  'exclusive-gateway-default': exclusiveGatewayDefault,
+  'user-task-candidate-groups': userTaskCandidateGroups,
+  'message-named': messageNamed,
+  'service-task-job-type': serviceTaskJobType,
+  'supported-elements': supportedElements,
+};
+
+/** bpmnlint's built-in rules that matter for execution (or for reading the diagram), by id. */
+const builtInRules: Record<string, RuleFactory> = {
+  'end-event-required': endEventRequired,
+  'event-based-gateway': eventBasedGateway,
+  'event-sub-process-typed-start-event': eventSubProcessTypedStartEvent,
+  'fake-join': fakeJoin,
+  global,
+  'label-required': labelRequired,
+  'link-event': linkEvent,
+  'no-bpmndi': noBpmndi,
+  'no-disconnected': noDisconnected,
+  'no-duplicate-sequence-flows': noDuplicateSequenceFlows,
+  'no-gateway-join-fork': noGatewayJoinFork,
+  'no-implicit-end': noImplicitEnd,
+  'no-implicit-split': noImplicitSplit,
+  'no-implicit-start': noImplicitStart,
+  'no-overlapping-elements': noOverlappingElements,
+  'single-blank-start-event': singleBlankStartEvent,
+  'single-event-definition': singleEventDefinition,
+  'start-event-required': startEventRequired,
+  'sub-process-blank-start-event': subProcessBlankStartEvent,
+  'superfluous-gateway': superfluousGateway,
+  'superfluous-termination': superfluousTermination,
+};
+
+export type Severity = 'error' | 'warn' | 'off';
+
+/**
+ * Severities. Errors refuse a deployment (HTTP 422, CLI exit 1); warnings are
+ * reported and deployed. Built-in rules that bpmn-engine runs correctly anyway
+ * (a gateway that joins and forks, an implicit end) are warnings; a rule that
+ * duplicates one of ours (no-complex-gateway, conditional-flows) is left out,
+ * so one problem gives one finding.
+ */
+export const stratumRuleSeverities: Record<string, Severity> = {
+  // Stratum's deploy-time checks
+  'stratum/feel-condition-syntax': 'error',
+  'stratum/no-javascript': 'error',
+  'stratum/called-process-exists': 'error',
+  'stratum/exclusive-gateway-default': 'error',
+  'stratum/user-task-candidate-groups': 'error',
+  'stratum/message-named': 'error',
+  'stratum/service-task-job-type': 'error',
+  'stratum/supported-elements': 'error',
+  // bpmnlint: what would not run, or run surprisingly
+  'start-event-required': 'error',
+  'end-event-required': 'error',
+  'no-disconnected': 'error',
+  'no-implicit-split': 'error',
+  'no-duplicate-sequence-flows': 'error',
+  'single-blank-start-event': 'error',
+  'single-event-definition': 'error',
+  'sub-process-blank-start-event': 'error',
+  'event-sub-process-typed-start-event': 'error',
+  'event-based-gateway': 'error',
+  'link-event': 'error',
+  // bpmnlint: readability and likely drawing mistakes
+  'label-required': 'warn',
+  'no-bpmndi': 'warn',
+  'no-implicit-start': 'warn',
+  'no-implicit-end': 'warn',
+  'no-gateway-join-fork': 'warn',
+  'fake-join': 'warn',
+  'superfluous-gateway': 'warn',
+  'superfluous-termination': 'warn',
+  'no-overlapping-elements': 'warn',
+  global: 'warn',
+};
+
+/** The bpmnlint configuration; rule options (e.g. known process keys) are added per run by `stratumLintConfigWith`. */
+export const stratumLintConfig = { rules: { ...stratumRuleSeverities } };
+
+/** The configuration with the deployed process keys, so `called-process-exists` checks that callees exist. */
+export function stratumLintConfigWith(options: { knownProcessKeys?: string[] }) {
+  const rules: Record<string, Severity | [Severity, unknown]> = { ...stratumRuleSeverities };
+  if (options.knownProcessKeys) {
+    rules['stratum/called-process-exists'] = [stratumRuleSeverities['stratum/called-process-exists']!, { knownProcessKeys: options.knownProcessKeys }];
+  }
+  return { rules };
+}
+
+/** Serves rules and configs from the imports above, in the shape bpmnlint's Linter expects. */
+export const stratumResolver = {
+  resolveRule(pkg: string, ruleName: string): RuleFactory {
+    const rule = pkg === 'bpmnlint-plugin-stratum' ? stratumRules[ruleName] : pkg === 'bpmnlint' ? builtInRules[ruleName] : undefined;
+    if (!rule) throw new Error(`unknown rule <${pkg}/${ruleName}>`);
+    return rule;
+  },
+  resolveConfig(pkg: string, configName: string) {
+    if (pkg === 'bpmnlint-plugin-stratum' && configName === 'recommended') return stratumLintConfig;
+    throw new Error(`unknown config <${pkg}/${configName}>`);
+  },
+};

@@ -1,0 +1,154 @@
+// Deploy-time validation: the Stratum ruleset (config.ts) run by bpmnlint over
+// a parsed document, with findings that name the element. A document that does
+// not parse, or that declares a DOCTYPE (entity expansion must never happen),
+// gives one finding instead. Browser-safe.
+import bpmnlint from 'bpmnlint';
+import traverse from 'bpmnlint/lib/traverse.js';
+import { BpmnParseError, parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
+import type { Finding } from '../errors.js';
+import { stratumLintConfigWith, stratumResolver } from './config.js';
+import { ElementLabel } from './element-label.js';
+
+export interface LintOptions {
+  /**
+   * Keys of the processes a call activity may name besides those in the same
+   * document (the deployed library, and the other files of the deployment).
+   * Without it, call activities are only checked for naming a process at all.
+   */
+  knownProcessKeys?: string[];
+}
+
+const { Linter } = bpmnlint;
+const STRATUM_PREFIX = 'stratum/';
+
+/** Runs the Stratum ruleset over parsed definitions. */
+export async function lintDefinitions(definitions: any, options: LintOptions = {}): Promise<Finding[]> {
+  const linter = new Linter({ config: stratumLintConfigWith(options), resolver: stratumResolver });
+  const results: Record<string, any[]> = await linter.lint(definitions);
+  const elements = elementsById(definitions);
+
+  const findings: Finding[] = [];
+  for (const [ruleName, reports] of Object.entries(results)) {
+    const rule = ruleName.startsWith(STRATUM_PREFIX) ? ruleName.slice(STRATUM_PREFIX.length) : ruleName;
+    for (const report of reports) {
+      const elementId: string | null = typeof report.id === 'string' && report.id ? report.id : null;
+      if (report.category === 'rule-error') {
+        findings.push({ elementId, rule, severity: 'error', message: `The check "${rule}" failed on this document: ${report.message}` });
+        continue;
+      }
+      const element = elementId ? elements.get(elementId) : undefined;
+      findings.push({
+        elementId,
+        rule,
+        severity: report.category === 'error' ? 'error' : 'warning',
+        message: ruleName.startsWith(STRATUM_PREFIX) ? report.message : explainBuiltIn(rule, element, report.message),
+      });
+    }
+  }
+  return sortFindings(withoutDiagramSummarised(definitions, findings));
+}
+
+/** Findings for an already parsed document: its import warnings, then the ruleset's findings. */
+export async function lintParsed(parsed: ParsedBpmn, options: LintOptions = {}): Promise<Finding[]> {
+  const importFindings = parsed.warnings.map(importFinding);
+  return sortFindings([...importFindings, ...(await lintDefinitions(parsed.definitions, options))]);
+}
+
+/** Parses and lints BPMN XML. Never throws for a bad document: that is a finding. */
+export async function lintXml(xml: string, options: LintOptions = {}): Promise<Finding[]> {
+  const doctype = doctypeFinding(xml);
+  if (doctype) return [doctype];
+  let parsed: ParsedBpmn;
+  try {
+    parsed = await parseBpmn(xml);
+  } catch (error) {
+    const message = error instanceof BpmnParseError ? error.message : `not a readable BPMN 2.0 document: ${(error as Error).message}`;
+    return [{ elementId: null, rule: 'xml-parse', severity: 'error', message: oneLine(message) }];
+  }
+  return lintParsed(parsed, options);
+}
+
+/** A DOCTYPE (and with it any entity declaration) is refused before parsing. */
+export function doctypeFinding(xml: string): Finding | undefined {
+  if (!/<!DOCTYPE/i.test(xml)) return undefined;
+  return {
+    elementId: null,
+    rule: 'xml-doctype',
+    severity: 'error',
+    message: 'the document declares a DOCTYPE; BPMN files must not contain DOCTYPE or entity declarations (they are never expanded). Remove the <!DOCTYPE …> line',
+  };
+}
+
+// helpers
+
+function importFinding(warning: string): Finding {
+  // A duplicate id would make the runtime confuse two elements: that is an error.
+  const duplicate = /duplicate id/i.test(warning);
+  return {
+    elementId: null,
+    rule: 'xml-import',
+    severity: duplicate ? 'error' : 'warning',
+    message: oneLine(warning),
+  };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+function elementsById(definitions: any): Map<string, any> {
+  const elements = new Map<string, any>();
+  traverse(definitions, {
+    enter(node: any) {
+      if (typeof node.id === 'string' && !elements.has(node.id)) elements.set(node.id, node);
+    },
+  });
+  return elements;
+}
+
+/** bpmnlint's messages ("Element is missing label/name") rephrased to name the element and say why it matters. */
+function explainBuiltIn(rule: string, element: any, message: string): string {
+  if (!element) return message;
+  const label = ElementLabel(element);
+  switch (rule) {
+    case 'start-event-required':
+      return `${label} has no start event; add one so instances can start`;
+    case 'end-event-required':
+      return `${label} has no end event; add one so instances visibly finish`;
+    case 'no-disconnected':
+      return `${label} is not connected to the flow, so it can never run; connect it or remove it`;
+    case 'no-implicit-split':
+      return `${label} has several outgoing flows without conditions, so all of them are taken at once; split with a parallel gateway (or an exclusive gateway with conditions)`;
+    case 'label-required':
+      return `${label} has no name; name it so people can read the diagram`;
+    case 'no-bpmndi':
+      return `${label} has no diagram shape (BPMN DI), so the modeler cannot show it`;
+    case 'no-implicit-start':
+      return `${label} has no incoming flow and is not a start event; connect it`;
+    case 'no-implicit-end':
+      return `${label} has no outgoing flow and is not an end event; connect it to an end event`;
+    default:
+      return `${label}: ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
+  }
+}
+
+/** A file without any diagram gets one no-bpmndi warning, not one per element. */
+function withoutDiagramSummarised(definitions: any, findings: Finding[]): Finding[] {
+  if ((definitions.diagrams ?? []).length > 0) return findings;
+  const missingShapes = findings.filter((finding) => finding.rule === 'no-bpmndi');
+  if (missingShapes.length === 0) return findings;
+  return [
+    ...findings.filter((finding) => finding.rule !== 'no-bpmndi'),
+    {
+      elementId: null,
+      rule: 'no-bpmndi',
+      severity: missingShapes[0]!.severity,
+      message: 'the file has no diagram (BPMN DI), so the modeler cannot show it; open and save it in a BPMN modeler to lay it out',
+    },
+  ];
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  const rank = (finding: Finding) => (finding.severity === 'error' ? 0 : 1);
+  return [...findings].sort((a, b) => rank(a) - rank(b));
+}

@@ -1,0 +1,100 @@
+// JavaScript never runs in Stratum: bpmn-engine evaluates scripts in node:vm,
+// which is no sandbox, so a deployed diagram could run any code on the server.
+// Java (Camunda 7 delegates, listeners, connectors) cannot run here either.
+// Each construct is refused with what to model instead.
+import { extensionValues } from '../../bpmn/process-model.js';
+import { elementLabel, ElementLabel } from '../element-label.js';
+import { is, isAny, type Reporter, type RuleFactory } from '../rule-api.js';
+import { isScriptLanguage } from '../expression-language.js';
+
+const JAVA_ATTRIBUTES = [
+  ['class', 'a Java class'],
+  ['delegateExpression', 'a Java delegate expression'],
+  ['expression', 'a Java expression'],
+] as const;
+
+const noJavascript: RuleFactory = () => {
+  function check(node: any, reporter: Reporter) {
+    if (is(node, 'bpmn:ScriptTask')) {
+      const language = node.scriptFormat ? ` (${node.scriptFormat})` : '';
+      reporter.report(
+        node.id,
+        `${ElementLabel(node)} is a script task${language}; Stratum never runs scripts. ` +
+          'Use a service task with a job type for work, or a zeebe:output mapping with a FEEL source to set a variable',
+      );
+    }
+
+    if (is(node, 'bpmn:SequenceFlow') && node.conditionExpression) {
+      const expression = node.conditionExpression;
+      if (isScriptLanguage(expression.language)) {
+        reporter.report(
+          node.id,
+          `The condition of ${elementLabel(node)} is written in ${expression.language}; Stratum never runs scripts. ` +
+            'Write the condition in FEEL, starting with "=", and remove the language attribute',
+          ['conditionExpression'],
+        );
+      } else if (expression.resource || expression.$attrs?.['camunda:resource']) {
+        reporter.report(node.id, `The condition of ${elementLabel(node)} loads a script resource; write the condition in FEEL, starting with "="`, ['conditionExpression']);
+      }
+    }
+
+    if (isAny(node, ['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask', 'bpmn:MessageEventDefinition'])) {
+      const owner = is(node, 'bpmn:MessageEventDefinition') ? node.$parent : node;
+      for (const [attribute, what] of JAVA_ATTRIBUTES) {
+        const value = javaAttribute(node, attribute);
+        if (value) {
+          reporter.report(
+            owner?.id ?? node.id,
+            `${ElementLabel(owner ?? node)} calls ${what} (camunda:${attribute}="${value}"), which cannot run in Stratum; ` +
+              'make it an external job: camunda:type="external" with a camunda:topic (or zeebe:taskDefinition type)',
+          );
+        }
+      }
+    }
+
+    for (const connector of extensionValues(node, 'camunda:Connector')) {
+      reporter.report(
+        node.id,
+        `${ElementLabel(node)} uses the Camunda connector "${connector.connectorId ?? ''}", which cannot run in Stratum; make it an external job with a job type`,
+      );
+    }
+
+    for (const type of ['camunda:ExecutionListener', 'camunda:TaskListener']) {
+      for (const listener of extensionValues(node, type)) {
+        const kind = type === 'camunda:TaskListener' ? 'task listener' : 'execution listener';
+        reporter.report(node.id, `${ElementLabel(node)} has a ${kind} (${describeListener(listener)}), which Stratum does not run; remove it`);
+      }
+    }
+
+    for (const inputOutput of extensionValues(node, 'camunda:InputOutput')) {
+      for (const parameter of [...(inputOutput.inputParameters ?? []), ...(inputOutput.outputParameters ?? [])]) {
+        if (is(parameter.definition, 'camunda:Script')) {
+          reporter.report(
+            node.id,
+            `The ${parameter.name ? `parameter "${parameter.name}"` : 'input/output parameter'} of ${elementLabel(node)} is a ${parameter.definition.scriptFormat ?? ''} script; Stratum never runs scripts`,
+          );
+        }
+      }
+    }
+  }
+
+  return { check };
+};
+
+export default noJavascript;
+
+// helpers
+
+
+function javaAttribute(node: any, attribute: string): string | undefined {
+  const value = node[attribute] ?? node.$attrs?.[`camunda:${attribute}`];
+  return typeof value === 'string' && value.trim() ? value : undefined;
+}
+
+function describeListener(listener: any): string {
+  if (listener.script) return `a ${listener.script.scriptFormat ?? ''} script`.replace('a  script', 'a script');
+  if (listener.class) return `Java class ${listener.class}`;
+  if (listener.delegateExpression) return `delegate expression ${listener.delegateExpression}`;
+  if (listener.expression) return `expression ${listener.expression}`;
+  return 'no implementation';
+}

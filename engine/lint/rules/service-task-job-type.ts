@@ -1,0 +1,41 @@
+// Stratum runs service, send and business-rule tasks as external jobs: a worker
+// fetches and locks jobs of a type and completes them. Without a job type no
+// worker could ever find the job and the instance would wait forever.
+// Tasks that call Java (no-javascript) or a DMN decision (supported-elements)
+// are refused by those rules and skipped here.
+import { describeElement, extensionValues } from '../../bpmn/process-model.js';
+import { elementLabel, ElementLabel } from '../element-label.js';
+import { isAny, type Reporter, type RuleFactory } from '../rule-api.js';
+
+const JOB_TASKS = ['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask'];
+
+const serviceTaskJobType: RuleFactory = () => {
+  function check(node: any, reporter: Reporter) {
+    if (!isAny(node, JOB_TASKS) || refusedElsewhere(node)) return;
+
+    const jobType = describeElement(node).jobType?.trim();
+    if (!jobType) {
+      const camundaHint = node.type === 'external' ? ' (camunda:type="external" needs a camunda:topic)' : '';
+      reporter.report(
+        node.id,
+        `Stratum runs service tasks as external jobs; give ${elementLabel(node)} a job type${camundaHint}: ` +
+          '<zeebe:taskDefinition type="…" /> or camunda:type="external" camunda:topic="…"',
+      );
+    } else if (jobType.startsWith('=')) {
+      reporter.report(node.id, `${ElementLabel(node)} computes its job type ("${jobType}"); workers fetch jobs by a fixed type name`);
+    }
+  }
+
+  return { check };
+};
+
+export default serviceTaskJobType;
+
+// helpers
+
+function refusedElsewhere(node: any): boolean {
+  const java = ['class', 'delegateExpression', 'expression'].some((attribute) => node[attribute] ?? node.$attrs?.[`camunda:${attribute}`]);
+  const connector = extensionValues(node, 'camunda:Connector').length > 0;
+  const decision = extensionValues(node, 'zeebe:CalledDecision').length > 0 || Boolean(node.decisionRef);
+  return java || connector || decision;
+}

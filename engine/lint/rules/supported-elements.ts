@@ -1,0 +1,77 @@
+// Constructs the runtime cannot run faithfully are refused at deploy, naming the
+// element, instead of failing (or silently doing something else) at run time.
+// Checked against bpmn-engine 25 / bpmn-elements 17 and Stratum's runtime:
+//   - complex gateway: bpmn-elements has no implementation;
+//   - ad-hoc sub-process: bpmn-elements runs it as an ordinary sub-process;
+//   - signal and conditional events: bpmn-elements only reacts to them inside one
+//     running engine; Stratum drops waiting instances from memory and has no API
+//     to broadcast a signal or re-evaluate a condition, so they would wait forever;
+//   - manual task: bpmn-engine waits for a signal nobody can send (not a user task);
+//   - DMN business-rule tasks (zeebe:calledDecision, camunda:decisionRef): no DMN engine;
+//   - multi-instance other than a fixed number of instances: bpmn-engine ignores
+//     zeebe:loopCharacteristics, and collections, cardinality and completion
+//     conditions would be evaluated by its own expression syntax, not FEEL;
+//   - standard loops: their loop condition is not evaluated as FEEL either.
+// Compensation, transactions, cancel, escalation, error, link, terminate, timer
+// and message events, event-based, parallel and inclusive gateways are supported.
+import { extensionValues } from '../../bpmn/process-model.js';
+import { elementLabel, ElementLabel } from '../element-label.js';
+import { is, type Reporter, type RuleFactory } from '../rule-api.js';
+
+const supportedElements: RuleFactory = () => {
+  function check(node: any, reporter: Reporter) {
+    const refuse = (why: string) => reporter.report(node.id, `${ElementLabel(node)} ${why}`);
+
+    if (is(node, 'bpmn:ComplexGateway')) {
+      refuse('is a complex gateway, which Stratum cannot run; use exclusive, inclusive or parallel gateways');
+    }
+    if (is(node, 'bpmn:AdHocSubProcess')) {
+      refuse('is an ad-hoc sub-process, which Stratum would run as an ordinary sub-process; model the order of its activities explicitly');
+    }
+    if (is(node, 'bpmn:ManualTask')) {
+      refuse('is a manual task, which would wait for ever: nobody can complete it; use a user task with candidate groups, or a plain task');
+    }
+
+    for (const definition of node.eventDefinitions ?? []) {
+      if (is(definition, 'bpmn:SignalEventDefinition')) {
+        refuse('is a signal event; Stratum has no way to send or receive signals between instances, use a message event instead');
+      }
+      if (is(definition, 'bpmn:ConditionalEventDefinition')) {
+        refuse('is a conditional event; Stratum never re-evaluates its condition, so it would wait for ever. Use a message event or a gateway');
+      }
+    }
+
+    if (is(node, 'bpmn:BusinessRuleTask')) {
+      const decision = extensionValues(node, 'zeebe:CalledDecision')[0]?.decisionId ?? node.decisionRef;
+      if (decision !== undefined) {
+        refuse(`calls the DMN decision "${decision}"; Stratum has no DMN engine. Use a job type (zeebe:taskDefinition) and decide in a worker, or model the rule with gateways`);
+      }
+    }
+
+    const loop = node.loopCharacteristics;
+    if (is(loop, 'bpmn:MultiInstanceLoopCharacteristics')) {
+      const problem = multiInstanceProblem(loop);
+      if (problem) refuse(`is a multi-instance activity ${problem}; only a fixed number of instances (loop cardinality such as 3) is supported`);
+    } else if (is(loop, 'bpmn:StandardLoopCharacteristics')) {
+      refuse(`is a loop; its loop condition would not be evaluated as FEEL. Model the loop with an exclusive gateway and a flow back to ${elementLabel(node)}`);
+    }
+  }
+
+  return { check };
+};
+
+export default supportedElements;
+
+// helpers
+
+function multiInstanceProblem(loop: any): string | undefined {
+  const zeebe = extensionValues(loop, 'zeebe:LoopCharacteristics')[0];
+  if (zeebe) return `over the collection "${zeebe.inputCollection ?? ''}" (zeebe:loopCharacteristics), which the runtime does not read`;
+  const collection = loop.collection ?? loop.$attrs?.['camunda:collection'];
+  if (collection) return `over the collection "${collection}", which would not be evaluated as FEEL`;
+  if (loop.completionCondition) return 'with a completion condition, which would not be evaluated as FEEL';
+  const cardinality = typeof loop.loopCardinality?.body === 'string' ? loop.loopCardinality.body.trim() : '';
+  if (!cardinality) return 'without a loop cardinality';
+  if (!/^\d+$/.test(cardinality)) return `with the computed loop cardinality "${cardinality}"`;
+  return undefined;
+}
