@@ -1,0 +1,58 @@
+// Decodes the bytes of an XML file with the encoding it declares, so that a
+// file written by a tool as ISO-8859-1 or windows-1252 keeps its accented
+// characters. Browser-safe (no Node APIs; TextDecoder only for UTF-8/16).
+
+// windows-1252 differs from ISO-8859-1 only in 0x80-0x9F.
+const WINDOWS_1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
+];
+
+function decodeSingleByte(bytes: Uint8Array, highTable: number[] | null): string {
+  let out = '';
+  const chunk: number[] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    chunk.push(highTable && byte >= 0x80 && byte <= 0x9f ? highTable[byte - 0x80] : byte);
+    if (chunk.length === 8192) {
+      out += String.fromCharCode(...chunk);
+      chunk.length = 0;
+    }
+  }
+  return out + String.fromCharCode(...chunk);
+}
+
+/** The encoding named in the XML declaration, lower-cased, or undefined. */
+export function declaredEncoding(head: string): string | undefined {
+  const match = /^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(head);
+  return match?.[1].toLowerCase();
+}
+
+export class UnsupportedEncodingError extends Error {
+  constructor(readonly encoding: string) {
+    super(`unsupported encoding ${encoding}`);
+    this.name = 'UnsupportedEncodingError';
+  }
+}
+
+const LATIN1 = new Set(['iso-8859-1', 'iso8859-1', 'latin1', 'latin-1', 'l1', 'iso_8859-1', 'us-ascii', 'ascii', 'iso-ir-100', 'cp819', 'ibm819']);
+const CP1252 = new Set(['windows-1252', 'cp1252', 'x-cp1252']);
+
+/** Text of an XML file given as bytes (encoding from BOM or declaration; UTF-8 otherwise) or as an already decoded string. */
+export function decodeXml(input: string | Uint8Array | ArrayBuffer): string {
+  if (typeof input === 'string') return input;
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes.subarray(3));
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  const head = decodeSingleByte(bytes.subarray(0, 256), null);
+  const encoding = declaredEncoding(head) ?? 'utf-8';
+  if (LATIN1.has(encoding)) return decodeSingleByte(bytes, null);
+  if (CP1252.has(encoding)) return decodeSingleByte(bytes, WINDOWS_1252_HIGH);
+  if (encoding === 'utf-8' || encoding === 'utf8') return new TextDecoder('utf-8').decode(bytes);
+  try {
+    return new TextDecoder(encoding).decode(bytes);
+  } catch {
+    throw new UnsupportedEncodingError(encoding);
+  }
+}

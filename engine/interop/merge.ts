@@ -1,0 +1,282 @@
+// Writes the edits made in bpmn-moddle (or bpmn-js) back onto the preserved
+// original tree. The edit is what differs between two moddle serialisations,
+// `before` (the model as imported) and `after` (the model as saved): whatever
+// moddle cannot represent is missing from both, so it is never touched, and an
+// edit changes only the attributes, text and elements it changed.
+// Browser-safe.
+import { matchKeys, viewOf } from './element-keys.js';
+import { XSI_NS } from './namespaces.js';
+import {
+  attributeName,
+  childElements,
+  directText,
+  elementName,
+  isNamespaceDeclaration,
+  namespacesInScope,
+  resolveQNameValue,
+  splitName,
+  type XmlAttribute,
+  type XmlDocument,
+  type XmlElement,
+  type XmlNode,
+} from './xml-tree.js';
+
+export interface MergeResult {
+  /** Edits that could not be placed in the original (their surroundings were not found). */
+  warnings: string[];
+  changes: number;
+}
+
+interface MergeContext {
+  target: XmlDocument;
+  /** Every prefix declared anywhere in the target; a new root declaration must use a prefix not among them. */
+  usedPrefixes: Set<string>;
+  warnings: string[];
+  changes: number;
+}
+
+const attributeKey = (element: XmlElement, attribute: XmlAttribute) => {
+  const name = attributeName(element, attribute);
+  return `${name.uri}|${name.local}`;
+};
+
+function comparableAttributes(element: XmlElement): Map<string, XmlAttribute> {
+  const map = new Map<string, XmlAttribute>();
+  for (const attribute of element.attributes) {
+    if (!isNamespaceDeclaration(attribute)) map.set(attributeKey(element, attribute), attribute);
+  }
+  return map;
+}
+
+function isXsiType(element: XmlElement, attribute: XmlAttribute): boolean {
+  const name = attributeName(element, attribute);
+  return name.uri === XSI_NS && name.local === 'type';
+}
+
+/** A prefix bound to `uri` at `scope` in the target; declares one on the root when there is none. */
+function prefixFor(uri: string, scope: XmlElement, preferred: string, forAttribute: boolean, context: MergeContext): string {
+  if (uri === '') return '';
+  const bindings = namespacesInScope(scope);
+  if (!forAttribute && bindings.get('') === uri) return '';
+  for (const [prefix, bound] of bindings) {
+    if (prefix && bound === uri) return prefix;
+  }
+  let prefix = preferred && preferred !== 'xmlns' ? preferred : 'ns';
+  for (let n = 1; context.usedPrefixes.has(prefix); n++) prefix = `${preferred || 'ns'}${n}`;
+  context.usedPrefixes.add(prefix);
+  context.target.root.attributes.push({ name: `xmlns:${prefix}`, value: uri, quote: '"', leading: ' ' });
+  return prefix;
+}
+
+function qualify(prefix: string, local: string): string {
+  return prefix ? `${prefix}:${local}` : local;
+}
+
+/** The value of a QName-valued attribute (xsi:type) rewritten for the target's prefixes. */
+function translateQName(value: string, from: XmlElement, scope: XmlElement, context: MergeContext): string {
+  const resolved = resolveQNameValue(from, value);
+  const bindings = namespacesInScope(scope);
+  if (bindings.get('') === resolved.uri) return resolved.local;
+  return qualify(prefixFor(resolved.uri, scope, splitName(value.trim()).prefix, true, context), resolved.local);
+}
+
+function setAttribute(target: XmlElement, source: XmlElement, attribute: XmlAttribute, context: MergeContext): void {
+  const key = attributeKey(source, attribute);
+  const value = isXsiType(source, attribute) ? translateQName(attribute.value, source, target, context) : attribute.value;
+  const existing = target.attributes.find((a) => !isNamespaceDeclaration(a) && attributeKey(target, a) === key);
+  if (existing) {
+    if (existing.value !== value) {
+      existing.value = value;
+      existing.raw = undefined;
+    }
+    return;
+  }
+  const name = attributeName(source, attribute);
+  const prefix = prefixFor(name.uri, target, splitName(attribute.name).prefix, true, context);
+  target.attributes.push({ name: qualify(prefix, name.local), value, quote: '"', leading: target.attributes.length ? ' ' : ' ' });
+}
+
+/** A copy of `source` (from a moddle serialisation) written with the target's namespace prefixes. */
+function adopt(source: XmlElement, parent: XmlElement, context: MergeContext): XmlElement {
+  const name = elementName(source);
+  const element: XmlElement = {
+    kind: 'element',
+    name: '',
+    attributes: [],
+    children: [],
+    parent,
+    tagTrailing: '',
+    selfClosing: source.selfClosing,
+  };
+  const bindings = namespacesInScope(parent);
+  if (name.uri === '' && bindings.get('')) {
+    element.attributes.push({ name: 'xmlns', value: '', quote: '"', leading: ' ' });
+  }
+  element.name = qualify(prefixFor(name.uri, element, splitName(source.name).prefix, false, context), name.local);
+  for (const attribute of source.attributes) {
+    if (isNamespaceDeclaration(attribute)) continue;
+    setAttribute(element, source, attribute, context);
+  }
+  for (const child of source.children) {
+    if (child.kind === 'element') element.children.push(adopt(child, element, context));
+    else if (child.kind === 'text') element.children.push({ kind: 'text', value: child.value, cdata: child.cdata });
+    else if (child.kind === 'comment') element.children.push({ ...child });
+  }
+  return element;
+}
+
+function isWhitespace(node: XmlNode | undefined): node is XmlNode & { kind: 'text' } {
+  return node?.kind === 'text' && node.value.trim() === '';
+}
+
+function indentationBefore(element: XmlElement): string {
+  const siblings = element.parent?.children ?? [];
+  const previous = siblings[siblings.indexOf(element) - 1];
+  return isWhitespace(previous) ? previous.value : '\n';
+}
+
+function removeElement(element: XmlElement): void {
+  const siblings = element.parent!.children;
+  const index = siblings.indexOf(element);
+  const removeWhitespace = isWhitespace(siblings[index - 1]) ? 1 : 0;
+  siblings.splice(index - removeWhitespace, 1 + removeWhitespace);
+}
+
+function insertElement(parent: XmlElement, element: XmlElement, after: XmlElement | null, before: XmlElement | null): void {
+  const children = parent.children;
+  if (after) {
+    const indent = indentationBefore(after);
+    children.splice(children.indexOf(after) + 1, 0, { kind: 'text', value: indent, cdata: false }, element);
+  } else if (before) {
+    const indent = indentationBefore(before);
+    children.splice(children.indexOf(before), 0, element, { kind: 'text', value: indent, cdata: false });
+  } else {
+    const outer = parent.parent ? indentationBefore(parent) : '\n';
+    const inner = outer.startsWith('\n') ? `${outer}  ` : '\n  ';
+    const trailing = isWhitespace(children[children.length - 1]) ? children.pop() : null;
+    children.push({ kind: 'text', value: inner, cdata: false }, element, trailing ?? { kind: 'text', value: outer, cdata: false });
+    parent.selfClosing = false;
+  }
+}
+
+function replaceText(target: XmlElement, value: string): void {
+  const first = target.children.findIndex((child) => child.kind === 'text');
+  target.children = target.children.filter((child) => child.kind !== 'text');
+  target.children.splice(first < 0 ? 0 : Math.min(first, target.children.length), 0, { kind: 'text', value, cdata: false });
+  target.selfClosing = false;
+}
+
+function keyed(elements: XmlElement[]): Map<string, XmlElement> {
+  const keys = matchKeys(elements.map(viewOf));
+  return new Map(keys.map((key, i) => [key, elements[i]]));
+}
+
+function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement, path: string, context: MergeContext): void {
+  // attributes
+  const beforeAttributes = comparableAttributes(before);
+  const afterAttributes = comparableAttributes(after);
+  for (const [key, attribute] of afterAttributes) {
+    const previous = beforeAttributes.get(key);
+    const changed = !previous || previous.value !== attribute.value;
+    const typeChanged = previous && isXsiType(after, attribute)
+      ? (() => {
+          const x = resolveQNameValue(before, previous.value);
+          const y = resolveQNameValue(after, attribute.value);
+          return x.uri !== y.uri || x.local !== y.local;
+        })()
+      : changed;
+    if (typeChanged) {
+      setAttribute(target, after, attribute, context);
+      context.changes++;
+    }
+  }
+  for (const key of beforeAttributes.keys()) {
+    if (afterAttributes.has(key)) continue;
+    const index = target.attributes.findIndex((a) => !isNamespaceDeclaration(a) && attributeKey(target, a) === key);
+    if (index >= 0) {
+      target.attributes.splice(index, 1);
+      context.changes++;
+    }
+  }
+
+  // text
+  const beforeText = directText(before);
+  const afterText = directText(after);
+  if (beforeText !== afterText && (beforeText.trim() !== '' || afterText.trim() !== '')) {
+    replaceText(target, afterText);
+    context.changes++;
+  }
+
+  // children
+  const beforeChildren = keyed(childElements(before));
+  const afterList = childElements(after);
+  const afterChildren = keyed(afterList);
+  const targetChildren = keyed(childElements(target));
+  for (const [key, child] of beforeChildren) {
+    if (afterChildren.has(key)) continue;
+    const counterpart = targetChildren.get(key);
+    if (counterpart) {
+      removeElement(counterpart);
+      targetChildren.delete(key);
+      context.changes++;
+    }
+  }
+  const afterKeys = [...afterChildren.keys()];
+  afterKeys.forEach((key, index) => {
+    const child = afterChildren.get(key)!;
+    const previous = beforeChildren.get(key);
+    const counterpart = targetChildren.get(key);
+    if (previous && counterpart) {
+      mergeElement(counterpart, previous, child, `${path}/${key}`, context);
+      return;
+    }
+    if (previous && !counterpart) {
+      if (sameSubtree(previous, child)) return;
+      context.warnings.push(`${path}/${key}: edited in the model but not found in the original file; written as in the model`);
+    }
+    const afterSibling = afterKeys.slice(0, index).reverse().map((k) => targetChildren.get(k)).find(Boolean) ?? null;
+    const beforeSibling = afterSibling ? null : afterKeys.slice(index + 1).map((k) => targetChildren.get(k)).find(Boolean) ?? null;
+    const adopted = adopt(child, target, context);
+    insertElement(target, adopted, afterSibling, beforeSibling);
+    targetChildren.set(key, adopted);
+    context.changes++;
+  });
+}
+
+function sameSubtree(a: XmlElement, b: XmlElement): boolean {
+  if (a.name !== b.name || directText(a) !== directText(b)) return false;
+  const x = comparableAttributes(a);
+  const y = comparableAttributes(b);
+  if (x.size !== y.size) return false;
+  for (const [key, attribute] of x) if (y.get(key)?.value !== attribute.value) return false;
+  const ca = childElements(a);
+  const cb = childElements(b);
+  return ca.length === cb.length && ca.every((child, i) => sameSubtree(child, cb[i]));
+}
+
+function collectPrefixes(element: XmlElement, into: Set<string>): void {
+  for (const attribute of element.attributes) {
+    if (isNamespaceDeclaration(attribute)) into.add(attribute.name === 'xmlns' ? '' : attribute.name.slice(6));
+    const prefix = splitName(attribute.name).prefix;
+    if (prefix) into.add(prefix);
+  }
+  into.add(splitName(element.name).prefix);
+  for (const child of childElements(element)) collectPrefixes(child, into);
+}
+
+/** Applies the differences between `before` and `after` to `target` (in place). */
+export function mergeModelChanges(target: XmlDocument, before: XmlDocument, after: XmlDocument): MergeResult {
+  const usedPrefixes = new Set<string>(['xml', 'xmlns']);
+  collectPrefixes(target.root, usedPrefixes);
+  const context: MergeContext = { target, usedPrefixes, warnings: [], changes: 0 };
+  const rootKey = (element: XmlElement) => {
+    const name = elementName(element);
+    return `${name.uri}|${name.local}`;
+  };
+  if (rootKey(before.root) !== rootKey(after.root) || rootKey(target.root) !== rootKey(before.root)) {
+    context.warnings.push('the root element differs between the model and the original; nothing merged');
+    return { warnings: context.warnings, changes: 0 };
+  }
+  mergeElement(target.root, before.root, after.root, rootKey(target.root), context);
+  return { warnings: context.warnings, changes: context.changes };
+}

@@ -1,0 +1,348 @@
+// A lossless XML tree: every comment, processing instruction, DOCTYPE,
+// CDATA section, attribute (with its order, quote and surrounding
+// whitespace) and text run is kept with its original spelling, so that an
+// untouched tree serialises to the very bytes it was parsed from. Nodes that
+// are edited lose their raw spelling and are re-escaped. Browser-safe.
+
+export interface XmlAttribute {
+  /** Qualified name as written (`camunda:assignee`, `xmlns:bpmn`, `id`). */
+  name: string;
+  /** Value after XML attribute-value normalisation and entity decoding. */
+  value: string;
+  /** The value exactly as written between the quotes; dropped when `value` changes. */
+  raw?: string;
+  quote: '"' | "'";
+  /** Whitespace written before the attribute name. */
+  leading: string;
+}
+
+export interface XmlElement {
+  kind: 'element';
+  name: string;
+  attributes: XmlAttribute[];
+  children: XmlNode[];
+  parent: XmlElement | null;
+  /** Whitespace before `>` or `/>` in the start tag. */
+  tagTrailing: string;
+  selfClosing: boolean;
+}
+
+export interface XmlText {
+  kind: 'text';
+  value: string;
+  raw?: string;
+  cdata: boolean;
+}
+
+export interface XmlComment {
+  kind: 'comment';
+  value: string;
+}
+
+export interface XmlProcessingInstruction {
+  kind: 'pi';
+  target: string;
+  data: string;
+}
+
+/** DOCTYPE declarations are kept verbatim. */
+export interface XmlDoctype {
+  kind: 'doctype';
+  raw: string;
+}
+
+export type XmlNode = XmlElement | XmlText | XmlComment | XmlProcessingInstruction | XmlDoctype;
+
+export interface XmlDocument {
+  /** Everything at top level, in order: declaration (as a `pi` with target `xml`), comments, whitespace, the root. */
+  children: XmlNode[];
+  root: XmlElement;
+}
+
+export class XmlSyntaxError extends Error {
+  constructor(message: string, readonly offset: number, readonly line: number) {
+    super(`${message} (line ${line})`);
+    this.name = 'XmlSyntaxError';
+  }
+}
+
+export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function decodeEntities(raw: string): string {
+  if (!raw.includes('&')) return raw;
+  return raw.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_][\w.-]*);/g, (whole, ref: string) => {
+    if (ref[0] === '#') {
+      const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    // Entities declared in a DTD are not expanded; they stay as written.
+    return PREDEFINED[ref] ?? whole;
+  });
+}
+
+function decodeAttributeValue(raw: string): string {
+  // Literal whitespace in an attribute value is normalised to spaces; character references are not.
+  return decodeEntities(raw.replace(/\r\n?/g, '\n').replace(/[\t\n\r]/g, ' '));
+}
+
+export function escapeText(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function escapeAttribute(value: string, quote: '"' | "'" = '"'): string {
+  let escaped = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+  escaped = quote === '"' ? escaped.replace(/"/g, '&quot;') : escaped.replace(/'/g, '&apos;');
+  return escaped;
+}
+
+const NAME_CHAR = /[^\s/>=<"']/;
+
+/** Parses XML text into a lossless tree. Throws XmlSyntaxError on malformed input. */
+export function parseXml(text: string): XmlDocument {
+  let pos = 0;
+  const length = text.length;
+  const top: XmlNode[] = [];
+  let root: XmlElement | null = null;
+  let current: XmlElement | null = null;
+
+  const fail = (message: string, at = pos): never => {
+    const line = text.slice(0, at).split('\n').length;
+    throw new XmlSyntaxError(message, at, line);
+  };
+  const append = (node: XmlNode) => {
+    if (current) current.children.push(node);
+    else top.push(node);
+  };
+  const expectEnd = (terminator: string, what: string): number => {
+    const end = text.indexOf(terminator, pos);
+    if (end < 0) fail(`unterminated ${what}`);
+    return end;
+  };
+
+  if (text.charCodeAt(0) === 0xfeff) pos = 1;
+
+  while (pos < length) {
+    const lt = text.indexOf('<', pos);
+    if (lt !== pos) {
+      const end = lt < 0 ? length : lt;
+      const raw = text.slice(pos, end);
+      if (!current && raw.trim() !== '') fail('text outside the root element');
+      append({ kind: 'text', value: decodeEntities(raw.replace(/\r\n?/g, '\n')), raw, cdata: false });
+      pos = end;
+      continue;
+    }
+    if (text.startsWith('<!--', pos)) {
+      pos += 4;
+      const end = expectEnd('-->', 'comment');
+      append({ kind: 'comment', value: text.slice(pos, end) });
+      pos = end + 3;
+    } else if (text.startsWith('<![CDATA[', pos)) {
+      if (!current) fail('CDATA outside the root element');
+      pos += 9;
+      const end = expectEnd(']]>', 'CDATA section');
+      const value = text.slice(pos, end);
+      append({ kind: 'text', value: value.replace(/\r\n?/g, '\n'), raw: `<![CDATA[${value}]]>`, cdata: true });
+      pos = end + 3;
+    } else if (text.startsWith('<?', pos)) {
+      pos += 2;
+      const end = expectEnd('?>', 'processing instruction');
+      const body = text.slice(pos, end);
+      const match = /^([^\s?]+)(\s*)([\s\S]*)$/.exec(body);
+      if (!match) fail('processing instruction without a target');
+      append({ kind: 'pi', target: match![1], data: match![2] ? match![3] : '' });
+      pos = end + 2;
+    } else if (text.startsWith('<!DOCTYPE', pos)) {
+      const start = pos;
+      let depth = 0;
+      while (pos < length) {
+        const ch = text[pos];
+        if (ch === '[') depth++;
+        else if (ch === ']') depth--;
+        else if (ch === '>' && depth <= 0) break;
+        pos++;
+      }
+      if (pos >= length) fail('unterminated DOCTYPE', start);
+      top.push({ kind: 'doctype', raw: text.slice(start, pos + 1) });
+      pos++;
+    } else if (text[pos + 1] === '/') {
+      const end = expectEnd('>', 'end tag');
+      const name = text.slice(pos + 2, end).trim();
+      if (!current) fail(`end tag </${name}> without start tag`);
+      if (current!.name !== name) fail(`end tag </${name}> does not match <${current!.name}>`);
+      current = current!.parent;
+      pos = end + 1;
+    } else {
+      pos++;
+      const nameStart = pos;
+      while (pos < length && NAME_CHAR.test(text[pos])) pos++;
+      const name = text.slice(nameStart, pos);
+      if (!name) fail('element without a name');
+      const element: XmlElement = { kind: 'element', name, attributes: [], children: [], parent: current, tagTrailing: '', selfClosing: false };
+      for (;;) {
+        const wsStart = pos;
+        while (pos < length && /\s/.test(text[pos])) pos++;
+        const leading = text.slice(wsStart, pos);
+        if (pos >= length) fail(`unterminated start tag <${name}>`);
+        if (text[pos] === '>' || text.startsWith('/>', pos)) {
+          element.tagTrailing = leading;
+          element.selfClosing = text[pos] === '/';
+          pos += element.selfClosing ? 2 : 1;
+          break;
+        }
+        if (!leading) fail(`missing whitespace before attribute in <${name}>`);
+        const attrStart = pos;
+        while (pos < length && NAME_CHAR.test(text[pos])) pos++;
+        const attrName = text.slice(attrStart, pos);
+        while (pos < length && /\s/.test(text[pos])) pos++;
+        if (!attrName || text[pos] !== '=') fail(`malformed attribute in <${name}>`);
+        pos++;
+        while (pos < length && /\s/.test(text[pos])) pos++;
+        const quote = text[pos];
+        if (quote !== '"' && quote !== "'") fail(`attribute ${attrName} in <${name}> is not quoted`);
+        const valueEnd = text.indexOf(quote, pos + 1);
+        if (valueEnd < 0) fail(`unterminated attribute ${attrName}`);
+        const raw = text.slice(pos + 1, valueEnd);
+        if (raw.includes('<')) fail(`'<' in the value of attribute ${attrName}`);
+        if (element.attributes.some((a) => a.name === attrName)) fail(`attribute ${attrName} repeated in <${name}>`);
+        element.attributes.push({ name: attrName, value: decodeAttributeValue(raw), raw, quote: quote as '"' | "'", leading });
+        pos = valueEnd + 1;
+      }
+      if (!current) {
+        if (root) fail('more than one root element');
+        root = element;
+      }
+      append(element);
+      if (!element.selfClosing) current = element;
+    }
+  }
+  if (current) fail(`<${current.name}> is not closed`);
+  if (!root) fail('no root element');
+  return { children: top, root: root! };
+}
+
+function serializeNode(node: XmlNode, out: string[]): void {
+  switch (node.kind) {
+    case 'text':
+      out.push(node.raw ?? (node.cdata ? `<![CDATA[${node.value}]]>` : escapeText(node.value)));
+      break;
+    case 'comment':
+      out.push(`<!--${node.value}-->`);
+      break;
+    case 'pi':
+      out.push(`<?${node.target}${node.data ? ' ' + node.data : ''}?>`);
+      break;
+    case 'doctype':
+      out.push(node.raw);
+      break;
+    case 'element': {
+      out.push('<', node.name);
+      for (const attribute of node.attributes) {
+        out.push(attribute.leading || ' ', attribute.name, '=', attribute.quote);
+        out.push(attribute.raw ?? escapeAttribute(attribute.value, attribute.quote), attribute.quote);
+      }
+      out.push(node.tagTrailing);
+      if (node.selfClosing && node.children.length === 0) {
+        out.push('/>');
+      } else {
+        out.push('>');
+        for (const child of node.children) serializeNode(child, out);
+        out.push('</', node.name, '>');
+      }
+      break;
+    }
+  }
+}
+
+export function serializeXml(document: XmlDocument): string {
+  const out: string[] = [];
+  for (const node of document.children) serializeNode(node, out);
+  return out.join('');
+}
+
+export function serializeElement(element: XmlElement): string {
+  const out: string[] = [];
+  serializeNode(element, out);
+  return out.join('');
+}
+
+// ---- namespaces ----
+
+export function splitName(qualified: string): { prefix: string; local: string } {
+  const colon = qualified.indexOf(':');
+  return colon < 0 ? { prefix: '', local: qualified } : { prefix: qualified.slice(0, colon), local: qualified.slice(colon + 1) };
+}
+
+export function isNamespaceDeclaration(attribute: XmlAttribute): boolean {
+  return attribute.name === 'xmlns' || attribute.name.startsWith('xmlns:');
+}
+
+/** The prefix a namespace declaration binds ('' for the default namespace). */
+export function declaredPrefix(attribute: XmlAttribute): string {
+  return attribute.name === 'xmlns' ? '' : attribute.name.slice(6);
+}
+
+/** Namespace URI bound to `prefix` where `element` sits ('' prefix = default namespace). */
+export function lookupNamespace(element: XmlElement | null, prefix: string): string | undefined {
+  if (prefix === 'xml') return XML_NS;
+  if (prefix === 'xmlns') return XMLNS_NS;
+  const name = prefix ? `xmlns:${prefix}` : 'xmlns';
+  for (let scope = element; scope; scope = scope.parent) {
+    const declaration = scope.attributes.find((a) => a.name === name);
+    if (declaration) return declaration.value;
+  }
+  return prefix ? undefined : '';
+}
+
+/** All prefix → URI bindings in scope at `element`, innermost first winning. */
+export function namespacesInScope(element: XmlElement | null): Map<string, string> {
+  const bindings = new Map<string, string>();
+  for (let scope = element; scope; scope = scope.parent) {
+    for (const attribute of scope.attributes) {
+      if (isNamespaceDeclaration(attribute) && !bindings.has(declaredPrefix(attribute))) {
+        bindings.set(declaredPrefix(attribute), attribute.value);
+      }
+    }
+  }
+  return bindings;
+}
+
+export interface ExpandedName {
+  uri: string;
+  local: string;
+}
+
+export function elementName(element: XmlElement): ExpandedName {
+  const { prefix, local } = splitName(element.name);
+  return { uri: lookupNamespace(element, prefix) ?? `urn:undeclared-prefix:${prefix}`, local };
+}
+
+/** Unprefixed attributes are in no namespace. */
+export function attributeName(element: XmlElement, attribute: XmlAttribute): ExpandedName {
+  const { prefix, local } = splitName(attribute.name);
+  if (!prefix) return { uri: '', local };
+  return { uri: lookupNamespace(element, prefix) ?? `urn:undeclared-prefix:${prefix}`, local };
+}
+
+/** Resolves a QName-valued attribute (such as xsi:type) in the scope of `element`. */
+export function resolveQNameValue(element: XmlElement, value: string): ExpandedName {
+  const { prefix, local } = splitName(value.trim());
+  return { uri: lookupNamespace(element, prefix) ?? `urn:undeclared-prefix:${prefix}`, local };
+}
+
+export function childElements(element: XmlElement): XmlElement[] {
+  return element.children.filter((child): child is XmlElement => child.kind === 'element');
+}
+
+export function getAttribute(element: XmlElement, name: string): string | undefined {
+  return element.attributes.find((a) => a.name === name)?.value;
+}
+
+/** Concatenated text of the direct text and CDATA children. */
+export function directText(element: XmlElement): string {
+  let text = '';
+  for (const child of element.children) if (child.kind === 'text') text += child.value;
+  return text;
+}
