@@ -443,7 +443,7 @@ describe('prepaid-shipment-control (level 3)', () => {
       ['ShipmentRequested', '=orderNo'],
     ]);
 
-    const joins = new Set(branches.map((branch: any) => next(key, branch.id)));
+    const joins = new Set<string>(branches.map((branch: any) => next(key, branch.id)));
     expect(joins.size).toBe(1);
     const [join] = [...joins];
     expect(element(key, join!).$type).toBe('bpmn:ParallelGateway');
@@ -467,7 +467,7 @@ describe('special-change-notification (level 3)', () => {
       ['Acknowledge special change (production)', ['production']],
       ['Acknowledge special change (inspection)', ['inspection']],
     ]);
-    const joins = new Set(tasks.map((task: any) => next(key, task.id)));
+    const joins = new Set<string>(tasks.map((task: any) => next(key, task.id)));
     expect(joins.size).toBe(1);
     const [join] = [...joins];
     expect(element(key, join!).$type).toBe('bpmn:ParallelGateway');
