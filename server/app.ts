@@ -1,0 +1,271 @@
+// The express application: one pipeline per operation of OPERATIONS
+// (authenticate → authorize → validate → handle → send), problem+json for
+// every error, the built modeler as static files.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { EventEmitter } from 'node:events';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Library, Runtime } from '../engine/api.js';
+import { authenticate, requireGroup } from './auth/authenticate.js';
+import type { User, UserDirectory } from './auth/users.js';
+import type { Handler, Handlers, Reply } from './http/handler.js';
+import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson } from './http/json-body.js';
+import { validator, type Validator } from './http/validate.js';
+import { Metrics } from './metrics.js';
+import { COMPONENT_SCHEMAS, buildOpenApiDocument } from './openapi.js';
+import { OPERATIONS, expressPath, type Operation } from './operations.js';
+import { HttpProblem, sendProblem, toHttpProblem } from './problem.js';
+import { instanceHandlers } from './routes/instances.js';
+import { jobHandlers } from './routes/jobs.js';
+import { libraryHandlers } from './routes/library.js';
+import { messageHandlers } from './routes/messages.js';
+import { operationHandlers } from './routes/operations.js';
+import { orderHandlers } from './routes/orders.js';
+import { taskHandlers } from './routes/tasks.js';
+
+export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
+
+export interface AppOptions {
+  stratum: { library: Library; runtime: Runtime; events: EventEmitter };
+  users: UserDirectory;
+  logger: Logger;
+  limits?: { bodyBytes?: number };
+  /** Resolves when the store answers; /healthz answers 503 when it rejects. */
+  checkHealth?: () => Promise<void>;
+  /** Folder of the built modeler (served at /); null to serve none. Default dist/modeler if it exists. */
+  modelerDir?: string | null;
+  /** Process started by POST /api/orders. */
+  orderProcessKey?: string;
+}
+
+export interface StratumApp {
+  app: Express;
+  metrics: Metrics;
+  /** Stops listening to engine events. */
+  dispose(): void;
+}
+
+export function createApp(options: AppOptions): StratumApp {
+  const { stratum, users, logger } = options;
+  const bodyBytes = options.limits?.bodyBytes ?? DEFAULT_BODY_LIMIT;
+  const metrics = new Metrics();
+  const stopWatching = metrics.watch(stratum.events);
+  const handlers: Handlers = {
+    ...libraryHandlers(stratum.library, { bodyBytes }),
+    ...orderHandlers(stratum.runtime, options.orderProcessKey ?? 'order-to-cash'),
+    ...instanceHandlers(stratum.runtime),
+    ...taskHandlers(stratum.runtime),
+    ...jobHandlers(stratum.runtime),
+    ...messageHandlers(stratum.runtime),
+    ...operationHandlers({
+      checkHealth: options.checkHealth ?? (async () => void (await stratum.library.list())),
+      metrics,
+      openApi: buildOpenApiDocument(),
+    }),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(requestLogging(logger, metrics));
+
+  const byPath = new Map<string, Operation[]>();
+  for (const op of OPERATIONS) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op]);
+  for (const [path, ops] of byPath) {
+    const route = app.route(expressPath(path));
+    for (const op of ops) {
+      const handler = handlers[op.id];
+      if (!handler) throw new Error(`createApp: no handler for operation ${op.id}`);
+      route[op.method](...pipeline(op, handler, users, bodyBytes));
+    }
+    const allowed = ops.map((op) => op.method.toUpperCase());
+    if (allowed.includes('GET')) allowed.push('HEAD');
+    route.all((_req: Request, res: Response, next: NextFunction) => {
+      res.locals.route = path;
+      next(new HttpProblem(405, `${path} allows ${allowed.join(', ')}.`, { allow: allowed }, { Allow: allowed.join(', ') }));
+    });
+  }
+
+  const modelerDir = options.modelerDir === undefined ? defaultModelerDir() : options.modelerDir;
+  if (modelerDir) serveModeler(app, modelerDir);
+
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(new HttpProblem(404, `There is no ${req.method} ${req.path.slice(0, 200)}.`));
+  });
+  app.use(errorHandler(logger));
+  return { app, metrics, dispose: stopWatching };
+}
+
+// helpers
+
+type Middleware = (req: Request, res: Response, next: NextFunction) => void;
+
+/** Express middleware for one operation, in the order the checks must happen. */
+function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyBytes: number): Middleware[] {
+  const steps: Middleware[] = [
+    (_req, res, next) => {
+      res.locals.route = op.path;
+      next();
+    },
+  ];
+  if (op.access.kind !== 'public') steps.push(authenticate(users));
+  if (op.access.kind === 'group') steps.push(requireGroup(op.access.group));
+
+  const checkParams = op.pathParams
+    ? validator<Record<string, unknown>>({ type: 'object', additionalProperties: false, properties: op.pathParams, required: Object.keys(op.pathParams) }, 'path')
+    : undefined;
+  const checkQuery = op.query ? validator<Record<string, unknown>>(COMPONENT_SCHEMAS[op.query]!, 'query') : undefined;
+  const headerNames = Object.keys(op.headers ?? {});
+  const checkHeaders = headerNames.length
+    ? validator<Record<string, string>>(
+        {
+          type: 'object',
+          properties: Object.fromEntries(headerNames.map((name) => [name.toLowerCase(), op.headers![name]!.schema])),
+          required: headerNames.filter((name) => op.headers![name]!.required).map((name) => name.toLowerCase()),
+        },
+        'header',
+      )
+    : undefined;
+  const checkBody = op.body?.kind === 'json' ? validator<unknown>(COMPONENT_SCHEMAS[op.body.schema]!, 'body') : undefined;
+  const readRaw = express.raw({ type: () => true, limit: bodyBytes });
+
+  steps.push((req, res, next) => {
+    void (async () => {
+      const params = checkParams ? checkParams({ ...req.params }) : {};
+      const query = checkQuery ? checkQuery({ ...(req.query as Record<string, unknown>) }) : {};
+      const headers: Record<string, string | undefined> = {};
+      for (const name of headerNames) headers[name.toLowerCase()] = req.get(name);
+      if (checkHeaders) checkHeaders(Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined)));
+
+      let body: unknown = undefined;
+      if (op.body?.kind === 'json') {
+        body = await readJsonBody(req, res, readRaw, op.body.required);
+        body = checkBody!(body);
+      } else if (!op.body && hasBody(req)) {
+        throw new HttpProblem(415, `${op.method.toUpperCase()} ${op.path} takes no body.`);
+      }
+      const reply = await handler({ body, query, params, headers, user: res.locals.user as User | undefined, req });
+      send(res, reply);
+    })().catch(next);
+  });
+  return steps;
+}
+
+async function readJsonBody(req: Request, res: Response, readRaw: express.RequestHandler, required: boolean): Promise<unknown> {
+  if (!hasBody(req)) {
+    if (required) throw new HttpProblem(400, 'This call needs a JSON body (Content-Type: application/json).');
+    return {};
+  }
+  if (!isJsonContentType(req)) {
+    throw new HttpProblem(415, `Send the body as application/json, not ${(req.get('content-type') ?? 'no content type').slice(0, 100)}.`);
+  }
+  assertUtf8Charset(req);
+  await new Promise<void>((resolve, reject) => readRaw(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+  const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  if (bytes.length === 0) {
+    if (required) throw new HttpProblem(400, 'This call needs a JSON body.');
+    return {};
+  }
+  return parseJson(decodeUtf8(bytes, 'body'));
+}
+
+function hasBody(req: Request): boolean {
+  return req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+}
+
+function send(res: Response, reply: Reply): void {
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  res.status(reply.status);
+  if (reply.json !== undefined) {
+    res.type('application/json').send(JSON.stringify(reply.json));
+  } else if (reply.text !== undefined) {
+    res.type(reply.contentType ?? 'text/plain').send(reply.text);
+  } else {
+    res.end();
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** One JSON log line per request (no tokens, no bodies) and the HTTP metrics. */
+function requestLogging(logger: Logger, metrics: Metrics): Middleware {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    const offered = req.get('x-request-id');
+    const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (res.locals.route as string | undefined) ?? (res.locals.static ? 'static' : 'unmatched');
+      metrics.observeRequest(req.method, route, res.statusCode, seconds);
+      const user = res.locals.user as User | undefined;
+      logger.info(
+        { requestId, method: req.method, route, status: res.statusCode, durationMs: Math.round(seconds * 1e4) / 10, user: user?.name },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+function errorHandler(logger: Logger) {
+  return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) return next(error);
+    const problem = toHttpProblem(fromExpressError(error));
+    if (problem.status >= 500 && !(error instanceof HttpProblem)) {
+      logger.error({ requestId: res.locals.requestId, route: res.locals.route, err: error }, 'request failed');
+    }
+    sendProblem(res, problem, req.originalUrl.length <= 500 ? req.originalUrl : undefined);
+  };
+}
+
+/** Errors from body-parser, multer and the router carry their own codes. */
+function fromExpressError(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null || error instanceof HttpProblem) return error;
+  const e = error as { type?: string; code?: string; status?: number; name?: string; message?: string; expose?: boolean };
+  if (e.name === 'MulterError') {
+    const tooLarge = ['LIMIT_FILE_SIZE', 'LIMIT_FILE_COUNT', 'LIMIT_PART_COUNT', 'LIMIT_FIELD_VALUE', 'LIMIT_FIELD_COUNT', 'LIMIT_FIELD_KEY'];
+    return new HttpProblem(tooLarge.includes(e.code ?? '') ? 413 : 400, `The upload was refused: ${e.message}${e.code === 'LIMIT_UNEXPECTED_FILE' ? ' (files go in parts named "files")' : ''}.`);
+  }
+  switch (e.type) {
+    case 'entity.too.large':
+      return new HttpProblem(413, 'The body is larger than the server accepts.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpProblem(415, e.message ?? 'Unsupported encoding.');
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return new HttpProblem(400, 'The body was incomplete.');
+  }
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new HttpProblem(e.status, e.expose && e.message ? e.message.slice(0, 300) : 'The request was refused.');
+  }
+  // busboy reports malformed multipart as plain errors
+  if (e.message && /^(Malformed|Unexpected end of form|Multipart: Boundary not found)/i.test(e.message)) {
+    return new HttpProblem(400, `The multipart body is malformed: ${e.message}`);
+  }
+  return error;
+}
+
+function defaultModelerDir(): string | null {
+  const dir = resolve('dist/modeler');
+  return existsSync(join(dir, 'index.html')) ? dir : null;
+}
+
+/** Static files of the modeler, and index.html for any other GET outside /api (client-side routes). */
+function serveModeler(app: Express, dir: string): void {
+  const mark: Middleware = (_req, res, next) => {
+    res.locals.static = true;
+    next();
+  };
+  app.use(mark, express.static(dir, { index: 'index.html', fallthrough: true }));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const isPage = (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api/') && req.path !== '/api' && req.accepts('html') === 'html';
+    if (!isPage) return next();
+    res.sendFile(join(dir, 'index.html'), (error) => (error ? next(error) : undefined));
+  });
+}

@@ -1,0 +1,47 @@
+// Bearer-token authentication and group checks, as express middleware.
+import type { NextFunction, Request, Response } from 'express';
+import { HttpProblem } from '../problem.js';
+import type { User, UserDirectory } from './users.js';
+
+/** Groups with a meaning to the server (task groups are the engine's business). */
+export const GROUPS = {
+  designer: 'designer',
+  integration: 'integration',
+} as const;
+
+const BEARER = /^Bearer ([\x21-\x7E]{1,512})$/;
+
+const unauthorized = (detail: string) =>
+  new HttpProblem(401, detail, {}, { 'WWW-Authenticate': 'Bearer realm="stratum"' });
+
+/** Sets `res.locals.user`, or answers 401. */
+export function authenticate(users: UserDirectory) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const header = req.get('authorization');
+    if (!header) return next(unauthorized('Send a bearer token: Authorization: Bearer <token>.'));
+    const match = BEARER.exec(header);
+    if (!match) return next(unauthorized('The Authorization header is not a bearer token.'));
+    const user = users.authenticate(match[1]!);
+    if (!user) return next(unauthorized('The bearer token is not valid.'));
+    res.locals.user = user;
+    next();
+  };
+}
+
+/** Answers 403 unless the authenticated user is in `group`. */
+export function requireGroup(group: string) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    const user = res.locals.user as User | undefined;
+    if (!user) return next(unauthorized('Send a bearer token: Authorization: Bearer <token>.'));
+    if (!user.groups.includes(group)) {
+      return next(new HttpProblem(403, `This call needs membership in the group "${group}"; ${user.name} is not a member.`));
+    }
+    next();
+  };
+}
+
+export function currentUser(res: Response): User {
+  const user = res.locals.user as User | undefined;
+  if (!user) throw unauthorized('Send a bearer token: Authorization: Bearer <token>.');
+  return user;
+}

@@ -1,0 +1,83 @@
+// Reads the files of a deployment: multipart (`files`, `note`) or one XML
+// document. A document type declaration (the door to XXE and entity
+// expansion) is refused before any XML parser sees the text.
+import type { Request, Response } from 'express';
+import express from 'express';
+import multer from 'multer';
+import type { BpmnFile } from '../../engine/api.js';
+import { HttpProblem } from '../problem.js';
+import { assertUtf8Charset, decodeUtf8 } from './json-body.js';
+
+export const MAX_FILES = 50;
+const FILE_NAME = /^[A-Za-z0-9._ -]{1,200}$/;
+const DTD = /<!DOCTYPE|<!ENTITY/i;
+
+export interface DeploymentInput {
+  files: BpmnFile[];
+  note?: string;
+}
+
+export async function readDeployment(req: Request, res: Response, limitBytes: number, query: { name?: string; note?: string }): Promise<DeploymentInput> {
+  if (req.is('multipart/form-data')) return readMultipart(req, res, limitBytes, query);
+  if (req.is(['application/xml', 'text/xml'])) return readXml(req, res, limitBytes, query);
+  throw new HttpProblem(415, 'Send multipart/form-data with parts named "files", or one document as application/xml.');
+}
+
+export function checkedFile(name: string, bytes: Buffer): BpmnFile {
+  if (!FILE_NAME.test(name)) {
+    throw new HttpProblem(422, `The file name "${name.slice(0, 80)}" is not allowed.`, { errors: [{ field: name.slice(0, 200), message: 'file names use letters, digits, ".", "_", "-" and spaces' }] });
+  }
+  if (!/\.(bpmn|bpmn20\.xml|xml)$/i.test(name)) {
+    throw new HttpProblem(422, `${name} is not a .bpmn file.`, { errors: [{ field: name, message: 'must end in .bpmn or .xml' }] });
+  }
+  if (bytes.length === 0) throw new HttpProblem(422, `${name} is empty.`, { errors: [{ field: name, message: 'is empty' }] });
+  const xml = decodeUtf8(bytes, `file ${name}`);
+  if (DTD.test(xml)) {
+    throw new HttpProblem(422, `${name} contains a document type declaration (<!DOCTYPE or <!ENTITY); BPMN files never need one.`, {
+      errors: [{ field: name, message: 'contains a DOCTYPE or ENTITY declaration' }],
+    });
+  }
+  return { name, xml };
+}
+
+// helpers
+
+function run(middleware: express.RequestHandler, req: Request, res: Response): Promise<void> {
+  return new Promise((resolve, reject) => middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+}
+
+async function readXml(req: Request, res: Response, limitBytes: number, query: { name?: string; note?: string }): Promise<DeploymentInput> {
+  assertUtf8Charset(req);
+  await run(express.raw({ type: () => true, limit: limitBytes }), req, res);
+  const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  return { files: [checkedFile(query.name ?? 'upload.bpmn', bytes)], note: query.note };
+}
+
+async function readMultipart(req: Request, res: Response, limitBytes: number, query: { note?: string }): Promise<DeploymentInput> {
+  const length = req.get('content-length');
+  if (length === undefined) throw new HttpProblem(411, 'A multipart upload needs a Content-Length header.');
+  if (Number(length) > limitBytes) throw new HttpProblem(413, `The upload is larger than ${limitBytes} bytes.`);
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: limitBytes, files: MAX_FILES, fields: 5, fieldSize: 4000, parts: MAX_FILES + 5, headerPairs: 200 },
+  });
+  await run(upload.array('files', MAX_FILES), req, res);
+  const uploaded = (req.files ?? []) as Express.Multer.File[];
+  if (uploaded.length === 0) throw new HttpProblem(422, 'The upload has no parts named "files".', { errors: [{ field: 'files', message: 'is required' }] });
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const unknownFields = Object.keys(body).filter((field) => field !== 'note');
+  if (unknownFields.length) {
+    throw new HttpProblem(422, `Unknown form fields: ${unknownFields.join(', ')}.`, { errors: unknownFields.map((field) => ({ field, message: 'is not allowed' })) });
+  }
+  const note = body.note;
+  if (note !== undefined && (typeof note !== 'string' || note.length > 2000)) {
+    throw new HttpProblem(422, 'The note must be one text of at most 2000 characters.', { errors: [{ field: 'note', message: 'must be one text of at most 2000 characters' }] });
+  }
+  const names = new Set<string>();
+  const files = uploaded.map((file) => {
+    if (names.has(file.originalname)) throw new HttpProblem(422, `${file.originalname} is uploaded twice.`, { errors: [{ field: file.originalname, message: 'is uploaded twice' }] });
+    names.add(file.originalname);
+    return checkedFile(file.originalname, file.buffer);
+  });
+  return { files, note: (note as string | undefined) ?? query.note };
+}

@@ -1,0 +1,32 @@
+// What a route handler receives and returns. Handlers never touch express:
+// the pipeline in app.ts authenticates, validates and sends.
+import type { Request } from 'express';
+import type { User } from '../auth/users.js';
+
+export interface Input<Body = unknown, Query = unknown, Params = Record<string, unknown>> {
+  body: Body;
+  query: Query;
+  params: Params;
+  headers: Record<string, string | undefined>;
+  /** Undefined only on public operations. */
+  user: User | undefined;
+  req: Request;
+}
+
+export interface Reply {
+  status: number;
+  /** Sent as application/json. */
+  json?: unknown;
+  /** Sent as is with `contentType`. */
+  text?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+// Handlers narrow their own input; the validators guarantee the shapes.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Handler = (input: Input<any, any, any>) => Promise<Reply>;
+
+export type Handlers = Record<string, Handler>;
+
+export const ok = (json: unknown): Reply => ({ status: 200, json });

@@ -1,0 +1,71 @@
+// Reads a JSON body safely: size limit, UTF-8 only, nesting limit, and keys
+// that could pollute prototypes (`__proto__`, `constructor`, `prototype`)
+// refused wherever they appear, before anything else sees the data.
+import type { Request } from 'express';
+import { HttpProblem, type FieldError } from '../problem.js';
+
+export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+export const MAX_DEPTH = 32;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function isJsonContentType(req: Request): boolean {
+  return Boolean(req.is(['application/json', 'application/*+json']));
+}
+
+/** Charset given and not UTF-8 → 415. */
+export function assertUtf8Charset(req: Request): void {
+  const type = req.get('content-type') ?? '';
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
+  if (charset && !/^utf-?8$/i.test(charset)) {
+    throw new HttpProblem(415, `Only UTF-8 is accepted, not charset ${charset}.`);
+  }
+}
+
+export function decodeUtf8(bytes: Buffer, what: string): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new HttpProblem(400, `The ${what} is not valid UTF-8.`);
+  }
+}
+
+/** Parses JSON text; 400 problems for syntax, forbidden keys and excessive nesting. */
+export function parseJson(text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new HttpProblem(400, `The body is not valid JSON: ${(error as Error).message}`);
+  }
+  const errors = inspect(value);
+  if (errors.length) {
+    throw new HttpProblem(400, `The body contains keys or nesting that are not allowed: ${errors[0]!.field} ${errors[0]!.message}.`, { errors });
+  }
+  return value;
+}
+
+// helpers
+
+/** Walks the parsed value without recursion, collecting forbidden keys and too-deep nesting. */
+function inspect(root: unknown): FieldError[] {
+  const errors: FieldError[] = [];
+  const stack: { value: unknown; pointer: string; depth: number }[] = [{ value: root, pointer: '', depth: 0 }];
+  while (stack.length && errors.length < 20) {
+    const { value, pointer, depth } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_DEPTH) {
+      errors.push({ field: pointer || '/', message: `nests deeper than ${MAX_DEPTH} levels` });
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      const child = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (FORBIDDEN_KEYS.has(key)) {
+        errors.push({ field: child, message: 'is a reserved key and not allowed' });
+        continue;
+      }
+      stack.push({ value: (value as Record<string, unknown>)[key], pointer: child, depth: depth + 1 });
+    }
+  }
+  return errors;
+}

@@ -1,0 +1,73 @@
+// Compiles the request schemas once and turns ajv's errors into FieldErrors
+// that name each offending field.
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { HttpProblem, type FieldError } from '../problem.js';
+import type { JsonSchema } from '../schemas/common.js';
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
+
+const bodyAjv = addFormats(new Ajv2020({ allErrors: true, strict: true, multipleOfPrecision: 9 }));
+const textAjv = addFormats(new Ajv2020({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true }));
+
+export type Where = 'body' | 'query' | 'path' | 'header';
+
+function fieldOf(where: Where, error: ErrorObject): string {
+  let pointer = error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'required') pointer += `/${String(params.missingProperty)}`;
+  if (error.keyword === 'additionalProperties') pointer += `/${String(params.additionalProperty)}`;
+  if (error.keyword === 'propertyNames') pointer += `/${String(params.propertyName)}`;
+  if (where === 'body') return pointer || '/';
+  return `${where}.${pointer.replace(/^\//, '').replace(/\//g, '.')}`;
+}
+
+function messageOf(error: ErrorObject): string {
+  switch (error.keyword) {
+    case 'required':
+      return 'is required';
+    case 'additionalProperties':
+      return 'is not allowed';
+    case 'propertyNames':
+      return 'is not an allowed name';
+    case 'pattern':
+      return 'has characters or a form that is not allowed';
+    case 'multipleOf':
+      return 'must have at most two decimals';
+    default:
+      return error.message ?? 'is invalid';
+  }
+}
+
+export function toFieldErrors(where: Where, errors: ErrorObject[] | null | undefined): FieldError[] {
+  const seen = new Set<string>();
+  const list: FieldError[] = [];
+  for (const error of errors ?? []) {
+    // propertyNames reports the name's own failure as well; one line per field is enough.
+    if (error.propertyName !== undefined && error.keyword !== 'propertyNames') continue;
+    const item = { field: fieldOf(where, error), message: messageOf(error) };
+    const key = `${item.field} ${item.message}`;
+    if (!seen.has(key)) list.push(item);
+    seen.add(key);
+  }
+  return list;
+}
+
+export interface Validator<T> {
+  (value: unknown): T;
+}
+
+/** A function that returns the value typed, or throws a 400/422 problem naming each field. */
+export function validator<T>(schema: JsonSchema, where: Where, status = where === 'body' ? 422 : 400): Validator<T> {
+  const check: ValidateFunction = (where === 'body' ? bodyAjv : textAjv).compile(schema);
+  return (value: unknown): T => {
+    if (check(value)) return value as T;
+    const errors = toFieldErrors(where, check.errors);
+    const summary = errors
+      .slice(0, 5)
+      .map((error) => `${error.field} ${error.message}`)
+      .join('; ');
+    throw new HttpProblem(status, `The request ${where === 'body' ? 'body' : where + ' parameters'} is not valid: ${summary}.`, { errors });
+  };
+}

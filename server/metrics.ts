@@ -1,0 +1,67 @@
+// Prometheus metrics: HTTP requests by route template and status, engine
+// steps from `stratum.events`, and the default process metrics.
+import type { EventEmitter } from 'node:events';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { StepEvent } from '../engine/index.js';
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  private readonly engineSteps: Counter<'action' | 'process_key' | 'outcome'>;
+  private readonly engineStepDuration: Histogram<'action' | 'outcome'>;
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    this.httpRequests = new Counter({
+      name: 'stratum_http_requests_total',
+      help: 'HTTP requests by method, route template and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
+    this.httpDuration = new Histogram({
+      name: 'stratum_http_request_duration_seconds',
+      help: 'HTTP request duration by method, route template and status.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    this.engineSteps = new Counter({
+      name: 'stratum_engine_steps_total',
+      help: 'Runtime steps (start, task, job, message, timer, cancel) by action, process key and outcome.',
+      labelNames: ['action', 'process_key', 'outcome'],
+      registers: [this.registry],
+    });
+    this.engineStepDuration = new Histogram({
+      name: 'stratum_engine_step_duration_seconds',
+      help: 'Duration of runtime steps by action and outcome.',
+      labelNames: ['action', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+  }
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, seconds);
+  }
+
+  /** Counts the engine's `step` events until the returned function is called. */
+  watch(events: EventEmitter): () => void {
+    const onStep = (step: StepEvent) => {
+      this.engineSteps.inc({ action: step.action, process_key: step.processKey, outcome: step.outcome });
+      this.engineStepDuration.observe({ action: step.action, outcome: step.outcome }, step.durationMs / 1000);
+    };
+    events.on('step', onStep);
+    return () => events.off('step', onStep);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,150 @@
+// The OpenAPI 3.1 document, built from OPERATIONS and the same JSON Schemas
+// that validate requests at run time.
+import { OPERATIONS, type Operation } from './operations.js';
+import { PROBLEM_CONTENT_TYPE } from './problem.js';
+import * as requests from './schemas/requests.js';
+import * as responses from './schemas/responses.js';
+import type { JsonSchema } from './schemas/common.js';
+
+const isSchema = (value: unknown): value is JsonSchema => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Every named schema: request bodies, query objects and responses. */
+export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = Object.fromEntries(
+  [...Object.entries(requests), ...Object.entries(responses)].filter(([, value]) => isSchema(value)) as [string, JsonSchema][],
+);
+
+const GENERIC_PROBLEMS: Record<number, string> = {
+  400: 'Malformed request: bad JSON, forbidden keys, invalid query or path parameters.',
+  401: 'No valid bearer token.',
+  403: 'The caller is not in the group this call needs.',
+  411: 'A multipart upload without Content-Length.',
+  413: 'The body is larger than the limit (STRATUM_BODY_LIMIT).',
+  415: 'The Content-Type is not one this operation accepts.',
+  422: 'Well-formed but not acceptable: `errors` names each field, `findings` each BPMN element.',
+};
+
+/** The problem statuses an operation can answer. */
+export function problemStatuses(op: Operation): Record<number, string> {
+  const statuses: Record<number, string> = {};
+  const add = (status: number) => (statuses[status] = GENERIC_PROBLEMS[status]!);
+  if (op.query || op.pathParams || op.body || op.headers) add(400);
+  if (op.access.kind !== 'public') add(401);
+  if (op.access.kind === 'group' || op.access.kind === 'candidate-group') add(403);
+  if (op.body) {
+    add(413);
+    add(415);
+    add(422);
+  }
+  if (op.body?.kind === 'deployment') add(411);
+  return { ...statuses, ...op.problems };
+}
+
+const schemaRef = (name: string) => {
+  if (!COMPONENT_SCHEMAS[name]) throw new Error(`openapi: no component schema ${name}`);
+  return { $ref: `#/components/schemas/${name}` };
+};
+
+function parameters(op: Operation): unknown[] {
+  const list: unknown[] = [];
+  for (const [name, schema] of Object.entries(op.pathParams ?? {})) list.push({ name, in: 'path', required: true, schema });
+  const query = op.query ? COMPONENT_SCHEMAS[op.query] : undefined;
+  const properties = (query?.properties ?? {}) as Record<string, JsonSchema>;
+  for (const [name, schema] of Object.entries(properties)) list.push({ name, in: 'query', required: false, schema });
+  for (const [name, header] of Object.entries(op.headers ?? {})) {
+    list.push({ name, in: 'header', required: header.required ?? false, description: header.description, schema: header.schema });
+  }
+  return list;
+}
+
+function requestBody(op: Operation): unknown {
+  if (!op.body) return undefined;
+  if (op.body.kind === 'json') {
+    return { required: op.body.required, content: { 'application/json': { schema: schemaRef(op.body.schema) } } };
+  }
+  const xml = { schema: { type: 'string', description: 'One BPMN 2.0 document (UTF-8, no DOCTYPE).' } };
+  return {
+    required: true,
+    content: {
+      'multipart/form-data': {
+        schema: {
+          type: 'object',
+          required: ['files'],
+          properties: {
+            files: { type: 'array', items: { type: 'string', contentMediaType: 'application/octet-stream' }, description: '.bpmn files' },
+            note: { type: 'string', maxLength: 2000 },
+          },
+        },
+      },
+      'application/xml': xml,
+      'text/xml': xml,
+    },
+  };
+}
+
+function responsesOf(op: Operation): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [status, spec] of Object.entries(op.responses)) {
+    const content = spec.schema
+      ? { 'application/json': { schema: schemaRef(spec.schema) } }
+      : spec.content
+        ? { [spec.content.type]: { schema: spec.content.schema } }
+        : undefined;
+    result[status] = { description: spec.description, ...(content ? { content } : {}), ...(spec.headers ? { headers: spec.headers } : {}) };
+  }
+  for (const [status, description] of Object.entries(problemStatuses(op))) {
+    result[status] = { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: schemaRef('Problem') } } };
+  }
+  return result;
+}
+
+function security(op: Operation): unknown[] {
+  return op.access.kind === 'public' ? [] : [{ bearer: [] }];
+}
+
+function accessNote(op: Operation): string {
+  switch (op.access.kind) {
+    case 'public':
+      return 'No token needed.';
+    case 'authenticated':
+      return 'Any valid token.';
+    case 'group':
+      return `Needs group \`${op.access.group}\`.`;
+    case 'candidate-group':
+      return "Needs membership in one of the task's candidate groups.";
+  }
+}
+
+export function buildOpenApiDocument(version = '0.1.0'): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const params = parameters(op);
+    const body = requestBody(op);
+    (paths[op.path] ??= {})[op.method] = {
+      operationId: op.id,
+      tags: [op.tag],
+      summary: op.summary,
+      description: [op.description, accessNote(op)].filter(Boolean).join('\n\n'),
+      security: security(op),
+      ...(params.length ? { parameters: params } : {}),
+      ...(body ? { requestBody: body } : {}),
+      responses: responsesOf(op),
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: {
+      title: 'Stratum',
+      version,
+      description:
+        'BPMN process library and runtime. Errors are application/problem+json (RFC 9457). Authenticate with `Authorization: Bearer <token>`.',
+    },
+    servers: [{ url: '/' }],
+    tags: ['library', 'orders', 'instances', 'tasks', 'jobs', 'messages', 'operations'].map((name) => ({ name })),
+    paths,
+    components: {
+      schemas: COMPONENT_SCHEMAS,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from the users file (STRATUM_USERS).' } },
+    },
+  };
+}

@@ -1,0 +1,305 @@
+// The HTTP API as data: every operation the server serves, who may call it,
+// what it accepts and what it answers. app.ts registers exactly these routes,
+// openapi.ts describes exactly these, and the validators are compiled from the
+// same schemas, so the code, the checks and the document cannot drift apart.
+import { GROUPS } from './auth/authenticate.js';
+import { name, printableKey, type JsonSchema } from './schemas/common.js';
+
+export type Access =
+  | { kind: 'public' }
+  /** Any valid bearer token. */
+  | { kind: 'authenticated' }
+  | { kind: 'group'; group: string }
+  /** Any valid token; the engine then checks the caller against the task's candidate groups. */
+  | { kind: 'candidate-group' };
+
+export type RequestBody =
+  /** application/json, validated against a component schema. */
+  | { kind: 'json'; schema: string; required: boolean }
+  /** multipart/form-data (`files`, `note`) or one application/xml | text/xml document. */
+  | { kind: 'deployment' };
+
+export interface ResponseSpec {
+  description: string;
+  /** Component schema name (JSON), or a literal schema with its content type. */
+  schema?: string;
+  content?: { type: string; schema: JsonSchema };
+  headers?: Record<string, { description: string; schema: JsonSchema }>;
+}
+
+export interface Operation {
+  id: string;
+  method: 'get' | 'post';
+  /** OpenAPI path template: `/api/tasks/{id}/complete`. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  access: Access;
+  pathParams?: Record<string, JsonSchema>;
+  /** Component schema name of the query object. */
+  query?: string;
+  headers?: Record<string, { schema: JsonSchema; description: string; required?: boolean }>;
+  body?: RequestBody;
+  responses: Record<number, ResponseSpec>;
+  /** Problems specific to this operation (status → when); the generic ones (401, 400, 415 …) follow from the rest. */
+  problems?: Record<number, string>;
+}
+
+const integration = { kind: 'group', group: GROUPS.integration } as const;
+const designer = { kind: 'group', group: GROUPS.designer } as const;
+const authenticated = { kind: 'authenticated' } as const;
+const publicAccess = { kind: 'public' } as const;
+
+const processKey = name('Process key: the BPMN process id.');
+const id = (what: string) => printableKey(200, `${what} id`);
+
+const instanceCreated: Record<number, ResponseSpec> = {
+  201: {
+    description: 'A new instance was started.',
+    schema: 'InstanceView',
+    headers: { Location: { description: 'URL of the instance', schema: { type: 'string' } } },
+  },
+  200: {
+    description: 'A retry of an earlier request with the same body: the instance it started, as it is now.',
+    schema: 'InstanceView',
+    headers: { 'Content-Location': { description: 'URL of the instance', schema: { type: 'string' } } },
+  },
+};
+
+export const OPERATIONS: Operation[] = [
+  // library
+  {
+    id: 'listProcesses',
+    method: 'get',
+    path: '/api/processes',
+    tag: 'library',
+    summary: 'The process library: every key with its latest version, level, calls and callers.',
+    access: authenticated,
+    query: 'EmptyQuery',
+    responses: { 200: { description: 'Processes ordered by key.', schema: 'ProcessList' } },
+  },
+  {
+    id: 'getProcess',
+    method: 'get',
+    path: '/api/processes/{key}',
+    tag: 'library',
+    summary: 'One process with all its versions.',
+    access: authenticated,
+    pathParams: { key: processKey },
+    query: 'EmptyQuery',
+    problems: { 404: 'No process with this key.' },
+    responses: { 200: { description: 'The process.', schema: 'ProcessDetail' } },
+  },
+  {
+    id: 'getProcessXml',
+    method: 'get',
+    path: '/api/processes/{key}/versions/{version}/xml',
+    tag: 'library',
+    summary: 'The exact BPMN XML deployed as this version, byte for byte.',
+    access: authenticated,
+    pathParams: { key: processKey, version: { type: 'integer', minimum: 1, maximum: 1_000_000_000 } },
+    query: 'EmptyQuery',
+    problems: { 404: 'No such process or version.' },
+    responses: { 200: { description: 'The stored XML.', content: { type: 'application/xml', schema: { type: 'string' } } } },
+  },
+  {
+    id: 'deploy',
+    method: 'post',
+    path: '/api/deployments',
+    tag: 'library',
+    summary: 'Deploys one or more .bpmn files together; changed processes get a new version.',
+    description:
+      'Send `multipart/form-data` with one or more parts named `files` (and optionally a field `note`), or one document as `application/xml` / `text/xml` with optional `?name=` and `?note=`. XML containing a document type declaration is refused before it is parsed.',
+    access: designer,
+    query: 'DeploymentQuery',
+    body: { kind: 'deployment' },
+    responses: {
+      201: { description: 'Deployed. Identical XML is reported with `changed: false`.', schema: 'DeployResult' },
+    },
+  },
+  // runtime
+  {
+    id: 'startInstance',
+    method: 'post',
+    path: '/api/processes/{key}/instances',
+    tag: 'instances',
+    summary: 'Starts the latest version of a process.',
+    access: integration,
+    pathParams: { key: processKey },
+    query: 'EmptyQuery',
+    headers: {
+      'Idempotency-Key': {
+        schema: printableKey(200),
+        description: 'A retry with the same key and body returns the first instance (200); another body with the same key is a 409.',
+      },
+    },
+    body: { kind: 'json', schema: 'StartInstanceRequest', required: false },
+    problems: { 404: 'No process with this key.', 409: 'The Idempotency-Key was used with another body.' },
+    responses: instanceCreated,
+  },
+  {
+    id: 'postOrder',
+    method: 'post',
+    path: '/api/orders',
+    tag: 'orders',
+    summary: 'Enters a sales order: starts order-to-cash with businessKey = orderNo.',
+    description: 'Idempotent by `orderNo`: the same body again returns the existing instance (200); a different body for the same orderNo is a 409.',
+    access: integration,
+    query: 'EmptyQuery',
+    body: { kind: 'json', schema: 'OrderRequest', required: true },
+    problems: { 409: 'This orderNo was entered with another body.', 503: 'The order entry process (order-to-cash) is not deployed.' },
+    responses: instanceCreated,
+  },
+  {
+    id: 'listInstances',
+    method: 'get',
+    path: '/api/instances',
+    tag: 'instances',
+    summary: 'Instances, filtered and paged.',
+    access: authenticated,
+    query: 'InstancesQuery',
+    responses: { 200: { description: 'One page.', schema: 'InstancePage' } },
+  },
+  {
+    id: 'getInstance',
+    method: 'get',
+    path: '/api/instances/{id}',
+    tag: 'instances',
+    summary: 'One instance: status, version, variables, what its call tree waits for, children and history.',
+    access: authenticated,
+    pathParams: { id: id('Instance') },
+    query: 'EmptyQuery',
+    problems: { 404: 'No instance with this id.' },
+    responses: { 200: { description: 'The instance.', schema: 'InstanceView' } },
+  },
+  {
+    id: 'cancelInstance',
+    method: 'post',
+    path: '/api/instances/{id}/cancel',
+    tag: 'instances',
+    summary: 'Cancels a running instance and its children.',
+    access: integration,
+    pathParams: { id: id('Instance') },
+    query: 'EmptyQuery',
+    problems: { 404: 'No instance with this id.', 409: 'The instance has already ended.' },
+    responses: { 200: { description: 'The cancelled instance.', schema: 'InstanceView' } },
+  },
+  {
+    id: 'listTasks',
+    method: 'get',
+    path: '/api/tasks',
+    tag: 'tasks',
+    summary: 'Open user tasks.',
+    access: authenticated,
+    query: 'TasksQuery',
+    responses: { 200: { description: 'Open tasks, oldest first.', schema: 'TaskList' } },
+  },
+  {
+    id: 'getTask',
+    method: 'get',
+    path: '/api/tasks/{id}',
+    tag: 'tasks',
+    summary: 'One open task.',
+    access: authenticated,
+    pathParams: { id: id('Task') },
+    query: 'EmptyQuery',
+    problems: { 404: 'No open task with this id.' },
+    responses: { 200: { description: 'The task.', schema: 'TaskView' } },
+  },
+  {
+    id: 'completeTask',
+    method: 'post',
+    path: '/api/tasks/{id}/complete',
+    tag: 'tasks',
+    summary: 'Completes a user task; its variables (e.g. `approved`, `comment`) become process variables.',
+    description: 'The caller must be in one of the task\'s candidate groups (403 otherwise); 409 when the task is no longer open.',
+    access: { kind: 'candidate-group' },
+    pathParams: { id: id('Task') },
+    query: 'EmptyQuery',
+    body: { kind: 'json', schema: 'CompleteTaskRequest', required: false },
+    problems: { 404: 'No task with this id.', 409: 'The task is no longer open.' },
+    responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
+  },
+  {
+    id: 'fetchAndLockJobs',
+    method: 'post',
+    path: '/api/jobs/fetch-and-lock',
+    tag: 'jobs',
+    summary: 'Locks up to `max` open jobs of a type for a worker.',
+    access: integration,
+    query: 'EmptyQuery',
+    body: { kind: 'json', schema: 'FetchAndLockRequest', required: true },
+    responses: { 200: { description: 'The locked jobs (possibly none).', schema: 'JobList' } },
+  },
+  {
+    id: 'completeJob',
+    method: 'post',
+    path: '/api/jobs/{id}/complete',
+    tag: 'jobs',
+    summary: 'Completes a job; its variables become process variables.',
+    access: integration,
+    pathParams: { id: id('Job') },
+    query: 'EmptyQuery',
+    body: { kind: 'json', schema: 'CompleteJobRequest', required: false },
+    problems: { 404: 'No job with this id.', 409: 'The job is no longer open or locked by another worker.' },
+    responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
+  },
+  {
+    id: 'failJob',
+    method: 'post',
+    path: '/api/jobs/{id}/failure',
+    tag: 'jobs',
+    summary: 'Reports a failed job: with retries left it can be fetched again, with 0 the instance gets an incident.',
+    access: integration,
+    pathParams: { id: id('Job') },
+    query: 'EmptyQuery',
+    body: { kind: 'json', schema: 'JobFailureRequest', required: true },
+    problems: { 404: 'No job with this id.', 409: 'The job is no longer open or locked by another worker.' },
+    responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
+  },
+  {
+    id: 'correlateMessage',
+    method: 'post',
+    path: '/api/messages',
+    tag: 'messages',
+    summary: 'Delivers a message (e.g. PaymentReceived) to what waits for it under this business key.',
+    access: integration,
+    query: 'EmptyQuery',
+    body: { kind: 'json', schema: 'MessageRequest', required: true },
+    problems: { 404: 'Nothing waits for this message under this business key.' },
+    responses: { 200: { description: 'The instances it reached and what they wait for next.', schema: 'MessageResult' } },
+  },
+  // operations
+  {
+    id: 'health',
+    method: 'get',
+    path: '/healthz',
+    tag: 'operations',
+    summary: 'Liveness and store check.',
+    access: publicAccess,
+    problems: { 503: 'The store does not answer.' },
+    responses: { 200: { description: 'The store answers.', schema: 'Health' } },
+  },
+  {
+    id: 'metrics',
+    method: 'get',
+    path: '/metrics',
+    tag: 'operations',
+    summary: 'Prometheus metrics: HTTP requests, engine steps, process metrics.',
+    access: publicAccess,
+    responses: { 200: { description: 'Prometheus text format.', content: { type: 'text/plain', schema: { type: 'string' } } } },
+  },
+  {
+    id: 'openapi',
+    method: 'get',
+    path: '/api/openapi.json',
+    tag: 'operations',
+    summary: 'This document.',
+    access: publicAccess,
+    responses: { 200: { description: 'OpenAPI 3.1 document.', content: { type: 'application/json', schema: { type: 'object' } } } },
+  },
+];
+
+/** `/api/tasks/{id}/complete` → `/api/tasks/:id/complete` */
+export const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');

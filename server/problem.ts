@@ -1,0 +1,82 @@
+// RFC 9457 problem details: every error the server answers is one of these.
+import type { Response } from 'express';
+import { StratumError, type Finding } from '../engine/errors.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+const TYPE_BASE = 'https://stratum.dev/problems/';
+
+/** One field or parameter that failed validation. */
+export interface FieldError {
+  /** JSON pointer into the body (`/amount`), `query.limit`, `header.Idempotency-Key` or a file name. */
+  field: string;
+  message: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: FieldError[];
+  findings?: Finding[];
+  [extension: string]: unknown;
+}
+
+const TITLES: Record<number, [slug: string, title: string]> = {
+  400: ['bad-request', 'Bad request'],
+  401: ['unauthorized', 'Authentication required'],
+  403: ['forbidden', 'Forbidden'],
+  404: ['not-found', 'Not found'],
+  405: ['method-not-allowed', 'Method not allowed'],
+  409: ['conflict', 'Conflict'],
+  413: ['payload-too-large', 'Payload too large'],
+  415: ['unsupported-media-type', 'Unsupported media type'],
+  422: ['unprocessable', 'Unprocessable content'],
+  500: ['internal', 'Internal server error'],
+  503: ['unavailable', 'Service unavailable'],
+};
+
+/** Thrown by routes and middleware; the error handler turns it into a problem response. */
+export class HttpProblem extends Error {
+  readonly headers: Record<string, string>;
+
+  constructor(
+    readonly status: number,
+    detail: string,
+    readonly extensions: { errors?: FieldError[]; findings?: Finding[]; [key: string]: unknown } = {},
+    headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.name = 'HttpProblem';
+    this.headers = headers;
+  }
+
+  toProblem(instance?: string): Problem {
+    const [slug, title] = TITLES[this.status] ?? ['error', 'Error'];
+    return { type: TYPE_BASE + slug, title, status: this.status, detail: this.message, ...(instance ? { instance } : {}), ...this.extensions };
+  }
+}
+
+const STATUS_OF_CODE: Record<StratumError['code'], number> = {
+  'not-found': 404,
+  conflict: 409,
+  forbidden: 403,
+  invalid: 422,
+  'bad-request': 400,
+};
+
+/** Maps engine errors to HTTP; anything unknown is a 500 whose detail does not leak internals. */
+export function toHttpProblem(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof StratumError) {
+    const findings = error.details?.findings;
+    return new HttpProblem(STATUS_OF_CODE[error.code] ?? 500, error.message, findings ? { findings } : {});
+  }
+  return new HttpProblem(500, 'The server could not handle the request; the error is logged.');
+}
+
+export function sendProblem(res: Response, problem: HttpProblem, instance?: string): void {
+  for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toProblem(instance)));
+}

@@ -1,0 +1,57 @@
+// Process instances: start (idempotent by header), list, detail, cancel.
+import type { InstanceStatus, InstanceView, Runtime } from '../../engine/api.js';
+import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
+import { HttpProblem } from '../problem.js';
+import { requestHash } from './idempotency.js';
+
+export const instanceUrl = (id: string) => `/api/instances/${encodeURIComponent(id)}`;
+
+/** 201 with Location for a new instance; 200 with Content-Location for a retry. */
+export function instanceReply({ instance, created }: { instance: InstanceView; created: boolean }): Reply {
+  return created
+    ? { status: 201, json: instance, headers: { Location: instanceUrl(instance.id) } }
+    : { status: 200, json: instance, headers: { 'Content-Location': instanceUrl(instance.id) } };
+}
+
+interface StartBody {
+  businessKey?: string;
+  variables?: Record<string, unknown>;
+}
+
+interface InstancesQuery {
+  processKey?: string;
+  businessKey?: string;
+  status?: InstanceStatus;
+  limit: number;
+  offset: number;
+}
+
+export function instanceHandlers(runtime: Runtime): Handlers {
+  return {
+    startInstance: async ({ params, body, headers, user }: Input<StartBody, unknown, { key: string }>) => {
+      const idempotencyKey = headers['idempotency-key'];
+      const result = await runtime.start(params.key, {
+        ...(body.businessKey !== undefined ? { businessKey: body.businessKey } : {}),
+        variables: body.variables ?? {},
+        user: user!.name,
+        ...(idempotencyKey !== undefined
+          ? { idempotency: { scope: `start:${params.key}`, key: idempotencyKey, requestHash: requestHash(body) } }
+          : {}),
+      });
+      return instanceReply(result);
+    },
+
+    listInstances: async ({ query }: Input<unknown, InstancesQuery>) => {
+      const { items, total } = await runtime.findInstances(query);
+      return ok({ items, total, limit: query.limit, offset: query.offset });
+    },
+
+    getInstance: async ({ params }: Input<unknown, unknown, { id: string }>) => {
+      const instance = await runtime.getInstance(params.id);
+      if (!instance) throw new HttpProblem(404, `No instance with id ${params.id}.`);
+      return ok(instance);
+    },
+
+    cancelInstance: async ({ params, user }: Input<unknown, unknown, { id: string }>) => ok(await runtime.cancel(params.id, user!)),
+  };
+}

@@ -1,0 +1,16 @@
+// External jobs: ERP workers fetch-and-lock, complete and fail them.
+import type { Runtime } from '../../engine/api.js';
+import { ok, type Handlers, type Input } from '../http/handler.js';
+
+export function jobHandlers(runtime: Runtime): Handlers {
+  return {
+    fetchAndLockJobs: async ({ body }: Input<{ type: string; workerId: string; lockMs?: number; max?: number }>) =>
+      ok(await runtime.fetchAndLockJobs(body)),
+
+    completeJob: async ({ params, body }: Input<{ variables?: Record<string, unknown>; workerId?: string }, unknown, { id: string }>) =>
+      ok(await runtime.completeJob(params.id, body.variables ?? {}, body.workerId)),
+
+    failJob: async ({ params, body }: Input<{ message: string; retries: number; workerId?: string }, unknown, { id: string }>) =>
+      ok(await runtime.failJob(params.id, body)),
+  };
+}

@@ -1,0 +1,30 @@
+// The process library: list, detail, exact XML, deploy.
+import type { Library } from '../../engine/api.js';
+import { readDeployment } from '../http/deployment-body.js';
+import { ok, type Handlers, type Input } from '../http/handler.js';
+import { HttpProblem } from '../problem.js';
+
+export function libraryHandlers(library: Library, limits: { bodyBytes: number }): Handlers {
+  return {
+    listProcesses: async () => ok(await library.list()),
+
+    getProcess: async ({ params }: Input<unknown, unknown, { key: string }>) => {
+      const detail = await library.get(params.key);
+      if (!detail) throw new HttpProblem(404, `No process with key ${params.key} is deployed.`);
+      return ok(detail);
+    },
+
+    getProcessXml: async ({ params }: Input<unknown, unknown, { key: string; version: number }>) => {
+      const xml = await library.xml(params.key, params.version);
+      if (xml === undefined) throw new HttpProblem(404, `Process ${params.key} has no version ${params.version}.`);
+      return { status: 200, text: xml, contentType: 'application/xml; charset=utf-8' };
+    },
+
+    deploy: async ({ req, query, user }: Input<unknown, { name?: string; note?: string }>) => {
+      const res = req.res!;
+      const { files, note } = await readDeployment(req, res, limits.bodyBytes, query);
+      const result = await library.deploy(files, { user: user!.name, ...(note ? { note } : {}) });
+      return { status: 201, json: result };
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// JSON Schema (2020-12, as OpenAPI 3.1 uses it) building blocks shared by
+// request and response schemas. The same objects validate requests at run time
+// and appear in /api/openapi.json, so the two cannot drift.
+
+export type JsonSchema = Record<string, unknown>;
+
+export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+
+/** Characters refused in text a person typed: control characters, lone surrogates, bidirectional overrides. */
+const UNSAFE = '\\p{Cc}\\p{Cs}\\u202A-\\u202E\\u2066-\\u2069';
+export const SAFE_LINE_PATTERN = `^(?=[\\s\\S]*\\S)[^${UNSAFE}]*$`;
+export const SAFE_MULTILINE_PATTERN = `^(?=[\\s\\S]*\\S)(?:[\\t\\n\\r]|[^${UNSAFE}])*$`;
+
+/** Text with at least one visible character; `multiline` also allows tabs and line breaks. */
+export const safeText = (maxLength: number, options: { multiline?: boolean; description?: string } = {}): JsonSchema => ({
+  type: 'string',
+  minLength: 1,
+  maxLength,
+  pattern: options.multiline ? SAFE_MULTILINE_PATTERN : SAFE_LINE_PATTERN,
+  ...(options.description ? { description: options.description } : {}),
+});
+
+/** Printable ASCII without leading or trailing spaces: order numbers, business keys, worker ids. */
+export const PRINTABLE_KEY_PATTERN = '^[!-~](?:[ -~]*[!-~])?$';
+export const printableKey = (maxLength: number, description?: string): JsonSchema => ({
+  type: 'string',
+  minLength: 1,
+  maxLength,
+  pattern: PRINTABLE_KEY_PATTERN,
+  ...(description ? { description } : {}),
+});
+
+/** Process keys, job types, message names, groups: BPMN ids and names Stratum relies on. */
+export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_.\\-]*$';
+export const name = (description?: string): JsonSchema => ({
+  type: 'string',
+  minLength: 1,
+  maxLength: 200,
+  pattern: NAME_PATTERN,
+  ...(description ? { description } : {}),
+});
+
+/** Variable names must be usable in FEEL conditions. */
+export const VARIABLE_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]{0,63}$';
+
+export const variables = (description: string, properties: Record<string, JsonSchema> = {}): JsonSchema => ({
+  type: 'object',
+  description,
+  maxProperties: 200,
+  propertyNames: { pattern: VARIABLE_NAME_PATTERN },
+  properties,
+});
+
+export const nullable = (schema: JsonSchema): JsonSchema => ({ anyOf: [schema, { type: 'null' }] });
+
+export const dateTime: JsonSchema = { type: 'string', format: 'date-time' };

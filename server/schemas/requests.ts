@@ -1,0 +1,143 @@
+// Request bodies and query strings. Every object refuses unknown properties.
+import { name, printableKey, safeText, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
+
+export const PAYMENT_TERMS = ['credit', 'prepaid-at-entry', 'prepaid-at-shipment'] as const;
+export type PaymentTerms = (typeof PAYMENT_TERMS)[number];
+
+/** The largest amount accepted: keeps cents exact in a double. */
+export const MAX_AMOUNT = 1e13;
+
+export const OrderRequest: JsonSchema = {
+  type: 'object',
+  description: 'A sales order entered by the ERP or CRM. Amounts are in units of `currency`.',
+  required: ['orderNo', 'customer', 'amount', 'currency', 'paymentTerms'],
+  additionalProperties: false,
+  properties: {
+    orderNo: printableKey(64, 'The order number; becomes the business key of every instance, task, job and message of the order.'),
+    customer: {
+      type: 'object',
+      description:
+        'The customer. `name` is required; up to 20 further text fields (e.g. `id`, `country`, `vatId`) are kept with the order, each at most 500 characters.',
+      required: ['name'],
+      maxProperties: 21,
+      propertyNames: { pattern: VARIABLE_NAME_PATTERN },
+      properties: { name: safeText(200) },
+      additionalProperties: safeText(500),
+    },
+    amount: {
+      type: 'number',
+      minimum: 0,
+      maximum: MAX_AMOUNT,
+      multipleOf: 0.01,
+      description: 'Order total, at most two decimals.',
+    },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR.' },
+    paymentTerms: { type: 'string', enum: [...PAYMENT_TERMS] },
+    specialChange: {
+      type: 'object',
+      description: 'Present when the order changes a product specially; procurement, production and inspection acknowledge it.',
+      required: ['description'],
+      additionalProperties: false,
+      properties: { description: safeText(2000, { multiline: true }) },
+    },
+  },
+};
+
+export const StartInstanceRequest: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    businessKey: printableKey(200),
+    variables: variables('Variables the instance starts with.'),
+  },
+};
+
+export const CompleteTaskRequest: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    variables: variables('Become process variables. Approval tasks read `approved`.', {
+      approved: { type: 'boolean', description: 'The decision of an approval task.' },
+      comment: { type: 'string', maxLength: 2000 },
+    }),
+  },
+};
+
+export const FetchAndLockRequest: JsonSchema = {
+  type: 'object',
+  required: ['type', 'workerId'],
+  additionalProperties: false,
+  properties: {
+    type: name('Job type, e.g. procurement-planning.'),
+    workerId: printableKey(200),
+    lockMs: { type: 'integer', minimum: 1000, maximum: 86_400_000, description: 'How long the jobs stay locked for this worker.' },
+    max: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
+  },
+};
+
+export const CompleteJobRequest: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    variables: variables('Become process variables.'),
+    workerId: printableKey(200),
+  },
+};
+
+export const JobFailureRequest: JsonSchema = {
+  type: 'object',
+  required: ['message', 'retries'],
+  additionalProperties: false,
+  properties: {
+    message: { type: 'string', minLength: 1, maxLength: 4000 },
+    retries: { type: 'integer', minimum: 0, maximum: 100, description: 'Retries left; 0 raises an incident.' },
+    workerId: printableKey(200),
+  },
+};
+
+export const MessageRequest: JsonSchema = {
+  type: 'object',
+  required: ['name', 'businessKey'],
+  additionalProperties: false,
+  properties: {
+    name: name('Message name, e.g. PaymentReceived.'),
+    businessKey: printableKey(200),
+    variables: variables('Become process variables of the instance the message reaches.'),
+  },
+};
+
+export const INSTANCE_STATUSES = ['running', 'completed', 'rejected', 'failed', 'cancelled'] as const;
+
+/** Query strings: values arrive as text and are coerced to the declared type. */
+export const InstancesQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    processKey: name(),
+    businessKey: printableKey(200),
+    status: { type: 'string', enum: [...INSTANCE_STATUSES] },
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
+  },
+};
+
+export const TasksQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    candidateGroup: printableKey(100),
+    businessKey: printableKey(200),
+    instanceId: printableKey(200),
+  },
+};
+
+export const DeploymentQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._ -]+$', description: 'File name of a single XML body.' },
+    note: { type: 'string', maxLength: 2000 },
+  },
+};
+
+export const EmptyQuery: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };

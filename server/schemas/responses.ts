@@ -1,0 +1,217 @@
+// What the server answers, as JSON Schema. Listed in the OpenAPI components;
+// the tests validate live responses against them.
+import { INSTANCE_STATUSES } from './requests.js';
+import { dateTime, nullable, ref, type JsonSchema } from './common.js';
+
+const WAIT_KINDS = ['task', 'message', 'timer', 'job', 'call'];
+
+export const FieldError: JsonSchema = {
+  type: 'object',
+  required: ['field', 'message'],
+  properties: {
+    field: { type: 'string', description: 'JSON pointer into the body (`/amount`), `query.<name>`, `header.<name>`, `path.<name>` or a file name.' },
+    message: { type: 'string' },
+  },
+};
+
+export const Finding: JsonSchema = {
+  type: 'object',
+  required: ['elementId', 'rule', 'severity', 'message'],
+  properties: {
+    file: { type: 'string' },
+    elementId: nullable({ type: 'string' }),
+    rule: { type: 'string' },
+    severity: { type: 'string', enum: ['error', 'warning'] },
+    message: { type: 'string' },
+  },
+};
+
+export const Problem: JsonSchema = {
+  type: 'object',
+  description: 'RFC 9457 problem details, served as application/problem+json.',
+  required: ['type', 'title', 'status', 'detail'],
+  properties: {
+    type: { type: 'string', format: 'uri' },
+    title: { type: 'string' },
+    status: { type: 'integer', minimum: 400, maximum: 599 },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    errors: { type: 'array', items: ref('FieldError'), description: 'Each field or parameter that failed validation.' },
+    findings: { type: 'array', items: ref('Finding'), description: 'Deploy-time findings, naming BPMN element ids.' },
+    allow: { type: 'array', items: { type: 'string' } },
+  },
+};
+
+export const InstanceSummary: JsonSchema = {
+  type: 'object',
+  required: ['id', 'processKey', 'version', 'businessKey', 'status', 'parentId', 'createdAt', 'updatedAt', 'endedAt'],
+  properties: {
+    id: { type: 'string' },
+    processKey: { type: 'string' },
+    version: { type: 'integer', minimum: 1 },
+    businessKey: nullable({ type: 'string' }),
+    status: { type: 'string', enum: [...INSTANCE_STATUSES] },
+    parentId: nullable({ type: 'string' }),
+    createdAt: dateTime,
+    updatedAt: dateTime,
+    endedAt: nullable(dateTime),
+  },
+};
+
+export const WaitingElement: JsonSchema = {
+  type: 'object',
+  description: 'One thing the instance (or one of its children) waits for.',
+  required: ['instanceId', 'processKey', 'elementId', 'name', 'type'],
+  properties: {
+    instanceId: { type: 'string' },
+    processKey: { type: 'string' },
+    elementId: { type: 'string' },
+    name: nullable({ type: 'string' }),
+    type: { type: 'string', enum: WAIT_KINDS },
+    taskId: { type: 'string' },
+    jobId: { type: 'string' },
+    jobType: { type: 'string' },
+    candidateGroups: { type: 'array', items: { type: 'string' } },
+    message: { type: 'string' },
+    dueAt: dateTime,
+  },
+};
+
+export const HistoryEntry: JsonSchema = {
+  type: 'object',
+  required: ['at', 'instanceId', 'event', 'actor', 'elementId', 'elementType', 'data'],
+  properties: {
+    at: dateTime,
+    instanceId: { type: 'string' },
+    event: { type: 'string' },
+    actor: nullable({ type: 'string' }),
+    elementId: nullable({ type: 'string' }),
+    elementType: nullable({ type: 'string' }),
+    data: nullable({ type: 'object' }),
+  },
+};
+
+export const InstanceView: JsonSchema = {
+  allOf: [ref('InstanceSummary')],
+  type: 'object',
+  required: ['variables', 'incident', 'waiting', 'children', 'history'],
+  properties: {
+    variables: { type: 'object' },
+    incident: nullable({
+      type: 'object',
+      required: ['elementId', 'message'],
+      properties: { elementId: nullable({ type: 'string' }), message: { type: 'string' } },
+    }),
+    waiting: { type: 'array', items: ref('WaitingElement') },
+    children: { type: 'array', items: ref('InstanceSummary') },
+    history: { type: 'array', items: ref('HistoryEntry') },
+  },
+};
+
+export const InstancePage: JsonSchema = {
+  type: 'object',
+  required: ['items', 'total', 'limit', 'offset'],
+  properties: {
+    items: { type: 'array', items: ref('InstanceSummary') },
+    total: { type: 'integer', minimum: 0 },
+    limit: { type: 'integer', minimum: 1 },
+    offset: { type: 'integer', minimum: 0 },
+  },
+};
+
+export const TaskView: JsonSchema = {
+  type: 'object',
+  required: ['id', 'instanceId', 'businessKey', 'processKey', 'elementId', 'name', 'candidateGroups', 'createdAt'],
+  properties: {
+    id: { type: 'string' },
+    instanceId: { type: 'string' },
+    businessKey: nullable({ type: 'string' }),
+    processKey: { type: 'string' },
+    elementId: { type: 'string' },
+    name: nullable({ type: 'string' }),
+    candidateGroups: { type: 'array', items: { type: 'string' } },
+    createdAt: dateTime,
+  },
+};
+
+export const JobView: JsonSchema = {
+  type: 'object',
+  required: ['id', 'type', 'instanceId', 'businessKey', 'elementId', 'variables', 'retries', 'lockExpiresAt'],
+  properties: {
+    id: { type: 'string' },
+    type: { type: 'string' },
+    instanceId: { type: 'string' },
+    businessKey: nullable({ type: 'string' }),
+    elementId: { type: 'string' },
+    variables: { type: 'object' },
+    retries: { type: 'integer', minimum: 0 },
+    lockExpiresAt: dateTime,
+  },
+};
+
+export const ProcessSummary: JsonSchema = {
+  type: 'object',
+  required: ['key', 'name', 'latestVersion', 'level', 'calls', 'calledBy', 'documentation', 'deployedAt'],
+  properties: {
+    key: { type: 'string' },
+    name: nullable({ type: 'string' }),
+    latestVersion: { type: 'integer', minimum: 1 },
+    level: { type: 'integer', minimum: 1, description: '1 for a root of the call graph, n+1 for a process called from level n.' },
+    calls: { type: 'array', items: { type: 'string' } },
+    calledBy: { type: 'array', items: { type: 'string' } },
+    documentation: nullable({ type: 'string' }),
+    deployedAt: dateTime,
+  },
+};
+
+export const VersionSummary: JsonSchema = {
+  type: 'object',
+  required: ['version', 'deployedAt', 'deployedBy', 'note', 'deploymentId'],
+  properties: {
+    version: { type: 'integer', minimum: 1 },
+    deployedAt: dateTime,
+    deployedBy: { type: 'string' },
+    note: nullable({ type: 'string' }),
+    deploymentId: { type: 'string' },
+  },
+};
+
+export const ProcessDetail: JsonSchema = {
+  allOf: [ref('ProcessSummary')],
+  type: 'object',
+  required: ['versions'],
+  properties: { versions: { type: 'array', items: ref('VersionSummary') } },
+};
+
+export const DeployResult: JsonSchema = {
+  type: 'object',
+  required: ['deploymentId', 'deployed', 'warnings'],
+  properties: {
+    deploymentId: { type: 'string' },
+    deployed: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['key', 'version', 'changed'],
+        properties: { key: { type: 'string' }, version: { type: 'integer', minimum: 1 }, changed: { type: 'boolean' } },
+      },
+    },
+    warnings: { type: 'array', items: ref('Finding') },
+  },
+};
+
+export const MessageResult: JsonSchema = {
+  type: 'object',
+  required: ['reached'],
+  properties: { reached: { type: 'array', items: ref('InstanceView'), description: 'The root instances the message moved on, as they are now (see `waiting`).' } },
+};
+
+export const JobList: JsonSchema = { type: 'array', items: ref('JobView') };
+export const TaskList: JsonSchema = { type: 'array', items: ref('TaskView') };
+export const ProcessList: JsonSchema = { type: 'array', items: ref('ProcessSummary') };
+
+export const Health: JsonSchema = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', enum: ['ok'] } },
+};

@@ -1,0 +1,125 @@
+// Opens the store and the engine, deploys the shipped diagrams, and listens.
+// main.ts calls this with the environment's configuration; the tests call it
+// with a temporary data folder and port 0.
+import { readdir, readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { openStore, openStratum, type Stratum, type Store } from '../engine/index.js';
+import { StratumError } from '../engine/errors.js';
+import { createApp } from './app.js';
+import type { ServerConfig } from './config.js';
+import demoUsers from './demo-users.json' with { type: 'json' };
+import { UserDirectory } from './auth/users.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  stratum: Stratum;
+  /** Stops accepting requests, lets running ones finish, stops the scheduler and closes the store. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: ServerConfig;
+  logger: Logger;
+  /** Runs the timer scheduler (default true; tests fire timers themselves). */
+  scheduler?: boolean;
+  modelerDir?: string | null;
+}
+
+export async function startServer({ config, logger, scheduler = true, modelerDir }: StartOptions): Promise<RunningServer> {
+  const users = config.usersFile ? UserDirectory.fromFile(config.usersFile) : UserDirectory.fromJson(demoUsers, 'server/demo-users.json');
+  if (config.demo) {
+    logger.warn({ host: config.host }, 'demo mode: STRATUM_USERS is not set, so the demo tokens of server/demo-users.json are accepted; listening on loopback only');
+  }
+  const store = await openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir });
+  let stratum: Stratum;
+  try {
+    stratum = await openStratum({ store });
+    await deployDiagrams(stratum, config.diagramsDir, logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const { app, dispose } = createApp({
+    stratum,
+    users,
+    logger,
+    limits: { bodyBytes: config.bodyLimitBytes },
+    checkHealth: () => storeAnswers(store),
+    ...(modelerDir !== undefined ? { modelerDir } : {}),
+  });
+  const server = createServer(app);
+  server.keepAliveTimeout = 5_000;
+  try {
+    await listen(server, config.port, config.host);
+  } catch (error) {
+    dispose();
+    await stratum.close();
+    throw error;
+  }
+  if (scheduler) stratum.startScheduler();
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  logger.info({ port, host: config.host, store: store.kind }, 'stratum server listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    stratum,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        dispose();
+        await stratum.close();
+        logger.info('stratum server stopped');
+      })()),
+  };
+}
+
+/** Deploys every *.bpmn of `dir` as one deployment by user `system`; a missing folder is skipped. */
+export async function deployDiagrams(stratum: Stratum, dir: string, logger: Logger): Promise<void> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.toLowerCase().endsWith('.bpmn')).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      logger.info({ dir }, 'no diagrams folder; nothing deployed at start');
+      return;
+    }
+    throw error;
+  }
+  if (names.length === 0) return;
+  const files = await Promise.all(names.map(async (name) => ({ name, xml: await readFile(join(dir, name), 'utf8') })));
+  try {
+    const result = await stratum.library.deploy(files, { user: 'system', note: `deployed at start from ${dir}` });
+    logger.info({ dir, deployed: result.deployed, warnings: result.warnings.length }, 'diagrams deployed');
+  } catch (error) {
+    if (error instanceof StratumError && error.details?.findings) {
+      logger.error({ dir, findings: error.details.findings }, 'the diagrams folder does not deploy');
+    }
+    throw error;
+  }
+}
+
+// helpers
+
+async function storeAnswers(store: Store): Promise<void> {
+  await store.read((tx) => tx.latestVersion('healthz'));
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
