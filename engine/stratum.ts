@@ -1,7 +1,29 @@
+// Wires the library and the runtime onto one store.
+import { EventEmitter } from 'node:events';
+import type { Clock } from './api.js';
 import type { Stratum, StratumOptions } from './index.js';
+import { ProcessLibrary } from './library/process-library.js';
+import { DefinitionCache } from './runtime/definition-cache.js';
+import { InstanceRuntime } from './runtime/runtime.js';
+import { TimerScheduler } from './runtime/timer-scheduler.js';
+
+const systemClock: Clock = { now: () => new Date() };
 
 /** Opens the library and runtime on a migrated store. */
 export async function openStratum(options: StratumOptions): Promise<Stratum> {
-  void options;
-  throw new Error('openStratum: not implemented yet');
+  const clock = options.clock ?? systemClock;
+  const events = new EventEmitter();
+  const library = new ProcessLibrary(options.store, clock);
+  const runtime = new InstanceRuntime(options.store, new DefinitionCache(), clock, events);
+  const scheduler = new TimerScheduler(runtime, events, options.schedulerIntervalMs ?? 1000);
+  return {
+    library,
+    runtime,
+    events,
+    startScheduler: () => scheduler.start(),
+    close: async () => {
+      await scheduler.stop();
+      await options.store.close();
+    },
+  };
 }

@@ -14,6 +14,10 @@ export interface ElementInfo {
   message?: { id: string; name: string; correlationKey?: string };
   calledProcess?: string;
   hasTimer?: boolean;
+  /** zeebe:ioMapping outputs, applied when the element completes. */
+  outputs?: { source: string; target: string }[];
+  /** End events: `zeebe:property name="outcome"`, e.g. "rejected". */
+  outcome?: string;
 }
 
 export interface ProcessModel {
@@ -73,6 +77,14 @@ export function describeElement(element: any): ElementInfo {
   if ((element.eventDefinitions ?? []).some((definition: any) => definition.$type === 'bpmn:TimerEventDefinition')) {
     info.hasTimer = true;
   }
+
+  const outputs = extensionValues(element, 'zeebe:IoMapping').flatMap((mapping: any) => mapping.outputParameters ?? []);
+  if (outputs.length) info.outputs = outputs.map((output: any) => ({ source: output.source, target: output.target }));
+
+  const outcome = extensionValues(element, 'zeebe:Properties')
+    .flatMap((properties: any) => properties.properties ?? [])
+    .find((property: any) => property.name === 'outcome');
+  if (outcome?.value) info.outcome = outcome.value;
   return info;
 }
 

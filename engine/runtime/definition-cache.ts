@@ -1,0 +1,49 @@
+// Parsed, executable definitions per process version. Parsing and serializing
+// a BPMN file costs far more than a step, so it happens once per version and
+// process; the stored engine state never embeds it.
+import Serializer, { TypeResolver } from 'moddle-context-serializer';
+import { parseBpmn } from '../bpmn/moddle.js';
+import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
+import { STRATUM_ELEMENT_TYPES } from './execution-environment.js';
+
+export interface ExecutableDefinition {
+  key: string;
+  version: number;
+  model: ProcessModel;
+  /** bpmn-engine's serialized source context in which only `key` is executable. */
+  sourceContext: unknown;
+}
+
+export class DefinitionCache {
+  private readonly entries = new Map<string, Promise<ExecutableDefinition>>();
+
+  constructor(private readonly capacity = 500) {}
+
+  get(key: string, version: number, loadXml: () => Promise<string>): Promise<ExecutableDefinition> {
+    const id = `${key}@${version}`;
+    let entry = this.entries.get(id);
+    if (entry) {
+      // refresh recency: Map keeps insertion order, the oldest is evicted first
+      this.entries.delete(id);
+      this.entries.set(id, entry);
+      return entry;
+    }
+    entry = loadXml().then((xml) => compileExecutable(key, version, xml));
+    entry.catch(() => this.entries.delete(id));
+    this.entries.set(id, entry);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    return entry;
+  }
+}
+
+export async function compileExecutable(key: string, version: number, xml: string): Promise<ExecutableDefinition> {
+  const parsed = await parseBpmn(xml);
+  const model = compileProcessModels(parsed.definitions).find((candidate) => candidate.key === key);
+  if (!model) throw new Error(`process ${key} is not in version ${version} of its file`);
+  // A file may hold several processes (pools); run only the one asked for.
+  for (const element of parsed.definitions.rootElements ?? []) {
+    if (element.$type === 'bpmn:Process') element.isExecutable = element.id === key;
+  }
+  const sourceContext = Serializer(parsed.moddleContext, TypeResolver(STRATUM_ELEMENT_TYPES));
+  return { key, version, model, sourceContext };
+}

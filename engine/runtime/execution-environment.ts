@@ -1,0 +1,105 @@
+// The options every bpmn-engine instance of Stratum is created with — the same
+// for `execute` and for every `recover`, because bpmn-engine silently takes
+// wrong paths when a recovered engine lacks the handlers it started with.
+import * as elements from 'bpmn-elements';
+import { Engine } from 'bpmn-engine';
+import { evaluateFeelCondition, feelBody, isFeel, FeelError } from '../feel/feel-expression.js';
+import { isJuel, juelToFeel } from '../feel/juel.js';
+
+/**
+ * Wait states Stratum drives from outside: service, send and business-rule
+ * tasks become external jobs (they wait for a worker instead of calling code).
+ */
+export const STRATUM_ELEMENT_TYPES = {
+  ...elements,
+  ServiceTask: elements.SignalTask,
+  SendTask: elements.SignalTask,
+  BusinessRuleTask: elements.SignalTask,
+};
+
+
+/** Keys bpmn-elements copies from its run message into process variables. */
+export const ENGINE_VARIABLE_NOISE = new Set(['fields', 'content', 'properties']);
+
+const conditionCache = new Map<string, string>();
+
+/** The FEEL source of a condition body, translating Camunda 7 `${…}` once. */
+function conditionAsFeel(body: string): string | undefined {
+  let feel = conditionCache.get(body);
+  if (feel === undefined) {
+    if (isFeel(body)) feel = feelBody(body);
+    else if (isJuel(body)) feel = juelToFeel(body);
+    else return undefined;
+    conditionCache.set(body, feel);
+  }
+  return feel;
+}
+
+/**
+ * bpmn-elements asks the script handler first for every sequence-flow
+ * condition; answering here keeps JavaScript out and makes evaluation strict.
+ * Anything that is not FEEL or translatable JUEL gets no script, so the
+ * engine fails the flow instead of running code.
+ */
+const scripts = {
+  register() {},
+  getScript(_language: string | undefined, owner: any) {
+    const body: string | undefined = owner?.behaviour?.conditionExpression?.body;
+    if (typeof body !== 'string') return undefined;
+    let feel: string | undefined;
+    try {
+      feel = conditionAsFeel(body);
+    } catch (error) {
+      return failingScript(new FeelError(`condition of ${owner.id}: ${(error as Error).message}`, body));
+    }
+    if (feel === undefined) return failingScript(new FeelError(`condition of ${owner.id} is not FEEL: "${body}"`, body));
+    const source = feel;
+    return {
+      execute(scope: any, callback: (error: Error | null, result?: boolean) => void) {
+        try {
+          callback(null, evaluateFeelCondition(source, visibleVariables(scope.environment.variables)));
+        } catch (error) {
+          const message = `condition of sequence flow ${owner.id}: ${(error as Error).message}`;
+          callback(new FeelError(message, source));
+        }
+      },
+    };
+  },
+};
+
+function failingScript(error: Error) {
+  return { execute: (_scope: unknown, callback: (error: Error) => void) => callback(error) };
+}
+
+/** Process variables without bpmn-elements' internal copies of its run message. */
+export function visibleVariables(variables: Record<string, unknown>): Record<string, unknown> {
+  const visible: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(variables ?? {})) {
+    if (!ENGINE_VARIABLE_NOISE.has(key)) visible[key] = value;
+  }
+  return visible;
+}
+
+/**
+ * Timers are never armed in-process: an instance is evicted at every wait
+ * state, so the host records due timers and its scheduler fires them (which
+ * also makes durations of 24.8 days and more work).
+ */
+function parkedTimers() {
+  return new elements.Timers({ setTimeout: () => null, clearTimeout: () => undefined });
+}
+
+const quietLogger = () => ({ debug() {}, error() {}, warn() {} });
+
+export function createEngine(name: string, sourceContext: unknown, extensions?: Record<string, unknown>): any {
+  return new Engine({
+    name,
+    sourceContext,
+    scripts,
+    timers: parkedTimers(),
+    elements: STRATUM_ELEMENT_TYPES,
+    disableDummyScript: true,
+    Logger: quietLogger,
+    ...(extensions && { extensions }),
+  });
+}

@@ -1,0 +1,244 @@
+// One step of one instance: recover its engine (or start it), apply the action,
+// run to the next wait state, and describe the result as rows to store. Pure
+// with respect to the store: the caller decides what to commit.
+import { EventEmitter } from 'node:events';
+import type { ElementInfo } from '../bpmn/process-model.js';
+import { evaluateFeel, feelBody, isFeel } from '../feel/feel-expression.js';
+import type { HistoryRow, InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
+import type { ExecutableDefinition } from './definition-cache.js';
+import { createEngine, visibleVariables } from './execution-environment.js';
+
+export type StepAction =
+  | { type: 'start'; variables: Record<string, unknown> }
+  /** Completes a waiting task, job or call activity. */
+  | { type: 'signal'; elementId: string; executionId: string; variables?: Record<string, unknown> }
+  | { type: 'message'; messageId: string; elementId: string; executionId: string; variables?: Record<string, unknown> }
+  | { type: 'timer'; elementId: string; executionId: string }
+  /** The child of a call activity failed: the call activity throws. */
+  | { type: 'fail-call'; elementId: string; executionId: string; message: string };
+
+export interface StepInput {
+  definition: ExecutableDefinition;
+  instance: InstanceRow;
+  previousWaits: WaitRow[];
+  now: Date;
+  actor: string | null;
+  action: StepAction;
+}
+
+export interface StepResult {
+  status: InstanceStatus;
+  state: unknown | null;
+  variables: Record<string, unknown>;
+  incident: InstanceRow['incident'];
+  waits: WaitRow[];
+  history: HistoryRow[];
+}
+
+const DEFAULT_JOB_RETRIES = 3;
+const NOT_HISTORY = new Set(['bpmn:SequenceFlow', 'bpmn:MessageFlow', 'bpmn:Association']);
+
+export async function runInstanceStep(input: StepInput): Promise<StepResult> {
+  const { definition, instance, now, actor, action } = input;
+  const at = now.toISOString();
+  const history: HistoryRow[] = [];
+  const timerTimeouts = new Map<string, number>();
+  let failure: { elementId: string | null; message: string } | null = null;
+  let outcome: string | undefined;
+  let ended = false;
+
+  const engine = createEngine(instance.id, definition.sourceContext);
+  const listener = new EventEmitter();
+  const record = (event: string, api: any, data: Record<string, unknown> | null = null) => {
+    if (NOT_HISTORY.has(api.type)) return;
+    history.push({ instanceId: instance.id, at, actor: null, event, elementId: api.id, elementType: api.type, waitId: null, data });
+  };
+  listener.on('activity.enter', (api: any) => record('element.entered', api));
+  listener.on('activity.end', (api: any) => {
+    const info = definition.model.elements.get(api.id);
+    if (info?.outputs) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }));
+    if (info?.type === 'bpmn:EndEvent' && info.outcome) outcome = info.outcome;
+    record('element.completed', api);
+  });
+  listener.on('activity.timer', (api: any) => {
+    const activityExecutionId = api.content?.parent?.executionId ?? api.executionId;
+    if (typeof api.content?.timeout === 'number') timerTimeouts.set(activityExecutionId, api.content.timeout);
+  });
+  engine.on('error', (error: any) => {
+    failure ??= { elementId: errorElementId(error), message: error?.message ?? String(error) };
+  });
+  engine.once('end', () => (ended = true));
+
+  if (action.type === 'start') {
+    await engine.execute({ listener, variables: action.variables });
+  } else {
+    engine.recover(structuredClone(instance.state));
+    await engine.resume({ listener });
+    applyAction(engine, action, (message) => (failure ??= { elementId: action.elementId, message }));
+  }
+  // Let anything bpmn-engine defers to the next tick settle before reading state.
+  await new Promise((resolve) => setImmediate(resolve));
+
+  const variables = readVariables(engine, instance.variables);
+  if (failure) {
+    return {
+      status: 'failed',
+      state: stripSource(await engine.getState()),
+      variables,
+      incident: failure,
+      waits: [],
+      history,
+    };
+  }
+  if (ended || engine.state === 'idle') {
+    return { status: outcome === 'rejected' ? 'rejected' : 'completed', state: null, variables, incident: null, waits: [], history };
+  }
+  const waits = describeWaits(engine, input, variables, timerTimeouts);
+  return { status: 'running', state: stripSource(await engine.getState()), variables, incident: null, waits, history };
+}
+
+function applyAction(engine: any, action: Exclude<StepAction, { type: 'start' }>, fail: (message: string) => void) {
+  const execution = engine.execution;
+  const postponed = execution.getPostponed().find((api: any) => api.executionId === action.executionId);
+  if (!postponed) {
+    fail(`element ${action.elementId} is no longer waiting (execution ${action.executionId})`);
+    return;
+  }
+  if ('variables' in action && action.variables) setVariables(engine, action.variables);
+  switch (action.type) {
+    case 'signal':
+      execution.signal({ id: action.elementId, executionId: action.executionId });
+      return;
+    case 'message':
+      // Event definitions run under their own execution id, so address them by message id only.
+      execution.signal({ id: action.messageId });
+      return;
+    case 'timer':
+      // A cancelled timer completes its event: that is how a due timer fires.
+      execution.cancelActivity({ id: action.elementId });
+      return;
+    case 'fail-call':
+      postponed.fail(new Error(action.message));
+      return;
+  }
+}
+
+function runningProcess(engine: any): any {
+  const definition = engine.execution?.definitions?.[0];
+  return definition?.getRunningProcesses()[0] ?? definition?.getProcesses()[0];
+}
+
+function setVariables(engine: any, variables: Record<string, unknown>) {
+  runningProcess(engine)?.environment.assignVariables(variables);
+}
+
+function readVariables(engine: any, fallback: Record<string, unknown>): Record<string, unknown> {
+  const process = runningProcess(engine);
+  return process ? visibleVariables(process.environment.variables) : fallback;
+}
+
+/** zeebe:ioMapping outputs: FEEL sources evaluated against the process variables. */
+function applyOutputs(api: any, info: ElementInfo, fail: (message: string) => void) {
+  const environment = api.environment;
+  for (const { source, target } of info.outputs ?? []) {
+    try {
+      const value = isFeel(source) ? evaluateFeel(feelBody(source), visibleVariables(environment.variables)) : source;
+      environment.assignVariables({ [target]: value });
+    } catch (error) {
+      fail(`output mapping ${target} of ${info.id}: ${(error as Error).message}`);
+    }
+  }
+}
+
+function errorElementId(error: any): string | null {
+  return error?.source?.content?.id ?? error?.source?.id ?? error?.id ?? null;
+}
+
+function stripSource(state: any): unknown {
+  return {
+    ...state,
+    definitions: state.definitions.map(({ source: _source, ...definition }: any) => definition),
+  };
+}
+
+function waitKindOf(info: ElementInfo | undefined): WaitKind | undefined {
+  if (!info) return undefined;
+  switch (info.type) {
+    case 'bpmn:UserTask':
+    case 'bpmn:ManualTask':
+      return 'task';
+    case 'bpmn:ServiceTask':
+    case 'bpmn:SendTask':
+    case 'bpmn:BusinessRuleTask':
+      return 'job';
+    case 'bpmn:CallActivity':
+      return 'call';
+    case 'bpmn:ReceiveTask':
+      return 'message';
+  }
+  if (info.message) return 'message';
+  if (info.hasTimer) return 'timer';
+  return undefined;
+}
+
+function describeWaits(engine: any, input: StepInput, variables: Record<string, unknown>, timerTimeouts: Map<string, number>): WaitRow[] {
+  const { instance, previousWaits, now, definition } = input;
+  const previous = new Map(previousWaits.map((wait) => [wait.id, wait]));
+  const waits: WaitRow[] = [];
+  for (const api of engine.execution.getPostponed()) {
+    const info = definition.model.elements.get(api.id);
+    const kind = waitKindOf(info);
+    if (!kind || !info) continue;
+    const id = `${instance.id}:${api.executionId}`;
+    const before = previous.get(id);
+    const wait: WaitRow = {
+      id,
+      instanceId: instance.id,
+      rootId: instance.rootId,
+      businessKey: instance.businessKey,
+      kind,
+      elementId: info.id,
+      executionId: api.executionId,
+      name: info.name ?? null,
+      candidateGroups: kind === 'task' ? (info.candidateGroups ?? []) : null,
+      messageName: null,
+      messageId: null,
+      correlationKey: null,
+      dueAt: null,
+      jobType: null,
+      jobRetries: null,
+      jobError: null,
+      lockedBy: null,
+      lockExpiresAt: null,
+      childInstanceId: before?.childInstanceId ?? null,
+      variables: null,
+      createdAt: before?.createdAt ?? now.toISOString(),
+    };
+    if (kind === 'message' && info.message) {
+      wait.messageName = info.message.name;
+      wait.messageId = info.message.id;
+      wait.correlationKey = correlationKeyOf(info.message.correlationKey, variables) ?? instance.businessKey;
+    }
+    if (kind === 'timer') {
+      const timeout = timerTimeouts.get(api.executionId);
+      wait.dueAt = before?.dueAt ?? new Date(now.getTime() + Math.max(0, timeout ?? 0)).toISOString();
+    }
+    if (kind === 'job') {
+      wait.jobType = info.jobType ?? null;
+      wait.jobRetries = before?.jobRetries ?? info.jobRetries ?? DEFAULT_JOB_RETRIES;
+      wait.variables = variables;
+    }
+    waits.push(wait);
+  }
+  return waits;
+}
+
+function correlationKeyOf(expression: string | undefined, variables: Record<string, unknown>): string | null {
+  if (!expression) return null;
+  try {
+    const value = isFeel(expression) ? evaluateFeel(feelBody(expression), variables) : expression;
+    return value === null || value === undefined ? null : String(value);
+  } catch {
+    return null;
+  }
+}

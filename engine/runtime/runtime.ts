@@ -1,0 +1,468 @@
+// The durable runtime: every public call is one store transaction that locks
+// the instances it moves, runs them to their next wait state and commits the
+// new state, wait index and history together. No engine outlives a step.
+import { randomUUID } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import type {
+  Actor, Clock, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageResult, Runtime, StartOptions, TaskView,
+} from '../api.js';
+import { conflict, forbidden, notFound, StratumError } from '../errors.js';
+import type { HistoryRow, InstanceRow, Store, StoreTx, WaitRow } from '../store/types.js';
+import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
+import { runInstanceStep, type StepAction } from './instance-step.js';
+import { historyEntry, instanceSummary, jobView, taskView, waitingElement } from './views.js';
+import type { StepEvent } from '../index.js';
+
+type StepKind = StepEvent['action'];
+
+interface QueuedStep {
+  instance: InstanceRow;
+  isNew: boolean;
+  action: StepAction;
+  kind: StepKind;
+  history: HistoryRow[];
+}
+
+const DEFAULT_LOCK_MS = 5 * 60_000;
+const MAX_TRANSACTION_ATTEMPTS = 3;
+
+export class InstanceRuntime implements Runtime {
+  constructor(
+    private readonly store: Store,
+    private readonly definitions: DefinitionCache,
+    private readonly clock: Clock,
+    private readonly events: EventEmitter,
+  ) {}
+
+  // ---- starting -------------------------------------------------------------
+
+  async start(processKey: string, options: StartOptions = {}): Promise<{ instance: InstanceView; created: boolean }> {
+    const began = performance.now();
+    const { id, created } = await this.inTransaction(async (tx) => {
+      const { idempotency } = options;
+      if (idempotency) {
+        const previous = await tx.getIdempotency(idempotency.scope, idempotency.key);
+        if (previous) {
+          if (previous.requestHash !== idempotency.requestHash) {
+            throw conflict(`${idempotency.key} was already used for a different request`, { instanceId: previous.instanceId });
+          }
+          return { id: previous.instanceId, created: false };
+        }
+      }
+      const version = await tx.latestVersion(processKey);
+      if (!version) throw notFound(`no process with key ${processKey} is deployed`);
+      const instance = this.newInstance(version.key, version.version, options.businessKey ?? null, null, options.user ?? null);
+      if (idempotency) {
+        await tx.insertIdempotency({ ...idempotency, instanceId: instance.id, createdAt: instance.createdAt });
+      }
+      await this.runQueue(tx, [{
+        instance,
+        isNew: true,
+        kind: 'start',
+        action: { type: 'start', variables: options.variables ?? {} },
+        history: [this.history(instance.id, options.user ?? null, 'instance.started', null, null, { variables: options.variables ?? {} })],
+      }]);
+      return { id: instance.id, created: true };
+    });
+    this.emitStep('start', processKey, began, 'ok');
+    return { instance: (await this.getInstance(id))!, created };
+  }
+
+  // ---- reading --------------------------------------------------------------
+
+  async getInstance(id: string): Promise<InstanceView | undefined> {
+    return this.store.read(async (tx) => {
+      const instance = await tx.getInstance(id);
+      if (!instance) return undefined;
+      const tree = await this.callTree(tx, instance);
+      const keyOf = new Map(tree.map((member) => [member.id, member.processKey]));
+      const waits = (await Promise.all(tree.map((member) => tx.findWaits({ instanceId: member.id })))).flat();
+      waits.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+      const children = await tx.childrenOf(instance.id);
+      const history = await tx.historyOf(tree.map((member) => member.id));
+      return {
+        ...instanceSummary(instance),
+        variables: instance.variables,
+        incident: instance.incident,
+        waiting: waits.map((wait) => waitingElement(wait, keyOf.get(wait.instanceId) ?? instance.processKey)),
+        children: children.map(instanceSummary),
+        history: history.map(historyEntry),
+      };
+    });
+  }
+
+  async findInstances(query: InstanceQuery): Promise<{ items: InstanceSummary[]; total: number }> {
+    return this.store.read(async (tx) => {
+      const filter = { ...query, limit: query.limit ?? 50, offset: query.offset ?? 0 };
+      const [rows, total] = await Promise.all([tx.findInstances(filter), tx.countInstances(query)]);
+      return { items: rows.map(instanceSummary), total };
+    });
+  }
+
+  async findTasks(query: { candidateGroup?: string; businessKey?: string; instanceId?: string }): Promise<TaskView[]> {
+    return this.store.read(async (tx) => {
+      const waits = await tx.findWaits({ kind: 'task', ...query });
+      const keys = await this.processKeysOf(tx, waits);
+      return waits.map((wait) => taskView(wait, keys.get(wait.instanceId) ?? ''));
+    });
+  }
+
+  async getTask(taskId: string): Promise<TaskView | undefined> {
+    return this.store.read(async (tx) => {
+      const wait = await tx.getWait(taskId);
+      if (!wait || wait.kind !== 'task') return undefined;
+      const keys = await this.processKeysOf(tx, [wait]);
+      return taskView(wait, keys.get(wait.instanceId) ?? '');
+    });
+  }
+
+  // ---- user tasks -----------------------------------------------------------
+
+  async completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView> {
+    const began = performance.now();
+    let processKey = '';
+    const rootId = await this.inTransaction(async (tx) => {
+      const { wait, instance } = await this.lockWait(tx, taskId, 'task');
+      processKey = instance.processKey;
+      const groups = wait.candidateGroups ?? [];
+      if (!groups.some((group) => actor.groups.includes(group))) {
+        throw forbidden(`task ${taskId} is for ${groups.join(', ') || 'nobody'}; ${actor.name} is in none of these groups`);
+      }
+      const completion = this.history(instance.id, actor.name, 'task.completed', wait.elementId, 'bpmn:UserTask', { variables });
+      completion.waitId = wait.id;
+      await this.runQueue(tx, [{
+        instance, isNew: false, kind: 'complete-task', history: [completion],
+        action: { type: 'signal', elementId: wait.elementId, executionId: wait.executionId, variables },
+      }]);
+      return instance.rootId;
+    }).catch((error) => {
+      this.emitStep('complete-task', processKey, began, error instanceof StratumError && error.code === 'conflict' ? 'conflict' : 'error');
+      throw error;
+    });
+    this.emitStep('complete-task', processKey, began, 'ok');
+    return (await this.getInstance(rootId))!;
+  }
+
+  // ---- external jobs --------------------------------------------------------
+
+  async fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number }): Promise<JobView[]> {
+    const now = this.clock.now();
+    const lockExpiresAt = new Date(now.getTime() + (request.lockMs ?? DEFAULT_LOCK_MS)).toISOString();
+    const locked = await this.inTransaction((tx) =>
+      tx.lockJobs(request.type, request.workerId, now.toISOString(), lockExpiresAt, request.max ?? 1),
+    );
+    return locked.map(jobView);
+  }
+
+  async completeJob(jobId: string, variables: Record<string, unknown>, workerId?: string): Promise<InstanceView> {
+    const began = performance.now();
+    let processKey = '';
+    const rootId = await this.inTransaction(async (tx) => {
+      const { wait, instance } = await this.lockWait(tx, jobId, 'job');
+      processKey = instance.processKey;
+      this.checkJobOwner(wait, workerId);
+      const entry = this.history(instance.id, workerId ?? null, 'job.completed', wait.elementId, null, { jobType: wait.jobType, variables });
+      entry.waitId = wait.id;
+      await this.runQueue(tx, [{
+        instance, isNew: false, kind: 'complete-job', history: [entry],
+        action: { type: 'signal', elementId: wait.elementId, executionId: wait.executionId, variables },
+      }]);
+      return instance.rootId;
+    });
+    this.emitStep('complete-job', processKey, began, 'ok');
+    return (await this.getInstance(rootId))!;
+  }
+
+  async failJob(jobId: string, failure: { message: string; retries: number; workerId?: string }): Promise<InstanceView> {
+    const began = performance.now();
+    let processKey = '';
+    const rootId = await this.inTransaction(async (tx) => {
+      const { wait, instance } = await this.lockWait(tx, jobId, 'job');
+      processKey = instance.processKey;
+      this.checkJobOwner(wait, failure.workerId);
+      const retries = Math.max(0, Math.floor(failure.retries));
+      await tx.updateWait({ ...wait, jobRetries: retries, jobError: failure.message, lockedBy: null, lockExpiresAt: null });
+      const entry = this.history(instance.id, failure.workerId ?? null, 'job.failed', wait.elementId, null, {
+        jobType: wait.jobType, message: failure.message, retries,
+      });
+      entry.waitId = wait.id;
+      const entries = [entry];
+      if (retries === 0) {
+        // Out of retries: an incident that names the job, like Camunda's.
+        const incident = { elementId: wait.elementId, message: `job ${wait.jobType} failed: ${failure.message}` };
+        await this.saveInstance(tx, { ...instance, status: 'failed', incident });
+        entries.push(this.history(instance.id, null, 'instance.failed', wait.elementId, null, { incident }));
+      }
+      await tx.appendHistory(entries);
+      if (retries === 0 && instance.parentId) {
+        await this.runQueue(tx, await this.returnToParent(tx, { ...instance, status: 'failed', incident: { elementId: wait.elementId, message: failure.message } }, []));
+      }
+      return instance.rootId;
+    });
+    this.emitStep('fail-job', processKey, began, 'ok');
+    return (await this.getInstance(rootId))!;
+  }
+
+  // ---- messages -------------------------------------------------------------
+
+  async correlateMessage(message: { name: string; businessKey: string; variables?: Record<string, unknown>; actor?: string }): Promise<MessageResult> {
+    const began = performance.now();
+    const rootIds = await this.inTransaction(async (tx) => {
+      const waits = await tx.findWaits({ kind: 'message', messageName: message.name, correlationKey: message.businessKey });
+      if (waits.length === 0) throw notFound(`nothing waits for message ${message.name} with key ${message.businessKey}`);
+      const roots = new Set<string>();
+      const seen = new Set<string>();
+      for (const candidate of waits) {
+        if (seen.has(candidate.instanceId)) continue; // one message moves an instance once
+        seen.add(candidate.instanceId);
+        const instance = await tx.getInstance(candidate.instanceId, { lock: true });
+        const wait = await tx.getWait(candidate.id);
+        if (!instance || !wait || instance.status !== 'running') continue;
+        const entry = this.history(instance.id, message.actor ?? null, 'message.correlated', wait.elementId, null, {
+          name: message.name, businessKey: message.businessKey, variables: message.variables ?? {},
+        });
+        entry.waitId = wait.id;
+        await this.runQueue(tx, [{
+          instance, isNew: false, kind: 'message', history: [entry],
+          action: {
+            type: 'message', messageId: wait.messageId ?? wait.elementId, elementId: wait.elementId,
+            executionId: wait.executionId, variables: message.variables,
+          },
+        }]);
+        roots.add(instance.rootId);
+      }
+      if (roots.size === 0) throw notFound(`nothing waits for message ${message.name} with key ${message.businessKey}`);
+      return [...roots];
+    });
+    this.emitStep('message', message.name, began, 'ok');
+    const reached = await Promise.all(rootIds.map((id) => this.getInstance(id)));
+    return { reached: reached.filter((view): view is InstanceView => view !== undefined) };
+  }
+
+  // ---- timers ---------------------------------------------------------------
+
+  async fireDueTimers(): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      const due = await this.store.read((tx) => tx.dueTimers(this.clock.now().toISOString(), 50));
+      if (due.length === 0) return fired;
+      for (const timer of due) {
+        const began = performance.now();
+        const moved = await this.inTransaction(async (tx) => {
+          const instance = await tx.getInstance(timer.instanceId, { lock: true });
+          const wait = await tx.getWait(timer.id);
+          if (!instance || !wait || instance.status !== 'running') return false;
+          const entry = this.history(instance.id, null, 'timer.fired', wait.elementId, null, { dueAt: wait.dueAt });
+          entry.waitId = wait.id;
+          await this.runQueue(tx, [{
+            instance, isNew: false, kind: 'timer', history: [entry],
+            action: { type: 'timer', elementId: wait.elementId, executionId: wait.executionId },
+          }]);
+          return true;
+        });
+        if (moved) {
+          fired++;
+          this.emitStep('timer', timer.elementId, began, 'ok');
+        }
+      }
+      if (due.length < 50) return fired;
+    }
+  }
+
+  // ---- cancelling -----------------------------------------------------------
+
+  async cancel(instanceId: string, actor: Actor): Promise<InstanceView> {
+    const began = performance.now();
+    await this.inTransaction(async (tx) => {
+      const instance = await tx.getInstance(instanceId, { lock: true });
+      if (!instance) throw notFound(`no instance ${instanceId}`);
+      if (instance.status !== 'running') throw conflict(`instance ${instanceId} is ${instance.status}, not running`);
+      for (const member of await this.callTree(tx, instance)) {
+        const locked = member.id === instance.id ? member : await tx.getInstance(member.id, { lock: true });
+        if (!locked || locked.status !== 'running') continue;
+        await this.saveInstance(tx, { ...locked, status: 'cancelled', state: null, endedAt: this.nowIso() });
+        await tx.replaceWaits(locked.id, []);
+        await tx.appendHistory([this.history(locked.id, actor.name, 'instance.cancelled', null, null, null)]);
+      }
+      // A cancelled child can no longer return: its parent's call activity fails.
+      if (instance.parentId) await this.runQueue(tx, await this.returnToParent(tx, { ...instance, status: 'cancelled' }, []));
+    });
+    this.emitStep('cancel', instanceId, began, 'ok');
+    return (await this.getInstance(instanceId))!;
+  }
+
+  // ---- the step machinery ---------------------------------------------------
+
+  /** Runs queued steps in order; steps may queue more (children starting, children returning). */
+  private async runQueue(tx: StoreTx, queue: QueuedStep[]): Promise<void> {
+    const steps = [...queue];
+    for (let next = steps.shift(); next; next = steps.shift()) {
+      const follow = await this.runStep(tx, next);
+      steps.push(...follow);
+    }
+  }
+
+  private async runStep(tx: StoreTx, step: QueuedStep): Promise<QueuedStep[]> {
+    const { instance } = step;
+    const definition = await this.definition(tx, instance.processKey, instance.version);
+    const previousWaits = step.isNew ? [] : await tx.findWaits({ instanceId: instance.id });
+    const now = this.clock.now();
+    const result = await runInstanceStep({ definition, instance, previousWaits, now, actor: null, action: step.action });
+
+    // Children are named before the parent is saved so the wait row points at them.
+    const newCalls = result.waits.filter((wait) => wait.kind === 'call' && !wait.childInstanceId);
+    for (const call of newCalls) call.childInstanceId = randomUUID();
+
+    const ended = result.status !== 'running';
+    const updated: InstanceRow = {
+      ...instance,
+      status: result.status,
+      state: result.state,
+      variables: result.variables,
+      incident: result.incident,
+      endedAt: ended && result.status !== 'failed' ? now.toISOString() : instance.endedAt,
+    };
+    if (step.isNew) await this.insertInstance(tx, updated);
+    else await this.saveInstance(tx, updated);
+    await tx.replaceWaits(instance.id, result.waits);
+
+    const history = [...step.history, ...result.history];
+    if (result.status !== 'running') {
+      history.push(this.history(instance.id, null, `instance.${result.status}`, result.incident?.elementId ?? null, null,
+        result.incident ? { incident: result.incident } : null));
+    }
+    await tx.appendHistory(history);
+
+    const follow: QueuedStep[] = [];
+    for (const call of newCalls) follow.push(...(await this.startChild(tx, updated, call, definition)));
+    if (ended && updated.parentId) follow.push(...(await this.returnToParent(tx, updated, [])));
+    return follow;
+  }
+
+  /** A call activity was reached: start the latest version of the called process as a child. */
+  private async startChild(tx: StoreTx, parent: InstanceRow, call: WaitRow, definition: ExecutableDefinition): Promise<QueuedStep[]> {
+    const calledKey = definition.model.elements.get(call.elementId)?.calledProcess;
+    const version = calledKey ? await tx.latestVersion(calledKey) : undefined;
+    if (!calledKey || !version) {
+      const message = `call activity ${call.elementId} calls ${calledKey ?? 'no process'}, which is not deployed`;
+      return [{
+        instance: (await tx.getInstance(parent.id, { lock: true }))!, isNew: false, kind: 'call-return', history: [],
+        action: { type: 'fail-call', elementId: call.elementId, executionId: call.executionId, message },
+      }];
+    }
+    const child = this.newInstance(version.key, version.version, parent.businessKey, parent, parent.startedBy);
+    child.id = call.childInstanceId!;
+    child.parentElementId = call.elementId;
+    child.parentExecutionId = call.executionId;
+    return [{
+      instance: child, isNew: true, kind: 'start',
+      action: { type: 'start', variables: parent.variables },
+      history: [this.history(child.id, null, 'instance.started', null, null, { parentId: parent.id, calledFrom: call.elementId })],
+    }];
+  }
+
+  /** A child ended: its parent's call activity completes (with the child's variables) or fails. */
+  private async returnToParent(tx: StoreTx, child: InstanceRow, history: HistoryRow[]): Promise<QueuedStep[]> {
+    const parent = await tx.getInstance(child.parentId!, { lock: true });
+    if (!parent || parent.status !== 'running' || !child.parentElementId || !child.parentExecutionId) return [];
+    const base = { elementId: child.parentElementId, executionId: child.parentExecutionId };
+    if (child.status === 'completed' || child.status === 'rejected') {
+      return [{ instance: parent, isNew: false, kind: 'call-return', history, action: { type: 'signal', ...base, variables: child.variables } }];
+    }
+    const reason = child.status === 'failed' ? child.incident?.message ?? 'failed' : child.status;
+    const message = `called process ${child.processKey} (instance ${child.id}) ${child.status === 'failed' ? 'failed: ' : 'was '}${reason}`;
+    return [{ instance: parent, isNew: false, kind: 'call-return', history, action: { type: 'fail-call', ...base, message } }];
+  }
+
+  private async lockWait(tx: StoreTx, waitId: string, kind: 'task' | 'job'): Promise<{ wait: WaitRow; instance: InstanceRow }> {
+    const label = kind === 'task' ? 'task' : 'job';
+    const first = await tx.getWait(waitId);
+    if (!first || first.kind !== kind) {
+      if (kind === 'task' && (await tx.findTaskCompletion(waitId))) throw conflict(`task ${waitId} is no longer open`);
+      throw notFound(`no open ${label} ${waitId}`);
+    }
+    const instance = await tx.getInstance(first.instanceId, { lock: true });
+    // Re-read under the instance lock: a concurrent step may have closed it meanwhile.
+    const wait = await tx.getWait(waitId, { lock: true });
+    if (!instance || !wait) throw conflict(`${label} ${waitId} is no longer open`);
+    if (instance.status !== 'running') throw conflict(`${label} ${waitId} belongs to a ${instance.status} instance`);
+    return { wait, instance };
+  }
+
+  private checkJobOwner(wait: WaitRow, workerId: string | undefined) {
+    const lockHeld = wait.lockedBy && wait.lockExpiresAt && wait.lockExpiresAt > this.nowIso();
+    if (workerId && lockHeld && wait.lockedBy !== workerId) {
+      throw conflict(`job ${wait.id} is locked by another worker until ${wait.lockExpiresAt}`);
+    }
+  }
+
+  private async callTree(tx: StoreTx, root: InstanceRow): Promise<InstanceRow[]> {
+    const tree = [root];
+    for (let index = 0; index < tree.length; index++) tree.push(...(await tx.childrenOf(tree[index]!.id)));
+    return tree;
+  }
+
+  private async processKeysOf(tx: StoreTx, waits: WaitRow[]): Promise<Map<string, string>> {
+    const keys = new Map<string, string>();
+    for (const id of new Set(waits.map((wait) => wait.instanceId))) {
+      const instance = await tx.getInstance(id);
+      if (instance) keys.set(id, instance.processKey);
+    }
+    return keys;
+  }
+
+  private definition(tx: StoreTx, key: string, version: number): Promise<ExecutableDefinition> {
+    return this.definitions.get(key, version, async () => {
+      const row = await tx.getVersion(key, version);
+      if (!row) throw notFound(`process ${key} version ${version} is not deployed`);
+      return row.xml;
+    });
+  }
+
+  private newInstance(processKey: string, version: number, businessKey: string | null, parent: InstanceRow | null, startedBy: string | null): InstanceRow {
+    const now = this.nowIso();
+    const id = randomUUID();
+    return {
+      id, processKey, version, businessKey,
+      parentId: parent?.id ?? null, parentElementId: null, parentExecutionId: null,
+      rootId: parent?.rootId ?? id,
+      status: 'running', state: null, variables: {}, incident: null, revision: 0,
+      startedBy, createdAt: now, updatedAt: now, endedAt: null,
+    };
+  }
+
+  private async insertInstance(tx: StoreTx, row: InstanceRow) {
+    await tx.insertInstance({ ...row, revision: 1, updatedAt: this.nowIso() });
+  }
+
+  private async saveInstance(tx: StoreTx, row: InstanceRow) {
+    const saved = await tx.updateInstance({ ...row, revision: row.revision + 1, updatedAt: this.nowIso() });
+    if (!saved) throw new StratumError('conflict', `instance ${row.id} was changed concurrently`, { retryable: true });
+  }
+
+  /** A transaction, retried when it lost an optimistic race or a concurrent duplicate insert. */
+  private async inTransaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.transaction(work);
+      } catch (error) {
+        // Lost an optimistic race or inserted a duplicate concurrently: the retry sees the winner's data.
+        const retryable = error instanceof StratumError && error.code === 'conflict';
+        if (!retryable || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private history(instanceId: string, actor: string | null, event: string, elementId: string | null, elementType: string | null,
+    data: Record<string, unknown> | null): HistoryRow {
+    return { instanceId, at: this.nowIso(), actor, event, elementId, elementType, waitId: null, data };
+  }
+
+  private nowIso() {
+    return this.clock.now().toISOString();
+  }
+
+  private emitStep(action: StepKind, processKey: string, began: number, outcome: StepEvent['outcome']) {
+    this.events.emit('step', { action, processKey, durationMs: performance.now() - began, outcome } satisfies StepEvent);
+  }
+}

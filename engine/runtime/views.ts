@@ -1,0 +1,76 @@
+// Store rows → the API's views.
+import type { HistoryEntry, InstanceSummary, JobView, TaskView, WaitingElement } from '../api.js';
+import type { HistoryRow, InstanceRow, WaitRow } from '../store/types.js';
+
+export function instanceSummary(row: InstanceRow): InstanceSummary {
+  return {
+    id: row.id,
+    processKey: row.processKey,
+    version: row.version,
+    businessKey: row.businessKey,
+    status: row.status,
+    parentId: row.parentId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    endedAt: row.endedAt,
+  };
+}
+
+export function waitingElement(wait: WaitRow, processKey: string): WaitingElement {
+  const element: WaitingElement = {
+    instanceId: wait.instanceId,
+    processKey,
+    elementId: wait.elementId,
+    name: wait.name,
+    type: wait.kind,
+  };
+  if (wait.kind === 'task') {
+    element.taskId = wait.id;
+    element.candidateGroups = wait.candidateGroups ?? [];
+  }
+  if (wait.kind === 'job') {
+    element.jobId = wait.id;
+    if (wait.jobType) element.jobType = wait.jobType;
+  }
+  if (wait.kind === 'message' && wait.messageName) element.message = wait.messageName;
+  if (wait.kind === 'timer' && wait.dueAt) element.dueAt = wait.dueAt;
+  return element;
+}
+
+export function taskView(wait: WaitRow, processKey: string): TaskView {
+  return {
+    id: wait.id,
+    instanceId: wait.instanceId,
+    businessKey: wait.businessKey,
+    processKey,
+    elementId: wait.elementId,
+    name: wait.name,
+    candidateGroups: wait.candidateGroups ?? [],
+    createdAt: wait.createdAt,
+  };
+}
+
+export function jobView(wait: WaitRow): JobView {
+  return {
+    id: wait.id,
+    type: wait.jobType ?? '',
+    instanceId: wait.instanceId,
+    businessKey: wait.businessKey,
+    elementId: wait.elementId,
+    variables: wait.variables ?? {},
+    retries: wait.jobRetries ?? 0,
+    lockExpiresAt: wait.lockExpiresAt ?? '',
+  };
+}
+
+export function historyEntry(row: HistoryRow): HistoryEntry {
+  return {
+    at: row.at,
+    instanceId: row.instanceId,
+    event: row.event,
+    actor: row.actor,
+    elementId: row.elementId,
+    elementType: row.elementType,
+    data: row.data,
+  };
+}

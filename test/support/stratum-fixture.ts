@@ -1,0 +1,67 @@
+// A Stratum on a fresh SQLite folder, a controllable clock and the shipped diagrams.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Stratum } from '../../engine/index.js';
+import { openStratum } from '../../engine/stratum.js';
+import { SqliteStore } from '../../engine/store/sqlite.js';
+const openStore = async (config: { dataDir: string }) => { const store = new SqliteStore(config); await store.migrate(); return store; };
+
+export const DIAGRAMS_DIR = fileURLToPath(new URL('../../diagrams/', import.meta.url));
+
+export class ManualClock {
+  constructor(private current = new Date('2026-01-05T09:00:00.000Z')) {}
+  now = () => new Date(this.current);
+  advance(ms: number) {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export interface Fixture {
+  stratum: Stratum;
+  clock: ManualClock;
+  dataDir: string;
+  reopen(): Promise<Stratum>;
+  dispose(): Promise<void>;
+}
+
+export function shippedDiagrams() {
+  return readdirSync(DIAGRAMS_DIR)
+    .filter((name) => name.endsWith('.bpmn'))
+    .map((name) => ({ name, xml: readFileSync(join(DIAGRAMS_DIR, name), 'utf8') }));
+}
+
+export async function openFixture(options: { deployShipped?: boolean } = {}): Promise<Fixture> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stratum-test-'));
+  const clock = new ManualClock();
+  const open = async () => openStratum({ store: await openStore({ dataDir }), clock });
+  const fixture: Fixture = {
+    stratum: await open(),
+    clock,
+    dataDir,
+    async reopen() {
+      await fixture.stratum.close();
+      fixture.stratum = await open();
+      return fixture.stratum;
+    },
+    async dispose() {
+      await fixture.stratum.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  if (options.deployShipped !== false) {
+    await fixture.stratum.library.deploy(shippedDiagrams(), { user: 'test' });
+  }
+  return fixture;
+}
+
+export const director = { name: 'dora', groups: ['sales-director'] };
+export const vicePresident = { name: 'victor', groups: ['vice-president'] };
+
+export function order(orderNo: string, amount: number, paymentTerms = 'credit', specialChange: unknown = null) {
+  return {
+    businessKey: orderNo,
+    variables: { orderNo, customer: { name: 'ACME' }, amount, currency: 'EUR', paymentTerms, specialChange },
+  };
+}
