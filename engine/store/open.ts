@@ -1,3 +1,5 @@
+import { PostgresStore } from './postgres.js';
+import { SqliteStore } from './sqlite.js';
 import type { Store } from './types.js';
 
 export interface StoreConfig {
@@ -9,6 +11,29 @@ export interface StoreConfig {
 
 /** Opens and migrates the store the configuration names. */
 export async function openStore(config: StoreConfig): Promise<Store> {
-  void config;
-  throw new Error('openStore: not implemented yet');
+  const url = config.databaseUrl?.trim();
+  let store: Store;
+  if (url) {
+    if (!/^postgres(ql)?:\/\//i.test(url)) {
+      throw new Error(
+        `DATABASE_URL must be a postgres:// or postgresql:// URL, got ${JSON.stringify(redactPassword(url))}; leave it unset to use the SQLite file in STRATUM_DATA`,
+      );
+    }
+    store = new PostgresStore({ connectionString: url });
+  } else {
+    store = new SqliteStore({ dataDir: config.dataDir ?? './data' });
+  }
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
+}
+
+// helpers
+
+function redactPassword(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 }

@@ -1,0 +1,109 @@
+// PostgreSQL schema, one entry per version, tables prefixed `stratum_` in the
+// connection's current schema. Never edit a released entry: add a new one.
+// Keys and ids use the "C" collation so they sort byte-wise, like SQLite.
+
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  // 1: library, instances, waits, history, idempotency
+  `
+  CREATE TABLE stratum_process_versions (
+    key           text COLLATE "C" NOT NULL,
+    version       integer NOT NULL CHECK (version >= 1),
+    name          text,
+    xml           text NOT NULL,
+    hash          text NOT NULL,
+    calls         jsonb NOT NULL,
+    deployment_id text NOT NULL,
+    deployed_by   text NOT NULL,
+    deployed_at   timestamptz NOT NULL,
+    note          text,
+    PRIMARY KEY (key, version)
+  );
+
+  CREATE TABLE stratum_instances (
+    id                  text COLLATE "C" PRIMARY KEY,
+    process_key         text COLLATE "C" NOT NULL,
+    version             integer NOT NULL,
+    business_key        text COLLATE "C",
+    parent_id           text COLLATE "C" REFERENCES stratum_instances (id) DEFERRABLE INITIALLY DEFERRED,
+    parent_element_id   text,
+    parent_execution_id text,
+    root_id             text COLLATE "C" NOT NULL REFERENCES stratum_instances (id) DEFERRABLE INITIALLY DEFERRED,
+    status              text NOT NULL CHECK (status IN ('running', 'completed', 'rejected', 'failed', 'cancelled')),
+    state               jsonb,
+    variables           jsonb NOT NULL,
+    incident            jsonb,
+    revision            integer NOT NULL,
+    started_by          text,
+    created_at          timestamptz NOT NULL,
+    updated_at          timestamptz NOT NULL,
+    ended_at            timestamptz,
+    FOREIGN KEY (process_key, version) REFERENCES stratum_process_versions (key, version) DEFERRABLE INITIALLY DEFERRED
+  );
+  CREATE INDEX stratum_instances_by_created ON stratum_instances (created_at, id);
+  CREATE INDEX stratum_instances_by_process ON stratum_instances (process_key, status);
+  CREATE INDEX stratum_instances_by_business_key ON stratum_instances (business_key);
+  CREATE INDEX stratum_instances_by_parent ON stratum_instances (parent_id);
+  CREATE INDEX stratum_instances_by_root ON stratum_instances (root_id);
+
+  CREATE TABLE stratum_waits (
+    id                text COLLATE "C" PRIMARY KEY,
+    instance_id       text COLLATE "C" NOT NULL REFERENCES stratum_instances (id) DEFERRABLE INITIALLY DEFERRED,
+    root_id           text COLLATE "C" NOT NULL,
+    business_key      text COLLATE "C",
+    kind              text NOT NULL CHECK (kind IN ('task', 'message', 'timer', 'job', 'call')),
+    element_id        text NOT NULL,
+    execution_id      text NOT NULL,
+    name              text,
+    candidate_groups  jsonb,
+    message_name      text COLLATE "C",
+    message_id        text,
+    correlation_key   text COLLATE "C",
+    due_at            timestamptz,
+    job_type          text COLLATE "C",
+    job_retries       integer,
+    job_error         text,
+    locked_by         text,
+    lock_expires_at   timestamptz,
+    child_instance_id text COLLATE "C",
+    variables         jsonb,
+    created_at        timestamptz NOT NULL
+  );
+  CREATE INDEX stratum_waits_by_job_type ON stratum_waits (kind, job_type, created_at);
+  CREATE INDEX stratum_waits_by_message ON stratum_waits (kind, message_name, correlation_key);
+  CREATE INDEX stratum_waits_by_due_at ON stratum_waits (kind, due_at);
+  CREATE INDEX stratum_waits_by_business_key ON stratum_waits (business_key);
+  CREATE INDEX stratum_waits_by_instance ON stratum_waits (instance_id);
+  CREATE INDEX stratum_waits_by_root ON stratum_waits (root_id);
+
+  -- one row per candidate group, so that "sales" never matches "sales-director"
+  CREATE TABLE stratum_wait_groups (
+    wait_id text COLLATE "C" NOT NULL REFERENCES stratum_waits (id) ON DELETE CASCADE,
+    grp     text COLLATE "C" NOT NULL,
+    PRIMARY KEY (wait_id, grp)
+  );
+  CREATE INDEX stratum_wait_groups_by_group ON stratum_wait_groups (grp, wait_id);
+
+  CREATE TABLE stratum_history (
+    seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    instance_id  text COLLATE "C" NOT NULL REFERENCES stratum_instances (id) DEFERRABLE INITIALLY DEFERRED,
+    at           timestamptz NOT NULL,
+    actor        text,
+    event        text NOT NULL,
+    element_id   text,
+    element_type text,
+    wait_id      text COLLATE "C",
+    data         jsonb
+  );
+  CREATE INDEX stratum_history_by_instance ON stratum_history (instance_id, seq);
+  CREATE INDEX stratum_history_by_wait ON stratum_history (wait_id, event);
+
+  CREATE TABLE stratum_idempotency (
+    scope        text COLLATE "C" NOT NULL,
+    key          text COLLATE "C" NOT NULL,
+    request_hash text NOT NULL,
+    instance_id  text COLLATE "C" NOT NULL REFERENCES stratum_instances (id) DEFERRABLE INITIALLY DEFERRED,
+    created_at   timestamptz NOT NULL,
+    PRIMARY KEY (scope, key)
+  );
+  `,
+];

@@ -1,0 +1,108 @@
+// SQLite schema, one entry per version. Never edit a released entry: add a
+// new one. `migrateSqlite` applies the missing ones in one transaction.
+
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  // 1: library, instances, waits, history, idempotency
+  `
+  CREATE TABLE process_versions (
+    key           TEXT NOT NULL,
+    version       INTEGER NOT NULL CHECK (version >= 1),
+    name          TEXT,
+    xml           TEXT NOT NULL,
+    hash          TEXT NOT NULL,
+    calls         TEXT NOT NULL,
+    deployment_id TEXT NOT NULL,
+    deployed_by   TEXT NOT NULL,
+    deployed_at   TEXT NOT NULL,
+    note          TEXT,
+    PRIMARY KEY (key, version)
+  );
+
+  CREATE TABLE instances (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    process_key         TEXT NOT NULL,
+    version             INTEGER NOT NULL,
+    business_key        TEXT,
+    parent_id           TEXT REFERENCES instances (id) DEFERRABLE INITIALLY DEFERRED,
+    parent_element_id   TEXT,
+    parent_execution_id TEXT,
+    root_id             TEXT NOT NULL REFERENCES instances (id) DEFERRABLE INITIALLY DEFERRED,
+    status              TEXT NOT NULL CHECK (status IN ('running', 'completed', 'rejected', 'failed', 'cancelled')),
+    state               TEXT,
+    variables           TEXT NOT NULL,
+    incident            TEXT,
+    revision            INTEGER NOT NULL,
+    started_by          TEXT,
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL,
+    ended_at            TEXT,
+    FOREIGN KEY (process_key, version) REFERENCES process_versions (key, version) DEFERRABLE INITIALLY DEFERRED
+  );
+  CREATE INDEX instances_by_created ON instances (created_at, id);
+  CREATE INDEX instances_by_process ON instances (process_key, status);
+  CREATE INDEX instances_by_business_key ON instances (business_key);
+  CREATE INDEX instances_by_parent ON instances (parent_id);
+  CREATE INDEX instances_by_root ON instances (root_id);
+
+  CREATE TABLE waits (
+    id                TEXT PRIMARY KEY NOT NULL,
+    instance_id       TEXT NOT NULL REFERENCES instances (id) DEFERRABLE INITIALLY DEFERRED,
+    root_id           TEXT NOT NULL,
+    business_key      TEXT,
+    kind              TEXT NOT NULL CHECK (kind IN ('task', 'message', 'timer', 'job', 'call')),
+    element_id        TEXT NOT NULL,
+    execution_id      TEXT NOT NULL,
+    name              TEXT,
+    candidate_groups  TEXT,
+    message_name      TEXT,
+    message_id        TEXT,
+    correlation_key   TEXT,
+    due_at            TEXT,
+    job_type          TEXT,
+    job_retries       INTEGER,
+    job_error         TEXT,
+    locked_by         TEXT,
+    lock_expires_at   TEXT,
+    child_instance_id TEXT,
+    variables         TEXT,
+    created_at        TEXT NOT NULL
+  );
+  CREATE INDEX waits_by_job_type ON waits (kind, job_type, created_at);
+  CREATE INDEX waits_by_message ON waits (kind, message_name, correlation_key);
+  CREATE INDEX waits_by_due_at ON waits (kind, due_at);
+  CREATE INDEX waits_by_business_key ON waits (business_key);
+  CREATE INDEX waits_by_instance ON waits (instance_id);
+  CREATE INDEX waits_by_root ON waits (root_id);
+
+  -- one row per candidate group, so that "sales" never matches "sales-director"
+  CREATE TABLE wait_groups (
+    wait_id TEXT NOT NULL REFERENCES waits (id) ON DELETE CASCADE,
+    grp     TEXT NOT NULL,
+    PRIMARY KEY (wait_id, grp)
+  );
+  CREATE INDEX wait_groups_by_group ON wait_groups (grp, wait_id);
+
+  CREATE TABLE history (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    instance_id  TEXT NOT NULL REFERENCES instances (id) DEFERRABLE INITIALLY DEFERRED,
+    at           TEXT NOT NULL,
+    actor        TEXT,
+    event        TEXT NOT NULL,
+    element_id   TEXT,
+    element_type TEXT,
+    wait_id      TEXT,
+    data         TEXT
+  );
+  CREATE INDEX history_by_instance ON history (instance_id, seq);
+  CREATE INDEX history_by_wait ON history (wait_id, event);
+
+  CREATE TABLE idempotency (
+    scope        TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    instance_id  TEXT NOT NULL REFERENCES instances (id) DEFERRABLE INITIALLY DEFERRED,
+    created_at   TEXT NOT NULL,
+    PRIMARY KEY (scope, key)
+  );
+  `,
+];

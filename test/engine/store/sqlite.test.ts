@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../../engine/store/sqlite.js';
+import { openStore } from '../../../engine/store/open.js';
+import { SQLITE_MIGRATIONS } from '../../../engine/store/sqlite-schema.js';
+import { describeStoreContract, instanceRow, versionRow, waitRow } from './store-contract.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'stratum-sqlite-'));
+let folders = 0;
+const freshFolder = () => join(scratch, `store-${++folders}`, 'nested');
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describeStoreContract('SQLite in memory', () => openStore({ dataDir: ':memory:' }));
+describeStoreContract('SQLite file', () => openStore({ dataDir: freshFolder() }));
+
+describe('SQLite file store', () => {
+  it('creates the data folder and keeps everything across close and reopen', async () => {
+    const dataDir = freshFolder();
+    const first = await openStore({ dataDir });
+    expect(first.kind).toBe('sqlite');
+    expect(existsSync(join(dataDir, 'stratum.db'))).toBe(true);
+    await first.transaction(async (tx) => {
+      await tx.insertVersion(versionRow('order-to-cash', 1));
+      await tx.insertInstance(instanceRow('i1', { businessKey: 'SO-1', variables: { customer: { name: 'Ørsted' } } }));
+      await tx.replaceWaits('i1', [waitRow('task', 'i1', { candidateGroups: ['sales-director'] })]);
+      await tx.appendHistory([{ instanceId: 'i1', at: '2026-03-01T08:00:00.000Z', actor: 'ann', event: 'instance.started', elementId: null, elementType: null, waitId: null, data: null }]);
+    });
+    await first.close();
+    await first.close(); // closing twice is harmless
+
+    const second = await openStore({ dataDir });
+    try {
+      await second.read(async (tx) => {
+        expect((await tx.getVersion('order-to-cash', 1))?.xml).toBe(versionRow('order-to-cash', 1).xml);
+        expect((await tx.getInstance('i1'))?.variables).toEqual({ customer: { name: 'Ørsted' } });
+        expect((await tx.findWaits({ candidateGroup: 'sales-director' })).map((w) => w.id)).toEqual(['task']);
+        expect(await tx.historyOf(['i1'])).toHaveLength(1);
+      });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('runs in WAL mode with foreign keys and records the schema version', async () => {
+    const dataDir = freshFolder();
+    const store = await openStore({ dataDir });
+    await store.close();
+    const db = new Database(join(dataDir, 'stratum.db'), { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SQLITE_MIGRATIONS.length }]);
+    } finally {
+      db.close();
+    }
+    const reopened = new SqliteStore({ dataDir });
+    try {
+      expect(await reopened.schemaVersion()).toBe(SQLITE_MIGRATIONS.length);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('refuses a database written by a newer Stratum instead of touching it', async () => {
+    const dataDir = freshFolder();
+    await (await openStore({ dataDir })).close();
+    const db = new Database(join(dataDir, 'stratum.db'));
+    db.prepare('UPDATE schema_version SET version = ?').run(SQLITE_MIGRATIONS.length + 1);
+    db.close();
+    await expect(openStore({ dataDir })).rejects.toThrow(/newer than this Stratum knows/);
+  });
+
+  it('sees commits another connection made to the same file', async () => {
+    const dataDir = freshFolder();
+    const one = await openStore({ dataDir });
+    const two = await openStore({ dataDir });
+    try {
+      await one.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1)));
+      expect((await two.read((tx) => tx.latestVersion('order-to-cash')))?.version).toBe(1);
+      await two.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 2)));
+      expect((await one.read((tx) => tx.latestVersion('order-to-cash')))?.version).toBe(2);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
+  it('refuses to be used after close', async () => {
+    const store = await openStore({ dataDir: ':memory:' });
+    await store.close();
+    await expect(store.read((tx) => tx.latestVersions())).rejects.toThrow(/closed/);
+  });
+});
+
+describe('openStore', () => {
+  it('refuses a DATABASE_URL that is not PostgreSQL', async () => {
+    await expect(openStore({ databaseUrl: 'mysql://user:secret@host/db' })).rejects.toThrow(/postgres:\/\/.*mysql:\/\/user:\*\*\*@host/);
+  });
+});

@@ -1,0 +1,813 @@
+// The contract every Store implementation passes (SQLite and PostgreSQL).
+// Each test gets a fresh, migrated, empty store from `makeStore`.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StratumError } from '../../../engine/errors.js';
+import type {
+  HistoryRow,
+  InstanceRow,
+  ProcessVersionRow,
+  Store,
+  StoreTx,
+  WaitRow,
+} from '../../../engine/store/types.js';
+
+const T0 = Date.parse('2026-03-01T08:00:00.000Z');
+/** An ISO timestamp `seconds` after a fixed instant. */
+export const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function versionRow(key: string, version: number, extra: Partial<ProcessVersionRow> = {}): ProcessVersionRow {
+  return {
+    key,
+    version,
+    name: `${key} v${version}`,
+    xml: `<definitions><process id="${key}" /></definitions>`,
+    hash: `hash-${key}-${version}`,
+    calls: [],
+    deploymentId: `deployment-${key}-${version}`,
+    deployedBy: 'designer',
+    deployedAt: at(version),
+    note: null,
+    ...extra,
+  };
+}
+
+export function instanceRow(id: string, extra: Partial<InstanceRow> = {}): InstanceRow {
+  return {
+    id,
+    processKey: 'order-to-cash',
+    version: 1,
+    businessKey: null,
+    parentId: null,
+    parentElementId: null,
+    parentExecutionId: null,
+    rootId: id,
+    status: 'running',
+    state: { engine: 'state' },
+    variables: {},
+    incident: null,
+    revision: 1,
+    startedBy: 'ann',
+    createdAt: at(0),
+    updatedAt: at(0),
+    endedAt: null,
+    ...extra,
+  };
+}
+
+export function waitRow(id: string, instanceId: string, extra: Partial<WaitRow> = {}): WaitRow {
+  return {
+    id,
+    instanceId,
+    rootId: instanceId,
+    businessKey: null,
+    kind: 'task',
+    elementId: `element-${id}`,
+    executionId: `execution-${id}`,
+    name: null,
+    candidateGroups: null,
+    messageName: null,
+    messageId: null,
+    correlationKey: null,
+    dueAt: null,
+    jobType: null,
+    jobRetries: null,
+    jobError: null,
+    lockedBy: null,
+    lockExpiresAt: null,
+    childInstanceId: null,
+    variables: null,
+    createdAt: at(0),
+    ...extra,
+  };
+}
+
+function historyRow(instanceId: string, event: string, extra: Partial<HistoryRow> = {}): HistoryRow {
+  return {
+    instanceId,
+    at: at(0),
+    actor: null,
+    event,
+    elementId: null,
+    elementType: null,
+    waitId: null,
+    data: null,
+    ...extra,
+  };
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject, but it resolved');
+}
+
+async function expectStratumError(promise: Promise<unknown>, code: StratumError['code']): Promise<StratumError> {
+  const error = await rejectionOf(promise);
+  expect(error).toBeInstanceOf(StratumError);
+  expect((error as StratumError).code).toBe(code);
+  return error as StratumError;
+}
+
+/** Deploys order-to-cash v1 and starts instances with the given ids (FKs need both). */
+async function seed(store: Store, ...instances: InstanceRow[]): Promise<void> {
+  await store.transaction(async (tx) => {
+    if (!(await tx.getVersion('order-to-cash', 1))) await tx.insertVersion(versionRow('order-to-cash', 1));
+    for (const instance of instances) await tx.insertInstance(instance);
+  });
+}
+
+const ids = (rows: { id: string }[]) => rows.map((row) => row.id);
+
+export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`${name} store contract`, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('schema', () => {
+      it('migrates idempotently: a second migrate() keeps the data', async () => {
+        await seed(store, instanceRow('i1'));
+        await store.migrate();
+        await store.migrate();
+        expect((await store.read((tx) => tx.getInstance('i1')))?.id).toBe('i1');
+      });
+    });
+
+    describe('process library', () => {
+      it('keeps every field of a deployed version, the XML byte for byte', async () => {
+        const xml = '<?xml version="1.0" encoding="UTF-8"?>\r\n<definitions>\n\t<process id="a" name="Prüfung — 审批 ✓ &amp; \'quoted\'" />\n</definitions>\n';
+        const row = versionRow('credit-order-approval', 1, {
+          xml,
+          calls: ['special-change-notification', 'prepaid-entry-control'],
+          note: 'first release',
+        });
+        await store.transaction((tx) => tx.insertVersion(row));
+        expect(await store.read((tx) => tx.getVersion('credit-order-approval', 1))).toEqual(row);
+        expect(await store.read((tx) => tx.getVersion('credit-order-approval', 2))).toBeUndefined();
+        expect(await store.read((tx) => tx.getVersion('unknown', 1))).toBeUndefined();
+      });
+
+      it('finds the latest version of a key and lists all versions oldest first', async () => {
+        await store.transaction(async (tx) => {
+          await tx.insertVersion(versionRow('order-to-cash', 2));
+          await tx.insertVersion(versionRow('order-to-cash', 1));
+          await tx.insertVersion(versionRow('order-to-cash', 3));
+        });
+        expect((await store.read((tx) => tx.latestVersion('order-to-cash')))?.version).toBe(3);
+        expect(await store.read((tx) => tx.latestVersion('nothing'))).toBeUndefined();
+        const versions = await store.read((tx) => tx.versionsOf('order-to-cash'));
+        expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
+        expect(await store.read((tx) => tx.versionsOf('nothing'))).toEqual([]);
+      });
+
+      it('lists the latest version of every key, ordered by key (byte order)', async () => {
+        await store.transaction(async (tx) => {
+          await tx.insertVersion(versionRow('b-process', 1));
+          await tx.insertVersion(versionRow('a-process', 1));
+          await tx.insertVersion(versionRow('b-process', 2));
+          await tx.insertVersion(versionRow('B-process', 1));
+          await tx.insertVersion(versionRow('a-process', 2));
+          await tx.insertVersion(versionRow('a-process', 3));
+        });
+        const latest = await store.read((tx) => tx.latestVersions());
+        expect(latest.map((v) => [v.key, v.version])).toEqual([
+          ['B-process', 1],
+          ['a-process', 3],
+          ['b-process', 2],
+        ]);
+      });
+
+      it('refuses a second deployment of the same key and version with a conflict, keeping the first', async () => {
+        await store.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1)));
+        const error = await expectStratumError(
+          store.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1, { xml: '<other/>' }))),
+          'conflict',
+        );
+        expect(error.message).toContain('order-to-cash');
+        expect((await store.read((tx) => tx.getVersion('order-to-cash', 1)))?.xml).toBe(versionRow('order-to-cash', 1).xml);
+      });
+    });
+
+    describe('instances', () => {
+      it('round-trips every field, with nested, unicode variables and engine state', async () => {
+        const variables = {
+          orderNo: 'SO-4711',
+          amount: 1_000_000.01,
+          prepaid: false,
+          customer: { name: 'Müller & Söhne «GmbH»', city: '東京', emoji: '🚚📦', quote: 'he said "hi"\\n' },
+          lines: [{ sku: 'A-1', qty: 3 }, { sku: 'B-2', qty: 0.5, tags: ['x', null, true] }],
+          empty: {},
+          nothing: null,
+        };
+        const row = instanceRow('i1', {
+          businessKey: 'SO-4711',
+          variables,
+          state: { definitions: [{ id: 'def', execution: { elements: [1, 2, { deep: { deeper: ['ok'] } }] } }] },
+          incident: { elementId: 'ServiceTask_1', message: 'Fehler: ungültig' },
+          createdAt: '2026-03-01T08:00:00.123Z',
+          updatedAt: '2026-03-01T09:30:00.456Z',
+        });
+        await seed(store, row);
+        const stored = await store.read((tx) => tx.getInstance('i1'));
+        expect(stored).toEqual(row);
+        expect(await store.read((tx) => tx.getInstance('missing'))).toBeUndefined();
+      });
+
+      it('stores null state, incident and end time as null', async () => {
+        const row = instanceRow('i1', { state: null, status: 'completed', endedAt: at(60) });
+        await seed(store, row);
+        expect(await store.read((tx) => tx.getInstance('i1'))).toEqual(row);
+      });
+
+      it('refuses a second instance with the same id', async () => {
+        await seed(store, instanceRow('i1'));
+        await expectStratumError(store.transaction((tx) => tx.insertInstance(instanceRow('i1'))), 'conflict');
+      });
+
+      it('updates an instance whose stored revision is one less, and refuses a stale revision', async () => {
+        await seed(store, instanceRow('i1', { revision: 1 }));
+        const next = instanceRow('i1', {
+          revision: 2,
+          status: 'completed',
+          state: null,
+          variables: { approved: true },
+          endedAt: at(10),
+          updatedAt: at(10),
+        });
+        expect(await store.transaction((tx) => tx.updateInstance(next))).toBe(true);
+        expect(await store.read((tx) => tx.getInstance('i1'))).toEqual(next);
+
+        const stale = instanceRow('i1', { revision: 2, variables: { approved: false } });
+        expect(await store.transaction((tx) => tx.updateInstance(stale))).toBe(false);
+        const skipping = instanceRow('i1', { revision: 4, variables: { approved: false } });
+        expect(await store.transaction((tx) => tx.updateInstance(skipping))).toBe(false);
+        expect(await store.read((tx) => tx.getInstance('i1'))).toEqual(next);
+        expect(await store.transaction((tx) => tx.updateInstance(instanceRow('missing', { revision: 2 })))).toBe(false);
+      });
+
+      it('lets exactly one of two concurrent updates from the same revision win', async () => {
+        await seed(store, instanceRow('i1', { revision: 1 }));
+        const attempt = (who: string) =>
+          store.transaction(async (tx) => {
+            await sleep(20);
+            return tx.updateInstance(instanceRow('i1', { revision: 2, variables: { who } }));
+          });
+        const results = await Promise.all([attempt('ann'), attempt('bob')]);
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = results[0] ? 'ann' : 'bob';
+        expect((await store.read((tx) => tx.getInstance('i1')))?.variables).toEqual({ who: winner });
+      });
+
+      it('holds a locked instance until the transaction ends, so the next step sees the committed revision', async () => {
+        await seed(store, instanceRow('i1', { revision: 1 }));
+        const step = async (tx: StoreTx, who: string) => {
+          const current = await tx.getInstance('i1', { lock: true });
+          if (!current) throw new Error('instance vanished');
+          await sleep(50);
+          const ok = await tx.updateInstance({ ...current, revision: current.revision + 1, variables: { ...current.variables, [who]: true } });
+          return ok;
+        };
+        const first = store.transaction((tx) => step(tx, 'first'));
+        await sleep(10);
+        const second = store.transaction((tx) => step(tx, 'second'));
+        expect(await Promise.all([first, second])).toEqual([true, true]);
+        const stored = await store.read((tx) => tx.getInstance('i1'));
+        expect(stored?.revision).toBe(3);
+        expect(stored?.variables).toEqual({ first: true, second: true });
+      });
+
+      it('finds instances by process, business key, status and root-only, newest first, paged', async () => {
+        await store.transaction(async (tx) => {
+          await tx.insertVersion(versionRow('order-to-cash', 1));
+          await tx.insertVersion(versionRow('credit-order-approval', 1));
+          await tx.insertInstance(instanceRow('a', { businessKey: 'SO-1', createdAt: at(1) }));
+          await tx.insertInstance(instanceRow('b', { businessKey: 'SO-2', createdAt: at(3), status: 'completed' }));
+          await tx.insertInstance(instanceRow('c', { businessKey: 'SO-1', createdAt: at(2) }));
+          await tx.insertInstance(instanceRow('d', { businessKey: 'SO-1', createdAt: at(2) }));
+          await tx.insertInstance(
+            instanceRow('child', {
+              processKey: 'credit-order-approval',
+              businessKey: 'SO-1',
+              parentId: 'a',
+              parentElementId: 'CallCredit',
+              parentExecutionId: 'CallCredit_exec',
+              rootId: 'a',
+              createdAt: at(4),
+            }),
+          );
+        });
+        const find = (filter: Parameters<StoreTx['findInstances']>[0]) => store.read((tx) => tx.findInstances(filter));
+        const count = (filter: Parameters<StoreTx['countInstances']>[0]) => store.read((tx) => tx.countInstances(filter));
+
+        expect(ids(await find({}))).toEqual(['child', 'b', 'c', 'd', 'a']);
+        expect(await count({})).toBe(5);
+        expect(ids(await find({ rootOnly: true }))).toEqual(['b', 'c', 'd', 'a']);
+        expect(ids(await find({ businessKey: 'SO-1' }))).toEqual(['child', 'c', 'd', 'a']);
+        expect(ids(await find({ businessKey: 'SO-1', rootOnly: true }))).toEqual(['c', 'd', 'a']);
+        expect(ids(await find({ processKey: 'credit-order-approval' }))).toEqual(['child']);
+        expect(ids(await find({ status: 'completed' }))).toEqual(['b']);
+        expect(ids(await find({ status: 'running', processKey: 'order-to-cash', businessKey: 'SO-2' }))).toEqual([]);
+        expect(ids(await find({ limit: 2 }))).toEqual(['child', 'b']);
+        expect(ids(await find({ limit: 2, offset: 2 }))).toEqual(['c', 'd']);
+        expect(ids(await find({ offset: 3 }))).toEqual(['d', 'a']);
+        expect(ids(await find({ limit: 0 }))).toEqual([]);
+        expect(await count({ businessKey: 'SO-1', rootOnly: true, limit: 1 })).toBe(3);
+        expect(await count({ status: 'failed' })).toBe(0);
+        await expectStratumError(find({ limit: -1 }), 'invalid');
+        await expectStratumError(find({ offset: 1.5 }), 'invalid');
+      });
+
+      it('lists the children of an instance oldest first', async () => {
+        await seed(
+          store,
+          instanceRow('root'),
+          instanceRow('late', { parentId: 'root', rootId: 'root', createdAt: at(9) }),
+          instanceRow('early', { parentId: 'root', rootId: 'root', createdAt: at(5) }),
+          instanceRow('other'),
+        );
+        expect(ids(await store.read((tx) => tx.childrenOf('root')))).toEqual(['early', 'late']);
+        expect(await store.read((tx) => tx.childrenOf('other'))).toEqual([]);
+      });
+    });
+
+    describe('waits', () => {
+      it('round-trips every field of a wait', async () => {
+        await seed(store, instanceRow('i1', { businessKey: 'SO-1' }));
+        const job = waitRow('w-job', 'i1', {
+          businessKey: 'SO-1',
+          kind: 'job',
+          name: 'Plan procurement',
+          jobType: 'procurement-planning',
+          jobRetries: 3,
+          jobError: 'last: timeout',
+          lockedBy: 'worker-1',
+          lockExpiresAt: at(300),
+          variables: { orderNo: 'SO-1', lines: [{ sku: 'Ä', qty: 2 }] },
+          createdAt: at(5),
+        });
+        const message = waitRow('w-msg', 'i1', {
+          kind: 'message',
+          messageName: 'PaymentReceived',
+          messageId: 'Message_Payment',
+          correlationKey: 'SO-1',
+        });
+        const timer = waitRow('w-timer', 'i1', { kind: 'timer', dueAt: at(3600) });
+        const call = waitRow('w-call', 'i1', { kind: 'call', childInstanceId: 'child-1' });
+        const task = waitRow('w-task', 'i1', { candidateGroups: ['vice-president', 'sales-director'], name: 'Approve' });
+        const noGroups = waitRow('w-empty', 'i1', { candidateGroups: [] });
+        await store.transaction((tx) => tx.replaceWaits('i1', [job, message, timer, call, task, noGroups]));
+        for (const wait of [job, message, timer, call, task, noGroups]) {
+          expect(await store.read((tx) => tx.getWait(wait.id))).toEqual(wait);
+        }
+        expect(await store.read((tx) => tx.getWait('missing'))).toBeUndefined();
+      });
+
+      it('replaceWaits updates kept waits but keeps their createdAt and job lock state, inserts new and deletes missing ones', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2'));
+        await store.transaction(async (tx) => {
+          await tx.replaceWaits('i1', [
+            waitRow('job', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3, createdAt: at(1), variables: { v: 1 } }),
+            waitRow('task', 'i1', { name: 'Old name', candidateGroups: ['sales'], createdAt: at(2) }),
+            waitRow('gone', 'i1', { createdAt: at(3) }),
+          ]);
+          await tx.replaceWaits('i2', [waitRow('other', 'i2')]);
+        });
+        await store.transaction(async (tx) => {
+          const [locked] = await tx.lockJobs('shipping', 'worker-1', at(10), at(70), 1);
+          expect(locked?.id).toBe('job');
+          const job = await tx.getWait('job');
+          await tx.updateWait({ ...job!, jobRetries: 2, jobError: 'warehouse offline' });
+        });
+
+        // the engine hands fresh rows: new createdAt, no lock state
+        await store.transaction((tx) =>
+          tx.replaceWaits('i1', [
+            waitRow('job', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3, createdAt: at(50), variables: { v: 2 } }),
+            waitRow('task', 'i1', { name: 'New name', candidateGroups: ['vice-president'], createdAt: at(50) }),
+            waitRow('new', 'i1', { createdAt: at(50) }),
+          ]),
+        );
+
+        const waits = await store.read((tx) => tx.findWaits({ instanceId: 'i1' }));
+        expect(ids(waits)).toEqual(['job', 'task', 'new']);
+        const [job, task, added] = waits;
+        expect(job).toMatchObject({
+          createdAt: at(1),
+          variables: { v: 2 },
+          lockedBy: 'worker-1',
+          lockExpiresAt: at(70),
+          jobRetries: 2,
+          jobError: 'warehouse offline',
+        });
+        expect(task).toMatchObject({ createdAt: at(2), name: 'New name', candidateGroups: ['vice-president'] });
+        expect(added?.createdAt).toBe(at(50));
+        expect(await store.read((tx) => tx.getWait('gone'))).toBeUndefined();
+        expect(ids(await store.read((tx) => tx.findWaits({ candidateGroup: 'sales' })))).toEqual([]);
+        expect(ids(await store.read((tx) => tx.findWaits({ candidateGroup: 'vice-president' })))).toEqual(['task']);
+        // other instances are untouched
+        expect(ids(await store.read((tx) => tx.findWaits({ instanceId: 'i2' })))).toEqual(['other']);
+
+        await store.transaction((tx) => tx.replaceWaits('i1', []));
+        expect(await store.read((tx) => tx.findWaits({ instanceId: 'i1' }))).toEqual([]);
+        expect(await store.read((tx) => tx.findWaits({ candidateGroup: 'vice-president' }))).toEqual([]);
+      });
+
+      it('replaceWaits refuses waits of another instance, duplicate ids and ids another instance owns', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2'));
+        await store.transaction((tx) => tx.replaceWaits('i2', [waitRow('taken', 'i2')]));
+        await expectStratumError(store.transaction((tx) => tx.replaceWaits('i1', [waitRow('w', 'i2')])), 'invalid');
+        await expectStratumError(
+          store.transaction((tx) => tx.replaceWaits('i1', [waitRow('w', 'i1'), waitRow('w', 'i1')])),
+          'invalid',
+        );
+        await expectStratumError(store.transaction((tx) => tx.replaceWaits('i1', [waitRow('taken', 'i1')])), 'conflict');
+        expect((await store.read((tx) => tx.getWait('taken')))?.instanceId).toBe('i2');
+        expect(await store.read((tx) => tx.findWaits({ instanceId: 'i1' }))).toEqual([]);
+      });
+
+      it('matches candidate groups exactly: "sales" never finds a "sales-director" task', async () => {
+        await seed(store, instanceRow('i1', { businessKey: 'SO-1' }), instanceRow('i2', { businessKey: 'SO-2' }));
+        await store.transaction(async (tx) => {
+          await tx.replaceWaits('i1', [
+            waitRow('director', 'i1', { businessKey: 'SO-1', candidateGroups: ['sales-director'], createdAt: at(1) }),
+            waitRow('sales', 'i1', { businessKey: 'SO-1', candidateGroups: ['sales', 'sales'], createdAt: at(2) }),
+            waitRow('both', 'i1', { businessKey: 'SO-1', candidateGroups: ['vice-president', 'sales'], createdAt: at(3) }),
+            waitRow('percent', 'i1', { businessKey: 'SO-1', candidateGroups: ['sa%', 'sal_s'], createdAt: at(4) }),
+          ]);
+          await tx.replaceWaits('i2', [waitRow('sales-2', 'i2', { businessKey: 'SO-2', candidateGroups: ['sales'], createdAt: at(5) })]);
+        });
+        const byGroup = (candidateGroup: string, businessKey?: string) =>
+          store.read(async (tx) => ids(await tx.findWaits({ candidateGroup, businessKey })));
+        expect(await byGroup('sales')).toEqual(['sales', 'both', 'sales-2']);
+        expect(await byGroup('sales-director')).toEqual(['director']);
+        expect(await byGroup('sales', 'SO-2')).toEqual(['sales-2']);
+        expect(await byGroup('Sales')).toEqual([]);
+        expect(await byGroup('sa%')).toEqual(['percent']);
+        expect(await byGroup('director')).toEqual([]);
+        expect((await store.read((tx) => tx.getWait('sales')))?.candidateGroups).toEqual(['sales', 'sales']);
+      });
+
+      it('combines wait filters with AND and orders by createdAt, then id', async () => {
+        await seed(
+          store,
+          instanceRow('root', { businessKey: 'SO-1' }),
+          instanceRow('child', { businessKey: 'SO-1', parentId: 'root', rootId: 'root' }),
+          instanceRow('other', { businessKey: 'SO-2' }),
+        );
+        await store.transaction(async (tx) => {
+          await tx.replaceWaits('root', [
+            waitRow('r-pay', 'root', { kind: 'message', businessKey: 'SO-1', messageName: 'PaymentReceived', correlationKey: 'SO-1', createdAt: at(2) }),
+            waitRow('r-call', 'root', { kind: 'call', businessKey: 'SO-1', childInstanceId: 'child', createdAt: at(1) }),
+          ]);
+          await tx.replaceWaits('child', [
+            waitRow('c-b', 'child', { rootId: 'root', kind: 'message', businessKey: 'SO-1', messageName: 'ShipmentRequested', correlationKey: 'SO-1', createdAt: at(3) }),
+            waitRow('c-a', 'child', { rootId: 'root', kind: 'message', businessKey: 'SO-1', messageName: 'PaymentReceived', correlationKey: 'SO-1', createdAt: at(3) }),
+          ]);
+          await tx.replaceWaits('other', [
+            waitRow('o-pay', 'other', { kind: 'message', businessKey: 'SO-2', messageName: 'PaymentReceived', correlationKey: 'SO-2', createdAt: at(0) }),
+          ]);
+        });
+        const find = (filter: Parameters<StoreTx['findWaits']>[0]) => store.read(async (tx) => ids(await tx.findWaits(filter)));
+        expect(await find({})).toEqual(['o-pay', 'r-call', 'r-pay', 'c-a', 'c-b']);
+        expect(await find({ rootId: 'root' })).toEqual(['r-call', 'r-pay', 'c-a', 'c-b']);
+        expect(await find({ businessKey: 'SO-1', kind: 'message' })).toEqual(['r-pay', 'c-a', 'c-b']);
+        expect(await find({ messageName: 'PaymentReceived' })).toEqual(['o-pay', 'r-pay', 'c-a']);
+        expect(await find({ kind: 'message', messageName: 'PaymentReceived', correlationKey: 'SO-1' })).toEqual(['r-pay', 'c-a']);
+        expect(await find({ messageName: 'PaymentReceived', correlationKey: 'SO-1', instanceId: 'child' })).toEqual(['c-a']);
+        expect(await find({ kind: 'call', businessKey: 'SO-2' })).toEqual([]);
+        expect(await find({ kind: 'timer' })).toEqual([]);
+      });
+
+      it('updateWait writes every field, including lock state and candidate groups', async () => {
+        await seed(store, instanceRow('i1'));
+        const original = waitRow('w', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3, createdAt: at(1), candidateGroups: ['a'] });
+        await store.transaction((tx) => tx.replaceWaits('i1', [original]));
+        const changed: WaitRow = {
+          ...original,
+          name: 'Ship',
+          jobRetries: 0,
+          jobError: 'carrier refused',
+          lockedBy: null,
+          lockExpiresAt: null,
+          variables: { reason: 'no truck' },
+          candidateGroups: ['b'],
+        };
+        await store.transaction((tx) => tx.updateWait(changed));
+        expect(await store.read((tx) => tx.getWait('w'))).toEqual(changed);
+        expect(await store.read(async (tx) => ids(await tx.findWaits({ candidateGroup: 'a' })))).toEqual([]);
+        expect(await store.read(async (tx) => ids(await tx.findWaits({ candidateGroup: 'b' })))).toEqual(['w']);
+        await expectStratumError(store.transaction((tx) => tx.updateWait(waitRow('missing', 'i1'))), 'not-found');
+      });
+
+      it('lists due timers (dueAt <= now) by due time, then id, up to the limit', async () => {
+        await seed(store, instanceRow('i1'));
+        await store.transaction((tx) =>
+          tx.replaceWaits('i1', [
+            waitRow('t-late', 'i1', { kind: 'timer', dueAt: at(30) }),
+            waitRow('t-b', 'i1', { kind: 'timer', dueAt: at(10) }),
+            waitRow('t-a', 'i1', { kind: 'timer', dueAt: at(10) }),
+            // 10:00 at +02:00 is 08:00:05Z: offsets are compared as instants
+            waitRow('t-offset', 'i1', { kind: 'timer', dueAt: '2026-03-01T10:00:05+02:00' }),
+            waitRow('t-future', 'i1', { kind: 'timer', dueAt: at(31) }),
+            waitRow('not-a-timer', 'i1', { kind: 'message', dueAt: at(1), messageName: 'X' }),
+          ]),
+        );
+        const due = (now: string, limit: number) => store.transaction(async (tx) => ids(await tx.dueTimers(now, limit)));
+        expect(await due(at(30), 10)).toEqual(['t-offset', 't-a', 't-b', 't-late']);
+        expect(await due(at(30), 2)).toEqual(['t-offset', 't-a']);
+        expect(await due(at(9), 10)).toEqual(['t-offset']);
+        expect(await due(at(4), 10)).toEqual([]);
+        expect((await store.read((tx) => tx.getWait('t-offset')))?.dueAt).toBe('2026-03-01T08:00:05.000Z');
+      });
+
+      it('locks the oldest open jobs of a type for a worker, skipping locked, exhausted and other jobs', async () => {
+        await seed(store, instanceRow('i1', { businessKey: 'SO-1' }));
+        await store.transaction((tx) =>
+          tx.replaceWaits('i1', [
+            waitRow('j3', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3, createdAt: at(3) }),
+            waitRow('j1', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: null, createdAt: at(1) }),
+            waitRow('j2', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 1, createdAt: at(2) }),
+            waitRow('j-exhausted', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 0, createdAt: at(0) }),
+            waitRow('j-other', 'i1', { kind: 'job', jobType: 'procurement-planning', jobRetries: 3, createdAt: at(0) }),
+            waitRow('j-held', 'i1', { kind: 'job', jobType: 'shipping', lockedBy: 'old', lockExpiresAt: at(100), createdAt: at(0) }),
+          ]),
+        );
+        const locked = await store.transaction((tx) => tx.lockJobs('shipping', 'worker-1', at(10), at(70), 2));
+        expect(ids(locked)).toEqual(['j1', 'j2']);
+        for (const job of locked) expect(job).toMatchObject({ lockedBy: 'worker-1', lockExpiresAt: at(70) });
+        expect(await store.read((tx) => tx.getWait('j1'))).toMatchObject({ lockedBy: 'worker-1', lockExpiresAt: at(70) });
+
+        const rest = await store.transaction((tx) => tx.lockJobs('shipping', 'worker-2', at(11), at(71), 10));
+        expect(ids(rest)).toEqual(['j3']);
+        expect(await store.transaction((tx) => tx.lockJobs('shipping', 'worker-3', at(12), at(72), 10))).toEqual([]);
+        expect(await store.transaction((tx) => tx.lockJobs('no-such-type', 'worker-3', at(12), at(72), 10))).toEqual([]);
+        expect(await store.transaction((tx) => tx.lockJobs('shipping', 'worker-3', at(12), at(72), 0))).toEqual([]);
+        expect((await store.read((tx) => tx.getWait('j-held')))?.lockedBy).toBe('old');
+      });
+
+      it('hands an expired lock to the next worker, but not before it expires', async () => {
+        await seed(store, instanceRow('i1'));
+        await store.transaction((tx) =>
+          tx.replaceWaits('i1', [waitRow('job', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3 })]),
+        );
+        expect(ids(await store.transaction((tx) => tx.lockJobs('shipping', 'w1', at(0), at(60), 1)))).toEqual(['job']);
+        expect(await store.transaction((tx) => tx.lockJobs('shipping', 'w2', at(59), at(120), 1))).toEqual([]);
+        expect(await store.transaction((tx) => tx.lockJobs('shipping', 'w2', at(60), at(120), 1))).toEqual([]);
+        const again = await store.transaction((tx) => tx.lockJobs('shipping', 'w2', at(61), at(120), 1));
+        expect(again).toHaveLength(1);
+        expect(again[0]).toMatchObject({ id: 'job', lockedBy: 'w2', lockExpiresAt: at(120) });
+      });
+
+      it('never hands the same job to two workers locking concurrently', async () => {
+        await seed(store, instanceRow('i1'));
+        const jobs = Array.from({ length: 7 }, (_, n) =>
+          waitRow(`job-${n}`, 'i1', { kind: 'job', jobType: 'production-planning', jobRetries: 3, createdAt: at(n) }),
+        );
+        await store.transaction((tx) => tx.replaceWaits('i1', jobs));
+        const worker = (workerId: string) =>
+          store.transaction(async (tx) => {
+            const locked = await tx.lockJobs('production-planning', workerId, at(100), at(200), 4);
+            await sleep(50); // hold the transaction open while the other worker locks
+            return ids(locked);
+          });
+        const [first, second] = await Promise.all([worker('w1'), worker('w2')]);
+        expect(first!.length + second!.length).toBe(7);
+        expect(new Set([...first!, ...second!]).size).toBe(7);
+        const stored = await store.read((tx) => tx.findWaits({ kind: 'job' }));
+        for (const job of stored) {
+          expect(job.lockedBy).toBe(first!.includes(job.id) ? 'w1' : 'w2');
+        }
+      });
+    });
+
+    describe('history', () => {
+      it('appends rows with increasing seq and lists several instances in seq order', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2'), instanceRow('i3'));
+        await store.transaction((tx) =>
+          tx.appendHistory([
+            historyRow('i1', 'instance.started', { actor: 'ann', data: { amount: 10, note: 'ünïcødé ✓' } }),
+            historyRow('i2', 'instance.started'),
+          ]),
+        );
+        await store.transaction((tx) =>
+          tx.appendHistory([
+            historyRow('i3', 'instance.started'),
+            historyRow('i1', 'element.entered', { elementId: 'Task_1', elementType: 'bpmn:UserTask', at: at(5) }),
+          ]),
+        );
+        await store.transaction((tx) => tx.appendHistory([]));
+        const history = await store.read((tx) => tx.historyOf(['i1', 'i2']));
+        expect(history.map((row) => [row.instanceId, row.event])).toEqual([
+          ['i1', 'instance.started'],
+          ['i2', 'instance.started'],
+          ['i1', 'element.entered'],
+        ]);
+        const seqs = history.map((row) => row.seq!);
+        expect(seqs.every((seq) => Number.isInteger(seq))).toBe(true);
+        expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+        expect(new Set(seqs).size).toBe(3);
+        expect(history[0]).toEqual({
+          seq: seqs[0],
+          ...historyRow('i1', 'instance.started', { actor: 'ann', data: { amount: 10, note: 'ünïcødé ✓' } }),
+        });
+        expect(history[2]).toMatchObject({ elementId: 'Task_1', elementType: 'bpmn:UserTask', at: at(5) });
+        expect(await store.read((tx) => tx.historyOf([]))).toEqual([]);
+        expect(await store.read((tx) => tx.historyOf(['nobody']))).toEqual([]);
+      });
+
+      it('finds the completion of a task by its wait id', async () => {
+        await seed(store, instanceRow('i1'));
+        await store.transaction((tx) =>
+          tx.appendHistory([
+            historyRow('i1', 'task.created', { waitId: 'task-1' }),
+            historyRow('i1', 'task.completed', { waitId: 'task-1', actor: 'ann', data: { approved: true, comment: 'ok' } }),
+            historyRow('i1', 'task.completed', { waitId: 'task-2', actor: 'bob' }),
+          ]),
+        );
+        const completion = await store.read((tx) => tx.findTaskCompletion('task-1'));
+        expect(completion).toMatchObject({ event: 'task.completed', actor: 'ann', waitId: 'task-1', data: { approved: true, comment: 'ok' } });
+        expect(await store.read((tx) => tx.findTaskCompletion('task-3'))).toBeUndefined();
+      });
+    });
+
+    describe('idempotency', () => {
+      it('stores a key once and refuses a duplicate with a conflict', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2'));
+        const row = { scope: 'order', key: 'SO-4711', requestHash: 'h1', instanceId: 'i1', createdAt: at(1) };
+        await store.transaction((tx) => tx.insertIdempotency(row));
+        expect(await store.read((tx) => tx.getIdempotency('order', 'SO-4711'))).toEqual(row);
+        expect(await store.read((tx) => tx.getIdempotency('start:order-to-cash', 'SO-4711'))).toBeUndefined();
+        await expectStratumError(store.transaction((tx) => tx.insertIdempotency({ ...row, requestHash: 'h2', instanceId: 'i2' })), 'conflict');
+        expect(await store.read((tx) => tx.getIdempotency('order', 'SO-4711'))).toEqual(row);
+        // the same key in another scope is another key
+        await store.transaction((tx) => tx.insertIdempotency({ ...row, scope: 'start:order-to-cash', instanceId: 'i2' }));
+      });
+
+      it('detects a concurrent duplicate: exactly one of two transactions wins', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2'));
+        const claim = (instanceId: string) =>
+          store.transaction(async (tx) => {
+            await tx.insertIdempotency({ scope: 'order', key: 'SO-1', requestHash: instanceId, instanceId, createdAt: at(0) });
+            await sleep(30);
+            return instanceId;
+          });
+        const results = await Promise.allSettled([claim('i1'), claim('i2')]);
+        const won = results.filter((r) => r.status === 'fulfilled');
+        const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(1);
+        expect(lost[0]!.reason).toBeInstanceOf(StratumError);
+        expect((lost[0]!.reason as StratumError).code).toBe('conflict');
+        const stored = await store.read((tx) => tx.getIdempotency('order', 'SO-1'));
+        expect(stored?.instanceId).toBe((won[0] as PromiseFulfilledResult<string>).value);
+      });
+    });
+
+    describe('transactions', () => {
+      it('returns the value of the work', async () => {
+        expect(await store.transaction(async () => 42)).toBe(42);
+        expect(await store.read(async () => 'read')).toBe('read');
+      });
+
+      it('rolls back everything when the work throws, and rethrows that error', async () => {
+        const failure = new Error('payment service down');
+        const error = await rejectionOf(
+          store.transaction(async (tx) => {
+            await tx.insertVersion(versionRow('order-to-cash', 1));
+            await tx.insertInstance(instanceRow('i1'));
+            await tx.replaceWaits('i1', [waitRow('w1', 'i1', { candidateGroups: ['sales'] })]);
+            await tx.appendHistory([historyRow('i1', 'instance.started')]);
+            await tx.insertIdempotency({ scope: 'order', key: 'SO-1', requestHash: 'h', instanceId: 'i1', createdAt: at(0) });
+            throw failure;
+          }),
+        );
+        expect(error).toBe(failure);
+        await store.read(async (tx) => {
+          expect(await tx.latestVersions()).toEqual([]);
+          expect(await tx.getInstance('i1')).toBeUndefined();
+          expect(await tx.countInstances({})).toBe(0);
+          expect(await tx.findWaits({})).toEqual([]);
+          expect(await tx.findWaits({ candidateGroup: 'sales' })).toEqual([]);
+          expect(await tx.historyOf(['i1'])).toEqual([]);
+          expect(await tx.getIdempotency('order', 'SO-1')).toBeUndefined();
+        });
+        // and the store still works afterwards
+        await seed(store, instanceRow('i1'));
+        expect((await store.read((tx) => tx.getInstance('i1')))?.id).toBe('i1');
+      });
+
+      it('rolls back an update when the work throws after it', async () => {
+        await seed(store, instanceRow('i1', { variables: { amount: 1 } }));
+        await rejectionOf(
+          store.transaction(async (tx) => {
+            expect(await tx.updateInstance(instanceRow('i1', { revision: 2, variables: { amount: 2 } }))).toBe(true);
+            throw new Error('boom');
+          }),
+        );
+        expect(await store.read((tx) => tx.getInstance('i1'))).toMatchObject({ revision: 1, variables: { amount: 1 } });
+      });
+
+      it('refuses at commit rows that point to an instance or process version that does not exist', async () => {
+        await expectStratumError(
+          store.transaction((tx) => tx.replaceWaits('ghost', [waitRow('w', 'ghost')])),
+          'invalid',
+        );
+        await expectStratumError(store.transaction((tx) => tx.insertInstance(instanceRow('i1', { processKey: 'undeployed' }))), 'invalid');
+        await expectStratumError(store.transaction((tx) => tx.appendHistory([historyRow('ghost', 'x')])), 'invalid');
+        expect(await store.read((tx) => tx.findWaits({}))).toEqual([]);
+        expect(await store.read((tx) => tx.countInstances({}))).toBe(0);
+        // rows may be written in any order inside one transaction
+        await store.transaction(async (tx) => {
+          await tx.replaceWaits('i1', [waitRow('w', 'i1')]);
+          await tx.insertInstance(instanceRow('i1'));
+          await tx.insertVersion(versionRow('order-to-cash', 1));
+        });
+        expect(ids(await store.read((tx) => tx.findWaits({})))).toEqual(['w']);
+      });
+
+      it('refuses writes inside read()', async () => {
+        const error = await rejectionOf(store.read((tx) => tx.insertVersion(versionRow('order-to-cash', 1))));
+        expect(String(error)).toMatch(/insertVersion\(\) writes/);
+        expect(await store.read((tx) => tx.latestVersions())).toEqual([]);
+      });
+
+      it('refuses a transaction started inside another one instead of waiting for itself', async () => {
+        const error = await rejectionOf(
+          store.transaction(async () => {
+            await store.transaction(async () => undefined);
+          }),
+        );
+        expect(String(error)).toMatch(/inside another transaction/);
+        const readError = await rejectionOf(store.transaction(() => store.read(async () => undefined)));
+        expect(String(readError)).toMatch(/inside another transaction/);
+      });
+
+      it('refuses a tx used after its transaction ended', async () => {
+        let leaked: StoreTx | undefined;
+        await store.transaction(async (tx) => {
+          leaked = tx;
+        });
+        await expect(leaked!.insertVersion(versionRow('order-to-cash', 1))).rejects.toThrow(/transaction is over/);
+        await expect(leaked!.latestVersions()).rejects.toThrow(/transaction is over/);
+        expect(await store.read((tx) => tx.latestVersions())).toEqual([]);
+      });
+
+      it('runs many concurrent transactions without losing a write', async () => {
+        await seed(store);
+        await Promise.all(
+          Array.from({ length: 25 }, (_, n) =>
+            store.transaction(async (tx) => {
+              await tx.insertInstance(instanceRow(`i${n}`));
+              await sleep(1);
+              await tx.appendHistory([historyRow(`i${n}`, 'instance.started')]);
+            }),
+          ),
+        );
+        expect(await store.read((tx) => tx.countInstances({}))).toBe(25);
+      });
+    });
+
+    describe('timestamps', () => {
+      it('returns ISO timestamps exactly as toISOString() wrote them', async () => {
+        const stamps = ['2026-03-01T08:00:00.000Z', '1999-12-31T23:59:59.999Z', '2026-07-15T00:00:00.001Z'];
+        for (const [n, stamp] of stamps.entries()) {
+          await seed(store, instanceRow(`i${n}`, { createdAt: stamp, updatedAt: stamp, endedAt: stamp }));
+        }
+        for (const [n, stamp] of stamps.entries()) {
+          const row = await store.read((tx) => tx.getInstance(`i${n}`));
+          expect([row?.createdAt, row?.updatedAt, row?.endedAt]).toEqual([stamp, stamp, stamp]);
+        }
+      });
+
+      it('stores other ISO forms as the same instant in UTC', async () => {
+        await seed(store, instanceRow('i1', { createdAt: '2026-03-01T10:00:00+02:00', updatedAt: '2026-03-01T08:00Z' }));
+        const row = await store.read((tx) => tx.getInstance('i1'));
+        expect(row?.createdAt).toBe('2026-03-01T08:00:00.000Z');
+        expect(row?.updatedAt).toBe('2026-03-01T08:00:00.000Z');
+      });
+
+      it('refuses what is not an ISO timestamp with a time zone', async () => {
+        await seed(store);
+        for (const bad of ['yesterday', '2026-03-01 08:00:00', '2026-03-01T08:00:00', '2026-02-30T08:00:00Z', '2026-03-01T25:00:00Z', '']) {
+          const error = await expectStratumError(
+            store.transaction((tx) => tx.insertInstance(instanceRow('i1', { createdAt: bad }))),
+            'invalid',
+          );
+          expect(error.message).toContain('createdAt');
+        }
+        await expectStratumError(store.transaction((tx) => tx.dueTimers('now', 10)), 'invalid');
+        expect(await store.read((tx) => tx.countInstances({}))).toBe(0);
+      });
+    });
+  });
+}
