@@ -246,7 +246,10 @@ function compareNamespaces(original: XmlDocument, exported: XmlDocument, context
     usedUris.add(elementName(node).uri);
     for (const attribute of node.attributes) {
       if (isNamespaceDeclaration(attribute)) continue;
-      usedUris.add(attributeName(node, attribute).uri);
+      const name = attributeName(node, attribute);
+      usedUris.add(name.uri);
+      // xsi:type values are compared as resolved QNames, so their prefix may change freely.
+      if (name.uri === XSI_NS && name.local === 'type') continue;
       const qname = /^([A-Za-z_][\w.-]*):[^\s:]+$/.exec(attribute.value.trim());
       if (qname) valuePrefixes.add(qname[1]);
     }

@@ -102,7 +102,9 @@ function moddleFriendly(document: XmlDocument): XmlDocument {
 function serializeAsUtf8(document: XmlDocument): string {
   for (const node of document.children) {
     if (node.kind === 'pi' && node.target === 'xml') {
-      node.data = node.data.replace(/(encoding\s*=\s*)(["'])[^"']*\2/, '$1$2UTF-8$2');
+      node.data = node.data.replace(/(encoding\s*=\s*)(["'])([^"']*)\2/, (whole, key: string, quote: string, name: string) =>
+        /^utf-?8$/i.test(name) ? whole : `${key}${quote}UTF-8${quote}`,
+      );
     }
   }
   return serializeXml(document);
