@@ -62,7 +62,8 @@ const noJavascript: RuleFactory = () => {
     for (const type of ['camunda:ExecutionListener', 'camunda:TaskListener']) {
       for (const listener of extensionValues(node, type)) {
         const kind = type === 'camunda:TaskListener' ? 'task listener' : 'execution listener';
-        reporter.report(node.id, `${ElementLabel(node)} has a ${kind} (${describeListener(listener)}), which Stratum does not run; remove it`);
+        const article = kind.startsWith('e') ? 'an' : 'a';
+        reporter.report(node.id, `${ElementLabel(node)} has ${article} ${kind} (${describeListener(listener)}), which Stratum does not run; remove it`);
       }
     }
 

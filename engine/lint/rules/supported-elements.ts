@@ -23,13 +23,13 @@ const supportedElements: RuleFactory = () => {
     const refuse = (why: string) => reporter.report(node.id, `${ElementLabel(node)} ${why}`);
 
     if (is(node, 'bpmn:ComplexGateway')) {
-      refuse('is a complex gateway, which Stratum cannot run; use exclusive, inclusive or parallel gateways');
+      refuse('cannot run: Stratum has no complex gateways. Use exclusive, inclusive or parallel gateways');
     }
     if (is(node, 'bpmn:AdHocSubProcess')) {
-      refuse('is an ad-hoc sub-process, which Stratum would run as an ordinary sub-process; model the order of its activities explicitly');
+      refuse('would run as an ordinary sub-process: Stratum has no ad-hoc sub-processes. Model the order of its activities explicitly');
     }
     if (is(node, 'bpmn:ManualTask')) {
-      refuse('is a manual task, which would wait for ever: nobody can complete it; use a user task with candidate groups, or a plain task');
+      refuse('would wait for ever: nobody can complete a manual task in Stratum. Use a user task with candidate groups, or a plain task');
     }
 
     for (const definition of node.eventDefinitions ?? []) {

@@ -1,0 +1,161 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseBpmn } from '../../../engine/bpmn/moddle.js';
+import { compileProcessModels } from '../../../engine/bpmn/process-model.js';
+import { stratumLintConfig, stratumResolver, stratumRules, stratumRuleSeverities } from '../../../engine/lint/config.js';
+import { lintDefinitions, lintXml } from '../../../engine/lint/lint-bpmn.js';
+import { errorsOf, FIXTURES } from './lint-fixture.js';
+
+const require = createRequire(import.meta.url);
+const { Linter } = require('bpmnlint');
+
+const minimal = (body: string, extra = '') => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="http://stratum.example/lint"${extra}>
+  <bpmn:process id="p" name="P" isExecutable="true">
+${body}
+  </bpmn:process>
+</bpmn:definitions>`;
+
+const startToEnd = `    <bpmn:startEvent id="Start" name="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="End" />
+    <bpmn:endEvent id="End" name="Done"><bpmn:incoming>F1</bpmn:incoming></bpmn:endEvent>`;
+
+describe('lintXml', () => {
+  it('refuses a DOCTYPE with an entity before parsing, so no entity is ever expanded', async () => {
+    const xml = `<?xml version="1.0"?>
+<!DOCTYPE bpmn:definitions [ <!ENTITY lol "lol"> <!ENTITY lol2 "&lol;&lol;&lol;&lol;"> ]>
+${minimal(startToEnd).replace('<?xml version="1.0" encoding="UTF-8"?>\n', '').replace('name="P"', 'name="&lol2;"')}`;
+    const findings = await lintXml(xml);
+    expect(findings).toEqual([
+      {
+        elementId: null,
+        rule: 'xml-doctype',
+        severity: 'error',
+        message: expect.stringContaining('the document declares a DOCTYPE'),
+      },
+    ]);
+  });
+
+  it('reports a file that is not XML as one xml-parse error', async () => {
+    const findings = await lintXml('this is not a diagram {');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ elementId: null, rule: 'xml-parse', severity: 'error' });
+    expect(findings[0]!.message).toMatch(/^not a readable BPMN 2\.0 document/);
+    expect(findings[0]!.message).not.toContain('\n');
+  });
+
+  it('reports XML that is not BPMN as an xml-parse error', async () => {
+    const findings = await lintXml('<?xml version="1.0"?><order><amount>5</amount></order>');
+    expect(findings.map((finding) => finding.rule)).toEqual(['xml-parse']);
+  });
+
+  it('reports unknown elements as xml-import warnings, on one line', async () => {
+    const findings = await lintXml(minimal(`${startToEnd}\n    <bpmn:bogusElement id="X" />`));
+    const imports = findings.filter((finding) => finding.rule === 'xml-import');
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports[0]).toMatchObject({ elementId: null, severity: 'warning' });
+    expect(imports[0]!.message).toContain('bpmn:bogusElement');
+    expect(imports[0]!.message).not.toContain('\n');
+    expect(errorsOf(findings)).toEqual([]);
+  });
+
+  it('makes a duplicate element id an error', async () => {
+    const findings = await lintXml(minimal(`${startToEnd}\n    <bpmn:task id="End" name="Twin" />`));
+    expect(findings).toContainEqual(expect.objectContaining({ rule: 'xml-import', severity: 'error', message: expect.stringContaining('duplicate ID <End>') }));
+  });
+
+  it('accepts a minimal process, with one warning for the missing diagram instead of one per element', async () => {
+    const findings = await lintXml(minimal(startToEnd));
+    expect(findings).toEqual([
+      {
+        elementId: null,
+        rule: 'no-bpmndi',
+        severity: 'warning',
+        message: 'the file has no diagram (BPMN DI), so the modeler cannot show it; open and save it in a BPMN modeler to lay it out',
+      },
+    ]);
+  });
+
+  it("runs bpmnlint's execution rules with messages naming the element", async () => {
+    const findings = await lintXml(minimal(`${startToEnd}\n    <bpmn:task id="Lonely" name="Forgotten task" />`));
+    expect(findings).toContainEqual({
+      elementId: 'Lonely',
+      rule: 'no-disconnected',
+      severity: 'error',
+      message: 'Task "Forgotten task" is not connected to the flow, so it can never run; connect it or remove it',
+    });
+  });
+
+  it('reports a process without start event', async () => {
+    const findings = await lintXml(minimal('    <bpmn:task id="T" name="Only task" />'));
+    expect(findings).toContainEqual(expect.objectContaining({ elementId: 'p', rule: 'start-event-required', severity: 'error' }));
+  });
+
+  it('puts errors before warnings', async () => {
+    const findings = await lintXml(minimal(`${startToEnd}\n    <bpmn:task id="Lonely" />`));
+    const severities = findings.map((finding) => finding.severity);
+    expect(severities).toEqual([...severities].sort());
+    expect(severities).toContain('warning');
+  });
+});
+
+describe('lintDefinitions', () => {
+  it('lints definitions the caller already parsed (the deploy path)', async () => {
+    const xml = readFileSync(`${FIXTURES}called-process-exists/invalid-called-processes.bpmn`, 'utf8');
+    const { definitions } = await parseBpmn(xml);
+    const findings = await lintDefinitions(definitions, { knownProcessKeys: [] });
+    expect(findings.filter((finding) => finding.rule === 'called-process-exists').map((finding) => finding.elementId)).toEqual([
+      'Call_Unknown',
+      'Call_Nothing',
+      'Call_Computed',
+    ]);
+  });
+});
+
+describe('the Stratum ruleset', () => {
+  it('names each Stratum rule after its file in engine/lint/rules', () => {
+    const files = readdirSync(fileURLToPath(new URL('../../../engine/lint/rules/', import.meta.url)))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => file.replace(/\.ts$/, ''))
+      .sort();
+    expect(Object.keys(stratumRules).sort()).toEqual(files);
+  });
+
+  it('gives every Stratum rule a severity, and every configured rule resolves', () => {
+    for (const id of Object.keys(stratumRules)) expect(stratumRuleSeverities[`stratum/${id}`]).toBe('error');
+    for (const name of Object.keys(stratumRuleSeverities)) {
+      const [pkg, rule] = name.startsWith('stratum/') ? ['bpmnlint-plugin-stratum', name.slice(8)] : ['bpmnlint', name];
+      expect(typeof stratumResolver.resolveRule(pkg, rule), name).toBe('function');
+    }
+  });
+
+  it('works with a plain bpmnlint Linter in the shape bpmn-js-bpmnlint uses ({ config, resolver })', async () => {
+    const xml = readFileSync(`${FIXTURES}user-task-candidate-groups/invalid-zeebe.bpmn`, 'utf8');
+    const { definitions } = await parseBpmn(xml);
+    const linter = new Linter({ config: stratumLintConfig, resolver: stratumResolver });
+    const results = await linter.lint(definitions);
+    expect(results['stratum/user-task-candidate-groups'].map((report: any) => report.id)).toEqual(['NoGroups', 'AssigneeOnly', 'Computed']);
+    expect(results['stratum/user-task-candidate-groups'][0].category).toBe('error');
+  });
+
+  it('refuses to resolve a rule it does not know', () => {
+    expect(() => stratumResolver.resolveRule('bpmnlint', 'no-such-rule')).toThrow(/unknown rule/);
+  });
+});
+
+const DIAGRAMS = fileURLToPath(new URL('../../../diagrams/', import.meta.url));
+const shipped = existsSync(DIAGRAMS) ? readdirSync(DIAGRAMS).filter((file) => file.endsWith('.bpmn')).sort() : [];
+
+describe.skipIf(shipped.length === 0)('the shipped diagrams', () => {
+  it('lint without errors when deployed together', async () => {
+    const xmls = shipped.map((file) => [file, readFileSync(`${DIAGRAMS}${file}`, 'utf8')] as const);
+    const keys: string[] = [];
+    for (const [, xml] of xmls) keys.push(...compileProcessModels((await parseBpmn(xml)).definitions).map((model) => model.key));
+    for (const [file, xml] of xmls) {
+      const errors = errorsOf(await lintXml(xml, { knownProcessKeys: keys }));
+      expect(errors, `${file}: ${JSON.stringify(errors, null, 2)}`).toEqual([]);
+    }
+  });
+});

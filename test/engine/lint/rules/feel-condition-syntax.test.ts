@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { expectNoErrors, fixtureFiles, lintFixture, ofRule } from '../lint-fixture.js';
+
+const RULE = 'feel-condition-syntax';
+
+describe(RULE, () => {
+  it.each(fixtureFiles(RULE, 'valid-'))('accepts %s', (file) => expectNoErrors(RULE, file));
+
+  it('refuses conditions, mappings, correlation keys and timers that are not valid FEEL, naming the element', async () => {
+    const findings = ofRule(await lintFixture(RULE, 'invalid-zeebe-expressions.bpmn'), RULE);
+    expect(findings.map(([id]) => id).sort()).toEqual(['Flow_Broken', 'Flow_Empty', 'Flow_Plain', 'Map', 'Message_Bad', 'Timer']);
+    const message = (id: string) => findings.find(([elementId]) => elementId === id)![1];
+    expect(message('Flow_Broken')).toBe(
+      'The condition of sequence flow "broken" is not valid FEEL: syntax error at position 9 (near "end of expression") in "=amount >"',
+    );
+    expect(message('Flow_Plain')).toContain('"amount < 5" of sequence flow "plain text" is not a FEEL expression');
+    expect(message('Flow_Plain')).toContain('"=amount < 5"');
+    expect(message('Flow_Empty')).toContain('is empty');
+    expect(message('Map')).toContain('output mapping for "total" of intermediate throw event "Set flag"');
+    expect(message('Message_Bad')).toContain('correlation key of message "PaymentReceived"');
+    expect(message('Timer')).toContain('timer timeDuration of intermediate catch event "Wait"');
+  });
+
+  it('reports why a Camunda 7 condition cannot be translated to FEEL', async () => {
+    const findings = ofRule(await lintFixture(RULE, 'invalid-camunda-juel.bpmn'), RULE);
+    expect(findings).toEqual([
+      [
+        'Flow_Method',
+        'The condition "${order.isLarge()}" of sequence flow "method call" cannot be translated to FEEL (method call "order.isLarge(…)" is not supported); rewrite it in FEEL, starting with "="',
+      ],
+    ]);
+  });
+
+  it('leaves javascript conditions to no-javascript, so one problem gives one finding', async () => {
+    const findings = await lintFixture('no-javascript', 'invalid-zeebe-scripts.bpmn');
+    expect(ofRule(findings, RULE)).toEqual([]);
+  });
+});

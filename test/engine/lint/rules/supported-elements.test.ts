@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { expectNoErrors, fixtureFiles, lintFixture, ofRule } from '../lint-fixture.js';
+
+const RULE = 'supported-elements';
+
+describe(RULE, () => {
+  it.each(fixtureFiles(RULE, 'valid-'))('accepts %s (fixed multi-instance, timer boundary, escalation)', (file) => expectNoErrors(RULE, file));
+
+  it('refuses complex gateways, signal and conditional events, manual tasks, DMN, zeebe collections and loops', async () => {
+    const findings = ofRule(await lintFixture(RULE, 'invalid-unsupported.bpmn'), RULE);
+    expect(findings.map(([id]) => id)).toEqual(['Complex', 'Signal', 'Conditional', 'Manual', 'Decision', 'EachItem', 'Retry']);
+    const message = (id: string) => findings.find(([elementId]) => elementId === id)![1];
+    expect(message('Complex')).toBe('Complex gateway "Complex" cannot run: Stratum has no complex gateways. Use exclusive, inclusive or parallel gateways');
+    expect(message('Signal')).toContain('is a signal event');
+    expect(message('Conditional')).toContain('Intermediate catch event "Stock available" is a conditional event');
+    expect(message('Manual')).toContain('Manual task "Pack by hand" would wait for ever');
+    expect(message('Decision')).toContain('calls the DMN decision "discount"');
+    expect(message('EachItem')).toContain('over the collection "=items" (zeebe:loopCharacteristics)');
+    expect(message('Retry')).toContain('Service task "Retry call" is a loop');
+  });
+
+  it('refuses Camunda 7 collection multi-instance and decisionRef', async () => {
+    const findings = ofRule(await lintFixture(RULE, 'invalid-camunda.bpmn'), RULE);
+    expect(findings.map(([id]) => id)).toEqual(['EachItem', 'Decision']);
+    expect(findings[0]![1]).toContain('over the collection "${items}"');
+  });
+
+  it('does not also ask a DMN business rule task for a job type', async () => {
+    const findings = await lintFixture(RULE, 'invalid-unsupported.bpmn');
+    expect(ofRule(findings, 'service-task-job-type')).toEqual([]);
+  });
+});
