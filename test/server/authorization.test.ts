@@ -1,0 +1,116 @@
+// Every operation × {no token, wrong group, right group}, over real HTTP.
+// The HTTP layer runs against an in-memory engine stand-in here; the
+// scenario tests run the same rules against the real engine.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATIONS } from '../../server/operations.js';
+import { TOKENS, type ApiClient, type RequestOptions } from './support/client.js';
+import { startFakeServer } from './support/fake-server.js';
+
+const XML = '<?xml version="1.0"?><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="order-to-cash" isExecutable="true"/></definitions>';
+const ORDER = { orderNo: 'SO-1', customer: { name: 'ACME' }, amount: 10, currency: 'EUR', paymentTerms: 'credit' };
+
+let server: Awaited<ReturnType<typeof startFakeServer>>;
+let api: ApiClient;
+let instanceId: string;
+const taskIds: string[] = [];
+const jobIds: string[] = [];
+
+interface Case {
+  method: string;
+  path: () => string;
+  options?: () => RequestOptions;
+  /** Tokens refused with 403 (none for operations any valid token may call). */
+  wrong: string[];
+  right: string;
+  expected: number;
+}
+
+const json = (value: unknown) => () => ({ json: value });
+
+const CASES: Record<string, Case> = {
+  listProcesses: { method: 'GET', path: () => '/api/processes', wrong: [], right: TOKENS.nobody, expected: 200 },
+  getProcess: { method: 'GET', path: () => '/api/processes/order-to-cash', wrong: [], right: TOKENS.director, expected: 200 },
+  getProcessXml: { method: 'GET', path: () => '/api/processes/order-to-cash/versions/1/xml', wrong: [], right: TOKENS.erp, expected: 200 },
+  deploy: {
+    method: 'POST', path: () => '/api/deployments?name=order.bpmn',
+    options: () => ({ body: XML.replace('isExecutable', 'name="Order" isExecutable'), headers: { 'content-type': 'application/xml' } }),
+    wrong: [TOKENS.erp, TOKENS.nobody, TOKENS.director], right: TOKENS.designer, expected: 201,
+  },
+  startInstance: { method: 'POST', path: () => '/api/processes/order-to-cash/instances', options: json({ businessKey: 'X-1' }), wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 201 },
+  postOrder: { method: 'POST', path: () => '/api/orders', options: json({ ...ORDER, orderNo: 'SO-2' }), wrong: [TOKENS.designer, TOKENS.vp, TOKENS.nobody], right: TOKENS.erp, expected: 201 },
+  listInstances: { method: 'GET', path: () => '/api/instances', wrong: [], right: TOKENS.nobody, expected: 200 },
+  getInstance: { method: 'GET', path: () => `/api/instances/${instanceId}`, wrong: [], right: TOKENS.vp, expected: 200 },
+  cancelInstance: { method: 'POST', path: () => `/api/instances/${instanceId}/cancel`, wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 200 },
+  listTasks: { method: 'GET', path: () => '/api/tasks?candidateGroup=sales-director', wrong: [], right: TOKENS.director, expected: 200 },
+  getTask: { method: 'GET', path: () => `/api/tasks/${taskIds[1]}`, wrong: [], right: TOKENS.nobody, expected: 200 },
+  completeTask: {
+    method: 'POST', path: () => `/api/tasks/${taskIds[0]}/complete`, options: json({ variables: { approved: true } }),
+    wrong: [TOKENS.vp, TOKENS.erp, TOKENS.designer], right: TOKENS.director, expected: 200,
+  },
+  fetchAndLockJobs: { method: 'POST', path: () => '/api/jobs/fetch-and-lock', options: json({ type: 'shipping', workerId: 'w1' }), wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 200 },
+  completeJob: { method: 'POST', path: () => `/api/jobs/${jobIds[0]}/complete`, options: json({ variables: { planned: true } }), wrong: [TOKENS.designer, TOKENS.procurement], right: TOKENS.erp, expected: 200 },
+  failJob: { method: 'POST', path: () => `/api/jobs/${jobIds[1]}/failure`, options: json({ message: 'ERP down', retries: 2 }), wrong: [TOKENS.designer], right: TOKENS.erp, expected: 200 },
+  correlateMessage: { method: 'POST', path: () => '/api/messages', options: json({ name: 'PaymentReceived', businessKey: 'SO-1' }), wrong: [TOKENS.designer, TOKENS.vp], right: TOKENS.erp, expected: 200 },
+  health: { method: 'GET', path: () => '/healthz', wrong: [], right: '', expected: 200 },
+  metrics: { method: 'GET', path: () => '/metrics', wrong: [], right: '', expected: 200 },
+  openapi: { method: 'GET', path: () => '/api/openapi.json', wrong: [], right: '', expected: 200 },
+};
+
+beforeAll(async () => {
+  server = await startFakeServer();
+  api = server.api;
+  const deployed = await api.request('POST', '/api/deployments?name=otc.bpmn', { token: TOKENS.designer, body: XML, headers: { 'content-type': 'application/xml' } });
+  expect(deployed.status).toBe(201);
+  const first = await api.post('/api/orders', TOKENS.erp, ORDER);
+  expect(first.status).toBe(201);
+  const second = await api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-3' });
+  const third = await api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-4' });
+  // each operation gets resources of its own, so the order of the tests does not matter
+  instanceId = second.body.id;
+  for (const order of [first, third]) {
+    taskIds.push(order.body.waiting.find((w: { type: string }) => w.type === 'task').taskId);
+    jobIds.push(order.body.waiting.find((w: { type: string }) => w.type === 'job').jobId);
+  }
+});
+
+afterAll(() => server.close());
+
+describe('authorization matrix', () => {
+  it('covers every operation of the API', () => {
+    expect(Object.keys(CASES).sort()).toEqual(OPERATIONS.map((op) => op.id).sort());
+  });
+
+  for (const op of OPERATIONS) {
+    const testCase = CASES[op.id]!;
+    if (op.access.kind === 'public') {
+      it(`${op.id}: answers without a token`, async () => {
+        const response = await api.request(testCase.method, testCase.path(), testCase.options?.() ?? {});
+        expect(response.status).toBe(testCase.expected);
+      });
+      continue;
+    }
+    it(`${op.id}: refuses a request without a token (401, WWW-Authenticate: Bearer)`, async () => {
+      const response = await api.request(testCase.method, testCase.path(), testCase.options?.() ?? {});
+      expect(response.status).toBe(401);
+      expect(response.contentType).toMatch(/^application\/problem\+json/);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    });
+    it(`${op.id}: refuses an unknown token and a malformed Authorization header (401)`, async () => {
+      for (const authorization of ['Bearer not-a-real-token', 'Basic ZXJwOmRlbW8=', `Bearer ${TOKENS.erp}x`, `bearer${TOKENS.erp}`]) {
+        const response = await api.request(testCase.method, testCase.path(), { ...testCase.options?.(), headers: { ...testCase.options?.().headers, authorization } });
+        expect(response.status, authorization).toBe(401);
+      }
+    });
+    for (const token of testCase.wrong) {
+      it(`${op.id}: refuses ${token} (403)`, async () => {
+        const response = await api.request(testCase.method, testCase.path(), { ...testCase.options?.(), token });
+        expect(response.status).toBe(403);
+        expect(response.body.detail).toBeTruthy();
+      });
+    }
+    it(`${op.id}: serves ${testCase.right} (${testCase.expected})`, async () => {
+      const response = await api.request(testCase.method, testCase.path(), { ...testCase.options?.(), token: testCase.right });
+      expect(response.status, response.text).toBe(testCase.expected);
+    });
+  }
+});

@@ -1,0 +1,81 @@
+// A small HTTP client for the tests: every response is checked against the
+// OpenAPI contract before the test sees it.
+import { Contract } from './contract.js';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  contentType: string;
+  body: T;
+  text: string;
+}
+
+export interface RequestOptions {
+  token?: string;
+  json?: unknown;
+  body?: string | Buffer | FormData;
+  headers?: Record<string, string>;
+  /** Skip the contract check (for raw protocol tests that check it themselves). */
+  unchecked?: boolean;
+}
+
+export const TOKENS = {
+  designer: 'test-designer-token',
+  erp: 'test-integration-token',
+  director: 'test-director-token',
+  vp: 'test-vp-token',
+  procurement: 'test-procurement-token',
+  production: 'test-production-token',
+  inspection: 'test-inspection-token',
+  nobody: 'test-nobody-token',
+} as const;
+
+/** Users file contents for the tests (the tokens above). */
+export const TEST_USERS = {
+  users: [
+    { name: 'dora', token: TOKENS.designer, groups: ['designer'] },
+    { name: 'erp', token: TOKENS.erp, groups: ['integration'] },
+    { name: 'dirk', token: TOKENS.director, groups: ['sales-director'] },
+    { name: 'vera', token: TOKENS.vp, groups: ['vice-president'] },
+    { name: 'paul', token: TOKENS.procurement, groups: ['procurement'] },
+    { name: 'pia', token: TOKENS.production, groups: ['production'] },
+    { name: 'ines', token: TOKENS.inspection, groups: ['inspection'] },
+    { name: 'nobody', token: TOKENS.nobody, groups: [] },
+  ],
+};
+
+const sharedContract = new Contract();
+
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly contract: Contract = sharedContract,
+  ) {}
+
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body = options.body;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(this.baseUrl + path, { method, headers, body: body as BodyInit | undefined });
+    const text = await response.text();
+    const contentType = response.headers.get('content-type') ?? '';
+    let parsed: unknown = text;
+    if (/json/.test(contentType) && text) parsed = JSON.parse(text);
+    if (!options.unchecked && method !== 'HEAD') {
+      this.contract.check(method, new URL(this.baseUrl + path).pathname, response.status, contentType, parsed);
+    }
+    return { status: response.status, headers: response.headers, contentType, body: parsed as T, text };
+  }
+
+  get<T = any>(path: string, token?: string, options: RequestOptions = {}) {
+    return this.request<T>('GET', path, { ...options, ...(token ? { token } : {}) });
+  }
+
+  post<T = any>(path: string, token: string | undefined, json?: unknown, options: RequestOptions = {}) {
+    return this.request<T>('POST', path, { ...options, ...(token ? { token } : {}), ...(json !== undefined ? { json } : {}) });
+  }
+}

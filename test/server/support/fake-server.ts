@@ -1,0 +1,35 @@
+// Serves createApp() over real HTTP on an ephemeral port, backed by FakeStratum.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { createApp } from '../../../server/app.js';
+import { UserDirectory } from '../../../server/auth/users.js';
+import { ApiClient, TEST_USERS } from './client.js';
+import { FakeStratum } from './fake-stratum.js';
+
+export async function startFakeServer(options: { bodyBytes?: number } = {}) {
+  const stratum = new FakeStratum();
+  const { app, dispose } = createApp({
+    stratum,
+    users: UserDirectory.fromJson(TEST_USERS),
+    logger: pino({ level: 'silent' }),
+    limits: { bodyBytes: options.bodyBytes ?? 64 * 1024 },
+    modelerDir: null,
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    app,
+    stratum,
+    api: new ApiClient(url),
+    close: async () => {
+      dispose();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,165 @@
+// An in-memory stand-in for the engine's Library and Runtime, for tests of the
+// HTTP layer alone (routing, authorization, validation). It keeps the engine's
+// contracts: StratumError codes, idempotency, candidate-group checks.
+import { EventEmitter } from 'node:events';
+import type {
+  Actor, BpmnFile, DeployOptions, DeployResult, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
+  MessageResult, ProcessDetail, ProcessSummary, Runtime, StartOptions, TaskView,
+} from '../../../engine/api.js';
+import { StratumError } from '../../../engine/errors.js';
+
+const now = () => new Date().toISOString();
+
+export class FakeStratum {
+  readonly events = new EventEmitter();
+  private readonly versions = new Map<string, { xml: string; deployedBy: string; note: string | null; at: string }[]>();
+  private readonly instances = new Map<string, InstanceView>();
+  private readonly tasks = new Map<string, TaskView & { open: boolean }>();
+  private readonly jobs = new Map<string, JobView & { open: boolean }>();
+  private readonly idempotency = new Map<string, { hash: string; id: string }>();
+  private seq = 0;
+
+  readonly library: Library = {
+    deploy: async (files: BpmnFile[], options: DeployOptions): Promise<DeployResult> => {
+      const deployed: DeployResult['deployed'] = [];
+      for (const file of files) {
+        const key = /<(?:bpmn:)?process[^>]*\bid="([^"]+)"/.exec(file.xml)?.[1];
+        if (!key) {
+          throw new StratumError('invalid', `${file.name} has no process`, {
+            findings: [{ file: file.name, elementId: null, rule: 'parse', severity: 'error', message: 'no process element' }],
+          });
+        }
+        const list = this.versions.get(key) ?? [];
+        const changed = list.at(-1)?.xml !== file.xml;
+        if (changed) list.push({ xml: file.xml, deployedBy: options.user, note: options.note ?? null, at: now() });
+        this.versions.set(key, list);
+        deployed.push({ key, version: list.length, changed });
+      }
+      return { deploymentId: `d${++this.seq}`, deployed, warnings: [] };
+    },
+    validate: async () => [],
+    list: async (): Promise<ProcessSummary[]> => [...this.versions.keys()].sort().map((key) => this.summary(key)),
+    get: async (key: string): Promise<ProcessDetail | undefined> => {
+      const list = this.versions.get(key);
+      if (!list) return undefined;
+      return {
+        ...this.summary(key),
+        versions: list.map((v, i) => ({ version: i + 1, deployedAt: v.at, deployedBy: v.deployedBy, note: v.note, deploymentId: 'd' })),
+      };
+    },
+    xml: async (key: string, version?: number) => {
+      const list = this.versions.get(key);
+      return list?.[(version ?? list.length) - 1]?.xml;
+    },
+  };
+
+  readonly runtime: Runtime = {
+    start: async (processKey: string, options: StartOptions = {}) => {
+      if (!this.versions.has(processKey)) throw new StratumError('not-found', `process ${processKey} is not deployed`);
+      const scopeKey = options.idempotency ? `${options.idempotency.scope}\u0000${options.idempotency.key}` : undefined;
+      if (scopeKey) {
+        const seen = this.idempotency.get(scopeKey);
+        if (seen && seen.hash !== options.idempotency!.requestHash) throw new StratumError('conflict', 'idempotency key reused with another request');
+        if (seen) return { instance: this.instances.get(seen.id)!, created: false };
+      }
+      const id = `i${++this.seq}`;
+      const at = now();
+      const instance: InstanceView = {
+        id, processKey, version: this.versions.get(processKey)!.length, businessKey: options.businessKey ?? null, status: 'running',
+        parentId: null, createdAt: at, updatedAt: at, endedAt: null, variables: { ...options.variables }, incident: null,
+        waiting: [], children: [], history: [],
+      };
+      this.instances.set(id, instance);
+      if (scopeKey) this.idempotency.set(scopeKey, { hash: options.idempotency!.requestHash, id });
+      const taskId = `t${++this.seq}`;
+      this.tasks.set(taskId, { id: taskId, instanceId: id, businessKey: instance.businessKey, processKey, elementId: 'Approve', name: 'Approve', candidateGroups: ['sales-director'], createdAt: at, open: true });
+      const jobId = `j${++this.seq}`;
+      this.jobs.set(jobId, { id: jobId, type: 'shipping', instanceId: id, businessKey: instance.businessKey, elementId: 'Ship', variables: {}, retries: 3, lockExpiresAt: at, open: true });
+      this.refreshWaiting(instance);
+      this.events.emit('step', { action: 'start', processKey, durationMs: 1, outcome: 'ok' });
+      return { instance, created: true };
+    },
+    getInstance: async (id: string) => this.instances.get(id),
+    findInstances: async (query: InstanceQuery) => {
+      const all = [...this.instances.values()].filter(
+        (i) => (!query.processKey || i.processKey === query.processKey) && (!query.businessKey || i.businessKey === query.businessKey) && (!query.status || i.status === query.status),
+      );
+      const offset = query.offset ?? 0;
+      const items: InstanceSummary[] = all.slice(offset, offset + (query.limit ?? 50)).map(({ variables: _v, incident: _i, waiting: _w, children: _c, history: _h, ...summary }) => summary);
+      return { items, total: all.length };
+    },
+    cancel: async (instanceId: string, _actor: Actor) => {
+      const instance = this.instances.get(instanceId);
+      if (!instance) throw new StratumError('not-found', 'no such instance');
+      if (instance.status !== 'running') throw new StratumError('conflict', 'instance has ended');
+      instance.status = 'cancelled';
+      instance.endedAt = now();
+      for (const task of this.tasks.values()) if (task.instanceId === instanceId) task.open = false;
+      for (const job of this.jobs.values()) if (job.instanceId === instanceId) job.open = false;
+      this.refreshWaiting(instance);
+      return instance;
+    },
+    findTasks: async (query) =>
+      [...this.tasks.values()]
+        .filter((t) => t.open && (!query.candidateGroup || t.candidateGroups.includes(query.candidateGroup)) && (!query.businessKey || t.businessKey === query.businessKey) && (!query.instanceId || t.instanceId === query.instanceId))
+        .map(({ open: _o, ...task }) => task),
+    getTask: async (taskId: string) => {
+      const task = this.tasks.get(taskId);
+      if (!task?.open) return undefined;
+      const { open: _o, ...view } = task;
+      return view;
+    },
+    completeTask: async (taskId: string, variables: Record<string, unknown>, actor: Actor) => {
+      const task = this.tasks.get(taskId);
+      if (!task) throw new StratumError('not-found', 'no such task');
+      if (!task.open) throw new StratumError('conflict', 'task is no longer open');
+      if (!task.candidateGroups.some((g) => actor.groups.includes(g))) throw new StratumError('forbidden', 'not a candidate');
+      task.open = false;
+      const instance = this.instances.get(task.instanceId)!;
+      Object.assign(instance.variables, variables);
+      this.refreshWaiting(instance);
+      return instance;
+    },
+    fetchAndLockJobs: async (request) =>
+      [...this.jobs.values()].filter((j) => j.open && j.type === request.type).slice(0, request.max ?? 10).map(({ open: _o, ...job }) => job),
+    completeJob: async (jobId: string, variables: Record<string, unknown>) => {
+      const job = this.jobs.get(jobId);
+      if (!job) throw new StratumError('not-found', 'no such job');
+      if (!job.open) throw new StratumError('conflict', 'job is no longer open');
+      job.open = false;
+      const instance = this.instances.get(job.instanceId)!;
+      Object.assign(instance.variables, variables);
+      this.refreshWaiting(instance);
+      return instance;
+    },
+    failJob: async (jobId: string, failure) => {
+      const job = this.jobs.get(jobId);
+      if (!job) throw new StratumError('not-found', 'no such job');
+      if (!job.open) throw new StratumError('conflict', 'job is no longer open');
+      job.retries = failure.retries;
+      return this.instances.get(job.instanceId)!;
+    },
+    correlateMessage: async (message): Promise<MessageResult> => {
+      const reached = [...this.instances.values()].filter((i) => i.status === 'running' && i.businessKey === message.businessKey);
+      if (!reached.length) throw new StratumError('not-found', `nothing waits for ${message.name}`);
+      return { reached };
+    },
+    fireDueTimers: async () => 0,
+  };
+
+  private summary(key: string): ProcessSummary {
+    const list = this.versions.get(key)!;
+    return { key, name: key, latestVersion: list.length, level: 1, calls: [], calledBy: [], documentation: null, deployedAt: list.at(-1)!.at };
+  }
+
+  private refreshWaiting(instance: InstanceView): void {
+    instance.waiting = [
+      ...[...this.tasks.values()].filter((t) => t.open && t.instanceId === instance.id).map((t) => ({
+        instanceId: instance.id, processKey: instance.processKey, elementId: t.elementId, name: t.name, type: 'task' as const, taskId: t.id, candidateGroups: t.candidateGroups,
+      })),
+      ...[...this.jobs.values()].filter((j) => j.open && j.instanceId === instance.id).map((j) => ({
+        instanceId: instance.id, processKey: instance.processKey, elementId: j.elementId, name: null, type: 'job' as const, jobId: j.id, jobType: j.type,
+      })),
+    ];
+  }
+}
