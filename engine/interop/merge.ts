@@ -142,8 +142,17 @@ function removeElement(element: XmlElement): void {
   siblings.splice(index - removeWhitespace, 1 + removeWhitespace);
 }
 
+/** `<a/>` that gains content becomes `<a>…</a>` (without the space written before `/>`). */
+function open(element: XmlElement): void {
+  if (element.selfClosing) {
+    element.selfClosing = false;
+    element.tagTrailing = '';
+  }
+}
+
 function insertElement(parent: XmlElement, element: XmlElement, after: XmlElement | null, before: XmlElement | null): void {
   const children = parent.children;
+  open(parent);
   if (after) {
     const indent = indentationBefore(after);
     children.splice(children.indexOf(after) + 1, 0, { kind: 'text', value: indent, cdata: false }, element);
@@ -155,7 +164,6 @@ function insertElement(parent: XmlElement, element: XmlElement, after: XmlElemen
     const inner = outer.startsWith('\n') ? `${outer}  ` : '\n  ';
     const trailing = isWhitespace(children[children.length - 1]) ? children.pop() : null;
     children.push({ kind: 'text', value: inner, cdata: false }, element, trailing ?? { kind: 'text', value: outer, cdata: false });
-    parent.selfClosing = false;
   }
 }
 
@@ -163,7 +171,7 @@ function replaceText(target: XmlElement, value: string): void {
   const first = target.children.findIndex((child) => child.kind === 'text');
   target.children = target.children.filter((child) => child.kind !== 'text');
   target.children.splice(first < 0 ? 0 : Math.min(first, target.children.length), 0, { kind: 'text', value, cdata: false });
-  target.selfClosing = false;
+  open(target);
 }
 
 function keyed(elements: XmlElement[]): Map<string, XmlElement> {

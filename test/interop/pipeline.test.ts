@@ -1,0 +1,225 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import { createModdle } from '../../engine/bpmn/moddle.js';
+import { compareBpmn, type Difference } from '../../engine/interop/compare.js';
+import { decodeXml } from '../../engine/interop/encoding.js';
+import { convertBpmn, exportBpmn, importBpmn, withModel } from '../../engine/interop/pipeline.js';
+import { XmlSyntaxError } from '../../engine/interop/xml-tree.js';
+
+const fixtureBytes = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/interop/${name}`, import.meta.url)));
+// ISO-8859-1 file with a foreign `camunda` prefix, Camunda 7 AND zeebe extensions, an unknown BPMN element,
+// a duplicate id, dangling references, comments and a processing instruction.
+const hostile = fixtureBytes('hostile.bpmn');
+const hostileText = decodeXml(hostile);
+
+const summary = (differences: Difference[]) => differences.map((d) => `${d.severity} ${d.kind} ${d.path}`);
+const findAll = (definitions: any, id: string): any => {
+  const seen = new Set<any>();
+  const visit = (element: any): any => {
+    if (!element || typeof element !== 'object' || seen.has(element)) return undefined;
+    seen.add(element);
+    if (element.id === id) return element;
+    for (const key of Object.keys(element)) {
+      if (key.startsWith('$')) continue;
+      const value = element[key];
+      for (const item of Array.isArray(value) ? value : [value]) {
+        const found = item && typeof item === 'object' && item.$type ? visit(item) : undefined;
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return visit(definitions);
+};
+
+/** Lines of `after` that differ from `before` (same line count expected). */
+function changedLines(before: string, after: string): string[] {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  expect(b.length).toBe(a.length);
+  return b.filter((line, i) => line !== a[i]);
+}
+
+describe('the hostile fixture defeats plain bpmn-moddle', () => {
+  it('loses the unknown element, the duplicate-id subtree, dangling references, comments and accented characters', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined); // moddle logs the foreign `camunda` prefix it cannot write
+    const moddle = createModdle('camunda');
+    const { rootElement } = await moddle.fromXML(new TextDecoder().decode(hostile), 'bpmn:Definitions');
+    const { xml } = await moddle.toXML(rootElement, { format: true });
+    const kinds = summary(compareBpmn(hostile, xml));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'loss element-lost definitions/process[@id=Orders]/futureActivity[@id=Future]',
+        'loss element-lost definitions/process[@id=Orders]/subProcess[@id=Sub]/task[@id=Twice]',
+        'loss attribute-lost definitions/process[@id=Orders]/intermediateCatchEvent[@id=Wait]/messageEventDefinition[@id=MED]@messageRef',
+        'loss attribute-lost definitions/process[@id=Orders]/sequenceFlow[@id=Flow_Ghost]@sourceRef',
+        'loss attribute-changed definitions/process[@id=Orders]/userTask[@id=Check]@name',
+        'notice comment-dropped ',
+        'notice processing-instruction-dropped ',
+      ]),
+    );
+  });
+});
+
+describe('Stratum opens and saves a file without losing anything', () => {
+  it('round-trips the hostile fixture with no difference at all', async () => {
+    const exported = await convertBpmn(hostile);
+    expect(compareBpmn(hostile, exported)).toEqual([]);
+    // byte-faithful apart from the encoding now being UTF-8
+    expect(exported).toBe(hostileText.replace('encoding="ISO-8859-1"', 'encoding="UTF-8"'));
+  });
+
+  it('reads the file with the vendor package it needs and reports what bpmn-moddle could not read', async () => {
+    const document = await importBpmn(hostile);
+    expect(document.flavour).toBe('camunda');
+    expect(document.definitions).not.toBeNull();
+    expect(document.baseline).not.toBeNull();
+    expect(document.warnings.join('\n')).toMatch(/unknown type <bpmn:FutureActivity>/);
+    expect(document.warnings.join('\n')).toMatch(/duplicate ID <Twice>/);
+    expect(findAll(document.definitions, 'Check').name).toBe('Prüfen');
+  });
+
+  it('keeps a file bpmn-moddle cannot read at all, and refuses to edit it', async () => {
+    const foreign = '<?xml version="1.0"?>\n<!-- not BPMN -->\n<model xmlns="http://example.com/other" id="M"><node id="N" /></model>\n';
+    const document = await importBpmn(foreign);
+    expect(document.definitions).toBeNull();
+    expect(document.warnings[0]).toMatch(/could not read/);
+    expect(await exportBpmn(document)).toBe(foreign);
+    await expect(withModel(document, () => undefined)).rejects.toThrow(/cannot be edited/);
+  });
+
+  it('rejects text that is not well-formed XML, naming the line', async () => {
+    await expect(importBpmn('<definitions>\n<process id="P">\n</definitions>')).rejects.toThrow(XmlSyntaxError);
+    await expect(importBpmn('<definitions>\n<process id="P">\n</definitions>')).rejects.toThrow(/line 3/);
+  });
+});
+
+describe('an edit changes only what was edited', () => {
+  it('renaming a task changes that one attribute and nothing else', async () => {
+    const document = await importBpmn(hostile);
+    await withModel(document, (definitions) => {
+      findAll(definitions, 'Check').name = 'Prüfen & freigeben';
+    });
+    const exported = await exportBpmn(document);
+    expect(summary(compareBpmn(hostile, exported))).toEqual(['loss attribute-changed definitions/process[@id=Orders]/userTask[@id=Check]@name']);
+    expect(changedLines(hostileText, exported)).toEqual([
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '    <bpmn:userTask id="Check" name="Prüfen &amp; freigeben" camunda:assignee="activiti-user" c7:assignee="camunda-user" w4:type="User">',
+    ]);
+  });
+
+  it('a second save applies only the second edit', async () => {
+    const document = await importBpmn(hostile);
+    await withModel(document, (definitions) => {
+      findAll(definitions, 'Check').name = 'first';
+    });
+    await exportBpmn(document);
+    await withModel(document, (definitions) => {
+      findAll(definitions, 'Inner').name = 'second';
+    });
+    const exported = await exportBpmn(document);
+    expect(summary(compareBpmn(hostile, exported)).sort()).toEqual([
+      'loss attribute-changed definitions/process[@id=Orders]/subProcess[@id=Sub]/task[@id=Inner]@name',
+      'loss attribute-changed definitions/process[@id=Orders]/userTask[@id=Check]@name',
+    ]);
+  });
+
+  it('moving a shape changes only its bounds', async () => {
+    const document = await importBpmn(hostile);
+    await withModel(document, (definitions) => {
+      const bounds = findAll(definitions, 'Check_di').bounds;
+      bounds.x = 260;
+      bounds.y = 90;
+    });
+    const exported = await exportBpmn(document);
+    expect(summary(compareBpmn(hostile, exported))).toEqual([
+      'loss attribute-changed definitions/BPMNDiagram[@id=Diagram]/BPMNPlane[@id=Plane]/BPMNShape[@id=Check_di]/Bounds@x',
+      'loss attribute-changed definitions/BPMNDiagram[@id=Diagram]/BPMNPlane[@id=Plane]/BPMNShape[@id=Check_di]/Bounds@y',
+    ]);
+    expect(exported).toContain('<dc:Bounds x="260" y="90" width="100.0" height="80.0" />');
+  });
+
+  it('changing a condition changes only its text', async () => {
+    const document = await importBpmn(hostile);
+    await withModel(document, (definitions) => {
+      findAll(definitions, 'Flow_2').conditionExpression.body = '=amount > 1000 and prepaid';
+    });
+    const exported = await exportBpmn(document);
+    expect(summary(compareBpmn(hostile, exported))).toEqual(['loss text-changed definitions/process[@id=Orders]/sequenceFlow[@id=Flow_2]/conditionExpression']);
+    expect(exported).toContain('<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">=amount &gt; 1000 and prepaid</bpmn:conditionExpression>');
+  });
+
+  it('adding a task with its flow and shape adds exactly those elements, in the file’s own prefixes', async () => {
+    const document = await importBpmn(hostile);
+    await withModel(document, (definitions, moddle) => {
+      const process = findAll(definitions, 'Orders');
+      const wait = findAll(definitions, 'Wait');
+      const task = moddle.create('bpmn:ServiceTask', { id: 'Ship', name: 'Versand' });
+      const flow = moddle.create('bpmn:SequenceFlow', { id: 'Flow_3', sourceRef: wait, targetRef: task });
+      task.incoming = [flow];
+      wait.outgoing = [flow];
+      process.flowElements.push(task, flow);
+      const plane = findAll(definitions, 'Plane');
+      const shape = moddle.create('bpmndi:BPMNShape', { id: 'Ship_di', bpmnElement: task, bounds: moddle.create('dc:Bounds', { x: 500, y: 78, width: 100, height: 80 }) });
+      plane.planeElement.push(shape);
+    });
+    const exported = await exportBpmn(document);
+    expect(summary(compareBpmn(hostile, exported)).sort()).toEqual([
+      'loss element-added definitions/BPMNDiagram[@id=Diagram]/BPMNPlane[@id=Plane]/BPMNShape[@id=Ship_di]',
+      'loss element-added definitions/process[@id=Orders]/intermediateCatchEvent[@id=Wait]/outgoing',
+      'loss element-added definitions/process[@id=Orders]/sequenceFlow[@id=Flow_3]',
+      'loss element-added definitions/process[@id=Orders]/serviceTask[@id=Ship]',
+    ]);
+    // the saved file reads back with the new elements wired up
+    const reread = await importBpmn(exported);
+    expect(findAll(reread.definitions, 'Flow_3').targetRef.id).toBe('Ship');
+    expect(findAll(reread.definitions, 'Ship_di').bpmnElement.id).toBe('Ship');
+    expect(reread.warnings.filter((w) => /Flow_3|Ship/.test(w))).toEqual([]);
+  });
+
+  it('deleting a flow removes it, its edge and its references, and nothing else', async () => {
+    const document = await importBpmn(hostile);
+    await withModel(document, (definitions) => {
+      const process = findAll(definitions, 'Orders');
+      const flow = findAll(definitions, 'Flow_1');
+      process.flowElements.splice(process.flowElements.indexOf(flow), 1);
+      findAll(definitions, 'Start').outgoing = [];
+      findAll(definitions, 'Check').incoming = [];
+      const plane = findAll(definitions, 'Plane');
+      plane.planeElement = plane.planeElement.filter((e: any) => e.id !== 'Flow_1_di');
+    });
+    const exported = await exportBpmn(document);
+    expect(summary(compareBpmn(hostile, exported)).sort()).toEqual([
+      'loss element-lost definitions/BPMNDiagram[@id=Diagram]/BPMNPlane[@id=Plane]/BPMNEdge[@id=Flow_1_di]',
+      'loss element-lost definitions/process[@id=Orders]/sequenceFlow[@id=Flow_1]',
+      'loss element-lost definitions/process[@id=Orders]/startEvent[@id=Start]/outgoing',
+      'loss element-lost definitions/process[@id=Orders]/userTask[@id=Check]/incoming',
+    ]);
+  });
+
+  it('an extension from a namespace the file does not declare yet is declared on the root', async () => {
+    const plain = '<?xml version="1.0" encoding="UTF-8"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="http://example.com">\n  <process id="P" isExecutable="true">\n    <serviceTask id="S" name="Ship" />\n  </process>\n</definitions>\n';
+    const document = await importBpmn(plain);
+    expect(document.flavour).toBe('zeebe');
+    await withModel(document, (definitions, moddle) => {
+      const task = findAll(definitions, 'S');
+      task.extensionElements = moddle.create('bpmn:ExtensionElements', { values: [moddle.create('zeebe:TaskDefinition', { type: 'shipping' })] });
+    });
+    const exported = await exportBpmn(document);
+    expect(exported).toMatch(/<definitions xmlns="http:\/\/www.omg.org\/spec\/BPMN\/20100524\/MODEL" id="D" targetNamespace="http:\/\/example.com" xmlns:zeebe="http:\/\/camunda.org\/schema\/zeebe\/1.0">/);
+    expect(exported).toMatch(/<serviceTask id="S" name="Ship">\s*<extensionElements>\s*<zeebe:taskDefinition type="shipping" ?\/>\s*<\/extensionElements>\s*<\/serviceTask>/);
+    const reread = await importBpmn(exported);
+    expect(findAll(reread.definitions, 'S').extensionElements.values[0].type).toBe('shipping');
+  });
+
+  it('merges XML saved by another moddle instance (as bpmn-js saves it) onto the original', async () => {
+    const document = await importBpmn(hostile);
+    // what the modeler does: import document.xmlForModdle into its own moddle, edit, save
+    const modeler = createModdle(document.flavour);
+    const { rootElement } = await modeler.fromXML(document.xmlForModdle, 'bpmn:Definitions');
+    findAll(rootElement, 'Start').name = 'Bestellung da';
+    const { xml } = await modeler.toXML(rootElement, { format: true });
+    const exported = await exportBpmn(document, xml);
+    expect(summary(compareBpmn(hostile, exported))).toEqual(['loss attribute-changed definitions/process[@id=Orders]/startEvent[@id=Start]@name']);
+  });
+});
