@@ -1,0 +1,135 @@
+// Typed fetch client for Stratum's HTTP API (DESIGN.md, "HTTP API").
+// Every non-2xx answer becomes an ApiProblem built from the server's problem+json body.
+import type {
+  Finding,
+  InstanceSummary,
+  InstanceView,
+  ProcessDetail,
+  ProcessSummary,
+} from '../../../engine/api.js';
+
+export type { Finding, InstanceSummary, InstanceView, ProcessDetail, ProcessSummary };
+export type { HistoryEntry, VersionSummary, WaitingElement } from '../../../engine/api.js';
+
+export interface DeployResponse {
+  deployed: { key: string; version: number; changed: boolean }[];
+  warnings: Finding[];
+}
+
+export interface ProblemBody {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  findings?: Finding[];
+  [extra: string]: unknown;
+}
+
+export class ApiProblem extends Error {
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string | undefined;
+  readonly findings: Finding[];
+
+  constructor(status: number, body: ProblemBody) {
+    super(body.detail || body.title || `HTTP ${status}`);
+    this.name = 'ApiProblem';
+    this.status = status;
+    this.title = body.title || `HTTP ${status}`;
+    this.detail = body.detail;
+    this.findings = Array.isArray(body.findings) ? body.findings : [];
+  }
+}
+
+export interface InstanceList {
+  items: InstanceSummary[];
+  total?: number;
+}
+
+export class ApiClient {
+  private token: string | null = null;
+
+  constructor(private readonly baseUrl = '') {}
+
+  setToken(token: string | null): void {
+    this.token = token;
+  }
+
+  hasToken(): boolean {
+    return !!this.token;
+  }
+
+  listProcesses(): Promise<ProcessSummary[]> {
+    return this.json<ProcessSummary[] | { items: ProcessSummary[] }>('GET', '/api/processes').then(unwrapItems);
+  }
+
+  getProcess(key: string): Promise<ProcessDetail> {
+    return this.json('GET', `/api/processes/${encodeURIComponent(key)}`);
+  }
+
+  getVersionXml(key: string, version: number): Promise<string> {
+    return this.text('GET', `/api/processes/${encodeURIComponent(key)}/versions/${version}/xml`);
+  }
+
+  deploy(xml: string, options: { name: string; note: string }): Promise<DeployResponse> {
+    const query = new URLSearchParams({ name: options.name, note: options.note });
+    return this.json('POST', `/api/deployments?${query}`, xml, 'application/xml');
+  }
+
+  findInstances(query: { processKey?: string; businessKey?: string; status?: string; limit?: number }): Promise<InstanceSummary[]> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(name, String(value));
+    }
+    return this.json<InstanceSummary[] | InstanceList>('GET', `/api/instances?${params}`).then(unwrapItems);
+  }
+
+  getInstance(id: string): Promise<InstanceView> {
+    return this.json('GET', `/api/instances/${encodeURIComponent(id)}`);
+  }
+
+  /** Probes the token: resolves when the server accepts it. */
+  async checkToken(): Promise<void> {
+    await this.json('GET', '/api/processes');
+  }
+
+  private async request(method: string, path: string, body?: string, contentType?: string): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json, application/problem+json, application/xml' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (contentType) headers['content-type'] = contentType;
+    let response: Response;
+    try {
+      response = await fetch(this.baseUrl + path, { method, headers, body });
+    } catch (error) {
+      throw new ApiProblem(0, { title: 'Server unreachable', detail: (error as Error).message });
+    }
+    if (!response.ok) throw new ApiProblem(response.status, await readProblem(response));
+    return response;
+  }
+
+  private async json<T>(method: string, path: string, body?: string, contentType?: string): Promise<T> {
+    const response = await this.request(method, path, body, contentType);
+    return (await response.json()) as T;
+  }
+
+  private async text(method: string, path: string): Promise<string> {
+    return (await this.request(method, path)).text();
+  }
+}
+
+// helpers
+
+async function readProblem(response: Response): Promise<ProblemBody> {
+  const text = await response.text();
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === 'object') return { status: response.status, ...(parsed as ProblemBody) };
+  } catch {
+    // not JSON: fall through to a plain problem
+  }
+  return { status: response.status, title: response.statusText || `HTTP ${response.status}`, detail: text.slice(0, 300) || undefined };
+}
+
+function unwrapItems<T>(value: T[] | { items: T[] }): T[] {
+  return Array.isArray(value) ? value : value.items;
+}

@@ -1,0 +1,12 @@
+import type { ApiClient } from './api/client';
+
+/** The `stratum` block of the modeler's config: where the shell renders, and the API client. */
+export interface StratumConfig {
+  api: ApiClient;
+  toolbar: HTMLElement;
+  sidePanel: HTMLElement;
+  breadcrumbs: HTMLElement;
+  status: HTMLElement;
+  documentTitle: HTMLElement;
+  findings: HTMLElement;
+}

@@ -1,0 +1,64 @@
+import type { StratumConfig } from '../../config';
+import { ApiProblem } from '../../api/client';
+import type Dialogs from '../shell/Dialogs';
+import type StatusLine from '../shell/StatusLine';
+import type Toolbar from '../shell/Toolbar';
+import type Workspace from '../workspace/Workspace';
+import type LibraryService from '../library/LibraryService';
+import type DeployFindings from '../lint/DeployFindings';
+
+/** Deploys the open process with a change note; a refusal shows the server's findings on the elements. */
+export default class DeployAction {
+  static $inject = ['config.stratum', 'toolbar', 'dialogs', 'statusLine', 'workspace', 'libraryService', 'deployFindings'];
+
+  constructor(
+    private readonly config: StratumConfig,
+    toolbar: Toolbar,
+    private readonly dialogs: Dialogs,
+    private readonly statusLine: StatusLine,
+    private readonly workspace: Workspace,
+    private readonly library: LibraryService,
+    private readonly findings: DeployFindings,
+  ) {
+    toolbar.addButton({
+      id: 'deploy', group: 'library', label: 'Deploy…', title: 'Deploy this process as a new version',
+      action: () => this.deploy(),
+      isEnabled: () => !workspace.meta.readOnly && !!workspace.meta.key,
+    });
+  }
+
+  async deploy(): Promise<void> {
+    const { key, version } = this.workspace.meta;
+    if (!key || this.workspace.meta.readOnly) return;
+    const values = await this.dialogs.form({
+      id: 'deploy',
+      title: `Deploy ${key}`,
+      intro: version === null
+        ? 'This process is not in the library yet; it becomes version 1.'
+        : `Version ${version} is the latest; a changed diagram becomes version ${version + 1}.`,
+      fields: [{ name: 'note', label: 'Change note', type: 'textarea', required: true, placeholder: 'What changed, and why' }],
+      submitLabel: 'Deploy',
+    });
+    if (!values) return;
+    this.findings.clear();
+    try {
+      const xml = await this.workspace.xml();
+      const result = await this.config.api.deploy(xml, { name: `${key}.bpmn`, note: values.note });
+      const deployed = result.deployed.find((entry) => entry.key === key) ?? result.deployed[0];
+      if (!deployed) throw new Error('the server deployed nothing');
+      this.workspace.markDeployed(deployed.version);
+      await this.library.refresh();
+      this.statusLine.show(deployed.changed
+        ? `Deployed ${key} as version ${deployed.version}`
+        : `No changes: ${key} stays at version ${deployed.version}`, 'success');
+      if (result.warnings?.length) this.findings.show(result.warnings, `Deployed with ${result.warnings.length} warning(s)`);
+    } catch (error) {
+      if (error instanceof ApiProblem && error.findings.length) {
+        this.findings.show(error.findings, `The server refused the deployment: ${error.findings.length} finding(s)`);
+        this.statusLine.show(`Not deployed: ${error.detail ?? error.title}`, 'error');
+      } else {
+        this.statusLine.error(error, `Deploying ${key}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import { BpmnModdle } from 'bpmn-moddle';
+import { diff } from 'bpmn-js-differ';
+import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json';
+
+export interface DiffItem {
+  id: string;
+  type: string;
+  name: string | null;
+  /** Changed attributes with their old and new value, as text. */
+  attributes?: { name: string; oldValue: string; newValue: string }[];
+}
+
+export interface ConditionChange {
+  flowId: string;
+  label: string;
+  oldCondition: string | null;
+  newCondition: string | null;
+}
+
+export interface VersionComparison {
+  added: DiffItem[];
+  removed: DiffItem[];
+  changed: DiffItem[];
+  layoutChanged: DiffItem[];
+  conditions: ConditionChange[];
+}
+
+interface ModdleElement {
+  $type: string;
+  id?: string;
+  name?: string;
+  [property: string]: any;
+}
+
+/** Compares two versions semantically with bpmn-js-differ, and their flow conditions as text. */
+export async function compareVersions(oldXml: string, newXml: string): Promise<VersionComparison> {
+  const [oldDefinitions, newDefinitions] = await Promise.all([parse(oldXml), parse(newXml)]);
+  const changes = diff(oldDefinitions, newDefinitions);
+  const item = (element: ModdleElement): DiffItem => ({ id: element.id ?? '?', type: shortType(element.$type), name: element.name ?? null });
+
+  const changed = Object.values(changes._changed as Record<string, { model: ModdleElement; attrs: Record<string, { oldValue: unknown; newValue: unknown }> }>)
+    .map(({ model, attrs }) => ({
+      ...item(model),
+      attributes: Object.entries(attrs).map(([name, value]) => ({ name, oldValue: describe(value.oldValue), newValue: describe(value.newValue) })),
+    }));
+
+  return {
+    added: Object.values(changes._added as Record<string, ModdleElement>).filter(isFlowElement).map(item),
+    removed: Object.values(changes._removed as Record<string, ModdleElement>).filter(isFlowElement).map(item),
+    changed: changed.filter((entry) => entry.type !== 'Definitions'),
+    layoutChanged: Object.values(changes._layoutChanged as Record<string, ModdleElement>).map(item),
+    conditions: conditionChanges(oldDefinitions, newDefinitions),
+  };
+}
+
+// helpers
+
+function parse(xml: string): Promise<ModdleElement> {
+  const moddle = new BpmnModdle({ zeebe: zeebeSchema });
+  return moddle.fromXML(xml).then((result: { rootElement: ModdleElement }) => result.rootElement);
+}
+
+function conditionChanges(oldDefinitions: ModdleElement, newDefinitions: ModdleElement): ConditionChange[] {
+  const before = flowsById(oldDefinitions);
+  const after = flowsById(newDefinitions);
+  const changes: ConditionChange[] = [];
+  for (const id of new Set([...before.keys(), ...after.keys()])) {
+    const oldFlow = before.get(id);
+    const newFlow = after.get(id);
+    const oldCondition = oldFlow?.conditionExpression?.body?.trim() ?? null;
+    const newCondition = newFlow?.conditionExpression?.body?.trim() ?? null;
+    if (oldCondition === newCondition) continue;
+    const flow = (newFlow ?? oldFlow)!;
+    const label = flow.name || `${flow.sourceRef?.name || flow.sourceRef?.id || '?'} → ${flow.targetRef?.name || flow.targetRef?.id || '?'}`;
+    changes.push({ flowId: id, label, oldCondition, newCondition });
+  }
+  return changes;
+}
+
+function flowsById(definitions: ModdleElement): Map<string, ModdleElement> {
+  const flows = new Map<string, ModdleElement>();
+  const visit = (container: ModdleElement) => {
+    for (const element of (container.flowElements ?? []) as ModdleElement[]) {
+      if (element.$type === 'bpmn:SequenceFlow' && element.id) flows.set(element.id, element);
+      if (element.flowElements) visit(element);
+    }
+  };
+  for (const root of (definitions.rootElements ?? []) as ModdleElement[]) {
+    if (root.$type === 'bpmn:Process') visit(root);
+  }
+  return flows;
+}
+
+function isFlowElement(element: ModdleElement): boolean {
+  return !!element.id && !element.$type.startsWith('bpmndi:') && !element.$type.startsWith('dc:') && !element.$type.startsWith('di:');
+}
+
+function shortType(type: string): string {
+  return type.replace(/^bpmn:/, '');
+}
+
+function describe(value: unknown): string {
+  if (value === undefined || value === null) return '—';
+  if (typeof value === 'object') {
+    const element = value as ModdleElement;
+    if (typeof element.body === 'string') return element.body;
+    if (element.id) return element.id;
+    if (element.$type) return element.$type.replace(/^bpmn:/, '');
+    return JSON.stringify(value);
+  }
+  return String(value);
+}

@@ -1,0 +1,59 @@
+import type EventBus from 'diagram-js/lib/core/EventBus';
+import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
+import type Overlays from 'diagram-js/lib/features/overlays/Overlays';
+import type { Element } from 'diagram-js/lib/model/Types';
+import { calledProcessKey, isStaticKey } from '../../bpmn/called-process';
+import { el } from '../../dom/element';
+import type LibraryService from '../library/LibraryService';
+import { LIBRARY_CHANGED } from '../library/LibraryService';
+import type StatusLine from '../shell/StatusLine';
+import type NavigationStack from './NavigationStack';
+
+const OVERLAY_TYPE = 'stratum-drilldown';
+
+/** A drill-down control on every call activity; following it opens the called process. */
+export default class DrilldownOverlays {
+  static $inject = ['eventBus', 'elementRegistry', 'overlays', 'navigationStack', 'libraryService', 'statusLine'];
+
+  constructor(
+    eventBus: EventBus,
+    private readonly elementRegistry: ElementRegistry,
+    private readonly overlays: Overlays,
+    private readonly navigationStack: NavigationStack,
+    private readonly library: LibraryService,
+    private readonly statusLine: StatusLine,
+  ) {
+    eventBus.on(['import.done', LIBRARY_CHANGED], () => this.updateAll());
+    eventBus.on('elements.changed', (event: { elements: Element[] }) => {
+      for (const element of event.elements) {
+        if (element.type === 'bpmn:CallActivity' && this.elementRegistry.get(element.id)) this.update(element);
+      }
+    });
+  }
+
+  private updateAll(): void {
+    for (const element of this.elementRegistry.filter((e) => e.type === 'bpmn:CallActivity')) this.update(element as Element);
+  }
+
+  private update(element: Element): void {
+    this.overlays.remove({ element, type: OVERLAY_TYPE });
+    const key = calledProcessKey(element.businessObject);
+    if (!key || !isStaticKey(key)) return;
+    const known = !this.library.processes.length || !!this.library.get(key);
+    const control = el('button', {
+      type: 'button',
+      className: `stratum-drilldown${known ? '' : ' unknown'}`,
+      'data-called': key,
+      title: known ? `Open ${key}` : `${key} is not in the library`,
+      onclick: (event: Event) => {
+        event.stopPropagation();
+        if (!this.library.get(key) && this.library.processes.length) {
+          this.statusLine.show(`${key} is not deployed, so there is nothing to open`, 'error');
+          return;
+        }
+        void this.navigationStack.drillInto(key);
+      },
+    }, el('span', { 'aria-hidden': 'true' }, '⤵'), el('span', { className: 'drilldown-key' }, key));
+    this.overlays.add(element, OVERLAY_TYPE, { position: { bottom: 12, left: 0 }, html: control, show: { minZoom: 0.3 } });
+  }
+}

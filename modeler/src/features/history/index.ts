@@ -1,0 +1,11 @@
+import ShellModule from '../shell';
+import WorkspaceModule from '../workspace';
+import DiffModule from '../diff';
+import HistoryPanel from './HistoryPanel';
+
+/** The version history of the open process. */
+export default {
+  __depends__: [ShellModule, WorkspaceModule, DiffModule],
+  __init__: ['historyPanel'],
+  historyPanel: ['type', HistoryPanel],
+};

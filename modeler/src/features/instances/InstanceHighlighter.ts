@@ -1,0 +1,76 @@
+import type Canvas from 'diagram-js/lib/core/Canvas';
+import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
+import type Overlays from 'diagram-js/lib/features/overlays/Overlays';
+import type { Element } from 'diagram-js/lib/model/Types';
+import type { InstanceView, WaitingElement } from '../../api/client';
+import { calledProcessKey } from '../../bpmn/called-process';
+import { el } from '../../dom/element';
+
+export const PATH_MARKER = 'stratum-instance-path';
+export const WAITING_MARKER = 'stratum-instance-waiting';
+const OVERLAY_TYPE = 'stratum-instance-waiting';
+
+/** Marks an instance's path (history) and where it waits (its own waits, and call activities whose child waits). */
+export default class InstanceHighlighter {
+  static $inject = ['canvas', 'elementRegistry', 'overlays'];
+
+  constructor(
+    private readonly canvas: Canvas,
+    private readonly elementRegistry: ElementRegistry,
+    private readonly overlays: Overlays,
+  ) {}
+
+  highlight(instance: InstanceView): { ownWaits: WaitingElement[]; childWaits: WaitingElement[] } {
+    for (const entry of instance.history) {
+      if (entry.instanceId !== instance.id || !entry.elementId) continue;
+      if (this.elementRegistry.get(entry.elementId)) this.canvas.addMarker(entry.elementId, PATH_MARKER);
+    }
+    const ownWaits = instance.waiting.filter((wait) => wait.instanceId === instance.id);
+    const childWaits = instance.waiting.filter((wait) => wait.instanceId !== instance.id);
+    for (const wait of ownWaits) {
+      if (!this.elementRegistry.get(wait.elementId)) continue;
+      this.canvas.addMarker(wait.elementId, WAITING_MARKER);
+      this.overlays.add(wait.elementId, OVERLAY_TYPE, { position: { top: -34, left: 0 }, html: waitCard([wait]) });
+    }
+    const running = instance.children.filter((child) => child.status === 'running');
+    for (const callActivity of this.elementRegistry.filter((element) => element.type === 'bpmn:CallActivity') as Element[]) {
+      const key = calledProcessKey(callActivity.businessObject);
+      const child = running.find((candidate) => candidate.processKey === key);
+      if (!child || ownWaits.some((wait) => wait.elementId === callActivity.id)) continue;
+      this.canvas.addMarker(callActivity.id, WAITING_MARKER);
+      const waits = childWaits.filter((wait) => wait.processKey !== instance.processKey);
+      this.overlays.add(callActivity, OVERLAY_TYPE, { position: { top: -34, left: 0 }, html: waitCard(waits, key ?? undefined) });
+    }
+    return { ownWaits, childWaits };
+  }
+
+  clear(): void {
+    this.overlays.remove({ type: OVERLAY_TYPE });
+    for (const element of this.elementRegistry.getAll() as Element[]) {
+      this.canvas.removeMarker(element.id, PATH_MARKER);
+      this.canvas.removeMarker(element.id, WAITING_MARKER);
+    }
+  }
+}
+
+// helpers
+
+export function describeWait(wait: WaitingElement): string {
+  const what = wait.name || wait.elementId;
+  switch (wait.type) {
+    case 'task': return `${what}: task for ${wait.candidateGroups?.join(', ') || 'anyone'}`;
+    case 'message': return `${what}: waits for message ${wait.message ?? ''}`.trim();
+    case 'timer': return `${what}: timer${wait.dueAt ? ` due ${new Date(wait.dueAt).toLocaleString()}` : ''}`;
+    case 'job': return `${what}: job ${wait.jobType ?? ''}`.trim();
+    case 'call': return `${what}: waits for a called process`;
+    default: return what;
+  }
+}
+
+function waitCard(waits: WaitingElement[], childKey?: string): HTMLElement {
+  return el('div', { className: 'stratum-wait-card' },
+    childKey ? el('div', { className: 'wait-child' }, `in ${childKey}:`) : null,
+    waits.length
+      ? waits.slice(0, 3).map((wait) => el('div', { className: 'wait-line', 'data-element': wait.elementId }, `⏳ ${describeWait(wait)}`))
+      : el('div', { className: 'wait-line' }, '⏳ running'));
+}

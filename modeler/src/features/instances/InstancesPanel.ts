@@ -1,0 +1,136 @@
+import type EventBus from 'diagram-js/lib/core/EventBus';
+import type { InstanceSummary, InstanceView } from '../../api/client';
+import type { StratumConfig } from '../../config';
+import { el, replaceChildren } from '../../dom/element';
+import type SidePanel from '../shell/SidePanel';
+import type StatusLine from '../shell/StatusLine';
+import type Workspace from '../workspace/Workspace';
+import { DOCUMENT_OPENED } from '../workspace/Workspace';
+import type InstanceHighlighter from './InstanceHighlighter';
+import { describeWait } from './InstanceHighlighter';
+
+/** Open an instance by id or business key; see its path, where it waits, and its child instances. */
+export default class InstancesPanel {
+  static $inject = ['sidePanel', 'workspace', 'instanceHighlighter', 'config.stratum', 'eventBus', 'statusLine'];
+
+  private readonly query = el('input', { type: 'search', placeholder: 'Instance id or business key', 'aria-label': 'Instance id or business key', className: 'instance-query' });
+  private readonly details = el('div', { className: 'instance-details' });
+  private readonly running = el('div', { className: 'running-instances' });
+  private current: InstanceView | null = null;
+  private listedKey: string | null = null;
+
+  constructor(
+    private readonly sidePanel: SidePanel,
+    private readonly workspace: Workspace,
+    private readonly highlighter: InstanceHighlighter,
+    private readonly config: StratumConfig,
+    eventBus: EventBus,
+    private readonly statusLine: StatusLine,
+  ) {
+    const pane = sidePanel.addTab('instances', 'Instances');
+    const form = el('form', { className: 'pane-header instance-form' }, this.query, el('button', { type: 'submit' }, 'Open'));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.find(this.query.value.trim());
+    });
+    pane.append(form, this.details, this.running);
+    eventBus.on(DOCUMENT_OPENED, () => {
+      if (this.current && this.workspace.meta.context !== contextOf(this.current)) {
+        this.current = null;
+        replaceChildren(this.details);
+      }
+      if (this.workspace.meta.key !== this.listedKey) void this.listRunning();
+    });
+  }
+
+  /** An instance id, or else a business key (the root instance of that order). */
+  async find(text: string): Promise<void> {
+    if (!text) return;
+    try {
+      let id = text;
+      const byKey = await this.config.api.findInstances({ businessKey: text });
+      if (byKey.length) {
+        const roots = byKey.filter((instance) => !instance.parentId);
+        id = (roots.find((instance) => instance.status === 'running') ?? roots[0] ?? byKey[0]!).id;
+      }
+      await this.open(id);
+    } catch (error) {
+      this.statusLine.error(error, `Finding instance ${text}`);
+    }
+  }
+
+  async open(id: string): Promise<void> {
+    try {
+      const instance = await this.config.api.getInstance(id);
+      const xml = await this.config.api.getVersionXml(instance.processKey, instance.version);
+      const detail = await this.config.api.getProcess(instance.processKey);
+      this.current = instance;
+      await this.workspace.open(xml, {
+        key: instance.processKey, name: detail.name, version: instance.version, latestVersion: detail.latestVersion,
+        readOnly: true, origin: 'instance', context: contextOf(instance),
+      });
+      const { ownWaits, childWaits } = this.highlighter.highlight(instance);
+      this.sidePanel.show('instances');
+      this.renderDetails(instance, ownWaits.length + childWaits.length);
+    } catch (error) {
+      this.statusLine.error(error, `Opening instance ${id}`);
+    }
+  }
+
+  private renderDetails(instance: InstanceView, waitCount: number): void {
+    const child = (summary: InstanceSummary) => el('li', {},
+      el('button', { type: 'button', className: 'link-button', 'data-instance': summary.id, onclick: () => void this.open(summary.id) },
+        `${summary.processKey} v${summary.version}`), ` ${summary.status}`);
+    replaceChildren(this.details,
+      el('div', { className: 'instance-card', 'data-instance': instance.id },
+        el('div', { className: 'instance-title' }, el('strong', {}, instance.businessKey ?? instance.id),
+          el('span', { className: `status ${instance.status}`, 'data-status': instance.status }, instance.status)),
+        el('div', { className: 'instance-line' }, `${instance.processKey} v${instance.version} · instance ${instance.id}`),
+        instance.parentId ? el('button', { type: 'button', className: 'link-button', onclick: () => void this.open(instance.parentId!) }, '↑ parent instance') : null,
+        instance.incident ? el('div', { className: 'instance-incident' }, `Incident at ${instance.incident.elementId ?? 'process'}: ${instance.incident.message}`) : null,
+        el('h4', {}, `Waits for (${waitCount})`),
+        el('ul', { className: 'instance-waiting' }, instance.waiting.length
+          ? instance.waiting.map((wait) => el('li', { 'data-element': wait.elementId, 'data-process': wait.processKey },
+            describeWait(wait),
+            wait.taskId ? el('span', { className: 'task-id' }, ` (task ${wait.taskId})`) : null,
+            wait.processKey !== instance.processKey || wait.instanceId !== instance.id
+              ? el('button', { type: 'button', className: 'link-button', onclick: () => void this.open(wait.instanceId) }, ` in ${wait.processKey} ›`)
+              : null))
+          : el('li', { className: 'empty' }, instance.status === 'running' ? 'nothing (running)' : `nothing: ${instance.status}`)),
+        instance.children.length ? [el('h4', {}, 'Called processes'), el('ul', {}, instance.children.map(child))] : null,
+        el('h4', {}, 'Path'),
+        el('ol', { className: 'instance-history' }, instance.history
+          .filter((entry) => entry.instanceId === instance.id)
+          .slice(-30)
+          .map((entry) => el('li', {}, `${entry.event}${entry.elementId ? ` ${entry.elementId}` : ''}${entry.actor ? ` by ${entry.actor}` : ''}`)))));
+  }
+
+  private async listRunning(): Promise<void> {
+    const key = this.workspace.meta.key;
+    this.listedKey = key;
+    if (!key || this.workspace.meta.version === null) {
+      replaceChildren(this.running);
+      return;
+    }
+    try {
+      const instances = await this.config.api.findInstances({ processKey: key, status: 'running', limit: 20 });
+      if (this.listedKey !== key) return;
+      replaceChildren(this.running,
+        el('h4', {}, `Running instances of ${key} (${instances.length}${instances.length === 20 ? '+' : ''})`),
+        instances.length
+          ? el('ul', {}, instances.map((instance) => el('li', {},
+            el('button', { type: 'button', className: 'link-button', 'data-instance': instance.id, onclick: () => void this.open(instance.id) },
+              instance.businessKey ?? instance.id), ` v${instance.version}`)))
+          : el('p', { className: 'empty' }, 'None running.'));
+    } catch (error) {
+      replaceChildren(this.running);
+      if ((error as { status?: number }).status !== 404) this.statusLine.error(error, `Listing the instances of ${key}`);
+    }
+  }
+}
+
+// helpers
+
+function contextOf(instance: InstanceSummary): string {
+  return `instance ${instance.businessKey ? `${instance.businessKey} ` : ''}(${instance.status})`;
+}

@@ -1,0 +1,104 @@
+import type EventBus from 'diagram-js/lib/core/EventBus';
+import type { ProcessSummary } from '../../api/client';
+import { el, replaceChildren } from '../../dom/element';
+import type SidePanel from '../shell/SidePanel';
+import type StatusLine from '../shell/StatusLine';
+import type Workspace from '../workspace/Workspace';
+import { DOCUMENT_OPENED } from '../workspace/Workspace';
+import type LibraryService from './LibraryService';
+import { LIBRARY_CHANGED } from './LibraryService';
+
+export const OPEN_PROCESS_REQUESTED = 'stratum.library.openProcess';
+
+/**
+ * The library as a tree: level-1 processes at the top, each with the processes it calls
+ * beneath it. A search shows the matching processes by level instead.
+ */
+export default class LibraryPanel {
+  static $inject = ['sidePanel', 'libraryService', 'workspace', 'eventBus', 'statusLine'];
+
+  private readonly search = el('input', {
+    type: 'search', className: 'library-search', placeholder: 'Search processes…', 'aria-label': 'Search processes',
+  });
+  private readonly tree = el('div', { className: 'library-tree', role: 'tree' });
+
+  constructor(
+    sidePanel: SidePanel,
+    private readonly library: LibraryService,
+    private readonly workspace: Workspace,
+    private readonly eventBus: EventBus,
+    private readonly statusLine: StatusLine,
+  ) {
+    const pane = sidePanel.addTab('library', 'Library');
+    const refresh = el('button', { type: 'button', className: 'link-button', title: 'Reload the library', onclick: () => void library.refresh() }, 'Refresh');
+    pane.append(el('div', { className: 'pane-header' }, this.search, refresh), this.tree);
+    this.search.addEventListener('input', () => this.render());
+    eventBus.on([LIBRARY_CHANGED, DOCUMENT_OPENED], () => this.render());
+  }
+
+  /** Opens the latest version (or the unsaved draft) of a library process. */
+  async open(key: string): Promise<void> {
+    this.eventBus.fire(OPEN_PROCESS_REQUESTED, { key });
+    try {
+      await this.workspace.openLatest(key);
+    } catch (error) {
+      this.statusLine.error(error, `Opening ${key}`);
+    }
+  }
+
+  private render(): void {
+    const processes = this.library.processes;
+    if (!processes.length) {
+      replaceChildren(this.tree, el('p', { className: 'empty' }, 'No processes deployed yet. Create one with "New" or open a .bpmn file.'));
+      return;
+    }
+    const term = this.search.value.trim().toLowerCase();
+    if (term) {
+      const matches = processes.filter((p) => p.key.toLowerCase().includes(term) || (p.name ?? '').toLowerCase().includes(term));
+      const levels = [...new Set(matches.map((p) => p.level))].sort((a, b) => a - b);
+      replaceChildren(this.tree, matches.length
+        ? levels.map((level) => el('div', { className: 'library-level' },
+          el('div', { className: 'level-heading' }, `Level ${level}`),
+          matches.filter((p) => p.level === level).map((p) => this.row(p, 0))))
+        : el('p', { className: 'empty' }, `No process matches "${this.search.value}".`));
+      return;
+    }
+    const byKey = new Map(processes.map((p) => [p.key, p]));
+    const shown = new Set<string>();
+    const branch = (process: ProcessSummary, depth: number, path: string[]): HTMLElement[] => {
+      shown.add(process.key);
+      const rows = [this.row(process, depth)];
+      for (const callee of process.calls) {
+        const child = byKey.get(callee);
+        if (child && !path.includes(callee)) rows.push(...branch(child, depth + 1, [...path, callee]));
+      }
+      return rows;
+    };
+    const roots = processes.filter((p) => p.level === 1);
+    const rows = roots.flatMap((root) => branch(root, 0, [root.key]));
+    const unreachable = processes.filter((p) => !shown.has(p.key));
+    replaceChildren(this.tree, rows, unreachable.map((p) => this.row(p, 0)));
+  }
+
+  private row(process: ProcessSummary, depth: number): HTMLElement {
+    const current = this.workspace.meta.key === process.key;
+    const draft = this.workspace.hasDraft(process.key);
+    return el('div', {
+      className: `library-item${current ? ' current' : ''}`,
+      role: 'treeitem',
+      'data-key': process.key,
+      style: `--depth: ${depth}`,
+    },
+    el('button', {
+      type: 'button', className: 'library-open', title: `Open the latest version of ${process.key}`,
+      onclick: () => void this.open(process.key),
+    },
+    el('span', { className: 'level-badge', title: `Level ${process.level}` }, `L${process.level}`),
+    el('span', { className: 'library-name' }, process.name || process.key),
+    el('span', { className: 'version-badge', title: 'Latest version' }, `v${process.latestVersion}`),
+    draft ? el('span', { className: 'draft-badge', title: 'Unsaved draft in this browser' }, 'draft') : null),
+    el('div', { className: 'library-meta' },
+      el('span', { className: 'library-key' }, process.key),
+      process.calledBy.length ? el('span', { className: 'where-used', title: 'Called by' }, `used by ${process.calledBy.join(', ')}`) : null));
+  }
+}

@@ -1,0 +1,58 @@
+import { h } from '@bpmn-io/properties-panel/preact';
+import { SelectEntry } from '@bpmn-io/properties-panel';
+import { useService } from 'bpmn-js-properties-panel';
+import { calledProcessKey } from '../../bpmn/called-process';
+import type LibraryService from '../library/LibraryService';
+
+interface ModdleElement {
+  $type: string;
+  get(name: string): any;
+  extensionElements?: ModdleElement & { values: ModdleElement[] };
+  [property: string]: any;
+}
+
+/** Properties panel entry under "Called element": pick the called process from the library's keys. */
+export default function CalledProcessPicker(props: { element: { businessObject: ModdleElement }; id: string }) {
+  const { element, id } = props;
+  const commandStack = useService('commandStack');
+  const bpmnFactory = useService('bpmnFactory');
+  const library = useService('libraryService') as LibraryService;
+
+  const current = calledProcessKey(element.businessObject) ?? '';
+  const getOptions = () => {
+    const options = [{ value: '', label: '(choose a library process)' }];
+    for (const process of library.processes) {
+      options.push({ value: process.key, label: `${process.name ? `${process.name} — ` : ''}${process.key} (L${process.level}, v${process.latestVersion})` });
+    }
+    if (current && !library.get(current)) options.push({ value: current, label: `${current} (not in the library)` });
+    return options;
+  };
+
+  const setValue = (key: string) => {
+    if (!key) return;
+    const businessObject = element.businessObject;
+    const commands: unknown[] = [];
+    let extensionElements = businessObject.get('extensionElements');
+    if (!extensionElements) {
+      extensionElements = bpmnFactory.create('bpmn:ExtensionElements', { values: [] });
+      extensionElements.$parent = businessObject;
+      commands.push({ cmd: 'element.updateModdleProperties', context: { element, moddleElement: businessObject, properties: { extensionElements } } });
+    }
+    let calledElement = extensionElements.get('values').find((value: ModdleElement) => value.$type === 'zeebe:CalledElement');
+    if (!calledElement) {
+      calledElement = bpmnFactory.create('zeebe:CalledElement', { propagateAllChildVariables: true });
+      calledElement.$parent = extensionElements;
+      commands.push({
+        cmd: 'element.updateModdleProperties',
+        context: { element, moddleElement: extensionElements, properties: { values: [...extensionElements.get('values'), calledElement] } },
+      });
+    }
+    commands.push({ cmd: 'element.updateModdleProperties', context: { element, moddleElement: calledElement, properties: { processId: key } } });
+    commandStack.execute('properties-panel.multi-command-executor', commands);
+  };
+
+  return h('div', { class: 'stratum-called-process-picker' },
+    SelectEntry({
+      element, id, label: 'Pick from library', getValue: () => current, setValue, getOptions,
+    }));
+}

@@ -1,0 +1,13 @@
+import Toolbar from './Toolbar';
+import SidePanel from './SidePanel';
+import StatusLine from './StatusLine';
+import Dialogs from './Dialogs';
+
+/** The frame around the canvas: toolbar, side panel, status line and dialogs. */
+export default {
+  __init__: ['toolbar', 'sidePanel'],
+  toolbar: ['type', Toolbar],
+  sidePanel: ['type', SidePanel],
+  statusLine: ['type', StatusLine],
+  dialogs: ['type', Dialogs],
+};

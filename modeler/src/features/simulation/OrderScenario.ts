@@ -1,0 +1,45 @@
+import type EventBus from 'diagram-js/lib/core/EventBus';
+
+export const SCENARIO_CHANGED = 'stratum.simulation.scenarioChanged';
+
+export type PaymentTerms = 'credit' | 'prepaid-at-entry' | 'prepaid-at-shipment';
+
+export interface OrderInput {
+  amount: number;
+  paymentTerms: PaymentTerms;
+  specialChange: boolean;
+  /** What approvers decide at every approval task along the way. */
+  approvals: 'approve' | 'reject';
+}
+
+/**
+ * The order the designer simulates, as the process variables `POST /api/orders` would start it with
+ * (diagrams/README.md "start variables"), plus the approvers' decision.
+ */
+export default class OrderScenario {
+  static $inject = ['eventBus'];
+
+  input: OrderInput = { amount: 1_200_000, paymentTerms: 'credit', specialChange: false, approvals: 'approve' };
+
+  constructor(private readonly eventBus: EventBus) {}
+
+  set(input: Partial<OrderInput>): void {
+    this.input = { ...this.input, ...input };
+    this.eventBus.fire(SCENARIO_CHANGED, { input: this.input });
+  }
+
+  variables(): Record<string, unknown> {
+    const { amount, paymentTerms, specialChange, approvals } = this.input;
+    return {
+      orderNo: 'SIM-0001',
+      customer: { name: 'Simulated customer' },
+      amount,
+      currency: 'EUR',
+      paymentTerms,
+      specialChange: specialChange ? { description: 'Simulated special change' } : null,
+      approved: approvals === 'approve',
+      comment: '',
+      orderStatus: approvals === 'approve' ? 'fulfilled' : 'rejected',
+    };
+  }
+}

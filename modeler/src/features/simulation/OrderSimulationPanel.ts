@@ -1,0 +1,160 @@
+import type EventBus from 'diagram-js/lib/core/EventBus';
+import type Canvas from 'diagram-js/lib/core/Canvas';
+import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
+import type { Element } from 'diagram-js/lib/model/Types';
+import { el, replaceChildren } from '../../dom/element';
+import type Toolbar from '../shell/Toolbar';
+import type StatusLine from '../shell/StatusLine';
+import type ConditionalGatewaySettings from './ConditionalGatewaySettings';
+import { GATEWAY_DECISIONS_CHANGED, label } from './ConditionalGatewaySettings';
+import type OrderScenario from './OrderScenario';
+import type { OrderInput, PaymentTerms } from './OrderScenario';
+
+const REACHED_MARKER = 'stratum-simulation-reached';
+
+interface ToggleMode {
+  _active: boolean;
+  toggleMode(active?: boolean): void;
+}
+
+interface Simulator {
+  findSubscriptions(options: { element: Element }): { event: { type: string }; scope: unknown }[];
+  trigger(options: { event: unknown; scope: unknown }): void;
+}
+
+/**
+ * While simulating: the order to simulate (amount, payment terms, special change, approvers' decision),
+ * which way each exclusive gateway goes for it, and the elements the token has reached.
+ */
+export default class OrderSimulationPanel {
+  static $inject = ['eventBus', 'canvas', 'elementRegistry', 'toolbar', 'statusLine', 'toggleMode', 'simulator', 'resetSimulation', 'orderScenario', 'exclusiveGatewaySettings'];
+
+  private readonly panel = el('section', { className: 'simulation-panel', hidden: true, 'aria-label': 'Order simulation' });
+  private readonly decisionsList = el('ul', { className: 'gateway-decisions' });
+  private readonly reachedList = el('ol', { className: 'reached-elements' });
+  private reached: Element[] = [];
+
+  constructor(
+    eventBus: EventBus,
+    private readonly canvas: Canvas,
+    private readonly elementRegistry: ElementRegistry,
+    toolbar: Toolbar,
+    private readonly statusLine: StatusLine,
+    private readonly toggleMode: ToggleMode,
+    private readonly simulator: Simulator,
+    private readonly resetSimulation: { resetSimulation(): void },
+    private readonly scenario: OrderScenario,
+    private readonly gatewaySettings: ConditionalGatewaySettings,
+  ) {
+    toolbar.addButton({
+      id: 'simulate', group: 'simulation', label: 'Simulate', title: 'Simulate an order through this process (T)',
+      action: () => toggleMode.toggleMode(),
+      isActive: () => toggleMode._active,
+    });
+    canvas.getContainer().append(this.panel);
+    this.renderForm();
+
+    eventBus.on('tokenSimulation.toggleMode', (event: { active: boolean }) => {
+      this.panel.hidden = !event.active;
+      this.clearReached();
+    });
+    eventBus.on('tokenSimulation.resetSimulation', () => this.clearReached());
+    eventBus.on(GATEWAY_DECISIONS_CHANGED, () => this.renderDecisions());
+    eventBus.on('tokenSimulation.simulator.trace', (event: { action: string; element: Element }) => {
+      if (event.action === 'enter' && event.element && isReachable(event.element)) this.markReached(event.element);
+    });
+  }
+
+  /** Starts a token at the process's none start event. */
+  run(): void {
+    this.resetSimulation.resetSimulation();
+    this.clearReached();
+    const start = this.elementRegistry.filter((element) => element.type === 'bpmn:StartEvent' && !element.businessObject.eventDefinitions?.length
+      && element.parent?.type !== 'bpmn:SubProcess')[0] as Element | undefined;
+    if (!start) {
+      this.statusLine.show('This process has no none start event to start the simulation from', 'error');
+      return;
+    }
+    const subscriptions = this.simulator.findSubscriptions({ element: start })
+      .sort((a) => (a.event.type === 'none' ? -1 : 1));
+    if (!subscriptions.length) {
+      this.statusLine.show('The start event cannot be triggered right now', 'error');
+      return;
+    }
+    this.simulator.trigger({ event: subscriptions[0]!.event, scope: subscriptions[0]!.scope });
+  }
+
+  private renderForm(): void {
+    const input = this.scenario.input;
+    const amount = el('input', { type: 'number', min: 0, step: 'any', name: 'amount', id: 'sim-amount', value: input.amount });
+    const terms = el('select', { name: 'paymentTerms', id: 'sim-terms' },
+      el('option', { value: 'credit' }, 'credit'),
+      el('option', { value: 'prepaid-at-entry' }, 'prepaid, controlled at entry'),
+      el('option', { value: 'prepaid-at-shipment' }, 'prepaid, controlled at shipment'));
+    terms.value = input.paymentTerms;
+    const special = el('input', { type: 'checkbox', name: 'specialChange', id: 'sim-special' });
+    special.checked = input.specialChange;
+    const approvals = el('select', { name: 'approvals', id: 'sim-approvals' },
+      el('option', { value: 'approve' }, 'approve'), el('option', { value: 'reject' }, 'reject'));
+    approvals.value = input.approvals;
+
+    const update = () => {
+      const next: Partial<OrderInput> = {
+        amount: Number(amount.value) || 0,
+        paymentTerms: terms.value as PaymentTerms,
+        specialChange: special.checked,
+        approvals: approvals.value as OrderInput['approvals'],
+      };
+      this.scenario.set(next);
+    };
+    for (const field of [amount, terms, special, approvals]) field.addEventListener('change', update);
+    amount.addEventListener('input', update);
+
+    replaceChildren(this.panel,
+      el('h3', {}, 'Simulated order'),
+      el('div', { className: 'sim-grid' },
+        el('label', { for: 'sim-amount' }, 'Amount'), amount,
+        el('label', { for: 'sim-terms' }, 'Payment terms'), terms,
+        el('label', { for: 'sim-special' }, 'Special change'), special,
+        el('label', { for: 'sim-approvals' }, 'Approvers'), approvals),
+      el('div', { className: 'sim-actions' },
+        el('button', { type: 'button', className: 'primary', 'data-action': 'run-simulation', onclick: () => this.run() }, '▶ Run order')),
+      el('h4', {}, 'Gateways decide'),
+      this.decisionsList,
+      el('h4', {}, 'Token reached'),
+      this.reachedList);
+  }
+
+  private renderDecisions(): void {
+    const decisions = [...this.gatewaySettings.decisions.values()].filter((d) => d.reason !== 'only-way');
+    replaceChildren(this.decisionsList, decisions.length
+      ? decisions.map((decision) => el('li', { className: `decision ${decision.reason}`, 'data-gateway': decision.gateway.id },
+        el('strong', {}, label(decision.gateway)), ' → ',
+        decision.flow ? `${label(decision.flow)}${decision.flow.target ? ` (to ${label(decision.flow.target)})` : ''}` : 'no way out',
+        decision.reason === 'default' ? el('span', { className: 'badge' }, 'default') : null,
+        decision.reason === 'manual' ? el('span', { className: 'badge' }, 'set by hand') : null,
+        decision.errors.length ? el('div', { className: 'decision-errors' }, decision.errors.join('; ')) : null))
+      : el('li', { className: 'empty' }, 'No exclusive gateway to decide.'));
+  }
+
+  private markReached(element: Element): void {
+    if (this.reached.includes(element)) return;
+    this.reached.push(element);
+    this.canvas.addMarker(element.id, REACHED_MARKER);
+    this.reachedList.append(el('li', { 'data-element': element.id }, label(element)));
+  }
+
+  private clearReached(): void {
+    for (const element of this.reached) {
+      if (this.elementRegistry.get(element.id)) this.canvas.removeMarker(element.id, REACHED_MARKER);
+    }
+    this.reached = [];
+    replaceChildren(this.reachedList);
+  }
+}
+
+// helpers
+
+function isReachable(element: Element): boolean {
+  return !['bpmn:SequenceFlow', 'bpmn:Process', 'bpmn:Collaboration', 'bpmn:Participant', 'bpmn:ExclusiveGateway', 'bpmn:ParallelGateway'].includes(element.type);
+}

@@ -1,0 +1,31 @@
+import type EventBus from 'diagram-js/lib/core/EventBus';
+import type { StratumConfig } from '../../config';
+import { el, replaceChildren } from '../../dom/element';
+import type Workspace from './Workspace';
+import { DOCUMENT_CHANGED, DOCUMENT_OPENED } from './Workspace';
+
+/** Names the open document: process, version, read-only or unsaved. */
+export default class DocumentTitle {
+  static $inject = ['eventBus', 'workspace', 'config.stratum'];
+
+  constructor(eventBus: EventBus, workspace: Workspace, config: StratumConfig) {
+    const render = () => {
+      const { meta, dirty } = workspace;
+      const badges: HTMLElement[] = [];
+      if (meta.version !== null) {
+        const latest = meta.latestVersion !== null && meta.version === meta.latestVersion;
+        badges.push(el('span', { className: 'badge' }, `v${meta.version}${latest ? ' (latest)' : ` of ${meta.latestVersion}`}`));
+      } else {
+        badges.push(el('span', { className: 'badge' }, meta.origin === 'file' ? `file ${meta.fileName ?? ''}`.trim() : 'not deployed'));
+      }
+      if (meta.readOnly) badges.push(el('span', { className: 'badge read-only', 'data-badge': 'read-only' }, 'read-only'));
+      if (dirty) badges.push(el('span', { className: 'badge dirty', 'data-badge': 'dirty' }, 'unsaved changes'));
+      if (meta.context) badges.push(el('span', { className: 'badge context' }, meta.context));
+      replaceChildren(config.documentTitle,
+        el('strong', { className: 'document-name', title: meta.key ?? '' }, meta.name || meta.key || 'untitled'),
+        meta.name && meta.key ? el('span', { className: 'document-key' }, meta.key) : null,
+        badges);
+    };
+    eventBus.on([DOCUMENT_OPENED, DOCUMENT_CHANGED], render);
+  }
+}

@@ -1,0 +1,34 @@
+import type EventBus from 'diagram-js/lib/core/EventBus';
+import type Canvas from 'diagram-js/lib/core/Canvas';
+import type { DocumentMeta } from './Workspace';
+import { DOCUMENT_OPENED } from './Workspace';
+
+const HIGHEST_PRIORITY = 100_000;
+
+/**
+ * Older versions and running instances are shown read-only: every rule answers "no",
+ * direct editing does not start, palette and context pad are hidden by the container class.
+ */
+export default class ReadOnly {
+  static $inject = ['eventBus', 'canvas', 'directEditing'];
+
+  private readOnly = false;
+
+  constructor(eventBus: EventBus, canvas: Canvas, directEditing: { activate(...args: unknown[]): unknown; cancel(): void }) {
+    eventBus.on(DOCUMENT_OPENED, (event: { meta: DocumentMeta }) => {
+      this.readOnly = event.meta.readOnly;
+      canvas.getContainer().classList.toggle('stratum-read-only', this.readOnly);
+      document.body.classList.toggle('stratum-read-only', this.readOnly);
+      if (this.readOnly) directEditing.cancel();
+    });
+
+    eventBus.on('commandStack.canExecute', HIGHEST_PRIORITY, () => (this.readOnly ? false : undefined));
+
+    const activate = directEditing.activate.bind(directEditing);
+    directEditing.activate = (...args: unknown[]) => (this.readOnly ? false : activate(...args));
+  }
+
+  isReadOnly(): boolean {
+    return this.readOnly;
+  }
+}

@@ -1,0 +1,169 @@
+import type EventBus from 'diagram-js/lib/core/EventBus';
+import type Canvas from 'diagram-js/lib/core/Canvas';
+import type CommandStack from 'diagram-js/lib/command/CommandStack';
+import type { Injector } from 'didi';
+import type { StratumConfig } from '../../config';
+import type StatusLine from '../shell/StatusLine';
+
+export type DocumentOrigin = 'library' | 'file' | 'new' | 'instance';
+
+export interface DocumentMeta {
+  /** The BPMN process id, Stratum's process key. */
+  key: string | null;
+  name: string | null;
+  /** The deployed version this document shows or is based on; null when never deployed. */
+  version: number | null;
+  latestVersion: number | null;
+  readOnly: boolean;
+  origin: DocumentOrigin;
+  fileName?: string;
+  /** Why the document is shown, e.g. "instance 42 of ORD-7". */
+  context?: string;
+}
+
+export interface DocumentSnapshot {
+  meta: DocumentMeta;
+  xml: string;
+  dirty: boolean;
+  viewbox: { x: number; y: number; width: number; height: number } | null;
+}
+
+interface Viewer {
+  importXML(xml: string): Promise<{ warnings: unknown[] }>;
+  saveXML(options?: { format?: boolean }): Promise<{ xml?: string }>;
+}
+
+export const DOCUMENT_OPENED = 'stratum.document.opened';
+export const DOCUMENT_CHANGED = 'stratum.document.changed';
+
+/**
+ * The document on the canvas and what it is: which process, which version, editable or not,
+ * and whether it has unsaved edits. Unsaved edits of a library process are kept as a draft
+ * when another document is opened, and come back when the process is opened again.
+ */
+export default class Workspace {
+  static $inject = ['bpmnjs', 'eventBus', 'canvas', 'commandStack', 'injector', 'config.stratum', 'statusLine'];
+
+  meta: DocumentMeta = emptyMeta();
+  private dirtyFromDraft = false;
+  private readonly drafts = new Map<string, { xml: string; meta: DocumentMeta }>();
+
+  constructor(
+    private readonly bpmnjs: Viewer,
+    private readonly eventBus: EventBus,
+    private readonly canvas: Canvas,
+    private readonly commandStack: CommandStack,
+    private readonly injector: Injector,
+    private readonly config: StratumConfig,
+    private readonly statusLine: StatusLine,
+  ) {
+    eventBus.on('commandStack.changed', () => eventBus.fire(DOCUMENT_CHANGED, { meta: this.meta }));
+  }
+
+  get api() {
+    return this.config.api;
+  }
+
+  /** Unsaved edits: commands on the stack, or a restored draft. */
+  get dirty(): boolean {
+    return this.dirtyFromDraft || this.commandStack.canUndo();
+  }
+
+  hasDraft(key: string): boolean {
+    return this.drafts.has(key);
+  }
+
+  async open(xml: string, meta: DocumentMeta, options: { dirty?: boolean; viewbox?: DocumentSnapshot['viewbox'] } = {}): Promise<void> {
+    this.leaveSimulation();
+    await this.keepDraft();
+    const { warnings } = await this.bpmnjs.importXML(xml);
+    const root = this.canvas.getRootElement().businessObject;
+    const process = root?.$type === 'bpmn:Collaboration' ? root.participants?.[0]?.processRef : root;
+    this.meta = { ...meta, key: meta.key ?? process?.id ?? null, name: meta.name ?? process?.name ?? null };
+    this.dirtyFromDraft = !!options.dirty;
+    if (options.viewbox) this.canvas.viewbox(options.viewbox);
+    else this.canvas.zoom('fit-viewport');
+    if (warnings.length) this.statusLine.show(`Opened with ${warnings.length} import warning(s)`, 'info');
+    this.eventBus.fire(DOCUMENT_OPENED, { meta: this.meta });
+  }
+
+  /** Opens the latest version of a library process (or its unsaved draft). */
+  async openLatest(key: string): Promise<void> {
+    const draft = this.drafts.get(key);
+    if (draft) {
+      await this.open(draft.xml, draft.meta, { dirty: true });
+      return;
+    }
+    const detail = await this.api.getProcess(key);
+    const xml = await this.api.getVersionXml(key, detail.latestVersion);
+    await this.open(xml, {
+      key, name: detail.name, version: detail.latestVersion, latestVersion: detail.latestVersion,
+      readOnly: false, origin: 'library',
+    });
+  }
+
+  /** Opens one version; anything but the latest opens read-only. */
+  async openVersion(key: string, version: number, context?: string): Promise<void> {
+    const detail = await this.api.getProcess(key);
+    if (version === detail.latestVersion && !context) {
+      await this.openLatest(key);
+      return;
+    }
+    const xml = await this.api.getVersionXml(key, version);
+    await this.open(xml, {
+      key, name: detail.name, version, latestVersion: detail.latestVersion, readOnly: true,
+      origin: context ? 'instance' : 'library', context,
+    });
+  }
+
+  async xml(): Promise<string> {
+    const { xml } = await this.bpmnjs.saveXML({ format: true });
+    if (!xml) throw new Error('the diagram could not be serialized');
+    return xml;
+  }
+
+  async snapshot(): Promise<DocumentSnapshot> {
+    const { x, y, width, height } = this.canvas.viewbox();
+    return { meta: this.meta, xml: await this.xml(), dirty: this.dirty, viewbox: { x, y, width, height } };
+  }
+
+  async restore(snapshot: DocumentSnapshot): Promise<void> {
+    await this.open(snapshot.xml, snapshot.meta, { dirty: snapshot.dirty, viewbox: snapshot.viewbox });
+  }
+
+  /** After a successful deploy the canvas shows exactly the deployed version. */
+  markDeployed(version: number): void {
+    if (this.meta.key) this.drafts.delete(this.meta.key);
+    this.meta = { ...this.meta, version, latestVersion: version, readOnly: false, origin: 'library' };
+    this.dirtyFromDraft = false;
+    this.commandStack.clear();
+    this.eventBus.fire(DOCUMENT_OPENED, { meta: this.meta });
+  }
+
+  /** Drops the unsaved draft of the current process and reloads its latest version. */
+  async discardDraft(): Promise<void> {
+    const key = this.meta.key;
+    if (!key) return;
+    this.drafts.delete(key);
+    this.dirtyFromDraft = false;
+    this.commandStack.clear();
+    await this.openLatest(key);
+  }
+
+  private async keepDraft(): Promise<void> {
+    const { key, readOnly } = this.meta;
+    if (!key || readOnly || !this.dirty) return;
+    this.drafts.set(key, { xml: await this.xml(), meta: this.meta });
+  }
+
+  private leaveSimulation(): void {
+    const toggleMode = this.injector.get('toggleMode', false) as { _active?: boolean; toggleMode(active?: boolean): void } | null;
+    if (toggleMode?._active) toggleMode.toggleMode(false);
+  }
+}
+
+// helpers
+
+function emptyMeta(): DocumentMeta {
+  return { key: null, name: null, version: null, latestVersion: null, readOnly: false, origin: 'new' };
+}

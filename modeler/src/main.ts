@@ -1,0 +1,101 @@
+import BpmnModeler from 'bpmn-js/lib/Modeler';
+import {
+  BpmnPropertiesPanelModule,
+  BpmnPropertiesProviderModule,
+  ZeebePropertiesProviderModule,
+} from 'bpmn-js-properties-panel';
+import zeebeModdle from 'zeebe-bpmn-moddle/resources/zeebe.json';
+
+import 'bpmn-js/dist/assets/diagram-js.css';
+import 'bpmn-js/dist/assets/bpmn-js.css';
+import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
+import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
+import 'bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css';
+import 'bpmn-js-token-simulation/assets/css/bpmn-js-token-simulation.css';
+import './styles/app.css';
+
+import { ApiClient } from './api/client';
+import type { StratumConfig } from './config';
+import ShellModule from './features/shell';
+import SessionModule from './features/session';
+import WorkspaceModule from './features/workspace';
+import LibraryModule from './features/library';
+import DrilldownModule from './features/drilldown';
+import PropertiesModule from './features/properties';
+import LintModule from './features/lint';
+import SimulationModule from './features/simulation';
+import DeployModule from './features/deploy';
+import HistoryModule from './features/history';
+import DiffModule from './features/diff';
+import FilesModule from './features/files';
+import InstancesModule from './features/instances';
+import type Session from './features/session/Session';
+import type LibraryService from './features/library/LibraryService';
+import type Workspace from './features/workspace/Workspace';
+import type FileActions from './features/files/FileActions';
+import { newProcessXml } from './features/files/ProcessTemplate';
+
+function byId(id: string): HTMLElement {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`#${id} is missing from index.html`);
+  return element;
+}
+
+const stratum: StratumConfig = {
+  api: new ApiClient(),
+  toolbar: byId('toolbar'),
+  sidePanel: byId('side-panel'),
+  breadcrumbs: byId('breadcrumbs'),
+  status: byId('status'),
+  documentTitle: byId('document-title'),
+  findings: byId('findings'),
+};
+
+const modeler = new BpmnModeler({
+  container: byId('canvas'),
+  keyboard: { bindTo: document },
+  propertiesPanel: { parent: byId('properties') },
+  moddleExtensions: { zeebe: zeebeModdle },
+  linting: { active: true },
+  stratum,
+  additionalModules: [
+    BpmnPropertiesPanelModule,
+    BpmnPropertiesProviderModule,
+    ZeebePropertiesProviderModule,
+    ShellModule,
+    SessionModule,
+    WorkspaceModule,
+    LibraryModule,
+    DrilldownModule,
+    PropertiesModule,
+    LintModule,
+    SimulationModule,
+    DeployModule,
+    HistoryModule,
+    DiffModule,
+    FilesModule,
+    InstancesModule,
+  ],
+} as ConstructorParameters<typeof BpmnModeler>[0]);
+
+// Tests and the browser console reach the modeler here.
+(window as unknown as { stratumModeler: BpmnModeler }).stratumModeler = modeler;
+
+async function start(): Promise<void> {
+  const workspace = modeler.get<Workspace>('workspace');
+  await modeler.get<Session>('session').start();
+  const library = modeler.get<LibraryService>('libraryService');
+  await library.refresh();
+  const first = library.processes.find((process) => process.level === 1);
+  if (first) {
+    await workspace.openLatest(first.key);
+  } else {
+    await workspace.open(newProcessXml('new-process', 'New process'), {
+      key: 'new-process', name: 'New process', version: null, latestVersion: null, readOnly: false, origin: 'new',
+    });
+    void modeler.get<FileActions>('fileActions');
+  }
+  document.body.dataset.ready = 'true';
+}
+
+void start();
