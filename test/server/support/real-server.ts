@@ -1,0 +1,47 @@
+// The real server (startServer: store, engine, shipped diagrams, express) on
+// an ephemeral port, with a temporary SQLite folder and the test users.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { startServer, type RunningServer } from '../../../server/start.js';
+import { ApiClient, TEST_USERS } from './client.js';
+
+export const DIAGRAMS_DIR = fileURLToPath(new URL('../../../diagrams/', import.meta.url));
+
+export interface TestServer extends RunningServer {
+  api: ApiClient;
+  dataDir: string;
+}
+
+/** A fresh temporary data folder with the test users file in it. */
+export function makeDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stratum-server-'));
+  writeFileSync(join(dir, 'users.json'), JSON.stringify(TEST_USERS));
+  return dir;
+}
+
+export function removeDataDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string } = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? makeDataDir();
+  const server = await startServer({
+    config: {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      usersFile: join(dataDir, 'users.json'),
+      demo: false,
+      diagramsDir: options.diagramsDir ?? DIAGRAMS_DIR,
+      bodyLimitBytes: options.bodyBytes ?? 256 * 1024,
+      logLevel: 'silent',
+    },
+    logger: pino({ level: process.env.STRATUM_TEST_LOG ?? 'silent' }),
+    scheduler: false,
+    modelerDir: null,
+  });
+  return { ...server, api: new ApiClient(server.url), dataDir };
+}
