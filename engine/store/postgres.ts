@@ -247,7 +247,7 @@ class PostgresTx implements StoreTx {
         row.name,
         row.xml,
         row.hash,
-        JSON.stringify(row.calls),
+        jsonText(row.calls, 'calls'),
         row.deploymentId,
         row.deployedBy,
         canonicalTimestamp(row.deployedAt, 'deployedAt'),
@@ -484,7 +484,7 @@ class PostgresTx implements StoreTx {
         row.elementId,
         row.elementType,
         row.waitId,
-        jsonOrNull(row.data),
+        jsonOrNull(row.data, 'data'),
       ];
       values.forEach((value, index) => columns[index]!.push(value));
     }
@@ -601,9 +601,9 @@ function instanceParameters(row: InstanceRow): unknown[] {
     row.parentExecutionId,
     row.rootId,
     row.status,
-    jsonOrNull(row.state),
-    JSON.stringify(row.variables),
-    jsonOrNull(row.incident),
+    jsonOrNull(row.state, 'state'),
+    jsonText(row.variables, 'variables'),
+    jsonOrNull(row.incident, 'incident'),
     row.revision,
     row.startedBy,
     canonicalTimestamp(row.createdAt, 'createdAt'),
@@ -622,7 +622,7 @@ function waitParameters(row: WaitRow): unknown[] {
     row.elementId,
     row.executionId,
     row.name,
-    jsonOrNull(row.candidateGroups),
+    jsonOrNull(row.candidateGroups, 'candidateGroups'),
     row.messageName,
     row.messageId,
     row.correlationKey,
@@ -633,7 +633,7 @@ function waitParameters(row: WaitRow): unknown[] {
     row.lockedBy,
     canonicalTimestampOrNull(row.lockExpiresAt, 'lockExpiresAt'),
     row.childInstanceId,
-    jsonOrNull(row.variables),
+    jsonOrNull(row.variables, 'variables'),
     canonicalTimestamp(row.createdAt, 'createdAt'),
   ];
 }
@@ -751,8 +751,23 @@ function isConnectionError(error: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P') || /^E[A-Z]+$/.test(code));
 }
 
-function jsonOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
+// JSON.stringify writes U+0000 and unpaired surrogates as \u escapes, which jsonb refuses
+const NOT_STORABLE_IN_JSONB = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
+
+/** JSON text for a jsonb column, refusing with a clear error what jsonb cannot hold. */
+function jsonText(value: unknown, field: string): string {
+  const text = JSON.stringify(value);
+  if (NOT_STORABLE_IN_JSONB.test(text)) {
+    throw new StratumError(
+      'invalid',
+      `${field} contains the character U+0000 or an unpaired UTF-16 surrogate, which PostgreSQL cannot store`,
+    );
+  }
+  return text;
+}
+
+function jsonOrNull(value: unknown, field: string): string | null {
+  return value === null || value === undefined ? null : jsonText(value, field);
 }
 
 function isoOrNull(value: Date | null): string | null {

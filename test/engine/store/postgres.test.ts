@@ -3,6 +3,7 @@
 // Unreachable PostgreSQL skips these tests, unless STRATUM_REQUIRE_POSTGRES=1.
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { StratumError } from '../../../engine/errors.js';
 import { openStore } from '../../../engine/store/open.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
 import { POSTGRES_MIGRATIONS } from '../../../engine/store/postgres-schema.js';
@@ -83,6 +84,28 @@ if (unreachable) {
         } finally {
           await store.close();
         }
+      }
+    });
+
+    it('refuses, with a clear error, JSON that jsonb cannot hold, and the transaction stays usable', async () => {
+      const store = new PostgresStore(inSchema(await freshSchema()));
+      try {
+        await store.migrate();
+        const stored = await store.transaction(async (tx) => {
+          await tx.insertVersion(versionRow('order-to-cash', 1));
+          for (const text of ['nul \u0000 inside', 'lone \ud800 surrogate']) {
+            const error = await tx.insertInstance(instanceRow('bad', { variables: { text } })).then(() => null, (e: unknown) => e);
+            expect(error).toBeInstanceOf(StratumError);
+            expect((error as StratumError).code).toBe('invalid');
+            expect((error as Error).message).toMatch(/variables contains the character U\+0000 or an unpaired/);
+          }
+          // a backslash followed by "u0000" is ordinary text
+          await tx.insertInstance(instanceRow('good', { variables: { text: 'C:\\u0000\\file 😀' } }));
+          return tx.getInstance('good');
+        });
+        expect(stored?.variables).toEqual({ text: 'C:\\u0000\\file 😀' });
+      } finally {
+        await store.close();
       }
     });
 
