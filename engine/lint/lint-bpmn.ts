@@ -62,10 +62,46 @@ export async function lintXml(xml: string, options: LintOptions = {}): Promise<F
   try {
     parsed = await parseBpmn(xml);
   } catch (error) {
-    const message = error instanceof BpmnParseError ? error.message : `not a readable BPMN 2.0 document: ${(error as Error).message}`;
-    return [{ elementId: null, rule: 'xml-parse', severity: 'error', message: oneLine(message) }];
+    return [parseFinding(error)];
   }
   return lintParsed(parsed, options);
+}
+
+export interface BpmnSource {
+  /** File name, set on the findings. */
+  name: string;
+  xml: string;
+}
+
+/**
+ * Lints files that are deployed (or validated) together: a call activity may
+ * name a process of any of them, besides `knownProcessKeys` (the library).
+ * Every finding carries its file name.
+ */
+export async function lintFiles(files: BpmnSource[], options: LintOptions = {}): Promise<Finding[]> {
+  const documents = await Promise.all(
+    files.map(async (file) => {
+      const doctype = doctypeFinding(file.xml);
+      if (doctype) return { file, findings: [doctype] };
+      try {
+        return { file, parsed: await parseBpmn(file.xml) };
+      } catch (error) {
+        return { file, findings: [parseFinding(error)] };
+      }
+    }),
+  );
+  const keys = new Set(options.knownProcessKeys ?? []);
+  for (const document of documents) {
+    for (const element of document.parsed?.definitions.rootElements ?? []) {
+      if (element.$type === 'bpmn:Process' && element.id) keys.add(element.id);
+    }
+  }
+  const findings: Finding[] = [];
+  for (const document of documents) {
+    const own = document.parsed ? await lintParsed(document.parsed, { knownProcessKeys: [...keys] }) : document.findings!;
+    findings.push(...own.map((finding) => ({ file: document.file.name, ...finding })));
+  }
+  return findings;
 }
 
 /** A DOCTYPE (and with it any entity declaration) is refused before parsing. */
@@ -80,6 +116,11 @@ export function doctypeFinding(xml: string): Finding | undefined {
 }
 
 // helpers
+
+function parseFinding(error: unknown): Finding {
+  const message = error instanceof BpmnParseError ? error.message : `not a readable BPMN 2.0 document: ${(error as Error).message}`;
+  return { elementId: null, rule: 'xml-parse', severity: 'error', message: oneLine(message) };
+}
 
 function importFinding(warning: string): Finding {
   // A duplicate id would make the runtime confuse two elements: that is an error.

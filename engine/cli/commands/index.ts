@@ -1,0 +1,9 @@
+// The subcommands of `stratum`, one line each, in the order `stratum --help` lists them.
+import type { Command } from '../command.js';
+import { validate } from './validate.js';
+import { convert } from './convert.js';
+
+export const commands: Command[] = [
+  validate,
+  convert,
+];

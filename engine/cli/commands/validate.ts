@@ -1,0 +1,134 @@
+// `stratum validate <files…>`: the deploy-time checks, offline. The files are
+// validated together, as one deployment: a call activity may name a process of
+// any of them.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Finding } from '../../errors.js';
+import { lintFiles, type BpmnSource } from '../../lint/lint-bpmn.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
+
+const HELP = `Usage: stratum validate [options] <file.bpmn | folder>…
+
+Checks BPMN files the way a deployment does and prints one line per finding:
+  <file>:<element id>: <message> (<rule>)
+  <file>:<element id>: warning: <message> (<rule>)
+The element id is "-" when a finding concerns the whole file. The files are
+checked together: a call activity may call a process of any of them. A folder
+stands for the .bpmn files in it.
+
+Options:
+  --quiet, -q   print errors only
+  --json        print the findings as a JSON array instead
+  --help, -h    show this help
+
+Exit status: 0 no errors (warnings allowed), 1 at least one error,
+2 a file could not be read or the command line is wrong.`;
+
+export const validate: Command = {
+  name: 'validate',
+  summary: 'check BPMN files as a deployment would (FEEL, called processes, gateways, tasks …)',
+  help: HELP,
+  async run(args: string[], io: CliIO): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          help: { type: 'boolean', short: 'h' },
+          quiet: { type: 'boolean', short: 'q' },
+          json: { type: 'boolean' },
+        },
+      });
+    } catch (error) {
+      io.err(`stratum validate: ${(error as Error).message}`);
+      io.err('Run "stratum validate --help" for usage.');
+      return EXIT_USAGE;
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      io.out(HELP);
+      return EXIT_OK;
+    }
+    if (positionals.length === 0) {
+      io.err('stratum validate: name at least one .bpmn file or folder');
+      io.err('Run "stratum validate --help" for usage.');
+      return EXIT_USAGE;
+    }
+
+    const { sources, problems } = await readSources(positionals);
+    if (problems.length > 0) {
+      for (const problem of problems) io.err(`stratum validate: ${problem}`);
+      return EXIT_USAGE;
+    }
+
+    const findings = await lintFiles(sources);
+    const shown = values.quiet ? findings.filter((finding) => finding.severity === 'error') : findings;
+    if (values.json) io.out(JSON.stringify(shown, null, 2));
+    else {
+      for (const finding of shown) io.out(formatFinding(finding));
+      io.out(summary(sources.length, findings));
+    }
+    return findings.some((finding) => finding.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+  },
+};
+
+/** `file:elementId: message (rule)`; warnings say so. */
+export function formatFinding(finding: Finding): string {
+  const severity = finding.severity === 'warning' ? 'warning: ' : '';
+  return `${finding.file ?? '-'}:${finding.elementId ?? '-'}: ${severity}${finding.message} (${finding.rule})`;
+}
+
+function summary(fileCount: number, findings: Finding[]): string {
+  const errors = findings.filter((finding) => finding.severity === 'error').length;
+  const warnings = findings.length - errors;
+  const files = plural(fileCount, 'file');
+  if (errors === 0 && warnings === 0) return `${files} checked: no problems`;
+  return `${files} checked: ${errors === 0 ? 'no errors' : plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+// helpers
+
+async function readSources(paths: string[]): Promise<{ sources: BpmnSource[]; problems: string[] }> {
+  const sources: BpmnSource[] = [];
+  const problems: string[] = [];
+  for (const path of paths) {
+    let files: string[];
+    try {
+      files = (await stat(path)).isDirectory() ? await bpmnFilesIn(path) : [path];
+    } catch (error) {
+      problems.push(`cannot read "${path}": ${reason(error)}`);
+      continue;
+    }
+    if (files.length === 0) problems.push(`"${path}" contains no .bpmn files`);
+    for (const file of files) {
+      try {
+        sources.push({ name: file, xml: await readFile(file, 'utf8') });
+      } catch (error) {
+        problems.push(`cannot read "${file}": ${reason(error)}`);
+      }
+    }
+  }
+  return { sources, problems };
+}
+
+async function bpmnFilesIn(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.bpmn'))
+    .map((entry) => join(folder, entry.name))
+    .sort();
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a folder';
+  return (error as Error).message;
+}

@@ -1,0 +1,171 @@
+// Spawns the real command line: `node --import tsx engine/cli/stratum.ts …`.
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const LINT = 'test/fixtures/lint';
+
+function stratum(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'engine/cli/stratum.ts', ...args], { cwd: ROOT }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as any).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const lines = (text: string) => text.split('\n').filter(Boolean);
+const scratch = mkdtempSync(join(tmpdir(), 'stratum-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('stratum validate', () => {
+  it('prints file:elementId: message (rule) per finding, a summary, and exits 1 on errors', async () => {
+    const { code, stdout } = await stratum('validate', `${LINT}/message-named/invalid-messages.bpmn`);
+    expect(code).toBe(1);
+    expect(lines(stdout)).toEqual([
+      `${LINT}/message-named/invalid-messages.bpmn:NoMessage: Intermediate catch event "Something arrives" waits for a message but does not say which; choose a message with a name (e.g. "PaymentReceived") (message-named)`,
+      `${LINT}/message-named/invalid-messages.bpmn:Unnamed: Receive task "Wait for unnamed" waits for message Message_Unnamed, which has no name; give the message the name senders use (e.g. "PaymentReceived") (message-named)`,
+      `${LINT}/message-named/invalid-messages.bpmn:Computed: Intermediate catch event "Computed" waits for a message whose name is computed ("=messageName"); Stratum correlates messages by a fixed name (message-named)`,
+      `${LINT}/message-named/invalid-messages.bpmn:-: warning: the file has no diagram (BPMN DI), so the modeler cannot show it; open and save it in a BPMN modeler to lay it out (no-bpmndi)`,
+      '1 file checked: 3 errors, 1 warning',
+    ]);
+  });
+
+  it('exits 0 when there are only warnings', async () => {
+    const { code, stdout } = await stratum('validate', `${LINT}/message-named/valid-messages.bpmn`);
+    expect(code).toBe(0);
+    expect(lines(stdout).at(-1)).toBe('1 file checked: no errors, 1 warning');
+  });
+
+  it('validates files together: a call to a process of another named file is fine, alone it is not', async () => {
+    const caller = join(scratch, 'caller.bpmn');
+    const callee = join(scratch, 'callee.bpmn');
+    writeFileSync(caller, bpmnDocument('caller', '<bpmn:callActivity id="Call" name="Run callee" calledElement="callee"><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing></bpmn:callActivity>'));
+    writeFileSync(callee, bpmnDocument('callee', '<bpmn:task id="Work" name="Work"><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing></bpmn:task>'));
+
+    const alone = await stratum('validate', caller);
+    expect(alone.code).toBe(1);
+    expect(alone.stdout).toContain(`${caller}:Call: Call activity "Run callee" calls process "callee", which is neither deployed nor part of this deployment`);
+
+    const together = await stratum('validate', caller, callee);
+    expect(together.code).toBe(0);
+    expect(lines(together.stdout).at(-1)).toBe('2 files checked: no errors, 2 warnings');
+  });
+
+  it('validates the .bpmn files of a folder', async () => {
+    const { code, stdout } = await stratum('validate', '--quiet', `${LINT}/called-process-exists`);
+    expect(code).toBe(1);
+    const findings = lines(stdout).slice(0, -1);
+    expect(findings.map((line) => line.split(': ')[0])).toEqual([
+      `${LINT}/called-process-exists/invalid-called-processes.bpmn:Call_Unknown`,
+      `${LINT}/called-process-exists/invalid-called-processes.bpmn:Call_Nothing`,
+      `${LINT}/called-process-exists/invalid-called-processes.bpmn:Call_Computed`,
+      `${LINT}/called-process-exists/valid-camunda-called-element.bpmn:Call_Credit`,
+    ]);
+    expect(lines(stdout).at(-1)).toMatch(/^3 files checked: 4 errors, \d+ warnings?$/);
+  });
+
+  it('reports a DOCTYPE and an unparsable file with element "-"', async () => {
+    const doctype = join(scratch, 'doctype.bpmn');
+    const garbage = join(scratch, 'garbage.bpmn');
+    writeFileSync(doctype, '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>');
+    writeFileSync(garbage, 'not xml at all');
+    const { code, stdout } = await stratum('validate', doctype, garbage);
+    expect(code).toBe(1);
+    expect(lines(stdout)[0]).toMatch(new RegExp(`^${escape(doctype)}:-: the document declares a DOCTYPE.*\\(xml-doctype\\)$`));
+    expect(lines(stdout)[1]).toMatch(new RegExp(`^${escape(garbage)}:-: not a readable BPMN 2\\.0 document.*\\(xml-parse\\)$`));
+  });
+
+  it('prints JSON findings with --json', async () => {
+    const { code, stdout } = await stratum('validate', '--json', `${LINT}/user-task-candidate-groups/invalid-camunda.bpmn`);
+    expect(code).toBe(1);
+    const findings = JSON.parse(stdout);
+    expect(findings[0]).toMatchObject({
+      file: `${LINT}/user-task-candidate-groups/invalid-camunda.bpmn`,
+      elementId: 'AssigneeOnly',
+      rule: 'user-task-candidate-groups',
+      severity: 'error',
+    });
+  });
+
+  it('names a missing file and exits 2 without validating the others', async () => {
+    const { code, stdout, stderr } = await stratum('validate', `${LINT}/message-named/valid-messages.bpmn`, 'no/such/file.bpmn');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('stratum validate: cannot read "no/such/file.bpmn": no such file or folder');
+  });
+
+  it.skipIf(process.getuid?.() === 0)('names an unreadable file and exits 2', async () => {
+    const locked = join(scratch, 'locked.bpmn');
+    writeFileSync(locked, '<x/>');
+    chmodSync(locked, 0o000);
+    const { code, stderr } = await stratum('validate', locked);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`cannot read "${locked}": permission denied`);
+  });
+
+  it('exits 2 when no file is named or an option is unknown', async () => {
+    const none = await stratum('validate');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('name at least one .bpmn file or folder');
+    const unknown = await stratum('validate', '--colour', 'x.bpmn');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--colour'");
+  });
+
+  it('explains itself with --help', async () => {
+    const { code, stdout } = await stratum('validate', '--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: stratum validate \[options\] <file\.bpmn \| folder>…/);
+    expect(stdout).toContain('Exit status: 0 no errors');
+  });
+});
+
+describe('stratum', () => {
+  it('lists its commands with --help', async () => {
+    const { code, stdout } = await stratum('--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: stratum <command> [options]');
+    expect(stdout).toMatch(/\n {2}validate {2}check BPMN files/);
+  });
+
+  it('shows a command\'s help with "help <command>"', async () => {
+    const { code, stdout } = await stratum('help', 'validate');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: stratum validate');
+  });
+
+  it('refuses an unknown command with exit 2', async () => {
+    const { code, stderr } = await stratum('deploy-everything');
+    expect(code).toBe(2);
+    expect(stderr).toContain('stratum: unknown command "deploy-everything"');
+  });
+
+  it('prints usage to stderr and exits 2 without a command', async () => {
+    const { code, stderr } = await stratum();
+    expect(code).toBe(2);
+    expect(stderr).toContain('Usage: stratum <command>');
+  });
+});
+
+// helpers
+
+function bpmnDocument(id: string, middle: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D_${id}" targetNamespace="http://stratum.example/cli">
+  <bpmn:process id="${id}" name="${id}" isExecutable="true">
+    <bpmn:startEvent id="Start" name="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    ${middle}
+    <bpmn:endEvent id="End" name="Done"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="${middle.includes('callActivity') ? 'Call' : 'Work'}" />
+    <bpmn:sequenceFlow id="F2" sourceRef="${middle.includes('callActivity') ? 'Call' : 'Work'}" targetRef="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
