@@ -144,7 +144,7 @@ function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyByt
       if (op.body?.kind === 'json') {
         body = await readJsonBody(req, res, readRaw, op.body.required);
         body = checkBody!(body);
-      } else if (!op.body && hasBody(req)) {
+      } else if (!op.body && op.method === 'post' && hasBody(req)) {
         throw new HttpProblem(415, `${op.method.toUpperCase()} ${op.path} takes no body.`);
       }
       const reply = await handler({ body, query, params, headers, user: res.locals.user as User | undefined, req });

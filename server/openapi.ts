@@ -36,6 +36,7 @@ export function problemStatuses(op: Operation): Record<number, string> {
     add(422);
   }
   if (op.body?.kind === 'deployment') add(411);
+  if (op.method === 'post' && !op.body) statuses[415] = 'This operation takes no body.';
   return { ...statuses, ...op.problems };
 }
 
