@@ -3,10 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Stratum } from '../../engine/index.js';
-import { openStratum } from '../../engine/stratum.js';
-import { SqliteStore } from '../../engine/store/sqlite.js';
-const openStore = async (config: { dataDir: string }) => { const store = new SqliteStore(config); await store.migrate(); return store; };
+import { openStore, openStratum, type Stratum } from '../../engine/index.js';
 
 export const DIAGRAMS_DIR = fileURLToPath(new URL('../../diagrams/', import.meta.url));
 

@@ -1,0 +1,19 @@
+// `npm run bench`: runs the benchmarks named on the command line (default: all)
+// and writes each result to bench/results/<name>.json.
+import { writeResult, type BenchResult } from './report.js';
+
+const benches: Record<string, () => Promise<BenchResult>> = {
+  engine: async () => (await import('./engine.bench.js')).runEngineBench(),
+};
+
+const selected = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
+for (const name of selected) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  const result = await bench();
+  console.log(name, result.summary);
+  console.log('written to', writeResult(result));
+}
