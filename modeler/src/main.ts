@@ -53,7 +53,6 @@ const stratum: StratumConfig = {
 
 const modeler = new BpmnModeler({
   container: byId('canvas'),
-  keyboard: { bindTo: document },
   propertiesPanel: { parent: byId('properties') },
   moddleExtensions: { zeebe: zeebeModdle },
   linting: { active: true },

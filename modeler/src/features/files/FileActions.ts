@@ -5,7 +5,6 @@ import type Toolbar from '../shell/Toolbar';
 import type Workspace from '../workspace/Workspace';
 import type LibraryService from '../library/LibraryService';
 import { el } from '../../dom/element';
-import { readBpmnFile, writeBpmnFile } from './BpmnFileFormat';
 import { isValidKey, newProcessXml } from './ProcessTemplate';
 
 interface SvgExporter {
@@ -30,9 +29,9 @@ export default class FileActions {
     config.toolbar.append(this.picker);
     this.picker.addEventListener('change', () => void this.openPicked());
     toolbar.addButton({ id: 'new', group: 'file', label: 'New…', title: 'New process from the template', action: () => this.newProcess() });
-    toolbar.addButton({ id: 'open-file', group: 'file', label: 'Open file…', title: 'Open a .bpmn file from disk', action: () => this.picker.click() });
-    toolbar.addButton({ id: 'save-bpmn', group: 'file', label: 'Save .bpmn', title: 'Download the diagram as BPMN 2.0 XML', action: () => this.saveBpmn() });
-    toolbar.addButton({ id: 'save-svg', group: 'file', label: 'Save .svg', title: 'Download the diagram as an image', action: () => this.saveSvg() });
+    toolbar.addButton({ id: 'open-file', group: 'file', label: 'Open…', title: 'Open a .bpmn file from disk', action: () => this.picker.click() });
+    toolbar.addButton({ id: 'save-bpmn', group: 'file', label: '.bpmn', title: 'Download the diagram as BPMN 2.0 XML', action: () => this.saveBpmn() });
+    toolbar.addButton({ id: 'save-svg', group: 'file', label: '.svg', title: 'Download the diagram as an image', action: () => this.saveSvg() });
   }
 
   async newProcess(): Promise<void> {
@@ -64,8 +63,7 @@ export default class FileActions {
     this.picker.value = '';
     if (!file) return;
     try {
-      const { xml, notes } = await readBpmnFile(file.name, await file.text());
-      await this.workspace.open(xml, {
+      const warnings = await this.workspace.open(await file.arrayBuffer(), {
         key: null, name: null, version: null, latestVersion: null, readOnly: false, origin: 'file', fileName: file.name,
       }, { dirty: true });
       const key = this.workspace.meta.key;
@@ -73,7 +71,7 @@ export default class FileActions {
       if (known) {
         this.workspace.meta = { ...this.workspace.meta, version: known.latestVersion, latestVersion: known.latestVersion };
       }
-      this.statusLine.show(`Opened ${file.name}${known ? ` (library process ${key}, deploying makes version ${known.latestVersion + 1})` : ''}${notes.length ? `: ${notes.join('; ')}` : ''}`, 'success');
+      this.statusLine.show(`Opened ${file.name}${known ? ` (library process ${key}, deploying makes version ${known.latestVersion + 1})` : ''}${warnings.length ? `; kept as is: ${warnings.slice(0, 3).join('; ')}` : ''}`, 'success');
     } catch (error) {
       this.statusLine.error(error, `Opening ${file.name}`);
     }
@@ -81,7 +79,7 @@ export default class FileActions {
 
   private async saveBpmn(): Promise<void> {
     try {
-      const xml = await writeBpmnFile(await this.workspace.xml());
+      const xml = await this.workspace.xml();
       download(`${this.baseName()}.bpmn`, xml, 'application/xml');
     } catch (error) {
       this.statusLine.error(error, 'Saving the .bpmn file');

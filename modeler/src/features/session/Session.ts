@@ -6,6 +6,7 @@ import type Toolbar from '../shell/Toolbar';
 import type StatusLine from '../shell/StatusLine';
 
 const STORAGE_KEY = 'stratum.token';
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export const SESSION_READY = 'stratum.session.ready';
 
@@ -14,6 +15,15 @@ export interface DemoUser {
   token: string;
   groups: string[];
 }
+
+/** The demo users a server without a users file accepts (server/demo-users.json, docs/api.md). */
+const DEMO_USERS: DemoUser[] = [
+  { name: 'designer', token: 'demo-designer', groups: ['designer'] },
+  { name: 'director', token: 'demo-director', groups: ['sales-director'] },
+  { name: 'vp', token: 'demo-vp', groups: ['vice-president'] },
+  { name: 'erp', token: 'demo-integration', groups: ['integration'] },
+  { name: 'admin', token: 'demo-admin', groups: ['all groups'] },
+];
 
 /** The bearer token: asked for once, kept in localStorage, offered from the demo users in demo mode. */
 export default class Session {
@@ -83,15 +93,11 @@ export default class Session {
     }
   }
 
-  /** In demo mode the server lists its demo users; otherwise there are none to offer. */
+  /**
+   * A server without a users file runs in demo mode, on loopback only; so on a loopback address the
+   * modeler offers the demo users (a production server simply refuses their tokens).
+   */
   private async demoUsers(): Promise<DemoUser[]> {
-    try {
-      const response = await fetch('/api/demo-users', { headers: { accept: 'application/json' } });
-      if (!response.ok) return [];
-      const body = (await response.json()) as DemoUser[] | { users: DemoUser[] };
-      return Array.isArray(body) ? body : body.users ?? [];
-    } catch {
-      return [];
-    }
+    return LOOPBACK.has(location.hostname) ? DEMO_USERS : [];
   }
 }

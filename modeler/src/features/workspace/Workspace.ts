@@ -4,6 +4,8 @@ import type CommandStack from 'diagram-js/lib/command/CommandStack';
 import type { Injector } from 'didi';
 import type { StratumConfig } from '../../config';
 import type StatusLine from '../shell/StatusLine';
+import { exportBpmn, importBpmn, setBaseline } from '../../../../engine/interop/index.js';
+import type { BpmnDocument } from '../../../../engine/interop/index.js';
 
 export type DocumentOrigin = 'library' | 'file' | 'new' | 'instance';
 
@@ -45,6 +47,8 @@ export default class Workspace {
   static $inject = ['bpmnjs', 'eventBus', 'canvas', 'commandStack', 'injector', 'config.stratum', 'statusLine'];
 
   meta: DocumentMeta = emptyMeta();
+  /** The file as read, kept losslessly by the interop pipeline; saving merges the canvas's edits onto it. */
+  private document: BpmnDocument | null = null;
   private dirtyFromDraft = false;
   private readonly drafts = new Map<string, { xml: string; meta: DocumentMeta }>();
 
@@ -73,18 +77,25 @@ export default class Workspace {
     return this.drafts.has(key);
   }
 
-  async open(xml: string, meta: DocumentMeta, options: { dirty?: boolean; viewbox?: DocumentSnapshot['viewbox'] } = {}): Promise<void> {
+  /** Opens BPMN text or file bytes; what bpmn-js does not understand is kept for saving and deploying. */
+  async open(source: string | ArrayBuffer, meta: DocumentMeta, options: { dirty?: boolean; viewbox?: DocumentSnapshot['viewbox'] } = {}): Promise<string[]> {
     this.leaveSimulation();
     await this.keepDraft();
-    const { warnings } = await this.bpmnjs.importXML(xml);
+    const document = await importBpmn(source);
+    if (!document.definitions) throw new Error(document.warnings[0] ?? 'the file is not BPMN 2.0');
+    const { warnings } = await this.bpmnjs.importXML(document.xmlForModdle);
+    const { xml: imported } = await this.bpmnjs.saveXML({ format: true });
+    if (imported) setBaseline(document, imported);
+    this.document = document;
     const root = this.canvas.getRootElement().businessObject;
     const process = root?.$type === 'bpmn:Collaboration' ? root.participants?.[0]?.processRef : root;
     this.meta = { ...meta, key: meta.key ?? process?.id ?? null, name: meta.name ?? process?.name ?? null };
     this.dirtyFromDraft = !!options.dirty;
     if (options.viewbox) this.canvas.viewbox(options.viewbox);
-    else this.canvas.zoom('fit-viewport');
+    else this.fitDiagram();
     if (warnings.length) this.statusLine.show(`Opened with ${warnings.length} import warning(s)`, 'info');
     this.eventBus.fire(DOCUMENT_OPENED, { meta: this.meta });
+    return [...document.warnings, ...warnings.map((warning) => (warning as Error).message ?? String(warning))];
   }
 
   /** Opens the latest version of a library process (or its unsaved draft). */
@@ -116,10 +127,11 @@ export default class Workspace {
     });
   }
 
+  /** The document as .bpmn text: the canvas's edits merged onto the file as it was read. */
   async xml(): Promise<string> {
     const { xml } = await this.bpmnjs.saveXML({ format: true });
     if (!xml) throw new Error('the diagram could not be serialized');
-    return xml;
+    return this.document ? exportBpmn(this.document, xml) : xml;
   }
 
   async snapshot(): Promise<DocumentSnapshot> {
@@ -148,6 +160,24 @@ export default class Workspace {
     this.dirtyFromDraft = false;
     this.commandStack.clear();
     await this.openLatest(key);
+  }
+
+  /** Fits the diagram into the canvas, leaving room for the palette on the left and the lint button below. */
+  fitDiagram(): void {
+    const { inner, outer } = this.canvas.viewbox();
+    if (!inner.width || !inner.height) return;
+    const margin = { left: 120, top: 50, right: 30, bottom: 60 };
+    const zoom = Math.min(
+      (outer.width - margin.left - margin.right) / inner.width,
+      (outer.height - margin.top - margin.bottom) / inner.height,
+      1,
+    );
+    this.canvas.viewbox({
+      x: inner.x - margin.left / zoom,
+      y: inner.y - margin.top / zoom,
+      width: outer.width / zoom,
+      height: outer.height / zoom,
+    });
   }
 
   private async keepDraft(): Promise<void> {

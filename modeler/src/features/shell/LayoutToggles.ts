@@ -1,0 +1,38 @@
+import type Canvas from 'diagram-js/lib/core/Canvas';
+import type Toolbar from './Toolbar';
+
+const STORAGE_KEY = 'stratum.layout';
+
+/** Folds the side panel or the properties panel away, so a wide process gets the whole screen. */
+export default class LayoutToggles {
+  static $inject = ['toolbar', 'canvas'];
+
+  private readonly app: HTMLElement | null;
+  private hidden: { side: boolean; properties: boolean };
+
+  constructor(toolbar: Toolbar, private readonly canvas: Canvas) {
+    this.app = canvas.getContainer().closest('.app');
+    this.hidden = { side: false, properties: false, ...JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') };
+    this.apply();
+    toolbar.addButton({
+      id: 'toggle-side', group: 'view', label: '◧ Panel', title: 'Show or hide the library, history and instances panel',
+      action: () => this.toggle('side'), isActive: () => !this.hidden.side,
+    });
+    toolbar.addButton({
+      id: 'toggle-properties', group: 'view', label: 'Properties ◨', title: 'Show or hide the properties panel',
+      action: () => this.toggle('properties'), isActive: () => !this.hidden.properties,
+    });
+  }
+
+  private toggle(panel: 'side' | 'properties'): void {
+    this.hidden[panel] = !this.hidden[panel];
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(this.hidden));
+    this.apply();
+  }
+
+  private apply(): void {
+    this.app?.classList.toggle('hide-side', this.hidden.side);
+    this.app?.classList.toggle('hide-properties', this.hidden.properties);
+    this.canvas.resized();
+  }
+}
