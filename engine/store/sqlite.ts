@@ -50,10 +50,11 @@ export class SqliteStore implements Store {
     }
     this.db = new Database(this.path);
     try {
+      // busy_timeout first: switching to WAL waits for another process's lock too
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
-      this.db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     } catch (error) {
       this.db.close();
       throw error;
