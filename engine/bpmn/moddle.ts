@@ -11,9 +11,16 @@ export const ZEEBE_URI = 'http://camunda.org/schema/zeebe/1.0';
 
 export type ExtensionFlavour = 'zeebe' | 'camunda';
 
-/** Camunda 7 when the file binds Camunda 7's namespace, otherwise Camunda 8 (zeebe). */
+const declares = (xml: string, uri: string) => xml.includes(`"${uri}"`) || xml.includes(`'${uri}'`);
+
+/**
+ * Camunda 8 (zeebe) when the file binds zeebe's namespace — Camunda 8 files
+ * often keep a stray `camunda:` attribute from an older modeler, which then
+ * survives as an unknown attribute — Camunda 7 when it binds only Camunda 7's.
+ */
 export function detectFlavour(xml: string): ExtensionFlavour {
-  return xml.includes(`"${CAMUNDA_URI}"`) || xml.includes(`'${CAMUNDA_URI}'`) ? 'camunda' : 'zeebe';
+  if (declares(xml, ZEEBE_URI)) return 'zeebe';
+  return declares(xml, CAMUNDA_URI) ? 'camunda' : 'zeebe';
 }
 
 export function createModdle(flavour: ExtensionFlavour): any {

@@ -14,6 +14,8 @@ export interface ElementInfo {
   message?: { id: string; name: string; correlationKey?: string };
   calledProcess?: string;
   hasTimer?: boolean;
+  /** zeebe:ioMapping inputs: local variables of the element (what a job's worker receives). */
+  inputs?: { source: string; target: string }[];
   /** zeebe:ioMapping outputs, applied when the element completes. */
   outputs?: { source: string; target: string }[];
   /** End events: `zeebe:property name="outcome"`, e.g. "rejected". */
@@ -78,7 +80,10 @@ export function describeElement(element: any): ElementInfo {
     info.hasTimer = true;
   }
 
-  const outputs = extensionValues(element, 'zeebe:IoMapping').flatMap((mapping: any) => mapping.outputParameters ?? []);
+  const mappings = extensionValues(element, 'zeebe:IoMapping');
+  const inputs = mappings.flatMap((mapping: any) => mapping.inputParameters ?? []);
+  if (inputs.length) info.inputs = inputs.map((input: any) => ({ source: input.source, target: input.target }));
+  const outputs = mappings.flatMap((mapping: any) => mapping.outputParameters ?? []);
   if (outputs.length) info.outputs = outputs.map((output: any) => ({ source: output.source, target: output.target }));
 
   const outcome = extensionValues(element, 'zeebe:Properties')
@@ -111,11 +116,22 @@ function splitList(text: string | undefined): string[] | undefined {
   return list.length ? list : undefined;
 }
 
+/** A Camunda 7 attribute, read through camunda-bpmn-moddle or, in a zeebe-flavoured file, from the unknown attributes. */
+function camundaAttribute(element: any, name: string): string | undefined {
+  return element[name] ?? element.$attrs?.[`{${CAMUNDA_URI}}${name}`] ?? prefixedAttribute(element, name);
+}
+
+// moddle keeps unknown attributes under their prefixed name, e.g. "camunda:topic".
+function prefixedAttribute(element: any, name: string): string | undefined {
+  const attrs = element.$attrs ?? {};
+  const key = Object.keys(attrs).find((candidate) => candidate.endsWith(`:${name}`) && candidate.startsWith('camunda'));
+  return key ? attrs[key] : undefined;
+}
+
 function candidateGroupsOf(element: any): string[] | undefined {
   const zeebe = extensionValues(element, 'zeebe:AssignmentDefinition')[0];
   if (zeebe?.candidateGroups) return parseGroupList(zeebe.candidateGroups);
-  const camunda = element.candidateGroups ?? element.$attrs?.[`{${CAMUNDA_URI}}candidateGroups`];
-  return splitList(camunda);
+  return splitList(camundaAttribute(element, 'candidateGroups'));
 }
 
 // `=["a","b"]` (a static FEEL list) or `a, b`.
@@ -135,7 +151,10 @@ function jobOf(element: any): { type: string; retries?: number } | undefined {
     const retries = Number.parseInt(definition.retries ?? '', 10);
     return { type: definition.type, ...(Number.isFinite(retries) && { retries }) };
   }
-  if (element.type === 'external' && element.topic) return { type: element.topic };
+  if (camundaAttribute(element, 'type') === 'external') {
+    const topic = camundaAttribute(element, 'topic');
+    if (topic) return { type: topic };
+  }
   return undefined;
 }
 

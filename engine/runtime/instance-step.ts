@@ -93,7 +93,13 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   if (ended || engine.state === 'idle') {
     return { status: outcome === 'rejected' ? 'rejected' : 'completed', state: null, variables, incident: null, waits: [], history };
   }
-  const waits = describeWaits(engine, input, variables, timerTimeouts);
+  let waits: WaitRow[];
+  try {
+    waits = describeWaits(engine, input, variables, timerTimeouts);
+  } catch (error) {
+    const incident = { elementId: (error as { elementId?: string }).elementId ?? null, message: (error as Error).message };
+    return { status: 'failed', state: stripSource(await engine.getState()), variables, incident, waits: [], history };
+  }
   return { status: 'running', state: stripSource(await engine.getState()), variables, incident: null, waits, history };
 }
 
@@ -224,9 +230,14 @@ function describeWaits(engine: any, input: StepInput, variables: Record<string, 
       wait.dueAt = before?.dueAt ?? new Date(now.getTime() + Math.max(0, timeout ?? 0)).toISOString();
     }
     if (kind === 'job') {
-      wait.jobType = info.jobType ?? null;
+      try {
+        // Camunda 8 allows a job type computed from variables (`="task-" + region`).
+        wait.jobType = before?.jobType ?? (info.jobType ? expressionText(info.jobType, variables) : null);
+        wait.variables = { ...variables, ...inputsOf(info, variables) };
+      } catch (error) {
+        throw Object.assign(new Error(`job of ${info.id}: ${(error as Error).message}`), { elementId: info.id });
+      }
       wait.jobRetries = before?.jobRetries ?? info.jobRetries ?? DEFAULT_JOB_RETRIES;
-      wait.variables = variables;
     }
     waits.push(wait);
   }
@@ -236,9 +247,23 @@ function describeWaits(engine: any, input: StepInput, variables: Record<string, 
 function correlationKeyOf(expression: string | undefined, variables: Record<string, unknown>): string | null {
   if (!expression) return null;
   try {
-    const value = isFeel(expression) ? evaluateFeel(feelBody(expression), variables) : expression;
-    return value === null || value === undefined ? null : String(value);
+    return expressionText(expression, variables);
   } catch {
     return null;
   }
+}
+
+/** A `=FEEL` attribute evaluated to text, or a plain attribute as it is. */
+function expressionText(expression: string, variables: Record<string, unknown>): string | null {
+  const value = isFeel(expression) ? evaluateFeel(feelBody(expression), variables) : expression;
+  return value === null || value === undefined ? null : String(value);
+}
+
+/** zeebe:ioMapping inputs: the element's local variables, handed to the job's worker. */
+function inputsOf(info: ElementInfo, variables: Record<string, unknown>): Record<string, unknown> {
+  const local: Record<string, unknown> = {};
+  for (const { source, target } of info.inputs ?? []) {
+    local[target] = isFeel(source) ? evaluateFeel(feelBody(source), { ...variables, ...local }) : source;
+  }
+  return local;
 }
