@@ -20,8 +20,10 @@ import type {
 
 /**
  * The shared store: a `pg` pool on one PostgreSQL database that several
- * server processes use at once. Steps lock their instance row (FOR UPDATE);
- * timers and jobs are claimed with FOR UPDATE SKIP LOCKED.
+ * server processes use at once. Steps lock their instance row; timers and
+ * jobs are claimed with SKIP LOCKED. Row locks are FOR NO KEY UPDATE: ids
+ * never change, and the weaker lock lets another transaction's foreign-key
+ * check (a grandchild naming its root) pass instead of deadlocking with it.
  */
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
@@ -305,7 +307,7 @@ class PostgresTx implements StoreTx {
 
   async getInstance(id: string, options?: { lock?: boolean }): Promise<InstanceRow | undefined> {
     // read() runs in a read-only snapshot where a row lock means nothing
-    const lock = options?.lock && this.writable ? ' FOR UPDATE' : '';
+    const lock = options?.lock && this.writable ? ' FOR NO KEY UPDATE' : '';
     const { rows } = await this.query<InstanceRecord>(
       `SELECT ${INSTANCE_COLUMNS} FROM stratum_instances WHERE id = $1${lock}`,
       [id],
@@ -361,7 +363,7 @@ class PostgresTx implements StoreTx {
     this.assertWritable('replaceWaits');
     checkWaitsOfInstance(instanceId, waits);
     const { rows } = await this.query<{ id: string }>(
-      'SELECT id FROM stratum_waits WHERE instance_id = $1 FOR UPDATE',
+      'SELECT id FROM stratum_waits WHERE instance_id = $1 FOR NO KEY UPDATE',
       [instanceId],
     );
     const stored = new Set(rows.map((row) => row.id));
@@ -389,7 +391,7 @@ class PostgresTx implements StoreTx {
   }
 
   async getWait(id: string, options?: { lock?: boolean }): Promise<WaitRow | undefined> {
-    const lock = options?.lock && this.writable ? ' FOR UPDATE' : '';
+    const lock = options?.lock && this.writable ? ' FOR NO KEY UPDATE' : '';
     const { rows } = await this.query<WaitRecord>(`SELECT ${WAIT_COLUMNS} FROM stratum_waits WHERE id = $1${lock}`, [id]);
     return rows[0] && waitFromRecord(rows[0]);
   }
@@ -439,7 +441,7 @@ class PostgresTx implements StoreTx {
 
   async dueTimers(now: string, limit: number): Promise<WaitRow[]> {
     checkLimit('limit', limit);
-    const lock = this.writable ? ' FOR UPDATE SKIP LOCKED' : '';
+    const lock = this.writable ? ' FOR NO KEY UPDATE SKIP LOCKED' : '';
     const { rows } = await this.query<WaitRecord>(
       `SELECT ${WAIT_COLUMNS} FROM stratum_waits WHERE kind = 'timer' AND due_at <= $1
        ORDER BY due_at, id LIMIT $2${lock}`,
@@ -459,7 +461,7 @@ class PostgresTx implements StoreTx {
            AND (job_retries IS NULL OR job_retries > 0)
          ORDER BY created_at, id
          LIMIT $5
-         FOR UPDATE SKIP LOCKED)
+         FOR NO KEY UPDATE SKIP LOCKED)
        UPDATE stratum_waits w SET locked_by = $2, lock_expires_at = $4
        FROM claimed WHERE w.id = claimed.id
        RETURNING ${WAIT_COLUMNS_OF_W}`,

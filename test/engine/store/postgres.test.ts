@@ -174,6 +174,38 @@ if (unreachable) {
       }
     });
 
+    it('lets a step that starts a grandchild commit while another step holds the root locked (no deadlock)', async () => {
+      const schema = await freshSchema();
+      const one = new PostgresStore(inSchema(schema));
+      const two = new PostgresStore(inSchema(schema));
+      try {
+        await one.migrate();
+        await one.transaction(async (tx) => {
+          await tx.insertVersion(versionRow('order-to-cash', 1));
+          await tx.insertInstance(instanceRow('root'));
+          await tx.insertInstance(instanceRow('child', { parentId: 'root', rootId: 'root' }));
+        });
+        // one: a step of the child starts a grandchild, whose row references the root
+        const first = one.transaction(async (tx) => {
+          await tx.getInstance('child', { lock: true });
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          await tx.insertInstance(instanceRow('grandchild', { parentId: 'child', rootId: 'root' }));
+          return 'one committed';
+        });
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        // two: a step on the whole tree (cancel) locks the root, then the child
+        const second = two.transaction(async (tx) => {
+          await tx.getInstance('root', { lock: true });
+          await tx.getInstance('child', { lock: true });
+          return 'two committed';
+        });
+        expect(await Promise.all([first, second])).toEqual(['one committed', 'two committed']);
+      } finally {
+        await one.close();
+        await two.close();
+      }
+    });
+
     it('makes a second step wait for the instance row another process locked', async () => {
       const schema = await freshSchema();
       const one = new PostgresStore(inSchema(schema));
