@@ -31,7 +31,7 @@ export interface StartOptions {
 }
 
 export async function startServer({ config, logger, scheduler = true, modelerDir }: StartOptions): Promise<RunningServer> {
-  const users = config.usersFile ? UserDirectory.fromFile(config.usersFile) : UserDirectory.fromJson(demoUsers, 'server/demo-users.json');
+  const users = config.usersFile ? UserDirectory.fromFile(config.usersFile) : UserDirectory.fromJson(demoUsers, 'server/demo-users.json', { minTokenLength: 4 });
   if (config.demo) {
     logger.warn({ host: config.host }, 'demo mode: STRATUM_USERS is not set, so the demo tokens of server/demo-users.json are accepted; listening on loopback only');
   }

@@ -13,14 +13,14 @@ interface StoredUser extends User {
   tokenHash: Buffer;
 }
 
-const usersFileSchema = z
+const usersFileSchema = (minTokenLength: number) => z
   .object({
     users: z
       .array(
         z
           .object({
             name: z.string().min(1).max(100),
-            token: z.string().min(8, 'tokens need at least 8 characters').max(512),
+            token: z.string().min(minTokenLength, `tokens need at least ${minTokenLength} characters`).max(512).regex(/^[\x21-\x7E]+$/, 'tokens are printable ASCII without spaces'),
             groups: z.array(z.string().min(1).max(100)).max(100),
           })
           .strict(),
@@ -39,8 +39,8 @@ export class UserDirectory {
   }
 
   /** Parses `{"users": [{"name", "token", "groups"}]}`; throws naming the problem, never the token. */
-  static fromJson(json: unknown, source = 'users file'): UserDirectory {
-    const parsed = usersFileSchema.safeParse(json);
+  static fromJson(json: unknown, source = 'users file', options: { minTokenLength?: number } = {}): UserDirectory {
+    const parsed = usersFileSchema(options.minTokenLength ?? 8).safeParse(json);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
       throw new Error(`${source} is invalid: ${issues}`);

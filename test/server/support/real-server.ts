@@ -26,15 +26,15 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeDataDir();
   const server = await startServer({
     config: {
       port: 0,
       host: '127.0.0.1',
       dataDir,
-      usersFile: join(dataDir, 'users.json'),
-      demo: false,
+      ...(options.demo ? {} : { usersFile: join(dataDir, 'users.json') }),
+      demo: options.demo ?? false,
       diagramsDir: options.diagramsDir ?? DIAGRAMS_DIR,
       bodyLimitBytes: options.bodyBytes ?? 256 * 1024,
       logLevel: 'silent',
