@@ -3,7 +3,7 @@
 // `<expression xsi:type="tFormalExpression">` is the same element as
 // `<formalExpression>` (one substitution group). Browser-safe.
 import { BPMN_MODEL_NS, XSI_NS } from './namespaces.js';
-import { attributeName, elementName, isNamespaceDeclaration, resolveQNameValue, type XmlElement } from './xml-tree.js';
+import { attributeName, directText, elementName, isNamespaceDeclaration, resolveQNameValue, type XmlElement } from './xml-tree.js';
 
 export interface ViewAttribute {
   key: string;
@@ -51,13 +51,24 @@ export function viewOf(element: XmlElement): View {
   return { element, uri, local, id, attributes };
 }
 
-export function matchKeys(views: View[]): string[] {
+/** BPMN reference elements (`<incoming>`, `<sourceRef>`, `<flowNodeRef>`, ...) hold an id as text. */
+function isReferenceElement(view: View): boolean {
+  return view.uri === BPMN_MODEL_NS && /(Refs?|^incoming|^outgoing)$/.test(view.local) && !view.element.children.some((c) => c.kind === 'element');
+}
+
+/**
+ * A key per element, unique among its siblings. With `referencesByValue`,
+ * reference elements are identified by the id they hold rather than by
+ * position, so that one dropped by a reader (an unresolved reference) does
+ * not shift the others.
+ */
+export function matchKeys(views: View[], referencesByValue = false): string[] {
   const counts = new Map<string, number>();
   return views.map((view) => {
-    const base = view.id !== undefined ? `${view.uri}|${view.local}#${view.id}` : `${view.uri}|${view.local}`;
+    let base = view.id !== undefined ? `${view.uri}|${view.local}#${view.id}` : `${view.uri}|${view.local}`;
+    if (view.id === undefined && referencesByValue && isReferenceElement(view)) base += `=${directText(view.element).trim()}`;
     const n = (counts.get(base) ?? 0) + 1;
     counts.set(base, n);
     return `${base}[${n}]`;
   });
 }
-

@@ -175,7 +175,7 @@ function replaceText(target: XmlElement, value: string): void {
 }
 
 function keyed(elements: XmlElement[]): Map<string, XmlElement> {
-  const keys = matchKeys(elements.map(viewOf));
+  const keys = matchKeys(elements.map(viewOf), true);
   return new Map(keys.map((key, i) => [key, elements[i]]));
 }
 
