@@ -4,6 +4,7 @@
 // gives one finding instead. Browser-safe.
 import bpmnlint from 'bpmnlint';
 import traverse from 'bpmnlint/lib/traverse.js';
+import { completeFlowReferences } from '../bpmn/flow-references.js';
 import { BpmnParseError, parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
 import type { Finding } from '../errors.js';
 import { stratumLintConfigWith, stratumResolver } from './config.js';
@@ -23,6 +24,12 @@ const STRATUM_PREFIX = 'stratum/';
 
 /** Runs the Stratum ruleset over parsed definitions. */
 export async function lintDefinitions(definitions: any, options: LintOptions = {}): Promise<Finding[]> {
+  // bpmnlint's global and no-bpmndi rules crash on a document without root
+  // elements or diagrams; moddle's get() gives such collections as empty lists.
+  if (typeof definitions?.get === 'function') {
+    definitions.get('rootElements');
+    definitions.get('diagrams');
+  }
   const linter = new Linter({ config: stratumLintConfigWith(options), resolver: stratumResolver });
   const results: Record<string, any[]> = await linter.lint(definitions);
   const elements = elementsById(definitions);
@@ -48,8 +55,12 @@ export async function lintDefinitions(definitions: any, options: LintOptions = {
   return sortFindings(withoutDiagramSummarised(definitions, findings));
 }
 
-/** Findings for an already parsed document: its import warnings, then the ruleset's findings. */
+/**
+ * Findings for a document parsed with parseBpmn: its import warnings, then the
+ * ruleset's findings. Fills in omitted <incoming>/<outgoing> first, as deploy does.
+ */
 export async function lintParsed(parsed: ParsedBpmn, options: LintOptions = {}): Promise<Finding[]> {
+  completeFlowReferences(parsed.definitions);
   const importFindings = parsed.warnings.map(importFinding);
   return sortFindings([...importFindings, ...(await lintDefinitions(parsed.definitions, options))]);
 }
@@ -76,7 +87,8 @@ export interface BpmnSource {
 /**
  * Lints files that are deployed (or validated) together: a call activity may
  * name a process of any of them, besides `knownProcessKeys` (the library).
- * Every finding carries its file name.
+ * Also refuses a file without a process (`no-process`) and a process id defined
+ * in two files (`duplicate-process`). Every finding carries its file name.
  */
 export async function lintFiles(files: BpmnSource[], options: LintOptions = {}): Promise<Finding[]> {
   const documents = await Promise.all(
@@ -90,18 +102,35 @@ export async function lintFiles(files: BpmnSource[], options: LintOptions = {}):
       }
     }),
   );
+  const findings: Finding[] = [];
   const keys = new Set(options.knownProcessKeys ?? []);
+  const definedIn = new Map<string, string>();
   for (const document of documents) {
-    for (const element of document.parsed?.definitions.rootElements ?? []) {
-      if (element.$type === 'bpmn:Process' && element.id) keys.add(element.id);
+    if (!document.parsed) continue;
+    const processes = (document.parsed.definitions.rootElements ?? []).filter((element: any) => element.$type === 'bpmn:Process');
+    if (processes.length === 0) {
+      findings.push({ file: document.file.name, elementId: null, rule: 'no-process', severity: 'error', message: 'the file contains no process' });
+    }
+    for (const process of processes) {
+      const other = definedIn.get(process.id);
+      if (other !== undefined) {
+        findings.push({
+          file: document.file.name,
+          elementId: process.id,
+          rule: 'duplicate-process',
+          severity: 'error',
+          message: `process "${process.id}" is also defined in ${other}; a process id is its key and must be unique in a deployment`,
+        });
+      }
+      definedIn.set(process.id, document.file.name);
+      keys.add(process.id);
     }
   }
-  const findings: Finding[] = [];
   for (const document of documents) {
     const own = document.parsed ? await lintParsed(document.parsed, { knownProcessKeys: [...keys] }) : document.findings!;
     findings.push(...own.map((finding) => ({ file: document.file.name, ...finding })));
   }
-  return findings;
+  return sortFindingsByFile(findings, files);
 }
 
 /** A DOCTYPE (and with it any entity declaration) is refused before parsing. */
@@ -187,6 +216,13 @@ function withoutDiagramSummarised(definitions: any, findings: Finding[]): Findin
       message: 'the file has no diagram (BPMN DI), so the modeler cannot show it; open and save it in a BPMN modeler to lay it out',
     },
   ];
+}
+
+/** Grouped by file in the order given, errors first within each file. */
+function sortFindingsByFile(findings: Finding[], files: BpmnSource[]): Finding[] {
+  const order = new Map(files.map((file, index) => [file.name, index]));
+  const rank = (finding: Finding) => (finding.severity === 'error' ? 0 : 1);
+  return [...findings].sort((a, b) => (order.get(a.file!) ?? 0) - (order.get(b.file!) ?? 0) || rank(a) - rank(b));
 }
 
 function sortFindings(findings: Finding[]): Finding[] {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBpmn } from '../../../engine/bpmn/moddle.js';
 import { compileProcessModels } from '../../../engine/bpmn/process-model.js';
 import { stratumLintConfig, stratumResolver, stratumRules, stratumRuleSeverities } from '../../../engine/lint/config.js';
-import { lintDefinitions, lintXml } from '../../../engine/lint/lint-bpmn.js';
+import { lintDefinitions, lintFiles, lintXml } from '../../../engine/lint/lint-bpmn.js';
 import { errorsOf, FIXTURES } from './lint-fixture.js';
 
 const require = createRequire(import.meta.url);
@@ -110,6 +110,41 @@ describe('lintDefinitions', () => {
       'Call_Unknown',
       'Call_Nothing',
       'Call_Computed',
+    ]);
+  });
+});
+
+describe('lintFiles', () => {
+  const callerOf = (callee: string) =>
+    minimal(`    <bpmn:startEvent id="Start" name="Start" />
+    <bpmn:callActivity id="Call" name="Run ${callee}" calledElement="${callee}" />
+    <bpmn:endEvent id="End" name="Done" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Call" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Call" targetRef="End" />`).replace('id="p"', 'id="caller"');
+
+  it('accepts files that omit <incoming>/<outgoing>, as the deployment does', async () => {
+    const findings = await lintFiles([{ name: 'caller.bpmn', xml: callerOf('order-to-cash') }], { knownProcessKeys: ['order-to-cash'] });
+    expect(errorsOf(findings)).toEqual([]);
+  });
+
+  it('lets a call activity name a process of another file of the same deployment, and tags findings with their file', async () => {
+    const callee = minimal(startToEnd).replace('id="p"', 'id="callee"');
+    const together = await lintFiles([{ name: 'caller.bpmn', xml: callerOf('callee') }, { name: 'callee.bpmn', xml: callee }], { knownProcessKeys: [] });
+    expect(errorsOf(together)).toEqual([]);
+    expect(together.every((finding) => finding.file === 'caller.bpmn' || finding.file === 'callee.bpmn')).toBe(true);
+    const alone = await lintFiles([{ name: 'caller.bpmn', xml: callerOf('callee') }], { knownProcessKeys: [] });
+    expect(errorsOf(alone)).toEqual([expect.objectContaining({ file: 'caller.bpmn', elementId: 'Call', rule: 'called-process-exists' })]);
+  });
+
+  it('refuses a process id defined in two files, and a file without a process', async () => {
+    const findings = await lintFiles([
+      { name: 'a.bpmn', xml: minimal(startToEnd) },
+      { name: 'b.bpmn', xml: minimal(startToEnd) },
+      { name: 'empty.bpmn', xml: '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="E" targetNamespace="x" />' },
+    ]);
+    expect(errorsOf(findings)).toEqual([
+      { file: 'b.bpmn', elementId: 'p', rule: 'duplicate-process', severity: 'error', message: 'process "p" is also defined in a.bpmn; a process id is its key and must be unique in a deployment' },
+      { file: 'empty.bpmn', elementId: null, rule: 'no-process', severity: 'error', message: 'the file contains no process' },
     ]);
   });
 });
