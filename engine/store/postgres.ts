@@ -121,7 +121,7 @@ export class PostgresStore implements Store {
         tx.finish();
         // after a failed COMMIT the transaction is already gone; ROLLBACK then only warns
         await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-        throw refusedReference(error);
+        throw rolledBackError(error);
       }
     } catch (error) {
       broken ??= isConnectionError(error) ? (error as Error) : undefined;
@@ -737,13 +737,25 @@ async function schemaVersionOf(client: pg.PoolClient): Promise<number> {
   return rows[0]?.version ?? 0;
 }
 
-/** A deferred foreign key fails at COMMIT: say what it means. */
-function refusedReference(error: unknown): unknown {
-  if ((error as { code?: string }).code === '23503') {
+/**
+ * Errors of a rolled-back transaction in the engine's terms: a deferred foreign
+ * key failing at COMMIT is an invalid write; a deadlock or serialization
+ * failure is a conflict the caller may retry (the runtime retries conflicts).
+ */
+function rolledBackError(error: unknown): unknown {
+  const code = (error as { code?: string }).code;
+  const message = (error as Error).message;
+  if (code === '23503') {
     return new StratumError(
       'invalid',
-      `transaction rolled back: it would leave a row pointing to a process version or instance that does not exist (${(error as Error).message})`,
+      `transaction rolled back: it would leave a row pointing to a process version or instance that does not exist (${message})`,
     );
+  }
+  if (code === '40P01' || code === '40001') {
+    return new StratumError('conflict', `transaction rolled back by PostgreSQL, retry it (${message})`, {
+      retryable: true,
+      postgresCode: code,
+    });
   }
   return error;
 }

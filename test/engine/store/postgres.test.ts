@@ -206,6 +206,40 @@ if (unreachable) {
       }
     });
 
+    it('reports a deadlock between two steps as a retryable conflict and rolls the loser back', async () => {
+      const schema = await freshSchema();
+      const one = new PostgresStore(inSchema(schema));
+      const two = new PostgresStore(inSchema(schema));
+      try {
+        await one.migrate();
+        await one.transaction(async (tx) => {
+          await tx.insertVersion(versionRow('order-to-cash', 1));
+          await tx.insertInstance(instanceRow('a'));
+          await tx.insertInstance(instanceRow('b'));
+        });
+        const step = (store: PostgresStore, firstId: string, secondId: string) =>
+          store.transaction(async (tx) => {
+            const first = await tx.getInstance(firstId, { lock: true });
+            await tx.updateInstance({ ...first!, revision: first!.revision + 1, variables: { by: firstId } });
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            await tx.getInstance(secondId, { lock: true });
+            return firstId;
+          });
+        const results = await Promise.allSettled([step(one, 'a', 'b'), step(two, 'b', 'a')]);
+        const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect(lost).toHaveLength(1);
+        expect(lost[0]!.reason).toBeInstanceOf(StratumError);
+        expect(lost[0]!.reason).toMatchObject({ code: 'conflict', details: { retryable: true } });
+        const won = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<string>).value;
+        const loser = won === 'a' ? 'b' : 'a';
+        expect(await one.read((tx) => tx.getInstance(won))).toMatchObject({ revision: 2 });
+        expect(await one.read((tx) => tx.getInstance(loser))).toMatchObject({ revision: 1, variables: {} });
+      } finally {
+        await one.close();
+        await two.close();
+      }
+    });
+
     it('makes a second step wait for the instance row another process locked', async () => {
       const schema = await freshSchema();
       const one = new PostgresStore(inSchema(schema));
