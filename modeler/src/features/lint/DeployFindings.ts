@@ -26,6 +26,20 @@ export default class DeployFindings {
     private readonly config: StratumConfig,
   ) {
     eventBus.on(DOCUMENT_OPENED, () => this.clear());
+    eventBus.on('elements.changed', (event: { elements: { id: string }[] }) => {
+      for (const element of event.elements) if (this.marked.includes(element.id)) this.resolve(element.id);
+    });
+  }
+
+  /** The designer changed an element the server named: its badge goes, its findings are struck through. */
+  private resolve(elementId: string): void {
+    this.overlays.remove({ element: elementId, type: OVERLAY_TYPE });
+    this.canvas.removeMarker(elementId, MARKER);
+    this.marked = this.marked.filter((id) => id !== elementId);
+    for (const item of this.config.findings.querySelectorAll(`li[data-element="${CSS.escape(elementId)}"]`)) {
+      item.classList.add('resolved');
+      item.setAttribute('title', 'Changed since the server refused it');
+    }
   }
 
   show(findings: Finding[], title: string): void {
@@ -48,7 +62,7 @@ export default class DeployFindings {
         }, String(elementFindings.length)),
       });
     }
-    const list = el('ul', {}, findings.map((finding) => el('li', { className: finding.severity, 'data-rule': finding.rule },
+    const list = el('ul', {}, findings.map((finding) => el('li', { className: finding.severity, 'data-rule': finding.rule, 'data-element': finding.elementId ?? '' },
       finding.elementId && this.elementRegistry.get(finding.elementId)
         ? el('button', { type: 'button', className: 'link-button', onclick: () => this.reveal(finding.elementId!) }, finding.elementId)
         : el('span', { className: 'finding-element' }, finding.elementId ?? finding.file ?? 'document'),
