@@ -256,7 +256,7 @@ function defaultModelerDir(): string | null {
   return existsSync(join(dir, 'index.html')) ? dir : null;
 }
 
-/** Static files of the modeler, and index.html for any other GET outside /api (client-side routes). */
+/** Static files of the modeler, and index.html for other page GETs outside /api (client-side routes). */
 function serveModeler(app: Express, dir: string): void {
   const mark: Middleware = (_req, res, next) => {
     res.locals.static = true;
@@ -264,7 +264,13 @@ function serveModeler(app: Express, dir: string): void {
   };
   app.use(mark, express.static(dir, { index: 'index.html', fallthrough: true }));
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const isPage = (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api/') && req.path !== '/api' && req.accepts('html') === 'html';
+    // a path with a file extension is a missing asset, not a page of the modeler
+    const isPage =
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      !req.path.startsWith('/api/') &&
+      req.path !== '/api' &&
+      !/\.[A-Za-z0-9]+$/.test(req.path) &&
+      req.accepts('html') === 'html';
     if (!isPage) return next();
     res.sendFile(join(dir, 'index.html'), (error) => (error ? next(error) : undefined));
   });

@@ -7,7 +7,8 @@ import { HttpProblem, type FieldError } from '../problem.js';
 export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export const MAX_DEPTH = 32;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a byte order mark in the text, so stored XML is served back byte for byte
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function isJsonContentType(req: Request): boolean {
   return Boolean(req.is(['application/json', 'application/*+json']));

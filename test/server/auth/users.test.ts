@@ -1,0 +1,63 @@
+// The users file: tokens kept only as hashes, files that would be unsafe refused.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { UserDirectory } from '../../../server/auth/users.js';
+import demoUsers from '../../../server/demo-users.json' with { type: 'json' };
+
+const file = { users: [{ name: 'ann', token: 'ann-secret-token', groups: ['sales-director', 'sales-director'] }, { name: 'erp', token: 'erp-secret-token', groups: ['integration'] }] };
+
+describe('UserDirectory', () => {
+  it('authenticates by token and returns the user with its groups', () => {
+    const users = UserDirectory.fromJson(file);
+    expect(users.authenticate('ann-secret-token')).toEqual({ name: 'ann', groups: ['sales-director'] });
+    expect(users.authenticate('erp-secret-token')?.name).toBe('erp');
+    expect(users.authenticate('ann-secret-tokenX')).toBeUndefined();
+    expect(users.authenticate('')).toBeUndefined();
+  });
+
+  it('keeps no token in memory, only hashes', () => {
+    const users = UserDirectory.fromJson(file);
+    const shown = inspect(users, { depth: 10, showHidden: true }) + JSON.stringify(users);
+    expect(shown).not.toContain('ann-secret-token');
+    expect(shown).not.toContain('erp-secret-token');
+  });
+
+  it('refuses files with short or shared tokens, unknown fields or no users, without echoing tokens', () => {
+    expect(() => UserDirectory.fromJson({ users: [{ name: 'a', token: 'short', groups: [] }] })).toThrow(/at least 8/);
+    expect(() => UserDirectory.fromJson({ users: [{ name: 'a', token: 'same-token-1', groups: [] }, { name: 'b', token: 'same-token-1', groups: [] }] })).toThrow(/share one token/);
+    expect(() => UserDirectory.fromJson({ users: [{ name: 'a', token: 'token with space', groups: [] }] })).toThrow(/printable/);
+    expect(() => UserDirectory.fromJson({ users: [{ name: 'a', token: 'long-enough-1', groups: [], admin: true }] })).toThrow(/admin/);
+    expect(() => UserDirectory.fromJson({ users: [] })).toThrow();
+    try {
+      UserDirectory.fromJson({ users: [{ name: 'a', token: 'same-token-1', groups: [] }, { name: 'b', token: 'same-token-1', groups: [] }] });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('same-token-1');
+    }
+  });
+
+  it('reads a users file from disk and names the file when it is broken', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stratum-users-'));
+    try {
+      writeFileSync(join(dir, 'users.json'), JSON.stringify(file));
+      expect(UserDirectory.fromFile(join(dir, 'users.json')).size).toBe(2);
+      writeFileSync(join(dir, 'broken.json'), '{"users": [');
+      expect(() => UserDirectory.fromFile(join(dir, 'broken.json'))).toThrow(/broken\.json/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ships demo users for every group the order library uses, and an admin in all of them', () => {
+    const users = UserDirectory.fromJson(demoUsers, 'demo', { minTokenLength: 4 });
+    const groupsOf = (token: string) => users.authenticate(token)?.groups;
+    expect(groupsOf('demo-designer')).toEqual(['designer']);
+    expect(groupsOf('demo-integration')).toEqual(['integration']);
+    expect(groupsOf('demo-director')).toEqual(['sales-director']);
+    expect(groupsOf('demo-vp')).toEqual(['vice-president']);
+    for (const group of ['procurement', 'production', 'inspection']) expect(groupsOf(`demo-${group}`)).toEqual([group]);
+    expect(groupsOf('demo-admin')).toEqual(expect.arrayContaining(['designer', 'integration', 'sales-director', 'vice-president', 'procurement', 'production', 'inspection']));
+  });
+});

@@ -1,0 +1,119 @@
+// Deploying to the library over HTTP: multipart and XML bodies, versions,
+// exact bytes back, findings for what would fail at run time.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKENS, type ApiClient } from './support/client.js';
+import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
+
+let server: TestServer;
+let api: ApiClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  api = server.api;
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+const definitions = (body: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?>\r\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs" targetNamespace="http://example.com">\r\n${body}\r\n</bpmn:definitions>\r\n`;
+
+const checkProcess = (groups: string) =>
+  definitions(`  <bpmn:process id="invoice-check" name="Invoice check" isExecutable="true">
+    <bpmn:startEvent id="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Check" />
+    <bpmn:userTask id="Check" name="Check invoice">${groups ? `<bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="${groups}" /></bpmn:extensionElements>` : ''}<bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Check" targetRef="End" />
+    <bpmn:endEvent id="End"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>`);
+
+const callerProcess = (called: string) =>
+  definitions(`  <bpmn:process id="invoice-run" name="Invoice run" isExecutable="true">
+    <bpmn:startEvent id="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="CallCheck" />
+    <bpmn:callActivity id="CallCheck" name="Check"><bpmn:extensionElements><zeebe:calledElement processId="${called}" /></bpmn:extensionElements><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing></bpmn:callActivity>
+    <bpmn:sequenceFlow id="F2" sourceRef="CallCheck" targetRef="End" />
+    <bpmn:endEvent id="End"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>`);
+
+function upload(files: [name: string, xml: string][], note?: string): FormData {
+  const form = new FormData();
+  for (const [name, xml] of files) form.append('files', new Blob([xml], { type: 'application/octet-stream' }), name);
+  if (note) form.append('note', note);
+  return form;
+}
+
+describe('POST /api/deployments', () => {
+  it('deploys several files of one multipart upload together, with levels from the call graph', async () => {
+    const response = await api.request('POST', '/api/deployments', {
+      token: TOKENS.designer,
+      body: upload([['invoice-run.bpmn', callerProcess('invoice-check')], ['invoice-check.bpmn', checkProcess('accounting')]], 'first invoice processes'),
+    });
+    expect(response.status, response.text).toBe(201);
+    expect(response.body.deployed).toEqual(expect.arrayContaining([
+      { key: 'invoice-run', version: 1, changed: true },
+      { key: 'invoice-check', version: 1, changed: true },
+    ]));
+    const run = (await api.get('/api/processes/invoice-run', TOKENS.erp)).body;
+    expect(run.level).toBe(1);
+    expect(run.calls).toEqual(['invoice-check']);
+    expect(run.versions[0]).toMatchObject({ version: 1, deployedBy: 'dora', note: 'first invoice processes' });
+    expect((await api.get('/api/processes/invoice-check', TOKENS.erp)).body).toMatchObject({ level: 2, calledBy: ['invoice-run'] });
+  });
+
+  it('serves the exact deployed bytes back as application/xml', async () => {
+    const xml = (await api.get('/api/processes/invoice-check/versions/1/xml', TOKENS.director));
+    expect(xml.contentType).toMatch(/^application\/xml/);
+    expect(xml.text).toBe(checkProcess('accounting'));
+  });
+
+  it('treats identical XML as a no-op and changed XML (one application/xml body) as version n+1', async () => {
+    const same = await api.request('POST', '/api/deployments?name=invoice-check.bpmn', { token: TOKENS.designer, body: checkProcess('accounting'), headers: { 'content-type': 'application/xml' } });
+    expect(same.status).toBe(201);
+    expect(same.body.deployed).toEqual([{ key: 'invoice-check', version: 1, changed: false }]);
+
+    const changed = checkProcess('accounting,controlling');
+    const next = await api.request('POST', '/api/deployments?name=invoice-check.bpmn&note=controlling%20may%20check%20too', { token: TOKENS.designer, body: changed, headers: { 'content-type': 'text/xml; charset=utf-8' } });
+    expect(next.status).toBe(201);
+    expect(next.body.deployed).toEqual([{ key: 'invoice-check', version: 2, changed: true }]);
+    expect((await api.get('/api/processes/invoice-check/versions/2/xml', TOKENS.erp)).text).toBe(changed);
+    expect((await api.get('/api/processes/invoice-check/versions/1/xml', TOKENS.erp)).text).toBe(checkProcess('accounting'));
+    const detail = (await api.get('/api/processes/invoice-check', TOKENS.erp)).body;
+    expect(detail.latestVersion).toBe(2);
+    expect(detail.versions.map((v: { note: string | null }) => v.note)).toEqual(['first invoice processes', 'controlling may check too']);
+  });
+
+  it('keeps a byte order mark: the XML comes back byte for byte', async () => {
+    const xml = '\uFEFF' + checkProcess('accounting').replace('invoice-check', 'bom-check').replace('Invoice check', 'BOM check');
+    const response = await api.request('POST', '/api/deployments?name=bom-check.bpmn', { token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' } });
+    expect(response.status, response.text).toBe(201);
+    const served = await fetch(`${server.url}/api/processes/bom-check/versions/1/xml`, { headers: { authorization: `Bearer ${TOKENS.erp}` } });
+    expect(Buffer.from(await served.arrayBuffer()).equals(Buffer.from(xml, 'utf8'))).toBe(true);
+  });
+
+  it('refuses what would fail at run time with 422 findings naming files and element ids, and deploys nothing of the upload', async () => {
+    const before = (await api.get('/api/processes', TOKENS.erp)).body;
+    const response = await api.request('POST', '/api/deployments', {
+      token: TOKENS.designer,
+      body: upload([['invoice-run.bpmn', callerProcess('no-such-process')], ['invoice-check.bpmn', checkProcess('')]]),
+    });
+    expect(response.status).toBe(422);
+    expect(response.contentType).toMatch(/^application\/problem\+json/);
+    const findings = response.body.findings as { file?: string; elementId: string | null; severity: string }[];
+    expect(findings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ file: 'invoice-run.bpmn', elementId: 'CallCheck', severity: 'error' }),
+      expect.objectContaining({ file: 'invoice-check.bpmn', elementId: 'Check', severity: 'error' }),
+    ]));
+    expect((await api.get('/api/processes', TOKENS.erp)).body).toEqual(before);
+  });
+
+  it('refuses a DOCTYPE before parsing, naming the file', async () => {
+    const response = await api.request('POST', '/api/deployments', {
+      token: TOKENS.designer,
+      body: upload([['evil.bpmn', checkProcess('a').replace('?>', '?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>')]]),
+    });
+    expect(response.status).toBe(422);
+    expect(response.body.errors).toEqual([{ field: 'evil.bpmn', message: 'contains a DOCTYPE or ENTITY declaration' }]);
+  });
+});

@@ -1,0 +1,137 @@
+// Health, metrics, logs and the modeler's static files.
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type AppOptions } from '../../server/app.js';
+import { UserDirectory } from '../../server/auth/users.js';
+import { ApiClient, TEST_USERS, TOKENS } from './support/client.js';
+import { FakeStratum } from './support/fake-stratum.js';
+import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
+
+const ORDER = { orderNo: 'SO-OPS-1', customer: { name: 'Secret Customer Ltd' }, amount: 42, currency: 'EUR', paymentTerms: 'credit' };
+
+/** createApp over HTTP with a FakeStratum, capturing log lines. */
+async function serve(options: Partial<AppOptions> = {}) {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const stratum = new FakeStratum();
+  const { app, dispose } = createApp({
+    stratum,
+    users: UserDirectory.fromJson(TEST_USERS),
+    logger: pino({ level: 'info' }, sink),
+    modelerDir: null,
+    ...options,
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url, api: new ApiClient(url), lines, stratum,
+    close: () => new Promise<void>((resolve) => { dispose(); server.close(() => resolve()); server.closeAllConnections(); }),
+  };
+}
+
+describe('GET /healthz', () => {
+  it('answers 200 {status: "ok"} while the store answers and 503 problem+json when it does not', async () => {
+    let healthy = true;
+    const app = await serve({ checkHealth: async () => { if (!healthy) throw new Error('database is locked'); } });
+    expect((await app.api.get('/healthz')).body).toEqual({ status: 'ok' });
+    healthy = false;
+    const down = await app.api.get('/healthz');
+    expect(down.status).toBe(503);
+    expect(down.body.detail).not.toContain('database is locked');
+    await app.close();
+  });
+});
+
+describe('logs', () => {
+  it('writes one JSON line per request with request id, route template, status and duration, never tokens or order data', async () => {
+    const app = await serve();
+    const xml = '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="order-to-cash"/></definitions>';
+    await app.api.request('POST', '/api/deployments?name=o.bpmn', { token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' } });
+    const response = await app.api.post('/api/orders', TOKENS.erp, ORDER, { headers: { 'x-request-id': 'erp-batch-7' } });
+    expect(response.headers.get('x-request-id')).toBe('erp-batch-7');
+    await app.api.get(`/api/instances/${response.body.id}`, TOKENS.director);
+    await app.close();
+
+    const requests = app.lines.filter((line) => line.msg === 'request');
+    expect(requests.find((line) => line.requestId === 'erp-batch-7')).toMatchObject({ method: 'POST', route: '/api/orders', status: 201, user: 'erp' });
+    expect(requests.find((line) => line.route === '/api/instances/{id}')).toMatchObject({ status: 200, user: 'dirk' });
+    expect(requests.every((line) => typeof line.durationMs === 'number' && typeof line.requestId === 'string')).toBe(true);
+    const everything = JSON.stringify(app.lines);
+    for (const secret of [TOKENS.erp, TOKENS.designer, TOKENS.director, 'Secret Customer Ltd', 'SO-OPS-1']) expect(everything).not.toContain(secret);
+  });
+});
+
+describe('GET /metrics', () => {
+  let server: TestServer;
+  beforeAll(async () => (server = await startTestServer()));
+  afterAll(async () => {
+    await server.close();
+    removeDataDir(server.dataDir);
+  });
+
+  it('counts requests by route template and status, engine steps by action, and exposes process metrics', async () => {
+    expect((await server.api.post('/api/orders', TOKENS.erp, { ...ORDER, amount: 900_000 })).status).toBe(201);
+    const [task] = (await server.api.get('/api/tasks?businessKey=SO-OPS-1', TOKENS.vp)).body;
+    await server.api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.vp, { variables: { approved: true } });
+    await server.api.get('/api/instances/unknown-1', TOKENS.vp);
+    await server.api.get('/api/instances/unknown-2', TOKENS.vp);
+    await server.api.get('/no/such/page');
+
+    const metrics = await server.api.get('/metrics');
+    expect(metrics.contentType).toMatch(/^text\/plain/);
+    const text = metrics.text;
+    expect(text).toMatch(/stratum_http_requests_total\{method="POST",route="\/api\/orders",status="201"\} 1/);
+    expect(text).toMatch(/stratum_http_requests_total\{method="GET",route="\/api\/instances\/\{id\}",status="404"\} 2/);
+    expect(text).toMatch(/stratum_http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
+    expect(text).toMatch(/stratum_http_request_duration_seconds_bucket\{le="[^"]+",method="POST",route="\/api\/orders",status="201"\}/);
+    expect(text).toMatch(/stratum_engine_steps_total\{action="start",process_key="order-to-cash",outcome="ok"\} 1/);
+    expect(text).toMatch(/stratum_engine_steps_total\{action="complete-task",[^}]*outcome="ok"\} 1/);
+    expect(text).toMatch(/stratum_engine_step_duration_seconds_count\{action="start",outcome="ok"\} 1/);
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(text).not.toContain('unknown-1');
+  });
+});
+
+describe('the built modeler', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stratum-modeler-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Stratum modeler</title>');
+  writeFileSync(join(dir, 'assets', 'app.js'), 'console.log("modeler")');
+  let app: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => (app = await serve({ modelerDir: dir })));
+  afterAll(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves its files at / and index.html for client-side routes', async () => {
+    const index = await fetch(`${app.url}/`);
+    expect(await index.text()).toContain('Stratum modeler');
+    const asset = await fetch(`${app.url}/assets/app.js`);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    const route = await fetch(`${app.url}/library/order-to-cash`, { headers: { accept: 'text/html' } });
+    expect(route.status).toBe(200);
+    expect(await route.text()).toContain('Stratum modeler');
+  });
+
+  it('keeps API misses, non-GET requests and missing assets as 404 problems', async () => {
+    expect((await app.api.get('/api/nothing-here', TOKENS.erp)).status).toBe(404);
+    const post = await app.api.request('POST', '/library', { json: {} });
+    expect(post.status).toBe(404);
+    const missing = await fetch(`${app.url}/assets/missing.js`, { headers: { accept: '*/*' } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+});
