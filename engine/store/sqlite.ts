@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StratumError } from '../errors.js';
@@ -37,7 +37,8 @@ export class SqliteStore implements Store {
   /** The database file, or ':memory:'. */
   readonly path: string;
   private readonly db: Database.Database;
-  private readonly queue = new TransactionQueue(true);
+  private readonly queue: TransactionQueue;
+  private readonly queueKey: string | null;
   private readonly statements = new Map<string, Database.Statement>();
   private closed = false;
 
@@ -59,6 +60,8 @@ export class SqliteStore implements Store {
       this.db.close();
       throw error;
     }
+    this.queueKey = this.path === ':memory:' ? null : realpathSync(this.path);
+    this.queue = acquireQueue(this.queueKey);
   }
 
   async migrate(): Promise<void> {
@@ -116,9 +119,10 @@ export class SqliteStore implements Store {
     this.closed = true;
     this.statements.clear();
     this.db.close();
+    releaseQueue(this.queueKey);
   }
 
-  /** A prepared statement, prepared once per store. */
+  /** @internal A prepared statement, prepared once per store. */
   statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
@@ -161,6 +165,29 @@ export class SqliteStore implements Store {
   private assertOpen(): void {
     if (this.closed) throw new Error(`the store ${this.path} is closed`);
   }
+}
+
+// Stores on the same file in one process share one queue: better-sqlite3
+// blocks the thread while it waits for a lock, so a second connection's BEGIN
+// would wait for a commit that cannot happen until the wait gives up.
+
+const sharedQueues = new Map<string, { queue: TransactionQueue; users: number }>();
+
+function acquireQueue(file: string | null): TransactionQueue {
+  if (file === null) return new TransactionQueue(true);
+  let shared = sharedQueues.get(file);
+  if (!shared) {
+    shared = { queue: new TransactionQueue(true), users: 0 };
+    sharedQueues.set(file, shared);
+  }
+  shared.users++;
+  return shared.queue;
+}
+
+function releaseQueue(file: string | null): void {
+  if (file === null) return;
+  const shared = sharedQueues.get(file);
+  if (shared && --shared.users === 0) sharedQueues.delete(file);
 }
 
 // Column lists and row shapes

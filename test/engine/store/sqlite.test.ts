@@ -88,6 +88,26 @@ describe('SQLite file store', () => {
     }
   });
 
+  it('lets two stores on the same file in one process take turns instead of blocking each other', async () => {
+    const dataDir = freshFolder();
+    const one = new SqliteStore({ dataDir, busyTimeoutMs: 100 });
+    const two = new SqliteStore({ dataDir, busyTimeoutMs: 100 });
+    try {
+      await one.migrate();
+      await two.migrate();
+      const deploy = (store: SqliteStore, version: number) =>
+        store.transaction(async (tx) => {
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          await tx.insertVersion(versionRow('order-to-cash', version));
+        });
+      await Promise.all([deploy(one, 1), deploy(two, 2), deploy(one, 3), deploy(two, 4)]);
+      expect((await two.read((tx) => tx.versionsOf('order-to-cash'))).map((v) => v.version)).toEqual([1, 2, 3, 4]);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
   it('refuses to be used after close', async () => {
     const store = await openStore({ dataDir: ':memory:' });
     await store.close();
@@ -96,6 +116,15 @@ describe('SQLite file store', () => {
 });
 
 describe('openStore', () => {
+  it('uses SQLite when DATABASE_URL is empty', async () => {
+    const store = await openStore({ databaseUrl: '  ', dataDir: ':memory:' });
+    try {
+      expect(store.kind).toBe('sqlite');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a DATABASE_URL that is not PostgreSQL', async () => {
     await expect(openStore({ databaseUrl: 'mysql://user:secret@host/db' })).rejects.toThrow(/postgres:\/\/.*mysql:\/\/user:\*\*\*@host/);
   });
