@@ -29,6 +29,11 @@ export interface MergeResult {
 
 interface MergeContext {
   target: XmlDocument;
+  /** Ids of elements the edit moved to another parent (e.g. a task dragged into a sub-process). */
+  moved: Set<string>;
+  /** Where each element of `before` sits in the target, computed before anything changes. */
+  counterparts: Map<XmlElement, XmlElement>;
+  beforeById: Map<string, XmlElement | null>;
   /** Every prefix declared anywhere in the target; a new root declaration must use a prefix not among them. */
   usedPrefixes: Set<string>;
   warnings: string[];
@@ -222,6 +227,8 @@ function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement,
   const targetChildren = keyed(childElements(target));
   for (const [key, child] of beforeChildren) {
     if (afterChildren.has(key)) continue;
+    const id = viewOf(child).id;
+    if (id !== undefined && context.moved.has(id)) continue; // taken along where it now belongs
     const counterpart = targetChildren.get(key);
     if (counterpart) {
       removeElement(counterpart);
@@ -244,9 +251,21 @@ function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement,
     }
     const afterSibling = afterKeys.slice(0, index).reverse().map((k) => targetChildren.get(k)).find(Boolean) ?? null;
     const beforeSibling = afterSibling ? null : afterKeys.slice(index + 1).map((k) => targetChildren.get(k)).find(Boolean) ?? null;
-    const adopted = adopt(child, target, context);
-    insertElement(target, adopted, afterSibling, beforeSibling);
-    targetChildren.set(key, adopted);
+    const id = viewOf(child).id;
+    const movedFrom = id !== undefined && context.moved.has(id) ? context.beforeById.get(id) ?? undefined : undefined;
+    const movedTarget = movedFrom ? context.counterparts.get(movedFrom) : undefined;
+    if (movedFrom && movedTarget && movedTarget.parent) {
+      // keep the original element (with everything moddle does not know) and apply the edit to it
+      removeElement(movedTarget);
+      movedTarget.parent = target;
+      insertElement(target, movedTarget, afterSibling, beforeSibling);
+      targetChildren.set(key, movedTarget);
+      mergeElement(movedTarget, movedFrom, child, `${path}/${key}`, context);
+    } else {
+      const adopted = adopt(child, target, context);
+      insertElement(target, adopted, afterSibling, beforeSibling);
+      targetChildren.set(key, adopted);
+    }
     context.changes++;
   });
 }
@@ -272,11 +291,48 @@ function collectPrefixes(element: XmlElement, into: Set<string>): void {
   for (const child of childElements(element)) collectPrefixes(child, into);
 }
 
+/** Ids of a document's elements; an id used twice is left out (it cannot say where an element went). */
+function indexIds(element: XmlElement, into: Map<string, XmlElement | null>): void {
+  const id = viewOf(element).id;
+  if (id !== undefined) into.set(id, into.has(id) ? null : element);
+  for (const child of childElements(element)) indexIds(child, into);
+}
+
+/** Where an element sits: the keys of its ancestors. */
+function idPath(element: XmlElement | null): string {
+  const keys: string[] = [];
+  for (let scope = element; scope; scope = scope.parent) {
+    const view = viewOf(scope);
+    keys.push(view.id !== undefined ? `${view.uri}|${view.local}#${view.id}` : `${view.uri}|${view.local}`);
+  }
+  return keys.join('/');
+}
+
+function mapCounterparts(before: XmlElement, target: XmlElement, into: Map<XmlElement, XmlElement>): void {
+  into.set(before, target);
+  const targetChildren = keyed(childElements(target));
+  for (const [key, child] of keyed(childElements(before))) {
+    const counterpart = targetChildren.get(key);
+    if (counterpart) mapCounterparts(child, counterpart, into);
+  }
+}
+
 /** Applies the differences between `before` and `after` to `target` (in place). */
 export function mergeModelChanges(target: XmlDocument, before: XmlDocument, after: XmlDocument): MergeResult {
   const usedPrefixes = new Set<string>(['xml', 'xmlns']);
   collectPrefixes(target.root, usedPrefixes);
-  const context: MergeContext = { target, usedPrefixes, warnings: [], changes: 0 };
+  const beforeById = new Map<string, XmlElement | null>();
+  const afterById = new Map<string, XmlElement | null>();
+  indexIds(before.root, beforeById);
+  indexIds(after.root, afterById);
+  const moved = new Set<string>();
+  for (const [id, element] of beforeById) {
+    const now = afterById.get(id);
+    if (element && now && idPath(now.parent) !== idPath(element.parent)) moved.add(id);
+  }
+  const counterparts = new Map<XmlElement, XmlElement>();
+  mapCounterparts(before.root, target.root, counterparts);
+  const context: MergeContext = { target, moved, counterparts, beforeById, usedPrefixes, warnings: [], changes: 0 };
   const rootKey = (element: XmlElement) => {
     const name = elementName(element);
     return `${name.uri}|${name.local}`;

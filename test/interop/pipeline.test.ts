@@ -42,7 +42,9 @@ function changedLines(before: string, after: string): string[] {
 
 describe('the hostile fixture defeats plain bpmn-moddle', () => {
   it('loses the unknown element, the duplicate-id subtree, dangling references, comments and accented characters', async () => {
-    vi.spyOn(console, 'error').mockImplementation(() => undefined); // moddle logs the foreign `camunda` prefix it cannot write
+    // moddle logs the foreign `camunda` prefix it cannot write
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const moddle = createModdle('camunda');
     const { rootElement } = await moddle.fromXML(new TextDecoder().decode(hostile), 'bpmn:Definitions');
     const { xml } = await moddle.toXML(rootElement, { format: true });
@@ -195,6 +197,30 @@ describe('an edit changes only what was edited', () => {
       'loss element-lost definitions/process[@id=Orders]/startEvent[@id=Start]/outgoing',
       'loss element-lost definitions/process[@id=Orders]/userTask[@id=Check]/incoming[2]',
     ]);
+  });
+
+  it('moving a task into a sub-process keeps everything moddle does not know about it', async () => {
+    const document = await importBpmn(hostile);
+    await withModel(document, (definitions) => {
+      const process = findAll(definitions, 'Orders');
+      const sub = findAll(definitions, 'Sub');
+      const check = findAll(definitions, 'Check');
+      process.flowElements.splice(process.flowElements.indexOf(check), 1);
+      sub.flowElements.push(check);
+      check.name = 'Prüfen im Unterprozess';
+    });
+    const exported = await exportBpmn(document);
+    expect(summary(compareBpmn(hostile, exported)).sort()).toEqual([
+      'loss element-added definitions/process[@id=Orders]/subProcess[@id=Sub]/userTask[@id=Check]',
+      'loss element-lost definitions/process[@id=Orders]/userTask[@id=Check]',
+    ]);
+    const moved = exported.slice(exported.indexOf('<bpmn:userTask id="Check"'), exported.indexOf('</bpmn:userTask>'));
+    expect(exported.indexOf('<bpmn:userTask id="Check"')).toBeGreaterThan(exported.indexOf('<bpmn:subProcess id="Sub"'));
+    expect(exported.indexOf('<bpmn:userTask id="Check"')).toBeLessThan(exported.indexOf('</bpmn:subProcess>'));
+    // the original element, foreign-prefixed attribute, W4 styles and the dangling incoming included
+    expect(moved).toContain('name="Prüfen im Unterprozess" camunda:assignee="activiti-user" c7:assignee="camunda-user" w4:type="User"');
+    expect(moved).toContain('<w4:graphStyle><w4:basic><fill color="#ffffff" /></w4:basic></w4:graphStyle>');
+    expect(moved).toContain('<bpmn:incoming>Flow_Elsewhere</bpmn:incoming>');
   });
 
   it('an extension from a namespace the file does not declare yet is declared on the root', async () => {
