@@ -741,6 +741,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.read((tx) => tx.latestVersions())).toEqual([]);
       });
 
+      it('reads with lock options and due timers inside read() (a read takes no row locks)', async () => {
+        await seed(store, instanceRow('i1'));
+        await store.transaction((tx) => tx.replaceWaits('i1', [waitRow('t', 'i1', { kind: 'timer', dueAt: at(5) })]));
+        await store.read(async (tx) => {
+          expect((await tx.getInstance('i1', { lock: true }))?.id).toBe('i1');
+          expect((await tx.getWait('t', { lock: true }))?.id).toBe('t');
+          expect(ids(await tx.dueTimers(at(5), 10))).toEqual(['t']);
+        });
+      });
+
       it('refuses a transaction started inside another one instead of waiting for itself', async () => {
         const error = await rejectionOf(
           store.transaction(async () => {
