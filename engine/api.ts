@@ -109,6 +109,8 @@ export interface JobView {
   businessKey: string | null;
   elementId: string;
   variables: Record<string, unknown>;
+  /** zeebe:taskHeaders of the element: static configuration for the worker. */
+  customHeaders: Record<string, string>;
   retries: number;
   lockExpiresAt: string;
 }
@@ -164,8 +166,17 @@ export interface Runtime {
   completeJob(jobId: string, variables: Record<string, unknown>, workerId?: string): Promise<InstanceView>;
   /** Retries > 0 makes the job fetchable again; 0 raises an incident (instance failed). */
   failJob(jobId: string, failure: { message: string; retries: number; workerId?: string }): Promise<InstanceView>;
+  /**
+   * The worker reports a business error (Camunda's "throw BPMN error"): an error
+   * boundary event with this errorCode on the job's element catches it; uncaught, the instance fails.
+   */
+  throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }): Promise<InstanceView>;
 
-  /** 404 when nothing waits for `name` with this business key. */
+  /**
+   * Moves every instance waiting for message `name` whose correlation key is
+   * `businessKey` (the instance's business key, unless the message defines a
+   * zeebe:subscription correlationKey). 404 when nothing waits.
+   */
   correlateMessage(message: { name: string; businessKey: string; variables?: Record<string, unknown>; actor?: string }): Promise<MessageResult>;
 
   /** Fires every timer due by the runtime's clock; returns how many fired. */

@@ -11,6 +11,8 @@ export interface ElementInfo {
   candidateGroups?: string[];
   jobType?: string;
   jobRetries?: number;
+  /** zeebe:taskHeaders, handed to the worker with the job. */
+  jobHeaders?: Record<string, string>;
   message?: { id: string; name: string; correlationKey?: string };
   calledProcess?: string;
   hasTimer?: boolean;
@@ -20,6 +22,8 @@ export interface ElementInfo {
   outputs?: { source: string; target: string }[];
   /** End events: `zeebe:property name="outcome"`, e.g. "rejected". */
   outcome?: string;
+  /** Inside a (event) sub-process rather than directly in the process. */
+  nested?: boolean;
 }
 
 export interface ProcessModel {
@@ -44,6 +48,7 @@ function compileProcess(process: any): ProcessModel {
   const calls: string[] = [];
   for (const element of allFlowElements(process)) {
     const info = describeElement(element);
+    if (element.$parent !== process) info.nested = true;
     elements.set(info.id, info);
     if (info.calledProcess && !calls.includes(info.calledProcess)) calls.push(info.calledProcess);
   }
@@ -68,6 +73,8 @@ export function describeElement(element: any): ElementInfo {
   if (job) {
     info.jobType = job.type;
     if (job.retries !== undefined) info.jobRetries = job.retries;
+    const headers = extensionValues(element, 'zeebe:TaskHeaders').flatMap((list: any) => list.values ?? []);
+    if (headers.length) info.jobHeaders = Object.fromEntries(headers.map((header: any) => [header.key, header.value]));
   }
 
   const message = messageOf(element);

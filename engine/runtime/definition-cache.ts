@@ -44,6 +44,27 @@ export async function compileExecutable(key: string, version: number, xml: strin
   for (const element of parsed.definitions.rootElements ?? []) {
     if (element.$type === 'bpmn:Process') element.isExecutable = element.id === key;
   }
+  withoutCollaborations(parsed.definitions, parsed.moddleContext);
   const sourceContext = Serializer(parsed.moddleContext, TypeResolver(STRATUM_ELEMENT_TYPES));
   return { key, version, model, sourceContext };
+}
+
+/**
+ * Pools and message flows describe who talks to whom; Stratum correlates
+ * messages itself, and the serializer cannot map message flows to pools
+ * without a process (black-box pools), so execution leaves them out.
+ */
+function withoutCollaborations(definitions: any, moddleContext: any) {
+  const collaborations = (definitions.rootElements ?? []).filter((element: any) => element.$type === 'bpmn:Collaboration');
+  if (collaborations.length === 0) return;
+  const dropped = new Set<any>();
+  for (const collaboration of collaborations) {
+    dropped.add(collaboration);
+    for (const child of [...(collaboration.participants ?? []), ...(collaboration.messageFlows ?? [])]) dropped.add(child);
+  }
+  definitions.rootElements = definitions.rootElements.filter((element: any) => !dropped.has(element));
+  moddleContext.references = (moddleContext.references ?? []).filter((reference: any) => !dropped.has(reference.element));
+  for (const [id, element] of Object.entries(moddleContext.elementsById ?? {})) {
+    if (dropped.has(element)) delete moddleContext.elementsById[id];
+  }
 }

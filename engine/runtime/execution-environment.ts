@@ -15,7 +15,18 @@ export const STRATUM_ELEMENT_TYPES = {
   ServiceTask: elements.SignalTask,
   SendTask: elements.SignalTask,
   BusinessRuleTask: elements.SignalTask,
+  // Camunda 8 runs message throw and end events with a job type as jobs.
+  IntermediateThrowEvent: jobOr(elements.IntermediateThrowEvent),
+  EndEvent: jobOr(elements.EndEvent),
 };
+
+function jobOr(eventType: any) {
+  return function EventOrJob(activityDef: any, context: any) {
+    const values: any[] = activityDef.behaviour?.extensionElements?.values ?? [];
+    const isJob = values.some((value) => value.$type === 'zeebe:TaskDefinition');
+    return isJob ? elements.SignalTask(activityDef, context) : eventType(activityDef, context);
+  };
+}
 
 
 /** Keys bpmn-elements copies from its run message into process variables. */

@@ -14,8 +14,11 @@ export type StepAction =
   | { type: 'signal'; elementId: string; executionId: string; variables?: Record<string, unknown> }
   | { type: 'message'; messageId: string; elementId: string; executionId: string; variables?: Record<string, unknown> }
   | { type: 'timer'; elementId: string; executionId: string }
-  /** The child of a call activity failed: the call activity throws. */
-  | { type: 'fail-call'; elementId: string; executionId: string; message: string };
+  /**
+   * The waiting element throws: a worker reported a BPMN error (with `code`,
+   * caught by a matching error boundary event) or a called child failed.
+   */
+  | { type: 'throw'; elementId: string; executionId: string; message: string; code?: string; variables?: Record<string, unknown> };
 
 export interface StepInput {
   definition: ExecutableDefinition;
@@ -123,8 +126,10 @@ function applyAction(engine: any, action: Exclude<StepAction, { type: 'start' }>
       // A cancelled timer completes its event: that is how a due timer fires.
       execution.cancelActivity({ id: action.elementId });
       return;
-    case 'fail-call':
-      postponed.fail(new Error(action.message));
+    case 'throw':
+      // bpmn-elements turns the api error into an ActivityError carrying `code`,
+      // which an error boundary event with the same errorCode catches.
+      postponed.sendApiMessage('error', { message: action.message, ...(action.code && { code: action.code, name: action.code }) });
       return;
   }
 }
@@ -169,6 +174,7 @@ function stripSource(state: any): unknown {
 
 function waitKindOf(info: ElementInfo | undefined): WaitKind | undefined {
   if (!info) return undefined;
+  if (info.jobType && (info.type === 'bpmn:IntermediateThrowEvent' || info.type === 'bpmn:EndEvent')) return 'job';
   switch (info.type) {
     case 'bpmn:UserTask':
     case 'bpmn:ManualTask':
@@ -223,7 +229,11 @@ function describeWaits(engine: any, input: StepInput, variables: Record<string, 
     if (kind === 'message' && info.message) {
       wait.messageName = info.message.name;
       wait.messageId = info.message.id;
-      wait.correlationKey = correlationKeyOf(info.message.correlationKey, variables) ?? instance.businessKey;
+      try {
+        wait.correlationKey = info.message.correlationKey ? expressionText(info.message.correlationKey, variables) : instance.businessKey;
+      } catch (error) {
+        throw Object.assign(new Error(`correlation key of message ${info.message.name} at ${info.id}: ${(error as Error).message}`), { elementId: info.id });
+      }
     }
     if (kind === 'timer') {
       const timeout = timerTimeouts.get(api.executionId);
@@ -242,15 +252,6 @@ function describeWaits(engine: any, input: StepInput, variables: Record<string, 
     waits.push(wait);
   }
   return waits;
-}
-
-function correlationKeyOf(expression: string | undefined, variables: Record<string, unknown>): string | null {
-  if (!expression) return null;
-  try {
-    return expressionText(expression, variables);
-  } catch {
-    return null;
-  }
 }
 
 /** A `=FEEL` attribute evaluated to text, or a plain attribute as it is. */

@@ -148,10 +148,16 @@ export class InstanceRuntime implements Runtime {
   async fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number }): Promise<JobView[]> {
     const now = this.clock.now();
     const lockExpiresAt = new Date(now.getTime() + (request.lockMs ?? DEFAULT_LOCK_MS)).toISOString();
-    const locked = await this.inTransaction((tx) =>
-      tx.lockJobs(request.type, request.workerId, now.toISOString(), lockExpiresAt, request.max ?? 1),
-    );
-    return locked.map(jobView);
+    return this.inTransaction(async (tx) => {
+      const locked = await tx.lockJobs(request.type, request.workerId, now.toISOString(), lockExpiresAt, request.max ?? 1);
+      const views: JobView[] = [];
+      for (const job of locked) {
+        const instance = await tx.getInstance(job.instanceId);
+        const definition = instance && (await this.definition(tx, instance.processKey, instance.version));
+        views.push(jobView(job, definition?.model.elements.get(job.elementId)?.jobHeaders));
+      }
+      return views;
+    });
   }
 
   async completeJob(jobId: string, variables: Record<string, unknown>, workerId?: string): Promise<InstanceView> {
@@ -203,13 +209,41 @@ export class InstanceRuntime implements Runtime {
     return (await this.getInstance(rootId))!;
   }
 
+  async throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }): Promise<InstanceView> {
+    const began = performance.now();
+    let processKey = '';
+    const rootId = await this.inTransaction(async (tx) => {
+      const { wait, instance } = await this.lockWait(tx, jobId, 'job');
+      processKey = instance.processKey;
+      this.checkJobOwner(wait, thrown.workerId);
+      const entry = this.history(instance.id, thrown.workerId ?? null, 'job.error-thrown', wait.elementId, null, {
+        jobType: wait.jobType, errorCode: thrown.errorCode, message: thrown.message ?? null, variables: thrown.variables ?? {},
+      });
+      entry.waitId = wait.id;
+      await this.runQueue(tx, [{
+        instance, isNew: false, kind: 'fail-job', history: [entry],
+        action: {
+          type: 'throw', elementId: wait.elementId, executionId: wait.executionId, code: thrown.errorCode,
+          message: thrown.message ?? `BPMN error ${thrown.errorCode}`, variables: thrown.variables,
+        },
+      }]);
+      return instance.rootId;
+    });
+    this.emitStep('fail-job', processKey, began, 'ok');
+    return (await this.getInstance(rootId))!;
+  }
+
   // ---- messages -------------------------------------------------------------
 
   async correlateMessage(message: { name: string; businessKey: string; variables?: Record<string, unknown>; actor?: string }): Promise<MessageResult> {
     const began = performance.now();
     const rootIds = await this.inTransaction(async (tx) => {
       const waits = await tx.findWaits({ kind: 'message', messageName: message.name, correlationKey: message.businessKey });
-      if (waits.length === 0) throw notFound(`nothing waits for message ${message.name} with key ${message.businessKey}`);
+      if (waits.length === 0) {
+        const started = await this.startByMessage(tx, message);
+        if (!started) throw notFound(`nothing waits for message ${message.name} with key ${message.businessKey}`);
+        return [started];
+      }
       const roots = new Set<string>();
       const seen = new Set<string>();
       for (const candidate of waits) {
@@ -237,6 +271,36 @@ export class InstanceRuntime implements Runtime {
     this.emitStep('message', message.name, began, 'ok');
     const reached = await Promise.all(rootIds.map((id) => this.getInstance(id)));
     return { reached: reached.filter((view): view is InstanceView => view !== undefined) };
+  }
+
+  /**
+   * A message that nothing waits for starts the latest version of a process
+   * whose (top-level) start event catches it, like Camunda's message start.
+   */
+  private async startByMessage(tx: StoreTx, message: { name: string; businessKey: string; variables?: Record<string, unknown>; actor?: string }): Promise<string | undefined> {
+    for (const version of await tx.latestVersions()) {
+      const definition = await this.definition(tx, version.key, version.version);
+      const startEvent = [...definition.model.elements.values()].find(
+        (info) => info.type === 'bpmn:StartEvent' && !info.nested && info.message?.name === message.name,
+      );
+      if (!startEvent) continue;
+      const variables = message.variables ?? {};
+      const instance = this.newInstance(version.key, version.version, message.businessKey, null, message.actor ?? null);
+      await this.runQueue(tx, [{
+        instance, isNew: true, kind: 'start', action: { type: 'start', variables },
+        history: [this.history(instance.id, message.actor ?? null, 'instance.started', startEvent.id, 'bpmn:StartEvent', { message: message.name, variables })],
+      }]);
+      const waiting = await tx.getInstance(instance.id, { lock: true });
+      const wait = (await tx.findWaits({ instanceId: instance.id, kind: 'message' })).find((candidate) => candidate.elementId === startEvent.id);
+      if (waiting && wait) {
+        await this.runQueue(tx, [{
+          instance: waiting, isNew: false, kind: 'message', history: [],
+          action: { type: 'message', messageId: startEvent.message!.id, elementId: wait.elementId, executionId: wait.executionId },
+        }]);
+      }
+      return instance.rootId;
+    }
+    return undefined;
   }
 
   // ---- timers ---------------------------------------------------------------
@@ -347,7 +411,7 @@ export class InstanceRuntime implements Runtime {
       const message = `call activity ${call.elementId} calls ${calledKey ?? 'no process'}, which is not deployed`;
       return [{
         instance: (await tx.getInstance(parent.id, { lock: true }))!, isNew: false, kind: 'call-return', history: [],
-        action: { type: 'fail-call', elementId: call.elementId, executionId: call.executionId, message },
+        action: { type: 'throw', elementId: call.elementId, executionId: call.executionId, message },
       }];
     }
     const child = this.newInstance(version.key, version.version, parent.businessKey, parent, parent.startedBy);
@@ -371,7 +435,7 @@ export class InstanceRuntime implements Runtime {
     }
     const reason = child.status === 'failed' ? child.incident?.message ?? 'failed' : child.status;
     const message = `called process ${child.processKey} (instance ${child.id}) ${child.status === 'failed' ? 'failed: ' : 'was '}${reason}`;
-    return [{ instance: parent, isNew: false, kind: 'call-return', history, action: { type: 'fail-call', ...base, message } }];
+    return [{ instance: parent, isNew: false, kind: 'call-return', history, action: { type: 'throw', ...base, message } }];
   }
 
   private async lockWait(tx: StoreTx, waitId: string, kind: 'task' | 'job'): Promise<{ wait: WaitRow; instance: InstanceRow }> {

@@ -50,7 +50,7 @@ export function taskView(wait: WaitRow, processKey: string): TaskView {
   };
 }
 
-export function jobView(wait: WaitRow): JobView {
+export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {}): JobView {
   return {
     id: wait.id,
     type: wait.jobType ?? '',
@@ -58,6 +58,7 @@ export function jobView(wait: WaitRow): JobView {
     businessKey: wait.businessKey,
     elementId: wait.elementId,
     variables: wait.variables ?? {},
+    customHeaders,
     retries: wait.jobRetries ?? 0,
     lockExpiresAt: wait.lockExpiresAt ?? '',
   };
