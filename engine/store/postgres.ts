@@ -33,7 +33,8 @@ export class PostgresStore implements Store {
 
   /** `config` is a pg pool configuration, e.g. `{ connectionString: 'postgres://…' }`. */
   constructor(config: pg.PoolConfig) {
-    this.pool = new pg.Pool(config);
+    // without a timeout an unreachable host makes startup (and every step) hang for minutes
+    this.pool = new pg.Pool({ connectionTimeoutMillis: 15_000, ...config });
     // An idle connection that breaks (server restart) must not crash the process;
     // the pool replaces it and the next query reports any lasting problem.
     this.pool.on('error', (error) => {
