@@ -8,7 +8,8 @@ import { XmlSyntaxError } from '../../engine/interop/xml-tree.js';
 
 const fixtureBytes = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/interop/${name}`, import.meta.url)));
 // ISO-8859-1 file with a foreign `camunda` prefix, Camunda 7 AND zeebe extensions, an unknown BPMN element,
-// a duplicate id, dangling references, comments and a processing instruction.
+// a duplicate id, dangling references, one attribute under two prefixes of the same namespace, comments and a
+// processing instruction.
 const hostile = fixtureBytes('hostile.bpmn');
 const hostileText = decodeXml(hostile);
 
@@ -41,7 +42,7 @@ function changedLines(before: string, after: string): string[] {
 }
 
 describe('the hostile fixture defeats plain bpmn-moddle', () => {
-  it('loses the unknown element, the duplicate-id subtree, dangling references, comments and accented characters', async () => {
+  it('loses the unknown element, the duplicate-id subtree, dangling references, a doubled attribute, comments and accented characters', async () => {
     // moddle logs the foreign `camunda` prefix it cannot write
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -56,6 +57,7 @@ describe('the hostile fixture defeats plain bpmn-moddle', () => {
         'loss attribute-lost definitions/process[@id=Orders]/intermediateCatchEvent[@id=Wait]/messageEventDefinition[@id=MED]@messageRef',
         'loss attribute-lost definitions/process[@id=Orders]/sequenceFlow[@id=Flow_Ghost]@sourceRef',
         'loss attribute-changed definitions/process[@id=Orders]/userTask[@id=Check]@name',
+        'loss attribute-lost definitions/BPMNDiagram[@id=Diagram]/BPMNPlane[@id=Plane]/BPMNShape[@id=Check_di]@w4alias:colour',
         'notice comment-dropped ',
         'notice processing-instruction-dropped ',
       ]),
