@@ -34,6 +34,7 @@ import messageNamed from './rules/message-named.js';
 import noJavascript from './rules/no-javascript.js';
 import serviceTaskJobType from './rules/service-task-job-type.js';
 import supportedElements from './rules/supported-elements.js';
+import timerDefinition from './rules/timer-definition.js';
 import userTaskCandidateGroups from './rules/user-task-candidate-groups.js';
 import type { RuleFactory } from './rule-api.js';
 
@@ -47,6 +48,7 @@ export const stratumRules: Record<string, RuleFactory> = {
   'message-named': messageNamed,
   'service-task-job-type': serviceTaskJobType,
   'supported-elements': supportedElements,
+  'timer-definition': timerDefinition,
 };
 
 /** bpmnlint's built-in rules that matter for execution (or for reading the diagram), by id. */
@@ -93,6 +95,7 @@ export const stratumRuleSeverities: Record<string, Severity> = {
   'stratum/message-named': 'error',
   'stratum/service-task-job-type': 'error',
   'stratum/supported-elements': 'error',
+  'stratum/timer-definition': 'error',
   // bpmnlint: what would not run, or run surprisingly
   'start-event-required': 'error',
   'end-event-required': 'error',

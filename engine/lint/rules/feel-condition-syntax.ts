@@ -1,7 +1,7 @@
 // Every expression Stratum evaluates is FEEL and is checked once, here, at deploy:
 // sequence-flow conditions, zeebe input/output mapping sources, message
-// correlation keys, timer `=` expressions and `=` candidate groups / called
-// process ids. Camunda 7 `${…}` conditions must translate to FEEL. A condition
+// correlation keys, job types, and `=` candidate groups / called process ids.
+// (Timers take no expressions: timer-definition.) Camunda 7 `${…}` conditions must translate to FEEL. A condition
 // that is neither FEEL nor `${…}` is refused: bpmn-engine would treat it as a
 // script or a truthy string.
 import { checkFeelSyntax, feelBody, isFeel } from '../../feel/feel-expression.js';
@@ -32,15 +32,12 @@ const feelConditionSyntax: RuleFactory = () => {
       }
     }
 
-    if (is(node, 'bpmn:TimerEventDefinition')) {
-      const owner = node.$parent ?? node;
-      for (const field of ['timeDuration', 'timeDate', 'timeCycle'] as const) {
-        checkFeel(owner, node[field]?.body, `timer ${field}`, reporter);
-      }
-    }
 
     for (const assignment of extensionValues(node, 'zeebe:AssignmentDefinition')) {
       checkFeel(node, assignment.candidateGroups, 'candidate groups', reporter);
+    }
+    for (const task of extensionValues(node, 'zeebe:TaskDefinition')) {
+      checkFeel(node, task.type, 'job type', reporter);
     }
     for (const called of extensionValues(node, 'zeebe:CalledElement')) {
       checkFeel(node, called.processId, 'called process id', reporter);

@@ -1,10 +1,11 @@
 // Stratum runs service, send and business-rule tasks as external jobs: a worker
 // fetches and locks jobs of a type and completes them. Without a job type no
 // worker could ever find the job and the instance would wait forever.
-// Tasks that call Java (no-javascript) or a DMN decision (supported-elements)
+// A job type may be computed (`="plan-" + region`, as in Camunda 8); its FEEL is
+// checked by feel-condition-syntax. Tasks that call Java (no-javascript) or a DMN decision (supported-elements)
 // are refused by those rules and skipped here.
 import { describeElement, extensionValues } from '../../bpmn/process-model.js';
-import { elementLabel, ElementLabel } from '../element-label.js';
+import { elementLabel } from '../element-label.js';
 import { isAny, type Reporter, type RuleFactory } from '../rule-api.js';
 
 const JOB_TASKS = ['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask'];
@@ -21,8 +22,6 @@ const serviceTaskJobType: RuleFactory = () => {
         `Stratum runs service tasks as external jobs; give ${elementLabel(node)} a job type${camundaHint}: ` +
           '<zeebe:taskDefinition type="…" /> or camunda:type="external" camunda:topic="…"',
       );
-    } else if (jobType.startsWith('=')) {
-      reporter.report(node.id, `${ElementLabel(node)} computes its job type ("${jobType}"); workers fetch jobs by a fixed type name`);
     }
   }
 

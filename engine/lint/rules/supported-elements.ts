@@ -6,7 +6,6 @@
 //   - signal and conditional events: bpmn-elements only reacts to them inside one
 //     running engine; Stratum drops waiting instances from memory and has no API
 //     to broadcast a signal or re-evaluate a condition, so they would wait forever;
-//   - manual task: bpmn-engine waits for a signal nobody can send (not a user task);
 //   - DMN business-rule tasks (zeebe:calledDecision, camunda:decisionRef): no DMN engine;
 //   - multi-instance other than a fixed number of instances: bpmn-engine ignores
 //     zeebe:loopCharacteristics, and collections, cardinality and completion
@@ -27,9 +26,6 @@ const supportedElements: RuleFactory = () => {
     }
     if (is(node, 'bpmn:AdHocSubProcess')) {
       refuse('would run as an ordinary sub-process: Stratum has no ad-hoc sub-processes. Model the order of its activities explicitly');
-    }
-    if (is(node, 'bpmn:ManualTask')) {
-      refuse('would wait for ever: nobody can complete a manual task in Stratum. Use a user task with candidate groups, or a plain task');
     }
 
     for (const definition of node.eventDefinitions ?? []) {

@@ -6,9 +6,9 @@ const RULE = 'feel-condition-syntax';
 describe(RULE, () => {
   it.each(fixtureFiles(RULE, 'valid-'))('accepts %s', (file) => expectNoErrors(RULE, file));
 
-  it('refuses conditions, mappings, correlation keys and timers that are not valid FEEL, naming the element', async () => {
+  it('refuses conditions, mappings, correlation keys and job types that are not valid FEEL, naming the element', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-zeebe-expressions.bpmn'), RULE);
-    expect(findings.map(([id]) => id).sort()).toEqual(['Flow_Broken', 'Flow_Empty', 'Flow_Plain', 'Map', 'Message_Bad', 'Timer']);
+    expect(findings.map(([id]) => id).sort()).toEqual(['Flow_Broken', 'Flow_Empty', 'Flow_Plain', 'Job', 'Map', 'Message_Bad']);
     const message = (id: string) => findings.find(([elementId]) => elementId === id)![1];
     expect(message('Flow_Broken')).toBe(
       'The condition of sequence flow "broken" is not valid FEEL: syntax error at position 9 (near "end of expression") in "=amount >"',
@@ -18,7 +18,7 @@ describe(RULE, () => {
     expect(message('Flow_Empty')).toContain('is empty');
     expect(message('Map')).toContain('output mapping for "total" of intermediate throw event "Set flag"');
     expect(message('Message_Bad')).toContain('correlation key of message "PaymentReceived"');
-    expect(message('Timer')).toContain('timer timeDuration of intermediate catch event "Wait"');
+    expect(message('Job')).toContain('The job type of service task "Plan regionally" is not valid FEEL');
   });
 
   it('reports why a Camunda 7 condition cannot be translated to FEEL', async () => {

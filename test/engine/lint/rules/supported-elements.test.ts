@@ -6,14 +6,13 @@ const RULE = 'supported-elements';
 describe(RULE, () => {
   it.each(fixtureFiles(RULE, 'valid-'))('accepts %s (fixed multi-instance, timer boundary, escalation)', (file) => expectNoErrors(RULE, file));
 
-  it('refuses complex gateways, signal and conditional events, manual tasks, DMN, zeebe collections and loops', async () => {
+  it('refuses complex gateways, signal and conditional events, DMN, zeebe collections and loops', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-unsupported.bpmn'), RULE);
-    expect(findings.map(([id]) => id)).toEqual(['Complex', 'Signal', 'Conditional', 'Manual', 'Decision', 'EachItem', 'Retry']);
+    expect(findings.map(([id]) => id)).toEqual(['Complex', 'Signal', 'Conditional', 'Decision', 'EachItem', 'Retry']);
     const message = (id: string) => findings.find(([elementId]) => elementId === id)![1];
     expect(message('Complex')).toBe('Complex gateway "Complex" cannot run: Stratum has no complex gateways. Use exclusive, inclusive or parallel gateways');
     expect(message('Signal')).toContain('is a signal event');
     expect(message('Conditional')).toContain('Intermediate catch event "Stock available" is a conditional event');
-    expect(message('Manual')).toContain('Manual task "Pack by hand" would wait for ever');
     expect(message('Decision')).toContain('calls the DMN decision "discount"');
     expect(message('EachItem')).toContain('over the collection "=items" (zeebe:loopCharacteristics)');
     expect(message('Retry')).toContain('Service task "Retry call" is a loop');
