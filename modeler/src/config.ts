@@ -9,4 +9,6 @@ export interface StratumConfig {
   status: HTMLElement;
   documentTitle: HTMLElement;
   findings: HTMLElement;
+  /** The right-hand column: the properties panel, or the simulated order while simulating. */
+  properties: HTMLElement;
 }

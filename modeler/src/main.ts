@@ -49,11 +49,12 @@ const stratum: StratumConfig = {
   status: byId('status'),
   documentTitle: byId('document-title'),
   findings: byId('findings'),
+  properties: byId('properties'),
 };
 
 const modeler = new BpmnModeler({
   container: byId('canvas'),
-  propertiesPanel: { parent: byId('properties') },
+  propertiesPanel: { parent: stratum.properties },
   moddleExtensions: { zeebe: zeebeModdle },
   linting: { active: true },
   stratum,

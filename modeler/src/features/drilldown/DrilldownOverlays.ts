@@ -54,6 +54,6 @@ export default class DrilldownOverlays {
         void this.navigationStack.drillInto(key);
       },
     }, el('span', { 'aria-hidden': 'true' }, '⤵'), el('span', { className: 'drilldown-key' }, key));
-    this.overlays.add(element, OVERLAY_TYPE, { position: { bottom: 12, left: 0 }, html: control });
+    this.overlays.add(element, OVERLAY_TYPE, { position: { bottom: 12, left: 0 }, html: control, scale: { min: 0.8, max: 1.2 } });
   }
 }

@@ -21,16 +21,25 @@ export default class InstanceHighlighter {
   ) {}
 
   highlight(instance: InstanceView): { ownWaits: WaitingElement[]; childWaits: WaitingElement[] } {
+    const visited = new Set<string>();
     for (const entry of instance.history) {
       if (entry.instanceId !== instance.id || !entry.elementId) continue;
-      if (this.elementRegistry.get(entry.elementId)) this.canvas.addMarker(entry.elementId, PATH_MARKER);
+      if (this.elementRegistry.get(entry.elementId)) {
+        this.canvas.addMarker(entry.elementId, PATH_MARKER);
+        visited.add(entry.elementId);
+      }
+    }
+    // a flow between two visited elements was taken (history names elements, not flows)
+    for (const flow of this.elementRegistry.filter((element) => element.type === 'bpmn:SequenceFlow') as Element[]) {
+      const { source, target } = flow as Element & { source?: Element; target?: Element };
+      if (source && target && visited.has(source.id) && visited.has(target.id)) this.canvas.addMarker(flow.id, PATH_MARKER);
     }
     const ownWaits = instance.waiting.filter((wait) => wait.instanceId === instance.id);
     const childWaits = instance.waiting.filter((wait) => wait.instanceId !== instance.id);
     for (const wait of ownWaits) {
       if (!this.elementRegistry.get(wait.elementId)) continue;
       this.canvas.addMarker(wait.elementId, WAITING_MARKER);
-      this.overlays.add(wait.elementId, OVERLAY_TYPE, { position: { top: -34, left: 0 }, html: waitCard([wait]) });
+      this.overlays.add(wait.elementId, OVERLAY_TYPE, { position: { top: -26, left: 0 }, html: waitCard([wait]), scale: false });
     }
     const running = instance.children.filter((child) => child.status === 'running');
     for (const callActivity of this.elementRegistry.filter((element) => element.type === 'bpmn:CallActivity') as Element[]) {
@@ -39,7 +48,7 @@ export default class InstanceHighlighter {
       if (!child || ownWaits.some((wait) => wait.elementId === callActivity.id)) continue;
       this.canvas.addMarker(callActivity.id, WAITING_MARKER);
       const waits = childWaits.filter((wait) => wait.processKey !== instance.processKey);
-      this.overlays.add(callActivity, OVERLAY_TYPE, { position: { top: -34, left: 0 }, html: waitCard(waits, key ?? undefined) });
+      this.overlays.add(callActivity, OVERLAY_TYPE, { position: { top: -26, left: 0 }, html: waitCard(waits, key ?? undefined), scale: false });
     }
     return { ownWaits, childWaits };
   }
@@ -71,6 +80,6 @@ function waitCard(waits: WaitingElement[], childKey?: string): HTMLElement {
   return el('div', { className: 'stratum-wait-card' },
     childKey ? el('div', { className: 'wait-child' }, `in ${childKey}:`) : null,
     waits.length
-      ? waits.slice(0, 3).map((wait) => el('div', { className: 'wait-line', 'data-element': wait.elementId }, `⏳ ${describeWait(wait)}`))
-      : el('div', { className: 'wait-line' }, '⏳ running'));
+      ? waits.filter((wait) => wait.type !== 'call').slice(0, 3).map((wait) => el('div', { className: 'wait-line', 'data-element': wait.elementId }, `waits: ${describeWait(wait)}`))
+      : el('div', { className: 'wait-line' }, 'running'));
 }

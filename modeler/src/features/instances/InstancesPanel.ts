@@ -90,9 +90,8 @@ export default class InstancesPanel {
         instance.incident ? el('div', { className: 'instance-incident' }, `Incident at ${instance.incident.elementId ?? 'process'}: ${instance.incident.message}`) : null,
         el('h4', {}, `Waits for (${waitCount})`),
         el('ul', { className: 'instance-waiting' }, instance.waiting.length
-          ? instance.waiting.map((wait) => el('li', { 'data-element': wait.elementId, 'data-process': wait.processKey },
+          ? instance.waiting.map((wait) => el('li', { 'data-element': wait.elementId, 'data-process': wait.processKey, title: wait.taskId ? `task ${wait.taskId}` : '' },
             describeWait(wait),
-            wait.taskId ? el('span', { className: 'task-id' }, ` (task ${wait.taskId})`) : null,
             wait.processKey !== instance.processKey || wait.instanceId !== instance.id
               ? el('button', { type: 'button', className: 'link-button', onclick: () => void this.open(wait.instanceId) }, ` in ${wait.processKey} ›`)
               : null))

@@ -57,6 +57,7 @@ export default class WaitingCounts {
         if (!this.elementRegistry.get(elementId)) continue;
         this.overlays.add(elementId, OVERLAY_TYPE, {
           position: { bottom: 10, right: 10 },
+          scale: false,
           html: el('div', { className: 'stratum-waiting-count', 'data-element': elementId, title: `${count} running instance(s) wait here` }, String(count)),
         });
       }

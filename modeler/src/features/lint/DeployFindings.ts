@@ -55,6 +55,7 @@ export default class DeployFindings {
       this.marked.push(elementId);
       this.overlays.add(elementId, OVERLAY_TYPE, {
         position: { top: -12, left: -12 },
+        scale: false,
         html: el('div', {
           className: `stratum-finding-badge ${severity}`,
           'data-element': elementId,

@@ -5,6 +5,7 @@ import type { Element } from 'diagram-js/lib/model/Types';
 import { el, replaceChildren } from '../../dom/element';
 import type Toolbar from '../shell/Toolbar';
 import type StatusLine from '../shell/StatusLine';
+import type { StratumConfig } from '../../config';
 import type ConditionalGatewaySettings from './ConditionalGatewaySettings';
 import { GATEWAY_DECISIONS_CHANGED, label } from './ConditionalGatewaySettings';
 import type OrderScenario from './OrderScenario';
@@ -27,7 +28,7 @@ interface Simulator {
  * which way each exclusive gateway goes for it, and the elements the token has reached.
  */
 export default class OrderSimulationPanel {
-  static $inject = ['eventBus', 'canvas', 'elementRegistry', 'toolbar', 'statusLine', 'toggleMode', 'simulator', 'resetSimulation', 'orderScenario', 'exclusiveGatewaySettings'];
+  static $inject = ['config.stratum', 'eventBus', 'canvas', 'elementRegistry', 'toolbar', 'statusLine', 'toggleMode', 'simulator', 'resetSimulation', 'orderScenario', 'exclusiveGatewaySettings'];
 
   private readonly panel = el('section', { className: 'simulation-panel', hidden: true, 'aria-label': 'Order simulation' });
   private readonly decisionsList = el('ul', { className: 'gateway-decisions' });
@@ -35,6 +36,7 @@ export default class OrderSimulationPanel {
   private reached: Element[] = [];
 
   constructor(
+    config: StratumConfig,
     eventBus: EventBus,
     private readonly canvas: Canvas,
     private readonly elementRegistry: ElementRegistry,
@@ -51,11 +53,12 @@ export default class OrderSimulationPanel {
       action: () => toggleMode.toggleMode(),
       isActive: () => toggleMode._active,
     });
-    canvas.getContainer().append(this.panel);
+    config.properties.prepend(this.panel);
     this.renderForm();
 
     eventBus.on('tokenSimulation.toggleMode', (event: { active: boolean }) => {
       this.panel.hidden = !event.active;
+      config.properties.classList.toggle('simulating', event.active);
       this.clearReached();
     });
     eventBus.on('tokenSimulation.resetSimulation', () => this.clearReached());
