@@ -54,6 +54,9 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
   });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
+  // slow clients cannot hold connections open for long
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 120_000;
   server.on('clientError', answerClientError);
   try {
     await listen(server, config.port, config.host);
