@@ -93,7 +93,7 @@ function javaAttribute(node: any, attribute: string): string | undefined {
 }
 
 function describeListener(listener: any): string {
-  if (listener.script) return `a ${listener.script.scriptFormat ?? ''} script`.replace('a  script', 'a script');
+  if (listener.script) return listener.script.scriptFormat ? `a ${listener.script.scriptFormat} script` : 'a script';
   if (listener.class) return `Java class ${listener.class}`;
   if (listener.delegateExpression) return `delegate expression ${listener.delegateExpression}`;
   if (listener.expression) return `expression ${listener.expression}`;
