@@ -6,10 +6,11 @@ import express from 'express';
 import multer from 'multer';
 import type { BpmnFile } from '../../engine/api.js';
 import { HttpProblem } from '../problem.js';
+import { FILE_NAME_PATTERN } from '../schemas/common.js';
 import { assertUtf8Charset, decodeUtf8 } from './json-body.js';
 
 export const MAX_FILES = 50;
-const FILE_NAME = /^[A-Za-z0-9._ -]{1,200}$/;
+const FILE_NAME = new RegExp(FILE_NAME_PATTERN, 'u');
 const DTD = /<!DOCTYPE|<!ENTITY/i;
 
 export interface DeploymentInput {
@@ -25,7 +26,7 @@ export async function readDeployment(req: Request, res: Response, limitBytes: nu
 
 export function checkedFile(name: string, bytes: Buffer): BpmnFile {
   if (!FILE_NAME.test(name)) {
-    throw new HttpProblem(422, `The file name "${name.slice(0, 80)}" is not allowed.`, { errors: [{ field: name.slice(0, 200), message: 'file names use letters, digits, ".", "_", "-" and spaces' }] });
+    throw new HttpProblem(422, `The file name "${name.slice(0, 80)}" is not allowed.`, { errors: [{ field: name.slice(0, 200), message: 'file names use letters, digits, spaces and . _ - ( )' }] });
   }
   if (!/\.(bpmn|bpmn20\.xml|xml)$/i.test(name)) {
     throw new HttpProblem(422, `${name} is not a .bpmn file.`, { errors: [{ field: name, message: 'must end in .bpmn or .xml' }] });

@@ -30,8 +30,11 @@ export const printableKey = (maxLength: number, description?: string): JsonSchem
   ...(description ? { description } : {}),
 });
 
-/** Process keys, job types, message names, groups: BPMN ids and names Stratum relies on. */
-export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_.\\-]*$';
+/** Process keys, job types, message names: BPMN ids (XML NCNames, so letters of any script) and names Stratum relies on. */
+export const NAME_PATTERN = '^[\\p{L}_][\\p{L}\\p{N}_.\\-]*$';
+
+/** File names in deployments: no path separators, no control characters. */
+export const FILE_NAME_PATTERN = '^[\\p{L}\\p{N}._ ()\\-]{1,200}$';
 export const name = (description?: string): JsonSchema => ({
   type: 'string',
   minLength: 1,

@@ -1,5 +1,5 @@
 // Request bodies and query strings. Every object refuses unknown properties.
-import { name, printableKey, safeText, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
+import { FILE_NAME_PATTERN, name, printableKey, safeText, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
 export const PAYMENT_TERMS = ['credit', 'prepaid-at-entry', 'prepaid-at-shipment'] as const;
 export type PaymentTerms = (typeof PAYMENT_TERMS)[number];
@@ -135,7 +135,7 @@ export const DeploymentQuery: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._ -]+$', description: 'File name of a single XML body.' },
+    name: { type: 'string', minLength: 1, maxLength: 200, pattern: FILE_NAME_PATTERN, description: 'File name of a single XML body, e.g. order-to-cash.bpmn.' },
     note: { type: 'string', maxLength: 2000 },
   },
 };

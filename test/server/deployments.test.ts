@@ -92,6 +92,14 @@ describe('POST /api/deployments', () => {
     expect(Buffer.from(await served.arrayBuffer()).equals(Buffer.from(xml, 'utf8'))).toBe(true);
   });
 
+  it('accepts file names and process names in any script', async () => {
+    const xml = checkProcess('accounting').replace('invoice-check', 'rechnungspruefung').replace('Invoice check', 'Rechnungsprüfung');
+    const response = await api.request('POST', `/api/deployments?name=${encodeURIComponent('Rechnungsprüfung.bpmn')}`, { token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' } });
+    expect(response.status, response.text).toBe(201);
+    const detail = await api.get('/api/processes/rechnungspruefung', TOKENS.erp);
+    expect(detail.body).toMatchObject({ key: 'rechnungspruefung', name: 'Rechnungsprüfung', latestVersion: 1 });
+  });
+
   it('refuses what would fail at run time with 422 findings naming files and element ids, and deploys nothing of the upload', async () => {
     const before = (await api.get('/api/processes', TOKENS.erp)).body;
     const response = await api.request('POST', '/api/deployments', {
