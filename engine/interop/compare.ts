@@ -176,8 +176,8 @@ function compareElements(original: View, exported: View, path: string, context: 
 
   const originalChildren = childElements(original.element).map(viewOf);
   const exportedChildren = childElements(exported.element).map(viewOf);
-  const originalKeys = matchKeys(originalChildren);
-  const exportedKeys = matchKeys(exportedChildren);
+  const originalKeys = matchKeys(originalChildren, { regeneratedByPosition: true });
+  const exportedKeys = matchKeys(exportedChildren, { regeneratedByPosition: true });
   const exportedByKey = new Map(exportedKeys.map((key, i) => [key, exportedChildren[i]]));
   const sameNameCount = new Map<string, number>();
   for (const view of originalChildren) sameNameCount.set(`${view.uri}|${view.local}`, (sameNameCount.get(`${view.uri}|${view.local}`) ?? 0) + 1);

@@ -2,7 +2,7 @@
 // name and id; id-less elements by their position among same-named siblings.
 // `<expression xsi:type="tFormalExpression">` is the same element as
 // `<formalExpression>` (one substitution group). Browser-safe.
-import { BPMN_MODEL_NS, XSI_NS } from './namespaces.js';
+import { BPMN_DI_NS, BPMN_MODEL_NS, XSI_NS } from './namespaces.js';
 import { attributeName, directText, elementName, isNamespaceDeclaration, resolveQNameValue, type XmlElement } from './xml-tree.js';
 
 export interface ViewAttribute {
@@ -57,16 +57,37 @@ function isReferenceElement(view: View): boolean {
 }
 
 /**
- * A key per element, unique among its siblings. With `referencesByValue`,
- * reference elements are identified by the id they hold rather than by
- * position, so that one dropped by a reader (an unresolved reference) does
- * not shift the others.
+ * Elements whose ids tools tend to regenerate; the MIWG comparison matches them
+ * by name and position, so a changed id shows up as a changed attribute.
  */
-export function matchKeys(views: View[], referencesByValue = false): string[] {
+const MATCHED_BY_POSITION = new Set([
+  `${BPMN_MODEL_NS}|definitions`,
+  `${BPMN_MODEL_NS}|collaboration`,
+  `${BPMN_MODEL_NS}|globalTask`,
+  `${BPMN_MODEL_NS}|ioSpecification`,
+  `${BPMN_MODEL_NS}|dataState`,
+  `${BPMN_MODEL_NS}|transformation`,
+  `${BPMN_MODEL_NS}|laneSet`,
+  `${BPMN_MODEL_NS}|documentation`,
+  `${BPMN_DI_NS}|BPMNDiagram`,
+  `${BPMN_DI_NS}|BPMNPlane`,
+]);
+
+export interface MatchOptions {
+  /** Identify reference elements by the id they hold rather than by position, so that one dropped by a reader does not shift the others. */
+  referencesByValue?: boolean;
+  /** Match the elements tools regenerate ids for by name and position (as the MIWG xml-compare does). */
+  regeneratedByPosition?: boolean;
+}
+
+/** A key per element, unique among its siblings. */
+export function matchKeys(views: View[], options: MatchOptions = {}): string[] {
   const counts = new Map<string, number>();
   return views.map((view) => {
-    let base = view.id !== undefined ? `${view.uri}|${view.local}#${view.id}` : `${view.uri}|${view.local}`;
-    if (view.id === undefined && referencesByValue && isReferenceElement(view)) base += `=${directText(view.element).trim()}`;
+    const name = `${view.uri}|${view.local}`;
+    const byId = view.id !== undefined && !(options.regeneratedByPosition && MATCHED_BY_POSITION.has(name));
+    let base = byId ? `${name}#${view.id}` : name;
+    if (view.id === undefined && options.referencesByValue && isReferenceElement(view)) base += `=${directText(view.element).trim()}`;
     const n = (counts.get(base) ?? 0) + 1;
     counts.set(base, n);
     return `${base}[${n}]`;

@@ -180,7 +180,7 @@ function replaceText(target: XmlElement, value: string): void {
 }
 
 function keyed(elements: XmlElement[]): Map<string, XmlElement> {
-  const keys = matchKeys(elements.map(viewOf), true);
+  const keys = matchKeys(elements.map(viewOf), { referencesByValue: true });
   return new Map(keys.map((key, i) => [key, elements[i]]));
 }
 

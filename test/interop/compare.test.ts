@@ -107,6 +107,16 @@ describe('compareBpmn judges a round trip against the original file', () => {
     expect(summary(compareBpmn(base, edited(' vendor:owner="sales"', '')))).toEqual(['loss attribute-lost definitions/process[@id=P1]@vendor:owner']);
   });
 
+  it('matches diagrams, planes and other elements tools regenerate ids for by position, reporting the changed id', () => {
+    expect(summary(compareBpmn(base, edited('<bpmndi:BPMNDiagram id="Diagram_1">', '<bpmndi:BPMNDiagram id="BPMNDiagram_1">')))).toEqual([
+      'loss attribute-changed definitions/BPMNDiagram[@id=Diagram_1]@id',
+    ]);
+    expect(summary(compareBpmn(base, edited('<bpmn:userTask id="T1"', '<bpmn:userTask id="T2"')))).toEqual([
+      'loss element-lost definitions/process[@id=P1]/userTask[@id=T1]',
+      'loss element-added definitions/process[@id=P1]/userTask[@id=T2]',
+    ]);
+  });
+
   it('reports a namespace prefix rebound to another URI', () => {
     const differences = compareBpmn(base, edited('xmlns:tns="http://example.com/target"', 'xmlns:tns="http://example.com/elsewhere"'));
     expect(summary(differences)).toEqual(['loss namespace-rebound definitions@xmlns:tns']);

@@ -240,6 +240,24 @@ describe('an edit changes only what was edited', () => {
     expect(findAll(reread.definitions, 'S').extensionElements.values[0].type).toBe('shipping');
   });
 
+  it('a new extension never borrows a prefix the file binds to another namespace', async () => {
+    const foreign = '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://example.com/not-zeebe" id="D" targetNamespace="http://example.com">\n  <process id="P" isExecutable="true" zeebe:note="theirs">\n    <serviceTask id="S" name="Ship" />\n  </process>\n</definitions>\n';
+    const document = await importBpmn(foreign);
+    expect(document.baseline).not.toBeNull();
+    await withModel(document, (definitions, moddle) => {
+      findAll(definitions, 'S').extensionElements = moddle.create('bpmn:ExtensionElements', { values: [moddle.create('zeebe:TaskDefinition', { type: 'shipping' })] });
+    });
+    const exported = await exportBpmn(document);
+    expect(exported).toContain('xmlns:zeebe="http://example.com/not-zeebe"');
+    expect(exported).toContain('zeebe:note="theirs"');
+    expect(exported).toContain('xmlns:zeebe1="http://camunda.org/schema/zeebe/1.0"');
+    expect(exported).toMatch(/<zeebe1:taskDefinition type="shipping" ?\/>/);
+    // the zeebe element itself is in a namespace the original does not declare: a tool addition
+    expect(summary(compareBpmn(foreign, exported))).toEqual(['loss element-added definitions/process[@id=P]/serviceTask[@id=S]/extensionElements']);
+    const reread = await importBpmn(exported);
+    expect(findAll(reread.definitions, 'S').extensionElements.values[0].$type).toBe('zeebe:TaskDefinition');
+  });
+
   it('merges XML saved by another moddle instance (as bpmn-js saves it) onto the original', async () => {
     const document = await importBpmn(hostile);
     // what the modeler does: import document.xmlForModdle into its own moddle, edit, save
