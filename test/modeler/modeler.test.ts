@@ -3,6 +3,7 @@
 // each step leaves a screenshot in test-output/modeler/.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
@@ -235,6 +236,58 @@ describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
     await page.locator('[data-action=waiting-counts]').click();
     await expect.poll(() => page.locator(`.stratum-waiting-count[data-element=${DIRECTOR_TASK}]`).textContent()).toBe('1');
     await shot('14-waiting-counts');
+  });
+
+  it('offers the library\'s keys for a call activity\'s called process', async () => {
+    await page.locator('.side-tab[data-tab=library]').click();
+    await page.locator('.library-item[data-key=sales-order-management] .library-open').click();
+    await expect.poll(() => page.locator('.document-key').textContent()).toBe('sales-order-management');
+    const callActivity = await modelerEval<string>(`window.stratumModeler.get('elementRegistry').filter(e => e.type === 'bpmn:CallActivity' && e.businessObject.name === 'Approve credit order')[0].id`);
+    await page.evaluate((id) => {
+      const modeler = (window as any).stratumModeler;
+      modeler.get('selection').select(modeler.get('elementRegistry').get(id));
+    }, callActivity);
+    const group = page.locator('[data-group-id=group-calledElement]');
+    if (!(await group.locator('.bio-properties-panel-group-entries.open').count())) await group.locator('.bio-properties-panel-group-header').click();
+    const picker = group.locator('[data-entry-id=stratum-called-process] select');
+    expect(await picker.inputValue()).toBe('credit-order-approval');
+    const options = await picker.locator('option').evaluateAll((nodes) => nodes.map((n) => (n as HTMLOptionElement).value));
+    expect(options).toEqual(expect.arrayContaining(['order-to-cash', 'credit-order-approval', 'prepaid-entry-control', 'special-change-notification']));
+    await shot('15-called-process-picker');
+  });
+
+  it('opens another tool\'s .bpmn from disk and saves it with its vendor data and comment intact', async () => {
+    await page.locator('input[data-file-input=bpmn]').setInputFiles(join(import.meta.dirname, 'fixtures/other-tool.bpmn'));
+    await expect.poll(() => page.locator('.document-key').textContent()).toBe('returns-handling');
+    await page.evaluate(() => {
+      const modeler = (window as any).stratumModeler;
+      modeler.get('modeling').updateLabel(modeler.get('elementRegistry').get('Task_Inspect'), 'Inspect returned goods');
+    });
+    await shot('16-opened-from-disk');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=save-bpmn]').click()]);
+    expect(download.suggestedFilename()).toBe('returns-handling.bpmn');
+    const saved = await readFile(await download.path(), 'utf8');
+    expect(saved).toContain('<!-- Exported by Acme Process Studio 4.2: keep this comment -->');
+    expect(saved).toContain('<acme:owner department="After sales" />');
+    expect(saved).toContain('acme:color="teal"');
+    expect(saved).toContain('acme:studioVersion="4.2"');
+    expect(saved).toContain('name="Inspect returned goods"');
+
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=save-svg]').click()]);
+    expect(svg.suggestedFilename()).toBe('returns-handling.svg');
+    expect(await readFile(await svg.path(), 'utf8')).toContain('returned goods');
+  });
+
+  it('starts a new process from the template', async () => {
+    await page.locator('[data-action=new]').click();
+    await page.locator('[data-dialog=new-process] input[name=key]').fill('complaint-handling');
+    await page.locator('[data-dialog=new-process] input[name=name]').fill('Complaint handling');
+    await page.locator('[data-dialog=new-process] button[type=submit]').click();
+    await expect.poll(() => page.locator('.document-key').textContent()).toBe('complaint-handling');
+    const types = await modelerEval<string[]>(`window.stratumModeler.get('elementRegistry').getAll().map(e => e.type)`);
+    expect(types).toContain('bpmn:StartEvent');
+    expect(await page.locator('.djs-palette').isVisible()).toBe(true);
+    await shot('17-new-process');
   });
 
   it('logs no console errors along the way', () => {

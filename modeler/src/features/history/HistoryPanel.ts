@@ -5,13 +5,14 @@ import { el, replaceChildren } from '../../dom/element';
 import type DiffView from '../diff/DiffView';
 import { LIBRARY_CHANGED } from '../library/LibraryService';
 import type SidePanel from '../shell/SidePanel';
+import type LibraryService from '../library/LibraryService';
 import type StatusLine from '../shell/StatusLine';
 import type Workspace from '../workspace/Workspace';
 import { DOCUMENT_OPENED } from '../workspace/Workspace';
 
 /** The versions of the open process: note, author, date; open any of them, or compare two. */
 export default class HistoryPanel {
-  static $inject = ['sidePanel', 'workspace', 'diffView', 'config.stratum', 'eventBus', 'statusLine'];
+  static $inject = ['sidePanel', 'workspace', 'diffView', 'config.stratum', 'eventBus', 'statusLine', 'libraryService'];
 
   private readonly pane: HTMLElement;
   private readonly list = el('div', { className: 'history-list' });
@@ -25,6 +26,7 @@ export default class HistoryPanel {
     private readonly config: StratumConfig,
     eventBus: EventBus,
     private readonly statusLine: StatusLine,
+    private readonly library: LibraryService,
   ) {
     this.pane = sidePanel.addTab('history', 'History');
     this.pane.append(this.list, diffView.summary);
@@ -46,7 +48,7 @@ export default class HistoryPanel {
     const key = this.workspace.meta.key;
     this.loadedKey = key;
     this.detail = null;
-    if (key) {
+    if (key && this.library.get(key)) {
       try {
         this.detail = await this.config.api.getProcess(key);
       } catch (error) {

@@ -36,10 +36,15 @@ export default class InstanceHighlighter {
     }
     const ownWaits = instance.waiting.filter((wait) => wait.instanceId === instance.id);
     const childWaits = instance.waiting.filter((wait) => wait.instanceId !== instance.id);
+    const deeperWaits = childWaits.filter((wait) => wait.type !== 'call');
     for (const wait of ownWaits) {
-      if (!this.elementRegistry.get(wait.elementId)) continue;
-      this.canvas.addMarker(wait.elementId, WAITING_MARKER);
-      this.overlays.add(wait.elementId, OVERLAY_TYPE, { position: { top: -26, left: 0 }, html: waitCard([wait]), scale: false });
+      const element = this.elementRegistry.get(wait.elementId) as Element | undefined;
+      if (!element) continue;
+      this.canvas.addMarker(element.id, WAITING_MARKER);
+      const card = wait.type === 'call'
+        ? waitCard(deeperWaits, instance.processKey)
+        : waitCard([wait], instance.processKey);
+      this.overlays.add(element.id, OVERLAY_TYPE, { position: { top: -4, left: 0 }, html: card, scale: false });
     }
     const running = instance.children.filter((child) => child.status === 'running');
     for (const callActivity of this.elementRegistry.filter((element) => element.type === 'bpmn:CallActivity') as Element[]) {
@@ -47,8 +52,7 @@ export default class InstanceHighlighter {
       const child = running.find((candidate) => candidate.processKey === key);
       if (!child || ownWaits.some((wait) => wait.elementId === callActivity.id)) continue;
       this.canvas.addMarker(callActivity.id, WAITING_MARKER);
-      const waits = childWaits.filter((wait) => wait.processKey !== instance.processKey);
-      this.overlays.add(callActivity, OVERLAY_TYPE, { position: { top: -26, left: 0 }, html: waitCard(waits, key ?? undefined), scale: false });
+      this.overlays.add(callActivity, OVERLAY_TYPE, { position: { top: -4, left: 0 }, html: waitCard(deeperWaits, instance.processKey), scale: false });
     }
     return { ownWaits, childWaits };
   }
@@ -76,10 +80,11 @@ export function describeWait(wait: WaitingElement): string {
   }
 }
 
-function waitCard(waits: WaitingElement[], childKey?: string): HTMLElement {
+function waitCard(waits: WaitingElement[], shownProcess: string): HTMLElement {
   return el('div', { className: 'stratum-wait-card' },
-    childKey ? el('div', { className: 'wait-child' }, `in ${childKey}:`) : null,
     waits.length
-      ? waits.filter((wait) => wait.type !== 'call').slice(0, 3).map((wait) => el('div', { className: 'wait-line', 'data-element': wait.elementId }, `waits: ${describeWait(wait)}`))
+      ? waits.slice(0, 3).map((wait) => el('div', { className: 'wait-line', 'data-element': wait.elementId },
+        wait.processKey !== shownProcess ? el('span', { className: 'wait-process' }, `${wait.processKey} › `) : null,
+        describeWait(wait)))
       : el('div', { className: 'wait-line' }, 'running'));
 }
