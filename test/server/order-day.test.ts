@@ -41,6 +41,11 @@ describe('credit orders: tiered approval', () => {
     expect((await api.get('/api/tasks?candidateGroup=sales-director', TOKENS.director)).body).toEqual([]);
     expect(await fetchJobs('procurement-planning')).toEqual([]);
 
+    const undecided = await complete(review.id, TOKENS.vp, { comment: 'forgot to decide' });
+    expect(undecided.status).toBe(422);
+    expect(undecided.body.errors).toEqual([expect.objectContaining({ field: '/variables/approved' })]);
+    expect((await tasksOf('SO-500000.01')).map((task) => task.id)).toEqual([review.id]);
+
     const byDirector = await complete(review.id, TOKENS.director, { approved: true });
     expect(byDirector.status).toBe(403);
     const approved = await complete(review.id, TOKENS.vp, { approved: true, comment: 'good customer' });
