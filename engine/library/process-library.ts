@@ -2,11 +2,10 @@
 // list as a levelled tree, serve exact XML back.
 import { createHash, randomUUID } from 'node:crypto';
 import type { BpmnFile, DeployOptions, DeployResult, Library, ProcessDetail, ProcessSummary } from '../api.js';
-import { completeFlowReferences } from '../bpmn/flow-references.js';
 import { parseBpmn } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
 import { StratumError, type Finding } from '../errors.js';
-import { lintDefinitions } from '../lint/lint-bpmn.js';
+import { lintFiles } from '../lint/lint-bpmn.js';
 import type { Clock } from '../api.js';
 import type { ProcessVersionRow, Store } from '../store/types.js';
 import { analyseCallGraph } from './call-graph.js';
@@ -16,8 +15,6 @@ interface AnalysedFile {
   hash: string;
   models: ProcessModel[];
 }
-
-const DOCTYPE = /<!DOCTYPE/i;
 
 export class ProcessLibrary implements Library {
   constructor(
@@ -123,43 +120,16 @@ export class ProcessLibrary implements Library {
     return this.documentationCache.get(id)!;
   }
 
-  /** Parses and lints every file against the library plus the files deployed with it. */
+  /** Lints every file against the library plus the files deployed with it; compiles them when they pass. */
   private async analyse(files: BpmnFile[]): Promise<{ analysed: AnalysedFile[]; findings: Finding[] }> {
-    const findings: Finding[] = [];
-    const parsedFiles: { file: BpmnFile; definitions: any; models: ProcessModel[] }[] = [];
-    for (const file of files) {
-      if (DOCTYPE.test(file.xml)) {
-        findings.push({ file: file.name, elementId: null, rule: 'xml-doctype', severity: 'error', message: 'XML with a DOCTYPE is refused (no entity expansion can happen)' });
-        continue;
-      }
-      try {
-        const parsed = await parseBpmn(file.xml);
-        completeFlowReferences(parsed.definitions);
-        const models = compileProcessModels(parsed.definitions);
-        if (models.length === 0) {
-          findings.push({ file: file.name, elementId: null, rule: 'no-process', severity: 'error', message: 'the file contains no process' });
-        }
-        parsedFiles.push({ file, definitions: parsed.definitions, models });
-      } catch (error) {
-        findings.push({ file: file.name, elementId: null, rule: 'xml-parse', severity: 'error', message: (error as Error).message });
-      }
-    }
-    const seen = new Map<string, string>();
-    for (const { file, models } of parsedFiles) {
-      for (const model of models) {
-        const other = seen.get(model.key);
-        if (other) {
-          findings.push({ file: file.name, elementId: model.key, rule: 'duplicate-process', severity: 'error', message: `process ${model.key} is also defined in ${other}` });
-        }
-        seen.set(model.key, file.name);
-      }
-    }
-    const deployedKeys = (await this.store.read((tx) => tx.latestVersions())).map((row) => row.key);
-    const knownProcessKeys = [...new Set([...deployedKeys, ...seen.keys()])];
-    for (const { file, definitions } of parsedFiles) {
-      for (const finding of await lintDefinitions(definitions, { knownProcessKeys })) findings.push({ ...finding, file: file.name });
-    }
-    const analysed = parsedFiles.map(({ file, models }) => ({ file, models, hash: createHash('sha256').update(file.xml).digest('hex') }));
+    const knownProcessKeys = (await this.store.read((tx) => tx.latestVersions())).map((row) => row.key);
+    const findings = await lintFiles(files, { knownProcessKeys });
+    if (findings.some((finding) => finding.severity === 'error')) return { analysed: [], findings };
+    const analysed = await Promise.all(files.map(async (file) => ({
+      file,
+      models: compileProcessModels((await parseBpmn(file.xml)).definitions),
+      hash: createHash('sha256').update(file.xml).digest('hex'),
+    })));
     return { analysed, findings };
   }
 }

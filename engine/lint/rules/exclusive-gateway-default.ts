@@ -7,6 +7,7 @@
 //
 // "Recognisably exhaustive" is deliberately small (conditions are FEEL, or
 // ${…} translated to FEEL):
+//   - a condition that is the literal `=true` (the flow is always possible);
 //   - a complementary pair: `=x` and `=not(x)` (also `=x = true` / `=x = false`);
 //   - comparisons of one variable with number literals whose ranges together
 //     cover every number: `=amount > 500000` / `=amount <= 500000`, or
@@ -43,7 +44,7 @@ const exclusiveGatewayDefault: RuleFactory = () => {
 
     if (defaultFlow || unconditioned.length > 0) return;
     const conditions = outgoing.map((flow) => toFeel(flow.conditionExpression?.body));
-    if (isComplementaryPair(conditions) || coversAllNumbers(conditions)) return;
+    if (conditions.includes('true') || isComplementaryPair(conditions) || coversAllNumbers(conditions)) return;
     reporter.report(
       node.id,
       `${ElementLabel(node)} has no default flow and its conditions do not recognisably cover every case, ` +

@@ -1,0 +1,155 @@
+// Real Camunda 7 and 8 diagrams (../shared/interop/executable): those whose
+// elements Stratum can run deploy and are driven to an end event; the others
+// are refused at deploy, naming the element and the construct.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { interopAvailable, interopFile } from '../../support/shared-interop.js';
+import { openFixture, type Fixture } from '../../support/stratum-fixture.js';
+
+let fixture: Fixture;
+beforeEach(async () => { fixture = await openFixture({ deployShipped: false }); });
+afterEach(async () => { await fixture?.dispose(); });
+
+const runtime = () => fixture.stratum.runtime;
+const deploy = (...paths: string[]) => fixture.stratum.library.deploy(paths.map(interopFile), { user: 'interop' });
+
+async function completeJob(type: string, variables: Record<string, unknown> = {}) {
+  const [job] = await runtime().fetchAndLockJobs({ type, workerId: 'worker' });
+  expect(job, `a ${type} job`).toBeDefined();
+  return runtime().completeJob(job!.id, variables, 'worker');
+}
+
+const endEventsOf = (view: { history: { event: string; elementType: string | null; elementId: string | null }[] }) =>
+  view.history.filter((entry) => entry.event === 'element.completed' && entry.elementType === 'bpmn:EndEvent').map((entry) => entry.elementId);
+
+describe.skipIf(!interopAvailable)('Camunda 8 diagrams that run', () => {
+  it('ticket-booking: seats, payment command, payment message, ticket → "Booking succeeded"', async () => {
+    await deploy('executable/camunda8/ticket-booking.bpmn');
+    const { instance } = await runtime().start('ticket-booking', { businessKey: 'booking-1' });
+    await completeJob('reserve-seats', { reservationId: 'R-1' });
+    const waiting = await completeJob('retrieve-payment', { paymentRequestId: 'PAY-1' });
+    expect(waiting.waiting.map((wait) => wait.type).sort()).toEqual(['message', 'timer']);
+    // correlated by the message's correlation key (=paymentRequestId), not the business key
+    await runtime().correlateMessage({ name: 'msg-payment-received', businessKey: 'PAY-1' });
+    const done = await completeJob('generate-ticket', { ticketId: 'T-1' });
+    expect(done.status).toBe('completed');
+    expect(endEventsOf(done)).toEqual(['Event_1mqmjv4']);
+    expect(done.id).toBe(instance.id);
+  });
+
+  it('ticket-booking: a worker\'s BPMN error "ErrorSeatsNotAvailable" is caught by the boundary event', async () => {
+    await deploy('executable/camunda8/ticket-booking.bpmn');
+    await runtime().start('ticket-booking', { businessKey: 'booking-2' });
+    const [job] = await runtime().fetchAndLockJobs({ type: 'reserve-seats', workerId: 'worker' });
+    const after = await runtime().throwJobError(job!.id, { errorCode: 'ErrorSeatsNotAvailable', workerId: 'worker' });
+    expect(after.status).toBe('completed');
+    expect(endEventsOf(after)).toEqual(['Event_1ne48r4']);
+  });
+
+  it('ticket-booking: an unknown BPMN error code is not caught and fails the instance with an incident', async () => {
+    await deploy('executable/camunda8/ticket-booking.bpmn');
+    await runtime().start('ticket-booking', { businessKey: 'booking-3' });
+    const [job] = await runtime().fetchAndLockJobs({ type: 'reserve-seats', workerId: 'worker' });
+    const after = await runtime().throwJobError(job!.id, { errorCode: 'SomethingElse', message: 'boom', workerId: 'worker' });
+    expect(after.status).toBe('failed');
+    expect(after.incident).toMatchObject({ elementId: 'Activity_1g89uec' });
+  });
+
+  it('ticket-booking: the 30 s payment timeout cancels the booking', async () => {
+    await deploy('executable/camunda8/ticket-booking.bpmn');
+    const { instance } = await runtime().start('ticket-booking', { businessKey: 'booking-4' });
+    await completeJob('reserve-seats');
+    await completeJob('retrieve-payment', { paymentRequestId: 'PAY-4' });
+    fixture.clock.advance(29_000);
+    expect(await runtime().fireDueTimers()).toBe(0);
+    fixture.clock.advance(2_000);
+    expect(await runtime().fireDueTimers()).toBe(1);
+    const after = await runtime().getInstance(instance.id);
+    expect(endEventsOf(after!)).toEqual(['Event_05eni0s']);
+    await expect(runtime().correlateMessage({ name: 'msg-payment-received', businessKey: 'PAY-4' })).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('customer-scoring: a timed-out request is retried, then the scoring result arrives', async () => {
+    await deploy('executable/camunda8/customer-scoring.bpmn');
+    const { instance } = await runtime().start('customer-scoring', { businessKey: 'C-1', variables: { scoringRetryCount: 0 } });
+    await completeJob('SendScoringRequest', { scoringRequestId: 'SR-1', scoringRetryCount: 1 });
+    fixture.clock.advance(5 * 60_000);
+    expect(await runtime().fireDueTimers()).toBe(1);
+    await completeJob('SendScoringRequest', { scoringRequestId: 'SR-2', scoringRetryCount: 2 });
+    const { reached } = await runtime().correlateMessage({ name: 'MessageScoringResult', businessKey: 'SR-2', variables: { score: 42 } });
+    expect(reached[0]).toMatchObject({ id: instance.id, status: 'completed', variables: expect.objectContaining({ score: 42 }) });
+    expect(endEventsOf(reached[0]!)).toEqual(['EndEventCustomerScoringSuccess']);
+  });
+
+  it('customer-scoring: gives up after more than 5 retries', async () => {
+    await deploy('executable/camunda8/customer-scoring.bpmn');
+    const { instance } = await runtime().start('customer-scoring', { businessKey: 'C-2', variables: { scoringRetryCount: 6 } });
+    await completeJob('SendScoringRequest', { scoringRequestId: 'SR-9' });
+    fixture.clock.advance(5 * 60_000);
+    await runtime().fireDueTimers();
+    const after = await runtime().getInstance(instance.id);
+    expect(endEventsOf(after!)).toEqual(['EndEventCustomerScoringFailed']);
+  });
+
+  it('payment: a message start, jobs on throw and end events with their task headers', async () => {
+    await deploy('executable/camunda8/payment.bpmn');
+    const { reached } = await runtime().correlateMessage({ name: 'RetrievePaymentCommand', businessKey: 'PAY-9', variables: { amount: 30 } });
+    expect(reached[0]!.processKey).toBe('payment');
+    const [deduct] = await runtime().fetchAndLockJobs({ type: 'noop', workerId: 'worker' });
+    await runtime().completeJob(deduct!.id, { remainingAmount: 0 }, 'worker');
+    const [emit] = await runtime().fetchAndLockJobs({ type: 'emitEvent', workerId: 'worker' });
+    expect(emit!.customHeaders).toEqual({ eventName: 'CustomerCreditUsed' });
+    await runtime().completeJob(emit!.id, {}, 'worker');
+    const done = await completeJob('paymentReceived');
+    expect(done.status).toBe('completed');
+  });
+
+  it('typical_process: job types computed with FEEL, two one-minute timers', async () => {
+    await deploy('executable/camunda8/typical_process.bpmn');
+    const { instance } = await runtime().start('benchmark', { variables: { benchmark_starter_id: 'starter-7', var2: true } });
+    const jobTypes = new Set<string>();
+    let timersFired = 0;
+    for (let round = 0; round < 30; round++) {
+      const view = (await runtime().getInstance(instance.id))!;
+      if (view.status !== 'running') break;
+      const jobs = view.waiting.filter((wait) => wait.type === 'job');
+      for (const job of jobs) {
+        jobTypes.add(job.jobType!);
+        await completeJob(job.jobType!);
+      }
+      if (jobs.length === 0 && view.waiting.some((wait) => wait.type === 'timer')) {
+        fixture.clock.advance(60_000);
+        timersFired += await runtime().fireDueTimers();
+      }
+    }
+    expect([...jobTypes].sort()).toEqual(['benchmark-task-starter-7', 'benchmark-task-starter-7-completed']);
+    expect(timersFired).toBe(2);
+    expect((await runtime().getInstance(instance.id))!.status).toBe('completed');
+  });
+});
+
+describe.skipIf(!interopAvailable)('Camunda diagrams with constructs Stratum refuses at deploy', () => {
+  const refusals: [string[], string, RegExp][] = [
+    [['executable/camunda8/customer-onboarding-extended.bpmn', 'executable/camunda8/customer-scoring.bpmn'], 'TaskValidateCustomerApplication', /DMN/],
+    [['executable/camunda8/complex_process.bpmn', 'executable/camunda8/complex_subprocess.bpmn'], 'Activity_1ab9tjw', /multi-instance/],
+    [['executable/camunda8/complex_subprocess.bpmn'], 'Activity_0ehlkav', /DMN/],
+    [['executable/camunda8/msg_process.bpmn'], 'orderItem', /multi-instance/],
+    [['executable/camunda7/invoice.v2.bpmn', 'executable/camunda7/reviewInvoice.bpmn'], 'ServiceTask_1', /Java class/],
+    [['executable/camunda7/reviewInvoice.bpmn'], 'assignReviewer', /candidate groups/],
+    [['executable/camunda7/camunda-testing-job-announcement.bpmn', 'executable/camunda7/camunda-testing-job-announcement-publication.bpmn'], 'mail', /Java expression/],
+    [['executable/camunda7/camunda-testing-job-announcement-publication.bpmn'], 'publish_announcement_website', /Java expression/],
+    [['executable/camunda7/loan-granting.bpmn'], 'Task_1lvjtd4', /script/],
+    [['executable/camunda7/invokeRestService.bpmn'], 'ServiceTask_1', /connector/],
+    [['executable/camunda7/message_start_process.bpmn'], 'UserTask_1', /candidate groups/],
+  ];
+
+  for (const [paths, elementId, construct] of refusals) {
+    it(`refuses ${paths[0]!.split('/').at(-1)}: ${elementId} (${construct.source})`, async () => {
+      const error = await deploy(...paths).catch((caught) => caught);
+      expect(error).toMatchObject({ code: 'invalid' });
+      const finding = error.details.findings.find((candidate: { elementId: string; message: string }) =>
+        candidate.elementId === elementId && construct.test(candidate.message));
+      expect(finding, JSON.stringify(error.details.findings.filter((f: { severity: string }) => f.severity === 'error'), null, 1)).toBeDefined();
+      expect(await fixture.stratum.library.list()).toEqual([]);
+    });
+  }
+});
