@@ -290,6 +290,24 @@ describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
     await shot('17-new-process');
   });
 
+  it('after a reload keeps the token and the unsaved draft, and Revert drops the draft', async () => {
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]');
+    expect(await page.locator('[data-dialog=token]').count()).toBe(0);
+    await page.locator('.library-item[data-key=order-to-cash] .draft-badge').waitFor();
+    await page.locator('.library-item[data-key=order-to-cash] .library-open').click();
+    await expect.poll(() => modelerEval<string[]>(`window.stratumModeler.get('elementRegistry').filter(e => e.type === 'bpmn:EndEvent').map(e => e.businessObject.name)`))
+      .toContain('Order closed (edited)');
+    expect(await page.locator('[data-badge=dirty]').count()).toBe(1);
+    await shot('18-draft-after-reload');
+
+    await page.locator('[data-action=revert]').click();
+    await expect.poll(() => page.locator('[data-badge=dirty]').count()).toBe(0);
+    const names = await modelerEval<string[]>(`window.stratumModeler.get('elementRegistry').filter(e => e.type === 'bpmn:EndEvent').map(e => e.businessObject.name)`);
+    expect(names).not.toContain('Order closed (edited)');
+    expect(await page.locator('.library-item[data-key=order-to-cash] .draft-badge').count()).toBe(0);
+  });
+
   it('logs no console errors along the way', () => {
     // Chromium logs every non-2xx response; the one refused deployment above is the intended 422.
     const expectedRefusal = /Failed to load resource: the server responded with a status of 422|^\(422 from POST .*\/api\/deployments/;

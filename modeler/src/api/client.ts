@@ -48,6 +48,8 @@ export interface InstanceList {
 
 export class ApiClient {
   private token: string | null = null;
+  /** Called when the server no longer accepts the token (401). */
+  onUnauthorized: (() => void) | null = null;
 
   constructor(private readonly baseUrl = '') {}
 
@@ -90,7 +92,13 @@ export class ApiClient {
 
   /** Probes the token: resolves when the server accepts it. */
   async checkToken(): Promise<void> {
-    await this.json('GET', '/api/processes');
+    const hook = this.onUnauthorized;
+    this.onUnauthorized = null;
+    try {
+      await this.json('GET', '/api/processes');
+    } finally {
+      this.onUnauthorized = hook;
+    }
   }
 
   private async request(method: string, path: string, body?: string, contentType?: string): Promise<Response> {
@@ -103,7 +111,11 @@ export class ApiClient {
     } catch (error) {
       throw new ApiProblem(0, { title: 'Server unreachable', detail: (error as Error).message });
     }
-    if (!response.ok) throw new ApiProblem(response.status, await readProblem(response));
+    if (!response.ok) {
+      const problem = new ApiProblem(response.status, await readProblem(response));
+      if (response.status === 401 && this.token) this.onUnauthorized?.();
+      throw problem;
+    }
     return response;
   }
 

@@ -42,8 +42,15 @@ export default class Session {
     });
   }
 
+  private asking: Promise<void> | null = null;
+
   /** Resolves once the server accepts a token. */
   async start(): Promise<void> {
+    this.config.api.onUnauthorized = () => {
+      this.asking ??= this.askForToken('The server no longer accepts your token. Enter a valid one.').finally(() => {
+        this.asking = null;
+      });
+    };
     const stored = localStorage.getItem(STORAGE_KEY);
     if (stored && (await this.accepts(stored))) {
       this.eventBus.fire(SESSION_READY);

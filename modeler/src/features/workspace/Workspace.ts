@@ -4,6 +4,7 @@ import type CommandStack from 'diagram-js/lib/command/CommandStack';
 import type { Injector } from 'didi';
 import type { StratumConfig } from '../../config';
 import type StatusLine from '../shell/StatusLine';
+import type DraftStore from './DraftStore';
 import { exportBpmn, importBpmn, setBaseline } from '../../../../engine/interop/index.js';
 import type { BpmnDocument } from '../../../../engine/interop/index.js';
 
@@ -44,13 +45,13 @@ export const DOCUMENT_CHANGED = 'stratum.document.changed';
  * when another document is opened, and come back when the process is opened again.
  */
 export default class Workspace {
-  static $inject = ['bpmnjs', 'eventBus', 'canvas', 'commandStack', 'injector', 'config.stratum', 'statusLine'];
+  static $inject = ['bpmnjs', 'eventBus', 'canvas', 'commandStack', 'injector', 'config.stratum', 'statusLine', 'draftStore'];
 
   meta: DocumentMeta = emptyMeta();
   /** The file as read, kept losslessly by the interop pipeline; saving merges the canvas's edits onto it. */
   private document: BpmnDocument | null = null;
   private dirtyFromDraft = false;
-  private readonly drafts = new Map<string, { xml: string; meta: DocumentMeta }>();
+  private autosave: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly bpmnjs: Viewer,
@@ -60,8 +61,17 @@ export default class Workspace {
     private readonly injector: Injector,
     private readonly config: StratumConfig,
     private readonly statusLine: StatusLine,
+    private readonly drafts: DraftStore,
   ) {
-    eventBus.on('commandStack.changed', () => eventBus.fire(DOCUMENT_CHANGED, { meta: this.meta }));
+    eventBus.on('commandStack.changed', () => {
+      eventBus.fire(DOCUMENT_CHANGED, { meta: this.meta });
+      clearTimeout(this.autosave);
+      this.autosave = setTimeout(() => void this.keepDraft(), 1000);
+    });
+    // edits of the last second are not in the draft store yet
+    window.addEventListener('beforeunload', (event) => {
+      if (this.autosave !== undefined && this.dirty && !this.meta.readOnly) event.preventDefault();
+    });
   }
 
   get api() {
@@ -103,6 +113,7 @@ export default class Workspace {
     const draft = this.drafts.get(key);
     if (draft) {
       await this.open(draft.xml, draft.meta, { dirty: true });
+      this.statusLine.show(`Unsaved draft of ${key} from ${new Date(draft.savedAt).toLocaleString()} (based on ${draft.meta.version ? `v${draft.meta.version}` : 'no deployed version'}); "Revert" drops it`, 'info');
       return;
     }
     const detail = await this.api.getProcess(key);
@@ -181,9 +192,11 @@ export default class Workspace {
   }
 
   private async keepDraft(): Promise<void> {
+    clearTimeout(this.autosave);
+    this.autosave = undefined;
     const { key, readOnly } = this.meta;
     if (!key || readOnly || !this.dirty) return;
-    this.drafts.set(key, { xml: await this.xml(), meta: this.meta });
+    this.drafts.set(key, await this.xml(), this.meta);
   }
 
   private leaveSimulation(): void {

@@ -2,12 +2,16 @@ import ShellModule from '../shell';
 import Workspace from './Workspace';
 import ReadOnly from './ReadOnly';
 import DocumentTitle from './DocumentTitle';
+import DraftStore from './DraftStore';
+import RevertAction from './RevertAction';
 
 /** The open document: what it is, its drafts, and whether it may be edited. */
 export default {
   __depends__: [ShellModule],
-  __init__: ['workspace', 'readOnly', 'documentTitle'],
+  __init__: ['workspace', 'readOnly', 'documentTitle', 'revertAction'],
   workspace: ['type', Workspace],
   readOnly: ['type', ReadOnly],
   documentTitle: ['type', DocumentTitle],
+  draftStore: ['type', DraftStore],
+  revertAction: ['type', RevertAction],
 };
