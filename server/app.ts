@@ -73,6 +73,7 @@ export function createApp(options: AppOptions): StratumApp {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(requestLogging(logger, metrics));
+  app.use(securityHeaders);
 
   const byPath = new Map<string, Operation[]>();
   for (const op of OPERATIONS) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op]);
@@ -189,6 +190,15 @@ function send(res: Response, reply: Reply): void {
     res.end();
   }
 }
+
+/** API answers are current state and may name customers: no caching, no content sniffing. */
+const securityHeaders: Middleware = (req, res, next) => {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  if (!res.locals.static && (req.path.startsWith('/api') || req.path === '/healthz' || req.path === '/metrics')) {
+    res.setHeader('Cache-Control', 'no-store');
+  }
+  next();
+};
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 

@@ -1,5 +1,5 @@
 // Health, metrics and the API description.
-import type { Handlers } from '../http/handler.js';
+import { ok, type Handlers } from '../http/handler.js';
 import type { Metrics } from '../metrics.js';
 import { HttpProblem } from '../problem.js';
 
@@ -11,7 +11,7 @@ export function operationHandlers(options: { checkHealth: () => Promise<void>; m
       } catch {
         throw new HttpProblem(503, 'The store does not answer.');
       }
-      return { status: 200, json: { status: 'ok' }, headers: { 'Cache-Control': 'no-store' } };
+      return ok({ status: 'ok' });
     },
     metrics: async () => ({ status: 200, text: await options.metrics.text(), contentType: options.metrics.contentType }),
     openapi: async () => ({ status: 200, json: options.openApi }),

@@ -45,7 +45,10 @@ describe('GET /healthz', () => {
   it('answers 200 {status: "ok"} while the store answers and 503 problem+json when it does not', async () => {
     let healthy = true;
     const app = await serve({ checkHealth: async () => { if (!healthy) throw new Error('database is locked'); } });
-    expect((await app.api.get('/healthz')).body).toEqual({ status: 'ok' });
+    const healthy200 = await app.api.get('/healthz');
+    expect(healthy200.body).toEqual({ status: 'ok' });
+    expect(healthy200.headers.get('cache-control')).toBe('no-store');
+    expect(healthy200.headers.get('x-content-type-options')).toBe('nosniff');
     healthy = false;
     const down = await app.api.get('/healthz');
     expect(down.status).toBe(503);
