@@ -5,3 +5,4 @@ export { importBpmn, exportBpmn, convertBpmn, withModel, setBaseline, type BpmnD
 export { compareBpmn, formatDifferences, type Difference, type DifferenceKind } from './compare.js';
 export { decodeXml, UnsupportedEncodingError } from './encoding.js';
 export { XmlSyntaxError } from './xml-tree.js';
+export { loadIntoModeler, saveFromModeler, type XmlModeler } from './modeler-bridge.js';
