@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { it } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const corpusDir = join(repoRoot, '..', 'shared', 'interop');
+/** STRATUM_INTEROP_DIR points elsewhere (e.g. to check what happens without the corpus). */
+export const corpusDir = process.env.STRATUM_INTEROP_DIR ?? join(repoRoot, '..', 'shared', 'interop');
 export const corpusAvailable = existsSync(corpusDir);
 export const corpusRequired = process.env.STRATUM_REQUIRE_INTEROP === '1';
 
