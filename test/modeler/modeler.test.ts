@@ -92,6 +92,8 @@ describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
 
   it('signs in with a token kept in the browser and shows the library as a tree by level', async () => {
     await page.goto(server.url + '/');
+    await page.locator('[data-dialog=token]').waitFor();
+    await shot('00-token-dialog');
     await page.locator('[data-dialog=token] input[name=token]').fill(DESIGNER);
     await page.locator('[data-dialog=token] button[type=submit]').click();
     await page.waitForSelector('body[data-ready=true]');
@@ -162,6 +164,7 @@ describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
   it('deploys with a change note, then shows version 2 in the history and the diff with the changed condition', async () => {
     await page.locator('[data-action=deploy]').click();
     await page.locator('[data-dialog=deploy] textarea[name=note]').fill('Director approval from exactly 1,000,000');
+    await shot('07b-deploy-dialog');
     await page.locator('[data-dialog=deploy] button[type=submit]').click();
     await expect.poll(() => page.locator('.status').textContent()).toContain('version 2');
     expect(await page.locator('.findings').isHidden()).toBe(true);

@@ -58,7 +58,7 @@ export default class DiffView {
     };
     mark(comparison.added, MARKERS.added);
     mark(comparison.changed, MARKERS.changed);
-    mark(comparison.layoutChanged.filter((item) => !comparison.changed.some((c) => c.id === item.id)), MARKERS.layout);
+    mark(comparison.layoutChanged.filter((item) => !comparison.changed.some((c) => c.id === item.id) && !comparison.conditions.some((c) => c.flowId === item.id)), MARKERS.layout);
     for (const condition of comparison.conditions) {
       if (this.elementRegistry.get(condition.flowId)) this.canvas.addMarker(condition.flowId, MARKERS.changed);
     }

@@ -44,12 +44,14 @@ export async function compareVersions(oldXml: string, newXml: string): Promise<V
       attributes: Object.entries(attrs).map(([name, value]) => ({ name, oldValue: describe(value.oldValue), newValue: describe(value.newValue) })),
     }));
 
+  const conditions = conditionChanges(oldDefinitions, newDefinitions);
+  const onlyCondition = (entry: DiffItem) => !entry.attributes?.length && conditions.some((c) => c.flowId === entry.id);
   return {
     added: Object.values(changes._added as Record<string, ModdleElement>).filter(isFlowElement).map(item),
     removed: Object.values(changes._removed as Record<string, ModdleElement>).filter(isFlowElement).map(item),
-    changed: changed.filter((entry) => entry.type !== 'Definitions'),
+    changed: changed.filter((entry) => entry.type !== 'Definitions' && !onlyCondition(entry)),
     layoutChanged: Object.values(changes._layoutChanged as Record<string, ModdleElement>).map(item),
-    conditions: conditionChanges(oldDefinitions, newDefinitions),
+    conditions,
   };
 }
 

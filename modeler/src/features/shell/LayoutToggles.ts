@@ -15,11 +15,11 @@ export default class LayoutToggles {
     this.hidden = { side: false, properties: false, ...JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') };
     this.apply();
     toolbar.addButton({
-      id: 'toggle-side', group: 'view', label: '◧ Panel', title: 'Show or hide the library, history and instances panel',
+      id: 'toggle-side', group: 'view', label: '◧', title: 'Show or hide the library, history and instances panel',
       action: () => this.toggle('side'), isActive: () => !this.hidden.side,
     });
     toolbar.addButton({
-      id: 'toggle-properties', group: 'view', label: 'Properties ◨', title: 'Show or hide the properties panel',
+      id: 'toggle-properties', group: 'view', label: '◨', title: 'Show or hide the properties panel',
       action: () => this.toggle('properties'), isActive: () => !this.hidden.properties,
     });
   }
