@@ -213,12 +213,16 @@ export const OPERATIONS: Operation[] = [
     path: '/api/tasks/{id}/complete',
     tag: 'tasks',
     summary: 'Completes a user task; its variables (e.g. `approved`, `comment`) become process variables.',
-    description: 'The caller must be in one of the task\'s candidate groups (403 otherwise); 409 when the task is no longer open.',
+    description: 'Tasks of the decision groups (sales-director, vice-president) need `variables.approved` as true or false.',
     access: { kind: 'candidate-group' },
     pathParams: { id: id('Task') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'CompleteTaskRequest', required: false },
-    problems: { 404: 'No task with this id.', 409: 'The task is no longer open.' },
+    problems: {
+      404: 'No task with this id.',
+      409: 'The task is no longer open.',
+      422: 'Variables that break the schema, or a decision task completed without a boolean `approved`.',
+    },
     responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
   },
   {
