@@ -163,6 +163,7 @@ describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
 
   it('deploys with a change note, then shows version 2 in the history and the diff with the changed condition', async () => {
     await page.locator('[data-action=deploy]').click();
+    expect(await page.locator('[data-dialog=deploy] .deploy-changes').textContent()).toContain('1 condition(s) changed');
     await page.locator('[data-dialog=deploy] textarea[name=note]').fill('Director approval from exactly 1,000,000');
     await shot('07b-deploy-dialog');
     await page.locator('[data-dialog=deploy] button[type=submit]').click();

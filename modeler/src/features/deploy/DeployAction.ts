@@ -6,6 +6,8 @@ import type Toolbar from '../shell/Toolbar';
 import type Workspace from '../workspace/Workspace';
 import type LibraryService from '../library/LibraryService';
 import type DeployFindings from '../lint/DeployFindings';
+import { compareVersions } from '../diff/VersionDiff';
+import { el } from '../../dom/element';
 
 /** Deploys the open process with a change note; a refusal shows the server's findings on the elements. */
 export default class DeployAction {
@@ -27,15 +29,38 @@ export default class DeployAction {
     });
   }
 
+  /** What the deploy would change, so the change note can say it. */
+  private async changesSince(key: string, latest: number): Promise<HTMLElement | null> {
+    try {
+      const comparison = await compareVersions(await this.config.api.getVersionXml(key, latest), await this.workspace.xml());
+      const counts = [
+        comparison.conditions.length && `${comparison.conditions.length} condition(s) changed`,
+        comparison.added.length && `${comparison.added.length} added`,
+        comparison.removed.length && `${comparison.removed.length} removed`,
+        comparison.changed.length && `${comparison.changed.length} changed`,
+      ].filter(Boolean);
+      return el('div', { className: 'deploy-changes' },
+        el('strong', {}, counts.length ? `Changes since v${latest}: ${counts.join(', ')}` : `No semantic changes since v${latest}`),
+        comparison.conditions.length
+          ? el('ul', {}, comparison.conditions.map((c) => el('li', {}, `${c.label}: `, el('code', {}, c.oldCondition ?? '(none)'), ' → ', el('code', {}, c.newCondition ?? '(none)'))))
+          : null);
+    } catch {
+      return null;
+    }
+  }
+
   async deploy(): Promise<void> {
     const { key, version } = this.workspace.meta;
     if (!key || this.workspace.meta.readOnly) return;
+    const latest = this.library.get(key)?.latestVersion ?? null;
     const values = await this.dialogs.form({
       id: 'deploy',
       title: `Deploy ${key}`,
-      intro: version === null
-        ? 'This process is not in the library yet; it becomes version 1.'
-        : `Version ${version} is the latest; a changed diagram becomes version ${version + 1}.`,
+      intro: el('div', {},
+        el('p', {}, latest === null
+          ? 'This process is not in the library yet; it becomes version 1.'
+          : `Version ${latest} is the latest${version !== null && version !== latest ? ` (your edits are based on version ${version})` : ''}; a changed diagram becomes version ${latest + 1}.`),
+        latest === null ? null : await this.changesSince(key, latest)),
       fields: [{ name: 'note', label: 'Change note', type: 'textarea', required: true, placeholder: 'What changed, and why' }],
       submitLabel: 'Deploy',
     });

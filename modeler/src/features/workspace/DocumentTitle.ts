@@ -20,7 +20,7 @@ export default class DocumentTitle {
       }
       if (meta.readOnly) badges.push(el('span', { className: 'badge read-only', 'data-badge': 'read-only' }, 'read-only'));
       if (dirty) badges.push(el('span', { className: 'badge dirty', 'data-badge': 'dirty' }, 'unsaved changes'));
-      if (meta.context) badges.push(el('span', { className: 'badge context' }, meta.context));
+      if (meta.context) badges.push(el('span', { className: 'badge context', title: meta.context }, meta.context));
       replaceChildren(config.documentTitle,
         el('strong', { className: 'document-name', title: meta.key ?? '' }, meta.name || meta.key || 'untitled'),
         meta.name && meta.key ? el('span', { className: 'document-key' }, meta.key) : null,
