@@ -37,7 +37,7 @@ export function problemStatuses(op: Operation): Record<number, string> {
   }
   if (op.body?.kind === 'deployment') add(411);
   if (op.method === 'post' && !op.body) statuses[415] = 'This operation takes no body.';
-  return { ...statuses, ...op.problems };
+  return { ...statuses, ...op.problems, 500: 'An unexpected error; the detail says no more, the log has it under the X-Request-Id.' };
 }
 
 const schemaRef = (name: string) => {

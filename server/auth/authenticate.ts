@@ -11,8 +11,8 @@ export const GROUPS = {
 
 const BEARER = /^Bearer ([\x21-\x7E]{1,512})$/;
 
-const unauthorized = (detail: string) =>
-  new HttpProblem(401, detail, {}, { 'WWW-Authenticate': 'Bearer realm="stratum"' });
+const unauthorized = (detail: string, invalidToken = false) =>
+  new HttpProblem(401, detail, {}, { 'WWW-Authenticate': `Bearer realm="stratum"${invalidToken ? ', error="invalid_token"' : ''}` });
 
 /** Sets `res.locals.user`, or answers 401. */
 export function authenticate(users: UserDirectory) {
@@ -20,9 +20,9 @@ export function authenticate(users: UserDirectory) {
     const header = req.get('authorization');
     if (!header) return next(unauthorized('Send a bearer token: Authorization: Bearer <token>.'));
     const match = BEARER.exec(header);
-    if (!match) return next(unauthorized('The Authorization header is not a bearer token.'));
+    if (!match) return next(unauthorized('The Authorization header is not a bearer token.', true));
     const user = users.authenticate(match[1]!);
-    if (!user) return next(unauthorized('The bearer token is not valid.'));
+    if (!user) return next(unauthorized('The bearer token is not valid.', true));
     res.locals.user = user;
     next();
   };

@@ -99,6 +99,7 @@ describe('authorization matrix', () => {
       for (const authorization of ['Bearer not-a-real-token', 'Basic ZXJwOmRlbW8=', `Bearer ${TOKENS.erp}x`, `bearer${TOKENS.erp}`]) {
         const response = await api.request(testCase.method, testCase.path(), { ...testCase.options?.(), headers: { ...testCase.options?.().headers, authorization } });
         expect(response.status, authorization).toBe(401);
+        expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
       }
     });
     for (const token of testCase.wrong) {

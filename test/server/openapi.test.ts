@@ -1,4 +1,5 @@
 // The OpenAPI document describes exactly the routes express serves.
+import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../../server/operations.js';
@@ -56,6 +57,11 @@ describe('GET /api/openapi.json', () => {
       const name = /#\/components\/schemas\/([^"]+)/.exec(ref)?.[1];
       expect(doc.components.schemas[name!], ref).toBeDefined();
     }
+  });
+
+  it('carries the version of package.json', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect((buildOpenApiDocument() as { info: { version: string } }).info.version).toBe(pkg.version);
   });
 
   it('documents request bodies, a success response and problem responses for each operation', () => {

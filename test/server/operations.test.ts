@@ -57,6 +57,31 @@ describe('GET /healthz', () => {
   });
 });
 
+describe('POST /api/orders without the order library', () => {
+  it('answers 503 when order-to-cash is not deployed, instead of blaming the caller', async () => {
+    const app = await serve();
+    const response = await app.api.post('/api/orders', TOKENS.erp, ORDER);
+    expect(response.status).toBe(503);
+    expect(response.body.detail).toContain('order-to-cash');
+    await app.close();
+  });
+});
+
+describe('errors the server did not expect', () => {
+  it('answer 500 problem+json without internals, logged with the request id', async () => {
+    const app = await serve();
+    app.stratum.library.list = async () => {
+      throw new Error('SQLITE_CORRUPT: database disk image is malformed at /var/lib/stratum');
+    };
+    const response = await app.api.get('/api/processes', TOKENS.erp);
+    expect(response.status).toBe(500);
+    expect(response.text).not.toContain('SQLITE');
+    await app.close();
+    const logged = app.lines.find((line) => line.msg === 'request failed');
+    expect(logged?.requestId).toBe(response.headers.get('x-request-id'));
+  });
+});
+
 describe('logs', () => {
   it('writes one JSON line per request with request id, route template, status and duration, never tokens or order data', async () => {
     const app = await serve();
