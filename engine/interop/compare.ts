@@ -5,7 +5,7 @@
 // child order are `notice`s. Browser-safe.
 import { decodeXml } from './encoding.js';
 import { matchKeys, viewOf, type View, type ViewAttribute } from './element-keys.js';
-import { BPMN_DI_NS, BPMN_MODEL_NS, DC_NS, DD_DI_NS, STANDARD_NAMESPACES, XSI_NS } from './namespaces.js';
+import { DC_NS, DD_DI_NS, STANDARD_NAMESPACES, XSI_NS } from './namespaces.js';
 import {
   attributeName,
   childElements,
@@ -18,7 +18,6 @@ import {
   resolveQNameValue,
   splitName,
   type XmlDocument,
-  type XmlElement,
   type XmlNode,
 } from './xml-tree.js';
 
@@ -176,16 +175,22 @@ function compareElements(original: View, exported: View, path: string, context: 
 
   const originalChildren = childElements(original.element).map(viewOf);
   const exportedChildren = childElements(exported.element).map(viewOf);
-  const originalKeys = matchKeys(originalChildren, { regeneratedByPosition: true });
-  const exportedKeys = matchKeys(exportedChildren, { regeneratedByPosition: true });
+  // references (<incoming>, <flowNodeRef>, ...) are matched by the id they hold: their order carries no meaning
+  const originalKeys = matchKeys(originalChildren, { regeneratedByPosition: true, referencesByValue: true });
+  const exportedKeys = matchKeys(exportedChildren, { regeneratedByPosition: true, referencesByValue: true });
   const exportedByKey = new Map(exportedKeys.map((key, i) => [key, exportedChildren[i]]));
   const sameNameCount = new Map<string, number>();
-  for (const view of originalChildren) sameNameCount.set(`${view.uri}|${view.local}`, (sameNameCount.get(`${view.uri}|${view.local}`) ?? 0) + 1);
+  const position: number[] = [];
+  for (const view of originalChildren) {
+    const name = `${view.uri}|${view.local}`;
+    sameNameCount.set(name, (sameNameCount.get(name) ?? 0) + 1);
+    position.push(sameNameCount.get(name)!);
+  }
 
   const matchedOrder: string[] = [];
   originalChildren.forEach((child, i) => {
     const key = originalKeys[i];
-    const ordinal = child.id === undefined && (sameNameCount.get(`${child.uri}|${child.local}`) ?? 0) > 1 ? Number(/\[(\d+)\]$/.exec(key)![1]) : null;
+    const ordinal = child.id === undefined && (sameNameCount.get(`${child.uri}|${child.local}`) ?? 0) > 1 ? position[i] : null;
     const childPath = `${path}/${segment(child, ordinal)}`;
     const counterpart = exportedByKey.get(key);
     if (!counterpart) {
@@ -310,4 +315,3 @@ export function formatDifferences(differences: Difference[]): string {
   return differences.map((d) => `${d.severity === 'loss' ? 'LOSS  ' : 'notice'} ${d.kind.padEnd(24)} ${d.path}  ${d.message}`).join('\n');
 }
 
-export { BPMN_DI_NS, BPMN_MODEL_NS };

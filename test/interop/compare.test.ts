@@ -60,6 +60,17 @@ describe('compareBpmn judges a round trip against the original file', () => {
     ]);
   });
 
+  it('matches reference elements by the id they hold: reordering is a notice, a changed reference a loss', () => {
+    const original = edited('      <bpmn:incoming>Flow_1</bpmn:incoming>\n', '      <bpmn:incoming>Flow_1</bpmn:incoming>\n      <bpmn:incoming>Flow_X</bpmn:incoming>\n');
+    const reordered = edited('<bpmn:incoming>Flow_1</bpmn:incoming>\n      <bpmn:incoming>Flow_X</bpmn:incoming>', '<bpmn:incoming>Flow_X</bpmn:incoming>\n      <bpmn:incoming>Flow_1</bpmn:incoming>', original);
+    expect(summary(compareBpmn(original, reordered))).toEqual(['notice order-changed definitions/process[@id=P1]/userTask[@id=T1]']);
+    const retargeted = edited('<bpmn:incoming>Flow_X</bpmn:incoming>', '<bpmn:incoming>Flow_Y</bpmn:incoming>', original);
+    expect(summary(compareBpmn(original, retargeted))).toEqual([
+      'loss element-lost definitions/process[@id=P1]/userTask[@id=T1]/incoming[2]',
+      'loss element-added definitions/process[@id=P1]/userTask[@id=T1]/incoming',
+    ]);
+  });
+
   it('reports changed text, whitespace-normalised', () => {
     expect(compareBpmn(base, edited('first.</bpmn:documentation>', '\n      first.  </bpmn:documentation>'))).toEqual([]);
     expect(summary(compareBpmn(base, edited('first.</bpmn:documentation>', 'last.</bpmn:documentation>')))).toEqual([
