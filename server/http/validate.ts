@@ -30,7 +30,7 @@ function messageOf(error: ErrorObject): string {
     case 'additionalProperties':
       return 'is not allowed';
     case 'propertyNames':
-      return 'is not an allowed name';
+      return 'is not an allowed name here';
     case 'pattern':
       return 'has characters or a form that is not allowed';
     case 'multipleOf':

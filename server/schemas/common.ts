@@ -46,11 +46,12 @@ export const name = (description?: string): JsonSchema => ({
 /** Variable names must be usable in FEEL conditions. */
 export const VARIABLE_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]{0,63}$';
 
-export const variables = (description: string, properties: Record<string, JsonSchema> = {}): JsonSchema => ({
+/** `reserved` names may not be set (e.g. the order as entered, by approvers, workers and messages). */
+export const variables = (description: string, properties: Record<string, JsonSchema> = {}, reserved: readonly string[] = []): JsonSchema => ({
   type: 'object',
-  description,
+  description: reserved.length ? `${description} May not set ${reserved.map((name) => `\`${name}\``).join(', ')}.` : description,
   maxProperties: 200,
-  propertyNames: { pattern: VARIABLE_NAME_PATTERN },
+  propertyNames: { pattern: VARIABLE_NAME_PATTERN, ...(reserved.length ? { not: { enum: [...reserved] } } : {}) },
   properties,
 });
 

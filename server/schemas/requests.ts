@@ -43,6 +43,9 @@ export const OrderRequest: JsonSchema = {
   },
 };
 
+/** The order as entered: tasks, jobs and messages add to it but never change it. */
+export const ORDER_VARIABLES = ['orderNo', 'customer', 'amount', 'currency', 'paymentTerms', 'specialChange'] as const;
+
 export const StartInstanceRequest: JsonSchema = {
   type: 'object',
   additionalProperties: false,
@@ -56,10 +59,14 @@ export const CompleteTaskRequest: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    variables: variables('Become process variables. Approval tasks read `approved`.', {
-      approved: { type: 'boolean', description: 'The decision of an approval task.' },
-      comment: { type: 'string', maxLength: 2000 },
-    }),
+    variables: variables(
+      'Become process variables. Approval tasks read `approved`.',
+      {
+        approved: { type: 'boolean', description: 'The decision of an approval task.' },
+        comment: { type: 'string', maxLength: 2000 },
+      },
+      ORDER_VARIABLES,
+    ),
   },
 };
 
@@ -79,7 +86,7 @@ export const CompleteJobRequest: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    variables: variables('Become process variables.'),
+    variables: variables('Become process variables.', {}, ORDER_VARIABLES),
     workerId: printableKey(200),
   },
 };
@@ -102,7 +109,7 @@ export const MessageRequest: JsonSchema = {
   properties: {
     name: name('Message name, e.g. PaymentReceived.'),
     businessKey: printableKey(200),
-    variables: variables('Become process variables of the instance the message reaches.'),
+    variables: variables('Become process variables of the instance the message reaches.', {}, ORDER_VARIABLES),
   },
 };
 

@@ -128,6 +128,9 @@ const HOSTILE: Hostile[] = [
   // tasks, jobs, messages
   { name: 'approved as a string', method: 'POST', path: () => `/api/tasks/${encodeURIComponent(taskId)}/complete`, token: TOKENS.vp, options: json({ variables: { approved: 'yes' } }), status: 422 },
   { name: 'a variable name with spaces', method: 'POST', path: () => `/api/tasks/${encodeURIComponent(taskId)}/complete`, token: TOKENS.vp, options: json({ variables: { 'drop table': 1 } }), status: 422 },
+  { name: 'an approver lowering the amount', method: 'POST', path: () => `/api/tasks/${encodeURIComponent(taskId)}/complete`, token: TOKENS.vp, options: json({ variables: { approved: true, amount: 1 } }), status: 422 },
+  { name: 'a message rewriting the payment terms', method: 'POST', path: '/api/messages', options: json({ name: 'PaymentReceived', businessKey: 'SO-PAY', variables: { paymentTerms: 'credit' } }), status: 422 },
+  { name: 'a job completion rewriting the customer', method: 'POST', path: '/api/jobs/j/complete', options: json({ variables: { customer: { name: 'Someone else' } } }), status: 422 },
   { name: 'variables as an array', method: 'POST', path: () => `/api/tasks/${encodeURIComponent(taskId)}/complete`, token: TOKENS.vp, options: json({ variables: [true] }), status: 422 },
   { name: 'an unknown task', method: 'POST', path: '/api/tasks/nope/complete', token: TOKENS.vp, options: json({ variables: { approved: true } }), status: 404 },
   { name: 'a message nothing waits for', method: 'POST', path: '/api/messages', options: json({ name: 'PaymentReceived', businessKey: 'SO-UNKNOWN' }), status: 404 },
