@@ -172,10 +172,13 @@ function insertElement(parent: XmlElement, element: XmlElement, after: XmlElemen
   }
 }
 
+/** Replaces the text of `target`, keeping CDATA when the original wrote its text that way. */
 function replaceText(target: XmlElement, value: string): void {
   const first = target.children.findIndex((child) => child.kind === 'text');
+  const wasCdata = target.children.some((child) => child.kind === 'text' && child.cdata && child.value.trim() !== '');
   target.children = target.children.filter((child) => child.kind !== 'text');
-  target.children.splice(first < 0 ? 0 : Math.min(first, target.children.length), 0, { kind: 'text', value, cdata: false });
+  const cdata = wasCdata && !value.includes(']]>');
+  target.children.splice(first < 0 ? 0 : Math.min(first, target.children.length), 0, { kind: 'text', value, cdata });
   open(target);
 }
 

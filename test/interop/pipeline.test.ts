@@ -73,6 +73,15 @@ describe('Stratum opens and saves a file without losing anything', () => {
     expect(exported).toBe(hostileText.replace('encoding="ISO-8859-1"', 'encoding="UTF-8"'));
   });
 
+  it('reads windows-1252 characters (€, —, „“) and writes them as UTF-8', async () => {
+    const text = '<?xml version="1.0" encoding="windows-1252"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="urn:x"><process id="P"><task id="T" name="Preis 5 € — „geprüft“" /></process></definitions>\n';
+    const cp1252: Record<string, number> = { '€': 0x80, '—': 0x97, '„': 0x84, '“': 0x93 };
+    const bytes = Uint8Array.from(text, (c) => cp1252[c] ?? c.charCodeAt(0));
+    const exported = await convertBpmn(bytes);
+    expect(exported).toBe(text.replace('windows-1252', 'UTF-8'));
+    expect(compareBpmn(bytes, exported)).toEqual([]);
+  });
+
   it('reads the file with the vendor package it needs and reports what bpmn-moddle could not read', async () => {
     const document = await importBpmn(hostile);
     expect(document.flavour).toBe(detectFlavour(hostileText)); // the same package choice as the rest of the engine
@@ -143,14 +152,14 @@ describe('an edit changes only what was edited', () => {
     expect(exported).toContain('<dc:Bounds x="260" y="90" width="100.0" height="80.0" />');
   });
 
-  it('changing a condition changes only its text', async () => {
+  it('changing a condition changes only its text, still written as CDATA', async () => {
     const document = await importBpmn(hostile);
     await withModel(document, (definitions) => {
       findAll(definitions, 'Flow_2').conditionExpression.body = '=amount > 1000 and prepaid';
     });
     const exported = await exportBpmn(document);
     expect(summary(compareBpmn(hostile, exported))).toEqual(['loss text-changed definitions/process[@id=Orders]/sequenceFlow[@id=Flow_2]/conditionExpression']);
-    expect(exported).toContain('<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">=amount &gt; 1000 and prepaid</bpmn:conditionExpression>');
+    expect(exported).toContain('<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression"><![CDATA[=amount > 1000 and prepaid]]></bpmn:conditionExpression>');
   });
 
   it('adding a task with its flow and shape adds exactly those elements, in the file’s own prefixes', async () => {
