@@ -32,7 +32,6 @@ import InstancesModule from './features/instances';
 import type Session from './features/session/Session';
 import type LibraryService from './features/library/LibraryService';
 import type Workspace from './features/workspace/Workspace';
-import type FileActions from './features/files/FileActions';
 import { newProcessXml } from './features/files/ProcessTemplate';
 
 function byId(id: string): HTMLElement {
@@ -93,7 +92,6 @@ async function start(): Promise<void> {
     await workspace.open(newProcessXml('new-process', 'New process'), {
       key: 'new-process', name: 'New process', version: null, latestVersion: null, readOnly: false, origin: 'new',
     });
-    void modeler.get<FileActions>('fileActions');
   }
   document.body.dataset.ready = 'true';
 }

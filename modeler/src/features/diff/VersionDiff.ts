@@ -41,7 +41,9 @@ export async function compareVersions(oldXml: string, newXml: string): Promise<V
   const changed = Object.values(changes._changed as Record<string, { model: ModdleElement; attrs: Record<string, { oldValue: unknown; newValue: unknown }> }>)
     .map(({ model, attrs }) => ({
       ...item(model),
-      attributes: Object.entries(attrs).map(([name, value]) => ({ name, oldValue: describe(value.oldValue), newValue: describe(value.newValue) })),
+      // bpmn-js-differ 3.2 hands jsondiffpatch's [old, new] to `changed(model, key, newValue, oldValue)`,
+      // so its attrs carry the two values swapped; the spec pins the order down.
+      attributes: Object.entries(attrs).map(([name, value]) => ({ name, oldValue: describe(value.newValue), newValue: describe(value.oldValue) })),
     }));
 
   const conditions = conditionChanges(oldDefinitions, newDefinitions);

@@ -40,7 +40,7 @@ export default class WaitingCounts {
     if (!key) return;
     try {
       const instances = await this.config.api.findInstances({ processKey: key, status: 'running', limit: 200 });
-      const views = await Promise.all(instances.map((instance) => this.config.api.getInstance(instance.id)));
+      const views = await inBatches(instances, 8, (instance) => this.config.api.getInstance(instance.id));
       const counts = new Map<string, number>();
       const add = (elementId: string) => counts.set(elementId, (counts.get(elementId) ?? 0) + 1);
       const callActivities = this.elementRegistry.filter((element) => element.type === 'bpmn:CallActivity');
@@ -74,4 +74,15 @@ export default class WaitingCounts {
     this.shown = false;
     this.eventBus.fire('stratum.toolbar.refresh');
   }
+}
+
+// helpers
+
+/** Runs `load` for every item, at most `size` requests at a time, so a busy process does not flood the server. */
+async function inBatches<T, R>(items: T[], size: number, load: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += size) {
+    results.push(...(await Promise.all(items.slice(start, start + size).map(load))));
+  }
+  return results;
 }

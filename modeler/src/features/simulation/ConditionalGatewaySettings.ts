@@ -1,7 +1,8 @@
 import ExclusiveGatewaySettings from 'bpmn-js-token-simulation/lib/features/exclusive-gateway-settings/ExclusiveGatewaySettings';
 import type EventBus from 'diagram-js/lib/core/EventBus';
 import type { Element } from 'diagram-js/lib/model/Types';
-import { evaluateFeelCondition, feelBody, isFeel } from '../../../../engine/feel/feel-expression.js';
+import { chooseOutgoing } from './ExclusiveGatewayChoice';
+import type { FlowLike } from './ExclusiveGatewayChoice';
 import type OrderScenario from './OrderScenario';
 import { SCENARIO_CHANGED } from './OrderScenario';
 
@@ -81,33 +82,9 @@ export default class ConditionalGatewaySettings extends ExclusiveGatewaySettings
       this.decisions.set(gateway.id, { gateway, flow: outgoing[0] ?? null, reason: 'only-way', errors: [] });
       return;
     }
-    const variables = this.scenario.variables();
-    const defaultFlow = gateway.businessObject.default;
-    const errors: string[] = [];
-    let chosen: Element | null = null;
-    for (const flow of inDocumentOrder(outgoing)) {
-      if (flow.businessObject === defaultFlow) continue;
-      const body: string | undefined = flow.businessObject.conditionExpression?.body;
-      if (!body) continue;
-      if (!isFeel(body)) {
-        errors.push(`${label(flow)}: "${body}" is not FEEL`);
-        continue;
-      }
-      try {
-        if (evaluateFeelCondition(feelBody(body), variables)) {
-          chosen = flow;
-          break;
-        }
-      } catch (error) {
-        errors.push(`${label(flow)}: ${(error as Error).message}`);
-      }
-    }
-    let reason: GatewayDecision['reason'] = 'condition';
-    if (!chosen) {
-      chosen = outgoing.find((flow) => flow.businessObject === defaultFlow) ?? null;
-      reason = chosen ? 'default' : 'stuck';
-    }
-    this.decisions.set(gateway.id, { gateway, flow: chosen, reason, errors });
+    const choice = chooseOutgoing(outgoing.map((flow) => flow.businessObject as FlowLike), gateway.businessObject.default, this.scenario.variables());
+    const chosen = outgoing.find((flow) => flow.businessObject === choice.flow) ?? null;
+    this.decisions.set(gateway.id, { gateway, flow: chosen, reason: choice.reason, errors: choice.errors });
     this._simulator.setConfig(gateway, { activeOutgoing: chosen ?? undefined });
     for (const flow of gateway.outgoing ?? []) {
       const stroke = this._simulationStyles.get(flow === chosen ? SELECTED_COLOR : NOT_SELECTED_COLOR);
@@ -120,15 +97,6 @@ export default class ConditionalGatewaySettings extends ExclusiveGatewaySettings
 
 function sequenceFlows(gateway: Element): Element[] {
   return (gateway.outgoing ?? []).filter((connection: Element) => connection.type === 'bpmn:SequenceFlow');
-}
-
-/** bpmn-engine evaluates a gateway's flows in `<sequenceFlow>` document order. */
-function inDocumentOrder(flows: Element[]): Element[] {
-  const position = (flow: Element) => {
-    const siblings: unknown[] = flow.businessObject.$parent?.flowElements ?? [];
-    return siblings.indexOf(flow.businessObject);
-  };
-  return [...flows].sort((a, b) => position(a) - position(b));
 }
 
 export function label(element: Element): string {

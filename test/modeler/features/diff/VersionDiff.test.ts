@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compareVersions } from '../../../../modeler/src/features/diff/VersionDiff.js';
+
+const v1 = readFileSync(join(import.meta.dirname, '../../../../diagrams/credit-order-approval.bpmn'), 'utf8');
+
+describe('comparing two versions', () => {
+  it('lists a changed condition as text, old and new', async () => {
+    const v2 = v1.replace('=amount &gt; 1000000</bpmn:conditionExpression>', '=amount &gt;= 1000000</bpmn:conditionExpression>');
+    const comparison = await compareVersions(v1, v2);
+    expect(comparison.conditions).toEqual([
+      { flowId: 'Flow_AmountTier_Above1000000', label: 'more than 1,000,000', oldCondition: '=amount > 1000000', newCondition: '=amount >= 1000000' },
+    ]);
+    expect(comparison.added).toEqual([]);
+    expect(comparison.removed).toEqual([]);
+  });
+
+  it('names renamed elements as changed, with the attribute', async () => {
+    const v2 = v1.replace('name="Approve order (sales director)"', 'name="Approve order (director)"');
+    const comparison = await compareVersions(v1, v2);
+    const task = comparison.changed.find((item) => item.id === 'UserTask_ApproveBySalesDirector');
+    expect(task?.attributes).toContainEqual({ name: 'name', oldValue: 'Approve order (sales director)', newValue: 'Approve order (director)' });
+  });
+
+  it('finds added and removed elements', async () => {
+    const v2 = v1.replace('<bpmn:endEvent id="EndEvent_ApprovedAutomatically"', '<bpmn:task id="Task_CheckCreditLimit" name="Check credit limit" />\n    <bpmn:endEvent id="EndEvent_ApprovedAutomatically"');
+    expect((await compareVersions(v1, v2)).added).toEqual([{ id: 'Task_CheckCreditLimit', type: 'Task', name: 'Check credit limit' }]);
+    expect((await compareVersions(v2, v1)).removed).toEqual([{ id: 'Task_CheckCreditLimit', type: 'Task', name: 'Check credit limit' }]);
+  });
+
+  it('reports nothing for the same XML', async () => {
+    const comparison = await compareVersions(v1, v1);
+    expect([comparison.added, comparison.removed, comparison.changed, comparison.conditions]).toEqual([[], [], [], []]);
+  });
+});

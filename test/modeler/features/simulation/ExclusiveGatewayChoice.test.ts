@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BpmnModdle } from 'bpmn-moddle';
+import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chooseOutgoing } from '../../../../modeler/src/features/simulation/ExclusiveGatewayChoice.js';
+
+const diagram = readFileSync(join(import.meta.dirname, '../../../../diagrams/credit-order-approval.bpmn'), 'utf8');
+
+describe('the simulation takes the flow the runtime would take', () => {
+  let gateway: any;
+  const order = (amount: number) => ({ orderNo: 'SIM-1', amount, paymentTerms: 'credit', specialChange: null });
+  const choose = (variables: Record<string, unknown>) => chooseOutgoing(gateway.outgoing, gateway.default, variables);
+
+  beforeAll(async () => {
+    const { elementsById } = await new BpmnModdle({ zeebe }).fromXML(diagram);
+    gateway = elementsById.Gateway_AmountTier;
+  });
+
+  it('sends a 1,200,000 credit order to the sales director', () => {
+    expect(choose(order(1_200_000))).toMatchObject({ flow: { id: 'Flow_AmountTier_Above1000000' }, reason: 'condition', errors: [] });
+  });
+
+  it('sends a 1,000,000.01 credit order to the sales director ("more than" is strict)', () => {
+    expect(choose(order(1_000_000.01)).flow?.id).toBe('Flow_AmountTier_Above1000000');
+  });
+
+  it('sends a 1,000,000 credit order to the vice-president only', () => {
+    expect(choose(order(1_000_000)).flow?.id).toBe('Flow_AmountTier_Above500000');
+  });
+
+  it('approves a 500,000 credit order automatically through the default flow', () => {
+    expect(choose(order(500_000))).toMatchObject({ flow: { id: 'Flow_AmountTier_UpTo500000' }, reason: 'default' });
+  });
+
+  it('reports a condition it cannot evaluate (strict FEEL) and falls back to the default flow', () => {
+    const choice = choose({ orderNo: 'SIM-1' });
+    expect(choice.reason).toBe('default');
+    expect(choice.errors).toHaveLength(2);
+    expect(choice.errors[0]).toContain('more than 1,000,000');
+  });
+
+  it('is stuck when no condition holds and there is no default flow', () => {
+    const choice = chooseOutgoing(gateway.outgoing.filter((flow: any) => flow !== gateway.default), undefined, order(10));
+    expect(choice).toMatchObject({ flow: null, reason: 'stuck' });
+  });
+});
