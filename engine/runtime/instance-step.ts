@@ -2,6 +2,7 @@
 // run to the next wait state, and describe the result as rows to store. Pure
 // with respect to the store: the caller decides what to commit.
 import { EventEmitter } from 'node:events';
+import { getExpireAt } from '@0dep/piso';
 import type { ElementInfo } from '../bpmn/process-model.js';
 import { evaluateFeel, feelBody, isFeel } from '../feel/feel-expression.js';
 import type { HistoryRow, InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
@@ -45,7 +46,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   const { definition, instance, now, actor, action } = input;
   const at = now.toISOString();
   const history: HistoryRow[] = [];
-  const timerTimeouts = new Map<string, number>();
+  const timerDueDates = new Map<string, string>();
   let failure: { elementId: string | null; message: string } | null = null;
   let outcome: string | undefined;
   let ended = false;
@@ -65,7 +66,8 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   });
   listener.on('activity.timer', (api: any) => {
     const activityExecutionId = api.content?.parent?.executionId ?? api.executionId;
-    if (typeof api.content?.timeout === 'number') timerTimeouts.set(activityExecutionId, api.content.timeout);
+    const dueAt = timerDueAt(api.content, now);
+    if (dueAt) timerDueDates.set(activityExecutionId, dueAt);
   });
   engine.on('error', (error: any) => {
     failure ??= { elementId: errorElementId(error), message: error?.message ?? String(error) };
@@ -98,7 +100,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   }
   let waits: WaitRow[];
   try {
-    waits = describeWaits(engine, input, variables, timerTimeouts);
+    waits = describeWaits(engine, input, variables, timerDueDates);
   } catch (error) {
     const incident = { elementId: (error as { elementId?: string }).elementId ?? null, message: (error as Error).message };
     return { status: 'failed', state: stripSource(await engine.getState()), variables, incident, waits: [], history };
@@ -193,7 +195,7 @@ function waitKindOf(info: ElementInfo | undefined): WaitKind | undefined {
   return undefined;
 }
 
-function describeWaits(engine: any, input: StepInput, variables: Record<string, unknown>, timerTimeouts: Map<string, number>): WaitRow[] {
+function describeWaits(engine: any, input: StepInput, variables: Record<string, unknown>, timerDueDates: Map<string, string>): WaitRow[] {
   const { instance, previousWaits, now, definition } = input;
   const previous = new Map(previousWaits.map((wait) => [wait.id, wait]));
   const waits: WaitRow[] = [];
@@ -236,8 +238,7 @@ function describeWaits(engine: any, input: StepInput, variables: Record<string, 
       }
     }
     if (kind === 'timer') {
-      const timeout = timerTimeouts.get(api.executionId);
-      wait.dueAt = before?.dueAt ?? new Date(now.getTime() + Math.max(0, timeout ?? 0)).toISOString();
+      wait.dueAt = before?.dueAt ?? timerDueDates.get(api.executionId) ?? now.toISOString();
     }
     if (kind === 'job') {
       try {
@@ -267,4 +268,22 @@ function inputsOf(info: ElementInfo, variables: Record<string, unknown>): Record
     local[target] = isFeel(source) ? evaluateFeel(feelBody(source), { ...variables, ...local }) : source;
   }
   return local;
+}
+
+/**
+ * When a timer falls due by the runtime's clock (bpmn-engine computes it from
+ * the wall clock): a date is absolute; a duration or cycle counts from `now`.
+ */
+function timerDueAt(content: any, now: Date): string | undefined {
+  const { timerType } = content ?? {};
+  const value = timerType ? content[timerType] : undefined;
+  try {
+    if (timerType === 'timeDate' && content.expireAt) return new Date(content.expireAt).toISOString();
+    if ((timerType === 'timeDuration' || timerType === 'timeCycle') && typeof value === 'string') {
+      return getExpireAt(value, now, now).toISOString();
+    }
+  } catch {
+    // fall back to the engine's own timeout below
+  }
+  return typeof content?.timeout === 'number' ? new Date(now.getTime() + Math.max(0, content.timeout)).toISOString() : undefined;
 }

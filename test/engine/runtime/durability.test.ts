@@ -54,6 +54,23 @@ describe('restart', () => {
   });
 });
 
+describe('timers', () => {
+  it('repeats a non-interrupting R3/PT10M reminder three times by the runtime clock, then stops', async () => {
+    await fixture.stratum.library.deploy([fixtureFile('reminder-cycle.bpmn')], { user: 'test' });
+    const { instance } = await fixture.stratum.runtime.start('reminder-cycle', {});
+    const reminders = async () => (await fixture.stratum.runtime.getInstance(instance.id))!.history
+      .filter((entry) => entry.elementId === 'Reminded' && entry.event === 'element.completed').length;
+    const fired: number[] = [];
+    for (let step = 0; step < 8; step++) {
+      fixture.clock.advance(5 * 60_000);
+      fired.push(await fixture.stratum.runtime.fireDueTimers());
+    }
+    expect(fired).toEqual([0, 1, 0, 1, 0, 1, 0, 0]);
+    expect(await reminders()).toBe(3);
+    expect((await fixture.stratum.runtime.getInstance(instance.id))!.waiting.map((wait) => wait.type)).toEqual(['task']);
+  });
+});
+
 describe('versions', () => {
   it('finishes an instance started on v1 on v1 after v2 is deployed; new instances use v2', async () => {
     const { library, runtime } = fixture.stratum;
