@@ -12,5 +12,8 @@ export function jobHandlers(runtime: Runtime): Handlers {
 
     failJob: async ({ params, body }: Input<{ message: string; retries: number; workerId?: string }, unknown, { id: string }>) =>
       ok(await runtime.failJob(params.id, body)),
+
+    throwJobError: async ({ params, body }: Input<{ errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, unknown, { id: string }>) =>
+      ok(await runtime.throwJobError(params.id, body)),
   };
 }

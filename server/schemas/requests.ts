@@ -102,6 +102,18 @@ export const JobFailureRequest: JsonSchema = {
   },
 };
 
+export const JobErrorRequest: JsonSchema = {
+  type: 'object',
+  required: ['errorCode'],
+  additionalProperties: false,
+  properties: {
+    errorCode: name('The errorCode an error boundary event on the job\'s element catches, e.g. ARTICLE_BLOCKED.'),
+    message: { type: 'string', maxLength: 4000 },
+    variables: variables('Become process variables.', {}, ORDER_VARIABLES),
+    workerId: printableKey(200),
+  },
+};
+
 export const MessageRequest: JsonSchema = {
   type: 'object',
   required: ['name', 'businessKey'],

@@ -136,7 +136,7 @@ export const TaskView: JsonSchema = {
 
 export const JobView: JsonSchema = {
   type: 'object',
-  required: ['id', 'type', 'instanceId', 'businessKey', 'elementId', 'variables', 'retries', 'lockExpiresAt'],
+  required: ['id', 'type', 'instanceId', 'businessKey', 'elementId', 'variables', 'customHeaders', 'retries', 'lockExpiresAt'],
   properties: {
     id: { type: 'string' },
     type: { type: 'string' },
@@ -144,6 +144,7 @@ export const JobView: JsonSchema = {
     businessKey: nullable({ type: 'string' }),
     elementId: { type: 'string' },
     variables: { type: 'object' },
+    customHeaders: { type: 'object', additionalProperties: { type: 'string' }, description: 'zeebe:taskHeaders of the element: static configuration for the worker.' },
     retries: { type: 'integer', minimum: 0 },
     lockExpiresAt: dateTime,
   },

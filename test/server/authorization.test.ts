@@ -50,6 +50,7 @@ const CASES: Record<string, Case> = {
   fetchAndLockJobs: { method: 'POST', path: () => '/api/jobs/fetch-and-lock', options: json({ type: 'shipping', workerId: 'w1' }), wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 200 },
   completeJob: { method: 'POST', path: () => `/api/jobs/${jobIds[0]}/complete`, options: json({ variables: { planned: true } }), wrong: [TOKENS.designer, TOKENS.procurement], right: TOKENS.erp, expected: 200 },
   failJob: { method: 'POST', path: () => `/api/jobs/${jobIds[1]}/failure`, options: json({ message: 'ERP down', retries: 2 }), wrong: [TOKENS.designer], right: TOKENS.erp, expected: 200 },
+  throwJobError: { method: 'POST', path: () => `/api/jobs/${jobIds[2]}/bpmn-error`, options: json({ errorCode: 'ARTICLE_BLOCKED' }), wrong: [TOKENS.designer, TOKENS.production], right: TOKENS.erp, expected: 200 },
   correlateMessage: { method: 'POST', path: () => '/api/messages', options: json({ name: 'PaymentReceived', businessKey: 'SO-1' }), wrong: [TOKENS.designer, TOKENS.vp], right: TOKENS.erp, expected: 200 },
   health: { method: 'GET', path: () => '/healthz', wrong: [], right: '', expected: 200 },
   metrics: { method: 'GET', path: () => '/metrics', wrong: [], right: '', expected: 200 },
@@ -65,9 +66,10 @@ beforeAll(async () => {
   expect(first.status).toBe(201);
   const second = await api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-3' });
   const third = await api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-4' });
+  const fourth = await api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-5' });
   // each operation gets resources of its own, so the order of the tests does not matter
   instanceId = second.body.id;
-  for (const order of [first, third]) {
+  for (const order of [first, third, fourth]) {
     taskIds.push(order.body.waiting.find((w: { type: string }) => w.type === 'task').taskId);
     jobIds.push(order.body.waiting.find((w: { type: string }) => w.type === 'job').jobId);
   }

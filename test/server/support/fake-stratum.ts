@@ -74,7 +74,7 @@ export class FakeStratum {
       const taskId = `t${++this.seq}`;
       this.tasks.set(taskId, { id: taskId, instanceId: id, businessKey: instance.businessKey, processKey, elementId: 'Approve', name: 'Approve', candidateGroups: ['sales-director'], createdAt: at, open: true });
       const jobId = `j${++this.seq}`;
-      this.jobs.set(jobId, { id: jobId, type: 'shipping', instanceId: id, businessKey: instance.businessKey, elementId: 'Ship', variables: {}, retries: 3, lockExpiresAt: at, open: true });
+      this.jobs.set(jobId, { id: jobId, type: 'shipping', instanceId: id, businessKey: instance.businessKey, elementId: 'Ship', variables: {}, customHeaders: {}, retries: 3, lockExpiresAt: at, open: true });
       this.refreshWaiting(instance);
       this.events.emit('step', { action: 'start', processKey, durationMs: 1, outcome: 'ok' });
       return { instance, created: true };
@@ -138,6 +138,15 @@ export class FakeStratum {
       if (!job.open) throw new StratumError('conflict', 'job is no longer open');
       job.retries = failure.retries;
       return this.instances.get(job.instanceId)!;
+    },
+    throwJobError: async (jobId: string) => {
+      const job = this.jobs.get(jobId);
+      if (!job) throw new StratumError('not-found', 'no such job');
+      if (!job.open) throw new StratumError('conflict', 'job is no longer open');
+      job.open = false;
+      const instance = this.instances.get(job.instanceId)!;
+      this.refreshWaiting(instance);
+      return instance;
     },
     correlateMessage: async (message): Promise<MessageResult> => {
       const reached = [...this.instances.values()].filter((i) => i.status === 'running' && i.businessKey === message.businessKey);

@@ -1,0 +1,92 @@
+// External jobs on a process of its own: task headers for the worker, and a
+// business error caught by an error boundary event.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKENS, type ApiClient } from './support/client.js';
+import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
+
+const ARTICLE_CHECK = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_article" targetNamespace="http://example.com">
+  <bpmn:error id="Error_Blocked" name="Article blocked" errorCode="ARTICLE_BLOCKED" />
+  <bpmn:process id="article-check" name="Article check" isExecutable="true">
+    <bpmn:startEvent id="Start" name="Order line received"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="CheckArticle" />
+    <bpmn:serviceTask id="CheckArticle" name="Check article in ERP">
+      <bpmn:extensionElements>
+        <zeebe:taskDefinition type="article-check" />
+        <zeebe:taskHeaders><zeebe:header key="erpSystem" value="SAP-PROD" /></zeebe:taskHeaders>
+      </bpmn:extensionElements>
+      <bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="CheckArticle" targetRef="Done" />
+    <bpmn:endEvent id="Done" name="Article fine"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:boundaryEvent id="Blocked" name="Article blocked" attachedToRef="CheckArticle">
+      <bpmn:outgoing>F3</bpmn:outgoing>
+      <bpmn:errorEventDefinition id="Blocked_Definition" errorRef="Error_Blocked" />
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="F3" sourceRef="Blocked" targetRef="Clarify" />
+    <bpmn:userTask id="Clarify" name="Clarify blocked article">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="procurement" /></bpmn:extensionElements>
+      <bpmn:incoming>F3</bpmn:incoming><bpmn:outgoing>F4</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="F4" sourceRef="Clarify" targetRef="Clarified" />
+    <bpmn:endEvent id="Clarified" name="Article clarified"><bpmn:incoming>F4</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>
+`;
+
+let server: TestServer;
+let api: ApiClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  api = server.api;
+  const deployed = await api.request('POST', '/api/deployments?name=article-check.bpmn', { token: TOKENS.designer, body: ARTICLE_CHECK, headers: { 'content-type': 'application/xml' } });
+  expect(deployed.status, deployed.text).toBe(201);
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+async function startCheck(businessKey: string) {
+  const started = await api.post('/api/processes/article-check/instances', TOKENS.erp, { businessKey, variables: { article: 'A-100' } });
+  expect(started.status, started.text).toBe(201);
+  const [job] = (await api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'article-check', workerId: 'erp', max: 1 })).body;
+  expect(job.businessKey).toBe(businessKey);
+  return { instanceId: started.body.id as string, job };
+}
+
+describe('POST /api/jobs/{id}/bpmn-error', () => {
+  it('hands the worker the task headers, and a business error takes the error boundary path', async () => {
+    const { instanceId, job } = await startCheck('LINE-1');
+    expect(job.customHeaders).toEqual({ erpSystem: 'SAP-PROD' });
+    expect(job.variables.article).toBe('A-100');
+
+    const thrown = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'ARTICLE_BLOCKED', message: 'blocked by quality', variables: { blockReason: 'quality' }, workerId: 'erp' });
+    expect(thrown.status, thrown.text).toBe(200);
+    expect(thrown.body.status).toBe('running');
+    expect(thrown.body.variables.blockReason).toBe('quality');
+    const [clarify] = (await api.get('/api/tasks?businessKey=LINE-1', TOKENS.procurement)).body;
+    expect(clarify).toMatchObject({ elementId: 'Clarify', candidateGroups: ['procurement'], instanceId });
+
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'ARTICLE_BLOCKED' })).status).toBeOneOf([404, 409]);
+    expect((await api.post(`/api/tasks/${encodeURIComponent(clarify.id)}/complete`, TOKENS.procurement, { variables: { resolution: 'released' } })).status).toBe(200);
+    expect((await api.get(`/api/instances/${instanceId}`, TOKENS.erp)).body.status).toBe('completed');
+  });
+
+  it('fails the instance when nothing catches the error code', async () => {
+    const { instanceId, job } = await startCheck('LINE-2');
+    const thrown = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'NOT_MODELLED' });
+    expect(thrown.status).toBe(200);
+    const view = (await api.get(`/api/instances/${instanceId}`, TOKENS.erp)).body;
+    expect(view.status).toBe('failed');
+    expect(view.incident).not.toBeNull();
+  });
+
+  it('refuses a missing or malformed error code', async () => {
+    const { job } = await startCheck('LINE-3');
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/bpmn-error`, TOKENS.erp, {})).status).toBe(422);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'has spaces' })).status).toBe(422);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, {})).status).toBe(200);
+  });
+});
