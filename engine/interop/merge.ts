@@ -98,7 +98,7 @@ function setAttribute(target: XmlElement, source: XmlElement, attribute: XmlAttr
   }
   const name = attributeName(source, attribute);
   const prefix = prefixFor(name.uri, target, splitName(attribute.name).prefix, true, context);
-  target.attributes.push({ name: qualify(prefix, name.local), value, quote: '"', leading: target.attributes.length ? ' ' : ' ' });
+  target.attributes.push({ name: qualify(prefix, name.local), value, quote: '"', leading: ' ' });
 }
 
 /** A copy of `source` (from a moddle serialisation) written with the target's namespace prefixes. */
@@ -170,6 +170,19 @@ function insertElement(parent: XmlElement, element: XmlElement, after: XmlElemen
     const trailing = isWhitespace(children[children.length - 1]) ? children.pop() : null;
     children.push({ kind: 'text', value: inner, cdata: false }, element, trailing ?? { kind: 'text', value: outer, cdata: false });
   }
+}
+
+/** Indents an adopted subtree like its new surroundings (`indent` is the whitespace written before it). */
+function reindent(element: XmlElement, indent: string, unit: string): void {
+  if (!indent.includes('\n')) return;
+  const inner = `${indent}${unit}`;
+  const children = element.children;
+  if (!children.some((child) => child.kind === 'element')) return;
+  children.forEach((child, i) => {
+    if (!isWhitespace(child)) return;
+    child.value = i === children.length - 1 ? indent : inner;
+  });
+  for (const child of children) if (child.kind === 'element') reindent(child, inner, unit);
 }
 
 /** Replaces the text of `target`, keeping CDATA when the original wrote its text that way. */
@@ -267,6 +280,10 @@ function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement,
     } else {
       const adopted = adopt(child, target, context);
       insertElement(target, adopted, afterSibling, beforeSibling);
+      const indent = indentationBefore(adopted);
+      const outer = target.parent ? indentationBefore(target) : '\n';
+      const unit = indent.startsWith(outer) && indent.length > outer.length ? indent.slice(outer.length) : '  ';
+      reindent(adopted, indent, unit);
       targetChildren.set(key, adopted);
     }
     context.changes++;
