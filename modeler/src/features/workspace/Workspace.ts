@@ -191,12 +191,14 @@ export default class Workspace {
     });
   }
 
+  /** Keeps the unsaved edits of a library process as its draft; a clean document has none. */
   private async keepDraft(): Promise<void> {
     clearTimeout(this.autosave);
     this.autosave = undefined;
     const { key, readOnly } = this.meta;
-    if (!key || readOnly || !this.dirty) return;
-    this.drafts.set(key, await this.xml(), this.meta);
+    if (!key || readOnly) return;
+    if (this.dirty) this.drafts.set(key, await this.xml(), this.meta);
+    else this.drafts.delete(key);
   }
 
   private leaveSimulation(): void {
