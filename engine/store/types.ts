@@ -1,4 +1,5 @@
-// The Store contract: everything the library and the runtime persist. Both
+// The Store contract: everything the library and the runtime persist. Timestamps
+// are ISO 8601 with a time zone and come back as `toISOString()`. Both
 // implementations (SQLite, PostgreSQL) pass the same contract suite
 // (test/engine/store/store-contract.ts). Every method is async so that a
 // networked database fits; every write happens inside `transaction`.
@@ -124,10 +125,11 @@ export interface StoreTx {
 
   // instances
   insertInstance(row: InstanceRow): Promise<void>;
-  /** With `lock`, the row stays locked (FOR UPDATE) until the transaction ends. */
+  /** With `lock`, the row stays locked (FOR NO KEY UPDATE) until the transaction ends; ignored inside `read()`. */
   getInstance(id: string, options?: { lock?: boolean }): Promise<InstanceRow | undefined>;
   /** Writes `row` if its stored revision is `row.revision - 1`; false when someone else won. */
   updateInstance(row: InstanceRow): Promise<boolean>;
+  /** Ordered by createdAt descending, then id ascending. */
   findInstances(filter: InstanceFilter): Promise<InstanceRow[]>;
   countInstances(filter: InstanceFilter): Promise<number>;
   childrenOf(parentId: string): Promise<InstanceRow[]>;
@@ -135,14 +137,21 @@ export interface StoreTx {
   // waits (tasks, subscriptions, timers, jobs, calls)
   /** Replaces the waits of one instance: rows kept by id are updated, others inserted or deleted. */
   replaceWaits(instanceId: string, waits: WaitRow[]): Promise<void>;
+  /** `lock` as for getInstance. */
   getWait(id: string, options?: { lock?: boolean }): Promise<WaitRow | undefined>;
   findWaits(filter: WaitFilter): Promise<WaitRow[]>;
+  /** Throws StratumError not-found when the wait is gone. */
   updateWait(row: WaitRow): Promise<void>;
-  /** Timers with dueAt <= now, oldest first; with SKIP LOCKED where the database has it. */
+  /**
+   * Timers with dueAt <= now, oldest first; claimed with SKIP LOCKED only inside
+   * `transaction()`. The runtime re-reads each under its instance lock, so two
+   * processes never fire one timer twice.
+   */
   dueTimers(now: string, limit: number): Promise<WaitRow[]>;
   /**
    * Locks up to `max` jobs of `type` that are unlocked or whose lock expired
-   * and that still have retries, for `workerId` until `lockExpiresAt`.
+   * (`lockExpiresAt < now`, strictly) and that still have retries, for
+   * `workerId` until `lockExpiresAt`.
    */
   lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number): Promise<WaitRow[]>;
 

@@ -1,41 +1,16 @@
 // Runs the store contract against PostgreSQL. Each store gets a fresh schema
 // (tables resolved through search_path); all of them are dropped afterwards.
 // Unreachable PostgreSQL skips these tests, unless STRATUM_REQUIRE_POSTGRES=1.
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { databaseUrl, freshSchema, inSchema, postgresAdmin as admin, postgresRequired, postgresUnreachable } from '../../support/postgres.js';
 import { StratumError } from '../../../engine/errors.js';
 import { openStore } from '../../../engine/store/open.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
 import { POSTGRES_MIGRATIONS } from '../../../engine/store/postgres-schema.js';
 import { describeStoreContract, instanceRow, versionRow, waitRow, at } from './store-contract.js';
 
-const databaseUrl = process.env.STRATUM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const required = process.env.STRATUM_REQUIRE_POSTGRES === '1';
-const runId = `stratum_test_${process.pid}_${Date.now().toString(36)}`;
-const schemas: string[] = [];
-
-const admin = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 3000 });
-admin.on('error', () => undefined);
-const unreachable = await admin.query('SELECT 1').then(
-  () => null,
-  (error: Error) => `${error.message || String(error)} (${databaseUrl.replace(/:[^:@/]*@/, ':***@')})`,
-);
-
-afterAll(async () => {
-  if (!unreachable) {
-    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  }
-  await admin.end();
-});
-
-async function freshSchema(): Promise<string> {
-  const schema = `${runId}_${schemas.length + 1}`;
-  schemas.push(schema);
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  return schema;
-}
-
-const inSchema = (schema: string) => ({ connectionString: databaseUrl, options: `-c search_path=${schema}`, max: 6 });
+const unreachable = postgresUnreachable;
+const required = postgresRequired;
 
 if (unreachable) {
   if (required) {

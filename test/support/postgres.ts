@@ -1,0 +1,54 @@
+// PostgreSQL for tests: a fresh schema per store, all dropped after the file.
+// Unreachable PostgreSQL makes these tests skip with a message, unless
+// STRATUM_REQUIRE_POSTGRES=1 (CI), where it is a failure.
+import pg from 'pg';
+import { afterAll, describe, it } from 'vitest';
+
+export const databaseUrl = process.env.STRATUM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const postgresRequired = process.env.STRATUM_REQUIRE_POSTGRES === '1';
+
+const runId = `stratum_test_${process.pid}_${Date.now().toString(36)}`;
+const schemas: string[] = [];
+export const postgresAdmin = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 3000 });
+postgresAdmin.on('error', () => undefined);
+
+/** Why PostgreSQL cannot be used, or null when it can. */
+export const postgresUnreachable: string | null = await postgresAdmin.query('SELECT 1').then(
+  () => null,
+  (error: Error) => `${error.message || String(error)} (${databaseUrl.replace(/:[^:@/]*@/, ':***@')})`,
+);
+
+afterAll(async () => {
+  if (!postgresUnreachable) {
+    for (const schema of schemas) await postgresAdmin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  }
+  await postgresAdmin.end();
+});
+
+export async function freshSchema(): Promise<string> {
+  const schema = `${runId}_${schemas.length + 1}`;
+  schemas.push(schema);
+  await postgresAdmin.query(`CREATE SCHEMA ${schema}`);
+  return schema;
+}
+
+/** pg pool options whose connections resolve tables in `schema`. */
+export const inSchema = (schema: string, max = 6) => ({ connectionString: databaseUrl, options: `-c search_path=${schema}`, max });
+
+/** Registers `suite` when PostgreSQL is reachable; otherwise a skip (or, when required, a failing test). */
+export function describePostgres(name: string, suite: () => void) {
+  if (!postgresUnreachable) {
+    describe(name, suite);
+  } else if (postgresRequired) {
+    describe(name, () => {
+      it('needs a reachable PostgreSQL (STRATUM_REQUIRE_POSTGRES=1)', () => {
+        throw new Error(`PostgreSQL is unreachable: ${postgresUnreachable}`);
+      });
+    });
+  } else {
+    console.warn(`${name}: skipped, PostgreSQL is unreachable: ${postgresUnreachable}. Set STRATUM_TEST_DATABASE_URL, or STRATUM_REQUIRE_POSTGRES=1 to fail instead.`);
+    describe.skip(`${name} (skipped: PostgreSQL unreachable)`, () => {
+      it('runs', () => undefined);
+    });
+  }
+}
