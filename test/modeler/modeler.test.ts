@@ -159,6 +159,14 @@ describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
     expect(await page.locator(`.stratum-finding-badge[data-element=${AMOUNT_FLOW}]`).count()).toBe(0);
     expect(await page.locator(`.findings li.resolved[data-element=${AMOUNT_FLOW}]`).count()).toBe(1);
     await shot('07-condition-fixed-no-finding');
+
+    // the default flow is one checkbox away, and stays the gateway's default
+    await page.evaluate(() => {
+      const modeler = (window as any).stratumModeler;
+      modeler.get('selection').select(modeler.get('elementRegistry').get('Flow_AmountTier_UpTo500000'));
+    });
+    const defaultFlow = page.locator('[data-entry-id=stratum-default-flow] input[type=checkbox]');
+    expect(await defaultFlow.isChecked()).toBe(true);
   });
 
   it('deploys with a change note, then shows version 2 in the history and the diff with the changed condition', async () => {

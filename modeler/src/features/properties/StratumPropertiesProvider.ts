@@ -1,5 +1,6 @@
 import FeelConditionCheck from './FeelConditionCheck';
 import CalledProcessPicker from './CalledProcessPicker';
+import DefaultFlowToggle from './DefaultFlowToggle';
 
 interface Entry {
   id: string;
@@ -27,11 +28,12 @@ export default class StratumPropertiesProvider {
     propertiesPanel.registerProvider(LOWER_THAN_ZEEBE, this);
   }
 
-  getGroups(element: { type: string }) {
+  getGroups(element: { type: string; source?: { type: string } }) {
     return (groups: Group[]) => {
       const condition = groups.find((group) => group.id === 'condition');
       if (condition?.entries && element.type === 'bpmn:SequenceFlow') {
         insertAfter(condition.entries, 'conditionExpression', { id: 'stratum-feel-check', component: FeelConditionCheck, element });
+        if (hasDefault(element)) condition.entries.unshift({ id: 'stratum-default-flow', component: DefaultFlowToggle, element });
       }
       const called = groups.find((group) => group.id === 'calledElement');
       if (called?.entries && element.type === 'bpmn:CallActivity') {
@@ -43,6 +45,14 @@ export default class StratumPropertiesProvider {
 }
 
 // helpers
+
+const SOURCES_WITH_DEFAULT = ['bpmn:ExclusiveGateway', 'bpmn:InclusiveGateway', 'bpmn:ComplexGateway', 'bpmn:Task', 'bpmn:UserTask', 'bpmn:ServiceTask',
+  'bpmn:ScriptTask', 'bpmn:SendTask', 'bpmn:ReceiveTask', 'bpmn:ManualTask', 'bpmn:BusinessRuleTask', 'bpmn:CallActivity', 'bpmn:SubProcess'];
+
+/** Gateways and activities may name a default flow (BPMN `default`); other sources may not. */
+function hasDefault(element: { source?: { type: string } }): boolean {
+  return !!element.source && SOURCES_WITH_DEFAULT.includes(element.source.type);
+}
 
 function insertAfter(entries: Entry[], id: string, entry: Entry): void {
   const index = entries.findIndex((candidate) => candidate.id === id);
