@@ -4,7 +4,12 @@ import { pino } from 'pino';
 import { readConfig } from './config.js';
 import { startServer } from './start.js';
 
-const logger = pino({ level: process.env.LOG_LEVEL || 'info', base: { service: 'stratum' } });
+// Nothing logs tokens or variables; the redaction is a second line of defence.
+const logger = pino({
+  level: process.env.LOG_LEVEL || 'info',
+  base: { service: 'stratum' },
+  redact: { paths: ['authorization', '*.authorization', 'token', '*.token', 'variables', '*.variables'], censor: '[redacted]' },
+});
 
 async function main(): Promise<void> {
   const config = readConfig(process.env);

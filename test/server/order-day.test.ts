@@ -83,6 +83,19 @@ describe('credit orders: tiered approval', () => {
     expect((await instance(order.id)).status).toBe('completed');
   });
 
+  it('lets only one of two vice-presidents deciding at the same moment win', async () => {
+    const order = await enterOrder('SO-RACE', 800_000);
+    const [review] = await tasksOf('SO-RACE');
+    const decisions = await Promise.all([
+      complete(review.id, TOKENS.vp, { approved: true, comment: 'yes' }),
+      complete(review.id, TOKENS.vp, { approved: false, comment: 'no' }),
+    ]);
+    expect(decisions.map((response) => response.status).sort()).toEqual([200, 409]);
+    // the approval goes on to planning, the rejection ends the order: whichever won, the order shows it
+    const approvedWon = decisions[0]!.status === 200;
+    expect((await instance(order.id)).status).toBe(approvedWon ? 'running' : 'rejected');
+  });
+
   it('ends a 1,000,000.01 credit order as rejected when the sales director rejects it, without asking the vice-president', async () => {
     const order = await enterOrder('SO-DIRECTOR-NO', 1_000_000.01);
     const [approval] = await tasksOf('SO-DIRECTOR-NO');
