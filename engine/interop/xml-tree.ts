@@ -14,6 +14,8 @@ export interface XmlAttribute {
   quote: '"' | "'";
   /** Whitespace written before the attribute name. */
   leading: string;
+  /** `=` with the whitespace written around it, when not plain `=`. */
+  equals?: string;
 }
 
 export interface XmlElement {
@@ -25,6 +27,8 @@ export interface XmlElement {
   /** Whitespace before `>` or `/>` in the start tag. */
   tagTrailing: string;
   selfClosing: boolean;
+  /** Whitespace written before `>` in the end tag. */
+  endTagTrailing?: string;
 }
 
 export interface XmlText {
@@ -43,6 +47,8 @@ export interface XmlProcessingInstruction {
   kind: 'pi';
   target: string;
   data: string;
+  /** Whitespace between target and data, when not a single space. */
+  separator?: string;
 }
 
 /** DOCTYPE declarations are kept verbatim. */
@@ -152,7 +158,8 @@ export function parseXml(text: string): XmlDocument {
       const body = text.slice(pos, end);
       const match = /^([^\s?]+)(\s*)([\s\S]*)$/.exec(body);
       if (!match) fail('processing instruction without a target');
-      append({ kind: 'pi', target: match![1], data: match![2] ? match![3] : '' });
+      const separator = match![2];
+      append({ kind: 'pi', target: match![1], data: separator ? match![3] : '', ...(separator && separator !== ' ' ? { separator } : {}) });
       pos = end + 2;
     } else if (text.startsWith('<!DOCTYPE', pos)) {
       const start = pos;
@@ -169,8 +176,10 @@ export function parseXml(text: string): XmlDocument {
       pos++;
     } else if (text[pos + 1] === '/') {
       const end = expectEnd('>', 'end tag');
-      const name = text.slice(pos + 2, end).trim();
+      const written = text.slice(pos + 2, end);
+      const name = written.trim();
       if (!current) fail(`end tag </${name}> without start tag`);
+      if (written !== name) current!.endTagTrailing = written.slice(written.indexOf(name) + name.length);
       if (current!.name !== name) fail(`end tag </${name}> does not match <${current!.name}>`);
       current = current!.parent;
       pos = end + 1;
@@ -192,22 +201,23 @@ export function parseXml(text: string): XmlDocument {
           pos += element.selfClosing ? 2 : 1;
           break;
         }
-        if (!leading) fail(`missing whitespace before attribute in <${name}>`);
+        // Lenient where no structure is at stake, as other readers are: a missing space between
+        // attributes, '<' in a value and a repeated attribute are kept as written.
         const attrStart = pos;
         while (pos < length && NAME_CHAR.test(text[pos])) pos++;
         const attrName = text.slice(attrStart, pos);
+        const equalsStart = pos;
         while (pos < length && /\s/.test(text[pos])) pos++;
         if (!attrName || text[pos] !== '=') fail(`malformed attribute in <${name}>`);
         pos++;
         while (pos < length && /\s/.test(text[pos])) pos++;
+        const equals = text.slice(equalsStart, pos);
         const quote = text[pos];
         if (quote !== '"' && quote !== "'") fail(`attribute ${attrName} in <${name}> is not quoted`);
         const valueEnd = text.indexOf(quote, pos + 1);
         if (valueEnd < 0) fail(`unterminated attribute ${attrName}`);
         const raw = text.slice(pos + 1, valueEnd);
-        if (raw.includes('<')) fail(`'<' in the value of attribute ${attrName}`);
-        if (element.attributes.some((a) => a.name === attrName)) fail(`attribute ${attrName} repeated in <${name}>`);
-        element.attributes.push({ name: attrName, value: decodeAttributeValue(raw), raw, quote: quote as '"' | "'", leading });
+        element.attributes.push({ name: attrName, value: decodeAttributeValue(raw), raw, quote: quote as '"' | "'", leading, ...(equals !== '=' ? { equals } : {}) });
         pos = valueEnd + 1;
       }
       if (!current) {
@@ -232,7 +242,7 @@ function serializeNode(node: XmlNode, out: string[]): void {
       out.push(`<!--${node.value}-->`);
       break;
     case 'pi':
-      out.push(`<?${node.target}${node.data ? ' ' + node.data : ''}?>`);
+      out.push(`<?${node.target}${node.data || node.separator ? (node.separator ?? ' ') + node.data : ''}?>`);
       break;
     case 'doctype':
       out.push(node.raw);
@@ -240,7 +250,7 @@ function serializeNode(node: XmlNode, out: string[]): void {
     case 'element': {
       out.push('<', node.name);
       for (const attribute of node.attributes) {
-        out.push(attribute.leading || ' ', attribute.name, '=', attribute.quote);
+        out.push(attribute.leading, attribute.name, attribute.equals ?? '=', attribute.quote);
         out.push(attribute.raw ?? escapeAttribute(attribute.value, attribute.quote), attribute.quote);
       }
       out.push(node.tagTrailing);
@@ -249,7 +259,7 @@ function serializeNode(node: XmlNode, out: string[]): void {
       } else {
         out.push('>');
         for (const child of node.children) serializeNode(child, out);
-        out.push('</', node.name, '>');
+        out.push('</', node.name, node.endTagTrailing ?? '', '>');
       }
       break;
     }
