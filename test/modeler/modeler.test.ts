@@ -236,7 +236,11 @@ describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
     expect(await page.locator('.instance-waiting li[data-element=' + DIRECTOR_TASK + ']').textContent()).toContain('sales-director');
     await shot('12-instance-root-waiting');
 
-    await page.locator(`.instance-waiting li[data-element=${DIRECTOR_TASK}] button`).click();
+    // following the call activities of the instance opens the child instances
+    await page.locator('.stratum-drilldown[data-called=sales-order-management]').click();
+    await expect.poll(() => page.locator('.document-key').textContent()).toBe('sales-order-management');
+    expect(await page.locator('.badge.context').textContent()).toContain('ORD-1200');
+    await page.locator('.stratum-drilldown[data-called=credit-order-approval]').click();
     await expect.poll(() => page.locator('.document-key').textContent()).toBe('credit-order-approval');
     await expect.poll(() => modelerEval<boolean>(`window.stratumModeler.get('canvas').hasMarker('${DIRECTOR_TASK}', 'stratum-instance-waiting')`)).toBe(true);
     expect(await modelerEval<boolean>(`window.stratumModeler.get('canvas').hasMarker('Gateway_AmountTier', 'stratum-instance-path')`)).toBe(true);

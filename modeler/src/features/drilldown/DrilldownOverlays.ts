@@ -11,12 +11,15 @@ import type NavigationStack from './NavigationStack';
 
 const OVERLAY_TYPE = 'stratum-drilldown';
 
+/** Fired when the designer follows a call activity; other features may handle it first (return false). */
+export const DRILLDOWN_REQUESTED = 'stratum.drilldown.requested';
+
 /** A drill-down control on every call activity; following it opens the called process. */
 export default class DrilldownOverlays {
   static $inject = ['eventBus', 'elementRegistry', 'overlays', 'navigationStack', 'libraryService', 'statusLine'];
 
   constructor(
-    eventBus: EventBus,
+    private readonly eventBus: EventBus,
     private readonly elementRegistry: ElementRegistry,
     private readonly overlays: Overlays,
     private readonly navigationStack: NavigationStack,
@@ -24,6 +27,7 @@ export default class DrilldownOverlays {
     private readonly statusLine: StatusLine,
   ) {
     eventBus.on(['import.done', LIBRARY_CHANGED], () => this.updateAll());
+    eventBus.on(DRILLDOWN_REQUESTED, (event: { key: string }) => void this.navigationStack.drillInto(event.key));
     eventBus.on('elements.changed', (event: { elements: Element[] }) => {
       for (const element of event.elements) {
         if (element.type === 'bpmn:CallActivity' && this.elementRegistry.get(element.id)) this.update(element);
@@ -51,7 +55,7 @@ export default class DrilldownOverlays {
           this.statusLine.show(`${key} is not deployed, so there is nothing to open`, 'error');
           return;
         }
-        void this.navigationStack.drillInto(key);
+        this.eventBus.fire(DRILLDOWN_REQUESTED, { key, element });
       },
     }, el('span', { 'aria-hidden': 'true' }, '⤵'), el('span', { className: 'drilldown-key' }, key));
     this.overlays.add(element, OVERLAY_TYPE, { position: { bottom: 12, left: 0 }, html: control, scale: { min: 0.8, max: 1.2 } });

@@ -8,6 +8,7 @@ import type Workspace from '../workspace/Workspace';
 import { DOCUMENT_OPENED } from '../workspace/Workspace';
 import type InstanceHighlighter from './InstanceHighlighter';
 import { describeWait } from './InstanceHighlighter';
+import { DRILLDOWN_REQUESTED } from '../drilldown/DrilldownOverlays';
 
 /** Open an instance by id or business key; see its path, where it waits, and its child instances. */
 export default class InstancesPanel {
@@ -34,6 +35,14 @@ export default class InstancesPanel {
       void this.find(this.query.value.trim());
     });
     pane.append(form, this.details, this.running);
+    // following a call activity of an instance opens the child instance it started
+    eventBus.on(DRILLDOWN_REQUESTED, 1500, (event: { key: string }) => {
+      if (!this.current || this.workspace.meta.context !== contextOf(this.current)) return undefined;
+      const child = this.current.children.find((candidate) => candidate.processKey === event.key);
+      if (!child) return undefined;
+      void this.open(child.id);
+      return false;
+    });
     eventBus.on(DOCUMENT_OPENED, () => {
       if (this.current && this.workspace.meta.context !== contextOf(this.current)) {
         this.current = null;
@@ -84,7 +93,8 @@ export default class InstancesPanel {
     replaceChildren(this.details,
       el('div', { className: 'instance-card', 'data-instance': instance.id },
         el('div', { className: 'instance-title' }, el('strong', {}, instance.businessKey ?? instance.id),
-          el('span', { className: `status ${instance.status}`, 'data-status': instance.status }, instance.status)),
+          el('span', { className: `status ${instance.status}`, 'data-status': instance.status }, instance.status),
+          el('button', { type: 'button', className: 'link-button', 'data-action': 'refresh-instance', title: 'Load the instance again', onclick: () => void this.open(instance.id) }, 'Refresh')),
         el('div', { className: 'instance-line' }, `${instance.processKey} v${instance.version} · instance ${instance.id}`),
         instance.parentId ? el('button', { type: 'button', className: 'link-button', onclick: () => void this.open(instance.parentId!) }, '↑ parent instance') : null,
         instance.incident ? el('div', { className: 'instance-incident' }, `Incident at ${instance.incident.elementId ?? 'process'}: ${instance.incident.message}`) : null,
