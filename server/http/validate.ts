@@ -8,8 +8,22 @@ import type { JsonSchema } from '../schemas/common.js';
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
 
-const bodyAjv = addFormats(new Ajv2020({ allErrors: true, strict: true, multipleOfPrecision: 9 }));
-const textAjv = addFormats(new Ajv2020({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true }));
+/**
+ * `x-max-decimals: n`: a number whose shortest decimal form has at most n decimals
+ * (an OpenAPI extension keyword; other validators ignore it).
+ */
+function addMaxDecimals(ajv: Ajv2020): Ajv2020 {
+  return ajv.addKeyword({
+    keyword: 'x-max-decimals',
+    type: 'number',
+    schemaType: 'number',
+    errors: false,
+    validate: (decimals: number, value: number) => Number.isFinite(value) && Number(value.toFixed(decimals)) === value,
+  });
+}
+
+const bodyAjv = addMaxDecimals(addFormats(new Ajv2020({ allErrors: true, strict: true })));
+const textAjv = addMaxDecimals(addFormats(new Ajv2020({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true })));
 
 export type Where = 'body' | 'query' | 'path' | 'header';
 
@@ -33,8 +47,8 @@ function messageOf(error: ErrorObject): string {
       return 'is not an allowed name here';
     case 'pattern':
       return 'has characters or a form that is not allowed';
-    case 'multipleOf':
-      return 'must have at most two decimals';
+    case 'x-max-decimals':
+      return `must have at most ${String(error.schema)} decimals`;
     default:
       return error.message ?? 'is invalid';
   }

@@ -28,8 +28,9 @@ export const OrderRequest: JsonSchema = {
       type: 'number',
       minimum: 0,
       maximum: MAX_AMOUNT,
-      multipleOf: 0.01,
-      description: 'Order total, at most two decimals.',
+      // not multipleOf 0.01: binary floating point makes validators refuse amounts like 7682413752086.77
+      'x-max-decimals': 2,
+      description: 'Order total, at most two decimals (as written in the JSON text).',
     },
     currency: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR.' },
     paymentTerms: { type: 'string', enum: [...PAYMENT_TERMS] },

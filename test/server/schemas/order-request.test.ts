@@ -1,0 +1,51 @@
+// The order body's rules, at the edges.
+import { describe, expect, it } from 'vitest';
+import { validator } from '../../../server/http/validate.js';
+import { OrderRequest } from '../../../server/schemas/requests.js';
+
+const check = validator<unknown>(OrderRequest, 'body');
+const order = (change: Record<string, unknown>) => ({ orderNo: 'SO-1', customer: { name: 'ACME' }, amount: 1, currency: 'EUR', paymentTerms: 'credit', ...change });
+const fieldsRefused = (body: unknown): string[] => {
+  try {
+    check(body);
+    return [];
+  } catch (error) {
+    return ((error as { extensions: { errors: { field: string }[] } }).extensions.errors ?? []).map((e) => e.field);
+  }
+};
+
+describe('OrderRequest amounts', () => {
+  it('accepts every amount with up to two decimals, also large ones that binary floating point cannot divide by 0.01', () => {
+    for (const amount of [0, 0.01, 0.07, 4.35, 19.99, 500_000, 500_000.01, 1_000_000.01, 7_682_413_752_086.77, 9_999_999_999_999.99, 10_000_000_000_000]) {
+      expect(fieldsRefused(order({ amount })), String(amount)).toEqual([]);
+    }
+  });
+
+  it('refuses three decimals, negatives, amounts over 10^13 and non-numbers', () => {
+    for (const amount of [0.001, 1.005, 123_456.789, 1e12 + 0.001, -0.01, 1e13 + 1, '5', null, true]) {
+      expect(fieldsRefused(order({ amount })), String(amount)).toEqual(['/amount']);
+    }
+  });
+});
+
+describe('OrderRequest text', () => {
+  it('accepts customer names in any script, with extra text fields', () => {
+    expect(fieldsRefused(order({ customer: { name: 'Société Générale — 東京支店', vatId: 'FR 12 345', country: 'FR' } }))).toEqual([]);
+    expect(fieldsRefused(order({ specialChange: { description: 'Line 1\nLine 2\twith tab' } }))).toEqual([]);
+  });
+
+  it('refuses control characters, bidirectional overrides, non-text customer fields and more than 20 extra fields', () => {
+    expect(fieldsRefused(order({ customer: { name: 'A\u0007' } }))).toEqual(['/customer/name']);
+    expect(fieldsRefused(order({ customer: { name: 'evil\u2066txt' } }))).toEqual(['/customer/name']);
+    expect(fieldsRefused(order({ customer: { name: 'A', id: 7 } }))).toEqual(['/customer/id']);
+    const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`f${i}`, 'x']));
+    expect(fieldsRefused(order({ customer: { name: 'A', ...many } }))).toEqual(['/customer']);
+  });
+
+  it('accepts order numbers of printable ASCII up to 64 characters', () => {
+    expect(fieldsRefused(order({ orderNo: 'SO/2026-11#0001 (rev. B)' }))).toEqual([]);
+    expect(fieldsRefused(order({ orderNo: 'S'.repeat(64) }))).toEqual([]);
+    expect(fieldsRefused(order({ orderNo: ' SO-1' }))).toEqual(['/orderNo']);
+    expect(fieldsRefused(order({ orderNo: 'SO-ü' }))).toEqual(['/orderNo']);
+  });
+});
