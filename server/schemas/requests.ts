@@ -30,7 +30,7 @@ export const OrderRequest: JsonSchema = {
       maximum: MAX_AMOUNT,
       // not multipleOf 0.01: binary floating point makes validators refuse amounts like 7682413752086.77
       'x-max-decimals': 2,
-      description: 'Order total, at most two decimals (as written in the JSON text).',
+      description: 'Order total, at most two decimals.',
     },
     currency: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR.' },
     paymentTerms: { type: 'string', enum: [...PAYMENT_TERMS] },
