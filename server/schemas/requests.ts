@@ -78,8 +78,8 @@ export const FetchAndLockRequest: JsonSchema = {
   properties: {
     type: name('Job type, e.g. procurement-planning.'),
     workerId: printableKey(200),
-    lockMs: { type: 'integer', minimum: 1000, maximum: 86_400_000, description: 'How long the jobs stay locked for this worker.' },
-    max: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
+    lockMs: { type: 'integer', minimum: 1000, maximum: 86_400_000, description: 'How long the jobs stay locked for this worker (the engine\'s default when absent).' },
+    max: { type: 'integer', minimum: 1, maximum: 100, description: 'At most this many jobs (1 when absent).' },
   },
 };
 
