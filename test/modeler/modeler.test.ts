@@ -29,6 +29,7 @@ const AMOUNT_FLOW = 'Flow_AmountTier_Above1000000';
 
 describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
   let work: string;
+  let modelerDir: string;
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
@@ -36,7 +37,7 @@ describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'stratum-modeler-'));
-    const modelerDir = join(work, 'modeler');
+    modelerDir = join(work, 'modeler');
     execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--outDir', modelerDir, '--logLevel', 'error'], { cwd: ROOT, stdio: 'pipe' });
     const usersFile = join(work, 'users.json');
     writeFileSync(usersFile, JSON.stringify({
@@ -318,10 +319,35 @@ describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
     await shot('18-draft-after-reload');
 
     await page.locator('[data-action=revert]').click();
-    await expect.poll(() => page.locator('[data-badge=dirty]').count()).toBe(0);
+    await expect.poll(() => page.locator('.status').textContent()).toContain('Reverted order-to-cash');
     const names = await modelerEval<string[]>(`window.stratumModeler.get('elementRegistry').filter(e => e.type === 'bpmn:EndEvent').map(e => e.businessObject.name)`);
     expect(names).not.toContain('Order closed (edited)');
+    expect(await page.locator('[data-badge=dirty]').count()).toBe(0);
     expect(await page.locator('.library-item[data-key=order-to-cash] .draft-badge').count()).toBe(0);
+  });
+
+  it('offers the demo users when the server runs in demo mode', async () => {
+    const demo = await startServer({
+      config: readConfig({ PORT: '0', STRATUM_DATA: join(work, 'demo-data'), STRATUM_DIAGRAMS: join(ROOT, 'diagrams') }),
+      logger: pino({ level: 'silent' }), scheduler: false, modelerDir,
+    });
+    const demoPage = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    demoPage.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    try {
+      await demoPage.goto(demo.url + '/');
+      await demoPage.locator('[data-dialog=token] .shortcut', { hasText: 'Demo: designer' }).click();
+      await demoPage.waitForSelector('body[data-ready=true]');
+      await expect.poll(() => demoPage.locator('.library-item').count()).toBe(6);
+      expect(await demoPage.evaluate(() => localStorage.getItem('stratum.token'))).toBe('demo-designer');
+      await demoPage.screenshot({ path: join(SCREENSHOTS, '19-demo-mode.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await demoPage.close();
+      await demo.close();
+    }
   });
 
   it('logs no console errors along the way', () => {
