@@ -63,6 +63,21 @@ describe('stratum convert (CLI) on corpus files', () => {
     });
   }
 
+  it.skipIf(!cliAvailable)('--check reports nothing for a lossless save; --help explains the command', () => {
+    const checked = run(join(corpusDir, 'miwg/C.3.0.bpmn'), '--check', '-o', join(work, 'checked.bpmn'));
+    expect(checked.status).toBe(0);
+    expect(checked.stderr).toBe('');
+    const help = run('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: stratum convert');
+  });
+
+  it.skipIf(!cliAvailable)('exits 2 naming the output file when it cannot be written', () => {
+    const result = run(join(corpusDir, 'miwg/A.1.0.bpmn'), '-o', join(work, 'no-such-folder', 'out.bpmn'));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('out.bpmn');
+  });
+
   it.skipIf(!cliAvailable)('names the file and exits 2 when it cannot be read, 1 when it is not XML', () => {
     const missing = run(join(work, 'missing.bpmn'));
     expect(missing.status).toBe(2);
