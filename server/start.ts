@@ -102,14 +102,24 @@ export async function deployDiagrams(stratum: Stratum, dir: string, logger: Logg
   }
   if (names.length === 0) return;
   const files = await Promise.all(names.map(async (name) => ({ name, xml: await readFile(join(dir, name), 'utf8') })));
-  try {
-    const result = await stratum.library.deploy(files, { user: 'system', note: `deployed at start from ${dir}` });
-    logger.info({ dir, deployed: result.deployed, warnings: result.warnings.length }, 'diagrams deployed');
-  } catch (error) {
-    if (error instanceof StratumError && error.details?.findings) {
-      logger.error({ dir, findings: error.details.findings }, 'the diagrams folder does not deploy');
+  // Servers sharing one PostgreSQL database deploy the same files as they start; the loser of that
+  // race gets a conflict, and its retry finds the XML deployed (a no-op).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await stratum.library.deploy(files, { user: 'system', note: `deployed at start from ${dir}` });
+      logger.info({ dir, deployed: result.deployed, warnings: result.warnings.length }, 'diagrams deployed');
+      return;
+    } catch (error) {
+      if (error instanceof StratumError && error.code === 'conflict' && attempt < 5) {
+        logger.info({ dir, attempt }, 'another server deployed the diagrams at the same time; trying again');
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        continue;
+      }
+      if (error instanceof StratumError && error.details?.findings) {
+        logger.error({ dir, findings: error.details.findings }, 'the diagrams folder does not deploy');
+      }
+      throw error;
     }
-    throw error;
   }
 }
 

@@ -26,13 +26,14 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeDataDir();
   const server = await startServer({
     config: {
       port: 0,
       host: '127.0.0.1',
       dataDir,
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       ...(options.demo ? {} : { usersFile: join(dataDir, 'users.json') }),
       demo: options.demo ?? false,
       diagramsDir: options.diagramsDir ?? DIAGRAMS_DIR,
