@@ -112,8 +112,13 @@ export default class Workspace {
   async openLatest(key: string): Promise<void> {
     const draft = this.drafts.get(key);
     if (draft) {
-      await this.open(draft.xml, draft.meta, { dirty: true });
-      this.statusLine.show(`Unsaved draft of ${key} from ${new Date(draft.savedAt).toLocaleString()} (based on ${draft.meta.version ? `v${draft.meta.version}` : 'no deployed version'}); "Revert" drops it`, 'info');
+      // someone may have deployed since the draft was started
+      const latestVersion = draft.meta.version === null ? null : (await this.api.getProcess(key)).latestVersion;
+      await this.open(draft.xml, { ...draft.meta, latestVersion }, { dirty: true });
+      const base = draft.meta.version === null ? 'not deployed yet' : `based on v${draft.meta.version}`;
+      const newer = latestVersion !== null && draft.meta.version !== null && latestVersion > draft.meta.version
+        ? `; v${latestVersion} has been deployed since, and deploying the draft replaces its changes` : '';
+      this.statusLine.show(`Unsaved draft of ${key} from ${new Date(draft.savedAt).toLocaleString()} (${base}${newer}); "Revert" drops it`, newer ? 'error' : 'info');
       return;
     }
     const detail = await this.api.getProcess(key);
