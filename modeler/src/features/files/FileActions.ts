@@ -56,6 +56,7 @@ export default class FileActions {
     await this.workspace.open(newProcessXml(values.key, values.name), {
       key: values.key, name: values.name, version: null, latestVersion: null, readOnly: false, origin: 'new',
     }, { dirty: true });
+    this.statusLine.show(`New process ${values.key}: draw it, then deploy it to make version 1`, 'success');
   }
 
   private async openPicked(): Promise<void> {

@@ -178,7 +178,7 @@ export default class Workspace {
     await this.openLatest(key);
   }
 
-  /** Fits the diagram into the canvas, leaving room for the palette on the left and the lint button below. */
+  /** Fits the diagram into the canvas (centred across, at the top), leaving room for the palette and the lint button. */
   fitDiagram(): void {
     const { inner, outer } = this.canvas.viewbox();
     if (!inner.width || !inner.height) return;
@@ -188,8 +188,9 @@ export default class Workspace {
       (outer.height - margin.top - margin.bottom) / inner.height,
       1,
     );
+    const freeWidth = outer.width - margin.left - margin.right - inner.width * zoom;
     this.canvas.viewbox({
-      x: inner.x - margin.left / zoom,
+      x: inner.x - (margin.left + Math.max(freeWidth, 0) / 2) / zoom,
       y: inner.y - margin.top / zoom,
       width: outer.width / zoom,
       height: outer.height / zoom,
