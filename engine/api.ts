@@ -1,7 +1,8 @@
 // The engine's public, typed API: what the server, the CLI and the tests call.
 // Everything else under engine/ is internal. See docs/engine.md.
+import type { EventEmitter } from 'node:events';
 import type { Finding } from './errors.js';
-import type { InstanceStatus, WaitKind } from './store/types.js';
+import type { InstanceStatus, Store, WaitKind } from './store/types.js';
 
 export type { Finding, InstanceStatus, WaitKind };
 
@@ -185,4 +186,30 @@ export interface Runtime {
 
 export interface Clock {
   now(): Date;
+}
+
+export interface StratumOptions {
+  store: Store;
+  /** Injectable for tests: timers fire by this clock. */
+  clock?: Clock;
+  /** How often the scheduler looks for due timers and expired job locks (ms). */
+  schedulerIntervalMs?: number;
+}
+
+/** Emitted as `step` on `Stratum.events` after every committed or failed runtime step. */
+export interface StepEvent {
+  action: 'start' | 'complete-task' | 'complete-job' | 'fail-job' | 'message' | 'timer' | 'cancel' | 'call-return';
+  processKey: string;
+  durationMs: number;
+  outcome: 'ok' | 'conflict' | 'error';
+}
+
+export interface Stratum {
+  library: Library;
+  runtime: Runtime;
+  events: EventEmitter;
+  /** Starts firing due timers in the background (the server calls this; tests call runtime.fireDueTimers()). */
+  startScheduler(): void;
+  /** Stops the scheduler and closes the store. */
+  close(): Promise<void>;
 }

@@ -1,7 +1,6 @@
 // Wires the library and the runtime onto one store.
 import { EventEmitter } from 'node:events';
-import type { Clock } from './api.js';
-import type { Stratum, StratumOptions } from './index.js';
+import type { Clock, Stratum, StratumOptions } from './api.js';
 import { ProcessLibrary } from './library/process-library.js';
 import { DefinitionCache } from './runtime/definition-cache.js';
 import { InstanceRuntime } from './runtime/runtime.js';

@@ -4,14 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type {
-  Actor, Clock, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageResult, Runtime, StartOptions, TaskView,
+  Actor, Clock, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageResult, Runtime, StartOptions, StepEvent, TaskView,
 } from '../api.js';
 import { conflict, forbidden, notFound, StratumError } from '../errors.js';
 import type { HistoryRow, InstanceRow, Store, StoreTx, WaitRow } from '../store/types.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
 import { runInstanceStep, type StepAction } from './instance-step.js';
 import { historyEntry, instanceSummary, jobView, taskView, waitingElement } from './views.js';
-import type { StepEvent } from '../index.js';
 
 type StepKind = StepEvent['action'];
 
