@@ -17,6 +17,8 @@ export const OPEN_PROCESS_REQUESTED = 'stratum.library.openProcess';
 export default class LibraryPanel {
   static $inject = ['sidePanel', 'libraryService', 'workspace', 'eventBus', 'statusLine'];
 
+  private readonly sidePanel: SidePanel;
+
   private readonly search = el('input', {
     type: 'search', className: 'library-search', placeholder: 'Search processes…', 'aria-label': 'Search processes',
   });
@@ -29,6 +31,7 @@ export default class LibraryPanel {
     private readonly eventBus: EventBus,
     private readonly statusLine: StatusLine,
   ) {
+    this.sidePanel = sidePanel;
     const pane = sidePanel.addTab('library', 'Library');
     const refresh = el('button', { type: 'button', className: 'link-button', title: 'Reload the library', onclick: () => void library.refresh() }, 'Refresh');
     pane.append(el('div', { className: 'pane-header' }, this.search, refresh), this.tree);
@@ -94,9 +97,16 @@ export default class LibraryPanel {
       onclick: () => void this.open(process.key),
     },
     el('span', { className: 'level-badge', title: `Level ${process.level}` }, `L${process.level}`),
-    el('span', { className: 'library-name' }, process.name || process.key),
-    el('span', { className: 'version-badge', title: 'Latest version' }, `v${process.latestVersion}`),
+    el('span', { className: 'library-name', title: process.name || process.key }, process.name || process.key),
     draft ? el('span', { className: 'draft-badge', title: 'Unsaved draft in this browser' }, 'draft') : null),
+    el('button', {
+      type: 'button', className: 'version-badge', title: `Latest version; show all versions of ${process.key}`,
+      'data-action': 'versions',
+      onclick: async () => {
+        await this.open(process.key);
+        this.sidePanel.show('history');
+      },
+    }, `v${process.latestVersion}`),
     el('div', { className: 'library-meta' },
       el('span', { className: 'library-key' }, process.key),
       process.calledBy.length ? el('span', { className: 'where-used', title: 'Called by' }, `used by ${process.calledBy.join(', ')}`) : null));
