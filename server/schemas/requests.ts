@@ -8,6 +8,7 @@ export type PaymentTerms = (typeof PAYMENT_TERMS)[number];
 export const MAX_AMOUNT = 1e13;
 
 export const OrderRequest: JsonSchema = {
+  examples: [{ orderNo: 'SO-1001', customer: { name: 'Hoffmann Maschinenbau GmbH', country: 'DE' }, amount: 1_250_000, currency: 'EUR', paymentTerms: 'credit', specialChange: { description: 'paint in RAL 5015' } }],
   type: 'object',
   description: 'A sales order entered by the ERP or CRM. Amounts are in units of `currency`.',
   required: ['orderNo', 'customer', 'amount', 'currency', 'paymentTerms'],
@@ -48,6 +49,7 @@ export const OrderRequest: JsonSchema = {
 export const ORDER_VARIABLES = ['orderNo', 'customer', 'amount', 'currency', 'paymentTerms', 'specialChange'] as const;
 
 export const StartInstanceRequest: JsonSchema = {
+  examples: [{ businessKey: 'SO-1001', variables: { orderNo: 'SO-1001', amount: 1200 } }],
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -57,6 +59,7 @@ export const StartInstanceRequest: JsonSchema = {
 };
 
 export const CompleteTaskRequest: JsonSchema = {
+  examples: [{ variables: { approved: true, comment: 'long-standing customer' } }],
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -72,6 +75,7 @@ export const CompleteTaskRequest: JsonSchema = {
 };
 
 export const FetchAndLockRequest: JsonSchema = {
+  examples: [{ type: 'procurement-planning', workerId: 'erp-worker-1', lockMs: 60_000, max: 10 }],
   type: 'object',
   required: ['type', 'workerId'],
   additionalProperties: false,
@@ -84,6 +88,7 @@ export const FetchAndLockRequest: JsonSchema = {
 };
 
 export const CompleteJobRequest: JsonSchema = {
+  examples: [{ variables: { plannedWeek: 48 }, workerId: 'erp-worker-1' }],
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -93,6 +98,7 @@ export const CompleteJobRequest: JsonSchema = {
 };
 
 export const JobFailureRequest: JsonSchema = {
+  examples: [{ message: 'ERP timeout', retries: 2, workerId: 'erp-worker-1' }],
   type: 'object',
   required: ['message', 'retries'],
   additionalProperties: false,
@@ -104,6 +110,7 @@ export const JobFailureRequest: JsonSchema = {
 };
 
 export const JobErrorRequest: JsonSchema = {
+  examples: [{ errorCode: 'ARTICLE_BLOCKED', message: 'article blocked by quality', workerId: 'erp-worker-1' }],
   type: 'object',
   required: ['errorCode'],
   additionalProperties: false,
@@ -116,6 +123,7 @@ export const JobErrorRequest: JsonSchema = {
 };
 
 export const MessageRequest: JsonSchema = {
+  examples: [{ name: 'PaymentReceived', businessKey: 'SO-1001', variables: { paidAt: '2026-11-27' } }],
   type: 'object',
   required: ['name', 'businessKey'],
   additionalProperties: false,

@@ -1,6 +1,7 @@
 // The order body's rules, at the edges.
 import { describe, expect, it } from 'vitest';
 import { validator } from '../../../server/http/validate.js';
+import * as requests from '../../../server/schemas/requests.js';
 import { OrderRequest } from '../../../server/schemas/requests.js';
 
 const check = validator<unknown>(OrderRequest, 'body');
@@ -47,5 +48,21 @@ describe('OrderRequest text', () => {
     expect(fieldsRefused(order({ orderNo: 'S'.repeat(64) }))).toEqual([]);
     expect(fieldsRefused(order({ orderNo: ' SO-1' }))).toEqual(['/orderNo']);
     expect(fieldsRefused(order({ orderNo: 'SO-ü' }))).toEqual(['/orderNo']);
+  });
+});
+
+describe('request examples in the OpenAPI document', () => {
+  it('are valid requests by the schemas the server checks with', () => {
+    let count = 0;
+    for (const [name, schema] of Object.entries(requests)) {
+      const examples = (schema as { examples?: unknown[] }).examples;
+      if (!examples) continue;
+      const validate = validator<unknown>(schema as Record<string, unknown>, 'body');
+      for (const example of examples) {
+        expect(() => validate(structuredClone(example)), name).not.toThrow();
+        count++;
+      }
+    }
+    expect(count).toBeGreaterThanOrEqual(8);
   });
 });
