@@ -2,7 +2,7 @@
 import type { InstanceStatus, InstanceView, Runtime } from '../../engine/api.js';
 import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
-import { requestHash } from './idempotency.js';
+import { requestHash } from '../http/request-hash.js';
 
 export const instanceUrl = (id: string) => `/api/instances/${encodeURIComponent(id)}`;
 

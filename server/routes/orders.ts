@@ -4,7 +4,7 @@ import { StratumError } from '../../engine/errors.js';
 import type { Handlers, Input } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
 import type { PaymentTerms } from '../schemas/requests.js';
-import { requestHash } from './idempotency.js';
+import { requestHash } from '../http/request-hash.js';
 import { instanceReply } from './instances.js';
 
 export interface OrderBody {
