@@ -241,8 +241,10 @@ function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement,
   const afterList = childElements(after);
   const afterChildren = keyed(afterList);
   const targetChildren = keyed(childElements(target));
+  const renamed = pairRenamedChildren(beforeChildren, afterChildren, context);
+  const renamedFrom = new Set(renamed.values());
   for (const [key, child] of beforeChildren) {
-    if (afterChildren.has(key)) continue;
+    if (afterChildren.has(key) || renamedFrom.has(key)) continue;
     const id = viewOf(child).id;
     if (id !== undefined && context.moved.has(id)) continue; // taken along where it now belongs
     const counterpart = targetChildren.get(key);
@@ -255,9 +257,15 @@ function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement,
   const afterKeys = [...afterChildren.keys()];
   afterKeys.forEach((key, index) => {
     const child = afterChildren.get(key)!;
-    const previous = beforeChildren.get(key);
-    const counterpart = targetChildren.get(key);
+    const oldKey = renamed.get(key) ?? key;
+    const previous = beforeChildren.get(oldKey);
+    const counterpart = targetChildren.get(oldKey);
     if (previous && counterpart) {
+      if (oldKey !== key) {
+        // an id changed in place: the original element stays, with its new id
+        targetChildren.delete(oldKey);
+        targetChildren.set(key, counterpart);
+      }
       mergeElement(counterpart, previous, child, `${path}/${key}`, context);
       return;
     }
@@ -290,10 +298,34 @@ function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement,
   });
 }
 
-function sameSubtree(a: XmlElement, b: XmlElement): boolean {
+/**
+ * Elements whose id changed and nothing else (as when a user edits an id in the
+ * properties panel): after-key → before-key. Their references change with them
+ * and are merged as ordinary attribute and text edits.
+ */
+function pairRenamedChildren(before: Map<string, XmlElement>, after: Map<string, XmlElement>, context: MergeContext): Map<string, string> {
+  const pairs = new Map<string, string>();
+  const removed = [...before].filter(([key, element]) => {
+    const id = viewOf(element).id;
+    return !after.has(key) && id !== undefined && !context.moved.has(id);
+  });
+  for (const [key, element] of after) {
+    const id = viewOf(element).id;
+    if (before.has(key) || id === undefined || context.moved.has(id)) continue;
+    const match = removed.find(([oldKey, candidate]) => ![...pairs.values()].includes(oldKey) && sameSubtree(candidate, element, true));
+    if (match) pairs.set(key, match[0]);
+  }
+  return pairs;
+}
+
+function sameSubtree(a: XmlElement, b: XmlElement, ignoreId = false): boolean {
   if (a.name !== b.name || directText(a) !== directText(b)) return false;
   const x = comparableAttributes(a);
   const y = comparableAttributes(b);
+  if (ignoreId) {
+    x.delete('|id');
+    y.delete('|id');
+  }
   if (x.size !== y.size) return false;
   for (const [key, attribute] of x) if (y.get(key)?.value !== attribute.value) return false;
   const ca = childElements(a);

@@ -234,6 +234,28 @@ describe('an edit changes only what was edited', () => {
     expect(moved).toContain('<bpmn:incoming>Flow_Elsewhere</bpmn:incoming>');
   });
 
+  it('changing an id keeps the element where it was, with everything moddle does not know about it', async () => {
+    const document = await importBpmn(hostile);
+    await withModel(document, (definitions) => {
+      findAll(definitions, 'Check').id = 'Verify';
+    });
+    const exported = await exportBpmn(document);
+    expect(summary(compareBpmn(hostile, exported)).sort()).toEqual([
+      'loss attribute-changed definitions/BPMNDiagram[@id=Diagram]/BPMNPlane[@id=Plane]/BPMNShape[@id=Check_di]@bpmnElement',
+      'loss attribute-changed definitions/process[@id=Orders]/sequenceFlow[@id=Flow_1]@targetRef',
+      'loss attribute-changed definitions/process[@id=Orders]/sequenceFlow[@id=Flow_2]@sourceRef',
+      'loss element-added definitions/process[@id=Orders]/userTask[@id=Verify]',
+      'loss element-lost definitions/process[@id=Orders]/userTask[@id=Check]',
+    ]);
+    expect(changedLines(hostileText, exported)).toEqual([
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '    <bpmn:userTask id="Verify" name="Prüfen" camunda:assignee="activiti-user" c7:assignee="camunda-user" w4:type="User">',
+      '    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start" targetRef="Verify" />',
+      '    <bpmn:sequenceFlow id="Flow_2" sourceRef="Verify" targetRef="Wait">',
+      '      <bpmndi:BPMNShape id="Check_di" bpmnElement="Verify" w4:colour="blue" w4alias:colour="red">',
+    ]);
+  });
+
   it('an extension from a namespace the file does not declare yet is declared on the root', async () => {
     const plain = '<?xml version="1.0" encoding="UTF-8"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="http://example.com">\n  <process id="P" isExecutable="true">\n    <serviceTask id="S" name="Ship" />\n  </process>\n</definitions>\n';
     const document = await importBpmn(plain);
