@@ -1,0 +1,25 @@
+// Engine errors become problem details with the right status.
+import { describe, expect, it } from 'vitest';
+import { StratumError } from '../../engine/errors.js';
+import { HttpProblem, toHttpProblem } from '../../server/problem.js';
+
+describe('toHttpProblem', () => {
+  it('maps each engine error code to its status and keeps findings', () => {
+    const statuses = (['not-found', 'conflict', 'forbidden', 'invalid', 'bad-request'] as const).map((code) => toHttpProblem(new StratumError(code, code)).status);
+    expect(statuses).toEqual([404, 409, 403, 422, 400]);
+    const findings = [{ elementId: 'Gateway_1', rule: 'exclusive-gateway-default', severity: 'error' as const, message: 'no default flow' }];
+    expect(toHttpProblem(new StratumError('invalid', 'bad', { findings })).toProblem()).toMatchObject({ status: 422, detail: 'bad', findings });
+  });
+
+  it('hides the message of anything unexpected behind a 500', () => {
+    const problem = toHttpProblem(new Error('connection string postgres://user:secret@db'));
+    expect(problem.status).toBe(500);
+    expect(JSON.stringify(problem.toProblem())).not.toContain('secret');
+  });
+
+  it('writes RFC 9457 members', () => {
+    expect(new HttpProblem(409, 'Task is no longer open.').toProblem('/api/tasks/t1/complete')).toEqual({
+      type: 'https://stratum.dev/problems/conflict', title: 'Conflict', status: 409, detail: 'Task is no longer open.', instance: '/api/tasks/t1/complete',
+    });
+  });
+});
