@@ -202,16 +202,24 @@ describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
     await shot('10-version-1-read-only');
   });
 
-  it('simulates a 1,200,000 credit order: the gateway follows its FEEL condition to the sales director', async () => {
+  it('simulates a 1,200,000 credit order: gateways follow their FEEL conditions, into credit approval and to the sales director', async () => {
     await page.locator('.side-tab[data-tab=library]').click();
-    await page.locator('.library-item[data-key=credit-order-approval] .library-open').click();
-    await expect.poll(() => page.locator('.document-title').textContent()).toContain('v2 (latest)');
+    await page.locator('.library-item[data-key=sales-order-management] .library-open').click();
+    await expect.poll(() => page.locator('.document-key').textContent()).toBe('sales-order-management');
     await page.locator('[data-action=simulate]').click();
     await page.locator('.simulation-panel').waitFor();
     await page.locator('#sim-amount').fill('1200000');
     await page.locator('#sim-terms').selectOption('credit');
-    await expect.poll(() => page.locator('.gateway-decisions li[data-gateway=Gateway_AmountTier]').textContent()).toContain('more than 1,000,000');
+    await expect.poll(() => page.locator('.gateway-decisions li[data-gateway=Gateway_PaymentTerms]').textContent()).toContain('credit');
     await page.locator('[data-action=run-simulation]').click();
+    const inside = page.locator('.reached-elements [data-action=simulate-inside]', { hasText: 'credit-order-approval' });
+    await inside.waitFor({ timeout: 20_000 });
+    await shot('11a-simulation-sales-order-management');
+
+    await inside.click();
+    await expect.poll(() => page.locator('.document-key').textContent()).toBe('credit-order-approval');
+    expect(await page.locator('.breadcrumbs .crumb[data-key=sales-order-management]').count()).toBe(1);
+    await expect.poll(() => page.locator('.gateway-decisions li[data-gateway=Gateway_AmountTier]').textContent()).toContain('more than 1,000,000');
     await page.locator(`.reached-elements li[data-element=${DIRECTOR_TASK}]`).waitFor({ timeout: 20_000 });
     await shot('11-simulation-director');
 

@@ -16,7 +16,7 @@ interface Linting {
 export default class LintRules {
   static $inject = ['eventBus', 'linting', 'libraryService'];
 
-  constructor(eventBus: EventBus, private readonly linting: Linting, private readonly library: LibraryService) {
+  constructor(eventBus: EventBus, linting: Linting, private readonly library: LibraryService) {
     linting.setLinterConfig(this.linterConfig());
     eventBus.on(LIBRARY_CHANGED, () => {
       linting.setLinterConfig(this.linterConfig());

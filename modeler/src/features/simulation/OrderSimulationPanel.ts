@@ -9,6 +9,8 @@ import type { StratumConfig } from '../../config';
 import type ConditionalGatewaySettings from './ConditionalGatewaySettings';
 import { GATEWAY_DECISIONS_CHANGED, label } from './ConditionalGatewaySettings';
 import type OrderScenario from './OrderScenario';
+import type NavigationStack from '../drilldown/NavigationStack';
+import { calledProcessKey, isStaticKey } from '../../bpmn/called-process';
 import type { OrderInput, PaymentTerms } from './OrderScenario';
 
 const REACHED_MARKER = 'stratum-simulation-reached';
@@ -28,12 +30,13 @@ interface Simulator {
  * which way each exclusive gateway goes for it, and the elements the token has reached.
  */
 export default class OrderSimulationPanel {
-  static $inject = ['config.stratum', 'eventBus', 'canvas', 'elementRegistry', 'toolbar', 'statusLine', 'toggleMode', 'simulator', 'resetSimulation', 'orderScenario', 'exclusiveGatewaySettings'];
+  static $inject = ['config.stratum', 'eventBus', 'canvas', 'elementRegistry', 'toolbar', 'statusLine', 'toggleMode', 'simulator', 'resetSimulation', 'orderScenario', 'exclusiveGatewaySettings', 'navigationStack'];
 
   private readonly panel = el('section', { className: 'simulation-panel', hidden: true, 'aria-label': 'Order simulation' });
   private readonly decisionsList = el('ul', { className: 'gateway-decisions' });
   private readonly reachedList = el('ol', { className: 'reached-elements' });
   private reached: Element[] = [];
+  private readonly toggleMode: ToggleMode;
 
   constructor(
     config: StratumConfig,
@@ -42,12 +45,14 @@ export default class OrderSimulationPanel {
     private readonly elementRegistry: ElementRegistry,
     toolbar: Toolbar,
     private readonly statusLine: StatusLine,
-    private readonly toggleMode: ToggleMode,
+    toggleMode: ToggleMode,
     private readonly simulator: Simulator,
     private readonly resetSimulation: { resetSimulation(): void },
     private readonly scenario: OrderScenario,
     private readonly gatewaySettings: ConditionalGatewaySettings,
+    private readonly navigationStack: NavigationStack,
   ) {
+    this.toggleMode = toggleMode;
     toolbar.addButton({
       id: 'simulate', group: 'simulation', label: 'Simulate', title: 'Simulate an order through this process (T)',
       action: () => toggleMode.toggleMode(),
@@ -85,6 +90,15 @@ export default class OrderSimulationPanel {
       return;
     }
     this.simulator.trigger({ event: subscriptions[0]!.event, scope: subscriptions[0]!.scope });
+  }
+
+  /** Follows the token into a called process: opens it (breadcrumb back) and runs the same order there. */
+  private async simulateInside(key: string): Promise<void> {
+    await this.navigationStack.drillInto(key);
+    if (this.navigationStack.entries.length && !this.toggleMode._active) {
+      this.toggleMode.toggleMode(true);
+      this.run();
+    }
   }
 
   private renderForm(): void {
@@ -144,7 +158,14 @@ export default class OrderSimulationPanel {
     if (this.reached.includes(element)) return;
     this.reached.push(element);
     this.canvas.addMarker(element.id, REACHED_MARKER);
-    this.reachedList.append(el('li', { 'data-element': element.id }, label(element)));
+    const calledKey = calledProcessKey(element.businessObject);
+    this.reachedList.append(el('li', { 'data-element': element.id }, label(element),
+      calledKey && isStaticKey(calledKey)
+        ? [' ', el('button', {
+          type: 'button', className: 'link-button', 'data-action': 'simulate-inside', title: `Simulate the same order in ${calledKey}`,
+          onclick: () => void this.simulateInside(calledKey),
+        }, `simulate inside ${calledKey} ›`)]
+        : null));
   }
 
   private clearReached(): void {
