@@ -36,6 +36,31 @@ describe('every corpus file opens and saves without loss (compared with the orig
   }
 });
 
+describe('in every corpus file, renaming one element changes that name and nothing else', () => {
+  if (!requireCorpus('the corpus-wide edit test')) return;
+  for (const file of corpusFiles()) {
+    it(file, async () => {
+      const original = read(file);
+      const document = await importBpmn(original);
+      expect(document.definitions, document.warnings.join('\n')).not.toBeNull();
+      let edited: { id: string; had: boolean } | undefined;
+      await withModel(document, (definitions) => {
+        const element = (definitions.rootElements ?? [])
+          .flatMap((root: any) => root.flowElements ?? root.participants ?? [])
+          .find((candidate: any) => candidate.id);
+        if (!element) return;
+        edited = { id: element.id, had: element.name !== undefined };
+        element.name = `${element.name ?? ''} (edited)`;
+      });
+      if (!edited) return; // nothing nameable in this file
+      const differences = compareBpmn(original, await exportBpmn(document));
+      expect(differences.map((d) => `${d.kind} ${d.path.split('/').pop()}`)).toHaveLength(1);
+      expect(differences[0].kind).toBe(edited.had ? 'attribute-changed' : 'attribute-added');
+      expect(differences[0].path.endsWith(`[@id=${edited.id}]@name`), differences[0].path).toBe(true);
+    });
+  }
+});
+
 describe('stratum convert (CLI) on corpus files', () => {
   if (!requireCorpus('the CLI round-trip test')) return;
   const cli = join(repoRoot, 'engine', 'cli', 'stratum.ts');
