@@ -67,9 +67,27 @@ describe('BPMN 2.0 XSD validation (xmllint --nonet)', () => {
   }
 
   for (const file of corpusFiles()) {
-    it(`Stratum's save of ${file} validates (as the original does)`, async () => {
-      const original = readFileSync(join(corpusDir, file));
-      expect(schemaErrors(await convertBpmn(new Uint8Array(original)))).toBe('');
+    it(`Stratum's save of ${file} validates (as the original does), also after adding a task and a flow`, async () => {
+      const original = new Uint8Array(readFileSync(join(corpusDir, file)));
+      expect(schemaErrors(await convertBpmn(original))).toBe('');
+
+      const document = await importBpmn(original);
+      let added = false;
+      await withModel(document, (definitions, moddle) => {
+        const process = (definitions.rootElements ?? []).find((e: any) => e.$type === 'bpmn:Process' && e.flowElements?.some((f: any) => f.$type === 'bpmn:EndEvent'));
+        if (!process) return;
+        const end = process.flowElements.find((e: any) => e.$type === 'bpmn:EndEvent');
+        const task = moddle.create('bpmn:Task', { id: 'Stratum_Added_Task', name: 'Added' });
+        const flow = moddle.create('bpmn:SequenceFlow', { id: 'Stratum_Added_Flow', sourceRef: task, targetRef: end });
+        task.outgoing = [flow];
+        end.incoming = [...(end.incoming ?? []), flow];
+        process.flowElements.push(task, flow);
+        added = true;
+      });
+      if (!added) return;
+      const exported = await exportBpmn(document);
+      expect(exported).toContain('Stratum_Added_Flow');
+      expect(schemaErrors(exported)).toBe('');
     });
   }
 });
