@@ -11,6 +11,7 @@ import {
   childElements,
   directText,
   elementName,
+  forgetNamespaceScopes,
   isNamespaceDeclaration,
   namespacesInScope,
   resolveQNameValue,
@@ -70,6 +71,7 @@ function prefixFor(uri: string, scope: XmlElement, preferred: string, forAttribu
   for (let n = 1; context.usedPrefixes.has(prefix); n++) prefix = `${preferred || 'ns'}${n}`;
   context.usedPrefixes.add(prefix);
   context.target.root.attributes.push({ name: `xmlns:${prefix}`, value: uri, quote: '"', leading: ' ' });
+  forgetNamespaceScopes();
   return prefix;
 }
 
@@ -116,6 +118,7 @@ function adopt(source: XmlElement, parent: XmlElement, context: MergeContext): X
   const bindings = namespacesInScope(parent);
   if (name.uri === '' && bindings.get('')) {
     element.attributes.push({ name: 'xmlns', value: '', quote: '"', leading: ' ' });
+    forgetNamespaceScopes();
   }
   element.name = qualify(prefixFor(name.uri, element, splitName(source.name).prefix, false, context), name.local);
   for (const attribute of source.attributes) {
@@ -282,6 +285,7 @@ function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement,
       // keep the original element (with everything moddle does not know) and apply the edit to it
       removeElement(movedTarget);
       movedTarget.parent = target;
+      forgetNamespaceScopes();
       insertElement(target, movedTarget, afterSibling, beforeSibling);
       targetChildren.set(key, movedTarget);
       mergeElement(movedTarget, movedFrom, child, `${path}/${key}`, context);

@@ -104,7 +104,10 @@ export function escapeAttribute(value: string, quote: '"' | "'" = '"'): string {
   return escaped;
 }
 
-const NAME_CHAR = /[^\s/>=<"']/;
+/** XML whitespace: space, tab, line feed, carriage return. */
+const isSpace = (code: number) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+/** Anything that can continue a tag or attribute name (names end at whitespace, '/', '>', '=', '<', quotes). */
+const isNameChar = (code: number) => !isSpace(code) && code !== 0x2f && code !== 0x3e && code !== 0x3d && code !== 0x3c && code !== 0x22 && code !== 0x27;
 
 /** Parses XML text into a lossless tree. Throws XmlSyntaxError on malformed input. */
 export function parseXml(text: string): XmlDocument {
@@ -186,13 +189,13 @@ export function parseXml(text: string): XmlDocument {
     } else {
       pos++;
       const nameStart = pos;
-      while (pos < length && NAME_CHAR.test(text[pos])) pos++;
+      while (pos < length && isNameChar(text.charCodeAt(pos))) pos++;
       const name = text.slice(nameStart, pos);
       if (!name) fail('element without a name');
       const element: XmlElement = { kind: 'element', name, attributes: [], children: [], parent: current, tagTrailing: '', selfClosing: false };
       for (;;) {
         const wsStart = pos;
-        while (pos < length && /\s/.test(text[pos])) pos++;
+        while (pos < length && isSpace(text.charCodeAt(pos))) pos++;
         const leading = text.slice(wsStart, pos);
         if (pos >= length) fail(`unterminated start tag <${name}>`);
         if (text[pos] === '>' || text.startsWith('/>', pos)) {
@@ -204,13 +207,13 @@ export function parseXml(text: string): XmlDocument {
         // Lenient where no structure is at stake, as other readers are: a missing space between
         // attributes, '<' in a value and a repeated attribute are kept as written.
         const attrStart = pos;
-        while (pos < length && NAME_CHAR.test(text[pos])) pos++;
+        while (pos < length && isNameChar(text.charCodeAt(pos))) pos++;
         const attrName = text.slice(attrStart, pos);
         const equalsStart = pos;
-        while (pos < length && /\s/.test(text[pos])) pos++;
+        while (pos < length && isSpace(text.charCodeAt(pos))) pos++;
         if (!attrName || text[pos] !== '=') fail(`malformed attribute in <${name}>`);
         pos++;
-        while (pos < length && /\s/.test(text[pos])) pos++;
+        while (pos < length && isSpace(text.charCodeAt(pos))) pos++;
         const equals = text.slice(equalsStart, pos);
         const quote = text[pos];
         if (quote !== '"' && quote !== "'") fail(`attribute ${attrName} in <${name}> is not quoted`);
@@ -294,29 +297,39 @@ export function declaredPrefix(attribute: XmlAttribute): string {
   return attribute.name === 'xmlns' ? '' : attribute.name.slice(6);
 }
 
+let scopes = new WeakMap<XmlElement, Map<string, string>>();
+
+/**
+ * Call after changing namespace declarations or moving an element in a tree
+ * whose names were already resolved: resolved scopes are cached.
+ */
+export function forgetNamespaceScopes(): void {
+  scopes = new WeakMap();
+}
+
+/** All prefix → URI bindings in scope at `element` ('' = default namespace). */
+export function namespacesInScope(element: XmlElement | null): Map<string, string> {
+  if (!element) return new Map();
+  let bindings = scopes.get(element);
+  if (bindings) return bindings;
+  const inherited = namespacesInScope(element.parent);
+  const declarations = element.attributes.filter(isNamespaceDeclaration);
+  if (declarations.length === 0) {
+    bindings = inherited;
+  } else {
+    bindings = new Map(inherited);
+    for (const declaration of declarations) bindings.set(declaredPrefix(declaration), declaration.value);
+  }
+  scopes.set(element, bindings);
+  return bindings;
+}
+
 /** Namespace URI bound to `prefix` where `element` sits ('' prefix = default namespace). */
 export function lookupNamespace(element: XmlElement | null, prefix: string): string | undefined {
   if (prefix === 'xml') return XML_NS;
   if (prefix === 'xmlns') return XMLNS_NS;
-  const name = prefix ? `xmlns:${prefix}` : 'xmlns';
-  for (let scope = element; scope; scope = scope.parent) {
-    const declaration = scope.attributes.find((a) => a.name === name);
-    if (declaration) return declaration.value;
-  }
-  return prefix ? undefined : '';
-}
-
-/** All prefix → URI bindings in scope at `element`, innermost first winning. */
-export function namespacesInScope(element: XmlElement | null): Map<string, string> {
-  const bindings = new Map<string, string>();
-  for (let scope = element; scope; scope = scope.parent) {
-    for (const attribute of scope.attributes) {
-      if (isNamespaceDeclaration(attribute) && !bindings.has(declaredPrefix(attribute))) {
-        bindings.set(declaredPrefix(attribute), attribute.value);
-      }
-    }
-  }
-  return bindings;
+  const uri = namespacesInScope(element).get(prefix);
+  return uri ?? (prefix ? undefined : '');
 }
 
 export interface ExpandedName {
