@@ -116,7 +116,10 @@ export async function importBpmn(input: string | Uint8Array | ArrayBuffer): Prom
   const original = parseXml(text);
   const flavour = detectFlavour(text);
   const moddle = createModdle(flavour);
-  const xmlForModdle = serializeAsUtf8(moddleFriendly(copyOf(original))).replace(/^\uFEFF/, '');
+  const forModdle = moddleFriendly(copyOf(original));
+  // moddle's reader does not understand a DOCTYPE's internal subset; the original keeps it
+  forModdle.children = forModdle.children.filter((node) => node.kind !== 'doctype');
+  const xmlForModdle = serializeAsUtf8(forModdle).replace(/^\uFEFF/, '');
   const document: BpmnDocument = { original, xmlForModdle, flavour, moddle, definitions: null, baseline: null, warnings: [] };
   try {
     const result = await moddle.fromXML(xmlForModdle, 'bpmn:Definitions');

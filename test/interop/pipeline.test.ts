@@ -101,6 +101,17 @@ describe('Stratum opens and saves a file without losing anything', () => {
     await expect(withModel(document, () => undefined)).rejects.toThrow(/cannot be edited/);
   });
 
+  it('keeps a DOCTYPE (with its entities unexpanded) and does not trouble moddle with it', async () => {
+    const xml = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE definitions [ <!ENTITY co "ACME"> ]>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="urn:x">\n  <process id="P"><task id="T" name="by &co;"/><task id="U"/></process>\n</definitions>\n';
+    const document = await importBpmn(xml);
+    expect(document.warnings).toEqual([]);
+    await withModel(document, (definitions) => {
+      findAll(definitions, 'U').name = 'named';
+    });
+    const exported = await exportBpmn(document);
+    expect(exported).toBe(xml.replace('<task id="U"/>', '<task id="U" name="named"/>'));
+  });
+
   it('rejects text that is not well-formed XML, naming the line', async () => {
     await expect(importBpmn('<definitions>\n<process id="P">\n</definitions>')).rejects.toThrow(XmlSyntaxError);
     await expect(importBpmn('<definitions>\n<process id="P">\n</definitions>')).rejects.toThrow(/line 3/);
