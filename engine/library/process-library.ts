@@ -35,7 +35,27 @@ export class ProcessLibrary implements Library {
     }
     const deploymentId = randomUUID();
     const deployedAt = this.clock.now().toISOString();
-    const deployed = await this.store.transaction(async (tx) => {
+    const deployed = await this.storeChangedVersions(analysed, options, deploymentId, deployedAt);
+    return { deploymentId, deployed, warnings: findings.filter((finding) => finding.severity === 'warning') };
+  }
+
+  /**
+   * Stores a new version of every changed process, in one transaction. Two
+   * servers deploying the same files at once race for the same version number;
+   * the loser retries and finds its XML already deployed: a no-op.
+   */
+  private async storeChangedVersions(analysed: AnalysedFile[], options: DeployOptions, deploymentId: string, deployedAt: string) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.insertChangedVersions(analysed, options, deploymentId, deployedAt);
+      } catch (error) {
+        if (!(error instanceof StratumError && error.code === 'conflict') || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private insertChangedVersions(analysed: AnalysedFile[], options: DeployOptions, deploymentId: string, deployedAt: string) {
+    return this.store.transaction(async (tx) => {
       const results: DeployResult['deployed'] = [];
       for (const { file, hash, models } of analysed) {
         for (const model of models) {
@@ -62,7 +82,6 @@ export class ProcessLibrary implements Library {
       }
       return results;
     });
-    return { deploymentId, deployed, warnings: findings.filter((finding) => finding.severity === 'warning') };
   }
 
   async list(): Promise<ProcessSummary[]> {

@@ -109,7 +109,9 @@ export async function lintFiles(files: BpmnSource[], options: LintOptions = {}):
     if (!document.parsed) continue;
     const processes = (document.parsed.definitions.rootElements ?? []).filter((element: any) => element.$type === 'bpmn:Process');
     if (processes.length === 0) {
-      findings.push({ file: document.file.name, elementId: null, rule: 'no-process', severity: 'error', message: 'the file contains no process' });
+      const unreadable = document.parsed.warnings.some((warning) => /unparsable content <[^>]*process>/i.test(warning));
+      const message = unreadable ? 'the file contains no process that can be read (see the xml-import finding)' : 'the file contains no process';
+      findings.push({ file: document.file.name, elementId: null, rule: 'no-process', severity: 'error', message });
     }
     for (const process of processes) {
       const other = definedIn.get(process.id);
@@ -152,13 +154,18 @@ function parseFinding(error: unknown): Finding {
 }
 
 function importFinding(warning: string): Finding {
-  // A duplicate id would make the runtime confuse two elements: that is an error.
-  const duplicate = /duplicate id/i.test(warning);
+  // A duplicate id would make the runtime confuse two elements, and an element
+  // with an illegal id (e.g. non-ASCII letters, which moddle refuses) is dropped
+  // with everything inside it: both change what runs, so they are errors.
+  const dropsContent = /duplicate id|illegal id/i.test(warning);
+  const illegalId = /illegal ID <([^>]*)>/i.exec(warning)?.[1];
   return {
-    elementId: null,
+    elementId: illegalId ?? null,
     rule: 'xml-import',
-    severity: duplicate ? 'error' : 'warning',
-    message: oneLine(warning),
+    severity: dropsContent ? 'error' : 'warning',
+    message: illegalId
+      ? `the id "${illegalId}" is not a valid BPMN id (use ASCII letters, digits, "_", "-" and ".", starting with a letter or "_"), so the element cannot be read: ${oneLine(warning)}`
+      : oneLine(warning),
   };
 }
 

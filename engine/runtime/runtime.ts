@@ -129,10 +129,12 @@ export class InstanceRuntime implements Runtime {
       }
       const completion = this.history(instance.id, actor.name, 'task.completed', wait.elementId, 'bpmn:UserTask', { variables });
       completion.waitId = wait.id;
+      // The approver can correct their input, so a completion that would fail
+      // the instance (a condition reading a variable they did not give) is refused.
       await this.runQueue(tx, [{
         instance, isNew: false, kind: 'complete-task', history: [completion],
         action: { type: 'signal', elementId: wait.elementId, executionId: wait.executionId, variables },
-      }]);
+      }], { refuseFailure: `completing task "${wait.name ?? wait.elementId}" with these variables` });
       return instance.rootId;
     }).catch((error) => {
       this.emitStep('complete-task', processKey, began, error instanceof StratumError && error.code === 'conflict' ? 'conflict' : 'error');
@@ -356,16 +358,24 @@ export class InstanceRuntime implements Runtime {
 
   // ---- the step machinery ---------------------------------------------------
 
-  /** Runs queued steps in order; steps may queue more (children starting, children returning). */
-  private async runQueue(tx: StoreTx, queue: QueuedStep[]): Promise<void> {
+  /**
+   * Runs queued steps in order; steps may queue more (children starting,
+   * children returning). With `refuseFailure`, a step that would fail an
+   * instance aborts the transaction instead: the caller's input is refused and
+   * nothing changes.
+   */
+  private async runQueue(tx: StoreTx, queue: QueuedStep[], options: { refuseFailure?: string } = {}): Promise<void> {
     const steps = [...queue];
     for (let next = steps.shift(); next; next = steps.shift()) {
-      const follow = await this.runStep(tx, next);
+      const { follow, incident } = await this.runStep(tx, next);
+      if (incident && options.refuseFailure) {
+        throw new StratumError('invalid', `${options.refuseFailure} would fail the instance: ${incident.message}`, { incident });
+      }
       steps.push(...follow);
     }
   }
 
-  private async runStep(tx: StoreTx, step: QueuedStep): Promise<QueuedStep[]> {
+  private async runStep(tx: StoreTx, step: QueuedStep): Promise<{ follow: QueuedStep[]; incident: InstanceRow['incident'] }> {
     const { instance } = step;
     const definition = await this.definition(tx, instance.processKey, instance.version);
     const previousWaits = step.isNew ? [] : await tx.findWaits({ instanceId: instance.id });
@@ -399,7 +409,7 @@ export class InstanceRuntime implements Runtime {
     const follow: QueuedStep[] = [];
     for (const call of newCalls) follow.push(...(await this.startChild(tx, updated, call, definition)));
     if (ended && updated.parentId) follow.push(...(await this.returnToParent(tx, updated, [])));
-    return follow;
+    return { follow, incident: result.status === 'failed' ? result.incident : null };
   }
 
   /** A call activity was reached: start the latest version of the called process as a child. */

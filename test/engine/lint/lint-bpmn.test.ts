@@ -61,6 +61,13 @@ ${minimal(startToEnd).replace('<?xml version="1.0" encoding="UTF-8"?>\n', '').re
     expect(errorsOf(findings)).toEqual([]);
   });
 
+  it('names an id moddle cannot read (non-ASCII letters) instead of claiming there is no process', async () => {
+    const xml = `<?xml version="1.0"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D"><bpmn:process id="rechnungsprüfung" isExecutable="true"><bpmn:startEvent id="S" /></bpmn:process></bpmn:definitions>`;
+    const findings = await lintFiles([{ name: 'invoice.bpmn', xml }]);
+    expect(findings).toContainEqual(expect.objectContaining({ rule: 'xml-import', severity: 'error', elementId: 'rechnungsprüfung' }));
+    expect(findings.find((finding) => finding.rule === 'no-process')?.message).toContain('can be read');
+  });
+
   it('makes a duplicate element id an error', async () => {
     const findings = await lintXml(minimal(`${startToEnd}\n    <bpmn:task id="End" name="Twin" />`));
     expect(findings).toContainEqual(expect.objectContaining({ rule: 'xml-import', severity: 'error', message: expect.stringContaining('duplicate ID <End>') }));

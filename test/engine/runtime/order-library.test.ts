@@ -182,6 +182,17 @@ describe('task completion', () => {
     expect(after.id).toBe(instance.id);
   });
 
+  it('refuses a completion without the approved decision and keeps the task open, instead of failing the order', async () => {
+    const { instance } = await runtime().start('order-to-cash', order('NO-DECISION', 700_000));
+    const [task] = await tasksFor('NO-DECISION');
+    const error = await runtime().completeTask(task!.id, { comment: 'looks fine' }, vicePresident).catch((caught) => caught);
+    expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('approved') });
+    expect(await tasksFor('NO-DECISION')).toHaveLength(1);
+    const after = await runtime().getInstance(instance.id);
+    expect(after!.status).toBe('running');
+    expect(after!.history.map((entry) => entry.event)).not.toContain('task.completed');
+  });
+
   it('answers not-found for a task id that never existed', async () => {
     await expect(runtime().completeTask('nope', {}, vicePresident)).rejects.toMatchObject({ code: 'not-found' });
   });
