@@ -1,0 +1,138 @@
+// HTTP benchmark: orders posted to the committed approval wait and approvals
+// completed through the API of a real server process, against the in-process
+// engine ceiling (the same runtime calls without HTTP) measured in the same run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore, openStratum } from '../engine/index.js';
+import { order, shippedDiagrams } from '../test/support/stratum-fixture.js';
+import { median, type BenchResult } from './report.js';
+
+const ORDERS = Number(process.env.BENCH_HTTP_ORDERS ?? 150);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const AMOUNT = 1_200_000;
+const WARM_UP = 5; // orders before measuring: JIT and the per-version definition cache
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+interface Phase {
+  perSec: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+async function measure(count: number, work: (index: number) => Promise<void>): Promise<Phase> {
+  const latencies: number[] = [];
+  const began = performance.now();
+  for (let index = 0; index < count; index++) {
+    const start = performance.now();
+    await work(index);
+    latencies.push(performance.now() - start);
+  }
+  return { perSec: (count * 1000) / (performance.now() - began), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
+
+async function inProcess(round: number): Promise<{ start: Phase; complete: Phase }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-'));
+  const stratum = await openStratum({ store: await openStore({ dataDir }) });
+  await stratum.library.deploy(shippedDiagrams(), { user: 'bench' });
+  const director = { name: 'director', groups: ['sales-director'] };
+  for (let index = 0; index < WARM_UP; index++) await stratum.runtime.start('order-to-cash', order(`warm-${round}-${index}`, 100));
+  const start = await measure(ORDERS, async (index) => {
+    await stratum.runtime.start('order-to-cash', order(`in-${round}-${index}`, AMOUNT));
+  });
+  const tasks = await stratum.runtime.findTasks({ candidateGroup: 'sales-director' });
+  const complete = await measure(tasks.length, async (index) => {
+    await stratum.runtime.completeTask(tasks[index]!.id, { approved: true }, director);
+  });
+  await stratum.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return { start, complete };
+}
+
+async function startServerProcess(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', STRATUM_DATA: dataDir, LOG_LEVEL: 'info', STRATUM_USERS: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const listening = buffer.split('\n').find((line) => line.includes('stratum server listening'));
+      const port = listening && /"port":(\d+)/.exec(listening)?.[1];
+      if (port) resolve(`http://127.0.0.1:${port}`);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${buffer}`)));
+  });
+  child.stdout!.resume();
+  return { url, child };
+}
+
+async function overHttp(round: number): Promise<{ start: Phase; complete: Phase }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-http-'));
+  const { url, child } = await startServerProcess(dataDir);
+  const call = async (method: string, path: string, token: string, body?: unknown) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  try {
+    for (let index = 0; index < WARM_UP; index++) {
+      const { specialChange: _none, ...body } = order(`warm-${round}-${index}`, 100).variables;
+      await call('POST', '/api/orders', 'demo-integration', body);
+    }
+    const start = await measure(ORDERS, async (index) => {
+      const { specialChange: _none, ...body } = order(`http-${round}-${index}`, AMOUNT).variables;
+      await call('POST', '/api/orders', 'demo-integration', body);
+    });
+    const tasks = (await call('GET', '/api/tasks?candidateGroup=sales-director', 'demo-director')) as { id: string }[];
+    const complete = await measure(tasks.length, async (index) => {
+      await call('POST', `/api/tasks/${encodeURIComponent(tasks[index]!.id)}/complete`, 'demo-director', { variables: { approved: true } });
+    });
+    return { start, complete };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function runHttpBench(): Promise<BenchResult> {
+  const rounds: Record<string, number>[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const ceiling = await inProcess(round);
+    const http = await overHttp(round);
+    rounds.push({
+      ceilingStartPerSec: ceiling.start.perSec,
+      httpStartPerSec: http.start.perSec,
+      startRatio: http.start.perSec / ceiling.start.perSec,
+      httpStartP50Ms: http.start.p50Ms,
+      httpStartP99Ms: http.start.p99Ms,
+      ceilingCompletePerSec: ceiling.complete.perSec,
+      httpCompletePerSec: http.complete.perSec,
+      completeRatio: http.complete.perSec / ceiling.complete.perSec,
+      httpCompleteP50Ms: http.complete.p50Ms,
+      httpCompleteP99Ms: http.complete.p99Ms,
+    });
+    console.log(`http round ${round + 1}/${ROUNDS}`, rounds.at(-1));
+  }
+  const summary = Object.fromEntries(Object.keys(rounds[0]!).map((key) => [key, median(rounds.map((round) => round[key]!))]));
+  return {
+    name: 'http',
+    description: `${ORDERS} credit orders of ${AMOUNT} per round posted one after another (POST /api/orders → committed wait at the sales director's task), then each approval completed (POST /api/tasks/{id}/complete), against a real server process on SQLite; ceiling = the same runtime calls in-process on SQLite. Ratios = HTTP throughput / ceiling throughput; medians of ${ROUNDS} rounds.`,
+    summary,
+    rounds,
+  };
+}
