@@ -1,4 +1,5 @@
 import type EventBus from 'diagram-js/lib/core/EventBus';
+import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
 import type { InstanceSummary, InstanceView } from '../../api/client';
 import type { StratumConfig } from '../../config';
 import { el, replaceChildren } from '../../dom/element';
@@ -12,7 +13,7 @@ import { DRILLDOWN_REQUESTED } from '../drilldown/DrilldownOverlays';
 
 /** Open an instance by id or business key; see its path, where it waits, and its child instances. */
 export default class InstancesPanel {
-  static $inject = ['sidePanel', 'workspace', 'instanceHighlighter', 'config.stratum', 'eventBus', 'statusLine'];
+  static $inject = ['sidePanel', 'workspace', 'instanceHighlighter', 'config.stratum', 'eventBus', 'statusLine', 'elementRegistry'];
 
   private readonly query = el('input', { type: 'search', placeholder: 'Instance id or business key', 'aria-label': 'Instance id or business key', className: 'instance-query' });
   private readonly details = el('div', { className: 'instance-details' });
@@ -27,6 +28,7 @@ export default class InstancesPanel {
     private readonly config: StratumConfig,
     eventBus: EventBus,
     private readonly statusLine: StatusLine,
+    private readonly elementRegistry: ElementRegistry,
   ) {
     const pane = sidePanel.addTab('instances', 'Instances');
     const form = el('form', { className: 'pane-header instance-form' }, this.query, el('button', { type: 'submit' }, 'Open'));
@@ -93,7 +95,7 @@ export default class InstancesPanel {
     replaceChildren(this.details,
       el('div', { className: 'instance-card', 'data-instance': instance.id },
         el('div', { className: 'instance-title' }, el('strong', {}, instance.businessKey ?? instance.id),
-          el('span', { className: `status ${instance.status}`, 'data-status': instance.status }, instance.status),
+          el('span', { className: `instance-status ${instance.status}`, 'data-status': instance.status }, instance.status),
           el('button', { type: 'button', className: 'link-button', 'data-action': 'refresh-instance', title: 'Load the instance again', onclick: () => void this.open(instance.id) }, 'Refresh')),
         el('div', { className: 'instance-line' }, `${instance.processKey} v${instance.version} · instance ${instance.id}`),
         instance.parentId ? el('button', { type: 'button', className: 'link-button', onclick: () => void this.open(instance.parentId!) }, '↑ parent instance') : null,
@@ -111,7 +113,13 @@ export default class InstancesPanel {
         el('ol', { className: 'instance-history' }, instance.history
           .filter((entry) => entry.instanceId === instance.id)
           .slice(-30)
-          .map((entry) => el('li', {}, `${entry.event}${entry.elementId ? ` ${entry.elementId}` : ''}${entry.actor ? ` by ${entry.actor}` : ''}`)))));
+          .map((entry) => el('li', { title: `${entry.event} ${entry.elementId ?? ''} at ${entry.at}` },
+            `${readableEvent(entry.event)}${entry.elementId ? ` ${this.elementName(entry.elementId)}` : ''}${entry.actor ? ` by ${entry.actor}` : ''}`)))));
+  }
+
+  private elementName(elementId: string): string {
+    const element = this.elementRegistry.get(elementId) as { businessObject?: { name?: string } } | undefined;
+    return element?.businessObject?.name || elementId;
   }
 
   private async listRunning(): Promise<void> {
@@ -139,6 +147,11 @@ export default class InstancesPanel {
 }
 
 // helpers
+
+/** `element.entered` → `entered`, `instance.started` → `started`. */
+function readableEvent(event: string): string {
+  return event.replace(/^(element|instance|task|job|message|timer)\./, '').replace(/[-_]/g, ' ');
+}
 
 function contextOf(instance: InstanceSummary): string {
   return `instance ${instance.businessKey ? `${instance.businessKey} ` : ''}(${instance.status})`;
