@@ -184,6 +184,8 @@ function send(res: Response, reply: Reply): void {
   res.status(reply.status);
   if (reply.json !== undefined) {
     res.type('application/json').send(JSON.stringify(reply.json));
+  } else if (reply.bytes !== undefined) {
+    res.type(reply.contentType ?? 'application/octet-stream').send(Buffer.from(reply.bytes));
   } else if (reply.text !== undefined) {
     res.type(reply.contentType ?? 'text/plain').send(reply.text);
   } else {

@@ -56,3 +56,37 @@ export function decodeXml(input: string | Uint8Array | ArrayBuffer): string {
     throw new UnsupportedEncodingError(encoding);
   }
 }
+
+/** True when `text` declares an encoding Stratum writes byte-for-byte as one byte per character. */
+function singleByteTable(text: string): 'latin1' | 'cp1252' | undefined {
+  const encoding = declaredEncoding(text.slice(0, 256));
+  if (encoding && LATIN1.has(encoding)) return 'latin1';
+  if (encoding && CP1252.has(encoding)) return 'cp1252';
+  return undefined;
+}
+
+/** The charset to name in a Content-Type for `text` as `encodeXml` writes it. */
+export function xmlCharset(text: string): string {
+  const table = singleByteTable(text);
+  return table === 'latin1' ? 'iso-8859-1' : table === 'cp1252' ? 'windows-1252' : 'utf-8';
+}
+
+/**
+ * The bytes of XML text in the encoding it declares: the inverse of
+ * `decodeXml`, so a deployed ISO-8859-1 or windows-1252 file is served back
+ * as the bytes it came in. A character the encoding lacks is written as a
+ * character reference, which every XML reader resolves.
+ */
+export function encodeXml(text: string): Uint8Array {
+  const table = singleByteTable(text);
+  if (!table) return new TextEncoder().encode(text);
+  const highByte = new Map(WINDOWS_1252_HIGH.map((code, index) => [code, 0x80 + index]));
+  const bytes: number[] = [];
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    const byte = table === 'cp1252' && highByte.has(code) ? highByte.get(code)! : code <= 0xff && !(table === 'cp1252' && code >= 0x80 && code <= 0x9f) ? code : -1;
+    if (byte >= 0) bytes.push(byte);
+    else for (const ascii of `&#${code};`) bytes.push(ascii.charCodeAt(0));
+  }
+  return Uint8Array.from(bytes);
+}

@@ -7,6 +7,7 @@ import multer from 'multer';
 import type { BpmnFile } from '../../engine/api.js';
 import { HttpProblem } from '../problem.js';
 import { FILE_NAME_PATTERN } from '../schemas/common.js';
+import { declaredEncoding, decodeXml, UnsupportedEncodingError } from '../../engine/interop/index.js';
 import { assertUtf8Charset, decodeUtf8 } from './json-body.js';
 
 export const MAX_FILES = 50;
@@ -32,7 +33,7 @@ export function checkedFile(name: string, bytes: Buffer): BpmnFile {
     throw new HttpProblem(422, `${name} is not a .bpmn file.`, { errors: [{ field: name, message: 'must end in .bpmn or .xml' }] });
   }
   if (bytes.length === 0) throw new HttpProblem(422, `${name} is empty.`, { errors: [{ field: name, message: 'is empty' }] });
-  const xml = decodeUtf8(bytes, `file ${name}`);
+  const xml = decodeDeclared(bytes, name);
   if (DTD.test(xml)) {
     throw new HttpProblem(422, `${name} contains a document type declaration (<!DOCTYPE or <!ENTITY); BPMN files never need one.`, {
       errors: [{ field: name, message: 'contains a DOCTYPE or ENTITY declaration' }],
@@ -42,6 +43,24 @@ export function checkedFile(name: string, bytes: Buffer): BpmnFile {
 }
 
 // helpers
+
+/**
+ * Files written as ISO-8859-1 or windows-1252 (Enterprise Architect, older
+ * Visio add-ins) are decoded with the encoding they declare; anything else
+ * must be UTF-8.
+ */
+function decodeDeclared(bytes: Buffer, name: string): string {
+  const encoding = declaredEncoding(bytes.subarray(0, 256).toString('latin1'));
+  if (!encoding || encoding === 'utf-8' || encoding === 'utf8') return decodeUtf8(bytes, `file ${name}`);
+  try {
+    return decodeXml(bytes);
+  } catch (error) {
+    if (!(error instanceof UnsupportedEncodingError)) throw error;
+    throw new HttpProblem(422, `${name} declares the encoding ${encoding}, which Stratum cannot read; save it as UTF-8.`, {
+      errors: [{ field: name, message: `unsupported encoding ${encoding}` }],
+    });
+  }
+}
 
 function run(middleware: express.RequestHandler, req: Request, res: Response): Promise<void> {
   return new Promise((resolve, reject) => middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve())));

@@ -19,6 +19,8 @@ export interface Reply {
   json?: unknown;
   /** Sent as is with `contentType`. */
   text?: string;
+  /** Sent as is with `contentType` (exact bytes, e.g. a deployed file). */
+  bytes?: Uint8Array;
   contentType?: string;
   headers?: Record<string, string>;
 }

@@ -1,5 +1,6 @@
 // The process library: list, detail, exact XML, deploy.
 import type { Library } from '../../engine/api.js';
+import { encodeXml, xmlCharset } from '../../engine/interop/index.js';
 import { readDeployment } from '../http/deployment-body.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
@@ -17,7 +18,8 @@ export function libraryHandlers(library: Library, limits: { bodyBytes: number })
     getProcessXml: async ({ params }: Input<unknown, unknown, { key: string; version: number }>) => {
       const xml = await library.xml(params.key, params.version);
       if (xml === undefined) throw new HttpProblem(404, `Process ${params.key} has no version ${params.version}.`);
-      return { status: 200, text: xml, contentType: 'application/xml; charset=utf-8' };
+      // The deployed bytes: text decoded at deploy is encoded back as the file declares.
+      return { status: 200, bytes: encodeXml(xml), contentType: `application/xml; charset=${xmlCharset(xml)}` };
     },
 
     deploy: async ({ req, query, user }: Input<unknown, { name?: string; note?: string }>) => {

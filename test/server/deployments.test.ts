@@ -92,6 +92,23 @@ describe('POST /api/deployments', () => {
     expect(Buffer.from(await served.arrayBuffer()).equals(Buffer.from(xml, 'utf8'))).toBe(true);
   });
 
+  it('reads a file written as ISO-8859-1 with its declared encoding and serves back the same bytes', async () => {
+    const text = checkProcess('accounting')
+      .replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
+      .replace('invoice-check', 'latin1-check')
+      .replace('Invoice check', 'Rechnungsprüfung für Großkunden');
+    const bytes = Buffer.from(text, 'latin1');
+    expect(bytes.includes(Buffer.from('ü', 'utf8'))).toBe(false); // really single-byte
+    const form = new FormData();
+    form.append('files', new Blob([bytes], { type: 'application/octet-stream' }), 'latin1-check.bpmn');
+    const response = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: form });
+    expect(response.status, response.text).toBe(201);
+    expect((await api.get('/api/processes/latin1-check', TOKENS.erp)).body.name).toBe('Rechnungsprüfung für Großkunden');
+    const served = await fetch(`${server.url}/api/processes/latin1-check/versions/1/xml`, { headers: { authorization: `Bearer ${TOKENS.erp}` } });
+    expect(served.headers.get('content-type')).toContain('iso-8859-1');
+    expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
   it('accepts file names and process names in any script', async () => {
     const xml = checkProcess('accounting').replace('invoice-check', 'rechnungspruefung').replace('Invoice check', 'Rechnungsprüfung');
     const response = await api.request('POST', `/api/deployments?name=${encodeURIComponent('Rechnungsprüfung.bpmn')}`, { token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' } });

@@ -2,6 +2,7 @@
 // validated together, as one deployment: a call activity may name a process of
 // any of them.
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { decodeXml } from '../../interop/index.js';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Finding } from '../../errors.js';
@@ -108,7 +109,8 @@ async function readSources(paths: string[]): Promise<{ sources: BpmnSource[]; pr
     if (files.length === 0) problems.push(`"${path}" contains no .bpmn files`);
     for (const file of files) {
       try {
-        sources.push({ name: file, xml: await readFile(file, 'utf8') });
+        // decoded with the encoding the file declares (ISO-8859-1 files exist in the wild)
+        sources.push({ name: file, xml: decodeXml(new Uint8Array(await readFile(file))) });
       } catch (error) {
         problems.push(`cannot read "${file}": ${reason(error)}`);
       }
