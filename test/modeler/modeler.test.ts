@@ -334,6 +334,21 @@ describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
     expect(await page.locator('.library-item[data-key=order-to-cash] .draft-badge').count()).toBe(0);
   });
 
+  it('folds the side panels away for a wide process, and back', async () => {
+    const canvasWidth = () => page.locator('#canvas').evaluate((node) => node.getBoundingClientRect().width);
+    const before = await canvasWidth();
+    await page.locator('[data-action=toggle-side]').click();
+    await page.locator('[data-action=toggle-properties]').click();
+    expect(await page.locator('.side-panel').isHidden()).toBe(true);
+    expect(await page.locator('.properties').isHidden()).toBe(true);
+    expect(await canvasWidth()).toBe(1280);
+    expect(await page.locator('[data-action=toggle-side]').getAttribute('class')).not.toContain('active');
+    await shot('20-panels-folded');
+    await page.locator('[data-action=toggle-side]').click();
+    await page.locator('[data-action=toggle-properties]').click();
+    expect(await canvasWidth()).toBe(before);
+  });
+
   it('offers the demo users when the server runs in demo mode', async () => {
     const demo = await startServer({
       config: readConfig({ PORT: '0', STRATUM_DATA: join(work, 'demo-data'), STRATUM_DIAGRAMS: join(ROOT, 'diagrams') }),

@@ -1,17 +1,18 @@
 import type Canvas from 'diagram-js/lib/core/Canvas';
 import type Toolbar from './Toolbar';
+import type { StratumConfig } from '../../config';
 
 const STORAGE_KEY = 'stratum.layout';
 
 /** Folds the side panel or the properties panel away, so a wide process gets the whole screen. */
 export default class LayoutToggles {
-  static $inject = ['toolbar', 'canvas'];
+  static $inject = ['toolbar', 'canvas', 'config.stratum'];
 
   private readonly app: HTMLElement | null;
   private hidden: { side: boolean; properties: boolean };
 
-  constructor(toolbar: Toolbar, private readonly canvas: Canvas) {
-    this.app = canvas.getContainer().closest('.app');
+  constructor(private readonly toolbar: Toolbar, private readonly canvas: Canvas, config: StratumConfig) {
+    this.app = config.sidePanel.closest('.app');
     this.hidden = { side: false, properties: false, ...JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') };
     this.apply();
     toolbar.addButton({
@@ -28,6 +29,7 @@ export default class LayoutToggles {
     this.hidden[panel] = !this.hidden[panel];
     localStorage.setItem(STORAGE_KEY, JSON.stringify(this.hidden));
     this.apply();
+    this.toolbar.refresh();
   }
 
   private apply(): void {

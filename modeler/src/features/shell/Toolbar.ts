@@ -27,7 +27,8 @@ export default class Toolbar {
     private readonly config: StratumConfig,
     eventBus: EventBus,
   ) {
-    for (const event of REFRESH_EVENTS) eventBus.on(event, () => this.refresh());
+    // after the other listeners: token simulation, for one, records its new mode only after firing
+    for (const event of REFRESH_EVENTS) eventBus.on(event, () => queueMicrotask(() => this.refresh()));
   }
 
   addButton(spec: ToolbarButton): void {

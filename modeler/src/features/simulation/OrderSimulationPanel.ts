@@ -64,6 +64,9 @@ export default class OrderSimulationPanel {
     eventBus.on('tokenSimulation.toggleMode', (event: { active: boolean }) => {
       this.panel.hidden = !event.active;
       config.properties.classList.toggle('simulating', event.active);
+      // the simulated order needs the right-hand column even when the properties panel is folded away
+      config.properties.closest('.app')?.classList.toggle('simulating', event.active);
+      canvas.resized();
       this.clearReached();
     });
     eventBus.on('tokenSimulation.resetSimulation', () => this.clearReached());
