@@ -1,10 +1,9 @@
 // `stratum convert <in.bpmn> [-o out.bpmn] [--check]`: opens a .bpmn file
 // and saves it again the way the modeler does (UTF-8, nothing lost).
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { compareBpmn, formatDifferences } from '../../interop/compare.js';
 import { convertBpmn } from '../../interop/pipeline.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
 
 const HELP = `Usage: stratum convert <in.bpmn> [-o out.bpmn] [--check]
 
@@ -29,31 +28,12 @@ export const convert: Command = {
   summary: 'open and save a .bpmn file from another tool as Stratum does (lossless, UTF-8)',
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          help: { type: 'boolean', short: 'h' },
-          output: { type: 'string', short: 'o' },
-          check: { type: 'boolean' },
-        },
-      });
-    } catch (error) {
-      io.err(`stratum convert: ${(error as Error).message}`);
-      io.err('Run "stratum convert --help" for usage.');
-      return EXIT_USAGE;
-    }
+    const parsed = parseCommandLine(this, args, { output: { type: 'string', short: 'o' }, check: { type: 'boolean' } } as const, io);
+    if ('exit' in parsed) return parsed.exit;
     const { values, positionals } = parsed;
-    if (values.help) {
-      io.out(HELP);
-      return EXIT_OK;
-    }
     if (positionals.length !== 1) {
-      io.err(positionals.length ? `stratum convert: one input file only (got ${positionals.join(', ')})` : 'stratum convert: name the .bpmn file to convert');
-      io.err('Run "stratum convert --help" for usage.');
-      return EXIT_USAGE;
+      const problem = positionals.length ? `one input file only (got ${positionals.join(', ')})` : 'name the .bpmn file to convert';
+      return usageError(this, problem, io).exit;
     }
     const [input] = positionals;
 

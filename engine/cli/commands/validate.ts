@@ -4,10 +4,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { decodeXml } from '../../interop/index.js';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Finding } from '../../errors.js';
 import { lintFiles, type BpmnSource } from '../../lint/lint-bpmn.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from '../command.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
 
 const HELP = `Usage: stratum validate [options] <file.bpmn | folder>…
 
@@ -31,31 +30,11 @@ export const validate: Command = {
   summary: 'check BPMN files as a deployment would (FEEL, called processes, gateways, tasks …)',
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          help: { type: 'boolean', short: 'h' },
-          quiet: { type: 'boolean', short: 'q' },
-          json: { type: 'boolean' },
-        },
-      });
-    } catch (error) {
-      io.err(`stratum validate: ${(error as Error).message}`);
-      io.err('Run "stratum validate --help" for usage.');
-      return EXIT_USAGE;
-    }
+    const parsed = parseCommandLine(this, args, { quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' } } as const, io);
+    if ('exit' in parsed) return parsed.exit;
     const { values, positionals } = parsed;
-    if (values.help) {
-      io.out(HELP);
-      return EXIT_OK;
-    }
     if (positionals.length === 0) {
-      io.err('stratum validate: name at least one .bpmn file or folder');
-      io.err('Run "stratum validate --help" for usage.');
-      return EXIT_USAGE;
+      return usageError(this, 'name at least one .bpmn file or folder', io).exit;
     }
 
     const { sources, problems } = await readSources(positionals);
