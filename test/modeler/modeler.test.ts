@@ -279,6 +279,13 @@ describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
     const options = await picker.locator('option').evaluateAll((nodes) => nodes.map((n) => (n as HTMLOptionElement).value));
     expect(options).toEqual(expect.arrayContaining(['order-to-cash', 'credit-order-approval', 'prepaid-entry-control', 'special-change-notification']));
     await shot('15-called-process-picker');
+
+    const calledKey = `window.stratumModeler.get('elementRegistry').get('${callActivity}').businessObject.extensionElements.values.find(v => v.$type === 'zeebe:CalledElement').processId`;
+    await picker.selectOption('prepaid-entry-control');
+    await expect.poll(() => modelerEval<string>(calledKey)).toBe('prepaid-entry-control');
+    expect(await page.locator(`[data-container-id=${callActivity}] .stratum-drilldown`).getAttribute('data-called')).toBe('prepaid-entry-control');
+    await page.evaluate(() => (window as any).stratumModeler.get('commandStack').undo());
+    expect(await modelerEval<string>(calledKey)).toBe('credit-order-approval');
   });
 
   it('opens another tool\'s .bpmn from disk and saves it with its vendor data and comment intact', async () => {
