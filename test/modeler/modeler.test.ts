@@ -227,7 +227,7 @@ describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
     await expect.poll(() => page.locator('.gateway-decisions li[data-gateway=Gateway_AmountTier]').textContent()).toContain('up to 500,000');
     await page.locator('[data-action=simulate]').click();
     await page.locator('.simulation-panel').waitFor({ state: 'hidden' });
-  });
+  }, 60_000);
 
   it('opens a running order by business key and shows where it waits, down to the director task', async () => {
     const response = await fetch(`${server.url}/api/orders`, {
