@@ -1,24 +1,13 @@
 // The browser modeler end to end: the built modeler served by the real server (temporary SQLite
 // folder, shipped diagrams), driven in Debian's chromium. One designer's working session, step by step;
 // each step leaves a screenshot in test-output/modeler/.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pino } from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../server/config.js';
-import { startServer, type RunningServer } from '../../server/start.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const REQUIRE_BROWSER = process.env.STRATUM_REQUIRE_BROWSER === '1';
-const hasBrowser = existsSync(CHROMIUM);
-if (!hasBrowser && REQUIRE_BROWSER) {
-  throw new Error(`STRATUM_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing: the modeler tests cannot run`);
-}
-if (!hasBrowser) console.warn(`[modeler tests] skipped: ${CHROMIUM} is not installed (set STRATUM_REQUIRE_BROWSER=1 to fail instead)`);
+import type { RunningServer } from '../../server/start.js';
+import { browserAvailable, collectConsoleErrors, launchChromium, serveModeler, type ServedModeler } from '../support/modeler-session.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = join(ROOT, 'test-output/modeler');
@@ -27,40 +16,23 @@ const INTEGRATION = 'integration-token-for-tests';
 const DIRECTOR_TASK = 'UserTask_ApproveBySalesDirector';
 const AMOUNT_FLOW = 'Flow_AmountTier_Above1000000';
 
-describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
-  let work: string;
-  let modelerDir: string;
+describe.skipIf(!browserAvailable)('browser modeler against the real server', () => {
+  let served: ServedModeler;
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'stratum-modeler-'));
-    modelerDir = join(work, 'modeler');
-    execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--outDir', modelerDir, '--logLevel', 'error'], { cwd: ROOT, stdio: 'pipe' });
-    const usersFile = join(work, 'users.json');
-    writeFileSync(usersFile, JSON.stringify({
-      users: [
-        { name: 'ann', token: DESIGNER, groups: ['designer'] },
-        { name: 'erp', token: INTEGRATION, groups: ['integration'] },
-      ],
-    }));
-    const config = readConfig({
-      PORT: '0', HOST: '127.0.0.1', STRATUM_DATA: join(work, 'data'), STRATUM_USERS: usersFile,
-      STRATUM_DIAGRAMS: join(ROOT, 'diagrams'),
-    });
-    server = await startServer({ config, logger: pino({ level: 'silent' }), scheduler: false, modelerDir });
+    served = await serveModeler([
+      { name: 'ann', token: DESIGNER, groups: ['designer'] },
+      { name: 'erp', token: INTEGRATION, groups: ['integration'] },
+    ]);
+    server = served.server;
     mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+    consoleErrors = collectConsoleErrors(page);
     page.on('response', (response) => {
       if (response.status() >= 400) consoleErrors.push(`(${response.status()} from ${response.request().method()} ${response.url()})`);
     });
@@ -68,8 +40,7 @@ describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await served?.close();
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
@@ -357,10 +328,7 @@ describe.skipIf(!hasBrowser)('browser modeler against the real server', () => {
   });
 
   it('offers the demo users when the server runs in demo mode', async () => {
-    const demo = await startServer({
-      config: readConfig({ PORT: '0', STRATUM_DATA: join(work, 'demo-data'), STRATUM_DIAGRAMS: join(ROOT, 'diagrams') }),
-      logger: pino({ level: 'silent' }), scheduler: false, modelerDir,
-    });
+    const demo = await served.startDemoServer();
     const demoPage = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors: string[] = [];
     demoPage.on('console', (message) => {

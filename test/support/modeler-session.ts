@@ -1,0 +1,122 @@
+// The built modeler served by the real server (temporary SQLite folder, shipped
+// diagrams), driven in Debian's chromium with playwright-core, signed in as a
+// designer. Nothing downloads a browser: without /usr/bin/chromium the callers
+// skip, unless STRATUM_REQUIRE_BROWSER=1 makes that a failure.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pino } from 'pino';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { readConfig } from '../../server/config.js';
+import { startServer, type RunningServer } from '../../server/start.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const browserAvailable = existsSync(CHROMIUM);
+
+if (!browserAvailable) {
+  if (process.env.STRATUM_REQUIRE_BROWSER === '1') throw new Error(`STRATUM_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing`);
+  console.warn(`browser tests skipped: ${CHROMIUM} is not installed (apt-get install -y chromium; STRATUM_REQUIRE_BROWSER=1 fails instead)`);
+}
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const DESIGNER_TOKEN = 'designer-token-for-tests';
+
+export interface ModelerSession {
+  page: Page;
+  browser: Browser;
+  server: RunningServer;
+  consoleErrors: string[];
+  close(): Promise<void>;
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export interface ServedModeler {
+  server: RunningServer;
+  /** A second server on the same built modeler, in demo mode (no users file); the caller closes it. */
+  startDemoServer(): Promise<RunningServer>;
+  close(): Promise<void>;
+}
+
+/** Builds the modeler into a temporary folder and serves it with the real server (users file, shipped diagrams). */
+export async function serveModeler(users: { name: string; token: string; groups: string[] }[]): Promise<ServedModeler> {
+  const work = mkdtempSync(join(tmpdir(), 'stratum-modeler-'));
+  const modelerDir = join(work, 'modeler');
+  execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--outDir', modelerDir, '--logLevel', 'error'], { cwd: ROOT, stdio: 'pipe' });
+  const usersFile = join(work, 'users.json');
+  writeFileSync(usersFile, JSON.stringify({ users }));
+  const config = readConfig({
+    PORT: '0', HOST: '127.0.0.1', STRATUM_DATA: join(work, 'data'), STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: join(ROOT, 'diagrams'),
+  });
+  const server = await startServer({ config, logger: pino({ level: 'silent' }), scheduler: false, modelerDir });
+  return {
+    server,
+    startDemoServer: () => startServer({
+      config: readConfig({ PORT: '0', STRATUM_DATA: join(work, 'demo-data'), STRATUM_DIAGRAMS: join(ROOT, 'diagrams') }),
+      logger: pino({ level: 'silent' }), scheduler: false, modelerDir,
+    }),
+    async close() {
+      await server.close();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Collects console errors and uncaught page errors of `page`. */
+export function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  return errors;
+}
+
+/** Builds the modeler, starts the server and signs a designer in. */
+export async function openModelerSession(): Promise<ModelerSession> {
+  const served = await serveModeler([{ name: 'ann', token: DESIGNER_TOKEN, groups: ['designer'] }]);
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const consoleErrors = collectConsoleErrors(page);
+  await page.goto(`${served.server.url}/`);
+  await page.locator('[data-dialog=token] input[name=token]').fill(DESIGNER_TOKEN);
+  await page.locator('[data-dialog=token] button[type=submit]').click();
+  await page.waitForSelector('body[data-ready=true]');
+  return {
+    page,
+    browser,
+    server: served.server,
+    consoleErrors,
+    async close() {
+      await browser.close();
+      await served.close();
+    },
+  };
+}
+
+/** Opens a file from disk through the modeler's file input and waits until bpmn-js imported it. */
+export async function openFileInModeler(page: Page, path: string): Promise<void> {
+  const before = await page.evaluate(() => (window as any).stratumImports ?? 0);
+  await page.evaluate(() => {
+    const w = window as any;
+    if (!w.stratumImportCounter) {
+      w.stratumImportCounter = true;
+      w.stratumImports = 0;
+      w.stratumModeler.on('import.done', () => { w.stratumImports++; });
+    }
+  });
+  await page.locator('input[data-file-input=bpmn]').setInputFiles(path);
+  await page.waitForFunction((count) => ((window as any).stratumImports ?? 0) > count, before, { timeout: 60_000 });
+}
+
+/** Saves the open document as .bpmn through the modeler's own action and returns the file's text. */
+export async function saveFromModeler(page: Page): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=save-bpmn]').click()]);
+  const { readFile } = await import('node:fs/promises');
+  return readFile((await download.path())!, 'utf8');
+}
