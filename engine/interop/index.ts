@@ -1,7 +1,7 @@
 // Lossless .bpmn exchange: open, edit and save BPMN files written by other
 // tools without losing what Stratum does not understand. Browser-safe entry
 // used by the CLI, the server and the modeler.
-export { importBpmn, exportBpmn, convertBpmn, withModel, setBaseline, type BpmnDocument } from './pipeline.js';
+export { importBpmn, exportBpmn, convertBpmn, withModel, setBaseline, type BpmnDocument, type ImportOptions } from './pipeline.js';
 export { compareBpmn, formatDifferences, type Difference, type DifferenceKind } from './compare.js';
 export { decodeXml, encodeXml, xmlCharset, declaredEncoding, UnsupportedEncodingError } from './encoding.js';
 export { XmlSyntaxError } from './xml-tree.js';

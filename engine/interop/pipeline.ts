@@ -52,6 +52,13 @@ function copyOf(document: XmlDocument): XmlDocument {
 
 /** A copy of the document in which prefixes bound to a URI other than the one moddle gives them are renamed. */
 function moddleFriendly(document: XmlDocument): XmlDocument {
+  const renames = clashingPrefixes(document);
+  if (renames.size === 0) return document;
+  return withPrefixesRenamed(document, renames);
+}
+
+/** Prefixes the file binds to another URI than moddle's packages do, each with a free new name. */
+function clashingPrefixes(document: XmlDocument): Map<string, string> {
   const renames = new Map<string, string>();
   const declared = new Set<string>();
   for (const element of elementsOf(document.root)) {
@@ -63,13 +70,16 @@ function moddleFriendly(document: XmlDocument): XmlDocument {
       if (owned && owned !== attribute.value) renames.set(prefix, '');
     }
   }
-  if (renames.size === 0) return document;
   for (const prefix of renames.keys()) {
     let candidate = `${prefix}_foreign`;
     for (let n = 2; declared.has(candidate); n++) candidate = `${prefix}_foreign${n}`;
     declared.add(candidate);
     renames.set(prefix, candidate);
   }
+  return renames;
+}
+
+function withPrefixesRenamed(document: XmlDocument, renames: Map<string, string>): XmlDocument {
   const copy = copyOf(document);
   const rename = (qualified: string) => {
     const { prefix, local } = splitName(qualified);
@@ -110,17 +120,59 @@ function serializeAsUtf8(document: XmlDocument): string {
   return serializeXml(document);
 }
 
-/** Reads a .bpmn file (bytes are decoded with the encoding they declare). Throws XmlSyntaxError when it is not well-formed XML. */
-export async function importBpmn(input: string | Uint8Array | ArrayBuffer): Promise<BpmnDocument> {
-  const text = decodeXml(input);
-  const original = parseXml(text);
-  const flavour = detectFlavour(text);
-  const moddle = createModdle(flavour);
-  const forModdle = moddleFriendly(copyOf(original));
-  // moddle's reader does not understand a DOCTYPE's internal subset; the original keeps it
+export interface ImportOptions {
+  /**
+   * Read the model with bpmn-moddle (default true). A bpmn-js modeler that
+   * imports `xmlForModdle` itself passes false and calls `setBaseline` with its
+   * own save, sparing a second parse and a write of the whole model.
+   */
+  readModel?: boolean;
+}
+
+/**
+ * The file as moddle should read it: without a DOCTYPE (moddle's reader does
+ * not understand an internal subset; the original keeps it), with clashing
+ * prefixes renamed and a UTF-8 declaration. Most files need none of this and
+ * are handed over as they are, sparing a copy of the whole tree.
+ */
+function textForModdle(text: string, original: () => XmlDocument): string {
+  if (readableAsIs(text)) return text.replace(/^\uFEFF/, '');
+  const forModdle = moddleFriendly(copyOf(original()));
   forModdle.children = forModdle.children.filter((node) => node.kind !== 'doctype');
-  const xmlForModdle = serializeAsUtf8(forModdle).replace(/^\uFEFF/, '');
-  const document: BpmnDocument = { original, xmlForModdle, flavour, moddle, definitions: null, baseline: null, warnings: [] };
+  return serializeAsUtf8(forModdle).replace(/^\uFEFF/, '');
+}
+
+/** No DOCTYPE, UTF-8, and no prefix bound to another URI than moddle's packages give it: a quick look at the text. */
+function readableAsIs(text: string): boolean {
+  if (/<!DOCTYPE/i.test(text)) return false;
+  const encoding = /^\uFEFF?\s*<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']/.exec(text)?.[1];
+  if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) return false;
+  for (const [, prefix, , uri] of text.matchAll(/\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*(["'])(.*?)\2/g)) {
+    const owned = PACKAGE_PREFIXES[prefix!];
+    if (owned && owned !== uri) return false;
+  }
+  return true;
+}
+
+/** Reads a .bpmn file (bytes are decoded with the encoding they declare). Throws XmlSyntaxError when it is not well-formed XML. */
+export async function importBpmn(input: string | Uint8Array | ArrayBuffer, options: ImportOptions = {}): Promise<BpmnDocument> {
+  const text = decodeXml(input);
+  // A modeler reads xmlForModdle itself (failing on XML that is not well-formed)
+  // and needs the kept tree only when saving: it is parsed then.
+  let original: XmlDocument | undefined = options.readModel === false ? undefined : parseXml(text);
+  const tree = () => (original ??= parseXml(text));
+  const flavour = detectFlavour(text);
+  let moddleInstance: any;
+  const xmlForModdle = textForModdle(text, tree);
+  const document: BpmnDocument = {
+    get original() { return tree(); },
+    set original(value: XmlDocument) { original = value; },
+    get moddle() { return (moddleInstance ??= createModdle(flavour)); },
+    xmlForModdle, flavour, definitions: null, baseline: null, warnings: [],
+  };
+  // A modeler sets the baseline from its own save.
+  if (options.readModel === false) return document;
+  const moddle = document.moddle;
   try {
     const result = await moddle.fromXML(xmlForModdle, 'bpmn:Definitions');
     document.definitions = result.rootElement ?? null;

@@ -5,6 +5,8 @@ import type { Injector } from 'didi';
 import type { StratumConfig } from '../../config';
 import type StatusLine from '../shell/StatusLine';
 import type DraftStore from './DraftStore';
+import { completeFlowReferences } from '../../../../engine/bpmn/flow-references.js';
+import { whenIdleAfterPaint } from '../../dom/after-paint';
 import { exportBpmn, importBpmn, setBaseline } from '../../../../engine/interop/index.js';
 import type { BpmnDocument } from '../../../../engine/interop/index.js';
 
@@ -37,6 +39,7 @@ interface Viewer {
 }
 
 export const DOCUMENT_OPENED = 'stratum.document.opened';
+const BEFORE_EVERYTHING = 100_000;
 export const DOCUMENT_CHANGED = 'stratum.document.changed';
 
 /**
@@ -51,6 +54,8 @@ export default class Workspace {
   /** The file as read, kept losslessly by the interop pipeline; saving merges the canvas's edits onto it. */
   private document: BpmnDocument | null = null;
   private dirtyFromDraft = false;
+  /** Resolves once the document's baseline is set (see captureBaselineAfterPaint). */
+  private baseline: (() => Promise<void>) | undefined;
   private autosave: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -63,6 +68,11 @@ export default class Workspace {
     private readonly statusLine: StatusLine,
     private readonly drafts: DraftStore,
   ) {
+    // Files of some tools omit <incoming>/<outgoing>; bpmn-js's modeling and the
+    // lint rules rely on them, and the server fills them in the same way.
+    eventBus.on('import.parse.complete', ({ definitions }: { definitions?: unknown }) => {
+      if (definitions) completeFlowReferences(definitions);
+    });
     eventBus.on('commandStack.changed', () => {
       eventBus.fire(DOCUMENT_CHANGED, { meta: this.meta });
       clearTimeout(this.autosave);
@@ -91,11 +101,9 @@ export default class Workspace {
   async open(source: string | ArrayBuffer, meta: DocumentMeta, options: { dirty?: boolean; viewbox?: DocumentSnapshot['viewbox'] } = {}): Promise<string[]> {
     this.leaveSimulation();
     await this.keepDraft();
-    const document = await importBpmn(source);
-    if (!document.definitions) throw new Error(document.warnings[0] ?? 'the file is not BPMN 2.0');
+    const document = await importBpmn(source, { readModel: false });
     const { warnings } = await this.bpmnjs.importXML(document.xmlForModdle);
-    const { xml: imported } = await this.bpmnjs.saveXML({ format: true });
-    if (imported) setBaseline(document, imported);
+    this.baseline = this.captureBaselineAfterPaint(document);
     this.document = document;
     const root = this.canvas.getRootElement().businessObject;
     const process = root?.$type === 'bpmn:Collaboration' ? root.participants?.[0]?.processRef : root;
@@ -145,9 +153,34 @@ export default class Workspace {
 
   /** The document as .bpmn text: the canvas's edits merged onto the file as it was read. */
   async xml(): Promise<string> {
+    await this.baseline?.();
     const { xml } = await this.bpmnjs.saveXML({ format: true });
     if (!xml) throw new Error('the diagram could not be serialized');
     return this.document ? exportBpmn(this.document, xml) : xml;
+  }
+
+  /**
+   * Edits are measured against what bpmn-js saves right after import (it
+   * changes a few things by itself). Writing the whole model takes a while on
+   * a large diagram, so it happens after the diagram is painted — or at once
+   * when an edit comes first: saveXML serializes synchronously when called, so
+   * it captures the model as it was before that edit.
+   */
+  private captureBaselineAfterPaint(document: BpmnDocument): () => Promise<void> {
+    let captured: Promise<void> | undefined;
+    const capture = () => (captured ??= this.bpmnjs.saveXML({ format: true }).then(({ xml }) => {
+      if (xml) setBaseline(document, xml);
+    }));
+    const beforeFirstEdit = () => {
+      this.eventBus.off('commandStack.preExecute', beforeFirstEdit);
+      void capture();
+    };
+    this.eventBus.on('commandStack.preExecute', BEFORE_EVERYTHING, beforeFirstEdit);
+    whenIdleAfterPaint(() => {
+      if (this.document === document) beforeFirstEdit();
+      else this.eventBus.off('commandStack.preExecute', beforeFirstEdit); // another document came first
+    });
+    return capture;
   }
 
   async snapshot(): Promise<DocumentSnapshot> {
