@@ -96,6 +96,8 @@ export async function runEngineBench(): Promise<BenchResult> {
       durableCompletePerSec: perSecond(tasks.length, durableCompleteMs),
       startRatio: rawStartMs / durableStartMs,
       completeRatio: rawCompleteMs / durableCompleteMs,
+      // a whole order's life here: posted, then approved by the director
+      lifecycleRatio: (rawStartMs + rawCompleteMs) / (durableStartMs + durableCompleteMs),
       feelEvaluations: feelTiming.evaluations,
       feelSharePercent: feelShare * 100,
     });
@@ -128,6 +130,7 @@ export async function runEngineBench(): Promise<BenchResult> {
   const summary = {
     startRatio: median(rounds.map((r) => r.startRatio!)),
     completeRatio: median(rounds.map((r) => r.completeRatio!)),
+    lifecycleRatio: median(rounds.map((r) => r.lifecycleRatio!)),
     durableStartPerSec: median(rounds.map((r) => r.durableStartPerSec!)),
     rawStartPerSec: median(rounds.map((r) => r.rawStartPerSec!)),
     durableCompletePerSec: median(rounds.map((r) => r.durableCompletePerSec!)),
