@@ -77,7 +77,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   if (action.type === 'start') {
     await engine.execute({ listener, variables: action.variables });
   } else {
-    engine.recover(structuredClone(instance.state));
+    engine.recover(instance.state); // a row of our own, read for this step: no copy needed
     await engine.resume({ listener });
     applyAction(engine, action, (message) => (failure ??= { elementId: action.elementId, message }));
   }

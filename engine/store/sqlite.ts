@@ -686,6 +686,10 @@ function versionFromRecord(record: VersionRecord): ProcessVersionRow {
 }
 
 function instanceFromRecord(record: InstanceRecord): InstanceRow {
+  // The engine state (kilobytes of JSON) is parsed only when a step needs it,
+  // not for every row a listing or an instance view reads.
+  let state: unknown;
+  let stateParsed = false;
   return {
     id: record.id,
     processKey: record.process_key,
@@ -696,7 +700,17 @@ function instanceFromRecord(record: InstanceRecord): InstanceRow {
     parentExecutionId: record.parent_execution_id,
     rootId: record.root_id,
     status: record.status as InstanceStatus,
-    state: parseOrNull(record.state),
+    get state() {
+      if (!stateParsed) {
+        state = parseOrNull(record.state);
+        stateParsed = true;
+      }
+      return state;
+    },
+    set state(value: unknown) {
+      state = value;
+      stateParsed = true;
+    },
     variables: JSON.parse(record.variables) as Record<string, unknown>,
     incident: parseOrNull(record.incident) as InstanceRow['incident'],
     revision: record.revision,
