@@ -36,8 +36,7 @@ export class InstanceRuntime implements Runtime {
   // ---- starting -------------------------------------------------------------
 
   async start(processKey: string, options: StartOptions = {}): Promise<{ instance: InstanceView; created: boolean }> {
-    const began = performance.now();
-    const { id, created } = await this.inTransaction(async (tx) => {
+    const { id, created } = await this.step('start', async (tx, moving) => {
       const { idempotency } = options;
       if (idempotency) {
         const previous = await tx.getIdempotency(idempotency.scope, idempotency.key);
@@ -51,6 +50,7 @@ export class InstanceRuntime implements Runtime {
       const version = await tx.latestVersion(processKey);
       if (!version) throw notFound(`no process with key ${processKey} is deployed`);
       const instance = this.newInstance(version.key, version.version, options.businessKey ?? null, null, options.user ?? null);
+      moving(instance);
       if (idempotency) {
         await tx.insertIdempotency({ ...idempotency, instanceId: instance.id, createdAt: instance.createdAt });
       }
@@ -63,7 +63,6 @@ export class InstanceRuntime implements Runtime {
       }]);
       return { id: instance.id, created: true };
     });
-    this.emitStep('start', processKey, began, 'ok');
     return { instance: (await this.getInstance(id))!, created };
   }
 
@@ -118,11 +117,9 @@ export class InstanceRuntime implements Runtime {
   // ---- user tasks -----------------------------------------------------------
 
   async completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView> {
-    const began = performance.now();
-    let processKey = '';
-    const rootId = await this.inTransaction(async (tx) => {
+    const rootId = await this.step('complete-task', async (tx, moving) => {
       const { wait, instance } = await this.lockWait(tx, taskId, 'task');
-      processKey = instance.processKey;
+      moving(instance);
       const groups = wait.candidateGroups ?? [];
       if (!groups.some((group) => actor.groups.includes(group))) {
         throw forbidden(`task ${taskId} is for ${groups.join(', ') || 'nobody'}; ${actor.name} is in none of these groups`);
@@ -136,11 +133,7 @@ export class InstanceRuntime implements Runtime {
         action: { type: 'signal', elementId: wait.elementId, executionId: wait.executionId, variables },
       }], { refuseFailure: `completing task "${wait.name ?? wait.elementId}" with these variables` });
       return instance.rootId;
-    }).catch((error) => {
-      this.emitStep('complete-task', processKey, began, error instanceof StratumError && error.code === 'conflict' ? 'conflict' : 'error');
-      throw error;
     });
-    this.emitStep('complete-task', processKey, began, 'ok');
     return (await this.getInstance(rootId))!;
   }
 
@@ -162,11 +155,9 @@ export class InstanceRuntime implements Runtime {
   }
 
   async completeJob(jobId: string, variables: Record<string, unknown>, workerId?: string): Promise<InstanceView> {
-    const began = performance.now();
-    let processKey = '';
-    const rootId = await this.inTransaction(async (tx) => {
+    const rootId = await this.step('complete-job', async (tx, moving) => {
       const { wait, instance } = await this.lockWait(tx, jobId, 'job');
-      processKey = instance.processKey;
+      moving(instance);
       this.checkJobOwner(wait, workerId);
       const entry = this.history(instance.id, workerId ?? null, 'job.completed', wait.elementId, null, { jobType: wait.jobType, variables });
       entry.waitId = wait.id;
@@ -176,16 +167,13 @@ export class InstanceRuntime implements Runtime {
       }]);
       return instance.rootId;
     });
-    this.emitStep('complete-job', processKey, began, 'ok');
     return (await this.getInstance(rootId))!;
   }
 
   async failJob(jobId: string, failure: { message: string; retries: number; workerId?: string }): Promise<InstanceView> {
-    const began = performance.now();
-    let processKey = '';
-    const rootId = await this.inTransaction(async (tx) => {
+    const rootId = await this.step('fail-job', async (tx, moving) => {
       const { wait, instance } = await this.lockWait(tx, jobId, 'job');
-      processKey = instance.processKey;
+      moving(instance);
       this.checkJobOwner(wait, failure.workerId);
       const retries = Math.max(0, Math.floor(failure.retries));
       await tx.updateWait({ ...wait, jobRetries: retries, jobError: failure.message, lockedBy: null, lockExpiresAt: null });
@@ -206,16 +194,13 @@ export class InstanceRuntime implements Runtime {
       }
       return instance.rootId;
     });
-    this.emitStep('fail-job', processKey, began, 'ok');
     return (await this.getInstance(rootId))!;
   }
 
   async throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }): Promise<InstanceView> {
-    const began = performance.now();
-    let processKey = '';
-    const rootId = await this.inTransaction(async (tx) => {
+    const rootId = await this.step('fail-job', async (tx, moving) => {
       const { wait, instance } = await this.lockWait(tx, jobId, 'job');
-      processKey = instance.processKey;
+      moving(instance);
       this.checkJobOwner(wait, thrown.workerId);
       const entry = this.history(instance.id, thrown.workerId ?? null, 'job.error-thrown', wait.elementId, null, {
         jobType: wait.jobType, errorCode: thrown.errorCode, message: thrown.message ?? null, variables: thrown.variables ?? {},
@@ -230,18 +215,16 @@ export class InstanceRuntime implements Runtime {
       }]);
       return instance.rootId;
     });
-    this.emitStep('fail-job', processKey, began, 'ok');
     return (await this.getInstance(rootId))!;
   }
 
   // ---- messages -------------------------------------------------------------
 
   async correlateMessage(message: { name: string; businessKey: string; variables?: Record<string, unknown>; actor?: string }): Promise<MessageResult> {
-    const began = performance.now();
-    const rootIds = await this.inTransaction(async (tx) => {
+    const rootIds = await this.step('message', async (tx, moving) => {
       const waits = await tx.findWaits({ kind: 'message', messageName: message.name, correlationKey: message.businessKey });
       if (waits.length === 0) {
-        const started = await this.startByMessage(tx, message);
+        const started = await this.startByMessage(tx, message, moving);
         if (!started) throw notFound(`nothing waits for message ${message.name} with key ${message.businessKey}`);
         return [started];
       }
@@ -253,6 +236,7 @@ export class InstanceRuntime implements Runtime {
         const instance = await tx.getInstance(candidate.instanceId, { lock: true });
         const wait = await tx.getWait(candidate.id);
         if (!instance || !wait || instance.status !== 'running') continue;
+        moving(instance);
         const entry = this.history(instance.id, message.actor ?? null, 'message.correlated', wait.elementId, null, {
           name: message.name, businessKey: message.businessKey, variables: message.variables ?? {},
         });
@@ -269,7 +253,6 @@ export class InstanceRuntime implements Runtime {
       if (roots.size === 0) throw notFound(`nothing waits for message ${message.name} with key ${message.businessKey}`);
       return [...roots];
     });
-    this.emitStep('message', message.name, began, 'ok');
     const reached = await Promise.all(rootIds.map((id) => this.getInstance(id)));
     return { reached: reached.filter((view): view is InstanceView => view !== undefined) };
   }
@@ -278,7 +261,11 @@ export class InstanceRuntime implements Runtime {
    * A message that nothing waits for starts the latest version of a process
    * whose (top-level) start event catches it, like Camunda's message start.
    */
-  private async startByMessage(tx: StoreTx, message: { name: string; businessKey: string; variables?: Record<string, unknown>; actor?: string }): Promise<string | undefined> {
+  private async startByMessage(
+    tx: StoreTx,
+    message: { name: string; businessKey: string; variables?: Record<string, unknown>; actor?: string },
+    moving: (instance: InstanceRow) => void,
+  ): Promise<string | undefined> {
     for (const version of await tx.latestVersions()) {
       const definition = await this.definition(tx, version.key, version.version);
       const startEvent = [...definition.model.elements.values()].find(
@@ -287,6 +274,7 @@ export class InstanceRuntime implements Runtime {
       if (!startEvent) continue;
       const variables = message.variables ?? {};
       const instance = this.newInstance(version.key, version.version, message.businessKey, null, message.actor ?? null);
+      moving(instance);
       await this.runQueue(tx, [{
         instance, isNew: true, kind: 'start', action: { type: 'start', variables },
         history: [this.history(instance.id, message.actor ?? null, 'instance.started', startEvent.id, 'bpmn:StartEvent', { message: message.name, variables })],
@@ -312,11 +300,11 @@ export class InstanceRuntime implements Runtime {
       const due = await this.store.read((tx) => tx.dueTimers(this.clock.now().toISOString(), 50));
       if (due.length === 0) return fired;
       for (const timer of due) {
-        const began = performance.now();
-        const moved = await this.inTransaction(async (tx) => {
+        const moved = await this.step('timer', async (tx, moving) => {
           const instance = await tx.getInstance(timer.instanceId, { lock: true });
           const wait = await tx.getWait(timer.id);
           if (!instance || !wait || instance.status !== 'running') return false;
+          moving(instance);
           const entry = this.history(instance.id, null, 'timer.fired', wait.elementId, null, { dueAt: wait.dueAt });
           entry.waitId = wait.id;
           await this.runQueue(tx, [{
@@ -325,10 +313,7 @@ export class InstanceRuntime implements Runtime {
           }]);
           return true;
         });
-        if (moved) {
-          fired++;
-          this.emitStep('timer', timer.elementId, began, 'ok');
-        }
+        if (moved) fired++;
       }
       if (due.length < 50) return fired;
     }
@@ -337,10 +322,10 @@ export class InstanceRuntime implements Runtime {
   // ---- cancelling -----------------------------------------------------------
 
   async cancel(instanceId: string, actor: Actor): Promise<InstanceView> {
-    const began = performance.now();
-    await this.inTransaction(async (tx) => {
+    await this.step('cancel', async (tx, moving) => {
       const instance = await tx.getInstance(instanceId, { lock: true });
       if (!instance) throw notFound(`no instance ${instanceId}`);
+      moving(instance);
       if (instance.status !== 'running') throw conflict(`instance ${instanceId} is ${instance.status}, not running`);
       for (const member of await this.callTree(tx, instance)) {
         const locked = member.id === instance.id ? member : await tx.getInstance(member.id, { lock: true });
@@ -352,7 +337,6 @@ export class InstanceRuntime implements Runtime {
       // A cancelled child can no longer return: its parent's call activity fails.
       if (instance.parentId) await this.runQueue(tx, await this.returnToParent(tx, { ...instance, status: 'cancelled' }, []));
     });
-    this.emitStep('cancel', instanceId, began, 'ok');
     return (await this.getInstance(instanceId))!;
   }
 
@@ -535,7 +519,23 @@ export class InstanceRuntime implements Runtime {
     return this.clock.now().toISOString();
   }
 
-  private emitStep(action: StepKind, processKey: string, began: number, outcome: StepEvent['outcome']) {
-    this.events.emit('step', { action, processKey, durationMs: performance.now() - began, outcome } satisfies StepEvent);
+  /**
+   * One public step: a transaction (retried after a lost race), reported on
+   * `events` as `step` with the process key of the instance it moved (not the
+   * instance id: metrics labels must stay few), its duration and outcome.
+   */
+  private async step<T>(action: StepKind, work: (tx: StoreTx, moving: (instance: InstanceRow) => void) => Promise<T>): Promise<T> {
+    const began = performance.now();
+    let processKey: string | undefined;
+    const report = (outcome: StepEvent['outcome']) =>
+      this.events.emit('step', { action, processKey: processKey ?? '', durationMs: performance.now() - began, outcome } satisfies StepEvent);
+    try {
+      const result = await this.inTransaction((tx) => work(tx, (instance) => (processKey ??= instance.processKey)));
+      if (processKey !== undefined) report('ok');
+      return result;
+    } catch (error) {
+      report(error instanceof StratumError && error.code === 'conflict' ? 'conflict' : 'error');
+      throw error;
+    }
   }
 }

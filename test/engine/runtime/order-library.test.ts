@@ -224,6 +224,24 @@ describe('external jobs', () => {
   });
 });
 
+describe('step events (for metrics)', () => {
+  it('reports every step with the process key it moved, never an instance id, and failures as such', async () => {
+    const steps: { action: string; processKey: string; outcome: string }[] = [];
+    fixture.stratum.events.on('step', ({ action, processKey, outcome }) => steps.push({ action, processKey, outcome }));
+    const { instance } = await runtime().start('order-to-cash', order('EV-1', 700_000));
+    const [task] = await tasksFor('EV-1');
+    await runtime().completeTask(task!.id, { approved: true }, director).catch(() => undefined);
+    await runtime().cancel(instance.id, { name: 'ops', groups: [] });
+    await runtime().cancel(instance.id, { name: 'ops', groups: [] }).catch(() => undefined);
+    expect(steps).toEqual([
+      { action: 'start', processKey: 'order-to-cash', outcome: 'ok' },
+      { action: 'complete-task', processKey: 'credit-order-approval', outcome: 'error' },
+      { action: 'cancel', processKey: 'order-to-cash', outcome: 'ok' },
+      { action: 'cancel', processKey: 'order-to-cash', outcome: 'conflict' },
+    ]);
+  });
+});
+
 describe('business keys and call activities', () => {
   it('gives every child instance the order number as business key', async () => {
     await runtime().start('order-to-cash', order('BK-1', 700_000));
