@@ -5,7 +5,7 @@ import type { BpmnFile, DeployOptions, DeployResult, Library, ProcessDetail, Pro
 import { parseBpmn } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
 import { StratumError, type Finding } from '../errors.js';
-import { lintFiles } from '../lint/lint-bpmn.js';
+import { lintSources, parseSources } from '../lint/lint-bpmn.js';
 import type { Clock } from '../api.js';
 import type { ProcessVersionRow, Store } from '../store/types.js';
 import { analyseCallGraph } from './call-graph.js';
@@ -142,13 +142,14 @@ export class ProcessLibrary implements Library {
   /** Lints every file against the library plus the files deployed with it; compiles them when they pass. */
   private async analyse(files: BpmnFile[]): Promise<{ analysed: AnalysedFile[]; findings: Finding[] }> {
     const knownProcessKeys = (await this.store.read((tx) => tx.latestVersions())).map((row) => row.key);
-    const findings = await lintFiles(files, { knownProcessKeys });
+    const documents = await parseSources(files);
+    const findings = await lintSources(documents, { knownProcessKeys });
     if (findings.some((finding) => finding.severity === 'error')) return { analysed: [], findings };
-    const analysed = await Promise.all(files.map(async (file) => ({
+    const analysed = documents.map(({ file, parsed }) => ({
       file,
-      models: compileProcessModels((await parseBpmn(file.xml)).definitions),
+      models: compileProcessModels(parsed!.definitions),
       hash: createHash('sha256').update(file.xml).digest('hex'),
-    })));
+    }));
     return { analysed, findings };
   }
 }

@@ -91,8 +91,20 @@ export interface BpmnSource {
  * in two files (`duplicate-process`). Every finding carries its file name.
  */
 export async function lintFiles(files: BpmnSource[], options: LintOptions = {}): Promise<Finding[]> {
-  const documents = await Promise.all(
-    files.map(async (file) => {
+  return lintSources(await parseSources(files), options);
+}
+
+/** A file read for linting: its parsed model, or the findings that kept it from being parsed. */
+export interface ParsedSource {
+  file: BpmnSource;
+  parsed?: ParsedBpmn;
+  findings?: Finding[];
+}
+
+/** Parses files for `lintSources` (a DOCTYPE is refused before parsing); callers that need the models keep them. */
+export function parseSources(files: BpmnSource[]): Promise<ParsedSource[]> {
+  return Promise.all(
+    files.map(async (file): Promise<ParsedSource> => {
       const doctype = doctypeFinding(file.xml);
       if (doctype) return { file, findings: [doctype] };
       try {
@@ -102,6 +114,10 @@ export async function lintFiles(files: BpmnSource[], options: LintOptions = {}):
       }
     }),
   );
+}
+
+/** `lintFiles` for files already parsed with `parseSources`. */
+export async function lintSources(documents: ParsedSource[], options: LintOptions = {}): Promise<Finding[]> {
   const findings: Finding[] = [];
   const keys = new Set(options.knownProcessKeys ?? []);
   const definedIn = new Map<string, string>();
@@ -132,7 +148,7 @@ export async function lintFiles(files: BpmnSource[], options: LintOptions = {}):
     const own = document.parsed ? await lintParsed(document.parsed, { knownProcessKeys: [...keys] }) : document.findings!;
     findings.push(...own.map((finding) => ({ file: document.file.name, ...finding })));
   }
-  return sortFindingsByFile(findings, files);
+  return sortFindingsByFile(findings, documents.map((document) => document.file));
 }
 
 /** A DOCTYPE (and with it any entity declaration) is refused before parsing. */
