@@ -124,8 +124,7 @@ export class InstanceRuntime implements Runtime {
       if (!groups.some((group) => actor.groups.includes(group))) {
         throw forbidden(`task ${taskId} is for ${groups.join(', ') || 'nobody'}; ${actor.name} is in none of these groups`);
       }
-      const completion = this.history(instance.id, actor.name, 'task.completed', wait.elementId, 'bpmn:UserTask', { variables });
-      completion.waitId = wait.id;
+      const completion = this.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', { variables });
       // The approver can correct their input, so a completion that would fail
       // the instance (a condition reading a variable they did not give) is refused.
       await this.runQueue(tx, [{
@@ -156,11 +155,9 @@ export class InstanceRuntime implements Runtime {
 
   async completeJob(jobId: string, variables: Record<string, unknown>, workerId?: string): Promise<InstanceView> {
     const rootId = await this.step('complete-job', async (tx, moving) => {
-      const { wait, instance } = await this.lockWait(tx, jobId, 'job');
+      const { wait, instance } = await this.lockJob(tx, jobId, workerId);
       moving(instance);
-      this.checkJobOwner(wait, workerId);
-      const entry = this.history(instance.id, workerId ?? null, 'job.completed', wait.elementId, null, { jobType: wait.jobType, variables });
-      entry.waitId = wait.id;
+      const entry = this.waitHistory(wait, workerId ?? null, 'job.completed', null, { jobType: wait.jobType, variables });
       await this.runQueue(tx, [{
         instance, isNew: false, kind: 'complete-job', history: [entry],
         action: { type: 'signal', elementId: wait.elementId, executionId: wait.executionId, variables },
@@ -172,15 +169,13 @@ export class InstanceRuntime implements Runtime {
 
   async failJob(jobId: string, failure: { message: string; retries: number; workerId?: string }): Promise<InstanceView> {
     const rootId = await this.step('fail-job', async (tx, moving) => {
-      const { wait, instance } = await this.lockWait(tx, jobId, 'job');
+      const { wait, instance } = await this.lockJob(tx, jobId, failure.workerId);
       moving(instance);
-      this.checkJobOwner(wait, failure.workerId);
       const retries = Math.max(0, Math.floor(failure.retries));
       await tx.updateWait({ ...wait, jobRetries: retries, jobError: failure.message, lockedBy: null, lockExpiresAt: null });
-      const entry = this.history(instance.id, failure.workerId ?? null, 'job.failed', wait.elementId, null, {
+      const entry = this.waitHistory(wait, failure.workerId ?? null, 'job.failed', null, {
         jobType: wait.jobType, message: failure.message, retries,
       });
-      entry.waitId = wait.id;
       const entries = [entry];
       if (retries === 0) {
         // Out of retries: an incident that names the job, like Camunda's.
@@ -199,13 +194,11 @@ export class InstanceRuntime implements Runtime {
 
   async throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }): Promise<InstanceView> {
     const rootId = await this.step('fail-job', async (tx, moving) => {
-      const { wait, instance } = await this.lockWait(tx, jobId, 'job');
+      const { wait, instance } = await this.lockJob(tx, jobId, thrown.workerId);
       moving(instance);
-      this.checkJobOwner(wait, thrown.workerId);
-      const entry = this.history(instance.id, thrown.workerId ?? null, 'job.error-thrown', wait.elementId, null, {
+      const entry = this.waitHistory(wait, thrown.workerId ?? null, 'job.error-thrown', null, {
         jobType: wait.jobType, errorCode: thrown.errorCode, message: thrown.message ?? null, variables: thrown.variables ?? {},
       });
-      entry.waitId = wait.id;
       await this.runQueue(tx, [{
         instance, isNew: false, kind: 'fail-job', history: [entry],
         action: {
@@ -237,10 +230,9 @@ export class InstanceRuntime implements Runtime {
         const wait = await tx.getWait(candidate.id);
         if (!instance || !wait || instance.status !== 'running') continue;
         moving(instance);
-        const entry = this.history(instance.id, message.actor ?? null, 'message.correlated', wait.elementId, null, {
+        const entry = this.waitHistory(wait, message.actor ?? null, 'message.correlated', null, {
           name: message.name, businessKey: message.businessKey, variables: message.variables ?? {},
         });
-        entry.waitId = wait.id;
         await this.runQueue(tx, [{
           instance, isNew: false, kind: 'message', history: [entry],
           action: {
@@ -305,8 +297,7 @@ export class InstanceRuntime implements Runtime {
           const wait = await tx.getWait(timer.id);
           if (!instance || !wait || instance.status !== 'running') return false;
           moving(instance);
-          const entry = this.history(instance.id, null, 'timer.fired', wait.elementId, null, { dueAt: wait.dueAt });
-          entry.waitId = wait.id;
+          const entry = this.waitHistory(wait, null, 'timer.fired', null, { dueAt: wait.dueAt });
           await this.runQueue(tx, [{
             instance, isNew: false, kind: 'timer', history: [entry],
             action: { type: 'timer', elementId: wait.elementId, executionId: wait.executionId },
@@ -446,11 +437,15 @@ export class InstanceRuntime implements Runtime {
     return { wait, instance };
   }
 
-  private checkJobOwner(wait: WaitRow, workerId: string | undefined) {
+  /** Locks a job's instance; a worker may not act on a job another worker holds a lock on. */
+  private async lockJob(tx: StoreTx, jobId: string, workerId: string | undefined): Promise<{ wait: WaitRow; instance: InstanceRow }> {
+    const locked = await this.lockWait(tx, jobId, 'job');
+    const { wait } = locked;
     const lockHeld = wait.lockedBy && wait.lockExpiresAt && wait.lockExpiresAt > this.nowIso();
     if (workerId && lockHeld && wait.lockedBy !== workerId) {
       throw conflict(`job ${wait.id} is locked by another worker until ${wait.lockExpiresAt}`);
     }
+    return locked;
   }
 
   private async callTree(tx: StoreTx, root: InstanceRow): Promise<InstanceRow[]> {
@@ -513,6 +508,11 @@ export class InstanceRuntime implements Runtime {
   private history(instanceId: string, actor: string | null, event: string, elementId: string | null, elementType: string | null,
     data: Record<string, unknown> | null): HistoryRow {
     return { instanceId, at: this.nowIso(), actor, event, elementId, elementType, waitId: null, data };
+  }
+
+  /** A history entry about what happened to one wait (task completed, job failed, message correlated …). */
+  private waitHistory(wait: WaitRow, actor: string | null, event: string, elementType: string | null, data: Record<string, unknown>): HistoryRow {
+    return { ...this.history(wait.instanceId, actor, event, wait.elementId, elementType, data), waitId: wait.id };
   }
 
   private nowIso() {
