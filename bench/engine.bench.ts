@@ -51,6 +51,37 @@ function heapAfterGc(): { heapUsedMb: number; rssMb: number } {
   return { heapUsedMb: usage.heapUsed / 2 ** 20, rssMb: usage.rss / 2 ** 20 };
 }
 
+/** Raw ceiling: instances live in memory, call activities bridged in memory. */
+async function measureRaw(definitions: Map<string, ExecutableDefinition>, prefix: string) {
+  const raw = new RawEngineHarness(definitions);
+  const roots: Awaited<ReturnType<RawEngineHarness['start']>>[] = [];
+  const startMs = await timed(async () => {
+    for (let i = 0; i < ORDERS_PER_ROUND; i++) roots.push(await raw.start('order-to-cash', order(`${prefix}-${i}`, AMOUNT).variables));
+  });
+  const completeMs = await timed(async () => {
+    for (const root of roots) await raw.completeTask(root, 'sales-director', { approved: true });
+  });
+  return { startMs, completeMs };
+}
+
+/** Durable: every step committed to SQLite, no instance kept in memory. */
+async function measureDurable(prefix: string, director: { name: string; groups: string[] }) {
+  const durable = await openDurable();
+  const runtime = durable.stratum.runtime;
+  feelTiming.evaluations = 0;
+  feelTiming.totalMs = 0;
+  const startMs = await timed(async () => {
+    for (let i = 0; i < ORDERS_PER_ROUND; i++) await runtime.start('order-to-cash', order(`${prefix}-${i}`, AMOUNT));
+  });
+  const tasks = await runtime.findTasks({ candidateGroup: 'sales-director' });
+  const completeMs = await timed(async () => {
+    for (const task of tasks) await runtime.completeTask(task.id, { approved: true }, director);
+  });
+  const feelSharePercent = (feelTiming.totalMs / (startMs + completeMs)) * 100;
+  await durable.dispose();
+  return { startMs, completeMs, completed: tasks.length, feelEvaluations: feelTiming.evaluations, feelSharePercent };
+}
+
 export async function runEngineBench(): Promise<BenchResult> {
   const definitions = await loadDefinitions();
   const director = { name: 'bench-director', groups: ['sales-director'] };
@@ -64,42 +95,29 @@ export async function runEngineBench(): Promise<BenchResult> {
   await warmDurable.dispose();
 
   for (let round = 0; round < ROUNDS; round++) {
-    // Raw ceiling: instances live in memory, call activities bridged in memory.
-    const raw = new RawEngineHarness(definitions);
-    const rawRoots: Awaited<ReturnType<RawEngineHarness['start']>>[] = [];
-    const rawStartMs = await timed(async () => {
-      for (let i = 0; i < ORDERS_PER_ROUND; i++) rawRoots.push(await raw.start('order-to-cash', order(`raw-${round}-${i}`, AMOUNT).variables));
-    });
-    const rawCompleteMs = await timed(async () => {
-      for (const root of rawRoots) await raw.completeTask(root, 'sales-director', { approved: true });
-    });
-
-    // Durable: every step committed to SQLite, no instance kept in memory.
-    const durable = await openDurable();
-    const runtime = durable.stratum.runtime;
-    feelTiming.evaluations = 0;
-    feelTiming.totalMs = 0;
-    const durableStartMs = await timed(async () => {
-      for (let i = 0; i < ORDERS_PER_ROUND; i++) await runtime.start('order-to-cash', order(`dur-${round}-${i}`, AMOUNT));
-    });
-    const tasks = await runtime.findTasks({ candidateGroup: 'sales-director' });
-    const durableCompleteMs = await timed(async () => {
-      for (const task of tasks) await runtime.completeTask(task.id, { approved: true }, director);
-    });
-    const feelShare = feelTiming.totalMs / (durableStartMs + durableCompleteMs);
-    await durable.dispose();
+    // Each side runs on a heap cleared of the other's instances, and the sides
+    // alternate going first, so neither pays for the other's garbage or warm-up.
+    const runRaw = () => measureRaw(definitions, `raw-${round}`);
+    const runDurable = () => measureDurable(`dur-${round}`, director);
+    heapAfterGc();
+    const rawFirst = round % 2 === 0;
+    const first = rawFirst ? await runRaw() : await runDurable();
+    heapAfterGc();
+    const second = rawFirst ? await runDurable() : await runRaw();
+    const raw = (rawFirst ? first : second) as Awaited<ReturnType<typeof measureRaw>>;
+    const durable = (rawFirst ? second : first) as Awaited<ReturnType<typeof measureDurable>>;
 
     rounds.push({
-      rawStartPerSec: perSecond(ORDERS_PER_ROUND, rawStartMs),
-      durableStartPerSec: perSecond(ORDERS_PER_ROUND, durableStartMs),
-      rawCompletePerSec: perSecond(ORDERS_PER_ROUND, rawCompleteMs),
-      durableCompletePerSec: perSecond(tasks.length, durableCompleteMs),
-      startRatio: rawStartMs / durableStartMs,
-      completeRatio: rawCompleteMs / durableCompleteMs,
+      rawStartPerSec: perSecond(ORDERS_PER_ROUND, raw.startMs),
+      durableStartPerSec: perSecond(ORDERS_PER_ROUND, durable.startMs),
+      rawCompletePerSec: perSecond(ORDERS_PER_ROUND, raw.completeMs),
+      durableCompletePerSec: perSecond(durable.completed, durable.completeMs),
+      startRatio: raw.startMs / durable.startMs,
+      completeRatio: raw.completeMs / durable.completeMs,
       // a whole order's life here: posted, then approved by the director
-      lifecycleRatio: (rawStartMs + rawCompleteMs) / (durableStartMs + durableCompleteMs),
-      feelEvaluations: feelTiming.evaluations,
-      feelSharePercent: feelShare * 100,
+      lifecycleRatio: (raw.startMs + raw.completeMs) / (durable.startMs + durable.completeMs),
+      feelEvaluations: durable.feelEvaluations,
+      feelSharePercent: durable.feelSharePercent,
     });
     console.log(`engine round ${round + 1}/${ROUNDS}`, rounds.at(-1));
   }
