@@ -38,8 +38,6 @@ export interface AppOptions {
   modelerDir?: string | null;
   /** Process started by POST /api/orders. */
   orderProcessKey?: string;
-  /** Task groups whose tasks need `approved` (default sales-director, vice-president). */
-  decisionGroups?: string[];
 }
 
 export interface StratumApp {
@@ -58,7 +56,7 @@ export function createApp(options: AppOptions): StratumApp {
     ...libraryHandlers(stratum.library, { bodyBytes }),
     ...orderHandlers(stratum.runtime, options.orderProcessKey ?? 'order-to-cash'),
     ...instanceHandlers(stratum.runtime),
-    ...taskHandlers(stratum.runtime, options.decisionGroups),
+    ...taskHandlers(stratum.runtime),
     ...jobHandlers(stratum.runtime),
     ...messageHandlers(stratum.runtime),
     ...operationHandlers({

@@ -213,7 +213,7 @@ export const OPERATIONS: Operation[] = [
     path: '/api/tasks/{id}/complete',
     tag: 'tasks',
     summary: 'Completes a user task; its variables (e.g. `approved`, `comment`) become process variables.',
-    description: 'Tasks of the decision groups (sales-director, vice-president) need `variables.approved` as true or false.',
+    description: 'A completion that would fail the instance, such as an approval without the `approved` its gateway reads, is refused with 422 and `errors` naming the variables to send; the task stays open.',
     access: { kind: 'candidate-group' },
     pathParams: { id: id('Task') },
     query: 'EmptyQuery',
@@ -221,7 +221,7 @@ export const OPERATIONS: Operation[] = [
     problems: {
       404: 'No task with this id.',
       409: 'The task is no longer open.',
-      422: 'Variables that break the schema, or a decision task completed without a boolean `approved`.',
+      422: 'Variables that break the schema, or a completion the next condition could not evaluate (`errors` names the variables).',
     },
     responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
   },

@@ -71,9 +71,22 @@ export function toHttpProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error instanceof StratumError) {
     const findings = error.details?.findings;
-    return new HttpProblem(STATUS_OF_CODE[error.code] ?? 500, error.message, findings ? { findings } : {});
+    const errors = variableErrors(error.details?.variables);
+    return new HttpProblem(STATUS_OF_CODE[error.code] ?? 500, error.message, { ...(findings && { findings }), ...(errors && { errors }) });
   }
   return new HttpProblem(500, 'The server could not handle the request; the error is logged.');
+}
+
+/**
+ * A refused task completion names the variables its failing condition read;
+ * they are fields of the request's `variables`.
+ */
+function variableErrors(variables: unknown): FieldError[] | undefined {
+  if (!Array.isArray(variables) || variables.length === 0) return undefined;
+  return variables.map(({ name, problem }: { name: string; problem: string }) => ({
+    field: `/variables/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+    message: `${problem}; the next condition reads it`,
+  }));
 }
 
 export function sendProblem(res: Response, problem: HttpProblem, instance?: string): void {

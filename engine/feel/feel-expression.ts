@@ -4,10 +4,18 @@
 // Browser-safe: no Node-only imports.
 import { evaluate, parseExpression } from 'feelin';
 
+/** A variable an expression read when it could not be evaluated, and what was wrong with it. */
+export interface FeelInput {
+  name: string;
+  problem: string;
+}
+
 export class FeelError extends Error {
   constructor(
     message: string,
     readonly expression: string,
+    /** The variables the expression reads, so a caller can say which input to fix. */
+    readonly inputs: FeelInput[] = [],
   ) {
     super(message);
     this.name = 'FeelError';
@@ -46,6 +54,41 @@ export function checkFeelSyntax(body: string): SyntaxCheck {
     return { ok: false, message: `syntax error at position ${errorAt + 1} (near "${near}")`, position: errorAt };
   }
   return { ok: true };
+}
+
+/**
+ * The top-level variables an expression reads: `customer` for `customer.name`,
+ * not function names (`count(items)` reads `items`) and not names the
+ * expression binds itself (`x` in `some x in items satisfies x > limit`).
+ */
+export function variablesReadBy(body: string): string[] {
+  const names = new Set<string>();
+  const bound = new Set<string>();
+  let tree;
+  try {
+    tree = parseExpression(body, {}, undefined);
+  } catch {
+    return [];
+  }
+  tree.iterate({
+    enter(node) {
+      const text = body.slice(node.from, node.to);
+      if (node.type.name === 'Name') bound.add(text);
+      if (node.type.name !== 'VariableName') return;
+      const parent = node.node.parent;
+      const isCallee = parent?.type.name === 'FunctionInvocation' && parent.firstChild?.from === node.from;
+      if (!isCallee) names.add(text);
+    },
+  });
+  return [...names].filter((name) => !bound.has(name));
+}
+
+/** What is wrong with each variable an expression reads, for an error that names the input to fix. */
+export function describeInputs(body: string, variables: Record<string, unknown>): FeelInput[] {
+  return variablesReadBy(body).map((name) => ({
+    name,
+    problem: Object.hasOwn(variables, name) ? `is ${JSON.stringify(variables[name] ?? null)}` : 'is missing',
+  }));
 }
 
 // Warnings that mean the expression could not really be evaluated.

@@ -3,7 +3,7 @@
 // wrong paths when a recovered engine lacks the handlers it started with.
 import * as elements from 'bpmn-elements';
 import { Engine } from 'bpmn-engine';
-import { evaluateFeelCondition, feelBody, isFeel, FeelError } from '../feel/feel-expression.js';
+import { describeInputs, evaluateFeelCondition, feelBody, isFeel, FeelError } from '../feel/feel-expression.js';
 import { isJuel, juelToFeel } from '../feel/juel.js';
 
 /**
@@ -71,14 +71,15 @@ const scripts = {
     return {
       execute(scope: any, callback: (error: Error | null, result?: boolean) => void) {
         const began = performance.now();
+        const variables = visibleVariables(scope.environment.variables);
         try {
-          const result = evaluateFeelCondition(source, visibleVariables(scope.environment.variables));
+          const result = evaluateFeelCondition(source, variables);
           feelTiming.evaluations++;
           feelTiming.totalMs += performance.now() - began;
           callback(null, result);
         } catch (error) {
           const message = `condition of sequence flow ${owner.id}: ${(error as Error).message}`;
-          callback(new FeelError(message, source));
+          callback(new FeelError(message, source, describeInputs(source, variables)));
         }
       },
     };

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { getExpireAt } from '@0dep/piso';
 import type { ElementInfo } from '../bpmn/process-model.js';
-import { evaluateFeel, feelBody, isFeel } from '../feel/feel-expression.js';
+import { evaluateFeel, feelBody, isFeel, type FeelInput } from '../feel/feel-expression.js';
 import type { HistoryRow, InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import { createEngine, visibleVariables } from './execution-environment.js';
@@ -35,8 +35,16 @@ export interface StepResult {
   state: unknown | null;
   variables: Record<string, unknown>;
   incident: InstanceRow['incident'];
+  /** For a failed condition: the variables it read and what was wrong with them (not stored). */
+  incidentInputs?: FeelInput[];
   waits: WaitRow[];
   history: HistoryRow[];
+}
+
+interface Failure {
+  elementId: string | null;
+  message: string;
+  inputs?: FeelInput[];
 }
 
 const DEFAULT_JOB_RETRIES = 3;
@@ -47,7 +55,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   const at = now.toISOString();
   const history: HistoryRow[] = [];
   const timerDueDates = new Map<string, string>();
-  let failure: { elementId: string | null; message: string } | null = null;
+  let failure: Failure | null = null;
   let outcome: string | undefined;
   let ended = false;
 
@@ -70,7 +78,8 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
     if (dueAt) timerDueDates.set(activityExecutionId, dueAt);
   });
   engine.on('error', (error: any) => {
-    failure ??= { elementId: errorElementId(error), message: error?.message ?? String(error) };
+    const inputs: FeelInput[] | undefined = error?.inputs ?? error?.inner?.inputs;
+    failure ??= { elementId: errorElementId(error), message: error?.message ?? String(error), ...(inputs?.length && { inputs }) };
   });
   engine.once('end', () => (ended = true));
 
@@ -86,11 +95,14 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
 
   const variables = readVariables(engine, instance.variables);
   if (failure) {
+    // (assigned in engine callbacks, which TypeScript's narrowing cannot see)
+    const { inputs, ...incident } = failure as Failure;
     return {
       status: 'failed',
       state: stripSource(await engine.getState()),
       variables,
-      incident: failure,
+      incident,
+      ...(inputs && { incidentInputs: inputs }),
       waits: [],
       history,
     };

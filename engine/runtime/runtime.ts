@@ -7,6 +7,7 @@ import type {
   Actor, Clock, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageResult, Runtime, StartOptions, StepEvent, TaskView,
 } from '../api.js';
 import { conflict, forbidden, notFound, StratumError } from '../errors.js';
+import type { FeelInput } from '../feel/feel-expression.js';
 import type { HistoryRow, InstanceRow, Store, StoreTx, WaitRow } from '../store/types.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
 import { runInstanceStep, type StepAction } from './instance-step.js';
@@ -342,15 +343,18 @@ export class InstanceRuntime implements Runtime {
   private async runQueue(tx: StoreTx, queue: QueuedStep[], options: { refuseFailure?: string } = {}): Promise<void> {
     const steps = [...queue];
     for (let next = steps.shift(); next; next = steps.shift()) {
-      const { follow, incident } = await this.runStep(tx, next);
+      const { follow, incident, inputs } = await this.runStep(tx, next);
       if (incident && options.refuseFailure) {
-        throw new StratumError('invalid', `${options.refuseFailure} would fail the instance: ${incident.message}`, { incident });
+        // `variables` names the inputs the failing condition read, so the caller knows what to fix.
+        throw new StratumError('invalid', `${options.refuseFailure} would fail the instance: ${incident.message}`, {
+          incident, ...(inputs && { variables: inputs }),
+        });
       }
       steps.push(...follow);
     }
   }
 
-  private async runStep(tx: StoreTx, step: QueuedStep): Promise<{ follow: QueuedStep[]; incident: InstanceRow['incident'] }> {
+  private async runStep(tx: StoreTx, step: QueuedStep): Promise<{ follow: QueuedStep[]; incident: InstanceRow['incident']; inputs?: FeelInput[] }> {
     const { instance } = step;
     const definition = await this.definition(tx, instance.processKey, instance.version);
     const previousWaits = step.isNew ? [] : await tx.findWaits({ instanceId: instance.id });
@@ -384,7 +388,8 @@ export class InstanceRuntime implements Runtime {
     const follow: QueuedStep[] = [];
     for (const call of newCalls) follow.push(...(await this.startChild(tx, updated, call, definition)));
     if (ended && updated.parentId) follow.push(...(await this.returnToParent(tx, updated, [])));
-    return { follow, incident: result.status === 'failed' ? result.incident : null };
+    if (result.status !== 'failed') return { follow, incident: null };
+    return { follow, incident: result.incident, ...(result.incidentInputs && { inputs: result.incidentInputs }) };
   }
 
   /** A call activity was reached: start the latest version of the called process as a child. */

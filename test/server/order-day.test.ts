@@ -43,7 +43,7 @@ describe('credit orders: tiered approval', () => {
 
     const undecided = await complete(review.id, TOKENS.vp, { comment: 'forgot to decide' });
     expect(undecided.status).toBe(422);
-    expect(undecided.body.errors).toEqual([expect.objectContaining({ field: '/variables/approved' })]);
+    expect(undecided.body.errors).toEqual([{ field: '/variables/approved', message: expect.stringContaining('is missing') }]);
     expect((await tasksOf('SO-500000.01')).map((task) => task.id)).toEqual([review.id]);
 
     const byDirector = await complete(review.id, TOKENS.director, { approved: true });

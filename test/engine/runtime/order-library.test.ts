@@ -187,6 +187,7 @@ describe('task completion', () => {
     const [task] = await tasksFor('NO-DECISION');
     const error = await runtime().completeTask(task!.id, { comment: 'looks fine' }, vicePresident).catch((caught) => caught);
     expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('approved') });
+    expect(error.details.variables).toEqual([{ name: 'approved', problem: 'is missing' }]);
     expect(await tasksFor('NO-DECISION')).toHaveLength(1);
     const after = await runtime().getInstance(instance.id);
     expect(after!.status).toBe('running');
