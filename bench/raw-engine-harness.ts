@@ -3,8 +3,10 @@
 // No store, no state serialization, no recovery: what durability costs is the
 // difference between this and the Stratum runtime.
 import { EventEmitter } from 'node:events';
+import type { ElementInfo } from '../engine/bpmn/process-model.js';
 import type { ExecutableDefinition } from '../engine/runtime/definition-cache.js';
 import { createEngine } from '../engine/runtime/execution-environment.js';
+import { applyOutputs } from '../engine/runtime/instance-step.js';
 
 interface RawInstance {
   key: string;
@@ -24,24 +26,59 @@ export class RawEngineHarness {
     this.instances.push(instance);
     engine.on('error', (error: Error) => { throw error; });
     engine.once('end', () => this.returnToParent(instance));
-    await engine.execute({ listener: new EventEmitter(), variables });
+    // zeebe:ioMapping outputs, which the durable runtime applies from the same listener event
+    const listener = new EventEmitter();
+    const { model } = this.definitions.get(key)!;
+    listener.on('activity.end', (api: any) => {
+      const info = model.elements.get(api.id);
+      if (info?.outputs) applyOutputs(api, info, (message) => { throw new Error(message); });
+    });
+    await engine.execute({ listener, variables });
     await this.startCalledChildren(instance);
     return instance;
   }
 
   /** Completes the open user task of `group` somewhere in the tree of `root`. */
   async completeTask(root: RawInstance, group: string, variables: Record<string, unknown>) {
+    await this.signalWaiting(root, (info) => info?.candidateGroups?.includes(group) ?? false, variables, `no open task for ${group}`);
+  }
+
+  /** Completes the waiting job of `type` somewhere in the tree of `root`, as a worker would. */
+  async completeJob(root: RawInstance, type: string, variables: Record<string, unknown> = {}) {
+    await this.signalWaiting(root, (info) => info?.jobType === type, variables, `no waiting job ${type}`);
+  }
+
+  /** Delivers message `name` to the element waiting for it in the tree of `root`. */
+  async correlate(root: RawInstance, name: string, variables: Record<string, unknown> = {}) {
     for (const instance of this.treeOf(root)) {
       const model = this.definitions.get(instance.key)!.model;
-      const postponed = instance.engine.execution.getPostponed();
-      const task = postponed.find((api: any) => model.elements.get(api.id)?.candidateGroups?.includes(group));
+      const waiting = instance.engine.execution.getPostponed().find((api: any) => model.elements.get(api.id)?.message?.name === name);
+      if (!waiting) continue;
+      this.processOf(instance).environment.assignVariables(variables);
+      // as the durable runtime does: message catch events are addressed by message id
+      instance.engine.execution.signal({ id: model.elements.get(waiting.id)!.message!.id });
+      await this.startCalledChildren(instance);
+      return;
+    }
+    throw new Error(`nothing waits for ${name}`);
+  }
+
+  private async signalWaiting(
+    root: RawInstance,
+    matches: (info: ElementInfo | undefined) => boolean,
+    variables: Record<string, unknown>,
+    missing: string,
+  ) {
+    for (const instance of this.treeOf(root)) {
+      const model = this.definitions.get(instance.key)!.model;
+      const task = instance.engine.execution.getPostponed().find((api: any) => matches(model.elements.get(api.id)));
       if (!task) continue;
       this.processOf(instance).environment.assignVariables(variables);
       instance.engine.execution.signal({ id: task.id, executionId: task.executionId });
       await this.startCalledChildren(instance);
       return;
     }
-    throw new Error(`no open task for ${group}`);
+    throw new Error(missing);
   }
 
   waitingTaskGroups(root: RawInstance): string[] {

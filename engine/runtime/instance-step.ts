@@ -163,7 +163,7 @@ function readVariables(engine: any, fallback: Record<string, unknown>): Record<s
 }
 
 /** zeebe:ioMapping outputs: FEEL sources evaluated against the process variables. */
-function applyOutputs(api: any, info: ElementInfo, fail: (message: string) => void) {
+export function applyOutputs(api: any, info: ElementInfo, fail: (message: string) => void) {
   const environment = api.environment;
   for (const { source, target } of info.outputs ?? []) {
     try {
