@@ -1,20 +1,24 @@
 import pg from 'pg';
 import { StratumError } from '../errors.js';
-import { canonicalTimestamp, canonicalTimestampOrNull } from './iso-time.js';
+import { instanceWhere, waitWhere, type Placeholder } from './filters.js';
+import { canonicalTimestamp } from './iso-time.js';
+import { numberedAll, valuesFor, type NumberedStatement } from './numbered-parameters.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
+import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type PostgresColumns, type Records } from './records.js';
 import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, pageOf } from './row-checks.js';
+import { rowCodec, type NamedParameters } from './row-codec.js';
+import { rowWrites } from './row-writes.js';
 import { TransactionQueue } from './transaction-queue.js';
+import { TxGuard } from './tx-guard.js';
 import type {
   HistoryRow,
   IdempotencyRow,
   InstanceFilter,
   InstanceRow,
-  InstanceStatus,
   ProcessVersionRow,
   Store,
   StoreTx,
   WaitFilter,
-  WaitKind,
   WaitRow,
 } from './types.js';
 
@@ -137,212 +141,106 @@ export class PostgresStore implements Store {
   }
 }
 
-// Column lists and row shapes
+// How PostgreSQL keeps what the rows hold: jsonb, which the driver parses,
+// and timestamptz, which it returns as a Date.
 
-interface VersionRecord {
-  key: string;
-  version: number;
-  name: string | null;
-  xml: string;
-  hash: string;
-  calls: string[];
-  deployment_id: string;
-  deployed_by: string;
-  deployed_at: Date;
-  note: string | null;
-}
+const codec = rowCodec<PostgresColumns>({
+  readTime: (date) => date.toISOString(),
+  readJson: <Value>(value: Value) => value,
+  writeJson: jsonText,
+});
+const WRITES = numberedAll(rowWrites('stratum_'));
+const numberedPlaceholder: Placeholder = (position) => `$${position}`;
+/** History parameters in the order of appendHistory's unnest arrays ($1 … $8). */
+const HISTORY_ORDER = ['instanceId', 'at', 'actor', 'event', 'elementId', 'elementType', 'waitId', 'data'] as const;
 
-interface InstanceRecord {
-  id: string;
-  process_key: string;
-  version: number;
-  business_key: string | null;
-  parent_id: string | null;
-  parent_element_id: string | null;
-  parent_execution_id: string | null;
-  root_id: string;
-  status: string;
-  state: unknown;
-  variables: Record<string, unknown>;
-  incident: InstanceRow['incident'];
-  revision: number;
-  started_by: string | null;
-  created_at: Date;
-  updated_at: Date;
-  ended_at: Date | null;
-}
+type Stored = Records<PostgresColumns>;
 
-interface WaitRecord {
-  id: string;
-  instance_id: string;
-  root_id: string;
-  business_key: string | null;
-  kind: string;
-  element_id: string;
-  execution_id: string;
-  name: string | null;
-  candidate_groups: string[] | null;
-  message_name: string | null;
-  message_id: string | null;
-  correlation_key: string | null;
-  due_at: Date | null;
-  job_type: string | null;
-  job_retries: number | null;
-  job_error: string | null;
-  locked_by: string | null;
-  lock_expires_at: Date | null;
-  child_instance_id: string | null;
-  variables: Record<string, unknown> | null;
-  created_at: Date;
-}
-
-interface HistoryRecord {
-  seq: string; // bigint
-  instance_id: string;
-  at: Date;
-  actor: string | null;
-  event: string;
-  element_id: string | null;
-  element_type: string | null;
-  wait_id: string | null;
-  data: Record<string, unknown> | null;
-}
-
-interface IdempotencyRecord {
-  scope: string;
-  key: string;
-  request_hash: string;
-  instance_id: string;
-  created_at: Date;
-}
-
-const INSTANCE_COLUMNS =
-  'id, process_key, version, business_key, parent_id, parent_element_id, parent_execution_id, root_id, status, state, variables, incident, revision, started_by, created_at, updated_at, ended_at';
-const WAIT_COLUMNS =
-  'id, instance_id, root_id, business_key, kind, element_id, execution_id, name, candidate_groups, message_name, message_id, correlation_key, due_at, job_type, job_retries, job_error, locked_by, lock_expires_at, child_instance_id, variables, created_at';
-const WAIT_COLUMNS_OF_W = WAIT_COLUMNS.split(', ')
-  .map((column) => `w.${column}`)
-  .join(', ');
-
-class PostgresTx implements StoreTx {
-  private active = true;
-
+class PostgresTx extends TxGuard implements StoreTx {
   constructor(
     private readonly client: pg.PoolClient,
-    private readonly writable: boolean,
-  ) {}
-
-  finish(): void {
-    this.active = false;
+    writable: boolean,
+  ) {
+    super(writable);
   }
 
   // process library
 
   async insertVersion(row: ProcessVersionRow): Promise<void> {
     this.assertWritable('insertVersion');
-    const result = await this.query(
-      `INSERT INTO stratum_process_versions (key, version, name, xml, hash, calls, deployment_id, deployed_by, deployed_at, note)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT DO NOTHING`,
-      [
-        row.key,
-        row.version,
-        row.name,
-        row.xml,
-        row.hash,
-        jsonText(row.calls, 'calls'),
-        row.deploymentId,
-        row.deployedBy,
-        canonicalTimestamp(row.deployedAt, 'deployedAt'),
-        row.note,
-      ],
-    );
+    const result = await this.write(WRITES.insertVersion, codec.versionParameters(row));
     if (result.rowCount === 0) {
       throw new StratumError('conflict', `process ${row.key} version ${row.version} is already deployed`);
     }
   }
 
   async getVersion(key: string, version: number): Promise<ProcessVersionRow | undefined> {
-    const { rows } = await this.query<VersionRecord>(
+    const { rows } = await this.query<Stored['version']>(
       'SELECT * FROM stratum_process_versions WHERE key = $1 AND version = $2',
       [key, version],
     );
-    return rows[0] && versionFromRecord(rows[0]);
+    return rows[0] && codec.version(rows[0]);
   }
 
   async latestVersion(key: string): Promise<ProcessVersionRow | undefined> {
-    const { rows } = await this.query<VersionRecord>(
+    const { rows } = await this.query<Stored['version']>(
       'SELECT * FROM stratum_process_versions WHERE key = $1 ORDER BY version DESC LIMIT 1',
       [key],
     );
-    return rows[0] && versionFromRecord(rows[0]);
+    return rows[0] && codec.version(rows[0]);
   }
 
   async latestVersions(): Promise<ProcessVersionRow[]> {
-    const { rows } = await this.query<VersionRecord>(
+    const { rows } = await this.query<Stored['version']>(
       'SELECT DISTINCT ON (key) * FROM stratum_process_versions ORDER BY key, version DESC',
     );
-    return rows.map(versionFromRecord);
+    return rows.map(codec.version);
   }
 
   async versionsOf(key: string): Promise<ProcessVersionRow[]> {
-    const { rows } = await this.query<VersionRecord>(
+    const { rows } = await this.query<Stored['version']>(
       'SELECT * FROM stratum_process_versions WHERE key = $1 ORDER BY version',
       [key],
     );
-    return rows.map(versionFromRecord);
+    return rows.map(codec.version);
   }
 
   // instances
 
   async insertInstance(row: InstanceRow): Promise<void> {
     this.assertWritable('insertInstance');
-    const result = await this.query(
-      `INSERT INTO stratum_instances (${INSTANCE_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-       ON CONFLICT DO NOTHING`,
-      instanceParameters(row),
-    );
+    const result = await this.write(WRITES.insertInstance, codec.instanceParameters(row));
     if (result.rowCount === 0) throw new StratumError('conflict', `instance ${row.id} already exists`);
   }
 
   async getInstance(id: string, options?: { lock?: boolean }): Promise<InstanceRow | undefined> {
-    // read() runs in a read-only snapshot where a row lock means nothing
-    const lock = options?.lock && this.writable ? ' FOR NO KEY UPDATE' : '';
-    const { rows } = await this.query<InstanceRecord>(
-      `SELECT ${INSTANCE_COLUMNS} FROM stratum_instances WHERE id = $1${lock}`,
+    const { rows } = await this.query<Stored['instance']>(
+      `SELECT ${INSTANCE_COLUMNS} FROM stratum_instances WHERE id = $1${this.rowLock(options)}`,
       [id],
     );
-    return rows[0] && instanceFromRecord(rows[0]);
+    return rows[0] && codec.instance(rows[0]);
   }
 
   async updateInstance(row: InstanceRow): Promise<boolean> {
     this.assertWritable('updateInstance');
-    const result = await this.query(
-      `UPDATE stratum_instances SET
-         process_key = $2, version = $3, business_key = $4, parent_id = $5, parent_element_id = $6,
-         parent_execution_id = $7, root_id = $8, status = $9, state = $10, variables = $11, incident = $12,
-         revision = $13, started_by = $14, updated_at = $15, ended_at = $16
-       WHERE id = $1 AND revision = $13 - 1`,
-      instanceParameters(row).filter((_, index) => index !== 14), // all but createdAt
-    );
+    const result = await this.write(WRITES.updateInstance, codec.instanceParameters(row));
     return result.rowCount === 1;
   }
 
   async findInstances(filter: InstanceFilter): Promise<InstanceRow[]> {
-    const { where, parameters } = instanceWhere(filter);
+    const { where, parameters } = instanceWhere(filter, numberedPlaceholder);
     const { limit, offset } = pageOf(filter);
     const n = parameters.length;
-    const { rows } = await this.query<InstanceRecord>(
+    const { rows } = await this.query<Stored['instance']>(
       `SELECT ${INSTANCE_COLUMNS} FROM stratum_instances ${where}
        ORDER BY created_at DESC, id LIMIT $${n + 1} OFFSET $${n + 2}`,
       [...parameters, limit, offset],
     );
-    return rows.map(instanceFromRecord);
+    return rows.map(codec.instance);
   }
 
   async countInstances(filter: InstanceFilter): Promise<number> {
-    const { where, parameters } = instanceWhere(filter);
+    const { where, parameters } = instanceWhere(filter, numberedPlaceholder);
     const { rows } = await this.query<{ n: number }>(
       `SELECT count(*)::integer AS n FROM stratum_instances ${where}`,
       parameters,
@@ -351,11 +249,11 @@ class PostgresTx implements StoreTx {
   }
 
   async childrenOf(parentId: string): Promise<InstanceRow[]> {
-    const { rows } = await this.query<InstanceRecord>(
+    const { rows } = await this.query<Stored['instance']>(
       `SELECT ${INSTANCE_COLUMNS} FROM stratum_instances WHERE parent_id = $1 ORDER BY created_at, id`,
       [parentId],
     );
-    return rows.map(instanceFromRecord);
+    return rows.map(codec.instance);
   }
 
   // waits
@@ -370,18 +268,11 @@ class PostgresTx implements StoreTx {
     const stored = new Set(rows.map((row) => row.id));
     const kept = new Set<string>();
     for (const wait of waits) {
-      const parameters = waitParameters(wait);
+      const parameters = codec.waitParameters(wait);
       if (stored.has(wait.id)) {
         kept.add(wait.id);
         // createdAt and the job's lock state belong to the store, not to the engine's fresh rows
-        await this.query(
-          `UPDATE stratum_waits SET
-             root_id = $3, business_key = $4, kind = $5, element_id = $6, execution_id = $7, name = $8,
-             candidate_groups = $9, message_name = $10, message_id = $11, correlation_key = $12, due_at = $13,
-             job_type = $14, child_instance_id = $15, variables = $16
-           WHERE id = $1 AND instance_id = $2`,
-          [...parameters.slice(0, 14), parameters[18], parameters[19]],
-        );
+        await this.write(WRITES.refreshWait, parameters);
       } else {
         await this.insertWait(wait.id, parameters);
       }
@@ -392,48 +283,23 @@ class PostgresTx implements StoreTx {
   }
 
   async getWait(id: string, options?: { lock?: boolean }): Promise<WaitRow | undefined> {
-    const lock = options?.lock && this.writable ? ' FOR NO KEY UPDATE' : '';
-    const { rows } = await this.query<WaitRecord>(`SELECT ${WAIT_COLUMNS} FROM stratum_waits WHERE id = $1${lock}`, [id]);
-    return rows[0] && waitFromRecord(rows[0]);
+    const lock = this.rowLock(options);
+    const { rows } = await this.query<Stored['wait']>(`SELECT ${WAIT_COLUMNS} FROM stratum_waits WHERE id = $1${lock}`, [id]);
+    return rows[0] && codec.wait(rows[0]);
   }
 
   async findWaits(filter: WaitFilter): Promise<WaitRow[]> {
-    const conditions: string[] = [];
-    const parameters: unknown[] = [];
-    const equal = (column: string, value: string | undefined) => {
-      if (value === undefined) return;
-      parameters.push(value);
-      conditions.push(`w.${column} = $${parameters.length}`);
-    };
-    equal('kind', filter.kind);
-    equal('instance_id', filter.instanceId);
-    equal('root_id', filter.rootId);
-    equal('business_key', filter.businessKey);
-    equal('message_name', filter.messageName);
-    equal('correlation_key', filter.correlationKey);
-    if (filter.candidateGroup !== undefined) {
-      parameters.push(filter.candidateGroup);
-      conditions.push(`EXISTS (SELECT 1 FROM stratum_wait_groups g WHERE g.wait_id = w.id AND g.grp = $${parameters.length})`);
-    }
-    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-    const { rows } = await this.query<WaitRecord>(
+    const { where, parameters } = waitWhere(filter, numberedPlaceholder, 'stratum_wait_groups');
+    const { rows } = await this.query<Stored['wait']>(
       `SELECT ${WAIT_COLUMNS_OF_W} FROM stratum_waits w ${where} ORDER BY w.created_at, w.id`,
       parameters,
     );
-    return rows.map(waitFromRecord);
+    return rows.map(codec.wait);
   }
 
   async updateWait(row: WaitRow): Promise<void> {
     this.assertWritable('updateWait');
-    const result = await this.query(
-      `UPDATE stratum_waits SET
-         root_id = $3, business_key = $4, kind = $5, element_id = $6, execution_id = $7, name = $8,
-         candidate_groups = $9, message_name = $10, message_id = $11, correlation_key = $12, due_at = $13,
-         job_type = $14, job_retries = $15, job_error = $16, locked_by = $17, lock_expires_at = $18,
-         child_instance_id = $19, variables = $20
-       WHERE id = $1 AND instance_id = $2`,
-      waitParameters(row).slice(0, 20), // all but createdAt
-    );
+    const result = await this.write(WRITES.updateWait, codec.waitParameters(row));
     if (result.rowCount === 0) {
       throw new StratumError('not-found', `wait ${row.id} of instance ${row.instanceId} does not exist`);
     }
@@ -443,18 +309,18 @@ class PostgresTx implements StoreTx {
   async dueTimers(now: string, limit: number): Promise<WaitRow[]> {
     checkLimit('limit', limit);
     const lock = this.writable ? ' FOR NO KEY UPDATE SKIP LOCKED' : '';
-    const { rows } = await this.query<WaitRecord>(
+    const { rows } = await this.query<Stored['wait']>(
       `SELECT ${WAIT_COLUMNS} FROM stratum_waits WHERE kind = 'timer' AND due_at <= $1
        ORDER BY due_at, id LIMIT $2${lock}`,
       [canonicalTimestamp(now, 'now'), limit],
     );
-    return rows.map(waitFromRecord);
+    return rows.map(codec.wait);
   }
 
   async lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number): Promise<WaitRow[]> {
     this.assertWritable('lockJobs');
     checkLimit('max', max);
-    const { rows } = await this.query<WaitRecord>(
+    const { rows } = await this.query<Stored['wait']>(
       `WITH claimed AS (
          SELECT id FROM stratum_waits
          WHERE kind = 'job' AND job_type = $1
@@ -468,7 +334,7 @@ class PostgresTx implements StoreTx {
        RETURNING ${WAIT_COLUMNS_OF_W}`,
       [type, workerId, canonicalTimestamp(now, 'now'), canonicalTimestamp(lockExpiresAt, 'lockExpiresAt'), max],
     );
-    return rows.map(waitFromRecord).sort(byCreatedAtThenId);
+    return rows.map(codec.wait).sort(byCreatedAtThenId);
   }
 
   // history
@@ -477,19 +343,10 @@ class PostgresTx implements StoreTx {
     this.assertWritable('appendHistory');
     if (rows.length === 0) return;
     // one statement for the whole batch; unnest keeps the given order for seq
-    const columns: unknown[][] = [[], [], [], [], [], [], [], []];
+    const columns: unknown[][] = HISTORY_ORDER.map(() => []);
     for (const row of rows) {
-      const values = [
-        row.instanceId,
-        canonicalTimestamp(row.at, 'at'),
-        row.actor,
-        row.event,
-        row.elementId,
-        row.elementType,
-        row.waitId,
-        jsonOrNull(row.data, 'data'),
-      ];
-      values.forEach((value, index) => columns[index]!.push(value));
+      const parameters = codec.historyParameters(row);
+      HISTORY_ORDER.forEach((name, index) => columns[index]!.push(parameters[name]));
     }
     await this.query(
       `INSERT INTO stratum_history (instance_id, at, actor, event, element_id, element_type, wait_id, data)
@@ -503,48 +360,35 @@ class PostgresTx implements StoreTx {
 
   async historyOf(instanceIds: string[]): Promise<HistoryRow[]> {
     if (instanceIds.length === 0) return [];
-    const { rows } = await this.query<HistoryRecord>(
+    const { rows } = await this.query<Stored['history']>(
       'SELECT * FROM stratum_history WHERE instance_id = ANY($1::text[]) ORDER BY seq',
       [instanceIds],
     );
-    return rows.map(historyFromRecord);
+    return rows.map(codec.history);
   }
 
   async findTaskCompletion(waitId: string): Promise<HistoryRow | undefined> {
-    const { rows } = await this.query<HistoryRecord>(
+    const { rows } = await this.query<Stored['history']>(
       "SELECT * FROM stratum_history WHERE wait_id = $1 AND event = 'task.completed' ORDER BY seq LIMIT 1",
       [waitId],
     );
-    return rows[0] && historyFromRecord(rows[0]);
+    return rows[0] && codec.history(rows[0]);
   }
 
   // idempotency
 
   async getIdempotency(scope: string, key: string): Promise<IdempotencyRow | undefined> {
-    const { rows } = await this.query<IdempotencyRecord>(
+    const { rows } = await this.query<Stored['idempotency']>(
       'SELECT * FROM stratum_idempotency WHERE scope = $1 AND key = $2',
       [scope, key],
     );
-    const record = rows[0];
-    return record
-      ? {
-          scope: record.scope,
-          key: record.key,
-          requestHash: record.request_hash,
-          instanceId: record.instance_id,
-          createdAt: record.created_at.toISOString(),
-        }
-      : undefined;
+    return rows[0] && codec.idempotency(rows[0]);
   }
 
   async insertIdempotency(row: IdempotencyRow): Promise<void> {
     this.assertWritable('insertIdempotency');
     // DO NOTHING waits for a concurrent insert of the same key to commit, then reports 0 rows
-    const result = await this.query(
-      `INSERT INTO stratum_idempotency (scope, key, request_hash, instance_id, created_at)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [row.scope, row.key, row.requestHash, row.instanceId, canonicalTimestamp(row.createdAt, 'createdAt')],
-    );
+    const result = await this.write(WRITES.insertIdempotency, codec.idempotencyParameters(row));
     if (result.rowCount === 0) {
       throw new StratumError('conflict', `idempotency key ${JSON.stringify(row.key)} is already used in scope ${row.scope}`);
     }
@@ -552,13 +396,8 @@ class PostgresTx implements StoreTx {
 
   // helpers
 
-  private async insertWait(id: string, parameters: unknown[]): Promise<void> {
-    const result = await this.query(
-      `INSERT INTO stratum_waits (${WAIT_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
-       ON CONFLICT DO NOTHING`,
-      parameters,
-    );
+  private async insertWait(id: string, parameters: NamedParameters): Promise<void> {
+    const result = await this.write(WRITES.insertWait, parameters);
     if (result.rowCount === 0) throw new StratumError('conflict', `wait ${id} already belongs to another instance`);
   }
 
@@ -573,164 +412,23 @@ class PostgresTx implements StoreTx {
     }
   }
 
+  /** The lock clause of getInstance and getWait: read() runs in a read-only snapshot where a row lock means nothing. */
+  private rowLock(options: { lock?: boolean } | undefined): string {
+    return options?.lock && this.writable ? ' FOR NO KEY UPDATE' : '';
+  }
+
+  /** Runs a row write shared with SQLite (row-writes.ts). */
+  private async write(statement: NumberedStatement, parameters: NamedParameters): Promise<pg.QueryResult> {
+    return this.query(statement.text, valuesFor(statement, parameters));
+  }
+
   private async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
     text: string,
     values?: unknown[],
   ): Promise<pg.QueryResult<R>> {
-    if (!this.active) {
-      throw new Error('this transaction is over: use the tx of a running store.transaction() or store.read()');
-    }
+    this.assertActive();
     return this.client.query<R>(text, values);
   }
-
-  private assertWritable(method: string): void {
-    if (!this.active) {
-      throw new Error('this transaction is over: use the tx of a running store.transaction() or store.read()');
-    }
-    if (!this.writable) throw new Error(`${method}() writes: call it inside store.transaction(), not store.read()`);
-  }
-}
-
-// row mapping
-
-function instanceParameters(row: InstanceRow): unknown[] {
-  return [
-    row.id,
-    row.processKey,
-    row.version,
-    row.businessKey,
-    row.parentId,
-    row.parentElementId,
-    row.parentExecutionId,
-    row.rootId,
-    row.status,
-    jsonOrNull(row.state, 'state'),
-    jsonText(row.variables, 'variables'),
-    jsonOrNull(row.incident, 'incident'),
-    row.revision,
-    row.startedBy,
-    canonicalTimestamp(row.createdAt, 'createdAt'),
-    canonicalTimestamp(row.updatedAt, 'updatedAt'),
-    canonicalTimestampOrNull(row.endedAt, 'endedAt'),
-  ];
-}
-
-function waitParameters(row: WaitRow): unknown[] {
-  return [
-    row.id,
-    row.instanceId,
-    row.rootId,
-    row.businessKey,
-    row.kind,
-    row.elementId,
-    row.executionId,
-    row.name,
-    jsonOrNull(row.candidateGroups, 'candidateGroups'),
-    row.messageName,
-    row.messageId,
-    row.correlationKey,
-    canonicalTimestampOrNull(row.dueAt, 'dueAt'),
-    row.jobType,
-    row.jobRetries,
-    row.jobError,
-    row.lockedBy,
-    canonicalTimestampOrNull(row.lockExpiresAt, 'lockExpiresAt'),
-    row.childInstanceId,
-    jsonOrNull(row.variables, 'variables'),
-    canonicalTimestamp(row.createdAt, 'createdAt'),
-  ];
-}
-
-function versionFromRecord(record: VersionRecord): ProcessVersionRow {
-  return {
-    key: record.key,
-    version: record.version,
-    name: record.name,
-    xml: record.xml,
-    hash: record.hash,
-    calls: record.calls,
-    deploymentId: record.deployment_id,
-    deployedBy: record.deployed_by,
-    deployedAt: record.deployed_at.toISOString(),
-    note: record.note,
-  };
-}
-
-function instanceFromRecord(record: InstanceRecord): InstanceRow {
-  return {
-    id: record.id,
-    processKey: record.process_key,
-    version: record.version,
-    businessKey: record.business_key,
-    parentId: record.parent_id,
-    parentElementId: record.parent_element_id,
-    parentExecutionId: record.parent_execution_id,
-    rootId: record.root_id,
-    status: record.status as InstanceStatus,
-    state: record.state,
-    variables: record.variables,
-    incident: record.incident,
-    revision: record.revision,
-    startedBy: record.started_by,
-    createdAt: record.created_at.toISOString(),
-    updatedAt: record.updated_at.toISOString(),
-    endedAt: isoOrNull(record.ended_at),
-  };
-}
-
-function waitFromRecord(record: WaitRecord): WaitRow {
-  return {
-    id: record.id,
-    instanceId: record.instance_id,
-    rootId: record.root_id,
-    businessKey: record.business_key,
-    kind: record.kind as WaitKind,
-    elementId: record.element_id,
-    executionId: record.execution_id,
-    name: record.name,
-    candidateGroups: record.candidate_groups,
-    messageName: record.message_name,
-    messageId: record.message_id,
-    correlationKey: record.correlation_key,
-    dueAt: isoOrNull(record.due_at),
-    jobType: record.job_type,
-    jobRetries: record.job_retries,
-    jobError: record.job_error,
-    lockedBy: record.locked_by,
-    lockExpiresAt: isoOrNull(record.lock_expires_at),
-    childInstanceId: record.child_instance_id,
-    variables: record.variables,
-    createdAt: record.created_at.toISOString(),
-  };
-}
-
-function historyFromRecord(record: HistoryRecord): HistoryRow {
-  return {
-    seq: Number(record.seq),
-    instanceId: record.instance_id,
-    at: record.at.toISOString(),
-    actor: record.actor,
-    event: record.event,
-    elementId: record.element_id,
-    elementType: record.element_type,
-    waitId: record.wait_id,
-    data: record.data,
-  };
-}
-
-function instanceWhere(filter: InstanceFilter): { where: string; parameters: unknown[] } {
-  const conditions: string[] = [];
-  const parameters: unknown[] = [];
-  const equal = (column: string, value: string | undefined) => {
-    if (value === undefined) return;
-    parameters.push(value);
-    conditions.push(`${column} = $${parameters.length}`);
-  };
-  equal('process_key', filter.processKey);
-  equal('business_key', filter.businessKey);
-  equal('status', filter.status);
-  if (filter.rootOnly) conditions.push('parent_id IS NULL');
-  return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', parameters };
 }
 
 async function schemaVersionOf(client: pg.PoolClient): Promise<number> {
@@ -779,12 +477,4 @@ function jsonText(value: unknown, field: string): string {
     );
   }
   return text;
-}
-
-function jsonOrNull(value: unknown, field: string): string | null {
-  return value === null || value === undefined ? null : jsonText(value, field);
-}
-
-function isoOrNull(value: Date | null): string | null {
-  return value === null ? null : value.toISOString();
 }

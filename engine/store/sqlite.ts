@@ -2,21 +2,24 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StratumError } from '../errors.js';
-import { canonicalTimestamp, canonicalTimestampOrNull } from './iso-time.js';
+import { instanceWhere, waitWhere, type Placeholder } from './filters.js';
+import { canonicalTimestamp } from './iso-time.js';
+import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type Records, type SqliteColumns } from './records.js';
 import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, pageOf } from './row-checks.js';
+import { rowCodec, type NamedParameters } from './row-codec.js';
+import { rowWrites } from './row-writes.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { TransactionQueue } from './transaction-queue.js';
+import { TxGuard } from './tx-guard.js';
 import type {
   HistoryRow,
   IdempotencyRow,
   InstanceFilter,
   InstanceRow,
-  InstanceStatus,
   ProcessVersionRow,
   Store,
   StoreTx,
   WaitFilter,
-  WaitKind,
   WaitRow,
 } from './types.js';
 
@@ -190,125 +193,32 @@ function releaseQueue(file: string | null): void {
   if (shared && --shared.users === 0) sharedQueues.delete(file);
 }
 
-// Column lists and row shapes
+// How SQLite keeps what the rows hold: JSON as text, timestamps as the
+// canonical ISO text (iso-time.ts), which sorts like the instants.
 
-interface VersionRecord {
-  key: string;
-  version: number;
-  name: string | null;
-  xml: string;
-  hash: string;
-  calls: string;
-  deployment_id: string;
-  deployed_by: string;
-  deployed_at: string;
-  note: string | null;
-}
+const codec = rowCodec<SqliteColumns>({
+  readTime: (text) => text,
+  readJson: <Value>(text: string) => JSON.parse(text) as Value,
+  writeJson: (value) => JSON.stringify(value),
+});
+const WRITES = rowWrites('');
+const anonymous: Placeholder = () => '?';
 
-interface InstanceRecord {
-  id: string;
-  process_key: string;
-  version: number;
-  business_key: string | null;
-  parent_id: string | null;
-  parent_element_id: string | null;
-  parent_execution_id: string | null;
-  root_id: string;
-  status: string;
-  state: string | null;
-  variables: string;
-  incident: string | null;
-  revision: number;
-  started_by: string | null;
-  created_at: string;
-  updated_at: string;
-  ended_at: string | null;
-}
+type Stored = Records<SqliteColumns>;
 
-interface WaitRecord {
-  id: string;
-  instance_id: string;
-  root_id: string;
-  business_key: string | null;
-  kind: string;
-  element_id: string;
-  execution_id: string;
-  name: string | null;
-  candidate_groups: string | null;
-  message_name: string | null;
-  message_id: string | null;
-  correlation_key: string | null;
-  due_at: string | null;
-  job_type: string | null;
-  job_retries: number | null;
-  job_error: string | null;
-  locked_by: string | null;
-  lock_expires_at: string | null;
-  child_instance_id: string | null;
-  variables: string | null;
-  created_at: string;
-}
-
-interface HistoryRecord {
-  seq: number;
-  instance_id: string;
-  at: string;
-  actor: string | null;
-  event: string;
-  element_id: string | null;
-  element_type: string | null;
-  wait_id: string | null;
-  data: string | null;
-}
-
-interface IdempotencyRecord {
-  scope: string;
-  key: string;
-  request_hash: string;
-  instance_id: string;
-  created_at: string;
-}
-
-const INSTANCE_COLUMNS =
-  'id, process_key, version, business_key, parent_id, parent_element_id, parent_execution_id, root_id, status, state, variables, incident, revision, started_by, created_at, updated_at, ended_at';
-const WAIT_COLUMNS =
-  'id, instance_id, root_id, business_key, kind, element_id, execution_id, name, candidate_groups, message_name, message_id, correlation_key, due_at, job_type, job_retries, job_error, locked_by, lock_expires_at, child_instance_id, variables, created_at';
-const WAIT_COLUMNS_OF_W = WAIT_COLUMNS.split(', ')
-  .map((column) => `w.${column}`)
-  .join(', ');
-
-class SqliteTx implements StoreTx {
-  private active = true;
-
+class SqliteTx extends TxGuard implements StoreTx {
   constructor(
     private readonly store: SqliteStore,
-    private readonly writable: boolean,
-  ) {}
-
-  finish(): void {
-    this.active = false;
+    writable: boolean,
+  ) {
+    super(writable);
   }
 
   // process library
 
   async insertVersion(row: ProcessVersionRow): Promise<void> {
     this.assertWritable('insertVersion');
-    const result = this.sql(
-      `INSERT INTO process_versions (key, version, name, xml, hash, calls, deployment_id, deployed_by, deployed_at, note)
-       VALUES (@key, @version, @name, @xml, @hash, @calls, @deploymentId, @deployedBy, @deployedAt, @note)
-       ON CONFLICT DO NOTHING`,
-    ).run({
-      key: row.key,
-      version: row.version,
-      name: row.name,
-      xml: row.xml,
-      hash: row.hash,
-      calls: JSON.stringify(row.calls),
-      deploymentId: row.deploymentId,
-      deployedBy: row.deployedBy,
-      deployedAt: canonicalTimestamp(row.deployedAt, 'deployedAt'),
-      note: row.note,
-    });
+    const result = this.sql(WRITES.insertVersion).run(codec.versionParameters(row));
     if (result.changes === 0) {
       throw new StratumError('conflict', `process ${row.key} version ${row.version} is already deployed`);
     }
@@ -317,13 +227,13 @@ class SqliteTx implements StoreTx {
   async getVersion(key: string, version: number): Promise<ProcessVersionRow | undefined> {
     this.assertActive();
     const record = this.sql('SELECT * FROM process_versions WHERE key = ? AND version = ?').get(key, version);
-    return record ? versionFromRecord(record as VersionRecord) : undefined;
+    return record ? codec.version(record as Stored['version']) : undefined;
   }
 
   async latestVersion(key: string): Promise<ProcessVersionRow | undefined> {
     this.assertActive();
     const record = this.sql('SELECT * FROM process_versions WHERE key = ? ORDER BY version DESC LIMIT 1').get(key);
-    return record ? versionFromRecord(record as VersionRecord) : undefined;
+    return record ? codec.version(record as Stored['version']) : undefined;
   }
 
   async latestVersions(): Promise<ProcessVersionRow[]> {
@@ -333,26 +243,23 @@ class SqliteTx implements StoreTx {
        JOIN (SELECT key, max(version) AS version FROM process_versions GROUP BY key) latest
          ON latest.key = v.key AND latest.version = v.version
        ORDER BY v.key`,
-    ).all() as VersionRecord[];
-    return records.map(versionFromRecord);
+    ).all() as Stored['version'][];
+    return records.map(codec.version);
   }
 
   async versionsOf(key: string): Promise<ProcessVersionRow[]> {
     this.assertActive();
-    const records = this.sql('SELECT * FROM process_versions WHERE key = ? ORDER BY version').all(key) as VersionRecord[];
-    return records.map(versionFromRecord);
+    const records = this.sql('SELECT * FROM process_versions WHERE key = ? ORDER BY version').all(
+      key,
+    ) as Stored['version'][];
+    return records.map(codec.version);
   }
 
   // instances
 
   async insertInstance(row: InstanceRow): Promise<void> {
     this.assertWritable('insertInstance');
-    const result = this.sql(
-      `INSERT INTO instances (${INSTANCE_COLUMNS})
-       VALUES (@id, @processKey, @version, @businessKey, @parentId, @parentElementId, @parentExecutionId, @rootId, @status,
-               @state, @variables, @incident, @revision, @startedBy, @createdAt, @updatedAt, @endedAt)
-       ON CONFLICT DO NOTHING`,
-    ).run(instanceParameters(row));
+    const result = this.sql(WRITES.insertInstance).run(codec.instanceParameters(row));
     if (result.changes === 0) throw new StratumError('conflict', `instance ${row.id} already exists`);
   }
 
@@ -360,35 +267,28 @@ class SqliteTx implements StoreTx {
     // No row locks in SQLite: a write transaction holds the whole database.
     this.assertActive();
     const record = this.sql(`SELECT ${INSTANCE_COLUMNS} FROM instances WHERE id = ?`).get(id);
-    return record ? instanceFromRecord(record as InstanceRecord) : undefined;
+    return record ? codec.instance(record as Stored['instance']) : undefined;
   }
 
   async updateInstance(row: InstanceRow): Promise<boolean> {
     this.assertWritable('updateInstance');
-    const result = this.sql(
-      `UPDATE instances SET
-         process_key = @processKey, version = @version, business_key = @businessKey, parent_id = @parentId,
-         parent_element_id = @parentElementId, parent_execution_id = @parentExecutionId, root_id = @rootId,
-         status = @status, state = @state, variables = @variables, incident = @incident, revision = @revision,
-         started_by = @startedBy, updated_at = @updatedAt, ended_at = @endedAt
-       WHERE id = @id AND revision = @revision - 1`,
-    ).run(instanceParameters(row));
+    const result = this.sql(WRITES.updateInstance).run(codec.instanceParameters(row));
     return result.changes === 1;
   }
 
   async findInstances(filter: InstanceFilter): Promise<InstanceRow[]> {
     this.assertActive();
-    const { where, parameters } = instanceWhere(filter);
+    const { where, parameters } = instanceWhere(filter, anonymous);
     const { limit, offset } = pageOf(filter);
     const records = this.sql(
       `SELECT ${INSTANCE_COLUMNS} FROM instances ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`,
-    ).all(...parameters, limit ?? -1, offset) as InstanceRecord[];
-    return records.map(instanceFromRecord);
+    ).all(...parameters, limit ?? -1, offset) as Stored['instance'][];
+    return records.map(codec.instance);
   }
 
   async countInstances(filter: InstanceFilter): Promise<number> {
     this.assertActive();
-    const { where, parameters } = instanceWhere(filter);
+    const { where, parameters } = instanceWhere(filter, anonymous);
     const row = this.sql(`SELECT count(*) AS n FROM instances ${where}`).get(...parameters) as { n: number };
     return row.n;
   }
@@ -397,8 +297,8 @@ class SqliteTx implements StoreTx {
     this.assertActive();
     const records = this.sql(
       `SELECT ${INSTANCE_COLUMNS} FROM instances WHERE parent_id = ? ORDER BY created_at, id`,
-    ).all(parentId) as InstanceRecord[];
-    return records.map(instanceFromRecord);
+    ).all(parentId) as Stored['instance'][];
+    return records.map(codec.instance);
   }
 
   // waits
@@ -411,18 +311,11 @@ class SqliteTx implements StoreTx {
     );
     const kept = new Set<string>();
     for (const wait of waits) {
-      const parameters = waitParameters(wait);
+      const parameters = codec.waitParameters(wait);
       if (stored.has(wait.id)) {
         kept.add(wait.id);
         // createdAt and the job's lock state belong to the store, not to the engine's fresh rows
-        this.sql(
-          `UPDATE waits SET
-             root_id = @rootId, business_key = @businessKey, kind = @kind, element_id = @elementId,
-             execution_id = @executionId, name = @name, candidate_groups = @candidateGroups,
-             message_name = @messageName, message_id = @messageId, correlation_key = @correlationKey,
-             due_at = @dueAt, job_type = @jobType, child_instance_id = @childInstanceId, variables = @variables
-           WHERE id = @id AND instance_id = @instanceId`,
-        ).run(parameters);
+        this.sql(WRITES.refreshWait).run(parameters);
       } else {
         this.insertWait(parameters);
       }
@@ -436,47 +329,21 @@ class SqliteTx implements StoreTx {
   async getWait(id: string, _options?: { lock?: boolean }): Promise<WaitRow | undefined> {
     this.assertActive();
     const record = this.sql(`SELECT ${WAIT_COLUMNS} FROM waits WHERE id = ?`).get(id);
-    return record ? waitFromRecord(record as WaitRecord) : undefined;
+    return record ? codec.wait(record as Stored['wait']) : undefined;
   }
 
   async findWaits(filter: WaitFilter): Promise<WaitRow[]> {
     this.assertActive();
-    const conditions: string[] = [];
-    const parameters: unknown[] = [];
-    const equal = (column: string, value: string | undefined) => {
-      if (value === undefined) return;
-      conditions.push(`w.${column} = ?`);
-      parameters.push(value);
-    };
-    equal('kind', filter.kind);
-    equal('instance_id', filter.instanceId);
-    equal('root_id', filter.rootId);
-    equal('business_key', filter.businessKey);
-    equal('message_name', filter.messageName);
-    equal('correlation_key', filter.correlationKey);
-    if (filter.candidateGroup !== undefined) {
-      conditions.push('EXISTS (SELECT 1 FROM wait_groups g WHERE g.wait_id = w.id AND g.grp = ?)');
-      parameters.push(filter.candidateGroup);
-    }
-    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+    const { where, parameters } = waitWhere(filter, anonymous, 'wait_groups');
     const records = this.sql(`SELECT ${WAIT_COLUMNS_OF_W} FROM waits w ${where} ORDER BY w.created_at, w.id`).all(
       ...parameters,
-    ) as WaitRecord[];
-    return records.map(waitFromRecord);
+    ) as Stored['wait'][];
+    return records.map(codec.wait);
   }
 
   async updateWait(row: WaitRow): Promise<void> {
     this.assertWritable('updateWait');
-    const result = this.sql(
-      `UPDATE waits SET
-         root_id = @rootId, business_key = @businessKey, kind = @kind, element_id = @elementId,
-         execution_id = @executionId, name = @name, candidate_groups = @candidateGroups,
-         message_name = @messageName, message_id = @messageId, correlation_key = @correlationKey,
-         due_at = @dueAt, job_type = @jobType, job_retries = @jobRetries, job_error = @jobError,
-         locked_by = @lockedBy, lock_expires_at = @lockExpiresAt, child_instance_id = @childInstanceId,
-         variables = @variables
-       WHERE id = @id AND instance_id = @instanceId`,
-    ).run(waitParameters(row));
+    const result = this.sql(WRITES.updateWait).run(codec.waitParameters(row));
     if (result.changes === 0) {
       throw new StratumError('not-found', `wait ${row.id} of instance ${row.instanceId} does not exist`);
     }
@@ -488,8 +355,8 @@ class SqliteTx implements StoreTx {
     checkLimit('limit', limit);
     const records = this.sql(
       `SELECT ${WAIT_COLUMNS} FROM waits WHERE kind = 'timer' AND due_at <= ? ORDER BY due_at, id LIMIT ?`,
-    ).all(canonicalTimestamp(now, 'now'), limit) as WaitRecord[];
-    return records.map(waitFromRecord);
+    ).all(canonicalTimestamp(now, 'now'), limit) as Stored['wait'][];
+    return records.map(codec.wait);
   }
 
   async lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number): Promise<WaitRow[]> {
@@ -511,8 +378,8 @@ class SqliteTx implements StoreTx {
       now: canonicalTimestamp(now, 'now'),
       lockExpiresAt: canonicalTimestamp(lockExpiresAt, 'lockExpiresAt'),
       max,
-    }) as WaitRecord[];
-    return records.map(waitFromRecord).sort(byCreatedAtThenId);
+    }) as Stored['wait'][];
+    return records.map(codec.wait).sort(byCreatedAtThenId);
   }
 
   // history
@@ -523,18 +390,7 @@ class SqliteTx implements StoreTx {
       `INSERT INTO history (instance_id, at, actor, event, element_id, element_type, wait_id, data)
        VALUES (@instanceId, @at, @actor, @event, @elementId, @elementType, @waitId, @data)`,
     );
-    for (const row of rows) {
-      insert.run({
-        instanceId: row.instanceId,
-        at: canonicalTimestamp(row.at, 'at'),
-        actor: row.actor,
-        event: row.event,
-        elementId: row.elementId,
-        elementType: row.elementType,
-        waitId: row.waitId,
-        data: jsonOrNull(row.data),
-      });
-    }
+    for (const row of rows) insert.run(codec.historyParameters(row));
   }
 
   async historyOf(instanceIds: string[]): Promise<HistoryRow[]> {
@@ -542,8 +398,8 @@ class SqliteTx implements StoreTx {
     if (instanceIds.length === 0) return [];
     const records = this.sql(
       'SELECT * FROM history WHERE instance_id IN (SELECT value FROM json_each(?)) ORDER BY seq',
-    ).all(JSON.stringify(instanceIds)) as HistoryRecord[];
-    return records.map(historyFromRecord);
+    ).all(JSON.stringify(instanceIds)) as Stored['history'][];
+    return records.map(codec.history);
   }
 
   async findTaskCompletion(waitId: string): Promise<HistoryRow | undefined> {
@@ -551,33 +407,20 @@ class SqliteTx implements StoreTx {
     const record = this.sql(
       "SELECT * FROM history WHERE wait_id = ? AND event = 'task.completed' ORDER BY seq LIMIT 1",
     ).get(waitId);
-    return record ? historyFromRecord(record as HistoryRecord) : undefined;
+    return record ? codec.history(record as Stored['history']) : undefined;
   }
 
   // idempotency
 
   async getIdempotency(scope: string, key: string): Promise<IdempotencyRow | undefined> {
     this.assertActive();
-    const record = this.sql('SELECT * FROM idempotency WHERE scope = ? AND key = ?').get(scope, key) as
-      | IdempotencyRecord
-      | undefined;
-    return record
-      ? {
-          scope: record.scope,
-          key: record.key,
-          requestHash: record.request_hash,
-          instanceId: record.instance_id,
-          createdAt: record.created_at,
-        }
-      : undefined;
+    const record = this.sql('SELECT * FROM idempotency WHERE scope = ? AND key = ?').get(scope, key);
+    return record ? codec.idempotency(record as Stored['idempotency']) : undefined;
   }
 
   async insertIdempotency(row: IdempotencyRow): Promise<void> {
     this.assertWritable('insertIdempotency');
-    const result = this.sql(
-      `INSERT INTO idempotency (scope, key, request_hash, instance_id, created_at)
-       VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    ).run(row.scope, row.key, row.requestHash, row.instanceId, canonicalTimestamp(row.createdAt, 'createdAt'));
+    const result = this.sql(WRITES.insertIdempotency).run(codec.idempotencyParameters(row));
     if (result.changes === 0) {
       throw new StratumError('conflict', `idempotency key ${JSON.stringify(row.key)} is already used in scope ${row.scope}`);
     }
@@ -585,14 +428,8 @@ class SqliteTx implements StoreTx {
 
   // helpers
 
-  private insertWait(parameters: Record<string, unknown>): void {
-    const result = this.sql(
-      `INSERT INTO waits (${WAIT_COLUMNS})
-       VALUES (@id, @instanceId, @rootId, @businessKey, @kind, @elementId, @executionId, @name, @candidateGroups,
-               @messageName, @messageId, @correlationKey, @dueAt, @jobType, @jobRetries, @jobError, @lockedBy,
-               @lockExpiresAt, @childInstanceId, @variables, @createdAt)
-       ON CONFLICT DO NOTHING`,
-    ).run(parameters);
+  private insertWait(parameters: NamedParameters): void {
+    const result = this.sql(WRITES.insertWait).run(parameters);
     if (result.changes === 0) {
       throw new StratumError('conflict', `wait ${String(parameters.id)} already belongs to another instance`);
     }
@@ -607,183 +444,4 @@ class SqliteTx implements StoreTx {
   private sql(text: string): Database.Statement {
     return this.store.statement(text);
   }
-
-  private assertActive(): void {
-    if (!this.active) {
-      throw new Error('this transaction is over: use the tx of a running store.transaction() or store.read()');
-    }
-  }
-
-  private assertWritable(method: string): void {
-    this.assertActive();
-    if (!this.writable) throw new Error(`${method}() writes: call it inside store.transaction(), not store.read()`);
-  }
-}
-
-// row mapping
-
-function instanceParameters(row: InstanceRow): Record<string, unknown> {
-  return {
-    id: row.id,
-    processKey: row.processKey,
-    version: row.version,
-    businessKey: row.businessKey,
-    parentId: row.parentId,
-    parentElementId: row.parentElementId,
-    parentExecutionId: row.parentExecutionId,
-    rootId: row.rootId,
-    status: row.status,
-    state: jsonOrNull(row.state),
-    variables: JSON.stringify(row.variables),
-    incident: jsonOrNull(row.incident),
-    revision: row.revision,
-    startedBy: row.startedBy,
-    createdAt: canonicalTimestamp(row.createdAt, 'createdAt'),
-    updatedAt: canonicalTimestamp(row.updatedAt, 'updatedAt'),
-    endedAt: canonicalTimestampOrNull(row.endedAt, 'endedAt'),
-  };
-}
-
-function waitParameters(row: WaitRow): Record<string, unknown> {
-  return {
-    id: row.id,
-    instanceId: row.instanceId,
-    rootId: row.rootId,
-    businessKey: row.businessKey,
-    kind: row.kind,
-    elementId: row.elementId,
-    executionId: row.executionId,
-    name: row.name,
-    candidateGroups: jsonOrNull(row.candidateGroups),
-    messageName: row.messageName,
-    messageId: row.messageId,
-    correlationKey: row.correlationKey,
-    dueAt: canonicalTimestampOrNull(row.dueAt, 'dueAt'),
-    jobType: row.jobType,
-    jobRetries: row.jobRetries,
-    jobError: row.jobError,
-    lockedBy: row.lockedBy,
-    lockExpiresAt: canonicalTimestampOrNull(row.lockExpiresAt, 'lockExpiresAt'),
-    childInstanceId: row.childInstanceId,
-    variables: jsonOrNull(row.variables),
-    createdAt: canonicalTimestamp(row.createdAt, 'createdAt'),
-  };
-}
-
-function versionFromRecord(record: VersionRecord): ProcessVersionRow {
-  return {
-    key: record.key,
-    version: record.version,
-    name: record.name,
-    xml: record.xml,
-    hash: record.hash,
-    calls: JSON.parse(record.calls) as string[],
-    deploymentId: record.deployment_id,
-    deployedBy: record.deployed_by,
-    deployedAt: record.deployed_at,
-    note: record.note,
-  };
-}
-
-function instanceFromRecord(record: InstanceRecord): InstanceRow {
-  // The engine state (kilobytes of JSON) is parsed only when a step needs it,
-  // not for every row a listing or an instance view reads.
-  let state: unknown;
-  let stateParsed = false;
-  return {
-    id: record.id,
-    processKey: record.process_key,
-    version: record.version,
-    businessKey: record.business_key,
-    parentId: record.parent_id,
-    parentElementId: record.parent_element_id,
-    parentExecutionId: record.parent_execution_id,
-    rootId: record.root_id,
-    status: record.status as InstanceStatus,
-    get state() {
-      if (!stateParsed) {
-        state = parseOrNull(record.state);
-        stateParsed = true;
-      }
-      return state;
-    },
-    set state(value: unknown) {
-      state = value;
-      stateParsed = true;
-    },
-    variables: JSON.parse(record.variables) as Record<string, unknown>,
-    incident: parseOrNull(record.incident) as InstanceRow['incident'],
-    revision: record.revision,
-    startedBy: record.started_by,
-    createdAt: record.created_at,
-    updatedAt: record.updated_at,
-    endedAt: record.ended_at,
-  };
-}
-
-function waitFromRecord(record: WaitRecord): WaitRow {
-  return {
-    id: record.id,
-    instanceId: record.instance_id,
-    rootId: record.root_id,
-    businessKey: record.business_key,
-    kind: record.kind as WaitKind,
-    elementId: record.element_id,
-    executionId: record.execution_id,
-    name: record.name,
-    candidateGroups: parseOrNull(record.candidate_groups) as string[] | null,
-    messageName: record.message_name,
-    messageId: record.message_id,
-    correlationKey: record.correlation_key,
-    dueAt: record.due_at,
-    jobType: record.job_type,
-    jobRetries: record.job_retries,
-    jobError: record.job_error,
-    lockedBy: record.locked_by,
-    lockExpiresAt: record.lock_expires_at,
-    childInstanceId: record.child_instance_id,
-    variables: parseOrNull(record.variables) as Record<string, unknown> | null,
-    createdAt: record.created_at,
-  };
-}
-
-function historyFromRecord(record: HistoryRecord): HistoryRow {
-  return {
-    seq: record.seq,
-    instanceId: record.instance_id,
-    at: record.at,
-    actor: record.actor,
-    event: record.event,
-    elementId: record.element_id,
-    elementType: record.element_type,
-    waitId: record.wait_id,
-    data: parseOrNull(record.data) as Record<string, unknown> | null,
-  };
-}
-
-function instanceWhere(filter: InstanceFilter): { where: string; parameters: unknown[] } {
-  const conditions: string[] = [];
-  const parameters: unknown[] = [];
-  if (filter.processKey !== undefined) {
-    conditions.push('process_key = ?');
-    parameters.push(filter.processKey);
-  }
-  if (filter.businessKey !== undefined) {
-    conditions.push('business_key = ?');
-    parameters.push(filter.businessKey);
-  }
-  if (filter.status !== undefined) {
-    conditions.push('status = ?');
-    parameters.push(filter.status);
-  }
-  if (filter.rootOnly) conditions.push('parent_id IS NULL');
-  return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', parameters };
-}
-
-function jsonOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
-function parseOrNull(text: string | null): unknown {
-  return text === null ? null : JSON.parse(text);
 }

@@ -1,0 +1,235 @@
+import { canonicalTimestamp, canonicalTimestampOrNull } from './iso-time.js';
+import type {
+  ColumnTypes,
+  HistoryRecord,
+  IdempotencyRecord,
+  InstanceRecord,
+  Json,
+  VersionRecord,
+  WaitRecord,
+} from './records.js';
+import type {
+  HistoryRow,
+  IdempotencyRow,
+  InstanceRow,
+  InstanceStatus,
+  ProcessVersionRow,
+  WaitKind,
+  WaitRow,
+} from './types.js';
+
+// The mapping between the rows of types.ts and the database: the same field
+// by field in both dialects except for how a dialect reads timestamps and
+// reads and writes JSON. Each mapping names its fields one by one (no loop over
+// keys): it runs for every row of every engine step.
+
+/** How a dialect reads timestamps and reads and writes JSON columns. */
+export interface ColumnCodec<C extends ColumnTypes> {
+  /** A stored timestamp as the API's ISO string. */
+  readTime(value: C['time']): string;
+  /** A stored JSON column (not NULL) as its value. */
+  readJson<Value>(value: Json<C, Value>): Value;
+  /** The JSON text a column stores for `value`; `field` names it in errors. */
+  writeJson(value: unknown, field: string): string;
+}
+
+/**
+ * Named statement parameters (`@name` in the SQL). better-sqlite3 binds them
+ * as they are; the PostgreSQL store numbers them (numbered-parameters.ts).
+ */
+export type NamedParameters = Record<string, unknown>;
+
+export interface RowCodec<C extends ColumnTypes> {
+  version(record: VersionRecord<C>): ProcessVersionRow;
+  instance(record: InstanceRecord<C>): InstanceRow;
+  wait(record: WaitRecord<C>): WaitRow;
+  history(record: HistoryRecord<C>): HistoryRow;
+  idempotency(record: IdempotencyRecord<C>): IdempotencyRow;
+  /** Timestamps are checked and canonical (iso-time.ts), JSON is text. */
+  versionParameters(row: ProcessVersionRow): NamedParameters;
+  instanceParameters(row: InstanceRow): NamedParameters;
+  waitParameters(row: WaitRow): NamedParameters;
+  historyParameters(row: HistoryRow): NamedParameters;
+  idempotencyParameters(row: IdempotencyRow): NamedParameters;
+}
+
+export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCodec<C> {
+  const { readTime, readJson, writeJson } = columns;
+  const readTimeOrNull = (value: C['time'] | null): string | null => (value === null ? null : readTime(value));
+  const readJsonOrNull = <Value>(value: Json<C, Value> | null): Value | null =>
+    value === null ? null : readJson<Value>(value);
+  const writeJsonOrNull = (value: unknown, field: string): string | null =>
+    value === null || value === undefined ? null : writeJson(value, field);
+
+  return {
+    version: (record) => ({
+      key: record.key,
+      version: record.version,
+      name: record.name,
+      xml: record.xml,
+      hash: record.hash,
+      calls: readJson<string[]>(record.calls),
+      deploymentId: record.deployment_id,
+      deployedBy: record.deployed_by,
+      deployedAt: readTime(record.deployed_at),
+      note: record.note,
+    }),
+
+    instance: (record) => {
+      // The engine state (kilobytes of JSON) is parsed only when a step needs
+      // it, not for every row a listing or an instance view reads. (PostgreSQL's
+      // driver has parsed it already; reading it then just hands it over.)
+      let state: unknown;
+      let stateRead = false;
+      return {
+        id: record.id,
+        processKey: record.process_key,
+        version: record.version,
+        businessKey: record.business_key,
+        parentId: record.parent_id,
+        parentElementId: record.parent_element_id,
+        parentExecutionId: record.parent_execution_id,
+        rootId: record.root_id,
+        status: record.status as InstanceStatus,
+        get state() {
+          if (!stateRead) {
+            state = readJsonOrNull<unknown>(record.state);
+            stateRead = true;
+          }
+          return state;
+        },
+        set state(value: unknown) {
+          state = value;
+          stateRead = true;
+        },
+        variables: readJson<Record<string, unknown>>(record.variables),
+        incident: readJsonOrNull<NonNullable<InstanceRow['incident']>>(record.incident),
+        revision: record.revision,
+        startedBy: record.started_by,
+        createdAt: readTime(record.created_at),
+        updatedAt: readTime(record.updated_at),
+        endedAt: readTimeOrNull(record.ended_at),
+      };
+    },
+
+    wait: (record) => ({
+      id: record.id,
+      instanceId: record.instance_id,
+      rootId: record.root_id,
+      businessKey: record.business_key,
+      kind: record.kind as WaitKind,
+      elementId: record.element_id,
+      executionId: record.execution_id,
+      name: record.name,
+      candidateGroups: readJsonOrNull<string[]>(record.candidate_groups),
+      messageName: record.message_name,
+      messageId: record.message_id,
+      correlationKey: record.correlation_key,
+      dueAt: readTimeOrNull(record.due_at),
+      jobType: record.job_type,
+      jobRetries: record.job_retries,
+      jobError: record.job_error,
+      lockedBy: record.locked_by,
+      lockExpiresAt: readTimeOrNull(record.lock_expires_at),
+      childInstanceId: record.child_instance_id,
+      variables: readJsonOrNull<Record<string, unknown>>(record.variables),
+      createdAt: readTime(record.created_at),
+    }),
+
+    history: (record) => ({
+      seq: Number(record.seq),
+      instanceId: record.instance_id,
+      at: readTime(record.at),
+      actor: record.actor,
+      event: record.event,
+      elementId: record.element_id,
+      elementType: record.element_type,
+      waitId: record.wait_id,
+      data: readJsonOrNull<Record<string, unknown>>(record.data),
+    }),
+
+    idempotency: (record) => ({
+      scope: record.scope,
+      key: record.key,
+      requestHash: record.request_hash,
+      instanceId: record.instance_id,
+      createdAt: readTime(record.created_at),
+    }),
+
+    versionParameters: (row) => ({
+      key: row.key,
+      version: row.version,
+      name: row.name,
+      xml: row.xml,
+      hash: row.hash,
+      calls: writeJson(row.calls, 'calls'),
+      deploymentId: row.deploymentId,
+      deployedBy: row.deployedBy,
+      deployedAt: canonicalTimestamp(row.deployedAt, 'deployedAt'),
+      note: row.note,
+    }),
+
+    instanceParameters: (row) => ({
+      id: row.id,
+      processKey: row.processKey,
+      version: row.version,
+      businessKey: row.businessKey,
+      parentId: row.parentId,
+      parentElementId: row.parentElementId,
+      parentExecutionId: row.parentExecutionId,
+      rootId: row.rootId,
+      status: row.status,
+      state: writeJsonOrNull(row.state, 'state'),
+      variables: writeJson(row.variables, 'variables'),
+      incident: writeJsonOrNull(row.incident, 'incident'),
+      revision: row.revision,
+      startedBy: row.startedBy,
+      createdAt: canonicalTimestamp(row.createdAt, 'createdAt'),
+      updatedAt: canonicalTimestamp(row.updatedAt, 'updatedAt'),
+      endedAt: canonicalTimestampOrNull(row.endedAt, 'endedAt'),
+    }),
+
+    waitParameters: (row) => ({
+      id: row.id,
+      instanceId: row.instanceId,
+      rootId: row.rootId,
+      businessKey: row.businessKey,
+      kind: row.kind,
+      elementId: row.elementId,
+      executionId: row.executionId,
+      name: row.name,
+      candidateGroups: writeJsonOrNull(row.candidateGroups, 'candidateGroups'),
+      messageName: row.messageName,
+      messageId: row.messageId,
+      correlationKey: row.correlationKey,
+      dueAt: canonicalTimestampOrNull(row.dueAt, 'dueAt'),
+      jobType: row.jobType,
+      jobRetries: row.jobRetries,
+      jobError: row.jobError,
+      lockedBy: row.lockedBy,
+      lockExpiresAt: canonicalTimestampOrNull(row.lockExpiresAt, 'lockExpiresAt'),
+      childInstanceId: row.childInstanceId,
+      variables: writeJsonOrNull(row.variables, 'variables'),
+      createdAt: canonicalTimestamp(row.createdAt, 'createdAt'),
+    }),
+
+    historyParameters: (row) => ({
+      instanceId: row.instanceId,
+      at: canonicalTimestamp(row.at, 'at'),
+      actor: row.actor,
+      event: row.event,
+      elementId: row.elementId,
+      elementType: row.elementType,
+      waitId: row.waitId,
+      data: writeJsonOrNull(row.data, 'data'),
+    }),
+
+    idempotencyParameters: (row) => ({
+      scope: row.scope,
+      key: row.key,
+      requestHash: row.requestHash,
+      instanceId: row.instanceId,
+      createdAt: canonicalTimestamp(row.createdAt, 'createdAt'),
+    }),
+  };
+}
