@@ -87,8 +87,14 @@ export function variablesReadBy(body: string): string[] {
 export function describeInputs(body: string, variables: Record<string, unknown>): FeelInput[] {
   return variablesReadBy(body).map((name) => ({
     name,
-    problem: Object.hasOwn(variables, name) ? `is ${JSON.stringify(variables[name] ?? null)}` : 'is missing',
+    problem: Object.hasOwn(variables, name) ? `is ${shortJson(variables[name])}` : 'is missing',
   }));
+}
+
+/** A value as JSON, cut short: an error message names it, it does not carry a whole order. */
+function shortJson(value: unknown, limit = 60): string {
+  const text = JSON.stringify(value ?? null) ?? String(value);
+  return text.length > limit ? `${text.slice(0, limit)}…` : text;
 }
 
 // Warnings that mean the expression could not really be evaluated.
