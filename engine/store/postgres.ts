@@ -157,6 +157,9 @@ const HISTORY_ORDER = ['instanceId', 'at', 'actor', 'event', 'elementId', 'eleme
 type Stored = Records<PostgresColumns>;
 
 class PostgresTx extends TxGuard implements StoreTx {
+  /** The last query asked for: the next one starts after it settles. */
+  private previous: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly client: pg.PoolClient,
     writable: boolean,
@@ -422,12 +425,23 @@ class PostgresTx extends TxGuard implements StoreTx {
     return this.query(statement.text, valuesFor(statement, parameters));
   }
 
+  /**
+   * One query at a time on the transaction's client, in call order: callers may
+   * ask concurrently (Promise.all over a call tree), and pg only queues such
+   * calls under a deprecation (pg 9 refuses them).
+   */
   private async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
     text: string,
     values?: unknown[],
   ): Promise<pg.QueryResult<R>> {
     this.assertActive();
-    return this.client.query<R>(text, values);
+    const result = this.previous.then(() => {
+      // A query still queued when the transaction ended must not run outside it.
+      this.assertActive();
+      return this.client.query<R>(text, values);
+    });
+    this.previous = result.catch(() => undefined);
+    return result;
   }
 }
 

@@ -1,6 +1,7 @@
 // Runs the store contract against PostgreSQL. Each store gets a fresh schema
 // (tables resolved through search_path); all of them are dropped afterwards.
 // Unreachable PostgreSQL skips these tests, unless STRATUM_REQUIRE_POSTGRES=1.
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { databaseUrl, freshSchema, inSchema, postgresAdmin as admin, postgresRequired, postgresUnreachable } from '../../support/postgres.js';
 import { StratumError } from '../../../engine/errors.js';
@@ -33,6 +34,29 @@ if (unreachable) {
   });
 
   describe('PostgreSQL store', () => {
+    it('sends one query at a time on a transaction\'s connection, even when asked concurrently', async () => {
+      const store = new PostgresStore(inSchema(await freshSchema()));
+      await store.migrate();
+      await store.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1)));
+      const client = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+      const original = client.query;
+      let inFlight = 0;
+      let most = 0;
+      client.query = function (this: unknown, ...args: unknown[]) {
+        const result = original.apply(this, args);
+        if (!(result instanceof Promise)) return result;
+        most = Math.max(most, ++inFlight);
+        return result.finally(() => inFlight--);
+      };
+      try {
+        await store.read((tx) => Promise.all(Array.from({ length: 5 }, () => tx.latestVersion('order-to-cash'))));
+      } finally {
+        client.query = original;
+        await store.close();
+      }
+      expect(most).toBe(1);
+    });
+
     it('is what openStore returns for a postgres:// or postgresql:// URL, migrated', async () => {
       for (const scheme of ['postgres', 'postgresql']) {
         const schema = await freshSchema();

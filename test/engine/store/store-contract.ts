@@ -772,6 +772,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.read((tx) => tx.latestVersions())).toEqual([]);
       });
 
+      it('answers calls made at the same time on one transaction, each with its own result', async () => {
+        await seed(store);
+        await store.transaction(async (tx) => {
+          await Promise.all(['a', 'b', 'c'].map((id) => tx.insertInstance(instanceRow(id))));
+        });
+        const read = await store.read((tx) => Promise.all(['c', 'a', 'missing', 'b'].map((id) => tx.getInstance(id))));
+        expect(read.map((row) => row?.id)).toEqual(['c', 'a', undefined, 'b']);
+      });
+
       it('runs many concurrent transactions without losing a write', async () => {
         await seed(store);
         await Promise.all(
