@@ -73,11 +73,12 @@ export class InstanceRuntime implements Runtime {
     return this.store.read(async (tx) => {
       const instance = await tx.getInstance(id);
       if (!instance) return undefined;
-      const tree = await this.callTree(tx, instance);
+      // The whole call tree shares a root id: one query for its instances and one for its waits.
+      const tree = subtreeOf(instance, await tx.findInstances({ rootId: instance.rootId }));
       const keyOf = new Map(tree.map((member) => [member.id, member.processKey]));
-      const waits = (await Promise.all(tree.map((member) => tx.findWaits({ instanceId: member.id })))).flat();
+      const waits = (await tx.findWaits({ rootId: instance.rootId })).filter((wait) => keyOf.has(wait.instanceId));
       waits.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-      const children = await tx.childrenOf(instance.id);
+      const children = tree.filter((member) => member.parentId === instance.id);
       const history = await tx.historyOf(tree.map((member) => member.id));
       return {
         ...instanceSummary(instance),
@@ -543,4 +544,19 @@ export class InstanceRuntime implements Runtime {
       throw error;
     }
   }
+}
+
+/** `top` and the instances it called, directly or not, oldest first at each level. */
+function subtreeOf(top: InstanceRow, family: InstanceRow[]): InstanceRow[] {
+  const childrenOf = new Map<string, InstanceRow[]>();
+  for (const member of family) {
+    if (!member.parentId) continue;
+    const siblings = childrenOf.get(member.parentId) ?? [];
+    siblings.push(member);
+    childrenOf.set(member.parentId, siblings);
+  }
+  const byCreation = (a: InstanceRow, b: InstanceRow) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+  const tree = [top];
+  for (let index = 0; index < tree.length; index++) tree.push(...(childrenOf.get(tree[index]!.id) ?? []).sort(byCreation));
+  return tree;
 }

@@ -17,6 +17,7 @@ export function instanceWhere(filter: InstanceFilter, placeholder: Placeholder):
   where.equal('process_key', filter.processKey);
   where.equal('business_key', filter.businessKey);
   where.equal('status', filter.status);
+  where.equal('root_id', filter.rootId);
   if (filter.rootOnly) where.add('parent_id IS NULL');
   return where.build();
 }

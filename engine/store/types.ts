@@ -98,6 +98,8 @@ export interface InstanceFilter {
   processKey?: string;
   businessKey?: string;
   status?: InstanceStatus;
+  /** The instances of one call tree: the root and everything it called. */
+  rootId?: string;
   rootOnly?: boolean;
   limit?: number;
   offset?: number;

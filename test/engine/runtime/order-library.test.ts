@@ -194,6 +194,24 @@ describe('task completion', () => {
     expect(after!.history.map((entry) => entry.event)).not.toContain('task.completed');
   });
 
+  it('shows an instance with what it called: the view of a level-2 instance holds its subtree, not its parent', async () => {
+    const { instance: root } = await runtime().start('order-to-cash', order('SUBTREE', 1_200_000));
+    const rootView = (await runtime().getInstance(root.id))!;
+    const [level2] = rootView.children;
+    expect(level2!.processKey).toBe('sales-order-management');
+
+    const view = (await runtime().getInstance(level2!.id))!;
+    expect(view.children.map((child) => child.processKey)).toEqual(['credit-order-approval']);
+    expect(view.waiting).toEqual([
+      expect.objectContaining({ type: 'call', processKey: 'sales-order-management' }),
+      expect.objectContaining({ type: 'task', processKey: 'credit-order-approval', candidateGroups: ['sales-director'] }),
+    ]);
+    const historyIds = new Set(view.history.map((entry) => entry.instanceId));
+    expect(historyIds.has(root.id)).toBe(false);
+    expect(historyIds).toEqual(new Set([level2!.id, view.children[0]!.id]));
+    expect(rootView.waiting).toHaveLength(3);
+  });
+
   it('answers not-found for a task id that never existed', async () => {
     await expect(runtime().completeTask('nope', {}, vicePresident)).rejects.toMatchObject({ code: 'not-found' });
   });

@@ -286,7 +286,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(stored?.variables).toEqual({ first: true, second: true });
       });
 
-      it('finds instances by process, business key, status and root-only, newest first, paged', async () => {
+      it('finds instances by process, business key, status, call tree and root-only, newest first, paged', async () => {
         await store.transaction(async (tx) => {
           await tx.insertVersion(versionRow('order-to-cash', 1));
           await tx.insertVersion(versionRow('credit-order-approval', 1));
@@ -315,6 +315,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(ids(await find({ businessKey: 'SO-1' }))).toEqual(['child', 'c', 'd', 'a']);
         expect(ids(await find({ businessKey: 'SO-1', rootOnly: true }))).toEqual(['c', 'd', 'a']);
         expect(ids(await find({ processKey: 'credit-order-approval' }))).toEqual(['child']);
+        expect(ids(await find({ rootId: 'a' }))).toEqual(['child', 'a']);
+        expect(ids(await find({ rootId: 'child' }))).toEqual([]);
         expect(ids(await find({ status: 'completed' }))).toEqual(['b']);
         expect(ids(await find({ status: 'running', processKey: 'order-to-cash', businessKey: 'SO-2' }))).toEqual([]);
         expect(ids(await find({ limit: 2 }))).toEqual(['child', 'b']);
