@@ -276,10 +276,11 @@ class PostgresTx extends TxGuard implements StoreTx {
         kept.add(wait.id);
         // createdAt and the job's lock state belong to the store, not to the engine's fresh rows
         await this.write(WRITES.refreshWait, parameters);
+        await this.writeGroups(wait);
       } else {
         await this.insertWait(wait.id, parameters);
+        await this.writeGroups(wait, { isNew: true });
       }
-      await this.writeGroups(wait);
     }
     const gone = [...stored].filter((id) => !kept.has(id));
     if (gone.length) await this.query('DELETE FROM stratum_waits WHERE id = ANY($1::text[])', [gone]);
@@ -404,8 +405,9 @@ class PostgresTx extends TxGuard implements StoreTx {
     if (result.rowCount === 0) throw new StratumError('conflict', `wait ${id} already belongs to another instance`);
   }
 
-  private async writeGroups(wait: WaitRow): Promise<void> {
-    await this.query('DELETE FROM stratum_wait_groups WHERE wait_id = $1', [wait.id]);
+  /** A new wait has no group rows yet (deleting a wait cascades to them): one round trip fewer. */
+  private async writeGroups(wait: WaitRow, options: { isNew?: boolean } = {}): Promise<void> {
+    if (!options.isNew) await this.query('DELETE FROM stratum_wait_groups WHERE wait_id = $1', [wait.id]);
     const groups = distinctGroups(wait.candidateGroups);
     if (groups.length) {
       await this.query(
