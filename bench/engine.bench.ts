@@ -5,10 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { parseBpmn } from '../engine/bpmn/moddle.js';
 import { compileProcessModels } from '../engine/bpmn/process-model.js';
 import { openStore, openStratum, type Stratum } from '../engine/index.js';
 import { compileExecutable, type ExecutableDefinition } from '../engine/runtime/definition-cache.js';
+import { PostgresStore } from '../engine/store/postgres.js';
 import { feelTiming } from '../engine/runtime/execution-environment.js';
 import { order, shippedDiagrams } from '../test/support/stratum-fixture.js';
 import { RawEngineHarness } from './raw-engine-harness.js';
@@ -76,6 +78,41 @@ async function loadDefinitions(): Promise<Map<string, ExecutableDefinition>> {
   return definitions;
 }
 
+type DurableStore = () => Promise<{ stratum: Stratum; dispose: () => Promise<void> }>;
+
+/** The scale-out store: a fresh schema on the PostgreSQL of STRATUM_BENCH_DATABASE_URL, dropped afterwards. */
+const POSTGRES_URL = process.env.STRATUM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function openPostgres(): Promise<{ stratum: Stratum; dispose: () => Promise<void> }> {
+  const admin = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
+  const schema = `stratum_bench_${process.pid}_${Date.now().toString(36)}`;
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const store = new PostgresStore({ connectionString: POSTGRES_URL, options: `-c search_path=${schema}` });
+  await store.migrate();
+  const stratum = await openStratum({ store });
+  await stratum.library.deploy(shippedDiagrams(), { user: 'bench' });
+  return {
+    stratum,
+    dispose: async () => {
+      await stratum.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+async function postgresUnreachable(): Promise<string | null> {
+  const probe = new pg.Pool({ connectionString: POSTGRES_URL, max: 1, connectionTimeoutMillis: 3000 });
+  try {
+    await probe.query('SELECT 1');
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await probe.end();
+  }
+}
+
 async function openDurable(): Promise<{ stratum: Stratum; dispose: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-'));
   const stratum = await openStratum({ store: await openStore({ dataDir }) });
@@ -117,8 +154,8 @@ async function measureRaw(definitions: Map<string, ExecutableDefinition>, scenar
 }
 
 /** Durable: every step committed to SQLite, no instance kept in memory. */
-async function measureDurable(scenario: Scenario, prefix: string) {
-  const durable = await openDurable();
+async function measureDurable(scenario: Scenario, prefix: string, open: DurableStore) {
+  const durable = await open();
   const runtime = durable.stratum.runtime;
   feelTiming.evaluations = 0;
   feelTiming.totalMs = 0;
@@ -148,11 +185,11 @@ async function measureDurable(scenario: Scenario, prefix: string) {
 }
 
 /** Rounds of one scenario; each side runs on a heap cleared of the other's instances, the sides alternating first. */
-async function measureScenario(definitions: Map<string, ExecutableDefinition>, scenario: Scenario, index: number) {
+async function measureScenario(definitions: Map<string, ExecutableDefinition>, scenario: Scenario, index: number, open: DurableStore = openDurable) {
   const rounds: Record<string, number>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const runRaw = () => measureRaw(definitions, scenario, `raw-${index}-${round}`);
-    const runDurable = () => measureDurable(scenario, `dur-${index}-${round}`);
+    const runDurable = () => measureDurable(scenario, `dur-${index}-${round}`, open);
     heapAfterGc();
     const rawFirst = round % 2 === 0;
     const first = rawFirst ? await runRaw() : await runDurable();
@@ -204,6 +241,13 @@ export async function runEngineBench(): Promise<BenchResult> {
 
   const processes = [];
   for (const [index, scenario] of SCENARIOS.entries()) processes.push(await measureScenario(definitions, scenario, index));
+
+  // The scale-out store on the longest approval path: every step is a few round trips to PostgreSQL.
+  const unreachable = await postgresUnreachable();
+  const postgres = unreachable
+    ? { skipped: `PostgreSQL unreachable: ${unreachable}` }
+    : await measureScenario(definitions, SCENARIOS[0]!, SCENARIOS.length, openPostgres);
+  if (unreachable) console.log(`engine: PostgreSQL skipped (${unreachable})`);
   // Memory: durable waiting orders cost store rows, not heap.
   const durable = await openDurable();
   const checkpoints: { waitingOrders: number; heapUsedMb: number; rssMb: number }[] = [{ waitingOrders: 0, ...heapAfterGc() }];
@@ -240,14 +284,16 @@ export async function runEngineBench(): Promise<BenchResult> {
     lowestActionRatio: Math.min(...processes.map((entry) => entry.actionRatio)),
     highestActionRatio: Math.max(...processes.map((entry) => entry.actionRatio)),
     feelSharePercent: median(processes.map((entry) => entry.feelSharePercent)),
+    ...('startRatio' in postgres && { postgresStartRatio: postgres.startRatio, postgresActionRatio: postgres.actionRatio }),
     durableHeapKbPerWaitingOrder: durableHeapKbPerOrder,
     rawHeapKbPerWaitingOrder: rawHeapKbPerOrder,
   };
   return {
     name: 'engine',
-    description: `Shipped library, one scenario per level-3 process (3 or 4 instances per order). Start = order posted to its first committed wait; action = the event that order waits for (a task completion, a job completion or a message) to its next wait. Ratios are durable throughput / raw throughput, per round; medians of ${ROUNDS} rounds of ${ORDERS_PER_ROUND} orders. The summary's start/complete figures are the first process (more than 1,000,000: director, then vice-president).`,
+    description: `Shipped library, one scenario per level-3 process (3 or 4 instances per order). Start = order posted to its first committed wait; action = the event that order waits for (a task completion, a job completion or a message) to its next wait. Ratios are durable throughput / raw throughput, per round; medians of ${ROUNDS} rounds of ${ORDERS_PER_ROUND} orders. The summary's start/complete figures are the first process (more than 1,000,000: director, then vice-president); \`postgres\` is that process on the PostgreSQL store.`,
     summary,
     processes,
+    postgres,
     memory: { durable: checkpoints, raw: { heldOrders: RAW_HELD_ORDERS, before, after } },
   };
 }
