@@ -1,4 +1,4 @@
-import type { DocumentMeta } from './Workspace';
+import type { DocumentMeta } from './document-meta';
 
 const STORAGE_KEY = 'stratum.drafts';
 

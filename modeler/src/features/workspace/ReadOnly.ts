@@ -1,6 +1,6 @@
 import type EventBus from 'diagram-js/lib/core/EventBus';
 import type Canvas from 'diagram-js/lib/core/Canvas';
-import type { DocumentMeta } from './Workspace';
+import type { DocumentMeta } from './document-meta';
 import { DOCUMENT_OPENED } from './Workspace';
 import type StatusLine from '../shell/StatusLine';
 

@@ -5,26 +5,11 @@ import type { Injector } from 'didi';
 import type { StratumConfig } from '../../config';
 import type StatusLine from '../shell/StatusLine';
 import type DraftStore from './DraftStore';
+import type { DocumentMeta } from './document-meta';
 import { completeFlowReferences } from '../../../../engine/bpmn/flow-references.js';
 import { whenIdleAfterPaint } from '../../dom/after-paint';
 import { exportBpmn, importBpmn, setBaseline } from '../../../../engine/interop/index.js';
 import type { BpmnDocument } from '../../../../engine/interop/index.js';
-
-export type DocumentOrigin = 'library' | 'file' | 'new' | 'instance';
-
-export interface DocumentMeta {
-  /** The BPMN process id, Stratum's process key. */
-  key: string | null;
-  name: string | null;
-  /** The deployed version this document shows or is based on; null when never deployed. */
-  version: number | null;
-  latestVersion: number | null;
-  readOnly: boolean;
-  origin: DocumentOrigin;
-  fileName?: string;
-  /** Why the document is shown, e.g. "instance 42 of ORD-7". */
-  context?: string;
-}
 
 export interface DocumentSnapshot {
   meta: DocumentMeta;

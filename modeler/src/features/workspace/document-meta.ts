@@ -1,0 +1,18 @@
+// What the modeler knows about the open document besides its XML; kept apart
+// so the draft store and the workspace can both name it.
+
+export type DocumentOrigin = 'library' | 'file' | 'new' | 'instance';
+
+export interface DocumentMeta {
+  /** The BPMN process id, Stratum's process key. */
+  key: string | null;
+  name: string | null;
+  /** The deployed version this document shows or is based on; null when never deployed. */
+  version: number | null;
+  latestVersion: number | null;
+  readOnly: boolean;
+  origin: DocumentOrigin;
+  fileName?: string;
+  /** Why the document is shown, e.g. "instance 42 of ORD-7". */
+  context?: string;
+}
