@@ -134,11 +134,7 @@ if (unreachable) {
     });
 
     it('shares one database between two server processes: jobs and timers are claimed once', async () => {
-      const schema = await freshSchema();
-      const one = new PostgresStore(inSchema(schema));
-      const two = new PostgresStore(inSchema(schema));
-      try {
-        await one.migrate();
+      await withTwoServerProcesses(async (one, two) => {
         await two.migrate();
         await one.transaction(async (tx) => {
           await tx.insertVersion(versionRow('order-to-cash', 1));
@@ -167,18 +163,11 @@ if (unreachable) {
         const firstResult = await first;
         expect(firstResult).toEqual({ jobs: ['job-0', 'job-1', 'job-2', 'job-3'], timers: ['timer-0', 'timer-1'] });
         expect(second).toEqual({ jobs: ['job-4', 'job-5'], timers: ['timer-2', 'timer-3'] });
-      } finally {
-        await one.close();
-        await two.close();
-      }
+      });
     });
 
     it('lets a step that starts a grandchild commit while another step holds the root locked (no deadlock)', async () => {
-      const schema = await freshSchema();
-      const one = new PostgresStore(inSchema(schema));
-      const two = new PostgresStore(inSchema(schema));
-      try {
-        await one.migrate();
+      await withTwoServerProcesses(async (one, two) => {
         await one.transaction(async (tx) => {
           await tx.insertVersion(versionRow('order-to-cash', 1));
           await tx.insertInstance(instanceRow('root'));
@@ -199,18 +188,11 @@ if (unreachable) {
           return 'two committed';
         });
         expect(await Promise.all([first, second])).toEqual(['one committed', 'two committed']);
-      } finally {
-        await one.close();
-        await two.close();
-      }
+      });
     });
 
     it('reports a deadlock between two steps as a retryable conflict and rolls the loser back', async () => {
-      const schema = await freshSchema();
-      const one = new PostgresStore(inSchema(schema));
-      const two = new PostgresStore(inSchema(schema));
-      try {
-        await one.migrate();
+      await withTwoServerProcesses(async (one, two) => {
         await one.transaction(async (tx) => {
           await tx.insertVersion(versionRow('order-to-cash', 1));
           await tx.insertInstance(instanceRow('a'));
@@ -233,18 +215,11 @@ if (unreachable) {
         const loser = won === 'a' ? 'b' : 'a';
         expect(await one.read((tx) => tx.getInstance(won))).toMatchObject({ revision: 2 });
         expect(await one.read((tx) => tx.getInstance(loser))).toMatchObject({ revision: 1, variables: {} });
-      } finally {
-        await one.close();
-        await two.close();
-      }
+      });
     });
 
     it('makes a second step wait for the instance row another process locked', async () => {
-      const schema = await freshSchema();
-      const one = new PostgresStore(inSchema(schema));
-      const two = new PostgresStore(inSchema(schema));
-      try {
-        await one.migrate();
+      await withTwoServerProcesses(async (one, two) => {
         await one.transaction(async (tx) => {
           await tx.insertVersion(versionRow('order-to-cash', 1));
           await tx.insertInstance(instanceRow('i1'));
@@ -264,10 +239,21 @@ if (unreachable) {
         });
         expect(await Promise.all([first, second])).toEqual([true, true]);
         expect(order).toEqual(['one writes', 'two reads revision 2']);
-      } finally {
-        await one.close();
-        await two.close();
-      }
+      });
     });
   });
+}
+
+/** Two stores on one fresh, migrated schema, as two server processes would open it; both closed afterwards. */
+async function withTwoServerProcesses(work: (one: PostgresStore, two: PostgresStore) => Promise<void>): Promise<void> {
+  const schema = await freshSchema();
+  const one = new PostgresStore(inSchema(schema));
+  const two = new PostgresStore(inSchema(schema));
+  try {
+    await one.migrate();
+    await work(one, two);
+  } finally {
+    await one.close();
+    await two.close();
+  }
 }
