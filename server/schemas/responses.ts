@@ -211,6 +211,8 @@ export const JobList: JsonSchema = { type: 'array', items: ref('JobView') };
 export const TaskList: JsonSchema = { type: 'array', items: ref('TaskView') };
 export const ProcessList: JsonSchema = { type: 'array', items: ref('ProcessSummary') };
 
+export const GroupList: JsonSchema = { type: 'array', items: { type: 'string' } };
+
 export const Health: JsonSchema = {
   type: 'object',
   required: ['status'],
