@@ -127,7 +127,7 @@ export const OPERATIONS: Operation[] = [
     description: 'Groups that grant server roles (`designer`, `integration`) are left out. A deployment whose user task names a group outside this list is refused (a warning in demo mode).',
     access: designer,
     query: 'EmptyQuery',
-    responses: { 200: { description: 'Group names, sorted.', schema: 'GroupList' } },
+    responses: { 200: { description: 'The group names, and whether these are demo users.', schema: 'GroupList' } },
   },
   // runtime
   {

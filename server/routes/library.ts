@@ -34,7 +34,7 @@ export function libraryHandlers(library: Library, limits: { bodyBytes: number },
       return { status: 201, json: result };
     },
 
-    listGroups: async () => ok(taskGroupsOf(identities.users)),
+    listGroups: async () => ok({ groups: taskGroupsOf(identities.users), demo: identities.demo }),
   };
 }
 

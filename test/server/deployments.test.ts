@@ -180,7 +180,7 @@ describe('GET /api/groups', () => {
   it('lists the task groups that have members, for designers only', async () => {
     const groups = await api.get('/api/groups', TOKENS.designer);
     expect(groups.status).toBe(200);
-    expect(groups.body).toEqual(['inspection', 'procurement', 'production', 'sales-director', 'vice-president']);
+    expect(groups.body).toEqual({ groups: ['inspection', 'procurement', 'production', 'sales-director', 'vice-president'], demo: false });
     expect((await api.get('/api/groups', TOKENS.erp)).status).toBe(403);
   });
 });
@@ -203,5 +203,6 @@ describe('deploying in demo mode', () => {
     expect(response.body.warnings).toEqual(expect.arrayContaining([
       expect.objectContaining({ rule: 'candidate-group-members', severity: 'warning', elementId: 'Check', message: expect.stringContaining('"auditors"') }),
     ]));
+    expect((await demo.api.get('/api/groups', 'demo-designer')).body).toMatchObject({ demo: true, groups: expect.arrayContaining(['vice-president']) });
   });
 });
