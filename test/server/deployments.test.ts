@@ -156,6 +156,33 @@ describe('POST /api/deployments', () => {
     expect(fixed.status, fixed.text).toBe(201);
   });
 
+  it('checks a called process\'s conditions against what its deployed callers supply at the call', async () => {
+    const caller = callerProcess('invoice-route').replace(/invoice-run/g, 'invoice-intake').replace('Invoice run', 'Invoice intake')
+      .replace('<bpmn:startEvent id="Start">', '<bpmn:startEvent id="Start"><bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="=amount" target="amount" /></zeebe:ioMapping></bpmn:extensionElements>');
+    const routed = (condition: string) => definitions(`  <bpmn:process id="invoice-route" name="Invoice route" isExecutable="true">
+    <bpmn:startEvent id="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:exclusiveGateway id="Large" name="Large?" default="F3"><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing><bpmn:outgoing>F3</bpmn:outgoing></bpmn:exclusiveGateway>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Large" />
+    <bpmn:sequenceFlow id="F2" name="large" sourceRef="Large" targetRef="End"><bpmn:conditionExpression>${condition}</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F3" name="small" sourceRef="Large" targetRef="End" />
+    <bpmn:endEvent id="End"><bpmn:incoming>F2</bpmn:incoming><bpmn:incoming>F3</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>`);
+    const first = await api.request('POST', '/api/deployments', {
+      token: TOKENS.designer, body: upload([['invoice-intake.bpmn', caller], ['invoice-route.bpmn', routed('=amount &gt; 1000')]]),
+    });
+    expect(first.status, first.text).toBe(201);
+    expect(first.body.warnings.filter((finding: { rule: string }) => finding.rule === 'condition-variables-supplied')).toEqual([]);
+
+    // alone, the called process gets "amount" from its deployed caller, but nothing supplies "rush"
+    const second = await api.request('POST', '/api/deployments?name=invoice-route.bpmn', {
+      token: TOKENS.designer, body: routed('=amount &gt; 1000 or rush'), headers: { 'content-type': 'application/xml' },
+    });
+    expect(second.status, second.text).toBe(422);
+    expect(second.body.findings.filter((finding: { severity: string }) => finding.severity === 'error')).toEqual([
+      expect.objectContaining({ rule: 'condition-variables-supplied', elementId: 'F2', message: expect.stringContaining('reads "rush", which nothing supplies: process "invoice-route" is only called from processes that declare their start variables') }),
+    ]);
+  });
+
   it('refuses a user task offered to a candidate group no user in the users file is in', async () => {
     const response = await api.request('POST', '/api/deployments?name=invoice-audit.bpmn', {
       token: TOKENS.designer, body: checkProcess('procurement,auditors').replace(/invoice-check/g, 'invoice-audit'), headers: { 'content-type': 'application/xml' },
