@@ -43,7 +43,9 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
     const supply = supplyAt(element);
     if (!supply) return;
     const process = processOf(element);
+    const camunda = isCamundaFlavoured(rootOf(process));
     for (const name of read.filter((variable) => !supply.variables.has(variable))) {
+      const example = camunda ? `<camunda:formField id="${name}" />` : `<zeebe:output source="=${name}" target="${name}" />`;
       const where = `The condition of ${elementLabel(element)} reads "${name}"`;
       if (supply.closed) {
         const why = supply.closed === 'declares'
@@ -52,7 +54,7 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
         reporter.report(
           element.id,
           `${where}, which nothing supplies: ${why}, and no task, job, message or other element of it, its callers or the processes it calls writes it as an output. ` +
-            `Declare it as an output of the element that sets it, e.g. <zeebe:output source="=${name}" target="${name}" />`,
+            `Declare it as an output of the element that sets it, e.g. ${example}`,
           ['conditionExpression'],
         );
       } else {
@@ -62,7 +64,7 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
         reporter.report(
           element.id,
           `${where}, but nothing in the process${supply.entries.length ? ', its callers or the processes it calls' : ''} supplies "${name}"; ` +
-            `declare it as a start variable on ${startEvent}, with <zeebe:output source="=${name}" target="${name}" />, or as an output of the task, job or message that sets it`,
+            `declare it as a start variable on ${startEvent}, with ${example}, or as an output of the task, job or message that sets it`,
           { path: ['conditionExpression'], severity: 'warn' },
         );
       }
@@ -102,6 +104,12 @@ function processOf(node: any): any {
   let current = node;
   while (current && !is(current, 'bpmn:Process')) current = current.$parent;
   return current;
+}
+
+/** A Camunda 7 file (it binds Camunda 7's namespace, not zeebe's): its examples are Camunda 7 declarations. */
+function isCamundaFlavoured(definitions: any): boolean {
+  const namespaces = Object.values(definitions?.$attrs ?? {});
+  return namespaces.includes('http://camunda.org/schema/1.0/bpmn') && !namespaces.includes('http://camunda.org/schema/zeebe/1.0');
 }
 
 function rootOf(node: any): any {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { lintFiles } from '../../../../engine/lint/lint-bpmn.js';
+import { lintFiles, lintXml } from '../../../../engine/lint/lint-bpmn.js';
 import type { ProcessSupply } from '../../../../engine/lint/variable-supply.js';
 import { expectNoErrors, FIXTURES, fixtureFiles, lintFixture, ofRule } from '../lint-fixture.js';
 
@@ -32,6 +32,15 @@ describe(RULE, () => {
     expect(findings).toEqual([
       ['Flow_Large', 'warning', expect.stringContaining('reads "amount", but nothing in the process supplies "amount"; declare it as a start variable on the start event')],
     ]);
+  });
+
+  it('in a Camunda 7 file, gives a Camunda 7 declaration as the example', async () => {
+    const xml = readFileSync(`${FIXTURES}${RULE}/valid-camunda.bpmn`, 'utf8').replace('discount &gt; 5', 'rebate &gt; 5');
+    const findings = (await lintXml(xml)).filter((finding) => finding.rule === RULE);
+    expect(findings).toEqual([
+      expect.objectContaining({ elementId: 'Flow_Yes', severity: 'error', message: expect.stringContaining('reads "rebate", which nothing supplies') }),
+    ]);
+    expect(findings[0]!.message).toContain('e.g. <camunda:formField id="rebate" />');
   });
 
   describe('across the call graph (the library given as processSupplies)', () => {
