@@ -15,6 +15,11 @@ export interface BpmnFile {
 export interface DeployOptions {
   user: string;
   note?: string;
+  /**
+   * Task groups that have members (the server's users file): a user task's
+   * candidate group outside them is a finding of this severity. Unchecked without.
+   */
+  taskGroups?: { known: string[]; severity: 'error' | 'warn' };
 }
 
 export interface DeployResult {

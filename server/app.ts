@@ -38,6 +38,8 @@ export interface AppOptions {
   modelerDir?: string | null;
   /** Process started by POST /api/orders. */
   orderProcessKey?: string;
+  /** Demo mode (the demo users file): a candidate group nobody is in is only a warning at deploy. */
+  demo?: boolean;
 }
 
 export interface StratumApp {
@@ -53,7 +55,7 @@ export function createApp(options: AppOptions): StratumApp {
   const metrics = new Metrics();
   const stopWatching = metrics.watch(stratum.events);
   const handlers: Handlers = {
-    ...libraryHandlers(stratum.library, { bodyBytes }),
+    ...libraryHandlers(stratum.library, { bodyBytes }, { users, demo: options.demo ?? false }),
     ...orderHandlers(stratum.runtime, options.orderProcessKey ?? 'order-to-cash'),
     ...instanceHandlers(stratum.runtime),
     ...taskHandlers(stratum.runtime),

@@ -118,6 +118,17 @@ export const OPERATIONS: Operation[] = [
       201: { description: 'Deployed. Identical XML is reported with `changed: false`.', schema: 'DeployResult' },
     },
   },
+  {
+    id: 'listGroups',
+    method: 'get',
+    path: '/api/groups',
+    tag: 'library',
+    summary: 'The task groups that have members (from the users file), for the candidate groups of user tasks.',
+    description: 'Groups that grant server roles (`designer`, `integration`) are left out. A deployment whose user task names a group outside this list is refused (a warning in demo mode).',
+    access: designer,
+    query: 'EmptyQuery',
+    responses: { 200: { description: 'The group names, and whether these are demo users.', schema: 'GroupList' } },
+  },
   // runtime
   {
     id: 'startInstance',

@@ -50,6 +50,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     logger,
     limits: { bodyBytes: config.bodyLimitBytes },
     checkHealth: () => storeAnswers(store),
+    demo: config.demo,
     ...(modelerDir !== undefined ? { modelerDir } : {}),
   });
   const server = createServer(app);

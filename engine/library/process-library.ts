@@ -6,6 +6,7 @@ import { parseBpmn } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
 import { StratumError, type Finding } from '../errors.js';
 import { lintSources, parseSources } from '../lint/lint-bpmn.js';
+import { processSuppliesOf, type ProcessSupply } from '../lint/variable-supply.js';
 import type { Clock } from '../api.js';
 import type { ProcessVersionRow, Store } from '../store/types.js';
 import { analyseCallGraph } from './call-graph.js';
@@ -28,7 +29,7 @@ export class ProcessLibrary implements Library {
 
   async deploy(files: BpmnFile[], options: DeployOptions): Promise<DeployResult> {
     if (files.length === 0) throw new StratumError('bad-request', 'a deployment needs at least one .bpmn file');
-    const { analysed, findings } = await this.analyse(files);
+    const { analysed, findings } = await this.analyse(files, options.taskGroups);
     const errors = findings.filter((finding) => finding.severity === 'error');
     if (errors.length > 0) {
       throw new StratumError('invalid', `the deployment has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors[0]!.message}`, { findings });
@@ -140,10 +141,12 @@ export class ProcessLibrary implements Library {
   }
 
   /** Lints every file against the library plus the files deployed with it; compiles them when they pass. */
-  private async analyse(files: BpmnFile[]): Promise<{ analysed: AnalysedFile[]; findings: Finding[] }> {
-    const knownProcessKeys = (await this.store.read((tx) => tx.latestVersions())).map((row) => row.key);
+  private async analyse(files: BpmnFile[], taskGroups?: DeployOptions['taskGroups']): Promise<{ analysed: AnalysedFile[]; findings: Finding[] }> {
+    const latest = await this.store.read((tx) => tx.latestVersions());
+    const knownProcessKeys = latest.map((row) => row.key);
+    const processSupplies = await Promise.all(latest.map((row) => this.supply(row)));
     const documents = await parseSources(files);
-    const findings = await lintSources(documents, { knownProcessKeys });
+    const findings = await lintSources(documents, { knownProcessKeys, processSupplies, ...(taskGroups && { taskGroups }) });
     if (findings.some((finding) => finding.severity === 'error')) return { analysed: [], findings };
     const analysed = documents.map(({ file, parsed }) => ({
       file,
@@ -151,5 +154,22 @@ export class ProcessLibrary implements Library {
       hash: createHash('sha256').update(file.xml).digest('hex'),
     }));
     return { analysed, findings };
+  }
+
+  // A version's XML never changes, so what it supplies is parsed once per process version.
+  private readonly supplyCache = new Map<string, Promise<ProcessSupply>>();
+
+  /** What a deployed version supplies to the conditions of its callers and callees. */
+  private supply(row: ProcessVersionRow): Promise<ProcessSupply> {
+    const id = `${row.key}@${row.version}`;
+    let supply = this.supplyCache.get(id);
+    if (!supply) {
+      supply = parseBpmn(row.xml)
+        .then((parsed) => processSuppliesOf(parsed.definitions).find((process) => process.key === row.key))
+        .catch(() => undefined)
+        .then((found) => found ?? { key: row.key, supplies: [], declaresStart: false, calls: row.calls });
+      this.supplyCache.set(id, supply);
+    }
+    return supply;
   }
 }

@@ -28,6 +28,8 @@ import superfluousGateway from 'bpmnlint/rules/superfluous-gateway.js';
 import superfluousTermination from 'bpmnlint/rules/superfluous-termination.js';
 
 import calledProcessExists from './rules/called-process-exists.js';
+import candidateGroupMembers from './rules/candidate-group-members.js';
+import conditionVariablesSupplied from './rules/condition-variables-supplied.js';
 import exclusiveGatewayDefault from './rules/exclusive-gateway-default.js';
 import feelConditionSyntax from './rules/feel-condition-syntax.js';
 import messageNamed from './rules/message-named.js';
@@ -37,6 +39,7 @@ import supportedElements from './rules/supported-elements.js';
 import timerDefinition from './rules/timer-definition.js';
 import userTaskCandidateGroups from './rules/user-task-candidate-groups.js';
 import type { RuleFactory } from './rule-api.js';
+import type { ProcessSupply } from './variable-supply.js';
 
 /** Stratum's own rules, by id (= file name). Referenced as `stratum/<id>` in a bpmnlint config. */
 export const stratumRules: Record<string, RuleFactory> = {
@@ -49,6 +52,8 @@ export const stratumRules: Record<string, RuleFactory> = {
   'service-task-job-type': serviceTaskJobType,
   'supported-elements': supportedElements,
   'timer-definition': timerDefinition,
+  'condition-variables-supplied': conditionVariablesSupplied,
+  'candidate-group-members': candidateGroupMembers,
 };
 
 /** bpmnlint's built-in rules that matter for execution (or for reading the diagram), by id. */
@@ -96,6 +101,10 @@ export const stratumRuleSeverities: Record<string, Severity> = {
   'stratum/service-task-job-type': 'error',
   'stratum/supported-elements': 'error',
   'stratum/timer-definition': 'error',
+  // a warning where the process accepts any start variables (the rule marks those reports)
+  'stratum/condition-variables-supplied': 'error',
+  // checks only with the known groups (stratumLintConfigWith), at the severity given there
+  'stratum/candidate-group-members': 'error',
   // bpmnlint: what would not run, or run surprisingly
   'start-event-required': 'error',
   'end-event-required': 'error',
@@ -124,13 +133,42 @@ export const stratumRuleSeverities: Record<string, Severity> = {
 /** The bpmnlint configuration; rule options (e.g. known process keys) are added per run by `stratumLintConfigWith`. */
 export const stratumLintConfig = { rules: { ...stratumRuleSeverities } };
 
-/** The configuration with the deployed process keys, so `called-process-exists` checks that callees exist. */
-export function stratumLintConfigWith(options: { knownProcessKeys?: string[] }) {
+export interface LintContext {
+  /** Keys of the deployed processes, so `called-process-exists` checks that callees exist. */
+  knownProcessKeys?: string[];
+  /** What the library's processes supply, so `condition-variables-supplied` follows the call graph. */
+  processSupplies?: ProcessSupply[];
+  /** Task groups that have members and how severe a candidate group outside them is; without it groups are not checked. */
+  taskGroups?: { known: string[]; severity: Exclude<Severity, 'off'> };
+}
+
+/** The configuration with what the run knows about the library and the users. */
+export function stratumLintConfigWith(options: LintContext) {
   const rules: Record<string, Severity | [Severity, unknown]> = { ...stratumRuleSeverities };
   if (options.knownProcessKeys) {
     rules['stratum/called-process-exists'] = [stratumRuleSeverities['stratum/called-process-exists']!, { knownProcessKeys: options.knownProcessKeys }];
   }
+  if (options.processSupplies) {
+    rules['stratum/condition-variables-supplied'] = [stratumRuleSeverities['stratum/condition-variables-supplied']!, { processes: options.processSupplies }];
+  }
+  if (options.taskGroups) {
+    rules['stratum/candidate-group-members'] = [options.taskGroups.severity, { knownGroups: options.taskGroups.known }];
+  }
   return { rules };
+}
+
+/**
+ * bpmnlint gives every report of a rule the rule's severity; a Stratum rule may
+ * mark a report `severity: 'warn'` to make it only a warning (never stronger).
+ * Applied to bpmnlint's results by lintDefinitions and by the modeler's linting.
+ */
+export function withReportSeverities<T extends Record<string, { category?: string; severity?: unknown }[]>>(results: T): T {
+  for (const reports of Object.values(results)) {
+    for (const report of reports) {
+      if (report.severity === 'warn' && report.category === 'error') report.category = 'warn';
+    }
+  }
+  return results;
 }
 
 /** Serves rules and configs from the imports above, in the shape bpmnlint's Linter expects. */

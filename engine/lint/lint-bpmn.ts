@@ -7,16 +7,23 @@ import traverse from 'bpmnlint/lib/traverse.js';
 import { completeFlowReferences } from '../bpmn/flow-references.js';
 import { BpmnParseError, parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
 import type { Finding } from '../errors.js';
-import { stratumLintConfigWith, stratumResolver } from './config.js';
+import { stratumLintConfigWith, stratumResolver, withReportSeverities, type LintContext } from './config.js';
 import { ElementLabel } from './element-label.js';
+import { mergeSupplies, processSuppliesOf, type ProcessSupply } from './variable-supply.js';
 
-export interface LintOptions {
+export interface LintOptions extends LintContext {
   /**
    * Keys of the processes a call activity may name besides those in the same
    * document (the deployed library, and the other files of the deployment).
    * Without it, call activities are only checked for naming a process at all.
    */
   knownProcessKeys?: string[];
+  /**
+   * What the deployed library's processes supply (variable-supply.ts), so a
+   * condition may read what a caller or a called process supplies. lintSources
+   * adds the files being deployed. Without it, a document alone is the world.
+   */
+  processSupplies?: ProcessSupply[];
 }
 
 const { Linter } = bpmnlint;
@@ -31,7 +38,7 @@ export async function lintDefinitions(definitions: any, options: LintOptions = {
     definitions.get('diagrams');
   }
   const linter = new Linter({ config: stratumLintConfigWith(options), resolver: stratumResolver });
-  const results: Record<string, any[]> = await linter.lint(definitions);
+  const results: Record<string, any[]> = withReportSeverities(await linter.lint(definitions));
   const elements = elementsById(definitions);
 
   const findings: Finding[] = [];
@@ -144,8 +151,11 @@ export async function lintSources(documents: ParsedSource[], options: LintOption
       keys.add(process.id);
     }
   }
+  // The files deployed together replace the deployed versions of their keys.
+  const deployed = documents.flatMap((document) => (document.parsed ? processSuppliesOf(document.parsed.definitions) : []));
+  const processSupplies = mergeSupplies(options.processSupplies ?? [], deployed);
   for (const document of documents) {
-    const own = document.parsed ? await lintParsed(document.parsed, { knownProcessKeys: [...keys] }) : document.findings!;
+    const own = document.parsed ? await lintParsed(document.parsed, { ...options, knownProcessKeys: [...keys], processSupplies }) : document.findings!;
     findings.push(...own.map((finding) => ({ file: document.file.name, ...finding })));
   }
   return sortFindingsByFile(findings, documents.map((document) => document.file));

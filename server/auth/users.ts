@@ -76,6 +76,11 @@ export class UserDirectory {
     return found ? { name: found.name, groups: [...found.groups] } : undefined;
   }
 
+  /** Every group at least one user is in, sorted. */
+  groupsWithMembers(): string[] {
+    return [...new Set(this.users.flatMap((user) => user.groups))].sort();
+  }
+
   get size(): number {
     return this.users.length;
   }

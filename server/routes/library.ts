@@ -1,11 +1,16 @@
-// The process library: list, detail, exact XML, deploy.
+// The process library: list, detail, exact XML, deploy, and the task groups
+// a deployment's user tasks may name.
 import type { Library } from '../../engine/api.js';
 import { encodeXml, xmlCharset } from '../../engine/interop/index.js';
 import { readDeployment } from '../http/deployment-body.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
+import { GROUPS } from '../auth/authenticate.js';
+import type { UserDirectory } from '../auth/users.js';
 import { HttpProblem } from '../problem.js';
 
-export function libraryHandlers(library: Library, limits: { bodyBytes: number }): Handlers {
+export function libraryHandlers(library: Library, limits: { bodyBytes: number }, identities: { users: UserDirectory; demo: boolean }): Handlers {
+  // Real users: a candidate group nobody is in refuses the deployment; demo users are only an example.
+  const taskGroups = () => ({ known: identities.users.groupsWithMembers(), severity: identities.demo ? ('warn' as const) : ('error' as const) });
   return {
     listProcesses: async () => ok(await library.list()),
 
@@ -25,8 +30,18 @@ export function libraryHandlers(library: Library, limits: { bodyBytes: number })
     deploy: async ({ req, query, user }: Input<unknown, { name?: string; note?: string }>) => {
       const res = req.res!;
       const { files, note } = await readDeployment(req, res, limits.bodyBytes, query);
-      const result = await library.deploy(files, { user: user!.name, ...(note ? { note } : {}) });
+      const result = await library.deploy(files, { user: user!.name, ...(note ? { note } : {}), taskGroups: taskGroups() });
       return { status: 201, json: result };
     },
+
+    listGroups: async () => ok({ groups: taskGroupsOf(identities.users), demo: identities.demo }),
   };
+}
+
+// helpers
+
+/** Groups with members, without the groups that grant server roles (designer, integration). */
+function taskGroupsOf(users: UserDirectory): string[] {
+  const roles = new Set<string>(Object.values(GROUPS));
+  return users.groupsWithMembers().filter((group) => !roles.has(group));
 }

@@ -211,6 +211,15 @@ export const JobList: JsonSchema = { type: 'array', items: ref('JobView') };
 export const TaskList: JsonSchema = { type: 'array', items: ref('TaskView') };
 export const ProcessList: JsonSchema = { type: 'array', items: ref('ProcessSummary') };
 
+export const GroupList: JsonSchema = {
+  type: 'object',
+  required: ['groups', 'demo'],
+  properties: {
+    groups: { type: 'array', items: { type: 'string' }, description: 'Task groups with at least one member, sorted.' },
+    demo: { type: 'boolean', description: 'Demo users: a candidate group outside `groups` is a warning at deploy, not an error.' },
+  },
+};
+
 export const Health: JsonSchema = {
   type: 'object',
   required: ['status'],

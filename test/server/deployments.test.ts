@@ -48,7 +48,7 @@ describe('POST /api/deployments', () => {
   it('deploys several files of one multipart upload together, with levels from the call graph', async () => {
     const response = await api.request('POST', '/api/deployments', {
       token: TOKENS.designer,
-      body: upload([['invoice-run.bpmn', callerProcess('invoice-check')], ['invoice-check.bpmn', checkProcess('accounting')]], 'first invoice processes'),
+      body: upload([['invoice-run.bpmn', callerProcess('invoice-check')], ['invoice-check.bpmn', checkProcess('procurement')]], 'first invoice processes'),
     });
     expect(response.status, response.text).toBe(201);
     expect(response.body.deployed).toEqual(expect.arrayContaining([
@@ -65,27 +65,27 @@ describe('POST /api/deployments', () => {
   it('serves the exact deployed bytes back as application/xml', async () => {
     const xml = (await api.get('/api/processes/invoice-check/versions/1/xml', TOKENS.director));
     expect(xml.contentType).toMatch(/^application\/xml/);
-    expect(xml.text).toBe(checkProcess('accounting'));
+    expect(xml.text).toBe(checkProcess('procurement'));
   });
 
   it('treats identical XML as a no-op and changed XML (one application/xml body) as version n+1', async () => {
-    const same = await api.request('POST', '/api/deployments?name=invoice-check.bpmn', { token: TOKENS.designer, body: checkProcess('accounting'), headers: { 'content-type': 'application/xml' } });
+    const same = await api.request('POST', '/api/deployments?name=invoice-check.bpmn', { token: TOKENS.designer, body: checkProcess('procurement'), headers: { 'content-type': 'application/xml' } });
     expect(same.status).toBe(201);
     expect(same.body.deployed).toEqual([{ key: 'invoice-check', version: 1, changed: false }]);
 
-    const changed = checkProcess('accounting,controlling');
+    const changed = checkProcess('procurement,production');
     const next = await api.request('POST', '/api/deployments?name=invoice-check.bpmn&note=controlling%20may%20check%20too', { token: TOKENS.designer, body: changed, headers: { 'content-type': 'text/xml; charset=utf-8' } });
     expect(next.status).toBe(201);
     expect(next.body.deployed).toEqual([{ key: 'invoice-check', version: 2, changed: true }]);
     expect((await api.get('/api/processes/invoice-check/versions/2/xml', TOKENS.erp)).text).toBe(changed);
-    expect((await api.get('/api/processes/invoice-check/versions/1/xml', TOKENS.erp)).text).toBe(checkProcess('accounting'));
+    expect((await api.get('/api/processes/invoice-check/versions/1/xml', TOKENS.erp)).text).toBe(checkProcess('procurement'));
     const detail = (await api.get('/api/processes/invoice-check', TOKENS.erp)).body;
     expect(detail.latestVersion).toBe(2);
     expect(detail.versions.map((v: { note: string | null }) => v.note)).toEqual(['first invoice processes', 'controlling may check too']);
   });
 
   it('keeps a byte order mark: the XML comes back byte for byte', async () => {
-    const xml = '\uFEFF' + checkProcess('accounting').replace('invoice-check', 'bom-check').replace('Invoice check', 'BOM check');
+    const xml = '\uFEFF' + checkProcess('procurement').replace('invoice-check', 'bom-check').replace('Invoice check', 'BOM check');
     const response = await api.request('POST', '/api/deployments?name=bom-check.bpmn', { token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' } });
     expect(response.status, response.text).toBe(201);
     const served = await fetch(`${server.url}/api/processes/bom-check/versions/1/xml`, { headers: { authorization: `Bearer ${TOKENS.erp}` } });
@@ -93,7 +93,7 @@ describe('POST /api/deployments', () => {
   });
 
   it('reads a file written as ISO-8859-1 with its declared encoding and serves back the same bytes', async () => {
-    const text = checkProcess('accounting')
+    const text = checkProcess('procurement')
       .replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
       .replace('invoice-check', 'latin1-check')
       .replace('Invoice check', 'Rechnungsprüfung für Großkunden');
@@ -110,7 +110,7 @@ describe('POST /api/deployments', () => {
   });
 
   it('accepts file names and process names in any script', async () => {
-    const xml = checkProcess('accounting').replace('invoice-check', 'rechnungspruefung').replace('Invoice check', 'Rechnungsprüfung');
+    const xml = checkProcess('procurement').replace('invoice-check', 'rechnungspruefung').replace('Invoice check', 'Rechnungsprüfung');
     const response = await api.request('POST', `/api/deployments?name=${encodeURIComponent('Rechnungsprüfung.bpmn')}`, { token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' } });
     expect(response.status, response.text).toBe(201);
     const detail = await api.get('/api/processes/rechnungspruefung', TOKENS.erp);
@@ -133,6 +133,66 @@ describe('POST /api/deployments', () => {
     expect((await api.get('/api/processes', TOKENS.erp)).body).toEqual(before);
   });
 
+  it('refuses a condition on a variable nothing supplies (the start variables are declared), naming element and variable', async () => {
+    const decided = checkProcess('procurement')
+      .replace('<bpmn:startEvent id="Start">', '<bpmn:startEvent id="Start"><bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="=amount" target="amount" /></zeebe:ioMapping></bpmn:extensionElements>')
+      .replace('<zeebe:assignmentDefinition candidateGroups="procurement" />', '<zeebe:assignmentDefinition candidateGroups="procurement" /><zeebe:ioMapping><zeebe:output source="=approved" target="invoiceApproved" /></zeebe:ioMapping>')
+      .replace('<bpmn:sequenceFlow id="F2" sourceRef="Check" targetRef="End" />',
+        '<bpmn:sequenceFlow id="F2" sourceRef="Check" targetRef="End"><bpmn:conditionExpression>=approved</bpmn:conditionExpression></bpmn:sequenceFlow>' +
+        '<bpmn:sequenceFlow id="F3" sourceRef="Check" targetRef="End"><bpmn:conditionExpression>=not(invoiceApproved)</bpmn:conditionExpression></bpmn:sequenceFlow>')
+      .replace('<bpmn:outgoing>F2</bpmn:outgoing></bpmn:userTask>', '<bpmn:outgoing>F2</bpmn:outgoing><bpmn:outgoing>F3</bpmn:outgoing></bpmn:userTask>')
+      .replace('<bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>', '<bpmn:incoming>F2</bpmn:incoming><bpmn:incoming>F3</bpmn:incoming></bpmn:endEvent>')
+      .replace(/invoice-check/g, 'invoice-decide');
+    const response = await api.request('POST', '/api/deployments?name=invoice-decide.bpmn', { token: TOKENS.designer, body: decided, headers: { 'content-type': 'application/xml' } });
+    expect(response.status, response.text).toBe(422);
+    const refused = (response.body.findings as { rule: string; severity: string; elementId: string; message: string }[]).filter((finding) => finding.severity === 'error');
+    expect(refused).toEqual([expect.objectContaining({ rule: 'condition-variables-supplied', elementId: 'F2', message: expect.stringContaining('reads "approved", which nothing supplies') })]);
+    expect((await api.get('/api/processes/invoice-decide', TOKENS.erp)).status).toBe(404);
+
+    // with the decision read from the task's own output, it deploys
+    const fixed = await api.request('POST', '/api/deployments?name=invoice-decide.bpmn', {
+      token: TOKENS.designer, body: decided.replace('>=approved<', '>=invoiceApproved<'), headers: { 'content-type': 'application/xml' },
+    });
+    expect(fixed.status, fixed.text).toBe(201);
+  });
+
+  it('checks a called process\'s conditions against what its deployed callers supply at the call', async () => {
+    const caller = callerProcess('invoice-route').replace(/invoice-run/g, 'invoice-intake').replace('Invoice run', 'Invoice intake')
+      .replace('<bpmn:startEvent id="Start">', '<bpmn:startEvent id="Start"><bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="=amount" target="amount" /></zeebe:ioMapping></bpmn:extensionElements>');
+    const routed = (condition: string) => definitions(`  <bpmn:process id="invoice-route" name="Invoice route" isExecutable="true">
+    <bpmn:startEvent id="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:exclusiveGateway id="Large" name="Large?" default="F3"><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing><bpmn:outgoing>F3</bpmn:outgoing></bpmn:exclusiveGateway>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Large" />
+    <bpmn:sequenceFlow id="F2" name="large" sourceRef="Large" targetRef="End"><bpmn:conditionExpression>${condition}</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F3" name="small" sourceRef="Large" targetRef="End" />
+    <bpmn:endEvent id="End"><bpmn:incoming>F2</bpmn:incoming><bpmn:incoming>F3</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>`);
+    const first = await api.request('POST', '/api/deployments', {
+      token: TOKENS.designer, body: upload([['invoice-intake.bpmn', caller], ['invoice-route.bpmn', routed('=amount &gt; 1000')]]),
+    });
+    expect(first.status, first.text).toBe(201);
+    expect(first.body.warnings.filter((finding: { rule: string }) => finding.rule === 'condition-variables-supplied')).toEqual([]);
+
+    // alone, the called process gets "amount" from its deployed caller, but nothing supplies "rush"
+    const second = await api.request('POST', '/api/deployments?name=invoice-route.bpmn', {
+      token: TOKENS.designer, body: routed('=amount &gt; 1000 or rush'), headers: { 'content-type': 'application/xml' },
+    });
+    expect(second.status, second.text).toBe(422);
+    expect(second.body.findings.filter((finding: { severity: string }) => finding.severity === 'error')).toEqual([
+      expect.objectContaining({ rule: 'condition-variables-supplied', elementId: 'F2', message: expect.stringContaining('reads "rush", which nothing supplies: process "invoice-route" is only called from processes that declare their start variables') }),
+    ]);
+  });
+
+  it('refuses a user task offered to a candidate group no user in the users file is in', async () => {
+    const response = await api.request('POST', '/api/deployments?name=invoice-audit.bpmn', {
+      token: TOKENS.designer, body: checkProcess('procurement,auditors').replace(/invoice-check/g, 'invoice-audit'), headers: { 'content-type': 'application/xml' },
+    });
+    expect(response.status, response.text).toBe(422);
+    expect(response.body.findings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ rule: 'candidate-group-members', severity: 'error', elementId: 'Check', message: expect.stringContaining('candidate group "auditors", which no user is in') }),
+    ]));
+  });
+
   it('refuses a DOCTYPE before parsing, naming the file', async () => {
     const response = await api.request('POST', '/api/deployments', {
       token: TOKENS.designer,
@@ -140,5 +200,36 @@ describe('POST /api/deployments', () => {
     });
     expect(response.status).toBe(422);
     expect(response.body.errors).toEqual([{ field: 'evil.bpmn', message: 'contains a DOCTYPE or ENTITY declaration' }]);
+  });
+});
+
+describe('GET /api/groups', () => {
+  it('lists the task groups that have members, for designers only', async () => {
+    const groups = await api.get('/api/groups', TOKENS.designer);
+    expect(groups.status).toBe(200);
+    expect(groups.body).toEqual({ groups: ['inspection', 'procurement', 'production', 'sales-director', 'vice-president'], demo: false });
+    expect((await api.get('/api/groups', TOKENS.erp)).status).toBe(403);
+  });
+});
+
+describe('deploying in demo mode', () => {
+  let demo: TestServer;
+  beforeAll(async () => {
+    demo = await startTestServer({ demo: true });
+  });
+  afterAll(async () => {
+    await demo.close();
+    removeDataDir(demo.dataDir);
+  });
+
+  it('deploys a user task offered to a group no demo user is in, with a warning', async () => {
+    const response = await demo.api.request('POST', '/api/deployments?name=invoice-check.bpmn', {
+      token: 'demo-designer', body: checkProcess('auditors'), headers: { 'content-type': 'application/xml' },
+    });
+    expect(response.status, response.text).toBe(201);
+    expect(response.body.warnings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ rule: 'candidate-group-members', severity: 'warning', elementId: 'Check', message: expect.stringContaining('"auditors"') }),
+    ]));
+    expect((await demo.api.get('/api/groups', 'demo-designer')).body).toMatchObject({ demo: true, groups: expect.arrayContaining(['vice-president']) });
   });
 });

@@ -18,6 +18,9 @@ checked together: a call activity may call a process of any of them. A folder
 stands for the .bpmn files in it.
 
 Options:
+  --users FILE  the server's users file (STRATUM_USERS): a user task's
+                candidate group that no user in it is in is an error.
+                Without it candidate groups are not checked (a note says so)
   --quiet, -q   print errors only
   --json        print the findings as a JSON array instead
   --help, -h    show this help
@@ -30,7 +33,7 @@ export const validate: Command = {
   summary: 'check BPMN files as a deployment would (FEEL, called processes, gateways, tasks …)',
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
-    const parsed = parseCommandLine(this, args, { quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' } } as const, io);
+    const parsed = parseCommandLine(this, args, { quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' }, users: { type: 'string' } } as const, io);
     if ('exit' in parsed) return parsed.exit;
     const { values, positionals } = parsed;
     if (positionals.length === 0) {
@@ -43,7 +46,19 @@ export const validate: Command = {
       return EXIT_USAGE;
     }
 
-    const findings = await lintFiles(sources);
+    let taskGroups: { known: string[]; severity: 'error' } | undefined;
+    if (values.users !== undefined) {
+      const groups = await groupsWithMembers(values.users);
+      if (typeof groups === 'string') {
+        io.err(`stratum validate: ${groups}`);
+        return EXIT_USAGE;
+      }
+      taskGroups = { known: groups, severity: 'error' };
+    } else {
+      io.err('stratum validate: note: candidate groups are not checked against users; pass --users FILE (the server\'s STRATUM_USERS file) to check them');
+    }
+
+    const findings = await lintFiles(sources, taskGroups ? { taskGroups } : {});
     const shown = values.quiet ? findings.filter((finding) => finding.severity === 'error') : findings;
     if (values.json) io.out(JSON.stringify(shown, null, 2));
     else {
@@ -96,6 +111,20 @@ async function readSources(paths: string[]): Promise<{ sources: BpmnSource[]; pr
     }
   }
   return { sources, problems };
+}
+
+/** The groups of a users file (`{"users": [{"name", "token", "groups"}]}`), or what is wrong with it. Tokens are not read. */
+async function groupsWithMembers(path: string): Promise<string[] | string> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    return error instanceof SyntaxError ? `the users file "${path}" is not JSON: ${error.message}` : `cannot read "${path}": ${reason(error)}`;
+  }
+  const users = (json as { users?: unknown })?.users;
+  const valid = Array.isArray(users) && users.every((user) => Array.isArray(user?.groups) && user.groups.every((group: unknown) => typeof group === 'string'));
+  if (!valid) return `the users file "${path}" must look like {"users": [{"name": …, "token": …, "groups": ["…"]}]}`;
+  return [...new Set((users as { groups: string[] }[]).flatMap((user) => user.groups))];
 }
 
 async function bpmnFilesIn(folder: string): Promise<string[]> {

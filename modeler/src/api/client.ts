@@ -16,6 +16,12 @@ export interface DeployResponse {
   warnings: Finding[];
 }
 
+/** GET /api/groups: the task groups that have members; `demo` when the server runs on its demo users. */
+export interface TaskGroups {
+  groups: string[];
+  demo: boolean;
+}
+
 export interface ProblemBody {
   type?: string;
   title?: string;
@@ -76,6 +82,10 @@ export class ApiClient {
   deploy(xml: string, options: { name: string; note: string }): Promise<DeployResponse> {
     const query = new URLSearchParams({ name: options.name, note: options.note });
     return this.json('POST', `/api/deployments?${query}`, xml, 'application/xml');
+  }
+
+  listGroups(): Promise<TaskGroups> {
+    return this.json('GET', '/api/groups');
   }
 
   findInstances(query: { processKey?: string; businessKey?: string; status?: string; limit?: number }): Promise<InstanceSummary[]> {

@@ -34,6 +34,28 @@ describe('stratum validate', () => {
     ]);
   });
 
+  it('with --users, refuses a candidate group no user is in; without, says groups are not checked', async () => {
+    const file = `${LINT}/candidate-group-members/invalid-groups.bpmn`;
+    const users = join(scratch, 'users.json');
+    writeFileSync(users, JSON.stringify({ users: [{ name: 'vera', token: 'token-of-vera', groups: ['vice-president', 'production'] }] }));
+    const checked = await stratum('validate', '--quiet', '--users', users, file);
+    expect(checked.code).toBe(1);
+    expect(lines(checked.stdout).slice(0, -1)).toEqual([
+      expect.stringMatching(new RegExp(`^${file}:Task_Typo: User task "Check stock" is offered to candidate group "procurment", which no user is in, .* \\(candidate-group-members\\)$`)),
+      expect.stringMatching(new RegExp(`^${file}:Task_Mixed: .*candidate group "night-shift", which no user is in, so only members of "production" can complete it.* \\(candidate-group-members\\)$`)),
+    ]);
+    expect(checked.stderr).toBe('');
+
+    const unchecked = await stratum('validate', '--quiet', file);
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.stderr).toContain('candidate groups are not checked against users; pass --users FILE');
+
+    writeFileSync(users, '{"users": "nobody"}');
+    const unreadable = await stratum('validate', '--users', users, file);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toContain(`the users file "${users}" must look like {"users": [{"name": …, "token": …, "groups": ["…"]}]}`);
+  });
+
   it('exits 0 when there are only warnings', async () => {
     const { code, stdout } = await stratum('validate', `${LINT}/message-named/valid-messages.bpmn`);
     expect(code).toBe(0);

@@ -1,0 +1,119 @@
+// A condition is evaluated strictly: a variable nothing supplies makes it fail
+// (or, worse, an order waits for ever). So every variable a condition reads
+// (sequence flows, conditional events; Camunda 7 `${…}` after translation)
+// must be supplied by a declared output somewhere in the process's call tree
+// (variable-supply.ts). Where the process declares its start variables, or is
+// called only from processes that do, an unsupplied variable is an error; a
+// process whose start event declares nothing accepts any start variables
+// (Camunda semantics), so there it is only a warning.
+// Flow-insensitive: a variable only a later element writes counts as supplied.
+// Config `{ processes }`: the supply of the library's other processes (see
+// variable-supply.ts); without it the document alone is the world.
+import { checkFeelSyntax, feelBody, isFeel, variablesReadBy } from '../../feel/feel-expression.js';
+import { isJuel, juelToFeel } from '../../feel/juel.js';
+import { elementLabel } from '../element-label.js';
+import { is, type Reporter, type RuleFactory } from '../rule-api.js';
+import { mergeSupplies, processSuppliesOf, supplyAtEachProcess, type ProcessSupply, type SupplyAtProcess } from '../variable-supply.js';
+
+export interface ConditionVariablesSuppliedConfig {
+  /** What the library's processes supply (deployed latest versions, the other files of a deployment). */
+  processes?: ProcessSupply[];
+}
+
+const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSuppliedConfig) => {
+  const library = Array.isArray(config?.processes) ? config.processes : [];
+  // bpmnlint calls check for every node of one document: work the supply out once per document.
+  const supplyByDocument = new WeakMap<object, Map<string, SupplyAtProcess>>();
+
+  function supplyAt(node: any): SupplyAtProcess | undefined {
+    const process = processOf(node);
+    if (!process) return undefined;
+    const root = rootOf(process);
+    let supply = supplyByDocument.get(root);
+    if (!supply) {
+      supply = supplyAtEachProcess(mergeSupplies(library, processSuppliesOf(root)));
+      supplyByDocument.set(root, supply);
+    }
+    return supply.get(process.id);
+  }
+
+  function checkCondition(element: any, expression: any, reporter: Reporter) {
+    const read = variablesOf(expression);
+    if (read.length === 0) return;
+    const supply = supplyAt(element);
+    if (!supply) return;
+    const process = processOf(element);
+    const camunda = isCamundaFlavoured(rootOf(process));
+    for (const name of read.filter((variable) => !supply.variables.has(variable))) {
+      const example = camunda ? `<camunda:formField id="${name}" />` : `<zeebe:output source="=${name}" target="${name}" />`;
+      const where = `The condition of ${elementLabel(element)} reads "${name}"`;
+      if (supply.closed) {
+        const why = supply.closed === 'declares'
+          ? `process "${process.id}" declares its start variables without it`
+          : `process "${process.id}" is only called from processes that declare their start variables, none of which supplies it`;
+        reporter.report(
+          element.id,
+          `${where}, which nothing supplies: ${why}, and no task, job, message or other element of it, its callers or the processes it calls writes it as an output. ` +
+            `Declare it as an output of the element that sets it, e.g. ${example}`,
+          ['conditionExpression'],
+        );
+      } else {
+        const startEvent = supply.entries.length
+          ? `the start event of ${supply.entries.map((key) => `"${key}"`).join(' or ')}, where its variables enter`
+          : 'the start event';
+        reporter.report(
+          element.id,
+          `${where}, but nothing in the process${supply.entries.length ? ', its callers or the processes it calls' : ''} supplies "${name}"; ` +
+            `declare it as a start variable on ${startEvent}, with ${example}, or as an output of the task, job or message that sets it`,
+          { path: ['conditionExpression'], severity: 'warn' },
+        );
+      }
+    }
+  }
+
+  function check(node: any, reporter: Reporter) {
+    if (is(node, 'bpmn:SequenceFlow') && node.conditionExpression) checkCondition(node, node.conditionExpression, reporter);
+    for (const definition of node.eventDefinitions ?? []) {
+      if (is(definition, 'bpmn:ConditionalEventDefinition') && definition.condition) checkCondition(node, definition.condition, reporter);
+    }
+  }
+
+  return { check, meta: { documentation: { url: 'docs/validation.md#condition-variables-supplied-error-or-warning' } } };
+};
+
+export default conditionVariablesSupplied;
+
+// helpers
+
+/** The variables a FEEL or translatable `${…}` condition reads; none for what other rules refuse. */
+function variablesOf(expression: any): string[] {
+  const text: string = typeof expression?.body === 'string' ? expression.body : '';
+  let feel: string;
+  if (isFeel(text)) feel = feelBody(text);
+  else if (isJuel(text)) {
+    try {
+      feel = juelToFeel(text);
+    } catch {
+      return [];
+    }
+  } else return [];
+  return checkFeelSyntax(feel).ok ? variablesReadBy(feel) : [];
+}
+
+function processOf(node: any): any {
+  let current = node;
+  while (current && !is(current, 'bpmn:Process')) current = current.$parent;
+  return current;
+}
+
+/** A Camunda 7 file (it binds Camunda 7's namespace, not zeebe's): its examples are Camunda 7 declarations. */
+function isCamundaFlavoured(definitions: any): boolean {
+  const namespaces = Object.values(definitions?.$attrs ?? {});
+  return namespaces.includes('http://camunda.org/schema/1.0/bpmn') && !namespaces.includes('http://camunda.org/schema/zeebe/1.0');
+}
+
+function rootOf(node: any): any {
+  let root = node;
+  while (root.$parent) root = root.$parent;
+  return root;
+}

@@ -1,0 +1,156 @@
+// Which variables a process can have, by the shared modelling convention: the
+// outside world hands variables in only through an element's declared outputs.
+// A process supplies the output targets of its own elements (start event,
+// tasks, jobs, message catches, throw events, call activities …), and Camunda 7
+// output parameters and form fields; a call copies every parent variable into
+// the child and every child variable back into the parent. Flow-insensitive:
+// what an element anywhere in the call tree writes counts as available
+// everywhere in it. Browser-safe; the condition-variables-supplied rule reads it.
+import { allFlowElements, extensionValues } from '../bpmn/process-model.js';
+import { is } from './rule-api.js';
+
+/** What one process itself supplies, without its callers and callees. */
+export interface ProcessSupply {
+  key: string;
+  /** Variables its own elements write (declared outputs). */
+  supplies: string[];
+  /** Its none start event declares the start variables; then it accepts no others. */
+  declaresStart: boolean;
+  /** Keys of the processes it calls. */
+  calls: string[];
+}
+
+/** The supply of every process of a document (moddle definitions). */
+export function processSuppliesOf(definitions: any): ProcessSupply[] {
+  return (definitions?.rootElements ?? []).filter((element: any) => is(element, 'bpmn:Process')).map(processSupplyOf);
+}
+
+export function processSupplyOf(process: any): ProcessSupply {
+  const supplies = new Set<string>();
+  const calls = new Set<string>();
+  let declaresStart = false;
+  for (const element of allFlowElements(process)) {
+    const written = declaredOutputsOf(element);
+    for (const name of written) supplies.add(name);
+    if (written.length && isNoneStartOf(element, process)) declaresStart = true;
+    const called = calledProcessOf(element);
+    if (called) calls.add(called);
+  }
+  return { key: process.id, supplies: [...supplies].sort(), declaresStart, calls: [...calls] };
+}
+
+/**
+ * The library as the rule sees it: `library` (deployed latest versions, or what
+ * the modeler knows), with the processes of `overrides` (the documents at hand)
+ * in place of deployed versions of the same key.
+ */
+export function mergeSupplies(library: ProcessSupply[], overrides: ProcessSupply[]): ProcessSupply[] {
+  const byKey = new Map(library.map((process) => [process.key, process]));
+  for (const process of overrides) byKey.set(process.key, process);
+  return [...byKey.values()];
+}
+
+export interface SupplyAtProcess {
+  /** Every variable that can be present in the process. */
+  variables: Set<string>;
+  /**
+   * Why no other variable can be: the process declares its start variables
+   * ('declares'), or it is called only from processes that accept no others
+   * ('callers'). Undefined when it accepts any start variables (a root, or a
+   * process called from one, whose start event declares nothing).
+   */
+  closed?: 'declares' | 'callers';
+  /** The processes (at any depth) that call it and are called by none: where its variables enter. Empty for a root. */
+  entries: string[];
+}
+
+/** What is available in each process of `processes`, following the call graph both ways. */
+export function supplyAtEachProcess(processes: ProcessSupply[]): Map<string, SupplyAtProcess> {
+  const byKey = new Map(processes.map((process) => [process.key, process]));
+  const callers = new Map<string, string[]>(processes.map((process) => [process.key, []]));
+  for (const process of processes) {
+    for (const callee of process.calls) callers.get(callee)?.push(process.key);
+  }
+  const open = openProcesses(processes, callers);
+  const result = new Map<string, SupplyAtProcess>();
+  for (const process of processes) {
+    const variables = new Set<string>();
+    const ancestors = reachable(process.key, (key) => callers.get(key) ?? []);
+    // Everything a caller (at any depth) has at the call is copied in; what a
+    // callee (at any depth) writes is copied back out.
+    for (const ancestor of ancestors) {
+      for (const key of reachable(ancestor, (k) => byKey.get(k)?.calls ?? [])) {
+        for (const name of byKey.get(key)?.supplies ?? []) variables.add(name);
+      }
+    }
+    const closed = open.has(process.key) ? undefined : process.declaresStart ? 'declares' : 'callers';
+    const entries = [...ancestors].filter((key) => key !== process.key && (callers.get(key) ?? []).length === 0).sort();
+    result.set(process.key, { variables, entries, ...(closed && { closed }) });
+  }
+  return result;
+}
+
+// helpers
+
+/**
+ * A process accepts any start variables unless it declares them, or every
+ * process that calls it accepts none. Processes only reachable through a call
+ * cycle count as open (nothing proves otherwise).
+ */
+function openProcesses(processes: ProcessSupply[], callers: Map<string, string[]>): Set<string> {
+  const open = new Set(processes.filter((process) => !process.declaresStart).map((process) => process.key));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const key of open) {
+      const calledBy = callers.get(key) ?? [];
+      if (calledBy.length > 0 && !calledBy.some((caller) => open.has(caller))) {
+        open.delete(key);
+        changed = true;
+      }
+    }
+  }
+  return open;
+}
+
+/** `start` and every key reachable from it through `next`. */
+function reachable(start: string, next: (key: string) => string[]): Set<string> {
+  const seen = new Set([start]);
+  const queue = [start];
+  while (queue.length) {
+    for (const key of next(queue.pop()!)) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        queue.push(key);
+      }
+    }
+  }
+  return seen;
+}
+
+/** The variables an element writes when it completes. */
+function declaredOutputsOf(element: any): string[] {
+  const names: string[] = [];
+  for (const mapping of extensionValues(element, 'zeebe:IoMapping')) {
+    for (const output of mapping.outputParameters ?? []) if (output.target) names.push(String(output.target).trim());
+  }
+  for (const inputOutput of extensionValues(element, 'camunda:InputOutput')) {
+    for (const output of inputOutput.outputParameters ?? []) if (output.name) names.push(String(output.name).trim());
+  }
+  for (const form of extensionValues(element, 'camunda:FormData')) {
+    for (const field of form.fields ?? []) if (field.id) names.push(String(field.id).trim());
+  }
+  for (const out of extensionValues(element, 'camunda:Out')) if (out.target) names.push(String(out.target).trim());
+  return names.filter(Boolean);
+}
+
+/** The process's own none start event (not one of a sub-process). */
+function isNoneStartOf(element: any, process: any): boolean {
+  return is(element, 'bpmn:StartEvent') && element.$parent === process && (element.eventDefinitions ?? []).length === 0;
+}
+
+function calledProcessOf(element: any): string | undefined {
+  if (!is(element, 'bpmn:CallActivity')) return undefined;
+  const called = extensionValues(element, 'zeebe:CalledElement')[0];
+  const key = String(called?.processId || element.calledElement || '').trim();
+  return key && !key.startsWith('=') ? key : undefined;
+}

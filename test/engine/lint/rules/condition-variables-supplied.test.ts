@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { lintFiles, lintXml } from '../../../../engine/lint/lint-bpmn.js';
+import type { ProcessSupply } from '../../../../engine/lint/variable-supply.js';
+import { expectNoErrors, FIXTURES, fixtureFiles, lintFixture, ofRule } from '../lint-fixture.js';
+
+const RULE = 'condition-variables-supplied';
+const ofSeverity = async (file: string, options = {}) =>
+  (await lintFixture(RULE, file, options)).filter((finding) => finding.rule === RULE).map((finding) => [finding.elementId, finding.severity, finding.message]);
+
+describe(RULE, () => {
+  it.each(fixtureFiles(RULE, 'valid-'))('accepts %s without a finding', async (file) => {
+    await expectNoErrors(RULE, file);
+    expect(ofRule(await lintFixture(RULE, file), RULE)).toEqual([]);
+  });
+
+  it('where the start variables are declared, refuses a condition on a variable nothing supplies, naming flow and variable', async () => {
+    const findings = await ofSeverity('invalid-declared-start.bpmn');
+    expect(findings.map(([id, severity, message]) => [id, severity, /reads "(\w+)"/.exec(message as string)![1]])).toEqual([
+      ['Flow_Yes', 'error', 'approved'],
+      ['Flow_Rush', 'error', 'rush'],
+    ]);
+    expect(findings[0]![2]).toBe(
+      'The condition of sequence flow "Approved" reads "approved", which nothing supplies: process "declared-start" declares its start variables without it, ' +
+        'and no task, job, message or other element of it, its callers or the processes it calls writes it as an output. ' +
+        'Declare it as an output of the element that sets it, e.g. <zeebe:output source="=approved" target="approved" />',
+    );
+  });
+
+  it('where the start event declares nothing (any start variables), only warns and says to declare it on the start event', async () => {
+    const findings = await ofSeverity('invalid-undeclared-start.bpmn');
+    expect(findings).toEqual([
+      ['Flow_Large', 'warning', expect.stringContaining('reads "amount", but nothing in the process supplies "amount"; declare it as a start variable on the start event')],
+    ]);
+  });
+
+  it('in a Camunda 7 file, gives a Camunda 7 declaration as the example', async () => {
+    const xml = readFileSync(`${FIXTURES}${RULE}/valid-camunda.bpmn`, 'utf8').replace('discount &gt; 5', 'rebate &gt; 5');
+    const findings = (await lintXml(xml)).filter((finding) => finding.rule === RULE);
+    expect(findings).toEqual([
+      expect.objectContaining({ elementId: 'Flow_Yes', severity: 'error', message: expect.stringContaining('reads "rebate", which nothing supplies') }),
+    ]);
+    expect(findings[0]!.message).toContain('e.g. <camunda:formField id="rebate" />');
+  });
+
+  describe('across the call graph (the library given as processSupplies)', () => {
+    const caller = (supplies: string[], declaresStart = true): ProcessSupply => ({ key: 'parent', supplies, declaresStart, calls: ['child'] });
+
+    it('a called process may read what its caller has at the call', async () => {
+      expect(await ofSeverity('invalid-called-child.bpmn', { processSupplies: [caller(['amount'])] })).toEqual([]);
+    });
+
+    it('and what its caller\'s own caller has', async () => {
+      const root: ProcessSupply = { key: 'root', supplies: ['amount'], declaresStart: true, calls: ['parent'] };
+      expect(await ofSeverity('invalid-called-child.bpmn', { processSupplies: [root, caller([], false)] })).toEqual([]);
+    });
+
+    it('is an error when it is called only from processes that declare their start variables and none supplies it', async () => {
+      const findings = await ofSeverity('invalid-called-child.bpmn', { processSupplies: [caller(['orderNo'])] });
+      expect(findings).toEqual([
+        ['Child_Flow_Large', 'error', expect.stringContaining('process "child" is only called from processes that declare their start variables, none of which supplies it')],
+      ]);
+    });
+
+    it('is a warning when a caller accepts any start variables', async () => {
+      const findings = await ofSeverity('invalid-called-child.bpmn', { processSupplies: [caller(['orderNo'], false)] });
+      expect(findings.map(([id, severity]) => [id, severity])).toEqual([['Child_Flow_Large', 'warning']]);
+      expect(findings[0]![2]).toContain('declare it as a start variable on the start event of "parent", where its variables enter');
+    });
+
+    it('a deployment checks its files together: the caller in another file supplies the variable', async () => {
+      const parent = readFileSync(`${FIXTURES}${RULE}/valid-call-graph.bpmn`, 'utf8').replace(/<bpmn:process id="child"[\s\S]*?<\/bpmn:process>/, '');
+      const child = readFileSync(`${FIXTURES}${RULE}/invalid-called-child.bpmn`, 'utf8');
+      const findings = await lintFiles([{ name: 'parent.bpmn', xml: parent }, { name: 'child.bpmn', xml: child }]);
+      // the child supplies no "checked" now, and the parent declares its start variables: the parent's condition is refused
+      expect(findings.filter((finding) => finding.rule === RULE).map((finding) => [finding.file, finding.elementId, finding.severity])).toEqual([
+        ['parent.bpmn', 'Parent_Flow_Yes', 'error'],
+      ]);
+    });
+  });
+});
