@@ -28,6 +28,7 @@ import superfluousGateway from 'bpmnlint/rules/superfluous-gateway.js';
 import superfluousTermination from 'bpmnlint/rules/superfluous-termination.js';
 
 import calledProcessExists from './rules/called-process-exists.js';
+import decisionReadsOwnOutput from './rules/decision-reads-own-output.js';
 import exclusiveGatewayDefault from './rules/exclusive-gateway-default.js';
 import feelConditionSyntax from './rules/feel-condition-syntax.js';
 import messageNamed from './rules/message-named.js';
@@ -49,6 +50,7 @@ export const stratumRules: Record<string, RuleFactory> = {
   'service-task-job-type': serviceTaskJobType,
   'supported-elements': supportedElements,
   'timer-definition': timerDefinition,
+  'decision-reads-own-output': decisionReadsOwnOutput,
 };
 
 /** bpmnlint's built-in rules that matter for execution (or for reading the diagram), by id. */
@@ -96,6 +98,9 @@ export const stratumRuleSeverities: Record<string, Severity> = {
   'stratum/service-task-job-type': 'error',
   'stratum/supported-elements': 'error',
   'stratum/timer-definition': 'error',
+  // an error for every diagram: the runtime evaluates a user task's outputs over its completion only,
+  // so a gateway reading anything else after it cannot see the decision (docs/modelling.md, "Decisions")
+  'stratum/decision-reads-own-output': 'error',
   // bpmnlint: what would not run, or run surprisingly
   'start-event-required': 'error',
   'end-event-required': 'error',
