@@ -29,6 +29,7 @@ import superfluousTermination from 'bpmnlint/rules/superfluous-termination.js';
 
 import calledProcessExists from './rules/called-process-exists.js';
 import decisionReadsOwnOutput from './rules/decision-reads-own-output.js';
+import separationOfDuties from './rules/separation-of-duties.js';
 import exclusiveGatewayDefault from './rules/exclusive-gateway-default.js';
 import feelConditionSyntax from './rules/feel-condition-syntax.js';
 import messageNamed from './rules/message-named.js';
@@ -51,6 +52,7 @@ export const stratumRules: Record<string, RuleFactory> = {
   'supported-elements': supportedElements,
   'timer-definition': timerDefinition,
   'decision-reads-own-output': decisionReadsOwnOutput,
+  'separation-of-duties': separationOfDuties,
 };
 
 /** bpmnlint's built-in rules that matter for execution (or for reading the diagram), by id. */
@@ -101,6 +103,8 @@ export const stratumRuleSeverities: Record<string, Severity> = {
   // an error for every diagram: the runtime evaluates a user task's outputs over its completion only,
   // so a gateway reading anything else after it cannot see the decision (docs/modelling.md, "Decisions")
   'stratum/decision-reads-own-output': 'error',
+  // a typo in the four-eyes declaration would silently switch the control off
+  'stratum/separation-of-duties': 'error',
   // bpmnlint: what would not run, or run surprisingly
   'start-event-required': 'error',
   'end-event-required': 'error',

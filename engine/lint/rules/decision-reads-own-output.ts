@@ -18,10 +18,7 @@ const decisionReadsOwnOutput: RuleFactory = () => {
     if (is(node, 'bpmn:Process')) checkTargets(node, reporter);
   }
 
-  return {
-    meta: { documentation: { url: 'docs/validation.md#decision-reads-own-output-error' } },
-    check,
-  };
+  return { check, meta: { documentation: { url: 'docs/validation.md#decision-reads-own-output-error' } } };
 };
 
 export default decisionReadsOwnOutput;
