@@ -171,7 +171,7 @@ async function measureDurable(scenario: Scenario, prefix: string, open: DurableS
     act = (await runtime.findTasks({ candidateGroup: action.group })).map((task) => () => runtime.completeTask(task.id, action.variables, actor));
   } else if (action.kind === 'job') {
     const jobs = await runtime.fetchAndLockJobs({ type: action.type, workerId: 'bench', max: ORDERS_PER_ROUND });
-    act = jobs.map((job) => () => runtime.completeJob(job.id, {}, 'bench'));
+    act = jobs.map((job) => () => runtime.completeJob(job.id, {}, { name: 'bench', groups: ['integration'] }, 'bench'));
   } else {
     act = orderNos.map((businessKey) => () => runtime.correlateMessage({ name: action.name, businessKey }));
   }

@@ -165,18 +165,26 @@ export interface Runtime {
 
   findTasks(query: { candidateGroup?: string; businessKey?: string; instanceId?: string }): Promise<TaskView[]>;
   getTask(taskId: string): Promise<TaskView | undefined>;
-  /** 404 unknown task, 409 no longer open, 403 actor in none of its candidate groups. */
+  /**
+   * 404 unknown task, 409 no longer open, 403 actor in none of its candidate groups or
+   * (four eyes) already the decider of another separated task of the same order,
+   * 422 a variable the task does not declare.
+   */
   completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView>;
 
   fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number }): Promise<JobView[]>;
-  completeJob(jobId: string, variables: Record<string, unknown>, workerId?: string): Promise<InstanceView>;
+  /**
+   * `actor` is who the history records; `workerId` (the client's label) is kept
+   * beside it and checked against the job's lock. 422 for variables the job may not set.
+   */
+  completeJob(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string): Promise<InstanceView>;
   /** Retries > 0 makes the job fetchable again; 0 raises an incident (instance failed). */
-  failJob(jobId: string, failure: { message: string; retries: number; workerId?: string }): Promise<InstanceView>;
+  failJob(jobId: string, failure: { message: string; retries: number; workerId?: string }, actor: Actor): Promise<InstanceView>;
   /**
    * The worker reports a business error (Camunda's "throw BPMN error"): an error
    * boundary event with this errorCode on the job's element catches it; uncaught, the instance fails.
    */
-  throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }): Promise<InstanceView>;
+  throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, actor: Actor): Promise<InstanceView>;
 
   /**
    * Moves every instance waiting for message `name` whose correlation key is

@@ -78,14 +78,15 @@ export function toHttpProblem(error: unknown): HttpProblem {
 }
 
 /**
- * A refused task completion names the variables its failing condition read;
- * they are fields of the request's `variables`.
+ * A refused task completion names the variables its failing condition read,
+ * or the variables the element does not accept (with `why`); they are fields
+ * of the request's `variables`.
  */
 function variableErrors(variables: unknown): FieldError[] | undefined {
   if (!Array.isArray(variables) || variables.length === 0) return undefined;
-  return variables.map(({ name, problem }: { name: string; problem: string }) => ({
+  return variables.map(({ name, problem, why }: { name: string; problem: string; why?: string }) => ({
     field: `/variables/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`,
-    message: `${problem}; the next condition reads it`,
+    message: `${problem}; ${why ?? 'the next condition reads it'}`,
   }));
 }
 

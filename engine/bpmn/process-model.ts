@@ -34,7 +34,15 @@ export interface ProcessModel {
   elements: Map<string, ElementInfo>;
   /** Keys of processes this one calls, in document order, without duplicates. */
   calls: string[];
+  /**
+   * Four eyes: user tasks of which one person may decide at most one per order,
+   * from the process's `zeebe:property name="separationOfDuties"` (task ids, comma-separated).
+   */
+  separatedTasks: string[];
 }
+
+/** The process-level property that lists the tasks separated by four eyes. */
+export const SEPARATION_OF_DUTIES = 'separationOfDuties';
 
 const MESSAGE_TYPES = new Set(['bpmn:MessageEventDefinition']);
 
@@ -59,7 +67,12 @@ function compileProcess(process: any): ProcessModel {
     isExecutable: process.isExecutable !== false,
     elements,
     calls,
+    separatedTasks: separatedTasksOf(process),
   };
+}
+
+export function separatedTasksOf(process: any): string[] {
+  return splitList(propertyOf(process, SEPARATION_OF_DUTIES)) ?? [];
 }
 
 export function describeElement(element: any): ElementInfo {
@@ -93,11 +106,17 @@ export function describeElement(element: any): ElementInfo {
   const outputs = mappings.flatMap((mapping: any) => mapping.outputParameters ?? []);
   if (outputs.length) info.outputs = outputs.map((output: any) => ({ source: output.source, target: output.target }));
 
-  const outcome = extensionValues(element, 'zeebe:Properties')
-    .flatMap((properties: any) => properties.properties ?? [])
-    .find((property: any) => property.name === 'outcome');
-  if (outcome?.value) info.outcome = outcome.value;
+  const outcome = propertyOf(element, 'outcome');
+  if (outcome) info.outcome = outcome;
   return info;
+}
+
+/** The value of a `zeebe:property` in the element's `zeebe:properties`. */
+function propertyOf(element: any, name: string): string | undefined {
+  const property = extensionValues(element, 'zeebe:Properties')
+    .flatMap((properties: any) => properties.properties ?? [])
+    .find((candidate: any) => candidate.name === name);
+  return property?.value || undefined;
 }
 
 /** Every flow element, also inside (event) sub-processes. */

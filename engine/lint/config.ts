@@ -30,6 +30,8 @@ import superfluousTermination from 'bpmnlint/rules/superfluous-termination.js';
 import calledProcessExists from './rules/called-process-exists.js';
 import candidateGroupMembers from './rules/candidate-group-members.js';
 import conditionVariablesSupplied from './rules/condition-variables-supplied.js';
+import decisionReadsOwnOutput from './rules/decision-reads-own-output.js';
+import separationOfDuties from './rules/separation-of-duties.js';
 import exclusiveGatewayDefault from './rules/exclusive-gateway-default.js';
 import feelConditionSyntax from './rules/feel-condition-syntax.js';
 import messageNamed from './rules/message-named.js';
@@ -54,6 +56,8 @@ export const stratumRules: Record<string, RuleFactory> = {
   'timer-definition': timerDefinition,
   'condition-variables-supplied': conditionVariablesSupplied,
   'candidate-group-members': candidateGroupMembers,
+  'decision-reads-own-output': decisionReadsOwnOutput,
+  'separation-of-duties': separationOfDuties,
 };
 
 /** bpmnlint's built-in rules that matter for execution (or for reading the diagram), by id. */
@@ -105,6 +109,11 @@ export const stratumRuleSeverities: Record<string, Severity> = {
   'stratum/condition-variables-supplied': 'error',
   // checks only with the known groups (stratumLintConfigWith), at the severity given there
   'stratum/candidate-group-members': 'error',
+  // an error for every diagram: the runtime evaluates a user task's outputs over its completion only,
+  // so a gateway reading anything else after it cannot see the decision (docs/modelling.md, "Decisions")
+  'stratum/decision-reads-own-output': 'error',
+  // a typo in the four-eyes declaration would silently switch the control off
+  'stratum/separation-of-duties': 'error',
   // bpmnlint: what would not run, or run surprisingly
   'start-event-required': 'error',
   'end-event-required': 'error',

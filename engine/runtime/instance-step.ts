@@ -11,8 +11,12 @@ import { createEngine, visibleVariables } from './execution-environment.js';
 
 export type StepAction =
   | { type: 'start'; variables: Record<string, unknown> }
-  /** Completes a waiting task, job or call activity. */
-  | { type: 'signal'; elementId: string; executionId: string; variables?: Record<string, unknown> }
+  /**
+   * Completes a waiting task, job or call activity. With `outputsApplied`, `variables`
+   * are the element's outputs, already evaluated over the completion (see
+   * completion-variables.ts): they are not evaluated again over the process.
+   */
+  | { type: 'signal'; elementId: string; executionId: string; variables?: Record<string, unknown>; outputsApplied?: boolean }
   | { type: 'message'; messageId: string; elementId: string; executionId: string; variables?: Record<string, unknown> }
   | { type: 'timer'; elementId: string; executionId: string }
   /**
@@ -63,12 +67,13 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   const listener = new EventEmitter();
   const record = (event: string, api: any, data: Record<string, unknown> | null = null) => {
     if (NOT_HISTORY.has(api.type)) return;
-    history.push({ instanceId: instance.id, at, actor: null, event, elementId: api.id, elementType: api.type, waitId: null, data });
+    history.push({ instanceId: instance.id, at, actor, event, elementId: api.id, elementType: api.type, waitId: null, data });
   };
   listener.on('activity.enter', (api: any) => record('element.entered', api));
   listener.on('activity.end', (api: any) => {
     const info = definition.model.elements.get(api.id);
-    if (info?.outputs) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }));
+    const outputsApplied = action.type === 'signal' && action.outputsApplied && action.elementId === api.id;
+    if (info?.outputs && !outputsApplied) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }));
     if (info?.type === 'bpmn:EndEvent' && info.outcome) outcome = info.outcome;
     record('element.completed', api);
   });

@@ -9,7 +9,9 @@ import type {
 import { conflict, forbidden, notFound, StratumError } from '../errors.js';
 import type { FeelInput } from '../feel/feel-expression.js';
 import type { HistoryRow, InstanceRow, Store, StoreTx, WaitRow } from '../store/types.js';
+import { completionInputsBehind, errorWrites, jobWrites, userTaskWrites } from './completion-variables.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
+import { earlierSeparatedDecision } from './four-eyes.js';
 import { runInstanceStep, type StepAction } from './instance-step.js';
 import { historyEntry, instanceSummary, jobView, taskView, waitingElement } from './views.js';
 
@@ -21,6 +23,8 @@ interface QueuedStep {
   action: StepAction;
   kind: StepKind;
   history: HistoryRow[];
+  /** Who caused the step (the authenticated user); steps it queues inherit it. Null for the scheduler. */
+  actor?: string | null;
 }
 
 const DEFAULT_LOCK_MS = 5 * 60_000;
@@ -59,6 +63,7 @@ export class InstanceRuntime implements Runtime {
         instance,
         isNew: true,
         kind: 'start',
+        actor: options.user ?? null,
         action: { type: 'start', variables: options.variables ?? {} },
         history: [this.history(instance.id, options.user ?? null, 'instance.started', null, null, { variables: options.variables ?? {} })],
       }]);
@@ -126,13 +131,26 @@ export class InstanceRuntime implements Runtime {
       if (!groups.some((group) => actor.groups.includes(group))) {
         throw forbidden(`task ${taskId} is for ${groups.join(', ') || 'nobody'}; ${actor.name} is in none of these groups`);
       }
-      const completion = this.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', { variables });
+      const definition = await this.definition(tx, instance.processKey, instance.version);
+      const info = definition.model.elements.get(wait.elementId)!;
+      const writes = userTaskWrites(info, variables);
+      if (definition.model.separatedTasks.includes(wait.elementId)) {
+        const earlier = await earlierSeparatedDecision(tx, instance, wait.elementId, actor.name, (key, version) => this.definition(tx, key, version));
+        if (earlier) {
+          throw forbidden(`four eyes: ${actor.name} already decided "${earlier.name}" (${earlier.processKey}/${earlier.elementId}) ` +
+            `of order ${instance.businessKey ?? instance.rootId}, so another person must decide "${info.name ?? info.id}"`);
+        }
+      }
+      const completion = this.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', { variables, writes });
       // The approver can correct their input, so a completion that would fail
       // the instance (a condition reading a variable they did not give) is refused.
       await this.runQueue(tx, [{
-        instance, isNew: false, kind: 'complete-task', history: [completion],
-        action: { type: 'signal', elementId: wait.elementId, executionId: wait.executionId, variables },
-      }], { refuseFailure: `completing task "${wait.name ?? wait.elementId}" with these variables` });
+        instance, isNew: false, kind: 'complete-task', history: [completion], actor: actor.name,
+        action: { type: 'signal', elementId: wait.elementId, executionId: wait.executionId, variables: writes, outputsApplied: true },
+      }], {
+        refuseFailure: `completing task "${wait.name ?? wait.elementId}" with these variables`,
+        nameInputs: (inputs) => completionInputsBehind(info, variables, inputs),
+      });
       return instance.rootId;
     });
     return (await this.getInstance(rootId))!;
@@ -155,54 +173,63 @@ export class InstanceRuntime implements Runtime {
     });
   }
 
-  async completeJob(jobId: string, variables: Record<string, unknown>, workerId?: string): Promise<InstanceView> {
+  async completeJob(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string): Promise<InstanceView> {
     const rootId = await this.step('complete-job', async (tx, moving) => {
       const { wait, instance } = await this.lockJob(tx, jobId, workerId);
       moving(instance);
-      const entry = this.waitHistory(wait, workerId ?? null, 'job.completed', null, { jobType: wait.jobType, variables });
+      const definition = await this.definition(tx, instance.processKey, instance.version);
+      const info = definition.model.elements.get(wait.elementId)!;
+      const writes = jobWrites(info, definition.model, variables);
+      const entry = this.waitHistory(wait, actor.name, 'job.completed', null, {
+        jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }),
+      });
       await this.runQueue(tx, [{
-        instance, isNew: false, kind: 'complete-job', history: [entry],
-        action: { type: 'signal', elementId: wait.elementId, executionId: wait.executionId, variables },
+        instance, isNew: false, kind: 'complete-job', history: [entry], actor: actor.name,
+        action: { type: 'signal', elementId: wait.elementId, executionId: wait.executionId, variables: writes, outputsApplied: Boolean(info.outputs?.length) },
       }]);
       return instance.rootId;
     });
     return (await this.getInstance(rootId))!;
   }
 
-  async failJob(jobId: string, failure: { message: string; retries: number; workerId?: string }): Promise<InstanceView> {
+  async failJob(jobId: string, failure: { message: string; retries: number; workerId?: string }, actor: Actor): Promise<InstanceView> {
     const rootId = await this.step('fail-job', async (tx, moving) => {
       const { wait, instance } = await this.lockJob(tx, jobId, failure.workerId);
       moving(instance);
       const retries = Math.max(0, Math.floor(failure.retries));
       await tx.updateWait({ ...wait, jobRetries: retries, jobError: failure.message, lockedBy: null, lockExpiresAt: null });
-      const entry = this.waitHistory(wait, failure.workerId ?? null, 'job.failed', null, {
-        jobType: wait.jobType, message: failure.message, retries,
+      const entry = this.waitHistory(wait, actor.name, 'job.failed', null, {
+        jobType: wait.jobType, message: failure.message, retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }),
       });
       const entries = [entry];
       if (retries === 0) {
         // Out of retries: an incident that names the job, like Camunda's.
         const incident = { elementId: wait.elementId, message: `job ${wait.jobType} failed: ${failure.message}` };
         await this.saveInstance(tx, { ...instance, status: 'failed', incident });
-        entries.push(this.history(instance.id, null, 'instance.failed', wait.elementId, null, { incident }));
+        entries.push(this.history(instance.id, actor.name, 'instance.failed', wait.elementId, null, { incident }));
       }
       await tx.appendHistory(entries);
       if (retries === 0 && instance.parentId) {
-        await this.runQueue(tx, await this.returnToParent(tx, { ...instance, status: 'failed', incident: { elementId: wait.elementId, message: failure.message } }, []));
+        const returns = await this.returnToParent(tx, { ...instance, status: 'failed', incident: { elementId: wait.elementId, message: failure.message } }, []);
+        await this.runQueue(tx, returns.map((step) => ({ ...step, actor: actor.name })));
       }
       return instance.rootId;
     });
     return (await this.getInstance(rootId))!;
   }
 
-  async throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }): Promise<InstanceView> {
+  async throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, actor: Actor): Promise<InstanceView> {
     const rootId = await this.step('fail-job', async (tx, moving) => {
       const { wait, instance } = await this.lockJob(tx, jobId, thrown.workerId);
       moving(instance);
-      const entry = this.waitHistory(wait, thrown.workerId ?? null, 'job.error-thrown', null, {
+      const definition = await this.definition(tx, instance.processKey, instance.version);
+      if (thrown.variables) errorWrites(definition.model.elements.get(wait.elementId)!, definition.model, thrown.variables);
+      const entry = this.waitHistory(wait, actor.name, 'job.error-thrown', null, {
         jobType: wait.jobType, errorCode: thrown.errorCode, message: thrown.message ?? null, variables: thrown.variables ?? {},
+        ...(thrown.workerId !== undefined && { workerId: thrown.workerId }),
       });
       await this.runQueue(tx, [{
-        instance, isNew: false, kind: 'fail-job', history: [entry],
+        instance, isNew: false, kind: 'fail-job', history: [entry], actor: actor.name,
         action: {
           type: 'throw', elementId: wait.elementId, executionId: wait.executionId, code: thrown.errorCode,
           message: thrown.message ?? `BPMN error ${thrown.errorCode}`, variables: thrown.variables,
@@ -236,7 +263,7 @@ export class InstanceRuntime implements Runtime {
           name: message.name, businessKey: message.businessKey, variables: message.variables ?? {},
         });
         await this.runQueue(tx, [{
-          instance, isNew: false, kind: 'message', history: [entry],
+          instance, isNew: false, kind: 'message', history: [entry], actor: message.actor ?? null,
           action: {
             type: 'message', messageId: wait.messageId ?? wait.elementId, elementId: wait.elementId,
             executionId: wait.executionId, variables: message.variables,
@@ -270,14 +297,14 @@ export class InstanceRuntime implements Runtime {
       const instance = this.newInstance(version.key, version.version, message.businessKey, null, message.actor ?? null);
       moving(instance);
       await this.runQueue(tx, [{
-        instance, isNew: true, kind: 'start', action: { type: 'start', variables },
+        instance, isNew: true, kind: 'start', action: { type: 'start', variables }, actor: message.actor ?? null,
         history: [this.history(instance.id, message.actor ?? null, 'instance.started', startEvent.id, 'bpmn:StartEvent', { message: message.name, variables })],
       }]);
       const waiting = await tx.getInstance(instance.id, { lock: true });
       const wait = (await tx.findWaits({ instanceId: instance.id, kind: 'message' })).find((candidate) => candidate.elementId === startEvent.id);
       if (waiting && wait) {
         await this.runQueue(tx, [{
-          instance: waiting, isNew: false, kind: 'message', history: [],
+          instance: waiting, isNew: false, kind: 'message', history: [], actor: message.actor ?? null,
           action: { type: 'message', messageId: startEvent.message!.id, elementId: wait.elementId, executionId: wait.executionId },
         }]);
       }
@@ -328,7 +355,10 @@ export class InstanceRuntime implements Runtime {
         await tx.appendHistory([this.history(locked.id, actor.name, 'instance.cancelled', null, null, null)]);
       }
       // A cancelled child can no longer return: its parent's call activity fails.
-      if (instance.parentId) await this.runQueue(tx, await this.returnToParent(tx, { ...instance, status: 'cancelled' }, []));
+      if (instance.parentId) {
+        const returns = await this.returnToParent(tx, { ...instance, status: 'cancelled' }, []);
+        await this.runQueue(tx, returns.map((step) => ({ ...step, actor: actor.name })));
+      }
     });
     return (await this.getInstance(instanceId))!;
   }
@@ -341,17 +371,20 @@ export class InstanceRuntime implements Runtime {
    * instance aborts the transaction instead: the caller's input is refused and
    * nothing changes.
    */
-  private async runQueue(tx: StoreTx, queue: QueuedStep[], options: { refuseFailure?: string } = {}): Promise<void> {
+  private async runQueue(tx: StoreTx, queue: QueuedStep[], options: { refuseFailure?: string; nameInputs?: (inputs: FeelInput[]) => FeelInput[] } = {}): Promise<void> {
     const steps = [...queue];
     for (let next = steps.shift(); next; next = steps.shift()) {
       const { follow, incident, inputs } = await this.runStep(tx, next);
       if (incident && options.refuseFailure) {
         // `variables` names the inputs the failing condition read, so the caller knows what to fix.
-        throw new StratumError('invalid', `${options.refuseFailure} would fail the instance: ${incident.message}`, {
-          incident, ...(inputs && { variables: inputs }),
+        const named = inputs && (options.nameInputs ? options.nameInputs(inputs) : inputs);
+        const check = named?.length ? ` (check ${named.map((input) => input.name).join(', ')})` : '';
+        throw new StratumError('invalid', `${options.refuseFailure} would fail the instance: ${incident.message}${check}`, {
+          incident, ...(named && { variables: named }),
         });
       }
-      steps.push(...follow);
+      const actor = next.actor ?? null;
+      steps.push(...follow.map((step) => ({ ...step, actor: step.actor ?? actor })));
     }
   }
 
@@ -360,7 +393,8 @@ export class InstanceRuntime implements Runtime {
     const definition = await this.definition(tx, instance.processKey, instance.version);
     const previousWaits = step.isNew ? [] : await tx.findWaits({ instanceId: instance.id });
     const now = this.clock.now();
-    const result = await runInstanceStep({ definition, instance, previousWaits, now, actor: null, action: step.action });
+    const actor = step.actor ?? null;
+    const result = await runInstanceStep({ definition, instance, previousWaits, now, actor, action: step.action });
 
     // Children are named before the parent is saved so the wait row points at them.
     const newCalls = result.waits.filter((wait) => wait.kind === 'call' && !wait.childInstanceId);
@@ -381,20 +415,20 @@ export class InstanceRuntime implements Runtime {
 
     const history = [...step.history, ...result.history];
     if (result.status !== 'running') {
-      history.push(this.history(instance.id, null, `instance.${result.status}`, result.incident?.elementId ?? null, null,
+      history.push(this.history(instance.id, actor, `instance.${result.status}`, result.incident?.elementId ?? null, null,
         result.incident ? { incident: result.incident } : null));
     }
     await tx.appendHistory(history);
 
     const follow: QueuedStep[] = [];
-    for (const call of newCalls) follow.push(...(await this.startChild(tx, updated, call, definition)));
+    for (const call of newCalls) follow.push(...(await this.startChild(tx, updated, call, definition, actor)));
     if (ended && updated.parentId) follow.push(...(await this.returnToParent(tx, updated, [])));
     if (result.status !== 'failed') return { follow, incident: null };
     return { follow, incident: result.incident, ...(result.incidentInputs && { inputs: result.incidentInputs }) };
   }
 
   /** A call activity was reached: start the latest version of the called process as a child. */
-  private async startChild(tx: StoreTx, parent: InstanceRow, call: WaitRow, definition: ExecutableDefinition): Promise<QueuedStep[]> {
+  private async startChild(tx: StoreTx, parent: InstanceRow, call: WaitRow, definition: ExecutableDefinition, actor: string | null): Promise<QueuedStep[]> {
     const calledKey = definition.model.elements.get(call.elementId)?.calledProcess;
     const version = calledKey ? await tx.latestVersion(calledKey) : undefined;
     if (!calledKey || !version) {
@@ -411,7 +445,7 @@ export class InstanceRuntime implements Runtime {
     return [{
       instance: child, isNew: true, kind: 'start',
       action: { type: 'start', variables: parent.variables },
-      history: [this.history(child.id, null, 'instance.started', null, null, { parentId: parent.id, calledFrom: call.elementId })],
+      history: [this.history(child.id, actor, 'instance.started', null, null, { parentId: parent.id, calledFrom: call.elementId })],
     }];
   }
 

@@ -64,7 +64,7 @@ export const CompleteTaskRequest: JsonSchema = {
   additionalProperties: false,
   properties: {
     variables: variables(
-      'Become process variables. Approval tasks read `approved`.',
+      'The variables the task declares (its zeebe:output sources read them); anything else is refused. Approval tasks read `approved`.',
       {
         approved: { type: 'boolean', description: 'The decision of an approval task.' },
         comment: { type: 'string', maxLength: 2000 },

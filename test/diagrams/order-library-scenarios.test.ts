@@ -50,6 +50,7 @@ async function enterOrder(order: Order): Promise<{ id: string; orderNo: string }
   return { id: instance.id, orderNo };
 }
 
+const erp: Actor = { name: 'erp', groups: ['integration'] };
 const actorFor = (task: TaskView): Actor => ({ name: `${task.candidateGroups[0]}-user`, groups: task.candidateGroups });
 
 async function openTasks(orderNo: string): Promise<TaskView[]> {
@@ -73,7 +74,7 @@ async function workJobs(types: string[], orderNo: string): Promise<string[]> {
   for (const type of types) {
     for (const job of await stratum.runtime.fetchAndLockJobs({ type, workerId: 'worker', max: 10 })) {
       expect(job.businessKey).toBe(orderNo);
-      await stratum.runtime.completeJob(job.id, {}, 'worker');
+      await stratum.runtime.completeJob(job.id, {}, erp, 'worker');
       done.push(job.type);
     }
   }

@@ -373,24 +373,27 @@ describe('credit-order-approval (level 3)', () => {
     expect(groupsOf(directorTask)).toEqual(['sales-director']);
     expect(tier(25_000_000)).toBe(directorTask);
     const decision = next(key, directorTask);
-    expect(next(key, route(key, decision, { ...ORDER, amount: 1_000_000.01, approved: true }))).toBe(vicePresidentTask);
+    expect(next(key, route(key, decision, { ...ORDER, amount: 1_000_000.01, directorApproved: true }))).toBe(vicePresidentTask);
   });
 
   it('rejects the order when the sales director rejects it', () => {
     const decision = next(key, tier(2_000_000));
-    const end = element(key, route(key, decision, { ...ORDER, amount: 2_000_000, approved: false }));
+    const end = element(key, route(key, decision, { ...ORDER, amount: 2_000_000, directorApproved: false }));
     expect(end.name).toBe('Rejected by sales director');
     expect(outcomeOf(end)).toBe('rejected');
+    expect(outputsOf(end)).toEqual({ approved: '=false' });
   });
 
   it('approves or rejects the order as the vice-president decides', () => {
     const decision = next(key, vicePresidentTask);
-    const approvedEnd = element(key, route(key, decision, { ...ORDER, amount: 800_000, approved: true }));
+    const approvedEnd = element(key, route(key, decision, { ...ORDER, amount: 800_000, vicePresidentApproved: true }));
     expect(approvedEnd.name).toBe('Approved');
     expect(outcomeOf(approvedEnd)).toBeUndefined();
-    const rejectedEnd = element(key, route(key, decision, { ...ORDER, amount: 800_000, approved: false }));
+    expect(outputsOf(approvedEnd)).toEqual({ approved: '=true' });
+    const rejectedEnd = element(key, route(key, decision, { ...ORDER, amount: 800_000, vicePresidentApproved: false }));
     expect(rejectedEnd.name).toBe('Rejected by vice-president');
     expect(outcomeOf(rejectedEnd)).toBe('rejected');
+    expect(outputsOf(rejectedEnd)).toEqual({ approved: '=false' });
   });
 
   it('gives approval tasks only to the sales director and vice-president groups', () => {
@@ -497,12 +500,24 @@ describe('names the outside world relies on', () => {
     expect([...groups].sort()).toEqual(['inspection', 'procurement', 'production', 'sales-director', 'vice-president']);
   });
 
-  it('decides approvals with the boolean variable approved', () => {
+  it('decides approvals with the boolean approved, declared as each approval task\'s own output and read by its gateway', () => {
     const key = 'credit-order-approval';
+    const { model } = loaded(key);
+    expect(model.elements.get('UserTask_ApproveBySalesDirector')!.outputs).toEqual([
+      { source: '=approved', target: 'directorApproved' }, { source: '=comment', target: 'directorComment' },
+    ]);
+    expect(model.elements.get('UserTask_ReviewByVicePresident')!.outputs).toEqual([
+      { source: '=approved', target: 'vicePresidentApproved' }, { source: '=comment', target: 'vicePresidentComment' },
+    ]);
     const conditions = sequenceFlows(loaded(key).process)
-      .filter((flow) => flow.conditionExpression && /approved/.test(flow.conditionExpression.body))
+      .filter((flow) => flow.conditionExpression && /pproved/.test(flow.conditionExpression.body))
       .map((flow) => flow.conditionExpression.body);
-    expect(conditions).toEqual(['=approved', '=approved']);
-    expect(() => evaluateFeelCondition('approved', { approved: 'yes' })).toThrow();
+    expect(conditions).toEqual(['=directorApproved', '=vicePresidentApproved']);
+    expect(() => evaluateFeelCondition('vicePresidentApproved', { vicePresidentApproved: 'yes' })).toThrow();
+    expect(() => evaluateFeelCondition('vicePresidentApproved', { vicePresidentApproved: null })).toThrow();
+  });
+
+  it('separates the two approval tasks of credit-order-approval (four eyes)', () => {
+    expect(loaded('credit-order-approval').model.separatedTasks).toEqual(['UserTask_ApproveBySalesDirector', 'UserTask_ReviewByVicePresident']);
   });
 });

@@ -25,7 +25,10 @@ const ARTICLE_CHECK = `<?xml version="1.0" encoding="UTF-8"?>
     </bpmn:boundaryEvent>
     <bpmn:sequenceFlow id="F3" sourceRef="Blocked" targetRef="Clarify" />
     <bpmn:userTask id="Clarify" name="Clarify blocked article">
-      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="procurement" /></bpmn:extensionElements>
+      <bpmn:extensionElements>
+        <zeebe:assignmentDefinition candidateGroups="procurement" />
+        <zeebe:ioMapping><zeebe:output source="=resolution" target="clarification" /></zeebe:ioMapping>
+      </bpmn:extensionElements>
       <bpmn:incoming>F3</bpmn:incoming><bpmn:outgoing>F4</bpmn:outgoing>
     </bpmn:userTask>
     <bpmn:sequenceFlow id="F4" sourceRef="Clarify" targetRef="Clarified" />

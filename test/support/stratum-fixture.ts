@@ -55,6 +55,8 @@ export async function openFixture(options: { deployShipped?: boolean } = {}): Pr
 
 export const director = { name: 'dora', groups: ['sales-director'] };
 export const vicePresident = { name: 'victor', groups: ['vice-president'] };
+/** The ERP's integration user, who completes jobs (its workers label themselves with a workerId). */
+export const erp = { name: 'erp', groups: ['integration'] };
 
 export function order(orderNo: string, amount: number, paymentTerms = 'credit', specialChange: unknown = null) {
   return {

@@ -3,7 +3,7 @@
 // are refused at deploy, naming the element and the construct.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { interopAvailable, interopFile } from '../../support/shared-interop.js';
-import { openFixture, type Fixture } from '../../support/stratum-fixture.js';
+import { erp, openFixture, type Fixture } from '../../support/stratum-fixture.js';
 
 let fixture: Fixture;
 beforeEach(async () => { fixture = await openFixture({ deployShipped: false }); });
@@ -15,7 +15,7 @@ const deploy = (...paths: string[]) => fixture.stratum.library.deploy(paths.map(
 async function completeJob(type: string, variables: Record<string, unknown> = {}) {
   const [job] = await runtime().fetchAndLockJobs({ type, workerId: 'worker' });
   expect(job, `a ${type} job`).toBeDefined();
-  return runtime().completeJob(job!.id, variables, 'worker');
+  return runtime().completeJob(job!.id, variables, erp, 'worker');
 }
 
 const endEventsOf = (view: { history: { event: string; elementType: string | null; elementId: string | null }[] }) =>
@@ -40,7 +40,7 @@ describe.skipIf(!interopAvailable)('Camunda 8 diagrams that run', () => {
     await deploy('executable/camunda8/ticket-booking.bpmn');
     await runtime().start('ticket-booking', { businessKey: 'booking-2' });
     const [job] = await runtime().fetchAndLockJobs({ type: 'reserve-seats', workerId: 'worker' });
-    const after = await runtime().throwJobError(job!.id, { errorCode: 'ErrorSeatsNotAvailable', workerId: 'worker' });
+    const after = await runtime().throwJobError(job!.id, { errorCode: 'ErrorSeatsNotAvailable', workerId: 'worker' }, erp);
     expect(after.status).toBe('completed');
     expect(endEventsOf(after)).toEqual(['Event_1ne48r4']);
   });
@@ -49,7 +49,7 @@ describe.skipIf(!interopAvailable)('Camunda 8 diagrams that run', () => {
     await deploy('executable/camunda8/ticket-booking.bpmn');
     await runtime().start('ticket-booking', { businessKey: 'booking-3' });
     const [job] = await runtime().fetchAndLockJobs({ type: 'reserve-seats', workerId: 'worker' });
-    const after = await runtime().throwJobError(job!.id, { errorCode: 'SomethingElse', message: 'boom', workerId: 'worker' });
+    const after = await runtime().throwJobError(job!.id, { errorCode: 'SomethingElse', message: 'boom', workerId: 'worker' }, erp);
     expect(after.status).toBe('failed');
     expect(after.incident).toMatchObject({ elementId: 'Activity_1g89uec' });
   });
@@ -95,10 +95,10 @@ describe.skipIf(!interopAvailable)('Camunda 8 diagrams that run', () => {
     const { reached } = await runtime().correlateMessage({ name: 'RetrievePaymentCommand', businessKey: 'PAY-9', variables: { amount: 30 } });
     expect(reached[0]!.processKey).toBe('payment');
     const [deduct] = await runtime().fetchAndLockJobs({ type: 'noop', workerId: 'worker' });
-    await runtime().completeJob(deduct!.id, { remainingAmount: 0 }, 'worker');
+    await runtime().completeJob(deduct!.id, { remainingAmount: 0 }, erp, 'worker');
     const [emit] = await runtime().fetchAndLockJobs({ type: 'emitEvent', workerId: 'worker' });
     expect(emit!.customHeaders).toEqual({ eventName: 'CustomerCreditUsed' });
-    await runtime().completeJob(emit!.id, {}, 'worker');
+    await runtime().completeJob(emit!.id, {}, erp, 'worker');
     const done = await completeJob('paymentReceived');
     expect(done.status).toBe('completed');
   });

@@ -1,6 +1,6 @@
 // The shipped order library's business rules, driven through the engine API.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { director, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+import { director, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 
 let fixture: Fixture;
 beforeEach(async () => { fixture = await openFixture(); });
@@ -21,7 +21,7 @@ async function jobTypesFor(orderNo: string) {
 async function completeJobs(type: string, orderNo: string) {
   const jobs = await runtime().fetchAndLockJobs({ type, workerId: 'erp', max: 10 });
   const mine = jobs.filter((job) => job.businessKey === orderNo);
-  for (const job of mine) await runtime().completeJob(job.id, {}, 'erp');
+  for (const job of mine) await runtime().completeJob(job.id, {}, erp, 'erp');
   return mine.length;
 }
 
@@ -30,6 +30,12 @@ async function decide(orderNo: string, group: string, approved: boolean) {
   expect(tasks, `one open task for ${group}`).toHaveLength(1);
   const actor = { name: group, groups: [group] };
   return runtime().completeTask(tasks[0]!.id, { approved, comment: approved ? 'ok' : 'too risky' }, actor);
+}
+
+async function acknowledge(orderNo: string, group: string) {
+  const tasks = (await tasksFor(orderNo)).filter((task) => task.candidateGroups.includes(group));
+  expect(tasks, `one open task for ${group}`).toHaveLength(1);
+  return runtime().completeTask(tasks[0]!.id, { acknowledged: true }, { name: group, groups: [group] });
 }
 
 async function fulfil(orderNo: string) {
@@ -143,10 +149,10 @@ describe('special change', () => {
     await expect(runtime().correlateMessage({ name: 'PaymentReceived', businessKey: orderNo })).rejects.toMatchObject({ code: 'not-found' });
 
     for (const group of ['procurement', 'production']) {
-      await decide(orderNo, group, true);
+      await acknowledge(orderNo, group);
       await expect(runtime().correlateMessage({ name: 'PaymentReceived', businessKey: orderNo })).rejects.toMatchObject({ code: 'not-found' });
     }
-    await decide(orderNo, 'inspection', true);
+    await acknowledge(orderNo, 'inspection');
     expect(await tasksFor(orderNo)).toEqual([]);
     await runtime().correlateMessage({ name: 'PaymentReceived', businessKey: orderNo });
     expect(await jobTypesFor(orderNo)).toEqual(['procurement-planning', 'production-planning']);
@@ -233,10 +239,10 @@ describe('external jobs', () => {
   it('makes a failed job fetchable again while retries remain, and raises an incident at zero', async () => {
     const { instance } = await runtime().start('order-to-cash', order('JOB-2', 100));
     const [job] = await runtime().fetchAndLockJobs({ type: 'production-planning', workerId: 'w1' });
-    await runtime().failJob(job!.id, { message: 'ERP down', retries: 2, workerId: 'w1' });
+    await runtime().failJob(job!.id, { message: 'ERP down', retries: 2, workerId: 'w1' }, erp);
     const [again] = await runtime().fetchAndLockJobs({ type: 'production-planning', workerId: 'w1' });
     expect(again).toMatchObject({ id: job!.id, retries: 2 });
-    await runtime().failJob(again!.id, { message: 'still down', retries: 0, workerId: 'w1' });
+    await runtime().failJob(again!.id, { message: 'still down', retries: 0, workerId: 'w1' }, erp);
     expect(await runtime().fetchAndLockJobs({ type: 'production-planning', workerId: 'w1' })).toEqual([]);
     const root = await runtime().getInstance(instance.id);
     expect(root!.status).toBe('failed');

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openStratum, type Stratum } from '../../../engine/index.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
 import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
-import { ManualClock, order, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
+import { erp, ManualClock, order, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
 
 describePostgres('runtime on PostgreSQL shared by two server processes', () => {
   let first: Stratum;
@@ -35,7 +35,7 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     await first.runtime.completeTask(vpTask!.id, { approved: true }, vicePresident);
     for (const [type, runtime] of [['procurement-planning', first], ['production-planning', second], ['shipping', first]] as const) {
       const [job] = await runtime.runtime.fetchAndLockJobs({ type, workerId: 'erp' });
-      await runtime.runtime.completeJob(job!.id, {}, 'erp');
+      await runtime.runtime.completeJob(job!.id, {}, erp, 'erp');
     }
     expect((await second.runtime.getInstance(instance.id))!.status).toBe('completed');
   });
@@ -68,7 +68,7 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     ]);
     for (const type of ['procurement-planning', 'production-planning']) {
       const [job] = await first.runtime.fetchAndLockJobs({ type, workerId: 'erp' });
-      await first.runtime.completeJob(job!.id, {}, 'erp');
+      await first.runtime.completeJob(job!.id, {}, erp, 'erp');
     }
     const view = await second.runtime.getInstance(instance.id);
     expect(view!.waiting.filter((wait) => wait.type === 'job').map((wait) => wait.jobType)).toEqual(['shipping']);

@@ -1,0 +1,80 @@
+// "A decision is made where it is asked for." A gateway directly after a user
+// task decides on that task's outcome, so its conditions must read what the
+// task itself declares as output (`=vicePresidentApproved`), never a variable
+// an earlier step may already have set (`=approved`, still true from the
+// director's step, would let an empty completion approve). And what a user task
+// decides is the task's alone: no other element may write the same target.
+// The runtime evaluates a user task's outputs over its completion only (see
+// docs/modelling.md, "Decisions").
+import { allFlowElements, describeElement } from '../../bpmn/process-model.js';
+import { feelBody, isFeel, variablesReadBy } from '../../feel/feel-expression.js';
+import { isJuel, juelToFeel } from '../../feel/juel.js';
+import { elementLabel, ElementLabel } from '../element-label.js';
+import { is, isAny, type Reporter, type RuleFactory } from '../rule-api.js';
+
+const decisionReadsOwnOutput: RuleFactory = () => {
+  function check(node: any, reporter: Reporter) {
+    if (isAny(node, ['bpmn:ExclusiveGateway', 'bpmn:InclusiveGateway'])) checkGateway(node, reporter);
+    if (is(node, 'bpmn:Process')) checkTargets(node, reporter);
+  }
+
+  return { check, meta: { documentation: { url: 'docs/validation.md#decision-reads-own-output-error' } } };
+};
+
+export default decisionReadsOwnOutput;
+
+// helpers
+
+function checkGateway(gateway: any, reporter: Reporter) {
+  const tasks = (gateway.incoming ?? []).map((flow: any) => flow.sourceRef).filter((source: any) => is(source, 'bpmn:UserTask'));
+  if (tasks.length === 0) return;
+  const targets = new Set<string>(tasks.flatMap((task: any) => (describeElement(task).outputs ?? []).map((output) => output.target)));
+  const decidedBy = tasks.map((task: any) => elementLabel(task)).join(' or ');
+  for (const flow of gateway.outgoing ?? []) {
+    const feel = conditionAsFeel(flow.conditionExpression?.body);
+    if (feel === undefined) continue;
+    if (variablesReadBy(feel).some((name) => targets.has(name))) continue;
+    const declared = [...targets];
+    const fix = declared.length
+      ? `read ${declared.map((name) => `"${name}"`).join(' or ')}, which the task declares`
+      : 'declare the decision as the task\'s output (e.g. <zeebe:output source="=approved" target="vicePresidentApproved" />) and read that';
+    reporter.report(
+      flow.id,
+      `${ElementLabel(flow)} decides on the outcome of ${decidedBy} but reads none of its outputs, ` +
+        `so a value set earlier could stand in for a decision not made; ${fix}`,
+    );
+  }
+}
+
+function checkTargets(process: any, reporter: Reporter) {
+  const elements = [...allFlowElements(process)];
+  const decidedBy = new Map<string, any>();
+  for (const element of elements) {
+    if (!is(element, 'bpmn:UserTask')) continue;
+    for (const { target } of describeElement(element).outputs ?? []) if (!decidedBy.has(target)) decidedBy.set(target, element);
+  }
+  for (const element of elements) {
+    for (const { target } of describeElement(element).outputs ?? []) {
+      const owner = decidedBy.get(target);
+      if (!owner || owner === element) continue;
+      reporter.report(
+        element.id,
+        `${ElementLabel(element)} writes "${target}", which ${elementLabel(owner)} declares as its decision; ` +
+          'a decision is written only by the task that makes it: give this output another name',
+      );
+    }
+  }
+}
+
+function conditionAsFeel(body: unknown): string | undefined {
+  if (typeof body !== 'string') return undefined;
+  if (isFeel(body)) return feelBody(body);
+  if (isJuel(body)) {
+    try {
+      return juelToFeel(body);
+    } catch {
+      return undefined; // feel-condition-syntax reports it
+    }
+  }
+  return undefined;
+}

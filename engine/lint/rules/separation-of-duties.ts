@@ -1,0 +1,32 @@
+// Four eyes is declared on the process: `zeebe:property name="separationOfDuties"`
+// lists the ids of the user tasks one person may decide at most one of per
+// order. A typo would silently switch the control off for that task, so every
+// listed id must be a user task of the same process, and the list must name at
+// least two (one task alone separates nothing).
+import { allFlowElements, SEPARATION_OF_DUTIES, separatedTasksOf } from '../../bpmn/process-model.js';
+import { elementLabel, ElementLabel } from '../element-label.js';
+import { is, type Reporter, type RuleFactory } from '../rule-api.js';
+
+const separationOfDuties: RuleFactory = () => {
+  function check(node: any, reporter: Reporter) {
+    if (!is(node, 'bpmn:Process')) return;
+    const listed = separatedTasksOf(node);
+    if (listed.length === 0) return;
+    const byId = new Map([...allFlowElements(node)].map((element) => [element.id, element]));
+    for (const id of listed) {
+      const element = byId.get(id);
+      if (!element) {
+        reporter.report(node.id, `${ElementLabel(node)} separates "${id}" (${SEPARATION_OF_DUTIES}), but it has no element with this id; list the ids of its user tasks`);
+      } else if (!is(element, 'bpmn:UserTask')) {
+        reporter.report(node.id, `${ElementLabel(node)} separates ${elementLabel(element)} (${SEPARATION_OF_DUTIES}), which is not a user task; only user tasks are decided by people`);
+      }
+    }
+    if (new Set(listed).size < 2) {
+      reporter.report(node.id, `${ElementLabel(node)} separates only one task (${SEPARATION_OF_DUTIES}); list at least two user tasks one person must not both decide`);
+    }
+  }
+
+  return { check, meta: { documentation: { url: 'docs/validation.md#separation-of-duties-error' } } };
+};
+
+export default separationOfDuties;

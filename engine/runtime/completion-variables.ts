@@ -1,0 +1,122 @@
+// What the outside world may hand into a process when it completes a wait:
+// only what the element declares as its outputs (see docs/modelling.md,
+// "Decisions"). A user task's outputs are evaluated over the completion's own
+// variables, never over the process, so a decision made earlier can never stand
+// in for one that was not made. A job without outputs (Camunda diagrams' workers)
+// may set variables, but never the order nor what another element decides.
+import type { ElementInfo, ProcessModel } from '../bpmn/process-model.js';
+import { StratumError } from '../errors.js';
+import { describeInputs, evaluateFeel, feelBody, isFeel, variablesReadBy, type FeelInput } from '../feel/feel-expression.js';
+
+/** The order as entered: tasks, jobs and messages add to it but never change it. */
+export const ORDER_FIELDS: readonly string[] = ['orderNo', 'customer', 'amount', 'currency', 'paymentTerms', 'specialChange'];
+
+/** A variable of a request that was refused, and why; the server names it as `/variables/<name>`. */
+export interface RefusedVariable extends FeelInput {
+  /** Replaces "the next condition reads it" in the message. */
+  why?: string;
+}
+
+type Output = NonNullable<ElementInfo['outputs']>[number];
+
+/** The variables an element's output sources read: all that its completer may send. */
+export function declaredCompletionVariables(outputs: Output[]): string[] {
+  const names = new Set<string>();
+  for (const { source } of outputs) if (isFeel(source)) for (const name of variablesReadBy(feelBody(source))) names.add(name);
+  return [...names];
+}
+
+/**
+ * What completing a user task writes into the process: its outputs evaluated
+ * over the completion alone (a declared variable the completer omitted is null).
+ * Anything the task does not declare is refused; a task without outputs accepts nothing.
+ */
+export function userTaskWrites(info: ElementInfo, variables: Record<string, unknown>): Record<string, unknown> {
+  return declaredWrites(info, variables, `task "${info.name ?? info.id}"`);
+}
+
+/**
+ * What completing a job writes: with declared outputs, as for a user task; without,
+ * the worker's variables as they are, except the order fields and any variable
+ * another element of the process declares as its output.
+ */
+export function jobWrites(info: ElementInfo, model: ProcessModel, variables: Record<string, unknown>): Record<string, unknown> {
+  if (info.outputs?.length) return declaredWrites(info, variables, `job ${info.id}`);
+  refuseProtected(model, variables, `job ${info.id}`);
+  return variables;
+}
+
+/** Variables reported with a BPMN error: never the order, never another element's decision. */
+export function errorWrites(info: ElementInfo, model: ProcessModel, variables: Record<string, unknown>): Record<string, unknown> {
+  refuseProtected(model, variables, `job ${info.id}`);
+  return variables;
+}
+
+/**
+ * A condition after the task failed on output targets (`vicePresidentApproved`
+ * is null): name the completion variables behind them (`approved` is missing),
+ * which is what the completer can fix.
+ */
+export function completionInputsBehind(info: ElementInfo, variables: Record<string, unknown>, inputs: FeelInput[]): FeelInput[] {
+  const named = inputs.flatMap((input) => {
+    const output = (info.outputs ?? []).find(({ target }) => target === input.name);
+    const sources = output ? declaredCompletionVariables([output]) : [];
+    return sources.length ? sources.map((name) => sentVariable(name, variables)) : [input];
+  });
+  return named.filter((input, index) => named.findIndex((other) => other.name === input.name) === index);
+}
+
+/** The order fields and every output target the process declares: no worker may set these directly. */
+export function protectedVariables(model: ProcessModel): Set<string> {
+  const names = new Set(ORDER_FIELDS);
+  for (const element of model.elements.values()) for (const { target } of element.outputs ?? []) names.add(target);
+  return names;
+}
+
+// helpers
+
+function declaredWrites(info: ElementInfo, variables: Record<string, unknown>, label: string): Record<string, unknown> {
+  const outputs = info.outputs ?? [];
+  const declared = declaredCompletionVariables(outputs);
+  const undeclared = Object.keys(variables).filter((name) => !declared.includes(name));
+  if (undeclared.length) {
+    const allowed = declared.length ? `it declares only ${declared.join(', ')}` : 'it declares no variables';
+    throw refused(`${label} does not declare ${undeclared.join(', ')}; ${allowed}`,
+      undeclared.map((name) => ({ name, problem: `is not declared by ${label}`, why: `${allowed} (as zeebe:output sources)` })));
+  }
+  const scope: Record<string, unknown> = Object.fromEntries(declared.map((name) => [name, null]));
+  Object.assign(scope, variables);
+  const writes: Record<string, unknown> = {};
+  for (const { source, target } of outputs) {
+    if (!isFeel(source)) {
+      writes[target] = source;
+      continue;
+    }
+    try {
+      writes[target] = evaluateFeel(feelBody(source), scope) ?? null;
+    } catch (error) {
+      throw refused(`output ${target} of ${label}: ${(error as Error).message}`, describeInputs(feelBody(source), scope));
+    }
+  }
+  return writes;
+}
+
+function refuseProtected(model: ProcessModel, variables: Record<string, unknown>, label: string) {
+  const guarded = protectedVariables(model);
+  const forbidden = Object.keys(variables).filter((name) => guarded.has(name));
+  if (forbidden.length === 0) return;
+  throw refused(`${label} may not set ${forbidden.join(', ')}: the order fields and what other elements decide are not a worker's to set`,
+    forbidden.map((name) => ({
+      name,
+      problem: ORDER_FIELDS.includes(name) ? 'is an order field' : 'is the declared output of another element',
+      why: 'no worker may set it',
+    })));
+}
+
+function sentVariable(name: string, variables: Record<string, unknown>): FeelInput {
+  return { name, problem: Object.hasOwn(variables, name) ? `is ${JSON.stringify(variables[name] ?? null).slice(0, 60)}` : 'is missing' };
+}
+
+function refused(message: string, variables: RefusedVariable[]): StratumError {
+  return new StratumError('invalid', message, { variables });
+}

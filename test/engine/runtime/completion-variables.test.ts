@@ -1,0 +1,145 @@
+// "A decision is made where it is asked for": what a completer may hand into a
+// process is what the element declares as its outputs, evaluated over the
+// completion alone. Driven through the engine API with the shipped library and
+// a small fixture (a worker without outputs, one with, a task deciding a route).
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InstanceView } from '../../../engine/api.js';
+import { director, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+
+const DECLARED = readFileSync(new URL('../../fixtures/engine/declared-outputs.bpmn', import.meta.url), 'utf8');
+
+let fixture: Fixture;
+beforeEach(async () => {
+  fixture = await openFixture();
+  await fixture.stratum.library.deploy([{ name: 'declared-outputs.bpmn', xml: DECLARED }], { user: 'test' });
+});
+afterEach(async () => { await fixture.dispose(); });
+
+const runtime = () => fixture.stratum.runtime;
+const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error) => error);
+
+async function openTask(businessKey: string, group: string) {
+  const task = (await runtime().findTasks({ businessKey })).find((candidate) => candidate.candidateGroups.includes(group));
+  expect(task, `an open task for ${group}`).toBeDefined();
+  return task!;
+}
+
+async function lockJob(type: string) {
+  const [job] = await runtime().fetchAndLockJobs({ type, workerId: 'w1' });
+  expect(job, `a ${type} job`).toBeDefined();
+  return job!;
+}
+
+const rootOf = async (businessKey: string, processKey = 'order-to-cash') =>
+  (await runtime().findInstances({ businessKey, processKey })).items[0]!;
+
+async function variablesOf(businessKey: string, processKey: string): Promise<Record<string, unknown>> {
+  return (await runtime().getInstance((await rootOf(businessKey, processKey)).id))!.variables;
+}
+
+describe('user tasks accept only the variables their outputs declare', () => {
+  it('writes the approver\'s decision to the task\'s own output target, and a missing comment as null', async () => {
+    await runtime().start('order-to-cash', order('D-1', 750_000));
+    await runtime().completeTask((await openTask('D-1', 'vice-president')).id, { approved: true }, vicePresident);
+    const variables = await variablesOf('D-1', 'credit-order-approval');
+    expect(variables).toMatchObject({ vicePresidentApproved: true, vicePresidentComment: null, approved: true });
+  });
+
+  it('refuses a variable the task does not declare, naming it, and leaves the task open', async () => {
+    await runtime().start('order-to-cash', order('D-2', 750_000));
+    const task = await openTask('D-2', 'vice-president');
+    const error = await refusal(runtime().completeTask(task.id, { approved: true, riskClass: 'low' }, vicePresident));
+    expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('does not declare riskClass') });
+    expect(error.details.variables).toEqual([expect.objectContaining({ name: 'riskClass', problem: expect.stringContaining('is not declared') })]);
+    expect(await runtime().findTasks({ businessKey: 'D-2' })).toHaveLength(1);
+  });
+
+  it('refuses the order fields on a task like any other undeclared variable', async () => {
+    await runtime().start('order-to-cash', order('D-3', 750_000));
+    const task = await openTask('D-3', 'vice-president');
+    await expect(runtime().completeTask(task.id, { approved: true, amount: 1 }, vicePresident)).rejects.toMatchObject({ code: 'invalid' });
+  });
+
+  it('never lets the director\'s earlier approval stand in for the vice-president\'s missing decision', async () => {
+    await runtime().start('order-to-cash', order('D-4', 3_000_000));
+    await runtime().completeTask((await openTask('D-4', 'sales-director')).id, { approved: true }, director);
+    const task = await openTask('D-4', 'vice-president');
+    const error = await refusal(runtime().completeTask(task.id, {}, vicePresident));
+    expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('vicePresidentApproved') });
+    expect(error.details.variables).toEqual([{ name: 'approved', problem: 'is missing' }]);
+    expect((await rootOf('D-4')).status).toBe('running');
+  });
+
+  it('refuses a decision that is not a boolean', async () => {
+    await runtime().start('order-to-cash', order('D-5', 750_000));
+    const task = await openTask('D-5', 'vice-president');
+    const error = await refusal(runtime().completeTask(task.id, { approved: 'yes' }, vicePresident));
+    expect(error.details.variables).toEqual([{ name: 'approved', problem: 'is "yes"' }]);
+  });
+
+  it('lets a rejection end the order as rejected', async () => {
+    await runtime().start('order-to-cash', order('D-6', 750_000));
+    await runtime().completeTask((await openTask('D-6', 'vice-president')).id, { approved: false, comment: 'no' }, vicePresident);
+    expect((await rootOf('D-6')).status).toBe('rejected');
+  });
+
+  it('accepts nothing on a task without outputs', async () => {
+    await runtime().start('declared-outputs', { businessKey: 'D-7' });
+    await runtime().completeJob((await lockJob('noting')).id, {}, erp, 'w1');
+    await runtime().completeJob((await lockJob('scoring')).id, { score: 700 }, erp, 'w1');
+    await runtime().completeTask((await openTask('D-7', 'vice-president')).id, { riskClass: 'high' }, vicePresident);
+    const task = await openTask('D-7', 'sales-director');
+    const error = await refusal(runtime().completeTask(task.id, { seen: true }, director));
+    expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('it declares no variables') });
+    const done = await runtime().completeTask(task.id, {}, director);
+    expect(done.status).toBe('completed');
+    expect(done.variables).toMatchObject({ riskClass: 'high', riskComment: null, creditScore: 700 });
+  });
+});
+
+describe('jobs', () => {
+  it('lets a worker without declared outputs set its own variables', async () => {
+    await runtime().start('declared-outputs', { businessKey: 'J-1' });
+    const after: InstanceView = await runtime().completeJob((await lockJob('noting')).id, { noteId: 'N-1' }, erp, 'w1');
+    expect(after.variables).toMatchObject({ noteId: 'N-1' });
+  });
+
+  it.each([
+    ['a decision another element declares (riskClass)', { riskClass: 'low' }, 'riskClass'],
+    ['another job\'s declared output (creditScore)', { creditScore: 999 }, 'creditScore'],
+    ['an order field (amount)', { amount: 1 }, 'amount'],
+  ])('refuses a worker without declared outputs that sets %s', async (_what, variables, name) => {
+    await runtime().start('declared-outputs', { businessKey: 'J-2' });
+    const job = await lockJob('noting');
+    const error = await refusal(runtime().completeJob(job.id, variables, erp, 'w1'));
+    expect(error).toMatchObject({ code: 'invalid' });
+    expect(error.details.variables.map((input: { name: string }) => input.name)).toEqual([name]);
+    expect((await runtime().findInstances({ businessKey: 'J-2' })).items[0]!.status).toBe('running');
+  });
+
+  it('lets a worker with declared outputs send only what its outputs read', async () => {
+    await runtime().start('declared-outputs', { businessKey: 'J-3' });
+    await runtime().completeJob((await lockJob('noting')).id, {}, erp, 'w1');
+    const job = await lockJob('scoring');
+    const error = await refusal(runtime().completeJob(job.id, { score: 1, riskClass: 'low' }, erp, 'w1'));
+    expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('it declares only score') });
+    const after = await runtime().completeJob(job.id, { score: 640 }, erp, 'w1');
+    expect(after.variables).toMatchObject({ creditScore: 640 });
+    expect(after.variables).not.toHaveProperty('score');
+  });
+
+  it('refuses the shipped planning workers setting the order or the approval', async () => {
+    await runtime().start('order-to-cash', order('J-4', 1_000));
+    const job = await lockJob('procurement-planning');
+    await expect(runtime().completeJob(job.id, { paymentTerms: 'prepaid-at-entry' }, erp, 'w1')).rejects.toMatchObject({ code: 'invalid' });
+    await expect(runtime().completeJob(job.id, { plannedWeek: 48 }, erp, 'w1')).resolves.toMatchObject({ status: 'running' });
+  });
+
+  it('refuses a BPMN error that carries a protected variable', async () => {
+    await runtime().start('declared-outputs', { businessKey: 'J-5' });
+    const job = await lockJob('noting');
+    const thrown = { errorCode: 'BLOCKED', variables: { riskClass: 'low' } };
+    await expect(runtime().throwJobError(job.id, thrown, erp)).rejects.toMatchObject({ code: 'invalid' });
+  });
+});

@@ -1,0 +1,292 @@
+// Controls that hold, through the real HTTP server: every row is an attempt to
+// walk around a control — the reproduced bypasses of issue 9 and more of the
+// same kind — with the refusal (or the record) it must get.
+//   1. A decision is made where it is asked for (declared completion variables).
+//   2. Four eyes: one person decides at most one separated task of an order.
+//   3. Who did it is who was authenticated (workerId is only a label).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_USERS, TOKENS, type ApiClient, type ApiResponse } from '../support/client.js';
+import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+
+const BOTH = 'test-both-approver-token';
+const ADMIN = 'test-admin-token';
+const DECLARED = readFileSync(new URL('../../fixtures/engine/declared-outputs.bpmn', import.meta.url), 'utf8');
+
+let server: TestServer;
+let api: ApiClient;
+let orderCount = 0;
+
+beforeAll(async () => {
+  const dataDir = makeDataDir();
+  const users = [
+    ...TEST_USERS.users,
+    // may see both approval tasks, must not decide both
+    { name: 'bo', token: BOTH, groups: ['sales-director', 'vice-president'] },
+    { name: 'root', token: ADMIN, groups: ['admin', 'designer', 'integration', 'sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
+  ];
+  writeFileSync(join(dataDir, 'users.json'), JSON.stringify({ users }));
+  server = await startTestServer({ dataDir });
+  api = server.api;
+  const deployed = await api.request('POST', '/api/deployments?name=declared-outputs.bpmn', {
+    token: TOKENS.designer, body: DECLARED, headers: { 'content-type': 'application/xml' },
+  });
+  expect(deployed.status, deployed.text).toBe(201);
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+// helpers
+
+async function enterOrder(amount: number, extra: Record<string, unknown> = {}): Promise<string> {
+  const orderNo = `CTL-${++orderCount}`;
+  const response = await api.post('/api/orders', TOKENS.erp, {
+    orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount, currency: 'EUR', paymentTerms: 'credit', ...extra,
+  });
+  expect(response.status, response.text).toBe(201);
+  return orderNo;
+}
+
+async function startDeclared(): Promise<string> {
+  const businessKey = `DCL-${++orderCount}`;
+  const response = await api.post('/api/processes/declared-outputs/instances', TOKENS.erp, { businessKey });
+  expect(response.status, response.text).toBe(201);
+  return businessKey;
+}
+
+async function openTask(businessKey: string, group: string): Promise<string> {
+  const tasks = (await api.get(`/api/tasks?businessKey=${businessKey}&candidateGroup=${group}`, TOKENS.erp)).body;
+  expect(tasks, `one open ${group} task of ${businessKey}`).toHaveLength(1);
+  return tasks[0].id;
+}
+
+const completeTask = (taskId: string, token: string, variables: Record<string, unknown>) =>
+  api.post(`/api/tasks/${taskId}/complete`, token, { variables });
+
+async function decide(businessKey: string, group: string, token: string, variables: Record<string, unknown>) {
+  const response = await completeTask(await openTask(businessKey, group), token, variables);
+  expect(response.status, response.text).toBe(200);
+  return response;
+}
+
+async function lockJob(type: string, businessKey: string, workerId = 'erp-worker-1'): Promise<string> {
+  const jobs = (await api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId, max: 100 })).body;
+  const job = jobs.find((candidate: { businessKey: string }) => candidate.businessKey === businessKey);
+  expect(job, `a ${type} job of ${businessKey}`).toBeDefined();
+  return job.id;
+}
+
+async function orderView(orderNo: string) {
+  const [root] = (await api.get(`/api/instances?businessKey=${orderNo}&processKey=order-to-cash`, TOKENS.erp)).body.items;
+  return (await api.get(`/api/instances/${root.id}`, TOKENS.erp)).body;
+}
+
+/** The order was not moved on: it still waits for `group`'s task and no planning job exists. */
+async function expectStillWaitingFor(orderNo: string, group: string) {
+  const view = await orderView(orderNo);
+  expect(view.status).toBe('running');
+  expect(view.waiting.filter((wait: { type: string }) => wait.type === 'job')).toEqual([]);
+  expect(view.waiting.some((wait: { candidateGroups?: string[] }) => wait.candidateGroups?.includes(group))).toBe(true);
+}
+
+function expectRefused(response: ApiResponse, status: number, field?: string, detail?: RegExp) {
+  expect(response.status, response.text).toBe(status);
+  expect(response.contentType).toContain('application/problem+json');
+  if (field) expect(response.body.errors?.map((error: { field: string }) => error.field), response.text).toContain(field);
+  if (detail) expect(response.body.detail).toMatch(detail);
+}
+
+interface Row {
+  attempt: string;
+  run: () => Promise<void>;
+}
+
+// 1. A decision is made where it is asked for.
+const decisions: Row[] = [
+  {
+    attempt: 'the vice-president completes a 3,000,000 order with {} after the director approved (approved is still true)',
+    run: async () => {
+      const orderNo = await enterOrder(3_000_000);
+      await decide(orderNo, 'sales-director', TOKENS.director, { approved: true });
+      const response = await completeTask(await openTask(orderNo, 'vice-president'), TOKENS.vp, {});
+      expectRefused(response, 422, '/variables/approved', /vicePresidentApproved/);
+      await expectStillWaitingFor(orderNo, 'vice-president');
+    },
+  },
+  {
+    attempt: 'procurement acknowledges the special change of a 750,000 order with {"approved": true}',
+    run: async () => {
+      const orderNo = await enterOrder(750_000, { specialChange: { description: 'paint in RAL 5015' } });
+      const response = await completeTask(await openTask(orderNo, 'procurement'), TOKENS.procurement, { approved: true });
+      expectRefused(response, 422, '/variables/approved', /does not declare approved/);
+      // Acknowledged as declared, the order still needs the vice-president.
+      await decide(orderNo, 'procurement', TOKENS.procurement, { acknowledged: true });
+      await decide(orderNo, 'production', TOKENS.production, { acknowledged: true });
+      await decide(orderNo, 'inspection', TOKENS.inspection, { acknowledged: true });
+      await expectStillWaitingFor(orderNo, 'vice-president');
+    },
+  },
+  {
+    attempt: 'procurement acknowledges with the vice-president\'s output {"vicePresidentApproved": true}',
+    run: async () => {
+      const orderNo = await enterOrder(750_000, { specialChange: { description: 'paint in RAL 5015' } });
+      const response = await completeTask(await openTask(orderNo, 'procurement'), TOKENS.procurement, { vicePresidentApproved: true });
+      expectRefused(response, 422, '/variables/vicePresidentApproved');
+    },
+  },
+  {
+    attempt: 'the director approves and sets the vice-president\'s decision in the same completion',
+    run: async () => {
+      const orderNo = await enterOrder(3_000_000);
+      const response = await completeTask(await openTask(orderNo, 'sales-director'), TOKENS.director, { approved: true, vicePresidentApproved: true });
+      expectRefused(response, 422, '/variables/vicePresidentApproved');
+      await expectStillWaitingFor(orderNo, 'sales-director');
+    },
+  },
+  {
+    attempt: 'the vice-president sends "yes" instead of a boolean',
+    run: async () => {
+      const orderNo = await enterOrder(750_000);
+      expectRefused(await completeTask(await openTask(orderNo, 'vice-president'), TOKENS.vp, { approved: 'yes' }), 422);
+      await expectStillWaitingFor(orderNo, 'vice-president');
+    },
+  },
+  {
+    attempt: 'an approver sets the riskClass a later condition reads (not declared by the approval task)',
+    run: async () => {
+      const orderNo = await enterOrder(750_000);
+      const response = await completeTask(await openTask(orderNo, 'vice-president'), TOKENS.vp, { approved: true, riskClass: 'low' });
+      expectRefused(response, 422, '/variables/riskClass');
+    },
+  },
+  {
+    attempt: 'someone completing an unrelated task without outputs sets riskClass',
+    run: async () => {
+      const key = await startDeclared();
+      await api.post(`/api/jobs/${await lockJob('noting', key)}/complete`, TOKENS.erp, {});
+      await api.post(`/api/jobs/${await lockJob('scoring', key)}/complete`, TOKENS.erp, { variables: { score: 700 } });
+      await decide(key, 'vice-president', TOKENS.vp, { riskClass: 'high' });
+      const response = await completeTask(await openTask(key, 'sales-director'), TOKENS.director, { riskClass: 'low' });
+      expectRefused(response, 422, '/variables/riskClass', /declares no variables/);
+    },
+  },
+  {
+    attempt: 'a worker without declared outputs sets riskClass, which the risk task decides',
+    run: async () => {
+      const key = await startDeclared();
+      const response = await api.post(`/api/jobs/${await lockJob('noting', key)}/complete`, TOKENS.erp, { variables: { riskClass: 'low' } });
+      expectRefused(response, 422, '/variables/riskClass');
+    },
+  },
+  {
+    attempt: 'a worker with declared outputs sends a variable its outputs do not read',
+    run: async () => {
+      const key = await startDeclared();
+      await api.post(`/api/jobs/${await lockJob('noting', key)}/complete`, TOKENS.erp, {});
+      const response = await api.post(`/api/jobs/${await lockJob('scoring', key)}/complete`, TOKENS.erp, { variables: { score: 1, riskClass: 'low' } });
+      expectRefused(response, 422, '/variables/riskClass', /declares only score/);
+    },
+  },
+  {
+    attempt: 'a worker reports a BPMN error carrying riskClass',
+    run: async () => {
+      const key = await startDeclared();
+      const response = await api.post(`/api/jobs/${await lockJob('noting', key)}/bpmn-error`, TOKENS.erp, { errorCode: 'BLOCKED', variables: { riskClass: 'low' } });
+      expectRefused(response, 422, '/variables/riskClass');
+    },
+  },
+  {
+    attempt: 'a planning worker rewrites the order status the sales order sets',
+    run: async () => {
+      const orderNo = await enterOrder(1_000);
+      const response = await api.post(`/api/jobs/${await lockJob('procurement-planning', orderNo)}/complete`, TOKENS.erp, { variables: { orderStatus: 'rejected' } });
+      expectRefused(response, 422, '/variables/orderStatus');
+    },
+  },
+];
+
+// 2. Four eyes.
+const fourEyes: Row[] = [
+  {
+    attempt: 'a user in both groups approves a 3,000,000 order as director and then as vice-president',
+    run: async () => {
+      const orderNo = await enterOrder(3_000_000);
+      await decide(orderNo, 'sales-director', BOTH, { approved: true });
+      const response = await completeTask(await openTask(orderNo, 'vice-president'), BOTH, { approved: true });
+      expectRefused(response, 403, undefined, /bo already decided "Approve order \(sales director\)"/);
+      await expectStillWaitingFor(orderNo, 'vice-president');
+    },
+  },
+  {
+    attempt: 'the same user rejects in the second step instead (a decision either way)',
+    run: async () => {
+      const orderNo = await enterOrder(3_000_000);
+      await decide(orderNo, 'sales-director', BOTH, { approved: true });
+      expectRefused(await completeTask(await openTask(orderNo, 'vice-president'), BOTH, { approved: false }), 403);
+    },
+  },
+  {
+    attempt: 'an administrator in every group decides both steps',
+    run: async () => {
+      const orderNo = await enterOrder(3_000_000);
+      await decide(orderNo, 'sales-director', ADMIN, { approved: true });
+      expectRefused(await completeTask(await openTask(orderNo, 'vice-president'), ADMIN, { approved: true }), 403, undefined, /four eyes/);
+    },
+  },
+];
+
+// 3. Who did it is who was authenticated.
+const actors: Row[] = [
+  {
+    attempt: 'the ERP\'s token completes a job with workerId "director"',
+    run: async () => {
+      const orderNo = await enterOrder(1_000);
+      const response = await api.post(`/api/jobs/${await lockJob('procurement-planning', orderNo, 'director')}/complete`, TOKENS.erp, { workerId: 'director' });
+      expect(response.status, response.text).toBe(200);
+      const entry = response.body.history.find((row: { event: string }) => row.event === 'job.completed');
+      expect(entry).toMatchObject({ actor: 'erp', data: { workerId: 'director' } });
+      expect(response.body.history.filter((row: { actor: string | null }) => row.actor === 'director' || row.actor === 'dirk')).toEqual([]);
+    },
+  },
+  {
+    attempt: 'the ERP\'s token reports a job failure as workerId "vera"',
+    run: async () => {
+      const orderNo = await enterOrder(1_000);
+      const response = await api.post(`/api/jobs/${await lockJob('procurement-planning', orderNo, 'vera')}/failure`, TOKENS.erp, { message: 'ERP down', retries: 2, workerId: 'vera' });
+      expect(response.status, response.text).toBe(200);
+      expect(response.body.history.find((row: { event: string }) => row.event === 'job.failed')).toMatchObject({ actor: 'erp', data: { workerId: 'vera' } });
+    },
+  },
+  {
+    attempt: 'a director\'s token completes a job (jobs are the integration\'s)',
+    run: async () => {
+      const orderNo = await enterOrder(1_000);
+      expectRefused(await api.post(`/api/jobs/${await lockJob('procurement-planning', orderNo)}/complete`, TOKENS.director, {}), 403);
+    },
+  },
+  {
+    attempt: 'the history of an approval names the approver and the ERP, nobody the client named',
+    run: async () => {
+      const orderNo = await enterOrder(750_000);
+      await decide(orderNo, 'vice-president', TOKENS.vp, { approved: true, comment: 'fine' });
+      const history: { event: string; actor: string | null }[] = (await orderView(orderNo)).history;
+      expect(history.find((row) => row.event === 'task.completed')).toMatchObject({ actor: 'vera' });
+      expect(history.filter((row) => row.event === 'instance.started').map((row) => row.actor)).toEqual(['erp', 'erp', 'erp']);
+    },
+  },
+];
+
+describe('bypass attempts through the HTTP API', () => {
+  describe('1. a decision is made where it is asked for', () => {
+    it.each(decisions)('$attempt', ({ run }) => run());
+  });
+  describe('2. four eyes', () => {
+    it.each(fourEyes)('$attempt', ({ run }) => run());
+  });
+  describe('3. the actor is who was authenticated', () => {
+    it.each(actors)('$attempt', ({ run }) => run());
+  });
+});
