@@ -105,6 +105,10 @@ export function describeElement(element: any): ElementInfo {
   if (inputs.length) info.inputs = inputs.map((input: any) => ({ source: input.source, target: input.target }));
   const outputs = mappings.flatMap((mapping: any) => mapping.outputParameters ?? []);
   if (outputs.length) info.outputs = outputs.map((output: any) => ({ source: output.source, target: output.target }));
+  // A Camunda 7 user task's form fields are what its completer submits, each under its own name:
+  // the same declaration as a zeebe:output reading the field (docs/modelling.md, "Decisions").
+  const formFields = element.$type === 'bpmn:UserTask' ? camundaFormFieldIds(element) : [];
+  if (!info.outputs && formFields.length) info.outputs = formFields.map((id) => ({ source: `=${id}`, target: id }));
 
   const outcome = propertyOf(element, 'outcome');
   if (outcome) info.outcome = outcome;
@@ -140,6 +144,13 @@ function splitList(text: string | undefined): string[] | undefined {
   if (!text) return undefined;
   const list = text.split(',').map((part) => part.trim()).filter(Boolean);
   return list.length ? list : undefined;
+}
+
+function camundaFormFieldIds(element: any): string[] {
+  return extensionValues(element, 'camunda:FormData')
+    .flatMap((form: any) => form.fields ?? [])
+    .map((field: any) => String(field.id ?? '').trim())
+    .filter(Boolean);
 }
 
 /** A Camunda 7 attribute, read through camunda-bpmn-moddle or, in a zeebe-flavoured file, from the unknown attributes. */
