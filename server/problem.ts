@@ -92,7 +92,7 @@ const SPECIFIC_TITLES: Record<string, string> = {
   'not-a-job-incident': 'Not a job incident',
 };
 /** Details the engine adds for the caller (others, like `retryable`, stay inside). */
-const PUBLIC_DETAILS = ['name', 'businessKey', 'messageId', 'first', 'status', 'instanceId', 'rootInstanceId', 'rootCauseIncidentId'];
+const PUBLIC_DETAILS = ['name', 'businessKey', 'messageId', 'first', 'orderStatus', 'instanceId', 'rootInstanceId', 'rootCauseIncidentId'];
 
 function specificProblem(details: StratumError['details']): Record<string, unknown> {
   const problem = details?.problem;

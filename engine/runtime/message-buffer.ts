@@ -70,7 +70,7 @@ export class MessageBuffer {
       await tx.appendHistory([entry(order.id, row, 'message.refused', { reason: 'order-finished', status: order.status })]);
       return {
         kind: 'refused',
-        error: refusal('conflict', 'order-finished', `${about}: the order is ${order.status}, nothing will wait for this message any more`, row, { status: order.status, instanceId: order.id }),
+        error: refusal('conflict', 'order-finished', `${about}: the order is ${order.status}, nothing will wait for this message any more`, row, { orderStatus: order.status, instanceId: order.id }),
       };
     }
     if (row.expiresAt <= row.receivedAt) {
