@@ -62,6 +62,17 @@ describe('buffered messages and the clock', () => {
     const events = (await stratum.runtime.getInstance(instance.id))!.history.map((entry) => entry.event);
     expect(events.filter((event) => event.startsWith('message.'))).toEqual(['message.buffered', 'message.expired']);
   });
+
+  it('remembers a messageId only while its message is kept: after its time-to-live the same id is a new message', async () => {
+    await stratum.library.deploy(shippedDiagrams(), { user: 'dora' });
+    await stratum.runtime.start('order-to-cash', order('B-2', 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
+    const message = { name: 'PaymentReceived', businessKey: 'B-2', messageId: 'bank-9', timeToLive: 'PT1S' };
+    expect((await stratum.runtime.correlateMessage(message)).outcome).toBe('buffered');
+    await expect(stratum.runtime.correlateMessage(message)).rejects.toMatchObject({ code: 'conflict', details: { problem: 'duplicate-message' } });
+    clock.advance(1000);
+    // not purged yet: an expired message no longer holds its id
+    expect((await stratum.runtime.correlateMessage(message)).outcome).toBe('buffered');
+  });
 });
 
 // helpers

@@ -100,6 +100,13 @@ describe('messages are buffered, not lost', () => {
     expect(refused.map((entry) => [entry.actor, entry.data.reason])).toEqual([['erp', 'not-correlated'], ['erp', 'order-finished']]);
   });
 
+  it('still delivers a message with timeToLive 0 when its catch is open (200)', async () => {
+    const order = await enterOrder('SO-TTL-ZERO-OPEN', 'prepaid-at-entry');
+    const paid = await pay('SO-TTL-ZERO-OPEN', { timeToLive: 0 });
+    expect(paid.status).toBe(200);
+    expect(paid.body.reached.map((reached: { id: string }) => reached.id)).toEqual([order.id]);
+  });
+
   it('takes timeToLive as milliseconds or an ISO 8601 duration, and refuses others (422)', async () => {
     await enterOrder('SO-TTL', 'prepaid-at-entry', { description: 'blue paint' });
     const iso = await pay('SO-TTL', { timeToLive: 'PT10M' });
@@ -252,6 +259,10 @@ describe('incidents are listed and retried after a fix', () => {
     expect((await api.get('/api/incidents?businessKey=SO-CANCEL-FAILED', TOKENS.nobody)).body.items.length).toBeGreaterThan(0);
     expect((await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, { reason: 'cannot be planned' })).status).toBe(200);
     expect((await api.get('/api/incidents?businessKey=SO-CANCEL-FAILED', TOKENS.nobody)).body.items).toEqual([]);
+  });
+
+  it('answers 404 for an incident that does not exist', async () => {
+    expect((await api.post('/api/incidents/no-such-incident/retry', TOKENS.operations, {})).status).toBe(404);
   });
 
   it('pages incidents with limit and a cursor, and refuses a cursor it did not hand out', async () => {
