@@ -784,14 +784,17 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it('serialises two transactions on one (name, key) with lockCorrelation: the later sees the earlier one\'s row', async () => {
         const order: string[] = [];
+        let locked: () => void = () => undefined;
+        const firstLocked = new Promise<void>((resolve) => (locked = resolve));
         const first = store.transaction(async (tx) => {
           await tx.lockCorrelation('PaymentReceived', 'SO-1');
           order.push('first locked');
+          locked();
           await sleep(50);
           await tx.insertMessage(messageRow('m1'));
           order.push('first wrote');
         });
-        await sleep(10);
+        await firstLocked;
         const second = store.transaction(async (tx) => {
           await tx.lockCorrelation('PaymentReceived', 'SO-1');
           order.push('second locked');
