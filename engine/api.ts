@@ -134,9 +134,66 @@ export interface Actor {
   groups: string[];
 }
 
+export interface MessageRequest {
+  name: string;
+  /** The correlation key: the order number for the shipped library. */
+  businessKey: string;
+  variables?: Record<string, unknown>;
+  /** The authenticated user who sent it (the actor of its history entries). */
+  actor?: string;
+  /** The publisher's id: while a message with this name, key and id is kept, another is a duplicate. */
+  messageId?: string;
+  /** How long a message nothing waits for is kept: ms or an ISO 8601 duration (PT1H); 0 keeps nothing. */
+  timeToLive?: number | string;
+}
+
 export interface MessageResult {
-  /** The root instances the message moved on, as they are now. */
+  /** `delivered`: it reached what waited for it; `buffered`: it is kept until `expiresAt` for a catch to come. */
+  outcome: 'delivered' | 'buffered';
+  /** The message's key in Stratum. */
+  messageKey: string;
+  /** The root instances the message moved on, as they are now (none when buffered). */
   reached: InstanceView[];
+  /** Buffered: when it is dropped unless a catch takes it first. */
+  expiresAt?: string;
+}
+
+/**
+ * Why a message was refused, in StratumError.details.problem: the server
+ * answers each with its own problem type.
+ */
+export type MessageRefusal = 'duplicate-message' | 'unknown-business-key' | 'order-finished' | 'not-correlated';
+
+export interface IncidentView {
+  id: string;
+  instanceId: string;
+  rootInstanceId: string;
+  processKey: string;
+  businessKey: string | null;
+  /** The element that failed. */
+  elementId: string | null;
+  message: string;
+  /** `step`: an engine step failed; `job`: a job ran out of retries. */
+  kind: 'step' | 'job';
+  jobId: string | null;
+  /** The child's incident this one follows from (a failed call activity); retry that one. */
+  causeIncidentId: string | null;
+  createdAt: string;
+}
+
+export interface IncidentQuery {
+  processKey?: string;
+  businessKey?: string;
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface IncidentRetry {
+  /** Set as process variables before the failed step runs again. */
+  variables?: Record<string, unknown>;
+  /** Job incidents: the retries the job gets again (default 1). */
+  retries?: number;
 }
 
 export interface InstanceQuery {
@@ -161,7 +218,20 @@ export interface Runtime {
   start(processKey: string, options?: StartOptions): Promise<{ instance: InstanceView; created: boolean }>;
   getInstance(id: string): Promise<InstanceView | undefined>;
   findInstances(query: InstanceQuery): Promise<{ items: InstanceSummary[]; total: number }>;
-  cancel(instanceId: string, actor: Actor): Promise<InstanceView>;
+  /**
+   * Cancels an order (a root instance, running or failed) with its whole call
+   * tree; a called instance is refused (conflict, details.problem 'not-a-root').
+   */
+  cancel(instanceId: string, actor: Actor, options?: { reason?: string }): Promise<InstanceView>;
+
+  /** Open incidents, oldest first, a page at a time. */
+  findIncidents(query: IncidentQuery): Promise<{ items: IncidentView[]; nextCursor: string | null }>;
+  /**
+   * Runs the failed step again on the state before it (a job incident: gives the
+   * job retries again) and revives the callers that failed with it. A retry that
+   * would fail again is refused (invalid) and changes nothing.
+   */
+  retryIncident(incidentId: string, retry: IncidentRetry, actor: Actor): Promise<InstanceView>;
 
   findTasks(query: { candidateGroup?: string; businessKey?: string; instanceId?: string }): Promise<TaskView[]>;
   getTask(taskId: string): Promise<TaskView | undefined>;
@@ -189,9 +259,17 @@ export interface Runtime {
   /**
    * Moves every instance waiting for message `name` whose correlation key is
    * `businessKey` (the instance's business key, unless the message defines a
-   * zeebe:subscription correlationKey). 404 when nothing waits.
+   * zeebe:subscription correlationKey). When nothing waits but the key names a
+   * running order, the message is buffered for its time-to-live and delivered
+   * to the first matching catch the order reaches. Refusals (StratumError with
+   * details.problem, see MessageRefusal): a duplicate messageId (conflict), an
+   * unknown key (not-found), a finished order (conflict), nothing waiting with
+   * time-to-live 0 (not-found). Every message for an existing order is in its history.
    */
-  correlateMessage(message: { name: string; businessKey: string; variables?: Record<string, unknown>; actor?: string }): Promise<MessageResult>;
+  correlateMessage(message: MessageRequest): Promise<MessageResult>;
+
+  /** Drops buffered messages whose time-to-live has passed; returns how many. */
+  purgeExpiredMessages(): Promise<number>;
 
   /** Fires every timer due by the runtime's clock; returns how many fired. */
   fireDueTimers(): Promise<number>;
@@ -207,11 +285,13 @@ export interface StratumOptions {
   clock?: Clock;
   /** How often the scheduler looks for due timers and expired job locks (ms). */
   schedulerIntervalMs?: number;
+  /** Time-to-live of a message that names none (ms; default one hour, like Camunda's clients). */
+  messageTimeToLiveMs?: number;
 }
 
 /** Emitted as `step` on `Stratum.events` after every committed or failed runtime step. */
 export interface StepEvent {
-  action: 'start' | 'complete-task' | 'complete-job' | 'fail-job' | 'message' | 'timer' | 'cancel' | 'call-return';
+  action: 'start' | 'complete-task' | 'complete-job' | 'fail-job' | 'message' | 'timer' | 'cancel' | 'call-return' | 'incident-retry' | 'message-expiry';
   processKey: string;
   durationMs: number;
   outcome: 'ok' | 'conflict' | 'error';

@@ -13,7 +13,9 @@ export async function openStratum(options: StratumOptions): Promise<Stratum> {
   const clock = options.clock ?? systemClock;
   const events = new EventEmitter();
   const library = new ProcessLibrary(options.store, clock);
-  const runtime = new InstanceRuntime(options.store, new DefinitionCache(), clock, events);
+  const runtime = new InstanceRuntime(options.store, new DefinitionCache(), clock, events, {
+    ...(options.messageTimeToLiveMs !== undefined && { messageTimeToLiveMs: options.messageTimeToLiveMs }),
+  });
   const scheduler = new TimerScheduler(runtime, events, options.schedulerIntervalMs ?? 1000);
   return {
     library,

@@ -17,6 +17,7 @@ import { Metrics } from './metrics.js';
 import { COMPONENT_SCHEMAS, buildOpenApiDocument } from './openapi.js';
 import { OPERATIONS, expressPath, type Operation } from './operations.js';
 import { HttpProblem, sendProblem, toHttpProblem } from './problem.js';
+import { incidentHandlers } from './routes/incidents.js';
 import { instanceHandlers } from './routes/instances.js';
 import { jobHandlers } from './routes/jobs.js';
 import { libraryHandlers } from './routes/library.js';
@@ -61,6 +62,7 @@ export function createApp(options: AppOptions): StratumApp {
     ...taskHandlers(stratum.runtime),
     ...jobHandlers(stratum.runtime),
     ...messageHandlers(stratum.runtime),
+    ...incidentHandlers(stratum.runtime),
     ...operationHandlers({
       checkHealth: options.checkHealth ?? (async () => void (await stratum.library.list())),
       metrics,

@@ -1,4 +1,5 @@
 // Server configuration from the environment (see docs/api.md).
+import { timeToLiveMs } from '../engine/runtime/time-to-live.js';
 import { DEFAULT_BODY_LIMIT } from './app.js';
 
 export interface ServerConfig {
@@ -12,6 +13,8 @@ export interface ServerConfig {
   diagramsDir: string;
   bodyLimitBytes: number;
   logLevel: string;
+  /** Time-to-live of a message that names none (STRATUM_MESSAGE_TTL); the engine's default (one hour) when absent. */
+  messageTimeToLiveMs?: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -34,6 +37,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     diagramsDir: env.STRATUM_DIAGRAMS || 'diagrams',
     bodyLimitBytes: parseSize(env.STRATUM_BODY_LIMIT, DEFAULT_BODY_LIMIT),
     logLevel: env.LOG_LEVEL || 'info',
+    ...(env.STRATUM_MESSAGE_TTL ? { messageTimeToLiveMs: messageTimeToLive(env.STRATUM_MESSAGE_TTL) } : {}),
   };
 }
 
@@ -46,4 +50,13 @@ export function parseSize(text: string | undefined, fallback: number): number {
   const bytes = Math.floor(Number(match[1]) * factor);
   if (bytes < 1024) throw new Error(`STRATUM_BODY_LIMIT must be at least 1kb, not ${text}`);
   return bytes;
+}
+
+/** `3600000` or `PT1H` → ms, as a message's timeToLive. */
+function messageTimeToLive(text: string): number {
+  try {
+    return timeToLiveMs(/^\d+$/.test(text.trim()) ? Number(text.trim()) : text.trim(), 'STRATUM_MESSAGE_TTL');
+  } catch (error) {
+    throw new Error((error as Error).message);
+  }
 }

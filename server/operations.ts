@@ -47,6 +47,7 @@ export interface Operation {
 }
 
 const integration = { kind: 'group', group: GROUPS.integration } as const;
+const operations = { kind: 'group', group: GROUPS.operations } as const;
 const designer = { kind: 'group', group: GROUPS.designer } as const;
 const authenticated = { kind: 'authenticated' } as const;
 const publicAccess = { kind: 'public' } as const;
@@ -189,12 +190,48 @@ export const OPERATIONS: Operation[] = [
     method: 'post',
     path: '/api/instances/{id}/cancel',
     tag: 'instances',
-    summary: 'Cancels a running instance and its children.',
+    summary: 'Cancels an order (a root instance, running or failed) with its whole call tree.',
+    description:
+      'Orders are cancelled as a whole, with a `reason` kept in the history of every cancelled instance beside the authenticated user. A called instance (a child) is refused with 409 `not-a-root` naming the order to cancel instead. Cancelling closes the order\'s open incidents.',
     access: integration,
     pathParams: { id: id('Instance') },
     query: 'EmptyQuery',
-    problems: { 404: 'No instance with this id.', 409: 'The instance has already ended.' },
+    body: { kind: 'json', schema: 'CancelRequest', required: true },
+    problems: {
+      404: 'No instance with this id.',
+      409: 'The instance has already ended, or it is a called instance (problem type `not-a-root`: cancel `rootInstanceId`).',
+    },
     responses: { 200: { description: 'The cancelled instance.', schema: 'InstanceView' } },
+  },
+  {
+    id: 'listIncidents',
+    method: 'get',
+    path: '/api/incidents',
+    tag: 'incidents',
+    summary: 'Open incidents (failed instances), oldest first, a page at a time.',
+    description:
+      'Each incident names the failed instance, its order, the element and the message. An incident with `causeIncidentId` follows from a called instance\'s incident: retrying that one resumes both.',
+    access: authenticated,
+    query: 'IncidentsQuery',
+    responses: { 200: { description: 'One page; `nextCursor` fetches the next.', schema: 'IncidentPage' } },
+  },
+  {
+    id: 'retryIncident',
+    method: 'post',
+    path: '/api/incidents/{id}/retry',
+    tag: 'incidents',
+    summary: 'Retries after a fix: the failed step runs again on the state before it; a job incident gives the job retries again.',
+    description:
+      'Fix the cause first (deploy the missing called process, or send corrected `variables`). The callers that failed with the instance are resumed too. A retry that would fail again is refused with 422 and changes nothing; the history records who retried.',
+    access: operations,
+    pathParams: { id: id('Incident') },
+    query: 'EmptyQuery',
+    body: { kind: 'json', schema: 'IncidentRetryRequest', required: false },
+    problems: {
+      404: 'No incident with this id.',
+      409: 'Already resolved (`incident-resolved`), not the root cause (`not-root-cause`: retry `rootCauseIncidentId`), or the caller no longer waits (`caller-moved-on`).',
+    },
+    responses: { 200: { description: 'The order (root instance) after the retry.', schema: 'InstanceView' } },
   },
   {
     id: 'listTasks',
@@ -294,12 +331,20 @@ export const OPERATIONS: Operation[] = [
     method: 'post',
     path: '/api/messages',
     tag: 'messages',
-    summary: 'Delivers a message (e.g. PaymentReceived) to what waits for it under this business key.',
+    summary: 'Delivers a message (e.g. PaymentReceived) to what waits for it under this business key, or buffers it for the order.',
+    description:
+      'Camunda 8 semantics: a message for a running order that nothing waits for yet is kept for `timeToLive` and delivered when the order reaches a matching catch (oldest first, each once). `messageId` makes the publish idempotent while the message is kept. Every message for an existing order, delivered, buffered or refused, is in the order\'s history with the authenticated user.',
     access: integration,
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'MessageRequest', required: true },
-    problems: { 404: 'Nothing waits for this message under this business key.' },
-    responses: { 200: { description: 'The instances it reached and what they wait for next.', schema: 'MessageResult' } },
+    problems: {
+      404: 'No order has this business key (`unknown-business-key`), or nothing waits and `timeToLive` is 0 (`not-correlated`).',
+      409: 'A message with this name, businessKey and messageId was already received (`duplicate-message`, `first` tells what became of it: treat as done), or the order has finished (`order-finished`).',
+    },
+    responses: {
+      200: { description: 'Delivered: the instances it reached and what they wait for next.', schema: 'MessageResult' },
+      202: { description: 'Buffered: nothing waits yet; kept until `expiresAt` for the order.', schema: 'MessageResult' },
+    },
   },
   // operations
   {

@@ -72,9 +72,34 @@ export function toHttpProblem(error: unknown): HttpProblem {
   if (error instanceof StratumError) {
     const findings = error.details?.findings;
     const errors = variableErrors(error.details?.variables);
-    return new HttpProblem(STATUS_OF_CODE[error.code] ?? 500, error.message, { ...(findings && { findings }), ...(errors && { errors }) });
+    return new HttpProblem(STATUS_OF_CODE[error.code] ?? 500, error.message, {
+      ...(findings && { findings }), ...(errors && { errors }), ...specificProblem(error.details),
+    });
   }
   return new HttpProblem(500, 'The server could not handle the request; the error is logged.');
+}
+
+/** Refusals the engine names (details.problem) get their own problem type and title. */
+const SPECIFIC_TITLES: Record<string, string> = {
+  'duplicate-message': 'Duplicate message',
+  'unknown-business-key': 'Unknown business key',
+  'order-finished': 'Order finished',
+  'not-correlated': 'Message not correlated',
+  'not-a-root': 'Not an order',
+  'incident-resolved': 'Incident already resolved',
+  'not-root-cause': 'Not the root cause',
+  'caller-moved-on': 'Caller moved on',
+  'not-a-job-incident': 'Not a job incident',
+};
+/** Details the engine adds for the caller (others, like `retryable`, stay inside). */
+const PUBLIC_DETAILS = ['name', 'businessKey', 'messageId', 'first', 'orderStatus', 'instanceId', 'rootInstanceId', 'rootCauseIncidentId'];
+
+function specificProblem(details: StratumError['details']): Record<string, unknown> {
+  const problem = details?.problem;
+  if (typeof problem !== 'string' || !SPECIFIC_TITLES[problem]) return {};
+  const extensions: Record<string, unknown> = { type: TYPE_BASE + problem, title: SPECIFIC_TITLES[problem] };
+  for (const key of PUBLIC_DETAILS) if (details![key] !== undefined) extensions[key] = details![key];
+  return extensions;
 }
 
 /**

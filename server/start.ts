@@ -38,7 +38,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
   const store = await openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir });
   let stratum: Stratum;
   try {
-    stratum = await openStratum({ store });
+    stratum = await openStratum({ store, ...(config.messageTimeToLiveMs !== undefined && { messageTimeToLiveMs: config.messageTimeToLiveMs }) });
     await deployDiagrams(stratum, config.diagramsDir, logger);
   } catch (error) {
     await store.close();

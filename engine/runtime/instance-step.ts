@@ -23,7 +23,15 @@ export type StepAction =
    * The waiting element throws: a worker reported a BPMN error (with `code`,
    * caught by a matching error boundary event) or a called child failed.
    */
-  | { type: 'throw'; elementId: string; executionId: string; message: string; code?: string; variables?: Record<string, unknown> };
+  | { type: 'throw'; elementId: string; executionId: string; message: string; code?: string; variables?: Record<string, unknown> }
+  | RetryAction;
+
+/** An incident's retry: `variables` are set on the recovered state, then `action` (if any) runs again. */
+export interface RetryAction {
+  type: 'retry';
+  variables?: Record<string, unknown>;
+  action?: StepAction;
+}
 
 export interface StepInput {
   definition: ExecutableDefinition;
@@ -55,7 +63,8 @@ const DEFAULT_JOB_RETRIES = 3;
 const NOT_HISTORY = new Set(['bpmn:SequenceFlow', 'bpmn:MessageFlow', 'bpmn:Association']);
 
 export async function runInstanceStep(input: StepInput): Promise<StepResult> {
-  const { definition, instance, now, actor, action } = input;
+  const { definition, instance, now, actor } = input;
+  const { action, variables: retryVariables } = unwrapRetry(input.action);
   const at = now.toISOString();
   const history: HistoryRow[] = [];
   const timerDueDates = new Map<string, string>();
@@ -72,7 +81,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   listener.on('activity.enter', (api: any) => record('element.entered', api));
   listener.on('activity.end', (api: any) => {
     const info = definition.model.elements.get(api.id);
-    const outputsApplied = action.type === 'signal' && action.outputsApplied && action.elementId === api.id;
+    const outputsApplied = action?.type === 'signal' && action.outputsApplied && action.elementId === api.id;
     if (info?.outputs && !outputsApplied) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }));
     if (info?.type === 'bpmn:EndEvent' && info.outcome) outcome = info.outcome;
     record('element.completed', api);
@@ -88,12 +97,13 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   });
   engine.once('end', () => (ended = true));
 
-  if (action.type === 'start') {
-    await engine.execute({ listener, variables: action.variables });
+  if (action?.type === 'start') {
+    await engine.execute({ listener, variables: { ...action.variables, ...retryVariables } });
   } else {
     engine.recover(instance.state); // a row of our own, read for this step: no copy needed
     await engine.resume({ listener });
-    applyAction(engine, action, (message) => (failure ??= { elementId: action.elementId, message }));
+    if (retryVariables) setVariables(engine, retryVariables);
+    if (action) applyAction(engine, action, (message) => (failure ??= { elementId: action.elementId, message }));
   }
   // Let anything bpmn-engine defers to the next tick settle before reading state.
   await new Promise((resolve) => setImmediate(resolve));
@@ -125,7 +135,17 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   return { status: 'running', state: stripSource(await engine.getState()), variables, incident: null, waits, history };
 }
 
-function applyAction(engine: any, action: Exclude<StepAction, { type: 'start' }>, fail: (message: string) => void) {
+type PlainAction = Exclude<StepAction, RetryAction>;
+
+/** A retry's variables and the action it repeats (none: the retry only sets variables). */
+function unwrapRetry(action: StepAction): { action: PlainAction | undefined; variables: Record<string, unknown> | undefined } {
+  if (action.type !== 'retry') return { action, variables: undefined };
+  const inner = action.action ? unwrapRetry(action.action) : { action: undefined, variables: undefined };
+  const variables = inner.variables || action.variables ? { ...inner.variables, ...action.variables } : undefined;
+  return { action: inner.action, variables };
+}
+
+function applyAction(engine: any, action: Exclude<PlainAction, { type: 'start' }>, fail: (message: string) => void) {
   const execution = engine.execution;
   const postponed = execution.getPostponed().find((api: any) => api.executionId === action.executionId);
   if (!postponed) {

@@ -4,20 +4,24 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type {
-  Actor, Clock, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageResult, Runtime, StartOptions, StepEvent, TaskView,
+  Actor, Clock, IncidentQuery, IncidentRetry, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageRequest,
+  MessageResult, Runtime, StartOptions, StepEvent, TaskView,
 } from '../api.js';
 import { conflict, forbidden, notFound, StratumError } from '../errors.js';
 import type { FeelInput } from '../feel/feel-expression.js';
-import type { HistoryRow, InstanceRow, Store, StoreTx, WaitRow } from '../store/types.js';
+import type { HistoryRow, InstanceRow, MessageRow, Store, StoreTx, WaitRow } from '../store/types.js';
 import { completionInputsBehind, errorWrites, jobWrites, userTaskWrites } from './completion-variables.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
 import { earlierSeparatedDecision } from './four-eyes.js';
+import { Incidents } from './incidents.js';
 import { runInstanceStep, type StepAction } from './instance-step.js';
+import { MessageBuffer } from './message-buffer.js';
+import { DEFAULT_TIME_TO_LIVE_MS, timeToLiveMs } from './time-to-live.js';
 import { historyEntry, instanceSummary, jobView, taskView, waitingElement } from './views.js';
 
 type StepKind = StepEvent['action'];
 
-interface QueuedStep {
+export interface QueuedStep {
   instance: InstanceRow;
   isNew: boolean;
   action: StepAction;
@@ -31,12 +35,24 @@ const DEFAULT_LOCK_MS = 5 * 60_000;
 const MAX_TRANSACTION_ATTEMPTS = 3;
 
 export class InstanceRuntime implements Runtime {
+  private readonly messages: MessageBuffer;
+  private readonly incidents: Incidents;
+
   constructor(
     private readonly store: Store,
     private readonly definitions: DefinitionCache,
     private readonly clock: Clock,
     private readonly events: EventEmitter,
-  ) {}
+    options: { messageTimeToLiveMs?: number } = {},
+  ) {
+    this.messages = new MessageBuffer(options.messageTimeToLiveMs ?? DEFAULT_TIME_TO_LIVE_MS);
+    this.incidents = new Incidents(clock, {
+      runQueue: (tx, steps, refuseFailure, actor) => this.runQueue(tx, steps.map((step) => ({ ...step, actor })), { refuseFailure }),
+      startChild: async (tx, parent, call, actor) =>
+        this.startChild(tx, parent, call, await this.definition(tx, parent.processKey, parent.version), actor),
+      saveInstance: (tx, row) => this.saveInstance(tx, row),
+    });
+  }
 
   // ---- starting -------------------------------------------------------------
 
@@ -206,6 +222,7 @@ export class InstanceRuntime implements Runtime {
         // Out of retries: an incident that names the job, like Camunda's.
         const incident = { elementId: wait.elementId, message: `job ${wait.jobType} failed: ${failure.message}` };
         await this.saveInstance(tx, { ...instance, status: 'failed', incident });
+        await this.incidents.raiseForJob(tx, instance, wait, incident);
         entries.push(this.history(instance.id, actor.name, 'instance.failed', wait.elementId, null, { incident }));
       }
       await tx.appendHistory(entries);
@@ -242,40 +259,65 @@ export class InstanceRuntime implements Runtime {
 
   // ---- messages -------------------------------------------------------------
 
-  async correlateMessage(message: { name: string; businessKey: string; variables?: Record<string, unknown>; actor?: string }): Promise<MessageResult> {
-    const rootIds = await this.step('message', async (tx, moving) => {
-      const waits = await tx.findWaits({ kind: 'message', messageName: message.name, correlationKey: message.businessKey });
-      if (waits.length === 0) {
+  async correlateMessage(message: MessageRequest): Promise<MessageResult> {
+    const timeToLive = message.timeToLive === undefined ? this.messages.defaultTimeToLiveMs : timeToLiveMs(message.timeToLive);
+    type Outcome = { refused: StratumError } | { buffered: MessageRow } | { delivered: MessageRow; rootIds: string[] };
+    const outcome = await this.step('message', async (tx, moving): Promise<Outcome> => {
+      const now = this.clock.now();
+      const received = await this.messages.receive(tx, message, timeToLive, now);
+      if ('duplicate' in received) return { refused: received.duplicate };
+      const { row } = received;
+      let reached = await this.deliverToWaits(tx, message, row, moving);
+      if (reached.length === 0) {
+        // Serialise with a step opening this catch right now: it either sees the buffered message or we see its wait.
+        await tx.lockCorrelation(message.name, message.businessKey);
+        reached = await this.deliverToWaits(tx, message, row, moving);
+      }
+      if (reached.length === 0) {
         const started = await this.startByMessage(tx, message, moving);
-        if (!started) throw notFound(`nothing waits for message ${message.name} with key ${message.businessKey}`);
-        return [started];
+        if (started) reached = [{ instanceId: started, rootId: started }];
       }
-      const roots = new Set<string>();
-      const seen = new Set<string>();
-      for (const candidate of waits) {
-        if (seen.has(candidate.instanceId)) continue; // one message moves an instance once
-        seen.add(candidate.instanceId);
-        const instance = await tx.getInstance(candidate.instanceId, { lock: true });
-        const wait = await tx.getWait(candidate.id);
-        if (!instance || !wait || instance.status !== 'running') continue;
-        moving(instance);
-        const entry = this.waitHistory(wait, message.actor ?? null, 'message.correlated', null, {
-          name: message.name, businessKey: message.businessKey, variables: message.variables ?? {},
-        });
-        await this.runQueue(tx, [{
-          instance, isNew: false, kind: 'message', history: [entry], actor: message.actor ?? null,
-          action: {
-            type: 'message', messageId: wait.messageId ?? wait.elementId, elementId: wait.elementId,
-            executionId: wait.executionId, variables: message.variables,
-          },
-        }]);
-        roots.add(instance.rootId);
+      if (reached.length > 0) {
+        await this.messages.delivered(tx, row, reached[0]!.instanceId, reached[0]!.rootId, now);
+        return { delivered: row, rootIds: [...new Set(reached.map((one) => one.rootId))] };
       }
-      if (roots.size === 0) throw notFound(`nothing waits for message ${message.name} with key ${message.businessKey}`);
-      return [...roots];
+      const unwaited = await this.messages.keepOrRefuse(tx, row);
+      return unwaited.kind === 'buffered' ? { buffered: unwaited.message } : { refused: unwaited.error };
     });
-    const reached = await Promise.all(rootIds.map((id) => this.getInstance(id)));
-    return { reached: reached.filter((view): view is InstanceView => view !== undefined) };
+    if ('refused' in outcome) throw outcome.refused;
+    if ('buffered' in outcome) {
+      return { outcome: 'buffered', messageKey: outcome.buffered.id, reached: [], expiresAt: outcome.buffered.expiresAt };
+    }
+    const reached = await Promise.all(outcome.rootIds.map((id) => this.getInstance(id)));
+    return { outcome: 'delivered', messageKey: outcome.delivered.id, reached: reached.filter((view): view is InstanceView => view !== undefined) };
+  }
+
+  /** Moves every running instance waiting for the message, each once; returns the instances it moved. */
+  private async deliverToWaits(tx: StoreTx, message: MessageRequest, row: MessageRow, moving: (instance: InstanceRow) => void): Promise<{ instanceId: string; rootId: string }[]> {
+    const waits = await tx.findWaits({ kind: 'message', messageName: message.name, correlationKey: message.businessKey });
+    const reached: { instanceId: string; rootId: string }[] = [];
+    const seen = new Set<string>();
+    for (const candidate of waits) {
+      if (seen.has(candidate.instanceId)) continue; // one message moves an instance once
+      seen.add(candidate.instanceId);
+      const instance = await tx.getInstance(candidate.instanceId, { lock: true });
+      const wait = await tx.getWait(candidate.id);
+      if (!instance || !wait || instance.status !== 'running') continue;
+      moving(instance);
+      const entry = this.waitHistory(wait, message.actor ?? null, 'message.correlated', null, {
+        name: message.name, businessKey: message.businessKey, variables: message.variables ?? {},
+        messageKey: row.id, messageId: row.messageId,
+      });
+      await this.runQueue(tx, [{
+        instance, isNew: false, kind: 'message', history: [entry], actor: message.actor ?? null,
+        action: {
+          type: 'message', messageId: wait.messageId ?? wait.elementId, elementId: wait.elementId,
+          executionId: wait.executionId, variables: message.variables,
+        },
+      }]);
+      reached.push({ instanceId: instance.id, rootId: instance.rootId });
+    }
+    return reached;
   }
 
   /**
@@ -284,7 +326,7 @@ export class InstanceRuntime implements Runtime {
    */
   private async startByMessage(
     tx: StoreTx,
-    message: { name: string; businessKey: string; variables?: Record<string, unknown>; actor?: string },
+    message: MessageRequest,
     moving: (instance: InstanceRow) => void,
   ): Promise<string | undefined> {
     for (const version of await tx.latestVersions()) {
@@ -341,26 +383,52 @@ export class InstanceRuntime implements Runtime {
 
   // ---- cancelling -----------------------------------------------------------
 
-  async cancel(instanceId: string, actor: Actor): Promise<InstanceView> {
+  async cancel(instanceId: string, actor: Actor, options: { reason?: string } = {}): Promise<InstanceView> {
     await this.step('cancel', async (tx, moving) => {
       const instance = await tx.getInstance(instanceId, { lock: true });
       if (!instance) throw notFound(`no instance ${instanceId}`);
       moving(instance);
-      if (instance.status !== 'running') throw conflict(`instance ${instanceId} is ${instance.status}, not running`);
+      // A called instance is part of its order: cancelling it alone would fail the caller.
+      if (instance.parentId) {
+        throw conflict(`instance ${instanceId} (${instance.processKey}) was called by another instance; cancel the order, instance ${instance.rootId}, instead`, {
+          problem: 'not-a-root', rootInstanceId: instance.rootId,
+        });
+      }
+      // A failed order can be cancelled: that is how an incident nobody will retry ends.
+      if (instance.status !== 'running' && instance.status !== 'failed') throw conflict(`instance ${instanceId} is ${instance.status}, not running`);
+      const reason = options.reason ?? null;
       for (const member of await this.callTree(tx, instance)) {
         const locked = member.id === instance.id ? member : await tx.getInstance(member.id, { lock: true });
-        if (!locked || locked.status !== 'running') continue;
+        if (!locked || (locked.status !== 'running' && locked.status !== 'failed')) continue;
         await this.saveInstance(tx, { ...locked, status: 'cancelled', state: null, endedAt: this.nowIso() });
         await tx.replaceWaits(locked.id, []);
-        await tx.appendHistory([this.history(locked.id, actor.name, 'instance.cancelled', null, null, null)]);
-      }
-      // A cancelled child can no longer return: its parent's call activity fails.
-      if (instance.parentId) {
-        const returns = await this.returnToParent(tx, { ...instance, status: 'cancelled' }, []);
-        await this.runQueue(tx, returns.map((step) => ({ ...step, actor: actor.name })));
+        await tx.appendHistory([this.history(locked.id, actor.name, 'instance.cancelled', null, null, { reason })]);
+        await this.incidents.closeOnCancel(tx, locked.id, actor.name);
       }
     });
     return (await this.getInstance(instanceId))!;
+  }
+
+  // ---- incidents --------------------------------------------------------------
+
+  async findIncidents(query: IncidentQuery): Promise<{ items: IncidentView[]; nextCursor: string | null }> {
+    return this.store.read((tx) => this.incidents.find(tx, query));
+  }
+
+  async retryIncident(incidentId: string, retry: IncidentRetry, actor: Actor): Promise<InstanceView> {
+    const rootId = await this.step('incident-retry', async (tx, moving) => this.incidents.retry(tx, incidentId, retry, actor.name, moving));
+    return (await this.getInstance(rootId))!;
+  }
+
+  // ---- message expiry ---------------------------------------------------------
+
+  async purgeExpiredMessages(): Promise<number> {
+    let purged = 0;
+    for (;;) {
+      const count = await this.inTransaction((tx) => this.messages.purgeExpired(tx, this.clock.now(), 100));
+      purged += count;
+      if (count < 100) return purged;
+    }
   }
 
   // ---- the step machinery ---------------------------------------------------
@@ -419,12 +487,38 @@ export class InstanceRuntime implements Runtime {
         result.incident ? { incident: result.incident } : null));
     }
     await tx.appendHistory(history);
+    if (result.status === 'failed') await this.incidents.raise(tx, { before: instance, action: step.action, previousWaits, incident: result.incident });
 
     const follow: QueuedStep[] = [];
     for (const call of newCalls) follow.push(...(await this.startChild(tx, updated, call, definition, actor)));
     if (ended && updated.parentId) follow.push(...(await this.returnToParent(tx, updated, [])));
+    if (result.status === 'running') {
+      // Messages that arrived before this step opened their catch are delivered now, in this transaction.
+      const delivered = await this.deliverBuffered(tx, previousWaits, result.waits);
+      follow.push(...delivered.follow);
+      if (delivered.incident) return { ...delivered, follow };
+    }
     if (result.status !== 'failed') return { follow, incident: null };
     return { follow, incident: result.incident, ...(result.incidentInputs && { inputs: result.incidentInputs }) };
+  }
+
+  /** Runs a step for each buffered message a step's new catches take. */
+  private async deliverBuffered(tx: StoreTx, previousWaits: WaitRow[], waits: WaitRow[]): Promise<{ follow: QueuedStep[]; incident: InstanceRow['incident']; inputs?: FeelInput[] }> {
+    const follow: QueuedStep[] = [];
+    for (const wait of this.messages.newCatches(previousWaits, waits)) {
+      const instance = await tx.getInstance(wait.instanceId, { lock: true });
+      // an earlier delivery of this loop may have moved the instance past this catch
+      if (!instance || instance.status !== 'running' || !(await tx.getWait(wait.id))) continue;
+      const message = await this.messages.claim(tx, wait, this.clock.now());
+      if (!message) continue;
+      const result = await this.runStep(tx, {
+        instance, isNew: false, kind: 'message', history: [this.messages.deliveryEntry(wait, message, this.nowIso())], actor: message.receivedBy,
+        action: { type: 'message', messageId: wait.messageId ?? wait.elementId, elementId: wait.elementId, executionId: wait.executionId, variables: message.variables },
+      });
+      follow.push(...result.follow);
+      if (result.incident) return { ...result, follow };
+    }
+    return { follow, incident: null };
   }
 
   /** A call activity was reached: start the latest version of the called process as a child. */

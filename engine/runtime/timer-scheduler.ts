@@ -1,4 +1,4 @@
-// Fires due timers in the background. Several server processes may run one
+// Fires due timers and drops expired buffered messages in the background. Several server processes may run one
 // each: the store hands every due timer to one of them (SKIP LOCKED).
 import type { EventEmitter } from 'node:events';
 import type { Runtime } from '../api.js';
@@ -32,6 +32,7 @@ export class TimerScheduler {
     this.busy = true;
     this.running = this.runtime
       .fireDueTimers()
+      .then(() => this.runtime.purgeExpiredMessages())
       .catch((error) => this.events.emit('scheduler-error', error))
       .finally(() => (this.busy = false));
   }

@@ -106,4 +106,51 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (scope, key)
   );
   `,
+  // 2: buffered messages (Camunda 8 time-to-live, messageId uniqueness) and incidents with what a retry needs
+  `
+  CREATE TABLE stratum_messages (
+    seq             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id              text COLLATE "C" NOT NULL UNIQUE,
+    message_id      text COLLATE "C",
+    name            text COLLATE "C" NOT NULL,
+    correlation_key text COLLATE "C" NOT NULL,
+    variables       jsonb NOT NULL,
+    root_id         text COLLATE "C",
+    state           text NOT NULL CHECK (state IN ('received', 'buffered', 'delivered')),
+    received_by     text,
+    received_at     timestamptz NOT NULL,
+    expires_at      timestamptz NOT NULL,
+    delivered_to    text COLLATE "C",
+    delivered_at    timestamptz
+  );
+  CREATE UNIQUE INDEX stratum_messages_by_message_id ON stratum_messages (name, correlation_key, message_id);
+  CREATE INDEX stratum_messages_buffered ON stratum_messages (name, correlation_key, state, received_at);
+  CREATE INDEX stratum_messages_by_expiry ON stratum_messages (expires_at);
+
+  CREATE TABLE stratum_incidents (
+    seq              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id               text COLLATE "C" NOT NULL UNIQUE,
+    instance_id      text COLLATE "C" NOT NULL REFERENCES stratum_instances (id) DEFERRABLE INITIALLY DEFERRED,
+    root_id          text COLLATE "C" NOT NULL,
+    process_key      text COLLATE "C" NOT NULL,
+    business_key     text COLLATE "C",
+    element_id       text,
+    message          text NOT NULL,
+    kind             text NOT NULL CHECK (kind IN ('step', 'job')),
+    cause_id         text COLLATE "C",
+    wait_id          text COLLATE "C",
+    action           jsonb,
+    state_before     jsonb,
+    variables_before jsonb NOT NULL,
+    waits_before     jsonb NOT NULL,
+    created_at       timestamptz NOT NULL,
+    resolved_at      timestamptz,
+    resolved_by      text,
+    resolution       text CHECK (resolution IN ('retried', 'cancelled'))
+  );
+  CREATE INDEX stratum_incidents_by_instance ON stratum_incidents (instance_id, resolved_at);
+  CREATE INDEX stratum_incidents_by_root ON stratum_incidents (root_id);
+  CREATE INDEX stratum_incidents_by_business_key ON stratum_incidents (business_key, seq);
+  CREATE INDEX stratum_incidents_by_process ON stratum_incidents (process_key, seq);
+  `,
 ];

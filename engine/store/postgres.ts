@@ -5,6 +5,10 @@ import { canonicalTimestamp } from './iso-time.js';
 import { numberedAll, valuesFor, type NumberedStatement } from './numbered-parameters.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type PostgresColumns, type Records } from './records.js';
+import {
+  INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentWhere, messageIncidentCodec, messageIncidentWrites,
+  type IncidentRecord, type MessageRecord,
+} from './message-incident-rows.js';
 import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, pageOf } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { rowWrites } from './row-writes.js';
@@ -13,6 +17,10 @@ import { TxGuard } from './tx-guard.js';
 import type {
   HistoryRow,
   IdempotencyRow,
+  IncidentFilter,
+  IncidentResolution,
+  IncidentRow,
+  MessageRow,
   InstanceFilter,
   InstanceRow,
   ProcessVersionRow,
@@ -150,6 +158,12 @@ const codec = rowCodec<PostgresColumns>({
   writeJson: jsonText,
 });
 const WRITES = numberedAll(rowWrites('stratum_'));
+const controlCodec = messageIncidentCodec<PostgresColumns>({
+  readTime: (date) => date.toISOString(),
+  readJson: <Value>(value: Value) => value,
+  writeJson: jsonText,
+});
+const CONTROL_WRITES = numberedAll(messageIncidentWrites('stratum_'));
 const numberedPlaceholder: Placeholder = (position) => `$${position}`;
 /** History parameters in the order of appendHistory's unnest arrays ($1 … $8). */
 const HISTORY_ORDER = ['instanceId', 'at', 'actor', 'event', 'elementId', 'elementType', 'waitId', 'data'] as const;
@@ -377,6 +391,101 @@ class PostgresTx extends TxGuard implements StoreTx {
       [waitId],
     );
     return rows[0] && codec.history(rows[0]);
+  }
+
+  // messages
+
+  async insertMessage(row: MessageRow): Promise<boolean> {
+    this.assertWritable('insertMessage');
+    // DO NOTHING waits for a concurrent insert of the same messageId to commit, then reports 0 rows
+    const result = await this.write(CONTROL_WRITES.insertMessage, controlCodec.messageParameters(row));
+    return result.rowCount === 1;
+  }
+
+  async findMessageById(name: string, correlationKey: string, messageId: string): Promise<MessageRow | undefined> {
+    const { rows } = await this.query<MessageRecord<PostgresColumns>>(
+      `SELECT ${MESSAGE_COLUMNS} FROM stratum_messages WHERE name = $1 AND correlation_key = $2 AND message_id = $3`,
+      [name, correlationKey, messageId],
+    );
+    return rows[0] && controlCodec.message(rows[0]);
+  }
+
+  async updateMessage(row: MessageRow): Promise<void> {
+    this.assertWritable('updateMessage');
+    const result = await this.write(CONTROL_WRITES.updateMessage, controlCodec.messageParameters(row));
+    if (result.rowCount === 0) throw new StratumError('not-found', `message ${row.id} does not exist`);
+  }
+
+  async deleteMessage(id: string): Promise<void> {
+    this.assertWritable('deleteMessage');
+    await this.query('DELETE FROM stratum_messages WHERE id = $1', [id]);
+  }
+
+  async lockCorrelation(name: string, correlationKey: string): Promise<void> {
+    this.assertWritable('lockCorrelation');
+    // Held until commit: the message and the step opening its catch serialise
+    // here, so the later one sees the earlier one's wait or buffered message.
+    await this.query(
+      "SELECT pg_advisory_xact_lock(hashtext('stratum.message:' || current_schema()), hashtext(length($1::text) || ':' || $1::text || $2::text))",
+      [name, correlationKey],
+    );
+  }
+
+  async oldestBufferedMessage(name: string, correlationKey: string, now: string): Promise<MessageRow | undefined> {
+    const lock = this.writable ? ' FOR UPDATE' : '';
+    const { rows } = await this.query<MessageRecord<PostgresColumns>>(
+      `SELECT ${MESSAGE_COLUMNS} FROM stratum_messages
+       WHERE name = $1 AND correlation_key = $2 AND state = 'buffered' AND expires_at > $3
+       ORDER BY received_at, seq LIMIT 1${lock}`,
+      [name, correlationKey, canonicalTimestamp(now, 'now')],
+    );
+    return rows[0] && controlCodec.message(rows[0]);
+  }
+
+  async expiredMessages(now: string, limit: number): Promise<MessageRow[]> {
+    checkLimit('limit', limit);
+    const lock = this.writable ? ' FOR UPDATE SKIP LOCKED' : '';
+    const { rows } = await this.query<MessageRecord<PostgresColumns>>(
+      `SELECT ${MESSAGE_COLUMNS} FROM stratum_messages WHERE expires_at <= $1 ORDER BY expires_at, seq LIMIT $2${lock}`,
+      [canonicalTimestamp(now, 'now'), limit],
+    );
+    return rows.map(controlCodec.message);
+  }
+
+  // incidents
+
+  async insertIncident(row: IncidentRow): Promise<void> {
+    this.assertWritable('insertIncident');
+    await this.write(CONTROL_WRITES.insertIncident, controlCodec.incidentParameters(row));
+  }
+
+  async getIncident(id: string): Promise<IncidentRow | undefined> {
+    const { rows } = await this.query<IncidentRecord<PostgresColumns>>(
+      `SELECT ${INCIDENT_COLUMNS} FROM stratum_incidents WHERE id = $1`,
+      [id],
+    );
+    return rows[0] && controlCodec.incident(rows[0]);
+  }
+
+  async findIncidents(filter: IncidentFilter): Promise<IncidentRow[]> {
+    const { where, parameters } = incidentWhere(filter, numberedPlaceholder);
+    if (filter.limit !== undefined) checkLimit('limit', filter.limit);
+    const { rows } = await this.query<IncidentRecord<PostgresColumns>>(
+      `SELECT ${INCIDENT_COLUMNS} FROM stratum_incidents ${where} ORDER BY seq LIMIT $${parameters.length + 1}`,
+      [...parameters, filter.limit ?? null],
+    );
+    return rows.map(controlCodec.incident);
+  }
+
+  async resolveIncident(id: string, resolution: { resolvedAt: string; resolvedBy: string | null; resolution: IncidentResolution }): Promise<boolean> {
+    this.assertWritable('resolveIncident');
+    const result = await this.write(CONTROL_WRITES.resolveIncident, {
+      id,
+      resolvedAt: canonicalTimestamp(resolution.resolvedAt, 'resolvedAt'),
+      resolvedBy: resolution.resolvedBy,
+      resolution: resolution.resolution,
+    });
+    return result.rowCount === 1;
   }
 
   // idempotency

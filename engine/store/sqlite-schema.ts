@@ -105,4 +105,51 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (scope, key)
   );
   `,
+  // 2: buffered messages (Camunda 8 time-to-live, messageId uniqueness) and incidents with what a retry needs
+  `
+  CREATE TABLE messages (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT NOT NULL UNIQUE,
+    message_id      TEXT,
+    name            TEXT NOT NULL,
+    correlation_key TEXT NOT NULL,
+    variables       TEXT NOT NULL,
+    root_id         TEXT,
+    state           TEXT NOT NULL CHECK (state IN ('received', 'buffered', 'delivered')),
+    received_by     TEXT,
+    received_at     TEXT NOT NULL,
+    expires_at      TEXT NOT NULL,
+    delivered_to    TEXT,
+    delivered_at    TEXT
+  );
+  CREATE UNIQUE INDEX messages_by_message_id ON messages (name, correlation_key, message_id);
+  CREATE INDEX messages_buffered ON messages (name, correlation_key, state, received_at);
+  CREATE INDEX messages_by_expiry ON messages (expires_at);
+
+  CREATE TABLE incidents (
+    seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+    id               TEXT NOT NULL UNIQUE,
+    instance_id      TEXT NOT NULL REFERENCES instances (id) DEFERRABLE INITIALLY DEFERRED,
+    root_id          TEXT NOT NULL,
+    process_key      TEXT NOT NULL,
+    business_key     TEXT,
+    element_id       TEXT,
+    message          TEXT NOT NULL,
+    kind             TEXT NOT NULL CHECK (kind IN ('step', 'job')),
+    cause_id         TEXT,
+    wait_id          TEXT,
+    action           TEXT,
+    state_before     TEXT,
+    variables_before TEXT NOT NULL,
+    waits_before     TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    resolved_at      TEXT,
+    resolved_by      TEXT,
+    resolution       TEXT CHECK (resolution IN ('retried', 'cancelled'))
+  );
+  CREATE INDEX incidents_by_instance ON incidents (instance_id, resolved_at);
+  CREATE INDEX incidents_by_root ON incidents (root_id);
+  CREATE INDEX incidents_by_business_key ON incidents (business_key, seq);
+  CREATE INDEX incidents_by_process ON incidents (process_key, seq);
+  `,
 ];

@@ -5,6 +5,10 @@ import { StratumError } from '../errors.js';
 import { instanceWhere, waitWhere, type Placeholder } from './filters.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type Records, type SqliteColumns } from './records.js';
+import {
+  INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentWhere, messageIncidentCodec, messageIncidentWrites,
+  type IncidentRecord, type MessageRecord,
+} from './message-incident-rows.js';
 import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, pageOf } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { rowWrites } from './row-writes.js';
@@ -14,6 +18,10 @@ import { TxGuard } from './tx-guard.js';
 import type {
   HistoryRow,
   IdempotencyRow,
+  IncidentFilter,
+  IncidentResolution,
+  IncidentRow,
+  MessageRow,
   InstanceFilter,
   InstanceRow,
   ProcessVersionRow,
@@ -202,6 +210,12 @@ const codec = rowCodec<SqliteColumns>({
   writeJson: (value) => JSON.stringify(value),
 });
 const WRITES = rowWrites('');
+const controlCodec = messageIncidentCodec<SqliteColumns>({
+  readTime: (text) => text,
+  readJson: <Value>(text: string) => JSON.parse(text) as Value,
+  writeJson: (value) => JSON.stringify(value),
+});
+const CONTROL_WRITES = messageIncidentWrites('');
 const anonymous: Placeholder = () => '?';
 
 type Stored = Records<SqliteColumns>;
@@ -408,6 +422,92 @@ class SqliteTx extends TxGuard implements StoreTx {
       "SELECT * FROM history WHERE wait_id = ? AND event = 'task.completed' ORDER BY seq LIMIT 1",
     ).get(waitId);
     return record ? codec.history(record as Stored['history']) : undefined;
+  }
+
+  // messages
+
+  async insertMessage(row: MessageRow): Promise<boolean> {
+    this.assertWritable('insertMessage');
+    return this.sql(CONTROL_WRITES.insertMessage).run(controlCodec.messageParameters(row)).changes === 1;
+  }
+
+  async findMessageById(name: string, correlationKey: string, messageId: string): Promise<MessageRow | undefined> {
+    this.assertActive();
+    const record = this.sql(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE name = ? AND correlation_key = ? AND message_id = ?`,
+    ).get(name, correlationKey, messageId);
+    return record ? controlCodec.message(record as MessageRecord<SqliteColumns>) : undefined;
+  }
+
+  async updateMessage(row: MessageRow): Promise<void> {
+    this.assertWritable('updateMessage');
+    if (this.sql(CONTROL_WRITES.updateMessage).run(controlCodec.messageParameters(row)).changes === 0) {
+      throw new StratumError('not-found', `message ${row.id} does not exist`);
+    }
+  }
+
+  async deleteMessage(id: string): Promise<void> {
+    this.assertWritable('deleteMessage');
+    this.sql('DELETE FROM messages WHERE id = ?').run(id);
+  }
+
+  async lockCorrelation(_name: string, _correlationKey: string): Promise<void> {
+    // A write transaction holds the whole database: steps are serialised already.
+    this.assertWritable('lockCorrelation');
+  }
+
+  async oldestBufferedMessage(name: string, correlationKey: string, now: string): Promise<MessageRow | undefined> {
+    this.assertActive();
+    const record = this.sql(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages
+       WHERE name = ? AND correlation_key = ? AND state = 'buffered' AND expires_at > ?
+       ORDER BY received_at, seq LIMIT 1`,
+    ).get(name, correlationKey, canonicalTimestamp(now, 'now'));
+    return record ? controlCodec.message(record as MessageRecord<SqliteColumns>) : undefined;
+  }
+
+  async expiredMessages(now: string, limit: number): Promise<MessageRow[]> {
+    this.assertActive();
+    checkLimit('limit', limit);
+    const records = this.sql(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE expires_at <= ? ORDER BY expires_at, seq LIMIT ?`,
+    ).all(canonicalTimestamp(now, 'now'), limit) as MessageRecord<SqliteColumns>[];
+    return records.map(controlCodec.message);
+  }
+
+  // incidents
+
+  async insertIncident(row: IncidentRow): Promise<void> {
+    this.assertWritable('insertIncident');
+    this.sql(CONTROL_WRITES.insertIncident).run(controlCodec.incidentParameters(row));
+  }
+
+  async getIncident(id: string): Promise<IncidentRow | undefined> {
+    this.assertActive();
+    const record = this.sql(`SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = ?`).get(id);
+    return record ? controlCodec.incident(record as IncidentRecord<SqliteColumns>) : undefined;
+  }
+
+  async findIncidents(filter: IncidentFilter): Promise<IncidentRow[]> {
+    this.assertActive();
+    const { where, parameters } = incidentWhere(filter, anonymous);
+    if (filter.limit !== undefined) checkLimit('limit', filter.limit);
+    const records = this.sql(`SELECT ${INCIDENT_COLUMNS} FROM incidents ${where} ORDER BY seq LIMIT ?`).all(
+      ...parameters,
+      filter.limit ?? -1,
+    ) as IncidentRecord<SqliteColumns>[];
+    return records.map(controlCodec.incident);
+  }
+
+  async resolveIncident(id: string, resolution: { resolvedAt: string; resolvedBy: string | null; resolution: IncidentResolution }): Promise<boolean> {
+    this.assertWritable('resolveIncident');
+    const result = this.sql(CONTROL_WRITES.resolveIncident).run({
+      id,
+      resolvedAt: canonicalTimestamp(resolution.resolvedAt, 'resolvedAt'),
+      resolvedBy: resolution.resolvedBy,
+      resolution: resolution.resolution,
+    });
+    return result.changes === 1;
   }
 
   // idempotency

@@ -94,6 +94,71 @@ export interface IdempotencyRow {
   createdAt: string;
 }
 
+/** A received message: kept while buffered, and until it expires so that its messageId stays unique. */
+export type MessageState = 'received' | 'buffered' | 'delivered';
+
+export interface MessageRow {
+  /** The message key, given to the publisher. */
+  id: string;
+  /** The publisher's id: unique per name and correlation key while the message is kept. */
+  messageId: string | null;
+  name: string;
+  correlationKey: string;
+  variables: Record<string, unknown>;
+  /** The order (root instance) it arrived for, when known. */
+  rootId: string | null;
+  /** 'received' while its own step runs; only 'buffered' messages are delivered later. */
+  state: MessageState;
+  receivedBy: string | null;
+  receivedAt: string;
+  expiresAt: string;
+  deliveredTo: string | null;
+  deliveredAt: string | null;
+}
+
+export type IncidentKind = 'step' | 'job';
+export type IncidentResolution = 'retried' | 'cancelled';
+
+/** Why an instance failed, with what a retry needs: the failing action and the state before it. */
+export interface IncidentRow {
+  id: string;
+  /** Insertion order: the cursor of incident listings. */
+  seq?: number;
+  instanceId: string;
+  rootId: string;
+  processKey: string;
+  businessKey: string | null;
+  elementId: string | null;
+  message: string;
+  kind: IncidentKind;
+  /** The child's incident that made this instance fail (a failed call activity). */
+  causeId: string | null;
+  /** Job incidents: the job that ran out of retries. */
+  waitId: string | null;
+  /** Step incidents: the action that failed (a StepAction). */
+  action: unknown | null;
+  stateBefore: unknown | null;
+  variablesBefore: Record<string, unknown>;
+  waitsBefore: WaitRow[];
+  createdAt: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  resolution: IncidentResolution | null;
+}
+
+export interface IncidentFilter {
+  /** Only incidents not yet resolved. */
+  open?: boolean;
+  processKey?: string;
+  businessKey?: string;
+  instanceId?: string;
+  rootId?: string;
+  causeId?: string;
+  /** Incidents after this seq (the cursor). */
+  afterSeq?: number;
+  limit?: number;
+}
+
 export interface InstanceFilter {
   processKey?: string;
   businessKey?: string;
@@ -162,6 +227,33 @@ export interface StoreTx {
   historyOf(instanceIds: string[]): Promise<HistoryRow[]>;
   /** Finds the history row of a completed task (to tell "no longer open" from "unknown"). */
   findTaskCompletion(waitId: string): Promise<HistoryRow | undefined>;
+
+  // messages (buffer and messageId uniqueness)
+  /** False when a kept message has the same name, correlation key and messageId. */
+  insertMessage(row: MessageRow): Promise<boolean>;
+  /** The kept message with this name, correlation key and messageId (expired or not). */
+  findMessageById(name: string, correlationKey: string, messageId: string): Promise<MessageRow | undefined>;
+  /** Writes state, rootId, expiresAt and delivery; throws not-found when the message is gone. */
+  updateMessage(row: MessageRow): Promise<void>;
+  deleteMessage(id: string): Promise<void>;
+  /**
+   * Serialises the steps about one (name, correlation key) until the transaction
+   * ends: a message arriving and a step opening its catch see each other's
+   * writes. PostgreSQL: an advisory transaction lock; SQLite: its write lock.
+   */
+  lockCorrelation(name: string, correlationKey: string): Promise<void>;
+  /** The oldest buffered message for (name, correlation key) that has not expired at `now`. */
+  oldestBufferedMessage(name: string, correlationKey: string, now: string): Promise<MessageRow | undefined>;
+  /** Messages with expiresAt <= now, oldest first; claimed with SKIP LOCKED inside `transaction()`. */
+  expiredMessages(now: string, limit: number): Promise<MessageRow[]>;
+
+  // incidents
+  insertIncident(row: IncidentRow): Promise<void>;
+  getIncident(id: string): Promise<IncidentRow | undefined>;
+  /** Ordered by seq (oldest first). */
+  findIncidents(filter: IncidentFilter): Promise<IncidentRow[]>;
+  /** Closes an open incident; false when it was already resolved (or does not exist). */
+  resolveIncident(id: string, resolution: { resolvedAt: string; resolvedBy: string | null; resolution: IncidentResolution }): Promise<boolean>;
 
   // idempotency
   getIdempotency(scope: string, key: string): Promise<IdempotencyRow | undefined>;

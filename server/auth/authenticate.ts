@@ -7,6 +7,8 @@ import type { User, UserDirectory } from './users.js';
 export const GROUPS = {
   designer: 'designer',
   integration: 'integration',
+  /** May retry incidents (resume failed orders after a fix). */
+  operations: 'operations',
 } as const;
 
 const BEARER = /^Bearer ([\x21-\x7E]{1,512})$/;

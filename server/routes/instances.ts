@@ -52,6 +52,7 @@ export function instanceHandlers(runtime: Runtime): Handlers {
       return ok(instance);
     },
 
-    cancelInstance: async ({ params, user }: Input<unknown, unknown, { id: string }>) => ok(await runtime.cancel(params.id, user!)),
+    cancelInstance: async ({ params, body, user }: Input<{ reason: string }, unknown, { id: string }>) =>
+      ok(await runtime.cancel(params.id, user!, { reason: body.reason })),
   };
 }

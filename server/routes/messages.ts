@@ -1,11 +1,13 @@
 // Messages from the outside world (PaymentReceived, ShipmentRequested),
-// correlated by business key.
-import type { Runtime } from '../../engine/api.js';
-import { ok, type Handlers, type Input } from '../http/handler.js';
+// correlated by business key: delivered (200) or buffered for the order (202).
+import type { MessageRequest, Runtime } from '../../engine/api.js';
+import { type Handlers, type Input } from '../http/handler.js';
 
 export function messageHandlers(runtime: Runtime): Handlers {
   return {
-    correlateMessage: async ({ body, user }: Input<{ name: string; businessKey: string; variables?: Record<string, unknown> }>) =>
-      ok(await runtime.correlateMessage({ ...body, actor: user!.name })),
+    correlateMessage: async ({ body, user }: Input<Omit<MessageRequest, 'actor'>>) => {
+      const result = await runtime.correlateMessage({ ...body, actor: user!.name });
+      return { status: result.outcome === 'buffered' ? 202 : 200, json: result };
+    },
   };
 }

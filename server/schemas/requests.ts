@@ -131,6 +131,46 @@ export const MessageRequest: JsonSchema = {
     name: name('Message name, e.g. PaymentReceived.'),
     businessKey: printableKey(200),
     variables: variables('Become process variables of the instance the message reaches.', {}, ORDER_VARIABLES),
+    messageId: printableKey(200, 'Makes the publish idempotent: while a message with this name, businessKey and messageId is kept (its time-to-live), another is refused as a duplicate (409).'),
+    timeToLive: {
+      description:
+        'How long the message is kept when nothing waits for it yet (Camunda 8): milliseconds, or an ISO 8601 duration of days, hours, minutes and seconds (`PT1H`, `P2DT12H`); at most P366D. 0 keeps nothing. Default: STRATUM_MESSAGE_TTL (one hour).',
+      anyOf: [
+        { type: 'integer', minimum: 0, maximum: 366 * 24 * 3600 * 1000 },
+        { type: 'string', maxLength: 40, pattern: '^P(?:\\d+D)?(?:T(?:\\d+H)?(?:\\d+M)?(?:\\d+(?:\\.\\d{1,3})?S)?)?$' },
+      ],
+    },
+  },
+};
+
+export const CancelRequest: JsonSchema = {
+  examples: [{ reason: 'customer withdrew the order' }],
+  type: 'object',
+  required: ['reason'],
+  additionalProperties: false,
+  properties: {
+    reason: safeText(2000, { multiline: true, description: 'Why the order is cancelled; kept in its history with who cancelled it.' }),
+  },
+};
+
+export const IncidentRetryRequest: JsonSchema = {
+  examples: [{ variables: { region: 'EMEA' } }, { retries: 3 }],
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    variables: variables('Set as process variables of the failed instance before its failed step runs again.', {}, ORDER_VARIABLES),
+    retries: { type: 'integer', minimum: 1, maximum: 100, description: 'Job incidents only: the retries the job gets again (1 when absent).' },
+  },
+};
+
+export const IncidentsQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    processKey: name(),
+    businessKey: printableKey(200),
+    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    cursor: { type: 'string', pattern: '^\\d{1,15}$', description: '`nextCursor` of the previous page.' },
   },
 };
 

@@ -203,8 +203,40 @@ export const DeployResult: JsonSchema = {
 
 export const MessageResult: JsonSchema = {
   type: 'object',
-  required: ['reached'],
-  properties: { reached: { type: 'array', items: ref('InstanceView'), description: 'The root instances the message moved on, as they are now (see `waiting`).' } },
+  required: ['outcome', 'messageKey', 'reached'],
+  properties: {
+    outcome: { type: 'string', enum: ['delivered', 'buffered'], description: '`delivered` (200): it reached what waited for it; `buffered` (202): kept until `expiresAt` for the order to reach a matching catch.' },
+    messageKey: { type: 'string', description: 'The message\'s key in Stratum (in the order\'s history).' },
+    reached: { type: 'array', items: ref('InstanceView'), description: 'The root instances the message moved on, as they are now (see `waiting`); empty when buffered.' },
+    expiresAt: { ...dateTime, description: 'Buffered: when it is dropped unless a catch takes it first.' },
+  },
+};
+
+export const IncidentView: JsonSchema = {
+  type: 'object',
+  required: ['id', 'instanceId', 'rootInstanceId', 'processKey', 'businessKey', 'elementId', 'message', 'kind', 'jobId', 'causeIncidentId', 'createdAt'],
+  properties: {
+    id: { type: 'string' },
+    instanceId: { type: 'string', description: 'The failed instance.' },
+    rootInstanceId: { type: 'string', description: 'Its order (root instance).' },
+    processKey: { type: 'string' },
+    businessKey: nullable({ type: 'string' }),
+    elementId: nullable({ type: 'string', description: 'The element that failed.' }),
+    message: { type: 'string' },
+    kind: { type: 'string', enum: ['step', 'job'], description: '`step`: an engine step failed; `job`: a job ran out of retries.' },
+    jobId: nullable({ type: 'string' }),
+    causeIncidentId: nullable({ type: 'string', description: 'The called instance\'s incident this one follows from: retry that one.' }),
+    createdAt: dateTime,
+  },
+};
+
+export const IncidentPage: JsonSchema = {
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  properties: {
+    items: { type: 'array', items: ref('IncidentView') },
+    nextCursor: nullable({ type: 'string', description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  },
 };
 
 export const JobList: JsonSchema = { type: 'array', items: ref('JobView') };

@@ -12,6 +12,7 @@ const ORDER = { orderNo: 'SO-1', customer: { name: 'ACME' }, amount: 10, currenc
 let server: Awaited<ReturnType<typeof startFakeServer>>;
 let api: ApiClient;
 let instanceId: string;
+let incidentId: string;
 const taskIds: string[] = [];
 const jobIds: string[] = [];
 
@@ -41,7 +42,9 @@ const CASES: Record<string, Case> = {
   postOrder: { method: 'POST', path: () => '/api/orders', options: json({ ...ORDER, orderNo: 'SO-2' }), wrong: [TOKENS.designer, TOKENS.vp, TOKENS.nobody], right: TOKENS.erp, expected: 201 },
   listInstances: { method: 'GET', path: () => '/api/instances', wrong: [], right: TOKENS.nobody, expected: 200 },
   getInstance: { method: 'GET', path: () => `/api/instances/${instanceId}`, wrong: [], right: TOKENS.vp, expected: 200 },
-  cancelInstance: { method: 'POST', path: () => `/api/instances/${instanceId}/cancel`, wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 200 },
+  cancelInstance: { method: 'POST', path: () => `/api/instances/${instanceId}/cancel`, options: json({ reason: 'customer withdrew' }), wrong: [TOKENS.designer, TOKENS.director, TOKENS.operations], right: TOKENS.erp, expected: 200 },
+  listIncidents: { method: 'GET', path: () => '/api/incidents?businessKey=SO-6', wrong: [], right: TOKENS.nobody, expected: 200 },
+  retryIncident: { method: 'POST', path: () => `/api/incidents/${incidentId}/retry`, options: json({ retries: 2 }), wrong: [TOKENS.erp, TOKENS.designer, TOKENS.vp], right: TOKENS.operations, expected: 200 },
   listTasks: { method: 'GET', path: () => '/api/tasks?candidateGroup=sales-director', wrong: [], right: TOKENS.director, expected: 200 },
   getTask: { method: 'GET', path: () => `/api/tasks/${taskIds[1]}`, wrong: [], right: TOKENS.nobody, expected: 200 },
   completeTask: {
@@ -70,6 +73,10 @@ beforeAll(async () => {
   const fourth = await api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-5' });
   // each operation gets resources of its own, so the order of the tests does not matter
   instanceId = second.body.id;
+  const failing = await api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-6' });
+  const failingJob = failing.body.waiting.find((w: { type: string }) => w.type === 'job').jobId;
+  expect((await api.post(`/api/jobs/${failingJob}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 })).status).toBe(200);
+  incidentId = (await api.get('/api/incidents?businessKey=SO-6', TOKENS.nobody)).body.items[0].id;
   for (const order of [first, third, fourth]) {
     taskIds.push(order.body.waiting.find((w: { type: string }) => w.type === 'task').taskId);
     jobIds.push(order.body.waiting.find((w: { type: string }) => w.type === 'job').jobId);

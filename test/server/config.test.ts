@@ -20,6 +20,13 @@ describe('readConfig', () => {
     expect(readConfig({ HOST: '::1' }).host).toBe('::1');
   });
 
+  it('reads STRATUM_MESSAGE_TTL as milliseconds or an ISO 8601 duration, and refuses others', () => {
+    expect(readConfig({ STRATUM_MESSAGE_TTL: 'PT10M' }).messageTimeToLiveMs).toBe(600_000);
+    expect(readConfig({ STRATUM_MESSAGE_TTL: '90000' }).messageTimeToLiveMs).toBe(90_000);
+    expect(readConfig({ STRATUM_MESSAGE_TTL: '0' }).messageTimeToLiveMs).toBe(0);
+    for (const value of ['1h', 'P1M', 'P400D', '-5']) expect(() => readConfig({ STRATUM_MESSAGE_TTL: value }), value).toThrow(/STRATUM_MESSAGE_TTL/);
+  });
+
   it('refuses a port that is not a port', () => {
     expect(() => readConfig({ PORT: 'http' })).toThrow(/PORT/);
     expect(() => readConfig({ PORT: '70000' })).toThrow(/PORT/);

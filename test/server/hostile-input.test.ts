@@ -58,7 +58,8 @@ const HOSTILE: Hostile[] = [
   { name: 'UTF-16 charset', method: 'POST', path: '/api/orders', options: raw(JSON.stringify(valid), 'application/json; charset=utf-16'), status: 415 },
   { name: 'multipart to a JSON operation', method: 'POST', path: '/api/orders', options: { body: form([['orderNo', 'SO-X']]) }, status: 415 },
   { name: 'JSON to the deployment endpoint', method: 'POST', path: '/api/deployments', token: TOKENS.designer, options: json({ xml: '<definitions/>' }), status: 415 },
-  { name: 'a body for cancel', method: 'POST', path: '/api/instances/x/cancel', options: json({ reason: 'x' }), status: 415 },
+  { name: 'a cancel without a reason', method: 'POST', path: '/api/instances/x/cancel', options: json({}), status: 422 },
+  { name: 'a cancel with an unknown field', method: 'POST', path: '/api/instances/x/cancel', options: json({ reason: 'x', force: true }), status: 422 },
   // sizes and nesting
   { name: 'a body over the limit', method: 'POST', path: '/api/orders', options: json(order({ customer: { name: 'A'.repeat(BODY_LIMIT + 10) } })), status: 413 },
   { name: 'an XML deployment over the limit', method: 'POST', path: '/api/deployments', token: TOKENS.designer, options: raw(XML(`<!-- ${'x'.repeat(BODY_LIMIT)} -->`), 'application/xml'), status: 413 },

@@ -60,13 +60,14 @@ describe('GET /api/instances/{id} and /api/tasks/{id}', () => {
 
 describe('POST /api/instances/{id}/cancel', () => {
   it('cancels a running order with its children and open tasks, and answers 409 the second time', async () => {
-    const cancelled = await api.post(`/api/instances/${ids[1]}/cancel`, TOKENS.erp);
+    const reason = { reason: 'customer withdrew the order' };
+    const cancelled = await api.post(`/api/instances/${ids[1]}/cancel`, TOKENS.erp, reason);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
     expect(cancelled.body.waiting).toEqual([]);
     expect((await api.get('/api/tasks?businessKey=SO-LIST-2', TOKENS.vp)).body).toEqual([]);
-    expect((await api.post(`/api/instances/${ids[1]}/cancel`, TOKENS.erp)).status).toBe(409);
-    expect((await api.post('/api/instances/no-such-instance/cancel', TOKENS.erp)).status).toBe(404);
-    expect((await api.post(`/api/instances/${ids[2]}/cancel`, TOKENS.vp)).status).toBe(403);
+    expect((await api.post(`/api/instances/${ids[1]}/cancel`, TOKENS.erp, reason)).status).toBe(409);
+    expect((await api.post('/api/instances/no-such-instance/cancel', TOKENS.erp, reason)).status).toBe(404);
+    expect((await api.post(`/api/instances/${ids[2]}/cancel`, TOKENS.vp, reason)).status).toBe(403);
   });
 });

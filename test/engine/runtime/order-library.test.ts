@@ -134,9 +134,11 @@ describe('prepaid orders', () => {
     });
   }
 
-  it('refuses a message nothing waits for', async () => {
+  it('keeps a message nothing waits for yet for a running order, and refuses one for an unknown order', async () => {
     await runtime().start('order-to-cash', order('P-NONE', 1_000, 'credit'));
-    await expect(runtime().correlateMessage({ name: 'PaymentReceived', businessKey: 'P-NONE' })).rejects.toMatchObject({ code: 'not-found' });
+    expect(await runtime().correlateMessage({ name: 'PaymentReceived', businessKey: 'P-NONE' })).toMatchObject({ outcome: 'buffered', reached: [] });
+    await expect(runtime().correlateMessage({ name: 'PaymentReceived', businessKey: 'P-NOBODY' }))
+      .rejects.toMatchObject({ code: 'not-found', details: { problem: 'unknown-business-key' } });
   });
 });
 
@@ -146,15 +148,17 @@ describe('special change', () => {
     await runtime().start('order-to-cash', order(orderNo, 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
     const groups = async () => (await tasksFor(orderNo)).flatMap((task) => task.candidateGroups).sort();
     expect(await groups()).toEqual(['inspection', 'procurement', 'production']);
-    await expect(runtime().correlateMessage({ name: 'PaymentReceived', businessKey: orderNo })).rejects.toMatchObject({ code: 'not-found' });
+    // the payment arrives early: it is kept, not lost, and not delivered before the acknowledgements
+    expect(await runtime().correlateMessage({ name: 'PaymentReceived', businessKey: orderNo, messageId: 'pay-1' })).toMatchObject({ outcome: 'buffered' });
 
     for (const group of ['procurement', 'production']) {
       await acknowledge(orderNo, group);
-      await expect(runtime().correlateMessage({ name: 'PaymentReceived', businessKey: orderNo })).rejects.toMatchObject({ code: 'not-found' });
+      expect(await jobTypesFor(orderNo)).toEqual([]);
+      await expect(runtime().correlateMessage({ name: 'PaymentReceived', businessKey: orderNo, messageId: 'pay-1' }))
+        .rejects.toMatchObject({ code: 'conflict', details: { problem: 'duplicate-message' } });
     }
     await acknowledge(orderNo, 'inspection');
     expect(await tasksFor(orderNo)).toEqual([]);
-    await runtime().correlateMessage({ name: 'PaymentReceived', businessKey: orderNo });
     expect(await jobTypesFor(orderNo)).toEqual(['procurement-planning', 'production-planning']);
   });
 });

@@ -3,12 +3,14 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openStratum, type Stratum } from '../../../engine/index.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
+import type { Store, StoreTx } from '../../../engine/store/types.js';
 import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
 import { erp, ManualClock, order, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
 
 describePostgres('runtime on PostgreSQL shared by two server processes', () => {
   let first: Stratum;
   let second: Stratum;
+  let secondStore: PostgresStore;
   const clock = new ManualClock();
 
   beforeEach(async () => {
@@ -19,11 +21,13 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
       return openStratum({ store, clock });
     };
     [first, second] = [await open(), await open()];
+    secondStore = new PostgresStore(inSchema(schema));
     await first.library.deploy(shippedDiagrams(), { user: 'test' });
   });
   afterEach(async () => {
     await first.close();
     await second.close();
+    await secondStore.close();
   });
 
   it('runs a 1,000,000.01 credit order through both approvals and fulfilment, steps taken by either process', async () => {
@@ -73,4 +77,61 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     const view = await second.runtime.getInstance(instance.id);
     expect(view!.waiting.filter((wait) => wait.type === 'job').map((wait) => wait.jobType)).toEqual(['shipping']);
   });
+
+  it('delivers a payment exactly once when it arrives on one process while the other completes the acknowledgement that opens its catch', async () => {
+    const acknowledge = { name: 'ines', groups: ['procurement', 'production', 'inspection'] };
+    // Widen the race: the step that opens the catch looks for a buffered message, then waits 150 ms before it commits;
+    // the payment arrives on the other process in that window. Without the correlation lock it would find no wait,
+    // be buffered after the step looked, and never be delivered.
+    let checked: () => void = () => undefined;
+    const store = slowAfterBufferCheck(secondStore, 150, () => checked());
+    const slow = await openStratum({ store, clock });
+    for (let round = 1; round <= 3; round++) {
+      const orderNo = `PG-PAY-RACE-${round}`;
+      const { instance } = await first.runtime.start('order-to-cash', order(orderNo, 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
+      const tasks = await first.runtime.findTasks({ businessKey: orderNo });
+      for (const task of tasks.slice(0, -1)) await first.runtime.completeTask(task.id, {}, acknowledge);
+      const catchOpened = new Promise<void>((resolve) => (checked = resolve));
+      const [, message] = await Promise.all([
+        slow.runtime.completeTask(tasks.at(-1)!.id, {}, acknowledge),
+        catchOpened.then(() => first.runtime.correlateMessage({ name: 'PaymentReceived', businessKey: orderNo })),
+      ]);
+      expect(['delivered', 'buffered']).toContain(message.outcome);
+      const view = (await second.runtime.getInstance(instance.id))!;
+      expect(view.history.filter((entry) => entry.event === 'message.correlated'), `round ${round}`).toHaveLength(1);
+      expect(view.waiting.filter((wait) => wait.type === 'job').map((wait) => wait.jobType).sort()).toEqual(['procurement-planning', 'production-planning']);
+    }
+  });
+
+  it('accepts a messageId once when two processes receive the same message at the same moment', async () => {
+    const { instance } = await first.runtime.start('order-to-cash', order('PG-DUP', 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
+    const message = { name: 'PaymentReceived', businessKey: 'PG-DUP', messageId: 'bank-1' };
+    const results = await Promise.allSettled([first.runtime.correlateMessage(message), second.runtime.correlateMessage(message)]);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    expect((results.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ details: { problem: 'duplicate-message' } });
+    const events = (await first.runtime.getInstance(instance.id))!.history.map((entry) => entry.event);
+    expect(events.filter((event) => event === 'message.buffered')).toHaveLength(1);
+    expect(events.filter((event) => event === 'message.duplicate')).toHaveLength(1);
+  });
 });
+
+/** A store whose transactions pause `ms` after each look for a buffered message (tests widen races with it). */
+function slowAfterBufferCheck(store: Store, ms: number, onCheck: () => void): Store {
+  return Object.assign(Object.create(store) as Store, {
+    transaction: <T>(work: (tx: StoreTx) => Promise<T>) =>
+      store.transaction((tx) =>
+        work(new Proxy(tx, {
+          get(target, property, receiver) {
+            const value = Reflect.get(target, property, receiver);
+            if (property !== 'oldestBufferedMessage') return typeof value === 'function' ? value.bind(target) : value;
+            return async (...args: Parameters<StoreTx['oldestBufferedMessage']>) => {
+              const found = await target.oldestBufferedMessage(...args);
+              onCheck();
+              await new Promise((resolve) => setTimeout(resolve, ms));
+              return found;
+            };
+          },
+        })),
+      ),
+  });
+}

@@ -74,7 +74,9 @@ if (unreachable) {
           expect(tables.rows.map((row) => row.table_name)).toEqual([
             'stratum_history',
             'stratum_idempotency',
+            'stratum_incidents',
             'stratum_instances',
+            'stratum_messages',
             'stratum_process_versions',
             'stratum_schema_version',
             'stratum_wait_groups',

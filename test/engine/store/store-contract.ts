@@ -4,7 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StratumError } from '../../../engine/errors.js';
 import type {
   HistoryRow,
+  IncidentRow,
   InstanceRow,
+  MessageRow,
   ProcessVersionRow,
   Store,
   StoreTx,
@@ -78,6 +80,48 @@ export function waitRow(id: string, instanceId: string, extra: Partial<WaitRow> 
     childInstanceId: null,
     variables: null,
     createdAt: at(0),
+    ...extra,
+  };
+}
+
+function messageRow(id: string, extra: Partial<MessageRow> = {}): MessageRow {
+  return {
+    id,
+    messageId: null,
+    name: 'PaymentReceived',
+    correlationKey: 'SO-1',
+    variables: { paidAmount: 100 },
+    rootId: null,
+    state: 'buffered',
+    receivedBy: 'erp',
+    receivedAt: at(0),
+    expiresAt: at(3600),
+    deliveredTo: null,
+    deliveredAt: null,
+    ...extra,
+  };
+}
+
+function incidentRow(id: string, instanceId: string, extra: Partial<IncidentRow> = {}): IncidentRow {
+  return {
+    id,
+    instanceId,
+    rootId: instanceId,
+    processKey: 'order-to-cash',
+    businessKey: 'SO-1',
+    elementId: 'Approve',
+    message: 'condition failed',
+    kind: 'step',
+    causeId: null,
+    waitId: null,
+    action: { type: 'signal', elementId: 'Approve', executionId: 'Approve_1' },
+    stateBefore: { engine: 'state before' },
+    variablesBefore: { amount: 10 },
+    waitsBefore: [waitRow('w1', instanceId)],
+    createdAt: at(0),
+    resolvedAt: null,
+    resolvedBy: null,
+    resolution: null,
     ...extra,
   };
 }
@@ -672,6 +716,128 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((lost[0]!.reason as StratumError).code).toBe('conflict');
         const stored = await store.read((tx) => tx.getIdempotency('order', 'SO-1'));
         expect(stored?.instanceId).toBe((won[0] as PromiseFulfilledResult<string>).value);
+      });
+    });
+
+    describe('messages', () => {
+      it('inserts, finds by (name, key, messageId), updates and deletes a message', async () => {
+        const row = messageRow('m1', { messageId: 'bank-1', state: 'received' });
+        expect(await store.transaction((tx) => tx.insertMessage(row))).toBe(true);
+        expect(await store.read((tx) => tx.findMessageById('PaymentReceived', 'SO-1', 'bank-1'))).toEqual(row);
+        expect(await store.read((tx) => tx.findMessageById('PaymentReceived', 'SO-2', 'bank-1'))).toBeUndefined();
+        const delivered = { ...row, state: 'delivered' as const, rootId: 'i1', deliveredTo: 'i2', deliveredAt: at(5) };
+        await store.transaction((tx) => tx.updateMessage(delivered));
+        expect(await store.read((tx) => tx.findMessageById('PaymentReceived', 'SO-1', 'bank-1'))).toEqual(delivered);
+        await store.transaction((tx) => tx.deleteMessage('m1'));
+        expect(await store.read((tx) => tx.findMessageById('PaymentReceived', 'SO-1', 'bank-1'))).toBeUndefined();
+        await expectStratumError(store.transaction((tx) => tx.updateMessage(row)), 'not-found');
+      });
+
+      it('keeps a messageId unique per name and key (false for a duplicate); messages without one never collide', async () => {
+        await store.transaction(async (tx) => {
+          expect(await tx.insertMessage(messageRow('m1', { messageId: 'bank-1' }))).toBe(true);
+          expect(await tx.insertMessage(messageRow('m2', { messageId: 'bank-1' }))).toBe(false);
+          expect(await tx.insertMessage(messageRow('m3', { messageId: 'bank-1', correlationKey: 'SO-2' }))).toBe(true);
+          expect(await tx.insertMessage(messageRow('m4', { messageId: 'bank-1', name: 'ShipmentRequested' }))).toBe(true);
+          expect(await tx.insertMessage(messageRow('m5'))).toBe(true);
+          expect(await tx.insertMessage(messageRow('m6'))).toBe(true);
+        });
+      });
+
+      it('detects a concurrent duplicate messageId: exactly one of two transactions inserts it', async () => {
+        const claim = (id: string) =>
+          store.transaction(async (tx) => {
+            const inserted = await tx.insertMessage(messageRow(id, { messageId: 'bank-1' }));
+            await sleep(30);
+            return inserted;
+          });
+        const results = await Promise.all([claim('m1'), claim('m2')]);
+        expect(results.sort()).toEqual([false, true]);
+      });
+
+      it('hands out the oldest unexpired buffered message for (name, key), skipping received, delivered and expired ones', async () => {
+        await store.transaction(async (tx) => {
+          await tx.insertMessage(messageRow('expired', { receivedAt: at(0), expiresAt: at(10) }));
+          await tx.insertMessage(messageRow('delivered', { receivedAt: at(1), state: 'delivered' }));
+          await tx.insertMessage(messageRow('received', { receivedAt: at(2), state: 'received' }));
+          await tx.insertMessage(messageRow('newer', { receivedAt: at(4) }));
+          await tx.insertMessage(messageRow('older', { receivedAt: at(3) }));
+          await tx.insertMessage(messageRow('other-key', { receivedAt: at(0), correlationKey: 'SO-2' }));
+        });
+        const oldest = (now: number) => store.transaction((tx) => tx.oldestBufferedMessage('PaymentReceived', 'SO-1', at(now)));
+        expect((await oldest(5))?.id).toBe('expired');
+        expect((await oldest(20))?.id).toBe('older');
+        expect((await store.read((tx) => tx.oldestBufferedMessage('ShipmentRequested', 'SO-1', at(20))))).toBeUndefined();
+      });
+
+      it('lists expired messages oldest expiry first, up to a limit', async () => {
+        await store.transaction(async (tx) => {
+          await tx.insertMessage(messageRow('late', { expiresAt: at(30) }));
+          await tx.insertMessage(messageRow('second', { expiresAt: at(20), state: 'delivered' }));
+          await tx.insertMessage(messageRow('first', { expiresAt: at(10) }));
+          await tx.lockCorrelation('PaymentReceived', 'SO-1');
+        });
+        expect(ids(await store.transaction((tx) => tx.expiredMessages(at(20), 10)))).toEqual(['first', 'second']);
+        expect(ids(await store.read((tx) => tx.expiredMessages(at(20), 1)))).toEqual(['first']);
+        expect(await store.read((tx) => tx.expiredMessages(at(5), 10))).toEqual([]);
+      });
+
+      it('serialises two transactions on one (name, key) with lockCorrelation: the later sees the earlier one\'s row', async () => {
+        const order: string[] = [];
+        let locked: () => void = () => undefined;
+        const firstLocked = new Promise<void>((resolve) => (locked = resolve));
+        const first = store.transaction(async (tx) => {
+          await tx.lockCorrelation('PaymentReceived', 'SO-1');
+          order.push('first locked');
+          locked();
+          await sleep(50);
+          await tx.insertMessage(messageRow('m1'));
+          order.push('first wrote');
+        });
+        await firstLocked;
+        const second = store.transaction(async (tx) => {
+          await tx.lockCorrelation('PaymentReceived', 'SO-1');
+          order.push('second locked');
+          return tx.oldestBufferedMessage('PaymentReceived', 'SO-1', at(1));
+        });
+        const [, seen] = await Promise.all([first, second]);
+        expect(order).toEqual(['first locked', 'first wrote', 'second locked']);
+        expect(seen?.id).toBe('m1');
+      });
+    });
+
+    describe('incidents', () => {
+      it('stores an incident with the state a retry needs and reads it back', async () => {
+        await seed(store, instanceRow('i1'));
+        const row = incidentRow('inc-1', 'i1');
+        await store.transaction((tx) => tx.insertIncident(row));
+        expect(await store.read((tx) => tx.getIncident('inc-1'))).toEqual({ ...row, seq: expect.any(Number) });
+        expect(await store.read((tx) => tx.getIncident('nope'))).toBeUndefined();
+      });
+
+      it('filters open incidents by process, business key, instance and cause, pages by seq, and resolves each once', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2', { processKey: 'order-to-cash' }));
+        await store.transaction(async (tx) => {
+          await tx.insertIncident(incidentRow('a', 'i1'));
+          await tx.insertIncident(incidentRow('b', 'i2', { businessKey: 'SO-2', causeId: 'a' }));
+          await tx.insertIncident(incidentRow('c', 'i1', { kind: 'job', waitId: 'w1', action: null, stateBefore: null }));
+        });
+        const find = (filter: Parameters<StoreTx['findIncidents']>[0]) => store.read(async (tx) => ids(await tx.findIncidents(filter)));
+        expect(await find({})).toEqual(['a', 'b', 'c']);
+        expect(await find({ businessKey: 'SO-2' })).toEqual(['b']);
+        expect(await find({ instanceId: 'i1' })).toEqual(['a', 'c']);
+        expect(await find({ causeId: 'a' })).toEqual(['b']);
+        expect(await find({ processKey: 'credit-order-approval' })).toEqual([]);
+        expect(await find({ limit: 2 })).toEqual(['a', 'b']);
+        const [first] = await store.read((tx) => tx.findIncidents({ limit: 1 }));
+        expect(await find({ afterSeq: first!.seq! })).toEqual(['b', 'c']);
+
+        const resolution = { resolvedAt: at(9), resolvedBy: 'otto', resolution: 'retried' as const };
+        expect(await store.transaction((tx) => tx.resolveIncident('a', resolution))).toBe(true);
+        expect(await store.transaction((tx) => tx.resolveIncident('a', { ...resolution, resolution: 'cancelled' }))).toBe(false);
+        expect(await store.transaction((tx) => tx.resolveIncident('nope', resolution))).toBe(false);
+        expect(await find({ open: true })).toEqual(['b', 'c']);
+        expect(await store.read((tx) => tx.getIncident('a'))).toMatchObject({ resolvedAt: at(9), resolvedBy: 'otto', resolution: 'retried' });
       });
     });
 

@@ -27,6 +27,7 @@ export const TOKENS = {
   procurement: 'test-procurement-token',
   production: 'test-production-token',
   inspection: 'test-inspection-token',
+  operations: 'test-operations-token',
   nobody: 'test-nobody-token',
 } as const;
 
@@ -40,6 +41,7 @@ export const TEST_USERS = {
     { name: 'paul', token: TOKENS.procurement, groups: ['procurement'] },
     { name: 'pia', token: TOKENS.production, groups: ['production'] },
     { name: 'ines', token: TOKENS.inspection, groups: ['inspection'] },
+    { name: 'otto', token: TOKENS.operations, groups: ['operations'] },
     { name: 'nobody', token: TOKENS.nobody, groups: [] },
   ],
 };

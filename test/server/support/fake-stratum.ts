@@ -3,7 +3,7 @@
 // contracts: StratumError codes, idempotency, candidate-group checks.
 import { EventEmitter } from 'node:events';
 import type {
-  Actor, BpmnFile, DeployOptions, DeployResult, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
+  Actor, BpmnFile, DeployOptions, DeployResult, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
   MessageResult, ProcessDetail, ProcessSummary, Runtime, StartOptions, TaskView,
 } from '../../../engine/api.js';
 import { StratumError } from '../../../engine/errors.js';
@@ -17,6 +17,7 @@ export class FakeStratum {
   private readonly tasks = new Map<string, TaskView & { open: boolean }>();
   private readonly jobs = new Map<string, JobView & { open: boolean }>();
   private readonly idempotency = new Map<string, { hash: string; id: string }>();
+  private readonly incidents = new Map<string, IncidentView & { open: boolean }>();
   private seq = 0;
 
   readonly library: Library = {
@@ -137,7 +138,16 @@ export class FakeStratum {
       if (!job) throw new StratumError('not-found', 'no such job');
       if (!job.open) throw new StratumError('conflict', 'job is no longer open');
       job.retries = failure.retries;
-      return this.instances.get(job.instanceId)!;
+      const instance = this.instances.get(job.instanceId)!;
+      if (failure.retries === 0) {
+        instance.status = 'failed';
+        const id = `inc${++this.seq}`;
+        this.incidents.set(id, {
+          id, instanceId: instance.id, rootInstanceId: instance.id, processKey: instance.processKey, businessKey: instance.businessKey,
+          elementId: job.elementId, message: failure.message, kind: 'job', jobId: job.id, causeIncidentId: null, createdAt: now(), open: true,
+        });
+      }
+      return instance;
     },
     throwJobError: async (jobId: string) => {
       const job = this.jobs.get(jobId);
@@ -150,8 +160,24 @@ export class FakeStratum {
     },
     correlateMessage: async (message): Promise<MessageResult> => {
       const reached = [...this.instances.values()].filter((i) => i.status === 'running' && i.businessKey === message.businessKey);
-      if (!reached.length) throw new StratumError('not-found', `nothing waits for ${message.name}`);
-      return { reached };
+      if (!reached.length) throw new StratumError('not-found', `nothing waits for ${message.name}`, { problem: 'unknown-business-key' });
+      return { outcome: 'delivered', messageKey: `m${++this.seq}`, reached };
+    },
+    purgeExpiredMessages: async () => 0,
+    findIncidents: async (query) => ({
+      items: [...this.incidents.values()]
+        .filter((i) => i.open && (!query.processKey || i.processKey === query.processKey) && (!query.businessKey || i.businessKey === query.businessKey))
+        .map(({ open: _o, ...incident }) => incident),
+      nextCursor: null,
+    }),
+    retryIncident: async (incidentId: string) => {
+      const incident = this.incidents.get(incidentId);
+      if (!incident) throw new StratumError('not-found', 'no such incident');
+      if (!incident.open) throw new StratumError('conflict', 'incident already resolved', { problem: 'incident-resolved' });
+      incident.open = false;
+      const instance = this.instances.get(incident.instanceId)!;
+      instance.status = 'running';
+      return instance;
     },
     fireDueTimers: async () => 0,
   };

@@ -1,0 +1,268 @@
+// Incidents: why an instance failed, kept with what a retry needs (the failing
+// action, the engine state, variables and waits before it). A retry puts the
+// instance back on that last good state and runs the action again (a job
+// incident: the job gets retries again); the callers that failed only because
+// this instance failed are put back first, so the order goes on as one.
+// Cancelling the order closes its incidents. The history says who did what.
+import { randomUUID } from 'node:crypto';
+import type { Clock, IncidentQuery, IncidentRetry, IncidentView } from '../api.js';
+import { conflict, notFound, StratumError } from '../errors.js';
+import type { HistoryRow, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
+import type { StepAction } from './instance-step.js';
+import type { QueuedStep } from './runtime.js';
+
+/** The runtime's step machinery an incident retry runs on. */
+export interface IncidentMachinery {
+  /** Runs steps on behalf of `actor` (the user retrying): the history of everything they move names them. */
+  runQueue(tx: StoreTx, steps: QueuedStep[], refuseFailure: string, actor: string): Promise<void>;
+  startChild(tx: StoreTx, parent: InstanceRow, call: WaitRow, actor: string): Promise<QueuedStep[]>;
+  saveInstance(tx: StoreTx, row: InstanceRow): Promise<void>;
+}
+
+const DEFAULT_PAGE = 50;
+
+export class Incidents {
+  constructor(
+    private readonly clock: Clock,
+    private readonly machinery: IncidentMachinery,
+  ) {}
+
+  /** A step failed `before`: keep the action and the state it ran on. */
+  async raise(tx: StoreTx, failed: { before: InstanceRow; action: StepAction; previousWaits: WaitRow[]; incident: InstanceRow['incident'] }): Promise<void> {
+    const { before, action, previousWaits, incident } = failed;
+    await tx.insertIncident({
+      ...this.base(before, incident),
+      kind: 'step',
+      causeId: await causeOf(tx, action, previousWaits),
+      waitId: null,
+      action,
+      stateBefore: before.state,
+      variablesBefore: before.variables,
+      waitsBefore: previousWaits,
+    });
+  }
+
+  /** A job ran out of retries: the instance keeps its state; a retry gives the job retries again. */
+  async raiseForJob(tx: StoreTx, instance: InstanceRow, job: WaitRow, incident: NonNullable<InstanceRow['incident']>): Promise<void> {
+    await tx.insertIncident({
+      ...this.base(instance, incident),
+      kind: 'job',
+      causeId: null,
+      waitId: job.id,
+      action: null,
+      stateBefore: null,
+      variablesBefore: instance.variables,
+      waitsBefore: [],
+    });
+  }
+
+  /** The order was cancelled: its instance's open incidents end with it. */
+  async closeOnCancel(tx: StoreTx, instanceId: string, actor: string): Promise<void> {
+    const history: HistoryRow[] = [];
+    for (const incident of await tx.findIncidents({ instanceId, open: true })) {
+      await tx.resolveIncident(incident.id, { resolvedAt: this.now(), resolvedBy: actor, resolution: 'cancelled' });
+      history.push(this.entry(incident.instanceId, actor, 'incident.resolved', incident, { resolution: 'cancelled' }));
+    }
+    await tx.appendHistory(history);
+  }
+
+  async find(tx: StoreTx, query: IncidentQuery): Promise<{ items: IncidentView[]; nextCursor: string | null }> {
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const afterSeq = query.cursor === undefined ? undefined : cursorSeq(query.cursor);
+    const rows = await tx.findIncidents({
+      open: true,
+      ...(query.processKey !== undefined && { processKey: query.processKey }),
+      ...(query.businessKey !== undefined && { businessKey: query.businessKey }),
+      ...(afterSeq !== undefined && { afterSeq }),
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    return { items: page.map(incidentView), nextCursor: rows.length > limit ? String(page.at(-1)!.seq) : null };
+  }
+
+  /** Retries an open root-cause incident; returns the id of the order (root instance). */
+  async retry(tx: StoreTx, incidentId: string, retry: IncidentRetry, actor: string, moving: (instance: InstanceRow) => void): Promise<string> {
+    const incident = await tx.getIncident(incidentId);
+    if (!incident) throw notFound(`no incident ${incidentId}`);
+    const instance = await tx.getInstance(incident.instanceId, { lock: true });
+    if (!instance) throw notFound(`no instance ${incident.instanceId}`);
+    moving(instance);
+    if (incident.resolvedAt) {
+      throw conflict(`incident ${incidentId} was already ${incident.resolution} at ${incident.resolvedAt} by ${incident.resolvedBy ?? 'the system'}`, { problem: 'incident-resolved' });
+    }
+    if (incident.causeId) {
+      const rootCause = await rootCauseOf(tx, incident);
+      throw conflict(`incident ${incidentId} only follows from incident ${rootCause} of a called instance; retry that one`, {
+        problem: 'not-root-cause', rootCauseIncidentId: rootCause,
+      });
+    }
+    if (instance.status !== 'failed') throw conflict(`instance ${instance.id} is ${instance.status}, not failed`, { problem: 'incident-resolved' });
+    if (incident.kind === 'step' && retry.retries !== undefined) {
+      throw new StratumError('invalid', `incident ${incidentId} is a failed step, not a job: it takes no retries`, { problem: 'not-a-job-incident' });
+    }
+
+    const callers = await this.failedCallers(tx, instance, incident);
+    for (const caller of callers) {
+      await this.restore(tx, caller.instance, caller.incident);
+      await this.close(tx, caller.incident, actor, { resolution: 'retried', rootCauseIncidentId: incident.id });
+    }
+    await this.close(tx, incident, actor, {
+      resolution: 'retried',
+      ...(retry.variables && { variables: retry.variables }),
+      ...(incident.kind === 'job' && { retries: retry.retries ?? 1 }),
+    });
+    const refuse = `retrying incident ${incident.id}`;
+
+    if (incident.kind === 'job') {
+      await this.machinery.saveInstance(tx, { ...instance, status: 'running', incident: null });
+      const job = incident.waitId ? await tx.getWait(incident.waitId) : undefined;
+      if (!job) throw conflict(`the job of incident ${incident.id} no longer exists`);
+      await tx.updateWait({ ...job, jobRetries: retry.retries ?? 1, jobError: null, lockedBy: null, lockExpiresAt: null });
+      if (retry.variables) await this.machinery.runQueue(tx, [await this.assignStep(tx, instance.id, retry.variables)], refuse, actor);
+      return instance.rootId;
+    }
+
+    await this.restore(tx, instance, incident);
+    const action = incident.action as StepAction;
+    const call = unstartedCall(action, incident.waitsBefore);
+    if (call && !(await tx.getInstance(call.childInstanceId!))) {
+      // The call activity could not start its child (the called process was not deployed): start it now.
+      if (retry.variables) await this.machinery.runQueue(tx, [await this.assignStep(tx, instance.id, retry.variables)], refuse, actor);
+      const parent = (await tx.getInstance(instance.id, { lock: true }))!;
+      await this.machinery.runQueue(tx, await this.machinery.startChild(tx, parent, call, actor), refuse, actor);
+      return instance.rootId;
+    }
+    const restored = (await tx.getInstance(instance.id, { lock: true }))!;
+    await this.machinery.runQueue(tx, [{
+      instance: restored, isNew: false, kind: 'incident-retry', history: [],
+      action: { type: 'retry', action, ...(retry.variables && { variables: retry.variables }) },
+    }], refuse, actor);
+    return instance.rootId;
+  }
+
+  /**
+   * The callers, from the parent up, that failed only because `instance` did
+   * (their incidents follow from this one). A caller that moved on (it caught
+   * the failure) no longer waits for the instance: then the retry is refused.
+   */
+  private async failedCallers(tx: StoreTx, instance: InstanceRow, incident: IncidentRow): Promise<{ instance: InstanceRow; incident: IncidentRow }[]> {
+    const callers: { instance: InstanceRow; incident: IncidentRow }[] = [];
+    let child = instance;
+    let cause = incident;
+    while (child.parentId) {
+      const parent = await tx.getInstance(child.parentId, { lock: true });
+      if (!parent) break;
+      const [following] = await tx.findIncidents({ instanceId: parent.id, causeId: cause.id, open: true });
+      if (following && parent.status === 'failed') {
+        callers.push({ instance: parent, incident: following });
+        child = parent;
+        cause = following;
+        continue;
+      }
+      const stillCalls = (await tx.findWaits({ instanceId: parent.id, kind: 'call' })).some((wait) => wait.childInstanceId === child.id);
+      if (parent.status !== 'running' || !stillCalls) {
+        throw conflict(`instance ${parent.id} (${parent.processKey}) no longer waits for instance ${child.id}: retrying it would have nobody to return to; cancel the order instead`, {
+          problem: 'caller-moved-on',
+        });
+      }
+      break;
+    }
+    return callers;
+  }
+
+  /** The instance as it was before the failed step. */
+  private async restore(tx: StoreTx, instance: InstanceRow, incident: IncidentRow): Promise<void> {
+    await this.machinery.saveInstance(tx, {
+      ...instance, status: 'running', state: incident.stateBefore, variables: incident.variablesBefore, incident: null, endedAt: null,
+    });
+    await tx.replaceWaits(instance.id, incident.waitsBefore);
+  }
+
+  /** A step that only sets the retry's variables on the instance's state. */
+  private async assignStep(tx: StoreTx, instanceId: string, variables: Record<string, unknown>): Promise<QueuedStep> {
+    const instance = (await tx.getInstance(instanceId, { lock: true }))!;
+    return { instance, isNew: false, kind: 'incident-retry', history: [], action: { type: 'retry', variables } };
+  }
+
+  private async close(tx: StoreTx, incident: IncidentRow, actor: string, data: Record<string, unknown>): Promise<void> {
+    if (!(await tx.resolveIncident(incident.id, { resolvedAt: this.now(), resolvedBy: actor, resolution: 'retried' }))) {
+      throw new StratumError('conflict', `incident ${incident.id} was resolved concurrently`, { retryable: true });
+    }
+    await tx.appendHistory([this.entry(incident.instanceId, actor, 'incident.resolved', incident, data)]);
+  }
+
+  private base(instance: InstanceRow, incident: InstanceRow['incident']) {
+    return {
+      id: randomUUID(),
+      instanceId: instance.id,
+      rootId: instance.rootId,
+      processKey: instance.processKey,
+      businessKey: instance.businessKey,
+      elementId: incident?.elementId ?? null,
+      message: incident?.message ?? 'failed',
+      createdAt: this.now(),
+      resolvedAt: null,
+      resolvedBy: null,
+      resolution: null,
+    };
+  }
+
+  private entry(instanceId: string, actor: string, event: string, incident: IncidentRow, data: Record<string, unknown>): HistoryRow {
+    return {
+      instanceId, at: this.now(), actor, event, elementId: incident.elementId, elementType: null, waitId: incident.waitId,
+      data: { incidentId: incident.id, message: incident.message, ...data },
+    };
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+}
+
+// helpers
+
+/** A failed call activity (the throw its failed child sent) follows from the child's open incident. */
+async function causeOf(tx: StoreTx, action: StepAction, previousWaits: WaitRow[]): Promise<string | null> {
+  if (action.type !== 'throw') return null;
+  const call = previousWaits.find((wait) => wait.kind === 'call' && wait.executionId === action.executionId);
+  if (!call?.childInstanceId) return null;
+  const open = await tx.findIncidents({ instanceId: call.childInstanceId, open: true });
+  return open.at(-1)?.id ?? null;
+}
+
+async function rootCauseOf(tx: StoreTx, incident: IncidentRow): Promise<string> {
+  let current = incident;
+  for (let depth = 0; current.causeId && depth < 100; depth++) {
+    const cause = await tx.getIncident(current.causeId);
+    if (!cause) break;
+    current = cause;
+  }
+  return current.id;
+}
+
+/** The call wait a failed throw was aimed at, when the throw said its child could not start. */
+function unstartedCall(action: StepAction, waitsBefore: WaitRow[]): WaitRow | undefined {
+  if (action.type !== 'throw') return undefined;
+  return waitsBefore.find((wait) => wait.kind === 'call' && wait.executionId === action.executionId && wait.childInstanceId);
+}
+
+function cursorSeq(cursor: string): number {
+  if (!/^\d{1,15}$/.test(cursor)) throw new StratumError('bad-request', `cursor ${JSON.stringify(cursor.slice(0, 40))} is not one this server handed out`);
+  return Number(cursor);
+}
+
+function incidentView(row: IncidentRow): IncidentView {
+  return {
+    id: row.id,
+    instanceId: row.instanceId,
+    rootInstanceId: row.rootId,
+    processKey: row.processKey,
+    businessKey: row.businessKey,
+    elementId: row.elementId,
+    message: row.message,
+    kind: row.kind,
+    jobId: row.kind === 'job' ? row.waitId : null,
+    causeIncidentId: row.causeId,
+    createdAt: row.createdAt,
+  };
+}

@@ -1,0 +1,158 @@
+// Messages are buffered, not lost (Camunda 8 semantics): a message for a
+// running order that finds nothing waiting is kept for its time-to-live and
+// handed to the first matching catch the order opens, oldest message first,
+// each once. A messageId makes a publish idempotent while the message is kept.
+// Every message that names an existing order leaves a history entry on it.
+import { randomUUID } from 'node:crypto';
+import type { MessageRefusal, MessageRequest } from '../api.js';
+import { StratumError } from '../errors.js';
+import type { HistoryRow, InstanceRow, MessageRow, StoreTx, WaitRow } from '../store/types.js';
+
+/** What became of a message whose waits were all gone: kept, or refused with a trace. */
+export type Unwaited =
+  | { kind: 'buffered'; message: MessageRow }
+  | { kind: 'refused'; error: StratumError };
+
+export class MessageBuffer {
+  constructor(readonly defaultTimeToLiveMs: number) {}
+
+  /**
+   * Records the message as received. A kept message with the same name, key and
+   * messageId makes this one a duplicate: nothing happens but a history entry.
+   */
+  async receive(tx: StoreTx, message: MessageRequest, timeToLiveMs: number, now: Date): Promise<{ row: MessageRow } | { duplicate: StratumError }> {
+    const row: MessageRow = {
+      id: randomUUID(),
+      messageId: message.messageId ?? null,
+      name: message.name,
+      correlationKey: message.businessKey,
+      variables: message.variables ?? {},
+      rootId: null,
+      state: 'received',
+      receivedBy: message.actor ?? null,
+      receivedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + timeToLiveMs).toISOString(),
+      deliveredTo: null,
+      deliveredAt: null,
+    };
+    if (row.messageId !== null) {
+      const kept = await tx.findMessageById(row.name, row.correlationKey, row.messageId);
+      // an expired message no longer holds its id (the purge may not have run yet)
+      if (kept && kept.expiresAt <= row.receivedAt) await tx.deleteMessage(kept.id);
+      else if (kept) return { duplicate: await this.duplicate(tx, row, kept) };
+    }
+    // a concurrent publish of the same messageId commits first: this insert then finds its row
+    if (!(await tx.insertMessage(row))) {
+      const kept = await tx.findMessageById(row.name, row.correlationKey, row.messageId!);
+      return { duplicate: await this.duplicate(tx, row, kept) };
+    }
+    return { row };
+  }
+
+  /** The message reached `instanceId` (the first one it moved). */
+  async delivered(tx: StoreTx, row: MessageRow, instanceId: string, rootId: string, now: Date): Promise<void> {
+    await tx.updateMessage({ ...row, state: 'delivered', rootId, deliveredTo: instanceId, deliveredAt: now.toISOString() });
+  }
+
+  /**
+   * Nothing waited for the message: keep it for a running order, or refuse it
+   * (unknown key, finished order, time-to-live 0) with an entry in the order's history.
+   */
+  async keepOrRefuse(tx: StoreTx, row: MessageRow): Promise<Unwaited> {
+    const order = await orderOf(tx, row.correlationKey);
+    const about = `message ${row.name} for ${row.correlationKey}`;
+    if (!order) {
+      await tx.deleteMessage(row.id);
+      return { kind: 'refused', error: refusal('not-found', 'unknown-business-key', `${about}: no order or instance has this business key`, row) };
+    }
+    if (order.status !== 'running') {
+      await tx.deleteMessage(row.id);
+      await tx.appendHistory([entry(order.id, row, 'message.refused', { reason: 'order-finished', status: order.status })]);
+      return {
+        kind: 'refused',
+        error: refusal('conflict', 'order-finished', `${about}: the order is ${order.status}, nothing will wait for this message any more`, row, { orderStatus: order.status, instanceId: order.id }),
+      };
+    }
+    if (row.expiresAt <= row.receivedAt) {
+      await tx.deleteMessage(row.id);
+      await tx.appendHistory([entry(order.id, row, 'message.refused', { reason: 'not-correlated', timeToLive: 0 })]);
+      return { kind: 'refused', error: refusal('not-found', 'not-correlated', `${about}: nothing waits for it now and its time-to-live is 0, so it is not kept`, row) };
+    }
+    const buffered: MessageRow = { ...row, state: 'buffered', rootId: order.id };
+    await tx.updateMessage(buffered);
+    await tx.appendHistory([entry(order.id, row, 'message.buffered', { expiresAt: row.expiresAt })]);
+    return { kind: 'buffered', message: buffered };
+  }
+
+  /** The message catches a step has just opened. */
+  newCatches(previousWaits: WaitRow[], waits: WaitRow[]): WaitRow[] {
+    const before = new Set(previousWaits.map((wait) => wait.id));
+    return waits.filter((wait) => wait.kind === 'message' && !before.has(wait.id) && wait.messageName && wait.correlationKey !== null);
+  }
+
+  /** Takes the oldest buffered message for a catch (once: it is marked delivered in this transaction). */
+  async claim(tx: StoreTx, wait: WaitRow, now: Date): Promise<MessageRow | undefined> {
+    await tx.lockCorrelation(wait.messageName!, wait.correlationKey!);
+    const message = await tx.oldestBufferedMessage(wait.messageName!, wait.correlationKey!, now.toISOString());
+    if (!message) return undefined;
+    const delivered: MessageRow = { ...message, state: 'delivered', deliveredTo: wait.instanceId, deliveredAt: now.toISOString() };
+    await tx.updateMessage(delivered);
+    return delivered;
+  }
+
+  /** The history entry of a buffered message reaching a catch: the actor is who sent it. */
+  deliveryEntry(wait: WaitRow, message: MessageRow, at: string): HistoryRow {
+    return {
+      instanceId: wait.instanceId, at, actor: message.receivedBy, event: 'message.correlated',
+      elementId: wait.elementId, elementType: null, waitId: wait.id,
+      data: {
+        name: message.name, businessKey: message.correlationKey, variables: message.variables,
+        messageKey: message.id, messageId: message.messageId, buffered: true, receivedAt: message.receivedAt,
+      },
+    };
+  }
+
+  /** Drops messages past their time-to-live; one that was never delivered leaves `message.expired` on its order. */
+  async purgeExpired(tx: StoreTx, now: Date, limit: number): Promise<number> {
+    const expired = await tx.expiredMessages(now.toISOString(), limit);
+    const history: HistoryRow[] = [];
+    for (const message of expired) {
+      await tx.deleteMessage(message.id);
+      if (message.state === 'buffered' && message.rootId && (await tx.getInstance(message.rootId))) {
+        history.push({ ...entry(message.rootId, message, 'message.expired', { expiresAt: message.expiresAt }), actor: null, at: now.toISOString() });
+      }
+    }
+    await tx.appendHistory(history);
+    return expired.length;
+  }
+
+  private async duplicate(tx: StoreTx, row: MessageRow, kept: MessageRow | undefined): Promise<StratumError> {
+    const order = await orderOf(tx, row.correlationKey);
+    const first = kept && { messageKey: kept.id, state: kept.state, receivedAt: kept.receivedAt, expiresAt: kept.expiresAt };
+    if (order) await tx.appendHistory([entry(order.id, row, 'message.duplicate', { first: first ?? null })]);
+    return refusal(
+      'conflict',
+      'duplicate-message',
+      `message ${row.name} for ${row.correlationKey} with messageId ${row.messageId} was already received${kept ? ` at ${kept.receivedAt} (${kept.state})` : ''}; this one changes nothing`,
+      row,
+      first ? { first } : {},
+    );
+  }
+}
+
+/** The order a correlation key names: its running root instance, else the latest root. */
+async function orderOf(tx: StoreTx, businessKey: string): Promise<InstanceRow | undefined> {
+  const roots = await tx.findInstances({ businessKey, rootOnly: true });
+  return roots.find((root) => root.status === 'running') ?? roots[0];
+}
+
+function entry(instanceId: string, row: MessageRow, event: string, data: Record<string, unknown>): HistoryRow {
+  return {
+    instanceId, at: row.receivedAt, actor: row.receivedBy, event, elementId: null, elementType: null, waitId: null,
+    data: { name: row.name, businessKey: row.correlationKey, messageKey: row.id, messageId: row.messageId, variables: row.variables, ...data },
+  };
+}
+
+function refusal(code: 'not-found' | 'conflict', problem: MessageRefusal, message: string, row: MessageRow, extra: Record<string, unknown> = {}): StratumError {
+  return new StratumError(code, message, { problem, name: row.name, businessKey: row.correlationKey, ...(row.messageId !== null && { messageId: row.messageId }), ...extra });
+}

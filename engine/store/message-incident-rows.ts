@@ -1,0 +1,186 @@
+import { canonicalTimestamp, canonicalTimestampOrNull } from './iso-time.js';
+import type { ColumnTypes, Json } from './records.js';
+import type { ColumnCodec, NamedParameters } from './row-codec.js';
+import type { IncidentResolution, IncidentRow, IncidentKind, MessageRow, MessageState, WaitRow } from './types.js';
+
+// The message buffer and incident tables (migration 2): their records, the
+// mapping to the rows of types.ts, and the statements both dialects share.
+
+export interface MessageRecord<C extends ColumnTypes> {
+  seq: number | string;
+  id: string;
+  message_id: string | null;
+  name: string;
+  correlation_key: string;
+  variables: Json<C, Record<string, unknown>>;
+  root_id: string | null;
+  state: string;
+  received_by: string | null;
+  received_at: C['time'];
+  expires_at: C['time'];
+  delivered_to: string | null;
+  delivered_at: C['time'] | null;
+}
+
+export interface IncidentRecord<C extends ColumnTypes> {
+  seq: number | string;
+  id: string;
+  instance_id: string;
+  root_id: string;
+  process_key: string;
+  business_key: string | null;
+  element_id: string | null;
+  message: string;
+  kind: string;
+  cause_id: string | null;
+  wait_id: string | null;
+  action: Json<C, unknown> | null;
+  state_before: Json<C, unknown> | null;
+  variables_before: Json<C, Record<string, unknown>>;
+  waits_before: Json<C, WaitRow[]>;
+  created_at: C['time'];
+  resolved_at: C['time'] | null;
+  resolved_by: string | null;
+  resolution: string | null;
+}
+
+export const MESSAGE_COLUMNS =
+  'seq, id, message_id, name, correlation_key, variables, root_id, state, received_by, received_at, expires_at, delivered_to, delivered_at';
+export const INCIDENT_COLUMNS =
+  'seq, id, instance_id, root_id, process_key, business_key, element_id, message, kind, cause_id, wait_id, action, state_before, variables_before, waits_before, created_at, resolved_at, resolved_by, resolution';
+
+export interface MessageIncidentCodec<C extends ColumnTypes> {
+  message(record: MessageRecord<C>): MessageRow;
+  incident(record: IncidentRecord<C>): IncidentRow;
+  messageParameters(row: MessageRow): NamedParameters;
+  incidentParameters(row: IncidentRow): NamedParameters;
+}
+
+export function messageIncidentCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): MessageIncidentCodec<C> {
+  const { readTime, readJson, writeJson } = columns;
+  const readTimeOrNull = (value: C['time'] | null) => (value === null ? null : readTime(value));
+  const readJsonOrNull = <Value>(value: Json<C, Value> | null): Value | null => (value === null ? null : readJson<Value>(value));
+  const writeJsonOrNull = (value: unknown, field: string) => (value === null || value === undefined ? null : writeJson(value, field));
+  return {
+    message: (record) => ({
+      id: record.id,
+      messageId: record.message_id,
+      name: record.name,
+      correlationKey: record.correlation_key,
+      variables: readJson<Record<string, unknown>>(record.variables),
+      rootId: record.root_id,
+      state: record.state as MessageState,
+      receivedBy: record.received_by,
+      receivedAt: readTime(record.received_at),
+      expiresAt: readTime(record.expires_at),
+      deliveredTo: record.delivered_to,
+      deliveredAt: readTimeOrNull(record.delivered_at),
+    }),
+    incident: (record) => ({
+      id: record.id,
+      seq: Number(record.seq),
+      instanceId: record.instance_id,
+      rootId: record.root_id,
+      processKey: record.process_key,
+      businessKey: record.business_key,
+      elementId: record.element_id,
+      message: record.message,
+      kind: record.kind as IncidentKind,
+      causeId: record.cause_id,
+      waitId: record.wait_id,
+      action: readJsonOrNull<unknown>(record.action),
+      stateBefore: readJsonOrNull<unknown>(record.state_before),
+      variablesBefore: readJson<Record<string, unknown>>(record.variables_before),
+      waitsBefore: readJson<WaitRow[]>(record.waits_before),
+      createdAt: readTime(record.created_at),
+      resolvedAt: readTimeOrNull(record.resolved_at),
+      resolvedBy: record.resolved_by,
+      resolution: record.resolution as IncidentResolution | null,
+    }),
+    messageParameters: (row) => ({
+      id: row.id,
+      messageId: row.messageId,
+      name: row.name,
+      correlationKey: row.correlationKey,
+      variables: writeJson(row.variables, 'variables'),
+      rootId: row.rootId,
+      state: row.state,
+      receivedBy: row.receivedBy,
+      receivedAt: canonicalTimestamp(row.receivedAt, 'receivedAt'),
+      expiresAt: canonicalTimestamp(row.expiresAt, 'expiresAt'),
+      deliveredTo: row.deliveredTo,
+      deliveredAt: canonicalTimestampOrNull(row.deliveredAt, 'deliveredAt'),
+    }),
+    incidentParameters: (row) => ({
+      id: row.id,
+      instanceId: row.instanceId,
+      rootId: row.rootId,
+      processKey: row.processKey,
+      businessKey: row.businessKey,
+      elementId: row.elementId,
+      message: row.message,
+      kind: row.kind,
+      causeId: row.causeId,
+      waitId: row.waitId,
+      action: writeJsonOrNull(row.action, 'action'),
+      stateBefore: writeJsonOrNull(row.stateBefore, 'stateBefore'),
+      variablesBefore: writeJson(row.variablesBefore, 'variablesBefore'),
+      waitsBefore: writeJson(row.waitsBefore, 'waitsBefore'),
+      createdAt: canonicalTimestamp(row.createdAt, 'createdAt'),
+      resolvedAt: canonicalTimestampOrNull(row.resolvedAt, 'resolvedAt'),
+      resolvedBy: row.resolvedBy,
+      resolution: row.resolution,
+    }),
+  };
+}
+
+export interface MessageIncidentWrites {
+  insertMessage: string;
+  updateMessage: string;
+  insertIncident: string;
+  resolveIncident: string;
+}
+
+/** Statements shared by both dialects (tables named with the dialect's prefix). */
+export function messageIncidentWrites(tablePrefix: string): MessageIncidentWrites {
+  const t = (table: string) => `${tablePrefix}${table}`;
+  return {
+    insertMessage: `INSERT INTO ${t('messages')} (id, message_id, name, correlation_key, variables, root_id, state, received_by, received_at, expires_at, delivered_to, delivered_at)
+       VALUES (@id, @messageId, @name, @correlationKey, @variables, @rootId, @state, @receivedBy, @receivedAt, @expiresAt, @deliveredTo, @deliveredAt)
+       ON CONFLICT DO NOTHING`,
+    updateMessage: `UPDATE ${t('messages')} SET root_id = @rootId, state = @state, expires_at = @expiresAt,
+         delivered_to = @deliveredTo, delivered_at = @deliveredAt
+       WHERE id = @id`,
+    insertIncident: `INSERT INTO ${t('incidents')} (id, instance_id, root_id, process_key, business_key, element_id, message, kind, cause_id, wait_id,
+         action, state_before, variables_before, waits_before, created_at, resolved_at, resolved_by, resolution)
+       VALUES (@id, @instanceId, @rootId, @processKey, @businessKey, @elementId, @message, @kind, @causeId, @waitId,
+         @action, @stateBefore, @variablesBefore, @waitsBefore, @createdAt, @resolvedAt, @resolvedBy, @resolution)`,
+    resolveIncident: `UPDATE ${t('incidents')} SET resolved_at = @resolvedAt, resolved_by = @resolvedBy, resolution = @resolution
+       WHERE id = @id AND resolved_at IS NULL`,
+  };
+}
+
+/** The WHERE clause of findIncidents; `placeholder` numbers the parameters. */
+export function incidentWhere(
+  filter: { open?: boolean; processKey?: string; businessKey?: string; instanceId?: string; rootId?: string; causeId?: string; afterSeq?: number },
+  placeholder: (position: number) => string,
+): { where: string; parameters: unknown[] } {
+  const conditions: string[] = [];
+  const parameters: unknown[] = [];
+  const equal = (column: string, value: unknown) => {
+    if (value === undefined) return;
+    parameters.push(value);
+    conditions.push(`${column} = ${placeholder(parameters.length)}`);
+  };
+  if (filter.open) conditions.push('resolved_at IS NULL');
+  equal('process_key', filter.processKey);
+  equal('business_key', filter.businessKey);
+  equal('instance_id', filter.instanceId);
+  equal('root_id', filter.rootId);
+  equal('cause_id', filter.causeId);
+  if (filter.afterSeq !== undefined) {
+    parameters.push(filter.afterSeq);
+    conditions.push(`seq > ${placeholder(parameters.length)}`);
+  }
+  return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', parameters };
+}

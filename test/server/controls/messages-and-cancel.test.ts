@@ -1,0 +1,376 @@
+// Controls that hold, over HTTP against the real server and the shipped
+// library: messages are buffered, not lost; orders are cancelled as a whole;
+// incidents are listed and retried after a fix. Each row is an attempt with
+// the answer it must get and what must (not) have happened.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKENS, type ApiClient } from '../support/client.js';
+import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+
+let server: TestServer;
+let api: ApiClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  api = server.api;
+  const deployed = await api.request('POST', '/api/deployments?name=price-check.bpmn', {
+    token: TOKENS.designer, body: PRICE_CHECK, headers: { 'content-type': 'application/xml' },
+  });
+  expect(deployed.status, deployed.text).toBe(201);
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+const PLANNING = ['procurement-planning', 'production-planning'];
+const PROBLEM = 'https://stratum.dev/problems/';
+
+// ---- messages -----------------------------------------------------------------
+
+describe('messages are buffered, not lost', () => {
+  it('keeps a PaymentReceived that arrives while the special-change acknowledgements are open (202) and delivers it when the order reaches its catch', async () => {
+    const order = await enterOrder('SO-EARLY-PAY', 'prepaid-at-entry', { description: 'blue paint' });
+    const early = await pay('SO-EARLY-PAY', { variables: { paidAmount: 10_000 } });
+    expect(early.status).toBe(202);
+    expect(early.body).toMatchObject({ outcome: 'buffered', messageKey: expect.any(String), reached: [] });
+    expect(Date.parse(early.body.expiresAt) - Date.now()).toBeGreaterThan(59 * 60_000); // the default: one hour
+
+    await acknowledgeAll('SO-EARLY-PAY');
+    // no second message: the buffered payment released the order to planning
+    expect(await jobTypesOf(order.id)).toEqual(PLANNING);
+    const history = await historyOf(order.id);
+    expect(history).toContainEqual(expect.objectContaining({ event: 'message.buffered', actor: 'erp', data: expect.objectContaining({ messageKey: early.body.messageKey }) }));
+    expect(history.filter((entry) => entry.event === 'message.correlated')).toEqual([
+      expect.objectContaining({ actor: 'erp', data: expect.objectContaining({ messageKey: early.body.messageKey, buffered: true }) }),
+    ]);
+  });
+
+  it('refuses a second publish with the same messageId while the first is buffered (409 duplicate-message); the order is paid once', async () => {
+    const order = await enterOrder('SO-DUP-BUFFERED', 'prepaid-at-entry', { description: 'blue paint' });
+    const first = await pay('SO-DUP-BUFFERED', { messageId: 'bank-4711' });
+    expect(first.status).toBe(202);
+    const again = await pay('SO-DUP-BUFFERED', { messageId: 'bank-4711' });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ type: `${PROBLEM}duplicate-message`, messageId: 'bank-4711', first: { messageKey: first.body.messageKey, state: 'buffered' } });
+    await acknowledgeAll('SO-DUP-BUFFERED');
+    const history = await historyOf(order.id);
+    expect(history.filter((entry) => entry.event === 'message.correlated')).toHaveLength(1);
+    expect(history.filter((entry) => entry.event === 'message.duplicate')).toEqual([expect.objectContaining({ actor: 'erp' })]);
+  });
+
+  it('refuses a retry of a delivered message with the same messageId (409) instead of delivering or buffering it again', async () => {
+    const order = await enterOrder('SO-DUP-DELIVERED', 'prepaid-at-entry');
+    const paid = await pay('SO-DUP-DELIVERED', { messageId: 'bank-4712' });
+    expect(paid.status).toBe(200);
+    expect(paid.body.outcome).toBe('delivered');
+    expect(paid.body.reached.map((reached: { id: string }) => reached.id)).toEqual([order.id]);
+    const retry = await pay('SO-DUP-DELIVERED', { messageId: 'bank-4712' });
+    expect(retry.status).toBe(409);
+    expect(retry.body).toMatchObject({ type: `${PROBLEM}duplicate-message`, first: { state: 'delivered' } });
+    // the same id for another order is another message
+    await enterOrder('SO-DUP-OTHER', 'prepaid-at-entry');
+    expect((await pay('SO-DUP-OTHER', { messageId: 'bank-4712' })).status).toBe(200);
+  });
+
+  it('buffers a payment without messageId that arrives after the order was paid (Camunda keeps it for its time-to-live)', async () => {
+    const order = await enterOrder('SO-PAID-TWICE', 'prepaid-at-entry');
+    expect((await pay('SO-PAID-TWICE')).status).toBe(200);
+    const second = await pay('SO-PAID-TWICE');
+    expect(second.status).toBe(202);
+    expect((await historyOf(order.id)).map((entry) => entry.event)).toContain('message.buffered');
+  });
+
+  it('tells an unknown business key (404 unknown-business-key) from nothing waiting with time-to-live 0 (404 not-correlated) and a finished order (409 order-finished)', async () => {
+    const unknown = await pay('SO-NEVER-ENTERED');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.type).toBe(`${PROBLEM}unknown-business-key`);
+
+    const order = await enterOrder('SO-TTL-ZERO', 'prepaid-at-entry', { description: 'blue paint' });
+    const notKept = await pay('SO-TTL-ZERO', { timeToLive: 0 });
+    expect(notKept.status).toBe(404);
+    expect(notKept.body.type).toBe(`${PROBLEM}not-correlated`);
+    await acknowledgeAll('SO-TTL-ZERO');
+    expect((await instance(order.id)).waiting.map((wait: { message?: string }) => wait.message).filter(Boolean)).toEqual(['PaymentReceived']);
+
+    expect((await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, { reason: 'customer withdrew' })).status).toBe(200);
+    const late = await pay('SO-TTL-ZERO');
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({ type: `${PROBLEM}order-finished`, orderStatus: 'cancelled' });
+    const refused = (await historyOf(order.id)).filter((entry) => entry.event === 'message.refused');
+    expect(refused.map((entry) => [entry.actor, entry.data.reason])).toEqual([['erp', 'not-correlated'], ['erp', 'order-finished']]);
+  });
+
+  it('still delivers a message with timeToLive 0 when its catch is open (200)', async () => {
+    const order = await enterOrder('SO-TTL-ZERO-OPEN', 'prepaid-at-entry');
+    const paid = await pay('SO-TTL-ZERO-OPEN', { timeToLive: 0 });
+    expect(paid.status).toBe(200);
+    expect(paid.body.reached.map((reached: { id: string }) => reached.id)).toEqual([order.id]);
+  });
+
+  it('takes timeToLive as milliseconds or an ISO 8601 duration, and refuses others (422)', async () => {
+    await enterOrder('SO-TTL', 'prepaid-at-entry', { description: 'blue paint' });
+    const iso = await pay('SO-TTL', { timeToLive: 'PT10M' });
+    expect(iso.status).toBe(202);
+    expect(Date.parse(iso.body.expiresAt) - Date.now()).toBeGreaterThan(9 * 60_000);
+    expect(Date.parse(iso.body.expiresAt) - Date.now()).toBeLessThanOrEqual(10 * 60_000);
+    const ms = await pay('SO-TTL', { timeToLive: 90_000 });
+    expect(Date.parse(ms.body.expiresAt) - Date.parse(iso.body.expiresAt)).toBeLessThan(0);
+    for (const timeToLive of ['P1M', 'PT', '1h', -1, 1.5, 'P400D']) {
+      expect((await pay('SO-TTL', { timeToLive })).status, String(timeToLive)).toBe(422);
+    }
+  });
+
+  it('does not deliver a buffered message after its time-to-live; the scheduler purges it and the order history says so', async () => {
+    const order = await enterOrder('SO-EXPIRED', 'prepaid-at-entry', { description: 'blue paint' });
+    expect((await pay('SO-EXPIRED', { timeToLive: 1 })).status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await acknowledgeAll('SO-EXPIRED');
+    expect(await jobTypesOf(order.id)).toEqual([]);
+    expect(await server.stratum.runtime.purgeExpiredMessages()).toBeGreaterThanOrEqual(1);
+    expect((await historyOf(order.id)).map((entry) => entry.event)).toContain('message.expired');
+  });
+
+  it('delivers buffered messages oldest first, each once', async () => {
+    const order = await enterOrder('SO-TWO-BUFFERED', 'prepaid-at-shipment', { description: 'blue paint' });
+    const first = await api.post('/api/messages', TOKENS.erp, { name: 'ShipmentRequested', businessKey: 'SO-TWO-BUFFERED', variables: { dock: 1 } });
+    const second = await api.post('/api/messages', TOKENS.erp, { name: 'ShipmentRequested', businessKey: 'SO-TWO-BUFFERED', variables: { dock: 2 } });
+    expect([first.status, second.status]).toEqual([202, 202]);
+    await acknowledgeAll('SO-TWO-BUFFERED');
+    await work(PLANNING, 'SO-TWO-BUFFERED');
+    const delivered = (await historyOf(order.id)).filter((entry) => entry.event === 'message.correlated');
+    expect(delivered.map((entry) => entry.data.messageKey)).toEqual([first.body.messageKey]);
+    expect((await pay('SO-TWO-BUFFERED')).status).toBe(200);
+    expect(await work(['shipping'], 'SO-TWO-BUFFERED')).toEqual(['shipping']);
+  });
+
+  it('delivers a payment sent at the same moment as the acknowledgement that opens its catch exactly once', async () => {
+    for (let round = 1; round <= 4; round++) {
+      const orderNo = `SO-RACE-${round}`;
+      const order = await enterOrder(orderNo, 'prepaid-at-entry', { description: 'blue paint' });
+      const tasks = await tasksOf(orderNo);
+      for (const task of tasks.slice(0, -1)) await acknowledge(task);
+      const [message, completion] = await Promise.all([pay(orderNo), acknowledge(tasks.at(-1)!)]);
+      expect([200, 202]).toContain(message.status);
+      expect(completion).toBe(200);
+      expect((await historyOf(order.id)).filter((entry) => entry.event === 'message.correlated')).toHaveLength(1);
+      expect(await jobTypesOf(order.id)).toEqual(PLANNING);
+    }
+  });
+});
+
+// ---- cancelling ---------------------------------------------------------------
+
+describe('orders are cancelled as a whole', () => {
+  const reason = { reason: 'customer withdrew the order' };
+
+  it('refuses to cancel the approval of an order (409 not-a-root, naming the order), which goes on as before', async () => {
+    const order = await enterCredit('SO-CANCEL-CHILD', 700_000);
+    const approval = (await instance(order.id)).children[0];
+    const tree = (await api.get('/api/instances?businessKey=SO-CANCEL-CHILD', TOKENS.erp)).body.items as { id: string; processKey: string }[];
+    for (const child of tree.filter((member) => member.processKey !== 'order-to-cash')) {
+      const refused = await api.post(`/api/instances/${child.id}/cancel`, TOKENS.erp, reason);
+      expect(refused.status, child.processKey).toBe(409);
+      expect(refused.body).toMatchObject({ type: `${PROBLEM}not-a-root`, rootInstanceId: order.id });
+    }
+    expect(approval.processKey).toBe('sales-order-management');
+    const view = await instance(order.id);
+    expect(view.status).toBe('running');
+    expect(view.incident).toBeNull();
+    expect((await tasksOf('SO-CANCEL-CHILD')).map((task) => task.candidateGroups)).toEqual([['vice-president']]);
+  });
+
+  it('needs a reason (422), then cancels the whole call tree and records the reason with who cancelled', async () => {
+    const order = await enterCredit('SO-CANCEL-ROOT', 700_000);
+    expect((await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, {})).status).toBe(422);
+    expect((await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, { reason: '   ' })).status).toBe(422);
+    const cancelled = await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, reason);
+    expect(cancelled.status).toBe(200);
+    const tree = (await api.get('/api/instances?businessKey=SO-CANCEL-ROOT', TOKENS.erp)).body.items as { status: string }[];
+    expect(tree.map((member) => member.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    const entries = cancelled.body.history.filter((entry: { event: string }) => entry.event === 'instance.cancelled');
+    expect(entries).toHaveLength(3);
+    for (const entry of entries) expect(entry).toMatchObject({ actor: 'erp', data: { reason: reason.reason } });
+    expect((await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, reason)).status).toBe(409);
+  });
+});
+
+// ---- incidents ------------------------------------------------------------------
+
+describe('incidents are listed and retried after a fix', () => {
+  it('retries a job that ran out of retries: the order goes on, and the history says who resolved it', async () => {
+    const order = await enterCredit('SO-JOB-INCIDENT', 1_000);
+    const [job] = await fetchJobs('procurement-planning', 'SO-JOB-INCIDENT');
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 })).status).toBe(200);
+    expect((await instance(order.id)).status).toBe('failed');
+
+    const listed = await api.get('/api/incidents?businessKey=SO-JOB-INCIDENT', TOKENS.nobody);
+    expect(listed.status).toBe(200);
+    const rootCause = listed.body.items.find((incident: { kind: string }) => incident.kind === 'job');
+    expect(rootCause).toMatchObject({ jobId: job.id, elementId: expect.any(String), message: expect.stringContaining('ERP down'), causeIncidentId: null, rootInstanceId: order.id });
+    const following = listed.body.items.filter((incident: { causeIncidentId: string | null }) => incident.causeIncidentId);
+    expect(following.length).toBeGreaterThan(0);
+
+    const wrongOne = await api.post(`/api/incidents/${following[0].id}/retry`, TOKENS.operations, {});
+    expect(wrongOne.status).toBe(409);
+    expect(wrongOne.body).toMatchObject({ type: `${PROBLEM}not-root-cause`, rootCauseIncidentId: rootCause.id });
+    expect((await api.post(`/api/incidents/${rootCause.id}/retry`, TOKENS.erp, {})).status).toBe(403);
+
+    const retried = await api.post(`/api/incidents/${rootCause.id}/retry`, TOKENS.operations, { retries: 2 });
+    expect(retried.status, retried.text).toBe(200);
+    expect(retried.body.status).toBe('running');
+    expect((await api.get('/api/incidents?businessKey=SO-JOB-INCIDENT', TOKENS.nobody)).body.items).toEqual([]);
+    const [again] = await fetchJobs('procurement-planning', 'SO-JOB-INCIDENT');
+    expect(again).toMatchObject({ id: job.id, retries: 2 });
+    expect(retried.body.history.filter((entry: { event: string }) => entry.event === 'incident.resolved').map((entry: { actor: string }) => entry.actor))
+      .toEqual(Array(1 + following.length).fill('otto'));
+    expect((await api.post(`/api/incidents/${rootCause.id}/retry`, TOKENS.operations, {})).body.type).toBe(`${PROBLEM}incident-resolved`);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(again!.id)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(200);
+    expect(await work(['production-planning'], 'SO-JOB-INCIDENT')).toEqual(['production-planning']);
+    expect(await work(['shipping'], 'SO-JOB-INCIDENT')).toEqual(['shipping']);
+    expect((await instance(order.id)).status).toBe('completed');
+  });
+
+  it('re-runs a failed step on the state before it with corrected variables; a retry that would fail again is refused (422) and changes nothing', async () => {
+    const started = await api.post('/api/processes/price-check/instances', TOKENS.erp, { businessKey: 'PC-1' });
+    expect(started.status).toBe(201);
+    const [job] = await fetchJobs('price-check', 'PC-1');
+    // the worker forgets the region its output mapping reads: the step fails
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(200);
+    expect((await instance(started.body.id)).status).toBe('failed');
+    const [incident] = (await api.get('/api/incidents?processKey=price-check', TOKENS.nobody)).body.items;
+    expect(incident).toMatchObject({ kind: 'step', elementId: 'Check', message: expect.stringContaining('region'), businessKey: 'PC-1' });
+
+    const unchanged = await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, {});
+    expect(unchanged.status).toBe(422);
+    expect((await instance(started.body.id)).status).toBe('failed');
+    expect((await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { retries: 3 })).status).toBe(422);
+    expect((await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { variables: { orderNo: 'X' } })).status).toBe(422);
+
+    const fixed = await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { variables: { region: 'EMEA' } });
+    expect(fixed.status, fixed.text).toBe(200);
+    expect(fixed.body).toMatchObject({ status: 'completed', variables: { region: 'EMEA', checkedRegion: 'EMEA' } });
+    expect(fixed.body.history).toContainEqual(expect.objectContaining({ event: 'incident.resolved', actor: 'otto', data: expect.objectContaining({ variables: { region: 'EMEA' } }) }));
+  });
+
+  it('closes the incidents of an order that is cancelled instead of retried', async () => {
+    const order = await enterCredit('SO-CANCEL-FAILED', 1_000);
+    const [job] = await fetchJobs('procurement-planning', 'SO-CANCEL-FAILED');
+    await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 });
+    expect((await api.get('/api/incidents?businessKey=SO-CANCEL-FAILED', TOKENS.nobody)).body.items.length).toBeGreaterThan(0);
+    expect((await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, { reason: 'cannot be planned' })).status).toBe(200);
+    expect((await api.get('/api/incidents?businessKey=SO-CANCEL-FAILED', TOKENS.nobody)).body.items).toEqual([]);
+  });
+
+  it('answers 404 for an incident that does not exist', async () => {
+    expect((await api.post('/api/incidents/no-such-incident/retry', TOKENS.operations, {})).status).toBe(404);
+  });
+
+  it('pages incidents with limit and a cursor, and refuses a cursor it did not hand out', async () => {
+    for (const key of ['PC-PAGE-1', 'PC-PAGE-2', 'PC-PAGE-3']) {
+      const started = await api.post('/api/processes/price-check/instances', TOKENS.erp, { businessKey: key });
+      const [job] = await fetchJobs('price-check', key);
+      await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {} });
+      expect((await instance(started.body.id)).status).toBe('failed');
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { businessKey: string }[]; nextCursor: string | null } } =
+        await api.get(`/api/incidents?processKey=price-check&limit=2${cursor ? `&cursor=${cursor}` : ''}`, TOKENS.nobody);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((incident) => incident.businessKey));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.filter((key) => key.startsWith('PC-PAGE'))).toEqual(['PC-PAGE-1', 'PC-PAGE-2', 'PC-PAGE-3']);
+    expect((await api.get('/api/incidents?cursor=abc', TOKENS.nobody)).status).toBe(400);
+    expect((await api.get('/api/incidents?limit=0', TOKENS.nobody)).status).toBe(400);
+  });
+});
+
+// ---- helpers -----------------------------------------------------------------------
+
+const PRICE_CHECK = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Definitions_price" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="price-check" name="Price check" isExecutable="true">
+    <bpmn:startEvent id="Start" name="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Check" />
+    <bpmn:serviceTask id="Check" name="Check price">
+      <bpmn:extensionElements>
+        <zeebe:taskDefinition type="price-check" />
+        <zeebe:ioMapping><zeebe:output source="=region" target="checkedRegion" /></zeebe:ioMapping>
+      </bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Check" targetRef="Done" />
+    <bpmn:endEvent id="Done" name="Checked" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+interface HistoryItem {
+  event: string;
+  actor: string | null;
+  data: Record<string, any>;
+}
+
+async function enterOrder(orderNo: string, paymentTerms: string, specialChange?: { description: string }) {
+  const response = await api.post('/api/orders', TOKENS.erp, {
+    orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 80_000, currency: 'EUR', paymentTerms, ...(specialChange && { specialChange }),
+  });
+  expect(response.status, response.text).toBe(201);
+  return response.body;
+}
+
+async function enterCredit(orderNo: string, amount: number) {
+  const response = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Lager AG' }, amount, currency: 'EUR', paymentTerms: 'credit' });
+  expect(response.status, response.text).toBe(201);
+  return response.body;
+}
+
+function pay(orderNo: string, extra: Record<string, unknown> = {}) {
+  return api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: orderNo, ...extra });
+}
+
+async function instance(id: string) {
+  return (await api.get(`/api/instances/${id}`, TOKENS.erp)).body;
+}
+
+async function historyOf(id: string): Promise<HistoryItem[]> {
+  return (await instance(id)).history;
+}
+
+async function jobTypesOf(id: string): Promise<string[]> {
+  return (await instance(id)).waiting.filter((wait: { type: string }) => wait.type === 'job').map((wait: { jobType: string }) => wait.jobType).sort();
+}
+
+async function tasksOf(orderNo: string): Promise<{ id: string; candidateGroups: string[] }[]> {
+  return (await api.get(`/api/tasks?businessKey=${orderNo}`, TOKENS.erp)).body;
+}
+
+const TOKEN_OF: Record<string, string> = { procurement: TOKENS.procurement, production: TOKENS.production, inspection: TOKENS.inspection };
+
+async function acknowledge(task: { id: string; candidateGroups: string[] }): Promise<number> {
+  return (await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKEN_OF[task.candidateGroups[0]!]!, { variables: {} })).status;
+}
+
+async function acknowledgeAll(orderNo: string) {
+  const tasks = await tasksOf(orderNo);
+  expect(tasks).toHaveLength(3);
+  for (const task of tasks) expect(await acknowledge(task)).toBe(200);
+}
+
+async function fetchJobs(type: string, businessKey: string) {
+  const jobs = (await api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'erp-worker', max: 100 })).body as { id: string; businessKey: string; retries: number }[];
+  // put back the jobs of other orders: complete none of them
+  return jobs.filter((job) => job.businessKey === businessKey);
+}
+
+async function work(types: string[], businessKey: string): Promise<string[]> {
+  const done: string[] = [];
+  for (const type of types) {
+    for (const job of await fetchJobs(type, businessKey)) {
+      const completed = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'erp-worker' });
+      expect(completed.status, completed.text).toBe(200);
+      done.push(type);
+    }
+  }
+  return done;
+}
