@@ -234,11 +234,11 @@ describe('incidents are listed and retried after a fix', () => {
     const started = await api.post('/api/processes/price-check/instances', TOKENS.erp, { businessKey: 'PC-1' });
     expect(started.status).toBe(201);
     const [job] = await fetchJobs('price-check', 'PC-1');
-    // the worker forgets the region its output mapping reads: the step fails
+    // the order reached the check without the region its gateway reads: the step fails
     expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(200);
     expect((await instance(started.body.id)).status).toBe('failed');
     const [incident] = (await api.get('/api/incidents?processKey=price-check', TOKENS.nobody)).body.items;
-    expect(incident).toMatchObject({ kind: 'step', elementId: 'Check', message: expect.stringContaining('region'), businessKey: 'PC-1' });
+    expect(incident).toMatchObject({ kind: 'step', message: expect.stringContaining('region'), businessKey: 'PC-1' });
 
     const unchanged = await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, {});
     expect(unchanged.status).toBe(422);
@@ -290,18 +290,27 @@ describe('incidents are listed and retried after a fix', () => {
 // ---- helpers -----------------------------------------------------------------------
 
 const PRICE_CHECK = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Definitions_price" targetNamespace="http://stratum.dev/test">
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="Definitions_price" targetNamespace="http://stratum.dev/test">
   <bpmn:process id="price-check" name="Price check" isExecutable="true">
     <bpmn:startEvent id="Start" name="Start" />
     <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Check" />
     <bpmn:serviceTask id="Check" name="Check price">
       <bpmn:extensionElements>
         <zeebe:taskDefinition type="price-check" />
-        <zeebe:ioMapping><zeebe:output source="=region" target="checkedRegion" /></zeebe:ioMapping>
       </bpmn:extensionElements>
     </bpmn:serviceTask>
-    <bpmn:sequenceFlow id="F2" sourceRef="Check" targetRef="Done" />
-    <bpmn:endEvent id="Done" name="Checked" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Check" targetRef="Region" />
+    <bpmn:exclusiveGateway id="Region" name="Region?" default="F4" />
+    <bpmn:sequenceFlow id="F3" name="EMEA" sourceRef="Region" targetRef="Done">
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">=region = "EMEA"</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F4" name="elsewhere" sourceRef="Region" targetRef="Elsewhere" />
+    <bpmn:endEvent id="Done" name="Checked">
+      <bpmn:extensionElements>
+        <zeebe:ioMapping><zeebe:output source="=region" target="checkedRegion" /></zeebe:ioMapping>
+      </bpmn:extensionElements>
+    </bpmn:endEvent>
+    <bpmn:endEvent id="Elsewhere" name="Checked elsewhere" />
   </bpmn:process>
 </bpmn:definitions>`;
 
