@@ -3,8 +3,8 @@
 // wrong paths when a recovered engine lacks the handlers it started with.
 import * as elements from 'bpmn-elements';
 import { Engine } from 'bpmn-engine';
-import { describeInputs, evaluateFeelCondition, feelBody, isFeel, FeelError } from '../feel/feel-expression.js';
-import { isJuel, juelToFeel } from '../feel/juel.js';
+import { describeInputs, FeelError } from '../feel/feel-expression.js';
+import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
 
 /**
  * Wait states Stratum drives from outside: service, send and business-rule
@@ -32,22 +32,8 @@ function jobOr(eventType: any) {
 /** Keys bpmn-elements copies from its run message into process variables. */
 export const ENGINE_VARIABLE_NOISE = new Set(['fields', 'content', 'properties']);
 
-const conditionCache = new Map<string, string>();
-
 /** Time spent evaluating conditions, for the benchmark's "FEEL share of a step". */
 export const feelTiming = { evaluations: 0, totalMs: 0 };
-
-/** The FEEL source of a condition body, translating Camunda 7 `${…}` once. */
-function conditionAsFeel(body: string): string | undefined {
-  let feel = conditionCache.get(body);
-  if (feel === undefined) {
-    if (isFeel(body)) feel = feelBody(body);
-    else if (isJuel(body)) feel = juelToFeel(body);
-    else return undefined;
-    conditionCache.set(body, feel);
-  }
-  return feel;
-}
 
 /**
  * bpmn-elements asks the script handler first for every sequence-flow
@@ -60,26 +46,25 @@ const scripts = {
   getScript(_language: string | undefined, owner: any) {
     const body: string | undefined = owner?.behaviour?.conditionExpression?.body;
     if (typeof body !== 'string') return undefined;
-    let feel: string | undefined;
+    let condition: CompiledExpression;
     try {
-      feel = conditionAsFeel(body);
+      // FEEL or Camunda 7 ${…}, compiled (and cached) as the lint rules and the simulation compile it.
+      condition = compileExpression(body);
     } catch (error) {
-      return failingScript(new FeelError(`condition of ${owner.id}: ${(error as Error).message}`, body));
+      return failingScript(new FeelError(`condition of ${owner.id}: "${shortText(body)}" ${(error as Error).message}`, body));
     }
-    if (feel === undefined) return failingScript(new FeelError(`condition of ${owner.id} is not FEEL: "${body}"`, body));
-    const source = feel;
     return {
       execute(scope: any, callback: (error: Error | null, result?: boolean) => void) {
         const began = performance.now();
         const variables = visibleVariables(scope.environment.variables);
         try {
-          const result = evaluateFeelCondition(source, variables);
+          const result = condition.test(variables);
           feelTiming.evaluations++;
           feelTiming.totalMs += performance.now() - began;
           callback(null, result);
         } catch (error) {
           const message = `condition of sequence flow ${owner.id}: ${(error as Error).message}`;
-          callback(new FeelError(message, source, describeInputs(source, variables)));
+          callback(new FeelError(message, condition.feel, describeInputs(condition.feel, variables)));
         }
       },
     };
