@@ -5,3 +5,4 @@ declare module 'bpmn-elements';
 declare module 'moddle-context-serializer';
 declare module 'bpmnlint';
 declare module 'bpmnlint/lib/*';
+declare module 'dmn-moddle';

@@ -144,6 +144,11 @@ const STRICT_WARNINGS = new Set([
   'UNSUPPORTED',
 ]);
 
+/** The first warning of a feelin evaluation that means it could not really be evaluated, as a message. */
+export function strictProblem(warnings: readonly { type: string; message: string }[]): string | undefined {
+  return warnings.find((warning) => STRICT_WARNINGS.has(warning.type))?.message;
+}
+
 /** Evaluates a FEEL expression (without `=`) strictly against `variables`. */
 export function evaluateFeel(body: string, variables: Record<string, unknown>): unknown {
   let result;
@@ -152,8 +157,8 @@ export function evaluateFeel(body: string, variables: Record<string, unknown>): 
   } catch (error) {
     throw new FeelError(`cannot evaluate "${body}": ${(error as Error).message}`, body);
   }
-  const problem = result.warnings.find((warning) => STRICT_WARNINGS.has(warning.type));
-  if (problem) throw new FeelError(`cannot evaluate "${body}": ${problem.message}`, body);
+  const problem = strictProblem(result.warnings);
+  if (problem) throw new FeelError(`cannot evaluate "${body}": ${problem}`, body);
   return result.value;
 }
 
