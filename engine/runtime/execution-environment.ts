@@ -5,6 +5,7 @@ import * as elements from 'bpmn-elements';
 import { Engine } from 'bpmn-engine';
 import { describeInputs, FeelError } from '../feel/feel-expression.js';
 import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
+import { CronTimerEventDefinition } from './cron-timer-event-definition.js';
 
 /**
  * Wait states Stratum drives from outside: service, send and business-rule
@@ -18,6 +19,8 @@ export const STRATUM_ELEMENT_TYPES = {
   // Camunda 8 runs message throw and end events with a job type as jobs.
   IntermediateThrowEvent: jobOr(elements.IntermediateThrowEvent),
   EndEvent: jobOr(elements.EndEvent),
+  // Camunda's cron timer cycles besides ISO 8601.
+  TimerEventDefinition: CronTimerEventDefinition,
 };
 
 function jobOr(eventType: any) {
@@ -95,10 +98,17 @@ function parkedTimers() {
 
 const quietLogger = () => ({ debug() {}, error() {}, warn() {} });
 
-export function createEngine(name: string, sourceContext: unknown, extensions?: Record<string, unknown>): any {
+/** Per-definition settings the element behaviours read (environment.settings). */
+export interface EngineSettings {
+  /** How cron timer cycles number weekdays: Camunda 7 files are Quartz, Camunda 8 files Spring. */
+  cronDialect?: 'quartz' | 'spring';
+}
+
+export function createEngine(name: string, sourceContext: unknown, extensions?: Record<string, unknown>, settings?: EngineSettings): any {
   return new Engine({
     name,
     sourceContext,
+    ...(settings && { settings }),
     scripts,
     timers: parkedTimers(),
     elements: STRATUM_ELEMENT_TYPES,

@@ -8,6 +8,7 @@ import { evaluateFeel, feelBody, isFeel, type FeelInput } from '../feel/feel-exp
 import type { HistoryRow, InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import { createEngine, visibleVariables } from './execution-environment.js';
+import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
 
 export type StepAction =
   | { type: 'start'; variables: Record<string, unknown> }
@@ -59,7 +60,8 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   let outcome: string | undefined;
   let ended = false;
 
-  const engine = createEngine(instance.id, definition.sourceContext);
+  const cronDialect: CronDialect = definition.flavour === 'camunda' ? 'quartz' : 'spring';
+  const engine = createEngine(instance.id, definition.sourceContext, undefined, { cronDialect });
   const listener = new EventEmitter();
   const record = (event: string, api: any, data: Record<string, unknown> | null = null) => {
     if (NOT_HISTORY.has(api.type)) return;
@@ -74,7 +76,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   });
   listener.on('activity.timer', (api: any) => {
     const activityExecutionId = api.content?.parent?.executionId ?? api.executionId;
-    const dueAt = timerDueAt(api.content, now);
+    const dueAt = timerDueAt(api.content, now, cronDialect);
     if (dueAt) timerDueDates.set(activityExecutionId, dueAt);
   });
   engine.on('error', (error: any) => {
@@ -284,13 +286,15 @@ function inputsOf(info: ElementInfo, variables: Record<string, unknown>): Record
 
 /**
  * When a timer falls due by the runtime's clock (bpmn-engine computes it from
- * the wall clock): a date is absolute; a duration or cycle counts from `now`.
+ * the wall clock): a date is absolute; a duration or cycle counts from `now`;
+ * a cron cycle falls due at its next time after `now` (UTC).
  */
-function timerDueAt(content: any, now: Date): string | undefined {
+function timerDueAt(content: any, now: Date, cronDialect: CronDialect): string | undefined {
   const { timerType } = content ?? {};
   const value = timerType ? content[timerType] : undefined;
   try {
     if (timerType === 'timeDate' && content.expireAt) return new Date(content.expireAt).toISOString();
+    if (timerType === 'timeCycle' && typeof value === 'string' && looksLikeCron(value)) return nextCronTime(value, now, cronDialect)?.toISOString();
     if ((timerType === 'timeDuration' || timerType === 'timeCycle') && typeof value === 'string') {
       return getExpireAt(value, now, now).toISOString();
     }
