@@ -3,3 +3,4 @@ export { parseDmn, DmnParseError, type DmnModel, type Decision, type HitPolicy, 
 export { evaluateDecision, camunda8Result, type DecisionResult, type DmnDialect } from './evaluate-decision.js';
 export { camunda7Result, DECISION_RESULT_MAPPINGS, type DecisionResultMapping } from './camunda7-result.js';
 export { DmnEvaluationError } from './dmn-error.js';
+export { decisionCallOf, runDecisionCall, type DecisionCall, type DecisionSource } from './decision-call.js';

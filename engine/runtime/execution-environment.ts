@@ -6,6 +6,8 @@ import { Engine } from 'bpmn-engine';
 import { describeInputs, FeelError } from '../feel/feel-expression.js';
 import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
 import { CronTimerEventDefinition } from './cron-timer-event-definition.js';
+import { decisionTaskOr } from './decision-task.js';
+import type { DecisionSource } from '../dmn/decision-call.js';
 
 /**
  * Wait states Stratum drives from outside: service, send and business-rule
@@ -15,7 +17,8 @@ export const STRATUM_ELEMENT_TYPES = {
   ...elements,
   ServiceTask: elements.SignalTask,
   SendTask: elements.SignalTask,
-  BusinessRuleTask: elements.SignalTask,
+  // A business rule task that calls a DMN decision evaluates it; otherwise it is a job.
+  BusinessRuleTask: decisionTaskOr(elements.SignalTask, (variables) => visibleVariables(variables)),
   // Camunda 8 runs message throw and end events with a job type as jobs.
   IntermediateThrowEvent: jobOr(elements.IntermediateThrowEvent),
   EndEvent: jobOr(elements.EndEvent),
@@ -98,17 +101,20 @@ function parkedTimers() {
 
 const quietLogger = () => ({ debug() {}, error() {}, warn() {} });
 
-/** Per-definition settings the element behaviours read (environment.settings). */
-export interface EngineSettings {
+/** What the element behaviours read from their host (environment.settings and .services). */
+export interface EngineHost {
   /** How cron timer cycles number weekdays: Camunda 7 files are Quartz, Camunda 8 files Spring. */
   cronDialect?: 'quartz' | 'spring';
+  /** The deployed decisions business rule tasks call. */
+  decisions?: DecisionSource;
 }
 
-export function createEngine(name: string, sourceContext: unknown, extensions?: Record<string, unknown>, settings?: EngineSettings): any {
+export function createEngine(name: string, sourceContext: unknown, extensions?: Record<string, unknown>, host: EngineHost = {}): any {
   return new Engine({
     name,
     sourceContext,
-    ...(settings && { settings }),
+    ...(host.cronDialect && { settings: { cronDialect: host.cronDialect } }),
+    ...(host.decisions && { services: { decisions: host.decisions } }),
     scripts,
     timers: parkedTimers(),
     elements: STRATUM_ELEMENT_TYPES,

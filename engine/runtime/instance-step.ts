@@ -7,6 +7,7 @@ import type { ElementInfo } from '../bpmn/process-model.js';
 import { evaluateFeel, feelBody, isFeel, type FeelInput } from '../feel/feel-expression.js';
 import type { HistoryRow, InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
+import type { DecisionSource } from '../dmn/decision-call.js';
 import { createEngine, visibleVariables } from './execution-environment.js';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
 
@@ -29,6 +30,8 @@ export interface StepInput {
   now: Date;
   actor: string | null;
   action: StepAction;
+  /** The deployed decisions business rule tasks may call (Camunda's latest version of each). */
+  decisions?: DecisionSource;
 }
 
 export interface StepResult {
@@ -61,7 +64,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   let ended = false;
 
   const cronDialect: CronDialect = definition.flavour === 'camunda' ? 'quartz' : 'spring';
-  const engine = createEngine(instance.id, definition.sourceContext, undefined, { cronDialect });
+  const engine = createEngine(instance.id, definition.sourceContext, undefined, { cronDialect, ...(input.decisions && { decisions: input.decisions }) });
   const listener = new EventEmitter();
   const record = (event: string, api: any, data: Record<string, unknown> | null = null) => {
     if (NOT_HISTORY.has(api.type)) return;
