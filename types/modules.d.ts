@@ -6,3 +6,4 @@ declare module 'moddle-context-serializer';
 declare module 'bpmnlint';
 declare module 'bpmnlint/lib/*';
 declare module 'dmn-moddle';
+declare module '@bpmn-io/dmn-migrate';

@@ -2,6 +2,7 @@
 // decisions with their required decisions and their logic (a decision table or
 // a literal expression). Browser-safe: no Node-only imports, so the modeler's
 // simulation can evaluate the same decisions the engine does.
+import { migrateDiagram } from '@bpmn-io/dmn-migrate';
 import { DmnModdle } from 'dmn-moddle';
 
 export type HitPolicy = 'UNIQUE' | 'FIRST' | 'PRIORITY' | 'ANY' | 'COLLECT' | 'RULE ORDER' | 'OUTPUT ORDER';
@@ -72,13 +73,20 @@ export class DmnParseError extends Error {
 const HIT_POLICIES = new Set<HitPolicy>(['UNIQUE', 'FIRST', 'PRIORITY', 'ANY', 'COLLECT', 'RULE ORDER', 'OUTPUT ORDER']);
 const AGGREGATIONS = new Set<Aggregation>(['SUM', 'MIN', 'MAX', 'COUNT']);
 
-/** Reads a DMN 1.3 document; anything the evaluator could not run is an error naming the decision. */
+const DMN13_URI = 'https://www.omg.org/spec/DMN/20191111/MODEL/';
+
+/**
+ * Reads a DMN document; anything the evaluator could not run is an error naming
+ * the decision. DMN 1.1 and 1.2 files (Camunda Modeler before version 4) are
+ * migrated to DMN 1.3 first, in memory, with bpmn.io's dmn-migrate.
+ */
 export async function parseDmn(xml: string): Promise<DmnModel> {
   let result: any;
   try {
-    result = await new DmnModdle().fromXML(xml.trim(), 'dmn:Definitions');
+    const dmn13 = xml.includes(DMN13_URI) ? xml.trim() : await migrateDiagram(xml.trim());
+    result = await new DmnModdle().fromXML(dmn13, 'dmn:Definitions');
   } catch (error) {
-    throw new DmnParseError(`not a readable DMN 1.3 document: ${(error as Error).message}`);
+    throw new DmnParseError(`not a readable DMN document: ${(error as Error).message}`);
   }
   const definitions = result.rootElement;
   if (!definitions || definitions.$type !== 'dmn:Definitions') {

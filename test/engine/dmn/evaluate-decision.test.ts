@@ -189,3 +189,11 @@ describe('reading DMN files', () => {
     await expect(decide('first-discount.dmn', 'nope', {})).rejects.toThrow('decision nope is not in Discount (it has discount)');
   });
 });
+
+describe('DMN 1.1 files of Camunda 7', () => {
+  it('migrates them to DMN 1.3 in memory and evaluates them, JUEL input entries over camunda:inputVariable included', async () => {
+    expect(camunda8Result(await decide('dmn11-camunda7-dish.dmn', 'dish', { season: 'Winter' }))).toBe('Roastbeef');
+    expect(camunda8Result(await decide('dmn11-camunda7-dish.dmn', 'dish', { season: 'Spring' }))).toBe('Salad');
+    expect(camunda8Result(await decide('dmn11-camunda7-dish.dmn', 'dish', { season: 'Fall' }))).toBe('Stew');
+  });
+});
