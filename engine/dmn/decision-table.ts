@@ -25,12 +25,11 @@ export function evaluateTable(decision: Decision, table: DecisionTable, variable
     name: shortText(input.label && !isSimpleName(input.expression.text) ? input.label : input.expression.text, 40),
     problem: `is ${shownValue(inputValues[index])}`,
   }));
+  // The input value is `?` in FEEL (Camunda 8) and `cellInput` or the input's camunda:inputVariable (Camunda 7).
+  const testContexts = table.inputs.map((input, index) => ({ ...variables, [input.inputVariable]: inputValues[index], '?': inputValues[index] }));
   const matched: MatchedRule[] = [];
   for (const rule of table.rules) {
-    const matches = rule.inputEntries.every((entry, index) => {
-      const input = table.inputs[index]!;
-      return testEntry(decision, rule.id, entry, inputValues[index], input.inputVariable, variables, inputs);
-    });
+    const matches = rule.inputEntries.every((entry, index) => testEntry(decision, rule.id, entry, testContexts[index]!, inputs));
     if (!matches) continue;
     const outputs: Record<string, unknown> = {};
     rule.outputEntries.forEach((entry, index) => {
@@ -64,20 +63,10 @@ export function evaluateInExpression(
   }
 }
 
-/** A rule's input entry: `-` or empty matches anything; otherwise FEEL unary tests of the input value. */
-function testEntry(
-  decision: Decision,
-  ruleId: string,
-  entry: ExpressionText,
-  value: unknown,
-  inputVariable: string,
-  variables: Record<string, unknown>,
-  inputs: FeelInput[],
-): boolean {
+/** A rule's input entry: `-` or empty matches anything; otherwise FEEL unary tests of the input value (`?`). */
+function testEntry(decision: Decision, ruleId: string, entry: ExpressionText, context: Record<string, unknown>, inputs: FeelInput[]): boolean {
   const text = entry.text.trim();
   if (text === '' || text === '-') return true;
-  // The input value is `?` in FEEL (Camunda 8) and `cellInput` or the input's camunda:inputVariable (Camunda 7).
-  const context = { ...variables, [inputVariable]: value, '?': value };
   const fail = (problem: string): never => {
     throw new DmnEvaluationError(`${decisionLabel(decision)}: input entry "${shortText(text)}" of rule ${ruleId} cannot be evaluated: ${problem}`, decision.id, inputs);
   };
