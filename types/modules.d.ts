@@ -5,3 +5,5 @@ declare module 'bpmn-elements';
 declare module 'moddle-context-serializer';
 declare module 'bpmnlint';
 declare module 'bpmnlint/lib/*';
+declare module 'dmn-moddle';
+declare module '@bpmn-io/dmn-migrate';

@@ -33,6 +33,38 @@ export function feelBody(text: string): string {
   return trimmed.startsWith('=') ? trimmed.slice(1) : trimmed;
 }
 
+/**
+ * FEEL as Camunda 8 accepts it: a string literal may span lines. feelin's
+ * grammar does not take a raw line break inside a string, so each one becomes
+ * the escape `\n`, which means the same string. Text outside strings is kept.
+ */
+export function feelSource(body: string): string {
+  if (!body.includes('\n')) return body;
+  let result = '';
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const char = body[i]!;
+    if (inString && char === '\\') {
+      result += char + (body[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (char === '"') inString = !inString;
+    result += inString && char === '\n' ? '\\n' : char;
+  }
+  return result;
+}
+
+/** The position in the written text of a position in its feelSource (each escaped line break added one character). */
+function writtenPosition(body: string, sourcePosition: number): number {
+  const source = feelSource(body);
+  let written = 0;
+  for (let i = 0; i < sourcePosition && written < body.length; i++, written++) {
+    if (source[i] === '\\' && source[i + 1] === 'n' && body[written] === '\n') i++;
+  }
+  return written;
+}
+
 export type SyntaxCheck = { ok: true } | { ok: false; message: string; position: number };
 
 /** Parses without evaluating; reports the first syntax error. */
@@ -40,7 +72,7 @@ export function checkFeelSyntax(body: string): SyntaxCheck {
   if (!body.trim()) return { ok: false, message: 'the expression is empty', position: 0 };
   let errorAt = -1;
   try {
-    const tree = parseExpression(body, {}, undefined);
+    const tree = parseExpression(feelSource(body), {}, undefined);
     tree.iterate({
       enter(node) {
         if (errorAt < 0 && node.type.isError) errorAt = node.from;
@@ -50,6 +82,7 @@ export function checkFeelSyntax(body: string): SyntaxCheck {
     return { ok: false, message: (error as Error).message, position: 0 };
   }
   if (errorAt >= 0) {
+    errorAt = writtenPosition(body, errorAt);
     const near = body.slice(errorAt, errorAt + 12) || 'end of expression';
     return { ok: false, message: `syntax error at position ${errorAt + 1} (near "${near}")`, position: errorAt };
   }
@@ -61,9 +94,10 @@ export function checkFeelSyntax(body: string): SyntaxCheck {
  * not function names (`count(items)` reads `items`) and not names the
  * expression binds itself (`x` in `some x in items satisfies x > limit`).
  */
-export function variablesReadBy(body: string): string[] {
+export function variablesReadBy(written: string): string[] {
   const names = new Set<string>();
   const bound = new Set<string>();
+  const body = feelSource(written);
   let tree;
   try {
     tree = parseExpression(body, {}, undefined);
@@ -110,16 +144,21 @@ const STRICT_WARNINGS = new Set([
   'UNSUPPORTED',
 ]);
 
+/** The first warning of a feelin evaluation that means it could not really be evaluated, as a message. */
+export function strictProblem(warnings: readonly { type: string; message: string }[]): string | undefined {
+  return warnings.find((warning) => STRICT_WARNINGS.has(warning.type))?.message;
+}
+
 /** Evaluates a FEEL expression (without `=`) strictly against `variables`. */
 export function evaluateFeel(body: string, variables: Record<string, unknown>): unknown {
   let result;
   try {
-    result = evaluate(body, variables);
+    result = evaluate(feelSource(body), variables);
   } catch (error) {
     throw new FeelError(`cannot evaluate "${body}": ${(error as Error).message}`, body);
   }
-  const problem = result.warnings.find((warning) => STRICT_WARNINGS.has(warning.type));
-  if (problem) throw new FeelError(`cannot evaluate "${body}": ${problem.message}`, body);
+  const problem = strictProblem(result.warnings);
+  if (problem) throw new FeelError(`cannot evaluate "${body}": ${problem}`, body);
   return result.value;
 }
 

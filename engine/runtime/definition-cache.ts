@@ -2,7 +2,7 @@
 // a BPMN file costs far more than a step, so it happens once per version and
 // process; the stored engine state never embeds it.
 import Serializer, { TypeResolver } from 'moddle-context-serializer';
-import { parseBpmn } from '../bpmn/moddle.js';
+import { parseBpmn, type ExtensionFlavour } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
 import { STRATUM_ELEMENT_TYPES } from './execution-environment.js';
 
@@ -12,6 +12,8 @@ export interface ExecutableDefinition {
   model: ProcessModel;
   /** bpmn-engine's serialized source context in which only `key` is executable. */
   sourceContext: unknown;
+  /** Camunda 7 (`camunda`) or Camunda 8 (`zeebe`) file: decides how vendor-specific notations (cron weekdays) read. */
+  flavour: ExtensionFlavour;
 }
 
 export class DefinitionCache {
@@ -46,7 +48,7 @@ export async function compileExecutable(key: string, version: number, xml: strin
   }
   withoutCollaborations(parsed.definitions, parsed.moddleContext);
   const sourceContext = Serializer(parsed.moddleContext, TypeResolver(STRATUM_ELEMENT_TYPES));
-  return { key, version, model, sourceContext };
+  return { key, version, model, sourceContext, flavour: parsed.flavour };
 }
 
 /**

@@ -3,8 +3,11 @@
 // wrong paths when a recovered engine lacks the handlers it started with.
 import * as elements from 'bpmn-elements';
 import { Engine } from 'bpmn-engine';
-import { describeInputs, evaluateFeelCondition, feelBody, isFeel, FeelError } from '../feel/feel-expression.js';
-import { isJuel, juelToFeel } from '../feel/juel.js';
+import { describeInputs, FeelError } from '../feel/feel-expression.js';
+import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
+import { CronTimerEventDefinition } from './cron-timer-event-definition.js';
+import { decisionTaskOr } from './decision-task.js';
+import type { DecisionSource } from '../dmn/decision-call.js';
 
 /**
  * Wait states Stratum drives from outside: service, send and business-rule
@@ -14,10 +17,13 @@ export const STRATUM_ELEMENT_TYPES = {
   ...elements,
   ServiceTask: elements.SignalTask,
   SendTask: elements.SignalTask,
-  BusinessRuleTask: elements.SignalTask,
+  // A business rule task that calls a DMN decision evaluates it; otherwise it is a job.
+  BusinessRuleTask: decisionTaskOr(elements.SignalTask, (variables) => visibleVariables(variables)),
   // Camunda 8 runs message throw and end events with a job type as jobs.
   IntermediateThrowEvent: jobOr(elements.IntermediateThrowEvent),
   EndEvent: jobOr(elements.EndEvent),
+  // Camunda's cron timer cycles besides ISO 8601.
+  TimerEventDefinition: CronTimerEventDefinition,
 };
 
 function jobOr(eventType: any) {
@@ -32,22 +38,8 @@ function jobOr(eventType: any) {
 /** Keys bpmn-elements copies from its run message into process variables. */
 export const ENGINE_VARIABLE_NOISE = new Set(['fields', 'content', 'properties']);
 
-const conditionCache = new Map<string, string>();
-
 /** Time spent evaluating conditions, for the benchmark's "FEEL share of a step". */
 export const feelTiming = { evaluations: 0, totalMs: 0 };
-
-/** The FEEL source of a condition body, translating Camunda 7 `${…}` once. */
-function conditionAsFeel(body: string): string | undefined {
-  let feel = conditionCache.get(body);
-  if (feel === undefined) {
-    if (isFeel(body)) feel = feelBody(body);
-    else if (isJuel(body)) feel = juelToFeel(body);
-    else return undefined;
-    conditionCache.set(body, feel);
-  }
-  return feel;
-}
 
 /**
  * bpmn-elements asks the script handler first for every sequence-flow
@@ -60,26 +52,25 @@ const scripts = {
   getScript(_language: string | undefined, owner: any) {
     const body: string | undefined = owner?.behaviour?.conditionExpression?.body;
     if (typeof body !== 'string') return undefined;
-    let feel: string | undefined;
+    let condition: CompiledExpression;
     try {
-      feel = conditionAsFeel(body);
+      // FEEL or Camunda 7 ${…}, compiled (and cached) as the lint rules and the simulation compile it.
+      condition = compileExpression(body);
     } catch (error) {
-      return failingScript(new FeelError(`condition of ${owner.id}: ${(error as Error).message}`, body));
+      return failingScript(new FeelError(`condition of ${owner.id}: "${shortText(body)}" ${(error as Error).message}`, body));
     }
-    if (feel === undefined) return failingScript(new FeelError(`condition of ${owner.id} is not FEEL: "${body}"`, body));
-    const source = feel;
     return {
       execute(scope: any, callback: (error: Error | null, result?: boolean) => void) {
         const began = performance.now();
         const variables = visibleVariables(scope.environment.variables);
         try {
-          const result = evaluateFeelCondition(source, variables);
+          const result = condition.test(variables);
           feelTiming.evaluations++;
           feelTiming.totalMs += performance.now() - began;
           callback(null, result);
         } catch (error) {
           const message = `condition of sequence flow ${owner.id}: ${(error as Error).message}`;
-          callback(new FeelError(message, source, describeInputs(source, variables)));
+          callback(new FeelError(message, condition.feel, describeInputs(condition.feel, variables)));
         }
       },
     };
@@ -110,10 +101,20 @@ function parkedTimers() {
 
 const quietLogger = () => ({ debug() {}, error() {}, warn() {} });
 
-export function createEngine(name: string, sourceContext: unknown, extensions?: Record<string, unknown>): any {
+/** What the element behaviours read from their host (environment.settings and .services). */
+export interface EngineHost {
+  /** How cron timer cycles number weekdays: Camunda 7 files are Quartz, Camunda 8 files Spring. */
+  cronDialect?: 'quartz' | 'spring';
+  /** The deployed decisions business rule tasks call. */
+  decisions?: DecisionSource;
+}
+
+export function createEngine(name: string, sourceContext: unknown, extensions?: Record<string, unknown>, host: EngineHost = {}): any {
   return new Engine({
     name,
     sourceContext,
+    ...(host.cronDialect && { settings: { cronDialect: host.cronDialect } }),
+    ...(host.decisions && { services: { decisions: host.decisions } }),
     scripts,
     timers: parkedTimers(),
     elements: STRATUM_ELEMENT_TYPES,

@@ -7,7 +7,9 @@ import type { ElementInfo } from '../bpmn/process-model.js';
 import { evaluateFeel, feelBody, isFeel, type FeelInput } from '../feel/feel-expression.js';
 import type { HistoryRow, InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
+import type { DecisionSource } from '../dmn/decision-call.js';
 import { createEngine, visibleVariables } from './execution-environment.js';
+import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
 
 export type StepAction =
   | { type: 'start'; variables: Record<string, unknown> }
@@ -40,6 +42,8 @@ export interface StepInput {
   now: Date;
   actor: string | null;
   action: StepAction;
+  /** The deployed decisions business rule tasks may call (Camunda's latest version of each). */
+  decisions?: DecisionSource;
 }
 
 export interface StepResult {
@@ -72,7 +76,8 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   let outcome: string | undefined;
   let ended = false;
 
-  const engine = createEngine(instance.id, definition.sourceContext);
+  const cronDialect: CronDialect = definition.flavour === 'camunda' ? 'quartz' : 'spring';
+  const engine = createEngine(instance.id, definition.sourceContext, undefined, { cronDialect, ...(input.decisions && { decisions: input.decisions }) });
   const listener = new EventEmitter();
   const record = (event: string, api: any, data: Record<string, unknown> | null = null) => {
     if (NOT_HISTORY.has(api.type)) return;
@@ -88,7 +93,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   });
   listener.on('activity.timer', (api: any) => {
     const activityExecutionId = api.content?.parent?.executionId ?? api.executionId;
-    const dueAt = timerDueAt(api.content, now);
+    const dueAt = timerDueAt(api.content, now, cronDialect);
     if (dueAt) timerDueDates.set(activityExecutionId, dueAt);
   });
   engine.on('error', (error: any) => {
@@ -309,13 +314,15 @@ function inputsOf(info: ElementInfo, variables: Record<string, unknown>): Record
 
 /**
  * When a timer falls due by the runtime's clock (bpmn-engine computes it from
- * the wall clock): a date is absolute; a duration or cycle counts from `now`.
+ * the wall clock): a date is absolute; a duration or cycle counts from `now`;
+ * a cron cycle falls due at its next time after `now` (UTC).
  */
-function timerDueAt(content: any, now: Date): string | undefined {
+function timerDueAt(content: any, now: Date, cronDialect: CronDialect): string | undefined {
   const { timerType } = content ?? {};
   const value = timerType ? content[timerType] : undefined;
   try {
     if (timerType === 'timeDate' && content.expireAt) return new Date(content.expireAt).toISOString();
+    if (timerType === 'timeCycle' && typeof value === 'string' && looksLikeCron(value)) return nextCronTime(value, now, cronDialect)?.toISOString();
     if ((timerType === 'timeDuration' || timerType === 'timeCycle') && typeof value === 'string') {
       return getExpireAt(value, now, now).toISOString();
     }

@@ -14,8 +14,7 @@
 //     `=amount <= 500000`, `=amount > 500000 and amount <= 1000000`, `=amount > 1000000`.
 // Anything else needs a default flow. Evaluation is strict, so a missing or
 // non-numeric variable is an incident either way, never a silent default.
-import { feelBody, isFeel } from '../../feel/feel-expression.js';
-import { isJuel, juelToFeel } from '../../feel/juel.js';
+import { tryCompileExpression } from '../../expressions/compile-expression.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
 import { isAny, type Reporter, type RuleFactory } from '../rule-api.js';
 
@@ -63,12 +62,9 @@ export default exclusiveGatewayDefault;
 /** The FEEL text of a condition, whitespace-normalised; undefined when it is not FEEL or ${…}. */
 function toFeel(text: unknown): string | undefined {
   if (typeof text !== 'string') return undefined;
-  try {
-    const feel = isFeel(text) ? feelBody(text) : isJuel(text) ? juelToFeel(text) : undefined;
-    return feel === undefined ? undefined : stripParentheses(feel.replace(/\s+/g, ' ').trim());
-  } catch {
-    return undefined; // feel-condition-syntax reports it
-  }
+  const compiled = tryCompileExpression(text);
+  // (a condition that does not compile is feel-condition-syntax's finding)
+  return compiled.ok ? stripParentheses(compiled.expression.feel.replace(/\s+/g, ' ').trim()) : undefined;
 }
 
 /** `(x)` → `x`, only when the outer parentheses enclose the whole text. */

@@ -4,8 +4,8 @@
 // (Timers take no expressions: timer-definition.) Camunda 7 `${…}` conditions must translate to FEEL. A condition
 // that is neither FEEL nor `${…}` is refused: bpmn-engine would treat it as a
 // script or a truthy string.
-import { checkFeelSyntax, feelBody, isFeel } from '../../feel/feel-expression.js';
-import { isJuel, juelToFeel } from '../../feel/juel.js';
+import { isFeel } from '../../feel/feel-expression.js';
+import { shortText, tryCompileExpression } from '../../expressions/compile-expression.js';
 import { extensionValues } from '../../bpmn/process-model.js';
 import { elementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
@@ -63,39 +63,40 @@ function checkCondition(flow: any, expression: any, reporter: Reporter) {
     reporter.report(flow.id, `${where} is empty; write a FEEL condition starting with "=", e.g. "=approved"`, ['conditionExpression']);
     return;
   }
-  if (isFeel(text)) {
-    const result = checkFeelSyntax(feelBody(text));
-    if (!result.ok) reporter.report(flow.id, `${where} is not valid FEEL: ${result.message} in "${shown}"`, ['conditionExpression']);
-    return;
-  }
-  if (isJuel(text)) {
-    let feel: string;
-    try {
-      feel = juelToFeel(text);
-    } catch (error) {
+  // The same compilation the runtime and the modeler's simulation use.
+  const compiled = tryCompileExpression(text);
+  if (compiled.ok) return;
+  const { error } = compiled;
+  const short = `The condition "${shortText(text)}" of ${elementLabel(flow)}`;
+  switch (error.problem) {
+    case 'syntax':
+      if (error.feel === undefined) {
+        reporter.report(flow.id, `${where} is not valid FEEL: ${error.detail} in "${shown}"`, ['conditionExpression']);
+      } else {
+        reporter.report(flow.id, `${short} translates to invalid FEEL "${error.feel}": ${error.detail}`, ['conditionExpression']);
+      }
+      return;
+    case 'untranslatable':
       reporter.report(
         flow.id,
-        `${quoted} cannot be translated to FEEL (${(error as Error).message}); rewrite it in FEEL, starting with "="`,
+        `${short} cannot be translated to FEEL: ${error.detail}; rewrite it in FEEL, starting with "="`,
         ['conditionExpression'],
       );
       return;
-    }
-    const result = checkFeelSyntax(feel);
-    if (!result.ok) reporter.report(flow.id, `${quoted} translates to invalid FEEL "${feel}": ${result.message}`, ['conditionExpression']);
-    return;
+    default:
+      reporter.report(
+        flow.id,
+        `${quoted} is not a FEEL expression; FEEL conditions start with "=", e.g. "=${shown}"`,
+        ['conditionExpression'],
+      );
   }
-  reporter.report(
-    flow.id,
-    `${quoted} is not a FEEL expression; FEEL conditions start with "=", e.g. "=${shown}"`,
-    ['conditionExpression'],
-  );
 }
 
 function checkFeel(node: any, text: unknown, what: string, reporter: Reporter) {
   if (typeof text !== 'string' || !isFeel(text)) return;
-  const result = checkFeelSyntax(feelBody(text));
-  if (!result.ok) {
-    reporter.report(node.id, `The ${what} of ${elementLabel(node)} is not valid FEEL: ${result.message} in "${text.trim()}"`);
+  const compiled = tryCompileExpression(text);
+  if (!compiled.ok) {
+    reporter.report(node.id, `The ${what} of ${elementLabel(node)} is not valid FEEL: ${compiled.error.detail} in "${text.trim()}"`);
   }
 }
 

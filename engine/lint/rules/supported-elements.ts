@@ -6,7 +6,8 @@
 //   - signal and conditional events: bpmn-elements only reacts to them inside one
 //     running engine; Stratum drops waiting instances from memory and has no API
 //     to broadcast a signal or re-evaluate a condition, so they would wait forever;
-//   - DMN business-rule tasks (zeebe:calledDecision, camunda:decisionRef): no DMN engine;
+//   - DMN business-rule tasks (zeebe:calledDecision, camunda:decisionRef): the engine evaluates
+//     decisions (engine/dmn), but .dmn files cannot be deployed yet, so the decision would be missing;
 //   - multi-instance other than a fixed number of instances: bpmn-engine ignores
 //     zeebe:loopCharacteristics, and collections, cardinality and completion
 //     conditions would be evaluated by its own expression syntax, not FEEL;
@@ -40,7 +41,7 @@ const supportedElements: RuleFactory = () => {
     if (is(node, 'bpmn:BusinessRuleTask')) {
       const decision = extensionValues(node, 'zeebe:CalledDecision')[0]?.decisionId ?? node.decisionRef;
       if (decision !== undefined) {
-        refuse(`calls the DMN decision "${decision}"; Stratum has no DMN engine. Use a job type (zeebe:taskDefinition) and decide in a worker, or model the rule with gateways`);
+        refuse(`calls the DMN decision "${decision}"; Stratum cannot deploy .dmn files yet. Use a job type (zeebe:taskDefinition) and decide in a worker, or model the rule with gateways`);
       }
     }
 

@@ -2,16 +2,19 @@
 // definition with its own ISO 8601 parser (@0dep/piso, used by bpmn-elements);
 // expressions in timers are not evaluated. So a timer needs a fixed ISO 8601
 // duration (`P30D`, `PT12H`), date (`2026-12-01T10:00:00Z`) or cycle
-// (`R3/PT10M`) that this parser reads; anything else would fail the instance
-// when the timer is reached.
+// (`R3/PT10M`) that this parser reads, or a cycle in Camunda's cron form
+// (engine/timers/cron-cycle.ts: Quartz for Camunda 7 files, Spring for Camunda
+// 8 files); anything else would fail the instance when the timer is reached.
 import { ISOInterval, getDate } from '@0dep/piso';
+import { CAMUNDA_URI, ZEEBE_URI } from '../../bpmn/moddle.js';
+import { CronCycleError, looksLikeCron, parseCronCycle, type CronDialect } from '../../timers/cron-cycle.js';
 import { elementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 
 const EXAMPLES: Record<TimerField, string> = {
   timeDuration: 'a duration such as P30D or PT12H',
   timeDate: 'a date such as 2026-12-01T10:00:00Z',
-  timeCycle: 'a cycle such as R3/PT10M',
+  timeCycle: 'a cycle such as R3/PT10M or a cron expression such as 0 0 9 * * MON-FRI',
 };
 
 type TimerField = 'timeDuration' | 'timeDate' | 'timeCycle';
@@ -31,6 +34,9 @@ const timerDefinition: RuleFactory = () => {
       const value: string = node[field].body.trim();
       if (value.startsWith('=') || /^[$#]\{/.test(value)) {
         reporter.report(event.id, `${where} computes its ${kind(field)} ("${value}"); Stratum does not evaluate timer expressions, write ${EXAMPLES[field]}`);
+      } else if (field === 'timeCycle' && looksLikeCron(value)) {
+        const problem = cronProblem(value, cronDialectOf(node));
+        if (problem) reporter.report(event.id, `${where} has the cron cycle "${value}", which does not parse: ${problem}`);
       } else if (!parses(field, value)) {
         reporter.report(event.id, `${where} has the ${kind(field)} "${value}", which is not ISO 8601; write ${EXAMPLES[field]}`);
       }
@@ -46,6 +52,25 @@ export default timerDefinition;
 
 function kind(field: TimerField): string {
   return { timeDuration: 'duration', timeDate: 'date', timeCycle: 'cycle' }[field];
+}
+
+/** Camunda 7 files write Quartz cron, Camunda 8 files Spring cron (the flavour rule of engine/bpmn/moddle.ts). */
+function cronDialectOf(node: any): CronDialect {
+  let root = node;
+  while (root.$parent) root = root.$parent;
+  const namespaces = Object.values(root.$attrs ?? {});
+  if (namespaces.includes(ZEEBE_URI)) return 'spring';
+  return namespaces.includes(CAMUNDA_URI) ? 'quartz' : 'spring';
+}
+
+function cronProblem(value: string, dialect: CronDialect): string | undefined {
+  try {
+    parseCronCycle(value, dialect);
+    return undefined;
+  } catch (error) {
+    if (error instanceof CronCycleError) return error.reason;
+    throw error;
+  }
 }
 
 /** The same parse bpmn-elements' TimerEventDefinition does when the timer is reached. */

@@ -1,5 +1,6 @@
 import { h } from '@bpmn-io/properties-panel/preact';
-import { checkFeelSyntax, feelBody, isFeel } from '../../../../engine/feel/feel-expression.js';
+import { tryCompileExpression } from '../../../../engine/expressions/compile-expression.js';
+import { isFeel } from '../../../../engine/feel/feel-expression.js';
 
 interface ConditionHolder {
   businessObject: { conditionExpression?: { body?: string } };
@@ -15,13 +16,16 @@ export type ConditionVerdict =
 export function judgeCondition(body: string | undefined): ConditionVerdict {
   const text = body ?? '';
   if (!text.trim()) return { state: 'none' };
-  if (!isFeel(body)) {
-    return text.trim().startsWith('${') || text.trim().startsWith('#{')
-      ? { state: 'not-feel', message: 'Camunda 7 expression: Stratum translates it to FEEL at deploy; write FEEL with a leading "=" to be sure.' }
-      : { state: 'not-feel', message: 'Not FEEL: start the condition with "=", e.g. =amount > 1000000' };
+  // The same compilation the runtime, the lint rules and the simulation use.
+  const compiled = tryCompileExpression(text);
+  if (compiled.ok && compiled.expression.syntax === 'juel') {
+    return { state: 'not-feel', message: `Camunda 7 expression: runs as the FEEL "=${compiled.expression.feel}".` };
   }
-  const check = checkFeelSyntax(feelBody(text));
-  return check.ok ? { state: 'valid' } : { state: 'invalid', message: check.message };
+  if (compiled.ok) return { state: 'valid' };
+  if (compiled.error.problem === 'not-an-expression' || !isFeel(text) && compiled.error.problem !== 'untranslatable') {
+    return { state: 'not-feel', message: 'Not FEEL: start the condition with "=", e.g. =amount > 1000000' };
+  }
+  return { state: 'invalid', message: compiled.error.message };
 }
 
 /** Properties panel entry under "Condition expression": live FEEL syntax feedback. */

@@ -1,4 +1,4 @@
-import { evaluateFeelCondition, feelBody, isFeel } from '../../../../engine/feel/feel-expression.js';
+import { tryCompileExpression } from '../../../../engine/expressions/compile-expression.js';
 
 /** A sequence flow as bpmn-moddle reads it. */
 export interface FlowLike {
@@ -18,7 +18,8 @@ export interface Choice<F> {
 
 /**
  * The flow an exclusive gateway takes at run time (docs/modelling.md): conditions in `<sequenceFlow>`
- * document order, the first that is true wins, else the default flow. FEEL is evaluated strictly.
+ * document order, the first that is true wins, else the default flow. Conditions compile as the runtime
+ * compiles them (FEEL, or Camunda 7 `${…}` translated to FEEL) and are evaluated strictly.
  */
 export function chooseOutgoing<F extends FlowLike>(flows: F[], defaultFlow: F | undefined, variables: Record<string, unknown>): Choice<F> {
   const errors: string[] = [];
@@ -26,12 +27,13 @@ export function chooseOutgoing<F extends FlowLike>(flows: F[], defaultFlow: F | 
     if (flow === defaultFlow) continue;
     const body = flow.conditionExpression?.body;
     if (!body) continue;
-    if (!isFeel(body)) {
-      errors.push(`${flow.name || flow.id}: "${body}" is not FEEL`);
+    const compiled = tryCompileExpression(body);
+    if (!compiled.ok) {
+      errors.push(`${flow.name || flow.id}: "${body}" ${compiled.error.message}`);
       continue;
     }
     try {
-      if (evaluateFeelCondition(feelBody(body), variables)) return { flow, reason: 'condition', errors };
+      if (compiled.expression.test(variables)) return { flow, reason: 'condition', errors };
     } catch (error) {
       errors.push(`${flow.name || flow.id}: ${(error as Error).message}`);
     }

@@ -26,7 +26,7 @@ describe(RULE, () => {
     expect(findings).toEqual([
       [
         'Flow_Method',
-        'The condition "${order.isLarge()}" of sequence flow "method call" cannot be translated to FEEL (method call "order.isLarge(…)" is not supported); rewrite it in FEEL, starting with "="',
+        'The condition "${order.isLarge()}" of sequence flow "method call" cannot be translated to FEEL: method call isLarge(…) is not supported at position 9 (near "isLarge()}"); rewrite it in FEEL, starting with "="',
       ],
     ]);
   });

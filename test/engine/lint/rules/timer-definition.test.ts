@@ -4,7 +4,7 @@ import { expectNoErrors, fixtureFiles, lintFixture, ofRule } from '../lint-fixtu
 const RULE = 'timer-definition';
 
 describe(RULE, () => {
-  it.each(fixtureFiles(RULE, 'valid-'))('accepts %s (PT12H, a date, R3/PT10M, P30D)', (file) => expectNoErrors(RULE, file));
+  it.each(fixtureFiles(RULE, 'valid-'))('accepts %s (ISO 8601 durations, dates and cycles; Camunda 7 and 8 cron cycles)', (file) => expectNoErrors(RULE, file));
 
   it('refuses timers that are not ISO 8601, computed (FEEL or ${…}) or empty', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-timers.bpmn'), RULE);
@@ -20,6 +20,18 @@ describe(RULE, () => {
       ],
       ['Tomorrow', 'The timer of intermediate catch event "Tomorrow" has the date "tomorrow", which is not ISO 8601; write a date such as 2026-12-01T10:00:00Z'],
       ['Empty', 'The timer of intermediate catch event "Some time" has no time; set a duration (e.g. P30D), a date or a cycle'],
+    ]);
+  });
+});
+
+describe(`${RULE}: cron cycles`, () => {
+  it('refuses a Camunda 7 cron cycle that Quartz would refuse, saying why', async () => {
+    const findings = ofRule(await lintFixture(RULE, 'invalid-cron.bpmn'), RULE);
+    expect(findings).toEqual([
+      [
+        'Remind',
+        'The timer of boundary event "Every 10 minutes, 3 times" has the cron cycle "0 0 9 * * MON-FRI", which does not parse: Quartz needs "?" in exactly one of day-of-month and day-of-week',
+      ],
     ]);
   });
 });

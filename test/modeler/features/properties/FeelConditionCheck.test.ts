@@ -12,8 +12,9 @@ describe('FEEL feedback under a condition', () => {
     expect(verdict).toHaveProperty('message', expect.stringContaining('syntax error'));
   });
 
-  it('says a Camunda 7 expression is translated at deploy', () => {
-    expect(judgeCondition('${amount > 1000}')).toMatchObject({ state: 'not-feel', message: expect.stringContaining('Camunda 7') });
+  it('shows the FEEL a Camunda 7 expression runs as', () => {
+    expect(judgeCondition('${amount > 1000}')).toMatchObject({ state: 'not-feel', message: expect.stringContaining('Camunda 7 expression: runs as the FEEL "=amount > 1000"') });
+    expect(judgeCondition('${order.isLarge()}')).toMatchObject({ state: 'invalid', message: expect.stringContaining('method call isLarge(…) is not supported at position 9') });
   });
 
   it('asks for the leading "=" of FEEL', () => {

@@ -45,3 +45,22 @@ describe('the simulation takes the flow the runtime would take', () => {
     expect(choice).toMatchObject({ flow: null, reason: 'stuck' });
   });
 });
+
+describe('the simulation and the runtime read Camunda 7 conditions alike', () => {
+  const camunda7 = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="D" targetNamespace="http://stratum.example">
+  <bpmn:process id="P" isExecutable="true">
+    <bpmn:exclusiveGateway id="Gw" default="Flow_Small"><bpmn:outgoing>Flow_Large</bpmn:outgoing><bpmn:outgoing>Flow_Small</bpmn:outgoing></bpmn:exclusiveGateway>
+    <bpmn:task id="Large" /><bpmn:task id="Small" />
+    <bpmn:sequenceFlow id="Flow_Large" sourceRef="Gw" targetRef="Large"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\${amount &gt; 1000000}</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="Flow_Small" sourceRef="Gw" targetRef="Small" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+  it('takes the conditional flow of ${amount > 1000000} for 1,200,000, not the default flow', async () => {
+    const { elementsById } = await new BpmnModdle().fromXML(camunda7);
+    const gateway = elementsById.Gw;
+    expect(chooseOutgoing(gateway.outgoing, gateway.default, { amount: 1_200_000 })).toMatchObject({ flow: { id: 'Flow_Large' }, reason: 'condition', errors: [] });
+    expect(chooseOutgoing(gateway.outgoing, gateway.default, { amount: 1_000_000 })).toMatchObject({ flow: { id: 'Flow_Small' }, reason: 'default', errors: [] });
+  });
+});

@@ -1,0 +1,75 @@
+// What a business rule task asks of a decision, read from the element (a
+// bpmn-moddle element or bpmn-engine's serialized behaviour, which carry the
+// same properties):
+//   Camunda 8: <zeebe:calledDecision decisionId="…" resultVariable="…"/>
+//              (decisionId may be `=FEEL`); the result is Camunda 8's shape.
+//   Camunda 7: camunda:decisionRef="…" camunda:resultVariable="…"
+//              camunda:mapDecisionResult="singleEntry|singleResult|collectEntries|resultList".
+// And what running it writes: `{ [resultVariable]: result }`.
+// Browser-safe.
+import { compileExpression } from '../expressions/compile-expression.js';
+import { isFeel } from '../feel/feel-expression.js';
+import { camunda7Result, DECISION_RESULT_MAPPINGS, type DecisionResultMapping } from './camunda7-result.js';
+import { DmnEvaluationError } from './dmn-error.js';
+import type { DmnModel } from './dmn-model.js';
+import { camunda8Result, evaluateDecision, type DmnDialect } from './evaluate-decision.js';
+
+export interface DecisionCall {
+  dialect: DmnDialect;
+  /** The decision id, or `=FEEL` that computes it (Camunda 8). */
+  decisionRef: string;
+  /** Where the result goes; Camunda 7 allows none (the result is then dropped). */
+  resultVariable?: string;
+  /** Camunda 7's mapDecisionResult (default resultList). */
+  mapping?: DecisionResultMapping;
+}
+
+/** Finds the deployed DMN model that holds a decision (Camunda's "latest" binding). */
+export interface DecisionSource {
+  modelFor(decisionId: string): DmnModel | undefined;
+}
+
+/** The decision call of a business rule task, or undefined when it calls none (a job, a Java class). */
+export function decisionCallOf(element: any): DecisionCall | undefined {
+  const values: any[] = element?.extensionElements?.values ?? [];
+  const zeebe = values.find((value) => value.$type === 'zeebe:CalledDecision');
+  if (zeebe?.decisionId) {
+    return { dialect: 'camunda8', decisionRef: zeebe.decisionId, ...(zeebe.resultVariable && { resultVariable: zeebe.resultVariable }) };
+  }
+  const decisionRef = camundaProperty(element, 'decisionRef');
+  if (!decisionRef) return undefined;
+  const resultVariable = camundaProperty(element, 'resultVariable');
+  const mapping = camundaProperty(element, 'mapDecisionResult');
+  if (mapping !== undefined && !DECISION_RESULT_MAPPINGS.includes(mapping as DecisionResultMapping)) {
+    throw new DmnEvaluationError(`business rule task ${element.id} maps the decision result as "${mapping}"; Camunda 7 knows ${DECISION_RESULT_MAPPINGS.join(', ')}`, decisionRef);
+  }
+  return {
+    dialect: 'camunda7',
+    decisionRef,
+    ...(resultVariable && { resultVariable }),
+    ...(mapping && { mapping: mapping as DecisionResultMapping }),
+  };
+}
+
+/** Evaluates the called decision over the variables; the variables it sets. */
+export function runDecisionCall(call: DecisionCall, source: DecisionSource, variables: Record<string, unknown>): Record<string, unknown> {
+  const decisionId = isFeel(call.decisionRef) ? String(compileExpression(call.decisionRef).evaluate(variables)) : call.decisionRef;
+  const model = source.modelFor(decisionId);
+  if (!model) throw new DmnEvaluationError(`decision ${decisionId} is not deployed`, decisionId);
+  const result = evaluateDecision(model, decisionId, variables, { dialect: call.dialect });
+  if (!call.resultVariable) return {};
+  const value = call.dialect === 'camunda8' ? camunda8Result(result) : camunda7Result(result, call.mapping);
+  return { [call.resultVariable]: value };
+}
+
+// helpers
+
+/** A Camunda 7 attribute: a property with camunda-bpmn-moddle, an unknown `camunda:` attribute without it. */
+function camundaProperty(element: any, name: string): string | undefined {
+  const known = element?.[name];
+  if (typeof known === 'string' && known) return known;
+  const attrs = element?.$attrs ?? {};
+  const key = Object.keys(attrs).find((candidate) => candidate.startsWith('camunda') && candidate.endsWith(`:${name}`));
+  const value = key ? attrs[key] : undefined;
+  return typeof value === 'string' && value ? value : undefined;
+}

@@ -1,0 +1,90 @@
+// One decision table evaluated against variables: each input expression once,
+// each rule's input entries as FEEL unary tests of that input's value, the
+// matching rules' output entries, then the table's hit policy. Evaluation is
+// strict like Stratum's conditions: an input that reads a missing variable is
+// an error naming the decision, not a silent null.
+// Browser-safe.
+import { unaryTest } from 'feelin';
+import { compileExpression, shortText } from '../expressions/compile-expression.js';
+import { strictProblem, type FeelInput } from '../feel/feel-expression.js';
+import { decisionLabel, DmnEvaluationError, shownValue } from './dmn-error.js';
+import type { Decision, DecisionTable, ExpressionText } from './dmn-model.js';
+import { applyHitPolicy, type MatchedRule } from './hit-policy.js';
+
+export interface TableOutcome {
+  /** Camunda 7's rule results: one map of output name → value per result (one for an aggregation). */
+  ruleResults: Record<string, unknown>[];
+  matchedRules: string[];
+  /** The input values the rules were tested against, named by their expression. */
+  inputs: FeelInput[];
+}
+
+export function evaluateTable(decision: Decision, table: DecisionTable, variables: Record<string, unknown>): TableOutcome {
+  const inputValues = table.inputs.map((input) => evaluateInExpression(decision, input.expression, variables, `input "${input.label ?? input.expression.text}"`));
+  const inputs: FeelInput[] = table.inputs.map((input, index) => ({
+    name: shortText(input.label && !isSimpleName(input.expression.text) ? input.label : input.expression.text, 40),
+    problem: `is ${shownValue(inputValues[index])}`,
+  }));
+  // The input value is `?` in FEEL (Camunda 8) and `cellInput` or the input's camunda:inputVariable (Camunda 7).
+  const testContexts = table.inputs.map((input, index) => ({ ...variables, [input.inputVariable]: inputValues[index], '?': inputValues[index] }));
+  const matched: MatchedRule[] = [];
+  for (const rule of table.rules) {
+    const matches = rule.inputEntries.every((entry, index) => testEntry(decision, rule.id, entry, testContexts[index]!, inputs));
+    if (!matches) continue;
+    const outputs: Record<string, unknown> = {};
+    rule.outputEntries.forEach((entry, index) => {
+      const output = table.outputs[index]!;
+      outputs[output.name] = entry.text.trim() ? evaluateInExpression(decision, entry, variables, `output "${output.name}" of rule ${rule.id}`, inputs) : null;
+    });
+    matched.push({ ruleId: rule.id, outputs });
+  }
+  const ruleResults = applyHitPolicy(decision, table, matched, inputs);
+  return { ruleResults, matchedRules: matched.map((rule) => rule.ruleId), inputs };
+}
+
+// helpers
+
+function isSimpleName(text: string): boolean {
+  return /^\s*[A-Za-z_][\w.]*\s*$/.test(text);
+}
+
+/** An input expression, output entry or literal expression: FEEL unless the file says juel. */
+export function evaluateInExpression(
+  decision: Decision,
+  expression: ExpressionText,
+  variables: Record<string, unknown>,
+  what: string,
+  inputs: FeelInput[] = [],
+): unknown {
+  try {
+    return compileExpression(expression.text, { bareIsFeel: true, ...(expression.language && { language: expression.language }) }).evaluate(variables);
+  } catch (error) {
+    throw new DmnEvaluationError(`${decisionLabel(decision)}: ${what} "${shortText(expression.text)}" cannot be evaluated: ${(error as Error).message}`, decision.id, inputs);
+  }
+}
+
+/** A rule's input entry: `-` or empty matches anything; otherwise FEEL unary tests of the input value (`?`). */
+function testEntry(decision: Decision, ruleId: string, entry: ExpressionText, context: Record<string, unknown>, inputs: FeelInput[]): boolean {
+  const text = entry.text.trim();
+  if (text === '' || text === '-') return true;
+  const fail = (problem: string): never => {
+    throw new DmnEvaluationError(`${decisionLabel(decision)}: input entry "${shortText(text)}" of rule ${ruleId} cannot be evaluated: ${problem}`, decision.id, inputs);
+  };
+  if (entry.language && entry.language.toLowerCase() !== 'feel') {
+    // Camunda 7's JUEL input entries are expressions over the input variable that give true or false.
+    try {
+      return compileExpression(text, { language: entry.language }).test(context);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  }
+  let result;
+  try {
+    result = unaryTest(text, context);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const problem = strictProblem(result.warnings);
+  if (problem) fail(problem);
+  return result.value === true;
+}

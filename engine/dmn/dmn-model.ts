@@ -1,0 +1,165 @@
+// A DMN 1.3 file read with dmn-moddle into the few shapes the evaluator needs:
+// decisions with their required decisions and their logic (a decision table or
+// a literal expression). Browser-safe: no Node-only imports, so the modeler's
+// simulation can evaluate the same decisions the engine does.
+import { migrateDiagram } from '@bpmn-io/dmn-migrate';
+import { DmnModdle } from 'dmn-moddle';
+
+export type HitPolicy = 'UNIQUE' | 'FIRST' | 'PRIORITY' | 'ANY' | 'COLLECT' | 'RULE ORDER' | 'OUTPUT ORDER';
+export type Aggregation = 'SUM' | 'MIN' | 'MAX' | 'COUNT';
+/** The language of an expression: FEEL unless the file says otherwise (Camunda 7 also writes `juel`). */
+export type ExpressionText = { text: string; language?: string };
+
+export interface DecisionInput {
+  id: string;
+  label?: string;
+  expression: ExpressionText;
+  /** Camunda 7's `camunda:inputVariable`: the name the input value has in its rules' tests (default `cellInput`). */
+  inputVariable: string;
+}
+
+export interface DecisionOutput {
+  id: string;
+  /** The key of this output in a rule's result; the output's label when it has no name. */
+  name: string;
+  label?: string;
+  /** The output's allowed values in order (`"high","medium","low"`): PRIORITY and OUTPUT ORDER rank by it. */
+  outputValues?: string;
+}
+
+export interface DecisionRule {
+  id: string;
+  inputEntries: ExpressionText[];
+  outputEntries: ExpressionText[];
+}
+
+export interface DecisionTable {
+  kind: 'table';
+  hitPolicy: HitPolicy;
+  aggregation?: Aggregation;
+  inputs: DecisionInput[];
+  outputs: DecisionOutput[];
+  rules: DecisionRule[];
+}
+
+export interface LiteralExpressionLogic {
+  kind: 'literal';
+  expression: ExpressionText;
+  /** The decision's `<variable name>`: the result's name (Camunda 7 entry key, Camunda 8 required-decision name). */
+  variableName?: string;
+}
+
+export interface Decision {
+  id: string;
+  name?: string;
+  /** Ids of the decisions this one requires (informationRequirement/requiredDecision), evaluated before it. */
+  requires: string[];
+  logic: DecisionTable | LiteralExpressionLogic;
+}
+
+export interface DmnModel {
+  id: string;
+  name?: string;
+  decisions: Map<string, Decision>;
+}
+
+export class DmnParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DmnParseError';
+  }
+}
+
+const HIT_POLICIES = new Set<HitPolicy>(['UNIQUE', 'FIRST', 'PRIORITY', 'ANY', 'COLLECT', 'RULE ORDER', 'OUTPUT ORDER']);
+const AGGREGATIONS = new Set<Aggregation>(['SUM', 'MIN', 'MAX', 'COUNT']);
+
+const DMN13_URI = 'https://www.omg.org/spec/DMN/20191111/MODEL/';
+
+/**
+ * Reads a DMN document; anything the evaluator could not run is an error naming
+ * the decision. DMN 1.1 and 1.2 files (Camunda Modeler before version 4) are
+ * migrated to DMN 1.3 first, in memory, with bpmn.io's dmn-migrate.
+ */
+export async function parseDmn(xml: string): Promise<DmnModel> {
+  let result: any;
+  try {
+    const dmn13 = xml.includes(DMN13_URI) ? xml.trim() : await migrateDiagram(xml.trim());
+    result = await new DmnModdle().fromXML(dmn13, 'dmn:Definitions');
+  } catch (error) {
+    throw new DmnParseError(`not a readable DMN document: ${(error as Error).message}`);
+  }
+  const definitions = result.rootElement;
+  if (!definitions || definitions.$type !== 'dmn:Definitions') {
+    throw new DmnParseError('not a DMN 1.3 document: the root element must be dmn:definitions');
+  }
+  const decisions = new Map<string, Decision>();
+  for (const element of definitions.drgElement ?? []) {
+    if (element.$type !== 'dmn:Decision') continue;
+    decisions.set(element.id, readDecision(element));
+  }
+  for (const decision of decisions.values()) {
+    for (const required of decision.requires) {
+      if (!decisions.has(required)) throw new DmnParseError(`decision ${decision.id} requires decision ${required}, which is not in the file`);
+    }
+  }
+  return { id: definitions.id, ...(definitions.name && { name: definitions.name }), decisions };
+}
+
+// helpers
+
+function readDecision(element: any): Decision {
+  const where = `decision ${element.id}`;
+  const requires = (element.informationRequirement ?? [])
+    .map((requirement: any) => requirement.requiredDecision?.href)
+    .filter((href: unknown): href is string => typeof href === 'string')
+    .map((href: string) => href.replace(/^#/, ''));
+  const logic = element.decisionLogic;
+  const base = { id: element.id, ...(element.name && { name: element.name }), requires };
+  if (logic?.$type === 'dmn:DecisionTable') return { ...base, logic: readTable(logic, where) };
+  if (logic?.$type === 'dmn:LiteralExpression') {
+    return {
+      ...base,
+      logic: { kind: 'literal', expression: expressionOf(logic, `${where}: literal expression`), ...(element.variable?.name && { variableName: element.variable.name }) },
+    };
+  }
+  throw new DmnParseError(`${where} has ${logic ? `a ${logic.$type}` : 'no decision logic'}; only decision tables and literal expressions can be evaluated`);
+}
+
+function readTable(table: any, where: string): DecisionTable {
+  const hitPolicy = (table.hitPolicy ?? 'UNIQUE') as HitPolicy;
+  if (!HIT_POLICIES.has(hitPolicy)) throw new DmnParseError(`${where} has the unknown hit policy "${hitPolicy}"`);
+  const aggregation = table.aggregation as Aggregation | undefined;
+  if (aggregation !== undefined) {
+    if (!AGGREGATIONS.has(aggregation)) throw new DmnParseError(`${where} has the unknown aggregation "${aggregation}"`);
+    if (hitPolicy !== 'COLLECT') throw new DmnParseError(`${where} aggregates (${aggregation}) under hit policy ${hitPolicy}; only COLLECT aggregates`);
+  }
+  const inputs: DecisionInput[] = (table.input ?? []).map((input: any) => ({
+    id: input.id,
+    ...(input.label && { label: input.label }),
+    expression: expressionOf(input.inputExpression, `${where}: input ${input.label ?? input.id}`),
+    inputVariable: input.$attrs?.['camunda:inputVariable'] || 'cellInput',
+  }));
+  const outputs: DecisionOutput[] = (table.output ?? []).map((output: any) => ({
+    id: output.id,
+    name: output.name || output.label || output.id,
+    ...(output.label && { label: output.label }),
+    ...(output.outputValues?.text?.trim() && { outputValues: output.outputValues.text }),
+  }));
+  if (outputs.length === 0) throw new DmnParseError(`${where} has no output`);
+  if (aggregation && outputs.length > 1) throw new DmnParseError(`${where} aggregates (${aggregation}) ${outputs.length} outputs; an aggregation needs exactly one`);
+  const rules: DecisionRule[] = (table.rule ?? []).map((rule: any) => {
+    const inputEntries = (rule.inputEntry ?? []).map((entry: any) => ({ text: entry.text ?? '', ...(entry.expressionLanguage && { language: entry.expressionLanguage }) }));
+    const outputEntries = (rule.outputEntry ?? []).map((entry: any) => ({ text: entry.text ?? '', ...(entry.expressionLanguage && { language: entry.expressionLanguage }) }));
+    if (inputEntries.length !== inputs.length || outputEntries.length !== outputs.length) {
+      throw new DmnParseError(`${where}: rule ${rule.id} has ${inputEntries.length} input and ${outputEntries.length} output entries for ${inputs.length} inputs and ${outputs.length} outputs`);
+    }
+    return { id: rule.id, inputEntries, outputEntries };
+  });
+  return { kind: 'table', hitPolicy, ...(aggregation && { aggregation }), inputs, outputs, rules };
+}
+
+function expressionOf(expression: any, where: string): ExpressionText {
+  const text = expression?.text;
+  if (typeof text !== 'string' || !text.trim()) throw new DmnParseError(`${where} has no expression`);
+  return { text, ...(expression.expressionLanguage && { language: expression.expressionLanguage }) };
+}

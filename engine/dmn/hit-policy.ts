@@ -1,0 +1,107 @@
+// What a decision table gives when several (or no) rules match, per DMN 1.3
+// and Camunda: UNIQUE (at most one may match), FIRST (the first in rule
+// order), PRIORITY (the match whose outputs rank highest in the outputs'
+// value lists), ANY (all matches must agree), COLLECT (every match, or one
+// SUM/MIN/MAX/COUNT over the single output's non-null values), RULE ORDER
+// (every match in rule order) and OUTPUT ORDER (every match by rank).
+// Browser-safe.
+import { evaluate } from 'feelin';
+import type { FeelInput } from '../feel/feel-expression.js';
+import { decisionLabel, describeInputValues, DmnEvaluationError, shownValue } from './dmn-error.js';
+import type { Decision, DecisionTable } from './dmn-model.js';
+
+export interface MatchedRule {
+  ruleId: string;
+  outputs: Record<string, unknown>;
+}
+
+/** The rule results (Camunda 7's shape) of the matched rules under the table's hit policy. */
+export function applyHitPolicy(decision: Decision, table: DecisionTable, matched: MatchedRule[], inputs: FeelInput[]): Record<string, unknown>[] {
+  const fail = (problem: string): never => {
+    throw new DmnEvaluationError(`${decisionLabel(decision)}: ${problem} for ${describeInputValues(inputs) || 'no inputs'}`, decision.id, inputs);
+  };
+  switch (table.hitPolicy) {
+    case 'UNIQUE':
+      if (matched.length > 1) fail(`rules ${matched.map((rule) => rule.ruleId).join(', ')} all match, but hit policy UNIQUE allows one`);
+      return matched.map((rule) => rule.outputs);
+    case 'FIRST':
+      return matched.slice(0, 1).map((rule) => rule.outputs);
+    case 'ANY': {
+      const first = matched[0];
+      const differing = matched.find((rule) => !sameValues(rule.outputs, first!.outputs));
+      if (differing) fail(`rules ${first!.ruleId} and ${differing.ruleId} match with different outputs, but hit policy ANY needs equal ones`);
+      return first ? [first.outputs] : [];
+    }
+    case 'PRIORITY':
+      return byPriority(decision, table, matched).slice(0, 1).map((rule) => rule.outputs);
+    case 'OUTPUT ORDER':
+      return byPriority(decision, table, matched).map((rule) => rule.outputs);
+    case 'RULE ORDER':
+      return matched.map((rule) => rule.outputs);
+    case 'COLLECT':
+      if (!table.aggregation) return matched.map((rule) => rule.outputs);
+      return [aggregate(decision, table, matched, fail)];
+  }
+}
+
+// helpers
+
+function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Matches ranked by their outputs' positions in each output's value list
+ * (the first output decides, the next breaks ties); a value outside the list
+ * ranks last. Equal ranks keep rule order.
+ */
+function byPriority(decision: Decision, table: DecisionTable, matched: MatchedRule[]): MatchedRule[] {
+  const orders = table.outputs.map((output) => (output.outputValues ? allowedValues(decision, output.name, output.outputValues) : undefined));
+  if (orders.every((order) => order === undefined)) {
+    throw new DmnEvaluationError(
+      `${decisionLabel(decision)}: hit policy ${table.hitPolicy} ranks rules by their outputs' value lists, but no output has one`,
+      decision.id,
+    );
+  }
+  const rank = (rule: MatchedRule) =>
+    table.outputs.map((output, index) => {
+      const order = orders[index];
+      if (!order) return 0;
+      const position = order.findIndex((value) => sameValues({ v: value }, { v: rule.outputs[output.name] }));
+      return position < 0 ? order.length : position;
+    });
+  const ranked = matched.map((rule, index) => ({ rule, index, rank: rank(rule) }));
+  ranked.sort((a, b) => {
+    for (let i = 0; i < a.rank.length; i++) if (a.rank[i] !== b.rank[i]) return a.rank[i]! - b.rank[i]!;
+    return a.index - b.index;
+  });
+  return ranked.map((entry) => entry.rule);
+}
+
+/** An output's `"high","medium","low"` as values, highest priority first. */
+function allowedValues(decision: Decision, outputName: string, text: string): unknown[] {
+  const result = evaluate(`[${text}]`, {});
+  if (!Array.isArray(result.value)) {
+    throw new DmnEvaluationError(`${decisionLabel(decision)}: the output values of "${outputName}" ("${text}") are not a list of values`, decision.id);
+  }
+  return result.value;
+}
+
+function aggregate(decision: Decision, table: DecisionTable, matched: MatchedRule[], fail: (problem: string) => never): Record<string, unknown> {
+  const name = table.outputs[0]!.name;
+  // Camunda ignores null outputs when aggregating.
+  const values = matched.map((rule) => rule.outputs[name]).filter((value) => value !== null && value !== undefined);
+  if (table.aggregation === 'COUNT') return { [name]: values.length };
+  if (values.length === 0) return { [name]: null };
+  const numbers = values.filter((value): value is number => typeof value === 'number');
+  if (numbers.length !== values.length) {
+    const other = values.find((value) => typeof value !== 'number');
+    fail(`COLLECT ${table.aggregation} needs numbers, but output "${name}" is ${shownValue(other)}`);
+  }
+  switch (table.aggregation) {
+    case 'SUM': return { [name]: numbers.reduce((sum, value) => sum + value, 0) };
+    case 'MIN': return { [name]: Math.min(...numbers) };
+    case 'MAX': return { [name]: Math.max(...numbers) };
+  }
+  return { [name]: null };
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseBpmn } from '../../../engine/bpmn/moddle.js';
+import { decisionCallOf, parseDmn, runDecisionCall } from '../../../engine/dmn/index.js';
+
+const read = (path: string) => readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8');
+const task = async (file: string) => (await parseBpmn(read(`engine/${file}`))).moddleContext.elementsById.Decide;
+
+describe('what a business rule task asks of a decision', () => {
+  it('reads zeebe:calledDecision (Camunda 8)', async () => {
+    expect(decisionCallOf(await task('dish-camunda8.bpmn'))).toEqual({ dialect: 'camunda8', decisionRef: 'dish', resultVariable: 'dish' });
+  });
+
+  it('reads camunda:decisionRef, resultVariable and mapDecisionResult (Camunda 7)', async () => {
+    expect(decisionCallOf(await task('beverages-camunda7.bpmn'))).toEqual({
+      dialect: 'camunda7', decisionRef: 'beverages', resultVariable: 'beverages', mapping: 'collectEntries',
+    });
+  });
+
+  it('reads Camunda 7 attributes kept as unknown attributes, and refuses an unknown mapping', () => {
+    const element = { id: 'T', $attrs: { 'camunda:decisionRef': 'dish', 'camunda:mapDecisionResult': 'firstEntry' } };
+    expect(() => decisionCallOf(element)).toThrow('business rule task T maps the decision result as "firstEntry"; Camunda 7 knows singleEntry, singleResult, collectEntries, resultList');
+    expect(decisionCallOf({ id: 'T', $attrs: { 'camunda:decisionRef': 'dish' } })).toEqual({ dialect: 'camunda7', decisionRef: 'dish' });
+  });
+
+  it('calls none for a job (zeebe:taskDefinition) or a plain task', () => {
+    expect(decisionCallOf({ id: 'T', extensionElements: { values: [{ $type: 'zeebe:TaskDefinition', type: 'score' }] } })).toBeUndefined();
+    expect(decisionCallOf({ id: 'T' })).toBeUndefined();
+  });
+
+  it('computes a Camunda 8 decision id given as FEEL', async () => {
+    const model = await parseDmn(read('dmn/first-discount.dmn'));
+    const call = { dialect: 'camunda8' as const, decisionRef: '="disc" + "ount"', resultVariable: 'discount' };
+    expect(runDecisionCall(call, { modelFor: (id) => (id === 'discount' ? model : undefined) }, { customerType: 'Business', orderSize: 1 })).toEqual({ discount: 0.1 });
+  });
+});

@@ -1,0 +1,199 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  camunda7Result, camunda8Result, DmnEvaluationError, DmnParseError, evaluateDecision, parseDmn, type DmnDialect,
+} from '../../../engine/dmn/index.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/dmn/${name}`, import.meta.url), 'utf8');
+const decide = async (file: string, decisionId: string, variables: Record<string, unknown>, dialect: DmnDialect = 'camunda7') =>
+  evaluateDecision(await parseDmn(fixture(file)), decisionId, variables, { dialect });
+const failure = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    return error as DmnEvaluationError;
+  }
+  throw new Error('the decision gave a result');
+};
+
+describe('UNIQUE', () => {
+  it('gives the one matching rule: FEEL unary tests of each input (comparisons, lists, ranges, "-")', async () => {
+    const result = await decide('unique-dish.dmn', 'dish', { season: 'Fall', guestCount: 4 });
+    expect(result).toMatchObject({ resultList: [{ desiredDish: 'Spareribs' }], matchedRules: ['fall-few'] });
+    expect(camunda8Result(await decide('unique-dish.dmn', 'dish', { season: 'Summer', guestCount: 30 }))).toBe('Light salad');
+    expect(camunda8Result(await decide('unique-dish.dmn', 'dish', { season: 'Spring', guestCount: 12 }))).toBe('Stew');
+  });
+
+  it('gives no result when no rule matches (null for Camunda 8)', async () => {
+    const result = await decide('unique-dish.dmn', 'dish', { season: 'Spring', guestCount: 3 });
+    expect(result.resultList).toEqual([]);
+    expect(camunda8Result(result)).toBeNull();
+  });
+
+  it('refuses two matching rules, naming the decision, the rules and the inputs', async () => {
+    const error = await failure(decide('unique-dish.dmn', 'dish', { season: 'Winter', guestCount: 8 }));
+    expect(error).toBeInstanceOf(DmnEvaluationError);
+    expect(error.message).toBe(
+      'decision "Dish" (dish): rules winter-few, winter-or-spring-overlap all match, but hit policy UNIQUE allows one for season = "Winter", guestCount = 8',
+    );
+    expect(error.decisionId).toBe('dish');
+    expect(error.inputs).toEqual([{ name: 'season', problem: 'is "Winter"' }, { name: 'guestCount', problem: 'is 8' }]);
+  });
+
+  it('is strict: an input reading a missing variable is an error naming the decision and input', async () => {
+    const error = await failure(decide('unique-dish.dmn', 'dish', { season: 'Fall' }));
+    expect(error.message).toContain('decision "Dish" (dish): input "How many guests" "guestCount" cannot be evaluated');
+    expect(error.message).toContain("Variable 'guestCount' not found");
+  });
+});
+
+describe('FIRST', () => {
+  it('gives the first matching rule in rule order', async () => {
+    expect(camunda8Result(await decide('first-discount.dmn', 'discount', { customerType: 'Business', orderSize: 12 }))).toBe(0.15);
+    expect(camunda8Result(await decide('first-discount.dmn', 'discount', { customerType: 'Business', orderSize: 2 }))).toBe(0.1);
+    expect(camunda8Result(await decide('first-discount.dmn', 'discount', { customerType: 'Private', orderSize: 12 }))).toBe(0);
+  });
+});
+
+describe('PRIORITY', () => {
+  it("gives the match whose output ranks highest in the output's value list", async () => {
+    const result = await decide('priority-risk.dmn', 'risk', { applicant: { age: 22, debt: 20000 } });
+    expect(result.matchedRules).toEqual(['young', 'indebted', 'default']);
+    expect(camunda8Result(result)).toEqual({ riskLevel: 'high', reason: 'debt over 10,000' });
+  });
+
+  it('keeps rule order between matches of equal rank', async () => {
+    const result = await decide('priority-risk.dmn', 'risk', { applicant: { age: 40, debt: 60000 } });
+    expect(result.resultList).toEqual([{ riskLevel: 'high', reason: 'debt over 10,000' }]);
+  });
+
+  it('falls to the lowest priority when nothing else matches', async () => {
+    expect(camunda8Result(await decide('priority-risk.dmn', 'risk', { applicant: { age: 40, debt: 0 } }))).toEqual({ riskLevel: 'low', reason: 'no risk found' });
+  });
+});
+
+describe('ANY', () => {
+  it('gives the output all matching rules agree on', async () => {
+    const result = await decide('any-eligibility.dmn', 'eligibility', { age: 30, member: true });
+    expect(result.matchedRules).toEqual(['adult', 'member']);
+    expect(camunda8Result(result)).toBe(true);
+  });
+
+  it('refuses matches that disagree', async () => {
+    const error = await failure(decide('any-eligibility.dmn', 'eligibility', { age: 15, member: true }));
+    expect(error.message).toBe(
+      'decision "Eligibility" (eligibility): rules member and minor match with different outputs, but hit policy ANY needs equal ones for age = 15, member = true',
+    );
+  });
+});
+
+describe('COLLECT', () => {
+  const parcel = { express: true, weight: 30, international: false, fragile: true };
+
+  it('collects every match in rule order (a list for Camunda 8, also when one matches or none)', async () => {
+    const result = await decide('collect-fees.dmn', 'fees', parcel);
+    expect(result.resultList).toEqual([{ fee: 5 }, { fee: 10 }, { fee: 25 }, { fee: null }]);
+    expect(camunda8Result(result)).toEqual([5, 10, 25, null]);
+    expect(camunda8Result(await decide('collect-fees.dmn', 'fees', { ...parcel, express: false, weight: 1, fragile: false }))).toEqual([5]);
+  });
+
+  it('sums, takes the minimum and maximum, and counts the non-null outputs', async () => {
+    expect(camunda8Result(await decide('collect-fees.dmn', 'feeSum', parcel))).toBe(40);
+    expect(camunda8Result(await decide('collect-fees.dmn', 'feeMin', parcel))).toBe(5);
+    expect(camunda8Result(await decide('collect-fees.dmn', 'feeMax', parcel))).toBe(25);
+    expect(camunda8Result(await decide('collect-fees.dmn', 'feeCount', parcel))).toBe(3);
+    expect((await decide('collect-fees.dmn', 'feeSum', parcel)).resultList).toEqual([{ fee: 40 }]);
+  });
+});
+
+describe('RULE ORDER and OUTPUT ORDER', () => {
+  it('lists every match in rule order', async () => {
+    const result = await decide('rule-order-checks.dmn', 'checks', { amount: 2_000_000, country: 'IR' });
+    expect(camunda8Result(result)).toEqual([
+      { check: 'sanctions screening', team: 'compliance' },
+      { check: 'credit review', team: 'finance' },
+      { check: 'export papers', team: 'logistics' },
+    ]);
+    expect(camunda8Result(await decide('rule-order-checks.dmn', 'checks', { amount: 5, country: 'CH' }))).toEqual([]);
+  });
+
+  it('lists every match by the rank of its outputs, rule order between equals', async () => {
+    const result = await decide('output-order-tasks.dmn', 'tasks', { daysLeft: 1, value: 5000 });
+    expect(result.matchedRules).toEqual(['archive', 'call', 'review', 'remind']);
+    expect(result.resultList.map((entry) => entry.task)).toEqual(['call the customer', 'send a reminder', 'review value', 'archive papers']);
+  });
+});
+
+describe('required decisions', () => {
+  it("Camunda 7: evaluates required decisions first and reads their outputs by output name", async () => {
+    const result = await decide('required-decisions.dmn', 'beverages', { month: 1, guestCount: 6, guestsWithChildren: true });
+    expect(result.required.map((required) => required.decisionId)).toEqual(['dish', 'season']);
+    expect(camunda7Result(result, 'collectEntries')).toEqual(['Red wine', 'Water', 'Apple juice']);
+  });
+
+  it('Camunda 8: reads a required decision\'s whole result under its id (a context for several outputs)', async () => {
+    const result = await decide('required-decisions-camunda8.dmn', 'price', { revenue: 250_000, listPrice: 100 }, 'camunda8');
+    expect(camunda8Result(result)).toBe(80);
+    expect(result.required.map((required) => camunda8Result(required))).toEqual([{ rate: 0.8, label: 'Gold' }, 'gold']);
+  });
+
+  it('keeps the two dialects apart: a Camunda 7 table does not see a Camunda 8 name', async () => {
+    const error = await failure(decide('required-decisions.dmn', 'beverages', { month: 1, guestCount: 6, guestsWithChildren: true }, 'camunda8'));
+    expect(error.message).toContain('decision "Beverages" (beverages): input "Dish" "desiredDish" cannot be evaluated');
+  });
+
+  it('refuses a file whose decision requires a decision it does not hold', async () => {
+    const xml = fixture('required-decisions.dmn').replace('href="#season"', 'href="#weather"');
+    await expect(parseDmn(xml)).rejects.toThrow(new DmnParseError('decision dish requires decision weather, which is not in the file'));
+  });
+});
+
+describe('literal expressions', () => {
+  it('evaluates FEEL, string literals spanning lines included, named by the decision variable', async () => {
+    const result = await decide('literal-expressions.dmn', 'greeting', { customer: { name: 'ACME' }, orderNo: 'A-7' });
+    expect(result.resultList).toEqual([{ greeting: 'Dear ACME,\nthank you for order A-7.' }]);
+    expect(camunda7Result(result, 'singleEntry')).toBe('Dear ACME,\nthank you for order A-7.');
+    expect(camunda8Result(await decide('literal-expressions.dmn', 'orderTotal', { items: [{ price: 2, quantity: 3 }, { price: 10, quantity: 1 }] }))).toBe(16);
+  });
+
+  it('names the result by the decision id when there is no variable', async () => {
+    expect((await decide('literal-expressions.dmn', 'unnamed', { orderNo: 'A-7' })).resultList).toEqual([{ unnamed: 'A-7' }]);
+  });
+});
+
+describe("Camunda 7's mapDecisionResult", () => {
+  it('maps singleEntry, singleResult, collectEntries and resultList', async () => {
+    const one = await decide('first-discount.dmn', 'discount', { customerType: 'Business', orderSize: 12 });
+    expect(camunda7Result(one, 'singleEntry')).toBe(0.15);
+    expect(camunda7Result(one, 'singleResult')).toEqual({ discount: 0.15 });
+    expect(camunda7Result(one, 'collectEntries')).toEqual([0.15]);
+    expect(camunda7Result(one)).toEqual([{ discount: 0.15 }]);
+    const none = await decide('unique-dish.dmn', 'dish', { season: 'Spring', guestCount: 3 });
+    expect(camunda7Result(none, 'singleEntry')).toBeNull();
+    expect(camunda7Result(none, 'singleResult')).toBeNull();
+    expect(camunda7Result(none, 'collectEntries')).toEqual([]);
+  });
+
+  it('refuses a result that does not fit the mapping, naming the decision', async () => {
+    const several = await decide('rule-order-checks.dmn', 'checks', { amount: 2_000_000, country: 'IR' });
+    expect(() => camunda7Result(several, 'singleResult')).toThrow('decision "Checks" (checks): it gave 3 results, so mapDecisionResult="singleResult" cannot map it');
+    expect(() => camunda7Result(several, 'collectEntries')).toThrow('a result has 2 entries (check, team)');
+    const twoOutputs = await decide('priority-risk.dmn', 'risk', { applicant: { age: 40, debt: 0 } });
+    expect(() => camunda7Result(twoOutputs, 'singleEntry')).toThrow('its result has 2 entries (riskLevel, reason)');
+  });
+});
+
+describe('reading DMN files', () => {
+  it('refuses what is not DMN 1.3, and an unknown decision', async () => {
+    await expect(parseDmn('<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>')).rejects.toThrow(DmnParseError);
+    await expect(decide('first-discount.dmn', 'nope', {})).rejects.toThrow('decision nope is not in Discount (it has discount)');
+  });
+});
+
+describe('DMN 1.1 files of Camunda 7', () => {
+  it('migrates them to DMN 1.3 in memory and evaluates them, JUEL input entries over camunda:inputVariable included', async () => {
+    expect(camunda8Result(await decide('dmn11-camunda7-dish.dmn', 'dish', { season: 'Winter' }))).toBe('Roastbeef');
+    expect(camunda8Result(await decide('dmn11-camunda7-dish.dmn', 'dish', { season: 'Spring' }))).toBe('Salad');
+    expect(camunda8Result(await decide('dmn11-camunda7-dish.dmn', 'dish', { season: 'Fall' }))).toBe('Stew');
+  });
+});

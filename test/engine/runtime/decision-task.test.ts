@@ -1,0 +1,59 @@
+// Business rule tasks that call a DMN decision evaluate it inside the step
+// (the runtime does not hand deployed decisions to steps yet: see docs/interop.md).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseDmn, type DecisionSource } from '../../../engine/dmn/index.js';
+import { compileExecutable } from '../../../engine/runtime/definition-cache.js';
+import { runInstanceStep } from '../../../engine/runtime/instance-step.js';
+import type { InstanceRow } from '../../../engine/store/types.js';
+
+const read = (path: string) => readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8');
+
+async function decisionsOf(...files: string[]): Promise<DecisionSource> {
+  const models = await Promise.all(files.map((file) => parseDmn(read(`dmn/${file}`))));
+  return { modelFor: (decisionId) => models.find((model) => model.decisions.has(decisionId)) };
+}
+
+async function start(file: string, key: string, variables: Record<string, unknown>, decisions?: DecisionSource) {
+  const definition = await compileExecutable(key, 1, read(`engine/${file}`));
+  const now = new Date('2026-01-05T09:00:00Z');
+  const instance: InstanceRow = {
+    id: 'i-1', processKey: key, version: 1, businessKey: 'B-1', parentId: null, parentElementId: null, parentExecutionId: null, rootId: 'i-1',
+    status: 'running', state: null, variables: {}, incident: null, revision: 0, startedBy: null,
+    createdAt: now.toISOString(), updatedAt: now.toISOString(), endedAt: null,
+  };
+  return runInstanceStep({ definition, instance, previousWaits: [], now, actor: null, action: { type: 'start', variables }, ...(decisions && { decisions }) });
+}
+
+describe('business rule tasks calling a DMN decision', () => {
+  it('Camunda 8: zeebe:calledDecision writes the decision result to resultVariable and goes on', async () => {
+    const result = await start('dish-camunda8.bpmn', 'dish-c8', { season: 'Fall', guestCount: 4 }, await decisionsOf('unique-dish.dmn'));
+    expect(result.status).toBe('running');
+    expect(result.variables.dish).toBe('Spareribs');
+    expect(result.waits.map((wait) => wait.elementId)).toEqual(['Cook']);
+  });
+
+  it('Camunda 7: camunda:decisionRef with mapDecisionResult="collectEntries", required decisions included', async () => {
+    const decisions = await decisionsOf('required-decisions.dmn');
+    const result = await start('beverages-camunda7.bpmn', 'beverages-c7', { month: 10, guestCount: 4, guestsWithChildren: false }, decisions);
+    expect(result.variables.beverages).toEqual(['Red wine', 'Water']);
+    expect(result.waits.map((wait) => wait.elementId)).toEqual(['Serve']);
+  });
+
+  it('fails the instance with an incident naming the decision and its inputs when two rules match under UNIQUE', async () => {
+    const result = await start('dish-camunda8.bpmn', 'dish-c8', { season: 'Winter', guestCount: 8 }, await decisionsOf('unique-dish.dmn'));
+    expect(result.status).toBe('failed');
+    expect(result.incident).toEqual({
+      elementId: 'Decide',
+      message: 'decision "Dish" (dish): rules winter-few, winter-or-spring-overlap all match, but hit policy UNIQUE allows one for season = "Winter", guestCount = 8',
+    });
+    expect(result.incidentInputs).toEqual([{ name: 'season', problem: 'is "Winter"' }, { name: 'guestCount', problem: 'is 8' }]);
+  });
+
+  it('fails when the decision is not deployed', async () => {
+    const result = await start('dish-camunda8.bpmn', 'dish-c8', { season: 'Fall', guestCount: 4 }, await decisionsOf('first-discount.dmn'));
+    expect(result.incident).toMatchObject({ elementId: 'Decide', message: 'decision dish is not deployed' });
+    const none = await start('dish-camunda8.bpmn', 'dish-c8', { season: 'Fall', guestCount: 4 });
+    expect(none.incident?.message).toBe('business rule task Decide calls decision dish, but no decisions are deployed');
+  });
+});
