@@ -24,7 +24,7 @@ const GENERIC_PROBLEMS: Record<number, string> = {
 };
 
 /** The problem statuses an operation can answer. */
-export function problemStatuses(op: Operation): Record<number, string> {
+function problemStatuses(op: Operation): Record<number, string> {
   const statuses: Record<number, string> = {};
   const add = (status: number) => (statuses[status] = GENERIC_PROBLEMS[status]!);
   if (op.query || op.pathParams || op.body || op.headers) add(400);

@@ -4,7 +4,7 @@ import { EXIT_OK, EXIT_USAGE, type CliIO } from './command.js';
 import { commands } from './commands/index.js';
 import { stratumVersion } from './version.js';
 
-export function generalHelp(): string {
+function generalHelp(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
   return [
     'Usage: stratum <command> [options]',

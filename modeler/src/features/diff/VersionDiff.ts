@@ -10,7 +10,7 @@ export interface DiffItem {
   attributes?: { name: string; oldValue: string; newValue: string }[];
 }
 
-export interface ConditionChange {
+interface ConditionChange {
   flowId: string;
   label: string;
   oldCondition: string | null;

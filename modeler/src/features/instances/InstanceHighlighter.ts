@@ -6,8 +6,8 @@ import type { InstanceView, WaitingElement } from '../../api/client';
 import { calledProcessKey } from '../../bpmn/called-process';
 import { el } from '../../dom/element';
 
-export const PATH_MARKER = 'stratum-instance-path';
-export const WAITING_MARKER = 'stratum-instance-waiting';
+const PATH_MARKER = 'stratum-instance-path';
+const WAITING_MARKER = 'stratum-instance-waiting';
 const OVERLAY_TYPE = 'stratum-instance-waiting';
 
 /** Marks an instance's path (history) and where it waits (its own waits, and call activities whose child waits). */

@@ -8,8 +8,6 @@ import { DOCUMENT_OPENED } from '../workspace/Workspace';
 import type LibraryService from './LibraryService';
 import { LIBRARY_CHANGED } from './LibraryService';
 
-export const OPEN_PROCESS_REQUESTED = 'stratum.library.openProcess';
-
 /**
  * The library as a tree: level-1 processes at the top, each with the processes it calls
  * beneath it. A search shows the matching processes by level instead.
@@ -28,7 +26,7 @@ export default class LibraryPanel {
     sidePanel: SidePanel,
     private readonly library: LibraryService,
     private readonly workspace: Workspace,
-    private readonly eventBus: EventBus,
+    eventBus: EventBus,
     private readonly statusLine: StatusLine,
   ) {
     this.sidePanel = sidePanel;
@@ -41,7 +39,6 @@ export default class LibraryPanel {
 
   /** Opens the latest version (or the unsaved draft) of a library process. */
   async open(key: string): Promise<void> {
-    this.eventBus.fire(OPEN_PROCESS_REQUESTED, { key });
     try {
       await this.workspace.openLatest(key);
     } catch (error) {
