@@ -25,7 +25,7 @@ async function servePlainBpmnJs(): Promise<{ url: string; close: () => Promise<v
       <script>window.modeler = new BpmnJS({ container: '#canvas' });</script></body></html>`],
   };
   const server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0]!;
+    const path = (request.url ?? '/').split('?')[0];
     const known = files[path];
     if (known) {
       response.writeHead(200, { 'content-type': known[0] }).end(known[1]);
@@ -115,9 +115,9 @@ export async function runModelerBench(): Promise<BenchResult> {
       summary: {
         elements,
         shownElements,
-        plainMs: median(rounds.map((r) => r.plainMs!)),
-        stratumMs: median(rounds.map((r) => r.stratumMs!)),
-        ratio: median(rounds.map((r) => r.ratio!)),
+        plainMs: median(rounds.map((r) => r.plainMs)),
+        stratumMs: median(rounds.map((r) => r.stratumMs)),
+        ratio: median(rounds.map((r) => r.ratio)),
       },
       rounds,
       consoleErrors: stratum.consoleErrors,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProcessDetail } from '../../../engine/api.js';
 import { TOKENS } from '../../server/support/client.js';
 import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from '../../server/support/real-server.js';
 
@@ -38,8 +39,8 @@ describe('stratum deploy', () => {
     expect(lines(again.stdout)).toEqual(expect.arrayContaining(['invoice-check version 2', 'order-to-cash version 1 (unchanged)']));
     expect(lines(again.stdout).at(-1)).toBe('2 files deployed: 1 new version, 1 unchanged, 0 warnings');
 
-    const detail = (await server.api.get('/api/processes/invoice-check', TOKENS.erp)).body;
-    expect(detail.versions.map((version: { version: number; note: string; deployedBy: string }) => [version.version, version.note, version.deployedBy])).toEqual(
+    const detail = (await server.api.get<ProcessDetail>('/api/processes/invoice-check', TOKENS.erp)).body;
+    expect(detail.versions.map((version) => [version.version, version.note, version.deployedBy])).toEqual(
       expect.arrayContaining([[1, 'invoice check drawn', 'dora'], [2, 'renamed', 'dora']]),
     );
     // the exact bytes on disk arrive on the server
@@ -64,7 +65,7 @@ describe('stratum deploy', () => {
     expect(lines(stdout).at(-1)).toMatch(/^2 files refused: 1 error, \d+ warnings?; nothing was deployed$/);
     expect(stderr).toContain('stratum deploy: refused (422 Unprocessable content)');
     expect((await server.api.get('/api/processes/invoice-run', TOKENS.erp)).status).toBe(404);
-    expect((await server.api.get('/api/processes/invoice-check', TOKENS.erp)).body.latestVersion).toBe(2);
+    expect((await server.api.get<ProcessDetail>('/api/processes/invoice-check', TOKENS.erp)).body.latestVersion).toBe(2);
   });
 
   it('exits 1 when the server refuses a file before validating it, naming the local file', async () => {
@@ -89,7 +90,7 @@ describe('stratum deploy', () => {
     const erp = await stratum(['deploy', '--server', server.url, '--token', TOKENS.erp, '--note', 'x', check]);
     expect(erp.code).toBe(2);
     expect(erp.stderr).toContain('stratum deploy: refused (403 Forbidden)');
-    expect((await server.api.get('/api/processes/invoice-check', TOKENS.erp)).body.latestVersion).toBe(2);
+    expect((await server.api.get<ProcessDetail>('/api/processes/invoice-check', TOKENS.erp)).body.latestVersion).toBe(2);
   });
 
   it('exits 2 without a server, a token, a note or files, or with two files of one name', async () => {

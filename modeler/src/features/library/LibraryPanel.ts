@@ -99,10 +99,8 @@ export default class LibraryPanel {
     el('button', {
       type: 'button', className: 'version-badge', title: `Latest version; show all versions of ${process.key}`,
       'data-action': 'versions',
-      onclick: async () => {
-        await this.open(process.key);
-        this.sidePanel.show('history');
-      },
+      // open() reports its own failures on the status line
+      onclick: () => void this.open(process.key).then(() => this.sidePanel.show('history')),
     }, `v${process.latestVersion}`),
     el('div', { className: 'library-meta' },
       el('span', { className: 'library-key' }, process.key),
