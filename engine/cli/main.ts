@@ -2,7 +2,7 @@
 // commands/index.ts.
 import { EXIT_OK, EXIT_USAGE, type CliIO } from './command.js';
 import { commands } from './commands/index.js';
-import { stratumVersion } from './version.js';
+import { stratumVersion } from '../version.js';
 
 function generalHelp(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

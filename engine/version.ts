@@ -1,6 +1,6 @@
-// The version `stratum --version` prints: package.json's, found by walking up
-// from this file, which sits at engine/cli/ under tsx and at dist/engine/cli/
-// once built.
+// Stratum's version, as `stratum --version` and the OpenAPI document give it:
+// package.json's, found by walking up from this file, which sits at engine/
+// under tsx and at dist/engine/ once built.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
