@@ -28,8 +28,28 @@ export default tseslint.config(
       parserOptions: { project: './modeler/tsconfig.json', tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      // bpmn.io: diagram-js modules inherit with inherits-browser, which keeps Node's util out of the bundle
-      'no-restricted-imports': ['error', { name: 'inherits', message: 'Use inherits-browser instead.' }],
+      'no-restricted-imports': ['error', {
+        // bpmn.io: diagram-js modules inherit with inherits-browser, which keeps Node's util out of the bundle
+        paths: [{ name: 'inherits', message: 'Use inherits-browser instead.' }],
+        // the browser reaches the server over HTTP and imports only engine/ modules that are browser-safe
+        patterns: [{
+          group: ['**/server/**', '**/engine/store/**', '**/engine/runtime/**', '**/engine/library/**', '**/engine/cli/**'],
+          message: 'The modeler talks to the server over HTTP and imports only browser-safe engine/ modules (lint, feel, interop, bpmn, api types).',
+        }],
+      }],
+    },
+  },
+  {
+    // the import rules of CONTRIBUTING.md's architecture picture
+    files: ['engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '**/modeler/**'], message: 'engine/ never imports server/ or modeler/.' }] }],
+    },
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/modeler/**'], message: 'server/ talks to the modeler over HTTP only.' }] }],
     },
   },
   {
