@@ -195,7 +195,7 @@ async function measureScenario(definitions: Map<string, ExecutableDefinition>, s
     const first = rawFirst ? await runRaw() : await runDurable();
     heapAfterGc();
     const second = rawFirst ? await runDurable() : await runRaw();
-    const raw = (rawFirst ? first : second) as Awaited<ReturnType<typeof measureRaw>>;
+    const raw = (rawFirst ? first : second);
     const durable = (rawFirst ? second : first) as Awaited<ReturnType<typeof measureDurable>>;
     rounds.push({
       rawStartPerSec: perSecond(ORDERS_PER_ROUND, raw.startMs),
@@ -211,7 +211,7 @@ async function measureScenario(definitions: Map<string, ExecutableDefinition>, s
     });
     console.log(`engine: ${scenario.name}, round ${round + 1}/${ROUNDS}`, rounds.at(-1));
   }
-  const medianOf = (field: string) => median(rounds.map((r) => r[field]!));
+  const medianOf = (field: string) => median(rounds.map((r) => r[field]));
   return {
     process: scenario.name,
     action: scenario.step,
@@ -246,7 +246,7 @@ export async function runEngineBench(): Promise<BenchResult> {
   const unreachable = await postgresUnreachable();
   const postgres = unreachable
     ? { skipped: `PostgreSQL unreachable: ${unreachable}` }
-    : await measureScenario(definitions, SCENARIOS[0]!, SCENARIOS.length, openPostgres);
+    : await measureScenario(definitions, SCENARIOS[0], SCENARIOS.length, openPostgres);
   if (unreachable) console.log(`engine: PostgreSQL skipped (${unreachable})`);
   // Memory: durable waiting orders cost store rows, not heap.
   const durable = await openDurable();
@@ -260,7 +260,7 @@ export async function runEngineBench(): Promise<BenchResult> {
     }
   }
   await durable.dispose();
-  const first = checkpoints[1]!;
+  const first = checkpoints[1];
   const last = checkpoints.at(-1)!;
   const durableHeapKbPerOrder = ((last.heapUsedMb - first.heapUsedMb) * 1024) / (last.waitingOrders - first.waitingOrders);
 
@@ -271,7 +271,7 @@ export async function runEngineBench(): Promise<BenchResult> {
   const after = heapAfterGc();
   const rawHeapKbPerOrder = ((after.heapUsedMb - before.heapUsedMb) * 1024) / RAW_HELD_ORDERS;
 
-  const headline = processes[0]!; // the longest approval path, as in earlier results
+  const headline = processes[0]; // the longest approval path, as in earlier results
   const summary = {
     startRatio: headline.startRatio,
     completeRatio: headline.actionRatio,

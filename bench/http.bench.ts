@@ -18,7 +18,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 interface Phase {
@@ -49,7 +49,7 @@ async function inProcess(round: number): Promise<{ start: Phase; complete: Phase
   });
   const tasks = await stratum.runtime.findTasks({ candidateGroup: 'sales-director' });
   const complete = await measure(tasks.length, async (index) => {
-    await stratum.runtime.completeTask(tasks[index]!.id, { approved: true }, director);
+    await stratum.runtime.completeTask(tasks[index].id, { approved: true }, director);
   });
   await stratum.close();
   rmSync(dataDir, { recursive: true, force: true });
@@ -64,7 +64,7 @@ async function startServerProcess(dataDir: string): Promise<{ url: string; child
   });
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const listening = buffer.split('\n').find((line) => line.includes('stratum server listening'));
       const port = listening && /"port":(\d+)/.exec(listening)?.[1];
@@ -72,14 +72,14 @@ async function startServerProcess(dataDir: string): Promise<{ url: string; child
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${buffer}`)));
   });
-  child.stdout!.resume();
+  child.stdout.resume();
   return { url, child };
 }
 
 async function overHttp(round: number): Promise<{ start: Phase; complete: Phase }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-http-'));
   const { url, child } = await startServerProcess(dataDir);
-  const call = async (method: string, path: string, token: string, body?: unknown) => {
+  const call = async (method: string, path: string, token: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${url}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
@@ -99,7 +99,7 @@ async function overHttp(round: number): Promise<{ start: Phase; complete: Phase 
     });
     const tasks = (await call('GET', '/api/tasks?candidateGroup=sales-director', 'demo-director')) as { id: string }[];
     const complete = await measure(tasks.length, async (index) => {
-      await call('POST', `/api/tasks/${encodeURIComponent(tasks[index]!.id)}/complete`, 'demo-director', { variables: { approved: true } });
+      await call('POST', `/api/tasks/${encodeURIComponent(tasks[index].id)}/complete`, 'demo-director', { variables: { approved: true } });
     });
     return { start, complete };
   } finally {
@@ -128,7 +128,7 @@ export async function runHttpBench(): Promise<BenchResult> {
     });
     console.log(`http round ${round + 1}/${ROUNDS}`, rounds.at(-1));
   }
-  const summary = Object.fromEntries(Object.keys(rounds[0]!).map((key) => [key, median(rounds.map((round) => round[key]!))]));
+  const summary = Object.fromEntries(Object.keys(rounds[0]).map((key) => [key, median(rounds.map((round) => round[key]))]));
   return {
     name: 'http',
     description: `${ORDERS} credit orders of ${AMOUNT} per round posted one after another (POST /api/orders → committed wait at the sales director's task), then each approval completed (POST /api/tasks/{id}/complete), against a real server process on SQLite; ceiling = the same runtime calls in-process on SQLite. Ratios = HTTP throughput / ceiling throughput; medians of ${ROUNDS} rounds.`,

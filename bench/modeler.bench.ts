@@ -25,7 +25,7 @@ async function servePlainBpmnJs(): Promise<{ url: string; close: () => Promise<v
       <script>window.modeler = new BpmnJS({ container: '#canvas' });</script></body></html>`],
   };
   const server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0]!;
+    const path = (request.url ?? '/').split('?')[0];
     const known = files[path];
     if (known) {
       response.writeHead(200, { 'content-type': known[0] }).end(known[1]);
@@ -57,21 +57,28 @@ const PAINTED = `new Promise((resolve) => requestAnimationFrame(() => {
   channel.port2.postMessage(0);
 }))`;
 
+/** What the two pages expose to the benchmark (set in the page; the types only describe them). */
+interface BenchWindow {
+  benchXml?: string;
+  modeler?: unknown;
+  stratumModeler?: { get(name: 'elementRegistry'): { getAll(): unknown[] } };
+}
+
 /** Milliseconds from handing bpmn-js the XML to the diagram painted (two animation frames later). */
 async function timePlainImport(page: Page, xml: string): Promise<number> {
-  await page.evaluate((text) => { (window as any).benchXml = text; }, xml);
-  return page.evaluate(`(async () => {
+  await page.evaluate((text) => { (window as unknown as BenchWindow).benchXml = text; }, xml);
+  return page.evaluate<number>(`(async () => {
     const began = performance.now();
     await window.modeler.importXML(window.benchXml);
     await ${PAINTED};
     return performance.now() - began;
-  })()`) as Promise<number>;
+  })()`);
 }
 
 /** Milliseconds from choosing the file in Stratum's "Open" to the diagram painted. */
 async function timeStratumOpen(page: Page, xml: string): Promise<number> {
-  await page.evaluate((text) => { (window as any).benchXml = text; }, xml);
-  return page.evaluate(`(async () => {
+  await page.evaluate((text) => { (window as unknown as BenchWindow).benchXml = text; }, xml);
+  return page.evaluate<number>(`(async () => {
     const input = document.querySelector('input[data-file-input=bpmn]');
     const transfer = new DataTransfer();
     transfer.items.add(new File([window.benchXml], 'large-process.bpmn', { type: 'application/xml' }));
@@ -86,7 +93,7 @@ async function timeStratumOpen(page: Page, xml: string): Promise<number> {
     await imported;
     await ${PAINTED};
     return performance.now() - began;
-  })()`) as Promise<number>;
+  })()`);
 }
 
 export async function runModelerBench(): Promise<BenchResult> {
@@ -97,7 +104,7 @@ export async function runModelerBench(): Promise<BenchResult> {
   const plain = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   try {
     await plain.goto(plainSite.url);
-    await plain.waitForFunction(() => Boolean((window as any).modeler));
+    await plain.waitForFunction(() => Boolean((window as unknown as BenchWindow).modeler));
     // one warm-up each: JIT and font loading are not what a designer waits for twice
     await timePlainImport(plain, xml);
     await timeStratumOpen(stratum.page, xml);
@@ -108,16 +115,16 @@ export async function runModelerBench(): Promise<BenchResult> {
       rounds.push({ plainMs, stratumMs, ratio: stratumMs / plainMs });
       console.log(`modeler round ${round + 1}/${ROUNDS}`, rounds.at(-1));
     }
-    const shownElements = await stratum.page.evaluate(() => (window as any).stratumModeler.get('elementRegistry').getAll().length);
+    const shownElements = await stratum.page.evaluate(() => (window as unknown as BenchWindow).stratumModeler!.get('elementRegistry').getAll().length);
     return {
       name: 'modeler',
       description: `Opening a ${elements}-element diagram (${TASKS} tasks in a chain, full DI): Stratum's built modeler (file open → interop import → bpmn-js import, properties panel, lint, overlays → painted) against plain bpmn-js Modeler importXML → painted, in one chromium, alternating; medians of ${ROUNDS} rounds after one warm-up each. Ratio = Stratum / plain; the target is ≤ 1.1.`,
       summary: {
         elements,
         shownElements,
-        plainMs: median(rounds.map((r) => r.plainMs!)),
-        stratumMs: median(rounds.map((r) => r.stratumMs!)),
-        ratio: median(rounds.map((r) => r.ratio!)),
+        plainMs: median(rounds.map((r) => r.plainMs)),
+        stratumMs: median(rounds.map((r) => r.stratumMs)),
+        ratio: median(rounds.map((r) => r.ratio)),
       },
       rounds,
       consoleErrors: stratum.consoleErrors,

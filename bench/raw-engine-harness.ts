@@ -8,9 +8,31 @@ import type { ExecutableDefinition } from '../engine/runtime/definition-cache.js
 import { createEngine } from '../engine/runtime/execution-environment.js';
 import { applyOutputs } from '../engine/runtime/instance-step.js';
 
+/** The parts of a bpmn-engine Engine this harness drives (bpmn-engine ships no types). */
+interface RawEngine {
+  on(event: 'error', listener: (error: Error) => void): void;
+  once(event: 'end', listener: () => void): void;
+  execute(options: { listener: EventEmitter; variables: Record<string, unknown> }): Promise<unknown>;
+  execution?: {
+    getPostponed(): ElementApi[];
+    signal(message: { id: string; executionId?: string }): void;
+    definitions: { getRunningProcesses(): RawProcess[]; getProcesses(): RawProcess[] }[];
+  };
+}
+
+/** A waiting (postponed) or ending element, as bpmn-engine reports it. */
+interface ElementApi {
+  id: string;
+  executionId: string;
+}
+
+interface RawProcess {
+  environment: { variables: Record<string, unknown>; assignVariables(variables: Record<string, unknown>): void };
+}
+
 interface RawInstance {
   key: string;
-  engine: any;
+  engine: RawEngine;
   parent?: { instance: RawInstance; elementId: string; executionId: string };
 }
 
@@ -21,7 +43,7 @@ export class RawEngineHarness {
 
   async start(key: string, variables: Record<string, unknown>, parent?: RawInstance['parent']): Promise<RawInstance> {
     const definition = this.definitions.get(key)!;
-    const engine = createEngine(key, definition.sourceContext);
+    const engine = createEngine(key, definition.sourceContext) as RawEngine;
     const instance: RawInstance = { key, engine, parent };
     this.instances.push(instance);
     engine.on('error', (error: Error) => { throw error; });
@@ -29,7 +51,7 @@ export class RawEngineHarness {
     // zeebe:ioMapping outputs, which the durable runtime applies from the same listener event
     const listener = new EventEmitter();
     const { model } = this.definitions.get(key)!;
-    listener.on('activity.end', (api: any) => {
+    listener.on('activity.end', (api: ElementApi) => {
       const info = model.elements.get(api.id);
       if (info?.outputs) applyOutputs(api, info, (message) => { throw new Error(message); });
     });
@@ -52,11 +74,11 @@ export class RawEngineHarness {
   async correlate(root: RawInstance, name: string, variables: Record<string, unknown> = {}) {
     for (const instance of this.treeOf(root)) {
       const model = this.definitions.get(instance.key)!.model;
-      const waiting = instance.engine.execution.getPostponed().find((api: any) => model.elements.get(api.id)?.message?.name === name);
+      const waiting = executionOf(instance).getPostponed().find((api) => model.elements.get(api.id)?.message?.name === name);
       if (!waiting) continue;
       this.processOf(instance).environment.assignVariables(variables);
       // as the durable runtime does: message catch events are addressed by message id
-      instance.engine.execution.signal({ id: model.elements.get(waiting.id)!.message!.id });
+      executionOf(instance).signal({ id: model.elements.get(waiting.id)!.message!.id });
       await this.startCalledChildren(instance);
       return;
     }
@@ -71,10 +93,10 @@ export class RawEngineHarness {
   ) {
     for (const instance of this.treeOf(root)) {
       const model = this.definitions.get(instance.key)!.model;
-      const task = instance.engine.execution.getPostponed().find((api: any) => matches(model.elements.get(api.id)));
+      const task = executionOf(instance).getPostponed().find((api) => matches(model.elements.get(api.id)));
       if (!task) continue;
       this.processOf(instance).environment.assignVariables(variables);
-      instance.engine.execution.signal({ id: task.id, executionId: task.executionId });
+      executionOf(instance).signal({ id: task.id, executionId: task.executionId });
       await this.startCalledChildren(instance);
       return;
     }
@@ -84,7 +106,7 @@ export class RawEngineHarness {
   waitingTaskGroups(root: RawInstance): string[] {
     return this.treeOf(root).flatMap((instance) => {
       const model = this.definitions.get(instance.key)!.model;
-      return instance.engine.execution.getPostponed().flatMap((api: any) => model.elements.get(api.id)?.candidateGroups ?? []);
+      return executionOf(instance).getPostponed().flatMap((api) => model.elements.get(api.id)?.candidateGroups ?? []);
     });
   }
 
@@ -96,8 +118,8 @@ export class RawEngineHarness {
     return tree;
   }
 
-  private processOf(instance: RawInstance) {
-    const definition = instance.engine.execution.definitions[0];
+  private processOf(instance: RawInstance): RawProcess {
+    const definition = executionOf(instance).definitions[0];
     return definition.getRunningProcesses()[0] ?? definition.getProcesses()[0];
   }
 
@@ -116,7 +138,14 @@ export class RawEngineHarness {
     if (!parent) return;
     const variables = this.processOf(child).environment.variables;
     this.processOf(parent.instance).environment.assignVariables(variables);
-    parent.instance.engine.execution.signal({ id: parent.elementId, executionId: parent.executionId });
+    executionOf(parent.instance).signal({ id: parent.elementId, executionId: parent.executionId });
     void this.startCalledChildren(parent.instance);
   }
+}
+
+// helpers
+
+function executionOf(instance: RawInstance): NonNullable<RawEngine['execution']> {
+  if (!instance.engine.execution) throw new Error(`${instance.key} has not started`);
+  return instance.engine.execution;
 }

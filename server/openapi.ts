@@ -5,6 +5,7 @@ import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import * as requests from './schemas/requests.js';
 import * as responses from './schemas/responses.js';
 import type { JsonSchema } from './schemas/common.js';
+import { stratumVersion } from '../engine/version.js';
 
 const isSchema = (value: unknown): value is JsonSchema => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -24,7 +25,7 @@ const GENERIC_PROBLEMS: Record<number, string> = {
 };
 
 /** The problem statuses an operation can answer. */
-export function problemStatuses(op: Operation): Record<number, string> {
+function problemStatuses(op: Operation): Record<number, string> {
   const statuses: Record<number, string> = {};
   const add = (status: number) => (statuses[status] = GENERIC_PROBLEMS[status]!);
   if (op.query || op.pathParams || op.body || op.headers) add(400);
@@ -115,7 +116,7 @@ function accessNote(op: Operation): string {
   }
 }
 
-export function buildOpenApiDocument(version = '0.1.0'): Record<string, unknown> {
+export function buildOpenApiDocument(version = stratumVersion()): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
     const params = parameters(op);

@@ -39,7 +39,7 @@ export function parseCommandLine<O extends OptionsConfig>(
 ): { values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true }>>['values']; positionals: string[] } | { exit: number } {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, ...options } as O });
+    parsed = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, ...options } });
   } catch (error) {
     return usageError(command, (error as Error).message, io);
   }

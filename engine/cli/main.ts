@@ -2,8 +2,9 @@
 // commands/index.ts.
 import { EXIT_OK, EXIT_USAGE, type CliIO } from './command.js';
 import { commands } from './commands/index.js';
+import { stratumVersion } from '../version.js';
 
-export function generalHelp(): string {
+function generalHelp(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
   return [
     'Usage: stratum <command> [options]',
@@ -13,7 +14,8 @@ export function generalHelp(): string {
     'Commands:',
     ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
-    'Run "stratum <command> --help" for the options of a command.',
+    'Run "stratum <command> --help" for the options of a command,',
+    'and "stratum --version" for the version.',
   ].join('\n');
 }
 
@@ -27,6 +29,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? commands.find((command) => command.name === rest[0]) : undefined;
     io.out(topic ? topic.help : generalHelp());
+    return EXIT_OK;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(stratumVersion());
     return EXIT_OK;
   }
   const command = commands.find((candidate) => candidate.name === name);

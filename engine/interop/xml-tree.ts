@@ -31,19 +31,19 @@ export interface XmlElement {
   endTagTrailing?: string;
 }
 
-export interface XmlText {
+interface XmlText {
   kind: 'text';
   value: string;
   raw?: string;
   cdata: boolean;
 }
 
-export interface XmlComment {
+interface XmlComment {
   kind: 'comment';
   value: string;
 }
 
-export interface XmlProcessingInstruction {
+interface XmlProcessingInstruction {
   kind: 'pi';
   target: string;
   data: string;
@@ -52,7 +52,7 @@ export interface XmlProcessingInstruction {
 }
 
 /** DOCTYPE declarations are kept verbatim. */
-export interface XmlDoctype {
+interface XmlDoctype {
   kind: 'doctype';
   raw: string;
 }
@@ -72,8 +72,8 @@ export class XmlSyntaxError extends Error {
   }
 }
 
-export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
@@ -94,11 +94,11 @@ function decodeAttributeValue(raw: string): string {
   return decodeEntities(raw.replace(/\r\n?/g, '\n').replace(/[\t\n\r]/g, ' '));
 }
 
-export function escapeText(value: string): string {
+function escapeText(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function escapeAttribute(value: string, quote: '"' | "'" = '"'): string {
+function escapeAttribute(value: string, quote: '"' | "'" = '"'): string {
   let escaped = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
   escaped = quote === '"' ? escaped.replace(/"/g, '&quot;') : escaped.replace(/'/g, '&apos;');
   return escaped;
@@ -275,12 +275,6 @@ export function serializeXml(document: XmlDocument): string {
   return out.join('');
 }
 
-export function serializeElement(element: XmlElement): string {
-  const out: string[] = [];
-  serializeNode(element, out);
-  return out.join('');
-}
-
 // ---- namespaces ----
 
 export function splitName(qualified: string): { prefix: string; local: string } {
@@ -357,10 +351,6 @@ export function resolveQNameValue(element: XmlElement, value: string): ExpandedN
 
 export function childElements(element: XmlElement): XmlElement[] {
   return element.children.filter((child): child is XmlElement => child.kind === 'element');
-}
-
-export function getAttribute(element: XmlElement, name: string): string | undefined {
-  return element.attributes.find((a) => a.name === name)?.value;
 }
 
 /** Concatenated text of the direct text and CDATA children. */

@@ -3,7 +3,7 @@
 // when it has no name. Browser-safe.
 
 /** `bpmn:ExclusiveGateway` → `exclusive gateway`. */
-export function kindOf(node: any): string {
+function kindOf(node: any): string {
   const local = String(node?.$type ?? 'element').replace(/^[a-z]+:/, '');
   return local.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }

@@ -11,7 +11,7 @@ export interface NumberedStatement {
 }
 
 /** `@name` becomes `$n`, the same n wherever the name recurs. */
-export function numbered(sql: string): NumberedStatement {
+function numbered(sql: string): NumberedStatement {
   const names: string[] = [];
   const text = sql.replace(/@([A-Za-z_]\w*)/g, (_, name: string) => {
     let index = names.indexOf(name);

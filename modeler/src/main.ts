@@ -54,7 +54,7 @@ const stratum: StratumConfig = {
 const modeler = new BpmnModeler({
   container: byId('canvas'),
   propertiesPanel: { parent: stratum.properties },
-  moddleExtensions: { zeebe: zeebeModdle },
+  moddleExtensions: { zeebe: zeebeModdle as object },
   linting: { active: true },
   stratum,
   additionalModules: [

@@ -10,7 +10,7 @@ import { FILE_NAME_PATTERN } from '../schemas/common.js';
 import { declaredEncoding, decodeXml, UnsupportedEncodingError } from '../../engine/interop/index.js';
 import { assertUtf8Charset, decodeUtf8 } from './json-body.js';
 
-export const MAX_FILES = 50;
+const MAX_FILES = 50;
 const FILE_NAME = new RegExp(FILE_NAME_PATTERN, 'u');
 const DTD = /<!DOCTYPE|<!ENTITY/i;
 
@@ -25,7 +25,7 @@ export async function readDeployment(req: Request, res: Response, limitBytes: nu
   throw new HttpProblem(415, 'Send multipart/form-data with parts named "files", or one document as application/xml.');
 }
 
-export function checkedFile(name: string, bytes: Buffer): BpmnFile {
+function checkedFile(name: string, bytes: Buffer): BpmnFile {
   if (!FILE_NAME.test(name)) {
     throw new HttpProblem(422, `The file name "${name.slice(0, 80)}" is not allowed.`, { errors: [{ field: name.slice(0, 200), message: 'file names use letters, digits, spaces and . _ - ( )' }] });
   }

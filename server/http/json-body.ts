@@ -4,7 +4,7 @@
 import type { Request } from 'express';
 import { HttpProblem, type FieldError } from '../problem.js';
 
-export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export const MAX_DEPTH = 32;
 
 // ignoreBOM keeps a byte order mark in the text, so stored XML is served back byte for byte

@@ -54,7 +54,7 @@ function messageOf(error: ErrorObject): string {
   }
 }
 
-export function toFieldErrors(where: Where, errors: ErrorObject[] | null | undefined): FieldError[] {
+function toFieldErrors(where: Where, errors: ErrorObject[] | null | undefined): FieldError[] {
   const seen = new Set<string>();
   const list: FieldError[] = [];
   for (const error of errors ?? []) {

@@ -8,8 +8,8 @@ export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/
 
 /** Characters refused in text a person typed: control characters, lone surrogates, bidirectional overrides. */
 const UNSAFE = '\\p{Cc}\\p{Cs}\\u202A-\\u202E\\u2066-\\u2069';
-export const SAFE_LINE_PATTERN = `^(?=[\\s\\S]*\\S)[^${UNSAFE}]*$`;
-export const SAFE_MULTILINE_PATTERN = `^(?=[\\s\\S]*\\S)(?:[\\t\\n\\r]|[^${UNSAFE}])*$`;
+const SAFE_LINE_PATTERN = `^(?=[\\s\\S]*\\S)[^${UNSAFE}]*$`;
+const SAFE_MULTILINE_PATTERN = `^(?=[\\s\\S]*\\S)(?:[\\t\\n\\r]|[^${UNSAFE}])*$`;
 
 /** Text with at least one visible character; `multiline` also allows tabs and line breaks. */
 export const safeText = (maxLength: number, options: { multiline?: boolean; description?: string } = {}): JsonSchema => ({
@@ -21,7 +21,7 @@ export const safeText = (maxLength: number, options: { multiline?: boolean; desc
 });
 
 /** Printable ASCII without leading or trailing spaces: order numbers, business keys, worker ids. */
-export const PRINTABLE_KEY_PATTERN = '^[!-~](?:[ -~]*[!-~])?$';
+const PRINTABLE_KEY_PATTERN = '^[!-~](?:[ -~]*[!-~])?$';
 export const printableKey = (maxLength: number, description?: string): JsonSchema => ({
   type: 'string',
   minLength: 1,
@@ -31,7 +31,7 @@ export const printableKey = (maxLength: number, description?: string): JsonSchem
 });
 
 /** Process keys, job types, message names: BPMN ids (XML NCNames, so letters of any script) and names Stratum relies on. */
-export const NAME_PATTERN = '^[\\p{L}_][\\p{L}\\p{N}_.\\-]*$';
+const NAME_PATTERN = '^[\\p{L}_][\\p{L}\\p{N}_.\\-]*$';
 
 /** File names in deployments: no path separators, no control characters. */
 export const FILE_NAME_PATTERN = '^[\\p{L}\\p{N}._ ()\\-]{1,200}$';

@@ -86,6 +86,16 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     await shot('02-library');
   });
 
+  it('keeps the bpmn.io watermark visible and uncovered, the one condition of bpmn-js\'s licence', async () => {
+    const watermark = page.locator('.bjs-powered-by');
+    await expect.poll(() => watermark.isVisible()).toBe(true);
+    const box = (await watermark.boundingBox())!;
+    const viewport = page.viewportSize()!;
+    expect(box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width && box.y + box.height <= viewport.height).toBe(true);
+    const onTop = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest('.bjs-powered-by') != null, [box.x + box.width / 2, box.y + box.height / 2]);
+    expect(onTop).toBe(true);
+  });
+
   it('drills down two levels through call activities and back, keeping the parent\'s unsaved edits', async () => {
     // an unsaved edit of the parent: rename the end event through the command stack
     await page.evaluate(() => {

@@ -2,8 +2,10 @@
 import type { Command } from '../command.js';
 import { validate } from './validate.js';
 import { convert } from './convert.js';
+import { deploy } from './deploy.js';
 
 export const commands: Command[] = [
   validate,
   convert,
+  deploy,
 ];

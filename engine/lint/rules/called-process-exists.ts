@@ -6,7 +6,7 @@ import { extensionValues } from '../../bpmn/process-model.js';
 import { ElementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 
-export interface CalledProcessExistsConfig {
+interface CalledProcessExistsConfig {
   /** Keys of the processes already deployed. */
   knownProcessKeys?: string[];
 }

@@ -9,7 +9,7 @@ import type {
 } from '../../../engine/api.js';
 
 export type { Finding, InstanceSummary, InstanceView, ProcessDetail, ProcessSummary };
-export type { HistoryEntry, VersionSummary, WaitingElement } from '../../../engine/api.js';
+export type { WaitingElement } from '../../../engine/api.js';
 
 export interface DeployResponse {
   deployed: { key: string; version: number; changed: boolean }[];
@@ -47,7 +47,7 @@ export class ApiProblem extends Error {
   }
 }
 
-export interface InstanceList {
+interface InstanceList {
   items: InstanceSummary[];
   total?: number;
 }

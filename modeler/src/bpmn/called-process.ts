@@ -1,9 +1,5 @@
 // Reads which process a call activity starts: zeebe:calledElement processId, else the plain calledElement.
-interface ModdleElement {
-  $type: string;
-  get?(name: string): unknown;
-  [property: string]: unknown;
-}
+import type { ModdleElement } from './moddle-element';
 
 export function calledProcessKey(businessObject: ModdleElement | undefined): string | null {
   if (!businessObject || businessObject.$type !== 'bpmn:CallActivity') return null;

@@ -1,10 +1,47 @@
 // Browser libraries of the bpmn.io ecosystem that ship no TypeScript declarations.
-declare module 'bpmn-js-properties-panel';
+declare module 'bpmn-js-properties-panel' {
+  import type { ModuleDeclaration } from 'didi';
+  export const BpmnPropertiesPanelModule: ModuleDeclaration;
+  export const BpmnPropertiesProviderModule: ModuleDeclaration;
+  export const ZeebePropertiesProviderModule: ModuleDeclaration;
+  /** A service of the modeler's injector, from inside a properties panel entry. */
+  export function useService<T = unknown>(name: string, strict?: boolean): T;
+}
 declare module 'bpmn-js-bpmnlint';
 declare module 'bpmn-js-token-simulation';
+declare module 'bpmn-js-token-simulation/lib/features/exclusive-gateway-settings/ExclusiveGatewaySettings' {
+  import type { Element } from 'diagram-js/lib/model/Types';
+  /** Token simulation's choice of an exclusive gateway's outgoing flow (first flow; a click cycles). */
+  export default class ExclusiveGatewaySettings {
+    constructor(eventBus: unknown, elementRegistry: unknown, elementColors: unknown, simulator: unknown, simulationStyles: unknown);
+    setSequenceFlowsDefault(): void;
+    setSequenceFlow(gateway: Element): void;
+  }
+}
 declare module 'bpmn-js-token-simulation/lib/*';
-declare module 'bpmn-js-differ';
+declare module 'bpmn-js-differ' {
+  /** The elements added, removed, changed (with their changed attributes) and moved, by id. */
+  export function diff(oldDefinitions: unknown, newDefinitions: unknown): {
+    _added: Record<string, unknown>;
+    _removed: Record<string, unknown>;
+    _changed: Record<string, unknown>;
+    _layoutChanged: Record<string, unknown>;
+  };
+}
 declare module 'zeebe-bpmn-moddle/resources/zeebe.json';
-declare module '@bpmn-io/properties-panel';
-declare module '@bpmn-io/properties-panel/preact';
+declare module '@bpmn-io/properties-panel' {
+  /** Preact entries of the properties panel; what they render is the panel's business. */
+  export function CheckboxEntry(props: {
+    element: unknown; id: string; label: string; description?: string;
+    getValue(): boolean; setValue(value: boolean): void;
+  }): unknown;
+  export function SelectEntry(props: {
+    element: unknown; id: string; label: string;
+    getValue(): string; setValue(value: string): void; getOptions(): { value: string; label: string }[];
+  }): unknown;
+}
+declare module '@bpmn-io/properties-panel/preact' {
+  /** preact's createElement, as the properties panel bundles it. */
+  export function h(type: unknown, props?: Record<string, unknown> | null, ...children: unknown[]): unknown;
+}
 declare module 'diagram-js/lib/util/*';

@@ -10,7 +10,7 @@ export interface DiffItem {
   attributes?: { name: string; oldValue: string; newValue: string }[];
 }
 
-export interface ConditionChange {
+interface ConditionChange {
   flowId: string;
   label: string;
   oldCondition: string | null;
@@ -25,12 +25,21 @@ export interface VersionComparison {
   conditions: ConditionChange[];
 }
 
+/** What this comparison reads of a moddle element. */
 interface ModdleElement {
   $type: string;
   id?: string;
   name?: string;
-  [property: string]: any;
+  body?: unknown;
+  flowElements?: ModdleElement[];
+  rootElements?: ModdleElement[];
+  conditionExpression?: { body?: string };
+  sourceRef?: ModdleElement;
+  targetRef?: ModdleElement;
 }
+
+// bpmn-moddle's declared types are not visible to the modeler's build (types/modules.d.ts declares the module bare).
+type Moddle = new (packages: Record<string, unknown>) => { fromXML(xml: string): Promise<{ rootElement: ModdleElement }> };
 
 /** Compares two versions semantically with bpmn-js-differ, and their flow conditions as text. */
 export async function compareVersions(oldXml: string, newXml: string): Promise<VersionComparison> {
@@ -60,8 +69,8 @@ export async function compareVersions(oldXml: string, newXml: string): Promise<V
 // helpers
 
 function parse(xml: string): Promise<ModdleElement> {
-  const moddle = new BpmnModdle({ zeebe: zeebeSchema });
-  return moddle.fromXML(xml).then((result: { rootElement: ModdleElement }) => result.rootElement);
+  const moddle = new (BpmnModdle as Moddle)({ zeebe: zeebeSchema as object });
+  return moddle.fromXML(xml).then((result) => result.rootElement);
 }
 
 function conditionChanges(oldDefinitions: ModdleElement, newDefinitions: ModdleElement): ConditionChange[] {
@@ -84,12 +93,12 @@ function conditionChanges(oldDefinitions: ModdleElement, newDefinitions: ModdleE
 function flowsById(definitions: ModdleElement): Map<string, ModdleElement> {
   const flows = new Map<string, ModdleElement>();
   const visit = (container: ModdleElement) => {
-    for (const element of (container.flowElements ?? []) as ModdleElement[]) {
+    for (const element of container.flowElements ?? []) {
       if (element.$type === 'bpmn:SequenceFlow' && element.id) flows.set(element.id, element);
       if (element.flowElements) visit(element);
     }
   };
-  for (const root of (definitions.rootElements ?? []) as ModdleElement[]) {
+  for (const root of definitions.rootElements ?? []) {
     if (root.$type === 'bpmn:Process') visit(root);
   }
   return flows;
@@ -112,5 +121,5 @@ function describe(value: unknown): string {
     if (element.$type) return element.$type.replace(/^bpmn:/, '');
     return JSON.stringify(value);
   }
-  return String(value);
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : typeof value;
 }

@@ -3,6 +3,7 @@ import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
 import type Overlays from 'diagram-js/lib/features/overlays/Overlays';
 import type { Element } from 'diagram-js/lib/model/Types';
 import { calledProcessKey, isStaticKey } from '../../bpmn/called-process';
+import { businessObjectOf } from '../../bpmn/moddle-element';
 import { el } from '../../dom/element';
 import type LibraryService from '../library/LibraryService';
 import { LIBRARY_CHANGED } from '../library/LibraryService';
@@ -41,7 +42,7 @@ export default class DrilldownOverlays {
 
   private update(element: Element): void {
     this.overlays.remove({ element, type: OVERLAY_TYPE });
-    const key = calledProcessKey(element.businessObject);
+    const key = calledProcessKey(businessObjectOf(element));
     if (!key || !isStaticKey(key)) return;
     const known = !this.library.processes.length || !!this.library.get(key);
     const control = el('button', {

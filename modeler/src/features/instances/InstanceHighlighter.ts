@@ -4,10 +4,11 @@ import type Overlays from 'diagram-js/lib/features/overlays/Overlays';
 import type { Element } from 'diagram-js/lib/model/Types';
 import type { InstanceView, WaitingElement } from '../../api/client';
 import { calledProcessKey } from '../../bpmn/called-process';
+import { businessObjectOf } from '../../bpmn/moddle-element';
 import { el } from '../../dom/element';
 
-export const PATH_MARKER = 'stratum-instance-path';
-export const WAITING_MARKER = 'stratum-instance-waiting';
+const PATH_MARKER = 'stratum-instance-path';
+const WAITING_MARKER = 'stratum-instance-waiting';
 const OVERLAY_TYPE = 'stratum-instance-waiting';
 
 /** Marks an instance's path (history) and where it waits (its own waits, and call activities whose child waits). */
@@ -48,7 +49,7 @@ export default class InstanceHighlighter {
     }
     const running = instance.children.filter((child) => child.status === 'running');
     for (const callActivity of this.elementRegistry.filter((element) => element.type === 'bpmn:CallActivity') as Element[]) {
-      const key = calledProcessKey(callActivity.businessObject);
+      const key = calledProcessKey(businessObjectOf(callActivity));
       const child = running.find((candidate) => candidate.processKey === key);
       if (!child || ownWaits.some((wait) => wait.elementId === callActivity.id)) continue;
       this.canvas.addMarker(callActivity.id, WAITING_MARKER);

@@ -62,7 +62,7 @@ export default class InstancesPanel {
       const byKey = await this.config.api.findInstances({ businessKey: text });
       if (byKey.length) {
         const roots = byKey.filter((instance) => !instance.parentId);
-        id = (roots.find((instance) => instance.status === 'running') ?? roots[0] ?? byKey[0]!).id;
+        id = (roots.find((instance) => instance.status === 'running') ?? roots[0] ?? byKey[0]).id;
       }
       await this.open(id);
     } catch (error) {

@@ -3,6 +3,7 @@ import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
 import type Overlays from 'diagram-js/lib/features/overlays/Overlays';
 import type { StratumConfig } from '../../config';
 import { calledProcessKey } from '../../bpmn/called-process';
+import { businessObjectOf } from '../../bpmn/moddle-element';
 import { el } from '../../dom/element';
 import type StatusLine from '../shell/StatusLine';
 import type Toolbar from '../shell/Toolbar';
@@ -48,7 +49,7 @@ export default class WaitingCounts {
         const own = view.waiting.filter((wait) => wait.instanceId === view.id).map((wait) => wait.elementId);
         for (const elementId of new Set(own)) add(elementId);
         for (const child of view.children.filter((c) => c.status === 'running')) {
-          const caller = callActivities.find((activity) => calledProcessKey(activity.businessObject) === child.processKey);
+          const caller = callActivities.find((activity) => calledProcessKey(businessObjectOf(activity)) === child.processKey);
           if (caller && !own.includes(caller.id)) add(caller.id);
         }
       }

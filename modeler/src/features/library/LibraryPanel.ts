@@ -8,8 +8,6 @@ import { DOCUMENT_OPENED } from '../workspace/Workspace';
 import type LibraryService from './LibraryService';
 import { LIBRARY_CHANGED } from './LibraryService';
 
-export const OPEN_PROCESS_REQUESTED = 'stratum.library.openProcess';
-
 /**
  * The library as a tree: level-1 processes at the top, each with the processes it calls
  * beneath it. A search shows the matching processes by level instead.
@@ -28,7 +26,7 @@ export default class LibraryPanel {
     sidePanel: SidePanel,
     private readonly library: LibraryService,
     private readonly workspace: Workspace,
-    private readonly eventBus: EventBus,
+    eventBus: EventBus,
     private readonly statusLine: StatusLine,
   ) {
     this.sidePanel = sidePanel;
@@ -41,7 +39,6 @@ export default class LibraryPanel {
 
   /** Opens the latest version (or the unsaved draft) of a library process. */
   async open(key: string): Promise<void> {
-    this.eventBus.fire(OPEN_PROCESS_REQUESTED, { key });
     try {
       await this.workspace.openLatest(key);
     } catch (error) {
@@ -102,10 +99,8 @@ export default class LibraryPanel {
     el('button', {
       type: 'button', className: 'version-badge', title: `Latest version; show all versions of ${process.key}`,
       'data-action': 'versions',
-      onclick: async () => {
-        await this.open(process.key);
-        this.sidePanel.show('history');
-      },
+      // open() reports its own failures on the status line
+      onclick: () => void this.open(process.key).then(() => this.sidePanel.show('history')),
     }, `v${process.latestVersion}`),
     el('div', { className: 'library-meta' },
       el('span', { className: 'library-key' }, process.key),

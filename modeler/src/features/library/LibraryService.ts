@@ -2,6 +2,7 @@ import type EventBus from 'diagram-js/lib/core/EventBus';
 import type { StratumConfig } from '../../config';
 import type { ProcessSummary } from '../../api/client';
 import type StatusLine from '../shell/StatusLine';
+import { SESSION_READY } from '../session/Session';
 
 export const LIBRARY_CHANGED = 'stratum.library.changed';
 
@@ -16,7 +17,7 @@ export default class LibraryService {
     private readonly eventBus: EventBus,
     private readonly statusLine: StatusLine,
   ) {
-    eventBus.on('stratum.session.ready', () => void this.refresh());
+    eventBus.on(SESSION_READY, () => void this.refresh());
   }
 
   private loading: Promise<void> | null = null;

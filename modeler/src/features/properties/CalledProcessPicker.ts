@@ -3,20 +3,27 @@ import { SelectEntry } from '@bpmn-io/properties-panel';
 import { useService } from 'bpmn-js-properties-panel';
 import { calledProcessKey } from '../../bpmn/called-process';
 import type LibraryService from '../library/LibraryService';
+import type CommandStack from 'diagram-js/lib/command/CommandStack';
 
+/** The moddle elements this entry edits, as far as it reads and writes them. */
 interface ModdleElement {
   $type: string;
-  get(name: string): any;
-  extensionElements?: ModdleElement & { values: ModdleElement[] };
-  [property: string]: any;
+  $parent?: ModdleElement;
+  get(name: 'extensionElements'): ModdleElement | undefined;
+  get(name: 'values'): ModdleElement[];
+  [property: string]: unknown;
+}
+
+interface BpmnFactory {
+  create(type: string, properties: Record<string, unknown>): ModdleElement;
 }
 
 /** Properties panel entry under "Called element": pick the called process from the library's keys. */
 export default function CalledProcessPicker(props: { element: { businessObject: ModdleElement }; id: string }) {
   const { element, id } = props;
-  const commandStack = useService('commandStack');
-  const bpmnFactory = useService('bpmnFactory');
-  const library = useService('libraryService') as LibraryService;
+  const commandStack = useService<CommandStack>('commandStack');
+  const bpmnFactory = useService<BpmnFactory>('bpmnFactory');
+  const library = useService<LibraryService>('libraryService');
 
   const current = calledProcessKey(element.businessObject) ?? '';
   const getOptions = () => {
@@ -38,7 +45,7 @@ export default function CalledProcessPicker(props: { element: { businessObject: 
       extensionElements.$parent = businessObject;
       commands.push({ cmd: 'element.updateModdleProperties', context: { element, moddleElement: businessObject, properties: { extensionElements } } });
     }
-    let calledElement = extensionElements.get('values').find((value: ModdleElement) => value.$type === 'zeebe:CalledElement');
+    let calledElement = extensionElements.get('values').find((value) => value.$type === 'zeebe:CalledElement');
     if (!calledElement) {
       calledElement = bpmnFactory.create('zeebe:CalledElement', { propagateAllChildVariables: true });
       calledElement.$parent = extensionElements;

@@ -1,5 +1,6 @@
 import { CheckboxEntry } from '@bpmn-io/properties-panel';
 import { useService } from 'bpmn-js-properties-panel';
+import type CommandStack from 'diagram-js/lib/command/CommandStack';
 
 interface FlowElement {
   businessObject: { conditionExpression?: unknown };
@@ -12,7 +13,7 @@ interface FlowElement {
  */
 export default function DefaultFlowToggle(props: { element: FlowElement; id: string }) {
   const { element, id } = props;
-  const commandStack = useService('commandStack');
+  const commandStack = useService<CommandStack>('commandStack');
   const isDefault = () => element.source.businessObject.default === element.businessObject;
   const setValue = (checked: boolean) => {
     const commands: unknown[] = [{

@@ -60,7 +60,7 @@ export default class Session {
   }
 
   async askForToken(message?: string): Promise<void> {
-    const demoUsers = await this.demoUsers();
+    const demoUsers = this.demoUsers();
     for (;;) {
       const values = await this.dialogs.form({
         id: 'token',
@@ -104,7 +104,7 @@ export default class Session {
    * A server without a users file runs in demo mode, on loopback only; so on a loopback address the
    * modeler offers the demo users (a production server simply refuses their tokens).
    */
-  private async demoUsers(): Promise<DemoUser[]> {
+  private demoUsers(): DemoUser[] {
     return LOOPBACK.has(location.hostname) ? DEMO_USERS : [];
   }
 }

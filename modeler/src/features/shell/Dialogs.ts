@@ -1,6 +1,6 @@
 import { el } from '../../dom/element';
 
-export interface FormField {
+interface FormField {
   name: string;
   label: string;
   type?: 'text' | 'textarea' | 'select' | 'password';

@@ -13,7 +13,7 @@ export default class LayoutToggles {
 
   constructor(private readonly toolbar: Toolbar, private readonly canvas: Canvas, config: StratumConfig) {
     this.app = config.sidePanel.closest('.app');
-    this.hidden = { side: false, properties: false, ...JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') };
+    this.hidden = { side: false, properties: false, ...(JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Partial<{ side: boolean; properties: boolean }>) };
     this.apply();
     toolbar.addButton({
       id: 'toggle-side', group: 'view', label: '◧', title: 'Show or hide the library, history and instances panel',

@@ -4,6 +4,7 @@ import type { Element } from 'diagram-js/lib/model/Types';
 import { chooseOutgoing } from './ExclusiveGatewayChoice';
 import type { FlowLike } from './ExclusiveGatewayChoice';
 import type OrderScenario from './OrderScenario';
+import { businessObjectOf } from '../../bpmn/moddle-element';
 import { SCENARIO_CHANGED } from './OrderScenario';
 
 const ID = 'exclusive-gateway-settings';
@@ -23,7 +24,7 @@ export interface GatewayDecision {
 
 interface Simulator {
   setConfig(element: Element, config: Record<string, unknown>): void;
-  getConfig(element: Element): Record<string, any>;
+  getConfig(element: Element): Record<string, unknown>;
 }
 
 /**
@@ -61,7 +62,7 @@ export default class ConditionalGatewaySettings extends ExclusiveGatewaySettings
     });
   }
 
-  setSequenceFlowsDefault(): void {
+  override setSequenceFlowsDefault(): void {
     this.decisions.clear();
     for (const gateway of this._elementRegistry.filter((element) => element.type === 'bpmn:ExclusiveGateway')) {
       this.decide(gateway);
@@ -69,7 +70,7 @@ export default class ConditionalGatewaySettings extends ExclusiveGatewaySettings
     this.eventBus.fire(GATEWAY_DECISIONS_CHANGED, { decisions: this.decisions });
   }
 
-  setSequenceFlow(gateway: Element): void {
+  override setSequenceFlow(gateway: Element): void {
     super.setSequenceFlow(gateway);
     const flow = (this._simulator.getConfig(gateway).activeOutgoing as Element | undefined) ?? null;
     this.decisions.set(gateway.id, { gateway, flow, reason: 'manual', errors: [] });
@@ -82,7 +83,7 @@ export default class ConditionalGatewaySettings extends ExclusiveGatewaySettings
       this.decisions.set(gateway.id, { gateway, flow: outgoing[0] ?? null, reason: 'only-way', errors: [] });
       return;
     }
-    const choice = chooseOutgoing(outgoing.map((flow) => flow.businessObject as FlowLike), gateway.businessObject.default, this.scenario.variables());
+    const choice = chooseOutgoing(outgoing.map((flow) => flow.businessObject as FlowLike), businessObjectOf(gateway)?.default as FlowLike | undefined, this.scenario.variables());
     const chosen = outgoing.find((flow) => flow.businessObject === choice.flow) ?? null;
     this.decisions.set(gateway.id, { gateway, flow: chosen, reason: choice.reason, errors: choice.errors });
     this._simulator.setConfig(gateway, { activeOutgoing: chosen ?? undefined });
@@ -100,5 +101,5 @@ function sequenceFlows(gateway: Element): Element[] {
 }
 
 export function label(element: Element): string {
-  return element.businessObject?.name || element.id;
+  return businessObjectOf(element)?.name || element.id;
 }

@@ -11,6 +11,7 @@ import { GATEWAY_DECISIONS_CHANGED, label } from './ConditionalGatewaySettings';
 import type OrderScenario from './OrderScenario';
 import type NavigationStack from '../drilldown/NavigationStack';
 import { calledProcessKey, isStaticKey } from '../../bpmn/called-process';
+import { businessObjectOf } from '../../bpmn/moddle-element';
 import type { OrderInput, PaymentTerms } from './OrderScenario';
 
 const REACHED_MARKER = 'stratum-simulation-reached';
@@ -80,8 +81,8 @@ export default class OrderSimulationPanel {
   run(): void {
     this.resetSimulation.resetSimulation();
     this.clearReached();
-    const start = this.elementRegistry.filter((element) => element.type === 'bpmn:StartEvent' && !element.businessObject.eventDefinitions?.length
-      && element.parent?.type !== 'bpmn:SubProcess')[0] as Element | undefined;
+    const start = this.elementRegistry.filter((element) => element.type === 'bpmn:StartEvent' && !(businessObjectOf(element)?.eventDefinitions as unknown[] | undefined)?.length
+      && (element.parent as Element | undefined)?.type !== 'bpmn:SubProcess')[0] as Element | undefined;
     if (!start) {
       this.statusLine.show('This process has no none start event to start the simulation from', 'error');
       return;
@@ -92,7 +93,7 @@ export default class OrderSimulationPanel {
       this.statusLine.show('The start event cannot be triggered right now', 'error');
       return;
     }
-    this.simulator.trigger({ event: subscriptions[0]!.event, scope: subscriptions[0]!.scope });
+    this.simulator.trigger({ event: subscriptions[0].event, scope: subscriptions[0].scope });
   }
 
   /** Follows the token into a called process: opens it (breadcrumb back) and runs the same order there. */
@@ -150,7 +151,7 @@ export default class OrderSimulationPanel {
     replaceChildren(this.decisionsList, decisions.length
       ? decisions.map((decision) => el('li', { className: `decision ${decision.reason}`, 'data-gateway': decision.gateway.id },
         el('strong', {}, label(decision.gateway)), ' → ',
-        decision.flow ? `${label(decision.flow)}${decision.flow.target ? ` (to ${label(decision.flow.target)})` : ''}` : 'no way out',
+        decision.flow ? `${label(decision.flow)}${decision.flow.target ? ` (to ${label(decision.flow.target as Element)})` : ''}` : 'no way out',
         decision.reason === 'default' ? el('span', { className: 'badge' }, 'default') : null,
         decision.reason === 'manual' ? el('span', { className: 'badge' }, 'set by hand') : null,
         decision.errors.length ? el('div', { className: 'decision-errors' }, decision.errors.join('; ')) : null))
@@ -161,7 +162,7 @@ export default class OrderSimulationPanel {
     if (this.reached.includes(element)) return;
     this.reached.push(element);
     this.canvas.addMarker(element.id, REACHED_MARKER);
-    const calledKey = calledProcessKey(element.businessObject);
+    const calledKey = calledProcessKey(businessObjectOf(element));
     this.reachedList.append(el('li', { 'data-element': element.id }, label(element),
       calledKey && isStaticKey(calledKey)
         ? [' ', el('button', {
@@ -183,5 +184,5 @@ export default class OrderSimulationPanel {
 // helpers
 
 function isReachable(element: Element): boolean {
-  return !['bpmn:SequenceFlow', 'bpmn:Process', 'bpmn:Collaboration', 'bpmn:Participant', 'bpmn:ExclusiveGateway', 'bpmn:ParallelGateway'].includes(element.type);
+  return !['bpmn:SequenceFlow', 'bpmn:Process', 'bpmn:Collaboration', 'bpmn:Participant', 'bpmn:ExclusiveGateway', 'bpmn:ParallelGateway'].includes(element.type as string);
 }

@@ -8,6 +8,7 @@ import type DraftStore from './DraftStore';
 import type { DocumentMeta } from './document-meta';
 import { completeFlowReferences } from '../../../../engine/bpmn/flow-references.js';
 import { whenIdleAfterPaint } from '../../dom/after-paint';
+import { businessObjectOf, type ModdleElement } from '../../bpmn/moddle-element';
 import { exportBpmn, importBpmn, setBaseline } from '../../../../engine/interop/index.js';
 import type { BpmnDocument } from '../../../../engine/interop/index.js';
 
@@ -90,8 +91,8 @@ export default class Workspace {
     const { warnings } = await this.bpmnjs.importXML(document.xmlForModdle);
     this.baseline = this.captureBaselineAfterPaint(document);
     this.document = document;
-    const root = this.canvas.getRootElement().businessObject;
-    const process = root?.$type === 'bpmn:Collaboration' ? root.participants?.[0]?.processRef : root;
+    const root = businessObjectOf(this.canvas.getRootElement());
+    const process = root?.$type === 'bpmn:Collaboration' ? (root.participants as { processRef?: ModdleElement }[] | undefined)?.[0]?.processRef : root;
     this.meta = { ...meta, key: meta.key ?? process?.id ?? null, name: meta.name ?? process?.name ?? null };
     this.dirtyFromDraft = !!options.dirty;
     if (options.viewbox) this.canvas.viewbox(options.viewbox);
@@ -226,7 +227,7 @@ export default class Workspace {
   }
 
   private leaveSimulation(): void {
-    const toggleMode = this.injector.get('toggleMode', false) as { _active?: boolean; toggleMode(active?: boolean): void } | null;
+    const toggleMode = this.injector.get<{ _active?: boolean; toggleMode(active?: boolean): void } | null>('toggleMode', false);
     if (toggleMode?._active) toggleMode.toggleMode(false);
   }
 }

@@ -1,7 +1,7 @@
 // What the modeler knows about the open document besides its XML; kept apart
 // so the draft store and the workspace can both name it.
 
-export type DocumentOrigin = 'library' | 'file' | 'new' | 'instance';
+type DocumentOrigin = 'library' | 'file' | 'new' | 'instance';
 
 export interface DocumentMeta {
   /** The BPMN process id, Stratum's process key. */

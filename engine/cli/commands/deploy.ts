@@ -1,0 +1,214 @@
+// `stratum deploy --server URL --note "…" <files…>`: deploys .bpmn files to a
+// running server through its HTTP API (POST /api/deployments, multipart), so
+// a CI pipeline ships diagrams without hand-written curl. Prints what the
+// server answered the way `stratum validate` prints findings.
+import { basename } from 'node:path';
+import type { Finding } from '../../errors.js';
+import { readBpmnFiles, type BpmnFileBytes } from '../bpmn-files.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
+import { formatFinding } from './validate.js';
+
+const HELP = `Usage: stratum deploy --server <url> --note <text> [options] <file.bpmn | folder>…
+
+Deploys BPMN files to a running Stratum server as one deployment, exactly as
+POST /api/deployments does: the server validates them together, refuses all
+of them if any has an error, and gives every changed process a new version
+(identical files are no-ops). Prints one line per process:
+  <key> version <n>              a new version
+  <key> version <n> (unchanged)  identical to the latest version
+and the findings as "stratum validate" does:
+  <file>:<element id>: [warning: ]<message> (<rule>)
+A folder stands for the .bpmn files in it.
+
+Options:
+  --server, -s <url>   the server, e.g. https://stratum.example.com
+  --token, -t <token>  a bearer token of a user in group "designer"
+                       (default: the environment variable STRATUM_TOKEN,
+                       which keeps the token out of the process list)
+  --note, -n <text>    the change note stored with the new versions
+  --json               print the server's answer (JSON) instead
+  --help, -h           show this help
+
+Exit status: 0 deployed, 1 the server refused the files (findings, a file it
+cannot accept), 2 the command could not do its job (command line, unreadable
+file, server unreachable, token refused, server error).`;
+
+/** How long to wait for the server's answer: a deployment validates and compiles every file. */
+const ANSWER_TIMEOUT_MS = 5 * 60_000;
+
+export const deploy: Command = {
+  name: 'deploy',
+  summary: 'deploy BPMN files to a Stratum server (new versions, findings, exit 1 when refused)',
+  help: HELP,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const parsed = parseCommandLine(
+      this,
+      args,
+      {
+        server: { type: 'string', short: 's' },
+        token: { type: 'string', short: 't' },
+        note: { type: 'string', short: 'n' },
+        json: { type: 'boolean' },
+      } as const,
+      io,
+    );
+    if ('exit' in parsed) return parsed.exit;
+    const { values, positionals } = parsed;
+
+    const endpoint = deploymentsUrl(values.server);
+    if (typeof endpoint === 'string') return usageError(this, endpoint, io).exit;
+    const token = values.token ?? process.env.STRATUM_TOKEN;
+    if (!token) return usageError(this, 'name a token of a designer with --token or the environment variable STRATUM_TOKEN', io).exit;
+    const note = values.note?.trim();
+    if (!note) return usageError(this, 'say what changed with --note "…" (stored with the new versions)', io).exit;
+    if (positionals.length === 0) return usageError(this, 'name at least one .bpmn file or folder', io).exit;
+
+    const { files, problems } = await readBpmnFiles(positionals);
+    problems.push(...sameNameProblems(files));
+    if (problems.length > 0) {
+      for (const problem of problems) io.err(`stratum deploy: ${problem}`);
+      return EXIT_USAGE;
+    }
+    if (endpoint.protocol === 'http:' && !isLoopback(endpoint.hostname)) {
+      io.err(`stratum deploy: warning: the token travels unencrypted to ${endpoint.host}; use https`);
+    }
+
+    let response: Response;
+    try {
+      response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json, application/problem+json' },
+        body: uploadForm(files, note),
+        signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
+      });
+    } catch (error) {
+      io.err(`stratum deploy: cannot reach ${endpoint.origin}: ${networkReason(error)}`);
+      return EXIT_USAGE;
+    }
+    const answer = await readAnswer(response);
+    if (values.json && answer.json !== undefined) io.out(JSON.stringify(answer.json, null, 2));
+
+    const localPath = pathsByUploadName(files);
+    if (response.status === 201 && isDeployResult(answer.json)) {
+      if (!values.json) printDeployed(answer.json, localPath, files.length, io);
+      return EXIT_OK;
+    }
+    if (!values.json) printRefusal(response, answer, localPath, files.length, io);
+    // The files themselves were refused: what `validate` calls findings. Anything else is the setup's fault.
+    return response.status === 422 || response.status === 413 ? EXIT_FINDINGS : EXIT_USAGE;
+  },
+};
+
+// helpers
+
+interface DeployResult {
+  deployed: { key: string; version: number; changed: boolean }[];
+  warnings: Finding[];
+}
+
+interface Problem {
+  title?: string;
+  detail?: string;
+  errors?: { field: string; message: string }[];
+  findings?: Finding[];
+}
+
+/** The deployments endpoint under the server's URL (which may carry a path prefix), or why the URL will not do. */
+function deploymentsUrl(server: string | undefined): URL | string {
+  if (!server) return 'name the server with --server <url>';
+  let base: URL;
+  try {
+    base = new URL(server.endsWith('/') ? server : `${server}/`);
+  } catch {
+    return `--server "${server}" is not a URL (e.g. https://stratum.example.com)`;
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') return `--server "${server}" must be an http or https URL`;
+  if (base.username || base.password) return '--server must not carry credentials; pass the token with --token or STRATUM_TOKEN';
+  return new URL('api/deployments', base);
+}
+
+/** The server names each file by its base name, so two files of one name cannot go together. */
+function sameNameProblems(files: BpmnFileBytes[]): string[] {
+  const firstPath = new Map<string, string>();
+  const problems: string[] = [];
+  for (const file of files) {
+    const name = basename(file.path);
+    const other = firstPath.get(name);
+    if (other !== undefined) problems.push(`"${other}" and "${file.path}" have the same file name; one deployment names each file once`);
+    else firstPath.set(name, file.path);
+  }
+  return problems;
+}
+
+function uploadForm(files: BpmnFileBytes[], note: string): FormData {
+  const form = new FormData();
+  form.append('note', note);
+  // The bytes as they are on disk: the server decodes the encoding each file declares.
+  for (const file of files) form.append('files', new Blob([file.bytes], { type: 'application/octet-stream' }), basename(file.path));
+  return form;
+}
+
+function pathsByUploadName(files: BpmnFileBytes[]): Map<string, string> {
+  return new Map(files.map((file) => [basename(file.path), file.path]));
+}
+
+async function readAnswer(response: Response): Promise<{ json?: unknown; text: string }> {
+  const text = await response.text();
+  const type = response.headers.get('content-type') ?? '';
+  if (!/^application\/(problem\+)?json/.test(type)) return { text };
+  try {
+    return { json: JSON.parse(text) as unknown, text };
+  } catch {
+    return { text };
+  }
+}
+
+function isDeployResult(json: unknown): json is DeployResult {
+  const result = json as Partial<DeployResult> | undefined;
+  return Array.isArray(result?.deployed) && Array.isArray(result?.warnings);
+}
+
+function printDeployed(result: DeployResult, localPath: Map<string, string>, fileCount: number, io: CliIO): void {
+  for (const entry of result.deployed) io.out(`${entry.key} version ${entry.version}${entry.changed ? '' : ' (unchanged)'}`);
+  for (const finding of result.warnings) io.out(formatFinding(withLocalPath(finding, localPath)));
+  const changed = result.deployed.filter((entry) => entry.changed).length;
+  const unchanged = result.deployed.length - changed;
+  const parts = [plural(changed, 'new version'), ...(unchanged ? [`${unchanged} unchanged`] : []), plural(result.warnings.length, 'warning')];
+  io.out(`${plural(fileCount, 'file')} deployed: ${parts.join(', ')}`);
+}
+
+function printRefusal(response: Response, answer: { json?: unknown; text: string }, localPath: Map<string, string>, fileCount: number, io: CliIO): void {
+  const problem = (answer.json ?? {}) as Problem;
+  const findings = problem.findings ?? [];
+  for (const finding of findings) io.out(formatFinding(withLocalPath(finding, localPath)));
+  for (const error of problem.errors ?? []) io.err(`stratum deploy: ${localPath.get(error.field) ?? error.field}: ${error.message}`);
+  const status = `${response.status} ${problem.title ?? response.statusText}`.trim();
+  const detail = problem.detail ?? firstLine(answer.text);
+  io.err(`stratum deploy: refused (${status})${detail ? `: ${detail}` : ''}`);
+  if (findings.length > 0) {
+    const errors = findings.filter((finding) => finding.severity === 'error').length;
+    io.out(`${plural(fileCount, 'file')} refused: ${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}; nothing was deployed`);
+  }
+}
+
+function withLocalPath(finding: Finding, localPath: Map<string, string>): Finding {
+  return finding.file === undefined ? finding : { ...finding, file: localPath.get(finding.file) ?? finding.file };
+}
+
+function networkReason(error: unknown): string {
+  if ((error as Error).name === 'TimeoutError') return `no answer within ${ANSWER_TIMEOUT_MS / 60_000} minutes`;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\./.test(hostname);
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0]?.slice(0, 200) ?? '';
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

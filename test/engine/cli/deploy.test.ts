@@ -1,0 +1,204 @@
+// `stratum deploy` as a CI pipeline runs it: the real command line
+// (`node --import tsx engine/cli/stratum.ts deploy …`) against a started server.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProcessDetail } from '../../../engine/api.js';
+import { TOKENS } from '../../server/support/client.js';
+import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from '../../server/support/real-server.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+let server: TestServer;
+const scratch = mkdtempSync(join(tmpdir(), 'stratum-cli-deploy-'));
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('stratum deploy', () => {
+  it('deploys new and changed files as new versions with the note and the token\'s user, and names the unchanged ones', async () => {
+    const check = write('first/invoice-check.bpmn', checkProcess('Invoice check'));
+    const first = await stratum(['deploy', '--server', server.url, '--note', 'invoice check drawn', check], { STRATUM_TOKEN: TOKENS.designer });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(lines(first.stdout)).toEqual(['invoice-check version 1', '1 file deployed: 1 new version, 0 warnings']);
+
+    write('first/invoice-check.bpmn', checkProcess('Invoice check, renamed'));
+    const again = await stratum(['deploy', '--server', `${server.url}/`, '--token', TOKENS.designer, '-n', 'renamed', check, `${DIAGRAMS_DIR}order-to-cash.bpmn`]);
+    expect(again.code).toBe(0);
+    expect(lines(again.stdout)).toEqual(expect.arrayContaining(['invoice-check version 2', 'order-to-cash version 1 (unchanged)']));
+    expect(lines(again.stdout).at(-1)).toBe('2 files deployed: 1 new version, 1 unchanged, 0 warnings');
+
+    const detail = (await server.api.get<ProcessDetail>('/api/processes/invoice-check', TOKENS.erp)).body;
+    expect(detail.versions.map((version) => [version.version, version.note, version.deployedBy])).toEqual(
+      expect.arrayContaining([[1, 'invoice check drawn', 'dora'], [2, 'renamed', 'dora']]),
+    );
+    // the exact bytes on disk arrive on the server
+    const xml = await fetch(`${server.url}/api/processes/invoice-check/versions/2/xml`, { headers: { authorization: `Bearer ${TOKENS.erp}` } });
+    expect(await xml.text()).toBe(readFileSync(check, 'utf8'));
+  });
+
+  it('prints warnings with the local path and element id, as validate does', async () => {
+    const noDiagram = write('warned/no-diagram.bpmn', checkProcess('No diagram', { id: 'no-diagram', withDiagram: false }));
+    const { code, stdout } = await stratum(['deploy', '-s', server.url, '-n', 'without a diagram', noDiagram], { STRATUM_TOKEN: TOKENS.designer });
+    expect(code).toBe(0);
+    expect(lines(stdout)).toContainEqual(expect.stringMatching(new RegExp(`^${escape(noDiagram)}:-: warning: .*\\(no-bpmndi\\)$`)));
+    expect(lines(stdout).at(-1)).toMatch(/^1 file deployed: 1 new version, \d+ warnings?$/);
+  });
+
+  it('exits 1 on a refusal, printing each finding with the local path and element id, and deploys nothing', async () => {
+    const caller = write('refused/invoice-run.bpmn', callerProcess('no-such-process'));
+    const check = write('refused/invoice-check.bpmn', checkProcess('Invoice check, refused version'));
+    const { code, stdout, stderr } = await stratum(['deploy', '--server', server.url, '--note', 'calls nothing', caller, check], { STRATUM_TOKEN: TOKENS.designer });
+    expect(code).toBe(1);
+    expect(lines(stdout)).toContainEqual(expect.stringMatching(new RegExp(`^${escape(caller)}:CallCheck: .*no-such-process.*\\(called-process-exists\\)$`)));
+    expect(lines(stdout).at(-1)).toMatch(/^2 files refused: 1 error, \d+ warnings?; nothing was deployed$/);
+    expect(stderr).toContain('stratum deploy: refused (422 Unprocessable content)');
+    expect((await server.api.get('/api/processes/invoice-run', TOKENS.erp)).status).toBe(404);
+    expect((await server.api.get<ProcessDetail>('/api/processes/invoice-check', TOKENS.erp)).body.latestVersion).toBe(2);
+  });
+
+  it('exits 1 when the server refuses a file before validating it, naming the local file', async () => {
+    const evil = write('evil/evil.bpmn', checkProcess('Evil').replace('?>', '?><!DOCTYPE x [<!ENTITY e "e">]>'));
+    const { code, stderr } = await stratum(['deploy', '--server', server.url, '--note', 'doctype', evil], { STRATUM_TOKEN: TOKENS.designer });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`stratum deploy: ${evil}: contains a DOCTYPE or ENTITY declaration`);
+  });
+
+  it('prints the server\'s answer with --json', async () => {
+    const check = write('json/invoice-check.bpmn', checkProcess('Invoice check, renamed'));
+    const { code, stdout } = await stratum(['deploy', '--json', '--server', server.url, '--note', 'no change', check], { STRATUM_TOKEN: TOKENS.designer });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ deployed: [{ key: 'invoice-check', version: 2, changed: false }], warnings: [] });
+  });
+
+  it('exits 2 when the token is unknown or its user may not deploy', async () => {
+    const check = write('auth/invoice-check.bpmn', checkProcess('Invoice check by an outsider'));
+    const unknown = await stratum(['deploy', '--server', server.url, '--note', 'x', check], { STRATUM_TOKEN: 'not-a-token-of-anyone' });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('stratum deploy: refused (401 Authentication required)');
+    const erp = await stratum(['deploy', '--server', server.url, '--token', TOKENS.erp, '--note', 'x', check]);
+    expect(erp.code).toBe(2);
+    expect(erp.stderr).toContain('stratum deploy: refused (403 Forbidden)');
+    expect((await server.api.get<ProcessDetail>('/api/processes/invoice-check', TOKENS.erp)).body.latestVersion).toBe(2);
+  });
+
+  it('exits 2 without a server, a token, a note or files, or with two files of one name', async () => {
+    const check = write('usage/invoice-check.bpmn', checkProcess('Invoice check'));
+    const twin = write('usage/twin/invoice-check.bpmn', checkProcess('Invoice check'));
+    const cases: [string[], string][] = [
+      [['--note', 'x', check], 'name the server with --server <url>'],
+      [['--server', 'ftp://example.com', '--note', 'x', check], 'must be an http or https URL'],
+      [['--server', server.url, '--note', 'x', check], 'name a token of a designer with --token or the environment variable STRATUM_TOKEN'],
+      [['--server', server.url, '--token', TOKENS.designer, check], 'say what changed with --note'],
+      [['--server', server.url, '--token', TOKENS.designer, '--note', 'x'], 'name at least one .bpmn file or folder'],
+      [['--server', server.url, '--token', TOKENS.designer, '--note', 'x', check, twin], 'have the same file name'],
+      [['--server', server.url, '--token', TOKENS.designer, '--note', 'x', join(scratch, 'missing.bpmn')], 'no such file or folder'],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = await stratum(['deploy', ...args], { STRATUM_TOKEN: '' });
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr, args.join(' ')).toContain(message);
+    }
+  });
+
+  it('exits 2 when the server cannot be reached', async () => {
+    const check = write('unreachable/invoice-check.bpmn', checkProcess('Invoice check'));
+    const port = await closedPort();
+    const { code, stderr } = await stratum(['deploy', '--server', `http://127.0.0.1:${port}`, '--note', 'x', check], { STRATUM_TOKEN: TOKENS.designer });
+    expect(code).toBe(2);
+    expect(stderr).toContain(`stratum deploy: cannot reach http://127.0.0.1:${port}: ECONNREFUSED`);
+  });
+});
+
+describe('stratum --version', () => {
+  it('prints the version of package.json', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const { code, stdout } = await stratum(['--version']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${version}\n`);
+    expect(version).toMatch(/^\d+\.\d+\.\d+(-[\w.]+)?$/);
+  });
+});
+
+// helpers
+
+function stratum(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'engine/cli/stratum.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function write(relative: string, text: string): string {
+  const path = join(scratch, relative);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+/** A port nothing listens on: one the system just handed out and took back. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const lines = (text: string) => text.split('\n').filter(Boolean);
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function checkProcess(name: string, options: { id?: string; withDiagram?: boolean } = {}): string {
+  const id = options.id ?? 'invoice-check';
+  const diagram = options.withDiagram === false ? '' : `
+  <bpmndi:BPMNDiagram id="Diagram"><bpmndi:BPMNPlane id="Plane" bpmnElement="${id}">
+    <bpmndi:BPMNShape id="Start_di" bpmnElement="Start"><dc:Bounds x="100" y="100" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="Check_di" bpmnElement="Check"><dc:Bounds x="200" y="78" width="100" height="80" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="End_di" bpmnElement="End"><dc:Bounds x="360" y="100" width="36" height="36" /></bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="F1_di" bpmnElement="F1"><di:waypoint x="136" y="118" /><di:waypoint x="200" y="118" /></bpmndi:BPMNEdge>
+    <bpmndi:BPMNEdge id="F2_di" bpmnElement="F2"><di:waypoint x="300" y="118" /><di:waypoint x="360" y="118" /></bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs" targetNamespace="http://example.com">
+  <bpmn:process id="${id}" name="${name}" isExecutable="true">
+    <bpmn:startEvent id="Start" name="Invoice received"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Check" />
+    <bpmn:userTask id="Check" name="Check invoice"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="procurement" /></bpmn:extensionElements><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Check" targetRef="End" />
+    <bpmn:endEvent id="End" name="Invoice checked"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>${diagram}
+</bpmn:definitions>
+`;
+}
+
+function callerProcess(called: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs" targetNamespace="http://example.com">
+  <bpmn:process id="invoice-run" name="Invoice run" isExecutable="true">
+    <bpmn:startEvent id="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="CallCheck" />
+    <bpmn:callActivity id="CallCheck" name="Check"><bpmn:extensionElements><zeebe:calledElement processId="${called}" /></bpmn:extensionElements><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing></bpmn:callActivity>
+    <bpmn:sequenceFlow id="F2" sourceRef="CallCheck" targetRef="End" />
+    <bpmn:endEvent id="End"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>
+`;
+}
