@@ -105,4 +105,22 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (scope, key)
   );
   `,
+  // 2: orders, one row per order number, with the amount as entered and converted
+  `
+  CREATE TABLE orders (
+    order_no           TEXT NOT NULL PRIMARY KEY,
+    process_key        TEXT NOT NULL,
+    instance_id        TEXT NOT NULL REFERENCES instances (id) DEFERRABLE INITIALLY DEFERRED,
+    entered            TEXT NOT NULL,
+    amount             TEXT NOT NULL,
+    currency           TEXT NOT NULL,
+    reporting_amount   TEXT NOT NULL,
+    reporting_currency TEXT NOT NULL,
+    exchange_rate      TEXT NOT NULL,
+    rate_date          TEXT NOT NULL,
+    entered_by         TEXT,
+    entered_at         TEXT NOT NULL
+  );
+  CREATE INDEX orders_by_instance ON orders (instance_id);
+  `,
 ];

@@ -75,6 +75,7 @@ if (unreachable) {
             'stratum_history',
             'stratum_idempotency',
             'stratum_instances',
+            'stratum_orders',
             'stratum_process_versions',
             'stratum_schema_version',
             'stratum_wait_groups',
