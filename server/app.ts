@@ -36,8 +36,6 @@ export interface AppOptions {
   checkHealth?: () => Promise<void>;
   /** Folder of the built modeler (served at /); null to serve none. Default dist/modeler if it exists. */
   modelerDir?: string | null;
-  /** Process started by POST /api/orders. */
-  orderProcessKey?: string;
 }
 
 export interface StratumApp {
@@ -54,7 +52,7 @@ export function createApp(options: AppOptions): StratumApp {
   const stopWatching = metrics.watch(stratum.events);
   const handlers: Handlers = {
     ...libraryHandlers(stratum.library, { bodyBytes }),
-    ...orderHandlers(stratum.runtime, options.orderProcessKey ?? 'order-to-cash'),
+    ...orderHandlers(stratum.runtime),
     ...instanceHandlers(stratum.runtime),
     ...taskHandlers(stratum.runtime),
     ...jobHandlers(stratum.runtime),

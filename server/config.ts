@@ -12,6 +12,10 @@ export interface ServerConfig {
   diagramsDir: string;
   bodyLimitBytes: number;
   logLevel: string;
+  /** The exchange-rate table file; undefined = server/rates.sample.json (sample rates). */
+  ratesFile?: string;
+  /** The process POST /api/orders starts; it must declare zeebe:property takesOrders=true. */
+  orderProcessKey: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -34,6 +38,8 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     diagramsDir: env.STRATUM_DIAGRAMS || 'diagrams',
     bodyLimitBytes: parseSize(env.STRATUM_BODY_LIMIT, DEFAULT_BODY_LIMIT),
     logLevel: env.LOG_LEVEL || 'info',
+    ...(env.STRATUM_RATES ? { ratesFile: env.STRATUM_RATES } : {}),
+    orderProcessKey: env.STRATUM_ORDER_PROCESS || 'order-to-cash',
   };
 }
 

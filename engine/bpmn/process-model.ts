@@ -34,7 +34,13 @@ export interface ProcessModel {
   elements: Map<string, ElementInfo>;
   /** Keys of processes this one calls, in document order, without duplicates. */
   calls: string[];
+  /** Process-level `zeebe:property name="takesOrders" value="true"`: started only by order entry. */
+  takesOrders: boolean;
+  /** The top-level none start event, whose outputs (if any) declare the start variables. */
+  noneStartEventId?: string;
 }
+
+export const TAKES_ORDERS_PROPERTY = 'takesOrders';
 
 const MESSAGE_TYPES = new Set(['bpmn:MessageEventDefinition']);
 
@@ -46,11 +52,14 @@ export function compileProcessModels(definitions: any): ProcessModel[] {
 function compileProcess(process: any): ProcessModel {
   const elements = new Map<string, ElementInfo>();
   const calls: string[] = [];
+  let noneStartEventId: string | undefined;
   for (const element of allFlowElements(process)) {
     const info = describeElement(element);
     if (element.$parent !== process) info.nested = true;
     elements.set(info.id, info);
     if (info.calledProcess && !calls.includes(info.calledProcess)) calls.push(info.calledProcess);
+    const isNoneStart = element.$type === 'bpmn:StartEvent' && !info.nested && !(element.eventDefinitions ?? []).length;
+    if (isNoneStart) noneStartEventId ??= info.id;
   }
   return {
     key: process.id,
@@ -59,7 +68,16 @@ function compileProcess(process: any): ProcessModel {
     isExecutable: process.isExecutable !== false,
     elements,
     calls,
+    takesOrders: propertyOf(process, TAKES_ORDERS_PROPERTY)?.trim() === 'true',
+    ...(noneStartEventId && { noneStartEventId }),
   };
+}
+
+/** A `zeebe:properties` entry: what a designer sets under "Extension properties" in Camunda Modeler. */
+export function propertyOf(element: any, name: string): string | undefined {
+  return extensionValues(element, 'zeebe:Properties')
+    .flatMap((properties: any) => properties.properties ?? [])
+    .find((property: any) => property.name === name)?.value;
 }
 
 export function describeElement(element: any): ElementInfo {
@@ -93,10 +111,8 @@ export function describeElement(element: any): ElementInfo {
   const outputs = mappings.flatMap((mapping: any) => mapping.outputParameters ?? []);
   if (outputs.length) info.outputs = outputs.map((output: any) => ({ source: output.source, target: output.target }));
 
-  const outcome = extensionValues(element, 'zeebe:Properties')
-    .flatMap((properties: any) => properties.properties ?? [])
-    .find((property: any) => property.name === 'outcome');
-  if (outcome?.value) info.outcome = outcome.value;
+  const outcome = propertyOf(element, 'outcome');
+  if (outcome) info.outcome = outcome;
   return info;
 }
 

@@ -10,7 +10,8 @@ import type { ExecutableDefinition } from './definition-cache.js';
 import { createEngine, visibleVariables } from './execution-environment.js';
 
 export type StepAction =
-  | { type: 'start'; variables: Record<string, unknown> }
+  /** `mappedBy`: the start event whose outputs already made `variables` from the start payload. */
+  | { type: 'start'; variables: Record<string, unknown>; mappedBy?: string }
   /** Completes a waiting task, job or call activity. */
   | { type: 'signal'; elementId: string; executionId: string; variables?: Record<string, unknown> }
   | { type: 'message'; messageId: string; elementId: string; executionId: string; variables?: Record<string, unknown> }
@@ -68,7 +69,8 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   listener.on('activity.enter', (api: any) => record('element.entered', api));
   listener.on('activity.end', (api: any) => {
     const info = definition.model.elements.get(api.id);
-    if (info?.outputs) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }));
+    const mappedAlready = action.type === 'start' && action.mappedBy === api.id;
+    if (info?.outputs && !mappedAlready) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }));
     if (info?.type === 'bpmn:EndEvent' && info.outcome) outcome = info.outcome;
     record('element.completed', api);
   });

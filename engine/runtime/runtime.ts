@@ -4,13 +4,19 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type {
-  Actor, Clock, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageResult, Runtime, StartOptions, StepEvent, TaskView,
+  Actor, Clock, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageResult, OrderEntry, OrderEntryOptions, OrderEntryStatus,
+  Runtime, StartOptions, StepEvent, TaskView,
 } from '../api.js';
+import { TAKES_ORDERS_PROPERTY, type ProcessModel } from '../bpmn/process-model.js';
+import type { RateTable } from '../money/rate-table.js';
+import { callersOf, refuseDirectStart, refuseOrderNumber } from '../orders/entry-guard.js';
+import { checkOrder, isSameOrder, orderAsEntered, orderRow, orderVariables } from '../orders/order-entry.js';
 import { conflict, forbidden, notFound, StratumError } from '../errors.js';
 import type { FeelInput } from '../feel/feel-expression.js';
-import type { HistoryRow, InstanceRow, Store, StoreTx, WaitRow } from '../store/types.js';
+import type { HistoryRow, InstanceRow, ProcessVersionRow, Store, StoreTx, WaitRow } from '../store/types.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
 import { runInstanceStep, type StepAction } from './instance-step.js';
+import { mapStartVariables, startDeclarationOf } from './start-variables.js';
 import { historyEntry, instanceSummary, jobView, taskView, waitingElement } from './views.js';
 
 type StepKind = StepEvent['action'];
@@ -24,6 +30,7 @@ interface QueuedStep {
 }
 
 const DEFAULT_LOCK_MS = 5 * 60_000;
+export const DEFAULT_ORDER_PROCESS = 'order-to-cash';
 const MAX_TRANSACTION_ATTEMPTS = 3;
 
 export class InstanceRuntime implements Runtime {
@@ -32,6 +39,7 @@ export class InstanceRuntime implements Runtime {
     private readonly definitions: DefinitionCache,
     private readonly clock: Clock,
     private readonly events: EventEmitter,
+    private readonly orderEntry: { processKey: string; rates?: RateTable } = { processKey: DEFAULT_ORDER_PROCESS },
   ) {}
 
   // ---- starting -------------------------------------------------------------
@@ -50,6 +58,12 @@ export class InstanceRuntime implements Runtime {
       }
       const version = await tx.latestVersion(processKey);
       if (!version) throw notFound(`no process with key ${processKey} is deployed`);
+      const { model } = await this.definition(tx, version.key, version.version);
+      await refuseDirectStart(tx, model);
+      if (options.businessKey !== undefined) await refuseOrderNumber(tx, options.businessKey);
+      const payload = options.variables ?? {};
+      const declaration = startDeclarationOf(model);
+      const variables = declaration ? mapStartVariables(model, declaration, payload) : payload;
       const instance = this.newInstance(version.key, version.version, options.businessKey ?? null, null, options.user ?? null);
       moving(instance);
       if (idempotency) {
@@ -59,12 +73,90 @@ export class InstanceRuntime implements Runtime {
         instance,
         isNew: true,
         kind: 'start',
-        action: { type: 'start', variables: options.variables ?? {} },
-        history: [this.history(instance.id, options.user ?? null, 'instance.started', null, null, { variables: options.variables ?? {} })],
+        action: { type: 'start', variables, ...(declaration && { mappedBy: declaration.startEventId }) },
+        history: [this.history(instance.id, options.user ?? null, 'instance.started', null, null, { variables: payload })],
       }]);
       return { id: instance.id, created: true };
     });
     return { instance: (await this.getInstance(id))!, created };
+  }
+
+  // ---- order entry ----------------------------------------------------------
+
+  async enterOrder(order: OrderEntry, options: OrderEntryOptions): Promise<{ instance: InstanceView; created: boolean }> {
+    const { id, created } = await this.step('start', async (tx, moving) => {
+      const { model, version } = await this.orderProcess(tx);
+      await tx.lockBusinessKey(order.orderNo);
+      const existing = await tx.getOrder(order.orderNo);
+      if (existing) {
+        if (isSameOrder(existing.order, orderAsEntered(order))) return { id: existing.instanceId, created: false };
+        throw conflict(`order ${order.orderNo} was already entered with different data (instance ${existing.instanceId})`, {
+          reason: 'order-exists', instanceId: existing.instanceId,
+        });
+      }
+      const conversion = checkOrder(order, this.rates(), this.nowIso().slice(0, 10));
+      const [holder] = await tx.findInstances({ businessKey: order.orderNo, limit: 1 });
+      if (holder) {
+        throw conflict(`${order.orderNo} is already the business key of instance ${holder.id} (${holder.processKey}); an order number names one order`, {
+          reason: 'business-key-taken', instanceId: holder.id,
+        });
+      }
+      const entered = orderVariables(order, conversion);
+      const declaration = startDeclarationOf(model);
+      // The order process declares what it starts with; order entry hands it exactly that.
+      const payload = declaration ? Object.fromEntries(Object.entries(entered).filter(([name]) => declaration.declared.includes(name))) : entered;
+      const variables = declaration ? mapStartVariables(model, declaration, payload) : payload;
+      const instance = this.newInstance(version.key, version.version, order.orderNo, null, options.user);
+      moving(instance);
+      await this.runQueue(tx, [{
+        instance,
+        isNew: true,
+        kind: 'start',
+        action: { type: 'start', variables, ...(declaration && { mappedBy: declaration.startEventId }) },
+        history: [this.history(instance.id, options.user, 'instance.started', null, null, { entry: 'order', variables: entered })],
+      }]);
+      await tx.insertOrder(orderRow(order, conversion, {
+        processKey: version.key, instanceId: instance.id, enteredBy: options.user, enteredAt: instance.createdAt,
+      }));
+      return { id: instance.id, created: true };
+    });
+    return { instance: (await this.getInstance(id))!, created };
+  }
+
+  async orderEntryStatus(): Promise<OrderEntryStatus> {
+    const { processKey } = this.orderEntry;
+    const reportingCurrency = this.orderEntry.rates?.reportingCurrency.code ?? null;
+    try {
+      await this.store.read((tx) => this.orderProcess(tx));
+      this.rates();
+      return { processKey, ready: true, reportingCurrency };
+    } catch (error) {
+      if (!(error instanceof StratumError)) throw error;
+      return { processKey, ready: false, problem: error.message, reportingCurrency };
+    }
+  }
+
+  /** The latest version of the configured order process; 503 when it cannot take orders. */
+  private async orderProcess(tx: StoreTx): Promise<{ model: ProcessModel; version: ProcessVersionRow }> {
+    const { processKey } = this.orderEntry;
+    const version = await tx.latestVersion(processKey);
+    if (!version) throw new StratumError('unavailable', `orders cannot be entered: the order process ${processKey} is not deployed`);
+    const { model } = await this.definition(tx, version.key, version.version);
+    if (!model.takesOrders) {
+      throw new StratumError('unavailable',
+        `orders cannot be entered: ${processKey} does not declare that it takes orders (process property ${TAKES_ORDERS_PROPERTY}=true)`);
+    }
+    const callers = callersOf(processKey, await tx.latestVersions());
+    if (callers.length) {
+      throw new StratumError('unavailable', `orders cannot be entered: ${processKey} is called by ${callers.join(', ')}, so it is no level-1 process`);
+    }
+    return { model, version };
+  }
+
+  private rates(): RateTable {
+    const { rates } = this.orderEntry;
+    if (!rates) throw new StratumError('unavailable', 'orders cannot be entered: no exchange-rate table is configured');
+    return rates;
   }
 
   // ---- reading --------------------------------------------------------------
@@ -260,12 +352,18 @@ export class InstanceRuntime implements Runtime {
     message: { name: string; businessKey: string; variables?: Record<string, unknown>; actor?: string },
     moving: (instance: InstanceRow) => void,
   ): Promise<string | undefined> {
-    for (const version of await tx.latestVersions()) {
+    // One order number is one order: a message never starts a second instance under it.
+    await tx.lockBusinessKey(message.businessKey);
+    if (await tx.getOrder(message.businessKey)) return undefined;
+    const latest = await tx.latestVersions();
+    for (const version of latest) {
       const definition = await this.definition(tx, version.key, version.version);
       const startEvent = [...definition.model.elements.values()].find(
         (info) => info.type === 'bpmn:StartEvent' && !info.nested && info.message?.name === message.name,
       );
       if (!startEvent) continue;
+      // Called processes and order processes have their own ways in.
+      if (definition.model.takesOrders || callersOf(version.key, latest).length) continue;
       const variables = message.variables ?? {};
       const instance = this.newInstance(version.key, version.version, message.businessKey, null, message.actor ?? null);
       moving(instance);

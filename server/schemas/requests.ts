@@ -1,16 +1,20 @@
 // Request bodies and query strings. Every object refuses unknown properties.
+import { currencyCodesForOrders } from '../../engine/money/currencies.js';
+import { MAX_AMOUNT } from '../../engine/money/conversion.js';
+import { PAYMENT_TERMS } from '../../engine/orders/order-entry.js';
 import { FILE_NAME_PATTERN, name, printableKey, safeText, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
-export const PAYMENT_TERMS = ['credit', 'prepaid-at-entry', 'prepaid-at-shipment'] as const;
+export { MAX_AMOUNT, PAYMENT_TERMS };
 export type PaymentTerms = (typeof PAYMENT_TERMS)[number];
 
-/** The largest amount accepted: keeps cents exact in a double. */
-export const MAX_AMOUNT = 1e13;
+/** The most minor units of any ISO 4217 currency (CLF, UYW: 4); the engine checks the order's own currency. */
+const MOST_MINOR_UNITS = 4;
 
 export const OrderRequest: JsonSchema = {
   examples: [{ orderNo: 'SO-1001', customer: { name: 'Hoffmann Maschinenbau GmbH', country: 'DE' }, amount: 1_250_000, currency: 'EUR', paymentTerms: 'credit', specialChange: { description: 'paint in RAL 5015' } }],
   type: 'object',
-  description: 'A sales order entered by the ERP or CRM. Amounts are in units of `currency`.',
+  description:
+    'A sales order entered by the ERP or CRM. `amount` is in units of `currency` with at most its ISO 4217 minor units; the order is converted into the reporting currency at the rate of the day (see docs/money.md).',
   required: ['orderNo', 'customer', 'amount', 'currency', 'paymentTerms'],
   additionalProperties: false,
   properties: {
@@ -27,13 +31,17 @@ export const OrderRequest: JsonSchema = {
     },
     amount: {
       type: 'number',
-      minimum: 0,
+      exclusiveMinimum: 0,
       maximum: MAX_AMOUNT,
       // not multipleOf 0.01: binary floating point makes validators refuse amounts like 7682413752086.77
-      'x-max-decimals': 2,
-      description: 'Order total, at most two decimals.',
+      'x-max-decimals': MOST_MINOR_UNITS,
+      description: 'Order total, greater than 0, with at most the minor units of `currency` (2 for EUR, 0 for JPY, 3 for KWD); more is refused with 422 naming `/amount`.',
     },
-    currency: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR.' },
+    currency: {
+      type: 'string',
+      enum: currencyCodesForOrders(),
+      description: 'ISO 4217 code, e.g. EUR. A currency without a rate in the operator\'s rate table is refused with 422 naming `/currency`.',
+    },
     paymentTerms: { type: 'string', enum: [...PAYMENT_TERMS] },
     specialChange: {
       type: 'object',

@@ -96,13 +96,18 @@ function outcomeOf(node: any): string | undefined {
   return properties?.properties?.find((property: any) => property.name === 'outcome')?.value;
 }
 
+// In the reporting currency, as order entry converts it: the tiers compare reportingAmount.
 const ORDER = {
   orderNo: 'SO-1001',
   customer: { name: 'Acme Corp' },
   amount: 250_000,
-  currency: 'EUR',
+  currency: 'CNY',
   paymentTerms: 'credit',
   specialChange: null,
+  reportingAmount: 250_000,
+  reportingCurrency: 'CNY',
+  exchangeRate: 1,
+  rateDate: '2026-01-02',
 };
 
 describe('the shipped order library', () => {
@@ -344,7 +349,7 @@ describe('sales-order-management (level 2)', () => {
 
 describe('credit-order-approval (level 3)', () => {
   const key = 'credit-order-approval';
-  const tier = (amount: number) => route(key, 'Gateway_AmountTier', { ...ORDER, amount });
+  const tier = (amount: number) => route(key, 'Gateway_AmountTier', { ...ORDER, amount, reportingAmount: amount });
   const groupsOf = (id: string) => loaded(key).model.elements.get(id)?.candidateGroups;
   const vicePresidentTask = 'UserTask_ReviewByVicePresident';
 
@@ -373,22 +378,22 @@ describe('credit-order-approval (level 3)', () => {
     expect(groupsOf(directorTask)).toEqual(['sales-director']);
     expect(tier(25_000_000)).toBe(directorTask);
     const decision = next(key, directorTask);
-    expect(next(key, route(key, decision, { ...ORDER, amount: 1_000_000.01, approved: true }))).toBe(vicePresidentTask);
+    expect(next(key, route(key, decision, { ...ORDER, amount: 1_000_000.01, reportingAmount: 1_000_000.01, approved: true }))).toBe(vicePresidentTask);
   });
 
   it('rejects the order when the sales director rejects it', () => {
     const decision = next(key, tier(2_000_000));
-    const end = element(key, route(key, decision, { ...ORDER, amount: 2_000_000, approved: false }));
+    const end = element(key, route(key, decision, { ...ORDER, amount: 2_000_000, reportingAmount: 2_000_000, approved: false }));
     expect(end.name).toBe('Rejected by sales director');
     expect(outcomeOf(end)).toBe('rejected');
   });
 
   it('approves or rejects the order as the vice-president decides', () => {
     const decision = next(key, vicePresidentTask);
-    const approvedEnd = element(key, route(key, decision, { ...ORDER, amount: 800_000, approved: true }));
+    const approvedEnd = element(key, route(key, decision, { ...ORDER, amount: 800_000, reportingAmount: 800_000, approved: true }));
     expect(approvedEnd.name).toBe('Approved');
     expect(outcomeOf(approvedEnd)).toBeUndefined();
-    const rejectedEnd = element(key, route(key, decision, { ...ORDER, amount: 800_000, approved: false }));
+    const rejectedEnd = element(key, route(key, decision, { ...ORDER, amount: 800_000, reportingAmount: 800_000, approved: false }));
     expect(rejectedEnd.name).toBe('Rejected by vice-president');
     expect(outcomeOf(rejectedEnd)).toBe('rejected');
   });
