@@ -1,5 +1,5 @@
 // Request bodies and query strings. Every object refuses unknown properties.
-import { currencyCodesForOrders } from '../../engine/money/currencies.js';
+import { currencyCodesForOrders, currencyOf } from '../../engine/money/currencies.js';
 import { MAX_AMOUNT } from '../../engine/money/conversion.js';
 import { PAYMENT_TERMS } from '../../engine/orders/order-entry.js';
 import { FILE_NAME_PATTERN, name, printableKey, safeText, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
@@ -7,8 +7,25 @@ import { FILE_NAME_PATTERN, name, printableKey, safeText, variables, VARIABLE_NA
 export { MAX_AMOUNT, PAYMENT_TERMS };
 export type PaymentTerms = (typeof PAYMENT_TERMS)[number];
 
-/** The most minor units of any ISO 4217 currency (CLF, UYW: 4); the engine checks the order's own currency. */
+/** The most minor units of any ISO 4217 currency (CLF, UYW: 4). */
 const MOST_MINOR_UNITS = 4;
+
+/**
+ * `amount` has at most the minor units of its `currency`: one `if currency is
+ * one of […] then amount has at most n decimals` per count of minor units.
+ * The engine checks the same (engine/money/conversion.ts) for every route.
+ */
+function minorUnitRules(): JsonSchema[] {
+  const byUnits = new Map<number, string[]>();
+  for (const code of currencyCodesForOrders()) {
+    const units = currencyOf(code)!.minorUnits;
+    byUnits.set(units, [...(byUnits.get(units) ?? []), code]);
+  }
+  return [...byUnits].sort(([a], [b]) => a - b).map(([units, codes]) => ({
+    if: { required: ['currency'], properties: { currency: { type: 'string', enum: codes } } },
+    then: { properties: { amount: { type: 'number', 'x-max-decimals': units } } },
+  }));
+}
 
 export const OrderRequest: JsonSchema = {
   examples: [{ orderNo: 'SO-1001', customer: { name: 'Hoffmann Maschinenbau GmbH', country: 'DE' }, amount: 1_250_000, currency: 'EUR', paymentTerms: 'credit', specialChange: { description: 'paint in RAL 5015' } }],
@@ -17,6 +34,7 @@ export const OrderRequest: JsonSchema = {
     'A sales order entered by the ERP or CRM. `amount` is in units of `currency` with at most its ISO 4217 minor units; the order is converted into the reporting currency at the rate of the day (see docs/money.md).',
   required: ['orderNo', 'customer', 'amount', 'currency', 'paymentTerms'],
   additionalProperties: false,
+  allOf: minorUnitRules(),
   properties: {
     orderNo: printableKey(64, 'The order number; becomes the business key of every instance, task, job and message of the order.'),
     customer: {
@@ -53,8 +71,11 @@ export const OrderRequest: JsonSchema = {
   },
 };
 
-/** The order as entered: tasks, jobs and messages add to it but never change it. */
-export const ORDER_VARIABLES = ['orderNo', 'customer', 'amount', 'currency', 'paymentTerms', 'specialChange'] as const;
+/** The order as entered and converted: tasks, jobs and messages add to it but never change it. */
+export const ORDER_VARIABLES = [
+  'orderNo', 'customer', 'amount', 'currency', 'paymentTerms', 'specialChange',
+  'reportingAmount', 'reportingCurrency', 'exchangeRate', 'rateDate',
+] as const;
 
 export const StartInstanceRequest: JsonSchema = {
   examples: [{ businessKey: 'SO-1001', variables: { orderNo: 'SO-1001', amount: 1200 } }],
