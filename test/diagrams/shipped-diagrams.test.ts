@@ -280,6 +280,20 @@ describe('order-to-cash (level 1)', () => {
     expect(closedEnd.name).toBe('Order closed');
     expect(outcomeOf(closedEnd)).toBeUndefined();
   });
+
+  it('takes orders, and its start event declares the order fields and the converted amount as its start variables', () => {
+    const { model } = loaded(key);
+    expect(model.takesOrders).toBe(true);
+    const outputs = model.elements.get(model.noneStartEventId!)?.outputs ?? [];
+    expect(outputs.map(({ source, target }) => `${source}→${target}`)).toEqual(
+      ['orderNo', 'customer', 'amount', 'currency', 'paymentTerms', 'specialChange', 'reportingAmount', 'reportingCurrency', 'exchangeRate', 'rateDate']
+        .map((name) => `=${name}→${name}`),
+    );
+  });
+
+  it('is the only process of the library that takes orders', () => {
+    expect(FILES.map((file) => file.replace('.bpmn', '')).filter((name) => loaded(name).model.takesOrders)).toEqual([key]);
+  });
 });
 
 describe('sales-order-management (level 2)', () => {
@@ -352,6 +366,13 @@ describe('credit-order-approval (level 3)', () => {
   const tier = (amount: number) => route(key, 'Gateway_AmountTier', { ...ORDER, amount, reportingAmount: amount });
   const groupsOf = (id: string) => loaded(key).model.elements.get(id)?.candidateGroups;
   const vicePresidentTask = 'UserTask_ReviewByVicePresident';
+
+  it('compares the amount converted into the reporting currency, never the amount in the order currency', () => {
+    const tierFlows = flowNodes(loaded(key).process).filter((n: any) => n.id === 'Gateway_AmountTier').flatMap((gateway: any) => gateway.outgoing ?? []);
+    const bodies = tierFlows.map((flow: any) => flow.conditionExpression?.body).filter(Boolean);
+    expect(bodies.length).toBeGreaterThan(0);
+    for (const body of bodies) expect(body, body).toMatch(/^=reportingAmount > \d+( and reportingAmount <= \d+)?$/);
+  });
 
   it('approves a credit order of up to 500,000 automatically', () => {
     for (const amount of [0, 499_999.99, 500_000]) {
