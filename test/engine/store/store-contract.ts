@@ -702,6 +702,26 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.read((tx) => tx.getOrder('SO-1')))?.instanceId).toBe('i1');
       });
 
+      it('holds a business-key lock until the transaction ends: a second locker of the key waits for the first', async () => {
+        const events: string[] = [];
+        const first = store.transaction(async (tx) => {
+          await tx.lockBusinessKey('SO-LOCK');
+          events.push('first locked');
+          await sleep(60);
+          events.push('first done');
+        });
+        await sleep(15);
+        const second = store.transaction(async (tx) => {
+          await tx.lockBusinessKey('SO-LOCK');
+          events.push('second locked');
+        });
+        const other = store.transaction(async (tx) => {
+          await tx.lockBusinessKey('SO-OTHER');
+        });
+        await Promise.all([first, second, other]);
+        expect(events).toEqual(['first locked', 'first done', 'second locked']);
+      });
+
       it('lets exactly one of two concurrent entries of one order number win', async () => {
         await seed(store, instanceRow('i1'), instanceRow('i2'));
         const enter = (instanceId: string) =>
