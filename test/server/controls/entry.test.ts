@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseUrl, describePostgres, freshSchema } from '../../support/postgres.js';
 import { TEST_USERS, TOKENS, type ApiClient } from '../support/client.js';
 import { deployFixtures, makeDataDir, removeDataDir, SERVER_FIXTURES, startTestServer, type TestServer } from '../support/real-server.js';
 
@@ -387,5 +388,46 @@ describe('levels are the call graph', () => {
       send: start('credit-limit-change', { variables: { customerId: 'C-9', requestedLimit: 1 } }),
       status: 409, reason: 'called-process', detail: /called by review-campaign/,
     });
+  });
+});
+
+describePostgres('one order number is one order on two servers sharing PostgreSQL', () => {
+  let a: TestServer;
+  let b: TestServer;
+
+  beforeAll(async () => {
+    const url = new URL(databaseUrl);
+    url.searchParams.set('options', `-c search_path=${await freshSchema()}`);
+    [a, b] = await Promise.all([startTestServer({ databaseUrl: url.toString() }), startTestServer({ databaseUrl: url.toString() })]);
+    await deployFixtures(a.api, 'customer-review.bpmn');
+  });
+
+  afterAll(async () => {
+    for (const each of [a, b]) {
+      if (!each) continue;
+      await each.close();
+      removeDataDir(each.dataDir);
+    }
+  });
+
+  it('enters one of two different orders posted at once to two servers under one number', async () => {
+    const [first, second] = await Promise.all([
+      a.api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-PG-RACE', amount: 100 }),
+      b.api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-PG-RACE', amount: 200 }),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([201, 409]);
+  });
+
+  it('lets either an order or another process, never both, take a number posted at once to two servers', async () => {
+    for (let round = 0; round < 5; round++) {
+      const key = `SO-PG-KEY-${round}`;
+      const [order, review] = await Promise.all([
+        a.api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: key }),
+        b.api.post('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: key }),
+      ]);
+      expect([order.status, review.status].sort(), key).toEqual([201, 409]);
+      const roots = (await a.api.get(`/api/instances?businessKey=${key}`, TOKENS.erp)).body.items.filter((instance: { parentId: string | null }) => !instance.parentId);
+      expect(roots, key).toHaveLength(1);
+    }
   });
 });
