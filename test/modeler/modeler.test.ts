@@ -112,7 +112,7 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     await page.locator('.library-item[data-key=credit-order-approval] .library-open').click();
     await expect.poll(() => page.locator('.document-key').textContent()).toBe('credit-order-approval');
 
-    await editCondition(AMOUNT_FLOW, 'amount >');
+    await editCondition(AMOUNT_FLOW, 'reportingAmount >');
     await expect.poll(() => page.locator('.stratum-feel-check').getAttribute('class')).toContain('invalid');
     await expect.poll(() => page.locator(`.djs-overlay-container [data-container-id=${AMOUNT_FLOW}] .bjsl-overlay`).count()).toBe(1);
     await shot('05-lint-finding-on-condition');
@@ -125,7 +125,7 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     expect(await page.locator('.findings li[data-rule]').first().textContent()).toContain(AMOUNT_FLOW);
     await shot('06-deploy-refused-findings');
 
-    await editCondition(AMOUNT_FLOW, 'amount >= 1000000');
+    await editCondition(AMOUNT_FLOW, 'reportingAmount >= 1000000');
     await expect.poll(() => page.locator('.stratum-feel-check').textContent()).toContain('Valid FEEL');
     await expect.poll(() => page.locator(`.djs-overlay-container [data-container-id=${AMOUNT_FLOW}] .bjsl-overlay`).count()).toBe(0);
     expect(await page.locator(`.stratum-finding-badge[data-element=${AMOUNT_FLOW}]`).count()).toBe(0);
@@ -161,8 +161,8 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     await latest.locator('[data-action=diff-previous]').click();
     const condition = page.locator(`.diff-section.conditions li[data-flow=${AMOUNT_FLOW}]`);
     await condition.waitFor();
-    expect(await condition.locator('code.old').textContent()).toBe('=amount > 1000000');
-    expect(await condition.locator('code.new').textContent()).toBe('=amount >= 1000000');
+    expect(await condition.locator('code.old').textContent()).toBe('=reportingAmount > 1000000');
+    expect(await condition.locator('code.new').textContent()).toBe('=reportingAmount >= 1000000');
     expect(await modelerEval<boolean>(`window.stratumModeler.get('canvas').hasMarker('${AMOUNT_FLOW}', 'stratum-diff-changed')`)).toBe(true);
     expect(await page.locator('[data-badge=read-only]').count()).toBe(1);
     await shot('09-diff-v1-v2');
