@@ -12,7 +12,7 @@ import { openStore, openStratum, type Stratum } from '../engine/index.js';
 import { compileExecutable, type ExecutableDefinition } from '../engine/runtime/definition-cache.js';
 import { PostgresStore } from '../engine/store/postgres.js';
 import { feelTiming } from '../engine/runtime/execution-environment.js';
-import { order, shippedDiagrams } from '../test/support/stratum-fixture.js';
+import { enter, order, SAMPLE_RATES, shippedDiagrams } from '../test/support/stratum-fixture.js';
 import { RawEngineHarness } from './raw-engine-harness.js';
 import { median, type BenchResult } from './report.js';
 
@@ -89,7 +89,7 @@ async function openPostgres(): Promise<{ stratum: Stratum; dispose: () => Promis
   await admin.query(`CREATE SCHEMA ${schema}`);
   const store = new PostgresStore({ connectionString: POSTGRES_URL, options: `-c search_path=${schema}` });
   await store.migrate();
-  const stratum = await openStratum({ store });
+  const stratum = await openStratum({ store, orderEntry: { rates: SAMPLE_RATES } });
   await stratum.library.deploy(shippedDiagrams(), { user: 'bench' });
   return {
     stratum,
@@ -115,7 +115,7 @@ async function postgresUnreachable(): Promise<string | null> {
 
 async function openDurable(): Promise<{ stratum: Stratum; dispose: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-'));
-  const stratum = await openStratum({ store: await openStore({ dataDir }) });
+  const stratum = await openStratum({ store: await openStore({ dataDir }), orderEntry: { rates: SAMPLE_RATES } });
   await stratum.library.deploy(shippedDiagrams(), { user: 'bench' });
   return { stratum, dispose: async () => { await stratum.close(); rmSync(dataDir, { recursive: true, force: true }); } };
 }
@@ -161,7 +161,7 @@ async function measureDurable(scenario: Scenario, prefix: string, open: DurableS
   feelTiming.totalMs = 0;
   const orderNos = Array.from({ length: ORDERS_PER_ROUND }, (_, i) => `${prefix}-${i}`);
   const startMs = await timed(async () => {
-    for (const orderNo of orderNos) await runtime.start('order-to-cash', orderOf(scenario, orderNo));
+    for (const orderNo of orderNos) await enter(runtime, orderOf(scenario, orderNo));
   });
   // What the action needs is looked up before timing, as a worker or approver would have it at hand.
   const { action } = scenario;
@@ -235,7 +235,7 @@ export async function runEngineBench(): Promise<BenchResult> {
   const warmDurable = await openDurable();
   for (const [index, scenario] of SCENARIOS.entries()) {
     await warmRaw.start('order-to-cash', orderOf(scenario, `warm-${index}`).variables);
-    await warmDurable.stratum.runtime.start('order-to-cash', orderOf(scenario, `warm-${index}`));
+    await enter(warmDurable.stratum.runtime, orderOf(scenario, `warm-${index}`));
   }
   await warmDurable.dispose();
 
@@ -253,7 +253,7 @@ export async function runEngineBench(): Promise<BenchResult> {
   const checkpoints: { waitingOrders: number; heapUsedMb: number; rssMb: number }[] = [{ waitingOrders: 0, ...heapAfterGc() }];
   const marks = [WAITING_ORDERS / 10, WAITING_ORDERS / 4, WAITING_ORDERS / 2, WAITING_ORDERS].map(Math.round);
   for (let i = 1; i <= WAITING_ORDERS; i++) {
-    await durable.stratum.runtime.start('order-to-cash', order(`wait-${i}`, AMOUNT));
+    await enter(durable.stratum.runtime, order(`wait-${i}`, AMOUNT));
     if (marks.includes(i)) {
       checkpoints.push({ waitingOrders: i, ...heapAfterGc() });
       console.log('durable waiting orders', checkpoints.at(-1));

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, openStratum } from '../engine/index.js';
-import { order, shippedDiagrams } from '../test/support/stratum-fixture.js';
+import { enter, order, SAMPLE_RATES, shippedDiagrams } from '../test/support/stratum-fixture.js';
 import { median, type BenchResult } from './report.js';
 
 const ORDERS = Number(process.env.BENCH_HTTP_ORDERS ?? 150);
@@ -40,12 +40,12 @@ async function measure(count: number, work: (index: number) => Promise<void>): P
 
 async function inProcess(round: number): Promise<{ start: Phase; complete: Phase }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-'));
-  const stratum = await openStratum({ store: await openStore({ dataDir }) });
+  const stratum = await openStratum({ store: await openStore({ dataDir }), orderEntry: { rates: SAMPLE_RATES } });
   await stratum.library.deploy(shippedDiagrams(), { user: 'bench' });
   const director = { name: 'director', groups: ['sales-director'] };
-  for (let index = 0; index < WARM_UP; index++) await stratum.runtime.start('order-to-cash', order(`warm-${round}-${index}`, 100));
+  for (let index = 0; index < WARM_UP; index++) await enter(stratum.runtime, order(`warm-${round}-${index}`, 100));
   const start = await measure(ORDERS, async (index) => {
-    await stratum.runtime.start('order-to-cash', order(`in-${round}-${index}`, AMOUNT));
+    await enter(stratum.runtime, order(`in-${round}-${index}`, AMOUNT));
   });
   const tasks = await stratum.runtime.findTasks({ candidateGroup: 'sales-director' });
   const complete = await measure(tasks.length, async (index) => {
@@ -90,11 +90,11 @@ async function overHttp(round: number): Promise<{ start: Phase; complete: Phase 
   };
   try {
     for (let index = 0; index < WARM_UP; index++) {
-      const { specialChange: _none, ...body } = order(`warm-${round}-${index}`, 100).variables;
+      const { specialChange: _none, ...body } = order(`warm-${round}-${index}`, 100).entry;
       await call('POST', '/api/orders', 'demo-integration', body);
     }
     const start = await measure(ORDERS, async (index) => {
-      const { specialChange: _none, ...body } = order(`http-${round}-${index}`, AMOUNT).variables;
+      const { specialChange: _none, ...body } = order(`http-${round}-${index}`, AMOUNT).entry;
       await call('POST', '/api/orders', 'demo-integration', body);
     });
     const tasks = (await call('GET', '/api/tasks?candidateGroup=sales-director', 'demo-director')) as { id: string }[];

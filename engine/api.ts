@@ -2,9 +2,10 @@
 // Everything else under engine/ is internal. See docs/engine.md.
 import type { EventEmitter } from 'node:events';
 import type { Finding } from './errors.js';
+import type { RateTable } from './money/rate-table.js';
 import type { InstanceStatus, Store, WaitKind } from './store/types.js';
 
-export type { Finding, InstanceStatus, WaitKind };
+export type { Finding, InstanceStatus, RateTable, WaitKind };
 
 export interface BpmnFile {
   /** File name, used in findings. */
@@ -129,6 +130,33 @@ export interface StartOptions {
   idempotency?: { scope: string; key: string; requestHash: string };
 }
 
+/** A sales order as the ERP or CRM enters it (POST /api/orders). */
+export interface OrderEntry {
+  /** Becomes the business key of every instance, task, job and message of the order. */
+  orderNo: string;
+  customer: { name: string; [field: string]: string };
+  /** In units of `currency`, with at most its ISO 4217 minor units (2 for EUR, 0 for JPY, 3 for KWD). */
+  amount: number;
+  /** ISO 4217 code with a rate in the operator's rate table. */
+  currency: string;
+  paymentTerms: 'credit' | 'prepaid-at-entry' | 'prepaid-at-shipment';
+  specialChange?: { description: string } | null;
+}
+
+export interface OrderEntryOptions {
+  /** The authenticated user entering the order: the actor of its history. */
+  user: string;
+}
+
+/** Where the configured order process stands: order entry works when `ready`. */
+export interface OrderEntryStatus {
+  processKey: string;
+  ready: boolean;
+  /** Why order entry cannot work, when not ready. */
+  problem?: string;
+  reportingCurrency: string | null;
+}
+
 export interface Actor {
   name: string;
   groups: string[];
@@ -215,7 +243,24 @@ export interface Library {
 }
 
 export interface Runtime {
+  /**
+   * Starts the latest version of a level-1 process that does not take orders.
+   * 409 (`reason`): the process is called by another (`called-process`), takes
+   * orders (`takes-orders`), or the business key is an order's number
+   * (`order-exists`). 422 naming `/variables/<name>`: a variable its start
+   * event does not declare.
+   */
   start(processKey: string, options?: StartOptions): Promise<{ instance: InstanceView; created: boolean }>;
+  /**
+   * Enters an order: checks it (ISO 4217 currency and minor units, a rate on
+   * today's date), converts the amount into the reporting currency, keeps it
+   * under its orderNo and starts the order process with businessKey = orderNo.
+   * The same order again returns its instance (created: false); another order
+   * under the same number is a 409. 422 names the fields at fault.
+   */
+  enterOrder(order: OrderEntry, options: OrderEntryOptions): Promise<{ instance: InstanceView; created: boolean }>;
+  /** Whether the configured order process is deployed and declares that it takes orders. */
+  orderEntryStatus(): Promise<OrderEntryStatus>;
   getInstance(id: string): Promise<InstanceView | undefined>;
   findInstances(query: InstanceQuery): Promise<{ items: InstanceSummary[]; total: number }>;
   /**
@@ -281,6 +326,8 @@ export interface Clock {
 
 export interface StratumOptions {
   store: Store;
+  /** Order entry: the process orders start (default order-to-cash) and the rate table (money/rate-table.ts). */
+  orderEntry?: { processKey?: string; rates?: RateTable };
   /** Injectable for tests: timers fire by this clock. */
   clock?: Clock;
   /** How often the scheduler looks for due timers and expired job locks (ms). */

@@ -6,7 +6,8 @@ export type ErrorCode =
   | 'conflict' // 409: no longer open, idempotency key reused with another body, concurrent change
   | 'forbidden' // 403
   | 'invalid' // 422: a deployment or request that is well-formed but not acceptable
-  | 'bad-request'; // 400
+  | 'bad-request' // 400
+  | 'unavailable'; // 503: the library cannot serve the call as configured (e.g. no order process deployed)
 
 export interface Finding {
   /** The file the finding is about, when several were deployed together. */
@@ -17,11 +18,18 @@ export interface Finding {
   message: string;
 }
 
+/** A refused field of the call's input, as a JSON pointer into it (`/currency`, `/variables/amount`). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
 export class StratumError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: { findings?: Finding[]; [key: string]: unknown },
+    /** `errors`: the fields at fault; `reason`: a stable word for the kind of refusal (e.g. `called-process`). */
+    readonly details?: { findings?: Finding[]; errors?: FieldProblem[]; reason?: string; [key: string]: unknown },
   ) {
     super(message);
     this.name = 'StratumError';

@@ -7,3 +7,6 @@ export type { Store } from './store/types.js';
 
 export { openStratum } from './stratum.js';
 export { openStore, type StoreConfig } from './store/open.js';
+export { loadRateTable } from './money/rate-file.js';
+export { parseRateTable } from './money/rate-table.js';
+export { currencyCodesForOrders } from './money/currencies.js';

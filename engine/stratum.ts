@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Clock, Stratum, StratumOptions } from './api.js';
 import { ProcessLibrary } from './library/process-library.js';
 import { DefinitionCache } from './runtime/definition-cache.js';
-import { InstanceRuntime } from './runtime/runtime.js';
+import { DEFAULT_ORDER_PROCESS, InstanceRuntime } from './runtime/runtime.js';
 import { TimerScheduler } from './runtime/timer-scheduler.js';
 
 const systemClock: Clock = { now: () => new Date() };
@@ -15,6 +15,10 @@ export async function openStratum(options: StratumOptions): Promise<Stratum> {
   const library = new ProcessLibrary(options.store, clock);
   const runtime = new InstanceRuntime(options.store, new DefinitionCache(), clock, events, {
     ...(options.messageTimeToLiveMs !== undefined && { messageTimeToLiveMs: options.messageTimeToLiveMs }),
+    orderEntry: {
+      processKey: options.orderEntry?.processKey ?? DEFAULT_ORDER_PROCESS,
+      ...(options.orderEntry?.rates && { rates: options.orderEntry.rates }),
+    },
   });
   const scheduler = new TimerScheduler(runtime, events, options.schedulerIntervalMs ?? 1000);
   return {

@@ -37,8 +37,6 @@ export interface AppOptions {
   checkHealth?: () => Promise<void>;
   /** Folder of the built modeler (served at /); null to serve none. Default dist/modeler if it exists. */
   modelerDir?: string | null;
-  /** Process started by POST /api/orders. */
-  orderProcessKey?: string;
   /** Demo mode (the demo users file): a candidate group nobody is in is only a warning at deploy. */
   demo?: boolean;
 }
@@ -57,7 +55,7 @@ export function createApp(options: AppOptions): StratumApp {
   const stopWatching = metrics.watch(stratum.events);
   const handlers: Handlers = {
     ...libraryHandlers(stratum.library, { bodyBytes }, { users, demo: options.demo ?? false }),
-    ...orderHandlers(stratum.runtime, options.orderProcessKey ?? 'order-to-cash'),
+    ...orderHandlers(stratum.runtime),
     ...instanceHandlers(stratum.runtime),
     ...taskHandlers(stratum.runtime),
     ...jobHandlers(stratum.runtime),

@@ -15,6 +15,10 @@ export interface ServerConfig {
   logLevel: string;
   /** Time-to-live of a message that names none (STRATUM_MESSAGE_TTL); the engine's default (one hour) when absent. */
   messageTimeToLiveMs?: number;
+  /** The exchange-rate table file; undefined = server/rates.sample.json (sample rates). */
+  ratesFile?: string;
+  /** The process POST /api/orders starts; it must declare zeebe:property takesOrders=true. */
+  orderProcessKey: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -38,6 +42,8 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     bodyLimitBytes: parseSize(env.STRATUM_BODY_LIMIT, DEFAULT_BODY_LIMIT),
     logLevel: env.LOG_LEVEL || 'info',
     ...(env.STRATUM_MESSAGE_TTL ? { messageTimeToLiveMs: messageTimeToLive(env.STRATUM_MESSAGE_TTL) } : {}),
+    ...(env.STRATUM_RATES ? { ratesFile: env.STRATUM_RATES } : {}),
+    orderProcessKey: env.STRATUM_ORDER_PROCESS || 'order-to-cash',
   };
 }
 

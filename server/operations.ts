@@ -136,7 +136,9 @@ export const OPERATIONS: Operation[] = [
     method: 'post',
     path: '/api/processes/{key}/instances',
     tag: 'instances',
-    summary: 'Starts the latest version of a process.',
+    summary: 'Starts the latest version of a level-1 process that does not take orders.',
+    description:
+      'Called processes (level ≥ 2: a call activity of a deployed latest version names them) start only from their callers, and processes that take orders (process property `takesOrders=true`) only through `POST /api/orders`: both are refused with 409 whoever asks, because the refusal follows from the library as deployed, not from the caller\'s rights. A business key that is an order number is refused with 409 (one order number is one order). When the process\'s start event declares its start variables (`zeebe:ioMapping` outputs), any other variable is refused with 422 naming `/variables/<name>`, and the instance starts with the outputs\' targets. The problem\'s `reason` says which refusal it is: `called-process`, `takes-orders`, `order-exists`.',
     access: integration,
     pathParams: { key: processKey },
     query: 'EmptyQuery',
@@ -147,7 +149,11 @@ export const OPERATIONS: Operation[] = [
       },
     },
     body: { kind: 'json', schema: 'StartInstanceRequest', required: false },
-    problems: { 404: 'No process with this key.', 409: 'The Idempotency-Key was used with another body.' },
+    problems: {
+      404: 'No process with this key.',
+      409: 'The process is called by another (`reason: called-process`) or takes orders (`takes-orders`), the business key is an order number (`order-exists`), or the Idempotency-Key was used with another body.',
+      422: 'A variable the start event does not declare (`errors` names `/variables/<name>`).',
+    },
     responses: instanceCreated,
   },
   {
@@ -155,12 +161,17 @@ export const OPERATIONS: Operation[] = [
     method: 'post',
     path: '/api/orders',
     tag: 'orders',
-    summary: 'Enters a sales order: starts order-to-cash with businessKey = orderNo.',
-    description: 'Idempotent by `orderNo`: the same body again returns the existing instance (200); a different body for the same orderNo is a 409.',
+    summary: 'Enters a sales order: checks and converts it, then starts the order process (order-to-cash) with businessKey = orderNo.',
+    description:
+      'The only way an order process starts. `currency` must be an ISO 4217 code with a rate in the operator\'s rate table and `amount` must fit its minor units; the instance gets the order fields and `reportingAmount`, `reportingCurrency`, `exchangeRate`, `rateDate` (the amount converted at the newest rate dated on or before today, rounded half away from zero), which the approval thresholds compare. Idempotent by `orderNo`: the same body again returns the existing instance (200); a different body for the same orderNo is a 409.',
     access: integration,
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'OrderRequest', required: true },
-    problems: { 409: 'This orderNo was entered with another body.', 503: 'The order entry process (order-to-cash) is not deployed.' },
+    problems: {
+      409: 'This orderNo was entered with another body (`reason: order-exists`), or another instance already runs under it (`business-key-taken`).',
+      422: 'An order the engine refuses: `errors` names `/currency` (not ISO 4217, or no rate on this day) or `/amount` (more decimals than the currency has, not greater than 0).',
+      503: 'The order process is not deployed, or does not declare `takesOrders`.',
+    },
     responses: instanceCreated,
   },
   {

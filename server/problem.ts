@@ -64,6 +64,7 @@ const STATUS_OF_CODE: Record<StratumError['code'], number> = {
   forbidden: 403,
   invalid: 422,
   'bad-request': 400,
+  unavailable: 503,
 };
 
 /** Maps engine errors to HTTP; anything unknown is a 500 whose detail does not leak internals. */
@@ -71,9 +72,10 @@ export function toHttpProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error instanceof StratumError) {
     const findings = error.details?.findings;
-    const errors = variableErrors(error.details?.variables);
+    const errors = error.details?.errors ?? variableErrors(error.details?.variables);
+    const reason = error.details?.reason;
     return new HttpProblem(STATUS_OF_CODE[error.code] ?? 500, error.message, {
-      ...(findings && { findings }), ...(errors && { errors }), ...specificProblem(error.details),
+      ...(findings && { findings }), ...(errors && { errors }), ...(reason && { reason }), ...specificProblem(error.details),
     });
   }
   return new HttpProblem(500, 'The server could not handle the request; the error is logged.');

@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { openStore, openStratum, type Stratum, type Store } from '../engine/index.js';
+import { loadRateTable, openStore, openStratum, parseRateTable, type RateTable, type Stratum, type Store } from '../engine/index.js';
 import { StratumError } from '../engine/errors.js';
 import { createApp } from './app.js';
 import type { ServerConfig } from './config.js';
 import demoUsers from './demo-users.json' with { type: 'json' };
+import sampleRates from './rates.sample.json' with { type: 'json' };
 import { UserDirectory } from './auth/users.js';
 
 export interface RunningServer {
@@ -35,11 +36,17 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
   if (config.demo) {
     logger.warn({ host: config.host }, 'demo mode: STRATUM_USERS is not set, so the demo tokens of server/demo-users.json are accepted; listening on loopback only');
   }
+  const rates = readRates(config, logger);
   const store = await openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir });
   let stratum: Stratum;
   try {
-    stratum = await openStratum({ store, ...(config.messageTimeToLiveMs !== undefined && { messageTimeToLiveMs: config.messageTimeToLiveMs }) });
+    stratum = await openStratum({
+      store,
+      orderEntry: { processKey: config.orderProcessKey, rates },
+      ...(config.messageTimeToLiveMs !== undefined && { messageTimeToLiveMs: config.messageTimeToLiveMs }),
+    });
     await deployDiagrams(stratum, config.diagramsDir, logger);
+    await checkOrderEntry(stratum, logger);
   } catch (error) {
     await store.close();
     throw error;
@@ -122,6 +129,36 @@ export async function deployDiagrams(stratum: Stratum, dir: string, logger: Logg
       throw error;
     }
   }
+}
+
+/** STRATUM_RATES, or the sample table so that a fresh start takes the common currencies. */
+function readRates(config: ServerConfig, logger: Logger): RateTable {
+  const file = config.ratesFile ?? 'server/rates.sample.json';
+  const rates = config.ratesFile ? loadRateTable(config.ratesFile) : parseRateTable(sampleRates, file);
+  const latest = [...rates.rates.values()].map((list) => list[0]!.date).sort().at(-1) ?? null;
+  const fields = { file, reportingCurrency: rates.reportingCurrency.code, currencies: rates.rates.size + 1, latestRateDate: latest };
+  if (config.ratesFile) logger.info(fields, 'exchange rates loaded');
+  else logger.warn(fields, 'STRATUM_RATES is not set: orders are converted at the SAMPLE rates of server/rates.sample.json, which are not market data');
+  return rates;
+}
+
+/**
+ * The configured order process must declare that it takes orders; if it is
+ * deployed and does not, the server does not start. Not deployed yet (an empty
+ * diagrams folder) only warns: POST /api/orders answers 503 until it is.
+ */
+async function checkOrderEntry(stratum: Stratum, logger: Logger): Promise<void> {
+  const status = await stratum.runtime.orderEntryStatus();
+  if (status.ready) {
+    logger.info({ orderProcess: status.processKey, reportingCurrency: status.reportingCurrency }, 'order entry ready');
+    return;
+  }
+  const deployed = await stratum.library.get(status.processKey);
+  if (!deployed) {
+    logger.warn({ orderProcess: status.processKey }, `${status.problem}; POST /api/orders answers 503 until it is deployed`);
+    return;
+  }
+  throw new Error(`STRATUM_ORDER_PROCESS=${status.processKey}: ${status.problem}`);
 }
 
 // helpers

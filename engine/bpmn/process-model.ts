@@ -39,10 +39,15 @@ export interface ProcessModel {
    * from the process's `zeebe:property name="separationOfDuties"` (task ids, comma-separated).
    */
   separatedTasks: string[];
+  /** Process-level `zeebe:property name="takesOrders" value="true"`: started only by order entry. */
+  takesOrders: boolean;
+  /** The top-level none start event, whose outputs (if any) declare the start variables. */
+  noneStartEventId?: string;
 }
 
 /** The process-level property that lists the tasks separated by four eyes. */
 export const SEPARATION_OF_DUTIES = 'separationOfDuties';
+export const TAKES_ORDERS_PROPERTY = 'takesOrders';
 
 const MESSAGE_TYPES = new Set(['bpmn:MessageEventDefinition']);
 
@@ -54,11 +59,14 @@ export function compileProcessModels(definitions: any): ProcessModel[] {
 function compileProcess(process: any): ProcessModel {
   const elements = new Map<string, ElementInfo>();
   const calls: string[] = [];
+  let noneStartEventId: string | undefined;
   for (const element of allFlowElements(process)) {
     const info = describeElement(element);
     if (element.$parent !== process) info.nested = true;
     elements.set(info.id, info);
     if (info.calledProcess && !calls.includes(info.calledProcess)) calls.push(info.calledProcess);
+    const isNoneStart = element.$type === 'bpmn:StartEvent' && !info.nested && !(element.eventDefinitions ?? []).length;
+    if (isNoneStart) noneStartEventId ??= info.id;
   }
   return {
     key: process.id,
@@ -68,6 +76,8 @@ function compileProcess(process: any): ProcessModel {
     elements,
     calls,
     separatedTasks: separatedTasksOf(process),
+    takesOrders: propertyOf(process, TAKES_ORDERS_PROPERTY)?.trim() === 'true',
+    ...(noneStartEventId && { noneStartEventId }),
   };
 }
 
@@ -115,8 +125,8 @@ export function describeElement(element: any): ElementInfo {
   return info;
 }
 
-/** The value of a `zeebe:property` in the element's `zeebe:properties`. */
-function propertyOf(element: any, name: string): string | undefined {
+/** A `zeebe:property` of the element's `zeebe:properties`: what a designer sets under "Extension properties" in Camunda Modeler. */
+export function propertyOf(element: any, name: string): string | undefined {
   const property = extensionValues(element, 'zeebe:Properties')
     .flatMap((properties: any) => properties.properties ?? [])
     .find((candidate: any) => candidate.name === name);

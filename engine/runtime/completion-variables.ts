@@ -6,10 +6,11 @@
 // may set variables, but never the order nor what another element decides.
 import type { ElementInfo, ProcessModel } from '../bpmn/process-model.js';
 import { StratumError } from '../errors.js';
+import { ORDER_VARIABLES } from '../orders/order-entry.js';
 import { describeInputs, evaluateFeel, feelBody, isFeel, variablesReadBy, type FeelInput } from '../feel/feel-expression.js';
 
-/** The order as entered: tasks, jobs and messages add to it but never change it. */
-export const ORDER_FIELDS: readonly string[] = ['orderNo', 'customer', 'amount', 'currency', 'paymentTerms', 'specialChange'];
+/** The order as entered and converted: tasks, jobs and messages add to it but never change it. */
+const ORDER_FIELDS: readonly string[] = ORDER_VARIABLES;
 
 /** A variable of a request that was refused, and why; the server names it as `/variables/<name>`. */
 export interface RefusedVariable extends FeelInput {
@@ -43,6 +44,16 @@ export function userTaskWrites(info: ElementInfo, variables: Record<string, unkn
 export function jobWrites(info: ElementInfo, model: ProcessModel, variables: Record<string, unknown>): Record<string, unknown> {
   if (info.outputs?.length) return declaredWrites(info, variables, `job ${info.id}`);
   refuseProtected(model, variables, `job ${info.id}`);
+  return variables;
+}
+
+/** Variables a message carries: it adds to the order, never changes it. */
+export function messageWrites(variables: Record<string, unknown>, name: string): Record<string, unknown> {
+  const forbidden = Object.keys(variables).filter((variable) => ORDER_FIELDS.includes(variable));
+  if (forbidden.length) {
+    throw refused(`message ${name} may not set ${forbidden.join(', ')}: the order as entered is not a message's to change`,
+      forbidden.map((variable) => ({ name: variable, problem: 'is an order field', why: 'no message may set it' })));
+  }
   return variables;
 }
 

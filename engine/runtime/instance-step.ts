@@ -12,7 +12,8 @@ import { createEngine, visibleVariables } from './execution-environment.js';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
 
 export type StepAction =
-  | { type: 'start'; variables: Record<string, unknown> }
+  /** `mappedBy`: the start event whose outputs already made `variables` from the start payload. */
+  | { type: 'start'; variables: Record<string, unknown>; mappedBy?: string }
   /**
    * Completes a waiting task, job or call activity. With `outputsApplied`, `variables`
    * are the element's outputs, already evaluated over the completion (see
@@ -86,8 +87,10 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   listener.on('activity.enter', (api: any) => record('element.entered', api));
   listener.on('activity.end', (api: any) => {
     const info = definition.model.elements.get(api.id);
-    const outputsApplied = action?.type === 'signal' && action.outputsApplied && action.elementId === api.id;
-    if (info?.outputs && !outputsApplied) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }));
+    // Outputs already evaluated over what the outside world handed in (a completion, a start payload) are not evaluated again.
+    const mappedAlready = (action?.type === 'signal' && action.outputsApplied && action.elementId === api.id)
+      || (action?.type === 'start' && action.mappedBy === api.id);
+    if (info?.outputs && !mappedAlready) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }));
     if (info?.type === 'bpmn:EndEvent' && info.outcome) outcome = info.outcome;
     record('element.completed', api);
   });

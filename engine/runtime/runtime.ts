@@ -5,17 +5,22 @@ import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type {
   Actor, Clock, IncidentQuery, IncidentRetry, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageRequest,
-  MessageResult, Runtime, StartOptions, StepEvent, TaskView,
+  MessageResult, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, StartOptions, StepEvent, TaskView,
 } from '../api.js';
+import { TAKES_ORDERS_PROPERTY, type ProcessModel } from '../bpmn/process-model.js';
+import type { RateTable } from '../money/rate-table.js';
+import { callersOf, refuseDirectStart, refuseOrderNumber } from '../orders/entry-guard.js';
+import { checkOrder, isSameOrder, orderAsEntered, orderRow, orderVariables } from '../orders/order-entry.js';
 import { conflict, forbidden, notFound, StratumError } from '../errors.js';
 import type { FeelInput } from '../feel/feel-expression.js';
-import type { HistoryRow, InstanceRow, MessageRow, Store, StoreTx, WaitRow } from '../store/types.js';
-import { completionInputsBehind, errorWrites, jobWrites, userTaskWrites } from './completion-variables.js';
+import type { HistoryRow, InstanceRow, MessageRow, ProcessVersionRow, Store, StoreTx, WaitRow } from '../store/types.js';
+import { completionInputsBehind, errorWrites, jobWrites, messageWrites, userTaskWrites } from './completion-variables.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
 import { earlierSeparatedDecision } from './four-eyes.js';
 import { Incidents } from './incidents.js';
 import { runInstanceStep, type StepAction } from './instance-step.js';
 import { MessageBuffer } from './message-buffer.js';
+import { mapStartVariables, startDeclarationOf } from './start-variables.js';
 import { DEFAULT_TIME_TO_LIVE_MS, timeToLiveMs } from './time-to-live.js';
 import { historyEntry, instanceSummary, jobView, taskView, waitingElement } from './views.js';
 
@@ -32,19 +37,22 @@ export interface QueuedStep {
 }
 
 const DEFAULT_LOCK_MS = 5 * 60_000;
+export const DEFAULT_ORDER_PROCESS = 'order-to-cash';
 const MAX_TRANSACTION_ATTEMPTS = 3;
 
 export class InstanceRuntime implements Runtime {
   private readonly messages: MessageBuffer;
   private readonly incidents: Incidents;
+  private readonly orderEntry: { processKey: string; rates?: RateTable };
 
   constructor(
     private readonly store: Store,
     private readonly definitions: DefinitionCache,
     private readonly clock: Clock,
     private readonly events: EventEmitter,
-    options: { messageTimeToLiveMs?: number } = {},
+    options: { messageTimeToLiveMs?: number; orderEntry?: { processKey: string; rates?: RateTable } } = {},
   ) {
+    this.orderEntry = options.orderEntry ?? { processKey: DEFAULT_ORDER_PROCESS };
     this.messages = new MessageBuffer(options.messageTimeToLiveMs ?? DEFAULT_TIME_TO_LIVE_MS);
     this.incidents = new Incidents(clock, {
       runQueue: (tx, steps, refuseFailure, actor) => this.runQueue(tx, steps.map((step) => ({ ...step, actor })), { refuseFailure }),
@@ -70,6 +78,12 @@ export class InstanceRuntime implements Runtime {
       }
       const version = await tx.latestVersion(processKey);
       if (!version) throw notFound(`no process with key ${processKey} is deployed`);
+      const { model } = await this.definition(tx, version.key, version.version);
+      await refuseDirectStart(tx, model);
+      if (options.businessKey !== undefined) await refuseOrderNumber(tx, options.businessKey);
+      const payload = options.variables ?? {};
+      const declaration = startDeclarationOf(model);
+      const variables = declaration ? mapStartVariables(model, declaration, payload) : payload;
       const instance = this.newInstance(version.key, version.version, options.businessKey ?? null, null, options.user ?? null);
       moving(instance);
       if (idempotency) {
@@ -80,12 +94,91 @@ export class InstanceRuntime implements Runtime {
         isNew: true,
         kind: 'start',
         actor: options.user ?? null,
-        action: { type: 'start', variables: options.variables ?? {} },
-        history: [this.history(instance.id, options.user ?? null, 'instance.started', null, null, { variables: options.variables ?? {} })],
+        action: { type: 'start', variables, ...(declaration && { mappedBy: declaration.startEventId }) },
+        history: [this.history(instance.id, options.user ?? null, 'instance.started', null, null, { variables: payload })],
       }]);
       return { id: instance.id, created: true };
     });
     return { instance: (await this.getInstance(id))!, created };
+  }
+
+  // ---- order entry ----------------------------------------------------------
+
+  async enterOrder(order: OrderEntry, options: OrderEntryOptions): Promise<{ instance: InstanceView; created: boolean }> {
+    const { id, created } = await this.step('start', async (tx, moving) => {
+      const { model, version } = await this.orderProcess(tx);
+      await tx.lockBusinessKey(order.orderNo);
+      const existing = await tx.getOrder(order.orderNo);
+      if (existing) {
+        if (isSameOrder(existing.order, orderAsEntered(order))) return { id: existing.instanceId, created: false };
+        throw conflict(`order ${order.orderNo} was already entered with different data (instance ${existing.instanceId})`, {
+          reason: 'order-exists', instanceId: existing.instanceId,
+        });
+      }
+      const conversion = checkOrder(order, this.rates(), this.nowIso().slice(0, 10));
+      const [holder] = await tx.findInstances({ businessKey: order.orderNo, limit: 1 });
+      if (holder) {
+        throw conflict(`${order.orderNo} is already the business key of instance ${holder.id} (${holder.processKey}); an order number names one order`, {
+          reason: 'business-key-taken', instanceId: holder.id,
+        });
+      }
+      const entered = orderVariables(order, conversion);
+      const declaration = startDeclarationOf(model);
+      // The order process declares what it starts with; order entry hands it exactly that.
+      const payload = declaration ? Object.fromEntries(Object.entries(entered).filter(([name]) => declaration.declared.includes(name))) : entered;
+      const variables = declaration ? mapStartVariables(model, declaration, payload) : payload;
+      const instance = this.newInstance(version.key, version.version, order.orderNo, null, options.user);
+      moving(instance);
+      await this.runQueue(tx, [{
+        instance,
+        isNew: true,
+        kind: 'start',
+        actor: options.user,
+        action: { type: 'start', variables, ...(declaration && { mappedBy: declaration.startEventId }) },
+        history: [this.history(instance.id, options.user, 'instance.started', null, null, { entry: 'order', variables: entered })],
+      }]);
+      await tx.insertOrder(orderRow(order, conversion, {
+        processKey: version.key, instanceId: instance.id, enteredBy: options.user, enteredAt: instance.createdAt,
+      }));
+      return { id: instance.id, created: true };
+    });
+    return { instance: (await this.getInstance(id))!, created };
+  }
+
+  async orderEntryStatus(): Promise<OrderEntryStatus> {
+    const { processKey } = this.orderEntry;
+    const reportingCurrency = this.orderEntry.rates?.reportingCurrency.code ?? null;
+    try {
+      await this.store.read((tx) => this.orderProcess(tx));
+      this.rates();
+      return { processKey, ready: true, reportingCurrency };
+    } catch (error) {
+      if (!(error instanceof StratumError)) throw error;
+      return { processKey, ready: false, problem: error.message, reportingCurrency };
+    }
+  }
+
+  /** The latest version of the configured order process; 503 when it cannot take orders. */
+  private async orderProcess(tx: StoreTx): Promise<{ model: ProcessModel; version: ProcessVersionRow }> {
+    const { processKey } = this.orderEntry;
+    const version = await tx.latestVersion(processKey);
+    if (!version) throw new StratumError('unavailable', `orders cannot be entered: the order process ${processKey} is not deployed`);
+    const { model } = await this.definition(tx, version.key, version.version);
+    if (!model.takesOrders) {
+      throw new StratumError('unavailable',
+        `orders cannot be entered: ${processKey} does not declare that it takes orders (process property ${TAKES_ORDERS_PROPERTY}=true)`);
+    }
+    const callers = callersOf(processKey, await tx.latestVersions());
+    if (callers.length) {
+      throw new StratumError('unavailable', `orders cannot be entered: ${processKey} is called by ${callers.join(', ')}, so it is no level-1 process`);
+    }
+    return { model, version };
+  }
+
+  private rates(): RateTable {
+    const { rates } = this.orderEntry;
+    if (!rates) throw new StratumError('unavailable', 'orders cannot be entered: no exchange-rate table is configured');
+    return rates;
   }
 
   // ---- reading --------------------------------------------------------------
@@ -260,6 +353,7 @@ export class InstanceRuntime implements Runtime {
   // ---- messages -------------------------------------------------------------
 
   async correlateMessage(message: MessageRequest): Promise<MessageResult> {
+    if (message.variables) messageWrites(message.variables, message.name);
     const timeToLive = message.timeToLive === undefined ? this.messages.defaultTimeToLiveMs : timeToLiveMs(message.timeToLive);
     type Outcome = { refused: StratumError } | { buffered: MessageRow } | { delivered: MessageRow; rootIds: string[] };
     const outcome = await this.step('message', async (tx, moving): Promise<Outcome> => {
@@ -329,12 +423,18 @@ export class InstanceRuntime implements Runtime {
     message: MessageRequest,
     moving: (instance: InstanceRow) => void,
   ): Promise<string | undefined> {
-    for (const version of await tx.latestVersions()) {
+    // One order number is one order: a message never starts a second instance under it.
+    await tx.lockBusinessKey(message.businessKey);
+    if (await tx.getOrder(message.businessKey)) return undefined;
+    const latest = await tx.latestVersions();
+    for (const version of latest) {
       const definition = await this.definition(tx, version.key, version.version);
       const startEvent = [...definition.model.elements.values()].find(
         (info) => info.type === 'bpmn:StartEvent' && !info.nested && info.message?.name === message.name,
       );
       if (!startEvent) continue;
+      // Called processes and order processes have their own ways in.
+      if (definition.model.takesOrders || callersOf(version.key, latest).length) continue;
       const variables = message.variables ?? {};
       const instance = this.newInstance(version.key, version.version, message.businessKey, null, message.actor ?? null);
       moving(instance);

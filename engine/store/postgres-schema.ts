@@ -153,4 +153,22 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX stratum_incidents_by_business_key ON stratum_incidents (business_key, seq);
   CREATE INDEX stratum_incidents_by_process ON stratum_incidents (process_key, seq);
   `,
+  // 3: orders, one row per order number, with the amount as entered and converted
+  `
+  CREATE TABLE stratum_orders (
+    order_no           text COLLATE "C" NOT NULL PRIMARY KEY,
+    process_key        text COLLATE "C" NOT NULL,
+    instance_id        text COLLATE "C" NOT NULL REFERENCES stratum_instances (id) DEFERRABLE INITIALLY DEFERRED,
+    entered            jsonb NOT NULL,
+    amount             numeric NOT NULL CHECK (amount > 0),
+    currency           text NOT NULL,
+    reporting_amount   numeric NOT NULL,
+    reporting_currency text NOT NULL,
+    exchange_rate      numeric NOT NULL CHECK (exchange_rate > 0),
+    rate_date          text NOT NULL CHECK (rate_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'),
+    entered_by         text,
+    entered_at         timestamptz NOT NULL
+  );
+  CREATE INDEX stratum_orders_by_instance ON stratum_orders (instance_id);
+  `,
 ];

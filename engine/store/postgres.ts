@@ -21,6 +21,7 @@ import type {
   IncidentResolution,
   IncidentRow,
   MessageRow,
+  OrderRow,
   InstanceFilter,
   InstanceRow,
   ProcessVersionRow,
@@ -505,6 +506,26 @@ class PostgresTx extends TxGuard implements StoreTx {
     if (result.rowCount === 0) {
       throw new StratumError('conflict', `idempotency key ${JSON.stringify(row.key)} is already used in scope ${row.scope}`);
     }
+  }
+
+  // orders
+
+  async insertOrder(row: OrderRow): Promise<void> {
+    this.assertWritable('insertOrder');
+    // DO NOTHING waits for a concurrent insert of the same order number to commit, then reports 0 rows
+    const result = await this.write(WRITES.insertOrder, codec.orderParameters(row));
+    if (result.rowCount === 0) throw new StratumError('conflict', `order ${JSON.stringify(row.orderNo)} was already entered`);
+  }
+
+  async getOrder(orderNo: string): Promise<OrderRow | undefined> {
+    const { rows } = await this.query<Stored['order']>('SELECT * FROM stratum_orders WHERE order_no = $1', [orderNo]);
+    return rows[0] && codec.order(rows[0]);
+  }
+
+  async lockBusinessKey(businessKey: string): Promise<void> {
+    this.assertWritable('lockBusinessKey');
+    // released when the transaction ends; the prefix keeps clear of other users of advisory locks
+    await this.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`stratum:business-key:${businessKey}`]);
   }
 
   // helpers

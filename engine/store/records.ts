@@ -99,6 +99,21 @@ export interface IdempotencyRecord<C extends ColumnTypes> {
   created_at: C['time'];
 }
 
+export interface OrderRecord<C extends ColumnTypes> {
+  order_no: string;
+  process_key: string;
+  instance_id: string;
+  entered: Json<C, Record<string, unknown>>;
+  amount: string;
+  currency: string;
+  reporting_amount: string;
+  reporting_currency: string;
+  exchange_rate: string;
+  rate_date: string;
+  entered_by: string | null;
+  entered_at: C['time'];
+}
+
 /** A dialect's records by table, e.g. `Records<SqliteColumns>['instance']`. */
 export interface Records<C extends ColumnTypes> {
   version: VersionRecord<C>;
@@ -106,6 +121,7 @@ export interface Records<C extends ColumnTypes> {
   wait: WaitRecord<C>;
   history: HistoryRecord<C>;
   idempotency: IdempotencyRecord<C>;
+  order: OrderRecord<C>;
 }
 
 // Column lists, in the same order in both schemas.

@@ -4,6 +4,7 @@ import type {
   HistoryRecord,
   IdempotencyRecord,
   InstanceRecord,
+  OrderRecord,
   Json,
   VersionRecord,
   WaitRecord,
@@ -13,6 +14,7 @@ import type {
   IdempotencyRow,
   InstanceRow,
   InstanceStatus,
+  OrderRow,
   ProcessVersionRow,
   WaitKind,
   WaitRow,
@@ -45,12 +47,14 @@ export interface RowCodec<C extends ColumnTypes> {
   wait(record: WaitRecord<C>): WaitRow;
   history(record: HistoryRecord<C>): HistoryRow;
   idempotency(record: IdempotencyRecord<C>): IdempotencyRow;
+  order(record: OrderRecord<C>): OrderRow;
   /** Timestamps are checked and canonical (iso-time.ts), JSON is text. */
   versionParameters(row: ProcessVersionRow): NamedParameters;
   instanceParameters(row: InstanceRow): NamedParameters;
   waitParameters(row: WaitRow): NamedParameters;
   historyParameters(row: HistoryRow): NamedParameters;
   idempotencyParameters(row: IdempotencyRow): NamedParameters;
+  orderParameters(row: OrderRow): NamedParameters;
 }
 
 export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCodec<C> {
@@ -156,6 +160,22 @@ export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCod
       createdAt: readTime(record.created_at),
     }),
 
+    order: (record) => ({
+      orderNo: record.order_no,
+      processKey: record.process_key,
+      instanceId: record.instance_id,
+      order: readJson<Record<string, unknown>>(record.entered),
+      // PostgreSQL's numeric comes back as text with the scale it was written with
+      amount: String(record.amount),
+      currency: record.currency,
+      reportingAmount: String(record.reporting_amount),
+      reportingCurrency: record.reporting_currency,
+      exchangeRate: String(record.exchange_rate),
+      rateDate: String(record.rate_date),
+      enteredBy: record.entered_by,
+      enteredAt: readTime(record.entered_at),
+    }),
+
     versionParameters: (row) => ({
       key: row.key,
       version: row.version,
@@ -230,6 +250,21 @@ export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCod
       requestHash: row.requestHash,
       instanceId: row.instanceId,
       createdAt: canonicalTimestamp(row.createdAt, 'createdAt'),
+    }),
+
+    orderParameters: (row) => ({
+      orderNo: row.orderNo,
+      processKey: row.processKey,
+      instanceId: row.instanceId,
+      entered: writeJson(row.order, 'order'),
+      amount: row.amount,
+      currency: row.currency,
+      reportingAmount: row.reportingAmount,
+      reportingCurrency: row.reportingCurrency,
+      exchangeRate: row.exchangeRate,
+      rateDate: row.rateDate,
+      enteredBy: row.enteredBy,
+      enteredAt: canonicalTimestamp(row.enteredAt, 'enteredAt'),
     }),
   };
 }

@@ -14,6 +14,7 @@ export interface RowWrites {
   refreshWait: string;
   updateWait: string;
   insertIdempotency: string;
+  insertOrder: string;
 }
 
 export function rowWrites(tablePrefix: string): RowWrites {
@@ -59,5 +60,10 @@ export function rowWrites(tablePrefix: string): RowWrites {
 
     insertIdempotency: `INSERT INTO ${t('idempotency')} (scope, key, request_hash, instance_id, created_at)
        VALUES (@scope, @key, @requestHash, @instanceId, @createdAt) ON CONFLICT DO NOTHING`,
+
+    insertOrder: `INSERT INTO ${t('orders')} (order_no, process_key, instance_id, entered, amount, currency, reporting_amount,
+         reporting_currency, exchange_rate, rate_date, entered_by, entered_at)
+       VALUES (@orderNo, @processKey, @instanceId, @entered, @amount, @currency, @reportingAmount,
+         @reportingCurrency, @exchangeRate, @rateDate, @enteredBy, @enteredAt) ON CONFLICT DO NOTHING`,
   };
 }

@@ -152,4 +152,22 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX incidents_by_business_key ON incidents (business_key, seq);
   CREATE INDEX incidents_by_process ON incidents (process_key, seq);
   `,
+  // 3: orders, one row per order number, with the amount as entered and converted
+  `
+  CREATE TABLE orders (
+    order_no           TEXT NOT NULL PRIMARY KEY,
+    process_key        TEXT NOT NULL,
+    instance_id        TEXT NOT NULL REFERENCES instances (id) DEFERRABLE INITIALLY DEFERRED,
+    entered            TEXT NOT NULL,
+    amount             TEXT NOT NULL,
+    currency           TEXT NOT NULL,
+    reporting_amount   TEXT NOT NULL,
+    reporting_currency TEXT NOT NULL,
+    exchange_rate      TEXT NOT NULL,
+    rate_date          TEXT NOT NULL,
+    entered_by         TEXT,
+    entered_at         TEXT NOT NULL
+  );
+  CREATE INDEX orders_by_instance ON orders (instance_id);
+  `,
 ];

@@ -22,6 +22,7 @@ import type {
   IncidentResolution,
   IncidentRow,
   MessageRow,
+  OrderRow,
   InstanceFilter,
   InstanceRow,
   ProcessVersionRow,
@@ -524,6 +525,25 @@ class SqliteTx extends TxGuard implements StoreTx {
     if (result.changes === 0) {
       throw new StratumError('conflict', `idempotency key ${JSON.stringify(row.key)} is already used in scope ${row.scope}`);
     }
+  }
+
+  // orders
+
+  async insertOrder(row: OrderRow): Promise<void> {
+    this.assertWritable('insertOrder');
+    const result = this.sql(WRITES.insertOrder).run(codec.orderParameters(row));
+    if (result.changes === 0) throw new StratumError('conflict', `order ${JSON.stringify(row.orderNo)} was already entered`);
+  }
+
+  async getOrder(orderNo: string): Promise<OrderRow | undefined> {
+    this.assertActive();
+    const record = this.sql('SELECT * FROM orders WHERE order_no = ?').get(orderNo);
+    return record ? codec.order(record as Stored['order']) : undefined;
+  }
+
+  /** Writers already run one at a time (BEGIN IMMEDIATE on one connection, a busy wait across processes). */
+  async lockBusinessKey(_businessKey: string): Promise<void> {
+    this.assertWritable('lockBusinessKey');
   }
 
   // helpers

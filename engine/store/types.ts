@@ -159,6 +159,28 @@ export interface IncidentFilter {
   limit?: number;
 }
 
+/** One entered order: its number is unique, whatever route tried to reuse it. */
+export interface OrderRow {
+  orderNo: string;
+  processKey: string;
+  /** The root instance the order started. */
+  instanceId: string;
+  /** The order as entered (orderNo, customer, amount, currency, paymentTerms, specialChange). */
+  order: Record<string, unknown>;
+  /** Decimal text with the currency's minor units, e.g. "500000.00", "600000" (JPY). */
+  amount: string;
+  currency: string;
+  /** Converted and rounded to the reporting currency's minor units. */
+  reportingAmount: string;
+  reportingCurrency: string;
+  /** Units of the reporting currency for one unit of `currency`, as decimal text. */
+  exchangeRate: string;
+  /** YYYY-MM-DD: the day the rate applies from. */
+  rateDate: string;
+  enteredBy: string | null;
+  enteredAt: string;
+}
+
 export interface InstanceFilter {
   processKey?: string;
   businessKey?: string;
@@ -258,6 +280,17 @@ export interface StoreTx {
   // idempotency
   getIdempotency(scope: string, key: string): Promise<IdempotencyRow | undefined>;
   insertIdempotency(row: IdempotencyRow): Promise<void>;
+
+  // orders
+  /** Throws StratumError conflict when the order number is taken (the table's primary key). */
+  insertOrder(row: OrderRow): Promise<void>;
+  getOrder(orderNo: string): Promise<OrderRow | undefined>;
+  /**
+   * Holds a lock on a business key until the transaction ends, so that an order
+   * entry and a start under the same key never both pass their checks
+   * (PostgreSQL: a transaction advisory lock; SQLite: writers already run one at a time).
+   */
+  lockBusinessKey(businessKey: string): Promise<void>;
 }
 
 export interface Store {

@@ -13,13 +13,14 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
  * (an OpenAPI extension keyword; other validators ignore it).
  */
 function addMaxDecimals(ajv: Ajv2020): Ajv2020 {
-  return ajv.addKeyword({
-    keyword: 'x-max-decimals',
-    type: 'number',
-    schemaType: 'number',
-    errors: false,
-    validate: (decimals: number, value: number) => Number.isFinite(value) && Number(value.toFixed(decimals)) === value,
-  });
+  // The limit travels in `params`: ajv keeps `schema` on errors only in verbose mode.
+  const validate = (decimals: number, value: number): boolean => {
+    const ok = Number.isFinite(value) && Number(value.toFixed(decimals)) === value;
+    validate.errors = ok ? undefined : [{ keyword: 'x-max-decimals', message: `must have at most ${decimals} decimals`, params: { limit: decimals } }];
+    return ok;
+  };
+  validate.errors = undefined as Partial<ErrorObject>[] | undefined;
+  return ajv.addKeyword({ keyword: 'x-max-decimals', type: 'number', schemaType: 'number', errors: true, validate });
 }
 
 const bodyAjv = addMaxDecimals(addFormats(new Ajv2020({ allErrors: true, strict: true })));
@@ -48,7 +49,7 @@ function messageOf(error: ErrorObject): string {
     case 'pattern':
       return 'has characters or a form that is not allowed';
     case 'x-max-decimals':
-      return `must have at most ${String(error.schema)} decimals`;
+      return `must have at most ${String((error.params as { limit?: number }).limit)} decimals`;
     default:
       return error.message ?? 'is invalid';
   }
@@ -60,6 +61,8 @@ function toFieldErrors(where: Where, errors: ErrorObject[] | null | undefined): 
   for (const error of errors ?? []) {
     // propertyNames reports the name's own failure as well; one line per field is enough.
     if (error.propertyName !== undefined && error.keyword !== 'propertyNames') continue;
+    // an if/then rule reports the failed `then` itself, at its field
+    if (error.keyword === 'if') continue;
     const item = { field: fieldOf(where, error), message: messageOf(error) };
     const key = `${item.field} ${item.message}`;
     if (!seen.has(key)) list.push(item);

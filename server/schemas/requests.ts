@@ -1,18 +1,40 @@
 // Request bodies and query strings. Every object refuses unknown properties.
+import { currencyCodesForOrders, currencyOf } from '../../engine/money/currencies.js';
+import { MAX_AMOUNT } from '../../engine/money/conversion.js';
+import { ORDER_VARIABLES, PAYMENT_TERMS } from '../../engine/orders/order-entry.js';
 import { FILE_NAME_PATTERN, name, printableKey, safeText, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
-export const PAYMENT_TERMS = ['credit', 'prepaid-at-entry', 'prepaid-at-shipment'] as const;
+export { MAX_AMOUNT, PAYMENT_TERMS };
 export type PaymentTerms = (typeof PAYMENT_TERMS)[number];
 
-/** The largest amount accepted: keeps cents exact in a double. */
-export const MAX_AMOUNT = 1e13;
+/** The most minor units of any ISO 4217 currency (CLF, UYW: 4). */
+const MOST_MINOR_UNITS = 4;
+
+/**
+ * `amount` has at most the minor units of its `currency`: one `if currency is
+ * one of […] then amount has at most n decimals` per count of minor units.
+ * The engine checks the same (engine/money/conversion.ts) for every route.
+ */
+function minorUnitRules(): JsonSchema[] {
+  const byUnits = new Map<number, string[]>();
+  for (const code of currencyCodesForOrders()) {
+    const units = currencyOf(code)!.minorUnits;
+    byUnits.set(units, [...(byUnits.get(units) ?? []), code]);
+  }
+  return [...byUnits].sort(([a], [b]) => a - b).map(([units, codes]) => ({
+    if: { required: ['currency'], properties: { currency: { type: 'string', enum: codes } } },
+    then: { properties: { amount: { type: 'number', 'x-max-decimals': units } } },
+  }));
+}
 
 export const OrderRequest: JsonSchema = {
   examples: [{ orderNo: 'SO-1001', customer: { name: 'Hoffmann Maschinenbau GmbH', country: 'DE' }, amount: 1_250_000, currency: 'EUR', paymentTerms: 'credit', specialChange: { description: 'paint in RAL 5015' } }],
   type: 'object',
-  description: 'A sales order entered by the ERP or CRM. Amounts are in units of `currency`.',
+  description:
+    'A sales order entered by the ERP or CRM. `amount` is in units of `currency` with at most its ISO 4217 minor units; the order is converted into the reporting currency at the rate of the day (see docs/money.md).',
   required: ['orderNo', 'customer', 'amount', 'currency', 'paymentTerms'],
   additionalProperties: false,
+  allOf: minorUnitRules(),
   properties: {
     orderNo: printableKey(64, 'The order number; becomes the business key of every instance, task, job and message of the order.'),
     customer: {
@@ -27,13 +49,17 @@ export const OrderRequest: JsonSchema = {
     },
     amount: {
       type: 'number',
-      minimum: 0,
+      exclusiveMinimum: 0,
       maximum: MAX_AMOUNT,
       // not multipleOf 0.01: binary floating point makes validators refuse amounts like 7682413752086.77
-      'x-max-decimals': 2,
-      description: 'Order total, at most two decimals.',
+      'x-max-decimals': MOST_MINOR_UNITS,
+      description: 'Order total, greater than 0, with at most the minor units of `currency` (2 for EUR, 0 for JPY, 3 for KWD); more is refused with 422 naming `/amount`.',
     },
-    currency: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR.' },
+    currency: {
+      type: 'string',
+      enum: currencyCodesForOrders(),
+      description: 'ISO 4217 code, e.g. EUR. A currency without a rate in the operator\'s rate table is refused with 422 naming `/currency`.',
+    },
     paymentTerms: { type: 'string', enum: [...PAYMENT_TERMS] },
     specialChange: {
       type: 'object',
@@ -45,8 +71,6 @@ export const OrderRequest: JsonSchema = {
   },
 };
 
-/** The order as entered: tasks, jobs and messages add to it but never change it. */
-export const ORDER_VARIABLES = ['orderNo', 'customer', 'amount', 'currency', 'paymentTerms', 'specialChange'] as const;
 
 export const StartInstanceRequest: JsonSchema = {
   examples: [{ businessKey: 'SO-1001', variables: { orderNo: 'SO-1001', amount: 1200 } }],

@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, openStratum, type Actor, type InstanceView, type Stratum, type TaskView } from '../../engine/index.js';
+import { openStore, openStratum, type Actor, type InstanceView, type OrderEntry, type Stratum, type TaskView } from '../../engine/index.js';
+import { SAMPLE_RATES } from '../support/stratum-fixture.js';
 
 const DIAGRAMS = fileURLToPath(new URL('../../diagrams/', import.meta.url));
 const PLANNING = ['procurement-planning', 'production-planning'];
@@ -13,7 +14,7 @@ const PLANNING = ['procurement-planning', 'production-planning'];
 let stratum: Stratum;
 
 beforeEach(async () => {
-  stratum = await openStratum({ store: await openStore({ dataDir: ':memory:' }) });
+  stratum = await openStratum({ store: await openStore({ dataDir: ':memory:' }), orderEntry: { rates: SAMPLE_RATES } });
   const files = readdirSync(DIAGRAMS)
     .filter((name) => name.endsWith('.bpmn'))
     .map((name) => ({ name, xml: readFileSync(DIAGRAMS + name, 'utf8') }));
@@ -34,19 +35,11 @@ interface Order {
   specialChange?: { description: string } | null;
 }
 
-/** Starts order-to-cash the way the order intake does. */
+/** Enters an order the way POST /api/orders does, in the reporting currency (CNY) so the amount is what the thresholds compare. */
 async function enterOrder(order: Order): Promise<{ id: string; orderNo: string }> {
   const orderNo = `SO-${++orderCount}`;
-  const { instance } = await stratum.runtime.start('order-to-cash', {
-    businessKey: orderNo,
-    variables: {
-      orderNo,
-      customer: { name: 'Acme Corp' },
-      currency: 'EUR',
-      specialChange: null,
-      ...order,
-    },
-  });
+  const entry: OrderEntry = { orderNo, customer: { name: 'Acme Corp' }, currency: 'CNY', specialChange: null, ...order };
+  const { instance } = await stratum.runtime.enterOrder(entry, { user: 'erp' });
   return { id: instance.id, orderNo };
 }
 

@@ -96,13 +96,18 @@ function outcomeOf(node: any): string | undefined {
   return properties?.properties?.find((property: any) => property.name === 'outcome')?.value;
 }
 
+// In the reporting currency, as order entry converts it: the tiers compare reportingAmount.
 const ORDER = {
   orderNo: 'SO-1001',
   customer: { name: 'Acme Corp' },
   amount: 250_000,
-  currency: 'EUR',
+  currency: 'CNY',
   paymentTerms: 'credit',
   specialChange: null,
+  reportingAmount: 250_000,
+  reportingCurrency: 'CNY',
+  exchangeRate: 1,
+  rateDate: '2026-01-02',
 };
 
 describe('the shipped order library', () => {
@@ -275,6 +280,20 @@ describe('order-to-cash (level 1)', () => {
     expect(closedEnd.name).toBe('Order closed');
     expect(outcomeOf(closedEnd)).toBeUndefined();
   });
+
+  it('takes orders, and its start event declares the order fields and the converted amount as its start variables', () => {
+    const { model } = loaded(key);
+    expect(model.takesOrders).toBe(true);
+    const outputs = model.elements.get(model.noneStartEventId!)?.outputs ?? [];
+    expect(outputs.map(({ source, target }) => `${source}→${target}`)).toEqual(
+      ['orderNo', 'customer', 'amount', 'currency', 'paymentTerms', 'specialChange', 'reportingAmount', 'reportingCurrency', 'exchangeRate', 'rateDate']
+        .map((name) => `=${name}→${name}`),
+    );
+  });
+
+  it('is the only process of the library that takes orders', () => {
+    expect(FILES.map((file) => file.replace('.bpmn', '')).filter((name) => loaded(name).model.takesOrders)).toEqual([key]);
+  });
 });
 
 describe('sales-order-management (level 2)', () => {
@@ -344,9 +363,16 @@ describe('sales-order-management (level 2)', () => {
 
 describe('credit-order-approval (level 3)', () => {
   const key = 'credit-order-approval';
-  const tier = (amount: number) => route(key, 'Gateway_AmountTier', { ...ORDER, amount });
+  const tier = (amount: number) => route(key, 'Gateway_AmountTier', { ...ORDER, amount, reportingAmount: amount });
   const groupsOf = (id: string) => loaded(key).model.elements.get(id)?.candidateGroups;
   const vicePresidentTask = 'UserTask_ReviewByVicePresident';
+
+  it('compares the amount converted into the reporting currency, never the amount in the order currency', () => {
+    const tierFlows = flowNodes(loaded(key).process).filter((n: any) => n.id === 'Gateway_AmountTier').flatMap((gateway: any) => gateway.outgoing ?? []);
+    const bodies = tierFlows.map((flow: any) => flow.conditionExpression?.body).filter(Boolean);
+    expect(bodies.length).toBeGreaterThan(0);
+    for (const body of bodies) expect(body, body).toMatch(/^=reportingAmount > \d+( and reportingAmount <= \d+)?$/);
+  });
 
   it('approves a credit order of up to 500,000 automatically', () => {
     for (const amount of [0, 499_999.99, 500_000]) {
@@ -373,12 +399,12 @@ describe('credit-order-approval (level 3)', () => {
     expect(groupsOf(directorTask)).toEqual(['sales-director']);
     expect(tier(25_000_000)).toBe(directorTask);
     const decision = next(key, directorTask);
-    expect(next(key, route(key, decision, { ...ORDER, amount: 1_000_000.01, directorApproved: true }))).toBe(vicePresidentTask);
+    expect(next(key, route(key, decision, { ...ORDER, amount: 1_000_000.01, reportingAmount: 1_000_000.01, directorApproved: true }))).toBe(vicePresidentTask);
   });
 
   it('rejects the order when the sales director rejects it', () => {
     const decision = next(key, tier(2_000_000));
-    const end = element(key, route(key, decision, { ...ORDER, amount: 2_000_000, directorApproved: false }));
+    const end = element(key, route(key, decision, { ...ORDER, amount: 2_000_000, reportingAmount: 2_000_000, directorApproved: false }));
     expect(end.name).toBe('Rejected by sales director');
     expect(outcomeOf(end)).toBe('rejected');
     expect(outputsOf(end)).toEqual({ approved: '=false' });
@@ -386,11 +412,11 @@ describe('credit-order-approval (level 3)', () => {
 
   it('approves or rejects the order as the vice-president decides', () => {
     const decision = next(key, vicePresidentTask);
-    const approvedEnd = element(key, route(key, decision, { ...ORDER, amount: 800_000, vicePresidentApproved: true }));
+    const approvedEnd = element(key, route(key, decision, { ...ORDER, amount: 800_000, reportingAmount: 800_000, vicePresidentApproved: true }));
     expect(approvedEnd.name).toBe('Approved');
     expect(outcomeOf(approvedEnd)).toBeUndefined();
     expect(outputsOf(approvedEnd)).toEqual({ approved: '=true' });
-    const rejectedEnd = element(key, route(key, decision, { ...ORDER, amount: 800_000, vicePresidentApproved: false }));
+    const rejectedEnd = element(key, route(key, decision, { ...ORDER, amount: 800_000, reportingAmount: 800_000, vicePresidentApproved: false }));
     expect(rejectedEnd.name).toBe('Rejected by vice-president');
     expect(outcomeOf(rejectedEnd)).toBe('rejected');
     expect(outputsOf(rejectedEnd)).toEqual({ approved: '=false' });

@@ -124,7 +124,7 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     await page.locator('.library-item[data-key=credit-order-approval] .library-open').click();
     await expect.poll(() => page.locator('.document-key').textContent()).toBe('credit-order-approval');
 
-    await editCondition(AMOUNT_FLOW, 'amount >');
+    await editCondition(AMOUNT_FLOW, 'reportingAmount >');
     await expect.poll(() => page.locator('.stratum-feel-check').getAttribute('class')).toContain('invalid');
     await expect.poll(() => page.locator(`.djs-overlay-container [data-container-id=${AMOUNT_FLOW}] .bjsl-overlay`).count()).toBe(1);
     await shot('05-lint-finding-on-condition');
@@ -139,7 +139,7 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
 
     // a condition on a variable nothing in the call tree supplies: shown while drawing, as deploy would
     const lintText = () => page.locator(`.djs-overlay-container [data-container-id=${AMOUNT_FLOW}] .bjsl-overlay`).allTextContents().then((texts) => texts.join(' '));
-    await editCondition(AMOUNT_FLOW, 'amount >= 1000000 and rushOrder');
+    await editCondition(AMOUNT_FLOW, 'reportingAmount >= 1000000 and rushOrder');
     await expect.poll(lintText).toContain('reads "rushOrder"');
     expect(await lintText()).toContain('condition-variables-supplied');
     // with the library's call graph: the variable would enter where orders enter (or nowhere, once order-to-cash declares its start)
@@ -149,7 +149,7 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
       .toEqual(['error', { knownGroups: ['inspection', 'procurement', 'production', 'sales-director', 'vice-president'] }]);
     await shot('06b-lint-unsupplied-variable');
 
-    await editCondition(AMOUNT_FLOW, 'amount >= 1000000');
+    await editCondition(AMOUNT_FLOW, 'reportingAmount >= 1000000');
     await expect.poll(() => page.locator('.stratum-feel-check').textContent()).toContain('Valid FEEL');
     // what remains at most is the warning that the library's start events do not declare "amount" yet
     await expect.poll(lintText).not.toMatch(/rushOrder|FEEL/);
@@ -188,8 +188,8 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     await latest.locator('[data-action=diff-previous]').click();
     const condition = page.locator(`.diff-section.conditions li[data-flow=${AMOUNT_FLOW}]`);
     await condition.waitFor();
-    expect(await condition.locator('code.old').textContent()).toBe('=amount > 1000000');
-    expect(await condition.locator('code.new').textContent()).toBe('=amount >= 1000000');
+    expect(await condition.locator('code.old').textContent()).toBe('=reportingAmount > 1000000');
+    expect(await condition.locator('code.new').textContent()).toBe('=reportingAmount >= 1000000');
     expect(await modelerEval<boolean>(`window.stratumModeler.get('canvas').hasMarker('${AMOUNT_FLOW}', 'stratum-diff-changed')`)).toBe(true);
     expect(await page.locator('[data-badge=read-only]').count()).toBe(1);
     await shot('09-diff-v1-v2');

@@ -6,12 +6,20 @@ describe('readConfig', () => {
   it('defaults to port 3000, ./data, diagrams/, 5 MB bodies and demo mode on loopback', () => {
     expect(readConfig({})).toEqual({
       port: 3000, host: '127.0.0.1', dataDir: './data', demo: true, diagramsDir: 'diagrams', bodyLimitBytes: 5 * 1024 * 1024, logLevel: 'info',
+      orderProcessKey: 'order-to-cash',
+    });
+  });
+
+  it('reads STRATUM_RATES and STRATUM_ORDER_PROCESS', () => {
+    expect(readConfig({ STRATUM_RATES: '/etc/stratum/rates.json', STRATUM_ORDER_PROCESS: 'lead-to-cash' })).toMatchObject({
+      ratesFile: '/etc/stratum/rates.json', orderProcessKey: 'lead-to-cash',
     });
   });
 
   it('reads PORT, STRATUM_DATA, DATABASE_URL, STRATUM_USERS, STRATUM_DIAGRAMS and STRATUM_BODY_LIMIT', () => {
     expect(readConfig({ PORT: '8080', STRATUM_DATA: '/var/lib/stratum', DATABASE_URL: 'postgres://db/stratum', STRATUM_USERS: '/etc/stratum/users.json', STRATUM_DIAGRAMS: '/srv/bpmn', STRATUM_BODY_LIMIT: '1mb' })).toEqual({
       port: 8080, host: '0.0.0.0', dataDir: '/var/lib/stratum', databaseUrl: 'postgres://db/stratum', usersFile: '/etc/stratum/users.json', demo: false, diagramsDir: '/srv/bpmn', bodyLimitBytes: 1024 * 1024, logLevel: 'info',
+      orderProcessKey: 'order-to-cash',
     });
   });
 

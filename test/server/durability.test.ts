@@ -2,7 +2,7 @@
 // orders go on after the server is stopped and started on the same data.
 import { afterEach, describe, expect, it } from 'vitest';
 import { TOKENS } from './support/client.js';
-import { makeDataDir, removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
+import { deployFixtures, makeDataDir, removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
 const running: TestServer[] = [];
 const dirs: string[] = [];
@@ -23,7 +23,8 @@ const order = (orderNo: string, amount = 750_000) => ({
   orderNo,
   customer: { name: 'Nordwind Logistik AG', id: 'C-4711' },
   amount,
-  currency: 'EUR',
+  // the reporting currency: `amount` is what the approval thresholds compare
+  currency: 'CNY',
   paymentTerms: 'credit',
 });
 
@@ -61,17 +62,19 @@ describe('idempotent order entry', () => {
 
   it('makes POST /api/processes/{key}/instances idempotent by Idempotency-Key', async () => {
     const { api } = await start();
-    const body = { businessKey: 'SO-START', variables: { orderNo: 'SO-START', amount: 10, paymentTerms: 'credit', currency: 'EUR', customer: { name: 'X' }, specialChange: null } };
+    // order-to-cash takes orders and starts only through POST /api/orders: another level-1 process
+    await deployFixtures(api, 'customer-review.bpmn');
+    const body = { businessKey: 'CR-START', variables: { customerId: 'C-4711', reason: 'annual review' } };
     const headers = { 'Idempotency-Key': 'erp-req-0001' };
     const [a, b] = await Promise.all([
-      api.post('/api/processes/order-to-cash/instances', TOKENS.erp, body, { headers }),
-      api.post('/api/processes/order-to-cash/instances', TOKENS.erp, body, { headers }),
+      api.post('/api/processes/customer-review/instances', TOKENS.erp, body, { headers }),
+      api.post('/api/processes/customer-review/instances', TOKENS.erp, body, { headers }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 201]);
     expect(a.body.id).toBe(b.body.id);
-    const other = await api.post('/api/processes/order-to-cash/instances', TOKENS.erp, { ...body, businessKey: 'SO-OTHER' }, { headers });
+    const other = await api.post('/api/processes/customer-review/instances', TOKENS.erp, { ...body, businessKey: 'CR-OTHER' }, { headers });
     expect(other.status).toBe(409);
-    const withoutKey = await api.post('/api/processes/order-to-cash/instances', TOKENS.erp, body);
+    const withoutKey = await api.post('/api/processes/customer-review/instances', TOKENS.erp, body);
     expect(withoutKey.status).toBe(201);
     expect(withoutKey.body.id).not.toBe(a.body.id);
   });

@@ -11,7 +11,7 @@ beforeAll(async () => {
   server = await startTestServer();
   api = server.api;
   for (let n = 1; n <= 5; n++) {
-    const response = await api.post('/api/orders', TOKENS.erp, { orderNo: `SO-LIST-${n}`, customer: { name: 'Lager AG' }, amount: 600_000 + n, currency: 'CHF', paymentTerms: 'credit' });
+    const response = await api.post('/api/orders', TOKENS.erp, { orderNo: `SO-LIST-${n}`, customer: { name: 'Lager AG' }, amount: 600_000 + n, currency: 'CNY', paymentTerms: 'credit' });
     expect(response.status).toBe(201);
     ids.push(response.body.id);
   }
@@ -47,7 +47,7 @@ describe('GET /api/instances/{id} and /api/tasks/{id}', () => {
   it('shows the order with its version, variables, children, history and what the call tree waits for', async () => {
     const view = (await api.get(`/api/instances/${ids[0]}`, TOKENS.erp)).body;
     expect(view).toMatchObject({ processKey: 'order-to-cash', version: 1, businessKey: 'SO-LIST-1', status: 'running' });
-    expect(view.variables).toMatchObject({ orderNo: 'SO-LIST-1', amount: 600_001, currency: 'CHF', paymentTerms: 'credit', specialChange: null });
+    expect(view.variables).toMatchObject({ orderNo: 'SO-LIST-1', amount: 600_001, currency: 'CNY', paymentTerms: 'credit', specialChange: null });
     expect(view.children.map((child: { processKey: string }) => child.processKey)).toEqual(['sales-order-management']);
     const task = view.waiting.find((wait: { type: string }) => wait.type === 'task');
     expect(task).toMatchObject({ processKey: 'credit-order-approval', candidateGroups: ['vice-president'] });

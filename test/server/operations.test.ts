@@ -13,7 +13,7 @@ import { ApiClient, TEST_USERS, TOKENS } from './support/client.js';
 import { FakeStratum } from './support/fake-stratum.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
-const ORDER = { orderNo: 'SO-OPS-1', customer: { name: 'Secret Customer Ltd' }, amount: 42, currency: 'EUR', paymentTerms: 'credit' };
+const ORDER = { orderNo: 'SO-OPS-1', customer: { name: 'Secret Customer Ltd' }, amount: 42, currency: 'CNY', paymentTerms: 'credit' };
 
 /** createApp over HTTP with a FakeStratum, capturing log lines. */
 async function serve(options: Partial<AppOptions> = {}) {

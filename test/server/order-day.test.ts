@@ -200,7 +200,8 @@ async function enterOrder(orderNo: string, amount: number, paymentTerms = 'credi
     orderNo,
     customer: { name: 'Hoffmann Maschinenbau GmbH', country: 'DE' },
     amount,
-    currency: 'EUR',
+    // the reporting currency: `amount` is what the approval thresholds compare
+    currency: 'CNY',
     paymentTerms,
     ...(specialChange ? { specialChange } : {}),
   });

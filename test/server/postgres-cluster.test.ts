@@ -24,7 +24,7 @@ describePostgres('two servers on one PostgreSQL database', () => {
     }
   });
 
-  const order = { orderNo: 'SO-PG-1', customer: { name: 'Cluster GmbH' }, amount: 700_000, currency: 'EUR', paymentTerms: 'credit' };
+  const order = { orderNo: 'SO-PG-1', customer: { name: 'Cluster GmbH' }, amount: 700_000, currency: 'CNY', paymentTerms: 'credit' };
 
   it('deploys the library once, whichever server started first', async () => {
     const [fromA, fromB] = await Promise.all([a.api.get('/api/processes', TOKENS.erp), b.api.get('/api/processes', TOKENS.erp)]);

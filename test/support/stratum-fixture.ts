@@ -3,9 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openStore, openStratum, type Stratum } from '../../engine/index.js';
+import { loadRateTable, openStore, openStratum, type OrderEntry, type Runtime, type Stratum } from '../../engine/index.js';
 
 export const DIAGRAMS_DIR = fileURLToPath(new URL('../../diagrams/', import.meta.url));
+
+/** The rate table a fresh `npm start` uses (server/rates.sample.json): CNY is the reporting currency. */
+export const SAMPLE_RATES = loadRateTable(fileURLToPath(new URL('../../server/rates.sample.json', import.meta.url)));
 
 export class ManualClock {
   constructor(private current = new Date('2026-01-05T09:00:00.000Z')) {}
@@ -32,7 +35,7 @@ export function shippedDiagrams() {
 export async function openFixture(options: { deployShipped?: boolean } = {}): Promise<Fixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-test-'));
   const clock = new ManualClock();
-  const open = async () => openStratum({ store: await openStore({ dataDir }), clock });
+  const open = async () => openStratum({ store: await openStore({ dataDir }), clock, orderEntry: { rates: SAMPLE_RATES } });
   const fixture: Fixture = {
     stratum: await open(),
     clock,
@@ -58,9 +61,21 @@ export const vicePresident = { name: 'victor', groups: ['vice-president'] };
 /** The ERP's integration user, who completes jobs (its workers label themselves with a workerId). */
 export const erp = { name: 'erp', groups: ['integration'] };
 
+/**
+ * An order in the reporting currency (CNY), so `amount` is what the thresholds
+ * compare: `entry` is what order entry takes, `variables` what the order
+ * process then holds (for harnesses that run bpmn-engine without Stratum).
+ */
 export function order(orderNo: string, amount: number, paymentTerms = 'credit', specialChange: unknown = null) {
+  const entry = { orderNo, customer: { name: 'ACME' }, amount, currency: 'CNY', paymentTerms, specialChange } as OrderEntry;
   return {
     businessKey: orderNo,
-    variables: { orderNo, customer: { name: 'ACME' }, amount, currency: 'EUR', paymentTerms, specialChange },
+    entry,
+    variables: { ...entry, reportingAmount: amount, reportingCurrency: 'CNY', exchangeRate: 1, rateDate: '2026-01-05' } as Record<string, unknown>,
   };
+}
+
+/** Enters an order through order entry, as the ERP would. */
+export function enter(runtime: Runtime, placed: { entry: OrderEntry }, user = 'erp') {
+  return runtime.enterOrder(placed.entry, { user });
 }

@@ -1,7 +1,7 @@
 // Restarts, timers, versions and run-time failures.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+import { enter, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 
 const fixtureFile = (name: string) => ({
   name,
@@ -16,7 +16,7 @@ afterEach(async () => { await fixture.dispose(); });
 
 describe('restart', () => {
   it('completes in a new runtime an order that waited for approval in the old one', async () => {
-    const { instance } = await fixture.stratum.runtime.start('order-to-cash', order('RESTART', 700_000));
+    const { instance } = await enter(fixture.stratum.runtime, order('RESTART', 700_000));
     const runtime = (await fixture.reopen()).runtime;
     const [task] = await runtime.findTasks({ businessKey: 'RESTART' });
     expect(task).toMatchObject({ candidateGroups: ['vice-president'] });

@@ -1,6 +1,6 @@
 // The shipped order library's business rules, driven through the engine API.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { director, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+import { director, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 
 let fixture: Fixture;
 beforeEach(async () => { fixture = await openFixture(); });
@@ -46,25 +46,25 @@ async function fulfil(orderNo: string) {
 
 describe('tiered approval of credit orders', () => {
   it('approves a 500,000 credit order automatically and releases it to planning', async () => {
-    const { instance } = await runtime().start('order-to-cash', order('T-500000', 500_000));
+    const { instance } = await enter(runtime(), order('T-500000', 500_000));
     expect(await tasksFor('T-500000')).toEqual([]);
     expect(await jobTypesFor('T-500000')).toEqual(['procurement-planning', 'production-planning']);
     expect(instance.status).toBe('running');
   });
 
   it('routes a 500,000.01 credit order to the vice-president only', async () => {
-    await runtime().start('order-to-cash', order('T-500000.01', 500_000.01));
+    await enter(runtime(), order('T-500000.01', 500_000.01));
     const tasks = await tasksFor('T-500000.01');
     expect(tasks.map((task) => task.candidateGroups)).toEqual([['vice-president']]);
   });
 
   it('routes a 1,000,000 credit order to the vice-president only', async () => {
-    await runtime().start('order-to-cash', order('T-1000000', 1_000_000));
+    await enter(runtime(), order('T-1000000', 1_000_000));
     expect((await tasksFor('T-1000000')).map((task) => task.candidateGroups)).toEqual([['vice-president']]);
   });
 
   it('routes a 1,000,000.01 credit order to the sales director, then the vice-president', async () => {
-    await runtime().start('order-to-cash', order('T-1000000.01', 1_000_000.01));
+    await enter(runtime(), order('T-1000000.01', 1_000_000.01));
     expect((await tasksFor('T-1000000.01')).map((task) => task.candidateGroups)).toEqual([['sales-director']]);
     await decide('T-1000000.01', 'sales-director', true);
     expect((await tasksFor('T-1000000.01')).map((task) => task.candidateGroups)).toEqual([['vice-president']]);
@@ -77,7 +77,7 @@ describe('tiered approval of credit orders', () => {
   });
 
   it('ends the order as rejected when the sales director rejects it', async () => {
-    const { instance } = await runtime().start('order-to-cash', order('R-DIR', 2_000_000));
+    const { instance } = await enter(runtime(), order('R-DIR', 2_000_000));
     const after = await decide('R-DIR', 'sales-director', false);
     expect(after.id).toBe(instance.id);
     expect(after.status).toBe('rejected');
@@ -86,7 +86,7 @@ describe('tiered approval of credit orders', () => {
   });
 
   it('ends the order as rejected when the vice-president rejects it', async () => {
-    await runtime().start('order-to-cash', order('R-VP', 750_000));
+    await enter(runtime(), order('R-VP', 750_000));
     const after = await decide('R-VP', 'vice-president', false);
     expect(after.status).toBe('rejected');
     expect(await jobTypesFor('R-VP')).toEqual([]);
@@ -95,14 +95,14 @@ describe('tiered approval of credit orders', () => {
 
 describe('prepaid orders', () => {
   it('exempts a 5,000,000 prepaid order from any approval', async () => {
-    await runtime().start('order-to-cash', order('P-BIG', 5_000_000, 'prepaid-at-entry'));
+    await enter(runtime(), order('P-BIG', 5_000_000, 'prepaid-at-entry'));
     expect(await tasksFor('P-BIG')).toEqual([]);
-    await runtime().start('order-to-cash', order('P-BIG-2', 5_000_000, 'prepaid-at-shipment'));
+    await enter(runtime(), order('P-BIG-2', 5_000_000, 'prepaid-at-shipment'));
     expect(await tasksFor('P-BIG-2')).toEqual([]);
   });
 
   it('controlled at order entry: no planning job exists until PaymentReceived', async () => {
-    const { instance } = await runtime().start('order-to-cash', order('P-ENTRY', 80_000, 'prepaid-at-entry'));
+    const { instance } = await enter(runtime(), order('P-ENTRY', 80_000, 'prepaid-at-entry'));
     expect(await jobTypesFor('P-ENTRY')).toEqual([]);
     expect(await runtime().fetchAndLockJobs({ type: 'procurement-planning', workerId: 'erp' })).toEqual([]);
     expect(instance.waiting.map((wait) => wait.message).filter(Boolean)).toEqual(['PaymentReceived']);
@@ -117,7 +117,7 @@ describe('prepaid orders', () => {
   for (const [first, second] of [['ShipmentRequested', 'PaymentReceived'], ['PaymentReceived', 'ShipmentRequested']]) {
     it(`controlled at shipment: planning at once, shipping only after ${first} then ${second}`, async () => {
       const orderNo = `P-SHIP-${first}`;
-      const { instance } = await runtime().start('order-to-cash', order(orderNo, 80_000, 'prepaid-at-shipment'));
+      const { instance } = await enter(runtime(), order(orderNo, 80_000, 'prepaid-at-shipment'));
       expect(await jobTypesFor(orderNo)).toEqual(['procurement-planning', 'production-planning']);
       expect(await completeJobs('procurement-planning', orderNo)).toBe(1);
       expect(await completeJobs('production-planning', orderNo)).toBe(1);
@@ -135,7 +135,7 @@ describe('prepaid orders', () => {
   }
 
   it('keeps a message nothing waits for yet for a running order, and refuses one for an unknown order', async () => {
-    await runtime().start('order-to-cash', order('P-NONE', 1_000, 'credit'));
+    await enter(runtime(), order('P-NONE', 1_000, 'credit'));
     expect(await runtime().correlateMessage({ name: 'PaymentReceived', businessKey: 'P-NONE' })).toMatchObject({ outcome: 'buffered', reached: [] });
     await expect(runtime().correlateMessage({ name: 'PaymentReceived', businessKey: 'P-NOBODY' }))
       .rejects.toMatchObject({ code: 'not-found', details: { problem: 'unknown-business-key' } });
@@ -145,7 +145,7 @@ describe('prepaid orders', () => {
 describe('special change', () => {
   it('needs procurement, production and inspection acknowledgements before the order goes on', async () => {
     const orderNo = 'S-1';
-    await runtime().start('order-to-cash', order(orderNo, 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
+    await enter(runtime(), order(orderNo, 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
     const groups = async () => (await tasksFor(orderNo)).flatMap((task) => task.candidateGroups).sort();
     expect(await groups()).toEqual(['inspection', 'procurement', 'production']);
     // the payment arrives early: it is kept, not lost, and not delivered before the acknowledgements
@@ -165,7 +165,7 @@ describe('special change', () => {
 
 describe('task completion', () => {
   it('lets exactly one of two concurrent completions win; the other learns the task is no longer open', async () => {
-    await runtime().start('order-to-cash', order('RACE', 700_000));
+    await enter(runtime(), order('RACE', 700_000));
     const [task] = await tasksFor('RACE');
     const results = await Promise.allSettled([
       runtime().completeTask(task!.id, { approved: true }, vicePresident),
@@ -177,14 +177,14 @@ describe('task completion', () => {
   });
 
   it('refuses a completion by someone in none of the candidate groups', async () => {
-    await runtime().start('order-to-cash', order('FORBID', 700_000));
+    await enter(runtime(), order('FORBID', 700_000));
     const [task] = await tasksFor('FORBID');
     await expect(runtime().completeTask(task!.id, { approved: true }, director)).rejects.toMatchObject({ code: 'forbidden' });
     expect(await tasksFor('FORBID')).toHaveLength(1);
   });
 
   it('records who completed a task, and with which variables, in the history', async () => {
-    const { instance } = await runtime().start('order-to-cash', order('AUDIT', 700_000));
+    const { instance } = await enter(runtime(), order('AUDIT', 700_000));
     const [task] = await tasksFor('AUDIT');
     const after = await runtime().completeTask(task!.id, { approved: true, comment: 'fine' }, vicePresident);
     const entry = after.history.find((row) => row.event === 'task.completed');
@@ -193,7 +193,7 @@ describe('task completion', () => {
   });
 
   it('refuses a completion without the approved decision and keeps the task open, instead of failing the order', async () => {
-    const { instance } = await runtime().start('order-to-cash', order('NO-DECISION', 700_000));
+    const { instance } = await enter(runtime(), order('NO-DECISION', 700_000));
     const [task] = await tasksFor('NO-DECISION');
     const error = await runtime().completeTask(task!.id, { comment: 'looks fine' }, vicePresident).catch((caught) => caught);
     expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('approved') });
@@ -205,7 +205,7 @@ describe('task completion', () => {
   });
 
   it('shows an instance with what it called: the view of a level-2 instance holds its subtree, not its parent', async () => {
-    const { instance: root } = await runtime().start('order-to-cash', order('SUBTREE', 1_200_000));
+    const { instance: root } = await enter(runtime(), order('SUBTREE', 1_200_000));
     const rootView = (await runtime().getInstance(root.id))!;
     const [level2] = rootView.children;
     expect(level2!.processKey).toBe('sales-order-management');
@@ -231,7 +231,7 @@ describe('task completion', () => {
 
 describe('external jobs', () => {
   it('never hands a locked job to a second worker until its lock expires', async () => {
-    await runtime().start('order-to-cash', order('JOB-1', 100));
+    await enter(runtime(), order('JOB-1', 100));
     const first = await runtime().fetchAndLockJobs({ type: 'procurement-planning', workerId: 'w1', lockMs: 60_000 });
     expect(first).toHaveLength(1);
     expect(first[0]!.variables).toMatchObject({ orderNo: 'JOB-1', amount: 100 });
@@ -241,7 +241,7 @@ describe('external jobs', () => {
   });
 
   it('makes a failed job fetchable again while retries remain, and raises an incident at zero', async () => {
-    const { instance } = await runtime().start('order-to-cash', order('JOB-2', 100));
+    const { instance } = await enter(runtime(), order('JOB-2', 100));
     const [job] = await runtime().fetchAndLockJobs({ type: 'production-planning', workerId: 'w1' });
     await runtime().failJob(job!.id, { message: 'ERP down', retries: 2, workerId: 'w1' }, erp);
     const [again] = await runtime().fetchAndLockJobs({ type: 'production-planning', workerId: 'w1' });
@@ -259,7 +259,7 @@ describe('step events (for metrics)', () => {
   it('reports every step with the process key it moved, never an instance id, and failures as such', async () => {
     const steps: { action: string; processKey: string; outcome: string }[] = [];
     fixture.stratum.events.on('step', ({ action, processKey, outcome }) => steps.push({ action, processKey, outcome }));
-    const { instance } = await runtime().start('order-to-cash', order('EV-1', 700_000));
+    const { instance } = await enter(runtime(), order('EV-1', 700_000));
     const [task] = await tasksFor('EV-1');
     await runtime().completeTask(task!.id, { approved: true }, director).catch(() => undefined);
     await runtime().cancel(instance.id, { name: 'ops', groups: [] });
@@ -275,13 +275,13 @@ describe('step events (for metrics)', () => {
 
 describe('business keys and call activities', () => {
   it('gives every child instance the order number as business key', async () => {
-    await runtime().start('order-to-cash', order('BK-1', 700_000));
+    await enter(runtime(), order('BK-1', 700_000));
     const all = await runtime().findInstances({ businessKey: 'BK-1' });
     expect(all.items.map((item) => item.processKey).sort()).toEqual(['credit-order-approval', 'order-to-cash', 'sales-order-management']);
   });
 
   it('cancels the whole call tree when the order is cancelled', async () => {
-    const { instance } = await runtime().start('order-to-cash', order('CANCEL', 700_000));
+    const { instance } = await enter(runtime(), order('CANCEL', 700_000));
     const after = await runtime().cancel(instance.id, { name: 'ops', groups: [] });
     expect(after.status).toBe('cancelled');
     const all = await runtime().findInstances({ businessKey: 'CANCEL' });

@@ -5,7 +5,7 @@ import { openStratum, type Stratum } from '../../../engine/index.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
 import type { Store, StoreTx } from '../../../engine/store/types.js';
 import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
-import { erp, ManualClock, order, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
+import { enter, erp, ManualClock, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
 
 describePostgres('runtime on PostgreSQL shared by two server processes', () => {
   let first: Stratum;
@@ -18,7 +18,7 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     const open = async () => {
       const store = new PostgresStore(inSchema(schema));
       await store.migrate();
-      return openStratum({ store, clock });
+      return openStratum({ store, clock, orderEntry: { rates: SAMPLE_RATES } });
     };
     [first, second] = [await open(), await open()];
     secondStore = new PostgresStore(inSchema(schema));
@@ -31,7 +31,7 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
   });
 
   it('runs a 1,000,000.01 credit order through both approvals and fulfilment, steps taken by either process', async () => {
-    const { instance } = await first.runtime.start('order-to-cash', order('PG-1', 1_000_000.01));
+    const { instance } = await enter(first.runtime, order('PG-1', 1_000_000.01));
     const [directorTask] = await second.runtime.findTasks({ businessKey: 'PG-1' });
     expect(directorTask!.candidateGroups).toEqual(['sales-director']);
     await second.runtime.completeTask(directorTask!.id, { approved: true }, { name: 'dora', groups: ['sales-director'] });
@@ -45,7 +45,7 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
   });
 
   it('lets exactly one of two processes complete the same task', async () => {
-    await first.runtime.start('order-to-cash', order('PG-RACE', 700_000));
+    await enter(first.runtime, order('PG-RACE', 700_000));
     const [task] = await first.runtime.findTasks({ businessKey: 'PG-RACE' });
     const results = await Promise.allSettled([
       first.runtime.completeTask(task!.id, { approved: true }, vicePresident),
@@ -56,7 +56,7 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
   });
 
   it('hands a job to only one of two workers fetching through different processes at once', async () => {
-    await first.runtime.start('order-to-cash', order('PG-JOB', 100));
+    await enter(first.runtime, order('PG-JOB', 100));
     const [a, b] = await Promise.all([
       first.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'w1', max: 5 }),
       second.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'w2', max: 5 }),
@@ -65,7 +65,7 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
   });
 
   it('delivers both messages of a prepaid-at-shipment order sent at once to two processes', async () => {
-    const { instance } = await first.runtime.start('order-to-cash', order('PG-SHIP', 80_000, 'prepaid-at-shipment'));
+    const { instance } = await enter(first.runtime, order('PG-SHIP', 80_000, 'prepaid-at-shipment'));
     await Promise.all([
       first.runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'PG-SHIP' }),
       second.runtime.correlateMessage({ name: 'ShipmentRequested', businessKey: 'PG-SHIP' }),

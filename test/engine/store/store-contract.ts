@@ -7,6 +7,7 @@ import type {
   IncidentRow,
   InstanceRow,
   MessageRow,
+  OrderRow,
   ProcessVersionRow,
   Store,
   StoreTx,
@@ -838,6 +839,70 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.transaction((tx) => tx.resolveIncident('nope', resolution))).toBe(false);
         expect(await find({ open: true })).toEqual(['b', 'c']);
         expect(await store.read((tx) => tx.getIncident('a'))).toMatchObject({ resolvedAt: at(9), resolvedBy: 'otto', resolution: 'retried' });
+      });
+    });
+
+    describe('orders', () => {
+      const orderRow = (orderNo: string, instanceId: string): OrderRow => ({
+        orderNo,
+        processKey: 'order-to-cash',
+        instanceId,
+        order: { orderNo, customer: { name: 'ACME' }, amount: 600000, currency: 'JPY', paymentTerms: 'credit', specialChange: null },
+        amount: '600000',
+        currency: 'JPY',
+        reportingAmount: '28740.00',
+        reportingCurrency: 'CNY',
+        exchangeRate: '0.0479',
+        rateDate: '2026-01-02',
+        enteredBy: 'erp',
+        enteredAt: at(1),
+      });
+
+      it('keeps an order as entered, both amounts as exact decimal text, and refuses its number twice', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2'));
+        const row = { ...orderRow('SO-1', 'i1'), amount: '500000.10', currency: 'EUR', reportingAmount: '4122500.83', exchangeRate: '8.245' };
+        await store.transaction((tx) => tx.insertOrder(row));
+        expect(await store.read((tx) => tx.getOrder('SO-1'))).toEqual(row);
+        expect(await store.read((tx) => tx.getOrder('SO-2'))).toBeUndefined();
+        await expectStratumError(store.transaction((tx) => tx.insertOrder(orderRow('SO-1', 'i2'))), 'conflict');
+        expect((await store.read((tx) => tx.getOrder('SO-1')))?.instanceId).toBe('i1');
+      });
+
+      it('holds a business-key lock until the transaction ends: a second locker of the key waits for the first', async () => {
+        const events: string[] = [];
+        const first = store.transaction(async (tx) => {
+          await tx.lockBusinessKey('SO-LOCK');
+          events.push('first locked');
+          await sleep(60);
+          events.push('first done');
+        });
+        await sleep(15);
+        const second = store.transaction(async (tx) => {
+          await tx.lockBusinessKey('SO-LOCK');
+          events.push('second locked');
+        });
+        const other = store.transaction(async (tx) => {
+          await tx.lockBusinessKey('SO-OTHER');
+        });
+        await Promise.all([first, second, other]);
+        expect(events).toEqual(['first locked', 'first done', 'second locked']);
+      });
+
+      it('lets exactly one of two concurrent entries of one order number win', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2'));
+        const enter = (instanceId: string) =>
+          store.transaction(async (tx) => {
+            await tx.lockBusinessKey('SO-RACE');
+            if (await tx.getOrder('SO-RACE')) throw new StratumError('conflict', 'seen');
+            await sleep(30);
+            await tx.insertOrder(orderRow('SO-RACE', instanceId));
+            return instanceId;
+          });
+        const results = await Promise.allSettled([enter('i1'), enter('i2')]);
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect(lost).toHaveLength(1);
+        expect((lost[0]!.reason as StratumError).code).toBe('conflict');
       });
     });
 

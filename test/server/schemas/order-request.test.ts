@@ -16,16 +16,28 @@ const fieldsRefused = (body: unknown): string[] => {
 };
 
 describe('OrderRequest amounts', () => {
-  it('accepts every amount with up to two decimals, also large ones that binary floating point cannot divide by 0.01', () => {
-    for (const amount of [0, 0.01, 0.07, 4.35, 19.99, 500_000, 500_000.01, 1_000_000.01, 7_682_413_752_086.77, 9_999_999_999_999.99, 10_000_000_000_000]) {
+  it('accepts every euro amount with up to two decimals, also large ones that binary floating point cannot divide by 0.01', () => {
+    for (const amount of [0.01, 0.07, 4.35, 19.99, 500_000, 500_000.01, 1_000_000.01, 7_682_413_752_086.77, 9_999_999_999_999.99, 10_000_000_000_000]) {
       expect(fieldsRefused(order({ amount })), String(amount)).toEqual([]);
     }
   });
 
-  it('refuses three decimals, negatives, amounts over 10^13 and non-numbers', () => {
-    for (const amount of [0.001, 1.005, 123_456.789, 1e12 + 0.001, -0.01, 1e13 + 1, '5', null, true]) {
+  it('refuses three decimals for the euro, zero, negatives, amounts over 10^13 and non-numbers', () => {
+    for (const amount of [0.001, 1.005, 123_456.789, 1e12 + 0.001, 0, -0.01, 1e13 + 1, '5', null, true]) {
       expect(fieldsRefused(order({ amount })), String(amount)).toEqual(['/amount']);
     }
+  });
+
+  it('allows the minor units of the order\'s currency: none for JPY, three for KWD, four for CLF', () => {
+    expect(fieldsRefused(order({ currency: 'JPY', amount: 600_000 }))).toEqual([]);
+    expect(fieldsRefused(order({ currency: 'JPY', amount: 600_000.5 }))).toEqual(['/amount']);
+    expect(fieldsRefused(order({ currency: 'KWD', amount: 499_999.999 }))).toEqual([]);
+    expect(fieldsRefused(order({ currency: 'KWD', amount: 1.0001 }))).toEqual(['/amount']);
+    expect(fieldsRefused(order({ currency: 'CLF', amount: 1.0001 }))).toEqual([]);
+  });
+
+  it('refuses currencies that are not ISO 4217 money', () => {
+    for (const currency of ['ABC', 'XAU', 'XTS', 'eur', 'EURO']) expect(fieldsRefused(order({ currency })), currency).toEqual(['/currency']);
   });
 });
 

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type {
   Actor, BpmnFile, DeployOptions, DeployResult, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
-  MessageResult, ProcessDetail, ProcessSummary, Runtime, StartOptions, TaskView,
+  MessageResult, OrderEntry, OrderEntryOptions, ProcessDetail, ProcessSummary, Runtime, StartOptions, TaskView,
 } from '../../../engine/api.js';
 import { StratumError } from '../../../engine/errors.js';
 
@@ -80,6 +80,14 @@ export class FakeStratum {
       this.events.emit('step', { action: 'start', processKey, durationMs: 1, outcome: 'ok' });
       return { instance, created: true };
     },
+    // The fake enters an order as an idempotent start of order-to-cash keyed by orderNo.
+    enterOrder: async (order: OrderEntry, options: OrderEntryOptions) => {
+      if (!this.versions.has('order-to-cash')) throw new StratumError('unavailable', 'order-to-cash is not deployed');
+      const variables = { ...order, specialChange: order.specialChange ?? null };
+      const requestHash = JSON.stringify(Object.entries(variables).sort(([a], [b]) => a.localeCompare(b)));
+      return this.runtime.start('order-to-cash', { businessKey: order.orderNo, variables, user: options.user, idempotency: { scope: 'order', key: order.orderNo, requestHash } });
+    },
+    orderEntryStatus: async () => ({ processKey: 'order-to-cash', ready: this.versions.has('order-to-cash'), reportingCurrency: 'CNY' }),
     getInstance: async (id: string) => this.instances.get(id),
     findInstances: async (query: InstanceQuery) => {
       const all = [...this.instances.values()].filter(

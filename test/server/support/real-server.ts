@@ -1,14 +1,26 @@
 // The real server (startServer: store, engine, shipped diagrams, express) on
 // an ephemeral port, with a temporary SQLite folder and the test users.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { startServer, type RunningServer } from '../../../server/start.js';
-import { ApiClient, TEST_USERS } from './client.js';
+import { ApiClient, TEST_USERS, TOKENS } from './client.js';
 
 export const DIAGRAMS_DIR = fileURLToPath(new URL('../../../diagrams/', import.meta.url));
+/** Small processes of the server tests' own (test/fixtures/server/). */
+export const SERVER_FIXTURES = fileURLToPath(new URL('../../fixtures/server/', import.meta.url));
+
+/** Deploys fixtures of test/fixtures/server/ by name (e.g. `customer-review.bpmn`) as the designer. */
+export async function deployFixtures(api: ApiClient, ...names: string[]): Promise<void> {
+  for (const name of names) {
+    const response = await api.request('POST', `/api/deployments?name=${encodeURIComponent(name)}`, {
+      token: TOKENS.designer, body: readFileSync(SERVER_FIXTURES + name, 'utf8'), headers: { 'content-type': 'application/xml' },
+    });
+    if (response.status !== 201) throw new Error(`${name} did not deploy: ${response.text}`);
+  }
+}
 
 export interface TestServer extends RunningServer {
   api: ApiClient;
@@ -26,7 +38,7 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean; ratesFile?: string; orderProcessKey?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeDataDir();
   const server = await startServer({
     config: {
@@ -39,6 +51,8 @@ export async function startTestServer(options: { dataDir?: string; bodyBytes?: n
       diagramsDir: options.diagramsDir ?? DIAGRAMS_DIR,
       bodyLimitBytes: options.bodyBytes ?? 256 * 1024,
       logLevel: 'silent',
+      ...(options.ratesFile ? { ratesFile: options.ratesFile } : {}),
+      orderProcessKey: options.orderProcessKey ?? 'order-to-cash',
     },
     logger: pino({ level: process.env.STRATUM_TEST_LOG ?? 'silent' }),
     scheduler: false,

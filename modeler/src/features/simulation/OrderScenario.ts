@@ -33,8 +33,13 @@ export default class OrderScenario {
     return {
       orderNo: 'SIM-0001',
       customer: { name: 'Simulated customer' },
+      // simulated in the reporting currency, so the amount is what the approval tiers compare
       amount,
-      currency: 'EUR',
+      currency: 'CNY',
+      reportingAmount: amount,
+      reportingCurrency: 'CNY',
+      exchangeRate: 1,
+      rateDate: '2026-01-02',
       paymentTerms,
       specialChange: specialChange ? { description: 'Simulated special change' } : null,
       approved: approvals === 'approve',

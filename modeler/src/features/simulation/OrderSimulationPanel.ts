@@ -134,7 +134,7 @@ export default class OrderSimulationPanel {
     replaceChildren(this.panel,
       el('h3', {}, 'Simulated order'),
       el('div', { className: 'sim-grid' },
-        el('label', { for: 'sim-amount' }, 'Amount'), amount,
+        el('label', { for: 'sim-amount' }, 'Amount (CNY, the reporting currency)'), amount,
         el('label', { for: 'sim-terms' }, 'Payment terms'), terms,
         el('label', { for: 'sim-special' }, 'Special change'), special,
         el('label', { for: 'sim-approvals' }, 'Approvers'), approvals),

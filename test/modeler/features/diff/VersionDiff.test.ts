@@ -7,10 +7,10 @@ const v1 = readFileSync(join(import.meta.dirname, '../../../../diagrams/credit-o
 
 describe('comparing two versions', () => {
   it('lists a changed condition as text, old and new', async () => {
-    const v2 = v1.replace('=amount &gt; 1000000</bpmn:conditionExpression>', '=amount &gt;= 1000000</bpmn:conditionExpression>');
+    const v2 = v1.replace('=reportingAmount &gt; 1000000</bpmn:conditionExpression>', '=reportingAmount &gt;= 1000000</bpmn:conditionExpression>');
     const comparison = await compareVersions(v1, v2);
     expect(comparison.conditions).toEqual([
-      { flowId: 'Flow_AmountTier_Above1000000', label: 'more than 1,000,000', oldCondition: '=amount > 1000000', newCondition: '=amount >= 1000000' },
+      { flowId: 'Flow_AmountTier_Above1000000', label: 'more than 1,000,000', oldCondition: '=reportingAmount > 1000000', newCondition: '=reportingAmount >= 1000000' },
     ]);
     expect(comparison.added).toEqual([]);
     expect(comparison.removed).toEqual([]);

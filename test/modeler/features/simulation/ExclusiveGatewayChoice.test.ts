@@ -9,7 +9,8 @@ const diagram = readFileSync(join(import.meta.dirname, '../../../../diagrams/cre
 
 describe('the simulation takes the flow the runtime would take', () => {
   let gateway: any;
-  const order = (amount: number) => ({ orderNo: 'SIM-1', amount, paymentTerms: 'credit', specialChange: null });
+  // in the reporting currency: the tiers compare the converted amount
+  const order = (amount: number) => ({ orderNo: 'SIM-1', amount, currency: 'CNY', reportingAmount: amount, paymentTerms: 'credit', specialChange: null });
   const choose = (variables: Record<string, unknown>) => chooseOutgoing(gateway.outgoing, gateway.default, variables);
 
   beforeAll(async () => {

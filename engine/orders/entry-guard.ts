@@ -1,0 +1,47 @@
+// Who may start what: a called process (level ≥ 2) starts only from its
+// callers' call activities; a process that takes orders starts only through
+// order entry; an order number names one order. Every route that starts an
+// instance (generic start, message start, order entry) asks here.
+import type { ProcessModel } from '../bpmn/process-model.js';
+import { StratumError } from '../errors.js';
+import type { ProcessVersionRow, StoreTx } from '../store/types.js';
+
+/** Keys of the latest versions that call `key` (its callers in the library's call graph). */
+export function callersOf(key: string, latest: ProcessVersionRow[]): string[] {
+  return latest.filter((row) => row.key !== key && row.calls.includes(key)).map((row) => row.key).sort();
+}
+
+/**
+ * Refuses a direct start (409: the library's current state forbids it, for
+ * every caller alike; a redeploy can change that state, other credentials cannot).
+ */
+export async function refuseDirectStart(tx: StoreTx, model: ProcessModel): Promise<void> {
+  const callers = callersOf(model.key, await tx.latestVersions());
+  if (callers.length) {
+    throw new StratumError(
+      'conflict',
+      `${model.key} is called by ${callers.join(', ')}: a called process starts only from its callers' call activities, never directly`,
+      { reason: 'called-process', calledBy: callers },
+    );
+  }
+  if (model.takesOrders) {
+    throw new StratumError(
+      'conflict',
+      `${model.key} takes orders: orders enter only through order entry (POST /api/orders), which checks and converts them`,
+      { reason: 'takes-orders' },
+    );
+  }
+}
+
+/** Refuses a start under a business key that is an order's number: one order number is one order. */
+export async function refuseOrderNumber(tx: StoreTx, businessKey: string): Promise<void> {
+  await tx.lockBusinessKey(businessKey);
+  const order = await tx.getOrder(businessKey);
+  if (order) {
+    throw new StratumError(
+      'conflict',
+      `${businessKey} is the number of an order (instance ${order.instanceId}); no other instance may start under it`,
+      { reason: 'order-exists', instanceId: order.instanceId },
+    );
+  }
+}
