@@ -353,10 +353,11 @@ export class InstanceRuntime implements Runtime {
   // ---- messages -------------------------------------------------------------
 
   async correlateMessage(message: MessageRequest): Promise<MessageResult> {
-    if (message.variables) messageWrites(message.variables, message.name);
     const timeToLive = message.timeToLive === undefined ? this.messages.defaultTimeToLiveMs : timeToLiveMs(message.timeToLive);
     type Outcome = { refused: StratumError } | { buffered: MessageRow } | { delivered: MessageRow; rootIds: string[] };
     const outcome = await this.step('message', async (tx, moving): Promise<Outcome> => {
+      // A message for an order adds to it, never changes the order as entered.
+      if (message.variables && (await tx.getOrder(message.businessKey))) messageWrites(message.variables, message.name);
       const now = this.clock.now();
       const received = await this.messages.receive(tx, message, timeToLive, now);
       if ('duplicate' in received) return { refused: received.duplicate };

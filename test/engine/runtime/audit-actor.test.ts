@@ -1,7 +1,7 @@
 // The audit trail records who was authenticated, never who the client says it is:
 // a worker's workerId is kept beside the actor as a label.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+import { enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 
 let fixture: Fixture;
 beforeEach(async () => { fixture = await openFixture(); });
@@ -17,7 +17,7 @@ async function lockJob(type: string, workerId: string) {
 
 describe('who did it is who was authenticated', () => {
   it('records the authenticated user as the actor of a job completion and keeps the workerId as a label', async () => {
-    await runtime().start('order-to-cash', { ...order('A-1', 1_000), user: 'erp' });
+    await enter(runtime(), order('A-1', 1_000), 'erp');
     const job = await lockJob('procurement-planning', 'director');
     const after = await runtime().completeJob(job.id, {}, erp, 'director');
     const entry = after.history.find((row) => row.event === 'job.completed');
@@ -26,7 +26,7 @@ describe('who did it is who was authenticated', () => {
   });
 
   it('records the authenticated user for job failures and BPMN errors', async () => {
-    await runtime().start('order-to-cash', order('A-2', 1_000));
+    await enter(runtime(), order('A-2', 1_000));
     const job = await lockJob('procurement-planning', 'w1');
     const failed = await runtime().failJob(job.id, { message: 'ERP down', retries: 1, workerId: 'w1' }, erp);
     expect(failed.history.find((row) => row.event === 'job.failed')).toMatchObject({ actor: 'erp', data: { workerId: 'w1' } });
@@ -36,7 +36,7 @@ describe('who did it is who was authenticated', () => {
   });
 
   it('records the actor of a task, a message, a cancel and a start, and of what each step moved', async () => {
-    const { instance } = await runtime().start('order-to-cash', { ...order('A-3', 750_000), user: 'erp' });
+    const { instance } = await enter(runtime(), order('A-3', 750_000), 'erp');
     const [task] = await runtime().findTasks({ businessKey: 'A-3' });
     const after = await runtime().completeTask(task!.id, { approved: true }, vicePresident);
     const byEvent = (event: string) => after.history.filter((row) => row.event === event);
@@ -49,7 +49,7 @@ describe('who did it is who was authenticated', () => {
   });
 
   it('records the sender of a message', async () => {
-    await runtime().start('order-to-cash', order('A-4', 1_000, 'prepaid-at-entry'));
+    await enter(runtime(), order('A-4', 1_000, 'prepaid-at-entry'));
     const { reached } = await runtime().correlateMessage({ name: 'PaymentReceived', businessKey: 'A-4', actor: 'bank' });
     expect(reached[0]!.history.find((row) => row.event === 'message.correlated')).toMatchObject({ actor: 'bank' });
   });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InstanceView } from '../../../engine/api.js';
-import { director, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+import { enter, director, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 
 const DECLARED = readFileSync(new URL('../../fixtures/engine/declared-outputs.bpmn', import.meta.url), 'utf8');
 
@@ -40,14 +40,14 @@ async function variablesOf(businessKey: string, processKey: string): Promise<Rec
 
 describe('user tasks accept only the variables their outputs declare', () => {
   it('writes the approver\'s decision to the task\'s own output target, and a missing comment as null', async () => {
-    await runtime().start('order-to-cash', order('D-1', 750_000));
+    await enter(runtime(), order('D-1', 750_000));
     await runtime().completeTask((await openTask('D-1', 'vice-president')).id, { approved: true }, vicePresident);
     const variables = await variablesOf('D-1', 'credit-order-approval');
     expect(variables).toMatchObject({ vicePresidentApproved: true, vicePresidentComment: null, approved: true });
   });
 
   it('refuses a variable the task does not declare, naming it, and leaves the task open', async () => {
-    await runtime().start('order-to-cash', order('D-2', 750_000));
+    await enter(runtime(), order('D-2', 750_000));
     const task = await openTask('D-2', 'vice-president');
     const error = await refusal(runtime().completeTask(task.id, { approved: true, riskClass: 'low' }, vicePresident));
     expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('does not declare riskClass') });
@@ -56,13 +56,13 @@ describe('user tasks accept only the variables their outputs declare', () => {
   });
 
   it('refuses the order fields on a task like any other undeclared variable', async () => {
-    await runtime().start('order-to-cash', order('D-3', 750_000));
+    await enter(runtime(), order('D-3', 750_000));
     const task = await openTask('D-3', 'vice-president');
     await expect(runtime().completeTask(task.id, { approved: true, amount: 1 }, vicePresident)).rejects.toMatchObject({ code: 'invalid' });
   });
 
   it('never lets the director\'s earlier approval stand in for the vice-president\'s missing decision', async () => {
-    await runtime().start('order-to-cash', order('D-4', 3_000_000));
+    await enter(runtime(), order('D-4', 3_000_000));
     await runtime().completeTask((await openTask('D-4', 'sales-director')).id, { approved: true }, director);
     const task = await openTask('D-4', 'vice-president');
     const error = await refusal(runtime().completeTask(task.id, {}, vicePresident));
@@ -72,14 +72,14 @@ describe('user tasks accept only the variables their outputs declare', () => {
   });
 
   it('refuses a decision that is not a boolean', async () => {
-    await runtime().start('order-to-cash', order('D-5', 750_000));
+    await enter(runtime(), order('D-5', 750_000));
     const task = await openTask('D-5', 'vice-president');
     const error = await refusal(runtime().completeTask(task.id, { approved: 'yes' }, vicePresident));
     expect(error.details.variables).toEqual([{ name: 'approved', problem: 'is "yes"' }]);
   });
 
   it('lets a rejection end the order as rejected', async () => {
-    await runtime().start('order-to-cash', order('D-6', 750_000));
+    await enter(runtime(), order('D-6', 750_000));
     await runtime().completeTask((await openTask('D-6', 'vice-president')).id, { approved: false, comment: 'no' }, vicePresident);
     expect((await rootOf('D-6')).status).toBe('rejected');
   });
@@ -130,7 +130,7 @@ describe('jobs', () => {
   });
 
   it('refuses the shipped planning workers setting the order or the approval', async () => {
-    await runtime().start('order-to-cash', order('J-4', 1_000));
+    await enter(runtime(), order('J-4', 1_000));
     const job = await lockJob('procurement-planning');
     await expect(runtime().completeJob(job.id, { paymentTerms: 'prepaid-at-entry' }, erp, 'w1')).rejects.toMatchObject({ code: 'invalid' });
     await expect(runtime().completeJob(job.id, { plannedWeek: 48 }, erp, 'w1')).resolves.toMatchObject({ status: 'running' });

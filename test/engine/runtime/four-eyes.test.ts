@@ -2,7 +2,7 @@
 // process declares as separated (credit-order-approval separates both of its
 // approval tasks). Who decided comes from the audit trail.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { director, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+import { enter, director, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 
 let fixture: Fixture;
 beforeEach(async () => { fixture = await openFixture(); });
@@ -21,7 +21,7 @@ async function openTask(businessKey: string, group: string) {
 
 describe('four eyes on credit approval', () => {
   it('refuses the vice-president review by the person who approved as sales director, naming the earlier task', async () => {
-    await runtime().start('order-to-cash', order('F-1', 3_000_000));
+    await enter(runtime(), order('F-1', 3_000_000));
     await runtime().completeTask((await openTask('F-1', 'sales-director')).id, { approved: true }, both);
     const review = await openTask('F-1', 'vice-president');
     const error = await runtime().completeTask(review.id, { approved: true }, both).catch((caught) => caught);
@@ -30,33 +30,31 @@ describe('four eyes on credit approval', () => {
   });
 
   it('lets another person in the same groups decide the second step', async () => {
-    await runtime().start('order-to-cash', order('F-2', 3_000_000));
+    await enter(runtime(), order('F-2', 3_000_000));
     await runtime().completeTask((await openTask('F-2', 'sales-director')).id, { approved: true }, both);
     const after = await runtime().completeTask((await openTask('F-2', 'vice-president')).id, { approved: true }, vicePresident);
     expect(after.waiting.filter((wait) => wait.type === 'job').map((wait) => wait.jobType).sort()).toEqual(['procurement-planning', 'production-planning']);
   });
 
   it('makes no exception for an administrator', async () => {
-    await runtime().start('order-to-cash', order('F-3', 3_000_000));
+    await enter(runtime(), order('F-3', 3_000_000));
     await runtime().completeTask((await openTask('F-3', 'sales-director')).id, { approved: true }, admin);
     await expect(runtime().completeTask((await openTask('F-3', 'vice-president')).id, { approved: true }, admin))
       .rejects.toMatchObject({ code: 'forbidden' });
   });
 
-  it('counts a decision in another instance of the same order (same business key)', async () => {
-    await runtime().start('order-to-cash', order('F-4', 3_000_000));
+  it('cannot be walked around with a second approval instance of the same order: no route starts one', async () => {
+    await enter(runtime(), order('F-4', 3_000_000));
     await runtime().completeTask((await openTask('F-4', 'sales-director')).id, { approved: true }, both);
-    // A second approval instance for the same order, started by another route.
-    await runtime().start('credit-order-approval', order('F-4', 800_000));
+    // The approval process is called, so it never starts directly; and the order number is taken.
+    await expect(runtime().start('credit-order-approval', order('F-4', 800_000))).rejects.toMatchObject({ code: 'conflict' });
     const reviews = (await runtime().findTasks({ businessKey: 'F-4' })).filter((task) => task.candidateGroups.includes('vice-president'));
-    expect(reviews).toHaveLength(2);
-    for (const review of reviews) {
-      await expect(runtime().completeTask(review.id, { approved: true }, both)).rejects.toMatchObject({ code: 'forbidden' });
-    }
+    expect(reviews).toHaveLength(1);
+    await expect(runtime().completeTask(reviews[0]!.id, { approved: true }, both)).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('does not count a refused completion as a decision', async () => {
-    await runtime().start('order-to-cash', order('F-5', 3_000_000));
+    await enter(runtime(), order('F-5', 3_000_000));
     const approval = await openTask('F-5', 'sales-director');
     await expect(runtime().completeTask(approval.id, { approved: 'yes' }, both)).rejects.toMatchObject({ code: 'invalid' });
     await runtime().completeTask(approval.id, { approved: true }, director);
@@ -64,8 +62,8 @@ describe('four eyes on credit approval', () => {
   });
 
   it('keeps orders apart: the same person may decide a different order\'s other step', async () => {
-    await runtime().start('order-to-cash', order('F-6', 3_000_000));
-    await runtime().start('order-to-cash', order('F-7', 800_000));
+    await enter(runtime(), order('F-6', 3_000_000));
+    await enter(runtime(), order('F-7', 800_000));
     await runtime().completeTask((await openTask('F-6', 'sales-director')).id, { approved: true }, both);
     await expect(runtime().completeTask((await openTask('F-7', 'vice-president')).id, { approved: true }, both)).resolves.toBeDefined();
   });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, openStratum, type Store, type Stratum } from '../../../engine/index.js';
-import { ManualClock, order, shippedDiagrams } from '../../support/stratum-fixture.js';
+import { enter, ManualClock, order, SAMPLE_RATES, shippedDiagrams } from '../../support/stratum-fixture.js';
 
 const ops = { name: 'otto', groups: ['operations'] };
 
@@ -19,7 +19,7 @@ beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'stratum-incidents-'));
   clock = new ManualClock();
   store = await openStore({ dataDir });
-  stratum = await openStratum({ store, clock, messageTimeToLiveMs: 60_000 });
+  stratum = await openStratum({ store, clock, messageTimeToLiveMs: 60_000, orderEntry: { rates: SAMPLE_RATES } });
 });
 afterEach(async () => {
   await stratum.close();
@@ -52,7 +52,7 @@ describe('a call activity whose called process was not deployed', () => {
 describe('buffered messages and the clock', () => {
   it('keeps a message for its time-to-live by the runtime clock; the purge drops it afterwards and says so in the order', async () => {
     await stratum.library.deploy(shippedDiagrams(), { user: 'dora' });
-    const { instance } = await stratum.runtime.start('order-to-cash', order('B-1', 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
+    const { instance } = await enter(stratum.runtime, order('B-1', 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
     const buffered = await stratum.runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'B-1', actor: 'erp' });
     expect(buffered).toMatchObject({ outcome: 'buffered', expiresAt: new Date(clock.now().getTime() + 60_000).toISOString() });
     clock.advance(59_999);
@@ -65,7 +65,7 @@ describe('buffered messages and the clock', () => {
 
   it('remembers a messageId only while its message is kept: after its time-to-live the same id is a new message', async () => {
     await stratum.library.deploy(shippedDiagrams(), { user: 'dora' });
-    await stratum.runtime.start('order-to-cash', order('B-2', 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
+    await enter(stratum.runtime, order('B-2', 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
     const message = { name: 'PaymentReceived', businessKey: 'B-2', messageId: 'bank-9', timeToLive: 'PT1S' };
     expect((await stratum.runtime.correlateMessage(message)).outcome).toBe('buffered');
     await expect(stratum.runtime.correlateMessage(message)).rejects.toMatchObject({ code: 'conflict', details: { problem: 'duplicate-message' } });

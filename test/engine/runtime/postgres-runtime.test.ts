@@ -88,7 +88,7 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     const slow = await openStratum({ store, clock });
     for (let round = 1; round <= 3; round++) {
       const orderNo = `PG-PAY-RACE-${round}`;
-      const { instance } = await first.runtime.start('order-to-cash', order(orderNo, 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
+      const { instance } = await enter(first.runtime, order(orderNo, 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
       const tasks = await first.runtime.findTasks({ businessKey: orderNo });
       for (const task of tasks.slice(0, -1)) await first.runtime.completeTask(task.id, {}, acknowledge);
       const catchOpened = new Promise<void>((resolve) => (checked = resolve));
@@ -104,7 +104,7 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
   });
 
   it('accepts a messageId once when two processes receive the same message at the same moment', async () => {
-    const { instance } = await first.runtime.start('order-to-cash', order('PG-DUP', 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
+    const { instance } = await enter(first.runtime, order('PG-DUP', 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
     const message = { name: 'PaymentReceived', businessKey: 'PG-DUP', messageId: 'bank-1' };
     const results = await Promise.allSettled([first.runtime.correlateMessage(message), second.runtime.correlateMessage(message)]);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
