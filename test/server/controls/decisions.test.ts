@@ -44,7 +44,7 @@ afterAll(async () => {
 async function enterOrder(amount: number, extra: Record<string, unknown> = {}): Promise<string> {
   const orderNo = `CTL-${++orderCount}`;
   const response = await api.post('/api/orders', TOKENS.erp, {
-    orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount, currency: 'EUR', paymentTerms: 'credit', ...extra,
+    orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount, currency: 'CNY', paymentTerms: 'credit', ...extra,
   });
   expect(response.status, response.text).toBe(201);
   return orderNo;

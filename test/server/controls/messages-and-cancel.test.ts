@@ -322,14 +322,14 @@ interface HistoryItem {
 
 async function enterOrder(orderNo: string, paymentTerms: string, specialChange?: { description: string }) {
   const response = await api.post('/api/orders', TOKENS.erp, {
-    orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 80_000, currency: 'EUR', paymentTerms, ...(specialChange && { specialChange }),
+    orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 80_000, currency: 'CNY', paymentTerms, ...(specialChange && { specialChange }),
   });
   expect(response.status, response.text).toBe(201);
   return response.body;
 }
 
 async function enterCredit(orderNo: string, amount: number) {
-  const response = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Lager AG' }, amount, currency: 'EUR', paymentTerms: 'credit' });
+  const response = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Lager AG' }, amount, currency: 'CNY', paymentTerms: 'credit' });
   expect(response.status, response.text).toBe(201);
   return response.body;
 }
