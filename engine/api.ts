@@ -2,9 +2,10 @@
 // Everything else under engine/ is internal. See docs/engine.md.
 import type { EventEmitter } from 'node:events';
 import type { Finding } from './errors.js';
+import type { PageAfter } from './store/page-cursor.js';
 import type { InstanceStatus, Store, WaitKind } from './store/types.js';
 
-export type { Finding, InstanceStatus, WaitKind };
+export type { Finding, InstanceStatus, PageAfter, WaitKind };
 
 export interface BpmnFile {
   /** File name, used in findings. */
@@ -140,6 +141,18 @@ export interface InstanceQuery {
   status?: InstanceStatus;
   limit?: number;
   offset?: number;
+  /** Only instances after this one, newest first (keyset page; the server's cursors encode it). */
+  after?: PageAfter;
+}
+
+export interface TaskQuery {
+  candidateGroup?: string;
+  businessKey?: string;
+  instanceId?: string;
+  /** At most this many tasks, oldest first. */
+  limit?: number;
+  /** Only tasks after this one (keyset page). */
+  after?: PageAfter;
 }
 
 export interface Library {
@@ -158,7 +171,7 @@ export interface Runtime {
   findInstances(query: InstanceQuery): Promise<{ items: InstanceSummary[]; total: number }>;
   cancel(instanceId: string, actor: Actor): Promise<InstanceView>;
 
-  findTasks(query: { candidateGroup?: string; businessKey?: string; instanceId?: string }): Promise<TaskView[]>;
+  findTasks(query: TaskQuery): Promise<TaskView[]>;
   getTask(taskId: string): Promise<TaskView | undefined>;
   /** 404 unknown task, 409 no longer open, 403 actor in none of its candidate groups. */
   completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView>;

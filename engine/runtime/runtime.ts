@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type {
-  Actor, Clock, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageResult, Runtime, StartOptions, StepEvent, TaskView,
+  Actor, Clock, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageResult, Runtime, StartOptions, StepEvent, TaskQuery, TaskView,
 } from '../api.js';
 import { conflict, forbidden, notFound, StratumError } from '../errors.js';
 import type { FeelInput } from '../feel/feel-expression.js';
@@ -99,7 +99,7 @@ export class InstanceRuntime implements Runtime {
     });
   }
 
-  async findTasks(query: { candidateGroup?: string; businessKey?: string; instanceId?: string }): Promise<TaskView[]> {
+  async findTasks(query: TaskQuery): Promise<TaskView[]> {
     return this.store.read(async (tx) => {
       const waits = await tx.findWaits({ kind: 'task', ...query });
       const keys = await this.processKeysOf(tx, waits);
