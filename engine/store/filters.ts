@@ -1,6 +1,6 @@
 import { canonicalTimestamp } from './iso-time.js';
 import type { PageAfter } from './page-cursor.js';
-import { checkLimit } from './row-checks.js';
+import { checkLimit, pageOf } from './row-checks.js';
 import type { InstanceFilter, WaitFilter } from './types.js';
 
 // The WHERE clauses of the list queries, built from the filter's optional
@@ -25,6 +25,20 @@ export function instanceWhere(filter: InstanceFilter, placeholder: Placeholder):
   // the list order is createdAt descending, then id ascending
   where.after(filter.after, 'created_at', 'id', 'newest-first');
   return where.build();
+}
+
+/**
+ * The page of instances a filter selects, newest first, then by id. `all` is
+ * the dialect's LIMIT for "no limit" (SQLite -1, PostgreSQL NULL).
+ */
+export function instanceSelect(filter: InstanceFilter, placeholder: Placeholder, table: string, columns: string, all: number | null): { text: string; parameters: unknown[] } {
+  const { where, parameters } = instanceWhere(filter, placeholder);
+  const { limit, offset } = pageOf(filter);
+  const n = parameters.length;
+  return {
+    text: `SELECT ${columns} FROM ${table} ${where} ORDER BY created_at DESC, id LIMIT ${placeholder(n + 1)} OFFSET ${placeholder(n + 2)}`,
+    parameters: [...parameters, limit ?? all, offset],
+  };
 }
 
 /** The tables of a dialect (PostgreSQL prefixes them with `stratum_`). */

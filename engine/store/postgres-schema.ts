@@ -114,6 +114,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   DROP INDEX stratum_wait_groups_by_group;
   CREATE INDEX stratum_wait_groups_by_group_created ON stratum_wait_groups (grp, created_at, wait_id);
   CREATE INDEX stratum_waits_by_kind_created ON stratum_waits (kind, created_at, id);
+  DROP INDEX stratum_waits_by_business_key;
+  DROP INDEX stratum_waits_by_instance;
+  CREATE INDEX stratum_waits_by_business_key_created ON stratum_waits (business_key, kind, created_at, id);
+  CREATE INDEX stratum_waits_by_instance_created ON stratum_waits (instance_id, kind, created_at, id);
 
   -- instances list newest first, then by id
   DROP INDEX stratum_instances_by_created;

@@ -1,11 +1,11 @@
 import pg from 'pg';
 import { StratumError } from '../errors.js';
-import { instanceWhere, waitSelect, type Placeholder } from './filters.js';
+import { instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { numberedAll, valuesFor, type NumberedStatement } from './numbered-parameters.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type PostgresColumns, type Records } from './records.js';
-import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage, pageOf } from './row-checks.js';
+import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { rowWrites } from './row-writes.js';
 import { TransactionQueue } from './transaction-queue.js';
@@ -160,8 +160,8 @@ const codec = rowCodec<PostgresColumns>({
   writeJson: jsonText,
 });
 const WRITES = numberedAll(rowWrites('stratum_'));
-const numberedPlaceholder: Placeholder = (position) => `$${position}`;
-const WAIT_TABLES = { waits: 'stratum_waits', groups: 'stratum_wait_groups' };
+export const numberedPlaceholder: Placeholder = (position) => `$${position}`;
+export const WAIT_TABLES = { waits: 'stratum_waits', groups: 'stratum_wait_groups' };
 /** History parameters in the order of appendHistory's unnest arrays ($1 … $8). */
 const HISTORY_ORDER = ['instanceId', 'at', 'actor', 'event', 'elementId', 'elementType', 'waitId', 'data'] as const;
 
@@ -242,14 +242,8 @@ class PostgresTx extends TxGuard implements StoreTx {
   }
 
   async findInstances(filter: InstanceFilter): Promise<InstanceRow[]> {
-    const { where, parameters } = instanceWhere(filter, numberedPlaceholder);
-    const { limit, offset } = pageOf(filter);
-    const n = parameters.length;
-    const { rows } = await this.query<Stored['instance']>(
-      `SELECT ${INSTANCE_COLUMNS} FROM stratum_instances ${where}
-       ORDER BY created_at DESC, id LIMIT $${n + 1} OFFSET $${n + 2}`,
-      [...parameters, limit, offset],
-    );
+    const { text, parameters } = instanceSelect(filter, numberedPlaceholder, 'stratum_instances', INSTANCE_COLUMNS, null);
+    const { rows } = await this.query<Stored['instance']>(text, parameters);
     return rows.map(codec.instance);
   }
 

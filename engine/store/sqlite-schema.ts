@@ -112,6 +112,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   DROP INDEX wait_groups_by_group;
   CREATE INDEX wait_groups_by_group_created ON wait_groups (grp, created_at, wait_id);
   CREATE INDEX waits_by_kind_created ON waits (kind, created_at, id);
+  DROP INDEX waits_by_business_key;
+  DROP INDEX waits_by_instance;
+  CREATE INDEX waits_by_business_key_created ON waits (business_key, kind, created_at, id);
+  CREATE INDEX waits_by_instance_created ON waits (instance_id, kind, created_at, id);
 
   -- instances list newest first, then by id
   DROP INDEX instances_by_created;

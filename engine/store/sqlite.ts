@@ -2,10 +2,10 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StratumError } from '../errors.js';
-import { instanceWhere, waitSelect, type Placeholder } from './filters.js';
+import { instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type Records, type SqliteColumns } from './records.js';
-import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage, pageOf } from './row-checks.js';
+import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { rowWrites } from './row-writes.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
@@ -249,8 +249,8 @@ const codec = rowCodec<SqliteColumns>({
   writeJson: (value) => JSON.stringify(value),
 });
 const WRITES = rowWrites('');
-const anonymous: Placeholder = () => '?';
-const WAIT_TABLES = { waits: 'waits', groups: 'wait_groups' };
+export const anonymous: Placeholder = () => '?';
+export const WAIT_TABLES = { waits: 'waits', groups: 'wait_groups' };
 
 type Stored = Records<SqliteColumns>;
 
@@ -326,11 +326,8 @@ class SqliteTx extends TxGuard implements StoreTx {
 
   async findInstances(filter: InstanceFilter): Promise<InstanceRow[]> {
     this.assertActive();
-    const { where, parameters } = instanceWhere(filter, anonymous);
-    const { limit, offset } = pageOf(filter);
-    const records = this.sql(
-      `SELECT ${INSTANCE_COLUMNS} FROM instances ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`,
-    ).all(...parameters, limit ?? -1, offset) as Stored['instance'][];
+    const { text, parameters } = instanceSelect(filter, anonymous, 'instances', INSTANCE_COLUMNS, -1);
+    const records = this.sql(text).all(...parameters) as Stored['instance'][];
     return records.map(codec.instance);
   }
 

@@ -1,4 +1,5 @@
 // Request bodies and query strings. Every object refuses unknown properties.
+import { afterParameter, INSTANCE_PAGE, limitParameter, TASK_PAGE } from '../http/pagination.js';
 import { FILE_NAME_PATTERN, name, printableKey, safeText, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
 export const PAYMENT_TERMS = ['credit', 'prepaid-at-entry', 'prepaid-at-shipment'] as const;
@@ -144,8 +145,9 @@ export const InstancesQuery: JsonSchema = {
     processKey: name(),
     businessKey: printableKey(200),
     status: { type: 'string', enum: [...INSTANCE_STATUSES] },
-    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-    offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
+    limit: limitParameter(INSTANCE_PAGE),
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0, description: 'Rows to skip (after `after`, when both are given). Deep offsets read every skipped row: page with `after`.' },
+    after: afterParameter,
   },
 };
 
@@ -156,6 +158,8 @@ export const TasksQuery: JsonSchema = {
     candidateGroup: printableKey(100),
     businessKey: printableKey(200),
     instanceId: printableKey(200),
+    limit: limitParameter(TASK_PAGE),
+    after: afterParameter,
   },
 };
 
