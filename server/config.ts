@@ -1,5 +1,7 @@
 // Server configuration from the environment (see docs/api.md).
 import { DEFAULT_BODY_LIMIT } from './app.js';
+import { DEFAULT_ADMISSION, type AdmissionLimits } from './http/admission.js';
+import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/client-errors.js';
 
 export interface ServerConfig {
   port: number;
@@ -12,6 +14,10 @@ export interface ServerConfig {
   diagramsDir: string;
   bodyLimitBytes: number;
   logLevel: string;
+  /** Write admission queue (default DEFAULT_ADMISSION). */
+  admission?: AdmissionLimits;
+  /** How long a client may take to send headers and a whole request, and keep an idle connection (default DEFAULT_HTTP_TIMEOUTS). */
+  timeouts?: HttpTimeouts;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -34,7 +40,34 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     diagramsDir: env.STRATUM_DIAGRAMS || 'diagrams',
     bodyLimitBytes: parseSize(env.STRATUM_BODY_LIMIT, DEFAULT_BODY_LIMIT),
     logLevel: env.LOG_LEVEL || 'info',
+    admission: {
+      concurrency: parseCount(env, 'STRATUM_WRITE_CONCURRENCY', DEFAULT_ADMISSION.concurrency, 1),
+      queueLength: parseCount(env, 'STRATUM_WRITE_QUEUE', DEFAULT_ADMISSION.queueLength, 0),
+      queueWaitMs: parseCount(env, 'STRATUM_WRITE_QUEUE_WAIT_MS', DEFAULT_ADMISSION.queueWaitMs, 1),
+    },
+    timeouts: readTimeouts(env),
   };
+}
+
+function readTimeouts(env: NodeJS.ProcessEnv): HttpTimeouts {
+  const timeouts = {
+    headersTimeoutMs: parseCount(env, 'STRATUM_HEADERS_TIMEOUT_MS', DEFAULT_HTTP_TIMEOUTS.headersTimeoutMs, 1),
+    requestTimeoutMs: parseCount(env, 'STRATUM_REQUEST_TIMEOUT_MS', DEFAULT_HTTP_TIMEOUTS.requestTimeoutMs, 1),
+    keepAliveTimeoutMs: parseCount(env, 'STRATUM_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_HTTP_TIMEOUTS.keepAliveTimeoutMs, 1),
+  };
+  if (timeouts.headersTimeoutMs > timeouts.requestTimeoutMs) {
+    throw new Error(`STRATUM_HEADERS_TIMEOUT_MS (${timeouts.headersTimeoutMs}) must not exceed STRATUM_REQUEST_TIMEOUT_MS (${timeouts.requestTimeoutMs}): the headers are part of the request`);
+  }
+  return timeouts;
+}
+
+/** A whole number of at least `min` from the environment, or `fallback` when unset. */
+function parseCount(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, not ${text}`);
+  return value;
 }
 
 /** `5242880`, `512kb`, `5mb` → bytes. */

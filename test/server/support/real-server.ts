@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import type { AdmissionLimits } from '../../../server/http/admission.js';
+import type { HttpTimeouts } from '../../../server/http/client-errors.js';
 import { startServer, type RunningServer } from '../../../server/start.js';
 import { ApiClient, TEST_USERS } from './client.js';
 
@@ -26,7 +28,7 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean; admission?: AdmissionLimits; timeouts?: HttpTimeouts } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeDataDir();
   const server = await startServer({
     config: {
@@ -39,6 +41,8 @@ export async function startTestServer(options: { dataDir?: string; bodyBytes?: n
       diagramsDir: options.diagramsDir ?? DIAGRAMS_DIR,
       bodyLimitBytes: options.bodyBytes ?? 256 * 1024,
       logLevel: 'silent',
+      ...(options.admission ? { admission: options.admission } : {}),
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     },
     logger: pino({ level: process.env.STRATUM_TEST_LOG ?? 'silent' }),
     scheduler: false,
