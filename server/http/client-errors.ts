@@ -47,7 +47,8 @@ const requestStart = new WeakMap<Duplex, number>();
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ERR_STREAM_DESTROYED']);
 
 export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  const answering = (socket as { _httpMessage?: unknown })._httpMessage;
+  // a response already under way cannot be followed by another one
+  const answering = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
   const bytesRead = (socket as Partial<Socket>).bytesRead ?? 0;
   const idle = bytesRead <= (requestStart.get(socket) ?? 0);
   if (!socket.writable || answering || RESET_CODES.has(error.code ?? '') || idle) {
