@@ -128,10 +128,15 @@ async function storeAnswers(store: Store): Promise<void> {
   await store.read((tx) => tx.latestVersion('healthz'));
 }
 
+/** Connections the kernel may hold for accept (Linux caps it at net.core.somaxconn). */
+const LISTEN_BACKLOG = 4096;
+
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    // node's default backlog (511) drops the SYNs of a larger burst, and each client then
+    // waits out TCP's retransmission backoff (1 s, 3 s, 7 s …) before it is even read
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });

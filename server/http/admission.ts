@@ -14,8 +14,12 @@ export interface AdmissionLimits {
   queueWaitMs: number;
 }
 
-/** Sized for 2 cores on SQLite: one writer commits at a time, a few more keep it busy. */
-export const DEFAULT_ADMISSION: AdmissionLimits = { concurrency: 4, queueLength: 64, queueWaitMs: 2000 };
+/**
+ * Sized for 2 cores on SQLite, where a step is CPU work that never waits for I/O:
+ * more than 2 at once only lengthen the stretches the event loop cannot answer
+ * anyone; 64 waiting are about 2 s of work, the longest a write waits for a turn.
+ */
+export const DEFAULT_ADMISSION: AdmissionLimits = { concurrency: 2, queueLength: 64, queueWaitMs: 2000 };
 
 export type RejectionReason = 'queue-full' | 'queue-timeout';
 
@@ -72,10 +76,7 @@ export class AdmissionQueue {
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         // the turn passes from release() directly: `running` stays counted
-        admit: () => {
-          clearTimeout(waiter.timer);
-          resolve();
-        },
+        admit: resolve,
         timer: setTimeout(() => {
           const index = this.waiting.indexOf(waiter);
           if (index >= 0) this.waiting.splice(index, 1);
@@ -88,8 +89,15 @@ export class AdmissionQueue {
 
   private release(): void {
     const next = this.waiting.shift();
-    if (next) next.admit();
-    else this.running--;
+    if (!next) {
+      this.running--;
+      return;
+    }
+    clearTimeout(next.timer);
+    // A SQLite step never waits for I/O, so a turn handed over at once would start the
+    // next step in the same microtask run: the queue would drain without the event
+    // loop ever reading a socket. The next turn starts after pending I/O instead.
+    setImmediate(() => next.admit());
   }
 
   private refuse(reason: RejectionReason): HttpProblem {

@@ -50,11 +50,11 @@ describe('cursor pages', () => {
     const links: string[] = [];
     let next: string | undefined = path;
     while (next) {
-      const page = await api.get(next, TOKENS.vp);
+      const page: { status: number; body: { id: string }[]; headers: Headers } = await api.get(next, TOKENS.vp);
       expect(page.status).toBe(200);
       expect(Array.isArray(page.body)).toBe(true);
       ids.push(page.body.map((task: { id: string }) => task.id));
-      const link = page.headers.get('link');
+      const link: string | null = page.headers.get('link');
       if (link) links.push(link);
       next = link ? /^<([^>]+)>; rel="next"$/.exec(link)?.[1] : undefined;
     }
