@@ -1,6 +1,6 @@
 // Server configuration from the environment (see docs/api.md).
 import { DEFAULT_BODY_LIMIT } from './app.js';
-import { DEFAULT_ADMISSION, type AdmissionLimits } from './http/admission.js';
+import { DEFAULT_ADMISSION, DEFAULT_POSTGRES_WRITE_CONCURRENCY, type AdmissionLimits } from './http/admission.js';
 import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/client-errors.js';
 
 export interface ServerConfig {
@@ -41,7 +41,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     bodyLimitBytes: parseSize(env.STRATUM_BODY_LIMIT, DEFAULT_BODY_LIMIT),
     logLevel: env.LOG_LEVEL || 'info',
     admission: {
-      concurrency: parseCount(env, 'STRATUM_WRITE_CONCURRENCY', DEFAULT_ADMISSION.concurrency, 1),
+      concurrency: parseCount(env, 'STRATUM_WRITE_CONCURRENCY', env.DATABASE_URL ? DEFAULT_POSTGRES_WRITE_CONCURRENCY : DEFAULT_ADMISSION.concurrency, 1),
       queueLength: parseCount(env, 'STRATUM_WRITE_QUEUE', DEFAULT_ADMISSION.queueLength, 0),
       queueWaitMs: parseCount(env, 'STRATUM_WRITE_QUEUE_WAIT_MS', DEFAULT_ADMISSION.queueWaitMs, 1),
     },
