@@ -16,7 +16,7 @@ const AMOUNT = 1_200_000;
 const WARM_UP = 5; // orders before measuring: JIT and the per-version definition cache
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -56,10 +56,11 @@ async function inProcess(round: number): Promise<{ start: Phase; complete: Phase
   return { start, complete };
 }
 
-async function startServerProcess(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+/** `npm start`'s entry point on an empty data folder, in demo mode; `env` adds to the environment. */
+export async function startServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', STRATUM_DATA: dataDir, LOG_LEVEL: 'info', STRATUM_USERS: '' },
+    env: { ...process.env, PORT: '0', STRATUM_DATA: dataDir, LOG_LEVEL: 'info', STRATUM_USERS: '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -97,7 +98,7 @@ async function overHttp(round: number): Promise<{ start: Phase; complete: Phase 
       const { specialChange: _none, ...body } = order(`http-${round}-${index}`, AMOUNT).entry;
       await call('POST', '/api/orders', 'demo-integration', body);
     });
-    const tasks = (await call('GET', '/api/tasks?candidateGroup=sales-director', 'demo-director')) as { id: string }[];
+    const tasks = (await call('GET', '/api/tasks?candidateGroup=sales-director&limit=1000', 'demo-director')) as { id: string }[];
     const complete = await measure(tasks.length, async (index) => {
       await call('POST', `/api/tasks/${encodeURIComponent(tasks[index].id)}/complete`, 'demo-director', { variables: { approved: true } });
     });

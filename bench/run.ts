@@ -5,6 +5,7 @@ import { writeResult, type BenchResult } from './report.js';
 const benches: Record<string, () => Promise<BenchResult>> = {
   engine: async () => (await import('./engine.bench.js')).runEngineBench(),
   http: async () => (await import('./http.bench.js')).runHttpBench(),
+  burst: async () => (await import('./burst.bench.js')).runBurstBench(),
   modeler: async () => (await import('./modeler.bench.js')).runModelerBench(),
 };
 

@@ -3,9 +3,10 @@
 import type { EventEmitter } from 'node:events';
 import type { Finding } from './errors.js';
 import type { RateTable } from './money/rate-table.js';
+import type { PageAfter } from './store/page-cursor.js';
 import type { InstanceStatus, Store, WaitKind } from './store/types.js';
 
-export type { Finding, InstanceStatus, RateTable, WaitKind };
+export type { Finding, InstanceStatus, PageAfter, RateTable, WaitKind };
 
 export interface BpmnFile {
   /** File name, used in findings. */
@@ -230,6 +231,18 @@ export interface InstanceQuery {
   status?: InstanceStatus;
   limit?: number;
   offset?: number;
+  /** Only instances after this one, newest first (keyset page; the server's cursors encode it). */
+  after?: PageAfter;
+}
+
+export interface TaskQuery {
+  candidateGroup?: string;
+  businessKey?: string;
+  instanceId?: string;
+  /** At most this many tasks, oldest first. */
+  limit?: number;
+  /** Only tasks after this one (keyset page). */
+  after?: PageAfter;
 }
 
 export interface Library {
@@ -278,7 +291,7 @@ export interface Runtime {
    */
   retryIncident(incidentId: string, retry: IncidentRetry, actor: Actor): Promise<InstanceView>;
 
-  findTasks(query: { candidateGroup?: string; businessKey?: string; instanceId?: string }): Promise<TaskView[]>;
+  findTasks(query: TaskQuery): Promise<TaskView[]>;
   getTask(taskId: string): Promise<TaskView | undefined>;
   /**
    * 404 unknown task, 409 no longer open, 403 actor in none of its candidate groups or

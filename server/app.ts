@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Library, Runtime } from '../engine/api.js';
 import { authenticate, requireGroup } from './auth/authenticate.js';
 import type { User, UserDirectory } from './auth/users.js';
+import { AdmissionQueue, type AdmissionLimits } from './http/admission.js';
 import type { Handler, Handlers, Reply } from './http/handler.js';
 import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson } from './http/json-body.js';
 import { validator, type Validator } from './http/validate.js';
@@ -39,11 +40,15 @@ export interface AppOptions {
   modelerDir?: string | null;
   /** Demo mode (the demo users file): a candidate group nobody is in is only a warning at deploy. */
   demo?: boolean;
+  /** Limits of the write admission queue (default DEFAULT_ADMISSION). */
+  admission?: AdmissionLimits;
 }
 
 export interface StratumApp {
   app: Express;
   metrics: Metrics;
+  /** Every POST passes through it; reads, /healthz and /metrics never do. */
+  admission: AdmissionQueue;
   /** Stops listening to engine events. */
   dispose(): void;
 }
@@ -53,6 +58,8 @@ export function createApp(options: AppOptions): StratumApp {
   const bodyBytes = options.limits?.bodyBytes ?? DEFAULT_BODY_LIMIT;
   const metrics = new Metrics();
   const stopWatching = metrics.watch(stratum.events);
+  const admission = new AdmissionQueue(options.admission);
+  metrics.watchAdmission(admission);
   const handlers: Handlers = {
     ...libraryHandlers(stratum.library, { bodyBytes }, { users, demo: options.demo ?? false }),
     ...orderHandlers(stratum.runtime),
@@ -82,7 +89,7 @@ export function createApp(options: AppOptions): StratumApp {
     for (const op of ops) {
       const handler = handlers[op.id];
       if (!handler) throw new Error(`createApp: no handler for operation ${op.id}`);
-      route[op.method](...pipeline(op, handler, users, bodyBytes));
+      route[op.method](...pipeline(op, handler, users, bodyBytes, op.method === 'post' ? admission : null));
     }
     const allowed = ops.map((op) => op.method.toUpperCase());
     if (allowed.includes('GET')) allowed.push('HEAD');
@@ -99,7 +106,7 @@ export function createApp(options: AppOptions): StratumApp {
     next(new HttpProblem(404, `There is no ${req.method} ${req.path.slice(0, 200)}.`));
   });
   app.use(errorHandler(logger));
-  return { app, metrics, dispose: stopWatching };
+  return { app, metrics, admission, dispose: stopWatching };
 }
 
 // helpers
@@ -107,7 +114,7 @@ export function createApp(options: AppOptions): StratumApp {
 type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 
 /** Express middleware for one operation, in the order the checks must happen. */
-function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyBytes: number): Middleware[] {
+function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyBytes: number, admission: AdmissionQueue | null): Middleware[] {
   const steps: Middleware[] = [
     (_req, res, next) => {
       res.locals.route = op.path;
@@ -150,7 +157,9 @@ function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyByt
       } else if (!op.body && op.method === 'post' && hasBody(req)) {
         throw new HttpProblem(415, `${op.method.toUpperCase()} ${op.path} takes no body.`);
       }
-      const reply = await handler({ body, query, params, headers, user: res.locals.user as User | undefined, req });
+      const input = { body, query, params, headers, user: res.locals.user as User | undefined, req };
+      // a write takes its turn only once its body is read: a slow client cannot hold a turn
+      const reply = admission ? await admission.run(() => handler(input)) : await handler(input);
       send(res, reply);
     })().catch(next);
   });

@@ -1,6 +1,8 @@
 // Server configuration from the environment (see docs/api.md).
 import { timeToLiveMs } from '../engine/runtime/time-to-live.js';
 import { DEFAULT_BODY_LIMIT } from './app.js';
+import { DEFAULT_ADMISSION, DEFAULT_POSTGRES_WRITE_CONCURRENCY, type AdmissionLimits } from './http/admission.js';
+import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/client-errors.js';
 
 export interface ServerConfig {
   port: number;
@@ -19,6 +21,10 @@ export interface ServerConfig {
   ratesFile?: string;
   /** The process POST /api/orders starts; it must declare zeebe:property takesOrders=true. */
   orderProcessKey: string;
+  /** Write admission queue (default DEFAULT_ADMISSION). */
+  admission?: AdmissionLimits;
+  /** How long a client may take to send headers and a whole request, and keep an idle connection (default DEFAULT_HTTP_TIMEOUTS). */
+  timeouts?: HttpTimeouts;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -44,7 +50,34 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     ...(env.STRATUM_MESSAGE_TTL ? { messageTimeToLiveMs: messageTimeToLive(env.STRATUM_MESSAGE_TTL) } : {}),
     ...(env.STRATUM_RATES ? { ratesFile: env.STRATUM_RATES } : {}),
     orderProcessKey: env.STRATUM_ORDER_PROCESS || 'order-to-cash',
+    admission: {
+      concurrency: parseCount(env, 'STRATUM_WRITE_CONCURRENCY', env.DATABASE_URL ? DEFAULT_POSTGRES_WRITE_CONCURRENCY : DEFAULT_ADMISSION.concurrency, 1),
+      queueLength: parseCount(env, 'STRATUM_WRITE_QUEUE', DEFAULT_ADMISSION.queueLength, 0),
+      queueWaitMs: parseCount(env, 'STRATUM_WRITE_QUEUE_WAIT_MS', DEFAULT_ADMISSION.queueWaitMs, 1),
+    },
+    timeouts: readTimeouts(env),
   };
+}
+
+function readTimeouts(env: NodeJS.ProcessEnv): HttpTimeouts {
+  const timeouts = {
+    headersTimeoutMs: parseCount(env, 'STRATUM_HEADERS_TIMEOUT_MS', DEFAULT_HTTP_TIMEOUTS.headersTimeoutMs, 1),
+    requestTimeoutMs: parseCount(env, 'STRATUM_REQUEST_TIMEOUT_MS', DEFAULT_HTTP_TIMEOUTS.requestTimeoutMs, 1),
+    keepAliveTimeoutMs: parseCount(env, 'STRATUM_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_HTTP_TIMEOUTS.keepAliveTimeoutMs, 1),
+  };
+  if (timeouts.headersTimeoutMs > timeouts.requestTimeoutMs) {
+    throw new Error(`STRATUM_HEADERS_TIMEOUT_MS (${timeouts.headersTimeoutMs}) must not exceed STRATUM_REQUEST_TIMEOUT_MS (${timeouts.requestTimeoutMs}): the headers are part of the request`);
+  }
+  return timeouts;
+}
+
+/** A whole number of at least `min` from the environment, or `fallback` when unset. */
+function parseCount(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, not ${text}`);
+  return value;
 }
 
 /** `5242880`, `512kb`, `5mb` → bytes. */

@@ -1,8 +1,9 @@
 // Prometheus metrics: HTTP requests by route template and status, engine
 // steps from `stratum.events`, and the default process metrics.
 import type { EventEmitter } from 'node:events';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { StepEvent } from '../engine/index.js';
+import type { AdmissionQueue } from './http/admission.js';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -55,6 +56,37 @@ export class Metrics {
     };
     events.on('step', onStep);
     return () => events.off('step', onStep);
+  }
+
+  /** Depth, turns in use and refusals of the write admission queue, read when scraped. */
+  watchAdmission(queue: AdmissionQueue): void {
+    new Gauge({
+      name: 'stratum_admission_queue_depth',
+      help: 'Write requests waiting for a turn in the admission queue.',
+      registers: [this.registry],
+      collect() {
+        this.set(queue.depth);
+      },
+    });
+    new Gauge({
+      name: 'stratum_admission_in_flight',
+      help: 'Write requests being handled (at most the admission concurrency).',
+      registers: [this.registry],
+      collect() {
+        this.set(queue.inFlight);
+      },
+    });
+    new Counter({
+      name: 'stratum_admission_rejected_total',
+      help: 'Write requests refused with 503 by the admission queue, by reason (queue-full, queue-timeout).',
+      labelNames: ['reason'],
+      registers: [this.registry],
+      // the queue keeps the running totals; a scrape copies them
+      collect() {
+        this.reset();
+        for (const [reason, count] of Object.entries(queue.rejected)) this.inc({ reason }, count);
+      },
+    });
   }
 
   get contentType(): string {

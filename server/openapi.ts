@@ -24,6 +24,10 @@ const GENERIC_PROBLEMS: Record<number, string> = {
   422: 'Well-formed but not acceptable: `errors` names each field, `findings` each BPMN element.',
 };
 
+/** Every write passes the admission queue (server/http/admission.ts). */
+const WRITE_BUSY =
+  'The server is busy with other writes (its write queue is full, or this request found no turn in time); nothing was written. Retry after `Retry-After` seconds: an order retried with the same orderNo, or a start with the same Idempotency-Key, is still one order.';
+
 /** The problem statuses an operation can answer. */
 function problemStatuses(op: Operation): Record<number, string> {
   const statuses: Record<number, string> = {};
@@ -38,7 +42,10 @@ function problemStatuses(op: Operation): Record<number, string> {
   }
   if (op.body?.kind === 'deployment') add(411);
   if (op.method === 'post' && !op.body) statuses[415] = 'This operation takes no body.';
-  return { ...statuses, ...op.problems, 500: 'An unexpected error; the detail says no more, the log has it under the X-Request-Id.' };
+  if (op.method === 'post') statuses[503] = WRITE_BUSY;
+  const own = { ...op.problems };
+  if (own[503] && statuses[503]) own[503] = `${own[503]} Or: ${WRITE_BUSY}`;
+  return { ...statuses, ...own, 500: 'An unexpected error; the detail says no more, the log has it under the X-Request-Id.' };
 }
 
 const schemaRef = (name: string) => {
@@ -94,7 +101,10 @@ function responsesOf(op: Operation): Record<string, unknown> {
     result[status] = { description: spec.description, ...(content ? { content } : {}), ...(spec.headers ? { headers: spec.headers } : {}) };
   }
   for (const [status, description] of Object.entries(problemStatuses(op))) {
-    result[status] = { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: schemaRef('Problem') } } };
+    const retryAfter = status === '503' && op.method === 'post'
+      ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } } }
+      : {};
+    result[status] = { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: schemaRef('Problem') } }, ...retryAfter };
   }
   return result;
 }

@@ -179,7 +179,9 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/api/instances',
     tag: 'instances',
-    summary: 'Instances, filtered and paged.',
+    summary: 'Instances, filtered and paged, newest first.',
+    description:
+      'Page with `after`: each page carries `next`, the cursor of the page after it (null on the last page); pass it back as `after` with the same filters. `limit` is 50 unless given, at most 200. `offset` still works but reads every skipped row.',
     access: authenticated,
     query: 'InstancesQuery',
     responses: { 200: { description: 'One page.', schema: 'InstancePage' } },
@@ -249,10 +251,18 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/api/tasks',
     tag: 'tasks',
-    summary: 'Open user tasks.',
+    summary: 'Open user tasks, oldest first, one page at a time.',
+    description:
+      'The body is an array (one page). When more tasks follow, the `Link` header names the next page (`<…?after=…>; rel="next"`, as GitHub does); without a `Link` header this is the last page. `limit` is 100 unless given, at most 1000.',
     access: authenticated,
     query: 'TasksQuery',
-    responses: { 200: { description: 'Open tasks, oldest first.', schema: 'TaskList' } },
+    responses: {
+      200: {
+        description: 'Open tasks, oldest first.',
+        schema: 'TaskList',
+        headers: { Link: { description: 'URL of the next page with rel="next"; absent on the last page.', schema: { type: 'string' } } },
+      },
+    },
   },
   {
     id: 'getTask',

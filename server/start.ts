@@ -5,12 +5,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { loadRateTable, openStore, openStratum, parseRateTable, type RateTable, type Stratum, type Store } from '../engine/index.js';
 import { StratumError } from '../engine/errors.js';
 import { createApp } from './app.js';
 import type { ServerConfig } from './config.js';
+import { DEFAULT_HTTP_TIMEOUTS, guardConnections, serverOptions } from './http/client-errors.js';
 import demoUsers from './demo-users.json' with { type: 'json' };
 import sampleRates from './rates.sample.json' with { type: 'json' };
 import { UserDirectory } from './auth/users.js';
@@ -58,14 +58,13 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     limits: { bodyBytes: config.bodyLimitBytes },
     checkHealth: () => storeAnswers(store),
     demo: config.demo,
+    ...(config.admission ? { admission: config.admission } : {}),
     ...(modelerDir !== undefined ? { modelerDir } : {}),
   });
-  const server = createServer(app);
-  server.keepAliveTimeout = 5_000;
-  // slow clients cannot hold connections open for long
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 120_000;
-  server.on('clientError', answerClientError);
+  // slow clients cannot hold connections open for long; idle ones close silently
+  const timeouts = config.timeouts ?? DEFAULT_HTTP_TIMEOUTS;
+  const server = createServer(serverOptions(timeouts), app);
+  guardConnections(server, timeouts);
   try {
     await listen(server, config.port, config.host);
   } catch (error) {
@@ -163,33 +162,19 @@ async function checkOrderEntry(stratum: Stratum, logger: Logger): Promise<void> 
 
 // helpers
 
-/** Requests node's parser refuses (oversized headers, garbage) still get a problem+json answer. */
-function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable || (socket as { _httpMessage?: unknown })._httpMessage) {
-    socket.destroy();
-    return;
-  }
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const status = tooLarge ? 431 : 400;
-  const body = JSON.stringify({
-    type: `https://stratum.dev/problems/${tooLarge ? 'headers-too-large' : 'bad-request'}`,
-    title: tooLarge ? 'Request header fields too large' : 'Bad request',
-    status,
-    detail: tooLarge ? 'The request headers are larger than the server accepts.' : 'The request is not valid HTTP.',
-  });
-  socket.end(
-    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
-
 async function storeAnswers(store: Store): Promise<void> {
   await store.read((tx) => tx.latestVersion('healthz'));
 }
 
+/** Connections the kernel may hold for accept (Linux caps it at net.core.somaxconn). */
+const LISTEN_BACKLOG = 4096;
+
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    // node's default backlog (511) drops the SYNs of a larger burst, and each client then
+    // waits out TCP's retransmission backoff (1 s, 3 s, 7 s …) before it is even read
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type {
   Actor, Clock, IncidentQuery, IncidentRetry, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageRequest,
-  MessageResult, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, StartOptions, StepEvent, TaskView,
+  MessageResult, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, StartOptions, StepEvent, TaskQuery, TaskView,
 } from '../api.js';
 import { TAKES_ORDERS_PROPERTY, type ProcessModel } from '../bpmn/process-model.js';
 import type { RateTable } from '../money/rate-table.js';
@@ -213,7 +213,7 @@ export class InstanceRuntime implements Runtime {
     });
   }
 
-  async findTasks(query: { candidateGroup?: string; businessKey?: string; instanceId?: string }): Promise<TaskView[]> {
+  async findTasks(query: TaskQuery): Promise<TaskView[]> {
     return this.store.read(async (tx) => {
       const waits = await tx.findWaits({ kind: 'task', ...query });
       const keys = await this.processKeysOf(tx, waits);

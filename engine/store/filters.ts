@@ -1,3 +1,6 @@
+import { canonicalTimestamp } from './iso-time.js';
+import type { PageAfter } from './page-cursor.js';
+import { checkLimit, pageOf } from './row-checks.js';
 import type { InstanceFilter, WaitFilter } from './types.js';
 
 // The WHERE clauses of the list queries, built from the filter's optional
@@ -19,23 +22,59 @@ export function instanceWhere(filter: InstanceFilter, placeholder: Placeholder):
   where.equal('status', filter.status);
   where.equal('root_id', filter.rootId);
   if (filter.rootOnly) where.add('parent_id IS NULL');
+  // the list order is createdAt descending, then id ascending
+  where.after(filter.after, 'created_at', 'id', 'newest-first');
   return where.build();
 }
 
-/** Conditions on the waits table aliased `w`; `groupsTable` is the dialect's wait_groups table. */
-export function waitWhere(filter: WaitFilter, placeholder: Placeholder, groupsTable: string): Where {
+/**
+ * The page of instances a filter selects, newest first, then by id. `all` is
+ * the dialect's LIMIT for "no limit" (SQLite -1, PostgreSQL NULL).
+ */
+export function instanceSelect(filter: InstanceFilter, placeholder: Placeholder, table: string, columns: string, all: number | null): { text: string; parameters: unknown[] } {
+  const { where, parameters } = instanceWhere(filter, placeholder);
+  const { limit, offset } = pageOf(filter);
+  const n = parameters.length;
+  return {
+    text: `SELECT ${columns} FROM ${table} ${where} ORDER BY created_at DESC, id LIMIT ${placeholder(n + 1)} OFFSET ${placeholder(n + 2)}`,
+    parameters: [...parameters, limit ?? all, offset],
+  };
+}
+
+/** The tables of a dialect (PostgreSQL prefixes them with `stratum_`). */
+export interface WaitTables {
+  waits: string;
+  groups: string;
+}
+
+/**
+ * The page of waits a filter selects, oldest first, as `SELECT <columns of w> …`.
+ * With a candidate group the query starts from the group's rows, which carry
+ * the wait's createdAt: an index on (grp, created_at, wait_id) then yields the
+ * page in order without reading the other groups' waits.
+ */
+export function waitSelect(filter: WaitFilter, placeholder: Placeholder, tables: WaitTables, columnsOfW: string): { text: string; parameters: unknown[] } {
   const where = new WhereBuilder(placeholder);
+  let from = `${tables.waits} w`;
+  let order = 'w.created_at, w.id';
+  if (filter.candidateGroup !== undefined) {
+    from = `${tables.groups} g JOIN ${tables.waits} w ON w.id = g.wait_id`;
+    where.add(`g.grp = ${where.parameter(filter.candidateGroup)}`);
+    where.after(filter.after, 'g.created_at', 'g.wait_id', 'oldest-first');
+    order = 'g.created_at, g.wait_id';
+  } else {
+    where.after(filter.after, 'w.created_at', 'w.id', 'oldest-first');
+  }
   where.equal('w.kind', filter.kind);
   where.equal('w.instance_id', filter.instanceId);
   where.equal('w.root_id', filter.rootId);
   where.equal('w.business_key', filter.businessKey);
   where.equal('w.message_name', filter.messageName);
   where.equal('w.correlation_key', filter.correlationKey);
-  if (filter.candidateGroup !== undefined) {
-    const group = where.parameter(filter.candidateGroup);
-    where.add(`EXISTS (SELECT 1 FROM ${groupsTable} g WHERE g.wait_id = w.id AND g.grp = ${group})`);
-  }
-  return where.build();
+  if (filter.limit !== undefined) checkLimit('limit', filter.limit);
+  const limit = filter.limit === undefined ? '' : ` LIMIT ${where.parameter(filter.limit)}`;
+  const { where: conditions, parameters } = where.build();
+  return { text: `SELECT ${columnsOfW} FROM ${from} ${conditions} ORDER BY ${order}${limit}`, parameters };
 }
 
 class WhereBuilder {
@@ -57,6 +96,19 @@ class WhereBuilder {
   /** `column = value`, unless the filter leaves the value out. */
   equal(column: string, value: string | undefined): void {
     if (value !== undefined) this.add(`${column} = ${this.parameter(value)}`);
+  }
+
+  /**
+   * Rows strictly after `after` in the list order. The first condition bounds
+   * an index range; the second only drops the rows of the same instant.
+   */
+  after(after: PageAfter | undefined, createdAt: string, id: string, order: 'oldest-first' | 'newest-first'): void {
+    if (after === undefined) return;
+    const at = this.parameter(canonicalTimestamp(after.createdAt, 'after.createdAt'));
+    const atAgain = this.parameter(canonicalTimestamp(after.createdAt, 'after.createdAt'));
+    const afterId = this.parameter(after.id);
+    const [bound, strictly] = order === 'oldest-first' ? ['>=', '>'] : ['<=', '<'];
+    this.add(`${createdAt} ${bound} ${at} AND (${createdAt} ${strictly} ${atAgain} OR ${id} > ${afterId})`);
   }
 
   build(): Where {

@@ -171,4 +171,25 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX stratum_orders_by_instance ON stratum_orders (instance_id);
   `,
+  // 4: keyset pages: every list has an index in its order; a group's rows carry the wait's createdAt
+  `
+  ALTER TABLE stratum_wait_groups ADD COLUMN created_at timestamptz;
+  UPDATE stratum_wait_groups g SET created_at = w.created_at FROM stratum_waits w WHERE w.id = g.wait_id;
+  ALTER TABLE stratum_wait_groups ALTER COLUMN created_at SET NOT NULL;
+  DROP INDEX stratum_wait_groups_by_group;
+  CREATE INDEX stratum_wait_groups_by_group_created ON stratum_wait_groups (grp, created_at, wait_id);
+  CREATE INDEX stratum_waits_by_kind_created ON stratum_waits (kind, created_at, id);
+  DROP INDEX stratum_waits_by_business_key;
+  DROP INDEX stratum_waits_by_instance;
+  CREATE INDEX stratum_waits_by_business_key_created ON stratum_waits (business_key, kind, created_at, id);
+  CREATE INDEX stratum_waits_by_instance_created ON stratum_waits (instance_id, kind, created_at, id);
+
+  -- instances list newest first, then by id
+  DROP INDEX stratum_instances_by_created;
+  DROP INDEX stratum_instances_by_business_key;
+  CREATE INDEX stratum_instances_newest_first ON stratum_instances (created_at DESC, id);
+  CREATE INDEX stratum_instances_by_process_newest_first ON stratum_instances (process_key, created_at DESC, id);
+  CREATE INDEX stratum_instances_by_status_newest_first ON stratum_instances (status, created_at DESC, id);
+  CREATE INDEX stratum_instances_by_business_key_newest_first ON stratum_instances (business_key, created_at DESC, id);
+  `,
 ];

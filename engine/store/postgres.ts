@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { StratumError } from '../errors.js';
-import { instanceWhere, waitWhere, type Placeholder } from './filters.js';
+import { instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { numberedAll, valuesFor, type NumberedStatement } from './numbered-parameters.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
@@ -9,7 +9,7 @@ import {
   INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentWhere, messageIncidentCodec, messageIncidentWrites,
   type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
-import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, pageOf } from './row-checks.js';
+import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage, pageOf } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { rowWrites } from './row-writes.js';
 import { TransactionQueue } from './transaction-queue.js';
@@ -41,18 +41,26 @@ import type {
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
+  /** Serves `read()`: a burst of steps holding every write connection never delays a read or /healthz. */
+  private readonly readPool: pg.Pool;
   private readonly queue = new TransactionQueue(false);
   private closed = false;
 
-  /** `config` is a pg pool configuration, e.g. `{ connectionString: 'postgres://…' }`. */
-  constructor(config: pg.PoolConfig) {
+  /**
+   * `config` is a pg pool configuration, e.g. `{ connectionString: 'postgres://…' }`,
+   * used for both pools; `readPoolSize` caps the read pool (default 4).
+   */
+  constructor(config: pg.PoolConfig, options: { readPoolSize?: number } = {}) {
     // without a timeout an unreachable host makes startup (and every step) hang for minutes
     this.pool = new pg.Pool({ connectionTimeoutMillis: 15_000, ...config });
+    this.readPool = new pg.Pool({ connectionTimeoutMillis: 15_000, ...config, max: options.readPoolSize ?? DEFAULT_POSTGRES_READ_POOL });
     // An idle connection that breaks (server restart) must not crash the process;
     // the pool replaces it and the next query reports any lasting problem.
-    this.pool.on('error', (error) => {
-      console.error(`stratum: an idle PostgreSQL connection failed: ${error.message}`);
-    });
+    for (const pool of [this.pool, this.readPool]) {
+      pool.on('error', (error) => {
+        console.error(`stratum: an idle PostgreSQL connection failed: ${error.message}`);
+      });
+    }
   }
 
   async migrate(): Promise<void> {
@@ -104,24 +112,24 @@ export class PostgresStore implements Store {
   }
 
   async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.queue.run('transaction', () => this.inTransaction('BEGIN', true, work));
+    return this.queue.run('transaction', () => this.inTransaction(this.pool, 'BEGIN', true, work));
   }
 
   async read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
     return this.queue.run('read', () =>
-      this.inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY', false, work),
+      this.inTransaction(this.readPool, 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY', false, work),
     );
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.readPool.end()]);
   }
 
-  private async inTransaction<T>(begin: string, writable: boolean, work: (tx: StoreTx) => Promise<T>): Promise<T> {
+  private async inTransaction<T>(pool: pg.Pool, begin: string, writable: boolean, work: (tx: StoreTx) => Promise<T>): Promise<T> {
     this.assertOpen();
-    const client = await this.pool.connect();
+    const client = await pool.connect();
     let broken: Error | undefined;
     try {
       await client.query(begin);
@@ -150,6 +158,8 @@ export class PostgresStore implements Store {
   }
 }
 
+export const DEFAULT_POSTGRES_READ_POOL = 4;
+
 // How PostgreSQL keeps what the rows hold: jsonb, which the driver parses,
 // and timestamptz, which it returns as a Date.
 
@@ -165,7 +175,8 @@ const controlCodec = messageIncidentCodec<PostgresColumns>({
   writeJson: jsonText,
 });
 const CONTROL_WRITES = numberedAll(messageIncidentWrites('stratum_'));
-const numberedPlaceholder: Placeholder = (position) => `$${position}`;
+export const numberedPlaceholder: Placeholder = (position) => `$${position}`;
+export const WAIT_TABLES = { waits: 'stratum_waits', groups: 'stratum_wait_groups' };
 /** History parameters in the order of appendHistory's unnest arrays ($1 … $8). */
 const HISTORY_ORDER = ['instanceId', 'at', 'actor', 'event', 'elementId', 'elementType', 'waitId', 'data'] as const;
 
@@ -246,19 +257,13 @@ class PostgresTx extends TxGuard implements StoreTx {
   }
 
   async findInstances(filter: InstanceFilter): Promise<InstanceRow[]> {
-    const { where, parameters } = instanceWhere(filter, numberedPlaceholder);
-    const { limit, offset } = pageOf(filter);
-    const n = parameters.length;
-    const { rows } = await this.query<Stored['instance']>(
-      `SELECT ${INSTANCE_COLUMNS} FROM stratum_instances ${where}
-       ORDER BY created_at DESC, id LIMIT $${n + 1} OFFSET $${n + 2}`,
-      [...parameters, limit, offset],
-    );
+    const { text, parameters } = instanceSelect(filter, numberedPlaceholder, 'stratum_instances', INSTANCE_COLUMNS, null);
+    const { rows } = await this.query<Stored['instance']>(text, parameters);
     return rows.map(codec.instance);
   }
 
   async countInstances(filter: InstanceFilter): Promise<number> {
-    const { where, parameters } = instanceWhere(filter, numberedPlaceholder);
+    const { where, parameters } = instanceWhere(everyPage(filter), numberedPlaceholder);
     const { rows } = await this.query<{ n: number }>(
       `SELECT count(*)::integer AS n FROM stratum_instances ${where}`,
       parameters,
@@ -308,11 +313,8 @@ class PostgresTx extends TxGuard implements StoreTx {
   }
 
   async findWaits(filter: WaitFilter): Promise<WaitRow[]> {
-    const { where, parameters } = waitWhere(filter, numberedPlaceholder, 'stratum_wait_groups');
-    const { rows } = await this.query<Stored['wait']>(
-      `SELECT ${WAIT_COLUMNS_OF_W} FROM stratum_waits w ${where} ORDER BY w.created_at, w.id`,
-      parameters,
-    );
+    const { text, parameters } = waitSelect(filter, numberedPlaceholder, WAIT_TABLES, WAIT_COLUMNS_OF_W);
+    const { rows } = await this.query<Stored['wait']>(text, parameters);
     return rows.map(codec.wait);
   }
 
@@ -541,7 +543,9 @@ class PostgresTx extends TxGuard implements StoreTx {
     const groups = distinctGroups(wait.candidateGroups);
     if (groups.length) {
       await this.query(
-        'INSERT INTO stratum_wait_groups (wait_id, grp) SELECT $1, grp FROM unnest($2::text[]) AS grp',
+        // the group rows carry the stored createdAt so that a group's tasks page in order from one index
+        `INSERT INTO stratum_wait_groups (wait_id, grp, created_at)
+         SELECT w.id, grp, w.created_at FROM stratum_waits w, unnest($2::text[]) AS grp WHERE w.id = $1`,
         [wait.id, groups],
       );
     }

@@ -32,6 +32,12 @@ export function pageOf(filter: InstanceFilter): { limit: number | null; offset: 
   return { limit: limit ?? null, offset: offset ?? 0 };
 }
 
+/** The filter without its page: a count covers every page. */
+export function everyPage(filter: InstanceFilter): InstanceFilter {
+  const { after: _after, limit: _limit, offset: _offset, ...conditions } = filter;
+  return conditions;
+}
+
 export function checkLimit(name: string, value: number): void {
   if (!(Number.isInteger(value) && value >= 0)) {
     throw new StratumError('invalid', `${name} must be a non-negative integer, got ${value}`);

@@ -170,4 +170,24 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX orders_by_instance ON orders (instance_id);
   `,
+  // 4: keyset pages: every list has an index in its order; a group's rows carry the wait's createdAt
+  `
+  ALTER TABLE wait_groups ADD COLUMN created_at TEXT NOT NULL DEFAULT '';
+  UPDATE wait_groups SET created_at = (SELECT w.created_at FROM waits w WHERE w.id = wait_groups.wait_id);
+  DROP INDEX wait_groups_by_group;
+  CREATE INDEX wait_groups_by_group_created ON wait_groups (grp, created_at, wait_id);
+  CREATE INDEX waits_by_kind_created ON waits (kind, created_at, id);
+  DROP INDEX waits_by_business_key;
+  DROP INDEX waits_by_instance;
+  CREATE INDEX waits_by_business_key_created ON waits (business_key, kind, created_at, id);
+  CREATE INDEX waits_by_instance_created ON waits (instance_id, kind, created_at, id);
+
+  -- instances list newest first, then by id
+  DROP INDEX instances_by_created;
+  DROP INDEX instances_by_business_key;
+  CREATE INDEX instances_newest_first ON instances (created_at DESC, id);
+  CREATE INDEX instances_by_process_newest_first ON instances (process_key, created_at DESC, id);
+  CREATE INDEX instances_by_status_newest_first ON instances (status, created_at DESC, id);
+  CREATE INDEX instances_by_business_key_newest_first ON instances (business_key, created_at DESC, id);
+  `,
 ];

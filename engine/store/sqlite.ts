@@ -2,14 +2,14 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StratumError } from '../errors.js';
-import { instanceWhere, waitWhere, type Placeholder } from './filters.js';
+import { instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type Records, type SqliteColumns } from './records.js';
 import {
   INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentWhere, messageIncidentCodec, messageIncidentWrites,
   type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
-import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, pageOf } from './row-checks.js';
+import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage, pageOf } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { rowWrites } from './row-writes.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
@@ -37,21 +37,30 @@ export interface SqliteStoreOptions {
   dataDir: string;
   /** How long a statement waits for another process's write lock. */
   busyTimeoutMs?: number;
+  /** Read-only connections that serve `read()` beside the writer (default 2; an in-memory database has none). */
+  readConnections?: number;
 }
 
+export const DEFAULT_SQLITE_READ_CONNECTIONS = 2;
+
 /**
- * The embedded store: one better-sqlite3 connection to `<dataDir>/stratum.db`.
- * better-sqlite3 is synchronous while a transaction's work awaits between
- * statements, so transactions and reads queue up and run one at a time.
+ * The embedded store: one better-sqlite3 connection to `<dataDir>/stratum.db`
+ * for transactions, and a few read-only connections for `read()`. In WAL mode
+ * a reader sees the last commit without waiting for the writer, so reads (and
+ * `/healthz`) never queue behind a burst of writes. better-sqlite3 is
+ * synchronous while a transaction's work awaits between statements, so each
+ * connection runs its transactions one at a time.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   /** The database file, or ':memory:'. */
   readonly path: string;
-  private readonly db: Database.Database;
+  private readonly writer: SqliteConnection;
   private readonly queue: TransactionQueue;
   private readonly queueKey: string | null;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly readers: { connection: SqliteConnection; queue: TransactionQueue }[] = [];
+  private readonly readConnections: number;
+  private readonly busyTimeoutMs: number;
   private closed = false;
 
   constructor(options: SqliteStoreOptions) {
@@ -61,17 +70,21 @@ export class SqliteStore implements Store {
       mkdirSync(options.dataDir, { recursive: true });
       this.path = join(options.dataDir, 'stratum.db');
     }
-    this.db = new Database(this.path);
+    this.busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000));
+    // an in-memory database exists only on its own connection
+    this.readConnections = this.path === ':memory:' ? 0 : Math.max(0, Math.trunc(options.readConnections ?? DEFAULT_SQLITE_READ_CONNECTIONS));
+    const db = new Database(this.path);
     try {
       // busy_timeout first: switching to WAL waits for another process's lock too
-      this.db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('foreign_keys = ON');
+      db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
     } catch (error) {
-      this.db.close();
+      db.close();
       throw error;
     }
+    this.writer = new SqliteConnection(db);
     this.queueKey = this.path === ':memory:' ? null : realpathSync(this.path);
     this.queue = acquireQueue(this.queueKey);
   }
@@ -79,10 +92,11 @@ export class SqliteStore implements Store {
   async migrate(): Promise<void> {
     await this.queue.run('migrate', async () => {
       this.assertOpen();
-      this.db.exec('BEGIN IMMEDIATE');
+      const db = this.writer.db;
+      db.exec('BEGIN IMMEDIATE');
       try {
-        this.db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-        const row = this.db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null };
+        db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+        const row = db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null };
         const current = row.version ?? 0;
         if (current > SQLITE_MIGRATIONS.length) {
           throw new Error(
@@ -90,13 +104,13 @@ export class SqliteStore implements Store {
           );
         }
         for (let version = current + 1; version <= SQLITE_MIGRATIONS.length; version++) {
-          this.db.exec(SQLITE_MIGRATIONS[version - 1]!);
-          this.db.prepare('DELETE FROM schema_version').run();
-          this.db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version);
+          db.exec(SQLITE_MIGRATIONS[version - 1]!);
+          db.prepare('DELETE FROM schema_version').run();
+          db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version);
         }
-        this.db.exec('COMMIT');
+        db.exec('COMMIT');
       } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        if (db.inTransaction) db.exec('ROLLBACK');
         throw error;
       }
     });
@@ -106,63 +120,75 @@ export class SqliteStore implements Store {
   async schemaVersion(): Promise<number> {
     return this.queue.run('schemaVersion', async () => {
       this.assertOpen();
-      const exists = this.db
+      const exists = this.writer.db
         .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
         .get();
       if (!exists) return 0;
-      const row = this.db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null };
+      const row = this.writer.db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null };
       return row.version ?? 0;
     });
   }
 
   async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.queue.run('transaction', () => this.inTransaction('BEGIN IMMEDIATE', true, work));
+    return this.queue.run('transaction', () => this.inTransaction(this.writer, 'BEGIN IMMEDIATE', true, work));
   }
 
   async read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    // A deferred transaction gives one snapshot even while another process writes the file.
-    return this.queue.run('read', () => this.inTransaction('BEGIN DEFERRED', false, work));
+    // A deferred transaction gives one snapshot even while another connection writes the file.
+    const reader = this.leastBusyReader();
+    if (!reader) return this.queue.run('read', () => this.inTransaction(this.writer, 'BEGIN DEFERRED', false, work));
+    return reader.queue.run('read', () => this.inTransaction(reader.connection, 'BEGIN DEFERRED', false, work));
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.queue.drain();
+    await Promise.all([this.queue.drain(), ...this.readers.map((reader) => reader.queue.drain())]);
     if (this.closed) return;
     this.closed = true;
-    this.statements.clear();
-    this.db.close();
+    for (const reader of this.readers) reader.connection.close();
+    this.writer.close();
     releaseQueue(this.queueKey);
   }
 
-  /** @internal A prepared statement, prepared once per store. */
-  statement(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
+  /** The reader with the least work queued, opening another while fewer than allowed are open and all are busy. */
+  private leastBusyReader(): { connection: SqliteConnection; queue: TransactionQueue } | undefined {
+    if (this.readConnections === 0 || this.closed) return undefined;
+    let best = this.readers[0];
+    for (const reader of this.readers) if (reader.queue.pending < best!.queue.pending) best = reader;
+    if ((!best || best.queue.pending > 0) && this.readers.length < this.readConnections) {
+      const db = new Database(this.path, { readonly: true, fileMustExist: true });
+      db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+      // the write queue is the family: a read inside a transaction is still refused as nested
+      best = { connection: new SqliteConnection(db), queue: new TransactionQueue(true, this.queue) };
+      this.readers.push(best);
     }
-    return statement;
+    return best;
   }
 
-  private async inTransaction<T>(begin: string, writable: boolean, work: (tx: StoreTx) => Promise<T>): Promise<T> {
+  private async inTransaction<T>(
+    connection: SqliteConnection,
+    begin: string,
+    writable: boolean,
+    work: (tx: StoreTx) => Promise<T>,
+  ): Promise<T> {
     this.assertOpen();
-    this.statement(begin).run();
-    const tx = new SqliteTx(this, writable);
+    connection.statement(begin).run();
+    const tx = new SqliteTx(connection, writable);
     try {
       const result = await work(tx);
       tx.finish();
-      this.commit();
+      this.commit(connection);
       return result;
     } catch (error) {
       tx.finish();
-      if (this.db.inTransaction) this.statement('ROLLBACK').run();
+      if (connection.db.inTransaction) connection.statement('ROLLBACK').run();
       throw error;
     }
   }
 
-  private commit(): void {
+  private commit(connection: SqliteConnection): void {
     try {
-      this.statement('COMMIT').run();
+      connection.statement('COMMIT').run();
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
         throw new StratumError(
@@ -176,6 +202,27 @@ export class SqliteStore implements Store {
 
   private assertOpen(): void {
     if (this.closed) throw new Error(`the store ${this.path} is closed`);
+  }
+}
+
+/** One better-sqlite3 connection with its statements, prepared once each. */
+class SqliteConnection {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(readonly db: Database.Database) {}
+
+  statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  close(): void {
+    this.statements.clear();
+    this.db.close();
   }
 }
 
@@ -217,13 +264,14 @@ const controlCodec = messageIncidentCodec<SqliteColumns>({
   writeJson: (value) => JSON.stringify(value),
 });
 const CONTROL_WRITES = messageIncidentWrites('');
-const anonymous: Placeholder = () => '?';
+export const anonymous: Placeholder = () => '?';
+export const WAIT_TABLES = { waits: 'waits', groups: 'wait_groups' };
 
 type Stored = Records<SqliteColumns>;
 
 class SqliteTx extends TxGuard implements StoreTx {
   constructor(
-    private readonly store: SqliteStore,
+    private readonly connection: SqliteConnection,
     writable: boolean,
   ) {
     super(writable);
@@ -293,17 +341,14 @@ class SqliteTx extends TxGuard implements StoreTx {
 
   async findInstances(filter: InstanceFilter): Promise<InstanceRow[]> {
     this.assertActive();
-    const { where, parameters } = instanceWhere(filter, anonymous);
-    const { limit, offset } = pageOf(filter);
-    const records = this.sql(
-      `SELECT ${INSTANCE_COLUMNS} FROM instances ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`,
-    ).all(...parameters, limit ?? -1, offset) as Stored['instance'][];
+    const { text, parameters } = instanceSelect(filter, anonymous, 'instances', INSTANCE_COLUMNS, -1);
+    const records = this.sql(text).all(...parameters) as Stored['instance'][];
     return records.map(codec.instance);
   }
 
   async countInstances(filter: InstanceFilter): Promise<number> {
     this.assertActive();
-    const { where, parameters } = instanceWhere(filter, anonymous);
+    const { where, parameters } = instanceWhere(everyPage(filter), anonymous);
     const row = this.sql(`SELECT count(*) AS n FROM instances ${where}`).get(...parameters) as { n: number };
     return row.n;
   }
@@ -349,10 +394,8 @@ class SqliteTx extends TxGuard implements StoreTx {
 
   async findWaits(filter: WaitFilter): Promise<WaitRow[]> {
     this.assertActive();
-    const { where, parameters } = waitWhere(filter, anonymous, 'wait_groups');
-    const records = this.sql(`SELECT ${WAIT_COLUMNS_OF_W} FROM waits w ${where} ORDER BY w.created_at, w.id`).all(
-      ...parameters,
-    ) as Stored['wait'][];
+    const { text, parameters } = waitSelect(filter, anonymous, WAIT_TABLES, WAIT_COLUMNS_OF_W);
+    const records = this.sql(text).all(...parameters) as Stored['wait'][];
     return records.map(codec.wait);
   }
 
@@ -557,11 +600,12 @@ class SqliteTx extends TxGuard implements StoreTx {
 
   private writeGroups(wait: WaitRow): void {
     this.sql('DELETE FROM wait_groups WHERE wait_id = ?').run(wait.id);
-    const insert = this.sql('INSERT INTO wait_groups (wait_id, grp) VALUES (?, ?)');
-    for (const group of distinctGroups(wait.candidateGroups)) insert.run(wait.id, group);
+    // the group rows carry the stored createdAt so that a group's tasks page in order from one index
+    const insert = this.sql('INSERT INTO wait_groups (wait_id, grp, created_at) SELECT id, ?, created_at FROM waits WHERE id = ?');
+    for (const group of distinctGroups(wait.candidateGroups)) insert.run(group, wait.id);
   }
 
   private sql(text: string): Database.Statement {
-    return this.store.statement(text);
+    return this.connection.statement(text);
   }
 }

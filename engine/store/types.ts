@@ -1,3 +1,5 @@
+import type { PageAfter } from './page-cursor.js';
+
 // The Store contract: everything the library and the runtime persist. Timestamps
 // are ISO 8601 with a time zone and come back as `toISOString()`. Both
 // implementations (SQLite, PostgreSQL) pass the same contract suite
@@ -190,6 +192,8 @@ export interface InstanceFilter {
   rootOnly?: boolean;
   limit?: number;
   offset?: number;
+  /** Only rows after this one in the list order (keyset pagination, see page-cursor.ts). */
+  after?: PageAfter;
 }
 
 export interface WaitFilter {
@@ -200,6 +204,10 @@ export interface WaitFilter {
   candidateGroup?: string;
   messageName?: string;
   correlationKey?: string;
+  /** At most this many rows. */
+  limit?: number;
+  /** Only rows after this one in the list order (createdAt, then id). */
+  after?: PageAfter;
 }
 
 export interface StoreTx {
@@ -228,6 +236,7 @@ export interface StoreTx {
   replaceWaits(instanceId: string, waits: WaitRow[]): Promise<void>;
   /** `lock` as for getInstance. */
   getWait(id: string, options?: { lock?: boolean }): Promise<WaitRow | undefined>;
+  /** Ordered by createdAt, then id. */
   findWaits(filter: WaitFilter): Promise<WaitRow[]>;
   /** Throws StratumError not-found when the wait is gone. */
   updateWait(row: WaitRow): Promise<void>;

@@ -3,6 +3,7 @@ import type { InstanceStatus, InstanceView, Runtime } from '../../engine/api.js'
 import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
 import { requestHash } from '../http/request-hash.js';
+import { pageOf, pageStart } from '../http/pagination.js';
 
 export const instanceUrl = (id: string) => `/api/instances/${encodeURIComponent(id)}`;
 
@@ -24,6 +25,7 @@ interface InstancesQuery {
   status?: InstanceStatus;
   limit: number;
   offset: number;
+  after?: string;
 }
 
 export function instanceHandlers(runtime: Runtime): Handlers {
@@ -42,8 +44,11 @@ export function instanceHandlers(runtime: Runtime): Handlers {
     },
 
     listInstances: async ({ query }: Input<unknown, InstancesQuery>) => {
-      const { items, total } = await runtime.findInstances(query);
-      return ok({ items, total, limit: query.limit, offset: query.offset });
+      const { after, ...filter } = query;
+      const start = pageStart(after);
+      const { items: rows, total } = await runtime.findInstances({ ...filter, limit: query.limit + 1, ...(start ? { after: start } : {}) });
+      const { items, next } = pageOf(rows, query.limit);
+      return ok({ items, total, limit: query.limit, offset: query.offset, next });
     },
 
     getInstance: async ({ params }: Input<unknown, unknown, { id: string }>) => {

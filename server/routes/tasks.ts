@@ -2,12 +2,27 @@
 // caller's groups against the task's candidate groups.
 import type { Runtime } from '../../engine/api.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
+import { nextLink, pageOf, pageStart } from '../http/pagination.js';
 import { HttpProblem } from '../problem.js';
+
+interface TasksQuery {
+  candidateGroup?: string;
+  businessKey?: string;
+  instanceId?: string;
+  limit: number;
+  after?: string;
+}
 
 export function taskHandlers(runtime: Runtime): Handlers {
   return {
-    listTasks: async ({ query }: Input<unknown, { candidateGroup?: string; businessKey?: string; instanceId?: string }>) =>
-      ok(await runtime.findTasks(query)),
+    // The body stays an array (clients rely on it); the next page is in the Link header.
+    listTasks: async ({ query, req }: Input<unknown, TasksQuery>) => {
+      const { limit, after, ...filter } = query;
+      const start = pageStart(after);
+      const rows = await runtime.findTasks({ ...filter, limit: limit + 1, ...(start ? { after: start } : {}) });
+      const { items, next } = pageOf(rows, limit);
+      return { ...ok(items), headers: nextLink(req, next) };
+    },
 
     getTask: async ({ params }: Input<unknown, unknown, { id: string }>) => {
       const task = await runtime.getTask(params.id);

@@ -2,6 +2,7 @@
 import { currencyCodesForOrders, currencyOf } from '../../engine/money/currencies.js';
 import { MAX_AMOUNT } from '../../engine/money/conversion.js';
 import { ORDER_VARIABLES, PAYMENT_TERMS } from '../../engine/orders/order-entry.js';
+import { afterParameter, INSTANCE_PAGE, limitParameter, TASK_PAGE } from '../http/pagination.js';
 import { FILE_NAME_PATTERN, name, printableKey, safeText, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
 export { MAX_AMOUNT, PAYMENT_TERMS };
@@ -208,8 +209,9 @@ export const InstancesQuery: JsonSchema = {
     processKey: name(),
     businessKey: printableKey(200),
     status: { type: 'string', enum: [...INSTANCE_STATUSES] },
-    limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-    offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
+    limit: limitParameter(INSTANCE_PAGE),
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0, description: 'Rows to skip (after `after`, when both are given). Deep offsets read every skipped row: page with `after`.' },
+    after: afterParameter,
   },
 };
 
@@ -220,6 +222,8 @@ export const TasksQuery: JsonSchema = {
     candidateGroup: printableKey(100),
     businessKey: printableKey(200),
     instanceId: printableKey(200),
+    limit: limitParameter(TASK_PAGE),
+    after: afterParameter,
   },
 };
 

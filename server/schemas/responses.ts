@@ -116,6 +116,10 @@ export const InstancePage: JsonSchema = {
     total: { type: 'integer', minimum: 0 },
     limit: { type: 'integer', minimum: 1 },
     offset: { type: 'integer', minimum: 0 },
+    next: {
+      type: ['string', 'null'],
+      description: 'Cursor of the next page: pass it as `after` (same filters). Null on the last page.',
+    },
   },
 };
 

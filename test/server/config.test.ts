@@ -1,11 +1,15 @@
 // Configuration from the environment.
 import { describe, expect, it } from 'vitest';
 import { parseSize, readConfig } from '../../server/config.js';
+import { DEFAULT_ADMISSION } from '../../server/http/admission.js';
+import { DEFAULT_HTTP_TIMEOUTS } from '../../server/http/client-errors.js';
+
+const defaults = { admission: DEFAULT_ADMISSION, timeouts: DEFAULT_HTTP_TIMEOUTS };
 
 describe('readConfig', () => {
   it('defaults to port 3000, ./data, diagrams/, 5 MB bodies and demo mode on loopback', () => {
     expect(readConfig({})).toEqual({
-      port: 3000, host: '127.0.0.1', dataDir: './data', demo: true, diagramsDir: 'diagrams', bodyLimitBytes: 5 * 1024 * 1024, logLevel: 'info',
+      port: 3000, host: '127.0.0.1', dataDir: './data', demo: true, diagramsDir: 'diagrams', bodyLimitBytes: 5 * 1024 * 1024, logLevel: 'info', ...defaults,
       orderProcessKey: 'order-to-cash',
     });
   });
@@ -18,9 +22,23 @@ describe('readConfig', () => {
 
   it('reads PORT, STRATUM_DATA, DATABASE_URL, STRATUM_USERS, STRATUM_DIAGRAMS and STRATUM_BODY_LIMIT', () => {
     expect(readConfig({ PORT: '8080', STRATUM_DATA: '/var/lib/stratum', DATABASE_URL: 'postgres://db/stratum', STRATUM_USERS: '/etc/stratum/users.json', STRATUM_DIAGRAMS: '/srv/bpmn', STRATUM_BODY_LIMIT: '1mb' })).toEqual({
-      port: 8080, host: '0.0.0.0', dataDir: '/var/lib/stratum', databaseUrl: 'postgres://db/stratum', usersFile: '/etc/stratum/users.json', demo: false, diagramsDir: '/srv/bpmn', bodyLimitBytes: 1024 * 1024, logLevel: 'info',
+      port: 8080, host: '0.0.0.0', dataDir: '/var/lib/stratum', databaseUrl: 'postgres://db/stratum', usersFile: '/etc/stratum/users.json', demo: false, diagramsDir: '/srv/bpmn', bodyLimitBytes: 1024 * 1024, logLevel: 'info', ...defaults,
       orderProcessKey: 'order-to-cash',
+      // steps on PostgreSQL wait for the database: several overlap
+      admission: { ...DEFAULT_ADMISSION, concurrency: 4 },
     });
+  });
+
+  it('reads the write admission limits and the HTTP timeouts', () => {
+    const config = readConfig({
+      STRATUM_WRITE_CONCURRENCY: '2', STRATUM_WRITE_QUEUE: '0', STRATUM_WRITE_QUEUE_WAIT_MS: '500',
+      STRATUM_HEADERS_TIMEOUT_MS: '3000', STRATUM_REQUEST_TIMEOUT_MS: '9000', STRATUM_KEEP_ALIVE_TIMEOUT_MS: '1000',
+    });
+    expect(config.admission).toEqual({ concurrency: 2, queueLength: 0, queueWaitMs: 500 });
+    expect(config.timeouts).toEqual({ headersTimeoutMs: 3000, requestTimeoutMs: 9000, keepAliveTimeoutMs: 1000 });
+    expect(() => readConfig({ STRATUM_WRITE_CONCURRENCY: '0' })).toThrow(/STRATUM_WRITE_CONCURRENCY must be a whole number of at least 1/);
+    expect(() => readConfig({ STRATUM_WRITE_QUEUE: 'many' })).toThrow(/STRATUM_WRITE_QUEUE/);
+    expect(() => readConfig({ STRATUM_HEADERS_TIMEOUT_MS: '20000', STRATUM_REQUEST_TIMEOUT_MS: '10000' })).toThrow(/must not exceed/);
   });
 
   it('refuses to bind demo mode to anything but loopback', () => {

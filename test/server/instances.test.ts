@@ -43,6 +43,61 @@ describe('GET /api/instances', () => {
   });
 });
 
+describe('cursor pages', () => {
+  /** Follows `Link: <…>; rel="next"` from `path` to the last page. */
+  async function taskPages(path: string): Promise<{ ids: string[][]; links: string[] }> {
+    const ids: string[][] = [];
+    const links: string[] = [];
+    let next: string | undefined = path;
+    while (next) {
+      const page: { status: number; body: { id: string }[]; headers: Headers } = await api.get(next, TOKENS.vp);
+      expect(page.status).toBe(200);
+      expect(Array.isArray(page.body)).toBe(true);
+      ids.push(page.body.map((task: { id: string }) => task.id));
+      const link: string | null = page.headers.get('link');
+      if (link) links.push(link);
+      next = link ? /^<([^>]+)>; rel="next"$/.exec(link)?.[1] : undefined;
+    }
+    return { ids, links };
+  }
+
+  it('pages GET /api/tasks as arrays, oldest first, with the next page in a Link header', async () => {
+    const all = await api.get('/api/tasks?candidateGroup=vice-president', TOKENS.vp);
+    expect(all.body).toHaveLength(5);
+    expect(all.headers.get('link')).toBeNull();
+    const { ids: pages, links } = await taskPages('/api/tasks?candidateGroup=vice-president&limit=2');
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
+    expect(pages.flat()).toEqual(all.body.map((task: { id: string }) => task.id));
+    // the link keeps the filters and the page size
+    expect(links[0]).toMatch(/^<\/api\/tasks\?candidateGroup=vice-president&limit=2&after=[A-Za-z0-9_-]+>; rel="next"$/);
+  });
+
+  it('pages GET /api/instances with the next cursor in the body, null on the last page', async () => {
+    const seen: string[] = [];
+    let after = '';
+    for (let page = 0; page < 5; page++) {
+      const response = await api.get(`/api/instances?processKey=order-to-cash&limit=2${after}`, TOKENS.vp);
+      expect(response.body).toMatchObject({ total: 5, limit: 2 });
+      seen.push(...response.body.items.map((item: { id: string }) => item.id));
+      if (response.body.next === null) break;
+      after = `&after=${response.body.next}`;
+    }
+    expect(seen).toHaveLength(5);
+    expect([...seen].sort()).toEqual([...ids].sort());
+    // newest first
+    expect(seen).toEqual([...ids].reverse());
+  });
+
+  it('refuses a cursor it did not hand out and a page larger than the maximum', async () => {
+    const forged = await api.get('/api/tasks?after=bm90LWEtY3Vyc29y', TOKENS.vp);
+    expect(forged.status).toBe(400);
+    expect(forged.body.errors).toEqual([expect.objectContaining({ field: 'query.after' })]);
+    expect((await api.get('/api/instances?after=%22%3B', TOKENS.vp)).status).toBe(400);
+    expect((await api.get('/api/tasks?limit=1001', TOKENS.vp)).status).toBe(400);
+    expect((await api.get('/api/instances?limit=201', TOKENS.vp)).status).toBe(400);
+  });
+});
+
 describe('GET /api/instances/{id} and /api/tasks/{id}', () => {
   it('shows the order with its version, variables, children, history and what the call tree waits for', async () => {
     const view = (await api.get(`/api/instances/${ids[0]}`, TOKENS.erp)).body;

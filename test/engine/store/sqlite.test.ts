@@ -108,6 +108,32 @@ describe('SQLite file store', () => {
     }
   });
 
+  it('answers reads on its read connections while a transaction is open, from the last commit', async () => {
+    const store = await openStore({ dataDir: freshFolder() });
+    try {
+      await store.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1)));
+      let finishWrite!: () => void;
+      const writeMayFinish = new Promise<void>((resolve) => (finishWrite = resolve));
+      let writing!: () => void;
+      const writeStarted = new Promise<void>((resolve) => (writing = resolve));
+      const write = store.transaction(async (tx) => {
+        await tx.insertVersion(versionRow('order-to-cash', 2));
+        writing();
+        await writeMayFinish;
+      });
+      await writeStarted;
+      // the writer holds its transaction open: each read still answers, with the committed version
+      const reads = await Promise.all([1, 2, 3].map(() => store.read((tx) => tx.latestVersion('order-to-cash'))));
+      expect(reads.map((row) => row?.version)).toEqual([1, 1, 1]);
+      finishWrite();
+      await write;
+      expect((await store.read((tx) => tx.latestVersion('order-to-cash')))?.version).toBe(2);
+      await expect(store.transaction(() => store.read(async () => undefined))).rejects.toThrow(/inside another transaction/);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses to be used after close', async () => {
     const store = await openStore({ dataDir: ':memory:' });
     await store.close();

@@ -374,6 +374,29 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await expectStratumError(find({ offset: 1.5 }), 'invalid');
       });
 
+      it('pages instances newest first by keyset: each page starts strictly after the last row of the one before', async () => {
+        await seed(
+          store,
+          instanceRow('a', { createdAt: at(1) }),
+          instanceRow('c', { createdAt: at(2), status: 'completed' }),
+          instanceRow('d', { createdAt: at(2) }),
+          instanceRow('e', { createdAt: at(2) }),
+          instanceRow('b', { createdAt: at(3) }),
+        );
+        const find = (filter: Parameters<StoreTx['findInstances']>[0]) => store.read(async (tx) => ids(await tx.findInstances(filter)));
+        const after = (id: string, seconds: number) => ({ id, createdAt: at(seconds) });
+        expect(await find({})).toEqual(['b', 'c', 'd', 'e', 'a']);
+        expect(await find({ limit: 2 })).toEqual(['b', 'c']);
+        expect(await find({ limit: 2, after: after('c', 2) })).toEqual(['d', 'e']);
+        expect(await find({ limit: 2, after: after('e', 2) })).toEqual(['a']);
+        expect(await find({ after: after('a', 1) })).toEqual([]);
+        expect(await find({ status: 'running', after: after('b', 3) })).toEqual(['d', 'e', 'a']);
+        // a cursor is a position, not a row: it still works when its row is gone
+        expect(await find({ after: after('cc', 2) })).toEqual(['d', 'e', 'a']);
+        expect(await store.read((tx) => tx.countInstances({ after: after('c', 2) }))).toBe(5);
+        await expectStratumError(find({ after: { id: 'a', createdAt: 'yesterday' } }), 'invalid');
+      });
+
       it('lists the children of an instance oldest first', async () => {
         await seed(
           store,
@@ -533,6 +556,40 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await find({ messageName: 'PaymentReceived', correlationKey: 'SO-1', instanceId: 'child' })).toEqual(['c-a']);
         expect(await find({ kind: 'call', businessKey: 'SO-2' })).toEqual([]);
         expect(await find({ kind: 'timer' })).toEqual([]);
+      });
+
+      it('pages waits oldest first by keyset, with or without a candidate group', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2'));
+        const task = (id: string, instanceId: string, seconds: number, groups: string[]) =>
+          waitRow(id, instanceId, { candidateGroups: groups, createdAt: at(seconds) });
+        await store.transaction(async (tx) => {
+          await tx.replaceWaits('i1', [task('t3', 'i1', 3, ['vp']), task('t1b', 'i1', 1, ['vp', 'sd']), task('t1a', 'i1', 1, ['sd'])]);
+          await tx.replaceWaits('i2', [
+            task('t2', 'i2', 2, ['vp']),
+            task('t4', 'i2', 4, ['vp']),
+            waitRow('m', 'i2', { kind: 'message', messageName: 'PaymentReceived', createdAt: at(2) }),
+          ]);
+        });
+        const find = (filter: Parameters<StoreTx['findWaits']>[0]) => store.read(async (tx) => ids(await tx.findWaits(filter)));
+        const after = (id: string, seconds: number) => ({ id, createdAt: at(seconds) });
+        expect(await find({ candidateGroup: 'vp' })).toEqual(['t1b', 't2', 't3', 't4']);
+        expect(await find({ candidateGroup: 'vp', limit: 2 })).toEqual(['t1b', 't2']);
+        expect(await find({ candidateGroup: 'vp', limit: 2, after: after('t2', 2) })).toEqual(['t3', 't4']);
+        expect(await find({ candidateGroup: 'vp', after: after('t4', 4) })).toEqual([]);
+        expect(await find({ candidateGroup: 'vp', instanceId: 'i2', after: after('t1b', 1) })).toEqual(['t2', 't4']);
+        expect(await find({ kind: 'task', limit: 3 })).toEqual(['t1a', 't1b', 't2']);
+        expect(await find({ kind: 'task', after: after('t1a', 1), limit: 2 })).toEqual(['t1b', 't2']);
+        expect(await find({ after: after('t2', 2) })).toEqual(['t3', 't4']);
+        expect(await find({ after: after('m', 2) })).toEqual(['t2', 't3', 't4']);
+        expect(await find({ limit: 0 })).toEqual([]);
+        await expectStratumError(find({ limit: -1 }), 'invalid');
+
+        // a kept wait keeps its createdAt, also where its group's page is ordered
+        await store.transaction((tx) =>
+          tx.replaceWaits('i1', [task('t3', 'i1', 9, ['vp']), task('t1b', 'i1', 9, ['vp']), task('t1a', 'i1', 1, ['sd'])]),
+        );
+        expect(await find({ candidateGroup: 'vp' })).toEqual(['t1b', 't2', 't3', 't4']);
+        expect(await find({ candidateGroup: 'sd' })).toEqual(['t1a']);
       });
 
       it('updateWait writes every field, including lock state and candidate groups', async () => {

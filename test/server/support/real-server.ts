@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import type { AdmissionLimits } from '../../../server/http/admission.js';
+import type { HttpTimeouts } from '../../../server/http/client-errors.js';
 import { startServer, type RunningServer } from '../../../server/start.js';
 import { ApiClient, TEST_USERS, TOKENS } from './client.js';
 
@@ -38,7 +40,7 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean; ratesFile?: string; orderProcessKey?: string } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean; ratesFile?: string; orderProcessKey?: string; admission?: AdmissionLimits; timeouts?: HttpTimeouts } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeDataDir();
   const server = await startServer({
     config: {
@@ -53,6 +55,8 @@ export async function startTestServer(options: { dataDir?: string; bodyBytes?: n
       logLevel: 'silent',
       ...(options.ratesFile ? { ratesFile: options.ratesFile } : {}),
       orderProcessKey: options.orderProcessKey ?? 'order-to-cash',
+      ...(options.admission ? { admission: options.admission } : {}),
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     },
     logger: pino({ level: process.env.STRATUM_TEST_LOG ?? 'silent' }),
     scheduler: false,

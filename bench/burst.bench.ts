@@ -1,0 +1,155 @@
+// Burst benchmark: 1,000 orders posted at the same moment to a real server
+// process with its default admission limits. Measures /healthz during the
+// burst, how fast every post is answered (201, or 503 + Retry-After), and,
+// after every refused client retried as told, that each order exists exactly once.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { order } from '../test/support/stratum-fixture.js';
+import { percentile, startServerProcess } from './http.bench.js';
+import type { BenchResult } from './report.js';
+
+const ORDERS = Number(process.env.BENCH_BURST_ORDERS ?? 1000);
+const AMOUNT = 1_200_000;
+const ANSWER_WITHIN_MS = 5000;
+const TOKEN = 'demo-integration';
+
+interface Answer {
+  status: number;
+  ms: number;
+  retryAfter: number | null;
+}
+
+async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; json: unknown }> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : null };
+}
+
+function orderBody(n: number) {
+  const { specialChange: _none, ...body } = order(`BURST-${n}`, AMOUNT).variables;
+  return body;
+}
+
+async function post(url: string, n: number): Promise<Answer> {
+  const started = performance.now();
+  let answer;
+  try {
+    answer = await call(url, 'POST', '/api/orders', orderBody(n));
+  } catch (error) {
+    console.error(`post ${n} failed after ${Math.round(performance.now() - started)} ms:`, (error as Error).cause ?? error);
+    return { status: 0, ms: performance.now() - started, retryAfter: null };
+  }
+  const { status, headers } = answer;
+  const retryAfter = headers.get('retry-after');
+  return { status, ms: performance.now() - started, retryAfter: retryAfter === null ? null : Number(retryAfter) };
+}
+
+/** GET /healthz every 20 ms until `until` settles; the latencies in ms. */
+async function probeHealth(url: string, until: Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  let done = false;
+  void until.finally(() => (done = true));
+  while (!done) {
+    const started = performance.now();
+    const { status } = await call(url, 'GET', '/healthz');
+    if (status !== 200) throw new Error(`/healthz answered ${status} during the burst`);
+    latencies.push(performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return latencies;
+}
+
+/** Every order instance of the burst, by paging GET /api/instances with its cursor. */
+async function ordersStored(url: string): Promise<Map<string, number>> {
+  const count = new Map<string, number>();
+  let after = '';
+  for (;;) {
+    const { json } = await call(url, 'GET', `/api/instances?processKey=order-to-cash&limit=200${after}`);
+    const page = json as { items: { businessKey: string }[]; next: string | null };
+    for (const item of page.items) count.set(item.businessKey, (count.get(item.businessKey) ?? 0) + 1);
+    if (!page.next) return count;
+    after = `&after=${page.next}`;
+  }
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+export async function runBurstBench(): Promise<BenchResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-burst-'));
+  const { url, child } = await startServerProcess(dataDir);
+  try {
+    for (let n = 0; n < 5; n++) await call(url, 'POST', '/api/orders', { ...orderBody(-1 - n), orderNo: `WARM-${n}` });
+
+    const began = performance.now();
+    const burst = Promise.all(Array.from({ length: ORDERS }, (_, n) => post(url, n)));
+    const health = await probeHealth(url, burst);
+    const first = await burst;
+
+    // each refused client waits as told and retries with the same orderNo, until none is refused
+    let pending = first.map((answer, n) => ({ answer, n })).filter(({ answer }) => answer.status === 503);
+    let retries = 0;
+    let rounds = 0;
+    while (pending.length) {
+      rounds++;
+      const wait = Math.max(...pending.map(({ answer }) => answer.retryAfter ?? 1));
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      retries += pending.length;
+      const again = await Promise.all(pending.map(async ({ n }) => ({ n, answer: await post(url, n) })));
+      pending = again.filter(({ answer }) => answer.status === 503);
+      if (again.some(({ answer }) => ![200, 201, 503].includes(answer.status))) throw new Error('a retry was answered neither 200/201 nor 503');
+    }
+    const allStoredMs = performance.now() - began;
+    // a client whose 201 got lost retries too: that is still one order
+    const repeated = await Promise.all(Array.from({ length: 50 }, (_, n) => post(url, n * 20)));
+
+    const stored = await ordersStored(url);
+    const burstOrders = Array.from({ length: ORDERS }, (_, n) => `BURST-${n}`);
+    const missing = burstOrders.filter((key) => !stored.has(key)).length;
+    const duplicated = burstOrders.filter((key) => (stored.get(key) ?? 0) > 1).length;
+    const metrics = (await (await fetch(`${url}/metrics`)).text()).split('\n').filter((line) => line.startsWith('stratum_admission_'));
+
+    const latencies = first.map((answer) => answer.ms);
+    const refused = first.filter((answer) => answer.status === 503);
+    const summary = {
+      orders: ORDERS,
+      created201: first.filter((answer) => answer.status === 201).length,
+      refused503: refused.length,
+      other: first.filter((answer) => ![201, 503].includes(answer.status)).length,
+      refusedWithoutRetryAfter: refused.filter((answer) => !(answer.retryAfter && answer.retryAfter >= 1)).length,
+      answeredOver5s: latencies.filter((ms) => ms > ANSWER_WITHIN_MS).length,
+      postP50Ms: round1(percentile(latencies, 50)),
+      postP99Ms: round1(percentile(latencies, 99)),
+      postMaxMs: round1(Math.max(...latencies)),
+      refusedP99Ms: refused.length ? round1(percentile(refused.map((answer) => answer.ms), 99)) : 0,
+      healthzProbes: health.length,
+      healthzP50Ms: round1(percentile(health, 50)),
+      healthzP99Ms: round1(percentile(health, 99)),
+      healthzMaxMs: round1(Math.max(...health)),
+      retryRounds: rounds,
+      retries,
+      allStoredSeconds: round1(allStoredMs / 1000),
+      ordersPerSec: round1((ORDERS * 1000) / allStoredMs),
+      repeatedPostsAnswered200: repeated.filter((answer) => answer.status === 200).length,
+      missing,
+      duplicated,
+    };
+    if (summary.other || summary.refusedWithoutRetryAfter || missing || duplicated) {
+      throw new Error(`the burst broke a promise: ${JSON.stringify(summary)}`);
+    }
+    return {
+      name: 'burst',
+      description: `${ORDERS} credit orders of ${AMOUNT} posted at once (fetch opens a connection per request in flight) to a real server process on SQLite with the default admission limits; /healthz probed every 20 ms during the burst; refused clients wait Retry-After and retry with the same orderNo until none is refused; then 50 orders are posted again (a lost answer) and every order is counted by paging GET /api/instances.`,
+      summary,
+      admissionMetrics: metrics,
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,168 @@
+// The list queries stay cheap at 100,000 waiting orders: each page comes from
+// an index in list order (no full scan, no sort of every matching row), on
+// SQLite and on PostgreSQL. The rows are inserted directly so the test runs in
+// seconds; the queries are the ones the stores run (filters.ts builds both).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instanceSelect, waitSelect, type Placeholder } from '../../../engine/store/filters.js';
+import { openStore } from '../../../engine/store/open.js';
+import { PostgresStore, numberedPlaceholder, WAIT_TABLES as POSTGRES_WAIT_TABLES } from '../../../engine/store/postgres.js';
+import { INSTANCE_COLUMNS, WAIT_COLUMNS_OF_W } from '../../../engine/store/records.js';
+import { anonymous, WAIT_TABLES as SQLITE_WAIT_TABLES, type SqliteStore } from '../../../engine/store/sqlite.js';
+import type { InstanceFilter, Store, WaitFilter } from '../../../engine/store/types.js';
+import { describePostgres, freshSchema, inSchema, postgresAdmin } from '../../support/postgres.js';
+import { versionRow } from './store-contract.js';
+
+const ORDERS = 100_000;
+const T0 = Date.parse('2026-03-01T08:00:00.000Z');
+/** The i-th order's instant: 10 ms apart, and every 7th shares its instant with the one before (ties by id). */
+const createdAt = (i: number) => new Date(T0 + (i - (i % 7 === 0 ? 1 : 0)) * 10).toISOString();
+const MIDDLE = { createdAt: createdAt(ORDERS / 2), id: `i${ORDERS / 2}` };
+const PAGE = 101; // a page of 100 and one row to tell whether another follows
+
+/** `sqliteIndex`: the index SQLite must search (it keeps no statistics, so the test names the right one). */
+type Query = { name: string; sqliteIndex: string } & ({ kind: 'waits'; filter: WaitFilter } | { kind: 'instances'; filter: InstanceFilter });
+
+/** The pages a client asks for: the first and a deep one of each list the API offers. */
+const QUERIES: Query[] = [
+  { name: "a group's tasks, first page", sqliteIndex: 'wait_groups_by_group_created', kind: 'waits', filter: { kind: 'task', candidateGroup: 'vice-president', limit: PAGE } },
+  { name: "a group's tasks, page in the middle", sqliteIndex: 'wait_groups_by_group_created', kind: 'waits', filter: { kind: 'task', candidateGroup: 'vice-president', limit: PAGE, after: MIDDLE } },
+  { name: "a rare group's tasks", sqliteIndex: 'wait_groups_by_group_created', kind: 'waits', filter: { kind: 'task', candidateGroup: 'inspection', limit: PAGE } },
+  { name: 'all tasks, page in the middle', sqliteIndex: 'waits_by_kind_created', kind: 'waits', filter: { kind: 'task', limit: PAGE, after: MIDDLE } },
+  { name: "an order's tasks", sqliteIndex: 'waits_by_business_key_created', kind: 'waits', filter: { kind: 'task', businessKey: `SO-${ORDERS / 2}`, limit: PAGE } },
+  { name: "an instance's tasks", sqliteIndex: 'waits_by_instance_created', kind: 'waits', filter: { kind: 'task', instanceId: `i${ORDERS / 2}`, limit: PAGE } },
+  { name: 'instances, first page', sqliteIndex: 'instances_newest_first', kind: 'instances', filter: { limit: PAGE } },
+  { name: 'instances, page in the middle', sqliteIndex: 'instances_newest_first', kind: 'instances', filter: { limit: PAGE, after: MIDDLE } },
+  { name: 'running instances, page in the middle', sqliteIndex: 'instances_by_status_newest_first', kind: 'instances', filter: { status: 'running', limit: PAGE, after: MIDDLE } },
+  { name: 'completed instances (few)', sqliteIndex: 'instances_by_status_newest_first', kind: 'instances', filter: { status: 'completed', limit: PAGE } },
+  { name: "a process's instances, page in the middle", sqliteIndex: 'instances_by_process_newest_first', kind: 'instances', filter: { processKey: 'order-to-cash', limit: PAGE, after: MIDDLE } },
+  { name: "an order's instances", sqliteIndex: 'instances_by_business_key_newest_first', kind: 'instances', filter: { businessKey: `SO-${ORDERS / 2}`, limit: PAGE } },
+];
+
+function sqlOf(query: Query, placeholder: Placeholder, dialect: 'sqlite' | 'postgres'): { text: string; parameters: unknown[] } {
+  if (query.kind === 'waits') {
+    return waitSelect(query.filter, placeholder, dialect === 'sqlite' ? SQLITE_WAIT_TABLES : POSTGRES_WAIT_TABLES, WAIT_COLUMNS_OF_W);
+  }
+  const table = dialect === 'sqlite' ? 'instances' : 'stratum_instances';
+  return instanceSelect(query.filter, placeholder, table, INSTANCE_COLUMNS, dialect === 'sqlite' ? -1 : null);
+}
+
+/** Order i: an instance SO-i waiting at a vice-president task; every 1,000th also at inspection; every 50th completed. */
+const groupsOf = (i: number) => (i % 1000 === 0 ? ['vice-president', 'inspection'] : ['vice-president']);
+const statusOf = (i: number) => (i % 50 === 0 ? 'completed' : 'running');
+
+async function expectPagesInOrder(store: Store): Promise<void> {
+  const started = performance.now();
+  const first = await store.read((tx) => tx.findWaits({ kind: 'task', candidateGroup: 'vice-president', limit: PAGE }));
+  const middle = await store.read((tx) => tx.findWaits({ kind: 'task', candidateGroup: 'vice-president', limit: PAGE, after: MIDDLE }));
+  const instances = await store.read((tx) => tx.findInstances({ status: 'running', limit: PAGE, after: MIDDLE }));
+  expect(first.map((row) => row.id).slice(0, 2)).toEqual(['t1', 't2']);
+  expect(middle).toHaveLength(PAGE);
+  expect(middle[0]!.createdAt >= MIDDLE.createdAt).toBe(true);
+  expect(instances).toHaveLength(PAGE);
+  expect(instances.every((row) => row.createdAt <= MIDDLE.createdAt && row.status === 'running')).toBe(true);
+  // three pages of 100,000: milliseconds, where a full list took seconds
+  expect(performance.now() - started).toBeLessThan(1000);
+}
+
+describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stratum-plans-'));
+  let store: SqliteStore;
+  let db: Database.Database;
+
+  beforeAll(async () => {
+    store = (await openStore({ dataDir })) as SqliteStore;
+    await store.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1)));
+    db = new Database(join(dataDir, 'stratum.db'));
+    const instance = db.prepare(
+      `INSERT INTO instances (id, process_key, version, business_key, root_id, status, variables, revision, created_at, updated_at)
+       VALUES (?, 'order-to-cash', 1, ?, ?, ?, '{}', 1, ?, ?)`,
+    );
+    const wait = db.prepare(
+      `INSERT INTO waits (id, instance_id, root_id, business_key, kind, element_id, execution_id, candidate_groups, created_at)
+       VALUES (?, ?, ?, ?, 'task', 'Approve', ?, ?, ?)`,
+    );
+    const group = db.prepare('INSERT INTO wait_groups (wait_id, grp, created_at) VALUES (?, ?, ?)');
+    db.transaction(() => {
+      for (let i = 1; i <= ORDERS; i++) {
+        const at = createdAt(i);
+        instance.run(`i${i}`, `SO-${i}`, `i${i}`, statusOf(i), at, at);
+        wait.run(`t${i}`, `i${i}`, `i${i}`, `SO-${i}`, `e${i}`, JSON.stringify(groupsOf(i)), at);
+        for (const grp of groupsOf(i)) group.run(`t${i}`, grp, at);
+      }
+    })();
+  }, 60_000);
+
+  afterAll(async () => {
+    db?.close();
+    await store?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  for (const query of QUERIES) {
+    it(`reads ${query.name} from an index in list order`, () => {
+      const { text, parameters } = sqlOf(query, anonymous, 'sqlite');
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...parameters) as { detail: string }[]).map((row) => row.detail);
+      // "SCAN t" without an index reads the whole table; a temp b-tree sorts every matching row
+      expect(plan.filter((detail) => /^SCAN \w+$/.test(detail) || /TEMP B-TREE/.test(detail)), plan.join('\n')).toEqual([]);
+      expect(plan[0], plan.join('\n')).toMatch(new RegExp(`^(SEARCH|SCAN) \\w+ USING (COVERING )?INDEX ${query.sqliteIndex}\\b`));
+    });
+  }
+
+  it('answers a page of a 100,000-task group in milliseconds', () => expectPagesInOrder(store));
+});
+
+describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiting orders`, () => {
+  let store: PostgresStore;
+  let schema: string;
+
+  beforeAll(async () => {
+    schema = await freshSchema();
+    store = new PostgresStore(inSchema(schema, 2));
+    await store.migrate();
+    await store.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1)));
+    const instant = `timestamptz '${new Date(T0).toISOString()}' + ((i - (CASE WHEN i % 7 = 0 THEN 1 ELSE 0 END)) * interval '10 milliseconds')`;
+    await postgresAdmin.query(
+      `INSERT INTO ${schema}.stratum_instances (id, process_key, version, business_key, root_id, status, variables, revision, created_at, updated_at)
+       SELECT 'i' || i, 'order-to-cash', 1, 'SO-' || i, 'i' || i, CASE WHEN i % 50 = 0 THEN 'completed' ELSE 'running' END, '{}', 1, ${instant}, ${instant}
+       FROM generate_series(1, ${ORDERS}) AS i`,
+    );
+    await postgresAdmin.query(
+      `INSERT INTO ${schema}.stratum_waits (id, instance_id, root_id, business_key, kind, element_id, execution_id, candidate_groups, created_at)
+       SELECT 't' || i, 'i' || i, 'i' || i, 'SO-' || i, 'task', 'Approve', 'e' || i,
+              CASE WHEN i % 1000 = 0 THEN '["vice-president","inspection"]' ELSE '["vice-president"]' END::jsonb, ${instant}
+       FROM generate_series(1, ${ORDERS}) AS i`,
+    );
+    await postgresAdmin.query(
+      `INSERT INTO ${schema}.stratum_wait_groups (wait_id, grp, created_at)
+       SELECT w.id, g.grp, w.created_at FROM ${schema}.stratum_waits w, jsonb_array_elements_text(w.candidate_groups) AS g(grp)`,
+    );
+    for (const table of ['stratum_instances', 'stratum_waits', 'stratum_wait_groups']) await postgresAdmin.query(`ANALYZE ${schema}.${table}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  for (const query of QUERIES) {
+    it(`reads ${query.name} from an index in list order`, async () => {
+      const { text, parameters } = sqlOf(query, numberedPlaceholder, 'postgres');
+      const client = await postgresAdmin.connect();
+      try {
+        await client.query(`SET search_path = ${schema}`);
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, parameters);
+        const plan = rows.map((row) => row['QUERY PLAN']);
+        // a Seq Scan reads the whole table; a Sort above the scans orders every matching row
+        expect(plan.filter((line) => /Seq Scan on stratum_|^\s*(->\s*)?(Incremental )?Sort\b/.test(line)), plan.join('\n')).toEqual([]);
+      } finally {
+        await client.query('RESET search_path').catch(() => undefined);
+        client.release();
+      }
+    });
+  }
+
+  it('answers a page of a 100,000-task group in milliseconds', () => expectPagesInOrder(store));
+});

@@ -1,0 +1,121 @@
+// Bursts are shaped, never piled up: writes beyond the admission queue are
+// refused at once with 503 + Retry-After, a retried order is still one order,
+// and reads and /healthz never wait behind the queued writes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdmissionQueue } from '../../server/http/admission.js';
+import { HttpProblem } from '../../server/problem.js';
+import { TOKENS } from './support/client.js';
+import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function refusal(promise: Promise<unknown>): Promise<HttpProblem> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(HttpProblem);
+  return error as HttpProblem;
+}
+
+describe('AdmissionQueue', () => {
+  it('runs at most `concurrency` writes at once, queues up to `queueLength` in order, and refuses the next with 503 + Retry-After', async () => {
+    const queue = new AdmissionQueue({ concurrency: 2, queueLength: 2, queueWaitMs: 5000 });
+    const order: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const work = (n: number) => queue.run(async () => {
+      order.push(n);
+      await gate;
+    });
+    const admitted = [work(1), work(2), work(3), work(4)];
+    await sleep(10);
+    expect([queue.inFlight, queue.depth]).toEqual([2, 2]);
+    const refused = await refusal(work(5));
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
+    expect(refused.extensions).toMatchObject({ reason: 'queue-full' });
+    release();
+    await Promise.all(admitted);
+    expect(order).toEqual([1, 2, 3, 4]);
+    expect([queue.inFlight, queue.depth]).toEqual([0, 0]);
+    expect(queue.rejected).toEqual({ 'queue-full': 1, 'queue-timeout': 0 });
+  });
+
+  it('refuses a write that found no turn within queueWaitMs, and gives its place to the next', async () => {
+    const queue = new AdmissionQueue({ concurrency: 1, queueLength: 5, queueWaitMs: 50 });
+    let release!: () => void;
+    const busy = queue.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const started = performance.now();
+    const late = await refusal(queue.run(async () => 'never'));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(late.extensions).toMatchObject({ reason: 'queue-timeout' });
+    release();
+    await busy;
+    expect(await queue.run(async () => 'next')).toBe('next');
+    expect(queue.rejected['queue-timeout']).toBe(1);
+  });
+});
+
+describe('a burst of orders against a small admission queue', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ admission: { concurrency: 1, queueLength: 3, queueWaitMs: 5000 } });
+  });
+  afterAll(async () => {
+    await server?.close();
+    if (server) removeDataDir(server.dataDir);
+  });
+
+  const orderBody = (n: number) => ({ orderNo: `SO-BURST-${n}`, customer: { name: 'Lager AG' }, amount: 600_000 + n, currency: 'EUR', paymentTerms: 'credit' });
+
+  it('answers each post 201 or 503 + Retry-After at once, keeps /healthz fast, and every retried order exists exactly once', async () => {
+    const { api } = server;
+    const burst = Array.from({ length: 24 }, (_, n) => n);
+    const health = api.get('/healthz');
+    const answers = await Promise.all(burst.map((n) => api.post('/api/orders', TOKENS.erp, orderBody(n))));
+    const healthz = await health;
+    expect(healthz.status).toBe(200);
+    expect(answers.every((answer) => answer.status === 201 || answer.status === 503)).toBe(true);
+    const refused = answers.filter((answer) => answer.status === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const answer of refused) {
+      expect(answer.contentType).toMatch(/application\/problem\+json/);
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(answer.body.detail).toMatch(/still one order/);
+    }
+    const metrics = (await api.get('/metrics')).text;
+    expect(metrics).toMatch(/stratum_admission_rejected_total\{reason="queue-full"\} [1-9]/);
+    expect(metrics).toMatch(/stratum_admission_queue_depth 0/);
+
+    // every client retries (a lost answer looks the same as a 503): still one order each
+    let pending = burst;
+    for (let round = 0; pending.length > 0 && round < 20; round++) {
+      const retried = await Promise.all(pending.map(async (n) => ({ n, answer: await api.post('/api/orders', TOKENS.erp, orderBody(n)) })));
+      for (const { answer } of retried) expect([200, 201, 503]).toContain(answer.status);
+      pending = retried.filter(({ answer }) => answer.status === 503).map(({ n }) => n);
+      if (pending.length) await sleep(100);
+    }
+    expect(pending).toEqual([]);
+    for (const n of burst) {
+      const found = await api.get(`/api/instances?processKey=order-to-cash&businessKey=SO-BURST-${n}`, TOKENS.erp);
+      expect(found.body.total, `SO-BURST-${n}`).toBe(1);
+    }
+  });
+
+  it('never makes a read wait behind queued writes', async () => {
+    const { api } = server;
+    let writesDone = 0;
+    const writes = Array.from({ length: 4 }, (_, n) =>
+      api.post('/api/orders', TOKENS.erp, orderBody(100 + n)).then((answer) => {
+        writesDone++;
+        return answer;
+      }),
+    );
+    await sleep(5);
+    const [health, tasks] = await Promise.all([api.get('/healthz'), api.get('/api/tasks?candidateGroup=vice-president&limit=5', TOKENS.vp)]);
+    const doneWhenRead = writesDone;
+    expect([health.status, tasks.status]).toEqual([200, 200]);
+    expect((await Promise.all(writes)).map((answer) => answer.status)).toEqual([201, 201, 201, 201]);
+    // one write runs at a time and each is a whole engine step: the reads were answered while writes still waited
+    expect(doneWhenRead).toBeLessThan(4);
+  });
+});
