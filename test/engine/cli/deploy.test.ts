@@ -25,7 +25,8 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-describe('stratum deploy', () => {
+// Each case starts the CLI as its own Node process (with tsx): seconds each on a busy machine.
+describe('stratum deploy', { timeout: 180_000 }, () => {
   it('deploys new and changed files as new versions with the note and the token\'s user, and names the unchanged ones', async () => {
     const check = write('first/invoice-check.bpmn', checkProcess('Invoice check'));
     const first = await stratum(['deploy', '--server', server.url, '--note', 'invoice check drawn', check], { STRATUM_TOKEN: TOKENS.designer });
