@@ -23,7 +23,11 @@ export const ALLOWED_LICENSES = new Set([
 ]);
 
 /** Names packages use for a licence instead of its SPDX identifier. */
-const SPDX_ALIASES: Record<string, string> = { CC0: 'CC0-1.0' };
+const SPDX_ALIASES: Record<string, string> = {
+  CC0: 'CC0-1.0',
+  // the old npm spelling of the MIT licence in its X11 wording (nub, under currency-codes)
+  'MIT/X11': 'MIT',
+};
 
 /**
  * Packages whose package.json declares no licence although they ship one; each
