@@ -12,7 +12,7 @@ const SLOW_HEADERS = 500;
 const SLOW_BODIES = 20;
 /** Node checks the timeouts every 300 ms here (a fifth of the headers timeout); the rest is scheduling on a shared 2-core machine. */
 const SLACK_MS = 2000;
-/** Kubernetes' default liveness-probe timeout is 1 s; a probe is typically retried, so a few seconds is the line. */
+/** A liveness probe restarts a server only after several failed probes in a row (3 by default in Kubernetes); on a shared test machine a few seconds is the line. */
 const LIVENESS_PROBE_TIMEOUT_MS = 5000;
 
 let server: TestServer;
