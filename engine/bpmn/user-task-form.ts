@@ -8,10 +8,23 @@ export type UserTaskForm =
   | { kind: 'embedded'; schema: Record<string, unknown> }
   | { kind: 'linked'; formId: string };
 
+/** The moddle elements read here (zeebe-bpmn-moddle's UserTaskForm and FormDefinition). */
+interface ExtensionValue {
+  $type: string;
+  id?: string;
+  body?: string;
+  formKey?: string;
+  formId?: string;
+}
+
+interface WithExtensions {
+  extensionElements?: { values?: ExtensionValue[] };
+}
+
 const EMBEDDED_PREFIX = 'camunda-forms:bpmn:';
 
 /** The process's embedded forms by id (`zeebe:userTaskForm`); a body that is not a JSON object is left out. */
-export function embeddedFormsOf(process: any): Map<string, Record<string, unknown>> {
+export function embeddedFormsOf(process: WithExtensions): Map<string, Record<string, unknown>> {
   const forms = new Map<string, Record<string, unknown>>();
   for (const form of extensionValues(process, 'zeebe:UserTaskForm')) {
     const schema = parseSchema(form.body);
@@ -21,22 +34,22 @@ export function embeddedFormsOf(process: any): Map<string, Record<string, unknow
 }
 
 /** The form of one user task, if it declares one that can be found. */
-export function userTaskFormOf(element: any, embedded: Map<string, Record<string, unknown>>): UserTaskForm | undefined {
+export function userTaskFormOf(element: WithExtensions, embedded: Map<string, Record<string, unknown>>): UserTaskForm | undefined {
   const definition = extensionValues(element, 'zeebe:FormDefinition')[0];
   if (!definition) return undefined;
-  const formKey = String(definition.formKey ?? '');
+  const formKey = definition.formKey ?? '';
   if (formKey.startsWith(EMBEDDED_PREFIX)) {
     const schema = embedded.get(formKey.slice(EMBEDDED_PREFIX.length));
     return schema ? { kind: 'embedded', schema } : undefined;
   }
-  if (definition.formId) return { kind: 'linked', formId: String(definition.formId) };
+  if (definition.formId) return { kind: 'linked', formId: definition.formId };
   return undefined;
 }
 
 // helpers
 
-function parseSchema(body: unknown): Record<string, unknown> | undefined {
-  if (typeof body !== 'string' || !body.trim()) return undefined;
+function parseSchema(body: string | undefined): Record<string, unknown> | undefined {
+  if (!body?.trim()) return undefined;
   try {
     const parsed = JSON.parse(body) as unknown;
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
@@ -45,6 +58,6 @@ function parseSchema(body: unknown): Record<string, unknown> | undefined {
   }
 }
 
-function extensionValues(element: any, type: string): any[] {
-  return (element.extensionElements?.values ?? []).filter((value: any) => value.$type === type);
+function extensionValues(element: WithExtensions, type: string): ExtensionValue[] {
+  return (element.extensionElements?.values ?? []).filter((value) => value.$type === type);
 }

@@ -249,7 +249,7 @@ export class InstanceRuntime implements Runtime {
             `of order ${instance.businessKey ?? instance.rootId}, so another person must decide "${info.name ?? info.id}"`);
         }
       }
-      const completion = this.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', { variables, writes });
+      const completion = this.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', { name: wait.name, variables, writes });
       // The approver can correct their input, so a completion that would fail
       // the instance (a condition reading a variable they did not give) is refused.
       await this.runQueue(tx, [{

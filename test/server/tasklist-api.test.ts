@@ -2,6 +2,7 @@
 // poll that costs a 304 while nothing changed, and each task with its form,
 // its declared variables, its documentation and the order it decides on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TaskView } from '../../engine/api.js';
 import { TOKENS, type ApiClient } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
@@ -33,10 +34,10 @@ describe('GET /api/me', () => {
 
 describe('GET /api/tasks?mine=true', () => {
   it('lists only the tasks of the caller\'s groups', async () => {
-    const director = await api.get('/api/tasks?mine=true', TOKENS.director);
-    expect(director.body.map((task: { businessKey: string }) => task.businessKey)).toEqual(['SO-TL-1']);
-    const vp = await api.get('/api/tasks?mine=true', TOKENS.vp);
-    expect(vp.body.map((task: { businessKey: string }) => task.businessKey)).toEqual(['SO-TL-2']);
+    const director = await api.get<TaskView[]>('/api/tasks?mine=true', TOKENS.director);
+    expect(director.body.map((task) => task.businessKey)).toEqual(['SO-TL-1']);
+    const vp = await api.get<TaskView[]>('/api/tasks?mine=true', TOKENS.vp);
+    expect(vp.body.map((task) => task.businessKey)).toEqual(['SO-TL-2']);
     expect((await api.get('/api/tasks?mine=true', TOKENS.erp)).body).toEqual([]);
     expect((await api.get('/api/tasks?mine=true&candidateGroup=vice-president', TOKENS.director)).body).toEqual([]);
   });
@@ -58,14 +59,15 @@ describe('GET /api/tasks?mine=true', () => {
 
 describe('a task as approvers see it', () => {
   it('carries the form of the diagram, the variables it declares, why it exists and the order', async () => {
-    const [task] = (await api.get('/api/tasks?businessKey=SO-TL-2', TOKENS.vp)).body;
+    const task = (await api.get<TaskView[]>('/api/tasks?businessKey=SO-TL-2', TOKENS.vp)).body[0];
+    const form = task.form as { kind: string; schema: { components: { key: string }[] } };
     expect(task.variables).toEqual(['approved', 'comment']);
     expect(task.processName).toBe('Credit order approval');
     expect(task.documentation).toMatch(/^Orders on credit of more than 500,000/);
-    expect(task.form.kind).toBe('embedded');
-    expect(task.form.schema.components.map((component: { key: string }) => component.key)).toEqual(['approved', 'comment']);
+    expect(form.kind).toBe('embedded');
+    expect(form.schema.components.map((component) => component.key)).toEqual(['approved', 'comment']);
     expect(task.order).toMatchObject({ orderNo: 'SO-TL-2', amount: 100_000, currency: 'EUR', reportingCurrency: 'CNY', paymentTerms: 'credit' });
-    expect(Number(task.order.reportingAmount)).toBe(824_500);
-    expect((await api.get(`/api/tasks/${task.id}`, TOKENS.vp)).body).toEqual(task);
+    expect(Number(task.order?.reportingAmount)).toBe(824_500);
+    expect((await api.get<TaskView>(`/api/tasks/${task.id}`, TOKENS.vp)).body).toEqual(task);
   });
 });

@@ -21,7 +21,7 @@ function diagram(taskExtensions: string, processExtensions = ''): string {
 
 async function taskInfo(xml: string) {
   const [model] = compileProcessModels((await parseBpmn(xml)).definitions);
-  return model!.elements.get('Task')!;
+  return model?.elements.get('Task');
 }
 
 describe('user task forms', () => {
@@ -30,20 +30,20 @@ describe('user task forms', () => {
       '<zeebe:formDefinition formKey="camunda-forms:bpmn:Form_1" />',
       `<zeebe:userTaskForm id="Form_1">${JSON.stringify(FORM)}</zeebe:userTaskForm>`,
     ));
-    expect(info.form).toEqual({ kind: 'embedded', schema: FORM });
-    expect(info.documentation).toBe('Why this step exists.');
+    expect(info?.form).toEqual({ kind: 'embedded', schema: FORM });
+    expect(info?.documentation).toBe('Why this step exists.');
   });
 
   it('names a form deployed on its own by its formId', async () => {
-    expect((await taskInfo(diagram('<zeebe:formDefinition formId="approval-form" />'))).form).toEqual({ kind: 'linked', formId: 'approval-form' });
+    expect((await taskInfo(diagram('<zeebe:formDefinition formId="approval-form" />')))?.form).toEqual({ kind: 'linked', formId: 'approval-form' });
   });
 
   it('has no form when the embedded one is missing or is not a JSON object, so a generic form stands in', async () => {
-    expect((await taskInfo(diagram('<zeebe:formDefinition formKey="camunda-forms:bpmn:Missing" />'))).form).toBeUndefined();
+    expect((await taskInfo(diagram('<zeebe:formDefinition formKey="camunda-forms:bpmn:Missing" />')))?.form).toBeUndefined();
     expect((await taskInfo(diagram(
       '<zeebe:formDefinition formKey="camunda-forms:bpmn:Form_1" />',
       '<zeebe:userTaskForm id="Form_1">{not json</zeebe:userTaskForm>',
-    ))).form).toBeUndefined();
-    expect((await taskInfo(diagram(''))).form).toBeUndefined();
+    )))?.form).toBeUndefined();
+    expect((await taskInfo(diagram('')))?.form).toBeUndefined();
   });
 });
