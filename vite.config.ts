@@ -11,6 +11,8 @@ export default defineConfig({
     outDir: here('./dist/modeler'),
     emptyOutDir: true,
     chunkSizeWarningLimit: 4000,
+    // two pages: the modeler (/) and the task list (/tasks), each with only its own code
+    rollupOptions: { input: { modeler: here('./modeler/index.html'), tasks: here('./modeler/tasks.html') } },
   },
   server: {
     proxy: { '/api': 'http://127.0.0.1:3000' },

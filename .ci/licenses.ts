@@ -41,10 +41,11 @@ const REVIEWED_UNDECLARED: Record<string, { license: string; text: RegExp }> = {
 /**
  * bpmn.io's licence: MIT plus one condition, that the bpmn.io watermark stays
  * visible and not overlapped wherever the software renders diagrams. The
- * modeler keeps bpmn-js's watermark as bpmn-js draws it (test/modeler checks it
- * is visible), so these packages are allowed with that condition.
+ * modeler keeps bpmn-js's watermark as bpmn-js draws it, the task list keeps
+ * form-js's under each form (test/modeler and test/modeler/tasklist check they
+ * are visible), so these packages are allowed with that condition.
  */
-export const BPMN_IO_WATERMARK_PACKAGES = new Set(['bpmn-js']);
+export const BPMN_IO_WATERMARK_PACKAGES = new Set(['bpmn-js', '@bpmn-io/form-js-viewer']);
 const WATERMARK_CLAUSE = /watermark[\s\S]*MUST NOT be\s+removed or changed/;
 
 export interface PackageLicense {

@@ -3,10 +3,11 @@
 import type { EventEmitter } from 'node:events';
 import type { Finding } from './errors.js';
 import type { RateTable } from './money/rate-table.js';
+import type { UserTaskForm } from './bpmn/user-task-form.js';
 import type { PageAfter } from './store/page-cursor.js';
 import type { InstanceStatus, Store, WaitKind } from './store/types.js';
 
-export type { Finding, InstanceStatus, PageAfter, RateTable, WaitKind };
+export type { Finding, InstanceStatus, PageAfter, RateTable, UserTaskForm, WaitKind };
 
 export interface BpmnFile {
   /** File name, used in findings. */
@@ -108,6 +109,16 @@ export interface TaskView {
   name: string | null;
   candidateGroups: string[];
   createdAt: string;
+  /** The variables its completer may send: what the task's output sources read (its declared completion variables). */
+  variables: string[];
+  /** Why this step exists: the task's own documentation, else its process's. */
+  documentation: string | null;
+  /** Name of the task's process (e.g. "Credit order approval"). */
+  processName: string | null;
+  /** The Camunda 8 form the task carries (`zeebe:formDefinition`); null for none, and a task list builds one from `variables`. */
+  form: UserTaskForm | null;
+  /** The order the task belongs to, as entered and converted (orderNo, customer, amount, currency, paymentTerms, reportingAmount …); null outside an order. */
+  order: Record<string, unknown> | null;
 }
 
 export interface JobView {

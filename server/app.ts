@@ -22,6 +22,7 @@ import { incidentHandlers } from './routes/incidents.js';
 import { instanceHandlers } from './routes/instances.js';
 import { jobHandlers } from './routes/jobs.js';
 import { libraryHandlers } from './routes/library.js';
+import { meHandlers } from './routes/me.js';
 import { messageHandlers } from './routes/messages.js';
 import { operationHandlers } from './routes/operations.js';
 import { orderHandlers } from './routes/orders.js';
@@ -65,6 +66,7 @@ export function createApp(options: AppOptions): StratumApp {
     ...orderHandlers(stratum.runtime),
     ...instanceHandlers(stratum.runtime),
     ...taskHandlers(stratum.runtime),
+    ...meHandlers(),
     ...jobHandlers(stratum.runtime),
     ...messageHandlers(stratum.runtime),
     ...incidentHandlers(stratum.runtime),
@@ -279,7 +281,7 @@ function defaultModelerDir(): string | null {
   return existsSync(join(dir, 'index.html')) ? dir : null;
 }
 
-/** Static files of the modeler, and index.html for other page GETs outside /api (client-side routes). */
+/** Static files of the modeler, tasks.html for /tasks, and index.html for other page GETs outside /api (client-side routes). */
 function serveModeler(app: Express, dir: string): void {
   const mark: Middleware = (_req, res, next) => {
     res.locals.static = true;
@@ -295,6 +297,7 @@ function serveModeler(app: Express, dir: string): void {
       !/\.[A-Za-z0-9]+$/.test(req.path) &&
       req.accepts('html') === 'html';
     if (!isPage) return next();
-    res.sendFile(join(dir, 'index.html'), (error) => (error ? next(error) : undefined));
+    const page = req.path === '/tasks' ? 'tasks.html' : 'index.html';
+    res.sendFile(join(dir, page), (error) => (error ? next(error) : undefined));
   });
 }

@@ -256,13 +256,28 @@ export const OPERATIONS: Operation[] = [
       'The body is an array (one page). When more tasks follow, the `Link` header names the next page (`<…?after=…>; rel="next"`, as GitHub does); without a `Link` header this is the last page. `limit` is 100 unless given, at most 1000.',
     access: authenticated,
     query: 'TasksQuery',
+    headers: { 'If-None-Match': { schema: { type: 'string', maxLength: 1000 }, description: 'The ETag of a page the client holds: 304 while that page is unchanged (how the task list polls).' } },
     responses: {
       200: {
         description: 'Open tasks, oldest first.',
         schema: 'TaskList',
-        headers: { Link: { description: 'URL of the next page with rel="next"; absent on the last page.', schema: { type: 'string' } } },
+        headers: {
+          Link: { description: 'URL of the next page with rel="next"; absent on the last page.', schema: { type: 'string' } },
+          ETag: { description: 'Names this page; send it back as If-None-Match.', schema: { type: 'string' } },
+        },
       },
+      304: { description: 'The page is unchanged since the ETag sent as If-None-Match.' },
     },
+  },
+  {
+    id: 'getMe',
+    method: 'get',
+    path: '/api/me',
+    tag: 'tasks',
+    summary: 'Who the token belongs to: name and groups (a task list shows the caller\'s groups as filters).',
+    access: authenticated,
+    query: 'EmptyQuery',
+    responses: { 200: { description: 'The caller.', schema: 'Me' } },
   },
   {
     id: 'getTask',

@@ -3,6 +3,7 @@
 // which job type a service task publishes, which message a catch event waits
 // for, which process a call activity starts. Browser-safe.
 import { CAMUNDA_URI } from './moddle.js';
+import { embeddedFormsOf, userTaskFormOf, type UserTaskForm } from './user-task-form.js';
 
 export interface ElementInfo {
   id: string;
@@ -24,6 +25,10 @@ export interface ElementInfo {
   outcome?: string;
   /** Inside a (event) sub-process rather than directly in the process. */
   nested?: boolean;
+  /** User tasks: the element's own `bpmn:documentation` (why this step exists, shown to the approver). */
+  documentation?: string;
+  /** User tasks: the Camunda 8 form it carries (`zeebe:formDefinition`). */
+  form?: UserTaskForm;
 }
 
 export interface ProcessModel {
@@ -60,8 +65,10 @@ function compileProcess(process: any): ProcessModel {
   const elements = new Map<string, ElementInfo>();
   const calls: string[] = [];
   let noneStartEventId: string | undefined;
+  const forms = embeddedFormsOf(process);
   for (const element of allFlowElements(process)) {
     const info = describeElement(element);
+    if (element.$type === 'bpmn:UserTask') describeUserTask(element, info, forms);
     if (element.$parent !== process) info.nested = true;
     elements.set(info.id, info);
     if (info.calledProcess && !calls.includes(info.calledProcess)) calls.push(info.calledProcess);
@@ -79,6 +86,14 @@ function compileProcess(process: any): ProcessModel {
     takesOrders: propertyOf(process, TAKES_ORDERS_PROPERTY)?.trim() === 'true',
     ...(noneStartEventId && { noneStartEventId }),
   };
+}
+
+/** What an approver sees of a user task besides its name: why it exists and the form to decide with. */
+function describeUserTask(element: any, info: ElementInfo, forms: Map<string, Record<string, unknown>>): void {
+  const documentation = documentationOf(element);
+  if (documentation) info.documentation = documentation;
+  const form = userTaskFormOf(element, forms);
+  if (form) info.form = form;
 }
 
 export function separatedTasksOf(process: any): string[] {

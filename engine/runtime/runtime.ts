@@ -22,7 +22,8 @@ import { runInstanceStep, type StepAction } from './instance-step.js';
 import { MessageBuffer } from './message-buffer.js';
 import { mapStartVariables, startDeclarationOf } from './start-variables.js';
 import { DEFAULT_TIME_TO_LIVE_MS, timeToLiveMs } from './time-to-live.js';
-import { historyEntry, instanceSummary, jobView, taskView, waitingElement } from './views.js';
+import { taskViews } from './task-views.js';
+import { historyEntry, instanceSummary, jobView, waitingElement } from './views.js';
 
 type StepKind = StepEvent['action'];
 
@@ -216,8 +217,7 @@ export class InstanceRuntime implements Runtime {
   async findTasks(query: TaskQuery): Promise<TaskView[]> {
     return this.store.read(async (tx) => {
       const waits = await tx.findWaits({ kind: 'task', ...query });
-      const keys = await this.processKeysOf(tx, waits);
-      return waits.map((wait) => taskView(wait, keys.get(wait.instanceId) ?? ''));
+      return taskViews(tx, waits, (key, version) => this.definition(tx, key, version));
     });
   }
 
@@ -225,8 +225,7 @@ export class InstanceRuntime implements Runtime {
     return this.store.read(async (tx) => {
       const wait = await tx.getWait(taskId);
       if (!wait || wait.kind !== 'task') return undefined;
-      const keys = await this.processKeysOf(tx, [wait]);
-      return taskView(wait, keys.get(wait.instanceId) ?? '');
+      return (await taskViews(tx, [wait], (key, version) => this.definition(tx, key, version)))[0];
     });
   }
 
@@ -250,7 +249,7 @@ export class InstanceRuntime implements Runtime {
             `of order ${instance.businessKey ?? instance.rootId}, so another person must decide "${info.name ?? info.id}"`);
         }
       }
-      const completion = this.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', { variables, writes });
+      const completion = this.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', { name: wait.name, variables, writes });
       // The approver can correct their input, so a completion that would fail
       // the instance (a condition reading a variable they did not give) is refused.
       await this.runQueue(tx, [{
@@ -687,15 +686,6 @@ export class InstanceRuntime implements Runtime {
     const tree = [root];
     for (let index = 0; index < tree.length; index++) tree.push(...(await tx.childrenOf(tree[index]!.id)));
     return tree;
-  }
-
-  private async processKeysOf(tx: StoreTx, waits: WaitRow[]): Promise<Map<string, string>> {
-    const keys = new Map<string, string>();
-    for (const id of new Set(waits.map((wait) => wait.instanceId))) {
-      const instance = await tx.getInstance(id);
-      if (instance) keys.set(id, instance.processKey);
-    }
-    return keys;
   }
 
   private definition(tx: StoreTx, key: string, version: number): Promise<ExecutableDefinition> {

@@ -1,6 +1,9 @@
 // Store rows → the API's views.
 import type { HistoryEntry, InstanceSummary, JobView, TaskView, WaitingElement } from '../api.js';
+import type { ProcessModel } from '../bpmn/process-model.js';
+import { ORDER_VARIABLES } from '../orders/order-entry.js';
 import type { HistoryRow, InstanceRow, WaitRow } from '../store/types.js';
+import { declaredCompletionVariables } from './completion-variables.js';
 
 export function instanceSummary(row: InstanceRow): InstanceSummary {
   return {
@@ -37,16 +40,23 @@ export function waitingElement(wait: WaitRow, processKey: string): WaitingElemen
   return element;
 }
 
-export function taskView(wait: WaitRow, processKey: string): TaskView {
+/** A task as approvers see it: with what it asks of them (variables, form) and the order it decides on. */
+export function taskView(wait: WaitRow, instance: InstanceRow | undefined, model: ProcessModel | undefined): TaskView {
+  const info = model?.elements.get(wait.elementId);
   return {
     id: wait.id,
     instanceId: wait.instanceId,
     businessKey: wait.businessKey,
-    processKey,
+    processKey: instance?.processKey ?? '',
     elementId: wait.elementId,
     name: wait.name,
     candidateGroups: wait.candidateGroups ?? [],
     createdAt: wait.createdAt,
+    variables: declaredCompletionVariables(info?.outputs ?? []),
+    documentation: info?.documentation ?? model?.documentation ?? null,
+    processName: model?.name ?? null,
+    form: info?.form ?? null,
+    order: instance ? orderOf(instance.variables) : null,
   };
 }
 
@@ -74,4 +84,12 @@ export function historyEntry(row: HistoryRow): HistoryEntry {
     elementType: row.elementType,
     data: row.data,
   };
+}
+
+// helpers
+
+/** The order fields of an instance's variables (a called process inherits them); null when it runs outside an order. */
+function orderOf(variables: Record<string, unknown>): Record<string, unknown> | null {
+  if (variables.orderNo === undefined) return null;
+  return Object.fromEntries(ORDER_VARIABLES.filter((name) => variables[name] !== undefined).map((name) => [name, variables[name]]));
 }

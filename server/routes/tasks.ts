@@ -1,6 +1,8 @@
 // User tasks: approvers list and complete them. The engine checks the
 // caller's groups against the task's candidate groups.
-import type { Runtime } from '../../engine/api.js';
+import type { Runtime, TaskQuery, TaskView } from '../../engine/api.js';
+import type { User } from '../auth/users.js';
+import { conditional } from '../http/etag.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
 import { nextLink, pageOf, pageStart } from '../http/pagination.js';
 import { HttpProblem } from '../problem.js';
@@ -9,6 +11,7 @@ interface TasksQuery {
   candidateGroup?: string;
   businessKey?: string;
   instanceId?: string;
+  mine?: boolean;
   limit: number;
   after?: string;
 }
@@ -16,12 +19,14 @@ interface TasksQuery {
 export function taskHandlers(runtime: Runtime): Handlers {
   return {
     // The body stays an array (clients rely on it); the next page is in the Link header.
-    listTasks: async ({ query, req }: Input<unknown, TasksQuery>) => {
-      const { limit, after, ...filter } = query;
+    // A task list polls with If-None-Match: nothing new costs a 304.
+    listTasks: async ({ query, req, user }: Input<unknown, TasksQuery>) => {
+      const { limit, after, mine, ...filter } = query;
       const start = pageStart(after);
-      const rows = await runtime.findTasks({ ...filter, limit: limit + 1, ...(start ? { after: start } : {}) });
+      const page = { ...filter, limit: limit + 1, ...(start ? { after: start } : {}) };
+      const rows = mine ? await tasksOfGroups(runtime, page, user!) : await runtime.findTasks(page);
       const { items, next } = pageOf(rows, limit);
-      return { ...ok(items), headers: nextLink(req, next) };
+      return conditional(req, { ...ok(items), headers: nextLink(req, next) });
     },
 
     getTask: async ({ params }: Input<unknown, unknown, { id: string }>) => {
@@ -36,4 +41,27 @@ export function taskHandlers(runtime: Runtime): Handlers {
     completeTask: async ({ params, body, user }: Input<{ variables?: Record<string, unknown> }, unknown, { id: string }>) =>
       ok(await runtime.completeTask(params.id, body.variables ?? {}, user!)),
   };
+}
+
+// helpers
+
+/**
+ * `mine=true`: the tasks of any of the caller's groups (within `candidateGroup` when
+ * given). Each group's page is in keyset order, so merging them and keeping the first
+ * `limit` rows is the same page one query over all the groups would give.
+ */
+async function tasksOfGroups(runtime: Runtime, page: TaskQuery, user: User): Promise<TaskView[]> {
+  const groups = page.candidateGroup ? user.groups.filter((group) => group === page.candidateGroup) : user.groups;
+  const byId = new Map<string, TaskView>();
+  for (const group of groups) {
+    for (const task of await runtime.findTasks({ ...page, candidateGroup: group })) byId.set(task.id, task);
+  }
+  return [...byId.values()]
+    .sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id))
+    .slice(0, page.limit);
+}
+
+// the stores' order: by code point, not by locale
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

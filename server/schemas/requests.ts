@@ -222,6 +222,7 @@ export const TasksQuery: JsonSchema = {
     candidateGroup: printableKey(100),
     businessKey: printableKey(200),
     instanceId: printableKey(200),
+    mine: { type: 'boolean', description: 'Only the tasks the caller may complete: those of any of their groups (combine with `candidateGroup` to narrow to one).' },
     limit: limitParameter(TASK_PAGE),
     after: afterParameter,
   },

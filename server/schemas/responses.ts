@@ -125,7 +125,7 @@ export const InstancePage: JsonSchema = {
 
 export const TaskView: JsonSchema = {
   type: 'object',
-  required: ['id', 'instanceId', 'businessKey', 'processKey', 'elementId', 'name', 'candidateGroups', 'createdAt'],
+  required: ['id', 'instanceId', 'businessKey', 'processKey', 'elementId', 'name', 'candidateGroups', 'createdAt', 'variables', 'documentation', 'processName', 'form', 'order'],
   properties: {
     id: { type: 'string' },
     instanceId: { type: 'string' },
@@ -135,6 +135,26 @@ export const TaskView: JsonSchema = {
     name: nullable({ type: 'string' }),
     candidateGroups: { type: 'array', items: { type: 'string' } },
     createdAt: dateTime,
+    variables: { type: 'array', items: { type: 'string' }, description: 'The variables a completion may send: what the task\'s `zeebe:output` sources read.' },
+    documentation: nullable({ type: 'string', description: 'Why the step exists: the task\'s documentation, else its process\'s.' }),
+    processName: nullable({ type: 'string' }),
+    form: nullable({
+      description: 'The Camunda 8 form of the task (`zeebe:formDefinition`): a form-js schema embedded in the process, or the id of a form deployed on its own. Null: build a form from `variables`.',
+      oneOf: [
+        { type: 'object', required: ['kind', 'schema'], properties: { kind: { const: 'embedded' }, schema: { type: 'object' } } },
+        { type: 'object', required: ['kind', 'formId'], properties: { kind: { const: 'linked' }, formId: { type: 'string' } } },
+      ],
+    }),
+    order: nullable({ type: 'object', description: 'The order the task belongs to, as entered and converted (orderNo, customer, amount, currency, paymentTerms, reportingAmount, reportingCurrency …).' }),
+  },
+};
+
+export const Me: JsonSchema = {
+  type: 'object',
+  required: ['name', 'groups'],
+  properties: {
+    name: { type: 'string' },
+    groups: { type: 'array', items: { type: 'string' } },
   },
 };
 

@@ -47,6 +47,7 @@ const CASES: Record<string, Case> = {
   retryIncident: { method: 'POST', path: () => `/api/incidents/${incidentId}/retry`, options: json({ retries: 2 }), wrong: [TOKENS.erp, TOKENS.designer, TOKENS.vp], right: TOKENS.operations, expected: 200 },
   listTasks: { method: 'GET', path: () => '/api/tasks?candidateGroup=sales-director', wrong: [], right: TOKENS.director, expected: 200 },
   getTask: { method: 'GET', path: () => `/api/tasks/${taskIds[1]}`, wrong: [], right: TOKENS.nobody, expected: 200 },
+  getMe: { method: 'GET', path: () => '/api/me', wrong: [], right: TOKENS.nobody, expected: 200 },
   completeTask: {
     method: 'POST', path: () => `/api/tasks/${taskIds[0]}/complete`, options: json({ variables: { approved: true } }),
     wrong: [TOKENS.vp, TOKENS.erp, TOKENS.designer], right: TOKENS.director, expected: 200,

@@ -1,0 +1,76 @@
+// The form an approver decides with. A task that carries a Camunda 8 form is
+// rendered with form-js; any other task gets a form built from its declared
+// completion variables, so every task can be decided here.
+import { el } from '../dom/element';
+import type { TaskView } from './TasklistClient';
+
+type DecisionResult = { variables: Record<string, unknown> } | { invalid: string };
+
+export interface DecisionForm {
+  element: HTMLElement;
+  /** The variables to send, or why they cannot be sent yet (shown beside the form). */
+  read(): DecisionResult;
+  setDisabled(disabled: boolean): void;
+  destroy(): void;
+}
+
+/** The approval convention (docs/modelling.md): a rejection, `approved = false`, says why in `comment`. */
+export function rejectionWithoutComment(variables: Record<string, unknown>, declared: string[]): boolean {
+  if (!declared.includes('approved') || !declared.includes('comment')) return false;
+  return variables.approved === false && !(typeof variables.comment === 'string' && variables.comment.trim());
+}
+
+export async function decisionFormFor(task: TaskView): Promise<DecisionForm> {
+  if (task.form?.kind === 'embedded') {
+    const { formJsDecision } = await import('./FormJsDecision');
+    return formJsDecision(task.form.schema, task.variables);
+  }
+  return genericDecision(task);
+}
+
+/**
+ * One field per declared completion variable. Values are read as JSON where they
+ * parse (true, false, numbers), else as text; an empty field is left out.
+ */
+function genericDecision(task: TaskView): DecisionForm {
+  const inputs = task.variables.map((name) => el('input', { type: 'text', name, id: `generic-${name}`, autocomplete: 'off' }));
+  const note = task.form?.kind === 'linked'
+    ? el('p', { className: 'hint' }, `This task names the form "${task.form.formId}", deployed on its own; the task list shows its variables instead.`)
+    : null;
+  const element = el('div', { className: 'generic-form', 'data-form': 'generic' },
+    note,
+    task.variables.length
+      ? inputs.map((input) => el('div', { className: 'field' },
+          el('label', { for: input.id }, input.name),
+          input,
+          el('span', { className: 'hint' }, 'true or false, a number, or text')))
+      : el('p', { className: 'hint' }, 'This task asks for no variables: sending completes it.'));
+  return {
+    element,
+    read() {
+      const variables: Record<string, unknown> = {};
+      for (const input of inputs) {
+        const text = input.value.trim();
+        if (text) variables[input.name] = parseValue(text);
+      }
+      if (rejectionWithoutComment(variables, task.variables)) return { invalid: 'Say why you reject the order in the comment.' };
+      return { variables };
+    },
+    setDisabled(disabled) {
+      for (const input of inputs) input.disabled = disabled;
+    },
+    destroy() {
+      element.remove();
+    },
+  };
+}
+
+// helpers
+
+function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

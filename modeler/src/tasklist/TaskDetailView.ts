@@ -1,0 +1,129 @@
+// One task opened: the order, its path so far, and the form to decide with.
+// The server's refusals are shown as sentences beside the form.
+import { el, replaceChildren } from '../dom/element';
+import { decisionFormFor, type DecisionForm } from './DecisionForm';
+import { orderPath } from './OrderPath';
+import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
+import { refusalOf } from './refusals';
+import { TaskProblem, type TasklistClient, type TaskView } from './TasklistClient';
+
+export interface DetailEvents {
+  /** The task was decided (by this user) or is gone (decided by someone else). */
+  onClosed(message: string): void;
+  onBack(): void;
+}
+
+export class TaskDetailView {
+  readonly element: HTMLElement;
+  private form: DecisionForm | null = null;
+  private task: TaskView | null = null;
+  private notice!: HTMLElement;
+  private sendButton!: HTMLButtonElement;
+
+  constructor(private readonly client: TasklistClient, private readonly events: DetailEvents) {
+    this.element = el('section', { className: 'task-detail', 'aria-label': 'Task', 'data-empty': 'true' },
+      el('p', { className: 'hint' }, 'Choose a task from the list.'));
+  }
+
+  get openTaskId(): string | null {
+    return this.task?.id ?? null;
+  }
+
+  async open(task: TaskView): Promise<void> {
+    this.close();
+    this.task = task;
+    const root = task.businessKey ? await this.client.orderRoot(task.businessKey).catch(() => undefined) : undefined;
+    const history = root ? (await this.client.instance(root.id)).history : (await this.client.instance(task.instanceId)).history;
+    if (this.task !== task) return; // another task was opened meanwhile
+    this.form = await decisionFormFor(task);
+    const { tier, why } = approvalTier(task);
+    const { amount, reporting } = orderAmounts(task.order);
+    this.notice = el('div', { className: 'notice', role: 'alert', 'data-notice': '', hidden: true });
+    this.sendButton = el('button', { type: 'submit', className: 'primary', 'data-action': 'send-decision' }, 'Send decision');
+    const heading = el('h2', { tabindex: '-1', id: 'task-heading' }, tier);
+    const formElement = el('form', { className: 'decision', 'aria-labelledby': 'decision-title', onsubmit: (event: Event) => {
+      event.preventDefault();
+      void this.send();
+    } },
+      el('h3', { id: 'decision-title' }, 'Your decision'),
+      this.form.element,
+      this.notice,
+      el('div', { className: 'actions' }, this.sendButton));
+    replaceChildren(this.element,
+      el('button', { type: 'button', className: 'back', 'data-action': 'back', onclick: () => this.events.onBack() }, '← All tasks'),
+      heading,
+      el('p', { className: 'why', 'data-why': '' }, why),
+      el('dl', { className: 'order-facts' },
+        fact('Order', task.businessKey ?? '—'),
+        fact('Customer', customerName(task.order)),
+        fact('Amount', amount),
+        reporting ? fact(`In ${String(task.order?.reportingCurrency)}`, reporting) : null,
+        fact('Payment terms', paymentTerms(task.order?.paymentTerms)),
+        task.order?.specialChange ? fact('Special change', describeChange(task.order.specialChange)) : null,
+        fact('For', task.candidateGroups.join(', ')),
+        fact('Waiting', waitedFor(task.createdAt))),
+      el('h3', {}, 'Path so far'),
+      orderPath(history),
+      formElement);
+    delete this.element.dataset.empty;
+    heading.focus();
+  }
+
+  /** The list no longer has the open task: someone else decided it first. */
+  markGone(): void {
+    if (!this.task || !this.form) return;
+    this.form.setDisabled(true);
+    this.sendButton.disabled = true;
+    this.show('Someone else decided this task first, or the order moved on. It is no longer open.', 'error');
+  }
+
+  close(): void {
+    this.form?.destroy();
+    this.form = null;
+    this.task = null;
+    this.element.dataset.empty = 'true';
+    replaceChildren(this.element, el('p', { className: 'hint' }, 'Choose a task from the list.'));
+  }
+
+  private async send(): Promise<void> {
+    const task = this.task;
+    if (!task || !this.form) return;
+    const read = this.form.read();
+    if ('invalid' in read) return this.show(read.invalid, 'error');
+    this.sendButton.disabled = true;
+    this.show('Sending…', 'info');
+    try {
+      await this.client.complete(task.id, read.variables);
+      const verdict = read.variables.approved === true ? 'approved' : read.variables.approved === false ? 'rejected' : 'completed';
+      this.events.onClosed(`You ${verdict} "${task.name ?? task.elementId}" for order ${task.businessKey ?? ''}.`.replace(' for order .', '.'));
+    } catch (error) {
+      if (!(error instanceof TaskProblem)) throw error;
+      const refusal = refusalOf(error);
+      this.show(refusal.sentence, 'error', error.status);
+      if (refusal.taskGone) {
+        this.form.setDisabled(true);
+      } else {
+        this.sendButton.disabled = false;
+      }
+    }
+  }
+
+  private show(text: string, kind: 'info' | 'error', status?: number): void {
+    this.notice.hidden = false;
+    this.notice.className = `notice ${kind}`;
+    if (status) this.notice.dataset.status = String(status);
+    else delete this.notice.dataset.status;
+    this.notice.textContent = text;
+  }
+}
+
+// helpers
+
+function fact(term: string, value: string): HTMLElement[] {
+  return [el('dt', {}, term), el('dd', {}, value)];
+}
+
+function describeChange(change: unknown): string {
+  const description = (change as { description?: unknown }).description;
+  return typeof description === 'string' ? description : 'yes';
+}

@@ -1,0 +1,90 @@
+// The list of open tasks the approver may complete, newest first, with the
+// order's facts; filtered by group and order number.
+import { el, replaceChildren } from '../dom/element';
+import type { TaskView } from './TasklistClient';
+import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
+
+export class TaskListView {
+  readonly element: HTMLElement;
+  private readonly groupFilter: HTMLSelectElement;
+  private readonly orderFilter: HTMLInputElement;
+  private readonly list: HTMLElement;
+  private readonly count: HTMLElement;
+  private tasks: TaskView[] = [];
+  private selectedId: string | null = null;
+
+  constructor(private readonly onOpen: (task: TaskView) => void) {
+    this.groupFilter = el('select', { id: 'filter-group', name: 'group', onchange: () => this.render() });
+    this.orderFilter = el('input', {
+      id: 'filter-order', name: 'order', type: 'search', placeholder: 'Order number', autocomplete: 'off',
+      oninput: () => this.render(),
+    });
+    this.count = el('p', { className: 'task-count', role: 'status', 'aria-live': 'polite' });
+    this.list = el('ul', { className: 'task-items', 'aria-label': 'Open tasks' });
+    this.element = el('section', { className: 'task-list', 'aria-labelledby': 'task-list-title' },
+      el('h1', { id: 'task-list-title' }, 'Tasks'),
+      el('div', { className: 'filters', role: 'search' },
+        el('label', { for: 'filter-group' }, 'Group'), this.groupFilter,
+        el('label', { for: 'filter-order' }, 'Order'), this.orderFilter),
+      this.count,
+      this.list);
+  }
+
+  setGroups(groups: string[]): void {
+    replaceChildren(this.groupFilter,
+      el('option', { value: '' }, 'All my groups'),
+      groups.map((group) => el('option', { value: group }, group)));
+  }
+
+  setTasks(tasks: TaskView[]): void {
+    this.tasks = [...tasks].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    this.render();
+  }
+
+  select(id: string | null): void {
+    this.selectedId = id;
+    for (const item of this.list.querySelectorAll<HTMLElement>('[data-task-id]')) {
+      if (item.dataset.taskId === id) item.setAttribute('aria-current', 'true');
+      else item.removeAttribute('aria-current');
+    }
+  }
+
+  /** Waited-for times move on between polls. */
+  tick(): void {
+    for (const time of this.list.querySelectorAll<HTMLElement>('[data-since]')) time.textContent = waitedFor(time.dataset.since!);
+  }
+
+  private render(): void {
+    const group = this.groupFilter.value;
+    const order = this.orderFilter.value.trim().toLowerCase();
+    const shown = this.tasks.filter((task) =>
+      (!group || task.candidateGroups.includes(group)) && (!order || (task.businessKey ?? '').toLowerCase().includes(order)));
+    this.count.textContent = shown.length === this.tasks.length
+      ? `${shown.length} open ${shown.length === 1 ? 'task' : 'tasks'}`
+      : `${shown.length} of ${this.tasks.length} open tasks`;
+    replaceChildren(this.list, shown.length ? shown.map((task) => this.item(task)) : el('li', { className: 'empty' }, 'No open tasks for you.'));
+    this.select(this.selectedId);
+  }
+
+  private item(task: TaskView): HTMLElement {
+    const { amount, reporting } = orderAmounts(task.order);
+    const { tier } = approvalTier(task);
+    const link = el('a', {
+      href: `?task=${encodeURIComponent(task.id)}`, className: 'task-link', 'data-task-id': task.id,
+      onclick: (event: Event) => {
+        const mouse = event as MouseEvent;
+        if (mouse.ctrlKey || mouse.metaKey || mouse.shiftKey) return;
+        event.preventDefault();
+        this.onOpen(task);
+      },
+    },
+      el('span', { className: 'task-title' }, tier),
+      el('span', { className: 'task-order' }, `${task.businessKey ?? '—'} · ${task.order ? customerName(task.order) : (task.processName ?? task.processKey)}`),
+      el('span', { className: 'task-amount' }, amount, reporting ? el('span', { className: 'reporting' }, ` (${reporting})`) : null),
+      el('span', { className: 'task-meta' },
+        el('span', { className: 'terms' }, paymentTerms(task.order?.paymentTerms)),
+        el('span', { className: 'groups' }, task.candidateGroups.join(', ')),
+        el('span', { className: 'waited' }, 'waiting ', el('time', { 'data-since': task.createdAt, datetime: task.createdAt }, waitedFor(task.createdAt)))));
+    return el('li', { className: 'task-item' }, link);
+  }
+}

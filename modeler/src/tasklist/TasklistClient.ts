@@ -1,0 +1,91 @@
+// The calls the task list makes. Polling uses If-None-Match, so an unchanged
+// list costs the server a hash and the network a 304.
+import { ApiProblem, type InstanceView, type ProblemBody } from '../api/client';
+import type { InstanceSummary, TaskView } from '../../../engine/api.js';
+
+export type { InstanceView, TaskView };
+
+export interface Me {
+  name: string;
+  groups: string[];
+}
+
+/** A problem with what the server said beyond the detail (`errors` of a 422). */
+export class TaskProblem extends ApiProblem {
+  constructor(status: number, readonly body: ProblemBody) {
+    super(status, body);
+  }
+}
+
+export class TasklistClient {
+  private token: string | null = null;
+  private etag: string | null = null;
+  private tasks: TaskView[] = [];
+
+  setToken(token: string | null): void {
+    this.token = token;
+    this.etag = null;
+  }
+
+  me(): Promise<Me> {
+    return this.json('GET', '/api/me');
+  }
+
+  /** The open tasks the caller may complete, and whether they changed since the last call. */
+  async myTasks(): Promise<{ tasks: TaskView[]; changed: boolean }> {
+    const response = await this.request('GET', '/api/tasks?mine=true&limit=1000', undefined, this.etag ? { 'if-none-match': this.etag } : {});
+    if (response.status === 304) return { tasks: this.tasks, changed: false };
+    this.tasks = (await response.json()) as TaskView[];
+    this.etag = response.headers.get('etag');
+    return { tasks: this.tasks, changed: true };
+  }
+
+  task(id: string): Promise<TaskView> {
+    return this.json('GET', `/api/tasks/${encodeURIComponent(id)}`);
+  }
+
+  instance(id: string): Promise<InstanceView> {
+    return this.json('GET', `/api/instances/${encodeURIComponent(id)}`);
+  }
+
+  /** The order's top instance: its history covers the whole call tree. */
+  async orderRoot(businessKey: string): Promise<InstanceSummary | undefined> {
+    const page = await this.json<{ items: InstanceSummary[] }>('GET', `/api/instances?businessKey=${encodeURIComponent(businessKey)}&limit=200`);
+    return page.items.find((instance) => instance.parentId === null);
+  }
+
+  complete(id: string, variables: Record<string, unknown>): Promise<InstanceView> {
+    return this.json('POST', `/api/tasks/${encodeURIComponent(id)}/complete`, JSON.stringify({ variables }));
+  }
+
+  private async request(method: string, path: string, body?: string, extra: Record<string, string> = {}): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...extra };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(path, { method, headers, body, cache: 'no-store' });
+    } catch (error) {
+      throw new TaskProblem(0, { title: 'Server unreachable', detail: (error as Error).message });
+    }
+    if (!response.ok && response.status !== 304) throw new TaskProblem(response.status, await readProblem(response));
+    return response;
+  }
+
+  private async json<T>(method: string, path: string, body?: string): Promise<T> {
+    return (await (await this.request(method, path, body)).json()) as T;
+  }
+}
+
+// helpers
+
+async function readProblem(response: Response): Promise<ProblemBody> {
+  const text = await response.text();
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === 'object') return { status: response.status, ...(parsed as ProblemBody) };
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, title: response.statusText || `HTTP ${response.status}`, detail: text.slice(0, 300) || undefined };
+}

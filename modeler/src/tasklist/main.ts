@@ -1,0 +1,130 @@
+// The task list for approvers (/tasks): sign in, see the open tasks one may
+// complete, open one, decide. Its own entry (tasks.html), so none of this is
+// in the modeler's bundle and the modeler is not in this one.
+import '../styles/tasklist.css';
+import { el, replaceChildren } from '../dom/element';
+import { signIn, signOut } from './SignIn';
+import { TaskDetailView } from './TaskDetailView';
+import { TaskListView } from './TaskListView';
+import { TaskProblem, TasklistClient, type Me, type TaskView } from './TasklistClient';
+
+const POLL_MS = 2_500;
+const HIDDEN_POLL_MS = 15_000;
+
+const client = new TasklistClient();
+const root = document.getElementById('tasklist')!;
+// two live lines: what became of one's decision, and what changed in the list since
+const decided = el('span', { 'data-say': 'decision' });
+const listNews = el('span', { 'data-say': 'list' });
+const status = el('p', { className: 'status-line', role: 'status', 'aria-live': 'polite' }, decided, listNews);
+
+async function start(message?: string): Promise<void> {
+  const me = await signIn(client, root, message);
+  showTasks(me);
+}
+
+function showTasks(me: Me): void {
+  say('', decided);
+  say('', listNews);
+  let known: TaskView[] = [];
+  let timer: number | undefined;
+  let stopped = false;
+  const list = new TaskListView((task) => void openTask(task, true));
+  const detail = new TaskDetailView(client, {
+    onClosed(message) {
+      say(message, decided);
+      closeTask(true);
+      void poll();
+    },
+    onBack: () => closeTask(true),
+  });
+  list.setGroups(me.groups);
+  const layout = el('div', { className: 'tasklist-layout' }, list.element, detail.element);
+  replaceChildren(root,
+    el('header', { className: 'tasklist-header' },
+      el('a', { className: 'brand', href: './' }, 'Stratum'),
+      el('span', { className: 'page-name' }, 'Tasks'),
+      el('span', { className: 'who', 'data-user': me.name }, `${me.name} · ${me.groups.join(', ') || 'no groups'}`),
+      el('button', { type: 'button', 'data-action': 'sign-out', onclick: () => {
+        stopped = true;
+        window.clearTimeout(timer);
+        signOut(client);
+        history.replaceState(null, '', location.pathname);
+        void start();
+      } }, 'Sign out')),
+    status,
+    layout);
+
+  async function openTask(task: TaskView, push: boolean): Promise<void> {
+    if (push) history.pushState({ task: task.id }, '', `?task=${encodeURIComponent(task.id)}`);
+    list.select(task.id);
+    layout.dataset.open = 'true';
+    try {
+      await detail.open(task);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  function closeTask(push: boolean): void {
+    const id = detail.openTaskId;
+    detail.close();
+    delete layout.dataset.open;
+    list.select(null);
+    if (push) history.pushState(null, '', location.pathname);
+    if (id) root.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(id)}"]`)?.focus();
+  }
+
+  async function openFromAddress(): Promise<void> {
+    const id = new URLSearchParams(location.search).get('task');
+    if (!id) return closeTask(false);
+    if (id === detail.openTaskId) return;
+    const task = known.find((candidate) => candidate.id === id) ?? await client.task(id).catch(() => undefined);
+    if (task) await openTask(task, false);
+    else say('That task is no longer open.');
+  }
+
+  async function poll(): Promise<void> {
+    window.clearTimeout(timer);
+    if (stopped) return;
+    try {
+      const { tasks, changed } = await client.myTasks();
+      if (changed) {
+        const added = tasks.filter((task) => !known.some((old) => old.id === task.id)).length;
+        say(known.length && added ? `${added} new ${added === 1 ? 'task' : 'tasks'}.` : '', listNews);
+        known = tasks;
+        list.setTasks(tasks);
+        const open = detail.openTaskId;
+        if (open && !tasks.some((task) => task.id === open)) detail.markGone();
+      } else {
+        list.tick();
+      }
+    } catch (error) {
+      if (error instanceof TaskProblem && error.status === 401) {
+        stopped = true;
+        return void start('The server no longer accepts your token. Sign in again.');
+      }
+      report(error);
+    }
+    if (!stopped) timer = window.setTimeout(() => void poll(), document.hidden ? HIDDEN_POLL_MS : POLL_MS);
+  }
+
+  window.onpopstate = () => void openFromAddress();
+  document.onvisibilitychange = () => {
+    if (!document.hidden) void poll();
+  };
+  void poll().then(() => openFromAddress()).then(() => {
+    document.body.dataset.ready = 'true';
+  });
+}
+
+function say(message: string, line: HTMLElement = listNews): void {
+  line.textContent = message;
+  status.dataset.empty = String(!decided.textContent && !listNews.textContent);
+}
+
+function report(error: unknown): void {
+  say(error instanceof TaskProblem ? `The server could not be asked: ${error.detail ?? error.title}` : String(error));
+}
+
+void start();

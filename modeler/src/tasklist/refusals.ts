@@ -1,0 +1,66 @@
+// The server's refusals as an approver reads them: what happened and what to do,
+// never a status code alone.
+import type { TaskProblem } from './TasklistClient';
+
+export interface Refusal {
+  sentence: string;
+  /** The task is gone from the list (someone else decided it): close it. */
+  taskGone: boolean;
+}
+
+export function refusalOf(problem: TaskProblem): Refusal {
+  const detail = problem.detail ?? '';
+  switch (problem.status) {
+    case 0:
+      return { sentence: 'The server cannot be reached. Your decision was not sent; try again in a moment.', taskGone: false };
+    case 401:
+      return { sentence: 'Your sign-in is no longer valid. Sign in again; your decision was not sent.', taskGone: false };
+    case 403: {
+      const fourEyes = /four eyes: (.+?) already decided "(.+?)"/.exec(detail);
+      if (fourEyes) {
+        return {
+          sentence: `You already decided "${fourEyes[2]}" for this order. Four eyes: another person must make this decision.`,
+          taskGone: false,
+        };
+      }
+      const groups = /is for (.+?);/.exec(detail);
+      return {
+        sentence: groups
+          ? `This task is for ${groups[1]}, and you are in none of these groups.`
+          : 'You may not decide this task.',
+        taskGone: false,
+      };
+    }
+    case 404:
+    case 409:
+      return { sentence: 'Someone else decided this task first, or the order moved on. It is no longer open.', taskGone: true };
+    case 422:
+      return { sentence: missingDecision(problem), taskGone: false };
+    case 503:
+      return { sentence: 'The server is busy. Your decision was not sent; try again in a moment.', taskGone: false };
+    default:
+      return { sentence: `The server refused the decision: ${detail || problem.title}`, taskGone: false };
+  }
+}
+
+// helpers
+
+interface FieldError {
+  field?: string;
+  name?: string;
+  message?: string;
+}
+
+/** A 422: name the fields the approver has to fill in (the `errors` point at `/variables/<name>`). */
+function missingDecision(problem: TaskProblem): string {
+  const errors = Array.isArray(problem.body.errors) ? (problem.body.errors as FieldError[]) : [];
+  const names = [...new Set(errors.map((error) => variableName(error)).filter((name): name is string => Boolean(name)))];
+  if (names.length) return `The decision is incomplete: fill in ${names.join(', ')} and send it again.`;
+  return `The decision is incomplete: ${problem.detail ?? 'check the form'}.`;
+}
+
+function variableName(error: FieldError): string | undefined {
+  const path = error.field ?? error.name ?? '';
+  const match = /variables[/.]([^/.\s]+)/.exec(path);
+  return match ? match[1] : error.name;
+}

@@ -1,0 +1,49 @@
+// The server's refusals of a decision, as the task list words them.
+import { describe, expect, it } from 'vitest';
+import { refusalOf } from '../../../modeler/src/tasklist/refusals.js';
+import { TaskProblem } from '../../../modeler/src/tasklist/TasklistClient.js';
+import { approvalTier, waitedFor } from '../../../modeler/src/tasklist/order-facts.js';
+
+const problem = (status: number, detail: string, extra: Record<string, unknown> = {}) => new TaskProblem(status, { status, detail, ...extra });
+
+describe('refusals as sentences', () => {
+  it('words four eyes with the step the person already decided', () => {
+    const refusal = refusalOf(problem(403, 'four eyes: dirk already decided "Approve order (sales director)" (credit-order-approval/UserTask_ApproveBySalesDirector) of order SO-1, so another person must decide "Review order (vice-president)"'));
+    expect(refusal).toEqual({ sentence: 'You already decided "Approve order (sales director)" for this order. Four eyes: another person must make this decision.', taskGone: false });
+  });
+
+  it('names the groups of a task for other people', () => {
+    expect(refusalOf(problem(403, 'task t1 is for vice-president; ann is in none of these groups')).sentence)
+      .toBe('This task is for vice-president, and you are in none of these groups.');
+  });
+
+  it('closes a task someone else decided first (409)', () => {
+    expect(refusalOf(problem(409, 'task t1 is no longer open'))).toEqual({ sentence: 'Someone else decided this task first, or the order moved on. It is no longer open.', taskGone: true });
+  });
+
+  it('names the missing decision of a 422 from its errors', () => {
+    const refusal = refusalOf(problem(422, 'completing task "Review order" with these variables would fail', { errors: [{ field: '/variables/approved', message: 'is missing; the next condition reads it' }] }));
+    expect(refusal.sentence).toBe('The decision is incomplete: fill in approved and send it again.');
+  });
+});
+
+describe('order facts', () => {
+  it('says how long a task has waited', () => {
+    const now = Date.parse('2026-03-02T12:00:00Z');
+    expect(waitedFor('2026-03-02T11:59:30Z', now)).toBe('just now');
+    expect(waitedFor('2026-03-02T11:15:00Z', now)).toBe('45 min');
+    expect(waitedFor('2026-03-02T08:40:00Z', now)).toBe('3 h 20 min');
+    expect(waitedFor('2026-02-28T12:00:00Z', now)).toBe('2 days');
+  });
+
+  it('explains the tier with the compared amount and the task\'s documentation', () => {
+    const { tier, why } = approvalTier({
+      id: 't', instanceId: 'i', businessKey: 'SO-1', processKey: 'credit-order-approval', elementId: 'UserTask_ReviewByVicePresident',
+      name: 'Review order (vice-president)', candidateGroups: ['vice-president'], createdAt: '2026-03-02T12:00:00Z',
+      variables: ['approved', 'comment'], documentation: 'Orders of more than 500,000 need a vice-president.', processName: 'Credit order approval', form: null,
+      order: { orderNo: 'SO-1', amount: 90_000, currency: 'EUR', reportingAmount: '742050.00', reportingCurrency: 'CNY' },
+    });
+    expect(tier).toBe('Review order (vice-president)');
+    expect(why.replaceAll('\u00a0', ' ')).toBe('This order is CNY 742,050.00. Orders of more than 500,000 need a vice-president.');
+  });
+});

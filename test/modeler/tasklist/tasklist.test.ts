@@ -1,0 +1,212 @@
+// The task list end to end: the built page (/tasks) served by the real server
+// (temporary SQLite folder, shipped diagrams), driven in Debian's chromium.
+// One approver's morning, step by step: sign in, a four-eyes refusal, an
+// approval, a rejection with a comment, a task someone else decided first,
+// the phone layout. Each step leaves a screenshot in test-output/tasklist/.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../../server/start.js';
+import { browserAvailable, collectConsoleErrors, launchChromium, serveModeler, type ServedModeler } from '../../support/modeler-session.js';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const SCREENSHOTS = join(ROOT, 'test-output/tasklist');
+const INTEGRATION = 'integration-token-for-tests';
+// dirk may decide both tiers; four eyes lets him decide only one per order
+const DIRK = 'dirk-director-and-vp-token';
+const VERA = 'vera-vice-president-token';
+const DIRECTOR_TASK = 'UserTask_ApproveBySalesDirector';
+const VP_TASK = 'UserTask_ReviewByVicePresident';
+
+describe.skipIf(!browserAvailable)('task list for approvers against the real server', () => {
+  let served: ServedModeler;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    served = await serveModeler([
+      { name: 'erp', token: INTEGRATION, groups: ['integration'] },
+      { name: 'dirk', token: DIRK, groups: ['sales-director', 'vice-president'] },
+      { name: 'vera', token: VERA, groups: ['vice-president'] },
+      // the library's other candidate groups need members, or its deploy is refused
+      { name: 'pat', token: 'plant-token-for-tests', groups: ['procurement', 'production', 'inspection'] },
+    ]);
+    server = served.server;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    consoleErrors = collectConsoleErrors(page);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+  });
+
+  // Intl writes "EUR 200,000.00" with a no-break space
+  const text = async (locator: { textContent(): Promise<string | null> }) => (await locator.textContent())?.replaceAll('\u00a0', ' ');
+  const shot = (name: string, on: Page = page) => on.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  async function api<T>(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: T }> {
+    const response = await fetch(server.url + path, {
+      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, json: (await response.json()) as T };
+  }
+
+  const postOrder = async (orderNo: string, amount: number, currency: string, customer: string) =>
+    expect((await api('POST', '/api/orders', INTEGRATION, { orderNo, customer: { name: customer }, amount, currency, paymentTerms: 'credit' })).status).toBe(201);
+
+  const taskOf = async (orderNo: string, elementId: string) => {
+    const { json } = await api<{ id: string; elementId: string }[]>('GET', `/api/tasks?businessKey=${orderNo}`, DIRK);
+    return json.find((task) => task.elementId === elementId)!;
+  };
+
+  const link = (orderNo: keyof typeof orderNames, elementId: string) => page.locator(`.task-link:has(.task-order:text-is("${orderNo} · ${orderNames[orderNo]}"))`).filter({ hasText: elementId === DIRECTOR_TASK ? 'sales director' : 'vice-president' });
+  const orderNames = { 'SO-7001': 'Hoffmann Maschinenbau GmbH', 'SO-7002': 'Nordwind Logistik AG', 'SO-7003': 'Laval Outillage SA' };
+
+  async function signInAs(token: string): Promise<void> {
+    await page.locator('[data-dialog=sign-in] input[name=token]').fill(token);
+    await page.locator('[data-dialog=sign-in] input[name=token]').press('Enter');
+    await page.waitForSelector('body[data-ready=true]');
+  }
+
+  async function decide(decision: 'Approve the order' | 'Reject the order', comment?: string): Promise<void> {
+    await page.getByLabel(decision).check();
+    if (comment !== undefined) await page.getByLabel('Comment').fill(comment);
+    await page.locator('[data-action=send-decision]').click();
+  }
+
+  it('signs an approver in with a token and lists the tasks of all their groups, newest first, with the order', async () => {
+    await postOrder('SO-7001', 200_000, 'EUR', orderNames['SO-7001']); // 1,649,000 CNY: sales director, then vice-president
+    await postOrder('SO-7002', 800_000, 'CNY', orderNames['SO-7002']); // vice-president only
+    await page.goto(`${server.url}/tasks`);
+    await page.locator('[data-dialog=sign-in]').waitFor();
+    await shot('01-sign-in');
+    await signInAs(DIRK);
+    expect(await page.evaluate(() => localStorage.getItem('stratum.token'))).toBe(DIRK);
+    await expect.poll(() => page.locator('.task-link').count()).toBe(2);
+    const orders = await page.locator('.task-order').allTextContents();
+    expect(orders).toEqual(['SO-7002 · Nordwind Logistik AG', 'SO-7001 · Hoffmann Maschinenbau GmbH']);
+    const first = page.locator('.task-link').nth(1);
+    expect(await text(first.locator('.task-amount'))).toBe('EUR 200,000.00 (CNY 1,649,000.00)');
+    expect(await first.locator('.terms').textContent()).toBe('On credit');
+    expect(await first.locator('.task-title').textContent()).toBe('Approve order (sales director)');
+    expect(await text(page.locator('.task-link').first().locator('.task-amount'))).toBe('CNY 800,000.00');
+    await shot('02-task-list');
+
+    await page.locator('#filter-group').selectOption('sales-director');
+    expect(await page.locator('.task-link').count()).toBe(1);
+    await page.locator('#filter-group').selectOption('');
+    await page.locator('#filter-order').fill('7002');
+    expect(await page.locator('.task-order').allTextContents()).toEqual(['SO-7002 · Nordwind Logistik AG']);
+    await page.locator('#filter-order').fill('');
+  });
+
+  it('opens a task with the keyboard: the order, why this tier, and the form from the diagram', async () => {
+    await page.locator('.task-link').nth(1).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-form=form-js]').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('task-heading');
+    expect(new URL(page.url()).searchParams.get('task')).toBe((await taskOf('SO-7001', DIRECTOR_TASK)).id);
+    expect(await text(page.locator('[data-why]'))).toContain('This order is CNY 1,649,000.00. Orders on credit of more than 1,000,000');
+    expect(await page.locator('.order-facts').textContent()).toContain('Hoffmann Maschinenbau GmbH');
+    expect(await page.locator('.order-path [data-step=entered]').textContent()).toContain('Order entered by erp');
+    // bpmn.io's licence: form-js's watermark stays visible under the form
+    expect(await page.locator('.fjs-powered-by').isVisible()).toBe(true);
+    await shot('03-task-opened');
+  });
+
+  it('approves as sales director; the list drops the task and shows the vice-president review that follows', async () => {
+    await decide('Approve the order', 'Long-standing customer, paid on time for ten years.');
+    await expect.poll(() => page.locator('[data-say=decision]').textContent()).toContain('You approved "Approve order (sales director)" for order SO-7001.');
+    await expect.poll(() => page.locator('.task-title').allTextContents()).toEqual(['Review order (vice-president)', 'Review order (vice-president)']);
+    await shot('03b-after-approval');
+  });
+
+  it('refuses the vice-president review to the director who approved the order, in a sentence (four eyes)', async () => {
+    await link('SO-7001', VP_TASK).click();
+    await page.locator('[data-form=form-js]').waitFor();
+    expect(await page.locator('.order-path [data-step=approved]').textContent()).toContain('dirk approved: Approve order (sales director)');
+    expect(await page.locator('.order-path .path-comment').textContent()).toBe('Long-standing customer, paid on time for ten years.');
+    await decide('Approve the order');
+    const notice = page.locator('[data-notice][data-status="403"]');
+    await notice.waitFor();
+    expect(await notice.textContent()).toBe('You already decided "Approve order (sales director)" for this order. Four eyes: another person must make this decision.');
+    await shot('04-four-eyes-refusal');
+    expect((await api<{ status: string }>('GET', `/api/tasks/${(await taskOf('SO-7001', VP_TASK)).id}`, DIRK)).status).toBe(200);
+  });
+
+  it('lets another vice-president approve it; the path shows who decided what', async () => {
+    await page.locator('[data-action=sign-out]').click();
+    await signInAs(VERA);
+    await expect.poll(() => page.locator('.task-link').count()).toBe(2);
+    await link('SO-7001', VP_TASK).click();
+    await page.locator('[data-form=form-js]').waitFor();
+    await decide('Approve the order');
+    await expect.poll(() => page.locator('.task-link').count()).toBe(1);
+    const root = await api<{ items: { id: string; parentId: string | null }[] }>('GET', '/api/instances?businessKey=SO-7001', VERA);
+    const order = await api<{ history: { event: string; actor: string; elementId: string }[] }>('GET', `/api/instances/${root.json.items.find((i) => !i.parentId)!.id}`, VERA);
+    const decisions = order.json.history.filter((entry) => entry.event === 'task.completed').map((entry) => [entry.actor, entry.elementId]);
+    expect(decisions).toEqual([['dirk', DIRECTOR_TASK], ['vera', VP_TASK]]);
+  });
+
+  it('asks for a comment before a rejection is sent, then rejects the order with it', async () => {
+    await link('SO-7002', VP_TASK).click();
+    await page.locator('[data-form=form-js]').waitFor();
+    await decide('Reject the order');
+    await expect.poll(() => page.locator('[data-notice]').textContent()).toBe('Say why you reject the order in the comment.');
+    await shot('05-rejection-needs-comment');
+    await decide('Reject the order', 'Credit limit of Nordwind is exhausted until March.');
+    await expect.poll(() => page.locator('[data-say=decision]').textContent()).toContain('You rejected "Review order (vice-president)" for order SO-7002.');
+    await expect.poll(() => page.locator('.task-link').count()).toBe(0);
+    expect(await page.locator('.task-items .empty').textContent()).toBe('No open tasks for you.');
+    const root = await api<{ items: { status: string; parentId: string | null }[] }>('GET', '/api/instances?businessKey=SO-7002', VERA);
+    expect(root.json.items.find((i) => !i.parentId)!.status).toBe('rejected');
+    await shot('06-after-rejection');
+  });
+
+  it('shows a new task without a reload, and says so when someone else decides the open task first', async () => {
+    await postOrder('SO-7003', 90_000, 'EUR', orderNames['SO-7003']); // 742,050 CNY: vice-president
+    await expect.poll(() => page.locator('.task-link').count(), { timeout: 10_000 }).toBe(1);
+    await page.locator('.task-link').click();
+    await page.locator('[data-form=form-js]').waitFor();
+    const task = await taskOf('SO-7003', VP_TASK);
+    expect((await api('POST', `/api/tasks/${task.id}/complete`, DIRK, { variables: { approved: true } })).status).toBe(200);
+    await expect.poll(() => page.locator('[data-notice]').textContent(), { timeout: 10_000 }).toBe('Someone else decided this task first, or the order moved on. It is no longer open.');
+    expect(await page.locator('[data-action=send-decision]').isDisabled()).toBe(true);
+    expect(await page.locator('.task-link').count()).toBe(0);
+    await shot('07-decided-by-someone-else');
+  });
+
+  it('works on a 390 px phone screen: the list, then the task with a way back', async () => {
+    await postOrder('SO-7004', 600_000, 'CNY', 'Kowalski Stal Sp. z o.o.');
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phoneErrors = collectConsoleErrors(phone);
+    await phone.goto(`${server.url}/tasks`);
+    await phone.locator('[data-dialog=sign-in] input[name=token]').fill(VERA);
+    await phone.locator('[data-dialog=sign-in] button[type=submit]').click();
+    await phone.waitForSelector('body[data-ready=true]');
+    await expect.poll(() => phone.locator('.task-link').count()).toBe(1);
+    const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(390);
+    await shot('08-phone-list', phone);
+    await phone.locator('.task-link').click();
+    await phone.locator('[data-form=form-js]').waitFor();
+    expect(await phone.locator('.task-list').isVisible()).toBe(false);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot('09-phone-task', phone);
+    await phone.locator('[data-action=back]').click();
+    expect(await phone.locator('.task-list').isVisible()).toBe(true);
+    expect(phoneErrors).toEqual([]);
+    await phone.close();
+  });
+
+  it('logged no console errors', () => {
+    // the refusals above are answers the page handled: only 4xx responses of the decisions show up as console errors
+    expect(consoleErrors.filter((error) => !/status of (403|409)/.test(error))).toEqual([]);
+  });
+});
