@@ -40,6 +40,11 @@ export interface ProcessSummary {
   level: number;
   calls: string[];
   calledBy: string[];
+  /**
+   * Another process's deployed version called it, but no latest version does any more:
+   * only orders that started before the change still run it. Not a level-1 process to start.
+   */
+  retired: boolean;
   documentation: string | null;
   deployedAt: string;
 }

@@ -196,3 +196,22 @@ async function snapshot() {
   const views = await Promise.all(items.map((item) => stratum.runtime.getInstance(item.id)));
   return { views, library: await stratum.library.list(), tasks: await stratum.runtime.findTasks({}) };
 }
+
+describe('retired processes', () => {
+  it('shows a process no latest version calls any more as retired while its running orders finish on it, and refuses to start it directly', async () => {
+    await enter(stratum.runtime, order('SO-SC', 300_000, 'credit', { description: 'green paint' }));
+    const review = EXPORT_CONTROL.replaceAll('export-control', 'special-change-review').replace('Export control', 'Special change review');
+    await stratum.library.deploy([
+      candidate('sales-order-management', (xml) => xml.replace('processId="special-change-notification"', 'processId="special-change-review"')),
+      { name: 'special-change-review.bpmn', xml: review },
+    ], { user: 'test', note: 'special changes reviewed by one officer' });
+
+    const list = await stratum.library.list();
+    const retired = list.filter((process) => process.retired).map((process) => process.key);
+    expect(retired).toEqual(['special-change-notification']);
+    // the order that was inside it still finishes on it
+    const tasks = await stratum.runtime.findTasks({ businessKey: 'SO-SC' });
+    expect(tasks.map((task) => task.processKey)).toEqual(['special-change-notification', 'special-change-notification', 'special-change-notification']);
+    await expect(stratum.runtime.start('special-change-notification', { variables: {} })).rejects.toMatchObject({ details: { reason: 'retired-process' } });
+  });
+});

@@ -3,7 +3,7 @@
 // contracts: StratumError codes, idempotency, candidate-group checks.
 import { EventEmitter } from 'node:events';
 import type {
-  Actor, BpmnFile, DeployOptions, DeployResult, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
+  Actor, BpmnFile, DeployOptions, DeployResult, ImpactAnalysis, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
   MessageResult, OrderEntry, OrderEntryOptions, ProcessDetail, ProcessSummary, Runtime, StartOptions, TaskView,
 } from '../../../engine/api.js';
 import { StratumError } from '../../../engine/errors.js';
@@ -52,6 +52,14 @@ export class FakeStratum {
       const list = this.versions.get(key);
       return list?.[(version ?? list.length) - 1]?.xml;
     },
+  };
+
+  /** The HTTP layer's tests do not analyse impact (test/server/impact.test.ts runs the real engine). */
+  readonly impact: ImpactAnalysis = {
+    analyse: async () => {
+      throw new StratumError('unavailable', 'the fake library does not analyse impact');
+    },
+    diff: async () => undefined,
   };
 
   readonly runtime: Runtime = {
@@ -192,7 +200,7 @@ export class FakeStratum {
 
   private summary(key: string): ProcessSummary {
     const list = this.versions.get(key)!;
-    return { key, name: key, latestVersion: list.length, level: 1, calls: [], calledBy: [], documentation: null, deployedAt: list.at(-1)!.at };
+    return { key, name: key, latestVersion: list.length, level: 1, calls: [], calledBy: [], retired: false, documentation: null, deployedAt: list.at(-1)!.at };
   }
 
   private refreshWaiting(instance: InstanceView): void {
