@@ -5,6 +5,7 @@
 import type { BpmnFile } from '../api.js';
 import { parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
+import type { CalledVersions } from '../runtime/called-version.js';
 import { compileExecutable, type ExecutableDefinition } from '../runtime/definition-cache.js';
 import type { ProcessVersionRow, Store } from '../store/types.js';
 import { flowGraphOf, type FlowGraph } from './flow-graph.js';
@@ -17,6 +18,9 @@ export interface CandidateProcess {
   parsed: ParsedBpmn;
   model: ProcessModel;
 }
+
+/** The deployment id the candidate files would share (no stored deployment has it). */
+const CANDIDATE_DEPLOYMENT = 'candidate';
 
 export class CandidateLibrary {
   private readonly definitions = new Map<string, Promise<ExecutableDefinition>>();
@@ -84,6 +88,25 @@ export class CandidateLibrary {
       this.graphs.set(id, graph);
     }
     return graph;
+  }
+
+  /** The library after the change as the call-binding resolution reads it; the candidates are one new deployment. */
+  calledVersions(): CalledVersions {
+    return {
+      latestVersion: async (key) => this.latestVersion(key),
+      deploymentOf: async (key, version) => {
+        if (this.candidate(key)?.version === version) return CANDIDATE_DEPLOYMENT;
+        return (await this.store.read((tx) => tx.getVersion(key, version)))?.deploymentId;
+      },
+      versionsOf: async (key) => {
+        const candidate = this.candidate(key);
+        const deployed = (await this.store.read((tx) => tx.versionsOf(key))).sort((a, b) => b.version - a.version);
+        return [
+          ...(candidate ? [{ version: candidate.version, deploymentId: CANDIDATE_DEPLOYMENT, versionTag: async () => candidate.model.versionTag }] : []),
+          ...deployed.map((row) => ({ version: row.version, deploymentId: row.deploymentId, versionTag: async () => (await this.graph(key, row.version)).model.versionTag })),
+        ];
+      },
+    };
   }
 
   private async xml(key: string, version: number): Promise<string> {

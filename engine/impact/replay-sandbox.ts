@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ElementInfo } from '../bpmn/process-model.js';
 import type { InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
+import { calledVersion } from '../runtime/called-version.js';
 import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-variables.js';
 import { runInstanceStep, type StepAction } from '../runtime/instance-step.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
@@ -207,9 +208,12 @@ class ReplaySandbox {
 
   private async startChild(parent: InstanceRow, call: WaitRow, info: ElementInfo | undefined, at: string): Promise<Queued> {
     const calledKey = info?.calledProcess;
-    const version = calledKey ? this.library.latestVersion(calledKey) : undefined;
+    const resolved = calledKey
+      ? await calledVersion(this.library.calledVersions(), { key: parent.processKey, version: parent.version }, calledKey, info?.binding)
+      : undefined;
+    const version = resolved && 'version' in resolved ? resolved.version : undefined;
     if (!calledKey || version === undefined) {
-      const message = `call activity ${call.elementId} calls ${calledKey ?? 'no process'}, which is not deployed`;
+      const message = `call activity ${call.elementId} calls ${resolved && 'problem' in resolved ? resolved.problem : 'no process'}`;
       return { instance: parent, waits: this.instances.get(parent.id)!.waits, isNew: false, at, actor: null,
         action: { type: 'throw', elementId: call.elementId, executionId: call.executionId, message } };
     }

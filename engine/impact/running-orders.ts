@@ -1,7 +1,10 @@
 // Running orders a change reaches. Those with an instance of the changed
 // process running stay on their version (a running instance never changes
 // version). Those that have not yet reached a call to it, but can still reach
-// one from where they wait, will start the new version (latest binding).
+// one from where they wait, will start the new version (latest binding; a
+// versionTag binding when the new version carries that tag; never a
+// deployment binding).
+import type { CallBinding } from '../bpmn/process-model.js';
 import type { InstanceRow, Store, WaitRow } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
 import { reachableFrom } from './flow-graph.js';
@@ -17,7 +20,7 @@ export interface RunningOrders {
 const PAGE = 500;
 
 export async function runningOrders(store: Store, library: CandidateLibrary, key: string): Promise<RunningOrders> {
-  const callingKeys = new Set([key, ...transitiveCallers(library.callsAfterChange(), key)]);
+  const callingKeys = transitiveCallers(library.callsAfterChange(), key);
   const inside: RunningOrders['inside']['orders'] = [];
   const willPickUp: string[] = [];
   for await (const root of runningRoots(store)) {
@@ -35,6 +38,15 @@ export async function runningOrders(store: Store, library: CandidateLibrary, key
 }
 
 // helpers
+
+/** Whether a call with this binding, reached after the change, starts the candidate version of `key`. */
+function startsNewVersion(library: CandidateLibrary, key: string, binding: CallBinding | undefined): boolean {
+  const type = binding?.type ?? 'latest';
+  if (type === 'latest') return true;
+  // a running caller's version was deployed before, never with the candidate
+  if (type === 'deployment') return false;
+  return library.candidate(key)?.model.versionTag === binding!.versionTag;
+}
 
 async function* runningRoots(store: Store): AsyncGenerator<InstanceRow> {
   let after: InstanceRow | undefined;
@@ -59,8 +71,9 @@ async function canReachCall(library: CandidateLibrary, tree: InstanceRow[], wait
     const { model, graph } = await library.graph(instance.processKey, instance.version);
     const from = waits.filter((wait) => wait.instanceId === instance.id).map((wait) => wait.elementId);
     for (const elementId of reachableFrom(graph, from, instance.variables)) {
-      const called = model.elements.get(elementId)?.calledProcess;
-      if (called && (called === key || callingKeys.has(called))) return true;
+      const element = model.elements.get(elementId);
+      if (element?.calledProcess === key && startsNewVersion(library, key, element.binding)) return true;
+      if (element?.calledProcess && callingKeys.has(element.calledProcess)) return true;
     }
   }
   return false;
