@@ -15,7 +15,7 @@ import { replayOrders, type ReplayReport } from './replay.js';
 import { runningOrders, type RunningOrders } from './running-orders.js';
 import { whereUsed, type Caller } from './where-used.js';
 
-export interface ProcessImpact {
+interface ProcessImpact {
   key: string;
   /** The version deploying would create (unchanged XML: none). */
   version: number;

@@ -5,13 +5,13 @@
 import { allFlowElements, describeElement, type ElementInfo } from '../bpmn/process-model.js';
 
 /** One property of an element as text, e.g. `condition: =reportingAmount > 500000`. */
-export interface PropertyChange {
+interface PropertyChange {
   property: string;
   before: string | null;
   after: string | null;
 }
 
-export interface ElementChange {
+interface ElementChange {
   elementId: string;
   type: string;
   name: string | null;

@@ -42,8 +42,8 @@ export interface OrderSelection {
   to?: string;
 }
 
-export const DEFAULT_REPLAY_ORDERS = 1000;
-export const MAX_REPLAY_ORDERS = 50_000;
+const DEFAULT_REPLAY_ORDERS = 1000;
+const MAX_REPLAY_ORDERS = 50_000;
 const PAGE = 500;
 
 /** The selected orders, newest first. */

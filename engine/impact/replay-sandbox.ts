@@ -16,7 +16,7 @@ import type { CandidateLibrary } from './candidate-library.js';
 import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
 
 /** Why a replayed order cannot go on: a recorded action the candidate refuses, or a step that fails. */
-export interface Block {
+interface Block {
   element: string;
   name: string | null;
   reason: 'decision-refused' | 'step-failed' | 'start-refused' | 'four-eyes';

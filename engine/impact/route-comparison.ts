@@ -3,7 +3,7 @@
 import type { ActualRoute } from './recorded-orders.js';
 import type { ReplayedRoute } from './replay-sandbox.js';
 
-export type ChangeKind = 'blocked' | 'rejected' | 'no-longer-rejected' | 'new-wait' | 'route-changed' | 'status-changed' | 'unchanged';
+type ChangeKind = 'blocked' | 'rejected' | 'no-longer-rejected' | 'new-wait' | 'route-changed' | 'status-changed' | 'unchanged';
 
 export interface RouteChange {
   kind: ChangeKind;

@@ -37,7 +37,7 @@ export async function calledVersion(
 }
 
 /** The store's library as `CalledVersions`; a version's tag is read from its compiled model. */
-export function storeCalledVersions(
+function storeCalledVersions(
   tx: StoreTx, modelOf: (key: string, version: number) => Promise<{ model: { versionTag?: string } }>,
 ): CalledVersions {
   return {

@@ -83,7 +83,7 @@ export const impact: Command = {
 };
 
 /** The report as a person reads it. */
-export function printImpact(report: ImpactReport, shown: number, io: CliIO): void {
+function printImpact(report: ImpactReport, shown: number, io: CliIO): void {
   for (const process of report.processes) {
     const was = process.previousVersion === null ? 'new process' : `was version ${process.previousVersion}`;
     io.out(`${process.key}: version ${process.version} (${was})${process.diff.unchanged ? ', no change that decides a route' : ''}`);
