@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   http: async () => (await import('./http.bench.js')).runHttpBench(),
   burst: async () => (await import('./burst.bench.js')).runBurstBench(),
   modeler: async () => (await import('./modeler.bench.js')).runModelerBench(),
+  replay: async () => (await import('./replay.bench.js')).runReplayBench(),
 };
 
 const selected = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);

@@ -2,12 +2,14 @@
 // Everything else under engine/ is internal. See docs/engine.md.
 import type { EventEmitter } from 'node:events';
 import type { Finding } from './errors.js';
+import type { ImpactReport } from './impact/impact.js';
+import type { ProcessDiff } from './impact/process-diff.js';
 import type { RateTable } from './money/rate-table.js';
 import type { UserTaskForm } from './bpmn/user-task-form.js';
 import type { PageAfter } from './store/page-cursor.js';
 import type { InstanceStatus, Store, WaitKind } from './store/types.js';
 
-export type { Finding, InstanceStatus, PageAfter, RateTable, UserTaskForm, WaitKind };
+export type { Finding, ImpactReport, InstanceStatus, PageAfter, ProcessDiff, RateTable, UserTaskForm, WaitKind };
 
 export interface BpmnFile {
   /** File name, used in findings. */
@@ -39,6 +41,11 @@ export interface ProcessSummary {
   level: number;
   calls: string[];
   calledBy: string[];
+  /**
+   * Another process's deployed version called it, but no latest version does any more:
+   * only orders that started before the change still run it. Not a level-1 process to start.
+   */
+  retired: boolean;
   documentation: string | null;
   deployedAt: string;
 }
@@ -368,9 +375,29 @@ export interface StepEvent {
   outcome: 'ok' | 'conflict' | 'error';
 }
 
+/** What a candidate change would do, before it is deployed (engine/impact/, docs/impact.md). Reads only. */
+export interface ImpactAnalysis {
+  /** Diff, where-used, running orders, replay of recorded orders and lint of the library after the change. */
+  analyse(files: BpmnFile[], options?: ImpactRequest): Promise<ImpactReport>;
+  /** The semantic diff of a deployed process between two of its versions; undefined when either is not deployed. */
+  diff(key: string, from: number, to: number): Promise<ProcessDiff | undefined>;
+}
+
+export interface ImpactRequest {
+  /** Replay the most recent orders (default 1,000, at most 50,000) … */
+  last?: number;
+  /** … entered in this period (ISO 8601 instants; `to` exclusive). */
+  from?: string;
+  to?: string;
+  /** false: no replay (only diff, where-used, running orders and lint; `stratum validate --server`). */
+  replay?: boolean;
+  taskGroups?: DeployOptions['taskGroups'];
+}
+
 export interface Stratum {
   library: Library;
   runtime: Runtime;
+  impact: ImpactAnalysis;
   events: EventEmitter;
   /** Starts firing due timers in the background (the server calls this; tests call runtime.fireDueTimers()). */
   startScheduler(): void;

@@ -1,6 +1,7 @@
 // Wires the library and the runtime onto one store.
 import { EventEmitter } from 'node:events';
 import type { Clock, Stratum, StratumOptions } from './api.js';
+import { ImpactAnalyser } from './impact/impact-analyser.js';
 import { ProcessLibrary } from './library/process-library.js';
 import { DefinitionCache } from './runtime/definition-cache.js';
 import { DEFAULT_ORDER_PROCESS, InstanceRuntime } from './runtime/runtime.js';
@@ -20,10 +21,12 @@ export async function openStratum(options: StratumOptions): Promise<Stratum> {
       ...(options.orderEntry?.rates && { rates: options.orderEntry.rates }),
     },
   });
+  const impact = new ImpactAnalyser(options.store, options.orderEntry?.processKey ?? DEFAULT_ORDER_PROCESS);
   const scheduler = new TimerScheduler(runtime, events, options.schedulerIntervalMs ?? 1000);
   return {
     library,
     runtime,
+    impact,
     events,
     startScheduler: () => scheduler.start(),
     close: async () => {

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { Library, Runtime } from '../engine/api.js';
+import type { ImpactAnalysis, Library, Runtime } from '../engine/api.js';
 import { authenticate, requireGroup } from './auth/authenticate.js';
 import type { User, UserDirectory } from './auth/users.js';
 import { AdmissionQueue, type AdmissionLimits } from './http/admission.js';
@@ -21,7 +21,8 @@ import { HttpProblem, sendProblem, toHttpProblem } from './problem.js';
 import { incidentHandlers } from './routes/incidents.js';
 import { instanceHandlers } from './routes/instances.js';
 import { jobHandlers } from './routes/jobs.js';
-import { libraryHandlers } from './routes/library.js';
+import { impactHandlers } from './routes/impact.js';
+import { libraryHandlers, taskGroupCheck } from './routes/library.js';
 import { meHandlers } from './routes/me.js';
 import { messageHandlers } from './routes/messages.js';
 import { operationHandlers } from './routes/operations.js';
@@ -31,7 +32,7 @@ import { taskHandlers } from './routes/tasks.js';
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 
 export interface AppOptions {
-  stratum: { library: Library; runtime: Runtime; events: EventEmitter };
+  stratum: { library: Library; runtime: Runtime; impact: ImpactAnalysis; events: EventEmitter };
   users: UserDirectory;
   logger: Logger;
   limits?: { bodyBytes?: number };
@@ -43,6 +44,8 @@ export interface AppOptions {
   demo?: boolean;
   /** Limits of the write admission queue (default DEFAULT_ADMISSION). */
   admission?: AdmissionLimits;
+  /** A deployment without a note is refused with 422 (config STRATUM_DEPLOY_NOTE; default false here, readConfig decides). */
+  requireDeploymentNote?: boolean;
 }
 
 export interface StratumApp {
@@ -62,7 +65,8 @@ export function createApp(options: AppOptions): StratumApp {
   const admission = new AdmissionQueue(options.admission);
   metrics.watchAdmission(admission);
   const handlers: Handlers = {
-    ...libraryHandlers(stratum.library, { bodyBytes }, { users, demo: options.demo ?? false }),
+    ...libraryHandlers(stratum.library, { bodyBytes }, { users, demo: options.demo ?? false }, { requireNote: options.requireDeploymentNote ?? false }),
+    ...impactHandlers(stratum.impact, { bodyBytes }, taskGroupCheck({ users, demo: options.demo ?? false })),
     ...orderHandlers(stratum.runtime),
     ...instanceHandlers(stratum.runtime),
     ...taskHandlers(stratum.runtime),

@@ -23,6 +23,8 @@ export interface ServerConfig {
   orderProcessKey: string;
   /** Write admission queue (default DEFAULT_ADMISSION). */
   admission?: AdmissionLimits;
+  /** Deployments need a note (STRATUM_DEPLOY_NOTE=required|optional; default required outside demo mode). */
+  requireDeploymentNote?: boolean;
   /** How long a client may take to send headers and a whole request, and keep an idle connection (default DEFAULT_HTTP_TIMEOUTS). */
   timeouts?: HttpTimeouts;
 }
@@ -45,6 +47,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     ...(demo ? {} : { usersFile: env.STRATUM_USERS }),
     demo,
     diagramsDir: env.STRATUM_DIAGRAMS || 'diagrams',
+    requireDeploymentNote: deploymentNote(env.STRATUM_DEPLOY_NOTE, demo),
     bodyLimitBytes: parseSize(env.STRATUM_BODY_LIMIT, DEFAULT_BODY_LIMIT),
     logLevel: env.LOG_LEVEL || 'info',
     ...(env.STRATUM_MESSAGE_TTL ? { messageTimeToLiveMs: messageTimeToLive(env.STRATUM_MESSAGE_TTL) } : {}),
@@ -98,4 +101,12 @@ function messageTimeToLive(text: string): number {
   } catch (error) {
     throw new Error((error as Error).message);
   }
+}
+
+/** STRATUM_DEPLOY_NOTE: `required` or `optional`; unset, a note is required unless in demo mode. */
+function deploymentNote(value: string | undefined, demo: boolean): boolean {
+  if (value === undefined || value === '') return !demo;
+  if (value === 'required') return true;
+  if (value === 'optional') return false;
+  throw new Error(`STRATUM_DEPLOY_NOTE must be required or optional, not ${JSON.stringify(value)}`);
 }

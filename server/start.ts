@@ -58,6 +58,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     limits: { bodyBytes: config.bodyLimitBytes },
     checkHealth: () => storeAnswers(store),
     demo: config.demo,
+    ...(config.requireDeploymentNote !== undefined && { requireDeploymentNote: config.requireDeploymentNote }),
     ...(config.admission ? { admission: config.admission } : {}),
     ...(modelerDir !== undefined ? { modelerDir } : {}),
   });

@@ -16,6 +16,8 @@ export interface ElementInfo {
   jobHeaders?: Record<string, string>;
   message?: { id: string; name: string; correlationKey?: string };
   calledProcess?: string;
+  /** A call activity's Camunda 8 `bindingType` (default `latest`), with the `versionTag` it names. */
+  binding?: CallBinding;
   hasTimer?: boolean;
   /** zeebe:ioMapping inputs: local variables of the element (what a job's worker receives). */
   inputs?: { source: string; target: string }[];
@@ -31,8 +33,16 @@ export interface ElementInfo {
   form?: UserTaskForm;
 }
 
+/** Which version of the called process a call activity starts (Camunda 8's `zeebe:calledElement bindingType`). */
+export interface CallBinding {
+  type: 'latest' | 'deployment' | 'versionTag';
+  versionTag?: string;
+}
+
 export interface ProcessModel {
   key: string;
+  /** `zeebe:versionTag`: what a call activity with `bindingType="versionTag"` asks for. */
+  versionTag?: string;
   name?: string;
   documentation?: string;
   isExecutable: boolean;
@@ -85,6 +95,7 @@ function compileProcess(process: any): ProcessModel {
     separatedTasks: separatedTasksOf(process),
     takesOrders: propertyOf(process, TAKES_ORDERS_PROPERTY)?.trim() === 'true',
     ...(noneStartEventId && { noneStartEventId }),
+    ...(versionTagOf(process) && { versionTag: versionTagOf(process) }),
   };
 }
 
@@ -120,6 +131,8 @@ export function describeElement(element: any): ElementInfo {
 
   const called = calledProcessOf(element);
   if (called) info.calledProcess = called;
+  const binding = called ? bindingOf(element) : undefined;
+  if (binding) info.binding = binding;
 
   if ((element.eventDefinitions ?? []).some((definition: any) => definition.$type === 'bpmn:TimerEventDefinition')) {
     info.hasTimer = true;
@@ -236,4 +249,15 @@ function calledProcessOf(element: any): string | undefined {
   if (element.$type !== 'bpmn:CallActivity') return undefined;
   const zeebe = extensionValues(element, 'zeebe:CalledElement')[0];
   return zeebe?.processId || element.calledElement || undefined;
+}
+
+function bindingOf(element: any): CallBinding | undefined {
+  const zeebe = extensionValues(element, 'zeebe:CalledElement')[0];
+  const type = zeebe?.bindingType;
+  if (type !== 'deployment' && type !== 'versionTag' && type !== 'latest') return undefined;
+  return { type, ...(zeebe.versionTag && { versionTag: String(zeebe.versionTag) }) };
+}
+
+function versionTagOf(process: any): string | undefined {
+  return extensionValues(process, 'zeebe:VersionTag')[0]?.value || undefined;
 }

@@ -10,6 +10,7 @@ import { processSuppliesOf, type ProcessSupply } from '../lint/variable-supply.j
 import type { Clock } from '../api.js';
 import type { ProcessVersionRow, Store } from '../store/types.js';
 import { analyseCallGraph } from './call-graph.js';
+import { retiredKeys } from './retired.js';
 
 interface AnalysedFile {
   file: BpmnFile;
@@ -86,19 +87,25 @@ export class ProcessLibrary implements Library {
   }
 
   async list(): Promise<ProcessSummary[]> {
-    const latest = await this.store.read((tx) => tx.latestVersions());
+    const [latest, retired] = await this.store.read(async (tx) => {
+      const rows = await tx.latestVersions();
+      return [rows, await retiredKeys(tx, rows)] as const;
+    });
     const positions = analyseCallGraph(latest.map((row) => ({ key: row.key, calls: row.calls })));
-    const summaries = await Promise.all(latest.map((row) => this.summary(row, positions)));
+    const summaries = await Promise.all(latest.map((row) => this.summary(row, positions, retired)));
     return summaries.sort((a, b) => a.level - b.level || a.key.localeCompare(b.key));
   }
 
   async get(key: string): Promise<ProcessDetail | undefined> {
-    const [latest, versions] = await this.store.read(async (tx) => [await tx.latestVersions(), await tx.versionsOf(key)] as const);
+    const [latest, versions, retired] = await this.store.read(async (tx) => {
+      const rows = await tx.latestVersions();
+      return [rows, await tx.versionsOf(key), await retiredKeys(tx, rows)] as const;
+    });
     const row = latest.find((candidate) => candidate.key === key);
     if (!row) return undefined;
     const positions = analyseCallGraph(latest.map((candidate) => ({ key: candidate.key, calls: candidate.calls })));
     return {
-      ...(await this.summary(row, positions)),
+      ...(await this.summary(row, positions, retired)),
       versions: versions.map((version) => ({
         version: version.version,
         deployedAt: version.deployedAt,
@@ -114,7 +121,7 @@ export class ProcessLibrary implements Library {
     return row?.xml;
   }
 
-  private async summary(row: ProcessVersionRow, positions: ReturnType<typeof analyseCallGraph>): Promise<ProcessSummary> {
+  private async summary(row: ProcessVersionRow, positions: ReturnType<typeof analyseCallGraph>, retired: Set<string>): Promise<ProcessSummary> {
     const position = positions.get(row.key) ?? { level: 1, calledBy: [] };
     return {
       key: row.key,
@@ -123,6 +130,7 @@ export class ProcessLibrary implements Library {
       level: position.level,
       calls: row.calls,
       calledBy: position.calledBy,
+      retired: retired.has(row.key),
       documentation: await this.documentation(row),
       deployedAt: row.deployedAt,
     };

@@ -4,6 +4,7 @@
 // instance (generic start, message start, order entry) asks here.
 import type { ProcessModel } from '../bpmn/process-model.js';
 import { StratumError } from '../errors.js';
+import { retiredKeys } from '../library/retired.js';
 import type { ProcessVersionRow, StoreTx } from '../store/types.js';
 
 /** Keys of the latest versions that call `key` (its callers in the library's call graph). */
@@ -16,13 +17,20 @@ export function callersOf(key: string, latest: ProcessVersionRow[]): string[] {
  * every caller alike; a redeploy can change that state, other credentials cannot).
  */
 export async function refuseDirectStart(tx: StoreTx, model: ProcessModel): Promise<void> {
-  const callers = callersOf(model.key, await tx.latestVersions());
+  const latest = await tx.latestVersions();
+  const callers = callersOf(model.key, latest);
   if (callers.length) {
     throw new StratumError(
       'conflict',
       `${model.key} is called by ${callers.join(', ')}: a called process starts only from its callers' call activities, never directly`,
       { reason: 'called-process', calledBy: callers },
     );
+  }
+  if ((await retiredKeys(tx, latest)).has(model.key)) {
+    // no caller any more, but a called process all the same: only its callers' old versions start it
+    throw new StratumError('conflict', `${model.key} is retired: no latest version calls it any more, and a called process never starts directly`, {
+      reason: 'retired-process',
+    });
   }
   if (model.takesOrders) {
     throw new StratumError(

@@ -19,6 +19,7 @@ import type { DefinitionCache, ExecutableDefinition } from './definition-cache.j
 import { earlierSeparatedDecision } from './four-eyes.js';
 import { Incidents } from './incidents.js';
 import { runInstanceStep, type StepAction } from './instance-step.js';
+import { versionToCall } from './called-version.js';
 import { MessageBuffer } from './message-buffer.js';
 import { mapStartVariables, startDeclarationOf } from './start-variables.js';
 import { DEFAULT_TIME_TO_LIVE_MS, timeToLiveMs } from './time-to-live.js';
@@ -624,9 +625,11 @@ export class InstanceRuntime implements Runtime {
   /** A call activity was reached: start the latest version of the called process as a child. */
   private async startChild(tx: StoreTx, parent: InstanceRow, call: WaitRow, definition: ExecutableDefinition, actor: string | null): Promise<QueuedStep[]> {
     const calledKey = definition.model.elements.get(call.elementId)?.calledProcess;
-    const version = calledKey ? await tx.latestVersion(calledKey) : undefined;
+    const binding = definition.model.elements.get(call.elementId)?.binding;
+    const resolved = calledKey ? await versionToCall(tx, parent, calledKey, binding, (key, n) => this.definition(tx, key, n)) : undefined;
+    const version = resolved && 'row' in resolved ? resolved.row : undefined;
     if (!calledKey || !version) {
-      const message = `call activity ${call.elementId} calls ${calledKey ?? 'no process'}, which is not deployed`;
+      const message = `call activity ${call.elementId} calls ${resolved && 'problem' in resolved ? resolved.problem : 'no process'}`;
       return [{
         instance: (await tx.getInstance(parent.id, { lock: true }))!, isNew: false, kind: 'call-return', history: [],
         action: { type: 'throw', elementId: call.elementId, executionId: call.executionId, message },

@@ -8,9 +8,8 @@ import { GROUPS } from '../auth/authenticate.js';
 import type { UserDirectory } from '../auth/users.js';
 import { HttpProblem } from '../problem.js';
 
-export function libraryHandlers(library: Library, limits: { bodyBytes: number }, identities: { users: UserDirectory; demo: boolean }): Handlers {
-  // Real users: a candidate group nobody is in refuses the deployment; demo users are only an example.
-  const taskGroups = () => ({ known: identities.users.groupsWithMembers(), severity: identities.demo ? ('warn' as const) : ('error' as const) });
+export function libraryHandlers(library: Library, limits: { bodyBytes: number }, identities: { users: UserDirectory; demo: boolean }, rules: { requireNote: boolean } = { requireNote: false }): Handlers {
+  const taskGroups = taskGroupCheck(identities);
   return {
     listProcesses: async () => ok(await library.list()),
 
@@ -30,12 +29,22 @@ export function libraryHandlers(library: Library, limits: { bodyBytes: number },
     deploy: async ({ req, query, user }: Input<unknown, { name?: string; note?: string }>) => {
       const res = req.res!;
       const { files, note } = await readDeployment(req, res, limits.bodyBytes, query);
+      if (rules.requireNote && !note?.trim()) {
+        throw new HttpProblem(422, 'A deployment needs a note: say why the library changes (multipart field "note" or ?note=).', {
+          errors: [{ field: 'note', message: 'is required' }],
+        });
+      }
       const result = await library.deploy(files, { user: user!.name, ...(note ? { note } : {}), taskGroups: taskGroups() });
       return { status: 201, json: result };
     },
 
     listGroups: async () => ok({ groups: taskGroupsOf(identities.users), demo: identities.demo }),
   };
+}
+
+/** Real users: a candidate group nobody is in refuses the deployment; demo users are only an example. */
+export function taskGroupCheck(identities: { users: UserDirectory; demo: boolean }) {
+  return () => ({ known: identities.users.groupsWithMembers(), severity: identities.demo ? ('warn' as const) : ('error' as const) });
 }
 
 // helpers

@@ -238,3 +238,22 @@ export const DeploymentQuery: JsonSchema = {
 };
 
 export const EmptyQuery: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
+
+export const ImpactQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...(DeploymentQuery.properties as Record<string, JsonSchema>),
+    last: { type: 'integer', minimum: 1, maximum: 50_000, description: 'Replay the most recent orders (default 1,000).' },
+    from: { type: 'string', format: 'date-time', description: 'Replay the orders entered at or after this instant.' },
+    to: { type: 'string', format: 'date-time', description: 'Replay the orders entered before this instant.' },
+    replay: { type: 'boolean', default: true, description: 'false: no replay, only diff, where-used, running orders and findings.' },
+  },
+};
+
+export const DiffQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['to'],
+  properties: { to: { type: 'integer', minimum: 1, maximum: 1_000_000_000, description: 'The version to compare with.' } },
+};

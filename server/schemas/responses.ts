@@ -184,6 +184,7 @@ export const ProcessSummary: JsonSchema = {
     level: { type: 'integer', minimum: 1, description: '1 for a root of the call graph, n+1 for a process called from level n.' },
     calls: { type: 'array', items: { type: 'string' } },
     calledBy: { type: 'array', items: { type: 'string' } },
+    retired: { type: 'boolean', description: 'Another process used to call it but no latest version does: only orders that started before still run it; never started directly.' },
     documentation: nullable({ type: 'string' }),
     deployedAt: dateTime,
   },
@@ -280,4 +281,122 @@ export const Health: JsonSchema = {
   type: 'object',
   required: ['status'],
   properties: { status: { type: 'string', enum: ['ok'] } },
+};
+
+const PropertyChange: JsonSchema = {
+  type: 'object',
+  required: ['property', 'before', 'after'],
+  properties: { property: { type: 'string' }, before: nullable({ type: 'string' }), after: nullable({ type: 'string' }) },
+};
+
+export const ProcessDiff: JsonSchema = {
+  type: 'object',
+  required: ['key', 'process', 'elements', 'unchanged'],
+  properties: {
+    key: { type: 'string' },
+    process: { type: 'array', items: PropertyChange, description: 'Process-level properties that differ.' },
+    elements: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['elementId', 'type', 'name', 'change', 'properties'],
+        properties: {
+          elementId: { type: 'string' },
+          type: { type: 'string' },
+          name: nullable({ type: 'string' }),
+          change: { type: 'string', enum: ['added', 'removed', 'changed'] },
+          properties: { type: 'array', items: PropertyChange, description: 'All properties of an added or removed element; those that differ of a changed one.' },
+        },
+      },
+    },
+    unchanged: { type: 'boolean' },
+  },
+};
+
+const orderNumbers: JsonSchema = { type: 'array', items: { type: 'string' } };
+
+export const ImpactReport: JsonSchema = {
+  type: 'object',
+  required: ['processes', 'replay', 'findings', 'blocking'],
+  properties: {
+    processes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['key', 'version', 'previousVersion', 'diff', 'whereUsed', 'runningOrders'],
+        properties: {
+          key: { type: 'string' },
+          version: { type: 'integer', minimum: 1, description: 'The version deploying would create.' },
+          previousVersion: nullable({ type: 'integer', minimum: 1 }),
+          diff: ref('ProcessDiff'),
+          whereUsed: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['processKey', 'versions', 'latestCalls', 'elements'],
+              properties: {
+                processKey: { type: 'string' },
+                versions: { type: 'array', items: { type: 'integer' }, description: 'Deployed versions of the caller that call it.' },
+                latestCalls: { type: 'boolean' },
+                elements: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['elementId', 'name', 'versions'],
+                    properties: { elementId: { type: 'string' }, name: nullable({ type: 'string' }), versions: { type: 'array', items: { type: 'integer' } } },
+                  },
+                },
+              },
+            },
+          },
+          runningOrders: {
+            type: 'object',
+            required: ['inside', 'willPickUp'],
+            properties: {
+              inside: {
+                type: 'object',
+                required: ['count', 'orders'],
+                description: 'Orders with an instance of the process running: they stay on their version.',
+                properties: {
+                  count: { type: 'integer' },
+                  orders: { type: 'array', items: { type: 'object', required: ['orderNo', 'version'], properties: { orderNo: { type: 'string' }, version: { type: 'integer' } } } },
+                },
+              },
+              willPickUp: {
+                type: 'object',
+                required: ['count', 'orders'],
+                description: 'Orders that can still reach a call to the process: they will start the new version.',
+                properties: { count: { type: 'integer' }, orders: orderNumbers },
+              },
+            },
+          },
+        },
+      },
+    },
+    replay: {
+      type: 'object',
+      required: ['orders', 'blocked', 'changed', 'groups', 'durationMs'],
+      properties: {
+        orders: { type: 'integer', description: 'Recorded orders replayed.' },
+        blocked: { type: 'integer' },
+        changed: { type: 'integer' },
+        durationMs: { type: 'integer' },
+        groups: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['kind', 'description', 'count', 'orders'],
+            properties: {
+              kind: { type: 'string', enum: ['blocked', 'rejected', 'no-longer-rejected', 'new-wait', 'route-changed', 'status-changed', 'unchanged'] },
+              description: { type: 'string', description: 'e.g. would now wait for "Review order (vice-president)" (vice-president).' },
+              count: { type: 'integer' },
+              orders: orderNumbers,
+            },
+          },
+        },
+      },
+    },
+    findings: { type: 'array', items: ref('Finding'), description: 'Lint findings of the whole library as it would be after the change.' },
+    blocking: { type: 'boolean', description: 'A replayed order would block, or the library would not deploy.' },
+  },
 };

@@ -37,6 +37,12 @@ const CASES: Record<string, Case> = {
     options: () => ({ body: XML.replace('isExecutable', 'name="Order" isExecutable'), headers: { 'content-type': 'application/xml' } }),
     wrong: [TOKENS.erp, TOKENS.nobody, TOKENS.director], right: TOKENS.designer, expected: 201,
   },
+  analyseImpact: {
+    method: 'POST', path: () => '/api/impact?name=order.bpmn',
+    options: () => ({ body: XML, headers: { 'content-type': 'application/xml' } }),
+    wrong: [TOKENS.erp, TOKENS.nobody, TOKENS.director], right: TOKENS.designer, expected: 200,
+  },
+  diffVersions: { method: 'GET', path: () => '/api/processes/order-to-cash/versions/1/diff?to=1', wrong: [], right: TOKENS.erp, expected: 200 },
   listGroups: { method: 'GET', path: () => '/api/groups', wrong: [TOKENS.erp, TOKENS.nobody, TOKENS.director], right: TOKENS.designer, expected: 200 },
   startInstance: { method: 'POST', path: () => '/api/processes/order-to-cash/instances', options: json({ businessKey: 'X-1' }), wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 201 },
   postOrder: { method: 'POST', path: () => '/api/orders', options: json({ ...ORDER, orderNo: 'SO-2' }), wrong: [TOKENS.designer, TOKENS.vp, TOKENS.nobody], right: TOKENS.erp, expected: 201 },

@@ -10,7 +10,7 @@ describe('readConfig', () => {
   it('defaults to port 3000, ./data, diagrams/, 5 MB bodies and demo mode on loopback', () => {
     expect(readConfig({})).toEqual({
       port: 3000, host: '127.0.0.1', dataDir: './data', demo: true, diagramsDir: 'diagrams', bodyLimitBytes: 5 * 1024 * 1024, logLevel: 'info', ...defaults,
-      orderProcessKey: 'order-to-cash',
+      orderProcessKey: 'order-to-cash', requireDeploymentNote: false,
     });
   });
 
@@ -23,7 +23,7 @@ describe('readConfig', () => {
   it('reads PORT, STRATUM_DATA, DATABASE_URL, STRATUM_USERS, STRATUM_DIAGRAMS and STRATUM_BODY_LIMIT', () => {
     expect(readConfig({ PORT: '8080', STRATUM_DATA: '/var/lib/stratum', DATABASE_URL: 'postgres://db/stratum', STRATUM_USERS: '/etc/stratum/users.json', STRATUM_DIAGRAMS: '/srv/bpmn', STRATUM_BODY_LIMIT: '1mb' })).toEqual({
       port: 8080, host: '0.0.0.0', dataDir: '/var/lib/stratum', databaseUrl: 'postgres://db/stratum', usersFile: '/etc/stratum/users.json', demo: false, diagramsDir: '/srv/bpmn', bodyLimitBytes: 1024 * 1024, logLevel: 'info', ...defaults,
-      orderProcessKey: 'order-to-cash',
+      orderProcessKey: 'order-to-cash', requireDeploymentNote: true,
       // steps on PostgreSQL wait for the database: several overlap
       admission: { ...DEFAULT_ADMISSION, concurrency: 4 },
     });

@@ -3,9 +3,11 @@ import type { Command } from '../command.js';
 import { validate } from './validate.js';
 import { convert } from './convert.js';
 import { deploy } from './deploy.js';
+import { impact } from './impact.js';
 
 export const commands: Command[] = [
   validate,
   convert,
   deploy,
+  impact,
 ];

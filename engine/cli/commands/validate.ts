@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Finding } from '../../errors.js';
 import { lintFiles, type BpmnSource } from '../../lint/lint-bpmn.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
+import { deployedLibraryFindings } from './remote-validate.js';
 
 const HELP = `Usage: stratum validate [options] <file.bpmn | folder>…
 
@@ -21,6 +22,11 @@ Options:
   --users FILE  the server's users file (STRATUM_USERS): a user task's
                 candidate group that no user in it is in is an error.
                 Without it candidate groups are not checked (a note says so)
+  --server URL  check against the library deployed on this server (POST
+                /api/impact without replay): calls to deployed processes
+                resolve, and the findings are those of the whole library as
+                it would be after deploying the files; --users is not needed
+                (the server knows its users). The token is --token or STRATUM_TOKEN
   --quiet, -q   print errors only
   --json        print the findings as a JSON array instead
   --help, -h    show this help
@@ -33,7 +39,9 @@ export const validate: Command = {
   summary: 'check BPMN files as a deployment would (FEEL, called processes, gateways, tasks …)',
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
-    const parsed = parseCommandLine(this, args, { quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' }, users: { type: 'string' } } as const, io);
+    const parsed = parseCommandLine(this, args, {
+      quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' }, users: { type: 'string' }, server: { type: 'string' }, token: { type: 'string' },
+    } as const, io);
     if ('exit' in parsed) return parsed.exit;
     const { values, positionals } = parsed;
     if (positionals.length === 0) {
@@ -46,8 +54,19 @@ export const validate: Command = {
       return EXIT_USAGE;
     }
 
+    let remote: { findings: Finding[] } | undefined;
+    if (values.server !== undefined) {
+      const answer = await deployedLibraryFindings(values.server, values.token ?? process.env.STRATUM_TOKEN, positionals);
+      if (typeof answer === 'string') {
+        io.err(`stratum validate: ${answer}`);
+        return EXIT_USAGE;
+      }
+      remote = answer;
+    }
     let taskGroups: { known: string[]; severity: 'error' } | undefined;
-    if (values.users !== undefined) {
+    if (remote) {
+      // the server checks candidate groups against its own users
+    } else if (values.users !== undefined) {
       const groups = await groupsWithMembers(values.users);
       if (typeof groups === 'string') {
         io.err(`stratum validate: ${groups}`);
@@ -58,7 +77,7 @@ export const validate: Command = {
       io.err('stratum validate: note: candidate groups are not checked against users; pass --users FILE (the server\'s STRATUM_USERS file) to check them');
     }
 
-    const findings = await lintFiles(sources, taskGroups ? { taskGroups } : {});
+    const findings = remote ? remote.findings : await lintFiles(sources, taskGroups ? { taskGroups } : {});
     const shown = values.quiet ? findings.filter((finding) => finding.severity === 'error') : findings;
     if (values.json) io.out(JSON.stringify(shown, null, 2));
     else {

@@ -2,13 +2,14 @@
 // Every non-2xx answer becomes an ApiProblem built from the server's problem+json body.
 import type {
   Finding,
+  ImpactReport,
   InstanceSummary,
   InstanceView,
   ProcessDetail,
   ProcessSummary,
 } from '../../../engine/api.js';
 
-export type { Finding, InstanceSummary, InstanceView, ProcessDetail, ProcessSummary };
+export type { Finding, ImpactReport, InstanceSummary, InstanceView, ProcessDetail, ProcessSummary };
 export type { WaitingElement } from '../../../engine/api.js';
 
 export interface DeployResponse {
@@ -82,6 +83,12 @@ export class ApiClient {
   deploy(xml: string, options: { name: string; note: string }): Promise<DeployResponse> {
     const query = new URLSearchParams({ name: options.name, note: options.note });
     return this.json('POST', `/api/deployments?${query}`, xml, 'application/xml');
+  }
+
+  /** POST /api/impact: what deploying this file would do (nothing is stored). */
+  impact(xml: string, options: { name: string }): Promise<ImpactReport> {
+    const query = new URLSearchParams({ name: options.name });
+    return this.json('POST', `/api/impact?${query}`, xml, 'application/xml');
   }
 
   listGroups(): Promise<TaskGroups> {

@@ -3,7 +3,7 @@
 // contracts: StratumError codes, idempotency, candidate-group checks.
 import { EventEmitter } from 'node:events';
 import type {
-  Actor, BpmnFile, DeployOptions, DeployResult, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
+  Actor, BpmnFile, DeployOptions, DeployResult, ImpactAnalysis, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
   MessageResult, OrderEntry, OrderEntryOptions, ProcessDetail, ProcessSummary, Runtime, StartOptions, TaskView,
 } from '../../../engine/api.js';
 import { StratumError } from '../../../engine/errors.js';
@@ -51,6 +51,16 @@ export class FakeStratum {
     xml: async (key: string, version?: number) => {
       const list = this.versions.get(key);
       return list?.[(version ?? list.length) - 1]?.xml;
+    },
+  };
+
+  /** The HTTP layer's tests do not analyse impact (test/server/impact.test.ts runs the real engine): nothing changes, nothing is replayed. */
+  readonly impact: ImpactAnalysis = {
+    analyse: async () => ({ processes: [], replay: { orders: 0, blocked: 0, changed: 0, groups: [], durationMs: 0 }, findings: [], blocking: false }),
+    diff: async (key: string, from: number, to: number) => {
+      const list = this.versions.get(key);
+      if (!list?.[from - 1] || !list[to - 1]) return undefined;
+      return { key, process: [], elements: [], unchanged: list[from - 1]!.xml === list[to - 1]!.xml };
     },
   };
 
@@ -193,7 +203,7 @@ export class FakeStratum {
 
   private summary(key: string): ProcessSummary {
     const list = this.versions.get(key)!;
-    return { key, name: key, latestVersion: list.length, level: 1, calls: [], calledBy: [], documentation: null, deployedAt: list.at(-1)!.at };
+    return { key, name: key, latestVersion: list.length, level: 1, calls: [], calledBy: [], retired: false, documentation: null, deployedAt: list.at(-1)!.at };
   }
 
   private refreshWaiting(instance: InstanceView): void {

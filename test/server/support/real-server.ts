@@ -40,7 +40,7 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean; ratesFile?: string; orderProcessKey?: string; admission?: AdmissionLimits; timeouts?: HttpTimeouts } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean; ratesFile?: string; orderProcessKey?: string; admission?: AdmissionLimits; timeouts?: HttpTimeouts; requireDeploymentNote?: boolean } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeDataDir();
   const server = await startServer({
     config: {
@@ -57,6 +57,7 @@ export async function startTestServer(options: { dataDir?: string; bodyBytes?: n
       orderProcessKey: options.orderProcessKey ?? 'order-to-cash',
       ...(options.admission ? { admission: options.admission } : {}),
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(options.requireDeploymentNote !== undefined ? { requireDeploymentNote: options.requireDeploymentNote } : {}),
     },
     logger: pino({ level: process.env.STRATUM_TEST_LOG ?? 'silent' }),
     scheduler: false,

@@ -6,12 +6,13 @@ import type Toolbar from '../shell/Toolbar';
 import type Workspace from '../workspace/Workspace';
 import type LibraryService from '../library/LibraryService';
 import type DeployFindings from '../lint/DeployFindings';
+import type ImpactPreview from './ImpactPreview';
 import { compareVersions } from '../diff/VersionDiff';
 import { el } from '../../dom/element';
 
 /** Deploys the open process with a change note; a refusal shows the server's findings on the elements. */
 export default class DeployAction {
-  static $inject = ['config.stratum', 'toolbar', 'dialogs', 'statusLine', 'workspace', 'libraryService', 'deployFindings'];
+  static $inject = ['config.stratum', 'toolbar', 'dialogs', 'statusLine', 'workspace', 'libraryService', 'deployFindings', 'impactPreview'];
 
   constructor(
     private readonly config: StratumConfig,
@@ -21,6 +22,7 @@ export default class DeployAction {
     private readonly workspace: Workspace,
     private readonly library: LibraryService,
     private readonly findings: DeployFindings,
+    private readonly impact: ImpactPreview,
   ) {
     toolbar.addButton({
       id: 'deploy', group: 'library', label: 'Deploy…', title: 'Deploy this process as a new version',
@@ -53,6 +55,8 @@ export default class DeployAction {
     const { key, version } = this.workspace.meta;
     if (!key || this.workspace.meta.readOnly) return;
     const latest = this.library.get(key)?.latestVersion ?? null;
+    // what the change would do to running and recorded orders, before the designer confirms
+    const impact = await this.impact.render(key, await this.workspace.xml());
     const values = await this.dialogs.form({
       id: 'deploy',
       title: `Deploy ${key}`,
@@ -60,9 +64,10 @@ export default class DeployAction {
         el('p', {}, latest === null
           ? 'This process is not in the library yet; it becomes version 1.'
           : `Version ${latest} is the latest${version !== null && version !== latest ? ` (your edits are based on version ${version})` : ''}; a changed diagram becomes version ${latest + 1}.`),
-        latest === null ? null : await this.changesSince(key, latest)),
+        latest === null ? null : await this.changesSince(key, latest),
+        impact?.section ?? null),
       fields: [{ name: 'note', label: 'Change note', type: 'textarea', required: true, placeholder: 'What changed, and why' }],
-      submitLabel: 'Deploy',
+      submitLabel: impact?.blocking ? 'Deploy anyway' : 'Deploy',
     });
     if (!values) return;
     this.findings.clear();

@@ -1,0 +1,124 @@
+// `stratum impact --server URL <files…>`: what deploying these files would do,
+// asked of the running server (POST /api/impact, nothing is stored), printed
+// for a person or a CI log. Exit 1 when the change would block orders or the
+// library would not deploy, so a pipeline stops before `stratum deploy`.
+import type { ImpactReport } from '../../impact/impact.js';
+import { readBpmnFiles } from '../bpmn-files.js';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
+import { apiUrl, refusal, uploadFiles } from '../server-upload.js';
+import { diffLines } from '../../impact/process-diff.js';
+import { formatFinding } from './validate.js';
+
+const HELP = `Usage: stratum impact --server <url> [options] <file.bpmn | folder>…
+
+Asks a running Stratum server what deploying these files would do, without
+deploying them (POST /api/impact): per process the changes against the latest
+deployed version, who calls it, which running orders stay on their version and
+which will start the new one; then the recorded orders replayed on the library
+as it would be, grouped by how their route changes; then the findings of the
+whole library after the change.
+
+Options:
+  --server, -s <url>   the server, e.g. https://stratum.example.com
+  --token, -t <token>  a bearer token of a user in group "designer"
+                       (default: the environment variable STRATUM_TOKEN)
+  --last <n>           replay the last n recorded orders (default 1000, at most 50000)
+  --from <instant>     replay the orders entered from this ISO 8601 instant …
+  --to <instant>       … up to this one
+  --orders <n>         list at most n order numbers per group (default 20)
+  --json               print the server's answer (JSON) instead
+  --help, -h           show this help
+
+Exit status: 0 the change blocks no recorded order and the library would
+deploy, 1 it would block orders or the library has errors, 2 the command could
+not do its job (command line, unreadable file, server unreachable or refusing).`;
+
+const ANSWER_TIMEOUT_MS = 10 * 60_000;
+
+export const impact: Command = {
+  name: 'impact',
+  summary: 'what deploying BPMN files would do to running and recorded orders (exit 1 when it would block orders)',
+  help: HELP,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const parsed = parseCommandLine(this, args, {
+      server: { type: 'string', short: 's' },
+      token: { type: 'string', short: 't' },
+      last: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      orders: { type: 'string' },
+      json: { type: 'boolean' },
+    } as const, io);
+    if ('exit' in parsed) return parsed.exit;
+    const { values, positionals } = parsed;
+    const endpoint = apiUrl(values.server, 'api/impact');
+    if (typeof endpoint === 'string') return usageError(this, endpoint, io).exit;
+    const token = values.token ?? process.env.STRATUM_TOKEN;
+    if (!token) return usageError(this, 'name a token of a designer with --token or the environment variable STRATUM_TOKEN', io).exit;
+    if (positionals.length === 0) return usageError(this, 'name at least one .bpmn file or folder', io).exit;
+    for (const name of ['last', 'from', 'to'] as const) if (values[name] !== undefined) endpoint.searchParams.set(name, values[name]);
+    const shown = values.orders === undefined ? 20 : Number(values.orders);
+    if (!Number.isInteger(shown) || shown < 0) return usageError(this, '--orders must be a whole number', io).exit;
+
+    const { files, problems } = await readBpmnFiles(positionals);
+    if (problems.length > 0) {
+      for (const problem of problems) io.err(`stratum impact: ${problem}`);
+      return EXIT_USAGE;
+    }
+    let answer;
+    try {
+      answer = await uploadFiles(endpoint, token, files, ANSWER_TIMEOUT_MS);
+    } catch (error) {
+      io.err(`stratum impact: ${(error as Error).message}`);
+      return EXIT_USAGE;
+    }
+    if (answer.status !== 200 || !isImpactReport(answer.json)) {
+      io.err(`stratum impact: the server refused (${refusal(answer)})`);
+      return EXIT_USAGE;
+    }
+    if (values.json) io.out(JSON.stringify(answer.json, null, 2));
+    else printImpact(answer.json, shown, io);
+    return answer.json.blocking ? EXIT_FINDINGS : EXIT_OK;
+  },
+};
+
+/** The report as a person reads it. */
+function printImpact(report: ImpactReport, shown: number, io: CliIO): void {
+  for (const process of report.processes) {
+    const was = process.previousVersion === null ? 'new process' : `was version ${process.previousVersion}`;
+    io.out(`${process.key}: version ${process.version} (${was})${process.diff.unchanged ? ', no change that decides a route' : ''}`);
+    for (const line of diffLines(process.diff)) io.out(`  ${line}`);
+    for (const caller of process.whereUsed) {
+      const elements = caller.elements.map((element) => element.elementId).join(', ');
+      const versions = caller.versions.length ? `versions ${caller.versions.join(', ')}` : 'no deployed version';
+      io.out(`  called by ${caller.processKey} (${versions}${caller.latestCalls ? '' : '; its latest version no longer calls it'}) at ${elements}`);
+    }
+    const { inside, willPickUp } = process.runningOrders;
+    io.out(`  running orders inside it, staying on their version: ${inside.count}${listed(inside.orders.map((order) => `${order.orderNo} (v${order.version})`), shown)}`);
+    io.out(`  running orders that will start version ${process.version}: ${willPickUp.count}${listed(willPickUp.orders, shown)}`);
+  }
+  const { replay } = report;
+  io.out(`replay of ${replay.orders} recorded order${replay.orders === 1 ? '' : 's'} in ${replay.durationMs} ms: ${replay.changed} changed, ${replay.blocked} blocked`);
+  for (const group of replay.groups) {
+    if (group.kind === 'unchanged') continue;
+    io.out(`  ${group.count} order${group.count === 1 ? '' : 's'} ${group.description}${listed(group.orders, shown)}`);
+  }
+  for (const finding of report.findings) io.out(formatFinding(finding));
+  const errors = report.findings.filter((finding) => finding.severity === 'error').length;
+  io.out(report.blocking
+    ? `the change would block: ${replay.blocked} order${replay.blocked === 1 ? '' : 's'} blocked, ${errors} error${errors === 1 ? '' : 's'} in the library`
+    : 'the change blocks no recorded order');
+}
+
+// helpers
+
+function listed(orders: string[], shown: number): string {
+  if (orders.length === 0 || shown === 0) return '';
+  const more = orders.length > shown ? ` … and ${orders.length - shown} more` : '';
+  return `: ${orders.slice(0, shown).join(', ')}${more}`;
+}
+
+function isImpactReport(json: unknown): json is ImpactReport {
+  const report = json as Partial<ImpactReport> | undefined;
+  return Array.isArray(report?.processes) && typeof report?.replay === 'object' && Array.isArray(report?.findings) && typeof report?.blocking === 'boolean';
+}

@@ -1,0 +1,119 @@
+// The library as it would be after a change: the deployed versions, with the
+// candidate files' processes as the next version of their keys. Read-only: it
+// reads the store once for the latest versions and then on demand for older
+// versions that running or recorded instances are on.
+import type { BpmnFile } from '../api.js';
+import { parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
+import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
+import type { CalledVersions } from '../runtime/called-version.js';
+import { compileExecutable, type ExecutableDefinition } from '../runtime/definition-cache.js';
+import type { ProcessVersionRow, Store } from '../store/types.js';
+import { flowGraphOf, type FlowGraph } from './flow-graph.js';
+
+export interface CandidateProcess {
+  key: string;
+  /** The version it would get: the latest deployed + 1 (1 for a new key). */
+  version: number;
+  file: BpmnFile;
+  parsed: ParsedBpmn;
+  model: ProcessModel;
+}
+
+/** The deployment id the candidate files would share (no stored deployment has it). */
+const CANDIDATE_DEPLOYMENT = 'candidate';
+
+export class CandidateLibrary {
+  private readonly definitions = new Map<string, Promise<ExecutableDefinition>>();
+  private readonly graphs = new Map<string, Promise<{ model: ProcessModel; graph: FlowGraph }>>();
+
+  private constructor(
+    private readonly store: Store,
+    /** The latest deployed version of every key, before the change. */
+    readonly deployed: ProcessVersionRow[],
+    readonly candidates: CandidateProcess[],
+  ) {}
+
+  /** Files that do not parse are left out: lint reports them. */
+  static async open(store: Store, files: BpmnFile[]): Promise<CandidateLibrary> {
+    const deployed = await store.read((tx) => tx.latestVersions());
+    const latest = new Map(deployed.map((row) => [row.key, row.version]));
+    const candidates: CandidateProcess[] = [];
+    for (const file of files) {
+      const parsed = await parseBpmn(file.xml).catch(() => undefined);
+      if (!parsed) continue;
+      for (const model of compileProcessModels(parsed.definitions)) {
+        candidates.push({ key: model.key, version: (latest.get(model.key) ?? 0) + 1, file, parsed, model });
+      }
+    }
+    return new CandidateLibrary(store, deployed, candidates);
+  }
+
+  candidate(key: string): CandidateProcess | undefined {
+    return this.candidates.find((candidate) => candidate.key === key);
+  }
+
+  /** The version a call activity reached now would start (latest binding), after the change. */
+  latestVersion(key: string): number | undefined {
+    return this.candidate(key)?.version ?? this.deployed.find((row) => row.key === key)?.version;
+  }
+
+  /** Key → the keys its latest version calls, after the change. */
+  callsAfterChange(): Map<string, string[]> {
+    const calls = new Map(this.deployed.map((row) => [row.key, row.calls]));
+    for (const candidate of this.candidates) calls.set(candidate.key, candidate.model.calls);
+    return calls;
+  }
+
+  /** An executable definition of any deployed version or of a candidate. */
+  definition(key: string, version: number): Promise<ExecutableDefinition> {
+    const id = `${key}@${version}`;
+    let definition = this.definitions.get(id);
+    if (!definition) {
+      definition = this.xml(key, version).then((xml) => compileExecutable(key, version, xml));
+      this.definitions.set(id, definition);
+    }
+    return definition;
+  }
+
+  /** The model and sequence-flow graph of a version (what can still be reached from a wait). */
+  graph(key: string, version: number): Promise<{ model: ProcessModel; graph: FlowGraph }> {
+    const id = `${key}@${version}`;
+    let graph = this.graphs.get(id);
+    if (!graph) {
+      graph = this.xml(key, version).then(async (xml) => {
+        const parsed = await parseBpmn(xml);
+        const model = compileProcessModels(parsed.definitions).find((candidate) => candidate.key === key)!;
+        return { model, graph: flowGraphOf(parsed.definitions, key) };
+      });
+      this.graphs.set(id, graph);
+    }
+    return graph;
+  }
+
+  /** The library after the change as the call-binding resolution reads it; the candidates are one new deployment. */
+  calledVersions(): CalledVersions {
+    return {
+      latestVersion: async (key) => this.latestVersion(key),
+      deploymentOf: async (key, version) => {
+        if (this.candidate(key)?.version === version) return CANDIDATE_DEPLOYMENT;
+        return (await this.store.read((tx) => tx.getVersion(key, version)))?.deploymentId;
+      },
+      versionsOf: async (key) => {
+        const candidate = this.candidate(key);
+        const deployed = (await this.store.read((tx) => tx.versionsOf(key))).sort((a, b) => b.version - a.version);
+        return [
+          ...(candidate ? [{ version: candidate.version, deploymentId: CANDIDATE_DEPLOYMENT, versionTag: async () => candidate.model.versionTag }] : []),
+          ...deployed.map((row) => ({ version: row.version, deploymentId: row.deploymentId, versionTag: async () => (await this.graph(key, row.version)).model.versionTag })),
+        ];
+      },
+    };
+  }
+
+  private async xml(key: string, version: number): Promise<string> {
+    const candidate = this.candidate(key);
+    if (candidate && candidate.version === version) return candidate.file.xml;
+    const row = await this.store.read((tx) => tx.getVersion(key, version));
+    if (!row) throw new Error(`process ${key} version ${version} is not deployed`);
+    return row.xml;
+  }
+}

@@ -1,0 +1,67 @@
+// Which elements of a process can follow which: sequence flows, plus the
+// boundary events attached to an activity. A flow whose condition is false
+// over the instance's variables now is not followed, nor the default flow of a
+// gateway where another flow's condition is true; a condition that cannot be
+// decided yet (it reads a variable not set) is followed. So impact names every
+// order that may still get there, and not those that cannot.
+import { allFlowElements } from '../bpmn/process-model.js';
+import { evaluateFeel, feelBody, isFeel } from '../feel/feel-expression.js';
+import { processOf } from './process-diff.js';
+
+interface Edge {
+  to: string;
+  condition?: string;
+  isDefault?: boolean;
+}
+
+export type FlowGraph = Map<string, Edge[]>;
+
+export function flowGraphOf(definitions: any, key: string): FlowGraph {
+  const graph: FlowGraph = new Map();
+  const add = (from: string, edge: Edge) => graph.set(from, [...(graph.get(from) ?? []), edge]);
+  const process = processOf(definitions, key);
+  for (const element of process ? allFlowElements(process) : []) {
+    if (element.$type === 'bpmn:SequenceFlow' && element.sourceRef && element.targetRef) {
+      const condition = element.conditionExpression?.body?.trim();
+      add(element.sourceRef.id, {
+        to: element.targetRef.id,
+        ...(condition && { condition }),
+        ...(element.sourceRef.default === element && { isDefault: true }),
+      });
+    }
+    if (element.attachedToRef) add(element.attachedToRef.id, { to: element.id });
+  }
+  return graph;
+}
+
+/** Every element reachable from `from` (not `from` itself unless a loop leads back to it) for an instance with `variables`. */
+export function reachableFrom(graph: FlowGraph, from: string[], variables: Record<string, unknown> = {}): Set<string> {
+  const seen = new Set<string>();
+  const queue = from.flatMap((id) => followed(graph.get(id) ?? [], variables));
+  while (queue.length) {
+    const next = queue.pop()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    queue.push(...followed(graph.get(next) ?? [], variables));
+  }
+  return seen;
+}
+
+// helpers
+
+function followed(edges: Edge[], variables: Record<string, unknown>): string[] {
+  const verdicts = edges.map((edge) => (edge.condition ? decide(edge.condition, variables) : undefined));
+  const someTrue = verdicts.includes(true);
+  return edges.filter((edge, index) => verdicts[index] !== false && !(edge.isDefault && someTrue)).map((edge) => edge.to);
+}
+
+/** true/false when the condition can be decided on these variables, undefined when not yet. */
+function decide(condition: string, variables: Record<string, unknown>): boolean | undefined {
+  if (!isFeel(condition)) return undefined;
+  try {
+    const value = evaluateFeel(feelBody(condition), variables);
+    return typeof value === 'boolean' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,85 @@
+// The impact of a candidate change, before it is deployed: per process the
+// semantic diff against the latest deployed version, where it is used and which
+// running orders it reaches; a replay of recorded orders on the library as it
+// would be; and the lint findings of that whole library. Nothing is stored.
+import { createHash } from 'node:crypto';
+import type { BpmnFile, DeployOptions } from '../api.js';
+import { parseBpmn } from '../bpmn/moddle.js';
+import type { Finding } from '../errors.js';
+import { lintSources, parseSources } from '../lint/lint-bpmn.js';
+import type { Store } from '../store/types.js';
+import { CandidateLibrary } from './candidate-library.js';
+import { diffProcesses, processOf, type ProcessDiff } from './process-diff.js';
+import type { OrderSelection } from './recorded-orders.js';
+import { replayOrders, type ReplayReport } from './replay.js';
+import { runningOrders, type RunningOrders } from './running-orders.js';
+import { whereUsed, type Caller } from './where-used.js';
+
+interface ProcessImpact {
+  key: string;
+  /** The version deploying would create (unchanged XML: none). */
+  version: number;
+  /** The latest deployed version it is compared with (null for a new process). */
+  previousVersion: number | null;
+  diff: ProcessDiff;
+  whereUsed: Caller[];
+  runningOrders: RunningOrders;
+}
+
+export interface ImpactReport {
+  processes: ProcessImpact[];
+  replay: ReplayReport;
+  /** Lint findings of the whole library as it would be after the change. */
+  findings: Finding[];
+  /** Some recorded order would block, or the library would not deploy. */
+  blocking: boolean;
+}
+
+export interface ImpactOptions {
+  /** The process orders enter (order entry's). */
+  orderProcessKey: string;
+  /** Which recorded orders to replay (default the last 1,000); false: none. */
+  replay?: Omit<OrderSelection, 'processKey'> | false;
+  taskGroups?: DeployOptions['taskGroups'];
+}
+
+export async function analyseImpact(store: Store, files: BpmnFile[], options: ImpactOptions): Promise<ImpactReport> {
+  const library = await CandidateLibrary.open(store, files);
+  const findings = await lintLibraryAfterChange(library, files, options.taskGroups);
+  const processes: ProcessImpact[] = [];
+  for (const candidate of library.candidates) {
+    const previous = library.deployed.find((row) => row.key === candidate.key);
+    const before = previous ? processOf((await parseBpmn(previous.xml)).definitions, candidate.key) : undefined;
+    const diff = diffProcesses(candidate.key, before, processOf(candidate.parsed.definitions, candidate.key));
+    processes.push({
+      key: candidate.key,
+      version: candidate.version,
+      previousVersion: previous?.version ?? null,
+      diff,
+      whereUsed: await whereUsed(library, candidate.key),
+      runningOrders: await runningOrders(store, library, candidate.key),
+    });
+  }
+  const replay = options.replay === false
+    ? { orders: 0, blocked: 0, changed: 0, groups: [], durationMs: 0 }
+    : await replayOrders(store, library, { ...options.replay, processKey: options.orderProcessKey });
+  const blocking = replay.blocked > 0 || findings.some((finding) => finding.severity === 'error');
+  return { processes, replay, findings, blocking };
+}
+
+/**
+ * The candidate files with every deployed process they do not replace, linted
+ * together, so a call to a deployed process resolves and a deployed caller's
+ * conditions see what the new version supplies.
+ */
+async function lintLibraryAfterChange(library: CandidateLibrary, files: BpmnFile[], taskGroups?: DeployOptions['taskGroups']): Promise<Finding[]> {
+  const replaced = new Set(library.candidates.map((candidate) => candidate.key));
+  const deployedFiles = new Map<string, BpmnFile>();
+  for (const row of library.deployed) {
+    if (replaced.has(row.key)) continue;
+    const hash = createHash('sha256').update(row.xml).digest('hex');
+    if (!deployedFiles.has(hash)) deployedFiles.set(hash, { name: `${row.key} (version ${row.version}, deployed)`, xml: row.xml });
+  }
+  const documents = await parseSources([...files, ...deployedFiles.values()]);
+  return lintSources(documents, { knownProcessKeys: library.deployed.map((row) => row.key), ...(taskGroups && { taskGroups }) });
+}

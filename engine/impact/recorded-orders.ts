@@ -1,0 +1,115 @@
+// What the store recorded about an order, read for replay: how it started,
+// every decision, job result, message, timer and cancel in the order they
+// happened, and where it actually went (the elements it completed, its status,
+// what it waits for now). Read-only.
+import type { HistoryRow, InstanceRow, InstanceStatus, Store, WaitKind } from '../store/types.js';
+
+export type RecordedAction =
+  | { kind: 'task'; processKey: string; elementId: string; variables: Record<string, unknown>; actor: string | null; at: string }
+  | { kind: 'job'; processKey: string; elementId: string; variables: Record<string, unknown>; at: string }
+  | { kind: 'job-error'; processKey: string; elementId: string; errorCode: string; message: string; variables: Record<string, unknown>; at: string }
+  | { kind: 'job-failed'; processKey: string; elementId: string; message: string; at: string }
+  | { kind: 'message'; processKey: string; elementId: string; name: string; variables: Record<string, unknown>; at: string }
+  | { kind: 'timer'; processKey: string; elementId: string; at: string }
+  | { kind: 'cancel'; at: string };
+
+export interface ActualRoute {
+  status: InstanceStatus;
+  /** `processKey/elementId` of every element the order completed, in order. */
+  completed: string[];
+  /** What the order waits for now (running orders). */
+  waiting: { element: string; kind: WaitKind }[];
+}
+
+export interface RecordedOrder {
+  orderNo: string;
+  rootId: string;
+  processKey: string;
+  startedAt: string;
+  /** The variables the order started with (order entry: the order as entered and converted). */
+  startVariables: Record<string, unknown>;
+  actions: RecordedAction[];
+  actual: ActualRoute;
+}
+
+export interface OrderSelection {
+  /** The process orders start (order entry's process). */
+  processKey: string;
+  /** The most recent orders first; default 1,000, at most 50,000. */
+  last?: number;
+  /** Only orders entered at or after / before these instants (ISO 8601). */
+  from?: string;
+  to?: string;
+}
+
+const DEFAULT_REPLAY_ORDERS = 1000;
+const MAX_REPLAY_ORDERS = 50_000;
+const PAGE = 500;
+
+/** The selected orders, newest first. */
+export async function* recordedOrders(store: Store, selection: OrderSelection): AsyncGenerator<RecordedOrder> {
+  const limit = Math.min(Math.max(1, Math.trunc(selection.last ?? DEFAULT_REPLAY_ORDERS)), MAX_REPLAY_ORDERS);
+  let taken = 0;
+  let after: InstanceRow | undefined;
+  for (;;) {
+    const page = await store.read((tx) => tx.findInstances({
+      processKey: selection.processKey, rootOnly: true, limit: PAGE, ...(after && { after: { createdAt: after.createdAt, id: after.id } }),
+    }));
+    for (const root of page) {
+      if (selection.to && root.createdAt >= selection.to) continue;
+      if (selection.from && root.createdAt < selection.from) return;
+      yield await readOrder(store, root);
+      if (++taken >= limit) return;
+    }
+    if (page.length < PAGE) return;
+    after = page[page.length - 1];
+  }
+}
+
+async function readOrder(store: Store, root: InstanceRow): Promise<RecordedOrder> {
+  const { tree, history, waits } = await store.read(async (tx) => {
+    const tree = await tx.findInstances({ rootId: root.id });
+    return { tree, history: await tx.historyOf(tree.map((instance) => instance.id)), waits: await tx.findWaits({ rootId: root.id }) };
+  });
+  const keyOf = new Map(tree.map((instance) => [instance.id, instance.processKey]));
+  const started = history.find((row) => row.instanceId === root.id && row.event === 'instance.started');
+  return {
+    orderNo: root.businessKey ?? root.id,
+    rootId: root.id,
+    processKey: root.processKey,
+    startedAt: root.createdAt,
+    startVariables: (started?.data?.variables as Record<string, unknown> | undefined) ?? {},
+    actions: history.flatMap((row) => actionOf(row, keyOf.get(row.instanceId) ?? '', root.id)),
+    actual: {
+      status: root.status,
+      completed: history.filter((row) => row.event === 'element.completed' && row.elementId)
+        .map((row) => `${keyOf.get(row.instanceId)}/${row.elementId}`),
+      waiting: waits.filter((wait) => wait.kind !== 'call').map((wait) => ({ element: `${keyOf.get(wait.instanceId)}/${wait.elementId}`, kind: wait.kind })),
+    },
+  };
+}
+
+function actionOf(row: HistoryRow, processKey: string, rootId: string): RecordedAction[] {
+  const data = row.data ?? {};
+  const variables = (data.variables as Record<string, unknown> | undefined) ?? {};
+  const elementId = row.elementId ?? '';
+  const at = row.at;
+  switch (row.event) {
+    case 'task.completed':
+      return [{ kind: 'task', processKey, elementId, variables, actor: row.actor, at }];
+    case 'job.completed':
+      return [{ kind: 'job', processKey, elementId, variables, at }];
+    case 'job.error-thrown':
+      return [{ kind: 'job-error', processKey, elementId, errorCode: String(data.errorCode), message: String(data.message ?? ''), variables, at }];
+    case 'job.failed':
+      return data.retries === 0 ? [{ kind: 'job-failed', processKey, elementId, message: String(data.message ?? ''), at }] : [];
+    case 'message.correlated':
+      return [{ kind: 'message', processKey, elementId, name: String(data.name ?? ''), variables, at }];
+    case 'timer.fired':
+      return [{ kind: 'timer', processKey, elementId, at }];
+    case 'instance.cancelled':
+      return row.instanceId === rootId ? [{ kind: 'cancel', at }] : [];
+    default:
+      return [];
+  }
+}

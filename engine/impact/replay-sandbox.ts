@@ -1,0 +1,305 @@
+// Replays one recorded order on the candidate library, entirely in memory:
+// instances, waits and buffered messages live in this object and die with it.
+// Every step is `runInstanceStep`, the runtime's own step, so conditions,
+// declared outputs and call activities behave as they will after deploying;
+// the recorded actions are handed in through the same checks the runtime
+// applies (declared completion variables, four eyes). Nothing is stored and
+// nothing is sent: a job is "done" by its recorded result, never published.
+import { randomUUID } from 'node:crypto';
+import type { ElementInfo } from '../bpmn/process-model.js';
+import type { InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
+import { calledVersion } from '../runtime/called-version.js';
+import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-variables.js';
+import { runInstanceStep, type StepAction } from '../runtime/instance-step.js';
+import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
+import type { CandidateLibrary } from './candidate-library.js';
+import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
+
+/** Why a replayed order cannot go on: a recorded action the candidate refuses, or a step that fails. */
+interface Block {
+  element: string;
+  name: string | null;
+  reason: 'decision-refused' | 'step-failed' | 'start-refused' | 'four-eyes';
+  message: string;
+}
+
+export interface ReplayedRoute {
+  status: InstanceStatus | 'blocked';
+  block?: Block;
+  /** `processKey/elementId` of every element completed in the sandbox, in order. */
+  completed: string[];
+  /** What the order would wait for at the end of its recorded actions. */
+  waiting: { element: string; kind: WaitKind; name: string | null; candidateGroups?: string[] }[];
+  /** Recorded actions that found nothing waiting for them on the candidate (the route no longer passes there). */
+  unused: { kind: RecordedAction['kind']; element: string }[];
+}
+
+interface Queued {
+  instance: InstanceRow;
+  waits: WaitRow[];
+  isNew: boolean;
+  action: StepAction;
+  at: string;
+  actor: string | null;
+}
+
+class Blocked extends Error {
+  constructor(readonly block: Block) {
+    super(block.message);
+  }
+}
+
+export async function replayOrder(library: CandidateLibrary, order: RecordedOrder): Promise<ReplayedRoute> {
+  const sandbox = new ReplaySandbox(library);
+  try {
+    await sandbox.start(order);
+    for (const action of order.actions) {
+      if (sandbox.ended()) break;
+      await sandbox.apply(action);
+    }
+  } catch (error) {
+    if (!(error instanceof Blocked)) throw error;
+    return { ...sandbox.route(), status: 'blocked', block: error.block };
+  }
+  return sandbox.route();
+}
+
+class ReplaySandbox {
+  private readonly instances = new Map<string, { row: InstanceRow; waits: WaitRow[] }>();
+  private readonly completed: string[] = [];
+  private readonly unused: ReplayedRoute['unused'] = [];
+  private readonly buffered: { name: string; variables: Record<string, unknown>; at: string }[] = [];
+  /** Four eyes: who decided which separated task of this order. */
+  private readonly deciders = new Map<string, string>();
+  private root: InstanceRow | undefined;
+
+  constructor(private readonly library: CandidateLibrary) {}
+
+  async start(order: RecordedOrder): Promise<void> {
+    const version = this.library.latestVersion(order.processKey);
+    if (version === undefined) throw this.blocked(order.processKey, null, 'start-refused', `${order.processKey} is not in the library`);
+    const { model } = await this.library.definition(order.processKey, version);
+    const declaration = startDeclarationOf(model);
+    let variables = order.startVariables;
+    if (declaration) {
+      // Order entry hands the order process exactly what its start event declares.
+      const payload = Object.fromEntries(Object.entries(variables).filter(([name]) => declaration.declared.includes(name)));
+      try {
+        variables = mapStartVariables(model, declaration, payload);
+      } catch (error) {
+        throw this.blocked(`${order.processKey}/${declaration.startEventId}`, null, 'start-refused', (error as Error).message);
+      }
+    }
+    this.root = newInstance(order.processKey, version, order.orderNo, null, order.startedAt);
+    await this.run([{
+      instance: this.root, waits: [], isNew: true, at: order.startedAt, actor: null,
+      action: { type: 'start', variables, ...(declaration && { mappedBy: declaration.startEventId }) },
+    }]);
+  }
+
+  ended(): boolean {
+    return this.current(this.root!).status !== 'running';
+  }
+
+  async apply(action: RecordedAction): Promise<void> {
+    if (action.kind === 'cancel') {
+      for (const entry of this.instances.values()) if (entry.row.status === 'running') entry.row = { ...entry.row, status: 'cancelled' };
+      return;
+    }
+    if (action.kind === 'message') return this.message(action);
+    const kind: WaitKind = action.kind === 'task' ? 'task' : action.kind === 'timer' ? 'timer' : 'job';
+    const found = this.findWait((instance, wait) => wait.kind === kind && instance.processKey === action.processKey && wait.elementId === action.elementId);
+    if (!found) {
+      this.unused.push({ kind: action.kind, element: `${action.processKey}/${action.elementId}` });
+      return;
+    }
+    const { instance, wait } = found;
+    const { model } = await this.library.definition(instance.processKey, instance.version);
+    const info = model.elements.get(wait.elementId)!;
+    const base = { elementId: wait.elementId, executionId: wait.executionId };
+    const step = (stepAction: StepAction, actor: string | null = null) =>
+      this.run([{ instance, waits: this.instances.get(instance.id)!.waits, isNew: false, at: action.at, actor, action: stepAction }]);
+    switch (action.kind) {
+      case 'task': {
+        const writes = this.refusable(instance, info, () => userTaskWrites(info, action.variables));
+        if (model.separatedTasks.includes(wait.elementId) && action.actor) this.fourEyes(instance, info, action.actor);
+        return step({ type: 'signal', ...base, variables: writes, outputsApplied: true }, action.actor);
+      }
+      case 'job': {
+        const writes = this.refusable(instance, info, () => jobWrites(info, model, action.variables));
+        return step({ type: 'signal', ...base, variables: writes, outputsApplied: Boolean(info.outputs?.length) });
+      }
+      case 'job-error':
+        return step({ type: 'throw', ...base, code: action.errorCode, message: action.message || `BPMN error ${action.errorCode}`, variables: action.variables });
+      case 'job-failed':
+        // The worker gave up in reality too: the order fails here as it did.
+        this.instances.get(instance.id)!.row = { ...instance, status: 'failed', incident: { elementId: wait.elementId, message: action.message } };
+        this.markFailed();
+        return;
+      case 'timer':
+        return step({ type: 'timer', ...base });
+    }
+  }
+
+  route(): Omit<ReplayedRoute, 'status'> & { status: InstanceStatus } {
+    const waiting: ReplayedRoute['waiting'] = [];
+    for (const { row, waits } of this.instances.values()) {
+      if (row.status !== 'running') continue;
+      for (const wait of waits) {
+        if (wait.kind === 'call') continue;
+        waiting.push({
+          element: `${row.processKey}/${wait.elementId}`, kind: wait.kind, name: wait.name,
+          ...(wait.kind === 'task' && { candidateGroups: wait.candidateGroups ?? [] }),
+        });
+      }
+    }
+    return { status: this.root ? this.current(this.root).status : 'failed', completed: this.completed, waiting, unused: this.unused };
+  }
+
+  // ---- messages -------------------------------------------------------------
+
+  private async message(action: Extract<RecordedAction, { kind: 'message' }>): Promise<void> {
+    try {
+      messageWrites(action.variables, action.name);
+    } catch (error) {
+      throw this.blocked(`${action.processKey}/${action.elementId}`, null, 'decision-refused', (error as Error).message);
+    }
+    const found = this.findWait((_instance, wait) => wait.kind === 'message' && wait.messageName === action.name);
+    if (!found) {
+      // Kept like a buffered message: a catch the candidate reaches later takes it.
+      this.buffered.push({ name: action.name, variables: action.variables, at: action.at });
+      return;
+    }
+    await this.deliver(found.instance, found.wait, action.variables, action.at);
+  }
+
+  private deliver(instance: InstanceRow, wait: WaitRow, variables: Record<string, unknown>, at: string): Promise<void> {
+    return this.run([{
+      instance, waits: this.instances.get(instance.id)!.waits, isNew: false, at, actor: null,
+      action: { type: 'message', messageId: wait.messageId ?? wait.elementId, elementId: wait.elementId, executionId: wait.executionId, variables },
+    }]);
+  }
+
+  // ---- steps ----------------------------------------------------------------
+
+  /** Runs steps like the runtime's queue: children start at the latest version after the change and return to their callers. */
+  private async run(queue: Queued[]): Promise<void> {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const { instance, action, at } = next;
+      const definition = await this.library.definition(instance.processKey, instance.version);
+      const result = await runInstanceStep({ definition, instance, previousWaits: next.waits, now: new Date(at), actor: next.actor, action });
+      for (const row of result.history) {
+        if (row.event === 'element.completed' && row.elementId) this.completed.push(`${instance.processKey}/${row.elementId}`);
+      }
+      if (result.status === 'failed') {
+        const element = result.incident?.elementId ?? null;
+        const name = element ? definition.model.elements.get(element)?.name ?? null : null;
+        throw new Blocked({ element: `${instance.processKey}/${element ?? ''}`, name, reason: 'step-failed', message: result.incident?.message ?? 'the step fails' });
+      }
+      const newCalls = result.waits.filter((wait) => wait.kind === 'call' && !wait.childInstanceId);
+      for (const call of newCalls) call.childInstanceId = randomUUID();
+      const updated: InstanceRow = { ...instance, status: result.status, state: result.state, variables: result.variables, incident: result.incident };
+      this.instances.set(instance.id, { row: updated, waits: result.waits });
+      for (const call of newCalls) queue.push(await this.startChild(updated, call, definition.model.elements.get(call.elementId), at));
+      if (result.status !== 'running' && updated.parentId) queue.push(...this.returnToParent(updated, at));
+      if (result.status === 'running') queue.push(...this.takeBuffered(updated, next.waits, result.waits, at));
+    }
+  }
+
+  private async startChild(parent: InstanceRow, call: WaitRow, info: ElementInfo | undefined, at: string): Promise<Queued> {
+    const calledKey = info?.calledProcess;
+    const resolved = calledKey
+      ? await calledVersion(this.library.calledVersions(), { key: parent.processKey, version: parent.version }, calledKey, info?.binding)
+      : undefined;
+    const version = resolved && 'version' in resolved ? resolved.version : undefined;
+    if (!calledKey || version === undefined) {
+      const message = `call activity ${call.elementId} calls ${resolved && 'problem' in resolved ? resolved.problem : 'no process'}`;
+      return { instance: parent, waits: this.instances.get(parent.id)!.waits, isNew: false, at, actor: null,
+        action: { type: 'throw', elementId: call.elementId, executionId: call.executionId, message } };
+    }
+    const child = newInstance(calledKey, version, parent.businessKey, parent, at);
+    child.id = call.childInstanceId!;
+    child.parentElementId = call.elementId;
+    child.parentExecutionId = call.executionId;
+    return { instance: child, waits: [], isNew: true, at, actor: null, action: { type: 'start', variables: parent.variables } };
+  }
+
+  private returnToParent(child: InstanceRow, at: string): Queued[] {
+    const parent = this.instances.get(child.parentId!);
+    if (!parent || parent.row.status !== 'running' || !child.parentElementId || !child.parentExecutionId) return [];
+    const base = { elementId: child.parentElementId, executionId: child.parentExecutionId };
+    const action: StepAction = child.status === 'completed' || child.status === 'rejected'
+      ? { type: 'signal', ...base, variables: child.variables }
+      : { type: 'throw', ...base, message: `called process ${child.processKey} was ${child.status}` };
+    return [{ instance: parent.row, waits: parent.waits, isNew: false, at, actor: null, action }];
+  }
+
+  /** Messages recorded before the candidate opened their catch are delivered when it does. */
+  private takeBuffered(instance: InstanceRow, before: WaitRow[], waits: WaitRow[], at: string): Queued[] {
+    const known = new Set(before.map((wait) => wait.id));
+    for (const wait of waits) {
+      if (wait.kind !== 'message' || known.has(wait.id)) continue;
+      const index = this.buffered.findIndex((message) => message.name === wait.messageName);
+      if (index < 0) continue;
+      const [message] = this.buffered.splice(index, 1);
+      return [{
+        instance, waits, isNew: false, at, actor: null,
+        action: { type: 'message', messageId: wait.messageId ?? wait.elementId, elementId: wait.elementId, executionId: wait.executionId, variables: message!.variables },
+      }];
+    }
+    return [];
+  }
+
+  // ---- helpers --------------------------------------------------------------
+
+  private findWait(matches: (instance: InstanceRow, wait: WaitRow) => boolean): { instance: InstanceRow; wait: WaitRow } | undefined {
+    for (const { row, waits } of this.instances.values()) {
+      if (row.status !== 'running') continue;
+      const wait = waits.find((candidate) => matches(row, candidate));
+      if (wait) return { instance: row, wait };
+    }
+    return undefined;
+  }
+
+  private current(row: InstanceRow): InstanceRow {
+    return this.instances.get(row.id)?.row ?? row;
+  }
+
+  private markFailed() {
+    const root = this.instances.get(this.root!.id)!;
+    root.row = { ...root.row, status: 'failed' };
+  }
+
+  /** A recorded completion the candidate's declarations refuse: the order blocks there. */
+  private refusable<T>(instance: InstanceRow, info: ElementInfo, writes: () => T): T {
+    try {
+      return writes();
+    } catch (error) {
+      throw this.blocked(`${instance.processKey}/${info.id}`, info.name ?? null, 'decision-refused', (error as Error).message);
+    }
+  }
+
+  private fourEyes(instance: InstanceRow, info: ElementInfo, actor: string) {
+    const element = `${instance.processKey}/${info.id}`;
+    const earlier = [...this.deciders].find(([decided, decider]) => decider === actor && decided !== element);
+    if (earlier) {
+      throw this.blocked(element, info.name ?? null, 'four-eyes', `four eyes: ${actor} already decided ${earlier[0]}, so another person must decide "${info.name ?? info.id}"`);
+    }
+    this.deciders.set(element, actor);
+  }
+
+  private blocked(element: string, name: string | null, reason: Block['reason'], message: string): Blocked {
+    return new Blocked({ element, name, reason, message });
+  }
+}
+
+function newInstance(processKey: string, version: number, businessKey: string | null, parent: InstanceRow | null, at: string): InstanceRow {
+  const id = randomUUID();
+  return {
+    id, processKey, version, businessKey,
+    parentId: parent?.id ?? null, parentElementId: null, parentExecutionId: null,
+    rootId: parent?.rootId ?? id,
+    status: 'running', state: null, variables: {}, incident: null, revision: 0,
+    startedBy: null, createdAt: at, updatedAt: at, endedAt: null,
+  };
+}

@@ -1,0 +1,77 @@
+// Groups replayed orders by how their route changes, in words a designer reads
+// ("would now wait for Review order (vice-president)"), each group with its order numbers.
+import type { ActualRoute } from './recorded-orders.js';
+import type { ReplayedRoute } from './replay-sandbox.js';
+
+type ChangeKind = 'blocked' | 'rejected' | 'no-longer-rejected' | 'new-wait' | 'route-changed' | 'status-changed' | 'unchanged';
+
+export interface RouteChange {
+  kind: ChangeKind;
+  /** e.g. "would now wait for Review order (vice-president) (vice-president)". */
+  description: string;
+}
+
+export interface ReplayGroup extends RouteChange {
+  count: number;
+  orders: string[];
+}
+
+/** Element types whose presence on a route a designer cares about (gateways and flows follow from them). */
+const ROUTE_TYPES = /UserTask|ServiceTask|SendTask|ReceiveTask|BusinessRuleTask|CallActivity|EndEvent|IntermediateCatchEvent|IntermediateThrowEvent|ManualTask/;
+
+/** How one order's replayed route differs from what happened; `names` resolves `processKey/elementId` to a label. */
+export function compareRoutes(actual: ActualRoute, replayed: ReplayedRoute, names: (element: string) => { label: string; type: string }): RouteChange {
+  if (replayed.status === 'blocked') {
+    const block = replayed.block!;
+    // An order that failed at the same element in reality fails there again: not the change's doing.
+    const failedAlready = actual.status === 'failed' && block.reason === 'step-failed';
+    if (!failedAlready) {
+      const why = block.reason === 'decision-refused'
+        ? 'the recorded decision does not fit the new version'
+        : block.reason === 'four-eyes' ? 'four eyes refuses the recorded decider' : 'the decision the new version needs was never recorded';
+      return { kind: 'blocked', description: `would block at ${names(block.element).label}: ${why} (${block.message})` };
+    }
+    return { kind: 'unchanged', description: 'unchanged' };
+  }
+  if (replayed.status === 'rejected' && actual.status !== 'rejected') return { kind: 'rejected', description: 'would have been rejected' };
+  if (actual.status === 'rejected' && replayed.status !== 'rejected') return { kind: 'no-longer-rejected', description: 'would no longer be rejected' };
+
+  const actualWaits = new Set(actual.waiting.map((wait) => wait.element));
+  const newWait = replayed.waiting.find((wait) => !actualWaits.has(wait.element));
+  if (newWait) {
+    const groups = newWait.candidateGroups?.length ? ` (${newWait.candidateGroups.join(', ')})` : '';
+    return { kind: 'new-wait', description: `would now wait for ${names(newWait.element).label}${groups}` };
+  }
+
+  const route = (elements: string[]) => new Set(elements.filter((element) => ROUTE_TYPES.test(names(element).type)));
+  const before = route(actual.completed);
+  const after = route(replayed.completed);
+  const added = [...after].filter((element) => !before.has(element));
+  const skipped = [...before].filter((element) => !after.has(element) && !actualWaits.has(element));
+  if (added.length || skipped.length) {
+    const parts = [
+      ...(added.length ? [`would now pass ${added.map((element) => names(element).label).join(', ')}`] : []),
+      ...(skipped.length ? [`would skip ${skipped.map((element) => names(element).label).join(', ')}`] : []),
+    ];
+    return { kind: 'route-changed', description: parts.join('; ') };
+  }
+  if (replayed.status !== actual.status) {
+    return { kind: 'status-changed', description: `would be ${replayed.status} instead of ${actual.status}` };
+  }
+  return { kind: 'unchanged', description: 'unchanged' };
+}
+
+const KIND_ORDER: ChangeKind[] = ['blocked', 'rejected', 'no-longer-rejected', 'new-wait', 'route-changed', 'status-changed', 'unchanged'];
+
+/** Orders with the same change in one group; the most serious kinds first, then the largest groups. */
+export function groupChanges(changes: { orderNo: string; change: RouteChange }[]): ReplayGroup[] {
+  const groups = new Map<string, ReplayGroup>();
+  for (const { orderNo, change } of changes) {
+    const key = `${change.kind}\u0000${change.description}`;
+    const group = groups.get(key) ?? { ...change, count: 0, orders: [] };
+    group.count++;
+    group.orders.push(orderNo);
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || b.count - a.count);
+}

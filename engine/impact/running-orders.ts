@@ -1,0 +1,80 @@
+// Running orders a change reaches. Those with an instance of the changed
+// process running stay on their version (a running instance never changes
+// version). Those that have not yet reached a call to it, but can still reach
+// one from where they wait, will start the new version (latest binding; a
+// versionTag binding when the new version carries that tag; never a
+// deployment binding).
+import type { CallBinding } from '../bpmn/process-model.js';
+import type { InstanceRow, Store, WaitRow } from '../store/types.js';
+import type { CandidateLibrary } from './candidate-library.js';
+import { reachableFrom } from './flow-graph.js';
+import { transitiveCallers } from './where-used.js';
+
+export interface RunningOrders {
+  /** Orders with an instance of the process running: they finish on the version they are on. */
+  inside: { count: number; orders: { orderNo: string; version: number }[] };
+  /** Orders that can still reach a call to the process: they will start the new version. */
+  willPickUp: { count: number; orders: string[] };
+}
+
+const PAGE = 500;
+
+export async function runningOrders(store: Store, library: CandidateLibrary, key: string): Promise<RunningOrders> {
+  const callingKeys = transitiveCallers(library.callsAfterChange(), key);
+  const inside: RunningOrders['inside']['orders'] = [];
+  const willPickUp: string[] = [];
+  for await (const root of runningRoots(store)) {
+    const tree = await store.read((tx) => tx.findInstances({ rootId: root.id }));
+    const orderNo = root.businessKey ?? root.id;
+    const running = tree.find((instance) => instance.processKey === key && instance.status === 'running');
+    if (running) {
+      inside.push({ orderNo, version: running.version });
+      continue;
+    }
+    const waits = await store.read((tx) => tx.findWaits({ rootId: root.id }));
+    if (await canReachCall(library, tree, waits, callingKeys, key)) willPickUp.push(orderNo);
+  }
+  return { inside: { count: inside.length, orders: inside }, willPickUp: { count: willPickUp.length, orders: willPickUp } };
+}
+
+// helpers
+
+/** Whether a call with this binding, reached after the change, starts the candidate version of `key`. */
+function startsNewVersion(library: CandidateLibrary, key: string, binding: CallBinding | undefined): boolean {
+  const type = binding?.type ?? 'latest';
+  if (type === 'latest') return true;
+  // a running caller's version was deployed before, never with the candidate
+  if (type === 'deployment') return false;
+  return library.candidate(key)?.model.versionTag === binding!.versionTag;
+}
+
+async function* runningRoots(store: Store): AsyncGenerator<InstanceRow> {
+  let after: InstanceRow | undefined;
+  for (;;) {
+    const page = await store.read((tx) => tx.findInstances({
+      status: 'running', rootOnly: true, limit: PAGE, ...(after && { after: { createdAt: after.createdAt, id: after.id } }),
+    }));
+    yield* page;
+    if (page.length < PAGE) return;
+    after = page[page.length - 1];
+  }
+}
+
+/**
+ * Whether a running instance of the tree, from what it waits for, can still
+ * reach a call activity that starts `key` or a process that (at its latest
+ * version after the change) calls it.
+ */
+async function canReachCall(library: CandidateLibrary, tree: InstanceRow[], waits: WaitRow[], callingKeys: Set<string>, key: string): Promise<boolean> {
+  for (const instance of tree) {
+    if (instance.status !== 'running') continue;
+    const { model, graph } = await library.graph(instance.processKey, instance.version);
+    const from = waits.filter((wait) => wait.instanceId === instance.id).map((wait) => wait.elementId);
+    for (const elementId of reachableFrom(graph, from, instance.variables)) {
+      const element = model.elements.get(elementId);
+      if (element?.calledProcess === key && startsNewVersion(library, key, element.binding)) return true;
+      if (element?.calledProcess && callingKeys.has(element.calledProcess)) return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,111 @@
+// `stratum impact` and `stratum validate --server` as a CI pipeline runs them:
+// the real command line against a started server with recorded orders.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKENS } from '../../server/support/client.js';
+import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from '../../server/support/real-server.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+let server: TestServer;
+const scratch = mkdtempSync(join(tmpdir(), 'stratum-cli-impact-'));
+const approval = readFileSync(`${DIAGRAMS_DIR}credit-order-approval.bpmn`, 'utf8');
+
+beforeAll(async () => {
+  server = await startTestServer();
+  for (const [orderNo, amount] of [['CLI-350', 350_000], ['CLI-450', 450_000], ['CLI-700', 700_000]] as const) {
+    const entered = await server.api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'ACME' }, amount, currency: 'CNY', paymentTerms: 'credit' });
+    expect(entered.status).toBe(201);
+  }
+  const [task] = (await server.api.get<{ id: string }[]>('/api/tasks?businessKey=CLI-700', TOKENS.vp)).body;
+  expect((await server.api.post(`/api/tasks/${task!.id}/complete`, TOKENS.vp, { variables: { approved: true, comment: 'fine' } })).status).toBe(200);
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('stratum impact', () => {
+  it('prints the diff, the running orders and the replay groups, and exits 0 when nothing would block', async () => {
+    const file = write('lower/credit-order-approval.bpmn', approval.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000'));
+    const { code, stdout, stderr } = await stratum(['impact', '--server', server.url, file], { STRATUM_TOKEN: TOKENS.designer });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(lines(stdout)).toEqual(expect.arrayContaining([
+      'credit-order-approval: version 2 (was version 1)',
+      '  changed Flow_AmountTier_Above500000 (sequence flow "more than 500,000 up to 1,000,000"): condition =reportingAmount > 500000 and reportingAmount <= 1000000 → =reportingAmount > 400000 and reportingAmount <= 1000000',
+      '  called by sales-order-management (versions 1) at CallActivity_ApproveCreditOrder',
+      '  1 order would now wait for "Review order (vice-president)" (vice-president): CLI-450',
+      'the change blocks no recorded order',
+    ]));
+  });
+
+  it('exits 1 when recorded orders would block, naming them', async () => {
+    const file = write('block/credit-order-approval.bpmn', approval
+      .replace('<zeebe:output source="=comment" target="vicePresidentComment" />',
+        '<zeebe:output source="=comment" target="vicePresidentComment" />\n          <zeebe:output source="=riskAccepted" target="vicePresidentRiskAccepted" />')
+      .replace('>=vicePresidentApproved<', '>=vicePresidentApproved and vicePresidentRiskAccepted<'));
+    const { code, stdout } = await stratum(['impact', '-s', server.url, '--token', TOKENS.designer, file]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/1 order would block at "Vice-president approved\?": .*: CLI-700/);
+    expect(lines(stdout).at(-1)).toBe('the change would block: 1 order blocked, 0 errors in the library');
+  });
+
+  it('exits 2 without a server or a designer token', async () => {
+    const file = write('usage/credit-order-approval.bpmn', approval);
+    expect((await stratum(['impact', file], { STRATUM_TOKEN: TOKENS.designer })).code).toBe(2);
+    const refused = await stratum(['impact', '-s', server.url, '--token', TOKENS.erp, file]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/the server refused \(403/);
+  });
+});
+
+describe('stratum validate --server', () => {
+  it('checks a caller against the deployed library: a call to a deployed process resolves, an unknown one is an error', async () => {
+    const caller = (called: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs" targetNamespace="http://example.com">
+  <bpmn:process id="credit-recheck" name="Credit recheck" isExecutable="true">
+    <bpmn:startEvent id="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Call" />
+    <bpmn:callActivity id="Call" name="Approve again"><bpmn:extensionElements><zeebe:calledElement processId="${called}" /></bpmn:extensionElements><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing></bpmn:callActivity>
+    <bpmn:sequenceFlow id="F2" sourceRef="Call" targetRef="End" />
+    <bpmn:endEvent id="End"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>`;
+    const good = write('remote/credit-recheck.bpmn', caller('credit-order-approval'));
+    const known = await stratum(['validate', '--server', server.url, good], { STRATUM_TOKEN: TOKENS.designer });
+    expect(lines(known.stdout).filter((line) => line.includes(': ') && !line.includes('warning') && line.startsWith(good))).toEqual([]);
+    expect(known.code).toBe(0);
+
+    const bad = write('remote-bad/credit-recheck.bpmn', caller('no-such-process'));
+    const unknown = await stratum(['validate', '--server', server.url, bad], { STRATUM_TOKEN: TOKENS.designer });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain(`${bad}:Call:`);
+  });
+});
+
+// helpers
+
+function stratum(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'engine/cli/stratum.ts', ...args], { cwd: ROOT, env: { ...process.env, STRATUM_TOKEN: '', ...env } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function write(relative: string, text: string): string {
+  const path = join(scratch, relative);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter(Boolean);
+}

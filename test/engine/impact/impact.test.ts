@@ -1,0 +1,217 @@
+// The impact of a candidate change on the shipped library, before deploying:
+// the diff, who calls it, which running orders pick it up, and a replay of the
+// recorded orders that names exactly the orders whose route changes.
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ImpactReport, Stratum } from '../../../engine/index.js';
+import { DIAGRAMS_DIR, director, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+
+let fixture: Fixture;
+let stratum: Stratum;
+
+beforeEach(async () => {
+  fixture = await openFixture();
+  stratum = fixture.stratum;
+});
+
+afterEach(async () => {
+  await fixture.dispose();
+});
+
+describe('a threshold change (vice-president review from 400,000 instead of 500,000)', () => {
+  it('names exactly the recorded orders between the two values as now waiting for the vice-president', async () => {
+    await recordOrders();
+    const report = await stratum.impact.analyse([candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000'))]);
+
+    const [approval] = report.processes;
+    expect(approval!.key).toBe('credit-order-approval');
+    expect(approval!.version).toBe(2);
+    expect(approval!.diff.elements).toEqual([expect.objectContaining({
+      elementId: 'Flow_AmountTier_Above500000',
+      change: 'changed',
+      properties: [{ property: 'condition', before: '=reportingAmount > 500000 and reportingAmount <= 1000000', after: '=reportingAmount > 400000 and reportingAmount <= 1000000' }],
+    })]);
+
+    const nowWaiting = groupsOf(report, 'new-wait');
+    expect(nowWaiting).toEqual([{ description: 'would now wait for "Review order (vice-president)" (vice-president)', orders: ['SO-420', 'SO-480', 'SO-500'] }]);
+    expect(report.replay.blocked).toBe(0);
+    expect(report.blocking).toBe(false);
+    expect(ordersOf(report, 'unchanged')).toEqual(expect.arrayContaining(['SO-350', 'SO-520', 'SO-1200', 'SO-PRE']));
+    expect(report.replay.orders).toBe(11);
+    expect(report.findings.filter((finding) => finding.severity === 'error')).toEqual([]);
+  });
+
+  it('tells the running orders inside the process (they stay on version 1) from those that will start version 2', async () => {
+    await recordOrders();
+    const report = await stratum.impact.analyse([candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000'))]);
+    const { runningOrders, whereUsed } = report.processes[0]!;
+    expect(runningOrders.inside.orders).toEqual([{ orderNo: 'SO-VP', version: 1 }]);
+    // a credit order still in its special-change notification will be approved by the new version; a prepaid one never is
+    expect(runningOrders.willPickUp.orders).toEqual(['SO-SC-CREDIT']);
+    expect(whereUsed).toEqual([{
+      processKey: 'sales-order-management', versions: [1], latestCalls: true,
+      elements: [{ elementId: 'CallActivity_ApproveCreditOrder', name: 'Approve credit order', versions: [1] }],
+    }]);
+  });
+});
+
+describe('a change that makes a recorded decision missing', () => {
+  it('reports the orders whose recorded vice-president decision lacks what the new version needs as blocking', async () => {
+    await recordOrders();
+    const report = await stratum.impact.analyse([candidate('credit-order-approval', (xml) => xml
+      .replace('<zeebe:output source="=comment" target="vicePresidentComment" />',
+        '<zeebe:output source="=comment" target="vicePresidentComment" />\n          <zeebe:output source="=riskAccepted" target="vicePresidentRiskAccepted" />')
+      .replace('>=vicePresidentApproved<', '>=vicePresidentApproved and vicePresidentRiskAccepted<'))]);
+    expect(report.blocking).toBe(true);
+    expect(report.replay.blocked).toBe(2);
+    const [blocked] = groupsOf(report, 'blocked');
+    expect(blocked!.orders).toEqual(['SO-1200', 'SO-520']);
+    expect(blocked!.description).toMatch(/^would block at "Vice-president approved\?": the decision the new version needs was never recorded/);
+  });
+});
+
+describe('a new control process called from sales-order-management', () => {
+  it('is picked up by no running order (they are inside sales-order-management version 1) and every replayed credit order would wait for it', async () => {
+    await recordOrders();
+    const report = await stratum.impact.analyse([
+      candidate('sales-order-management', (xml) => xml
+        .replace('targetRef="CallActivity_ApproveCreditOrder" />', 'targetRef="CallActivity_CheckExport" />')
+        .replace('<bpmn:callActivity id="CallActivity_ApproveCreditOrder"', `<bpmn:callActivity id="CallActivity_CheckExport" name="Check export">
+      <bpmn:extensionElements><zeebe:calledElement processId="export-control" propagateAllChildVariables="true" /></bpmn:extensionElements>
+    </bpmn:callActivity>
+    <bpmn:sequenceFlow id="Flow_CheckExport_Approve" sourceRef="CallActivity_CheckExport" targetRef="CallActivity_ApproveCreditOrder" />
+    <bpmn:callActivity id="CallActivity_ApproveCreditOrder"`)),
+      { name: 'export-control.bpmn', xml: EXPORT_CONTROL },
+    ]);
+    const control = report.processes.find((process) => process.key === 'export-control')!;
+    expect(control.previousVersion).toBeNull();
+    expect(control.diff.elements.map((element) => element.change)).toEqual(['added', 'added', 'added', 'added', 'added']);
+    expect(control.whereUsed).toEqual([expect.objectContaining({ processKey: 'sales-order-management', versions: [], latestCalls: true })]);
+    expect(control.runningOrders.willPickUp.orders).toEqual([]);
+    const management = report.processes.find((process) => process.key === 'sales-order-management')!;
+    expect(management.runningOrders.inside.orders.map((running) => running.orderNo).sort())
+      .toEqual(['SO-PRE-WAITING', 'SO-SC-CREDIT', 'SO-SC-PRE', 'SO-VP']);
+    expect(groupsOf(report, 'new-wait')).toEqual([{
+      description: 'would now wait for "Check export" (export-officer)',
+      orders: ['SO-1200', 'SO-350', 'SO-420', 'SO-480', 'SO-500', 'SO-520', 'SO-VP'],
+    }]);
+  });
+});
+
+describe('replay isolation', () => {
+  it('writes no row, publishes no job and consumes no message', async () => {
+    await recordOrders();
+    const before = await snapshot();
+    await stratum.impact.analyse([
+      candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000')),
+    ]);
+    expect(await snapshot()).toEqual(before);
+    // the planning jobs the replay reached are not fetchable; the prepaid order still waits for its payment
+    expect(await stratum.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'w', max: 100 })).toEqual([]);
+    const waiting = await stratum.runtime.findInstances({ businessKey: 'SO-PRE-WAITING' });
+    const view = await stratum.runtime.getInstance(waiting.items[0]!.id);
+    expect(view!.waiting.filter((wait) => wait.type === 'message').map((wait) => wait.message)).toEqual(['PaymentReceived']);
+  });
+});
+
+describe('the diff between deployed versions', () => {
+  it('names the changed condition with its text before and after', async () => {
+    await stratum.library.deploy([candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 1000000', 'reportingAmount &gt; 2000000'))], { user: 'test', note: 'director from 2M' });
+    const diff = await stratum.impact.diff('credit-order-approval', 1, 2);
+    expect(diff!.elements).toEqual([expect.objectContaining({
+      elementId: 'Flow_AmountTier_Above1000000', change: 'changed',
+      properties: [{ property: 'condition', before: '=reportingAmount > 1000000', after: '=reportingAmount > 2000000' }],
+    })]);
+    expect(await stratum.impact.diff('credit-order-approval', 1, 3)).toBeUndefined();
+  });
+});
+
+// helpers
+
+const EXPORT_CONTROL = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Definitions_export" targetNamespace="http://stratum.example/bpmn">
+  <bpmn:process id="export-control" name="Export control" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_Export" />
+    <bpmn:userTask id="UserTask_CheckExport" name="Check export">
+      <bpmn:extensionElements>
+        <zeebe:assignmentDefinition candidateGroups="export-officer" />
+        <zeebe:ioMapping><zeebe:output source="=cleared" target="exportCleared" /></zeebe:ioMapping>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="EndEvent_Export" />
+    <bpmn:sequenceFlow id="Flow_Export_1" sourceRef="StartEvent_Export" targetRef="UserTask_CheckExport" />
+    <bpmn:sequenceFlow id="Flow_Export_2" sourceRef="UserTask_CheckExport" targetRef="EndEvent_Export" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+function candidate(key: string, change: (xml: string) => string) {
+  const xml = readFileSync(`${DIAGRAMS_DIR}${key}.bpmn`, 'utf8');
+  const changed = change(xml);
+  expect(changed).not.toBe(xml);
+  return { name: `${key}.bpmn`, xml: changed };
+}
+
+function groupsOf(report: ImpactReport, kind: string) {
+  return report.replay.groups.filter((group) => group.kind === kind).map(({ description, orders }) => ({ description, orders: [...orders].sort() }));
+}
+
+function ordersOf(report: ImpactReport, kind: string): string[] {
+  return groupsOf(report, kind).flatMap((group) => group.orders);
+}
+
+/**
+ * Recorded orders: credit orders below, between and above the thresholds
+ * (decided and worked to the end), a prepaid order paid and shipped, and
+ * running orders at different points.
+ */
+async function recordOrders() {
+  const { runtime } = stratum;
+  for (const [orderNo, amount] of [['SO-350', 350_000], ['SO-420', 420_000], ['SO-480', 480_000], ['SO-500', 500_000], ['SO-520', 520_000], ['SO-1200', 1_200_000]] as const) {
+    await enter(runtime, order(orderNo, amount));
+  }
+  await enter(runtime, order('SO-PRE', 450_000, 'prepaid-at-entry'));
+  await runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'SO-PRE', actor: 'bank' });
+  await decideAll('sales-director', director);
+  await decideAll('vice-president', vicePresident);
+  for (const type of ['procurement-planning', 'production-planning', 'shipping']) {
+    for (const job of await runtime.fetchAndLockJobs({ type, workerId: 'worker', max: 50 })) await runtime.completeJob(job.id, {}, erp, 'worker');
+  }
+  fixture.clock.advance(60_000);
+  // running: waiting for the vice-president, in special-change notification (credit and prepaid), waiting for payment
+  await enter(runtime, order('SO-VP', 700_000));
+  await enter(runtime, order('SO-SC-CREDIT', 450_000, 'credit', { description: 'blue paint' }));
+  await enter(runtime, order('SO-SC-PRE', 450_000, 'prepaid-at-entry', { description: 'red paint' }));
+  await enter(runtime, order('SO-PRE-WAITING', 300_000, 'prepaid-at-entry'));
+}
+
+async function decideAll(group: string, actor: { name: string; groups: string[] }) {
+  for (const task of await stratum.runtime.findTasks({ candidateGroup: group })) {
+    await stratum.runtime.completeTask(task.id, { approved: true, comment: 'fine' }, actor);
+  }
+}
+
+/** Everything the store holds about every order and the library, as the API shows it. */
+async function snapshot() {
+  const { items } = await stratum.runtime.findInstances({ limit: 500 });
+  const views = await Promise.all(items.map((item) => stratum.runtime.getInstance(item.id)));
+  return { views, library: await stratum.library.list(), tasks: await stratum.runtime.findTasks({}) };
+}
+
+describe('retired processes', () => {
+  it('shows a process no latest version calls any more as retired while its running orders finish on it, and refuses to start it directly', async () => {
+    await enter(stratum.runtime, order('SO-SC', 300_000, 'credit', { description: 'green paint' }));
+    const review = EXPORT_CONTROL.replaceAll('export-control', 'special-change-review').replace('Export control', 'Special change review');
+    await stratum.library.deploy([
+      candidate('sales-order-management', (xml) => xml.replace('processId="special-change-notification"', 'processId="special-change-review"')),
+      { name: 'special-change-review.bpmn', xml: review },
+    ], { user: 'test', note: 'special changes reviewed by one officer' });
+
+    const list = await stratum.library.list();
+    const retired = list.filter((process) => process.retired).map((process) => process.key);
+    expect(retired).toEqual(['special-change-notification']);
+    // the order that was inside it still finishes on it
+    const tasks = await stratum.runtime.findTasks({ businessKey: 'SO-SC' });
+    expect(tasks.map((task) => task.processKey)).toEqual(['special-change-notification', 'special-change-notification', 'special-change-notification']);
+    await expect(stratum.runtime.start('special-change-notification', { variables: {} })).rejects.toMatchObject({ details: { reason: 'retired-process' } });
+  });
+});

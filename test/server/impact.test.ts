@@ -1,0 +1,105 @@
+// Change safety over HTTP: POST /api/impact answers what a candidate would do
+// to recorded and running orders without storing anything; the semantic diff
+// between deployed versions; a deployment needs a note.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImpactReport, ProcessDetail, ProcessDiff, ProcessSummary } from '../../engine/api.js';
+import { readConfig } from '../../server/config.js';
+import { TOKENS, type ApiClient } from './support/client.js';
+import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
+
+let server: TestServer;
+let api: ApiClient;
+
+beforeAll(async () => {
+  server = await startTestServer({ requireDeploymentNote: true });
+  api = server.api;
+  for (const [orderNo, amount] of [['IM-350', 350_000], ['IM-450', 450_000], ['IM-700', 700_000]] as const) {
+    const entered = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'ACME' }, amount, currency: 'CNY', paymentTerms: 'credit' });
+    expect(entered.status).toBe(201);
+  }
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+const approvalFile = () => readFileSync(`${DIAGRAMS_DIR}credit-order-approval.bpmn`, 'utf8');
+const lowered = () => approvalFile().replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000');
+
+function upload(name: string, xml: string, note?: string): FormData {
+  const form = new FormData();
+  form.append('files', new Blob([xml], { type: 'application/octet-stream' }), name);
+  if (note) form.append('note', note);
+  return form;
+}
+
+describe('POST /api/impact', () => {
+  it('answers diff, where-used, running orders and replay groups for a candidate, and stores nothing', async () => {
+    const before = (await api.get<ProcessDetail>('/api/processes/credit-order-approval', TOKENS.erp)).body;
+    const response = await api.request<ImpactReport>('POST', '/api/impact?last=100', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered()) });
+    expect(response.status).toBe(200);
+    const report = response.body;
+    expect(report.processes.map((process) => [process.key, process.version, process.previousVersion])).toEqual([['credit-order-approval', 2, 1]]);
+    expect(report.processes[0]!.runningOrders.inside.orders).toEqual([{ orderNo: 'IM-700', version: 1 }]);
+    expect(report.replay.groups.filter((group) => group.kind === 'new-wait').map((group) => group.orders)).toEqual([['IM-450']]);
+    expect(report.blocking).toBe(false);
+    const after = (await api.get<ProcessDetail>('/api/processes/credit-order-approval', TOKENS.erp)).body;
+    expect(after.versions).toEqual(before.versions);
+  });
+
+  it('is for designers only and takes the XML body of a deployment too', async () => {
+    const refused = await api.request('POST', '/api/impact', { token: TOKENS.erp, body: upload('credit-order-approval.bpmn', lowered()) });
+    expect(refused.status).toBe(403);
+    const xml = await api.request<ImpactReport>('POST', '/api/impact?name=credit-order-approval.bpmn&replay=false', {
+      token: TOKENS.designer, body: lowered(), headers: { 'content-type': 'application/xml' },
+    });
+    expect(xml.status).toBe(200);
+    expect(xml.body.replay.orders).toBe(0);
+    expect(xml.body.processes[0]!.diff.elements).toHaveLength(1);
+  });
+
+  it('refuses an empty period and a replay of more than 50,000 orders', async () => {
+    const empty = await api.request('POST', '/api/impact?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', { token: TOKENS.designer, body: upload('a.bpmn', lowered()) });
+    expect(empty.status).toBe(422);
+    const tooMany = await api.request('POST', '/api/impact?last=50001', { token: TOKENS.designer, body: upload('a.bpmn', lowered()) });
+    expect(tooMany.status).toBe(400);
+  });
+});
+
+describe('deployment notes', () => {
+  it('refuses a deployment without a note with 422 naming the note, and keeps the note of one that has it', async () => {
+    const without = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered()) });
+    expect(without.status).toBe(422);
+    expect(without.body.errors).toEqual([{ field: 'note', message: 'is required' }]);
+    const blank = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered(), '   ') });
+    expect(blank.status).toBe(422);
+    const noted = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered(), 'vice-president from 400,000') });
+    expect(noted.status).toBe(201);
+    const detail = (await api.get<ProcessDetail>('/api/processes/credit-order-approval', TOKENS.erp)).body;
+    expect(detail.versions.at(-1)!.note).toBe('vice-president from 400,000');
+
+    const diff = await api.get<ProcessDiff>('/api/processes/credit-order-approval/versions/1/diff?to=2', TOKENS.erp);
+    expect(diff.status).toBe(200);
+    expect(diff.body.elements.map((element) => [element.elementId, element.properties[0]!.after])).toEqual([
+      ['Flow_AmountTier_Above500000', '=reportingAmount > 400000 and reportingAmount <= 1000000'],
+    ]);
+    expect((await api.get('/api/processes/credit-order-approval/versions/1/diff?to=9', TOKENS.erp)).status).toBe(404);
+    expect((await api.get('/api/processes/credit-order-approval/versions/1/diff', TOKENS.erp)).status).toBe(400);
+  });
+
+  it('is required by default outside demo mode, optional in demo mode, and configurable', () => {
+    expect(readConfig({ STRATUM_USERS: 'users.json' }).requireDeploymentNote).toBe(true);
+    expect(readConfig({}).requireDeploymentNote).toBe(false);
+    expect(readConfig({ STRATUM_USERS: 'users.json', STRATUM_DEPLOY_NOTE: 'optional' }).requireDeploymentNote).toBe(false);
+    expect(readConfig({ STRATUM_DEPLOY_NOTE: 'required' }).requireDeploymentNote).toBe(true);
+    expect(() => readConfig({ STRATUM_DEPLOY_NOTE: 'yes' })).toThrow(/required or optional/);
+  });
+});
+
+describe('GET /api/processes', () => {
+  it('lists every process with whether it is retired', async () => {
+    const list = (await api.get<ProcessSummary[]>('/api/processes', TOKENS.erp)).body;
+    expect(list.find((process) => process.key === 'credit-order-approval')!.retired).toBe(false);
+  });
+});
