@@ -22,6 +22,10 @@ export interface ElementInfo {
   outputs?: { source: string; target: string }[];
   /** End events: `zeebe:property name="outcome"`, e.g. "rejected". */
   outcome?: string;
+  /** Call activities: `propagateAllChildVariables="false"` hands back only the outputs (Camunda 8). */
+  propagatesChildVariables?: false;
+  /** `zeebe:property name="orderChange"`: reaching the element settles the order's change being handled (status). */
+  orderChange?: string;
   /** Inside a (event) sub-process rather than directly in the process. */
   nested?: boolean;
 }
@@ -105,6 +109,7 @@ export function describeElement(element: any): ElementInfo {
 
   const called = calledProcessOf(element);
   if (called) info.calledProcess = called;
+  if (called && extensionValues(element, 'zeebe:CalledElement')[0]?.propagateAllChildVariables === false) info.propagatesChildVariables = false;
 
   if ((element.eventDefinitions ?? []).some((definition: any) => definition.$type === 'bpmn:TimerEventDefinition')) {
     info.hasTimer = true;
@@ -122,6 +127,8 @@ export function describeElement(element: any): ElementInfo {
 
   const outcome = propertyOf(element, 'outcome');
   if (outcome) info.outcome = outcome;
+  const orderChange = propertyOf(element, 'orderChange');
+  if (orderChange) info.orderChange = orderChange;
   return info;
 }
 

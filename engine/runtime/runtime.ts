@@ -5,15 +5,17 @@ import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type {
   Actor, Clock, IncidentQuery, IncidentRetry, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageRequest,
-  MessageResult, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, StartOptions, StepEvent, TaskQuery, TaskView,
+  MessageResult, OrderChangeRequest, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, StartOptions, StepEvent, TaskQuery, TaskView,
 } from '../api.js';
 import { TAKES_ORDERS_PROPERTY, type ProcessModel } from '../bpmn/process-model.js';
 import type { RateTable } from '../money/rate-table.js';
 import { callersOf, refuseDirectStart, refuseOrderNumber } from '../orders/entry-guard.js';
+import { changeView, orderChangesView, recordOrderChange, refuseOrderChangedMessage, settleOrderChanges } from '../orders/order-change.js';
 import { checkOrder, isSameOrder, orderAsEntered, orderRow, orderVariables } from '../orders/order-entry.js';
 import { conflict, forbidden, notFound, StratumError } from '../errors.js';
 import type { FeelInput } from '../feel/feel-expression.js';
 import type { HistoryRow, InstanceRow, MessageRow, ProcessVersionRow, Store, StoreTx, WaitRow } from '../store/types.js';
+import { childReturnVariables, childStartVariables } from './call-variables.js';
 import { completionInputsBehind, errorWrites, jobWrites, messageWrites, userTaskWrites } from './completion-variables.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
 import { earlierSeparatedDecision } from './four-eyes.js';
@@ -143,6 +145,26 @@ export class InstanceRuntime implements Runtime {
       return { id: instance.id, created: true };
     });
     return { instance: (await this.getInstance(id))!, created };
+  }
+
+  async changeOrder(orderNo: string, request: OrderChangeRequest, options: OrderEntryOptions): Promise<OrderChangeResult> {
+    const { row, created, instanceId } = await this.step('message', async (tx, moving) => {
+      await tx.lockBusinessKey(orderNo);
+      const recorded = await recordOrderChange(tx, orderNo, request, { actor: options.user, rates: this.rates(), now: this.nowIso(), changeId: randomUUID() });
+      if (recorded.message) await this.publish(tx, recorded.message, moving);
+      return recorded;
+    });
+    const [order, instance] = await Promise.all([this.orderChanges(orderNo), this.getInstance(instanceId)]);
+    // the change as it stands after its first step (the process may already have moved it on)
+    const change = order?.changes.find((one) => one.changeId === row.changeId) ?? changeView(row);
+    return { change, created, order: order!, instance: instance! };
+  }
+
+  async orderChanges(orderNo: string): Promise<OrderChangesView | undefined> {
+    return this.store.read(async (tx) => {
+      const order = await tx.getOrder(orderNo);
+      return order && orderChangesView(order, await tx.orderChanges(orderNo));
+    });
   }
 
   async orderEntryStatus(): Promise<OrderEntryStatus> {
@@ -353,6 +375,7 @@ export class InstanceRuntime implements Runtime {
   // ---- messages -------------------------------------------------------------
 
   async correlateMessage(message: MessageRequest): Promise<MessageResult> {
+    refuseOrderChangedMessage(message.name);
     const timeToLive = message.timeToLive === undefined ? this.messages.defaultTimeToLiveMs : timeToLiveMs(message.timeToLive);
     type Outcome = { refused: StratumError } | { buffered: MessageRow } | { delivered: MessageRow; rootIds: string[] };
     const outcome = await this.step('message', async (tx, moving): Promise<Outcome> => {
@@ -385,6 +408,18 @@ export class InstanceRuntime implements Runtime {
     }
     const reached = await Promise.all(outcome.rootIds.map((id) => this.getInstance(id)));
     return { outcome: 'delivered', messageKey: outcome.delivered.id, reached: reached.filter((view): view is InstanceView => view !== undefined) };
+  }
+
+  /** An engine-internal message (OrderChanged): delivered to what waits for it, else kept for the order. */
+  private async publish(tx: StoreTx, message: MessageRequest, moving: (instance: InstanceRow) => void): Promise<void> {
+    const now = this.clock.now();
+    const received = await this.messages.receive(tx, message, timeToLiveMs(message.timeToLive ?? 0), now);
+    if ('duplicate' in received) throw received.duplicate;
+    await tx.lockCorrelation(message.name, message.businessKey);
+    const reached = await this.deliverToWaits(tx, message, received.row, moving);
+    if (reached.length) return this.messages.delivered(tx, received.row, reached[0]!.instanceId, reached[0]!.rootId, now);
+    const kept = await this.messages.keepOrRefuse(tx, received.row);
+    if (kept.kind !== 'buffered') throw kept.error;
   }
 
   /** Moves every running instance waiting for the message, each once; returns the instances it moved. */
@@ -588,6 +623,7 @@ export class InstanceRuntime implements Runtime {
         result.incident ? { incident: result.incident } : null));
     }
     await tx.appendHistory(history);
+    await settleOrderChanges(tx, definition.model, updated, history, actor, this.nowIso());
     if (result.status === 'failed') await this.incidents.raise(tx, { before: instance, action: step.action, previousWaits, incident: result.incident });
 
     const follow: QueuedStep[] = [];
@@ -639,7 +675,7 @@ export class InstanceRuntime implements Runtime {
     child.parentExecutionId = call.executionId;
     return [{
       instance: child, isNew: true, kind: 'start',
-      action: { type: 'start', variables: parent.variables },
+      action: { type: 'start', variables: childStartVariables(definition.model.elements.get(call.elementId), parent.variables) },
       history: [this.history(child.id, actor, 'instance.started', null, null, { parentId: parent.id, calledFrom: call.elementId })],
     }];
   }
@@ -650,7 +686,8 @@ export class InstanceRuntime implements Runtime {
     if (!parent || parent.status !== 'running' || !child.parentElementId || !child.parentExecutionId) return [];
     const base = { elementId: child.parentElementId, executionId: child.parentExecutionId };
     if (child.status === 'completed' || child.status === 'rejected') {
-      return [{ instance: parent, isNew: false, kind: 'call-return', history, action: { type: 'signal', ...base, variables: child.variables } }];
+      const call = (await this.definition(tx, parent.processKey, parent.version)).model.elements.get(child.parentElementId);
+      return [{ instance: parent, isNew: false, kind: 'call-return', history, action: { type: 'signal', ...base, ...childReturnVariables(call, child.variables) } }];
     }
     const reason = child.status === 'failed' ? child.incident?.message ?? 'failed' : child.status;
     const message = `called process ${child.processKey} (instance ${child.id}) ${child.status === 'failed' ? 'failed: ' : 'was '}${reason}`;
