@@ -11,6 +11,7 @@ import { TAKES_ORDERS_PROPERTY, type ProcessModel } from '../bpmn/process-model.
 import type { RateTable } from '../money/rate-table.js';
 import { callersOf, refuseDirectStart, refuseOrderNumber } from '../orders/entry-guard.js';
 import { checkOrder, isSameOrder, orderAsEntered, orderRow, orderVariables } from '../orders/order-entry.js';
+import { orderSummaries } from '../orders/order-summary.js';
 import { conflict, forbidden, notFound, StratumError } from '../errors.js';
 import type { FeelInput } from '../feel/feel-expression.js';
 import type { HistoryRow, InstanceRow, MessageRow, ProcessVersionRow, Store, StoreTx, WaitRow } from '../store/types.js';
@@ -217,7 +218,8 @@ export class InstanceRuntime implements Runtime {
     return this.store.read(async (tx) => {
       const waits = await tx.findWaits({ kind: 'task', ...query });
       const keys = await this.processKeysOf(tx, waits);
-      return waits.map((wait) => taskView(wait, keys.get(wait.instanceId) ?? ''));
+      const orders = await orderSummaries(tx, waits.map((wait) => wait.businessKey));
+      return waits.map((wait) => taskView(wait, keys.get(wait.instanceId) ?? '', orders.get(wait.businessKey ?? '')));
     });
   }
 
@@ -226,7 +228,8 @@ export class InstanceRuntime implements Runtime {
       const wait = await tx.getWait(taskId);
       if (!wait || wait.kind !== 'task') return undefined;
       const keys = await this.processKeysOf(tx, [wait]);
-      return taskView(wait, keys.get(wait.instanceId) ?? '');
+      const orders = await orderSummaries(tx, [wait.businessKey]);
+      return taskView(wait, keys.get(wait.instanceId) ?? '', orders.get(wait.businessKey ?? ''));
     });
   }
 
@@ -267,16 +270,17 @@ export class InstanceRuntime implements Runtime {
 
   // ---- external jobs --------------------------------------------------------
 
-  async fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number }): Promise<JobView[]> {
+  async fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number; businessKey?: string }): Promise<JobView[]> {
     const now = this.clock.now();
     const lockExpiresAt = new Date(now.getTime() + (request.lockMs ?? DEFAULT_LOCK_MS)).toISOString();
     return this.inTransaction(async (tx) => {
-      const locked = await tx.lockJobs(request.type, request.workerId, now.toISOString(), lockExpiresAt, request.max ?? 1);
+      const locked = await tx.lockJobs(request.type, request.workerId, now.toISOString(), lockExpiresAt, request.max ?? 1, request.businessKey);
       const views: JobView[] = [];
+      const orders = await orderSummaries(tx, locked.map((job) => job.businessKey));
       for (const job of locked) {
         const instance = await tx.getInstance(job.instanceId);
         const definition = instance && (await this.definition(tx, instance.processKey, instance.version));
-        views.push(jobView(job, definition?.model.elements.get(job.elementId)?.jobHeaders));
+        views.push(jobView(job, definition?.model.elements.get(job.elementId)?.jobHeaders, orders.get(job.businessKey ?? '')));
       }
       return views;
     });

@@ -1,5 +1,5 @@
 // Store rows → the API's views.
-import type { HistoryEntry, InstanceSummary, JobView, TaskView, WaitingElement } from '../api.js';
+import type { HistoryEntry, InstanceSummary, JobView, OrderSummary, TaskView, WaitingElement } from '../api.js';
 import type { HistoryRow, InstanceRow, WaitRow } from '../store/types.js';
 
 export function instanceSummary(row: InstanceRow): InstanceSummary {
@@ -37,7 +37,7 @@ export function waitingElement(wait: WaitRow, processKey: string): WaitingElemen
   return element;
 }
 
-export function taskView(wait: WaitRow, processKey: string): TaskView {
+export function taskView(wait: WaitRow, processKey: string, order: OrderSummary | null = null): TaskView {
   return {
     id: wait.id,
     instanceId: wait.instanceId,
@@ -47,10 +47,11 @@ export function taskView(wait: WaitRow, processKey: string): TaskView {
     name: wait.name,
     candidateGroups: wait.candidateGroups ?? [],
     createdAt: wait.createdAt,
+    order,
   };
 }
 
-export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {}): JobView {
+export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {}, order: OrderSummary | null = null): JobView {
   return {
     id: wait.id,
     type: wait.jobType ?? '',
@@ -61,6 +62,7 @@ export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {
     customHeaders,
     retries: wait.jobRetries ?? 0,
     lockExpiresAt: wait.lockExpiresAt ?? '',
+    order,
   };
 }
 

@@ -135,6 +135,7 @@ export const TaskView: JsonSchema = {
     name: nullable({ type: 'string' }),
     candidateGroups: { type: 'array', items: { type: 'string' } },
     createdAt: dateTime,
+    order: nullable(ref('OrderSummary')),
   },
 };
 
@@ -151,7 +152,14 @@ export const JobView: JsonSchema = {
     customHeaders: { type: 'object', additionalProperties: { type: 'string' }, description: 'zeebe:taskHeaders of the element: static configuration for the worker.' },
     retries: { type: 'integer', minimum: 0 },
     lockExpiresAt: dateTime,
+    order: nullable(ref('OrderSummary')),
   },
+};
+
+export const JobLock: JsonSchema = {
+  type: 'object',
+  required: ['id', 'lockExpiresAt'],
+  properties: { id: { type: 'string' }, lockExpiresAt: dateTime },
 };
 
 export const ProcessSummary: JsonSchema = {
