@@ -125,6 +125,11 @@ export interface JobView {
   lockExpiresAt: string;
   /** The order the job belongs to (null outside orders). */
   order?: OrderSummary | null;
+  /** The process and version of the job's instance. */
+  processKey?: string;
+  processVersion?: number;
+  /** The message of the worker's last failure, if any. */
+  errorMessage?: string | null;
 }
 
 export interface StartOptions {

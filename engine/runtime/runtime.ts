@@ -280,7 +280,7 @@ export class InstanceRuntime implements Runtime {
       for (const job of locked) {
         const instance = await tx.getInstance(job.instanceId);
         const definition = instance && (await this.definition(tx, instance.processKey, instance.version));
-        views.push(jobView(job, definition?.model.elements.get(job.elementId)?.jobHeaders, orders.get(job.businessKey ?? '')));
+        views.push(jobView(job, definition?.model.elements.get(job.elementId)?.jobHeaders, orders.get(job.businessKey ?? ''), instance));
       }
       return views;
     });

@@ -51,7 +51,8 @@ export function taskView(wait: WaitRow, processKey: string, order: OrderSummary 
   };
 }
 
-export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {}, order: OrderSummary | null = null): JobView {
+export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {}, order: OrderSummary | null = null,
+  instance?: { processKey: string; version: number }): JobView {
   return {
     id: wait.id,
     type: wait.jobType ?? '',
@@ -63,6 +64,8 @@ export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {
     retries: wait.jobRetries ?? 0,
     lockExpiresAt: wait.lockExpiresAt ?? '',
     order,
+    ...(instance && { processKey: instance.processKey, processVersion: instance.version }),
+    errorMessage: wait.jobError,
   };
 }
 

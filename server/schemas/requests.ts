@@ -257,3 +257,6 @@ export const DeploymentQuery: JsonSchema = {
 };
 
 export const EmptyQuery: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
+
+/** A body that may be sent but carries nothing (Camunda's clients post `{}`). */
+export const EmptyBody: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };

@@ -153,6 +153,9 @@ export const JobView: JsonSchema = {
     retries: { type: 'integer', minimum: 0 },
     lockExpiresAt: dateTime,
     order: nullable(ref('OrderSummary')),
+    processKey: { type: 'string' },
+    processVersion: { type: 'integer', minimum: 1 },
+    errorMessage: nullable({ type: 'string' }),
   },
 };
 
