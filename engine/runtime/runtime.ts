@@ -16,6 +16,7 @@ import type { FeelInput } from '../feel/feel-expression.js';
 import type { HistoryRow, InstanceRow, MessageRow, ProcessVersionRow, Store, StoreTx, WaitRow } from '../store/types.js';
 import { completionInputsBehind, errorWrites, jobWrites, messageWrites, userTaskWrites } from './completion-variables.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
+import { DeployedDecisions } from './deployed-decisions.js';
 import { earlierSeparatedDecision } from './four-eyes.js';
 import { Incidents } from './incidents.js';
 import { runInstanceStep, type StepAction } from './instance-step.js';
@@ -44,6 +45,7 @@ export class InstanceRuntime implements Runtime {
   private readonly messages: MessageBuffer;
   private readonly incidents: Incidents;
   private readonly orderEntry: { processKey: string; rates?: RateTable };
+  private readonly deployedDecisions = new DeployedDecisions();
 
   constructor(
     private readonly store: Store,
@@ -563,7 +565,8 @@ export class InstanceRuntime implements Runtime {
     const previousWaits = step.isNew ? [] : await tx.findWaits({ instanceId: instance.id });
     const now = this.clock.now();
     const actor = step.actor ?? null;
-    const result = await runInstanceStep({ definition, instance, previousWaits, now, actor, action: step.action });
+    const decisions = await this.deployedDecisions.forStep(tx, definition);
+    const result = await runInstanceStep({ definition, instance, previousWaits, now, actor, action: step.action, ...(decisions && { decisions }) });
 
     // Children are named before the parent is saved so the wait row points at them.
     const newCalls = result.waits.filter((wait) => wait.kind === 'call' && !wait.childInstanceId);
