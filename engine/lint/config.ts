@@ -149,6 +149,11 @@ export interface LintContext {
   processSupplies?: ProcessSupply[];
   /** Ids of the DMN decisions deployed or deployed with the files, so `supported-elements` checks business rule tasks' decisions. */
   knownDecisionIds?: string[];
+  /**
+   * Stratum's own stricter modelling (the shipped library): every user task names its candidate groups.
+   * Without it a task with an assignee or candidate users is fine and one with no assignment is a warning.
+   */
+  requireTaskGroups?: boolean;
   /** Task groups that have members and how severe a candidate group outside them is; without it groups are not checked. */
   taskGroups?: { known: string[]; severity: Exclude<Severity, 'off'> };
 }
@@ -161,6 +166,9 @@ export function stratumLintConfigWith(options: LintContext) {
   }
   if (options.processSupplies) {
     rules['stratum/condition-variables-supplied'] = [stratumRuleSeverities['stratum/condition-variables-supplied']!, { processes: options.processSupplies }];
+  }
+  if (options.requireTaskGroups) {
+    rules['stratum/user-task-candidate-groups'] = [stratumRuleSeverities['stratum/user-task-candidate-groups']!, { requireGroups: true }];
   }
   if (options.knownDecisionIds) {
     rules['stratum/supported-elements'] = [stratumRuleSeverities['stratum/supported-elements']!, { knownDecisionIds: options.knownDecisionIds }];

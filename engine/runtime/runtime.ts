@@ -17,6 +17,7 @@ import type { HistoryRow, InstanceRow, MessageRow, ProcessVersionRow, Store, Sto
 import { completionInputsBehind, errorWrites, jobWrites, messageWrites, userTaskWrites } from './completion-variables.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
 import { DeployedDecisions } from './deployed-decisions.js';
+import { mayWork, offeredTo } from './task-assignment.js';
 import { earlierSeparatedDecision } from './four-eyes.js';
 import { Incidents } from './incidents.js';
 import { runInstanceStep, type StepAction } from './instance-step.js';
@@ -238,10 +239,8 @@ export class InstanceRuntime implements Runtime {
     const rootId = await this.step('complete-task', async (tx, moving) => {
       const { wait, instance } = await this.lockWait(tx, taskId, 'task');
       moving(instance);
-      const groups = wait.candidateGroups ?? [];
-      if (!groups.some((group) => actor.groups.includes(group))) {
-        throw forbidden(`task ${taskId} is for ${groups.join(', ') || 'nobody'}; ${actor.name} is in none of these groups`);
-      }
+      const assignment = { assignee: wait.assignee, candidateUsers: wait.candidateUsers ?? [], candidateGroups: wait.candidateGroups ?? [] };
+      if (!mayWork(assignment, actor.name, actor.groups)) throw forbidden(`task ${taskId} is ${offeredTo(assignment)}; ${actor.name} is not among them`);
       const definition = await this.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
       const writes = userTaskWrites(info, variables);

@@ -46,6 +46,8 @@ export function taskView(wait: WaitRow, processKey: string): TaskView {
     elementId: wait.elementId,
     name: wait.name,
     candidateGroups: wait.candidateGroups ?? [],
+    assignee: wait.assignee,
+    candidateUsers: wait.candidateUsers ?? [],
     createdAt: wait.createdAt,
   };
 }

@@ -208,4 +208,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (decision_id, version)
   );
   `,
+  // 6: tasks assigned as Camunda assigns them: an assignee and candidate users beside the candidate groups
+  `
+  ALTER TABLE stratum_waits ADD COLUMN assignee text;
+  ALTER TABLE stratum_waits ADD COLUMN candidate_users jsonb;
+  CREATE INDEX stratum_waits_by_assignee_created ON stratum_waits (assignee, created_at, id);
+  `,
 ];

@@ -206,4 +206,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (decision_id, version)
   );
   `,
+  // 6: tasks assigned as Camunda assigns them: an assignee and candidate users beside the candidate groups
+  `
+  ALTER TABLE waits ADD COLUMN assignee TEXT;
+  ALTER TABLE waits ADD COLUMN candidate_users TEXT;
+  CREATE INDEX waits_by_assignee_created ON waits (assignee, created_at, id);
+  `,
 ];

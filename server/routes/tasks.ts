@@ -7,6 +7,7 @@ import { HttpProblem } from '../problem.js';
 
 interface TasksQuery {
   candidateGroup?: string;
+  assignee?: string;
   businessKey?: string;
   instanceId?: string;
   limit: number;
@@ -16,8 +17,9 @@ interface TasksQuery {
 export function taskHandlers(runtime: Runtime): Handlers {
   return {
     // The body stays an array (clients rely on it); the next page is in the Link header.
-    listTasks: async ({ query, req }: Input<unknown, TasksQuery>) => {
+    listTasks: async ({ query, req, user }: Input<unknown, TasksQuery>) => {
       const { limit, after, ...filter } = query;
+      if (filter.assignee === 'me') filter.assignee = user!.name;
       const start = pageStart(after);
       const rows = await runtime.findTasks({ ...filter, limit: limit + 1, ...(start ? { after: start } : {}) });
       const { items, next } = pageOf(rows, limit);

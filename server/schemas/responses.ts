@@ -125,7 +125,7 @@ export const InstancePage: JsonSchema = {
 
 export const TaskView: JsonSchema = {
   type: 'object',
-  required: ['id', 'instanceId', 'businessKey', 'processKey', 'elementId', 'name', 'candidateGroups', 'createdAt'],
+  required: ['id', 'instanceId', 'businessKey', 'processKey', 'elementId', 'name', 'candidateGroups', 'assignee', 'candidateUsers', 'createdAt'],
   properties: {
     id: { type: 'string' },
     instanceId: { type: 'string' },
@@ -134,6 +134,8 @@ export const TaskView: JsonSchema = {
     elementId: { type: 'string' },
     name: nullable({ type: 'string' }),
     candidateGroups: { type: 'array', items: { type: 'string' } },
+    assignee: nullable({ type: 'string', description: 'The user the task is assigned to (Camunda assignee), evaluated when the task was created.' }),
+    candidateUsers: { type: 'array', items: { type: 'string' }, description: 'Users the task is offered to besides its candidate groups.' },
     createdAt: dateTime,
   },
 };

@@ -37,6 +37,10 @@ const CASES: Record<string, Case> = {
     options: () => ({ body: XML.replace('isExecutable', 'name="Order" isExecutable'), headers: { 'content-type': 'application/xml' } }),
     wrong: [TOKENS.erp, TOKENS.nobody, TOKENS.director], right: TOKENS.designer, expected: 201,
   },
+  listDecisions: { method: 'GET', path: () => '/api/decisions', wrong: [], right: TOKENS.nobody, expected: 200 },
+  // the fake library deploys no decisions: any valid token reaches the handler, which answers 404
+  getDecision: { method: 'GET', path: () => '/api/decisions/dish', wrong: [], right: TOKENS.nobody, expected: 404 },
+  getDecisionXml: { method: 'GET', path: () => '/api/decisions/dish/versions/1/xml', wrong: [], right: TOKENS.erp, expected: 404 },
   listGroups: { method: 'GET', path: () => '/api/groups', wrong: [TOKENS.erp, TOKENS.nobody, TOKENS.director], right: TOKENS.designer, expected: 200 },
   startInstance: { method: 'POST', path: () => '/api/processes/order-to-cash/instances', options: json({ businessKey: 'X-1' }), wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 201 },
   postOrder: { method: 'POST', path: () => '/api/orders', options: json({ ...ORDER, orderNo: 'SO-2' }), wrong: [TOKENS.designer, TOKENS.vp, TOKENS.nobody], right: TOKENS.erp, expected: 201 },
