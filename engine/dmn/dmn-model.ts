@@ -10,7 +10,7 @@ export type Aggregation = 'SUM' | 'MIN' | 'MAX' | 'COUNT';
 /** The language of an expression: FEEL unless the file says otherwise (Camunda 7 also writes `juel`). */
 export type ExpressionText = { text: string; language?: string };
 
-export interface DecisionInput {
+interface DecisionInput {
   id: string;
   label?: string;
   expression: ExpressionText;
@@ -18,7 +18,7 @@ export interface DecisionInput {
   inputVariable: string;
 }
 
-export interface DecisionOutput {
+interface DecisionOutput {
   id: string;
   /** The key of this output in a rule's result; the output's label when it has no name. */
   name: string;
@@ -27,7 +27,7 @@ export interface DecisionOutput {
   outputValues?: string;
 }
 
-export interface DecisionRule {
+interface DecisionRule {
   id: string;
   inputEntries: ExpressionText[];
   outputEntries: ExpressionText[];
@@ -42,7 +42,7 @@ export interface DecisionTable {
   rules: DecisionRule[];
 }
 
-export interface LiteralExpressionLogic {
+interface LiteralExpressionLogic {
   kind: 'literal';
   expression: ExpressionText;
   /** The decision's `<variable name>`: the result's name (Camunda 7 entry key, Camunda 8 required-decision name). */

@@ -7,9 +7,9 @@
 import { checkFeelSyntax, evaluateFeel, FeelError, feelBody, isFeel, variablesReadBy } from '../feel/feel-expression.js';
 import { isJuel, juelToFeel, JuelTranslationError } from '../feel/juel.js';
 
-export type ExpressionSyntax = 'feel' | 'juel';
+type ExpressionSyntax = 'feel' | 'juel';
 
-export type ExpressionProblem =
+type ExpressionProblem =
   /** nothing but white space */
   | 'empty'
   /** neither `=FEEL` nor `${…}`/`#{…}` where one is required */
@@ -19,7 +19,7 @@ export type ExpressionProblem =
   /** FEEL (written or translated) that does not parse */
   | 'syntax';
 
-export class ExpressionError extends Error {
+class ExpressionError extends Error {
   constructor(
     readonly problem: ExpressionProblem,
     /** What is wrong, for a message that quotes the text itself: "syntax error at position 9 (…)". */
@@ -85,7 +85,7 @@ export function tryCompileExpression(text: string, options: CompileOptions = {})
 }
 
 /** Whether a text is a marked expression (`=…`, `${…}`, `#{…}`) rather than a literal value. */
-export function isExpressionText(text: unknown): text is string {
+function isExpressionText(text: unknown): text is string {
   return isFeel(text as string) || isJuel(text as string);
 }
 

@@ -38,7 +38,7 @@ export function feelBody(text: string): string {
  * grammar does not take a raw line break inside a string, so each one becomes
  * the escape `\n`, which means the same string. Text outside strings is kept.
  */
-export function feelSource(body: string): string {
+function feelSource(body: string): string {
   if (!body.includes('\n')) return body;
   let result = '';
   let inString = false;

@@ -25,7 +25,7 @@ export function processSuppliesOf(definitions: any): ProcessSupply[] {
   return (definitions?.rootElements ?? []).filter((element: any) => is(element, 'bpmn:Process')).map(processSupplyOf);
 }
 
-export function processSupplyOf(process: any): ProcessSupply {
+function processSupplyOf(process: any): ProcessSupply {
   const supplies = new Set<string>();
   const calls = new Set<string>();
   let declaresStart = false;

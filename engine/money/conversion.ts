@@ -22,7 +22,7 @@ export interface Conversion {
 }
 
 /** A refused field of the order, as a JSON pointer and what is wrong. */
-export interface MoneyProblem {
+interface MoneyProblem {
   field: '/amount' | '/currency';
   message: string;
 }

@@ -28,4 +28,4 @@ export function currencyCodesForOrders(): string[] {
 }
 
 /** The date of ISO's list the package carries. */
-export const ISO_LIST_DATE: string = currencyCodes.publishDate;
+const ISO_LIST_DATE: string = currencyCodes.publishDate;

@@ -11,7 +11,7 @@ import { StratumError } from '../errors.js';
 import { currencyOf, type Currency } from './currencies.js';
 import { normalize, parseDecimal, type Decimal } from './decimal.js';
 
-export interface DatedRate {
+interface DatedRate {
   currency: string;
   /** Units of the reporting currency for one unit of `currency`. */
   rate: Decimal;
@@ -74,7 +74,7 @@ export function rateOn(table: RateTable, currency: string, day: string): { rate:
 }
 
 /** Currencies with a rate on `day`, the reporting currency first. */
-export function currenciesWithRate(table: RateTable, day: string): string[] {
+function currenciesWithRate(table: RateTable, day: string): string[] {
   const priced = [...table.rates.keys()].filter((code) => rateOn(table, code, day)).sort();
   return [table.reportingCurrency.code, ...priced];
 }

@@ -13,7 +13,7 @@ import { describeInputs, evaluateFeel, feelBody, isFeel, variablesReadBy, type F
 const ORDER_FIELDS: readonly string[] = ORDER_VARIABLES;
 
 /** A variable of a request that was refused, and why; the server names it as `/variables/<name>`. */
-export interface RefusedVariable extends FeelInput {
+interface RefusedVariable extends FeelInput {
   /** Replaces "the next condition reads it" in the message. */
   why?: string;
 }
@@ -78,7 +78,7 @@ export function completionInputsBehind(info: ElementInfo, variables: Record<stri
 }
 
 /** The order fields and every output target the process declares: no worker may set these directly. */
-export function protectedVariables(model: ProcessModel): Set<string> {
+function protectedVariables(model: ProcessModel): Set<string> {
   const names = new Set(ORDER_FIELDS);
   for (const element of model.elements.values()) for (const { target } of element.outputs ?? []) names.add(target);
   return names;

@@ -30,7 +30,7 @@ export type StepAction =
   | RetryAction;
 
 /** An incident's retry: `variables` are set on the recovered state, then `action` (if any) runs again. */
-export interface RetryAction {
+interface RetryAction {
   type: 'retry';
   variables?: Record<string, unknown>;
   action?: StepAction;

@@ -5,7 +5,7 @@
 import { StratumError } from '../errors.js';
 
 /** The longest a message is kept: a year of days. */
-export const MAX_TIME_TO_LIVE_MS = 366 * 24 * 60 * 60 * 1000;
+const MAX_TIME_TO_LIVE_MS = 366 * 24 * 60 * 60 * 1000;
 /** Camunda's clients buffer a message for an hour unless told otherwise. */
 export const DEFAULT_TIME_TO_LIVE_MS = 60 * 60 * 1000;
 

@@ -158,7 +158,7 @@ export class PostgresStore implements Store {
   }
 }
 
-export const DEFAULT_POSTGRES_READ_POOL = 4;
+const DEFAULT_POSTGRES_READ_POOL = 4;
 
 // How PostgreSQL keeps what the rows hold: jsonb, which the driver parses,
 // and timestamptz, which it returns as a Date.

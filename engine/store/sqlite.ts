@@ -41,7 +41,7 @@ export interface SqliteStoreOptions {
   readConnections?: number;
 }
 
-export const DEFAULT_SQLITE_READ_CONNECTIONS = 2;
+const DEFAULT_SQLITE_READ_CONNECTIONS = 2;
 
 /**
  * The embedded store: one better-sqlite3 connection to `<dataDir>/stratum.db`

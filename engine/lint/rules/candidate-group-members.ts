@@ -9,7 +9,7 @@ import { describeElement } from '../../bpmn/process-model.js';
 import { ElementLabel } from '../element-label.js';
 import { isAny, type Reporter, type RuleFactory } from '../rule-api.js';
 
-export interface CandidateGroupMembersConfig {
+interface CandidateGroupMembersConfig {
   /** Groups with at least one member. */
   knownGroups?: string[];
 }

@@ -15,7 +15,7 @@ import { elementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 import { mergeSupplies, processSuppliesOf, supplyAtEachProcess, type ProcessSupply, type SupplyAtProcess } from '../variable-supply.js';
 
-export interface ConditionVariablesSuppliedConfig {
+interface ConditionVariablesSuppliedConfig {
   /** What the library's processes supply (deployed latest versions, the other files of a deployment). */
   processes?: ProcessSupply[];
 }
