@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import type { Finding } from '../../errors.js';
 import { readBpmnFiles, type BpmnFileBytes } from '../bpmn-files.js';
+import { apiUrl } from '../server-upload.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
 import { formatFinding } from './validate.js';
 
@@ -55,7 +56,7 @@ export const deploy: Command = {
     if ('exit' in parsed) return parsed.exit;
     const { values, positionals } = parsed;
 
-    const endpoint = deploymentsUrl(values.server);
+    const endpoint = apiUrl(values.server, 'api/deployments');
     if (typeof endpoint === 'string') return usageError(this, endpoint, io).exit;
     const token = values.token ?? process.env.STRATUM_TOKEN;
     if (!token) return usageError(this, 'name a token of a designer with --token or the environment variable STRATUM_TOKEN', io).exit;
@@ -111,20 +112,6 @@ interface Problem {
   detail?: string;
   errors?: { field: string; message: string }[];
   findings?: Finding[];
-}
-
-/** The deployments endpoint under the server's URL (which may carry a path prefix), or why the URL will not do. */
-function deploymentsUrl(server: string | undefined): URL | string {
-  if (!server) return 'name the server with --server <url>';
-  let base: URL;
-  try {
-    base = new URL(server.endsWith('/') ? server : `${server}/`);
-  } catch {
-    return `--server "${server}" is not a URL (e.g. https://stratum.example.com)`;
-  }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') return `--server "${server}" must be an http or https URL`;
-  if (base.username || base.password) return '--server must not carry credentials; pass the token with --token or STRATUM_TOKEN';
-  return new URL('api/deployments', base);
 }
 
 /** The server names each file by its base name, so two files of one name cannot go together. */
