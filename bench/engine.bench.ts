@@ -11,9 +11,9 @@ import { compileProcessModels } from '../engine/bpmn/process-model.js';
 import { openStore, openStratum, type Stratum } from '../engine/index.js';
 import { compileExecutable, type ExecutableDefinition } from '../engine/runtime/definition-cache.js';
 import { PostgresStore } from '../engine/store/postgres.js';
-import { feelTiming } from '../engine/runtime/execution-environment.js';
 import { enter, order, SAMPLE_RATES, shippedDiagrams } from '../test/support/stratum-fixture.js';
 import { RawEngineHarness } from './raw-engine-harness.js';
+import type { FeelTiming } from '../engine/runtime/execution-environment.js';
 import { median, type BenchResult } from './report.js';
 
 const ORDERS_PER_ROUND = Number(process.env.BENCH_ORDERS ?? 100);
@@ -78,18 +78,19 @@ async function loadDefinitions(): Promise<Map<string, ExecutableDefinition>> {
   return definitions;
 }
 
-type DurableStore = () => Promise<{ stratum: Stratum; dispose: () => Promise<void> }>;
+/** Opens a runtime that counts its condition evaluations into `feelTiming`. */
+type DurableStore = (feelTiming: FeelTiming) => Promise<{ stratum: Stratum; dispose: () => Promise<void> }>;
 
 /** The scale-out store: a fresh schema on the PostgreSQL of STRATUM_BENCH_DATABASE_URL, dropped afterwards. */
 const POSTGRES_URL = process.env.STRATUM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function openPostgres(): Promise<{ stratum: Stratum; dispose: () => Promise<void> }> {
+async function openPostgres(feelTiming: FeelTiming): Promise<{ stratum: Stratum; dispose: () => Promise<void> }> {
   const admin = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
   const schema = `stratum_bench_${process.pid}_${Date.now().toString(36)}`;
   await admin.query(`CREATE SCHEMA ${schema}`);
   const store = new PostgresStore({ connectionString: POSTGRES_URL, options: `-c search_path=${schema}` });
   await store.migrate();
-  const stratum = await openStratum({ store, orderEntry: { rates: SAMPLE_RATES } });
+  const stratum = await openStratum({ store, orderEntry: { rates: SAMPLE_RATES }, feelTiming });
   await stratum.library.deploy(shippedDiagrams(), { user: 'bench' });
   return {
     stratum,
@@ -113,9 +114,9 @@ async function postgresUnreachable(): Promise<string | null> {
   }
 }
 
-async function openDurable(): Promise<{ stratum: Stratum; dispose: () => Promise<void> }> {
+async function openDurable(feelTiming: FeelTiming): Promise<{ stratum: Stratum; dispose: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-'));
-  const stratum = await openStratum({ store: await openStore({ dataDir }), orderEntry: { rates: SAMPLE_RATES } });
+  const stratum = await openStratum({ store: await openStore({ dataDir }), orderEntry: { rates: SAMPLE_RATES }, feelTiming });
   await stratum.library.deploy(shippedDiagrams(), { user: 'bench' });
   return { stratum, dispose: async () => { await stratum.close(); rmSync(dataDir, { recursive: true, force: true }); } };
 }
@@ -155,10 +156,9 @@ async function measureRaw(definitions: Map<string, ExecutableDefinition>, scenar
 
 /** Durable: every step committed to SQLite, no instance kept in memory. */
 async function measureDurable(scenario: Scenario, prefix: string, open: DurableStore) {
-  const durable = await open();
+  const feelTiming: FeelTiming = { evaluations: 0, totalMs: 0 };
+  const durable = await open(feelTiming);
   const runtime = durable.stratum.runtime;
-  feelTiming.evaluations = 0;
-  feelTiming.totalMs = 0;
   const orderNos = Array.from({ length: ORDERS_PER_ROUND }, (_, i) => `${prefix}-${i}`);
   const startMs = await timed(async () => {
     for (const orderNo of orderNos) await enter(runtime, orderOf(scenario, orderNo));
@@ -232,7 +232,7 @@ export async function runEngineBench(): Promise<BenchResult> {
 
   // Warm-up (JIT, definition cache), not measured.
   const warmRaw = new RawEngineHarness(definitions);
-  const warmDurable = await openDurable();
+  const warmDurable = await openDurable({ evaluations: 0, totalMs: 0 });
   for (const [index, scenario] of SCENARIOS.entries()) {
     await warmRaw.start('order-to-cash', orderOf(scenario, `warm-${index}`).variables);
     await enter(warmDurable.stratum.runtime, orderOf(scenario, `warm-${index}`));
@@ -249,7 +249,7 @@ export async function runEngineBench(): Promise<BenchResult> {
     : await measureScenario(definitions, SCENARIOS[0], SCENARIOS.length, openPostgres);
   if (unreachable) console.log(`engine: PostgreSQL skipped (${unreachable})`);
   // Memory: durable waiting orders cost store rows, not heap.
-  const durable = await openDurable();
+  const durable = await openDurable({ evaluations: 0, totalMs: 0 });
   const checkpoints: { waitingOrders: number; heapUsedMb: number; rssMb: number }[] = [{ waitingOrders: 0, ...heapAfterGc() }];
   const marks = [WAITING_ORDERS / 10, WAITING_ORDERS / 4, WAITING_ORDERS / 2, WAITING_ORDERS].map(Math.round);
   for (let i = 1; i <= WAITING_ORDERS; i++) {

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { ElementInfo } from '../engine/bpmn/process-model.js';
 import type { ExecutableDefinition } from '../engine/runtime/definition-cache.js';
 import { createEngine } from '../engine/runtime/execution-environment.js';
+import type { ElementApi as ListenerApi } from '../engine/runtime/engine-adapter.js';
 import { applyOutputs } from '../engine/runtime/instance-step.js';
 
 /** The parts of a bpmn-engine Engine this harness drives (bpmn-engine ships no types). */
@@ -51,7 +52,7 @@ export class RawEngineHarness {
     // zeebe:ioMapping outputs, which the durable runtime applies from the same listener event
     const listener = new EventEmitter();
     const { model } = this.definitions.get(key)!;
-    listener.on('activity.end', (api: ElementApi) => {
+    listener.on('activity.end', (api: ListenerApi) => {
       const info = model.elements.get(api.id);
       if (info?.outputs) applyOutputs(api, info, (message) => { throw new Error(message); });
     });

@@ -365,6 +365,10 @@ export interface StratumOptions {
   schedulerIntervalMs?: number;
   /** Time-to-live of a message that names none (ms; default one hour, like Camunda's clients). */
   messageTimeToLiveMs?: number;
+  /** Memory for live engines kept warm between steps (bytes; default STRATUM_ENGINE_CACHE_MB or engine-cache.ts's default; 0: none). */
+  engineCacheBytes?: number;
+  /** The benchmark's counters of condition evaluations (none unless passed). */
+  feelTiming?: { evaluations: number; totalMs: number };
 }
 
 /** Emitted as `step` on `Stratum.events` after every committed or failed runtime step. */
@@ -392,6 +396,19 @@ export interface ImpactRequest {
   /** false: no replay (only diff, where-used, running orders and lint; `stratum validate --server`). */
   replay?: boolean;
   taskGroups?: DeployOptions['taskGroups'];
+}
+
+/**
+ * Emitted as `engine-cache` on `Stratum.events` when a step looks for a warm
+ * engine (`hit`, `miss`, `stale`: one was kept for an older revision) or one
+ * is kept after a commit (`kept`, with how many it evicted); sizes after the event.
+ */
+export interface EngineCacheEvent {
+  result: 'hit' | 'miss' | 'stale' | 'kept';
+  evicted: number;
+  entries: number;
+  bytes: number;
+  budgetBytes: number;
 }
 
 export interface Stratum {

@@ -16,6 +16,8 @@ export async function openStratum(options: StratumOptions): Promise<Stratum> {
   const library = new ProcessLibrary(options.store, clock);
   const runtime = new InstanceRuntime(options.store, new DefinitionCache(), clock, events, {
     ...(options.messageTimeToLiveMs !== undefined && { messageTimeToLiveMs: options.messageTimeToLiveMs }),
+    ...(options.engineCacheBytes !== undefined && { engineCacheBytes: options.engineCacheBytes }),
+    ...(options.feelTiming && { feelTiming: options.feelTiming }),
     orderEntry: {
       processKey: options.orderEntry?.processKey ?? DEFAULT_ORDER_PROCESS,
       ...(options.orderEntry?.rates && { rates: options.orderEntry.rates }),

@@ -49,7 +49,7 @@ function storeCalledVersions(
   };
 }
 
-/** The stored version a call activity of `parent` starts, or why none (runtime.ts startChild). */
+/** The stored version a call activity of `parent` starts, or why none (call-activities.ts startChild). */
 export async function versionToCall(
   tx: StoreTx, parent: { processKey: string; version: number }, calledKey: string, binding: CallBinding | undefined,
   modelOf: (key: string, version: number) => Promise<{ model: { versionTag?: string } }>,

@@ -9,7 +9,7 @@ import type { Clock, IncidentQuery, IncidentRetry, IncidentView } from '../api.j
 import { conflict, notFound, StratumError } from '../errors.js';
 import type { HistoryRow, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import type { StepAction } from './instance-step.js';
-import type { QueuedStep } from './runtime.js';
+import type { QueuedStep } from './step-executor.js';
 
 /** The runtime's step machinery an incident retry runs on. */
 export interface IncidentMachinery {

@@ -1,14 +1,14 @@
-// One step of one instance: recover its engine (or start it), apply the action,
+// One step of one instance: recover its engine (or start it, or take a warm one), apply the action,
 // run to the next wait state, and describe the result as rows to store. Pure
 // with respect to the store: the caller decides what to commit.
-import { EventEmitter } from 'node:events';
 import { getExpireAt } from '@0dep/piso';
 import type { ElementInfo } from '../bpmn/process-model.js';
 import { evaluateFeel, feelBody, isFeel, type FeelInput } from '../feel/feel-expression.js';
 import type { HistoryRow, InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
-import { createEngine, visibleVariables } from './execution-environment.js';
+import { errorElementId, LiveEngine, type ElementApi } from './engine-adapter.js';
+import { visibleVariables, type FeelTiming } from './execution-environment.js';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
 
 export type StepAction =
@@ -45,6 +45,10 @@ export interface StepInput {
   action: StepAction;
   /** The deployed decisions business rule tasks may call (Camunda's latest version of each). */
   decisions?: DecisionSource;
+  /** A live engine standing exactly on `instance.state` (from the engine cache); without it the state is recovered. */
+  warm?: LiveEngine;
+  /** The benchmark's condition counters, when it counts. */
+  feelTiming?: FeelTiming;
 }
 
 export interface StepResult {
@@ -56,6 +60,8 @@ export interface StepResult {
   incidentInputs?: FeelInput[];
   waits: WaitRow[];
   history: HistoryRow[];
+  /** The engine that ran the step, still standing on `state` (running instances only): it may be kept warm once `state` is committed. */
+  engine?: LiveEngine;
 }
 
 interface Failure {
@@ -78,51 +84,59 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   let ended = false;
 
   const cronDialect: CronDialect = definition.flavour === 'camunda' ? 'quartz' : 'spring';
-  const engine = createEngine(instance.id, definition.sourceContext, undefined, { cronDialect, ...(input.decisions && { decisions: input.decisions }) });
-  const listener = new EventEmitter();
-  const record = (event: string, api: any, data: Record<string, unknown> | null = null) => {
+  // A warm engine already stands where the stored state says (the caller checked its revision): no recover.
+  const warm = action?.type === 'start' ? undefined : input.warm;
+  const engine = warm ?? new LiveEngine(instance.id, definition.sourceContext, {
+    cronDialect, ...(input.decisions && { decisions: input.decisions }), ...(input.feelTiming && { feelTiming: input.feelTiming }),
+  });
+  const record = (event: string, api: ElementApi, data: Record<string, unknown> | null = null) => {
     if (NOT_HISTORY.has(api.type)) return;
     history.push({ instanceId: instance.id, at, actor, event, elementId: api.id, elementType: api.type, waitId: null, data });
   };
-  listener.on('activity.enter', (api: any) => record('element.entered', api));
-  listener.on('activity.end', (api: any) => {
-    const info = definition.model.elements.get(api.id);
-    // Outputs already evaluated over what the outside world handed in (a completion, a start payload) are not evaluated again.
-    const mappedAlready = (action?.type === 'signal' && action.outputsApplied && action.elementId === api.id)
-      || (action?.type === 'start' && action.mappedBy === api.id);
-    if (info?.outputs && !mappedAlready) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }));
-    if (info?.type === 'bpmn:EndEvent' && info.outcome) outcome = info.outcome;
-    record('element.completed', api);
+  const detach = engine.attach({
+    'activity.enter': (api) => record('element.entered', api),
+    'activity.end': (api) => {
+      const info = definition.model.elements.get(api.id);
+      // Outputs already evaluated over what the outside world handed in (a completion, a start payload) are not evaluated again.
+      const mappedAlready = (action?.type === 'signal' && action.outputsApplied && action.elementId === api.id)
+        || (action?.type === 'start' && action.mappedBy === api.id);
+      if (info?.outputs && !mappedAlready) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }));
+      if (info?.type === 'bpmn:EndEvent' && info.outcome) outcome = info.outcome;
+      record('element.completed', api);
+    },
+    'activity.timer': (api) => {
+      const activityExecutionId = api.content?.parent?.executionId ?? api.executionId;
+      const dueAt = timerDueAt(api.content, now, cronDialect);
+      if (dueAt) timerDueDates.set(activityExecutionId, dueAt);
+    },
+    error: (error: any) => {
+      const inputs: FeelInput[] | undefined = error?.inputs ?? error?.inner?.inputs;
+      failure ??= { elementId: errorElementId(error), message: error?.message ?? String(error), ...(inputs?.length && { inputs }) };
+    },
+    end: () => (ended = true),
   });
-  listener.on('activity.timer', (api: any) => {
-    const activityExecutionId = api.content?.parent?.executionId ?? api.executionId;
-    const dueAt = timerDueAt(api.content, now, cronDialect);
-    if (dueAt) timerDueDates.set(activityExecutionId, dueAt);
-  });
-  engine.on('error', (error: any) => {
-    const inputs: FeelInput[] | undefined = error?.inputs ?? error?.inner?.inputs;
-    failure ??= { elementId: errorElementId(error), message: error?.message ?? String(error), ...(inputs?.length && { inputs }) };
-  });
-  engine.once('end', () => (ended = true));
 
-  if (action?.type === 'start') {
-    await engine.execute({ listener, variables: { ...action.variables, ...retryVariables } });
-  } else {
-    engine.recover(instance.state); // a row of our own, read for this step: no copy needed
-    await engine.resume({ listener });
-    if (retryVariables) setVariables(engine, retryVariables);
-    if (action) applyAction(engine, action, (message) => (failure ??= { elementId: action.elementId, message }));
+  try {
+    if (action?.type === 'start') {
+      await engine.start({ ...action.variables, ...retryVariables });
+    } else {
+      if (!warm) await engine.recover(instance.state);
+      if (retryVariables) engine.setVariables(retryVariables);
+      if (action) applyAction(engine, action, (message) => (failure ??= { elementId: action.elementId, message }));
+    }
+    // Let anything bpmn-engine defers to the next tick settle before reading state.
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    detach();
   }
-  // Let anything bpmn-engine defers to the next tick settle before reading state.
-  await new Promise((resolve) => setImmediate(resolve));
 
-  const variables = readVariables(engine, instance.variables);
+  const variables = engine.variables(instance.variables);
   if (failure) {
     // (assigned in engine callbacks, which TypeScript's narrowing cannot see)
     const { inputs, ...incident } = failure as Failure;
     return {
       status: 'failed',
-      state: stripSource(await engine.getState()),
+      state: await engine.state(),
       variables,
       incident,
       ...(inputs && { incidentInputs: inputs }),
@@ -130,7 +144,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
       history,
     };
   }
-  if (ended || engine.state === 'idle') {
+  if (ended || engine.idle) {
     return { status: outcome === 'rejected' ? 'rejected' : 'completed', state: null, variables, incident: null, waits: [], history };
   }
   let waits: WaitRow[];
@@ -138,9 +152,9 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
     waits = describeWaits(engine, input, variables, timerDueDates);
   } catch (error) {
     const incident = { elementId: (error as { elementId?: string }).elementId ?? null, message: (error as Error).message };
-    return { status: 'failed', state: stripSource(await engine.getState()), variables, incident, waits: [], history };
+    return { status: 'failed', state: await engine.state(), variables, incident, waits: [], history };
   }
-  return { status: 'running', state: stripSource(await engine.getState()), variables, incident: null, waits, history };
+  return { status: 'running', state: await engine.state(), variables, incident: null, waits, history, ...(engine.sound && { engine }) };
 }
 
 type PlainAction = Exclude<StepAction, RetryAction>;
@@ -153,50 +167,33 @@ function unwrapRetry(action: StepAction): { action: PlainAction | undefined; var
   return { action: inner.action, variables };
 }
 
-function applyAction(engine: any, action: Exclude<PlainAction, { type: 'start' }>, fail: (message: string) => void) {
-  const execution = engine.execution;
-  const postponed = execution.getPostponed().find((api: any) => api.executionId === action.executionId);
-  if (!postponed) {
+function applyAction(engine: LiveEngine, action: Exclude<PlainAction, { type: 'start' }>, fail: (message: string) => void) {
+  const waiting = engine.waiting().find((element) => element.executionId === action.executionId);
+  if (!waiting) {
     fail(`element ${action.elementId} is no longer waiting (execution ${action.executionId})`);
     return;
   }
-  if ('variables' in action && action.variables) setVariables(engine, action.variables);
+  if ('variables' in action && action.variables) engine.setVariables(action.variables);
   switch (action.type) {
     case 'signal':
-      execution.signal({ id: action.elementId, executionId: action.executionId });
+      engine.signal(action.elementId, action.executionId);
       return;
     case 'message':
       // Event definitions run under their own execution id, so address them by message id only.
-      execution.signal({ id: action.messageId });
+      engine.signal(action.messageId);
       return;
     case 'timer':
-      // A cancelled timer completes its event: that is how a due timer fires.
-      execution.cancelActivity({ id: action.elementId });
+      engine.cancel(action.elementId);
       return;
     case 'throw':
-      // bpmn-elements turns the api error into an ActivityError carrying `code`,
-      // which an error boundary event with the same errorCode catches.
-      postponed.sendApiMessage('error', { message: action.message, ...(action.code && { code: action.code, name: action.code }) });
+      // An error boundary event with the same errorCode catches it.
+      waiting.throwError(action.message, action.code);
       return;
   }
 }
 
-function runningProcess(engine: any): any {
-  const definition = engine.execution?.definitions?.[0];
-  return definition?.getRunningProcesses()[0] ?? definition?.getProcesses()[0];
-}
-
-function setVariables(engine: any, variables: Record<string, unknown>) {
-  runningProcess(engine)?.environment.assignVariables(variables);
-}
-
-function readVariables(engine: any, fallback: Record<string, unknown>): Record<string, unknown> {
-  const process = runningProcess(engine);
-  return process ? visibleVariables(process.environment.variables) : fallback;
-}
-
 /** zeebe:ioMapping outputs: FEEL sources evaluated against the process variables. */
-export function applyOutputs(api: any, info: ElementInfo, fail: (message: string) => void) {
+export function applyOutputs(api: Pick<ElementApi, 'environment'>, info: ElementInfo, fail: (message: string) => void) {
   const environment = api.environment;
   for (const { source, target } of info.outputs ?? []) {
     try {
@@ -206,17 +203,6 @@ export function applyOutputs(api: any, info: ElementInfo, fail: (message: string
       fail(`output mapping ${target} of ${info.id}: ${(error as Error).message}`);
     }
   }
-}
-
-function errorElementId(error: any): string | null {
-  return error?.source?.content?.id ?? error?.source?.id ?? error?.id ?? null;
-}
-
-function stripSource(state: any): unknown {
-  return {
-    ...state,
-    definitions: state.definitions.map(({ source: _source, ...definition }: any) => definition),
-  };
 }
 
 function waitKindOf(info: ElementInfo | undefined): WaitKind | undefined {
@@ -240,11 +226,11 @@ function waitKindOf(info: ElementInfo | undefined): WaitKind | undefined {
   return undefined;
 }
 
-function describeWaits(engine: any, input: StepInput, variables: Record<string, unknown>, timerDueDates: Map<string, string>): WaitRow[] {
+function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<string, unknown>, timerDueDates: Map<string, string>): WaitRow[] {
   const { instance, previousWaits, now, definition } = input;
   const previous = new Map(previousWaits.map((wait) => [wait.id, wait]));
   const waits: WaitRow[] = [];
-  for (const api of engine.execution.getPostponed()) {
+  for (const api of engine.waiting()) {
     const info = definition.model.elements.get(api.id);
     const kind = waitKindOf(info);
     if (!kind || !info) continue;
@@ -320,7 +306,7 @@ function inputsOf(info: ElementInfo, variables: Record<string, unknown>): Record
  * the wall clock): a date is absolute; a duration or cycle counts from `now`;
  * a cron cycle falls due at its next time after `now` (UTC).
  */
-function timerDueAt(content: any, now: Date, cronDialect: CronDialect): string | undefined {
+function timerDueAt(content: Record<string, any> = {}, now: Date, cronDialect: CronDialect): string | undefined {
   const { timerType } = content ?? {};
   const value = timerType ? content[timerType] : undefined;
   try {

@@ -1,0 +1,46 @@
+// Call activities: reaching one starts the called process as a child in the
+// same transaction; a child that ends returns to its parent's call activity
+// (with its variables) or makes it throw (the child failed or was cancelled).
+import type { HistoryRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
+import { versionToCall } from './called-version.js';
+import type { ExecutableDefinition } from './definition-cache.js';
+import type { InstanceRows } from './instance-rows.js';
+import type { QueuedStep } from './step-executor.js';
+
+/** A call activity was reached: start the called process (the version its binding names) as a child. */
+export async function startChild(tx: StoreTx, rows: InstanceRows, parent: InstanceRow, call: WaitRow, definition: ExecutableDefinition,
+  actor: string | null, definitionOf: (key: string, version: number) => Promise<ExecutableDefinition>): Promise<QueuedStep[]> {
+  const calledKey = definition.model.elements.get(call.elementId)?.calledProcess;
+  const binding = definition.model.elements.get(call.elementId)?.binding;
+  const resolved = calledKey ? await versionToCall(tx, parent, calledKey, binding, definitionOf) : undefined;
+  const version = resolved && 'row' in resolved ? resolved.row : undefined;
+  if (!calledKey || !version) {
+    const message = `call activity ${call.elementId} calls ${resolved && 'problem' in resolved ? resolved.problem : 'no process'}`;
+    return [{
+      instance: (await tx.getInstance(parent.id, { lock: true }))!, isNew: false, kind: 'call-return', history: [],
+      action: { type: 'throw', elementId: call.elementId, executionId: call.executionId, message },
+    }];
+  }
+  const child = rows.newInstance(version.key, version.version, parent.businessKey, parent, parent.startedBy);
+  child.id = call.childInstanceId!;
+  child.parentElementId = call.elementId;
+  child.parentExecutionId = call.executionId;
+  return [{
+    instance: child, isNew: true, kind: 'start',
+    action: { type: 'start', variables: parent.variables },
+    history: [rows.history(child.id, actor, 'instance.started', null, null, { parentId: parent.id, calledFrom: call.elementId })],
+  }];
+}
+
+/** A child ended: its parent's call activity completes (with the child's variables) or fails. */
+export async function returnToParent(tx: StoreTx, child: InstanceRow, history: HistoryRow[]): Promise<QueuedStep[]> {
+  const parent = await tx.getInstance(child.parentId!, { lock: true });
+  if (!parent || parent.status !== 'running' || !child.parentElementId || !child.parentExecutionId) return [];
+  const base = { elementId: child.parentElementId, executionId: child.parentExecutionId };
+  if (child.status === 'completed' || child.status === 'rejected') {
+    return [{ instance: parent, isNew: false, kind: 'call-return', history, action: { type: 'signal', ...base, variables: child.variables } }];
+  }
+  const reason = child.status === 'failed' ? child.incident?.message ?? 'failed' : child.status;
+  const message = `called process ${child.processKey} (instance ${child.id}) ${child.status === 'failed' ? 'failed: ' : 'was '}${reason}`;
+  return [{ instance: parent, isNew: false, kind: 'call-return', history, action: { type: 'throw', ...base, message } }];
+}

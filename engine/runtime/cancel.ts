@@ -1,0 +1,38 @@
+// Cancelling an order: its whole call tree ends as cancelled, its open
+// incidents close, and the history names who cancelled and why. A called
+// instance alone cannot be cancelled (that would fail its caller).
+import type { Actor } from '../api.js';
+import { conflict, notFound } from '../errors.js';
+import type { InstanceRow, StoreTx } from '../store/types.js';
+import type { StepExecutor } from './step-executor.js';
+
+export async function cancelOrder(steps: StepExecutor, instanceId: string, actor: Actor, options: { reason?: string }): Promise<void> {
+  await steps.step('cancel', async (tx, moving) => {
+    const instance = await tx.getInstance(instanceId, { lock: true });
+    if (!instance) throw notFound(`no instance ${instanceId}`);
+    moving(instance);
+    // A called instance is part of its order: cancelling it alone would fail the caller.
+    if (instance.parentId) {
+      throw conflict(`instance ${instanceId} (${instance.processKey}) was called by another instance; cancel the order, instance ${instance.rootId}, instead`, {
+        problem: 'not-a-root', rootInstanceId: instance.rootId,
+      });
+    }
+    // A failed order can be cancelled: that is how an incident nobody will retry ends.
+    if (instance.status !== 'running' && instance.status !== 'failed') throw conflict(`instance ${instanceId} is ${instance.status}, not running`);
+    const reason = options.reason ?? null;
+    for (const member of await callTree(tx, instance)) {
+      const locked = member.id === instance.id ? member : await tx.getInstance(member.id, { lock: true });
+      if (!locked || (locked.status !== 'running' && locked.status !== 'failed')) continue;
+      await steps.saveInstance(tx, { ...locked, status: 'cancelled', state: null, endedAt: steps.rows.nowIso() });
+      await tx.replaceWaits(locked.id, []);
+      await tx.appendHistory([steps.rows.history(locked.id, actor.name, 'instance.cancelled', null, null, { reason })]);
+      await steps.incidents.closeOnCancel(tx, locked.id, actor.name);
+    }
+  });
+}
+
+async function callTree(tx: StoreTx, root: InstanceRow): Promise<InstanceRow[]> {
+  const tree = [root];
+  for (let index = 0; index < tree.length; index++) tree.push(...(await tx.childrenOf(tree[index]!.id)));
+  return tree;
+}

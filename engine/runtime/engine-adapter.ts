@@ -1,0 +1,136 @@
+// The one place that touches bpmn-engine's untyped internals (execution,
+// definitions, running processes, postponed element apis, their environment).
+// Everything else in the runtime drives an engine through `LiveEngine`, so an
+// upgrade of bpmn-engine that moves these internals breaks here, under its
+// own tests (test/engine/runtime/engine-adapter.test.ts), and nowhere else.
+import { EventEmitter } from 'node:events';
+import { createEngine, visibleVariables, type EngineHost } from './execution-environment.js';
+
+/** The variables of the process (or element) an event came from, as bpmn-elements keeps them. */
+export interface EngineEnvironment {
+  readonly variables: Record<string, unknown>;
+  assignVariables(variables: Record<string, unknown>): void;
+}
+
+/** An element as bpmn-engine reports it on listener events. */
+export interface ElementApi {
+  readonly id: string;
+  readonly type: string;
+  readonly executionId: string;
+  /** The message content: timers put `timerType`, `timeout`, `expireAt`, `parent.executionId` here. */
+  readonly content?: Record<string, any>;
+  readonly environment: EngineEnvironment;
+}
+
+/** An element waiting for something from outside (a postponed activity or event definition). */
+export interface WaitingElement {
+  readonly id: string;
+  readonly type: string;
+  readonly executionId: string;
+  /** Makes the waiting element throw (bpmn-elements turns it into an ActivityError carrying `code`). */
+  throwError(message: string, code?: string): void;
+}
+
+/** What a step listens to while an engine runs; `detach` undoes it, so a warm engine carries nothing into its next step. */
+export interface StepListeners {
+  'activity.enter'?: (api: ElementApi) => void;
+  'activity.end'?: (api: ElementApi) => void;
+  'activity.timer'?: (api: ElementApi) => void;
+  error?: (error: unknown) => void;
+  end?: () => void;
+}
+
+export class LiveEngine {
+  private readonly engine: any;
+  /** One listener for the engine's whole life: bpmn-engine binds it at execute/resume, steps come and go on it. */
+  private readonly listener = new EventEmitter();
+  private failed = false;
+
+  constructor(name: string, sourceContext: unknown, host: EngineHost = {}) {
+    this.engine = createEngine(name, sourceContext, undefined, host);
+    // Every engine has an error listener (an unheard error would throw); an engine that erred is never reused.
+    this.engine.on('error', () => (this.failed = true));
+  }
+
+  /** Runs a new instance to its first wait state (or its end). */
+  async start(variables: Record<string, unknown>): Promise<void> {
+    await this.engine.execute({ listener: this.listener, variables });
+  }
+
+  /** Puts the engine on a stored state and lets it run to where it waited. */
+  async recover(state: unknown): Promise<void> {
+    this.engine.recover(state); // a row of our own, read for this step: no copy needed
+    await this.engine.resume({ listener: this.listener });
+  }
+
+  /** Attaches a step's listeners; the returned function detaches them. */
+  attach(listeners: StepListeners): () => void {
+    const { error, end, ...activity } = listeners;
+    const pairs = Object.entries(activity) as [string, (api: ElementApi) => void][];
+    for (const [event, handler] of pairs) this.listener.on(event, handler);
+    if (error) this.engine.on('error', error);
+    if (end) this.engine.on('end', end);
+    return () => {
+      for (const [event, handler] of pairs) this.listener.off(event, handler);
+      if (error) this.engine.off('error', error);
+      if (end) this.engine.off('end', end);
+    };
+  }
+
+  /** False once the engine reported an error: its state is then no base for another step. */
+  get sound(): boolean {
+    return !this.failed;
+  }
+
+  /** Nothing runs any more: the instance ended. */
+  get idle(): boolean {
+    return this.engine.state === 'idle';
+  }
+
+  /** The elements waiting for something from outside, in bpmn-engine's order. */
+  waiting(): WaitingElement[] {
+    return (this.engine.execution?.getPostponed() ?? []).map((api: any): WaitingElement => ({
+      id: api.id,
+      type: api.type,
+      executionId: api.executionId,
+      throwError: (message, code) => api.sendApiMessage('error', { message, ...(code && { code, name: code }) }),
+    }));
+  }
+
+  /** Completes a waiting task, or (without executionId) delivers to whatever waits under `id` — a message id for catch events. */
+  signal(id: string, executionId?: string): void {
+    this.engine.execution.signal(executionId === undefined ? { id } : { id, executionId });
+  }
+
+  /** Cancels a waiting element: a cancelled timer completes its event, which is how a due timer fires. */
+  cancel(elementId: string): void {
+    this.engine.execution.cancelActivity({ id: elementId });
+  }
+
+  /** Sets process variables on the running process. */
+  setVariables(variables: Record<string, unknown>): void {
+    this.runningProcess()?.environment.assignVariables(variables);
+  }
+
+  /** The process variables (without bpmn-elements' internal copies), or `fallback` when no process runs. */
+  variables(fallback: Record<string, unknown>): Record<string, unknown> {
+    const process = this.runningProcess();
+    return process ? visibleVariables(process.environment.variables) : fallback;
+  }
+
+  /** The state to store, without the serialized definition source (the definition cache has it). */
+  async state(): Promise<unknown> {
+    const state = await this.engine.getState();
+    return { ...state, definitions: state.definitions.map(({ source: _source, ...definition }: any) => definition) };
+  }
+
+  private runningProcess(): { environment: EngineEnvironment } | undefined {
+    const definition = this.engine.execution?.definitions?.[0];
+    return definition?.getRunningProcesses()[0] ?? definition?.getProcesses()[0];
+  }
+}
+
+/** The element a bpmn-engine error came from, where it says. */
+export function errorElementId(error: any): string | null {
+  return error?.source?.content?.id ?? error?.source?.id ?? error?.id ?? null;
+}

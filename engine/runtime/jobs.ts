@@ -1,0 +1,113 @@
+// External jobs (service, send and business-rule tasks, job throw events):
+// workers fetch and lock them, then complete them (with the job's declared
+// outputs), fail them (retries count down to an incident) or throw a BPMN error.
+import type { Actor, JobView } from '../api.js';
+import { conflict } from '../errors.js';
+import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
+import { returnToParent } from './call-activities.js';
+import { errorWrites, jobWrites } from './completion-variables.js';
+import type { StepExecutor } from './step-executor.js';
+import { jobView } from './views.js';
+import { lockWait } from './wait-locks.js';
+
+const DEFAULT_LOCK_MS = 5 * 60_000;
+
+export class ExternalJobs {
+  constructor(private readonly steps: StepExecutor) {}
+
+  async fetchAndLock(request: { type: string; workerId: string; lockMs?: number; max?: number }): Promise<JobView[]> {
+    const { steps } = this;
+    const now = steps.clock.now();
+    const lockExpiresAt = new Date(now.getTime() + (request.lockMs ?? DEFAULT_LOCK_MS)).toISOString();
+    return steps.inTransaction(async (tx) => {
+      const locked = await tx.lockJobs(request.type, request.workerId, now.toISOString(), lockExpiresAt, request.max ?? 1);
+      const views: JobView[] = [];
+      for (const job of locked) {
+        const instance = await tx.getInstance(job.instanceId);
+        const definition = instance && (await steps.definition(tx, instance.processKey, instance.version));
+        views.push(jobView(job, definition?.model.elements.get(job.elementId)?.jobHeaders));
+      }
+      return views;
+    });
+  }
+
+  /** Completes the job; returns the id of the order (root instance) it moved. */
+  async complete(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string): Promise<string> {
+    const { steps } = this;
+    return steps.step('complete-job', async (tx, moving) => {
+      const { wait, instance } = await this.lock(tx, jobId, workerId);
+      moving(instance);
+      const definition = await steps.definition(tx, instance.processKey, instance.version);
+      const info = definition.model.elements.get(wait.elementId)!;
+      const writes = jobWrites(info, definition.model, variables);
+      const entry = steps.rows.waitHistory(wait, actor.name, 'job.completed', null, {
+        jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }),
+      });
+      await steps.runQueue(tx, [{
+        instance, isNew: false, kind: 'complete-job', history: [entry], actor: actor.name,
+        action: { type: 'signal', elementId: wait.elementId, executionId: wait.executionId, variables: writes, outputsApplied: Boolean(info.outputs?.length) },
+      }]);
+      return instance.rootId;
+    });
+  }
+
+  async fail(jobId: string, failure: { message: string; retries: number; workerId?: string }, actor: Actor): Promise<string> {
+    const { steps } = this;
+    return steps.step('fail-job', async (tx, moving) => {
+      const { wait, instance } = await this.lock(tx, jobId, failure.workerId);
+      moving(instance);
+      const retries = Math.max(0, Math.floor(failure.retries));
+      await tx.updateWait({ ...wait, jobRetries: retries, jobError: failure.message, lockedBy: null, lockExpiresAt: null });
+      const entry = steps.rows.waitHistory(wait, actor.name, 'job.failed', null, {
+        jobType: wait.jobType, message: failure.message, retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }),
+      });
+      const entries = [entry];
+      if (retries === 0) {
+        // Out of retries: an incident that names the job, like Camunda's.
+        const incident = { elementId: wait.elementId, message: `job ${wait.jobType} failed: ${failure.message}` };
+        await steps.saveInstance(tx, { ...instance, status: 'failed', incident });
+        await steps.incidents.raiseForJob(tx, instance, wait, incident);
+        entries.push(steps.rows.history(instance.id, actor.name, 'instance.failed', wait.elementId, null, { incident }));
+      }
+      await tx.appendHistory(entries);
+      if (retries === 0 && instance.parentId) {
+        const returns = await returnToParent(tx, { ...instance, status: 'failed', incident: { elementId: wait.elementId, message: failure.message } }, []);
+        await steps.runQueue(tx, returns.map((step) => ({ ...step, actor: actor.name })));
+      }
+      return instance.rootId;
+    });
+  }
+
+  async throwError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, actor: Actor): Promise<string> {
+    const { steps } = this;
+    return steps.step('fail-job', async (tx, moving) => {
+      const { wait, instance } = await this.lock(tx, jobId, thrown.workerId);
+      moving(instance);
+      const definition = await steps.definition(tx, instance.processKey, instance.version);
+      if (thrown.variables) errorWrites(definition.model.elements.get(wait.elementId)!, definition.model, thrown.variables);
+      const entry = steps.rows.waitHistory(wait, actor.name, 'job.error-thrown', null, {
+        jobType: wait.jobType, errorCode: thrown.errorCode, message: thrown.message ?? null, variables: thrown.variables ?? {},
+        ...(thrown.workerId !== undefined && { workerId: thrown.workerId }),
+      });
+      await steps.runQueue(tx, [{
+        instance, isNew: false, kind: 'fail-job', history: [entry], actor: actor.name,
+        action: {
+          type: 'throw', elementId: wait.elementId, executionId: wait.executionId, code: thrown.errorCode,
+          message: thrown.message ?? `BPMN error ${thrown.errorCode}`, variables: thrown.variables,
+        },
+      }]);
+      return instance.rootId;
+    });
+  }
+
+  /** Locks a job's instance; a worker may not act on a job another worker holds a lock on. */
+  private async lock(tx: StoreTx, jobId: string, workerId: string | undefined): Promise<{ wait: WaitRow; instance: InstanceRow }> {
+    const locked = await lockWait(tx, jobId, 'job');
+    const { wait } = locked;
+    const lockHeld = wait.lockedBy && wait.lockExpiresAt && wait.lockExpiresAt > this.steps.rows.nowIso();
+    if (workerId && lockHeld && wait.lockedBy !== workerId) {
+      throw conflict(`job ${wait.id} is locked by another worker until ${wait.lockExpiresAt}`);
+    }
+    return locked;
+  }
+}

@@ -1,0 +1,149 @@
+// Messages: a correlated message moves every running instance waiting for it
+// (each once), else starts a process whose top-level start event catches it,
+// else is buffered for its time-to-live (message-buffer.ts) and delivered in
+// the step that opens a matching catch.
+import type { MessageRequest } from '../api.js';
+import type { StratumError } from '../errors.js';
+import type { FeelInput } from '../feel/feel-expression.js';
+import { callersOf } from '../orders/entry-guard.js';
+import type { InstanceRow, MessageRow, StoreTx, WaitRow } from '../store/types.js';
+import { messageWrites } from './completion-variables.js';
+import type { QueuedStep, StepExecutor } from './step-executor.js';
+import { timeToLiveMs } from './time-to-live.js';
+
+/** What became of a correlated message: refused, kept, or delivered to these orders (root instance ids). */
+export type Correlation = { refused: StratumError } | { buffered: MessageRow } | { delivered: MessageRow; rootIds: string[] };
+
+type Moving = (instance: InstanceRow) => void;
+
+export class Messages {
+  constructor(private readonly steps: StepExecutor) {}
+
+  async correlate(message: MessageRequest): Promise<Correlation> {
+    const { steps } = this;
+    const buffer = steps.messages;
+    const timeToLive = message.timeToLive === undefined ? buffer.defaultTimeToLiveMs : timeToLiveMs(message.timeToLive);
+    return steps.step('message', async (tx, moving): Promise<Correlation> => {
+      // A message for an order adds to it, never changes the order as entered.
+      if (message.variables && (await tx.getOrder(message.businessKey))) messageWrites(message.variables, message.name);
+      const now = steps.clock.now();
+      const received = await buffer.receive(tx, message, timeToLive, now);
+      if ('duplicate' in received) return { refused: received.duplicate };
+      const { row } = received;
+      let reached = await this.deliverToWaits(tx, message, row, moving);
+      if (reached.length === 0) {
+        // Serialise with a step opening this catch right now: it either sees the buffered message or we see its wait.
+        await tx.lockCorrelation(message.name, message.businessKey);
+        reached = await this.deliverToWaits(tx, message, row, moving);
+      }
+      if (reached.length === 0) {
+        const started = await this.startByMessage(tx, message, moving);
+        if (started) reached = [{ instanceId: started, rootId: started }];
+      }
+      if (reached.length > 0) {
+        await buffer.delivered(tx, row, reached[0]!.instanceId, reached[0]!.rootId, now);
+        return { delivered: row, rootIds: [...new Set(reached.map((one) => one.rootId))] };
+      }
+      const unwaited = await buffer.keepOrRefuse(tx, row);
+      return unwaited.kind === 'buffered' ? { buffered: unwaited.message } : { refused: unwaited.error };
+    });
+  }
+
+  /** Deletes expired buffered messages, a hundred per transaction; returns how many. */
+  async purgeExpired(): Promise<number> {
+    const { steps } = this;
+    let purged = 0;
+    for (;;) {
+      const count = await steps.inTransaction((tx) => steps.messages.purgeExpired(tx, steps.clock.now(), 100));
+      purged += count;
+      if (count < 100) return purged;
+    }
+  }
+
+  /** Moves every running instance waiting for the message, each once; returns the instances it moved. */
+  private async deliverToWaits(tx: StoreTx, message: MessageRequest, row: MessageRow, moving: Moving): Promise<{ instanceId: string; rootId: string }[]> {
+    const { steps } = this;
+    const waits = await tx.findWaits({ kind: 'message', messageName: message.name, correlationKey: message.businessKey });
+    const reached: { instanceId: string; rootId: string }[] = [];
+    const seen = new Set<string>();
+    for (const candidate of waits) {
+      if (seen.has(candidate.instanceId)) continue; // one message moves an instance once
+      seen.add(candidate.instanceId);
+      const instance = await tx.getInstance(candidate.instanceId, { lock: true });
+      const wait = await tx.getWait(candidate.id);
+      if (!instance || !wait || instance.status !== 'running') continue;
+      moving(instance);
+      const entry = steps.rows.waitHistory(wait, message.actor ?? null, 'message.correlated', null, {
+        name: message.name, businessKey: message.businessKey, variables: message.variables ?? {},
+        messageKey: row.id, messageId: row.messageId,
+      });
+      await steps.runQueue(tx, [{
+        instance, isNew: false, kind: 'message', history: [entry], actor: message.actor ?? null,
+        action: {
+          type: 'message', messageId: wait.messageId ?? wait.elementId, elementId: wait.elementId,
+          executionId: wait.executionId, variables: message.variables,
+        },
+      }]);
+      reached.push({ instanceId: instance.id, rootId: instance.rootId });
+    }
+    return reached;
+  }
+
+  /**
+   * A message that nothing waits for starts the latest version of a process
+   * whose (top-level) start event catches it, like Camunda's message start.
+   */
+  private async startByMessage(tx: StoreTx, message: MessageRequest, moving: Moving): Promise<string | undefined> {
+    const { steps } = this;
+    // One order number is one order: a message never starts a second instance under it.
+    await tx.lockBusinessKey(message.businessKey);
+    if (await tx.getOrder(message.businessKey)) return undefined;
+    const latest = await tx.latestVersions();
+    for (const version of latest) {
+      const definition = await steps.definition(tx, version.key, version.version);
+      const startEvent = [...definition.model.elements.values()].find(
+        (info) => info.type === 'bpmn:StartEvent' && !info.nested && info.message?.name === message.name,
+      );
+      if (!startEvent) continue;
+      // Called processes and order processes have their own ways in.
+      if (definition.model.takesOrders || callersOf(version.key, latest).length) continue;
+      const variables = message.variables ?? {};
+      const instance = steps.rows.newInstance(version.key, version.version, message.businessKey, null, message.actor ?? null);
+      moving(instance);
+      await steps.runQueue(tx, [{
+        instance, isNew: true, kind: 'start', action: { type: 'start', variables }, actor: message.actor ?? null,
+        history: [steps.rows.history(instance.id, message.actor ?? null, 'instance.started', startEvent.id, 'bpmn:StartEvent', { message: message.name, variables })],
+      }]);
+      const waiting = await tx.getInstance(instance.id, { lock: true });
+      const wait = (await tx.findWaits({ instanceId: instance.id, kind: 'message' })).find((candidate) => candidate.elementId === startEvent.id);
+      if (waiting && wait) {
+        await steps.runQueue(tx, [{
+          instance: waiting, isNew: false, kind: 'message', history: [], actor: message.actor ?? null,
+          action: { type: 'message', messageId: startEvent.message!.id, elementId: wait.elementId, executionId: wait.executionId },
+        }]);
+      }
+      return instance.rootId;
+    }
+    return undefined;
+  }
+}
+
+/** The step executor's hook: runs a step for each buffered message a step's new catches take. */
+export async function deliverBuffered(tx: StoreTx, steps: StepExecutor, previousWaits: WaitRow[], waits: WaitRow[]): Promise<{ follow: QueuedStep[]; incident: InstanceRow['incident']; inputs?: FeelInput[] }> {
+  const buffer = steps.messages;
+  const follow: QueuedStep[] = [];
+  for (const wait of buffer.newCatches(previousWaits, waits)) {
+    const instance = await tx.getInstance(wait.instanceId, { lock: true });
+    // an earlier delivery of this loop may have moved the instance past this catch
+    if (!instance || instance.status !== 'running' || !(await tx.getWait(wait.id))) continue;
+    const message = await buffer.claim(tx, wait, steps.clock.now());
+    if (!message) continue;
+    const result = await steps.runStep(tx, {
+      instance, isNew: false, kind: 'message', history: [buffer.deliveryEntry(wait, message, steps.rows.nowIso())], actor: message.receivedBy,
+      action: { type: 'message', messageId: wait.messageId ?? wait.elementId, elementId: wait.elementId, executionId: wait.executionId, variables: message.variables },
+    });
+    follow.push(...result.follow);
+    if (result.incident) return { ...result, follow };
+  }
+  return { follow, incident: null };
+}

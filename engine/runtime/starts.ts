@@ -1,0 +1,143 @@
+// The ways an instance begins: a generic start of a level-1 process that takes
+// no orders (idempotent with a key), and order entry — the one way in for
+// orders: checked, converted to the reporting currency, one order per number.
+import type { OrderEntry, OrderEntryOptions, OrderEntryStatus, StartOptions } from '../api.js';
+import { TAKES_ORDERS_PROPERTY, type ProcessModel } from '../bpmn/process-model.js';
+import { conflict, notFound, StratumError } from '../errors.js';
+import type { RateTable } from '../money/rate-table.js';
+import { callersOf, refuseDirectStart, refuseOrderNumber } from '../orders/entry-guard.js';
+import { checkOrder, isSameOrder, orderAsEntered, orderRow, orderVariables } from '../orders/order-entry.js';
+import type { ProcessVersionRow, StoreTx } from '../store/types.js';
+import { mapStartVariables, startDeclarationOf } from './start-variables.js';
+import type { StepExecutor } from './step-executor.js';
+
+export const DEFAULT_ORDER_PROCESS = 'order-to-cash';
+
+export interface OrderEntrySettings {
+  processKey: string;
+  rates?: RateTable;
+}
+
+export class Starts {
+  constructor(
+    private readonly steps: StepExecutor,
+    private readonly orderEntry: OrderEntrySettings,
+  ) {}
+
+  /** Starts a process; returns the instance id and whether this call created it (an idempotent repeat did not). */
+  async start(processKey: string, options: StartOptions): Promise<{ id: string; created: boolean }> {
+    const { steps } = this;
+    return steps.step('start', async (tx, moving) => {
+      const { idempotency } = options;
+      if (idempotency) {
+        const previous = await tx.getIdempotency(idempotency.scope, idempotency.key);
+        if (previous) {
+          if (previous.requestHash !== idempotency.requestHash) {
+            throw conflict(`${idempotency.key} was already used for a different request`, { instanceId: previous.instanceId });
+          }
+          return { id: previous.instanceId, created: false };
+        }
+      }
+      const version = await tx.latestVersion(processKey);
+      if (!version) throw notFound(`no process with key ${processKey} is deployed`);
+      const { model } = await steps.definition(tx, version.key, version.version);
+      await refuseDirectStart(tx, model);
+      if (options.businessKey !== undefined) await refuseOrderNumber(tx, options.businessKey);
+      const payload = options.variables ?? {};
+      const declaration = startDeclarationOf(model);
+      const variables = declaration ? mapStartVariables(model, declaration, payload) : payload;
+      const instance = steps.rows.newInstance(version.key, version.version, options.businessKey ?? null, null, options.user ?? null);
+      moving(instance);
+      if (idempotency) {
+        await tx.insertIdempotency({ ...idempotency, instanceId: instance.id, createdAt: instance.createdAt });
+      }
+      await steps.runQueue(tx, [{
+        instance,
+        isNew: true,
+        kind: 'start',
+        actor: options.user ?? null,
+        action: { type: 'start', variables, ...(declaration && { mappedBy: declaration.startEventId }) },
+        history: [steps.rows.history(instance.id, options.user ?? null, 'instance.started', null, null, { variables: payload })],
+      }]);
+      return { id: instance.id, created: true };
+    });
+  }
+
+  /** Enters an order; an identical repeat returns the order already entered. */
+  async enterOrder(order: OrderEntry, options: OrderEntryOptions): Promise<{ id: string; created: boolean }> {
+    const { steps } = this;
+    return steps.step('start', async (tx, moving) => {
+      const { model, version } = await this.orderProcess(tx);
+      await tx.lockBusinessKey(order.orderNo);
+      const existing = await tx.getOrder(order.orderNo);
+      if (existing) {
+        if (isSameOrder(existing.order, orderAsEntered(order))) return { id: existing.instanceId, created: false };
+        throw conflict(`order ${order.orderNo} was already entered with different data (instance ${existing.instanceId})`, {
+          reason: 'order-exists', instanceId: existing.instanceId,
+        });
+      }
+      const conversion = checkOrder(order, this.rates(), steps.rows.nowIso().slice(0, 10));
+      const [holder] = await tx.findInstances({ businessKey: order.orderNo, limit: 1 });
+      if (holder) {
+        throw conflict(`${order.orderNo} is already the business key of instance ${holder.id} (${holder.processKey}); an order number names one order`, {
+          reason: 'business-key-taken', instanceId: holder.id,
+        });
+      }
+      const entered = orderVariables(order, conversion);
+      const declaration = startDeclarationOf(model);
+      // The order process declares what it starts with; order entry hands it exactly that.
+      const payload = declaration ? Object.fromEntries(Object.entries(entered).filter(([name]) => declaration.declared.includes(name))) : entered;
+      const variables = declaration ? mapStartVariables(model, declaration, payload) : payload;
+      const instance = steps.rows.newInstance(version.key, version.version, order.orderNo, null, options.user);
+      moving(instance);
+      await steps.runQueue(tx, [{
+        instance,
+        isNew: true,
+        kind: 'start',
+        actor: options.user,
+        action: { type: 'start', variables, ...(declaration && { mappedBy: declaration.startEventId }) },
+        history: [steps.rows.history(instance.id, options.user, 'instance.started', null, null, { entry: 'order', variables: entered })],
+      }]);
+      await tx.insertOrder(orderRow(order, conversion, {
+        processKey: version.key, instanceId: instance.id, enteredBy: options.user, enteredAt: instance.createdAt,
+      }));
+      return { id: instance.id, created: true };
+    });
+  }
+
+  async orderEntryStatus(): Promise<OrderEntryStatus> {
+    const { processKey } = this.orderEntry;
+    const reportingCurrency = this.orderEntry.rates?.reportingCurrency.code ?? null;
+    try {
+      await this.steps.store.read((tx) => this.orderProcess(tx));
+      this.rates();
+      return { processKey, ready: true, reportingCurrency };
+    } catch (error) {
+      if (!(error instanceof StratumError)) throw error;
+      return { processKey, ready: false, problem: error.message, reportingCurrency };
+    }
+  }
+
+  /** The latest version of the configured order process; 503 when it cannot take orders. */
+  private async orderProcess(tx: StoreTx): Promise<{ model: ProcessModel; version: ProcessVersionRow }> {
+    const { processKey } = this.orderEntry;
+    const version = await tx.latestVersion(processKey);
+    if (!version) throw new StratumError('unavailable', `orders cannot be entered: the order process ${processKey} is not deployed`);
+    const { model } = await this.steps.definition(tx, version.key, version.version);
+    if (!model.takesOrders) {
+      throw new StratumError('unavailable',
+        `orders cannot be entered: ${processKey} does not declare that it takes orders (process property ${TAKES_ORDERS_PROPERTY}=true)`);
+    }
+    const callers = callersOf(processKey, await tx.latestVersions());
+    if (callers.length) {
+      throw new StratumError('unavailable', `orders cannot be entered: ${processKey} is called by ${callers.join(', ')}, so it is no level-1 process`);
+    }
+    return { model, version };
+  }
+
+  private rates(): RateTable {
+    const { rates } = this.orderEntry;
+    if (!rates) throw new StratumError('unavailable', 'orders cannot be entered: no exchange-rate table is configured');
+    return rates;
+  }
+}

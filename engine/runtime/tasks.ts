@@ -1,0 +1,63 @@
+// User tasks: the open ones (by candidate group), and completing one — by a
+// member of a candidate group, with the task's declared completion variables
+// only, and (for separated tasks) never by whoever decided an earlier one.
+import type { Actor, TaskQuery, TaskView } from '../api.js';
+import { forbidden } from '../errors.js';
+import { completionInputsBehind, userTaskWrites } from './completion-variables.js';
+import { earlierSeparatedDecision } from './four-eyes.js';
+import type { StepExecutor } from './step-executor.js';
+import { taskViews } from './task-views.js';
+import { lockWait } from './wait-locks.js';
+
+export class UserTasks {
+  constructor(private readonly steps: StepExecutor) {}
+
+  async find(query: TaskQuery): Promise<TaskView[]> {
+    return this.steps.store.read(async (tx) => {
+      const waits = await tx.findWaits({ kind: 'task', ...query });
+      return taskViews(tx, waits, (key, version) => this.steps.definition(tx, key, version));
+    });
+  }
+
+  async get(taskId: string): Promise<TaskView | undefined> {
+    return this.steps.store.read(async (tx) => {
+      const wait = await tx.getWait(taskId);
+      if (!wait || wait.kind !== 'task') return undefined;
+      return (await taskViews(tx, [wait], (key, version) => this.steps.definition(tx, key, version)))[0];
+    });
+  }
+
+  /** Completes the task; returns the id of the order (root instance) it moved. */
+  async complete(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<string> {
+    const { steps } = this;
+    return steps.step('complete-task', async (tx, moving) => {
+      const { wait, instance } = await lockWait(tx, taskId, 'task');
+      moving(instance);
+      const groups = wait.candidateGroups ?? [];
+      if (!groups.some((group) => actor.groups.includes(group))) {
+        throw forbidden(`task ${taskId} is for ${groups.join(', ') || 'nobody'}; ${actor.name} is in none of these groups`);
+      }
+      const definition = await steps.definition(tx, instance.processKey, instance.version);
+      const info = definition.model.elements.get(wait.elementId)!;
+      const writes = userTaskWrites(info, variables);
+      if (definition.model.separatedTasks.includes(wait.elementId)) {
+        const earlier = await earlierSeparatedDecision(tx, instance, wait.elementId, actor.name, (key, version) => steps.definition(tx, key, version));
+        if (earlier) {
+          throw forbidden(`four eyes: ${actor.name} already decided "${earlier.name}" (${earlier.processKey}/${earlier.elementId}) ` +
+            `of order ${instance.businessKey ?? instance.rootId}, so another person must decide "${info.name ?? info.id}"`);
+        }
+      }
+      const completion = steps.rows.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', { name: wait.name, variables, writes });
+      // The approver can correct their input, so a completion that would fail
+      // the instance (a condition reading a variable they did not give) is refused.
+      await steps.runQueue(tx, [{
+        instance, isNew: false, kind: 'complete-task', history: [completion], actor: actor.name,
+        action: { type: 'signal', elementId: wait.elementId, executionId: wait.executionId, variables: writes, outputsApplied: true },
+      }], {
+        refuseFailure: `completing task "${wait.name ?? wait.elementId}" with these variables`,
+        nameInputs: (inputs) => completionInputsBehind(info, variables, inputs),
+      });
+      return instance.rootId;
+    });
+  }
+}
