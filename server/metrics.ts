@@ -2,7 +2,7 @@
 // steps from `stratum.events`, and the default process metrics.
 import type { EventEmitter } from 'node:events';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { StepEvent } from '../engine/index.js';
+import type { EngineCacheEvent, StepEvent } from '../engine/index.js';
 import type { AdmissionQueue } from './http/admission.js';
 
 export class Metrics {
@@ -11,6 +11,11 @@ export class Metrics {
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly engineSteps: Counter<'action' | 'process_key' | 'outcome'>;
   private readonly engineStepDuration: Histogram<'action' | 'outcome'>;
+  private readonly engineCacheLookups: Counter<'result'>;
+  private readonly engineCacheEvictions: Counter;
+  private readonly engineCacheEntries: Gauge;
+  private readonly engineCacheBytes: Gauge;
+  private readonly engineCacheBudget: Gauge;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -40,6 +45,32 @@ export class Metrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
+    this.engineCacheLookups = new Counter({
+      name: 'stratum_engine_cache_lookups_total',
+      help: 'Steps that looked for a warm engine: hit, miss (none kept) or stale (one kept for an older revision). Hit rate = hit / all.',
+      labelNames: ['result'],
+      registers: [this.registry],
+    });
+    this.engineCacheEvictions = new Counter({
+      name: 'stratum_engine_cache_evictions_total',
+      help: 'Warm engines dropped to stay within the memory budget.',
+      registers: [this.registry],
+    });
+    this.engineCacheEntries = new Gauge({
+      name: 'stratum_engine_cache_entries',
+      help: 'Live engines kept warm.',
+      registers: [this.registry],
+    });
+    this.engineCacheBytes = new Gauge({
+      name: 'stratum_engine_cache_bytes',
+      help: 'Estimated memory of the live engines kept warm.',
+      registers: [this.registry],
+    });
+    this.engineCacheBudget = new Gauge({
+      name: 'stratum_engine_cache_budget_bytes',
+      help: 'Memory budget of the engine cache (STRATUM_ENGINE_CACHE_MB).',
+      registers: [this.registry],
+    });
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
@@ -48,14 +79,25 @@ export class Metrics {
     this.httpDuration.observe(labels, seconds);
   }
 
-  /** Counts the engine's `step` events until the returned function is called. */
+  /** Counts the engine's `step` and `engine-cache` events until the returned function is called. */
   watch(events: EventEmitter): () => void {
     const onStep = (step: StepEvent) => {
       this.engineSteps.inc({ action: step.action, process_key: step.processKey, outcome: step.outcome });
       this.engineStepDuration.observe({ action: step.action, outcome: step.outcome }, step.durationMs / 1000);
     };
+    const onCache = (event: EngineCacheEvent) => {
+      if (event.result === 'kept') this.engineCacheEvictions.inc(event.evicted);
+      else this.engineCacheLookups.inc({ result: event.result });
+      this.engineCacheEntries.set(event.entries);
+      this.engineCacheBytes.set(event.bytes);
+      this.engineCacheBudget.set(event.budgetBytes);
+    };
     events.on('step', onStep);
-    return () => events.off('step', onStep);
+    events.on('engine-cache', onCache);
+    return () => {
+      events.off('step', onStep);
+      events.off('engine-cache', onCache);
+    };
   }
 
   /** Depth, turns in use and refusals of the write admission queue, read when scraped. */

@@ -127,6 +127,10 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/stratum_engine_steps_total\{action="start",process_key="order-to-cash",outcome="ok"\} 1/);
     expect(text).toMatch(/stratum_engine_steps_total\{action="complete-task",[^}]*outcome="ok"\} 1/);
     expect(text).toMatch(/stratum_engine_step_duration_seconds_count\{action="start",outcome="ok"\} 1/);
+    // the approval ran on the engine order entry left warm
+    expect(text).toMatch(/stratum_engine_cache_lookups_total\{result="hit"\} [1-9]/);
+    expect(text).toMatch(/stratum_engine_cache_entries [1-9]/);
+    expect(text).toMatch(/stratum_engine_cache_budget_bytes [1-9]/);
     expect(text).toContain('process_cpu_user_seconds_total');
     expect(text).not.toContain('unknown-1');
   });
