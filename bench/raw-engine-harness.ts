@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { ElementInfo } from '../engine/bpmn/process-model.js';
 import type { ExecutableDefinition } from '../engine/runtime/definition-cache.js';
 import { createEngine } from '../engine/runtime/execution-environment.js';
+import { declaredCompletionVariables } from '../engine/runtime/completion-variables.js';
 import type { ElementApi as ListenerApi } from '../engine/runtime/engine-adapter.js';
 import { applyOutputs } from '../engine/runtime/instance-step.js';
 
@@ -96,7 +97,9 @@ export class RawEngineHarness {
       const model = this.definitions.get(instance.key)!.model;
       const task = executionOf(instance).getPostponed().find((api) => matches(model.elements.get(api.id)));
       if (!task) continue;
-      this.processOf(instance).environment.assignVariables(variables);
+      // As in the durable runtime, a declared completion variable the completer omitted is null (the outputs read it).
+      const declared = declaredCompletionVariables(model.elements.get(task.id)?.outputs ?? []);
+      this.processOf(instance).environment.assignVariables({ ...Object.fromEntries(declared.map((name) => [name, null])), ...variables });
       executionOf(instance).signal({ id: task.id, executionId: task.executionId });
       await this.startCalledChildren(instance);
       return;
