@@ -220,6 +220,8 @@ export class StepExecutor {
 
   /** Saves an instance if nobody changed it since it was read; returns the new revision. */
   async saveInstance(tx: StoreTx, row: InstanceRow): Promise<number> {
+    // Saved outside an engine step (cancel, failed job, incident retry): a kept engine no longer stands on the row.
+    this.engines.drop(row.id);
     const revision = row.revision + 1;
     const saved = await tx.updateInstance({ ...row, revision, updatedAt: this.rows.nowIso() });
     if (!saved) throw new StratumError('conflict', `instance ${row.id} was changed concurrently`, { retryable: true });
