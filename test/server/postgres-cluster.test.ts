@@ -32,8 +32,17 @@ describePostgres('two servers on one PostgreSQL database', () => {
     expect(fromA.body.every((process: { latestVersion: number }) => process.latestVersion === 1)).toBe(true);
   });
 
+  /** As an ERP posts: a 503 from a server's admission queue (a loaded machine) is tried again after Retry-After. */
+  async function postOrder(server: TestServer) {
+    for (;;) {
+      const response = await server.api.post('/api/orders', TOKENS.erp, order);
+      if (response.status !== 503) return response;
+      await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
+    }
+  }
+
   it('creates one instance when the ERP retries the same order against both servers at once', async () => {
-    const responses = await Promise.all([a, b, a, b].map((server) => server.api.post('/api/orders', TOKENS.erp, order)));
+    const responses = await Promise.all([a, b, a, b].map(postOrder));
     expect(responses.map((response) => response.status).sort()).toEqual([200, 200, 200, 201]);
     expect(new Set(responses.map((response) => response.body.id)).size).toBe(1);
   });
