@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { loadRateTable, openStore, openStratum, parseRateTable, type RateTable, type Stratum, type Store } from '../engine/index.js';
+import type { DeployOptions } from '../engine/api.js';
 import { StratumError } from '../engine/errors.js';
 import { createApp } from './app.js';
 import type { ServerConfig } from './config.js';
@@ -14,6 +15,7 @@ import { DEFAULT_HTTP_TIMEOUTS, guardConnections, serverOptions } from './http/c
 import demoUsers from './demo-users.json' with { type: 'json' };
 import sampleRates from './rates.sample.json' with { type: 'json' };
 import { UserDirectory } from './auth/users.js';
+import { taskGroupCheck } from './routes/library.js';
 
 export interface RunningServer {
   url: string;
@@ -45,7 +47,8 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
       orderEntry: { processKey: config.orderProcessKey, rates },
       ...(config.messageTimeToLiveMs !== undefined && { messageTimeToLiveMs: config.messageTimeToLiveMs }),
     });
-    await deployDiagrams(stratum, config.diagramsDir, logger);
+    // the same candidate-group check as POST /api/deployments: a group nobody is in refuses the folder
+    await deployDiagrams(stratum, config.diagramsDir, logger, taskGroupCheck({ users, demo: config.demo })());
     await checkOrderEntry(stratum, logger);
   } catch (error) {
     await store.close();
@@ -97,7 +100,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
 }
 
 /** Deploys every *.bpmn of `dir` as one deployment by user `system`; a missing folder is skipped. */
-export async function deployDiagrams(stratum: Stratum, dir: string, logger: Logger): Promise<void> {
+export async function deployDiagrams(stratum: Stratum, dir: string, logger: Logger, taskGroups?: DeployOptions['taskGroups']): Promise<void> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((name) => name.toLowerCase().endsWith('.bpmn')).sort();
@@ -114,7 +117,7 @@ export async function deployDiagrams(stratum: Stratum, dir: string, logger: Logg
   // race gets a conflict, and its retry finds the XML deployed (a no-op).
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await stratum.library.deploy(files, { user: 'system', note: `deployed at start from ${dir}` });
+      const result = await stratum.library.deploy(files, { user: 'system', note: `deployed at start from ${dir}`, ...(taskGroups && { taskGroups }) });
       logger.info({ dir, deployed: result.deployed, warnings: result.warnings.length }, 'diagrams deployed');
       return;
     } catch (error) {
