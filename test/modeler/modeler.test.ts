@@ -307,7 +307,7 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     });
     await shot('16-opened-from-disk');
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=save-bpmn]').click()]);
-    expect(download.suggestedFilename()).toBe('returns-handling.bpmn');
+    expect(download.suggestedFilename()).toBe('other-tool.bpmn');
     const saved = await readFile(await download.path(), 'utf8');
     expect(saved).toContain('<!-- Exported by Acme Process Studio 4.2: keep this comment -->');
     expect(saved).toContain('<acme:owner department="After sales" />');
@@ -316,7 +316,7 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     expect(saved).toContain('name="Inspect returned goods"');
 
     const [svg] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=save-svg]').click()]);
-    expect(svg.suggestedFilename()).toBe('returns-handling.svg');
+    expect(svg.suggestedFilename()).toBe('other-tool.svg');
     expect(await readFile(await svg.path(), 'utf8')).toContain('returned goods');
   });
 

@@ -48,9 +48,16 @@ export class ApiProblem extends Error {
   }
 }
 
-interface InstanceList {
+export interface InstanceList {
   items: InstanceSummary[];
-  total?: number;
+  /** How many match the query, beyond the page. */
+  total: number;
+}
+
+/** One .bpmn file of a deployment. */
+export interface BpmnUpload {
+  name: string;
+  xml: string;
 }
 
 export class ApiClient {
@@ -80,27 +87,33 @@ export class ApiClient {
     return this.text('GET', `/api/processes/${encodeURIComponent(key)}/versions/${version}/xml`);
   }
 
-  deploy(xml: string, options: { name: string; note: string }): Promise<DeployResponse> {
-    const query = new URLSearchParams({ name: options.name, note: options.note });
-    return this.json('POST', `/api/deployments?${query}`, xml, 'application/xml');
+  /** POST /api/deployments: the files deploy together (they may call each other) or not at all. */
+  deploy(files: BpmnUpload[], note: string): Promise<DeployResponse> {
+    return this.json('POST', '/api/deployments', uploadOf(files, note));
   }
 
-  /** POST /api/impact: what deploying this file would do (nothing is stored). */
-  impact(xml: string, options: { name: string }): Promise<ImpactReport> {
-    const query = new URLSearchParams({ name: options.name });
-    return this.json('POST', `/api/impact?${query}`, xml, 'application/xml');
+  /** POST /api/impact: what deploying these files would do (nothing is stored). */
+  impact(files: BpmnUpload[]): Promise<ImpactReport> {
+    return this.json('POST', '/api/impact', uploadOf(files));
   }
 
   listGroups(): Promise<TaskGroups> {
     return this.json('GET', '/api/groups');
   }
 
-  findInstances(query: { processKey?: string; businessKey?: string; status?: string; limit?: number }): Promise<InstanceSummary[]> {
+  findInstances(query: InstanceQuery): Promise<InstanceSummary[]> {
+    return this.listInstances(query).then((list) => list.items);
+  }
+
+  /** GET /api/instances: one page and the total the server counts for the same query. */
+  async listInstances(query: InstanceQuery): Promise<InstanceList> {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) {
       if (value !== undefined && value !== '') params.set(name, String(value));
     }
-    return this.json<InstanceSummary[] | InstanceList>('GET', `/api/instances?${params}`).then(unwrapItems);
+    const answer = await this.json<InstanceSummary[] | Partial<InstanceList>>('GET', `/api/instances?${params}`);
+    const items = Array.isArray(answer) ? answer : answer.items ?? [];
+    return { items, total: Array.isArray(answer) ? items.length : answer.total ?? items.length };
   }
 
   getInstance(id: string): Promise<InstanceView> {
@@ -118,7 +131,7 @@ export class ApiClient {
     }
   }
 
-  private async request(method: string, path: string, body?: string, contentType?: string): Promise<Response> {
+  private async request(method: string, path: string, body?: string | FormData, contentType?: string): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json, application/xml' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (contentType) headers['content-type'] = contentType;
@@ -136,7 +149,7 @@ export class ApiClient {
     return response;
   }
 
-  private async json<T>(method: string, path: string, body?: string, contentType?: string): Promise<T> {
+  private async json<T>(method: string, path: string, body?: string | FormData, contentType?: string): Promise<T> {
     const response = await this.request(method, path, body, contentType);
     return (await response.json()) as T;
   }
@@ -146,7 +159,17 @@ export class ApiClient {
   }
 }
 
+type InstanceQuery = { processKey?: string; businessKey?: string; status?: string; limit?: number };
+
 // helpers
+
+/** Multipart: parts named `files`, and the note. */
+function uploadOf(files: BpmnUpload[], note?: string): FormData {
+  const form = new FormData();
+  for (const file of files) form.append('files', new Blob([file.xml], { type: 'application/xml' }), file.name);
+  if (note !== undefined) form.append('note', note);
+  return form;
+}
 
 async function readProblem(response: Response): Promise<ProblemBody> {
   const text = await response.text();

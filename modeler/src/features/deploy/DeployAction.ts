@@ -7,12 +7,18 @@ import type Workspace from '../workspace/Workspace';
 import type LibraryService from '../library/LibraryService';
 import type DeployFindings from '../lint/DeployFindings';
 import type ImpactPreview from './ImpactPreview';
-import { compareVersions } from '../diff/VersionDiff';
-import { el } from '../../dom/element';
+import type DeployPlan from './DeployPlan';
+import { uploadsOf, type PlannedProcess } from './DeployPlan';
+import { changesOf } from './DeployChanges';
+import { el, replaceChildren } from '../../dom/element';
 
-/** Deploys the open process with a change note; a refusal shows the server's findings on the elements. */
+/**
+ * Deploys the open process, with the drafts chosen to go with it, in one deployment and
+ * with a change note. The dialog names every added, removed and changed element of each
+ * file and what the change does to orders; a refusal shows the server's findings on the elements.
+ */
 export default class DeployAction {
-  static $inject = ['config.stratum', 'toolbar', 'dialogs', 'statusLine', 'workspace', 'libraryService', 'deployFindings', 'impactPreview'];
+  static $inject = ['config.stratum', 'toolbar', 'dialogs', 'statusLine', 'workspace', 'libraryService', 'deployFindings', 'impactPreview', 'deployPlan'];
 
   constructor(
     private readonly config: StratumConfig,
@@ -23,64 +29,86 @@ export default class DeployAction {
     private readonly library: LibraryService,
     private readonly findings: DeployFindings,
     private readonly impact: ImpactPreview,
+    private readonly plan: DeployPlan,
   ) {
     toolbar.addButton({
-      id: 'deploy', group: 'library', label: 'Deploy…', title: 'Deploy this process as a new version',
+      id: 'deploy', group: 'library', label: 'Deploy…', title: 'Deploy this process (and drafts it calls) as new versions',
       action: () => this.deploy(),
       isEnabled: () => !workspace.meta.readOnly && !!workspace.meta.key,
     });
   }
 
-  /** What the deploy would change, so the change note can say it. */
-  private async changesSince(key: string, latest: number): Promise<HTMLElement | null> {
-    try {
-      const comparison = await compareVersions(await this.config.api.getVersionXml(key, latest), await this.workspace.xml());
-      const counts = [
-        comparison.conditions.length && `${comparison.conditions.length} condition(s) changed`,
-        comparison.added.length && `${comparison.added.length} added`,
-        comparison.removed.length && `${comparison.removed.length} removed`,
-        comparison.changed.length && `${comparison.changed.length} changed`,
-      ].filter(Boolean);
-      return el('div', { className: 'deploy-changes' },
-        el('strong', {}, counts.length ? `Changes since v${latest}: ${counts.join(', ')}` : `No semantic changes since v${latest}`),
-        comparison.conditions.length
-          ? el('ul', {}, comparison.conditions.map((c) => el('li', {}, `${c.label}: `, el('code', {}, c.oldCondition ?? '(none)'), ' → ', el('code', {}, c.newCondition ?? '(none)'))))
-          : null);
-    } catch {
-      return null;
-    }
-  }
-
   async deploy(): Promise<void> {
     const { key, version } = this.workspace.meta;
     if (!key || this.workspace.meta.readOnly) return;
+    await this.workspace.keepDraft();
+    const candidates = await this.plan.candidates();
+    const selected = new Set(candidates.filter((process) => process.required).map((process) => process.key));
+    const chosen = () => candidates.filter((process) => selected.has(process.key));
+
+    const summary = el('div', { className: 'deploy-summary', 'data-deploy-summary': '' });
+    let rendering = 0;
+    const renderSummary = async () => {
+      const run = ++rendering;
+      replaceChildren(summary, el('p', { className: 'empty' }, 'Reading what changes…'));
+      const processes = chosen();
+      const impact = await this.impact.render(uploadsOf(processes));
+      const changes = await changesOf(processes, this.config.api, impact?.report);
+      if (run !== rendering) return;
+      replaceChildren(summary, changes, impact?.section ?? el('p', { className: 'empty' }, 'The server could not say what this does to orders.'));
+      const submit = summary.closest('form')?.querySelector<HTMLButtonElement>('button[type=submit]');
+      if (submit) submit.textContent = impact?.blocking ? 'Deploy anyway' : 'Deploy';
+    };
+
     const latest = this.library.get(key)?.latestVersion ?? null;
-    // what the change would do to running and recorded orders, before the designer confirms
-    const impact = await this.impact.render(key, await this.workspace.xml());
-    const values = await this.dialogs.form({
+    const rendered = renderSummary();
+    const dialog = this.dialogs.form({
       id: 'deploy',
-      title: `Deploy ${key}`,
+      title: candidates.length > 1 ? `Deploy ${key} and drafts` : `Deploy ${key}`,
       intro: el('div', {},
         el('p', {}, latest === null
-          ? 'This process is not in the library yet; it becomes version 1.'
-          : `Version ${latest} is the latest${version !== null && version !== latest ? ` (your edits are based on version ${version})` : ''}; a changed diagram becomes version ${latest + 1}.`),
-        latest === null ? null : await this.changesSince(key, latest),
-        impact?.section ?? null),
+          ? `${key} is not in the library yet; it becomes version 1.`
+          : `Version ${latest} of ${key} is the latest${version !== null && version !== latest ? ` (your edits are based on version ${version})` : ''}; a changed diagram becomes version ${latest + 1}.`),
+        candidates.length > 1 ? this.togetherChoice(candidates, selected, () => void renderSummary()) : null,
+        summary),
       fields: [{ name: 'note', label: 'Change note', type: 'textarea', required: true, placeholder: 'What changed, and why' }],
-      submitLabel: impact?.blocking ? 'Deploy anyway' : 'Deploy',
+      submitLabel: 'Deploy',
     });
+    await rendered;
+    const values = await dialog;
     if (!values) return;
+    await this.send(key, chosen(), values.note);
+  }
+
+  /** Checkboxes for the drafts that may go with the open process; new processes it calls are required. */
+  private togetherChoice(candidates: PlannedProcess[], selected: Set<string>, changed: () => void): HTMLElement {
+    return el('fieldset', { className: 'deploy-together' },
+      el('legend', {}, 'Deploy together (one deployment: all or nothing)'),
+      candidates.map((process) => {
+        const box = el('input', {
+          type: 'checkbox', name: 'together', value: process.key, checked: selected.has(process.key), disabled: process.open || process.required,
+          onchange: (event: Event) => {
+            if ((event.target as HTMLInputElement).checked) selected.add(process.key);
+            else selected.delete(process.key);
+            changed();
+          },
+        });
+        const what = process.open ? 'open on the canvas' : process.latestVersion === null ? 'new draft' : `draft of v${process.latestVersion}`;
+        const why = process.required && !process.open ? ', called by the processes deployed here' : '';
+        return el('label', { className: 'together-item', 'data-key': process.key }, box, ` ${process.name ? `${process.name} ` : ''}(${process.key}, ${what}${why})`);
+      }));
+  }
+
+  private async send(key: string, processes: PlannedProcess[], note: string): Promise<void> {
     this.findings.clear();
     try {
-      const xml = await this.workspace.xml();
-      const result = await this.config.api.deploy(xml, { name: `${key}.bpmn`, note: values.note });
-      const deployed = result.deployed.find((entry) => entry.key === key) ?? result.deployed[0];
-      if (!deployed) throw new Error('the server deployed nothing');
+      const result = await this.config.api.deploy(uploadsOf(processes), note);
+      const deployed = result.deployed.find((entry) => entry.key === key);
+      if (!deployed) throw new Error(`the server did not deploy ${key}`);
+      for (const entry of result.deployed) this.workspace.dropDraft(entry.key);
       this.workspace.markDeployed(deployed.version);
       await this.library.refresh();
-      this.statusLine.show(deployed.changed
-        ? `Deployed ${key} as version ${deployed.version}`
-        : `No changes: ${key} stays at version ${deployed.version}`, 'success');
+      this.statusLine.show(`Deployed ${result.deployed.map((entry) => entry.changed ? `${entry.key} as version ${entry.version}` : `${entry.key} (no changes, stays at version ${entry.version})`).join(', ')}`, 'success');
       if (result.warnings?.length) this.findings.show(result.warnings, `Deployed with ${result.warnings.length} warning(s)`);
     } catch (error) {
       if (error instanceof ApiProblem && error.findings.length) {

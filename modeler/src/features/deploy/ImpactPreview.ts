@@ -1,15 +1,15 @@
 import type { StratumConfig } from '../../config';
-import type { ImpactReport } from '../../api/client';
+import type { BpmnUpload, ImpactReport } from '../../api/client';
 import type InstancesPanel from '../instances/InstancesPanel';
 import { el } from '../../dom/element';
 
 const ORDERS_SHOWN = 20;
 
 /**
- * What deploying the open process would do (POST /api/impact), shown in the
- * deploy dialog before the designer confirms: running orders that stay on
- * their version or start the new one, and the recorded orders replayed and
- * grouped by how their route changes. Each order number opens its instance.
+ * What a deployment would do (POST /api/impact with all of its files), shown in
+ * the deploy dialog before the designer confirms: per process, running orders
+ * that stay on their version or start the new one; and the recorded orders
+ * replayed and grouped by how their route changes. Each order number opens its instance.
  */
 export default class ImpactPreview {
   static $inject = ['config.stratum', 'instancesPanel'];
@@ -20,27 +20,26 @@ export default class ImpactPreview {
   ) {}
 
   /** The impact as a dialog section, with whether it would block orders; null when the server cannot say. */
-  async render(key: string, xml: string): Promise<{ section: HTMLElement; blocking: boolean } | null> {
+  async render(files: BpmnUpload[]): Promise<{ section: HTMLElement; blocking: boolean; report: ImpactReport } | null> {
     let report: ImpactReport;
     try {
-      report = await this.config.api.impact(xml, { name: `${key}.bpmn` });
+      report = await this.config.api.impact(files);
     } catch {
       return null;
     }
-    const process = report.processes.find((candidate) => candidate.key === key);
     const { replay } = report;
     const section = el('div', { className: 'deploy-impact' },
-      el('strong', {}, `Impact: ${replay.orders} recorded order(s) replayed, ${replay.changed} would change route, ${replay.blocked} would block`),
-      process
-        ? el('p', {},
-          `Running orders inside ${key}: ${process.runningOrders.inside.count} (they stay on their version). `,
-          `Running orders that will start version ${process.version}: ${process.runningOrders.willPickUp.count}.`,
-          this.orderList(process.runningOrders.willPickUp.orders))
-        : null,
+      el('strong', {}, `Impact on orders: ${replay.orders} recorded order(s) replayed, ${replay.changed} would change route, ${replay.blocked} would block`),
+      report.processes.map((process) => el('p', { 'data-impact-process': process.key },
+        process.previousVersion === null
+          ? `${process.key} is new (version ${process.version}): no order runs it yet; `
+          : `Running orders inside ${process.key}: ${process.runningOrders.inside.count} (they stay on version ${process.previousVersion}); `,
+        `running orders that will start ${process.key} version ${process.version} when they reach a call to it: ${process.runningOrders.willPickUp.count}.`,
+        this.orderList(process.runningOrders.willPickUp.orders))),
       el('ul', { className: 'impact-groups' }, replay.groups.filter((group) => group.kind !== 'unchanged').map((group) =>
         el('li', { className: `impact-${group.kind}` }, `${group.count} order(s) ${group.description}`, this.orderList(group.orders)))),
       report.blocking ? el('p', { className: 'impact-blocking' }, 'Deploying would block orders or the library has errors: check before you confirm.') : null);
-    return { section, blocking: report.blocking };
+    return { section, blocking: report.blocking, report };
   }
 
   private orderList(orders: string[]): HTMLElement | null {

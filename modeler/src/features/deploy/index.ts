@@ -5,11 +5,13 @@ import LintModule from '../lint';
 import InstancesModule from '../instances';
 import DeployAction from './DeployAction';
 import ImpactPreview from './ImpactPreview';
+import DeployPlan from './DeployPlan';
 
-/** Deploying the open process to the library. */
+/** Deploying the open process, with the drafts that go with it, to the library. */
 export default {
   __depends__: [ShellModule, WorkspaceModule, LibraryModule, LintModule, InstancesModule],
   __init__: ['deployAction'],
   deployAction: ['type', DeployAction],
   impactPreview: ['type', ImpactPreview],
+  deployPlan: ['type', DeployPlan],
 };

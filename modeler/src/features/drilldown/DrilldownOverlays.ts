@@ -44,16 +44,17 @@ export default class DrilldownOverlays {
     this.overlays.remove({ element, type: OVERLAY_TYPE });
     const key = calledProcessKey(businessObjectOf(element));
     if (!key || !isStaticKey(key)) return;
-    const known = !this.library.processes.length || !!this.library.get(key);
+    // a draft opens too: it may be deployed together with its caller
+    const known = !this.library.processes.length || !!this.library.find(key);
     const control = el('button', {
       type: 'button',
       className: `stratum-drilldown${known ? '' : ' unknown'}`,
       'data-called': key,
-      title: known ? `Open ${key}` : `${key} is not in the library`,
+      title: known ? `Open ${key}${this.library.find(key)?.draft === 'new' ? ' (draft, not deployed yet)' : ''}` : `${key} is not in the library`,
       onclick: (event: Event) => {
         event.stopPropagation();
-        if (!this.library.get(key) && this.library.processes.length) {
-          this.statusLine.show(`${key} is not deployed, so there is nothing to open`, 'error');
+        if (!this.library.find(key) && this.library.processes.length) {
+          this.statusLine.show(`${key} is neither deployed nor a draft in this browser, so there is nothing to open`, 'error');
           return;
         }
         this.eventBus.fire(DRILLDOWN_REQUESTED, { key, element });

@@ -4,6 +4,8 @@ import type StatusLine from '../shell/StatusLine';
 import type Toolbar from '../shell/Toolbar';
 import type Workspace from '../workspace/Workspace';
 import type LibraryService from '../library/LibraryService';
+import type DraftStore from '../workspace/DraftStore';
+import type LeaveGuard from '../workspace/LeaveGuard';
 import { el } from '../../dom/element';
 import { isValidKey, newProcessXml } from './ProcessTemplate';
 
@@ -11,9 +13,13 @@ interface SvgExporter {
   saveSVG(): Promise<{ svg: string }>;
 }
 
-/** New process from a template, open a .bpmn from disk, save as .bpmn or .svg. */
+/**
+ * New process from a template, open a .bpmn from disk, save it, export .svg. A file opens
+ * clean, Save writes it under its own name and clears the unsaved mark, and another file
+ * never replaces unsaved edits without asking (as in Camunda Modeler).
+ */
 export default class FileActions {
-  static $inject = ['toolbar', 'dialogs', 'statusLine', 'workspace', 'libraryService', 'bpmnjs', 'config.stratum'];
+  static $inject = ['toolbar', 'dialogs', 'statusLine', 'workspace', 'libraryService', 'bpmnjs', 'config.stratum', 'draftStore', 'leaveGuard'];
 
   private readonly picker = el('input', { type: 'file', accept: '.bpmn,.xml,application/xml,text/xml', hidden: true, 'data-file-input': 'bpmn' });
 
@@ -25,13 +31,16 @@ export default class FileActions {
     private readonly library: LibraryService,
     private readonly bpmnjs: SvgExporter,
     config: StratumConfig,
+    private readonly drafts: DraftStore,
+    private readonly leaveGuard: LeaveGuard,
   ) {
     config.toolbar.append(this.picker);
     this.picker.addEventListener('change', () => void this.openPicked());
+    leaveGuard.setSave(() => this.saveBpmn());
     toolbar.addButton({ id: 'new', group: 'file', label: 'New…', title: 'New process from the template', action: () => this.newProcess() });
     toolbar.addButton({ id: 'open-file', group: 'file', label: 'Open…', title: 'Open a .bpmn file from disk', action: () => this.picker.click() });
-    toolbar.addButton({ id: 'save-bpmn', group: 'file', label: '.bpmn', title: 'Download the diagram as BPMN 2.0 XML', action: () => this.saveBpmn() });
-    toolbar.addButton({ id: 'save-svg', group: 'file', label: '.svg', title: 'Download the diagram as an image', action: () => this.saveSvg() });
+    toolbar.addButton({ id: 'save-bpmn', group: 'file', label: 'Save', title: 'Save the diagram as a BPMN 2.0 file (under its own file name)', action: async () => { await this.saveBpmn(); } });
+    toolbar.addButton({ id: 'save-svg', group: 'file', label: 'Export SVG', title: 'Export the diagram as an SVG image', action: () => this.saveSvg() });
   }
 
   async newProcess(): Promise<void> {
@@ -49,24 +58,48 @@ export default class FileActions {
       this.statusLine.show(`"${values.key}" is not a valid process key: start with a letter, then letters, digits, "-", "_" or "."`, 'error');
       return;
     }
-    if (this.library.get(values.key)) {
-      this.statusLine.show(`${values.key} is already in the library; open it from there to make a new version`, 'error');
+    // an existing process or draft is offered, never replaced by a blank one
+    const existing = this.existing(values.key);
+    if (existing) {
+      const answer = await this.dialogs.form({
+        id: 'key-taken', title: `${values.key} already exists`, intro: existing, fields: [], submitLabel: `Open ${values.key}`,
+      });
+      if (answer && (await this.leaveGuard.mayLeave(values.key))) {
+        await this.workspace.openLatest(values.key).catch((error) => this.statusLine.error(error, `Opening ${values.key}`));
+      }
       return;
     }
+    if (!(await this.leaveGuard.mayLeave(values.key))) return;
     await this.workspace.open(newProcessXml(values.key, values.name), {
       key: values.key, name: values.name, version: null, latestVersion: null, readOnly: false, origin: 'new',
     }, { dirty: true });
-    this.statusLine.show(`New process ${values.key}: draw it, then deploy it to make version 1`, 'success');
+    // a draft from the start: it is in the library, and survives a reload
+    await this.workspace.keepDraft();
+    this.statusLine.show(`New process ${values.key}: a draft in this browser; draw it, then deploy it to make version 1`, 'success');
+  }
+
+  /** Why a key cannot start a new process, or null when it is free. */
+  private existing(key: string): string | null {
+    const draft = this.drafts.get(key);
+    if (draft) {
+      const deployed = draft.meta.version !== null ? `edits of version ${draft.meta.version}` : 'a new process, not deployed yet';
+      return `This browser keeps a draft of ${key} (${deployed}, last changed ${new Date(draft.savedAt).toLocaleString()}). Open it to go on with it; a new process would replace it.`;
+    }
+    if (this.workspace.meta.key === key && !this.workspace.meta.readOnly) return `${key} is open on the canvas.`;
+    if (this.library.get(key)) return `${key} is in the library (version ${this.library.get(key)!.latestVersion}). Open it to make a new version.`;
+    return null;
   }
 
   private async openPicked(): Promise<void> {
     const file = this.picker.files?.[0];
     this.picker.value = '';
     if (!file) return;
+    if (!(await this.leaveGuard.mayLeave(file.name))) return;
     try {
+      // a file as read is not an unsaved change
       const warnings = await this.workspace.open(await file.arrayBuffer(), {
         key: null, name: null, version: null, latestVersion: null, readOnly: false, origin: 'file', fileName: file.name,
-      }, { dirty: true });
+      });
       const key = this.workspace.meta.key;
       const known = key ? this.library.get(key) : undefined;
       if (known) {
@@ -78,21 +111,31 @@ export default class FileActions {
     }
   }
 
-  private async saveBpmn(): Promise<void> {
+  /** Writes the diagram under the file's own name (or the process key's); true when saved. */
+  private async saveBpmn(): Promise<boolean> {
+    const fileName = this.workspace.meta.fileName ?? `${this.baseName()}.bpmn`;
     try {
-      const xml = await this.workspace.xml();
-      download(`${this.baseName()}.bpmn`, xml, 'application/xml');
+      download(fileName, await this.workspace.xml(), 'application/xml');
     } catch (error) {
-      this.statusLine.error(error, 'Saving the .bpmn file');
+      this.statusLine.error(error, `Saving ${fileName}`);
+      return false;
     }
+    if (this.workspace.meta.origin === 'file') {
+      this.workspace.markSaved(fileName);
+      this.statusLine.show(`Saved ${fileName}`, 'success');
+    } else {
+      this.statusLine.show(`Saved ${fileName}${this.workspace.dirty ? '; the draft stays in the library until you deploy or revert it' : ''}`, 'success');
+    }
+    return true;
   }
 
   private async saveSvg(): Promise<void> {
     try {
       const { svg } = await this.bpmnjs.saveSVG();
-      download(`${this.baseName()}.svg`, svg, 'image/svg+xml');
+      const { fileName } = this.workspace.meta;
+      download(fileName ? fileName.replace(/\.(bpmn|xml)$/i, '') + '.svg' : `${this.baseName()}.svg`, svg, 'image/svg+xml');
     } catch (error) {
-      this.statusLine.error(error, 'Saving the .svg file');
+      this.statusLine.error(error, 'Exporting the .svg image');
     }
   }
 

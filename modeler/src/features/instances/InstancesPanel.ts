@@ -8,12 +8,23 @@ import type StatusLine from '../shell/StatusLine';
 import type Workspace from '../workspace/Workspace';
 import { DOCUMENT_OPENED } from '../workspace/Workspace';
 import type InstanceHighlighter from './InstanceHighlighter';
+import type LibraryService from '../library/LibraryService';
 import { describeWait } from './InstanceHighlighter';
 import { DRILLDOWN_REQUESTED } from '../drilldown/DrilldownOverlays';
+import { LIBRARY_CHANGED } from '../library/LibraryService';
 
-/** Open an instance by id or business key; see its path, where it waits, and its child instances. */
+const LISTED = 20;
+/** While the Instances tab is on screen, new orders and finished ones show within this time. */
+const POLL_MS = 3000;
+
+/**
+ * Open an instance by id or business key; see its path, where it waits, and its child instances.
+ * The running instances of the open process are the server's own answer to
+ * GET /api/instances?processKey=…&status=running (its total, not a count of one page),
+ * reloaded after a deploy and every few seconds while the tab is on screen.
+ */
 export default class InstancesPanel {
-  static $inject = ['sidePanel', 'workspace', 'instanceHighlighter', 'config.stratum', 'eventBus', 'statusLine', 'elementRegistry'];
+  static $inject = ['sidePanel', 'workspace', 'instanceHighlighter', 'config.stratum', 'eventBus', 'statusLine', 'elementRegistry', 'libraryService'];
 
   private readonly query = el('input', { type: 'search', placeholder: 'Instance id or business key', 'aria-label': 'Instance id or business key', className: 'instance-query' });
   private readonly details = el('div', { className: 'instance-details' });
@@ -29,6 +40,7 @@ export default class InstancesPanel {
     eventBus: EventBus,
     private readonly statusLine: StatusLine,
     private readonly elementRegistry: ElementRegistry,
+    private readonly library: LibraryService,
   ) {
     const pane = sidePanel.addTab('instances', 'Instances');
     const form = el('form', { className: 'pane-header instance-form' }, this.query, el('button', { type: 'submit' }, 'Open'));
@@ -37,6 +49,10 @@ export default class InstancesPanel {
       void this.find(this.query.value.trim());
     });
     pane.append(form, this.details, this.running);
+    eventBus.on(LIBRARY_CHANGED, () => void this.listRunning());
+    setInterval(() => {
+      if (!pane.hidden && !document.hidden) void this.listRunning(true);
+    }, POLL_MS);
     // following a call activity of an instance opens the child instance it started
     eventBus.on(DRILLDOWN_REQUESTED, 1500, (event: { key: string }) => {
       if (!this.current || this.workspace.meta.context !== contextOf(this.current)) return undefined;
@@ -122,18 +138,21 @@ export default class InstancesPanel {
     return element?.businessObject?.name || elementId;
   }
 
-  private async listRunning(): Promise<void> {
+  private async listRunning(quiet = false): Promise<void> {
     const key = this.workspace.meta.key;
     this.listedKey = key;
-    if (!key || this.workspace.meta.version === null) {
+    if (!key || !this.library.get(key)) {
       replaceChildren(this.running);
       return;
     }
     try {
-      const instances = await this.config.api.findInstances({ processKey: key, status: 'running', limit: 20 });
+      const { items: instances, total } = await this.config.api.listInstances({ processKey: key, status: 'running', limit: LISTED });
       if (this.listedKey !== key) return;
       replaceChildren(this.running,
-        el('h4', {}, `Running instances of ${key} (${instances.length}${instances.length === 20 ? '+' : ''})`),
+        el('h4', { 'data-running-total': total },
+          `Running instances of ${key} (${total}) `,
+          el('button', { type: 'button', className: 'link-button', 'data-action': 'refresh-running', title: 'Ask the server again', onclick: () => void this.listRunning() }, 'Refresh')),
+        total > instances.length ? el('p', { className: 'empty' }, `The ${instances.length} newest are listed; search by order number for the others.`) : null,
         instances.length
           ? el('ul', {}, instances.map((instance) => el('li', {},
             el('button', { type: 'button', className: 'link-button', 'data-instance': instance.id, onclick: () => void this.open(instance.id) },
@@ -141,7 +160,7 @@ export default class InstancesPanel {
           : el('p', { className: 'empty' }, 'None running.'));
     } catch (error) {
       replaceChildren(this.running);
-      if ((error as { status?: number }).status !== 404) this.statusLine.error(error, `Listing the instances of ${key}`);
+      if (!quiet && (error as { status?: number }).status !== 404) this.statusLine.error(error, `Listing the instances of ${key}`);
     }
   }
 }

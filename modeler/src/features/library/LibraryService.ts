@@ -2,22 +2,39 @@ import type EventBus from 'diagram-js/lib/core/EventBus';
 import type { StratumConfig } from '../../config';
 import type { ProcessSummary } from '../../api/client';
 import type StatusLine from '../shell/StatusLine';
+import type DraftStore from '../workspace/DraftStore';
+import { DRAFTS_CHANGED } from '../workspace/DraftStore';
 import { SESSION_READY } from '../session/Session';
+import { libraryWithDrafts, type LibraryEntry } from './library-entries';
 
 export const LIBRARY_CHANGED = 'stratum.library.changed';
 
-/** The deployed processes as the server lists them, refreshed after every deploy. */
+/**
+ * The deployed processes as the server lists them, refreshed after every deploy,
+ * and the library as the designer sees it: those processes with the drafts of this
+ * browser (new processes not deployed yet, and edited ones) merged in.
+ */
 export default class LibraryService {
-  static $inject = ['config.stratum', 'eventBus', 'statusLine'];
+  static $inject = ['config.stratum', 'eventBus', 'statusLine', 'draftStore'];
 
+  /** Deployed processes only: what the server knows. */
   processes: ProcessSummary[] = [];
+  /** Deployed processes and drafts, by level. */
+  entries: LibraryEntry[] = [];
+  private draftSignature = '';
 
   constructor(
     private readonly config: StratumConfig,
     private readonly eventBus: EventBus,
     private readonly statusLine: StatusLine,
+    private readonly drafts: DraftStore,
   ) {
     eventBus.on(SESSION_READY, () => void this.refresh());
+    this.entries = this.merge();
+    // a draft's autosave fires often; the library changes only when drafts come, go, rename or call others
+    eventBus.on(DRAFTS_CHANGED, () => {
+      if (this.signature() !== this.draftSignature) this.changed();
+    });
   }
 
   private loading: Promise<void> | null = null;
@@ -34,17 +51,40 @@ export default class LibraryService {
     try {
       this.processes = await this.config.api.listProcesses();
       this.processes.sort((a, b) => a.level - b.level || a.key.localeCompare(b.key));
-      this.eventBus.fire(LIBRARY_CHANGED, { processes: this.processes });
+      this.changed();
     } catch (error) {
       this.statusLine.error(error, 'Loading the library');
     }
   }
 
+  private changed(): void {
+    this.entries = this.merge();
+    this.eventBus.fire(LIBRARY_CHANGED, { processes: this.processes });
+  }
+
+  private merge(): LibraryEntry[] {
+    this.draftSignature = this.signature();
+    return libraryWithDrafts(this.processes, this.drafts.all().map(([key, draft]) => ({
+      key, name: draft.meta.name, calls: draft.calls, savedAt: draft.savedAt,
+    })));
+  }
+
+  private signature(): string {
+    return JSON.stringify(this.drafts.all().map(([key, draft]) => [key, draft.meta.name, draft.calls]));
+  }
+
+  /** A deployed process. */
   get(key: string): ProcessSummary | undefined {
     return this.processes.find((process) => process.key === key);
   }
 
+  /** A deployed process or a draft. */
+  find(key: string): LibraryEntry | undefined {
+    return this.entries.find((entry) => entry.key === key);
+  }
+
+  /** Keys a call activity may name: deployed processes and drafts (deployed together with their caller). */
   keys(): string[] {
-    return this.processes.map((process) => process.key);
+    return this.entries.map((entry) => entry.key);
   }
 }

@@ -18,7 +18,7 @@ interface BpmnFactory {
   create(type: string, properties: Record<string, unknown>): ModdleElement;
 }
 
-/** Properties panel entry under "Called element": pick the called process from the library's keys. */
+/** Properties panel entry under "Called element": pick the called process from the library's keys, drafts included. */
 export default function CalledProcessPicker(props: { element: { businessObject: ModdleElement }; id: string }) {
   const { element, id } = props;
   const commandStack = useService<CommandStack>('commandStack');
@@ -28,10 +28,11 @@ export default function CalledProcessPicker(props: { element: { businessObject: 
   const current = calledProcessKey(element.businessObject) ?? '';
   const getOptions = () => {
     const options = [{ value: '', label: '(choose a library process)' }];
-    for (const process of library.processes) {
-      options.push({ value: process.key, label: `${process.name ? `${process.name} — ` : ''}${process.key} (L${process.level}, v${process.latestVersion})` });
+    for (const process of library.entries) {
+      const version = process.latestVersion === null ? 'draft, not deployed' : `v${process.latestVersion}${process.draft ? ', edited' : ''}`;
+      options.push({ value: process.key, label: `${process.name ? `${process.name} — ` : ''}${process.key} (L${process.level}, ${version})` });
     }
-    if (current && !library.get(current)) options.push({ value: current, label: `${current} (not in the library)` });
+    if (current && !library.find(current)) options.push({ value: current, label: `${current} (not in the library)` });
     return options;
   };
 

@@ -1,16 +1,34 @@
+import type EventBus from 'diagram-js/lib/core/EventBus';
 import { el, replaceChildren } from '../../dom/element';
 import type { StratumConfig } from '../../config';
 import { ApiProblem } from '../../api/client';
 
 export type StatusKind = 'info' | 'success' | 'error';
 
-/** One status line under the canvas: what just happened, or what went wrong. */
+// Workspace's DOCUMENT_OPENED; the shell sits below the workspace and names the event by its text.
+const DOCUMENT_OPENED = 'stratum.document.opened';
+
+/**
+ * One status line under the canvas: what just happened, or what went wrong. An error
+ * stays until the next message or until another document opens: it is about what was
+ * on the canvas, and must not stand beside a document it does not concern.
+ */
 export default class StatusLine {
-  static $inject = ['config.stratum'];
+  static $inject = ['config.stratum', 'eventBus'];
 
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly config: StratumConfig) {}
+  constructor(private readonly config: StratumConfig, eventBus: EventBus) {
+    eventBus.on(DOCUMENT_OPENED, () => {
+      if (config.status.dataset.kind === 'error') this.clear();
+    });
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    delete this.config.status.dataset.kind;
+    replaceChildren(this.config.status);
+  }
 
   show(text: string, kind: StatusKind = 'info'): void {
     clearTimeout(this.timer);

@@ -19,7 +19,12 @@ export default class DocumentTitle {
         badges.push(el('span', { className: 'badge' }, meta.origin === 'file' ? `file ${meta.fileName ?? ''}`.trim() : 'not deployed'));
       }
       if (meta.readOnly) badges.push(el('span', { className: 'badge read-only', 'data-badge': 'read-only' }, 'read-only'));
-      if (dirty) badges.push(el('span', { className: 'badge dirty', 'data-badge': 'dirty' }, 'unsaved changes'));
+      if (dirty) {
+        // a file's edits are unsaved until Save; a library process's or a new process's are a draft kept in the browser
+        badges.push(meta.origin === 'file'
+          ? el('span', { className: 'badge dirty', 'data-badge': 'dirty', title: 'Save writes them to the file' }, 'unsaved changes')
+          : el('span', { className: 'badge dirty', 'data-badge': 'dirty', title: 'Kept in this browser until you deploy or revert' }, 'draft'));
+      }
       if (meta.context) badges.push(el('span', { className: 'badge context', title: meta.context }, meta.context));
       replaceChildren(config.documentTitle,
         el('strong', { className: 'document-name', title: meta.key ?? '' }, meta.name || meta.key || 'untitled'),

@@ -1,20 +1,29 @@
+import type EventBus from 'diagram-js/lib/core/EventBus';
 import type { DocumentMeta } from './document-meta';
 
 const STORAGE_KEY = 'stratum.drafts';
+
+/** Fired with `{ key }` whenever a draft is kept or dropped. */
+export const DRAFTS_CHANGED = 'stratum.drafts.changed';
 
 export interface Draft {
   xml: string;
   meta: DocumentMeta;
   savedAt: string;
+  /** The processes its call activities name (absent in drafts kept before this was recorded). */
+  calls?: string[];
 }
 
-/** Unsaved edits per process key, kept in localStorage so a reload or a crash loses nothing. */
+/**
+ * Drafts per process key, kept in localStorage so a reload or a crash loses nothing:
+ * the unsaved edits of a library process, and new processes not deployed yet.
+ */
 export default class DraftStore {
-  static $inject: string[] = [];
+  static $inject = ['eventBus'];
 
   private readonly drafts: Map<string, Draft>;
 
-  constructor() {
+  constructor(private readonly eventBus: EventBus) {
     this.drafts = new Map(Object.entries(read()));
   }
 
@@ -26,13 +35,20 @@ export default class DraftStore {
     return this.drafts.has(key);
   }
 
-  set(key: string, xml: string, meta: DocumentMeta): void {
-    this.drafts.set(key, { xml, meta, savedAt: new Date().toISOString() });
+  all(): [string, Draft][] {
+    return [...this.drafts];
+  }
+
+  set(key: string, xml: string, meta: DocumentMeta, calls: string[]): void {
+    this.drafts.set(key, { xml, meta, calls, savedAt: new Date().toISOString() });
     this.persist();
+    this.eventBus.fire(DRAFTS_CHANGED, { key });
   }
 
   delete(key: string): void {
-    if (this.drafts.delete(key)) this.persist();
+    if (!this.drafts.delete(key)) return;
+    this.persist();
+    this.eventBus.fire(DRAFTS_CHANGED, { key });
   }
 
   private persist(): void {

@@ -4,7 +4,9 @@ import type CommandStack from 'diagram-js/lib/command/CommandStack';
 import type { Injector } from 'didi';
 import type { StratumConfig } from '../../config';
 import type StatusLine from '../shell/StatusLine';
+import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
 import type DraftStore from './DraftStore';
+import { calledProcessKey, isStaticKey } from '../../bpmn/called-process';
 import type { DocumentMeta } from './document-meta';
 import { completeFlowReferences } from '../../../../engine/bpmn/flow-references.js';
 import { whenIdleAfterPaint } from '../../dom/after-paint';
@@ -30,11 +32,12 @@ export const DOCUMENT_CHANGED = 'stratum.document.changed';
 
 /**
  * The document on the canvas and what it is: which process, which version, editable or not,
- * and whether it has unsaved edits. Unsaved edits of a library process are kept as a draft
- * when another document is opened, and come back when the process is opened again.
+ * and whether it has unsaved edits. Edits of a library process, and a new process, are kept
+ * as a draft (in the browser) and come back when the process is opened again; a file from
+ * disk is like a file in Camunda Modeler: its edits are unsaved until it is saved.
  */
 export default class Workspace {
-  static $inject = ['bpmnjs', 'eventBus', 'canvas', 'commandStack', 'injector', 'config.stratum', 'statusLine', 'draftStore'];
+  static $inject = ['bpmnjs', 'eventBus', 'canvas', 'commandStack', 'injector', 'config.stratum', 'statusLine', 'draftStore', 'elementRegistry'];
 
   meta: DocumentMeta = emptyMeta();
   /** The file as read, kept losslessly by the interop pipeline; saving merges the canvas's edits onto it. */
@@ -43,6 +46,9 @@ export default class Workspace {
   /** Resolves once the document's baseline is set (see captureBaselineAfterPaint). */
   private baseline: (() => Promise<void>) | undefined;
   private autosave: ReturnType<typeof setTimeout> | undefined;
+  /** Where the command stack stands (executes minus undos), and where it stood when the document was last saved. */
+  private revision = 0;
+  private savedRevision: number | null = 0;
 
   constructor(
     private readonly bpmnjs: Viewer,
@@ -53,20 +59,23 @@ export default class Workspace {
     private readonly config: StratumConfig,
     private readonly statusLine: StatusLine,
     private readonly drafts: DraftStore,
+    private readonly elementRegistry: ElementRegistry,
   ) {
     // Files of some tools omit <incoming>/<outgoing>; bpmn-js's modeling and the
     // lint rules rely on them, and the server fills them in the same way.
     eventBus.on('import.parse.complete', ({ definitions }: { definitions?: unknown }) => {
       if (definitions) completeFlowReferences(definitions);
     });
-    eventBus.on('commandStack.changed', () => {
+    eventBus.on('commandStack.changed', ({ trigger }: { trigger?: string | null }) => {
+      this.track(trigger);
       eventBus.fire(DOCUMENT_CHANGED, { meta: this.meta });
       clearTimeout(this.autosave);
-      this.autosave = setTimeout(() => void this.keepDraft(), 1000);
+      if (this.keepsDrafts()) this.autosave = setTimeout(() => void this.keepDraft(), 1000);
     });
-    // edits of the last second are not in the draft store yet
+    // edits of the last second are not in the draft store yet; a file's edits are nowhere else
     window.addEventListener('beforeunload', (event) => {
-      if (this.autosave !== undefined && this.dirty && !this.meta.readOnly) event.preventDefault();
+      if (!this.dirty || this.meta.readOnly) return;
+      if (this.autosave !== undefined || !this.keepsDrafts()) event.preventDefault();
     });
   }
 
@@ -74,9 +83,22 @@ export default class Workspace {
     return this.config.api;
   }
 
-  /** Unsaved edits: commands on the stack, or a restored draft. */
+  /** Unsaved edits: commands since the document was opened or saved, or a restored draft. */
   get dirty(): boolean {
-    return this.dirtyFromDraft || this.commandStack.canUndo();
+    return this.dirtyFromDraft || this.revision !== this.savedRevision;
+  }
+
+  /** A file from disk with edits that exist nowhere else: leaving it loses them. */
+  get hasUnsavedFile(): boolean {
+    return this.meta.origin === 'file' && !this.meta.readOnly && this.dirty;
+  }
+
+  /** The document was written to disk: its edits are saved. */
+  markSaved(fileName?: string): void {
+    this.savedRevision = this.revision;
+    this.dirtyFromDraft = false;
+    if (fileName && this.meta.origin === 'file') this.meta = { ...this.meta, fileName };
+    this.eventBus.fire(DOCUMENT_CHANGED, { meta: this.meta });
   }
 
   hasDraft(key: string): boolean {
@@ -95,6 +117,8 @@ export default class Workspace {
     const process = root?.$type === 'bpmn:Collaboration' ? (root.participants as { processRef?: ModdleElement }[] | undefined)?.[0]?.processRef : root;
     this.meta = { ...meta, key: meta.key ?? process?.id ?? null, name: meta.name ?? process?.name ?? null };
     this.dirtyFromDraft = !!options.dirty;
+    this.revision = 0;
+    this.savedRevision = 0;
     if (options.viewbox) this.canvas.viewbox(options.viewbox);
     else this.fitDiagram();
     if (warnings.length) this.statusLine.show(`Opened with ${warnings.length} import warning(s)`, 'info');
@@ -112,7 +136,7 @@ export default class Workspace {
       const base = draft.meta.version === null ? 'not deployed yet' : `based on v${draft.meta.version}`;
       const newer = latestVersion !== null && draft.meta.version !== null && latestVersion > draft.meta.version
         ? `; v${latestVersion} has been deployed since, and deploying the draft replaces its changes` : '';
-      this.statusLine.show(`Unsaved draft of ${key} from ${new Date(draft.savedAt).toLocaleString()} (${base}${newer}); "Revert" drops it`, newer ? 'error' : 'info');
+      this.statusLine.show(`Draft of ${key} from ${new Date(draft.savedAt).toLocaleString()} (${base}${newer}); ${draft.meta.version === null ? '"Deploy…" makes it version 1' : '"Revert" drops it'}`, newer ? 'error' : 'info');
       return;
     }
     const detail = await this.api.getProcess(key);
@@ -187,6 +211,11 @@ export default class Workspace {
     this.eventBus.fire(DOCUMENT_OPENED, { meta: this.meta });
   }
 
+  /** Drops the draft of a process deployed from elsewhere (deployed together with the open one). */
+  dropDraft(key: string): void {
+    if (key !== this.meta.key) this.drafts.delete(key);
+  }
+
   /** Drops the unsaved draft of the current process and reloads its latest version. */
   async discardDraft(): Promise<void> {
     const key = this.meta.key;
@@ -216,14 +245,40 @@ export default class Workspace {
     });
   }
 
-  /** Keeps the unsaved edits of a library process as its draft; a clean document has none. */
-  private async keepDraft(): Promise<void> {
+  /** Keeps the edits of a library process or a new process as its draft; a clean document has none. */
+  async keepDraft(): Promise<void> {
     clearTimeout(this.autosave);
     this.autosave = undefined;
-    const { key, readOnly } = this.meta;
-    if (!key || readOnly) return;
-    if (this.dirty) this.drafts.set(key, await this.xml(), this.meta);
+    const { key } = this.meta;
+    if (!key || !this.keepsDrafts()) return;
+    if (this.dirty) this.drafts.set(key, await this.xml(), this.meta, this.calledKeys());
     else this.drafts.delete(key);
+  }
+
+  /** Library processes and new processes live in the browser's drafts; files and read-only views do not. */
+  private keepsDrafts(): boolean {
+    return !this.meta.readOnly && (this.meta.origin === 'library' || this.meta.origin === 'new');
+  }
+
+  private calledKeys(): string[] {
+    const keys = this.elementRegistry.filter((element) => element.type === 'bpmn:CallActivity')
+      .map((element) => calledProcessKey(businessObjectOf(element)))
+      .filter((key): key is string => !!key && isStaticKey(key));
+    return [...new Set(keys)];
+  }
+
+  /** Follows the command stack: an edit after undoing past the saved point makes that point unreachable. */
+  private track(trigger: string | null | undefined): void {
+    if (trigger === 'execute') {
+      if (this.savedRevision !== null && this.revision < this.savedRevision) this.savedRevision = null;
+      this.revision += 1;
+    } else if (trigger === 'undo') this.revision -= 1;
+    else if (trigger === 'redo') this.revision += 1;
+    else if (trigger === 'clear') {
+      // only after a deploy or a revert, when the canvas shows what is stored
+      this.revision = 0;
+      this.savedRevision = 0;
+    }
   }
 
   private leaveSimulation(): void {

@@ -4,6 +4,7 @@ import ReadOnly from './ReadOnly';
 import DocumentTitle from './DocumentTitle';
 import DraftStore from './DraftStore';
 import RevertAction from './RevertAction';
+import LeaveGuard from './LeaveGuard';
 
 /** The open document: what it is, its drafts, and whether it may be edited. */
 export default {
@@ -14,4 +15,5 @@ export default {
   documentTitle: ['type', DocumentTitle],
   draftStore: ['type', DraftStore],
   revertAction: ['type', RevertAction],
+  leaveGuard: ['type', LeaveGuard],
 };

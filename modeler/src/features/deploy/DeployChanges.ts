@@ -1,0 +1,66 @@
+import type { ApiClient, ImpactReport } from '../../api/client';
+import { el } from '../../dom/element';
+import { compareVersions, type VersionComparison } from '../diff/VersionDiff';
+import { comparisonList, isSemanticallyEmpty } from '../diff/ComparisonList';
+import type { PlannedProcess } from './DeployPlan';
+
+// A process with no deployed version is compared with an empty process of its key: every element is added.
+function emptyProcess(key: string): string {
+  return '<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" ' +
+    `id="Empty" targetNamespace="http://bpmn.io/schema/bpmn"><bpmn:process id="${key}" /></bpmn:definitions>`;
+}
+
+/**
+ * What each file of a deployment changes against its latest deployed version, with the
+ * History diff's semantic comparison: every added, removed and changed element by name.
+ * What bpmn-js-differ sees only as "changed" (extension elements: called process, job type,
+ * candidate groups …) gets its properties from the server's diff in the impact report.
+ */
+export async function changesOf(processes: PlannedProcess[], api: ApiClient, report?: ImpactReport): Promise<HTMLElement> {
+  const parts = await Promise.all(processes.map(async (process) => {
+    let comparison: VersionComparison;
+    try {
+      const before = process.latestVersion === null ? emptyProcess(process.key) : await api.getVersionXml(process.key, process.latestVersion);
+      comparison = await compareVersions(before, process.xml);
+      // the empty stand-in has no name or attributes of its own: for a new process only its elements count
+      if (process.latestVersion === null) comparison = { ...comparison, changed: comparison.changed.filter((item) => item.id !== process.key) };
+      else comparison = withServerProperties(comparison, report?.processes.find((candidate) => candidate.key === process.key)?.diff);
+    } catch (error) {
+      return el('div', { className: 'deploy-process', 'data-key': process.key },
+        el('h3', {}, process.key), el('p', { className: 'empty' }, `The changes could not be read: ${(error as Error).message}`));
+    }
+    const heading = process.latestVersion === null
+      ? `${process.key}: new process, becomes version 1`
+      : `${process.key}: version ${process.latestVersion} → ${process.latestVersion + 1}`;
+    const counts = [
+      comparison.conditions.length && `${comparison.conditions.length} condition(s) changed`,
+      comparison.added.length && `${comparison.added.length} added`,
+      comparison.removed.length && `${comparison.removed.length} removed`,
+      comparison.changed.length && `${comparison.changed.length} changed`,
+    ].filter(Boolean);
+    return el('div', { className: 'deploy-process', 'data-key': process.key },
+      el('h3', {}, heading),
+      el('p', { className: 'deploy-counts' }, isSemanticallyEmpty(comparison)
+        ? (comparison.layoutChanged.length ? 'Only the layout changed: nothing new is deployed.' : 'No changes: deploying keeps the latest version.')
+        : counts.join(', ')),
+      comparisonList(comparison));
+  }));
+  return el('div', { className: 'deploy-changes' }, parts);
+}
+
+// helpers
+
+type ServerDiff = ImpactReport['processes'][number]['diff'];
+
+function withServerProperties(comparison: VersionComparison, diff: ServerDiff | undefined): VersionComparison {
+  if (!diff) return comparison;
+  const serverChanged = diff.elements.filter((element) => element.change === 'changed');
+  const attributesOf = (id: string) => serverChanged.find((element) => element.elementId === id)?.properties
+    .map((property) => ({ name: property.property, oldValue: property.before ?? '—', newValue: property.after ?? '—' })) ?? [];
+  const changed = comparison.changed.map((item) => (item.attributes?.length ? item : { ...item, attributes: attributesOf(item.id) }));
+  const known = new Set([...changed.map((item) => item.id), ...comparison.conditions.map((condition) => condition.flowId)]);
+  for (const element of serverChanged) {
+    if (!known.has(element.elementId)) changed.push({ id: element.elementId, type: element.type.replace(/^bpmn:/, ''), name: element.name, attributes: attributesOf(element.elementId) });
+  }
+  return { ...comparison, changed };
+}

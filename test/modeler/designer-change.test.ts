@@ -1,0 +1,240 @@
+// A designer's whole change in the browser modeler (issue 14 B 1, 4, 5, 6): files behave as in
+// Camunda Modeler, a new process is a draft in the library, the parent and its new child deploy
+// together with a summary of what changes, and a new order is seen waiting in the child.
+// Built modeler, real server, Debian's chromium; screenshots in test-output/designer-change/.
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/start.js';
+import { browserAvailable, launchChromium, serveModeler, type ServedModeler } from '../support/modeler-session.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SCREENSHOTS = join(ROOT, 'test-output/designer-change');
+const DESIGNER = 'designer-token-for-tests';
+const INTEGRATION = 'integration-token-for-tests';
+const FIXTURE = join(import.meta.dirname, 'fixtures/other-tool.bpmn');
+const CHILD = 'payment-check';
+const CALLER = 'CallActivity_PrepaidEntryControl';
+
+describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to an order waiting in it', () => {
+  let served: ServedModeler;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    served = await serveModeler([
+      { name: 'ann', token: DESIGNER, groups: ['designer'] },
+      { name: 'erp', token: INTEGRATION, groups: ['integration'] },
+      { name: 'dirk', token: 'approver-token-for-tests', groups: ['sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
+    ]);
+    server = served.server;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    await page.goto(server.url + '/');
+    await page.locator('[data-dialog=token] input[name=token]').fill(DESIGNER);
+    await page.locator('[data-dialog=token] button[type=submit]').click();
+    await page.waitForSelector('body[data-ready=true]');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  const documentKey = () => page.locator('.document-key').textContent();
+  const dirtyBadges = () => page.locator('[data-badge=dirty]').count();
+  // the page's modeler is reached with code as text: the test does not type bpmn-js's services
+  const inModeler = <T>(code: string) => page.evaluate<T>(`(() => { const modeler = window.stratumModeler; ${code} })()`);
+  const taskName = (id: string) => inModeler<string | undefined>(`return modeler.get('elementRegistry').get(${JSON.stringify(id)})?.businessObject.name;`);
+  const rename = (id: string, name: string) => inModeler<void>(
+    `modeler.get('modeling').updateLabel(modeler.get('elementRegistry').get(${JSON.stringify(id)}), ${JSON.stringify(name)});`);
+  const select = (id: string | null) => inModeler<void>(
+    `modeler.get('selection').select(${id ? `modeler.get('elementRegistry').get(${JSON.stringify(id)})` : 'null'});`);
+
+  async function postOrder(orderNo: string, paymentTerms: string): Promise<void> {
+    const response = await fetch(`${server.url}/api/orders`, {
+      method: 'POST', headers: { authorization: `Bearer ${INTEGRATION}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ orderNo, customer: { name: 'ACME' }, amount: 250_000, currency: 'EUR', paymentTerms }),
+    });
+    expect(response.status).toBe(201);
+  }
+
+  it('names the file actions in words, as Camunda Modeler does', async () => {
+    expect(await page.locator('[data-action=save-bpmn]').textContent()).toBe('Save');
+    expect(await page.locator('[data-action=save-svg]').textContent()).toBe('Export SVG');
+    expect(await page.locator('[data-action=open-file]').textContent()).toBe('Open…');
+  });
+
+  it('opens a file clean, saves it under its own name, clears the mark and asks before another file replaces unsaved edits', async () => {
+    await page.locator('input[data-file-input=bpmn]').setInputFiles(FIXTURE);
+    await expect.poll(documentKey).toBe('returns-handling');
+    expect(await dirtyBadges()).toBe(0);
+
+    await rename('Task_Inspect', 'Inspect returned goods');
+    await expect.poll(() => page.locator('[data-badge=dirty]').textContent()).toBe('unsaved changes');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=save-bpmn]').click()]);
+    expect(download.suggestedFilename()).toBe('other-tool.bpmn');
+    expect(await readFile(await download.path(), 'utf8')).toContain('name="Inspect returned goods"');
+    await expect.poll(dirtyBadges).toBe(0);
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=save-svg]').click()]);
+    expect(svg.suggestedFilename()).toBe('other-tool.svg');
+
+    // undoing back past the saved state is an unsaved change again
+    await inModeler<void>(`modeler.get('commandStack').undo();`);
+    await expect.poll(dirtyBadges).toBe(1);
+    await shot('01-file-unsaved');
+
+    await page.locator('input[data-file-input=bpmn]').setInputFiles(FIXTURE);
+    const question = page.locator('[data-dialog=unsaved-changes]');
+    await question.waitFor();
+    expect(await question.locator('h2').textContent()).toBe('Save the changes to other-tool.bpmn?');
+    await shot('02-unsaved-changes-question');
+    await question.locator('button.secondary', { hasText: 'Cancel' }).click();
+    expect(await taskName('Task_Inspect')).not.toBe('Inspect returned goods');
+    expect(await dirtyBadges()).toBe(1);
+
+    await page.locator('input[data-file-input=bpmn]').setInputFiles(FIXTURE);
+    await question.locator('button.shortcut', { hasText: 'Don\'t save' }).click();
+    await expect.poll(() => page.locator('[data-dialog=unsaved-changes]').count()).toBe(0);
+    await expect.poll(dirtyBadges).toBe(0);
+  }, 60_000);
+
+  it('keeps a new process as a draft in the library across a reload, found by search, and never blanks it with New…', async () => {
+    await page.locator('[data-action=new]').click();
+    await page.locator('[data-dialog=new-process] input[name=key]').fill(CHILD);
+    await page.locator('[data-dialog=new-process] input[name=name]').fill('Payment check');
+    await page.locator('[data-dialog=new-process] button[type=submit]').click();
+    await expect.poll(documentKey).toBe(CHILD);
+    await page.locator(`.library-item[data-key=${CHILD}][data-draft=new]`).waitFor();
+
+    // draw it: a task for procurement, then the end
+    await inModeler<void>(`
+      const modeling = modeler.get('modeling');
+      const factory = modeler.get('bpmnFactory');
+      const start = modeler.get('elementRegistry').filter((element) => element.type === 'bpmn:StartEvent')[0];
+      const task = modeling.appendShape(start, { type: 'bpmn:UserTask' });
+      modeling.updateLabel(task, 'Check payment');
+      const extensionElements = factory.create('bpmn:ExtensionElements', { values: [] });
+      const assignment = factory.create('zeebe:AssignmentDefinition', { candidateGroups: 'procurement' });
+      assignment.$parent = extensionElements;
+      extensionElements.values.push(assignment);
+      modeling.updateProperties(task, { id: 'UserTask_CheckPayment', extensionElements });
+      const end = modeling.appendShape(task, { type: 'bpmn:EndEvent' });
+      modeling.updateLabel(end, 'Payment checked');`);
+    await expect.poll(() => page.evaluate((key) => localStorage.getItem('stratum.drafts')?.includes('Check payment') && localStorage.getItem('stratum.drafts')?.includes(`"${key}"`), CHILD)).toBe(true);
+
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]');
+    await page.locator('.library-search').fill('payment ch');
+    await expect.poll(() => page.locator('.library-item').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.key))).toEqual([CHILD]);
+    expect(await page.locator(`.library-item[data-key=${CHILD}] .draft-badge`).textContent()).toBe('draft');
+    await shot('03-draft-found-by-search');
+    await page.locator('.library-search').fill('');
+
+    await page.locator('[data-action=new]').click();
+    await page.locator('[data-dialog=new-process] input[name=key]').fill(CHILD);
+    await page.locator('[data-dialog=new-process] input[name=name]').fill('Something else');
+    await page.locator('[data-dialog=new-process] button[type=submit]').click();
+    const offer = page.locator('[data-dialog=key-taken]');
+    await offer.waitFor();
+    expect(await offer.textContent()).toContain('keeps a draft of payment-check');
+    await offer.locator('button[type=submit]').click();
+    await expect.poll(documentKey).toBe(CHILD);
+    expect(await taskName('UserTask_CheckPayment')).toBe('Check payment');
+  }, 90_000);
+
+  it('calls the draft from sales-order-management: picked as the called process, opened from the pill', async () => {
+    await page.locator('.library-item[data-key=sales-order-management] .library-open').click();
+    await expect.poll(documentKey).toBe('sales-order-management');
+    await select(CALLER);
+    const group = page.locator('[data-group-id=group-calledElement]');
+    if (!(await group.locator('.bio-properties-panel-group-entries.open').count())) await group.locator('.bio-properties-panel-group-header').click();
+    const picker = group.locator('[data-entry-id=stratum-called-process] select');
+    expect(await picker.locator(`option[value=${CHILD}]`).textContent()).toContain('draft, not deployed');
+    await picker.selectOption(CHILD);
+    const pill = page.locator(`[data-container-id=${CALLER}] .stratum-drilldown[data-called=${CHILD}]`);
+    await pill.waitFor();
+    expect(await pill.getAttribute('class')).not.toContain('unknown');
+    // the library shows the new child under the process that now calls it
+    await page.locator(`.library-item[data-key=${CHILD}] .where-used`, { hasText: 'sales-order-management' }).waitFor();
+
+    // out of the context pad's way, as a designer clicks the canvas first
+    await select(null);
+    await pill.click();
+    await expect.poll(documentKey).toBe(CHILD);
+    await page.locator('.breadcrumbs .crumb[data-key=sales-order-management]').click();
+    await expect.poll(documentKey).toBe('sales-order-management');
+    await shot('04-draft-child-called');
+  }, 90_000);
+
+  it('deploys the parent and its new child together, after a summary naming every change and its impact on orders', async () => {
+    await page.locator('[data-action=deploy]').click();
+    const dialog = page.locator('[data-dialog=deploy]');
+    const together = dialog.locator(`.deploy-together [data-key=${CHILD}] input`);
+    expect(await together.isChecked()).toBe(true);
+    expect(await together.isDisabled()).toBe(true);
+    const parent = dialog.locator('.deploy-process[data-key=sales-order-management]');
+    await parent.waitFor();
+    expect(await parent.locator('h3').textContent()).toBe('sales-order-management: version 1 → 2');
+    const called = await parent.locator(`.diff-section.changed li[data-element=${CALLER}]`).textContent();
+    expect(called).toContain('Prepaid, controlled at order entry');
+    expect(called).toMatch(/prepaid-entry-control\s*→\s*payment-check/);
+    const child = dialog.locator(`.deploy-process[data-key=${CHILD}]`);
+    expect(await child.locator('h3').textContent()).toBe(`${CHILD}: new process, becomes version 1`);
+    const added = await child.locator('.diff-section.added li').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.element));
+    expect(added).toEqual(expect.arrayContaining(['UserTask_CheckPayment', 'StartEvent_1']));
+    const impact = dialog.locator('.deploy-impact');
+    await impact.waitFor();
+    expect(await impact.locator(`[data-impact-process=${CHILD}]`).textContent()).toContain('is new');
+    expect(await impact.locator('[data-impact-process=sales-order-management]').textContent()).toContain('Running orders inside sales-order-management');
+    await dialog.locator('textarea[name=note]').fill('Prepaid orders at entry: procurement checks the payment');
+    await shot('05-deploy-summary');
+    await dialog.locator('button[type=submit]').click();
+
+    await expect.poll(() => page.locator('.status').textContent()).toContain(`${CHILD} as version 1`);
+    expect(await page.locator('.status').textContent()).toContain('sales-order-management as version 2');
+    await expect.poll(() => page.locator(`.library-item[data-key=${CHILD}] .version-badge`).textContent()).toBe('v1');
+    expect(await page.locator(`.library-item[data-key=${CHILD}]`).getAttribute('data-draft')).toBeNull();
+    expect(await dirtyBadges()).toBe(0);
+  }, 90_000);
+
+  it('counts the running instances as the API does, and follows new orders without a reload', async () => {
+    await page.locator('.side-tab[data-tab=instances]').click();
+    const total = page.locator('.running-instances [data-running-total]');
+    await total.waitFor();
+    const apiTotal = async () => {
+      const response = await fetch(`${server.url}/api/instances?processKey=sales-order-management&status=running`, { headers: { authorization: `Bearer ${DESIGNER}` } });
+      return ((await response.json()) as { total: number }).total;
+    };
+    for (const orderNo of ['PC-1', 'PC-2', 'PC-3', 'PC-4']) await postOrder(orderNo, 'prepaid-at-entry');
+    expect(await apiTotal()).toBe(4);
+    await expect.poll(() => total.getAttribute('data-running-total'), { timeout: 10_000 }).toBe('4');
+    expect(await page.locator('.running-instances li').count()).toBe(4);
+  }, 60_000);
+
+  it('shows the new order waiting in the child, with no stale error from before', async () => {
+    // an earlier failure on the status line…
+    await page.locator('.instance-query').fill('NO-SUCH-ORDER');
+    await page.locator('.instance-form button[type=submit]').click();
+    await expect.poll(() => page.locator('.status').getAttribute('data-kind')).toBe('error');
+
+    await page.locator('.instance-query').fill('PC-4');
+    await page.locator('.instance-form button[type=submit]').click();
+    await expect.poll(documentKey).toBe('order-to-cash');
+    // …is not left beside a document it does not concern
+    expect(await page.locator('.status[data-kind=error]').count()).toBe(0);
+    await page.locator('.stratum-drilldown[data-called=sales-order-management]').click();
+    await expect.poll(documentKey).toBe('sales-order-management');
+    await page.locator(`.stratum-drilldown[data-called=${CHILD}]`).click();
+    await expect.poll(documentKey).toBe(CHILD);
+    await expect.poll(() => inModeler<boolean>(`return modeler.get('canvas').hasMarker('UserTask_CheckPayment', 'stratum-instance-waiting');`)).toBe(true);
+    expect(await page.locator('.instance-waiting li[data-element=UserTask_CheckPayment]').textContent()).toContain('procurement');
+    expect(await page.locator('.status[data-kind=error]').count()).toBe(0);
+    await shot('06-order-waits-in-child');
+  }, 90_000);
+});
