@@ -11,7 +11,7 @@ describe('the diagrams deployed at start', () => {
   it('refuses to start when a shipped task is offered to a group nobody in the users file is in', async () => {
     const dataDir = makeDataDir();
     try {
-      const withoutDirector = { users: TEST_USERS.users.filter((user) => !user.groups.includes('sales-director')) };
+      const withoutDirector = { users: TEST_USERS.users.filter((user) => !(user.groups as string[]).includes('sales-director')) };
       writeFileSync(join(dataDir, 'users.json'), JSON.stringify(withoutDirector));
       const refused = await startTestServer({ dataDir }).then(
         async (server) => { await server.close(); return undefined; },
