@@ -25,7 +25,7 @@ const ICONS: Record<string, string> = { 'bpmn:UserTask': 'bpmn-icon-user-task', 
  * step with its candidate group, form and declared outputs.
  */
 export default class TemplatePalette {
-  static $inject = ['palette', 'contextPad', 'elementTemplates', 'create', 'autoPlace'];
+  static $inject = ['palette', 'contextPad', 'elementTemplates', 'create', 'autoPlace', 'eventBus'];
 
   constructor(
     palette: { registerProvider(priority: number, provider: { getPaletteEntries(): Entries }): void },
@@ -33,7 +33,10 @@ export default class TemplatePalette {
     private readonly elementTemplates: ElementTemplates,
     private readonly create: { start(event: Event, element: Element): void },
     private readonly autoPlace: { append(source: Element, shape: Element): void },
+    eventBus: { on(event: string, callback: () => void): void; fire(event: string): void },
   ) {
+    // the templates load after the palette was first drawn: the palette asks its providers again
+    eventBus.on('elementTemplates.changed', () => eventBus.fire('palette.getProviders.changed'));
     palette.registerProvider(500, { getPaletteEntries: () => this.paletteEntries() });
     contextPad.registerProvider(500, { getContextPadEntries: (element) => this.contextPadEntries(element) });
   }
