@@ -167,11 +167,11 @@ describe.skipIf(!browserAvailable)('the modeler canvas', () => {
       .toEqual(expect.not.arrayContaining(['user-task-candidate-groups', 'candidate-group-members', 'separation-of-duties', 'decision-reads-own-output']));
     const xml = await modelerEval<string>(`window.stratumModeler.saveXML().then(r => r.xml)`);
     expect(xml.match(/<zeebe:userTaskForm id="UserTaskForm_ApprovalDecision">/g)).toHaveLength(1);
+    await modelerEval(`(() => { const s = window.stratumModeler.get('commandStack'); while (s.canUndo()) s.undo(); })()`);
+    expect(await modelerEval<number>(`window.stratumModeler.get('elementRegistry').filter(e => e.type === 'bpmn:UserTask').length`)).toBe(2);
     // the same template in the palette: one entry per shipped template
     const palette = await page.locator('.djs-palette [data-action^="create.template.stratum."]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-action')));
     expect(palette.sort()).toEqual(['create.template.stratum.approval', 'create.template.stratum.procurement-planning', 'create.template.stratum.production-planning', 'create.template.stratum.shipping']);
-    await modelerEval(`(() => { const s = window.stratumModeler.get('commandStack'); while (s.canUndo()) s.undo(); })()`);
-    expect(await modelerEval<number>(`window.stratumModeler.get('elementRegistry').filter(e => e.type === 'bpmn:UserTask').length`)).toBe(2);
   });
 
   it('shows a diff read-only: fields and simulation disabled, a change selects its element on click', async () => {
