@@ -33,11 +33,11 @@ export default class TemplatePalette {
     private readonly elementTemplates: ElementTemplates,
     private readonly create: { start(event: Event, element: Element): void },
     private readonly autoPlace: { append(source: Element, shape: Element): void },
-    eventBus: { on(event: string, callback: () => void): void; fire(event: string): void },
+    eventBus: { once(event: string, callback: () => void): void },
   ) {
-    // the templates load after the palette was first drawn: the palette asks its providers again
-    eventBus.on('elementTemplates.changed', () => eventBus.fire('palette.getProviders.changed'));
-    palette.registerProvider(500, { getPaletteEntries: () => this.paletteEntries() });
+    // the templates load when the diagram starts, after the palette's first drawing; registering
+    // then makes the palette draw its entries again
+    eventBus.once('elementTemplates.changed', () => palette.registerProvider(500, { getPaletteEntries: () => this.paletteEntries() }));
     contextPad.registerProvider(500, { getContextPadEntries: (element) => this.contextPadEntries(element) });
   }
 
