@@ -132,7 +132,7 @@ function afterPaintResolver() {
     return batch;
   };
   return {
-    resolveConfig: stratumResolver.resolveConfig,
+    resolveConfig: (pkg: string, configName: string) => stratumResolver.resolveConfig(pkg, configName),
     resolveRule(pkg: string, ruleName: string): Promise<RuleFactory> {
       const { generation: mine, ready } = nextBatch();
       const companion = pkg === 'bpmnlint-plugin-stratum' && ruleName.endsWith(WARNINGS_SUFFIX);

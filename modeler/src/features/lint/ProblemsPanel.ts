@@ -158,7 +158,7 @@ export default class ProblemsPanel {
 // helpers
 
 /** The issues bpmn-js-bpmnlint found, errors first, in the rule names deploy uses. */
-export function problemsOf(issues: LintIssues, processKey: string | null): Problem[] {
+function problemsOf(issues: LintIssues, processKey: string | null): Problem[] {
   const problems: Problem[] = [];
   for (const reports of Object.values(issues)) {
     for (const report of reports) {

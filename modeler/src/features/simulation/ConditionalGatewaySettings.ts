@@ -86,7 +86,7 @@ export default class ConditionalGatewaySettings {
     const outgoing = sequenceFlows(gateway);
     if (outgoing.length < 2) return;
     const current = this.simulator.getConfig(gateway).activeOutgoing as Element | undefined;
-    const next = current ? outgoing[(outgoing.indexOf(current) + 1) % outgoing.length]! : outgoing[0]!;
+    const next = current ? outgoing[(outgoing.indexOf(current) + 1) % outgoing.length] : outgoing[0];
     this.choose(gateway, next);
     this.decisions.set(gateway.id, { gateway, flow: next, reason: 'manual', errors: [] });
     this.eventBus.fire(GATEWAY_DECISIONS_CHANGED, { decisions: this.decisions });

@@ -80,12 +80,12 @@ function values(extensions: ModdleElement): ModdleElement[] {
 }
 
 function processOf(element: Element): ModdleElement | undefined {
-  let parent = element.parent as Element | undefined;
+  let parent = element.parent;
   while (parent) {
     const bo = businessObjectOf(parent);
     if (bo?.$type === 'bpmn:Process') return bo;
     if (bo?.$type === 'bpmn:Participant') return bo.processRef as ModdleElement | undefined;
-    parent = parent.parent as Element | undefined;
+    parent = parent.parent;
   }
   return undefined;
 }

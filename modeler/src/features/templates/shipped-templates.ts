@@ -10,5 +10,5 @@ export const elementTemplates: ElementTemplate[] = Object.values(templateFiles).
 /** Form-js JSON by the id a template's `metadata.stratum.embeddedForm` names: the file name in camel case. */
 export const embeddedForms: Record<string, string> = Object.fromEntries(Object.entries(formFiles).map(([path, text]) => {
   const name = path.split('/').pop()!.replace(/\.form$/, '');
-  return [`UserTaskForm_${name.split('-').map((part) => part[0]!.toUpperCase() + part.slice(1)).join('')}`, JSON.stringify(JSON.parse(text))];
+  return [`UserTaskForm_${name.split('-').map((part) => part[0].toUpperCase() + part.slice(1)).join('')}`, JSON.stringify(JSON.parse(text))];
 }));
