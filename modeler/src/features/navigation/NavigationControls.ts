@@ -23,7 +23,7 @@ export default class NavigationControls {
       button('zoom-out', '−', 'Zoom out (Ctrl −)', () => this.zoomBy(1 / ZOOM_STEP)),
       button('fit-diagram', '⤢', 'Fit the diagram (Ctrl 1 fits, Ctrl 0 resets)', () => this.fit()),
       button('reset-zoom', '1:1', 'Reset to 100 % (Ctrl 0)', () => this.reset())));
-    eventBus.on('canvas.viewbox.changed', () => this.showZoom());
+    eventBus.on('canvas.viewbox.changed', (event: { viewbox: { scale: number } }) => this.showZoom(event.viewbox.scale));
   }
 
   zoomBy(factor: number): void {
@@ -42,7 +42,8 @@ export default class NavigationControls {
     this.workspace.fitDiagram({ minZoom: 1, maxZoom: 1 });
   }
 
-  private showZoom(): void {
-    this.zoomLabel.textContent = `${Math.round(this.canvas.zoom() * 100)} %`;
+  /** The scale the canvas reports with its change (asking the canvas again would measure the diagram again). */
+  private showZoom(scale: number): void {
+    this.zoomLabel.textContent = `${Math.round(scale * 100)} %`;
   }
 }

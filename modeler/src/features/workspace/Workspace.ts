@@ -47,6 +47,7 @@ export default class Workspace {
   private autosave: ReturnType<typeof setTimeout> | undefined;
   /** Whether token simulation is on, as its toggle event said. */
   private simulating = false;
+  private paletteWidth: number | undefined;
 
   constructor(
     private readonly bpmnjs: Viewer,
@@ -227,12 +228,19 @@ export default class Workspace {
     });
   }
 
-  /** Where the palette ends, measured from the canvas's left edge (0 without one, e.g. read-only). */
+  /**
+   * Where the palette ends, measured from the canvas's left edge (0 without one, e.g. read-only).
+   * Measured once: the palette does not change its size, and measuring forces a layout.
+   */
   private paletteRight(): number {
     const container = this.canvas.getContainer();
-    const palette = container.querySelector('.djs-palette');
-    if (!palette || !(palette as HTMLElement).offsetParent) return 0;
-    return palette.getBoundingClientRect().right - container.getBoundingClientRect().left;
+    if (container.classList.contains('stratum-read-only')) return 0;
+    if (this.paletteWidth === undefined) {
+      const palette = container.querySelector<HTMLElement>('.djs-palette');
+      if (!palette?.offsetParent) return 0;
+      this.paletteWidth = palette.getBoundingClientRect().right - container.getBoundingClientRect().left;
+    }
+    return this.paletteWidth;
   }
 
   /** Keeps the unsaved edits of a library process as its draft; a clean document has none. */
