@@ -7,3 +7,7 @@ declare module 'bpmnlint';
 declare module 'bpmnlint/lib/*';
 declare module 'dmn-moddle';
 declare module '@bpmn-io/dmn-migrate';
+declare module '@bpmn-io/element-templates-validator' {
+  /** Validates one Camunda 8 element template against its JSON schema. */
+  export function validateZeebe(template: unknown): { valid: boolean; errors: unknown[] | null };
+}

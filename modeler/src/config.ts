@@ -9,6 +9,8 @@ export interface StratumConfig {
   status: HTMLElement;
   documentTitle: HTMLElement;
   findings: HTMLElement;
+  /** The Problems panel below the canvas. */
+  problems: HTMLElement;
   /** The right-hand column: the properties panel, or the simulated order while simulating. */
   properties: HTMLElement;
 }

@@ -12,6 +12,8 @@ import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import 'bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css';
 import 'bpmn-js-token-simulation/assets/css/bpmn-js-token-simulation.css';
+import 'diagram-js-minimap/assets/diagram-js-minimap.css';
+import 'bpmn-js-element-templates/dist/assets/element-templates.css';
 import './styles/app.css';
 
 import { ApiClient } from './api/client';
@@ -29,6 +31,9 @@ import HistoryModule from './features/history';
 import DiffModule from './features/diff';
 import FilesModule from './features/files';
 import InstancesModule from './features/instances';
+import NavigationModule from './features/navigation';
+import TemplatesModule from './features/templates';
+import { elementTemplates, embeddedForms } from './features/templates/shipped-templates';
 import type Session from './features/session/Session';
 import type LibraryService from './features/library/LibraryService';
 import type Workspace from './features/workspace/Workspace';
@@ -48,6 +53,7 @@ const stratum: StratumConfig = {
   status: byId('status'),
   documentTitle: byId('document-title'),
   findings: byId('findings'),
+  problems: byId('problems'),
   properties: byId('properties'),
 };
 
@@ -56,6 +62,8 @@ const modeler = new BpmnModeler({
   propertiesPanel: { parent: stratum.properties },
   moddleExtensions: { zeebe: zeebeModdle as object },
   linting: { active: true },
+  elementTemplates,
+  stratumForms: embeddedForms,
   stratum,
   additionalModules: [
     BpmnPropertiesPanelModule,
@@ -74,6 +82,8 @@ const modeler = new BpmnModeler({
     DiffModule,
     FilesModule,
     InstancesModule,
+    NavigationModule,
+    TemplatesModule,
   ],
 } as ConstructorParameters<typeof BpmnModeler>[0]);
 

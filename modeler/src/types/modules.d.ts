@@ -9,15 +9,6 @@ declare module 'bpmn-js-properties-panel' {
 }
 declare module 'bpmn-js-bpmnlint';
 declare module 'bpmn-js-token-simulation';
-declare module 'bpmn-js-token-simulation/lib/features/exclusive-gateway-settings/ExclusiveGatewaySettings' {
-  import type { Element } from 'diagram-js/lib/model/Types';
-  /** Token simulation's choice of an exclusive gateway's outgoing flow (first flow; a click cycles). */
-  export default class ExclusiveGatewaySettings {
-    constructor(eventBus: unknown, elementRegistry: unknown, elementColors: unknown, simulator: unknown, simulationStyles: unknown);
-    setSequenceFlowsDefault(): void;
-    setSequenceFlow(gateway: Element): void;
-  }
-}
 declare module 'bpmn-js-token-simulation/lib/*';
 declare module 'bpmn-js-differ' {
   /** The elements added, removed, changed (with their changed attributes) and moved, by id. */
@@ -45,3 +36,13 @@ declare module '@bpmn-io/properties-panel/preact' {
   export function h(type: unknown, props?: Record<string, unknown> | null, ...children: unknown[]): unknown;
 }
 declare module 'diagram-js/lib/util/*';
+declare module 'diagram-js-minimap' {
+  import type { ModuleDeclaration } from 'didi';
+  const MinimapModule: ModuleDeclaration;
+  export default MinimapModule;
+}
+declare module 'bpmn-js-element-templates' {
+  import type { ModuleDeclaration } from 'didi';
+  /** Camunda 8 (zeebe) element templates in the properties panel. */
+  export const CloudElementTemplatesPropertiesProviderModule: ModuleDeclaration;
+}

@@ -16,11 +16,14 @@ const MARKERS = { added: 'stratum-diff-added', changed: 'stratum-diff-changed', 
  * and lists the changes (removed elements and changed conditions as text).
  */
 export default class DiffView {
-  static $inject = ['config.stratum', 'workspace', 'canvas', 'elementRegistry', 'eventBus', 'statusLine'];
+  static $inject = ['config.stratum', 'workspace', 'canvas', 'elementRegistry', 'eventBus', 'statusLine', 'selection'];
 
   /** The summary element; the history panel shows it. */
   readonly summary = el('div', { className: 'diff-summary', hidden: true });
   private showing: string | null = null;
+  /** The older version, for the side-by-side view. */
+  private older: { version: number; xml: string; comparison: VersionComparison } | null = null;
+  private sideBySide: { pane: HTMLElement; destroy(): void } | null = null;
 
   constructor(
     private readonly config: StratumConfig,
@@ -29,6 +32,7 @@ export default class DiffView {
     private readonly elementRegistry: ElementRegistry,
     eventBus: EventBus,
     private readonly statusLine: StatusLine,
+    private readonly selection: { select(element: unknown): void },
   ) {
     eventBus.on(DOCUMENT_OPENED, () => {
       if (this.workspace.meta.context !== this.showing) this.hide();
@@ -45,6 +49,7 @@ export default class DiffView {
       await this.workspace.open(newXml, {
         key, name: detail.name, version: to, latestVersion: detail.latestVersion, readOnly: true, origin: 'library', context,
       });
+      this.older = { version: from, xml: oldXml, comparison };
       this.mark(comparison);
       this.render(key, from, to, comparison);
     } catch (error) {
@@ -66,6 +71,8 @@ export default class DiffView {
 
   private render(key: string, from: number, to: number, comparison: VersionComparison): void {
     const label = (item: DiffItem) => `${item.name ? `${item.name} ` : ''}(${item.type} ${item.id})`;
+    // a change on the canvas: a click selects (and shows) its element
+    const selectable = (id: string) => ({ className: 'diff-entry', tabindex: 0, title: `Select ${id}`, onclick: () => this.select(id) });
     const section = (title: string, kind: string, items: HTMLElement[]) => items.length
       ? el('div', { className: `diff-section ${kind}`, 'data-section': kind }, el('h4', {}, `${title} (${items.length})`), el('ul', {}, items))
       : null;
@@ -74,19 +81,73 @@ export default class DiffView {
       el('div', { className: 'diff-title' }, el('strong', {}, `${key}: v${from} → v${to}`),
         el('span', { className: 'diff-legend' },
           el('span', { className: 'legend added' }, 'added'), el('span', { className: 'legend changed' }, 'changed'),
-          el('span', { className: 'legend layout' }, 'moved'))),
+          el('span', { className: 'legend layout' }, 'moved')),
+        el('button', {
+          type: 'button', className: 'link-button', 'data-action': 'diff-side-by-side',
+          title: `Show v${from} beside v${to}`, onclick: () => void this.toggleSideBySide(),
+        }, `Side by side with v${from}`)),
       empty ? el('p', { className: 'empty' }, comparison.layoutChanged.length ? 'Only the layout changed.' : 'No semantic changes.') : null,
-      section('Changed conditions', 'conditions', comparison.conditions.map((c) => el('li', { 'data-flow': c.flowId },
+      section('Changed conditions', 'conditions', comparison.conditions.map((c) => el('li', { 'data-flow': c.flowId, ...selectable(c.flowId) },
         el('strong', {}, c.label), el('br'),
         el('code', { className: 'old' }, c.oldCondition ?? '(none)'), ' → ', el('code', { className: 'new' }, c.newCondition ?? '(none)')))),
-      section('Added', 'added', comparison.added.map((item) => el('li', { 'data-element': item.id }, label(item)))),
+      section('Added', 'added', comparison.added.map((item) => el('li', { 'data-element': item.id, ...selectable(item.id) }, label(item)))),
       section('Removed', 'removed', comparison.removed.map((item) => el('li', { 'data-element': item.id }, label(item)))),
-      section('Changed', 'changed', comparison.changed.map((item) => el('li', { 'data-element': item.id }, label(item),
+      section('Changed', 'changed', comparison.changed.map((item) => el('li', { 'data-element': item.id, ...selectable(item.id) }, label(item),
         el('ul', {}, (item.attributes ?? []).map((a) => el('li', {}, `${a.name}: `, el('code', {}, a.oldValue), ' → ', el('code', {}, a.newValue))))))));
     this.summary.hidden = false;
   }
 
+  private select(id: string): void {
+    const element = this.elementRegistry.get(id);
+    if (!element) {
+      this.statusLine.show(`${id} is not in this version (removed)`, 'info');
+      return;
+    }
+    this.canvas.scrollToElement(element);
+    this.selection.select(element);
+  }
+
+  /** The older version in a viewer of its own, left of the newer one, removed and changed elements marked. */
+  private async toggleSideBySide(): Promise<void> {
+    if (this.sideBySide) {
+      this.closeSideBySide();
+      return;
+    }
+    const older = this.older;
+    if (!older) return;
+    const area = this.canvas.getContainer().closest('.canvas-area');
+    if (!area) return;
+    const host = el('div', { className: 'diff-side-canvas' });
+    const pane = el('section', { className: 'diff-side-by-side', 'aria-label': `Version ${older.version}` },
+      el('div', { className: 'diff-side-title' }, `v${older.version} (older)`), host);
+    area.append(pane);
+    area.classList.add('side-by-side');
+    this.canvas.resized();
+    // loaded only when asked for, so opening a diagram does not pay for a second viewer
+    const { default: NavigatedViewer } = await import('bpmn-js/lib/NavigatedViewer');
+    const viewer = new NavigatedViewer({ container: host });
+    this.sideBySide = { pane, destroy: () => viewer.destroy() };
+    await viewer.importXML(older.xml);
+    const oldCanvas = viewer.get<Canvas>('canvas');
+    const oldRegistry = viewer.get<ElementRegistry>('elementRegistry');
+    for (const item of older.comparison.removed) if (oldRegistry.get(item.id)) oldCanvas.addMarker(item.id, 'stratum-diff-removed');
+    for (const item of older.comparison.changed) if (oldRegistry.get(item.id)) oldCanvas.addMarker(item.id, MARKERS.changed);
+    for (const condition of older.comparison.conditions) if (oldRegistry.get(condition.flowId)) oldCanvas.addMarker(condition.flowId, MARKERS.changed);
+    oldCanvas.zoom('fit-viewport');
+  }
+
+  private closeSideBySide(): void {
+    if (!this.sideBySide) return;
+    this.sideBySide.destroy();
+    this.sideBySide.pane.closest('.canvas-area')?.classList.remove('side-by-side');
+    this.sideBySide.pane.remove();
+    this.sideBySide = null;
+    this.canvas.resized();
+  }
+
   private hide(): void {
+    this.closeSideBySide();
+    this.older = null;
     this.showing = null;
     this.summary.hidden = true;
     replaceChildren(this.summary);

@@ -57,7 +57,7 @@ export default class WaitingCounts {
       for (const [elementId, count] of counts) {
         if (!this.elementRegistry.get(elementId)) continue;
         this.overlays.add(elementId, OVERLAY_TYPE, {
-          position: { bottom: 10, right: 10 },
+          position: { top: -6, right: -4 }, // beside the shape's upper right corner, never over its label
           scale: false,
           html: el('div', { className: 'stratum-waiting-count', 'data-element': elementId, title: `${count} running instance(s) wait here` }, String(count)),
         });

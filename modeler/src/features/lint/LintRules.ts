@@ -1,7 +1,8 @@
 import type EventBus from 'diagram-js/lib/core/EventBus';
 import { whenIdleAfterPaint } from '../../dom/after-paint';
 import { parseBpmn } from '../../../../engine/bpmn/moddle.js';
-import { stratumLintConfigWith, stratumResolver, withReportSeverities, type LintContext } from '../../../../engine/lint/config.js';
+import { stratumLintConfigWith, stratumResolver, type LintContext } from '../../../../engine/lint/config.js';
+import type { RuleFactory, Reporter, CheckFn } from '../../../../engine/lint/rule-api.js';
 import { processSuppliesOf, type ProcessSupply } from '../../../../engine/lint/variable-supply.js';
 import type { ProcessSummary } from '../../api/client';
 import type { StratumConfig } from '../../config';
@@ -11,11 +12,12 @@ import { SESSION_READY } from '../session/Session';
 
 interface Linting {
   setLinterConfig(config: { config: unknown; resolver: unknown }): void;
-  toggle(active?: boolean): void;
-  isActive(): boolean;
-  update(): void;
-  lint(): Promise<Record<string, { category?: string; severity?: unknown }[]>>;
 }
+
+/** Rules that mark some reports as only warnings (engine/lint/config.ts withReportSeverities). */
+const RULES_WITH_WARNINGS = ['condition-variables-supplied'];
+/** The companion rule that carries a rule's warnings in the modeler: `stratum/<rule>${WARNINGS_SUFFIX}`. */
+export const WARNINGS_SUFFIX = '-warnings';
 
 /**
  * Gives bpmn-js-bpmnlint the same rules the server applies at deploy (engine/lint/config.ts),
@@ -31,9 +33,9 @@ export default class LintRules {
   // A deployed version never changes: its supply is read once.
   private readonly supplyByVersion = new Map<string, Promise<ProcessSupply | undefined>>();
 
+  private readonly resolver = afterPaintResolver();
+
   constructor(eventBus: EventBus, private readonly linting: Linting, private readonly library: LibraryService, private readonly config: StratumConfig) {
-    lintAfterPaint(linting);
-    withMarkedSeverities(linting);
     linting.setLinterConfig(this.linterConfig());
     eventBus.on(LIBRARY_CHANGED, () => {
       linting.setLinterConfig(this.linterConfig());
@@ -42,14 +44,18 @@ export default class LintRules {
     eventBus.on(SESSION_READY, () => void this.loadTaskGroups());
   }
 
-  private linterConfig() {
+  /** What the rules know of the library and the users, for linting other documents the same way. */
+  context(): LintContext {
     const knownProcessKeys = this.library.processes.length ? this.library.keys() : undefined;
-    const context: LintContext = {
+    return {
       ...(knownProcessKeys && { knownProcessKeys }),
       ...(this.processSupplies && { processSupplies: this.processSupplies }),
       ...(this.taskGroups && { taskGroups: this.taskGroups }),
     };
-    return { config: stratumLintConfigWith(context), resolver: stratumResolver };
+  }
+
+  private linterConfig() {
+    return { config: withWarningCompanions(stratumLintConfigWith(this.context())), resolver: this.resolver };
   }
 
   /** What the library's latest versions supply, read from their deployed XML. */
@@ -89,27 +95,69 @@ export default class LintRules {
   }
 }
 
-/** A rule may mark a finding as only a warning (engine/lint/config.ts), as deploy does. */
-function withMarkedSeverities(linting: Linting): void {
-  const lint = linting.lint.bind(linting);
-  linting.lint = () => lint().then(withReportSeverities);
+/**
+ * bpmnlint gives every report of a rule the rule's category; deploy marks a report that says
+ * `severity: 'warn'` down afterwards (withReportSeverities). In the modeler each such rule runs
+ * twice under bpmnlint's public configuration: itself without its warnings, and a companion
+ * `<rule>-warnings` at "warn" that reports only them.
+ */
+function withWarningCompanions(config: { rules: Record<string, unknown> }) {
+  const rules = { ...config.rules };
+  for (const rule of RULES_WITH_WARNINGS) {
+    const entry = rules[`stratum/${rule}`];
+    if (entry === undefined || entry === 'off') continue;
+    rules[`stratum/${rule}${WARNINGS_SUFFIX}`] = Array.isArray(entry) ? ['warn', entry[1]] : 'warn';
+  }
+  return { rules };
 }
 
 /**
- * bpmn-js-bpmnlint lints inside the import and on every change, before the
- * browser paints; on a large diagram that is most of the wait. Linting once
- * the diagram is on screen and the browser is idle (and once for a burst of
- * changes) shows the same findings a moment later.
+ * The resolver bpmn-js-bpmnlint's linter asks for each rule. bpmn-js-bpmnlint lints inside the
+ * import and on every change, before the browser paints; on a large diagram that is most of the
+ * wait. bpmnlint accepts a resolver that answers with a promise, so the rules are handed over once
+ * the diagram is on screen and the browser is idle: the same findings, a moment later. A lint
+ * overtaken by a newer one (a burst of edits) gets rules that check nothing, since
+ * bpmn-js-bpmnlint keeps only the newest lint's result anyway.
  */
-function lintAfterPaint(linting: Linting): void {
-  const lintNow = linting.update.bind(linting);
-  let scheduled = false;
-  linting.update = () => {
-    if (scheduled) return;
-    scheduled = true;
-    whenIdleAfterPaint(() => {
-      scheduled = false;
-      lintNow();
-    }, 300);
+function afterPaintResolver() {
+  let generation = 0;
+  let batch: { generation: number; ready: Promise<void> } | undefined;
+  const nextBatch = () => {
+    if (!batch) {
+      // all rules of one lint are resolved in the same task
+      const current = { generation: ++generation, ready: new Promise<void>((resolve) => whenIdleAfterPaint(resolve, 300)) };
+      batch = current;
+      queueMicrotask(() => { if (batch === current) batch = undefined; });
+    }
+    return batch;
   };
+  return {
+    resolveConfig: (pkg: string, configName: string) => stratumResolver.resolveConfig(pkg, configName),
+    resolveRule(pkg: string, ruleName: string): Promise<RuleFactory> {
+      const { generation: mine, ready } = nextBatch();
+      const companion = pkg === 'bpmnlint-plugin-stratum' && ruleName.endsWith(WARNINGS_SUFFIX);
+      const base = stratumResolver.resolveRule(pkg, companion ? ruleName.slice(0, -WARNINGS_SUFFIX.length) : ruleName);
+      const split = pkg === 'bpmnlint-plugin-stratum' && (companion || RULES_WITH_WARNINGS.includes(ruleName));
+      return ready.then(() => (config?: unknown) => {
+        if (mine !== generation) return { check: () => false };
+        const rule = base(config);
+        return split ? onlyReports(rule, companion) : rule;
+      });
+    },
+  };
+}
+
+/** The rule with only its warnings (`warnings`) or only its other reports. */
+function onlyReports(rule: ReturnType<RuleFactory>, warnings: boolean): ReturnType<RuleFactory> {
+  const filtered = (reporter: Reporter): Reporter => ({
+    report(elementId, message, path) {
+      const isWarning = !!path && !Array.isArray(path) && path.severity === 'warn';
+      if (isWarning === warnings) reporter.report(elementId, message, path);
+    },
+  });
+  const wrap = (check: CheckFn | undefined): CheckFn | undefined => check && ((node, reporter) => check(node, filtered(reporter)));
+  const check = typeof rule.check === 'function'
+    ? wrap(rule.check)!
+    : { enter: wrap(rule.check.enter), leave: wrap(rule.check.leave) };
+  return { ...rule, check };
 }

@@ -3,6 +3,8 @@ import type Toolbar from './Toolbar';
 import type { StratumConfig } from '../../config';
 
 const STORAGE_KEY = 'stratum.layout';
+/** Below this width the side panel folds over the canvas (app.css), so it starts folded away. */
+const NARROW = 860;
 
 /** Folds the side panel or the properties panel away, so a wide process gets the whole screen. */
 export default class LayoutToggles {
@@ -13,7 +15,8 @@ export default class LayoutToggles {
 
   constructor(private readonly toolbar: Toolbar, private readonly canvas: Canvas, config: StratumConfig) {
     this.app = config.sidePanel.closest('.app');
-    this.hidden = { side: false, properties: false, ...(JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Partial<{ side: boolean; properties: boolean }>) };
+    const narrow = window.innerWidth <= NARROW;
+    this.hidden = { side: narrow, properties: false, ...(JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Partial<{ side: boolean; properties: boolean }>) };
     this.apply();
     toolbar.addButton({
       id: 'toggle-side', group: 'view', label: '◧', title: 'Show or hide the library, history and instances panel',

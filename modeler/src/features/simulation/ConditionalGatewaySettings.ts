@@ -1,5 +1,5 @@
-import ExclusiveGatewaySettings from 'bpmn-js-token-simulation/lib/features/exclusive-gateway-settings/ExclusiveGatewaySettings';
 import type EventBus from 'diagram-js/lib/core/EventBus';
+import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
 import type { Element } from 'diagram-js/lib/model/Types';
 import { chooseOutgoing } from './ExclusiveGatewayChoice';
 import type { FlowLike } from './ExclusiveGatewayChoice';
@@ -27,54 +27,81 @@ interface Simulator {
   getConfig(element: Element): Record<string, unknown>;
 }
 
-/**
- * Replaces token simulation's exclusive gateway settings: instead of the first outgoing flow,
- * each exclusive gateway takes the flow the runtime would take for the simulated order —
- * conditions in document order, the first true one wins, else the default flow
- * (docs/modelling.md). Clicking a gateway still cycles through its flows by hand.
- */
-export default class ConditionalGatewaySettings extends ExclusiveGatewaySettings {
-  static $inject = ['eventBus', 'elementRegistry', 'elementColors', 'simulator', 'simulationStyles', 'orderScenario'];
+interface ElementColors {
+  add(element: Element, id: string, colors: Record<string, string>, priority: number): void;
+}
 
-  declare _elementRegistry: { filter(fn: (element: Element) => boolean): Element[] };
-  declare _elementColors: { add(element: Element, id: string, colors: Record<string, string>, priority: number): void };
-  declare _simulator: Simulator;
-  declare _simulationStyles: { get(name: string): string };
+/**
+ * Token simulation's `exclusiveGatewaySettings` service, provided by Stratum (the same service
+ * name, so token simulation's gateway click and mode toggle call this one): instead of the first
+ * outgoing flow, each exclusive gateway takes the flow the runtime would take for the simulated
+ * order — conditions in document order, the first true one wins, else the default flow
+ * (docs/modelling.md). Clicking a gateway still cycles through its flows by hand. Only the
+ * simulator's public services are used (getConfig/setConfig, elementColors, simulationStyles).
+ */
+export default class ConditionalGatewaySettings {
+  static $inject = ['eventBus', 'elementRegistry', 'elementColors', 'simulator', 'simulationStyles', 'orderScenario'];
 
   decisions = new Map<string, GatewayDecision>();
   private active = false;
 
   constructor(
     private readonly eventBus: EventBus,
-    elementRegistry: unknown,
-    elementColors: unknown,
-    simulator: unknown,
-    simulationStyles: unknown,
+    private readonly elementRegistry: ElementRegistry,
+    private readonly elementColors: ElementColors,
+    private readonly simulator: Simulator,
+    private readonly simulationStyles: { get(name: string): string },
     private readonly scenario: OrderScenario,
   ) {
-    super(eventBus, elementRegistry, elementColors, simulator, simulationStyles);
     eventBus.on('tokenSimulation.toggleMode', (event: { active: boolean }) => {
       this.active = event.active;
-      if (!event.active) this.decisions.clear();
+      if (event.active) {
+        this.setSequenceFlowsDefault();
+      } else {
+        this.resetSequenceFlows();
+        this.decisions.clear();
+      }
     });
     eventBus.on(SCENARIO_CHANGED, () => {
       if (this.active) this.setSequenceFlowsDefault();
     });
   }
 
-  override setSequenceFlowsDefault(): void {
+  setSequenceFlowsDefault(): void {
     this.decisions.clear();
-    for (const gateway of this._elementRegistry.filter((element) => element.type === 'bpmn:ExclusiveGateway')) {
-      this.decide(gateway);
-    }
+    for (const gateway of this.exclusiveGateways()) this.decide(gateway);
     this.eventBus.fire(GATEWAY_DECISIONS_CHANGED, { decisions: this.decisions });
   }
 
-  override setSequenceFlow(gateway: Element): void {
-    super.setSequenceFlow(gateway);
-    const flow = (this._simulator.getConfig(gateway).activeOutgoing as Element | undefined) ?? null;
-    this.decisions.set(gateway.id, { gateway, flow, reason: 'manual', errors: [] });
+  resetSequenceFlows(): void {
+    for (const gateway of this.exclusiveGateways()) this.resetSequenceFlow(gateway);
+  }
+
+  resetSequenceFlow(gateway: Element): void {
+    if (sequenceFlows(gateway).length) this.simulator.setConfig(gateway, { activeOutgoing: undefined });
+  }
+
+  /** The designer clicked the gateway: the next outgoing flow, by hand. */
+  setSequenceFlow(gateway: Element): void {
+    const outgoing = sequenceFlows(gateway);
+    if (outgoing.length < 2) return;
+    const current = this.simulator.getConfig(gateway).activeOutgoing as Element | undefined;
+    const next = current ? outgoing[(outgoing.indexOf(current) + 1) % outgoing.length] : outgoing[0];
+    this.choose(gateway, next);
+    this.decisions.set(gateway.id, { gateway, flow: next, reason: 'manual', errors: [] });
     this.eventBus.fire(GATEWAY_DECISIONS_CHANGED, { decisions: this.decisions });
+  }
+
+  private exclusiveGateways(): Element[] {
+    return this.elementRegistry.filter((element) => element.type === 'bpmn:ExclusiveGateway') as Element[];
+  }
+
+  private choose(gateway: Element, chosen: Element | null): void {
+    this.simulator.setConfig(gateway, { activeOutgoing: chosen ?? undefined });
+    for (const flow of gateway.outgoing ?? []) {
+      const stroke = this.simulationStyles.get(flow === chosen ? SELECTED_COLOR : NOT_SELECTED_COLOR);
+      this.elementColors.add(flow, ID, { stroke }, HIGH_PRIORITY);
+    }
   }
 
   private decide(gateway: Element): void {
@@ -86,11 +113,7 @@ export default class ConditionalGatewaySettings extends ExclusiveGatewaySettings
     const choice = chooseOutgoing(outgoing.map((flow) => flow.businessObject as FlowLike), businessObjectOf(gateway)?.default as FlowLike | undefined, this.scenario.variables());
     const chosen = outgoing.find((flow) => flow.businessObject === choice.flow) ?? null;
     this.decisions.set(gateway.id, { gateway, flow: chosen, reason: choice.reason, errors: choice.errors });
-    this._simulator.setConfig(gateway, { activeOutgoing: chosen ?? undefined });
-    for (const flow of gateway.outgoing ?? []) {
-      const stroke = this._simulationStyles.get(flow === chosen ? SELECTED_COLOR : NOT_SELECTED_COLOR);
-      this._elementColors.add(flow, ID, { stroke }, HIGH_PRIORITY);
-    }
+    this.choose(gateway, chosen);
   }
 }
 

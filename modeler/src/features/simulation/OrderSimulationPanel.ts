@@ -17,7 +17,6 @@ import type { OrderInput, PaymentTerms } from './OrderScenario';
 const REACHED_MARKER = 'stratum-simulation-reached';
 
 interface ToggleMode {
-  _active: boolean;
   toggleMode(active?: boolean): void;
 }
 
@@ -31,13 +30,15 @@ interface Simulator {
  * which way each exclusive gateway goes for it, and the elements the token has reached.
  */
 export default class OrderSimulationPanel {
-  static $inject = ['config.stratum', 'eventBus', 'canvas', 'elementRegistry', 'toolbar', 'statusLine', 'toggleMode', 'simulator', 'resetSimulation', 'orderScenario', 'exclusiveGatewaySettings', 'navigationStack'];
+  static $inject = ['config.stratum', 'eventBus', 'canvas', 'elementRegistry', 'toolbar', 'statusLine', 'toggleMode', 'simulator', 'resetSimulation', 'orderScenario', 'exclusiveGatewaySettings', 'navigationStack', 'readOnly'];
 
   private readonly panel = el('section', { className: 'simulation-panel', hidden: true, 'aria-label': 'Order simulation' });
   private readonly decisionsList = el('ul', { className: 'gateway-decisions' });
   private readonly reachedList = el('ol', { className: 'reached-elements' });
   private reached: Element[] = [];
   private readonly toggleMode: ToggleMode;
+  /** Whether token simulation is on, as its toggle event said. */
+  private simulating = false;
 
   constructor(
     config: StratumConfig,
@@ -52,17 +53,25 @@ export default class OrderSimulationPanel {
     private readonly scenario: OrderScenario,
     private readonly gatewaySettings: ConditionalGatewaySettings,
     private readonly navigationStack: NavigationStack,
+    readOnly: { isReadOnly(): boolean },
   ) {
     this.toggleMode = toggleMode;
     toolbar.addButton({
       id: 'simulate', group: 'simulation', label: 'Simulate', title: 'Simulate an order through this process (T)',
       action: () => toggleMode.toggleMode(),
-      isActive: () => toggleMode._active,
+      isActive: () => this.simulating,
+      // a read-only version, diff or instance is looked at, not simulated
+      isEnabled: () => !readOnly.isReadOnly(),
     });
     config.properties.prepend(this.panel);
     this.renderForm();
 
     eventBus.on('tokenSimulation.toggleMode', (event: { active: boolean }) => {
+      if (event.active && readOnly.isReadOnly()) {
+        statusLine.show('A read-only document is not simulated: open the latest version to simulate it', 'info');
+        queueMicrotask(() => toggleMode.toggleMode(false));
+      }
+      this.simulating = event.active;
       this.panel.hidden = !event.active;
       config.properties.classList.toggle('simulating', event.active);
       // the simulated order needs the right-hand column even when the properties panel is folded away
@@ -99,7 +108,7 @@ export default class OrderSimulationPanel {
   /** Follows the token into a called process: opens it (breadcrumb back) and runs the same order there. */
   private async simulateInside(key: string): Promise<void> {
     await this.navigationStack.drillInto(key);
-    if (this.navigationStack.entries.length && !this.toggleMode._active) {
+    if (this.navigationStack.entries.length && !this.simulating) {
       this.toggleMode.toggleMode(true);
       this.run();
     }

@@ -28,6 +28,8 @@ interface Viewer {
 
 export const DOCUMENT_OPENED = 'stratum.document.opened';
 const BEFORE_EVERYTHING = 100_000;
+/** The smallest zoom a document opens at: bpmn-js's 12 px labels stay at 9 px or more. */
+const MIN_READABLE_ZOOM = 0.75;
 export const DOCUMENT_CHANGED = 'stratum.document.changed';
 
 /**
@@ -49,6 +51,9 @@ export default class Workspace {
   /** Where the command stack stands (executes minus undos), and where it stood when the document was last saved. */
   private revision = 0;
   private savedRevision: number | null = 0;
+  /** Whether token simulation is on, as its toggle event said. */
+  private simulating = false;
+  private paletteWidth: number | undefined;
 
   constructor(
     private readonly bpmnjs: Viewer,
@@ -65,6 +70,9 @@ export default class Workspace {
     // lint rules rely on them, and the server fills them in the same way.
     eventBus.on('import.parse.complete', ({ definitions }: { definitions?: unknown }) => {
       if (definitions) completeFlowReferences(definitions);
+    });
+    eventBus.on('tokenSimulation.toggleMode', (event: { active: boolean }) => {
+      this.simulating = event.active;
     });
     eventBus.on('commandStack.changed', ({ trigger }: { trigger?: string | null }) => {
       this.track(trigger);
@@ -226,16 +234,20 @@ export default class Workspace {
     await this.openLatest(key);
   }
 
-  /** Fits the diagram into the canvas (centred across, at the top), leaving room for the palette and the lint button. */
-  fitDiagram(): void {
+  /**
+   * Fits the diagram into the canvas (centred across, at the top), leaving room for the palette
+   * and the controls. Never below `minZoom` (labels stay readable when a document opens; a large
+   * diagram then shows its start, left, and the rest is a scroll away), never above `maxZoom`.
+   */
+  fitDiagram({ minZoom = MIN_READABLE_ZOOM, maxZoom = 1 }: { minZoom?: number; maxZoom?: number } = {}): void {
     const { inner, outer } = this.canvas.viewbox();
-    if (!inner.width || !inner.height) return;
-    const margin = { left: 120, top: 50, right: 30, bottom: 60 };
-    const zoom = Math.min(
+    if (!inner.width || !inner.height || !outer.width || !outer.height) return;
+    const margin = { left: this.paletteRight() + 24, top: 40, right: 40, bottom: 70 };
+    const fitting = Math.min(
       (outer.width - margin.left - margin.right) / inner.width,
       (outer.height - margin.top - margin.bottom) / inner.height,
-      1,
     );
+    const zoom = Math.max(Math.min(fitting, maxZoom), Math.min(minZoom, maxZoom));
     const freeWidth = outer.width - margin.left - margin.right - inner.width * zoom;
     this.canvas.viewbox({
       x: inner.x - (margin.left + Math.max(freeWidth, 0) / 2) / zoom,
@@ -243,6 +255,21 @@ export default class Workspace {
       width: outer.width / zoom,
       height: outer.height / zoom,
     });
+  }
+
+  /**
+   * Where the palette ends, measured from the canvas's left edge (0 without one, e.g. read-only).
+   * Measured once: the palette does not change its size, and measuring forces a layout.
+   */
+  private paletteRight(): number {
+    const container = this.canvas.getContainer();
+    if (container.classList.contains('stratum-read-only')) return 0;
+    if (this.paletteWidth === undefined) {
+      const palette = container.querySelector<HTMLElement>('.djs-palette');
+      if (!palette?.offsetParent) return 0;
+      this.paletteWidth = palette.getBoundingClientRect().right - container.getBoundingClientRect().left;
+    }
+    return this.paletteWidth;
   }
 
   /** Keeps the edits of a library process or a new process as its draft; a clean document has none. */
@@ -282,8 +309,8 @@ export default class Workspace {
   }
 
   private leaveSimulation(): void {
-    const toggleMode = this.injector.get<{ _active?: boolean; toggleMode(active?: boolean): void } | null>('toggleMode', false);
-    if (toggleMode?._active) toggleMode.toggleMode(false);
+    if (!this.simulating) return;
+    this.injector.get<{ toggleMode(active?: boolean): void } | null>('toggleMode', false)?.toggleMode(false);
   }
 }
 

@@ -1,0 +1,177 @@
+import type EventBus from 'diagram-js/lib/core/EventBus';
+import type Canvas from 'diagram-js/lib/core/Canvas';
+import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
+import type Selection from 'diagram-js/lib/features/selection/Selection';
+import { lintXml } from '../../../../engine/lint/lint-bpmn.js';
+import type { StratumConfig } from '../../config';
+import { el, replaceChildren } from '../../dom/element';
+import type LibraryService from '../library/LibraryService';
+import type StatusLine from '../shell/StatusLine';
+import type DraftStore from '../workspace/DraftStore';
+import type Workspace from '../workspace/Workspace';
+import type LintRules from './LintRules';
+import { WARNINGS_SUFFIX } from './LintRules';
+
+/** One finding as the panel lists it. */
+export interface Problem {
+  elementId: string | null;
+  /** Where the element is: the open diagram, or another process of the library. */
+  processKey: string | null;
+  rule: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+/** bpmn-js-bpmnlint's `linting.completed` issues: reports by the element they are shown on. */
+type LintIssues = Record<string, { id: string; actualElementId?: string; message: string; category: string; rule: string }[]>;
+
+const STRATUM_PREFIX = 'stratum/';
+
+/**
+ * Every lint finding of the open diagram, listed below the canvas (as Camunda Modeler's
+ * Problems panel): a click selects and shows the element. On demand, the findings of every
+ * process of the library (drafts as drafted), linted in the browser with the same rules.
+ * The lint button in the canvas corner opens and closes the panel; the rules always run.
+ */
+export default class ProblemsPanel {
+  static $inject = ['eventBus', 'canvas', 'elementRegistry', 'selection', 'workspace', 'libraryService', 'draftStore', 'lintRules', 'statusLine', 'config.stratum'];
+
+  problems: Problem[] = [];
+  private libraryProblems: Problem[] | null = null;
+  private open = false;
+  private readonly button = el('button', {
+    type: 'button', className: 'problems-toggle', 'data-action': 'toggle-problems', 'aria-expanded': 'false',
+    title: 'Show or hide the problems of this diagram',
+  });
+
+  constructor(
+    eventBus: EventBus,
+    private readonly canvas: Canvas,
+    private readonly elementRegistry: ElementRegistry,
+    private readonly selection: Selection,
+    private readonly workspace: Workspace,
+    private readonly library: LibraryService,
+    private readonly drafts: DraftStore,
+    private readonly lintRules: LintRules,
+    private readonly statusLine: StatusLine,
+    private readonly config: StratumConfig,
+  ) {
+    this.button.addEventListener('click', () => this.toggle());
+    canvas.getContainer().append(this.button);
+    eventBus.on('linting.completed', (event: { issues: LintIssues }) => {
+      this.problems = problemsOf(event.issues, workspace.meta.key);
+      this.render();
+    });
+    this.render();
+  }
+
+  toggle(open = !this.open): void {
+    this.open = open;
+    this.render();
+  }
+
+  /** Lints every process of the library (its draft where there is one) and lists their findings too. */
+  async checkLibrary(): Promise<void> {
+    const context = this.lintRules.context();
+    try {
+      const lists = await Promise.all(this.library.processes
+        .filter((process) => process.key !== this.workspace.meta.key)
+        .map(async (process) => {
+          const xml = this.drafts.get(process.key)?.xml ?? await this.config.api.getVersionXml(process.key, process.latestVersion);
+          const findings = await lintXml(xml, context);
+          return findings.map((finding): Problem => ({ ...finding, processKey: process.key }));
+        }));
+      this.libraryProblems = lists.flat();
+      this.open = true;
+      this.render();
+    } catch (error) {
+      this.statusLine.error(error, 'Checking the library');
+    }
+  }
+
+  private reveal(problem: Problem): void {
+    if (problem.processKey && problem.processKey !== this.workspace.meta.key) {
+      void this.workspace.openLatest(problem.processKey)
+        .then(() => this.select(problem.elementId))
+        .catch((error) => this.statusLine.error(error, `Opening ${problem.processKey}`));
+      return;
+    }
+    this.select(problem.elementId);
+  }
+
+  private select(elementId: string | null): void {
+    const element = elementId ? this.elementRegistry.get(elementId) : undefined;
+    if (!element) return;
+    if (element !== this.canvas.getRootElement()) this.canvas.scrollToElement(element);
+    this.selection.select(element);
+  }
+
+  private render(): void {
+    const errors = this.problems.filter((p) => p.severity === 'error').length;
+    const warnings = this.problems.length - errors;
+    this.button.className = `problems-toggle${errors ? ' has-errors' : warnings ? ' has-warnings' : ''}${this.open ? ' open' : ''}`;
+    this.button.setAttribute('aria-expanded', String(this.open));
+    replaceChildren(this.button,
+      el('span', { className: 'count error', title: 'errors' }, `✖ ${errors}`),
+      el('span', { className: 'count warning', title: 'warnings' }, `⚠ ${warnings}`),
+      el('span', { className: 'problems-label' }, 'Problems'));
+
+    const panel = this.config.problems;
+    panel.hidden = !this.open;
+    if (!this.open) return;
+    const others = (this.libraryProblems ?? []).filter((p) => p.processKey !== this.workspace.meta.key);
+    replaceChildren(panel,
+      el('div', { className: 'problems-header' },
+        el('strong', {}, `Problems of ${this.workspace.meta.key ?? 'this diagram'}`),
+        el('span', { className: 'problems-summary' }, `${errors} error(s), ${warnings} warning(s)`),
+        el('button', { type: 'button', className: 'link-button', 'data-action': 'check-library', onclick: () => void this.checkLibrary() }, 'Check the whole library'),
+        el('button', { type: 'button', className: 'link-button', 'data-action': 'close-problems', onclick: () => this.toggle(false) }, 'Close')),
+      this.list(this.problems, 'No problems in this diagram.'),
+      this.libraryProblems
+        ? [el('h4', {}, `Other processes of the library (${others.length})`), this.list(others, 'No problems in the other processes.')]
+        : null);
+  }
+
+  private list(problems: Problem[], empty: string): HTMLElement {
+    if (!problems.length) return el('p', { className: 'empty' }, empty);
+    return el('ul', { className: 'problem-list' }, problems.map((problem) => el('li', {
+      className: `problem ${problem.severity}`, 'data-rule': problem.rule, 'data-element': problem.elementId ?? '', 'data-process': problem.processKey ?? '',
+    },
+    el('button', {
+      type: 'button', className: 'problem-open', title: problem.elementId ? `Select ${problem.elementId}` : 'The whole diagram',
+      onclick: () => this.reveal(problem),
+    },
+    el('span', { className: `severity ${problem.severity}` }, problem.severity === 'error' ? '✖' : '⚠'),
+    el('span', { className: 'problem-element' }, [problem.processKey !== this.workspace.meta.key ? `${problem.processKey} › ` : '', this.elementName(problem)].join('')),
+    el('span', { className: 'problem-message' }, problem.message),
+    el('span', { className: 'finding-rule' }, problem.rule)))));
+  }
+
+  private elementName(problem: Problem): string {
+    if (!problem.elementId) return 'document';
+    const element = problem.processKey === this.workspace.meta.key ? this.elementRegistry.get(problem.elementId) : undefined;
+    const name = (element?.businessObject as { name?: string } | undefined)?.name;
+    return name ? `${name} (${problem.elementId})` : problem.elementId;
+  }
+}
+
+// helpers
+
+/** The issues bpmn-js-bpmnlint found, errors first, in the rule names deploy uses. */
+function problemsOf(issues: LintIssues, processKey: string | null): Problem[] {
+  const problems: Problem[] = [];
+  for (const reports of Object.values(issues)) {
+    for (const report of reports) {
+      let rule = report.rule.startsWith(STRATUM_PREFIX) ? report.rule.slice(STRATUM_PREFIX.length) : report.rule;
+      if (rule.endsWith(WARNINGS_SUFFIX)) rule = rule.slice(0, -WARNINGS_SUFFIX.length);
+      problems.push({
+        elementId: report.actualElementId ?? report.id ?? null,
+        processKey,
+        rule,
+        severity: report.category === 'error' || report.category === 'rule-error' ? 'error' : 'warning',
+        message: report.message,
+      });
+    }
+  }
+  return problems.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+}
