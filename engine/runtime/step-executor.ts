@@ -73,7 +73,7 @@ class IdPlan {
   constructor(private readonly ids: string[]) {}
   take(): string {
     if (this.used === this.ids.length) this.ids.push(randomUUID());
-    return this.ids[this.used++]!;
+    return this.ids[this.used++];
   }
 }
 
@@ -255,9 +255,9 @@ export class StepExecutor {
     const speculation = this.speculations.get(tx);
     const key = speculation && speculationKey(step, input);
     if (key && !written) {
-      const kept = speculation!.results.get(key);
+      const kept = speculation.results.get(key);
       if (kept) {
-        speculation!.results.delete(key);
+        speculation.results.delete(key);
         this.events.emit('speculation', { result: 'used' } satisfies SpeculationEvent);
         return kept;
       }
@@ -266,7 +266,7 @@ export class StepExecutor {
     const warm = step.isNew ? undefined : this.warmEngine(tx, instance);
     const result = await runInstanceStep({ ...input, ...(warm && { warm }), ...(this.feelTiming && { feelTiming: this.feelTiming }) });
     // Kept with its own wait objects: the speculation goes on to name children in them.
-    if (key && written) speculation!.results.set(key, { ...result, waits: result.waits.map((wait) => ({ ...wait })) });
+    if (key && written) speculation.results.set(key, { ...result, waits: result.waits.map((wait) => ({ ...wait })) });
     return result;
   }
 
@@ -336,9 +336,9 @@ function withoutWrites(snapshot: StoreTx, written: Set<string>): StoreTx {
     get(target, name, receiver) {
       if (typeof name === 'string' && name in LEFT_OUT) {
         const answer = LEFT_OUT[name as keyof StoreTx];
-        return async (row?: { id?: string }) => {
+        return (row?: { id?: string }) => {
           if ((name === 'insertInstance' || name === 'updateInstance') && row?.id) written.add(row.id);
-          return answer;
+          return Promise.resolve(answer);
         };
       }
       const value: unknown = Reflect.get(target, name, receiver);
