@@ -78,12 +78,19 @@ async function soak(env: Record<string, string>): Promise<void> {
       amount: i % 2 ? 750_000 : 300_000, currency: 'CNY', paymentTerms: 'credit',
     }));
     orders.push(...fresh);
+    let answered!: () => void;
+    const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
     const burst: Promise<void>[] = fresh.map(async (order) => {
       const response = await call(base, 'POST', '/api/orders', TOKENS.erp, order);
-      if (response?.status === 201 || response?.status === 200) acknowledged.set(order.orderNo, response.body.id);
+      if (response?.status === 201 || response?.status === 200) {
+        acknowledged.set(order.orderNo, response.body.id);
+        answered();
+      }
     });
     burst.push(approveOpenTasks(base, completedTasks), workJobs(base, completedJobs));
-    await sleep(40 + 25 * (round % 4));
+    // mid-burst: once the first order of the round is acknowledged, the others still in flight
+    await Promise.race([firstAnswer, sleep(5000)]);
+    await sleep(10 * (round % 4));
     if (round % 3 === 2) {
       // the whole server at once: nothing stops cleanly
       killGroup(server.child);
