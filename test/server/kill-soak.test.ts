@@ -1,4 +1,4 @@
-// The kill -9 soak (issue 10): `npm start` with two workers on one store, and
+// The kill -9 soak and the races with workers (issue 10): `npm start` with two workers on one store, and
 // ten SIGKILLs while orders, approvals and jobs are in flight — seven kill one
 // worker (the primary starts another), three kill the whole process group (the
 // server is started again on the same data). Afterwards every order posted is
@@ -48,7 +48,48 @@ describePostgres('kill -9 soak on PostgreSQL with two workers', () => {
   }, SOAK_TIMEOUT_MS);
 });
 
+describe('races across two workers on SQLite', () => {
+  it('makes one order of eight concurrent posts and lets one of eight concurrent approvals win', async () => {
+    const dataDir = makeDataDir();
+    dirs.push(dataDir);
+    await race({ STRATUM_DATA: dataDir, STRATUM_USERS: join(dataDir, 'users.json') });
+  }, SOAK_TIMEOUT_MS);
+});
+
+describePostgres('races across two workers on PostgreSQL', () => {
+  it('makes one order of eight concurrent posts and lets one of eight concurrent approvals win', async () => {
+    const dataDir = makeDataDir();
+    dirs.push(dataDir);
+    const url = new URL(databaseUrl);
+    url.searchParams.set('options', `-c search_path=${await freshSchema()}`);
+    await race({ STRATUM_DATA: dataDir, STRATUM_USERS: join(dataDir, 'users.json'), DATABASE_URL: url.toString() });
+  }, SOAK_TIMEOUT_MS);
+});
+
 // helpers
+
+/** Eight requests at once reach both workers (each its own connection): exactly one may create or decide. */
+async function race(env: Record<string, string>): Promise<void> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = await launch({
+    PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', STRATUM_WORKERS: '2', STRATUM_DIAGRAMS: DIAGRAMS_DIR,
+    STRATUM_DEPLOY_NOTE: 'optional', LOG_LEVEL: 'info', ...env,
+  }, base);
+  const order: Order = { orderNo: 'RACE-1', customer: { name: 'Race AG' }, amount: 750_000, currency: 'CNY', paymentTerms: 'credit' };
+  const posts = await Promise.all(Array.from({ length: 8 }, () => call(base, 'POST', '/api/orders', TOKENS.erp, order)));
+  expect(posts.map((post) => post?.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+  expect(new Set(posts.map((post) => post?.body.id)).size).toBe(1);
+
+  const tasks = await call(base, 'GET', '/api/tasks?businessKey=RACE-1', TOKENS.vp);
+  const [task] = tasks!.body as { id: string }[];
+  const decisions = await Promise.all(Array.from({ length: 8 }, () =>
+    call(base, 'POST', `/api/tasks/${encodeURIComponent(task!.id)}/complete`, TOKENS.vp, { variables: { approved: true } })));
+  expect(decisions.map((decision) => decision?.status).sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
+  const view = await call(base, 'GET', `/api/instances/${posts[0]!.body.id}`, TOKENS.erp);
+  expect((view!.body.history as { event: string }[]).filter((entry) => entry.event === 'task.completed')).toHaveLength(1);
+  killGroup(server.child);
+}
 
 interface Order {
   orderNo: string;
