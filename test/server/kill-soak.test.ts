@@ -84,7 +84,7 @@ async function race(env: Record<string, string>): Promise<void> {
   const tasks = await call(base, 'GET', '/api/tasks?businessKey=RACE-1', TOKENS.vp);
   const [task] = tasks!.body as { id: string }[];
   const decisions = await Promise.all(Array.from({ length: 8 }, () =>
-    call(base, 'POST', `/api/tasks/${encodeURIComponent(task!.id)}/complete`, TOKENS.vp, { variables: { approved: true } })));
+    call(base, 'POST', `/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.vp, { variables: { approved: true } })));
   expect(decisions.map((decision) => decision?.status).sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
   const view = await call(base, 'GET', `/api/instances/${posts[0]!.body.id}`, TOKENS.erp);
   expect((view!.body.history as { event: string }[]).filter((entry) => entry.event === 'task.completed')).toHaveLength(1);
@@ -141,7 +141,7 @@ async function soak(env: Record<string, string>): Promise<void> {
       // one worker: the other goes on serving, the primary starts a replacement
       const workers = workersOf(server.child);
       const started = server.listening();
-      process.kill(workers[round % workers.length]!, 'SIGKILL');
+      process.kill(workers[round % workers.length], 'SIGKILL');
       await Promise.allSettled(burst);
       await waitUntilHealthy(base);
       await until(() => server.listening() > started, 'the replacement worker did not listen');
@@ -251,8 +251,8 @@ async function launch(env: Record<string, string>, base: string): Promise<Launch
   let stderr = '';
   let listening = 0;
   let buffer = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  child.stdout!.on('data', (chunk) => {
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdout.on('data', (chunk) => {
     buffer += chunk;
     const lines = buffer.split('\n');
     buffer = lines.pop()!;

@@ -80,7 +80,7 @@ describe('engine steps outside the write lock', () => {
     // order-to-cash, sales-order-management and credit-order-approval: three instances started in one step
     expect(speculations).toEqual(['used', 'used', 'used']);
     const [task] = await stratum.runtime.findTasks({ businessKey: 'SO-AHEAD' });
-    await stratum.runtime.completeTask(task!.id, { approved: true }, director);
+    await stratum.runtime.completeTask(task.id, { approved: true }, director);
     expect(speculations).toHaveLength(4);
     expect(speculations.every((result) => result === 'used')).toBe(true);
     expect(underLock.length).toBeGreaterThanOrEqual(4);
@@ -99,15 +99,15 @@ describe('engine steps outside the write lock', () => {
     await enter(first.stratum.runtime, order('SO-MOVED', 400_000)); // approved automatically: both planning jobs open at once
     const [procurement] = await first.stratum.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'a' });
     const [production] = await first.stratum.runtime.fetchAndLockJobs({ type: 'production-planning', workerId: 'b' });
-    expect(procurement!.instanceId).toBe(production!.instanceId);
+    expect(procurement.instanceId).toBe(production.instanceId);
 
     // Between the first process's snapshot and its transaction, the second completes the other job of the same instance.
     first.control.beforeNextTransaction = async () => {
-      await second.stratum.runtime.completeJob(production!.id, {}, erp, 'b');
+      await second.stratum.runtime.completeJob(production.id, {}, erp, 'b');
     };
     const underLock = watchEngineRuns(first.control);
     const before = first.speculations.length;
-    await first.stratum.runtime.completeJob(procurement!.id, {}, erp, 'a');
+    await first.stratum.runtime.completeJob(procurement.id, {}, erp, 'a');
     expect(first.speculations.slice(before)).toEqual(['recomputed']);
     expect(underLock.at(-1)).toBe(true);
 
@@ -124,11 +124,11 @@ describe('engine steps outside the write lock', () => {
     const [task] = await first.stratum.runtime.findTasks({ businessKey: 'SO-RACE' });
     const colleague = { name: 'valerie', groups: ['vice-president'] };
     first.control.beforeNextTransaction = async () => {
-      await second.stratum.runtime.completeTask(task!.id, { approved: false }, colleague);
+      await second.stratum.runtime.completeTask(task.id, { approved: false }, colleague);
     };
-    await expect(first.stratum.runtime.completeTask(task!.id, { approved: true }, vicePresident)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(first.stratum.runtime.completeTask(task.id, { approved: true }, vicePresident)).rejects.toMatchObject({ code: 'conflict' });
     const { items: [root] } = await first.stratum.runtime.findInstances({ businessKey: 'SO-RACE', processKey: 'order-to-cash' });
-    const view = (await first.stratum.runtime.getInstance(root!.id))!;
+    const view = (await first.stratum.runtime.getInstance(root.id))!;
     expect(view.status).toBe('rejected');
     expect(view.history.filter((entry) => entry.event === 'task.completed').map((entry) => entry.actor)).toEqual(['valerie']);
   });
@@ -142,16 +142,16 @@ describe('engine steps outside the write lock', () => {
       const { instance } = await enter(stratum.runtime, order('SO-SAME', 1_000_000.01));
       for (const user of [director, vicePresident]) {
         const [task] = await stratum.runtime.findTasks({ businessKey: 'SO-SAME' });
-        await stratum.runtime.completeTask(task!.id, { approved: true }, user);
+        await stratum.runtime.completeTask(task.id, { approved: true }, user);
       }
       for (const type of ['procurement-planning', 'production-planning', 'shipping']) {
         const [job] = await stratum.runtime.fetchAndLockJobs({ type, workerId: 'erp' });
-        await stratum.runtime.completeJob(job!.id, {}, erp, 'erp');
+        await stratum.runtime.completeJob(job.id, {}, erp, 'erp');
       }
       const view = (await stratum.runtime.getInstance(instance.id))!;
       trails.push({ status: view.status, variables: view.variables, history: view.history.map((entry) => [entry.event, entry.elementId, entry.actor]) });
     }
-    expect(trails[0]!.status).toBe('completed');
+    expect(trails[0].status).toBe('completed');
     expect(trails[0]).toEqual(trails[1]);
     expect(ahead.speculations.length).toBeGreaterThan(0);
     expect(locked.speculations).toEqual([]);

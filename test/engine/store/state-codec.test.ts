@@ -48,7 +48,7 @@ describe('packed engine state', () => {
     const reopened = await openStratum({ store: await openStore({ dataDir }), orderEntry: { rates: SAMPLE_RATES }, engineCacheBytes: 0 });
     try {
       const [task] = await reopened.runtime.findTasks({ businessKey: 'SO-SMALL' });
-      const view = await reopened.runtime.completeTask(task!.id, { approved: true }, director);
+      const view = await reopened.runtime.completeTask(task.id, { approved: true }, director);
       expect(view.waiting.filter((wait) => wait.candidateGroups).map((wait) => wait.candidateGroups)).toEqual([['vice-president']]);
     } finally {
       await reopened.close();
