@@ -68,7 +68,7 @@ const SCENARIOS: Scenario[] = [
 
 const orderOf = (scenario: Scenario, orderNo: string) => order(orderNo, scenario.amount, scenario.paymentTerms, scenario.specialChange);
 
-async function loadDefinitions(): Promise<Map<string, ExecutableDefinition>> {
+export async function loadDefinitions(): Promise<Map<string, ExecutableDefinition>> {
   const definitions = new Map<string, ExecutableDefinition>();
   for (const file of shippedDiagrams()) {
     for (const model of compileProcessModels((await parseBpmn(file.xml)).definitions)) {

@@ -57,19 +57,21 @@ async function inProcess(round: number): Promise<{ start: Phase; complete: Phase
 }
 
 /** `npm start`'s entry point on an empty data folder, in demo mode; `env` adds to the environment. */
-export async function startServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+export async function startServerProcess(dataDir: string, env: Record<string, string> = {}, ready = 'stratum server listening'): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', STRATUM_DATA: dataDir, LOG_LEVEL: 'info', STRATUM_USERS: '', ...env },
+    // one server process unless the bench asks for workers (npm start would run one per core)
+    env: { ...process.env, PORT: '0', STRATUM_DATA: dataDir, LOG_LEVEL: 'info', STRATUM_USERS: '', STRATUM_WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = '';
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
-      const listening = buffer.split('\n').find((line) => line.includes('stratum server listening'));
+      const lines = buffer.split('\n');
+      const listening = lines.find((line) => line.includes('stratum server listening'));
       const port = listening && /"port":(\d+)/.exec(listening)?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}`);
+      if (port && lines.some((line) => line.includes(ready))) resolve(`http://127.0.0.1:${port}`);
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${buffer}`)));
   });

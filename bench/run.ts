@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   engine: async () => (await import('./engine.bench.js')).runEngineBench(),
   http: async () => (await import('./http.bench.js')).runHttpBench(),
   burst: async () => (await import('./burst.bench.js')).runBurstBench(),
+  workers: async () => (await import('./workers.bench.js')).runWorkersBench(),
   modeler: async () => (await import('./modeler.bench.js')).runModelerBench(),
   replay: async () => (await import('./replay.bench.js')).runReplayBench(),
 };

@@ -367,6 +367,12 @@ export interface StratumOptions {
   messageTimeToLiveMs?: number;
   /** Memory for live engines kept warm between steps (bytes; default STRATUM_ENGINE_CACHE_MB or engine-cache.ts's default; 0: none). */
   engineCacheBytes?: number;
+  /**
+   * Run each step's engine work ahead on a read snapshot, outside the write
+   * lock, and commit it under a revision check (default true; false runs the
+   * engine inside the write transaction, as the benchmark's comparison does).
+   */
+  speculate?: boolean;
   /** The benchmark's counters of condition evaluations (none unless passed). */
   feelTiming?: { evaluations: number; totalMs: number };
 }
@@ -409,6 +415,17 @@ export interface EngineCacheEvent {
   entries: number;
   bytes: number;
   budgetBytes: number;
+}
+
+/**
+ * Emitted as `speculation` on `Stratum.events` for each engine step a
+ * transaction runs after its speculation (step-executor.ts): `used`, the
+ * engine ran ahead outside the write lock and its result was taken;
+ * `recomputed`, the instance had changed meanwhile and the engine ran again
+ * under the lock.
+ */
+export interface SpeculationEvent {
+  result: 'used' | 'recomputed';
 }
 
 export interface Stratum {

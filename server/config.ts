@@ -1,4 +1,5 @@
 // Server configuration from the environment (see docs/api.md).
+import { availableParallelism } from 'node:os';
 import { timeToLiveMs } from '../engine/runtime/time-to-live.js';
 import { DEFAULT_BODY_LIMIT } from './app.js';
 import { DEFAULT_ADMISSION, DEFAULT_POSTGRES_WRITE_CONCURRENCY, type AdmissionLimits } from './http/admission.js';
@@ -27,6 +28,8 @@ export interface ServerConfig {
   requireDeploymentNote?: boolean;
   /** How long a client may take to send headers and a whole request, and keep an idle connection (default DEFAULT_HTTP_TIMEOUTS). */
   timeouts?: HttpTimeouts;
+  /** Server processes `npm start` runs on this machine (STRATUM_WORKERS; default one per core). */
+  workers?: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -59,6 +62,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
       queueWaitMs: parseCount(env, 'STRATUM_WRITE_QUEUE_WAIT_MS', DEFAULT_ADMISSION.queueWaitMs, 1),
     },
     timeouts: readTimeouts(env),
+    workers: parseCount(env, 'STRATUM_WORKERS', availableParallelism(), 1),
   };
 }
 

@@ -1,8 +1,11 @@
-// Entry point of `npm start`: configuration from the environment, graceful
-// shutdown on SIGTERM/SIGINT.
+// Entry point of `npm start`: configuration from the environment, one server
+// process per core (STRATUM_WORKERS; workers.ts), graceful shutdown on
+// SIGTERM/SIGINT.
+import cluster from 'node:cluster';
 import { pino } from 'pino';
 import { readConfig } from './config.js';
 import { startServer } from './start.js';
+import { startWorkers } from './workers.js';
 
 // Nothing logs tokens or variables; the redaction is a second line of defence.
 const logger = pino({
@@ -13,6 +16,21 @@ const logger = pino({
 
 async function main(): Promise<void> {
   const config = readConfig(process.env);
+  if (cluster.isPrimary && (config.workers ?? 1) > 1) {
+    const pool = startWorkers(config.workers!, logger);
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'stopping the workers');
+      void pool.stop('SIGTERM').then((code) => process.exit(code));
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    await pool.ready;
+    return;
+  }
+  // A worker: SIGINT (a terminal's Ctrl-C) reaches the whole process group; the primary stops the workers.
   const server = await startServer({ config, logger });
   let stopping = false;
   const stop = (signal: string) => {
@@ -33,7 +51,7 @@ async function main(): Promise<void> {
     );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGINT', () => (cluster.isWorker ? undefined : stop('SIGINT')));
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,7 @@
 // steps from `stratum.events`, and the default process metrics.
 import type { EventEmitter } from 'node:events';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { EngineCacheEvent, StepEvent } from '../engine/index.js';
+import type { EngineCacheEvent, SpeculationEvent, StepEvent } from '../engine/index.js';
 import type { AdmissionQueue } from './http/admission.js';
 
 export class Metrics {
@@ -16,6 +16,7 @@ export class Metrics {
   private readonly engineCacheEntries: Gauge;
   private readonly engineCacheBytes: Gauge;
   private readonly engineCacheBudget: Gauge;
+  private readonly speculations: Counter<'result'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -71,6 +72,12 @@ export class Metrics {
       help: 'Memory budget of the engine cache (STRATUM_ENGINE_CACHE_MB).',
       registers: [this.registry],
     });
+    this.speculations = new Counter({
+      name: 'stratum_engine_speculation_total',
+      help: 'Engine steps run ahead outside the write lock: used (taken by the transaction) or recomputed (the instance changed meanwhile).',
+      labelNames: ['result'],
+      registers: [this.registry],
+    });
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
@@ -79,7 +86,7 @@ export class Metrics {
     this.httpDuration.observe(labels, seconds);
   }
 
-  /** Counts the engine's `step` and `engine-cache` events until the returned function is called. */
+  /** Counts the engine's `step`, `engine-cache` and `speculation` events until the returned function is called. */
   watch(events: EventEmitter): () => void {
     const onStep = (step: StepEvent) => {
       this.engineSteps.inc({ action: step.action, process_key: step.processKey, outcome: step.outcome });
@@ -92,11 +99,14 @@ export class Metrics {
       this.engineCacheBytes.set(event.bytes);
       this.engineCacheBudget.set(event.budgetBytes);
     };
+    const onSpeculation = (event: SpeculationEvent) => this.speculations.inc({ result: event.result });
     events.on('step', onStep);
     events.on('engine-cache', onCache);
+    events.on('speculation', onSpeculation);
     return () => {
       events.off('step', onStep);
       events.off('engine-cache', onCache);
+      events.off('speculation', onSpeculation);
     };
   }
 

@@ -4,7 +4,11 @@ import type { Clock } from '../api.js';
 import type { HistoryRow, InstanceRow, WaitRow } from '../store/types.js';
 
 export class InstanceRows {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    /** New instance ids (the step executor hands a step's retry the ids its speculation used). */
+    readonly newId: () => string = randomUUID,
+  ) {}
 
   nowIso(): string {
     return this.clock.now().toISOString();
@@ -13,7 +17,7 @@ export class InstanceRows {
   /** A running instance not yet stored (revision 0); its first step inserts it. */
   newInstance(processKey: string, version: number, businessKey: string | null, parent: InstanceRow | null, startedBy: string | null): InstanceRow {
     const now = this.nowIso();
-    const id = randomUUID();
+    const id = this.newId();
     return {
       id, processKey, version, businessKey,
       parentId: parent?.id ?? null, parentElementId: null, parentExecutionId: null,

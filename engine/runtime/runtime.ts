@@ -30,6 +30,8 @@ export interface RuntimeOptions {
   orderEntry?: { processKey: string; rates?: RateTable };
   /** Memory for warm engines (bytes); default from STRATUM_ENGINE_CACHE_MB (engine-cache.ts). 0 turns the cache off. */
   engineCacheBytes?: number;
+  /** Engine steps computed ahead outside the write lock (default true; see step-executor.ts). */
+  speculate?: boolean;
   /** The benchmark's condition counters. */
   feelTiming?: FeelTiming;
 }
@@ -48,6 +50,7 @@ export class InstanceRuntime implements Runtime {
     this.steps = new StepExecutor(store, definitions, clock, events, engines, {
       messageTimeToLiveMs: options.messageTimeToLiveMs ?? DEFAULT_TIME_TO_LIVE_MS,
       ...(options.feelTiming && { feelTiming: options.feelTiming }),
+      ...(options.speculate !== undefined && { speculate: options.speculate }),
     });
     this.reads = new InstanceReads(store);
     this.starts = new Starts(this.steps, options.orderEntry ?? { processKey: DEFAULT_ORDER_PROCESS });

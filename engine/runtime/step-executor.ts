@@ -5,9 +5,17 @@
 // returning, buffered messages delivered); they run in order in the same
 // transaction. Live engines outlive a step only in the engine cache, and only
 // once the step's transaction committed.
+//
+// The engine runs outside the write lock: a public step first runs on a read
+// snapshot with its writes left out (speculation), keeping each engine step's
+// result under the revision it read; the transaction then runs the same work
+// under the lock and takes a kept result only for an instance still at that
+// revision with the same waits and action (otherwise it runs the engine
+// itself, as before). Every check and write happens in the transaction.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
-import type { Clock, StepEvent } from '../api.js';
+import type { Clock, SpeculationEvent, StepEvent } from '../api.js';
 import { notFound, StratumError } from '../errors.js';
 import type { FeelInput } from '../feel/feel-expression.js';
 import type { HistoryRow, InstanceRow, Store, StoreTx } from '../store/types.js';
@@ -18,7 +26,7 @@ import { estimatedEngineBytes, type EngineCache } from './engine-cache.js';
 import type { FeelTiming } from './execution-environment.js';
 import { Incidents } from './incidents.js';
 import { InstanceRows } from './instance-rows.js';
-import { runInstanceStep, type StepAction } from './instance-step.js';
+import { runInstanceStep, type StepAction, type StepInput, type StepResult } from './instance-step.js';
 import { MessageBuffer } from './message-buffer.js';
 import { deliverBuffered } from './messages.js';
 
@@ -53,12 +61,36 @@ const MAX_TRANSACTION_ATTEMPTS = 3;
 /** Engines that ran a step of the open transaction, kept once it commits. */
 type Pending = Map<string, { revision: number; engine: LiveEngine; bytes: number }>;
 
+/** What a speculation computed: engine step results by their inputs, and the instance ids it gave out (in order). */
+interface Speculation {
+  results: Map<string, StepResult>;
+  ids: string[];
+}
+
+/** The instance ids of one step: a speculation records them, its transaction (each attempt) uses them again in the same order. */
+class IdPlan {
+  private used = 0;
+  constructor(private readonly ids: string[]) {}
+  take(): string {
+    if (this.used === this.ids.length) this.ids.push(randomUUID());
+    return this.ids[this.used++];
+  }
+}
+
+const idPlans = new AsyncLocalStorage<IdPlan>();
+const newInstanceId = (): string => idPlans.getStore()?.take() ?? randomUUID();
+
 export class StepExecutor {
   readonly rows: InstanceRows;
   readonly messages: MessageBuffer;
   readonly incidents: Incidents;
   private readonly pending = new WeakMap<StoreTx, Pending>();
   private readonly feelTiming: FeelTiming | undefined;
+  /** Speculation results a transaction (or the speculation itself) works with. */
+  private readonly speculations = new WeakMap<StoreTx, Speculation>();
+  /** The read-only stand-ins of speculations, with the instances they pretended to write. */
+  private readonly speculating = new WeakMap<StoreTx, Set<string>>();
+  private readonly speculate: boolean;
 
   constructor(
     readonly store: Store,
@@ -66,10 +98,11 @@ export class StepExecutor {
     readonly clock: Clock,
     private readonly events: EventEmitter,
     private readonly engines: EngineCache,
-    options: { messageTimeToLiveMs: number; feelTiming?: FeelTiming },
+    options: { messageTimeToLiveMs: number; feelTiming?: FeelTiming; speculate?: boolean },
   ) {
-    this.rows = new InstanceRows(clock);
+    this.rows = new InstanceRows(clock, newInstanceId);
     this.feelTiming = options.feelTiming;
+    this.speculate = options.speculate ?? true;
     this.messages = new MessageBuffer(options.messageTimeToLiveMs);
     this.incidents = new Incidents(clock, {
       runQueue: (tx, steps, refuseFailure, actor) => this.runQueue(tx, steps.map((step) => ({ ...step, actor })), { refuseFailure }),
@@ -93,7 +126,8 @@ export class StepExecutor {
     const report = (outcome: StepEvent['outcome']) =>
       this.events.emit('step', { action, processKey: processKey ?? '', durationMs: performance.now() - began, outcome } satisfies StepEvent);
     try {
-      const result = await this.inTransaction((tx) => work(tx, (instance) => (processKey ??= instance.processKey)));
+      const speculation = this.speculate ? await this.speculation(work) : undefined;
+      const result = await this.inTransaction((tx) => work(tx, (instance) => (processKey ??= instance.processKey)), speculation);
       if (processKey !== undefined) report('ok');
       return result;
     } catch (error) {
@@ -103,14 +137,16 @@ export class StepExecutor {
   }
 
   /** A transaction, retried when it lost an optimistic race or a concurrent duplicate insert. */
-  async inTransaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+  async inTransaction<T>(work: (tx: StoreTx) => Promise<T>, speculation?: Speculation): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const pending: Pending = new Map();
       try {
-        const result = await this.store.transaction((tx) => {
+        const transaction = () => this.store.transaction((tx) => {
           this.pending.set(tx, pending);
+          if (speculation) this.speculations.set(tx, speculation);
           return work(tx);
         });
+        const result = await (speculation ? idPlans.run(new IdPlan(speculation.ids), transaction) : transaction());
         // Committed: the engines stand on stored revisions now. (On any error they are dropped with `pending`.)
         for (const [id, entry] of pending) this.engines.keep(id, entry.revision, entry.engine, entry.bytes);
         return result;
@@ -149,15 +185,11 @@ export class StepExecutor {
     const previousWaits = step.isNew ? [] : await tx.findWaits({ instanceId: instance.id });
     const now = this.clock.now();
     const actor = step.actor ?? null;
-    const warm = step.isNew ? undefined : this.warmEngine(tx, instance);
-    const result = await runInstanceStep({
-      definition, instance, previousWaits, now, actor, action: step.action,
-      ...(warm && { warm }), ...(this.feelTiming && { feelTiming: this.feelTiming }),
-    });
+    const result = await this.engineStep(tx, step, { definition, instance, previousWaits, now, actor, action: step.action });
 
     // Children are named before the parent is saved so the wait row points at them.
     const newCalls = result.waits.filter((wait) => wait.kind === 'call' && !wait.childInstanceId);
-    for (const call of newCalls) call.childInstanceId = randomUUID();
+    for (const call of newCalls) call.childInstanceId = newInstanceId();
 
     const ended = result.status !== 'running';
     const updated: InstanceRow = {
@@ -191,6 +223,51 @@ export class StepExecutor {
     }
     if (result.status !== 'failed') return { follow, incident: null };
     return { follow, incident: result.incident, ...(result.incidentInputs && { inputs: result.incidentInputs }) };
+  }
+
+  /**
+   * Runs the public step's work on a read snapshot, its writes left out, to
+   * compute its engine steps outside the write lock. Ends at the first step of
+   * an instance it already pretended to write (what follows depends on writes
+   * it did not make) or at any error; the transaction finds either again.
+   */
+  private async speculation<T>(work: (tx: StoreTx, moving: (instance: InstanceRow) => void) => Promise<T>): Promise<Speculation | undefined> {
+    const speculation: Speculation = { results: new Map(), ids: [] };
+    try {
+      await idPlans.run(new IdPlan(speculation.ids), () => this.store.read(async (snapshot) => {
+        const written = new Set<string>();
+        const tx = withoutWrites(snapshot, written);
+        this.speculating.set(tx, written);
+        this.speculations.set(tx, speculation);
+        await work(tx, () => undefined);
+      }));
+    } catch {
+      // a refusal, a conflict or the end of what can be computed ahead: the transaction decides
+    }
+    return speculation.results.size ? speculation : undefined;
+  }
+
+  /** One engine step: taken from the speculation when its inputs are the same, else run here. */
+  private async engineStep(tx: StoreTx, step: QueuedStep, input: Omit<StepInput, 'warm' | 'feelTiming'>): Promise<StepResult> {
+    const { instance } = step;
+    const written = this.speculating.get(tx);
+    if (written?.has(instance.id)) throw new SpeculationEnd();
+    const speculation = this.speculations.get(tx);
+    const key = speculation && speculationKey(step, input);
+    if (key && !written) {
+      const kept = speculation.results.get(key);
+      if (kept) {
+        speculation.results.delete(key);
+        this.events.emit('speculation', { result: 'used' } satisfies SpeculationEvent);
+        return kept;
+      }
+      this.events.emit('speculation', { result: 'recomputed' } satisfies SpeculationEvent);
+    }
+    const warm = step.isNew ? undefined : this.warmEngine(tx, instance);
+    const result = await runInstanceStep({ ...input, ...(warm && { warm }), ...(this.feelTiming && { feelTiming: this.feelTiming }) });
+    // Kept with its own wait objects: the speculation goes on to name children in them.
+    if (key && written) speculation.results.set(key, { ...result, waits: result.waits.map((wait) => ({ ...wait })) });
+    return result;
   }
 
   /** An engine standing on the instance's stored revision: one an earlier step of this transaction left, or a committed one. */
@@ -227,4 +304,45 @@ export class StepExecutor {
     if (!saved) throw new StratumError('conflict', `instance ${row.id} was changed concurrently`, { retryable: true });
     return revision;
   }
+}
+
+// helpers
+
+/** Thrown inside a speculation where computing ahead would rest on writes it did not make. */
+class SpeculationEnd extends Error {}
+
+/**
+ * What an engine step depends on: a stored instance's id and revision (a
+ * committed revision names one state), its waits and the action; a new
+ * instance by its whole row (but its timestamps).
+ */
+function speculationKey(step: QueuedStep, input: Omit<StepInput, 'warm' | 'feelTiming'>): string {
+  const { instance } = input;
+  const subject = step.isNew ? JSON.stringify({ ...instance, createdAt: null, updatedAt: null }) : `${instance.id}@${instance.revision}`;
+  return `${subject}|${JSON.stringify(input.previousWaits)}|${JSON.stringify(input.action)}|${input.actor ?? ''}`;
+}
+
+/** Writes a speculation leaves out: they answer as if they had succeeded and change nothing. */
+const LEFT_OUT: Partial<Record<keyof StoreTx, unknown>> = {
+  insertVersion: undefined, insertInstance: undefined, updateInstance: true, replaceWaits: undefined, updateWait: undefined,
+  lockJobs: [], appendHistory: undefined, insertMessage: true, updateMessage: undefined, deleteMessage: undefined,
+  lockCorrelation: undefined, insertIncident: undefined, resolveIncident: true, insertIdempotency: undefined,
+  insertOrder: undefined, lockBusinessKey: undefined,
+};
+
+/** A read snapshot standing in for a transaction; the instances it was asked to write are collected in `written`. */
+function withoutWrites(snapshot: StoreTx, written: Set<string>): StoreTx {
+  return new Proxy(snapshot, {
+    get(target, name, receiver) {
+      if (typeof name === 'string' && name in LEFT_OUT) {
+        const answer = LEFT_OUT[name as keyof StoreTx];
+        return (row?: { id?: string }) => {
+          if ((name === 'insertInstance' || name === 'updateInstance') && row?.id) written.add(row.id);
+          return Promise.resolve(answer);
+        };
+      }
+      const value: unknown = Reflect.get(target, name, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

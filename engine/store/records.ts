@@ -44,7 +44,8 @@ export interface InstanceRecord<C extends ColumnTypes> {
   parent_execution_id: string | null;
   root_id: string;
   status: string;
-  state: Json<C, unknown> | null;
+  /** SQLite: packed (state-codec.ts) as a BLOB, or JSON text in rows written before packing. */
+  state: Json<C, unknown> | Uint8Array | null;
   variables: Json<C, Record<string, unknown>>;
   incident: Json<C, NonNullable<InstanceRow['incident']>> | null;
   revision: number;

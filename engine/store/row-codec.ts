@@ -33,6 +33,10 @@ export interface ColumnCodec<C extends ColumnTypes> {
   readJson<Value>(value: Json<C, Value>): Value;
   /** The JSON text a column stores for `value`; `field` names it in errors. */
   writeJson(value: unknown, field: string): string;
+  /** An instance's engine state as stored (default: as any JSON column). */
+  readState?(value: Json<C, unknown> | Uint8Array): unknown;
+  /** What the state column stores (default: the JSON text). */
+  writeState?(value: unknown): string | Uint8Array;
 }
 
 /**
@@ -64,6 +68,8 @@ export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCod
     value === null ? null : readJson<Value>(value);
   const writeJsonOrNull = (value: unknown, field: string): string | null =>
     value === null || value === undefined ? null : writeJson(value, field);
+  const readState = columns.readState ?? ((value: Json<C, unknown> | Uint8Array) => readJson<unknown>(value as Json<C, unknown>));
+  const writeState = columns.writeState ?? ((value: unknown) => writeJson(value, 'state'));
 
   return {
     version: (record) => ({
@@ -97,7 +103,7 @@ export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCod
         status: record.status as InstanceStatus,
         get state() {
           if (!stateRead) {
-            state = readJsonOrNull<unknown>(record.state);
+            state = record.state === null ? null : readState(record.state);
             stateRead = true;
           }
           return state;
@@ -199,7 +205,7 @@ export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCod
       parentExecutionId: row.parentExecutionId,
       rootId: row.rootId,
       status: row.status,
-      state: writeJsonOrNull(row.state, 'state'),
+      state: row.state === null || row.state === undefined ? null : writeState(row.state),
       variables: writeJson(row.variables, 'variables'),
       incident: writeJsonOrNull(row.incident, 'incident'),
       revision: row.revision,

@@ -11,6 +11,7 @@ import {
 } from './message-incident-rows.js';
 import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage, pageOf } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
+import { packState, unpackState } from './state-codec.js';
 import { rowWrites } from './row-writes.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { TransactionQueue } from './transaction-queue.js';
@@ -256,6 +257,9 @@ const codec = rowCodec<SqliteColumns>({
   readTime: (text) => text,
   readJson: <Value>(text: string) => JSON.parse(text) as Value,
   writeJson: (value) => JSON.stringify(value),
+  // engine state deflated (state-codec.ts); rows stored as JSON text stay readable
+  readState: unpackState,
+  writeState: packState,
 });
 const WRITES = rowWrites('');
 const controlCodec = messageIncidentCodec<SqliteColumns>({

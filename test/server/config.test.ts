@@ -1,10 +1,11 @@
 // Configuration from the environment.
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parseSize, readConfig } from '../../server/config.js';
 import { DEFAULT_ADMISSION } from '../../server/http/admission.js';
 import { DEFAULT_HTTP_TIMEOUTS } from '../../server/http/client-errors.js';
 
-const defaults = { admission: DEFAULT_ADMISSION, timeouts: DEFAULT_HTTP_TIMEOUTS };
+const defaults = { admission: DEFAULT_ADMISSION, timeouts: DEFAULT_HTTP_TIMEOUTS, workers: availableParallelism() };
 
 describe('readConfig', () => {
   it('defaults to port 3000, ./data, diagrams/, 5 MB bodies and demo mode on loopback', () => {
@@ -39,6 +40,12 @@ describe('readConfig', () => {
     expect(() => readConfig({ STRATUM_WRITE_CONCURRENCY: '0' })).toThrow(/STRATUM_WRITE_CONCURRENCY must be a whole number of at least 1/);
     expect(() => readConfig({ STRATUM_WRITE_QUEUE: 'many' })).toThrow(/STRATUM_WRITE_QUEUE/);
     expect(() => readConfig({ STRATUM_HEADERS_TIMEOUT_MS: '20000', STRATUM_REQUEST_TIMEOUT_MS: '10000' })).toThrow(/must not exceed/);
+  });
+
+  it('runs one worker per core unless STRATUM_WORKERS names how many', () => {
+    expect(readConfig({ STRATUM_WORKERS: '3' }).workers).toBe(3);
+    expect(() => readConfig({ STRATUM_WORKERS: '0' })).toThrow(/STRATUM_WORKERS must be a whole number of at least 1/);
+    expect(() => readConfig({ STRATUM_WORKERS: 'all' })).toThrow(/STRATUM_WORKERS/);
   });
 
   it('refuses to bind demo mode to anything but loopback', () => {

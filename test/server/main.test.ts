@@ -53,12 +53,12 @@ async function startMain(env: Record<string, string>): Promise<Started> {
 }
 
 describe('server/main.ts', () => {
-  it('starts from the environment, deploys STRATUM_DIAGRAMS, serves, and stops cleanly on SIGTERM', async () => {
+  it('starts from the environment with two workers, deploys STRATUM_DIAGRAMS, serves, and stops cleanly on SIGTERM', async () => {
     const dataDir = makeDataDir();
     dirs.push(dataDir);
     const usersFile = join(dataDir, 'users.json');
     writeFileSync(usersFile, JSON.stringify(TEST_USERS));
-    const server = await startMain({ HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR });
+    const server = await startMain({ HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_WORKERS: '2' });
     const base = `http://127.0.0.1:${server.port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const processes = await (await fetch(`${base}/api/processes`, { headers: { authorization: `Bearer ${TOKENS.erp}` } })).json();
@@ -67,21 +67,26 @@ describe('server/main.ts', () => {
 
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(0);
-    expect(server.lines.map((line) => line.msg)).toContain('stratum server stopped');
+    const messages = server.lines.map((line) => line.msg);
+    // the primary forked two server processes on one port; each stopped on its own
+    expect(server.lines.find((line) => line.msg === 'stratum workers listening')).toMatchObject({ workers: 2 });
+    expect(messages.filter((message) => message === 'stratum server listening')).toHaveLength(2);
+    expect(messages.filter((message) => message === 'stratum server stopped')).toHaveLength(2);
     expect(JSON.stringify(server.lines)).not.toContain(TOKENS.erp);
-  });
+  }, 120_000);
 
   it('runs in demo mode without STRATUM_USERS: loopback only, a warning, the demo tokens', async () => {
     const dataDir = makeDataDir();
     dirs.push(dataDir);
-    const server = await startMain({ STRATUM_DATA: dataDir, STRATUM_DIAGRAMS: join(dataDir, 'no-diagrams-here') });
+    const server = await startMain({ STRATUM_DATA: dataDir, STRATUM_DIAGRAMS: join(dataDir, 'no-diagrams-here'), STRATUM_WORKERS: '1' });
     expect(server.lines.find((line) => line.level === 40 && /demo mode/.test(line.msg))).toMatchObject({ host: '127.0.0.1' });
     const response = await fetch(`http://127.0.0.1:${server.port}/api/processes`, { headers: { authorization: 'Bearer demo-director' } });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual([]);
     server.child.kill('SIGINT');
     expect(await server.exit).toBe(0);
-  });
+    expect(server.lines.map((line) => line.msg)).not.toContain('stratum workers listening');
+  }, 60_000);
 
   it('exits with an error when demo mode is asked to listen on all interfaces', async () => {
     await expect(startMain({ HOST: '0.0.0.0' })).rejects.toThrow(/exited with 1/);

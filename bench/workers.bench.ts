@@ -1,0 +1,215 @@
+// Whole-order lifecycle over HTTP at 8 clients (issue 10's targets): a credit
+// order over 1,000,000 posted, approved by the sales director and the
+// vice-president, its two planning jobs and its shipping job completed — on
+// `npm start` with one worker and with one worker per core (STRATUM_WORKERS),
+// against the in-memory ceiling (raw bpmn-engine, every instance in memory) in
+// the same run. Throughput per CPU-second of the server processes (so a loaded
+// machine weighs less), per wall second, and p50/p99 of each request type; the
+// stored engine state, waits and history per waiting order.
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { order } from '../test/support/stratum-fixture.js';
+import { loadDefinitions } from './engine.bench.js';
+import { percentile, startServerProcess } from './http.bench.js';
+import { RawEngineHarness } from './raw-engine-harness.js';
+import type { BenchResult } from './report.js';
+
+const ORDERS = Number(process.env.BENCH_WORKERS_ORDERS ?? 80);
+const CLIENTS = 8;
+const AMOUNT = 1_200_000;
+const JOB_TYPES = ['procurement-planning', 'production-planning', 'shipping'];
+const WAITING_ORDERS = 50;
+const CLOCK_TICKS = 100; // USER_HZ of /proc/<pid>/stat
+
+type RequestKind = 'post-order' | 'list-tasks' | 'complete-task' | 'fetch-jobs' | 'complete-job';
+
+interface Run {
+  orders: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  latencies: Map<RequestKind, number[]>;
+}
+
+/** CPU seconds a process and its children (the workers) have used so far. */
+function cpuSecondsOf(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // gone
+    }
+  }
+  return ticks / CLOCK_TICKS;
+}
+
+function treeOf(pid: number): number[] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  return [pid, ...(children ? children.split(' ').map(Number).flatMap(treeOf) : [])];
+}
+
+async function lifecycleOverHttp(workers: number): Promise<Run> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-workers-'));
+  // with several workers: once the primary says every one listens
+  const { url, child } = await startServerProcess(dataDir, { STRATUM_WORKERS: String(workers) }, workers > 1 ? 'stratum workers listening' : 'stratum server listening');
+  const latencies = new Map<RequestKind, number[]>();
+  const call = async <T = unknown>(kind: RequestKind, method: string, path: string, token: string, body?: unknown): Promise<T> => {
+    for (;;) {
+      const began = performance.now();
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      if (response.status === 503) {
+        await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
+        continue;
+      }
+      if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+      latencies.set(kind, [...(latencies.get(kind) ?? []), performance.now() - began]);
+      return (text ? JSON.parse(text) : null) as T;
+    }
+  };
+  const approve = async (orderNo: string, token: string) => {
+    const tasks = await call<{ id: string }[]>('list-tasks', 'GET', `/api/tasks?businessKey=${orderNo}&mine=true`, token);
+    if (tasks.length !== 1) throw new Error(`${orderNo}: ${tasks.length} tasks for ${token}`);
+    await call('complete-task', 'POST', `/api/tasks/${encodeURIComponent(tasks[0].id)}/complete`, token, { variables: { approved: true } });
+  };
+  const work = async (workerId: string, type: string): Promise<number> => {
+    const jobs = await call<{ id: string }[]>('fetch-jobs', 'POST', '/api/jobs/fetch-and-lock', 'demo-integration', { type, workerId, max: 1 });
+    for (const job of jobs) await call('complete-job', 'POST', `/api/jobs/${encodeURIComponent(job.id)}/complete`, 'demo-integration', { variables: {}, workerId });
+    return jobs.length;
+  };
+  try {
+    // warm-up: JIT and the per-version definition cache of every worker
+    for (let i = 0; i < 4 * workers; i++) {
+      const { specialChange: _none, ...body } = order(`warm-${workers}-${i}`, 100).entry;
+      await call('post-order', 'POST', '/api/orders', 'demo-integration', body);
+    }
+    for (const type of JOB_TYPES) while (await work('warm', type));
+    latencies.clear();
+
+    const pids = treeOf(child.pid!);
+    const cpuBefore = cpuSecondsOf(pids);
+    const began = performance.now();
+    let next = 0;
+    await Promise.all(Array.from({ length: CLIENTS }, async (_, client) => {
+      for (let index = next++; index < ORDERS; index = next++) {
+        const { specialChange: _none, ...body } = order(`http-${workers}-${index}`, AMOUNT).entry;
+        await call('post-order', 'POST', '/api/orders', 'demo-integration', body);
+        await approve(body.orderNo, 'demo-director');
+        await approve(body.orderNo, 'demo-vp');
+        for (const type of JOB_TYPES) await work(`client-${client}`, type);
+      }
+    }));
+    // jobs another client's fetch did not find yet
+    for (let left = 1; left;) {
+      left = 0;
+      for (const type of JOB_TYPES) left += await work('drain', type);
+    }
+    const wallSeconds = (performance.now() - began) / 1000;
+    const cpuSeconds = cpuSecondsOf(pids) - cpuBefore;
+    const running = await call<{ total: number }>('list-tasks', 'GET', '/api/instances?processKey=order-to-cash&status=running&limit=1', 'demo-integration');
+    if (running.total !== 0) throw new Error(`${running.total} orders did not finish`);
+    return { orders: ORDERS, wallSeconds, cpuSeconds, latencies };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The ceiling: the same lifecycle in bpmn-engine with every instance in memory, CPU of this process. */
+async function lifecycleInMemory(): Promise<{ orders: number; cpuSeconds: number }> {
+  const definitions = await loadDefinitions();
+  const run = async (count: number, prefix: string) => {
+    const raw = new RawEngineHarness(definitions);
+    for (let i = 0; i < count; i++) {
+      const root = await raw.start('order-to-cash', order(`${prefix}-${i}`, AMOUNT).variables);
+      await raw.completeTask(root, 'sales-director', { approved: true });
+      await raw.completeTask(root, 'vice-president', { approved: true });
+      for (const type of JOB_TYPES) await raw.completeJob(root, type);
+    }
+  };
+  await run(10, 'warm');
+  const before = process.cpuUsage();
+  await run(ORDERS, 'raw');
+  const used = process.cpuUsage(before);
+  return { orders: ORDERS, cpuSeconds: (used.user + used.system) / 1e6 };
+}
+
+/** Bytes stored per order waiting at the director's approval: engine state, waits and history (SQLite). */
+async function storedPerWaitingOrder(): Promise<Record<string, number>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-size-'));
+  const { url, child } = await startServerProcess(dataDir, { STRATUM_WORKERS: '1' });
+  try {
+    for (let i = 0; i < WAITING_ORDERS; i++) {
+      const { specialChange: _none, ...body } = order(`size-${i}`, AMOUNT).entry;
+      const response = await fetch(`${url}/api/orders`, {
+        method: 'POST', headers: { authorization: 'Bearer demo-integration', 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      if (response.status !== 201) throw new Error(`order ${i}: ${response.status}`);
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+  const db = new Database(join(dataDir, 'stratum.db'), { readonly: true });
+  const sum = (sql: string) => Number((db.prepare(sql).get() as { bytes: number | null }).bytes ?? 0);
+  const state = sum('SELECT SUM(LENGTH(state)) AS bytes FROM instances');
+  const variables = sum('SELECT SUM(LENGTH(variables)) AS bytes FROM instances');
+  const waits = sum(`SELECT SUM(LENGTH(id) + LENGTH(instance_id) + LENGTH(COALESCE(variables, '')) + 200) AS bytes FROM waits`);
+  const history = sum(`SELECT SUM(LENGTH(instance_id) + LENGTH(event) + LENGTH(COALESCE(element_id, '')) + LENGTH(COALESCE(element_type, '')) + LENGTH(COALESCE(data, '')) + 40) AS bytes FROM history`);
+  const pageBytes = Number((db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number));
+  db.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  const kb = (bytes: number) => Math.round((bytes / WAITING_ORDERS / 1024) * 10) / 10;
+  return {
+    stateKbPerWaitingOrder: kb(state),
+    variablesKbPerWaitingOrder: kb(variables),
+    waitsKbPerWaitingOrder: kb(waits),
+    historyKbPerWaitingOrder: kb(history),
+    databaseKbPerWaitingOrder: kb(pageBytes),
+  };
+}
+
+function latencySummary(run: Run, prefix: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [kind, values] of run.latencies) {
+    out[`${prefix}${kind}P50Ms`] = Math.round(percentile(values, 50) * 10) / 10;
+    out[`${prefix}${kind}P99Ms`] = Math.round(percentile(values, 99) * 10) / 10;
+  }
+  return out;
+}
+
+export async function runWorkersBench(): Promise<BenchResult> {
+  const cores = availableParallelism();
+  const ceiling = await lifecycleInMemory();
+  const one = await lifecycleOverHttp(1);
+  const many = await lifecycleOverHttp(cores);
+  const size = await storedPerWaitingOrder();
+  const perCpu = (run: { orders: number; cpuSeconds: number }) => run.orders / run.cpuSeconds;
+  const summary = {
+    cores,
+    ceilingOrdersPerCpuSec: perCpu(ceiling),
+    oneWorkerOrdersPerCpuSec: perCpu(one),
+    oneWorkerCeilingRatio: perCpu(one) / perCpu(ceiling),
+    oneWorkerOrdersPerSec: one.orders / one.wallSeconds,
+    workersOrdersPerSec: many.orders / many.wallSeconds,
+    workersOrdersPerCpuSec: perCpu(many),
+    workersSpeedup: one.wallSeconds / many.wallSeconds,
+    ...latencySummary(one, 'oneWorker.'),
+    ...latencySummary(many, 'workers.'),
+    ...size,
+    loadAverage1m: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
+  };
+  return {
+    name: 'workers',
+    description: `${ORDERS} credit orders of ${AMOUNT} through their whole lifecycle (POST /api/orders, the director's and the vice-president's approval, procurement-planning, production-planning and shipping jobs) by ${CLIENTS} concurrent clients over HTTP against npm start on SQLite with STRATUM_WORKERS=1 and STRATUM_WORKERS=${cores} (one per core); ceiling = the same lifecycle in raw bpmn-engine with every instance in memory, in this process. Per-CPU figures count the server processes' CPU time (primary and workers), so other load on the machine weighs less; speedup = wall time with one worker / with ${cores}. Stored size: ${WAITING_ORDERS} orders waiting at the director's approval, bytes per order of engine state, variables, waits (approximate row size), history (approximate row size) and the whole database file. loadAverage1m: the machine's load when the run ended.`,
+    summary,
+  };
+}
