@@ -16,7 +16,9 @@ import { TOKENS } from './support/client.js';
 import { DIAGRAMS_DIR, makeDataDir, removeDataDir } from './support/real-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const KILLS = 10;
+// `npm test` kills four times (one of them the whole server), so CI stays within its budget;
+// STRATUM_SOAK_KILLS=10 is the full soak whose figures docs/engine.md reports.
+const KILLS = Math.max(3, Number(process.env.STRATUM_SOAK_KILLS ?? 4));
 const ORDERS_PER_ROUND = 4;
 const JOB_TYPES = ['procurement-planning', 'production-planning', 'shipping'];
 // three restarts of three processes each: minutes on a loaded machine
@@ -31,7 +33,7 @@ afterEach(() => {
 });
 
 describe('kill -9 soak on SQLite with two workers', () => {
-  it('loses and duplicates no order, task or job over ten kills under load', async () => {
+  it(`loses and duplicates no order, task or job over ${KILLS} kills under load`, async () => {
     const dataDir = makeDataDir();
     dirs.push(dataDir);
     await soak({ STRATUM_DATA: dataDir, STRATUM_USERS: join(dataDir, 'users.json') });
@@ -39,7 +41,7 @@ describe('kill -9 soak on SQLite with two workers', () => {
 });
 
 describePostgres('kill -9 soak on PostgreSQL with two workers', () => {
-  it('loses and duplicates no order, task or job over ten kills under load', async () => {
+  it(`loses and duplicates no order, task or job over ${KILLS} kills under load`, async () => {
     const dataDir = makeDataDir();
     dirs.push(dataDir);
     const url = new URL(databaseUrl);
