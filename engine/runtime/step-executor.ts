@@ -10,6 +10,7 @@ import type { EventEmitter } from 'node:events';
 import type { Clock, StepEvent } from '../api.js';
 import { notFound, StratumError } from '../errors.js';
 import type { FeelInput } from '../feel/feel-expression.js';
+import { settleOrderChanges } from '../orders/order-change.js';
 import type { HistoryRow, InstanceRow, Store, StoreTx } from '../store/types.js';
 import { returnToParent, startChild } from './call-activities.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
@@ -178,11 +179,13 @@ export class StepExecutor {
         result.incident ? { incident: result.incident } : null));
     }
     await tx.appendHistory(history);
+    // Elements marked `orderChange` settle the order change the instance handles (order-change.ts).
+    await settleOrderChanges(tx, definition.model, updated, history, actor, this.rows.nowIso());
     if (result.status === 'failed') await this.incidents.raise(tx, { before: instance, action: step.action, previousWaits, incident: result.incident });
 
     const follow: QueuedStep[] = [];
     for (const call of newCalls) follow.push(...(await startChild(tx, this.rows, updated, call, definition, actor, (key, version) => this.definition(tx, key, version))));
-    if (ended && updated.parentId) follow.push(...(await returnToParent(tx, updated, [])));
+    if (ended && updated.parentId) follow.push(...(await returnToParent(tx, updated, [], (key, version) => this.definition(tx, key, version))));
     if (result.status === 'running') {
       // Messages that arrived before this step opened their catch are delivered now, in this transaction.
       const delivered = await deliverBuffered(tx, this, previousWaits, result.waits);

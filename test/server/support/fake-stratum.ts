@@ -98,6 +98,11 @@ export class FakeStratum {
       const requestHash = JSON.stringify(Object.entries(variables).sort(([a], [b]) => a.localeCompare(b)));
       return this.runtime.start('order-to-cash', { businessKey: order.orderNo, variables, user: options.user, idempotency: { scope: 'order', key: order.orderNo, requestHash } });
     },
+    // The fake keeps no orders of its own: changes are the real runtime's (test/server/orders/changes.test.ts).
+    changeOrder: async (orderNo: string) => {
+      throw new StratumError('not-found', `no order ${orderNo}`);
+    },
+    orderChanges: async () => undefined,
     orderEntryStatus: async () => ({ processKey: 'order-to-cash', ready: this.versions.has('order-to-cash'), reportingCurrency: 'CNY' }),
     getInstance: async (id: string) => this.instances.get(id),
     findInstances: async (query: InstanceQuery) => {
