@@ -14,7 +14,7 @@ import { OPEN_CHANGE_STATUSES } from '../store/order-change-rows.js';
 import type { HistoryRow, InstanceRow, OrderChangeRow, OrderChangeStatus, OrderRow, StoreTx } from '../store/types.js';
 
 /** The engine's own message: only runtime.changeOrder sends it, never a client. */
-const ORDER_CHANGED_MESSAGE = 'OrderChanged';
+export const ORDER_CHANGED_MESSAGE = 'OrderChanged';
 /** A change waits in the message buffer while the order handles an earlier one: keep it as long as a message may be kept. */
 const ORDER_CHANGE_TIME_TO_LIVE = 'P366D';
 /** The job type whose completion means the goods have left: no change after it. */
