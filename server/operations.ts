@@ -213,7 +213,7 @@ export const OPERATIONS: Operation[] = [
     body: { kind: 'json', schema: 'OrderChangeRequest', required: true },
     problems: {
       404: 'No order has this number.',
-      409: 'The order has shipped (`reason: order-shipped`) or ended (`order-finished`), or the changeId was used with another body (`change-exists`).',
+      409: 'The order has shipped (`reason: order-shipped`) or ended (`order-finished`), runs on a version of its process without the change loop (`order-not-changeable`), or the changeId was used with another body (`change-exists`).',
       422: 'An amount the order\'s currency refuses (`errors` names `/amount`), or an empty description.',
     },
     responses: {
@@ -391,7 +391,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'CompleteJobRequest', required: false },
-    problems: { 404: 'No job with this id.', 409: 'The job is no longer open or locked by another worker.', 422: 'Variables that break the schema, or one this job may not set (`errors` names it).' },
+    problems: { 404: 'No job with this id.', 409: 'The job is no longer open or locked by another worker, or its order has an open change (`reason: order-change-open`: held until every change is acknowledged and, if its amount needs it, approved; also for a job locked before the change).', 422: 'Variables that break the schema, or one this job may not set (`errors` names it).' },
     responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
   },
   {
@@ -418,7 +418,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'JobErrorRequest', required: true },
-    problems: { 404: 'No job with this id.', 409: 'The job is no longer open or locked by another worker.', 422: 'Variables that break the schema, or one no worker may set (`errors` names it).' },
+    problems: { 404: 'No job with this id.', 409: 'The job is no longer open or locked by another worker, or its order has an open change (`reason: order-change-open`).', 422: 'Variables that break the schema, or one no worker may set (`errors` names it).' },
     responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
   },
   {

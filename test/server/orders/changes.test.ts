@@ -3,10 +3,12 @@
 // acknowledge every change before the order moves on (no job is handed out
 // meanwhile), a raised amount meets the approvers its tier needs, and a change
 // after shipping is refused. Orders are in CNY, the reporting currency.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS, type ApiClient } from '../support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { databaseUrl, freshSchema } from '../../support/postgres.js';
+import { DIAGRAMS_DIR } from '../../support/stratum-fixture.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -193,6 +195,89 @@ describe('changes are requested once and only through the route', () => {
   });
 });
 
+describe('an open change cannot be walked around', () => {
+  it('refuses to complete a shipping job locked before the change, or completed by its id unfetched, until the change is acknowledged (409 order-change-open)', async () => {
+    const order = await enterOrder('SO-CH-LOCKED', 'credit', 80_000);
+    expect(await work(PLANNING, 'SO-CH-LOCKED')).toEqual(PLANNING);
+    const [shipping] = await fetchJobs('shipping', 'SO-CH-LOCKED', 60_000);
+    expect(shipping).toBeDefined();
+    expect((await change('SO-CH-LOCKED', { description: 'different labels', changeId: 'late-1' })).status).toBe(201);
+
+    const byWorker = await api.post(`/api/jobs/${encodeURIComponent(shipping!.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'changes-worker' });
+    expect(byWorker.status).toBe(409);
+    expect(byWorker.body).toMatchObject({ type: `${PROBLEM}order-change-open`, reason: 'order-change-open', businessKey: 'SO-CH-LOCKED', changeId: 'late-1' });
+    expect(byWorker.body.detail).toMatch(/open change late-1 \(open\)/);
+    const byId = await api.post(`/api/jobs/${encodeURIComponent(shipping!.id)}/complete`, TOKENS.erp, { variables: {} });
+    expect(byId.status).toBe(409);
+    const thrown = await api.post(`/api/jobs/${encodeURIComponent(shipping!.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'NOT_SHIPPED' });
+    expect(thrown.status).toBe(409);
+    expect((await instance(order.id)).history.filter((entry: HistoryItem) => entry.event === 'job.completed' && entry.data?.jobType === 'shipping')).toEqual([]);
+
+    await acknowledgeAll('SO-CH-LOCKED');
+    const shipped = await api.post(`/api/jobs/${encodeURIComponent(shipping!.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'changes-worker' });
+    expect(shipped.status, shipped.text).toBe(200);
+    expect((await instance(order.id)).status).toBe('completed');
+  });
+
+  it('keeps shipping closed on every route until the director and the vice-president approved a raised amount', async () => {
+    const order = await enterOrder('SO-CH-RAISE-SHIP', 'credit', 400_000);
+    expect(await work(PLANNING, 'SO-CH-RAISE-SHIP')).toEqual(PLANNING);
+    const shippingJob = (await instance(order.id)).waiting.find((wait: { jobType?: string }) => wait.jobType === 'shipping');
+    expect(shippingJob).toBeDefined();
+    await change('SO-CH-RAISE-SHIP', { description: 'three times the quantity', amount: 1_200_000 });
+    await acknowledgeAll('SO-CH-RAISE-SHIP');
+
+    const shut = async () => {
+      expect(await fetchJobs('shipping', 'SO-CH-RAISE-SHIP')).toEqual([]);
+      expect((await api.post(`/api/jobs/${encodeURIComponent(shippingJob.jobId)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(409);
+      // a message cannot stand in for the approval: OrderChanged is the engine's, and no other message moves the change loop
+      expect((await message('OrderChanged', 'SO-CH-RAISE-SHIP', { change: { changeId: 'forged', description: 'x', reportingAmount: 1, approvedReportingAmount: 2_000_000 } })).status).toBe(403);
+    };
+    await shut();
+    // the approvers' tasks are theirs: integration, the other approver and the acknowledgers are refused
+    const [directorTask] = (await tasksOf('SO-CH-RAISE-SHIP')).filter((task) => task.candidateGroups.includes('sales-director'));
+    for (const token of [TOKENS.erp, TOKENS.vp, TOKENS.procurement]) {
+      expect((await api.post(`/api/tasks/${encodeURIComponent(directorTask!.id)}/complete`, token, { variables: { approved: true } })).status).toBe(403);
+    }
+    await shut();
+    expect(await decide('SO-CH-RAISE-SHIP', 'sales-director', true)).toBe(200);
+    await shut();
+    expect(await decide('SO-CH-RAISE-SHIP', 'vice-president', true)).toBe(200);
+    expect(await work(['shipping'], 'SO-CH-RAISE-SHIP')).toEqual(['shipping']);
+    expect((await instance(order.id)).status).toBe('completed');
+  });
+
+  it('lets only the acknowledging group acknowledge, and reads changes for any signed-in user but nobody anonymous', async () => {
+    await enterOrder('SO-CH-ROLES', 'credit', 80_000);
+    await change('SO-CH-ROLES', { description: 'matt finish' });
+    const procurementTask = (await tasksOf('SO-CH-ROLES')).find((task) => task.candidateGroups.includes('procurement'))!;
+    for (const token of [TOKENS.production, TOKENS.erp, TOKENS.director]) {
+      expect((await api.post(`/api/tasks/${encodeURIComponent(procurementTask.id)}/complete`, token, { variables: { acknowledged: true } })).status).toBe(403);
+    }
+    expect((await changesOf('SO-CH-ROLES')).changes[0].status).toBe('open');
+    for (const token of [TOKENS.director, TOKENS.designer, TOKENS.vp]) {
+      expect((await api.post('/api/orders/SO-CH-ROLES/changes', token, { description: 'x' })).status).toBe(403);
+    }
+    expect((await api.get('/api/orders/SO-CH-ROLES/changes', TOKENS.procurement)).status).toBe(200);
+    expect((await api.request('GET', '/api/orders/SO-CH-ROLES/changes', {})).status).toBe(401);
+  });
+
+  it('refuses a change to an order whose process version has no change loop (409 order-not-changeable), instead of holding it for ever', async () => {
+    // a version of the order process that listens for another message: the orders it starts cannot take OrderChanged
+    const xml = readFileSync(`${DIAGRAMS_DIR}sales-order-management.bpmn`, 'utf8').replace('name="OrderChanged"', 'name="OrderAmended"');
+    const deployed = await api.request('POST', '/api/deployments?name=sales-order-management.bpmn&note=no%20change%20loop', {
+      token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' },
+    });
+    expect(deployed.status, deployed.text).toBeLessThan(300);
+    const order = await enterOrder('SO-CH-OLD', 'credit', 80_000);
+    const refused = await change('SO-CH-OLD', { description: 'new logo' });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ type: `${PROBLEM}order-not-changeable`, reason: 'order-not-changeable', instanceId: order.id });
+    expect((await changesOf('SO-CH-OLD')).changes).toEqual([]);
+    expect(await work(PLANNING, 'SO-CH-OLD')).toEqual(PLANNING);
+  });
+});
+
 // helpers
 
 interface HistoryItem {
@@ -267,8 +352,8 @@ async function decide(orderNo: string, group: string, approved: boolean): Promis
 }
 
 /** Fetches the order's jobs of `type`; other orders' jobs it locks are left alone (each test has its own orders). */
-async function fetchJobs(type: string, businessKey: string) {
-  const response = await api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'changes-worker', max: 100, lockMs: 1000 });
+async function fetchJobs(type: string, businessKey: string, lockMs = 1000) {
+  const response = await api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'changes-worker', max: 100, lockMs });
   expect(response.status, response.text).toBe(200);
   return (response.body as { id: string; businessKey: string }[]).filter((job) => job.businessKey === businessKey);
 }
