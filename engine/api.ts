@@ -167,6 +167,53 @@ export interface OrderEntryOptions {
   user: string;
 }
 
+/** A change to a running order (POST /api/orders/{orderNo}/changes). */
+export interface OrderChangeRequest {
+  /** What the customer changed, for procurement, production and inspection to acknowledge. */
+  description: string;
+  /** The new order total in the order's currency (its minor units); absent when the amount stays. */
+  amount?: number;
+  /** Makes the request idempotent: the same changeId with the same body returns the recorded change. */
+  changeId?: string;
+}
+
+export interface OrderChangeView {
+  changeId: string;
+  seq: number;
+  description: string;
+  amount: string | null;
+  reportingAmount: string | null;
+  /** open → acknowledged → accepted (no new approval needed) | approved | rejected (the amount stays as approved). */
+  status: 'open' | 'acknowledged' | 'accepted' | 'approved' | 'rejected';
+  /** Open changes hold the order: none of its jobs is handed out. */
+  open: boolean;
+  requestedBy: string | null;
+  requestedAt: string;
+  settledAt: string | null;
+}
+
+/** An order with the changes made to it since entry. */
+export interface OrderChangesView {
+  orderNo: string;
+  instanceId: string;
+  /** True once any change was requested: the order's special identifier. */
+  changed: boolean;
+  currency: string;
+  /** The amount in force: as entered, or as the last accepted or approved change set it. */
+  amount: string;
+  reportingAmount: string;
+  reportingCurrency: string;
+  changes: OrderChangeView[];
+}
+
+export interface OrderChangeResult {
+  change: OrderChangeView;
+  created: boolean;
+  order: OrderChangesView;
+  /** The order's root instance as it is now: `waiting` says what it waits for. */
+  instance: InstanceView;
+}
+
 /** Where the configured order process stands: order entry works when `ready`. */
 export interface OrderEntryStatus {
   processKey: string;
@@ -290,6 +337,15 @@ export interface Runtime {
    * under the same number is a 409. 422 names the fields at fault.
    */
   enterOrder(order: OrderEntry, options: OrderEntryOptions): Promise<{ instance: InstanceView; created: boolean }>;
+  /**
+   * Records a change to a running order and hands it to the order process as
+   * the engine's `OrderChanged` message. 404: no such order; 409: the order has
+   * shipped or ended (`reason`), or the changeId was used with another body;
+   * 422: an amount the order's currency refuses.
+   */
+  changeOrder(orderNo: string, change: OrderChangeRequest, options: OrderEntryOptions): Promise<OrderChangeResult>;
+  /** The order with its changes; undefined when no order has this number. */
+  orderChanges(orderNo: string): Promise<OrderChangesView | undefined>;
   /** Whether the configured order process is deployed and declares that it takes orders. */
   orderEntryStatus(): Promise<OrderEntryStatus>;
   getInstance(id: string): Promise<InstanceView | undefined>;

@@ -200,6 +200,40 @@ export const OPERATIONS: Operation[] = [
     responses: instanceCreated,
   },
   {
+    id: 'postOrderChange',
+    method: 'post',
+    path: '/api/orders/{orderNo}/changes',
+    tag: 'orders',
+    summary: 'Changes a running order: procurement, production and inspection acknowledge it; a raised amount is approved again.',
+    description:
+      'Recorded with who and when, shown on the order (`GET /api/orders/{orderNo}/changes`) and in its history (`order.changed`, then `order.change-acknowledged`, `order.change-accepted` | `approved` | `rejected`), and handed to the order process as the engine\'s `OrderChanged` message. The order process (sales-order-management) runs the special-change notification for it and, for a credit order whose new amount needs a higher tier than already approved, credit approval again; a lower amount needs no approval, prepaid orders none at all. While any change is open, none of the order\'s jobs is handed out (planning and shipping wait). Changes are handled one after another. Idempotent by `changeId`. The answer says what the order now waits for (`instance.waiting`).',
+    access: integration,
+    pathParams: { orderNo: printableKey(64, 'The order number.') },
+    query: 'EmptyQuery',
+    body: { kind: 'json', schema: 'OrderChangeRequest', required: true },
+    problems: {
+      404: 'No order has this number.',
+      409: 'The order has shipped (`reason: order-shipped`) or ended (`order-finished`), runs on a version of its process without the change loop (`order-not-changeable`), or the changeId was used with another body (`change-exists`).',
+      422: 'An amount the order\'s currency refuses (`errors` names `/amount`), or an empty description.',
+    },
+    responses: {
+      201: { description: 'The change was recorded and handed to the order process.', schema: 'OrderChangeResult' },
+      200: { description: 'A repeat of a recorded changeId with the same body: the change as it is now.', schema: 'OrderChangeResult' },
+    },
+  },
+  {
+    id: 'getOrderChanges',
+    method: 'get',
+    path: '/api/orders/{orderNo}/changes',
+    tag: 'orders',
+    summary: 'An order with its changes and the amount in force.',
+    access: authenticated,
+    pathParams: { orderNo: printableKey(64, 'The order number.') },
+    query: 'EmptyQuery',
+    problems: { 404: 'No order has this number.' },
+    responses: { 200: { description: 'The order and its changes, oldest first.', schema: 'OrderChanges' } },
+  },
+  {
     id: 'listInstances',
     method: 'get',
     path: '/api/instances',
@@ -357,7 +391,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'CompleteJobRequest', required: false },
-    problems: { 404: 'No job with this id.', 409: 'The job is no longer open or locked by another worker.', 422: 'Variables that break the schema, or one this job may not set (`errors` names it).' },
+    problems: { 404: 'No job with this id.', 409: 'The job is no longer open or locked by another worker, or its order has an open change (`reason: order-change-open`: held until every change is acknowledged and, if its amount needs it, approved; also for a job locked before the change).', 422: 'Variables that break the schema, or one this job may not set (`errors` names it).' },
     responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
   },
   {
@@ -384,7 +418,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'JobErrorRequest', required: true },
-    problems: { 404: 'No job with this id.', 409: 'The job is no longer open or locked by another worker.', 422: 'Variables that break the schema, or one no worker may set (`errors` names it).' },
+    problems: { 404: 'No job with this id.', 409: 'The job is no longer open or locked by another worker, or its order has an open change (`reason: order-change-open`).', 422: 'Variables that break the schema, or one no worker may set (`errors` names it).' },
     responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
   },
   {

@@ -92,9 +92,13 @@ const SPECIFIC_TITLES: Record<string, string> = {
   'not-root-cause': 'Not the root cause',
   'caller-moved-on': 'Caller moved on',
   'not-a-job-incident': 'Not a job incident',
+  'order-shipped': 'Order shipped',
+  'change-exists': 'Change already requested',
+  'order-change-open': 'Order change open',
+  'order-not-changeable': 'Order not changeable',
 };
 /** Details the engine adds for the caller (others, like `retryable`, stay inside). */
-const PUBLIC_DETAILS = ['name', 'businessKey', 'messageId', 'first', 'orderStatus', 'instanceId', 'rootInstanceId', 'rootCauseIncidentId'];
+const PUBLIC_DETAILS = ['name', 'businessKey', 'messageId', 'first', 'orderStatus', 'instanceId', 'rootInstanceId', 'rootCauseIncidentId', 'changeId', 'shippedAt'];
 
 function specificProblem(details: StratumError['details']): Record<string, unknown> {
   const problem = details?.problem;

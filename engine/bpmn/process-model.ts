@@ -25,6 +25,10 @@ export interface ElementInfo {
   outputs?: { source: string; target: string }[];
   /** End events: `zeebe:property name="outcome"`, e.g. "rejected". */
   outcome?: string;
+  /** Call activities: `propagateAllChildVariables="false"` hands back only the outputs (Camunda 8). */
+  propagatesChildVariables?: false;
+  /** `zeebe:property name="orderChange"`: reaching the element settles the order's change being handled (status). */
+  orderChange?: string;
   /** Inside a (event) sub-process rather than directly in the process. */
   nested?: boolean;
   /** User tasks: the element's own `bpmn:documentation` (why this step exists, shown to the approver). */
@@ -133,6 +137,7 @@ export function describeElement(element: any): ElementInfo {
   if (called) info.calledProcess = called;
   const binding = called ? bindingOf(element) : undefined;
   if (binding) info.binding = binding;
+  if (called && extensionValues(element, 'zeebe:CalledElement')[0]?.propagateAllChildVariables === false) info.propagatesChildVariables = false;
 
   if ((element.eventDefinitions ?? []).some((definition: any) => definition.$type === 'bpmn:TimerEventDefinition')) {
     info.hasTimer = true;
@@ -150,6 +155,8 @@ export function describeElement(element: any): ElementInfo {
 
   const outcome = propertyOf(element, 'outcome');
   if (outcome) info.outcome = outcome;
+  const orderChange = propertyOf(element, 'orderChange');
+  if (orderChange) info.orderChange = orderChange;
   return info;
 }
 

@@ -55,13 +55,63 @@ function followed(edges: Edge[], variables: Record<string, unknown>): string[] {
   return edges.filter((edge, index) => verdicts[index] !== false && !(edge.isDefault && someTrue)).map((edge) => edge.to);
 }
 
-/** true/false when the condition can be decided on these variables, undefined when not yet. */
+/**
+ * true/false when the condition can be decided on these variables, undefined
+ * when not yet. A conjunction with a part that is false is false, and a
+ * disjunction with a part that is true is true, whatever the parts that read
+ * variables not set yet (the order-change loop's re-approval is never reached
+ * by a prepaid order, whatever the change).
+ */
 function decide(condition: string, variables: Record<string, unknown>): boolean | undefined {
   if (!isFeel(condition)) return undefined;
+  return decideBody(feelBody(condition), variables);
+}
+
+function decideBody(body: string, variables: Record<string, unknown>): boolean | undefined {
   try {
-    const value = evaluateFeel(feelBody(condition), variables);
+    const value = evaluateFeel(body, variables);
     return typeof value === 'boolean' ? value : undefined;
   } catch {
+    for (const [operator, decisive] of [['and', false], ['or', true]] as const) {
+      const parts = topLevelParts(body, operator);
+      if (parts.length > 1 && parts.some((part) => decideBody(part, variables) === decisive)) return decisive;
+    }
     return undefined;
   }
+}
+
+/** `body` split at `operator` outside parentheses, brackets and strings; unwraps one pair of enclosing parentheses. */
+function topLevelParts(body: string, operator: 'and' | 'or'): string[] {
+  let text = body.trim();
+  if (text.startsWith('(') && text.endsWith(')') && closingOf(text, 0) === text.length - 1) text = text.slice(1, -1).trim();
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  let quoted = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (char === '"' && text[index - 1] !== '\\') quoted = !quoted;
+    if (quoted) continue;
+    if ('([{'.includes(char)) depth++;
+    else if (')]}'.includes(char)) depth--;
+    else if (depth === 0 && new RegExp(`^\\s${operator}\\s`).test(text.slice(index, index + operator.length + 2))) {
+      parts.push(text.slice(start, index).trim());
+      start = index + operator.length + 1;
+    }
+  }
+  parts.push(text.slice(start).trim());
+  return parts;
+}
+
+function closingOf(text: string, open: number): number {
+  let depth = 0;
+  let quoted = false;
+  for (let index = open; index < text.length; index++) {
+    const char = text[index]!;
+    if (char === '"' && text[index - 1] !== '\\') quoted = !quoted;
+    if (quoted) continue;
+    if (char === '(') depth++;
+    else if (char === ')' && --depth === 0) return index;
+  }
+  return -1;
 }

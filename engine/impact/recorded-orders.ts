@@ -18,7 +18,7 @@ export interface ActualRoute {
   /** `processKey/elementId` of every element the order completed, in order. */
   completed: string[];
   /** What the order waits for now (running orders). */
-  waiting: { element: string; kind: WaitKind }[];
+  waiting: { element: string; kind: WaitKind; messageName?: string }[];
 }
 
 export interface RecordedOrder {
@@ -84,7 +84,9 @@ async function readOrder(store: Store, root: InstanceRow): Promise<RecordedOrder
       status: root.status,
       completed: history.filter((row) => row.event === 'element.completed' && row.elementId)
         .map((row) => `${keyOf.get(row.instanceId)}/${row.elementId}`),
-      waiting: waits.filter((wait) => wait.kind !== 'call').map((wait) => ({ element: `${keyOf.get(wait.instanceId)}/${wait.elementId}`, kind: wait.kind })),
+      waiting: waits.filter((wait) => wait.kind !== 'call').map((wait) => ({
+        element: `${keyOf.get(wait.instanceId)}/${wait.elementId}`, kind: wait.kind, ...(wait.messageName && { messageName: wait.messageName }),
+      })),
     },
   };
 }

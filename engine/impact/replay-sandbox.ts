@@ -8,11 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ElementInfo } from '../bpmn/process-model.js';
 import type { InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
+import { childReturnVariables, childStartVariables } from '../runtime/call-variables.js';
 import { calledVersion } from '../runtime/called-version.js';
 import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-variables.js';
 import { runInstanceStep, type StepAction } from '../runtime/instance-step.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
 import type { CandidateLibrary } from './candidate-library.js';
+import { reachableFrom } from './flow-graph.js';
 import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
 
 /** Why a replayed order cannot go on: a recorded action the candidate refuses, or a step that fails. */
@@ -29,7 +31,14 @@ export interface ReplayedRoute {
   /** `processKey/elementId` of every element completed in the sandbox, in order. */
   completed: string[];
   /** What the order would wait for at the end of its recorded actions. */
-  waiting: { element: string; kind: WaitKind; name: string | null; candidateGroups?: string[] }[];
+  waiting: {
+    element: string; kind: WaitKind; name: string | null; candidateGroups?: string[]; messageName?: string;
+    /**
+     * A message catch the flow returns to after handling (a loop such as the order-change loop), for a
+     * message no recorded action carried: it stands beside the route and never fired (route-comparison.ts).
+     */
+    listening?: true;
+  }[];
   /** Recorded actions that found nothing waiting for them on the candidate (the route no longer passes there). */
   unused: { kind: RecordedAction['kind']; element: string }[];
 }
@@ -59,7 +68,7 @@ export async function replayOrder(library: CandidateLibrary, order: RecordedOrde
     }
   } catch (error) {
     if (!(error instanceof Blocked)) throw error;
-    return { ...sandbox.route(), status: 'blocked', block: error.block };
+    return { ...(await sandbox.route()), status: 'blocked', block: error.block };
   }
   return sandbox.route();
 }
@@ -69,6 +78,8 @@ class ReplaySandbox {
   private readonly completed: string[] = [];
   private readonly unused: ReplayedRoute['unused'] = [];
   private readonly buffered: { name: string; variables: Record<string, unknown>; at: string }[] = [];
+  /** Names of the recorded messages (delivered or kept). */
+  private readonly recordedMessages = new Set<string>();
   /** Four eyes: who decided which separated task of this order. */
   private readonly deciders = new Map<string, string>();
   private root: InstanceRow | undefined;
@@ -141,7 +152,7 @@ class ReplaySandbox {
     }
   }
 
-  route(): Omit<ReplayedRoute, 'status'> & { status: InstanceStatus } {
+  async route(): Promise<Omit<ReplayedRoute, 'status'> & { status: InstanceStatus }> {
     const waiting: ReplayedRoute['waiting'] = [];
     for (const { row, waits } of this.instances.values()) {
       if (row.status !== 'running') continue;
@@ -150,6 +161,8 @@ class ReplaySandbox {
         waiting.push({
           element: `${row.processKey}/${wait.elementId}`, kind: wait.kind, name: wait.name,
           ...(wait.kind === 'task' && { candidateGroups: wait.candidateGroups ?? [] }),
+          ...(wait.messageName && { messageName: wait.messageName }),
+          ...(await this.listening(row, wait) && { listening: true as const }),
         });
       }
     }
@@ -158,7 +171,15 @@ class ReplaySandbox {
 
   // ---- messages -------------------------------------------------------------
 
+  /** A message catch on a loop back to itself, for a message nothing recorded sent. */
+  private async listening(row: InstanceRow, wait: WaitRow): Promise<boolean> {
+    if (wait.kind !== 'message' || !wait.messageName || this.recordedMessages.has(wait.messageName)) return false;
+    const { graph } = await this.library.graph(row.processKey, row.version);
+    return reachableFrom(graph, [wait.elementId]).has(wait.elementId);
+  }
+
   private async message(action: Extract<RecordedAction, { kind: 'message' }>): Promise<void> {
+    this.recordedMessages.add(action.name);
     try {
       messageWrites(action.variables, action.name);
     } catch (error) {
@@ -201,7 +222,7 @@ class ReplaySandbox {
       const updated: InstanceRow = { ...instance, status: result.status, state: result.state, variables: result.variables, incident: result.incident };
       this.instances.set(instance.id, { row: updated, waits: result.waits });
       for (const call of newCalls) queue.push(await this.startChild(updated, call, definition.model.elements.get(call.elementId), at));
-      if (result.status !== 'running' && updated.parentId) queue.push(...this.returnToParent(updated, at));
+      if (result.status !== 'running' && updated.parentId) queue.push(...(await this.returnToParent(updated, at)));
       if (result.status === 'running') queue.push(...this.takeBuffered(updated, next.waits, result.waits, at));
     }
   }
@@ -221,15 +242,17 @@ class ReplaySandbox {
     child.id = call.childInstanceId!;
     child.parentElementId = call.elementId;
     child.parentExecutionId = call.executionId;
-    return { instance: child, waits: [], isNew: true, at, actor: null, action: { type: 'start', variables: parent.variables } };
+    return { instance: child, waits: [], isNew: true, at, actor: null, action: { type: 'start', variables: childStartVariables(info, parent.variables) } };
   }
 
-  private returnToParent(child: InstanceRow, at: string): Queued[] {
+  /** As the runtime returns a child (call-activities.ts): all its variables, or only the call's outputs. */
+  private async returnToParent(child: InstanceRow, at: string): Promise<Queued[]> {
     const parent = this.instances.get(child.parentId!);
     if (!parent || parent.row.status !== 'running' || !child.parentElementId || !child.parentExecutionId) return [];
     const base = { elementId: child.parentElementId, executionId: child.parentExecutionId };
+    const call = (await this.library.definition(parent.row.processKey, parent.row.version)).model.elements.get(child.parentElementId);
     const action: StepAction = child.status === 'completed' || child.status === 'rejected'
-      ? { type: 'signal', ...base, variables: child.variables }
+      ? { type: 'signal', ...base, ...childReturnVariables(call, child.variables) }
       : { type: 'throw', ...base, message: `called process ${child.processKey} was ${child.status}` };
     return [{ instance: parent.row, waits: parent.waits, isNew: false, at, actor: null, action }];
   }

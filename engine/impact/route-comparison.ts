@@ -37,7 +37,13 @@ export function compareRoutes(actual: ActualRoute, replayed: ReplayedRoute, name
   if (actual.status === 'rejected' && replayed.status !== 'rejected') return { kind: 'no-longer-rejected', description: 'would no longer be rejected' };
 
   const actualWaits = new Set(actual.waiting.map((wait) => wait.element));
-  const newWait = replayed.waiting.find((wait) => !actualWaits.has(wait.element));
+  const replayedWaits = new Set(replayed.waiting.map((wait) => wait.element));
+  const listenedFor = new Set(replayed.waiting.filter((wait) => wait.listening).map((wait) => wait.messageName));
+  // A listener that never fired (the order-change loop's "Order changed") is no stop on the route while the
+  // order still waits for all it actually waits for (an actual catch of the same message counts as the listener
+  // moved); where the order now stops instead, it is a new wait. docs/impact.md, "Listeners".
+  const besideTheRoute = actual.waiting.every((wait) => replayedWaits.has(wait.element) || (wait.kind === 'message' && listenedFor.has(wait.messageName)));
+  const newWait = replayed.waiting.find((wait) => !actualWaits.has(wait.element) && !(wait.listening && besideTheRoute));
   if (newWait) {
     const groups = newWait.candidateGroups?.length ? ` (${newWait.candidateGroups.join(', ')})` : '';
     return { kind: 'new-wait', description: `would now wait for ${names(newWait.element).label}${groups}` };

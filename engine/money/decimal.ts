@@ -56,7 +56,7 @@ export function roundHalfUp(value: Decimal, scale: number): Decimal {
   return { units: negative ? -quotient : quotient, scale };
 }
 
-function compare(a: Decimal, b: Decimal): number {
+export function compare(a: Decimal, b: Decimal): number {
   const scale = Math.max(a.scale, b.scale);
   const left = a.units * 10n ** BigInt(scale - a.scale);
   const right = b.units * 10n ** BigInt(scale - b.scale);

@@ -1,7 +1,9 @@
 // Call activities: reaching one starts the called process as a child in the
 // same transaction; a child that ends returns to its parent's call activity
 // (with its variables) or makes it throw (the child failed or was cancelled).
+// Variables cross as Camunda 8 passes them (call-variables.ts).
 import type { HistoryRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
+import { childReturnVariables, childStartVariables } from './call-variables.js';
 import { versionToCall } from './called-version.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import type { InstanceRows } from './instance-rows.js';
@@ -27,18 +29,20 @@ export async function startChild(tx: StoreTx, rows: InstanceRows, parent: Instan
   child.parentExecutionId = call.executionId;
   return [{
     instance: child, isNew: true, kind: 'start',
-    action: { type: 'start', variables: parent.variables },
+    action: { type: 'start', variables: childStartVariables(definition.model.elements.get(call.elementId), parent.variables) },
     history: [rows.history(child.id, actor, 'instance.started', null, null, { parentId: parent.id, calledFrom: call.elementId })],
   }];
 }
 
-/** A child ended: its parent's call activity completes (with the child's variables) or fails. */
-export async function returnToParent(tx: StoreTx, child: InstanceRow, history: HistoryRow[]): Promise<QueuedStep[]> {
+/** A child ended: its parent's call activity completes (with the child's variables, or only its outputs) or fails. */
+export async function returnToParent(tx: StoreTx, child: InstanceRow, history: HistoryRow[],
+  definitionOf: (key: string, version: number) => Promise<ExecutableDefinition>): Promise<QueuedStep[]> {
   const parent = await tx.getInstance(child.parentId!, { lock: true });
   if (!parent || parent.status !== 'running' || !child.parentElementId || !child.parentExecutionId) return [];
   const base = { elementId: child.parentElementId, executionId: child.parentExecutionId };
   if (child.status === 'completed' || child.status === 'rejected') {
-    return [{ instance: parent, isNew: false, kind: 'call-return', history, action: { type: 'signal', ...base, variables: child.variables } }];
+    const call = (await definitionOf(parent.processKey, parent.version)).model.elements.get(child.parentElementId);
+    return [{ instance: parent, isNew: false, kind: 'call-return', history, action: { type: 'signal', ...base, ...childReturnVariables(call, child.variables) } }];
   }
   const reason = child.status === 'failed' ? child.incident?.message ?? 'failed' : child.status;
   const message = `called process ${child.processKey} (instance ${child.id}) ${child.status === 'failed' ? 'failed: ' : 'was '}${reason}`;

@@ -3,6 +3,7 @@
 // outputs), fail them (retries count down to an incident) or throw a BPMN error.
 import type { Actor, JobView } from '../api.js';
 import { conflict } from '../errors.js';
+import { refuseJobWhileChangeOpen } from '../orders/order-change.js';
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import { returnToParent } from './call-activities.js';
 import { errorWrites, jobWrites } from './completion-variables.js';
@@ -37,6 +38,7 @@ export class ExternalJobs {
     return steps.step('complete-job', async (tx, moving) => {
       const { wait, instance } = await this.lock(tx, jobId, workerId);
       moving(instance);
+      await refuseJobWhileChangeOpen(tx, instance, wait.id);
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
       const writes = jobWrites(info, definition.model, variables);
@@ -71,7 +73,8 @@ export class ExternalJobs {
       }
       await tx.appendHistory(entries);
       if (retries === 0 && instance.parentId) {
-        const returns = await returnToParent(tx, { ...instance, status: 'failed', incident: { elementId: wait.elementId, message: failure.message } }, []);
+        const returns = await returnToParent(tx, { ...instance, status: 'failed', incident: { elementId: wait.elementId, message: failure.message } }, [],
+          (key, version) => steps.definition(tx, key, version));
         await steps.runQueue(tx, returns.map((step) => ({ ...step, actor: actor.name })));
       }
       return instance.rootId;
@@ -83,6 +86,7 @@ export class ExternalJobs {
     return steps.step('fail-job', async (tx, moving) => {
       const { wait, instance } = await this.lock(tx, jobId, thrown.workerId);
       moving(instance);
+      await refuseJobWhileChangeOpen(tx, instance, wait.id);
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       if (thrown.variables) errorWrites(definition.model.elements.get(wait.elementId)!, definition.model, thrown.variables);
       const entry = steps.rows.waitHistory(wait, actor.name, 'job.error-thrown', null, {

@@ -6,6 +6,7 @@ import type { MessageRequest } from '../api.js';
 import type { StratumError } from '../errors.js';
 import type { FeelInput } from '../feel/feel-expression.js';
 import { callersOf } from '../orders/entry-guard.js';
+import { refuseOrderChangedMessage } from '../orders/order-change.js';
 import type { InstanceRow, MessageRow, StoreTx, WaitRow } from '../store/types.js';
 import { messageWrites } from './completion-variables.js';
 import type { QueuedStep, StepExecutor } from './step-executor.js';
@@ -20,6 +21,7 @@ export class Messages {
   constructor(private readonly steps: StepExecutor) {}
 
   async correlate(message: MessageRequest): Promise<Correlation> {
+    refuseOrderChangedMessage(message.name);
     const { steps } = this;
     const buffer = steps.messages;
     const timeToLive = message.timeToLive === undefined ? buffer.defaultTimeToLiveMs : timeToLiveMs(message.timeToLive);
@@ -47,6 +49,22 @@ export class Messages {
       const unwaited = await buffer.keepOrRefuse(tx, row);
       return unwaited.kind === 'buffered' ? { buffered: unwaited.message } : { refused: unwaited.error };
     });
+  }
+
+  /**
+   * An engine-internal message (OrderChanged), in the caller's step: delivered
+   * to what waits for it, else kept for the order. Never starts a process.
+   */
+  async publish(tx: StoreTx, message: MessageRequest, moving: Moving): Promise<void> {
+    const buffer = this.steps.messages;
+    const now = this.steps.clock.now();
+    const received = await buffer.receive(tx, message, timeToLiveMs(message.timeToLive ?? 0), now);
+    if ('duplicate' in received) throw received.duplicate;
+    await tx.lockCorrelation(message.name, message.businessKey);
+    const reached = await this.deliverToWaits(tx, message, received.row, moving);
+    if (reached.length) return buffer.delivered(tx, received.row, reached[0]!.instanceId, reached[0]!.rootId, now);
+    const kept = await buffer.keepOrRefuse(tx, received.row);
+    if (kept.kind !== 'buffered') throw kept.error;
   }
 
   /** Deletes expired buffered messages, a hundred per transaction; returns how many. */

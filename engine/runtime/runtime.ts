@@ -6,9 +6,11 @@
 import type { EventEmitter } from 'node:events';
 import type {
   Actor, Clock, IncidentQuery, IncidentRetry, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageRequest,
-  MessageResult, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, StartOptions, TaskQuery, TaskView,
+  MessageResult, OrderChangeRequest, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, StartOptions,
+  TaskQuery, TaskView,
 } from '../api.js';
 import type { RateTable } from '../money/rate-table.js';
+import { changeView } from '../orders/order-change.js';
 import type { Store } from '../store/types.js';
 import { cancelOrder } from './cancel.js';
 import type { DefinitionCache } from './definition-cache.js';
@@ -17,6 +19,7 @@ import type { FeelTiming } from './execution-environment.js';
 import { InstanceReads } from './instance-reads.js';
 import { ExternalJobs } from './jobs.js';
 import { Messages } from './messages.js';
+import { OrderChanges } from './order-changes.js';
 import { DEFAULT_ORDER_PROCESS, Starts } from './starts.js';
 import { StepExecutor } from './step-executor.js';
 import { UserTasks } from './tasks.js';
@@ -44,6 +47,7 @@ export class InstanceRuntime implements Runtime {
   private readonly jobs: ExternalJobs;
   private readonly messages: Messages;
   private readonly timers: DueTimers;
+  private readonly changes: OrderChanges;
 
   constructor(store: Store, definitions: DefinitionCache, clock: Clock, events: EventEmitter, options: RuntimeOptions = {}) {
     const engines = new EngineCache(options.engineCacheBytes ?? defaultEngineCacheBytes(), (event) => events.emit('engine-cache', event));
@@ -53,11 +57,13 @@ export class InstanceRuntime implements Runtime {
       ...(options.speculate !== undefined && { speculate: options.speculate }),
     });
     this.reads = new InstanceReads(store);
-    this.starts = new Starts(this.steps, options.orderEntry ?? { processKey: DEFAULT_ORDER_PROCESS });
+    const orderEntry = options.orderEntry ?? { processKey: DEFAULT_ORDER_PROCESS };
+    this.starts = new Starts(this.steps, orderEntry);
     this.tasks = new UserTasks(this.steps);
     this.jobs = new ExternalJobs(this.steps);
     this.messages = new Messages(this.steps);
     this.timers = new DueTimers(this.steps);
+    this.changes = new OrderChanges(this.steps, this.messages, orderEntry);
   }
 
   // ---- starting -------------------------------------------------------------
@@ -70,6 +76,18 @@ export class InstanceRuntime implements Runtime {
   async enterOrder(order: OrderEntry, options: OrderEntryOptions): Promise<{ instance: InstanceView; created: boolean }> {
     const { id, created } = await this.starts.enterOrder(order, options);
     return { instance: await this.reads.viewOf(id), created };
+  }
+
+  async changeOrder(orderNo: string, request: OrderChangeRequest, options: OrderEntryOptions): Promise<OrderChangeResult> {
+    const { row, created, instanceId } = await this.changes.change(orderNo, request, options);
+    const [order, instance] = await Promise.all([this.changes.view(orderNo), this.reads.viewOf(instanceId)]);
+    // the change as it stands after its first step (the process may already have moved it on)
+    const change = order?.changes.find((one) => one.changeId === row.changeId) ?? changeView(row);
+    return { change, created, order: order!, instance };
+  }
+
+  orderChanges(orderNo: string): Promise<OrderChangesView | undefined> {
+    return this.changes.view(orderNo);
   }
 
   orderEntryStatus(): Promise<OrderEntryStatus> {

@@ -18,6 +18,7 @@ import type { EventEmitter } from 'node:events';
 import type { Clock, SpeculationEvent, StepEvent } from '../api.js';
 import { notFound, StratumError } from '../errors.js';
 import type { FeelInput } from '../feel/feel-expression.js';
+import { settleOrderChanges } from '../orders/order-change.js';
 import type { HistoryRow, InstanceRow, Store, StoreTx } from '../store/types.js';
 import { returnToParent, startChild } from './call-activities.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
@@ -210,11 +211,13 @@ export class StepExecutor {
         result.incident ? { incident: result.incident } : null));
     }
     await tx.appendHistory(history);
+    // Elements marked `orderChange` settle the order change the instance handles (order-change.ts).
+    await settleOrderChanges(tx, definition.model, updated, history, actor, this.rows.nowIso());
     if (result.status === 'failed') await this.incidents.raise(tx, { before: instance, action: step.action, previousWaits, incident: result.incident });
 
     const follow: QueuedStep[] = [];
     for (const call of newCalls) follow.push(...(await startChild(tx, this.rows, updated, call, definition, actor, (key, version) => this.definition(tx, key, version))));
-    if (ended && updated.parentId) follow.push(...(await returnToParent(tx, updated, [])));
+    if (ended && updated.parentId) follow.push(...(await returnToParent(tx, updated, [], (key, version) => this.definition(tx, key, version))));
     if (result.status === 'running') {
       // Messages that arrived before this step opened their catch are delivered now, in this transaction.
       const delivered = await deliverBuffered(tx, this, previousWaits, result.waits);
@@ -322,12 +325,16 @@ function speculationKey(step: QueuedStep, input: Omit<StepInput, 'warm' | 'feelT
   return `${subject}|${JSON.stringify(input.previousWaits)}|${JSON.stringify(input.action)}|${input.actor ?? ''}`;
 }
 
-/** Writes a speculation leaves out: they answer as if they had succeeded and change nothing. */
+/**
+ * Writes a speculation leaves out: they answer as if they had succeeded and change nothing. A write
+ * missing here fails on the read-only snapshot (both stores open reads read-only), which only ends
+ * the speculation early; so list every new write of StoreTx here.
+ */
 const LEFT_OUT: Partial<Record<keyof StoreTx, unknown>> = {
   insertVersion: undefined, insertInstance: undefined, updateInstance: true, replaceWaits: undefined, updateWait: undefined,
   lockJobs: [], appendHistory: undefined, insertMessage: true, updateMessage: undefined, deleteMessage: undefined,
   lockCorrelation: undefined, insertIncident: undefined, resolveIncident: true, insertIdempotency: undefined,
-  insertOrder: undefined, lockBusinessKey: undefined,
+  insertOrder: undefined, lockBusinessKey: undefined, insertOrderChange: undefined, updateOrderChange: undefined,
 };
 
 /** A read snapshot standing in for a transaction; the instances it was asked to write are collected in `written`. */

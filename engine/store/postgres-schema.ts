@@ -192,4 +192,22 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX stratum_instances_by_status_newest_first ON stratum_instances (status, created_at DESC, id);
   CREATE INDEX stratum_instances_by_business_key_newest_first ON stratum_instances (business_key, created_at DESC, id);
   `,
+  // 5: changes to running orders (POST /api/orders/{orderNo}/changes)
+  `
+  CREATE TABLE stratum_order_changes (
+    order_no         text NOT NULL,
+    change_id        text NOT NULL,
+    seq              integer NOT NULL,
+    description      text NOT NULL,
+    amount           text,
+    reporting_amount text,
+    status           text NOT NULL,
+    request_hash     text NOT NULL,
+    requested_by     text,
+    requested_at     text NOT NULL,
+    settled_at       text,
+    PRIMARY KEY (order_no, change_id)
+  );
+  CREATE UNIQUE INDEX stratum_order_changes_by_seq ON stratum_order_changes (order_no, seq);
+  `,
 ];

@@ -3,6 +3,7 @@ import { StratumError } from '../errors.js';
 import { instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { numberedAll, valuesFor, type NumberedStatement } from './numbered-parameters.js';
+import { noOpenChangeOf, orderChangeOf, orderChangeParameters, orderChangeStatements, type OrderChangeRecord } from './order-change-rows.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type PostgresColumns, type Records } from './records.js';
 import {
@@ -21,6 +22,7 @@ import type {
   IncidentResolution,
   IncidentRow,
   MessageRow,
+  OrderChangeRow,
   OrderRow,
   InstanceFilter,
   InstanceRow,
@@ -169,6 +171,7 @@ const codec = rowCodec<PostgresColumns>({
   writeJson: jsonText,
 });
 const WRITES = numberedAll(rowWrites('stratum_'));
+const ORDER_CHANGES = numberedAll(orderChangeStatements('stratum_'));
 const controlCodec = messageIncidentCodec<PostgresColumns>({
   readTime: (date) => date.toISOString(),
   readJson: <Value>(value: Value) => value,
@@ -347,6 +350,7 @@ class PostgresTx extends TxGuard implements StoreTx {
          WHERE kind = 'job' AND job_type = $1
            AND (lock_expires_at IS NULL OR lock_expires_at < $3)
            AND (job_retries IS NULL OR job_retries > 0)
+           AND ${noOpenChangeOf('stratum_', 'stratum_waits')}
          ORDER BY created_at, id
          LIMIT $5
          FOR NO KEY UPDATE SKIP LOCKED)
@@ -522,6 +526,22 @@ class PostgresTx extends TxGuard implements StoreTx {
   async getOrder(orderNo: string): Promise<OrderRow | undefined> {
     const { rows } = await this.query<Stored['order']>('SELECT * FROM stratum_orders WHERE order_no = $1', [orderNo]);
     return rows[0] && codec.order(rows[0]);
+  }
+
+  async insertOrderChange(row: OrderChangeRow): Promise<void> {
+    this.assertWritable('insertOrderChange');
+    const result = await this.write(ORDER_CHANGES.insertOrderChange, orderChangeParameters(row));
+    if (result.rowCount === 0) throw new StratumError('conflict', `order ${JSON.stringify(row.orderNo)} already has change ${JSON.stringify(row.changeId)}`);
+  }
+
+  async orderChanges(orderNo: string): Promise<OrderChangeRow[]> {
+    const { rows } = await this.query<OrderChangeRecord & pg.QueryResultRow>(ORDER_CHANGES.orderChanges.text, valuesFor(ORDER_CHANGES.orderChanges, { orderNo }));
+    return rows.map(orderChangeOf);
+  }
+
+  async updateOrderChange(row: OrderChangeRow): Promise<void> {
+    this.assertWritable('updateOrderChange');
+    await this.write(ORDER_CHANGES.updateOrderChange, { orderNo: row.orderNo, changeId: row.changeId, status: row.status, settledAt: row.settledAt });
   }
 
   async lockBusinessKey(businessKey: string): Promise<void> {

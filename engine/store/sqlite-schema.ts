@@ -190,4 +190,22 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX instances_by_status_newest_first ON instances (status, created_at DESC, id);
   CREATE INDEX instances_by_business_key_newest_first ON instances (business_key, created_at DESC, id);
   `,
+  // 5: changes to running orders (POST /api/orders/{orderNo}/changes)
+  `
+  CREATE TABLE order_changes (
+    order_no         TEXT NOT NULL,
+    change_id        TEXT NOT NULL,
+    seq              INTEGER NOT NULL,
+    description      TEXT NOT NULL,
+    amount           TEXT,
+    reporting_amount TEXT,
+    status           TEXT NOT NULL,
+    request_hash     TEXT NOT NULL,
+    requested_by     TEXT,
+    requested_at     TEXT NOT NULL,
+    settled_at       TEXT,
+    PRIMARY KEY (order_no, change_id)
+  );
+  CREATE UNIQUE INDEX order_changes_by_seq ON order_changes (order_no, seq);
+  `,
 ];

@@ -13,6 +13,7 @@ import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, ev
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { packState, unpackState } from './state-codec.js';
 import { rowWrites } from './row-writes.js';
+import { noOpenChangeOf, orderChangeOf, orderChangeParameters, orderChangeStatements, type OrderChangeRecord } from './order-change-rows.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { TransactionQueue } from './transaction-queue.js';
 import { TxGuard } from './tx-guard.js';
@@ -23,6 +24,7 @@ import type {
   IncidentResolution,
   IncidentRow,
   MessageRow,
+  OrderChangeRow,
   OrderRow,
   InstanceFilter,
   InstanceRow,
@@ -262,6 +264,7 @@ const codec = rowCodec<SqliteColumns>({
   writeState: packState,
 });
 const WRITES = rowWrites('');
+const ORDER_CHANGES = orderChangeStatements('');
 const controlCodec = messageIncidentCodec<SqliteColumns>({
   readTime: (text) => text,
   readJson: <Value>(text: string) => JSON.parse(text) as Value,
@@ -431,6 +434,7 @@ class SqliteTx extends TxGuard implements StoreTx {
          WHERE kind = 'job' AND job_type = @type
            AND (lock_expires_at IS NULL OR lock_expires_at < @now)
            AND (job_retries IS NULL OR job_retries > 0)
+           AND ${noOpenChangeOf('', 'waits')}
          ORDER BY created_at, id
          LIMIT @max)
        RETURNING ${WAIT_COLUMNS}`,
@@ -586,6 +590,22 @@ class SqliteTx extends TxGuard implements StoreTx {
     this.assertActive();
     const record = this.sql('SELECT * FROM orders WHERE order_no = ?').get(orderNo);
     return record ? codec.order(record as Stored['order']) : undefined;
+  }
+
+  async insertOrderChange(row: OrderChangeRow): Promise<void> {
+    this.assertWritable('insertOrderChange');
+    const result = this.sql(ORDER_CHANGES.insertOrderChange).run(orderChangeParameters(row));
+    if (result.changes === 0) throw new StratumError('conflict', `order ${JSON.stringify(row.orderNo)} already has change ${JSON.stringify(row.changeId)}`);
+  }
+
+  async orderChanges(orderNo: string): Promise<OrderChangeRow[]> {
+    this.assertActive();
+    return (this.sql(ORDER_CHANGES.orderChanges).all({ orderNo }) as OrderChangeRecord[]).map(orderChangeOf);
+  }
+
+  async updateOrderChange(row: OrderChangeRow): Promise<void> {
+    this.assertWritable('updateOrderChange');
+    this.sql(ORDER_CHANGES.updateOrderChange).run({ orderNo: row.orderNo, changeId: row.changeId, status: row.status, settledAt: row.settledAt });
   }
 
   /** Writers already run one at a time (BEGIN IMMEDIATE on one connection, a busy wait across processes). */

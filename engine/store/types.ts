@@ -161,6 +161,30 @@ export interface IncidentFilter {
   limit?: number;
 }
 
+/**
+ * A change to a running order (POST /api/orders/{orderNo}/changes). `open` and
+ * `acknowledged` changes are open: the order's jobs are not handed out.
+ */
+export type OrderChangeStatus = 'open' | 'acknowledged' | 'accepted' | 'approved' | 'rejected';
+
+export interface OrderChangeRow {
+  orderNo: string;
+  changeId: string;
+  /** 1, 2, … per order, in the order the changes were requested. */
+  seq: number;
+  description: string;
+  /** The new amount as decimal text in the order's currency, or null when the amount stays. */
+  amount: string | null;
+  /** The new amount converted to the reporting currency (decimal text), or null. */
+  reportingAmount: string | null;
+  status: OrderChangeStatus;
+  /** Hash of the request: the same changeId with another body is refused. */
+  requestHash: string;
+  requestedBy: string | null;
+  requestedAt: string;
+  settledAt: string | null;
+}
+
 /** One entered order: its number is unique, whatever route tried to reuse it. */
 export interface OrderRow {
   orderNo: string;
@@ -300,6 +324,14 @@ export interface StoreTx {
    * (PostgreSQL: a transaction advisory lock; SQLite: writers already run one at a time).
    */
   lockBusinessKey(businessKey: string): Promise<void>;
+
+  // changes to running orders
+  /** Throws StratumError conflict when the order already has a change with this changeId. */
+  insertOrderChange(row: OrderChangeRow): Promise<void>;
+  /** The order's changes, in the order they were requested (seq). */
+  orderChanges(orderNo: string): Promise<OrderChangeRow[]>;
+  /** Sets a change's status and settledAt. */
+  updateOrderChange(row: OrderChangeRow): Promise<void>;
 }
 
 export interface Store {

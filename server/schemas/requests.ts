@@ -28,6 +28,26 @@ function minorUnitRules(): JsonSchema[] {
   }));
 }
 
+export const OrderChangeRequest: JsonSchema = {
+  examples: [{ changeId: 'CRM-4711-2', description: 'printing changed to the customer\'s new logo', amount: 1_200_000 }],
+  type: 'object',
+  description:
+    'A change to a running order, requested by the CRM on the salesperson\'s behalf. Procurement, production and inspection acknowledge every change; a new `amount` (in the order\'s currency, with at most its minor units) is approved again when it needs a higher tier than already approved.',
+  required: ['description'],
+  additionalProperties: false,
+  properties: {
+    description: safeText(2000, { multiline: true }),
+    amount: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: MAX_AMOUNT,
+      'x-max-decimals': MOST_MINOR_UNITS,
+      description: 'The new order total in the order\'s currency; more decimals than the currency has are refused with 422 naming `/amount`. Absent: the amount stays.',
+    },
+    changeId: printableKey(100, 'Makes the request idempotent: the same changeId with the same body answers the recorded change (200); with another body, 409.'),
+  },
+};
+
 export const OrderRequest: JsonSchema = {
   examples: [{ orderNo: 'SO-1001', customer: { name: 'Hoffmann Maschinenbau GmbH', country: 'DE' }, amount: 1_250_000, currency: 'EUR', paymentTerms: 'credit', specialChange: { description: 'paint in RAL 5015' } }],
   type: 'object',

@@ -400,3 +400,50 @@ export const ImpactReport: JsonSchema = {
     blocking: { type: 'boolean', description: 'A replayed order would block, or the library would not deploy.' },
   },
 };
+
+export const OrderChangeView: JsonSchema = {
+  type: 'object',
+  required: ['changeId', 'seq', 'description', 'amount', 'reportingAmount', 'status', 'open', 'requestedBy', 'requestedAt', 'settledAt'],
+  properties: {
+    changeId: { type: 'string' },
+    seq: { type: 'integer', minimum: 1, description: '1, 2, … in the order the changes were requested.' },
+    description: { type: 'string' },
+    amount: nullable({ type: 'string', description: 'The new amount (decimal text, the order\'s currency); null when the amount stays.' }),
+    reportingAmount: nullable({ type: 'string', description: 'The new amount converted to the reporting currency.' }),
+    status: {
+      type: 'string',
+      enum: ['open', 'acknowledged', 'accepted', 'approved', 'rejected'],
+      description: '`open`: waiting for the acknowledgements; `acknowledged`: waiting for approval of the new amount; `accepted`: in force, no new approval needed; `approved`/`rejected`: the new amount was approved, or rejected (the order stays as approved).',
+    },
+    open: { type: 'boolean', description: 'While any change is open, none of the order\'s jobs is handed out.' },
+    requestedBy: nullable({ type: 'string' }),
+    requestedAt: dateTime,
+    settledAt: nullable(dateTime),
+  },
+};
+
+export const OrderChanges: JsonSchema = {
+  type: 'object',
+  required: ['orderNo', 'instanceId', 'changed', 'currency', 'amount', 'reportingAmount', 'reportingCurrency', 'changes'],
+  properties: {
+    orderNo: { type: 'string' },
+    instanceId: { type: 'string', description: 'The order\'s root instance.' },
+    changed: { type: 'boolean', description: 'Marks an order changed since entry.' },
+    currency: { type: 'string' },
+    amount: { type: 'string', description: 'The amount in force: as entered, or as the last accepted or approved change set it.' },
+    reportingAmount: { type: 'string' },
+    reportingCurrency: { type: 'string' },
+    changes: { type: 'array', items: ref('OrderChangeView') },
+  },
+};
+
+export const OrderChangeResult: JsonSchema = {
+  type: 'object',
+  required: ['change', 'created', 'order', 'instance'],
+  properties: {
+    change: ref('OrderChangeView'),
+    created: { type: 'boolean', description: 'False for a repeat of a recorded changeId.' },
+    order: ref('OrderChanges'),
+    instance: { ...ref('InstanceView'), description: 'The order\'s root instance as it is now: `waiting` says what the order waits for.' },
+  },
+};

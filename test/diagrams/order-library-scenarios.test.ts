@@ -201,7 +201,7 @@ describe('prepaid orders: exempt from multi-level approval, controlled by paymen
     expect(await openTasks(orderNo)).toEqual([]);
     expect(await jobsWaiting('procurement-planning')).toBe(0);
     expect(await jobsWaiting('production-planning')).toBe(0);
-    expect(await messagesAwaited(id)).toEqual(['PaymentReceived']);
+    expect(await messagesAwaited(id)).toEqual(['OrderChanged', 'PaymentReceived']);
 
     await stratum.runtime.correlateMessage({ name: 'PaymentReceived', businessKey: orderNo });
     await planAndShip(orderNo);
@@ -219,7 +219,7 @@ describe('prepaid orders: exempt from multi-level approval, controlled by paymen
     await workJobs(PLANNING, orderNo);
     await stratum.runtime.correlateMessage({ name: 'ShipmentRequested', businessKey: orderNo });
     expect(await jobsWaiting('shipping')).toBe(0);
-    expect(await messagesAwaited(id)).toEqual(['PaymentReceived']);
+    expect(await messagesAwaited(id)).toEqual(['OrderChanged', 'PaymentReceived']);
 
     await stratum.runtime.correlateMessage({ name: 'PaymentReceived', businessKey: orderNo });
     expect(await workJobs(['shipping'], orderNo)).toEqual(['shipping']);

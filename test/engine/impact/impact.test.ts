@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImpactReport, Stratum } from '../../../engine/index.js';
+import { compareRoutes } from '../../../engine/impact/route-comparison.js';
 import { DIAGRAMS_DIR, director, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 
 let fixture: Fixture;
@@ -50,7 +51,11 @@ describe('a threshold change (vice-president review from 400,000 instead of 500,
     expect(runningOrders.willPickUp.orders).toEqual(['SO-SC-CREDIT']);
     expect(whereUsed).toEqual([{
       processKey: 'sales-order-management', versions: [1], latestCalls: true,
-      elements: [{ elementId: 'CallActivity_ApproveCreditOrder', name: 'Approve credit order', versions: [1] }],
+      // the order-change loop approves a raised amount again with the same process
+      elements: [
+        { elementId: 'CallActivity_ReapproveChange', name: 'Approve changed amount', versions: [1] },
+        { elementId: 'CallActivity_ApproveCreditOrder', name: 'Approve credit order', versions: [1] },
+      ],
     }]);
   });
 });
@@ -98,6 +103,29 @@ describe('a new control process called from sales-order-management', () => {
   });
 });
 
+describe('a listener that never fired', () => {
+  it('is no route change: a replayed order also waiting at a moved "Order changed" catch that no recorded change reached is unchanged', async () => {
+    await recordOrders();
+    // the loop's catch under a new id: every running order would wait there, beside where it actually waits
+    const report = await stratum.impact.analyse([candidate('sales-order-management', (xml) => xml.replaceAll('IntermediateCatchEvent_OrderChanged', 'IntermediateCatchEvent_ChangeArrived'))]);
+    expect(report.replay.orders).toBe(11);
+    expect(report.replay.groups.map((group) => [group.kind, group.count])).toEqual([['unchanged', 11]]);
+    expect(report.replay.changed).toBe(0);
+  });
+
+  it('is a new wait where the order now stops there instead of where it actually waits', () => {
+    const actual = { status: 'running' as const, completed: [], waiting: [{ element: 'p/UserTask_Review', kind: 'task' as const }] };
+    const names = (element: string) => ({ label: `"${element}"`, type: 'bpmn:IntermediateCatchEvent' });
+    const listener = { element: 'p/Catch_Changed', kind: 'message' as const, name: 'Changed', listening: true as const };
+    expect(compareRoutes(actual, { status: 'running', completed: [], unused: [], waiting: [listener, { element: 'p/UserTask_Review', kind: 'task', name: 'Review' }] }, names).kind).toBe('unchanged');
+    expect(compareRoutes(actual, { status: 'running', completed: [], unused: [], waiting: [listener] }, names))
+      .toEqual({ kind: 'new-wait', description: 'would now wait for "p/Catch_Changed"' });
+    // a catch that is not a listener (no loop back to it, or its message was recorded) is a new wait even beside the route
+    const { listening: _, ...plain } = listener;
+    expect(compareRoutes(actual, { status: 'running', completed: [], unused: [], waiting: [plain, { element: 'p/UserTask_Review', kind: 'task', name: 'Review' }] }, names).kind).toBe('new-wait');
+  });
+});
+
 describe('replay isolation', () => {
   it('writes no row, publishes no job and consumes no message', async () => {
     await recordOrders();
@@ -110,7 +138,8 @@ describe('replay isolation', () => {
     expect(await stratum.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'w', max: 100 })).toEqual([]);
     const waiting = await stratum.runtime.findInstances({ businessKey: 'SO-PRE-WAITING' });
     const view = await stratum.runtime.getInstance(waiting.items[0]!.id);
-    expect(view!.waiting.filter((wait) => wait.type === 'message').map((wait) => wait.message)).toEqual(['PaymentReceived']);
+    // (and, like every running order, for changes to it)
+    expect(view!.waiting.filter((wait) => wait.type === 'message').map((wait) => wait.message).sort()).toEqual(['OrderChanged', 'PaymentReceived']);
   });
 });
 
@@ -202,7 +231,8 @@ describe('retired processes', () => {
     await enter(stratum.runtime, order('SO-SC', 300_000, 'credit', { description: 'green paint' }));
     const review = EXPORT_CONTROL.replaceAll('export-control', 'special-change-review').replace('Export control', 'Special change review');
     await stratum.library.deploy([
-      candidate('sales-order-management', (xml) => xml.replace('processId="special-change-notification"', 'processId="special-change-review"')),
+      // both calls, the order's own special change and the change loop's: the notification is then truly called by nobody
+      candidate('sales-order-management', (xml) => xml.replaceAll('processId="special-change-notification"', 'processId="special-change-review"')),
       { name: 'special-change-review.bpmn', xml: review },
     ], { user: 'test', note: 'special changes reviewed by one officer' });
 

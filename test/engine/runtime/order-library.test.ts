@@ -105,7 +105,8 @@ describe('prepaid orders', () => {
     const { instance } = await enter(runtime(), order('P-ENTRY', 80_000, 'prepaid-at-entry'));
     expect(await jobTypesFor('P-ENTRY')).toEqual([]);
     expect(await runtime().fetchAndLockJobs({ type: 'procurement-planning', workerId: 'erp' })).toEqual([]);
-    expect(instance.waiting.map((wait) => wait.message).filter(Boolean)).toEqual(['PaymentReceived']);
+    // (sales order management stays open for changes while the order runs)
+    expect(instance.waiting.map((wait) => wait.message).filter(Boolean).sort()).toEqual(['OrderChanged', 'PaymentReceived']);
 
     const result = await runtime().correlateMessage({ name: 'PaymentReceived', businessKey: 'P-ENTRY' });
     expect(result.reached.map((view) => view.id)).toEqual([instance.id]);
@@ -212,16 +213,17 @@ describe('task completion', () => {
 
     const view = (await runtime().getInstance(level2!.id))!;
     expect(view.children.map((child) => child.processKey)).toEqual(['credit-order-approval']);
-    // (both waits began in the same step, so their order is by id)
-    expect(view.waiting).toHaveLength(2);
+    // (the waits began in the same step, so their order is by id)
+    expect(view.waiting).toHaveLength(3);
     expect(view.waiting).toEqual(expect.arrayContaining([
       expect.objectContaining({ type: 'call', processKey: 'sales-order-management' }),
+      expect.objectContaining({ type: 'message', processKey: 'sales-order-management', message: 'OrderChanged' }),
       expect.objectContaining({ type: 'task', processKey: 'credit-order-approval', candidateGroups: ['sales-director'] }),
     ]));
     const historyIds = new Set(view.history.map((entry) => entry.instanceId));
     expect(historyIds.has(root.id)).toBe(false);
     expect(historyIds).toEqual(new Set([level2!.id, view.children[0]!.id]));
-    expect(rootView.waiting).toHaveLength(3);
+    expect(rootView.waiting).toHaveLength(4);
   });
 
   it('answers not-found for a task id that never existed', async () => {

@@ -77,6 +77,7 @@ if (unreachable) {
             'stratum_incidents',
             'stratum_instances',
             'stratum_messages',
+            'stratum_order_changes',
             'stratum_orders',
             'stratum_process_versions',
             'stratum_schema_version',

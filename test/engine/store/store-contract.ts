@@ -7,6 +7,7 @@ import type {
   IncidentRow,
   InstanceRow,
   MessageRow,
+  OrderChangeRow,
   OrderRow,
   ProcessVersionRow,
   Store,
@@ -943,6 +944,43 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         });
         await Promise.all([first, second, other]);
         expect(events).toEqual(['first locked', 'first done', 'second locked']);
+      });
+
+      const changeRow = (orderNo: string, changeId: string, seq: number, fields: Partial<OrderChangeRow> = {}): OrderChangeRow => ({
+        orderNo, changeId, seq, description: `change ${changeId}`, amount: null, reportingAmount: null, status: 'open',
+        requestHash: `{"${changeId}"}`, requestedBy: 'erp', requestedAt: at(seq), settledAt: null, ...fields,
+      });
+
+      it('keeps an order\'s changes in the order they were requested, refuses a changeId twice and updates a status', async () => {
+        const b = changeRow('SO-1', 'b', 2, { amount: '1200000.00', reportingAmount: '1200000.00' });
+        const a = changeRow('SO-1', 'a', 1);
+        await store.transaction(async (tx) => {
+          await tx.insertOrderChange(b);
+          await tx.insertOrderChange(a);
+          await tx.insertOrderChange(changeRow('SO-2', 'a', 1));
+        });
+        expect(await store.read((tx) => tx.orderChanges('SO-1'))).toEqual([a, b]);
+        expect(await store.read((tx) => tx.orderChanges('SO-3'))).toEqual([]);
+        await expectStratumError(store.transaction((tx) => tx.insertOrderChange(changeRow('SO-1', 'a', 3))), 'conflict');
+        await store.transaction((tx) => tx.updateOrderChange({ ...b, status: 'approved', settledAt: at(9) }));
+        expect(await store.read((tx) => tx.orderChanges('SO-1'))).toEqual([a, { ...b, status: 'approved', settledAt: at(9) }]);
+        expect((await store.read((tx) => tx.orderChanges('SO-2')))[0]?.status).toBe('open');
+      });
+
+      it('hands out no job of an order while it has an open change; other orders\' jobs and settled changes do not hold', async () => {
+        await seed(store, instanceRow('i1', { businessKey: 'SO-HELD' }), instanceRow('i2', { businessKey: 'SO-FREE' }));
+        await store.transaction(async (tx) => {
+          await tx.replaceWaits('i1', [waitRow('j-held', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3, businessKey: 'SO-HELD', createdAt: at(1) })]);
+          await tx.replaceWaits('i2', [waitRow('j-free', 'i2', { kind: 'job', jobType: 'shipping', jobRetries: 3, businessKey: 'SO-FREE', createdAt: at(2) })]);
+          await tx.insertOrderChange(changeRow('SO-HELD', 'open', 1));
+          await tx.insertOrderChange(changeRow('SO-FREE', 'done', 1, { status: 'accepted', settledAt: at(3) }));
+        });
+        expect(ids(await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(10), at(70), 10)))).toEqual(['j-free']);
+        const [open] = await store.read((tx) => tx.orderChanges('SO-HELD'));
+        await store.transaction((tx) => tx.updateOrderChange({ ...open!, status: 'acknowledged' }));
+        expect(await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(10), at(70), 10))).toEqual([]);
+        await store.transaction((tx) => tx.updateOrderChange({ ...open!, status: 'rejected', settledAt: at(11) }));
+        expect(ids(await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(12), at(70), 10)))).toEqual(['j-held']);
       });
 
       it('lets exactly one of two concurrent entries of one order number win', async () => {

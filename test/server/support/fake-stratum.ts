@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type {
   Actor, BpmnFile, DeployOptions, DeployResult, ImpactAnalysis, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
-  MessageResult, OrderEntry, OrderEntryOptions, ProcessDetail, ProcessSummary, Runtime, StartOptions, TaskView,
+  MessageResult, OrderChangeRequest, OrderChangeView, OrderEntry, OrderEntryOptions, ProcessDetail, ProcessSummary, Runtime, StartOptions, TaskView,
 } from '../../../engine/api.js';
 import { StratumError } from '../../../engine/errors.js';
 
@@ -14,6 +14,7 @@ export class FakeStratum {
   readonly events = new EventEmitter();
   private readonly versions = new Map<string, { xml: string; deployedBy: string; note: string | null; at: string }[]>();
   private readonly instances = new Map<string, InstanceView>();
+  private readonly orderChangeViews = new Map<string, OrderChangeView[]>();
   private readonly tasks = new Map<string, TaskView & { open: boolean }>();
   private readonly jobs = new Map<string, JobView & { open: boolean }>();
   private readonly idempotency = new Map<string, { hash: string; id: string }>();
@@ -97,6 +98,25 @@ export class FakeStratum {
       const variables = { ...order, specialChange: order.specialChange ?? null };
       const requestHash = JSON.stringify(Object.entries(variables).sort(([a], [b]) => a.localeCompare(b)));
       return this.runtime.start('order-to-cash', { businessKey: order.orderNo, variables, user: options.user, idempotency: { scope: 'order', key: order.orderNo, requestHash } });
+    },
+    // The fake records changes without running them: the controls are the real runtime's (test/server/orders/changes.test.ts).
+    changeOrder: async (orderNo: string, request: OrderChangeRequest, options: OrderEntryOptions) => {
+      const order = await this.runtime.orderChanges(orderNo);
+      if (!order) throw new StratumError('not-found', `no order ${orderNo}`);
+      const change: OrderChangeView = {
+        changeId: request.changeId ?? `c${++this.seq}`, seq: order.changes.length + 1, description: request.description,
+        amount: request.amount === undefined ? null : String(request.amount), reportingAmount: null, status: 'open', open: true,
+        requestedBy: options.user, requestedAt: now(), settledAt: null,
+      };
+      this.orderChangeViews.set(orderNo, [...order.changes, change]);
+      return { change, created: true, order: (await this.runtime.orderChanges(orderNo))!, instance: this.instances.get(order.instanceId)! };
+    },
+    orderChanges: async (orderNo: string) => {
+      const instance = [...this.instances.values()].find((one) => one.processKey === 'order-to-cash' && one.businessKey === orderNo);
+      if (!instance) return undefined;
+      const changes = this.orderChangeViews.get(orderNo) ?? [];
+      const amount = String(instance.variables.amount);
+      return { orderNo, instanceId: instance.id, changed: changes.length > 0, currency: String(instance.variables.currency), amount, reportingAmount: amount, reportingCurrency: 'CNY', changes };
     },
     orderEntryStatus: async () => ({ processKey: 'order-to-cash', ready: this.versions.has('order-to-cash'), reportingCurrency: 'CNY' }),
     getInstance: async (id: string) => this.instances.get(id),

@@ -1,0 +1,217 @@
+// Changes to a running order: what is valid (the order runs and has not
+// shipped, the amount fits the order's currency), the change as recorded, the
+// `OrderChanged` message that hands it to the order process, and the change's
+// status as the process settles it. The runtime runs each in a transaction
+// (runtime.changeOrder, and after every step); the order process decides what
+// a change needs (docs/modelling.md, "Changes to a running order").
+import type { MessageRequest, OrderChangeRequest, OrderChangesView, OrderChangeView } from '../api.js';
+import { conflict, notFound, StratumError } from '../errors.js';
+import type { ProcessModel } from '../bpmn/process-model.js';
+import { convertOrderAmount } from '../money/conversion.js';
+import { compare, formatDecimal, parseDecimal } from '../money/decimal.js';
+import type { RateTable } from '../money/rate-table.js';
+import { OPEN_CHANGE_STATUSES } from '../store/order-change-rows.js';
+import type { HistoryRow, InstanceRow, OrderChangeRow, OrderChangeStatus, OrderRow, StoreTx } from '../store/types.js';
+
+/** The engine's own message: only runtime.changeOrder sends it, never a client. */
+export const ORDER_CHANGED_MESSAGE = 'OrderChanged';
+/** A change waits in the message buffer while the order handles an earlier one: keep it as long as a message may be kept. */
+const ORDER_CHANGE_TIME_TO_LIVE = 'P366D';
+/** The job type whose completion means the goods have left: no change after it. */
+const SHIPPING_JOB_TYPE = 'shipping';
+
+/** The statuses a process may set with `zeebe:property name="orderChange"`; the last three settle the change. */
+const SETTLING: readonly OrderChangeStatus[] = ['accepted', 'approved', 'rejected'];
+const PROCESS_STATUSES: readonly OrderChangeStatus[] = ['acknowledged', ...SETTLING];
+
+export interface RecordedChange {
+  row: OrderChangeRow;
+  created: boolean;
+  /** The order's root instance. */
+  instanceId: string;
+  /** The message to correlate for a new change. */
+  message?: MessageRequest;
+}
+
+/**
+ * Checks and records a change to the order `orderNo` (in the caller's
+ * transaction, with the order's business key locked).
+ */
+export async function recordOrderChange(tx: StoreTx, orderNo: string, request: OrderChangeRequest,
+  context: { actor: string; rates: RateTable; now: string; changeId: string; catchesChanges: (tree: InstanceRow[]) => Promise<boolean> }): Promise<RecordedChange> {
+  const order = await tx.getOrder(orderNo);
+  if (!order) throw notFound(`no order ${orderNo}`);
+  const changes = await tx.orderChanges(orderNo);
+  const requestHash = JSON.stringify({ description: request.description, amount: request.amount ?? null });
+  const changeId = request.changeId ?? context.changeId;
+  const earlier = changes.find((change) => change.changeId === changeId);
+  if (earlier) {
+    if (earlier.requestHash === requestHash) return { row: earlier, created: false, instanceId: order.instanceId };
+    throw conflict(`change ${changeId} of order ${orderNo} was already requested with another description or amount`, {
+      problem: 'change-exists', reason: 'change-exists', changeId,
+    });
+  }
+  await refuseFinishedOrder(tx, order, context.catchesChanges);
+  const description = typeof request.description === 'string' ? request.description.trim() : '';
+  if (!description) throw invalid(orderNo, '/description', 'must be a non-empty text');
+  let amount: string | null = null;
+  let reportingAmount: string | null = null;
+  if (request.amount !== undefined) {
+    const money = convertOrderAmount(request.amount, order.currency, context.rates, context.now.slice(0, 10));
+    if (!money.ok) {
+      const problems = money.problems.map((problem) => ({ ...problem, message: problem.field === '/currency' ? `the order's currency ${order.currency}: ${problem.message}` : problem.message }));
+      throw new StratumError('invalid', `change of order ${orderNo} is refused: ${problems.map((p) => `${p.field.slice(1)} ${p.message}`).join('; ')}`, {
+        errors: problems.map((problem) => ({ ...problem, field: '/amount' })),
+      });
+    }
+    amount = formatDecimal(money.conversion.amount);
+    reportingAmount = formatDecimal(money.conversion.reportingAmount);
+  }
+  const row: OrderChangeRow = {
+    orderNo, changeId, seq: changes.length + 1, description, amount, reportingAmount, status: 'open', requestHash,
+    requestedBy: context.actor, requestedAt: context.now, settledAt: null,
+  };
+  await tx.insertOrderChange(row);
+  await tx.appendHistory([{
+    instanceId: order.instanceId, at: context.now, actor: context.actor, event: 'order.changed', elementId: null, elementType: null, waitId: null,
+    data: { changeId, seq: row.seq, description, amount, currency: order.currency, reportingAmount },
+  }]);
+  const inForce = amountInForce(order, changes);
+  const change = {
+    changeId,
+    description,
+    amount: amount === null ? null : Number(amount),
+    // A change without an amount keeps the amount in force, so the process compares numbers either way.
+    reportingAmount: Number(reportingAmount ?? inForce.reportingAmount),
+    approvedReportingAmount: Number(highestApprovedReportingAmount(order, changes)),
+  };
+  return {
+    row, created: true, instanceId: order.instanceId,
+    message: { name: ORDER_CHANGED_MESSAGE, businessKey: orderNo, variables: { change }, actor: context.actor, timeToLive: ORDER_CHANGE_TIME_TO_LIVE },
+  };
+}
+
+/**
+ * 409 while the order `instance` belongs to has an open change: the job (which
+ * lockJobs would not hand out now) may not move the order past its next control
+ * point, not even by a worker that locked it before the change, or by its id
+ * without fetching it.
+ */
+export async function refuseJobWhileChangeOpen(tx: StoreTx, instance: InstanceRow, jobId: string): Promise<void> {
+  if (!instance.businessKey) return;
+  const open = (await tx.orderChanges(instance.businessKey)).filter((change) => OPEN_CHANGE_STATUSES.includes(change.status));
+  if (!open.length) return;
+  const which = open.map((change) => `${change.changeId} (${change.status})`).join(', ');
+  throw conflict(`job ${jobId} is held: order ${instance.businessKey} has an open change ${which}; its jobs move on once every change is acknowledged and, if its amount needs it, approved`, {
+    problem: 'order-change-open', reason: 'order-change-open', businessKey: instance.businessKey, changeId: open[0]!.changeId,
+  });
+}
+
+/** Refuses the engine's own message from a client. */
+export function refuseOrderChangedMessage(name: string): void {
+  if (name !== ORDER_CHANGED_MESSAGE) return;
+  throw new StratumError('forbidden',
+    `${ORDER_CHANGED_MESSAGE} is the engine's own message: changes to an order are requested with POST /api/orders/{orderNo}/changes, which records them`);
+}
+
+/**
+ * A step reached elements with `zeebe:property name="orderChange"`: the change
+ * the order handles (its `changeId` variable) takes that status. Returns the
+ * history entries that say so.
+ */
+export async function settleOrderChanges(tx: StoreTx, model: ProcessModel, instance: InstanceRow, history: HistoryRow[], actor: string | null, now: string): Promise<void> {
+  const statuses = history
+    .filter((entry) => entry.event === 'element.completed' && entry.elementId)
+    .map((entry) => model.elements.get(entry.elementId!)?.orderChange)
+    .filter((status): status is OrderChangeStatus => (PROCESS_STATUSES as readonly string[]).includes(status ?? ''));
+  const changeId = instance.variables.changeId;
+  if (!statuses.length || !instance.businessKey || typeof changeId !== 'string') return;
+  let row = (await tx.orderChanges(instance.businessKey)).find((change) => change.changeId === changeId);
+  const entries: HistoryRow[] = [];
+  for (const status of statuses) {
+    if (!row || !OPEN_CHANGE_STATUSES.includes(row.status)) break;
+    row = { ...row, status, settledAt: SETTLING.includes(status) ? now : null };
+    await tx.updateOrderChange(row);
+    entries.push({
+      instanceId: instance.id, at: now, actor, event: `order.change-${status}`, elementId: null, elementType: null, waitId: null,
+      data: { changeId, seq: row.seq, amount: row.amount, reportingAmount: row.reportingAmount },
+    });
+  }
+  await tx.appendHistory(entries);
+}
+
+export function orderChangesView(order: OrderRow, changes: OrderChangeRow[]): OrderChangesView {
+  const inForce = amountInForce(order, changes);
+  return {
+    orderNo: order.orderNo,
+    instanceId: order.instanceId,
+    changed: changes.length > 0,
+    currency: order.currency,
+    amount: inForce.amount,
+    reportingAmount: inForce.reportingAmount,
+    reportingCurrency: order.reportingCurrency,
+    changes: changes.map(changeView),
+  };
+}
+
+export function changeView(row: OrderChangeRow): OrderChangeView {
+  return {
+    changeId: row.changeId,
+    seq: row.seq,
+    description: row.description,
+    amount: row.amount,
+    reportingAmount: row.reportingAmount,
+    status: row.status,
+    open: OPEN_CHANGE_STATUSES.includes(row.status),
+    requestedBy: row.requestedBy,
+    requestedAt: row.requestedAt,
+    settledAt: row.settledAt,
+  };
+}
+
+// helpers
+
+/** The amount as entered, or as the last accepted or approved change with an amount set it. */
+function amountInForce(order: OrderRow, changes: OrderChangeRow[]): { amount: string; reportingAmount: string } {
+  const last = changes.filter((change) => change.amount !== null && (change.status === 'accepted' || change.status === 'approved')).at(-1);
+  return last ? { amount: last.amount!, reportingAmount: last.reportingAmount! } : { amount: order.amount, reportingAmount: order.reportingAmount };
+}
+
+/** The highest reporting amount in force so far: a lower change never lowers the tier already approved. */
+function highestApprovedReportingAmount(order: OrderRow, changes: OrderChangeRow[]): string {
+  let highest = order.reportingAmount;
+  for (const change of changes) {
+    if (change.reportingAmount === null || (change.status !== 'accepted' && change.status !== 'approved')) continue;
+    if (compare(parseDecimal(change.reportingAmount)!, parseDecimal(highest)!) > 0) highest = change.reportingAmount;
+  }
+  return highest;
+}
+
+/** 409 once the order has ended or its goods have shipped: a change can no longer reach anyone. */
+async function refuseFinishedOrder(tx: StoreTx, order: OrderRow, catchesChanges: (tree: InstanceRow[]) => Promise<boolean>): Promise<void> {
+  const root = await tx.getInstance(order.instanceId);
+  if (!root) throw notFound(`order ${order.orderNo} has no instance`);
+  const tree = await tx.findInstances({ rootId: root.rootId });
+  const history = await tx.historyOf(tree.map((member) => member.id));
+  const shipped = history.find((entry) => entry.event === 'job.completed' && entry.data?.jobType === SHIPPING_JOB_TYPE);
+  if (shipped) {
+    throw conflict(`order ${order.orderNo} has shipped (${shipped.at}): a change to goods that have left cannot be acknowledged or approved; agree it with the customer as a return or a new order`, {
+      problem: 'order-shipped', reason: 'order-shipped', instanceId: root.id, shippedAt: shipped.at,
+    });
+  }
+  if (root.status !== 'running') {
+    throw conflict(`order ${order.orderNo} is ${root.status}: nothing acts on a change any more`, {
+      problem: 'order-finished', reason: 'order-finished', instanceId: root.id, orderStatus: root.status,
+    });
+  }
+  // An order started on a version without the change loop would keep the change (and its jobs held) for ever.
+  if (!(await catchesChanges(tree.filter((member) => member.status === 'running')))) {
+    throw conflict(`order ${order.orderNo} runs on ${root.processKey} version ${root.version}, which does not catch ${ORDER_CHANGED_MESSAGE}: nobody would acknowledge the change; agree it outside Stratum or enter the order again`, {
+      problem: 'order-not-changeable', reason: 'order-not-changeable', instanceId: root.id,
+    });
+  }
+}
+
+function invalid(orderNo: string, field: string, message: string): StratumError {
+  return new StratumError('invalid', `change of order ${orderNo} is refused: ${field.slice(1)} ${message}`, { errors: [{ field, message }] });
+}

@@ -1,0 +1,51 @@
+// Changes to a running order (POST /api/orders/{orderNo}/changes): one step
+// that checks and records the change (orders/order-change.ts) and hands it to
+// the order process as the engine's own `OrderChanged` message. What a change
+// needs — acknowledgements, approval of a raised amount — the order process
+// decides (docs/modelling.md, "Changes to a running order").
+import { randomUUID } from 'node:crypto';
+import type { OrderChangeRequest, OrderChangesView, OrderEntryOptions } from '../api.js';
+import { StratumError } from '../errors.js';
+import { ORDER_CHANGED_MESSAGE, orderChangesView, recordOrderChange } from '../orders/order-change.js';
+import type { OrderChangeRow } from '../store/types.js';
+import type { Messages } from './messages.js';
+import type { OrderEntrySettings } from './starts.js';
+import type { StepExecutor } from './step-executor.js';
+
+export class OrderChanges {
+  constructor(
+    private readonly steps: StepExecutor,
+    private readonly messages: Messages,
+    private readonly orderEntry: OrderEntrySettings,
+  ) {}
+
+  /** Records a change (a repeat of its changeId returns it unchanged); returns it and the order's root instance id. */
+  async change(orderNo: string, request: OrderChangeRequest, options: OrderEntryOptions): Promise<{ row: OrderChangeRow; created: boolean; instanceId: string }> {
+    const { steps } = this;
+    return steps.step('message', async (tx, moving) => {
+      await tx.lockBusinessKey(orderNo);
+      const { rates } = this.orderEntry;
+      if (!rates) throw new StratumError('unavailable', 'orders cannot be changed: no exchange-rate table is configured');
+      const recorded = await recordOrderChange(tx, orderNo, request, {
+        actor: options.user, rates, now: steps.rows.nowIso(), changeId: randomUUID(),
+        catchesChanges: async (tree) => {
+          for (const instance of tree) {
+            const { model } = await steps.definition(tx, instance.processKey, instance.version);
+            if ([...model.elements.values()].some((info) => info.message?.name === ORDER_CHANGED_MESSAGE)) return true;
+          }
+          return false;
+        },
+      });
+      if (recorded.message) await this.messages.publish(tx, recorded.message, moving);
+      return recorded;
+    });
+  }
+
+  /** The order with its changes; undefined when no order has this number. */
+  view(orderNo: string): Promise<OrderChangesView | undefined> {
+    return this.steps.store.read(async (tx) => {
+      const order = await tx.getOrder(orderNo);
+      return order && orderChangesView(order, await tx.orderChanges(orderNo));
+    });
+  }
+}

@@ -1,0 +1,371 @@
+// Changes to a running order go through the controls, over HTTP against the
+// real server and the shipped library: procurement, production and inspection
+// acknowledge every change before the order moves on (no job is handed out
+// meanwhile), a raised amount meets the approvers its tier needs, and a change
+// after shipping is refused. Orders are in CNY, the reporting currency.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKENS, type ApiClient } from '../support/client.js';
+import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { databaseUrl, freshSchema } from '../../support/postgres.js';
+import { DIAGRAMS_DIR } from '../../support/stratum-fixture.js';
+
+let server: TestServer;
+let api: ApiClient;
+
+beforeAll(async () => {
+  // STRATUM_TEST_STORE=postgres runs the same cases on PostgreSQL
+  const url = process.env.STRATUM_TEST_STORE === 'postgres' ? new URL(databaseUrl) : undefined;
+  url?.searchParams.set('options', `-c search_path=${await freshSchema()}`);
+  server = await startTestServer(url ? { databaseUrl: url.toString() } : {});
+  api = server.api;
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+const PLANNING = ['procurement-planning', 'production-planning'];
+const PROBLEM = 'https://stratum.dev/problems/';
+const ACKNOWLEDGERS = ['inspection', 'procurement', 'production'];
+
+describe('a change is acknowledged before the order moves on', () => {
+  it('takes a change during approval: acknowledgements beside the open vice-president review, then approval releases planning', async () => {
+    const order = await enterOrder('SO-CH-APPROVAL', 'credit', 600_000);
+    const answer = await change('SO-CH-APPROVAL', { description: 'printing in the customer\'s new logo', changeId: 'crm-1' });
+    expect(answer.status, answer.text).toBe(201);
+    expect(answer.body.change).toMatchObject({ changeId: 'crm-1', seq: 1, status: 'open', open: true, requestedBy: 'erp', amount: null });
+    expect(answer.body.order).toMatchObject({ orderNo: 'SO-CH-APPROVAL', changed: true, amount: '600000.00', changes: [expect.objectContaining({ changeId: 'crm-1' })] });
+    // what the order now waits for: the review it waited for before, and the three acknowledgements
+    expect(taskGroupsIn(answer.body.instance.waiting)).toEqual([...ACKNOWLEDGERS, 'vice-president'].sort());
+
+    await acknowledgeAll('SO-CH-APPROVAL');
+    expect((await changesOf('SO-CH-APPROVAL')).changes[0]).toMatchObject({ status: 'accepted', open: false, settledAt: expect.any(String) });
+    expect(await decide('SO-CH-APPROVAL', 'vice-president', true)).toBe(200);
+    expect(await jobTypesOf(order.id)).toEqual(PLANNING);
+  });
+
+  it('holds planning while a change made during planning is open, and releases it once all three acknowledged', async () => {
+    const order = await enterOrder('SO-CH-PLANNING', 'credit', 80_000);
+    expect(await jobTypesOf(order.id)).toEqual(PLANNING);
+    expect((await change('SO-CH-PLANNING', { description: 'thicker packaging' })).status).toBe(201);
+    expect(await fetchJobs('procurement-planning', 'SO-CH-PLANNING')).toEqual([]);
+
+    const tasks = await tasksOf('SO-CH-PLANNING');
+    expect(tasks.map((task) => task.candidateGroups[0]).sort()).toEqual(ACKNOWLEDGERS);
+    expect(await acknowledge(tasks[0]!)).toBe(200);
+    expect(await acknowledge(tasks[1]!)).toBe(200);
+    expect(await fetchJobs('production-planning', 'SO-CH-PLANNING')).toEqual([]); // two of three are not enough
+    expect(await acknowledge(tasks[2]!)).toBe(200);
+    expect(await work(PLANNING, 'SO-CH-PLANNING')).toEqual(PLANNING);
+  });
+
+  it('holds shipping of a change made after the shipment request but before shipping', async () => {
+    const order = await enterOrder('SO-CH-SHIPREQ', 'prepaid-at-shipment', 80_000);
+    expect(await work(PLANNING, 'SO-CH-SHIPREQ')).toEqual(PLANNING);
+    expect((await message('ShipmentRequested', 'SO-CH-SHIPREQ')).status).toBe(200);
+    expect((await message('PaymentReceived', 'SO-CH-SHIPREQ')).status).toBe(200);
+    expect(await jobTypesOf(order.id)).toEqual(['shipping']);
+
+    const answer = await change('SO-CH-SHIPREQ', { description: 'ship in two crates' });
+    expect(answer.status, answer.text).toBe(201);
+    expect(await fetchJobs('shipping', 'SO-CH-SHIPREQ')).toEqual([]);
+    await acknowledgeAll('SO-CH-SHIPREQ');
+    expect(await work(['shipping'], 'SO-CH-SHIPREQ')).toEqual(['shipping']);
+    expect((await instance(order.id)).status).toBe('completed');
+  });
+
+  it('refuses a change after the goods have shipped (409 order-shipped, saying why) and records nothing', async () => {
+    const order = await enterOrder('SO-CH-SHIPPED', 'credit', 80_000);
+    expect(await work([...PLANNING, 'shipping'], 'SO-CH-SHIPPED')).toEqual([...PLANNING, 'shipping']);
+    const late = await change('SO-CH-SHIPPED', { description: 'other colour' });
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({ type: `${PROBLEM}order-shipped`, reason: 'order-shipped', instanceId: order.id, shippedAt: expect.any(String) });
+    expect(late.body.detail).toMatch(/has shipped/);
+    expect((await changesOf('SO-CH-SHIPPED')).changes).toEqual([]);
+  });
+
+  it('keeps two changes open at once: the second is acknowledged after the first, and jobs wait for both', async () => {
+    const order = await enterOrder('SO-CH-TWO', 'credit', 80_000);
+    expect((await change('SO-CH-TWO', { description: 'first: new logo', changeId: 'a' })).status).toBe(201);
+    const second = await change('SO-CH-TWO', { description: 'second: new colour', changeId: 'b' });
+    expect(second.status).toBe(201);
+    expect(second.body.order.changes.map((one: { changeId: string; open: boolean }) => [one.changeId, one.open])).toEqual([['a', true], ['b', true]]);
+
+    await acknowledgeAll('SO-CH-TWO');
+    expect((await changesOf('SO-CH-TWO')).changes.map((one: { status: string }) => one.status)).toEqual(['accepted', 'open']);
+    expect(await fetchJobs('procurement-planning', 'SO-CH-TWO')).toEqual([]);
+    await acknowledgeAll('SO-CH-TWO');
+    expect((await changesOf('SO-CH-TWO')).changes.map((one: { status: string }) => one.status)).toEqual(['accepted', 'accepted']);
+    expect(await work(PLANNING, 'SO-CH-TWO')).toEqual(PLANNING);
+
+    // the history shows each change and each of its acknowledgements, with who and when
+    const history = await historyOf(order.id);
+    expect(history.filter((entry) => entry.event === 'order.changed').map((entry) => [entry.actor, entry.data?.changeId])).toEqual([['erp', 'a'], ['erp', 'b']]);
+    expect(history.filter((entry) => entry.event === 'order.change-acknowledged').map((entry) => entry.data?.changeId)).toEqual(['a', 'b']);
+    const acknowledgements = history.filter((entry) => entry.event === 'task.completed').map((entry) => entry.actor);
+    expect(acknowledgements.sort()).toEqual(['ines', 'ines', 'paul', 'paul', 'pia', 'pia']);
+  });
+});
+
+describe('a changed amount is approved again when its tier rises', () => {
+  it('asks the director and the vice-president when 400,000 approved automatically grows to 1,200,000, before planning continues', async () => {
+    const order = await enterOrder('SO-CH-RAISE', 'credit', 400_000);
+    expect(await jobTypesOf(order.id)).toEqual(PLANNING);
+    const answer = await change('SO-CH-RAISE', { description: 'twice the quantity', amount: 1_200_000 });
+    expect(answer.body.change).toMatchObject({ amount: '1200000.00', reportingAmount: '1200000.00', status: 'open' });
+    await acknowledgeAll('SO-CH-RAISE');
+    expect((await changesOf('SO-CH-RAISE')).changes[0].status).toBe('acknowledged');
+    expect(await fetchJobs('procurement-planning', 'SO-CH-RAISE')).toEqual([]);
+
+    expect(await decide('SO-CH-RAISE', 'sales-director', true)).toBe(200);
+    expect(await fetchJobs('procurement-planning', 'SO-CH-RAISE')).toEqual([]);
+    expect(await decide('SO-CH-RAISE', 'vice-president', true)).toBe(200);
+    const order2 = await changesOf('SO-CH-RAISE');
+    expect(order2).toMatchObject({ amount: '1200000.00', reportingAmount: '1200000.00', changes: [expect.objectContaining({ status: 'approved' })] });
+    expect(await work([...PLANNING, 'shipping'], 'SO-CH-RAISE')).toEqual([...PLANNING, 'shipping']);
+
+    // the order as entered never changed: the approved amount is the change's
+    const view = await instance(order.id);
+    expect(view.variables).toMatchObject({ amount: 400_000, reportingAmount: 400_000 });
+    expect(view.history.map((entry: HistoryItem) => entry.event)).toEqual(expect.arrayContaining(['order.changed', 'order.change-acknowledged', 'order.change-approved']));
+  });
+
+  it('leaves the order as approved when the director rejects the raised amount; the change is marked rejected and the order goes on', async () => {
+    const order = await enterOrder('SO-CH-REJECT', 'credit', 400_000);
+    await change('SO-CH-REJECT', { description: 'twice the quantity', amount: 1_200_000 });
+    await acknowledgeAll('SO-CH-REJECT');
+    expect(await decide('SO-CH-REJECT', 'sales-director', false)).toBe(200);
+    expect(await changesOf('SO-CH-REJECT')).toMatchObject({ amount: '400000.00', changes: [expect.objectContaining({ status: 'rejected', open: false })] });
+    expect((await instance(order.id)).status).toBe('running');
+    expect(await work(PLANNING, 'SO-CH-REJECT')).toEqual(PLANNING);
+  });
+
+  it('needs no approval for a lower amount', async () => {
+    const order = await enterOrder('SO-CH-LOWER', 'credit', 400_000);
+    await change('SO-CH-LOWER', { description: 'half the quantity', amount: 300_000 });
+    await acknowledgeAll('SO-CH-LOWER');
+    expect(await tasksOf('SO-CH-LOWER')).toEqual([]);
+    expect(await changesOf('SO-CH-LOWER')).toMatchObject({ amount: '300000.00', changes: [expect.objectContaining({ status: 'accepted' })] });
+    expect(await jobTypesOf(order.id)).toEqual(PLANNING);
+    expect(await work(PLANNING, 'SO-CH-LOWER')).toEqual(PLANNING);
+  });
+
+  it('keeps prepaid orders exempt: a raised amount is acknowledged, never approved', async () => {
+    await enterOrder('SO-CH-PREPAID', 'prepaid-at-entry', 400_000);
+    await change('SO-CH-PREPAID', { description: 'twice the quantity', amount: 1_200_000 });
+    await acknowledgeAll('SO-CH-PREPAID');
+    expect(await tasksOf('SO-CH-PREPAID')).toEqual([]);
+    expect(await changesOf('SO-CH-PREPAID')).toMatchObject({ amount: '1200000.00', changes: [expect.objectContaining({ status: 'accepted' })] });
+  });
+
+  it('refuses an amount with more decimals than the order\'s currency has (422 naming /amount)', async () => {
+    await enterOrder('SO-CH-CENTS', 'credit', 80_000);
+    const refused = await change('SO-CH-CENTS', { description: 'odd price', amount: 1000.125 });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: '/amount' })]);
+    expect((await changesOf('SO-CH-CENTS')).changes).toEqual([]);
+  });
+});
+
+describe('changes are requested once and only through the route', () => {
+  it('answers the same changeId twice with the recorded change (200), and refuses it with another body (409)', async () => {
+    const order = await enterOrder('SO-CH-IDEM', 'credit', 80_000);
+    const first = await change('SO-CH-IDEM', { description: 'new logo', changeId: 'crm-7' });
+    const again = await change('SO-CH-IDEM', { description: 'new logo', changeId: 'crm-7' });
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.body).toMatchObject({ created: false, change: { changeId: 'crm-7', seq: 1 } });
+    const other = await change('SO-CH-IDEM', { description: 'another logo', changeId: 'crm-7' });
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({ type: `${PROBLEM}change-exists`, reason: 'change-exists', changeId: 'crm-7' });
+    expect(await tasksOf('SO-CH-IDEM')).toHaveLength(3);
+    expect((await historyOf(order.id)).filter((entry) => entry.event === 'order.changed')).toHaveLength(1);
+  });
+
+  it('refuses OrderChanged from a client: only the engine sends it (403)', async () => {
+    await enterOrder('SO-CH-FORGED', 'credit', 80_000);
+    const forged = await message('OrderChanged', 'SO-CH-FORGED', { change: { changeId: 'x', description: 'y', reportingAmount: 1, approvedReportingAmount: 1 } });
+    expect(forged.status).toBe(403);
+    expect(await tasksOf('SO-CH-FORGED')).toEqual([]);
+  });
+
+  it('answers 404 for an unknown order, and refuses the route to other callers than integration (403)', async () => {
+    expect((await change('SO-CH-NONE', { description: 'x' })).status).toBe(404);
+    expect((await api.post('/api/orders/SO-CH-NONE/changes', TOKENS.procurement, { description: 'x' })).status).toBe(403);
+  });
+});
+
+describe('an open change cannot be walked around', () => {
+  it('refuses to complete a shipping job locked before the change, or completed by its id unfetched, until the change is acknowledged (409 order-change-open)', async () => {
+    const order = await enterOrder('SO-CH-LOCKED', 'credit', 80_000);
+    expect(await work(PLANNING, 'SO-CH-LOCKED')).toEqual(PLANNING);
+    const [shipping] = await fetchJobs('shipping', 'SO-CH-LOCKED', 60_000);
+    expect(shipping).toBeDefined();
+    expect((await change('SO-CH-LOCKED', { description: 'different labels', changeId: 'late-1' })).status).toBe(201);
+
+    const byWorker = await api.post(`/api/jobs/${encodeURIComponent(shipping!.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'changes-worker' });
+    expect(byWorker.status).toBe(409);
+    expect(byWorker.body).toMatchObject({ type: `${PROBLEM}order-change-open`, reason: 'order-change-open', businessKey: 'SO-CH-LOCKED', changeId: 'late-1' });
+    expect(byWorker.body.detail).toMatch(/open change late-1 \(open\)/);
+    const byId = await api.post(`/api/jobs/${encodeURIComponent(shipping!.id)}/complete`, TOKENS.erp, { variables: {} });
+    expect(byId.status).toBe(409);
+    const thrown = await api.post(`/api/jobs/${encodeURIComponent(shipping!.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'NOT_SHIPPED' });
+    expect(thrown.status).toBe(409);
+    expect((await instance(order.id)).history.filter((entry: HistoryItem) => entry.event === 'job.completed' && entry.data?.jobType === 'shipping')).toEqual([]);
+
+    await acknowledgeAll('SO-CH-LOCKED');
+    const shipped = await api.post(`/api/jobs/${encodeURIComponent(shipping!.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'changes-worker' });
+    expect(shipped.status, shipped.text).toBe(200);
+    expect((await instance(order.id)).status).toBe('completed');
+  });
+
+  it('keeps shipping closed on every route until the director and the vice-president approved a raised amount', async () => {
+    const order = await enterOrder('SO-CH-RAISE-SHIP', 'credit', 400_000);
+    expect(await work(PLANNING, 'SO-CH-RAISE-SHIP')).toEqual(PLANNING);
+    const shippingJob = (await instance(order.id)).waiting.find((wait: { jobType?: string }) => wait.jobType === 'shipping');
+    expect(shippingJob).toBeDefined();
+    await change('SO-CH-RAISE-SHIP', { description: 'three times the quantity', amount: 1_200_000 });
+    await acknowledgeAll('SO-CH-RAISE-SHIP');
+
+    const shut = async () => {
+      expect(await fetchJobs('shipping', 'SO-CH-RAISE-SHIP')).toEqual([]);
+      expect((await api.post(`/api/jobs/${encodeURIComponent(shippingJob.jobId)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(409);
+      // a message cannot stand in for the approval: OrderChanged is the engine's, and no other message moves the change loop
+      expect((await message('OrderChanged', 'SO-CH-RAISE-SHIP', { change: { changeId: 'forged', description: 'x', reportingAmount: 1, approvedReportingAmount: 2_000_000 } })).status).toBe(403);
+    };
+    await shut();
+    // the approvers' tasks are theirs: integration, the other approver and the acknowledgers are refused
+    const [directorTask] = (await tasksOf('SO-CH-RAISE-SHIP')).filter((task) => task.candidateGroups.includes('sales-director'));
+    for (const token of [TOKENS.erp, TOKENS.vp, TOKENS.procurement]) {
+      expect((await api.post(`/api/tasks/${encodeURIComponent(directorTask!.id)}/complete`, token, { variables: { approved: true } })).status).toBe(403);
+    }
+    await shut();
+    expect(await decide('SO-CH-RAISE-SHIP', 'sales-director', true)).toBe(200);
+    await shut();
+    expect(await decide('SO-CH-RAISE-SHIP', 'vice-president', true)).toBe(200);
+    expect(await work(['shipping'], 'SO-CH-RAISE-SHIP')).toEqual(['shipping']);
+    expect((await instance(order.id)).status).toBe('completed');
+  });
+
+  it('lets only the acknowledging group acknowledge, and reads changes for any signed-in user but nobody anonymous', async () => {
+    await enterOrder('SO-CH-ROLES', 'credit', 80_000);
+    await change('SO-CH-ROLES', { description: 'matt finish' });
+    const procurementTask = (await tasksOf('SO-CH-ROLES')).find((task) => task.candidateGroups.includes('procurement'))!;
+    for (const token of [TOKENS.production, TOKENS.erp, TOKENS.director]) {
+      expect((await api.post(`/api/tasks/${encodeURIComponent(procurementTask.id)}/complete`, token, { variables: { acknowledged: true } })).status).toBe(403);
+    }
+    expect((await changesOf('SO-CH-ROLES')).changes[0].status).toBe('open');
+    for (const token of [TOKENS.director, TOKENS.designer, TOKENS.vp]) {
+      expect((await api.post('/api/orders/SO-CH-ROLES/changes', token, { description: 'x' })).status).toBe(403);
+    }
+    expect((await api.get('/api/orders/SO-CH-ROLES/changes', TOKENS.procurement)).status).toBe(200);
+    expect((await api.request('GET', '/api/orders/SO-CH-ROLES/changes', {})).status).toBe(401);
+  });
+
+  it('refuses a change to an order whose process version has no change loop (409 order-not-changeable), instead of holding it for ever', async () => {
+    // a version of the order process that listens for another message: the orders it starts cannot take OrderChanged
+    const xml = readFileSync(`${DIAGRAMS_DIR}sales-order-management.bpmn`, 'utf8').replace('name="OrderChanged"', 'name="OrderAmended"');
+    const deployed = await api.request('POST', '/api/deployments?name=sales-order-management.bpmn&note=no%20change%20loop', {
+      token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' },
+    });
+    expect(deployed.status, deployed.text).toBeLessThan(300);
+    const order = await enterOrder('SO-CH-OLD', 'credit', 80_000);
+    const refused = await change('SO-CH-OLD', { description: 'new logo' });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ type: `${PROBLEM}order-not-changeable`, reason: 'order-not-changeable', instanceId: order.id });
+    expect((await changesOf('SO-CH-OLD')).changes).toEqual([]);
+    expect(await work(PLANNING, 'SO-CH-OLD')).toEqual(PLANNING);
+  });
+});
+
+// helpers
+
+interface HistoryItem {
+  event: string;
+  actor: string | null;
+  data: Record<string, unknown> | null;
+}
+
+async function enterOrder(orderNo: string, paymentTerms: string, amount: number) {
+  const response = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Druckerei Weiss' }, amount, currency: 'CNY', paymentTerms });
+  expect(response.status, response.text).toBe(201);
+  return response.body;
+}
+
+function change(orderNo: string, body: Record<string, unknown>) {
+  return api.post(`/api/orders/${orderNo}/changes`, TOKENS.erp, body);
+}
+
+async function changesOf(orderNo: string) {
+  const response = await api.get(`/api/orders/${orderNo}/changes`, TOKENS.erp);
+  expect(response.status, response.text).toBe(200);
+  return response.body;
+}
+
+function message(name: string, businessKey: string, variables?: Record<string, unknown>) {
+  return api.post('/api/messages', TOKENS.erp, { name, businessKey, ...(variables && { variables }) });
+}
+
+async function instance(id: string) {
+  return (await api.get(`/api/instances/${id}`, TOKENS.erp)).body;
+}
+
+async function historyOf(id: string): Promise<HistoryItem[]> {
+  return (await instance(id)).history;
+}
+
+async function jobTypesOf(id: string): Promise<string[]> {
+  return (await instance(id)).waiting.filter((wait: { type: string }) => wait.type === 'job').map((wait: { jobType: string }) => wait.jobType).sort();
+}
+
+function taskGroupsIn(waiting: { type: string; candidateGroups?: string[] }[]): string[] {
+  return waiting.filter((wait) => wait.type === 'task').map((wait) => wait.candidateGroups![0]!).sort();
+}
+
+async function tasksOf(orderNo: string): Promise<{ id: string; candidateGroups: string[] }[]> {
+  return (await api.get(`/api/tasks?businessKey=${orderNo}`, TOKENS.erp)).body;
+}
+
+const TOKEN_OF: Record<string, string> = {
+  procurement: TOKENS.procurement, production: TOKENS.production, inspection: TOKENS.inspection,
+  'sales-director': TOKENS.director, 'vice-president': TOKENS.vp,
+};
+
+async function acknowledge(task: { id: string; candidateGroups: string[] }): Promise<number> {
+  const response = await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKEN_OF[task.candidateGroups[0]!]!, { variables: { acknowledged: true } });
+  return response.status;
+}
+
+async function acknowledgeAll(orderNo: string) {
+  const tasks = (await tasksOf(orderNo)).filter((task) => ACKNOWLEDGERS.includes(task.candidateGroups[0]!));
+  expect(tasks).toHaveLength(3);
+  for (const task of tasks) expect(await acknowledge(task)).toBe(200);
+}
+
+/** The approver of `group` decides the order's one open task of that group. */
+async function decide(orderNo: string, group: string, approved: boolean): Promise<number> {
+  const tasks = (await tasksOf(orderNo)).filter((task) => task.candidateGroups.includes(group));
+  expect(tasks).toHaveLength(1);
+  const response = await api.post(`/api/tasks/${encodeURIComponent(tasks[0]!.id)}/complete`, TOKEN_OF[group]!, { variables: { approved } });
+  expect(response.status, response.text).toBe(200);
+  return response.status;
+}
+
+/** Fetches the order's jobs of `type`; other orders' jobs it locks are left alone (each test has its own orders). */
+async function fetchJobs(type: string, businessKey: string, lockMs = 1000) {
+  const response = await api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'changes-worker', max: 100, lockMs });
+  expect(response.status, response.text).toBe(200);
+  return (response.body as { id: string; businessKey: string }[]).filter((job) => job.businessKey === businessKey);
+}
+
+async function work(types: string[], businessKey: string): Promise<string[]> {
+  const done: string[] = [];
+  for (const type of types) {
+    for (const job of await fetchJobs(type, businessKey)) {
+      const completed = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'changes-worker' });
+      expect(completed.status, completed.text).toBe(200);
+      done.push(type);
+    }
+  }
+  return done;
+}
