@@ -30,7 +30,22 @@ export interface DeployOptions {
 export interface DeployResult {
   deploymentId: string;
   deployed: { key: string; version: number; changed: boolean }[];
+  /** The DMN decisions of the deployment's .dmn files, versioned per decision id like processes per key. */
+  decisions: { id: string; version: number; changed: boolean }[];
   warnings: Finding[];
+}
+
+/** A deployed DMN decision: its latest version and the file it came in. */
+export interface DecisionSummary {
+  id: string;
+  name: string | null;
+  latestVersion: number;
+  fileName: string;
+  deployedAt: string;
+}
+
+export interface DecisionDetail extends DecisionSummary {
+  versions: { version: number; fileName: string; deployedAt: string; deployedBy: string; note: string | null; deploymentId: string }[];
 }
 
 export interface ProcessSummary {
@@ -271,6 +286,11 @@ export interface Library {
   list(): Promise<ProcessSummary[]>;
   get(key: string): Promise<ProcessDetail | undefined>;
   xml(key: string, version?: number): Promise<string | undefined>;
+  /** Deployed decisions, by id. */
+  listDecisions(): Promise<DecisionSummary[]>;
+  getDecision(id: string): Promise<DecisionDetail | undefined>;
+  /** The .dmn file a decision version came in, exactly as deployed. */
+  decisionXml(id: string, version?: number): Promise<string | undefined>;
 }
 
 export interface Runtime {

@@ -147,6 +147,8 @@ export interface LintContext {
   knownProcessKeys?: string[];
   /** What the library's processes supply, so `condition-variables-supplied` follows the call graph. */
   processSupplies?: ProcessSupply[];
+  /** Ids of the DMN decisions deployed or deployed with the files, so `supported-elements` checks business rule tasks' decisions. */
+  knownDecisionIds?: string[];
   /** Task groups that have members and how severe a candidate group outside them is; without it groups are not checked. */
   taskGroups?: { known: string[]; severity: Exclude<Severity, 'off'> };
 }
@@ -159,6 +161,9 @@ export function stratumLintConfigWith(options: LintContext) {
   }
   if (options.processSupplies) {
     rules['stratum/condition-variables-supplied'] = [stratumRuleSeverities['stratum/condition-variables-supplied']!, { processes: options.processSupplies }];
+  }
+  if (options.knownDecisionIds) {
+    rules['stratum/supported-elements'] = [stratumRuleSeverities['stratum/supported-elements']!, { knownDecisionIds: options.knownDecisionIds }];
   }
   if (options.taskGroups) {
     rules['stratum/candidate-group-members'] = [options.taskGroups.severity, { knownGroups: options.taskGroups.known }];

@@ -4,6 +4,7 @@
 // upgrade of bpmn-engine that moves these internals breaks here, under its
 // own tests (test/engine/runtime/engine-adapter.test.ts), and nowhere else.
 import { EventEmitter } from 'node:events';
+import type { DecisionSource } from '../dmn/decision-call.js';
 import { createEngine, visibleVariables, type EngineHost } from './execution-environment.js';
 
 /** The variables of the process (or element) an event came from, as bpmn-elements keeps them. */
@@ -45,9 +46,13 @@ export class LiveEngine {
   /** One listener for the engine's whole life: bpmn-engine binds it at execute/resume, steps come and go on it. */
   private readonly listener = new EventEmitter();
   private failed = false;
+  /** The decisions of the step running now: a warm engine outlives a deployment, so each step hands in the latest. */
+  private decisions: DecisionSource | undefined;
 
   constructor(name: string, sourceContext: unknown, host: EngineHost = {}) {
-    this.engine = createEngine(name, sourceContext, undefined, host);
+    this.decisions = host.decisions;
+    const stepDecisions: DecisionSource = { modelFor: (decisionId) => this.decisions?.modelFor(decisionId) };
+    this.engine = createEngine(name, sourceContext, undefined, { ...host, decisions: stepDecisions });
     // Every engine has an error listener (an unheard error would throw); an engine that erred is never reused.
     this.engine.on('error', () => (this.failed = true));
   }
@@ -61,6 +66,11 @@ export class LiveEngine {
   async recover(state: unknown): Promise<void> {
     this.engine.recover(state); // a row of our own, read for this step: no copy needed
     await this.engine.resume({ listener: this.listener });
+  }
+
+  /** The deployed decisions this step's business rule tasks call (none for a process without any). */
+  useDecisions(decisions: DecisionSource | undefined): void {
+    this.decisions = decisions;
   }
 
   /** Attaches a step's listeners; the returned function detaches them. */

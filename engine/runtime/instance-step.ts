@@ -87,8 +87,9 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   // A warm engine already stands where the stored state says (the caller checked its revision): no recover.
   const warm = action?.type === 'start' ? undefined : input.warm;
   const engine = warm ?? new LiveEngine(instance.id, definition.sourceContext, {
-    cronDialect, ...(input.decisions && { decisions: input.decisions }), ...(input.feelTiming && { feelTiming: input.feelTiming }),
+    cronDialect, ...(input.feelTiming && { feelTiming: input.feelTiming }),
   });
+  engine.useDecisions(input.decisions);
   const record = (event: string, api: ElementApi, data: Record<string, unknown> | null = null) => {
     if (NOT_HISTORY.has(api.type)) return;
     history.push({ instanceId: instance.id, at, actor, event, elementId: api.id, elementType: api.type, waitId: null, data });

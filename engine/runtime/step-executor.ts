@@ -13,6 +13,7 @@ import type { FeelInput } from '../feel/feel-expression.js';
 import type { HistoryRow, InstanceRow, Store, StoreTx } from '../store/types.js';
 import { returnToParent, startChild } from './call-activities.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
+import { DeployedDecisions } from './deployed-decisions.js';
 import type { LiveEngine } from './engine-adapter.js';
 import { estimatedEngineBytes, type EngineCache } from './engine-cache.js';
 import type { FeelTiming } from './execution-environment.js';
@@ -59,6 +60,7 @@ export class StepExecutor {
   readonly incidents: Incidents;
   private readonly pending = new WeakMap<StoreTx, Pending>();
   private readonly feelTiming: FeelTiming | undefined;
+  private readonly deployedDecisions = new DeployedDecisions();
 
   constructor(
     readonly store: Store,
@@ -150,9 +152,10 @@ export class StepExecutor {
     const now = this.clock.now();
     const actor = step.actor ?? null;
     const warm = step.isNew ? undefined : this.warmEngine(tx, instance);
+    const decisions = await this.deployedDecisions.forStep(tx, definition);
     const result = await runInstanceStep({
       definition, instance, previousWaits, now, actor, action: step.action,
-      ...(warm && { warm }), ...(this.feelTiming && { feelTiming: this.feelTiming }),
+      ...(warm && { warm }), ...(decisions && { decisions }), ...(this.feelTiming && { feelTiming: this.feelTiming }),
     });
 
     // Children are named before the parent is saved so the wait row points at them.

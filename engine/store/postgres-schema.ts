@@ -192,4 +192,20 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX stratum_instances_by_status_newest_first ON stratum_instances (status, created_at DESC, id);
   CREATE INDEX stratum_instances_by_business_key_newest_first ON stratum_instances (business_key, created_at DESC, id);
   `,
+  // 8 (the 5th entry on this branch; stacked after the migrations 5-7 of other branches at merge): DMN decisions deployed beside BPMN, versioned per decision id (the whole .dmn file kept as deployed)
+  `
+  CREATE TABLE stratum_decision_versions (
+    decision_id   text COLLATE "C" NOT NULL,
+    version       integer NOT NULL CHECK (version >= 1),
+    name          text,
+    file_name     text NOT NULL,
+    xml           text NOT NULL,
+    hash          text NOT NULL,
+    deployment_id text NOT NULL,
+    deployed_by   text NOT NULL,
+    deployed_at   timestamptz NOT NULL,
+    note          text,
+    PRIMARY KEY (decision_id, version)
+  );
+  `,
 ];

@@ -190,4 +190,20 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX instances_by_status_newest_first ON instances (status, created_at DESC, id);
   CREATE INDEX instances_by_business_key_newest_first ON instances (business_key, created_at DESC, id);
   `,
+  // 8 (the 5th entry on this branch; stacked after the migrations 5-7 of other branches at merge): DMN decisions deployed beside BPMN, versioned per decision id (the whole .dmn file kept as deployed)
+  `
+  CREATE TABLE decision_versions (
+    decision_id   TEXT NOT NULL,
+    version       INTEGER NOT NULL CHECK (version >= 1),
+    name          TEXT,
+    file_name     TEXT NOT NULL,
+    xml           TEXT NOT NULL,
+    hash          TEXT NOT NULL,
+    deployment_id TEXT NOT NULL,
+    deployed_by   TEXT NOT NULL,
+    deployed_at   TEXT NOT NULL,
+    note          TEXT,
+    PRIMARY KEY (decision_id, version)
+  );
+  `,
 ];

@@ -211,7 +211,7 @@ export const ProcessDetail: JsonSchema = {
 
 export const DeployResult: JsonSchema = {
   type: 'object',
-  required: ['deploymentId', 'deployed', 'warnings'],
+  required: ['deploymentId', 'deployed', 'decisions', 'warnings'],
   properties: {
     deploymentId: { type: 'string' },
     deployed: {
@@ -222,7 +222,53 @@ export const DeployResult: JsonSchema = {
         properties: { key: { type: 'string' }, version: { type: 'integer', minimum: 1 }, changed: { type: 'boolean' } },
       },
     },
+    decisions: {
+      type: 'array',
+      description: 'The DMN decisions of the deployment\'s .dmn files: each decision id is versioned on its own.',
+      items: {
+        type: 'object',
+        required: ['id', 'version', 'changed'],
+        properties: { id: { type: 'string' }, version: { type: 'integer', minimum: 1 }, changed: { type: 'boolean' } },
+      },
+    },
     warnings: { type: 'array', items: ref('Finding') },
+  },
+};
+
+export const DecisionSummary: JsonSchema = {
+  type: 'object',
+  required: ['id', 'name', 'latestVersion', 'fileName', 'deployedAt'],
+  properties: {
+    id: { type: 'string', description: 'The DMN decision id (what zeebe:calledDecision decisionId and camunda:decisionRef name).' },
+    name: nullable({ type: 'string' }),
+    latestVersion: { type: 'integer', minimum: 1 },
+    fileName: { type: 'string', description: 'The .dmn file the latest version came in.' },
+    deployedAt: dateTime,
+  },
+};
+
+export const DecisionList: JsonSchema = { type: 'array', items: ref('DecisionSummary') };
+
+export const DecisionDetail: JsonSchema = {
+  allOf: [ref('DecisionSummary')],
+  type: 'object',
+  required: ['versions'],
+  properties: {
+    versions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['version', 'fileName', 'deployedAt', 'deployedBy', 'note', 'deploymentId'],
+        properties: {
+          version: { type: 'integer', minimum: 1 },
+          fileName: { type: 'string' },
+          deployedAt: dateTime,
+          deployedBy: { type: 'string' },
+          note: nullable({ type: 'string' }),
+          deploymentId: { type: 'string' },
+        },
+      },
+    },
   },
 };
 

@@ -1,6 +1,7 @@
 // Real Camunda 7 and 8 diagrams (../shared/interop/executable): those whose
 // elements Stratum can run deploy and are driven to an end event; the others
 // are refused at deploy, naming the element and the construct.
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { interopAvailable, interopFile } from '../../support/shared-interop.js';
 import { erp, openFixture, type Fixture } from '../../support/stratum-fixture.js';
@@ -101,6 +102,16 @@ describe.skipIf(!interopAvailable)('Camunda 8 diagrams that run', () => {
     await runtime().completeJob(emit!.id, {}, erp, 'worker');
     const done = await completeJob('paymentReceived');
     expect(done.status).toBe('completed');
+  });
+
+  it('complex_subprocess: the business rule task evaluates its deployed DMN decision, then a worker', async () => {
+    const dmn = readFileSync(new URL('../../fixtures/dmn/benchmark-decision.dmn', import.meta.url), 'utf8');
+    await fixture.stratum.library.deploy([interopFile('executable/camunda8/complex_subprocess.bpmn'), { name: 'benchmark-decision.dmn', xml: dmn }], { user: 'interop' });
+    const { instance } = await runtime().start('benchmark-subprocess', { variables: { var2: true } });
+    expect(instance.variables.decisionResult).toBe('fast');
+    const done = await completeJob('benchmark-task');
+    expect(done.status).toBe('completed');
+    expect(endEventsOf(done)).toEqual(['Event_0dyw44v']);
   });
 
   it('typical_process: job types computed with FEEL, two one-minute timers', async () => {

@@ -36,7 +36,7 @@ export class FakeStratum {
         this.versions.set(key, list);
         deployed.push({ key, version: list.length, changed });
       }
-      return { deploymentId: `d${++this.seq}`, deployed, warnings: [] };
+      return { deploymentId: `d${++this.seq}`, deployed, decisions: [], warnings: [] };
     },
     validate: async () => [],
     list: async (): Promise<ProcessSummary[]> => [...this.versions.keys()].sort().map((key) => this.summary(key)),
@@ -52,6 +52,10 @@ export class FakeStratum {
       const list = this.versions.get(key);
       return list?.[(version ?? list.length) - 1]?.xml;
     },
+    // the fake deploys no decisions (the real library's are tested in test/engine/library)
+    listDecisions: async () => [],
+    getDecision: async () => undefined,
+    decisionXml: async () => undefined,
   };
 
   /** The HTTP layer's tests do not analyse impact (test/server/impact.test.ts runs the real engine): nothing changes, nothing is replayed. */
