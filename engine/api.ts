@@ -130,6 +130,10 @@ export interface TaskView {
   elementId: string;
   name: string | null;
   candidateGroups: string[];
+  /** The user the task is assigned to (Camunda's assignee), or null. */
+  assignee: string | null;
+  /** Users the task is offered to besides its groups (Camunda's candidateUsers). */
+  candidateUsers: string[];
   createdAt: string;
   /** The variables its completer may send: what the task's output sources read (its declared completion variables). */
   variables: string[];
@@ -270,6 +274,8 @@ export interface InstanceQuery {
 
 export interface TaskQuery {
   candidateGroup?: string;
+  /** Only tasks assigned to this user. */
+  assignee?: string;
   businessKey?: string;
   instanceId?: string;
   /** At most this many tasks, oldest first. */

@@ -9,7 +9,12 @@ export interface ElementInfo {
   id: string;
   type: string; // bpmn:UserTask, …
   name?: string;
+  /** Names, or one expression (`=…`, `${…}`) evaluated when the task is created (task-assignment.ts). */
   candidateGroups?: string[];
+  /** Camunda's assignee: a user name or an expression. */
+  assignee?: string;
+  /** Camunda's candidateUsers: names, or one expression. */
+  candidateUsers?: string[];
   jobType?: string;
   jobRetries?: number;
   /** zeebe:taskHeaders, handed to the worker with the job. */
@@ -117,6 +122,9 @@ export function describeElement(element: any): ElementInfo {
 
   const candidateGroups = candidateGroupsOf(element);
   if (candidateGroups) info.candidateGroups = candidateGroups;
+  const { assignee, candidateUsers } = userAssignmentOf(element);
+  if (assignee) info.assignee = assignee;
+  if (candidateUsers) info.candidateUsers = candidateUsers;
 
   const job = jobOf(element);
   if (job) {
@@ -206,7 +214,22 @@ function prefixedAttribute(element: any, name: string): string | undefined {
 function candidateGroupsOf(element: any): string[] | undefined {
   const zeebe = extensionValues(element, 'zeebe:AssignmentDefinition')[0];
   if (zeebe?.candidateGroups) return parseGroupList(zeebe.candidateGroups);
-  return splitList(camundaAttribute(element, 'candidateGroups'));
+  return namesOrExpression(camundaAttribute(element, 'candidateGroups'));
+}
+
+/** zeebe:assignmentDefinition assignee/candidateUsers, else Camunda 7's attributes. */
+function userAssignmentOf(element: any): { assignee?: string; candidateUsers?: string[] } {
+  const zeebe = extensionValues(element, 'zeebe:AssignmentDefinition')[0];
+  const assignee = (zeebe?.assignee || camundaAttribute(element, 'assignee'))?.trim() || undefined;
+  const candidateUsers = zeebe?.candidateUsers ? parseGroupList(zeebe.candidateUsers) : namesOrExpression(camundaAttribute(element, 'candidateUsers'));
+  return { ...(assignee && { assignee }), ...(candidateUsers && { candidateUsers }) };
+}
+
+/** `a, b`, or a whole JUEL/FEEL expression (`${approverGroups}`) kept as one entry. */
+function namesOrExpression(text: string | undefined): string[] | undefined {
+  const trimmed = text?.trim();
+  if (trimmed && /^(=|[$#]\{)/.test(trimmed)) return [trimmed];
+  return splitList(trimmed);
 }
 
 // `=["a","b"]` (a static FEEL list) or `a, b`.

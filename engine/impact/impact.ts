@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { BpmnFile, DeployOptions } from '../api.js';
 import { parseBpmn } from '../bpmn/moddle.js';
 import type { Finding } from '../errors.js';
+import { xmlFollowsHouseRules } from '../lint/house-rules.js';
 import { lintSources, parseSources } from '../lint/lint-bpmn.js';
 import type { Store } from '../store/types.js';
 import { CandidateLibrary } from './candidate-library.js';
@@ -81,5 +82,6 @@ async function lintLibraryAfterChange(library: CandidateLibrary, files: BpmnFile
     if (!deployedFiles.has(hash)) deployedFiles.set(hash, { name: `${row.key} (version ${row.version}, deployed)`, xml: row.xml });
   }
   const documents = await parseSources([...files, ...deployedFiles.values()]);
-  return lintSources(documents, { knownProcessKeys: library.deployed.map((row) => row.key), ...(taskGroups && { taskGroups }) });
+  const libraryProcessKeys = library.deployed.filter((row) => xmlFollowsHouseRules(row.xml)).map((row) => row.key);
+  return lintSources(documents, { knownProcessKeys: library.deployed.map((row) => row.key), libraryProcessKeys, ...(taskGroups && { taskGroups }) });
 }

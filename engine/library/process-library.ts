@@ -6,6 +6,7 @@ import { parseBpmn } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
 import { StratumError, type Finding } from '../errors.js';
 import { isDmnSource, readDmnSources } from '../lint/dmn-sources.js';
+import { xmlFollowsHouseRules } from '../lint/house-rules.js';
 import { lintSources, parseSources } from '../lint/lint-bpmn.js';
 import { processSuppliesOf, type ProcessSupply } from '../lint/variable-supply.js';
 import type { Clock } from '../api.js';
@@ -169,12 +170,14 @@ export class ProcessLibrary implements Library {
   private async analyse(files: BpmnFile[], taskGroups?: DeployOptions['taskGroups']): Promise<{ analysed: AnalysedFile[]; decisions: DeployedDmnFile[]; findings: Finding[] }> {
     const [latest, latestDecisions] = await this.store.read(async (tx) => [await tx.latestVersions(), await tx.latestDecisionVersions()] as const);
     const knownProcessKeys = latest.map((row) => row.key);
+    // a file replacing a library process is held to the library's house rules
+    const libraryProcessKeys = latest.filter((row) => xmlFollowsHouseRules(row.xml)).map((row) => row.key);
     const processSupplies = await Promise.all(latest.map((row) => this.supply(row)));
     // .dmn files deploy beside the BPMN; business rule tasks may call their decisions and the deployed ones
     const dmn = await readDmnSources(files.filter(isDmnSource));
     const knownDecisionIds = [...latestDecisions.map((row) => row.decisionId), ...dmn.models.flatMap(({ model }) => [...model.decisions.keys()])];
     const documents = await parseSources(files.filter((file) => !isDmnSource(file)));
-    const findings = [...dmn.findings, ...(await lintSources(documents, { knownProcessKeys, processSupplies, knownDecisionIds, ...(taskGroups && { taskGroups }) }))];
+    const findings = [...dmn.findings, ...(await lintSources(documents, { knownProcessKeys, processSupplies, knownDecisionIds, libraryProcessKeys, ...(taskGroups && { taskGroups }) }))];
     if (findings.some((finding) => finding.severity === 'error')) return { analysed: [], decisions: [], findings };
     const decisions = dmn.models.map(({ file, model }) => ({ name: file.name, xml: file.xml, model }));
     const analysed = documents.map(({ file, parsed }) => ({

@@ -9,6 +9,7 @@ import type { ExecutableDefinition } from './definition-cache.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
 import { errorElementId, LiveEngine, type ElementApi } from './engine-adapter.js';
 import { visibleVariables, type FeelTiming } from './execution-environment.js';
+import { taskAssignment } from './task-assignment.js';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
 
 export type StepAction =
@@ -246,7 +247,9 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
       elementId: info.id,
       executionId: api.executionId,
       name: info.name ?? null,
-      candidateGroups: kind === 'task' ? (info.candidateGroups ?? []) : null,
+      candidateGroups: null,
+      assignee: null,
+      candidateUsers: null,
       messageName: null,
       messageId: null,
       correlationKey: null,
@@ -267,6 +270,17 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
         wait.correlationKey = info.message.correlationKey ? expressionText(info.message.correlationKey, variables) : instance.businessKey;
       } catch (error) {
         throw Object.assign(new Error(`correlation key of message ${info.message.name} at ${info.id}: ${(error as Error).message}`), { elementId: info.id });
+      }
+    }
+    if (kind === 'task') {
+      try {
+        // evaluated once, when the task is created (a kept task keeps who it was offered to)
+        const assignment = before
+          ? { assignee: before.assignee, candidateUsers: before.candidateUsers ?? [], candidateGroups: before.candidateGroups ?? [] }
+          : taskAssignment(info, variables);
+        Object.assign(wait, assignment);
+      } catch (error) {
+        throw Object.assign(new Error(`task ${info.id}: ${(error as Error).message}`), { elementId: info.id });
       }
     }
     if (kind === 'timer') {

@@ -208,4 +208,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (decision_id, version)
   );
   `,
+  // 9 (the 6th entry on this branch; stacked after the migrations 5-7 of other branches at merge): tasks assigned as Camunda assigns them: an assignee and candidate users beside the candidate groups
+  `
+  ALTER TABLE stratum_waits ADD COLUMN assignee text;
+  ALTER TABLE stratum_waits ADD COLUMN candidate_users jsonb;
+  CREATE INDEX stratum_waits_by_assignee_created ON stratum_waits (assignee, created_at, id);
+  `,
 ];

@@ -206,4 +206,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (decision_id, version)
   );
   `,
+  // 9 (the 6th entry on this branch; stacked after the migrations 5-7 of other branches at merge): tasks assigned as Camunda assigns them: an assignee and candidate users beside the candidate groups
+  `
+  ALTER TABLE waits ADD COLUMN assignee TEXT;
+  ALTER TABLE waits ADD COLUMN candidate_users TEXT;
+  CREATE INDEX waits_by_assignee_created ON waits (assignee, created_at, id);
+  `,
 ];

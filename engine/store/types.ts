@@ -78,6 +78,10 @@ export interface WaitRow {
   executionId: string;
   name: string | null;
   candidateGroups: string[] | null;
+  /** Tasks: the user the task is assigned to (Camunda's assignee), evaluated when the task was created. */
+  assignee: string | null;
+  /** Tasks: users the task is offered to besides its groups (Camunda's candidateUsers). */
+  candidateUsers: string[] | null;
   messageName: string | null;
   messageId: string | null;
   correlationKey: string | null;
@@ -219,6 +223,7 @@ export interface WaitFilter {
   rootId?: string;
   businessKey?: string;
   candidateGroup?: string;
+  assignee?: string;
   messageName?: string;
   correlationKey?: string;
   /** At most this many rows. */

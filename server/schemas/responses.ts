@@ -125,7 +125,7 @@ export const InstancePage: JsonSchema = {
 
 export const TaskView: JsonSchema = {
   type: 'object',
-  required: ['id', 'instanceId', 'businessKey', 'processKey', 'elementId', 'name', 'candidateGroups', 'createdAt', 'variables', 'documentation', 'processName', 'form', 'order'],
+  required: ['id', 'instanceId', 'businessKey', 'processKey', 'elementId', 'name', 'candidateGroups', 'assignee', 'candidateUsers', 'createdAt', 'variables', 'documentation', 'processName', 'form', 'order'],
   properties: {
     id: { type: 'string' },
     instanceId: { type: 'string' },
@@ -134,6 +134,8 @@ export const TaskView: JsonSchema = {
     elementId: { type: 'string' },
     name: nullable({ type: 'string' }),
     candidateGroups: { type: 'array', items: { type: 'string' } },
+    assignee: nullable({ type: 'string', description: 'The user the task is assigned to (Camunda assignee), evaluated when the task was created.' }),
+    candidateUsers: { type: 'array', items: { type: 'string' }, description: 'Users the task is offered to besides its candidate groups.' },
     createdAt: dateTime,
     variables: { type: 'array', items: { type: 'string' }, description: 'The variables a completion may send: what the task\'s `zeebe:output` sources read.' },
     documentation: nullable({ type: 'string', description: 'Why the step exists: the task\'s documentation, else its process\'s.' }),

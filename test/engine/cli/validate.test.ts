@@ -116,13 +116,13 @@ describe('stratum validate', () => {
   });
 
   it('prints JSON findings with --json', async () => {
-    const { code, stdout } = await stratum('validate', '--json', `${LINT}/user-task-candidate-groups/invalid-camunda.bpmn`);
+    const { code, stdout } = await stratum('validate', '--json', `${LINT}/called-process-exists/invalid-called-processes.bpmn`);
     expect(code).toBe(1);
     const findings = JSON.parse(stdout);
     expect(findings[0]).toMatchObject({
-      file: `${LINT}/user-task-candidate-groups/invalid-camunda.bpmn`,
-      elementId: 'AssigneeOnly',
-      rule: 'user-task-candidate-groups',
+      file: `${LINT}/called-process-exists/invalid-called-processes.bpmn`,
+      elementId: 'Call_Unknown',
+      rule: 'called-process-exists',
       severity: 'error',
     });
   });

@@ -70,6 +70,8 @@ export function waitRow(id: string, instanceId: string, extra: Partial<WaitRow> 
     executionId: `execution-${id}`,
     name: null,
     candidateGroups: null,
+    assignee: null,
+    candidateUsers: null,
     messageName: null,
     messageId: null,
     correlationKey: null,
@@ -469,7 +471,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         });
         const timer = waitRow('w-timer', 'i1', { kind: 'timer', dueAt: at(3600) });
         const call = waitRow('w-call', 'i1', { kind: 'call', childInstanceId: 'child-1' });
-        const task = waitRow('w-task', 'i1', { candidateGroups: ['vice-president', 'sales-director'], name: 'Approve' });
+        const task = waitRow('w-task', 'i1', { candidateGroups: ['vice-president', 'sales-director'], name: 'Approve', assignee: 'anna', candidateUsers: ['bob', 'Zoë'] });
         const noGroups = waitRow('w-empty', 'i1', { candidateGroups: [] });
         await store.transaction((tx) => tx.replaceWaits('i1', [job, message, timer, call, task, noGroups]));
         for (const wait of [job, message, timer, call, task, noGroups]) {
@@ -641,6 +643,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           lockExpiresAt: null,
           variables: { reason: 'no truck' },
           candidateGroups: ['b'],
+          assignee: 'anna',
+          candidateUsers: ['bob'],
         };
         await store.transaction((tx) => tx.updateWait(changed));
         expect(await store.read((tx) => tx.getWait('w'))).toEqual(changed);
