@@ -2,6 +2,7 @@
 // from the moddle tree: element names and types, who may work a user task,
 // which job type a service task publishes, which message a catch event waits
 // for, which process a call activity starts. Browser-safe.
+import { camunda7JobOf } from './camunda7-jobs.js';
 import { CAMUNDA_URI } from './moddle.js';
 import { embeddedFormsOf, userTaskFormOf, type UserTaskForm } from './user-task-form.js';
 
@@ -70,6 +71,8 @@ export const SEPARATION_OF_DUTIES = 'separationOfDuties';
 export const TAKES_ORDERS_PROPERTY = 'takesOrders';
 
 const MESSAGE_TYPES = new Set(['bpmn:MessageEventDefinition']);
+/** Elements whose Camunda 7 code runs as a job. */
+const JOB_ELEMENTS = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask', 'bpmn:IntermediateThrowEvent', 'bpmn:EndEvent']);
 
 export function compileProcessModels(definitions: any): ProcessModel[] {
   const processes = (definitions.rootElements ?? []).filter((element: any) => element.$type === 'bpmn:Process');
@@ -132,6 +135,15 @@ export function describeElement(element: any): ElementInfo {
     if (job.retries !== undefined) info.jobRetries = job.retries;
     const headers = extensionValues(element, 'zeebe:TaskHeaders').flatMap((list: any) => list.values ?? []);
     if (headers.length) info.jobHeaders = Object.fromEntries(headers.map((header: any) => [header.key, header.value]));
+  } else {
+    // Camunda 7 Java delegates, expressions and connectors run as external jobs (camunda7-jobs.ts)
+    const code = JOB_ELEMENTS.has(element.$type) ? camunda7JobOf(element, camundaAttribute, extensionValues(element, 'camunda:Connector')[0]) : undefined;
+    if (code) {
+      info.jobType = code.type;
+      info.jobHeaders = code.headers;
+      if (code.inputs) info.inputs = code.inputs;
+      if (code.outputs) info.outputs = code.outputs;
+    }
   }
 
   const message = messageOf(element);

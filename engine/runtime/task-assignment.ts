@@ -3,7 +3,11 @@
 // (FEEL `=…`, JUEL `${…}`) evaluated over the variables when the task is
 // created. A task assigned to nobody is offered to the default task group
 // (STRATUM_DEFAULT_TASK_GROUP, default "task-users"), so it can always be completed.
+// An expression that calls a method (a Camunda 7 bean: #{service.findRequester(id)})
+// cannot be evaluated without running code: it assigns nobody (the deploy warned),
+// so such a task, assigned no other way, goes to the default group too.
 import type { ElementInfo } from '../bpmn/process-model.js';
+import { callsMethod } from '../bpmn/camunda7-jobs.js';
 import { compileExpression, isExpressionText } from '../expressions/compile-expression.js';
 
 const DEFAULT_TASK_GROUP = 'task-users';
@@ -52,6 +56,7 @@ export function offeredTo(assignment: TaskAssignment): string {
 /** A name, or an expression giving a name, a list of names, or "a, b" (Camunda 7 accepts all three). */
 function names(entry: string, variables: Record<string, unknown>, what: string): string[] {
   if (!isExpressionText(entry)) return [entry];
+  if (callsMethod(entry)) return [];
   let value: unknown;
   try {
     value = compileExpression(entry).evaluate(variables);

@@ -6,6 +6,7 @@ import { decodeXml } from '../../interop/index.js';
 import { join } from 'node:path';
 import type { Finding } from '../../errors.js';
 import { lintFiles, type BpmnSource } from '../../lint/lint-bpmn.js';
+import { formatJobTypes, jobTypesOf } from '../job-types.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
 import { deployedLibraryFindings } from './remote-validate.js';
 
@@ -14,7 +15,9 @@ const HELP = `Usage: stratum validate [options] <file.bpmn | file.dmn | folder>â
 Checks BPMN and DMN files the way a deployment does and prints one line per finding:
   <file>:<element id>: <message> (<rule>)
   <file>:<element id>: warning: <message> (<rule>)
-The element id is "-" when a finding concerns the whole file. The files are
+The element id is "-" when a finding concerns the whole file. Then the job
+types a worker must serve, each with the elements that publish it (and the
+Camunda 7 class, expression or connector it stands for). The files are
 checked together: a call activity may call a process of any of them, a
 business rule task a decision of any .dmn file. A folder stands for the .bpmn
 and .dmn files in it.
@@ -83,6 +86,8 @@ export const validate: Command = {
     if (values.json) io.out(JSON.stringify(shown, null, 2));
     else {
       for (const finding of shown) io.out(formatFinding(finding));
+      // what the workers must serve, with the Camunda 7 code each job stands for
+      if (!values.quiet) for (const line of formatJobTypes(await jobTypesOf(sources))) io.out(line);
       io.out(summary(sources.length, findings));
     }
     return findings.some((finding) => finding.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;

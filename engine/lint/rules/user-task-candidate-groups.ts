@@ -7,6 +7,7 @@
 // library key; config `{ houseRules: true }` forces them): there every task
 // names its candidate groups, as names, so levels and four eyes can be read
 // from the diagram, and anything else is an error.
+import { callsMethod } from '../../bpmn/camunda7-jobs.js';
 import { describeElement } from '../../bpmn/process-model.js';
 import { ElementLabel } from '../element-label.js';
 import { followsHouseRules, type HouseRulesConfig } from '../house-rules.js';
@@ -18,8 +19,19 @@ const userTaskCandidateGroups: RuleFactory = (config?: HouseRulesConfig) => {
     const requireGroups = followsHouseRules(node, config);
 
     const info = describeElement(node);
-    const groups = info.candidateGroups ?? [];
-    const users = info.assignee !== undefined || (info.candidateUsers ?? []).length > 0;
+    // an expression calling a bean's method assigns nobody: Stratum runs no code to evaluate it
+    const methodCalls = [info.assignee ?? '', ...(info.candidateUsers ?? []), ...(info.candidateGroups ?? [])].filter(callsMethod);
+    for (const call of methodCalls) {
+      reporter.report(
+        node.id,
+        `${ElementLabel(node)} is assigned by "${call}", which calls a method Stratum cannot run; it assigns nobody` +
+          (requireGroups ? '. Name the groups that may complete the task' : ', so unless the task is assigned otherwise it is offered to the default task group (STRATUM_DEFAULT_TASK_GROUP)'),
+        ...(requireGroups ? [] : [{ severity: 'warn' }]),
+      );
+    }
+    const groups = (info.candidateGroups ?? []).filter((group) => !callsMethod(group));
+    const users = (info.assignee !== undefined && !callsMethod(info.assignee)) || (info.candidateUsers ?? []).some((user) => !callsMethod(user));
+    if (methodCalls.length > 0 && groups.length === 0 && !users) return;
     if (groups.length === 0) {
       if (users && !requireGroups) return;
       const hint = users

@@ -160,6 +160,23 @@ describe('stratum validate', () => {
   });
 });
 
+describe('stratum validate: the job types a worker must serve', () => {
+  it('lists each job type with the elements that publish it and the Camunda 7 code it stands for', async () => {
+    const { code, stdout } = await stratum('validate', 'test/fixtures/engine/camunda7-code-jobs.bpmn');
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    const start = lines.indexOf('Job types a worker must serve (5):');
+    expect(start, stdout).toBeGreaterThanOrEqual(0);
+    expect(lines.slice(start + 1, start + 6)).toEqual([
+      '  archiveInvoiceService  test/fixtures/engine/camunda7-code-jobs.bpmn:Archive  from camunda:class="org.example.invoice.ArchiveInvoiceService"',
+      '  notificationDelegate  test/fixtures/engine/camunda7-code-jobs.bpmn:Notify  from camunda:delegateExpression="${notificationDelegate}"',
+      '  ledgerBooking  test/fixtures/engine/camunda7-code-jobs.bpmn:Ledger  from camunda:expression="${ledger.booking}"',
+      '  camunda-7-adapter  test/fixtures/engine/camunda7-code-jobs.bpmn:Post  from camunda:expression="#{announcements.post(announcementId)}"',
+      '  http-connector  test/fixtures/engine/camunda7-code-jobs.bpmn:Holiday  from camunda:connector="http-connector"',
+    ]);
+  });
+});
+
 describe('stratum', () => {
   it('lists its commands with --help', async () => {
     const { code, stdout } = await stratum('--help');

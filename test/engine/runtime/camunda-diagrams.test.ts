@@ -164,17 +164,42 @@ describe.skipIf(!interopAvailable)('Camunda 7 diagrams that run', () => {
   });
 });
 
+describe.skipIf(!interopAvailable)('Camunda 7 code as external jobs', () => {
+  // Only the jobs are checked here: the diagram's parallel join after two exclusive merges fires once per
+  // branch in bpmn-engine (a discarded path through an exclusive merge counts as arrived), so the
+  // end event is reached twice; left for a runtime fix (see docs/interop.md, "Known gaps").
+  it('job-announcement-publication: the Java expressions become camunda-7-adapter jobs with the expression as header and the variables', async () => {
+    const { warnings } = await deploy('executable/camunda7/camunda-testing-job-announcement-publication.bpmn');
+    expect(warnings.filter((warning) => warning.rule === 'no-javascript')).toEqual([]);
+    await runtime().start('camunda-testing-job-announcement-publication', { variables: { jobAnnouncementId: 42, twitter: true, facebook: true } });
+    const served: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const job of await runtime().fetchAndLockJobs({ type: 'camunda-7-adapter', workerId: 'adapter', max: 10 })) {
+        expect(job.variables).toMatchObject({ jobAnnouncementId: 42 });
+        served.push(job.customHeaders.expression!);
+        await runtime().completeJob(job.id, {}, erp, 'adapter');
+      }
+    }
+    expect(served.sort()).toEqual([
+      '#{jobAnnouncementService.postToFacebook(jobAnnouncementId)}',
+      '#{jobAnnouncementService.postToTwitter(jobAnnouncementId)}',
+      '#{jobAnnouncementService.postToWebsite(jobAnnouncementId)}',
+    ]);
+  });
+});
+
 describe.skipIf(!interopAvailable)('Camunda diagrams with constructs Stratum refuses at deploy', () => {
   const refusals: [string[], string, RegExp][] = [
     [['executable/camunda8/customer-onboarding-extended.bpmn', 'executable/camunda8/customer-scoring.bpmn'], 'TaskValidateCustomerApplication', /DMN/],
     [['executable/camunda8/complex_process.bpmn', 'executable/camunda8/complex_subprocess.bpmn'], 'Activity_1ab9tjw', /multi-instance/],
     [['executable/camunda8/complex_subprocess.bpmn'], 'Activity_0ehlkav', /DMN/],
     [['executable/camunda8/msg_process.bpmn'], 'orderItem', /multi-instance/],
-    [['executable/camunda7/invoice.v2.bpmn', 'executable/camunda7/reviewInvoice.bpmn'], 'ServiceTask_1', /Java class/],
-    [['executable/camunda7/camunda-testing-job-announcement.bpmn', 'executable/camunda7/camunda-testing-job-announcement-publication.bpmn'], 'mail', /Java expression/],
-    [['executable/camunda7/camunda-testing-job-announcement-publication.bpmn'], 'publish_announcement_website', /Java expression/],
+    // scripts run inside the engine: never (task listeners, a connector's output, an input parameter)
+    [['executable/camunda7/invoice.v2.bpmn', 'executable/camunda7/reviewInvoice.bpmn'], 'approveInvoice', /task listener \(a javascript script\)/],
     [['executable/camunda7/loan-granting.bpmn'], 'Task_1lvjtd4', /script/],
-    [['executable/camunda7/invokeRestService.bpmn'], 'ServiceTask_1', /connector/],
+    [['executable/camunda7/invokeRestService.bpmn'], 'ServiceTask_1', /connector "http-connector".*script \(parseHoliday\.js\)/],
+    // a control: the gateway after "Review" reads an `approved` the task never declares, so any earlier value could stand in for the decision
+    [['executable/camunda7/camunda-testing-job-announcement.bpmn', 'executable/camunda7/camunda-testing-job-announcement-publication.bpmn'], 'Flow_1gfi885', /decides on the outcome of user task "Review job role description"/],
   ];
 
   for (const [paths, elementId, construct] of refusals) {
