@@ -38,14 +38,34 @@ export interface Camunda7Job {
   outputs?: { source: string; target: string }[];
 }
 
-type AttributeOf = (element: any, name: string) => string | undefined;
+type AttributeOf = (element: unknown, name: string) => string | undefined;
+
+// The parts of the moddle tree read here (camunda-bpmn-moddle's types).
+interface ParameterDefinition {
+  $type: string;
+  entries?: { key?: string; value?: string; definition?: ParameterDefinition }[];
+  items?: ParameterDefinition[];
+  value?: string;
+}
+interface Parameter {
+  name: string;
+  value?: string;
+  definition?: ParameterDefinition;
+}
+interface Connector {
+  connectorId?: unknown;
+  inputOutput?: { inputParameters?: Parameter[]; outputParameters?: Parameter[] };
+}
+interface CodeElement {
+  eventDefinitions?: { $type: string }[];
+}
 
 /**
  * The job a Camunda 7 service, send or business-rule task (or a message throw
  * event, through its event definition) publishes for its Java code or
  * connector; undefined when it has none.
  */
-export function camunda7JobOf(element: any, attribute: AttributeOf, connector: any): Camunda7Job | undefined {
+export function camunda7JobOf(element: CodeElement, attribute: AttributeOf, connector: Connector | undefined): Camunda7Job | undefined {
   const owner = codeOwner(element, attribute);
   if (owner) {
     for (const name of DELEGATE_ATTRIBUTES) {
@@ -57,11 +77,11 @@ export function camunda7JobOf(element: any, attribute: AttributeOf, connector: a
   }
   const connectorId = typeof connector?.connectorId === 'string' ? connector.connectorId.trim() : '';
   if (!connectorId) return undefined;
-  const inputs = (connector.inputOutput?.inputParameters ?? []).flatMap((parameter: any) => {
+  const inputs = (connector?.inputOutput?.inputParameters ?? []).flatMap((parameter) => {
     const source = parameterSource(parameter);
     return source === undefined ? [] : [{ source, target: parameter.name }];
   });
-  const outputs = (connector.inputOutput?.outputParameters ?? []).flatMap((parameter: any) => {
+  const outputs = (connector?.inputOutput?.outputParameters ?? []).flatMap((parameter) => {
     const source = parameterSource(parameter);
     return source === undefined ? [] : [{ source: source.startsWith('=') ? source : `=${feelString(source)}`, target: parameter.name }];
   });
@@ -75,7 +95,8 @@ export function delegateJobType(attribute: DelegateAttribute, value: string): st
     return simpleName.charAt(0).toLowerCase() + simpleName.slice(1);
   }
   const simple = /^[$#]\{\s*([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?\s*\}$/.exec(value);
-  if (simple) return simple[2] ? `${simple[1]}${simple[2].charAt(0).toUpperCase()}${simple[2].slice(1)}` : simple[1]!;
+  const [, bean, property] = simple ?? [];
+  if (bean) return property ? `${bean}${property.charAt(0).toUpperCase()}${property.slice(1)}` : bean;
   return CAMUNDA_7_ADAPTER_JOB_TYPE;
 }
 
@@ -87,14 +108,14 @@ export function callsMethod(text: string): boolean {
 // helpers
 
 /** The element with the code: the task itself, or a message throw/end event's event definition. */
-function codeOwner(element: any, attribute: AttributeOf): any {
+function codeOwner(element: CodeElement, attribute: AttributeOf): unknown {
   if (DELEGATE_ATTRIBUTES.some((name) => attribute(element, name))) return element;
-  const definition = (element.eventDefinitions ?? []).find((candidate: any) => candidate.$type === 'bpmn:MessageEventDefinition');
+  const definition = (element.eventDefinitions ?? []).find((candidate) => candidate.$type === 'bpmn:MessageEventDefinition');
   return definition && DELEGATE_ATTRIBUTES.some((name) => attribute(definition, name)) ? definition : undefined;
 }
 
 /** An input/output parameter as a FEEL source (`=…`) or literal text; undefined for a script (never run). */
-function parameterSource(parameter: any): string | undefined {
+function parameterSource(parameter: Parameter): string | undefined {
   const definition = parameter.definition;
   if (definition) {
     const feel = definitionFeel(definition);
@@ -104,7 +125,7 @@ function parameterSource(parameter: any): string | undefined {
   return isJuel(text.trim()) ? `=${compileExpression(text.trim()).feel}` : text;
 }
 
-function definitionFeel(definition: any): string | undefined {
+function definitionFeel(definition: ParameterDefinition): string | undefined {
   switch (definition.$type) {
     case 'camunda:Map': {
       const entries: string[] = [];

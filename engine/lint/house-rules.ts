@@ -25,14 +25,23 @@ export interface HouseRulesConfig {
   libraryProcessKeys?: string[];
 }
 
+/** The parts of a moddle element read here. */
+interface ModdleNode {
+  $type?: string;
+  $parent?: ModdleNode;
+  id?: string;
+  targetNamespace?: string;
+  rootElements?: ModdleNode[];
+}
+
 /** Whether the house rules apply to the document `node` belongs to. */
-export function followsHouseRules(node: any, config: HouseRulesConfig | undefined): boolean {
+export function followsHouseRules(node: ModdleNode, config: HouseRulesConfig | undefined): boolean {
   if (config?.houseRules === true) return true;
   const definitions = ancestor(node, 'bpmn:Definitions');
   if (definitions?.targetNamespace === LIBRARY_NAMESPACE) return true;
-  const processes: any[] = (definitions?.rootElements ?? []).filter((element: any) => element.$type === 'bpmn:Process');
+  const processes = (definitions?.rootElements ?? []).filter((element) => element.$type === 'bpmn:Process');
   const keys = new Set(Array.isArray(config?.libraryProcessKeys) ? config.libraryProcessKeys : []);
-  return processes.some((process) => keys.has(process.id) || propertyOf(process, TAKES_ORDERS_PROPERTY)?.trim() === 'true');
+  return processes.some((process) => keys.has(process.id ?? '') || propertyOf(process, TAKES_ORDERS_PROPERTY)?.trim() === 'true');
 }
 
 /** Whether deployed XML followed the house rules on its own (namespace or order entry), for `libraryProcessKeys`. */
@@ -42,8 +51,8 @@ export function xmlFollowsHouseRules(xml: string): boolean {
 
 // helpers
 
-function ancestor(node: any, type: string): any {
-  let current = node;
+function ancestor(node: ModdleNode, type: string): ModdleNode | undefined {
+  let current: ModdleNode | undefined = node;
   while (current && current.$type !== type) current = current.$parent;
   return current;
 }
