@@ -236,6 +236,8 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
     const info = definition.model.elements.get(api.id);
     const kind = waitKindOf(info);
     if (!kind || !info) continue;
+    // inside a sub-process (an iteration of a multi-instance one) the element sees its scope's variables
+    const scoped = api.scope ? { ...variables, ...visibleVariables(api.scope) } : variables;
     const id = `${instance.id}:${api.executionId}`;
     const before = previous.get(id);
     const wait: WaitRow = {
@@ -267,7 +269,7 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
       wait.messageName = info.message.name;
       wait.messageId = info.message.id;
       try {
-        wait.correlationKey = info.message.correlationKey ? expressionText(info.message.correlationKey, variables) : instance.businessKey;
+        wait.correlationKey = info.message.correlationKey ? expressionText(info.message.correlationKey, scoped) : instance.businessKey;
       } catch (error) {
         throw Object.assign(new Error(`correlation key of message ${info.message.name} at ${info.id}: ${(error as Error).message}`), { elementId: info.id });
       }
@@ -277,7 +279,7 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
         // evaluated once, when the task is created (a kept task keeps who it was offered to)
         const assignment = before
           ? { assignee: before.assignee, candidateUsers: before.candidateUsers ?? [], candidateGroups: before.candidateGroups ?? [] }
-          : taskAssignment(info, variables);
+          : taskAssignment(info, scoped);
         Object.assign(wait, assignment);
       } catch (error) {
         throw Object.assign(new Error(`task ${info.id}: ${(error as Error).message}`), { elementId: info.id });
@@ -289,8 +291,8 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
     if (kind === 'job') {
       try {
         // Camunda 8 allows a job type computed from variables (`="task-" + region`).
-        wait.jobType = before?.jobType ?? (info.jobType ? expressionText(info.jobType, variables) : null);
-        wait.variables = { ...variables, ...inputsOf(info, variables) };
+        wait.jobType = before?.jobType ?? (info.jobType ? expressionText(info.jobType, scoped) : null);
+        wait.variables = { ...scoped, ...inputsOf(info, scoped) };
       } catch (error) {
         throw Object.assign(new Error(`job of ${info.id}: ${(error as Error).message}`), { elementId: info.id });
       }
