@@ -30,7 +30,22 @@ export interface DeployOptions {
 export interface DeployResult {
   deploymentId: string;
   deployed: { key: string; version: number; changed: boolean }[];
+  /** The DMN decisions of the deployment's .dmn files, versioned per decision id like processes per key. */
+  decisions: { id: string; version: number; changed: boolean }[];
   warnings: Finding[];
+}
+
+/** A deployed DMN decision: its latest version and the file it came in. */
+export interface DecisionSummary {
+  id: string;
+  name: string | null;
+  latestVersion: number;
+  fileName: string;
+  deployedAt: string;
+}
+
+export interface DecisionDetail extends DecisionSummary {
+  versions: { version: number; fileName: string; deployedAt: string; deployedBy: string; note: string | null; deploymentId: string }[];
 }
 
 export interface ProcessSummary {
@@ -115,6 +130,10 @@ export interface TaskView {
   elementId: string;
   name: string | null;
   candidateGroups: string[];
+  /** The user the task is assigned to (Camunda's assignee), or null. */
+  assignee: string | null;
+  /** Users the task is offered to besides its groups (Camunda's candidateUsers). */
+  candidateUsers: string[];
   createdAt: string;
   /** The variables its completer may send: what the task's output sources read (its declared completion variables). */
   variables: string[];
@@ -302,6 +321,8 @@ export interface InstanceQuery {
 
 export interface TaskQuery {
   candidateGroup?: string;
+  /** Only tasks assigned to this user. */
+  assignee?: string;
   businessKey?: string;
   instanceId?: string;
   /** At most this many tasks, oldest first. */
@@ -318,6 +339,11 @@ export interface Library {
   list(): Promise<ProcessSummary[]>;
   get(key: string): Promise<ProcessDetail | undefined>;
   xml(key: string, version?: number): Promise<string | undefined>;
+  /** Deployed decisions, by id. */
+  listDecisions(): Promise<DecisionSummary[]>;
+  getDecision(id: string): Promise<DecisionDetail | undefined>;
+  /** The .dmn file a decision version came in, exactly as deployed. */
+  decisionXml(id: string, version?: number): Promise<string | undefined>;
 }
 
 export interface Runtime {

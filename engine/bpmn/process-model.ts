@@ -2,6 +2,7 @@
 // from the moddle tree: element names and types, who may work a user task,
 // which job type a service task publishes, which message a catch event waits
 // for, which process a call activity starts. Browser-safe.
+import { camunda7JobOf } from './camunda7-jobs.js';
 import { CAMUNDA_URI } from './moddle.js';
 import { embeddedFormsOf, userTaskFormOf, type UserTaskForm } from './user-task-form.js';
 
@@ -9,7 +10,12 @@ export interface ElementInfo {
   id: string;
   type: string; // bpmn:UserTask, …
   name?: string;
+  /** Names, or one expression (`=…`, `${…}`) evaluated when the task is created (task-assignment.ts). */
   candidateGroups?: string[];
+  /** Camunda's assignee: a user name or an expression. */
+  assignee?: string;
+  /** Camunda's candidateUsers: names, or one expression. */
+  candidateUsers?: string[];
   jobType?: string;
   jobRetries?: number;
   /** zeebe:taskHeaders, handed to the worker with the job. */
@@ -69,6 +75,8 @@ export const SEPARATION_OF_DUTIES = 'separationOfDuties';
 export const TAKES_ORDERS_PROPERTY = 'takesOrders';
 
 const MESSAGE_TYPES = new Set(['bpmn:MessageEventDefinition']);
+/** Elements whose Camunda 7 code runs as a job. */
+const JOB_ELEMENTS = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask', 'bpmn:IntermediateThrowEvent', 'bpmn:EndEvent']);
 
 export function compileProcessModels(definitions: any): ProcessModel[] {
   const processes = (definitions.rootElements ?? []).filter((element: any) => element.$type === 'bpmn:Process');
@@ -121,6 +129,9 @@ export function describeElement(element: any): ElementInfo {
 
   const candidateGroups = candidateGroupsOf(element);
   if (candidateGroups) info.candidateGroups = candidateGroups;
+  const { assignee, candidateUsers } = userAssignmentOf(element);
+  if (assignee) info.assignee = assignee;
+  if (candidateUsers) info.candidateUsers = candidateUsers;
 
   const job = jobOf(element);
   if (job) {
@@ -128,6 +139,15 @@ export function describeElement(element: any): ElementInfo {
     if (job.retries !== undefined) info.jobRetries = job.retries;
     const headers = extensionValues(element, 'zeebe:TaskHeaders').flatMap((list: any) => list.values ?? []);
     if (headers.length) info.jobHeaders = Object.fromEntries(headers.map((header: any) => [header.key, header.value]));
+  } else {
+    // Camunda 7 Java delegates, expressions and connectors run as external jobs (camunda7-jobs.ts)
+    const code = JOB_ELEMENTS.has(element.$type) ? camunda7JobOf(element, camundaAttribute, extensionValues(element, 'camunda:Connector')[0]) : undefined;
+    if (code) {
+      info.jobType = code.type;
+      info.jobHeaders = code.headers;
+      if (code.inputs) info.inputs = code.inputs;
+      if (code.outputs) info.outputs = code.outputs;
+    }
   }
 
   const message = messageOf(element);
@@ -213,7 +233,22 @@ function prefixedAttribute(element: any, name: string): string | undefined {
 function candidateGroupsOf(element: any): string[] | undefined {
   const zeebe = extensionValues(element, 'zeebe:AssignmentDefinition')[0];
   if (zeebe?.candidateGroups) return parseGroupList(zeebe.candidateGroups);
-  return splitList(camundaAttribute(element, 'candidateGroups'));
+  return namesOrExpression(camundaAttribute(element, 'candidateGroups'));
+}
+
+/** zeebe:assignmentDefinition assignee/candidateUsers, else Camunda 7's attributes. */
+function userAssignmentOf(element: any): { assignee?: string; candidateUsers?: string[] } {
+  const zeebe = extensionValues(element, 'zeebe:AssignmentDefinition')[0];
+  const assignee = (zeebe?.assignee || camundaAttribute(element, 'assignee'))?.trim() || undefined;
+  const candidateUsers = zeebe?.candidateUsers ? parseGroupList(zeebe.candidateUsers) : namesOrExpression(camundaAttribute(element, 'candidateUsers'));
+  return { ...(assignee && { assignee }), ...(candidateUsers && { candidateUsers }) };
+}
+
+/** `a, b`, or a whole JUEL/FEEL expression (`${approverGroups}`) kept as one entry. */
+function namesOrExpression(text: string | undefined): string[] | undefined {
+  const trimmed = text?.trim();
+  if (trimmed && /^(=|[$#]\{)/.test(trimmed)) return [trimmed];
+  return splitList(trimmed);
 }
 
 // `=["a","b"]` (a static FEEL list) or `a, b`.

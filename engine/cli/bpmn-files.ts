@@ -23,7 +23,7 @@ export async function readBpmnFiles(paths: string[]): Promise<{ files: BpmnFileB
       problems.push(`cannot read "${path}": ${reason(error)}`);
       continue;
     }
-    if (found.length === 0) problems.push(`"${path}" contains no .bpmn files`);
+    if (found.length === 0) problems.push(`"${path}" contains no .bpmn or .dmn files`);
     for (const file of found) {
       try {
         files.push({ path: file, bytes: new Uint8Array(await readFile(file)) });
@@ -40,7 +40,7 @@ export async function readBpmnFiles(paths: string[]): Promise<{ files: BpmnFileB
 async function bpmnFilesIn(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
   return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.bpmn'))
+    .filter((entry) => entry.isFile() && /\.(bpmn|dmn)$/.test(entry.name))
     .map((entry) => join(folder, entry.name))
     .sort();
 }

@@ -27,6 +27,8 @@ export interface DecisionCall {
 /** Finds the deployed DMN model that holds a decision (Camunda's "latest" binding). */
 export interface DecisionSource {
   modelFor(decisionId: string): DmnModel | undefined;
+  /** True when no decisions are deployed at all (a source handed in per step may have none). */
+  readonly empty?: boolean;
 }
 
 /** The decision call of a business rule task, or undefined when it calls none (a job, a Java class). */

@@ -85,7 +85,7 @@ export function tryCompileExpression(text: string, options: CompileOptions = {})
 }
 
 /** Whether a text is a marked expression (`=…`, `${…}`, `#{…}`) rather than a literal value. */
-function isExpressionText(text: unknown): text is string {
+export function isExpressionText(text: unknown): text is string {
   return isFeel(text as string) || isJuel(text as string);
 }
 

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import type { BpmnFile, DeployOptions } from '../api.js';
 import { parseBpmn } from '../bpmn/moddle.js';
 import type { Finding } from '../errors.js';
-import { lintSources, parseSources } from '../lint/lint-bpmn.js';
+import { xmlFollowsHouseRules } from '../lint/house-rules.js';
+import { lintFiles } from '../lint/lint-bpmn.js';
 import type { Store } from '../store/types.js';
 import { CandidateLibrary } from './candidate-library.js';
 import { diffProcesses, processOf, type ProcessDiff } from './process-diff.js';
@@ -45,7 +46,8 @@ export interface ImpactOptions {
 
 export async function analyseImpact(store: Store, files: BpmnFile[], options: ImpactOptions): Promise<ImpactReport> {
   const library = await CandidateLibrary.open(store, files);
-  const findings = await lintLibraryAfterChange(library, files, options.taskGroups);
+  const deployedDecisionIds = (await store.read((tx) => tx.latestDecisionVersions())).map((row) => row.decisionId);
+  const findings = await lintLibraryAfterChange(library, files, deployedDecisionIds, options.taskGroups);
   const processes: ProcessImpact[] = [];
   for (const candidate of library.candidates) {
     const previous = library.deployed.find((row) => row.key === candidate.key);
@@ -72,7 +74,7 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
  * together, so a call to a deployed process resolves and a deployed caller's
  * conditions see what the new version supplies.
  */
-async function lintLibraryAfterChange(library: CandidateLibrary, files: BpmnFile[], taskGroups?: DeployOptions['taskGroups']): Promise<Finding[]> {
+async function lintLibraryAfterChange(library: CandidateLibrary, files: BpmnFile[], knownDecisionIds: string[], taskGroups?: DeployOptions['taskGroups']): Promise<Finding[]> {
   const replaced = new Set(library.candidates.map((candidate) => candidate.key));
   const deployedFiles = new Map<string, BpmnFile>();
   for (const row of library.deployed) {
@@ -80,6 +82,9 @@ async function lintLibraryAfterChange(library: CandidateLibrary, files: BpmnFile
     const hash = createHash('sha256').update(row.xml).digest('hex');
     if (!deployedFiles.has(hash)) deployedFiles.set(hash, { name: `${row.key} (version ${row.version}, deployed)`, xml: row.xml });
   }
-  const documents = await parseSources([...files, ...deployedFiles.values()]);
-  return lintSources(documents, { knownProcessKeys: library.deployed.map((row) => row.key), ...(taskGroups && { taskGroups }) });
+  const libraryProcessKeys = library.deployed.filter((row) => xmlFollowsHouseRules(row.xml)).map((row) => row.key);
+  // .dmn files of the change are linted as decisions (lintFiles), beside the deployed ones
+  return lintFiles([...files, ...deployedFiles.values()], {
+    knownProcessKeys: library.deployed.map((row) => row.key), libraryProcessKeys, knownDecisionIds, ...(taskGroups && { taskGroups }),
+  });
 }

@@ -1,16 +1,19 @@
 // The process library: deploy (validate, then version changed processes),
 // list as a levelled tree, serve exact XML back.
 import { createHash, randomUUID } from 'node:crypto';
-import type { BpmnFile, DeployOptions, DeployResult, Library, ProcessDetail, ProcessSummary } from '../api.js';
+import type { BpmnFile, DecisionDetail, DecisionSummary, DeployOptions, DeployResult, Library, ProcessDetail, ProcessSummary } from '../api.js';
 import { parseBpmn } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
 import { StratumError, type Finding } from '../errors.js';
+import { isDmnSource, readDmnSources } from '../lint/dmn-sources.js';
+import { xmlFollowsHouseRules } from '../lint/house-rules.js';
 import { lintSources, parseSources } from '../lint/lint-bpmn.js';
 import { processSuppliesOf, type ProcessSupply } from '../lint/variable-supply.js';
 import type { Clock } from '../api.js';
 import type { ProcessVersionRow, Store } from '../store/types.js';
 import { analyseCallGraph } from './call-graph.js';
 import { retiredKeys } from './retired.js';
+import { decisionDetail, decisionSummary, insertChangedDecisions, type DeployedDmnFile } from './decision-versions.js';
 
 interface AnalysedFile {
   file: BpmnFile;
@@ -29,16 +32,16 @@ export class ProcessLibrary implements Library {
   }
 
   async deploy(files: BpmnFile[], options: DeployOptions): Promise<DeployResult> {
-    if (files.length === 0) throw new StratumError('bad-request', 'a deployment needs at least one .bpmn file');
-    const { analysed, findings } = await this.analyse(files, options.taskGroups);
+    if (files.length === 0) throw new StratumError('bad-request', 'a deployment needs at least one .bpmn or .dmn file');
+    const { analysed, decisions, findings } = await this.analyse(files, options.taskGroups);
     const errors = findings.filter((finding) => finding.severity === 'error');
     if (errors.length > 0) {
       throw new StratumError('invalid', `the deployment has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors[0]!.message}`, { findings });
     }
     const deploymentId = randomUUID();
     const deployedAt = this.clock.now().toISOString();
-    const deployed = await this.storeChangedVersions(analysed, options, deploymentId, deployedAt);
-    return { deploymentId, deployed, warnings: findings.filter((finding) => finding.severity === 'warning') };
+    const { deployed, deployedDecisions } = await this.storeChangedVersions(analysed, decisions, options, deploymentId, deployedAt);
+    return { deploymentId, deployed, decisions: deployedDecisions, warnings: findings.filter((finding) => finding.severity === 'warning') };
   }
 
   /**
@@ -46,18 +49,19 @@ export class ProcessLibrary implements Library {
    * servers deploying the same files at once race for the same version number;
    * the loser retries and finds its XML already deployed: a no-op.
    */
-  private async storeChangedVersions(analysed: AnalysedFile[], options: DeployOptions, deploymentId: string, deployedAt: string) {
+  private async storeChangedVersions(analysed: AnalysedFile[], decisions: DeployedDmnFile[], options: DeployOptions, deploymentId: string, deployedAt: string) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.insertChangedVersions(analysed, options, deploymentId, deployedAt);
+        return await this.insertChangedVersions(analysed, decisions, options, deploymentId, deployedAt);
       } catch (error) {
         if (!(error instanceof StratumError && error.code === 'conflict') || attempt >= 3) throw error;
       }
     }
   }
 
-  private insertChangedVersions(analysed: AnalysedFile[], options: DeployOptions, deploymentId: string, deployedAt: string) {
+  private insertChangedVersions(analysed: AnalysedFile[], decisions: DeployedDmnFile[], options: DeployOptions, deploymentId: string, deployedAt: string) {
     return this.store.transaction(async (tx) => {
+      const deployedDecisions = await insertChangedDecisions(tx, decisions, { deploymentId, deployedBy: options.user, deployedAt, note: options.note ?? null });
       const results: DeployResult['deployed'] = [];
       for (const { file, hash, models } of analysed) {
         for (const model of models) {
@@ -82,7 +86,7 @@ export class ProcessLibrary implements Library {
           results.push({ key: row.key, version: row.version, changed: true });
         }
       }
-      return results;
+      return { deployed: results, deployedDecisions };
     });
   }
 
@@ -121,6 +125,20 @@ export class ProcessLibrary implements Library {
     return row?.xml;
   }
 
+  async listDecisions(): Promise<DecisionSummary[]> {
+    return (await this.store.read((tx) => tx.latestDecisionVersions())).map(decisionSummary);
+  }
+
+  async getDecision(id: string): Promise<DecisionDetail | undefined> {
+    return decisionDetail(await this.store.read((tx) => tx.decisionVersionsOf(id)));
+  }
+
+  async decisionXml(id: string, version?: number): Promise<string | undefined> {
+    const row = await this.store.read(async (tx) =>
+      version === undefined ? (await tx.decisionVersionsOf(id)).at(-1) : tx.getDecisionVersion(id, version));
+    return row?.xml;
+  }
+
   private async summary(row: ProcessVersionRow, positions: ReturnType<typeof analyseCallGraph>, retired: Set<string>): Promise<ProcessSummary> {
     const position = positions.get(row.key) ?? { level: 1, calledBy: [] };
     return {
@@ -149,19 +167,25 @@ export class ProcessLibrary implements Library {
   }
 
   /** Lints every file against the library plus the files deployed with it; compiles them when they pass. */
-  private async analyse(files: BpmnFile[], taskGroups?: DeployOptions['taskGroups']): Promise<{ analysed: AnalysedFile[]; findings: Finding[] }> {
-    const latest = await this.store.read((tx) => tx.latestVersions());
+  private async analyse(files: BpmnFile[], taskGroups?: DeployOptions['taskGroups']): Promise<{ analysed: AnalysedFile[]; decisions: DeployedDmnFile[]; findings: Finding[] }> {
+    const [latest, latestDecisions] = await this.store.read(async (tx) => [await tx.latestVersions(), await tx.latestDecisionVersions()] as const);
     const knownProcessKeys = latest.map((row) => row.key);
+    // a file replacing a library process is held to the library's house rules
+    const libraryProcessKeys = latest.filter((row) => xmlFollowsHouseRules(row.xml)).map((row) => row.key);
     const processSupplies = await Promise.all(latest.map((row) => this.supply(row)));
-    const documents = await parseSources(files);
-    const findings = await lintSources(documents, { knownProcessKeys, processSupplies, ...(taskGroups && { taskGroups }) });
-    if (findings.some((finding) => finding.severity === 'error')) return { analysed: [], findings };
+    // .dmn files deploy beside the BPMN; business rule tasks may call their decisions and the deployed ones
+    const dmn = await readDmnSources(files.filter(isDmnSource));
+    const knownDecisionIds = [...latestDecisions.map((row) => row.decisionId), ...dmn.models.flatMap(({ model }) => [...model.decisions.keys()])];
+    const documents = await parseSources(files.filter((file) => !isDmnSource(file)));
+    const findings = [...dmn.findings, ...(await lintSources(documents, { knownProcessKeys, processSupplies, knownDecisionIds, libraryProcessKeys, ...(taskGroups && { taskGroups }) }))];
+    if (findings.some((finding) => finding.severity === 'error')) return { analysed: [], decisions: [], findings };
+    const decisions = dmn.models.map(({ file, model }) => ({ name: file.name, xml: file.xml, model }));
     const analysed = documents.map(({ file, parsed }) => ({
       file,
       models: compileProcessModels(parsed!.definitions),
       hash: createHash('sha256').update(file.xml).digest('hex'),
     }));
-    return { analysed, findings };
+    return { analysed, decisions, findings };
   }
 
   // A version's XML never changes, so what it supplies is parsed once per process version.

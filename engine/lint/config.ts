@@ -147,6 +147,16 @@ export interface LintContext {
   knownProcessKeys?: string[];
   /** What the library's processes supply, so `condition-variables-supplied` follows the call graph. */
   processSupplies?: ProcessSupply[];
+  /** Ids of the DMN decisions deployed or deployed with the files, so `supported-elements` checks business rule tasks' decisions. */
+  knownDecisionIds?: string[];
+  /**
+   * Stratum's house rules (house-rules.ts) for every document: every user task names its candidate groups,
+   * every deciding gateway has a default flow. Without it they hold for the shipped library's documents
+   * (its namespace, order entry, `libraryProcessKeys`) and are warnings elsewhere.
+   */
+  requireTaskGroups?: boolean;
+  /** Deployed processes that followed the house rules: a file replacing one of them follows them too. */
+  libraryProcessKeys?: string[];
   /** Task groups that have members and how severe a candidate group outside them is; without it groups are not checked. */
   taskGroups?: { known: string[]; severity: Exclude<Severity, 'off'> };
 }
@@ -159,6 +169,14 @@ export function stratumLintConfigWith(options: LintContext) {
   }
   if (options.processSupplies) {
     rules['stratum/condition-variables-supplied'] = [stratumRuleSeverities['stratum/condition-variables-supplied']!, { processes: options.processSupplies }];
+  }
+  if (options.requireTaskGroups || options.libraryProcessKeys) {
+    const houseRules = { houseRules: options.requireTaskGroups === true, libraryProcessKeys: options.libraryProcessKeys ?? [] };
+    rules['stratum/user-task-candidate-groups'] = [stratumRuleSeverities['stratum/user-task-candidate-groups']!, houseRules];
+    rules['stratum/exclusive-gateway-default'] = [stratumRuleSeverities['stratum/exclusive-gateway-default']!, houseRules];
+  }
+  if (options.knownDecisionIds) {
+    rules['stratum/supported-elements'] = [stratumRuleSeverities['stratum/supported-elements']!, { knownDecisionIds: options.knownDecisionIds }];
   }
   if (options.taskGroups) {
     rules['stratum/candidate-group-members'] = [options.taskGroups.severity, { knownGroups: options.taskGroups.known }];

@@ -8,6 +8,7 @@ import { completeFlowReferences } from '../bpmn/flow-references.js';
 import { BpmnParseError, parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
 import type { Finding } from '../errors.js';
 import { stratumLintConfigWith, stratumResolver, withReportSeverities, type LintContext } from './config.js';
+import { isDmnSource, readDmnSources } from './dmn-sources.js';
 import { ElementLabel } from './element-label.js';
 import { mergeSupplies, processSuppliesOf, type ProcessSupply } from './variable-supply.js';
 
@@ -98,7 +99,11 @@ export interface BpmnSource {
  * in two files (`duplicate-process`). Every finding carries its file name.
  */
 export async function lintFiles(files: BpmnSource[], options: LintOptions = {}): Promise<Finding[]> {
-  return lintSources(await parseSources(files), options);
+  // .dmn files deploy beside the BPMN: their decisions are what business rule tasks may call
+  const dmn = await readDmnSources(files.filter(isDmnSource));
+  const knownDecisionIds = [...(options.knownDecisionIds ?? []), ...dmn.models.flatMap(({ model }) => [...model.decisions.keys()])];
+  const bpmn = await lintSources(await parseSources(files.filter((file) => !isDmnSource(file))), { ...options, knownDecisionIds });
+  return sortFindingsByFile([...dmn.findings, ...bpmn], files);
 }
 
 /** A file read for linting: its parsed model, or the findings that kept it from being parsed. */

@@ -39,7 +39,7 @@ DecisionTaskBehaviour.prototype.execute = function execute(this: any, executeMes
   try {
     const call = decisionCallOf(this.activity.behaviour)!;
     const source: DecisionSource | undefined = this.environment.services?.decisions;
-    if (!source) throw new Error(`business rule task ${this.id} calls decision ${call.decisionRef}, but no decisions are deployed`);
+    if (!source || source.empty) throw new Error(`business rule task ${this.id} calls decision ${call.decisionRef}, but no decisions are deployed`);
     const output = runDecisionCall(call, source, this.visibleVariables(this.environment.variables));
     this.environment.assignVariables(output);
     return this.broker.publish('execution', 'execute.completed', { ...content, output, state: 'complete' });

@@ -4,6 +4,7 @@
 // upgrade of bpmn-engine that moves these internals breaks here, under its
 // own tests (test/engine/runtime/engine-adapter.test.ts), and nowhere else.
 import { EventEmitter } from 'node:events';
+import type { DecisionSource } from '../dmn/decision-call.js';
 import { createEngine, visibleVariables, type EngineHost } from './execution-environment.js';
 
 /** The variables of the process (or element) an event came from, as bpmn-elements keeps them. */
@@ -19,6 +20,8 @@ export interface ElementApi {
   readonly executionId: string;
   /** The message content: timers put `timerType`, `timeout`, `expireAt`, `parent.executionId` here. */
   readonly content?: Record<string, any>;
+  /** The variables of the scope the element runs in (bpmn-elements' raw copy). */
+  readonly scope?: Record<string, unknown>;
   readonly environment: EngineEnvironment;
 }
 
@@ -27,6 +30,10 @@ export interface WaitingElement {
   readonly id: string;
   readonly type: string;
   readonly executionId: string;
+  /** The variables of the scope the element runs in (bpmn-elements' raw copy): a sub-process iteration's. */
+  readonly scope?: Record<string, unknown>;
+  /** The element's run message content (a multi-instance iteration's index and element). */
+  readonly content?: Record<string, any>;
   /** Makes the waiting element throw (bpmn-elements turns it into an ActivityError carrying `code`). */
   throwError(message: string, code?: string): void;
 }
@@ -45,9 +52,19 @@ export class LiveEngine {
   /** One listener for the engine's whole life: bpmn-engine binds it at execute/resume, steps come and go on it. */
   private readonly listener = new EventEmitter();
   private failed = false;
+  /** The decisions of the step running now: a warm engine outlives a deployment, so each step hands in the latest. */
+  private decisions: DecisionSource | undefined;
 
   constructor(name: string, sourceContext: unknown, host: EngineHost = {}) {
-    this.engine = createEngine(name, sourceContext, undefined, host);
+    this.decisions = host.decisions;
+    const decisionsOfStep = () => this.decisions;
+    const stepDecisions: DecisionSource = {
+      modelFor: (decisionId) => decisionsOfStep()?.modelFor(decisionId),
+      get empty() {
+        return decisionsOfStep() === undefined;
+      },
+    };
+    this.engine = createEngine(name, sourceContext, undefined, { ...host, decisions: stepDecisions });
     // Every engine has an error listener (an unheard error would throw); an engine that erred is never reused.
     this.engine.on('error', () => (this.failed = true));
   }
@@ -61,6 +78,11 @@ export class LiveEngine {
   async recover(state: unknown): Promise<void> {
     this.engine.recover(state); // a row of our own, read for this step: no copy needed
     await this.engine.resume({ listener: this.listener });
+  }
+
+  /** The deployed decisions this step's business rule tasks call (none for a process without any). */
+  useDecisions(decisions: DecisionSource | undefined): void {
+    this.decisions = decisions;
   }
 
   /** Attaches a step's listeners; the returned function detaches them. */
@@ -89,10 +111,25 @@ export class LiveEngine {
 
   /** The elements waiting for something from outside, in bpmn-engine's order. */
   waiting(): WaitingElement[] {
-    return (this.engine.execution?.getPostponed() ?? []).map((api: any): WaitingElement => ({
+    // what waits inside a sub-process (each iteration of a multi-instance one) waits too
+    const flat: any[] = [];
+    const seen = new Set<string>();
+    const visit = (apis: any[]) => {
+      for (const api of apis) {
+        if (seen.has(api.executionId)) continue;
+        seen.add(api.executionId);
+        flat.push(api);
+        if (api.owner?.isSubProcess) visit(api.getPostponed?.() ?? []);
+      }
+    };
+    visit(this.engine.execution?.getPostponed() ?? []);
+    return flat.map((api: any): WaitingElement => ({
       id: api.id,
       type: api.type,
       executionId: api.executionId,
+      content: api.content,
+      // the element's own scope: a sub-process iteration's variables (its element, loopCounter) over the process's
+      scope: api.environment?.variables,
       throwError: (message, code) => api.sendApiMessage('error', { message, ...(code && { code, name: code }) }),
     }));
   }

@@ -9,6 +9,7 @@ import type { ExecutableDefinition } from './definition-cache.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
 import { errorElementId, LiveEngine, type ElementApi } from './engine-adapter.js';
 import { visibleVariables, type FeelTiming } from './execution-environment.js';
+import { taskAssignment } from './task-assignment.js';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
 
 export type StepAction =
@@ -87,8 +88,9 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   // A warm engine already stands where the stored state says (the caller checked its revision): no recover.
   const warm = action?.type === 'start' ? undefined : input.warm;
   const engine = warm ?? new LiveEngine(instance.id, definition.sourceContext, {
-    cronDialect, ...(input.decisions && { decisions: input.decisions }), ...(input.feelTiming && { feelTiming: input.feelTiming }),
+    cronDialect, ...(input.feelTiming && { feelTiming: input.feelTiming }),
   });
+  engine.useDecisions(input.decisions);
   const record = (event: string, api: ElementApi, data: Record<string, unknown> | null = null) => {
     if (NOT_HISTORY.has(api.type)) return;
     history.push({ instanceId: instance.id, at, actor, event, elementId: api.id, elementType: api.type, waitId: null, data });
@@ -234,6 +236,8 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
     const info = definition.model.elements.get(api.id);
     const kind = waitKindOf(info);
     if (!kind || !info) continue;
+    // inside a sub-process (an iteration of a multi-instance one) the element sees its scope's variables
+    const scoped = api.scope ? { ...variables, ...visibleVariables(api.scope) } : variables;
     const id = `${instance.id}:${api.executionId}`;
     const before = previous.get(id);
     const wait: WaitRow = {
@@ -245,7 +249,9 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
       elementId: info.id,
       executionId: api.executionId,
       name: info.name ?? null,
-      candidateGroups: kind === 'task' ? (info.candidateGroups ?? []) : null,
+      candidateGroups: null,
+      assignee: null,
+      candidateUsers: null,
       messageName: null,
       messageId: null,
       correlationKey: null,
@@ -263,9 +269,20 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
       wait.messageName = info.message.name;
       wait.messageId = info.message.id;
       try {
-        wait.correlationKey = info.message.correlationKey ? expressionText(info.message.correlationKey, variables) : instance.businessKey;
+        wait.correlationKey = info.message.correlationKey ? expressionText(info.message.correlationKey, scoped) : instance.businessKey;
       } catch (error) {
         throw Object.assign(new Error(`correlation key of message ${info.message.name} at ${info.id}: ${(error as Error).message}`), { elementId: info.id });
+      }
+    }
+    if (kind === 'task') {
+      try {
+        // evaluated once, when the task is created (a kept task keeps who it was offered to)
+        const assignment = before
+          ? { assignee: before.assignee, candidateUsers: before.candidateUsers ?? [], candidateGroups: before.candidateGroups ?? [] }
+          : taskAssignment(info, scoped);
+        Object.assign(wait, assignment);
+      } catch (error) {
+        throw Object.assign(new Error(`task ${info.id}: ${(error as Error).message}`), { elementId: info.id });
       }
     }
     if (kind === 'timer') {
@@ -274,8 +291,8 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
     if (kind === 'job') {
       try {
         // Camunda 8 allows a job type computed from variables (`="task-" + region`).
-        wait.jobType = before?.jobType ?? (info.jobType ? expressionText(info.jobType, variables) : null);
-        wait.variables = { ...variables, ...inputsOf(info, variables) };
+        wait.jobType = before?.jobType ?? (info.jobType ? expressionText(info.jobType, scoped) : null);
+        wait.variables = { ...scoped, ...inputsOf(info, scoped) };
       } catch (error) {
         throw Object.assign(new Error(`job of ${info.id}: ${(error as Error).message}`), { elementId: info.id });
       }

@@ -22,6 +22,7 @@ import { settleOrderChanges } from '../orders/order-change.js';
 import type { HistoryRow, InstanceRow, Store, StoreTx } from '../store/types.js';
 import { returnToParent, startChild } from './call-activities.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
+import { DeployedDecisions } from './deployed-decisions.js';
 import type { LiveEngine } from './engine-adapter.js';
 import { estimatedEngineBytes, type EngineCache } from './engine-cache.js';
 import type { FeelTiming } from './execution-environment.js';
@@ -92,6 +93,7 @@ export class StepExecutor {
   /** The read-only stand-ins of speculations, with the instances they pretended to write. */
   private readonly speculating = new WeakMap<StoreTx, Set<string>>();
   private readonly speculate: boolean;
+  private readonly deployedDecisions = new DeployedDecisions();
 
   constructor(
     readonly store: Store,
@@ -186,7 +188,8 @@ export class StepExecutor {
     const previousWaits = step.isNew ? [] : await tx.findWaits({ instanceId: instance.id });
     const now = this.clock.now();
     const actor = step.actor ?? null;
-    const result = await this.engineStep(tx, step, { definition, instance, previousWaits, now, actor, action: step.action });
+    const decisions = await this.deployedDecisions.forStep(tx, definition);
+    const result = await this.engineStep(tx, step, { definition, instance, previousWaits, now, actor, action: step.action, ...(decisions && { decisions }) });
 
     // Children are named before the parent is saved so the wait row points at them.
     const newCalls = result.waits.filter((wait) => wait.kind === 'call' && !wait.childInstanceId);
@@ -256,7 +259,8 @@ export class StepExecutor {
     const written = this.speculating.get(tx);
     if (written?.has(instance.id)) throw new SpeculationEnd();
     const speculation = this.speculations.get(tx);
-    const key = speculation && speculationKey(step, input);
+    // a step that calls decisions is not kept: its key could not tell a decision deployed in between
+    const key = speculation && !input.decisions ? speculationKey(step, input) : undefined;
     if (key && !written) {
       const kept = speculation.results.get(key);
       if (kept) {

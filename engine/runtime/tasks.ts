@@ -1,10 +1,11 @@
-// User tasks: the open ones (by candidate group), and completing one — by a
-// member of a candidate group, with the task's declared completion variables
+// User tasks: the open ones (by candidate group or assignee), and completing one — by
+// its assignee, a candidate user or a member of a candidate group, with the task's declared completion variables
 // only, and (for separated tasks) never by whoever decided an earlier one.
 import type { Actor, TaskQuery, TaskView } from '../api.js';
 import { forbidden } from '../errors.js';
 import { completionInputsBehind, userTaskWrites } from './completion-variables.js';
 import { earlierSeparatedDecision } from './four-eyes.js';
+import { mayWork, offeredTo } from './task-assignment.js';
 import type { StepExecutor } from './step-executor.js';
 import { taskViews } from './task-views.js';
 import { lockWait } from './wait-locks.js';
@@ -33,10 +34,8 @@ export class UserTasks {
     return steps.step('complete-task', async (tx, moving) => {
       const { wait, instance } = await lockWait(tx, taskId, 'task');
       moving(instance);
-      const groups = wait.candidateGroups ?? [];
-      if (!groups.some((group) => actor.groups.includes(group))) {
-        throw forbidden(`task ${taskId} is for ${groups.join(', ') || 'nobody'}; ${actor.name} is in none of these groups`);
-      }
+      const assignment = { assignee: wait.assignee, candidateUsers: wait.candidateUsers ?? [], candidateGroups: wait.candidateGroups ?? [] };
+      if (!mayWork(assignment, actor.name, actor.groups)) throw forbidden(`task ${taskId} is ${offeredTo(assignment)}; ${actor.name} is not among them`);
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
       const writes = userTaskWrites(info, variables);

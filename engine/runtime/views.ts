@@ -51,6 +51,8 @@ export function taskView(wait: WaitRow, instance: InstanceRow | undefined, model
     elementId: wait.elementId,
     name: wait.name,
     candidateGroups: wait.candidateGroups ?? [],
+    assignee: wait.assignee,
+    candidateUsers: wait.candidateUsers ?? [],
     createdAt: wait.createdAt,
     variables: declaredCompletionVariables(info?.outputs ?? []),
     documentation: info?.documentation ?? model?.documentation ?? null,

@@ -69,6 +69,7 @@ export function waitSelect(filter: WaitFilter, placeholder: Placeholder, tables:
   where.equal('w.instance_id', filter.instanceId);
   where.equal('w.root_id', filter.rootId);
   where.equal('w.business_key', filter.businessKey);
+  where.equal('w.assignee', filter.assignee);
   where.equal('w.message_name', filter.messageName);
   where.equal('w.correlation_key', filter.correlationKey);
   if (filter.limit !== undefined) checkLimit('limit', filter.limit);

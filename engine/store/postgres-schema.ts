@@ -210,4 +210,26 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX stratum_order_changes_by_seq ON stratum_order_changes (order_no, seq);
   `,
+  // 6: DMN decisions deployed beside BPMN, versioned per decision id (the whole .dmn file kept as deployed)
+  `
+  CREATE TABLE stratum_decision_versions (
+    decision_id   text COLLATE "C" NOT NULL,
+    version       integer NOT NULL CHECK (version >= 1),
+    name          text,
+    file_name     text NOT NULL,
+    xml           text NOT NULL,
+    hash          text NOT NULL,
+    deployment_id text NOT NULL,
+    deployed_by   text NOT NULL,
+    deployed_at   timestamptz NOT NULL,
+    note          text,
+    PRIMARY KEY (decision_id, version)
+  );
+  `,
+  // 7: tasks assigned as Camunda assigns them: an assignee and candidate users beside the candidate groups
+  `
+  ALTER TABLE stratum_waits ADD COLUMN assignee text;
+  ALTER TABLE stratum_waits ADD COLUMN candidate_users jsonb;
+  CREATE INDEX stratum_waits_by_assignee_created ON stratum_waits (assignee, created_at, id);
+  `,
 ];

@@ -10,12 +10,14 @@ import {
   INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentWhere, messageIncidentCodec, messageIncidentWrites,
   type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
+import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
 import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage, pageOf } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { rowWrites } from './row-writes.js';
 import { TransactionQueue } from './transaction-queue.js';
 import { TxGuard } from './tx-guard.js';
 import type {
+  DecisionVersionRow,
   HistoryRow,
   IdempotencyRow,
   IncidentFilter,
@@ -178,6 +180,8 @@ const controlCodec = messageIncidentCodec<PostgresColumns>({
   writeJson: jsonText,
 });
 const CONTROL_WRITES = numberedAll(messageIncidentWrites('stratum_'));
+const decisions = decisionCodec<PostgresColumns>({ readTime: (date) => date.toISOString() });
+const DECISION_WRITES = numberedAll(decisionWrites('stratum_'));
 export const numberedPlaceholder: Placeholder = (position) => `$${position}`;
 export const WAIT_TABLES = { waits: 'stratum_waits', groups: 'stratum_wait_groups' };
 /** History parameters in the order of appendHistory's unnest arrays ($1 … $8). */
@@ -235,6 +239,32 @@ class PostgresTx extends TxGuard implements StoreTx {
       [key],
     );
     return rows.map(codec.version);
+  }
+
+  // decisions
+
+  async insertDecisionVersion(row: DecisionVersionRow): Promise<void> {
+    this.assertWritable('insertDecisionVersion');
+    const result = await this.write(DECISION_WRITES.insertDecisionVersion, decisions.decisionParameters(row));
+    if (result.rowCount === 0) throw new StratumError('conflict', `decision ${row.decisionId} version ${row.version} is already deployed`);
+  }
+
+  async getDecisionVersion(decisionId: string, version: number): Promise<DecisionVersionRow | undefined> {
+    const { rows } = await this.query<DecisionVersionRecord<PostgresColumns>>(
+      `SELECT ${DECISION_COLUMNS} FROM stratum_decision_versions WHERE decision_id = $1 AND version = $2`, [decisionId, version]);
+    return rows[0] && decisions.decision(rows[0]);
+  }
+
+  async latestDecisionVersions(): Promise<DecisionVersionRow[]> {
+    const { rows } = await this.query<DecisionVersionRecord<PostgresColumns>>(
+      `SELECT DISTINCT ON (decision_id) ${DECISION_COLUMNS} FROM stratum_decision_versions ORDER BY decision_id, version DESC`);
+    return rows.map(decisions.decision);
+  }
+
+  async decisionVersionsOf(decisionId: string): Promise<DecisionVersionRow[]> {
+    const { rows } = await this.query<DecisionVersionRecord<PostgresColumns>>(
+      `SELECT ${DECISION_COLUMNS} FROM stratum_decision_versions WHERE decision_id = $1 ORDER BY version`, [decisionId]);
+    return rows.map(decisions.decision);
   }
 
   // instances

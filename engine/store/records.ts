@@ -65,6 +65,8 @@ export interface WaitRecord<C extends ColumnTypes> {
   execution_id: string;
   name: string | null;
   candidate_groups: Json<C, string[]> | null;
+  assignee: string | null;
+  candidate_users: Json<C, string[]> | null;
   message_name: string | null;
   message_id: string | null;
   correlation_key: string | null;
@@ -130,7 +132,7 @@ export interface Records<C extends ColumnTypes> {
 export const INSTANCE_COLUMNS =
   'id, process_key, version, business_key, parent_id, parent_element_id, parent_execution_id, root_id, status, state, variables, incident, revision, started_by, created_at, updated_at, ended_at';
 export const WAIT_COLUMNS =
-  'id, instance_id, root_id, business_key, kind, element_id, execution_id, name, candidate_groups, message_name, message_id, correlation_key, due_at, job_type, job_retries, job_error, locked_by, lock_expires_at, child_instance_id, variables, created_at';
+  'id, instance_id, root_id, business_key, kind, element_id, execution_id, name, candidate_groups, message_name, message_id, correlation_key, due_at, job_type, job_retries, job_error, locked_by, lock_expires_at, child_instance_id, variables, created_at, assignee, candidate_users';
 /** WAIT_COLUMNS of a table aliased `w`. */
 export const WAIT_COLUMNS_OF_W = WAIT_COLUMNS.split(', ')
   .map((column) => `w.${column}`)

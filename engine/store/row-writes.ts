@@ -39,19 +39,19 @@ export function rowWrites(tablePrefix: string): RowWrites {
     insertWait: `INSERT INTO ${t('waits')} (${WAIT_COLUMNS})
        VALUES (@id, @instanceId, @rootId, @businessKey, @kind, @elementId, @executionId, @name, @candidateGroups,
                @messageName, @messageId, @correlationKey, @dueAt, @jobType, @jobRetries, @jobError, @lockedBy,
-               @lockExpiresAt, @childInstanceId, @variables, @createdAt)
+               @lockExpiresAt, @childInstanceId, @variables, @createdAt, @assignee, @candidateUsers)
        ON CONFLICT DO NOTHING`,
 
     refreshWait: `UPDATE ${t('waits')} SET
          root_id = @rootId, business_key = @businessKey, kind = @kind, element_id = @elementId,
-         execution_id = @executionId, name = @name, candidate_groups = @candidateGroups,
+         execution_id = @executionId, name = @name, candidate_groups = @candidateGroups, assignee = @assignee, candidate_users = @candidateUsers,
          message_name = @messageName, message_id = @messageId, correlation_key = @correlationKey,
          due_at = @dueAt, job_type = @jobType, child_instance_id = @childInstanceId, variables = @variables
        WHERE id = @id AND instance_id = @instanceId`,
 
     updateWait: `UPDATE ${t('waits')} SET
          root_id = @rootId, business_key = @businessKey, kind = @kind, element_id = @elementId,
-         execution_id = @executionId, name = @name, candidate_groups = @candidateGroups,
+         execution_id = @executionId, name = @name, candidate_groups = @candidateGroups, assignee = @assignee, candidate_users = @candidateUsers,
          message_name = @messageName, message_id = @messageId, correlation_key = @correlationKey,
          due_at = @dueAt, job_type = @jobType, job_retries = @jobRetries, job_error = @jobError,
          locked_by = @lockedBy, lock_expires_at = @lockExpiresAt, child_instance_id = @childInstanceId,

@@ -208,4 +208,26 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX order_changes_by_seq ON order_changes (order_no, seq);
   `,
+  // 6: DMN decisions deployed beside BPMN, versioned per decision id (the whole .dmn file kept as deployed)
+  `
+  CREATE TABLE decision_versions (
+    decision_id   TEXT NOT NULL,
+    version       INTEGER NOT NULL CHECK (version >= 1),
+    name          TEXT,
+    file_name     TEXT NOT NULL,
+    xml           TEXT NOT NULL,
+    hash          TEXT NOT NULL,
+    deployment_id TEXT NOT NULL,
+    deployed_by   TEXT NOT NULL,
+    deployed_at   TEXT NOT NULL,
+    note          TEXT,
+    PRIMARY KEY (decision_id, version)
+  );
+  `,
+  // 7: tasks assigned as Camunda assigns them: an assignee and candidate users beside the candidate groups
+  `
+  ALTER TABLE waits ADD COLUMN assignee TEXT;
+  ALTER TABLE waits ADD COLUMN candidate_users TEXT;
+  CREATE INDEX waits_by_assignee_created ON waits (assignee, created_at, id);
+  `,
 ];

@@ -9,6 +9,7 @@ import {
   INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentWhere, messageIncidentCodec, messageIncidentWrites,
   type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
+import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
 import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage, pageOf } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { packState, unpackState } from './state-codec.js';
@@ -18,6 +19,7 @@ import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { TransactionQueue } from './transaction-queue.js';
 import { TxGuard } from './tx-guard.js';
 import type {
+  DecisionVersionRow,
   HistoryRow,
   IdempotencyRow,
   IncidentFilter,
@@ -271,6 +273,8 @@ const controlCodec = messageIncidentCodec<SqliteColumns>({
   writeJson: (value) => JSON.stringify(value),
 });
 const CONTROL_WRITES = messageIncidentWrites('');
+const decisions = decisionCodec<SqliteColumns>({ readTime: (text) => text });
+const DECISION_WRITES = decisionWrites('');
 export const anonymous: Placeholder = () => '?';
 export const WAIT_TABLES = { waits: 'waits', groups: 'wait_groups' };
 
@@ -323,6 +327,37 @@ class SqliteTx extends TxGuard implements StoreTx {
       key,
     ) as Stored['version'][];
     return records.map(codec.version);
+  }
+
+  // decisions
+
+  async insertDecisionVersion(row: DecisionVersionRow): Promise<void> {
+    this.assertWritable('insertDecisionVersion');
+    const result = this.sql(DECISION_WRITES.insertDecisionVersion).run(decisions.decisionParameters(row));
+    if (result.changes === 0) throw new StratumError('conflict', `decision ${row.decisionId} version ${row.version} is already deployed`);
+  }
+
+  async getDecisionVersion(decisionId: string, version: number): Promise<DecisionVersionRow | undefined> {
+    this.assertActive();
+    const record = this.sql(`SELECT ${DECISION_COLUMNS} FROM decision_versions WHERE decision_id = ? AND version = ?`).get(decisionId, version);
+    return record ? decisions.decision(record as DecisionVersionRecord<SqliteColumns>) : undefined;
+  }
+
+  async latestDecisionVersions(): Promise<DecisionVersionRow[]> {
+    this.assertActive();
+    const records = this.sql(
+      `SELECT ${DECISION_COLUMNS} FROM decision_versions d
+       WHERE version = (SELECT max(version) FROM decision_versions l WHERE l.decision_id = d.decision_id)
+       ORDER BY decision_id`,
+    ).all() as DecisionVersionRecord<SqliteColumns>[];
+    return records.map(decisions.decision);
+  }
+
+  async decisionVersionsOf(decisionId: string): Promise<DecisionVersionRow[]> {
+    this.assertActive();
+    const records = this.sql(`SELECT ${DECISION_COLUMNS} FROM decision_versions WHERE decision_id = ? ORDER BY version`)
+      .all(decisionId) as DecisionVersionRecord<SqliteColumns>[];
+    return records.map(decisions.decision);
   }
 
   // instances

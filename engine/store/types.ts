@@ -24,6 +24,23 @@ export interface ProcessVersionRow {
   note: string | null;
 }
 
+/** One version of one DMN decision; a .dmn file with several decisions gives each its own row. */
+export interface DecisionVersionRow {
+  decisionId: string;
+  version: number;
+  name: string | null;
+  /** The file the decision came in, as the deployment named it. */
+  fileName: string;
+  /** The whole .dmn file as deployed (decoded as text): served back byte for byte. */
+  xml: string;
+  /** sha256 hex of `xml`: a file deployed again unchanged gives no new version. */
+  hash: string;
+  deploymentId: string;
+  deployedBy: string;
+  deployedAt: string;
+  note: string | null;
+}
+
 export interface InstanceRow {
   id: string;
   processKey: string;
@@ -61,6 +78,10 @@ export interface WaitRow {
   executionId: string;
   name: string | null;
   candidateGroups: string[] | null;
+  /** Tasks: the user the task is assigned to (Camunda's assignee), evaluated when the task was created. */
+  assignee: string | null;
+  /** Tasks: users the task is offered to besides its groups (Camunda's candidateUsers). */
+  candidateUsers: string[] | null;
   messageName: string | null;
   messageId: string | null;
   correlationKey: string | null;
@@ -226,6 +247,7 @@ export interface WaitFilter {
   rootId?: string;
   businessKey?: string;
   candidateGroup?: string;
+  assignee?: string;
   messageName?: string;
   correlationKey?: string;
   /** At most this many rows. */
@@ -243,6 +265,15 @@ export interface StoreTx {
   latestVersions(): Promise<ProcessVersionRow[]>;
   /** All versions of a key, oldest first. */
   versionsOf(key: string): Promise<ProcessVersionRow[]>;
+
+  // decisions (DMN), versioned per decision id
+  /** Throws StratumError conflict when that version of the decision exists. */
+  insertDecisionVersion(row: DecisionVersionRow): Promise<void>;
+  getDecisionVersion(decisionId: string, version: number): Promise<DecisionVersionRow | undefined>;
+  /** Latest version of every decision, ordered by decision id. */
+  latestDecisionVersions(): Promise<DecisionVersionRow[]>;
+  /** All versions of a decision, oldest first. */
+  decisionVersionsOf(decisionId: string): Promise<DecisionVersionRow[]>;
 
   // instances
   insertInstance(row: InstanceRow): Promise<void>;

@@ -29,13 +29,13 @@ function checkedFile(name: string, bytes: Buffer): BpmnFile {
   if (!FILE_NAME.test(name)) {
     throw new HttpProblem(422, `The file name "${name.slice(0, 80)}" is not allowed.`, { errors: [{ field: name.slice(0, 200), message: 'file names use letters, digits, spaces and . _ - ( )' }] });
   }
-  if (!/\.(bpmn|bpmn20\.xml|xml)$/i.test(name)) {
-    throw new HttpProblem(422, `${name} is not a .bpmn file.`, { errors: [{ field: name, message: 'must end in .bpmn or .xml' }] });
+  if (!/\.(bpmn|bpmn20\.xml|dmn|xml)$/i.test(name)) {
+    throw new HttpProblem(422, `${name} is neither a .bpmn nor a .dmn file.`, { errors: [{ field: name, message: 'must end in .bpmn, .dmn or .xml' }] });
   }
   if (bytes.length === 0) throw new HttpProblem(422, `${name} is empty.`, { errors: [{ field: name, message: 'is empty' }] });
   const xml = decodeDeclared(bytes, name);
   if (DTD.test(xml)) {
-    throw new HttpProblem(422, `${name} contains a document type declaration (<!DOCTYPE or <!ENTITY); BPMN files never need one.`, {
+    throw new HttpProblem(422, `${name} contains a document type declaration (<!DOCTYPE or <!ENTITY); BPMN and DMN files never need one.`, {
       errors: [{ field: name, message: 'contains a DOCTYPE or ENTITY declaration' }],
     });
   }

@@ -26,6 +26,20 @@ export function libraryHandlers(library: Library, limits: { bodyBytes: number },
       return { status: 200, bytes: encodeXml(xml), contentType: `application/xml; charset=${xmlCharset(xml)}` };
     },
 
+    listDecisions: async () => ok(await library.listDecisions()),
+
+    getDecision: async ({ params }: Input<unknown, unknown, { id: string }>) => {
+      const detail = await library.getDecision(params.id);
+      if (!detail) throw new HttpProblem(404, `No decision with id ${params.id} is deployed.`);
+      return ok(detail);
+    },
+
+    getDecisionXml: async ({ params }: Input<unknown, unknown, { id: string; version: number }>) => {
+      const xml = await library.decisionXml(params.id, params.version);
+      if (xml === undefined) throw new HttpProblem(404, `Decision ${params.id} has no version ${params.version}.`);
+      return { status: 200, bytes: encodeXml(xml), contentType: `application/xml; charset=${xmlCharset(xml)}` };
+    },
+
     deploy: async ({ req, query, user }: Input<unknown, { name?: string; note?: string }>) => {
       const res = req.res!;
       const { files, note } = await readDeployment(req, res, limits.bodyBytes, query);

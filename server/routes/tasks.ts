@@ -9,6 +9,7 @@ import { HttpProblem } from '../problem.js';
 
 interface TasksQuery {
   candidateGroup?: string;
+  assignee?: string;
   businessKey?: string;
   instanceId?: string;
   mine?: boolean;
@@ -22,6 +23,7 @@ export function taskHandlers(runtime: Runtime): Handlers {
     // A task list polls with If-None-Match: nothing new costs a 304.
     listTasks: async ({ query, req, user }: Input<unknown, TasksQuery>) => {
       const { limit, after, mine, ...filter } = query;
+      if (filter.assignee === 'me') filter.assignee = user!.name;
       const start = pageStart(after);
       const page = { ...filter, limit: limit + 1, ...(start ? { after: start } : {}) };
       const rows = mine ? await tasksOfGroups(runtime, page, user!) : await runtime.findTasks(page);
@@ -56,6 +58,8 @@ async function tasksOfGroups(runtime: Runtime, page: TaskQuery, user: User): Pro
   for (const group of groups) {
     for (const task of await runtime.findTasks({ ...page, candidateGroup: group })) byId.set(task.id, task);
   }
+  // and those assigned to the caller by name (Camunda's assignee)
+  if (!page.candidateGroup) for (const task of await runtime.findTasks({ ...page, assignee: user.name })) byId.set(task.id, task);
   return [...byId.values()]
     .sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id))
     .slice(0, page.limit);

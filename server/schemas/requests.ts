@@ -240,6 +240,7 @@ export const TasksQuery: JsonSchema = {
   additionalProperties: false,
   properties: {
     candidateGroup: printableKey(100),
+    assignee: { ...printableKey(200), description: 'Only tasks assigned to this user; `me` is the caller.' },
     businessKey: printableKey(200),
     instanceId: printableKey(200),
     mine: { type: 'boolean', description: 'Only the tasks the caller may complete: those of any of their groups (combine with `candidateGroup` to narrow to one).' },

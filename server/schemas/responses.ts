@@ -125,7 +125,7 @@ export const InstancePage: JsonSchema = {
 
 export const TaskView: JsonSchema = {
   type: 'object',
-  required: ['id', 'instanceId', 'businessKey', 'processKey', 'elementId', 'name', 'candidateGroups', 'createdAt', 'variables', 'documentation', 'processName', 'form', 'order'],
+  required: ['id', 'instanceId', 'businessKey', 'processKey', 'elementId', 'name', 'candidateGroups', 'assignee', 'candidateUsers', 'createdAt', 'variables', 'documentation', 'processName', 'form', 'order'],
   properties: {
     id: { type: 'string' },
     instanceId: { type: 'string' },
@@ -134,6 +134,8 @@ export const TaskView: JsonSchema = {
     elementId: { type: 'string' },
     name: nullable({ type: 'string' }),
     candidateGroups: { type: 'array', items: { type: 'string' } },
+    assignee: nullable({ type: 'string', description: 'The user the task is assigned to (Camunda assignee), evaluated when the task was created.' }),
+    candidateUsers: { type: 'array', items: { type: 'string' }, description: 'Users the task is offered to besides its candidate groups.' },
     createdAt: dateTime,
     variables: { type: 'array', items: { type: 'string' }, description: 'The variables a completion may send: what the task\'s `zeebe:output` sources read.' },
     documentation: nullable({ type: 'string', description: 'Why the step exists: the task\'s documentation, else its process\'s.' }),
@@ -211,7 +213,7 @@ export const ProcessDetail: JsonSchema = {
 
 export const DeployResult: JsonSchema = {
   type: 'object',
-  required: ['deploymentId', 'deployed', 'warnings'],
+  required: ['deploymentId', 'deployed', 'decisions', 'warnings'],
   properties: {
     deploymentId: { type: 'string' },
     deployed: {
@@ -222,7 +224,53 @@ export const DeployResult: JsonSchema = {
         properties: { key: { type: 'string' }, version: { type: 'integer', minimum: 1 }, changed: { type: 'boolean' } },
       },
     },
+    decisions: {
+      type: 'array',
+      description: 'The DMN decisions of the deployment\'s .dmn files: each decision id is versioned on its own.',
+      items: {
+        type: 'object',
+        required: ['id', 'version', 'changed'],
+        properties: { id: { type: 'string' }, version: { type: 'integer', minimum: 1 }, changed: { type: 'boolean' } },
+      },
+    },
     warnings: { type: 'array', items: ref('Finding') },
+  },
+};
+
+export const DecisionSummary: JsonSchema = {
+  type: 'object',
+  required: ['id', 'name', 'latestVersion', 'fileName', 'deployedAt'],
+  properties: {
+    id: { type: 'string', description: 'The DMN decision id (what zeebe:calledDecision decisionId and camunda:decisionRef name).' },
+    name: nullable({ type: 'string' }),
+    latestVersion: { type: 'integer', minimum: 1 },
+    fileName: { type: 'string', description: 'The .dmn file the latest version came in.' },
+    deployedAt: dateTime,
+  },
+};
+
+export const DecisionList: JsonSchema = { type: 'array', items: ref('DecisionSummary') };
+
+export const DecisionDetail: JsonSchema = {
+  allOf: [ref('DecisionSummary')],
+  type: 'object',
+  required: ['versions'],
+  properties: {
+    versions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['version', 'fileName', 'deployedAt', 'deployedBy', 'note', 'deploymentId'],
+        properties: {
+          version: { type: 'integer', minimum: 1 },
+          fileName: { type: 'string' },
+          deployedAt: dateTime,
+          deployedBy: { type: 'string' },
+          note: nullable({ type: 'string' }),
+          deploymentId: { type: 'string' },
+        },
+      },
+    },
   },
 };
 

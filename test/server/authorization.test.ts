@@ -43,6 +43,10 @@ const CASES: Record<string, Case> = {
     wrong: [TOKENS.erp, TOKENS.nobody, TOKENS.director], right: TOKENS.designer, expected: 200,
   },
   diffVersions: { method: 'GET', path: () => '/api/processes/order-to-cash/versions/1/diff?to=1', wrong: [], right: TOKENS.erp, expected: 200 },
+  listDecisions: { method: 'GET', path: () => '/api/decisions', wrong: [], right: TOKENS.nobody, expected: 200 },
+  // the fake library deploys no decisions: any valid token reaches the handler, which answers 404
+  getDecision: { method: 'GET', path: () => '/api/decisions/dish', wrong: [], right: TOKENS.nobody, expected: 404 },
+  getDecisionXml: { method: 'GET', path: () => '/api/decisions/dish/versions/1/xml', wrong: [], right: TOKENS.erp, expected: 404 },
   listGroups: { method: 'GET', path: () => '/api/groups', wrong: [TOKENS.erp, TOKENS.nobody, TOKENS.director], right: TOKENS.designer, expected: 200 },
   startInstance: { method: 'POST', path: () => '/api/processes/order-to-cash/instances', options: json({ businessKey: 'X-1' }), wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 201 },
   postOrder: { method: 'POST', path: () => '/api/orders', options: json({ ...ORDER, orderNo: 'SO-2' }), wrong: [TOKENS.designer, TOKENS.vp, TOKENS.nobody], right: TOKENS.erp, expected: 201 },

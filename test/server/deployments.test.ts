@@ -1,5 +1,6 @@
 // Deploying to the library over HTTP: multipart and XML bodies, versions,
 // exact bytes back, findings for what would fail at run time.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS, type ApiClient } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
@@ -84,6 +85,33 @@ describe('POST /api/deployments', () => {
     expect(detail.versions.map((v: { note: string | null }) => v.note)).toEqual(['first invoice processes', 'controlling may check too']);
   });
 
+  it('deploys .dmn files beside .bpmn: decisions listed, versioned and served back byte for byte', async () => {
+    const dmn = readFileSync(new URL('../fixtures/dmn/unique-dish.dmn', import.meta.url), 'utf8').replace(/\n/g, '\r\n');
+    const decide = definitions(`  <bpmn:process id="dish-decision" name="Dish decision" isExecutable="true">
+    <bpmn:startEvent id="Start" name="Guests announced"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Decide" />
+    <bpmn:businessRuleTask id="Decide" name="Decide dish"><bpmn:extensionElements><zeebe:calledDecision decisionId="dish" resultVariable="dish" /></bpmn:extensionElements><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing></bpmn:businessRuleTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Decide" targetRef="End" />
+    <bpmn:endEvent id="End" name="Decided"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>`);
+    const alone = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload([['dish-decision.bpmn', decide]]) });
+    expect(alone.status).toBe(422);
+    expect(alone.body.findings).toContainEqual(expect.objectContaining({ elementId: 'Decide', rule: 'supported-elements' }));
+
+    const response = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload([['dish-decision.bpmn', decide], ['dish.dmn', dmn]], 'dish rules') });
+    expect(response.status, response.text).toBe(201);
+    expect(response.body.decisions).toEqual([{ id: 'dish', version: 1, changed: true }]);
+    expect((await api.get('/api/decisions', TOKENS.erp)).body).toEqual([
+      { id: 'dish', name: 'Dish', latestVersion: 1, fileName: 'dish.dmn', deployedAt: expect.any(String) },
+    ]);
+    expect((await api.get('/api/decisions/dish', TOKENS.erp)).body.versions).toEqual([expect.objectContaining({ version: 1, note: 'dish rules', deployedBy: 'dora' })]);
+    const xml = await api.get('/api/decisions/dish/versions/1/xml', TOKENS.erp);
+    expect(xml.contentType).toMatch(/^application\/xml/);
+    expect(xml.text).toBe(dmn);
+    expect((await api.get('/api/decisions/dish/versions/2/xml', TOKENS.erp)).status).toBe(404);
+    expect((await api.get('/api/decisions/nothing', TOKENS.erp)).status).toBe(404);
+  });
+
   it('keeps a byte order mark: the XML comes back byte for byte', async () => {
     const xml = '\uFEFF' + checkProcess('procurement').replace('invoice-check', 'bom-check').replace('Invoice check', 'BOM check');
     const response = await api.request('POST', '/api/deployments?name=bom-check.bpmn', { token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' } });
@@ -128,7 +156,8 @@ describe('POST /api/deployments', () => {
     const findings = response.body.findings as { file?: string; elementId: string | null; severity: string }[];
     expect(findings).toEqual(expect.arrayContaining([
       expect.objectContaining({ file: 'invoice-run.bpmn', elementId: 'CallCheck', severity: 'error' }),
-      expect.objectContaining({ file: 'invoice-check.bpmn', elementId: 'Check', severity: 'error' }),
+      // a task with no assignment only warns: it is offered to the default task group
+      expect.objectContaining({ file: 'invoice-check.bpmn', elementId: 'Check', severity: 'warning', rule: 'user-task-candidate-groups' }),
     ]));
     expect((await api.get('/api/processes', TOKENS.erp)).body).toEqual(before);
   });

@@ -9,9 +9,9 @@ import { apiUrl } from '../server-upload.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
 import { formatFinding } from './validate.js';
 
-const HELP = `Usage: stratum deploy --server <url> --note <text> [options] <file.bpmn | folder>…
+const HELP = `Usage: stratum deploy --server <url> --note <text> [options] <file.bpmn | file.dmn | folder>…
 
-Deploys BPMN files to a running Stratum server as one deployment, exactly as
+Deploys BPMN and DMN files to a running Stratum server as one deployment, exactly as
 POST /api/deployments does: the server validates them together, refuses all
 of them if any has an error, and gives every changed process a new version
 (identical files are no-ops). Prints one line per process:
@@ -19,7 +19,7 @@ of them if any has an error, and gives every changed process a new version
   <key> version <n> (unchanged)  identical to the latest version
 and the findings as "stratum validate" does:
   <file>:<element id>: [warning: ]<message> (<rule>)
-A folder stands for the .bpmn files in it.
+A folder stands for the .bpmn and .dmn files in it.
 
 Options:
   --server, -s <url>   the server, e.g. https://stratum.example.com
@@ -62,7 +62,7 @@ export const deploy: Command = {
     if (!token) return usageError(this, 'name a token of a designer with --token or the environment variable STRATUM_TOKEN', io).exit;
     const note = values.note?.trim();
     if (!note) return usageError(this, 'say what changed with --note "…" (stored with the new versions)', io).exit;
-    if (positionals.length === 0) return usageError(this, 'name at least one .bpmn file or folder', io).exit;
+    if (positionals.length === 0) return usageError(this, 'name at least one .bpmn or .dmn file or folder', io).exit;
 
     const { files, problems } = await readBpmnFiles(positionals);
     problems.push(...sameNameProblems(files));
@@ -104,6 +104,8 @@ export const deploy: Command = {
 
 interface DeployResult {
   deployed: { key: string; version: number; changed: boolean }[];
+  /** Servers before DMN deployment do not send it. */
+  decisions?: { id: string; version: number; changed: boolean }[];
   warnings: Finding[];
 }
 
@@ -157,9 +159,11 @@ function isDeployResult(json: unknown): json is DeployResult {
 
 function printDeployed(result: DeployResult, localPath: Map<string, string>, fileCount: number, io: CliIO): void {
   for (const entry of result.deployed) io.out(`${entry.key} version ${entry.version}${entry.changed ? '' : ' (unchanged)'}`);
+  for (const entry of result.decisions ?? []) io.out(`decision ${entry.id} version ${entry.version}${entry.changed ? '' : ' (unchanged)'}`);
   for (const finding of result.warnings) io.out(formatFinding(withLocalPath(finding, localPath)));
-  const changed = result.deployed.filter((entry) => entry.changed).length;
-  const unchanged = result.deployed.length - changed;
+  const entries = [...result.deployed, ...(result.decisions ?? [])];
+  const changed = entries.filter((entry) => entry.changed).length;
+  const unchanged = entries.length - changed;
   const parts = [plural(changed, 'new version'), ...(unchanged ? [`${unchanged} unchanged`] : []), plural(result.warnings.length, 'warning')];
   io.out(`${plural(fileCount, 'file')} deployed: ${parts.join(', ')}`);
 }

@@ -6,17 +6,21 @@ import { decodeXml } from '../../interop/index.js';
 import { join } from 'node:path';
 import type { Finding } from '../../errors.js';
 import { lintFiles, type BpmnSource } from '../../lint/lint-bpmn.js';
+import { formatJobTypes, jobTypesOf } from '../job-types.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
 import { deployedLibraryFindings } from './remote-validate.js';
 
-const HELP = `Usage: stratum validate [options] <file.bpmn | folder>…
+const HELP = `Usage: stratum validate [options] <file.bpmn | file.dmn | folder>…
 
-Checks BPMN files the way a deployment does and prints one line per finding:
+Checks BPMN and DMN files the way a deployment does and prints one line per finding:
   <file>:<element id>: <message> (<rule>)
   <file>:<element id>: warning: <message> (<rule>)
-The element id is "-" when a finding concerns the whole file. The files are
-checked together: a call activity may call a process of any of them. A folder
-stands for the .bpmn files in it.
+The element id is "-" when a finding concerns the whole file. Then the job
+types a worker must serve, each with the elements that publish it (and the
+Camunda 7 class, expression or connector it stands for). The files are
+checked together: a call activity may call a process of any of them, a
+business rule task a decision of any .dmn file. A folder stands for the .bpmn
+and .dmn files in it.
 
 Options:
   --users FILE  the server's users file (STRATUM_USERS): a user task's
@@ -45,7 +49,7 @@ export const validate: Command = {
     if ('exit' in parsed) return parsed.exit;
     const { values, positionals } = parsed;
     if (positionals.length === 0) {
-      return usageError(this, 'name at least one .bpmn file or folder', io).exit;
+      return usageError(this, 'name at least one .bpmn or .dmn file or folder', io).exit;
     }
 
     const { sources, problems } = await readSources(positionals);
@@ -82,6 +86,8 @@ export const validate: Command = {
     if (values.json) io.out(JSON.stringify(shown, null, 2));
     else {
       for (const finding of shown) io.out(formatFinding(finding));
+      // what the workers must serve, with the Camunda 7 code each job stands for
+      if (!values.quiet) for (const line of formatJobTypes(await jobTypesOf(sources))) io.out(line);
       io.out(summary(sources.length, findings));
     }
     return findings.some((finding) => finding.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
@@ -119,7 +125,7 @@ async function readSources(paths: string[]): Promise<{ sources: BpmnSource[]; pr
       problems.push(`cannot read "${path}": ${reason(error)}`);
       continue;
     }
-    if (files.length === 0) problems.push(`"${path}" contains no .bpmn files`);
+    if (files.length === 0) problems.push(`"${path}" contains no .bpmn or .dmn files`);
     for (const file of files) {
       try {
         // decoded with the encoding the file declares (ISO-8859-1 files exist in the wild)
@@ -149,7 +155,7 @@ async function groupsWithMembers(path: string): Promise<string[] | string> {
 async function bpmnFilesIn(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
   return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.bpmn'))
+    .filter((entry) => entry.isFile() && /\.(bpmn|dmn)$/.test(entry.name))
     .map((entry) => join(folder, entry.name))
     .sort();
 }

@@ -14,11 +14,17 @@
 //     `=amount <= 500000`, `=amount > 500000 and amount <= 1000000`, `=amount > 1000000`.
 // Anything else needs a default flow. Evaluation is strict, so a missing or
 // non-numeric variable is an incident either way, never a silent default.
+// The missing default is an error under Stratum's house rules (the shipped
+// library, ../house-rules.ts) and a warning elsewhere: Camunda deploys such a
+// gateway, and when no condition is true at run time the instance gets an
+// incident naming the gateway, as in Camunda. A flow without condition that is
+// not the default is refused everywhere (Camunda 8 refuses it too).
 import { tryCompileExpression } from '../../expressions/compile-expression.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
+import { followsHouseRules, type HouseRulesConfig } from '../house-rules.js';
 import { isAny, type Reporter, type RuleFactory } from '../rule-api.js';
 
-const exclusiveGatewayDefault: RuleFactory = () => {
+const exclusiveGatewayDefault: RuleFactory = (config?: HouseRulesConfig) => {
   function check(node: any, reporter: Reporter) {
     if (!isAny(node, ['bpmn:ExclusiveGateway', 'bpmn:InclusiveGateway'])) return;
     const outgoing: any[] = node.outgoing ?? [];
@@ -48,7 +54,9 @@ const exclusiveGatewayDefault: RuleFactory = () => {
       node.id,
       `${ElementLabel(node)} has no default flow and its conditions do not recognisably cover every case, ` +
         'so an instance for which none is true would fail; mark one outgoing flow as the default flow ' +
-        '(or use exhaustive conditions such as "=x" / "=not(x)" or "=amount > 1000" / "=amount <= 1000")',
+        '(or use exhaustive conditions such as "=x" / "=not(x)" or "=amount > 1000" / "=amount <= 1000")' +
+        (followsHouseRules(node, config) ? '' : '; until then such an instance gets an incident naming the gateway, as in Camunda'),
+      ...(followsHouseRules(node, config) ? [] : [{ severity: 'warn' }]),
     );
   }
 

@@ -1,17 +1,12 @@
 // JavaScript never runs in Stratum: bpmn-engine evaluates scripts in node:vm,
 // which is no sandbox, so a deployed diagram could run any code on the server.
-// Java (Camunda 7 delegates, listeners, connectors) cannot run here either.
-// Each construct is refused with what to model instead.
+// Java cannot run here either: Camunda 7 delegates, expressions and connectors
+// on tasks become external jobs (bpmn/camunda7-jobs.ts), but listeners (Java or
+// script) and scripts anywhere are refused, each with what to model instead.
 import { extensionValues } from '../../bpmn/process-model.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
-import { is, isAny, type Reporter, type RuleFactory } from '../rule-api.js';
+import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 import { isScriptLanguage } from '../expression-language.js';
-
-const JAVA_ATTRIBUTES = [
-  ['class', 'a Java class'],
-  ['delegateExpression', 'a Java delegate expression'],
-  ['expression', 'a Java expression'],
-] as const;
 
 const noJavascript: RuleFactory = () => {
   function check(node: any, reporter: Reporter) {
@@ -38,25 +33,18 @@ const noJavascript: RuleFactory = () => {
       }
     }
 
-    if (isAny(node, ['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask', 'bpmn:MessageEventDefinition'])) {
-      const owner = is(node, 'bpmn:MessageEventDefinition') ? node.$parent : node;
-      for (const [attribute, what] of JAVA_ATTRIBUTES) {
-        const value = javaAttribute(node, attribute);
-        if (value) {
+    for (const connector of extensionValues(node, 'camunda:Connector')) {
+      // a connector runs as a job (camunda7-jobs.ts); only a script among its parameters cannot
+      for (const parameter of [...(connector.inputOutput?.inputParameters ?? []), ...(connector.inputOutput?.outputParameters ?? [])]) {
+        if (containsScript(parameter.definition)) {
           reporter.report(
-            owner?.id ?? node.id,
-            `${ElementLabel(owner ?? node)} calls ${what} (camunda:${attribute}="${value}"), which cannot run in Stratum; ` +
-              'make it an external job: camunda:type="external" with a camunda:topic (or zeebe:taskDefinition type)',
+            node.id,
+            `The ${parameter.name ? `parameter "${parameter.name}"` : 'parameter'} of the connector "${connector.connectorId ?? ''}" on ${elementLabel(node)} ` +
+              `is a ${parameter.definition.scriptFormat ?? ''} script${parameter.definition.resource ? ` (${parameter.definition.resource})` : ''}; Stratum never runs scripts. ` +
+              'Let the worker of the connector\'s job return the value instead',
           );
         }
       }
-    }
-
-    for (const connector of extensionValues(node, 'camunda:Connector')) {
-      reporter.report(
-        node.id,
-        `${ElementLabel(node)} uses the Camunda connector "${connector.connectorId ?? ''}", which cannot run in Stratum; make it an external job with a job type`,
-      );
     }
 
     for (const type of ['camunda:ExecutionListener', 'camunda:TaskListener']) {
@@ -87,9 +75,10 @@ export default noJavascript;
 // helpers
 
 
-function javaAttribute(node: any, attribute: string): string | undefined {
-  const value = node[attribute] ?? node.$attrs?.[`camunda:${attribute}`];
-  return typeof value === 'string' && value.trim() ? value : undefined;
+function containsScript(definition: any): boolean {
+  if (!definition) return false;
+  if (is(definition, 'camunda:Script')) return true;
+  return [...(definition.entries ?? []).map((entry: any) => entry.definition), ...(definition.items ?? [])].some(containsScript);
 }
 
 function describeListener(listener: any): string {

@@ -2,8 +2,9 @@
 // fetches and locks jobs of a type and completes them. Without a job type no
 // worker could ever find the job and the instance would wait forever.
 // A job type may be computed (`="plan-" + region`, as in Camunda 8); its FEEL is
-// checked by feel-condition-syntax. Tasks that call Java (no-javascript) or a DMN decision (supported-elements)
-// are refused by those rules and skipped here.
+// checked by feel-condition-syntax. Camunda 7 Java delegates, expressions and
+// connectors have a job type derived from them (bpmn/camunda7-jobs.ts); a task
+// that calls a DMN decision evaluates it (supported-elements checks it) and is skipped here.
 import { describeElement, extensionValues } from '../../bpmn/process-model.js';
 import { elementLabel } from '../element-label.js';
 import { isAny, type Reporter, type RuleFactory } from '../rule-api.js';
@@ -33,8 +34,5 @@ export default serviceTaskJobType;
 // helpers
 
 function refusedElsewhere(node: any): boolean {
-  const java = ['class', 'delegateExpression', 'expression'].some((attribute) => node[attribute] ?? node.$attrs?.[`camunda:${attribute}`]);
-  const connector = extensionValues(node, 'camunda:Connector').length > 0;
-  const decision = extensionValues(node, 'zeebe:CalledDecision').length > 0 || Boolean(node.decisionRef);
-  return java || connector || decision;
+  return extensionValues(node, 'zeebe:CalledDecision').length > 0 || Boolean(node.decisionRef ?? node.$attrs?.['camunda:decisionRef']);
 }

@@ -6,8 +6,9 @@
 //   - signal and conditional events: bpmn-elements only reacts to them inside one
 //     running engine; Stratum drops waiting instances from memory and has no API
 //     to broadcast a signal or re-evaluate a condition, so they would wait forever;
-//   - DMN business-rule tasks (zeebe:calledDecision, camunda:decisionRef): the engine evaluates
-//     decisions (engine/dmn), but .dmn files cannot be deployed yet, so the decision would be missing;
+//   - DMN business-rule tasks (zeebe:calledDecision, camunda:decisionRef) whose decision is neither
+//     deployed nor in the deployment (config `{ knownDecisionIds }`; without it, in the modeler, any
+//     decision is accepted); a decision id computed by an expression is checked at run time;
 //   - multi-instance other than a fixed number of instances: bpmn-engine ignores
 //     zeebe:loopCharacteristics, and collections, cardinality and completion
 //     conditions would be evaluated by its own expression syntax, not FEEL;
@@ -18,7 +19,14 @@ import { extensionValues } from '../../bpmn/process-model.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 
-const supportedElements: RuleFactory = () => {
+interface SupportedElementsConfig {
+  /** Decisions deployed or deployed together; without it business rule tasks' decisions are not checked. */
+  knownDecisionIds?: string[];
+}
+
+const supportedElements: RuleFactory = (config?: SupportedElementsConfig) => {
+  const knownDecisions = Array.isArray(config?.knownDecisionIds) ? new Set(config.knownDecisionIds) : undefined;
+
   function check(node: any, reporter: Reporter) {
     const refuse = (why: string) => reporter.report(node.id, `${ElementLabel(node)} ${why}`);
 
@@ -40,8 +48,9 @@ const supportedElements: RuleFactory = () => {
 
     if (is(node, 'bpmn:BusinessRuleTask')) {
       const decision = extensionValues(node, 'zeebe:CalledDecision')[0]?.decisionId ?? node.decisionRef;
-      if (decision !== undefined) {
-        refuse(`calls the DMN decision "${decision}"; Stratum cannot deploy .dmn files yet. Use a job type (zeebe:taskDefinition) and decide in a worker, or model the rule with gateways`);
+      const computed = typeof decision === 'string' && (decision.startsWith('=') || /^[$#]\{/.test(decision));
+      if (typeof decision === 'string' && knownDecisions && !computed && !knownDecisions.has(decision)) {
+        refuse(`calls the DMN decision "${decision}", which is neither deployed nor in this deployment; deploy its .dmn file with it`);
       }
     }
 

@@ -102,7 +102,7 @@ describe('stratum deploy', { timeout: 180_000 }, () => {
       [['--server', 'ftp://example.com', '--note', 'x', check], 'must be an http or https URL'],
       [['--server', server.url, '--note', 'x', check], 'name a token of a designer with --token or the environment variable STRATUM_TOKEN'],
       [['--server', server.url, '--token', TOKENS.designer, check], 'say what changed with --note'],
-      [['--server', server.url, '--token', TOKENS.designer, '--note', 'x'], 'name at least one .bpmn file or folder'],
+      [['--server', server.url, '--token', TOKENS.designer, '--note', 'x'], 'name at least one .bpmn or .dmn file or folder'],
       [['--server', server.url, '--token', TOKENS.designer, '--note', 'x', check, twin], 'have the same file name'],
       [['--server', server.url, '--token', TOKENS.designer, '--note', 'x', join(scratch, 'missing.bpmn')], 'no such file or folder'],
     ];

@@ -77,6 +77,20 @@ describe('stratum validate', () => {
     expect(lines(together.stdout).at(-1)).toBe('2 files checked: no errors, 2 warnings');
   });
 
+  it('validates .dmn files with the BPMN: a business rule task may call a decision of a named .dmn file', async () => {
+    const bpmn = 'test/fixtures/engine/dish-camunda8.bpmn';
+    const alone = await stratum('validate', '--quiet', bpmn);
+    expect(alone.code).toBe(1);
+    expect(alone.stdout).toContain(`${bpmn}:Decide: Business rule task "Decide dish" calls the DMN decision "dish", which is neither deployed nor in this deployment`);
+    const together = await stratum('validate', '--quiet', bpmn, 'test/fixtures/dmn/unique-dish.dmn');
+    expect(together.code, together.stdout).toBe(0);
+    const broken = join(scratch, 'broken.dmn');
+    writeFileSync(broken, '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d"><decision id="x"/></definitions>');
+    const refused = await stratum('validate', '--quiet', broken);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(`${broken}:-: decision x has no decision logic`);
+  });
+
   it('validates the .bpmn files of a folder', async () => {
     const { code, stdout } = await stratum('validate', '--quiet', `${LINT}/called-process-exists`);
     expect(code).toBe(1);
@@ -102,13 +116,13 @@ describe('stratum validate', () => {
   });
 
   it('prints JSON findings with --json', async () => {
-    const { code, stdout } = await stratum('validate', '--json', `${LINT}/user-task-candidate-groups/invalid-camunda.bpmn`);
+    const { code, stdout } = await stratum('validate', '--json', `${LINT}/called-process-exists/invalid-called-processes.bpmn`);
     expect(code).toBe(1);
     const findings = JSON.parse(stdout);
     expect(findings[0]).toMatchObject({
-      file: `${LINT}/user-task-candidate-groups/invalid-camunda.bpmn`,
-      elementId: 'AssigneeOnly',
-      rule: 'user-task-candidate-groups',
+      file: `${LINT}/called-process-exists/invalid-called-processes.bpmn`,
+      elementId: 'Call_Unknown',
+      rule: 'called-process-exists',
       severity: 'error',
     });
   });
@@ -132,7 +146,7 @@ describe('stratum validate', () => {
   it('exits 2 when no file is named or an option is unknown', async () => {
     const none = await stratum('validate');
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('name at least one .bpmn file or folder');
+    expect(none.stderr).toContain('name at least one .bpmn or .dmn file or folder');
     const unknown = await stratum('validate', '--colour', 'x.bpmn');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--colour'");
@@ -141,8 +155,25 @@ describe('stratum validate', () => {
   it('explains itself with --help', async () => {
     const { code, stdout } = await stratum('validate', '--help');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: stratum validate \[options\] <file\.bpmn \| folder>…/);
+    expect(stdout).toMatch(/^Usage: stratum validate \[options\] <file\.bpmn \| file\.dmn \| folder>…/);
     expect(stdout).toContain('Exit status: 0 no errors');
+  });
+});
+
+describe('stratum validate: the job types a worker must serve', () => {
+  it('lists each job type with the elements that publish it and the Camunda 7 code it stands for', async () => {
+    const { code, stdout } = await stratum('validate', 'test/fixtures/engine/camunda7-code-jobs.bpmn');
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    const start = lines.indexOf('Job types a worker must serve (5):');
+    expect(start, stdout).toBeGreaterThanOrEqual(0);
+    expect(lines.slice(start + 1, start + 6)).toEqual([
+      '  archiveInvoiceService  test/fixtures/engine/camunda7-code-jobs.bpmn:Archive  from camunda:class="org.example.invoice.ArchiveInvoiceService"',
+      '  notificationDelegate  test/fixtures/engine/camunda7-code-jobs.bpmn:Notify  from camunda:delegateExpression="${notificationDelegate}"',
+      '  ledgerBooking  test/fixtures/engine/camunda7-code-jobs.bpmn:Ledger  from camunda:expression="${ledger.booking}"',
+      '  camunda-7-adapter  test/fixtures/engine/camunda7-code-jobs.bpmn:Post  from camunda:expression="#{announcements.post(announcementId)}"',
+      '  http-connector  test/fixtures/engine/camunda7-code-jobs.bpmn:Holiday  from camunda:connector="http-connector"',
+    ]);
   });
 });
 

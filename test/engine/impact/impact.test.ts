@@ -245,3 +245,16 @@ describe('retired processes', () => {
     await expect(stratum.runtime.start('special-change-notification', { variables: {} })).rejects.toMatchObject({ details: { reason: 'retired-process' } });
   });
 });
+
+describe('a change with a .dmn file', () => {
+  it('lints the decision beside the process: a business rule task calling it is no error, and nothing blocks', async () => {
+    const bpmn = readFileSync(new URL('../../fixtures/engine/decision-call.bpmn', import.meta.url), 'utf8');
+    const dmn = readFileSync(new URL('../../fixtures/dmn/benchmark-decision.dmn', import.meta.url), 'utf8');
+    const withDecision = await stratum.impact.analyse([{ name: 'decision-call.bpmn', xml: bpmn }, { name: 'benchmark-decision.dmn', xml: dmn }], { replay: false });
+    expect(withDecision.findings.filter((finding) => finding.severity === 'error')).toEqual([]);
+    expect(withDecision.blocking).toBe(false);
+    const without = await stratum.impact.analyse([{ name: 'decision-call.bpmn', xml: bpmn }], { replay: false });
+    expect(without.findings).toContainEqual(expect.objectContaining({ elementId: 'Decide', rule: 'supported-elements', severity: 'error' }));
+    expect(without.blocking).toBe(true);
+  });
+});

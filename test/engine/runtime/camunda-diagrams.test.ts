@@ -1,6 +1,7 @@
 // Real Camunda 7 and 8 diagrams (../shared/interop/executable): those whose
 // elements Stratum can run deploy and are driven to an end event; the others
 // are refused at deploy, naming the element and the construct.
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { interopAvailable, interopFile } from '../../support/shared-interop.js';
 import { erp, openFixture, type Fixture } from '../../support/stratum-fixture.js';
@@ -103,6 +104,16 @@ describe.skipIf(!interopAvailable)('Camunda 8 diagrams that run', () => {
     expect(done.status).toBe('completed');
   });
 
+  it('complex_subprocess: the business rule task evaluates its deployed DMN decision, then a worker', async () => {
+    const dmn = readFileSync(new URL('../../fixtures/dmn/benchmark-decision.dmn', import.meta.url), 'utf8');
+    await fixture.stratum.library.deploy([interopFile('executable/camunda8/complex_subprocess.bpmn'), { name: 'benchmark-decision.dmn', xml: dmn }], { user: 'interop' });
+    const { instance } = await runtime().start('benchmark-subprocess', { variables: { var2: true } });
+    expect(instance.variables.decisionResult).toBe('fast');
+    const done = await completeJob('benchmark-task');
+    expect(done.status).toBe('completed');
+    expect(endEventsOf(done)).toEqual(['Event_0dyw44v']);
+  });
+
   it('typical_process: job types computed with FEEL, two one-minute timers', async () => {
     await deploy('executable/camunda8/typical_process.bpmn');
     const { instance } = await runtime().start('benchmark', { variables: { benchmark_starter_id: 'starter-7', var2: true } });
@@ -127,19 +138,106 @@ describe.skipIf(!interopAvailable)('Camunda 8 diagrams that run', () => {
   });
 });
 
+describe.skipIf(!interopAvailable)('Camunda 7 diagrams that run', () => {
+  it('reviewInvoice: the task assigned to "demo", then the one assigned to ${reviewer}, each completed by its assignee', async () => {
+    await deploy('executable/camunda7/reviewInvoice.bpmn');
+    const { instance } = await runtime().start('ReviewInvoice', { variables: { reviewer: 'mary' } });
+    const [assign] = await runtime().findTasks({ instanceId: instance.id });
+    expect(assign).toMatchObject({ elementId: 'assignReviewer', assignee: 'demo', candidateGroups: [] });
+    await expect(runtime().completeTask(assign!.id, {}, { name: 'mary', groups: ['task-users'] })).rejects.toMatchObject({ code: 'forbidden' });
+    await runtime().completeTask(assign!.id, {}, { name: 'demo', groups: [] });
+    const [review] = await runtime().findTasks({ assignee: 'mary' });
+    expect(review).toMatchObject({ elementId: 'reviewInvoice', instanceId: instance.id });
+    const done = await runtime().completeTask(review!.id, {}, { name: 'mary', groups: [] });
+    expect(done.status).toBe('completed');
+    expect(endEventsOf(done)).toEqual(['EndEvent_1og1zom']);
+  });
+
+  it('message_start_process: a message starts it; its unassigned task is offered to the default task group', async () => {
+    const { warnings } = await deploy('executable/camunda7/message_start_process.bpmn');
+    expect(warnings).toContainEqual(expect.objectContaining({ elementId: 'UserTask_1', rule: 'user-task-candidate-groups', severity: 'warning' }));
+    const { reached } = await runtime().correlateMessage({ name: 'instantiationMessage', businessKey: 'M-1' });
+    const [task] = await runtime().findTasks({ instanceId: reached[0]!.id });
+    expect(task).toMatchObject({ elementId: 'UserTask_1', candidateGroups: ['task-users'] });
+    const done = await runtime().completeTask(task!.id, {}, { name: 'tom', groups: ['task-users'] });
+    expect(done.status).toBe('completed');
+  });
+});
+
+describe.skipIf(!interopAvailable)('Camunda 8 diagrams with DMN and call activities', () => {
+  const onboarding = async () => {
+    const dmn = readFileSync(new URL('../../fixtures/dmn/automatic-processing-applicability.dmn', import.meta.url), 'utf8');
+    await fixture.stratum.library.deploy([
+      interopFile('executable/camunda8/customer-onboarding-extended.bpmn'), interopFile('executable/camunda8/customer-scoring.bpmn'),
+      { name: 'automatic-processing-applicability.dmn', xml: dmn },
+    ], { user: 'interop' });
+  };
+  /** Runs the called customer-scoring to its success end with `score`. */
+  async function scoreCustomer(score: number) {
+    const [request] = await runtime().fetchAndLockJobs({ type: 'SendScoringRequest', workerId: 'worker' });
+    await runtime().completeJob(request!.id, { scoringRequestId: `SR-${score}` }, erp, 'worker');
+    return runtime().correlateMessage({ name: 'MessageScoringResult', businessKey: `SR-${score}`, variables: { score } });
+  }
+
+  it('customer-onboarding-extended: scored 80, the decision says automatic: CRM, billing, SIM jobs to "processed automatically"', async () => {
+    await onboarding();
+    const { instance } = await runtime().start('customer-onboarding-extended', { businessKey: 'CO-1', variables: { scoringRetryCount: 0 } });
+    await scoreCustomer(80);
+    expect((await runtime().getInstance(instance.id))!.variables.automaticProcessing).toBe(true);
+    for (const type of ['addCustomerToCrm', 'addCustomerToBilling', 'provisionSIM']) await completeJob(type);
+    const done = await completeJob('registerSIM');
+    expect(done).toMatchObject({ id: instance.id, status: 'completed' });
+    // the called customer-scoring's end, then the order's own
+    expect(endEventsOf(done)).toEqual(['EndEventCustomerScoringSuccess', 'EndEventProcessedAutomatically']);
+  });
+
+  it('customer-onboarding-extended: scored 20, a person handles the order (the task goes to the default task group)', async () => {
+    await onboarding();
+    const { instance } = await runtime().start('customer-onboarding-extended', { businessKey: 'CO-2', variables: { scoringRetryCount: 0 } });
+    await scoreCustomer(20);
+    const [task] = await runtime().findTasks({ instanceId: instance.id });
+    expect(task).toMatchObject({ elementId: 'TaskProcessApplicationManually', candidateGroups: ['task-users'] });
+    const done = await runtime().completeTask(task!.id, {}, { name: 'clerk', groups: ['task-users'] });
+    expect(done.status).toBe('completed');
+    expect(endEventsOf(done)).toEqual(['EndEventCustomerScoringSuccess', 'EndEventProcessesManually']);
+  });
+});
+
+describe.skipIf(!interopAvailable)('Camunda 7 code as external jobs', () => {
+  // Only the jobs are checked here: the diagram's parallel join after two exclusive merges fires once per
+  // branch in bpmn-engine (a discarded path through an exclusive merge counts as arrived), so the
+  // end event is reached twice; left for a runtime fix (see docs/interop.md, "Known gaps").
+  it('job-announcement-publication: the Java expressions become camunda-7-adapter jobs with the expression as header and the variables', async () => {
+    const { warnings } = await deploy('executable/camunda7/camunda-testing-job-announcement-publication.bpmn');
+    expect(warnings.filter((warning) => warning.rule === 'no-javascript')).toEqual([]);
+    await runtime().start('camunda-testing-job-announcement-publication', { variables: { jobAnnouncementId: 42, twitter: true, facebook: true } });
+    const served: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const job of await runtime().fetchAndLockJobs({ type: 'camunda-7-adapter', workerId: 'adapter', max: 10 })) {
+        expect(job.variables).toMatchObject({ jobAnnouncementId: 42 });
+        served.push(job.customHeaders.expression!);
+        await runtime().completeJob(job.id, {}, erp, 'adapter');
+      }
+    }
+    expect(served.sort()).toEqual([
+      '#{jobAnnouncementService.postToFacebook(jobAnnouncementId)}',
+      '#{jobAnnouncementService.postToTwitter(jobAnnouncementId)}',
+      '#{jobAnnouncementService.postToWebsite(jobAnnouncementId)}',
+    ]);
+  });
+});
+
 describe.skipIf(!interopAvailable)('Camunda diagrams with constructs Stratum refuses at deploy', () => {
   const refusals: [string[], string, RegExp][] = [
-    [['executable/camunda8/customer-onboarding-extended.bpmn', 'executable/camunda8/customer-scoring.bpmn'], 'TaskValidateCustomerApplication', /DMN/],
     [['executable/camunda8/complex_process.bpmn', 'executable/camunda8/complex_subprocess.bpmn'], 'Activity_1ab9tjw', /multi-instance/],
     [['executable/camunda8/complex_subprocess.bpmn'], 'Activity_0ehlkav', /DMN/],
     [['executable/camunda8/msg_process.bpmn'], 'orderItem', /multi-instance/],
-    [['executable/camunda7/invoice.v2.bpmn', 'executable/camunda7/reviewInvoice.bpmn'], 'ServiceTask_1', /Java class/],
-    [['executable/camunda7/reviewInvoice.bpmn'], 'assignReviewer', /candidate groups/],
-    [['executable/camunda7/camunda-testing-job-announcement.bpmn', 'executable/camunda7/camunda-testing-job-announcement-publication.bpmn'], 'mail', /Java expression/],
-    [['executable/camunda7/camunda-testing-job-announcement-publication.bpmn'], 'publish_announcement_website', /Java expression/],
+    // scripts run inside the engine: never (task listeners, a connector's output, an input parameter)
+    [['executable/camunda7/invoice.v2.bpmn', 'executable/camunda7/reviewInvoice.bpmn'], 'approveInvoice', /task listener \(a javascript script\)/],
     [['executable/camunda7/loan-granting.bpmn'], 'Task_1lvjtd4', /script/],
-    [['executable/camunda7/invokeRestService.bpmn'], 'ServiceTask_1', /connector/],
-    [['executable/camunda7/message_start_process.bpmn'], 'UserTask_1', /candidate groups/],
+    [['executable/camunda7/invokeRestService.bpmn'], 'ServiceTask_1', /connector "http-connector".*script \(parseHoliday\.js\)/],
+    // a control: the gateway after "Review" reads an `approved` the task never declares, so any earlier value could stand in for the decision
+    [['executable/camunda7/camunda-testing-job-announcement.bpmn', 'executable/camunda7/camunda-testing-job-announcement-publication.bpmn'], 'Flow_1gfi885', /decides on the outcome of user task "Review job role description"/],
   ];
 
   for (const [paths, elementId, construct] of refusals) {

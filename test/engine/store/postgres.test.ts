@@ -72,6 +72,7 @@ if (unreachable) {
             [schema],
           );
           expect(tables.rows.map((row) => row.table_name)).toEqual([
+            'stratum_decision_versions',
             'stratum_history',
             'stratum_idempotency',
             'stratum_incidents',

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StratumError } from '../../../engine/errors.js';
 import type {
+  DecisionVersionRow,
   HistoryRow,
   IncidentRow,
   InstanceRow,
@@ -70,6 +71,8 @@ export function waitRow(id: string, instanceId: string, extra: Partial<WaitRow> 
     executionId: `execution-${id}`,
     name: null,
     candidateGroups: null,
+    assignee: null,
+    candidateUsers: null,
     messageName: null,
     messageId: null,
     correlationKey: null,
@@ -241,6 +244,41 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         );
         expect(error.message).toContain('order-to-cash');
         expect((await store.read((tx) => tx.getVersion('order-to-cash', 1)))?.xml).toBe(versionRow('order-to-cash', 1).xml);
+      });
+    });
+
+    describe('decisions', () => {
+      const decisionRow = (decisionId: string, version: number, overrides: Partial<DecisionVersionRow> = {}): DecisionVersionRow => ({
+        decisionId, version, name: `Decision ${decisionId}`, fileName: 'rules.dmn',
+        xml: `<definitions id="d-${decisionId}-${version}"/>`, hash: `hash-${decisionId}-${version}`,
+        deploymentId: 'deployment-1', deployedBy: 'designer', deployedAt: '2026-03-01T10:00:00.000Z', note: null, ...overrides,
+      });
+
+      it('keeps every field of a decision version, the DMN file byte for byte', async () => {
+        const xml = '<?xml version="1.0" encoding="UTF-8"?>\r\n<definitions>\n\t<decision id="dish" name="Gericht — 菜 ✓ &amp;"/>\n</definitions>\n';
+        const row = decisionRow('dish', 1, { xml, name: null, note: 'first rules' });
+        await store.transaction((tx) => tx.insertDecisionVersion(row));
+        expect(await store.read((tx) => tx.getDecisionVersion('dish', 1))).toEqual(row);
+        expect(await store.read((tx) => tx.getDecisionVersion('dish', 2))).toBeUndefined();
+      });
+
+      it('lists the latest version of every decision by id (byte order) and all versions of one oldest first', async () => {
+        await store.transaction(async (tx) => {
+          for (const [id, version] of [['season', 2], ['dish', 1], ['season', 1], ['Dish', 1], ['dish', 3], ['dish', 2]] as const) {
+            await tx.insertDecisionVersion(decisionRow(id, version));
+          }
+        });
+        const latest = await store.read((tx) => tx.latestDecisionVersions());
+        expect(latest.map((row) => [row.decisionId, row.version])).toEqual([['Dish', 1], ['dish', 3], ['season', 2]]);
+        expect((await store.read((tx) => tx.decisionVersionsOf('dish'))).map((row) => row.version)).toEqual([1, 2, 3]);
+        expect(await store.read((tx) => tx.decisionVersionsOf('nothing'))).toEqual([]);
+      });
+
+      it('refuses a second row for the same decision and version with a conflict, keeping the first', async () => {
+        await store.transaction((tx) => tx.insertDecisionVersion(decisionRow('dish', 1)));
+        const error = await expectStratumError(store.transaction((tx) => tx.insertDecisionVersion(decisionRow('dish', 1, { xml: '<other/>' }))), 'conflict');
+        expect(error.message).toContain('dish');
+        expect((await store.read((tx) => tx.getDecisionVersion('dish', 1)))?.xml).toBe(decisionRow('dish', 1).xml);
       });
     });
 
@@ -434,7 +472,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         });
         const timer = waitRow('w-timer', 'i1', { kind: 'timer', dueAt: at(3600) });
         const call = waitRow('w-call', 'i1', { kind: 'call', childInstanceId: 'child-1' });
-        const task = waitRow('w-task', 'i1', { candidateGroups: ['vice-president', 'sales-director'], name: 'Approve' });
+        const task = waitRow('w-task', 'i1', { candidateGroups: ['vice-president', 'sales-director'], name: 'Approve', assignee: 'anna', candidateUsers: ['bob', 'Zoë'] });
         const noGroups = waitRow('w-empty', 'i1', { candidateGroups: [] });
         await store.transaction((tx) => tx.replaceWaits('i1', [job, message, timer, call, task, noGroups]));
         for (const wait of [job, message, timer, call, task, noGroups]) {
@@ -606,6 +644,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           lockExpiresAt: null,
           variables: { reason: 'no truck' },
           candidateGroups: ['b'],
+          assignee: 'anna',
+          candidateUsers: ['bob'],
         };
         await store.transaction((tx) => tx.updateWait(changed));
         expect(await store.read((tx) => tx.getWait('w'))).toEqual(changed);

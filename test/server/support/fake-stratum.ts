@@ -37,7 +37,7 @@ export class FakeStratum {
         this.versions.set(key, list);
         deployed.push({ key, version: list.length, changed });
       }
-      return { deploymentId: `d${++this.seq}`, deployed, warnings: [] };
+      return { deploymentId: `d${++this.seq}`, deployed, decisions: [], warnings: [] };
     },
     validate: async () => [],
     list: async (): Promise<ProcessSummary[]> => [...this.versions.keys()].sort().map((key) => this.summary(key)),
@@ -53,6 +53,10 @@ export class FakeStratum {
       const list = this.versions.get(key);
       return list?.[(version ?? list.length) - 1]?.xml;
     },
+    // the fake deploys no decisions (the real library's are tested in test/engine/library)
+    listDecisions: async () => [],
+    getDecision: async () => undefined,
+    decisionXml: async () => undefined,
   };
 
   /** The HTTP layer's tests do not analyse impact (test/server/impact.test.ts runs the real engine): nothing changes, nothing is replayed. */
@@ -84,7 +88,7 @@ export class FakeStratum {
       this.instances.set(id, instance);
       if (scopeKey) this.idempotency.set(scopeKey, { hash: options.idempotency!.requestHash, id });
       const taskId = `t${++this.seq}`;
-      this.tasks.set(taskId, { id: taskId, instanceId: id, businessKey: instance.businessKey, processKey, elementId: 'Approve', name: 'Approve', candidateGroups: ['sales-director'], createdAt: at,
+      this.tasks.set(taskId, { id: taskId, instanceId: id, businessKey: instance.businessKey, processKey, elementId: 'Approve', name: 'Approve', candidateGroups: ['sales-director'], assignee: null, candidateUsers: [], createdAt: at,
         variables: ['approved', 'comment'], documentation: null, processName: null, form: null, order: null, open: true });
       const jobId = `j${++this.seq}`;
       this.jobs.set(jobId, { id: jobId, type: 'shipping', instanceId: id, businessKey: instance.businessKey, elementId: 'Ship', variables: {}, customHeaders: {}, retries: 3, lockExpiresAt: at, open: true });

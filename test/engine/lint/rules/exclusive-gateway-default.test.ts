@@ -53,6 +53,17 @@ describe(`${RULE}: which condition sets count as exhaustive`, () => {
   </bpmn:process>
 </bpmn:definitions>`;
 
+  it('is a warning in a diagram from another tool (Camunda deploys it; an instance none of whose conditions hold gets an incident) and an error under the house rules', async () => {
+    const severity = async (xml: string, options = {}) =>
+      (await lintXml(xml, options)).find((finding) => finding.rule === RULE && finding.elementId === 'Gw')?.severity;
+    const xml = gatewayWith(['=a > 1', '=b <= 1']);
+    expect(await severity(xml)).toBe('warning');
+    expect((await lintXml(xml)).find((finding) => finding.rule === RULE)?.message).toContain('an incident naming the gateway, as in Camunda');
+    expect(await severity(xml.replace('targetNamespace="http://stratum.example/lint"', 'targetNamespace="http://stratum.example/bpmn/order-library"'))).toBe('error');
+    expect(await severity(xml, { libraryProcessKeys: ['p'] })).toBe('error');
+    expect(await severity(xml, { requireTaskGroups: true })).toBe('error');
+  });
+
   const missingDefault = async (conditions: string[]) => {
     const findings = await lintXml(gatewayWith(conditions));
     return findings.some((finding) => finding.rule === RULE && finding.elementId === 'Gw');

@@ -7,21 +7,28 @@ describe(RULE, () => {
   it.each(fixtureFiles(RULE, 'valid-'))('accepts %s (fixed multi-instance, timer boundary, escalation)', (file) => expectNoErrors(RULE, file));
 
   it('refuses complex gateways, signal and conditional events, DMN, zeebe collections and loops', async () => {
-    const findings = ofRule(await lintFixture(RULE, 'invalid-unsupported.bpmn'), RULE);
+    const findings = ofRule(await lintFixture(RULE, 'invalid-unsupported.bpmn', { knownDecisionIds: ['dish'] }), RULE);
     expect(findings.map(([id]) => id)).toEqual(['Complex', 'Signal', 'Conditional', 'Decision', 'EachItem', 'Retry']);
     const message = (id: string) => findings.find(([elementId]) => elementId === id)![1];
     expect(message('Complex')).toBe('Complex gateway "Complex" cannot run: Stratum has no complex gateways. Use exclusive, inclusive or parallel gateways');
     expect(message('Signal')).toContain('is a signal event');
     expect(message('Conditional')).toContain('Intermediate catch event "Stock available" is a conditional event');
-    expect(message('Decision')).toContain('calls the DMN decision "discount"');
+    expect(message('Decision')).toContain('calls the DMN decision "discount", which is neither deployed nor in this deployment');
     expect(message('EachItem')).toContain('over the collection "=items" (zeebe:loopCharacteristics)');
     expect(message('Retry')).toContain('Service task "Retry call" is a loop');
   });
 
-  it('refuses Camunda 7 collection multi-instance and decisionRef', async () => {
-    const findings = ofRule(await lintFixture(RULE, 'invalid-camunda.bpmn'), RULE);
+  it('refuses Camunda 7 collection multi-instance and a decisionRef that is not deployed', async () => {
+    const findings = ofRule(await lintFixture(RULE, 'invalid-camunda.bpmn', { knownDecisionIds: [] }), RULE);
     expect(findings.map(([id]) => id)).toEqual(['EachItem', 'Decision']);
     expect(findings[0]![1]).toContain('over the collection "${items}"');
+  });
+
+  it('accepts a business rule task whose decision is known, and any decision where none are known (the modeler)', async () => {
+    const known = ofRule(await lintFixture(RULE, 'invalid-unsupported.bpmn', { knownDecisionIds: ['discount'] }), RULE);
+    expect(known.map(([id]) => id)).not.toContain('Decision');
+    const unknown = ofRule(await lintFixture(RULE, 'invalid-unsupported.bpmn'), RULE);
+    expect(unknown.map(([id]) => id)).not.toContain('Decision');
   });
 
   it('does not also ask a DMN business rule task for a job type', async () => {

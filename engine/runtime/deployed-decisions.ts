@@ -1,0 +1,46 @@
+// The decisions a step's business rule tasks may call: the latest deployed
+// version of every decision id (Camunda's default "latest" binding). A .dmn
+// file is parsed once per stored file (by hash), like a process definition
+// once per version; a step of a process without business rule tasks reads nothing.
+import type { DecisionSource } from '../dmn/decision-call.js';
+import { parseDmn, type DmnModel } from '../dmn/dmn-model.js';
+import type { DecisionVersionRow, StoreTx } from '../store/types.js';
+import type { ExecutableDefinition } from './definition-cache.js';
+
+export class DeployedDecisions {
+  private readonly models = new Map<string, Promise<DmnModel>>();
+  private readonly callsDecisions = new WeakMap<ExecutableDefinition, boolean>();
+
+  constructor(private readonly capacity = 200) {}
+
+  /** The latest deployed decisions for a step of `definition`, or undefined when it has no business rule task. */
+  async forStep(tx: StoreTx, definition: ExecutableDefinition): Promise<DecisionSource | undefined> {
+    if (!this.hasBusinessRuleTask(definition)) return undefined;
+    const byId = new Map<string, DmnModel>();
+    for (const row of await tx.latestDecisionVersions()) byId.set(row.decisionId, await this.model(row));
+    return { modelFor: (decisionId) => byId.get(decisionId) };
+  }
+
+  private hasBusinessRuleTask(definition: ExecutableDefinition): boolean {
+    let calls = this.callsDecisions.get(definition);
+    if (calls === undefined) {
+      calls = [...definition.model.elements.values()].some((element) => element.type === 'bpmn:BusinessRuleTask');
+      this.callsDecisions.set(definition, calls);
+    }
+    return calls;
+  }
+
+  private model(row: DecisionVersionRow): Promise<DmnModel> {
+    let model = this.models.get(row.hash);
+    if (model) {
+      // refresh recency: the oldest entry is evicted first
+      this.models.delete(row.hash);
+    } else {
+      model = parseDmn(row.xml);
+      model.catch(() => this.models.delete(row.hash));
+    }
+    this.models.set(row.hash, model);
+    if (this.models.size > this.capacity) this.models.delete(this.models.keys().next().value!);
+    return model;
+  }
+}

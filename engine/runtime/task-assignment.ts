@@ -1,0 +1,72 @@
+// Who may work a task, as Camunda assigns it: the assignee, candidate users
+// and candidate groups of the element, each a list of names or an expression
+// (FEEL `=…`, JUEL `${…}`) evaluated over the variables when the task is
+// created. A task assigned to nobody is offered to the default task group
+// (STRATUM_DEFAULT_TASK_GROUP, default "task-users"), so it can always be completed.
+// An expression that calls a method (a Camunda 7 bean: #{service.findRequester(id)})
+// cannot be evaluated without running code: it assigns nobody (the deploy warned),
+// so such a task, assigned no other way, goes to the default group too.
+import type { ElementInfo } from '../bpmn/process-model.js';
+import { callsMethod } from '../bpmn/camunda7-jobs.js';
+import { compileExpression, isExpressionText } from '../expressions/compile-expression.js';
+
+const DEFAULT_TASK_GROUP = 'task-users';
+
+export interface TaskAssignment {
+  assignee: string | null;
+  candidateUsers: string[];
+  candidateGroups: string[];
+}
+
+/** The group a task with no assignment at all is offered to. */
+function defaultTaskGroup(): string {
+  return process.env.STRATUM_DEFAULT_TASK_GROUP?.trim() || DEFAULT_TASK_GROUP;
+}
+
+/** Evaluates an element's assignment; throws naming the attribute when an expression fails. */
+export function taskAssignment(info: ElementInfo, variables: Record<string, unknown>): TaskAssignment {
+  const assigneeNames = info.assignee ? names(info.assignee, variables, 'assignee') : [];
+  if (assigneeNames.length > 1) throw new Error(`assignee ${info.assignee} gives ${assigneeNames.length} users; a task has one assignee`);
+  const candidateUsers = (info.candidateUsers ?? []).flatMap((entry) => names(entry, variables, 'candidate users'));
+  const candidateGroups = (info.candidateGroups ?? []).flatMap((entry) => names(entry, variables, 'candidate groups'));
+  const assignee = assigneeNames[0] ?? null;
+  if (!assignee && candidateUsers.length === 0 && candidateGroups.length === 0) {
+    return { assignee: null, candidateUsers: [], candidateGroups: [defaultTaskGroup()] };
+  }
+  return { assignee, candidateUsers: unique(candidateUsers), candidateGroups: unique(candidateGroups) };
+}
+
+/** Whether `user` (in `groups`) may complete a task with this assignment. */
+export function mayWork(assignment: TaskAssignment, user: string, groups: string[]): boolean {
+  return assignment.assignee === user || assignment.candidateUsers.includes(user) || assignment.candidateGroups.some((group) => groups.includes(group));
+}
+
+/** For a refusal: "for anna, users bob, groups sales". */
+export function offeredTo(assignment: TaskAssignment): string {
+  const parts = [
+    ...(assignment.assignee ? [`assigned to ${assignment.assignee}`] : []),
+    ...(assignment.candidateUsers.length ? [`offered to ${assignment.candidateUsers.join(', ')}`] : []),
+    ...(assignment.candidateGroups.length ? [`for ${assignment.candidateGroups.join(', ')}`] : []),
+  ];
+  return parts.join(', ') || 'for nobody';
+}
+
+// helpers
+
+/** A name, or an expression giving a name, a list of names, or "a, b" (Camunda 7 accepts all three). */
+function names(entry: string, variables: Record<string, unknown>, what: string): string[] {
+  if (!isExpressionText(entry)) return [entry];
+  if (callsMethod(entry)) return [];
+  let value: unknown;
+  try {
+    value = compileExpression(entry).evaluate(variables);
+  } catch (error) {
+    throw new Error(`${what} ${entry}: ${(error as Error).message}`);
+  }
+  const list = Array.isArray(value) ? value : value === null || value === undefined ? [] : [value];
+  return list.flatMap((item) => String(item).split(',')).map((name) => name.trim()).filter(Boolean);
+}
+
+function unique(list: string[]): string[] {
+  return [...new Set(list)];
+}

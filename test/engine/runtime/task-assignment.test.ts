@@ -1,0 +1,72 @@
+// User tasks assigned as Camunda assigns them: assignee, candidate users and
+// candidate groups (names, FEEL or JUEL evaluated when the task is created);
+// who may complete them; a task with no assignment goes to the default group.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openFixture, type Fixture } from '../../support/stratum-fixture.js';
+
+const process = (id: string, flavour: 'zeebe' | 'camunda', task: string) => ({
+  name: `${id}.bpmn`,
+  xml: `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" ${flavour === 'zeebe' ? 'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"' : 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"'} id="Defs_${id}" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="${id}" name="${id}" isExecutable="true">
+    <bpmn:startEvent id="Start" name="Started" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Review" />
+    ${task}
+    <bpmn:sequenceFlow id="F2" sourceRef="Review" targetRef="End" />
+    <bpmn:endEvent id="End" name="Done" />
+  </bpmn:process>
+</bpmn:definitions>`,
+});
+
+const ZEEBE = process('review-c8', 'zeebe', `<bpmn:userTask id="Review" name="Review"><bpmn:extensionElements>
+      <zeebe:assignmentDefinition assignee="=owner" candidateUsers="bob, carla" candidateGroups="=reviewers" /></bpmn:extensionElements></bpmn:userTask>`);
+const CAMUNDA = process('review-c7', 'camunda', `<bpmn:userTask id="Review" name="Review" camunda:assignee="\${owner}" camunda:candidateGroups="\${approverGroups}" />`);
+const UNASSIGNED = process('review-open', 'zeebe', '<bpmn:userTask id="Review" name="Review" />');
+
+let fixture: Fixture;
+beforeEach(async () => { fixture = await openFixture({ deployShipped: false }); });
+afterEach(async () => { await fixture?.dispose(); });
+const runtime = () => fixture.stratum.runtime;
+
+describe('tasks assigned as Camunda assigns them', () => {
+  it('Camunda 8: assignee and groups by FEEL, candidate users by name; each of them may complete, nobody else', async () => {
+    await fixture.stratum.library.deploy([ZEEBE], { user: 'designer' });
+    const { instance } = await runtime().start('review-c8', { variables: { owner: 'anna', reviewers: ['legal', 'audit'] } });
+    const [task] = await runtime().findTasks({ instanceId: instance.id });
+    expect(task).toMatchObject({ assignee: 'anna', candidateUsers: ['bob', 'carla'], candidateGroups: ['legal', 'audit'] });
+    expect((await runtime().findTasks({ assignee: 'anna' })).map((open) => open.id)).toEqual([task!.id]);
+    expect(await runtime().findTasks({ assignee: 'bob' })).toEqual([]);
+
+    const error = await runtime().completeTask(task!.id, {}, { name: 'eve', groups: ['sales'] }).catch((caught) => caught);
+    expect(error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('assigned to anna, offered to bob, carla, for legal, audit; eve is not among them') });
+    for (const user of [{ name: 'anna', groups: [] }, { name: 'carla', groups: [] }, { name: 'dan', groups: ['audit'] }]) {
+      const { instance: next } = await runtime().start('review-c8', { variables: { owner: 'anna', reviewers: ['legal', 'audit'] } });
+      const [open] = await runtime().findTasks({ instanceId: next.id });
+      expect((await runtime().completeTask(open!.id, {}, user)).status, user.name).toBe('completed');
+    }
+  });
+
+  it('Camunda 7: JUEL assignee and a JUEL list of candidate groups, evaluated when the task is created', async () => {
+    await fixture.stratum.library.deploy([CAMUNDA], { user: 'designer' });
+    const { instance } = await runtime().start('review-c7', { variables: { owner: 'anna', approverGroups: 'accounting, sales' } });
+    const [task] = await runtime().findTasks({ instanceId: instance.id });
+    expect(task).toMatchObject({ assignee: 'anna', candidateUsers: [], candidateGroups: ['accounting', 'sales'] });
+    expect((await runtime().completeTask(task!.id, {}, { name: 'sam', groups: ['sales'] })).status).toBe('completed');
+  });
+
+  it('offers a task with no assignment to the default task group, with a deploy warning', async () => {
+    const { warnings } = await fixture.stratum.library.deploy([UNASSIGNED], { user: 'designer' });
+    expect(warnings).toContainEqual(expect.objectContaining({ elementId: 'Review', rule: 'user-task-candidate-groups', severity: 'warning' }));
+    const { instance } = await runtime().start('review-open');
+    const [task] = await runtime().findTasks({ instanceId: instance.id });
+    expect(task).toMatchObject({ assignee: null, candidateUsers: [], candidateGroups: ['task-users'] });
+    expect((await runtime().completeTask(task!.id, {}, { name: 'tom', groups: ['task-users'] })).status).toBe('completed');
+  });
+
+  it('fails the instance with an incident naming the task when an assignment expression cannot be evaluated', async () => {
+    await fixture.stratum.library.deploy([ZEEBE], { user: 'designer' });
+    const { instance } = await runtime().start('review-c8', { variables: { reviewers: ['legal'] } });
+    expect(instance.status).toBe('failed');
+    expect(instance.incident).toMatchObject({ elementId: 'Review', message: expect.stringContaining('assignee =owner') });
+  });
+});
