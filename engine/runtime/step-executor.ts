@@ -261,7 +261,7 @@ export class StepExecutor {
     const speculation = this.speculations.get(tx);
     // a step that calls decisions is not kept: its key could not tell a decision deployed in between
     const key = speculation && !input.decisions ? speculationKey(step, input) : undefined;
-    if (key && !written) {
+    if (speculation && key && !written) {
       const kept = speculation.results.get(key);
       if (kept) {
         speculation.results.delete(key);
@@ -273,7 +273,7 @@ export class StepExecutor {
     const warm = step.isNew ? undefined : this.warmEngine(tx, instance);
     const result = await runInstanceStep({ ...input, ...(warm && { warm }), ...(this.feelTiming && { feelTiming: this.feelTiming }) });
     // Kept with its own wait objects: the speculation goes on to name children in them.
-    if (key && written) speculation.results.set(key, { ...result, waits: result.waits.map((wait) => ({ ...wait })) });
+    if (speculation && key && written) speculation.results.set(key, { ...result, waits: result.waits.map((wait) => ({ ...wait })) });
     return result;
   }
 
