@@ -1,9 +1,4 @@
 // Libraries of the BPMN ecosystem that ship no TypeScript declarations.
-declare module 'bpmn-moddle';
 declare module 'bpmn-engine';
 declare module 'bpmn-elements';
 declare module 'moddle-context-serializer';
-declare module 'bpmnlint';
-declare module 'bpmnlint/lib/*';
-declare module 'dmn-moddle';
-declare module '@bpmn-io/dmn-migrate';

@@ -14,14 +14,15 @@
 //     `=amount <= 500000`, `=amount > 500000 and amount <= 1000000`, `=amount > 1000000`.
 // Anything else needs a default flow. Evaluation is strict, so a missing or
 // non-numeric variable is an incident either way, never a silent default.
+import type { ModdleElement } from 'bpmn-moddle';
 import { tryCompileExpression } from '../../expressions/compile-expression.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
 import { isAny, type Reporter, type RuleFactory } from '../rule-api.js';
 
 const exclusiveGatewayDefault: RuleFactory = () => {
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     if (!isAny(node, ['bpmn:ExclusiveGateway', 'bpmn:InclusiveGateway'])) return;
-    const outgoing: any[] = node.outgoing ?? [];
+    const outgoing: ModdleElement[] = node.outgoing ?? [];
     if (outgoing.length < 2) return;
 
     const defaultFlow = node.default;
@@ -91,8 +92,8 @@ function literal(condition: string): { atom: string; negated: boolean } {
     return { atom: inner.atom, negated: !inner.negated };
   }
   const comparedToBoolean = /^(.+?) ?= ?(true|false)$/.exec(condition);
-  if (comparedToBoolean && !/[<>!]$/.test(comparedToBoolean[1]!)) {
-    return { atom: stripParentheses(comparedToBoolean[1]!), negated: comparedToBoolean[2] === 'false' };
+  if (comparedToBoolean && !/[<>!]$/.test(comparedToBoolean[1])) {
+    return { atom: stripParentheses(comparedToBoolean[1]), negated: comparedToBoolean[2] === 'false' };
   }
   return { atom: condition, negated: false };
 }
@@ -137,8 +138,8 @@ function parseComparison(text: string): { variable: string; intervals: Interval[
   let variable: string, operator: string, value: number;
   const direct = COMPARISON.exec(text);
   const reversed = REVERSED.exec(text);
-  if (direct) [variable, operator, value] = [direct[1]!, direct[2]!, Number(direct[3])];
-  else if (reversed) [variable, operator, value] = [reversed[3]!, MIRROR[reversed[2]!]!, Number(reversed[1])];
+  if (direct) [variable, operator, value] = [direct[1], direct[2], Number(direct[3])];
+  else if (reversed) [variable, operator, value] = [reversed[3], MIRROR[reversed[2]], Number(reversed[1])];
   else return undefined;
   const below = (hiIncluded: boolean): Interval => ({ lo: -Infinity, loIncluded: false, hi: value, hiIncluded });
   const above = (loIncluded: boolean): Interval => ({ lo: value, loIncluded, hi: Infinity, hiIncluded: false });
@@ -150,7 +151,7 @@ function parseComparison(text: string): { variable: string; intervals: Interval[
     '=': [{ lo: value, loIncluded: true, hi: value, hiIncluded: true }],
     '!=': [below(false), above(false)],
   };
-  return { variable, intervals: intervals[operator]! };
+  return { variable, intervals: intervals[operator] };
 }
 
 function intersect(a: Interval, b: Interval): Interval | undefined {

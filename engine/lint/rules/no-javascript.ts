@@ -2,6 +2,7 @@
 // which is no sandbox, so a deployed diagram could run any code on the server.
 // Java (Camunda 7 delegates, listeners, connectors) cannot run here either.
 // Each construct is refused with what to model instead.
+import type { ModdleElement } from 'bpmn-moddle';
 import { extensionValues } from '../../bpmn/process-model.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
 import { is, isAny, type Reporter, type RuleFactory } from '../rule-api.js';
@@ -14,7 +15,7 @@ const JAVA_ATTRIBUTES = [
 ] as const;
 
 const noJavascript: RuleFactory = () => {
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     if (is(node, 'bpmn:ScriptTask')) {
       const language = node.scriptFormat ? ` (${node.scriptFormat})` : '';
       reporter.report(
@@ -72,7 +73,7 @@ const noJavascript: RuleFactory = () => {
         if (is(parameter.definition, 'camunda:Script')) {
           reporter.report(
             node.id,
-            `The ${parameter.name ? `parameter "${parameter.name}"` : 'input/output parameter'} of ${elementLabel(node)} is a ${parameter.definition.scriptFormat ?? ''} script; Stratum never runs scripts`,
+            `The ${parameter.name ? `parameter "${parameter.name}"` : 'input/output parameter'} of ${elementLabel(node)} is a ${parameter.definition?.scriptFormat ?? ''} script; Stratum never runs scripts`,
           );
         }
       }
@@ -87,13 +88,14 @@ export default noJavascript;
 // helpers
 
 
-function javaAttribute(node: any, attribute: string): string | undefined {
-  const value = node[attribute] ?? node.$attrs?.[`camunda:${attribute}`];
+function javaAttribute(node: ModdleElement, attribute: string): string | undefined {
+  const value = node.get(attribute) ?? node.$attrs?.[`camunda:${attribute}`];
   return typeof value === 'string' && value.trim() ? value : undefined;
 }
 
-function describeListener(listener: any): string {
-  if (listener.script) return listener.script.scriptFormat ? `a ${listener.script.scriptFormat} script` : 'a script';
+function describeListener(listener: ModdleElement): string {
+  const script = listener.script;
+  if (script) return typeof script !== 'string' && script.scriptFormat ? `a ${script.scriptFormat} script` : 'a script';
   if (listener.class) return `Java class ${listener.class}`;
   if (listener.delegateExpression) return `delegate expression ${listener.delegateExpression}`;
   if (listener.expression) return `expression ${listener.expression}`;

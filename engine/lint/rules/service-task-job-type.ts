@@ -4,6 +4,7 @@
 // A job type may be computed (`="plan-" + region`, as in Camunda 8); its FEEL is
 // checked by feel-condition-syntax. Tasks that call Java (no-javascript) or a DMN decision (supported-elements)
 // are refused by those rules and skipped here.
+import type { ModdleElement } from 'bpmn-moddle';
 import { describeElement, extensionValues } from '../../bpmn/process-model.js';
 import { elementLabel } from '../element-label.js';
 import { isAny, type Reporter, type RuleFactory } from '../rule-api.js';
@@ -11,7 +12,7 @@ import { isAny, type Reporter, type RuleFactory } from '../rule-api.js';
 const JOB_TASKS = ['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask'];
 
 const serviceTaskJobType: RuleFactory = () => {
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     if (!isAny(node, JOB_TASKS) || refusedElsewhere(node)) return;
 
     const jobType = describeElement(node).jobType?.trim();
@@ -32,8 +33,8 @@ export default serviceTaskJobType;
 
 // helpers
 
-function refusedElsewhere(node: any): boolean {
-  const java = ['class', 'delegateExpression', 'expression'].some((attribute) => node[attribute] ?? node.$attrs?.[`camunda:${attribute}`]);
+function refusedElsewhere(node: ModdleElement): boolean {
+  const java = ['class', 'delegateExpression', 'expression'].some((attribute) => node.get(attribute) ?? node.$attrs?.[`camunda:${attribute}`]);
   const connector = extensionValues(node, 'camunda:Connector').length > 0;
   const decision = extensionValues(node, 'zeebe:CalledDecision').length > 0 || Boolean(node.decisionRef);
   return java || connector || decision;

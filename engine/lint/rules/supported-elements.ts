@@ -14,12 +14,13 @@
 //   - standard loops: their loop condition is not evaluated as FEEL either.
 // Compensation, transactions, cancel, escalation, error, link, terminate, timer
 // and message events, event-based, parallel and inclusive gateways are supported.
+import type { ModdleElement } from 'bpmn-moddle';
 import { extensionValues } from '../../bpmn/process-model.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 
 const supportedElements: RuleFactory = () => {
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     const refuse = (why: string) => reporter.report(node.id, `${ElementLabel(node)} ${why}`);
 
     if (is(node, 'bpmn:ComplexGateway')) {
@@ -46,7 +47,7 @@ const supportedElements: RuleFactory = () => {
     }
 
     const loop = node.loopCharacteristics;
-    if (is(loop, 'bpmn:MultiInstanceLoopCharacteristics')) {
+    if (loop && is(loop, 'bpmn:MultiInstanceLoopCharacteristics')) {
       const problem = multiInstanceProblem(loop);
       if (problem) refuse(`is a multi-instance activity ${problem}; only a fixed number of instances (loop cardinality such as 3) is supported`);
     } else if (is(loop, 'bpmn:StandardLoopCharacteristics')) {
@@ -61,7 +62,7 @@ export default supportedElements;
 
 // helpers
 
-function multiInstanceProblem(loop: any): string | undefined {
+function multiInstanceProblem(loop: ModdleElement): string | undefined {
   const zeebe = extensionValues(loop, 'zeebe:LoopCharacteristics')[0];
   if (zeebe) return `over the collection "${zeebe.inputCollection ?? ''}" (zeebe:loopCharacteristics), which the runtime does not read`;
   const collection = loop.collection ?? loop.$attrs?.['camunda:collection'];

@@ -4,12 +4,13 @@
 // The runtime offers manual tasks the same way, so they need groups too;
 // an assignee or candidate users alone do not help (Stratum has no per-user
 // task routing). Groups must be names, not a FEEL expression computed at run time.
+import type { ModdleElement } from 'bpmn-moddle';
 import { describeElement, extensionValues } from '../../bpmn/process-model.js';
 import { ElementLabel } from '../element-label.js';
 import { is, isAny, type Reporter, type RuleFactory } from '../rule-api.js';
 
 const userTaskCandidateGroups: RuleFactory = () => {
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     if (!isAny(node, ['bpmn:UserTask', 'bpmn:ManualTask'])) return;
 
     const groups = describeElement(node).candidateGroups ?? [];
@@ -42,7 +43,7 @@ export default userTaskCandidateGroups;
 
 // helpers
 
-function assigneeOf(node: any): string | undefined {
+function assigneeOf(node: ModdleElement): string | undefined {
   const zeebe = extensionValues(node, 'zeebe:AssignmentDefinition')[0];
   return zeebe?.assignee || zeebe?.candidateUsers || node.assignee || node.candidateUsers || undefined;
 }
