@@ -84,11 +84,6 @@ export function tryCompileExpression(text: string, options: CompileOptions = {})
   }
 }
 
-/** Whether a text is a marked expression (`=…`, `${…}`, `#{…}`) rather than a literal value. */
-function isExpressionText(text: unknown): text is string {
-  return isFeel(text as string) || isJuel(text as string);
-}
-
 const SHOWN_LENGTH = 60;
 
 /** A text cut short for a message, on one line: findings name an expression, they do not reprint a page. */
@@ -103,7 +98,9 @@ function compileUncached(text: string, options: CompileOptions): CompiledExpress
   if (!text.trim()) throw new ExpressionError('empty', 'the expression is empty', text);
   const language = options.language?.trim().toLowerCase();
   if (language === 'juel' || isJuel(text)) {
-    const juel = isJuel(text) ? text : `\${${text}}`;
+    // wrapped before the test: isJuel's false branch narrows text to never
+    const wrapped = `\${${text}}`;
+    const juel = isJuel(text) ? text : wrapped;
     let feel: string;
     try {
       feel = juelToFeel(juel);

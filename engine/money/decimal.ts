@@ -19,7 +19,7 @@ export function parseDecimal(value: number | string): Decimal | undefined {
   const [, sign, whole, fraction = '', exponentText = '0'] = match;
   const exponent = Number(exponentText);
   if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > 400) return undefined;
-  let digits = whole! + fraction;
+  let digits = whole + fraction;
   let scale = fraction.length - exponent;
   if (scale < 0) {
     digits += '0'.repeat(-scale);
@@ -54,13 +54,6 @@ export function roundHalfUp(value: Decimal, scale: number): Decimal {
   let quotient = magnitude / divisor;
   if ((magnitude % divisor) * 2n >= divisor) quotient += 1n;
   return { units: negative ? -quotient : quotient, scale };
-}
-
-function compare(a: Decimal, b: Decimal): number {
-  const scale = Math.max(a.scale, b.scale);
-  const left = a.units * 10n ** BigInt(scale - a.scale);
-  const right = b.units * 10n ** BigInt(scale - b.scale);
-  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 /** Plain decimal text with exactly `scale` digits after the point: 500000.10, 600000. */

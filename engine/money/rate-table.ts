@@ -31,9 +31,10 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Validates a parsed JSON rate table; throws StratumError('invalid') naming the entry at fault. */
 export function parseRateTable(json: unknown, source: string): RateTable {
-  const fail = (where: string, problem: string): never => {
+  // a declaration, not an arrow: only so does a call narrow what it refuses
+  function fail(where: string, problem: string): never {
     throw new StratumError('invalid', `${source}: ${where} ${problem}`);
-  };
+  }
   if (!isRecord(json)) return fail('the table', 'must be an object with reportingCurrency and rates');
   const unknownKeys = Object.keys(json).filter((key) => !['reportingCurrency', 'rates', 'description'].includes(key));
   if (unknownKeys.length) fail(unknownKeys.join(', '), 'is not a field of a rate table (reportingCurrency, rates, description)');
@@ -71,12 +72,6 @@ export function rateOn(table: RateTable, currency: string, day: string): { rate:
   if (currency === table.reportingCurrency.code) return { rate: { units: 1n, scale: 0 }, date: day };
   const entry = table.rates.get(currency)?.find((candidate) => candidate.date <= day);
   return entry && { rate: entry.rate, date: entry.date };
-}
-
-/** Currencies with a rate on `day`, the reporting currency first. */
-function currenciesWithRate(table: RateTable, day: string): string[] {
-  const priced = [...table.rates.keys()].filter((code) => rateOn(table, code, day)).sort();
-  return [table.reportingCurrency.code, ...priced];
 }
 
 // helpers

@@ -141,7 +141,10 @@ async function groupsWithMembers(path: string): Promise<string[] | string> {
     return error instanceof SyntaxError ? `the users file "${path}" is not JSON: ${error.message}` : `cannot read "${path}": ${reason(error)}`;
   }
   const users = (json as { users?: unknown })?.users;
-  const valid = Array.isArray(users) && users.every((user) => Array.isArray(user?.groups) && user.groups.every((group: unknown) => typeof group === 'string'));
+  const valid = Array.isArray(users) && (users as unknown[]).every((user) => {
+    const groups = (user as { groups?: unknown } | null)?.groups;
+    return Array.isArray(groups) && (groups as unknown[]).every((group) => typeof group === 'string');
+  });
   if (!valid) return `the users file "${path}" must look like {"users": [{"name": …, "token": …, "groups": ["…"]}]}`;
   return [...new Set((users as { groups: string[] }[]).flatMap((user) => user.groups))];
 }
