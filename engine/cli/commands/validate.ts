@@ -1,11 +1,11 @@
 // `stratum validate <files…>`: the deploy-time checks, offline. The files are
 // validated together, as one deployment: a call activity may name a process of
 // any of them.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { decodeXml } from '../../interop/index.js';
-import { join } from 'node:path';
 import type { Finding } from '../../errors.js';
 import { lintFiles, type BpmnSource } from '../../lint/lint-bpmn.js';
+import { readBpmnFiles, reason } from '../bpmn-files.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
 import { deployedLibraryFindings } from './remote-validate.js';
 
@@ -109,24 +109,14 @@ function plural(count: number, noun: string): string {
 // helpers
 
 async function readSources(paths: string[]): Promise<{ sources: BpmnSource[]; problems: string[] }> {
+  const { files, problems } = await readBpmnFiles(paths);
   const sources: BpmnSource[] = [];
-  const problems: string[] = [];
-  for (const path of paths) {
-    let files: string[];
+  for (const file of files) {
     try {
-      files = (await stat(path)).isDirectory() ? await bpmnFilesIn(path) : [path];
+      // decoded with the encoding the file declares (ISO-8859-1 files exist in the wild)
+      sources.push({ name: file.path, xml: decodeXml(file.bytes) });
     } catch (error) {
-      problems.push(`cannot read "${path}": ${reason(error)}`);
-      continue;
-    }
-    if (files.length === 0) problems.push(`"${path}" contains no .bpmn files`);
-    for (const file of files) {
-      try {
-        // decoded with the encoding the file declares (ISO-8859-1 files exist in the wild)
-        sources.push({ name: file, xml: decodeXml(new Uint8Array(await readFile(file))) });
-      } catch (error) {
-        problems.push(`cannot read "${file}": ${reason(error)}`);
-      }
+      problems.push(`cannot read "${file.path}": ${reason(error)}`);
     }
   }
   return { sources, problems };
@@ -147,20 +137,4 @@ async function groupsWithMembers(path: string): Promise<string[] | string> {
   });
   if (!valid) return `the users file "${path}" must look like {"users": [{"name": …, "token": …, "groups": ["…"]}]}`;
   return [...new Set((users as { groups: string[] }[]).flatMap((user) => user.groups))];
-}
-
-async function bpmnFilesIn(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.bpmn'))
-    .map((entry) => join(folder, entry.name))
-    .sort();
-}
-
-function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or folder';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a folder';
-  return (error as Error).message;
 }
