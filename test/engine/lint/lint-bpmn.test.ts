@@ -42,8 +42,8 @@ ${minimal(startToEnd).replace('<?xml version="1.0" encoding="UTF-8"?>\n', '').re
     const findings = await lintXml('this is not a diagram {');
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ elementId: null, rule: 'xml-parse', severity: 'error' });
-    expect(findings[0]!.message).toMatch(/^not a readable BPMN 2\.0 document/);
-    expect(findings[0]!.message).not.toContain('\n');
+    expect(findings[0].message).toMatch(/^not a readable BPMN 2\.0 document/);
+    expect(findings[0].message).not.toContain('\n');
   });
 
   it('reports XML that is not BPMN as an xml-parse error', async () => {
@@ -56,8 +56,8 @@ ${minimal(startToEnd).replace('<?xml version="1.0" encoding="UTF-8"?>\n', '').re
     const imports = findings.filter((finding) => finding.rule === 'xml-import');
     expect(imports.length).toBeGreaterThan(0);
     expect(imports[0]).toMatchObject({ elementId: null, severity: 'warning' });
-    expect(imports[0]!.message).toContain('bpmn:bogusElement');
-    expect(imports[0]!.message).not.toContain('\n');
+    expect(imports[0].message).toContain('bpmn:bogusElement');
+    expect(imports[0].message).not.toContain('\n');
     expect(errorsOf(findings)).toEqual([]);
   });
 

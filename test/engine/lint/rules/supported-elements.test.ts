@@ -21,7 +21,7 @@ describe(RULE, () => {
   it('refuses Camunda 7 collection multi-instance and decisionRef', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-camunda.bpmn'), RULE);
     expect(findings.map(([id]) => id)).toEqual(['EachItem', 'Decision']);
-    expect(findings[0]![1]).toContain('over the collection "${items}"');
+    expect(findings[0][1]).toContain('over the collection "${items}"');
   });
 
   it('does not also ask a DMN business rule task for a job type', async () => {
