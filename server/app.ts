@@ -54,7 +54,7 @@ export interface StratumApp {
   /** Every POST passes through it; reads, /healthz and /metrics never do. */
   admission: AdmissionQueue;
   /** Stops listening to engine events. */
-  dispose(): void;
+  dispose: () => void;
 }
 
 export function createApp(options: AppOptions): StratumApp {
@@ -181,7 +181,7 @@ async function readJsonBody(req: Request, res: Response, readRaw: express.Reques
     throw new HttpProblem(415, `Send the body as application/json, not ${(req.get('content-type') ?? 'no content type').slice(0, 100)}.`);
   }
   assertUtf8Charset(req);
-  await new Promise<void>((resolve, reject) => readRaw(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve())));
+  await new Promise<void>((resolve, reject) => readRaw(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error(JSON.stringify(error))) : resolve())));
   const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   if (bytes.length === 0) {
     if (required) throw new HttpProblem(400, 'This call needs a JSON body.');

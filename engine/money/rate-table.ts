@@ -55,13 +55,13 @@ export function parseRateTable(json: unknown, source: string): RateTable {
     // Rates as text keep every digit the operator wrote; a JSON number is read through its shortest form.
     const rate = typeof entry.rate === 'string' || typeof entry.rate === 'number' ? parseDecimal(entry.rate) : undefined;
     if (!rate || rate.units <= 0n) fail(`${where}.rate`, `must be a positive decimal, not ${JSON.stringify(entry.rate)}`);
-    if (rate!.scale > 12) fail(`${where}.rate`, 'has more than 12 decimals');
+    if (rate.scale > 12) fail(`${where}.rate`, 'has more than 12 decimals');
     const date = entry.date;
     if (typeof date !== 'string' || !isCalendarDay(date)) fail(`${where}.date`, `must be a day as YYYY-MM-DD, not ${JSON.stringify(date)}`);
-    const list = rates.get(code as string) ?? [];
-    if (list.some((other) => other.date === date)) fail(`${where}`, `is a second ${code} rate dated ${date as string}`);
-    list.push({ currency: code as string, rate: normalize(rate!), date: date as string });
-    rates.set(code as string, list);
+    const list = rates.get(code) ?? [];
+    if (list.some((other) => other.date === date)) fail(`${where}`, `is a second ${code} rate dated ${date}`);
+    list.push({ currency: code, rate: normalize(rate), date });
+    rates.set(code, list);
   });
   for (const list of rates.values()) list.sort((a, b) => b.date.localeCompare(a.date));
   return { reportingCurrency, rates, source };

@@ -63,7 +63,7 @@ function decodeDeclared(bytes: Buffer, name: string): string {
 }
 
 function run(middleware: express.RequestHandler, req: Request, res: Response): Promise<void> {
-  return new Promise((resolve, reject) => middleware(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve())));
+  return new Promise((resolve, reject) => middleware(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error(JSON.stringify(error))) : resolve())));
 }
 
 async function readXml(req: Request, res: Response, limitBytes: number, query: { name?: string; note?: string }): Promise<DeploymentInput> {
