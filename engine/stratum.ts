@@ -9,8 +9,8 @@ import { TimerScheduler } from './runtime/timer-scheduler.js';
 
 const systemClock: Clock = { now: () => new Date() };
 
-/** Opens the library and runtime on a migrated store. */
-export async function openStratum(options: StratumOptions): Promise<Stratum> {
+/** Opens the library and runtime on a migrated store (nothing to wait for yet; a promise so that may change). */
+export function openStratum(options: StratumOptions): Promise<Stratum> {
   const clock = options.clock ?? systemClock;
   const events = new EventEmitter();
   const library = new ProcessLibrary(options.store, clock);
@@ -26,7 +26,7 @@ export async function openStratum(options: StratumOptions): Promise<Stratum> {
   });
   const impact = new ImpactAnalyser(options.store, options.orderEntry?.processKey ?? DEFAULT_ORDER_PROCESS);
   const scheduler = new TimerScheduler(runtime, events, options.schedulerIntervalMs ?? 1000);
-  return {
+  return Promise.resolve({
     library,
     runtime,
     impact,
@@ -36,5 +36,5 @@ export async function openStratum(options: StratumOptions): Promise<Stratum> {
       await scheduler.stop();
       await options.store.close();
     },
-  };
+  });
 }

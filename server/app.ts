@@ -13,7 +13,7 @@ import type { User, UserDirectory } from './auth/users.js';
 import { AdmissionQueue, type AdmissionLimits } from './http/admission.js';
 import type { Handler, Handlers, Reply } from './http/handler.js';
 import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson } from './http/json-body.js';
-import { validator, type Validator } from './http/validate.js';
+import { validator } from './http/validate.js';
 import { Metrics } from './metrics.js';
 import { COMPONENT_SCHEMAS, buildOpenApiDocument } from './openapi.js';
 import { OPERATIONS, expressPath, type Operation } from './operations.js';
@@ -54,7 +54,7 @@ export interface StratumApp {
   /** Every POST passes through it; reads, /healthz and /metrics never do. */
   admission: AdmissionQueue;
   /** Stops listening to engine events. */
-  dispose(): void;
+  dispose: () => void;
 }
 
 export function createApp(options: AppOptions): StratumApp {
@@ -133,19 +133,19 @@ function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyByt
   const checkParams = op.pathParams
     ? validator<Record<string, unknown>>({ type: 'object', additionalProperties: false, properties: op.pathParams, required: Object.keys(op.pathParams) }, 'path')
     : undefined;
-  const checkQuery = op.query ? validator<Record<string, unknown>>(COMPONENT_SCHEMAS[op.query]!, 'query') : undefined;
+  const checkQuery = op.query ? validator<Record<string, unknown>>(COMPONENT_SCHEMAS[op.query], 'query') : undefined;
   const headerNames = Object.keys(op.headers ?? {});
   const checkHeaders = headerNames.length
     ? validator<Record<string, string>>(
         {
           type: 'object',
-          properties: Object.fromEntries(headerNames.map((name) => [name.toLowerCase(), op.headers![name]!.schema])),
-          required: headerNames.filter((name) => op.headers![name]!.required).map((name) => name.toLowerCase()),
+          properties: Object.fromEntries(headerNames.map((name) => [name.toLowerCase(), op.headers![name].schema])),
+          required: headerNames.filter((name) => op.headers![name].required).map((name) => name.toLowerCase()),
         },
         'header',
       )
     : undefined;
-  const checkBody = op.body?.kind === 'json' ? validator<unknown>(COMPONENT_SCHEMAS[op.body.schema]!, 'body') : undefined;
+  const checkBody = op.body?.kind === 'json' ? validator<unknown>(COMPONENT_SCHEMAS[op.body.schema], 'body') : undefined;
   const readRaw = express.raw({ type: () => true, limit: bodyBytes });
 
   steps.push((req, res, next) => {
@@ -181,7 +181,7 @@ async function readJsonBody(req: Request, res: Response, readRaw: express.Reques
     throw new HttpProblem(415, `Send the body as application/json, not ${(req.get('content-type') ?? 'no content type').slice(0, 100)}.`);
   }
   assertUtf8Charset(req);
-  await new Promise<void>((resolve, reject) => readRaw(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) => readRaw(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error(JSON.stringify(error))) : resolve())));
   const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   if (bytes.length === 0) {
     if (required) throw new HttpProblem(400, 'This call needs a JSON body.');

@@ -92,7 +92,7 @@ export function parseSize(text: string | undefined, fallback: number): number {
   if (text === undefined || text === '') return fallback;
   const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
   if (!match) throw new Error(`STRATUM_BODY_LIMIT must be a size like 5mb or 1048576, not ${text}`);
-  const factor = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match[2] ?? 'b').toLowerCase() as 'b']!;
+  const factor = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match[2] ?? 'b').toLowerCase() as 'b'];
   const bytes = Math.floor(Number(match[1]) * factor);
   if (bytes < 1024) throw new Error(`STRATUM_BODY_LIMIT must be at least 1kb, not ${text}`);
   return bytes;

@@ -138,7 +138,7 @@ export async function deployDiagrams(stratum: Stratum, dir: string, logger: Logg
 function readRates(config: ServerConfig, logger: Logger): RateTable {
   const file = config.ratesFile ?? 'server/rates.sample.json';
   const rates = config.ratesFile ? loadRateTable(config.ratesFile) : parseRateTable(sampleRates, file);
-  const latest = [...rates.rates.values()].map((list) => list[0]!.date).sort().at(-1) ?? null;
+  const latest = [...rates.rates.values()].map((list) => list[0].date).sort().at(-1) ?? null;
   const fields = { file, reportingCurrency: rates.reportingCurrency.code, currencies: rates.rates.size + 1, latestRateDate: latest };
   if (config.ratesFile) logger.info(fields, 'exchange rates loaded');
   else logger.warn(fields, 'STRATUM_RATES is not set: orders are converted at the SAMPLE rates of server/rates.sample.json, which are not market data');

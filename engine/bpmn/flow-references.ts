@@ -2,9 +2,10 @@
 // omit them; bpmn-js and bpmnlint's connectivity rules read them. Filling them
 // in from the sequence flows (as bpmn-js does on import) lets files from any
 // tool be judged the same way. Changes only the in-memory model.
+import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements } from './process-model.js';
 
-export function completeFlowReferences(definitions: any): void {
+export function completeFlowReferences(definitions: ModdleElement): void {
   for (const container of definitions.rootElements ?? []) {
     if (container.$type !== 'bpmn:Process') continue;
     for (const flow of allFlowElements(container)) {
@@ -15,8 +16,9 @@ export function completeFlowReferences(definitions: any): void {
   }
 }
 
-function addOnce(node: any, property: 'incoming' | 'outgoing', flow: any) {
+function addOnce(node: ModdleElement | undefined, property: 'incoming' | 'outgoing', flow: ModdleElement) {
   if (!node || typeof node !== 'object') return;
-  const list: any[] = node.get ? node.get(property) : (node[property] ??= []);
+  // moddle's get() creates the collection as moddle does (a reference, not enumerated)
+  const list = (typeof node.get === 'function' ? node.get(property) : (node[property] ??= [])) as ModdleElement[];
   if (!list.includes(flow)) list.push(flow);
 }

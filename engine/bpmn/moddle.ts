@@ -2,7 +2,7 @@
 // Camunda 8 packages cannot share one moddle instance (both define
 // `modelerTemplate`), so, like Camunda Modeler, we pick one per file.
 // Browser-safe.
-import { BpmnModdle } from 'bpmn-moddle';
+import { BpmnModdle, type ModdleElement, type ParseResult } from 'bpmn-moddle';
 import camundaPackage from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import zeebePackage from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 
@@ -23,14 +23,14 @@ export function detectFlavour(xml: string): ExtensionFlavour {
   return declares(xml, CAMUNDA_URI) ? 'camunda' : 'zeebe';
 }
 
-export function createModdle(flavour: ExtensionFlavour): any {
+export function createModdle(flavour: ExtensionFlavour): BpmnModdle {
   return new BpmnModdle(flavour === 'camunda' ? { camunda: camundaPackage } : { zeebe: zeebePackage });
 }
 
 export interface ParsedBpmn {
   flavour: ExtensionFlavour;
-  definitions: any;
-  moddleContext: any;
+  definitions: ModdleElement;
+  moddleContext: ParseResult;
   warnings: string[];
 }
 
@@ -45,7 +45,7 @@ export class BpmnParseError extends Error {
 export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
   const flavour = detectFlavour(xml);
   const moddle = createModdle(flavour);
-  let result: any;
+  let result: ParseResult;
   try {
     result = await moddle.fromXML(xml.trim(), 'bpmn:Definitions');
   } catch (error) {
@@ -59,6 +59,6 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
     flavour,
     definitions: rootElement,
     moddleContext: result,
-    warnings: warnings.map((warning: { message: string }) => warning.message),
+    warnings: warnings.map((warning) => warning.message),
   };
 }

@@ -3,6 +3,7 @@
 // which job type a service task publishes, which message a catch event waits
 // for, which process a call activity starts. Browser-safe.
 import { camunda7JobOf } from './camunda7-jobs.js';
+import type { ModdleElement } from 'bpmn-moddle';
 import { CAMUNDA_URI } from './moddle.js';
 import { embeddedFormsOf, userTaskFormOf, type UserTaskForm } from './user-task-form.js';
 
@@ -78,12 +79,12 @@ const MESSAGE_TYPES = new Set(['bpmn:MessageEventDefinition']);
 /** Elements whose Camunda 7 code runs as a job. */
 const JOB_ELEMENTS = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask', 'bpmn:IntermediateThrowEvent', 'bpmn:EndEvent']);
 
-export function compileProcessModels(definitions: any): ProcessModel[] {
-  const processes = (definitions.rootElements ?? []).filter((element: any) => element.$type === 'bpmn:Process');
-  return processes.map((process: any) => compileProcess(process));
+export function compileProcessModels(definitions: ModdleElement): ProcessModel[] {
+  const processes = (definitions.rootElements ?? []).filter((element) => element.$type === 'bpmn:Process');
+  return processes.map((process) => compileProcess(process));
 }
 
-function compileProcess(process: any): ProcessModel {
+function compileProcess(process: ModdleElement): ProcessModel {
   const elements = new Map<string, ElementInfo>();
   const calls: string[] = [];
   let noneStartEventId: string | undefined;
@@ -112,18 +113,18 @@ function compileProcess(process: any): ProcessModel {
 }
 
 /** What an approver sees of a user task besides its name: why it exists and the form to decide with. */
-function describeUserTask(element: any, info: ElementInfo, forms: Map<string, Record<string, unknown>>): void {
+function describeUserTask(element: ModdleElement, info: ElementInfo, forms: Map<string, Record<string, unknown>>): void {
   const documentation = documentationOf(element);
   if (documentation) info.documentation = documentation;
   const form = userTaskFormOf(element, forms);
   if (form) info.form = form;
 }
 
-export function separatedTasksOf(process: any): string[] {
+export function separatedTasksOf(process: ModdleElement): string[] {
   return splitList(propertyOf(process, SEPARATION_OF_DUTIES)) ?? [];
 }
 
-export function describeElement(element: any): ElementInfo {
+export function describeElement(element: ModdleElement): ElementInfo {
   const info: ElementInfo = { id: element.id, type: element.$type };
   if (element.name) info.name = element.name;
 
@@ -137,11 +138,11 @@ export function describeElement(element: any): ElementInfo {
   if (job) {
     info.jobType = job.type;
     if (job.retries !== undefined) info.jobRetries = job.retries;
-    const headers = extensionValues(element, 'zeebe:TaskHeaders').flatMap((list: any) => list.values ?? []);
-    if (headers.length) info.jobHeaders = Object.fromEntries(headers.map((header: any) => [header.key, header.value]));
+    const headers = extensionValues(element, 'zeebe:TaskHeaders').flatMap((list) => list.values ?? []);
+    if (headers.length) info.jobHeaders = Object.fromEntries(headers.map((header): [string, string] => [header.key ?? '', header.value ?? '']));
   } else {
     // Camunda 7 Java delegates, expressions and connectors run as external jobs (camunda7-jobs.ts)
-    const code = JOB_ELEMENTS.has(element.$type) ? camunda7JobOf(element, camundaAttribute, extensionValues(element, 'camunda:Connector')[0]) : undefined;
+    const code = JOB_ELEMENTS.has(element.$type) ? camunda7JobOf(element, (owner, name) => camundaAttribute(owner as ModdleElement, name), extensionValues(element, 'camunda:Connector')[0] as Parameters<typeof camunda7JobOf>[2]) : undefined;
     if (code) {
       info.jobType = code.type;
       info.jobHeaders = code.headers;
@@ -159,15 +160,15 @@ export function describeElement(element: any): ElementInfo {
   if (binding) info.binding = binding;
   if (called && extensionValues(element, 'zeebe:CalledElement')[0]?.propagateAllChildVariables === false) info.propagatesChildVariables = false;
 
-  if ((element.eventDefinitions ?? []).some((definition: any) => definition.$type === 'bpmn:TimerEventDefinition')) {
+  if ((element.eventDefinitions ?? []).some((definition) => definition.$type === 'bpmn:TimerEventDefinition')) {
     info.hasTimer = true;
   }
 
   const mappings = extensionValues(element, 'zeebe:IoMapping');
-  const inputs = mappings.flatMap((mapping: any) => mapping.inputParameters ?? []);
-  if (inputs.length) info.inputs = inputs.map((input: any) => ({ source: input.source, target: input.target }));
-  const outputs = mappings.flatMap((mapping: any) => mapping.outputParameters ?? []);
-  if (outputs.length) info.outputs = outputs.map((output: any) => ({ source: output.source, target: output.target }));
+  const inputs = mappings.flatMap((mapping) => mapping.inputParameters ?? []);
+  if (inputs.length) info.inputs = inputs.map((input) => ({ source: input.source ?? '', target: input.target ?? '' }));
+  const outputs = mappings.flatMap((mapping) => mapping.outputParameters ?? []);
+  if (outputs.length) info.outputs = outputs.map((output) => ({ source: output.source ?? '', target: output.target ?? '' }));
   // A Camunda 7 user task's form fields are what its completer submits, each under its own name:
   // the same declaration as a zeebe:output reading the field (docs/modelling.md, "Decisions").
   const formFields = element.$type === 'bpmn:UserTask' ? camundaFormFieldIds(element) : [];
@@ -181,28 +182,28 @@ export function describeElement(element: any): ElementInfo {
 }
 
 /** A `zeebe:property` of the element's `zeebe:properties`: what a designer sets under "Extension properties" in Camunda Modeler. */
-export function propertyOf(element: any, name: string): string | undefined {
+export function propertyOf(element: ModdleElement, name: string): string | undefined {
   const property = extensionValues(element, 'zeebe:Properties')
-    .flatMap((properties: any) => properties.properties ?? [])
-    .find((candidate: any) => candidate.name === name);
+    .flatMap((properties) => properties.properties ?? [])
+    .find((candidate) => candidate.name === name);
   return property?.value || undefined;
 }
 
 /** Every flow element, also inside (event) sub-processes. */
-export function* allFlowElements(container: any): Generator<any> {
+export function* allFlowElements(container: ModdleElement): Generator<ModdleElement> {
   for (const element of container.flowElements ?? []) {
     yield element;
     if (element.flowElements) yield* allFlowElements(element);
   }
 }
 
-export function documentationOf(element: any): string | undefined {
-  const texts = (element.documentation ?? []).map((doc: any) => doc.text).filter(Boolean);
+export function documentationOf(element: ModdleElement): string | undefined {
+  const texts = (element.documentation ?? []).map((doc) => doc.text).filter(Boolean);
   return texts.length ? texts.join('\n') : undefined;
 }
 
-export function extensionValues(element: any, type: string): any[] {
-  return (element.extensionElements?.values ?? []).filter((value: any) => value.$type === type);
+export function extensionValues(element: ModdleElement, type: string): ModdleElement[] {
+  return (element.extensionElements?.values ?? []).filter((value) => value.$type === type);
 }
 
 function splitList(text: string | undefined): string[] | undefined {
@@ -211,33 +212,34 @@ function splitList(text: string | undefined): string[] | undefined {
   return list.length ? list : undefined;
 }
 
-function camundaFormFieldIds(element: any): string[] {
+function camundaFormFieldIds(element: ModdleElement): string[] {
   return extensionValues(element, 'camunda:FormData')
-    .flatMap((form: any) => form.fields ?? [])
-    .map((field: any) => String(field.id ?? '').trim())
+    .flatMap((form) => form.fields ?? [])
+    .map((field) => String(field.id ?? '').trim())
     .filter(Boolean);
 }
 
 /** A Camunda 7 attribute, read through camunda-bpmn-moddle or, in a zeebe-flavoured file, from the unknown attributes. */
-function camundaAttribute(element: any, name: string): string | undefined {
-  return element[name] ?? element.$attrs?.[`{${CAMUNDA_URI}}${name}`] ?? prefixedAttribute(element, name);
+function camundaAttribute(element: ModdleElement, name: string): string | undefined {
+  const declared = element.get(name);
+  return (typeof declared === 'string' ? declared : undefined) ?? element.$attrs?.[`{${CAMUNDA_URI}}${name}`] ?? prefixedAttribute(element, name);
 }
 
 // moddle keeps unknown attributes under their prefixed name, e.g. "camunda:topic".
-function prefixedAttribute(element: any, name: string): string | undefined {
+function prefixedAttribute(element: ModdleElement, name: string): string | undefined {
   const attrs = element.$attrs ?? {};
   const key = Object.keys(attrs).find((candidate) => candidate.endsWith(`:${name}`) && candidate.startsWith('camunda'));
   return key ? attrs[key] : undefined;
 }
 
-function candidateGroupsOf(element: any): string[] | undefined {
+function candidateGroupsOf(element: ModdleElement): string[] | undefined {
   const zeebe = extensionValues(element, 'zeebe:AssignmentDefinition')[0];
   if (zeebe?.candidateGroups) return parseGroupList(zeebe.candidateGroups);
   return namesOrExpression(camundaAttribute(element, 'candidateGroups'));
 }
 
 /** zeebe:assignmentDefinition assignee/candidateUsers, else Camunda 7's attributes. */
-function userAssignmentOf(element: any): { assignee?: string; candidateUsers?: string[] } {
+function userAssignmentOf(element: ModdleElement): { assignee?: string; candidateUsers?: string[] } {
   const zeebe = extensionValues(element, 'zeebe:AssignmentDefinition')[0];
   const assignee = (zeebe?.assignee || camundaAttribute(element, 'assignee'))?.trim() || undefined;
   const candidateUsers = zeebe?.candidateUsers ? parseGroupList(zeebe.candidateUsers) : namesOrExpression(camundaAttribute(element, 'candidateUsers'));
@@ -257,12 +259,12 @@ function parseGroupList(text: string): string[] | undefined {
   if (trimmed.startsWith('=')) {
     const literal = /^=\s*\[(.*)\]\s*$/.exec(trimmed);
     if (!literal) return [trimmed];
-    return splitList(literal[1]!.replace(/["']/g, ''));
+    return splitList(literal[1].replace(/["']/g, ''));
   }
   return splitList(trimmed);
 }
 
-function jobOf(element: any): { type: string; retries?: number } | undefined {
+function jobOf(element: ModdleElement): { type: string; retries?: number } | undefined {
   const definition = extensionValues(element, 'zeebe:TaskDefinition')[0];
   if (definition?.type) {
     const retries = Number.parseInt(definition.retries ?? '', 10);
@@ -275,8 +277,8 @@ function jobOf(element: any): { type: string; retries?: number } | undefined {
   return undefined;
 }
 
-function messageOf(element: any): ElementInfo['message'] {
-  const definition = (element.eventDefinitions ?? []).find((d: any) => MESSAGE_TYPES.has(d.$type));
+function messageOf(element: ModdleElement): ElementInfo['message'] {
+  const definition = (element.eventDefinitions ?? []).find((d) => MESSAGE_TYPES.has(d.$type));
   const message = definition?.messageRef ?? (element.$type === 'bpmn:ReceiveTask' ? element.messageRef : undefined);
   if (!message?.id) return undefined;
   const subscription = extensionValues(message, 'zeebe:Subscription')[0];
@@ -287,19 +289,19 @@ function messageOf(element: any): ElementInfo['message'] {
   };
 }
 
-function calledProcessOf(element: any): string | undefined {
+function calledProcessOf(element: ModdleElement): string | undefined {
   if (element.$type !== 'bpmn:CallActivity') return undefined;
   const zeebe = extensionValues(element, 'zeebe:CalledElement')[0];
   return zeebe?.processId || element.calledElement || undefined;
 }
 
-function bindingOf(element: any): CallBinding | undefined {
+function bindingOf(element: ModdleElement): CallBinding | undefined {
   const zeebe = extensionValues(element, 'zeebe:CalledElement')[0];
   const type = zeebe?.bindingType;
   if (type !== 'deployment' && type !== 'versionTag' && type !== 'latest') return undefined;
   return { type, ...(zeebe.versionTag && { versionTag: String(zeebe.versionTag) }) };
 }
 
-function versionTagOf(process: any): string | undefined {
+function versionTagOf(process: ModdleElement): string | undefined {
   return extensionValues(process, 'zeebe:VersionTag')[0]?.value || undefined;
 }

@@ -1,7 +1,5 @@
 // The .bpmn files a command line names: files as given, folders as the .bpmn
 // files in them. Read as bytes; each command decides how to decode them.
-// (validate.ts still walks folders itself; it moves here once the branch that
-// adds `validate --users` is merged, to spare that merge a conflict.)
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -45,7 +43,8 @@ async function bpmnFilesIn(folder: string): Promise<string[]> {
     .sort();
 }
 
-function reason(error: unknown): string {
+/** Why a path could not be read, in words (the message for an unexpected error). */
+export function reason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file or folder';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';

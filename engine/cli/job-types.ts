@@ -3,6 +3,7 @@
 // task definitions, Camunda 7 external topics, and the types derived from Java
 // delegates, expressions and connectors: bpmn/camunda7-jobs.ts), with where
 // each comes from. `stratum validate` prints it.
+import type { ModdleElement } from 'bpmn-moddle';
 import { parseBpmn } from '../bpmn/moddle.js';
 import { compileProcessModels } from '../bpmn/process-model.js';
 import type { BpmnSource } from '../lint/lint-bpmn.js';
@@ -21,7 +22,7 @@ export async function jobTypesOf(files: BpmnSource[]): Promise<JobTypeUse[]> {
   const uses: JobTypeUse[] = [];
   for (const file of files) {
     if (/\.dmn$/i.test(file.name)) continue;
-    let definitions: unknown;
+    let definitions: ModdleElement;
     try {
       definitions = (await parseBpmn(file.xml)).definitions;
     } catch {

@@ -31,13 +31,13 @@ export function camunda7Result(result: DecisionResult, mapping: DecisionResultMa
       if (!entry) return null;
       const names = Object.keys(entry);
       if (names.length > 1) fail(`its result has ${names.length} entries (${names.join(', ')})`);
-      return entry[names[0]!] ?? null;
+      return entry[names[0]] ?? null;
     }
     case 'collectEntries':
       return list.map((entry) => {
         const names = Object.keys(entry);
         if (names.length > 1) fail(`a result has ${names.length} entries (${names.join(', ')})`);
-        return entry[names[0]!] ?? null;
+        return entry[names[0]] ?? null;
       });
   }
 }

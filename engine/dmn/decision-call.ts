@@ -31,9 +31,20 @@ export interface DecisionSource {
   readonly empty?: boolean;
 }
 
+/**
+ * A business rule task as moddle reads it, or as bpmn-elements keeps it (an
+ * activity's `behaviour`): its extension elements and Camunda 7 attributes.
+ */
+interface TaskElement {
+  id?: string;
+  extensionElements?: { values?: { $type: string; decisionId?: string; resultVariable?: string }[] };
+  $attrs?: Record<string, string>;
+  [property: string]: unknown;
+}
+
 /** The decision call of a business rule task, or undefined when it calls none (a job, a Java class). */
-export function decisionCallOf(element: any): DecisionCall | undefined {
-  const values: any[] = element?.extensionElements?.values ?? [];
+export function decisionCallOf(element: TaskElement | undefined): DecisionCall | undefined {
+  const values = element?.extensionElements?.values ?? [];
   const zeebe = values.find((value) => value.$type === 'zeebe:CalledDecision');
   if (zeebe?.decisionId) {
     return { dialect: 'camunda8', decisionRef: zeebe.decisionId, ...(zeebe.resultVariable && { resultVariable: zeebe.resultVariable }) };
@@ -43,7 +54,7 @@ export function decisionCallOf(element: any): DecisionCall | undefined {
   const resultVariable = camundaProperty(element, 'resultVariable');
   const mapping = camundaProperty(element, 'mapDecisionResult');
   if (mapping !== undefined && !DECISION_RESULT_MAPPINGS.includes(mapping as DecisionResultMapping)) {
-    throw new DmnEvaluationError(`business rule task ${element.id} maps the decision result as "${mapping}"; Camunda 7 knows ${DECISION_RESULT_MAPPINGS.join(', ')}`, decisionRef);
+    throw new DmnEvaluationError(`business rule task ${element?.id ?? ''} maps the decision result as "${mapping}"; Camunda 7 knows ${DECISION_RESULT_MAPPINGS.join(', ')}`, decisionRef);
   }
   return {
     dialect: 'camunda7',
@@ -67,7 +78,7 @@ export function runDecisionCall(call: DecisionCall, source: DecisionSource, vari
 // helpers
 
 /** A Camunda 7 attribute: a property with camunda-bpmn-moddle, an unknown `camunda:` attribute without it. */
-function camundaProperty(element: any, name: string): string | undefined {
+function camundaProperty(element: TaskElement | undefined, name: string): string | undefined {
   const known = element?.[name];
   if (typeof known === 'string' && known) return known;
   const attrs = element?.$attrs ?? {};

@@ -29,11 +29,11 @@ export function evaluateTable(decision: Decision, table: DecisionTable, variable
   const testContexts = table.inputs.map((input, index) => ({ ...variables, [input.inputVariable]: inputValues[index], '?': inputValues[index] }));
   const matched: MatchedRule[] = [];
   for (const rule of table.rules) {
-    const matches = rule.inputEntries.every((entry, index) => testEntry(decision, rule.id, entry, testContexts[index]!, inputs));
+    const matches = rule.inputEntries.every((entry, index) => testEntry(decision, rule.id, entry, testContexts[index], inputs));
     if (!matches) continue;
     const outputs: Record<string, unknown> = {};
     rule.outputEntries.forEach((entry, index) => {
-      const output = table.outputs[index]!;
+      const output = table.outputs[index];
       outputs[output.name] = entry.text.trim() ? evaluateInExpression(decision, entry, variables, `output "${output.name}" of rule ${rule.id}`, inputs) : null;
     });
     matched.push({ ruleId: rule.id, outputs });

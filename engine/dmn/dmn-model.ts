@@ -3,7 +3,7 @@
 // a literal expression). Browser-safe: no Node-only imports, so the modeler's
 // simulation can evaluate the same decisions the engine does.
 import { migrateDiagram } from '@bpmn-io/dmn-migrate';
-import { DmnModdle } from 'dmn-moddle';
+import { DmnModdle, type DmnElement, type DmnParseResult } from 'dmn-moddle';
 
 export type HitPolicy = 'UNIQUE' | 'FIRST' | 'PRIORITY' | 'ANY' | 'COLLECT' | 'RULE ORDER' | 'OUTPUT ORDER';
 export type Aggregation = 'SUM' | 'MIN' | 'MAX' | 'COUNT';
@@ -81,7 +81,7 @@ const DMN13_URI = 'https://www.omg.org/spec/DMN/20191111/MODEL/';
  * migrated to DMN 1.3 first, in memory, with bpmn.io's dmn-migrate.
  */
 export async function parseDmn(xml: string): Promise<DmnModel> {
-  let result: any;
+  let result: DmnParseResult;
   try {
     const dmn13 = xml.includes(DMN13_URI) ? xml.trim() : await migrateDiagram(xml.trim());
     result = await new DmnModdle().fromXML(dmn13, 'dmn:Definitions');
@@ -107,10 +107,10 @@ export async function parseDmn(xml: string): Promise<DmnModel> {
 
 // helpers
 
-function readDecision(element: any): Decision {
+function readDecision(element: DmnElement): Decision {
   const where = `decision ${element.id}`;
   const requires = (element.informationRequirement ?? [])
-    .map((requirement: any) => requirement.requiredDecision?.href)
+    .map((requirement) => requirement.requiredDecision?.href)
     .filter((href: unknown): href is string => typeof href === 'string')
     .map((href: string) => href.replace(/^#/, ''));
   const logic = element.decisionLogic;
@@ -125,7 +125,7 @@ function readDecision(element: any): Decision {
   throw new DmnParseError(`${where} has ${logic ? `a ${logic.$type}` : 'no decision logic'}; only decision tables and literal expressions can be evaluated`);
 }
 
-function readTable(table: any, where: string): DecisionTable {
+function readTable(table: DmnElement, where: string): DecisionTable {
   const hitPolicy = (table.hitPolicy ?? 'UNIQUE') as HitPolicy;
   if (!HIT_POLICIES.has(hitPolicy)) throw new DmnParseError(`${where} has the unknown hit policy "${hitPolicy}"`);
   const aggregation = table.aggregation as Aggregation | undefined;
@@ -133,13 +133,13 @@ function readTable(table: any, where: string): DecisionTable {
     if (!AGGREGATIONS.has(aggregation)) throw new DmnParseError(`${where} has the unknown aggregation "${aggregation}"`);
     if (hitPolicy !== 'COLLECT') throw new DmnParseError(`${where} aggregates (${aggregation}) under hit policy ${hitPolicy}; only COLLECT aggregates`);
   }
-  const inputs: DecisionInput[] = (table.input ?? []).map((input: any) => ({
+  const inputs: DecisionInput[] = (table.input ?? []).map((input) => ({
     id: input.id,
     ...(input.label && { label: input.label }),
     expression: expressionOf(input.inputExpression, `${where}: input ${input.label ?? input.id}`),
     inputVariable: input.$attrs?.['camunda:inputVariable'] || 'cellInput',
   }));
-  const outputs: DecisionOutput[] = (table.output ?? []).map((output: any) => ({
+  const outputs: DecisionOutput[] = (table.output ?? []).map((output) => ({
     id: output.id,
     name: output.name || output.label || output.id,
     ...(output.label && { label: output.label }),
@@ -147,9 +147,9 @@ function readTable(table: any, where: string): DecisionTable {
   }));
   if (outputs.length === 0) throw new DmnParseError(`${where} has no output`);
   if (aggregation && outputs.length > 1) throw new DmnParseError(`${where} aggregates (${aggregation}) ${outputs.length} outputs; an aggregation needs exactly one`);
-  const rules: DecisionRule[] = (table.rule ?? []).map((rule: any) => {
-    const inputEntries = (rule.inputEntry ?? []).map((entry: any) => ({ text: entry.text ?? '', ...(entry.expressionLanguage && { language: entry.expressionLanguage }) }));
-    const outputEntries = (rule.outputEntry ?? []).map((entry: any) => ({ text: entry.text ?? '', ...(entry.expressionLanguage && { language: entry.expressionLanguage }) }));
+  const rules: DecisionRule[] = (table.rule ?? []).map((rule) => {
+    const inputEntries = (rule.inputEntry ?? []).map((entry) => ({ text: entry.text ?? '', ...(entry.expressionLanguage && { language: entry.expressionLanguage }) }));
+    const outputEntries = (rule.outputEntry ?? []).map((entry) => ({ text: entry.text ?? '', ...(entry.expressionLanguage && { language: entry.expressionLanguage }) }));
     if (inputEntries.length !== inputs.length || outputEntries.length !== outputs.length) {
       throw new DmnParseError(`${where}: rule ${rule.id} has ${inputEntries.length} input and ${outputEntries.length} output entries for ${inputs.length} inputs and ${outputs.length} outputs`);
     }
@@ -158,8 +158,8 @@ function readTable(table: any, where: string): DecisionTable {
   return { kind: 'table', hitPolicy, ...(aggregation && { aggregation }), inputs, outputs, rules };
 }
 
-function expressionOf(expression: any, where: string): ExpressionText {
+function expressionOf(expression: DmnElement | undefined, where: string): ExpressionText {
   const text = expression?.text;
   if (typeof text !== 'string' || !text.trim()) throw new DmnParseError(`${where} has no expression`);
-  return { text, ...(expression.expressionLanguage && { language: expression.expressionLanguage }) };
+  return { text, ...(expression?.expressionLanguage && { language: expression?.expressionLanguage }) };
 }

@@ -46,7 +46,7 @@ export function evaluateDecision(model: DmnModel, decisionId: string, variables:
 
 /** A decision's result as Camunda 8 hands it to `resultVariable`. */
 export function camunda8Result(result: DecisionResult): unknown {
-  const values = result.resultList.map((entry) => (result.outputNames.length === 1 ? entry[result.outputNames[0]!] : entry));
+  const values = result.resultList.map((entry) => (result.outputNames.length === 1 ? entry[result.outputNames[0]] : entry));
   if (result.kind === 'literal' || result.aggregated) return values[0] ?? null;
   if (result.multipleResults) return values;
   return values[0] ?? null;

@@ -28,8 +28,8 @@ export function applyHitPolicy(decision: Decision, table: DecisionTable, matched
       return matched.slice(0, 1).map((rule) => rule.outputs);
     case 'ANY': {
       const first = matched[0];
-      const differing = matched.find((rule) => !sameValues(rule.outputs, first!.outputs));
-      if (differing) fail(`rules ${first!.ruleId} and ${differing.ruleId} match with different outputs, but hit policy ANY needs equal ones`);
+      const differing = matched.find((rule) => !sameValues(rule.outputs, first.outputs));
+      if (differing) fail(`rules ${first.ruleId} and ${differing.ruleId} match with different outputs, but hit policy ANY needs equal ones`);
       return first ? [first.outputs] : [];
     }
     case 'PRIORITY':
@@ -72,7 +72,7 @@ function byPriority(decision: Decision, table: DecisionTable, matched: MatchedRu
     });
   const ranked = matched.map((rule, index) => ({ rule, index, rank: rank(rule) }));
   ranked.sort((a, b) => {
-    for (let i = 0; i < a.rank.length; i++) if (a.rank[i] !== b.rank[i]) return a.rank[i]! - b.rank[i]!;
+    for (let i = 0; i < a.rank.length; i++) if (a.rank[i] !== b.rank[i]) return a.rank[i] - b.rank[i];
     return a.index - b.index;
   });
   return ranked.map((entry) => entry.rule);
@@ -88,7 +88,7 @@ function allowedValues(decision: Decision, outputName: string, text: string): un
 }
 
 function aggregate(decision: Decision, table: DecisionTable, matched: MatchedRule[], fail: (problem: string) => never): Record<string, unknown> {
-  const name = table.outputs[0]!.name;
+  const name = table.outputs[0].name;
   // Camunda ignores null outputs when aggregating.
   const values = matched.map((rule) => rule.outputs[name]).filter((value) => value !== null && value !== undefined);
   if (table.aggregation === 'COUNT') return { [name]: values.length };

@@ -103,7 +103,9 @@ function compileUncached(text: string, options: CompileOptions): CompiledExpress
   if (!text.trim()) throw new ExpressionError('empty', 'the expression is empty', text);
   const language = options.language?.trim().toLowerCase();
   if (language === 'juel' || isJuel(text)) {
-    const juel = isJuel(text) ? text : `\${${text}}`;
+    // wrapped before the test: isJuel's false branch narrows text to never
+    const wrapped = `\${${text}}`;
+    const juel = isJuel(text) ? text : wrapped;
     let feel: string;
     try {
       feel = juelToFeel(juel);

@@ -43,7 +43,7 @@ function feelSource(body: string): string {
   let result = '';
   let inString = false;
   for (let i = 0; i < body.length; i++) {
-    const char = body[i]!;
+    const char = body[i];
     if (inString && char === '\\') {
       result += char + (body[i + 1] ?? '');
       i++;

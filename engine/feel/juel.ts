@@ -35,8 +35,8 @@ export function isJuel(text: string | undefined | null): text is string {
 export function juelToFeel(text: string): string {
   const match = JUEL_WRAPPER.exec(text);
   if (!match) throw new JuelTranslationError('not a ${…} or #{…} expression', text);
-  const body = match[2]!;
-  const offset = match[1]!.length;
+  const body = match[2];
+  const offset = match[1].length;
   const tokens = tokenize(body, offset, text);
   if (tokens.length === 0) throw new JuelTranslationError('the expression is empty', text);
   return print(new Parser(tokens, text).parseWhole());
@@ -94,7 +94,7 @@ function tokenize(body: string, offset: number, whole: string): Token[] {
     }
     const operator = /^(==|!=|<=|>=|&&|\|\||[<>!+\-*/%?:])/.exec(rest);
     if (operator) { tokens.push({ kind: 'op', text: operator[0], position }); i += operator[0].length; continue; }
-    if ('()[].,'.includes(rest[0]!)) { tokens.push({ kind: 'punct', text: rest[0]!, position }); i++; continue; }
+    if ('()[].,'.includes(rest[0])) { tokens.push({ kind: 'punct', text: rest[0], position }); i++; continue; }
     throw new JuelTranslationError(`unsupported character "${rest[0]}"`, whole, position);
   }
   return tokens;
@@ -121,7 +121,7 @@ const BINARY_LEVEL: Record<string, number> = {
 
 function levelOf(node: Node): number {
   switch (node.type) {
-    case 'binary': return BINARY_LEVEL[node.operator]!;
+    case 'binary': return BINARY_LEVEL[node.operator];
     case 'ternary': return LEVEL.ternary;
     case 'negate': return LEVEL.unary;
     default: return LEVEL.primary;
@@ -141,7 +141,7 @@ function print(node: Node): string {
     case 'ternary':
       return `if ${print(node.test)} then ${print(node.then)} else ${operand(node.otherwise, LEVEL.ternary, false)}`;
     case 'binary': {
-      const level = BINARY_LEVEL[node.operator]!;
+      const level = BINARY_LEVEL[node.operator];
       // Comparisons do not chain in FEEL; `-` and `/` are not associative on the right.
       const strictLeft = level === LEVEL.comparison;
       const strictRight = level === LEVEL.comparison || node.operator === '-' || node.operator === '/';

@@ -28,7 +28,8 @@ function isFormalExpressionType(element: XmlElement, value: string): boolean {
 }
 
 export function viewOf(element: XmlElement): View {
-  let { uri, local } = elementName(element);
+  const { uri, local: name } = elementName(element);
+  let local = name;
   const attributes: ViewAttribute[] = [];
   let substituted = false;
   if (uri === BPMN_MODEL_NS && local === 'expression') {

@@ -4,6 +4,7 @@
 // moddle drops or cannot represent (unknown elements, dangling references,
 // duplicate ids, comments, foreign prefixes, vendor extensions) therefore
 // survives, and an edit changes only what was edited. Browser-safe.
+import type { BpmnModdle, ModdleElement } from 'bpmn-moddle';
 import { createModdle, detectFlavour, type ExtensionFlavour } from '../bpmn/moddle.js';
 import { decodeXml } from './encoding.js';
 import { mergeModelChanges } from './merge.js';
@@ -18,9 +19,9 @@ export interface BpmnDocument {
   /** The vendor package the model was read with (Camunda 7 or Camunda 8); give bpmn-js the same one. */
   flavour: ExtensionFlavour;
   /** The bpmn-moddle instance that read `definitions`. */
-  moddle: any;
+  moddle: BpmnModdle;
   /** The editable model (`bpmn:Definitions`), or null when moddle could not read the file at all. */
-  definitions: any | null;
+  definitions: ModdleElement | null;
   /** Moddle's serialisation of the model as imported: edits are measured against it. */
   baseline: string | null;
   /** What moddle reported while reading (unknown elements, unresolved references, ...) and merge problems. */
@@ -148,7 +149,7 @@ function readableAsIs(text: string): boolean {
   const encoding = /^\uFEFF?\s*<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']/.exec(text)?.[1];
   if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) return false;
   for (const [, prefix, , uri] of text.matchAll(/\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*(["'])(.*?)\2/g)) {
-    const owned = PACKAGE_PREFIXES[prefix!];
+    const owned = PACKAGE_PREFIXES[prefix];
     if (owned && owned !== uri) return false;
   }
   return true;
@@ -162,7 +163,7 @@ export async function importBpmn(input: string | Uint8Array | ArrayBuffer, optio
   let original: XmlDocument | undefined = options.readModel === false ? undefined : parseXml(text);
   const tree = () => (original ??= parseXml(text));
   const flavour = detectFlavour(text);
-  let moddleInstance: any;
+  let moddleInstance: BpmnModdle | undefined;
   const xmlForModdle = textForModdle(text, tree);
   const document: BpmnDocument = {
     get original() { return tree(); },
@@ -182,6 +183,7 @@ export async function importBpmn(input: string | Uint8Array | ArrayBuffer, optio
     return document;
   }
   try {
+    if (!document.definitions) throw new Error('the file has no bpmn:definitions');
     document.baseline = (await moddle.toXML(document.definitions, { format: true })).xml;
   } catch (error) {
     document.warnings.push(`bpmn-moddle cannot write this model; edits cannot be saved: ${(error as Error).message}`);
@@ -199,7 +201,7 @@ export function setBaseline(document: BpmnDocument, xml: string): void {
 }
 
 /** Runs an edit on the moddle model: `withModel(doc, (definitions) => { task.name = 'x' })`. */
-export async function withModel(document: BpmnDocument, edit: (definitions: any, moddle: any) => void | Promise<void>): Promise<BpmnDocument> {
+export async function withModel(document: BpmnDocument, edit: (definitions: ModdleElement, moddle: BpmnModdle) => void | Promise<void>): Promise<BpmnDocument> {
   if (!document.definitions) throw new Error('the file could not be read by bpmn-moddle, so it cannot be edited');
   await edit(document.definitions, document.moddle);
   return document;
@@ -213,7 +215,7 @@ export async function withModel(document: BpmnDocument, edit: (definitions: any,
 export async function exportBpmn(document: BpmnDocument, savedXml?: string): Promise<string> {
   let after = savedXml;
   if (after === undefined && document.definitions && document.baseline !== null) {
-    after = (await document.moddle.toXML(document.definitions, { format: true })).xml as string;
+    after = (await document.moddle.toXML(document.definitions, { format: true })).xml;
   }
   if (after !== undefined && after !== document.baseline) {
     if (document.baseline === null) {

@@ -25,7 +25,7 @@ export function analyseCallGraph(nodes: CallGraphNode[]): Map<string, CallGraphP
   for (const root of queue) level.set(root, 1);
   const callsOf = new Map(nodes.map((node) => [node.key, node.calls]));
   for (let index = 0; index < queue.length; index++) {
-    const key = queue[index]!;
+    const key = queue[index];
     for (const callee of callsOf.get(key) ?? []) {
       if (!keys.has(callee) || level.has(callee)) continue;
       level.set(callee, level.get(key)! + 1);

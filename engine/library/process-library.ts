@@ -36,7 +36,7 @@ export class ProcessLibrary implements Library {
     const { analysed, decisions, findings } = await this.analyse(files, options.taskGroups);
     const errors = findings.filter((finding) => finding.severity === 'error');
     if (errors.length > 0) {
-      throw new StratumError('invalid', `the deployment has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors[0]!.message}`, { findings });
+      throw new StratumError('invalid', `the deployment has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors[0].message}`, { findings });
     }
     const deploymentId = randomUUID();
     const deployedAt = this.clock.now().toISOString();

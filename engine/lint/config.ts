@@ -165,10 +165,10 @@ export interface LintContext {
 export function stratumLintConfigWith(options: LintContext) {
   const rules: Record<string, Severity | [Severity, unknown]> = { ...stratumRuleSeverities };
   if (options.knownProcessKeys) {
-    rules['stratum/called-process-exists'] = [stratumRuleSeverities['stratum/called-process-exists']!, { knownProcessKeys: options.knownProcessKeys }];
+    rules['stratum/called-process-exists'] = [stratumRuleSeverities['stratum/called-process-exists'], { knownProcessKeys: options.knownProcessKeys }];
   }
   if (options.processSupplies) {
-    rules['stratum/condition-variables-supplied'] = [stratumRuleSeverities['stratum/condition-variables-supplied']!, { processes: options.processSupplies }];
+    rules['stratum/condition-variables-supplied'] = [stratumRuleSeverities['stratum/condition-variables-supplied'], { processes: options.processSupplies }];
   }
   if (options.requireTaskGroups || options.libraryProcessKeys) {
     const houseRules = { houseRules: options.requireTaskGroups === true, libraryProcessKeys: options.libraryProcessKeys ?? [] };

@@ -13,6 +13,7 @@
 //     (rule config `libraryProcessKeys`), so a library process cannot be made
 //     laxer by deploying a foreign file under its key;
 // or when the run asks for it (rule config `houseRules: true`). Browser-safe.
+import type { ModdleElement } from 'bpmn-moddle';
 import { propertyOf, TAKES_ORDERS_PROPERTY } from '../bpmn/process-model.js';
 
 /** The targetNamespace of the shipped order library (diagrams/*.bpmn). */
@@ -25,17 +26,9 @@ export interface HouseRulesConfig {
   libraryProcessKeys?: string[];
 }
 
-/** The parts of a moddle element read here. */
-interface ModdleNode {
-  $type?: string;
-  $parent?: ModdleNode;
-  id?: string;
-  targetNamespace?: string;
-  rootElements?: ModdleNode[];
-}
 
 /** Whether the house rules apply to the document `node` belongs to. */
-export function followsHouseRules(node: ModdleNode, config: HouseRulesConfig | undefined): boolean {
+export function followsHouseRules(node: ModdleElement, config: HouseRulesConfig | undefined): boolean {
   if (config?.houseRules === true) return true;
   const definitions = ancestor(node, 'bpmn:Definitions');
   if (definitions?.targetNamespace === LIBRARY_NAMESPACE) return true;
@@ -51,8 +44,8 @@ export function xmlFollowsHouseRules(xml: string): boolean {
 
 // helpers
 
-function ancestor(node: ModdleNode, type: string): ModdleNode | undefined {
-  let current: ModdleNode | undefined = node;
+function ancestor(node: ModdleElement, type: string): ModdleElement | undefined {
+  let current: ModdleElement | undefined = node;
   while (current && current.$type !== type) current = current.$parent;
   return current;
 }

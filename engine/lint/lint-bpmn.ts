@@ -2,6 +2,7 @@
 // a parsed document, with findings that name the element. A document that does
 // not parse, or that declares a DOCTYPE (entity expansion must never happen),
 // gives one finding instead. Browser-safe.
+import type { ModdleElement } from 'bpmn-moddle';
 import bpmnlint from 'bpmnlint';
 import traverse from 'bpmnlint/lib/traverse.js';
 import { completeFlowReferences } from '../bpmn/flow-references.js';
@@ -31,7 +32,7 @@ const { Linter } = bpmnlint;
 const STRATUM_PREFIX = 'stratum/';
 
 /** Runs the Stratum ruleset over parsed definitions. */
-export async function lintDefinitions(definitions: any, options: LintOptions = {}): Promise<Finding[]> {
+export async function lintDefinitions(definitions: ModdleElement, options: LintOptions = {}): Promise<Finding[]> {
   // bpmnlint's global and no-bpmndi rules crash on a document without root
   // elements or diagrams; moddle's get() gives such collections as empty lists.
   if (typeof definitions?.get === 'function') {
@@ -39,7 +40,7 @@ export async function lintDefinitions(definitions: any, options: LintOptions = {
     definitions.get('diagrams');
   }
   const linter = new Linter({ config: stratumLintConfigWith(options), resolver: stratumResolver });
-  const results: Record<string, any[]> = withReportSeverities(await linter.lint(definitions));
+  const results = withReportSeverities(await linter.lint(definitions));
   const elements = elementsById(definitions);
 
   const findings: Finding[] = [];
@@ -135,7 +136,7 @@ export async function lintSources(documents: ParsedSource[], options: LintOption
   const definedIn = new Map<string, string>();
   for (const document of documents) {
     if (!document.parsed) continue;
-    const processes = (document.parsed.definitions.rootElements ?? []).filter((element: any) => element.$type === 'bpmn:Process');
+    const processes = (document.parsed.definitions.rootElements ?? []).filter((element) => element.$type === 'bpmn:Process');
     if (processes.length === 0) {
       const unreadable = document.parsed.warnings.some((warning) => /unparsable content <[^>]*process>/i.test(warning));
       const message = unreadable ? 'the file contains no process that can be read (see the xml-import finding)' : 'the file contains no process';
@@ -204,10 +205,10 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
-function elementsById(definitions: any): Map<string, any> {
-  const elements = new Map<string, any>();
+function elementsById(definitions: ModdleElement): Map<string, ModdleElement> {
+  const elements = new Map<string, ModdleElement>();
   traverse(definitions, {
-    enter(node: any) {
+    enter(node: ModdleElement) {
       if (typeof node.id === 'string' && !elements.has(node.id)) elements.set(node.id, node);
     },
   });
@@ -215,7 +216,7 @@ function elementsById(definitions: any): Map<string, any> {
 }
 
 /** bpmnlint's messages ("Element is missing label/name") rephrased to name the element and say why it matters. */
-function explainBuiltIn(rule: string, element: any, message: string): string {
+function explainBuiltIn(rule: string, element: ModdleElement | undefined, message: string): string {
   if (!element) return message;
   const label = ElementLabel(element);
   switch (rule) {
@@ -241,7 +242,7 @@ function explainBuiltIn(rule: string, element: any, message: string): string {
 }
 
 /** A file without any diagram gets one no-bpmndi warning, not one per element. */
-function withoutDiagramSummarised(definitions: any, findings: Finding[]): Finding[] {
+function withoutDiagramSummarised(definitions: ModdleElement, findings: Finding[]): Finding[] {
   if ((definitions.diagrams ?? []).length > 0) return findings;
   const missingShapes = findings.filter((finding) => finding.rule === 'no-bpmndi');
   if (missingShapes.length === 0) return findings;
@@ -250,7 +251,7 @@ function withoutDiagramSummarised(definitions: any, findings: Finding[]): Findin
     {
       elementId: null,
       rule: 'no-bpmndi',
-      severity: missingShapes[0]!.severity,
+      severity: missingShapes[0].severity,
       message: 'the file has no diagram (BPMN DI), so the modeler cannot show it; open and save it in a BPMN modeler to lay it out',
     },
   ];

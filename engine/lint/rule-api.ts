@@ -1,25 +1,30 @@
 // The bpmnlint rule API, typed for Stratum's rules. A rule module's default
 // export is a factory `(config) => ({ check(node, reporter) })`; bpmnlint calls
 // `check` for every moddle element of the document. Browser-safe.
+import type { ModdleElement } from 'bpmn-moddle';
 
 export interface Reporter {
-  report(elementId: string, message: string, path?: string[] | { path?: string[]; [key: string]: unknown }): void;
+  report(elementId: string | undefined, message: string, path?: string[] | { path?: string[]; [key: string]: unknown }): void;
 }
 
-export type CheckFn = (node: any, reporter: Reporter) => boolean | void;
+export type CheckFn = (node: ModdleElement, reporter: Reporter) => boolean | void;
 
 export interface RuleDefinition {
   meta?: { documentation?: { url?: string } };
   check: CheckFn | { enter?: CheckFn; leave?: CheckFn };
 }
 
-export type RuleFactory = (config?: any) => RuleDefinition;
+/**
+ * bpmnlint hands a rule the configuration object of its ruleset entry; each
+ * rule declares the shape it reads (`never`: any rule, whatever it reads).
+ */
+export type RuleFactory<Config = never> = (config?: Config) => RuleDefinition;
 
 /** moddle's type test, including super types (`is(node, 'bpmn:Task')` holds for a user task). */
-export function is(node: any, type: string): boolean {
+export function is(node: ModdleElement | undefined, type: string): boolean {
   return typeof node?.$instanceOf === 'function' ? node.$instanceOf(type) : node?.$type === type;
 }
 
-export function isAny(node: any, types: string[]): boolean {
+export function isAny(node: ModdleElement | undefined, types: string[]): boolean {
   return types.some((type) => is(node, type));
 }

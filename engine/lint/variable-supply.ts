@@ -6,6 +6,7 @@
 // the child and every child variable back into the parent. Flow-insensitive:
 // what an element anywhere in the call tree writes counts as available
 // everywhere in it. Browser-safe; the condition-variables-supplied rule reads it.
+import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements, extensionValues } from '../bpmn/process-model.js';
 import { is } from './rule-api.js';
 
@@ -21,11 +22,11 @@ export interface ProcessSupply {
 }
 
 /** The supply of every process of a document (moddle definitions). */
-export function processSuppliesOf(definitions: any): ProcessSupply[] {
-  return (definitions?.rootElements ?? []).filter((element: any) => is(element, 'bpmn:Process')).map(processSupplyOf);
+export function processSuppliesOf(definitions: ModdleElement): ProcessSupply[] {
+  return (definitions?.rootElements ?? []).filter((element) => is(element, 'bpmn:Process')).map(processSupplyOf);
 }
 
-function processSupplyOf(process: any): ProcessSupply {
+function processSupplyOf(process: ModdleElement): ProcessSupply {
   const supplies = new Set<string>();
   const calls = new Set<string>();
   let declaresStart = false;
@@ -128,7 +129,7 @@ function reachable(start: string, next: (key: string) => string[]): Set<string> 
 }
 
 /** The variables an element writes when it completes. */
-function declaredOutputsOf(element: any): string[] {
+function declaredOutputsOf(element: ModdleElement): string[] {
   const names: string[] = [];
   for (const mapping of extensionValues(element, 'zeebe:IoMapping')) {
     for (const output of mapping.outputParameters ?? []) if (output.target) names.push(String(output.target).trim());
@@ -144,11 +145,11 @@ function declaredOutputsOf(element: any): string[] {
 }
 
 /** The process's own none start event (not one of a sub-process). */
-function isNoneStartOf(element: any, process: any): boolean {
+function isNoneStartOf(element: ModdleElement, process: ModdleElement): boolean {
   return is(element, 'bpmn:StartEvent') && element.$parent === process && (element.eventDefinitions ?? []).length === 0;
 }
 
-function calledProcessOf(element: any): string | undefined {
+function calledProcessOf(element: ModdleElement): string | undefined {
   if (!is(element, 'bpmn:CallActivity')) return undefined;
   const called = extensionValues(element, 'zeebe:CalledElement')[0];
   const key = String(called?.processId || element.calledElement || '').trim();

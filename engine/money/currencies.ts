@@ -27,5 +27,3 @@ export function currencyCodesForOrders(): string[] {
   return currencyCodes.codes().filter((code) => !NOT_MONEY.has(code)).sort();
 }
 
-/** The date of ISO's list the package carries. */
-const ISO_LIST_DATE: string = currencyCodes.publishDate;

@@ -19,7 +19,7 @@ export function parseDecimal(value: number | string): Decimal | undefined {
   const [, sign, whole, fraction = '', exponentText = '0'] = match;
   const exponent = Number(exponentText);
   if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > 400) return undefined;
-  let digits = whole! + fraction;
+  let digits = whole + fraction;
   let scale = fraction.length - exponent;
   if (scale < 0) {
     digits += '0'.repeat(-scale);

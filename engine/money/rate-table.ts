@@ -31,9 +31,10 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Validates a parsed JSON rate table; throws StratumError('invalid') naming the entry at fault. */
 export function parseRateTable(json: unknown, source: string): RateTable {
-  const fail = (where: string, problem: string): never => {
+  // a declaration, not an arrow: only so does a call narrow what it refuses
+  function fail(where: string, problem: string): never {
     throw new StratumError('invalid', `${source}: ${where} ${problem}`);
-  };
+  }
   if (!isRecord(json)) return fail('the table', 'must be an object with reportingCurrency and rates');
   const unknownKeys = Object.keys(json).filter((key) => !['reportingCurrency', 'rates', 'description'].includes(key));
   if (unknownKeys.length) fail(unknownKeys.join(', '), 'is not a field of a rate table (reportingCurrency, rates, description)');
@@ -54,13 +55,13 @@ export function parseRateTable(json: unknown, source: string): RateTable {
     // Rates as text keep every digit the operator wrote; a JSON number is read through its shortest form.
     const rate = typeof entry.rate === 'string' || typeof entry.rate === 'number' ? parseDecimal(entry.rate) : undefined;
     if (!rate || rate.units <= 0n) fail(`${where}.rate`, `must be a positive decimal, not ${JSON.stringify(entry.rate)}`);
-    if (rate!.scale > 12) fail(`${where}.rate`, 'has more than 12 decimals');
+    if (rate.scale > 12) fail(`${where}.rate`, 'has more than 12 decimals');
     const date = entry.date;
     if (typeof date !== 'string' || !isCalendarDay(date)) fail(`${where}.date`, `must be a day as YYYY-MM-DD, not ${JSON.stringify(date)}`);
-    const list = rates.get(code as string) ?? [];
-    if (list.some((other) => other.date === date)) fail(`${where}`, `is a second ${code} rate dated ${date as string}`);
-    list.push({ currency: code as string, rate: normalize(rate!), date: date as string });
-    rates.set(code as string, list);
+    const list = rates.get(code) ?? [];
+    if (list.some((other) => other.date === date)) fail(`${where}`, `is a second ${code} rate dated ${date}`);
+    list.push({ currency: code, rate: normalize(rate), date });
+    rates.set(code, list);
   });
   for (const list of rates.values()) list.sort((a, b) => b.date.localeCompare(a.date));
   return { reportingCurrency, rates, source };
@@ -71,12 +72,6 @@ export function rateOn(table: RateTable, currency: string, day: string): { rate:
   if (currency === table.reportingCurrency.code) return { rate: { units: 1n, scale: 0 }, date: day };
   const entry = table.rates.get(currency)?.find((candidate) => candidate.date <= day);
   return entry && { rate: entry.rate, date: entry.date };
-}
-
-/** Currencies with a rate on `day`, the reporting currency first. */
-function currenciesWithRate(table: RateTable, day: string): string[] {
-  const priced = [...table.rates.keys()].filter((code) => rateOn(table, code, day)).sort();
-  return [table.reportingCurrency.code, ...priced];
 }
 
 // helpers

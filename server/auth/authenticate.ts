@@ -23,7 +23,7 @@ export function authenticate(users: UserDirectory) {
     if (!header) return next(unauthorized('Send a bearer token: Authorization: Bearer <token>.'));
     const match = BEARER.exec(header);
     if (!match) return next(unauthorized('The Authorization header is not a bearer token.', true));
-    const user = users.authenticate(match[1]!);
+    const user = users.authenticate(match[1]);
     if (!user) return next(unauthorized('The bearer token is not valid.', true));
     res.locals.user = user;
     next();

@@ -2,7 +2,7 @@
 // each token is kept in memory once the file is read.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { Ajv2020, type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv/dist/2020.js';
 
 export interface User {
   name: string;
@@ -13,21 +13,62 @@ interface StoredUser extends User {
   tokenHash: Buffer;
 }
 
-const usersFileSchema = (minTokenLength: number) => z
-  .object({
-    users: z
-      .array(
-        z
-          .object({
-            name: z.string().min(1).max(100),
-            token: z.string().min(minTokenLength, `tokens need at least ${minTokenLength} characters`).max(512).regex(/^[\x21-\x7E]+$/, 'tokens are printable ASCII without spaces'),
-            groups: z.array(z.string().min(1).max(100)).max(100),
-          })
-          .strict(),
-      )
-      .min(1),
-  })
-  .strict();
+interface UsersFile {
+  users: { name: string; token: string; groups: string[] }[];
+}
+
+const TOKEN_PATTERN = '^[\\x21-\\x7E]+$';
+
+/** The users file's JSON Schema, for tokens of at least `minTokenLength` characters. */
+const usersFileSchema = (minTokenLength: number): JSONSchemaType<UsersFile> => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['users'],
+  properties: {
+    users: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'token', 'groups'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 100 },
+          token: { type: 'string', minLength: minTokenLength, maxLength: 512, pattern: TOKEN_PATTERN },
+          groups: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 100 } },
+        },
+      },
+    },
+  },
+});
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+const validators = new Map<number, ValidateFunction<UsersFile>>();
+
+function validatorFor(minTokenLength: number): ValidateFunction<UsersFile> {
+  let validate = validators.get(minTokenLength);
+  if (!validate) {
+    validate = ajv.compile(usersFileSchema(minTokenLength));
+    validators.set(minTokenLength, validate);
+  }
+  return validate;
+}
+
+/** `users.0.token: tokens need at least 8 characters`; never the offending value, which may be a token. */
+function issueOf(error: ErrorObject): string {
+  const path = error.instancePath.split('/').filter(Boolean);
+  const params = error.params as Record<string, unknown>;
+  let message = error.message ?? 'is invalid';
+  if (error.keyword === 'additionalProperties') {
+    path.push(String(params.additionalProperty));
+    message = 'is not allowed';
+  } else if (path.at(-1) === 'token' && error.keyword === 'minLength') {
+    message = `tokens need at least ${String(params.limit)} characters`;
+  } else if (path.at(-1) === 'token' && error.keyword === 'pattern') {
+    message = 'tokens are printable ASCII without spaces';
+  }
+  return `${path.join('.') || '(root)'}: ${message}`;
+}
 
 const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest();
 
@@ -40,13 +81,13 @@ export class UserDirectory {
 
   /** Parses `{"users": [{"name", "token", "groups"}]}`; throws naming the problem, never the token. */
   static fromJson(json: unknown, source = 'users file', options: { minTokenLength?: number } = {}): UserDirectory {
-    const parsed = usersFileSchema(options.minTokenLength ?? 8).safeParse(json);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+    const validate = validatorFor(options.minTokenLength ?? 8);
+    if (!validate(json)) {
+      const issues = (validate.errors ?? []).map(issueOf).join('; ');
       throw new Error(`${source} is invalid: ${issues}`);
     }
     const seen = new Set<string>();
-    const users = parsed.data.users.map(({ name, token, groups }) => {
+    const users = json.users.map(({ name, token, groups }) => {
       const tokenHash = hashToken(token);
       const hex = tokenHash.toString('hex');
       if (seen.has(hex)) throw new Error(`${source} is invalid: two users share one token (user ${name})`);

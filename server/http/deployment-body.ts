@@ -63,7 +63,7 @@ function decodeDeclared(bytes: Buffer, name: string): string {
 }
 
 function run(middleware: express.RequestHandler, req: Request, res: Response): Promise<void> {
-  return new Promise((resolve, reject) => middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) => middleware(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error(JSON.stringify(error))) : resolve())));
 }
 
 async function readXml(req: Request, res: Response, limitBytes: number, query: { name?: string; note?: string }): Promise<DeploymentInput> {
@@ -99,5 +99,5 @@ async function readMultipart(req: Request, res: Response, limitBytes: number, qu
     names.add(file.originalname);
     return checkedFile(file.originalname, file.buffer);
   });
-  return { files, note: (note as string | undefined) ?? query.note };
+  return { files, note: (note) ?? query.note };
 }

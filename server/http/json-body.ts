@@ -41,7 +41,7 @@ export function parseJson(text: string): unknown {
   }
   const errors = inspect(value);
   if (errors.length) {
-    throw new HttpProblem(400, `The body contains keys or nesting that are not allowed: ${errors[0]!.field} ${errors[0]!.message}.`, { errors });
+    throw new HttpProblem(400, `The body contains keys or nesting that are not allowed: ${errors[0].field} ${errors[0].message}.`, { errors });
   }
   return value;
 }

@@ -54,7 +54,7 @@ async function openTasks(orderNo: string): Promise<TaskView[]> {
 async function onlyTask(orderNo: string): Promise<TaskView> {
   const tasks = await openTasks(orderNo);
   expect(tasks.map((task) => task.name)).toHaveLength(1);
-  return tasks[0]!;
+  return tasks[0];
 }
 
 async function decide(task: TaskView, approved: boolean): Promise<void> {
@@ -250,8 +250,8 @@ describe('special change', () => {
 
     for (const task of acknowledgements.slice(0, 2)) await stratum.runtime.completeTask(task.id, {}, actorFor(task));
     const [last] = await openTasks(orderNo);
-    expect(last!.id).toBe(acknowledgements[2]!.id);
-    await stratum.runtime.completeTask(last!.id, {}, actorFor(last!));
+    expect(last.id).toBe(acknowledgements[2].id);
+    await stratum.runtime.completeTask(last.id, {}, actorFor(last));
 
     // only now does the order go on: here, to the sales director (more than 1,000,000 on credit)
     const approval = await onlyTask(orderNo);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { ModdleElement } from 'bpmn-moddle';
 import { describe, expect, it, vi } from 'vitest';
 import { createModdle, detectFlavour } from '../../engine/bpmn/moddle.js';
 import { compareBpmn, type Difference } from '../../engine/interop/compare.js';
@@ -14,24 +15,27 @@ const hostile = fixtureBytes('hostile.bpmn');
 const hostileText = decodeXml(hostile);
 
 const summary = (differences: Difference[]) => differences.map((d) => `${d.severity} ${d.kind} ${d.path}`);
-const findAll = (definitions: any, id: string): any => {
-  const seen = new Set<any>();
-  const visit = (element: any): any => {
-    if (!element || typeof element !== 'object' || seen.has(element)) return undefined;
+/** The element with this id anywhere under `definitions`; a test that names a missing one fails here. */
+const findAll = (definitions: ModdleElement | null, id: string): ModdleElement => {
+  const seen = new Set<unknown>();
+  const visit = (element: unknown): ModdleElement | undefined => {
+    if (!isModdleElement(element) || seen.has(element)) return undefined;
     seen.add(element);
     if (element.id === id) return element;
-    for (const key of Object.keys(element)) {
+    for (const [key, value] of Object.entries(element)) {
       if (key.startsWith('$')) continue;
-      const value = element[key];
-      for (const item of Array.isArray(value) ? value : [value]) {
-        const found = item && typeof item === 'object' && item.$type ? visit(item) : undefined;
+      for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) {
+        const found = visit(item);
         if (found) return found;
       }
     }
     return undefined;
   };
-  return visit(definitions);
+  const found = visit(definitions);
+  if (!found) throw new Error(`no element ${id} in the model`);
+  return found;
 };
+const isModdleElement = (value: unknown): value is ModdleElement => typeof value === 'object' && value !== null && typeof (value as { $type?: unknown }).$type === 'string';
 
 /** Lines of `after` that differ from `before` (same line count expected). */
 function changedLines(before: string, after: string): string[] {
@@ -151,7 +155,7 @@ describe('an edit changes only what was edited', () => {
   it('moving a shape changes only its bounds', async () => {
     const document = await importBpmn(hostile);
     await withModel(document, (definitions) => {
-      const bounds = findAll(definitions, 'Check_di').bounds;
+      const bounds = findAll(definitions, 'Check_di').bounds!;
       bounds.x = 260;
       bounds.y = 90;
     });
@@ -166,7 +170,7 @@ describe('an edit changes only what was edited', () => {
   it('changing a condition changes only its text, still written as CDATA', async () => {
     const document = await importBpmn(hostile);
     await withModel(document, (definitions) => {
-      findAll(definitions, 'Flow_2').conditionExpression.body = '=amount > 1000 and prepaid';
+      findAll(definitions, 'Flow_2').conditionExpression!.body = '=amount > 1000 and prepaid';
     });
     const exported = await exportBpmn(document);
     expect(summary(compareBpmn(hostile, exported))).toEqual(['loss text-changed definitions/process[@id=Orders]/sequenceFlow[@id=Flow_2]/conditionExpression']);
@@ -182,10 +186,10 @@ describe('an edit changes only what was edited', () => {
       const flow = moddle.create('bpmn:SequenceFlow', { id: 'Flow_3', sourceRef: wait, targetRef: task });
       task.incoming = [flow];
       wait.outgoing = [flow];
-      process.flowElements.push(task, flow);
+      process.flowElements!.push(task, flow);
       const plane = findAll(definitions, 'Plane');
       const shape = moddle.create('bpmndi:BPMNShape', { id: 'Ship_di', bpmnElement: task, bounds: moddle.create('dc:Bounds', { x: 500, y: 78, width: 100, height: 80 }) });
-      plane.planeElement.push(shape);
+      plane.planeElement!.push(shape);
     });
     const exported = await exportBpmn(document);
     expect(summary(compareBpmn(hostile, exported)).sort()).toEqual([
@@ -196,8 +200,8 @@ describe('an edit changes only what was edited', () => {
     ]);
     // the saved file reads back with the new elements wired up
     const reread = await importBpmn(exported);
-    expect(findAll(reread.definitions, 'Flow_3').targetRef.id).toBe('Ship');
-    expect(findAll(reread.definitions, 'Ship_di').bpmnElement.id).toBe('Ship');
+    expect(findAll(reread.definitions, 'Flow_3').targetRef?.id).toBe('Ship');
+    expect(findAll(reread.definitions, 'Ship_di').bpmnElement?.id).toBe('Ship');
     expect(reread.warnings.filter((w) => /Flow_3|Ship/.test(w))).toEqual([]);
   });
 
@@ -206,11 +210,11 @@ describe('an edit changes only what was edited', () => {
     await withModel(document, (definitions) => {
       const process = findAll(definitions, 'Orders');
       const flow = findAll(definitions, 'Flow_1');
-      process.flowElements.splice(process.flowElements.indexOf(flow), 1);
+      process.flowElements!.splice(process.flowElements!.indexOf(flow), 1);
       findAll(definitions, 'Start').outgoing = [];
       findAll(definitions, 'Check').incoming = [];
       const plane = findAll(definitions, 'Plane');
-      plane.planeElement = plane.planeElement.filter((e: any) => e.id !== 'Flow_1_di');
+      plane.planeElement = plane.planeElement!.filter((e) => e.id !== 'Flow_1_di');
     });
     const exported = await exportBpmn(document);
     expect(summary(compareBpmn(hostile, exported)).sort()).toEqual([
@@ -227,8 +231,8 @@ describe('an edit changes only what was edited', () => {
       const process = findAll(definitions, 'Orders');
       const sub = findAll(definitions, 'Sub');
       const check = findAll(definitions, 'Check');
-      process.flowElements.splice(process.flowElements.indexOf(check), 1);
-      sub.flowElements.push(check);
+      process.flowElements!.splice(process.flowElements!.indexOf(check), 1);
+      sub.flowElements!.push(check);
       check.name = 'Prüfen im Unterprozess';
     });
     const exported = await exportBpmn(document);
@@ -280,7 +284,7 @@ describe('an edit changes only what was edited', () => {
     // indented like the surrounding lines
     expect(exported).toContain('    <serviceTask id="S" name="Ship">\n      <extensionElements>\n        <zeebe:taskDefinition type="shipping"/>\n      </extensionElements>\n    </serviceTask>\n');
     const reread = await importBpmn(exported);
-    expect(findAll(reread.definitions, 'S').extensionElements.values[0].type).toBe('shipping');
+    expect(findAll(reread.definitions, 'S').extensionElements?.values?.[0]?.type).toBe('shipping');
   });
 
   it('a new extension never borrows a prefix the file binds to another namespace', async () => {
@@ -298,7 +302,7 @@ describe('an edit changes only what was edited', () => {
     // the zeebe element itself is in a namespace the original does not declare: a tool addition
     expect(summary(compareBpmn(foreign, exported))).toEqual(['loss element-added definitions/process[@id=P]/serviceTask[@id=S]/extensionElements']);
     const reread = await importBpmn(exported);
-    expect(findAll(reread.definitions, 'S').extensionElements.values[0].$type).toBe('zeebe:TaskDefinition');
+    expect(findAll(reread.definitions, 'S').extensionElements?.values?.[0]?.$type).toBe('zeebe:TaskDefinition');
   });
 
   it('merges XML saved by another moddle instance (as bpmn-js saves it) onto the original', async () => {

@@ -118,5 +118,5 @@ export async function openFileInModeler(page: Page, path: string): Promise<void>
 export async function saveFromModeler(page: Page): Promise<string> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=save-bpmn]').click()]);
   const { readFile } = await import('node:fs/promises');
-  return readFile((await download.path())!, 'utf8');
+  return readFile((await download.path()), 'utf8');
 }

@@ -1,11 +1,11 @@
 // `stratum validate <files…>`: the deploy-time checks, offline. The files are
 // validated together, as one deployment: a call activity may name a process of
 // any of them.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { decodeXml } from '../../interop/index.js';
-import { join } from 'node:path';
 import type { Finding } from '../../errors.js';
 import { lintFiles, type BpmnSource } from '../../lint/lint-bpmn.js';
+import { readBpmnFiles, reason } from '../bpmn-files.js';
 import { formatJobTypes, jobTypesOf } from '../job-types.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
 import { deployedLibraryFindings } from './remote-validate.js';
@@ -115,24 +115,14 @@ function plural(count: number, noun: string): string {
 // helpers
 
 async function readSources(paths: string[]): Promise<{ sources: BpmnSource[]; problems: string[] }> {
+  const { files, problems } = await readBpmnFiles(paths);
   const sources: BpmnSource[] = [];
-  const problems: string[] = [];
-  for (const path of paths) {
-    let files: string[];
+  for (const file of files) {
     try {
-      files = (await stat(path)).isDirectory() ? await bpmnFilesIn(path) : [path];
+      // decoded with the encoding the file declares (ISO-8859-1 files exist in the wild)
+      sources.push({ name: file.path, xml: decodeXml(file.bytes) });
     } catch (error) {
-      problems.push(`cannot read "${path}": ${reason(error)}`);
-      continue;
-    }
-    if (files.length === 0) problems.push(`"${path}" contains no .bpmn or .dmn files`);
-    for (const file of files) {
-      try {
-        // decoded with the encoding the file declares (ISO-8859-1 files exist in the wild)
-        sources.push({ name: file, xml: decodeXml(new Uint8Array(await readFile(file))) });
-      } catch (error) {
-        problems.push(`cannot read "${file}": ${reason(error)}`);
-      }
+      problems.push(`cannot read "${file.path}": ${reason(error)}`);
     }
   }
   return { sources, problems };
@@ -147,23 +137,10 @@ async function groupsWithMembers(path: string): Promise<string[] | string> {
     return error instanceof SyntaxError ? `the users file "${path}" is not JSON: ${error.message}` : `cannot read "${path}": ${reason(error)}`;
   }
   const users = (json as { users?: unknown })?.users;
-  const valid = Array.isArray(users) && users.every((user) => Array.isArray(user?.groups) && user.groups.every((group: unknown) => typeof group === 'string'));
+  const valid = Array.isArray(users) && (users as unknown[]).every((user) => {
+    const groups = (user as { groups?: unknown } | null)?.groups;
+    return Array.isArray(groups) && (groups as unknown[]).every((group) => typeof group === 'string');
+  });
   if (!valid) return `the users file "${path}" must look like {"users": [{"name": …, "token": …, "groups": ["…"]}]}`;
   return [...new Set((users as { groups: string[] }[]).flatMap((user) => user.groups))];
-}
-
-async function bpmnFilesIn(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && /\.(bpmn|dmn)$/.test(entry.name))
-    .map((entry) => join(folder, entry.name))
-    .sort();
-}
-
-function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or folder';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a folder';
-  return (error as Error).message;
 }

@@ -2,6 +2,7 @@
 // so that process must be deployed already or come in the same deployment.
 // Config `{ knownProcessKeys }` lists the deployed keys; without it (in the
 // modeler, without the library at hand) only a fixed process id is required.
+import type { ModdleElement } from 'bpmn-moddle';
 import { extensionValues } from '../../bpmn/process-model.js';
 import { ElementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
@@ -14,7 +15,7 @@ interface CalledProcessExistsConfig {
 const calledProcessExists: RuleFactory = (config?: CalledProcessExistsConfig) => {
   const known = Array.isArray(config?.knownProcessKeys) ? new Set(config.knownProcessKeys) : undefined;
 
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     if (!is(node, 'bpmn:CallActivity')) return;
 
     const called = extensionValues(node, 'zeebe:CalledElement')[0];
@@ -51,9 +52,9 @@ export default calledProcessExists;
 
 // helpers
 
-function processesOfDocument(node: any): Set<string> {
+function processesOfDocument(node: ModdleElement): Set<string> {
   let root = node;
   while (root.$parent) root = root.$parent;
-  const ids = (root.rootElements ?? []).filter((element: any) => is(element, 'bpmn:Process')).map((process: any) => process.id);
+  const ids = (root.rootElements ?? []).filter((element) => is(element, 'bpmn:Process')).map((process) => process.id);
   return new Set(ids);
 }

@@ -5,6 +5,7 @@
 // nothing is checked. The severity is the caller's: an error where the users
 // file is the real one, a warning in demo mode. Computed groups (`=…`) are
 // user-task-candidate-groups' finding.
+import type { ModdleElement } from 'bpmn-moddle';
 import { describeElement } from '../../bpmn/process-model.js';
 import { ElementLabel } from '../element-label.js';
 import { isAny, type Reporter, type RuleFactory } from '../rule-api.js';
@@ -17,7 +18,7 @@ interface CandidateGroupMembersConfig {
 const candidateGroupMembers: RuleFactory = (config?: CandidateGroupMembersConfig) => {
   const known = Array.isArray(config?.knownGroups) ? new Set(config.knownGroups) : undefined;
 
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     if (!known || !isAny(node, ['bpmn:UserTask', 'bpmn:ManualTask'])) return;
     const groups = (describeElement(node).candidateGroups ?? []).filter((group) => !group.startsWith('='));
     const empty = groups.filter((group) => !known.has(group));

@@ -9,6 +9,7 @@
 // Flow-insensitive: a variable only a later element writes counts as supplied.
 // Config `{ processes }`: the supply of the library's other processes (see
 // variable-supply.ts); without it the document alone is the world.
+import type { ModdleElement } from 'bpmn-moddle';
 import { checkFeelSyntax, feelBody, isFeel, variablesReadBy } from '../../feel/feel-expression.js';
 import { isJuel, juelToFeel } from '../../feel/juel.js';
 import { elementLabel } from '../element-label.js';
@@ -25,7 +26,7 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
   // bpmnlint calls check for every node of one document: work the supply out once per document.
   const supplyByDocument = new WeakMap<object, Map<string, SupplyAtProcess>>();
 
-  function supplyAt(node: any): SupplyAtProcess | undefined {
+  function supplyAt(node: ModdleElement): SupplyAtProcess | undefined {
     const process = processOf(node);
     if (!process) return undefined;
     const root = rootOf(process);
@@ -37,12 +38,13 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
     return supply.get(process.id);
   }
 
-  function checkCondition(element: any, expression: any, reporter: Reporter) {
+  function checkCondition(element: ModdleElement, expression: ModdleElement, reporter: Reporter) {
     const read = variablesOf(expression);
     if (read.length === 0) return;
     const supply = supplyAt(element);
     if (!supply) return;
     const process = processOf(element);
+    if (!process) return;
     const camunda = isCamundaFlavoured(rootOf(process));
     for (const name of read.filter((variable) => !supply.variables.has(variable))) {
       const example = camunda ? `<camunda:formField id="${name}" />` : `<zeebe:output source="=${name}" target="${name}" />`;
@@ -71,7 +73,7 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
     }
   }
 
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     if (is(node, 'bpmn:SequenceFlow') && node.conditionExpression) checkCondition(node, node.conditionExpression, reporter);
     for (const definition of node.eventDefinitions ?? []) {
       if (is(definition, 'bpmn:ConditionalEventDefinition') && definition.condition) checkCondition(node, definition.condition, reporter);
@@ -86,7 +88,7 @@ export default conditionVariablesSupplied;
 // helpers
 
 /** The variables a FEEL or translatable `${…}` condition reads; none for what other rules refuse. */
-function variablesOf(expression: any): string[] {
+function variablesOf(expression: ModdleElement): string[] {
   const text: string = typeof expression?.body === 'string' ? expression.body : '';
   let feel: string;
   if (isFeel(text)) feel = feelBody(text);
@@ -100,19 +102,19 @@ function variablesOf(expression: any): string[] {
   return checkFeelSyntax(feel).ok ? variablesReadBy(feel) : [];
 }
 
-function processOf(node: any): any {
-  let current = node;
+function processOf(node: ModdleElement): ModdleElement | undefined {
+  let current: ModdleElement | undefined = node;
   while (current && !is(current, 'bpmn:Process')) current = current.$parent;
   return current;
 }
 
 /** A Camunda 7 file (it binds Camunda 7's namespace, not zeebe's): its examples are Camunda 7 declarations. */
-function isCamundaFlavoured(definitions: any): boolean {
+function isCamundaFlavoured(definitions: ModdleElement): boolean {
   const namespaces = Object.values(definitions?.$attrs ?? {});
   return namespaces.includes('http://camunda.org/schema/1.0/bpmn') && !namespaces.includes('http://camunda.org/schema/zeebe/1.0');
 }
 
-function rootOf(node: any): any {
+function rootOf(node: ModdleElement): ModdleElement {
   let root = node;
   while (root.$parent) root = root.$parent;
   return root;

@@ -6,6 +6,7 @@
 // decides is the task's alone: no other element may write the same target.
 // The runtime evaluates a user task's outputs over its completion only (see
 // docs/modelling.md, "Decisions").
+import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements, describeElement } from '../../bpmn/process-model.js';
 import { feelBody, isFeel, variablesReadBy } from '../../feel/feel-expression.js';
 import { isJuel, juelToFeel } from '../../feel/juel.js';
@@ -13,7 +14,7 @@ import { elementLabel, ElementLabel } from '../element-label.js';
 import { is, isAny, type Reporter, type RuleFactory } from '../rule-api.js';
 
 const decisionReadsOwnOutput: RuleFactory = () => {
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     if (isAny(node, ['bpmn:ExclusiveGateway', 'bpmn:InclusiveGateway'])) checkGateway(node, reporter);
     if (is(node, 'bpmn:Process')) checkTargets(node, reporter);
   }
@@ -25,11 +26,11 @@ export default decisionReadsOwnOutput;
 
 // helpers
 
-function checkGateway(gateway: any, reporter: Reporter) {
-  const tasks = (gateway.incoming ?? []).map((flow: any) => flow.sourceRef).filter((source: any) => is(source, 'bpmn:UserTask'));
+function checkGateway(gateway: ModdleElement, reporter: Reporter) {
+  const tasks = (gateway.incoming ?? []).map((flow) => flow.sourceRef).filter((source): source is ModdleElement => is(source, 'bpmn:UserTask'));
   if (tasks.length === 0) return;
-  const targets = new Set<string>(tasks.flatMap((task: any) => (describeElement(task).outputs ?? []).map((output) => output.target)));
-  const decidedBy = tasks.map((task: any) => elementLabel(task)).join(' or ');
+  const targets = new Set<string>(tasks.flatMap((task) => (describeElement(task).outputs ?? []).map((output) => output.target)));
+  const decidedBy = tasks.map((task) => elementLabel(task)).join(' or ');
   for (const flow of gateway.outgoing ?? []) {
     const feel = conditionAsFeel(flow.conditionExpression?.body);
     if (feel === undefined) continue;
@@ -46,9 +47,9 @@ function checkGateway(gateway: any, reporter: Reporter) {
   }
 }
 
-function checkTargets(process: any, reporter: Reporter) {
+function checkTargets(process: ModdleElement, reporter: Reporter) {
   const elements = [...allFlowElements(process)];
-  const decidedBy = new Map<string, any>();
+  const decidedBy = new Map<string, ModdleElement>();
   for (const element of elements) {
     if (!is(element, 'bpmn:UserTask')) continue;
     for (const { target } of describeElement(element).outputs ?? []) if (!decidedBy.has(target)) decidedBy.set(target, element);

@@ -19,6 +19,7 @@
 // gateway, and when no condition is true at run time the instance gets an
 // incident naming the gateway, as in Camunda. A flow without condition that is
 // not the default is refused everywhere (Camunda 8 refuses it too).
+import type { ModdleElement } from 'bpmn-moddle';
 import { tryCompileExpression } from '../../expressions/compile-expression.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
 import { followsHouseRules, type HouseRulesConfig } from '../house-rules.js';
@@ -27,7 +28,7 @@ import { isAny, type Reporter, type RuleFactory } from '../rule-api.js';
 const exclusiveGatewayDefault: RuleFactory = (config?: HouseRulesConfig) => {
   function check(node: any, reporter: Reporter) {
     if (!isAny(node, ['bpmn:ExclusiveGateway', 'bpmn:InclusiveGateway'])) return;
-    const outgoing: any[] = node.outgoing ?? [];
+    const outgoing: ModdleElement[] = node.outgoing ?? [];
     if (outgoing.length < 2) return;
 
     const defaultFlow = node.default;
@@ -99,8 +100,8 @@ function literal(condition: string): { atom: string; negated: boolean } {
     return { atom: inner.atom, negated: !inner.negated };
   }
   const comparedToBoolean = /^(.+?) ?= ?(true|false)$/.exec(condition);
-  if (comparedToBoolean && !/[<>!]$/.test(comparedToBoolean[1]!)) {
-    return { atom: stripParentheses(comparedToBoolean[1]!), negated: comparedToBoolean[2] === 'false' };
+  if (comparedToBoolean && !/[<>!]$/.test(comparedToBoolean[1])) {
+    return { atom: stripParentheses(comparedToBoolean[1]), negated: comparedToBoolean[2] === 'false' };
   }
   return { atom: condition, negated: false };
 }
@@ -145,8 +146,8 @@ function parseComparison(text: string): { variable: string; intervals: Interval[
   let variable: string, operator: string, value: number;
   const direct = COMPARISON.exec(text);
   const reversed = REVERSED.exec(text);
-  if (direct) [variable, operator, value] = [direct[1]!, direct[2]!, Number(direct[3])];
-  else if (reversed) [variable, operator, value] = [reversed[3]!, MIRROR[reversed[2]!]!, Number(reversed[1])];
+  if (direct) [variable, operator, value] = [direct[1], direct[2], Number(direct[3])];
+  else if (reversed) [variable, operator, value] = [reversed[3], MIRROR[reversed[2]], Number(reversed[1])];
   else return undefined;
   const below = (hiIncluded: boolean): Interval => ({ lo: -Infinity, loIncluded: false, hi: value, hiIncluded });
   const above = (loIncluded: boolean): Interval => ({ lo: value, loIncluded, hi: Infinity, hiIncluded: false });
@@ -158,7 +159,7 @@ function parseComparison(text: string): { variable: string; intervals: Interval[
     '=': [{ lo: value, loIncluded: true, hi: value, hiIncluded: true }],
     '!=': [below(false), above(false)],
   };
-  return { variable, intervals: intervals[operator]! };
+  return { variable, intervals: intervals[operator] };
 }
 
 function intersect(a: Interval, b: Interval): Interval | undefined {

@@ -4,6 +4,7 @@
 // (Timers take no expressions: timer-definition.) Camunda 7 `${…}` conditions must translate to FEEL. A condition
 // that is neither FEEL nor `${…}` is refused: bpmn-engine would treat it as a
 // script or a truthy string.
+import type { ModdleElement } from 'bpmn-moddle';
 import { isFeel } from '../../feel/feel-expression.js';
 import { shortText, tryCompileExpression } from '../../expressions/compile-expression.js';
 import { extensionValues } from '../../bpmn/process-model.js';
@@ -12,7 +13,7 @@ import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 import { isScriptLanguage } from '../expression-language.js';
 
 const feelConditionSyntax: RuleFactory = () => {
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     if (is(node, 'bpmn:SequenceFlow') && node.conditionExpression) {
       checkCondition(node, node.conditionExpression, reporter);
     }
@@ -51,7 +52,7 @@ export default feelConditionSyntax;
 
 // helpers
 
-function checkCondition(flow: any, expression: any, reporter: Reporter) {
+function checkCondition(flow: ModdleElement, expression: ModdleElement, reporter: Reporter) {
   // Scripts (a script language or a script resource) are no-javascript's finding.
   if (isScriptLanguage(expression.language) || expression.resource || expression.$attrs?.['camunda:resource']) return;
   const text: string = typeof expression.body === 'string' ? expression.body : '';
@@ -92,7 +93,7 @@ function checkCondition(flow: any, expression: any, reporter: Reporter) {
   }
 }
 
-function checkFeel(node: any, text: unknown, what: string, reporter: Reporter) {
+function checkFeel(node: ModdleElement, text: unknown, what: string, reporter: Reporter) {
   if (typeof text !== 'string' || !isFeel(text)) return;
   const compiled = tryCompileExpression(text);
   if (!compiled.ok) {

@@ -1,17 +1,18 @@
 // A waiting message event or receive task is reached by POST /api/messages
 // {name, businessKey}: it must reference a <message> with a fixed name.
+import type { ModdleElement } from 'bpmn-moddle';
 import { ElementLabel } from '../element-label.js';
 import { is, isAny, type Reporter, type RuleFactory } from '../rule-api.js';
 
 const CATCHING = ['bpmn:StartEvent', 'bpmn:IntermediateCatchEvent', 'bpmn:BoundaryEvent'];
 
 const messageNamed: RuleFactory = () => {
-  function check(node: any, reporter: Reporter) {
-    let message: any;
+  function check(node: ModdleElement, reporter: Reporter) {
+    let message: ModdleElement | undefined;
     if (is(node, 'bpmn:ReceiveTask')) {
       message = node.messageRef;
     } else if (isAny(node, CATCHING)) {
-      const definition = (node.eventDefinitions ?? []).find((d: any) => is(d, 'bpmn:MessageEventDefinition'));
+      const definition = (node.eventDefinitions ?? []).find((d) => is(d, 'bpmn:MessageEventDefinition'));
       if (!definition) return;
       message = definition.messageRef;
     } else {

@@ -3,13 +3,14 @@
 // Java cannot run here either: Camunda 7 delegates, expressions and connectors
 // on tasks become external jobs (bpmn/camunda7-jobs.ts), but listeners (Java or
 // script) and scripts anywhere are refused, each with what to model instead.
+import type { ModdleElement } from 'bpmn-moddle';
 import { extensionValues } from '../../bpmn/process-model.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 import { isScriptLanguage } from '../expression-language.js';
 
 const noJavascript: RuleFactory = () => {
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     if (is(node, 'bpmn:ScriptTask')) {
       const language = node.scriptFormat ? ` (${node.scriptFormat})` : '';
       reporter.report(
@@ -36,11 +37,12 @@ const noJavascript: RuleFactory = () => {
     for (const connector of extensionValues(node, 'camunda:Connector')) {
       // a connector runs as a job (camunda7-jobs.ts); only a script among its parameters cannot
       for (const parameter of [...(connector.inputOutput?.inputParameters ?? []), ...(connector.inputOutput?.outputParameters ?? [])]) {
-        if (containsScript(parameter.definition)) {
+        const definition = parameter.definition;
+        if (definition && containsScript(definition)) {
           reporter.report(
             node.id,
             `The ${parameter.name ? `parameter "${parameter.name}"` : 'parameter'} of the connector "${connector.connectorId ?? ''}" on ${elementLabel(node)} ` +
-              `is a ${parameter.definition.scriptFormat ?? ''} script${parameter.definition.resource ? ` (${parameter.definition.resource})` : ''}; Stratum never runs scripts. ` +
+              `is a ${definition.scriptFormat ?? ''} script${definition.resource ? ` (${definition.resource})` : ''}; Stratum never runs scripts. ` +
               'Let the worker of the connector\'s job return the value instead',
           );
         }
@@ -60,7 +62,7 @@ const noJavascript: RuleFactory = () => {
         if (is(parameter.definition, 'camunda:Script')) {
           reporter.report(
             node.id,
-            `The ${parameter.name ? `parameter "${parameter.name}"` : 'input/output parameter'} of ${elementLabel(node)} is a ${parameter.definition.scriptFormat ?? ''} script; Stratum never runs scripts`,
+            `The ${parameter.name ? `parameter "${parameter.name}"` : 'input/output parameter'} of ${elementLabel(node)} is a ${parameter.definition?.scriptFormat ?? ''} script; Stratum never runs scripts`,
           );
         }
       }
@@ -81,8 +83,9 @@ function containsScript(definition: any): boolean {
   return [...(definition.entries ?? []).map((entry: any) => entry.definition), ...(definition.items ?? [])].some(containsScript);
 }
 
-function describeListener(listener: any): string {
-  if (listener.script) return listener.script.scriptFormat ? `a ${listener.script.scriptFormat} script` : 'a script';
+function describeListener(listener: ModdleElement): string {
+  const script = listener.script;
+  if (script) return typeof script !== 'string' && script.scriptFormat ? `a ${script.scriptFormat} script` : 'a script';
   if (listener.class) return `Java class ${listener.class}`;
   if (listener.delegateExpression) return `delegate expression ${listener.delegateExpression}`;
   if (listener.expression) return `expression ${listener.expression}`;

@@ -3,12 +3,13 @@
 // order. A typo would silently switch the control off for that task, so every
 // listed id must be a user task of the same process, and the list must name at
 // least two (one task alone separates nothing).
+import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements, SEPARATION_OF_DUTIES, separatedTasksOf } from '../../bpmn/process-model.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 
 const separationOfDuties: RuleFactory = () => {
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     if (!is(node, 'bpmn:Process')) return;
     const listed = separatedTasksOf(node);
     if (listed.length === 0) return;

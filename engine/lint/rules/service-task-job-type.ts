@@ -5,6 +5,7 @@
 // checked by feel-condition-syntax. Camunda 7 Java delegates, expressions and
 // connectors have a job type derived from them (bpmn/camunda7-jobs.ts); a task
 // that calls a DMN decision evaluates it (supported-elements checks it) and is skipped here.
+import type { ModdleElement } from 'bpmn-moddle';
 import { describeElement, extensionValues } from '../../bpmn/process-model.js';
 import { elementLabel } from '../element-label.js';
 import { isAny, type Reporter, type RuleFactory } from '../rule-api.js';
@@ -12,7 +13,7 @@ import { isAny, type Reporter, type RuleFactory } from '../rule-api.js';
 const JOB_TASKS = ['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask'];
 
 const serviceTaskJobType: RuleFactory = () => {
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     if (!isAny(node, JOB_TASKS) || refusedElsewhere(node)) return;
 
     const jobType = describeElement(node).jobType?.trim();

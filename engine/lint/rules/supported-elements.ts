@@ -15,6 +15,7 @@
 //   - standard loops: their loop condition is not evaluated as FEEL either.
 // Compensation, transactions, cancel, escalation, error, link, terminate, timer
 // and message events, event-based, parallel and inclusive gateways are supported.
+import type { ModdleElement } from 'bpmn-moddle';
 import { extensionValues } from '../../bpmn/process-model.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
@@ -55,7 +56,7 @@ const supportedElements: RuleFactory = (config?: SupportedElementsConfig) => {
     }
 
     const loop = node.loopCharacteristics;
-    if (is(loop, 'bpmn:MultiInstanceLoopCharacteristics')) {
+    if (loop && is(loop, 'bpmn:MultiInstanceLoopCharacteristics')) {
       const problem = multiInstanceProblem(loop);
       if (problem) refuse(`is a multi-instance activity ${problem}; only a fixed number of instances (loop cardinality such as 3) is supported`);
     } else if (is(loop, 'bpmn:StandardLoopCharacteristics')) {
@@ -70,7 +71,7 @@ export default supportedElements;
 
 // helpers
 
-function multiInstanceProblem(loop: any): string | undefined {
+function multiInstanceProblem(loop: ModdleElement): string | undefined {
   const zeebe = extensionValues(loop, 'zeebe:LoopCharacteristics')[0];
   if (zeebe) return `over the collection "${zeebe.inputCollection ?? ''}" (zeebe:loopCharacteristics), which the runtime does not read`;
   const collection = loop.collection ?? loop.$attrs?.['camunda:collection'];

@@ -5,6 +5,7 @@
 // (`R3/PT10M`) that this parser reads, or a cycle in Camunda's cron form
 // (engine/timers/cron-cycle.ts: Quartz for Camunda 7 files, Spring for Camunda
 // 8 files); anything else would fail the instance when the timer is reached.
+import type { ModdleElement } from 'bpmn-moddle';
 import { ISOInterval, getDate } from '@0dep/piso';
 import { CAMUNDA_URI, ZEEBE_URI } from '../../bpmn/moddle.js';
 import { CronCycleError, looksLikeCron, parseCronCycle, type CronDialect } from '../../timers/cron-cycle.js';
@@ -20,7 +21,7 @@ const EXAMPLES: Record<TimerField, string> = {
 type TimerField = 'timeDuration' | 'timeDate' | 'timeCycle';
 
 const timerDefinition: RuleFactory = () => {
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     if (!is(node, 'bpmn:TimerEventDefinition')) return;
     const event = node.$parent ?? node;
     const where = `The timer of ${elementLabel(event)}`;
@@ -31,7 +32,7 @@ const timerDefinition: RuleFactory = () => {
       return;
     }
     for (const field of fields) {
-      const value: string = node[field].body.trim();
+      const value = node[field]?.body?.trim() ?? '';
       if (value.startsWith('=') || /^[$#]\{/.test(value)) {
         reporter.report(event.id, `${where} computes its ${kind(field)} ("${value}"); Stratum does not evaluate timer expressions, write ${EXAMPLES[field]}`);
       } else if (field === 'timeCycle' && looksLikeCron(value)) {
@@ -55,7 +56,7 @@ function kind(field: TimerField): string {
 }
 
 /** Camunda 7 files write Quartz cron, Camunda 8 files Spring cron (the flavour rule of engine/bpmn/moddle.ts). */
-function cronDialectOf(node: any): CronDialect {
+function cronDialectOf(node: ModdleElement): CronDialect {
   let root = node;
   while (root.$parent) root = root.$parent;
   const namespaces = Object.values(root.$attrs ?? {});

@@ -7,6 +7,7 @@
 // library key; config `{ houseRules: true }` forces them): there every task
 // names its candidate groups, as names, so levels and four eyes can be read
 // from the diagram, and anything else is an error.
+import type { ModdleElement } from 'bpmn-moddle';
 import { callsMethod } from '../../bpmn/camunda7-jobs.js';
 import { describeElement } from '../../bpmn/process-model.js';
 import { ElementLabel } from '../element-label.js';

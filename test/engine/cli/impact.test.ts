@@ -22,7 +22,7 @@ beforeAll(async () => {
     expect(entered.status).toBe(201);
   }
   const [task] = (await server.api.get<{ id: string }[]>('/api/tasks?businessKey=CLI-700', TOKENS.vp)).body;
-  expect((await server.api.post(`/api/tasks/${task!.id}/complete`, TOKENS.vp, { variables: { approved: true, comment: 'fine' } })).status).toBe(200);
+  expect((await server.api.post(`/api/tasks/${task.id}/complete`, TOKENS.vp, { variables: { approved: true, comment: 'fine' } })).status).toBe(200);
 });
 afterAll(async () => {
   await server.close();

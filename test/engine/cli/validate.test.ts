@@ -12,7 +12,7 @@ const LINT = 'test/fixtures/lint';
 function stratum(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, ['--import', 'tsx', 'engine/cli/stratum.ts', ...args], { cwd: ROOT }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as any).code ?? 1) : 0, stdout, stderr });
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
 }
@@ -118,7 +118,7 @@ describe('stratum validate', () => {
   it('prints JSON findings with --json', async () => {
     const { code, stdout } = await stratum('validate', '--json', `${LINT}/called-process-exists/invalid-called-processes.bpmn`);
     expect(code).toBe(1);
-    const findings = JSON.parse(stdout);
+    const findings = JSON.parse(stdout) as unknown[];
     expect(findings[0]).toMatchObject({
       file: `${LINT}/called-process-exists/invalid-called-processes.bpmn`,
       elementId: 'Call_Unknown',

@@ -12,7 +12,7 @@ describe('decisions and expressions in the browser', () => {
       absWorkingDir: ROOT, entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent', metafile: true,
     });
     expect(result.errors).toEqual([]);
-    const inputs = Object.keys(result.metafile!.inputs);
+    const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((input) => input.startsWith('node:'))).toEqual([]);
     expect(inputs).toContain('engine/feel/juel.ts');
   });

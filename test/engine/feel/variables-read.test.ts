@@ -25,8 +25,8 @@ describe('the variables a FEEL expression reads', () => {
 
   it('cuts a long value short in the description', () => {
     const [input] = describeInputs('customer.limit > 5', { customer: { notes: 'x'.repeat(500) } });
-    expect(input!.problem.length).toBeLessThan(70);
-    expect(input!.problem.endsWith('…')).toBe(true);
+    expect(input.problem.length).toBeLessThan(70);
+    expect(input.problem.endsWith('…')).toBe(true);
   });
 
   it('reads what it can from text that does not fully parse', () => {

@@ -19,7 +19,7 @@ describe('engine/lint in the browser', () => {
       metafile: true,
     });
     expect(result.errors).toEqual([]);
-    const inputs = Object.keys(result.metafile!.inputs);
+    const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((input) => input.startsWith('node:'))).toEqual([]);
     expect(inputs).toContain('engine/lint/rules/feel-condition-syntax.ts');
   });

@@ -1,15 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import bpmnlint from 'bpmnlint';
 import { describe, expect, it } from 'vitest';
 import { parseBpmn } from '../../../engine/bpmn/moddle.js';
-import { compileProcessModels } from '../../../engine/bpmn/process-model.js';
 import { stratumLintConfig, stratumResolver, stratumRules, stratumRuleSeverities } from '../../../engine/lint/config.js';
 import { lintDefinitions, lintFiles, lintXml } from '../../../engine/lint/lint-bpmn.js';
 import { errorsOf, FIXTURES } from './lint-fixture.js';
 
-const require = createRequire(import.meta.url);
-const { Linter } = require('bpmnlint');
+const { Linter } = bpmnlint;
 
 const minimal = (body: string, extra = '') => `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="http://stratum.example/lint"${extra}>
@@ -42,8 +40,8 @@ ${minimal(startToEnd).replace('<?xml version="1.0" encoding="UTF-8"?>\n', '').re
     const findings = await lintXml('this is not a diagram {');
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ elementId: null, rule: 'xml-parse', severity: 'error' });
-    expect(findings[0]!.message).toMatch(/^not a readable BPMN 2\.0 document/);
-    expect(findings[0]!.message).not.toContain('\n');
+    expect(findings[0].message).toMatch(/^not a readable BPMN 2\.0 document/);
+    expect(findings[0].message).not.toContain('\n');
   });
 
   it('reports XML that is not BPMN as an xml-parse error', async () => {
@@ -56,8 +54,8 @@ ${minimal(startToEnd).replace('<?xml version="1.0" encoding="UTF-8"?>\n', '').re
     const imports = findings.filter((finding) => finding.rule === 'xml-import');
     expect(imports.length).toBeGreaterThan(0);
     expect(imports[0]).toMatchObject({ elementId: null, severity: 'warning' });
-    expect(imports[0]!.message).toContain('bpmn:bogusElement');
-    expect(imports[0]!.message).not.toContain('\n');
+    expect(imports[0].message).toContain('bpmn:bogusElement');
+    expect(imports[0].message).not.toContain('\n');
     expect(errorsOf(findings)).toEqual([]);
   });
 

@@ -58,7 +58,7 @@ describe('currencies', () => {
     const xml = readFileSync(createRequire(import.meta.url).resolve('currency-codes/iso-4217-list-one.xml'), 'utf8');
     const notApplicable = new Set(
       [...xml.matchAll(/<CcyNtry>([\s\S]*?)<\/CcyNtry>/g)]
-        .map((entry) => entry[1]!)
+        .map((entry) => entry[1])
         .filter((entry) => /<CcyMnrUnts>N\.A\.<\/CcyMnrUnts>/.test(entry))
         .map((entry) => /<Ccy>([A-Z]{3})<\/Ccy>/.exec(entry)?.[1])
         .filter((code): code is string => code !== undefined),

@@ -32,9 +32,9 @@ export class Contract {
 
   /** Throws an Error describing how the response breaks the contract. */
   check(method: string, pathname: string, status: number, contentType: string | null, body: unknown): void {
-    const media = (contentType ?? '').split(';')[0]!.trim();
+    const media = (contentType ?? '').split(';')[0].trim();
     const template = this.templateOf(pathname);
-    const operation = template ? this.doc.paths[template]![method.toLowerCase()] : undefined;
+    const operation = template ? this.doc.paths[template][method.toLowerCase()] : undefined;
     const what = `${method} ${pathname} → ${status}`;
     // 431 comes from node's HTTP parser before any route is chosen
     if (!operation || status === 431) {

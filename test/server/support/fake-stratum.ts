@@ -65,7 +65,7 @@ export class FakeStratum {
     diff: async (key: string, from: number, to: number) => {
       const list = this.versions.get(key);
       if (!list?.[from - 1] || !list[to - 1]) return undefined;
-      return { key, process: [], elements: [], unchanged: list[from - 1]!.xml === list[to - 1]!.xml };
+      return { key, process: [], elements: [], unchanged: list[from - 1].xml === list[to - 1].xml };
     },
   };
 

@@ -140,7 +140,7 @@ function afterPaintResolver() {
       const split = pkg === 'bpmnlint-plugin-stratum' && (companion || RULES_WITH_WARNINGS.includes(ruleName));
       return ready.then(() => (config?: unknown) => {
         if (mine !== generation) return { check: () => false };
-        const rule = base(config);
+        const rule = (base as RuleFactory<unknown>)(config);
         return split ? onlyReports(rule, companion) : rule;
       });
     },

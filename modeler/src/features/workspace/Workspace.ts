@@ -68,7 +68,7 @@ export default class Workspace {
   ) {
     // Files of some tools omit <incoming>/<outgoing>; bpmn-js's modeling and the
     // lint rules rely on them, and the server fills them in the same way.
-    eventBus.on('import.parse.complete', ({ definitions }: { definitions?: unknown }) => {
+    eventBus.on('import.parse.complete', ({ definitions }: { definitions?: Parameters<typeof completeFlowReferences>[0] }) => {
       if (definitions) completeFlowReferences(definitions);
     });
     eventBus.on('tokenSimulation.toggleMode', (event: { active: boolean }) => {

@@ -23,9 +23,9 @@ describe(RULE, () => {
   it('with the deployed keys, refuses unknown, missing and computed process ids', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-called-processes.bpmn', { knownProcessKeys: ['order-to-cash'] }), RULE);
     expect(findings.map(([id]) => id)).toEqual(['Call_Unknown', 'Call_Nothing', 'Call_Computed']);
-    expect(findings[0]![1]).toContain('calls process "no-such-process", which is neither deployed nor part of this deployment');
-    expect(findings[1]![1]).toContain('Call activity "Run nothing" does not name the process it calls');
-    expect(findings[2]![1]).toContain('computes the process it calls ("=processToRun")');
+    expect(findings[0][1]).toContain('calls process "no-such-process", which is neither deployed nor part of this deployment');
+    expect(findings[1][1]).toContain('Call activity "Run nothing" does not name the process it calls');
+    expect(findings[2][1]).toContain('computes the process it calls ("=processToRun")');
   });
 
   it('without a library (in the modeler), only requires a fixed process id', async () => {

@@ -20,7 +20,7 @@ describe(RULE, () => {
       ['Flow_Yes', 'error', 'approved'],
       ['Flow_Rush', 'error', 'rush'],
     ]);
-    expect(findings[0]![2]).toBe(
+    expect(findings[0][2]).toBe(
       'The condition of sequence flow "Approved" reads "approved", which nothing supplies: process "declared-start" declares its start variables without it, ' +
         'and no task, job, message or other element of it, its callers or the processes it calls writes it as an output. ' +
         'Declare it as an output of the element that sets it, e.g. <zeebe:output source="=approved" target="approved" />',
@@ -40,7 +40,7 @@ describe(RULE, () => {
     expect(findings).toEqual([
       expect.objectContaining({ elementId: 'Flow_Yes', severity: 'error', message: expect.stringContaining('reads "rebate", which nothing supplies') }),
     ]);
-    expect(findings[0]!.message).toContain('e.g. <camunda:formField id="rebate" />');
+    expect(findings[0].message).toContain('e.g. <camunda:formField id="rebate" />');
   });
 
   describe('across the call graph (the library given as processSupplies)', () => {
@@ -65,7 +65,7 @@ describe(RULE, () => {
     it('is a warning when a caller accepts any start variables', async () => {
       const findings = await ofSeverity('invalid-called-child.bpmn', { processSupplies: [caller(['orderNo'], false)] });
       expect(findings.map(([id, severity]) => [id, severity])).toEqual([['Child_Flow_Large', 'warning']]);
-      expect(findings[0]![2]).toContain('declare it as a start variable on the start event of "parent", where its variables enter');
+      expect(findings[0][2]).toContain('declare it as a start variable on the start event of "parent", where its variables enter');
     });
 
     it('a deployment checks its files together: the caller in another file supplies the variable', async () => {

@@ -9,8 +9,8 @@ describe(RULE, () => {
   it('refuses script tasks (also FEEL zeebe:script tasks) and javascript conditions', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-zeebe-scripts.bpmn'), RULE);
     expect(findings.map(([id]) => id)).toEqual(['Script', 'FeelScript', 'Flow_Js']);
-    expect(findings[0]![1]).toMatch(/^Script task "Compute total" is a script task \(javascript\); Stratum never runs scripts/);
-    expect(findings[2]![1]).toContain('The condition of sequence flow "big" is written in javascript');
+    expect(findings[0][1]).toMatch(/^Script task "Compute total" is a script task \(javascript\); Stratum never runs scripts/);
+    expect(findings[2][1]).toContain('The condition of sequence flow "big" is written in javascript');
   });
 
   it('refuses Camunda 7 listeners, script parameters and JavaScript conditions, naming each; Java delegates are jobs, not refused', async () => {

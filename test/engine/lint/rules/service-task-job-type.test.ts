@@ -9,13 +9,13 @@ describe(RULE, () => {
   it('refuses service and send tasks without a job type', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-zeebe.bpmn'), RULE);
     expect(findings.map(([id]) => id)).toEqual(['NoType', 'SendNoType']);
-    expect(findings[0]![1]).toMatch(/^Stratum runs service tasks as external jobs; give service task "Plan production" a job type/);
-    expect(findings[1]![1]).toContain('give send task "Send confirmation" a job type');
+    expect(findings[0][1]).toMatch(/^Stratum runs service tasks as external jobs; give service task "Plan production" a job type/);
+    expect(findings[1][1]).toContain('give send task "Send confirmation" a job type');
   });
 
   it('refuses a Camunda 7 external task without topic and a service task without implementation', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-camunda.bpmn'), RULE);
     expect(findings.map(([id]) => id)).toEqual(['NoTopic', 'Nothing']);
-    expect(findings[0]![1]).toContain('camunda:type="external" needs a camunda:topic');
+    expect(findings[0][1]).toContain('camunda:type="external" needs a camunda:topic');
   });
 });

@@ -21,7 +21,7 @@ describe(RULE, () => {
   it('refuses Camunda 7 collection multi-instance and a decisionRef that is not deployed', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-camunda.bpmn', { knownDecisionIds: [] }), RULE);
     expect(findings.map(([id]) => id)).toEqual(['EachItem', 'Decision']);
-    expect(findings[0]![1]).toContain('over the collection "${items}"');
+    expect(findings[0][1]).toContain('over the collection "${items}"');
   });
 
   it('accepts a business rule task whose decision is known, and any decision where none are known (the modeler)', async () => {
