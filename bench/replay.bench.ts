@@ -1,56 +1,91 @@
 // Replay benchmark (issue 11): record orders of the shipped library through the
-// live runtime (SQLite), then replay them on a candidate version of
-// credit-order-approval (vice-president review from 400,000) and report the
-// replay's orders per second beside the live runtime's. Also measures how much
-// a running replay slows live order entry in the same process.
+// live runtime (SQLite), copy their recorded rows up to BENCH_REPLAY_ORDERS
+// orders, then replay them on a candidate version of credit-order-approval
+// (vice-president review from 400,000) and report the replay's orders per
+// second beside the live runtime's. In the same run, live steps (order entry)
+// are timed alone, while the replay runs (in its worker thread) and alone
+// again, so the slowdown is a ratio of one run on one machine load.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, openStratum, type Stratum } from '../engine/index.js';
+import { openStore, openStratum, type ReplayEvent, type Stratum } from '../engine/index.js';
+import type { HistoryRow, InstanceRow, Store, WaitRow } from '../engine/store/types.js';
 import { enter, erp, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../test/support/stratum-fixture.js';
-import type { BenchResult } from './report.js';
+import { median, type BenchResult } from './report.js';
 
 const ORDERS = Number(process.env.BENCH_REPLAY_ORDERS ?? 10_000);
-const LIVE_PROBE = Number(process.env.BENCH_REPLAY_PROBE ?? 200);
+/** Orders recorded live (each decided and worked to its end); the rest are copies of their recorded rows. */
+const RECORDED = Math.min(ORDERS, Number(process.env.BENCH_REPLAY_RECORDED ?? 200));
+/** Orders replayed in the calling thread, for the worker-against-in-process ratio. */
+const IN_PROCESS = Math.min(ORDERS, Number(process.env.BENCH_REPLAY_IN_PROCESS ?? 1000));
+/** How long live entry is timed alone, before and after the replay. */
+const ALONE_MS = Number(process.env.BENCH_REPLAY_ALONE_MS ?? 8000);
 const BATCH = 100;
 
 export async function runReplayBench(): Promise<BenchResult> {
+  const loadBefore = loadavg();
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-replay-'));
-  const stratum = await openStratum({ store: await openStore({ dataDir }), orderEntry: { rates: SAMPLE_RATES } });
+  const store = await openStore({ dataDir });
+  const stratum = await openStratum({ store, orderEntry: { rates: SAMPLE_RATES } });
   try {
     await stratum.library.deploy(shippedDiagrams(), { user: 'bench' });
     const recordStarted = performance.now();
-    for (let done = 0; done < ORDERS; done += BATCH) await recordBatch(stratum, done, Math.min(BATCH, ORDERS - done));
-    const liveOrdersPerSecond = ORDERS / ((performance.now() - recordStarted) / 1000);
+    for (let done = 0; done < RECORDED; done += BATCH) await recordBatch(stratum, done, Math.min(BATCH, RECORDED - done));
+    const liveOrdersPerSecond = RECORDED / ((performance.now() - recordStarted) / 1000);
+    await copyRecordedOrders(store, ORDERS - RECORDED);
 
     const candidate = shippedDiagrams().find((file) => file.name === 'credit-order-approval.bpmn')!;
     const files = [{ ...candidate, xml: candidate.xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000') }];
-    const replayStarted = performance.now();
-    const report = await stratum.impact.analyse(files, { last: ORDERS });
-    const replaySeconds = (performance.now() - replayStarted) / 1000;
 
-    // live order entry alone, then while a replay runs in the same process
-    const alone = await probeLive(stratum, 'alone');
-    const replaying = stratum.impact.analyse(files, { last: ORDERS });
-    const during = await probeLive(stratum, 'during');
-    await replaying;
+    // the replay in the calling thread, on the first IN_PROCESS orders (no worker)
+    const inProcess = await openStratum({ store: await openStore({ dataDir }), orderEntry: { rates: SAMPLE_RATES }, replayWorkers: 0 });
+    const inProcessReport = await inProcess.impact.analyse(files, { last: IN_PROCESS });
+    await inProcess.close();
 
+    // live entry alone, during a replay of all orders in its worker, alone again
+    const aloneBefore = await probeLive(stratum, 'before', deadline(ALONE_MS));
+    const ended = new Promise<ReplayEvent>((resolve) => stratum.events.on('replay', (event: ReplayEvent) => event.phase === 'ended' && resolve(event)));
+    const analyseStarted = performance.now();
+    let replayDone = false;
+    const replaying = stratum.impact.analyse(files, { last: ORDERS }).finally(() => (replayDone = true));
+    const during = await probeLive(stratum, 'during', () => replayDone);
+    const report = await replaying;
+    const analyseSeconds = (performance.now() - analyseStarted) / 1000;
+    const replayEvent = await ended;
+    const aloneAfter = await probeLive(stratum, 'after', deadline(ALONE_MS));
+
+    const alonePerSecond = (aloneBefore.perSecond + aloneAfter.perSecond) / 2;
+    const aloneMedianMs = (aloneBefore.medianMs + aloneAfter.medianMs) / 2;
+    const loadAfter = loadavg();
     const summary = {
       orders: report.replay.orders,
-      replaySeconds: round(replaySeconds),
+      recordedLive: RECORDED,
+      replayWorkers: replayEvent.workers,
+      replaySeconds: round(report.replay.durationMs / 1000),
+      analyseSeconds: round(analyseSeconds),
       replayOrdersPerSecond: Math.round(report.replay.orders / (report.replay.durationMs / 1000)),
-      analyseOrdersPerSecond: Math.round(report.replay.orders / replaySeconds),
-      liveOrdersPerSecond: Math.round(liveOrdersPerSecond),
-      liveEntryPerSecondAlone: Math.round(alone),
-      liveEntryPerSecondDuringReplay: Math.round(during),
-      liveSlowdownPercent: Math.round((1 - during / alone) * 100),
+      inProcessOrders: inProcessReport.replay.orders,
+      inProcessOrdersPerSecond: Math.round(inProcessReport.replay.orders / (inProcessReport.replay.durationMs / 1000)),
+      liveOrdersPerSecond: round(liveOrdersPerSecond),
+      liveEntryPerSecondAlone: round(alonePerSecond),
+      liveEntryPerSecondDuringReplay: round(during.perSecond),
+      liveSlowdownPercent: Math.round((1 - during.perSecond / alonePerSecond) * 100),
+      liveEntryMedianMsAlone: round(aloneMedianMs),
+      liveEntryMedianMsDuringReplay: round(during.medianMs),
+      loadAverageBefore: round(loadBefore[0]),
+      loadAverageAfter: round(loadAfter[0]),
+      cores: availableParallelism(),
     };
     return {
       name: 'replay',
-      description: `${ORDERS} recorded orders of the shipped library (credit orders of 100,000 … 1,095,000: auto-approved ones planned and shipped, ` +
-        'vice-president ones approved) replayed on credit-order-approval with the vice-president from 400,000. Live: the same orders entered, decided ' +
-        'and worked through the runtime on SQLite. Live entry alone vs during a replay in the same process.',
+      description: `${ORDERS} recorded orders of the shipped library (credit orders of 100,000 … 1,090,000: auto-approved ones planned and shipped, ` +
+        `vice-president ones approved; ${RECORDED} recorded through the live runtime, the rest copies of their rows under new order numbers) ` +
+        'replayed on credit-order-approval with the vice-president from 400,000, in the replay\'s worker thread(s). In-process: the first ' +
+        `${IN_PROCESS} in the calling thread. Live: the recorded orders entered, decided and worked through the runtime on SQLite (orders/s); ` +
+        `live entry (one order entered, sequentially) timed alone for ${ALONE_MS / 1000} s before and after the replay and during it, in the same run.`,
       summary,
+      probes: { aloneBefore, during, aloneAfter },
       groups: report.replay.groups.map((group) => ({ kind: group.kind, description: group.description, count: group.count })),
     };
   } finally {
@@ -78,10 +113,65 @@ async function recordBatch(stratum: Stratum, offset: number, count: number) {
   }
 }
 
-async function probeLive(stratum: Stratum, label: string): Promise<number> {
+/**
+ * Copies the recorded orders' rows (instances, history, waits) under new ids
+ * and order numbers until `count` more orders are recorded: what replay reads
+ * is the same as for orders run live, without running 10,000 orders live first.
+ */
+async function copyRecordedOrders(store: Store, count: number) {
+  const originals = await store.read(async (tx) => {
+    const roots = await tx.findInstances({ processKey: 'order-to-cash', rootOnly: true });
+    const trees: { tree: InstanceRow[]; history: HistoryRow[]; waits: WaitRow[] }[] = [];
+    for (const root of roots) {
+      const tree = await tx.findInstances({ rootId: root.id });
+      trees.push({ tree, history: await tx.historyOf(tree.map((instance) => instance.id)), waits: await tx.findWaits({ rootId: root.id }) });
+    }
+    return trees;
+  });
+  for (let copied = 0; copied < count;) {
+    await store.transaction(async (tx) => {
+      for (let inBatch = 0; inBatch < 200 && copied < count; inBatch++, copied++) {
+        const { tree, history, waits } = originals[copied % originals.length];
+        const orderNo = `RC-${copied}`;
+        const ids = new Map(tree.map((instance) => [instance.id, randomUUID()]));
+        const id = (old: string | null) => (old === null ? null : ids.get(old) ?? old);
+        const renumber = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll(`"${tree[0].businessKey}"`, `"${orderNo}"`)) as T;
+        for (const instance of tree) {
+          await tx.insertInstance(renumber({
+            ...instance, id: id(instance.id)!, rootId: id(instance.rootId)!, parentId: id(instance.parentId), businessKey: orderNo,
+          }));
+        }
+        await tx.appendHistory(history.map((row) => renumber({ ...row, instanceId: id(row.instanceId)!, waitId: null })));
+        for (const instance of tree) {
+          const own = waits.filter((wait) => wait.instanceId === instance.id);
+          if (own.length === 0) continue;
+          await tx.replaceWaits(id(instance.id)!, own.map((wait) => ({
+            ...wait, id: `${id(instance.id)}:${wait.executionId}`, instanceId: id(instance.id)!, rootId: id(wait.rootId)!, businessKey: orderNo,
+            childInstanceId: id(wait.childInstanceId),
+          })));
+        }
+      }
+    });
+  }
+}
+
+/** Enters orders one after another until `stop()`; entries per second and the median entry time. */
+async function probeLive(stratum: Stratum, label: string, stop: () => boolean) {
   const started = performance.now();
-  for (let index = 0; index < LIVE_PROBE; index++) await enter(stratum.runtime, order(`PROBE-${label}-${index}`, 300_000));
-  return LIVE_PROBE / ((performance.now() - started) / 1000);
+  const times: number[] = [];
+  while (!stop() || times.length === 0) {
+    const began = performance.now();
+    await enter(stratum.runtime, order(`PROBE-${label}-${times.length}`, 300_000));
+    times.push(performance.now() - began);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { entries: times.length, seconds: round(seconds), perSecond: round(times.length / seconds), medianMs: round(median(times)) };
+}
+
+/** A stop condition that holds `ms` from now. */
+function deadline(ms: number): () => boolean {
+  const end = performance.now() + ms;
+  return () => performance.now() >= end;
 }
 
 function round(value: number): number {

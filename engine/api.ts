@@ -457,6 +457,22 @@ export interface StratumOptions {
   speculate?: boolean;
   /** The benchmark's counters of condition evaluations (none unless passed). */
   feelTiming?: { evaluations: number; totalMs: number };
+  /** Worker threads a what-if replay runs in (default STRATUM_REPLAY_WORKERS, else the cores but one, at least 1; 0: in the calling thread). */
+  replayWorkers?: number;
+}
+
+/**
+ * Emitted as `replay` on `Stratum.events` when a what-if replay starts and when
+ * it ends (`completed`, `cancelled`: its caller went away, `failed`).
+ */
+export interface ReplayEvent {
+  phase: 'started' | 'ended';
+  /** Worker threads it runs in; 0 when it runs in the calling thread (an in-memory store). */
+  workers: number;
+  /** Orders replayed (when it ended). */
+  orders: number;
+  durationMs: number;
+  outcome?: 'completed' | 'cancelled' | 'failed';
 }
 
 /** Emitted as `step` on `Stratum.events` after every committed or failed runtime step. */
@@ -484,6 +500,8 @@ export interface ImpactRequest {
   /** false: no replay (only diff, where-used, running orders and lint; `stratum validate --server`). */
   replay?: boolean;
   taskGroups?: DeployOptions['taskGroups'];
+  /** Aborted when the caller no longer waits for the answer (the HTTP client went away): the replay stops and its workers end. */
+  signal?: AbortSignal;
 }
 
 /**

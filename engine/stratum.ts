@@ -24,7 +24,9 @@ export function openStratum(options: StratumOptions): Promise<Stratum> {
       ...(options.orderEntry?.rates && { rates: options.orderEntry.rates }),
     },
   });
-  const impact = new ImpactAnalyser(options.store, options.orderEntry?.processKey ?? DEFAULT_ORDER_PROCESS);
+  const impact = new ImpactAnalyser(options.store, options.orderEntry?.processKey ?? DEFAULT_ORDER_PROCESS, {
+    events, ...(options.replayWorkers !== undefined && { replayWorkers: options.replayWorkers }),
+  });
   const scheduler = new TimerScheduler(runtime, events, options.schedulerIntervalMs ?? 1000);
   return Promise.resolve({
     library,

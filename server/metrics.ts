@@ -2,7 +2,7 @@
 // steps from `stratum.events`, and the default process metrics.
 import type { EventEmitter } from 'node:events';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { EngineCacheEvent, SpeculationEvent, StepEvent } from '../engine/index.js';
+import type { EngineCacheEvent, ReplayEvent, SpeculationEvent, StepEvent } from '../engine/index.js';
 import type { AdmissionQueue } from './http/admission.js';
 
 export class Metrics {
@@ -17,6 +17,9 @@ export class Metrics {
   private readonly engineCacheBytes: Gauge;
   private readonly engineCacheBudget: Gauge;
   private readonly speculations: Counter<'result'>;
+  private readonly replayWorkers: Gauge;
+  private readonly replays: Counter<'outcome'>;
+  private readonly replayedOrders: Counter;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -78,6 +81,22 @@ export class Metrics {
       labelNames: ['result'],
       registers: [this.registry],
     });
+    this.replayWorkers = new Gauge({
+      name: 'stratum_replay_workers',
+      help: 'Worker threads of what-if replays (POST /api/impact) running now.',
+      registers: [this.registry],
+    });
+    this.replays = new Counter({
+      name: 'stratum_replays_total',
+      help: 'What-if replays by outcome: completed, cancelled (the client went away) or failed.',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
+    this.replayedOrders = new Counter({
+      name: 'stratum_replayed_orders_total',
+      help: 'Recorded orders replayed by what-if replays.',
+      registers: [this.registry],
+    });
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
@@ -100,13 +119,24 @@ export class Metrics {
       this.engineCacheBudget.set(event.budgetBytes);
     };
     const onSpeculation = (event: SpeculationEvent) => this.speculations.inc({ result: event.result });
+    const onReplay = (event: ReplayEvent) => {
+      if (event.phase === 'started') {
+        this.replayWorkers.inc(event.workers);
+        return;
+      }
+      this.replayWorkers.dec(event.workers);
+      this.replays.inc({ outcome: event.outcome ?? 'completed' });
+      this.replayedOrders.inc(event.orders);
+    };
     events.on('step', onStep);
     events.on('engine-cache', onCache);
     events.on('speculation', onSpeculation);
+    events.on('replay', onReplay);
     return () => {
       events.off('step', onStep);
       events.off('engine-cache', onCache);
       events.off('speculation', onSpeculation);
+      events.off('replay', onReplay);
     };
   }
 

@@ -1,19 +1,35 @@
 // The engine's impact API (api.ts ImpactAnalysis) on one store.
+import type { EventEmitter } from 'node:events';
 import type { BpmnFile, ImpactAnalysis, ImpactRequest } from '../api.js';
 import { parseBpmn } from '../bpmn/moddle.js';
 import type { Store } from '../store/types.js';
 import { analyseImpact, type ImpactReport } from './impact.js';
 import { diffProcesses, processOf, type ProcessDiff } from './process-diff.js';
+import { defaultReplayWorkers } from './replay-pool.js';
 
 export class ImpactAnalyser implements ImpactAnalysis {
+  private readonly replayWorkers: number;
+  private readonly replayChunk: number | undefined;
+  private readonly events: EventEmitter | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly orderProcessKey: string,
-  ) {}
+    options: { replayWorkers?: number; replayChunk?: number; events?: EventEmitter } = {},
+  ) {
+    this.replayWorkers = options.replayWorkers ?? defaultReplayWorkers();
+    this.replayChunk = options.replayChunk;
+    this.events = options.events;
+  }
 
   analyse(files: BpmnFile[], request: ImpactRequest = {}): Promise<ImpactReport> {
-    const { taskGroups, replay = true, ...selection } = request;
-    return analyseImpact(this.store, files, { orderProcessKey: this.orderProcessKey, replay: replay && selection, ...(taskGroups && { taskGroups }) });
+    const { taskGroups, replay = true, signal, ...selection } = request;
+    return analyseImpact(this.store, files, {
+      orderProcessKey: this.orderProcessKey, replay: replay && selection, replayWorkers: this.replayWorkers,
+      ...(this.replayChunk && { replayChunk: this.replayChunk }),
+      ...(taskGroups && { taskGroups }), ...(signal && { signal }),
+      onReplay: (event) => this.events?.emit('replay', event),
+    });
   }
 
   async diff(key: string, from: number, to: number): Promise<ProcessDiff | undefined> {

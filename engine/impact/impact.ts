@@ -3,7 +3,7 @@
 // running orders it reaches; a replay of recorded orders on the library as it
 // would be; and the lint findings of that whole library. Nothing is stored.
 import { createHash } from 'node:crypto';
-import type { BpmnFile, DeployOptions } from '../api.js';
+import type { BpmnFile, DeployOptions, ReplayEvent } from '../api.js';
 import { parseBpmn } from '../bpmn/moddle.js';
 import type { Finding } from '../errors.js';
 import { xmlFollowsHouseRules } from '../lint/house-rules.js';
@@ -13,6 +13,7 @@ import { CandidateLibrary } from './candidate-library.js';
 import { diffProcesses, processOf, type ProcessDiff } from './process-diff.js';
 import type { OrderSelection } from './recorded-orders.js';
 import { replayOrders, type ReplayReport } from './replay.js';
+import { replayInWorkers } from './replay-pool.js';
 import { runningOrders, type RunningOrders } from './running-orders.js';
 import { whereUsed, type Caller } from './where-used.js';
 
@@ -42,6 +43,13 @@ export interface ImpactOptions {
   /** Which recorded orders to replay (default the last 1,000); false: none. */
   replay?: Omit<OrderSelection, 'processKey'> | false;
   taskGroups?: DeployOptions['taskGroups'];
+  /** Worker threads for the replay (0, or a store no other thread can open: in this thread). */
+  replayWorkers?: number;
+  /** Orders a worker takes at a time (tests deal small chunks to several workers). */
+  replayChunk?: number;
+  signal?: AbortSignal;
+  /** Told when the replay starts and ends. */
+  onReplay?: (event: ReplayEvent) => void;
 }
 
 export async function analyseImpact(store: Store, files: BpmnFile[], options: ImpactOptions): Promise<ImpactReport> {
@@ -64,9 +72,32 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
   }
   const replay = options.replay === false
     ? { orders: 0, blocked: 0, changed: 0, groups: [], durationMs: 0 }
-    : await replayOrders(store, library, { ...options.replay, processKey: options.orderProcessKey });
+    : await replayRecorded(store, library, files, { ...options.replay, processKey: options.orderProcessKey }, options);
   const blocking = replay.blocked > 0 || findings.some((finding) => finding.severity === 'error');
   return { processes, replay, findings, blocking };
+}
+
+/** The replay in worker threads when the store can be opened from another thread, else here; reported to `onReplay`. */
+async function replayRecorded(store: Store, library: CandidateLibrary, files: BpmnFile[], selection: OrderSelection, options: ImpactOptions): Promise<ReplayReport> {
+  const replica = options.replayWorkers ? store.replica?.() : undefined;
+  const workers = replica ? options.replayWorkers! : 0;
+  const began = performance.now();
+  let orders = 0;
+  const ended = (outcome: NonNullable<ReplayEvent['outcome']>) =>
+    options.onReplay?.({ phase: 'ended', workers, orders, durationMs: performance.now() - began, outcome });
+  options.onReplay?.({ phase: 'started', workers, orders: 0, durationMs: 0 });
+  try {
+    const signal = options.signal;
+    const report = replica
+      ? await replayInWorkers(replica, files, selection, { workers, chunk: options.replayChunk, ...(signal && { signal }), progress: (done) => (orders = done) })
+      : await replayOrders(store, library, selection, { ...(signal && { signal }), progress: (done) => (orders = done) });
+    orders = report.orders;
+    ended('completed');
+    return report;
+  } catch (error) {
+    ended(options.signal?.aborted ? 'cancelled' : 'failed');
+    throw error;
+  }
 }
 
 /**

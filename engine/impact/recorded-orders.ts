@@ -2,7 +2,7 @@
 // every decision, job result, message, timer and cancel in the order they
 // happened, and where it actually went (the elements it completed, its status,
 // what it waits for now). Read-only.
-import type { HistoryRow, InstanceRow, InstanceStatus, Store, WaitKind } from '../store/types.js';
+import type { HistoryRow, InstanceRow, InstanceStatus, Store, StoreTx, WaitKind } from '../store/types.js';
 
 export type RecordedAction =
   | { kind: 'task'; processKey: string; elementId: string; variables: Record<string, unknown>; actor: string | null; at: string }
@@ -46,8 +46,15 @@ const DEFAULT_REPLAY_ORDERS = 1000;
 const MAX_REPLAY_ORDERS = 50_000;
 const PAGE = 500;
 
-/** The selected orders, newest first. */
-export async function* recordedOrders(store: Store, selection: OrderSelection): AsyncGenerator<RecordedOrder> {
+/**
+ * The selected orders, newest first, each with its place in the selection.
+ * Read in keyset pages: a page's roots in one query, then the recorded
+ * history of the page's orders that `wanted` takes (a thread's share) in one
+ * read, so memory holds one page at a time.
+ */
+export async function* recordedOrders(
+  store: Store, selection: OrderSelection, wanted: (index: number) => boolean = () => true,
+): AsyncGenerator<{ index: number; order: RecordedOrder }> {
   const limit = Math.min(Math.max(1, Math.trunc(selection.last ?? DEFAULT_REPLAY_ORDERS)), MAX_REPLAY_ORDERS);
   let taken = 0;
   let after: InstanceRow | undefined;
@@ -55,22 +62,36 @@ export async function* recordedOrders(store: Store, selection: OrderSelection): 
     const page = await store.read((tx) => tx.findInstances({
       processKey: selection.processKey, rootOnly: true, limit: PAGE, ...(after && { after: { createdAt: after.createdAt, id: after.id } }),
     }));
+    const selected: { index: number; root: InstanceRow }[] = [];
+    let last = false;
     for (const root of page) {
       if (selection.to && root.createdAt >= selection.to) continue;
-      if (selection.from && root.createdAt < selection.from) return;
-      yield await readOrder(store, root);
-      if (++taken >= limit) return;
+      if (selection.from && root.createdAt < selection.from) {
+        last = true;
+        break;
+      }
+      selected.push({ index: taken, root });
+      if (++taken >= limit) {
+        last = true;
+        break;
+      }
     }
-    if (page.length < PAGE) return;
+    const mine = selected.filter(({ index }) => wanted(index));
+    const orders = mine.length ? await store.read(async (tx) => {
+      const read: RecordedOrder[] = [];
+      for (const { root } of mine) read.push(await readOrder(tx, root));
+      return read;
+    }) : [];
+    for (let at = 0; at < mine.length; at++) yield { index: mine[at]!.index, order: orders[at]! };
+    if (last || page.length < PAGE) return;
     after = page[page.length - 1];
   }
 }
 
-async function readOrder(store: Store, root: InstanceRow): Promise<RecordedOrder> {
-  const { tree, history, waits } = await store.read(async (tx) => {
-    const tree = await tx.findInstances({ rootId: root.id });
-    return { tree, history: await tx.historyOf(tree.map((instance) => instance.id)), waits: await tx.findWaits({ rootId: root.id }) };
-  });
+async function readOrder(tx: StoreTx, root: InstanceRow): Promise<RecordedOrder> {
+  const tree = await tx.findInstances({ rootId: root.id });
+  const history = await tx.historyOf(tree.map((instance) => instance.id));
+  const waits = await tx.findWaits({ rootId: root.id });
   const keyOf = new Map(tree.map((instance) => [instance.id, instance.processKey]));
   const started = history.find((row) => row.instanceId === root.id && row.event === 'instance.started');
   return {

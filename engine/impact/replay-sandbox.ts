@@ -11,6 +11,7 @@ import type { InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/ty
 import { childReturnVariables, childStartVariables } from '../runtime/call-variables.js';
 import { calledVersion } from '../runtime/called-version.js';
 import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-variables.js';
+import type { LiveEngine } from '../runtime/engine-adapter.js';
 import { runInstanceStep, type StepAction } from '../runtime/instance-step.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
 import type { CandidateLibrary } from './candidate-library.js';
@@ -73,8 +74,15 @@ export async function replayOrder(library: CandidateLibrary, order: RecordedOrde
   return sandbox.route();
 }
 
+/** An instance of the sandbox: its row, what it waits for, and the engine standing on it (kept live for the whole order, never serialised). */
+interface SandboxInstance {
+  row: InstanceRow;
+  waits: WaitRow[];
+  engine?: LiveEngine;
+}
+
 class ReplaySandbox {
-  private readonly instances = new Map<string, { row: InstanceRow; waits: WaitRow[] }>();
+  private readonly instances = new Map<string, SandboxInstance>();
   private readonly completed: string[] = [];
   private readonly unused: ReplayedRoute['unused'] = [];
   private readonly buffered: { name: string; variables: Record<string, unknown>; at: string }[] = [];
@@ -208,7 +216,11 @@ class ReplaySandbox {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const { instance, action, at } = next;
       const definition = await this.library.definition(instance.processKey, instance.version);
-      const result = await runInstanceStep({ definition, instance, previousWaits: next.waits, now: new Date(at), actor: next.actor, action });
+      // The engine that ran this instance's last step stands exactly where it waits: no recover, and no state to serialise.
+      const warm = next.isNew ? undefined : this.instances.get(instance.id)?.engine;
+      const result = await runInstanceStep({
+        definition, instance, previousWaits: next.waits, now: new Date(at), actor: next.actor, action, stateless: true, ...(warm && { warm }),
+      });
       for (const row of result.history) {
         if (row.event === 'element.completed' && row.elementId) this.completed.push(`${instance.processKey}/${row.elementId}`);
       }
@@ -220,7 +232,7 @@ class ReplaySandbox {
       const newCalls = result.waits.filter((wait) => wait.kind === 'call' && !wait.childInstanceId);
       for (const call of newCalls) call.childInstanceId = randomUUID();
       const updated: InstanceRow = { ...instance, status: result.status, state: result.state, variables: result.variables, incident: result.incident };
-      this.instances.set(instance.id, { row: updated, waits: result.waits });
+      this.instances.set(instance.id, { row: updated, waits: result.waits, ...(result.engine && { engine: result.engine }) });
       for (const call of newCalls) queue.push(await this.startChild(updated, call, definition.model.elements.get(call.elementId), at));
       if (result.status !== 'running' && updated.parentId) queue.push(...(await this.returnToParent(updated, at)));
       if (result.status === 'running') queue.push(...this.takeBuffered(updated, next.waits, result.waits, at));

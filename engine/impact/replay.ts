@@ -1,11 +1,13 @@
 // What-if replay: the recorded orders run again on the candidate library and
 // compared with what actually happened. See docs/impact.md for what is
-// recorded and what replay cannot reproduce.
+// recorded and what replay cannot reproduce. `replayChanges` is the work one
+// thread does (all orders, or its share of them); replay-pool.ts runs it in
+// worker threads and `reportOf` groups what they found.
 import type { Store } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
 import { recordedOrders, type OrderSelection } from './recorded-orders.js';
 import { replayOrder } from './replay-sandbox.js';
-import { compareRoutes, groupChanges, type ReplayGroup } from './route-comparison.js';
+import { compareRoutes, groupChanges, type ReplayGroup, type RouteChange } from './route-comparison.js';
 
 export interface ReplayReport {
   orders: number;
@@ -16,22 +18,66 @@ export interface ReplayReport {
   durationMs: number;
 }
 
-export async function replayOrders(store: Store, library: CandidateLibrary, selection: OrderSelection): Promise<ReplayReport> {
+/** One replayed order: its place in the selection (newest first), its number and how its route changes. */
+export interface OrderChange {
+  index: number;
+  orderNo: string;
+  change: RouteChange;
+}
+
+/**
+ * A thread's share of the selection: the orders in chunks `index`, `index + count`, …
+ * of `chunk` orders each (counted in the selection's order, newest first).
+ */
+export interface ReplayShard {
+  index: number;
+  count: number;
+  chunk: number;
+}
+
+export interface ReplayRun {
+  shard?: ReplayShard;
+  /** Checked between orders: an aborted replay stops at the next order. */
+  signal?: AbortSignal;
+  /** Told after each chunk of orders (the worker reports progress with it). */
+  progress?: (orders: number) => void;
+}
+
+/** Every selected order, replayed and compared, in one thread. */
+export async function replayOrders(store: Store, library: CandidateLibrary, selection: OrderSelection, run: ReplayRun = {}): Promise<ReplayReport> {
   const began = performance.now();
-  const changes: Parameters<typeof groupChanges>[0] = [];
+  const changes = await replayChanges(store, library, selection, run);
+  return reportOf(changes, performance.now() - began);
+}
+
+/** The orders of `run.shard` (default all), replayed and compared with what actually happened. */
+export async function replayChanges(store: Store, library: CandidateLibrary, selection: OrderSelection, run: ReplayRun = {}): Promise<OrderChange[]> {
+  const changes: OrderChange[] = [];
   const names = await elementNames(library);
-  for await (const order of recordedOrders(store, selection)) {
+  const { shard } = run;
+  const chunk = shard?.chunk ?? 100;
+  const mine = (index: number) => !shard || Math.floor(index / shard.chunk) % shard.count === shard.index;
+  for await (const { index, order } of recordedOrders(store, selection, mine)) {
+    run.signal?.throwIfAborted();
     const replayed = await replayOrder(library, order);
-    changes.push({ orderNo: order.orderNo, change: compareRoutes(order.actual, replayed, names) });
+    changes.push({ index, orderNo: order.orderNo, change: compareRoutes(order.actual, replayed, names) });
+    if (changes.length % chunk === 0) run.progress?.(changes.length);
   }
-  const groups = groupChanges(changes);
+  run.signal?.throwIfAborted();
+  return changes;
+}
+
+/** Groups replayed orders (from any number of threads) in the selection's order. */
+export function reportOf(changes: OrderChange[], durationMs: number): ReplayReport {
+  const ordered = [...changes].sort((a, b) => a.index - b.index);
+  const groups = groupChanges(ordered);
   const count = (kind: string) => groups.filter((group) => group.kind === kind).reduce((sum, group) => sum + group.count, 0);
   return {
-    orders: changes.length,
+    orders: ordered.length,
     blocked: count('blocked'),
-    changed: changes.length - count('unchanged'),
+    changed: ordered.length - count('unchanged'),
     groups,
-    durationMs: Math.round(performance.now() - began),
+    durationMs: Math.round(durationMs),
   };
 }
 

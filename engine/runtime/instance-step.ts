@@ -48,6 +48,11 @@ export interface StepInput {
   decisions?: DecisionSource;
   /** A live engine standing exactly on `instance.state` (from the engine cache); without it the state is recovered. */
   warm?: LiveEngine;
+  /**
+   * The caller keeps the returned engine live and never stores a state (replay's sandbox):
+   * a running instance's `state` is then null while the engine is sound, and nothing is serialised.
+   */
+  stateless?: boolean;
   /** The benchmark's condition counters, when it counts. */
   feelTiming?: FeelTiming;
 }
@@ -156,7 +161,8 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
     const incident = { elementId: (error as { elementId?: string }).elementId ?? null, message: (error as Error).message };
     return { status: 'failed', state: await engine.state(), variables, incident, waits: [], history };
   }
-  return { status: 'running', state: await engine.state(), variables, incident: null, waits, history, ...(engine.sound && { engine }) };
+  const state = input.stateless && engine.sound ? null : await engine.state();
+  return { status: 'running', state, variables, incident: null, waits, history, ...(engine.sound && { engine }) };
 }
 
 type PlainAction = Exclude<StepAction, RetryAction>;

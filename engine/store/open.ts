@@ -1,6 +1,6 @@
 import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
-import type { Store } from './types.js';
+import type { Store, StoreReplica } from './types.js';
 
 export interface StoreConfig {
   /** A postgres:// URL selects PostgreSQL. */
@@ -30,6 +30,13 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     throw error;
   }
   return store;
+}
+
+/** Opens another connection to a store that `Store.replica()` described (a worker thread reads through it; no migration). */
+export function openReplica(replica: StoreReplica): Store {
+  return replica.kind === 'sqlite'
+    ? new SqliteStore({ dataDir: replica.dataDir, busyTimeoutMs: replica.busyTimeoutMs, readConnections: 0 })
+    : new PostgresStore(replica.config, { readPoolSize: 2 });
 }
 
 // helpers

@@ -30,6 +30,7 @@ import type {
   InstanceRow,
   ProcessVersionRow,
   Store,
+  StoreReplica,
   StoreTx,
   WaitFilter,
   WaitRow,
@@ -54,7 +55,7 @@ export class PostgresStore implements Store {
    * `config` is a pg pool configuration, e.g. `{ connectionString: 'postgres://…' }`,
    * used for both pools; `readPoolSize` caps the read pool (default 4).
    */
-  constructor(config: pg.PoolConfig, options: { readPoolSize?: number } = {}) {
+  constructor(private readonly config: pg.PoolConfig, options: { readPoolSize?: number } = {}) {
     // without a timeout an unreachable host makes startup (and every step) hang for minutes
     this.pool = new pg.Pool({ connectionTimeoutMillis: 15_000, ...config });
     this.readPool = new pg.Pool({ connectionTimeoutMillis: 15_000, ...config, max: options.readPoolSize ?? DEFAULT_POSTGRES_READ_POOL });
@@ -123,6 +124,15 @@ export class PostgresStore implements Store {
     return this.queue.run('read', () =>
       this.inTransaction(this.readPool, 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY', false, work),
     );
+  }
+
+  replica(): StoreReplica | undefined {
+    try {
+      // a configuration with functions (a password callback) cannot go to another thread
+      return { kind: 'postgres', config: structuredClone(this.config) as Record<string, unknown> };
+    } catch {
+      return undefined;
+    }
   }
 
   async close(): Promise<void> {

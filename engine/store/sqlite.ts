@@ -32,6 +32,7 @@ import type {
   InstanceRow,
   ProcessVersionRow,
   Store,
+  StoreReplica,
   StoreTx,
   WaitFilter,
   WaitRow,
@@ -66,9 +67,11 @@ export class SqliteStore implements Store {
   private readonly readers: { connection: SqliteConnection; queue: TransactionQueue }[] = [];
   private readonly readConnections: number;
   private readonly busyTimeoutMs: number;
+  private readonly dataDir: string;
   private closed = false;
 
   constructor(options: SqliteStoreOptions) {
+    this.dataDir = options.dataDir;
     if (options.dataDir === ':memory:') {
       this.path = ':memory:';
     } else {
@@ -143,6 +146,11 @@ export class SqliteStore implements Store {
     const reader = this.leastBusyReader();
     if (!reader) return this.queue.run('read', () => this.inTransaction(this.writer, 'BEGIN DEFERRED', false, work));
     return reader.queue.run('read', () => this.inTransaction(reader.connection, 'BEGIN DEFERRED', false, work));
+  }
+
+  replica(): StoreReplica | undefined {
+    // an in-memory database exists only on its own connection
+    return this.path === ':memory:' ? undefined : { kind: 'sqlite', dataDir: this.dataDir, busyTimeoutMs: this.busyTimeoutMs };
   }
 
   async close(): Promise<void> {

@@ -377,4 +377,11 @@ export interface Store {
   /** Reads outside an explicit transaction (still a consistent snapshot per call). */
   read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** How a worker thread opens its own connection to the same database, to read; undefined when it cannot (an in-memory database). */
+  replica?(): StoreReplica | undefined;
 }
+
+/** Plain data (it is sent to a worker thread): the SQLite file's folder, or the PostgreSQL pool configuration. */
+export type StoreReplica =
+  | { kind: 'sqlite'; dataDir: string; busyTimeoutMs: number }
+  | { kind: 'postgres'; config: Record<string, unknown> };

@@ -21,13 +21,22 @@ export function impactHandlers(impact: ImpactAnalysis, limits: { bodyBytes: numb
       if (query.from && query.to && query.from >= query.to) {
         throw new HttpProblem(422, 'The replay period is empty: from must be before to.', { errors: [{ field: 'query.from', message: 'must be before to' }] });
       }
+      // A client that goes away stops the replay (and its worker threads) instead of leaving it running for nobody.
+      const gone = new AbortController();
+      const res = req.res!;
+      const onClose = () => {
+        if (!res.writableFinished) gone.abort(new HttpProblem(400, 'The client went away before the impact was computed.'));
+      };
+      res.once('close', onClose);
+      if (req.socket.destroyed) onClose();
       const report = await impact.analyse(files, {
+        signal: gone.signal,
         ...(query.last !== undefined && { last: query.last }),
         ...(query.replay === false && { replay: false }),
         ...(query.from && { from: new Date(query.from).toISOString() }),
         ...(query.to && { to: new Date(query.to).toISOString() }),
         taskGroups: taskGroups(),
-      });
+      }).finally(() => res.off('close', onClose));
       return ok(report);
     },
 

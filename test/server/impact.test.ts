@@ -2,8 +2,9 @@
 // to recorded and running orders without storing anything; the semantic diff
 // between deployed versions; a deployment needs a note.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImpactReport, ProcessDetail, ProcessDiff, ProcessSummary } from '../../engine/api.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ImpactReport, ProcessDetail, ProcessDiff, ProcessSummary, ReplayEvent } from '../../engine/api.js';
+import { runningReplayWorkers } from '../../engine/impact/replay-pool.js';
 import { readConfig } from '../../server/config.js';
 import { TOKENS, type ApiClient } from './support/client.js';
 import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
@@ -35,6 +36,30 @@ function upload(name: string, xml: string, note?: string): FormData {
 }
 
 describe('POST /api/impact', () => {
+  it('stops the replay and its worker when the client goes away', async () => {
+    const replays: ReplayEvent[] = [];
+    const client = new AbortController();
+    const onReplay = (event: ReplayEvent) => {
+      replays.push(event);
+      if (event.phase === 'started') client.abort();
+    };
+    server.stratum.events.on('replay', onReplay);
+    try {
+      const request = fetch(`${server.url}/api/impact?last=100`, {
+        method: 'POST', headers: { authorization: `Bearer ${TOKENS.designer}` }, body: upload('credit-order-approval.bpmn', lowered()), signal: client.signal,
+      });
+      await expect(request).rejects.toThrow();
+      await vi.waitFor(() => expect(replays.map((event) => event.outcome ?? event.phase)).toEqual(['started', 'cancelled']), { timeout: 20_000 });
+      expect(runningReplayWorkers()).toBe(0);
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      expect(metrics).toMatch(/^stratum_replays_total\{outcome="cancelled"\} 1$/m);
+      expect(metrics).toMatch(/^stratum_replay_workers 0$/m);
+    } finally {
+      server.stratum.events.off('replay', onReplay);
+    }
+  });
+
+
   it('answers diff, where-used, running orders and replay groups for a candidate, and stores nothing', async () => {
     const before = (await api.get<ProcessDetail>('/api/processes/credit-order-approval', TOKENS.erp)).body;
     const response = await api.request<ImpactReport>('POST', '/api/impact?last=100', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered()) });
