@@ -139,6 +139,8 @@ export interface JobView {
   customHeaders: Record<string, string>;
   retries: number;
   lockExpiresAt: string;
+  /** The order the job belongs to, as a task shows it (orderNo, customer, amount, currency, paymentTerms, reportingAmount …); null outside an order. */
+  order: Record<string, unknown> | null;
 }
 
 export interface StartOptions {
@@ -263,6 +265,67 @@ export interface TaskQuery {
   after?: PageAfter;
 }
 
+/** Where an order stands, derived from its call tree (engine/orders/order-status.ts, docs/api.md). */
+export type OrderStatus =
+  | 'waiting-for-approval' | 'waiting-for-payment' | 'in-planning' | 'shipping'
+  | 'fulfilled' | 'rejected' | 'cancelled' | 'failed';
+
+/** What a task, a job or an order list shows of an order. Amounts are decimal text in their currency's minor units. */
+export interface OrderSummary {
+  orderNo: string;
+  customer: string;
+  amount: string;
+  currency: string;
+  paymentTerms: string;
+  reportingAmount: string;
+  reportingCurrency: string;
+}
+
+export interface OrderListItem extends OrderSummary {
+  status: OrderStatus;
+  /** The root instance the order started. */
+  instanceId: string;
+  enteredAt: string;
+}
+
+/** A wait of the order, with the groups whose members may act on it. */
+export interface OrderWait extends WaitingElement {
+  mayAct: string[];
+}
+
+export interface OrderView extends OrderListItem {
+  /** The order as entered (the six order fields). */
+  entered: Record<string, unknown>;
+  exchangeRate: string;
+  rateDate: string;
+  enteredBy: string | null;
+  incident: { elementId: string | null; message: string } | null;
+  waiting: OrderWait[];
+  /** Each instance of the call tree with the process version it runs on, the root first. */
+  versions: { instanceId: string; parentId: string | null; processKey: string; version: number; status: InstanceStatus }[];
+  history: HistoryEntry[];
+}
+
+export interface OrderQuery {
+  status?: OrderStatus;
+  /** `customer.name`, exactly. */
+  customer?: string;
+  /** Entered at or after. */
+  from?: string;
+  /** Entered before. */
+  to?: string;
+  limit: number;
+  after?: PageAfter;
+}
+
+export interface Orders {
+  get(orderNo: string): Promise<OrderView | undefined>;
+  /** Newest entered first; `next` continues after the last order of the page (null at the end). */
+  find(query: OrderQuery): Promise<{ items: OrderListItem[]; next: PageAfter | null }>;
+  /** Cancels the order's whole call tree with a reason (runtime.cancel of its root instance). */
+  cancel(orderNo: string, actor: Actor, reason: string): Promise<OrderView>;
+}
+
 export interface Library {
   /** Deploys files together (they may call each other). Throws StratumError('invalid') with findings. */
   deploy(files: BpmnFile[], options: DeployOptions): Promise<DeployResult>;
@@ -318,7 +381,8 @@ export interface Runtime {
    */
   completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView>;
 
-  fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number }): Promise<JobView[]>;
+  /** Locks up to `max` (default 1) fetchable jobs of `type`, oldest first; with `businessKey`, only that order's. */
+  fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number; businessKey?: string }): Promise<JobView[]>;
   /**
    * `actor` is who the history records; `workerId` (the client's label) is kept
    * beside it and checked against the job's lock. 422 for variables the job may not set.
@@ -349,6 +413,36 @@ export interface Runtime {
 
   /** Fires every timer due by the runtime's clock; returns how many fired. */
   fireDueTimers(): Promise<number>;
+}
+
+/** One job type a worker fetches, with its own lock, order filter and variables. */
+export interface JobTopic {
+  type: string;
+  lockMs?: number;
+  /** Only the jobs of this order (business key). */
+  businessKey?: string;
+  /** Hand the worker only these variables (all when absent). */
+  variables?: string[];
+}
+
+export interface JobFetch {
+  workerId: string;
+  /** At most this many jobs over all topics (default 1). */
+  max?: number;
+  topics: JobTopic[];
+  /** Long polling: when nothing is fetchable, wait up to this long for a job of one of the topics. */
+  asyncResponseTimeoutMs?: number;
+}
+
+export interface Workers {
+  /** Locks jobs of the topics in order; with `asyncResponseTimeoutMs`, waits for one when none is fetchable. `signal` ends the wait early. */
+  fetchAndLock(fetch: JobFetch, signal?: AbortSignal): Promise<JobView[]>;
+  /** A new lock of `lockMs` from now; conflict unless `workerId` holds the lock and it has not expired. */
+  extendLock(jobId: string, workerId: string, lockMs: number): Promise<{ id: string; lockExpiresAt: string }>;
+  /** Gives a job's lock back: any worker may fetch it at once. */
+  unlock(jobId: string): Promise<void>;
+  /** Answers every waiting fetch now with no jobs (a server shutting down). */
+  releaseWaiting(): void;
 }
 
 export interface Clock {
@@ -415,6 +509,8 @@ export interface Stratum {
   library: Library;
   runtime: Runtime;
   impact: ImpactAnalysis;
+  orders: Orders;
+  workers: Workers;
   events: EventEmitter;
   /** Starts firing due timers in the background (the server calls this; tests call runtime.fireDueTimers()). */
   startScheduler(): void;

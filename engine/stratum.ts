@@ -3,9 +3,11 @@ import { EventEmitter } from 'node:events';
 import type { Clock, Stratum, StratumOptions } from './api.js';
 import { ImpactAnalyser } from './impact/impact-analyser.js';
 import { ProcessLibrary } from './library/process-library.js';
+import { OrderBook } from './orders/order-book.js';
 import { DefinitionCache } from './runtime/definition-cache.js';
 import { DEFAULT_ORDER_PROCESS, InstanceRuntime } from './runtime/runtime.js';
 import { TimerScheduler } from './runtime/timer-scheduler.js';
+import { JobWorkers } from './workers/job-workers.js';
 
 const systemClock: Clock = { now: () => new Date() };
 
@@ -25,14 +27,19 @@ export async function openStratum(options: StratumOptions): Promise<Stratum> {
   });
   const impact = new ImpactAnalyser(options.store, options.orderEntry?.processKey ?? DEFAULT_ORDER_PROCESS);
   const scheduler = new TimerScheduler(runtime, events, options.schedulerIntervalMs ?? 1000);
+  const workers = new JobWorkers(options.store, runtime, clock);
+  await workers.start();
   return {
     library,
     runtime,
     impact,
+    orders: new OrderBook(options.store, runtime),
+    workers,
     events,
     startScheduler: () => scheduler.start(),
     close: async () => {
       await scheduler.stop();
+      await workers.close();
       await options.store.close();
     },
   };

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { ImpactAnalysis, Library, Runtime } from '../engine/api.js';
+import type { ImpactAnalysis, Library, Orders, Runtime, Workers } from '../engine/api.js';
 import { authenticate, requireGroup } from './auth/authenticate.js';
 import type { User, UserDirectory } from './auth/users.js';
 import { AdmissionQueue, type AdmissionLimits } from './http/admission.js';
@@ -32,7 +32,7 @@ import { taskHandlers } from './routes/tasks.js';
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 
 export interface AppOptions {
-  stratum: { library: Library; runtime: Runtime; impact: ImpactAnalysis; events: EventEmitter };
+  stratum: { library: Library; runtime: Runtime; impact: ImpactAnalysis; orders: Orders; workers: Workers; events: EventEmitter };
   users: UserDirectory;
   logger: Logger;
   limits?: { bodyBytes?: number };
@@ -67,11 +67,11 @@ export function createApp(options: AppOptions): StratumApp {
   const handlers: Handlers = {
     ...libraryHandlers(stratum.library, { bodyBytes }, { users, demo: options.demo ?? false }, { requireNote: options.requireDeploymentNote ?? false }),
     ...impactHandlers(stratum.impact, { bodyBytes }, taskGroupCheck({ users, demo: options.demo ?? false })),
-    ...orderHandlers(stratum.runtime),
+    ...orderHandlers(stratum.runtime, stratum.orders),
     ...instanceHandlers(stratum.runtime),
     ...taskHandlers(stratum.runtime),
     ...meHandlers(),
-    ...jobHandlers(stratum.runtime),
+    ...jobHandlers(stratum.runtime, stratum.workers),
     ...messageHandlers(stratum.runtime),
     ...incidentHandlers(stratum.runtime),
     ...operationHandlers({
@@ -95,7 +95,8 @@ export function createApp(options: AppOptions): StratumApp {
     for (const op of ops) {
       const handler = handlers[op.id];
       if (!handler) throw new Error(`createApp: no handler for operation ${op.id}`);
-      route[op.method](...pipeline(op, handler, users, bodyBytes, op.method === 'post' ? admission : null));
+      // a long poll waits outside the queue: idle workers must not hold the turns of writes
+      route[op.method](...pipeline(op, handler, users, bodyBytes, op.method === 'post' && !op.longPoll ? admission : null));
     }
     const allowed = ops.map((op) => op.method.toUpperCase());
     if (allowed.includes('GET')) allowed.push('HEAD');

@@ -4,6 +4,7 @@ import { OPERATIONS, type Operation } from './operations.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import * as requests from './schemas/requests.js';
 import * as responses from './schemas/responses.js';
+import * as orders from './schemas/orders.js';
 import type { JsonSchema } from './schemas/common.js';
 import { stratumVersion } from '../engine/version.js';
 
@@ -11,7 +12,7 @@ const isSchema = (value: unknown): value is JsonSchema => typeof value === 'obje
 
 /** Every named schema: request bodies, query objects and responses. */
 export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = Object.fromEntries(
-  [...Object.entries(requests), ...Object.entries(responses)].filter(([, value]) => isSchema(value)) as [string, JsonSchema][],
+  [...Object.entries(requests), ...Object.entries(responses), ...Object.entries(orders)].filter(([, value]) => isSchema(value)) as [string, JsonSchema][],
 );
 
 const GENERIC_PROBLEMS: Record<number, string> = {

@@ -44,6 +44,8 @@ export interface Operation {
   responses: Record<number, ResponseSpec>;
   /** Problems specific to this operation (status → when); the generic ones (401, 400, 415 …) follow from the rest. */
   problems?: Record<number, string>;
+  /** May wait for work (long polling): not run through the write admission queue. */
+  longPoll?: boolean;
 }
 
 const integration = { kind: 'group', group: GROUPS.integration } as const;
@@ -54,6 +56,7 @@ const publicAccess = { kind: 'public' } as const;
 
 const processKey = name('Process key: the BPMN process id.');
 const id = (what: string) => printableKey(200, `${what} id`);
+const orderNo = printableKey(200, 'The order number (the business key of the whole order).');
 
 const instanceCreated: Record<number, ResponseSpec> = {
   201: {
@@ -200,6 +203,43 @@ export const OPERATIONS: Operation[] = [
     responses: instanceCreated,
   },
   {
+    id: 'listOrders',
+    method: 'get',
+    path: '/api/orders',
+    tag: 'orders',
+    summary: 'Orders, newest entered first, filtered by status, customer and entry time, one page at a time.',
+    description:
+      'Page with `after`: each page carries `next`, the cursor after its last order (null on the last page); pass it back as `after` with the same filters. The cursor is a position (entry time, order number), so orders entered meanwhile never shift or repeat a later page. `status` is derived (docs/api.md, "Order status"); for a running status a page may hold fewer than `limit` orders and still carry `next` (the server reads at most ten times the page per request).',
+    access: authenticated,
+    query: 'OrdersQuery',
+    responses: { 200: { description: 'One page.', schema: 'OrderPage' } },
+  },
+  {
+    id: 'getOrder',
+    method: 'get',
+    path: '/api/orders/{orderNo}',
+    tag: 'orders',
+    summary: 'One order: its status, the order as entered with both amounts, what it waits for and who may act, the versions it runs on and its history across the call tree.',
+    access: authenticated,
+    pathParams: { orderNo },
+    query: 'EmptyQuery',
+    problems: { 404: 'No order with this number.' },
+    responses: { 200: { description: 'The order.', schema: 'OrderView' } },
+  },
+  {
+    id: 'cancelOrder',
+    method: 'post',
+    path: '/api/orders/{orderNo}/cancel',
+    tag: 'orders',
+    summary: 'Cancels an order (running or failed) with its whole call tree; the reason and the caller are kept in its history.',
+    access: integration,
+    pathParams: { orderNo },
+    query: 'EmptyQuery',
+    body: { kind: 'json', schema: 'OrderCancelRequest', required: true },
+    problems: { 404: 'No order with this number.', 409: 'The order has already ended.' },
+    responses: { 200: { description: 'The cancelled order.', schema: 'OrderView' } },
+  },
+  {
     id: 'listInstances',
     method: 'get',
     path: '/api/instances',
@@ -340,8 +380,10 @@ export const OPERATIONS: Operation[] = [
     method: 'post',
     path: '/api/jobs/fetch-and-lock',
     tag: 'jobs',
-    summary: 'Locks up to `max` open jobs of a type for a worker.',
+    summary: 'Locks up to `max` open jobs of a type for a worker; with `asyncResponseTimeout`, waits for one when none is open.',
+    description: 'Long polling: with `asyncResponseTimeout` (ms) and no fetchable job, the answer comes the moment a job of this type is created, failed with retries left or unlocked (on PostgreSQL from any server sharing the database), or with `[]` when the time is up. A waiting fetch costs no CPU and does not take a turn of the write queue. `businessKey` fetches only one order\'s jobs; `variables` hands over only the variables named. Each job carries `order`, the summary of its order.',
     access: integration,
+    longPoll: true,
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'FetchAndLockRequest', required: true },
     responses: { 200: { description: 'The locked jobs (possibly none).', schema: 'JobList' } },
@@ -386,6 +428,31 @@ export const OPERATIONS: Operation[] = [
     body: { kind: 'json', schema: 'JobErrorRequest', required: true },
     problems: { 404: 'No job with this id.', 409: 'The job is no longer open or locked by another worker.', 422: 'Variables that break the schema, or one no worker may set (`errors` names it).' },
     responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
+  },
+  {
+    id: 'extendJobLock',
+    method: 'post',
+    path: '/api/jobs/{id}/extend-lock',
+    tag: 'jobs',
+    summary: 'Extends the lock of a job this worker holds: the new lock runs `lockMs` from now.',
+    access: integration,
+    pathParams: { id: id('Job') },
+    query: 'EmptyQuery',
+    body: { kind: 'json', schema: 'ExtendLockRequest', required: true },
+    problems: { 404: 'No open job with this id.', 409: 'The job is not locked by this worker, or its lock has expired (`not-locked-by-worker`).' },
+    responses: { 200: { description: 'The new lock.', schema: 'JobLock' } },
+  },
+  {
+    id: 'unlockJob',
+    method: 'post',
+    path: '/api/jobs/{id}/unlock',
+    tag: 'jobs',
+    summary: 'Gives back the lock of a job: any worker may fetch it at once (waiting fetches are answered).',
+    access: integration,
+    pathParams: { id: id('Job') },
+    query: 'EmptyQuery',
+    problems: { 404: 'No open job with this id.' },
+    responses: { 204: { description: 'Unlocked.' } },
   },
   {
     id: 'correlateMessage',

@@ -87,6 +87,8 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
       (closing ??= (async () => {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
+          // waiting fetches answer [] at once instead of holding the shutdown for their timeout
+          stratum.workers.releaseWaiting();
           server.closeIdleConnections();
         });
         dispose();

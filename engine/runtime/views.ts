@@ -60,7 +60,7 @@ export function taskView(wait: WaitRow, instance: InstanceRow | undefined, model
   };
 }
 
-export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {}): JobView {
+export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {}, instance?: InstanceRow): JobView {
   return {
     id: wait.id,
     type: wait.jobType ?? '',
@@ -71,6 +71,7 @@ export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {
     customHeaders,
     retries: wait.jobRetries ?? 0,
     lockExpiresAt: wait.lockExpiresAt ?? '',
+    order: instance ? orderOf(instance.variables) : null,
   };
 }
 

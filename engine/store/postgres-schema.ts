@@ -192,4 +192,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX stratum_instances_by_status_newest_first ON stratum_instances (status, created_at DESC, id);
   CREATE INDEX stratum_instances_by_business_key_newest_first ON stratum_instances (business_key, created_at DESC, id);
   `,
+  // 5: taken by another branch's migration (the lead puts it here at merge); nothing until then
+  `
+  SELECT 1;
+  `,
+  // 6: order lists: newest entered first, by customer name as entered
+  `
+  CREATE INDEX stratum_orders_newest_first ON stratum_orders (entered_at DESC, order_no);
+  CREATE INDEX stratum_orders_by_customer ON stratum_orders ((entered->'customer'->>'name'), entered_at DESC, order_no);
+  `,
 ];

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { StratumError } from '../errors.js';
 import { instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
+import { orderSelect, type OrderTables } from './order-filter.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { numberedAll, valuesFor, type NumberedStatement } from './numbered-parameters.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
@@ -21,6 +22,7 @@ import type {
   IncidentResolution,
   IncidentRow,
   MessageRow,
+  OrderFilter,
   OrderRow,
   InstanceFilter,
   InstanceRow,
@@ -45,12 +47,13 @@ export class PostgresStore implements Store {
   private readonly readPool: pg.Pool;
   private readonly queue = new TransactionQueue(false);
   private closed = false;
+  private readonly listeners = new Set<pg.Client>();
 
   /**
    * `config` is a pg pool configuration, e.g. `{ connectionString: 'postgres://…' }`,
    * used for both pools; `readPoolSize` caps the read pool (default 4).
    */
-  constructor(config: pg.PoolConfig, options: { readPoolSize?: number } = {}) {
+  constructor(private readonly config: pg.PoolConfig, options: { readPoolSize?: number } = {}) {
     // without a timeout an unreachable host makes startup (and every step) hang for minutes
     this.pool = new pg.Pool({ connectionTimeoutMillis: 15_000, ...config });
     this.readPool = new pg.Pool({ connectionTimeoutMillis: 15_000, ...config, max: options.readPoolSize ?? DEFAULT_POSTGRES_READ_POOL });
@@ -121,10 +124,34 @@ export class PostgresStore implements Store {
     );
   }
 
+  /**
+   * One LISTEN connection per subscriber. Notifications carry the schema, so
+   * stores on other schemas of the same database (tests) do not wake each other.
+   */
+  async watchJobs(listener: (jobType: string) => void): Promise<() => Promise<void>> {
+    this.assertOpen();
+    const client = new pg.Client(this.config);
+    client.on('error', (error) => console.error(`stratum: the job notification connection failed: ${error.message}`));
+    await client.connect();
+    const { rows } = await client.query<{ schema: string }>('SELECT current_schema() AS schema');
+    const prefix = `${rows[0]!.schema}\n`;
+    client.on('notification', (message) => {
+      if (message.channel === JOB_CHANNEL && message.payload?.startsWith(prefix)) listener(message.payload.slice(prefix.length));
+    });
+    await client.query(`LISTEN ${JOB_CHANNEL}`);
+    this.listeners.add(client);
+    return async () => {
+      if (!this.listeners.delete(client)) return;
+      await client.end().catch(() => undefined);
+    };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.pool.end(), this.readPool.end()]);
+    const listeners = [...this.listeners];
+    this.listeners.clear();
+    await Promise.all([this.pool.end(), this.readPool.end(), ...listeners.map((client) => client.end().catch(() => undefined))]);
   }
 
   private async inTransaction<T>(pool: pg.Pool, begin: string, writable: boolean, work: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -137,6 +164,8 @@ export class PostgresStore implements Store {
       try {
         const result = await work(tx);
         tx.finish();
+        // delivered to every listening server when (and only if) the transaction commits
+        for (const jobType of tx.fetchableJobTypes) await client.query(NOTIFY_JOB, [jobType]);
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -160,6 +189,10 @@ export class PostgresStore implements Store {
 
 const DEFAULT_POSTGRES_READ_POOL = 4;
 
+/** Job types made fetchable: `<schema>\n<job type>` on one channel. */
+const JOB_CHANNEL = 'stratum_jobs';
+const NOTIFY_JOB = `SELECT pg_notify('${JOB_CHANNEL}', current_schema() || E'\\n' || $1)`;
+
 // How PostgreSQL keeps what the rows hold: jsonb, which the driver parses,
 // and timestamptz, which it returns as a Date.
 
@@ -181,6 +214,9 @@ export const WAIT_TABLES = { waits: 'stratum_waits', groups: 'stratum_wait_group
 const HISTORY_ORDER = ['instanceId', 'at', 'actor', 'event', 'elementId', 'elementType', 'waitId', 'data'] as const;
 
 type Stored = Records<PostgresColumns>;
+
+/** The customer expression is the one index stratum_orders_by_customer is built on (migration 5). */
+const POSTGRES_ORDER_TABLES: OrderTables = { orders: 'stratum_orders', instances: 'stratum_instances', customerName: "(o.entered->'customer'->>'name')" };
 
 class PostgresTx extends TxGuard implements StoreTx {
   /** The last query asked for: the next one starts after it settles. */
@@ -299,6 +335,7 @@ class PostgresTx extends TxGuard implements StoreTx {
         await this.writeGroups(wait);
       } else {
         await this.insertWait(wait.id, parameters);
+        this.noteFetchable(wait);
         await this.writeGroups(wait, { isNew: true });
       }
     }
@@ -324,6 +361,7 @@ class PostgresTx extends TxGuard implements StoreTx {
     if (result.rowCount === 0) {
       throw new StratumError('not-found', `wait ${row.id} of instance ${row.instanceId} does not exist`);
     }
+    this.noteFetchable(row);
     await this.writeGroups(row);
   }
 
@@ -338,13 +376,14 @@ class PostgresTx extends TxGuard implements StoreTx {
     return rows.map(codec.wait);
   }
 
-  async lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number): Promise<WaitRow[]> {
+  async lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number, businessKey?: string): Promise<WaitRow[]> {
     this.assertWritable('lockJobs');
     checkLimit('max', max);
     const { rows } = await this.query<Stored['wait']>(
       `WITH claimed AS (
          SELECT id FROM stratum_waits
          WHERE kind = 'job' AND job_type = $1
+           AND ($6::text IS NULL OR business_key = $6)
            AND (lock_expires_at IS NULL OR lock_expires_at < $3)
            AND (job_retries IS NULL OR job_retries > 0)
          ORDER BY created_at, id
@@ -353,7 +392,7 @@ class PostgresTx extends TxGuard implements StoreTx {
        UPDATE stratum_waits w SET locked_by = $2, lock_expires_at = $4
        FROM claimed WHERE w.id = claimed.id
        RETURNING ${WAIT_COLUMNS_OF_W}`,
-      [type, workerId, canonicalTimestamp(now, 'now'), canonicalTimestamp(lockExpiresAt, 'lockExpiresAt'), max],
+      [type, workerId, canonicalTimestamp(now, 'now'), canonicalTimestamp(lockExpiresAt, 'lockExpiresAt'), max, businessKey ?? null],
     );
     return rows.map(codec.wait).sort(byCreatedAtThenId);
   }
@@ -522,6 +561,12 @@ class PostgresTx extends TxGuard implements StoreTx {
   async getOrder(orderNo: string): Promise<OrderRow | undefined> {
     const { rows } = await this.query<Stored['order']>('SELECT * FROM stratum_orders WHERE order_no = $1', [orderNo]);
     return rows[0] && codec.order(rows[0]);
+  }
+
+  async findOrders(filter: OrderFilter): Promise<OrderRow[]> {
+    const { text, parameters } = orderSelect(filter, numberedPlaceholder, POSTGRES_ORDER_TABLES);
+    const { rows } = await this.query<Stored['order']>(text, parameters);
+    return rows.map(codec.order);
   }
 
   async lockBusinessKey(businessKey: string): Promise<void> {

@@ -190,4 +190,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX instances_by_status_newest_first ON instances (status, created_at DESC, id);
   CREATE INDEX instances_by_business_key_newest_first ON instances (business_key, created_at DESC, id);
   `,
+  // 5: taken by another branch's migration (the lead puts it here at merge); nothing until then
+  `
+  SELECT 1;
+  `,
+  // 6: order lists: newest entered first, by customer name as entered
+  `
+  CREATE INDEX orders_newest_first ON orders (entered_at DESC, order_no);
+  CREATE INDEX orders_by_customer ON orders (json_extract(entered, '$.customer.name'), entered_at DESC, order_no);
+  `,
 ];

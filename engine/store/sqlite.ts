@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,6 +14,7 @@ import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, ev
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { rowWrites } from './row-writes.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import { orderSelect, type OrderTables } from './order-filter.js';
 import { TransactionQueue } from './transaction-queue.js';
 import { TxGuard } from './tx-guard.js';
 import type {
@@ -22,6 +24,7 @@ import type {
   IncidentResolution,
   IncidentRow,
   MessageRow,
+  OrderFilter,
   OrderRow,
   InstanceFilter,
   InstanceRow,
@@ -62,6 +65,7 @@ export class SqliteStore implements Store {
   private readonly readConnections: number;
   private readonly busyTimeoutMs: number;
   private closed = false;
+  private readonly jobSignals = new EventEmitter().setMaxListeners(0);
 
   constructor(options: SqliteStoreOptions) {
     if (options.dataDir === ':memory:') {
@@ -130,7 +134,11 @@ export class SqliteStore implements Store {
   }
 
   async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.queue.run('transaction', () => this.inTransaction(this.writer, 'BEGIN IMMEDIATE', true, work));
+    const fetchable = new Set<string>();
+    const result = await this.queue.run('transaction', () => this.inTransaction(this.writer, 'BEGIN IMMEDIATE', true, work, fetchable));
+    // announced outside the queue's scope: a listener may start a transaction of its own
+    for (const jobType of fetchable) this.jobSignals.emit('job', jobType);
+    return result;
   }
 
   async read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -138,6 +146,11 @@ export class SqliteStore implements Store {
     const reader = this.leastBusyReader();
     if (!reader) return this.queue.run('read', () => this.inTransaction(this.writer, 'BEGIN DEFERRED', false, work));
     return reader.queue.run('read', () => this.inTransaction(reader.connection, 'BEGIN DEFERRED', false, work));
+  }
+
+  async watchJobs(listener: (jobType: string) => void): Promise<() => Promise<void>> {
+    this.jobSignals.on('job', listener);
+    return async () => void this.jobSignals.off('job', listener);
   }
 
   async close(): Promise<void> {
@@ -170,6 +183,7 @@ export class SqliteStore implements Store {
     begin: string,
     writable: boolean,
     work: (tx: StoreTx) => Promise<T>,
+    committedJobTypes?: Set<string>,
   ): Promise<T> {
     this.assertOpen();
     connection.statement(begin).run();
@@ -178,6 +192,7 @@ export class SqliteStore implements Store {
       const result = await work(tx);
       tx.finish();
       this.commit(connection);
+      for (const jobType of tx.fetchableJobTypes) committedJobTypes?.add(jobType);
       return result;
     } catch (error) {
       tx.finish();
@@ -268,6 +283,9 @@ export const anonymous: Placeholder = () => '?';
 export const WAIT_TABLES = { waits: 'waits', groups: 'wait_groups' };
 
 type Stored = Records<SqliteColumns>;
+
+/** The customer expression is the one index orders_by_customer is built on (migration 5). */
+const SQLITE_ORDER_TABLES: OrderTables = { orders: 'orders', instances: 'instances', customerName: "json_extract(o.entered, '$.customer.name')" };
 
 class SqliteTx extends TxGuard implements StoreTx {
   constructor(
@@ -378,6 +396,7 @@ class SqliteTx extends TxGuard implements StoreTx {
         this.sql(WRITES.refreshWait).run(parameters);
       } else {
         this.insertWait(parameters);
+        this.noteFetchable(wait);
       }
       this.writeGroups(wait);
     }
@@ -405,6 +424,7 @@ class SqliteTx extends TxGuard implements StoreTx {
     if (result.changes === 0) {
       throw new StratumError('not-found', `wait ${row.id} of instance ${row.instanceId} does not exist`);
     }
+    this.noteFetchable(row);
     this.writeGroups(row);
   }
 
@@ -417,7 +437,7 @@ class SqliteTx extends TxGuard implements StoreTx {
     return records.map(codec.wait);
   }
 
-  async lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number): Promise<WaitRow[]> {
+  async lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number, businessKey?: string): Promise<WaitRow[]> {
     this.assertWritable('lockJobs');
     checkLimit('max', max);
     const records = this.sql(
@@ -425,6 +445,7 @@ class SqliteTx extends TxGuard implements StoreTx {
        WHERE id IN (
          SELECT id FROM waits
          WHERE kind = 'job' AND job_type = @type
+           AND (@businessKey IS NULL OR business_key = @businessKey)
            AND (lock_expires_at IS NULL OR lock_expires_at < @now)
            AND (job_retries IS NULL OR job_retries > 0)
          ORDER BY created_at, id
@@ -436,6 +457,7 @@ class SqliteTx extends TxGuard implements StoreTx {
       now: canonicalTimestamp(now, 'now'),
       lockExpiresAt: canonicalTimestamp(lockExpiresAt, 'lockExpiresAt'),
       max,
+      businessKey: businessKey ?? null,
     }) as Stored['wait'][];
     return records.map(codec.wait).sort(byCreatedAtThenId);
   }
@@ -582,6 +604,12 @@ class SqliteTx extends TxGuard implements StoreTx {
     this.assertActive();
     const record = this.sql('SELECT * FROM orders WHERE order_no = ?').get(orderNo);
     return record ? codec.order(record as Stored['order']) : undefined;
+  }
+
+  async findOrders(filter: OrderFilter): Promise<OrderRow[]> {
+    this.assertActive();
+    const { text, parameters } = orderSelect(filter, () => '?', SQLITE_ORDER_TABLES);
+    return (this.sql(text).all(...parameters) as Stored['order'][]).map(codec.order);
   }
 
   /** Writers already run one at a time (BEGIN IMMEDIATE on one connection, a busy wait across processes). */

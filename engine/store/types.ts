@@ -183,6 +183,21 @@ export interface OrderRow {
   enteredAt: string;
 }
 
+/** A page of orders, newest entered first, then by order number. */
+export interface OrderFilter {
+  /** `customer.name` as entered, exactly. */
+  customerName?: string;
+  /** Entered at or after this instant. */
+  from?: string;
+  /** Entered before this instant. */
+  to?: string;
+  /** Only orders whose root instance has one of these statuses. */
+  rootStatuses?: InstanceStatus[];
+  /** Orders after this one in the list order; `id` is the order number. */
+  after?: PageAfter;
+  limit: number;
+}
+
 export interface InstanceFilter {
   processKey?: string;
   businessKey?: string;
@@ -251,7 +266,7 @@ export interface StoreTx {
    * (`lockExpiresAt < now`, strictly) and that still have retries, for
    * `workerId` until `lockExpiresAt`.
    */
-  lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number): Promise<WaitRow[]>;
+  lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number, businessKey?: string): Promise<WaitRow[]>;
 
   // history (append-only)
   appendHistory(rows: HistoryRow[]): Promise<void>;
@@ -294,6 +309,8 @@ export interface StoreTx {
   /** Throws StratumError conflict when the order number is taken (the table's primary key). */
   insertOrder(row: OrderRow): Promise<void>;
   getOrder(orderNo: string): Promise<OrderRow | undefined>;
+  /** Ordered by enteredAt descending, then orderNo ascending (keyset pages, see page-cursor.ts). */
+  findOrders(filter: OrderFilter): Promise<OrderRow[]>;
   /**
    * Holds a lock on a business key until the transaction ends, so that an order
    * entry and a start under the same key never both pass their checks
@@ -313,5 +330,12 @@ export interface Store {
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Reads outside an explicit transaction (still a consistent snapshot per call). */
   read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Calls `listener` with a job type each time a committed transaction made a
+   * job of that type fetchable (created, failed with retries left, unlocked).
+   * SQLite: transactions of this store object; PostgreSQL: of every server on
+   * the database (LISTEN/NOTIFY). Resolves with the unsubscribe.
+   */
+  watchJobs(listener: (jobType: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

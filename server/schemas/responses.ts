@@ -160,7 +160,7 @@ export const Me: JsonSchema = {
 
 export const JobView: JsonSchema = {
   type: 'object',
-  required: ['id', 'type', 'instanceId', 'businessKey', 'elementId', 'variables', 'customHeaders', 'retries', 'lockExpiresAt'],
+  required: ['id', 'type', 'instanceId', 'businessKey', 'elementId', 'variables', 'customHeaders', 'retries', 'lockExpiresAt', 'order'],
   properties: {
     id: { type: 'string' },
     type: { type: 'string' },
@@ -171,7 +171,14 @@ export const JobView: JsonSchema = {
     customHeaders: { type: 'object', additionalProperties: { type: 'string' }, description: 'zeebe:taskHeaders of the element: static configuration for the worker.' },
     retries: { type: 'integer', minimum: 0 },
     lockExpiresAt: dateTime,
+    order: nullable({ type: 'object', description: 'The order the job belongs to, as a task shows it (orderNo, customer, amount, currency, paymentTerms, reportingAmount, reportingCurrency …).' }),
   },
+};
+
+export const JobLock: JsonSchema = {
+  type: 'object',
+  required: ['id', 'lockExpiresAt'],
+  properties: { id: { type: 'string' }, lockExpiresAt: dateTime },
 };
 
 export const ProcessSummary: JsonSchema = {

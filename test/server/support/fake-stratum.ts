@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type {
   Actor, BpmnFile, DeployOptions, DeployResult, ImpactAnalysis, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
-  MessageResult, OrderEntry, OrderEntryOptions, ProcessDetail, ProcessSummary, Runtime, StartOptions, TaskView,
+  MessageResult, OrderEntry, OrderEntryOptions, Orders, ProcessDetail, Workers, ProcessSummary, Runtime, StartOptions, TaskView,
 } from '../../../engine/api.js';
 import { StratumError } from '../../../engine/errors.js';
 
@@ -19,6 +19,30 @@ export class FakeStratum {
   private readonly idempotency = new Map<string, { hash: string; id: string }>();
   private readonly incidents = new Map<string, IncidentView & { open: boolean }>();
   private seq = 0;
+
+  /** The HTTP layer's tests of orders run against the real server; here no order is ever found. */
+  readonly orders: Orders = {
+    get: async () => undefined,
+    find: async () => ({ items: [], next: null }),
+    cancel: async (orderNo: string) => {
+      throw new StratumError('not-found', `no order ${orderNo}`);
+    },
+  };
+
+  /** Fetches without waiting, through the fake runtime's jobs. */
+  readonly workers: Workers = {
+    fetchAndLock: async (fetch) => {
+      const [topic] = fetch.topics;
+      return this.runtime.fetchAndLockJobs({ type: topic!.type, workerId: fetch.workerId, ...(fetch.max !== undefined && { max: fetch.max }) });
+    },
+    extendLock: async (jobId: string) => {
+      throw new StratumError('not-found', `no open job ${jobId}`);
+    },
+    unlock: async (jobId: string) => {
+      throw new StratumError('not-found', `no open job ${jobId}`);
+    },
+    releaseWaiting: () => undefined,
+  };
 
   readonly library: Library = {
     deploy: async (files: BpmnFile[], options: DeployOptions): Promise<DeployResult> => {
