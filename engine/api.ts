@@ -141,6 +141,11 @@ export interface JobView {
   lockExpiresAt: string;
   /** The order the job belongs to, as a task shows it (orderNo, customer, amount, currency, paymentTerms, reportingAmount …); null outside an order. */
   order: Record<string, unknown> | null;
+  /** The process and version of the job's instance. */
+  processKey?: string;
+  processVersion?: number;
+  /** The message of the worker's last failure, if any. */
+  errorMessage?: string | null;
 }
 
 export interface StartOptions {

@@ -18,6 +18,7 @@ import { Metrics } from './metrics.js';
 import { COMPONENT_SCHEMAS, buildOpenApiDocument } from './openapi.js';
 import { OPERATIONS, expressPath, type Operation } from './operations.js';
 import { HttpProblem, sendProblem, toHttpProblem } from './problem.js';
+import { camunda7Handlers } from './camunda7/external-tasks.js';
 import { incidentHandlers } from './routes/incidents.js';
 import { instanceHandlers } from './routes/instances.js';
 import { jobHandlers } from './routes/jobs.js';
@@ -74,6 +75,7 @@ export function createApp(options: AppOptions): StratumApp {
     ...jobHandlers(stratum.runtime, stratum.workers),
     ...messageHandlers(stratum.runtime),
     ...incidentHandlers(stratum.runtime),
+    ...camunda7Handlers(stratum.runtime, stratum.workers),
     ...operationHandlers({
       checkHealth: options.checkHealth ?? (async () => void (await stratum.library.list())),
       metrics,
@@ -200,6 +202,9 @@ function send(res: Response, reply: Reply): void {
   res.status(reply.status);
   if (reply.json !== undefined) {
     res.type('application/json').send(JSON.stringify(reply.json));
+  } else if (reply.bytes !== undefined && reply.exactContentType) {
+    res.setHeader('Content-Type', reply.contentType ?? 'application/octet-stream');
+    res.end(Buffer.from(reply.bytes));
   } else if (reply.bytes !== undefined) {
     res.type(reply.contentType ?? 'application/octet-stream').send(Buffer.from(reply.bytes));
   } else if (reply.text !== undefined) {

@@ -72,6 +72,8 @@ export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {
     retries: wait.jobRetries ?? 0,
     lockExpiresAt: wait.lockExpiresAt ?? '',
     order: instance ? orderOf(instance.variables) : null,
+    ...(instance && { processKey: instance.processKey, processVersion: instance.version }),
+    errorMessage: wait.jobError,
   };
 }
 

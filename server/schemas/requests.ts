@@ -277,3 +277,5 @@ export const DiffQuery: JsonSchema = {
   required: ['to'],
   properties: { to: { type: 'integer', minimum: 1, maximum: 1_000_000_000, description: 'The version to compare with.' } },
 };
+/** A body that may be sent but carries nothing (Camunda's clients post `{}`). */
+export const EmptyBody: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };

@@ -172,6 +172,9 @@ export const JobView: JsonSchema = {
     retries: { type: 'integer', minimum: 0 },
     lockExpiresAt: dateTime,
     order: nullable({ type: 'object', description: 'The order the job belongs to, as a task shows it (orderNo, customer, amount, currency, paymentTerms, reportingAmount, reportingCurrency …).' }),
+    processKey: { type: 'string' },
+    processVersion: { type: 'integer', minimum: 1 },
+    errorMessage: nullable({ type: 'string' }),
   },
 };
 
