@@ -8,7 +8,7 @@ import type { Store, WaitRow } from '../store/types.js';
 import { JobWaiters } from './job-waiters.js';
 
 /** The longest a fetch may wait for work (Camunda 7 allows 30 minutes; proxies rarely keep a request that long). */
-export const MAX_ASYNC_RESPONSE_TIMEOUT_MS = 30 * 60_000;
+const MAX_ASYNC_RESPONSE_TIMEOUT_MS = 30 * 60_000;
 
 export class JobWorkers implements Workers {
   readonly waiters = new JobWaiters();
