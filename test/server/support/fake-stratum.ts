@@ -110,7 +110,7 @@ export class FakeStratum {
       this.tasks.set(taskId, { id: taskId, instanceId: id, businessKey: instance.businessKey, processKey, elementId: 'Approve', name: 'Approve', candidateGroups: ['sales-director'], createdAt: at,
         variables: ['approved', 'comment'], documentation: null, processName: null, form: null, order: null, open: true });
       const jobId = `j${++this.seq}`;
-      this.jobs.set(jobId, { id: jobId, type: 'shipping', instanceId: id, businessKey: instance.businessKey, elementId: 'Ship', variables: {}, customHeaders: {}, retries: 3, lockExpiresAt: at, open: true });
+      this.jobs.set(jobId, { id: jobId, type: 'shipping', instanceId: id, businessKey: instance.businessKey, elementId: 'Ship', variables: {}, customHeaders: {}, retries: 3, lockExpiresAt: at, order: null, open: true });
       this.refreshWaiting(instance);
       this.events.emit('step', { action: 'start', processKey, durationMs: 1, outcome: 'ok' });
       return { instance, created: true };
