@@ -450,8 +450,120 @@ export interface Workers {
   releaseWaiting(): void;
 }
 
+/** An order event as pull consumers and webhooks get it: a CloudEvent (structured JSON) with its outbox number. */
+export interface OrderEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  /** `stratum.order.<status>`, e.g. `stratum.order.in-planning`. */
+  type: string;
+  /** The order number. */
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  /** Position in the outbox (commit order): pass the last one seen as `after`. */
+  stratumseq: number;
+  data: Record<string, unknown>;
+}
+
+export interface OrderEventQuery {
+  /** Events after this outbox number (0: from the start). */
+  after: number;
+  limit: number;
+  type?: string;
+  orderNo?: string;
+}
+
+export interface WebhookSubscription {
+  id: string;
+  url: string;
+  /** Event types delivered; empty: every type. */
+  types: string[];
+  /** `api` (created through the API) or `config` (from the STRATUM_WEBHOOKS file). */
+  source: 'api' | 'config';
+  createdAt: string;
+  createdBy: string | null;
+}
+
+export interface WebhookSubscriptionInput {
+  id?: string;
+  url: string;
+  types?: string[];
+  /** A Standard Webhooks secret (`whsec_` + base64 of 24 to 64 bytes); generated when absent. */
+  secret?: string;
+}
+
+export interface WebhookDeliveryView {
+  id: string;
+  subscriptionId: string;
+  eventId: string;
+  eventType: string;
+  eventSeq: number;
+  orderNo: string;
+  /** `pending` (being retried), `delivered`, `dead` (retries ran out: the dead-letter list). */
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  nextAttemptAt: string | null;
+  deadAfter: string;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  /** Every attempt, oldest first: when, how long, the receiver's status code or the error. */
+  log: { at: string; durationMs: number; statusCode: number | null; error: string | null }[];
+}
+
+export interface WebhookDeliveryQuery {
+  subscriptionId?: string;
+  status?: WebhookDeliveryView['status'];
+  /** Deliveries of events after this outbox number. */
+  after?: number;
+  limit: number;
+}
+
+export interface Outbox {
+  /** Order events after an outbox number, in commit order; `next` is the number to pass as `after` next time. */
+  events(query: OrderEventQuery): Promise<{ items: OrderEvent[]; next: number }>;
+  /** Creates (or, with an existing id, replaces) a subscription; the answer carries its secret, the only time it is shown. */
+  subscribe(input: WebhookSubscriptionInput, actor: Actor): Promise<WebhookSubscription & { secret: string }>;
+  subscriptions(): Promise<WebhookSubscription[]>;
+  subscription(id: string): Promise<WebhookSubscription | undefined>;
+  /** Removes a subscription with its deliveries and their log. */
+  unsubscribe(id: string): Promise<void>;
+  /** The configuration file's subscriptions replace those an earlier file created (source `config`). */
+  configure(subscriptions: (WebhookSubscriptionInput & { id: string; secret: string })[]): Promise<void>;
+  deliveries(query: WebhookDeliveryQuery): Promise<{ items: WebhookDeliveryView[]; next: number | null }>;
+  delivery(id: string): Promise<WebhookDeliveryView | undefined>;
+  /** Sends a delivery again now (a dead letter, or a delivered event a receiver lost), with a fresh retry period. */
+  redeliver(id: string): Promise<WebhookDeliveryView>;
+  /** Starts the delivery loop (the server calls this; tests may call `deliverNow`). */
+  startDelivery(): void;
+  /** One delivery round, waiting for its answers (tests and tools). */
+  deliverNow(): Promise<number>;
+}
+
 export interface Clock {
   now(): Date;
+}
+
+/** How webhooks are delivered (engine/events/webhook-delivery.ts). */
+export interface WebhookDeliveryOptions {
+  /** This server's name on its leases (default: a random id). */
+  owner?: string;
+  /** Pause between rounds when nothing woke the loop (default 1 s). */
+  intervalMs?: number;
+  /** Requests in flight at most (default 8). */
+  concurrency?: number;
+  /** A receiver that has not answered by then failed this attempt (default 10 s). */
+  timeoutMs?: number;
+  /** How long a failing delivery is retried before it is dead-lettered (default 24 h). */
+  retryForMs?: number;
+  /** The first retry waits about `baseMs`, each further one twice as long, never more than `maxMs` (defaults 5 s and 1 h). */
+  backoff?: { baseMs: number; maxMs: number };
+  /** Events fanned out per subscription and round (default 500). */
+  fanOutBatch?: number;
+  /** For tests: jitter's source. */
+  random?: () => number;
 }
 
 export interface StratumOptions {
@@ -468,6 +580,8 @@ export interface StratumOptions {
   engineCacheBytes?: number;
   /** The benchmark's counters of condition evaluations (none unless passed). */
   feelTiming?: { evaluations: number; totalMs: number };
+  /** Webhook delivery: concurrency, timeouts, retry period and backoff. */
+  webhooks?: WebhookDeliveryOptions;
 }
 
 /** Emitted as `step` on `Stratum.events` after every committed or failed runtime step. */
@@ -516,6 +630,7 @@ export interface Stratum {
   impact: ImpactAnalysis;
   orders: Orders;
   workers: Workers;
+  outbox: Outbox;
   events: EventEmitter;
   /** Starts firing due timers in the background (the server calls this; tests call runtime.fireDueTimers()). */
   startScheduler(): void;

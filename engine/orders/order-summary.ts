@@ -1,6 +1,6 @@
 // An order as a task, a job or a list shows it: who ordered, how much, on which terms.
 import type { OrderSummary } from '../api.js';
-import type { OrderRow, StoreTx } from '../store/types.js';
+import type { OrderRow } from '../store/types.js';
 
 export function orderSummary(row: OrderRow): OrderSummary {
   const customer = row.order.customer as { name?: unknown } | undefined;
@@ -13,15 +13,4 @@ export function orderSummary(row: OrderRow): OrderSummary {
     reportingAmount: row.reportingAmount,
     reportingCurrency: row.reportingCurrency,
   };
-}
-
-/** The summaries of the orders named by these business keys (each read once); keys that name no order are absent. */
-export async function orderSummaries(tx: StoreTx, businessKeys: readonly (string | null)[]): Promise<Map<string, OrderSummary>> {
-  const summaries = new Map<string, OrderSummary>();
-  for (const key of new Set(businessKeys)) {
-    if (key === null) continue;
-    const row = await tx.getOrder(key);
-    if (row) summaries.set(key, orderSummary(row));
-  }
-  return summaries;
 }

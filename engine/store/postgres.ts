@@ -5,6 +5,7 @@ import { orderSelect, type OrderTables } from './order-filter.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { numberedAll, valuesFor, type NumberedStatement } from './numbered-parameters.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
+import { OutboxRows, type OutboxDialect, type SqlRunner } from './outbox-rows.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type PostgresColumns, type Records } from './records.js';
 import {
   INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentWhere, messageIncidentCodec, messageIncidentWrites,
@@ -17,6 +18,7 @@ import { TransactionQueue } from './transaction-queue.js';
 import { TxGuard } from './tx-guard.js';
 import type {
   HistoryRow,
+  OutboxTx,
   IdempotencyRow,
   IncidentFilter,
   IncidentResolution,
@@ -218,15 +220,51 @@ type Stored = Records<PostgresColumns>;
 /** The customer expression is the one index stratum_orders_by_customer is built on (migration 5). */
 const POSTGRES_ORDER_TABLES: OrderTables = { orders: 'stratum_orders', instances: 'stratum_instances', customerName: "(o.entered->'customer'->>'name')" };
 
+/**
+ * Claims skip the rows another server leased or is leasing; event numbers are
+ * drawn under a transaction lock held to commit, so they follow commit order
+ * (a reader of `GET /api/events?after=` never sees n+1 while n is uncommitted).
+ */
+const POSTGRES_OUTBOX: OutboxDialect = {
+  prefix: 'stratum_',
+  claimLock: ' FOR UPDATE OF d SKIP LOCKED',
+  subscriptionLock: ' FOR UPDATE SKIP LOCKED',
+  outboxLock: "SELECT pg_advisory_xact_lock(hashtext('stratum.outbox:' || current_schema()))",
+};
+
+/** Each statement numbered once (pg takes $n parameters only). */
+const numberedStatements = new Map<string, NumberedStatement>();
+
+function numberedOnce(text: string): NumberedStatement {
+  let statement = numberedStatements.get(text);
+  if (!statement) {
+    statement = numberedAll({ text }).text;
+    numberedStatements.set(text, statement);
+  }
+  return statement;
+}
+
 class PostgresTx extends TxGuard implements StoreTx {
   /** The last query asked for: the next one starts after it settles. */
   private previous: Promise<unknown> = Promise.resolve();
+  readonly outbox: OutboxTx;
 
   constructor(
     private readonly client: pg.PoolClient,
     writable: boolean,
   ) {
     super(writable);
+    const runner: SqlRunner = {
+      all: async (text, parameters) => {
+        const statement = numberedOnce(text);
+        return (await this.query(statement.text, valuesFor(statement, parameters))).rows;
+      },
+      run: async (text, parameters) => {
+        const statement = numberedOnce(text);
+        return (await this.query(statement.text, valuesFor(statement, parameters))).rowCount ?? 0;
+      },
+    };
+    this.outbox = new OutboxRows(runner, POSTGRES_OUTBOX, (method) => this.assertWritable(method));
   }
 
   // process library

@@ -13,12 +13,14 @@ import {
 import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage, pageOf } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { rowWrites } from './row-writes.js';
+import { OutboxRows, type OutboxDialect, type SqlRunner } from './outbox-rows.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { orderSelect, type OrderTables } from './order-filter.js';
 import { TransactionQueue } from './transaction-queue.js';
 import { TxGuard } from './tx-guard.js';
 import type {
   HistoryRow,
+  OutboxTx,
   IdempotencyRow,
   IncidentFilter,
   IncidentResolution,
@@ -287,12 +289,30 @@ type Stored = Records<SqliteColumns>;
 /** The customer expression is the one index orders_by_customer is built on (migration 5). */
 const SQLITE_ORDER_TABLES: OrderTables = { orders: 'orders', instances: 'instances', customerName: "json_extract(o.entered, '$.customer.name')" };
 
+/** Writers run one at a time: no row locks, no lock for event numbers. */
+const SQLITE_OUTBOX: OutboxDialect = { prefix: '', claimLock: '', subscriptionLock: '', outboxLock: null };
+
 class SqliteTx extends TxGuard implements StoreTx {
+  readonly outbox: OutboxTx;
+
   constructor(
     private readonly connection: SqliteConnection,
     writable: boolean,
   ) {
     super(writable);
+    const runner: SqlRunner = {
+      all: async (text, parameters) => {
+        this.assertActive();
+        const statement = this.sql(text);
+        return (Object.keys(parameters).length ? statement.all(parameters) : statement.all()) as Record<string, unknown>[];
+      },
+      run: async (text, parameters) => {
+        this.assertActive();
+        const statement = this.sql(text);
+        return (Object.keys(parameters).length ? statement.run(parameters) : statement.run()).changes;
+      },
+    };
+    this.outbox = new OutboxRows(runner, SQLITE_OUTBOX, (method) => this.assertWritable(method));
   }
 
   // process library

@@ -225,7 +225,114 @@ export interface WaitFilter {
   after?: PageAfter;
 }
 
+/** An order state change, as the outbox keeps it: `payload` is the CloudEvent (JSON text) sent and served as is. */
+export interface OrderEventRow {
+  /** Commit order: numbered under a lock, so a reader never sees n+1 before n. */
+  seq: number;
+  id: string;
+  orderNo: string;
+  type: string;
+  status: string;
+  at: string;
+  payload: string;
+}
+
+export interface OrderEventFilter {
+  after: number;
+  limit: number;
+  orderNo?: string;
+  type?: string;
+}
+
+export interface SubscriptionRow {
+  id: string;
+  url: string;
+  /** Standard Webhooks secret (`whsec_` + base64). */
+  secret: string;
+  /** Event types delivered; empty: all. */
+  types: string[];
+  source: 'api' | 'config';
+  /** The last event number fanned out into deliveries. */
+  cursor: number;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+type WebhookDeliveryStatus = 'pending' | 'delivered' | 'dead';
+
+export interface WebhookDeliveryRow {
+  id: string;
+  subscriptionId: string;
+  eventSeq: number;
+  /** Of the event (read with the delivery; not written by insertDelivery). */
+  eventId: string;
+  eventType: string;
+  orderNo: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  /** A failed attempt at or after this instant is the last: the delivery is dead-lettered. */
+  deadAfter: string;
+  leaseOwner: string | null;
+  leaseUntil: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+/** A leased delivery with what it takes to send it. */
+export interface WebhookClaim extends WebhookDeliveryRow {
+  url: string;
+  secret: string;
+  payload: string;
+}
+
+export interface WebhookAttemptRow {
+  seq: number;
+  deliveryId: string;
+  at: string;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+}
+
+export interface DeliveryFilter {
+  subscriptionId?: string;
+  status?: WebhookDeliveryStatus;
+  /** Only deliveries of later events. */
+  after?: number;
+  limit: number;
+}
+
+/** The outbox of order events and the webhook deliveries fed from it (engine/store/outbox-rows.ts). */
+export interface OutboxTx {
+  lockOutbox(): Promise<void>;
+  lastOrderStatus(orderNo: string): Promise<string | null>;
+  insertOrderEvent(row: Omit<OrderEventRow, 'seq'>): Promise<number>;
+  findOrderEvents(filter: OrderEventFilter): Promise<OrderEventRow[]>;
+  latestEventSeq(): Promise<number>;
+  saveSubscription(row: SubscriptionRow): Promise<void>;
+  getSubscription(id: string): Promise<SubscriptionRow | undefined>;
+  /** With `lock`, the rows another server is fanning out are skipped (PostgreSQL). */
+  listSubscriptions(options?: { lock?: boolean }): Promise<SubscriptionRow[]>;
+  deleteSubscription(id: string): Promise<boolean>;
+  setSubscriptionCursor(id: string, cursor: number): Promise<void>;
+  insertDelivery(row: Omit<WebhookDeliveryRow, 'eventId' | 'eventType'>): Promise<void>;
+  claimDeliveries(now: string, owner: string, leaseUntil: string, limit: number): Promise<WebhookClaim[]>;
+  finishAttempt(
+    attempt: Omit<WebhookAttemptRow, 'seq'>,
+    outcome: { owner: string; status: WebhookDeliveryStatus; nextAttemptAt: string; at: string },
+  ): Promise<boolean>;
+  getDelivery(id: string): Promise<WebhookDeliveryRow | undefined>;
+  findDeliveries(filter: DeliveryFilter): Promise<WebhookDeliveryRow[]>;
+  attemptsOf(deliveryIds: string[]): Promise<WebhookAttemptRow[]>;
+  redeliver(id: string, now: string, deadAfter: string): Promise<boolean>;
+}
+
 export interface StoreTx {
+  /** Order events and webhook deliveries. */
+  readonly outbox: OutboxTx;
   // process library
   insertVersion(row: ProcessVersionRow): Promise<void>;
   getVersion(key: string, version: number): Promise<ProcessVersionRow | undefined>;
