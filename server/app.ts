@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { ImpactAnalysis, Library, Orders, Runtime, Workers } from '../engine/api.js';
+import type { ImpactAnalysis, Library, Orders, Outbox, Runtime, Workers } from '../engine/api.js';
 import { authenticate, requireGroup } from './auth/authenticate.js';
 import type { User, UserDirectory } from './auth/users.js';
 import { AdmissionQueue, type AdmissionLimits } from './http/admission.js';
@@ -20,6 +20,7 @@ import { OPERATIONS, expressPath, type Operation } from './operations.js';
 import { HttpProblem, sendProblem, toHttpProblem } from './problem.js';
 import { camunda7Handlers } from './camunda7/external-tasks.js';
 import { incidentHandlers } from './routes/incidents.js';
+import { eventHandlers } from './routes/events.js';
 import { instanceHandlers } from './routes/instances.js';
 import { jobHandlers } from './routes/jobs.js';
 import { impactHandlers } from './routes/impact.js';
@@ -33,7 +34,7 @@ import { taskHandlers } from './routes/tasks.js';
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 
 export interface AppOptions {
-  stratum: { library: Library; runtime: Runtime; impact: ImpactAnalysis; orders: Orders; workers: Workers; events: EventEmitter };
+  stratum: { library: Library; runtime: Runtime; impact: ImpactAnalysis; orders: Orders; workers: Workers; outbox: Outbox; events: EventEmitter };
   users: UserDirectory;
   logger: Logger;
   limits?: { bodyBytes?: number };
@@ -74,6 +75,7 @@ export function createApp(options: AppOptions): StratumApp {
     ...meHandlers(),
     ...jobHandlers(stratum.runtime, stratum.workers),
     ...messageHandlers(stratum.runtime),
+    ...eventHandlers(stratum.outbox),
     ...incidentHandlers(stratum.runtime),
     ...camunda7Handlers(stratum.runtime, stratum.workers),
     ...operationHandlers({

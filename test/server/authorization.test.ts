@@ -69,6 +69,15 @@ const CASES: Record<string, Case> = {
   cancelOrder: { method: 'POST', path: () => '/api/orders/SO-1/cancel', options: json({ reason: 'customer withdrew' }), wrong: [TOKENS.designer, TOKENS.vp, TOKENS.operations], right: TOKENS.erp, expected: 404 },
   extendJobLock: { method: 'POST', path: () => '/api/jobs/missing/extend-lock', options: json({ workerId: 'w1', lockMs: 5000 }), wrong: [TOKENS.designer, TOKENS.production], right: TOKENS.erp, expected: 404 },
   unlockJob: { method: 'POST', path: () => '/api/jobs/missing/unlock', wrong: [TOKENS.designer, TOKENS.production], right: TOKENS.erp, expected: 404 },
+  // order events for integration; webhooks for operators (the fake keeps no subscriptions: the right caller gets its 404)
+  listOrderEvents: { method: 'GET', path: () => '/api/events?after=0', wrong: [TOKENS.designer, TOKENS.vp, TOKENS.operations], right: TOKENS.erp, expected: 200 },
+  listWebhooks: { method: 'GET', path: () => '/api/webhooks', wrong: [TOKENS.erp, TOKENS.designer, TOKENS.vp], right: TOKENS.operations, expected: 200 },
+  createWebhook: { method: 'POST', path: () => '/api/webhooks', options: json({ url: 'http://127.0.0.1:9/hooks' }), wrong: [TOKENS.erp, TOKENS.designer, TOKENS.director], right: TOKENS.operations, expected: 201 },
+  getWebhook: { method: 'GET', path: () => '/api/webhooks/missing', wrong: [TOKENS.erp, TOKENS.vp], right: TOKENS.operations, expected: 404 },
+  deleteWebhook: { method: 'DELETE', path: () => '/api/webhooks/missing', wrong: [TOKENS.erp, TOKENS.designer], right: TOKENS.operations, expected: 404 },
+  listWebhookDeliveries: { method: 'GET', path: () => '/api/webhooks/missing/deliveries', wrong: [TOKENS.erp, TOKENS.vp], right: TOKENS.operations, expected: 404 },
+  listDeadLetters: { method: 'GET', path: () => '/api/webhook-deliveries/dead', wrong: [TOKENS.erp, TOKENS.designer], right: TOKENS.operations, expected: 200 },
+  redeliverWebhook: { method: 'POST', path: () => '/api/webhook-deliveries/missing/redeliver', wrong: [TOKENS.erp, TOKENS.procurement], right: TOKENS.operations, expected: 404 },
   camunda7FetchAndLock: {
     method: 'POST', path: () => '/engine-rest/external-task/fetchAndLock', options: json({ workerId: 'w1', topics: [{ topicName: 'no-such-topic', lockDuration: 5000 }] }),
     wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 200,

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type {
   Actor, BpmnFile, DeployOptions, DeployResult, ImpactAnalysis, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
-  MessageResult, OrderEntry, OrderEntryOptions, Orders, ProcessDetail, Workers, ProcessSummary, Runtime, StartOptions, TaskView,
+  MessageResult, OrderEntry, OrderEntryOptions, Orders, Outbox, ProcessDetail, Workers, ProcessSummary, Runtime, StartOptions, TaskView,
 } from '../../../engine/api.js';
 import { StratumError } from '../../../engine/errors.js';
 
@@ -42,6 +42,28 @@ export class FakeStratum {
       throw new StratumError('not-found', `no open job ${jobId}`);
     },
     releaseWaiting: () => undefined,
+  };
+
+  /** The HTTP layer's tests of events run against the real server (test/server/events/); here the outbox is empty. */
+  readonly outbox: Outbox = {
+    events: async (query) => ({ items: [], next: query.after }),
+    subscribe: async (input, actor) => ({
+      id: input.id ?? `w${++this.seq}`, url: input.url, types: input.types ?? [], source: 'api', createdAt: new Date(0).toISOString(),
+      createdBy: actor.name, secret: input.secret ?? 'whsec_c2VjcmV0IHNlY3JldCBzZWNyZXQgc2VjcmV0IQ==',
+    }),
+    subscriptions: async () => [],
+    subscription: async () => undefined,
+    unsubscribe: async (id) => {
+      throw new StratumError('not-found', `no webhook subscription ${id}`);
+    },
+    configure: async () => undefined,
+    deliveries: async () => ({ items: [], next: null }),
+    delivery: async () => undefined,
+    redeliver: async (id) => {
+      throw new StratumError('not-found', `no webhook delivery ${id}`);
+    },
+    startDelivery: () => undefined,
+    deliverNow: async () => 0,
   };
 
   readonly library: Library = {
