@@ -61,7 +61,7 @@ export class OutboxRows implements OutboxTx {
       `INSERT INTO ${this.events} (id, order_no, type, status, at, payload) VALUES (@id, @orderNo, @type, @status, @at, @payload) RETURNING seq`,
       { id: row.id, orderNo: row.orderNo, type: row.type, status: row.status, at: row.at, payload: row.payload },
     );
-    return Number(rows[0]!.seq);
+    return Number(rows[0].seq);
   }
 
   async findOrderEvents(filter: OrderEventFilter): Promise<OrderEventRow[]> {
@@ -249,7 +249,7 @@ function subscriptionRow(row: Record<string, unknown>): SubscriptionRow {
   return {
     id: String(row.id), url: String(row.url), secret: String(row.secret), types: JSON.parse(String(row.types)) as string[],
     source: row.source === 'config' ? 'config' : 'api', cursor: Number(row.fanned_out), createdAt: String(row.created_at),
-    createdBy: row.created_by === null ? null : String(row.created_by),
+    createdBy: nullableText(row.created_by),
   };
 }
 
@@ -272,5 +272,5 @@ function attemptRow(row: Record<string, unknown>): WebhookAttemptRow {
 }
 
 function nullableText(value: unknown): string | null {
-  return value === null || value === undefined ? null : String(value);
+  return typeof value === 'string' ? value : null;
 }

@@ -40,11 +40,11 @@ async function approveAndFulfil(stratum: Stratum, orderNo: string, amount = 1_00
   await enter(stratum.runtime, order(orderNo, amount));
   for (const actor of amount > 1_000_000 ? [director, vicePresident] : amount > 500_000 ? [vicePresident] : []) {
     const [task] = await stratum.runtime.findTasks({ businessKey: orderNo });
-    await stratum.runtime.completeTask(task!.id, { approved: true }, actor);
+    await stratum.runtime.completeTask(task.id, { approved: true }, actor);
   }
   for (const type of ['procurement-planning', 'production-planning', 'shipping']) {
     const [job] = await stratum.runtime.fetchAndLockJobs({ type, workerId: 'erp', businessKey: orderNo });
-    await stratum.runtime.completeJob(job!.id, {}, erp, 'erp');
+    await stratum.runtime.completeJob(job.id, {}, erp, 'erp');
   }
 }
 
@@ -86,11 +86,11 @@ describe('the order events outbox on SQLite', () => {
       specversion: '1.0', source: '/stratum/orders', subject: 'EV-1', datacontenttype: 'application/json',
       data: { orderNo: 'EV-1', status: 'waiting-for-approval', previousStatus: null, customer: 'ACME', amount: '1000000.01', currency: 'CNY', paymentTerms: 'credit' },
     });
-    expect(items[1]!.data).toMatchObject({ status: 'in-planning', previousStatus: 'waiting-for-approval' });
+    expect(items[1].data).toMatchObject({ status: 'in-planning', previousStatus: 'waiting-for-approval' });
     expect(items.map((event) => event.stratumseq)).toEqual([...items.map((event) => event.stratumseq)].sort((a, b) => a - b));
     expect(next).toBe(items.at(-1)!.stratumseq);
     // a consumer that saw the first two asks for the rest
-    const rest = await stratum.outbox.events({ after: items[1]!.stratumseq, limit: 100 });
+    const rest = await stratum.outbox.events({ after: items[1].stratumseq, limit: 100 });
     expect(rest.items.map((event) => event.type)).toEqual(FULFILLED_TRAIL.slice(2));
     expect((await stratum.outbox.events({ after: 0, limit: 100, type: 'stratum.order.fulfilled' })).items).toHaveLength(1);
   });
@@ -100,9 +100,9 @@ describe('the order events outbox on SQLite', () => {
     await enter(stratum.runtime, order('EV-RB', 700_000));
     const [task] = await stratum.runtime.findTasks({ businessKey: 'EV-RB' });
     control.failCommits = 1;
-    await expect(stratum.runtime.completeTask(task!.id, { approved: true }, vicePresident)).rejects.toThrow('the disk is full');
+    await expect(stratum.runtime.completeTask(task.id, { approved: true }, vicePresident)).rejects.toThrow('the disk is full');
     expect((await stratum.outbox.events({ after: 0, limit: 100 })).items.map((event) => event.type)).toEqual(['stratum.order.waiting-for-approval']);
-    await stratum.runtime.completeTask(task!.id, { approved: true }, vicePresident);
+    await stratum.runtime.completeTask(task.id, { approved: true }, vicePresident);
     expect((await stratum.outbox.events({ after: 0, limit: 100 })).items.map((event) => event.type))
       .toEqual(['stratum.order.waiting-for-approval', 'stratum.order.in-planning']);
   });
@@ -111,7 +111,7 @@ describe('the order events outbox on SQLite', () => {
     const { stratum } = await open();
     await enter(stratum.runtime, order('EV-SAME', 3_000_000));
     const [task] = await stratum.runtime.findTasks({ businessKey: 'EV-SAME' });
-    await stratum.runtime.completeTask(task!.id, { approved: true }, director);
+    await stratum.runtime.completeTask(task.id, { approved: true }, director);
     expect((await stratum.outbox.events({ after: 0, limit: 100 })).items).toHaveLength(1);
   });
 
@@ -132,7 +132,7 @@ describe('the order events outbox on SQLite', () => {
     expect(hooks.received.map((entry) => entry.id)).toEqual(hooks.received.map((entry) => entry.event.id));
     expect(narrow.received.map((entry) => entry.event.type)).toEqual(Array(3).fill('stratum.order.fulfilled'));
     const log = await stratum.outbox.deliveries({ subscriptionId: all.id, limit: 100 });
-    expect(log.items.every((delivery) => delivery.status === 'delivered' && delivery.log.length === 1 && delivery.log[0]!.statusCode === 204)).toBe(true);
+    expect(log.items.every((delivery) => delivery.status === 'delivered' && delivery.log.length === 1 && delivery.log[0].statusCode === 204)).toBe(true);
   });
 
   it('retries a receiver that is down with growing waits, holds later events of the order back, and delivers all once it is back', async () => {
@@ -145,16 +145,16 @@ describe('the order events outbox on SQLite', () => {
     for (let round = 0; round < 4; round++) {
       expect(await stratum.outbox.deliverNow()).toBe(1); // only the order's first event: the others wait behind it
       const [first] = (await stratum.outbox.deliveries({ subscriptionId: subscription.id, status: 'pending', limit: 1 })).items;
-      waits.push(Date.parse(first!.nextAttemptAt!) - clock.now().getTime());
+      waits.push(Date.parse(first.nextAttemptAt!) - clock.now().getTime());
       expect(await stratum.outbox.deliverNow()).toBe(0); // not due yet
       clock.advance(120_000);
     }
-    expect(waits[1]!).toBeGreaterThan(waits[0]! / 2);
-    expect(waits[3]!).toBeGreaterThanOrEqual(4000);
+    expect(waits[1]).toBeGreaterThan(waits[0] / 2);
+    expect(waits[3]).toBeGreaterThanOrEqual(4000);
     expect(waits.every((wait, index) => wait <= 1000 * 2 ** index)).toBe(true);
     const [first] = (await stratum.outbox.deliveries({ subscriptionId: subscription.id, limit: 1 })).items;
-    expect(first!.log).toHaveLength(4);
-    expect(first!.log[0]!.error).toMatch(/fetch failed/);
+    expect(first.log).toHaveLength(4);
+    expect(first.log[0].error).toMatch(/fetch failed/);
     await hooks.start();
     while (await stratum.outbox.deliverNow()) { /* until nothing is due */ }
     expect(hooks.typesOf('DOWN-1')).toEqual(FULFILLED_TRAIL);
@@ -174,14 +174,14 @@ describe('the order events outbox on SQLite', () => {
     expect(dead[0]).toMatchObject({ orderNo: 'DEAD-1', eventType: 'stratum.order.waiting-for-approval', attempts: 2, lastStatus: 503 });
     hooks.mode = 'ok';
     const [task] = await stratum.runtime.findTasks({ businessKey: 'DEAD-1' });
-    await stratum.runtime.completeTask(task!.id, { approved: true }, vicePresident);
+    await stratum.runtime.completeTask(task.id, { approved: true }, vicePresident);
     await stratum.outbox.deliverNow();
     expect(hooks.typesOf('DEAD-1')).toEqual(['stratum.order.in-planning']);
-    const redelivered = await stratum.outbox.redeliver(dead[0]!.id);
+    const redelivered = await stratum.outbox.redeliver(dead[0].id);
     expect(redelivered.status).toBe('pending');
     await stratum.outbox.deliverNow();
     expect(hooks.typesOf('DEAD-1')).toEqual(['stratum.order.in-planning', 'stratum.order.waiting-for-approval']);
-    expect((await stratum.outbox.delivery(dead[0]!.id))).toMatchObject({ status: 'delivered', attempts: 3 });
+    expect((await stratum.outbox.delivery(dead[0].id))).toMatchObject({ status: 'delivered', attempts: 3 });
   });
 
   it('lets order steps commit while a delivery hangs, and ends the attempt at its timeout', async () => {
@@ -195,13 +195,13 @@ describe('the order events outbox on SQLite', () => {
     expect(hooks.hanging).toBe(1);
     // the receiver holds the request; the vice-president's step commits all the same
     const [task] = await stratum.runtime.findTasks({ businessKey: 'HANG-1' });
-    await stratum.runtime.completeTask(task!.id, { approved: true }, vicePresident);
+    await stratum.runtime.completeTask(task.id, { approved: true }, vicePresident);
     const [delivery] = (await stratum.outbox.deliveries({ subscriptionId: subscription.id, limit: 1 })).items;
-    expect(delivery!.log).toEqual([]);
+    expect(delivery.log).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 1800));
     const [after] = (await stratum.outbox.deliveries({ subscriptionId: subscription.id, limit: 1 })).items;
-    expect(after!.log[0]).toMatchObject({ statusCode: null, error: 'no answer within 1500 ms' });
-    expect(after!.log[0]!.durationMs).toBeGreaterThanOrEqual(1400);
+    expect(after.log[0]).toMatchObject({ statusCode: null, error: 'no answer within 1500 ms' });
+    expect(after.log[0].durationMs).toBeGreaterThanOrEqual(1400);
   });
 });
 
@@ -258,13 +258,13 @@ describePostgres('the order events outbox on PostgreSQL shared by two servers', 
     hooks.received.length = 0;
     const now = clock.now().toISOString();
     const leased = await first.store.transaction(async (tx) => {
-      await tx.outbox.redeliver((await tx.outbox.findDeliveries({ limit: 1 }))[0]!.id, now, new Date(Date.parse(now) + 86_400_000).toISOString());
+      await tx.outbox.redeliver((await tx.outbox.findDeliveries({ limit: 1 }))[0].id, now, new Date(Date.parse(now) + 86_400_000).toISOString());
       return tx.outbox.claimDeliveries(now, 'server-a', new Date(Date.parse(now) + 31_000).toISOString(), 10);
     });
     expect(leased).toHaveLength(1);
     expect(await second.stratum.outbox.deliverNow()).toBe(0); // the lease holds
     clock.advance(32_000);
     expect(await second.stratum.outbox.deliverNow()).toBe(1);
-    expect(hooks.received.map((entry) => entry.id)).toEqual([leased[0]!.eventId]);
+    expect(hooks.received.map((entry) => entry.id)).toEqual([leased[0].eventId]);
   });
 });
