@@ -7,6 +7,8 @@ import { Webhook } from 'standardwebhooks';
 
 export interface Received {
   id: string;
+  /** The path and query the request was sent to. */
+  path: string;
   body: string;
   event: { id: string; type: string; subject: string; stratumseq: number; data: Record<string, unknown> };
   verified: boolean;
@@ -45,7 +47,7 @@ export class WebhookReceiver {
         } catch {
           verified = false;
         }
-        this.received.push({ id: String(req.headers['webhook-id']), body, event: JSON.parse(body) as Received['event'], verified });
+        this.received.push({ id: String(req.headers['webhook-id']), path: req.url ?? '', body, event: JSON.parse(body) as Received['event'], verified });
         res.writeHead(verified ? 204 : 401).end();
       });
     });
