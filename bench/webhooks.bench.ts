@@ -80,7 +80,7 @@ async function ordersPerSecond(stratum: Stratum, nextOrderNo: () => string): Pro
     await enter(stratum.runtime, order(orderNo, 100));
     for (const type of ['procurement-planning', 'production-planning', 'shipping']) {
       const [job] = await stratum.runtime.fetchAndLockJobs({ type, workerId: 'bench', businessKey: orderNo });
-      await stratum.runtime.completeJob(job!.id, {}, erp, 'bench');
+      await stratum.runtime.completeJob(job.id, {}, erp, 'bench');
     }
   }
   return ORDERS_PER_ROUND / ((performance.now() - started) / 1000);
