@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   workers: async () => (await import('./workers.bench.js')).runWorkersBench(),
   modeler: async () => (await import('./modeler.bench.js')).runModelerBench(),
   replay: async () => (await import('./replay.bench.js')).runReplayBench(),
+  webhooks: async () => (await import('./webhooks.bench.js')).runWebhooksBench(),
 };
 
 const selected = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);

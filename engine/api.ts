@@ -158,6 +158,13 @@ export interface JobView {
   customHeaders: Record<string, string>;
   retries: number;
   lockExpiresAt: string;
+  /** The order the job belongs to, as a task shows it (orderNo, customer, amount, currency, paymentTerms, reportingAmount …); null outside an order. */
+  order: Record<string, unknown> | null;
+  /** The process and version of the job's instance. */
+  processKey?: string;
+  processVersion?: number;
+  /** The message of the worker's last failure, if any. */
+  errorMessage?: string | null;
 }
 
 export interface StartOptions {
@@ -331,6 +338,67 @@ export interface TaskQuery {
   after?: PageAfter;
 }
 
+/** Where an order stands, derived from its call tree (engine/orders/order-status.ts, docs/api.md). */
+export type OrderStatus =
+  | 'waiting-for-approval' | 'waiting-for-payment' | 'in-planning' | 'shipping'
+  | 'fulfilled' | 'rejected' | 'cancelled' | 'failed';
+
+/** What a task, a job or an order list shows of an order. Amounts are decimal text in their currency's minor units. */
+export interface OrderSummary {
+  orderNo: string;
+  customer: string;
+  amount: string;
+  currency: string;
+  paymentTerms: string;
+  reportingAmount: string;
+  reportingCurrency: string;
+}
+
+export interface OrderListItem extends OrderSummary {
+  status: OrderStatus;
+  /** The root instance the order started. */
+  instanceId: string;
+  enteredAt: string;
+}
+
+/** A wait of the order, with the groups whose members may act on it. */
+export interface OrderWait extends WaitingElement {
+  mayAct: string[];
+}
+
+export interface OrderView extends OrderListItem {
+  /** The order as entered (the six order fields). */
+  entered: Record<string, unknown>;
+  exchangeRate: string;
+  rateDate: string;
+  enteredBy: string | null;
+  incident: { elementId: string | null; message: string } | null;
+  waiting: OrderWait[];
+  /** Each instance of the call tree with the process version it runs on, the root first. */
+  versions: { instanceId: string; parentId: string | null; processKey: string; version: number; status: InstanceStatus }[];
+  history: HistoryEntry[];
+}
+
+export interface OrderQuery {
+  status?: OrderStatus;
+  /** `customer.name`, exactly. */
+  customer?: string;
+  /** Entered at or after. */
+  from?: string;
+  /** Entered before. */
+  to?: string;
+  limit: number;
+  after?: PageAfter;
+}
+
+export interface Orders {
+  get(orderNo: string): Promise<OrderView | undefined>;
+  /** Newest entered first; `next` continues after the last order of the page (null at the end). */
+  find(query: OrderQuery): Promise<{ items: OrderListItem[]; next: PageAfter | null }>;
+  /** Cancels the order's whole call tree with a reason (runtime.cancel of its root instance). */
+  cancel(orderNo: string, actor: Actor, reason: string): Promise<OrderView>;
+}
+
 export interface Library {
   /** Deploys files together (they may call each other). Throws StratumError('invalid') with findings. */
   deploy(files: BpmnFile[], options: DeployOptions): Promise<DeployResult>;
@@ -400,7 +468,8 @@ export interface Runtime {
    */
   completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView>;
 
-  fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number }): Promise<JobView[]>;
+  /** Locks up to `max` (default 1) fetchable jobs of `type`, oldest first; with `businessKey`, only that order's. */
+  fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number; businessKey?: string }): Promise<JobView[]>;
   /**
    * `actor` is who the history records; `workerId` (the client's label) is kept
    * beside it and checked against the job's lock. 422 for variables the job may not set.
@@ -433,8 +502,150 @@ export interface Runtime {
   fireDueTimers(): Promise<number>;
 }
 
+/** One job type a worker fetches, with its own lock, order filter and variables. */
+export interface JobTopic {
+  type: string;
+  lockMs?: number;
+  /** Only the jobs of this order (business key). */
+  businessKey?: string;
+  /** Hand the worker only these variables (all when absent). */
+  variables?: string[];
+}
+
+export interface JobFetch {
+  workerId: string;
+  /** At most this many jobs over all topics (default 1). */
+  max?: number;
+  topics: JobTopic[];
+  /** Long polling: when nothing is fetchable, wait up to this long for a job of one of the topics. */
+  asyncResponseTimeoutMs?: number;
+}
+
+export interface Workers {
+  /** Locks jobs of the topics in order; with `asyncResponseTimeoutMs`, waits for one when none is fetchable. `signal` ends the wait early. */
+  fetchAndLock(fetch: JobFetch, signal?: AbortSignal): Promise<JobView[]>;
+  /** A new lock of `lockMs` from now; conflict unless `workerId` holds the lock and it has not expired. */
+  extendLock(jobId: string, workerId: string, lockMs: number): Promise<{ id: string; lockExpiresAt: string }>;
+  /** Gives a job's lock back: any worker may fetch it at once. */
+  unlock(jobId: string): Promise<void>;
+  /** Answers every waiting fetch now with no jobs (a server shutting down). */
+  releaseWaiting(): void;
+}
+
+/** An order event as pull consumers and webhooks get it: a CloudEvent (structured JSON) with its outbox number. */
+export interface OrderEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  /** `stratum.order.<status>`, e.g. `stratum.order.in-planning`. */
+  type: string;
+  /** The order number. */
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  /** Position in the outbox (commit order): pass the last one seen as `after`. */
+  stratumseq: number;
+  data: Record<string, unknown>;
+}
+
+export interface OrderEventQuery {
+  /** Events after this outbox number (0: from the start). */
+  after: number;
+  limit: number;
+  type?: string;
+  orderNo?: string;
+}
+
+export interface WebhookSubscription {
+  id: string;
+  url: string;
+  /** Event types delivered; empty: every type. */
+  types: string[];
+  /** `api` (created through the API) or `config` (from the STRATUM_WEBHOOKS file). */
+  source: 'api' | 'config';
+  createdAt: string;
+  createdBy: string | null;
+}
+
+export interface WebhookSubscriptionInput {
+  id?: string;
+  url: string;
+  types?: string[];
+  /** A Standard Webhooks secret (`whsec_` + base64 of 24 to 64 bytes); generated when absent. */
+  secret?: string;
+}
+
+export interface WebhookDeliveryView {
+  id: string;
+  subscriptionId: string;
+  eventId: string;
+  eventType: string;
+  eventSeq: number;
+  orderNo: string;
+  /** `pending` (being retried), `delivered`, `dead` (retries ran out: the dead-letter list). */
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  nextAttemptAt: string | null;
+  deadAfter: string;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  /** Every attempt, oldest first: when, how long, the receiver's status code or the error. */
+  log: { at: string; durationMs: number; statusCode: number | null; error: string | null }[];
+}
+
+export interface WebhookDeliveryQuery {
+  subscriptionId?: string;
+  status?: WebhookDeliveryView['status'];
+  /** Deliveries of events after this outbox number. */
+  after?: number;
+  limit: number;
+}
+
+export interface Outbox {
+  /** Order events after an outbox number, in commit order; `next` is the number to pass as `after` next time. */
+  events(query: OrderEventQuery): Promise<{ items: OrderEvent[]; next: number }>;
+  /** Creates (or, with an existing id, replaces) a subscription; the answer carries its secret, the only time it is shown. */
+  subscribe(input: WebhookSubscriptionInput, actor: Actor): Promise<WebhookSubscription & { secret: string }>;
+  subscriptions(): Promise<WebhookSubscription[]>;
+  subscription(id: string): Promise<WebhookSubscription | undefined>;
+  /** Removes a subscription with its deliveries and their log. */
+  unsubscribe(id: string): Promise<void>;
+  /** The configuration file's subscriptions replace those an earlier file created (source `config`). */
+  configure(subscriptions: (WebhookSubscriptionInput & { id: string; secret: string })[]): Promise<void>;
+  deliveries(query: WebhookDeliveryQuery): Promise<{ items: WebhookDeliveryView[]; next: number | null }>;
+  delivery(id: string): Promise<WebhookDeliveryView | undefined>;
+  /** Sends a delivery again now (a dead letter, or a delivered event a receiver lost), with a fresh retry period. */
+  redeliver(id: string): Promise<WebhookDeliveryView>;
+  /** Starts the delivery loop (the server calls this; tests may call `deliverNow`). */
+  startDelivery(): void;
+  /** One delivery round, waiting for its answers (tests and tools). */
+  deliverNow(): Promise<number>;
+}
+
 export interface Clock {
   now(): Date;
+}
+
+/** How webhooks are delivered (engine/events/webhook-delivery.ts). */
+export interface WebhookDeliveryOptions {
+  /** This server's name on its leases (default: a random id). */
+  owner?: string;
+  /** Pause between rounds when nothing woke the loop (default 1 s). */
+  intervalMs?: number;
+  /** Requests in flight at most (default 8). */
+  concurrency?: number;
+  /** A receiver that has not answered by then failed this attempt (default 10 s). */
+  timeoutMs?: number;
+  /** How long a failing delivery is retried before it is dead-lettered (default 24 h). */
+  retryForMs?: number;
+  /** The first retry waits about `baseMs`, each further one twice as long, never more than `maxMs` (defaults 5 s and 1 h). */
+  backoff?: { baseMs: number; maxMs: number };
+  /** Events fanned out per subscription and round (default 500). */
+  fanOutBatch?: number;
+  /** For tests: jitter's source. */
+  random?: () => number;
 }
 
 export interface StratumOptions {
@@ -457,6 +668,8 @@ export interface StratumOptions {
   speculate?: boolean;
   /** The benchmark's counters of condition evaluations (none unless passed). */
   feelTiming?: { evaluations: number; totalMs: number };
+  /** Webhook delivery: concurrency, timeouts, retry period and backoff. */
+  webhooks?: WebhookDeliveryOptions;
   /** Worker threads a what-if replay runs in (default STRATUM_REPLAY_WORKERS, else the cores but one, at least 1; 0: in the calling thread). */
   replayWorkers?: number;
 }
@@ -532,6 +745,9 @@ export interface Stratum {
   library: Library;
   runtime: Runtime;
   impact: ImpactAnalysis;
+  orders: Orders;
+  workers: Workers;
+  outbox: Outbox;
   events: EventEmitter;
   /** Starts firing due timers in the background (the server calls this; tests call runtime.fireDueTimers()). */
   startScheduler(): void;

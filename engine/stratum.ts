@@ -1,16 +1,20 @@
 // Wires the library and the runtime onto one store.
 import { EventEmitter } from 'node:events';
 import type { Clock, Stratum, StratumOptions } from './api.js';
+import { WebhookDelivery } from './events/webhook-delivery.js';
+import { Webhooks } from './events/webhooks.js';
 import { ImpactAnalyser } from './impact/impact-analyser.js';
 import { ProcessLibrary } from './library/process-library.js';
+import { OrderBook } from './orders/order-book.js';
 import { DefinitionCache } from './runtime/definition-cache.js';
 import { DEFAULT_ORDER_PROCESS, InstanceRuntime } from './runtime/runtime.js';
 import { TimerScheduler } from './runtime/timer-scheduler.js';
+import { JobWorkers } from './workers/job-workers.js';
 
 const systemClock: Clock = { now: () => new Date() };
 
 /** Opens the library and runtime on a migrated store (nothing to wait for yet; a promise so that may change). */
-export function openStratum(options: StratumOptions): Promise<Stratum> {
+export async function openStratum(options: StratumOptions): Promise<Stratum> {
   const clock = options.clock ?? systemClock;
   const events = new EventEmitter();
   const library = new ProcessLibrary(options.store, clock);
@@ -28,15 +32,25 @@ export function openStratum(options: StratumOptions): Promise<Stratum> {
     events, ...(options.replayWorkers !== undefined && { replayWorkers: options.replayWorkers }),
   });
   const scheduler = new TimerScheduler(runtime, events, options.schedulerIntervalMs ?? 1000);
-  return Promise.resolve({
+  const workers = new JobWorkers(options.store, runtime, clock);
+  await workers.start();
+  const delivery = new WebhookDelivery(options.store, clock, options.webhooks, (error) => events.emit('webhook-error', error));
+  // a step that wrote order events wakes the delivery loop (other servers find them on their next round)
+  events.on('order-events', () => delivery.wake());
+  return {
     library,
     runtime,
     impact,
+    orders: new OrderBook(options.store, runtime),
+    workers,
+    outbox: new Webhooks(options.store, clock, delivery),
     events,
     startScheduler: () => scheduler.start(),
     close: async () => {
       await scheduler.stop();
+      await delivery.stop();
+      await workers.close();
       await options.store.close();
     },
-  });
+  };
 }

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { ImpactAnalysis, Library, Runtime } from '../engine/api.js';
+import type { ImpactAnalysis, Library, Orders, Outbox, Runtime, Workers } from '../engine/api.js';
 import { authenticate, requireGroup } from './auth/authenticate.js';
 import type { User, UserDirectory } from './auth/users.js';
 import { AdmissionQueue, type AdmissionLimits } from './http/admission.js';
@@ -18,7 +18,9 @@ import { Metrics } from './metrics.js';
 import { COMPONENT_SCHEMAS, buildOpenApiDocument } from './openapi.js';
 import { OPERATIONS, expressPath, type Operation } from './operations.js';
 import { HttpProblem, sendProblem, toHttpProblem } from './problem.js';
+import { camunda7Handlers } from './camunda7/external-tasks.js';
 import { incidentHandlers } from './routes/incidents.js';
+import { eventHandlers } from './routes/events.js';
 import { instanceHandlers } from './routes/instances.js';
 import { jobHandlers } from './routes/jobs.js';
 import { impactHandlers } from './routes/impact.js';
@@ -32,7 +34,7 @@ import { taskHandlers } from './routes/tasks.js';
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 
 export interface AppOptions {
-  stratum: { library: Library; runtime: Runtime; impact: ImpactAnalysis; events: EventEmitter };
+  stratum: { library: Library; runtime: Runtime; impact: ImpactAnalysis; orders: Orders; workers: Workers; outbox: Outbox; events: EventEmitter };
   users: UserDirectory;
   logger: Logger;
   limits?: { bodyBytes?: number };
@@ -67,13 +69,15 @@ export function createApp(options: AppOptions): StratumApp {
   const handlers: Handlers = {
     ...libraryHandlers(stratum.library, { bodyBytes }, { users, demo: options.demo ?? false }, { requireNote: options.requireDeploymentNote ?? false }),
     ...impactHandlers(stratum.impact, { bodyBytes }, taskGroupCheck({ users, demo: options.demo ?? false })),
-    ...orderHandlers(stratum.runtime),
+    ...orderHandlers(stratum.runtime, stratum.orders),
     ...instanceHandlers(stratum.runtime),
     ...taskHandlers(stratum.runtime),
     ...meHandlers(),
-    ...jobHandlers(stratum.runtime),
+    ...jobHandlers(stratum.runtime, stratum.workers),
     ...messageHandlers(stratum.runtime),
+    ...eventHandlers(stratum.outbox),
     ...incidentHandlers(stratum.runtime),
+    ...camunda7Handlers(stratum.runtime, stratum.workers),
     ...operationHandlers({
       checkHealth: options.checkHealth ?? (async () => void (await stratum.library.list())),
       metrics,
@@ -95,7 +99,8 @@ export function createApp(options: AppOptions): StratumApp {
     for (const op of ops) {
       const handler = handlers[op.id];
       if (!handler) throw new Error(`createApp: no handler for operation ${op.id}`);
-      route[op.method](...pipeline(op, handler, users, bodyBytes, op.method === 'post' ? admission : null));
+      // a long poll waits outside the queue: idle workers must not hold the turns of writes
+      route[op.method](...pipeline(op, handler, users, bodyBytes, op.method === 'post' && !op.longPoll ? admission : null));
     }
     const allowed = ops.map((op) => op.method.toUpperCase());
     if (allowed.includes('GET')) allowed.push('HEAD');
@@ -199,6 +204,9 @@ function send(res: Response, reply: Reply): void {
   res.status(reply.status);
   if (reply.json !== undefined) {
     res.type('application/json').send(JSON.stringify(reply.json));
+  } else if (reply.bytes !== undefined && reply.exactContentType) {
+    res.setHeader('Content-Type', reply.contentType ?? 'application/octet-stream');
+    res.end(Buffer.from(reply.bytes));
   } else if (reply.bytes !== undefined) {
     res.type(reply.contentType ?? 'application/octet-stream').send(Buffer.from(reply.bytes));
   } else if (reply.text !== undefined) {

@@ -30,6 +30,8 @@ export interface ServerConfig {
   timeouts?: HttpTimeouts;
   /** Server processes `npm start` runs on this machine (STRATUM_WORKERS; default one per core). */
   workers?: number;
+  /** Webhook subscriptions kept as configuration (STRATUM_WEBHOOKS, docs/events.md). */
+  webhooksFile?: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -55,6 +57,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     logLevel: env.LOG_LEVEL || 'info',
     ...(env.STRATUM_MESSAGE_TTL ? { messageTimeToLiveMs: messageTimeToLive(env.STRATUM_MESSAGE_TTL) } : {}),
     ...(env.STRATUM_RATES ? { ratesFile: env.STRATUM_RATES } : {}),
+    ...(env.STRATUM_WEBHOOKS ? { webhooksFile: env.STRATUM_WEBHOOKS } : {}),
     orderProcessKey: env.STRATUM_ORDER_PROCESS || 'order-to-cash',
     admission: {
       concurrency: parseCount(env, 'STRATUM_WRITE_CONCURRENCY', env.DATABASE_URL ? DEFAULT_POSTGRES_WRITE_CONCURRENCY : DEFAULT_ADMISSION.concurrency, 1),

@@ -50,6 +50,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     // the same candidate-group check as POST /api/deployments: a group nobody is in refuses the folder
     await deployDiagrams(stratum, config.diagramsDir, logger, taskGroupCheck({ users, demo: config.demo })());
     await checkOrderEntry(stratum, logger);
+    if (config.webhooksFile) await configureWebhooks(stratum, config.webhooksFile, logger);
   } catch (error) {
     await store.close();
     throw error;
@@ -77,6 +78,8 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     throw error;
   }
   if (scheduler) stratum.startScheduler();
+  stratum.events.on('webhook-error', (error: Error) => logger.error({ err: error }, 'webhook delivery round failed'));
+  stratum.outbox.startDelivery();
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   logger.info({ port, host: config.host, store: store.kind }, 'stratum server listening');
@@ -90,6 +93,8 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
       (closing ??= (async () => {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
+          // waiting fetches answer [] at once instead of holding the shutdown for their timeout
+          stratum.workers.releaseWaiting();
           server.closeIdleConnections();
         });
         dispose();
@@ -135,6 +140,26 @@ export async function deployDiagrams(stratum: Stratum, dir: string, logger: Logg
 }
 
 /** STRATUM_RATES, or the sample table so that a fresh start takes the common currencies. */
+/**
+ * STRATUM_WEBHOOKS: `{"subscriptions": [{"id", "url", "secret", "types"?}]}`. The file's subscriptions
+ * replace those an earlier file made; a subscription removed from the file ends.
+ */
+async function configureWebhooks(stratum: Stratum, file: string, logger: Logger): Promise<void> {
+  const parsed = JSON.parse(await readFile(file, 'utf8')) as { subscriptions?: unknown };
+  if (!Array.isArray(parsed.subscriptions)) throw new Error(`${file}: expected {"subscriptions": [{"id", "url", "secret", "types"?}]}`);
+  const subscriptions = parsed.subscriptions.map((entry: unknown, index: number) => {
+    const { id, url, secret, types } = (entry ?? {}) as Record<string, unknown>;
+    const text = (value: unknown) => typeof value === 'string' && value.length > 0;
+    if (!text(id) || !text(secret) || !text(url) || !/^https?:\/\//.test(url as string)
+      || (types !== undefined && !(Array.isArray(types) && types.every(text)))) {
+      throw new Error(`${file}: subscription ${index + 1} needs an id, an http(s) url, a whsec_ secret and optionally a list of event types`);
+    }
+    return { id: id as string, url: url as string, secret: secret as string, ...(types !== undefined && { types: types as string[] }) };
+  });
+  await stratum.outbox.configure(subscriptions);
+  logger.info({ file, subscriptions: subscriptions.map((subscription) => subscription.id) }, 'webhook subscriptions configured');
+}
+
 function readRates(config: ServerConfig, logger: Logger): RateTable {
   const file = config.ratesFile ?? 'server/rates.sample.json';
   const rates = config.ratesFile ? loadRateTable(config.ratesFile) : parseRateTable(sampleRates, file);

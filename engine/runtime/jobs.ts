@@ -16,17 +16,18 @@ const DEFAULT_LOCK_MS = 5 * 60_000;
 export class ExternalJobs {
   constructor(private readonly steps: StepExecutor) {}
 
-  async fetchAndLock(request: { type: string; workerId: string; lockMs?: number; max?: number }): Promise<JobView[]> {
+  /** Locks up to `max` (default 1) fetchable jobs of `type`, oldest first; with `businessKey`, only that order's. */
+  async fetchAndLock(request: { type: string; workerId: string; lockMs?: number; max?: number; businessKey?: string }): Promise<JobView[]> {
     const { steps } = this;
     const now = steps.clock.now();
     const lockExpiresAt = new Date(now.getTime() + (request.lockMs ?? DEFAULT_LOCK_MS)).toISOString();
     return steps.inTransaction(async (tx) => {
-      const locked = await tx.lockJobs(request.type, request.workerId, now.toISOString(), lockExpiresAt, request.max ?? 1);
+      const locked = await tx.lockJobs(request.type, request.workerId, now.toISOString(), lockExpiresAt, request.max ?? 1, request.businessKey);
       const views: JobView[] = [];
       for (const job of locked) {
         const instance = await tx.getInstance(job.instanceId);
         const definition = instance && (await steps.definition(tx, instance.processKey, instance.version));
-        views.push(jobView(job, definition?.model.elements.get(job.elementId)?.jobHeaders));
+        views.push(jobView(job, definition?.model.elements.get(job.elementId)?.jobHeaders, instance));
       }
       return views;
     });

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { Clock, SpeculationEvent, StepEvent } from '../api.js';
 import { notFound, StratumError } from '../errors.js';
+import { recordOrderEvents } from '../events/order-events.js';
 import type { FeelInput } from '../feel/feel-expression.js';
 import { settleOrderChanges } from '../orders/order-change.js';
 import type { HistoryRow, InstanceRow, Store, StoreTx } from '../store/types.js';
@@ -87,6 +88,8 @@ export class StepExecutor {
   readonly messages: MessageBuffer;
   readonly incidents: Incidents;
   private readonly pending = new WeakMap<StoreTx, Pending>();
+  /** The orders (root instances) each open transaction moved: their events are written before it commits. */
+  private readonly moved = new WeakMap<StoreTx, Set<string>>();
   private readonly feelTiming: FeelTiming | undefined;
   /** Speculation results a transaction (or the speculation itself) works with. */
   private readonly speculations = new WeakMap<StoreTx, Speculation>();
@@ -143,15 +146,22 @@ export class StepExecutor {
   async inTransaction<T>(work: (tx: StoreTx) => Promise<T>, speculation?: Speculation): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const pending: Pending = new Map();
+      let events = 0;
       try {
-        const transaction = () => this.store.transaction((tx) => {
+        const transaction = () => this.store.transaction(async (tx) => {
           this.pending.set(tx, pending);
           if (speculation) this.speculations.set(tx, speculation);
-          return work(tx);
+          const moved = new Set<string>();
+          this.moved.set(tx, moved);
+          const done = await work(tx);
+          // The outbox: an order whose status changed gets its event in this transaction, or neither happens.
+          if (moved.size) events = await recordOrderEvents(tx, moved, this.clock.now());
+          return done;
         });
         const result = await (speculation ? idPlans.run(new IdPlan(speculation.ids), transaction) : transaction());
         // Committed: the engines stand on stored revisions now. (On any error they are dropped with `pending`.)
         for (const [id, entry] of pending) this.engines.keep(id, entry.revision, entry.engine, entry.bytes);
+        if (events) this.events.emit('order-events', events);
         return result;
       } catch (error) {
         // Lost an optimistic race or inserted a duplicate concurrently: the retry sees the winner's data.
@@ -184,6 +194,7 @@ export class StepExecutor {
 
   async runStep(tx: StoreTx, step: QueuedStep): Promise<StepOutcome> {
     const { instance } = step;
+    this.moved.get(tx)?.add(instance.rootId);
     const definition = await this.definition(tx, instance.processKey, instance.version);
     const previousWaits = step.isNew ? [] : await tx.findWaits({ instanceId: instance.id });
     const now = this.clock.now();
@@ -298,6 +309,7 @@ export class StepExecutor {
 
   /** Stores a new instance; returns its revision. */
   async insertInstance(tx: StoreTx, row: InstanceRow): Promise<number> {
+    this.moved.get(tx)?.add(row.rootId);
     await tx.insertInstance({ ...row, revision: 1, updatedAt: this.rows.nowIso() });
     return 1;
   }
@@ -306,6 +318,7 @@ export class StepExecutor {
   async saveInstance(tx: StoreTx, row: InstanceRow): Promise<number> {
     // Saved outside an engine step (cancel, failed job, incident retry): a kept engine no longer stands on the row.
     this.engines.drop(row.id);
+    this.moved.get(tx)?.add(row.rootId);
     const revision = row.revision + 1;
     const saved = await tx.updateInstance({ ...row, revision, updatedAt: this.rows.nowIso() });
     if (!saved) throw new StratumError('conflict', `instance ${row.id} was changed concurrently`, { retryable: true });

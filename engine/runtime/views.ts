@@ -62,7 +62,7 @@ export function taskView(wait: WaitRow, instance: InstanceRow | undefined, model
   };
 }
 
-export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {}): JobView {
+export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {}, instance?: InstanceRow): JobView {
   return {
     id: wait.id,
     type: wait.jobType ?? '',
@@ -73,6 +73,9 @@ export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {
     customHeaders,
     retries: wait.jobRetries ?? 0,
     lockExpiresAt: wait.lockExpiresAt ?? '',
+    order: instance ? orderOf(instance.variables) : null,
+    ...(instance && { processKey: instance.processKey, processVersion: instance.version }),
+    errorMessage: wait.jobError,
   };
 }
 

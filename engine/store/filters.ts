@@ -78,7 +78,7 @@ export function waitSelect(filter: WaitFilter, placeholder: Placeholder, tables:
   return { text: `SELECT ${columnsOfW} FROM ${from} ${conditions} ORDER BY ${order}${limit}`, parameters };
 }
 
-class WhereBuilder {
+export class WhereBuilder {
   private readonly conditions: string[] = [];
   private readonly parameters: unknown[] = [];
 

@@ -14,7 +14,7 @@ export interface PageAfter {
 const CURSOR = /^[A-Za-z0-9_-]{1,600}$/;
 
 /** The opaque text a client hands back as `after`: base64url of the position. */
-function encodeCursor(after: PageAfter): string {
+export function encodeCursor(after: PageAfter): string {
   return Buffer.from(JSON.stringify([after.createdAt, after.id]), 'utf8').toString('base64url');
 }
 

@@ -232,4 +232,61 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE stratum_waits ADD COLUMN candidate_users jsonb;
   CREATE INDEX stratum_waits_by_assignee_created ON stratum_waits (assignee, created_at, id);
   `,
+  // 8: order lists: newest entered first, by customer name as entered
+  `
+  CREATE INDEX stratum_orders_newest_first ON stratum_orders (entered_at DESC, order_no);
+  CREATE INDEX stratum_orders_by_customer ON stratum_orders ((entered->'customer'->>'name'), entered_at DESC, order_no);
+  `,
+  // 9: the order events outbox and webhook deliveries (issue 13, item 2)
+  `
+  CREATE TABLE stratum_order_events (
+    seq      bigserial PRIMARY KEY,
+    id       TEXT NOT NULL UNIQUE,
+    order_no TEXT NOT NULL,
+    type     TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    at       TEXT NOT NULL,
+    payload  TEXT NOT NULL
+  );
+  CREATE INDEX stratum_order_events_by_order ON stratum_order_events (order_no, seq);
+  CREATE TABLE stratum_webhook_subscriptions (
+    id         TEXT NOT NULL PRIMARY KEY,
+    url        TEXT NOT NULL,
+    secret     TEXT NOT NULL,
+    types      TEXT NOT NULL,
+    source     TEXT NOT NULL CHECK (source IN ('api', 'config')),
+    fanned_out bigint NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT
+  );
+  CREATE TABLE stratum_webhook_deliveries (
+    id              TEXT NOT NULL PRIMARY KEY,
+    subscription_id TEXT NOT NULL REFERENCES stratum_webhook_subscriptions (id),
+    event_seq       bigint NOT NULL REFERENCES stratum_order_events (seq),
+    order_no        TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+    attempts        integer NOT NULL,
+    next_attempt_at TEXT NOT NULL,
+    dead_after      TEXT NOT NULL,
+    lease_owner     TEXT,
+    lease_until     TEXT,
+    last_status     integer,
+    last_error      TEXT,
+    created_at      TEXT NOT NULL,
+    delivered_at    TEXT,
+    UNIQUE (subscription_id, event_seq)
+  );
+  CREATE INDEX stratum_webhook_deliveries_due ON stratum_webhook_deliveries (status, next_attempt_at);
+  CREATE INDEX stratum_webhook_deliveries_by_order ON stratum_webhook_deliveries (subscription_id, order_no, status, event_seq);
+  CREATE INDEX stratum_webhook_deliveries_by_subscription ON stratum_webhook_deliveries (subscription_id, status, event_seq);
+  CREATE TABLE stratum_webhook_attempts (
+    seq         bigserial PRIMARY KEY,
+    delivery_id TEXT NOT NULL REFERENCES stratum_webhook_deliveries (id),
+    at          TEXT NOT NULL,
+    duration_ms integer NOT NULL,
+    status_code integer,
+    error       TEXT
+  );
+  CREATE INDEX stratum_webhook_attempts_by_delivery ON stratum_webhook_attempts (delivery_id, seq);
+  `,
 ];

@@ -1,10 +1,12 @@
 import pg from 'pg';
 import { StratumError } from '../errors.js';
 import { instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
+import { orderSelect, type OrderTables } from './order-filter.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { numberedAll, valuesFor, type NumberedStatement } from './numbered-parameters.js';
 import { noOpenChangeOf, orderChangeOf, orderChangeParameters, orderChangeStatements, type OrderChangeRecord } from './order-change-rows.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
+import { OutboxRows, type OutboxDialect, type SqlRunner } from './outbox-rows.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type PostgresColumns, type Records } from './records.js';
 import {
   INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentWhere, messageIncidentCodec, messageIncidentWrites,
@@ -19,12 +21,14 @@ import { TxGuard } from './tx-guard.js';
 import type {
   DecisionVersionRow,
   HistoryRow,
+  OutboxTx,
   IdempotencyRow,
   IncidentFilter,
   IncidentResolution,
   IncidentRow,
   MessageRow,
   OrderChangeRow,
+  OrderFilter,
   OrderRow,
   InstanceFilter,
   InstanceRow,
@@ -50,6 +54,7 @@ export class PostgresStore implements Store {
   private readonly readPool: pg.Pool;
   private readonly queue = new TransactionQueue(false);
   private closed = false;
+  private readonly listeners = new Set<pg.Client>();
 
   /**
    * `config` is a pg pool configuration, e.g. `{ connectionString: 'postgres://…' }`,
@@ -135,10 +140,34 @@ export class PostgresStore implements Store {
     }
   }
 
+  /**
+   * One LISTEN connection per subscriber. Notifications carry the schema, so
+   * stores on other schemas of the same database (tests) do not wake each other.
+   */
+  async watchJobs(listener: (jobType: string) => void): Promise<() => Promise<void>> {
+    this.assertOpen();
+    const client = new pg.Client(this.config);
+    client.on('error', (error) => console.error(`stratum: the job notification connection failed: ${error.message}`));
+    await client.connect();
+    const { rows } = await client.query<{ schema: string }>('SELECT current_schema() AS schema');
+    const prefix = `${rows[0]!.schema}\n`;
+    client.on('notification', (message) => {
+      if (message.channel === JOB_CHANNEL && message.payload?.startsWith(prefix)) listener(message.payload.slice(prefix.length));
+    });
+    await client.query(`LISTEN ${JOB_CHANNEL}`);
+    this.listeners.add(client);
+    return async () => {
+      if (!this.listeners.delete(client)) return;
+      await client.end().catch(() => undefined);
+    };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.pool.end(), this.readPool.end()]);
+    const listeners = [...this.listeners];
+    this.listeners.clear();
+    await Promise.all([this.pool.end(), this.readPool.end(), ...listeners.map((client) => client.end().catch(() => undefined))]);
   }
 
   private async inTransaction<T>(pool: pg.Pool, begin: string, writable: boolean, work: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -151,6 +180,8 @@ export class PostgresStore implements Store {
       try {
         const result = await work(tx);
         tx.finish();
+        // delivered to every listening server when (and only if) the transaction commits
+        for (const jobType of tx.fetchableJobTypes) await client.query(NOTIFY_JOB, [jobType]);
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -173,6 +204,10 @@ export class PostgresStore implements Store {
 }
 
 const DEFAULT_POSTGRES_READ_POOL = 4;
+
+/** Job types made fetchable: `<schema>\n<job type>` on one channel. */
+const JOB_CHANNEL = 'stratum_jobs';
+const NOTIFY_JOB = `SELECT pg_notify('${JOB_CHANNEL}', current_schema() || E'\\n' || $1)`;
 
 // How PostgreSQL keeps what the rows hold: jsonb, which the driver parses,
 // and timestamptz, which it returns as a Date.
@@ -199,15 +234,54 @@ const HISTORY_ORDER = ['instanceId', 'at', 'actor', 'event', 'elementId', 'eleme
 
 type Stored = Records<PostgresColumns>;
 
+/** The customer expression is the one index stratum_orders_by_customer is built on (migration 5). */
+const POSTGRES_ORDER_TABLES: OrderTables = { orders: 'stratum_orders', instances: 'stratum_instances', customerName: "(o.entered->'customer'->>'name')" };
+
+/**
+ * Claims skip the rows another server leased or is leasing; event numbers are
+ * drawn under a transaction lock held to commit, so they follow commit order
+ * (a reader of `GET /api/events?after=` never sees n+1 while n is uncommitted).
+ */
+const POSTGRES_OUTBOX: OutboxDialect = {
+  prefix: 'stratum_',
+  claimLock: ' FOR UPDATE OF d SKIP LOCKED',
+  subscriptionLock: ' FOR UPDATE SKIP LOCKED',
+  outboxLock: "SELECT pg_advisory_xact_lock(hashtext('stratum.outbox:' || current_schema()))",
+};
+
+/** Each statement numbered once (pg takes $n parameters only). */
+const numberedStatements = new Map<string, NumberedStatement>();
+
+function numberedOnce(text: string): NumberedStatement {
+  let statement = numberedStatements.get(text);
+  if (!statement) {
+    statement = numberedAll({ text }).text;
+    numberedStatements.set(text, statement);
+  }
+  return statement;
+}
+
 class PostgresTx extends TxGuard implements StoreTx {
   /** The last query asked for: the next one starts after it settles. */
   private previous: Promise<unknown> = Promise.resolve();
+  readonly outbox: OutboxTx;
 
   constructor(
     private readonly client: pg.PoolClient,
     writable: boolean,
   ) {
     super(writable);
+    const runner: SqlRunner = {
+      all: async (text, parameters) => {
+        const statement = numberedOnce(text);
+        return (await this.query(statement.text, valuesFor(statement, parameters))).rows;
+      },
+      run: async (text, parameters) => {
+        const statement = numberedOnce(text);
+        return (await this.query(statement.text, valuesFor(statement, parameters))).rowCount ?? 0;
+      },
+    };
+    this.outbox = new OutboxRows(runner, POSTGRES_OUTBOX, (method) => this.assertWritable(method));
   }
 
   // process library
@@ -342,6 +416,7 @@ class PostgresTx extends TxGuard implements StoreTx {
         await this.writeGroups(wait);
       } else {
         await this.insertWait(wait.id, parameters);
+        this.noteFetchable(wait);
         await this.writeGroups(wait, { isNew: true });
       }
     }
@@ -367,6 +442,7 @@ class PostgresTx extends TxGuard implements StoreTx {
     if (result.rowCount === 0) {
       throw new StratumError('not-found', `wait ${row.id} of instance ${row.instanceId} does not exist`);
     }
+    this.noteFetchable(row);
     await this.writeGroups(row);
   }
 
@@ -381,13 +457,14 @@ class PostgresTx extends TxGuard implements StoreTx {
     return rows.map(codec.wait);
   }
 
-  async lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number): Promise<WaitRow[]> {
+  async lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number, businessKey?: string): Promise<WaitRow[]> {
     this.assertWritable('lockJobs');
     checkLimit('max', max);
     const { rows } = await this.query<Stored['wait']>(
       `WITH claimed AS (
          SELECT id FROM stratum_waits
          WHERE kind = 'job' AND job_type = $1
+           AND ($6::text IS NULL OR business_key = $6)
            AND (lock_expires_at IS NULL OR lock_expires_at < $3)
            AND (job_retries IS NULL OR job_retries > 0)
            AND ${noOpenChangeOf('stratum_', 'stratum_waits')}
@@ -397,7 +474,7 @@ class PostgresTx extends TxGuard implements StoreTx {
        UPDATE stratum_waits w SET locked_by = $2, lock_expires_at = $4
        FROM claimed WHERE w.id = claimed.id
        RETURNING ${WAIT_COLUMNS_OF_W}`,
-      [type, workerId, canonicalTimestamp(now, 'now'), canonicalTimestamp(lockExpiresAt, 'lockExpiresAt'), max],
+      [type, workerId, canonicalTimestamp(now, 'now'), canonicalTimestamp(lockExpiresAt, 'lockExpiresAt'), max, businessKey ?? null],
     );
     return rows.map(codec.wait).sort(byCreatedAtThenId);
   }
@@ -582,6 +659,12 @@ class PostgresTx extends TxGuard implements StoreTx {
   async updateOrderChange(row: OrderChangeRow): Promise<void> {
     this.assertWritable('updateOrderChange');
     await this.write(ORDER_CHANGES.updateOrderChange, { orderNo: row.orderNo, changeId: row.changeId, status: row.status, settledAt: row.settledAt });
+  }
+
+  async findOrders(filter: OrderFilter): Promise<OrderRow[]> {
+    const { text, parameters } = orderSelect(filter, numberedPlaceholder, POSTGRES_ORDER_TABLES);
+    const { rows } = await this.query<Stored['order']>(text, parameters);
+    return rows.map(codec.order);
   }
 
   async lockBusinessKey(businessKey: string): Promise<void> {

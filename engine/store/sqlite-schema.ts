@@ -230,4 +230,61 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE waits ADD COLUMN candidate_users TEXT;
   CREATE INDEX waits_by_assignee_created ON waits (assignee, created_at, id);
   `,
+  // 8: order lists: newest entered first, by customer name as entered
+  `
+  CREATE INDEX orders_newest_first ON orders (entered_at DESC, order_no);
+  CREATE INDEX orders_by_customer ON orders (json_extract(entered, '$.customer.name'), entered_at DESC, order_no);
+  `,
+  // 9: the order events outbox and webhook deliveries (issue 13, item 2)
+  `
+  CREATE TABLE order_events (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    id       TEXT NOT NULL UNIQUE,
+    order_no TEXT NOT NULL,
+    type     TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    at       TEXT NOT NULL,
+    payload  TEXT NOT NULL
+  );
+  CREATE INDEX order_events_by_order ON order_events (order_no, seq);
+  CREATE TABLE webhook_subscriptions (
+    id         TEXT NOT NULL PRIMARY KEY,
+    url        TEXT NOT NULL,
+    secret     TEXT NOT NULL,
+    types      TEXT NOT NULL,
+    source     TEXT NOT NULL CHECK (source IN ('api', 'config')),
+    fanned_out INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT
+  );
+  CREATE TABLE webhook_deliveries (
+    id              TEXT NOT NULL PRIMARY KEY,
+    subscription_id TEXT NOT NULL REFERENCES webhook_subscriptions (id),
+    event_seq       INTEGER NOT NULL REFERENCES order_events (seq),
+    order_no        TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+    attempts        INTEGER NOT NULL,
+    next_attempt_at TEXT NOT NULL,
+    dead_after      TEXT NOT NULL,
+    lease_owner     TEXT,
+    lease_until     TEXT,
+    last_status     INTEGER,
+    last_error      TEXT,
+    created_at      TEXT NOT NULL,
+    delivered_at    TEXT,
+    UNIQUE (subscription_id, event_seq)
+  );
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+  CREATE INDEX webhook_deliveries_by_order ON webhook_deliveries (subscription_id, order_no, status, event_seq);
+  CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries (subscription_id, status, event_seq);
+  CREATE TABLE webhook_attempts (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id TEXT NOT NULL REFERENCES webhook_deliveries (id),
+    at          TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    status_code INTEGER,
+    error       TEXT
+  );
+  CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts (delivery_id, seq);
+  `,
 ];

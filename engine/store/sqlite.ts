@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,18 +16,22 @@ import { rowCodec, type NamedParameters } from './row-codec.js';
 import { packState, unpackState } from './state-codec.js';
 import { rowWrites } from './row-writes.js';
 import { noOpenChangeOf, orderChangeOf, orderChangeParameters, orderChangeStatements, type OrderChangeRecord } from './order-change-rows.js';
+import { OutboxRows, type OutboxDialect, type SqlRunner } from './outbox-rows.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import { orderSelect, type OrderTables } from './order-filter.js';
 import { TransactionQueue } from './transaction-queue.js';
 import { TxGuard } from './tx-guard.js';
 import type {
   DecisionVersionRow,
   HistoryRow,
+  OutboxTx,
   IdempotencyRow,
   IncidentFilter,
   IncidentResolution,
   IncidentRow,
   MessageRow,
   OrderChangeRow,
+  OrderFilter,
   OrderRow,
   InstanceFilter,
   InstanceRow,
@@ -69,6 +74,7 @@ export class SqliteStore implements Store {
   private readonly busyTimeoutMs: number;
   private readonly dataDir: string;
   private closed = false;
+  private readonly jobSignals = new EventEmitter().setMaxListeners(0);
 
   constructor(options: SqliteStoreOptions) {
     this.dataDir = options.dataDir;
@@ -138,7 +144,11 @@ export class SqliteStore implements Store {
   }
 
   async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.queue.run('transaction', () => this.inTransaction(this.writer, 'BEGIN IMMEDIATE', true, work));
+    const fetchable = new Set<string>();
+    const result = await this.queue.run('transaction', () => this.inTransaction(this.writer, 'BEGIN IMMEDIATE', true, work, fetchable));
+    // announced outside the queue's scope: a listener may start a transaction of its own
+    for (const jobType of fetchable) this.jobSignals.emit('job', jobType);
+    return result;
   }
 
   async read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -151,6 +161,11 @@ export class SqliteStore implements Store {
   replica(): StoreReplica | undefined {
     // an in-memory database exists only on its own connection
     return this.path === ':memory:' ? undefined : { kind: 'sqlite', dataDir: this.dataDir, busyTimeoutMs: this.busyTimeoutMs };
+  }
+
+  async watchJobs(listener: (jobType: string) => void): Promise<() => Promise<void>> {
+    this.jobSignals.on('job', listener);
+    return async () => void this.jobSignals.off('job', listener);
   }
 
   async close(): Promise<void> {
@@ -183,6 +198,7 @@ export class SqliteStore implements Store {
     begin: string,
     writable: boolean,
     work: (tx: StoreTx) => Promise<T>,
+    committedJobTypes?: Set<string>,
   ): Promise<T> {
     this.assertOpen();
     connection.statement(begin).run();
@@ -191,6 +207,7 @@ export class SqliteStore implements Store {
       const result = await work(tx);
       tx.finish();
       this.commit(connection);
+      for (const jobType of tx.fetchableJobTypes) committedJobTypes?.add(jobType);
       return result;
     } catch (error) {
       tx.finish();
@@ -288,12 +305,33 @@ export const WAIT_TABLES = { waits: 'waits', groups: 'wait_groups' };
 
 type Stored = Records<SqliteColumns>;
 
+/** The customer expression is the one index orders_by_customer is built on (migration 5). */
+const SQLITE_ORDER_TABLES: OrderTables = { orders: 'orders', instances: 'instances', customerName: "json_extract(o.entered, '$.customer.name')" };
+
+/** Writers run one at a time: no row locks, no lock for event numbers. */
+const SQLITE_OUTBOX: OutboxDialect = { prefix: '', claimLock: '', subscriptionLock: '', outboxLock: null };
+
 class SqliteTx extends TxGuard implements StoreTx {
+  readonly outbox: OutboxTx;
+
   constructor(
     private readonly connection: SqliteConnection,
     writable: boolean,
   ) {
     super(writable);
+    const runner: SqlRunner = {
+      all: async (text, parameters) => {
+        this.assertActive();
+        const statement = this.sql(text);
+        return (Object.keys(parameters).length ? statement.all(parameters) : statement.all()) as Record<string, unknown>[];
+      },
+      run: async (text, parameters) => {
+        this.assertActive();
+        const statement = this.sql(text);
+        return (Object.keys(parameters).length ? statement.run(parameters) : statement.run()).changes;
+      },
+    };
+    this.outbox = new OutboxRows(runner, SQLITE_OUTBOX, (method) => this.assertWritable(method));
   }
 
   // process library
@@ -428,6 +466,7 @@ class SqliteTx extends TxGuard implements StoreTx {
         this.sql(WRITES.refreshWait).run(parameters);
       } else {
         this.insertWait(parameters);
+        this.noteFetchable(wait);
       }
       this.writeGroups(wait);
     }
@@ -455,6 +494,7 @@ class SqliteTx extends TxGuard implements StoreTx {
     if (result.changes === 0) {
       throw new StratumError('not-found', `wait ${row.id} of instance ${row.instanceId} does not exist`);
     }
+    this.noteFetchable(row);
     this.writeGroups(row);
   }
 
@@ -467,7 +507,7 @@ class SqliteTx extends TxGuard implements StoreTx {
     return records.map(codec.wait);
   }
 
-  async lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number): Promise<WaitRow[]> {
+  async lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number, businessKey?: string): Promise<WaitRow[]> {
     this.assertWritable('lockJobs');
     checkLimit('max', max);
     const records = this.sql(
@@ -475,6 +515,7 @@ class SqliteTx extends TxGuard implements StoreTx {
        WHERE id IN (
          SELECT id FROM waits
          WHERE kind = 'job' AND job_type = @type
+           AND (@businessKey IS NULL OR business_key = @businessKey)
            AND (lock_expires_at IS NULL OR lock_expires_at < @now)
            AND (job_retries IS NULL OR job_retries > 0)
            AND ${noOpenChangeOf('', 'waits')}
@@ -487,6 +528,7 @@ class SqliteTx extends TxGuard implements StoreTx {
       now: canonicalTimestamp(now, 'now'),
       lockExpiresAt: canonicalTimestamp(lockExpiresAt, 'lockExpiresAt'),
       max,
+      businessKey: businessKey ?? null,
     }) as Stored['wait'][];
     return records.map(codec.wait).sort(byCreatedAtThenId);
   }
@@ -649,6 +691,12 @@ class SqliteTx extends TxGuard implements StoreTx {
   async updateOrderChange(row: OrderChangeRow): Promise<void> {
     this.assertWritable('updateOrderChange');
     this.sql(ORDER_CHANGES.updateOrderChange).run({ orderNo: row.orderNo, changeId: row.changeId, status: row.status, settledAt: row.settledAt });
+  }
+
+  async findOrders(filter: OrderFilter): Promise<OrderRow[]> {
+    this.assertActive();
+    const { text, parameters } = orderSelect(filter, () => '?', SQLITE_ORDER_TABLES);
+    return (this.sql(text).all(...parameters) as Stored['order'][]).map(codec.order);
   }
 
   /** Writers already run one at a time (BEGIN IMMEDIATE on one connection, a busy wait across processes). */

@@ -228,6 +228,21 @@ export interface OrderRow {
   enteredAt: string;
 }
 
+/** A page of orders, newest entered first, then by order number. */
+export interface OrderFilter {
+  /** `customer.name` as entered, exactly. */
+  customerName?: string;
+  /** Entered at or after this instant. */
+  from?: string;
+  /** Entered before this instant. */
+  to?: string;
+  /** Only orders whose root instance has one of these statuses. */
+  rootStatuses?: InstanceStatus[];
+  /** Orders after this one in the list order; `id` is the order number. */
+  after?: PageAfter;
+  limit: number;
+}
+
 export interface InstanceFilter {
   processKey?: string;
   businessKey?: string;
@@ -256,7 +271,114 @@ export interface WaitFilter {
   after?: PageAfter;
 }
 
+/** An order state change, as the outbox keeps it: `payload` is the CloudEvent (JSON text) sent and served as is. */
+export interface OrderEventRow {
+  /** Commit order: numbered under a lock, so a reader never sees n+1 before n. */
+  seq: number;
+  id: string;
+  orderNo: string;
+  type: string;
+  status: string;
+  at: string;
+  payload: string;
+}
+
+export interface OrderEventFilter {
+  after: number;
+  limit: number;
+  orderNo?: string;
+  type?: string;
+}
+
+export interface SubscriptionRow {
+  id: string;
+  url: string;
+  /** Standard Webhooks secret (`whsec_` + base64). */
+  secret: string;
+  /** Event types delivered; empty: all. */
+  types: string[];
+  source: 'api' | 'config';
+  /** The last event number fanned out into deliveries. */
+  cursor: number;
+  createdAt: string;
+  createdBy: string | null;
+}
+
+type WebhookDeliveryStatus = 'pending' | 'delivered' | 'dead';
+
+export interface WebhookDeliveryRow {
+  id: string;
+  subscriptionId: string;
+  eventSeq: number;
+  /** Of the event (read with the delivery; not written by insertDelivery). */
+  eventId: string;
+  eventType: string;
+  orderNo: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  /** A failed attempt at or after this instant is the last: the delivery is dead-lettered. */
+  deadAfter: string;
+  leaseOwner: string | null;
+  leaseUntil: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+/** A leased delivery with what it takes to send it. */
+export interface WebhookClaim extends WebhookDeliveryRow {
+  url: string;
+  secret: string;
+  payload: string;
+}
+
+export interface WebhookAttemptRow {
+  seq: number;
+  deliveryId: string;
+  at: string;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+}
+
+export interface DeliveryFilter {
+  subscriptionId?: string;
+  status?: WebhookDeliveryStatus;
+  /** Only deliveries of later events. */
+  after?: number;
+  limit: number;
+}
+
+/** The outbox of order events and the webhook deliveries fed from it (engine/store/outbox-rows.ts). */
+export interface OutboxTx {
+  lockOutbox(): Promise<void>;
+  lastOrderStatus(orderNo: string): Promise<string | null>;
+  insertOrderEvent(row: Omit<OrderEventRow, 'seq'>): Promise<number>;
+  findOrderEvents(filter: OrderEventFilter): Promise<OrderEventRow[]>;
+  latestEventSeq(): Promise<number>;
+  saveSubscription(row: SubscriptionRow): Promise<void>;
+  getSubscription(id: string): Promise<SubscriptionRow | undefined>;
+  /** With `lock`, the rows another server is fanning out are skipped (PostgreSQL). */
+  listSubscriptions(options?: { lock?: boolean }): Promise<SubscriptionRow[]>;
+  deleteSubscription(id: string): Promise<boolean>;
+  setSubscriptionCursor(id: string, cursor: number): Promise<void>;
+  insertDelivery(row: Omit<WebhookDeliveryRow, 'eventId' | 'eventType'>): Promise<void>;
+  claimDeliveries(now: string, owner: string, leaseUntil: string, limit: number): Promise<WebhookClaim[]>;
+  finishAttempt(
+    attempt: Omit<WebhookAttemptRow, 'seq'>,
+    outcome: { owner: string; status: WebhookDeliveryStatus; nextAttemptAt: string; at: string },
+  ): Promise<boolean>;
+  getDelivery(id: string): Promise<WebhookDeliveryRow | undefined>;
+  findDeliveries(filter: DeliveryFilter): Promise<WebhookDeliveryRow[]>;
+  attemptsOf(deliveryIds: string[]): Promise<WebhookAttemptRow[]>;
+  redeliver(id: string, now: string, deadAfter: string): Promise<boolean>;
+}
+
 export interface StoreTx {
+  /** Order events and webhook deliveries. */
+  readonly outbox: OutboxTx;
   // process library
   insertVersion(row: ProcessVersionRow): Promise<void>;
   getVersion(key: string, version: number): Promise<ProcessVersionRow | undefined>;
@@ -306,7 +428,7 @@ export interface StoreTx {
    * (`lockExpiresAt < now`, strictly) and that still have retries, for
    * `workerId` until `lockExpiresAt`.
    */
-  lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number): Promise<WaitRow[]>;
+  lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number, businessKey?: string): Promise<WaitRow[]>;
 
   // history (append-only)
   appendHistory(rows: HistoryRow[]): Promise<void>;
@@ -349,6 +471,8 @@ export interface StoreTx {
   /** Throws StratumError conflict when the order number is taken (the table's primary key). */
   insertOrder(row: OrderRow): Promise<void>;
   getOrder(orderNo: string): Promise<OrderRow | undefined>;
+  /** Ordered by enteredAt descending, then orderNo ascending (keyset pages, see page-cursor.ts). */
+  findOrders(filter: OrderFilter): Promise<OrderRow[]>;
   /**
    * Holds a lock on a business key until the transaction ends, so that an order
    * entry and a start under the same key never both pass their checks
@@ -376,6 +500,13 @@ export interface Store {
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Reads outside an explicit transaction (still a consistent snapshot per call). */
   read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Calls `listener` with a job type each time a committed transaction made a
+   * job of that type fetchable (created, failed with retries left, unlocked).
+   * SQLite: transactions of this store object; PostgreSQL: of every server on
+   * the database (LISTEN/NOTIFY). Resolves with the unsubscribe.
+   */
+  watchJobs(listener: (jobType: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
   /** How a worker thread opens its own connection to the same database, to read; undefined when it cannot (an in-memory database). */
   replica?(): StoreReplica | undefined;

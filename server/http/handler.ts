@@ -22,6 +22,8 @@ export interface Reply {
   /** Sent as is with `contentType` (exact bytes, e.g. a deployed file). */
   bytes?: Uint8Array;
   contentType?: string;
+  /** Send `contentType` exactly as given (no charset added): clients that compare it literally. */
+  exactContentType?: boolean;
   headers?: Record<string, string>;
 }
 

@@ -17,6 +17,8 @@ export interface PageSize {
 export const TASK_PAGE: PageSize = { default: 100, max: 1000 };
 /** GET /api/instances: as before cursors, 50 unless asked, at most 200. */
 export const INSTANCE_PAGE: PageSize = { default: 50, max: 200 };
+/** GET /api/orders: as instances. */
+export const ORDER_PAGE: PageSize = { default: 50, max: 200 };
 
 /** The `after` query parameter as the JSON Schema of a list's query object. */
 export const afterParameter: JsonSchema = {

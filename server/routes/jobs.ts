@@ -1,12 +1,30 @@
-// External jobs: ERP workers fetch-and-lock, complete and fail them. The
-// history records the authenticated user; `workerId` is only the worker's label.
-import type { Runtime } from '../../engine/api.js';
+// External jobs: ERP workers fetch-and-lock (waiting for work when asked),
+// complete, fail, extend or give back their locks. The history records the
+// authenticated user; `workerId` is only the worker's label.
+import type { Runtime, Workers } from '../../engine/api.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
+import { clientGone } from '../http/client-gone.js';
 
-export function jobHandlers(runtime: Runtime): Handlers {
+interface FetchAndLockBody {
+  type: string;
+  workerId: string;
+  lockMs?: number;
+  max?: number;
+  asyncResponseTimeout?: number;
+  businessKey?: string;
+  variables?: string[];
+}
+
+export function jobHandlers(runtime: Runtime, workers: Workers): Handlers {
   return {
-    fetchAndLockJobs: async ({ body }: Input<{ type: string; workerId: string; lockMs?: number; max?: number }>) =>
-      ok(await runtime.fetchAndLockJobs(body)),
+    fetchAndLockJobs: async ({ body, req }: Input<FetchAndLockBody>) => {
+      const { type, lockMs, businessKey, variables, workerId, max, asyncResponseTimeout } = body;
+      const topic = { type, ...(lockMs !== undefined && { lockMs }), ...(businessKey !== undefined && { businessKey }), ...(variables && { variables }) };
+      return ok(await workers.fetchAndLock(
+        { workerId, topics: [topic], ...(max !== undefined && { max }), ...(asyncResponseTimeout !== undefined && { asyncResponseTimeoutMs: asyncResponseTimeout }) },
+        clientGone(req),
+      ));
+    },
 
     completeJob: async ({ params, body, user }: Input<{ variables?: Record<string, unknown>; workerId?: string }, unknown, { id: string }>) =>
       ok(await runtime.completeJob(params.id, body.variables ?? {}, user!, body.workerId)),
@@ -16,5 +34,13 @@ export function jobHandlers(runtime: Runtime): Handlers {
 
     throwJobError: async ({ params, body, user }: Input<{ errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, unknown, { id: string }>) =>
       ok(await runtime.throwJobError(params.id, body, user!)),
+
+    extendJobLock: async ({ params, body }: Input<{ workerId: string; lockMs: number }, unknown, { id: string }>) =>
+      ok(await workers.extendLock(params.id, body.workerId, body.lockMs)),
+
+    unlockJob: async ({ params }: Input<unknown, unknown, { id: string }>) => {
+      await workers.unlock(params.id);
+      return { status: 204 };
+    },
   };
 }

@@ -1,12 +1,17 @@
-// Sales order entry: the engine checks the order (currency, minor units, a
-// rate), converts it, keeps it under its orderNo and starts the order process.
-// Changes to a running order are recorded and handed to the order process.
-import type { OrderChangeRequest, OrderEntry, Runtime } from '../../engine/api.js';
+// Sales orders: entry (the engine checks the order, converts it, keeps it
+// under its orderNo and starts the order process), changes to a running order,
+// the order as a resource, lists, and cancel by number.
+import type { OrderChangeRequest, OrderEntry, OrderQuery, Orders, Runtime } from '../../engine/api.js';
 import { notFound } from '../../engine/errors.js';
+import { encodeCursor } from '../../engine/store/page-cursor.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
+import { pageStart } from '../http/pagination.js';
+import { HttpProblem } from '../problem.js';
 import { instanceReply } from './instances.js';
 
-export function orderHandlers(runtime: Runtime): Handlers {
+type OrdersQuery = Omit<OrderQuery, 'after'> & { after?: string };
+
+export function orderHandlers(runtime: Runtime, orders: Orders): Handlers {
   return {
     postOrder: async ({ body, user }: Input<OrderEntry>) => instanceReply(await runtime.enterOrder(body, { user: user!.name })),
     postOrderChange: async ({ params, body, user }: Input<OrderChangeRequest, unknown, { orderNo: string }>) => {
@@ -18,5 +23,21 @@ export function orderHandlers(runtime: Runtime): Handlers {
       if (!order) throw notFound(`no order ${params.orderNo}`);
       return ok(order);
     },
+
+    listOrders: async ({ query }: Input<unknown, OrdersQuery>) => {
+      const { after, ...filter } = query;
+      const start = pageStart(after);
+      const { items, next } = await orders.find({ ...filter, ...(start && { after: start }) });
+      return ok({ items, limit: query.limit, next: next && encodeCursor(next) });
+    },
+
+    getOrder: async ({ params }: Input<unknown, unknown, { orderNo: string }>) => {
+      const order = await orders.get(params.orderNo);
+      if (!order) throw new HttpProblem(404, `No order ${params.orderNo}.`);
+      return ok(order);
+    },
+
+    cancelOrder: async ({ params, body, user }: Input<{ reason: string }, unknown, { orderNo: string }>) =>
+      ok(await orders.cancel(params.orderNo, user!, body.reason)),
   };
 }

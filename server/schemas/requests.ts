@@ -129,6 +129,26 @@ export const FetchAndLockRequest: JsonSchema = {
     workerId: printableKey(200),
     lockMs: { type: 'integer', minimum: 1000, maximum: 86_400_000, description: 'How long the jobs stay locked for this worker (the engine\'s default when absent).' },
     max: { type: 'integer', minimum: 1, maximum: 100, description: 'At most this many jobs (1 when absent).' },
+    asyncResponseTimeout: {
+      type: 'integer', minimum: 0, maximum: 1_800_000,
+      description: 'Long polling (ms): when no job is fetchable, the answer waits up to this long and comes the moment a job of this type is created, failed with retries left or unlocked. 0 or absent answers at once.',
+    },
+    businessKey: printableKey(200, 'Only the jobs of this order (business key).'),
+    variables: {
+      type: 'array', maxItems: 200, uniqueItems: true, items: { type: 'string', pattern: VARIABLE_NAME_PATTERN },
+      description: 'Hand the worker only these variables (all when absent).',
+    },
+  },
+};
+
+export const ExtendLockRequest: JsonSchema = {
+  examples: [{ workerId: 'erp-worker-1', lockMs: 120_000 }],
+  type: 'object',
+  required: ['workerId', 'lockMs'],
+  additionalProperties: false,
+  properties: {
+    workerId: printableKey(200),
+    lockMs: { type: 'integer', minimum: 1000, maximum: 86_400_000, description: 'The new lock runs this long from now.' },
   },
 };
 
@@ -278,3 +298,5 @@ export const DiffQuery: JsonSchema = {
   required: ['to'],
   properties: { to: { type: 'integer', minimum: 1, maximum: 1_000_000_000, description: 'The version to compare with.' } },
 };
+/** A body that may be sent but carries nothing (Camunda's clients post `{}`). */
+export const EmptyBody: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };

@@ -162,7 +162,7 @@ export const Me: JsonSchema = {
 
 export const JobView: JsonSchema = {
   type: 'object',
-  required: ['id', 'type', 'instanceId', 'businessKey', 'elementId', 'variables', 'customHeaders', 'retries', 'lockExpiresAt'],
+  required: ['id', 'type', 'instanceId', 'businessKey', 'elementId', 'variables', 'customHeaders', 'retries', 'lockExpiresAt', 'order'],
   properties: {
     id: { type: 'string' },
     type: { type: 'string' },
@@ -173,7 +173,17 @@ export const JobView: JsonSchema = {
     customHeaders: { type: 'object', additionalProperties: { type: 'string' }, description: 'zeebe:taskHeaders of the element: static configuration for the worker.' },
     retries: { type: 'integer', minimum: 0 },
     lockExpiresAt: dateTime,
+    order: nullable({ type: 'object', description: 'The order the job belongs to, as a task shows it (orderNo, customer, amount, currency, paymentTerms, reportingAmount, reportingCurrency …).' }),
+    processKey: { type: 'string' },
+    processVersion: { type: 'integer', minimum: 1 },
+    errorMessage: nullable({ type: 'string' }),
   },
+};
+
+export const JobLock: JsonSchema = {
+  type: 'object',
+  required: ['id', 'lockExpiresAt'],
+  properties: { id: { type: 'string' }, lockExpiresAt: dateTime },
 };
 
 export const ProcessSummary: JsonSchema = {

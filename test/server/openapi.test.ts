@@ -83,7 +83,7 @@ describe('GET /api/openapi.json', () => {
   it('answers 405 with Allow for another method on a documented path', async () => {
     const response = await server.api.request('DELETE', '/api/orders');
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('POST');
-    expect(response.body.allow).toEqual(['POST']);
+    expect(response.headers.get('allow')).toBe('POST, GET, HEAD');
+    expect(response.body.allow).toEqual(['POST', 'GET', 'HEAD']);
   });
 });

@@ -79,11 +79,15 @@ if (unreachable) {
             'stratum_instances',
             'stratum_messages',
             'stratum_order_changes',
+            'stratum_order_events',
             'stratum_orders',
             'stratum_process_versions',
             'stratum_schema_version',
             'stratum_wait_groups',
             'stratum_waits',
+            'stratum_webhook_attempts',
+            'stratum_webhook_deliveries',
+            'stratum_webhook_subscriptions',
           ]);
         } finally {
           await store.close();

@@ -1039,6 +1039,57 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(lost).toHaveLength(1);
         expect((lost[0]!.reason as StratumError).code).toBe('conflict');
       });
+
+      it('lists orders newest entered first, by customer name, entry time and root status, in keyset pages', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2', { status: 'completed' }), instanceRow('i3'), instanceRow('i4'));
+        const entered = (orderNo: string, instanceId: string, second: number, customer: string): OrderRow => {
+          const row = orderRow(orderNo, instanceId);
+          return { ...row, order: { ...row.order, customer: { name: customer } }, enteredAt: at(second) };
+        };
+        await store.transaction(async (tx) => {
+          await tx.insertOrder(entered('SO-B', 'i1', 1, 'ACME'));
+          await tx.insertOrder(entered('SO-A', 'i2', 1, 'ACME'));
+          await tx.insertOrder(entered('SO-C', 'i3', 2, 'Zeta'));
+          await tx.insertOrder(entered('SO-D', 'i4', 3, 'ACME'));
+        });
+        const numbers = async (filter: Parameters<StoreTx['findOrders']>[0]) => (await store.read((tx) => tx.findOrders(filter))).map((row) => row.orderNo);
+        expect(await numbers({ limit: 10 })).toEqual(['SO-D', 'SO-C', 'SO-A', 'SO-B']);
+        expect(await numbers({ limit: 10, customerName: 'ACME' })).toEqual(['SO-D', 'SO-A', 'SO-B']);
+        expect(await numbers({ limit: 10, from: at(2), to: at(3) })).toEqual(['SO-C']);
+        expect(await numbers({ limit: 10, rootStatuses: ['completed'] })).toEqual(['SO-A']);
+        expect(await numbers({ limit: 10, rootStatuses: ['running'], customerName: 'ACME' })).toEqual(['SO-D', 'SO-B']);
+        expect(await numbers({ limit: 2, after: { createdAt: at(1), id: 'SO-A' } })).toEqual(['SO-B']);
+        expect(await numbers({ limit: 1, after: { createdAt: at(3), id: 'SO-D' } })).toEqual(['SO-C']);
+      });
+    });
+
+    describe('job announcements', () => {
+      it('announces a job type after the commit that creates, fails with retries or unlocks a job, never after a rollback', async () => {
+        await seed(store, instanceRow('i1', { businessKey: 'SO-1' }));
+        const heard: string[] = [];
+        const stop = await store.watchJobs((jobType) => heard.push(jobType));
+        const settle = async () => {
+          for (let round = 0; round < 40 && heard.length === 0; round++) await new Promise((resolve) => setTimeout(resolve, 25));
+          const got = heard.splice(0);
+          return got;
+        };
+        await expect(store.transaction(async (tx) => {
+          await tx.replaceWaits('i1', [waitRow('j1', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3 })]);
+          throw new Error('rolled back');
+        })).rejects.toThrow('rolled back');
+        await store.transaction((tx) => tx.replaceWaits('i1', [waitRow('t1', 'i1', { kind: 'task' })]));
+        expect(await settle()).toEqual([]);
+
+        await store.transaction((tx) => tx.replaceWaits('i1', [waitRow('j1', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3, businessKey: 'SO-1' })]));
+        expect(await settle()).toEqual(['shipping']);
+        expect(await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(10), at(70), 1, 'SO-OTHER'))).toEqual([]);
+        const [locked] = await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(10), at(70), 1, 'SO-1'));
+        expect(locked?.id).toBe('j1');
+        expect(await settle()).toEqual([]);
+        await store.transaction((tx) => tx.updateWait({ ...locked!, lockedBy: null, lockExpiresAt: null }));
+        expect(await settle()).toEqual(['shipping']);
+        await stop();
+      });
     });
 
     describe('transactions', () => {

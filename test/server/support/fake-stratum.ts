@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type {
   Actor, BpmnFile, DeployOptions, DeployResult, ImpactAnalysis, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
-  MessageResult, OrderChangeRequest, OrderChangeView, OrderEntry, OrderEntryOptions, ProcessDetail, ProcessSummary, Runtime, StartOptions, TaskView,
+  MessageResult, OrderChangeRequest, OrderChangeView, OrderEntry, OrderEntryOptions, Orders, Outbox, ProcessDetail, Workers, ProcessSummary, Runtime, StartOptions, TaskView,
 } from '../../../engine/api.js';
 import { StratumError } from '../../../engine/errors.js';
 
@@ -20,6 +20,52 @@ export class FakeStratum {
   private readonly idempotency = new Map<string, { hash: string; id: string }>();
   private readonly incidents = new Map<string, IncidentView & { open: boolean }>();
   private seq = 0;
+
+  /** The HTTP layer's tests of orders run against the real server; here no order is ever found. */
+  readonly orders: Orders = {
+    get: async () => undefined,
+    find: async () => ({ items: [], next: null }),
+    cancel: async (orderNo: string) => {
+      throw new StratumError('not-found', `no order ${orderNo}`);
+    },
+  };
+
+  /** Fetches without waiting, through the fake runtime's jobs. */
+  readonly workers: Workers = {
+    fetchAndLock: async (fetch) => {
+      const [topic] = fetch.topics;
+      return this.runtime.fetchAndLockJobs({ type: topic!.type, workerId: fetch.workerId, ...(fetch.max !== undefined && { max: fetch.max }) });
+    },
+    extendLock: async (jobId: string) => {
+      throw new StratumError('not-found', `no open job ${jobId}`);
+    },
+    unlock: async (jobId: string) => {
+      throw new StratumError('not-found', `no open job ${jobId}`);
+    },
+    releaseWaiting: () => undefined,
+  };
+
+  /** The HTTP layer's tests of events run against the real server (test/server/events/); here the outbox is empty. */
+  readonly outbox: Outbox = {
+    events: async (query) => ({ items: [], next: query.after }),
+    subscribe: async (input, actor) => ({
+      id: input.id ?? `w${++this.seq}`, url: input.url, types: input.types ?? [], source: 'api', createdAt: new Date(0).toISOString(),
+      createdBy: actor.name, secret: input.secret ?? 'whsec_c2VjcmV0IHNlY3JldCBzZWNyZXQgc2VjcmV0IQ==',
+    }),
+    subscriptions: async () => [],
+    subscription: async () => undefined,
+    unsubscribe: async (id) => {
+      throw new StratumError('not-found', `no webhook subscription ${id}`);
+    },
+    configure: async () => undefined,
+    deliveries: async () => ({ items: [], next: null }),
+    delivery: async () => undefined,
+    redeliver: async (id) => {
+      throw new StratumError('not-found', `no webhook delivery ${id}`);
+    },
+    startDelivery: () => undefined,
+    deliverNow: async () => 0,
+  };
 
   readonly library: Library = {
     deploy: async (files: BpmnFile[], options: DeployOptions): Promise<DeployResult> => {
@@ -91,7 +137,7 @@ export class FakeStratum {
       this.tasks.set(taskId, { id: taskId, instanceId: id, businessKey: instance.businessKey, processKey, elementId: 'Approve', name: 'Approve', candidateGroups: ['sales-director'], assignee: null, candidateUsers: [], createdAt: at,
         variables: ['approved', 'comment'], documentation: null, processName: null, form: null, order: null, open: true });
       const jobId = `j${++this.seq}`;
-      this.jobs.set(jobId, { id: jobId, type: 'shipping', instanceId: id, businessKey: instance.businessKey, elementId: 'Ship', variables: {}, customHeaders: {}, retries: 3, lockExpiresAt: at, open: true });
+      this.jobs.set(jobId, { id: jobId, type: 'shipping', instanceId: id, businessKey: instance.businessKey, elementId: 'Ship', variables: {}, customHeaders: {}, retries: 3, lockExpiresAt: at, order: null, open: true });
       this.refreshWaiting(instance);
       this.events.emit('step', { action: 'start', processKey, durationMs: 1, outcome: 'ok' });
       return { instance, created: true };

@@ -40,7 +40,7 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean; ratesFile?: string; orderProcessKey?: string; admission?: AdmissionLimits; timeouts?: HttpTimeouts; requireDeploymentNote?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean; ratesFile?: string; orderProcessKey?: string; admission?: AdmissionLimits; timeouts?: HttpTimeouts; requireDeploymentNote?: boolean; webhooksFile?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeDataDir();
   const server = await startServer({
     config: {
@@ -58,6 +58,7 @@ export async function startTestServer(options: { dataDir?: string; bodyBytes?: n
       ...(options.admission ? { admission: options.admission } : {}),
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       ...(options.requireDeploymentNote !== undefined ? { requireDeploymentNote: options.requireDeploymentNote } : {}),
+      ...(options.webhooksFile ? { webhooksFile: options.webhooksFile } : {}),
     },
     logger: pino({ level: process.env.STRATUM_TEST_LOG ?? 'silent' }),
     scheduler: false,

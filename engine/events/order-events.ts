@@ -1,0 +1,65 @@
+// Order events: each change of an order's status (order-status.ts) becomes one
+// CloudEvent in the outbox, written in the transaction of the step that made
+// it, so an event exists exactly when its step committed. The outbox is
+// numbered in commit order (PostgreSQL: under a transaction lock taken here,
+// last, after the step's row locks); delivery happens elsewhere
+// (webhook-delivery.ts) and never holds a step up.
+import { randomUUID } from 'node:crypto';
+import { CloudEvent } from 'cloudevents';
+import type { OrderStatus } from '../api.js';
+import { orderStatus } from '../orders/order-status.js';
+import { orderSummary } from '../orders/order-summary.js';
+import { waitingElement } from '../runtime/views.js';
+import type { StoreTx } from '../store/types.js';
+
+const EVENT_SOURCE = '/stratum/orders';
+const ORDER_EVENT_PREFIX = 'stratum.order.';
+
+/** The CloudEvents `type` of an order reaching `status`, e.g. `stratum.order.in-planning`. */
+export function orderEventType(status: OrderStatus): string {
+  return `${ORDER_EVENT_PREFIX}${status}`;
+}
+
+/**
+ * Writes an event for each order among `rootIds` whose status differs from
+ * its last event's. Returns how many were written. Instances outside an order
+ * (started without `POST /api/orders`) have no events.
+ */
+export async function recordOrderEvents(tx: StoreTx, rootIds: Iterable<string>, now: Date): Promise<number> {
+  let written = 0;
+  for (const rootId of rootIds) {
+    const root = await tx.getInstance(rootId);
+    if (!root?.businessKey || root.parentId) continue;
+    const order = await tx.getOrder(root.businessKey);
+    if (!order || order.instanceId !== rootId) continue;
+    // Last: the numbers follow commit order, and the status is read after any concurrent step of this order committed.
+    await tx.outbox.lockOutbox();
+    const waits = (await tx.findWaits({ rootId })).filter((wait) => wait.kind !== 'call');
+    const status = orderStatus(root.status, waits);
+    const previous = await tx.outbox.lastOrderStatus(order.orderNo);
+    if (previous === status) continue;
+    const keyOf = new Map((await tx.findInstances({ rootId })).map((instance) => [instance.id, instance.processKey]));
+    const id = randomUUID();
+    const at = now.toISOString();
+    const event = new CloudEvent({
+      specversion: '1.0',
+      id,
+      source: EVENT_SOURCE,
+      type: orderEventType(status),
+      subject: order.orderNo,
+      time: at,
+      datacontenttype: 'application/json',
+      data: {
+        ...orderSummary(order),
+        status,
+        previousStatus: previous,
+        instanceId: rootId,
+        enteredAt: order.enteredAt,
+        waiting: waits.map((wait) => waitingElement(wait, keyOf.get(wait.instanceId) ?? root.processKey)),
+      },
+    });
+    await tx.outbox.insertOrderEvent({ id, orderNo: order.orderNo, type: event.type, status, at, payload: JSON.stringify(event) });
+    written++;
+  }
+  return written;
+}

@@ -1,0 +1,219 @@
+// Webhook delivery: a loop of its own, beside the steps, that never holds one
+// up. Each round it
+//   1. fans new outbox events out into one delivery row per matching subscription
+//      (each subscription remembers the last event it took),
+//   2. leases due deliveries (a lease, not a lock: another server takes a
+//      delivery over when the lease of a crashed one runs out), at most as many
+//      as it has free slots (bounded concurrency),
+//   3. POSTs each as a CloudEvent (structured JSON) signed per Standard Webhooks,
+//      with a timeout, and records the attempt: delivered on 2xx, else retried
+//      with exponential backoff and full jitter until `retryForMs` has passed
+//      since the event, then dead-lettered.
+// Events of one order reach a subscription in order: a delivery is due only
+// when no earlier event of its order is pending for that subscription.
+// At least once: a delivery sent but not recorded (crash, lost lease) is sent
+// again, with the same `webhook-id` (the event's id).
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import type { Clock, WebhookDeliveryOptions } from '../api.js';
+import type { OrderEventRow, Store, WebhookClaim } from '../store/types.js';
+
+
+const DEFAULT_RETRY_FOR_MS = 24 * 60 * 60_000;
+const DEFAULTS = {
+  intervalMs: 1000, concurrency: 8, timeoutMs: 10_000, retryForMs: DEFAULT_RETRY_FOR_MS, backoff: { baseMs: 5000, maxMs: 60 * 60_000 }, fanOutBatch: 500,
+};
+
+/** The wait before attempt `attempts + 1`: exponential, capped, with full jitter over its upper half. */
+function backoffMs(attempts: number, backoff: { baseMs: number; maxMs: number }, random: () => number): number {
+  const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+/** What a receiver gets: the stored CloudEvent with its outbox number (`stratumseq`), the same bytes on every attempt. */
+export function eventBody(event: Pick<OrderEventRow, 'seq' | 'payload'>): string {
+  return JSON.stringify({ ...(JSON.parse(event.payload) as Record<string, unknown>), stratumseq: event.seq });
+}
+
+export class WebhookDelivery {
+  private readonly owner: string;
+  private readonly settings: typeof DEFAULTS;
+  private readonly random: () => number;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private started = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    options: WebhookDeliveryOptions = {},
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {
+    this.owner = options.owner ?? `stratum-${randomUUID()}`;
+    this.random = options.random ?? Math.random;
+    this.settings = {
+      intervalMs: options.intervalMs ?? DEFAULTS.intervalMs,
+      concurrency: Math.max(1, options.concurrency ?? DEFAULTS.concurrency),
+      timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+      retryForMs: options.retryForMs ?? DEFAULTS.retryForMs,
+      backoff: options.backoff ?? DEFAULTS.backoff,
+      fanOutBatch: options.fanOutBatch ?? DEFAULTS.fanOutBatch,
+    };
+  }
+
+  get retryForMs(): number {
+    return this.settings.retryForMs;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.wake();
+  }
+
+  /** Runs a round soon (a step wrote events; a delivery finished and freed a slot). */
+  wake(): void {
+    if (!this.started || this.stopping.signal.aborted) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.loop(), 0);
+  }
+
+  /** Stops the rounds; requests in flight are cut off (their leases run out and another round sends them again). */
+  async stop(): Promise<void> {
+    this.started = false;
+    this.stopping.abort();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** One round: fan out, lease, send (without waiting for the answers). Resolves with the number of deliveries sent. */
+  async round(): Promise<number> {
+    await this.fanOut();
+    const slots = this.settings.concurrency - this.inFlight.size;
+    if (slots <= 0) return 0;
+    const now = this.clock.now();
+    const leaseUntil = new Date(now.getTime() + this.settings.timeoutMs + 30_000).toISOString();
+    const claims = await this.store.transaction((tx) => tx.outbox.claimDeliveries(now.toISOString(), this.owner, leaseUntil, slots));
+    for (const claim of claims) {
+      const sending: Promise<void> = this.send(claim)
+        .catch((error: unknown) => this.onError(error))
+        .finally(() => {
+          this.inFlight.delete(sending);
+          this.wake();
+        });
+      this.inFlight.add(sending);
+    }
+    return claims.length;
+  }
+
+  /** Waits until every request in flight is answered and recorded (tests). */
+  async settle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private loop(): void {
+    this.timer = null;
+    this.running = (async () => {
+      try {
+        await this.round();
+      } catch (error) {
+        this.onError(error);
+      }
+    })().finally(() => {
+      this.running = null;
+      if (!this.started) return;
+      if (this.again) {
+        this.again = false;
+        this.timer = setTimeout(() => this.loop(), 0);
+      } else {
+        this.timer = setTimeout(() => this.loop(), this.settings.intervalMs);
+      }
+    });
+  }
+
+  private async fanOut(): Promise<void> {
+    // A read first: most rounds have nothing new, and need no write transaction.
+    const behind = await this.store.read(async (tx) => {
+      const latest = await tx.outbox.latestEventSeq();
+      return (await tx.outbox.listSubscriptions()).some((subscription) => subscription.cursor < latest);
+    });
+    if (!behind) return;
+    await this.store.transaction(async (tx) => {
+      const subscriptions = await tx.outbox.listSubscriptions({ lock: true });
+      if (!subscriptions.length) return;
+      const now = this.clock.now();
+      const createdAt = now.toISOString();
+      for (const subscription of subscriptions) {
+        const events = await tx.outbox.findOrderEvents({ after: subscription.cursor, limit: this.settings.fanOutBatch });
+        if (!events.length) continue;
+        for (const event of events) {
+          if (subscription.types.length && !subscription.types.includes(event.type)) continue;
+          await tx.outbox.insertDelivery({
+            id: randomUUID(), subscriptionId: subscription.id, eventSeq: event.seq, orderNo: event.orderNo, status: 'pending', attempts: 0,
+            nextAttemptAt: createdAt, deadAfter: new Date(Date.parse(event.at) + this.settings.retryForMs).toISOString(),
+            leaseOwner: null, leaseUntil: null, lastStatus: null, lastError: null, createdAt, deliveredAt: null,
+          });
+        }
+        await tx.outbox.setSubscriptionCursor(subscription.id, events.at(-1)!.seq);
+      }
+    });
+  }
+
+  private async send(claim: WebhookClaim): Promise<void> {
+    const body = eventBody({ seq: claim.eventSeq, payload: claim.payload });
+    const sentAt = this.clock.now();
+    // the signed timestamp is the real moment of sending: receivers refuse one outside their tolerance (replays)
+    const signedAt = new Date();
+    const began = performance.now();
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    try {
+      const signature = new Webhook(claim.secret).sign(claim.eventId, signedAt, body);
+      const response = await fetch(claim.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/cloudevents+json; charset=utf-8',
+          'user-agent': 'Stratum-Webhooks/1',
+          'webhook-id': claim.eventId,
+          'webhook-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
+          'webhook-signature': signature,
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.any([AbortSignal.timeout(this.settings.timeoutMs), this.stopping.signal]),
+      });
+      statusCode = response.status;
+      if (response.status < 200 || response.status > 299) error = `HTTP ${response.status}: ${(await response.text().catch(() => '')).slice(0, 200)}`;
+      else await response.body?.cancel().catch(() => undefined);
+    } catch (failure) {
+      error = describe(failure, this.settings.timeoutMs);
+    }
+    if (this.stopping.signal.aborted && statusCode === null) return; // shutting down: the lease runs out, the delivery is sent again
+    const at = this.clock.now();
+    const delivered = error === null;
+    const dead = !delivered && at.toISOString() >= claim.deadAfter;
+    const nextAttemptAt = delivered || dead ? at.toISOString() : new Date(at.getTime() + backoffMs(claim.attempts + 1, this.settings.backoff, this.random)).toISOString();
+    await this.store.transaction((tx) => tx.outbox.finishAttempt(
+      { deliveryId: claim.id, at: sentAt.toISOString(), durationMs: Math.round(performance.now() - began), statusCode, error },
+      { owner: this.owner, status: delivered ? 'delivered' : dead ? 'dead' : 'pending', nextAttemptAt, at: at.toISOString() },
+    ));
+  }
+}
+
+// helpers
+
+function describe(failure: unknown, timeoutMs: number): string {
+  const error = failure as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  const cause = error.cause?.code ?? error.cause?.message;
+  return `${error.message ?? String(failure)}${cause ? ` (${cause})` : ''}`.slice(0, 500);
+}

@@ -1,0 +1,154 @@
+// The outbox as integrators use it: order events to pull, webhook
+// subscriptions (from the API or a configuration file), their delivery log,
+// dead letters and redelivery. Sending is webhook-delivery.ts's.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type {
+  Actor, Clock, OrderEvent, OrderEventQuery, Outbox, WebhookDeliveryQuery, WebhookDeliveryView, WebhookSubscription, WebhookSubscriptionInput,
+} from '../api.js';
+import { conflict, notFound, StratumError } from '../errors.js';
+import type { Store, StoreTx, SubscriptionRow, WebhookDeliveryRow } from '../store/types.js';
+import { eventBody, type WebhookDelivery } from './webhook-delivery.js';
+
+const SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
+
+export class Webhooks implements Outbox {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly sender: WebhookDelivery,
+  ) {}
+
+  async events(query: OrderEventQuery): Promise<{ items: OrderEvent[]; next: number }> {
+    const rows = await this.store.read((tx) => tx.outbox.findOrderEvents(query));
+    return {
+      items: rows.map((row) => JSON.parse(eventBody(row)) as OrderEvent),
+      next: rows.at(-1)?.seq ?? query.after,
+    };
+  }
+
+  async subscribe(input: WebhookSubscriptionInput, actor: Actor): Promise<WebhookSubscription & { secret: string }> {
+    const secret = input.secret ?? newSecret();
+    checkSecret(secret);
+    const row = await this.store.transaction(async (tx) => {
+      const existing = input.id === undefined ? undefined : await tx.outbox.getSubscription(input.id);
+      if (existing?.source === 'config') throw conflict(`subscription ${existing.id} comes from the configuration file; change it there`);
+      const saved: SubscriptionRow = {
+        id: input.id ?? randomUUID(), url: input.url, secret, types: [...new Set(input.types ?? [])], source: 'api',
+        // a new subscription gets the events from now on; a replaced one keeps its place
+        cursor: existing?.cursor ?? (await tx.outbox.latestEventSeq()),
+        createdAt: existing?.createdAt ?? this.clock.now().toISOString(), createdBy: existing?.createdBy ?? actor.name,
+      };
+      await tx.outbox.saveSubscription(saved);
+      return saved;
+    });
+    return { ...subscriptionView(row), secret };
+  }
+
+  async subscriptions(): Promise<WebhookSubscription[]> {
+    return (await this.store.read((tx) => tx.outbox.listSubscriptions())).map(subscriptionView);
+  }
+
+  async subscription(id: string): Promise<WebhookSubscription | undefined> {
+    const row = await this.store.read((tx) => tx.outbox.getSubscription(id));
+    return row && subscriptionView(row);
+  }
+
+  async unsubscribe(id: string): Promise<void> {
+    const removed = await this.store.transaction((tx) => tx.outbox.deleteSubscription(id));
+    if (!removed) throw notFound(`no webhook subscription ${id}`);
+  }
+
+  async configure(subscriptions: (WebhookSubscriptionInput & { id: string; secret: string })[]): Promise<void> {
+    for (const subscription of subscriptions) checkSecret(subscription.secret);
+    await this.store.transaction(async (tx) => {
+      const existing = new Map((await tx.outbox.listSubscriptions()).map((row) => [row.id, row]));
+      const latest = await tx.outbox.latestEventSeq();
+      const now = this.clock.now().toISOString();
+      for (const subscription of subscriptions) {
+        const before = existing.get(subscription.id);
+        if (before?.source === 'api') throw conflict(`subscription ${subscription.id} of the configuration file was created through the API; give it another id`);
+        await tx.outbox.saveSubscription({
+          id: subscription.id, url: subscription.url, secret: subscription.secret, types: [...new Set(subscription.types ?? [])], source: 'config',
+          cursor: before?.cursor ?? latest, createdAt: before?.createdAt ?? now, createdBy: before?.createdBy ?? 'system',
+        });
+      }
+      const kept = new Set(subscriptions.map((subscription) => subscription.id));
+      for (const row of existing.values()) {
+        if (row.source === 'config' && !kept.has(row.id)) await tx.outbox.deleteSubscription(row.id);
+      }
+    });
+  }
+
+  async deliveries(query: WebhookDeliveryQuery): Promise<{ items: WebhookDeliveryView[]; next: number | null }> {
+    return this.store.read(async (tx) => {
+      const rows = await tx.outbox.findDeliveries({ ...query, limit: query.limit + 1 });
+      const page = rows.slice(0, query.limit);
+      const items = await deliveryViews(tx, page);
+      // several subscriptions share an event number: a page ends after the whole of its last event
+      const next = rows.length > query.limit ? lastWholeEvent(page) : null;
+      return { items: next === null ? items : items.filter((item) => item.eventSeq <= next), next };
+    });
+  }
+
+  async delivery(id: string): Promise<WebhookDeliveryView | undefined> {
+    return this.store.read(async (tx) => {
+      const row = await tx.outbox.getDelivery(id);
+      return row && (await deliveryViews(tx, [row]))[0];
+    });
+  }
+
+  async redeliver(id: string): Promise<WebhookDeliveryView> {
+    const now = this.clock.now();
+    const deadAfter = new Date(now.getTime() + this.sender.retryForMs).toISOString();
+    const found = await this.store.transaction((tx) => tx.outbox.redeliver(id, now.toISOString(), deadAfter));
+    if (!found) throw notFound(`no webhook delivery ${id}`);
+    this.sender.wake();
+    return (await this.delivery(id))!;
+  }
+
+  startDelivery(): void {
+    this.sender.start();
+  }
+
+  async deliverNow(): Promise<number> {
+    const sent = await this.sender.round();
+    await this.sender.settle();
+    return sent;
+  }
+}
+
+// helpers
+
+function newSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+function checkSecret(secret: string): void {
+  const bytes = SECRET.test(secret) ? Buffer.from(secret.slice('whsec_'.length), 'base64').length : 0;
+  if (bytes < 24 || bytes > 64) {
+    const message = 'a webhook secret is "whsec_" followed by the base64 of 24 to 64 random bytes (Standard Webhooks)';
+    throw new StratumError('invalid', message, { errors: [{ field: '/secret', message }] });
+  }
+}
+
+function subscriptionView(row: SubscriptionRow): WebhookSubscription {
+  return { id: row.id, url: row.url, types: row.types, source: row.source, createdAt: row.createdAt, createdBy: row.createdBy };
+}
+
+async function deliveryViews(tx: StoreTx, rows: WebhookDeliveryRow[]): Promise<WebhookDeliveryView[]> {
+  const attempts = await tx.outbox.attemptsOf(rows.map((row) => row.id));
+  return rows.map((row) => ({
+    id: row.id, subscriptionId: row.subscriptionId, eventId: row.eventId, eventType: row.eventType, eventSeq: row.eventSeq, orderNo: row.orderNo,
+    status: row.status, attempts: row.attempts, nextAttemptAt: row.status === 'pending' ? row.nextAttemptAt : null, deadAfter: row.deadAfter,
+    lastStatus: row.lastStatus, lastError: row.lastError, createdAt: row.createdAt, deliveredAt: row.deliveredAt,
+    log: attempts.filter((attempt) => attempt.deliveryId === row.id)
+      .map((attempt) => ({ at: attempt.at, durationMs: attempt.durationMs, statusCode: attempt.statusCode, error: attempt.error })),
+  }));
+}
+
+/** The last event number a page holds entirely (the one before its last, when that may continue on the next page). */
+function lastWholeEvent(page: WebhookDeliveryRow[]): number {
+  const last = page.at(-1)!.eventSeq;
+  const before = page.filter((row) => row.eventSeq < last).at(-1)?.eventSeq;
+  return before ?? last;
+}

@@ -1,0 +1,42 @@
+// Where an order stands, derived from its call tree rather than stored, so it
+// can never disagree with the instances and waits it is read from. An ended
+// order takes its root instance's end; a running one the first of these that
+// one of its waits (anywhere in the call tree) matches:
+//   1. a user task is open (approval, or a special change to acknowledge) → waiting-for-approval
+//   2. a planning job is open (procurement-planning, production-planning)   → in-planning
+//   3. a catch for PaymentReceived is open                                  → waiting-for-payment
+//   4. a shipping job or a catch for ShipmentRequested is open              → shipping
+//   5. anything else (a timer, a step in between)                          → in-planning
+// The names are the shipped library's contract with the outside world (DESIGN.md).
+import type { OrderStatus } from '../api.js';
+import type { InstanceStatus, WaitRow } from '../store/types.js';
+
+const ENDED: Partial<Record<InstanceStatus, OrderStatus>> = {
+  completed: 'fulfilled',
+  rejected: 'rejected',
+  cancelled: 'cancelled',
+  failed: 'failed',
+};
+
+const RUNNING_RULES: { status: OrderStatus; matches: (wait: WaitRow) => boolean }[] = [
+  { status: 'waiting-for-approval', matches: (wait) => wait.kind === 'task' },
+  { status: 'in-planning', matches: (wait) => wait.kind === 'job' && (wait.jobType === 'procurement-planning' || wait.jobType === 'production-planning') },
+  { status: 'waiting-for-payment', matches: (wait) => wait.kind === 'message' && wait.messageName === 'PaymentReceived' },
+  { status: 'shipping', matches: (wait) => (wait.kind === 'job' && wait.jobType === 'shipping') || (wait.kind === 'message' && wait.messageName === 'ShipmentRequested') },
+];
+
+export const ORDER_STATUSES: readonly OrderStatus[] = [
+  'waiting-for-approval', 'waiting-for-payment', 'in-planning', 'shipping', 'fulfilled', 'rejected', 'cancelled', 'failed',
+];
+
+export function orderStatus(rootStatus: InstanceStatus, waits: readonly WaitRow[]): OrderStatus {
+  const ended = ENDED[rootStatus];
+  if (ended) return ended;
+  return RUNNING_RULES.find((rule) => waits.some(rule.matches))?.status ?? 'in-planning';
+}
+
+/** The root statuses an order with `status` can have: the store filters on them before the waits are read. */
+export function rootStatusesOf(status: OrderStatus): InstanceStatus[] {
+  const ended = Object.entries(ENDED).find(([, orderStatus]) => orderStatus === status);
+  return ended ? [ended[0] as InstanceStatus] : ['running'];
+}

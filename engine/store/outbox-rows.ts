@@ -1,0 +1,276 @@
+// The order events outbox and webhook delivery rows (migration 7), one set of
+// statements for both stores: each store hands over a runner for its
+// connection and the few words its SQL differs in (table prefix, row locks).
+//   order_events          one row per order state change, written in the step's transaction
+//   webhook_subscriptions who receives which event types; `cursor` is the last event fanned out
+//   webhook_deliveries    one row per (subscription, event): pending → delivered | dead
+//   webhook_attempts      the delivery log: every attempt with its answer
+import type {
+  DeliveryFilter, OrderEventFilter, OrderEventRow, OutboxTx, SubscriptionRow, WebhookAttemptRow, WebhookClaim, WebhookDeliveryRow,
+} from './types.js';
+import type { NamedParameters } from './row-codec.js';
+
+export interface SqlRunner {
+  all(sql: string, parameters: NamedParameters): Promise<Record<string, unknown>[]>;
+  /** Returns the number of rows changed. */
+  run(sql: string, parameters: NamedParameters): Promise<number>;
+}
+
+export interface OutboxDialect {
+  prefix: '' | 'stratum_';
+  /** Appended to a claim's SELECT: PostgreSQL skips rows another server holds; SQLite writers run one at a time. */
+  claimLock: string;
+  /** Appended to the fan-out's SELECT of subscriptions. */
+  subscriptionLock: string;
+  /** Taken before an event is numbered, so numbers follow commit order (PostgreSQL: an advisory lock; SQLite: none needed). */
+  outboxLock: string | null;
+}
+
+export class OutboxRows implements OutboxTx {
+  private readonly events: string;
+  private readonly subscriptions: string;
+  private readonly deliveries: string;
+  private readonly attempts: string;
+
+  constructor(
+    private readonly runner: SqlRunner,
+    private readonly dialect: OutboxDialect,
+    private readonly assertWritable: (method: string) => void,
+  ) {
+    this.events = `${dialect.prefix}order_events`;
+    this.subscriptions = `${dialect.prefix}webhook_subscriptions`;
+    this.deliveries = `${dialect.prefix}webhook_deliveries`;
+    this.attempts = `${dialect.prefix}webhook_attempts`;
+  }
+
+  // order events
+
+  async lockOutbox(): Promise<void> {
+    this.assertWritable('lockOutbox');
+    if (this.dialect.outboxLock) await this.runner.all(this.dialect.outboxLock, {});
+  }
+
+  async lastOrderStatus(orderNo: string): Promise<string | null> {
+    const rows = await this.runner.all(`SELECT status FROM ${this.events} WHERE order_no = @orderNo ORDER BY seq DESC LIMIT 1`, { orderNo });
+    return rows[0] ? String(rows[0].status) : null;
+  }
+
+  async insertOrderEvent(row: Omit<OrderEventRow, 'seq'>): Promise<number> {
+    this.assertWritable('insertOrderEvent');
+    const rows = await this.runner.all(
+      `INSERT INTO ${this.events} (id, order_no, type, status, at, payload) VALUES (@id, @orderNo, @type, @status, @at, @payload) RETURNING seq`,
+      { id: row.id, orderNo: row.orderNo, type: row.type, status: row.status, at: row.at, payload: row.payload },
+    );
+    return Number(rows[0].seq);
+  }
+
+  async findOrderEvents(filter: OrderEventFilter): Promise<OrderEventRow[]> {
+    const conditions = ['seq > @after'];
+    const parameters: NamedParameters = { after: filter.after, limit: filter.limit };
+    if (filter.orderNo !== undefined) {
+      conditions.push('order_no = @orderNo');
+      parameters.orderNo = filter.orderNo;
+    }
+    if (filter.type !== undefined) {
+      conditions.push('type = @type');
+      parameters.type = filter.type;
+    }
+    const rows = await this.runner.all(`SELECT * FROM ${this.events} WHERE ${conditions.join(' AND ')} ORDER BY seq LIMIT @limit`, parameters);
+    return rows.map(eventRow);
+  }
+
+  // subscriptions
+
+  async saveSubscription(row: SubscriptionRow): Promise<void> {
+    this.assertWritable('saveSubscription');
+    const parameters = {
+      id: row.id, url: row.url, secret: row.secret, types: JSON.stringify(row.types), source: row.source,
+      cursor: row.cursor, createdAt: row.createdAt, createdBy: row.createdBy,
+    };
+    await this.runner.run(
+      `INSERT INTO ${this.subscriptions} (id, url, secret, types, source, fanned_out, created_at, created_by)
+       VALUES (@id, @url, @secret, @types, @source, @cursor, @createdAt, @createdBy)
+       ON CONFLICT (id) DO UPDATE SET url = excluded.url, secret = excluded.secret, types = excluded.types, source = excluded.source`,
+      parameters,
+    );
+  }
+
+  async getSubscription(id: string): Promise<SubscriptionRow | undefined> {
+    const rows = await this.runner.all(`SELECT * FROM ${this.subscriptions} WHERE id = @id`, { id });
+    return rows[0] && subscriptionRow(rows[0]);
+  }
+
+  async listSubscriptions(options: { lock?: boolean } = {}): Promise<SubscriptionRow[]> {
+    const lock = options.lock ? this.dialect.subscriptionLock : '';
+    const rows = await this.runner.all(`SELECT * FROM ${this.subscriptions} ORDER BY created_at, id${lock}`, {});
+    return rows.map(subscriptionRow);
+  }
+
+  async deleteSubscription(id: string): Promise<boolean> {
+    this.assertWritable('deleteSubscription');
+    await this.runner.run(`DELETE FROM ${this.attempts} WHERE delivery_id IN (SELECT id FROM ${this.deliveries} WHERE subscription_id = @id)`, { id });
+    await this.runner.run(`DELETE FROM ${this.deliveries} WHERE subscription_id = @id`, { id });
+    return (await this.runner.run(`DELETE FROM ${this.subscriptions} WHERE id = @id`, { id })) > 0;
+  }
+
+  async setSubscriptionCursor(id: string, cursor: number): Promise<void> {
+    this.assertWritable('setSubscriptionCursor');
+    await this.runner.run(`UPDATE ${this.subscriptions} SET fanned_out = @cursor WHERE id = @id`, { id, cursor });
+  }
+
+  async latestEventSeq(): Promise<number> {
+    const rows = await this.runner.all(`SELECT max(seq) AS seq FROM ${this.events}`, {});
+    return rows[0]?.seq === null || rows[0]?.seq === undefined ? 0 : Number(rows[0].seq);
+  }
+
+  // deliveries
+
+  async insertDelivery(row: Omit<WebhookDeliveryRow, 'eventId' | 'eventType'>): Promise<void> {
+    this.assertWritable('insertDelivery');
+    await this.runner.run(
+      `INSERT INTO ${this.deliveries}
+         (id, subscription_id, event_seq, order_no, status, attempts, next_attempt_at, dead_after, lease_owner, lease_until, last_status, last_error, created_at, delivered_at)
+       VALUES (@id, @subscriptionId, @eventSeq, @orderNo, @status, @attempts, @nextAttemptAt, @deadAfter, NULL, NULL, NULL, NULL, @createdAt, NULL)
+       ON CONFLICT (subscription_id, event_seq) DO NOTHING`,
+      {
+        id: row.id, subscriptionId: row.subscriptionId, eventSeq: row.eventSeq, orderNo: row.orderNo, status: row.status,
+        attempts: row.attempts, nextAttemptAt: row.nextAttemptAt, deadAfter: row.deadAfter, createdAt: row.createdAt,
+      },
+    );
+  }
+
+  /**
+   * Leases up to `limit` due deliveries to `owner` until `leaseUntil`. A
+   * delivery is due when no earlier event of the same order is still pending
+   * for the same subscription: events of one order go out in order.
+   */
+  async claimDeliveries(now: string, owner: string, leaseUntil: string, limit: number): Promise<WebhookClaim[]> {
+    this.assertWritable('claimDeliveries');
+    const rows = await this.runner.all(
+      `SELECT d.*, s.url, s.secret, e.id AS event_id, e.type AS event_type, e.payload
+         FROM ${this.deliveries} d
+         JOIN ${this.subscriptions} s ON s.id = d.subscription_id
+         JOIN ${this.events} e ON e.seq = d.event_seq
+        WHERE d.status = 'pending' AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)
+          AND NOT EXISTS (
+            SELECT 1 FROM ${this.deliveries} p
+             WHERE p.subscription_id = d.subscription_id AND p.order_no = d.order_no AND p.event_seq < d.event_seq AND p.status = 'pending')
+        ORDER BY d.next_attempt_at, d.event_seq
+        LIMIT @limit${this.dialect.claimLock}`,
+      { now, limit },
+    );
+    const claims: WebhookClaim[] = [];
+    for (const row of rows) {
+      const delivery = deliveryRow(row);
+      await this.runner.run(`UPDATE ${this.deliveries} SET lease_owner = @owner, lease_until = @leaseUntil WHERE id = @id`, { owner, leaseUntil, id: delivery.id });
+      claims.push({ ...delivery, leaseOwner: owner, leaseUntil, url: String(row.url), secret: String(row.secret), payload: String(row.payload) });
+    }
+    return claims;
+  }
+
+  /** Records an attempt and its outcome; false (only the log row written) when `owner` no longer holds the lease. */
+  async finishAttempt(
+    attempt: Omit<WebhookAttemptRow, 'seq'>,
+    outcome: { owner: string; status: 'pending' | 'delivered' | 'dead'; nextAttemptAt: string; at: string },
+  ): Promise<boolean> {
+    this.assertWritable('finishAttempt');
+    await this.runner.run(
+      `INSERT INTO ${this.attempts} (delivery_id, at, duration_ms, status_code, error) VALUES (@deliveryId, @at, @durationMs, @statusCode, @error)`,
+      { deliveryId: attempt.deliveryId, at: attempt.at, durationMs: attempt.durationMs, statusCode: attempt.statusCode, error: attempt.error },
+    );
+    const changed = await this.runner.run(
+      `UPDATE ${this.deliveries}
+          SET status = @status, attempts = attempts + 1, next_attempt_at = @nextAttemptAt, lease_owner = NULL, lease_until = NULL,
+              last_status = @statusCode, last_error = @error, delivered_at = CASE WHEN @status = 'delivered' THEN @at ELSE NULL END
+        WHERE id = @id AND lease_owner = @owner AND status = 'pending'`,
+      { status: outcome.status, nextAttemptAt: outcome.nextAttemptAt, statusCode: attempt.statusCode, error: attempt.error, at: outcome.at, id: attempt.deliveryId, owner: outcome.owner },
+    );
+    return changed > 0;
+  }
+
+  private get deliveryWithEvent(): string {
+    return `SELECT d.*, e.id AS event_id, e.type AS event_type FROM ${this.deliveries} d JOIN ${this.events} e ON e.seq = d.event_seq`;
+  }
+
+  async getDelivery(id: string): Promise<WebhookDeliveryRow | undefined> {
+    const rows = await this.runner.all(`${this.deliveryWithEvent} WHERE d.id = @id`, { id });
+    return rows[0] && deliveryRow(rows[0]);
+  }
+
+  /** Oldest event first; `after` is an event number. */
+  async findDeliveries(filter: DeliveryFilter): Promise<WebhookDeliveryRow[]> {
+    const conditions = ['d.event_seq > @after'];
+    const parameters: NamedParameters = { after: filter.after ?? 0, limit: filter.limit };
+    if (filter.subscriptionId !== undefined) {
+      conditions.push('d.subscription_id = @subscriptionId');
+      parameters.subscriptionId = filter.subscriptionId;
+    }
+    if (filter.status !== undefined) {
+      conditions.push('d.status = @status');
+      parameters.status = filter.status;
+    }
+    const rows = await this.runner.all(
+      `${this.deliveryWithEvent} WHERE ${conditions.join(' AND ')} ORDER BY d.event_seq, d.subscription_id LIMIT @limit`, parameters,
+    );
+    return rows.map(deliveryRow);
+  }
+
+  async attemptsOf(deliveryIds: string[]): Promise<WebhookAttemptRow[]> {
+    const attempts: WebhookAttemptRow[] = [];
+    for (const deliveryId of deliveryIds) {
+      const rows = await this.runner.all(`SELECT * FROM ${this.attempts} WHERE delivery_id = @deliveryId ORDER BY seq`, { deliveryId });
+      attempts.push(...rows.map(attemptRow));
+    }
+    return attempts;
+  }
+
+  /** Sends a delivery again (dead, delivered or pending): due now, with a new retry period. */
+  async redeliver(id: string, now: string, deadAfter: string): Promise<boolean> {
+    this.assertWritable('redeliver');
+    const changed = await this.runner.run(
+      `UPDATE ${this.deliveries} SET status = 'pending', next_attempt_at = @now, dead_after = @deadAfter, lease_owner = NULL, lease_until = NULL, delivered_at = NULL
+        WHERE id = @id`,
+      { id, now, deadAfter },
+    );
+    return changed > 0;
+  }
+}
+
+// helpers
+
+function eventRow(row: Record<string, unknown>): OrderEventRow {
+  return {
+    seq: Number(row.seq), id: String(row.id), orderNo: String(row.order_no), type: String(row.type), status: String(row.status),
+    at: String(row.at), payload: String(row.payload),
+  };
+}
+
+function subscriptionRow(row: Record<string, unknown>): SubscriptionRow {
+  return {
+    id: String(row.id), url: String(row.url), secret: String(row.secret), types: JSON.parse(String(row.types)) as string[],
+    source: row.source === 'config' ? 'config' : 'api', cursor: Number(row.fanned_out), createdAt: String(row.created_at),
+    createdBy: nullableText(row.created_by),
+  };
+}
+
+function deliveryRow(row: Record<string, unknown>): WebhookDeliveryRow {
+  return {
+    id: String(row.id), subscriptionId: String(row.subscription_id), eventSeq: Number(row.event_seq),
+    eventId: String(row.event_id), eventType: String(row.event_type), orderNo: String(row.order_no),
+    status: row.status as WebhookDeliveryRow['status'], attempts: Number(row.attempts), nextAttemptAt: String(row.next_attempt_at),
+    deadAfter: String(row.dead_after), leaseOwner: nullableText(row.lease_owner), leaseUntil: nullableText(row.lease_until),
+    lastStatus: row.last_status === null ? null : Number(row.last_status), lastError: nullableText(row.last_error),
+    createdAt: String(row.created_at), deliveredAt: nullableText(row.delivered_at),
+  };
+}
+
+function attemptRow(row: Record<string, unknown>): WebhookAttemptRow {
+  return {
+    seq: Number(row.seq), deliveryId: String(row.delivery_id), at: String(row.at), durationMs: Number(row.duration_ms),
+    statusCode: row.status_code === null ? null : Number(row.status_code), error: nullableText(row.error),
+  };
+}
+
+function nullableText(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}

@@ -1,0 +1,96 @@
+// What job workers call beyond the runtime's steps: a fetch over several job
+// types that may wait for work (long polling) and filter by order, and the
+// lock of a fetched job extended or given back. Completing, failing and
+// throwing errors stay runtime steps (runtime.completeJob …).
+import type { Clock, JobFetch, JobView, Runtime, Workers } from '../api.js';
+import { conflict, notFound } from '../errors.js';
+import type { Store, WaitRow } from '../store/types.js';
+import { JobWaiters } from './job-waiters.js';
+
+/** The longest a fetch may wait for work (Camunda 7 allows 30 minutes; proxies rarely keep a request that long). */
+const MAX_ASYNC_RESPONSE_TIMEOUT_MS = 30 * 60_000;
+
+export class JobWorkers implements Workers {
+  readonly waiters = new JobWaiters();
+  private unsubscribe: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly runtime: Pick<Runtime, 'fetchAndLockJobs'>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Listens for jobs becoming fetchable (a LISTEN connection on PostgreSQL). */
+  async start(): Promise<void> {
+    this.unsubscribe ??= await this.store.watchJobs((jobType) => this.waiters.announce(jobType));
+  }
+
+  releaseWaiting(): void {
+    this.waiters.releaseAll();
+  }
+
+  async close(): Promise<void> {
+    this.waiters.releaseAll();
+    const unsubscribe = this.unsubscribe;
+    this.unsubscribe = null;
+    await unsubscribe?.();
+  }
+
+  fetchAndLock(fetch: JobFetch, signal?: AbortSignal): Promise<JobView[]> {
+    const attempt = () => this.lockTopics(fetch);
+    const timeoutMs = Math.min(fetch.asyncResponseTimeoutMs ?? 0, MAX_ASYNC_RESPONSE_TIMEOUT_MS);
+    if (timeoutMs <= 0) return attempt();
+    const narrow = fetch.topics.some((topic) => topic.businessKey !== undefined);
+    return this.waiters.wait({ types: fetch.topics.map((topic) => topic.type), attempt, narrow }, timeoutMs, signal);
+  }
+
+  async extendLock(jobId: string, workerId: string, lockMs: number): Promise<{ id: string; lockExpiresAt: string }> {
+    return this.store.transaction(async (tx) => {
+      const job = heldBy(await tx.getWait(jobId, { lock: true }), jobId, workerId, this.clock.now().toISOString());
+      const lockExpiresAt = new Date(this.clock.now().getTime() + lockMs).toISOString();
+      await tx.updateWait({ ...job, lockExpiresAt });
+      return { id: job.id, lockExpiresAt };
+    });
+  }
+
+  async unlock(jobId: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const job = await tx.getWait(jobId, { lock: true });
+      if (!job || job.kind !== 'job') throw notFound(`no open job ${jobId}`);
+      await tx.updateWait({ ...job, lockedBy: null, lockExpiresAt: null });
+    });
+  }
+
+  /** Each topic in turn, until `max` jobs are locked; each job keeps only the variables its topic asks for. */
+  private async lockTopics(fetch: JobFetch): Promise<JobView[]> {
+    const max = fetch.max ?? 1;
+    const locked: JobView[] = [];
+    for (const topic of fetch.topics) {
+      if (locked.length >= max) break;
+      const jobs = await this.runtime.fetchAndLockJobs({
+        type: topic.type, workerId: fetch.workerId, max: max - locked.length,
+        ...(topic.lockMs !== undefined && { lockMs: topic.lockMs }),
+        ...(topic.businessKey !== undefined && { businessKey: topic.businessKey }),
+      });
+      locked.push(...jobs.map((job) => (topic.variables ? { ...job, variables: pick(job.variables, topic.variables) } : job)));
+    }
+    return locked;
+  }
+}
+
+// helpers
+
+/** The job, when `workerId` holds its lock now; a lock that expired may already be someone else's. */
+function heldBy(job: WaitRow | undefined, jobId: string, workerId: string, now: string): WaitRow {
+  if (!job || job.kind !== 'job') throw notFound(`no open job ${jobId}`);
+  if (job.lockedBy !== workerId || !job.lockExpiresAt || job.lockExpiresAt <= now) {
+    throw conflict(`job ${jobId} is not locked by ${workerId}${job.lockedBy && job.lockedBy !== workerId ? '' : ' (its lock expired or was given back)'}`, {
+      reason: 'not-locked-by-worker',
+    });
+  }
+  return job;
+}
+
+function pick(variables: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(names.filter((name) => Object.hasOwn(variables, name)).map((name) => [name, variables[name]]));
+}

@@ -1,0 +1,142 @@
+// Camunda 7's external task and message REST API (/engine-rest) on Stratum's
+// jobs and messages, so Camunda 7 workers connect unchanged. Every call goes
+// through the same runtime steps as Stratum's own routes: declared outputs,
+// protected order fields, the authenticated user in the history.
+import type { JobView, Runtime, Workers } from '../../engine/api.js';
+import type { Handlers, Input, Reply } from '../http/handler.js';
+import { clientGone } from '../http/client-gone.js';
+import { HttpProblem } from '../problem.js';
+import { fromTypedVariables, toTypedVariables, type TypedValue } from './typed-variables.js';
+
+interface FetchTopic {
+  topicName: string;
+  lockDuration: number;
+  variables?: string[];
+  businessKey?: string;
+  localVariables?: boolean;
+  includeExtensionProperties?: boolean;
+  deserializeValues?: boolean;
+}
+
+interface FetchBody {
+  workerId: string;
+  maxTasks?: number;
+  usePriority?: boolean;
+  asyncResponseTimeout?: number;
+  topics: FetchTopic[];
+}
+
+type Variables = Record<string, TypedValue>;
+
+/** Camunda's clients compare the content type exactly: `application/json`, no charset. */
+const camundaJson = (value: unknown): Reply => ({ status: 200, bytes: Buffer.from(JSON.stringify(value), 'utf8'), contentType: 'application/json', exactContentType: true });
+const noContent: Reply = { status: 204 };
+
+export function camunda7Handlers(runtime: Runtime, workers: Workers): Handlers {
+  return {
+    camunda7FetchAndLock: async ({ body, req }: Input<FetchBody>) => {
+      const jobs = await workers.fetchAndLock({
+        workerId: body.workerId,
+        max: body.maxTasks ?? 10,
+        ...(body.asyncResponseTimeout !== undefined && { asyncResponseTimeoutMs: body.asyncResponseTimeout }),
+        topics: body.topics.map((topic) => ({
+          type: topic.topicName,
+          lockMs: topic.lockDuration,
+          ...(topic.businessKey !== undefined && { businessKey: topic.businessKey }),
+          ...(topic.variables && { variables: topic.variables }),
+        })),
+      }, clientGone(req));
+      return camundaJson(jobs.map((job) => lockedExternalTask(job, body.workerId)));
+    },
+
+    camunda7Complete: async ({ params, body, user }: Input<{ workerId: string; variables?: Variables; localVariables?: Variables }, unknown, { id: string }>) => {
+      refuseLocalVariables(body.localVariables);
+      await runtime.completeJob(params.id, fromTypedVariables(body.variables), user!, body.workerId);
+      return noContent;
+    },
+
+    camunda7Failure: async ({ params, body, user }: Input<{ workerId: string; errorMessage?: string; errorDetails?: string; retries?: number }, unknown, { id: string }>) => {
+      const message = [body.errorMessage, body.errorDetails].filter(Boolean).join('\n') || 'failed';
+      await runtime.failJob(params.id, { message, retries: body.retries ?? 0, workerId: body.workerId }, user!);
+      return noContent;
+    },
+
+    camunda7BpmnError: async ({ params, body, user }: Input<{ workerId: string; errorCode: string; errorMessage?: string; variables?: Variables }, unknown, { id: string }>) => {
+      const variables = fromTypedVariables(body.variables);
+      await runtime.throwJobError(params.id, {
+        errorCode: body.errorCode, workerId: body.workerId,
+        ...(body.errorMessage !== undefined && { message: body.errorMessage }),
+        ...(Object.keys(variables).length && { variables }),
+      }, user!);
+      return noContent;
+    },
+
+    camunda7ExtendLock: async ({ params, body }: Input<{ workerId: string; newDuration: number }, unknown, { id: string }>) => {
+      await workers.extendLock(params.id, body.workerId, body.newDuration);
+      return noContent;
+    },
+
+    camunda7Unlock: async ({ params }: Input<unknown, unknown, { id: string }>) => {
+      await workers.unlock(params.id);
+      return noContent;
+    },
+
+    camunda7Message: async ({ body, user }: Input<{ messageName: string; businessKey: string; processVariables?: Variables; resultEnabled?: boolean }>) => {
+      const result = await runtime.correlateMessage({
+        name: body.messageName, businessKey: body.businessKey, actor: user!.name,
+        variables: fromTypedVariables(body.processVariables, 'processVariables'),
+      });
+      if (!body.resultEnabled) return noContent;
+      // Camunda answers the correlated executions; a buffered message has reached none yet
+      return camundaJson(result.reached.map((instance) => ({
+        resultType: 'ProcessDefinition',
+        processInstance: { id: instance.id, definitionId: `${instance.processKey}:${instance.version}`, businessKey: instance.businessKey, ended: instance.status !== 'running', suspended: false, tenantId: null },
+        execution: null,
+        variables: toTypedVariables(instance.variables),
+      })));
+    },
+  };
+}
+
+// helpers
+
+/** Camunda 7's LockedExternalTaskDto for one of Stratum's jobs. */
+function lockedExternalTask(job: JobView, workerId: string): Record<string, unknown> {
+  return {
+    activityId: job.elementId,
+    activityInstanceId: `${job.elementId}:${job.id}`,
+    errorMessage: job.errorMessage ?? null,
+    errorDetails: null,
+    executionId: job.id,
+    id: job.id,
+    lockExpirationTime: camundaDate(job.lockExpiresAt),
+    createTime: null,
+    processDefinitionId: job.processKey ? `${job.processKey}:${job.processVersion ?? 1}` : null,
+    processDefinitionKey: job.processKey ?? null,
+    processDefinitionVersionTag: null,
+    processInstanceId: job.instanceId,
+    retries: job.errorMessage ? job.retries : null,
+    suspended: false,
+    workerId,
+    topicName: job.type,
+    tenantId: null,
+    variables: toTypedVariables(job.variables),
+    priority: 0,
+    businessKey: job.businessKey,
+    extensionProperties: job.customHeaders,
+  };
+}
+
+/** `2026-12-03T16:50:00.000+0000`, the date format of Camunda 7's REST API. */
+function camundaDate(iso: string): string {
+  return iso.replace(/Z$/, '+0000');
+}
+
+/** Stratum keeps no variables local to a job: a worker's local variables would be silently lost. */
+function refuseLocalVariables(local: Variables | undefined): void {
+  if (local && Object.keys(local).length) {
+    throw new HttpProblem(422, 'localVariables are not supported: send them as variables (the job\'s outputs declare which it may set).', {
+      errors: [{ field: '/localVariables', message: 'not supported' }],
+    });
+  }
+}

@@ -1,0 +1,77 @@
+// Camunda 7's typed variables ({"value": …, "type": "Boolean"}) to plain JSON
+// values and back. Type names are case-insensitive, as Camunda reads them
+// (its JavaScript client sends them in lower case). What Stratum cannot keep
+// (files, bytes, Java objects) is refused naming the variable.
+import { HttpProblem } from '../problem.js';
+
+export interface TypedValue {
+  value: unknown;
+  type?: string;
+  valueInfo?: Record<string, unknown>;
+}
+
+const INT32 = 2 ** 31;
+
+/** A typed variable map from a Camunda 7 client → plain values; 422 naming `/variables/<name>` when a value does not fit its type. */
+export function fromTypedVariables(typed: Record<string, TypedValue> | undefined, field = 'variables'): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const [name, typedValue] of Object.entries(typed ?? {})) plain[name] = fromTyped(typedValue, `/${field}/${name}`);
+  return plain;
+}
+
+/** Plain values → Camunda 7 typed variables, as its REST API answers them. */
+export function toTypedVariables(plain: Record<string, unknown>): Record<string, Required<TypedValue>> {
+  return Object.fromEntries(Object.entries(plain).map(([name, value]) => [name, toTyped(value)]));
+}
+
+function fromTyped({ value, type, valueInfo }: TypedValue, pointer: string): unknown {
+  const refuse = (why: string) => new HttpProblem(422, `${pointer.slice(1)}: ${why}.`, { errors: [{ field: pointer, message: why }] });
+  switch (type?.toLowerCase()) {
+    case undefined:
+      return value;
+    case 'null':
+      return null;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw refuse('a Boolean needs true or false');
+      return value;
+    case 'integer':
+    case 'short':
+    case 'long':
+      if (!Number.isSafeInteger(value)) throw refuse(`a ${type} needs a whole number`);
+      return value;
+    case 'double':
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw refuse('a Double needs a number');
+      return value;
+    case 'string':
+    case 'date':
+      if (typeof value !== 'string') throw refuse(`a ${type} needs a text`);
+      return value;
+    case 'json':
+      return parseJson(value, refuse);
+    case 'object':
+      if (valueInfo?.serializationDataFormat !== 'application/json') throw refuse('an Object is accepted only serialized as application/json');
+      return parseJson(value, refuse);
+    default:
+      throw refuse(`type ${type} is not supported (Boolean, Integer, Short, Long, Double, String, Date, Json, Null and Object as JSON are)`);
+  }
+}
+
+function parseJson(value: unknown, refuse: (why: string) => HttpProblem): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw refuse('the Json value does not parse');
+  }
+}
+
+function toTyped(value: unknown): Required<TypedValue> {
+  if (value === null || value === undefined) return { value: null, type: 'Null', valueInfo: {} };
+  if (typeof value === 'boolean') return { value, type: 'Boolean', valueInfo: {} };
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) return { value, type: 'Double', valueInfo: {} };
+    return { value, type: value >= -INT32 && value < INT32 ? 'Integer' : 'Long', valueInfo: {} };
+  }
+  if (typeof value === 'string') return { value, type: 'String', valueInfo: {} };
+  return { value: JSON.stringify(value), type: 'Json', valueInfo: {} };
+}

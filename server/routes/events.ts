@@ -1,0 +1,37 @@
+// Order events and webhooks: pull consumers read the outbox; operators
+// manage subscriptions, read the delivery log and dead letters, redeliver.
+import type { OrderEventQuery, Outbox, WebhookDeliveryQuery, WebhookSubscriptionInput } from '../../engine/api.js';
+import { ok, type Handlers, type Input } from '../http/handler.js';
+import { HttpProblem } from '../problem.js';
+
+export function eventHandlers(outbox: Outbox): Handlers {
+  const subscriptionOf = async (id: string) => {
+    const subscription = await outbox.subscription(id);
+    if (!subscription) throw new HttpProblem(404, `No webhook subscription ${id}.`);
+    return subscription;
+  };
+  return {
+    listOrderEvents: async ({ query }: Input<unknown, OrderEventQuery>) => ok(await outbox.events(query)),
+
+    listWebhooks: async () => ok(await outbox.subscriptions()),
+
+    createWebhook: async ({ body, user }: Input<WebhookSubscriptionInput>) => ({ status: 201, json: await outbox.subscribe(body, user!) }),
+
+    getWebhook: async ({ params }: Input<unknown, unknown, { id: string }>) => ok(await subscriptionOf(params.id)),
+
+    deleteWebhook: async ({ params }: Input<unknown, unknown, { id: string }>) => {
+      await outbox.unsubscribe(params.id);
+      return { status: 204 };
+    },
+
+    listWebhookDeliveries: async ({ params, query }: Input<unknown, Omit<WebhookDeliveryQuery, 'subscriptionId'>, { id: string }>) => {
+      await subscriptionOf(params.id);
+      return ok(await outbox.deliveries({ ...query, subscriptionId: params.id }));
+    },
+
+    listDeadLetters: async ({ query }: Input<unknown, Omit<WebhookDeliveryQuery, 'status'>>) =>
+      ok(await outbox.deliveries({ ...query, status: 'dead' })),
+
+    redeliverWebhook: async ({ params }: Input<unknown, unknown, { id: string }>) => ok(await outbox.redeliver(params.id)),
+  };
+}

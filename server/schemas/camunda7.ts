@@ -1,0 +1,129 @@
+// Request and response schemas of the Camunda 7 compatible routes
+// (/engine-rest/external-task/…, /engine-rest/message), shaped as Camunda 7's
+// REST API documents them. Filters Stratum cannot honour (tenants, process
+// definitions, process variables, priorities' sorting) are refused (422) as unknown
+// properties rather than ignored.
+import { name, printableKey, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
+
+const workerId = printableKey(200, 'The worker\'s label (kept beside the authenticated user in the history).');
+
+export const Camunda7TypedVariables: JsonSchema = {
+  type: 'object',
+  description: 'Camunda 7 typed variables: `{"approved": {"value": true, "type": "Boolean"}}`. Types: Boolean, Integer, Short, Long, Double, String, Date, Json, Null, Object (serialized as application/json); case-insensitive.',
+  maxProperties: 200,
+  propertyNames: { pattern: VARIABLE_NAME_PATTERN },
+  additionalProperties: {
+    type: 'object',
+    properties: {
+      value: {},
+      type: { type: 'string', maxLength: 40 },
+      valueInfo: { type: 'object' },
+    },
+  },
+};
+
+const typedVariables = Camunda7TypedVariables;
+
+export const Camunda7FetchAndLockRequest: JsonSchema = {
+  examples: [{ workerId: 'erp-worker-1', maxTasks: 10, usePriority: true, asyncResponseTimeout: 20_000, topics: [{ topicName: 'procurement-planning', lockDuration: 60_000, variables: ['orderNo', 'amount'] }] }],
+  type: 'object',
+  required: ['workerId', 'topics'],
+  additionalProperties: false,
+  properties: {
+    workerId,
+    maxTasks: { type: 'integer', minimum: 0, maximum: 100 },
+    usePriority: { type: 'boolean', description: 'Accepted; every Stratum job has priority 0, so jobs come oldest first.' },
+    asyncResponseTimeout: { type: 'integer', minimum: 0, maximum: 1_800_000, description: 'Long polling (ms).' },
+    topics: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 50,
+      items: {
+        type: 'object',
+        required: ['topicName', 'lockDuration'],
+        additionalProperties: false,
+        properties: {
+          topicName: name('The job type (zeebe:taskDefinition type or camunda:topic).'),
+          lockDuration: { type: 'integer', minimum: 1000, maximum: 86_400_000 },
+          variables: { anyOf: [{ type: 'array', maxItems: 200, items: { type: 'string', pattern: VARIABLE_NAME_PATTERN } }, { type: 'null' }] },
+          businessKey: printableKey(200),
+          localVariables: { type: 'boolean' },
+          includeExtensionProperties: { type: 'boolean' },
+          deserializeValues: { type: 'boolean' },
+          withoutTenantId: { type: 'boolean' },
+        },
+      },
+    },
+  },
+};
+
+export const Camunda7CompleteRequest: JsonSchema = {
+  type: 'object',
+  required: ['workerId'],
+  additionalProperties: false,
+  properties: { workerId, variables: typedVariables, localVariables: typedVariables },
+};
+
+export const Camunda7FailureRequest: JsonSchema = {
+  type: 'object',
+  required: ['workerId'],
+  additionalProperties: false,
+  properties: {
+    workerId,
+    errorMessage: { type: 'string', maxLength: 4000 },
+    errorDetails: { type: 'string', maxLength: 20_000 },
+    retries: { type: 'integer', minimum: 0, maximum: 100, description: 'Retries left; 0 (or absent) raises an incident.' },
+    retryTimeout: { type: 'integer', minimum: 0, maximum: 0, description: 'Only 0: a failed job with retries left is fetchable again at once.' },
+  },
+};
+
+export const Camunda7BpmnErrorRequest: JsonSchema = {
+  type: 'object',
+  required: ['workerId', 'errorCode'],
+  additionalProperties: false,
+  properties: { workerId, errorCode: name('The errorCode an error boundary event catches.'), errorMessage: { type: 'string', maxLength: 4000 }, variables: typedVariables },
+};
+
+export const Camunda7ExtendLockRequest: JsonSchema = {
+  type: 'object',
+  required: ['workerId', 'newDuration'],
+  additionalProperties: false,
+  properties: { workerId, newDuration: { type: 'integer', minimum: 1000, maximum: 86_400_000 } },
+};
+
+export const Camunda7MessageRequest: JsonSchema = {
+  examples: [{ messageName: 'PaymentReceived', businessKey: 'SO-1001', processVariables: { paidAt: { value: '2026-11-27', type: 'String' } } }],
+  type: 'object',
+  required: ['messageName', 'businessKey'],
+  additionalProperties: false,
+  properties: {
+    messageName: name('Message name, e.g. PaymentReceived.'),
+    businessKey: printableKey(200),
+    processVariables: typedVariables,
+    resultEnabled: { type: 'boolean' },
+    variablesInResultEnabled: { type: 'boolean' },
+  },
+};
+
+export const Camunda7LockedExternalTasks: JsonSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['id', 'topicName', 'workerId', 'activityId', 'processInstanceId', 'businessKey', 'variables', 'lockExpirationTime'],
+    properties: {
+      id: { type: 'string' },
+      topicName: { type: 'string' },
+      workerId: { type: 'string' },
+      activityId: { type: 'string' },
+      processInstanceId: { type: 'string' },
+      processDefinitionKey: { type: ['string', 'null'] },
+      businessKey: { type: ['string', 'null'] },
+      lockExpirationTime: { type: 'string' },
+      retries: { type: ['integer', 'null'] },
+      variables: typedVariables,
+      extensionProperties: { type: 'object' },
+    },
+  },
+};
+
+export const Camunda7MessageResults: JsonSchema = { type: 'array', items: { type: 'object' } };

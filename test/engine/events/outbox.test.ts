@@ -1,0 +1,270 @@
+// Order events: written with the step that made them (never for one that
+// rolled back), pulled in commit order, and delivered to webhooks signed,
+// in order per order, retried while the receiver is down, dead-lettered,
+// redelivered on request, and once per event across servers.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, openStratum, type Stratum, type WebhookDeliveryOptions } from '../../../engine/index.js';
+import { PostgresStore } from '../../../engine/store/postgres.js';
+import type { Store } from '../../../engine/store/types.js';
+import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
+import { director, enter, erp, ManualClock, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
+import { WebhookReceiver } from '../../support/webhook-receiver.js';
+
+const SECRET = `whsec_${Buffer.from('a secret the ERP and Stratum share, 32 bytes!').toString('base64')}`;
+
+/** A store whose next `failCommits` transactions roll back after their work ran (a full disk at COMMIT). */
+function failing(base: Store) {
+  const control = { failCommits: 0 };
+  const transaction: Store['transaction'] = (work) => base.transaction(async (tx) => {
+    const result = await work(tx);
+    if (control.failCommits > 0) {
+      control.failCommits--;
+      throw new Error('the disk is full');
+    }
+    return result;
+  });
+  const store = new Proxy(base, {
+    get(target, property) {
+      if (property === 'transaction') return transaction;
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store, control };
+}
+
+async function approveAndFulfil(stratum: Stratum, orderNo: string, amount = 1_000_000.01) {
+  await enter(stratum.runtime, order(orderNo, amount));
+  for (const actor of amount > 1_000_000 ? [director, vicePresident] : amount > 500_000 ? [vicePresident] : []) {
+    const [task] = await stratum.runtime.findTasks({ businessKey: orderNo });
+    await stratum.runtime.completeTask(task.id, { approved: true }, actor);
+  }
+  for (const type of ['procurement-planning', 'production-planning', 'shipping']) {
+    const [job] = await stratum.runtime.fetchAndLockJobs({ type, workerId: 'erp', businessKey: orderNo });
+    await stratum.runtime.completeJob(job.id, {}, erp, 'erp');
+  }
+}
+
+const FULFILLED_TRAIL = ['waiting-for-approval', 'in-planning', 'shipping', 'fulfilled'].map((status) => `stratum.order.${status}`);
+
+describe('the order events outbox on SQLite', () => {
+  const dirs: string[] = [];
+  const opened: Stratum[] = [];
+  const receivers: WebhookReceiver[] = [];
+  afterEach(async () => {
+    for (const stratum of opened.splice(0)) await stratum.close();
+    for (const receiver of receivers.splice(0)) await receiver.stop();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(webhooks: WebhookDeliveryOptions = {}) {
+    const dir = mkdtempSync(join(tmpdir(), 'stratum-outbox-'));
+    dirs.push(dir);
+    const clock = new ManualClock();
+    const { store, control } = failing(await openStore({ dataDir: dir }));
+    const stratum = await openStratum({ store, clock, orderEntry: { rates: SAMPLE_RATES }, webhooks });
+    opened.push(stratum);
+    await stratum.library.deploy(shippedDiagrams(), { user: 'test' });
+    return { stratum, clock, control };
+  }
+
+  async function receiver() {
+    const started = await new WebhookReceiver(SECRET).start();
+    receivers.push(started);
+    return started;
+  }
+
+  it('writes one CloudEvent per status change of an order, numbered in commit order, for pull consumers', async () => {
+    const { stratum } = await open();
+    await approveAndFulfil(stratum, 'EV-1');
+    const { items, next } = await stratum.outbox.events({ after: 0, limit: 100 });
+    expect(items.map((event) => event.type)).toEqual(FULFILLED_TRAIL);
+    expect(items[0]).toMatchObject({
+      specversion: '1.0', source: '/stratum/orders', subject: 'EV-1', datacontenttype: 'application/json',
+      data: { orderNo: 'EV-1', status: 'waiting-for-approval', previousStatus: null, customer: 'ACME', amount: '1000000.01', currency: 'CNY', paymentTerms: 'credit' },
+    });
+    expect(items[1].data).toMatchObject({ status: 'in-planning', previousStatus: 'waiting-for-approval' });
+    expect(items.map((event) => event.stratumseq)).toEqual([...items.map((event) => event.stratumseq)].sort((a, b) => a - b));
+    expect(next).toBe(items.at(-1)!.stratumseq);
+    // a consumer that saw the first two asks for the rest
+    const rest = await stratum.outbox.events({ after: items[1].stratumseq, limit: 100 });
+    expect(rest.items.map((event) => event.type)).toEqual(FULFILLED_TRAIL.slice(2));
+    expect((await stratum.outbox.events({ after: 0, limit: 100, type: 'stratum.order.fulfilled' })).items).toHaveLength(1);
+  });
+
+  it('writes no event for a step that rolled back, and the event once the step is taken again', async () => {
+    const { stratum, control } = await open();
+    await enter(stratum.runtime, order('EV-RB', 700_000));
+    const [task] = await stratum.runtime.findTasks({ businessKey: 'EV-RB' });
+    control.failCommits = 1;
+    await expect(stratum.runtime.completeTask(task.id, { approved: true }, vicePresident)).rejects.toThrow('the disk is full');
+    expect((await stratum.outbox.events({ after: 0, limit: 100 })).items.map((event) => event.type)).toEqual(['stratum.order.waiting-for-approval']);
+    await stratum.runtime.completeTask(task.id, { approved: true }, vicePresident);
+    expect((await stratum.outbox.events({ after: 0, limit: 100 })).items.map((event) => event.type))
+      .toEqual(['stratum.order.waiting-for-approval', 'stratum.order.in-planning']);
+  });
+
+  it('writes no event when a step leaves the order where it stands (the director approves, the vice-president is next)', async () => {
+    const { stratum } = await open();
+    await enter(stratum.runtime, order('EV-SAME', 3_000_000));
+    const [task] = await stratum.runtime.findTasks({ businessKey: 'EV-SAME' });
+    await stratum.runtime.completeTask(task.id, { approved: true }, director);
+    expect((await stratum.outbox.events({ after: 0, limit: 100 })).items).toHaveLength(1);
+  });
+
+  it('delivers signed events that the Standard Webhooks verifier accepts, in order per order, only the subscribed types', async () => {
+    const { stratum } = await open();
+    const hooks = await receiver();
+    const all = await stratum.outbox.subscribe({ url: hooks.url, secret: SECRET }, erp);
+    const narrow = await receiver();
+    await stratum.outbox.subscribe({ url: narrow.url, secret: SECRET, types: ['stratum.order.fulfilled'] }, erp);
+    expect(all.secret).toBe(SECRET);
+    await Promise.all([approveAndFulfil(stratum, 'WH-1'), approveAndFulfil(stratum, 'WH-2', 700_000), approveAndFulfil(stratum, 'WH-3', 100)]);
+    while (await stratum.outbox.deliverNow()) { /* until nothing is due */ }
+    expect(hooks.received.every((entry) => entry.verified)).toBe(true);
+    expect(hooks.typesOf('WH-1')).toEqual(FULFILLED_TRAIL);
+    expect(hooks.typesOf('WH-2')).toEqual(FULFILLED_TRAIL);
+    expect(hooks.typesOf('WH-3')).toEqual(FULFILLED_TRAIL.slice(1));
+    // the webhook-id is the event's id: a receiver deduplicates on it
+    expect(hooks.received.map((entry) => entry.id)).toEqual(hooks.received.map((entry) => entry.event.id));
+    expect(narrow.received.map((entry) => entry.event.type)).toEqual(Array(3).fill('stratum.order.fulfilled'));
+    const log = await stratum.outbox.deliveries({ subscriptionId: all.id, limit: 100 });
+    expect(log.items.every((delivery) => delivery.status === 'delivered' && delivery.log.length === 1 && delivery.log[0].statusCode === 204)).toBe(true);
+  });
+
+  it('retries a receiver that is down with growing waits, holds later events of the order back, and delivers all once it is back', async () => {
+    const { stratum, clock } = await open({ backoff: { baseMs: 1000, maxMs: 60_000 } });
+    const hooks = await receiver();
+    const subscription = await stratum.outbox.subscribe({ url: hooks.url, secret: SECRET }, erp);
+    await hooks.stop();
+    await approveAndFulfil(stratum, 'DOWN-1', 700_000);
+    const waits: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      expect(await stratum.outbox.deliverNow()).toBe(1); // only the order's first event: the others wait behind it
+      const [first] = (await stratum.outbox.deliveries({ subscriptionId: subscription.id, status: 'pending', limit: 1 })).items;
+      waits.push(Date.parse(first.nextAttemptAt!) - clock.now().getTime());
+      expect(await stratum.outbox.deliverNow()).toBe(0); // not due yet
+      clock.advance(120_000);
+    }
+    expect(waits[1]).toBeGreaterThan(waits[0] / 2);
+    expect(waits[3]).toBeGreaterThanOrEqual(4000);
+    expect(waits.every((wait, index) => wait <= 1000 * 2 ** index)).toBe(true);
+    const [first] = (await stratum.outbox.deliveries({ subscriptionId: subscription.id, limit: 1 })).items;
+    expect(first.log).toHaveLength(4);
+    expect(first.log[0].error).toMatch(/fetch failed/);
+    await hooks.start();
+    while (await stratum.outbox.deliverNow()) { /* until nothing is due */ }
+    expect(hooks.typesOf('DOWN-1')).toEqual(FULFILLED_TRAIL);
+  });
+
+  it('dead-letters a delivery whose retries ran out, goes on with the order\'s next event, and redelivers on request', async () => {
+    const { stratum, clock } = await open({ retryForMs: 60_000, backoff: { baseMs: 1000, maxMs: 5000 } });
+    const hooks = await receiver();
+    const subscription = await stratum.outbox.subscribe({ url: hooks.url, secret: SECRET }, erp);
+    hooks.mode = 'fail';
+    await enter(stratum.runtime, order('DEAD-1', 700_000));
+    await stratum.outbox.deliverNow();
+    clock.advance(61_000);
+    await stratum.outbox.deliverNow();
+    const dead = (await stratum.outbox.deliveries({ subscriptionId: subscription.id, status: 'dead', limit: 10 })).items;
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ orderNo: 'DEAD-1', eventType: 'stratum.order.waiting-for-approval', attempts: 2, lastStatus: 503 });
+    hooks.mode = 'ok';
+    const [task] = await stratum.runtime.findTasks({ businessKey: 'DEAD-1' });
+    await stratum.runtime.completeTask(task.id, { approved: true }, vicePresident);
+    await stratum.outbox.deliverNow();
+    expect(hooks.typesOf('DEAD-1')).toEqual(['stratum.order.in-planning']);
+    const redelivered = await stratum.outbox.redeliver(dead[0].id);
+    expect(redelivered.status).toBe('pending');
+    await stratum.outbox.deliverNow();
+    expect(hooks.typesOf('DEAD-1')).toEqual(['stratum.order.in-planning', 'stratum.order.waiting-for-approval']);
+    expect((await stratum.outbox.delivery(dead[0].id))).toMatchObject({ status: 'delivered', attempts: 3 });
+  });
+
+  it('lets order steps commit while a delivery hangs, and ends the attempt at its timeout', async () => {
+    const { stratum } = await open({ timeoutMs: 1500, intervalMs: 20, concurrency: 2 });
+    const hooks = await receiver();
+    const subscription = await stratum.outbox.subscribe({ url: hooks.url, secret: SECRET }, erp);
+    hooks.mode = 'hang';
+    stratum.outbox.startDelivery();
+    await enter(stratum.runtime, order('HANG-1', 700_000));
+    for (let wait = 0; wait < 100 && hooks.hanging === 0; wait++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(hooks.hanging).toBe(1);
+    // the receiver holds the request; the vice-president's step commits all the same
+    const [task] = await stratum.runtime.findTasks({ businessKey: 'HANG-1' });
+    await stratum.runtime.completeTask(task.id, { approved: true }, vicePresident);
+    const [delivery] = (await stratum.outbox.deliveries({ subscriptionId: subscription.id, limit: 1 })).items;
+    expect(delivery.log).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 1800));
+    const [after] = (await stratum.outbox.deliveries({ subscriptionId: subscription.id, limit: 1 })).items;
+    expect(after.log[0]).toMatchObject({ statusCode: null, error: 'no answer within 1500 ms' });
+    expect(after.log[0].durationMs).toBeGreaterThanOrEqual(1400);
+  });
+});
+
+describePostgres('the order events outbox on PostgreSQL shared by two servers', () => {
+  const opened: Stratum[] = [];
+  const receivers: WebhookReceiver[] = [];
+  afterEach(async () => {
+    for (const stratum of opened.splice(0)) await stratum.close();
+    for (const receiver of receivers.splice(0)) await receiver.stop();
+  });
+
+  async function twoServers(webhooks: WebhookDeliveryOptions = {}) {
+    const schema = await freshSchema();
+    const clock = new ManualClock();
+    const open = async (owner: string) => {
+      const store = new PostgresStore(inSchema(schema));
+      await store.migrate();
+      const stratum = await openStratum({ store, clock, orderEntry: { rates: SAMPLE_RATES }, webhooks: { ...webhooks, owner } });
+      opened.push(stratum);
+      return { stratum, store };
+    };
+    const first = await open('server-a');
+    const second = await open('server-b');
+    await first.stratum.library.deploy(shippedDiagrams(), { user: 'test' });
+    return { first, second, clock };
+  }
+
+  it('numbers events in commit order while both servers step orders at once, and delivers each event once', async () => {
+    const { first, second } = await twoServers();
+    const hooks = await new WebhookReceiver(SECRET).start();
+    receivers.push(hooks);
+    await first.stratum.outbox.subscribe({ url: hooks.url, secret: SECRET }, erp);
+    await Promise.all(['PG-1', 'PG-2', 'PG-3', 'PG-4'].map((orderNo, index) =>
+      approveAndFulfil(index % 2 ? first.stratum : second.stratum, orderNo, index % 2 ? 700_000 : 100)));
+    const events = (await second.stratum.outbox.events({ after: 0, limit: 100 })).items;
+    expect(events.map((event) => event.stratumseq)).toEqual([...events.map((event) => event.stratumseq)].sort((a, b) => a - b));
+    for (let round = 0; round < 20 && hooks.received.length < events.length; round++) {
+      await Promise.all([first.stratum.outbox.deliverNow(), second.stratum.outbox.deliverNow()]);
+    }
+    expect(hooks.received.map((entry) => entry.id).sort()).toEqual(events.map((event) => event.id).sort());
+    for (const orderNo of ['PG-1', 'PG-2', 'PG-3', 'PG-4']) {
+      expect(hooks.typesOf(orderNo)).toEqual(events.filter((event) => event.subject === orderNo).map((event) => event.type));
+    }
+  });
+
+  it('sends a delivery again, with the same webhook-id, when the server that leased it died before recording it', async () => {
+    const { first, second, clock } = await twoServers({ timeoutMs: 1000 });
+    const hooks = await new WebhookReceiver(SECRET).start();
+    receivers.push(hooks);
+    await first.stratum.outbox.subscribe({ url: hooks.url, secret: SECRET }, erp);
+    await enter(first.stratum.runtime, order('PG-KILL', 100));
+    // server a fans out and leases the delivery, then is killed (-9) before it sends or records anything
+    await first.stratum.outbox.deliverNow().catch(() => undefined);
+    hooks.received.length = 0;
+    const now = clock.now().toISOString();
+    const leased = await first.store.transaction(async (tx) => {
+      await tx.outbox.redeliver((await tx.outbox.findDeliveries({ limit: 1 }))[0].id, now, new Date(Date.parse(now) + 86_400_000).toISOString());
+      return tx.outbox.claimDeliveries(now, 'server-a', new Date(Date.parse(now) + 31_000).toISOString(), 10);
+    });
+    expect(leased).toHaveLength(1);
+    expect(await second.stratum.outbox.deliverNow()).toBe(0); // the lease holds
+    clock.advance(32_000);
+    expect(await second.stratum.outbox.deliverNow()).toBe(1);
+    expect(hooks.received.map((entry) => entry.id)).toEqual([leased[0].eventId]);
+  });
+});

@@ -1,0 +1,142 @@
+// Camunda 7 workers connect unchanged (issue 13, item 4): the published
+// camunda-external-task-client-js works a shipped order's planning and
+// shipping jobs against a started server, with a Stratum bearer token, and the
+// controls of issue 9 hold on the /engine-rest routes as on Stratum's own.
+import { Client, Variables, type Task, type TaskService } from 'camunda-external-task-client-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKENS, type ApiClient } from '../support/client.js';
+import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+
+let server: TestServer;
+let api: ApiClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  api = server.api;
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+// helpers
+
+/** The client as a Camunda 7 team configures it, pointed at Stratum with a bearer token of the integration group. */
+function camundaClient(token: string = TOKENS.erp): Client {
+  return new Client({
+    baseUrl: `${server.url}/engine-rest`,
+    workerId: 'camunda7-worker',
+    asyncResponseTimeout: 10_000,
+    interval: 50,
+    maxTasks: 5,
+    autoPoll: false,
+    interceptors: (config: { headers?: Record<string, string> }) => ({ ...config, headers: { ...config.headers, Authorization: `Bearer ${token}` } }),
+  });
+}
+
+async function enter(orderNo: string, fields: Record<string, unknown> = {}) {
+  const entered = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Camunda Seven GmbH' }, amount: 120_000, currency: 'CNY', paymentTerms: 'credit', ...fields });
+  expect(entered.status, entered.text).toBe(201);
+}
+
+const orderStatus = async (orderNo: string) => (await api.get(`/api/orders/${orderNo}`, TOKENS.erp)).body.status;
+
+describe('camunda-external-task-client-js against /engine-rest', () => {
+  it('works a shipped order\'s planning and shipping jobs unchanged, with typed variables, until the order is fulfilled', async () => {
+    await enter('C7-1');
+    const client = camundaClient();
+    const seen: { topic: string; orderNo: unknown; customer: unknown; businessKey: string | undefined }[] = [];
+    const work = (topic: string) => async ({ task, taskService }: { task: Task; taskService: TaskService }) => {
+      seen.push({ topic, orderNo: task.variables.get('orderNo'), customer: task.variables.get('customer'), businessKey: task.businessKey });
+      const done = new Variables();
+      done.set(`${topic.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Done`, true);
+      await taskService.complete(task, done);
+    };
+    const errors: unknown[] = [];
+    client.on('complete:error', (_task: unknown, error: unknown) => errors.push(error));
+    client.on('poll:error', (error: unknown) => errors.push(error));
+    for (const topic of ['procurement-planning', 'production-planning', 'shipping']) {
+      client.subscribe(topic, { businessKey: 'C7-1', variables: ['orderNo', 'customer'] }, work(topic));
+    }
+    client.start();
+    try {
+      for (let round = 0; round < 200 && (await orderStatus('C7-1')) !== 'fulfilled'; round++) await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      client.stop();
+    }
+    expect(errors).toEqual([]);
+    expect(await orderStatus('C7-1')).toBe('fulfilled');
+    expect(seen.map((one) => one.topic).sort()).toEqual(['procurement-planning', 'production-planning', 'shipping']);
+    expect(seen.every((one) => one.orderNo === 'C7-1' && one.businessKey === 'C7-1')).toBe(true);
+    expect(seen[0]!.customer).toEqual({ name: 'Camunda Seven GmbH' });
+    const view = (await api.get('/api/orders/C7-1', TOKENS.erp)).body;
+    const completions = view.history.filter((entry: { event: string }) => entry.event === 'job.completed');
+    expect(completions).toHaveLength(3);
+    // the authenticated user is the actor; the client's workerId is only a label beside it
+    expect(completions.every((entry: { actor: string; data: { workerId: string } }) => entry.actor === 'erp' && entry.data.workerId === 'camunda7-worker')).toBe(true);
+  }, 60_000);
+});
+
+describe('/engine-rest routes keep the controls', () => {
+  async function lockOne(orderNo: string, topicName = 'procurement-planning') {
+    const fetched = await api.post('/engine-rest/external-task/fetchAndLock', TOKENS.erp, {
+      workerId: 'raw', maxTasks: 1, topics: [{ topicName, lockDuration: 60_000, businessKey: orderNo }],
+    });
+    expect(fetched.status, fetched.text).toBe(200);
+    expect(fetched.contentType).toBe('application/json');
+    return fetched.body[0];
+  }
+
+  it('answers in Camunda 7\'s shapes with typed variables', async () => {
+    await enter('C7-SHAPE');
+    const task = await lockOne('C7-SHAPE');
+    expect(task).toMatchObject({
+      topicName: 'procurement-planning', workerId: 'raw', businessKey: 'C7-SHAPE', processDefinitionKey: 'sales-order-management', retries: null,
+      variables: { orderNo: { type: 'String', value: 'C7-SHAPE' }, amount: { type: 'Integer', value: 120_000 }, customer: { type: 'Json', value: '{"name":"Camunda Seven GmbH"}' } },
+    });
+    expect(task.lockExpirationTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
+  });
+
+  it('refuses a worker that sets an order field, a value that does not fit its type, and a caller outside integration', async () => {
+    await enter('C7-GUARD');
+    const task = await lockOne('C7-GUARD');
+    const path = `/engine-rest/external-task/${encodeURIComponent(task.id)}/complete`;
+    const setAmount = await api.post(path, TOKENS.erp, { workerId: 'raw', variables: { amount: { value: 1, type: 'Integer' } } });
+    expect(setAmount.status).toBe(422);
+    const wrongType = await api.post(path, TOKENS.erp, { workerId: 'raw', variables: { planned: { value: 'yes', type: 'Boolean' } } });
+    expect(wrongType.status).toBe(422);
+    expect(wrongType.body.errors).toEqual([expect.objectContaining({ field: '/variables/planned' })]);
+    expect((await api.post(path, TOKENS.vp, { workerId: 'raw' })).status).toBe(403);
+    expect((await api.post(path, undefined, { workerId: 'raw' })).status).toBe(401);
+    expect((await api.post(path, TOKENS.erp, { workerId: 'thief' })).status).toBe(409);
+    const fine = await api.post(path, TOKENS.erp, { workerId: 'raw', variables: { planned: { value: true, type: 'boolean' } } });
+    expect(fine.status, fine.text).toBe(204);
+    const view = (await api.get('/api/orders/C7-GUARD', TOKENS.erp)).body;
+    expect(view.entered.amount).toBe(120_000);
+  });
+
+  it('refuses filters it cannot honour instead of ignoring them', async () => {
+    const tenant = await api.post('/engine-rest/external-task/fetchAndLock', TOKENS.erp, { workerId: 'raw', topics: [{ topicName: 'shipping', lockDuration: 1000, tenantIdIn: ['a'] }] });
+    expect(tenant.status).toBe(422);
+    expect(tenant.body.errors).toEqual([expect.objectContaining({ field: '/topics/0/tenantIdIn' })]);
+  });
+
+  it('fails, extends and unlocks like Camunda 7, and correlates a message through the same controls', async () => {
+    await enter('C7-MSG', { paymentTerms: 'prepaid-at-entry' });
+    const protectedField = await api.post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: 'C7-MSG', processVariables: { amount: { value: 1, type: 'Integer' } } });
+    expect(protectedField.status).toBe(422);
+    const paid = await api.post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: 'C7-MSG', processVariables: { paidAt: { value: '2026-12-03', type: 'String' } } });
+    expect(paid.status, paid.text).toBe(204);
+    expect(await orderStatus('C7-MSG')).toBe('in-planning');
+
+    const task = await lockOne('C7-MSG', 'production-planning');
+    const base = `/engine-rest/external-task/${encodeURIComponent(task.id)}`;
+    expect((await api.post(`${base}/extendLock`, TOKENS.erp, { workerId: 'raw', newDuration: 120_000 })).status).toBe(204);
+    expect((await api.post(`${base}/extendLock`, TOKENS.erp, { workerId: 'other', newDuration: 120_000 })).status).toBe(409);
+    expect((await api.post(`${base}/failure`, TOKENS.erp, { workerId: 'raw', errorMessage: 'MRP down', retries: 2 })).status).toBe(204);
+    const again = await lockOne('C7-MSG', 'production-planning');
+    expect(again).toMatchObject({ id: task.id, retries: 2, errorMessage: 'MRP down' });
+    expect((await api.post(`${base}/unlock`, TOKENS.erp)).status).toBe(204);
+    expect((await lockOne('C7-MSG', 'production-planning')).id).toBe(task.id);
+  });
+});

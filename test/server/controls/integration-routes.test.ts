@@ -1,0 +1,186 @@
+// Controls that hold on the integration routes of issue 13 (orders by number,
+// job locks, Camunda 7 external tasks and messages, order events): every row
+// is an attempt to walk around a control through one of them, with the
+// refusal it must get and what must not have happened.
+//   1. A decision is made where it is asked for (declared completion variables).
+//   2. Four eyes: a user task is decided only through the task routes.
+//   3. Roles: jobs, messages and cancels are the integration's; webhooks the operators'.
+//   4. Message rules: a message never rewrites the order, never reaches an order that does not exist.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKENS, type ApiClient, type ApiResponse } from '../support/client.js';
+import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+
+let server: TestServer;
+let api: ApiClient;
+let orderCount = 0;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  api = server.api;
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+// helpers
+
+async function enterOrder(amount: number, paymentTerms = 'credit'): Promise<string> {
+  const orderNo = `INT-${++orderCount}`;
+  const response = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount, currency: 'CNY', paymentTerms });
+  expect(response.status, response.text).toBe(201);
+  return orderNo;
+}
+
+async function lockCamunda7(topicName: string, businessKey: string, workerId = 'c7-worker'): Promise<string> {
+  const response = await api.post('/engine-rest/external-task/fetchAndLock', TOKENS.erp, { workerId, maxTasks: 1, topics: [{ topicName, lockDuration: 60_000, businessKey }] });
+  expect(response.status, response.text).toBe(200);
+  expect(response.body, `a ${topicName} task of ${businessKey}`).toHaveLength(1);
+  return response.body[0].id;
+}
+
+async function order(orderNo: string) {
+  return (await api.get(`/api/orders/${orderNo}`, TOKENS.erp)).body;
+}
+
+/** The order still waits for a job of `type`, not yet taken further. */
+async function expectStillWaitingForJob(orderNo: string, type: string) {
+  const view = await order(orderNo);
+  expect(view.status).not.toMatch(/fulfilled|cancelled|failed/);
+  expect(view.waiting.some((wait: { jobType?: string }) => wait.jobType === type)).toBe(true);
+}
+
+function expectRefused(response: ApiResponse, status: number, detail?: RegExp) {
+  expect(response.status, response.text).toBe(status);
+  expect(response.contentType).toContain('application/problem+json');
+  if (detail) expect(response.body.detail).toMatch(detail);
+}
+
+interface Row {
+  attempt: string;
+  run: () => Promise<void>;
+}
+
+const decisions: Row[] = [
+  {
+    attempt: 'a Camunda 7 worker completes procurement planning with a typed orderStatus the sales order sets',
+    run: async () => {
+      const orderNo = await enterOrder(1_000);
+      const id = await lockCamunda7('procurement-planning', orderNo);
+      const response = await api.post(`/engine-rest/external-task/${id}/complete`, TOKENS.erp, { workerId: 'c7-worker', variables: { orderStatus: { value: 'rejected', type: 'String' } } });
+      expectRefused(response, 422);
+      await expectStillWaitingForJob(orderNo, 'procurement-planning');
+    },
+  },
+  {
+    attempt: 'a Camunda 7 worker reports a BPMN error carrying an order field',
+    run: async () => {
+      const orderNo = await enterOrder(1_000);
+      const id = await lockCamunda7('procurement-planning', orderNo);
+      const response = await api.post(`/engine-rest/external-task/${id}/bpmnError`, TOKENS.erp, { workerId: 'c7-worker', errorCode: 'BLOCKED', variables: { amount: { value: 1, type: 'Integer' } } });
+      expectRefused(response, 422);
+      await expectStillWaitingForJob(orderNo, 'procurement-planning');
+    },
+  },
+];
+
+const fourEyes: Row[] = [
+  {
+    attempt: 'the vice-president completes the approval task as if it were an external task (Camunda 7 route)',
+    run: async () => {
+      const orderNo = await enterOrder(750_000);
+      const view = await order(orderNo);
+      const taskId = view.waiting.find((wait: { type: string }) => wait.type === 'task').taskId;
+      expectRefused(await api.post(`/engine-rest/external-task/${taskId}/complete`, TOKENS.erp, { workerId: 'c7-worker', variables: { approved: { value: true, type: 'Boolean' } } }), 404);
+      expectRefused(await api.post(`/api/jobs/${taskId}/extend-lock`, TOKENS.erp, { workerId: 'c7-worker', lockMs: 60_000 }), 404);
+      expect((await order(orderNo)).status).toBe('waiting-for-approval');
+    },
+  },
+];
+
+const roles: Row[] = [
+  {
+    attempt: 'a director\'s token fetches planning jobs through the Camunda 7 route',
+    run: async () => {
+      expectRefused(await api.post('/engine-rest/external-task/fetchAndLock', TOKENS.director, { workerId: 'w', topics: [{ topicName: 'procurement-planning', lockDuration: 1000 }] }), 403);
+    },
+  },
+  {
+    attempt: 'the vice-president cancels an order by its number',
+    run: async () => {
+      const orderNo = await enterOrder(750_000);
+      expectRefused(await api.post(`/api/orders/${orderNo}/cancel`, TOKENS.vp, { reason: 'I do not like it' }), 403);
+      expect((await order(orderNo)).status).toBe('waiting-for-approval');
+    },
+  },
+  {
+    attempt: 'a second worker extends or completes the lock another worker holds',
+    run: async () => {
+      const orderNo = await enterOrder(1_000);
+      const id = await lockCamunda7('procurement-planning', orderNo, 'worker-a');
+      expectRefused(await api.post(`/api/jobs/${id}/extend-lock`, TOKENS.erp, { workerId: 'worker-b', lockMs: 60_000 }), 409);
+      expectRefused(await api.post(`/engine-rest/external-task/${id}/complete`, TOKENS.erp, { workerId: 'worker-b' }), 409);
+      await expectStillWaitingForJob(orderNo, 'procurement-planning');
+    },
+  },
+  {
+    attempt: 'an approver reads the order events or subscribes a webhook',
+    run: async () => {
+      expectRefused(await api.get('/api/events', TOKENS.vp), 403);
+      expectRefused(await api.post('/api/webhooks', TOKENS.vp, { url: 'http://127.0.0.1:9/steal' }), 403);
+      expectRefused(await api.post('/api/webhooks', TOKENS.erp, { url: 'http://127.0.0.1:9/steal' }), 403);
+    },
+  },
+  {
+    attempt: 'an order is cancelled twice by number (the second finds it ended)',
+    run: async () => {
+      const orderNo = await enterOrder(1_000);
+      expect((await api.post(`/api/orders/${orderNo}/cancel`, TOKENS.erp, { reason: 'customer withdrew' })).status).toBe(200);
+      expectRefused(await api.post(`/api/orders/${orderNo}/cancel`, TOKENS.erp, { reason: 'again' }), 409);
+    },
+  },
+];
+
+const messages: Row[] = [
+  {
+    attempt: 'a Camunda 7 PaymentReceived message rewrites the amount of a prepaid order',
+    run: async () => {
+      const orderNo = await enterOrder(2_000_000, 'prepaid-at-entry');
+      const response = await api.post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: orderNo, processVariables: { amount: { value: 1, type: 'Integer' } } });
+      expectRefused(response, 422);
+      const view = await order(orderNo);
+      expect(view).toMatchObject({ status: 'waiting-for-payment', entered: { amount: 2_000_000 } });
+    },
+  },
+  {
+    attempt: 'a Camunda 7 message for an order number that was never entered',
+    run: async () => {
+      expectRefused(await api.post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: 'NEVER-ENTERED' }), 404);
+      expect((await api.get('/api/orders/NEVER-ENTERED', TOKENS.erp)).status).toBe(404);
+    },
+  },
+  {
+    attempt: 'a Camunda 7 message for an order that was cancelled',
+    run: async () => {
+      const orderNo = await enterOrder(2_000_000, 'prepaid-at-entry');
+      expect((await api.post(`/api/orders/${orderNo}/cancel`, TOKENS.erp, { reason: 'customer withdrew' })).status).toBe(200);
+      expectRefused(await api.post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: orderNo }), 409);
+      expect((await order(orderNo)).status).toBe('cancelled');
+    },
+  },
+];
+
+describe('bypass attempts through the integration routes', () => {
+  describe('1. a decision is made where it is asked for', () => {
+    it.each(decisions)('$attempt', ({ run }) => run());
+  });
+  describe('2. four eyes', () => {
+    it.each(fourEyes)('$attempt', ({ run }) => run());
+  });
+  describe('3. roles', () => {
+    it.each(roles)('$attempt', ({ run }) => run());
+  });
+  describe('4. message rules', () => {
+    it.each(messages)('$attempt', ({ run }) => run());
+  });
+});

@@ -1,0 +1,119 @@
+// Order events over HTTP: pull with GET /api/events?after=, webhooks
+// administered by operators (API and STRATUM_WEBHOOKS file), delivered signed
+// to a receiver that verifies with the Standard Webhooks package, the
+// delivery log, redelivery, and who may do what.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_USERS, TOKENS, type ApiClient } from '../support/client.js';
+import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { WebhookReceiver } from '../../support/webhook-receiver.js';
+
+const SECRET = `whsec_${Buffer.from('the ERP and Stratum share these 32 bytes').toString('base64')}`;
+
+let server: TestServer;
+let api: ApiClient;
+let configured: WebhookReceiver;
+let receiver: WebhookReceiver;
+
+beforeAll(async () => {
+  configured = await new WebhookReceiver(SECRET).start();
+  receiver = await new WebhookReceiver(SECRET).start();
+  const dataDir = makeDataDir();
+  writeFileSync(join(dataDir, 'users.json'), JSON.stringify(TEST_USERS));
+  const webhooksFile = join(dataDir, 'webhooks.json');
+  writeFileSync(webhooksFile, JSON.stringify({ subscriptions: [{ id: 'erp-fulfilled', url: configured.url, secret: SECRET, types: ['stratum.order.fulfilled', 'stratum.order.rejected'] }] }));
+  server = await startTestServer({ dataDir, webhooksFile });
+  api = server.api;
+});
+afterAll(async () => {
+  await server.close();
+  await configured.stop();
+  await receiver.stop();
+  removeDataDir(server.dataDir);
+});
+
+async function until(condition: () => boolean | Promise<boolean>, ms = 15_000) {
+  const end = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function enter(orderNo: string, amount: number) {
+  const response = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Nordwind Logistik' }, amount, currency: 'CNY', paymentTerms: 'credit' });
+  expect(response.status, response.text).toBe(201);
+}
+
+async function decide(orderNo: string, approved: boolean) {
+  const [task] = (await api.get(`/api/tasks?businessKey=${orderNo}&candidateGroup=vice-president`, TOKENS.vp)).body;
+  expect((await api.post(`/api/tasks/${task.id}/complete`, TOKENS.vp, { variables: { approved } })).status).toBe(200);
+}
+
+describe('order events and webhooks over HTTP', () => {
+  let subscriptionId: string;
+
+  it('lets an operator subscribe (the secret shown once) and refuses the ERP and approvers', async () => {
+    const created = await api.post('/api/webhooks', TOKENS.operations, { url: receiver.url, secret: SECRET });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body).toMatchObject({ url: receiver.url, types: [], source: 'api', createdBy: 'otto', secret: SECRET });
+    subscriptionId = created.body.id;
+    const listed = (await api.get('/api/webhooks', TOKENS.operations)).body;
+    expect(listed.map((subscription: { id: string }) => subscription.id).sort()).toEqual(['erp-fulfilled', subscriptionId].sort());
+    expect(listed.every((subscription: Record<string, unknown>) => !('secret' in subscription))).toBe(true);
+    expect((await api.post('/api/webhooks', TOKENS.erp, { url: receiver.url })).status).toBe(403);
+    expect((await api.get('/api/webhooks', TOKENS.vp)).status).toBe(403);
+    const badSecret = await api.post('/api/webhooks', TOKENS.operations, { url: receiver.url, secret: 'whsec_c2hvcnQ=' });
+    expect(badSecret.status).toBe(422);
+    expect((await api.post('/api/webhooks', TOKENS.operations, { id: 'erp-fulfilled', url: receiver.url })).status).toBe(409);
+  });
+
+  it('delivers each status change of an order, signed, in order; the file\'s subscription gets only its types', async () => {
+    await enter('HOOK-1', 700_000);
+    await decide('HOOK-1', true);
+    await enter('HOOK-2', 700_000);
+    await decide('HOOK-2', false);
+    await until(() => receiver.typesOf('HOOK-1').length === 2 && receiver.typesOf('HOOK-2').length === 2 && configured.received.length === 1);
+    expect(receiver.received.every((entry) => entry.verified)).toBe(true);
+    expect(receiver.typesOf('HOOK-1')).toEqual(['stratum.order.waiting-for-approval', 'stratum.order.in-planning']);
+    expect(receiver.typesOf('HOOK-2')).toEqual(['stratum.order.waiting-for-approval', 'stratum.order.rejected']);
+    expect(configured.received.map((entry) => [entry.event.subject, entry.event.type])).toEqual([['HOOK-2', 'stratum.order.rejected']]);
+  });
+
+  it('serves the same events to pull consumers after a number, and refuses callers outside integration', async () => {
+    const all = await api.get('/api/events?orderNo=HOOK-1', TOKENS.erp);
+    expect(all.status, all.text).toBe(200);
+    expect(all.body.items.map((event: { type: string }) => event.type)).toEqual(['stratum.order.waiting-for-approval', 'stratum.order.in-planning']);
+    const first = all.body.items[0];
+    expect(receiver.received.find((entry) => entry.id === first.id)!.event).toEqual(first);
+    const after = await api.get(`/api/events?after=${first.stratumseq}&limit=1`, TOKENS.erp);
+    expect(after.body.items).toHaveLength(1);
+    expect(after.body.next).toBe(after.body.items[0].stratumseq);
+    expect((await api.get('/api/events?after=-1', TOKENS.erp)).status).toBe(400);
+    expect((await api.get('/api/events', TOKENS.vp)).status).toBe(403);
+  });
+
+  it('shows the delivery log and sends a delivery again on request, with the same webhook-id', async () => {
+    const log = await api.get(`/api/webhooks/${subscriptionId}/deliveries`, TOKENS.operations);
+    expect(log.status, log.text).toBe(200);
+    expect(log.body.items).toHaveLength(4);
+    expect(log.body.items[0]).toMatchObject({ status: 'delivered', attempts: 1, log: [{ statusCode: 204, error: null }] });
+    expect((await api.get('/api/webhook-deliveries/dead', TOKENS.operations)).body.items).toEqual([]);
+    const again = await api.post(`/api/webhook-deliveries/${log.body.items[0].id}/redeliver`, TOKENS.operations);
+    expect(again.status, again.text).toBe(200);
+    await until(() => receiver.received.filter((entry) => entry.id === log.body.items[0].eventId).length === 2);
+    expect((await api.post('/api/webhook-deliveries/nope/redeliver', TOKENS.operations)).status).toBe(404);
+    expect((await api.post(`/api/webhook-deliveries/${log.body.items[0].id}/redeliver`, TOKENS.erp)).status).toBe(403);
+  });
+
+  it('ends a subscription: nothing more is sent to it', async () => {
+    expect((await api.request('DELETE', `/api/webhooks/${subscriptionId}`, { token: TOKENS.operations })).status).toBe(204);
+    expect((await api.get(`/api/webhooks/${subscriptionId}`, TOKENS.operations)).status).toBe(404);
+    const before = receiver.received.length;
+    await enter('HOOK-3', 100);
+    await until(async () => (await api.get('/api/events?orderNo=HOOK-3', TOKENS.erp)).body.items.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(receiver.received.length).toBe(before);
+  });
+});

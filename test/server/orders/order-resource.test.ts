@@ -1,0 +1,168 @@
+// Orders as a resource (issue 13, item 1): an integrator reads an order by its
+// number, lists orders by status, customer and entry time, and cancels by
+// number, against the real server with the shipped library.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKENS, type ApiClient } from '../support/client.js';
+import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+
+let server: TestServer;
+let api: ApiClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  api = server.api;
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+// helpers
+
+async function enter(orderNo: string, fields: Record<string, unknown> = {}) {
+  const entered = await api.post('/api/orders', TOKENS.erp, {
+    orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 100_000, currency: 'CNY', paymentTerms: 'credit', ...fields,
+  });
+  expect(entered.status, entered.text).toBe(201);
+  return entered.body;
+}
+
+const order = async (orderNo: string) => {
+  const response = await api.get(`/api/orders/${encodeURIComponent(orderNo)}`, TOKENS.erp);
+  expect(response.status, response.text).toBe(200);
+  return response.body;
+};
+
+async function workJob(type: string, orderNo: string) {
+  const fetched = await api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'erp', max: 10 });
+  const job = fetched.body.find((candidate: { businessKey: string }) => candidate.businessKey === orderNo);
+  expect(job, `a ${type} job for ${orderNo}`).toBeDefined();
+  const done = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { workerId: 'erp' });
+  expect(done.status, done.text).toBe(200);
+  return job;
+}
+
+describe('GET /api/orders/{orderNo}', () => {
+  it('shows a credit order above 500,000 waiting for the vice president, with both amounts, who may act and the versions of its call tree', async () => {
+    await enter('ORD-VP', { amount: 600_000 });
+    const view = await order('ORD-VP');
+    expect(view).toMatchObject({
+      orderNo: 'ORD-VP', status: 'waiting-for-approval', customer: 'Hoffmann Maschinenbau GmbH',
+      amount: '600000.00', currency: 'CNY', reportingAmount: '600000.00', reportingCurrency: 'CNY', paymentTerms: 'credit',
+      entered: { orderNo: 'ORD-VP', amount: 600_000, currency: 'CNY', customer: { name: 'Hoffmann Maschinenbau GmbH' } },
+      enteredBy: 'erp', incident: null,
+    });
+    expect(view.waiting).toEqual([expect.objectContaining({ type: 'task', candidateGroups: ['vice-president'], mayAct: ['vice-president'], processKey: 'credit-order-approval' })]);
+    expect(view.versions.map((one: { processKey: string }) => one.processKey)).toEqual(['order-to-cash', 'sales-order-management', 'credit-order-approval']);
+    expect(view.versions.every((one: { version: number }) => one.version >= 1)).toBe(true);
+    expect(view.history.some((entry: { event: string; instanceId: string }) => entry.event === 'instance.started' && entry.instanceId === view.versions[2].instanceId)).toBe(true);
+  });
+
+  it('follows a prepaid-at-entry order from waiting for payment through planning and shipping to fulfilled', async () => {
+    await enter('ORD-PREPAID', { paymentTerms: 'prepaid-at-entry', amount: 2_000_000 });
+    expect((await order('ORD-PREPAID')).status).toBe('waiting-for-payment');
+    expect((await order('ORD-PREPAID')).waiting).toEqual([expect.objectContaining({ type: 'message', message: 'PaymentReceived', mayAct: ['integration'] })]);
+    expect((await api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'ORD-PREPAID' })).status).toBe(200);
+    expect((await order('ORD-PREPAID')).status).toBe('in-planning');
+    const job = await workJob('procurement-planning', 'ORD-PREPAID');
+    // a job shows its order as a task does: the order's fields as entered and converted
+    expect(job.order).toMatchObject({
+      orderNo: 'ORD-PREPAID', customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 2_000_000, currency: 'CNY',
+      paymentTerms: 'prepaid-at-entry', reportingAmount: 2_000_000, reportingCurrency: 'CNY',
+    });
+    await workJob('production-planning', 'ORD-PREPAID');
+    expect((await order('ORD-PREPAID')).status).toBe('shipping');
+    await workJob('shipping', 'ORD-PREPAID');
+    expect((await order('ORD-PREPAID')).status).toBe('fulfilled');
+  });
+
+  it('is rejected when the vice president rejects it', async () => {
+    await enter('ORD-REJECT', { amount: 700_000 });
+    const [task] = (await api.get('/api/tasks?businessKey=ORD-REJECT', TOKENS.vp)).body;
+    expect(task.order).toMatchObject({ orderNo: 'ORD-REJECT', customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 700_000, currency: 'CNY', paymentTerms: 'credit' });
+    expect((await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.vp, { variables: { approved: false, comment: 'too risky' } })).status).toBe(200);
+    expect((await order('ORD-REJECT')).status).toBe('rejected');
+  });
+
+  it('answers 404 for an unknown number and 401 without a token', async () => {
+    expect((await api.get('/api/orders/NOPE-1', TOKENS.erp)).status).toBe(404);
+    expect((await api.get('/api/orders/NOPE-1')).status).toBe(401);
+  });
+});
+
+describe('POST /api/orders/{orderNo}/cancel', () => {
+  it('cancels the whole order with the reason and the caller in its history, once', async () => {
+    await enter('ORD-CANCEL', { amount: 900_000 });
+    const cancelled = await api.post('/api/orders/ORD-CANCEL/cancel', TOKENS.erp, { reason: 'customer withdrew' });
+    expect(cancelled.status, cancelled.text).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(cancelled.body.waiting).toEqual([]);
+    expect(cancelled.body.versions.every((one: { status: string }) => one.status === 'cancelled')).toBe(true);
+    const entries = cancelled.body.history.filter((entry: { event: string }) => entry.event === 'instance.cancelled');
+    expect(entries).toHaveLength(3);
+    expect(entries.every((entry: { actor: string; data: { reason: string } }) => entry.actor === 'erp' && entry.data.reason === 'customer withdrew')).toBe(true);
+    expect((await api.post('/api/orders/ORD-CANCEL/cancel', TOKENS.erp, { reason: 'again' })).status).toBe(409);
+  });
+
+  it('refuses an unknown order, a missing reason and a caller outside integration', async () => {
+    expect((await api.post('/api/orders/NOPE-2/cancel', TOKENS.erp, { reason: 'x' })).status).toBe(404);
+    await enter('ORD-KEEP');
+    expect((await api.post('/api/orders/ORD-KEEP/cancel', TOKENS.erp, {})).status).toBe(422);
+    expect((await api.post('/api/orders/ORD-KEEP/cancel', TOKENS.vp, { reason: 'x' })).status).toBe(403);
+    expect((await order('ORD-KEEP')).status).not.toBe('cancelled');
+  });
+});
+
+describe('GET /api/orders', () => {
+  it('filters by status, customer and entry time', async () => {
+    const before = new Date(Date.now() - 1).toISOString();
+    await enter('LIST-A', { customer: { name: 'Acme AG' }, amount: 600_000 });
+    await enter('LIST-B', { customer: { name: 'Acme AG' }, paymentTerms: 'prepaid-at-entry' });
+    await enter('LIST-C', { customer: { name: 'Zeta SA' }, amount: 600_000 });
+    const numbers = async (query: string) => {
+      const page = await api.get(`/api/orders?${query}`, TOKENS.vp);
+      expect(page.status, page.text).toBe(200);
+      return page.body.items.map((item: { orderNo: string }) => item.orderNo);
+    };
+    expect(await numbers('customer=Acme%20AG')).toEqual(['LIST-B', 'LIST-A']);
+    expect(await numbers('customer=Acme%20AG&status=waiting-for-payment')).toEqual(['LIST-B']);
+    expect(await numbers(`status=waiting-for-approval&from=${encodeURIComponent(before)}`)).toEqual(['LIST-C', 'LIST-A']);
+    expect(await numbers(`to=${encodeURIComponent(before)}&customer=Acme%20AG`)).toEqual([]);
+    expect(await numbers('status=cancelled')).toEqual(['ORD-CANCEL']);
+    expect((await api.get('/api/orders?status=lost', TOKENS.vp)).status).toBe(400);
+    expect((await api.get('/api/orders?after=not-a-cursor!', TOKENS.vp)).status).toBe(400);
+  });
+
+  it('pages without repeating or skipping an order while new orders are entered', async () => {
+    const customer = { name: 'Paging KG' };
+    for (let n = 1; n <= 5; n++) await enter(`PAGE-${n}`, { customer });
+    const seen: string[] = [];
+    let next: string | null = null;
+    let extra = 0;
+    do {
+      const page: any = await api.get(`/api/orders?customer=Paging%20KG&limit=2${next ? `&after=${next}` : ''}`, TOKENS.erp);
+      expect(page.status, page.text).toBe(200);
+      seen.push(...page.body.items.map((item: { orderNo: string }) => item.orderNo));
+      next = page.body.next;
+      // orders entered between pages are newer than the first page: they never shift the pages after it
+      if (extra < 2) await enter(`PAGE-NEW-${++extra}`, { customer });
+    } while (next);
+    expect(seen).toEqual(['PAGE-5', 'PAGE-4', 'PAGE-3', 'PAGE-2', 'PAGE-1']);
+  });
+
+  it('ends a page early with a cursor when a running status is rare, and the cursor finds the rest', async () => {
+    const customer = { name: 'Rare GmbH' };
+    await enter('RARE-1', { customer, paymentTerms: 'prepaid-at-entry' });
+    for (let n = 1; n <= 25; n++) await enter(`COMMON-${n}`, { customer, amount: 600_000 });
+    const first = await api.get('/api/orders?customer=Rare%20GmbH&status=waiting-for-payment&limit=1', TOKENS.erp);
+    expect(first.body.items).toEqual([]);
+    expect(first.body.next).toEqual(expect.any(String));
+    let page = first;
+    const found: string[] = [];
+    while (page.body.next) {
+      page = await api.get(`/api/orders?customer=Rare%20GmbH&status=waiting-for-payment&limit=1&after=${page.body.next}`, TOKENS.erp);
+      found.push(...page.body.items.map((item: { orderNo: string }) => item.orderNo));
+    }
+    expect(found).toEqual(['RARE-1']);
+  });
+});
