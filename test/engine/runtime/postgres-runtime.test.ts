@@ -1,5 +1,7 @@
 // The runtime on PostgreSQL, as several server processes share it: two
 // Stratum instances on one schema, each with its own connection pool.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openStratum, type Stratum } from '../../../engine/index.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
@@ -42,6 +44,24 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
       await runtime.runtime.completeJob(job!.id, {}, erp, 'erp');
     }
     expect((await second.runtime.getInstance(instance.id))!.status).toBe('completed');
+  });
+
+  it('lets one person decide only one of two separated tasks of an order waiting in two instances at once (four eyes)', async () => {
+    const xml = readFileSync(fileURLToPath(new URL('../../fixtures/engine/parallel-separated-review.bpmn', import.meta.url)), 'utf8');
+    await first.library.deploy([{ name: 'parallel-separated-review.bpmn', xml }], { user: 'test' });
+    await first.runtime.start('parallel-review', { businessKey: 'FE-PAR', user: 'test' });
+    const tasks = await first.runtime.findTasks({ businessKey: 'FE-PAR' });
+    expect(tasks.map((task) => task.elementId).sort()).toEqual(['CheckA', 'CheckB']);
+    expect(new Set(tasks.map((task) => task.instanceId)).size).toBe(2);
+    const reviewer = { name: 'rita', groups: ['reviewers'] };
+    // two servers, two instances of one order, the same person at the same moment
+    const completions = Promise.allSettled([
+      first.runtime.completeTask(tasks[0]!.id, { ok: true }, reviewer),
+      second.runtime.completeTask(tasks[1]!.id, { ok: true }, reviewer),
+    ]);
+    const results = await completions;
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    expect((results.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'forbidden' });
   });
 
   it('lets exactly one of two processes complete the same task', async () => {
