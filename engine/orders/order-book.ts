@@ -5,6 +5,7 @@ import type { Actor, OrderListItem, OrderQuery, OrderView, Orders, OrderWait, Pa
 import { notFound } from '../errors.js';
 import type { InstanceRow, OrderRow, Store, StoreTx, WaitRow } from '../store/types.js';
 import { historyEntry, waitingElement } from '../runtime/views.js';
+import { ORDER_CHANGED_MESSAGE } from './order-change.js';
 import { orderStatus, rootStatusesOf } from './order-status.js';
 import { orderSummary } from './order-summary.js';
 
@@ -97,7 +98,9 @@ export class OrderBook implements Orders {
       rateDate: row.rateDate,
       enteredBy: row.enteredBy,
       incident: tree.find((instance) => instance.incident)?.incident ?? null,
-      waiting: waits.filter((wait) => wait.kind !== 'call').map((wait) => orderWait(wait, keyOf.get(wait.instanceId) ?? '')),
+      // the change loop's catch of the engine's own OrderChanged is no wait of the order: changes come through
+      // POST /api/orders/{orderNo}/changes, and nobody may send that message
+      waiting: waits.filter((wait) => wait.kind !== 'call' && !(wait.kind === 'message' && wait.messageName === ORDER_CHANGED_MESSAGE)).map((wait) => orderWait(wait, keyOf.get(wait.instanceId) ?? '')),
       versions: ordered.map((instance) => ({
         instanceId: instance.id, parentId: instance.parentId, processKey: instance.processKey, version: instance.version, status: instance.status,
       })),

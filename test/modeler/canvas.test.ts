@@ -181,6 +181,8 @@ describe.skipIf(!browserAvailable)('the modeler canvas', () => {
     await openProcess('credit-order-approval');
     await setCondition(AMOUNT_FLOW, '=reportingAmount >= 1000000');
     await page.locator('[data-action=deploy]').click();
+    // as a designer does: read the impact before confirming (the dialog deploys once it is known)
+    await expect.poll(() => page.locator('[data-dialog=deploy] .deploy-impact').textContent(), { timeout: 60_000 }).toContain('credit-order-approval');
     await page.locator('[data-dialog=deploy] textarea[name=note]').fill('from exactly 1,000,000');
     await page.locator('[data-dialog=deploy] button[type=submit]').click();
     await expect.poll(async () => `${await page.locator('.status').textContent()} ${await page.locator('#findings').textContent()}`).toContain('version 2');

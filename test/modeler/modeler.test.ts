@@ -105,7 +105,7 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     });
     await page.locator('.stratum-drilldown[data-called=sales-order-management]').click();
     await expect.poll(() => page.locator('.document-key').textContent()).toBe('sales-order-management');
-    await page.locator('.stratum-drilldown[data-called=credit-order-approval]').click();
+    await page.locator('.djs-overlays[data-container-id=CallActivity_ApproveCreditOrder] .stratum-drilldown[data-called=credit-order-approval]').click();
     await expect.poll(() => page.locator('.document-key').textContent()).toBe('credit-order-approval');
     const crumbs = await page.locator('.breadcrumbs .crumb').allTextContents();
     expect(crumbs.map((c) => c.replace(' •', ''))).toEqual(['order-to-cash', 'sales-order-management', 'credit-order-approval']);
@@ -259,7 +259,7 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     await page.locator('.stratum-drilldown[data-called=sales-order-management]').click();
     await expect.poll(() => page.locator('.document-key').textContent()).toBe('sales-order-management');
     expect(await page.locator('.badge.context').textContent()).toContain('ORD-1200');
-    await page.locator('.stratum-drilldown[data-called=credit-order-approval]').click();
+    await page.locator('.djs-overlays[data-container-id=CallActivity_ApproveCreditOrder] .stratum-drilldown[data-called=credit-order-approval]').click();
     await expect.poll(() => page.locator('.document-key').textContent()).toBe('credit-order-approval');
     await expect.poll(() => modelerEval<boolean>(`window.stratumModeler.get('canvas').hasMarker('${DIRECTOR_TASK}', 'stratum-instance-waiting')`)).toBe(true);
     expect(await modelerEval<boolean>(`window.stratumModeler.get('canvas').hasMarker('Gateway_AmountTier', 'stratum-instance-path')`)).toBe(true);

@@ -112,7 +112,7 @@ const HOSTILE: Hostile[] = [
   { name: 'a negative offset', method: 'GET', path: '/api/instances?offset=-1', status: 400 },
   { name: 'an unknown status', method: 'GET', path: '/api/instances?status=deleted', status: 400 },
   { name: 'a repeated limit', method: 'GET', path: '/api/instances?limit=1&limit=2', status: 400 },
-  { name: 'an unknown query parameter', method: 'GET', path: '/api/tasks?assignee=me', status: 400 },
+  { name: 'an unknown query parameter', method: 'GET', path: '/api/tasks?assigneeGroup=me', status: 400 },
   { name: 'broken percent-encoding', method: 'GET', path: '/api/instances/%E0%A4%A', status: 400 },
   // XML
   { name: 'an XXE DOCTYPE', method: 'POST', path: '/api/deployments', token: TOKENS.designer, options: raw(XML('<!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'), 'application/xml'), status: 422 },

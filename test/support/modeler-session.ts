@@ -79,7 +79,11 @@ export function collectConsoleErrors(page: Page): string[] {
 
 /** Builds the modeler, starts the server and signs a designer in. */
 export async function openModelerSession(): Promise<ModelerSession> {
-  const served = await serveModeler([{ name: 'ann', token: DESIGNER_TOKEN, groups: ['designer'] }]);
+  // the shipped library deploys at start only when each of its tasks has someone to complete it
+  const served = await serveModeler([
+    { name: 'ann', token: DESIGNER_TOKEN, groups: ['designer'] },
+    { name: 'abe', token: 'approver-token-for-the-session', groups: ['sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
+  ]);
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const consoleErrors = collectConsoleErrors(page);

@@ -39,7 +39,7 @@ describe('stratum impact', () => {
     expect(lines(stdout)).toEqual(expect.arrayContaining([
       'credit-order-approval: version 2 (was version 1)',
       '  changed Flow_AmountTier_Above500000 (sequence flow "more than 500,000 up to 1,000,000"): condition =reportingAmount > 500000 and reportingAmount <= 1000000 → =reportingAmount > 400000 and reportingAmount <= 1000000',
-      '  called by sales-order-management (versions 1) at CallActivity_ApproveCreditOrder',
+      '  called by sales-order-management (versions 1) at CallActivity_ReapproveChange, CallActivity_ApproveCreditOrder',
       '  1 order would now wait for "Review order (vice-president)" (vice-president): CLI-450',
       'the change blocks no recorded order',
     ]));
