@@ -781,6 +781,23 @@ export const OPERATIONS: Operation[] = [
     responses: { 204: { description: 'Thrown.' } },
   },
   {
+    id: 'camunda8CreateProcessInstance',
+    method: 'post',
+    path: '/v2/process-instances',
+    tag: 'camunda8',
+    summary: 'Camunda 8: starts the latest version of a level-1 process that does not take orders, like POST /api/processes/{key}/instances.',
+    description: 'The same refusals as POST /api/processes/{key}/instances: called processes and processes that take orders (orders are entered with POST /api/orders) are 409, a `businessId` (the business key) that is an order number is 409, an undeclared start variable is 422.',
+    access: integration,
+    query: 'EmptyQuery',
+    body: { kind: 'json', schema: 'Camunda8ProcessInstanceCreationRequest', required: true },
+    problems: {
+      404: 'No process with this id.',
+      409: 'The process is called by another (`called-process`) or takes orders (`takes-orders`), or the businessId is an order number (`order-exists`).',
+      422: 'A variable the start event does not declare, or a version other than -1.',
+    },
+    responses: { 200: { description: 'Started.', schema: 'Camunda8ProcessInstanceCreationResult' } },
+  },
+  {
     id: 'camunda8PublishMessage',
     method: 'post',
     path: '/v2/messages/publication',

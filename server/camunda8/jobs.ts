@@ -1,6 +1,6 @@
 // Camunda 8's Orchestration Cluster REST API (v2), the job worker subset: job
 // activation with long polling, completion, failure, error and message
-// publication, on Stratum's jobs and messages. Every call goes through the same
+// publication, and process instance creation, on Stratum's jobs, messages and starts. Every call goes through the same
 // runtime steps as Stratum's own routes and the Camunda 7 ones: declared
 // outputs, protected order fields, the hold while an order change is open, the
 // message rules, the authenticated user in the history.
@@ -64,6 +64,21 @@ export function camunda8Handlers(runtime: Runtime, workers: Workers): Handlers {
         ...(body.variables && Object.keys(body.variables).length && { variables: body.variables }),
       }, user!);
       return noContent;
+    },
+
+    camunda8CreateProcessInstance: async ({ body, user }: Input<{ processDefinitionId: string; variables?: Record<string, unknown>; businessId?: string }>) => {
+      const { instance } = await runtime.start(body.processDefinitionId, {
+        variables: body.variables ?? {}, user: user!.name,
+        ...(body.businessId !== undefined && { businessKey: body.businessId }),
+      });
+      return {
+        status: 200,
+        json: {
+          processDefinitionId: instance.processKey, processDefinitionVersion: instance.version,
+          processDefinitionKey: `${instance.processKey}:${instance.version}`, processInstanceKey: instance.id,
+          tenantId: DEFAULT_TENANT, variables: instance.variables, tags: [],
+        },
+      };
     },
 
     camunda8PublishMessage: async ({ body, user }: Input<PublicationBody>) => {

@@ -85,6 +85,34 @@ export const Camunda8MessagePublicationRequest: JsonSchema = {
   },
 };
 
+export const Camunda8ProcessInstanceCreationRequest: JsonSchema = {
+  examples: [{ processDefinitionId: 'customer-review', variables: { customerId: 'C-4711' }, businessId: 'CR-2026-11' }],
+  type: 'object',
+  required: ['processDefinitionId'],
+  additionalProperties: false,
+  properties: {
+    processDefinitionId: name('The BPMN process id; its latest version starts.'),
+    processDefinitionVersion: { type: 'integer', const: -1, description: 'Only -1 (the latest, Camunda\'s default): Stratum starts the latest version.' },
+    variables: variables('Go through the start event\'s declared start variables like POST /api/processes/{key}/instances.', {}, ORDER_VARIABLES),
+    businessId: printableKey(200, 'Becomes the instance\'s business key (Camunda 8.10\'s business id).'),
+    tenantId,
+  },
+};
+
+export const Camunda8ProcessInstanceCreationResult: JsonSchema = {
+  type: 'object',
+  required: ['processDefinitionId', 'processDefinitionVersion', 'processDefinitionKey', 'processInstanceKey', 'tenantId', 'variables'],
+  properties: {
+    processDefinitionId: { type: 'string' },
+    processDefinitionVersion: { type: 'integer' },
+    processDefinitionKey: { type: 'string' },
+    processInstanceKey: { type: 'string' },
+    tenantId: { type: 'string' },
+    variables: { type: 'object' },
+    tags: { type: 'array', items: { type: 'string' } },
+  },
+};
+
 export const Camunda8ActivatedJobs: JsonSchema = {
   type: 'object',
   required: ['jobs'],

@@ -101,6 +101,7 @@ const CASES: Record<string, Case> = {
   camunda8CompleteJob: { method: 'POST', path: () => '/v2/jobs/missing/completion', options: json({ variables: {} }), wrong: [TOKENS.designer, TOKENS.procurement], right: TOKENS.erp, expected: 404 },
   camunda8FailJob: { method: 'POST', path: () => '/v2/jobs/missing/failure', options: json({ retries: 1, errorMessage: 'down' }), wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
   camunda8ThrowJobError: { method: 'POST', path: () => '/v2/jobs/missing/error', options: json({ errorCode: 'X' }), wrong: [TOKENS.designer, TOKENS.vp], right: TOKENS.erp, expected: 404 },
+  camunda8CreateProcessInstance: { method: 'POST', path: () => '/v2/process-instances', options: json({ processDefinitionId: 'order-to-cash', businessId: 'C8-X-1' }), wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 200 },
   camunda8PublishMessage: {
     method: 'POST', path: () => '/v2/messages/publication', options: json({ name: 'PaymentReceived', correlationKey: 'SO-1', timeToLive: 60_000 }),
     wrong: [TOKENS.designer, TOKENS.vp], right: TOKENS.erp, expected: 200,

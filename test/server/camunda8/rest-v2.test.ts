@@ -7,7 +7,7 @@
 // change is open, the message rules, the integration group.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS, type ApiClient } from '../support/client.js';
-import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { deployFixtures, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -99,6 +99,29 @@ describe('a Camunda 8 job worker against /v2', () => {
     const jobIncidents = incidents.filter((incident) => incident.kind === 'job');
     expect(jobIncidents.map((incident) => incident.jobId)).toEqual([job.jobKey]);
     expect(jobIncidents[0]?.message).toContain('MRP gone');
+  });
+
+  it('creates a process instance through the start rules: orders only through POST /api/orders, called processes only from their callers', async () => {
+    await deployFixtures(api, 'customer-review.bpmn');
+    const started = await c8<{ processDefinitionId: string; processDefinitionVersion: number; processInstanceKey: string; tenantId: string; variables: Record<string, unknown> }>(
+      'POST', '/v2/process-instances', { processDefinitionId: 'customer-review', variables: { customerId: 'C-4711' }, businessId: 'CR-C8-1', tenantId: '<default>' },
+    );
+    expect(started.status, started.text).toBe(200);
+    expect(started.body).toMatchObject({ processDefinitionId: 'customer-review', processDefinitionVersion: 1, tenantId: '<default>', variables: { customerId: 'C-4711' } });
+    const instance = await api.json<{ businessKey: string; history: { actor: string | null }[] }>('GET', `/api/instances/${started.body.processInstanceKey}`, { token: TOKENS.erp });
+    expect(instance.businessKey).toBe('CR-C8-1');
+
+    const takesOrders = await c8('POST', '/v2/process-instances', { processDefinitionId: 'order-to-cash', businessId: 'C8-SIDE-DOOR', variables: { amount: 1 } });
+    expect(takesOrders.status).toBe(422); // an order field, refused before anything else
+    const sideDoor = await c8('POST', '/v2/process-instances', { processDefinitionId: 'order-to-cash', businessId: 'C8-SIDE-DOOR' });
+    expect(sideDoor.status).toBe(409);
+    expect(sideDoor.body.reason).toBe('takes-orders');
+    const called = await c8('POST', '/v2/process-instances', { processDefinitionId: 'sales-order-management' });
+    expect(called.status).toBe(409);
+    expect(called.body.reason).toBe('called-process');
+    expect((await c8('POST', '/v2/process-instances', { processDefinitionId: 'customer-review', processDefinitionVersion: 1 })).status).toBe(422);
+    expect((await c8('POST', '/v2/process-instances', { processDefinitionId: 'no-such-process' })).status).toBe(404);
+    expect((await c8('POST', '/v2/process-instances', { processDefinitionId: 'customer-review' }, TOKENS.vp)).status).toBe(403);
   });
 
   it('answers an unknown job with Camunda\'s problem+json', async () => {
