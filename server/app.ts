@@ -152,7 +152,7 @@ function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyByt
         'header',
       )
     : undefined;
-  const checkBody = op.body?.kind === 'json' ? validator<unknown>(COMPONENT_SCHEMAS[op.body.schema], 'body') : undefined;
+  const checkBody = op.body?.kind === 'json' ? validator<unknown>(COMPONENT_SCHEMAS[op.body.schema], 'body', op.invalidBodyStatus) : undefined;
   const readRaw = express.raw({ type: () => true, limit: bodyBytes });
 
   steps.push((req, res, next) => {

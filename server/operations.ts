@@ -46,6 +46,8 @@ export interface Operation {
   problems?: Record<number, string>;
   /** May wait for work (long polling): not run through the write admission queue. */
   longPoll?: boolean;
+  /** Status of a body that does not fit its schema (default 422); Camunda 8's routes answer 400 as Camunda does. */
+  invalidBodyStatus?: 400;
 }
 
 const integration = { kind: 'group', group: GROUPS.integration } as const;
@@ -734,8 +736,9 @@ export const OPERATIONS: Operation[] = [
     path: '/v2/jobs/activation',
     tag: 'camunda8',
     summary: 'Camunda 8: activates (locks) up to `maxJobsToActivate` jobs of the type for `timeout` ms, waiting up to `requestTimeout` for one.',
-    description: 'Request and response as the Orchestration Cluster REST API (v2). `requestTimeout` absent or 0 waits 10 s, negative answers at once. Tenants other than `<default>` are refused (422). Bearer token of a user in `integration`.',
+    description: 'Request and response as the Orchestration Cluster REST API (v2). `requestTimeout` absent or 0 waits 10 s, negative answers at once. Tenants other than `<default>` are refused (400). Bearer token of a user in `integration`.',
     access: integration,
+    invalidBodyStatus: 400,
     longPoll: true,
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda8JobActivationRequest', required: true },
@@ -748,10 +751,11 @@ export const OPERATIONS: Operation[] = [
     tag: 'camunda8',
     summary: 'Camunda 8: completes a job; its variables go through the job\'s declared outputs like POST /api/jobs/{id}/complete.',
     access: integration,
+    invalidBodyStatus: 400,
     pathParams: { jobKey: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda8JobCompletionRequest', required: false },
-    problems: { 404: 'No open job with this key.', 409: 'The job is no longer open, or it is held while its order has an open change (`order-change-open`).', 422: 'A variable the job may not set (`errors` names it).' },
+    problems: { 400: 'An order field, or a body that does not fit the schema (`errors` names each field).', 404: 'No open job with this key.', 409: 'The job is no longer open, or it is held while its order has an open change (`order-change-open`).', 422: 'Another variable the job may not set (`errors` names it).' },
     responses: { 204: { description: 'Completed.' } },
   },
   {
@@ -761,10 +765,11 @@ export const OPERATIONS: Operation[] = [
     tag: 'camunda8',
     summary: 'Camunda 8: marks a job failed; with retries left it is activatable again at once, with 0 the order gets an incident.',
     access: integration,
+    invalidBodyStatus: 400,
     pathParams: { jobKey: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda8JobFailRequest', required: false },
-    problems: { 404: 'No open job with this key.', 409: 'The job is no longer open.', 422: 'A retry back-off or job-local variables (not supported).' },
+    problems: { 400: 'A retry back-off or job-local variables (not supported), or a body that does not fit the schema.', 404: 'No open job with this key.', 409: 'The job is no longer open.' },
     responses: { 204: { description: 'Recorded.' } },
   },
   {
@@ -774,10 +779,11 @@ export const OPERATIONS: Operation[] = [
     tag: 'camunda8',
     summary: 'Camunda 8: throws a BPMN error an error boundary event with this errorCode catches.',
     access: integration,
+    invalidBodyStatus: 400,
     pathParams: { jobKey: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda8JobErrorRequest', required: true },
-    problems: { 404: 'No open job with this key.', 409: 'The job is no longer open, or held while its order has an open change.', 422: 'A variable no worker may set.' },
+    problems: { 400: 'An order field, or a body that does not fit the schema.', 404: 'No open job with this key.', 409: 'The job is no longer open, or held while its order has an open change.', 422: 'A variable no worker may set.' },
     responses: { 204: { description: 'Thrown.' } },
   },
   {
@@ -788,12 +794,14 @@ export const OPERATIONS: Operation[] = [
     summary: 'Camunda 8: starts the latest version of a level-1 process that does not take orders, like POST /api/processes/{key}/instances.',
     description: 'The same refusals as POST /api/processes/{key}/instances: called processes and processes that take orders (orders are entered with POST /api/orders) are 409, a `businessId` (the business key) that is an order number is 409, an undeclared start variable is 422.',
     access: integration,
+    invalidBodyStatus: 400,
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda8ProcessInstanceCreationRequest', required: true },
     problems: {
       404: 'No process with this id.',
       409: 'The process is called by another (`called-process`) or takes orders (`takes-orders`), or the businessId is an order number (`order-exists`).',
-      422: 'A variable the start event does not declare, or a version other than -1.',
+      400: 'An order field, a version other than -1, or a body that does not fit the schema.',
+      422: 'A variable the start event does not declare.',
     },
     responses: { 200: { description: 'Started.', schema: 'Camunda8ProcessInstanceCreationResult' } },
   },
@@ -805,12 +813,14 @@ export const OPERATIONS: Operation[] = [
     summary: 'Camunda 8: publishes a message to the order its correlationKey names; kept for `timeToLive` ms when nothing waits for it yet.',
     description: 'Goes through the same step as POST /api/messages: a message never changes the order as entered, OrderChanged is the engine\'s own, and it is in the order\'s history with the authenticated user. Unlike Camunda, a message that reaches nothing is refused, not dropped.',
     access: integration,
+    invalidBodyStatus: 400,
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda8MessagePublicationRequest', required: true },
     problems: {
       403: 'OrderChanged: the engine\'s own message.',
       404: 'No order has this correlation key (`unknown-business-key`), or nothing waits and `timeToLive` is 0 (`not-correlated`).',
       409: 'A duplicate messageId (`duplicate-message`), or the order has finished (`order-finished`).',
+      400: 'An order field, or a body that does not fit the schema.',
       422: 'A variable no message may set.',
     },
     responses: { 200: { description: 'Delivered or buffered.', schema: 'Camunda8MessagePublicationResult' } },

@@ -3,7 +3,8 @@
 // OpenAPI document (JobActivationRequest, ActivatedJobResult, JobFailRequest,
 // JobErrorRequest, JobCompletionRequest, MessagePublicationRequest). What
 // Stratum cannot honour (other tenants, a retry back-off, job-local variables,
-// job results for user task listeners) is refused (422) rather than ignored.
+// job results for user task listeners) is refused (400, as Camunda refuses a body it
+// cannot take) rather than ignored.
 import { ORDER_VARIABLES } from '../../engine/orders/order-entry.js';
 import { name, nullable, printableKey, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 

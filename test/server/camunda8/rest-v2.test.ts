@@ -112,14 +112,14 @@ describe('a Camunda 8 job worker against /v2', () => {
     expect(instance.businessKey).toBe('CR-C8-1');
 
     const takesOrders = await c8('POST', '/v2/process-instances', { processDefinitionId: 'order-to-cash', businessId: 'C8-SIDE-DOOR', variables: { amount: 1 } });
-    expect(takesOrders.status).toBe(422); // an order field, refused before anything else
+    expect(takesOrders.status).toBe(400); // an order field, refused before anything else
     const sideDoor = await c8('POST', '/v2/process-instances', { processDefinitionId: 'order-to-cash', businessId: 'C8-SIDE-DOOR' });
     expect(sideDoor.status).toBe(409);
     expect(sideDoor.body.reason).toBe('takes-orders');
     const called = await c8('POST', '/v2/process-instances', { processDefinitionId: 'sales-order-management' });
     expect(called.status).toBe(409);
     expect(called.body.reason).toBe('called-process');
-    expect((await c8('POST', '/v2/process-instances', { processDefinitionId: 'customer-review', processDefinitionVersion: 1 })).status).toBe(422);
+    expect((await c8('POST', '/v2/process-instances', { processDefinitionId: 'customer-review', processDefinitionVersion: 1 })).status).toBe(400);
     expect((await c8('POST', '/v2/process-instances', { processDefinitionId: 'no-such-process' })).status).toBe(404);
     expect((await c8('POST', '/v2/process-instances', { processDefinitionId: 'customer-review' }, TOKENS.vp)).status).toBe(403);
   });
@@ -141,11 +141,15 @@ describe('/v2 routes keep the controls', () => {
     const job = await activateFor('procurement-planning', 'C8-GUARD');
     for (const variables of [{ amount: 1 }, { customer: { name: 'Someone Else' } }]) {
       const refused = await c8('POST', `/v2/jobs/${job.jobKey}/completion`, { variables });
-      expect(refused.status).toBe(422);
+      expect(refused.status).toBe(400);
       expect(refused.contentType).toBe('application/problem+json');
       expect(refused.body.errors).toEqual([expect.objectContaining({ field: `/variables/${Object.keys(variables)[0]}` })]);
     }
-    expect((await c8('POST', `/v2/jobs/${job.jobKey}/error`, { errorCode: 'NOT_PLANNABLE', variables: { amount: 1 } })).status).toBe(422);
+    expect((await c8('POST', `/v2/jobs/${job.jobKey}/error`, { errorCode: 'NOT_PLANNABLE', variables: { amount: 1 } })).status).toBe(400);
+    // past the schema, the engine refuses what the job does not declare: here another element's output
+    const foreignOutput = await c8('POST', `/v2/jobs/${job.jobKey}/completion`, { variables: { orderStatus: 'fulfilled' } });
+    expect(foreignOutput.status).toBe(422);
+    expect(foreignOutput.body.errors).toEqual([expect.objectContaining({ field: '/variables/orderStatus' })]);
     const view = await order('C8-GUARD');
     expect(view.entered.amount).toBe(120_000);
     expect(view.history.filter((entry) => entry.event === 'job.completed')).toEqual([]);
@@ -177,17 +181,17 @@ describe('/v2 routes keep the controls', () => {
 
   it('refuses what Stratum cannot honour instead of ignoring it: other tenants, a retry back-off, job-local variables', async () => {
     const tenant = await c8('POST', '/v2/jobs/activation', { type: 'shipping', worker: 'w', timeout: 5000, maxJobsToActivate: 1, tenantIds: ['acme'], requestTimeout: -1 });
-    expect(tenant.status).toBe(422);
+    expect(tenant.status).toBe(400);
     expect(tenant.body.errors).toEqual([expect.objectContaining({ field: '/tenantIds/0' })]);
     expect((await c8('POST', '/v2/jobs/activation', { type: 'shipping', worker: 'w', timeout: 5000, maxJobsToActivate: 1, tenantIds: ['<default>'], requestTimeout: -1 })).status).toBe(200);
     await enter('C8-UNSUPPORTED');
     const job = await activateFor('procurement-planning', 'C8-UNSUPPORTED');
     const backOff = await c8('POST', `/v2/jobs/${job.jobKey}/failure`, { retries: 2, errorMessage: 'later', retryBackOff: 30_000 });
-    expect(backOff.status).toBe(422);
+    expect(backOff.status).toBe(400);
     expect(backOff.body.errors).toEqual([expect.objectContaining({ field: '/retryBackOff' })]);
-    expect((await c8('POST', `/v2/jobs/${job.jobKey}/failure`, { retries: 2, variables: { planned: false } })).status).toBe(422);
+    expect((await c8('POST', `/v2/jobs/${job.jobKey}/failure`, { retries: 2, variables: { planned: false } })).status).toBe(400);
     const withResult = await c8('POST', `/v2/jobs/${job.jobKey}/completion`, { result: { type: 'userTask', denied: true } });
-    expect(withResult.status).toBe(422);
+    expect(withResult.status).toBe(400);
     expect((await order('C8-UNSUPPORTED')).history.filter((entry) => entry.event === 'job.failed')).toEqual([]);
   });
 
@@ -224,7 +228,7 @@ describe('/v2 routes keep the controls', () => {
     await enter('C8-MSG', { paymentTerms: 'prepaid-at-entry' });
     expect(await orderStatus('C8-MSG')).toBe('waiting-for-payment');
     const forged = await c8('POST', '/v2/messages/publication', { name: 'PaymentReceived', correlationKey: 'C8-MSG', timeToLive: 60_000, variables: { amount: 1, paidAt: '2026-12-03' } });
-    expect(forged.status).toBe(422);
+    expect(forged.status).toBe(400);
     expect(forged.contentType).toBe('application/problem+json');
     const ownMessage = await c8('POST', '/v2/messages/publication', { name: 'OrderChanged', correlationKey: 'C8-MSG', timeToLive: 60_000, variables: { change: { description: 'free upgrade' } } });
     expect(ownMessage.status).toBe(403);
@@ -233,7 +237,7 @@ describe('/v2 routes keep the controls', () => {
 
     const unknown = await c8('POST', '/v2/messages/publication', { name: 'PaymentReceived', correlationKey: 'C8-NO-SUCH-ORDER', timeToLive: 60_000 });
     expect(unknown.status).toBe(404);
-    expect((await c8('POST', '/v2/messages/publication', { name: 'PaymentReceived' })).status).toBe(422);
+    expect((await c8('POST', '/v2/messages/publication', { name: 'PaymentReceived' })).status).toBe(400);
 
     const paid = await c8<{ tenantId: string; messageKey: string }>('POST', '/v2/messages/publication', { name: 'PaymentReceived', correlationKey: 'C8-MSG', messageId: 'bank-1', timeToLive: 60_000, variables: { paidAt: '2026-12-03' } });
     expect(paid.status, paid.text).toBe(200);
