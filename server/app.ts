@@ -19,6 +19,7 @@ import { COMPONENT_SCHEMAS, buildOpenApiDocument } from './openapi.js';
 import { OPERATIONS, expressPath, type Operation } from './operations.js';
 import { HttpProblem, sendProblem, toHttpProblem } from './problem.js';
 import { camunda7Handlers } from './camunda7/external-tasks.js';
+import { camunda8Handlers } from './camunda8/jobs.js';
 import { incidentHandlers } from './routes/incidents.js';
 import { eventHandlers } from './routes/events.js';
 import { instanceHandlers } from './routes/instances.js';
@@ -78,6 +79,7 @@ export function createApp(options: AppOptions): StratumApp {
     ...eventHandlers(stratum.outbox),
     ...incidentHandlers(stratum.runtime),
     ...camunda7Handlers(stratum.runtime, stratum.workers),
+    ...camunda8Handlers(stratum.runtime, stratum.workers),
     ...operationHandlers({
       checkHealth: options.checkHealth ?? (async () => void (await stratum.library.list())),
       metrics,
@@ -150,7 +152,7 @@ function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyByt
         'header',
       )
     : undefined;
-  const checkBody = op.body?.kind === 'json' ? validator<unknown>(COMPONENT_SCHEMAS[op.body.schema], 'body') : undefined;
+  const checkBody = op.body?.kind === 'json' ? validator<unknown>(COMPONENT_SCHEMAS[op.body.schema], 'body', op.invalidBodyStatus) : undefined;
   const readRaw = express.raw({ type: () => true, limit: bodyBytes });
 
   steps.push((req, res, next) => {

@@ -6,6 +6,7 @@ import * as requests from './schemas/requests.js';
 import * as responses from './schemas/responses.js';
 import * as orders from './schemas/orders.js';
 import * as camunda7 from './schemas/camunda7.js';
+import * as camunda8 from './schemas/camunda8.js';
 import * as events from './schemas/events.js';
 import type { JsonSchema } from './schemas/common.js';
 import { stratumVersion } from '../engine/version.js';
@@ -14,7 +15,7 @@ const isSchema = (value: unknown): value is JsonSchema => typeof value === 'obje
 
 /** Every named schema: request bodies, query objects and responses. */
 export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = Object.fromEntries(
-  [...Object.entries(requests), ...Object.entries(responses), ...Object.entries(orders), ...Object.entries(camunda7), ...Object.entries(events)].filter(([, value]) => isSchema(value)) as [string, JsonSchema][],
+  [...Object.entries(requests), ...Object.entries(responses), ...Object.entries(orders), ...Object.entries(camunda7), ...Object.entries(camunda8), ...Object.entries(events)].filter(([, value]) => isSchema(value)) as [string, JsonSchema][],
 );
 
 const GENERIC_PROBLEMS: Record<number, string> = {
@@ -155,7 +156,7 @@ export function buildOpenApiDocument(version = stratumVersion()): Record<string,
         'BPMN process library and runtime. Errors are application/problem+json (RFC 9457). Authenticate with `Authorization: Bearer <token>`.',
     },
     servers: [{ url: '/' }],
-    tags: ['library', 'orders', 'instances', 'tasks', 'jobs', 'messages', 'events', 'camunda7', 'operations'].map((name) => ({ name })),
+    tags: ['library', 'orders', 'instances', 'tasks', 'jobs', 'messages', 'events', 'camunda7', 'camunda8', 'operations'].map((name) => ({ name })),
     paths,
     components: {
       schemas: COMPONENT_SCHEMAS,

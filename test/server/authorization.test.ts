@@ -94,6 +94,18 @@ const CASES: Record<string, Case> = {
   camunda7ExtendLock: { method: 'POST', path: () => '/engine-rest/external-task/missing/extendLock', options: json({ workerId: 'w1', newDuration: 5000 }), wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
   camunda7Unlock: { method: 'POST', path: () => '/engine-rest/external-task/missing/unlock', wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
   camunda7Message: { method: 'POST', path: () => '/engine-rest/message', options: json({ messageName: 'PaymentReceived', businessKey: 'SO-1' }), wrong: [TOKENS.designer, TOKENS.vp], right: TOKENS.erp, expected: 204 },
+  camunda8ActivateJobs: {
+    method: 'POST', path: () => '/v2/jobs/activation', options: json({ type: 'no-such-type', worker: 'w1', timeout: 5000, maxJobsToActivate: 1, requestTimeout: -1 }),
+    wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 200,
+  },
+  camunda8CompleteJob: { method: 'POST', path: () => '/v2/jobs/missing/completion', options: json({ variables: {} }), wrong: [TOKENS.designer, TOKENS.procurement], right: TOKENS.erp, expected: 404 },
+  camunda8FailJob: { method: 'POST', path: () => '/v2/jobs/missing/failure', options: json({ retries: 1, errorMessage: 'down' }), wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
+  camunda8ThrowJobError: { method: 'POST', path: () => '/v2/jobs/missing/error', options: json({ errorCode: 'X' }), wrong: [TOKENS.designer, TOKENS.vp], right: TOKENS.erp, expected: 404 },
+  camunda8CreateProcessInstance: { method: 'POST', path: () => '/v2/process-instances', options: json({ processDefinitionId: 'order-to-cash', businessId: 'C8-X-1' }), wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 200 },
+  camunda8PublishMessage: {
+    method: 'POST', path: () => '/v2/messages/publication', options: json({ name: 'PaymentReceived', correlationKey: 'SO-1', timeToLive: 60_000 }),
+    wrong: [TOKENS.designer, TOKENS.vp], right: TOKENS.erp, expected: 200,
+  },
   health: { method: 'GET', path: () => '/healthz', wrong: [], right: '', expected: 200 },
   metrics: { method: 'GET', path: () => '/metrics', wrong: [], right: '', expected: 200 },
   openapi: { method: 'GET', path: () => '/api/openapi.json', wrong: [], right: '', expected: 200 },

@@ -1,0 +1,124 @@
+// Camunda 8's Orchestration Cluster REST API (v2), the job worker subset: job
+// activation with long polling, completion, failure, error and message
+// publication, and process instance creation, on Stratum's jobs, messages and starts. Every call goes through the same
+// runtime steps as Stratum's own routes and the Camunda 7 ones: declared
+// outputs, protected order fields, the hold while an order change is open, the
+// message rules, the authenticated user in the history.
+import type { JobView, Runtime, Workers } from '../../engine/api.js';
+import type { Handlers, Input, Reply } from '../http/handler.js';
+import { clientGone } from '../http/client-gone.js';
+import { DEFAULT_TENANT } from '../schemas/camunda8.js';
+
+interface ActivationBody {
+  type: string;
+  worker?: string;
+  timeout: number;
+  maxJobsToActivate: number;
+  fetchVariable?: string[] | null;
+  requestTimeout?: number;
+}
+
+interface PublicationBody {
+  name: string;
+  correlationKey: string;
+  timeToLive?: number;
+  messageId?: string;
+  variables?: Record<string, unknown>;
+}
+
+/** Camunda's gateway answers a long poll without `requestTimeout` (or with 0) after 10 s. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Camunda's default worker name. */
+const DEFAULT_WORKER = 'default';
+
+const noContent: Reply = { status: 204 };
+
+export function camunda8Handlers(runtime: Runtime, workers: Workers): Handlers {
+  return {
+    camunda8ActivateJobs: async ({ body, req }: Input<ActivationBody>) => {
+      const worker = body.worker ?? DEFAULT_WORKER;
+      const wait = body.requestTimeout === undefined || body.requestTimeout === 0 ? DEFAULT_REQUEST_TIMEOUT_MS : Math.max(body.requestTimeout, 0);
+      const jobs = await workers.fetchAndLock({
+        workerId: worker,
+        max: body.maxJobsToActivate,
+        asyncResponseTimeoutMs: wait,
+        topics: [{ type: body.type, lockMs: body.timeout, ...(body.fetchVariable?.length && { variables: body.fetchVariable }) }],
+      }, clientGone(req));
+      return { status: 200, json: { jobs: jobs.map((job) => activatedJob(job, worker)) } };
+    },
+
+    camunda8CompleteJob: async ({ params, body, user }: Input<{ variables?: Record<string, unknown> | null }, unknown, { jobKey: string }>) => {
+      await runtime.completeJob(params.jobKey, body.variables ?? {}, user!);
+      return noContent;
+    },
+
+    camunda8FailJob: async ({ params, body, user }: Input<{ retries?: number; errorMessage?: string }, unknown, { jobKey: string }>) => {
+      await runtime.failJob(params.jobKey, { message: body.errorMessage || 'failed', retries: body.retries ?? 0 }, user!);
+      return noContent;
+    },
+
+    camunda8ThrowJobError: async ({ params, body, user }: Input<{ errorCode: string; errorMessage?: string | null; variables?: Record<string, unknown> | null }, unknown, { jobKey: string }>) => {
+      await runtime.throwJobError(params.jobKey, {
+        errorCode: body.errorCode,
+        ...(body.errorMessage && { message: body.errorMessage }),
+        ...(body.variables && Object.keys(body.variables).length && { variables: body.variables }),
+      }, user!);
+      return noContent;
+    },
+
+    camunda8CreateProcessInstance: async ({ body, user }: Input<{ processDefinitionId: string; variables?: Record<string, unknown>; businessId?: string }>) => {
+      const { instance } = await runtime.start(body.processDefinitionId, {
+        variables: body.variables ?? {}, user: user!.name,
+        ...(body.businessId !== undefined && { businessKey: body.businessId }),
+      });
+      return {
+        status: 200,
+        json: {
+          processDefinitionId: instance.processKey, processDefinitionVersion: instance.version,
+          processDefinitionKey: `${instance.processKey}:${instance.version}`, processInstanceKey: instance.id,
+          tenantId: DEFAULT_TENANT, variables: instance.variables, tags: [],
+        },
+      };
+    },
+
+    camunda8PublishMessage: async ({ body, user }: Input<PublicationBody>) => {
+      const result = await runtime.correlateMessage({
+        name: body.name, businessKey: body.correlationKey, actor: user!.name,
+        // Camunda's default time-to-live is 0, Stratum's an hour: a Camunda client that sends none means 0
+        timeToLive: body.timeToLive ?? 0,
+        ...(body.messageId !== undefined && { messageId: body.messageId }),
+        ...(body.variables && { variables: body.variables }),
+      });
+      return { status: 200, json: { tenantId: DEFAULT_TENANT, messageKey: result.messageKey } };
+    },
+  };
+}
+
+// helpers
+
+/** Camunda 8's ActivatedJobResult for one of Stratum's jobs. */
+function activatedJob(job: JobView, worker: string): Record<string, unknown> {
+  const version = job.processVersion ?? 1;
+  return {
+    jobKey: job.id,
+    type: job.type,
+    processInstanceKey: job.instanceId,
+    processDefinitionId: job.processKey ?? '',
+    processDefinitionVersion: version,
+    processDefinitionKey: job.processKey ? `${job.processKey}:${version}` : '',
+    elementId: job.elementId,
+    elementInstanceKey: `${job.elementId}:${job.id}`,
+    customHeaders: job.customHeaders,
+    worker,
+    retries: job.retries,
+    deadline: Date.parse(job.lockExpiresAt),
+    variables: job.variables,
+    tenantId: DEFAULT_TENANT,
+    kind: 'BPMN_ELEMENT',
+    listenerEventType: 'UNSPECIFIED',
+    rootProcessInstanceKey: null,
+    tags: [],
+    userTask: null,
+    priority: 0,
+  };
+}

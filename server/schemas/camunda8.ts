@@ -1,0 +1,157 @@
+// Request and response schemas of the Camunda 8 compatible routes (/v2/jobs/…,
+// /v2/messages/publication), shaped as the Orchestration Cluster REST API's
+// OpenAPI document (JobActivationRequest, ActivatedJobResult, JobFailRequest,
+// JobErrorRequest, JobCompletionRequest, MessagePublicationRequest). What
+// Stratum cannot honour (other tenants, a retry back-off, job-local variables,
+// job results for user task listeners) is refused (400, as Camunda refuses a body it
+// cannot take) rather than ignored.
+import { ORDER_VARIABLES } from '../../engine/orders/order-entry.js';
+import { name, nullable, printableKey, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
+
+/** Camunda 8's tenant of a cluster without multi-tenancy: the only one Stratum has. */
+export const DEFAULT_TENANT = '<default>';
+
+const tenantId: JsonSchema = { type: 'string', const: DEFAULT_TENANT, description: 'Only `<default>`: Stratum has no tenants.' };
+const plainVariables = (description: string): JsonSchema => ({ ...variables(description, {}, ORDER_VARIABLES), type: ['object', 'null'] });
+const noLocalVariables: JsonSchema = {
+  type: ['object', 'null'], maxProperties: 0,
+  description: 'Only empty or null: Stratum keeps no variables local to a job (complete the job with its declared outputs instead).',
+};
+
+export const Camunda8JobActivationRequest: JsonSchema = {
+  examples: [{ type: 'procurement-planning', worker: 'erp-planning-1', timeout: 60_000, maxJobsToActivate: 10, fetchVariable: ['orderNo', 'customer'], requestTimeout: 20_000 }],
+  type: 'object',
+  required: ['type', 'maxJobsToActivate', 'timeout'],
+  additionalProperties: false,
+  properties: {
+    type: name('The job type (zeebe:taskDefinition type), e.g. procurement-planning.'),
+    worker: printableKey(200, 'The worker\'s label (kept beside the authenticated user in the history); `default` when absent.'),
+    timeout: { type: 'integer', minimum: 1000, maximum: 86_400_000, description: 'How long the jobs stay locked for this worker (ms).' },
+    maxJobsToActivate: { type: 'integer', minimum: 1, maximum: 100 },
+    fetchVariable: { anyOf: [{ type: 'array', maxItems: 200, items: { type: 'string', pattern: VARIABLE_NAME_PATTERN } }, { type: 'null' }], description: 'Only these variables; all when absent or empty.' },
+    requestTimeout: {
+      type: 'integer', minimum: -1, maximum: 1_800_000,
+      description: 'Long polling (ms): answered the moment a job of this type appears, else empty after this long. 0 or absent: 10 s; negative: answered at once.',
+    },
+    tenantIds: { type: 'array', maxItems: 1, items: tenantId },
+    tenantFilter: { type: 'string', enum: ['PROVIDED'], description: 'Only PROVIDED (Stratum has no tenants to assign).' },
+  },
+};
+
+export const Camunda8JobCompletionRequest: JsonSchema = {
+  examples: [{ variables: { procurementPlanned: true } }],
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    variables: plainVariables('Go through the job\'s declared outputs like POST /api/jobs/{id}/complete.'),
+  },
+};
+
+export const Camunda8JobFailRequest: JsonSchema = {
+  examples: [{ retries: 2, errorMessage: 'MRP down' }],
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    retries: { type: 'integer', minimum: 0, maximum: 100, description: 'Retries left; 0 (the default) raises an incident.' },
+    errorMessage: { type: 'string', maxLength: 4000 },
+    retryBackOff: { type: 'integer', minimum: 0, maximum: 0, description: 'Only 0: a failed job with retries left is activatable again at once.' },
+    variables: noLocalVariables,
+  },
+};
+
+export const Camunda8JobErrorRequest: JsonSchema = {
+  examples: [{ errorCode: 'NOT_SHIPPABLE', errorMessage: 'carrier refused the freight' }],
+  type: 'object',
+  required: ['errorCode'],
+  additionalProperties: false,
+  properties: {
+    errorCode: name('The errorCode an error boundary event catches.'),
+    errorMessage: nullable({ type: 'string', maxLength: 4000 }),
+    variables: plainVariables('Become process variables when the error is caught.'),
+  },
+};
+
+export const Camunda8MessagePublicationRequest: JsonSchema = {
+  examples: [{ name: 'PaymentReceived', correlationKey: 'SO-1001', timeToLive: 3_600_000, messageId: 'bank-4711', variables: { paidAt: '2026-12-03' } }],
+  type: 'object',
+  required: ['name', 'correlationKey'],
+  additionalProperties: false,
+  properties: {
+    name: name('Message name, e.g. PaymentReceived.'),
+    correlationKey: printableKey(200, 'The order number (the business key). Required: Camunda\'s default "" would name no order.'),
+    timeToLive: { type: 'integer', minimum: 0, maximum: 366 * 24 * 3600 * 1000, description: 'How long (ms) a message nothing waits for yet is kept for the order; 0 (the default) keeps nothing.' },
+    messageId: printableKey(200, 'While a message with this name, key and id is kept, another is refused as a duplicate (409).'),
+    variables: variables('Become process variables of the instance the message reaches.', {}, ORDER_VARIABLES),
+    tenantId,
+  },
+};
+
+export const Camunda8ProcessInstanceCreationRequest: JsonSchema = {
+  examples: [{ processDefinitionId: 'customer-review', variables: { customerId: 'C-4711' }, businessId: 'CR-2026-11' }],
+  type: 'object',
+  required: ['processDefinitionId'],
+  additionalProperties: false,
+  properties: {
+    processDefinitionId: name('The BPMN process id; its latest version starts.'),
+    processDefinitionVersion: { type: 'integer', const: -1, description: 'Only -1 (the latest, Camunda\'s default): Stratum starts the latest version.' },
+    variables: variables('Go through the start event\'s declared start variables like POST /api/processes/{key}/instances.', {}, ORDER_VARIABLES),
+    businessId: printableKey(200, 'Becomes the instance\'s business key (Camunda 8.10\'s business id).'),
+    tenantId,
+  },
+};
+
+export const Camunda8ProcessInstanceCreationResult: JsonSchema = {
+  type: 'object',
+  required: ['processDefinitionId', 'processDefinitionVersion', 'processDefinitionKey', 'processInstanceKey', 'tenantId', 'variables'],
+  properties: {
+    processDefinitionId: { type: 'string' },
+    processDefinitionVersion: { type: 'integer' },
+    processDefinitionKey: { type: 'string' },
+    processInstanceKey: { type: 'string' },
+    tenantId: { type: 'string' },
+    variables: { type: 'object' },
+    tags: { type: 'array', items: { type: 'string' } },
+  },
+};
+
+export const Camunda8ActivatedJobs: JsonSchema = {
+  type: 'object',
+  required: ['jobs'],
+  properties: {
+    jobs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['jobKey', 'type', 'processInstanceKey', 'processDefinitionId', 'processDefinitionVersion', 'processDefinitionKey', 'elementId', 'elementInstanceKey', 'customHeaders', 'worker', 'retries', 'deadline', 'variables', 'tenantId', 'kind', 'listenerEventType'],
+        properties: {
+          jobKey: { type: 'string' },
+          type: { type: 'string' },
+          processInstanceKey: { type: 'string' },
+          processDefinitionId: { type: 'string' },
+          processDefinitionVersion: { type: 'integer' },
+          processDefinitionKey: { type: 'string' },
+          elementId: { type: 'string' },
+          elementInstanceKey: { type: 'string' },
+          customHeaders: { type: 'object', additionalProperties: { type: 'string' } },
+          worker: { type: 'string' },
+          retries: { type: 'integer' },
+          deadline: { type: 'integer', description: 'When the lock ends, UNIX epoch milliseconds.' },
+          variables: { type: 'object' },
+          tenantId: { type: 'string' },
+          kind: { type: 'string' },
+          listenerEventType: { type: 'string' },
+          rootProcessInstanceKey: { type: ['string', 'null'] },
+          tags: { type: 'array', items: { type: 'string' } },
+          userTask: { type: 'null' },
+          priority: { type: 'integer' },
+        },
+      },
+    },
+  },
+};
+
+export const Camunda8MessagePublicationResult: JsonSchema = {
+  type: 'object',
+  required: ['tenantId', 'messageKey'],
+  properties: { tenantId: { type: 'string' }, messageKey: { type: 'string' } },
+};
