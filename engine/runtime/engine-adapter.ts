@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { DecisionSource } from '../dmn/decision-call.js';
 import { createEngine, visibleVariables, type EngineHost } from './execution-environment.js';
+import { iterationVariables, loopSpecOf } from './multi-instance.js';
 
 /** The variables of the process (or element) an event came from, as bpmn-elements keeps them. */
 export interface EngineEnvironment {
@@ -34,6 +35,8 @@ export interface WaitingElement {
   readonly scope?: Record<string, unknown>;
   /** The element's run message content (a multi-instance iteration's index and element). */
   readonly content?: Record<string, any>;
+  /** A multi-instance iteration's own variables: its element (inputElement, camunda:elementVariable) and loopCounter. */
+  readonly iteration?: Record<string, unknown>;
   /** Makes the waiting element throw (bpmn-elements turns it into an ActivityError carrying `code`). */
   throwError(message: string, code?: string): void;
 }
@@ -118,7 +121,10 @@ export class LiveEngine {
       for (const api of apis) {
         if (seen.has(api.executionId)) continue;
         seen.add(api.executionId);
-        flat.push(api);
+        // a multi-instance activity waits in its iterations (each with its element and index), not as a whole
+        const iterations = (api.getExecuting?.() ?? []).filter((iteration: any) => iteration.content?.isMultiInstance && String(iteration.executionId).startsWith(`${api.executionId}_`));
+        if (iterations.length && !api.owner?.isSubProcess) visit(iterations);
+        else flat.push(api);
         if (api.owner?.isSubProcess) visit(api.getPostponed?.() ?? []);
       }
     };
@@ -130,6 +136,7 @@ export class LiveEngine {
       content: api.content,
       // the element's own scope: a sub-process iteration's variables (its element, loopCounter) over the process's
       scope: api.environment?.variables,
+      ...(api.content?.isMultiInstance && { iteration: iterationVariables(loopSpecOf(api.owner?.behaviour?.loopCharacteristics?.behaviour), api.content) }),
       throwError: (message, code) => api.sendApiMessage('error', { message, ...(code && { code, name: code }) }),
     }));
   }

@@ -107,7 +107,8 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
       // Outputs already evaluated over what the outside world handed in (a completion, a start payload) are not evaluated again.
       const mappedAlready = (action?.type === 'signal' && action.outputsApplied && action.elementId === api.id)
         || (action?.type === 'start' && action.mappedBy === api.id);
-      if (info?.outputs && !mappedAlready) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }));
+      // A multi-instance activity's outputs belong to its iterations (applied as each completed), not to the whole.
+      if (info?.outputs && !mappedAlready && !api.content?.isMultiInstance) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }));
       if (info?.type === 'bpmn:EndEvent' && info.outcome) outcome = info.outcome;
       record('element.completed', api);
     },
@@ -243,7 +244,7 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
     const kind = waitKindOf(info);
     if (!kind || !info) continue;
     // inside a sub-process (an iteration of a multi-instance one) the element sees its scope's variables
-    const scoped = api.scope ? { ...variables, ...visibleVariables(api.scope) } : variables;
+    const scoped = api.scope || api.iteration ? { ...variables, ...visibleVariables(api.scope ?? {}), ...api.iteration } : variables;
     const id = `${instance.id}:${api.executionId}`;
     const before = previous.get(id);
     const wait: WaitRow = {
@@ -304,6 +305,8 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
       }
       wait.jobRetries = before?.jobRetries ?? info.jobRetries ?? DEFAULT_JOB_RETRIES;
     }
+    // a called child starts from the variables of the call's scope (an iteration's element and loopCounter)
+    if (kind === 'call' && scoped !== variables) wait.variables = scoped;
     waits.push(wait);
   }
   return waits;
