@@ -39,6 +39,8 @@ export interface WaitingElement {
   readonly iteration?: Record<string, unknown>;
   /** Makes the waiting element throw (bpmn-elements turns it into an ActivityError carrying `code`). */
   throwError(message: string, code?: string): void;
+  /** Signals this element alone (see LiveEngine.signal). */
+  signal(message?: Record<string, unknown>): void;
 }
 
 /** What a step listens to while an engine runs; `detach` undoes it, so a warm engine carries nothing into its next step. */
@@ -138,12 +140,24 @@ export class LiveEngine {
       scope: api.environment?.variables,
       ...(api.content?.isMultiInstance && { iteration: iterationVariables(loopSpecOf(api.owner?.behaviour?.loopCharacteristics?.behaviour), api.content) }),
       throwError: (message, code) => api.sendApiMessage('error', { message, ...(code && { code, name: code }) }),
+      signal: (message) => api.signal(message),
     }));
   }
 
-  /** Completes a waiting task, or (without executionId) delivers to whatever waits under `id` — a message id for catch events. */
-  signal(id: string, executionId?: string): void {
-    this.engine.execution.signal(executionId === undefined ? { id } : { id, executionId });
+  /**
+   * Completes a waiting task (the element waiting under `executionId` alone, with `message` as what it
+   * receives), or (without executionId) delivers to whatever waits under `id` — a message id for catch events.
+   */
+  signal(id: string, executionId?: string, message?: Record<string, unknown>): void {
+    if (executionId === undefined) {
+      this.engine.execution.signal({ id });
+      return;
+    }
+    // bpmn-engine's signal by id and execution id reaches every element with that id inside
+    // sub-processes (all iterations of a multi-instance one): the waiting element's own api does not
+    const waiting = this.waiting().find((element) => element.executionId === executionId);
+    if (waiting) waiting.signal(message);
+    else this.engine.execution.signal({ id, executionId });
   }
 
   /** Cancels a waiting element: a cancelled timer completes its event, which is how a due timer fires. */

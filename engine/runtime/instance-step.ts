@@ -130,7 +130,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
     } else {
       if (!warm) await engine.recover(instance.state);
       if (retryVariables) engine.setVariables(retryVariables);
-      if (action) applyAction(engine, action, (message) => (failure ??= { elementId: action.elementId, message }));
+      if (action) applyAction(engine, action, outputCollectionsOf(definition), (message) => (failure ??= { elementId: action.elementId, message }));
     }
     // Let anything bpmn-engine defers to the next tick settle before reading state.
     await new Promise((resolve) => setImmediate(resolve));
@@ -176,21 +176,25 @@ function unwrapRetry(action: StepAction): { action: PlainAction | undefined; var
   return { action: inner.action, variables };
 }
 
-function applyAction(engine: LiveEngine, action: Exclude<PlainAction, { type: 'start' }>, fail: (message: string) => void) {
+function applyAction(engine: LiveEngine, action: Exclude<PlainAction, { type: 'start' }>, outputCollections: Set<string>, fail: (message: string) => void) {
   const waiting = engine.waiting().find((element) => element.executionId === action.executionId);
   if (!waiting) {
     fail(`element ${action.elementId} is no longer waiting (execution ${action.executionId})`);
     return;
   }
-  if ('variables' in action && action.variables) engine.setVariables(action.variables);
+  if ('variables' in action && action.variables) engine.setVariables(withoutOutputCollections(action.variables, outputCollections));
   switch (action.type) {
     case 'signal':
       engine.signal(action.elementId, action.executionId);
       return;
-    case 'message':
-      // Event definitions run under their own execution id, so address them by message id only.
-      engine.signal(action.messageId);
+    case 'message': {
+      // Event definitions run under their own execution id, so address them by message id only,
+      // unless several wait under the element's id (iterations of a multi-instance sub-process).
+      const alike = engine.waiting().filter((element) => element.id === waiting.id).length;
+      if (alike > 1) engine.signal(action.elementId, action.executionId, { id: action.messageId });
+      else engine.signal(action.messageId);
       return;
+    }
     case 'timer':
       engine.cancel(action.elementId);
       return;
@@ -199,6 +203,22 @@ function applyAction(engine: LiveEngine, action: Exclude<PlainAction, { type: 's
       waiting.throwError(action.message, action.code);
       return;
   }
+}
+
+/** The variables multi-instance activities gather their iterations' outputs in. */
+function outputCollectionsOf(definition: ExecutableDefinition): Set<string> {
+  const names = new Set<string>();
+  for (const info of definition.model.elements.values()) if (info.outputCollection) names.add(info.outputCollection);
+  return names;
+}
+
+/**
+ * A completion never sets an output collection: only its loop gathers it. A called child that
+ * hands back all its variables would otherwise put back the copy it started with.
+ */
+function withoutOutputCollections(variables: Record<string, unknown>, names: Set<string>): Record<string, unknown> {
+  if (!names.size) return variables;
+  return Object.fromEntries(Object.entries(variables).filter(([name]) => !names.has(name)));
 }
 
 /** zeebe:ioMapping outputs: FEEL sources evaluated against the process variables. */
