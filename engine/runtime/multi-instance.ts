@@ -124,7 +124,7 @@ export function MultiInstanceLoopCharacteristics(this: unknown, activity: any, l
       const content = message.content ?? {};
       if (content.isRootScope || !content.isMultiInstance || typeof content.index !== 'number') return;
       if (!String(content.executionId).startsWith(`${rootExecutionId}_`)) return;
-      counters = loopCounters(content, runningIterations(activity, rootExecutionId));
+      counters = loopCounters(content, runningIterations(activity, rootExecutionId), Number(environment.settings?.batchSize) || 50);
       if (!spec.outputCollection) return;
       // Camunda 8's outputElement, evaluated in the iteration's scope when it completes, at its index
       const scope = { ...scopeVariables(), ...iterationScope(content), ...iterationVariables(spec, content) };
@@ -157,7 +157,7 @@ function iterationScope(content: Record<string, any>): Record<string, unknown> {
  * Camunda's counters in a completion condition, Camunda 7's nrOf… and Camunda 8's
  * numberOf…, as they stand once the iteration in `content` has completed.
  */
-function loopCounters(content: Record<string, any>, running: number[]): Record<string, unknown> {
+function loopCounters(content: Record<string, any>, running: number[], batchSize: number): Record<string, unknown> {
   const instances = Number(content.loopCardinality ?? 0);
   let completed: number;
   let active: number;
@@ -165,8 +165,8 @@ function loopCounters(content: Record<string, any>, running: number[]): Record<s
     completed = content.index + 1;
     active = 0;
   } else {
-    // parallel iterations start in batches: those up to the highest running index have started
-    const started = Math.max(content.index, ...running) + 1;
+    // parallel iterations start in batches (the next once all of one completed): the whole batch of this one has started
+    const started = Math.min(instances, (Math.floor(content.index / batchSize) + 1) * batchSize);
     active = running.filter((index) => index !== content.index).length;
     completed = started - active;
   }

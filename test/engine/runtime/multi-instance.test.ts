@@ -85,4 +85,18 @@ describe('multi-instance over a collection', () => {
     expect(status).toBe('completed');
     expect(order).toEqual(['ann', 'bob']);
   });
+
+  it('parallel with a completion condition: two of three sign, the third task is withdrawn', async () => {
+    await fixture.stratum.library.deploy([{ name: 'multi-instance-quorum.bpmn', xml: fixtureXml('multi-instance-quorum.bpmn') }], { user: 'designer' });
+    const { instance } = await runtime().start('mi-quorum', { variables: { signers: ['ann', 'bob', 'cy'] } });
+    for (const name of ['cy', 'ann']) {
+      await fixture.reopen();
+      const task = (await runtime().findTasks({ instanceId: instance.id })).find((candidate) => candidate.assignee === name);
+      await runtime().completeTask(task!.id, {}, user(name));
+    }
+    await fixture.reopen();
+    expect(await runtime().findTasks({ instanceId: instance.id })).toEqual([]);
+    const view = await runtime().getInstance(instance.id);
+    expect(view!.waiting).toEqual([expect.objectContaining({ elementId: 'File', type: 'job' })]);
+  });
 });
