@@ -83,7 +83,11 @@ declare module 'bpmn-moddle' {
     isSequential?: boolean;
     loopCardinality?: ModdleElement;
     inputCollection?: string;
+    inputElement?: string;
+    outputCollection?: string;
+    outputElement?: string;
     collection?: string;
+    elementVariable?: string;
     completionCondition?: ModdleElement;
     errorCode?: string;
 

@@ -30,6 +30,8 @@ export interface ElementInfo {
   inputs?: { source: string; target: string }[];
   /** zeebe:ioMapping outputs, applied when the element completes. */
   outputs?: { source: string; target: string }[];
+  /** Multi-instance: the variable its iterations' outputs are gathered in (zeebe:loopCharacteristics outputCollection). */
+  outputCollection?: string;
   /** End events: `zeebe:property name="outcome"`, e.g. "rejected". */
   outcome?: string;
   /** Call activities: `propagateAllChildVariables="false"` hands back only the outputs (Camunda 8). */
@@ -153,6 +155,9 @@ export function describeElement(element: ModdleElement): ElementInfo {
 
   const message = messageOf(element);
   if (message) info.message = message;
+
+  const loop = element.loopCharacteristics ? extensionValues(element.loopCharacteristics, 'zeebe:LoopCharacteristics')[0] : undefined;
+  if (typeof loop?.outputCollection === 'string' && loop.outputCollection) info.outputCollection = loop.outputCollection;
 
   const called = calledProcessOf(element);
   if (called) info.calledProcess = called;

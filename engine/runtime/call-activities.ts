@@ -29,7 +29,7 @@ export async function startChild(tx: StoreTx, rows: InstanceRows, parent: Instan
   child.parentExecutionId = call.executionId;
   return [{
     instance: child, isNew: true, kind: 'start',
-    action: { type: 'start', variables: childStartVariables(definition.model.elements.get(call.elementId), parent.variables) },
+    action: { type: 'start', variables: childStartVariables(definition.model.elements.get(call.elementId), call.variables ?? parent.variables) },
     history: [rows.history(child.id, actor, 'instance.started', null, null, { parentId: parent.id, calledFrom: call.elementId })],
   }];
 }

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { DecisionSource } from '../dmn/decision-call.js';
 import { createEngine, visibleVariables, type EngineHost } from './execution-environment.js';
+import { iterationVariables, loopSpecOf } from './multi-instance.js';
 
 /** The variables of the process (or element) an event came from, as bpmn-elements keeps them. */
 export interface EngineEnvironment {
@@ -34,8 +35,12 @@ export interface WaitingElement {
   readonly scope?: Record<string, unknown>;
   /** The element's run message content (a multi-instance iteration's index and element). */
   readonly content?: Record<string, any>;
+  /** A multi-instance iteration's own variables: its element (inputElement, camunda:elementVariable) and loopCounter. */
+  readonly iteration?: Record<string, unknown>;
   /** Makes the waiting element throw (bpmn-elements turns it into an ActivityError carrying `code`). */
   throwError(message: string, code?: string): void;
+  /** Signals this element alone (see LiveEngine.signal). */
+  signal(message?: Record<string, unknown>): void;
 }
 
 /** What a step listens to while an engine runs; `detach` undoes it, so a warm engine carries nothing into its next step. */
@@ -118,7 +123,10 @@ export class LiveEngine {
       for (const api of apis) {
         if (seen.has(api.executionId)) continue;
         seen.add(api.executionId);
-        flat.push(api);
+        // a multi-instance activity waits in its iterations (each with its element and index), not as a whole
+        const iterations = (api.getExecuting?.() ?? []).filter((iteration: any) => iteration.content?.isMultiInstance && String(iteration.executionId).startsWith(`${api.executionId}_`));
+        if (iterations.length && !api.owner?.isSubProcess) visit(iterations);
+        else flat.push(api);
         if (api.owner?.isSubProcess) visit(api.getPostponed?.() ?? []);
       }
     };
@@ -130,13 +138,26 @@ export class LiveEngine {
       content: api.content,
       // the element's own scope: a sub-process iteration's variables (its element, loopCounter) over the process's
       scope: api.environment?.variables,
+      ...(api.content?.isMultiInstance && { iteration: iterationVariables(loopSpecOf(api.owner?.behaviour?.loopCharacteristics?.behaviour), api.content) }),
       throwError: (message, code) => api.sendApiMessage('error', { message, ...(code && { code, name: code }) }),
+      signal: (message) => api.signal(message),
     }));
   }
 
-  /** Completes a waiting task, or (without executionId) delivers to whatever waits under `id` — a message id for catch events. */
-  signal(id: string, executionId?: string): void {
-    this.engine.execution.signal(executionId === undefined ? { id } : { id, executionId });
+  /**
+   * Completes a waiting task (the element waiting under `executionId` alone, with `message` as what it
+   * receives), or (without executionId) delivers to whatever waits under `id` — a message id for catch events.
+   */
+  signal(id: string, executionId?: string, message?: Record<string, unknown>): void {
+    if (executionId === undefined) {
+      this.engine.execution.signal({ id });
+      return;
+    }
+    // bpmn-engine's signal by id and execution id reaches every element with that id inside
+    // sub-processes (all iterations of a multi-instance one): the waiting element's own api does not
+    const waiting = this.waiting().find((element) => element.executionId === executionId);
+    if (waiting) waiting.signal(message);
+    else this.engine.execution.signal({ id, executionId });
   }
 
   /** Cancels a waiting element: a cancelled timer completes its event, which is how a due timer fires. */

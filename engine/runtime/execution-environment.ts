@@ -7,6 +7,7 @@ import { describeInputs, FeelError } from '../feel/feel-expression.js';
 import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
 import { CronTimerEventDefinition } from './cron-timer-event-definition.js';
 import { decisionTaskOr } from './decision-task.js';
+import { MultiInstanceLoopCharacteristics, SubProcess } from './multi-instance.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
 
 /**
@@ -24,6 +25,9 @@ export const STRATUM_ELEMENT_TYPES = {
   EndEvent: jobOr(elements.EndEvent),
   // Camunda's cron timer cycles besides ISO 8601.
   TimerEventDefinition: CronTimerEventDefinition,
+  // Multi-instance over a collection (FEEL or JUEL), its element and loopCounter in each iteration's scope.
+  MultiInstanceLoopCharacteristics,
+  SubProcess,
 };
 
 function jobOr(eventType: any) {

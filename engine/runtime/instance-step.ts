@@ -107,7 +107,8 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
       // Outputs already evaluated over what the outside world handed in (a completion, a start payload) are not evaluated again.
       const mappedAlready = (action?.type === 'signal' && action.outputsApplied && action.elementId === api.id)
         || (action?.type === 'start' && action.mappedBy === api.id);
-      if (info?.outputs && !mappedAlready) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }));
+      // A multi-instance activity's outputs belong to its iterations (applied as each completed), not to the whole.
+      if (info?.outputs && !mappedAlready && !api.content?.isMultiInstance) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }));
       if (info?.type === 'bpmn:EndEvent' && info.outcome) outcome = info.outcome;
       record('element.completed', api);
     },
@@ -129,7 +130,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
     } else {
       if (!warm) await engine.recover(instance.state);
       if (retryVariables) engine.setVariables(retryVariables);
-      if (action) applyAction(engine, action, (message) => (failure ??= { elementId: action.elementId, message }));
+      if (action) applyAction(engine, action, outputCollectionsOf(definition), (message) => (failure ??= { elementId: action.elementId, message }));
     }
     // Let anything bpmn-engine defers to the next tick settle before reading state.
     await new Promise((resolve) => setImmediate(resolve));
@@ -175,21 +176,25 @@ function unwrapRetry(action: StepAction): { action: PlainAction | undefined; var
   return { action: inner.action, variables };
 }
 
-function applyAction(engine: LiveEngine, action: Exclude<PlainAction, { type: 'start' }>, fail: (message: string) => void) {
+function applyAction(engine: LiveEngine, action: Exclude<PlainAction, { type: 'start' }>, outputCollections: Set<string>, fail: (message: string) => void) {
   const waiting = engine.waiting().find((element) => element.executionId === action.executionId);
   if (!waiting) {
     fail(`element ${action.elementId} is no longer waiting (execution ${action.executionId})`);
     return;
   }
-  if ('variables' in action && action.variables) engine.setVariables(action.variables);
+  if ('variables' in action && action.variables) engine.setVariables(withoutOutputCollections(action.variables, outputCollections));
   switch (action.type) {
     case 'signal':
       engine.signal(action.elementId, action.executionId);
       return;
-    case 'message':
-      // Event definitions run under their own execution id, so address them by message id only.
-      engine.signal(action.messageId);
+    case 'message': {
+      // Event definitions run under their own execution id, so address them by message id only,
+      // unless several wait under the element's id (iterations of a multi-instance sub-process).
+      const alike = engine.waiting().filter((element) => element.id === waiting.id).length;
+      if (alike > 1) engine.signal(action.elementId, action.executionId, { id: action.messageId });
+      else engine.signal(action.messageId);
       return;
+    }
     case 'timer':
       engine.cancel(action.elementId);
       return;
@@ -198,6 +203,22 @@ function applyAction(engine: LiveEngine, action: Exclude<PlainAction, { type: 's
       waiting.throwError(action.message, action.code);
       return;
   }
+}
+
+/** The variables multi-instance activities gather their iterations' outputs in. */
+function outputCollectionsOf(definition: ExecutableDefinition): Set<string> {
+  const names = new Set<string>();
+  for (const info of definition.model.elements.values()) if (info.outputCollection) names.add(info.outputCollection);
+  return names;
+}
+
+/**
+ * A completion never sets an output collection: only its loop gathers it. A called child that
+ * hands back all its variables would otherwise put back the copy it started with.
+ */
+function withoutOutputCollections(variables: Record<string, unknown>, names: Set<string>): Record<string, unknown> {
+  if (!names.size) return variables;
+  return Object.fromEntries(Object.entries(variables).filter(([name]) => !names.has(name)));
 }
 
 /** zeebe:ioMapping outputs: FEEL sources evaluated against the process variables. */
@@ -243,7 +264,7 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
     const kind = waitKindOf(info);
     if (!kind || !info) continue;
     // inside a sub-process (an iteration of a multi-instance one) the element sees its scope's variables
-    const scoped = api.scope ? { ...variables, ...visibleVariables(api.scope) } : variables;
+    const scoped = api.scope || api.iteration ? { ...variables, ...visibleVariables(api.scope ?? {}), ...api.iteration } : variables;
     const id = `${instance.id}:${api.executionId}`;
     const before = previous.get(id);
     const wait: WaitRow = {
@@ -304,6 +325,8 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
       }
       wait.jobRetries = before?.jobRetries ?? info.jobRetries ?? DEFAULT_JOB_RETRIES;
     }
+    // a called child starts from the variables of the call's scope (an iteration's element and loopCounter)
+    if (kind === 'call' && scoped !== variables) wait.variables = scoped;
     waits.push(wait);
   }
   return waits;

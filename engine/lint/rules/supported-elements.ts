@@ -9,14 +9,17 @@
 //   - DMN business-rule tasks (zeebe:calledDecision, camunda:decisionRef) whose decision is neither
 //     deployed nor in the deployment (config `{ knownDecisionIds }`; without it, in the modeler, any
 //     decision is accepted); a decision id computed by an expression is checked at run time;
-//   - multi-instance other than a fixed number of instances: bpmn-engine ignores
-//     zeebe:loopCharacteristics, and collections, cardinality and completion
-//     conditions would be evaluated by its own expression syntax, not FEEL;
+//   - multi-instance other than over a collection (zeebe:loopCharacteristics
+//     inputCollection, camunda:collection) or a fixed number of instances: a
+//     computed cardinality would be evaluated by bpmn-engine's own expression
+//     syntax, not FEEL (collections and completion conditions are FEEL or JUEL,
+//     runtime/multi-instance.ts); an expression that does not compile is refused;
 //   - standard loops: their loop condition is not evaluated as FEEL either.
 // Compensation, transactions, cancel, escalation, error, link, terminate, timer
 // and message events, event-based, parallel and inclusive gateways are supported.
 import type { ModdleElement } from 'bpmn-moddle';
 import { extensionValues } from '../../bpmn/process-model.js';
+import { shortText, tryCompileExpression } from '../../expressions/compile-expression.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 
@@ -58,7 +61,7 @@ const supportedElements: RuleFactory = (config?: SupportedElementsConfig) => {
     const loop = node.loopCharacteristics;
     if (loop && is(loop, 'bpmn:MultiInstanceLoopCharacteristics')) {
       const problem = multiInstanceProblem(loop);
-      if (problem) refuse(`is a multi-instance activity ${problem}; only a fixed number of instances (loop cardinality such as 3) is supported`);
+      if (problem) refuse(`is a multi-instance activity ${problem}; give it a collection (inputCollection, camunda:collection) or a fixed number of instances (loop cardinality such as 3)`);
     } else if (is(loop, 'bpmn:StandardLoopCharacteristics')) {
       refuse(`is a loop; its loop condition would not be evaluated as FEEL. Model the loop with an exclusive gateway and a flow back to ${elementLabel(node)}`);
     }
@@ -73,12 +76,22 @@ export default supportedElements;
 
 function multiInstanceProblem(loop: ModdleElement): string | undefined {
   const zeebe = extensionValues(loop, 'zeebe:LoopCharacteristics')[0];
-  if (zeebe) return `over the collection "${zeebe.inputCollection ?? ''}" (zeebe:loopCharacteristics), which the runtime does not read`;
-  const collection = loop.collection ?? loop.$attrs?.['camunda:collection'];
-  if (collection) return `over the collection "${collection}", which would not be evaluated as FEEL`;
-  if (loop.completionCondition) return 'with a completion condition, which would not be evaluated as FEEL';
+  const collection: unknown = zeebe ? zeebe.inputCollection : loop.collection ?? loop.$attrs?.['camunda:collection'];
+  const completion = typeof loop.completionCondition?.body === 'string' ? loop.completionCondition.body.trim() : '';
+  const expressions: [string, unknown][] = [
+    ['input collection', collection], ['output element', zeebe?.outputElement], ['completion condition', completion || undefined],
+  ];
+  for (const [what, text] of expressions) {
+    if (typeof text !== 'string' || !text.trim()) continue;
+    const compiled = tryCompileExpression(text);
+    if (!compiled.ok) return `whose ${what} "${shortText(text)}" is neither FEEL nor translatable JUEL (${compiled.error.message})`;
+  }
+  if (zeebe && zeebe.outputElement && !zeebe.outputCollection) return 'with an outputElement but no outputCollection';
+  if (zeebe && zeebe.outputCollection && !zeebe.outputElement) return 'with an outputCollection but no outputElement';
   const cardinality = typeof loop.loopCardinality?.body === 'string' ? loop.loopCardinality.body.trim() : '';
-  if (!cardinality) return 'without a loop cardinality';
-  if (!/^\d+$/.test(cardinality)) return `with the computed loop cardinality "${cardinality}"`;
+  if (cardinality && !/^\d+$/.test(cardinality)) return `with the computed loop cardinality "${cardinality}"`;
+  if (typeof collection === 'string' && collection.trim()) return undefined;
+  if (zeebe) return 'without an inputCollection';
+  if (!cardinality) return 'without a loop cardinality or collection';
   return undefined;
 }

@@ -6,7 +6,7 @@ const RULE = 'supported-elements';
 describe(RULE, () => {
   it.each(fixtureFiles(RULE, 'valid-'))('accepts %s (fixed multi-instance, timer boundary, escalation)', (file) => expectNoErrors(RULE, file));
 
-  it('refuses complex gateways, signal and conditional events, DMN, zeebe collections and loops', async () => {
+  it('refuses complex gateways, signal and conditional events, DMN, a collection that is not FEEL, and loops', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-unsupported.bpmn', { knownDecisionIds: ['dish'] }), RULE);
     expect(findings.map(([id]) => id)).toEqual(['Complex', 'Signal', 'Conditional', 'Decision', 'EachItem', 'Retry']);
     const message = (id: string) => findings.find(([elementId]) => elementId === id)![1];
@@ -14,14 +14,14 @@ describe(RULE, () => {
     expect(message('Signal')).toContain('is a signal event');
     expect(message('Conditional')).toContain('Intermediate catch event "Stock available" is a conditional event');
     expect(message('Decision')).toContain('calls the DMN decision "discount", which is neither deployed nor in this deployment');
-    expect(message('EachItem')).toContain('over the collection "=items" (zeebe:loopCharacteristics)');
+    expect(message('EachItem')).toContain('is a multi-instance activity whose input collection "=items[" is neither FEEL nor translatable JUEL');
     expect(message('Retry')).toContain('Service task "Retry call" is a loop');
   });
 
-  it('refuses Camunda 7 collection multi-instance and a decisionRef that is not deployed', async () => {
+  it('refuses Camunda 7 multi-instance over a collection a bean computes, and a decisionRef that is not deployed', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-camunda.bpmn', { knownDecisionIds: [] }), RULE);
     expect(findings.map(([id]) => id)).toEqual(['EachItem', 'Decision']);
-    expect(findings[0][1]).toContain('over the collection "${items}"');
+    expect(findings[0][1]).toContain('whose input collection "${itemService.getItems(order)}" is neither FEEL nor translatable JUEL');
   });
 
   it('accepts a business rule task whose decision is known, and any decision where none are known (the modeler)', async () => {

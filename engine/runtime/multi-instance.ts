@@ -1,0 +1,204 @@
+// Multi-instance over a collection as Camunda runs it, on bpmn-elements' own
+// loop (which keeps its place across getState/recover: the iteration index,
+// the running count and the iterations' execution ids are in the stored state).
+// What Stratum adds: the collection and the completion condition are FEEL or
+// Camunda 7 JUEL (never bpmn-elements' `${environment…}` expressions), each
+// iteration's element variable and loopCounter are put into its scope, and
+// Camunda 8's outputElement is gathered into outputCollection as iterations
+// complete. The gathered collection is an ordinary variable of the scope the
+// activity runs in, so it is stored with the state after every step.
+import * as elements from 'bpmn-elements';
+import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
+import { FeelError } from '../feel/feel-expression.js';
+import { visibleVariables } from './execution-environment.js';
+
+/** What an activity's multiInstanceLoopCharacteristics say, read from the zeebe extension or the camunda attributes. */
+export interface LoopSpec {
+  collection?: string;
+  elementVariable?: string;
+  outputCollection?: string;
+  outputElement?: string;
+  completionCondition?: string;
+}
+
+const COLLECTION = '\u0000stratum:collection';
+const COMPLETION = '\u0000stratum:completion';
+
+/** The loop of a serialized activity (bpmn-elements' behaviour of its loop characteristics). */
+export function loopSpecOf(behaviour: any): LoopSpec {
+  const values: any[] = behaviour?.extensionElements?.values ?? [];
+  const zeebe = values.find((value) => value?.$type === 'zeebe:LoopCharacteristics');
+  const spec: LoopSpec = {};
+  const collection = zeebe?.inputCollection ?? behaviour?.collection ?? behaviour?.$attrs?.['camunda:collection'];
+  if (collection) spec.collection = String(collection);
+  const element = zeebe?.inputElement ?? behaviour?.elementVariable ?? behaviour?.$attrs?.['camunda:elementVariable'];
+  if (element) spec.elementVariable = String(element);
+  if (zeebe?.outputCollection) spec.outputCollection = String(zeebe.outputCollection);
+  if (zeebe?.outputElement) spec.outputElement = String(zeebe.outputElement);
+  const completion = behaviour?.completionCondition;
+  const completionText = typeof completion === 'string' ? completion : completion?.body;
+  if (typeof completionText === 'string' && completionText.trim()) spec.completionCondition = completionText.trim();
+  return spec;
+}
+
+/** The variables an iteration sees besides its scope's: its element and loopCounter (1-based, as Camunda counts). */
+export function iterationVariables(spec: LoopSpec, content: Record<string, any>): Record<string, unknown> {
+  const variables: Record<string, unknown> = {};
+  if (typeof content?.index === 'number') variables.loopCounter = content.index + 1;
+  if (spec.elementVariable && spec.elementVariable in (content ?? {})) variables[spec.elementVariable] = content[spec.elementVariable];
+  return variables;
+}
+
+function compiled(activityId: string, what: string, text: string): CompiledExpression {
+  try {
+    return compileExpression(text);
+  } catch (error) {
+    throw new FeelError(`${what} of ${activityId}: "${shortText(text)}" ${(error as Error).message}`, text);
+  }
+}
+
+/**
+ * bpmn-elements' MultiInstanceLoopCharacteristics, handed the collection and the
+ * completion condition through a scoped environment that evaluates them as FEEL
+ * or JUEL over the activity's variables.
+ */
+export function MultiInstanceLoopCharacteristics(this: unknown, activity: any, loopCharacteristics: any) {
+  const behaviour = loopCharacteristics.behaviour ?? {};
+  const spec = loopSpecOf(behaviour);
+  const collection = spec.collection ? compiled(activity.id, 'input collection', spec.collection) : undefined;
+  const completion = spec.completionCondition ? compiled(activity.id, 'completion condition', spec.completionCondition) : undefined;
+  const outputElement = spec.outputElement ? compiled(activity.id, 'output element', spec.outputElement) : undefined;
+  const environment = activity.environment;
+  const scopeVariables = () => visibleVariables(environment.variables);
+
+  // the loop's counters when an iteration completed, for the completion condition (set just before it is evaluated)
+  let counters: Record<string, unknown> = {};
+  const resolveExpression = (expression: unknown, message: any, fnContext?: unknown) => {
+    if (expression === COLLECTION && collection) {
+      const value = evaluated(message, 'input collection', () => collection.evaluate(scopeVariables()));
+      if (!Array.isArray(value)) {
+        const error = new FeelError(`input collection of ${activity.id}: "${shortText(collection.text)}" is ${value === null ? 'null' : typeof value}, not a list`, collection.feel);
+        throw new (elements as any).RunError(error.message, message, error);
+      }
+      return value;
+    }
+    if (expression === COMPLETION && completion) {
+      const content = message?.content ?? {};
+      const variables = { ...scopeVariables(), ...iterationScope(content), ...counters, ...iterationVariables(spec, content) };
+      return evaluated(message, 'completion condition', () => completion.test(variables));
+    }
+    return environment.resolveExpression(expression, message, fnContext);
+  };
+  // an error names the activity (bpmn-elements' RunError carries the message it failed on)
+  const evaluated = <T>(message: any, what: string, evaluate: () => T): T => {
+    try {
+      return evaluate();
+    } catch (error) {
+      throw new (elements as any).RunError(`${what} of ${activity.id}: ${(error as Error).message}`, message, error);
+    }
+  };
+  const scopedEnvironment = Object.create(environment, { resolveExpression: { value: resolveExpression } });
+  const scopedActivity = Object.create(activity, { environment: { value: scopedEnvironment } });
+
+  const rewritten = {
+    ...behaviour,
+    ...(collection && { collection: COLLECTION, elementVariable: spec.elementVariable ?? 'item' }),
+    ...(completion && { completionCondition: COMPLETION }),
+  };
+  const loop = new (elements.MultiInstanceLoopCharacteristics as any)(scopedActivity, { ...loopCharacteristics, behaviour: rewritten });
+  if (!spec.outputCollection && !completion) return loop;
+
+  const execute = loop.execute.bind(loop);
+  const consumerTag = `_stratum-mi-iteration-${activity.id}`;
+  loop.execute = (executeMessage: any) => {
+    const rootExecutionId = executeMessage.content.executionId;
+    const broker = activity.broker;
+    if (spec.outputCollection && !executeMessage.fields?.redelivered && collection) {
+      // Camunda 8 starts the output collection as one null per element
+      const elements = collection.evaluate(scopeVariables());
+      if (Array.isArray(elements)) environment.assignVariables({ [spec.outputCollection]: elements.map(() => null) });
+    }
+    broker.cancel(consumerTag);
+    // before bpmn-elements' loop hears of a completed iteration (priority 300): counters, then the iteration's output
+    broker.subscribeTmp('execution', 'execute.completed', (_routingKey: string, message: any) => {
+      const content = message.content ?? {};
+      if (content.isRootScope || !content.isMultiInstance || typeof content.index !== 'number') return;
+      if (!String(content.executionId).startsWith(`${rootExecutionId}_`)) return;
+      counters = loopCounters(content, runningIterations(activity, rootExecutionId), Number(environment.settings?.batchSize) || 50);
+      if (!spec.outputCollection) return;
+      // Camunda 8's outputElement, evaluated in the iteration's scope when it completes, at its index
+      const scope = { ...scopeVariables(), ...iterationScope(content), ...iterationVariables(spec, content) };
+      const current = environment.variables[spec.outputCollection];
+      const gathered: unknown[] = Array.isArray(current) ? [...current] : [];
+      gathered[content.index] = outputElement ? outputElement.evaluate(scope) : null;
+      for (let index = 0; index < gathered.length; index++) if (gathered[index] === undefined) gathered[index] = null;
+      environment.assignVariables({ [spec.outputCollection]: gathered });
+    }, { noAck: true, consumerTag, priority: 350 });
+    return execute(executeMessage);
+  };
+  return loop;
+}
+
+/** The indexes of the iterations that have not completed yet (the one completing now included). */
+function runningIterations(activity: any, rootExecutionId: string): number[] {
+  const postponed: any[] = activity.execution?.getPostponed?.() ?? [];
+  return postponed
+    .filter((api) => api.content?.isMultiInstance && String(api.executionId).startsWith(`${rootExecutionId}_`))
+    .map((api) => Number(api.content.index));
+}
+
+/** Variables a sub-process iteration set in its own scope (bpmn-elements returns them as the iteration's output). */
+function iterationScope(content: Record<string, any>): Record<string, unknown> {
+  const output = content.output;
+  return output && typeof output === 'object' && !Array.isArray(output) ? visibleVariables(output) : {};
+}
+
+/**
+ * Camunda's counters in a completion condition, Camunda 7's nrOf… and Camunda 8's
+ * numberOf…, as they stand once the iteration in `content` has completed.
+ */
+function loopCounters(content: Record<string, any>, running: number[], batchSize: number): Record<string, unknown> {
+  const instances = Number(content.loopCardinality ?? 0);
+  let completed: number;
+  let active: number;
+  if (content.isSequential) {
+    completed = content.index + 1;
+    active = 0;
+  } else {
+    // parallel iterations start in batches (the next once all of one completed): the whole batch of this one has started
+    const started = Math.min(instances, (Math.floor(content.index / batchSize) + 1) * batchSize);
+    active = running.filter((index) => index !== content.index).length;
+    completed = started - active;
+  }
+  return {
+    loopCounter: content.index + 1,
+    nrOfInstances: instances, nrOfActiveInstances: active, nrOfCompletedInstances: completed,
+    numberOfInstances: instances, numberOfActiveInstances: active, numberOfCompletedInstances: completed,
+  };
+}
+
+/**
+ * bpmn-elements' SubProcess, whose iterations get their element variable and
+ * loopCounter as variables of their own scope (bpmn-elements only puts them on
+ * the iteration's run message). Set once, when the iteration starts: a
+ * recovered iteration has them in its stored environment.
+ */
+export function SubProcess(activityDef: any, context: any) {
+  const activity = (elements.SubProcess as any)(activityDef, context);
+  const loopBehaviour = activityDef.behaviour?.loopCharacteristics?.behaviour;
+  if (!loopBehaviour) return activity;
+  const spec = loopSpecOf(loopBehaviour);
+  const Behaviour = activity.Behaviour;
+  activity.Behaviour = function StratumSubProcessBehaviour(this: unknown, owner: any, ownerContext: any) {
+    const subProcess = new Behaviour(owner, ownerContext);
+    const upsert = subProcess._upsertExecution.bind(subProcess);
+    subProcess._upsertExecution = (executeMessage: any) => {
+      const execution = upsert(executeMessage);
+      const content = executeMessage.content ?? {};
+      if (content.isMultiInstance && !executeMessage.fields?.redelivered) execution.environment.assignVariables(iterationVariables(spec, content));
+      return execution;
+    };
+    return subProcess;
+  };
+  return activity;
+}
