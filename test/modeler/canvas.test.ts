@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start.js';
-import { browserAvailable, collectConsoleErrors, launchChromium, serveModeler, type ServedModeler } from '../support/modeler-session.js';
+import { browserAvailable, collectConsoleErrors, launchChromium, serveModeler, type ServedModeler, signIn } from '../support/modeler-session.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = join(ROOT, 'test-output/canvas');
@@ -36,10 +36,7 @@ describe.skipIf(!browserAvailable)('the modeler canvas', () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     consoleErrors = collectConsoleErrors(page);
-    await page.goto(server.url + '/');
-    await page.locator('[data-dialog=token] input[name=token]').fill(DESIGNER);
-    await page.locator('[data-dialog=token] button[type=submit]').click();
-    await page.waitForSelector('body[data-ready=true]');
+    await signIn(page, server.url, DESIGNER);
   }, 120_000);
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start.js';
-import { browserAvailable, launchChromium, serveModeler, type ServedModeler } from '../support/modeler-session.js';
+import { browserAvailable, launchChromium, serveModeler, type ServedModeler, signIn } from '../support/modeler-session.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = join(ROOT, 'test-output/designer-change');
@@ -34,10 +34,7 @@ describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to a
     mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    await page.goto(server.url + '/');
-    await page.locator('[data-dialog=token] input[name=token]').fill(DESIGNER);
-    await page.locator('[data-dialog=token] button[type=submit]').click();
-    await page.waitForSelector('body[data-ready=true]');
+    await signIn(page, server.url, DESIGNER);
   }, 120_000);
 
   afterAll(async () => {

@@ -87,10 +87,7 @@ export async function openModelerSession(): Promise<ModelerSession> {
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const consoleErrors = collectConsoleErrors(page);
-  await page.goto(`${served.server.url}/`);
-  await page.locator('[data-dialog=token] input[name=token]').fill(DESIGNER_TOKEN);
-  await page.locator('[data-dialog=token] button[type=submit]').click();
-  await page.waitForSelector('body[data-ready=true]');
+  await signIn(page, served.server.url, DESIGNER_TOKEN);
   return {
     page,
     browser,
@@ -123,4 +120,12 @@ export async function saveFromModeler(page: Page): Promise<string> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=save-bpmn]').click()]);
   const { readFile } = await import('node:fs/promises');
   return readFile((await download.path()), 'utf8');
+}
+
+/** Opens the modeler at `url` and signs in with `token` through the token dialog, as a user does. */
+export async function signIn(page: Page, url: string, token: string): Promise<void> {
+  await page.goto(`${url}/`);
+  await page.locator('[data-dialog=token] input[name=token]').fill(token);
+  await page.locator('[data-dialog=token] button[type=submit]').click();
+  await page.waitForSelector('body[data-ready=true]');
 }
