@@ -31,9 +31,17 @@ async function main(): Promise<void> {
     return;
   }
   // A worker: SIGINT (a terminal's Ctrl-C) reaches the whole process group; the primary stops the workers.
+  // The handlers are in place before the server starts: a signal that comes while it starts (the primary
+  // stops its workers as soon as they listen) stops it once it has started, never kills it half-way.
+  let stopRequested: string | null = null;
+  let stop = (signal: string) => {
+    stopRequested ??= signal;
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => (cluster.isWorker ? undefined : stop('SIGINT')));
   const server = await startServer({ config, logger });
   let stopping = false;
-  const stop = (signal: string) => {
+  stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -50,8 +58,7 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => (cluster.isWorker ? undefined : stop('SIGINT')));
+  if (stopRequested) stop(stopRequested);
 }
 
 main().catch((error: unknown) => {

@@ -50,9 +50,17 @@ describe.skipIf(!browserAvailable)('the modeler canvas', () => {
   const zoom = () => modelerEval<number>(`window.stratumModeler.get('canvas').zoom()`);
 
   async function openProcess(key: string): Promise<void> {
+    // wait for this open to finish, not just for the title: the same process may already be open, and an edit
+    // made before the import ends is lost with the canvas it was made on
+    await page.evaluate(() => {
+      const w = window as any;
+      w.stratumOpened = false;
+      w.stratumModeler.get('eventBus').once('stratum.document.opened', () => { w.stratumOpened = true; });
+    });
     await page.locator('.side-tab[data-tab=library]').click();
     await page.locator(`.library-item[data-key=${key}] .library-open`).click();
-    await expect.poll(() => page.locator('.document-key').textContent()).toBe(key);
+    await expect.poll(() => page.evaluate(() => (window as any).stratumOpened as boolean)).toBe(true);
+    expect(await page.locator('.document-key').textContent()).toBe(key);
   }
 
   async function setCondition(flowId: string, body: string): Promise<void> {
