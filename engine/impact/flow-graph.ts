@@ -89,7 +89,7 @@ function topLevelParts(body: string, operator: 'and' | 'or'): string[] {
   let start = 0;
   let quoted = false;
   for (let index = 0; index < text.length; index++) {
-    const char = text[index]!;
+    const char = text[index];
     if (char === '"' && text[index - 1] !== '\\') quoted = !quoted;
     if (quoted) continue;
     if ('([{'.includes(char)) depth++;
@@ -107,7 +107,7 @@ function closingOf(text: string, open: number): number {
   let depth = 0;
   let quoted = false;
   for (let index = open; index < text.length; index++) {
-    const char = text[index]!;
+    const char = text[index];
     if (char === '"' && text[index - 1] !== '\\') quoted = !quoted;
     if (quoted) continue;
     if (char === '(') depth++;

@@ -82,7 +82,7 @@ export async function* recordedOrders(
       for (const { root } of mine) read.push(await readOrder(tx, root));
       return read;
     }) : [];
-    for (let at = 0; at < mine.length; at++) yield { index: mine[at]!.index, order: orders[at]! };
+    for (let at = 0; at < mine.length; at++) yield { index: mine[at].index, order: orders[at] };
     if (last || page.length < PAGE) return;
     after = page[page.length - 1];
   }

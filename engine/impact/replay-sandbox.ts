@@ -279,7 +279,7 @@ class ReplaySandbox {
       const [message] = this.buffered.splice(index, 1);
       return [{
         instance, waits, isNew: false, at, actor: null,
-        action: { type: 'message', messageId: wait.messageId ?? wait.elementId, elementId: wait.elementId, executionId: wait.executionId, variables: message!.variables },
+        action: { type: 'message', messageId: wait.messageId ?? wait.elementId, elementId: wait.elementId, executionId: wait.executionId, variables: message.variables },
       }];
     }
     return [];

@@ -172,11 +172,11 @@ export function stratumLintConfigWith(options: LintContext) {
   }
   if (options.requireTaskGroups || options.libraryProcessKeys) {
     const houseRules = { houseRules: options.requireTaskGroups === true, libraryProcessKeys: options.libraryProcessKeys ?? [] };
-    rules['stratum/user-task-candidate-groups'] = [stratumRuleSeverities['stratum/user-task-candidate-groups']!, houseRules];
-    rules['stratum/exclusive-gateway-default'] = [stratumRuleSeverities['stratum/exclusive-gateway-default']!, houseRules];
+    rules['stratum/user-task-candidate-groups'] = [stratumRuleSeverities['stratum/user-task-candidate-groups'], houseRules];
+    rules['stratum/exclusive-gateway-default'] = [stratumRuleSeverities['stratum/exclusive-gateway-default'], houseRules];
   }
   if (options.knownDecisionIds) {
-    rules['stratum/supported-elements'] = [stratumRuleSeverities['stratum/supported-elements']!, { knownDecisionIds: options.knownDecisionIds }];
+    rules['stratum/supported-elements'] = [stratumRuleSeverities['stratum/supported-elements'], { knownDecisionIds: options.knownDecisionIds }];
   }
   if (options.taskGroups) {
     rules['stratum/candidate-group-members'] = [options.taskGroups.severity, { knownGroups: options.taskGroups.known }];

@@ -52,7 +52,7 @@ export class OrderBook implements Orders {
           const item = await this.listItem(tx, row);
           if (!query.status || item.status === query.status) items.push(item);
           if (items.length > query.limit) {
-            const last = items[query.limit - 1]!;
+            const last = items[query.limit - 1];
             return { items: items.slice(0, query.limit), next: { createdAt: last.enteredAt, id: last.orderNo } };
           }
           after = { createdAt: row.enteredAt, id: row.orderNo };
@@ -126,7 +126,7 @@ function callTreeOrder(rootId: string, tree: InstanceRow[]): InstanceRow[] {
   const byCreation = [...tree].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   const ordered = byCreation.filter((instance) => instance.id === rootId);
   for (let index = 0; index < ordered.length; index++) {
-    ordered.push(...byCreation.filter((instance) => instance.parentId === ordered[index]!.id));
+    ordered.push(...byCreation.filter((instance) => instance.parentId === ordered[index].id));
   }
   return ordered;
 }

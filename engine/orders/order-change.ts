@@ -103,7 +103,7 @@ export async function refuseJobWhileChangeOpen(tx: StoreTx, instance: InstanceRo
   if (!open.length) return;
   const which = open.map((change) => `${change.changeId} (${change.status})`).join(', ');
   throw conflict(`job ${jobId} is held: order ${instance.businessKey} has an open change ${which}; its jobs move on once every change is acknowledged and, if its amount needs it, approved`, {
-    problem: 'order-change-open', reason: 'order-change-open', businessKey: instance.businessKey, changeId: open[0]!.changeId,
+    problem: 'order-change-open', reason: 'order-change-open', businessKey: instance.businessKey, changeId: open[0].changeId,
   });
 }
 

@@ -91,7 +91,7 @@ export class PostgresStore implements Store {
             );
           }
           for (let version = current + 1; version <= POSTGRES_MIGRATIONS.length; version++) {
-            await client.query(POSTGRES_MIGRATIONS[version - 1]!);
+            await client.query(POSTGRES_MIGRATIONS[version - 1]);
             await client.query('DELETE FROM stratum_schema_version');
             await client.query('INSERT INTO stratum_schema_version (version) VALUES ($1)', [version]);
           }
@@ -150,7 +150,7 @@ export class PostgresStore implements Store {
     client.on('error', (error) => console.error(`stratum: the job notification connection failed: ${error.message}`));
     await client.connect();
     const { rows } = await client.query<{ schema: string }>('SELECT current_schema() AS schema');
-    const prefix = `${rows[0]!.schema}\n`;
+    const prefix = `${rows[0].schema}\n`;
     client.on('notification', (message) => {
       if (message.channel === JOB_CHANNEL && message.payload?.startsWith(prefix)) listener(message.payload.slice(prefix.length));
     });
@@ -385,7 +385,7 @@ class PostgresTx extends TxGuard implements StoreTx {
       `SELECT count(*)::integer AS n FROM stratum_instances ${where}`,
       parameters,
     );
-    return rows[0]!.n;
+    return rows[0].n;
   }
 
   async childrenOf(parentId: string): Promise<InstanceRow[]> {
@@ -488,7 +488,7 @@ class PostgresTx extends TxGuard implements StoreTx {
     const columns: unknown[][] = HISTORY_ORDER.map(() => []);
     for (const row of rows) {
       const parameters = codec.historyParameters(row);
-      HISTORY_ORDER.forEach((name, index) => columns[index]!.push(parameters[name]));
+      HISTORY_ORDER.forEach((name, index) => columns[index].push(parameters[name]));
     }
     await this.query(
       `INSERT INTO stratum_history (instance_id, at, actor, event, element_id, element_type, wait_id, data)

@@ -118,7 +118,7 @@ export class SqliteStore implements Store {
           );
         }
         for (let version = current + 1; version <= SQLITE_MIGRATIONS.length; version++) {
-          db.exec(SQLITE_MIGRATIONS[version - 1]!);
+          db.exec(SQLITE_MIGRATIONS[version - 1]);
           db.prepare('DELETE FROM schema_version').run();
           db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version);
         }
@@ -182,7 +182,7 @@ export class SqliteStore implements Store {
   private leastBusyReader(): { connection: SqliteConnection; queue: TransactionQueue } | undefined {
     if (this.readConnections === 0 || this.closed) return undefined;
     let best = this.readers[0];
-    for (const reader of this.readers) if (reader.queue.pending < best!.queue.pending) best = reader;
+    for (const reader of this.readers) if (reader.queue.pending < best.queue.pending) best = reader;
     if ((!best || best.queue.pending > 0) && this.readers.length < this.readConnections) {
       const db = new Database(this.path, { readonly: true, fileMustExist: true });
       db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
