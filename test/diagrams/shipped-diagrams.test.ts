@@ -39,7 +39,7 @@ beforeAll(async () => {
     const xml = readFileSync(join(DIAGRAMS, file), 'utf8');
     const parsed = await parseBpmn(xml);
     const processes = parsed.definitions.rootElements.filter((element: any) => element.$type === 'bpmn:Process');
-    const model = compileProcessModels(parsed.definitions)[0]!;
+    const model = compileProcessModels(parsed.definitions)[0];
     library.set(basename(file, '.bpmn'), { file, xml, parsed, process: processes[0], model });
   }
 });
@@ -218,8 +218,8 @@ describe.each(FILES)('%s', (file) => {
     const boxes = [...bounds.entries()];
     for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
-        const [idA, a] = boxes[i]!;
-        const [idB, b] = boxes[j]!;
+        const [idA, a] = boxes[i];
+        const [idB, b] = boxes[j];
         const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
         expect(overlap, `${idA} overlaps ${idB}`).toBe(false);
       }
@@ -479,9 +479,9 @@ describe('prepaid-shipment-control (level 3)', () => {
     const joins = new Set<string>(branches.map((branch: any) => next(key, branch.id)));
     expect(joins.size).toBe(1);
     const [join] = [...joins];
-    expect(element(key, join!).$type).toBe('bpmn:ParallelGateway');
-    expect(element(key, join!).incoming).toHaveLength(4);
-    expect(model.elements.get(next(key, join!))?.jobType).toBe('shipping');
+    expect(element(key, join).$type).toBe('bpmn:ParallelGateway');
+    expect(element(key, join).incoming).toHaveLength(4);
+    expect(model.elements.get(next(key, join))?.jobType).toBe('shipping');
   });
 });
 
@@ -503,8 +503,8 @@ describe('special-change-notification (level 3)', () => {
     const joins = new Set<string>(tasks.map((task: any) => next(key, task.id)));
     expect(joins.size).toBe(1);
     const [join] = [...joins];
-    expect(element(key, join!).$type).toBe('bpmn:ParallelGateway');
-    expect(element(key, next(key, join!)).$type).toBe('bpmn:EndEvent');
+    expect(element(key, join).$type).toBe('bpmn:ParallelGateway');
+    expect(element(key, next(key, join)).$type).toBe('bpmn:EndEvent');
   });
 });
 

@@ -66,7 +66,7 @@ describe('POST /api/impact', () => {
     expect(response.status).toBe(200);
     const report = response.body;
     expect(report.processes.map((process) => [process.key, process.version, process.previousVersion])).toEqual([['credit-order-approval', 2, 1]]);
-    expect(report.processes[0]!.runningOrders.inside.orders).toEqual([{ orderNo: 'IM-700', version: 1 }]);
+    expect(report.processes[0].runningOrders.inside.orders).toEqual([{ orderNo: 'IM-700', version: 1 }]);
     expect(report.replay.groups.filter((group) => group.kind === 'new-wait').map((group) => group.orders)).toEqual([['IM-450']]);
     expect(report.blocking).toBe(false);
     const after = (await api.get<ProcessDetail>('/api/processes/credit-order-approval', TOKENS.erp)).body;
@@ -81,7 +81,7 @@ describe('POST /api/impact', () => {
     });
     expect(xml.status).toBe(200);
     expect(xml.body.replay.orders).toBe(0);
-    expect(xml.body.processes[0]!.diff.elements).toHaveLength(1);
+    expect(xml.body.processes[0].diff.elements).toHaveLength(1);
   });
 
   it('refuses an empty period and a replay of more than 50,000 orders', async () => {
@@ -106,7 +106,7 @@ describe('deployment notes', () => {
 
     const diff = await api.get<ProcessDiff>('/api/processes/credit-order-approval/versions/1/diff?to=2', TOKENS.erp);
     expect(diff.status).toBe(200);
-    expect(diff.body.elements.map((element) => [element.elementId, element.properties[0]!.after])).toEqual([
+    expect(diff.body.elements.map((element) => [element.elementId, element.properties[0].after])).toEqual([
       ['Flow_AmountTier_Above500000', '=reportingAmount > 400000 and reportingAmount <= 1000000'],
     ]);
     expect((await api.get('/api/processes/credit-order-approval/versions/1/diff?to=9', TOKENS.erp)).status).toBe(404);

@@ -34,10 +34,10 @@ async function startMain(env: Record<string, string>): Promise<Started> {
   const lines: Record<string, any>[] = [];
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
   const port = await new Promise<number>((resolve, reject) => {
     let buffer = '';
-    child.stdout!.on('data', (chunk) => {
+    child.stdout.on('data', (chunk) => {
       buffer += chunk;
       let newline: number;
       while ((newline = buffer.indexOf('\n')) >= 0) {

@@ -92,7 +92,7 @@ describe('credit orders: tiered approval', () => {
     ]);
     expect(decisions.map((response) => response.status).sort()).toEqual([200, 409]);
     // the approval goes on to planning, the rejection ends the order: whichever won, the order shows it
-    const approvedWon = decisions[0]!.status === 200;
+    const approvedWon = decisions[0].status === 200;
     expect((await instance(order.id)).status).toBe(approvedWon ? 'running' : 'rejected');
   });
 
@@ -146,11 +146,11 @@ describe('special change', () => {
     const tokenOf: Record<string, string> = { procurement: TOKENS.procurement, production: TOKENS.production, inspection: TOKENS.inspection };
 
     for (const task of acknowledgements) {
-      const group = task.candidateGroups[0]!;
+      const group = task.candidateGroups[0];
       const wrong = group === 'inspection' ? TOKENS.procurement : TOKENS.inspection;
       expect((await complete(task.id, wrong, {})).status).toBe(403);
       expect(await fetchJobs('procurement-planning')).toEqual([]);
-      expect((await complete(task.id, tokenOf[group]!, {})).status).toBe(200);
+      expect((await complete(task.id, tokenOf[group], {})).status).toBe(200);
     }
     expect(await work(PLANNING, 'SO-SPECIAL')).toEqual(PLANNING);
     expect((await instance(order.id)).variables.specialChange).toEqual({ description: 'paint in RAL 5015' });
@@ -164,7 +164,7 @@ describe('the ERP worker', () => {
 
     const locked = await fetchJobs('procurement-planning', 'erp-worker-1');
     expect(locked.map((job) => job.businessKey).sort()).toEqual(['SO-WORKER-1', 'SO-WORKER-2']);
-    expect(locked[0]!.variables.orderNo).toBe(locked[0]!.businessKey);
+    expect(locked[0].variables.orderNo).toBe(locked[0].businessKey);
     // locked: another worker gets nothing
     expect(await fetchJobs('procurement-planning', 'erp-worker-2')).toEqual([]);
 
@@ -173,7 +173,7 @@ describe('the ERP worker', () => {
     expect(failed.status).toBe(200);
     const retried = await fetchJobs('procurement-planning', 'erp-worker-2');
     expect(retried.map((job) => job.id)).toEqual([first.id]);
-    expect(retried[0]!.retries).toBe(2);
+    expect(retried[0].retries).toBe(2);
     const completed = await api.post(`/api/jobs/${encodeURIComponent(first.id)}/complete`, TOKENS.erp, { variables: { plannedWeek: 48 }, workerId: 'erp-worker-2' });
     expect(completed.status).toBe(200);
     expect((await instance(first.instanceId)).variables.plannedWeek).toBe(48);

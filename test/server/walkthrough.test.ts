@@ -21,7 +21,7 @@ afterAll(async () => {
 function walkthroughBlocks(markdown: string): string[] {
   const section = markdown.split(/^## Walkthrough$/m)[1]?.split(/^## /m)[0];
   if (!section) throw new Error('docs/api.md has no "## Walkthrough" section');
-  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]!);
+  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]);
 }
 
 describe('docs/api.md walkthrough', () => {
@@ -33,11 +33,11 @@ describe('docs/api.md walkthrough', () => {
     const [setup, entered, taskId, approved, finalState] = stdout.split(`${STEP}\n`);
 
     expect(setup).toBe('');
-    const order = JSON.parse(entered!);
+    const order = JSON.parse(entered);
     expect(order.status).toBe('running');
     expect(order.waiting).toEqual([{ name: 'Approve order (sales director)', candidateGroups: ['sales-director'] }]);
-    expect(taskId!.trim()).toMatch(/UserTask_ApproveBySalesDirector/);
-    expect(JSON.parse(approved!)).toBe('running');
-    expect(JSON.parse(finalState!)).toEqual({ status: 'running', waiting: [{ name: 'Review order (vice-president)', candidateGroups: ['vice-president'] }] });
+    expect(taskId.trim()).toMatch(/UserTask_ApproveBySalesDirector/);
+    expect(JSON.parse(approved)).toBe('running');
+    expect(JSON.parse(finalState)).toEqual({ status: 'running', waiting: [{ name: 'Review order (vice-president)', candidateGroups: ['vice-president'] }] });
   });
 });

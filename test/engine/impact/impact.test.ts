@@ -25,9 +25,9 @@ describe('a threshold change (vice-president review from 400,000 instead of 500,
     const report = await stratum.impact.analyse([candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000'))]);
 
     const [approval] = report.processes;
-    expect(approval!.key).toBe('credit-order-approval');
-    expect(approval!.version).toBe(2);
-    expect(approval!.diff.elements).toEqual([expect.objectContaining({
+    expect(approval.key).toBe('credit-order-approval');
+    expect(approval.version).toBe(2);
+    expect(approval.diff.elements).toEqual([expect.objectContaining({
       elementId: 'Flow_AmountTier_Above500000',
       change: 'changed',
       properties: [{ property: 'condition', before: '=reportingAmount > 500000 and reportingAmount <= 1000000', after: '=reportingAmount > 400000 and reportingAmount <= 1000000' }],
@@ -45,7 +45,7 @@ describe('a threshold change (vice-president review from 400,000 instead of 500,
   it('tells the running orders inside the process (they stay on version 1) from those that will start version 2', async () => {
     await recordOrders();
     const report = await stratum.impact.analyse([candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000'))]);
-    const { runningOrders, whereUsed } = report.processes[0]!;
+    const { runningOrders, whereUsed } = report.processes[0];
     expect(runningOrders.inside.orders).toEqual([{ orderNo: 'SO-VP', version: 1 }]);
     // a credit order still in its special-change notification will be approved by the new version; a prepaid one never is
     expect(runningOrders.willPickUp.orders).toEqual(['SO-SC-CREDIT']);
@@ -70,8 +70,8 @@ describe('a change that makes a recorded decision missing', () => {
     expect(report.blocking).toBe(true);
     expect(report.replay.blocked).toBe(2);
     const [blocked] = groupsOf(report, 'blocked');
-    expect(blocked!.orders).toEqual(['SO-1200', 'SO-520']);
-    expect(blocked!.description).toMatch(/^would block at "Vice-president approved\?": the decision the new version needs was never recorded/);
+    expect(blocked.orders).toEqual(['SO-1200', 'SO-520']);
+    expect(blocked.description).toMatch(/^would block at "Vice-president approved\?": the decision the new version needs was never recorded/);
   });
 });
 
@@ -137,7 +137,7 @@ describe('replay isolation', () => {
     // the planning jobs the replay reached are not fetchable; the prepaid order still waits for its payment
     expect(await stratum.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'w', max: 100 })).toEqual([]);
     const waiting = await stratum.runtime.findInstances({ businessKey: 'SO-PRE-WAITING' });
-    const view = await stratum.runtime.getInstance(waiting.items[0]!.id);
+    const view = await stratum.runtime.getInstance(waiting.items[0].id);
     // (and, like every running order, for changes to it)
     expect(view!.waiting.filter((wait) => wait.type === 'message').map((wait) => wait.message).sort()).toEqual(['OrderChanged', 'PaymentReceived']);
   });

@@ -28,7 +28,7 @@ describe('deploying .dmn files beside .bpmn', () => {
     expect(instance.variables.dish).toBe('Spareribs');
     const [task] = await runtime().findTasks({ instanceId: instance.id });
     expect(task?.elementId).toBe('Cook');
-    const done = await runtime().completeTask(task!.id, {}, cook);
+    const done = await runtime().completeTask(task.id, {}, cook);
     expect(done.status).toBe('completed');
     expect(done.history.some((entry) => entry.event === 'element.completed' && entry.elementId === 'Decide')).toBe(true);
   });

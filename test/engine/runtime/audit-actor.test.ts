@@ -12,7 +12,7 @@ const runtime = () => fixture.stratum.runtime;
 async function lockJob(type: string, workerId: string) {
   const [job] = await runtime().fetchAndLockJobs({ type, workerId });
   expect(job, `a ${type} job`).toBeDefined();
-  return job!;
+  return job;
 }
 
 describe('who did it is who was authenticated', () => {
@@ -38,7 +38,7 @@ describe('who did it is who was authenticated', () => {
   it('records the actor of a task, a message, a cancel and a start, and of what each step moved', async () => {
     const { instance } = await enter(runtime(), order('A-3', 750_000), 'erp');
     const [task] = await runtime().findTasks({ businessKey: 'A-3' });
-    const after = await runtime().completeTask(task!.id, { approved: true }, vicePresident);
+    const after = await runtime().completeTask(task.id, { approved: true }, vicePresident);
     const byEvent = (event: string) => after.history.filter((row) => row.event === event);
     expect(byEvent('instance.started').map((row) => row.actor)).toEqual(['erp', 'erp', 'erp']);
     expect(byEvent('task.completed').map((row) => row.actor)).toEqual(['victor']);
@@ -51,6 +51,6 @@ describe('who did it is who was authenticated', () => {
   it('records the sender of a message', async () => {
     await enter(runtime(), order('A-4', 1_000, 'prepaid-at-entry'));
     const { reached } = await runtime().correlateMessage({ name: 'PaymentReceived', businessKey: 'A-4', actor: 'bank' });
-    expect(reached[0]!.history.find((row) => row.event === 'message.correlated')).toMatchObject({ actor: 'bank' });
+    expect(reached[0].history.find((row) => row.event === 'message.correlated')).toMatchObject({ actor: 'bank' });
   });
 });

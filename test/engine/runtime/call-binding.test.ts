@@ -32,7 +32,7 @@ describe('call activity binding', () => {
   it('fails the call, naming the tag, when no version carries it', async () => {
     await stratum.library.deploy([caller('tag-caller', 'bindingType="versionTag" versionTag="3.0"'), child('1.0', 'first')], { user: 'test' });
     const started = await start('tag-caller');
-    const done = await stratum.runtime.completeTask((await stratum.runtime.findTasks({ instanceId: started }))[0]!.id, { approved: true }, clerk)
+    const done = await stratum.runtime.completeTask((await stratum.runtime.findTasks({ instanceId: started }))[0].id, { approved: true }, clerk)
       .catch((error: Error) => error);
     expect(String((done as Error).message ?? JSON.stringify(done))).toMatch(/version tag "3.0"/);
   });
@@ -42,8 +42,8 @@ describe('call activity binding', () => {
     await start('latest-caller', 'L-1');
     await start('deployment-caller', 'D-1');
     const report = await stratum.impact.analyse([child('2.0', 'second')]);
-    expect(report.processes[0]!.runningOrders.willPickUp.orders).toEqual(['L-1']);
-    expect(report.processes[0]!.diff.process).toEqual([
+    expect(report.processes[0].runningOrders.willPickUp.orders).toEqual(['L-1']);
+    expect(report.processes[0].diff.process).toEqual([
       { property: 'name', before: 'Bound child first', after: 'Bound child second' },
       { property: 'versionTag', before: '1.0', after: '2.0' },
     ]);
@@ -61,9 +61,9 @@ async function start(key: string, businessKey?: string): Promise<string> {
 async function childVersionStartedBy(key: string): Promise<number> {
   const id = await start(key);
   const [task] = await stratum.runtime.findTasks({ instanceId: id });
-  const view = await stratum.runtime.completeTask(task!.id, { approved: true }, clerk);
+  const view = await stratum.runtime.completeTask(task.id, { approved: true }, clerk);
   expect(view.children).toHaveLength(1);
-  return view.children[0]!.version;
+  return view.children[0].version;
 }
 
 function definitions(body: string): string {

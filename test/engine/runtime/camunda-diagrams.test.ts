@@ -16,7 +16,7 @@ const deploy = (...paths: string[]) => fixture.stratum.library.deploy(paths.map(
 async function completeJob(type: string, variables: Record<string, unknown> = {}) {
   const [job] = await runtime().fetchAndLockJobs({ type, workerId: 'worker' });
   expect(job, `a ${type} job`).toBeDefined();
-  return runtime().completeJob(job!.id, variables, erp, 'worker');
+  return runtime().completeJob(job.id, variables, erp, 'worker');
 }
 
 const endEventsOf = (view: { history: { event: string; elementType: string | null; elementId: string | null }[] }) =>
@@ -41,7 +41,7 @@ describe.skipIf(!interopAvailable)('Camunda 8 diagrams that run', () => {
     await deploy('executable/camunda8/ticket-booking.bpmn');
     await runtime().start('ticket-booking', { businessKey: 'booking-2' });
     const [job] = await runtime().fetchAndLockJobs({ type: 'reserve-seats', workerId: 'worker' });
-    const after = await runtime().throwJobError(job!.id, { errorCode: 'ErrorSeatsNotAvailable', workerId: 'worker' }, erp);
+    const after = await runtime().throwJobError(job.id, { errorCode: 'ErrorSeatsNotAvailable', workerId: 'worker' }, erp);
     expect(after.status).toBe('completed');
     expect(endEventsOf(after)).toEqual(['Event_1ne48r4']);
   });
@@ -50,7 +50,7 @@ describe.skipIf(!interopAvailable)('Camunda 8 diagrams that run', () => {
     await deploy('executable/camunda8/ticket-booking.bpmn');
     await runtime().start('ticket-booking', { businessKey: 'booking-3' });
     const [job] = await runtime().fetchAndLockJobs({ type: 'reserve-seats', workerId: 'worker' });
-    const after = await runtime().throwJobError(job!.id, { errorCode: 'SomethingElse', message: 'boom', workerId: 'worker' }, erp);
+    const after = await runtime().throwJobError(job.id, { errorCode: 'SomethingElse', message: 'boom', workerId: 'worker' }, erp);
     expect(after.status).toBe('failed');
     expect(after.incident).toMatchObject({ elementId: 'Activity_1g89uec' });
   });
@@ -78,7 +78,7 @@ describe.skipIf(!interopAvailable)('Camunda 8 diagrams that run', () => {
     await completeJob('SendScoringRequest', { scoringRequestId: 'SR-2', scoringRetryCount: 2 });
     const { reached } = await runtime().correlateMessage({ name: 'MessageScoringResult', businessKey: 'SR-2', variables: { score: 42 } });
     expect(reached[0]).toMatchObject({ id: instance.id, status: 'completed', variables: expect.objectContaining({ score: 42 }) });
-    expect(endEventsOf(reached[0]!)).toEqual(['EndEventCustomerScoringSuccess']);
+    expect(endEventsOf(reached[0])).toEqual(['EndEventCustomerScoringSuccess']);
   });
 
   it('customer-scoring: gives up after more than 5 retries', async () => {
@@ -94,12 +94,12 @@ describe.skipIf(!interopAvailable)('Camunda 8 diagrams that run', () => {
   it('payment: a message start, jobs on throw and end events with their task headers', async () => {
     await deploy('executable/camunda8/payment.bpmn');
     const { reached } = await runtime().correlateMessage({ name: 'RetrievePaymentCommand', businessKey: 'PAY-9', variables: { amount: 30 } });
-    expect(reached[0]!.processKey).toBe('payment');
+    expect(reached[0].processKey).toBe('payment');
     const [deduct] = await runtime().fetchAndLockJobs({ type: 'noop', workerId: 'worker' });
-    await runtime().completeJob(deduct!.id, { remainingAmount: 0 }, erp, 'worker');
+    await runtime().completeJob(deduct.id, { remainingAmount: 0 }, erp, 'worker');
     const [emit] = await runtime().fetchAndLockJobs({ type: 'emitEvent', workerId: 'worker' });
-    expect(emit!.customHeaders).toEqual({ eventName: 'CustomerCreditUsed' });
-    await runtime().completeJob(emit!.id, {}, erp, 'worker');
+    expect(emit.customHeaders).toEqual({ eventName: 'CustomerCreditUsed' });
+    await runtime().completeJob(emit.id, {}, erp, 'worker');
     const done = await completeJob('paymentReceived');
     expect(done.status).toBe('completed');
   });
@@ -144,11 +144,11 @@ describe.skipIf(!interopAvailable)('Camunda 7 diagrams that run', () => {
     const { instance } = await runtime().start('ReviewInvoice', { variables: { reviewer: 'mary' } });
     const [assign] = await runtime().findTasks({ instanceId: instance.id });
     expect(assign).toMatchObject({ elementId: 'assignReviewer', assignee: 'demo', candidateGroups: [] });
-    await expect(runtime().completeTask(assign!.id, {}, { name: 'mary', groups: ['task-users'] })).rejects.toMatchObject({ code: 'forbidden' });
-    await runtime().completeTask(assign!.id, {}, { name: 'demo', groups: [] });
+    await expect(runtime().completeTask(assign.id, {}, { name: 'mary', groups: ['task-users'] })).rejects.toMatchObject({ code: 'forbidden' });
+    await runtime().completeTask(assign.id, {}, { name: 'demo', groups: [] });
     const [review] = await runtime().findTasks({ assignee: 'mary' });
     expect(review).toMatchObject({ elementId: 'reviewInvoice', instanceId: instance.id });
-    const done = await runtime().completeTask(review!.id, {}, { name: 'mary', groups: [] });
+    const done = await runtime().completeTask(review.id, {}, { name: 'mary', groups: [] });
     expect(done.status).toBe('completed');
     expect(endEventsOf(done)).toEqual(['EndEvent_1og1zom']);
   });
@@ -157,9 +157,9 @@ describe.skipIf(!interopAvailable)('Camunda 7 diagrams that run', () => {
     const { warnings } = await deploy('executable/camunda7/message_start_process.bpmn');
     expect(warnings).toContainEqual(expect.objectContaining({ elementId: 'UserTask_1', rule: 'user-task-candidate-groups', severity: 'warning' }));
     const { reached } = await runtime().correlateMessage({ name: 'instantiationMessage', businessKey: 'M-1' });
-    const [task] = await runtime().findTasks({ instanceId: reached[0]!.id });
+    const [task] = await runtime().findTasks({ instanceId: reached[0].id });
     expect(task).toMatchObject({ elementId: 'UserTask_1', candidateGroups: ['task-users'] });
-    const done = await runtime().completeTask(task!.id, {}, { name: 'tom', groups: ['task-users'] });
+    const done = await runtime().completeTask(task.id, {}, { name: 'tom', groups: ['task-users'] });
     expect(done.status).toBe('completed');
   });
 });
@@ -175,7 +175,7 @@ describe.skipIf(!interopAvailable)('Camunda 8 diagrams with DMN and call activit
   /** Runs the called customer-scoring to its success end with `score`. */
   async function scoreCustomer(score: number) {
     const [request] = await runtime().fetchAndLockJobs({ type: 'SendScoringRequest', workerId: 'worker' });
-    await runtime().completeJob(request!.id, { scoringRequestId: `SR-${score}` }, erp, 'worker');
+    await runtime().completeJob(request.id, { scoringRequestId: `SR-${score}` }, erp, 'worker');
     return runtime().correlateMessage({ name: 'MessageScoringResult', businessKey: `SR-${score}`, variables: { score } });
   }
 
@@ -197,7 +197,7 @@ describe.skipIf(!interopAvailable)('Camunda 8 diagrams with DMN and call activit
     await scoreCustomer(20);
     const [task] = await runtime().findTasks({ instanceId: instance.id });
     expect(task).toMatchObject({ elementId: 'TaskProcessApplicationManually', candidateGroups: ['task-users'] });
-    const done = await runtime().completeTask(task!.id, {}, { name: 'clerk', groups: ['task-users'] });
+    const done = await runtime().completeTask(task.id, {}, { name: 'clerk', groups: ['task-users'] });
     expect(done.status).toBe('completed');
     expect(endEventsOf(done)).toEqual(['EndEventCustomerScoringSuccess', 'EndEventProcessesManually']);
   });
@@ -215,7 +215,7 @@ describe.skipIf(!interopAvailable)('Camunda 7 code as external jobs', () => {
     for (let round = 0; round < 3; round++) {
       for (const job of await runtime().fetchAndLockJobs({ type: 'camunda-7-adapter', workerId: 'adapter', max: 10 })) {
         expect(job.variables).toMatchObject({ jobAnnouncementId: 42 });
-        served.push(job.customHeaders.expression!);
+        served.push(job.customHeaders.expression);
         await runtime().completeJob(job.id, {}, erp, 'adapter');
       }
     }
@@ -290,7 +290,7 @@ describe.skipIf(!interopAvailable)('Camunda diagrams with constructs Stratum ref
   ];
 
   for (const [paths, elementId, construct] of refusals) {
-    it(`refuses ${paths[0]!.split('/').at(-1)}: ${elementId} (${construct.source})`, async () => {
+    it(`refuses ${paths[0].split('/').at(-1)}: ${elementId} (${construct.source})`, async () => {
       const error = await deploy(...paths).catch((caught) => caught);
       expect(error).toMatchObject({ code: 'invalid' });
       const finding = error.details.findings.find((candidate: { elementId: string; message: string }) =>

@@ -18,7 +18,7 @@ const runtime = () => fixture.stratum.runtime;
 async function nextJob(type: string) {
   const [job] = await runtime().fetchAndLockJobs({ type, workerId: 'java-worker' });
   expect(job, `a job of type ${type}`).toBeDefined();
-  return job!;
+  return job;
 }
 
 describe('the job type rule (the Diagram Converter\'s)', () => {

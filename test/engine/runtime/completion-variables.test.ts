@@ -28,11 +28,11 @@ async function openTask(businessKey: string, group: string) {
 async function lockJob(type: string) {
   const [job] = await runtime().fetchAndLockJobs({ type, workerId: 'w1' });
   expect(job, `a ${type} job`).toBeDefined();
-  return job!;
+  return job;
 }
 
 const rootOf = async (businessKey: string, processKey = 'order-to-cash') =>
-  (await runtime().findInstances({ businessKey, processKey })).items[0]!;
+  (await runtime().findInstances({ businessKey, processKey })).items[0];
 
 async function variablesOf(businessKey: string, processKey: string): Promise<Record<string, unknown>> {
   return (await runtime().getInstance((await rootOf(businessKey, processKey)).id))!.variables;
@@ -115,7 +115,7 @@ describe('jobs', () => {
     const error = await refusal(runtime().completeJob(job.id, variables, erp, 'w1'));
     expect(error).toMatchObject({ code: 'invalid' });
     expect(error.details.variables.map((input: { name: string }) => input.name)).toEqual([name]);
-    expect((await runtime().findInstances({ businessKey: 'J-2' })).items[0]!.status).toBe('running');
+    expect((await runtime().findInstances({ businessKey: 'J-2' })).items[0].status).toBe('running');
   });
 
   it('lets a worker with declared outputs send only what its outputs read', async () => {

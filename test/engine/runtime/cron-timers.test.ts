@@ -33,7 +33,7 @@ describe('cron timer cycles', () => {
     expect(await timerDue(instance.id)).toBe('2026-01-12T12:00:00.000Z'); // after Friday noon comes Monday
 
     const [task] = await fixture.stratum.runtime.findTasks({ instanceId: instance.id });
-    expect((await fixture.stratum.runtime.completeTask(task!.id, {}, { name: 'otto', groups: ['ops'] })).status).toBe('completed');
+    expect((await fixture.stratum.runtime.completeTask(task.id, {}, { name: 'otto', groups: ['ops'] })).status).toBe('completed');
     fixture.clock.advance(7 * 24 * HOUR);
     expect(await fixture.stratum.runtime.fireDueTimers()).toBe(0);
   });

@@ -20,7 +20,7 @@ describe('restart', () => {
     const runtime = (await fixture.reopen()).runtime;
     const [task] = await runtime.findTasks({ businessKey: 'RESTART' });
     expect(task).toMatchObject({ candidateGroups: ['vice-president'] });
-    await runtime.completeTask(task!.id, { approved: true }, vicePresident);
+    await runtime.completeTask(task.id, { approved: true }, vicePresident);
     const after = await runtime.getInstance(instance.id);
     expect(after!.waiting.filter((wait) => wait.type === 'job').map((wait) => wait.jobType).sort())
       .toEqual(['procurement-planning', 'production-planning']);
@@ -47,7 +47,7 @@ describe('restart', () => {
     await fixture.stratum.library.deploy([fixtureFile('long-wait.bpmn')], { user: 'test' });
     const { instance } = await fixture.stratum.runtime.start('long-wait', { businessKey: 'LW-2' });
     const [task] = await fixture.stratum.runtime.findTasks({ instanceId: instance.id });
-    const after = await fixture.stratum.runtime.completeTask(task!.id, {}, ops);
+    const after = await fixture.stratum.runtime.completeTask(task.id, {}, ops);
     expect(after.status).toBe('completed');
     fixture.clock.advance(50 * DAY);
     expect(await fixture.stratum.runtime.fireDueTimers()).toBe(0);
@@ -79,12 +79,12 @@ describe('versions', () => {
     expect((await library.deploy([fixtureFile('versioned-v2.bpmn')], { user: 'ann' })).deployed).toEqual([{ key: 'versioned', version: 2, changed: true }]);
 
     const [oldTask] = await runtime.findTasks({ instanceId: old.id });
-    expect((await runtime.completeTask(oldTask!.id, {}, ops)).status).toBe('completed');
+    expect((await runtime.completeTask(oldTask.id, {}, ops)).status).toBe('completed');
 
     const { instance: fresh } = await runtime.start('versioned', { businessKey: 'V2' });
     expect(fresh.version).toBe(2);
     const [first] = await runtime.findTasks({ instanceId: fresh.id });
-    const after = await runtime.completeTask(first!.id, {}, ops);
+    const after = await runtime.completeTask(first.id, {}, ops);
     expect(after.waiting.map((wait) => wait.elementId)).toEqual(['Second']);
   });
 
@@ -112,7 +112,7 @@ describe('the library', () => {
     for (const key of ['credit-order-approval', 'prepaid-entry-control', 'prepaid-shipment-control', 'special-change-notification']) {
       expect(byKey[key]).toMatchObject({ level: 3, calledBy: ['sales-order-management'] });
     }
-    expect(byKey['order-to-cash']!.documentation).toBeTruthy();
+    expect(byKey['order-to-cash'].documentation).toBeTruthy();
   });
 });
 

@@ -47,7 +47,7 @@ describe('LiveEngine', () => {
     const { engine } = await started();
     const [task] = engine.waiting();
     expect(task).toMatchObject({ id: 'approve', type: 'bpmn:UserTask' });
-    expect(task!.executionId).toMatch(/^approve_/);
+    expect(task.executionId).toMatch(/^approve_/);
     expect(engine.idle).toBe(false);
     expect(engine.sound).toBe(true);
   });
@@ -61,7 +61,7 @@ describe('LiveEngine', () => {
   it('stores a state without the definition source that a fresh engine recovers and resumes to the same wait', async () => {
     const { definition, engine } = await started();
     const [task] = engine.waiting();
-    engine.signal(task!.id, task!.executionId);
+    engine.signal(task.id, task.executionId);
     const state = (await engine.state()) as { definitions: Record<string, unknown>[] };
     expect(state.definitions.every((stored) => !('source' in stored))).toBe(true);
 
@@ -74,7 +74,7 @@ describe('LiveEngine', () => {
   it('lets a waiting job throw a BPMN error that its boundary event catches by code', async () => {
     const { engine } = await started();
     const [task] = engine.waiting();
-    engine.signal(task!.id, task!.executionId);
+    engine.signal(task.id, task.executionId);
     const job = waitingFor(engine, 'pick');
     job.throwError('out of stock', 'NO_STOCK');
     await new Promise((resolve) => setImmediate(resolve));
@@ -86,7 +86,7 @@ describe('LiveEngine', () => {
     const ended: string[] = [];
     engine.attach({ end: () => ended.push('end') });
     const [task] = engine.waiting();
-    engine.signal(task!.id, task!.executionId);
+    engine.signal(task.id, task.executionId);
     const job = waitingFor(engine, 'pick');
     engine.signal(job.id, job.executionId);
     engine.cancel('wait');
@@ -106,7 +106,7 @@ describe('LiveEngine', () => {
     const entered: string[] = [];
     const detach = engine.attach({ 'activity.enter': (api: ElementApi) => entered.push(api.id) });
     const [task] = engine.waiting();
-    engine.signal(task!.id, task!.executionId);
+    engine.signal(task.id, task.executionId);
     detach();
     const job = waitingFor(engine, 'pick');
     engine.signal(job.id, job.executionId);

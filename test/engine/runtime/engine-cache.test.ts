@@ -113,12 +113,12 @@ describe('the runtime with warm engines', () => {
   async function approveAndFulfil(stratum: Stratum, orderNo: string) {
     const { instance } = await enter(stratum.runtime, order(orderNo, 1_000_000.01));
     const [directorTask] = await stratum.runtime.findTasks({ businessKey: orderNo });
-    await stratum.runtime.completeTask(directorTask!.id, { approved: true }, director);
+    await stratum.runtime.completeTask(directorTask.id, { approved: true }, director);
     const [vpTask] = await stratum.runtime.findTasks({ businessKey: orderNo });
-    await stratum.runtime.completeTask(vpTask!.id, { approved: true }, vicePresident);
+    await stratum.runtime.completeTask(vpTask.id, { approved: true }, vicePresident);
     for (const type of ['procurement-planning', 'production-planning', 'shipping']) {
       const [job] = await stratum.runtime.fetchAndLockJobs({ type, workerId: 'erp' });
-      await stratum.runtime.completeJob(job!.id, {}, erp, 'erp');
+      await stratum.runtime.completeJob(job.id, {}, erp, 'erp');
     }
     return (await stratum.runtime.getInstance(instance.id))!;
   }
@@ -145,11 +145,11 @@ describe('the runtime with warm engines', () => {
     const second = await start(dataDir);
     await enter(first.stratum.runtime, order('SO-TWO', 1_000_000.01));
     const [directorTask] = await second.stratum.runtime.findTasks({ businessKey: 'SO-TWO' });
-    await second.stratum.runtime.completeTask(directorTask!.id, { approved: true }, director); // a miss there: the first process ran the start
+    await second.stratum.runtime.completeTask(directorTask.id, { approved: true }, director); // a miss there: the first process ran the start
 
     const [vpTask] = await first.stratum.runtime.findTasks({ businessKey: 'SO-TWO' });
-    expect(vpTask!.candidateGroups).toEqual(['vice-president']);
-    const view = await first.stratum.runtime.completeTask(vpTask!.id, { approved: true }, vicePresident);
+    expect(vpTask.candidateGroups).toEqual(['vice-president']);
+    const view = await first.stratum.runtime.completeTask(vpTask.id, { approved: true }, vicePresident);
     // The first process still held the engine of the start, one revision behind: it must not use it.
     expect(first.lookups()[0]).toBe('stale');
     expect(second.lookups()).toEqual(['miss']);
@@ -167,7 +167,7 @@ describe('the runtime with warm engines', () => {
     expect(kept.reduce((sum, event) => sum + event.evicted, 0)).toBeGreaterThan(0);
     // The first order's engines went first: its director's approval recovers from the store.
     const [task] = await one.stratum.runtime.findTasks({ businessKey: 'SO-B-0' });
-    await one.stratum.runtime.completeTask(task!.id, { approved: true }, director);
+    await one.stratum.runtime.completeTask(task.id, { approved: true }, director);
     expect(one.lookups()).toEqual(['miss']);
   });
 
@@ -178,16 +178,16 @@ describe('the runtime with warm engines', () => {
     const [task] = await one.stratum.runtime.findTasks({ businessKey: 'SO-RB' });
 
     // Refused: the gateway after the director reads a decision the completion did not give.
-    await expect(one.stratum.runtime.completeTask(task!.id, {}, director)).rejects.toMatchObject({ code: 'invalid' });
+    await expect(one.stratum.runtime.completeTask(task.id, {}, director)).rejects.toMatchObject({ code: 'invalid' });
     // Rolled back after the engine moved past the task: the engine stands where the store does not.
     one.control.failCommits = 1;
-    await expect(one.stratum.runtime.completeTask(task!.id, { approved: true }, director)).rejects.toThrow('the disk is full');
+    await expect(one.stratum.runtime.completeTask(task.id, { approved: true }, director)).rejects.toThrow('the disk is full');
     expect(one.lookups()).toEqual(['hit', 'miss']);
 
-    const view = await one.stratum.runtime.completeTask(task!.id, { approved: true }, director);
+    const view = await one.stratum.runtime.completeTask(task.id, { approved: true }, director);
     expect(one.lookups()).toEqual(['hit', 'miss', 'miss']);
     const [next] = await one.stratum.runtime.findTasks({ businessKey: 'SO-RB' });
-    expect(next!.candidateGroups).toEqual(['vice-president']);
+    expect(next.candidateGroups).toEqual(['vice-president']);
     expect(view.history.filter((entry) => entry.event === 'task.completed')).toHaveLength(1);
   });
 });

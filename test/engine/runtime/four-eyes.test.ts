@@ -50,7 +50,7 @@ describe('four eyes on credit approval', () => {
     await expect(runtime().start('credit-order-approval', order('F-4', 800_000))).rejects.toMatchObject({ code: 'conflict' });
     const reviews = (await runtime().findTasks({ businessKey: 'F-4' })).filter((task) => task.candidateGroups.includes('vice-president'));
     expect(reviews).toHaveLength(1);
-    await expect(runtime().completeTask(reviews[0]!.id, { approved: true }, both)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(runtime().completeTask(reviews[0].id, { approved: true }, both)).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('does not count a refused completion as a decision', async () => {

@@ -35,17 +35,17 @@ describe('a call activity whose called process was not deployed', () => {
     const { items: [incident] } = await stratum.runtime.findIncidents({ processKey: 'caller' });
     expect(incident).toMatchObject({ kind: 'step', elementId: 'CallReview', message: expect.stringContaining('review, which is not deployed') });
 
-    await expect(stratum.runtime.retryIncident(incident!.id, {}, ops)).rejects.toMatchObject({ code: 'invalid' });
-    expect((await stratum.runtime.findIncidents({})).items.map((open) => open.id)).toEqual([incident!.id]);
+    await expect(stratum.runtime.retryIncident(incident.id, {}, ops)).rejects.toMatchObject({ code: 'invalid' });
+    expect((await stratum.runtime.findIncidents({})).items.map((open) => open.id)).toEqual([incident.id]);
 
     await stratum.library.deploy([{ name: 'review.bpmn', xml: REVIEW }], { user: 'dora' });
-    const resumed = await stratum.runtime.retryIncident(incident!.id, { variables: { region: 'EMEA' } }, ops);
+    const resumed = await stratum.runtime.retryIncident(incident.id, { variables: { region: 'EMEA' } }, ops);
     expect(resumed.status).toBe('running');
     expect(resumed.children.map((child) => child.processKey)).toEqual(['review']);
     expect(resumed.waiting.map((wait) => [wait.processKey, wait.type]).sort()).toEqual([['caller', 'call'], ['review', 'task']]);
     expect(resumed.variables).toMatchObject({ region: 'EMEA' });
     expect((await stratum.runtime.findIncidents({})).items).toEqual([]);
-    expect(resumed.history).toContainEqual(expect.objectContaining({ event: 'incident.resolved', actor: 'otto', data: expect.objectContaining({ incidentId: incident!.id }) }));
+    expect(resumed.history).toContainEqual(expect.objectContaining({ event: 'incident.resolved', actor: 'otto', data: expect.objectContaining({ incidentId: incident.id }) }));
   });
 });
 

@@ -13,7 +13,7 @@ async function tasksFor(orderNo: string) {
 }
 
 async function jobTypesFor(orderNo: string) {
-  const view = (await runtime().findInstances({ businessKey: orderNo, processKey: 'order-to-cash' })).items[0]!;
+  const view = (await runtime().findInstances({ businessKey: orderNo, processKey: 'order-to-cash' })).items[0];
   const instance = await runtime().getInstance(view.id);
   return instance!.waiting.filter((wait) => wait.type === 'job').map((wait) => wait.jobType).sort();
 }
@@ -29,13 +29,13 @@ async function decide(orderNo: string, group: string, approved: boolean) {
   const tasks = (await tasksFor(orderNo)).filter((task) => task.candidateGroups.includes(group));
   expect(tasks, `one open task for ${group}`).toHaveLength(1);
   const actor = { name: group, groups: [group] };
-  return runtime().completeTask(tasks[0]!.id, { approved, comment: approved ? 'ok' : 'too risky' }, actor);
+  return runtime().completeTask(tasks[0].id, { approved, comment: approved ? 'ok' : 'too risky' }, actor);
 }
 
 async function acknowledge(orderNo: string, group: string) {
   const tasks = (await tasksFor(orderNo)).filter((task) => task.candidateGroups.includes(group));
   expect(tasks, `one open task for ${group}`).toHaveLength(1);
-  return runtime().completeTask(tasks[0]!.id, { acknowledged: true }, { name: group, groups: [group] });
+  return runtime().completeTask(tasks[0].id, { acknowledged: true }, { name: group, groups: [group] });
 }
 
 async function fulfil(orderNo: string) {
@@ -72,7 +72,7 @@ describe('tiered approval of credit orders', () => {
     expect(await tasksFor('T-1000000.01')).toEqual([]);
     expect(await jobTypesFor('T-1000000.01')).toEqual(['procurement-planning', 'production-planning']);
     await fulfil('T-1000000.01');
-    const done = (await runtime().findInstances({ businessKey: 'T-1000000.01', processKey: 'order-to-cash' })).items[0]!;
+    const done = (await runtime().findInstances({ businessKey: 'T-1000000.01', processKey: 'order-to-cash' })).items[0];
     expect(done.status).toBe('completed');
   });
 
@@ -124,11 +124,11 @@ describe('prepaid orders', () => {
       expect(await completeJobs('production-planning', orderNo)).toBe(1);
       expect(await jobTypesFor(orderNo)).toEqual([]);
 
-      await runtime().correlateMessage({ name: first!, businessKey: orderNo });
+      await runtime().correlateMessage({ name: first, businessKey: orderNo });
       expect(await jobTypesFor(orderNo)).toEqual([]);
       expect(await runtime().fetchAndLockJobs({ type: 'shipping', workerId: 'warehouse' })).toEqual([]);
 
-      await runtime().correlateMessage({ name: second!, businessKey: orderNo });
+      await runtime().correlateMessage({ name: second, businessKey: orderNo });
       expect(await jobTypesFor(orderNo)).toEqual(['shipping']);
       expect(await completeJobs('shipping', orderNo)).toBe(1);
       expect((await runtime().getInstance(instance.id))!.status).toBe('completed');
@@ -169,8 +169,8 @@ describe('task completion', () => {
     await enter(runtime(), order('RACE', 700_000));
     const [task] = await tasksFor('RACE');
     const results = await Promise.allSettled([
-      runtime().completeTask(task!.id, { approved: true }, vicePresident),
-      runtime().completeTask(task!.id, { approved: false }, { name: 'vera', groups: ['vice-president'] }),
+      runtime().completeTask(task.id, { approved: true }, vicePresident),
+      runtime().completeTask(task.id, { approved: false }, { name: 'vera', groups: ['vice-president'] }),
     ]);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
@@ -180,23 +180,23 @@ describe('task completion', () => {
   it('refuses a completion by someone in none of the candidate groups', async () => {
     await enter(runtime(), order('FORBID', 700_000));
     const [task] = await tasksFor('FORBID');
-    await expect(runtime().completeTask(task!.id, { approved: true }, director)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(runtime().completeTask(task.id, { approved: true }, director)).rejects.toMatchObject({ code: 'forbidden' });
     expect(await tasksFor('FORBID')).toHaveLength(1);
   });
 
   it('records who completed a task, and with which variables, in the history', async () => {
     const { instance } = await enter(runtime(), order('AUDIT', 700_000));
     const [task] = await tasksFor('AUDIT');
-    const after = await runtime().completeTask(task!.id, { approved: true, comment: 'fine' }, vicePresident);
+    const after = await runtime().completeTask(task.id, { approved: true, comment: 'fine' }, vicePresident);
     const entry = after.history.find((row) => row.event === 'task.completed');
-    expect(entry).toMatchObject({ actor: 'victor', elementId: task!.elementId, data: { variables: { approved: true, comment: 'fine' } } });
+    expect(entry).toMatchObject({ actor: 'victor', elementId: task.elementId, data: { variables: { approved: true, comment: 'fine' } } });
     expect(after.id).toBe(instance.id);
   });
 
   it('refuses a completion without the approved decision and keeps the task open, instead of failing the order', async () => {
     const { instance } = await enter(runtime(), order('NO-DECISION', 700_000));
     const [task] = await tasksFor('NO-DECISION');
-    const error = await runtime().completeTask(task!.id, { comment: 'looks fine' }, vicePresident).catch((caught) => caught);
+    const error = await runtime().completeTask(task.id, { comment: 'looks fine' }, vicePresident).catch((caught) => caught);
     expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('approved') });
     expect(error.details.variables).toEqual([{ name: 'approved', problem: 'is missing' }]);
     expect(await tasksFor('NO-DECISION')).toHaveLength(1);
@@ -209,9 +209,9 @@ describe('task completion', () => {
     const { instance: root } = await enter(runtime(), order('SUBTREE', 1_200_000));
     const rootView = (await runtime().getInstance(root.id))!;
     const [level2] = rootView.children;
-    expect(level2!.processKey).toBe('sales-order-management');
+    expect(level2.processKey).toBe('sales-order-management');
 
-    const view = (await runtime().getInstance(level2!.id))!;
+    const view = (await runtime().getInstance(level2.id))!;
     expect(view.children.map((child) => child.processKey)).toEqual(['credit-order-approval']);
     // (the waits began in the same step, so their order is by id)
     expect(view.waiting).toHaveLength(3);
@@ -222,7 +222,7 @@ describe('task completion', () => {
     ]));
     const historyIds = new Set(view.history.map((entry) => entry.instanceId));
     expect(historyIds.has(root.id)).toBe(false);
-    expect(historyIds).toEqual(new Set([level2!.id, view.children[0]!.id]));
+    expect(historyIds).toEqual(new Set([level2.id, view.children[0].id]));
     expect(rootView.waiting).toHaveLength(4);
   });
 
@@ -236,7 +236,7 @@ describe('external jobs', () => {
     await enter(runtime(), order('JOB-1', 100));
     const first = await runtime().fetchAndLockJobs({ type: 'procurement-planning', workerId: 'w1', lockMs: 60_000 });
     expect(first).toHaveLength(1);
-    expect(first[0]!.variables).toMatchObject({ orderNo: 'JOB-1', amount: 100 });
+    expect(first[0].variables).toMatchObject({ orderNo: 'JOB-1', amount: 100 });
     expect(await runtime().fetchAndLockJobs({ type: 'procurement-planning', workerId: 'w2' })).toEqual([]);
     fixture.clock.advance(61_000);
     expect(await runtime().fetchAndLockJobs({ type: 'procurement-planning', workerId: 'w2' })).toHaveLength(1);
@@ -245,14 +245,14 @@ describe('external jobs', () => {
   it('makes a failed job fetchable again while retries remain, and raises an incident at zero', async () => {
     const { instance } = await enter(runtime(), order('JOB-2', 100));
     const [job] = await runtime().fetchAndLockJobs({ type: 'production-planning', workerId: 'w1' });
-    await runtime().failJob(job!.id, { message: 'ERP down', retries: 2, workerId: 'w1' }, erp);
+    await runtime().failJob(job.id, { message: 'ERP down', retries: 2, workerId: 'w1' }, erp);
     const [again] = await runtime().fetchAndLockJobs({ type: 'production-planning', workerId: 'w1' });
-    expect(again).toMatchObject({ id: job!.id, retries: 2 });
-    await runtime().failJob(again!.id, { message: 'still down', retries: 0, workerId: 'w1' }, erp);
+    expect(again).toMatchObject({ id: job.id, retries: 2 });
+    await runtime().failJob(again.id, { message: 'still down', retries: 0, workerId: 'w1' }, erp);
     expect(await runtime().fetchAndLockJobs({ type: 'production-planning', workerId: 'w1' })).toEqual([]);
     const root = await runtime().getInstance(instance.id);
     expect(root!.status).toBe('failed');
-    const child = (await runtime().findInstances({ businessKey: 'JOB-2', processKey: 'sales-order-management' })).items[0]!;
+    const child = (await runtime().findInstances({ businessKey: 'JOB-2', processKey: 'sales-order-management' })).items[0];
     expect((await runtime().getInstance(child.id))!.incident).toMatchObject({ elementId: expect.any(String), message: expect.stringContaining('still down') });
   });
 });
@@ -263,7 +263,7 @@ describe('step events (for metrics)', () => {
     fixture.stratum.events.on('step', ({ action, processKey, outcome }) => steps.push({ action, processKey, outcome }));
     const { instance } = await enter(runtime(), order('EV-1', 700_000));
     const [task] = await tasksFor('EV-1');
-    await runtime().completeTask(task!.id, { approved: true }, director).catch(() => undefined);
+    await runtime().completeTask(task.id, { approved: true }, director).catch(() => undefined);
     await runtime().cancel(instance.id, { name: 'ops', groups: [] });
     await runtime().cancel(instance.id, { name: 'ops', groups: [] }).catch(() => undefined);
     expect(steps).toEqual([

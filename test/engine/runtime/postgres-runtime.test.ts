@@ -35,13 +35,13 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
   it('runs a 1,000,000.01 credit order through both approvals and fulfilment, steps taken by either process', async () => {
     const { instance } = await enter(first.runtime, order('PG-1', 1_000_000.01));
     const [directorTask] = await second.runtime.findTasks({ businessKey: 'PG-1' });
-    expect(directorTask!.candidateGroups).toEqual(['sales-director']);
-    await second.runtime.completeTask(directorTask!.id, { approved: true }, { name: 'dora', groups: ['sales-director'] });
+    expect(directorTask.candidateGroups).toEqual(['sales-director']);
+    await second.runtime.completeTask(directorTask.id, { approved: true }, { name: 'dora', groups: ['sales-director'] });
     const [vpTask] = await first.runtime.findTasks({ businessKey: 'PG-1' });
-    await first.runtime.completeTask(vpTask!.id, { approved: true }, vicePresident);
+    await first.runtime.completeTask(vpTask.id, { approved: true }, vicePresident);
     for (const [type, runtime] of [['procurement-planning', first], ['production-planning', second], ['shipping', first]] as const) {
       const [job] = await runtime.runtime.fetchAndLockJobs({ type, workerId: 'erp' });
-      await runtime.runtime.completeJob(job!.id, {}, erp, 'erp');
+      await runtime.runtime.completeJob(job.id, {}, erp, 'erp');
     }
     expect((await second.runtime.getInstance(instance.id))!.status).toBe('completed');
   });
@@ -68,8 +68,8 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     await enter(first.runtime, order('PG-RACE', 700_000));
     const [task] = await first.runtime.findTasks({ businessKey: 'PG-RACE' });
     const results = await Promise.allSettled([
-      first.runtime.completeTask(task!.id, { approved: true }, vicePresident),
-      second.runtime.completeTask(task!.id, { approved: false }, vicePresident),
+      first.runtime.completeTask(task.id, { approved: true }, vicePresident),
+      second.runtime.completeTask(task.id, { approved: false }, vicePresident),
     ]);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     expect((results.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict' });
@@ -92,7 +92,7 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     ]);
     for (const type of ['procurement-planning', 'production-planning']) {
       const [job] = await first.runtime.fetchAndLockJobs({ type, workerId: 'erp' });
-      await first.runtime.completeJob(job!.id, {}, erp, 'erp');
+      await first.runtime.completeJob(job.id, {}, erp, 'erp');
     }
     const view = await second.runtime.getInstance(instance.id);
     expect(view!.waiting.filter((wait) => wait.type === 'job').map((wait) => wait.jobType)).toEqual(['shipping']);

@@ -17,8 +17,8 @@ describe('an embedded sub-process', () => {
     const { instance } = await fixture.stratum.runtime.start('sub-process-job', { variables: { parcel: 'P-1' } });
     expect(instance.waiting).toEqual([expect.objectContaining({ elementId: 'Pack', type: 'job' })]);
     const [job] = await fixture.stratum.runtime.fetchAndLockJobs({ type: 'pack', workerId: 'packer' });
-    expect(job!.variables).toMatchObject({ parcel: 'P-1', what: 'P-1' });
-    const done = await fixture.stratum.runtime.completeJob(job!.id, {}, erp, 'packer');
+    expect(job.variables).toMatchObject({ parcel: 'P-1', what: 'P-1' });
+    const done = await fixture.stratum.runtime.completeJob(job.id, {}, erp, 'packer');
     expect(done.status).toBe('completed');
   });
 });

@@ -34,15 +34,15 @@ describe('tasks assigned as Camunda assigns them', () => {
     const { instance } = await runtime().start('review-c8', { variables: { owner: 'anna', reviewers: ['legal', 'audit'] } });
     const [task] = await runtime().findTasks({ instanceId: instance.id });
     expect(task).toMatchObject({ assignee: 'anna', candidateUsers: ['bob', 'carla'], candidateGroups: ['legal', 'audit'] });
-    expect((await runtime().findTasks({ assignee: 'anna' })).map((open) => open.id)).toEqual([task!.id]);
+    expect((await runtime().findTasks({ assignee: 'anna' })).map((open) => open.id)).toEqual([task.id]);
     expect(await runtime().findTasks({ assignee: 'bob' })).toEqual([]);
 
-    const error = await runtime().completeTask(task!.id, {}, { name: 'eve', groups: ['sales'] }).catch((caught) => caught);
+    const error = await runtime().completeTask(task.id, {}, { name: 'eve', groups: ['sales'] }).catch((caught) => caught);
     expect(error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('assigned to anna, offered to bob, carla, for legal, audit; eve is not among them') });
     for (const user of [{ name: 'anna', groups: [] }, { name: 'carla', groups: [] }, { name: 'dan', groups: ['audit'] }]) {
       const { instance: next } = await runtime().start('review-c8', { variables: { owner: 'anna', reviewers: ['legal', 'audit'] } });
       const [open] = await runtime().findTasks({ instanceId: next.id });
-      expect((await runtime().completeTask(open!.id, {}, user)).status, user.name).toBe('completed');
+      expect((await runtime().completeTask(open.id, {}, user)).status, user.name).toBe('completed');
     }
   });
 
@@ -51,7 +51,7 @@ describe('tasks assigned as Camunda assigns them', () => {
     const { instance } = await runtime().start('review-c7', { variables: { owner: 'anna', approverGroups: 'accounting, sales' } });
     const [task] = await runtime().findTasks({ instanceId: instance.id });
     expect(task).toMatchObject({ assignee: 'anna', candidateUsers: [], candidateGroups: ['accounting', 'sales'] });
-    expect((await runtime().completeTask(task!.id, {}, { name: 'sam', groups: ['sales'] })).status).toBe('completed');
+    expect((await runtime().completeTask(task.id, {}, { name: 'sam', groups: ['sales'] })).status).toBe('completed');
   });
 
   it('offers a task with no assignment to the default task group, with a deploy warning', async () => {
@@ -60,7 +60,7 @@ describe('tasks assigned as Camunda assigns them', () => {
     const { instance } = await runtime().start('review-open');
     const [task] = await runtime().findTasks({ instanceId: instance.id });
     expect(task).toMatchObject({ assignee: null, candidateUsers: [], candidateGroups: ['task-users'] });
-    expect((await runtime().completeTask(task!.id, {}, { name: 'tom', groups: ['task-users'] })).status).toBe('completed');
+    expect((await runtime().completeTask(task.id, {}, { name: 'tom', groups: ['task-users'] })).status).toBe('completed');
   });
 
   it('fails the instance with an incident naming the task when an assignment expression cannot be evaluated', async () => {

@@ -122,7 +122,7 @@ if (unreachable) {
       const stores = Array.from({ length: 4 }, () => new PostgresStore(inSchema(schema)));
       try {
         await Promise.all(stores.map((store) => store.migrate()));
-        expect(await stores[0]!.schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
+        expect(await stores[0].schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
         const versions = await admin.query(`SELECT version FROM ${schema}.stratum_schema_version`);
         expect(versions.rows).toEqual([{ version: POSTGRES_MIGRATIONS.length }]);
       } finally {
@@ -218,8 +218,8 @@ if (unreachable) {
         const results = await Promise.allSettled([step(one, 'a', 'b'), step(two, 'b', 'a')]);
         const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
         expect(lost).toHaveLength(1);
-        expect(lost[0]!.reason).toBeInstanceOf(StratumError);
-        expect(lost[0]!.reason).toMatchObject({ code: 'conflict', details: { retryable: true } });
+        expect(lost[0].reason).toBeInstanceOf(StratumError);
+        expect(lost[0].reason).toMatchObject({ code: 'conflict', details: { retryable: true } });
         const won = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<string>).value;
         const loser = won === 'a' ? 'b' : 'a';
         expect(await one.read((tx) => tx.getInstance(won))).toMatchObject({ revision: 2 });

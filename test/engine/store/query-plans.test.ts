@@ -61,7 +61,7 @@ async function expectPagesInOrder(store: Store): Promise<void> {
   const instances = await store.read((tx) => tx.findInstances({ status: 'running', limit: PAGE, after: MIDDLE }));
   expect(first.map((row) => row.id).slice(0, 2)).toEqual(['t1', 't2']);
   expect(middle).toHaveLength(PAGE);
-  expect(middle[0]!.createdAt >= MIDDLE.createdAt).toBe(true);
+  expect(middle[0].createdAt >= MIDDLE.createdAt).toBe(true);
   expect(instances).toHaveLength(PAGE);
   expect(instances.every((row) => row.createdAt <= MIDDLE.createdAt && row.status === 'running')).toBe(true);
   // three pages of 100,000: milliseconds, where a full list took seconds

@@ -726,11 +726,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
             return ids(locked);
           });
         const [first, second] = await Promise.all([worker('w1'), worker('w2')]);
-        expect(first!.length + second!.length).toBe(7);
-        expect(new Set([...first!, ...second!]).size).toBe(7);
+        expect(first.length + second.length).toBe(7);
+        expect(new Set([...first, ...second]).size).toBe(7);
         const stored = await store.read((tx) => tx.findWaits({ kind: 'job' }));
         for (const job of stored) {
-          expect(job.lockedBy).toBe(first!.includes(job.id) ? 'w1' : 'w2');
+          expect(job.lockedBy).toBe(first.includes(job.id) ? 'w1' : 'w2');
         }
       });
     });
@@ -811,10 +811,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
         expect(won).toHaveLength(1);
         expect(lost).toHaveLength(1);
-        expect(lost[0]!.reason).toBeInstanceOf(StratumError);
-        expect((lost[0]!.reason as StratumError).code).toBe('conflict');
+        expect(lost[0].reason).toBeInstanceOf(StratumError);
+        expect((lost[0].reason as StratumError).code).toBe('conflict');
         const stored = await store.read((tx) => tx.getIdempotency('order', 'SO-1'));
-        expect(stored?.instanceId).toBe((won[0] as PromiseFulfilledResult<string>).value);
+        expect(stored?.instanceId).toBe((won[0]).value);
       });
     });
 
@@ -929,7 +929,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await find({ processKey: 'credit-order-approval' })).toEqual([]);
         expect(await find({ limit: 2 })).toEqual(['a', 'b']);
         const [first] = await store.read((tx) => tx.findIncidents({ limit: 1 }));
-        expect(await find({ afterSeq: first!.seq! })).toEqual(['b', 'c']);
+        expect(await find({ afterSeq: first.seq! })).toEqual(['b', 'c']);
 
         const resolution = { resolvedAt: at(9), resolvedBy: 'otto', resolution: 'retried' as const };
         expect(await store.transaction((tx) => tx.resolveIncident('a', resolution))).toBe(true);
@@ -1017,9 +1017,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         });
         expect(ids(await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(10), at(70), 10)))).toEqual(['j-free']);
         const [open] = await store.read((tx) => tx.orderChanges('SO-HELD'));
-        await store.transaction((tx) => tx.updateOrderChange({ ...open!, status: 'acknowledged' }));
+        await store.transaction((tx) => tx.updateOrderChange({ ...open, status: 'acknowledged' }));
         expect(await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(10), at(70), 10))).toEqual([]);
-        await store.transaction((tx) => tx.updateOrderChange({ ...open!, status: 'rejected', settledAt: at(11) }));
+        await store.transaction((tx) => tx.updateOrderChange({ ...open, status: 'rejected', settledAt: at(11) }));
         expect(ids(await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(12), at(70), 10)))).toEqual(['j-held']);
       });
 
@@ -1037,7 +1037,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
         expect(lost).toHaveLength(1);
-        expect((lost[0]!.reason as StratumError).code).toBe('conflict');
+        expect((lost[0].reason as StratumError).code).toBe('conflict');
       });
 
       it('lists orders newest entered first, by customer name, entry time and root status, in keyset pages', async () => {
@@ -1086,7 +1086,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const [locked] = await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(10), at(70), 1, 'SO-1'));
         expect(locked?.id).toBe('j1');
         expect(await settle()).toEqual([]);
-        await store.transaction((tx) => tx.updateWait({ ...locked!, lockedBy: null, lockExpiresAt: null }));
+        await store.transaction((tx) => tx.updateWait({ ...locked, lockedBy: null, lockExpiresAt: null }));
         expect(await settle()).toEqual(['shipping']);
         await stop();
       });

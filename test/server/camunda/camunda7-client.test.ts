@@ -68,7 +68,7 @@ describe('camunda-external-task-client-js against /engine-rest', () => {
     expect(await orderStatus('C7-1')).toBe('fulfilled');
     expect(seen.map((one) => one.topic).sort()).toEqual(['procurement-planning', 'production-planning', 'shipping']);
     expect(seen.every((one) => one.orderNo === 'C7-1' && one.businessKey === 'C7-1')).toBe(true);
-    expect(seen[0]!.customer).toEqual({ name: 'Camunda Seven GmbH' });
+    expect(seen[0].customer).toEqual({ name: 'Camunda Seven GmbH' });
     const view = (await api.get('/api/orders/C7-1', TOKENS.erp)).body;
     const completions = view.history.filter((entry: { event: string }) => entry.event === 'job.completed');
     expect(completions).toHaveLength(3);

@@ -224,7 +224,7 @@ describe('incidents are listed and retried after a fix', () => {
     expect(retried.body.history.filter((entry: { event: string }) => entry.event === 'incident.resolved').map((entry: { actor: string }) => entry.actor))
       .toEqual(Array(1 + following.length).fill('otto'));
     expect((await api.post(`/api/incidents/${rootCause.id}/retry`, TOKENS.operations, {})).body.type).toBe(`${PROBLEM}incident-resolved`);
-    expect((await api.post(`/api/jobs/${encodeURIComponent(again!.id)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(200);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(again.id)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(200);
     expect(await work(['production-planning'], 'SO-JOB-INCIDENT')).toEqual(['production-planning']);
     expect(await work(['shipping'], 'SO-JOB-INCIDENT')).toEqual(['shipping']);
     expect((await instance(order.id)).status).toBe('completed');
@@ -357,7 +357,7 @@ async function tasksOf(orderNo: string): Promise<{ id: string; candidateGroups: 
 const TOKEN_OF: Record<string, string> = { procurement: TOKENS.procurement, production: TOKENS.production, inspection: TOKENS.inspection };
 
 async function acknowledge(task: { id: string; candidateGroups: string[] }): Promise<number> {
-  return (await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKEN_OF[task.candidateGroups[0]!]!, { variables: {} })).status;
+  return (await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKEN_OF[task.candidateGroups[0]], { variables: {} })).status;
 }
 
 async function acknowledgeAll(orderNo: string) {

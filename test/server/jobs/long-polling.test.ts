@@ -109,19 +109,19 @@ describe('POST /api/jobs/fetch-and-lock with asyncResponseTimeout', () => {
     const first = await next();
     console.info(`commit of the job to the answer among 200 waiting fetches (at the client): ${(performance.now() - announced.get('procurement-planning')!).toFixed(1)} ms`);
     const [job] = first.jobs;
-    expect(job!.businessKey).toBe('LP-MANY');
+    expect(job.businessKey).toBe('LP-MANY');
     expect(pending.size).toBe(199);
 
-    expect((await api.post(`/api/jobs/${encodeURIComponent(job!.id)}/unlock`, TOKENS.erp)).status).toBe(204);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/unlock`, TOKENS.erp)).status).toBe(204);
     const second = await next();
-    expect(second.jobs.map((one) => one.id)).toEqual([job!.id]);
+    expect(second.jobs.map((one) => one.id)).toEqual([job.id]);
 
-    const failed = await api.post(`/api/jobs/${encodeURIComponent(job!.id)}/failure`, TOKENS.erp, { message: 'ERP busy', retries: 2, workerId: `w-${second.n}` });
+    const failed = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'ERP busy', retries: 2, workerId: `w-${second.n}` });
     expect(failed.status, failed.text).toBe(200);
     const third = await next();
-    expect(third.jobs.map((one) => one.id)).toEqual([job!.id]);
+    expect(third.jobs.map((one) => one.id)).toEqual([job.id]);
     expect(pending.size).toBe(197);
-    expect((await api.post(`/api/jobs/${encodeURIComponent(job!.id)}/complete`, TOKENS.erp, { workerId: `w-${third.n}` })).status).toBe(200);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { workerId: `w-${third.n}` })).status).toBe(200);
   }, 60_000);
 });
 

@@ -53,10 +53,10 @@ describe('a change is acknowledged before the order moves on', () => {
 
     const tasks = await tasksOf('SO-CH-PLANNING');
     expect(tasks.map((task) => task.candidateGroups[0]).sort()).toEqual(ACKNOWLEDGERS);
-    expect(await acknowledge(tasks[0]!)).toBe(200);
-    expect(await acknowledge(tasks[1]!)).toBe(200);
+    expect(await acknowledge(tasks[0])).toBe(200);
+    expect(await acknowledge(tasks[1])).toBe(200);
     expect(await fetchJobs('production-planning', 'SO-CH-PLANNING')).toEqual([]); // two of three are not enough
-    expect(await acknowledge(tasks[2]!)).toBe(200);
+    expect(await acknowledge(tasks[2])).toBe(200);
     expect(await work(PLANNING, 'SO-CH-PLANNING')).toEqual(PLANNING);
   });
 
@@ -203,18 +203,18 @@ describe('an open change cannot be walked around', () => {
     expect(shipping).toBeDefined();
     expect((await change('SO-CH-LOCKED', { description: 'different labels', changeId: 'late-1' })).status).toBe(201);
 
-    const byWorker = await api.post(`/api/jobs/${encodeURIComponent(shipping!.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'changes-worker' });
+    const byWorker = await api.post(`/api/jobs/${encodeURIComponent(shipping.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'changes-worker' });
     expect(byWorker.status).toBe(409);
     expect(byWorker.body).toMatchObject({ type: `${PROBLEM}order-change-open`, reason: 'order-change-open', businessKey: 'SO-CH-LOCKED', changeId: 'late-1' });
     expect(byWorker.body.detail).toMatch(/open change late-1 \(open\)/);
-    const byId = await api.post(`/api/jobs/${encodeURIComponent(shipping!.id)}/complete`, TOKENS.erp, { variables: {} });
+    const byId = await api.post(`/api/jobs/${encodeURIComponent(shipping.id)}/complete`, TOKENS.erp, { variables: {} });
     expect(byId.status).toBe(409);
-    const thrown = await api.post(`/api/jobs/${encodeURIComponent(shipping!.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'NOT_SHIPPED' });
+    const thrown = await api.post(`/api/jobs/${encodeURIComponent(shipping.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'NOT_SHIPPED' });
     expect(thrown.status).toBe(409);
     expect((await instance(order.id)).history.filter((entry: HistoryItem) => entry.event === 'job.completed' && entry.data?.jobType === 'shipping')).toEqual([]);
 
     await acknowledgeAll('SO-CH-LOCKED');
-    const shipped = await api.post(`/api/jobs/${encodeURIComponent(shipping!.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'changes-worker' });
+    const shipped = await api.post(`/api/jobs/${encodeURIComponent(shipping.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'changes-worker' });
     expect(shipped.status, shipped.text).toBe(200);
     expect((await instance(order.id)).status).toBe('completed');
   });
@@ -237,7 +237,7 @@ describe('an open change cannot be walked around', () => {
     // the approvers' tasks are theirs: integration, the other approver and the acknowledgers are refused
     const [directorTask] = (await tasksOf('SO-CH-RAISE-SHIP')).filter((task) => task.candidateGroups.includes('sales-director'));
     for (const token of [TOKENS.erp, TOKENS.vp, TOKENS.procurement]) {
-      expect((await api.post(`/api/tasks/${encodeURIComponent(directorTask!.id)}/complete`, token, { variables: { approved: true } })).status).toBe(403);
+      expect((await api.post(`/api/tasks/${encodeURIComponent(directorTask.id)}/complete`, token, { variables: { approved: true } })).status).toBe(403);
     }
     await shut();
     expect(await decide('SO-CH-RAISE-SHIP', 'sales-director', true)).toBe(200);
@@ -319,7 +319,7 @@ async function jobTypesOf(id: string): Promise<string[]> {
 }
 
 function taskGroupsIn(waiting: { type: string; candidateGroups?: string[] }[]): string[] {
-  return waiting.filter((wait) => wait.type === 'task').map((wait) => wait.candidateGroups![0]!).sort();
+  return waiting.filter((wait) => wait.type === 'task').map((wait) => wait.candidateGroups![0]).sort();
 }
 
 async function tasksOf(orderNo: string): Promise<{ id: string; candidateGroups: string[] }[]> {
@@ -332,12 +332,12 @@ const TOKEN_OF: Record<string, string> = {
 };
 
 async function acknowledge(task: { id: string; candidateGroups: string[] }): Promise<number> {
-  const response = await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKEN_OF[task.candidateGroups[0]!]!, { variables: { acknowledged: true } });
+  const response = await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKEN_OF[task.candidateGroups[0]], { variables: { acknowledged: true } });
   return response.status;
 }
 
 async function acknowledgeAll(orderNo: string) {
-  const tasks = (await tasksOf(orderNo)).filter((task) => ACKNOWLEDGERS.includes(task.candidateGroups[0]!));
+  const tasks = (await tasksOf(orderNo)).filter((task) => ACKNOWLEDGERS.includes(task.candidateGroups[0]));
   expect(tasks).toHaveLength(3);
   for (const task of tasks) expect(await acknowledge(task)).toBe(200);
 }
@@ -346,7 +346,7 @@ async function acknowledgeAll(orderNo: string) {
 async function decide(orderNo: string, group: string, approved: boolean): Promise<number> {
   const tasks = (await tasksOf(orderNo)).filter((task) => task.candidateGroups.includes(group));
   expect(tasks).toHaveLength(1);
-  const response = await api.post(`/api/tasks/${encodeURIComponent(tasks[0]!.id)}/complete`, TOKEN_OF[group]!, { variables: { approved } });
+  const response = await api.post(`/api/tasks/${encodeURIComponent(tasks[0].id)}/complete`, TOKEN_OF[group], { variables: { approved } });
   expect(response.status, response.text).toBe(200);
   return response.status;
 }

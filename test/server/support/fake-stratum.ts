@@ -34,7 +34,7 @@ export class FakeStratum {
   readonly workers: Workers = {
     fetchAndLock: async (fetch) => {
       const [topic] = fetch.topics;
-      return this.runtime.fetchAndLockJobs({ type: topic!.type, workerId: fetch.workerId, ...(fetch.max !== undefined && { max: fetch.max }) });
+      return this.runtime.fetchAndLockJobs({ type: topic.type, workerId: fetch.workerId, ...(fetch.max !== undefined && { max: fetch.max }) });
     },
     extendLock: async (jobId: string) => {
       throw new StratumError('not-found', `no open job ${jobId}`);
