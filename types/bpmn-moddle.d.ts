@@ -123,6 +123,9 @@ declare module 'bpmn-moddle' {
     connectorId?: string;
     /** camunda:InputParameter / OutputParameter: a nested camunda:Script, list or map. */
     definition?: ModdleElement;
+    /** camunda:Map: its camunda:Entry elements (each with a `definition`); camunda:List: its items. */
+    entries?: ModdleElement[];
+    items?: ModdleElement[];
     class?: string;
     expression?: string;
     delegateExpression?: string;

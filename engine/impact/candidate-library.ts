@@ -93,7 +93,7 @@ export class CandidateLibrary {
   /** The library after the change as the call-binding resolution reads it; the candidates are one new deployment. */
   calledVersions(): CalledVersions {
     return {
-      latestVersion: async (key) => this.latestVersion(key),
+      latestVersion: (key) => Promise.resolve(this.latestVersion(key)),
       deploymentOf: async (key, version) => {
         if (this.candidate(key)?.version === version) return CANDIDATE_DEPLOYMENT;
         return (await this.store.read((tx) => tx.getVersion(key, version)))?.deploymentId;
@@ -102,7 +102,7 @@ export class CandidateLibrary {
         const candidate = this.candidate(key);
         const deployed = (await this.store.read((tx) => tx.versionsOf(key))).sort((a, b) => b.version - a.version);
         return [
-          ...(candidate ? [{ version: candidate.version, deploymentId: CANDIDATE_DEPLOYMENT, versionTag: async () => candidate.model.versionTag }] : []),
+          ...(candidate ? [{ version: candidate.version, deploymentId: CANDIDATE_DEPLOYMENT, versionTag: () => Promise.resolve(candidate.model.versionTag) }] : []),
           ...deployed.map((row) => ({ version: row.version, deploymentId: row.deploymentId, versionTag: async () => (await this.graph(key, row.version)).model.versionTag })),
         ];
       },

@@ -4,6 +4,7 @@
 // gateway where another flow's condition is true; a condition that cannot be
 // decided yet (it reads a variable not set) is followed. So impact names every
 // order that may still get there, and not those that cannot.
+import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements } from '../bpmn/process-model.js';
 import { evaluateFeel, feelBody, isFeel } from '../feel/feel-expression.js';
 import { processOf } from './process-diff.js';
@@ -16,7 +17,7 @@ interface Edge {
 
 export type FlowGraph = Map<string, Edge[]>;
 
-export function flowGraphOf(definitions: any, key: string): FlowGraph {
+export function flowGraphOf(definitions: ModdleElement | undefined, key: string): FlowGraph {
   const graph: FlowGraph = new Map();
   const add = (from: string, edge: Edge) => graph.set(from, [...(graph.get(from) ?? []), edge]);
   const process = processOf(definitions, key);

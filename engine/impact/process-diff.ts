@@ -3,6 +3,7 @@
 // groups, called processes, timers, declared outputs …) before and after as
 // text. Layout (DI) and ids of unchanged elements never show up. Browser-safe.
 import { allFlowElements, describeElement, type ElementInfo } from '../bpmn/process-model.js';
+import type { ModdleElement } from 'bpmn-moddle';
 
 /** One property of an element as text, e.g. `condition: =reportingAmount > 500000`. */
 interface PropertyChange {
@@ -30,7 +31,7 @@ export interface ProcessDiff {
 }
 
 /** Diff of process `key` between two moddle `bpmn:Process` elements; `before` is undefined for a new process. */
-export function diffProcesses(key: string, before: any | undefined, after: any | undefined): ProcessDiff {
+export function diffProcesses(key: string, before: ModdleElement | undefined, after: ModdleElement | undefined): ProcessDiff {
   const beforeProps = before ? processProperties(before) : {};
   const afterProps = after ? processProperties(after) : {};
   const beforeElements = before ? elementProperties(before) : new Map<string, Described>();
@@ -53,8 +54,8 @@ export function diffProcesses(key: string, before: any | undefined, after: any |
 }
 
 /** The moddle `bpmn:Process` with this id in parsed definitions. */
-export function processOf(definitions: any, key: string): any | undefined {
-  return (definitions?.rootElements ?? []).find((element: any) => element.$type === 'bpmn:Process' && element.id === key);
+export function processOf(definitions: ModdleElement | undefined, key: string): ModdleElement | undefined {
+  return (definitions?.rootElements ?? []).find((element) => element.$type === 'bpmn:Process' && element.id === key);
 }
 
 /** One line per change, e.g. `changed Flow_X (sequence flow "yes"): condition =a > 1 → =a > 2`. */
@@ -89,20 +90,20 @@ function changes(before: Record<string, string>, after: Record<string, string>):
     .map((name) => ({ property: name, before: before[name] ?? null, after: after[name] ?? null }));
 }
 
-function processProperties(process: any): Record<string, string> {
+function processProperties(process: ModdleElement): Record<string, string> {
   const properties: Record<string, string> = {};
   if (process.name) properties.name = process.name;
   properties.executable = String(process.isExecutable !== false);
-  for (const property of (process.extensionElements?.values ?? []).filter((value: any) => value.$type === 'zeebe:Properties')) {
+  for (const property of (process.extensionElements?.values ?? []).filter((value) => value.$type === 'zeebe:Properties')) {
     for (const entry of property.properties ?? []) properties[`property ${entry.name}`] = String(entry.value ?? '');
   }
-  const versionTag = (process.extensionElements?.values ?? []).find((value: any) => value.$type === 'zeebe:VersionTag')?.value
+  const versionTag = (process.extensionElements?.values ?? []).find((value) => value.$type === 'zeebe:VersionTag')?.value
     ?? process.$attrs?.['camunda:versionTag'] ?? process.versionTag;
   if (versionTag) properties.versionTag = String(versionTag);
   return properties;
 }
 
-function elementProperties(process: any): Map<string, Described> {
+function elementProperties(process: ModdleElement): Map<string, Described> {
   const described = new Map<string, Described>();
   for (const element of allFlowElements(process)) {
     const info = describeElement(element);
@@ -111,7 +112,7 @@ function elementProperties(process: any): Map<string, Described> {
   return described;
 }
 
-function propertiesOf(element: any, info: ElementInfo): Record<string, string> {
+function propertiesOf(element: ModdleElement, info: ElementInfo): Record<string, string> {
   const properties: Record<string, string> = { type: typeLabel(info.type) };
   if (info.name) properties.name = info.name;
   if (element.$type === 'bpmn:SequenceFlow') {
@@ -130,7 +131,7 @@ function propertiesOf(element: any, info: ElementInfo): Record<string, string> {
   if (info.message) properties.message = info.message.name;
   const timer = timerText(element);
   if (timer) properties.timer = timer;
-  const errorCode = (element.eventDefinitions ?? []).find((definition: any) => definition.$type === 'bpmn:ErrorEventDefinition')?.errorRef?.errorCode;
+  const errorCode = (element.eventDefinitions ?? []).find((definition) => definition.$type === 'bpmn:ErrorEventDefinition')?.errorRef?.errorCode;
   if (errorCode) properties.error = errorCode;
   if (info.inputs) properties.inputs = info.inputs.map(({ source, target }) => `${target} ← ${source}`).join(', ');
   if (info.outputs) properties.outputs = info.outputs.map(({ source, target }) => `${target} ← ${source}`).join(', ');
@@ -138,16 +139,16 @@ function propertiesOf(element: any, info: ElementInfo): Record<string, string> {
   return properties;
 }
 
-function calledElementBinding(element: any): string | undefined {
-  const called = (element.extensionElements?.values ?? []).find((value: any) => value.$type === 'zeebe:CalledElement');
+function calledElementBinding(element: ModdleElement): string | undefined {
+  const called = (element.extensionElements?.values ?? []).find((value) => value.$type === 'zeebe:CalledElement');
   const bindingType = called?.bindingType ?? called?.$attrs?.bindingType;
   if (!bindingType) return undefined;
   const versionTag = called?.versionTag ?? called?.$attrs?.versionTag;
   return versionTag ? `${bindingType} ${versionTag}` : String(bindingType);
 }
 
-function timerText(element: any): string | undefined {
-  const timer = (element.eventDefinitions ?? []).find((definition: any) => definition.$type === 'bpmn:TimerEventDefinition');
+function timerText(element: ModdleElement): string | undefined {
+  const timer = (element.eventDefinitions ?? []).find((definition) => definition.$type === 'bpmn:TimerEventDefinition');
   if (!timer) return undefined;
   for (const kind of ['timeDate', 'timeDuration', 'timeCycle'] as const) {
     if (timer[kind]?.body) return `${kind} ${timer[kind].body.trim()}`;

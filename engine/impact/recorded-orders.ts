@@ -112,6 +112,11 @@ async function readOrder(tx: StoreTx, root: InstanceRow): Promise<RecordedOrder>
   };
 }
 
+/** A history field that is text, or '' (history written by older versions may lack it). */
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : value == null ? '' : JSON.stringify(value);
+}
+
 function actionOf(row: HistoryRow, processKey: string, rootId: string): RecordedAction[] {
   const data = row.data ?? {};
   const variables = (data.variables as Record<string, unknown> | undefined) ?? {};
@@ -123,11 +128,11 @@ function actionOf(row: HistoryRow, processKey: string, rootId: string): Recorded
     case 'job.completed':
       return [{ kind: 'job', processKey, elementId, variables, at }];
     case 'job.error-thrown':
-      return [{ kind: 'job-error', processKey, elementId, errorCode: String(data.errorCode), message: String(data.message ?? ''), variables, at }];
+      return [{ kind: 'job-error', processKey, elementId, errorCode: String(data.errorCode), message: textOf(data.message), variables, at }];
     case 'job.failed':
-      return data.retries === 0 ? [{ kind: 'job-failed', processKey, elementId, message: String(data.message ?? ''), at }] : [];
+      return data.retries === 0 ? [{ kind: 'job-failed', processKey, elementId, message: textOf(data.message), at }] : [];
     case 'message.correlated':
-      return [{ kind: 'message', processKey, elementId, name: String(data.name ?? ''), variables, at }];
+      return [{ kind: 'message', processKey, elementId, name: textOf(data.name), variables, at }];
     case 'timer.fired':
       return [{ kind: 'timer', processKey, elementId, at }];
     case 'instance.cancelled':

@@ -9,7 +9,7 @@ export function orderSummary(row: OrderRow): OrderSummary {
     customer: typeof customer?.name === 'string' ? customer.name : '',
     amount: row.amount,
     currency: row.currency,
-    paymentTerms: String(row.order.paymentTerms ?? ''),
+    paymentTerms: typeof row.order.paymentTerms === 'string' ? row.order.paymentTerms : '',
     reportingAmount: row.reportingAmount,
     reportingCurrency: row.reportingCurrency,
   };

@@ -72,7 +72,7 @@ export class JobWaiters {
         fail: (error) => {
           if (done) return;
           finish();
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         },
       };
       const onAbort = () => waiter.settle([]);

@@ -26,7 +26,7 @@ import { followsHouseRules, type HouseRulesConfig } from '../house-rules.js';
 import { isAny, type Reporter, type RuleFactory } from '../rule-api.js';
 
 const exclusiveGatewayDefault: RuleFactory = (config?: HouseRulesConfig) => {
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     if (!isAny(node, ['bpmn:ExclusiveGateway', 'bpmn:InclusiveGateway'])) return;
     const outgoing: ModdleElement[] = node.outgoing ?? [];
     if (outgoing.length < 2) return;

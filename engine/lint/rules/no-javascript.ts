@@ -77,10 +77,10 @@ export default noJavascript;
 // helpers
 
 
-function containsScript(definition: any): boolean {
+function containsScript(definition: ModdleElement | undefined): boolean {
   if (!definition) return false;
   if (is(definition, 'camunda:Script')) return true;
-  return [...(definition.entries ?? []).map((entry: any) => entry.definition), ...(definition.items ?? [])].some(containsScript);
+  return [...(definition.entries ?? []).map((entry) => entry.definition), ...(definition.items ?? [])].some(containsScript);
 }
 
 function describeListener(listener: ModdleElement): string {

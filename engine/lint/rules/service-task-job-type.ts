@@ -34,6 +34,6 @@ export default serviceTaskJobType;
 
 // helpers
 
-function refusedElsewhere(node: any): boolean {
+function refusedElsewhere(node: ModdleElement): boolean {
   return extensionValues(node, 'zeebe:CalledDecision').length > 0 || Boolean(node.decisionRef ?? node.$attrs?.['camunda:decisionRef']);
 }

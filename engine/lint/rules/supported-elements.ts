@@ -31,7 +31,7 @@ interface SupportedElementsConfig {
 const supportedElements: RuleFactory = (config?: SupportedElementsConfig) => {
   const knownDecisions = Array.isArray(config?.knownDecisionIds) ? new Set(config.knownDecisionIds) : undefined;
 
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     const refuse = (why: string) => reporter.report(node.id, `${ElementLabel(node)} ${why}`);
 
     if (is(node, 'bpmn:ComplexGateway')) {

@@ -15,7 +15,7 @@ import { followsHouseRules, type HouseRulesConfig } from '../house-rules.js';
 import { is, isAny, type Reporter, type RuleFactory } from '../rule-api.js';
 
 const userTaskCandidateGroups: RuleFactory = (config?: HouseRulesConfig) => {
-  function check(node: any, reporter: Reporter) {
+  function check(node: ModdleElement, reporter: Reporter) {
     if (!isAny(node, ['bpmn:UserTask', 'bpmn:ManualTask'])) return;
     const requireGroups = followsHouseRules(node, config);
 
