@@ -22,8 +22,8 @@ export interface DecisionVersionRecord<C extends ColumnTypes> {
 export const DECISION_COLUMNS = 'decision_id, version, name, file_name, xml, hash, deployment_id, deployed_by, deployed_at, note';
 
 export interface DecisionCodec<C extends ColumnTypes> {
-  decision(record: DecisionVersionRecord<C>): DecisionVersionRow;
-  decisionParameters(row: DecisionVersionRow): NamedParameters;
+  decision: (record: DecisionVersionRecord<C>) => DecisionVersionRow;
+  decisionParameters: (row: DecisionVersionRow) => NamedParameters;
 }
 
 export function decisionCodec<C extends ColumnTypes>(columns: Pick<ColumnCodec<C>, 'readTime'>): DecisionCodec<C> {

@@ -50,10 +50,10 @@ export const INCIDENT_COLUMNS =
   'seq, id, instance_id, root_id, process_key, business_key, element_id, message, kind, cause_id, wait_id, action, state_before, variables_before, waits_before, created_at, resolved_at, resolved_by, resolution';
 
 export interface MessageIncidentCodec<C extends ColumnTypes> {
-  message(record: MessageRecord<C>): MessageRow;
-  incident(record: IncidentRecord<C>): IncidentRow;
-  messageParameters(row: MessageRow): NamedParameters;
-  incidentParameters(row: IncidentRow): NamedParameters;
+  message: (record: MessageRecord<C>) => MessageRow;
+  incident: (record: IncidentRecord<C>) => IncidentRow;
+  messageParameters: (row: MessageRow) => NamedParameters;
+  incidentParameters: (row: IncidentRow) => NamedParameters;
 }
 
 export function messageIncidentCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): MessageIncidentCodec<C> {

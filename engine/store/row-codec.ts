@@ -28,15 +28,15 @@ import type {
 /** How a dialect reads timestamps and reads and writes JSON columns. */
 export interface ColumnCodec<C extends ColumnTypes> {
   /** A stored timestamp as the API's ISO string. */
-  readTime(value: C['time']): string;
+  readTime: (value: C['time']) => string;
   /** A stored JSON column (not NULL) as its value. */
-  readJson<Value>(value: Json<C, Value>): Value;
+  readJson: <Value>(value: Json<C, Value>) => Value;
   /** The JSON text a column stores for `value`; `field` names it in errors. */
-  writeJson(value: unknown, field: string): string;
+  writeJson: (value: unknown, field: string) => string;
   /** An instance's engine state as stored (default: as any JSON column). */
-  readState?(value: Json<C, unknown> | Uint8Array): unknown;
+  readState?: (value: Json<C, unknown> | Uint8Array) => unknown;
   /** What the state column stores (default: the JSON text). */
-  writeState?(value: unknown): string | Uint8Array;
+  writeState?: (value: unknown) => string | Uint8Array;
 }
 
 /**
@@ -46,19 +46,19 @@ export interface ColumnCodec<C extends ColumnTypes> {
 export type NamedParameters = Record<string, unknown>;
 
 export interface RowCodec<C extends ColumnTypes> {
-  version(record: VersionRecord<C>): ProcessVersionRow;
-  instance(record: InstanceRecord<C>): InstanceRow;
-  wait(record: WaitRecord<C>): WaitRow;
-  history(record: HistoryRecord<C>): HistoryRow;
-  idempotency(record: IdempotencyRecord<C>): IdempotencyRow;
-  order(record: OrderRecord<C>): OrderRow;
+  version: (record: VersionRecord<C>) => ProcessVersionRow;
+  instance: (record: InstanceRecord<C>) => InstanceRow;
+  wait: (record: WaitRecord<C>) => WaitRow;
+  history: (record: HistoryRecord<C>) => HistoryRow;
+  idempotency: (record: IdempotencyRecord<C>) => IdempotencyRow;
+  order: (record: OrderRecord<C>) => OrderRow;
   /** Timestamps are checked and canonical (iso-time.ts), JSON is text. */
-  versionParameters(row: ProcessVersionRow): NamedParameters;
-  instanceParameters(row: InstanceRow): NamedParameters;
-  waitParameters(row: WaitRow): NamedParameters;
-  historyParameters(row: HistoryRow): NamedParameters;
-  idempotencyParameters(row: IdempotencyRow): NamedParameters;
-  orderParameters(row: OrderRow): NamedParameters;
+  versionParameters: (row: ProcessVersionRow) => NamedParameters;
+  instanceParameters: (row: InstanceRow) => NamedParameters;
+  waitParameters: (row: WaitRow) => NamedParameters;
+  historyParameters: (row: HistoryRow) => NamedParameters;
+  idempotencyParameters: (row: IdempotencyRow) => NamedParameters;
+  orderParameters: (row: OrderRow) => NamedParameters;
 }
 
 export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCodec<C> {

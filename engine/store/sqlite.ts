@@ -11,7 +11,7 @@ import {
   type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
 import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
-import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage, pageOf } from './row-checks.js';
+import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { packState, unpackState } from './state-codec.js';
 import { rowWrites } from './row-writes.js';

@@ -56,7 +56,7 @@ export class TransactionQueue {
   /** Resolves once everything queued so far has finished. */
   async drain(): Promise<void> {
     if (!this.serialize) return;
-    await this.run('close', async () => undefined);
+    await this.run('close', () => Promise.resolve());
   }
 
   private get owner(): object {

@@ -52,8 +52,8 @@ export interface InstanceRow {
   parentExecutionId: string | null;
   rootId: string;
   status: InstanceStatus;
-  /** bpmn-engine state without the embedded source (null once ended). */
-  state: unknown | null;
+  /** bpmn-engine state without the embedded source (null once ended; `unknown` includes null). */
+  state: unknown;
   variables: Record<string, unknown>;
   incident: { elementId: string | null; message: string } | null;
   /** Optimistic-lock counter, +1 on every update. */
@@ -158,9 +158,9 @@ export interface IncidentRow {
   causeId: string | null;
   /** Job incidents: the job that ran out of retries. */
   waitId: string | null;
-  /** Step incidents: the action that failed (a StepAction). */
-  action: unknown | null;
-  stateBefore: unknown | null;
+  /** Step incidents: the action that failed (a StepAction); null for other incidents, as stateBefore (`unknown` includes null). */
+  action: unknown;
+  stateBefore: unknown;
   variablesBefore: Record<string, unknown>;
   waitsBefore: WaitRow[];
   createdAt: string;
