@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBpmn, type ParsedBpmn } from '../../engine/bpmn/moddle.js';
 import { compileProcessModels, extensionValues, type ProcessModel } from '../../engine/bpmn/process-model.js';
 import { checkFeelSyntax, evaluateFeelCondition, feelBody, isFeel } from '../../engine/feel/feel-expression.js';
+import { anyText } from '../support/matchers.js';
 
 const require = createRequire(import.meta.url);
 const { Linter } = require('bpmnlint');
@@ -442,7 +443,7 @@ describe('prepaid-entry-control (level 3)', () => {
     const start = flowNodes(loaded(key).process).find((n) => n.$type === 'bpmn:StartEvent');
     const payment = loaded(key).model.elements.get(next(key, start.id));
     expect(payment?.type).toBe('bpmn:IntermediateCatchEvent');
-    expect(payment?.message).toEqual({ id: expect.any(String), name: 'PaymentReceived', correlationKey: '=orderNo' });
+    expect(payment?.message).toEqual({ id: anyText(), name: 'PaymentReceived', correlationKey: '=orderNo' });
     const release = element(key, next(key, payment!.id));
     expect(release.$type).toBe('bpmn:ParallelGateway');
     const jobs = release.outgoing.map((flow: any) => loaded(key).model.elements.get(flow.targetRef.id)?.jobType).sort();

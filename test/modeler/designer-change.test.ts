@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start.js';
 import { browserAvailable, launchChromium, serveModeler, type ServedModeler, signIn } from '../support/modeler-session.js';
+import { arrayWith } from '../support/matchers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = join(ROOT, 'test-output/designer-change');
@@ -184,7 +185,7 @@ describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to a
     const child = dialog.locator(`.deploy-process[data-key=${CHILD}]`);
     expect(await child.locator('h3').textContent()).toBe(`${CHILD}: new process, becomes version 1`);
     const added = await child.locator('.diff-section.added li').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.element));
-    expect(added).toEqual(expect.arrayContaining(['UserTask_CheckPayment', 'StartEvent_1']));
+    expect(added).toEqual(arrayWith(['UserTask_CheckPayment', 'StartEvent_1']));
     const impact = dialog.locator('.deploy-impact');
     await impact.waitFor();
     expect(await impact.locator(`[data-impact-process=${CHILD}]`).textContent()).toContain('is new');

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS, type ApiClient } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
+import { anyText, arrayWith, objectWith, textContaining } from '../support/matchers.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -52,7 +53,7 @@ describe('POST /api/deployments', () => {
       body: upload([['invoice-run.bpmn', callerProcess('invoice-check')], ['invoice-check.bpmn', checkProcess('procurement')]], 'first invoice processes'),
     });
     expect(response.status, response.text).toBe(201);
-    expect(response.body.deployed).toEqual(expect.arrayContaining([
+    expect(response.body.deployed).toEqual(arrayWith([
       { key: 'invoice-run', version: 1, changed: true },
       { key: 'invoice-check', version: 1, changed: true },
     ]));
@@ -96,15 +97,15 @@ describe('POST /api/deployments', () => {
   </bpmn:process>`);
     const alone = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload([['dish-decision.bpmn', decide]]) });
     expect(alone.status).toBe(422);
-    expect(alone.body.findings).toContainEqual(expect.objectContaining({ elementId: 'Decide', rule: 'supported-elements' }));
+    expect(alone.body.findings).toContainEqual(objectWith({ elementId: 'Decide', rule: 'supported-elements' }));
 
     const response = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload([['dish-decision.bpmn', decide], ['dish.dmn', dmn]], 'dish rules') });
     expect(response.status, response.text).toBe(201);
     expect(response.body.decisions).toEqual([{ id: 'dish', version: 1, changed: true }]);
     expect((await api.get('/api/decisions', TOKENS.erp)).body).toEqual([
-      { id: 'dish', name: 'Dish', latestVersion: 1, fileName: 'dish.dmn', deployedAt: expect.any(String) },
+      { id: 'dish', name: 'Dish', latestVersion: 1, fileName: 'dish.dmn', deployedAt: anyText() },
     ]);
-    expect((await api.get('/api/decisions/dish', TOKENS.erp)).body.versions).toEqual([expect.objectContaining({ version: 1, note: 'dish rules', deployedBy: 'dora' })]);
+    expect((await api.get('/api/decisions/dish', TOKENS.erp)).body.versions).toEqual([objectWith({ version: 1, note: 'dish rules', deployedBy: 'dora' })]);
     const xml = await api.get('/api/decisions/dish/versions/1/xml', TOKENS.erp);
     expect(xml.contentType).toMatch(/^application\/xml/);
     expect(xml.text).toBe(dmn);
@@ -154,10 +155,10 @@ describe('POST /api/deployments', () => {
     expect(response.status).toBe(422);
     expect(response.contentType).toMatch(/^application\/problem\+json/);
     const findings = response.body.findings as { file?: string; elementId: string | null; severity: string }[];
-    expect(findings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ file: 'invoice-run.bpmn', elementId: 'CallCheck', severity: 'error' }),
+    expect(findings).toEqual(arrayWith([
+      objectWith({ file: 'invoice-run.bpmn', elementId: 'CallCheck', severity: 'error' }),
       // a task with no assignment only warns: it is offered to the default task group
-      expect.objectContaining({ file: 'invoice-check.bpmn', elementId: 'Check', severity: 'warning', rule: 'user-task-candidate-groups' }),
+      objectWith({ file: 'invoice-check.bpmn', elementId: 'Check', severity: 'warning', rule: 'user-task-candidate-groups' }),
     ]));
     expect((await api.get('/api/processes', TOKENS.erp)).body).toEqual(before);
   });
@@ -175,7 +176,7 @@ describe('POST /api/deployments', () => {
     const response = await api.request('POST', '/api/deployments?name=invoice-decide.bpmn', { token: TOKENS.designer, body: decided, headers: { 'content-type': 'application/xml' } });
     expect(response.status, response.text).toBe(422);
     const refused = (response.body.findings as { rule: string; severity: string; elementId: string; message: string }[]).filter((finding) => finding.severity === 'error');
-    expect(refused).toEqual([expect.objectContaining({ rule: 'condition-variables-supplied', elementId: 'F2', message: expect.stringContaining('reads "approved", which nothing supplies') })]);
+    expect(refused).toEqual([objectWith({ rule: 'condition-variables-supplied', elementId: 'F2', message: textContaining('reads "approved", which nothing supplies') })]);
     expect((await api.get('/api/processes/invoice-decide', TOKENS.erp)).status).toBe(404);
 
     // with the decision read from the task's own output, it deploys
@@ -208,7 +209,7 @@ describe('POST /api/deployments', () => {
     });
     expect(second.status, second.text).toBe(422);
     expect(second.body.findings.filter((finding: { severity: string }) => finding.severity === 'error')).toEqual([
-      expect.objectContaining({ rule: 'condition-variables-supplied', elementId: 'F2', message: expect.stringContaining('reads "rush", which nothing supplies: process "invoice-route" is only called from processes that declare their start variables') }),
+      objectWith({ rule: 'condition-variables-supplied', elementId: 'F2', message: textContaining('reads "rush", which nothing supplies: process "invoice-route" is only called from processes that declare their start variables') }),
     ]);
   });
 
@@ -217,8 +218,8 @@ describe('POST /api/deployments', () => {
       token: TOKENS.designer, body: checkProcess('procurement,auditors').replace(/invoice-check/g, 'invoice-audit'), headers: { 'content-type': 'application/xml' },
     });
     expect(response.status, response.text).toBe(422);
-    expect(response.body.findings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ rule: 'candidate-group-members', severity: 'error', elementId: 'Check', message: expect.stringContaining('candidate group "auditors", which no user is in') }),
+    expect(response.body.findings).toEqual(arrayWith([
+      objectWith({ rule: 'candidate-group-members', severity: 'error', elementId: 'Check', message: textContaining('candidate group "auditors", which no user is in') }),
     ]));
   });
 
@@ -256,9 +257,9 @@ describe('deploying in demo mode', () => {
       token: 'demo-designer', body: checkProcess('auditors'), headers: { 'content-type': 'application/xml' },
     });
     expect(response.status, response.text).toBe(201);
-    expect(response.body.warnings).toEqual(expect.arrayContaining([
-      expect.objectContaining({ rule: 'candidate-group-members', severity: 'warning', elementId: 'Check', message: expect.stringContaining('"auditors"') }),
+    expect(response.body.warnings).toEqual(arrayWith([
+      objectWith({ rule: 'candidate-group-members', severity: 'warning', elementId: 'Check', message: textContaining('"auditors"') }),
     ]));
-    expect((await demo.api.get('/api/groups', 'demo-designer')).body).toMatchObject({ demo: true, groups: expect.arrayContaining(['vice-president']) });
+    expect((await demo.api.get('/api/groups', 'demo-designer')).body).toMatchObject({ demo: true, groups: arrayWith(['vice-president']) });
   });
 });

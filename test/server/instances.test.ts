@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS, type ApiClient } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
+import { objectWith } from '../support/matchers.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -91,7 +92,7 @@ describe('cursor pages', () => {
   it('refuses a cursor it did not hand out and a page larger than the maximum', async () => {
     const forged = await api.get('/api/tasks?after=bm90LWEtY3Vyc29y', TOKENS.vp);
     expect(forged.status).toBe(400);
-    expect(forged.body.errors).toEqual([expect.objectContaining({ field: 'query.after' })]);
+    expect(forged.body.errors).toEqual([objectWith({ field: 'query.after' })]);
     expect((await api.get('/api/instances?after=%22%3B', TOKENS.vp)).status).toBe(400);
     expect((await api.get('/api/tasks?limit=1001', TOKENS.vp)).status).toBe(400);
     expect((await api.get('/api/instances?limit=201', TOKENS.vp)).status).toBe(400);

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TOKENS, type ApiClient } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
+import { objectWith, textContaining } from '../support/matchers.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -37,13 +38,13 @@ describe('credit orders: tiered approval', () => {
     const order = await enterOrder('SO-500000.01', 500_000.01);
     const [review] = await tasksOf('SO-500000.01');
     expect(review.candidateGroups).toEqual(['vice-president']);
-    expect(order.waiting).toContainEqual(expect.objectContaining({ type: 'task', taskId: review.id, candidateGroups: ['vice-president'] }));
+    expect(order.waiting).toContainEqual(objectWith({ type: 'task', taskId: review.id, candidateGroups: ['vice-president'] }));
     expect((await api.get('/api/tasks?candidateGroup=sales-director', TOKENS.director)).body).toEqual([]);
     expect(await fetchJobs('procurement-planning')).toEqual([]);
 
     const undecided = await complete(review.id, TOKENS.vp, { comment: 'forgot to decide' });
     expect(undecided.status).toBe(422);
-    expect(undecided.body.errors).toEqual([{ field: '/variables/approved', message: expect.stringContaining('is missing') }]);
+    expect(undecided.body.errors).toEqual([{ field: '/variables/approved', message: textContaining('is missing') }]);
     expect((await tasksOf('SO-500000.01')).map((task) => task.id)).toEqual([review.id]);
 
     const byDirector = await complete(review.id, TOKENS.director, { approved: true });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessDetail } from '../../../engine/api.js';
 import { TOKENS } from '../../server/support/client.js';
 import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from '../../server/support/real-server.js';
+import { arrayWith, textMatching } from '../../support/matchers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -37,12 +38,12 @@ describe('stratum deploy', { timeout: 180_000 }, () => {
     write('first/invoice-check.bpmn', checkProcess('Invoice check, renamed'));
     const again = await stratum(['deploy', '--server', `${server.url}/`, '--token', TOKENS.designer, '-n', 'renamed', check, `${DIAGRAMS_DIR}order-to-cash.bpmn`]);
     expect(again.code).toBe(0);
-    expect(lines(again.stdout)).toEqual(expect.arrayContaining(['invoice-check version 2', 'order-to-cash version 1 (unchanged)']));
+    expect(lines(again.stdout)).toEqual(arrayWith(['invoice-check version 2', 'order-to-cash version 1 (unchanged)']));
     expect(lines(again.stdout).at(-1)).toBe('2 files deployed: 1 new version, 1 unchanged, 0 warnings');
 
     const detail = (await server.api.get<ProcessDetail>('/api/processes/invoice-check', TOKENS.erp)).body;
     expect(detail.versions.map((version) => [version.version, version.note, version.deployedBy])).toEqual(
-      expect.arrayContaining([[1, 'invoice check drawn', 'dora'], [2, 'renamed', 'dora']]),
+      arrayWith([[1, 'invoice check drawn', 'dora'], [2, 'renamed', 'dora']]),
     );
     // the exact bytes on disk arrive on the server
     const xml = await fetch(`${server.url}/api/processes/invoice-check/versions/2/xml`, { headers: { authorization: `Bearer ${TOKENS.erp}` } });
@@ -53,7 +54,7 @@ describe('stratum deploy', { timeout: 180_000 }, () => {
     const noDiagram = write('warned/no-diagram.bpmn', checkProcess('No diagram', { id: 'no-diagram', withDiagram: false }));
     const { code, stdout } = await stratum(['deploy', '-s', server.url, '-n', 'without a diagram', noDiagram], { STRATUM_TOKEN: TOKENS.designer });
     expect(code).toBe(0);
-    expect(lines(stdout)).toContainEqual(expect.stringMatching(new RegExp(`^${escape(noDiagram)}:-: warning: .*\\(no-bpmndi\\)$`)));
+    expect(lines(stdout)).toContainEqual(textMatching(new RegExp(`^${escape(noDiagram)}:-: warning: .*\\(no-bpmndi\\)$`)));
     expect(lines(stdout).at(-1)).toMatch(/^1 file deployed: 1 new version, \d+ warnings?$/);
   });
 
@@ -62,7 +63,7 @@ describe('stratum deploy', { timeout: 180_000 }, () => {
     const check = write('refused/invoice-check.bpmn', checkProcess('Invoice check, refused version'));
     const { code, stdout, stderr } = await stratum(['deploy', '--server', server.url, '--note', 'calls nothing', caller, check], { STRATUM_TOKEN: TOKENS.designer });
     expect(code).toBe(1);
-    expect(lines(stdout)).toContainEqual(expect.stringMatching(new RegExp(`^${escape(caller)}:CallCheck: .*no-such-process.*\\(called-process-exists\\)$`)));
+    expect(lines(stdout)).toContainEqual(textMatching(new RegExp(`^${escape(caller)}:CallCheck: .*no-such-process.*\\(called-process-exists\\)$`)));
     expect(lines(stdout).at(-1)).toMatch(/^2 files refused: 1 error, \d+ warnings?; nothing was deployed$/);
     expect(stderr).toContain('stratum deploy: refused (422 Unprocessable content)');
     expect((await server.api.get('/api/processes/invoice-run', TOKENS.erp)).status).toBe(404);

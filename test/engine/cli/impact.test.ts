@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS } from '../../server/support/client.js';
 import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from '../../server/support/real-server.js';
+import { arrayWith } from '../../support/matchers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -36,7 +37,7 @@ describe('stratum impact', () => {
     const { code, stdout, stderr } = await stratum(['impact', '--server', server.url, file], { STRATUM_TOKEN: TOKENS.designer });
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(lines(stdout)).toEqual(expect.arrayContaining([
+    expect(lines(stdout)).toEqual(arrayWith([
       'credit-order-approval: version 2 (was version 1)',
       '  changed Flow_AmountTier_Above500000 (sequence flow "more than 500,000 up to 1,000,000"): condition =reportingAmount > 500000 and reportingAmount <= 1000000 → =reportingAmount > 400000 and reportingAmount <= 1000000',
       '  called by sales-order-management (versions 1) at CallActivity_ReapproveChange, CallActivity_ApproveCreditOrder',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { textMatching } from '../../support/matchers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const LINT = 'test/fixtures/lint';
@@ -41,8 +42,8 @@ describe('stratum validate', () => {
     const checked = await stratum('validate', '--quiet', '--users', users, file);
     expect(checked.code).toBe(1);
     expect(lines(checked.stdout).slice(0, -1)).toEqual([
-      expect.stringMatching(new RegExp(`^${file}:Task_Typo: User task "Check stock" is offered to candidate group "procurment", which no user is in, .* \\(candidate-group-members\\)$`)),
-      expect.stringMatching(new RegExp(`^${file}:Task_Mixed: .*candidate group "night-shift", which no user is in, so only members of "production" can complete it.* \\(candidate-group-members\\)$`)),
+      textMatching(new RegExp(`^${file}:Task_Typo: User task "Check stock" is offered to candidate group "procurment", which no user is in, .* \\(candidate-group-members\\)$`)),
+      textMatching(new RegExp(`^${file}:Task_Mixed: .*candidate group "night-shift", which no user is in, so only members of "production" can complete it.* \\(candidate-group-members\\)$`)),
     ]);
     expect(checked.stderr).toBe('');
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileExpression, shortText, tryCompileExpression } from '../../../engine/expressions/compile-expression.js';
 import { FeelError } from '../../../engine/feel/feel-expression.js';
+import { textContaining } from '../../support/matchers.js';
 
 describe('compiling a condition or expression once for runtime, lint and simulation', () => {
   it('gives FEEL and Camunda 7 JUEL one meaning: ${amount > 1000000} is true for 1,200,000', () => {
@@ -28,7 +29,7 @@ describe('compiling a condition or expression once for runtime, lint and simulat
   it('reports a FEEL syntax error after a multi-line string at its written position', () => {
     const result = tryCompileExpression('="a\nb" +');
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatchObject({ problem: 'syntax', detail: expect.stringContaining('position 8') });
+    expect(!result.ok && result.error).toMatchObject({ problem: 'syntax', detail: textContaining('position 8') });
   });
 
   it('says what is wrong: not an expression, empty, untranslatable JUEL, FEEL syntax', () => {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImpactReport, Stratum } from '../../../engine/index.js';
 import { compareRoutes } from '../../../engine/impact/route-comparison.js';
 import { DIAGRAMS_DIR, director, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+import { arrayWith, objectWith } from '../../support/matchers.js';
 
 let fixture: Fixture;
 let stratum: Stratum;
@@ -27,7 +28,7 @@ describe('a threshold change (vice-president review from 400,000 instead of 500,
     const [approval] = report.processes;
     expect(approval.key).toBe('credit-order-approval');
     expect(approval.version).toBe(2);
-    expect(approval.diff.elements).toEqual([expect.objectContaining({
+    expect(approval.diff.elements).toEqual([objectWith({
       elementId: 'Flow_AmountTier_Above500000',
       change: 'changed',
       properties: [{ property: 'condition', before: '=reportingAmount > 500000 and reportingAmount <= 1000000', after: '=reportingAmount > 400000 and reportingAmount <= 1000000' }],
@@ -37,7 +38,7 @@ describe('a threshold change (vice-president review from 400,000 instead of 500,
     expect(nowWaiting).toEqual([{ description: 'would now wait for "Review order (vice-president)" (vice-president)', orders: ['SO-420', 'SO-480', 'SO-500'] }]);
     expect(report.replay.blocked).toBe(0);
     expect(report.blocking).toBe(false);
-    expect(ordersOf(report, 'unchanged')).toEqual(expect.arrayContaining(['SO-350', 'SO-520', 'SO-1200', 'SO-PRE']));
+    expect(ordersOf(report, 'unchanged')).toEqual(arrayWith(['SO-350', 'SO-520', 'SO-1200', 'SO-PRE']));
     expect(report.replay.orders).toBe(11);
     expect(report.findings.filter((finding) => finding.severity === 'error')).toEqual([]);
   });
@@ -91,7 +92,7 @@ describe('a new control process called from sales-order-management', () => {
     const control = report.processes.find((process) => process.key === 'export-control')!;
     expect(control.previousVersion).toBeNull();
     expect(control.diff.elements.map((element) => element.change)).toEqual(['added', 'added', 'added', 'added', 'added']);
-    expect(control.whereUsed).toEqual([expect.objectContaining({ processKey: 'sales-order-management', versions: [], latestCalls: true })]);
+    expect(control.whereUsed).toEqual([objectWith({ processKey: 'sales-order-management', versions: [], latestCalls: true })]);
     expect(control.runningOrders.willPickUp.orders).toEqual([]);
     const management = report.processes.find((process) => process.key === 'sales-order-management')!;
     expect(management.runningOrders.inside.orders.map((running) => running.orderNo).sort())
@@ -147,7 +148,7 @@ describe('the diff between deployed versions', () => {
   it('names the changed condition with its text before and after', async () => {
     await stratum.library.deploy([candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 1000000', 'reportingAmount &gt; 2000000'))], { user: 'test', note: 'director from 2M' });
     const diff = await stratum.impact.diff('credit-order-approval', 1, 2);
-    expect(diff!.elements).toEqual([expect.objectContaining({
+    expect(diff!.elements).toEqual([objectWith({
       elementId: 'Flow_AmountTier_Above1000000', change: 'changed',
       properties: [{ property: 'condition', before: '=reportingAmount > 1000000', after: '=reportingAmount > 2000000' }],
     })]);
@@ -254,7 +255,7 @@ describe('a change with a .dmn file', () => {
     expect(withDecision.findings.filter((finding) => finding.severity === 'error')).toEqual([]);
     expect(withDecision.blocking).toBe(false);
     const without = await stratum.impact.analyse([{ name: 'decision-call.bpmn', xml: bpmn }], { replay: false });
-    expect(without.findings).toContainEqual(expect.objectContaining({ elementId: 'Decide', rule: 'supported-elements', severity: 'error' }));
+    expect(without.findings).toContainEqual(objectWith({ elementId: 'Decide', rule: 'supported-elements', severity: 'error' }));
     expect(without.blocking).toBe(true);
   });
 });

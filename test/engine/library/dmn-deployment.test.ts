@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lintFiles } from '../../../engine/lint/lint-bpmn.js';
 import { openFixture, type Fixture } from '../../support/stratum-fixture.js';
+import { anyText, objectWith, textContaining } from '../../support/matchers.js';
 
 const read = (path: string) => readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8');
 const DISH_BPMN = { name: 'dish-camunda8.bpmn', xml: read('engine/dish-camunda8.bpmn') };
@@ -61,7 +62,7 @@ describe('deploying .dmn files beside .bpmn', () => {
     expect(await library().decisionXml('dish', 2)).toBe(changed);
     expect(await library().decisionXml('dish')).toBe(changed);
     expect(await library().decisionXml('dish', 3)).toBeUndefined();
-    expect(await library().listDecisions()).toEqual([{ id: 'dish', name: 'Dish', latestVersion: 2, fileName: 'unique-dish.dmn', deployedAt: expect.any(String) }]);
+    expect(await library().listDecisions()).toEqual([{ id: 'dish', name: 'Dish', latestVersion: 2, fileName: 'unique-dish.dmn', deployedAt: anyText() }]);
     const detail = await library().getDecision('dish');
     expect(detail?.versions.map((version) => [version.version, version.note, version.deployedBy])).toEqual([[1, 'rules first', 'designer'], [2, null, 'designer']]);
     expect(await library().getDecision('nothing')).toBeUndefined();
@@ -70,9 +71,9 @@ describe('deploying .dmn files beside .bpmn', () => {
   it('refuses a business rule task whose decision is neither deployed nor in the deployment, and nothing is stored', async () => {
     const error = await library().deploy([DISH_BPMN], { user: 'designer' }).catch((caught) => caught);
     expect(error).toMatchObject({ code: 'invalid' });
-    expect(error.details.findings).toContainEqual(expect.objectContaining({
+    expect(error.details.findings).toContainEqual(objectWith({
       file: 'dish-camunda8.bpmn', elementId: 'Decide', rule: 'supported-elements', severity: 'error',
-      message: expect.stringContaining('calls the DMN decision "dish", which is neither deployed nor in this deployment'),
+      message: textContaining('calls the DMN decision "dish", which is neither deployed nor in this deployment'),
     }));
     expect(await library().list()).toEqual([]);
   });
@@ -80,16 +81,16 @@ describe('deploying .dmn files beside .bpmn', () => {
   it('refuses a .dmn file that cannot be evaluated and a decision id defined in two files, naming the file', async () => {
     const broken = { name: 'broken.dmn', xml: DISH_DMN.xml.replace('hitPolicy="UNIQUE"', 'hitPolicy="SOMETIMES"') };
     const first = await library().deploy([DISH_BPMN, broken], { user: 'designer' }).catch((caught) => caught);
-    expect(first.details.findings).toContainEqual(expect.objectContaining({ file: 'broken.dmn', rule: 'dmn-parse', severity: 'error', message: expect.stringContaining('SOMETIMES') }));
+    expect(first.details.findings).toContainEqual(objectWith({ file: 'broken.dmn', rule: 'dmn-parse', severity: 'error', message: textContaining('SOMETIMES') }));
 
     const twice = await library().deploy([DISH_DMN, { ...DISH_DMN, name: 'copy.dmn' }], { user: 'designer' }).catch((caught) => caught);
-    expect(twice.details.findings).toContainEqual(expect.objectContaining({ file: 'copy.dmn', elementId: 'dish', rule: 'duplicate-decision' }));
+    expect(twice.details.findings).toContainEqual(objectWith({ file: 'copy.dmn', elementId: 'dish', rule: 'duplicate-decision' }));
     expect(await library().listDecisions()).toEqual([]);
   });
 
   it('checks files together offline (stratum validate): a decision of any .dmn file of the run is known', async () => {
     expect((await lintFiles([DISH_BPMN, DISH_DMN])).filter((finding) => finding.severity === 'error')).toEqual([]);
     const alone = await lintFiles([DISH_BPMN]);
-    expect(alone).toContainEqual(expect.objectContaining({ elementId: 'Decide', rule: 'supported-elements', severity: 'error' }));
+    expect(alone).toContainEqual(objectWith({ elementId: 'Decide', rule: 'supported-elements', severity: 'error' }));
   });
 });

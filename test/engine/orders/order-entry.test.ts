@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, StratumError } from '../../../engine/index.js';
 import { enter, openFixture, order, shippedDiagrams, type Fixture } from '../../support/stratum-fixture.js';
+import { textContaining } from '../../support/matchers.js';
 
 let fixture: Fixture;
 afterEach(async () => { await fixture.dispose(); });
@@ -72,7 +73,7 @@ describe('order entry as configured', () => {
 
   it('is unavailable while the order process is not deployed', async () => {
     fixture = await openFixture({ deployShipped: false });
-    expect(await fixture.stratum.runtime.orderEntryStatus()).toMatchObject({ ready: false, problem: expect.stringContaining('not deployed') });
+    expect(await fixture.stratum.runtime.orderEntryStatus()).toMatchObject({ ready: false, problem: textContaining('not deployed') });
     expect((await refusal(enter(fixture.stratum.runtime, order('SO-1', 100)))).code).toBe('unavailable');
   });
 
@@ -82,7 +83,7 @@ describe('order entry as configured', () => {
       file.name === 'order-to-cash.bpmn' ? { ...file, xml: file.xml.replace('<zeebe:property name="takesOrders" value="true" />', '') } : file);
     await fixture.stratum.library.deploy(files, { user: 'test' });
     const status = await fixture.stratum.runtime.orderEntryStatus();
-    expect(status).toMatchObject({ ready: false, problem: expect.stringContaining('does not declare that it takes orders') });
+    expect(status).toMatchObject({ ready: false, problem: textContaining('does not declare that it takes orders') });
     expect((await refusal(enter(fixture.stratum.runtime, order('SO-1', 100)))).code).toBe('unavailable');
     // and, taking no orders, it is an ordinary level-1 process for the generic start
     const { instance } = await fixture.stratum.runtime.start('order-to-cash', { businessKey: 'SO-1', variables: order('SO-1', 100).variables });

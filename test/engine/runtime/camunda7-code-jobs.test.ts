@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CAMUNDA_7_ADAPTER_JOB_TYPE, delegateJobType } from '../../../engine/bpmn/camunda7-jobs.js';
 import { erp, openFixture, type Fixture } from '../../support/stratum-fixture.js';
+import { objectWith, textContaining } from '../../support/matchers.js';
 
 const CODE = { name: 'camunda7-code-jobs.bpmn', xml: readFileSync(new URL('../../fixtures/engine/camunda7-code-jobs.bpmn', import.meta.url), 'utf8') };
 
@@ -67,7 +68,7 @@ describe('Camunda 7 code runs as external jobs', () => {
     // the connector's output parameters are the job's declared outputs: nothing else is accepted
     await expect(runtime().completeJob(holiday.id, { statusCode: 200, isHoliday: false }, erp, 'java-worker')).rejects.toMatchObject({ code: 'invalid' });
     const done = await runtime().completeJob(holiday.id, { statusCode: 200 }, erp, 'java-worker');
-    expect(done).toMatchObject({ id: instance.id, status: 'completed', variables: expect.objectContaining({ isHoliday: true, postId: 'P-1' }) });
+    expect(done).toMatchObject({ id: instance.id, status: 'completed', variables: objectWith({ isHoliday: true, postId: 'P-1' }) });
   });
 
   it('still refuses a script among a connector\'s parameters, naming it', async () => {
@@ -75,8 +76,8 @@ describe('Camunda 7 code runs as external jobs', () => {
       '<camunda:outputParameter name="isHoliday"><camunda:script scriptFormat="javascript" resource="parseHoliday.js" /></camunda:outputParameter>');
     const error = await fixture.stratum.library.deploy([{ ...CODE, xml: withScript }], { user: 'designer' }).catch((caught) => caught);
     expect(error).toMatchObject({ code: 'invalid' });
-    expect(error.details.findings).toContainEqual(expect.objectContaining({
-      elementId: 'Holiday', rule: 'no-javascript', severity: 'error', message: expect.stringContaining('parameter "isHoliday" of the connector "http-connector"'),
+    expect(error.details.findings).toContainEqual(objectWith({
+      elementId: 'Holiday', rule: 'no-javascript', severity: 'error', message: textContaining('parameter "isHoliday" of the connector "http-connector"'),
     }));
   });
 });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InstanceView } from '../../../engine/api.js';
 import { enter, director, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+import { objectWith, textContaining } from '../../support/matchers.js';
 
 const DECLARED = readFileSync(new URL('../../fixtures/engine/declared-outputs.bpmn', import.meta.url), 'utf8');
 
@@ -50,8 +51,8 @@ describe('user tasks accept only the variables their outputs declare', () => {
     await enter(runtime(), order('D-2', 750_000));
     const task = await openTask('D-2', 'vice-president');
     const error = await refusal(runtime().completeTask(task.id, { approved: true, riskClass: 'low' }, vicePresident));
-    expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('does not declare riskClass') });
-    expect(error.details.variables).toEqual([expect.objectContaining({ name: 'riskClass', problem: expect.stringContaining('is not declared') })]);
+    expect(error).toMatchObject({ code: 'invalid', message: textContaining('does not declare riskClass') });
+    expect(error.details.variables).toEqual([objectWith({ name: 'riskClass', problem: textContaining('is not declared') })]);
     expect(await runtime().findTasks({ businessKey: 'D-2' })).toHaveLength(1);
   });
 
@@ -66,7 +67,7 @@ describe('user tasks accept only the variables their outputs declare', () => {
     await runtime().completeTask((await openTask('D-4', 'sales-director')).id, { approved: true }, director);
     const task = await openTask('D-4', 'vice-president');
     const error = await refusal(runtime().completeTask(task.id, {}, vicePresident));
-    expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('vicePresidentApproved') });
+    expect(error).toMatchObject({ code: 'invalid', message: textContaining('vicePresidentApproved') });
     expect(error.details.variables).toEqual([{ name: 'approved', problem: 'is missing' }]);
     expect((await rootOf('D-4')).status).toBe('running');
   });
@@ -91,7 +92,7 @@ describe('user tasks accept only the variables their outputs declare', () => {
     await runtime().completeTask((await openTask('D-7', 'vice-president')).id, { riskClass: 'high' }, vicePresident);
     const task = await openTask('D-7', 'sales-director');
     const error = await refusal(runtime().completeTask(task.id, { seen: true }, director));
-    expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('it declares no variables') });
+    expect(error).toMatchObject({ code: 'invalid', message: textContaining('it declares no variables') });
     const done = await runtime().completeTask(task.id, {}, director);
     expect(done.status).toBe('completed');
     expect(done.variables).toMatchObject({ riskClass: 'high', riskComment: null, creditScore: 700 });
@@ -123,7 +124,7 @@ describe('jobs', () => {
     await runtime().completeJob((await lockJob('noting')).id, {}, erp, 'w1');
     const job = await lockJob('scoring');
     const error = await refusal(runtime().completeJob(job.id, { score: 1, riskClass: 'low' }, erp, 'w1'));
-    expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('it declares only score') });
+    expect(error).toMatchObject({ code: 'invalid', message: textContaining('it declares only score') });
     const after = await runtime().completeJob(job.id, { score: 640 }, erp, 'w1');
     expect(after.variables).toMatchObject({ creditScore: 640 });
     expect(after.variables).not.toHaveProperty('score');

@@ -3,6 +3,7 @@
 // an incident naming the gateway, as Camunda does.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFixture, type Fixture } from '../../support/stratum-fixture.js';
+import { objectWith } from '../../support/matchers.js';
 
 const XML = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="D" targetNamespace="http://example.com/camunda8">
@@ -24,7 +25,7 @@ afterEach(async () => { await fixture?.dispose(); });
 describe('an exclusive gateway without a default flow', () => {
   it('deploys with a warning, takes a true condition, and raises an incident naming the gateway when none is true', async () => {
     const { warnings } = await fixture.stratum.library.deploy([{ name: 'sizes.bpmn', xml: XML }], { user: 'designer' });
-    expect(warnings).toContainEqual(expect.objectContaining({ elementId: 'Size', rule: 'exclusive-gateway-default', severity: 'warning' }));
+    expect(warnings).toContainEqual(objectWith({ elementId: 'Size', rule: 'exclusive-gateway-default', severity: 'warning' }));
 
     const big = await fixture.stratum.runtime.start('sizes', { variables: { amount: 500 } });
     expect(big.instance.status).toBe('completed');

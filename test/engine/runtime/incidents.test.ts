@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, openStratum, type Store, type Stratum } from '../../../engine/index.js';
 import { enter, ManualClock, order, SAMPLE_RATES, shippedDiagrams } from '../../support/stratum-fixture.js';
+import { objectWith, textContaining } from '../../support/matchers.js';
 
 const ops = { name: 'otto', groups: ['operations'] };
 
@@ -33,7 +34,7 @@ describe('a call activity whose called process was not deployed', () => {
     const { instance } = await stratum.runtime.start('caller', { businessKey: 'C-1' });
     expect(instance.status).toBe('failed');
     const { items: [incident] } = await stratum.runtime.findIncidents({ processKey: 'caller' });
-    expect(incident).toMatchObject({ kind: 'step', elementId: 'CallReview', message: expect.stringContaining('review, which is not deployed') });
+    expect(incident).toMatchObject({ kind: 'step', elementId: 'CallReview', message: textContaining('review, which is not deployed') });
 
     await expect(stratum.runtime.retryIncident(incident.id, {}, ops)).rejects.toMatchObject({ code: 'invalid' });
     expect((await stratum.runtime.findIncidents({})).items.map((open) => open.id)).toEqual([incident.id]);
@@ -45,7 +46,7 @@ describe('a call activity whose called process was not deployed', () => {
     expect(resumed.waiting.map((wait) => [wait.processKey, wait.type]).sort()).toEqual([['caller', 'call'], ['review', 'task']]);
     expect(resumed.variables).toMatchObject({ region: 'EMEA' });
     expect((await stratum.runtime.findIncidents({})).items).toEqual([]);
-    expect(resumed.history).toContainEqual(expect.objectContaining({ event: 'incident.resolved', actor: 'otto', data: expect.objectContaining({ incidentId: incident.id }) }));
+    expect(resumed.history).toContainEqual(objectWith({ event: 'incident.resolved', actor: 'otto', data: objectWith({ incidentId: incident.id }) }));
   });
 });
 

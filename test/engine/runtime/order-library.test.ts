@@ -1,6 +1,7 @@
 // The shipped order library's business rules, driven through the engine API.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { director, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+import { anyText, arrayWith, objectWith, textContaining } from '../../support/matchers.js';
 
 let fixture: Fixture;
 beforeEach(async () => { fixture = await openFixture(); });
@@ -174,7 +175,7 @@ describe('task completion', () => {
     ]);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
-    expect(rejected.reason).toMatchObject({ code: 'conflict', message: expect.stringContaining('no longer open') });
+    expect(rejected.reason).toMatchObject({ code: 'conflict', message: textContaining('no longer open') });
   });
 
   it('refuses a completion by someone in none of the candidate groups', async () => {
@@ -197,7 +198,7 @@ describe('task completion', () => {
     const { instance } = await enter(runtime(), order('NO-DECISION', 700_000));
     const [task] = await tasksFor('NO-DECISION');
     const error = await runtime().completeTask(task.id, { comment: 'looks fine' }, vicePresident).catch((caught) => caught);
-    expect(error).toMatchObject({ code: 'invalid', message: expect.stringContaining('approved') });
+    expect(error).toMatchObject({ code: 'invalid', message: textContaining('approved') });
     expect(error.details.variables).toEqual([{ name: 'approved', problem: 'is missing' }]);
     expect(await tasksFor('NO-DECISION')).toHaveLength(1);
     const after = await runtime().getInstance(instance.id);
@@ -215,10 +216,10 @@ describe('task completion', () => {
     expect(view.children.map((child) => child.processKey)).toEqual(['credit-order-approval']);
     // (the waits began in the same step, so their order is by id)
     expect(view.waiting).toHaveLength(3);
-    expect(view.waiting).toEqual(expect.arrayContaining([
-      expect.objectContaining({ type: 'call', processKey: 'sales-order-management' }),
-      expect.objectContaining({ type: 'message', processKey: 'sales-order-management', message: 'OrderChanged' }),
-      expect.objectContaining({ type: 'task', processKey: 'credit-order-approval', candidateGroups: ['sales-director'] }),
+    expect(view.waiting).toEqual(arrayWith([
+      objectWith({ type: 'call', processKey: 'sales-order-management' }),
+      objectWith({ type: 'message', processKey: 'sales-order-management', message: 'OrderChanged' }),
+      objectWith({ type: 'task', processKey: 'credit-order-approval', candidateGroups: ['sales-director'] }),
     ]));
     const historyIds = new Set(view.history.map((entry) => entry.instanceId));
     expect(historyIds.has(root.id)).toBe(false);
@@ -253,7 +254,7 @@ describe('external jobs', () => {
     const root = await runtime().getInstance(instance.id);
     expect(root!.status).toBe('failed');
     const child = (await runtime().findInstances({ businessKey: 'JOB-2', processKey: 'sales-order-management' })).items[0];
-    expect((await runtime().getInstance(child.id))!.incident).toMatchObject({ elementId: expect.any(String), message: expect.stringContaining('still down') });
+    expect((await runtime().getInstance(child.id))!.incident).toMatchObject({ elementId: anyText(), message: textContaining('still down') });
   });
 });
 

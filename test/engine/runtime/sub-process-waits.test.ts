@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { erp, openFixture, type Fixture } from '../../support/stratum-fixture.js';
+import { objectWith } from '../../support/matchers.js';
 
 const XML = readFileSync(new URL('../../fixtures/engine/sub-process-job.bpmn', import.meta.url), 'utf8');
 
@@ -15,7 +16,7 @@ describe('an embedded sub-process', () => {
   it('publishes the job inside it and completes when the job does', async () => {
     await fixture.stratum.library.deploy([{ name: 'sub-process-job.bpmn', xml: XML }], { user: 'designer' });
     const { instance } = await fixture.stratum.runtime.start('sub-process-job', { variables: { parcel: 'P-1' } });
-    expect(instance.waiting).toEqual([expect.objectContaining({ elementId: 'Pack', type: 'job' })]);
+    expect(instance.waiting).toEqual([objectWith({ elementId: 'Pack', type: 'job' })]);
     const [job] = await fixture.stratum.runtime.fetchAndLockJobs({ type: 'pack', workerId: 'packer' });
     expect(job.variables).toMatchObject({ parcel: 'P-1', what: 'P-1' });
     const done = await fixture.stratum.runtime.completeJob(job.id, {}, erp, 'packer');

@@ -15,6 +15,7 @@ import type {
   StoreTx,
   WaitRow,
 } from '../../../engine/store/types.js';
+import { anyNumber } from '../../support/matchers.js';
 
 const T0 = Date.parse('2026-03-01T08:00:00.000Z');
 /** An ISO timestamp `seconds` after a fixed instant. */
@@ -910,7 +911,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await seed(store, instanceRow('i1'));
         const row = incidentRow('inc-1', 'i1');
         await store.transaction((tx) => tx.insertIncident(row));
-        expect(await store.read((tx) => tx.getIncident('inc-1'))).toEqual({ ...row, seq: expect.any(Number) });
+        expect(await store.read((tx) => tx.getIncident('inc-1'))).toEqual({ ...row, seq: anyNumber() });
         expect(await store.read((tx) => tx.getIncident('nope'))).toBeUndefined();
       });
 

@@ -6,6 +6,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { UserDirectory } from '../../../server/auth/users.js';
 import demoUsers from '../../../server/demo-users.json' with { type: 'json' };
+import { arrayWith } from '../../support/matchers.js';
 
 const file = { users: [{ name: 'ann', token: 'ann-secret-token', groups: ['sales-director', 'sales-director'] }, { name: 'erp', token: 'erp-secret-token', groups: ['integration'] }] };
 
@@ -58,6 +59,6 @@ describe('UserDirectory', () => {
     expect(groupsOf('demo-director')).toEqual(['sales-director']);
     expect(groupsOf('demo-vp')).toEqual(['vice-president']);
     for (const group of ['procurement', 'production', 'inspection']) expect(groupsOf(`demo-${group}`)).toEqual([group]);
-    expect(groupsOf('demo-admin')).toEqual(expect.arrayContaining(['designer', 'integration', 'sales-director', 'vice-president', 'procurement', 'production', 'inspection']));
+    expect(groupsOf('demo-admin')).toEqual(arrayWith(['designer', 'integration', 'sales-director', 'vice-president', 'procurement', 'production', 'inspection']));
   });
 });

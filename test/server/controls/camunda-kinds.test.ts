@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_USERS, TOKENS, type ApiClient, type ApiResponse } from '../support/client.js';
 import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { objectWith } from '../../support/matchers.js';
 
 const BO = 'test-bo-token';
 const ASSIGNED = readFileSync(new URL('../../fixtures/engine/assigned-review.bpmn', import.meta.url), 'utf8');
@@ -166,7 +167,7 @@ const rows: Record<string, Row[]> = {
       run: async () => {
         const claim = await startReview('bo');
         const mine = (await api.get('/api/tasks?assignee=me', BO)).body as { businessKey: string; assignee: string }[];
-        expect(mine.filter((task) => task.businessKey === claim)).toEqual([expect.objectContaining({ assignee: 'bo' })]);
+        expect(mine.filter((task) => task.businessKey === claim)).toEqual([objectWith({ assignee: 'bo' })]);
         expect(mine.every((task) => task.assignee === 'bo')).toBe(true);
         expect(((await api.get('/api/tasks?assignee=me', TOKENS.vp)).body as { businessKey: string }[]).filter((task) => task.businessKey === claim)).toEqual([]);
       },
@@ -182,7 +183,7 @@ const rows: Record<string, Row[]> = {
           token: TOKENS.designer, body: foreign, headers: { 'content-type': 'application/xml' },
         });
         expect(response.status, response.text).toBe(422);
-        expect(response.body.findings).toContainEqual(expect.objectContaining({
+        expect(response.body.findings).toContainEqual(objectWith({
           elementId: 'UserTask_ApproveBySalesDirector', rule: 'user-task-candidate-groups', severity: 'error',
         }));
       },

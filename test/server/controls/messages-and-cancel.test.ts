@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS, type ApiClient } from '../support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { anyText, objectWith, textContaining } from '../../support/matchers.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -32,16 +33,16 @@ describe('messages are buffered, not lost', () => {
     const order = await enterOrder('SO-EARLY-PAY', 'prepaid-at-entry', { description: 'blue paint' });
     const early = await pay('SO-EARLY-PAY', { variables: { paidAmount: 10_000 } });
     expect(early.status).toBe(202);
-    expect(early.body).toMatchObject({ outcome: 'buffered', messageKey: expect.any(String), reached: [] });
+    expect(early.body).toMatchObject({ outcome: 'buffered', messageKey: anyText(), reached: [] });
     expect(Date.parse(early.body.expiresAt) - Date.now()).toBeGreaterThan(59 * 60_000); // the default: one hour
 
     await acknowledgeAll('SO-EARLY-PAY');
     // no second message: the buffered payment released the order to planning
     expect(await jobTypesOf(order.id)).toEqual(PLANNING);
     const history = await historyOf(order.id);
-    expect(history).toContainEqual(expect.objectContaining({ event: 'message.buffered', actor: 'erp', data: expect.objectContaining({ messageKey: early.body.messageKey }) }));
+    expect(history).toContainEqual(objectWith({ event: 'message.buffered', actor: 'erp', data: objectWith({ messageKey: early.body.messageKey }) }));
     expect(history.filter((entry) => entry.event === 'message.correlated')).toEqual([
-      expect.objectContaining({ actor: 'erp', data: expect.objectContaining({ messageKey: early.body.messageKey, buffered: true }) }),
+      objectWith({ actor: 'erp', data: objectWith({ messageKey: early.body.messageKey, buffered: true }) }),
     ]);
   });
 
@@ -55,7 +56,7 @@ describe('messages are buffered, not lost', () => {
     await acknowledgeAll('SO-DUP-BUFFERED');
     const history = await historyOf(order.id);
     expect(history.filter((entry) => entry.event === 'message.correlated')).toHaveLength(1);
-    expect(history.filter((entry) => entry.event === 'message.duplicate')).toEqual([expect.objectContaining({ actor: 'erp' })]);
+    expect(history.filter((entry) => entry.event === 'message.duplicate')).toEqual([objectWith({ actor: 'erp' })]);
   });
 
   it('refuses a retry of a delivered message with the same messageId (409) instead of delivering or buffering it again', async () => {
@@ -206,7 +207,7 @@ describe('incidents are listed and retried after a fix', () => {
     const listed = await api.get('/api/incidents?businessKey=SO-JOB-INCIDENT', TOKENS.nobody);
     expect(listed.status).toBe(200);
     const rootCause = listed.body.items.find((incident: { kind: string }) => incident.kind === 'job');
-    expect(rootCause).toMatchObject({ jobId: job.id, elementId: expect.any(String), message: expect.stringContaining('ERP down'), causeIncidentId: null, rootInstanceId: order.id });
+    expect(rootCause).toMatchObject({ jobId: job.id, elementId: anyText(), message: textContaining('ERP down'), causeIncidentId: null, rootInstanceId: order.id });
     const following = listed.body.items.filter((incident: { causeIncidentId: string | null }) => incident.causeIncidentId);
     expect(following.length).toBeGreaterThan(0);
 
@@ -238,7 +239,7 @@ describe('incidents are listed and retried after a fix', () => {
     expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(200);
     expect((await instance(started.body.id)).status).toBe('failed');
     const [incident] = (await api.get('/api/incidents?processKey=price-check', TOKENS.nobody)).body.items;
-    expect(incident).toMatchObject({ kind: 'step', message: expect.stringContaining('region'), businessKey: 'PC-1' });
+    expect(incident).toMatchObject({ kind: 'step', message: textContaining('region'), businessKey: 'PC-1' });
 
     const unchanged = await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, {});
     expect(unchanged.status).toBe(422);
@@ -249,7 +250,7 @@ describe('incidents are listed and retried after a fix', () => {
     const fixed = await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { variables: { region: 'EMEA' } });
     expect(fixed.status, fixed.text).toBe(200);
     expect(fixed.body).toMatchObject({ status: 'completed', variables: { region: 'EMEA', checkedRegion: 'EMEA' } });
-    expect(fixed.body.history).toContainEqual(expect.objectContaining({ event: 'incident.resolved', actor: 'otto', data: expect.objectContaining({ variables: { region: 'EMEA' } }) }));
+    expect(fixed.body.history).toContainEqual(objectWith({ event: 'incident.resolved', actor: 'otto', data: objectWith({ variables: { region: 'EMEA' } }) }));
   });
 
   it('closes the incidents of an order that is cancelled instead of retried', async () => {

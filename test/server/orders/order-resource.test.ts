@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS, type ApiClient } from '../support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { anyText, objectWith } from '../../support/matchers.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -52,7 +53,7 @@ describe('GET /api/orders/{orderNo}', () => {
       entered: { orderNo: 'ORD-VP', amount: 600_000, currency: 'CNY', customer: { name: 'Hoffmann Maschinenbau GmbH' } },
       enteredBy: 'erp', incident: null,
     });
-    expect(view.waiting).toEqual([expect.objectContaining({ type: 'task', candidateGroups: ['vice-president'], mayAct: ['vice-president'], processKey: 'credit-order-approval' })]);
+    expect(view.waiting).toEqual([objectWith({ type: 'task', candidateGroups: ['vice-president'], mayAct: ['vice-president'], processKey: 'credit-order-approval' })]);
     expect(view.versions.map((one: { processKey: string }) => one.processKey)).toEqual(['order-to-cash', 'sales-order-management', 'credit-order-approval']);
     expect(view.versions.every((one: { version: number }) => one.version >= 1)).toBe(true);
     expect(view.history.some((entry: { event: string; instanceId: string }) => entry.event === 'instance.started' && entry.instanceId === view.versions[2].instanceId)).toBe(true);
@@ -61,7 +62,7 @@ describe('GET /api/orders/{orderNo}', () => {
   it('follows a prepaid-at-entry order from waiting for payment through planning and shipping to fulfilled', async () => {
     await enter('ORD-PREPAID', { paymentTerms: 'prepaid-at-entry', amount: 2_000_000 });
     expect((await order('ORD-PREPAID')).status).toBe('waiting-for-payment');
-    expect((await order('ORD-PREPAID')).waiting).toEqual([expect.objectContaining({ type: 'message', message: 'PaymentReceived', mayAct: ['integration'] })]);
+    expect((await order('ORD-PREPAID')).waiting).toEqual([objectWith({ type: 'message', message: 'PaymentReceived', mayAct: ['integration'] })]);
     expect((await api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'ORD-PREPAID' })).status).toBe(200);
     expect((await order('ORD-PREPAID')).status).toBe('in-planning');
     const job = await workJob('procurement-planning', 'ORD-PREPAID');
@@ -156,7 +157,7 @@ describe('GET /api/orders', () => {
     for (let n = 1; n <= 25; n++) await enter(`COMMON-${n}`, { customer, amount: 600_000 });
     const first = await api.get('/api/orders?customer=Rare%20GmbH&status=waiting-for-payment&limit=1', TOKENS.erp);
     expect(first.body.items).toEqual([]);
-    expect(first.body.next).toEqual(expect.any(String));
+    expect(first.body.next).toEqual(anyText());
     let page = first;
     const found: string[] = [];
     while (page.body.next) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lintFixture, ofRule } from '../lint-fixture.js';
+import { textContaining } from '../../../support/matchers.js';
 
 const RULE = 'candidate-group-members';
 const USERS_GROUPS = ['designer', 'vice-president', 'production'];
@@ -8,8 +9,8 @@ describe(RULE, () => {
   it('refuses a candidate group no user is in, naming the task and the group', async () => {
     const findings = await lintFixture(RULE, 'invalid-groups.bpmn', { taskGroups: { known: USERS_GROUPS, severity: 'error' } });
     expect(ofRule(findings, RULE)).toEqual([
-      ['Task_Typo', expect.stringContaining('User task "Check stock" is offered to candidate group "procurment", which no user is in, so nobody could complete it')],
-      ['Task_Mixed', expect.stringContaining('candidate group "night-shift", which no user is in, so only members of "production" can complete it')],
+      ['Task_Typo', textContaining('User task "Check stock" is offered to candidate group "procurment", which no user is in, so nobody could complete it')],
+      ['Task_Mixed', textContaining('candidate group "night-shift", which no user is in, so only members of "production" can complete it')],
     ]);
     expect(findings.filter((finding) => finding.rule === RULE).map((finding) => finding.severity)).toEqual(['error', 'error']);
   });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { lintFiles, lintXml } from '../../../../engine/lint/lint-bpmn.js';
 import type { ProcessSupply } from '../../../../engine/lint/variable-supply.js';
 import { expectNoErrors, FIXTURES, fixtureFiles, lintFixture, ofRule } from '../lint-fixture.js';
+import { objectWith, textContaining } from '../../../support/matchers.js';
 
 const RULE = 'condition-variables-supplied';
 const ofSeverity = async (file: string, options = {}) =>
@@ -30,7 +31,7 @@ describe(RULE, () => {
   it('where the start event declares nothing (any start variables), only warns and says to declare it on the start event', async () => {
     const findings = await ofSeverity('invalid-undeclared-start.bpmn');
     expect(findings).toEqual([
-      ['Flow_Large', 'warning', expect.stringContaining('reads "amount", but nothing in the process supplies "amount"; declare it as a start variable on the start event')],
+      ['Flow_Large', 'warning', textContaining('reads "amount", but nothing in the process supplies "amount"; declare it as a start variable on the start event')],
     ]);
   });
 
@@ -38,7 +39,7 @@ describe(RULE, () => {
     const xml = readFileSync(`${FIXTURES}${RULE}/valid-camunda.bpmn`, 'utf8').replace('discount &gt; 5', 'rebate &gt; 5');
     const findings = (await lintXml(xml)).filter((finding) => finding.rule === RULE);
     expect(findings).toEqual([
-      expect.objectContaining({ elementId: 'Flow_Yes', severity: 'error', message: expect.stringContaining('reads "rebate", which nothing supplies') }),
+      objectWith({ elementId: 'Flow_Yes', severity: 'error', message: textContaining('reads "rebate", which nothing supplies') }),
     ]);
     expect(findings[0].message).toContain('e.g. <camunda:formField id="rebate" />');
   });
@@ -58,7 +59,7 @@ describe(RULE, () => {
     it('is an error when it is called only from processes that declare their start variables and none supplies it', async () => {
       const findings = await ofSeverity('invalid-called-child.bpmn', { processSupplies: [caller(['orderNo'])] });
       expect(findings).toEqual([
-        ['Child_Flow_Large', 'error', expect.stringContaining('process "child" is only called from processes that declare their start variables, none of which supplies it')],
+        ['Child_Flow_Large', 'error', textContaining('process "child" is only called from processes that declare their start variables, none of which supplies it')],
       ]);
     });
 
