@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lintFiles } from '../../../engine/lint/lint-bpmn.js';
 import { openFixture, type Fixture } from '../../support/stratum-fixture.js';
 import { anyText, objectWith, textContaining } from '../../support/matchers.js';
+import { refusalOf } from '../../support/refusal.js';
 
 const read = (path: string) => readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8');
 const DISH_BPMN = { name: 'dish-camunda8.bpmn', xml: read('engine/dish-camunda8.bpmn') };
@@ -69,9 +70,9 @@ describe('deploying .dmn files beside .bpmn', () => {
   });
 
   it('refuses a business rule task whose decision is neither deployed nor in the deployment, and nothing is stored', async () => {
-    const error = await library().deploy([DISH_BPMN], { user: 'designer' }).catch((caught) => caught);
+    const error = await refusalOf(library().deploy([DISH_BPMN], { user: 'designer' }));
     expect(error).toMatchObject({ code: 'invalid' });
-    expect(error.details.findings).toContainEqual(objectWith({
+    expect(error.details?.findings).toContainEqual(objectWith({
       file: 'dish-camunda8.bpmn', elementId: 'Decide', rule: 'supported-elements', severity: 'error',
       message: textContaining('calls the DMN decision "dish", which is neither deployed nor in this deployment'),
     }));
@@ -80,11 +81,11 @@ describe('deploying .dmn files beside .bpmn', () => {
 
   it('refuses a .dmn file that cannot be evaluated and a decision id defined in two files, naming the file', async () => {
     const broken = { name: 'broken.dmn', xml: DISH_DMN.xml.replace('hitPolicy="UNIQUE"', 'hitPolicy="SOMETIMES"') };
-    const first = await library().deploy([DISH_BPMN, broken], { user: 'designer' }).catch((caught) => caught);
-    expect(first.details.findings).toContainEqual(objectWith({ file: 'broken.dmn', rule: 'dmn-parse', severity: 'error', message: textContaining('SOMETIMES') }));
+    const first = await refusalOf(library().deploy([DISH_BPMN, broken], { user: 'designer' }));
+    expect(first.details?.findings).toContainEqual(objectWith({ file: 'broken.dmn', rule: 'dmn-parse', severity: 'error', message: textContaining('SOMETIMES') }));
 
-    const twice = await library().deploy([DISH_DMN, { ...DISH_DMN, name: 'copy.dmn' }], { user: 'designer' }).catch((caught) => caught);
-    expect(twice.details.findings).toContainEqual(objectWith({ file: 'copy.dmn', elementId: 'dish', rule: 'duplicate-decision' }));
+    const twice = await refusalOf(library().deploy([DISH_DMN, { ...DISH_DMN, name: 'copy.dmn' }], { user: 'designer' }));
+    expect(twice.details?.findings).toContainEqual(objectWith({ file: 'copy.dmn', elementId: 'dish', rule: 'duplicate-decision' }));
     expect(await library().listDecisions()).toEqual([]);
   });
 

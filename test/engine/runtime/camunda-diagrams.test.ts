@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { interopAvailable, interopFile } from '../../support/shared-interop.js';
 import { erp, openFixture, type Fixture } from '../../support/stratum-fixture.js';
 import { objectWith } from '../../support/matchers.js';
+import { refusalOf } from '../../support/refusal.js';
 
 let fixture: Fixture;
 beforeEach(async () => { fixture = await openFixture({ deployShipped: false }); });
@@ -292,11 +293,11 @@ describe.skipIf(!interopAvailable)('Camunda diagrams with constructs Stratum ref
 
   for (const [paths, elementId, construct] of refusals) {
     it(`refuses ${paths[0].split('/').at(-1)}: ${elementId} (${construct.source})`, async () => {
-      const error = await deploy(...paths).catch((caught) => caught);
+      const error = await refusalOf(deploy(...paths));
       expect(error).toMatchObject({ code: 'invalid' });
-      const finding = error.details.findings.find((candidate: { elementId: string; message: string }) =>
+      const finding = (error.details?.findings ?? []).find((candidate) =>
         candidate.elementId === elementId && construct.test(candidate.message));
-      expect(finding, JSON.stringify(error.details.findings.filter((f: { severity: string }) => f.severity === 'error'), null, 1)).toBeDefined();
+      expect(finding, JSON.stringify((error.details?.findings ?? []).filter((f) => f.severity === 'error'), null, 1)).toBeDefined();
       expect(await fixture.stratum.library.list()).toEqual([]);
     });
   }

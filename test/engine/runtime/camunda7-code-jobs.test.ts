@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CAMUNDA_7_ADAPTER_JOB_TYPE, delegateJobType } from '../../../engine/bpmn/camunda7-jobs.js';
 import { erp, openFixture, type Fixture } from '../../support/stratum-fixture.js';
 import { objectWith, textContaining } from '../../support/matchers.js';
+import { refusalOf } from '../../support/refusal.js';
 
 const CODE = { name: 'camunda7-code-jobs.bpmn', xml: readFileSync(new URL('../../fixtures/engine/camunda7-code-jobs.bpmn', import.meta.url), 'utf8') };
 
@@ -74,9 +75,9 @@ describe('Camunda 7 code runs as external jobs', () => {
   it('still refuses a script among a connector\'s parameters, naming it', async () => {
     const withScript = CODE.xml.replace('<camunda:outputParameter name="isHoliday">${statusCode == 200}</camunda:outputParameter>',
       '<camunda:outputParameter name="isHoliday"><camunda:script scriptFormat="javascript" resource="parseHoliday.js" /></camunda:outputParameter>');
-    const error = await fixture.stratum.library.deploy([{ ...CODE, xml: withScript }], { user: 'designer' }).catch((caught) => caught);
+    const error = await refusalOf(fixture.stratum.library.deploy([{ ...CODE, xml: withScript }], { user: 'designer' }));
     expect(error).toMatchObject({ code: 'invalid' });
-    expect(error.details.findings).toContainEqual(objectWith({
+    expect(error.details?.findings).toContainEqual(objectWith({
       elementId: 'Holiday', rule: 'no-javascript', severity: 'error', message: textContaining('parameter "isHoliday" of the connector "http-connector"'),
     }));
   });

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InstanceView } from '../../../engine/api.js';
 import { enter, director, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 import { objectWith, textContaining } from '../../support/matchers.js';
+import { refusalOf } from '../../support/refusal.js';
 
 const DECLARED = readFileSync(new URL('../../fixtures/engine/declared-outputs.bpmn', import.meta.url), 'utf8');
 
@@ -18,7 +19,6 @@ beforeEach(async () => {
 afterEach(async () => { await fixture.dispose(); });
 
 const runtime = () => fixture.stratum.runtime;
-const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error) => error);
 
 async function openTask(businessKey: string, group: string) {
   const task = (await runtime().findTasks({ businessKey })).find((candidate) => candidate.candidateGroups.includes(group));
@@ -50,9 +50,9 @@ describe('user tasks accept only the variables their outputs declare', () => {
   it('refuses a variable the task does not declare, naming it, and leaves the task open', async () => {
     await enter(runtime(), order('D-2', 750_000));
     const task = await openTask('D-2', 'vice-president');
-    const error = await refusal(runtime().completeTask(task.id, { approved: true, riskClass: 'low' }, vicePresident));
+    const error = await refusalOf(runtime().completeTask(task.id, { approved: true, riskClass: 'low' }, vicePresident));
     expect(error).toMatchObject({ code: 'invalid', message: textContaining('does not declare riskClass') });
-    expect(error.details.variables).toEqual([objectWith({ name: 'riskClass', problem: textContaining('is not declared') })]);
+    expect(error.details?.variables).toEqual([objectWith({ name: 'riskClass', problem: textContaining('is not declared') })]);
     expect(await runtime().findTasks({ businessKey: 'D-2' })).toHaveLength(1);
   });
 
@@ -66,17 +66,17 @@ describe('user tasks accept only the variables their outputs declare', () => {
     await enter(runtime(), order('D-4', 3_000_000));
     await runtime().completeTask((await openTask('D-4', 'sales-director')).id, { approved: true }, director);
     const task = await openTask('D-4', 'vice-president');
-    const error = await refusal(runtime().completeTask(task.id, {}, vicePresident));
+    const error = await refusalOf(runtime().completeTask(task.id, {}, vicePresident));
     expect(error).toMatchObject({ code: 'invalid', message: textContaining('vicePresidentApproved') });
-    expect(error.details.variables).toEqual([{ name: 'approved', problem: 'is missing' }]);
+    expect(error.details?.variables).toEqual([{ name: 'approved', problem: 'is missing' }]);
     expect((await rootOf('D-4')).status).toBe('running');
   });
 
   it('refuses a decision that is not a boolean', async () => {
     await enter(runtime(), order('D-5', 750_000));
     const task = await openTask('D-5', 'vice-president');
-    const error = await refusal(runtime().completeTask(task.id, { approved: 'yes' }, vicePresident));
-    expect(error.details.variables).toEqual([{ name: 'approved', problem: 'is "yes"' }]);
+    const error = await refusalOf(runtime().completeTask(task.id, { approved: 'yes' }, vicePresident));
+    expect(error.details?.variables).toEqual([{ name: 'approved', problem: 'is "yes"' }]);
   });
 
   it('lets a rejection end the order as rejected', async () => {
@@ -91,7 +91,7 @@ describe('user tasks accept only the variables their outputs declare', () => {
     await runtime().completeJob((await lockJob('scoring')).id, { score: 700 }, erp, 'w1');
     await runtime().completeTask((await openTask('D-7', 'vice-president')).id, { riskClass: 'high' }, vicePresident);
     const task = await openTask('D-7', 'sales-director');
-    const error = await refusal(runtime().completeTask(task.id, { seen: true }, director));
+    const error = await refusalOf(runtime().completeTask(task.id, { seen: true }, director));
     expect(error).toMatchObject({ code: 'invalid', message: textContaining('it declares no variables') });
     const done = await runtime().completeTask(task.id, {}, director);
     expect(done.status).toBe('completed');
@@ -113,9 +113,9 @@ describe('jobs', () => {
   ])('refuses a worker without declared outputs that sets %s', async (_what, variables, name) => {
     await runtime().start('declared-outputs', { businessKey: 'J-2' });
     const job = await lockJob('noting');
-    const error = await refusal(runtime().completeJob(job.id, variables, erp, 'w1'));
+    const error = await refusalOf(runtime().completeJob(job.id, variables, erp, 'w1'));
     expect(error).toMatchObject({ code: 'invalid' });
-    expect(error.details.variables.map((input: { name: string }) => input.name)).toEqual([name]);
+    expect(error.details?.variables).toEqual([objectWith({ name })]);
     expect((await runtime().findInstances({ businessKey: 'J-2' })).items[0].status).toBe('running');
   });
 
@@ -123,7 +123,7 @@ describe('jobs', () => {
     await runtime().start('declared-outputs', { businessKey: 'J-3' });
     await runtime().completeJob((await lockJob('noting')).id, {}, erp, 'w1');
     const job = await lockJob('scoring');
-    const error = await refusal(runtime().completeJob(job.id, { score: 1, riskClass: 'low' }, erp, 'w1'));
+    const error = await refusalOf(runtime().completeJob(job.id, { score: 1, riskClass: 'low' }, erp, 'w1'));
     expect(error).toMatchObject({ code: 'invalid', message: textContaining('it declares only score') });
     const after = await runtime().completeJob(job.id, { score: 640 }, erp, 'w1');
     expect(after.variables).toMatchObject({ creditScore: 640 });

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enter, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+import { refusalOf } from '../../support/refusal.js';
 
 const fixtureFile = (name: string) => ({
   name,
@@ -118,9 +119,9 @@ describe('the library', () => {
 
 describe('bad input at deploy', () => {
   const refused = async (name: string) => {
-    const error = await fixture.stratum.library.deploy([fixtureFile(name)], { user: 'ann' }).catch((caught) => caught);
+    const error = await refusalOf(fixture.stratum.library.deploy([fixtureFile(name)], { user: 'ann' }));
     expect(error).toMatchObject({ code: 'invalid' });
-    return error.details.findings as { elementId: string | null; rule: string; message: string; file: string }[];
+    return error.details?.findings ?? [];
   };
 
   it('refuses malformed XML', async () => {

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enter, director, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 import { textContaining } from '../../support/matchers.js';
+import { refusalOf } from '../../support/refusal.js';
 
 let fixture: Fixture;
 beforeEach(async () => { fixture = await openFixture(); });
@@ -25,7 +26,7 @@ describe('four eyes on credit approval', () => {
     await enter(runtime(), order('F-1', 3_000_000));
     await runtime().completeTask((await openTask('F-1', 'sales-director')).id, { approved: true }, both);
     const review = await openTask('F-1', 'vice-president');
-    const error = await runtime().completeTask(review.id, { approved: true }, both).catch((caught) => caught);
+    const error = await refusalOf(runtime().completeTask(review.id, { approved: true }, both));
     expect(error).toMatchObject({ code: 'forbidden', message: textContaining('already decided "Approve order (sales director)"') });
     expect(await runtime().findTasks({ businessKey: 'F-1' })).toHaveLength(1);
   });

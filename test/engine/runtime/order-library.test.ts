@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { director, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 import { anyText, arrayWith, objectWith, textContaining } from '../../support/matchers.js';
+import { refusalOf } from '../../support/refusal.js';
 
 let fixture: Fixture;
 beforeEach(async () => { fixture = await openFixture(); });
@@ -197,9 +198,9 @@ describe('task completion', () => {
   it('refuses a completion without the approved decision and keeps the task open, instead of failing the order', async () => {
     const { instance } = await enter(runtime(), order('NO-DECISION', 700_000));
     const [task] = await tasksFor('NO-DECISION');
-    const error = await runtime().completeTask(task.id, { comment: 'looks fine' }, vicePresident).catch((caught) => caught);
+    const error = await refusalOf(runtime().completeTask(task.id, { comment: 'looks fine' }, vicePresident));
     expect(error).toMatchObject({ code: 'invalid', message: textContaining('approved') });
-    expect(error.details.variables).toEqual([{ name: 'approved', problem: 'is missing' }]);
+    expect(error.details?.variables).toEqual([{ name: 'approved', problem: 'is missing' }]);
     expect(await tasksFor('NO-DECISION')).toHaveLength(1);
     const after = await runtime().getInstance(instance.id);
     expect(after!.status).toBe('running');

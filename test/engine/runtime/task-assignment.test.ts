@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFixture, type Fixture } from '../../support/stratum-fixture.js';
 import { objectWith, textContaining } from '../../support/matchers.js';
+import { refusalOf } from '../../support/refusal.js';
 
 const process = (id: string, flavour: 'zeebe' | 'camunda', task: string) => ({
   name: `${id}.bpmn`,
@@ -38,7 +39,7 @@ describe('tasks assigned as Camunda assigns them', () => {
     expect((await runtime().findTasks({ assignee: 'anna' })).map((open) => open.id)).toEqual([task.id]);
     expect(await runtime().findTasks({ assignee: 'bob' })).toEqual([]);
 
-    const error = await runtime().completeTask(task.id, {}, { name: 'eve', groups: ['sales'] }).catch((caught) => caught);
+    const error = await refusalOf(runtime().completeTask(task.id, {}, { name: 'eve', groups: ['sales'] }));
     expect(error).toMatchObject({ code: 'forbidden', message: textContaining('assigned to anna, offered to bob, carla, for legal, audit; eve is not among them') });
     for (const user of [{ name: 'anna', groups: [] }, { name: 'carla', groups: [] }, { name: 'dan', groups: ['audit'] }]) {
       const { instance: next } = await runtime().start('review-c8', { variables: { owner: 'anna', reviewers: ['legal', 'audit'] } });

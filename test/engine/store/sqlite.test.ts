@@ -128,7 +128,7 @@ describe('SQLite file store', () => {
       finishWrite();
       await write;
       expect((await store.read((tx) => tx.latestVersion('order-to-cash')))?.version).toBe(2);
-      await expect(store.transaction(() => store.read(async () => undefined))).rejects.toThrow(/inside another transaction/);
+      await expect(store.transaction(() => store.read(() => Promise.resolve()))).rejects.toThrow(/inside another transaction/);
     } finally {
       await store.close();
     }
