@@ -177,7 +177,7 @@ describe('the Stratum ruleset', () => {
     const { definitions } = await parseBpmn(xml);
     const linter = new Linter({ config: stratumLintConfig, resolver: stratumResolver });
     const results = await linter.lint(definitions);
-    expect(results['stratum/user-task-candidate-groups'].map((report: any) => report.id)).toEqual(['NoGroups', 'Manual']);
+    expect(results['stratum/user-task-candidate-groups'].map((report) => report.id)).toEqual(['NoGroups', 'Manual']);
     expect(results['stratum/user-task-candidate-groups'][0].category).toBe('error');
   });
 

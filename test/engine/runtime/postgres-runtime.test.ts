@@ -142,8 +142,8 @@ function slowAfterBufferCheck(store: Store, ms: number, onCheck: () => void): St
       store.transaction((tx) =>
         work(new Proxy(tx, {
           get(target, property, receiver) {
-            const value = Reflect.get(target, property, receiver);
-            if (property !== 'oldestBufferedMessage') return typeof value === 'function' ? value.bind(target) : value;
+            const value: unknown = Reflect.get(target, property, receiver);
+            if (property !== 'oldestBufferedMessage') return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
             return async (...args: Parameters<StoreTx['oldestBufferedMessage']>) => {
               const found = await target.oldestBufferedMessage(...args);
               onCheck();

@@ -40,8 +40,8 @@ async function open(dataDir: string, options: { speculate?: boolean } = {}) {
   const store = new Proxy(base, {
     get(target, property) {
       if (property === 'transaction') return transaction;
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
   const stratum = await openStratum({ store, orderEntry: { rates: SAMPLE_RATES }, ...(options.speculate === false && { speculate: false }) });
