@@ -207,11 +207,16 @@ if (unreachable) {
           await tx.insertInstance(instanceRow('a'));
           await tx.insertInstance(instanceRow('b'));
         });
+        // each step takes its first row, then waits until the other holds its own: a deadlock every time, on a busy machine too
+        let holding = 0;
+        let bothHold!: () => void;
+        const barrier = new Promise<void>((resolve) => (bothHold = resolve));
         const step = (store: PostgresStore, firstId: string, secondId: string) =>
           store.transaction(async (tx) => {
             const first = await tx.getInstance(firstId, { lock: true });
             await tx.updateInstance({ ...first!, revision: first!.revision + 1, variables: { by: firstId } });
-            await new Promise((resolve) => setTimeout(resolve, 100));
+            if (++holding === 2) bothHold();
+            await barrier;
             await tx.getInstance(secondId, { lock: true });
             return firstId;
           });
