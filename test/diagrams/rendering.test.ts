@@ -31,6 +31,27 @@ interface Rendering {
   ownerOf: Record<string, string>; // label id → labelled element id
 }
 
+/** bpmn-js's navigated viewer as its bundle leaves it on the page's window, with what this test reads of it. */
+interface ViewerElement {
+  id: string;
+  type: string;
+  parent?: ViewerElement;
+  labelTarget?: ViewerElement;
+  waypoints?: { x: number; y: number }[];
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+interface PageViewer {
+  importXML(xml: string): Promise<{ warnings: { message: string }[] }>;
+  get(service: 'elementRegistry'): { getAll(): ViewerElement[]; getGraphics(element: ViewerElement): SVGGElement };
+  destroy(): void;
+}
+
+type ViewerWindow = Window & { BpmnJS: new (options: { container: HTMLElement }) => PageViewer };
+
 let browser: Browser;
 let page: Page;
 
@@ -106,7 +127,7 @@ async function render(xml: string): Promise<Rendering> {
   return page.evaluate(async (xml) => {
     const container = document.getElementById('canvas')!;
     container.innerHTML = '';
-    const viewer = new (window as any).BpmnJS({ container });
+    const viewer = new (window as unknown as ViewerWindow).BpmnJS({ container });
     const { warnings } = await viewer.importXML(xml);
     const registry = viewer.get('elementRegistry');
 
@@ -115,15 +136,15 @@ async function render(xml: string): Promise<Rendering> {
       return { id, x: offset.x + box.x, y: offset.y + box.y, width: box.width, height: box.height };
     };
 
-    const shapes: any[] = [];
-    const texts: any[] = [];
-    const icons: any[] = [];
-    const segments: any[] = [];
+    const shapes: Box[] = [];
+    const texts: Box[] = [];
+    const icons: Box[] = [];
+    const segments: Rendering['segments'] = [];
     const ownerOf: Record<string, string> = {};
 
     for (const element of registry.getAll()) {
       const gfx = registry.getGraphics(element);
-      const visual = gfx.querySelector('.djs-visual');
+      const visual = gfx.querySelector('.djs-visual')!;
       if (element.waypoints) {
         for (let i = 1; i < element.waypoints.length; i++) {
           const [a, b] = [element.waypoints[i - 1], element.waypoints[i]];
@@ -133,7 +154,7 @@ async function render(xml: string): Promise<Rendering> {
       }
       if (!element.parent) continue; // the root
       if (element.type === 'label') {
-        ownerOf[element.id] = element.labelTarget.id;
+        ownerOf[element.id] = element.labelTarget!.id;
         for (const text of visual.querySelectorAll('text')) {
           if (text.textContent?.trim()) texts.push(local(text, element, element.id));
         }
@@ -149,7 +170,7 @@ async function render(xml: string): Promise<Rendering> {
       }
     }
     viewer.destroy();
-    return { warnings: warnings.map((warning: any) => warning.message), shapes, texts, icons, segments, ownerOf };
+    return { warnings: warnings.map((warning) => warning.message), shapes, texts, icons, segments, ownerOf };
   }, xml);
 }
 

@@ -5,6 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ModdleElement } from 'bpmn-moddle';
+import bpmnlint, { type LinterOptions } from 'bpmnlint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBpmn, type ParsedBpmn } from '../../engine/bpmn/moddle.js';
 import { compileProcessModels, extensionValues, type ProcessModel } from '../../engine/bpmn/process-model.js';
@@ -12,8 +14,9 @@ import { checkFeelSyntax, evaluateFeelCondition, feelBody, isFeel } from '../../
 import { anyText } from '../support/matchers.js';
 
 const require = createRequire(import.meta.url);
-const { Linter } = require('bpmnlint');
-const NodeResolver = require('bpmnlint/lib/resolver/node-resolver');
+const { Linter } = bpmnlint;
+// bpmnlint's resolver of rules and configs installed as npm packages (CommonJS, no declarations)
+const NodeResolver = require('bpmnlint/lib/resolver/node-resolver') as new () => LinterOptions['resolver'];
 
 const DIAGRAMS = fileURLToPath(new URL('../../diagrams/', import.meta.url));
 const FILES = readdirSync(DIAGRAMS).filter((file) => file.endsWith('.bpmn')).sort();
@@ -29,7 +32,7 @@ interface Loaded {
   file: string;
   xml: string;
   parsed: ParsedBpmn;
-  process: any;
+  process: ModdleElement;
   model: ProcessModel;
 }
 
@@ -39,7 +42,7 @@ beforeAll(async () => {
   for (const file of FILES) {
     const xml = readFileSync(join(DIAGRAMS, file), 'utf8');
     const parsed = await parseBpmn(xml);
-    const processes = parsed.definitions.rootElements.filter((element: any) => element.$type === 'bpmn:Process');
+    const processes = parsed.definitions.rootElements!.filter((element) => element.$type === 'bpmn:Process');
     const model = compileProcessModels(parsed.definitions)[0];
     library.set(basename(file, '.bpmn'), { file, xml, parsed, process: processes[0], model });
   }
@@ -51,18 +54,25 @@ function loaded(key: string): Loaded {
   return entry;
 }
 
-const flowNodes = (process: any): any[] => process.flowElements.filter((e: any) => e.$type !== 'bpmn:SequenceFlow');
-const sequenceFlows = (process: any): any[] => process.flowElements.filter((e: any) => e.$type === 'bpmn:SequenceFlow');
-const element = (key: string, id: string): any => {
-  const found = loaded(key).process.flowElements.find((e: any) => e.id === id);
+type Bounds = NonNullable<ModdleElement['bounds']>;
+type Point = NonNullable<ModdleElement['waypoint']>[number];
+
+const flowNodes = (process: ModdleElement): ModdleElement[] => process.flowElements!.filter((e) => e.$type !== 'bpmn:SequenceFlow');
+const sequenceFlows = (process: ModdleElement): ModdleElement[] => process.flowElements!.filter((e) => e.$type === 'bpmn:SequenceFlow');
+const element = (key: string, id: string): ModdleElement => {
+  const found = loaded(key).process.flowElements!.find((e) => e.id === id);
   if (!found) throw new Error(`${key} has no element ${id}`);
   return found;
 };
-const byName = (key: string, type: string, name: string): any[] =>
-  loaded(key).process.flowElements.filter((e: any) => e.$type === type && e.name === name);
+/** The first flow node of the process that `test` accepts; there being none is an error. */
+const flowNode = (process: ModdleElement, test: (node: ModdleElement) => boolean): ModdleElement => {
+  const found = flowNodes(process).find(test);
+  if (!found) throw new Error(`${process.id} has no such flow node`);
+  return found;
+};
 
-function diagramElements(parsed: ParsedBpmn): any[] {
-  return parsed.definitions.diagrams.flatMap((diagram: any) => diagram.plane.planeElement ?? []);
+function diagramElements(parsed: ParsedBpmn): ModdleElement[] {
+  return parsed.definitions.diagrams!.flatMap((diagram) => diagram.plane!.planeElement ?? []);
 }
 
 /**
@@ -72,29 +82,29 @@ function diagramElements(parsed: ParsedBpmn): any[] {
  */
 function route(key: string, gatewayId: string, variables: Record<string, unknown>): string {
   const gateway = element(key, gatewayId);
-  for (const flow of gateway.outgoing) {
+  for (const flow of gateway.outgoing!) {
     if (flow === gateway.default) continue;
-    if (evaluateFeelCondition(feelBody(flow.conditionExpression.body), variables)) return flow.targetRef.id;
+    if (evaluateFeelCondition(feelBody(flow.conditionExpression!.body!), variables)) return flow.targetRef!.id;
   }
   if (!gateway.default) throw new Error(`${gatewayId} has no default flow and no condition was true`);
-  return gateway.default.targetRef.id;
+  return gateway.default.targetRef!.id;
 }
 
 /** The single element a flow node leads to through unconditional flows. */
 function next(key: string, id: string): string {
   const outgoing = element(key, id).outgoing;
   expect(outgoing, `${id} should have one outgoing flow`).toHaveLength(1);
-  return outgoing[0].targetRef.id;
+  return outgoing![0].targetRef!.id;
 }
 
-function outputsOf(node: any): Record<string, string> {
+function outputsOf(node: ModdleElement): Record<string, string> {
   const mapping = extensionValues(node, 'zeebe:IoMapping')[0];
-  return Object.fromEntries((mapping?.outputParameters ?? []).map((output: any) => [output.target, output.source]));
+  return Object.fromEntries((mapping?.outputParameters ?? []).map((output) => [output.target!, output.source!]));
 }
 
-function outcomeOf(node: any): string | undefined {
+function outcomeOf(node: ModdleElement): string | undefined {
   const properties = extensionValues(node, 'zeebe:Properties')[0];
-  return properties?.properties?.find((property: any) => property.name === 'outcome')?.value;
+  return properties?.properties?.find((property) => property.name === 'outcome')?.value;
 }
 
 // In the reporting currency, as order entry converts it: the tiers compare reportingAmount.
@@ -158,8 +168,8 @@ describe.each(FILES)('%s', (file) => {
 
   it('holds one executable process whose id is the file name, documented in business language', () => {
     const { parsed, model } = loaded(key);
-    const processes = parsed.definitions.rootElements.filter((e: any) => e.$type === 'bpmn:Process');
-    expect(processes.map((p: any) => p.id)).toEqual([key]);
+    const processes = parsed.definitions.rootElements!.filter((e) => e.$type === 'bpmn:Process');
+    expect(processes.map((p) => p.id)).toEqual([key]);
     expect(model.isExecutable).toBe(true);
     expect(processes[0].isExecutable).toBe(true);
     expect(model.name).toBeTruthy();
@@ -174,45 +184,52 @@ describe.each(FILES)('%s', (file) => {
   it('draws every flow node and every sequence flow, with labels for events and gateways', () => {
     const { parsed, process } = loaded(key);
     const drawn = diagramElements(parsed);
-    const shapeOf = new Map(drawn.filter((d) => d.$type === 'bpmndi:BPMNShape').map((d) => [d.bpmnElement.id, d]));
-    const edgeOf = new Map(drawn.filter((d) => d.$type === 'bpmndi:BPMNEdge').map((d) => [d.bpmnElement.id, d]));
+    const shapeOf = new Map(drawn.filter((d) => d.$type === 'bpmndi:BPMNShape').map((d) => [d.bpmnElement!.id, d] as const));
+    const edgeOf = new Map(drawn.filter((d) => d.$type === 'bpmndi:BPMNEdge').map((d) => [d.bpmnElement!.id, d] as const));
     for (const node of flowNodes(process)) {
       const shape = shapeOf.get(node.id);
       expect(shape, `shape of ${node.id}`).toBeDefined();
-      if (/Event$|Gateway$/.test(node.$type)) expect(shape.label?.bounds, `label of ${node.id}`).toBeDefined();
+      if (/Event$|Gateway$/.test(node.$type)) expect(shape?.label?.bounds, `label of ${node.id}`).toBeDefined();
     }
     for (const flow of sequenceFlows(process)) {
       const edge = edgeOf.get(flow.id);
       expect(edge, `edge of ${flow.id}`).toBeDefined();
-      expect(edge.waypoint.length, `waypoints of ${flow.id}`).toBeGreaterThanOrEqual(2);
-      if (flow.name) expect(edge.label?.bounds, `label of ${flow.id}`).toBeDefined();
+      expect(edge?.waypoint?.length, `waypoints of ${flow.id}`).toBeGreaterThanOrEqual(2);
+      if (flow.name) expect(edge?.label?.bounds, `label of ${flow.id}`).toBeDefined();
     }
   });
 
   it('is laid out left to right with orthogonal edges from shape to shape and no overlapping shapes', () => {
     const { parsed, process } = loaded(key);
     const drawn = diagramElements(parsed);
-    const bounds = new Map<string, any>(
-      drawn.filter((d) => d.$type === 'bpmndi:BPMNShape').map((d) => [d.bpmnElement.id, d.bounds]),
+    const bounds = new Map<string, Bounds>(
+      drawn.filter((d) => d.$type === 'bpmndi:BPMNShape').map((d) => [d.bpmnElement!.id, d.bounds!] as const),
     );
-    const onBorder = (point: any, b: any) =>
+    const boundsOf = (id: string): Bounds => {
+      const found = bounds.get(id);
+      if (!found) throw new Error(`${id} has no shape`);
+      return found;
+    };
+    const onBorder = (point: Point, b: Bounds) =>
       point.x >= b.x && point.x <= b.x + b.width && point.y >= b.y && point.y <= b.y + b.height &&
       (point.x === b.x || point.x === b.x + b.width || point.y === b.y || point.y === b.y + b.height ||
         // a gateway is a diamond: its corners are the middles of its bounds' sides
         point.x === b.x + b.width / 2 || point.y === b.y + b.height / 2);
 
     for (const flow of sequenceFlows(process)) {
-      const points = drawn.find((d) => d.bpmnElement === flow).waypoint;
+      const points = drawn.find((d) => d.bpmnElement === flow)?.waypoint;
+      if (!points) throw new Error(`${flow.id} has no edge`);
+      const last = points[points.length - 1];
       for (let i = 1; i < points.length; i++) {
         const orthogonal = points[i].x === points[i - 1].x || points[i].y === points[i - 1].y;
         expect(orthogonal, `${flow.id} segment ${i}`).toBe(true);
       }
-      expect(onBorder(points[0], bounds.get(flow.sourceRef.id)), `${flow.id} starts at its source`).toBe(true);
-      expect(onBorder(points.at(-1), bounds.get(flow.targetRef.id)), `${flow.id} ends at its target`).toBe(true);
-      const source = bounds.get(flow.sourceRef.id);
-      const target = bounds.get(flow.targetRef.id);
+      const source = boundsOf(flow.sourceRef!.id);
+      const target = boundsOf(flow.targetRef!.id);
+      expect(onBorder(points[0], source), `${flow.id} starts at its source`).toBe(true);
+      expect(onBorder(last, target), `${flow.id} ends at its target`).toBe(true);
       // the one way back: a loop returns below the row to the gateway that opens it (the order-change loop)
-      const loopsBack = flow.targetRef.$type === 'bpmn:ExclusiveGateway' && points.at(-1).y === target.y + target.height;
+      const loopsBack = flow.targetRef!.$type === 'bpmn:ExclusiveGateway' && last.y === target.y + target.height;
       if (!loopsBack) expect(target.x, `${flow.id} runs left to right`).toBeGreaterThan(source.x);
     }
 
@@ -231,9 +248,9 @@ describe.each(FILES)('%s', (file) => {
     const { process, xml } = loaded(key);
     expect(xml).not.toMatch(/language="javascript"|scriptTask|\$\{/i);
     for (const flow of sequenceFlows(process).filter((f) => f.conditionExpression)) {
-      const text = flow.conditionExpression.body;
+      const text = flow.conditionExpression!.body;
       expect(isFeel(text), `${flow.id}: ${text}`).toBe(true);
-      expect(checkFeelSyntax(feelBody(text)), `${flow.id}: ${text}`).toEqual({ ok: true });
+      expect(checkFeelSyntax(feelBody(text!)), `${flow.id}: ${text}`).toEqual({ ok: true });
     }
     for (const node of flowNodes(process)) {
       for (const [target, source] of Object.entries(outputsOf(node))) {
@@ -245,21 +262,21 @@ describe.each(FILES)('%s', (file) => {
 
   it('gives every exclusive gateway with conditions a default flow without a condition', () => {
     for (const gateway of flowNodes(loaded(key).process).filter((n) => n.$type === 'bpmn:ExclusiveGateway')) {
-      const conditional = gateway.outgoing.filter((flow: any) => flow.conditionExpression);
+      const conditional = gateway.outgoing!.filter((flow) => flow.conditionExpression);
       if (!conditional.length) continue;
       expect(gateway.default, `default flow of ${gateway.id}`).toBeDefined();
       expect(gateway.outgoing).toContain(gateway.default);
-      expect(gateway.default.conditionExpression, `${gateway.default.id} is a default flow`).toBeUndefined();
+      expect(gateway.default?.conditionExpression, `${gateway.default?.id} is a default flow`).toBeUndefined();
       // a forking gateway names every way out, so the reader sees each case
-      for (const flow of gateway.outgoing) expect(flow.name, `name of ${flow.id}`).toBeTruthy();
+      for (const flow of gateway.outgoing!) expect(flow.name, `name of ${flow.id}`).toBeTruthy();
     }
   });
 
   it('passes bpmnlint:recommended without a finding', async () => {
     const linter = new Linter({ config: { extends: 'bpmnlint:recommended' }, resolver: new NodeResolver() });
     const results = await linter.lint(loaded(key).parsed.definitions);
-    const findings = Object.entries(results).flatMap(([rule, reports]: [string, any]) =>
-      reports.map((report: any) => `${rule}: ${report.id} ${report.message}`),
+    const findings = Object.entries(results).flatMap(([rule, reports]) =>
+      reports.map((report) => `${rule}: ${report.id} ${report.message}`),
     );
     expect(findings).toEqual([]);
   });
@@ -269,7 +286,7 @@ describe('order-to-cash (level 1)', () => {
   const key = 'order-to-cash';
 
   it('runs every order through sales order management', () => {
-    const start = flowNodes(loaded(key).process).find((n) => n.$type === 'bpmn:StartEvent');
+    const start = flowNode(loaded(key).process, (n) => n.$type === 'bpmn:StartEvent');
     expect(start.name).toBe('Order received');
     const manage = element(key, next(key, start.id));
     expect(manage.name).toBe('Manage sales order');
@@ -331,9 +348,9 @@ describe('sales-order-management (level 2)', () => {
   it('releases an approved credit order to procurement and production planning, then ships it', () => {
     const release = element(key, route(key, 'Gateway_Approved', { ...ORDER, approved: true }));
     expect(release.$type).toBe('bpmn:ParallelGateway');
-    const jobs = release.outgoing.map((flow: any) => loaded(key).model.elements.get(flow.targetRef.id)?.jobType).sort();
+    const jobs = release.outgoing!.map((flow) => loaded(key).model.elements.get(flow.targetRef!.id)?.jobType).sort();
     expect(jobs).toEqual(['procurement-planning', 'production-planning']);
-    const join = next(key, release.outgoing[0].targetRef.id);
+    const join = next(key, release.outgoing![0].targetRef!.id);
     expect(element(key, join).$type).toBe('bpmn:ParallelGateway');
     expect(loaded(key).model.elements.get(next(key, join))?.jobType).toBe('shipping');
   });
@@ -373,8 +390,8 @@ describe('credit-order-approval (level 3)', () => {
   const vicePresidentTask = 'UserTask_ReviewByVicePresident';
 
   it('compares the amount converted into the reporting currency, never the amount in the order currency', () => {
-    const tierFlows = flowNodes(loaded(key).process).filter((n: any) => n.id === 'Gateway_AmountTier').flatMap((gateway: any) => gateway.outgoing ?? []);
-    const bodies = tierFlows.map((flow: any) => flow.conditionExpression?.body).filter(Boolean);
+    const tierFlows = flowNodes(loaded(key).process).filter((n) => n.id === 'Gateway_AmountTier').flatMap((gateway) => gateway.outgoing ?? []);
+    const bodies = tierFlows.map((flow) => flow.conditionExpression?.body).filter((body): body is string => Boolean(body));
     expect(bodies.length).toBeGreaterThan(0);
     for (const body of bodies) expect(body, body).toMatch(/^=reportingAmount > \d+( and reportingAmount <= \d+)?$/);
   });
@@ -440,18 +457,18 @@ describe('prepaid-entry-control (level 3)', () => {
   const key = 'prepaid-entry-control';
 
   it('does not release the order to planning until PaymentReceived for the order number arrives', () => {
-    const start = flowNodes(loaded(key).process).find((n) => n.$type === 'bpmn:StartEvent');
+    const start = flowNode(loaded(key).process, (n) => n.$type === 'bpmn:StartEvent');
     const payment = loaded(key).model.elements.get(next(key, start.id));
     expect(payment?.type).toBe('bpmn:IntermediateCatchEvent');
     expect(payment?.message).toEqual({ id: anyText(), name: 'PaymentReceived', correlationKey: '=orderNo' });
     const release = element(key, next(key, payment!.id));
     expect(release.$type).toBe('bpmn:ParallelGateway');
-    const jobs = release.outgoing.map((flow: any) => loaded(key).model.elements.get(flow.targetRef.id)?.jobType).sort();
+    const jobs = release.outgoing!.map((flow) => loaded(key).model.elements.get(flow.targetRef!.id)?.jobType).sort();
     expect(jobs).toEqual(['procurement-planning', 'production-planning']);
   });
 
   it('ships the order once both plans are done', () => {
-    const join = flowNodes(loaded(key).process).find((n) => n.$type === 'bpmn:ParallelGateway' && n.incoming.length === 2);
+    const join = flowNode(loaded(key).process, (n) => n.$type === 'bpmn:ParallelGateway' && n.incoming?.length === 2);
     const ship = loaded(key).model.elements.get(next(key, join.id));
     expect(ship?.jobType).toBe('shipping');
     expect(element(key, next(key, ship!.id)).$type).toBe('bpmn:EndEvent');
@@ -463,21 +480,21 @@ describe('prepaid-shipment-control (level 3)', () => {
 
   it('releases the order to planning at once and ships only when ShipmentRequested and PaymentReceived have both arrived', () => {
     const { model, process } = loaded(key);
-    const start = flowNodes(process).find((n) => n.$type === 'bpmn:StartEvent');
+    const start = flowNode(process, (n) => n.$type === 'bpmn:StartEvent');
     const release = element(key, next(key, start.id));
     expect(release.$type).toBe('bpmn:ParallelGateway');
 
-    const branches = release.outgoing.map((flow: any) => model.elements.get(flow.targetRef.id)!);
-    expect(branches.filter((b: any) => b.jobType).map((b: any) => b.jobType).sort()).toEqual([
+    const branches = release.outgoing!.map((flow) => model.elements.get(flow.targetRef!.id)!);
+    expect(branches.filter((b) => b.jobType).map((b) => b.jobType).sort()).toEqual([
       'procurement-planning',
       'production-planning',
     ]);
-    expect(branches.filter((b: any) => b.message).map((b: any) => [b.message.name, b.message.correlationKey]).sort()).toEqual([
+    expect(branches.filter((b) => b.message).map((b) => [b.message!.name, b.message!.correlationKey]).sort()).toEqual([
       ['PaymentReceived', '=orderNo'],
       ['ShipmentRequested', '=orderNo'],
     ]);
 
-    const joins = new Set<string>(branches.map((branch: any) => next(key, branch.id)));
+    const joins = new Set<string>(branches.map((branch) => next(key, branch.id)));
     expect(joins.size).toBe(1);
     const [join] = [...joins];
     expect(element(key, join).$type).toBe('bpmn:ParallelGateway');
@@ -491,17 +508,17 @@ describe('special-change-notification (level 3)', () => {
 
   it('has procurement, production and inspection each acknowledge the change before the order goes on', () => {
     const { model, process } = loaded(key);
-    const start = flowNodes(process).find((n) => n.$type === 'bpmn:StartEvent');
+    const start = flowNode(process, (n) => n.$type === 'bpmn:StartEvent');
     const split = element(key, next(key, start.id));
     expect(split.$type).toBe('bpmn:ParallelGateway');
-    const tasks = split.outgoing.map((flow: any) => model.elements.get(flow.targetRef.id)!);
-    expect(tasks.map((t: any) => t.type)).toEqual(['bpmn:UserTask', 'bpmn:UserTask', 'bpmn:UserTask']);
-    expect(tasks.map((t: any) => [t.name, t.candidateGroups])).toEqual([
+    const tasks = split.outgoing!.map((flow) => model.elements.get(flow.targetRef!.id)!);
+    expect(tasks.map((t) => t.type)).toEqual(['bpmn:UserTask', 'bpmn:UserTask', 'bpmn:UserTask']);
+    expect(tasks.map((t) => [t.name, t.candidateGroups])).toEqual([
       ['Acknowledge special change (procurement)', ['procurement']],
       ['Acknowledge special change (production)', ['production']],
       ['Acknowledge special change (inspection)', ['inspection']],
     ]);
-    const joins = new Set<string>(tasks.map((task: any) => next(key, task.id)));
+    const joins = new Set<string>(tasks.map((task) => next(key, task.id)));
     expect(joins.size).toBe(1);
     const [join] = [...joins];
     expect(element(key, join).$type).toBe('bpmn:ParallelGateway');
@@ -541,8 +558,8 @@ describe('names the outside world relies on', () => {
       { source: '=approved', target: 'vicePresidentApproved' }, { source: '=comment', target: 'vicePresidentComment' },
     ]);
     const conditions = sequenceFlows(loaded(key).process)
-      .filter((flow) => flow.conditionExpression && /pproved/.test(flow.conditionExpression.body))
-      .map((flow) => flow.conditionExpression.body);
+      .map((flow) => flow.conditionExpression?.body)
+      .filter((body): body is string => body !== undefined && /pproved/.test(body));
     expect(conditions).toEqual(['=directorApproved', '=vicePresidentApproved']);
     expect(() => evaluateFeelCondition('vicePresidentApproved', { vicePresidentApproved: 'yes' })).toThrow();
     expect(() => evaluateFeelCondition('vicePresidentApproved', { vicePresidentApproved: null })).toThrow();

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { BpmnModdle, ModdleElement } from 'bpmn-moddle';
 import { describe, expect, it } from 'vitest';
 import { createModdle } from '../../engine/bpmn/moddle.js';
 import { compareBpmn } from '../../engine/interop/compare.js';
@@ -13,26 +14,29 @@ const hostile = new Uint8Array(readFileSync(new URL('../fixtures/interop/hostile
  * draw and marks every shape as horizontal).
  */
 class ModelerStandIn implements XmlModeler {
-  definitions: any;
-  private moddle: any;
+  definitions: ModdleElement | undefined;
+  private moddle: BpmnModdle;
   constructor(flavour: 'camunda' | 'zeebe') {
     this.moddle = createModdle(flavour);
   }
   async importXML(xml: string) {
     const { rootElement, warnings } = await this.moddle.fromXML(xml, 'bpmn:Definitions');
     this.definitions = rootElement;
-    const plane = rootElement.diagrams[0].plane;
-    plane.planeElement = plane.planeElement.filter((e: any) => e.bpmnElement);
-    for (const element of plane.planeElement) if (element.$type === 'bpmndi:BPMNShape') element.isHorizontal = true;
+    const plane = rootElement.diagrams![0].plane!;
+    plane.planeElement = plane.planeElement!.filter((e) => e.bpmnElement);
+    for (const element of plane.planeElement as DiagramElement[]) if (element.$type === 'bpmndi:BPMNShape') element.isHorizontal = true;
     return { warnings };
   }
   async saveXML(options?: { format?: boolean }) {
-    return this.moddle.toXML(this.definitions, options);
+    return this.moddle.toXML(this.definitions!, options);
   }
-  element(id: string): any {
-    return this.definitions.rootElements.flatMap((root: any) => root.flowElements ?? []).find((e: any) => e.id === id);
+  element(id: string): ModdleElement {
+    return this.definitions!.rootElements!.flatMap((root) => root.flowElements ?? []).find((e) => e.id === id)!;
   }
 }
+
+/** A bpmndi element with the one attribute the stand-in sets that ModdleElement does not list. */
+type DiagramElement = ModdleElement & { isHorizontal?: boolean };
 
 describe('open and save through a bpmn-js modeler', () => {
   it('does not take what the modeler changes on import for an edit', async () => {

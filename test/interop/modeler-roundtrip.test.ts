@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { browserAvailable, openFileInModeler, openModelerSession, saveFromModeler, type ModelerSession } from '../support/modeler-session.js';
 import { INTEROP_DIR, interopAvailable } from '../support/shared-interop.js';
 import { textMatching } from '../support/matchers.js';
+import type { ModelerWindow } from '../support/modeler-window.js';
 
 function bpmnFiles(folder: string): string[] {
   return readdirSync(folder).flatMap((name) => {
@@ -31,8 +32,8 @@ describe.skipIf(!browserAvailable || !interopAvailable)('corpus round trip throu
     const path = join(INTEROP_DIR, 'vendors/signavio-19.9.0/C.1.0-roundtrip.bpmn');
     await openFileInModeler(session.page, path);
     await session.page.evaluate(() => {
-      const modeler = (window as any).stratumModeler;
-      modeler.get('modeling').updateLabel(modeler.get('elementRegistry').get('approveInvoice'), 'Approve invoice (4 eyes)');
+      const modeler = (window as unknown as ModelerWindow).stratumModeler;
+      modeler.get('modeling').updateLabel(modeler.get('elementRegistry').get('approveInvoice')!, 'Approve invoice (4 eyes)');
     });
     const saved = await saveFromModeler(session.page);
     const differences = compareBpmn(new Uint8Array(readFileSync(path)), saved);

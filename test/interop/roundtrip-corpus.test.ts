@@ -46,8 +46,8 @@ describe('in every corpus file, renaming one element changes that name and nothi
       let edited: { id: string; had: boolean } | undefined;
       await withModel(document, (definitions) => {
         const element = (definitions.rootElements ?? [])
-          .flatMap((root: any) => root.flowElements ?? root.participants ?? [])
-          .find((candidate: any) => candidate.id);
+          .flatMap((root) => root.flowElements ?? root.participants ?? [])
+          .find((candidate) => candidate.id);
         if (!element) return;
         edited = { id: element.id, had: element.name !== undefined };
         element.name = `${element.name ?? ''} (edited)`;
@@ -130,8 +130,8 @@ describe('renaming one task in a vendor file changes only that name', () => {
       const document = await importBpmn(original);
       let taskId = '';
       await withModel(document, (definitions) => {
-        const processes = definitions.rootElements.filter((e: any) => e.$type === 'bpmn:Process');
-        const task = processes.flatMap((p: any) => p.flowElements ?? []).find((e: any) => e.$type === type);
+        const processes = definitions.rootElements!.filter((e) => e.$type === 'bpmn:Process');
+        const task = processes.flatMap((p) => p.flowElements ?? []).find((e) => e.$type === type)!;
         taskId = task.id;
         task.name = `${task.name ?? ''} (geändert)`;
       });

@@ -57,7 +57,7 @@ describe('decoding the bytes of a file', () => {
     const utf8 = new TextEncoder().encode('<a n="ä€"/>');
     expect(decodeXml(utf8)).toBe('<a n="ä€"/>');
     expect(decodeXml(Uint8Array.of(0xef, 0xbb, 0xbf, ...utf8))).toBe('<a n="ä€"/>');
-    const utf16 = [0xff, 0xfe, ...[...'<a n="ä"/>'].flatMap((c) => [c.charCodeAt(0) & 0xff, c.charCodeAt(0) >> 8])];
+    const utf16 = [0xff, 0xfe, ...Buffer.from('<a n="ä"/>', 'utf16le')];
     expect(decodeXml(Uint8Array.from(utf16))).toBe('<a n="ä"/>');
   });
 });

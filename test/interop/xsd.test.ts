@@ -47,15 +47,15 @@ describe('BPMN 2.0 XSD validation (xmllint --nonet)', () => {
     it(`diagrams/${name} still validates after adding a task, a flow and their shapes`, async () => {
       const document = await importBpmn(readFileSync(join(diagramsDir, name)));
       await withModel(document, (definitions, moddle) => {
-        const process = definitions.rootElements.find((e: any) => e.$type === 'bpmn:Process');
-        const end = process.flowElements.find((e: any) => e.$type === 'bpmn:EndEvent');
+        const process = definitions.rootElements!.find((e) => e.$type === 'bpmn:Process')!;
+        const end = process.flowElements!.find((e) => e.$type === 'bpmn:EndEvent')!;
         const task = moddle.create('bpmn:Task', { id: 'Added_Task', name: 'Added' });
         const flow = moddle.create('bpmn:SequenceFlow', { id: 'Added_Flow', sourceRef: task, targetRef: end });
         task.outgoing = [flow];
         end.incoming = [...(end.incoming ?? []), flow];
-        process.flowElements.push(task, flow);
-        const plane = definitions.diagrams[0].plane;
-        plane.planeElement.push(
+        process.flowElements!.push(task, flow);
+        const plane = definitions.diagrams![0].plane!;
+        plane.planeElement!.push(
           moddle.create('bpmndi:BPMNShape', { id: 'Added_Task_di', bpmnElement: task, bounds: moddle.create('dc:Bounds', { x: 0, y: 400, width: 100, height: 80 }) }),
           moddle.create('bpmndi:BPMNEdge', { id: 'Added_Flow_di', bpmnElement: flow, waypoint: [moddle.create('dc:Point', { x: 100, y: 440 }), moddle.create('dc:Point', { x: 200, y: 440 })] }),
         );
@@ -74,14 +74,14 @@ describe('BPMN 2.0 XSD validation (xmllint --nonet)', () => {
       const document = await importBpmn(original);
       let added = false;
       await withModel(document, (definitions, moddle) => {
-        const process = (definitions.rootElements ?? []).find((e: any) => e.$type === 'bpmn:Process' && e.flowElements?.some((f: any) => f.$type === 'bpmn:EndEvent'));
+        const process = (definitions.rootElements ?? []).find((e) => e.$type === 'bpmn:Process' && e.flowElements?.some((f) => f.$type === 'bpmn:EndEvent'));
         if (!process) return;
-        const end = process.flowElements.find((e: any) => e.$type === 'bpmn:EndEvent');
+        const end = process.flowElements!.find((e) => e.$type === 'bpmn:EndEvent')!;
         const task = moddle.create('bpmn:Task', { id: 'Stratum_Added_Task', name: 'Added' });
         const flow = moddle.create('bpmn:SequenceFlow', { id: 'Stratum_Added_Flow', sourceRef: task, targetRef: end });
         task.outgoing = [flow];
         end.incoming = [...(end.incoming ?? []), flow];
-        process.flowElements.push(task, flow);
+        process.flowElements!.push(task, flow);
         added = true;
       });
       if (!added) return;

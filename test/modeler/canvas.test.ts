@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start.js';
 import { browserAvailable, collectConsoleErrors, launchChromium, serveModeler, type ServedModeler, signIn } from '../support/modeler-session.js';
+import type { ModelerWindow } from '../support/modeler-window.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = join(ROOT, 'test-output/canvas');
@@ -45,7 +46,7 @@ describe.skipIf(!browserAvailable)('the modeler canvas', () => {
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-  const modelerEval = <T>(fn: string) => page.evaluate(fn) as Promise<T>;
+  const modelerEval = <T>(fn: string) => page.evaluate<T>(fn);
   const selected = () => modelerEval<string[]>(`window.stratumModeler.get('selection').get().map(e => e.id)`);
   const zoom = () => modelerEval<number>(`window.stratumModeler.get('canvas').zoom()`);
 
@@ -53,20 +54,20 @@ describe.skipIf(!browserAvailable)('the modeler canvas', () => {
     // wait for this open to finish, not just for the title: the same process may already be open, and an edit
     // made before the import ends is lost with the canvas it was made on
     await page.evaluate(() => {
-      const w = window as any;
+      const w = window as unknown as ModelerWindow;
       w.stratumOpened = false;
       w.stratumModeler.get('eventBus').once('stratum.document.opened', () => { w.stratumOpened = true; });
     });
     await page.locator('.side-tab[data-tab=library]').click();
     await page.locator(`.library-item[data-key=${key}] .library-open`).click();
-    await expect.poll(() => page.evaluate(() => (window as any).stratumOpened as boolean)).toBe(true);
+    await expect.poll(() => page.evaluate(() => (window as unknown as ModelerWindow).stratumOpened)).toBe(true);
     expect(await page.locator('.document-key').textContent()).toBe(key);
   }
 
   async function setCondition(flowId: string, body: string): Promise<void> {
     await page.evaluate(([id, text]) => {
-      const modeler = (window as any).stratumModeler;
-      const flow = modeler.get('elementRegistry').get(id);
+      const modeler = (window as unknown as ModelerWindow).stratumModeler;
+      const flow = modeler.get('elementRegistry').get(id)!;
       const expression = modeler.get('moddle').create('bpmn:FormalExpression', { body: text });
       modeler.get('modeling').updateProperties(flow, { conditionExpression: expression });
     }, [flowId, body]);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start.js';
 import { browserAvailable, collectConsoleErrors, launchChromium, serveModeler, type ServedModeler } from '../support/modeler-session.js';
 import { arrayWith } from '../support/matchers.js';
+import type { ModelerWindow } from '../support/modeler-window.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = join(ROOT, 'test-output/modeler');
@@ -47,12 +48,12 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-  const modelerEval = <T>(fn: string) => page.evaluate(fn) as Promise<T>;
+  const modelerEval = <T>(fn: string) => page.evaluate<T>(fn);
 
   async function editCondition(flowId: string, feel: string): Promise<void> {
     await page.evaluate((id) => {
-      const modeler = (window as any).stratumModeler;
-      modeler.get('selection').select(modeler.get('elementRegistry').get(id));
+      const modeler = (window as unknown as ModelerWindow).stratumModeler;
+      modeler.get('selection').select(modeler.get('elementRegistry').get(id)!);
     }, flowId);
     const group = page.locator('[data-group-id=group-condition]');
     if (!(await group.locator('.bio-properties-panel-group-entries.open').count())) {
@@ -100,8 +101,8 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
   it('drills down two levels through call activities and back, keeping the parent\'s unsaved edits', async () => {
     // an unsaved edit of the parent: rename the end event through the command stack
     await page.evaluate(() => {
-      const modeler = (window as any).stratumModeler;
-      const end = modeler.get('elementRegistry').filter((e: any) => e.type === 'bpmn:EndEvent')[0];
+      const modeler = (window as unknown as ModelerWindow).stratumModeler;
+      const end = modeler.get('elementRegistry').filter((e) => e.type === 'bpmn:EndEvent')[0];
       modeler.get('modeling').updateLabel(end, 'Order closed (edited)');
     });
     await page.locator('.stratum-drilldown[data-called=sales-order-management]').click();
@@ -161,8 +162,8 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
 
     // the default flow is one checkbox away, and stays the gateway's default
     await page.evaluate(() => {
-      const modeler = (window as any).stratumModeler;
-      modeler.get('selection').select(modeler.get('elementRegistry').get('Flow_AmountTier_UpTo500000'));
+      const modeler = (window as unknown as ModelerWindow).stratumModeler;
+      modeler.get('selection').select(modeler.get('elementRegistry').get('Flow_AmountTier_UpTo500000')!);
     });
     const defaultFlow = page.locator('[data-entry-id=stratum-default-flow] input[type=checkbox]');
     expect(await defaultFlow.isChecked()).toBe(true);
@@ -280,8 +281,8 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     await expect.poll(() => page.locator('.document-key').textContent()).toBe('sales-order-management');
     const callActivity = await modelerEval<string>(`window.stratumModeler.get('elementRegistry').filter(e => e.type === 'bpmn:CallActivity' && e.businessObject.name === 'Approve credit order')[0].id`);
     await page.evaluate((id) => {
-      const modeler = (window as any).stratumModeler;
-      modeler.get('selection').select(modeler.get('elementRegistry').get(id));
+      const modeler = (window as unknown as ModelerWindow).stratumModeler;
+      modeler.get('selection').select(modeler.get('elementRegistry').get(id)!);
     }, callActivity);
     const group = page.locator('[data-group-id=group-calledElement]');
     if (!(await group.locator('.bio-properties-panel-group-entries.open').count())) await group.locator('.bio-properties-panel-group-header').click();
@@ -295,7 +296,7 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     await picker.selectOption('prepaid-entry-control');
     await expect.poll(() => modelerEval<string>(calledKey)).toBe('prepaid-entry-control');
     expect(await page.locator(`[data-container-id=${callActivity}] .stratum-drilldown`).getAttribute('data-called')).toBe('prepaid-entry-control');
-    await page.evaluate(() => (window as any).stratumModeler.get('commandStack').undo());
+    await page.evaluate(() => (window as unknown as ModelerWindow).stratumModeler.get('commandStack').undo());
     expect(await modelerEval<string>(calledKey)).toBe('credit-order-approval');
   });
 
@@ -303,8 +304,8 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     await page.locator('input[data-file-input=bpmn]').setInputFiles(join(import.meta.dirname, 'fixtures/other-tool.bpmn'));
     await expect.poll(() => page.locator('.document-key').textContent()).toBe('returns-handling');
     await page.evaluate(() => {
-      const modeler = (window as any).stratumModeler;
-      modeler.get('modeling').updateLabel(modeler.get('elementRegistry').get('Task_Inspect'), 'Inspect returned goods');
+      const modeler = (window as unknown as ModelerWindow).stratumModeler;
+      modeler.get('modeling').updateLabel(modeler.get('elementRegistry').get('Task_Inspect')!, 'Inspect returned goods');
     });
     await shot('16-opened-from-disk');
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=save-bpmn]').click()]);

@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { readConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/start.js';
+import type { ModelerWindow } from './modeler-window.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -102,17 +103,17 @@ export async function openModelerSession(): Promise<ModelerSession> {
 
 /** Opens a file from disk through the modeler's file input and waits until bpmn-js imported it. */
 export async function openFileInModeler(page: Page, path: string): Promise<void> {
-  const before = await page.evaluate(() => (window as any).stratumImports ?? 0);
+  const before = await page.evaluate(() => (window as unknown as ModelerWindow).stratumImports ?? 0);
   await page.evaluate(() => {
-    const w = window as any;
+    const w = window as unknown as ModelerWindow;
     if (!w.stratumImportCounter) {
       w.stratumImportCounter = true;
       w.stratumImports = 0;
-      w.stratumModeler.on('import.done', () => { w.stratumImports++; });
+      w.stratumModeler.on('import.done', () => { w.stratumImports = (w.stratumImports ?? 0) + 1; });
     }
   });
   await page.locator('input[data-file-input=bpmn]').setInputFiles(path);
-  await page.waitForFunction((count) => ((window as any).stratumImports ?? 0) > count, before, { timeout: 60_000 });
+  await page.waitForFunction((count) => ((window as unknown as ModelerWindow).stratumImports ?? 0) > count, before, { timeout: 60_000 });
 }
 
 /** Saves the open document as .bpmn through the modeler's own action and returns the file's text. */

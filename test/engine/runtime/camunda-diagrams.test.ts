@@ -258,14 +258,14 @@ describe.skipIf(!interopAvailable)('Camunda 8 diagrams with multi-instance sub-p
   it('msg_process: a message starts the order; each item follows its own messages, correlated by the item', async () => {
     await deploy('executable/camunda8/msg_process.bpmn');
     const { reached } = await runtime().correlateMessage({ name: 'ORDER', businessKey: 'O-1', variables: { orderId: 'O-1', items: ['I-1', 'I-2'] } });
-    const id = reached[0]!.id;
+    const id = reached[0].id;
     const waitsFor = async () => (await runtime().getInstance(id))!.waiting.filter((wait) => wait.type === 'message').map((wait) => wait.message).sort();
     expect(await waitsFor()).toEqual(['CANCELED', 'INTRANSIT', 'INTRANSIT']);
     const send = async (name: string, item: string) => {
       await fixture.reopen();
       const { reached: moved } = await runtime().correlateMessage({ name, businessKey: item });
       expect(moved.map((view) => view.id)).toEqual([id]);
-      return moved[0]!;
+      return moved[0];
     };
     await send('INTRANSIT', 'I-1');
     await send('DELIVERED', 'I-1');

@@ -86,7 +86,7 @@ function trail(view: InstanceView) {
   return {
     status: view.status,
     variables: view.variables,
-    waiting: view.waiting.map((wait) => [wait.elementId, wait.kind]),
+    waiting: view.waiting.map((wait) => [wait.elementId, wait.type]),
     history: view.history.map((entry) => [entry.event, entry.elementId, entry.actor]),
   };
 }

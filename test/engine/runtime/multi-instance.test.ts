@@ -46,8 +46,8 @@ describe('multi-instance over a collection', () => {
       await fixture.reopen();
       const jobs = await runtime().fetchAndLockJobs({ type: 'notify', workerId: 'notifier', max: 10 });
       expect(jobs).toHaveLength(1);
-      seen.push([jobs[0]!.variables.loopCounter, jobs[0]!.variables.decision]);
-      const after = await runtime().completeJob(jobs[0]!.id, {}, erp, 'notifier');
+      seen.push([jobs[0].variables.loopCounter, jobs[0].variables.decision]);
+      const after = await runtime().completeJob(jobs[0].id, {}, erp, 'notifier');
       expect(after.status).toBe(round === 2 ? 'completed' : 'running');
     }
     expect(seen).toEqual([
@@ -79,8 +79,8 @@ describe('multi-instance over a collection', () => {
       await fixture.reopen();
       const tasks = await runtime().findTasks({ instanceId: instance.id });
       expect(tasks).toHaveLength(1);
-      order.push(tasks[0]!.assignee);
-      status = (await runtime().completeTask(tasks[0]!.id, { accepted: true }, user(tasks[0]!.assignee!))).status;
+      order.push(tasks[0].assignee);
+      status = (await runtime().completeTask(tasks[0].id, { accepted: true }, user(tasks[0].assignee!))).status;
     }
     expect(status).toBe('completed');
     expect(order).toEqual(['ann', 'bob']);

@@ -1,5 +1,6 @@
 // The shipped order library's business rules, driven through the engine API.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StepEvent } from '../../../engine/api.js';
 import { director, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 import { anyText, arrayWith, objectWith, textContaining } from '../../support/matchers.js';
 import { refusalOf } from '../../support/refusal.js';
@@ -262,7 +263,7 @@ describe('external jobs', () => {
 describe('step events (for metrics)', () => {
   it('reports every step with the process key it moved, never an instance id, and failures as such', async () => {
     const steps: { action: string; processKey: string; outcome: string }[] = [];
-    fixture.stratum.events.on('step', ({ action, processKey, outcome }) => steps.push({ action, processKey, outcome }));
+    fixture.stratum.events.on('step', ({ action, processKey, outcome }: StepEvent) => steps.push({ action, processKey, outcome }));
     const { instance } = await enter(runtime(), order('EV-1', 700_000));
     const [task] = await tasksFor('EV-1');
     await runtime().completeTask(task.id, { approved: true }, director).catch(() => undefined);

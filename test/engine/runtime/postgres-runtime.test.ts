@@ -56,8 +56,8 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     const reviewer = { name: 'rita', groups: ['reviewers'] };
     // two servers, two instances of one order, the same person at the same moment
     const completions = Promise.allSettled([
-      first.runtime.completeTask(tasks[0]!.id, { ok: true }, reviewer),
-      second.runtime.completeTask(tasks[1]!.id, { ok: true }, reviewer),
+      first.runtime.completeTask(tasks[0].id, { ok: true }, reviewer),
+      second.runtime.completeTask(tasks[1].id, { ok: true }, reviewer),
     ]);
     const results = await completions;
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);

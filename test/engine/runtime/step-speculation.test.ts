@@ -61,10 +61,12 @@ function folder(): string {
 function watchEngineRuns(control: { writing: boolean }): boolean[] {
   const underLock: boolean[] = [];
   for (const method of ['start', 'recover', 'signal'] as const) {
-    const original = LiveEngine.prototype[method] as (...args: unknown[]) => unknown;
+    // read as unknown: it is called below with the spy's own `this`, never unbound
+    const original: unknown = Reflect.get(LiveEngine.prototype, method);
+    if (typeof original !== 'function') throw new Error(`LiveEngine has no method ${method}`);
     vi.spyOn(LiveEngine.prototype, method).mockImplementation(function (this: LiveEngine, ...args: unknown[]) {
       underLock.push(control.writing);
-      return original.apply(this, args) as never;
+      return (original as (...args: unknown[]) => unknown).apply(this, args) as never;
     });
   }
   return underLock;

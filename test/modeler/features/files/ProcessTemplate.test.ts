@@ -7,12 +7,12 @@ describe('the new-process template', () => {
   it('is a Zeebe process with the given key and name and a drawn start event', async () => {
     const { rootElement, warnings } = await new BpmnModdle({ zeebe }).fromXML(newProcessXml('returns-handling', 'Returns & refunds'));
     expect(warnings).toEqual([]);
-    const process = rootElement.rootElements[0];
+    const process = rootElement.rootElements![0];
     expect(process).toMatchObject({ $type: 'bpmn:Process', id: 'returns-handling', name: 'Returns & refunds', isExecutable: true });
-    expect(process.flowElements.map((e: any) => e.$type)).toEqual(['bpmn:StartEvent']);
-    const plane = rootElement.diagrams[0].plane;
+    expect(process.flowElements!.map((e) => e.$type)).toEqual(['bpmn:StartEvent']);
+    const plane = rootElement.diagrams![0].plane!;
     expect(plane.bpmnElement).toBe(process);
-    expect(plane.planeElement.map((shape: any) => shape.bpmnElement.id)).toEqual(['StartEvent_1']);
+    expect(plane.planeElement!.map((shape) => shape.bpmnElement!.id)).toEqual(['StartEvent_1']);
   });
 
   it('accepts keys that are XML ids and refuses the rest', () => {

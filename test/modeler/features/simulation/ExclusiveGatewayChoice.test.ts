@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BpmnModdle } from 'bpmn-moddle';
+import { BpmnModdle, type ModdleElement } from 'bpmn-moddle';
 import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseOutgoing } from '../../../../modeler/src/features/simulation/ExclusiveGatewayChoice.js';
@@ -8,10 +8,10 @@ import { chooseOutgoing } from '../../../../modeler/src/features/simulation/Excl
 const diagram = readFileSync(join(import.meta.dirname, '../../../../diagrams/credit-order-approval.bpmn'), 'utf8');
 
 describe('the simulation takes the flow the runtime would take', () => {
-  let gateway: any;
+  let gateway: ModdleElement;
   // in the reporting currency: the tiers compare the converted amount
   const order = (amount: number) => ({ orderNo: 'SIM-1', amount, currency: 'CNY', reportingAmount: amount, paymentTerms: 'credit', specialChange: null });
-  const choose = (variables: Record<string, unknown>) => chooseOutgoing(gateway.outgoing, gateway.default, variables);
+  const choose = (variables: Record<string, unknown>) => chooseOutgoing(gateway.outgoing!, gateway.default, variables);
 
   beforeAll(async () => {
     const { elementsById } = await new BpmnModdle({ zeebe }).fromXML(diagram);
@@ -42,7 +42,7 @@ describe('the simulation takes the flow the runtime would take', () => {
   });
 
   it('is stuck when no condition holds and there is no default flow', () => {
-    const choice = chooseOutgoing(gateway.outgoing.filter((flow: any) => flow !== gateway.default), undefined, order(10));
+    const choice = chooseOutgoing(gateway.outgoing!.filter((flow) => flow !== gateway.default), undefined, order(10));
     expect(choice).toMatchObject({ flow: null, reason: 'stuck' });
   });
 });
@@ -61,7 +61,7 @@ describe('the simulation and the runtime read Camunda 7 conditions alike', () =>
   it('takes the conditional flow of ${amount > 1000000} for 1,200,000, not the default flow', async () => {
     const { elementsById } = await new BpmnModdle().fromXML(camunda7);
     const gateway = elementsById.Gw;
-    expect(chooseOutgoing(gateway.outgoing, gateway.default, { amount: 1_200_000 })).toMatchObject({ flow: { id: 'Flow_Large' }, reason: 'condition', errors: [] });
-    expect(chooseOutgoing(gateway.outgoing, gateway.default, { amount: 1_000_000 })).toMatchObject({ flow: { id: 'Flow_Small' }, reason: 'default', errors: [] });
+    expect(chooseOutgoing(gateway.outgoing!, gateway.default, { amount: 1_200_000 })).toMatchObject({ flow: { id: 'Flow_Large' }, reason: 'condition', errors: [] });
+    expect(chooseOutgoing(gateway.outgoing!, gateway.default, { amount: 1_000_000 })).toMatchObject({ flow: { id: 'Flow_Small' }, reason: 'default', errors: [] });
   });
 });
