@@ -39,7 +39,7 @@ describe('deploying .dmn files beside .bpmn', () => {
     await library().deploy([DISH_BPMN, DISH_DMN], { user: 'designer' });
     const { instance } = await runtime().start('dish-c8', { variables: { season: 'Winter', guestCount: 8 } });
     expect(instance.status).toBe('failed');
-    const { items: [incident] } = await runtime().findIncidents({ instanceId: instance.id });
+    const [incident] = (await runtime().findIncidents({ processKey: 'dish-c8' })).items.filter((item) => item.instanceId === instance.id);
     expect(incident).toMatchObject({
       elementId: 'Decide',
       message: 'decision "Dish" (dish): rules winter-few, winter-or-spring-overlap all match, but hit policy UNIQUE allows one for season = "Winter", guestCount = 8',
