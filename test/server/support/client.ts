@@ -1,5 +1,7 @@
 // A small HTTP client for the tests: every response is checked against the
 // OpenAPI contract before the test sees it.
+import type { InstanceSummary } from '../../../engine/api.js';
+import type { Problem } from '../../../server/problem.js';
 import { Contract } from './contract.js';
 
 // `T = any` keeps the older tests compiling while they move to `json<T>()` below
@@ -96,4 +98,25 @@ export class ApiClient {
     }
     return response.body as T;
   }
+}
+
+/**
+ * The body of a problem answer (RFC 9457), for a test that reads what a
+ * refusal says. Fails the test when the answer is not application/problem+json;
+ * the contract check has validated it against the Problem schema.
+ */
+export function problemOf(response: ApiResponse<unknown>): Problem {
+  if (!response.contentType.startsWith('application/problem+json')) {
+    throw new Error(`expected a problem answer, got ${response.status} ${response.contentType}: ${response.text.slice(0, 500)}`);
+  }
+  return response.body as Problem;
+}
+
+/** GET /api/instances: a page of instances with the total and the next page's cursor. */
+export interface InstancePage {
+  items: InstanceSummary[];
+  total: number;
+  limit: number;
+  offset: number;
+  next: string | null;
 }
