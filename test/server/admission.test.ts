@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdmissionQueue } from '../../server/http/admission.js';
 import { HttpProblem } from '../../server/problem.js';
-import { TOKENS } from './support/client.js';
+import { problemOf, TOKENS, type InstancePage } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -44,12 +44,12 @@ describe('AdmissionQueue', () => {
     let release!: () => void;
     const busy = queue.run(() => new Promise<void>((resolve) => (release = resolve)));
     const started = performance.now();
-    const late = await refusal(queue.run(async () => 'never'));
+    const late = await refusal(queue.run(() => Promise.resolve('never')));
     expect(performance.now() - started).toBeLessThan(1000);
     expect(late.extensions).toMatchObject({ reason: 'queue-timeout' });
     release();
     await busy;
-    expect(await queue.run(async () => 'next')).toBe('next');
+    expect(await queue.run(() => Promise.resolve('next'))).toBe('next');
     expect(queue.rejected['queue-timeout']).toBe(1);
   });
 });
@@ -80,7 +80,7 @@ describe('a burst of orders against a small admission queue', () => {
     for (const answer of refused) {
       expect(answer.contentType).toMatch(/application\/problem\+json/);
       expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(answer.body.detail).toMatch(/still one order/);
+      expect(problemOf(answer).detail).toMatch(/still one order/);
     }
     const metrics = (await api.get('/metrics')).text;
     expect(metrics).toMatch(/stratum_admission_rejected_total\{reason="queue-full"\} [1-9]/);
@@ -96,7 +96,7 @@ describe('a burst of orders against a small admission queue', () => {
     }
     expect(pending).toEqual([]);
     for (const n of burst) {
-      const found = await api.get(`/api/instances?processKey=order-to-cash&businessKey=SO-BURST-${n}`, TOKENS.erp);
+      const found = await api.get<InstancePage>(`/api/instances?processKey=order-to-cash&businessKey=SO-BURST-${n}`, TOKENS.erp);
       expect(found.body.total, `SO-BURST-${n}`).toBe(1);
     }
   });

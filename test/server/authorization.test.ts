@@ -3,7 +3,8 @@
 // scenario tests run the same rules against the real engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../../server/operations.js';
-import { TOKENS, type ApiClient, type RequestOptions } from './support/client.js';
+import type { IncidentView, InstanceView } from '../../engine/api.js';
+import { problemOf, TOKENS, type ApiClient, type RequestOptions } from './support/client.js';
 import { startFakeServer } from './support/fake-server.js';
 
 const XML = '<?xml version="1.0"?><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="order-to-cash" isExecutable="true"/></definitions>';
@@ -116,20 +117,20 @@ beforeAll(async () => {
   api = server.api;
   const deployed = await api.request('POST', '/api/deployments?name=otc.bpmn', { token: TOKENS.designer, body: XML, headers: { 'content-type': 'application/xml' } });
   expect(deployed.status).toBe(201);
-  const first = await api.post('/api/orders', TOKENS.erp, ORDER);
+  const first = await api.post<InstanceView>('/api/orders', TOKENS.erp, ORDER);
   expect(first.status).toBe(201);
-  const second = await api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-3' });
-  const third = await api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-4' });
-  const fourth = await api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-5' });
+  const second = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-3' });
+  const third = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-4' });
+  const fourth = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-5' });
   // each operation gets resources of its own, so the order of the tests does not matter
   instanceId = second.body.id;
-  const failing = await api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-6' });
-  const failingJob = failing.body.waiting.find((w: { type: string }) => w.type === 'job').jobId;
+  const failing = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-6' });
+  const failingJob = failing.body.waiting.find((w) => w.type === 'job')!.jobId;
   expect((await api.post(`/api/jobs/${failingJob}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 })).status).toBe(200);
-  incidentId = (await api.get('/api/incidents?businessKey=SO-6', TOKENS.nobody)).body.items[0].id;
+  incidentId = (await api.get<{ items: IncidentView[] }>('/api/incidents?businessKey=SO-6', TOKENS.nobody)).body.items[0].id;
   for (const order of [first, third, fourth]) {
-    taskIds.push(order.body.waiting.find((w: { type: string }) => w.type === 'task').taskId);
-    jobIds.push(order.body.waiting.find((w: { type: string }) => w.type === 'job').jobId);
+    taskIds.push(order.body.waiting.find((w) => w.type === 'task')!.taskId!);
+    jobIds.push(order.body.waiting.find((w) => w.type === 'job')!.jobId!);
   }
 });
 
@@ -166,7 +167,7 @@ describe('authorization matrix', () => {
       it(`${op.id}: refuses ${token} (403)`, async () => {
         const response = await api.request(testCase.method, testCase.path(), { ...testCase.options?.(), token });
         expect(response.status).toBe(403);
-        expect(response.body.detail).toBeTruthy();
+        expect(problemOf(response).detail).toBeTruthy();
       });
     }
     it(`${op.id}: serves ${testCase.right} (${testCase.expected})`, async () => {

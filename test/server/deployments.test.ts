@@ -2,7 +2,8 @@
 // exact bytes back, findings for what would fail at run time.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKENS, type ApiClient } from './support/client.js';
+import type { DecisionDetail, DeployResult, ProcessDetail, ProcessSummary } from '../../engine/api.js';
+import { problemOf, TOKENS, type ApiClient } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 import { anyText, arrayWith, objectWith, textContaining } from '../support/matchers.js';
 
@@ -48,7 +49,7 @@ function upload(files: [name: string, xml: string][], note?: string): FormData {
 
 describe('POST /api/deployments', () => {
   it('deploys several files of one multipart upload together, with levels from the call graph', async () => {
-    const response = await api.request('POST', '/api/deployments', {
+    const response = await api.request<DeployResult>('POST', '/api/deployments', {
       token: TOKENS.designer,
       body: upload([['invoice-run.bpmn', callerProcess('invoice-check')], ['invoice-check.bpmn', checkProcess('procurement')]], 'first invoice processes'),
     });
@@ -57,7 +58,7 @@ describe('POST /api/deployments', () => {
       { key: 'invoice-run', version: 1, changed: true },
       { key: 'invoice-check', version: 1, changed: true },
     ]));
-    const run = (await api.get('/api/processes/invoice-run', TOKENS.erp)).body;
+    const run = (await api.get<ProcessDetail>('/api/processes/invoice-run', TOKENS.erp)).body;
     expect(run.level).toBe(1);
     expect(run.calls).toEqual(['invoice-check']);
     expect(run.versions[0]).toMatchObject({ version: 1, deployedBy: 'dora', note: 'first invoice processes' });
@@ -71,19 +72,19 @@ describe('POST /api/deployments', () => {
   });
 
   it('treats identical XML as a no-op and changed XML (one application/xml body) as version n+1', async () => {
-    const same = await api.request('POST', '/api/deployments?name=invoice-check.bpmn', { token: TOKENS.designer, body: checkProcess('procurement'), headers: { 'content-type': 'application/xml' } });
+    const same = await api.request<DeployResult>('POST', '/api/deployments?name=invoice-check.bpmn', { token: TOKENS.designer, body: checkProcess('procurement'), headers: { 'content-type': 'application/xml' } });
     expect(same.status).toBe(201);
     expect(same.body.deployed).toEqual([{ key: 'invoice-check', version: 1, changed: false }]);
 
     const changed = checkProcess('procurement,production');
-    const next = await api.request('POST', '/api/deployments?name=invoice-check.bpmn&note=controlling%20may%20check%20too', { token: TOKENS.designer, body: changed, headers: { 'content-type': 'text/xml; charset=utf-8' } });
+    const next = await api.request<DeployResult>('POST', '/api/deployments?name=invoice-check.bpmn&note=controlling%20may%20check%20too', { token: TOKENS.designer, body: changed, headers: { 'content-type': 'text/xml; charset=utf-8' } });
     expect(next.status).toBe(201);
     expect(next.body.deployed).toEqual([{ key: 'invoice-check', version: 2, changed: true }]);
     expect((await api.get('/api/processes/invoice-check/versions/2/xml', TOKENS.erp)).text).toBe(changed);
     expect((await api.get('/api/processes/invoice-check/versions/1/xml', TOKENS.erp)).text).toBe(checkProcess('procurement'));
-    const detail = (await api.get('/api/processes/invoice-check', TOKENS.erp)).body;
+    const detail = (await api.get<ProcessDetail>('/api/processes/invoice-check', TOKENS.erp)).body;
     expect(detail.latestVersion).toBe(2);
-    expect(detail.versions.map((v: { note: string | null }) => v.note)).toEqual(['first invoice processes', 'controlling may check too']);
+    expect(detail.versions.map((v) => v.note)).toEqual(['first invoice processes', 'controlling may check too']);
   });
 
   it('deploys .dmn files beside .bpmn: decisions listed, versioned and served back byte for byte', async () => {
@@ -97,15 +98,15 @@ describe('POST /api/deployments', () => {
   </bpmn:process>`);
     const alone = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload([['dish-decision.bpmn', decide]]) });
     expect(alone.status).toBe(422);
-    expect(alone.body.findings).toContainEqual(objectWith({ elementId: 'Decide', rule: 'supported-elements' }));
+    expect(problemOf(alone).findings).toContainEqual(objectWith({ elementId: 'Decide', rule: 'supported-elements' }));
 
-    const response = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload([['dish-decision.bpmn', decide], ['dish.dmn', dmn]], 'dish rules') });
+    const response = await api.request<DeployResult>('POST', '/api/deployments', { token: TOKENS.designer, body: upload([['dish-decision.bpmn', decide], ['dish.dmn', dmn]], 'dish rules') });
     expect(response.status, response.text).toBe(201);
     expect(response.body.decisions).toEqual([{ id: 'dish', version: 1, changed: true }]);
     expect((await api.get('/api/decisions', TOKENS.erp)).body).toEqual([
       { id: 'dish', name: 'Dish', latestVersion: 1, fileName: 'dish.dmn', deployedAt: anyText() },
     ]);
-    expect((await api.get('/api/decisions/dish', TOKENS.erp)).body.versions).toEqual([objectWith({ version: 1, note: 'dish rules', deployedBy: 'dora' })]);
+    expect((await api.get<DecisionDetail>('/api/decisions/dish', TOKENS.erp)).body.versions).toEqual([objectWith({ version: 1, note: 'dish rules', deployedBy: 'dora' })]);
     const xml = await api.get('/api/decisions/dish/versions/1/xml', TOKENS.erp);
     expect(xml.contentType).toMatch(/^application\/xml/);
     expect(xml.text).toBe(dmn);
@@ -132,7 +133,7 @@ describe('POST /api/deployments', () => {
     form.append('files', new Blob([bytes], { type: 'application/octet-stream' }), 'latin1-check.bpmn');
     const response = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: form });
     expect(response.status, response.text).toBe(201);
-    expect((await api.get('/api/processes/latin1-check', TOKENS.erp)).body.name).toBe('Rechnungsprüfung für Großkunden');
+    expect((await api.get<ProcessSummary>('/api/processes/latin1-check', TOKENS.erp)).body.name).toBe('Rechnungsprüfung für Großkunden');
     const served = await fetch(`${server.url}/api/processes/latin1-check/versions/1/xml`, { headers: { authorization: `Bearer ${TOKENS.erp}` } });
     expect(served.headers.get('content-type')).toContain('iso-8859-1');
     expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
@@ -154,7 +155,7 @@ describe('POST /api/deployments', () => {
     });
     expect(response.status).toBe(422);
     expect(response.contentType).toMatch(/^application\/problem\+json/);
-    const findings = response.body.findings as { file?: string; elementId: string | null; severity: string }[];
+    const findings = problemOf(response).findings;
     expect(findings).toEqual(arrayWith([
       objectWith({ file: 'invoice-run.bpmn', elementId: 'CallCheck', severity: 'error' }),
       // a task with no assignment only warns: it is offered to the default task group
@@ -175,7 +176,7 @@ describe('POST /api/deployments', () => {
       .replace(/invoice-check/g, 'invoice-decide');
     const response = await api.request('POST', '/api/deployments?name=invoice-decide.bpmn', { token: TOKENS.designer, body: decided, headers: { 'content-type': 'application/xml' } });
     expect(response.status, response.text).toBe(422);
-    const refused = (response.body.findings as { rule: string; severity: string; elementId: string; message: string }[]).filter((finding) => finding.severity === 'error');
+    const refused = problemOf(response).findings?.filter((finding) => finding.severity === 'error');
     expect(refused).toEqual([objectWith({ rule: 'condition-variables-supplied', elementId: 'F2', message: textContaining('reads "approved", which nothing supplies') })]);
     expect((await api.get('/api/processes/invoice-decide', TOKENS.erp)).status).toBe(404);
 
@@ -197,18 +198,18 @@ describe('POST /api/deployments', () => {
     <bpmn:sequenceFlow id="F3" name="small" sourceRef="Large" targetRef="End" />
     <bpmn:endEvent id="End"><bpmn:incoming>F2</bpmn:incoming><bpmn:incoming>F3</bpmn:incoming></bpmn:endEvent>
   </bpmn:process>`);
-    const first = await api.request('POST', '/api/deployments', {
+    const first = await api.request<DeployResult>('POST', '/api/deployments', {
       token: TOKENS.designer, body: upload([['invoice-intake.bpmn', caller], ['invoice-route.bpmn', routed('=amount &gt; 1000')]]),
     });
     expect(first.status, first.text).toBe(201);
-    expect(first.body.warnings.filter((finding: { rule: string }) => finding.rule === 'condition-variables-supplied')).toEqual([]);
+    expect(first.body.warnings.filter((finding) => finding.rule === 'condition-variables-supplied')).toEqual([]);
 
     // alone, the called process gets "amount" from its deployed caller, but nothing supplies "rush"
     const second = await api.request('POST', '/api/deployments?name=invoice-route.bpmn', {
       token: TOKENS.designer, body: routed('=amount &gt; 1000 or rush'), headers: { 'content-type': 'application/xml' },
     });
     expect(second.status, second.text).toBe(422);
-    expect(second.body.findings.filter((finding: { severity: string }) => finding.severity === 'error')).toEqual([
+    expect(problemOf(second).findings?.filter((finding) => finding.severity === 'error')).toEqual([
       objectWith({ rule: 'condition-variables-supplied', elementId: 'F2', message: textContaining('reads "rush", which nothing supplies: process "invoice-route" is only called from processes that declare their start variables') }),
     ]);
   });
@@ -218,7 +219,7 @@ describe('POST /api/deployments', () => {
       token: TOKENS.designer, body: checkProcess('procurement,auditors').replace(/invoice-check/g, 'invoice-audit'), headers: { 'content-type': 'application/xml' },
     });
     expect(response.status, response.text).toBe(422);
-    expect(response.body.findings).toEqual(arrayWith([
+    expect(problemOf(response).findings).toEqual(arrayWith([
       objectWith({ rule: 'candidate-group-members', severity: 'error', elementId: 'Check', message: textContaining('candidate group "auditors", which no user is in') }),
     ]));
   });
@@ -229,7 +230,7 @@ describe('POST /api/deployments', () => {
       body: upload([['evil.bpmn', checkProcess('a').replace('?>', '?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>')]]),
     });
     expect(response.status).toBe(422);
-    expect(response.body.errors).toEqual([{ field: 'evil.bpmn', message: 'contains a DOCTYPE or ENTITY declaration' }]);
+    expect(problemOf(response).errors).toEqual([{ field: 'evil.bpmn', message: 'contains a DOCTYPE or ENTITY declaration' }]);
   });
 });
 
@@ -253,7 +254,7 @@ describe('deploying in demo mode', () => {
   });
 
   it('deploys a user task offered to a group no demo user is in, with a warning', async () => {
-    const response = await demo.api.request('POST', '/api/deployments?name=invoice-check.bpmn', {
+    const response = await demo.api.request<DeployResult>('POST', '/api/deployments?name=invoice-check.bpmn', {
       token: 'demo-designer', body: checkProcess('auditors'), headers: { 'content-type': 'application/xml' },
     });
     expect(response.status, response.text).toBe(201);

@@ -1,7 +1,8 @@
 // Retries and restarts: the same order twice makes one instance, and waiting
 // orders go on after the server is stopped and started on the same data.
 import { afterEach, describe, expect, it } from 'vitest';
-import { TOKENS } from './support/client.js';
+import type { InstanceView, JobView, TaskView } from '../../engine/api.js';
+import { problemOf, TOKENS, type InstancePage } from './support/client.js';
 import { deployFixtures, makeDataDir, removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
 const running: TestServer[] = [];
@@ -31,21 +32,21 @@ const order = (orderNo: string, amount = 750_000) => ({
 describe('idempotent order entry', () => {
   it('creates one instance when the same order is posted five times at once', async () => {
     const { api } = await start();
-    const responses = await Promise.all(Array.from({ length: 5 }, () => api.post('/api/orders', TOKENS.erp, order('SO-TWICE'))));
+    const responses = await Promise.all(Array.from({ length: 5 }, () => api.post<InstanceView>('/api/orders', TOKENS.erp, order('SO-TWICE'))));
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses).toEqual([200, 200, 200, 200, 201]);
     expect(new Set(responses.map((response) => response.body.id)).size).toBe(1);
-    const listed = await api.get('/api/instances?businessKey=SO-TWICE&processKey=order-to-cash', TOKENS.erp);
+    const listed = await api.get<InstancePage>('/api/instances?businessKey=SO-TWICE&processKey=order-to-cash', TOKENS.erp);
     expect(listed.body.total).toBe(1);
     expect((await api.get('/api/tasks?businessKey=SO-TWICE', TOKENS.erp)).body).toHaveLength(1);
   });
 
   it('returns the existing instance (200, Content-Location) for a retry whose keys come in another order', async () => {
     const { api } = await start();
-    const first = await api.post('/api/orders', TOKENS.erp, order('SO-RETRY'));
+    const first = await api.post<InstanceView>('/api/orders', TOKENS.erp, order('SO-RETRY'));
     expect(first.status).toBe(201);
     const { orderNo, customer, amount, currency, paymentTerms } = order('SO-RETRY');
-    const retry = await api.post('/api/orders', TOKENS.erp, { paymentTerms, currency, amount, customer: { id: customer.id, name: customer.name }, orderNo });
+    const retry = await api.post<InstanceView>('/api/orders', TOKENS.erp, { paymentTerms, currency, amount, customer: { id: customer.id, name: customer.name }, orderNo });
     expect(retry.status).toBe(200);
     expect(retry.body.id).toBe(first.body.id);
     expect(retry.headers.get('content-location')).toBe(`/api/instances/${first.body.id}`);
@@ -53,11 +54,11 @@ describe('idempotent order entry', () => {
 
   it('refuses the same orderNo with another body (409) and starts nothing', async () => {
     const { api } = await start();
-    expect((await api.post('/api/orders', TOKENS.erp, order('SO-CLASH'))).status).toBe(201);
-    const clash = await api.post('/api/orders', TOKENS.erp, order('SO-CLASH', 750_000.5));
+    expect((await api.post<InstanceView>('/api/orders', TOKENS.erp, order('SO-CLASH'))).status).toBe(201);
+    const clash = await api.post<InstanceView>('/api/orders', TOKENS.erp, order('SO-CLASH', 750_000.5));
     expect(clash.status).toBe(409);
-    expect(clash.body.detail).toContain('SO-CLASH');
-    expect((await api.get('/api/instances?businessKey=SO-CLASH&processKey=order-to-cash', TOKENS.erp)).body.total).toBe(1);
+    expect(problemOf(clash).detail).toContain('SO-CLASH');
+    expect((await api.get<InstancePage>('/api/instances?businessKey=SO-CLASH&processKey=order-to-cash', TOKENS.erp)).body.total).toBe(1);
   });
 
   it('makes POST /api/processes/{key}/instances idempotent by Idempotency-Key', async () => {
@@ -67,14 +68,14 @@ describe('idempotent order entry', () => {
     const body = { businessKey: 'CR-START', variables: { customerId: 'C-4711', reason: 'annual review' } };
     const headers = { 'Idempotency-Key': 'erp-req-0001' };
     const [a, b] = await Promise.all([
-      api.post('/api/processes/customer-review/instances', TOKENS.erp, body, { headers }),
-      api.post('/api/processes/customer-review/instances', TOKENS.erp, body, { headers }),
+      api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, body, { headers }),
+      api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, body, { headers }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 201]);
     expect(a.body.id).toBe(b.body.id);
-    const other = await api.post('/api/processes/customer-review/instances', TOKENS.erp, { ...body, businessKey: 'CR-OTHER' }, { headers });
+    const other = await api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, { ...body, businessKey: 'CR-OTHER' }, { headers });
     expect(other.status).toBe(409);
-    const withoutKey = await api.post('/api/processes/customer-review/instances', TOKENS.erp, body);
+    const withoutKey = await api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, body);
     expect(withoutKey.status).toBe(201);
     expect(withoutKey.body.id).not.toBe(a.body.id);
   });
@@ -85,8 +86,8 @@ describe('restart', () => {
     const dataDir = makeDataDir();
     dirs.push(dataDir);
     const before = await start(dataDir);
-    const review = await before.api.post('/api/orders', TOKENS.erp, order('SO-BEFORE-RESTART'));
-    const prepaid = await before.api.post('/api/orders', TOKENS.erp, { ...order('SO-PAY-LATER', 9_000_000), paymentTerms: 'prepaid-at-entry' });
+    const review = await before.api.post<InstanceView>('/api/orders', TOKENS.erp, order('SO-BEFORE-RESTART'));
+    const prepaid = await before.api.post<InstanceView>('/api/orders', TOKENS.erp, { ...order('SO-PAY-LATER', 9_000_000), paymentTerms: 'prepaid-at-entry' });
     expect([review.status, prepaid.status]).toEqual([201, 201]);
     const versionsBefore = (await before.api.get('/api/processes', TOKENS.erp)).body;
     await before.close();
@@ -94,15 +95,15 @@ describe('restart', () => {
     const after = await start(dataDir);
     // the shipped diagrams deploy again at start: unchanged, so no new versions
     expect((await after.api.get('/api/processes', TOKENS.erp)).body).toEqual(versionsBefore);
-    const [task] = (await after.api.get('/api/tasks?businessKey=SO-BEFORE-RESTART', TOKENS.vp)).body;
+    const [task] = (await after.api.get<TaskView[]>('/api/tasks?businessKey=SO-BEFORE-RESTART', TOKENS.vp)).body;
     expect(task.candidateGroups).toEqual(['vice-president']);
     expect((await after.api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.vp, { variables: { approved: true } })).status).toBe(200);
     expect((await after.api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-PAY-LATER' })).status).toBe(200);
 
-    const jobs = (await after.api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'procurement-planning', workerId: 'erp', max: 10 })).body;
-    expect(jobs.map((job: { businessKey: string }) => job.businessKey).sort()).toEqual(['SO-BEFORE-RESTART', 'SO-PAY-LATER']);
+    const jobs = (await after.api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'procurement-planning', workerId: 'erp', max: 10 })).body;
+    expect(jobs.map((job) => job.businessKey).sort()).toEqual(['SO-BEFORE-RESTART', 'SO-PAY-LATER']);
     // and the retry of an order entered before the restart still finds it
-    const retry = await after.api.post('/api/orders', TOKENS.erp, order('SO-BEFORE-RESTART'));
+    const retry = await after.api.post<InstanceView>('/api/orders', TOKENS.erp, order('SO-BEFORE-RESTART'));
     expect(retry.status).toBe(200);
     expect(retry.body.id).toBe(review.body.id);
   });

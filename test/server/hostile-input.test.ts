@@ -3,7 +3,8 @@
 // instances are exactly as they were.
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKENS, type ApiClient, type RequestOptions } from './support/client.js';
+import type { InstanceView } from '../../engine/api.js';
+import { problemOf, TOKENS, type ApiClient, type RequestOptions } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 import { arrayWith } from '../support/matchers.js';
 
@@ -64,7 +65,7 @@ const HOSTILE: Hostile[] = [
   // sizes and nesting
   { name: 'a body over the limit', method: 'POST', path: '/api/orders', options: json(order({ customer: { name: 'A'.repeat(BODY_LIMIT + 10) } })), status: 413 },
   { name: 'an XML deployment over the limit', method: 'POST', path: '/api/deployments', token: TOKENS.designer, options: raw(XML(`<!-- ${'x'.repeat(BODY_LIMIT)} -->`), 'application/xml'), status: 413 },
-  { name: 'variables nested 100 deep', method: 'POST', path: '/api/processes/order-to-cash/instances', options: json({ variables: { deep: JSON.parse('['.repeat(100) + ']'.repeat(100)) } }), status: 400 },
+  { name: 'variables nested 100 deep', method: 'POST', path: '/api/processes/order-to-cash/instances', options: json({ variables: { deep: JSON.parse('['.repeat(100) + ']'.repeat(100)) as unknown } }), status: 400 },
   { name: 'a 10,000-character customer name', method: 'POST', path: '/api/orders', options: json(order({ customer: { name: 'N'.repeat(10_000) } })), status: 422 },
   { name: 'a 65-character orderNo', method: 'POST', path: '/api/orders', options: json(order({ orderNo: 'S'.repeat(65) })), status: 422 },
   { name: 'an oversized header', method: 'GET', path: '/api/instances', options: { headers: { 'x-filler': 'x'.repeat(20_000) } }, status: 431 },
@@ -149,9 +150,9 @@ const HOSTILE: Hostile[] = [
 beforeAll(async () => {
   server = await startTestServer({ bodyBytes: BODY_LIMIT });
   api = server.api;
-  const waiting = await api.post('/api/orders', TOKENS.erp, order({ orderNo: 'SO-REVIEW' }));
+  const waiting = await api.post<InstanceView>('/api/orders', TOKENS.erp, order({ orderNo: 'SO-REVIEW' }));
   expect(waiting.status).toBe(201);
-  taskId = waiting.body.waiting.find((wait: { type: string }) => wait.type === 'task').taskId;
+  taskId = waiting.body.waiting.find((wait) => wait.type === 'task')!.taskId!;
   expect((await api.post('/api/orders', TOKENS.erp, order({ orderNo: 'SO-PAY', paymentTerms: 'prepaid-at-entry' }))).status).toBe(201);
 });
 
@@ -193,7 +194,7 @@ describe('hostile and malformed requests', () => {
   it('names each refused field of an order', async () => {
     const response = await api.post('/api/orders', TOKENS.erp, { orderNo: '', customer: {}, amount: 0, currency: 'eur', paymentTerms: 'cash', extra: 1 });
     expect(response.status).toBe(422);
-    const fields = response.body.errors.map((error: { field: string }) => error.field);
+    const fields = problemOf(response).errors?.map((error) => error.field);
     expect(fields).toEqual(arrayWith(['/orderNo', '/customer/name', '/amount', '/currency', '/paymentTerms', '/extra']));
   });
 });
@@ -211,7 +212,7 @@ async function dump() {
     library.push({ detail, xml });
   }
   const page = (await api.get('/api/instances?limit=200', TOKENS.erp)).body as { items: { id: string }[] };
-  const instances = [];
+  const instances: unknown[] = [];
   for (const { id } of page.items) instances.push((await api.get(`/api/instances/${encodeURIComponent(id)}`, TOKENS.erp)).body);
   const tasks = (await api.get('/api/tasks', TOKENS.erp)).body;
   return { processes, library, page, instances, tasks };

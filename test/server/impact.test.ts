@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImpactReport, ProcessDetail, ProcessDiff, ProcessSummary, ReplayEvent } from '../../engine/api.js';
 import { runningReplayWorkers } from '../../engine/impact/replay-pool.js';
 import { readConfig } from '../../server/config.js';
-import { TOKENS, type ApiClient } from './support/client.js';
+import { problemOf, TOKENS, type ApiClient } from './support/client.js';
 import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
 let server: TestServer;
@@ -96,7 +96,7 @@ describe('deployment notes', () => {
   it('refuses a deployment without a note with 422 naming the note, and keeps the note of one that has it', async () => {
     const without = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered()) });
     expect(without.status).toBe(422);
-    expect(without.body.errors).toEqual([{ field: 'note', message: 'is required' }]);
+    expect(problemOf(without).errors).toEqual([{ field: 'note', message: 'is required' }]);
     const blank = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered(), '   ') });
     expect(blank.status).toBe(422);
     const noted = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered(), 'vice-president from 400,000') });

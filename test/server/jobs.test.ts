@@ -1,6 +1,7 @@
 // External jobs on a process of its own: task headers for the worker, and a
 // business error caught by an error boundary event.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InstanceView, JobView, TaskView } from '../../engine/api.js';
 import { TOKENS, type ApiClient } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
@@ -52,11 +53,11 @@ afterAll(async () => {
 });
 
 async function startCheck(businessKey: string) {
-  const started = await api.post('/api/processes/article-check/instances', TOKENS.erp, { businessKey, variables: { article: 'A-100' } });
+  const started = await api.post<InstanceView>('/api/processes/article-check/instances', TOKENS.erp, { businessKey, variables: { article: 'A-100' } });
   expect(started.status, started.text).toBe(201);
-  const [job] = (await api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'article-check', workerId: 'erp', max: 1 })).body;
+  const [job] = (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'article-check', workerId: 'erp', max: 1 })).body;
   expect(job.businessKey).toBe(businessKey);
-  return { instanceId: started.body.id as string, job };
+  return { instanceId: started.body.id, job };
 }
 
 describe('POST /api/jobs/{id}/bpmn-error', () => {
@@ -65,23 +66,23 @@ describe('POST /api/jobs/{id}/bpmn-error', () => {
     expect(job.customHeaders).toEqual({ erpSystem: 'SAP-PROD' });
     expect(job.variables.article).toBe('A-100');
 
-    const thrown = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'ARTICLE_BLOCKED', message: 'blocked by quality', variables: { blockReason: 'quality' }, workerId: 'erp' });
+    const thrown = await api.post<InstanceView>(`/api/jobs/${encodeURIComponent(job.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'ARTICLE_BLOCKED', message: 'blocked by quality', variables: { blockReason: 'quality' }, workerId: 'erp' });
     expect(thrown.status, thrown.text).toBe(200);
     expect(thrown.body.status).toBe('running');
     expect(thrown.body.variables.blockReason).toBe('quality');
-    const [clarify] = (await api.get('/api/tasks?businessKey=LINE-1', TOKENS.procurement)).body;
+    const [clarify] = (await api.get<TaskView[]>('/api/tasks?businessKey=LINE-1', TOKENS.procurement)).body;
     expect(clarify).toMatchObject({ elementId: 'Clarify', candidateGroups: ['procurement'], instanceId });
 
     expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'ARTICLE_BLOCKED' })).status).toBeOneOf([404, 409]);
     expect((await api.post(`/api/tasks/${encodeURIComponent(clarify.id)}/complete`, TOKENS.procurement, { variables: { resolution: 'released' } })).status).toBe(200);
-    expect((await api.get(`/api/instances/${instanceId}`, TOKENS.erp)).body.status).toBe('completed');
+    expect((await api.get<InstanceView>(`/api/instances/${instanceId}`, TOKENS.erp)).body.status).toBe('completed');
   });
 
   it('fails the instance when nothing catches the error code', async () => {
     const { instanceId, job } = await startCheck('LINE-2');
     const thrown = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'NOT_MODELLED' });
     expect(thrown.status).toBe(200);
-    const view = (await api.get(`/api/instances/${instanceId}`, TOKENS.erp)).body;
+    const view = (await api.get<InstanceView>(`/api/instances/${instanceId}`, TOKENS.erp)).body;
     expect(view.status).toBe('failed');
     expect(view.incident).not.toBeNull();
   });

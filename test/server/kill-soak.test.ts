@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databaseUrl, describePostgres, freshSchema } from '../support/postgres.js';
-import { TOKENS } from './support/client.js';
+import type { InstanceView, JobView, TaskView } from '../../engine/api.js';
+import { TOKENS, type InstancePage } from './support/client.js';
 import { DIAGRAMS_DIR, makeDataDir, removeDataDir } from './support/real-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -79,17 +80,17 @@ async function race(env: Record<string, string>): Promise<void> {
     STRATUM_DEPLOY_NOTE: 'optional', LOG_LEVEL: 'info', ...env,
   }, base);
   const order: Order = { orderNo: 'RACE-1', customer: { name: 'Race AG' }, amount: 750_000, currency: 'CNY', paymentTerms: 'credit' };
-  const posts = await Promise.all(Array.from({ length: 8 }, () => call(base, 'POST', '/api/orders', TOKENS.erp, order)));
+  const posts = await Promise.all(Array.from({ length: 8 }, () => call<InstanceView>(base, 'POST', '/api/orders', TOKENS.erp, order)));
   expect(posts.map((post) => post?.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
   expect(new Set(posts.map((post) => post?.body.id)).size).toBe(1);
 
-  const tasks = await call(base, 'GET', '/api/tasks?businessKey=RACE-1', TOKENS.vp);
-  const [task] = tasks!.body as { id: string }[];
+  const tasks = await call<TaskView[]>(base, 'GET', '/api/tasks?businessKey=RACE-1', TOKENS.vp);
+  const [task] = tasks!.body;
   const decisions = await Promise.all(Array.from({ length: 8 }, () =>
     call(base, 'POST', `/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.vp, { variables: { approved: true } })));
   expect(decisions.map((decision) => decision?.status).sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
-  const view = await call(base, 'GET', `/api/instances/${posts[0]!.body.id}`, TOKENS.erp);
-  expect((view!.body.history as { event: string }[]).filter((entry) => entry.event === 'task.completed')).toHaveLength(1);
+  const view = await call<InstanceView>(base, 'GET', `/api/instances/${posts[0]!.body.id}`, TOKENS.erp);
+  expect(view!.body.history.filter((entry) => entry.event === 'task.completed')).toHaveLength(1);
   killGroup(server.child);
 }
 
@@ -124,7 +125,7 @@ async function soak(env: Record<string, string>): Promise<void> {
     let answered!: () => void;
     const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
     const burst: Promise<void>[] = fresh.map(async (order) => {
-      const response = await call(base, 'POST', '/api/orders', TOKENS.erp, order);
+      const response = await call<InstanceView>(base, 'POST', '/api/orders', TOKENS.erp, order);
       if (response?.status === 201 || response?.status === 200) {
         acknowledged.set(order.orderNo, response.body.id);
         answered();
@@ -153,14 +154,14 @@ async function soak(env: Record<string, string>): Promise<void> {
 
   // Every order posted once more, as a client that lost answers retries.
   for (const order of orders) {
-    const retry = await call(base, 'POST', '/api/orders', TOKENS.erp, order);
+    const retry = await call<InstanceView>(base, 'POST', '/api/orders', TOKENS.erp, order);
     expect([200, 201], `${order.orderNo}: ${JSON.stringify(retry?.body)}`).toContain(retry?.status);
     const earlier = acknowledged.get(order.orderNo);
     if (earlier) {
       expect(retry!.status).toBe(200);
       expect(retry!.body.id).toBe(earlier);
     }
-    const listed = await call(base, 'GET', `/api/instances?businessKey=${order.orderNo}&processKey=order-to-cash`, TOKENS.erp);
+    const listed = await call<InstancePage>(base, 'GET', `/api/instances?businessKey=${order.orderNo}&processKey=order-to-cash`, TOKENS.erp);
     expect(listed!.body.total, order.orderNo).toBe(1);
   }
   expect(acknowledged.size).toBeGreaterThan(0);
@@ -169,19 +170,19 @@ async function soak(env: Record<string, string>): Promise<void> {
   for (let pass = 0; pass < 60; pass++) {
     await approveOpenTasks(base, completedTasks);
     await workJobs(base, completedJobs);
-    const running = await call(base, 'GET', '/api/instances?processKey=order-to-cash&status=running&limit=200', TOKENS.erp);
+    const running = await call<InstancePage>(base, 'GET', '/api/instances?processKey=order-to-cash&status=running&limit=200', TOKENS.erp);
     if (running?.body.total === 0) break;
     await sleep(300);
   }
-  const done = await call(base, 'GET', '/api/instances?processKey=order-to-cash&status=completed&limit=200', TOKENS.erp);
+  const done = await call<InstancePage>(base, 'GET', '/api/instances?processKey=order-to-cash&status=completed&limit=200', TOKENS.erp);
   expect(done!.body.total).toBe(orders.length);
 
   // Each task and job of every order completed exactly once.
   for (const order of orders) {
-    const [root] = (await call(base, 'GET', `/api/instances?businessKey=${order.orderNo}&processKey=order-to-cash`, TOKENS.erp))!.body.items;
+    const [root] = (await call<InstancePage>(base, 'GET', `/api/instances?businessKey=${order.orderNo}&processKey=order-to-cash`, TOKENS.erp))!.body.items;
     // the root's history covers its whole call tree; no element of the shipped library runs twice in one instance
-    const view = await call(base, 'GET', `/api/instances/${root.id}`, TOKENS.erp);
-    const completions = (view!.body.history as { event: string; instanceId: string; elementId: string }[])
+    const view = await call<InstanceView>(base, 'GET', `/api/instances/${root.id}`, TOKENS.erp);
+    const completions = view!.body.history
       .filter((entry) => entry.event === 'task.completed' || entry.event === 'job.completed')
       .map((entry) => `${entry.instanceId}:${entry.elementId}`);
     expect(new Set(completions).size, order.orderNo).toBe(completions.length);
@@ -192,7 +193,7 @@ async function soak(env: Record<string, string>): Promise<void> {
 
 /** Approves every open vice-president task (a 409 means another request decided it: fine). */
 async function approveOpenTasks(base: string, completed: Set<string>): Promise<void> {
-  const open = await call(base, 'GET', '/api/tasks?candidateGroup=vice-president&limit=100', TOKENS.vp);
+  const open = await call<TaskView[] | { items?: TaskView[] } | null>(base, 'GET', '/api/tasks?candidateGroup=vice-president&limit=100', TOKENS.vp);
   const tasks: { id: string }[] = Array.isArray(open?.body) ? open.body : open?.body?.items ?? [];
   await Promise.all(tasks.map(async (task) => {
     const response = await call(base, 'POST', `/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.vp, { variables: { approved: true } });
@@ -206,9 +207,9 @@ async function approveOpenTasks(base: string, completed: Set<string>): Promise<v
 /** Locks (for one second: a killed client's lock soon expires) and completes the jobs of the order's three types. */
 async function workJobs(base: string, completed: Set<string>): Promise<void> {
   for (const type of JOB_TYPES) {
-    const fetched = await call(base, 'POST', '/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'soak', lockMs: 1000, max: 20 });
+    const fetched = await call<JobView[]>(base, 'POST', '/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'soak', lockMs: 1000, max: 20 });
     if (fetched?.status !== 200) continue;
-    await Promise.all((fetched.body as { id: string }[]).map(async (job) => {
+    await Promise.all(fetched.body.map(async (job) => {
       const response = await call(base, 'POST', `/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'soak' });
       if (response?.status === 200) {
         expect(completed.has(job.id), `job ${job.id} completed twice`).toBe(false);
@@ -219,7 +220,7 @@ async function workJobs(base: string, completed: Set<string>): Promise<void> {
 }
 
 /** One request; undefined when the connection broke (a killed process) or was refused. */
-async function call(base: string, method: string, path: string, token: string, json?: unknown): Promise<{ status: number; body: any } | undefined> {
+async function call<T = unknown>(base: string, method: string, path: string, token: string, json?: unknown): Promise<{ status: number; body: T } | undefined> {
   for (let attempt = 0; ; attempt++) {
     try {
       const response = await fetch(base + path, {
@@ -234,7 +235,7 @@ async function call(base: string, method: string, path: string, token: string, j
         await sleep(Number(response.headers.get('retry-after') ?? 1) * 1000);
         continue;
       }
-      return { status: response.status, body: text ? JSON.parse(text) : null };
+      return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
     } catch {
       return undefined;
     }

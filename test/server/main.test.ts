@@ -17,9 +17,17 @@ afterEach(() => {
   dirs.splice(0).forEach(removeDataDir);
 });
 
+/** A line of the server's JSON log (pino). */
+interface LogLine {
+  msg: string;
+  level: number;
+  port?: number;
+  [field: string]: unknown;
+}
+
 interface Started {
   child: ChildProcess;
-  lines: Record<string, any>[];
+  lines: LogLine[];
   port: number;
   exit: Promise<number | null>;
 }
@@ -31,7 +39,7 @@ async function startMain(env: Record<string, string>): Promise<Started> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
-  const lines: Record<string, any>[] = [];
+  const lines: LogLine[] = [];
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -41,10 +49,10 @@ async function startMain(env: Record<string, string>): Promise<Started> {
       buffer += chunk;
       let newline: number;
       while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buffer.slice(0, newline));
+        const line = JSON.parse(buffer.slice(0, newline)) as LogLine;
         buffer = buffer.slice(newline + 1);
         lines.push(line);
-        if (line.msg === 'stratum server listening') resolve(line.port);
+        if (line.msg === 'stratum server listening') resolve(line.port!);
       }
     });
     void exit.then((code) => reject(new Error(`server exited with ${code}: ${stderr}${JSON.stringify(lines)}`)));
@@ -61,8 +69,8 @@ describe('server/main.ts', () => {
     const server = await startMain({ HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_WORKERS: '2' });
     const base = `http://127.0.0.1:${server.port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    const processes = await (await fetch(`${base}/api/processes`, { headers: { authorization: `Bearer ${TOKENS.erp}` } })).json();
-    expect(processes.map((p: { key: string }) => p.key)).toContain('order-to-cash');
+    const processes = await (await fetch(`${base}/api/processes`, { headers: { authorization: `Bearer ${TOKENS.erp}` } })).json() as { key: string }[];
+    expect(processes.map((p) => p.key)).toContain('order-to-cash');
     expect(server.lines.find((line) => line.msg === 'diagrams deployed')).toBeDefined();
 
     server.child.kill('SIGTERM');

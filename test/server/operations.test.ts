@@ -9,7 +9,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type AppOptions } from '../../server/app.js';
 import { UserDirectory } from '../../server/auth/users.js';
-import { ApiClient, TEST_USERS, TOKENS } from './support/client.js';
+import type { InstanceView, TaskView } from '../../engine/api.js';
+import { ApiClient, problemOf, TEST_USERS, TOKENS } from './support/client.js';
 import { FakeStratum } from './support/fake-stratum.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
@@ -20,7 +21,7 @@ async function serve(options: Partial<AppOptions> = {}) {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -44,7 +45,7 @@ async function serve(options: Partial<AppOptions> = {}) {
 describe('GET /healthz', () => {
   it('answers 200 {status: "ok"} while the store answers and 503 problem+json when it does not', async () => {
     let healthy = true;
-    const app = await serve({ checkHealth: async () => { if (!healthy) throw new Error('database is locked'); } });
+    const app = await serve({ checkHealth: () => (healthy ? Promise.resolve() : Promise.reject(new Error('database is locked'))) });
     const healthy200 = await app.api.get('/healthz');
     expect(healthy200.body).toEqual({ status: 'ok' });
     expect(healthy200.headers.get('cache-control')).toBe('no-store');
@@ -52,7 +53,7 @@ describe('GET /healthz', () => {
     healthy = false;
     const down = await app.api.get('/healthz');
     expect(down.status).toBe(503);
-    expect(down.body.detail).not.toContain('database is locked');
+    expect(problemOf(down).detail).not.toContain('database is locked');
     await app.close();
   });
 });
@@ -62,7 +63,7 @@ describe('POST /api/orders without the order library', () => {
     const app = await serve();
     const response = await app.api.post('/api/orders', TOKENS.erp, ORDER);
     expect(response.status).toBe(503);
-    expect(response.body.detail).toContain('order-to-cash');
+    expect(problemOf(response).detail).toContain('order-to-cash');
     await app.close();
   });
 });
@@ -70,9 +71,7 @@ describe('POST /api/orders without the order library', () => {
 describe('errors the server did not expect', () => {
   it('answer 500 problem+json without internals, logged with the request id', async () => {
     const app = await serve();
-    app.stratum.library.list = async () => {
-      throw new Error('SQLITE_CORRUPT: database disk image is malformed at /var/lib/stratum');
-    };
+    app.stratum.library.list = () => Promise.reject(new Error('SQLITE_CORRUPT: database disk image is malformed at /var/lib/stratum'));
     const response = await app.api.get('/api/processes', TOKENS.erp);
     expect(response.status).toBe(500);
     expect(response.text).not.toContain('SQLITE');
@@ -87,7 +86,7 @@ describe('logs', () => {
     const app = await serve();
     const xml = '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="order-to-cash"/></definitions>';
     await app.api.request('POST', '/api/deployments?name=o.bpmn', { token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' } });
-    const response = await app.api.post('/api/orders', TOKENS.erp, ORDER, { headers: { 'x-request-id': 'erp-batch-7' } });
+    const response = await app.api.post<InstanceView>('/api/orders', TOKENS.erp, ORDER, { headers: { 'x-request-id': 'erp-batch-7' } });
     expect(response.headers.get('x-request-id')).toBe('erp-batch-7');
     await app.api.get(`/api/instances/${response.body.id}`, TOKENS.director);
     await app.close();
@@ -111,7 +110,7 @@ describe('GET /metrics', () => {
 
   it('counts requests by route template and status, engine steps by action, and exposes process metrics', async () => {
     expect((await server.api.post('/api/orders', TOKENS.erp, { ...ORDER, amount: 900_000 })).status).toBe(201);
-    const [task] = (await server.api.get('/api/tasks?businessKey=SO-OPS-1', TOKENS.vp)).body;
+    const [task] = (await server.api.get<TaskView[]>('/api/tasks?businessKey=SO-OPS-1', TOKENS.vp)).body;
     await server.api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.vp, { variables: { approved: true } });
     await server.api.get('/api/instances/unknown-1', TOKENS.vp);
     await server.api.get('/api/instances/unknown-2', TOKENS.vp);

@@ -2,7 +2,8 @@
 // diagrams: the ERP enters orders and works jobs, approvers decide, the bank
 // and the warehouse send messages.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TOKENS, type ApiClient } from './support/client.js';
+import type { InstanceView, JobView, MessageResult, TaskView } from '../../engine/api.js';
+import { problemOf, TOKENS, type ApiClient, type InstancePage } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 import { objectWith, textContaining } from '../support/matchers.js';
 
@@ -44,7 +45,7 @@ describe('credit orders: tiered approval', () => {
 
     const undecided = await complete(review.id, TOKENS.vp, { comment: 'forgot to decide' });
     expect(undecided.status).toBe(422);
-    expect(undecided.body.errors).toEqual([{ field: '/variables/approved', message: textContaining('is missing') }]);
+    expect(problemOf(undecided).errors).toEqual([{ field: '/variables/approved', message: textContaining('is missing') }]);
     expect((await tasksOf('SO-500000.01')).map((task) => task.id)).toEqual([review.id]);
 
     const byDirector = await complete(review.id, TOKENS.director, { approved: true });
@@ -63,8 +64,8 @@ describe('credit orders: tiered approval', () => {
     expect(rejected.status).toBe('rejected');
     expect(rejected.waiting).toEqual([]);
     expect(await fetchJobs('procurement-planning')).toEqual([]);
-    const listed = await api.get('/api/instances?businessKey=SO-1000000&status=rejected', TOKENS.vp);
-    expect(listed.body.items.map((item: { id: string }) => item.id)).toContain(order.id);
+    const listed = await api.get<InstancePage>('/api/instances?businessKey=SO-1000000&status=rejected', TOKENS.vp);
+    expect(listed.body.items.map((item) => item.id)).toContain(order.id);
   });
 
   it('routes a 1,000,000.01 credit order to the sales director, then to the vice-president', async () => {
@@ -111,16 +112,16 @@ describe('prepaid orders', () => {
     const order = await enterOrder('SO-PREPAID-ENTRY', 5_000_000, 'prepaid-at-entry');
     expect(await tasksOf('SO-PREPAID-ENTRY')).toEqual([]);
     expect(await fetchJobs('procurement-planning')).toEqual([]);
-    expect(order.waiting.filter((w: { type: string }) => w.type === 'message').map((w: { message: string }) => w.message).sort()).toEqual(['OrderChanged', 'PaymentReceived']);
+    expect(order.waiting.filter((w) => w.type === 'message').map((w) => w.message).sort()).toEqual(['OrderChanged', 'PaymentReceived']);
 
-    const paid = await api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-PREPAID-ENTRY', variables: { paidAmount: 5_000_000 } });
+    const paid = await api.post<MessageResult>('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-PREPAID-ENTRY', variables: { paidAmount: 5_000_000 } });
     expect(paid.status).toBe(200);
-    expect(paid.body.reached.map((reached: { id: string }) => reached.id)).toEqual([order.id]);
-    expect(paid.body.reached[0].waiting.some((w: { type: string }) => w.type === 'job')).toBe(true);
+    expect(paid.body.reached.map((reached) => reached.id)).toEqual([order.id]);
+    expect(paid.body.reached[0].waiting.some((w) => w.type === 'job')).toBe(true);
     expect(await work(PLANNING, 'SO-PREPAID-ENTRY')).toEqual(PLANNING);
 
     // nothing waits for a second payment now: it is kept for its time-to-live (Camunda 8), not delivered twice
-    const again = await api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-PREPAID-ENTRY' });
+    const again = await api.post<MessageResult>('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-PREPAID-ENTRY' });
     expect(again.status).toBe(202);
     expect(again.body.reached).toEqual([]);
   });
@@ -128,10 +129,10 @@ describe('prepaid orders', () => {
   it('ships an order prepaid at shipment only after both ShipmentRequested and PaymentReceived', async () => {
     const order = await enterOrder('SO-PREPAID-SHIP', 80_000, 'prepaid-at-shipment');
     expect(await work(PLANNING, 'SO-PREPAID-SHIP')).toEqual(PLANNING);
-    const requested = await api.post('/api/messages', TOKENS.erp, { name: 'ShipmentRequested', businessKey: 'SO-PREPAID-SHIP' });
+    const requested = await api.post<MessageResult>('/api/messages', TOKENS.erp, { name: 'ShipmentRequested', businessKey: 'SO-PREPAID-SHIP' });
     expect(requested.status).toBe(200);
     expect(await fetchJobs('shipping')).toEqual([]);
-    expect(requested.body.reached[0].waiting.map((w: { message?: string }) => w.message).filter(Boolean).sort()).toEqual(['OrderChanged', 'PaymentReceived']);
+    expect(requested.body.reached[0].waiting.map((w) => w.message).filter(Boolean).sort()).toEqual(['OrderChanged', 'PaymentReceived']);
 
     expect((await api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-PREPAID-SHIP' })).status).toBe(200);
     expect(await work(['shipping'], 'SO-PREPAID-SHIP')).toEqual(['shipping']);
@@ -197,7 +198,7 @@ describe('the ERP worker', () => {
 // helpers
 
 async function enterOrder(orderNo: string, amount: number, paymentTerms = 'credit', specialChange?: { description: string }) {
-  const response = await api.post('/api/orders', TOKENS.erp, {
+  const response = await api.post<InstanceView>('/api/orders', TOKENS.erp, {
     orderNo,
     customer: { name: 'Hoffmann Maschinenbau GmbH', country: 'DE' },
     amount,
@@ -212,32 +213,18 @@ async function enterOrder(orderNo: string, amount: number, paymentTerms = 'credi
   return response.body;
 }
 
-interface Task {
-  id: string;
-  candidateGroups: string[];
-}
-
-async function tasksOf(orderNo: string): Promise<Task[]> {
-  const response = await api.get(`/api/tasks?businessKey=${encodeURIComponent(orderNo)}`, TOKENS.director);
+async function tasksOf(orderNo: string): Promise<TaskView[]> {
+  const response = await api.get<TaskView[]>(`/api/tasks?businessKey=${encodeURIComponent(orderNo)}`, TOKENS.director);
   expect(response.status).toBe(200);
   return response.body;
 }
 
 function complete(taskId: string, token: string, variables: Record<string, unknown>) {
-  return api.post(`/api/tasks/${encodeURIComponent(taskId)}/complete`, token, { variables });
+  return api.post<InstanceView>(`/api/tasks/${encodeURIComponent(taskId)}/complete`, token, { variables });
 }
 
-interface Job {
-  id: string;
-  instanceId: string;
-  type: string;
-  businessKey: string;
-  variables: Record<string, unknown>;
-  retries: number;
-}
-
-async function fetchJobs(type: string, workerId = 'erp'): Promise<Job[]> {
-  const response = await api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId, max: 10 });
+async function fetchJobs(type: string, workerId = 'erp'): Promise<JobView[]> {
+  const response = await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId, max: 10 });
   expect(response.status).toBe(200);
   return response.body;
 }
@@ -257,7 +244,7 @@ async function work(types: string[], orderNo: string): Promise<string[]> {
 }
 
 async function instance(id: string) {
-  const response = await api.get(`/api/instances/${encodeURIComponent(id)}`, TOKENS.director);
+  const response = await api.get<InstanceView>(`/api/instances/${encodeURIComponent(id)}`, TOKENS.director);
   expect(response.status).toBe(200);
   return response.body;
 }

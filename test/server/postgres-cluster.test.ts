@@ -2,6 +2,7 @@
 // whichever server a request reaches, the order is the same order.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { databaseUrl, describePostgres, freshSchema } from '../support/postgres.js';
+import type { InstanceView, JobView, ProcessSummary, TaskView } from '../../engine/api.js';
 import { TOKENS } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
@@ -27,15 +28,15 @@ describePostgres('two servers on one PostgreSQL database', () => {
   const order = { orderNo: 'SO-PG-1', customer: { name: 'Cluster GmbH' }, amount: 700_000, currency: 'CNY', paymentTerms: 'credit' };
 
   it('deploys the library once, whichever server started first', async () => {
-    const [fromA, fromB] = await Promise.all([a.api.get('/api/processes', TOKENS.erp), b.api.get('/api/processes', TOKENS.erp)]);
+    const [fromA, fromB] = await Promise.all([a.api.get<ProcessSummary[]>('/api/processes', TOKENS.erp), b.api.get<ProcessSummary[]>('/api/processes', TOKENS.erp)]);
     expect(fromA.body).toEqual(fromB.body);
-    expect(fromA.body.every((process: { latestVersion: number }) => process.latestVersion === 1)).toBe(true);
+    expect(fromA.body.every((process) => process.latestVersion === 1)).toBe(true);
   });
 
   /** As an ERP posts: a 503 from a server's admission queue (a loaded machine) is tried again after Retry-After. */
   async function postOrder(server: TestServer) {
     for (;;) {
-      const response = await server.api.post('/api/orders', TOKENS.erp, order);
+      const response = await server.api.post<InstanceView>('/api/orders', TOKENS.erp, order);
       if (response.status !== 503) return response;
       await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
     }
@@ -48,12 +49,12 @@ describePostgres('two servers on one PostgreSQL database', () => {
   });
 
   it('lets the vice-president decide on one server what was entered on the other, and hands each job to one worker', async () => {
-    const [task] = (await b.api.get('/api/tasks?businessKey=SO-PG-1', TOKENS.vp)).body;
+    const [task] = (await b.api.get<TaskView[]>('/api/tasks?businessKey=SO-PG-1', TOKENS.vp)).body;
     expect(task.candidateGroups).toEqual(['vice-president']);
     const decisions = await Promise.all([a, b].map((server) => server.api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.vp, { variables: { approved: true } })));
     expect(decisions.map((response) => response.status).sort()).toEqual([200, 409]);
 
-    const fetched = await Promise.all([a, b].map((server) => server.api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'procurement-planning', workerId: `worker-${server.port}`, max: 5 })));
+    const fetched = await Promise.all([a, b].map((server) => server.api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'procurement-planning', workerId: `worker-${server.port}`, max: 5 })));
     const jobs = fetched.flatMap((response) => response.body);
     expect(jobs).toHaveLength(1);
     expect(jobs[0].businessKey).toBe('SO-PG-1');

@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ProcessSummary } from '../../engine/api.js';
 import { TEST_USERS, TOKENS } from './support/client.js';
 import { makeDataDir, removeDataDir, startTestServer } from './support/real-server.js';
 
@@ -29,7 +30,7 @@ describe('the diagrams deployed at start', () => {
     for (const options of [{}, { demo: true }]) {
       const server = await startTestServer(options);
       try {
-        const processes = await server.api.get('/api/processes', options.demo ? 'demo-designer' : TOKENS.designer);
+        const processes = await server.api.get<ProcessSummary[]>('/api/processes', options.demo ? 'demo-designer' : TOKENS.designer);
         expect(processes.status).toBe(200);
         expect(processes.body.length).toBeGreaterThan(0);
       } finally {

@@ -33,7 +33,7 @@ describe('docs/api.md walkthrough', () => {
     const [setup, entered, taskId, approved, finalState] = stdout.split(`${STEP}\n`);
 
     expect(setup).toBe('');
-    const order = JSON.parse(entered);
+    const order = JSON.parse(entered) as { status: string; waiting: unknown };
     expect(order.status).toBe('running');
     expect(order.waiting).toEqual([{ name: 'Approve order (sales director)', candidateGroups: ['sales-director'] }]);
     expect(taskId.trim()).toMatch(/UserTask_ApproveBySalesDirector/);

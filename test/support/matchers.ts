@@ -22,3 +22,6 @@ export const objectWith = <T extends object>(fields: T): T => expect.objectConta
 
 /** An array holding at least these items, in any order. */
 export const arrayWith = <T>(items: T[]): T[] => expect.arrayContaining<T>(items as DeeplyAllowMatchers<T>[]) as T[];
+
+/** Any value but null or undefined. */
+export const anything = (): unknown => expect.anything() as unknown;

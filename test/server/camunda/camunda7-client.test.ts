@@ -4,7 +4,8 @@
 // controls of issue 9 hold on the /engine-rest routes as on Stratum's own.
 import { Client, Variables, type Task, type TaskService } from 'camunda-external-task-client-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKENS, type ApiClient } from '../support/client.js';
+import type { OrderView } from '../../../engine/api.js';
+import { problemOf, TOKENS, type ApiClient } from '../support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { objectWith } from '../../support/matchers.js';
 
@@ -21,6 +22,12 @@ afterAll(async () => {
 });
 
 // helpers
+
+/** What the tests read of a Camunda 7 LockedExternalTaskDto. */
+interface LockedExternalTask {
+  id: string;
+  lockExpirationTime: string;
+}
 
 /** The client as a Camunda 7 team configures it, pointed at Stratum with a bearer token of the integration group. */
 function camundaClient(token: string = TOKENS.erp): Client {
@@ -40,7 +47,7 @@ async function enter(orderNo: string, fields: Record<string, unknown> = {}) {
   expect(entered.status, entered.text).toBe(201);
 }
 
-const orderStatus = async (orderNo: string) => (await api.get(`/api/orders/${orderNo}`, TOKENS.erp)).body.status;
+const orderStatus = async (orderNo: string) => (await api.get<OrderView>(`/api/orders/${orderNo}`, TOKENS.erp)).body.status;
 
 describe('camunda-external-task-client-js against /engine-rest', () => {
   it('works a shipped order\'s planning and shipping jobs unchanged, with typed variables, until the order is fulfilled', async () => {
@@ -70,17 +77,17 @@ describe('camunda-external-task-client-js against /engine-rest', () => {
     expect(seen.map((one) => one.topic).sort()).toEqual(['procurement-planning', 'production-planning', 'shipping']);
     expect(seen.every((one) => one.orderNo === 'C7-1' && one.businessKey === 'C7-1')).toBe(true);
     expect(seen[0].customer).toEqual({ name: 'Camunda Seven GmbH' });
-    const view = (await api.get('/api/orders/C7-1', TOKENS.erp)).body;
-    const completions = view.history.filter((entry: { event: string }) => entry.event === 'job.completed');
+    const view = (await api.get<OrderView>('/api/orders/C7-1', TOKENS.erp)).body;
+    const completions = view.history.filter((entry) => entry.event === 'job.completed');
     expect(completions).toHaveLength(3);
     // the authenticated user is the actor; the client's workerId is only a label beside it
-    expect(completions.every((entry: { actor: string; data: { workerId: string } }) => entry.actor === 'erp' && entry.data.workerId === 'camunda7-worker')).toBe(true);
+    expect(completions.every((entry) => entry.actor === 'erp' && entry.data?.workerId === 'camunda7-worker')).toBe(true);
   }, 60_000);
 });
 
 describe('/engine-rest routes keep the controls', () => {
   async function lockOne(orderNo: string, topicName = 'procurement-planning') {
-    const fetched = await api.post('/engine-rest/external-task/fetchAndLock', TOKENS.erp, {
+    const fetched = await api.post<LockedExternalTask[]>('/engine-rest/external-task/fetchAndLock', TOKENS.erp, {
       workerId: 'raw', maxTasks: 1, topics: [{ topicName, lockDuration: 60_000, businessKey: orderNo }],
     });
     expect(fetched.status, fetched.text).toBe(200);
@@ -106,20 +113,20 @@ describe('/engine-rest routes keep the controls', () => {
     expect(setAmount.status).toBe(422);
     const wrongType = await api.post(path, TOKENS.erp, { workerId: 'raw', variables: { planned: { value: 'yes', type: 'Boolean' } } });
     expect(wrongType.status).toBe(422);
-    expect(wrongType.body.errors).toEqual([objectWith({ field: '/variables/planned' })]);
+    expect(problemOf(wrongType).errors).toEqual([objectWith({ field: '/variables/planned' })]);
     expect((await api.post(path, TOKENS.vp, { workerId: 'raw' })).status).toBe(403);
     expect((await api.post(path, undefined, { workerId: 'raw' })).status).toBe(401);
     expect((await api.post(path, TOKENS.erp, { workerId: 'thief' })).status).toBe(409);
     const fine = await api.post(path, TOKENS.erp, { workerId: 'raw', variables: { planned: { value: true, type: 'boolean' } } });
     expect(fine.status, fine.text).toBe(204);
-    const view = (await api.get('/api/orders/C7-GUARD', TOKENS.erp)).body;
+    const view = (await api.get<OrderView>('/api/orders/C7-GUARD', TOKENS.erp)).body;
     expect(view.entered.amount).toBe(120_000);
   });
 
   it('refuses filters it cannot honour instead of ignoring them', async () => {
     const tenant = await api.post('/engine-rest/external-task/fetchAndLock', TOKENS.erp, { workerId: 'raw', topics: [{ topicName: 'shipping', lockDuration: 1000, tenantIdIn: ['a'] }] });
     expect(tenant.status).toBe(422);
-    expect(tenant.body.errors).toEqual([objectWith({ field: '/topics/0/tenantIdIn' })]);
+    expect(problemOf(tenant).errors).toEqual([objectWith({ field: '/topics/0/tenantIdIn' })]);
   });
 
   it('fails, extends and unlocks like Camunda 7, and correlates a message through the same controls', async () => {

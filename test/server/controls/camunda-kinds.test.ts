@@ -9,7 +9,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_USERS, TOKENS, type ApiClient, type ApiResponse } from '../support/client.js';
+import type { InstanceView, JobView, TaskView } from '../../../engine/api.js';
+import { problemOf, TEST_USERS, TOKENS, type ApiClient, type ApiResponse } from '../support/client.js';
 import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { objectWith } from '../../support/matchers.js';
 
@@ -50,13 +51,13 @@ async function startReview(owner: string): Promise<string> {
 }
 
 async function openTask(businessKey: string, elementId: string): Promise<string> {
-  const tasks = (await api.get(`/api/tasks?businessKey=${businessKey}`, TOKENS.erp)).body.filter((task: { elementId: string }) => task.elementId === elementId);
+  const tasks = (await api.get<TaskView[]>(`/api/tasks?businessKey=${businessKey}`, TOKENS.erp)).body.filter((task) => task.elementId === elementId);
   expect(tasks, `one open ${elementId} task of ${businessKey}`).toHaveLength(1);
   return tasks[0].id;
 }
 
 const completeTask = (taskId: string, token: string, variables: Record<string, unknown>) =>
-  api.post(`/api/tasks/${taskId}/complete`, token, { variables });
+  api.post<InstanceView>(`/api/tasks/${taskId}/complete`, token, { variables });
 
 async function startCode(): Promise<string> {
   const businessKey = `CODE-${++count}`;
@@ -65,22 +66,23 @@ async function startCode(): Promise<string> {
   return businessKey;
 }
 
-async function lockJob(type: string, businessKey: string, workerId = 'java-worker'): Promise<{ id: string; customHeaders: Record<string, string> }> {
-  const jobs = (await api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId, max: 100 })).body;
-  const job = jobs.find((candidate: { businessKey: string }) => candidate.businessKey === businessKey);
+async function lockJob(type: string, businessKey: string, workerId = 'java-worker'): Promise<JobView> {
+  const jobs = (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId, max: 100 })).body;
+  const job = jobs.find((candidate) => candidate.businessKey === businessKey);
   expect(job, `a ${type} job of ${businessKey}`).toBeDefined();
-  return job;
+  return job!;
 }
 
 async function completeJob(type: string, businessKey: string, variables: Record<string, unknown> = {}) {
-  return api.post(`/api/jobs/${(await lockJob(type, businessKey)).id}/complete`, TOKENS.erp, { variables, workerId: 'java-worker' });
+  return api.post<InstanceView>(`/api/jobs/${(await lockJob(type, businessKey)).id}/complete`, TOKENS.erp, { variables, workerId: 'java-worker' });
 }
 
 function expectRefused(response: ApiResponse, status: number, field?: string, detail?: RegExp) {
   expect(response.status, response.text).toBe(status);
   expect(response.contentType).toContain('application/problem+json');
-  if (field) expect(response.body.errors?.map((error: { field: string }) => error.field), response.text).toContain(field);
-  if (detail) expect(response.body.detail).toMatch(detail);
+  const problem = problemOf(response);
+  if (field) expect(problem.errors?.map((error) => error.field), response.text).toContain(field);
+  if (detail) expect(problem.detail).toMatch(detail);
 }
 
 interface Row {
@@ -157,19 +159,19 @@ const rows: Record<string, Row[]> = {
       run: async () => {
         const code = await startCode();
         const job = await lockJob('archiveInvoiceService', code, 'dirk');
-        const response = await api.post(`/api/jobs/${job.id}/complete`, TOKENS.erp, { workerId: 'dirk' });
+        const response = await api.post<InstanceView>(`/api/jobs/${job.id}/complete`, TOKENS.erp, { workerId: 'dirk' });
         expect(response.status, response.text).toBe(200);
-        expect(response.body.history.find((row: { event: string }) => row.event === 'job.completed')).toMatchObject({ actor: 'erp', data: { workerId: 'dirk' } });
+        expect(response.body.history.find((row) => row.event === 'job.completed')).toMatchObject({ actor: 'erp', data: { workerId: 'dirk' } });
       },
     },
     {
       attempt: 'GET /api/tasks?assignee=me shows bo his task and nobody else\'s',
       run: async () => {
         const claim = await startReview('bo');
-        const mine = (await api.get('/api/tasks?assignee=me', BO)).body as { businessKey: string; assignee: string }[];
+        const mine = (await api.get<TaskView[]>('/api/tasks?assignee=me', BO)).body;
         expect(mine.filter((task) => task.businessKey === claim)).toEqual([objectWith({ assignee: 'bo' })]);
         expect(mine.every((task) => task.assignee === 'bo')).toBe(true);
-        expect(((await api.get('/api/tasks?assignee=me', TOKENS.vp)).body as { businessKey: string }[]).filter((task) => task.businessKey === claim)).toEqual([]);
+        expect((await api.get<TaskView[]>('/api/tasks?assignee=me', TOKENS.vp)).body.filter((task) => task.businessKey === claim)).toEqual([]);
       },
     },
   ],
@@ -183,7 +185,7 @@ const rows: Record<string, Row[]> = {
           token: TOKENS.designer, body: foreign, headers: { 'content-type': 'application/xml' },
         });
         expect(response.status, response.text).toBe(422);
-        expect(response.body.findings).toContainEqual(objectWith({
+        expect(problemOf(response).findings).toContainEqual(objectWith({
           elementId: 'UserTask_ApproveBySalesDirector', rule: 'user-task-candidate-groups', severity: 'error',
         }));
       },

@@ -7,7 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_USERS, TOKENS, type ApiClient, type ApiResponse } from '../support/client.js';
+import type { HistoryEntry, InstanceView, JobView, TaskView } from '../../../engine/api.js';
+import { problemOf, TEST_USERS, TOKENS, type ApiClient, type ApiResponse, type InstancePage } from '../support/client.js';
 import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 
 const BOTH = 'test-both-approver-token';
@@ -58,13 +59,13 @@ async function startDeclared(): Promise<string> {
 }
 
 async function openTask(businessKey: string, group: string): Promise<string> {
-  const tasks = (await api.get(`/api/tasks?businessKey=${businessKey}&candidateGroup=${group}`, TOKENS.erp)).body;
+  const tasks = (await api.get<TaskView[]>(`/api/tasks?businessKey=${businessKey}&candidateGroup=${group}`, TOKENS.erp)).body;
   expect(tasks, `one open ${group} task of ${businessKey}`).toHaveLength(1);
   return tasks[0].id;
 }
 
 const completeTask = (taskId: string, token: string, variables: Record<string, unknown>) =>
-  api.post(`/api/tasks/${taskId}/complete`, token, { variables });
+  api.post<InstanceView>(`/api/tasks/${taskId}/complete`, token, { variables });
 
 async function decide(businessKey: string, group: string, token: string, variables: Record<string, unknown>) {
   const response = await completeTask(await openTask(businessKey, group), token, variables);
@@ -73,30 +74,31 @@ async function decide(businessKey: string, group: string, token: string, variabl
 }
 
 async function lockJob(type: string, businessKey: string, workerId = 'erp-worker-1'): Promise<string> {
-  const jobs = (await api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId, max: 100 })).body;
-  const job = jobs.find((candidate: { businessKey: string }) => candidate.businessKey === businessKey);
+  const jobs = (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId, max: 100 })).body;
+  const job = jobs.find((candidate) => candidate.businessKey === businessKey);
   expect(job, `a ${type} job of ${businessKey}`).toBeDefined();
-  return job.id;
+  return job!.id;
 }
 
 async function orderView(orderNo: string) {
-  const [root] = (await api.get(`/api/instances?businessKey=${orderNo}&processKey=order-to-cash`, TOKENS.erp)).body.items;
-  return (await api.get(`/api/instances/${root.id}`, TOKENS.erp)).body;
+  const [root] = (await api.get<InstancePage>(`/api/instances?businessKey=${orderNo}&processKey=order-to-cash`, TOKENS.erp)).body.items;
+  return (await api.get<InstanceView>(`/api/instances/${root.id}`, TOKENS.erp)).body;
 }
 
 /** The order was not moved on: it still waits for `group`'s task and no planning job exists. */
 async function expectStillWaitingFor(orderNo: string, group: string) {
   const view = await orderView(orderNo);
   expect(view.status).toBe('running');
-  expect(view.waiting.filter((wait: { type: string }) => wait.type === 'job')).toEqual([]);
-  expect(view.waiting.some((wait: { candidateGroups?: string[] }) => wait.candidateGroups?.includes(group))).toBe(true);
+  expect(view.waiting.filter((wait) => wait.type === 'job')).toEqual([]);
+  expect(view.waiting.some((wait) => wait.candidateGroups?.includes(group))).toBe(true);
 }
 
 function expectRefused(response: ApiResponse, status: number, field?: string, detail?: RegExp) {
   expect(response.status, response.text).toBe(status);
   expect(response.contentType).toContain('application/problem+json');
-  if (field) expect(response.body.errors?.map((error: { field: string }) => error.field), response.text).toContain(field);
-  if (detail) expect(response.body.detail).toMatch(detail);
+  const problem = problemOf(response);
+  if (field) expect(problem.errors?.map((error) => error.field), response.text).toContain(field);
+  if (detail) expect(problem.detail).toMatch(detail);
 }
 
 interface Row {
@@ -244,20 +246,20 @@ const actors: Row[] = [
     attempt: 'the ERP\'s token completes a job with workerId "director"',
     run: async () => {
       const orderNo = await enterOrder(1_000);
-      const response = await api.post(`/api/jobs/${await lockJob('procurement-planning', orderNo, 'director')}/complete`, TOKENS.erp, { workerId: 'director' });
+      const response = await api.post<InstanceView>(`/api/jobs/${await lockJob('procurement-planning', orderNo, 'director')}/complete`, TOKENS.erp, { workerId: 'director' });
       expect(response.status, response.text).toBe(200);
-      const entry = response.body.history.find((row: { event: string }) => row.event === 'job.completed');
+      const entry = response.body.history.find((row) => row.event === 'job.completed');
       expect(entry).toMatchObject({ actor: 'erp', data: { workerId: 'director' } });
-      expect(response.body.history.filter((row: { actor: string | null }) => row.actor === 'director' || row.actor === 'dirk')).toEqual([]);
+      expect(response.body.history.filter((row) => row.actor === 'director' || row.actor === 'dirk')).toEqual([]);
     },
   },
   {
     attempt: 'the ERP\'s token reports a job failure as workerId "vera"',
     run: async () => {
       const orderNo = await enterOrder(1_000);
-      const response = await api.post(`/api/jobs/${await lockJob('procurement-planning', orderNo, 'vera')}/failure`, TOKENS.erp, { message: 'ERP down', retries: 2, workerId: 'vera' });
+      const response = await api.post<InstanceView>(`/api/jobs/${await lockJob('procurement-planning', orderNo, 'vera')}/failure`, TOKENS.erp, { message: 'ERP down', retries: 2, workerId: 'vera' });
       expect(response.status, response.text).toBe(200);
-      expect(response.body.history.find((row: { event: string }) => row.event === 'job.failed')).toMatchObject({ actor: 'erp', data: { workerId: 'vera' } });
+      expect(response.body.history.find((row) => row.event === 'job.failed')).toMatchObject({ actor: 'erp', data: { workerId: 'vera' } });
     },
   },
   {
@@ -272,7 +274,7 @@ const actors: Row[] = [
     run: async () => {
       const orderNo = await enterOrder(750_000);
       await decide(orderNo, 'vice-president', TOKENS.vp, { approved: true, comment: 'fine' });
-      const history: { event: string; actor: string | null }[] = (await orderView(orderNo)).history;
+      const history: HistoryEntry[] = (await orderView(orderNo)).history;
       expect(history.find((row) => row.event === 'task.completed')).toMatchObject({ actor: 'vera' });
       expect(history.filter((row) => row.event === 'instance.started').map((row) => row.actor)).toEqual(['erp', 'erp', 'erp']);
     },

@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrl, describePostgres, freshSchema } from '../../support/postgres.js';
-import { TEST_USERS, TOKENS, type ApiClient } from '../support/client.js';
+import type { InstanceView, JobView, MessageResult, TaskView } from '../../../engine/api.js';
+import { problemOf, TEST_USERS, TOKENS, type ApiClient, type ApiResponse, type InstancePage } from '../support/client.js';
 import { deployFixtures, makeDataDir, removeDataDir, SERVER_FIXTURES, startTestServer, type TestServer } from '../support/real-server.js';
 import { arrayWith, textContaining } from '../../support/matchers.js';
 
@@ -40,7 +41,7 @@ const ORDER = { orderNo: 'SO-X', customer: { name: 'Hoffmann Maschinenbau GmbH' 
 let orderCount = 0;
 
 function placeOrder(fields: Record<string, unknown> = {}, token: string = TOKENS.erp) {
-  return api.post('/api/orders', token, { ...ORDER, orderNo: `SO-${++orderCount}`, ...fields });
+  return api.post<InstanceView>('/api/orders', token, { ...ORDER, orderNo: `SO-${++orderCount}`, ...fields });
 }
 
 const creditOrderVariables = (orderNo: string, amount: number) => ({
@@ -49,7 +50,7 @@ const creditOrderVariables = (orderNo: string, amount: number) => ({
 
 interface Attempt {
   attempt: string;
-  send: () => Promise<{ status: number; contentType: string; body: any }>;
+  send: () => Promise<ApiResponse>;
   status: number;
   /** The problem's `reason`, when the refusal has one. */
   reason?: string;
@@ -67,18 +68,19 @@ async function expectRefused(row: Attempt) {
   const response = await row.send();
   expect(response.status, JSON.stringify(response.body)).toBe(row.status);
   expect(response.contentType).toMatch(/^application\/problem\+json/);
-  if (row.reason) expect(response.body.reason).toBe(row.reason);
-  if (row.fields) expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual(arrayWith(row.fields));
-  if (row.detail) expect(response.body.detail).toMatch(row.detail);
+  const problem = problemOf(response);
+  if (row.reason) expect(problem.reason).toBe(row.reason);
+  if (row.fields) expect(problem.errors?.map((error) => error.field)).toEqual(arrayWith(row.fields));
+  if (row.detail) expect(problem.detail).toMatch(row.detail);
 }
 
 async function instancesUnder(businessKey: string) {
-  return (await api.get(`/api/instances?businessKey=${encodeURIComponent(businessKey)}`, TOKENS.erp)).body;
+  return (await api.get<InstancePage>(`/api/instances?businessKey=${encodeURIComponent(businessKey)}`, TOKENS.erp)).body;
 }
 
 async function openTaskGroups(orderNo: string): Promise<string[][]> {
-  const tasks = (await api.get(`/api/tasks?businessKey=${encodeURIComponent(orderNo)}`, TOKENS.erp)).body;
-  return tasks.map((task: { candidateGroups: string[] }) => task.candidateGroups);
+  const tasks = (await api.get<TaskView[]>(`/api/tasks?businessKey=${encodeURIComponent(orderNo)}`, TOKENS.erp)).body;
+  return tasks.map((task) => task.candidateGroups);
 }
 
 // the table
@@ -202,12 +204,12 @@ describe('orders enter one way', () => {
     for (const key of ['BY-1', 'BY-2', 'BY-3', 'BY-4', 'BY-5', 'BY-6', 'BY-7', 'BY-8', 'BY-9']) {
       expect((await instancesUnder(key)).total, key).toBe(0);
     }
-    const called = await api.get('/api/instances?processKey=special-change-notification', TOKENS.erp);
+    const called = await api.get<InstancePage>('/api/instances?processKey=special-change-notification', TOKENS.erp);
     expect(called.body.total).toBe(0);
   });
 
   it('still starts a level-1 process that takes no orders, with any variables (Camunda semantics)', async () => {
-    const response = await api.post('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'CR-2', variables: { amount: -5, anything: 'goes' } });
+    const response = await api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'CR-2', variables: { amount: -5, anything: 'goes' } });
     expect(response.status).toBe(201);
     expect(response.body.variables).toEqual({ amount: -5, anything: 'goes' });
   });
@@ -218,8 +220,8 @@ describe('one order number is one order', () => {
 
   it('keeps one instance under the order number, so one PaymentReceived releases one order', async () => {
     const under = await instancesUnder('SO-EXISTING');
-    expect(under.items.filter((instance: { parentId: string | null }) => instance.parentId === null)).toHaveLength(1);
-    const paid = await api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-EXISTING' });
+    expect(under.items.filter((instance) => instance.parentId === null)).toHaveLength(1);
+    const paid = await api.post<MessageResult>('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-EXISTING' });
     expect(paid.status).toBe(200);
     expect(paid.body.reached).toHaveLength(1);
     expect(paid.body.reached[0].variables).toMatchObject({ orderNo: 'SO-EXISTING', amount: 80_000 });
@@ -228,12 +230,12 @@ describe('one order number is one order', () => {
   it('lets a message that nothing waits for start no second process under an order number', async () => {
     // ledger-followup starts on PaymentReceived; SO-EXISTING's payment has been received already:
     // the running order keeps the message for later instead
-    const again = await api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-EXISTING' });
+    const again = await api.post<MessageResult>('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-EXISTING' });
     expect(again.status).toBe(202);
     expect(again.body.outcome).toBe('buffered');
-    expect((await api.get('/api/instances?processKey=ledger-followup&businessKey=SO-EXISTING', TOKENS.erp)).body.total).toBe(0);
+    expect((await api.get<InstancePage>('/api/instances?processKey=ledger-followup&businessKey=SO-EXISTING', TOKENS.erp)).body.total).toBe(0);
     // under a key that is no order number the message start works as before
-    const elsewhere = await api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'LEDGER-1' });
+    const elsewhere = await api.post<MessageResult>('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'LEDGER-1' });
     expect(elsewhere.status).toBe(200);
     expect(elsewhere.body.reached[0].processKey).toBe('ledger-followup');
   });
@@ -244,12 +246,12 @@ describe('one order number is one order', () => {
       api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-RACE', amount: 200 }),
     ]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
-    expect((await instancesUnder('SO-RACE')).items.filter((instance: { parentId: string | null }) => !instance.parentId)).toHaveLength(1);
+    expect((await instancesUnder('SO-RACE')).items.filter((instance) => !instance.parentId)).toHaveLength(1);
   });
 
   it('enters a repeated identical order once (200 with the same instance)', async () => {
-    const first = await api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-AGAIN' });
-    const again = await api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-AGAIN' });
+    const first = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-AGAIN' });
+    const again = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-AGAIN' });
     expect([first.status, again.status]).toEqual([201, 200]);
     expect(again.body.id).toBe(first.body.id);
   });
@@ -259,10 +261,10 @@ describe('a start event declares the start variables', () => {
   it.each(DECLARED_START_VARIABLES)('refuses: $attempt', expectRefused);
 
   it('starts with exactly the outputs of the declared variables; a declared variable left out is null', async () => {
-    const full = await api.post('/api/processes/credit-limit-change/instances', TOKENS.erp, { variables: { customerId: 'C-1', requestedLimit: 5_000 } });
+    const full = await api.post<InstanceView>('/api/processes/credit-limit-change/instances', TOKENS.erp, { variables: { customerId: 'C-1', requestedLimit: 5_000 } });
     expect(full.status, full.text).toBe(201);
     expect(full.body.variables).toEqual({ customerId: 'C-1', creditLimit: 5_000 });
-    const partial = await api.post('/api/processes/credit-limit-change/instances', TOKENS.erp, { variables: { customerId: 'C-2' } });
+    const partial = await api.post<InstanceView>('/api/processes/credit-limit-change/instances', TOKENS.erp, { variables: { customerId: 'C-2' } });
     expect(partial.status, partial.text).toBe(201);
     expect(partial.body.variables).toEqual({ customerId: 'C-2', creditLimit: null });
   });
@@ -294,7 +296,7 @@ describe('money is money', () => {
     expect(response.status, response.text).toBe(201);
     expect(response.body.variables).toMatchObject({ reportingAmount: 28_740, exchangeRate: 0.0479 });
     expect(await openTaskGroups('SO-JPY')).toEqual([]);
-    const jobs = response.body.waiting.filter((wait: { type: string }) => wait.type === 'job').map((wait: { jobType: string }) => wait.jobType).sort();
+    const jobs = response.body.waiting.filter((wait) => wait.type === 'job').map((wait) => wait.jobType).sort();
     expect(jobs).toEqual(['procurement-planning', 'production-planning']);
   });
 
@@ -315,12 +317,12 @@ describe('money is money', () => {
   });
 
   it('never lets an approver, a worker or a message change the converted amount', async () => {
-    const tasks = (await api.get('/api/tasks?businessKey=SO-KWD', TOKENS.erp)).body;
+    const tasks = (await api.get<TaskView[]>('/api/tasks?businessKey=SO-KWD', TOKENS.erp)).body;
     const lowered = await api.post(`/api/tasks/${encodeURIComponent(tasks[0].id)}/complete`, TOKENS.director, { variables: { approved: true, reportingAmount: 1 } });
     expect(lowered.status).toBe(422);
     const message = await api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-KWD', variables: { exchangeRate: 0.0001 } });
     expect(message.status).toBe(422);
-    const [job] = (await api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'procurement-planning', workerId: 'w', max: 1 })).body;
+    const [job] = (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'procurement-planning', workerId: 'w', max: 1 })).body;
     const worked = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { workerId: 'w', variables: { reportingCurrency: 'JPY' } });
     expect(worked.status).toBe(422);
   });
@@ -337,12 +339,12 @@ describe('the operator\'s rate table', () => {
     }));
     const dated = await startTestServer({ dataDir, ratesFile });
     try {
-      const usd = await dated.api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-USD', currency: 'USD', amount: 1_000 });
+      const usd = await dated.api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-USD', currency: 'USD', amount: 1_000 });
       expect(usd.status).toBe(201);
       expect(usd.body.variables).toMatchObject({ reportingAmount: 7_000, exchangeRate: 7, rateDate: '2026-01-02' });
       const gbp = await dated.api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-GBP', currency: 'GBP', amount: 1_000 });
       expect(gbp.status).toBe(422);
-      expect(gbp.body.errors).toEqual([{ field: '/currency', message: textContaining('no exchange rate from GBP to CNY') }]);
+      expect(problemOf(gbp).errors).toEqual([{ field: '/currency', message: textContaining('no exchange rate from GBP to CNY') }]);
     } finally {
       await dated.close();
       removeDataDir(dataDir);
@@ -429,7 +431,7 @@ describePostgres('one order number is one order on two servers sharing PostgreSQ
         b.api.post('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: key }),
       ]);
       expect([order.status, review.status].sort(), key).toEqual([201, 409]);
-      const roots = (await a.api.get(`/api/instances?businessKey=${key}`, TOKENS.erp)).body.items.filter((instance: { parentId: string | null }) => !instance.parentId);
+      const roots = (await a.api.get<InstancePage>(`/api/instances?businessKey=${key}`, TOKENS.erp)).body.items.filter((instance) => !instance.parentId);
       expect(roots, key).toHaveLength(1);
     }
   });

@@ -7,7 +7,8 @@
 //   3. Roles: jobs, messages and cancels are the integration's; webhooks the operators'.
 //   4. Message rules: a message never rewrites the order, never reaches an order that does not exist.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKENS, type ApiClient, type ApiResponse } from '../support/client.js';
+import type { OrderView } from '../../../engine/api.js';
+import { problemOf, TOKENS, type ApiClient, type ApiResponse } from '../support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 
 let server: TestServer;
@@ -33,27 +34,27 @@ async function enterOrder(amount: number, paymentTerms = 'credit'): Promise<stri
 }
 
 async function lockCamunda7(topicName: string, businessKey: string, workerId = 'c7-worker'): Promise<string> {
-  const response = await api.post('/engine-rest/external-task/fetchAndLock', TOKENS.erp, { workerId, maxTasks: 1, topics: [{ topicName, lockDuration: 60_000, businessKey }] });
+  const response = await api.post<{ id: string }[]>('/engine-rest/external-task/fetchAndLock', TOKENS.erp, { workerId, maxTasks: 1, topics: [{ topicName, lockDuration: 60_000, businessKey }] });
   expect(response.status, response.text).toBe(200);
   expect(response.body, `a ${topicName} task of ${businessKey}`).toHaveLength(1);
   return response.body[0].id;
 }
 
 async function order(orderNo: string) {
-  return (await api.get(`/api/orders/${orderNo}`, TOKENS.erp)).body;
+  return (await api.get<OrderView>(`/api/orders/${orderNo}`, TOKENS.erp)).body;
 }
 
 /** The order still waits for a job of `type`, not yet taken further. */
 async function expectStillWaitingForJob(orderNo: string, type: string) {
   const view = await order(orderNo);
   expect(view.status).not.toMatch(/fulfilled|cancelled|failed/);
-  expect(view.waiting.some((wait: { jobType?: string }) => wait.jobType === type)).toBe(true);
+  expect(view.waiting.some((wait) => wait.jobType === type)).toBe(true);
 }
 
 function expectRefused(response: ApiResponse, status: number, detail?: RegExp) {
   expect(response.status, response.text).toBe(status);
   expect(response.contentType).toContain('application/problem+json');
-  if (detail) expect(response.body.detail).toMatch(detail);
+  if (detail) expect(problemOf(response).detail).toMatch(detail);
 }
 
 interface Row {
@@ -90,7 +91,7 @@ const fourEyes: Row[] = [
     run: async () => {
       const orderNo = await enterOrder(750_000);
       const view = await order(orderNo);
-      const taskId = view.waiting.find((wait: { type: string }) => wait.type === 'task').taskId;
+      const taskId = view.waiting.find((wait) => wait.type === 'task')!.taskId;
       expectRefused(await api.post(`/engine-rest/external-task/${taskId}/complete`, TOKENS.erp, { workerId: 'c7-worker', variables: { approved: { value: true, type: 'Boolean' } } }), 404);
       expectRefused(await api.post(`/api/jobs/${taskId}/extend-lock`, TOKENS.erp, { workerId: 'c7-worker', lockMs: 60_000 }), 404);
       expect((await order(orderNo)).status).toBe('waiting-for-approval');

@@ -3,7 +3,8 @@
 // incidents are listed and retried after a fix. Each row is an attempt with
 // the answer it must get and what must (not) have happened.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKENS, type ApiClient } from '../support/client.js';
+import type { HistoryEntry, IncidentView, InstanceSummary, InstanceView, JobView, MessageResult, TaskView } from '../../../engine/api.js';
+import { problemOf, TOKENS, type ApiClient, type ApiResponse } from '../support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { anyText, objectWith, textContaining } from '../../support/matchers.js';
 
@@ -34,7 +35,7 @@ describe('messages are buffered, not lost', () => {
     const early = await pay('SO-EARLY-PAY', { variables: { paidAmount: 10_000 } });
     expect(early.status).toBe(202);
     expect(early.body).toMatchObject({ outcome: 'buffered', messageKey: anyText(), reached: [] });
-    expect(Date.parse(early.body.expiresAt) - Date.now()).toBeGreaterThan(59 * 60_000); // the default: one hour
+    expect(Date.parse(early.body.expiresAt!) - Date.now()).toBeGreaterThan(59 * 60_000); // the default: one hour
 
     await acknowledgeAll('SO-EARLY-PAY');
     // no second message: the buffered payment released the order to planning
@@ -52,7 +53,7 @@ describe('messages are buffered, not lost', () => {
     expect(first.status).toBe(202);
     const again = await pay('SO-DUP-BUFFERED', { messageId: 'bank-4711' });
     expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ type: `${PROBLEM}duplicate-message`, messageId: 'bank-4711', first: { messageKey: first.body.messageKey, state: 'buffered' } });
+    expect(problemOf(again)).toMatchObject({ type: `${PROBLEM}duplicate-message`, messageId: 'bank-4711', first: { messageKey: first.body.messageKey, state: 'buffered' } });
     await acknowledgeAll('SO-DUP-BUFFERED');
     const history = await historyOf(order.id);
     expect(history.filter((entry) => entry.event === 'message.correlated')).toHaveLength(1);
@@ -64,10 +65,10 @@ describe('messages are buffered, not lost', () => {
     const paid = await pay('SO-DUP-DELIVERED', { messageId: 'bank-4712' });
     expect(paid.status).toBe(200);
     expect(paid.body.outcome).toBe('delivered');
-    expect(paid.body.reached.map((reached: { id: string }) => reached.id)).toEqual([order.id]);
+    expect(paid.body.reached.map((reached) => reached.id)).toEqual([order.id]);
     const retry = await pay('SO-DUP-DELIVERED', { messageId: 'bank-4712' });
     expect(retry.status).toBe(409);
-    expect(retry.body).toMatchObject({ type: `${PROBLEM}duplicate-message`, first: { state: 'delivered' } });
+    expect(problemOf(retry)).toMatchObject({ type: `${PROBLEM}duplicate-message`, first: { state: 'delivered' } });
     // the same id for another order is another message
     await enterOrder('SO-DUP-OTHER', 'prepaid-at-entry');
     expect((await pay('SO-DUP-OTHER', { messageId: 'bank-4712' })).status).toBe(200);
@@ -84,38 +85,38 @@ describe('messages are buffered, not lost', () => {
   it('tells an unknown business key (404 unknown-business-key) from nothing waiting with time-to-live 0 (404 not-correlated) and a finished order (409 order-finished)', async () => {
     const unknown = await pay('SO-NEVER-ENTERED');
     expect(unknown.status).toBe(404);
-    expect(unknown.body.type).toBe(`${PROBLEM}unknown-business-key`);
+    expect(problemOf(unknown).type).toBe(`${PROBLEM}unknown-business-key`);
 
     const order = await enterOrder('SO-TTL-ZERO', 'prepaid-at-entry', { description: 'blue paint' });
     const notKept = await pay('SO-TTL-ZERO', { timeToLive: 0 });
     expect(notKept.status).toBe(404);
-    expect(notKept.body.type).toBe(`${PROBLEM}not-correlated`);
+    expect(problemOf(notKept).type).toBe(`${PROBLEM}not-correlated`);
     await acknowledgeAll('SO-TTL-ZERO');
-    expect((await instance(order.id)).waiting.map((wait: { message?: string }) => wait.message).filter(Boolean).sort()).toEqual(['OrderChanged', 'PaymentReceived']);
+    expect((await instance(order.id)).waiting.map((wait) => wait.message).filter(Boolean).sort()).toEqual(['OrderChanged', 'PaymentReceived']);
 
     expect((await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, { reason: 'customer withdrew' })).status).toBe(200);
     const late = await pay('SO-TTL-ZERO');
     expect(late.status).toBe(409);
-    expect(late.body).toMatchObject({ type: `${PROBLEM}order-finished`, orderStatus: 'cancelled' });
+    expect(problemOf(late)).toMatchObject({ type: `${PROBLEM}order-finished`, orderStatus: 'cancelled' });
     const refused = (await historyOf(order.id)).filter((entry) => entry.event === 'message.refused');
-    expect(refused.map((entry) => [entry.actor, entry.data.reason])).toEqual([['erp', 'not-correlated'], ['erp', 'order-finished']]);
+    expect(refused.map((entry) => [entry.actor, entry.data?.reason])).toEqual([['erp', 'not-correlated'], ['erp', 'order-finished']]);
   });
 
   it('still delivers a message with timeToLive 0 when its catch is open (200)', async () => {
     const order = await enterOrder('SO-TTL-ZERO-OPEN', 'prepaid-at-entry');
     const paid = await pay('SO-TTL-ZERO-OPEN', { timeToLive: 0 });
     expect(paid.status).toBe(200);
-    expect(paid.body.reached.map((reached: { id: string }) => reached.id)).toEqual([order.id]);
+    expect(paid.body.reached.map((reached) => reached.id)).toEqual([order.id]);
   });
 
   it('takes timeToLive as milliseconds or an ISO 8601 duration, and refuses others (422)', async () => {
     await enterOrder('SO-TTL', 'prepaid-at-entry', { description: 'blue paint' });
     const iso = await pay('SO-TTL', { timeToLive: 'PT10M' });
     expect(iso.status).toBe(202);
-    expect(Date.parse(iso.body.expiresAt) - Date.now()).toBeGreaterThan(9 * 60_000);
-    expect(Date.parse(iso.body.expiresAt) - Date.now()).toBeLessThanOrEqual(10 * 60_000);
+    expect(Date.parse(iso.body.expiresAt!) - Date.now()).toBeGreaterThan(9 * 60_000);
+    expect(Date.parse(iso.body.expiresAt!) - Date.now()).toBeLessThanOrEqual(10 * 60_000);
     const ms = await pay('SO-TTL', { timeToLive: 90_000 });
-    expect(Date.parse(ms.body.expiresAt) - Date.parse(iso.body.expiresAt)).toBeLessThan(0);
+    expect(Date.parse(ms.body.expiresAt!) - Date.parse(iso.body.expiresAt!)).toBeLessThan(0);
     for (const timeToLive of ['P1M', 'PT', '1h', -1, 1.5, 'P400D']) {
       expect((await pay('SO-TTL', { timeToLive })).status, String(timeToLive)).toBe(422);
     }
@@ -133,13 +134,13 @@ describe('messages are buffered, not lost', () => {
 
   it('delivers buffered messages oldest first, each once', async () => {
     const order = await enterOrder('SO-TWO-BUFFERED', 'prepaid-at-shipment', { description: 'blue paint' });
-    const first = await api.post('/api/messages', TOKENS.erp, { name: 'ShipmentRequested', businessKey: 'SO-TWO-BUFFERED', variables: { dock: 1 } });
+    const first = await api.post<MessageResult>('/api/messages', TOKENS.erp, { name: 'ShipmentRequested', businessKey: 'SO-TWO-BUFFERED', variables: { dock: 1 } });
     const second = await api.post('/api/messages', TOKENS.erp, { name: 'ShipmentRequested', businessKey: 'SO-TWO-BUFFERED', variables: { dock: 2 } });
     expect([first.status, second.status]).toEqual([202, 202]);
     await acknowledgeAll('SO-TWO-BUFFERED');
     await work(PLANNING, 'SO-TWO-BUFFERED');
     const delivered = (await historyOf(order.id)).filter((entry) => entry.event === 'message.correlated');
-    expect(delivered.map((entry) => entry.data.messageKey)).toEqual([first.body.messageKey]);
+    expect(delivered.map((entry) => entry.data?.messageKey)).toEqual([first.body.messageKey]);
     expect((await pay('SO-TWO-BUFFERED')).status).toBe(200);
     expect(await work(['shipping'], 'SO-TWO-BUFFERED')).toEqual(['shipping']);
   });
@@ -167,11 +168,11 @@ describe('orders are cancelled as a whole', () => {
   it('refuses to cancel the approval of an order (409 not-a-root, naming the order), which goes on as before', async () => {
     const order = await enterCredit('SO-CANCEL-CHILD', 700_000);
     const approval = (await instance(order.id)).children[0];
-    const tree = (await api.get('/api/instances?businessKey=SO-CANCEL-CHILD', TOKENS.erp)).body.items as { id: string; processKey: string }[];
+    const tree = (await api.get<{ items: InstanceSummary[] }>('/api/instances?businessKey=SO-CANCEL-CHILD', TOKENS.erp)).body.items;
     for (const child of tree.filter((member) => member.processKey !== 'order-to-cash')) {
       const refused = await api.post(`/api/instances/${child.id}/cancel`, TOKENS.erp, reason);
       expect(refused.status, child.processKey).toBe(409);
-      expect(refused.body).toMatchObject({ type: `${PROBLEM}not-a-root`, rootInstanceId: order.id });
+      expect(problemOf(refused)).toMatchObject({ type: `${PROBLEM}not-a-root`, rootInstanceId: order.id });
     }
     expect(approval.processKey).toBe('sales-order-management');
     const view = await instance(order.id);
@@ -184,11 +185,11 @@ describe('orders are cancelled as a whole', () => {
     const order = await enterCredit('SO-CANCEL-ROOT', 700_000);
     expect((await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, {})).status).toBe(422);
     expect((await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, { reason: '   ' })).status).toBe(422);
-    const cancelled = await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, reason);
+    const cancelled = await api.post<InstanceView>(`/api/instances/${order.id}/cancel`, TOKENS.erp, reason);
     expect(cancelled.status).toBe(200);
-    const tree = (await api.get('/api/instances?businessKey=SO-CANCEL-ROOT', TOKENS.erp)).body.items as { status: string }[];
+    const tree = (await api.get<{ items: InstanceSummary[] }>('/api/instances?businessKey=SO-CANCEL-ROOT', TOKENS.erp)).body.items;
     expect(tree.map((member) => member.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
-    const entries = cancelled.body.history.filter((entry: { event: string }) => entry.event === 'instance.cancelled');
+    const entries = cancelled.body.history.filter((entry) => entry.event === 'instance.cancelled');
     expect(entries).toHaveLength(3);
     for (const entry of entries) expect(entry).toMatchObject({ actor: 'erp', data: { reason: reason.reason } });
     expect((await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, reason)).status).toBe(409);
@@ -204,27 +205,27 @@ describe('incidents are listed and retried after a fix', () => {
     expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 })).status).toBe(200);
     expect((await instance(order.id)).status).toBe('failed');
 
-    const listed = await api.get('/api/incidents?businessKey=SO-JOB-INCIDENT', TOKENS.nobody);
+    const listed = await api.get<IncidentPage>('/api/incidents?businessKey=SO-JOB-INCIDENT', TOKENS.nobody);
     expect(listed.status).toBe(200);
-    const rootCause = listed.body.items.find((incident: { kind: string }) => incident.kind === 'job');
+    const rootCause = listed.body.items.find((incident) => incident.kind === 'job')!;
     expect(rootCause).toMatchObject({ jobId: job.id, elementId: anyText(), message: textContaining('ERP down'), causeIncidentId: null, rootInstanceId: order.id });
-    const following = listed.body.items.filter((incident: { causeIncidentId: string | null }) => incident.causeIncidentId);
+    const following = listed.body.items.filter((incident) => incident.causeIncidentId);
     expect(following.length).toBeGreaterThan(0);
 
     const wrongOne = await api.post(`/api/incidents/${following[0].id}/retry`, TOKENS.operations, {});
     expect(wrongOne.status).toBe(409);
-    expect(wrongOne.body).toMatchObject({ type: `${PROBLEM}not-root-cause`, rootCauseIncidentId: rootCause.id });
+    expect(problemOf(wrongOne)).toMatchObject({ type: `${PROBLEM}not-root-cause`, rootCauseIncidentId: rootCause.id });
     expect((await api.post(`/api/incidents/${rootCause.id}/retry`, TOKENS.erp, {})).status).toBe(403);
 
-    const retried = await api.post(`/api/incidents/${rootCause.id}/retry`, TOKENS.operations, { retries: 2 });
+    const retried = await api.post<InstanceView>(`/api/incidents/${rootCause.id}/retry`, TOKENS.operations, { retries: 2 });
     expect(retried.status, retried.text).toBe(200);
     expect(retried.body.status).toBe('running');
-    expect((await api.get('/api/incidents?businessKey=SO-JOB-INCIDENT', TOKENS.nobody)).body.items).toEqual([]);
+    expect((await api.get<IncidentPage>('/api/incidents?businessKey=SO-JOB-INCIDENT', TOKENS.nobody)).body.items).toEqual([]);
     const [again] = await fetchJobs('procurement-planning', 'SO-JOB-INCIDENT');
     expect(again).toMatchObject({ id: job.id, retries: 2 });
-    expect(retried.body.history.filter((entry: { event: string }) => entry.event === 'incident.resolved').map((entry: { actor: string }) => entry.actor))
+    expect(retried.body.history.filter((entry) => entry.event === 'incident.resolved').map((entry) => entry.actor))
       .toEqual(Array(1 + following.length).fill('otto'));
-    expect((await api.post(`/api/incidents/${rootCause.id}/retry`, TOKENS.operations, {})).body.type).toBe(`${PROBLEM}incident-resolved`);
+    expect(problemOf(await api.post(`/api/incidents/${rootCause.id}/retry`, TOKENS.operations, {})).type).toBe(`${PROBLEM}incident-resolved`);
     expect((await api.post(`/api/jobs/${encodeURIComponent(again.id)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(200);
     expect(await work(['production-planning'], 'SO-JOB-INCIDENT')).toEqual(['production-planning']);
     expect(await work(['shipping'], 'SO-JOB-INCIDENT')).toEqual(['shipping']);
@@ -232,13 +233,13 @@ describe('incidents are listed and retried after a fix', () => {
   });
 
   it('re-runs a failed step on the state before it with corrected variables; a retry that would fail again is refused (422) and changes nothing', async () => {
-    const started = await api.post('/api/processes/price-check/instances', TOKENS.erp, { businessKey: 'PC-1' });
+    const started = await api.post<InstanceView>('/api/processes/price-check/instances', TOKENS.erp, { businessKey: 'PC-1' });
     expect(started.status).toBe(201);
     const [job] = await fetchJobs('price-check', 'PC-1');
     // the order reached the check without the region its gateway reads: the step fails
     expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(200);
     expect((await instance(started.body.id)).status).toBe('failed');
-    const [incident] = (await api.get('/api/incidents?processKey=price-check', TOKENS.nobody)).body.items;
+    const [incident] = (await api.get<IncidentPage>('/api/incidents?processKey=price-check', TOKENS.nobody)).body.items;
     expect(incident).toMatchObject({ kind: 'step', message: textContaining('region'), businessKey: 'PC-1' });
 
     const unchanged = await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, {});
@@ -247,7 +248,7 @@ describe('incidents are listed and retried after a fix', () => {
     expect((await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { retries: 3 })).status).toBe(422);
     expect((await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { variables: { orderNo: 'X' } })).status).toBe(422);
 
-    const fixed = await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { variables: { region: 'EMEA' } });
+    const fixed = await api.post<InstanceView>(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { variables: { region: 'EMEA' } });
     expect(fixed.status, fixed.text).toBe(200);
     expect(fixed.body).toMatchObject({ status: 'completed', variables: { region: 'EMEA', checkedRegion: 'EMEA' } });
     expect(fixed.body.history).toContainEqual(objectWith({ event: 'incident.resolved', actor: 'otto', data: objectWith({ variables: { region: 'EMEA' } }) }));
@@ -257,9 +258,9 @@ describe('incidents are listed and retried after a fix', () => {
     const order = await enterCredit('SO-CANCEL-FAILED', 1_000);
     const [job] = await fetchJobs('procurement-planning', 'SO-CANCEL-FAILED');
     await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 });
-    expect((await api.get('/api/incidents?businessKey=SO-CANCEL-FAILED', TOKENS.nobody)).body.items.length).toBeGreaterThan(0);
+    expect((await api.get<IncidentPage>('/api/incidents?businessKey=SO-CANCEL-FAILED', TOKENS.nobody)).body.items.length).toBeGreaterThan(0);
     expect((await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, { reason: 'cannot be planned' })).status).toBe(200);
-    expect((await api.get('/api/incidents?businessKey=SO-CANCEL-FAILED', TOKENS.nobody)).body.items).toEqual([]);
+    expect((await api.get<IncidentPage>('/api/incidents?businessKey=SO-CANCEL-FAILED', TOKENS.nobody)).body.items).toEqual([]);
   });
 
   it('answers 404 for an incident that does not exist', async () => {
@@ -268,21 +269,20 @@ describe('incidents are listed and retried after a fix', () => {
 
   it('pages incidents with limit and a cursor, and refuses a cursor it did not hand out', async () => {
     for (const key of ['PC-PAGE-1', 'PC-PAGE-2', 'PC-PAGE-3']) {
-      const started = await api.post('/api/processes/price-check/instances', TOKENS.erp, { businessKey: key });
+      const started = await api.post<InstanceView>('/api/processes/price-check/instances', TOKENS.erp, { businessKey: key });
       const [job] = await fetchJobs('price-check', key);
       await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {} });
       expect((await instance(started.body.id)).status).toBe('failed');
     }
-    const seen: string[] = [];
+    const seen: (string | null)[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: { businessKey: string }[]; nextCursor: string | null } } =
-        await api.get(`/api/incidents?processKey=price-check&limit=2${cursor ? `&cursor=${cursor}` : ''}`, TOKENS.nobody);
+      const page: ApiResponse<IncidentPage> = await api.get<IncidentPage>(`/api/incidents?processKey=price-check&limit=2${cursor ? `&cursor=${cursor}` : ''}`, TOKENS.nobody);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.items.map((incident) => incident.businessKey));
       cursor = page.body.nextCursor;
     } while (cursor);
-    expect(seen.filter((key) => key.startsWith('PC-PAGE'))).toEqual(['PC-PAGE-1', 'PC-PAGE-2', 'PC-PAGE-3']);
+    expect(seen.filter((key) => key?.startsWith('PC-PAGE'))).toEqual(['PC-PAGE-1', 'PC-PAGE-2', 'PC-PAGE-3']);
     expect((await api.get('/api/incidents?cursor=abc', TOKENS.nobody)).status).toBe(400);
     expect((await api.get('/api/incidents?limit=0', TOKENS.nobody)).status).toBe(400);
   });
@@ -315,14 +315,13 @@ const PRICE_CHECK = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
-interface HistoryItem {
-  event: string;
-  actor: string | null;
-  data: Record<string, any>;
+interface IncidentPage {
+  items: IncidentView[];
+  nextCursor: string | null;
 }
 
 async function enterOrder(orderNo: string, paymentTerms: string, specialChange?: { description: string }) {
-  const response = await api.post('/api/orders', TOKENS.erp, {
+  const response = await api.post<InstanceView>('/api/orders', TOKENS.erp, {
     orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 80_000, currency: 'CNY', paymentTerms, ...(specialChange && { specialChange }),
   });
   expect(response.status, response.text).toBe(201);
@@ -330,29 +329,29 @@ async function enterOrder(orderNo: string, paymentTerms: string, specialChange?:
 }
 
 async function enterCredit(orderNo: string, amount: number) {
-  const response = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Lager AG' }, amount, currency: 'CNY', paymentTerms: 'credit' });
+  const response = await api.post<InstanceView>('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Lager AG' }, amount, currency: 'CNY', paymentTerms: 'credit' });
   expect(response.status, response.text).toBe(201);
   return response.body;
 }
 
 function pay(orderNo: string, extra: Record<string, unknown> = {}) {
-  return api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: orderNo, ...extra });
+  return api.post<MessageResult>('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: orderNo, ...extra });
 }
 
 async function instance(id: string) {
-  return (await api.get(`/api/instances/${id}`, TOKENS.erp)).body;
+  return (await api.get<InstanceView>(`/api/instances/${id}`, TOKENS.erp)).body;
 }
 
-async function historyOf(id: string): Promise<HistoryItem[]> {
+async function historyOf(id: string): Promise<HistoryEntry[]> {
   return (await instance(id)).history;
 }
 
 async function jobTypesOf(id: string): Promise<string[]> {
-  return (await instance(id)).waiting.filter((wait: { type: string }) => wait.type === 'job').map((wait: { jobType: string }) => wait.jobType).sort();
+  return (await instance(id)).waiting.filter((wait) => wait.type === 'job').map((wait) => wait.jobType!).sort();
 }
 
 async function tasksOf(orderNo: string): Promise<{ id: string; candidateGroups: string[] }[]> {
-  return (await api.get(`/api/tasks?businessKey=${orderNo}`, TOKENS.erp)).body;
+  return (await api.get<TaskView[]>(`/api/tasks?businessKey=${orderNo}`, TOKENS.erp)).body;
 }
 
 const TOKEN_OF: Record<string, string> = { procurement: TOKENS.procurement, production: TOKENS.production, inspection: TOKENS.inspection };
@@ -368,7 +367,7 @@ async function acknowledgeAll(orderNo: string) {
 }
 
 async function fetchJobs(type: string, businessKey: string) {
-  const jobs = (await api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'erp-worker', max: 100 })).body as { id: string; businessKey: string; retries: number }[];
+  const jobs = (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'erp-worker', max: 100 })).body;
   // put back the jobs of other orders: complete none of them
   return jobs.filter((job) => job.businessKey === businessKey);
 }

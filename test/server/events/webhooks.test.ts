@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderEvent, TaskView, WebhookDeliveryView, WebhookSubscription } from '../../../engine/api.js';
 import { TEST_USERS, TOKENS, type ApiClient } from '../support/client.js';
 import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { WebhookReceiver } from '../../support/webhook-receiver.js';
@@ -41,13 +42,25 @@ async function until(condition: () => boolean | Promise<boolean>, ms = 15_000) {
   }
 }
 
+/** GET /api/events: order events after a number, and the number to ask after next. */
+interface EventPage {
+  items: OrderEvent[];
+  next: number;
+}
+
+/** GET /api/webhooks/{id}/deliveries and /api/webhook-deliveries/dead. */
+interface DeliveryPage {
+  items: WebhookDeliveryView[];
+  next: number | null;
+}
+
 async function enter(orderNo: string, amount: number) {
   const response = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Nordwind Logistik' }, amount, currency: 'CNY', paymentTerms: 'credit' });
   expect(response.status, response.text).toBe(201);
 }
 
 async function decide(orderNo: string, approved: boolean) {
-  const [task] = (await api.get(`/api/tasks?businessKey=${orderNo}&candidateGroup=vice-president`, TOKENS.vp)).body;
+  const [task] = (await api.get<TaskView[]>(`/api/tasks?businessKey=${orderNo}&candidateGroup=vice-president`, TOKENS.vp)).body;
   expect((await api.post(`/api/tasks/${task.id}/complete`, TOKENS.vp, { variables: { approved } })).status).toBe(200);
 }
 
@@ -55,13 +68,13 @@ describe('order events and webhooks over HTTP', () => {
   let subscriptionId: string;
 
   it('lets an operator subscribe (the secret shown once) and refuses the ERP and approvers', async () => {
-    const created = await api.post('/api/webhooks', TOKENS.operations, { url: receiver.url, secret: SECRET });
+    const created = await api.post<WebhookSubscription & { secret: string }>('/api/webhooks', TOKENS.operations, { url: receiver.url, secret: SECRET });
     expect(created.status, created.text).toBe(201);
     expect(created.body).toMatchObject({ url: receiver.url, types: [], source: 'api', createdBy: 'otto', secret: SECRET });
     subscriptionId = created.body.id;
-    const listed = (await api.get('/api/webhooks', TOKENS.operations)).body;
-    expect(listed.map((subscription: { id: string }) => subscription.id).sort()).toEqual(['erp-fulfilled', subscriptionId].sort());
-    expect(listed.every((subscription: Record<string, unknown>) => !('secret' in subscription))).toBe(true);
+    const listed = (await api.get<WebhookSubscription[]>('/api/webhooks', TOKENS.operations)).body;
+    expect(listed.map((subscription) => subscription.id).sort()).toEqual(['erp-fulfilled', subscriptionId].sort());
+    expect(listed.every((subscription) => !('secret' in subscription))).toBe(true);
     expect((await api.post('/api/webhooks', TOKENS.erp, { url: receiver.url })).status).toBe(403);
     expect((await api.get('/api/webhooks', TOKENS.vp)).status).toBe(403);
     const badSecret = await api.post('/api/webhooks', TOKENS.operations, { url: receiver.url, secret: 'whsec_c2hvcnQ=' });
@@ -82,12 +95,12 @@ describe('order events and webhooks over HTTP', () => {
   });
 
   it('serves the same events to pull consumers after a number, and refuses callers outside integration', async () => {
-    const all = await api.get('/api/events?orderNo=HOOK-1', TOKENS.erp);
+    const all = await api.get<EventPage>('/api/events?orderNo=HOOK-1', TOKENS.erp);
     expect(all.status, all.text).toBe(200);
-    expect(all.body.items.map((event: { type: string }) => event.type)).toEqual(['stratum.order.waiting-for-approval', 'stratum.order.in-planning']);
+    expect(all.body.items.map((event) => event.type)).toEqual(['stratum.order.waiting-for-approval', 'stratum.order.in-planning']);
     const first = all.body.items[0];
     expect(receiver.received.find((entry) => entry.id === first.id)!.event).toEqual(first);
-    const after = await api.get(`/api/events?after=${first.stratumseq}&limit=1`, TOKENS.erp);
+    const after = await api.get<EventPage>(`/api/events?after=${first.stratumseq}&limit=1`, TOKENS.erp);
     expect(after.body.items).toHaveLength(1);
     expect(after.body.next).toBe(after.body.items[0].stratumseq);
     expect((await api.get('/api/events?after=-1', TOKENS.erp)).status).toBe(400);
@@ -95,11 +108,11 @@ describe('order events and webhooks over HTTP', () => {
   });
 
   it('shows the delivery log and sends a delivery again on request, with the same webhook-id', async () => {
-    const log = await api.get(`/api/webhooks/${subscriptionId}/deliveries`, TOKENS.operations);
+    const log = await api.get<DeliveryPage>(`/api/webhooks/${subscriptionId}/deliveries`, TOKENS.operations);
     expect(log.status, log.text).toBe(200);
     expect(log.body.items).toHaveLength(4);
     expect(log.body.items[0]).toMatchObject({ status: 'delivered', attempts: 1, log: [{ statusCode: 204, error: null }] });
-    expect((await api.get('/api/webhook-deliveries/dead', TOKENS.operations)).body.items).toEqual([]);
+    expect((await api.get<DeliveryPage>('/api/webhook-deliveries/dead', TOKENS.operations)).body.items).toEqual([]);
     const again = await api.post(`/api/webhook-deliveries/${log.body.items[0].id}/redeliver`, TOKENS.operations);
     expect(again.status, again.text).toBe(200);
     await until(() => receiver.received.filter((entry) => entry.id === log.body.items[0].eventId).length === 2);
@@ -112,7 +125,7 @@ describe('order events and webhooks over HTTP', () => {
     expect((await api.get(`/api/webhooks/${subscriptionId}`, TOKENS.operations)).status).toBe(404);
     const before = receiver.received.length;
     await enter('HOOK-3', 100);
-    await until(async () => (await api.get('/api/events?orderNo=HOOK-3', TOKENS.erp)).body.items.length === 1);
+    await until(async () => (await api.get<EventPage>('/api/events?orderNo=HOOK-3', TOKENS.erp)).body.items.length === 1);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(receiver.received.length).toBe(before);
   });

@@ -5,9 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrl, describePostgres, freshSchema } from '../../support/postgres.js';
 import type { JobWorkers } from '../../../engine/workers/job-workers.js';
+import type { JobView } from '../../../engine/api.js';
 import { TOKENS, type ApiClient } from '../support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
-import { objectWith } from '../../support/matchers.js';
+import { anything, objectWith } from '../../support/matchers.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -45,7 +46,7 @@ async function enterOrder(target: ApiClient, orderNo: string) {
 }
 
 function fetchJobs(body: Record<string, unknown>, target: ApiClient = api) {
-  return target.post('/api/jobs/fetch-and-lock', TOKENS.erp, { workerId: 'waiting-worker', max: 5, ...body });
+  return target.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { workerId: 'waiting-worker', max: 5, ...body });
 }
 
 describe('POST /api/jobs/fetch-and-lock with asyncResponseTimeout', () => {
@@ -78,12 +79,12 @@ describe('POST /api/jobs/fetch-and-lock with asyncResponseTimeout', () => {
     await enterOrder(api, 'LP-2');
     const [mine] = (await forMine).body;
     expect(mine.businessKey).toBe('LP-2');
-    expect(mine.variables).toEqual({ orderNo: 'LP-2', reportingAmount: expect.anything() });
+    expect(mine.variables).toEqual({ orderNo: 'LP-2', reportingAmount: anything() });
     expect((await forOther).body).toEqual([]);
   });
 
   it('keeps 200 waiting fetches idle without CPU, gives a new job to one of them, and an unlocked or failed job to the next', async () => {
-    const pending = new Map<number, Promise<{ n: number; jobs: { id: string; businessKey: string }[] }>>();
+    const pending = new Map<number, Promise<{ n: number; jobs: JobView[] }>>();
     for (let n = 0; n < 200; n++) {
       pending.set(n, fetchJobs({ type: 'procurement-planning', businessKey: 'LP-MANY', workerId: `w-${n}`, max: 1, asyncResponseTimeout: 30_000 })
         .then((answer) => ({ n, jobs: answer.body })));
@@ -130,14 +131,14 @@ describe('POST /api/jobs/{id}/extend-lock and /unlock', () => {
   it('extends the lock for the worker that holds it and refuses another worker', async () => {
     await enterOrder(api, 'LP-LOCK');
     const [planning] = (await fetchJobs({ type: 'production-planning', businessKey: 'LP-LOCK', workerId: 'holder', lockMs: 10_000 })).body;
-    const extended = await api.post(`/api/jobs/${encodeURIComponent(planning.id)}/extend-lock`, TOKENS.erp, { workerId: 'holder', lockMs: 600_000 });
+    const extended = await api.post<{ id: string; lockExpiresAt: string }>(`/api/jobs/${encodeURIComponent(planning.id)}/extend-lock`, TOKENS.erp, { workerId: 'holder', lockMs: 600_000 });
     expect(extended.status, extended.text).toBe(200);
     expect(Date.parse(extended.body.lockExpiresAt)).toBeGreaterThan(Date.parse(planning.lockExpiresAt));
     const stolen = await api.post(`/api/jobs/${encodeURIComponent(planning.id)}/extend-lock`, TOKENS.erp, { workerId: 'thief', lockMs: 600_000 });
     expect(stolen.status).toBe(409);
     expect((await fetchJobs({ type: 'production-planning', businessKey: 'LP-LOCK', workerId: 'thief' })).body).toEqual([]);
     expect((await api.post(`/api/jobs/${encodeURIComponent(planning.id)}/unlock`, TOKENS.erp)).status).toBe(204);
-    expect((await fetchJobs({ type: 'production-planning', businessKey: 'LP-LOCK', workerId: 'next' })).body.map((one: { id: string }) => one.id)).toEqual([planning.id]);
+    expect((await fetchJobs({ type: 'production-planning', businessKey: 'LP-LOCK', workerId: 'next' })).body.map((one) => one.id)).toEqual([planning.id]);
   });
 
   it('answers 404 for an unknown job and 403 outside the integration group', async () => {

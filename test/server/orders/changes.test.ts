@@ -5,7 +5,8 @@
 // after shipping is refused. Orders are in CNY, the reporting currency.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKENS, type ApiClient } from '../support/client.js';
+import type { HistoryEntry, InstanceView, JobView, MessageResult, OrderChangeResult, OrderChangesView, TaskView } from '../../../engine/api.js';
+import { problemOf, TOKENS, type ApiClient } from '../support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { databaseUrl, freshSchema } from '../../support/postgres.js';
 import { DIAGRAMS_DIR } from '../../support/stratum-fixture.js';
@@ -81,8 +82,8 @@ describe('a change is acknowledged before the order moves on', () => {
     expect(await work([...PLANNING, 'shipping'], 'SO-CH-SHIPPED')).toEqual([...PLANNING, 'shipping']);
     const late = await change('SO-CH-SHIPPED', { description: 'other colour' });
     expect(late.status).toBe(409);
-    expect(late.body).toMatchObject({ type: `${PROBLEM}order-shipped`, reason: 'order-shipped', instanceId: order.id, shippedAt: anyText() });
-    expect(late.body.detail).toMatch(/has shipped/);
+    expect(problemOf(late)).toMatchObject({ type: `${PROBLEM}order-shipped`, reason: 'order-shipped', instanceId: order.id, shippedAt: anyText() });
+    expect(problemOf(late).detail).toMatch(/has shipped/);
     expect((await changesOf('SO-CH-SHIPPED')).changes).toEqual([]);
   });
 
@@ -91,13 +92,13 @@ describe('a change is acknowledged before the order moves on', () => {
     expect((await change('SO-CH-TWO', { description: 'first: new logo', changeId: 'a' })).status).toBe(201);
     const second = await change('SO-CH-TWO', { description: 'second: new colour', changeId: 'b' });
     expect(second.status).toBe(201);
-    expect(second.body.order.changes.map((one: { changeId: string; open: boolean }) => [one.changeId, one.open])).toEqual([['a', true], ['b', true]]);
+    expect(second.body.order.changes.map((one) => [one.changeId, one.open])).toEqual([['a', true], ['b', true]]);
 
     await acknowledgeAll('SO-CH-TWO');
-    expect((await changesOf('SO-CH-TWO')).changes.map((one: { status: string }) => one.status)).toEqual(['accepted', 'open']);
+    expect((await changesOf('SO-CH-TWO')).changes.map((one) => one.status)).toEqual(['accepted', 'open']);
     expect(await fetchJobs('procurement-planning', 'SO-CH-TWO')).toEqual([]);
     await acknowledgeAll('SO-CH-TWO');
-    expect((await changesOf('SO-CH-TWO')).changes.map((one: { status: string }) => one.status)).toEqual(['accepted', 'accepted']);
+    expect((await changesOf('SO-CH-TWO')).changes.map((one) => one.status)).toEqual(['accepted', 'accepted']);
     expect(await work(PLANNING, 'SO-CH-TWO')).toEqual(PLANNING);
 
     // the history shows each change and each of its acknowledgements, with who and when
@@ -129,7 +130,7 @@ describe('a changed amount is approved again when its tier rises', () => {
     // the order as entered never changed: the approved amount is the change's
     const view = await instance(order.id);
     expect(view.variables).toMatchObject({ amount: 400_000, reportingAmount: 400_000 });
-    expect(view.history.map((entry: HistoryItem) => entry.event)).toEqual(arrayWith(['order.changed', 'order.change-acknowledged', 'order.change-approved']));
+    expect(view.history.map((entry) => entry.event)).toEqual(arrayWith(['order.changed', 'order.change-acknowledged', 'order.change-approved']));
   });
 
   it('leaves the order as approved when the director rejects the raised amount; the change is marked rejected and the order goes on', async () => {
@@ -164,7 +165,7 @@ describe('a changed amount is approved again when its tier rises', () => {
     await enterOrder('SO-CH-CENTS', 'credit', 80_000);
     const refused = await change('SO-CH-CENTS', { description: 'odd price', amount: 1000.125 });
     expect(refused.status).toBe(422);
-    expect(refused.body.errors).toEqual([objectWith({ field: '/amount' })]);
+    expect(problemOf(refused).errors).toEqual([objectWith({ field: '/amount' })]);
     expect((await changesOf('SO-CH-CENTS')).changes).toEqual([]);
   });
 });
@@ -178,7 +179,7 @@ describe('changes are requested once and only through the route', () => {
     expect(again.body).toMatchObject({ created: false, change: { changeId: 'crm-7', seq: 1 } });
     const other = await change('SO-CH-IDEM', { description: 'another logo', changeId: 'crm-7' });
     expect(other.status).toBe(409);
-    expect(other.body).toMatchObject({ type: `${PROBLEM}change-exists`, reason: 'change-exists', changeId: 'crm-7' });
+    expect(problemOf(other)).toMatchObject({ type: `${PROBLEM}change-exists`, reason: 'change-exists', changeId: 'crm-7' });
     expect(await tasksOf('SO-CH-IDEM')).toHaveLength(3);
     expect((await historyOf(order.id)).filter((entry) => entry.event === 'order.changed')).toHaveLength(1);
   });
@@ -206,13 +207,13 @@ describe('an open change cannot be walked around', () => {
 
     const byWorker = await api.post(`/api/jobs/${encodeURIComponent(shipping.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'changes-worker' });
     expect(byWorker.status).toBe(409);
-    expect(byWorker.body).toMatchObject({ type: `${PROBLEM}order-change-open`, reason: 'order-change-open', businessKey: 'SO-CH-LOCKED', changeId: 'late-1' });
-    expect(byWorker.body.detail).toMatch(/open change late-1 \(open\)/);
+    expect(problemOf(byWorker)).toMatchObject({ type: `${PROBLEM}order-change-open`, reason: 'order-change-open', businessKey: 'SO-CH-LOCKED', changeId: 'late-1' });
+    expect(problemOf(byWorker).detail).toMatch(/open change late-1 \(open\)/);
     const byId = await api.post(`/api/jobs/${encodeURIComponent(shipping.id)}/complete`, TOKENS.erp, { variables: {} });
     expect(byId.status).toBe(409);
     const thrown = await api.post(`/api/jobs/${encodeURIComponent(shipping.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'NOT_SHIPPED' });
     expect(thrown.status).toBe(409);
-    expect((await instance(order.id)).history.filter((entry: HistoryItem) => entry.event === 'job.completed' && entry.data?.jobType === 'shipping')).toEqual([]);
+    expect((await instance(order.id)).history.filter((entry) => entry.event === 'job.completed' && entry.data?.jobType === 'shipping')).toEqual([]);
 
     await acknowledgeAll('SO-CH-LOCKED');
     const shipped = await api.post(`/api/jobs/${encodeURIComponent(shipping.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'changes-worker' });
@@ -223,14 +224,14 @@ describe('an open change cannot be walked around', () => {
   it('keeps shipping closed on every route until the director and the vice-president approved a raised amount', async () => {
     const order = await enterOrder('SO-CH-RAISE-SHIP', 'credit', 400_000);
     expect(await work(PLANNING, 'SO-CH-RAISE-SHIP')).toEqual(PLANNING);
-    const shippingJob = (await instance(order.id)).waiting.find((wait: { jobType?: string }) => wait.jobType === 'shipping');
+    const shippingJob = (await instance(order.id)).waiting.find((wait) => wait.jobType === 'shipping');
     expect(shippingJob).toBeDefined();
     await change('SO-CH-RAISE-SHIP', { description: 'three times the quantity', amount: 1_200_000 });
     await acknowledgeAll('SO-CH-RAISE-SHIP');
 
     const shut = async () => {
       expect(await fetchJobs('shipping', 'SO-CH-RAISE-SHIP')).toEqual([]);
-      expect((await api.post(`/api/jobs/${encodeURIComponent(shippingJob.jobId)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(409);
+      expect((await api.post(`/api/jobs/${encodeURIComponent(shippingJob!.jobId!)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(409);
       // a message cannot stand in for the approval: OrderChanged is the engine's, and no other message moves the change loop
       expect((await message('OrderChanged', 'SO-CH-RAISE-SHIP', { change: { changeId: 'forged', description: 'x', reportingAmount: 1, approvedReportingAmount: 2_000_000 } })).status).toBe(403);
     };
@@ -273,7 +274,7 @@ describe('an open change cannot be walked around', () => {
     const order = await enterOrder('SO-CH-OLD', 'credit', 80_000);
     const refused = await change('SO-CH-OLD', { description: 'new logo' });
     expect(refused.status).toBe(409);
-    expect(refused.body).toMatchObject({ type: `${PROBLEM}order-not-changeable`, reason: 'order-not-changeable', instanceId: order.id });
+    expect(problemOf(refused)).toMatchObject({ type: `${PROBLEM}order-not-changeable`, reason: 'order-not-changeable', instanceId: order.id });
     expect((await changesOf('SO-CH-OLD')).changes).toEqual([]);
     expect(await work(PLANNING, 'SO-CH-OLD')).toEqual(PLANNING);
   });
@@ -281,42 +282,36 @@ describe('an open change cannot be walked around', () => {
 
 // helpers
 
-interface HistoryItem {
-  event: string;
-  actor: string | null;
-  data: Record<string, unknown> | null;
-}
-
 async function enterOrder(orderNo: string, paymentTerms: string, amount: number) {
-  const response = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Druckerei Weiss' }, amount, currency: 'CNY', paymentTerms });
+  const response = await api.post<InstanceView>('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Druckerei Weiss' }, amount, currency: 'CNY', paymentTerms });
   expect(response.status, response.text).toBe(201);
   return response.body;
 }
 
 function change(orderNo: string, body: Record<string, unknown>) {
-  return api.post(`/api/orders/${orderNo}/changes`, TOKENS.erp, body);
+  return api.post<OrderChangeResult>(`/api/orders/${orderNo}/changes`, TOKENS.erp, body);
 }
 
 async function changesOf(orderNo: string) {
-  const response = await api.get(`/api/orders/${orderNo}/changes`, TOKENS.erp);
+  const response = await api.get<OrderChangesView>(`/api/orders/${orderNo}/changes`, TOKENS.erp);
   expect(response.status, response.text).toBe(200);
   return response.body;
 }
 
 function message(name: string, businessKey: string, variables?: Record<string, unknown>) {
-  return api.post('/api/messages', TOKENS.erp, { name, businessKey, ...(variables && { variables }) });
+  return api.post<MessageResult>('/api/messages', TOKENS.erp, { name, businessKey, ...(variables && { variables }) });
 }
 
 async function instance(id: string) {
-  return (await api.get(`/api/instances/${id}`, TOKENS.erp)).body;
+  return (await api.get<InstanceView>(`/api/instances/${id}`, TOKENS.erp)).body;
 }
 
-async function historyOf(id: string): Promise<HistoryItem[]> {
+async function historyOf(id: string): Promise<HistoryEntry[]> {
   return (await instance(id)).history;
 }
 
 async function jobTypesOf(id: string): Promise<string[]> {
-  return (await instance(id)).waiting.filter((wait: { type: string }) => wait.type === 'job').map((wait: { jobType: string }) => wait.jobType).sort();
+  return (await instance(id)).waiting.filter((wait) => wait.type === 'job').map((wait) => wait.jobType!).sort();
 }
 
 function taskGroupsIn(waiting: { type: string; candidateGroups?: string[] }[]): string[] {
@@ -324,7 +319,7 @@ function taskGroupsIn(waiting: { type: string; candidateGroups?: string[] }[]): 
 }
 
 async function tasksOf(orderNo: string): Promise<{ id: string; candidateGroups: string[] }[]> {
-  return (await api.get(`/api/tasks?businessKey=${orderNo}`, TOKENS.erp)).body;
+  return (await api.get<TaskView[]>(`/api/tasks?businessKey=${orderNo}`, TOKENS.erp)).body;
 }
 
 const TOKEN_OF: Record<string, string> = {
@@ -354,9 +349,9 @@ async function decide(orderNo: string, group: string, approved: boolean): Promis
 
 /** Fetches the order's jobs of `type`; other orders' jobs it locks are left alone (each test has its own orders). */
 async function fetchJobs(type: string, businessKey: string, lockMs = 1000) {
-  const response = await api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'changes-worker', max: 100, lockMs });
+  const response = await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'changes-worker', max: 100, lockMs });
   expect(response.status, response.text).toBe(200);
-  return (response.body as { id: string; businessKey: string }[]).filter((job) => job.businessKey === businessKey);
+  return response.body.filter((job) => job.businessKey === businessKey);
 }
 
 async function work(types: string[], businessKey: string): Promise<string[]> {

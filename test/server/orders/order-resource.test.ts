@@ -2,7 +2,8 @@
 // number, lists orders by status, customer and entry time, and cancels by
 // number, against the real server with the shipped library.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKENS, type ApiClient } from '../support/client.js';
+import type { InstanceView, JobView, OrderListItem, OrderView, TaskView } from '../../../engine/api.js';
+import { TOKENS, type ApiClient, type ApiResponse } from '../support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { anyText, objectWith } from '../../support/matchers.js';
 
@@ -20,8 +21,15 @@ afterAll(async () => {
 
 // helpers
 
+/** GET /api/orders: a page of orders, newest first, and the cursor of the next. */
+interface OrderPage {
+  items: OrderListItem[];
+  limit: number;
+  next: string | null;
+}
+
 async function enter(orderNo: string, fields: Record<string, unknown> = {}) {
-  const entered = await api.post('/api/orders', TOKENS.erp, {
+  const entered = await api.post<InstanceView>('/api/orders', TOKENS.erp, {
     orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 100_000, currency: 'CNY', paymentTerms: 'credit', ...fields,
   });
   expect(entered.status, entered.text).toBe(201);
@@ -29,18 +37,18 @@ async function enter(orderNo: string, fields: Record<string, unknown> = {}) {
 }
 
 const order = async (orderNo: string) => {
-  const response = await api.get(`/api/orders/${encodeURIComponent(orderNo)}`, TOKENS.erp);
+  const response = await api.get<OrderView>(`/api/orders/${encodeURIComponent(orderNo)}`, TOKENS.erp);
   expect(response.status, response.text).toBe(200);
   return response.body;
 };
 
 async function workJob(type: string, orderNo: string) {
-  const fetched = await api.post('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'erp', max: 10 });
-  const job = fetched.body.find((candidate: { businessKey: string }) => candidate.businessKey === orderNo);
+  const fetched = await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'erp', max: 10 });
+  const job = fetched.body.find((candidate) => candidate.businessKey === orderNo);
   expect(job, `a ${type} job for ${orderNo}`).toBeDefined();
-  const done = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { workerId: 'erp' });
+  const done = await api.post(`/api/jobs/${encodeURIComponent(job!.id)}/complete`, TOKENS.erp, { workerId: 'erp' });
   expect(done.status, done.text).toBe(200);
-  return job;
+  return job!;
 }
 
 describe('GET /api/orders/{orderNo}', () => {
@@ -54,9 +62,9 @@ describe('GET /api/orders/{orderNo}', () => {
       enteredBy: 'erp', incident: null,
     });
     expect(view.waiting).toEqual([objectWith({ type: 'task', candidateGroups: ['vice-president'], mayAct: ['vice-president'], processKey: 'credit-order-approval' })]);
-    expect(view.versions.map((one: { processKey: string }) => one.processKey)).toEqual(['order-to-cash', 'sales-order-management', 'credit-order-approval']);
-    expect(view.versions.every((one: { version: number }) => one.version >= 1)).toBe(true);
-    expect(view.history.some((entry: { event: string; instanceId: string }) => entry.event === 'instance.started' && entry.instanceId === view.versions[2].instanceId)).toBe(true);
+    expect(view.versions.map((one) => one.processKey)).toEqual(['order-to-cash', 'sales-order-management', 'credit-order-approval']);
+    expect(view.versions.every((one) => one.version >= 1)).toBe(true);
+    expect(view.history.some((entry) => entry.event === 'instance.started' && entry.instanceId === view.versions[2].instanceId)).toBe(true);
   });
 
   it('follows a prepaid-at-entry order from waiting for payment through planning and shipping to fulfilled', async () => {
@@ -79,7 +87,7 @@ describe('GET /api/orders/{orderNo}', () => {
 
   it('is rejected when the vice president rejects it', async () => {
     await enter('ORD-REJECT', { amount: 700_000 });
-    const [task] = (await api.get('/api/tasks?businessKey=ORD-REJECT', TOKENS.vp)).body;
+    const [task] = (await api.get<TaskView[]>('/api/tasks?businessKey=ORD-REJECT', TOKENS.vp)).body;
     expect(task.order).toMatchObject({ orderNo: 'ORD-REJECT', customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 700_000, currency: 'CNY', paymentTerms: 'credit' });
     expect((await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.vp, { variables: { approved: false, comment: 'too risky' } })).status).toBe(200);
     expect((await order('ORD-REJECT')).status).toBe('rejected');
@@ -94,14 +102,14 @@ describe('GET /api/orders/{orderNo}', () => {
 describe('POST /api/orders/{orderNo}/cancel', () => {
   it('cancels the whole order with the reason and the caller in its history, once', async () => {
     await enter('ORD-CANCEL', { amount: 900_000 });
-    const cancelled = await api.post('/api/orders/ORD-CANCEL/cancel', TOKENS.erp, { reason: 'customer withdrew' });
+    const cancelled = await api.post<OrderView>('/api/orders/ORD-CANCEL/cancel', TOKENS.erp, { reason: 'customer withdrew' });
     expect(cancelled.status, cancelled.text).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
     expect(cancelled.body.waiting).toEqual([]);
-    expect(cancelled.body.versions.every((one: { status: string }) => one.status === 'cancelled')).toBe(true);
-    const entries = cancelled.body.history.filter((entry: { event: string }) => entry.event === 'instance.cancelled');
+    expect(cancelled.body.versions.every((one) => one.status === 'cancelled')).toBe(true);
+    const entries = cancelled.body.history.filter((entry) => entry.event === 'instance.cancelled');
     expect(entries).toHaveLength(3);
-    expect(entries.every((entry: { actor: string; data: { reason: string } }) => entry.actor === 'erp' && entry.data.reason === 'customer withdrew')).toBe(true);
+    expect(entries.every((entry) => entry.actor === 'erp' && entry.data?.reason === 'customer withdrew')).toBe(true);
     expect((await api.post('/api/orders/ORD-CANCEL/cancel', TOKENS.erp, { reason: 'again' })).status).toBe(409);
   });
 
@@ -121,9 +129,9 @@ describe('GET /api/orders', () => {
     await enter('LIST-B', { customer: { name: 'Acme AG' }, paymentTerms: 'prepaid-at-entry' });
     await enter('LIST-C', { customer: { name: 'Zeta SA' }, amount: 600_000 });
     const numbers = async (query: string) => {
-      const page = await api.get(`/api/orders?${query}`, TOKENS.vp);
+      const page = await api.get<OrderPage>(`/api/orders?${query}`, TOKENS.vp);
       expect(page.status, page.text).toBe(200);
-      return page.body.items.map((item: { orderNo: string }) => item.orderNo);
+      return page.body.items.map((item) => item.orderNo);
     };
     expect(await numbers('customer=Acme%20AG')).toEqual(['LIST-B', 'LIST-A']);
     expect(await numbers('customer=Acme%20AG&status=waiting-for-payment')).toEqual(['LIST-B']);
@@ -141,9 +149,9 @@ describe('GET /api/orders', () => {
     let next: string | null = null;
     let extra = 0;
     do {
-      const page: any = await api.get(`/api/orders?customer=Paging%20KG&limit=2${next ? `&after=${next}` : ''}`, TOKENS.erp);
+      const page: ApiResponse<OrderPage> = await api.get<OrderPage>(`/api/orders?customer=Paging%20KG&limit=2${next ? `&after=${next}` : ''}`, TOKENS.erp);
       expect(page.status, page.text).toBe(200);
-      seen.push(...page.body.items.map((item: { orderNo: string }) => item.orderNo));
+      seen.push(...page.body.items.map((item) => item.orderNo));
       next = page.body.next;
       // orders entered between pages are newer than the first page: they never shift the pages after it
       if (extra < 2) await enter(`PAGE-NEW-${++extra}`, { customer });
@@ -155,14 +163,14 @@ describe('GET /api/orders', () => {
     const customer = { name: 'Rare GmbH' };
     await enter('RARE-1', { customer, paymentTerms: 'prepaid-at-entry' });
     for (let n = 1; n <= 25; n++) await enter(`COMMON-${n}`, { customer, amount: 600_000 });
-    const first = await api.get('/api/orders?customer=Rare%20GmbH&status=waiting-for-payment&limit=1', TOKENS.erp);
+    const first = await api.get<OrderPage>('/api/orders?customer=Rare%20GmbH&status=waiting-for-payment&limit=1', TOKENS.erp);
     expect(first.body.items).toEqual([]);
     expect(first.body.next).toEqual(anyText());
     let page = first;
     const found: string[] = [];
     while (page.body.next) {
-      page = await api.get(`/api/orders?customer=Rare%20GmbH&status=waiting-for-payment&limit=1&after=${page.body.next}`, TOKENS.erp);
-      found.push(...page.body.items.map((item: { orderNo: string }) => item.orderNo));
+      page = await api.get<OrderPage>(`/api/orders?customer=Rare%20GmbH&status=waiting-for-payment&limit=1&after=${page.body.next}`, TOKENS.erp);
+      found.push(...page.body.items.map((item) => item.orderNo));
     }
     expect(found).toEqual(['RARE-1']);
   });

@@ -1,10 +1,12 @@
 // A small HTTP client for the tests: every response is checked against the
 // OpenAPI contract before the test sees it.
+import type { InstanceSummary } from '../../../engine/api.js';
+import type { Problem } from '../../../server/problem.js';
 import { Contract } from './contract.js';
 
-// `T = any` keeps the older tests compiling while they move to `json<T>()` below
-// (issue 15: lint); new tests name what they expect instead of reading `any`.
-export interface ApiResponse<T = any> {
+// `T` is what the test expects the body to be (the engine's view types, or a
+// small interface of the test's own); unnamed, the body is `unknown`.
+export interface ApiResponse<T = unknown> {
   status: number;
   headers: Headers;
   contentType: string;
@@ -56,7 +58,7 @@ export class ApiClient {
     private readonly contract: Contract = sharedContract,
   ) {}
 
-  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body = options.body;
@@ -75,11 +77,11 @@ export class ApiClient {
     return { status: response.status, headers: response.headers, contentType, body: parsed as T, text };
   }
 
-  get<T = any>(path: string, token?: string, options: RequestOptions = {}) {
+  get<T = unknown>(path: string, token?: string, options: RequestOptions = {}) {
     return this.request<T>('GET', path, { ...options, ...(token ? { token } : {}) });
   }
 
-  post<T = any>(path: string, token: string | undefined, json?: unknown, options: RequestOptions = {}) {
+  post<T = unknown>(path: string, token: string | undefined, json?: unknown, options: RequestOptions = {}) {
     return this.request<T>('POST', path, { ...options, ...(token ? { token } : {}), ...(json !== undefined ? { json } : {}) });
   }
 
@@ -96,4 +98,25 @@ export class ApiClient {
     }
     return response.body as T;
   }
+}
+
+/**
+ * The body of a problem answer (RFC 9457), for a test that reads what a
+ * refusal says. Fails the test when the answer is not application/problem+json;
+ * the contract check has validated it against the Problem schema.
+ */
+export function problemOf(response: ApiResponse<unknown>): Problem {
+  if (!response.contentType.startsWith('application/problem+json')) {
+    throw new Error(`expected a problem answer, got ${response.status} ${response.contentType}: ${response.text.slice(0, 500)}`);
+  }
+  return response.body as Problem;
+}
+
+/** GET /api/instances: a page of instances with the total and the next page's cursor. */
+export interface InstancePage {
+  items: InstanceSummary[];
+  total: number;
+  limit: number;
+  offset: number;
+  next: string | null;
 }
