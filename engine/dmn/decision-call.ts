@@ -37,8 +37,8 @@ export interface DecisionSource {
  */
 interface TaskElement {
   id?: string;
-  extensionElements?: { values?: { $type: string; decisionId?: string; resultVariable?: string }[] };
-  $attrs?: Record<string, string>;
+  extensionElements?: { values?: { $type?: string; [property: string]: unknown }[] };
+  $attrs?: Record<string, unknown>;
   [property: string]: unknown;
 }
 
@@ -46,8 +46,10 @@ interface TaskElement {
 export function decisionCallOf(element: TaskElement | undefined): DecisionCall | undefined {
   const values = element?.extensionElements?.values ?? [];
   const zeebe = values.find((value) => value.$type === 'zeebe:CalledDecision');
-  if (zeebe?.decisionId) {
-    return { dialect: 'camunda8', decisionRef: zeebe.decisionId, ...(zeebe.resultVariable && { resultVariable: zeebe.resultVariable }) };
+  const decisionId = zeebe?.decisionId;
+  if (typeof decisionId === 'string' && decisionId) {
+    const resultVariable = zeebe?.resultVariable;
+    return { dialect: 'camunda8', decisionRef: decisionId, ...(typeof resultVariable === 'string' && resultVariable && { resultVariable }) };
   }
   const decisionRef = camundaProperty(element, 'decisionRef');
   if (!decisionRef) return undefined;

@@ -33,6 +33,6 @@ export async function cancelOrder(steps: StepExecutor, instanceId: string, actor
 
 async function callTree(tx: StoreTx, root: InstanceRow): Promise<InstanceRow[]> {
   const tree = [root];
-  for (let index = 0; index < tree.length; index++) tree.push(...(await tx.childrenOf(tree[index]!.id)));
+  for (let index = 0; index < tree.length; index++) tree.push(...(await tx.childrenOf(tree[index].id)));
   return tree;
 }

@@ -5,24 +5,17 @@
 // The due time Stratum stores comes from instance-step's timerDueAt by the
 // runtime's clock; the time computed here only keeps bpmn-elements waiting.
 import * as elements from 'bpmn-elements';
+import type { ParsedTimer } from 'bpmn-elements';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
 
-const BaseTimerEventDefinition: any = elements.TimerEventDefinition;
-
-export function CronTimerEventDefinition(this: any, activity: any, eventDefinition: any) {
-  BaseTimerEventDefinition.call(this, activity, eventDefinition);
-}
-
-CronTimerEventDefinition.prototype = Object.create(BaseTimerEventDefinition.prototype);
-CronTimerEventDefinition.prototype.constructor = CronTimerEventDefinition;
-
-CronTimerEventDefinition.prototype.parse = function parse(this: any, timerType: string, value: string) {
-  if (timerType !== 'timeCycle' || typeof value !== 'string' || !looksLikeCron(value)) {
-    return BaseTimerEventDefinition.prototype.parse.call(this, timerType, value);
+/** bpmn-elements' TimerEventDefinition (constructed with `new` for each timer event), with cron cycles parsed here. */
+export class CronTimerEventDefinition extends elements.TimerEventDefinition {
+  override parse(timerType: string, value: string): ParsedTimer {
+    if (timerType !== 'timeCycle' || typeof value !== 'string' || !looksLikeCron(value)) return super.parse(timerType, value);
+    const dialect: CronDialect = this.environment?.settings?.cronDialect === 'quartz' ? 'quartz' : 'spring';
+    const now = new Date();
+    const expireAt = nextCronTime(value, now, dialect);
+    if (!expireAt) throw new Error(`the cron cycle "${value}" never fires after ${now.toISOString()}`);
+    return { expireAt, repeat: -1, delay: expireAt.getTime() - now.getTime() };
   }
-  const dialect: CronDialect = this.environment?.settings?.cronDialect === 'quartz' ? 'quartz' : 'spring';
-  const now = new Date();
-  const expireAt = nextCronTime(value, now, dialect);
-  if (!expireAt) throw new Error(`the cron cycle "${value}" never fires after ${now.toISOString()}`);
-  return { expireAt, repeat: -1, delay: expireAt.getTime() - now.getTime() };
-};
+}

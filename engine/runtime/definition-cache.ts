@@ -2,6 +2,7 @@
 // a BPMN file costs far more than a step, so it happens once per version and
 // process; the stored engine state never embeds it.
 import Serializer, { TypeResolver } from 'moddle-context-serializer';
+import type { ModdleElement, ParseResult } from 'bpmn-moddle';
 import { parseBpmn, type ExtensionFlavour } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
 import { STRATUM_ELEMENT_TYPES } from './execution-environment.js';
@@ -56,16 +57,16 @@ export async function compileExecutable(key: string, version: number, xml: strin
  * messages itself, and the serializer cannot map message flows to pools
  * without a process (black-box pools), so execution leaves them out.
  */
-function withoutCollaborations(definitions: any, moddleContext: any) {
-  const collaborations = (definitions.rootElements ?? []).filter((element: any) => element.$type === 'bpmn:Collaboration');
+function withoutCollaborations(definitions: ModdleElement, moddleContext: ParseResult) {
+  const collaborations = (definitions.rootElements ?? []).filter((element) => element.$type === 'bpmn:Collaboration');
   if (collaborations.length === 0) return;
-  const dropped = new Set<any>();
+  const dropped = new Set<ModdleElement>();
   for (const collaboration of collaborations) {
     dropped.add(collaboration);
     for (const child of [...(collaboration.participants ?? []), ...(collaboration.messageFlows ?? [])]) dropped.add(child);
   }
-  definitions.rootElements = definitions.rootElements.filter((element: any) => !dropped.has(element));
-  moddleContext.references = (moddleContext.references ?? []).filter((reference: any) => !dropped.has(reference.element));
+  definitions.rootElements = (definitions.rootElements ?? []).filter((element) => !dropped.has(element));
+  moddleContext.references = (moddleContext.references ?? []).filter((reference) => !dropped.has(reference.element));
   for (const [id, element] of Object.entries(moddleContext.elementsById ?? {})) {
     if (dropped.has(element)) delete moddleContext.elementsById[id];
   }

@@ -4,9 +4,15 @@
 // upgrade of bpmn-engine that moves these internals breaks here, under its
 // own tests (test/engine/runtime/engine-adapter.test.ts), and nowhere else.
 import { EventEmitter } from 'node:events';
+import type { ElementApi as BpmnElementApi, MessageContent } from 'bpmn-elements';
+import type { Engine } from 'bpmn-engine';
+import type { FeelInput } from '../feel/feel-expression.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
 import { createEngine, visibleVariables, type EngineHost } from './execution-environment.js';
 import { iterationVariables, loopSpecOf } from './multi-instance.js';
+
+/** What bpmn-elements puts in an element's messages (a timer's, a multi-instance iteration's). */
+export type { MessageContent };
 
 /** The variables of the process (or element) an event came from, as bpmn-elements keeps them. */
 export interface EngineEnvironment {
@@ -20,7 +26,7 @@ export interface ElementApi {
   readonly type: string;
   readonly executionId: string;
   /** The message content: timers put `timerType`, `timeout`, `expireAt`, `parent.executionId` here. */
-  readonly content?: Record<string, any>;
+  readonly content?: MessageContent;
   /** The variables of the scope the element runs in (bpmn-elements' raw copy). */
   readonly scope?: Record<string, unknown>;
   readonly environment: EngineEnvironment;
@@ -34,7 +40,7 @@ export interface WaitingElement {
   /** The variables of the scope the element runs in (bpmn-elements' raw copy): a sub-process iteration's. */
   readonly scope?: Record<string, unknown>;
   /** The element's run message content (a multi-instance iteration's index and element). */
-  readonly content?: Record<string, any>;
+  readonly content?: MessageContent;
   /** A multi-instance iteration's own variables: its element (inputElement, camunda:elementVariable) and loopCounter. */
   readonly iteration?: Record<string, unknown>;
   /** Makes the waiting element throw (bpmn-elements turns it into an ActivityError carrying `code`). */
@@ -53,7 +59,7 @@ export interface StepListeners {
 }
 
 export class LiveEngine {
-  private readonly engine: any;
+  private readonly engine: Engine;
   /** One listener for the engine's whole life: bpmn-engine binds it at execute/resume, steps come and go on it. */
   private readonly listener = new EventEmitter();
   private failed = false;
@@ -117,21 +123,21 @@ export class LiveEngine {
   /** The elements waiting for something from outside, in bpmn-engine's order. */
   waiting(): WaitingElement[] {
     // what waits inside a sub-process (each iteration of a multi-instance one) waits too
-    const flat: any[] = [];
+    const flat: BpmnElementApi[] = [];
     const seen = new Set<string>();
-    const visit = (apis: any[]) => {
+    const visit = (apis: BpmnElementApi[]) => {
       for (const api of apis) {
         if (seen.has(api.executionId)) continue;
         seen.add(api.executionId);
         // a multi-instance activity waits in its iterations (each with its element and index), not as a whole
-        const iterations = (api.getExecuting?.() ?? []).filter((iteration: any) => iteration.content?.isMultiInstance && String(iteration.executionId).startsWith(`${api.executionId}_`));
+        const iterations = (api.getExecuting?.() ?? []).filter((iteration) => iteration.content?.isMultiInstance && String(iteration.executionId).startsWith(`${api.executionId}_`));
         if (iterations.length && !api.owner?.isSubProcess) visit(iterations);
         else flat.push(api);
         if (api.owner?.isSubProcess) visit(api.getPostponed?.() ?? []);
       }
     };
     visit(this.engine.execution?.getPostponed() ?? []);
-    return flat.map((api: any): WaitingElement => ({
+    return flat.map((api): WaitingElement => ({
       id: api.id,
       type: api.type,
       executionId: api.executionId,
@@ -150,19 +156,19 @@ export class LiveEngine {
    */
   signal(id: string, executionId?: string, message?: Record<string, unknown>): void {
     if (executionId === undefined) {
-      this.engine.execution.signal({ id });
+      this.engine.execution!.signal({ id });
       return;
     }
     // bpmn-engine's signal by id and execution id reaches every element with that id inside
     // sub-processes (all iterations of a multi-instance one): the waiting element's own api does not
     const waiting = this.waiting().find((element) => element.executionId === executionId);
     if (waiting) waiting.signal(message);
-    else this.engine.execution.signal({ id, executionId });
+    else this.engine.execution!.signal({ id, executionId });
   }
 
   /** Cancels a waiting element: a cancelled timer completes its event, which is how a due timer fires. */
   cancel(elementId: string): void {
-    this.engine.execution.cancelActivity({ id: elementId });
+    this.engine.execution!.cancelActivity({ id: elementId });
   }
 
   /** Sets process variables on the running process. */
@@ -179,7 +185,7 @@ export class LiveEngine {
   /** The state to store, without the serialized definition source (the definition cache has it). */
   async state(): Promise<unknown> {
     const state = await this.engine.getState();
-    return { ...state, definitions: state.definitions.map(({ source: _source, ...definition }: any) => definition) };
+    return { ...state, definitions: state.definitions.map(({ source: _source, ...definition }) => definition) };
   }
 
   private runningProcess(): { environment: EngineEnvironment } | undefined {
@@ -188,7 +194,26 @@ export class LiveEngine {
   }
 }
 
+/** A property of an untyped value (a bpmn-engine error, what it wraps), or undefined when it is no object. */
+function fieldOf(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
 /** The element a bpmn-engine error came from, where it says. */
-export function errorElementId(error: any): string | null {
-  return error?.source?.content?.id ?? error?.source?.id ?? error?.id ?? null;
+export function errorElementId(error: unknown): string | null {
+  const source = fieldOf(error, 'source');
+  const id = fieldOf(fieldOf(source, 'content'), 'id') ?? fieldOf(source, 'id') ?? fieldOf(error, 'id') ?? null;
+  return typeof id === 'string' ? id : null;
+}
+
+/** What a bpmn-engine error says, or the error as text. */
+export function errorMessage(error: unknown): string {
+  const message = fieldOf(error, 'message');
+  return typeof message === 'string' ? message : String(error);
+}
+
+/** The inputs of a FEEL evaluation an error reports, on the error or on the one it wraps (bpmn-elements' ActivityError). */
+export function errorInputs(error: unknown): FeelInput[] | undefined {
+  const inputs = fieldOf(error, 'inputs') ?? fieldOf(fieldOf(error, 'inner'), 'inputs');
+  return Array.isArray(inputs) ? (inputs as FeelInput[]) : undefined;
 }

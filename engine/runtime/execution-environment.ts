@@ -2,6 +2,7 @@
 // for `execute` and for every `recover`, because bpmn-engine silently takes
 // wrong paths when a recovered engine lacks the handlers it started with.
 import * as elements from 'bpmn-elements';
+import type { ElementType, SerializedElement } from 'bpmn-elements';
 import { Engine } from 'bpmn-engine';
 import { describeInputs, FeelError } from '../feel/feel-expression.js';
 import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
@@ -30,9 +31,9 @@ export const STRATUM_ELEMENT_TYPES = {
   SubProcess,
 };
 
-function jobOr(eventType: any) {
-  return function EventOrJob(activityDef: any, context: any) {
-    const values: any[] = activityDef.behaviour?.extensionElements?.values ?? [];
+function jobOr(eventType: ElementType): ElementType {
+  return function EventOrJob(activityDef, context) {
+    const values = activityDef.behaviour?.extensionElements?.values ?? [];
     const isJob = values.some((value) => value.$type === 'zeebe:TaskDefinition');
     return isJob ? elements.SignalTask(activityDef, context) : eventType(activityDef, context);
   };
@@ -57,9 +58,9 @@ export interface FeelTiming {
 function conditionScripts(timing: FeelTiming | undefined) {
   return {
     register() {},
-    getScript(_language: string | undefined, owner: any) {
-      const body: string | undefined = owner?.behaviour?.conditionExpression?.body;
-      if (typeof body !== 'string') return undefined;
+    getScript(_language: string | undefined, owner: SerializedElement | undefined) {
+      const body = owner?.behaviour?.conditionExpression?.body;
+      if (!owner || typeof body !== 'string') return undefined;
       let condition: CompiledExpression;
       try {
         // FEEL or Camunda 7 ${…}, compiled (and cached) as the lint rules and the simulation compile it.
@@ -68,7 +69,7 @@ function conditionScripts(timing: FeelTiming | undefined) {
         return failingScript(new FeelError(`condition of ${owner.id}: "${shortText(body)}" ${(error as Error).message}`, body));
       }
       return {
-        execute(scope: any, callback: (error: Error | null, result?: boolean) => void) {
+        execute(scope: { environment: { variables: Record<string, unknown> } }, callback: (error: Error | null, result?: boolean) => void) {
           const began = performance.now();
           const variables = visibleVariables(scope.environment.variables);
           try {
@@ -122,7 +123,7 @@ export interface EngineHost {
   feelTiming?: FeelTiming;
 }
 
-export function createEngine(name: string, sourceContext: unknown, extensions?: Record<string, unknown>, host: EngineHost = {}): any {
+export function createEngine(name: string, sourceContext: unknown, extensions?: Record<string, unknown>, host: EngineHost = {}): Engine {
   return new Engine({
     name,
     sourceContext,

@@ -1,6 +1,6 @@
 // Views of instances as the API hands them out, read on the store's read side.
 import type { InstanceQuery, InstanceSummary, InstanceView } from '../api.js';
-import type { InstanceRow, Store, StoreTx, WaitRow } from '../store/types.js';
+import type { InstanceRow, Store } from '../store/types.js';
 import { historyEntry, instanceSummary, waitingElement } from './views.js';
 
 export class InstanceReads {
@@ -53,6 +53,6 @@ function subtreeOf(top: InstanceRow, family: InstanceRow[]): InstanceRow[] {
   }
   const byCreation = (a: InstanceRow, b: InstanceRow) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
   const tree = [top];
-  for (let index = 0; index < tree.length; index++) tree.push(...(childrenOf.get(tree[index]!.id) ?? []).sort(byCreation));
+  for (let index = 0; index < tree.length; index++) tree.push(...(childrenOf.get(tree[index].id) ?? []).sort(byCreation));
   return tree;
 }

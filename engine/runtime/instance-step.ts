@@ -7,7 +7,7 @@ import { evaluateFeel, feelBody, isFeel, type FeelInput } from '../feel/feel-exp
 import type { HistoryRow, InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
-import { errorElementId, LiveEngine, type ElementApi } from './engine-adapter.js';
+import { errorElementId, errorInputs, errorMessage, LiveEngine, type ElementApi, type MessageContent } from './engine-adapter.js';
 import { visibleVariables, type FeelTiming } from './execution-environment.js';
 import { taskAssignment } from './task-assignment.js';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
@@ -59,7 +59,8 @@ export interface StepInput {
 
 export interface StepResult {
   status: InstanceStatus;
-  state: unknown | null;
+  /** The engine state to store, or null (an ended instance, a stateless step). */
+  state: unknown;
   variables: Record<string, unknown>;
   incident: InstanceRow['incident'];
   /** For a failed condition: the variables it read and what was wrong with them (not stored). */
@@ -117,9 +118,9 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
       const dueAt = timerDueAt(api.content, now, cronDialect);
       if (dueAt) timerDueDates.set(activityExecutionId, dueAt);
     },
-    error: (error: any) => {
-      const inputs: FeelInput[] | undefined = error?.inputs ?? error?.inner?.inputs;
-      failure ??= { elementId: errorElementId(error), message: error?.message ?? String(error), ...(inputs?.length && { inputs }) };
+    error: (error: unknown) => {
+      const inputs = errorInputs(error);
+      failure ??= { elementId: errorElementId(error), message: errorMessage(error), ...(inputs?.length && { inputs }) };
     },
     end: () => (ended = true),
   });
@@ -335,7 +336,12 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
 /** A `=FEEL` attribute evaluated to text, or a plain attribute as it is. */
 function expressionText(expression: string, variables: Record<string, unknown>): string | null {
   const value = isFeel(expression) ? evaluateFeel(feelBody(expression), variables) : expression;
-  return value === null || value === undefined ? null : String(value);
+  return value === null || value === undefined ? null : printed(value);
+}
+
+/** A FEEL value as JavaScript prints it: text as it is, a list joined by commas, a context as `[object Object]`. */
+function printed(value: unknown): string {
+  return String(value);
 }
 
 /** zeebe:ioMapping inputs: the element's local variables, handed to the job's worker. */
@@ -352,11 +358,14 @@ function inputsOf(info: ElementInfo, variables: Record<string, unknown>): Record
  * the wall clock): a date is absolute; a duration or cycle counts from `now`;
  * a cron cycle falls due at its next time after `now` (UTC).
  */
-function timerDueAt(content: Record<string, any> = {}, now: Date, cronDialect: CronDialect): string | undefined {
-  const { timerType } = content ?? {};
+function timerDueAt(content: MessageContent = {}, now: Date, cronDialect: CronDialect): string | undefined {
+  const timerType = typeof content?.timerType === 'string' ? content.timerType : undefined;
   const value = timerType ? content[timerType] : undefined;
+  const expireAt = content?.expireAt;
   try {
-    if (timerType === 'timeDate' && content.expireAt) return new Date(content.expireAt).toISOString();
+    if (timerType === 'timeDate' && expireAt && (expireAt instanceof Date || typeof expireAt === 'string' || typeof expireAt === 'number')) {
+      return new Date(expireAt).toISOString();
+    }
     if (timerType === 'timeCycle' && typeof value === 'string' && looksLikeCron(value)) return nextCronTime(value, now, cronDialect)?.toISOString();
     if ((timerType === 'timeDuration' || timerType === 'timeCycle') && typeof value === 'string') {
       return getExpireAt(value, now, now).toISOString();

@@ -43,7 +43,7 @@ export class Messages {
         if (started) reached = [{ instanceId: started, rootId: started }];
       }
       if (reached.length > 0) {
-        await buffer.delivered(tx, row, reached[0]!.instanceId, reached[0]!.rootId, now);
+        await buffer.delivered(tx, row, reached[0].instanceId, reached[0].rootId, now);
         return { delivered: row, rootIds: [...new Set(reached.map((one) => one.rootId))] };
       }
       const unwaited = await buffer.keepOrRefuse(tx, row);
@@ -62,7 +62,7 @@ export class Messages {
     if ('duplicate' in received) throw received.duplicate;
     await tx.lockCorrelation(message.name, message.businessKey);
     const reached = await this.deliverToWaits(tx, message, received.row, moving);
-    if (reached.length) return buffer.delivered(tx, received.row, reached[0]!.instanceId, reached[0]!.rootId, now);
+    if (reached.length) return buffer.delivered(tx, received.row, reached[0].instanceId, reached[0].rootId, now);
     const kept = await buffer.keepOrRefuse(tx, received.row);
     if (kept.kind !== 'buffered') throw kept.error;
   }

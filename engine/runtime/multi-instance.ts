@@ -8,6 +8,7 @@
 // complete. The gathered collection is an ordinary variable of the scope the
 // activity runs in, so it is stored with the state after every step.
 import * as elements from 'bpmn-elements';
+import type { Activity, ElementContext, ElementMessage, MessageContent, SerializedBehaviour, SerializedElement, Environment } from 'bpmn-elements';
 import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
 import { FeelError } from '../feel/feel-expression.js';
 import { visibleVariables } from './execution-environment.js';
@@ -25,24 +26,30 @@ const COLLECTION = '\u0000stratum:collection';
 const COMPLETION = '\u0000stratum:completion';
 
 /** The loop of a serialized activity (bpmn-elements' behaviour of its loop characteristics). */
-export function loopSpecOf(behaviour: any): LoopSpec {
-  const values: any[] = behaviour?.extensionElements?.values ?? [];
+export function loopSpecOf(behaviour: SerializedBehaviour | undefined): LoopSpec {
+  const values = behaviour?.extensionElements?.values ?? [];
   const zeebe = values.find((value) => value?.$type === 'zeebe:LoopCharacteristics');
   const spec: LoopSpec = {};
+  // moddle reads these attributes as text
   const collection = zeebe?.inputCollection ?? behaviour?.collection ?? behaviour?.$attrs?.['camunda:collection'];
-  if (collection) spec.collection = String(collection);
+  if (typeof collection === 'string' && collection) spec.collection = collection;
   const element = zeebe?.inputElement ?? behaviour?.elementVariable ?? behaviour?.$attrs?.['camunda:elementVariable'];
-  if (element) spec.elementVariable = String(element);
-  if (zeebe?.outputCollection) spec.outputCollection = String(zeebe.outputCollection);
-  if (zeebe?.outputElement) spec.outputElement = String(zeebe.outputElement);
+  if (typeof element === 'string' && element) spec.elementVariable = element;
+  if (typeof zeebe?.outputCollection === 'string' && zeebe.outputCollection) spec.outputCollection = zeebe.outputCollection;
+  if (typeof zeebe?.outputElement === 'string' && zeebe.outputElement) spec.outputElement = zeebe.outputElement;
   const completion = behaviour?.completionCondition;
-  const completionText = typeof completion === 'string' ? completion : completion?.body;
+  const completionText = typeof completion === 'string' ? completion : bodyOf(completion);
   if (typeof completionText === 'string' && completionText.trim()) spec.completionCondition = completionText.trim();
   return spec;
 }
 
+/** A serialized formal expression's text (bpmn-elements keeps the expression element, `body` its text). */
+function bodyOf(expression: unknown): unknown {
+  return typeof expression === 'object' && expression !== null && 'body' in expression ? expression.body : undefined;
+}
+
 /** The variables an iteration sees besides its scope's: its element and loopCounter (1-based, as Camunda counts). */
-export function iterationVariables(spec: LoopSpec, content: Record<string, any>): Record<string, unknown> {
+export function iterationVariables(spec: LoopSpec, content: MessageContent): Record<string, unknown> {
   const variables: Record<string, unknown> = {};
   if (typeof content?.index === 'number') variables.loopCounter = content.index + 1;
   if (spec.elementVariable && spec.elementVariable in (content ?? {})) variables[spec.elementVariable] = content[spec.elementVariable];
@@ -62,7 +69,7 @@ function compiled(activityId: string, what: string, text: string): CompiledExpre
  * completion condition through a scoped environment that evaluates them as FEEL
  * or JUEL over the activity's variables.
  */
-export function MultiInstanceLoopCharacteristics(this: unknown, activity: any, loopCharacteristics: any) {
+export function MultiInstanceLoopCharacteristics(this: unknown, activity: Activity, loopCharacteristics: SerializedElement) {
   const behaviour = loopCharacteristics.behaviour ?? {};
   const spec = loopSpecOf(behaviour);
   const collection = spec.collection ? compiled(activity.id, 'input collection', spec.collection) : undefined;
@@ -73,14 +80,14 @@ export function MultiInstanceLoopCharacteristics(this: unknown, activity: any, l
 
   // the loop's counters when an iteration completed, for the completion condition (set just before it is evaluated)
   let counters: Record<string, unknown> = {};
-  const resolveExpression = (expression: unknown, message: any, fnContext?: unknown) => {
+  const resolveExpression = (expression: unknown, message: ElementMessage | undefined, fnContext?: unknown) => {
     if (expression === COLLECTION && collection) {
       const value = evaluated(message, 'input collection', () => collection.evaluate(scopeVariables()));
       if (!Array.isArray(value)) {
         const error = new FeelError(`input collection of ${activity.id}: "${shortText(collection.text)}" is ${value === null ? 'null' : typeof value}, not a list`, collection.feel);
-        throw new (elements as any).RunError(error.message, message, error);
+        throw new elements.RunError(error.message, message, error);
       }
-      return value;
+      return value as unknown[];
     }
     if (expression === COMPLETION && completion) {
       const content = message?.content ?? {};
@@ -90,27 +97,28 @@ export function MultiInstanceLoopCharacteristics(this: unknown, activity: any, l
     return environment.resolveExpression(expression, message, fnContext);
   };
   // an error names the activity (bpmn-elements' RunError carries the message it failed on)
-  const evaluated = <T>(message: any, what: string, evaluate: () => T): T => {
+  const evaluated = <T>(message: ElementMessage | undefined, what: string, evaluate: () => T): T => {
     try {
       return evaluate();
     } catch (error) {
-      throw new (elements as any).RunError(`${what} of ${activity.id}: ${(error as Error).message}`, message, error);
+      throw new elements.RunError(`${what} of ${activity.id}: ${(error as Error).message}`, message, error);
     }
   };
-  const scopedEnvironment = Object.create(environment, { resolveExpression: { value: resolveExpression } });
-  const scopedActivity = Object.create(activity, { environment: { value: scopedEnvironment } });
+  // Object.create gives `any`: these are the environment and the activity with one property replaced
+  const scopedEnvironment = Object.create(environment, { resolveExpression: { value: resolveExpression } }) as Environment;
+  const scopedActivity = Object.create(activity, { environment: { value: scopedEnvironment } }) as Activity;
 
-  const rewritten = {
+  const rewritten: SerializedBehaviour = {
     ...behaviour,
     ...(collection && { collection: COLLECTION, elementVariable: spec.elementVariable ?? 'item' }),
     ...(completion && { completionCondition: COMPLETION }),
   };
-  const loop = new (elements.MultiInstanceLoopCharacteristics as any)(scopedActivity, { ...loopCharacteristics, behaviour: rewritten });
+  const loop = new elements.MultiInstanceLoopCharacteristics(scopedActivity, { ...loopCharacteristics, behaviour: rewritten });
   if (!spec.outputCollection && !completion) return loop;
 
   const execute = loop.execute.bind(loop);
   const consumerTag = `_stratum-mi-iteration-${activity.id}`;
-  loop.execute = (executeMessage: any) => {
+  loop.execute = (executeMessage: ElementMessage) => {
     const rootExecutionId = executeMessage.content.executionId;
     const broker = activity.broker;
     if (spec.outputCollection && !executeMessage.fields?.redelivered && collection) {
@@ -120,17 +128,18 @@ export function MultiInstanceLoopCharacteristics(this: unknown, activity: any, l
     }
     broker.cancel(consumerTag);
     // before bpmn-elements' loop hears of a completed iteration (priority 300): counters, then the iteration's output
-    broker.subscribeTmp('execution', 'execute.completed', (_routingKey: string, message: any) => {
-      const content = message.content ?? {};
-      if (content.isRootScope || !content.isMultiInstance || typeof content.index !== 'number') return;
+    broker.subscribeTmp('execution', 'execute.completed', (_routingKey: string, message: ElementMessage) => {
+      const content: MessageContent = message.content ?? {};
+      const index = content.index;
+      if (content.isRootScope || !content.isMultiInstance || typeof index !== 'number') return;
       if (!String(content.executionId).startsWith(`${rootExecutionId}_`)) return;
-      counters = loopCounters(content, runningIterations(activity, rootExecutionId), Number(environment.settings?.batchSize) || 50);
+      counters = loopCounters(content, index, runningIterations(activity, rootExecutionId), Number(environment.settings?.batchSize) || 50);
       if (!spec.outputCollection) return;
       // Camunda 8's outputElement, evaluated in the iteration's scope when it completes, at its index
       const scope = { ...scopeVariables(), ...iterationScope(content), ...iterationVariables(spec, content) };
       const current = environment.variables[spec.outputCollection];
-      const gathered: unknown[] = Array.isArray(current) ? [...current] : [];
-      gathered[content.index] = outputElement ? outputElement.evaluate(scope) : null;
+      const gathered: unknown[] = Array.isArray(current) ? [...(current as unknown[])] : [];
+      gathered[index] = outputElement ? outputElement.evaluate(scope) : null;
       for (let index = 0; index < gathered.length; index++) if (gathered[index] === undefined) gathered[index] = null;
       environment.assignVariables({ [spec.outputCollection]: gathered });
     }, { noAck: true, consumerTag, priority: 350 });
@@ -140,38 +149,38 @@ export function MultiInstanceLoopCharacteristics(this: unknown, activity: any, l
 }
 
 /** The indexes of the iterations that have not completed yet (the one completing now included). */
-function runningIterations(activity: any, rootExecutionId: string): number[] {
-  const postponed: any[] = activity.execution?.getPostponed?.() ?? [];
+function runningIterations(activity: Activity, rootExecutionId: string | undefined): number[] {
+  const postponed = activity.execution?.getPostponed?.() ?? [];
   return postponed
     .filter((api) => api.content?.isMultiInstance && String(api.executionId).startsWith(`${rootExecutionId}_`))
     .map((api) => Number(api.content.index));
 }
 
 /** Variables a sub-process iteration set in its own scope (bpmn-elements returns them as the iteration's output). */
-function iterationScope(content: Record<string, any>): Record<string, unknown> {
+function iterationScope(content: MessageContent): Record<string, unknown> {
   const output = content.output;
-  return output && typeof output === 'object' && !Array.isArray(output) ? visibleVariables(output) : {};
+  return output && typeof output === 'object' && !Array.isArray(output) ? visibleVariables(output as Record<string, unknown>) : {};
 }
 
 /**
  * Camunda's counters in a completion condition, Camunda 7's nrOf… and Camunda 8's
  * numberOf…, as they stand once the iteration in `content` has completed.
  */
-function loopCounters(content: Record<string, any>, running: number[], batchSize: number): Record<string, unknown> {
+function loopCounters(content: MessageContent, index: number, running: number[], batchSize: number): Record<string, unknown> {
   const instances = Number(content.loopCardinality ?? 0);
   let completed: number;
   let active: number;
   if (content.isSequential) {
-    completed = content.index + 1;
+    completed = index + 1;
     active = 0;
   } else {
     // parallel iterations start in batches (the next once all of one completed): the whole batch of this one has started
-    const started = Math.min(instances, (Math.floor(content.index / batchSize) + 1) * batchSize);
-    active = running.filter((index) => index !== content.index).length;
+    const started = Math.min(instances, (Math.floor(index / batchSize) + 1) * batchSize);
+    active = running.filter((other) => other !== index).length;
     completed = started - active;
   }
   return {
-    loopCounter: content.index + 1,
+    loopCounter: index + 1,
     nrOfInstances: instances, nrOfActiveInstances: active, nrOfCompletedInstances: completed,
     numberOfInstances: instances, numberOfActiveInstances: active, numberOfCompletedInstances: completed,
   };
@@ -183,22 +192,19 @@ function loopCounters(content: Record<string, any>, running: number[], batchSize
  * the iteration's run message). Set once, when the iteration starts: a
  * recovered iteration has them in its stored environment.
  */
-export function SubProcess(activityDef: any, context: any) {
-  const activity = (elements.SubProcess as any)(activityDef, context);
+export function SubProcess(activityDef: SerializedElement, context: ElementContext): Activity {
+  const activity = elements.SubProcess(activityDef, context);
   const loopBehaviour = activityDef.behaviour?.loopCharacteristics?.behaviour;
   if (!loopBehaviour) return activity;
   const spec = loopSpecOf(loopBehaviour);
   const Behaviour = activity.Behaviour;
-  activity.Behaviour = function StratumSubProcessBehaviour(this: unknown, owner: any, ownerContext: any) {
-    const subProcess = new Behaviour(owner, ownerContext);
-    const upsert = subProcess._upsertExecution.bind(subProcess);
-    subProcess._upsertExecution = (executeMessage: any) => {
-      const execution = upsert(executeMessage);
-      const content = executeMessage.content ?? {};
+  activity.Behaviour = class StratumSubProcessBehaviour extends Behaviour {
+    override _upsertExecution(executeMessage: ElementMessage) {
+      const execution = super._upsertExecution(executeMessage);
+      const content: MessageContent = executeMessage.content ?? {};
       if (content.isMultiInstance && !executeMessage.fields?.redelivered) execution.environment.assignVariables(iterationVariables(spec, content));
       return execution;
-    };
-    return subProcess;
+    }
   };
   return activity;
 }

@@ -14,6 +14,6 @@ export function operationHandlers(options: { checkHealth: () => Promise<void>; m
       return ok({ status: 'ok' });
     },
     metrics: async () => ({ status: 200, text: await options.metrics.text(), contentType: options.metrics.contentType }),
-    openapi: async () => ({ status: 200, json: options.openApi }),
+    openapi: () => Promise.resolve({ status: 200, json: options.openApi }),
   };
 }
