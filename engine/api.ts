@@ -646,6 +646,11 @@ export interface WebhookDeliveryOptions {
   fanOutBatch?: number;
   /** For tests: jitter's source. */
   random?: () => number;
+  /**
+   * Receivers at loopback, link-local, private (RFC 1918, 100.64/10, fc00::/7) or metadata addresses are
+   * allowed (STRATUM_WEBHOOKS_ALLOW_PRIVATE; default false: refused when subscribing and on every delivery).
+   */
+  allowPrivateTargets?: boolean;
 }
 
 export interface StratumOptions {

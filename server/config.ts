@@ -32,6 +32,8 @@ export interface ServerConfig {
   workers?: number;
   /** Webhook subscriptions kept as configuration (STRATUM_WEBHOOKS, docs/events.md). */
   webhooksFile?: string;
+  /** Webhook receivers inside the network (loopback, private, link-local, metadata) allowed (STRATUM_WEBHOOKS_ALLOW_PRIVATE; default no). */
+  webhooksAllowPrivate?: boolean;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -58,6 +60,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     ...(env.STRATUM_MESSAGE_TTL ? { messageTimeToLiveMs: messageTimeToLive(env.STRATUM_MESSAGE_TTL) } : {}),
     ...(env.STRATUM_RATES ? { ratesFile: env.STRATUM_RATES } : {}),
     ...(env.STRATUM_WEBHOOKS ? { webhooksFile: env.STRATUM_WEBHOOKS } : {}),
+    ...(flag(env, 'STRATUM_WEBHOOKS_ALLOW_PRIVATE') && { webhooksAllowPrivate: true }),
     orderProcessKey: env.STRATUM_ORDER_PROCESS || 'order-to-cash',
     admission: {
       concurrency: parseCount(env, 'STRATUM_WRITE_CONCURRENCY', env.DATABASE_URL ? DEFAULT_POSTGRES_WRITE_CONCURRENCY : DEFAULT_ADMISSION.concurrency, 1),
@@ -111,6 +114,13 @@ function messageTimeToLive(text: string): number {
 }
 
 /** STRATUM_DEPLOY_NOTE: `required` or `optional`; unset, a note is required unless in demo mode. */
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = env[name];
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new Error(`${name} must be 1, true, 0 or false, not ${JSON.stringify(value)}`);
+}
+
 function deploymentNote(value: string | undefined, demo: boolean): boolean {
   if (value === undefined || value === '') return !demo;
   if (value === 'required') return true;

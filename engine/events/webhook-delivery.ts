@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Clock, WebhookDeliveryOptions } from '../api.js';
 import type { OrderEventRow, Store, WebhookClaim } from '../store/types.js';
+import { ForbiddenTargetError, postWebhook, type TargetPolicy } from './webhook-targets.js';
 
 
 const DEFAULT_RETRY_FOR_MS = 24 * 60 * 60_000;
@@ -39,6 +40,7 @@ export class WebhookDelivery {
   private readonly owner: string;
   private readonly settings: typeof DEFAULTS;
   private readonly random: () => number;
+  readonly targets: TargetPolicy;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
@@ -54,6 +56,7 @@ export class WebhookDelivery {
   ) {
     this.owner = options.owner ?? `stratum-${randomUUID()}`;
     this.random = options.random ?? Math.random;
+    this.targets = { allowPrivate: options.allowPrivateTargets ?? false };
     this.settings = {
       intervalMs: options.intervalMs ?? DEFAULTS.intervalMs,
       concurrency: Math.max(1, options.concurrency ?? DEFAULTS.concurrency),
@@ -176,26 +179,21 @@ export class WebhookDelivery {
     const began = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
+    const timeout = AbortSignal.timeout(this.settings.timeoutMs);
     try {
       const signature = new Webhook(claim.secret).sign(claim.eventId, signedAt, body);
-      const response = await fetch(claim.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/cloudevents+json; charset=utf-8',
-          'user-agent': 'Stratum-Webhooks/1',
-          'webhook-id': claim.eventId,
-          'webhook-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
-          'webhook-signature': signature,
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(this.settings.timeoutMs), this.stopping.signal]),
-      });
-      statusCode = response.status;
-      if (response.status < 200 || response.status > 299) error = `HTTP ${response.status}: ${(await response.text().catch(() => '')).slice(0, 200)}`;
-      else await response.body?.cancel().catch(() => undefined);
+      const answer = await postWebhook(claim.url, {
+        'content-type': 'application/cloudevents+json; charset=utf-8',
+        'user-agent': 'Stratum-Webhooks/1',
+        'webhook-id': claim.eventId,
+        'webhook-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
+        'webhook-signature': signature,
+      }, body, AbortSignal.any([timeout, this.stopping.signal]), this.targets);
+      statusCode = answer.status;
+      // a redirect is not followed: it is a failed attempt like any other answer outside 2xx
+      if (answer.status < 200 || answer.status > 299) error = `HTTP ${answer.status}: ${answer.text}`;
     } catch (failure) {
-      error = describe(failure, this.settings.timeoutMs);
+      error = timeout.aborted ? `no answer within ${this.settings.timeoutMs} ms` : describe(failure);
     }
     if (this.stopping.signal.aborted && statusCode === null) return; // shutting down: the lease runs out, the delivery is sent again
     const at = this.clock.now();
@@ -211,9 +209,10 @@ export class WebhookDelivery {
 
 // helpers
 
-function describe(failure: unknown, timeoutMs: number): string {
-  const error = failure as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+function describe(failure: unknown): string {
+  if (failure instanceof ForbiddenTargetError) return failure.message;
+  const error = failure as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } };
+  if (error.code && error.message && !error.message.includes(error.code)) return `${error.message} (${error.code})`.slice(0, 500);
   const cause = error.cause?.code ?? error.cause?.message;
   return `${error.message ?? String(failure)}${cause ? ` (${cause})` : ''}`.slice(0, 500);
 }
