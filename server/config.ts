@@ -34,6 +34,8 @@ export interface ServerConfig {
   webhooksFile?: string;
   /** Webhook receivers inside the network (loopback, private, link-local, metadata) allowed (STRATUM_WEBHOOKS_ALLOW_PRIVATE; default no). */
   webhooksAllowPrivate?: boolean;
+  /** Delivered webhook rows are pruned after this many days (STRATUM_WEBHOOKS_RETENTION_DAYS; default 30; 0 keeps them). */
+  webhooksRetentionDays?: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -61,6 +63,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     ...(env.STRATUM_RATES ? { ratesFile: env.STRATUM_RATES } : {}),
     ...(env.STRATUM_WEBHOOKS ? { webhooksFile: env.STRATUM_WEBHOOKS } : {}),
     ...(flag(env, 'STRATUM_WEBHOOKS_ALLOW_PRIVATE') && { webhooksAllowPrivate: true }),
+    ...(env.STRATUM_WEBHOOKS_RETENTION_DAYS ? { webhooksRetentionDays: parseCount(env, 'STRATUM_WEBHOOKS_RETENTION_DAYS', 30, 0) } : {}),
     orderProcessKey: env.STRATUM_ORDER_PROCESS || 'order-to-cash',
     admission: {
       concurrency: parseCount(env, 'STRATUM_WRITE_CONCURRENCY', env.DATABASE_URL ? DEFAULT_POSTGRES_WRITE_CONCURRENCY : DEFAULT_ADMISSION.concurrency, 1),

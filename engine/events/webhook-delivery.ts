@@ -21,8 +21,10 @@ import { ForbiddenTargetError, postWebhook, type TargetPolicy } from './webhook-
 
 
 const DEFAULT_RETRY_FOR_MS = 24 * 60 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
 const DEFAULTS = {
   intervalMs: 1000, concurrency: 8, timeoutMs: 10_000, retryForMs: DEFAULT_RETRY_FOR_MS, backoff: { baseMs: 5000, maxMs: 60 * 60_000 }, fanOutBatch: 500,
+  retentionMs: 30 * DAY_MS, pruneEveryMs: 60 * 60_000, pruneBatch: 1000,
 };
 
 /** The wait before attempt `attempts + 1`: exponential, capped, with full jitter over its upper half. */
@@ -47,6 +49,8 @@ export class WebhookDelivery {
   private started = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
+  /** When (by the clock) the next pruning is due; the first round prunes. */
+  private nextPruneAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: Store,
@@ -64,6 +68,9 @@ export class WebhookDelivery {
       retryForMs: options.retryForMs ?? DEFAULTS.retryForMs,
       backoff: options.backoff ?? DEFAULTS.backoff,
       fanOutBatch: options.fanOutBatch ?? DEFAULTS.fanOutBatch,
+      retentionMs: options.retentionMs ?? DEFAULTS.retentionMs,
+      pruneEveryMs: options.pruneEveryMs ?? DEFAULTS.pruneEveryMs,
+      pruneBatch: options.pruneBatch ?? DEFAULTS.pruneBatch,
     };
   }
 
@@ -101,6 +108,7 @@ export class WebhookDelivery {
   /** One round: fan out, lease, send (without waiting for the answers). Resolves with the number of deliveries sent. */
   async round(): Promise<number> {
     await this.fanOut();
+    await this.pruneIfDue();
     const slots = this.settings.concurrency - this.inFlight.size;
     if (slots <= 0) return 0;
     const now = this.clock.now();
@@ -169,6 +177,19 @@ export class WebhookDelivery {
         await tx.outbox.setSubscriptionCursor(subscription.id, events.at(-1)!.seq);
       }
     });
+  }
+
+  /**
+   * Every `pruneEveryMs` (by the clock), removes what was delivered more than `retentionMs` ago, a batch at
+   * a time (a full batch prunes again next round). Pending and dead deliveries are never removed.
+   */
+  private async pruneIfDue(): Promise<void> {
+    const now = this.clock.now().getTime();
+    if (this.settings.retentionMs <= 0 || now < this.nextPruneAt) return;
+    const before = new Date(now - this.settings.retentionMs).toISOString();
+    const removed = await this.store.transaction((tx) => tx.outbox.pruneDelivered(before, this.settings.pruneBatch));
+    const more = removed.deliveries === this.settings.pruneBatch || removed.events === this.settings.pruneBatch;
+    this.nextPruneAt = more ? now : now + this.settings.pruneEveryMs;
   }
 
   private async send(claim: WebhookClaim): Promise<void> {
