@@ -20,7 +20,8 @@ export async function runWebhooksBench(): Promise<BenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-webhooks-'));
   const stratum = await openStratum({
     store: await openStore({ dataDir }), orderEntry: { rates: SAMPLE_RATES },
-    webhooks: { backoff: { baseMs: 200, maxMs: 2000 }, intervalMs: 200 },
+    // the receiver listens on 127.0.0.1, as an operator's STRATUM_WEBHOOKS_ALLOW_PRIVATE=1 allows
+    webhooks: { backoff: { baseMs: 200, maxMs: 2000 }, intervalMs: 200, allowPrivateTargets: true },
   });
   const receiver = new WebhookReceiver(SECRET);
   await receiver.start();

@@ -644,8 +644,22 @@ export interface WebhookDeliveryOptions {
   backoff?: { baseMs: number; maxMs: number };
   /** Events fanned out per subscription and round (default 500). */
   fanOutBatch?: number;
+  /**
+   * Delivered deliveries, their attempt logs and the events no delivery needs any more are removed this long
+   * after delivery (default 30 days; 0 keeps them forever). Pending and dead-lettered ones are kept.
+   */
+  retentionMs?: number;
+  /** How often (by the clock) the delivery loop prunes (default one hour). */
+  pruneEveryMs?: number;
+  /** Rows removed per pruning transaction at most (default 1000; a full batch prunes again next round). */
+  pruneBatch?: number;
   /** For tests: jitter's source. */
   random?: () => number;
+  /**
+   * Receivers at loopback, link-local, private (RFC 1918, 100.64/10, fc00::/7) or metadata addresses are
+   * allowed (STRATUM_WEBHOOKS_ALLOW_PRIVATE; default false: refused when subscribing and on every delivery).
+   */
+  allowPrivateTargets?: boolean;
 }
 
 export interface StratumOptions {

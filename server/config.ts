@@ -32,6 +32,10 @@ export interface ServerConfig {
   workers?: number;
   /** Webhook subscriptions kept as configuration (STRATUM_WEBHOOKS, docs/events.md). */
   webhooksFile?: string;
+  /** Webhook receivers inside the network (loopback, private, link-local, metadata) allowed (STRATUM_WEBHOOKS_ALLOW_PRIVATE; default no). */
+  webhooksAllowPrivate?: boolean;
+  /** Delivered webhook rows are pruned after this many days (STRATUM_WEBHOOKS_RETENTION_DAYS; default 30; 0 keeps them). */
+  webhooksRetentionDays?: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -58,6 +62,8 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     ...(env.STRATUM_MESSAGE_TTL ? { messageTimeToLiveMs: messageTimeToLive(env.STRATUM_MESSAGE_TTL) } : {}),
     ...(env.STRATUM_RATES ? { ratesFile: env.STRATUM_RATES } : {}),
     ...(env.STRATUM_WEBHOOKS ? { webhooksFile: env.STRATUM_WEBHOOKS } : {}),
+    ...(flag(env, 'STRATUM_WEBHOOKS_ALLOW_PRIVATE') && { webhooksAllowPrivate: true }),
+    ...(env.STRATUM_WEBHOOKS_RETENTION_DAYS ? { webhooksRetentionDays: parseCount(env, 'STRATUM_WEBHOOKS_RETENTION_DAYS', 30, 0) } : {}),
     orderProcessKey: env.STRATUM_ORDER_PROCESS || 'order-to-cash',
     admission: {
       concurrency: parseCount(env, 'STRATUM_WRITE_CONCURRENCY', env.DATABASE_URL ? DEFAULT_POSTGRES_WRITE_CONCURRENCY : DEFAULT_ADMISSION.concurrency, 1),
@@ -111,6 +117,13 @@ function messageTimeToLive(text: string): number {
 }
 
 /** STRATUM_DEPLOY_NOTE: `required` or `optional`; unset, a note is required unless in demo mode. */
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = env[name];
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new Error(`${name} must be 1, true, 0 or false, not ${JSON.stringify(value)}`);
+}
+
 function deploymentNote(value: string | undefined, demo: boolean): boolean {
   if (value === undefined || value === '') return !demo;
   if (value === 'required') return true;

@@ -46,6 +46,10 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
       store,
       orderEntry: { processKey: config.orderProcessKey, rates },
       ...(config.messageTimeToLiveMs !== undefined && { messageTimeToLiveMs: config.messageTimeToLiveMs }),
+      webhooks: {
+        allowPrivateTargets: config.webhooksAllowPrivate ?? false,
+        ...(config.webhooksRetentionDays !== undefined && { retentionMs: config.webhooksRetentionDays * 24 * 60 * 60_000 }),
+      },
     });
     // the same candidate-group check as POST /api/deployments: a group nobody is in refuses the folder
     await deployDiagrams(stratum, config.diagramsDir, logger, taskGroupCheck({ users, demo: config.demo })());

@@ -17,11 +17,14 @@ import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Clock, WebhookDeliveryOptions } from '../api.js';
 import type { OrderEventRow, Store, WebhookClaim } from '../store/types.js';
+import { ForbiddenTargetError, postWebhook, type TargetPolicy } from './webhook-targets.js';
 
 
 const DEFAULT_RETRY_FOR_MS = 24 * 60 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
 const DEFAULTS = {
   intervalMs: 1000, concurrency: 8, timeoutMs: 10_000, retryForMs: DEFAULT_RETRY_FOR_MS, backoff: { baseMs: 5000, maxMs: 60 * 60_000 }, fanOutBatch: 500,
+  retentionMs: 30 * DAY_MS, pruneEveryMs: 60 * 60_000, pruneBatch: 1000,
 };
 
 /** The wait before attempt `attempts + 1`: exponential, capped, with full jitter over its upper half. */
@@ -39,12 +42,15 @@ export class WebhookDelivery {
   private readonly owner: string;
   private readonly settings: typeof DEFAULTS;
   private readonly random: () => number;
+  readonly targets: TargetPolicy;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private started = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
+  /** When (by the clock) the next pruning is due; the first round prunes. */
+  private nextPruneAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: Store,
@@ -54,6 +60,7 @@ export class WebhookDelivery {
   ) {
     this.owner = options.owner ?? `stratum-${randomUUID()}`;
     this.random = options.random ?? Math.random;
+    this.targets = { allowPrivate: options.allowPrivateTargets ?? false };
     this.settings = {
       intervalMs: options.intervalMs ?? DEFAULTS.intervalMs,
       concurrency: Math.max(1, options.concurrency ?? DEFAULTS.concurrency),
@@ -61,6 +68,9 @@ export class WebhookDelivery {
       retryForMs: options.retryForMs ?? DEFAULTS.retryForMs,
       backoff: options.backoff ?? DEFAULTS.backoff,
       fanOutBatch: options.fanOutBatch ?? DEFAULTS.fanOutBatch,
+      retentionMs: options.retentionMs ?? DEFAULTS.retentionMs,
+      pruneEveryMs: options.pruneEveryMs ?? DEFAULTS.pruneEveryMs,
+      pruneBatch: options.pruneBatch ?? DEFAULTS.pruneBatch,
     };
   }
 
@@ -98,6 +108,7 @@ export class WebhookDelivery {
   /** One round: fan out, lease, send (without waiting for the answers). Resolves with the number of deliveries sent. */
   async round(): Promise<number> {
     await this.fanOut();
+    await this.pruneIfDue();
     const slots = this.settings.concurrency - this.inFlight.size;
     if (slots <= 0) return 0;
     const now = this.clock.now();
@@ -168,6 +179,19 @@ export class WebhookDelivery {
     });
   }
 
+  /**
+   * Every `pruneEveryMs` (by the clock), removes what was delivered more than `retentionMs` ago, a batch at
+   * a time (a full batch prunes again next round). Pending and dead deliveries are never removed.
+   */
+  private async pruneIfDue(): Promise<void> {
+    const now = this.clock.now().getTime();
+    if (this.settings.retentionMs <= 0 || now < this.nextPruneAt) return;
+    const before = new Date(now - this.settings.retentionMs).toISOString();
+    const removed = await this.store.transaction((tx) => tx.outbox.pruneDelivered(before, this.settings.pruneBatch));
+    const more = removed.deliveries === this.settings.pruneBatch || removed.events === this.settings.pruneBatch;
+    this.nextPruneAt = more ? now : now + this.settings.pruneEveryMs;
+  }
+
   private async send(claim: WebhookClaim): Promise<void> {
     const body = eventBody({ seq: claim.eventSeq, payload: claim.payload });
     const sentAt = this.clock.now();
@@ -176,26 +200,21 @@ export class WebhookDelivery {
     const began = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
+    const timeout = AbortSignal.timeout(this.settings.timeoutMs);
     try {
       const signature = new Webhook(claim.secret).sign(claim.eventId, signedAt, body);
-      const response = await fetch(claim.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/cloudevents+json; charset=utf-8',
-          'user-agent': 'Stratum-Webhooks/1',
-          'webhook-id': claim.eventId,
-          'webhook-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
-          'webhook-signature': signature,
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(this.settings.timeoutMs), this.stopping.signal]),
-      });
-      statusCode = response.status;
-      if (response.status < 200 || response.status > 299) error = `HTTP ${response.status}: ${(await response.text().catch(() => '')).slice(0, 200)}`;
-      else await response.body?.cancel().catch(() => undefined);
+      const answer = await postWebhook(claim.url, {
+        'content-type': 'application/cloudevents+json; charset=utf-8',
+        'user-agent': 'Stratum-Webhooks/1',
+        'webhook-id': claim.eventId,
+        'webhook-timestamp': String(Math.floor(signedAt.getTime() / 1000)),
+        'webhook-signature': signature,
+      }, body, AbortSignal.any([timeout, this.stopping.signal]), this.targets);
+      statusCode = answer.status;
+      // a redirect is not followed: it is a failed attempt like any other answer outside 2xx
+      if (answer.status < 200 || answer.status > 299) error = `HTTP ${answer.status}: ${answer.text}`;
     } catch (failure) {
-      error = describe(failure, this.settings.timeoutMs);
+      error = timeout.aborted ? `no answer within ${this.settings.timeoutMs} ms` : describe(failure);
     }
     if (this.stopping.signal.aborted && statusCode === null) return; // shutting down: the lease runs out, the delivery is sent again
     const at = this.clock.now();
@@ -211,9 +230,10 @@ export class WebhookDelivery {
 
 // helpers
 
-function describe(failure: unknown, timeoutMs: number): string {
-  const error = failure as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+function describe(failure: unknown): string {
+  if (failure instanceof ForbiddenTargetError) return failure.message;
+  const error = failure as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } };
+  if (error.code && error.message && !error.message.includes(error.code)) return `${error.message} (${error.code})`.slice(0, 500);
   const cause = error.cause?.code ?? error.cause?.message;
   return `${error.message ?? String(failure)}${cause ? ` (${cause})` : ''}`.slice(0, 500);
 }

@@ -8,6 +8,7 @@ import type {
 import { conflict, notFound, StratumError } from '../errors.js';
 import type { Store, StoreTx, SubscriptionRow, WebhookDeliveryRow } from '../store/types.js';
 import { eventBody, type WebhookDelivery } from './webhook-delivery.js';
+import { checkWebhookUrl } from './webhook-targets.js';
 
 const SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 
@@ -29,6 +30,7 @@ export class Webhooks implements Outbox {
   async subscribe(input: WebhookSubscriptionInput, actor: Actor): Promise<WebhookSubscription & { secret: string }> {
     const secret = input.secret ?? newSecret();
     checkSecret(secret);
+    await checkWebhookUrl(input.url, this.sender.targets);
     const row = await this.store.transaction(async (tx) => {
       const existing = input.id === undefined ? undefined : await tx.outbox.getSubscription(input.id);
       if (existing?.source === 'config') throw conflict(`subscription ${existing.id} comes from the configuration file; change it there`);
@@ -60,6 +62,7 @@ export class Webhooks implements Outbox {
 
   async configure(subscriptions: (WebhookSubscriptionInput & { id: string; secret: string })[]): Promise<void> {
     for (const subscription of subscriptions) checkSecret(subscription.secret);
+    for (const subscription of subscriptions) await checkWebhookUrl(subscription.url, this.sender.targets, `/subscriptions/${subscription.id}/url`);
     await this.store.transaction(async (tx) => {
       const existing = new Map((await tx.outbox.listSubscriptions()).map((row) => [row.id, row]));
       const latest = await tx.outbox.latestEventSeq();

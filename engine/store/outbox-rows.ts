@@ -225,6 +225,33 @@ export class OutboxRows implements OutboxTx {
   }
 
   /** Sends a delivery again (dead, delivered or pending): due now, with a new retry period. */
+  async pruneDelivered(before: string, limit: number): Promise<{ deliveries: number; attempts: number; events: number }> {
+    this.assertWritable('pruneDelivered');
+    const old = `SELECT id FROM ${this.deliveries} WHERE status = 'delivered' AND delivered_at < @before ORDER BY delivered_at LIMIT @limit`;
+    const ids = (await this.runner.all(old, { before, limit })).map((row) => String(row.id));
+    let attempts = 0;
+    let deliveries = 0;
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = Object.fromEntries(ids.slice(start, start + 500).map((id, index) => [`d${index}`, id]));
+      const list = Object.keys(chunk).map((name) => `@${name}`).join(', ');
+      attempts += await this.runner.run(`DELETE FROM ${this.attempts} WHERE delivery_id IN (${list})`, chunk);
+      deliveries += await this.runner.run(`DELETE FROM ${this.deliveries} WHERE id IN (${list})`, chunk);
+    }
+    const events = await this.runner.run(
+      `DELETE FROM ${this.events}
+        WHERE seq IN (
+          SELECT e.seq FROM ${this.events} e
+           WHERE e.at < @before
+             AND e.seq <= (SELECT coalesce(min(s.fanned_out), e.seq) FROM ${this.subscriptions} s)
+             AND NOT EXISTS (SELECT 1 FROM ${this.deliveries} d WHERE d.event_seq = e.seq)
+             AND EXISTS (SELECT 1 FROM ${this.events} later WHERE later.order_no = e.order_no AND later.seq > e.seq)
+           ORDER BY e.seq
+           LIMIT @limit)`,
+      { before, limit },
+    );
+    return { deliveries, attempts, events };
+  }
+
   async redeliver(id: string, now: string, deadAfter: string): Promise<boolean> {
     this.assertWritable('redeliver');
     const changed = await this.runner.run(

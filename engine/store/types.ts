@@ -374,6 +374,12 @@ export interface OutboxTx {
   findDeliveries(filter: DeliveryFilter): Promise<WebhookDeliveryRow[]>;
   attemptsOf(deliveryIds: string[]): Promise<WebhookAttemptRow[]>;
   redeliver(id: string, now: string, deadAfter: string): Promise<boolean>;
+  /**
+   * Removes up to `limit` deliveries delivered before `before` with their attempts, then the events
+   * older than `before` that no delivery row needs any more, every subscription has fanned out, and
+   * that are not their order's latest (the next event's `previousStatus`). Never a pending or dead delivery.
+   */
+  pruneDelivered(before: string, limit: number): Promise<{ deliveries: number; attempts: number; events: number }>;
 }
 
 export interface StoreTx {

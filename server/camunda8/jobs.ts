@@ -12,16 +12,17 @@ import { DEFAULT_TENANT } from '../schemas/camunda8.js';
 interface ActivationBody {
   type: string;
   worker?: string;
-  timeout: number;
+  /** int64 fields arrive as numbers or as their decimal text (schemas/camunda8.ts). */
+  timeout: number | string;
   maxJobsToActivate: number;
   fetchVariable?: string[] | null;
-  requestTimeout?: number;
+  requestTimeout?: number | string;
 }
 
 interface PublicationBody {
   name: string;
   correlationKey: string;
-  timeToLive?: number;
+  timeToLive?: number | string;
   messageId?: string;
   variables?: Record<string, unknown>;
 }
@@ -37,12 +38,13 @@ export function camunda8Handlers(runtime: Runtime, workers: Workers): Handlers {
   return {
     camunda8ActivateJobs: async ({ body, req }: Input<ActivationBody>) => {
       const worker = body.worker ?? DEFAULT_WORKER;
-      const wait = body.requestTimeout === undefined || body.requestTimeout === 0 ? DEFAULT_REQUEST_TIMEOUT_MS : Math.max(body.requestTimeout, 0);
+      const requestTimeout = body.requestTimeout === undefined ? 0 : Number(body.requestTimeout);
+      const wait = requestTimeout === 0 ? DEFAULT_REQUEST_TIMEOUT_MS : Math.max(requestTimeout, 0);
       const jobs = await workers.fetchAndLock({
         workerId: worker,
         max: body.maxJobsToActivate,
         asyncResponseTimeoutMs: wait,
-        topics: [{ type: body.type, lockMs: body.timeout, ...(body.fetchVariable?.length && { variables: body.fetchVariable }) }],
+        topics: [{ type: body.type, lockMs: Number(body.timeout), ...(body.fetchVariable?.length && { variables: body.fetchVariable }) }],
       }, clientGone(req));
       return { status: 200, json: { jobs: jobs.map((job) => activatedJob(job, worker)) } };
     },
@@ -85,7 +87,7 @@ export function camunda8Handlers(runtime: Runtime, workers: Workers): Handlers {
       const result = await runtime.correlateMessage({
         name: body.name, businessKey: body.correlationKey, actor: user!.name,
         // Camunda's default time-to-live is 0, Stratum's an hour: a Camunda client that sends none means 0
-        timeToLive: body.timeToLive ?? 0,
+        timeToLive: body.timeToLive === undefined ? 0 : Number(body.timeToLive),
         ...(body.messageId !== undefined && { messageId: body.messageId }),
         ...(body.variables && { variables: body.variables }),
       });

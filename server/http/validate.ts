@@ -23,8 +23,27 @@ function addMaxDecimals(ajv: Ajv2020): Ajv2020 {
   return ajv.addKeyword({ keyword: 'x-max-decimals', type: 'number', schemaType: 'number', errors: true, validate });
 }
 
-const bodyAjv = addMaxDecimals(addFormats(new Ajv2020({ allErrors: true, strict: true })));
-const textAjv = addMaxDecimals(addFormats(new Ajv2020({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true })));
+/** The decimal text of a safe integer, as clients send OpenAPI's `format: int64` to keep it lossless. */
+const INT64_TEXT = /^-?[0-9]{1,15}$/;
+
+/**
+ * `x-int64: {minimum, maximum}`: an integer in the range, given as a number or as its decimal
+ * text (Camunda 8's clients send every int64 field as a JSON string); the handler reads it
+ * with `Number`.
+ */
+function addInt64(ajv: Ajv2020): Ajv2020 {
+  const validate = (range: { minimum: number; maximum: number }, value: unknown): boolean => {
+    const number = typeof value === 'string' && INT64_TEXT.test(value) ? Number(value) : value;
+    const ok = typeof number === 'number' && Number.isInteger(number) && number >= range.minimum && number <= range.maximum;
+    validate.errors = ok ? undefined : [{ keyword: 'x-int64', message: `must be an integer from ${range.minimum} to ${range.maximum} (a number or its decimal text)`, params: range }];
+    return ok;
+  };
+  validate.errors = undefined as Partial<ErrorObject>[] | undefined;
+  return ajv.addKeyword({ keyword: 'x-int64', schemaType: 'object', errors: true, validate });
+}
+
+const bodyAjv = addInt64(addMaxDecimals(addFormats(new Ajv2020({ allErrors: true, strict: true }))));
+const textAjv = addInt64(addMaxDecimals(addFormats(new Ajv2020({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true }))));
 
 export type Where = 'body' | 'query' | 'path' | 'header';
 
@@ -50,6 +69,8 @@ function messageOf(error: ErrorObject): string {
       return 'has characters or a form that is not allowed';
     case 'x-max-decimals':
       return `must have at most ${String((error.params as { limit?: number }).limit)} decimals`;
+    case 'x-int64':
+      return error.message ?? 'is not an integer in range';
     default:
       return error.message ?? 'is invalid';
   }

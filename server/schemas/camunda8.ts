@@ -13,6 +13,15 @@ export const DEFAULT_TENANT = '<default>';
 
 const tenantId: JsonSchema = { type: 'string', const: DEFAULT_TENANT, description: 'Only `<default>`: Stratum has no tenants.' };
 const plainVariables = (description: string): JsonSchema => ({ ...variables(description, {}, ORDER_VARIABLES), type: ['object', 'null'] });
+/**
+ * Camunda's `format: int64`: a number, or its decimal text as @camunda8/orchestration-cluster-api sends
+ * it (Camunda's gateway takes both); read with `Number` after validation.
+ */
+const int64 = (minimum: number, maximum: number, description: string): JsonSchema => ({
+  // one keyword checks both forms and the range, so a wrong value is named once (server/http/validate.ts)
+  'x-int64': { minimum, maximum },
+  description: `${description} From ${minimum} to ${maximum}; an integer or its decimal text.`,
+});
 const noLocalVariables: JsonSchema = {
   type: ['object', 'null'], maxProperties: 0,
   description: 'Only empty or null: Stratum keeps no variables local to a job (complete the job with its declared outputs instead).',
@@ -26,13 +35,10 @@ export const Camunda8JobActivationRequest: JsonSchema = {
   properties: {
     type: name('The job type (zeebe:taskDefinition type), e.g. procurement-planning.'),
     worker: printableKey(200, 'The worker\'s label (kept beside the authenticated user in the history); `default` when absent.'),
-    timeout: { type: 'integer', minimum: 1000, maximum: 86_400_000, description: 'How long the jobs stay locked for this worker (ms).' },
+    timeout: int64(1000, 86_400_000, 'How long the jobs stay locked for this worker (ms).'),
     maxJobsToActivate: { type: 'integer', minimum: 1, maximum: 100 },
     fetchVariable: { anyOf: [{ type: 'array', maxItems: 200, items: { type: 'string', pattern: VARIABLE_NAME_PATTERN } }, { type: 'null' }], description: 'Only these variables; all when absent or empty.' },
-    requestTimeout: {
-      type: 'integer', minimum: -1, maximum: 1_800_000,
-      description: 'Long polling (ms): answered the moment a job of this type appears, else empty after this long. 0 or absent: 10 s; negative: answered at once.',
-    },
+    requestTimeout: int64(-1, 1_800_000, 'Long polling (ms): answered the moment a job of this type appears, else empty after this long. 0 or absent: 10 s; negative: answered at once.'),
     tenantIds: { type: 'array', maxItems: 1, items: tenantId },
     tenantFilter: { type: 'string', enum: ['PROVIDED'], description: 'Only PROVIDED (Stratum has no tenants to assign).' },
   },
@@ -79,7 +85,7 @@ export const Camunda8MessagePublicationRequest: JsonSchema = {
   properties: {
     name: name('Message name, e.g. PaymentReceived.'),
     correlationKey: printableKey(200, 'The order number (the business key). Required: Camunda\'s default "" would name no order.'),
-    timeToLive: { type: 'integer', minimum: 0, maximum: 366 * 24 * 3600 * 1000, description: 'How long (ms) a message nothing waits for yet is kept for the order; 0 (the default) keeps nothing.' },
+    timeToLive: int64(0, 366 * 24 * 3600 * 1000, 'How long (ms) a message nothing waits for yet is kept for the order; 0 (the default) keeps nothing.'),
     messageId: printableKey(200, 'While a message with this name, key and id is kept, another is refused as a duplicate (409).'),
     variables: variables('Become process variables of the instance the message reaches.', {}, ORDER_VARIABLES),
     tenantId,

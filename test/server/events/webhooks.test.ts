@@ -24,7 +24,7 @@ beforeAll(async () => {
   writeFileSync(join(dataDir, 'users.json'), JSON.stringify(TEST_USERS));
   const webhooksFile = join(dataDir, 'webhooks.json');
   writeFileSync(webhooksFile, JSON.stringify({ subscriptions: [{ id: 'erp-fulfilled', url: configured.url, secret: SECRET, types: ['stratum.order.fulfilled', 'stratum.order.rejected'] }] }));
-  server = await startTestServer({ dataDir, webhooksFile });
+  server = await startTestServer({ dataDir, webhooksFile, webhooksAllowPrivate: true });
   api = server.api;
 });
 afterAll(async () => {

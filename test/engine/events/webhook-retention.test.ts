@@ -1,0 +1,145 @@
+// Pruning the outbox (issue 13, item 3): deliveries delivered longer ago than
+// the retention, their attempt logs and the events no delivery needs any more
+// are removed by the delivery loop, by its clock; pending and dead-lettered
+// deliveries (and their events) stay, and so does each order's latest event.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, openStratum, type Stratum, type WebhookDeliveryOptions } from '../../../engine/index.js';
+import { enter, erp, ManualClock, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
+import { WebhookReceiver } from '../../support/webhook-receiver.js';
+
+const SECRET = `whsec_${Buffer.from('a secret the ERP and Stratum share, 32 bytes!').toString('base64')}`;
+const DAY = 24 * 60 * 60_000;
+
+const dirs: string[] = [];
+const opened: Stratum[] = [];
+const receivers: WebhookReceiver[] = [];
+afterEach(async () => {
+  for (const stratum of opened.splice(0)) await stratum.close();
+  for (const receiver of receivers.splice(0)) await receiver.stop();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+// helpers
+
+async function open(webhooks: WebhookDeliveryOptions) {
+  const dir = mkdtempSync(join(tmpdir(), 'stratum-retention-'));
+  dirs.push(dir);
+  const clock = new ManualClock();
+  const stratum = await openStratum({
+    store: await openStore({ dataDir: dir }), clock, orderEntry: { rates: SAMPLE_RATES },
+    webhooks: { allowPrivateTargets: true, backoff: { baseMs: 1000, maxMs: 60_000 }, ...webhooks },
+  });
+  opened.push(stratum);
+  await stratum.library.deploy(shippedDiagrams(), { user: 'test' });
+  return { stratum, clock };
+}
+
+async function receiver(): Promise<WebhookReceiver> {
+  const started = await new WebhookReceiver(SECRET).start();
+  receivers.push(started);
+  return started;
+}
+
+/** An order that waits for the vice-president, approved: two events (waiting-for-approval, in-planning). */
+async function enterApproved(stratum: Stratum, orderNo: string) {
+  await enter(stratum.runtime, order(orderNo, 700_000));
+  const [task] = await stratum.runtime.findTasks({ businessKey: orderNo });
+  await stratum.runtime.completeTask(task.id, { approved: true }, vicePresident);
+}
+
+async function deliverAll(stratum: Stratum) {
+  while (await stratum.outbox.deliverNow()) { /* until nothing is due */ }
+}
+
+async function eventTypes(stratum: Stratum, orderNo: string): Promise<string[]> {
+  return (await stratum.outbox.events({ after: 0, limit: 100, orderNo })).items.map((event) => event.type);
+}
+
+async function deliveriesOf(stratum: Stratum, subscriptionId: string, orderNo: string) {
+  return (await stratum.outbox.deliveries({ subscriptionId, limit: 100 })).items.filter((delivery) => delivery.orderNo === orderNo);
+}
+
+describe('pruning delivered webhook rows', () => {
+  it('removes what was delivered more than 30 days ago, with its log and its events, and keeps the younger and each order\'s latest event', async () => {
+    const { stratum, clock } = await open({ retentionMs: 30 * DAY, pruneEveryMs: 60 * 60_000 });
+    const hooks = await receiver();
+    const subscription = await stratum.outbox.subscribe({ url: hooks.url, secret: SECRET }, erp);
+    await enterApproved(stratum, 'OLD-1');
+    await deliverAll(stratum);
+    clock.advance(20 * DAY);
+    await enterApproved(stratum, 'YOUNG-1');
+    await deliverAll(stratum);
+    expect(await deliveriesOf(stratum, subscription.id, 'OLD-1')).toHaveLength(2);
+
+    clock.advance(9 * DAY); // OLD-1 delivered 29 days ago: kept
+    await deliverAll(stratum);
+    expect(await deliveriesOf(stratum, subscription.id, 'OLD-1')).toHaveLength(2);
+
+    clock.advance(1 * DAY + 60_000); // 30 days and a minute
+    await stratum.outbox.deliverNow();
+    expect(await deliveriesOf(stratum, subscription.id, 'OLD-1')).toEqual([]);
+    // the first event went with its delivery; the latest stays (the next event's previousStatus comes from it)
+    expect(await eventTypes(stratum, 'OLD-1')).toEqual(['stratum.order.in-planning']);
+    const young = await deliveriesOf(stratum, subscription.id, 'YOUNG-1');
+    expect(young.map((delivery) => [delivery.status, delivery.log.length])).toEqual([['delivered', 1], ['delivered', 1]]);
+    expect(await eventTypes(stratum, 'YOUNG-1')).toEqual(['stratum.order.waiting-for-approval', 'stratum.order.in-planning']);
+    // an old order goes on as before: its next event follows the kept one
+    for (const type of ['procurement-planning', 'production-planning']) {
+      const [job] = await stratum.runtime.fetchAndLockJobs({ type, workerId: 'erp', businessKey: 'OLD-1' });
+      await stratum.runtime.completeJob(job.id, {}, erp, 'erp');
+    }
+    const next = (await stratum.outbox.events({ after: 0, limit: 100, orderNo: 'OLD-1' })).items.at(-1)!;
+    expect(next.data).toMatchObject({ status: 'shipping', previousStatus: 'in-planning' });
+  });
+
+  it('never removes a pending or a dead-lettered delivery, however old, nor the events they need', async () => {
+    const { stratum, clock } = await open({ retentionMs: 30 * DAY, pruneEveryMs: 60 * 60_000, retryForMs: 35 * DAY });
+    const good = await receiver();
+    const down = await receiver();
+    down.mode = 'fail';
+    const working = await stratum.outbox.subscribe({ url: good.url, secret: SECRET }, erp);
+    const failing = await stratum.outbox.subscribe({ url: down.url, secret: SECRET }, erp);
+    await enter(stratum.runtime, order('STUCK-1', 700_000)); // one event, day 0
+    await deliverAll(stratum);
+    clock.advance(5 * DAY);
+    await enter(stratum.runtime, order('STUCK-2', 700_000)); // one event, day 5
+    for (let day = 5; day < 37; day++) {
+      await deliverAll(stratum);
+      clock.advance(DAY);
+    }
+    await deliverAll(stratum);
+    // day 37: the working subscription's deliveries of both orders are past the retention and gone
+    expect(await deliveriesOf(stratum, working.id, 'STUCK-1')).toEqual([]);
+    expect(await deliveriesOf(stratum, working.id, 'STUCK-2')).toEqual([]);
+    // the failing one's: STUCK-1 dead-lettered after 35 days, STUCK-2 still retried; both kept with their logs
+    const [dead] = await deliveriesOf(stratum, failing.id, 'STUCK-1');
+    const [pending] = await deliveriesOf(stratum, failing.id, 'STUCK-2');
+    expect(dead.status).toBe('dead');
+    expect(pending.status).toBe('pending');
+    expect(dead.log.length).toBeGreaterThan(30);
+    expect(pending.log.length).toBeGreaterThan(25);
+    expect(await eventTypes(stratum, 'STUCK-1')).toEqual(['stratum.order.waiting-for-approval']);
+    // redelivered once the receiver is back, from the kept event
+    down.mode = 'ok';
+    await stratum.outbox.redeliver(dead.id);
+    clock.advance(2 * 60_000); // the pending one's next attempt is due within the one-minute backoff cap
+    await deliverAll(stratum);
+    expect(down.typesOf('STUCK-1')).toEqual(['stratum.order.waiting-for-approval']);
+    expect(down.typesOf('STUCK-2')).toEqual(['stratum.order.waiting-for-approval']);
+  });
+
+  it('keeps everything with a retention of 0', async () => {
+    const { stratum, clock } = await open({ retentionMs: 0 });
+    const hooks = await receiver();
+    const subscription = await stratum.outbox.subscribe({ url: hooks.url, secret: SECRET }, erp);
+    await enterApproved(stratum, 'KEEP-1');
+    await deliverAll(stratum);
+    clock.advance(400 * DAY);
+    await stratum.outbox.deliverNow();
+    expect(await deliveriesOf(stratum, subscription.id, 'KEEP-1')).toHaveLength(2);
+    expect(await eventTypes(stratum, 'KEEP-1')).toHaveLength(2);
+  });
+});

@@ -1,0 +1,157 @@
+// Camunda 8 workers connect unchanged (issue 13): the published
+// @camunda8/orchestration-cluster-api client (8.8.4, the last release that runs
+// on Node 20) works a shipped order's planning and shipping jobs against a
+// started server through /v2, configured as docs/camunda-workers.md tells a
+// user: the REST address, OAuth off, a Stratum bearer token sent with every
+// request. The client sends int64 fields (timeout, requestTimeout, timeToLive)
+// as JSON strings, which /v2 takes as Camunda's gateway does.
+import { createCamundaClient, type CamundaClient } from '@camunda8/orchestration-cluster-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKENS, type ApiClient } from '../support/client.js';
+import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+
+let server: TestServer;
+let api: ApiClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  api = server.api;
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+// helpers
+
+/** The client as docs/camunda-workers.md configures it: Stratum's address, no OAuth, a bearer token in front. */
+function camundaClient(token: string = TOKENS.erp): CamundaClient {
+  return createCamundaClient({
+    config: {
+      CAMUNDA_REST_ADDRESS: server.url,
+      CAMUNDA_AUTH_STRATEGY: 'NONE',
+      // the client's default; `strict` refuses Stratum's job and instance keys, which are not Java longs
+      CAMUNDA_SDK_VALIDATION: 'none',
+      CAMUNDA_SDK_LOG_LEVEL: 'silent',
+      CAMUNDA_SDK_HTTP_RETRY_MAX_ATTEMPTS: 1,
+    },
+    fetch: (input, init) => {
+      const headers = new Headers(input instanceof Request ? input.headers : init?.headers);
+      headers.set('authorization', `Bearer ${token}`);
+      return input instanceof Request ? fetch(new Request(input, { headers })) : fetch(input, { ...init, headers });
+    },
+  });
+}
+
+async function enter(orderNo: string, fields: Record<string, unknown> = {}) {
+  const entered = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Camunda Acht GmbH' }, amount: 120_000, currency: 'CNY', paymentTerms: 'credit', ...fields });
+  expect(entered.status, entered.text).toBe(201);
+}
+
+interface OrderView {
+  status: string;
+  entered: { amount: number };
+  history: { event: string; actor: string | null; data: Record<string, unknown> }[];
+}
+
+const order = (orderNo: string) => api.json<OrderView>('GET', `/api/orders/${orderNo}`, { token: TOKENS.erp });
+const orderStatus = async (orderNo: string) => (await order(orderNo)).status;
+
+/** What the client throws for a refused call: its HTTP status, read from the error it raises. */
+async function refusal(call: PromiseLike<unknown>): Promise<number | undefined> {
+  try {
+    await call;
+  } catch (error) {
+    const status = (error as { status?: unknown; response?: { status?: unknown } }).status ?? (error as { response?: { status?: unknown } }).response?.status;
+    return typeof status === 'number' ? status : -1;
+  }
+  return undefined;
+}
+
+describe('@camunda8/orchestration-cluster-api against /v2', () => {
+  it('activates, fails and completes a shipped order\'s planning and shipping jobs until the order is fulfilled', async () => {
+    await enter('C8C-1');
+    const client = camundaClient();
+    const activate = async (type: string) => {
+      const { jobs } = await client.activateJobs({ type, worker: 'c8-client', timeout: 60_000, maxJobsToActivate: 10, requestTimeout: -1, fetchVariable: ['orderNo', 'customer'] });
+      expect(jobs.map((job) => job.variables.orderNo)).toEqual(['C8C-1']);
+      return jobs[0];
+    };
+
+    const procurement = await activate('procurement-planning');
+    expect(procurement).toMatchObject({ type: 'procurement-planning', worker: 'c8-client', processDefinitionId: 'sales-order-management', tenantId: '<default>' });
+    expect(procurement.variables).toEqual({ orderNo: 'C8C-1', customer: { name: 'Camunda Acht GmbH' } });
+    await client.failJob({ jobKey: procurement.jobKey, retries: 2, errorMessage: 'MRP down' });
+    const again = await activate('procurement-planning');
+    expect(again.jobKey).toBe(procurement.jobKey);
+    expect(again.retries).toBe(2);
+    // the enriched job's own helpers answer through the same routes
+    await again.complete({ procurementPlanned: true });
+
+    const production = await activate('production-planning');
+    await client.completeJob({ jobKey: production.jobKey, variables: { productionPlanned: true } });
+    const shipping = await activate('shipping');
+    await client.completeJob({ jobKey: shipping.jobKey });
+
+    expect(await orderStatus('C8C-1')).toBe('fulfilled');
+    const view = await order('C8C-1');
+    expect(view.history.filter((entry) => entry.event === 'job.failed')).toHaveLength(1);
+    const completions = view.history.filter((entry) => entry.event === 'job.completed');
+    expect(completions).toHaveLength(3);
+    expect(completions.every((entry) => entry.actor === 'erp')).toBe(true);
+  });
+
+  it('publishes a payment message that moves a prepaid order on, and a forged order field is refused with 400', async () => {
+    await enter('C8C-PAY', { paymentTerms: 'prepaid-at-entry' });
+    expect(await orderStatus('C8C-PAY')).toBe('waiting-for-payment');
+    const client = camundaClient();
+    expect(await refusal(client.publishMessage({ name: 'PaymentReceived', correlationKey: 'C8C-PAY', timeToLive: 60_000, variables: { amount: 1 } }))).toBe(400);
+    const published = await client.publishMessage({ name: 'PaymentReceived', correlationKey: 'C8C-PAY', messageId: 'bank-c8c-1', timeToLive: 60_000, variables: { paidAt: '2026-12-03' } });
+    expect(published.tenantId).toBe('<default>');
+    expect(String(published.messageKey)).toMatch(/\S/);
+    expect(await orderStatus('C8C-PAY')).toBe('in-planning');
+    expect((await order('C8C-PAY')).entered.amount).toBe(120_000);
+  });
+
+  it('runs the client\'s own job workers (long polling) over an order from entry to fulfilment', async () => {
+    await enter('C8C-WORKER');
+    const client = camundaClient();
+    const seen: { type: string; orderNo: unknown }[] = [];
+    for (const [jobType, output] of [['procurement-planning', 'procurementPlanned'], ['production-planning', 'productionPlanned'], ['shipping', null]] as const) {
+      client.createJobWorker({
+        jobType, workerName: 'c8-pool', maxParallelJobs: 2, jobTimeoutMs: 30_000, pollTimeoutMs: 2_000, fetchVariables: ['orderNo'],
+        jobHandler: (job) => {
+          seen.push({ type: job.type, orderNo: (job.variables as Record<string, unknown>).orderNo });
+          return job.complete(output ? { [output]: true } : {});
+        },
+      });
+    }
+    try {
+      for (let round = 0; round < 200 && (await orderStatus('C8C-WORKER')) !== 'fulfilled'; round++) await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      client.stopAllWorkers();
+    }
+    expect(await orderStatus('C8C-WORKER')).toBe('fulfilled');
+    // the pool works every order's jobs (the paid order of the test before too); this order's, each once
+    expect(seen.filter((one) => one.orderNo === 'C8C-WORKER').map((one) => one.type).sort()).toEqual(['procurement-planning', 'production-planning', 'shipping']);
+  }, 60_000);
+
+  it('is refused with 401 without a token and 403 outside the integration group', async () => {
+    const request = { type: 'shipping', worker: 'c8-client', timeout: 1_000, maxJobsToActivate: 1, requestTimeout: -1 };
+    expect(await refusal(camundaClient('not-a-token').activateJobs(request))).toBe(401);
+    expect(await refusal(camundaClient(TOKENS.vp).activateJobs(request))).toBe(403);
+  });
+
+  it('takes int64 fields as the client sends them, as decimal text, and still refuses one out of range', async () => {
+    const tooShort = await api.request<{ errors: { field: string }[] }>('POST', '/v2/jobs/activation', {
+      token: TOKENS.erp, json: { type: 'shipping', worker: 'raw', timeout: '999', maxJobsToActivate: 1, requestTimeout: '-1' },
+    });
+    expect(tooShort.status).toBe(400);
+    expect(tooShort.body.errors.map((error) => error.field)).toEqual(['/timeout']);
+    const notANumber = await api.request<{ errors: { field: string }[] }>('POST', '/v2/messages/publication', {
+      token: TOKENS.erp, json: { name: 'PaymentReceived', correlationKey: 'C8C-PAY', timeToLive: '1e3' },
+    });
+    expect(notANumber.status).toBe(400);
+    expect(notANumber.body.errors.map((error) => error.field)).toEqual(['/timeToLive']);
+  });
+});
