@@ -73,11 +73,14 @@ describe.skipIf(!browserAvailable)('the modeler shows DMN decisions read-only', 
     await page.locator('.dmn-view-tab[data-view=beverages]').click();
     await page.locator('.dmn-view-tab.active[data-view=beverages]').waitFor();
     expect(await rows().count()).toBe(3);
+    // nothing of the BPMN canvas shows through (the minimap sits above diagram-js's overlays)
+    expect(await page.locator('.djs-minimap').isVisible()).toBe(false);
     await page.screenshot({ path: join(SCREENSHOTS, 'deployed-decision.png') });
 
     await page.locator('.dmn-view-close').click();
     expect(await page.locator('.dmn-view').isVisible()).toBe(false);
     expect(await page.locator('#canvas .djs-container').isVisible()).toBe(true);
+    expect(await page.locator('.djs-minimap').isVisible()).toBe(true);
   });
 
   it('shows a .dmn file from disk (DMN 1.1, migrated to 1.3 as the engine reads it)', async () => {

@@ -32,7 +32,7 @@ export default class DecisionView {
   private shown: ReadOnlyDmn | null = null;
 
   constructor(canvas: Canvas) {
-    // over the BPMN canvas (#canvas is positioned), above diagram-js's container
+    // over the BPMN canvas, beside diagram-js's container in bpmn-js's (both fill #canvas)
     canvas.getContainer().parentElement!.append(this.overlay);
   }
 
