@@ -52,9 +52,14 @@ interface Parameter {
   value?: string;
   definition?: ParameterDefinition;
 }
+/** `camunda:inputOutput`, on an activity or inside its connector. */
+export interface InputOutput {
+  inputParameters?: Parameter[];
+  outputParameters?: Parameter[];
+}
 interface Connector {
   connectorId?: unknown;
-  inputOutput?: { inputParameters?: Parameter[]; outputParameters?: Parameter[] };
+  inputOutput?: InputOutput;
 }
 interface CodeElement {
   eventDefinitions?: { $type: string }[];
@@ -77,15 +82,44 @@ export function camunda7JobOf(element: CodeElement, attribute: AttributeOf, conn
   }
   const connectorId = typeof connector?.connectorId === 'string' ? connector.connectorId.trim() : '';
   if (!connectorId) return undefined;
-  const inputs = (connector?.inputOutput?.inputParameters ?? []).flatMap((parameter) => {
-    const source = parameterSource(parameter);
-    return source === undefined ? [] : [{ source, target: parameter.name }];
-  });
-  const outputs = (connector?.inputOutput?.outputParameters ?? []).flatMap((parameter) => {
-    const source = parameterSource(parameter);
-    return source === undefined ? [] : [{ source: source.startsWith('=') ? source : `=${feelString(source)}`, target: parameter.name }];
-  });
+  const { inputs, outputs } = camunda7Mappings(connector?.inputOutput);
   return { type: connectorId, headers: { connectorId }, ...(inputs.length && { inputs }), ...(outputs.length && { outputs }) };
+}
+
+type Mapping = { source: string; target: string };
+
+/** A parameter whose `${…}` does not translate to FEEL (a method call, …): refused at deploy (feel-condition-syntax). */
+export interface ParameterProblem {
+  parameter: string;
+  kind: 'input' | 'output';
+  detail: string;
+}
+
+/**
+ * Camunda 7 input/output parameters as Stratum's input and output mappings: each
+ * input a FEEL source (`=…`, JUEL translated) or literal text, evaluated in order
+ * into the activity's local variables (later inputs read earlier ones); each output
+ * `=FEEL` over the activity's results, written to the process. Scripts are left out
+ * (no-javascript refuses them), as are parameters that do not translate (`problems`).
+ */
+export function camunda7Mappings(inputOutput: InputOutput | undefined): { inputs: Mapping[]; outputs: Mapping[]; problems: ParameterProblem[] } {
+  const problems: ParameterProblem[] = [];
+  const read = (kind: 'input' | 'output') => (parameter: Parameter): Mapping[] => {
+    let source: string | undefined;
+    try {
+      source = parameterSource(parameter);
+    } catch (error) {
+      problems.push({ parameter: parameter.name, kind, detail: (error as Error).message });
+      return [];
+    }
+    if (source === undefined) return [];
+    return [{ source: kind === 'output' && !source.startsWith('=') ? `=${feelString(source)}` : source, target: parameter.name }];
+  };
+  return {
+    inputs: (inputOutput?.inputParameters ?? []).flatMap(read('input')),
+    outputs: (inputOutput?.outputParameters ?? []).flatMap(read('output')),
+    problems,
+  };
 }
 
 /** The Diagram Converter's rule: a bean name, a bean and property, the adapter for anything else, a class's simple name. */
@@ -122,6 +156,8 @@ function parameterSource(parameter: Parameter): string | undefined {
     return feel === undefined ? undefined : `=${feel}`;
   }
   const text = typeof parameter.value === 'string' ? parameter.value : '';
+  // an empty parameter is a variable whose value is null, as in Camunda 7
+  if (!text.trim()) return '=null';
   return isJuel(text.trim()) ? `=${compileExpression(text.trim()).feel}` : text;
 }
 

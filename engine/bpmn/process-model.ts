@@ -2,7 +2,7 @@
 // from the moddle tree: element names and types, who may work a user task,
 // which job type a service task publishes, which message a catch event waits
 // for, which process a call activity starts. Browser-safe.
-import { camunda7JobOf } from './camunda7-jobs.js';
+import { camunda7JobOf, camunda7Mappings, type InputOutput } from './camunda7-jobs.js';
 import type { ModdleElement } from 'bpmn-moddle';
 import { CAMUNDA_URI } from './moddle.js';
 import { embeddedFormsOf, userTaskFormOf, type UserTaskForm } from './user-task-form.js';
@@ -174,10 +174,21 @@ export function describeElement(element: ModdleElement): ElementInfo {
   if (inputs.length) info.inputs = inputs.map((input) => ({ source: input.source ?? '', target: input.target ?? '' }));
   const outputs = mappings.flatMap((mapping) => mapping.outputParameters ?? []);
   if (outputs.length) info.outputs = outputs.map((output) => ({ source: output.source ?? '', target: output.target ?? '' }));
+  // Camunda 7 input/output parameters of a user task or a job (docs/interop.md): the inputs are its local
+  // variables (a job's variables, evaluated before a connector's inputs, which may read them); the outputs
+  // map its completion to the process, after a connector's.
+  const camundaIo = element.$type === 'bpmn:UserTask' || info.jobType
+    ? camunda7Mappings(extensionValues(element, 'camunda:InputOutput')[0] as InputOutput | undefined)
+    : undefined;
+  if (camundaIo?.inputs.length) info.inputs = [...camundaIo.inputs, ...(info.inputs ?? [])];
+  if (camundaIo?.outputs.length) info.outputs = [...(info.outputs ?? []), ...camundaIo.outputs];
   // A Camunda 7 user task's form fields are what its completer submits, each under its own name:
   // the same declaration as a zeebe:output reading the field (docs/modelling.md, "Decisions").
   const formFields = element.$type === 'bpmn:UserTask' ? camundaFormFieldIds(element) : [];
-  if (!info.outputs && formFields.length) info.outputs = formFields.map((id) => ({ source: `=${id}`, target: id }));
+  const fieldOutputs = formFields
+    .filter((id) => !outputs.length && !(info.outputs ?? []).some((output) => output.target === id))
+    .map((id) => ({ source: `=${id}`, target: id }));
+  if (fieldOutputs.length) info.outputs = [...(info.outputs ?? []), ...fieldOutputs];
 
   const outcome = propertyOf(element, 'outcome');
   if (outcome) info.outcome = outcome;

@@ -9,6 +9,7 @@ import { compileExpression, shortText, type CompiledExpression } from '../expres
 import { CronTimerEventDefinition } from './cron-timer-event-definition.js';
 import { decisionTaskOr } from './decision-task.js';
 import { MultiInstanceLoopCharacteristics, SubProcess } from './multi-instance.js';
+import { ParallelGateway } from './parallel-join.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
 
 /**
@@ -29,6 +30,8 @@ export const STRATUM_ELEMENT_TYPES = {
   // Multi-instance over a collection (FEEL or JUEL), its element and loopCounter in each iteration's scope.
   MultiInstanceLoopCharacteristics,
   SubProcess,
+  // A parallel join fires on a token from every incoming flow; discards are no tokens (as in Camunda).
+  ParallelGateway,
 };
 
 function jobOr(eventType: ElementType): ElementType {

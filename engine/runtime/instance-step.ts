@@ -307,7 +307,7 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
         // evaluated once, when the task is created (a kept task keeps who it was offered to)
         const assignment = before
           ? { assignee: before.assignee, candidateUsers: before.candidateUsers ?? [], candidateGroups: before.candidateGroups ?? [] }
-          : taskAssignment(info, scoped);
+          : taskAssignment(info, { ...scoped, ...inputsOf(info, scoped) }); // Camunda 7 input parameters are the task's local variables
         Object.assign(wait, assignment);
       } catch (error) {
         throw Object.assign(new Error(`task ${info.id}: ${(error as Error).message}`), { elementId: info.id });

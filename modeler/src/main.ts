@@ -33,6 +33,7 @@ import FilesModule from './features/files';
 import InstancesModule from './features/instances';
 import NavigationModule from './features/navigation';
 import TemplatesModule from './features/templates';
+import DecisionsModule from './features/decisions';
 import { elementTemplates, embeddedForms } from './features/templates/shipped-templates';
 import type Session from './features/session/Session';
 import type LibraryService from './features/library/LibraryService';
@@ -84,6 +85,7 @@ const modeler = new BpmnModeler({
     InstancesModule,
     NavigationModule,
     TemplatesModule,
+    DecisionsModule,
   ],
 } as ConstructorParameters<typeof BpmnModeler>[0]);
 

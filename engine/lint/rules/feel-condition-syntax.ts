@@ -1,6 +1,6 @@
 // Every expression Stratum evaluates is FEEL and is checked once, here, at deploy:
 // sequence-flow conditions, zeebe input/output mapping sources, message
-// correlation keys, job types, and `=` candidate groups / called process ids.
+// correlation keys, job types, `=` candidate groups / called process ids, and Camunda 7 input/output parameters.
 // (Timers take no expressions: timer-definition.) Camunda 7 `${…}` conditions must translate to FEEL. A condition
 // that is neither FEEL nor `${…}` is refused: bpmn-engine would treat it as a
 // script or a truthy string.
@@ -8,6 +8,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { isFeel } from '../../feel/feel-expression.js';
 import { shortText, tryCompileExpression } from '../../expressions/compile-expression.js';
 import { extensionValues } from '../../bpmn/process-model.js';
+import { camunda7Mappings, type InputOutput } from '../../bpmn/camunda7-jobs.js';
 import { elementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 import { isScriptLanguage } from '../expression-language.js';
@@ -24,6 +25,17 @@ const feelConditionSyntax: RuleFactory = () => {
       }
       for (const output of mapping.outputParameters ?? []) {
         checkFeel(node, output.source, `output mapping for "${output.target}"`, reporter);
+      }
+    }
+
+    // Camunda 7 input/output parameters, on the element or its connector: a `${…}` must translate to FEEL.
+    const camundaIo = [
+      ...extensionValues(node, 'camunda:InputOutput'),
+      ...extensionValues(node, 'camunda:Connector').map((connector) => connector.inputOutput),
+    ];
+    for (const inputOutput of camundaIo) {
+      for (const problem of camunda7Mappings(inputOutput as InputOutput | undefined).problems) {
+        reporter.report(node.id, `The ${problem.kind} parameter "${problem.parameter}" of ${elementLabel(node)} cannot be translated to FEEL: ${problem.detail}; rewrite it in FEEL, starting with "="`);
       }
     }
 

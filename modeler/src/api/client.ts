@@ -1,6 +1,7 @@
 // Typed fetch client for Stratum's HTTP API (DESIGN.md, "HTTP API").
 // Every non-2xx answer becomes an ApiProblem built from the server's problem+json body.
 import type {
+  DecisionSummary,
   Finding,
   ImpactReport,
   InstanceSummary,
@@ -9,7 +10,7 @@ import type {
   ProcessSummary,
 } from '../../../engine/api.js';
 
-export type { Finding, ImpactReport, InstanceSummary, InstanceView, ProcessDetail, ProcessSummary };
+export type { DecisionSummary, Finding, ImpactReport, InstanceSummary, InstanceView, ProcessDetail, ProcessSummary };
 export type { WaitingElement } from '../../../engine/api.js';
 
 export interface DeployResponse {
@@ -85,6 +86,16 @@ export class ApiClient {
 
   getVersionXml(key: string, version: number): Promise<string> {
     return this.text('GET', `/api/processes/${encodeURIComponent(key)}/versions/${version}/xml`);
+  }
+
+  /** GET /api/decisions: the deployed DMN decisions, each with its latest version. */
+  listDecisions(): Promise<DecisionSummary[]> {
+    return this.json('GET', '/api/decisions');
+  }
+
+  /** GET /api/decisions/{id}/versions/{n}/xml: the .dmn file that version came in, as deployed. */
+  getDecisionXml(id: string, version: number): Promise<string> {
+    return this.text('GET', `/api/decisions/${encodeURIComponent(id)}/versions/${version}/xml`);
   }
 
   /** POST /api/deployments: the files deploy together (they may call each other) or not at all. */

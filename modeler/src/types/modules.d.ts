@@ -46,3 +46,19 @@ declare module 'bpmn-js-element-templates' {
   /** Camunda 8 (zeebe) element templates in the properties panel. */
   export const CloudElementTemplatesPropertiesProviderModule: ModuleDeclaration;
 }
+declare module 'dmn-js/lib/Viewer' {
+  /** One view of a DMN file: its DRD, or a decision's table or expression. */
+  interface View {
+    type: string;
+    element: { id: string; name?: string };
+  }
+  /** dmn-js's read-only viewer (DRD, decision tables, literal and boxed expressions). */
+  export default class DmnViewer {
+    constructor(options: { container: HTMLElement });
+    importXML(xml: string): Promise<{ warnings: unknown[] }>;
+    getViews(): View[];
+    getActiveView(): View | undefined;
+    open(view: View): Promise<unknown>;
+    destroy(): void;
+  }
+}

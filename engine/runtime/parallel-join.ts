@@ -1,0 +1,90 @@
+// A parallel join as Camunda runs it: it fires when a token has arrived on
+// every incoming sequence flow, and only then.
+//
+// bpmn-elements' own join (Activity's onJoinInbound) fires as soon as every
+// incoming flow has been *touched*, taken or discarded. A path not chosen at an
+// exclusive gateway is discarded along its flows; behind an exclusive merge the
+// discard reaches the join on the merge's outgoing flow although the chosen path
+// will still come that way, so the join fires once on the discard and once more
+// on the token (the end event behind it is reached twice). Camunda has no
+// discards: a parallel join waits for tokens.
+//
+// Here a discard is never a token: it passes through the join at once (the join
+// discards its outgoing flows for it, so a wholly dead branch still ends, and the
+// process no longer waits for the discard), and the takes the join holds stay
+// where they are. Takes are held unacknowledged in the join's inbound queue, as
+// bpmn-elements holds them, so they are part of the stored engine state and are
+// delivered again to a recovered join; a second token on a flow waits for the
+// next firing instead of being swallowed.
+import * as elements from 'bpmn-elements';
+
+const kFlags = Symbol.for('flags');
+const kFlows = Symbol.for('flows');
+const kMessageHandlers = Symbol.for('messageHandlers');
+
+interface InboundMessage {
+  content: { id: string; discardSequence?: string[] } & Record<string, unknown>;
+  pending: boolean;
+  ack(): void;
+}
+
+interface JoinActivity {
+  id: string;
+  broker: { cancel(consumerTag: string): boolean };
+  run(runContent: { inbound: unknown[] }): void;
+  _runDiscard(discardContent: { inbound: unknown[]; discardSequence?: string[] }): void;
+  [kFlags]: { isParallelJoin: boolean };
+  [kFlows]: { inboundSequenceFlows: { id: string }[] };
+  [kMessageHandlers]: { onInbound: (routingKey: string, message: InboundMessage) => void };
+}
+
+type ElementFactory = (activityDef: unknown, context: unknown) => unknown;
+const BaseParallelGateway = elements.ParallelGateway as unknown as ElementFactory;
+
+/** bpmn-elements' ParallelGateway with Camunda's join: one firing per token on every incoming flow. */
+export function ParallelGateway(activityDef: unknown, context: unknown): unknown {
+  const activity = BaseParallelGateway(activityDef, context) as JoinActivity;
+  if (activity[kFlags].isParallelJoin) activity[kMessageHandlers].onInbound = tokenJoin(activity);
+  return activity;
+}
+
+const INBOUND_CONSUMER = '_run-on-inbound';
+
+function tokenJoin(activity: JoinActivity) {
+  const flowIds = activity[kFlows].inboundSequenceFlows.map((flow) => flow.id);
+  // The takes delivered to this consumer and not yet joined. A message that is no longer pending was
+  // handed back to the queue (the consumer was cancelled) and will be delivered again.
+  let held: InboundMessage[] = [];
+
+  return function onTokenJoinInbound(routingKey: string, message: InboundMessage) {
+    held = held.filter((candidate) => candidate.pending);
+    const content = copy(message.content);
+
+    if (routingKey !== 'flow.take') {
+      message.ack();
+      held = [];
+      // Cancelling hands the held takes back to the inbound queue; they are delivered again after the discard.
+      activity.broker.cancel(INBOUND_CONSUMER);
+      const discardSequence = content.discardSequence?.slice();
+      activity._runDiscard({ inbound: [content], ...(discardSequence && { discardSequence }) });
+      return;
+    }
+
+    held.push(message);
+    const joined: InboundMessage[] = [];
+    for (const flowId of flowIds) {
+      const token = held.find((candidate) => candidate.content.id === flowId);
+      if (!token) return;
+      joined.push(token);
+    }
+    for (const token of joined) token.ack();
+    held = [];
+    // Tokens beyond one per flow go back to the queue and wait for the next firing.
+    activity.broker.cancel(INBOUND_CONSUMER);
+    activity.run({ inbound: joined.map((token) => copy(token.content)) });
+  };
+}
+
+function copy<T extends object>(content: T): T {
+  return { ...content };
+}

@@ -1,0 +1,84 @@
+import type { StratumConfig } from '../../config';
+import type { ApiClient, DecisionSummary } from '../../api/client';
+import { el, replaceChildren } from '../../dom/element';
+import type SidePanel from '../shell/SidePanel';
+import type StatusLine from '../shell/StatusLine';
+import type DecisionView from './DecisionView';
+
+/**
+ * The Decisions tab: the deployed DMN decisions (GET /api/decisions), each opened
+ * read-only over the canvas from the file its latest version came in, and "Open .dmn…"
+ * for a file from disk. Decisions deploy with the processes that call them (Deploy…
+ * or the API); this modeler shows them, it does not edit them.
+ */
+export default class DecisionsPanel {
+  static $inject = ['sidePanel', 'decisionView', 'statusLine', 'config.stratum'];
+
+  private readonly api: ApiClient;
+  private readonly list = el('ul', { className: 'decision-list', 'aria-label': 'Deployed decisions' });
+  private readonly picker = el('input', { type: 'file', accept: '.dmn,.xml,application/xml,text/xml', hidden: true, 'data-file-input': 'dmn' });
+
+  constructor(
+    sidePanel: SidePanel,
+    private readonly view: DecisionView,
+    private readonly statusLine: StatusLine,
+    config: StratumConfig,
+  ) {
+    this.api = config.api;
+    const pane = sidePanel.addTab('decisions', 'Decisions');
+    pane.append(
+      el('div', { className: 'pane-header' },
+        el('button', { type: 'button', className: 'link-button', 'data-action': 'open-dmn', title: 'Show a .dmn file from disk (read-only)', onclick: () => this.picker.click() }, 'Open .dmn…'),
+        el('button', { type: 'button', className: 'link-button', title: 'Reload the deployed decisions', onclick: () => void this.refresh() }, 'Refresh')),
+      this.picker,
+      this.list);
+    this.picker.addEventListener('change', () => void this.openPicked());
+    // listed each time the tab is shown (after sign-in, and after a deployment elsewhere)
+    new MutationObserver(() => {
+      if (!pane.hidden) void this.refresh();
+    }).observe(pane, { attributes: true, attributeFilter: ['hidden'] });
+  }
+
+  async refresh(): Promise<void> {
+    let decisions: DecisionSummary[];
+    try {
+      decisions = await this.api.listDecisions();
+    } catch (error) {
+      this.statusLine.error(error, 'Listing the deployed decisions');
+      return;
+    }
+    if (!decisions.length) {
+      replaceChildren(this.list, el('li', { className: 'empty' }, 'No decisions deployed yet. They deploy with the processes that call them.'));
+      return;
+    }
+    replaceChildren(this.list, decisions.map((decision) => el('li', { className: 'decision-item', 'data-decision': decision.id },
+      el('button', {
+        type: 'button', className: 'decision-open', title: `Show ${decision.id}, version ${decision.latestVersion} (read-only)`,
+        onclick: () => void this.openDeployed(decision),
+      }, decision.name || decision.id),
+      el('span', { className: 'decision-meta' }, `${decision.id} · v${decision.latestVersion} · ${decision.fileName}`))));
+  }
+
+  async openDeployed(decision: DecisionSummary): Promise<void> {
+    const label = `${decision.name || decision.id} (${decision.id}), version ${decision.latestVersion}`;
+    try {
+      const xml = await this.api.getDecisionXml(decision.id, decision.latestVersion);
+      await this.view.show(xml, { title: label, decisionId: decision.id });
+      this.statusLine.show(`Showing decision ${label} from ${decision.fileName}, read-only`, 'success');
+    } catch (error) {
+      this.statusLine.error(error, `Showing decision ${decision.id}`);
+    }
+  }
+
+  private async openPicked(): Promise<void> {
+    const file = this.picker.files?.[0];
+    this.picker.value = '';
+    if (!file) return;
+    try {
+      await this.view.show(await file.text(), { title: file.name });
+      this.statusLine.show(`Showing ${file.name}, read-only`, 'success');
+    } catch (error) {
+      this.statusLine.error(error, `Opening ${file.name}`);
+    }
+  }
+}
