@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   modeler: async () => (await import('./modeler.bench.js')).runModelerBench(),
   replay: async () => (await import('./replay.bench.js')).runReplayBench(),
   webhooks: async () => (await import('./webhooks.bench.js')).runWebhooksBench(),
+  'bpmn-server': async () => (await import('./bpmn-server.bench.js')).runBpmnServerBench(),
 };
 
 const selected = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
