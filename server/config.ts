@@ -30,6 +30,8 @@ export interface ServerConfig {
   timeouts?: HttpTimeouts;
   /** Server processes `npm start` runs on this machine (STRATUM_WORKERS; default one per core). */
   workers?: number;
+  /** With several workers, send each order's requests to one of them (STRATUM_ROUTING=order|off; server/routing.ts). */
+  routing?: 'order' | 'off';
   /** Webhook subscriptions kept as configuration (STRATUM_WEBHOOKS, docs/events.md). */
   webhooksFile?: string;
 }
@@ -66,6 +68,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     },
     timeouts: readTimeouts(env),
     workers: parseCount(env, 'STRATUM_WORKERS', availableParallelism(), 1),
+    routing: routingOf(env.STRATUM_ROUTING),
   };
 }
 
@@ -116,4 +119,11 @@ function deploymentNote(value: string | undefined, demo: boolean): boolean {
   if (value === 'required') return true;
   if (value === 'optional') return false;
   throw new Error(`STRATUM_DEPLOY_NOTE must be required or optional, not ${JSON.stringify(value)}`);
+}
+
+/** STRATUM_ROUTING: `order` (a proxy in the primary sends each order's requests to one worker) or `off` (default: the cluster spreads connections). */
+function routingOf(value: string | undefined): 'order' | 'off' {
+  if (value === undefined || value.trim() === '' || value === 'off') return 'off';
+  if (value === 'order') return 'order';
+  throw new Error(`STRATUM_ROUTING must be order or off, not ${JSON.stringify(value)}`);
 }

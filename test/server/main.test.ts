@@ -17,6 +17,10 @@ afterEach(() => {
   dirs.splice(0).forEach(removeDataDir);
 });
 
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 interface Started {
   child: ChildProcess;
   lines: Record<string, any>[];
@@ -24,7 +28,8 @@ interface Started {
   exit: Promise<number | null>;
 }
 
-async function startMain(env: Record<string, string>): Promise<Started> {
+/** `ready`: the log line whose port is the public one (the order router's, when routing). */
+async function startMain(env: Record<string, string>, ready = 'stratum server listening'): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
@@ -44,7 +49,7 @@ async function startMain(env: Record<string, string>): Promise<Started> {
         const line = JSON.parse(buffer.slice(0, newline));
         buffer = buffer.slice(newline + 1);
         lines.push(line);
-        if (line.msg === 'stratum server listening') resolve(line.port);
+        if (line.msg === ready) resolve(line.port);
       }
     });
     void exit.then((code) => reject(new Error(`server exited with ${code}: ${stderr}${JSON.stringify(lines)}`)));
@@ -91,4 +96,73 @@ describe('server/main.ts', () => {
   it('exits with an error when demo mode is asked to listen on all interfaces', async () => {
     await expect(startMain({ HOST: '0.0.0.0' })).rejects.toThrow(/exited with 1/);
   });
+
+  it('routes each order\'s requests to one worker (STRATUM_ROUTING=order), and a killed worker\'s orders to the other', async () => {
+    const dataDir = makeDataDir();
+    dirs.push(dataDir);
+    const usersFile = join(dataDir, 'users.json');
+    writeFileSync(usersFile, JSON.stringify(TEST_USERS));
+    const server = await startMain({
+      HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR,
+      STRATUM_WORKERS: '2', STRATUM_ROUTING: 'order', STRATUM_DEPLOY_NOTE: 'optional',
+    }, 'stratum workers listening');
+    const base = `http://127.0.0.1:${server.port}`;
+    const call = async (method: string, path: string, token: string, body?: unknown) => {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, worker: response.headers.get('stratum-worker'), routes: response.headers.get('stratum-routes'), body: await response.json() };
+    };
+    const approve = async (orderNo: string, token: string) => {
+      const tasks = await call('GET', `/api/tasks?businessKey=${orderNo}`, token);
+      expect(tasks.body).toHaveLength(1);
+      const done = await call('POST', `/api/tasks/${encodeURIComponent(tasks.body[0].id)}/complete`, token, { variables: { approved: true } });
+      expect(done.status, JSON.stringify(done.body)).toBe(200);
+      return [tasks.worker, done.worker];
+    };
+
+    // every request of one order, from its post to its jobs, is answered by the same worker
+    const workerOf = new Map<string, string>();
+    for (let i = 0; i < 8; i++) {
+      const orderNo = `ROUTE-${i}`;
+      const posted = await call('POST', '/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Route AG' }, amount: 1_200_000, currency: 'CNY', paymentTerms: 'credit' });
+      expect(posted.status).toBe(201);
+      expect(posted.worker).toMatch(/^\d+$/);
+      expect(posted.routes).toBeNull(); // the workers' hints stay inside
+      const seen = [posted.worker, (await call('GET', `/api/orders/${orderNo}`, TOKENS.erp)).worker, ...await approve(orderNo, TOKENS.director), ...await approve(orderNo, TOKENS.vp)];
+      expect(new Set(seen), orderNo).toEqual(new Set([posted.worker]));
+      workerOf.set(orderNo, posted.worker!);
+    }
+    // the orders are spread over both workers
+    const pids = [...new Set(workerOf.values())];
+    expect(pids).toHaveLength(2);
+    // a job's completion goes to its order's worker too (its order learnt from the fetch's answer)
+    const jobs = await call('POST', '/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'procurement-planning', workerId: 'route', max: 20 });
+    expect(jobs.body).toHaveLength(8);
+    for (const job of jobs.body as { id: string; businessKey: string }[]) {
+      const done = await call('POST', `/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'route' });
+      expect(done.status).toBe(200);
+      expect(done.worker, job.businessKey).toBe(workerOf.get(job.businessKey));
+    }
+
+    // kill -9 one worker: its orders are served by the other at once
+    const killed = pids[0];
+    process.kill(Number(killed), 'SIGKILL');
+    const orphan = [...workerOf].find(([, pid]) => pid === killed)![0];
+    const read = await call('GET', `/api/orders/${orphan}`, TOKENS.erp);
+    expect(read.status).toBe(200);
+    expect(read.worker).toBe(pids[1]);
+    // once the primary saw it die, a write of its order goes to the other as well
+    await until(() => server.lines.some((line) => line.msg === 'worker died; starting another'));
+    const fetched = await call('POST', '/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'production-planning', workerId: 'route', max: 20 });
+    const job = (fetched.body as { id: string; businessKey: string }[]).find((entry) => entry.businessKey === orphan)!;
+    const done = await call('POST', `/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'route' });
+    expect(done.status).toBeLessThan(300);
+    expect(done.worker).not.toBe(killed);
+
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+  }, 180_000);
 });
