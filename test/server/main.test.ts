@@ -21,9 +21,17 @@ async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
+/** A line of the server's log (pino JSON). */
+interface LogLine {
+  msg: string;
+  level?: number;
+  port?: number;
+  [field: string]: unknown;
+}
+
 interface Started {
   child: ChildProcess;
-  lines: Record<string, any>[];
+  lines: LogLine[];
   port: number;
   exit: Promise<number | null>;
 }
@@ -36,20 +44,20 @@ async function startMain(env: Record<string, string>, ready = 'stratum server li
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
-  const lines: Record<string, any>[] = [];
+  const lines: LogLine[] = [];
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const port = await new Promise<number>((resolve, reject) => {
     let buffer = '';
-    child.stdout.on('data', (chunk) => {
-      buffer += chunk;
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
       let newline: number;
       while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buffer.slice(0, newline));
+        const line = JSON.parse(buffer.slice(0, newline)) as LogLine;
         buffer = buffer.slice(newline + 1);
         lines.push(line);
-        if (line.msg === ready) resolve(line.port);
+        if (line.msg === ready && line.port !== undefined) resolve(line.port);
       }
     });
     void exit.then((code) => reject(new Error(`server exited with ${code}: ${stderr}${JSON.stringify(lines)}`)));
@@ -66,8 +74,8 @@ describe('server/main.ts', () => {
     const server = await startMain({ HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_WORKERS: '2' });
     const base = `http://127.0.0.1:${server.port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    const processes = await (await fetch(`${base}/api/processes`, { headers: { authorization: `Bearer ${TOKENS.erp}` } })).json();
-    expect(processes.map((p: { key: string }) => p.key)).toContain('order-to-cash');
+    const processes = (await (await fetch(`${base}/api/processes`, { headers: { authorization: `Bearer ${TOKENS.erp}` } })).json()) as { key: string }[];
+    expect(processes.map((p) => p.key)).toContain('order-to-cash');
     expect(server.lines.find((line) => line.msg === 'diagrams deployed')).toBeDefined();
 
     server.child.kill('SIGTERM');
@@ -87,7 +95,7 @@ describe('server/main.ts', () => {
     expect(server.lines.find((line) => line.level === 40 && /demo mode/.test(line.msg))).toMatchObject({ host: '127.0.0.1' });
     const response = await fetch(`http://127.0.0.1:${server.port}/api/processes`, { headers: { authorization: 'Bearer demo-director' } });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual([]);
+    expect(await response.json() as unknown).toEqual([]);
     server.child.kill('SIGINT');
     expect(await server.exit).toBe(0);
     expect(server.lines.map((line) => line.msg)).not.toContain('stratum workers listening');
@@ -113,12 +121,13 @@ describe('server/main.ts', () => {
         headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
         ...(body !== undefined && { body: JSON.stringify(body) }),
       });
-      return { status: response.status, worker: response.headers.get('stratum-worker'), routes: response.headers.get('stratum-routes'), body: await response.json() };
+      return { status: response.status, worker: response.headers.get('stratum-worker'), routes: response.headers.get('stratum-routes'), body: (await response.json()) as unknown };
     };
     const approve = async (orderNo: string, token: string) => {
       const tasks = await call('GET', `/api/tasks?businessKey=${orderNo}`, token);
-      expect(tasks.body).toHaveLength(1);
-      const done = await call('POST', `/api/tasks/${encodeURIComponent(tasks.body[0].id)}/complete`, token, { variables: { approved: true } });
+      const listed = tasks.body as { id: string }[];
+      expect(listed).toHaveLength(1);
+      const done = await call('POST', `/api/tasks/${encodeURIComponent(listed[0].id)}/complete`, token, { variables: { approved: true } });
       expect(done.status, JSON.stringify(done.body)).toBe(200);
       return [tasks.worker, done.worker];
     };
