@@ -30,7 +30,7 @@ export interface ServerConfig {
   timeouts?: HttpTimeouts;
   /** Server processes `npm start` runs on this machine (STRATUM_WORKERS; default one per core). */
   workers?: number;
-  /** With several workers, send each order's requests to one of them (STRATUM_ROUTING=order|off; server/routing.ts). */
+  /** With several workers, send each order's requests to one of them (STRATUM_ROUTING=order, the default, or off; server/routing.ts). */
   routing?: 'order' | 'off';
   /** Webhook subscriptions kept as configuration (STRATUM_WEBHOOKS, docs/events.md). */
   webhooksFile?: string;
@@ -121,9 +121,9 @@ function deploymentNote(value: string | undefined, demo: boolean): boolean {
   throw new Error(`STRATUM_DEPLOY_NOTE must be required or optional, not ${JSON.stringify(value)}`);
 }
 
-/** STRATUM_ROUTING: `order` (a proxy in the primary sends each order's requests to one worker) or `off` (default: the cluster spreads connections). */
+/** STRATUM_ROUTING: `order` (default: a proxy in the primary sends each order's requests to one worker) or `off` (the cluster spreads connections). */
 function routingOf(value: string | undefined): 'order' | 'off' {
-  if (value === undefined || value.trim() === '' || value === 'off') return 'off';
-  if (value === 'order') return 'order';
+  if (value === undefined || value.trim() === '' || value === 'order') return 'order';
+  if (value === 'off') return 'off';
   throw new Error(`STRATUM_ROUTING must be order or off, not ${JSON.stringify(value)}`);
 }

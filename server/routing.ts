@@ -69,7 +69,7 @@ export function parseRouteHints(header: string): [instanceId: string, businessKe
 }
 
 /** Paths whose body names the order: POST /api/orders (orderNo), POST /api/messages (businessKey). */
-export function bodyKeyField(method: string, path: string): 'orderNo' | 'businessKey' | undefined {
+function bodyKeyField(method: string, path: string): 'orderNo' | 'businessKey' | undefined {
   if (method !== 'POST') return undefined;
   if (path === '/api/orders') return 'orderNo';
   if (path === '/api/messages') return 'businessKey';

@@ -71,7 +71,7 @@ describe('server/main.ts', () => {
     dirs.push(dataDir);
     const usersFile = join(dataDir, 'users.json');
     writeFileSync(usersFile, JSON.stringify(TEST_USERS));
-    const server = await startMain({ HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_WORKERS: '2' });
+    const server = await startMain({ HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_WORKERS: '2' }, 'stratum workers listening');
     const base = `http://127.0.0.1:${server.port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const processes = (await (await fetch(`${base}/api/processes`, { headers: { authorization: `Bearer ${TOKENS.erp}` } })).json()) as { key: string }[];
@@ -81,8 +81,8 @@ describe('server/main.ts', () => {
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(0);
     const messages = server.lines.map((line) => line.msg);
-    // the primary forked two server processes on one port; each stopped on its own
-    expect(server.lines.find((line) => line.msg === 'stratum workers listening')).toMatchObject({ workers: 2 });
+    // the primary forked two server processes behind its order router (the default); each stopped on its own
+    expect(server.lines.find((line) => line.msg === 'stratum workers listening')).toMatchObject({ workers: 2, routing: 'order', port: server.port });
     expect(messages.filter((message) => message === 'stratum server listening')).toHaveLength(2);
     expect(messages.filter((message) => message === 'stratum server stopped')).toHaveLength(2);
     expect(JSON.stringify(server.lines)).not.toContain(TOKENS.erp);
@@ -170,6 +170,12 @@ describe('server/main.ts', () => {
     const done = await call('POST', `/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'route' });
     expect(done.status).toBeLessThan(300);
     expect(done.worker).not.toBe(killed);
+
+    // the replacement takes the dead worker's slot, and its orders come back to it
+    await until(() => server.lines.filter((line) => line.msg === 'stratum server listening').length === 3);
+    let worker: string | null = pids[1];
+    while (worker === pids[1]) worker = (await call('GET', `/api/orders/${orphan}`, TOKENS.erp)).worker;
+    expect([killed, pids[1]]).not.toContain(worker);
 
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(0);
