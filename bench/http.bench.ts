@@ -69,7 +69,8 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const lines = buffer.split('\n');
-      const listening = lines.find((line) => line.includes('stratum server listening'));
+      // behind the order router the workers listen privately: the primary's line names the public port
+      const listening = lines.find((line) => line.includes(ready) && line.includes('"port"')) ?? lines.find((line) => line.includes('stratum server listening'));
       const port = listening && /"port":(\d+)/.exec(listening)?.[1];
       if (port && lines.some((line) => line.includes(ready))) resolve(`http://127.0.0.1:${port}`);
     });

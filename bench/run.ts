@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   replay: async () => (await import('./replay.bench.js')).runReplayBench(),
   webhooks: async () => (await import('./webhooks.bench.js')).runWebhooksBench(),
   'long-poll': async () => (await import('./long-poll.bench.js')).runLongPollBench(),
+  'bpmn-server': async () => (await import('./bpmn-server.bench.js')).runBpmnServerBench(),
 };
 
 const selected = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);

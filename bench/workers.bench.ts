@@ -8,6 +8,7 @@
 // stored engine state, waits and history per waiting order.
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { order } from '../test/support/stratum-fixture.js';
@@ -30,6 +31,35 @@ interface Run {
   wallSeconds: number;
   cpuSeconds: number;
   latencies: Map<RequestKind, number[]>;
+  /** Warm-engine lookups of the measured part, summed over the workers (/metrics). */
+  engineCache: Record<'hit' | 'miss' | 'stale', number>;
+}
+
+/** One answer over a connection of its own (the cluster hands each new connection to the next worker). */
+function getOnce(url: string): Promise<{ worker: string | undefined; text: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ worker: response.headers['stratum-worker'] as string | undefined, text }));
+    }).on('error', reject);
+  });
+}
+
+/** `stratum_engine_cache_lookups_total` of every worker, summed: each worker counts its own. */
+async function engineCacheLookups(url: string, workers: number): Promise<Run['engineCache']> {
+  const byWorker = new Map<string, Run['engineCache']>();
+  for (let attempt = 0; attempt < 20 * workers && byWorker.size < workers; attempt++) {
+    const { worker, text } = await getOnce(`${url}/metrics`);
+    const count = (result: string) => Number(new RegExp(`^stratum_engine_cache_lookups_total\\{result="${result}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    byWorker.set(worker ?? 'single', { hit: count('hit'), miss: count('miss'), stale: count('stale') });
+    if (worker === undefined) break;
+  }
+  if (byWorker.size < workers) throw new Error(`/metrics answered by ${byWorker.size} of ${workers} workers`);
+  const sum = { hit: 0, miss: 0, stale: 0 };
+  for (const counts of byWorker.values()) for (const result of ['hit', 'miss', 'stale'] as const) sum[result] += counts[result];
+  return sum;
 }
 
 /** CPU seconds a process and its children (the workers) have used so far. */
@@ -51,10 +81,10 @@ function treeOf(pid: number): number[] {
   return [pid, ...(children ? children.split(' ').map(Number).flatMap(treeOf) : [])];
 }
 
-async function lifecycleOverHttp(workers: number): Promise<Run> {
+async function lifecycleOverHttp(workers: number, routing: 'order' | 'off' = 'off'): Promise<Run> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-workers-'));
   // with several workers: once the primary says every one listens
-  const { url, child } = await startServerProcess(dataDir, { STRATUM_WORKERS: String(workers) }, workers > 1 ? 'stratum workers listening' : 'stratum server listening');
+  const { url, child } = await startServerProcess(dataDir, { STRATUM_WORKERS: String(workers), STRATUM_ROUTING: routing }, workers > 1 ? 'stratum workers listening' : 'stratum server listening');
   const latencies = new Map<RequestKind, number[]>();
   const call = async <T = unknown>(kind: RequestKind, method: string, path: string, token: string, body?: unknown): Promise<T> => {
     for (;;) {
@@ -93,6 +123,7 @@ async function lifecycleOverHttp(workers: number): Promise<Run> {
     for (const type of JOB_TYPES) while (await work('warm', type));
     latencies.clear();
 
+    const cacheBefore = await engineCacheLookups(url, workers);
     const pids = treeOf(child.pid!);
     const cpuBefore = cpuSecondsOf(pids);
     const began = performance.now();
@@ -115,7 +146,9 @@ async function lifecycleOverHttp(workers: number): Promise<Run> {
     const cpuSeconds = cpuSecondsOf(pids) - cpuBefore;
     const running = await call<{ total: number }>('list-tasks', 'GET', '/api/instances?processKey=order-to-cash&status=running&limit=1', 'demo-integration');
     if (running.total !== 0) throw new Error(`${running.total} orders did not finish`);
-    return { orders: ORDERS, wallSeconds, cpuSeconds, latencies };
+    const cacheAfter = await engineCacheLookups(url, workers);
+    const engineCache = { hit: cacheAfter.hit - cacheBefore.hit, miss: cacheAfter.miss - cacheBefore.miss, stale: cacheAfter.stale - cacheBefore.stale };
+    return { orders: ORDERS, wallSeconds, cpuSeconds, latencies, engineCache };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -186,11 +219,17 @@ function latencySummary(run: Run, prefix: string): Record<string, number> {
   return out;
 }
 
+function hitRate(run: Run): number {
+  const { hit, miss, stale } = run.engineCache;
+  return hit / (hit + miss + stale || 1);
+}
+
 export async function runWorkersBench(): Promise<BenchResult> {
   const cores = availableParallelism();
   const ceiling = await lifecycleInMemory();
   const one = await lifecycleOverHttp(1);
   const many = await lifecycleOverHttp(cores);
+  const routed = await lifecycleOverHttp(cores, 'order');
   const size = await storedPerWaitingOrder();
   const perCpu = (run: { orders: number; cpuSeconds: number }) => run.orders / run.cpuSeconds;
   const summary = {
@@ -202,14 +241,22 @@ export async function runWorkersBench(): Promise<BenchResult> {
     workersOrdersPerSec: many.orders / many.wallSeconds,
     workersOrdersPerCpuSec: perCpu(many),
     workersSpeedup: one.wallSeconds / many.wallSeconds,
+    routedOrdersPerSec: routed.orders / routed.wallSeconds,
+    routedOrdersPerCpuSec: perCpu(routed),
+    routedSpeedup: one.wallSeconds / routed.wallSeconds,
+    routedVsSpreadPerCpu: perCpu(routed) / perCpu(many),
+    oneWorkerEngineCacheHitRate: hitRate(one),
+    workersEngineCacheHitRate: hitRate(many),
+    routedEngineCacheHitRate: hitRate(routed),
     ...latencySummary(one, 'oneWorker.'),
     ...latencySummary(many, 'workers.'),
+    ...latencySummary(routed, 'routed.'),
     ...size,
     loadAverage1m: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
   };
   return {
     name: 'workers',
-    description: `${ORDERS} credit orders of ${AMOUNT} through their whole lifecycle (POST /api/orders, the director's and the vice-president's approval, procurement-planning, production-planning and shipping jobs) by ${CLIENTS} concurrent clients over HTTP against npm start on SQLite with STRATUM_WORKERS=1 and STRATUM_WORKERS=${cores} (one per core); ceiling = the same lifecycle in raw bpmn-engine with every instance in memory, in this process. Per-CPU figures count the server processes' CPU time (primary and workers), so other load on the machine weighs less; speedup = wall time with one worker / with ${cores}. Stored size: ${WAITING_ORDERS} orders waiting at the director's approval, bytes per order of engine state, variables, waits (approximate row size), history (approximate row size) and the whole database file. loadAverage1m: the machine's load when the run ended.`,
+    description: `${ORDERS} credit orders of ${AMOUNT} through their whole lifecycle (POST /api/orders, the director's and the vice-president's approval, procurement-planning, production-planning and shipping jobs) by ${CLIENTS} concurrent clients over HTTP against npm start on SQLite with STRATUM_WORKERS=1, STRATUM_WORKERS=${cores} (one per core; the cluster spreads connections) and STRATUM_WORKERS=${cores} with STRATUM_ROUTING=order (routed: the primary proxies each order's requests to one worker); ceiling = the same lifecycle in raw bpmn-engine with every instance in memory, in this process. Per-CPU figures count the server processes' CPU time (primary and workers), so other load on the machine weighs less; speedup = wall time with one worker / with ${cores}; engine cache hit rate = warm-engine hits / lookups over the measured orders, summed over the workers' /metrics. Stored size: ${WAITING_ORDERS} orders waiting at the director's approval, bytes per order of engine state, variables, waits (approximate row size), history (approximate row size) and the whole database file. loadAverage1m: the machine's load when the run ended.`,
     summary,
   };
 }

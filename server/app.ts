@@ -1,6 +1,7 @@
 // The express application: one pipeline per operation of OPERATIONS
 // (authenticate → authorize → validate → handle → send), problem+json for
 // every error, the built modeler as static files.
+import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -31,6 +32,7 @@ import { messageHandlers } from './routes/messages.js';
 import { operationHandlers } from './routes/operations.js';
 import { orderHandlers } from './routes/orders.js';
 import { taskHandlers } from './routes/tasks.js';
+import { routeHints, ROUTES_HEADER, WORKER_HEADER } from './routing.js';
 
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 
@@ -49,6 +51,8 @@ export interface AppOptions {
   admission?: AdmissionLimits;
   /** A deployment without a note is refused with 422 (config STRATUM_DEPLOY_NOTE; default false here, readConfig decides). */
   requireDeploymentNote?: boolean;
+  /** Behind the primary's order router: answers name the order of each instance they list (server/routing.ts). */
+  routeHints?: boolean;
 }
 
 export interface StratumApp {
@@ -93,6 +97,13 @@ export function createApp(options: AppOptions): StratumApp {
   app.set('query parser', 'simple');
   app.use(requestLogging(logger, metrics));
   app.use(securityHeaders);
+  // which of `npm start`'s workers answered (the bench reads each worker's /metrics; a test checks the routing)
+  if (cluster.isWorker) {
+    app.use((_req: Request, res: Response, next: NextFunction) => {
+      res.setHeader(WORKER_HEADER, String(process.pid));
+      next();
+    });
+  }
 
   const byPath = new Map<string, Operation[]>();
   for (const op of OPERATIONS) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op]);
@@ -102,7 +113,7 @@ export function createApp(options: AppOptions): StratumApp {
       const handler = handlers[op.id];
       if (!handler) throw new Error(`createApp: no handler for operation ${op.id}`);
       // a long poll waits outside the queue: idle workers must not hold the turns of writes
-      route[op.method](...pipeline(op, handler, users, bodyBytes, op.method === 'post' && !op.longPoll ? admission : null));
+      route[op.method](...pipeline(op, handler, users, bodyBytes, op.method === 'post' && !op.longPoll ? admission : null, options.routeHints ?? false));
     }
     const allowed = ops.map((op) => op.method.toUpperCase());
     if (allowed.includes('GET')) allowed.push('HEAD');
@@ -127,7 +138,7 @@ export function createApp(options: AppOptions): StratumApp {
 type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 
 /** Express middleware for one operation, in the order the checks must happen. */
-function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyBytes: number, admission: AdmissionQueue | null): Middleware[] {
+function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyBytes: number, admission: AdmissionQueue | null, routeHintsOn: boolean): Middleware[] {
   const steps: Middleware[] = [
     (_req, res, next) => {
       res.locals.route = op.path;
@@ -173,6 +184,10 @@ function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyByt
       const input = { body, query, params, headers, user: res.locals.user as User | undefined, req };
       // a write takes its turn only once its body is read: a slow client cannot hold a turn
       const reply = admission ? await admission.run(() => handler(input)) : await handler(input);
+      if (routeHintsOn && reply.json !== undefined) {
+        const hints = routeHints(reply.json);
+        if (hints) res.setHeader(ROUTES_HEADER, hints);
+      }
       send(res, reply);
     })().catch(next);
   });

@@ -30,6 +30,8 @@ export interface ServerConfig {
   timeouts?: HttpTimeouts;
   /** Server processes `npm start` runs on this machine (STRATUM_WORKERS; default one per core). */
   workers?: number;
+  /** With several workers, send each order's requests to one of them (STRATUM_ROUTING=order, the default, or off; server/routing.ts). */
+  routing?: 'order' | 'off';
   /** Webhook subscriptions kept as configuration (STRATUM_WEBHOOKS, docs/events.md). */
   webhooksFile?: string;
   /** Webhook receivers inside the network (loopback, private, link-local, metadata) allowed (STRATUM_WEBHOOKS_ALLOW_PRIVATE; default no). */
@@ -72,6 +74,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     },
     timeouts: readTimeouts(env),
     workers: parseCount(env, 'STRATUM_WORKERS', availableParallelism(), 1),
+    routing: routingOf(env.STRATUM_ROUTING),
   };
 }
 
@@ -129,4 +132,11 @@ function deploymentNote(value: string | undefined, demo: boolean): boolean {
   if (value === 'required') return true;
   if (value === 'optional') return false;
   throw new Error(`STRATUM_DEPLOY_NOTE must be required or optional, not ${JSON.stringify(value)}`);
+}
+
+/** STRATUM_ROUTING: `order` (default: a proxy in the primary sends each order's requests to one worker) or `off` (the cluster spreads connections). */
+function routingOf(value: string | undefined): 'order' | 'off' {
+  if (value === undefined || value.trim() === '' || value === 'order') return 'order';
+  if (value === 'off') return 'off';
+  throw new Error(`STRATUM_ROUTING must be order or off, not ${JSON.stringify(value)}`);
 }

@@ -5,7 +5,9 @@ import cluster from 'node:cluster';
 import { pino } from 'pino';
 import { readConfig } from './config.js';
 import { startServer } from './start.js';
-import { startWorkers } from './workers.js';
+import { DEFAULT_HTTP_TIMEOUTS } from './http/client-errors.js';
+import { createOrderRouter } from './routing.js';
+import { ROUTED_WORKER_ENV, startWorkers, type RoutedListening } from './workers.js';
 
 // Nothing logs tokens or variables; the redaction is a second line of defence.
 const logger = pino({
@@ -17,7 +19,10 @@ const logger = pino({
 async function main(): Promise<void> {
   const config = readConfig(process.env);
   if (cluster.isPrimary && (config.workers ?? 1) > 1) {
-    const pool = startWorkers(config.workers!, logger);
+    const routing = config.routing === 'order'
+      ? { router: createOrderRouter(config.timeouts ?? DEFAULT_HTTP_TIMEOUTS, config.bodyLimitBytes), port: config.port, host: config.host }
+      : undefined;
+    const pool = startWorkers(config.workers!, logger, routing);
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
@@ -39,7 +44,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => (cluster.isWorker ? undefined : stop('SIGINT')));
-  const server = await startServer({ config, logger });
+  // behind the order router: a private loopback port of its own
+  const routed = cluster.isWorker && process.env[ROUTED_WORKER_ENV] === '1';
+  const server = await startServer({ config: routed ? { ...config, port: 0, host: '127.0.0.1' } : config, logger, routed });
+  if (routed) process.send?.({ type: 'stratum-listening', port: server.port } satisfies RoutedListening);
   let stopping = false;
   stop = (signal: string) => {
     if (stopping) return;

@@ -31,9 +31,11 @@ export interface StartOptions {
   /** Runs the timer scheduler (default true; tests fire timers themselves). */
   scheduler?: boolean;
   modelerDir?: string | null;
+  /** A worker behind the primary's order router: listens on its own port (not the cluster's shared one) and gives route hints. */
+  routed?: boolean;
 }
 
-export async function startServer({ config, logger, scheduler = true, modelerDir }: StartOptions): Promise<RunningServer> {
+export async function startServer({ config, logger, scheduler = true, modelerDir, routed = false }: StartOptions): Promise<RunningServer> {
   const users = config.usersFile ? UserDirectory.fromFile(config.usersFile) : UserDirectory.fromJson(demoUsers, 'server/demo-users.json', { minTokenLength: 4 });
   if (config.demo) {
     logger.warn({ host: config.host }, 'demo mode: STRATUM_USERS is not set, so the demo tokens of server/demo-users.json are accepted; listening on loopback only');
@@ -69,13 +71,14 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     ...(config.requireDeploymentNote !== undefined && { requireDeploymentNote: config.requireDeploymentNote }),
     ...(config.admission ? { admission: config.admission } : {}),
     ...(modelerDir !== undefined ? { modelerDir } : {}),
+    routeHints: routed,
   });
   // slow clients cannot hold connections open for long; idle ones close silently
   const timeouts = config.timeouts ?? DEFAULT_HTTP_TIMEOUTS;
   const server = createServer(serverOptions(timeouts), app);
   guardConnections(server, timeouts);
   try {
-    await listen(server, config.port, config.host);
+    await listen(server, config.port, config.host, routed);
   } catch (error) {
     dispose();
     await stratum.close();
@@ -202,12 +205,13 @@ async function storeAnswers(store: Store): Promise<void> {
 /** Connections the kernel may hold for accept (Linux caps it at net.core.somaxconn). */
 const LISTEN_BACKLOG = 4096;
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+/** `exclusive`: a cluster worker's own port, not one shared through the primary. */
+function listen(server: Server, port: number, host: string, exclusive = false): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     // node's default backlog (511) drops the SYNs of a larger burst, and each client then
     // waits out TCP's retransmission backoff (1 s, 3 s, 7 s …) before it is even read
-    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG, exclusive }, () => {
       server.off('error', reject);
       resolve();
     });

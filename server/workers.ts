@@ -5,8 +5,12 @@
 // others follow once it listens and find both done. Every worker is a whole
 // server: steps commit with a revision check, so no worker holds state another
 // one needs, and a worker killed mid-step leaves the last committed state.
+// With routing (STRATUM_ROUTING=order) the workers listen on private loopback
+// ports instead, and the primary's order router (routing.ts) listens on the
+// public one and sends each order's requests to one worker.
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
+import type { OrderRouter } from './routing.js';
 
 /** How long the primary waits before replacing a worker that died (a crash loop stays slow). */
 const RESTART_DELAY_MS = 500;
@@ -18,13 +22,37 @@ export interface WorkerPool {
   stop(signal: NodeJS.Signals): Promise<number>;
 }
 
-/** Runs `count` server processes. */
-export function startWorkers(count: number, logger: Logger): WorkerPool {
+/** Marks a worker forked behind the order router (main.ts reads it). */
+export const ROUTED_WORKER_ENV = 'STRATUM_ROUTED_WORKER';
+
+/** What a routed worker sends the primary once it listens on its own port (an exclusive listen raises no cluster 'listening'). */
+export interface RoutedListening {
+  type: 'stratum-listening';
+  port: number;
+}
+
+const isRoutedListening = (message: unknown): message is RoutedListening =>
+  typeof message === 'object' && message !== null && (message as RoutedListening).type === 'stratum-listening';
+
+/** Runs `count` server processes; with `routing`, behind the order router listening on its port and host. */
+export function startWorkers(count: number, logger: Logger, routing?: { router: OrderRouter; port: number; host: string }): WorkerPool {
   let stopping = false;
   const live = new Set<Worker>();
-  const fork = (): Worker => {
-    const worker = cluster.fork();
+  // a worker's slot in the router's hashing: a replacement takes the slot (and the orders) of the one that died
+  const slots = new WeakMap<Worker, number>();
+  const fork = (slot: number): Worker => {
+    const worker = cluster.fork(routing ? { [ROUTED_WORKER_ENV]: '1' } : {});
     live.add(worker);
+    slots.set(worker, slot);
+    if (routing) {
+      worker.on('message', (message: unknown) => {
+        if (isRoutedListening(message)) {
+          routing.router.add(slot, message.port);
+          worker.emit('listening', { address: '127.0.0.1', port: message.port, addressType: 4 });
+        }
+      });
+      worker.once('exit', () => routing.router.remove(slot));
+    }
     return worker;
   };
   const listening = (worker: Worker) =>
@@ -38,15 +66,16 @@ export function startWorkers(count: number, logger: Logger): WorkerPool {
 
   const ready = (async () => {
     // The first worker migrates and deploys alone; the others then start side by side.
-    await listening(fork());
+    await listening(fork(0));
     if (stopping) return;
-    await Promise.all(Array.from({ length: count - 1 }, () => listening(fork())));
-    logger.info({ workers: count, pids: [...live].map((worker) => worker.process.pid) }, 'stratum workers listening');
+    await Promise.all(Array.from({ length: count - 1 }, (_, index) => listening(fork(index + 1))));
+    const port = routing ? await routing.router.listen(routing.port, routing.host) : undefined;
+    logger.info({ workers: count, pids: [...live].map((worker) => worker.process.pid), routing: routing ? 'order' : 'off', ...(port !== undefined && { port }) }, 'stratum workers listening');
     cluster.on('exit', (worker, code, signal) => {
       if (stopping) return;
       logger.error({ pid: worker.process.pid, code, signal }, 'worker died; starting another');
       setTimeout(() => {
-        if (!stopping) fork();
+        if (!stopping) fork(slots.get(worker) ?? 0);
       }, RESTART_DELAY_MS).unref();
     });
   })();
@@ -56,6 +85,8 @@ export function startWorkers(count: number, logger: Logger): WorkerPool {
     ready,
     stop: async (signal) => {
       stopping = true;
+      // no new requests; those under way are answered by the workers as they stop
+      const closing = routing?.router.close();
       // A worker still starting has no handler for the signal yet: let every one listen first.
       await ready.catch(() => undefined);
       const exits = [...live].map((worker) =>
@@ -65,6 +96,7 @@ export function startWorkers(count: number, logger: Logger): WorkerPool {
         }));
       for (const worker of live) worker.process.kill(signal);
       const codes = await Promise.all(exits);
+      await closing;
       return codes.every((code) => code === 0) ? 0 : 1;
     },
   };

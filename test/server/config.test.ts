@@ -5,7 +5,7 @@ import { parseSize, readConfig } from '../../server/config.js';
 import { DEFAULT_ADMISSION } from '../../server/http/admission.js';
 import { DEFAULT_HTTP_TIMEOUTS } from '../../server/http/client-errors.js';
 
-const defaults = { admission: DEFAULT_ADMISSION, timeouts: DEFAULT_HTTP_TIMEOUTS, workers: availableParallelism() };
+const defaults = { admission: DEFAULT_ADMISSION, timeouts: DEFAULT_HTTP_TIMEOUTS, workers: availableParallelism(), routing: 'order' };
 
 describe('readConfig', () => {
   it('defaults to port 3000, ./data, diagrams/, 5 MB bodies and demo mode on loopback', () => {
@@ -44,6 +44,9 @@ describe('readConfig', () => {
 
   it('runs one worker per core unless STRATUM_WORKERS names how many', () => {
     expect(readConfig({ STRATUM_WORKERS: '3' }).workers).toBe(3);
+    expect(readConfig({ STRATUM_ROUTING: 'off' }).routing).toBe('off');
+    expect(readConfig({ STRATUM_ROUTING: 'order' }).routing).toBe('order');
+    expect(() => readConfig({ STRATUM_ROUTING: 'instance' })).toThrow(/STRATUM_ROUTING must be order or off/);
     expect(() => readConfig({ STRATUM_WORKERS: '0' })).toThrow(/STRATUM_WORKERS must be a whole number of at least 1/);
     expect(() => readConfig({ STRATUM_WORKERS: 'all' })).toThrow(/STRATUM_WORKERS/);
   });

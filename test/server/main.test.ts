@@ -17,10 +17,14 @@ afterEach(() => {
   dirs.splice(0).forEach(removeDataDir);
 });
 
-/** A line of the server's JSON log (pino). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** A line of the server's log (pino JSON). */
 interface LogLine {
   msg: string;
-  level: number;
+  level?: number;
   port?: number;
   [field: string]: unknown;
 }
@@ -32,7 +36,8 @@ interface Started {
   exit: Promise<number | null>;
 }
 
-async function startMain(env: Record<string, string>): Promise<Started> {
+/** `ready`: the log line whose port is the public one (the order router's, when routing). */
+async function startMain(env: Record<string, string>, ready = 'stratum server listening'): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
@@ -42,17 +47,17 @@ async function startMain(env: Record<string, string>): Promise<Started> {
   const lines: LogLine[] = [];
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const port = await new Promise<number>((resolve, reject) => {
     let buffer = '';
-    child.stdout.on('data', (chunk) => {
-      buffer += chunk;
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
       let newline: number;
       while ((newline = buffer.indexOf('\n')) >= 0) {
         const line = JSON.parse(buffer.slice(0, newline)) as LogLine;
         buffer = buffer.slice(newline + 1);
         lines.push(line);
-        if (line.msg === 'stratum server listening') resolve(line.port!);
+        if (line.msg === ready && line.port !== undefined) resolve(line.port);
       }
     });
     void exit.then((code) => reject(new Error(`server exited with ${code}: ${stderr}${JSON.stringify(lines)}`)));
@@ -66,18 +71,18 @@ describe('server/main.ts', () => {
     dirs.push(dataDir);
     const usersFile = join(dataDir, 'users.json');
     writeFileSync(usersFile, JSON.stringify(TEST_USERS));
-    const server = await startMain({ HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_WORKERS: '2' });
+    const server = await startMain({ HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_WORKERS: '2' }, 'stratum workers listening');
     const base = `http://127.0.0.1:${server.port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    const processes = await (await fetch(`${base}/api/processes`, { headers: { authorization: `Bearer ${TOKENS.erp}` } })).json() as { key: string }[];
+    const processes = (await (await fetch(`${base}/api/processes`, { headers: { authorization: `Bearer ${TOKENS.erp}` } })).json()) as { key: string }[];
     expect(processes.map((p) => p.key)).toContain('order-to-cash');
     expect(server.lines.find((line) => line.msg === 'diagrams deployed')).toBeDefined();
 
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(0);
     const messages = server.lines.map((line) => line.msg);
-    // the primary forked two server processes on one port; each stopped on its own
-    expect(server.lines.find((line) => line.msg === 'stratum workers listening')).toMatchObject({ workers: 2 });
+    // the primary forked two server processes behind its order router (the default); each stopped on its own
+    expect(server.lines.find((line) => line.msg === 'stratum workers listening')).toMatchObject({ workers: 2, routing: 'order', port: server.port });
     expect(messages.filter((message) => message === 'stratum server listening')).toHaveLength(2);
     expect(messages.filter((message) => message === 'stratum server stopped')).toHaveLength(2);
     expect(JSON.stringify(server.lines)).not.toContain(TOKENS.erp);
@@ -90,7 +95,7 @@ describe('server/main.ts', () => {
     expect(server.lines.find((line) => line.level === 40 && /demo mode/.test(line.msg))).toMatchObject({ host: '127.0.0.1' });
     const response = await fetch(`http://127.0.0.1:${server.port}/api/processes`, { headers: { authorization: 'Bearer demo-director' } });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual([]);
+    expect(await response.json() as unknown).toEqual([]);
     server.child.kill('SIGINT');
     expect(await server.exit).toBe(0);
     expect(server.lines.map((line) => line.msg)).not.toContain('stratum workers listening');
@@ -99,4 +104,80 @@ describe('server/main.ts', () => {
   it('exits with an error when demo mode is asked to listen on all interfaces', async () => {
     await expect(startMain({ HOST: '0.0.0.0' })).rejects.toThrow(/exited with 1/);
   });
+
+  it('routes each order\'s requests to one worker (STRATUM_ROUTING=order), and a killed worker\'s orders to the other', async () => {
+    const dataDir = makeDataDir();
+    dirs.push(dataDir);
+    const usersFile = join(dataDir, 'users.json');
+    writeFileSync(usersFile, JSON.stringify(TEST_USERS));
+    const server = await startMain({
+      HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR,
+      STRATUM_WORKERS: '2', STRATUM_ROUTING: 'order', STRATUM_DEPLOY_NOTE: 'optional',
+    }, 'stratum workers listening');
+    const base = `http://127.0.0.1:${server.port}`;
+    const call = async (method: string, path: string, token: string, body?: unknown) => {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, worker: response.headers.get('stratum-worker'), routes: response.headers.get('stratum-routes'), body: (await response.json()) as unknown };
+    };
+    const approve = async (orderNo: string, token: string) => {
+      const tasks = await call('GET', `/api/tasks?businessKey=${orderNo}`, token);
+      const listed = tasks.body as { id: string }[];
+      expect(listed).toHaveLength(1);
+      const done = await call('POST', `/api/tasks/${encodeURIComponent(listed[0].id)}/complete`, token, { variables: { approved: true } });
+      expect(done.status, JSON.stringify(done.body)).toBe(200);
+      return [tasks.worker, done.worker];
+    };
+
+    // every request of one order, from its post to its jobs, is answered by the same worker
+    const workerOf = new Map<string, string>();
+    for (let i = 0; i < 8; i++) {
+      const orderNo = `ROUTE-${i}`;
+      const posted = await call('POST', '/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Route AG' }, amount: 1_200_000, currency: 'CNY', paymentTerms: 'credit' });
+      expect(posted.status).toBe(201);
+      expect(posted.worker).toMatch(/^\d+$/);
+      expect(posted.routes).toBeNull(); // the workers' hints stay inside
+      const seen = [posted.worker, (await call('GET', `/api/orders/${orderNo}`, TOKENS.erp)).worker, ...await approve(orderNo, TOKENS.director), ...await approve(orderNo, TOKENS.vp)];
+      expect(new Set(seen), orderNo).toEqual(new Set([posted.worker]));
+      workerOf.set(orderNo, posted.worker!);
+    }
+    // the orders are spread over both workers
+    const pids = [...new Set(workerOf.values())];
+    expect(pids).toHaveLength(2);
+    // a job's completion goes to its order's worker too (its order learnt from the fetch's answer)
+    const jobs = await call('POST', '/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'procurement-planning', workerId: 'route', max: 20 });
+    expect(jobs.body).toHaveLength(8);
+    for (const job of jobs.body as { id: string; businessKey: string }[]) {
+      const done = await call('POST', `/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'route' });
+      expect(done.status).toBe(200);
+      expect(done.worker, job.businessKey).toBe(workerOf.get(job.businessKey));
+    }
+
+    // kill -9 one worker: its orders are served by the other at once
+    const killed = pids[0];
+    process.kill(Number(killed), 'SIGKILL');
+    const orphan = [...workerOf].find(([, pid]) => pid === killed)![0];
+    const read = await call('GET', `/api/orders/${orphan}`, TOKENS.erp);
+    expect(read.status).toBe(200);
+    expect(read.worker).toBe(pids[1]);
+    // once the primary saw it die, a write of its order goes to the other as well
+    await until(() => server.lines.some((line) => line.msg === 'worker died; starting another'));
+    const fetched = await call('POST', '/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'production-planning', workerId: 'route', max: 20 });
+    const job = (fetched.body as { id: string; businessKey: string }[]).find((entry) => entry.businessKey === orphan)!;
+    const done = await call('POST', `/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'route' });
+    expect(done.status).toBeLessThan(300);
+    expect(done.worker).not.toBe(killed);
+
+    // the replacement takes the dead worker's slot, and its orders come back to it
+    await until(() => server.lines.filter((line) => line.msg === 'stratum server listening').length === 3);
+    let worker: string | null = pids[1];
+    while (worker === pids[1]) worker = (await call('GET', `/api/orders/${orphan}`, TOKENS.erp)).worker;
+    expect([killed, pids[1]]).not.toContain(worker);
+
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+  }, 180_000);
 });

@@ -1,0 +1,287 @@
+// Routing each order's requests to one worker (STRATUM_ROUTING=order), so that
+// the engines of its instances stay warm in that worker's cache. The primary
+// process listens on the public port and proxies every request to a worker's
+// private loopback port; a request that names an order — its order number in
+// the path, the body or `businessKey=`, or a task, job or instance of it — goes
+// to the worker the order hashes to (rendezvous hashing over the live workers,
+// so a worker's death moves only its own orders). Task and job ids start with
+// their instance's id, and an instance's order is learnt from the answers
+// workers give: a worker names, in the `stratum-routes` header, the order of
+// each instance its answer lists (tasks, jobs, instances). Routing is only an
+// optimisation: every worker can serve every request, steps still commit under
+// their revision check, and a request whose order is unknown goes to the next
+// worker in turn.
+import { createHash } from 'node:crypto';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { HttpTimeouts } from './http/client-errors.js';
+import { guardConnections, serverOptions } from './http/client-errors.js';
+
+/** Internal header from a worker to the primary: `instanceId=businessKey` pairs, comma-separated (URI-encoded). */
+export const ROUTES_HEADER = 'stratum-routes';
+/** Names the worker process that answered (its pid): set by every cluster worker (app.ts). */
+export const WORKER_HEADER = 'stratum-worker';
+
+const MAX_HINTS = 100;
+/** Instances whose order the primary remembers (least recently learnt dropped first). */
+const MAX_KNOWN_INSTANCES = 100_000;
+
+/** The `stratum-routes` value for a JSON answer: the order of each instance it lists, or undefined. */
+export function routeHints(json: unknown): string | undefined {
+  const pairs = new Map<string, string>();
+  const visit = (value: unknown, depth: number) => {
+    if (pairs.size >= MAX_HINTS || depth > 2 || value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const entry of value) visit(entry, depth + 1);
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    const businessKey = record.businessKey;
+    if (typeof businessKey === 'string' && businessKey) {
+      if (typeof record.instanceId === 'string') pairs.set(record.instanceId, businessKey);
+      // an instance view: its own id and its children's
+      else if (typeof record.id === 'string' && 'status' in record) pairs.set(record.id, businessKey);
+      if (Array.isArray(record.children)) {
+        for (const child of record.children as unknown[]) {
+          const id = (child as Record<string, unknown> | null)?.id;
+          if (typeof id === 'string') pairs.set(id, businessKey);
+        }
+      }
+    }
+    for (const field of ['items', 'data', 'tasks', 'jobs', 'instances']) if (Array.isArray(record[field])) visit(record[field], depth + 1);
+  };
+  visit(json, 0);
+  if (!pairs.size) return undefined;
+  return [...pairs].map(([instance, key]) => `${encodeURIComponent(instance)}=${encodeURIComponent(key)}`).join(',');
+}
+
+export function parseRouteHints(header: string): [instanceId: string, businessKey: string][] {
+  const pairs: [string, string][] = [];
+  for (const part of header.split(',')) {
+    const at = part.indexOf('=');
+    if (at <= 0) continue;
+    try {
+      pairs.push([decodeURIComponent(part.slice(0, at)), decodeURIComponent(part.slice(at + 1))]);
+    } catch {
+      // a malformed pair is skipped
+    }
+  }
+  return pairs;
+}
+
+/** Paths whose body names the order: POST /api/orders (orderNo), POST /api/messages (businessKey). */
+function bodyKeyField(method: string, path: string): 'orderNo' | 'businessKey' | undefined {
+  if (method !== 'POST') return undefined;
+  if (path === '/api/orders') return 'orderNo';
+  if (path === '/api/messages') return 'businessKey';
+  return undefined;
+}
+
+/**
+ * The routing key of a request: `order:<number>` when the request names an
+ * order (directly, or through an instance whose order is known), `instance:<id>`
+ * for an instance whose order is not known, undefined for anything else.
+ */
+export function routeKeyOf(method: string, url: string, orderOf: (instanceId: string) => string | undefined, body?: Buffer): string | undefined {
+  const question = url.indexOf('?');
+  const path = question < 0 ? url : url.slice(0, question);
+  const segments = path.split('/');
+  const decode = (segment: string | undefined) => {
+    if (!segment) return undefined;
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      return undefined;
+    }
+  };
+  if (segments[1] === 'api') {
+    const id = decode(segments[3]);
+    if (segments[2] === 'orders' && id) return `order:${id}`;
+    const instanceId = (segments[2] === 'tasks' || segments[2] === 'jobs') && id?.includes(':') ? id.slice(0, id.indexOf(':'))
+      : segments[2] === 'instances' ? id : undefined;
+    if (instanceId) {
+      const order = orderOf(instanceId);
+      return order === undefined ? `instance:${instanceId}` : `order:${order}`;
+    }
+    const field = bodyKeyField(method, path);
+    if (field && body?.length) {
+      try {
+        const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown> | null;
+        const value = parsed?.[field];
+        if (typeof value === 'string' && value) return `order:${value}`;
+      } catch {
+        // the worker answers the bad body
+      }
+    }
+  }
+  if (question >= 0) {
+    const businessKey = new URLSearchParams(url.slice(question + 1)).get('businessKey');
+    if (businessKey) return `order:${businessKey}`;
+  }
+  return undefined;
+}
+
+/** Rendezvous (highest random weight) hashing: the same key picks the same worker while it lives. */
+export function chooseWorker(key: string, workers: readonly number[]): number | undefined {
+  let best: number | undefined;
+  let bestWeight = -1n;
+  for (const worker of workers) {
+    const weight = createHash('sha1').update(`${worker}\0${key}`).digest().readBigUInt64BE(0);
+    if (weight > bestWeight) {
+      bestWeight = weight;
+      best = worker;
+    }
+  }
+  return best;
+}
+
+interface Target {
+  port: number;
+  agent: Agent;
+}
+
+export interface OrderRouter {
+  /** A worker listens on `port` (a private loopback port), under a slot that keeps its place in the hashing. */
+  add(slot: number, port: number): void;
+  /** The worker of `slot` is gone: its orders go to the others. */
+  remove(slot: number): void;
+  listen(port: number, host: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The primary's proxy. `bodyLimit`: bytes of a body it reads to find the order (the worker enforces its own limit). */
+export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number): OrderRouter {
+  const targets = new Map<number, Target>();
+  const orders = new Map<string, string>();
+  let turn = 0;
+  const learn = (header: string | string[] | undefined) => {
+    if (typeof header !== 'string') return;
+    for (const [instance, order] of parseRouteHints(header)) {
+      orders.delete(instance);
+      orders.set(instance, order);
+      if (orders.size > MAX_KNOWN_INSTANCES) orders.delete(orders.keys().next().value!);
+    }
+  };
+  const pick = (key: string | undefined, avoid: ReadonlySet<number>): number | undefined => {
+    const slots = [...targets.keys()].filter((slot) => !avoid.has(slot)).sort((a, b) => a - b);
+    if (!slots.length) return undefined;
+    if (key !== undefined) return chooseWorker(key, slots);
+    return slots[turn++ % slots.length];
+  };
+
+  /** `body`: the whole body, read here (a refused request can go to another worker); else `prefix` and the rest streamed. */
+  const forward = (req: IncomingMessage, res: ServerResponse, key: string | undefined, body: Buffer | null, prefix: Buffer, avoid: Set<number>) => {
+    const slot = pick(key, avoid);
+    const target = slot === undefined ? undefined : targets.get(slot);
+    if (slot === undefined || !target) {
+      problem(res, 503, 'No server process is available; try again.', { 'Retry-After': '1' });
+      return;
+    }
+    const upstream = httpRequest({
+      host: '127.0.0.1', port: target.port, method: req.method, path: req.url, agent: target.agent,
+      headers: { ...withoutHopByHop(req.headers), 'x-forwarded-for': req.socket.remoteAddress ?? '' },
+    });
+    let answered = false;
+    upstream.on('response', (answer) => {
+      answered = true;
+      learn(answer.headers[ROUTES_HEADER]);
+      const headers = withoutHopByHop(answer.headers);
+      delete headers[ROUTES_HEADER];
+      res.writeHead(answer.statusCode ?? 502, headers);
+      answer.pipe(res);
+      answer.on('error', () => res.destroy());
+    });
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      if (answered) {
+        res.destroy();
+        return;
+      }
+      // refused: the worker is gone and never saw the request, so another one may serve it
+      // (a read is safe to send again whatever happened to it)
+      const retry = error.code === 'ECONNREFUSED' || req.method === 'GET' || req.method === 'HEAD';
+      if (retry && body !== null && avoid.size < targets.size) {
+        avoid.add(slot);
+        forward(req, res, key, body, prefix, avoid);
+        return;
+      }
+      // it may have been served (a worker killed mid-request): the client's retry (Idempotency-Key) decides
+      if (!res.headersSent) problem(res, 502, 'The server process handling the request stopped; retry it (with the same Idempotency-Key for an order).');
+      else res.destroy();
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    if (body !== null) {
+      upstream.end(body);
+    } else {
+      upstream.write(prefix);
+      req.pipe(upstream);
+    }
+  };
+
+  const server: Server = createServer(serverOptions(timeouts), (req, res) => {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const orderOf = (instance: string) => orders.get(instance);
+    // the body is read before choosing the worker (it may name the order; a refused request is sent again)
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      bytes += chunk.length;
+      if (bytes > bodyLimit) {
+        // too large to keep here: streamed to a worker, which refuses it (413)
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.pause();
+        forward(req, res, routeKeyOf(method, url, orderOf), null, Buffer.concat(chunks), new Set());
+      }
+    };
+    const onEnd = () => {
+      const body = Buffer.concat(chunks);
+      forward(req, res, routeKeyOf(method, url, orderOf, body), body, body, new Set());
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+  });
+  guardConnections(server, timeouts);
+
+  return {
+    add(slot, port) {
+      targets.get(slot)?.agent.destroy();
+      targets.set(slot, { port, agent: new Agent({ keepAlive: true, maxSockets: 256 }) });
+    },
+    remove(slot) {
+      targets.get(slot)?.agent.destroy();
+      targets.delete(slot);
+    },
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ port, host, backlog: 4096 }, () => {
+          server.off('error', reject);
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        for (const target of targets.values()) target.agent.destroy();
+      }),
+  };
+}
+
+function problem(res: ServerResponse, status: number, detail: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
+  res.end(JSON.stringify({ type: 'about:blank', title: status === 503 ? 'Service Unavailable' : 'Bad Gateway', status, detail }));
+}
+
+/** Headers about one connection, which the router's own connections replace. */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer'];
+
+function withoutHopByHop(headers: Record<string, string | string[] | undefined>): Record<string, string | string[] | undefined> {
+  const copy = { ...headers };
+  for (const name of HOP_BY_HOP) delete copy[name];
+  return copy;
+}

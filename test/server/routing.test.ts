@@ -1,0 +1,61 @@
+// The order router's pure parts: which order a request names, which worker an order goes to, and the hints
+// workers give about the orders of the instances they list.
+import { describe, expect, it } from 'vitest';
+import { chooseWorker, parseRouteHints, routeHints, routeKeyOf } from '../../server/routing.js';
+
+const known = new Map([['inst-1', 'SO-7']]);
+const orderOf = (instance: string) => known.get(instance);
+
+describe('routeKeyOf', () => {
+  it('reads the order from the path, the businessKey query and the bodies that name it', () => {
+    expect(routeKeyOf('GET', '/api/orders/SO%2F1', orderOf)).toBe('order:SO/1');
+    expect(routeKeyOf('POST', '/api/orders/SO-1/cancel', orderOf)).toBe('order:SO-1');
+    expect(routeKeyOf('GET', '/api/tasks?businessKey=SO-2&mine=true', orderOf)).toBe('order:SO-2');
+    expect(routeKeyOf('POST', '/api/orders', orderOf, Buffer.from('{"orderNo":"SO-3","amount":1}'))).toBe('order:SO-3');
+    expect(routeKeyOf('POST', '/api/messages', orderOf, Buffer.from('{"name":"paid","businessKey":"SO-4"}'))).toBe('order:SO-4');
+  });
+
+  it('reads a task, job or instance through its instance id, as its order once that is known', () => {
+    expect(routeKeyOf('POST', `/api/tasks/${encodeURIComponent('inst-1:Activity_1')}/complete`, orderOf)).toBe('order:SO-7');
+    expect(routeKeyOf('POST', '/api/jobs/inst-2:Job_1/complete', orderOf)).toBe('instance:inst-2');
+    expect(routeKeyOf('GET', '/api/instances/inst-1', orderOf)).toBe('order:SO-7');
+  });
+
+  it('names no order for requests about none, or with a body it cannot read', () => {
+    expect(routeKeyOf('POST', '/api/jobs/fetch-and-lock', orderOf, Buffer.from('{"type":"shipping"}'))).toBeUndefined();
+    expect(routeKeyOf('GET', '/metrics', orderOf)).toBeUndefined();
+    expect(routeKeyOf('POST', '/api/orders', orderOf, Buffer.from('{not json'))).toBeUndefined();
+    expect(routeKeyOf('POST', '/api/orders', orderOf, Buffer.from('{"orderNo":42}'))).toBeUndefined();
+    expect(routeKeyOf('GET', '/api/orders/%E0%A4%A', orderOf)).toBeUndefined();
+  });
+});
+
+describe('chooseWorker', () => {
+  it('keeps an order on one worker, spreads orders, and moves only a dead worker\'s orders', () => {
+    const keys = Array.from({ length: 200 }, (_, i) => `order:SO-${i}`);
+    const before = keys.map((key) => chooseWorker(key, [0, 1, 2]));
+    expect(keys.map((key) => chooseWorker(key, [0, 1, 2]))).toEqual(before);
+    for (const slot of [0, 1, 2]) expect(before.filter((chosen) => chosen === slot).length).toBeGreaterThan(30);
+    const after = keys.map((key) => chooseWorker(key, [0, 2]));
+    keys.forEach((_, i) => {
+      if (before[i] !== 1) expect(after[i]).toBe(before[i]);
+      else expect([0, 2]).toContain(after[i]);
+    });
+    expect(chooseWorker('order:SO-1', [])).toBeUndefined();
+  });
+});
+
+describe('routeHints', () => {
+  it('names the order of every instance an answer lists, and parses back', () => {
+    const tasks = [
+      { id: 'a:1', instanceId: 'a', businessKey: 'SO,1' },
+      { id: 'b:1', instanceId: 'b', businessKey: null },
+    ];
+    expect(parseRouteHints(routeHints(tasks)!)).toEqual([['a', 'SO,1']]);
+    const view = { id: 'root', status: 'running', businessKey: 'SO-9', children: [{ id: 'child' }] };
+    expect(parseRouteHints(routeHints(view)!)).toEqual([['root', 'SO-9'], ['child', 'SO-9']]);
+    expect(parseRouteHints(routeHints({ items: [{ instanceId: 'c', businessKey: 'SO-3' }] })!)).toEqual([['c', 'SO-3']]);
+    expect(routeHints({ status: 'ok' })).toBeUndefined();
+    expect(parseRouteHints('broken,=x,%E0=y,ok=SO-1')).toEqual([['ok', 'SO-1']]);
+  });
+});
