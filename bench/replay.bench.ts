@@ -65,6 +65,8 @@ export async function runReplayBench(): Promise<BenchResult> {
       replaySeconds: round(report.replay.durationMs / 1000),
       analyseSeconds: round(analyseSeconds),
       replayOrdersPerSecond: Math.round(report.replay.orders / (report.replay.durationMs / 1000)),
+      fastPathOrders: report.replay.paths.fast,
+      enginePathOrders: report.replay.paths.engine,
       inProcessOrders: inProcessReport.replay.orders,
       inProcessOrdersPerSecond: Math.round(inProcessReport.replay.orders / (inProcessReport.replay.durationMs / 1000)),
       liveOrdersPerSecond: round(liveOrdersPerSecond),

@@ -2,6 +2,7 @@
 // candidate files' processes as the next version of their keys. Read-only: it
 // reads the store once for the latest versions and then on demand for older
 // versions that running or recorded instances are on.
+import type { ModdleElement } from 'bpmn-moddle';
 import type { BpmnFile } from '../api.js';
 import { parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
@@ -9,6 +10,7 @@ import type { CalledVersions } from '../runtime/called-version.js';
 import { compileExecutable, type ExecutableDefinition } from '../runtime/definition-cache.js';
 import type { ProcessVersionRow, Store } from '../store/types.js';
 import { flowGraphOf, type FlowGraph } from './flow-graph.js';
+import { processOf } from './process-diff.js';
 
 export interface CandidateProcess {
   key: string;
@@ -19,12 +21,19 @@ export interface CandidateProcess {
   model: ProcessModel;
 }
 
+/** A version as the replay reads it: its compiled model, its flow graph and its bpmn-moddle process element. */
+export interface VersionGraph {
+  model: ProcessModel;
+  graph: FlowGraph;
+  process: ModdleElement | undefined;
+}
+
 /** The deployment id the candidate files would share (no stored deployment has it). */
 const CANDIDATE_DEPLOYMENT = 'candidate';
 
 export class CandidateLibrary {
   private readonly definitions = new Map<string, Promise<ExecutableDefinition>>();
-  private readonly graphs = new Map<string, Promise<{ model: ProcessModel; graph: FlowGraph }>>();
+  private readonly graphs = new Map<string, Promise<VersionGraph>>();
 
   private constructor(
     private readonly store: Store,
@@ -75,15 +84,15 @@ export class CandidateLibrary {
     return definition;
   }
 
-  /** The model and sequence-flow graph of a version (what can still be reached from a wait). */
-  graph(key: string, version: number): Promise<{ model: ProcessModel; graph: FlowGraph }> {
+  /** The model, sequence-flow graph and parsed process of a version (what can still be reached from a wait; what the fast replay runs). */
+  graph(key: string, version: number): Promise<VersionGraph> {
     const id = `${key}@${version}`;
     let graph = this.graphs.get(id);
     if (!graph) {
       graph = this.xml(key, version).then(async (xml) => {
         const parsed = await parseBpmn(xml);
         const model = compileProcessModels(parsed.definitions).find((candidate) => candidate.key === key)!;
-        return { model, graph: flowGraphOf(parsed.definitions, key) };
+        return { model, graph: flowGraphOf(parsed.definitions, key), process: processOf(parsed.definitions, key) };
       });
       this.graphs.set(id, graph);
     }

@@ -71,7 +71,7 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
     });
   }
   const replay = options.replay === false
-    ? { orders: 0, blocked: 0, changed: 0, groups: [], durationMs: 0 }
+    ? { orders: 0, blocked: 0, changed: 0, groups: [], durationMs: 0, paths: { fast: 0, engine: 0 } }
     : await replayRecorded(store, library, files, { ...options.replay, processKey: options.orderProcessKey }, options);
   const blocking = replay.blocked > 0 || findings.some((finding) => finding.severity === 'error');
   return { processes, replay, findings, blocking };

@@ -5,6 +5,7 @@
 // worker threads and `reportOf` groups what they found.
 import type { Store } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
+import { FastReplay } from './fast-replay.js';
 import { recordedOrders, type OrderSelection } from './recorded-orders.js';
 import { replayOrder } from './replay-sandbox.js';
 import { compareRoutes, groupChanges, type ReplayGroup, type RouteChange } from './route-comparison.js';
@@ -16,6 +17,13 @@ export interface ReplayReport {
   changed: number;
   groups: ReplayGroup[];
   durationMs: number;
+  /** How many orders the fast path replayed and how many bpmn-engine did (docs/impact.md, "Fast path"). */
+  paths: ReplayPaths;
+}
+
+export interface ReplayPaths {
+  fast: number;
+  engine: number;
 }
 
 /** One replayed order: its place in the selection (newest first), its number and how its route changes. */
@@ -23,6 +31,8 @@ export interface OrderChange {
   index: number;
   orderNo: string;
   change: RouteChange;
+  /** Which replay gave the route: the fast path's interpreter or the bpmn-engine sandbox. */
+  path: keyof ReplayPaths;
 }
 
 /**
@@ -41,6 +51,8 @@ export interface ReplayRun {
   signal?: AbortSignal;
   /** Told after each chunk of orders (the worker reports progress with it). */
   progress?: (orders: number) => void;
+  /** false: every order on bpmn-engine (default: the fast path where the library supports it). */
+  fast?: boolean;
 }
 
 /** Every selected order, replayed and compared, in one thread. */
@@ -57,10 +69,12 @@ export async function replayChanges(store: Store, library: CandidateLibrary, sel
   const { shard } = run;
   const chunk = shard?.chunk ?? 100;
   const mine = (index: number) => !shard || Math.floor(index / shard.chunk) % shard.count === shard.index;
+  const fast = run.fast === false ? undefined : new FastReplay(library);
   for await (const { index, order } of recordedOrders(store, selection, mine)) {
     run.signal?.throwIfAborted();
-    const replayed = await replayOrder(library, order);
-    changes.push({ index, orderNo: order.orderNo, change: compareRoutes(order.actual, replayed, names) });
+    const quick = await fast?.replay(order);
+    const replayed = quick ?? await replayOrder(library, order);
+    changes.push({ index, orderNo: order.orderNo, change: compareRoutes(order.actual, replayed, names), path: quick ? 'fast' : 'engine' });
     if (changes.length % chunk === 0) run.progress?.(changes.length);
   }
   run.signal?.throwIfAborted();
@@ -78,6 +92,10 @@ export function reportOf(changes: OrderChange[], durationMs: number): ReplayRepo
     changed: ordered.length - count('unchanged'),
     groups,
     durationMs: Math.round(durationMs),
+    paths: {
+      fast: ordered.filter((change) => change.path === 'fast').length,
+      engine: ordered.filter((change) => change.path === 'engine').length,
+    },
   };
 }
 

@@ -433,12 +433,18 @@ export const ImpactReport: JsonSchema = {
     },
     replay: {
       type: 'object',
-      required: ['orders', 'blocked', 'changed', 'groups', 'durationMs'],
+      required: ['orders', 'blocked', 'changed', 'groups', 'durationMs', 'paths'],
       properties: {
         orders: { type: 'integer', description: 'Recorded orders replayed.' },
         blocked: { type: 'integer' },
         changed: { type: 'integer' },
         durationMs: { type: 'integer' },
+        paths: {
+          type: 'object',
+          required: ['fast', 'engine'],
+          description: 'How many orders the fast path replayed and how many bpmn-engine replayed (a version with a construct the fast path does not play, or an order with a BPMN error).',
+          properties: { fast: { type: 'integer', minimum: 0 }, engine: { type: 'integer', minimum: 0 } },
+        },
         groups: {
           type: 'array',
           items: {

@@ -68,6 +68,9 @@ describe('POST /api/impact', () => {
     expect(report.processes.map((process) => [process.key, process.version, process.previousVersion])).toEqual([['credit-order-approval', 2, 1]]);
     expect(report.processes[0].runningOrders.inside.orders).toEqual([{ orderNo: 'IM-700', version: 1 }]);
     expect(report.replay.groups.filter((group) => group.kind === 'new-wait').map((group) => group.orders)).toEqual([['IM-450']]);
+    // the shipped library is all the fast path plays: every order took it (in the replay's worker thread)
+    expect(report.replay.orders).toBeGreaterThan(0);
+    expect(report.replay.paths).toEqual({ fast: report.replay.orders, engine: 0 });
     expect(report.blocking).toBe(false);
     const after = (await api.get<ProcessDetail>('/api/processes/credit-order-approval', TOKENS.erp)).body;
     expect(after.versions).toEqual(before.versions);
@@ -94,7 +97,7 @@ describe('POST /api/impact', () => {
 
 describe('deployment notes', () => {
   it('refuses a deployment without a note with 422 naming the note, and keeps the note of one that has it', async () => {
-    const without = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered()) });
+    const without = await api.request<{ errors: unknown }>('POST', '/api/deployments', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered()) });
     expect(without.status).toBe(422);
     expect(problemOf(without).errors).toEqual([{ field: 'note', message: 'is required' }]);
     const blank = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered(), '   ') });

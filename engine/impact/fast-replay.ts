@@ -1,0 +1,543 @@
+// The fast path of replay: plays a recorded order through the route models
+// (route-model.ts) of the candidate library without bpmn-engine, and gives
+// the same route record as the engine sandbox (replay-sandbox.ts) — the same
+// completed elements in the same order, the same waits, the same blocks.
+// It mirrors the sandbox step for step: the same instances in the same order,
+// the same recorded actions matched to waits the same way, the same checks
+// (declared completion variables, four eyes), the same output mappings and
+// the same FEEL/JUEL conditions (compile-expression.ts), evaluated as
+// bpmn-engine evaluates them: exclusive gateways take the first true flow in
+// document order, else the default; parallel gateways fork all flows and join
+// by counting a token on every incoming flow; a terminate end ends the
+// instance. Depth first, as bpmn-engine runs a step. Whatever it cannot
+// reproduce for an order (a version with an unsupported construct, a BPMN
+// error thrown by a worker, a call that cannot be resolved) it declines, and
+// that order replays on bpmn-engine. test/engine/impact/fast-replay.test.ts
+// checks it against the engine replay, order by order.
+import { isFeel, evaluateFeel, feelBody } from '../feel/feel-expression.js';
+import type { ElementInfo } from '../bpmn/process-model.js';
+import { childReturnVariables, childStartVariables } from '../runtime/call-variables.js';
+import { calledVersion } from '../runtime/called-version.js';
+import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-variables.js';
+import { visibleVariables } from '../runtime/execution-environment.js';
+import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
+import { taskAssignment } from '../runtime/task-assignment.js';
+import type { InstanceStatus, WaitKind } from '../store/types.js';
+import type { CandidateLibrary } from './candidate-library.js';
+import { reachableFrom } from './flow-graph.js';
+import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
+import type { ReplayedRoute } from './replay-sandbox.js';
+import { routeModelOf, type RouteModel, type RouteNode } from './route-model.js';
+
+type Block = NonNullable<ReplayedRoute['block']>;
+
+class Blocked extends Error {
+  constructor(readonly block: Block) {
+    super(block.message);
+  }
+}
+
+/** The order needs what only bpmn-engine does: the caller replays it there. */
+class Declined extends Error {}
+
+interface Wait {
+  /** Unique per wait state entered (a loop back to a catch opens a new one). */
+  serial: number;
+  node: RouteNode;
+  kind: WaitKind;
+  candidateGroups?: string[];
+  /** Call waits: the child started for it. */
+  child?: FastInstance;
+  /** Described once (a task's assignment and a job's type are evaluated when the wait opens). */
+  described?: true;
+}
+
+interface FastInstance {
+  key: string;
+  version: number;
+  route: RouteModel;
+  status: InstanceStatus;
+  variables: Record<string, unknown>;
+  waits: Wait[];
+  /** Parallel joins: tokens that arrived per incoming flow. */
+  joins: Map<string, Map<string, number>>;
+  parent?: { instance: FastInstance; wait: Wait };
+}
+
+type Step =
+  | { type: 'start'; variables: Record<string, unknown>; mappedBy?: string }
+  | { type: 'signal'; wait: Wait; variables: Record<string, unknown>; outputsApplied: boolean };
+
+interface Queued {
+  instance: FastInstance;
+  step: Step;
+}
+
+/**
+ * Route models of the candidate library, each version's decided once:
+ * whether it and every process it calls can be played fast.
+ */
+export class FastReplay {
+  private readonly models = new Map<string, Promise<RouteModel | undefined>>();
+  private readonly calls = new Map<string, Promise<{ version: number } | { problem: string }>>();
+  private readonly closures = new Map<string, Promise<boolean>>();
+
+  constructor(readonly library: CandidateLibrary) {}
+
+  /** The route of `order` as the engine sandbox would record it, or undefined when it must replay on bpmn-engine. */
+  async replay(order: RecordedOrder): Promise<ReplayedRoute | undefined> {
+    const version = this.library.latestVersion(order.processKey);
+    if (version === undefined || !(await this.supports(order.processKey, version))) return undefined;
+    if (order.actions.some((action) => action.kind === 'job-error')) return undefined;
+    const run = new FastRun(this);
+    try {
+      await run.start(order, version);
+      for (const action of order.actions) {
+        if (run.ended()) break;
+        await run.apply(action);
+      }
+    } catch (error) {
+      if (error instanceof Declined) return undefined;
+      if (!(error instanceof Blocked)) throw error;
+      return { ...(await run.route()), status: 'blocked', block: error.block };
+    }
+    return run.route();
+  }
+
+  /** Whether a version and every version it can call (transitively, by each call's binding) is supported. */
+  supports(key: string, version: number): Promise<boolean> {
+    const id = `${key}@${version}`;
+    let supported = this.closures.get(id);
+    if (!supported) {
+      supported = this.closureSupported(key, version, new Set());
+      this.closures.set(id, supported);
+    }
+    return supported;
+  }
+
+  model(key: string, version: number): Promise<RouteModel | undefined> {
+    const id = `${key}@${version}`;
+    let model = this.models.get(id);
+    if (!model) {
+      model = this.library.graph(key, version).then(({ process, model: compiled }) => {
+        const result = routeModelOf(process, compiled, version);
+        return result.supported ? result.route : undefined;
+      });
+      this.models.set(id, model);
+    }
+    return model;
+  }
+
+  /** The version a call activity of `caller` starts, resolved as the sandbox resolves it (once per call). */
+  called(caller: RouteModel, info: ElementInfo): Promise<{ version: number } | { problem: string }> {
+    const id = `${caller.key}@${caller.version}/${info.id}`;
+    let resolved = this.calls.get(id);
+    if (!resolved) {
+      resolved = calledVersion(this.library.calledVersions(), { key: caller.key, version: caller.version }, info.calledProcess!, info.binding);
+      this.calls.set(id, resolved);
+    }
+    return resolved;
+  }
+
+  private async closureSupported(key: string, version: number, visiting: Set<string>): Promise<boolean> {
+    const id = `${key}@${version}`;
+    if (visiting.has(id)) return true;
+    visiting.add(id);
+    const route = await this.model(key, version);
+    if (!route) return false;
+    for (const node of route.nodes.values()) {
+      if (node.waitKind !== 'call') continue;
+      const resolved = await this.called(route, node.info);
+      if ('problem' in resolved) return false;
+      if (!(await this.closureSupported(node.info.calledProcess!, resolved.version, visiting))) return false;
+    }
+    return true;
+  }
+}
+
+/** One order's replay: the sandbox's instances, waits and buffered messages, without engines. */
+class FastRun {
+  private readonly instances: FastInstance[] = [];
+  private readonly completed: string[] = [];
+  private readonly unused: ReplayedRoute['unused'] = [];
+  private readonly buffered: { name: string; variables: Record<string, unknown> }[] = [];
+  private readonly recordedMessages = new Set<string>();
+  private readonly deciders = new Map<string, string>();
+  private root: FastInstance | undefined;
+  private serial = 0;
+
+  constructor(private readonly fast: FastReplay) {}
+
+  async start(order: RecordedOrder, version: number): Promise<void> {
+    const route = (await this.fast.model(order.processKey, version))!;
+    const declaration = startDeclarationOf(route.model);
+    let variables = order.startVariables;
+    if (declaration) {
+      const payload = Object.fromEntries(Object.entries(variables).filter(([name]) => declaration.declared.includes(name)));
+      try {
+        variables = mapStartVariables(route.model, declaration, payload);
+      } catch (error) {
+        throw blocked(`${order.processKey}/${declaration.startEventId}`, null, 'start-refused', (error as Error).message);
+      }
+    }
+    this.root = this.newInstance(route);
+    await this.run([{ instance: this.root, step: { type: 'start', variables, ...(declaration && { mappedBy: declaration.startEventId }) } }]);
+  }
+
+  ended(): boolean {
+    return this.root!.status !== 'running';
+  }
+
+  async apply(action: RecordedAction): Promise<void> {
+    if (action.kind === 'cancel') {
+      for (const instance of this.instances) if (instance.status === 'running') instance.status = 'cancelled';
+      return;
+    }
+    if (action.kind === 'message') return this.message(action);
+    const kind: WaitKind = action.kind === 'task' ? 'task' : action.kind === 'timer' ? 'timer' : 'job';
+    const found = this.findWait((instance, wait) => wait.kind === kind && instance.key === action.processKey && wait.node.id === action.elementId);
+    if (!found) {
+      this.unused.push({ kind: action.kind, element: `${action.processKey}/${action.elementId}` });
+      return;
+    }
+    const { instance, wait } = found;
+    const info = wait.node.info;
+    switch (action.kind) {
+      case 'task': {
+        const writes = refusable(instance, info, () => userTaskWrites(info, action.variables));
+        if (instance.route.model.separatedTasks.includes(info.id) && action.actor) this.fourEyes(instance, info, action.actor);
+        return this.run([{ instance, step: { type: 'signal', wait, variables: writes, outputsApplied: true } }]);
+      }
+      case 'job': {
+        const writes = refusable(instance, info, () => jobWrites(info, instance.route.model, action.variables));
+        return this.run([{ instance, step: { type: 'signal', wait, variables: writes, outputsApplied: Boolean(info.outputs?.length) } }]);
+      }
+      case 'job-failed':
+        instance.status = 'failed';
+        this.root!.status = 'failed';
+        return;
+      default:
+        // timers (no supported version has one) and BPMN errors (declined up front) never get here
+        throw new Declined();
+    }
+  }
+
+  async route(): Promise<Omit<ReplayedRoute, 'status'> & { status: InstanceStatus }> {
+    const waiting: ReplayedRoute['waiting'] = [];
+    for (const instance of this.instances) {
+      if (instance.status !== 'running') continue;
+      for (const wait of instance.waits) {
+        if (wait.kind === 'call') continue;
+        const { info } = wait.node;
+        const messageName = wait.kind === 'message' ? info.message?.name : undefined;
+        waiting.push({
+          element: `${instance.key}/${info.id}`, kind: wait.kind, name: info.name ?? null,
+          ...(wait.kind === 'task' && { candidateGroups: wait.candidateGroups ?? [] }),
+          ...(messageName && { messageName }),
+          ...(await this.listening(instance, wait, messageName) && { listening: true as const }),
+        });
+      }
+    }
+    return { status: this.root ? this.root.status : 'failed', completed: this.completed, waiting, unused: this.unused };
+  }
+
+  // ---- messages -------------------------------------------------------------
+
+  private async listening(instance: FastInstance, wait: Wait, messageName: string | undefined): Promise<boolean> {
+    if (wait.kind !== 'message' || !messageName || this.recordedMessages.has(messageName)) return false;
+    const { graph } = await this.fast.library.graph(instance.key, instance.version);
+    return reachableFrom(graph, [wait.node.id]).has(wait.node.id);
+  }
+
+  private async message(action: Extract<RecordedAction, { kind: 'message' }>): Promise<void> {
+    this.recordedMessages.add(action.name);
+    try {
+      messageWrites(action.variables, action.name);
+    } catch (error) {
+      throw blocked(`${action.processKey}/${action.elementId}`, null, 'decision-refused', (error as Error).message);
+    }
+    const found = this.findWait((_instance, wait) => wait.kind === 'message' && wait.node.info.message?.name === action.name);
+    if (!found) {
+      this.buffered.push({ name: action.name, variables: action.variables });
+      return;
+    }
+    await this.run([{ instance: found.instance, step: { type: 'signal', wait: found.wait, variables: action.variables, outputsApplied: false } }]);
+  }
+
+  // ---- steps ----------------------------------------------------------------
+
+  /** The sandbox's queue: a step per instance; children start after their caller's step and return to it when they end. */
+  private async run(queue: Queued[]): Promise<void> {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const { instance } = next;
+      const before = new Set(instance.waits.map((wait) => wait.serial));
+      const kept = { status: instance.status, waits: [...instance.waits], variables: { ...instance.variables } };
+      const step = new StepRun(instance, this.completed, () => ++this.serial);
+      step.run(next.step);
+      if (step.failure) {
+        // the sandbox keeps an instance as it was before a failed step (a child whose start fails is none of its instances)
+        Object.assign(instance, kept);
+        const info = step.failure.elementId ? instance.route.nodes.get(step.failure.elementId)?.info : undefined;
+        throw blocked(`${instance.key}/${step.failure.elementId ?? ''}`, info?.name ?? null, 'step-failed', step.failure.message);
+      }
+      if (!this.instances.includes(instance)) this.instances.push(instance);
+      const newCalls = instance.waits.filter((wait) => wait.kind === 'call' && !wait.child);
+      for (const call of newCalls) queue.push(await this.startChild(instance, call));
+      if (instance.status !== 'running' && instance.parent) queue.push(...this.returnToParent(instance));
+      if (instance.status === 'running') queue.push(...this.takeBuffered(instance, before));
+    }
+  }
+
+  private async startChild(parent: FastInstance, call: Wait): Promise<Queued> {
+    const { info } = call.node;
+    const resolved = await this.fast.called(parent.route, info);
+    // an unresolvable call fails the caller through bpmn-engine's error handling: left to the engine
+    if ('problem' in resolved) throw new Declined();
+    const route = await this.fast.model(info.calledProcess!, resolved.version);
+    if (!route) throw new Declined();
+    const child = this.newInstance(route, { instance: parent, wait: call });
+    call.child = child;
+    return { instance: child, step: { type: 'start', variables: childStartVariables(info, parent.variables) } };
+  }
+
+  private returnToParent(child: FastInstance): Queued[] {
+    const { instance: parent, wait } = child.parent!;
+    if (parent.status !== 'running') return [];
+    // a call no longer waiting, or a child that did not end well: the engine fails the caller its own way
+    if (!parent.waits.includes(wait) || (child.status !== 'completed' && child.status !== 'rejected')) throw new Declined();
+    const returned = childReturnVariables(wait.node.info, child.variables);
+    return [{ instance: parent, step: { type: 'signal', wait, variables: returned.variables, outputsApplied: Boolean(returned.outputsApplied) } }];
+  }
+
+  private takeBuffered(instance: FastInstance, before: Set<number>): Queued[] {
+    for (const wait of instance.waits) {
+      if (wait.kind !== 'message' || before.has(wait.serial)) continue;
+      const index = this.buffered.findIndex((message) => message.name === wait.node.info.message?.name);
+      if (index < 0) continue;
+      const [message] = this.buffered.splice(index, 1);
+      return [{ instance, step: { type: 'signal', wait, variables: message.variables, outputsApplied: false } }];
+    }
+    return [];
+  }
+
+  // ---- helpers --------------------------------------------------------------
+
+  private newInstance(route: RouteModel, parent?: FastInstance['parent']): FastInstance {
+    // listed (as the sandbox lists it) once its first step succeeds
+    return { key: route.key, version: route.version, route, status: 'running', variables: {}, waits: [], joins: new Map(), ...(parent && { parent }) };
+  }
+
+  private findWait(matches: (instance: FastInstance, wait: Wait) => boolean): { instance: FastInstance; wait: Wait } | undefined {
+    for (const instance of this.instances) {
+      if (instance.status !== 'running') continue;
+      const wait = instance.waits.find((candidate) => matches(instance, candidate));
+      if (wait) return { instance, wait };
+    }
+    return undefined;
+  }
+
+  private fourEyes(instance: FastInstance, info: ElementInfo, actor: string) {
+    const element = `${instance.key}/${info.id}`;
+    const earlier = [...this.deciders].find(([decided, decider]) => decider === actor && decided !== element);
+    if (earlier) {
+      throw blocked(element, info.name ?? null, 'four-eyes', `four eyes: ${actor} already decided ${earlier[0]}, so another person must decide "${info.name ?? info.id}"`);
+    }
+    this.deciders.set(element, actor);
+  }
+}
+
+/**
+ * One step of one instance, as runInstanceStep runs it on bpmn-engine: the
+ * action, then every element reached, depth first, to the next wait states
+ * or the end; then the waits described as the runtime describes them.
+ */
+class StepRun {
+  failure: { elementId: string | null; message: string } | undefined;
+  /** A condition failed: bpmn-engine stops the instance there. */
+  private stopped = false;
+  private terminated = false;
+  private outcome: string | undefined;
+
+  constructor(
+    private readonly instance: FastInstance,
+    private readonly completed: string[],
+    private readonly nextSerial: () => number,
+  ) {}
+
+  run(step: Step): void {
+    const { instance } = this;
+    if (step.type === 'start') {
+      instance.variables = { ...step.variables };
+      this.enter(instance.route.nodes.get(instance.route.startId)!, step.mappedBy);
+    } else {
+      instance.waits = instance.waits.filter((wait) => wait !== step.wait);
+      Object.assign(instance.variables, step.variables);
+      this.complete(step.wait.node, step.outputsApplied ? step.wait.node.id : undefined);
+    }
+    if (this.failure) {
+      instance.status = 'failed';
+      return;
+    }
+    const joinsPending = [...instance.joins.values()].some((arrivals) => [...arrivals.values()].some((count) => count > 0));
+    if (this.terminated || (instance.waits.length === 0 && !joinsPending)) {
+      instance.status = this.outcome === 'rejected' ? 'rejected' : 'completed';
+      instance.waits = [];
+      return;
+    }
+    this.describeWaits();
+  }
+
+  /** A token reaches `node`. */
+  private enter(node: RouteNode, mappedBy?: string): void {
+    if (this.stopped || this.terminated) return;
+    switch (node.kind) {
+      case 'wait': {
+        const wait: Wait = { serial: this.nextSerial(), node, kind: node.waitKind! };
+        this.instance.waits.push(wait);
+        return;
+      }
+      case 'parallel':
+        if (node.incoming.length > 1) return; // joins count their tokens in `take`
+        return this.complete(node, mappedBy);
+      case 'exclusive':
+        return this.exclusive(node);
+      default:
+        return this.complete(node, mappedBy);
+    }
+  }
+
+  /** `node` completes: its outputs, its history entry, then its outgoing flows. */
+  private complete(node: RouteNode, mappedAlready?: string): void {
+    const { info } = node;
+    if (info.outputs && mappedAlready !== node.id) this.applyOutputs(info);
+    if (node.kind === 'end' && info.outcome) this.outcome = info.outcome;
+    this.completed.push(`${this.instance.key}/${node.id}`);
+    if (node.terminate) {
+      this.terminated = true;
+      this.instance.waits = [];
+      return;
+    }
+    for (const flow of node.outgoing) this.take(flow.target, flow.id);
+  }
+
+  private take(targetId: string, flowId: string): void {
+    if (this.stopped || this.terminated) return;
+    const target = this.instance.route.nodes.get(targetId)!;
+    if (target.kind === 'parallel' && target.incoming.length > 1) {
+      const arrivals = this.instance.joins.get(target.id) ?? new Map<string, number>();
+      this.instance.joins.set(target.id, arrivals);
+      arrivals.set(flowId, (arrivals.get(flowId) ?? 0) + 1);
+      if (target.incoming.every((incoming) => (arrivals.get(incoming) ?? 0) > 0)) {
+        for (const incoming of target.incoming) arrivals.set(incoming, arrivals.get(incoming)! - 1);
+        this.complete(target);
+      }
+      return;
+    }
+    this.enter(target);
+  }
+
+  /** The first outgoing flow whose condition holds, in bpmn-engine's order, else the default. */
+  private exclusive(node: RouteNode): void {
+    const variables = visibleVariables(this.instance.variables);
+    for (const flow of node.outgoing) {
+      let taken = true;
+      if (flow.condition) {
+        try {
+          taken = flow.condition.test(variables);
+        } catch (error) {
+          this.fail(node.id, `condition of sequence flow ${flow.id}: ${(error as Error).message}`);
+          this.stopped = true;
+          return;
+        }
+      }
+      if (taken) {
+        this.completeGateway(node, flow.target, flow.id);
+        return;
+      }
+    }
+    this.fail(node.id, `<${node.id}> no conditional flow taken`);
+    this.stopped = true;
+  }
+
+  private completeGateway(node: RouteNode, target: string, flowId: string): void {
+    if (node.info.outputs) this.applyOutputs(node.info);
+    this.completed.push(`${this.instance.key}/${node.id}`);
+    this.take(target, flowId);
+  }
+
+  /** zeebe:ioMapping outputs over the process variables, as applyOutputs in instance-step.ts. */
+  private applyOutputs(info: ElementInfo): void {
+    for (const { source, target } of info.outputs ?? []) {
+      try {
+        this.instance.variables[target] = isFeel(source) ? evaluateFeel(feelBody(source), visibleVariables(this.instance.variables)) : source;
+      } catch (error) {
+        this.fail(info.id, `output mapping ${target} of ${info.id}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private fail(elementId: string, message: string): void {
+    this.failure ??= { elementId, message };
+  }
+
+  /** What describeWaits in instance-step.ts evaluates for each wait; what it refuses fails the step. */
+  private describeWaits(): void {
+    const variables = visibleVariables(this.instance.variables);
+    for (const wait of this.instance.waits) {
+      const { info } = wait.node;
+      try {
+        if (wait.kind === 'message' && info.message?.correlationKey) expressionText(info.message.correlationKey, variables);
+      } catch (error) {
+        return this.describeFailure(info.id, `correlation key of message ${info.message!.name} at ${info.id}: ${(error as Error).message}`);
+      }
+      const opened = !wait.described;
+      wait.described = true;
+      if (wait.kind === 'task' && opened) {
+        try {
+          wait.candidateGroups = taskAssignment(info, variables).candidateGroups;
+        } catch (error) {
+          return this.describeFailure(info.id, `task ${info.id}: ${(error as Error).message}`);
+        }
+      }
+      if (wait.kind === 'job') {
+        try {
+          if (opened && info.jobType) expressionText(info.jobType, variables);
+          inputsOf(info, variables);
+        } catch (error) {
+          return this.describeFailure(info.id, `job of ${info.id}: ${(error as Error).message}`);
+        }
+      }
+    }
+  }
+
+  private describeFailure(elementId: string, message: string): void {
+    this.failure = { elementId, message };
+    this.instance.status = 'failed';
+  }
+}
+
+/** A `=FEEL` attribute evaluated to text, or a plain attribute as it is (expressionText in instance-step.ts). */
+function expressionText(expression: string, variables: Record<string, unknown>): void {
+  if (isFeel(expression)) evaluateFeel(feelBody(expression), variables);
+}
+
+/** zeebe:ioMapping inputs, evaluated as the runtime evaluates them for a job's worker (inputsOf in instance-step.ts). */
+function inputsOf(info: ElementInfo, variables: Record<string, unknown>): void {
+  const local: Record<string, unknown> = {};
+  for (const { source, target } of info.inputs ?? []) {
+    local[target] = isFeel(source) ? evaluateFeel(feelBody(source), { ...variables, ...local }) : source;
+  }
+}
+
+function blocked(element: string, name: string | null, reason: Block['reason'], message: string): Blocked {
+  return new Blocked({ element, name, reason, message });
+}
+
+/** A recorded completion the candidate's declarations refuse: the order blocks there. */
+function refusable<T>(instance: FastInstance, info: ElementInfo, writes: () => T): T {
+  try {
+    return writes();
+  } catch (error) {
+    throw blocked(`${instance.key}/${info.id}`, info.name ?? null, 'decision-refused', (error as Error).message);
+  }
+}

@@ -1,0 +1,279 @@
+// The fast replay against the engine replay, order by order: for the shipped
+// library and the candidate variants of the impact tests, every recorded
+// order (run live through the runtime) and a few hundred generated ones
+// (prepaid and credit, amounts around every threshold, special changes,
+// order changes, rejections, refused and missing decisions, cancels, failed
+// jobs, running orders cut short) must give exactly the route record the
+// bpmn-engine sandbox gives. Generated orders are seeded, so a failure repeats.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, openStratum, type BpmnFile, type Stratum } from '../../../engine/index.js';
+import { CandidateLibrary } from '../../../engine/impact/candidate-library.js';
+import { FastReplay } from '../../../engine/impact/fast-replay.js';
+import { recordedOrders, type RecordedAction, type RecordedOrder } from '../../../engine/impact/recorded-orders.js';
+import { replayOrder } from '../../../engine/impact/replay-sandbox.js';
+import { replayOrders } from '../../../engine/impact/replay.js';
+import type { Store } from '../../../engine/store/types.js';
+import { DIAGRAMS_DIR, director, enter, erp, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
+
+const GENERATED = 200;
+
+let dataDir: string;
+let store: Store;
+let stratum: Stratum;
+let recorded: RecordedOrder[];
+let generated: RecordedOrder[];
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'stratum-fast-replay-'));
+  store = await openStore({ dataDir });
+  stratum = await openStratum({ store, orderEntry: { rates: SAMPLE_RATES } });
+  await stratum.library.deploy(shippedDiagrams(), { user: 'test' });
+  await recordOrders();
+  recorded = [];
+  for await (const { order: one } of recordedOrders(store, { processKey: 'order-to-cash', last: 100 })) recorded.push(one);
+  generated = generateOrders(recorded.find((one) => one.orderNo === 'SO-350')!, GENERATED);
+}, 600_000);
+
+afterAll(async () => {
+  await stratum.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The outcomes the generated orders reach on every variant (a variant adds its own), so the comparison covers each. */
+const OUTCOMES = ['blocked:decision-refused', 'cancelled', 'completed', 'failed', 'running'];
+
+/** Each variant's candidate files, and the outcomes its replay must reach besides OUTCOMES. */
+const VARIANTS: Record<string, () => BpmnFile[]> = {
+  'the shipped library unchanged': () => [],
+  'the vice-president from 400,000': () => [candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000'))],
+  'a new control process called from sales-order-management': () => [
+    candidate('sales-order-management', (xml) => xml
+      .replace('targetRef="CallActivity_ApproveCreditOrder" />', 'targetRef="CallActivity_CheckExport" />')
+      .replace('<bpmn:callActivity id="CallActivity_ApproveCreditOrder"', `<bpmn:callActivity id="CallActivity_CheckExport" name="Check export">
+      <bpmn:extensionElements><zeebe:calledElement processId="export-control" propagateAllChildVariables="true" /></bpmn:extensionElements>
+    </bpmn:callActivity>
+    <bpmn:sequenceFlow id="Flow_CheckExport_Approve" sourceRef="CallActivity_CheckExport" targetRef="CallActivity_ApproveCreditOrder" />
+    <bpmn:callActivity id="CallActivity_ApproveCreditOrder"`)),
+    { name: 'export-control.bpmn', xml: EXPORT_CONTROL },
+  ],
+  'a decision the new version needs that was never recorded': () => [candidate('credit-order-approval', (xml) => xml
+    .replace('<zeebe:output source="=comment" target="vicePresidentComment" />',
+      '<zeebe:output source="=comment" target="vicePresidentComment" />\n          <zeebe:output source="=riskAccepted" target="vicePresidentRiskAccepted" />')
+    .replace('>=vicePresidentApproved<', '>=vicePresidentApproved and vicePresidentRiskAccepted<'))],
+};
+
+const VARIANT_OUTCOMES: Record<string, string[]> = {
+  'the shipped library unchanged': ['blocked:four-eyes', 'rejected'],
+  'the vice-president from 400,000': ['blocked:four-eyes', 'rejected'],
+  // credit orders stop at the new check unless the generated order recorded it
+  'a new control process called from sales-order-management': [],
+  'a decision the new version needs that was never recorded': ['blocked:step-failed'],
+};
+
+describe.each(Object.entries(VARIANTS))('on %s', (name, files) => {
+  it('gives every recorded and generated order exactly the engine replay\'s route record', async () => {
+    const library = await CandidateLibrary.open(store, files());
+    const fast = new FastReplay(library);
+    const orders = [...recorded, ...generated];
+    let declined = 0;
+    const kinds = new Set<string>();
+    for (const one of orders) {
+      const expected = await replayOrder(library, one);
+      const got = await fast.replay(one);
+      if (got === undefined) {
+        // only a worker's BPMN error is left to the engine in this library
+        expect(one.actions.some((action) => action.kind === 'job-error'), one.orderNo).toBe(true);
+        declined++;
+        continue;
+      }
+      expect({ order: one.orderNo, route: got }).toStrictEqual({ order: one.orderNo, route: expected });
+      kinds.add(expected.status === 'blocked' ? `blocked:${expected.block!.reason}` : expected.status);
+    }
+    expect(declined).toBeLessThan(orders.length / 10);
+    expect([...kinds].sort()).toEqual(expect.arrayContaining([...OUTCOMES, ...VARIANT_OUTCOMES[name]]));
+  }, 900_000);
+});
+
+describe('what the fast replay leaves to the engine', () => {
+  it('decides per process version: a version with a timer (or any construct it does not play) and every caller of it replay on bpmn-engine, with the same answer', async () => {
+    const files = [candidate('credit-order-approval', (xml) => xml
+      .replace('<bpmn:exclusiveGateway id="Gateway_VicePresidentApproved"', `<bpmn:boundaryEvent id="Boundary_Escalate" attachedToRef="UserTask_ReviewByVicePresident" cancelActivity="false">
+      <bpmn:timerEventDefinition><bpmn:timeDuration>PT48H</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:exclusiveGateway id="Gateway_VicePresidentApproved"`))];
+    const library = await CandidateLibrary.open(store, files);
+    const fast = new FastReplay(library);
+    const approval = library.candidate('credit-order-approval')!;
+    expect(await fast.supports('credit-order-approval', approval.version)).toBe(false);
+    expect(await fast.supports('order-to-cash', library.latestVersion('order-to-cash')!)).toBe(false);
+    expect(await fast.supports('prepaid-entry-control', library.latestVersion('prepaid-entry-control')!)).toBe(true);
+    expect(await fast.replay(recorded[0])).toBeUndefined();
+
+    const report = await replayOrders(store, library, { processKey: 'order-to-cash', last: 100 });
+    expect(report.paths).toEqual({ fast: 0, engine: recorded.length });
+    const engineOnly = await replayOrders(store, library, { processKey: 'order-to-cash', last: 100 }, { fast: false });
+    expect(report.groups).toEqual(engineOnly.groups);
+  }, 600_000);
+
+  it('takes the fast path for every order of a supported library and groups them as the engine does', async () => {
+    const library = await CandidateLibrary.open(store, VARIANTS['the vice-president from 400,000']());
+    const report = await replayOrders(store, library, { processKey: 'order-to-cash', last: 100 });
+    const engineOnly = await replayOrders(store, library, { processKey: 'order-to-cash', last: 100 }, { fast: false });
+    expect(report.paths).toEqual({ fast: recorded.length, engine: 0 });
+    expect(engineOnly.paths).toEqual({ fast: 0, engine: recorded.length });
+    expect(report.groups).toEqual(engineOnly.groups);
+    expect(report.groups.find((group) => group.kind === 'new-wait')?.orders.sort()).toEqual(['SO-420', 'SO-480', 'SO-500']);
+  }, 600_000);
+});
+
+// helpers
+
+const EXPORT_CONTROL = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Definitions_export" targetNamespace="http://stratum.example/bpmn">
+  <bpmn:process id="export-control" name="Export control" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_Export" />
+    <bpmn:userTask id="UserTask_CheckExport" name="Check export">
+      <bpmn:extensionElements>
+        <zeebe:assignmentDefinition candidateGroups="export-officer" />
+        <zeebe:ioMapping><zeebe:output source="=cleared" target="exportCleared" /></zeebe:ioMapping>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="EndEvent_Export" />
+    <bpmn:sequenceFlow id="Flow_Export_1" sourceRef="StartEvent_Export" targetRef="UserTask_CheckExport" />
+    <bpmn:sequenceFlow id="Flow_Export_2" sourceRef="UserTask_CheckExport" targetRef="EndEvent_Export" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+function candidate(key: string, change: (xml: string) => string): BpmnFile {
+  const xml = readFileSync(`${DIAGRAMS_DIR}${key}.bpmn`, 'utf8');
+  const changed = change(xml);
+  expect(changed).not.toBe(xml);
+  return { name: `${key}.bpmn`, xml: changed };
+}
+
+/** Orders run live: every tier decided, prepaid paid and shipped, changes, a rejection, and running orders. */
+async function recordOrders() {
+  const { runtime } = stratum;
+  for (const [orderNo, amount] of [['SO-350', 350_000], ['SO-420', 420_000], ['SO-480', 480_000], ['SO-500', 500_000], ['SO-520', 520_000], ['SO-1200', 1_200_000], ['SO-REJ', 800_000]] as const) {
+    await enter(runtime, order(orderNo, amount));
+  }
+  await enter(runtime, order('SO-PRE', 450_000, 'prepaid-at-entry'));
+  await enter(runtime, order('SO-SHIP', 650_000, 'prepaid-at-shipment'));
+  await runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'SO-PRE', actor: 'bank' });
+  await runtime.correlateMessage({ name: 'ShipmentRequested', businessKey: 'SO-SHIP', actor: 'customer' });
+  await runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'SO-SHIP', actor: 'bank' });
+  for (const task of await runtime.findTasks({ candidateGroup: 'sales-director' })) await runtime.completeTask(task.id, { approved: true, comment: 'fine' }, director);
+  for (const task of await runtime.findTasks({ candidateGroup: 'vice-president' })) {
+    const reject = task.businessKey === 'SO-REJ';
+    await runtime.completeTask(task.id, { approved: !reject, comment: reject ? 'too risky' : 'fine' }, vicePresident);
+  }
+  // changes: one that raises a credit order into the vice-president's tier, one on a prepaid order
+  await enter(runtime, order('SO-CHG', 300_000));
+  await enter(runtime, order('SO-CHG-PRE', 300_000, 'prepaid-at-entry'));
+  await runtime.changeOrder('SO-CHG', { description: 'more units', amount: 700_000 }, { user: 'erp' });
+  await runtime.changeOrder('SO-CHG-PRE', { description: 'blue paint' }, { user: 'erp' });
+  for (const group of ['procurement', 'production', 'inspection']) {
+    for (const task of await runtime.findTasks({ candidateGroup: group })) await runtime.completeTask(task.id, { acknowledged: true, comment: 'ok' }, { name: group, groups: [group] });
+  }
+  for (const task of await runtime.findTasks({ candidateGroup: 'vice-president' })) await runtime.completeTask(task.id, { approved: true, comment: 'fine' }, vicePresident);
+  for (const type of ['procurement-planning', 'production-planning', 'shipping']) {
+    for (const job of await runtime.fetchAndLockJobs({ type, workerId: 'worker', max: 50 })) await runtime.completeJob(job.id, {}, erp, 'worker');
+  }
+  // running: waiting for the vice-president, in special-change notification (credit and prepaid), waiting for payment
+  await enter(runtime, order('SO-VP', 700_000));
+  await enter(runtime, order('SO-SC-CREDIT', 450_000, 'credit', { description: 'blue paint' }));
+  await enter(runtime, order('SO-SC-PRE', 450_000, 'prepaid-at-entry', { description: 'red paint' }));
+  await enter(runtime, order('SO-PRE-WAITING', 300_000, 'prepaid-at-entry'));
+}
+
+/** A small seeded generator (Park–Miller): the same orders on every run. */
+function random(seed: number) {
+  let state = seed % 2147483647;
+  const next = () => {
+    state = (state * 48271) % 2147483647;
+    return (state - 1) / 2147483646;
+  };
+  return {
+    chance: (p: number) => next() < p,
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
+    int: (below: number) => Math.floor(next() * below),
+  };
+}
+
+const AMOUNTS = [100_000, 350_000, 399_999, 400_000, 400_001, 450_000, 499_999, 500_000, 500_001, 720_000, 999_999, 1_000_000, 1_000_001, 1_500_000];
+const TERMS = ['credit', 'credit', 'credit', 'prepaid-at-entry', 'prepaid-at-shipment', 'net-30'];
+
+/**
+ * Recorded orders as a store would give them, from the start variables of a
+ * live order: what order entry hands the process, then decisions, job results
+ * and messages in a plausible order, with the mistakes real orders have.
+ */
+function generateOrders(template: RecordedOrder, count: number): RecordedOrder[] {
+  const rng = random(20261203);
+  const orders: RecordedOrder[] = [];
+  for (let index = 0; index < count; index++) {
+    const orderNo = `GEN-${index}`;
+    const amount = rng.pick(AMOUNTS);
+    const paymentTerms = rng.pick(TERMS);
+    const specialChange = rng.chance(0.2) ? { description: 'special paint' } : null;
+    const at = new Date(Date.UTC(2026, 0, 5, 9, 0, index)).toISOString();
+    const startVariables = { ...template.startVariables, orderNo, amount, reportingAmount: amount, paymentTerms, specialChange };
+    const actions: RecordedAction[] = [];
+    const task = (processKey: string, elementId: string, variables: Record<string, unknown>, actor: string) =>
+      actions.push({ kind: 'task', processKey, elementId, variables, actor, at });
+    const job = (processKey: string, elementId: string) => actions.push(rng.chance(0.03)
+      ? { kind: 'job-failed', processKey, elementId, message: 'ERP down', at }
+      : rng.chance(0.02) ? { kind: 'job-error', processKey, elementId, errorCode: 'NO_STOCK', message: 'no stock', variables: {}, at }
+        : { kind: 'job', processKey, elementId, variables: rng.chance(0.1) ? { erpReference: `ERP-${index}` } : {}, at });
+    const message = (processKey: string, elementId: string, name: string, variables: Record<string, unknown> = {}) =>
+      actions.push({ kind: 'message', processKey, elementId, name, variables, at });
+    const acknowledgements = () => {
+      for (const group of ['Procurement', 'Production', 'Inspection']) {
+        if (rng.chance(0.05)) continue;
+        const variables = rng.chance(0.05) ? { acknowledged: true, colour: 'blue' } : { acknowledged: rng.chance(0.9), comment: 'ok' };
+        task('special-change-notification', `UserTask_Acknowledge${group}`, variables, group.toLowerCase());
+      }
+    };
+    const approvals = (reportingAmount: number) => {
+      const decision = () => (rng.chance(0.05) ? { approved: true, riskAccepted: true } : rng.chance(0.1) ? { approved: false, comment: 'no' } : { approved: true, comment: 'fine' });
+      if (reportingAmount > 1_000_000 || rng.chance(0.1)) task('credit-order-approval', 'UserTask_ApproveBySalesDirector', decision(), rng.chance(0.25) ? 'victor' : 'dora');
+      if (reportingAmount > 350_000 || rng.chance(0.1)) task('credit-order-approval', 'UserTask_ReviewByVicePresident', decision(), 'victor');
+    };
+    if (specialChange) acknowledgements();
+    if (paymentTerms === 'prepaid-at-entry') {
+      if (rng.chance(0.2)) message('prepaid-entry-control', 'IntermediateCatchEvent_PaymentReceived', 'PaymentReceived');
+      for (const element of ['ServiceTask_PlanProcurement', 'ServiceTask_PlanProduction']) job('prepaid-entry-control', element);
+      if (!actions.some((action) => action.kind === 'message')) message('prepaid-entry-control', 'IntermediateCatchEvent_PaymentReceived', 'PaymentReceived');
+      job('prepaid-entry-control', 'ServiceTask_ShipOrder');
+    } else if (paymentTerms === 'prepaid-at-shipment') {
+      for (const element of ['ServiceTask_PlanProcurement', 'ServiceTask_PlanProduction']) job('prepaid-shipment-control', element);
+      if (rng.chance(0.8)) message('prepaid-shipment-control', 'IntermediateCatchEvent_ShipmentRequested', 'ShipmentRequested');
+      message('prepaid-shipment-control', 'IntermediateCatchEvent_PaymentReceived', 'PaymentReceived');
+      job('prepaid-shipment-control', 'ServiceTask_ShipOrder');
+    } else {
+      approvals(amount);
+      if (rng.chance(0.3)) task('export-control', 'UserTask_CheckExport', { cleared: true }, 'olga');
+      for (const element of ['ServiceTask_PlanProcurement', 'ServiceTask_PlanProduction', 'ServiceTask_ShipOrder']) job('sales-order-management', element);
+    }
+    if (rng.chance(0.2)) {
+      // an order change somewhere along the way, acknowledged and (for a raised tier) approved again
+      const changeAmount = rng.pick(AMOUNTS);
+      const change = { changeId: `C-${index}`, description: 'more units', amount: changeAmount, reportingAmount: changeAmount, approvedReportingAmount: amount };
+      const position = rng.int(actions.length + 1);
+      const tail = actions.splice(position);
+      message('sales-order-management', 'IntermediateCatchEvent_OrderChanged', 'OrderChanged', rng.chance(0.05) ? { change, amount: changeAmount } : { change });
+      acknowledgements();
+      approvals(changeAmount);
+      actions.push(...tail);
+    }
+    if (rng.chance(0.05)) actions.splice(rng.int(actions.length + 1), 0, { kind: 'cancel', at });
+    if (rng.chance(0.03)) actions.splice(rng.int(actions.length + 1), 0, { kind: 'timer', processKey: 'sales-order-management', elementId: 'Timer_Remind', at });
+    // running orders: their history so far
+    if (rng.chance(0.3)) actions.splice(rng.int(actions.length + 1));
+    orders.push({ ...template, orderNo, rootId: `generated-${index}`, startedAt: at, startVariables, actions });
+  }
+  return orders;
+}
