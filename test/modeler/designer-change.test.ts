@@ -199,6 +199,8 @@ describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to a
     await expect.poll(documentKey).toBe('sales-order-management');
     await page.locator('[data-action=simulate]').click();
     await page.locator('.simulation-panel').waitFor();
+    // the order's fields have room beside their labels (an amount of 1,200,000 is readable)
+    for (const field of ['#sim-amount', '#sim-terms']) expect((await page.locator(field).boundingBox())!.width, field).toBeGreaterThan(90);
     await page.locator('#sim-terms').selectOption('prepaid-at-entry');
     await expect.poll(() => page.locator('.gateway-decisions li[data-gateway=Gateway_PaymentTerms]').textContent()).toContain('Prepaid, controlled at order entry');
     await page.locator('[data-action=run-simulation]').click();
