@@ -110,18 +110,13 @@ describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to a
     await expect.poll(documentKey).toBe(CHILD);
     await page.locator(`.library-item[data-key=${CHILD}][data-draft=new]`).waitFor();
 
-    // draw it: a task for procurement, then the end
+    // draw it: a task (who works it is left for later: the Problems panel will say so), then the end
     await inModeler<void>(`
       const modeling = modeler.get('modeling');
-      const factory = modeler.get('bpmnFactory');
       const start = modeler.get('elementRegistry').filter((element) => element.type === 'bpmn:StartEvent')[0];
       const task = modeling.appendShape(start, { type: 'bpmn:UserTask' });
       modeling.updateLabel(task, 'Check payment');
-      const extensionElements = factory.create('bpmn:ExtensionElements', { values: [] });
-      const assignment = factory.create('zeebe:AssignmentDefinition', { candidateGroups: 'procurement' });
-      assignment.$parent = extensionElements;
-      extensionElements.values.push(assignment);
-      modeling.updateProperties(task, { id: 'UserTask_CheckPayment', extensionElements });
+      modeling.updateProperties(task, { id: 'UserTask_CheckPayment' });
       const end = modeling.appendShape(task, { type: 'bpmn:EndEvent' });
       modeling.updateLabel(end, 'Payment checked');`);
     await expect.poll(() => page.evaluate((key) => localStorage.getItem('stratum.drafts')?.includes('Check payment') && localStorage.getItem('stratum.drafts')?.includes(`"${key}"`), CHILD)).toBe(true);
@@ -170,6 +165,72 @@ describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to a
     await shot('04-draft-child-called');
   }, 90_000);
 
+  it('fixes a finding from the Problems panel: the entry selects the task, candidate groups typed in the properties panel clear it', async () => {
+    await page.locator(`.library-item[data-key=${CHILD}] .library-open`).click();
+    await expect.poll(documentKey).toBe(CHILD);
+    if (!(await page.locator('#problems').isVisible())) await page.locator('[data-action=toggle-problems]').click();
+    const problem = page.locator('#problems li[data-rule=user-task-candidate-groups][data-element=UserTask_CheckPayment]');
+    await problem.waitFor({ timeout: 15_000 });
+    expect(await problem.textContent()).toContain('Check payment');
+    await shot('05-problem-in-panel');
+
+    await select(null);
+    await problem.locator('button').click();
+    expect(await inModeler<string[]>(`return modeler.get('selection').get().map((element) => element.id);`)).toEqual(['UserTask_CheckPayment']);
+    // as a designer fixes it: the Assignment group of the selected task's properties
+    const group = page.locator('[data-group-id=group-assignmentDefinition]');
+    await group.waitFor();
+    if (!(await group.locator('.bio-properties-panel-group-entries.open').count())) await group.locator('.bio-properties-panel-group-header').click();
+    const groups = group.locator('.bio-properties-panel-entry', { hasText: 'Candidate groups' }).locator('input');
+    await groups.fill('procurement');
+    await expect.poll(() => problem.count(), { timeout: 15_000 }).toBe(0);
+    expect(await inModeler<string | undefined>(`
+      const values = modeler.get('elementRegistry').get('UserTask_CheckPayment').businessObject.extensionElements?.values ?? [];
+      return values.find((value) => value.$type === 'zeebe:AssignmentDefinition')?.candidateGroups;`)).toBe('procurement');
+    expect(await page.locator('#problems li[data-element=UserTask_CheckPayment]').count()).toBe(0);
+    await shot('06-problem-fixed');
+    // the fix is in the draft the deploy takes
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('stratum.drafts')?.includes('candidateGroups=\\"procurement\\"') ?? false), { timeout: 10_000 }).toBe(true);
+    await page.locator('[data-action=close-problems]').click();
+  }, 90_000);
+
+  it('simulates a prepaid order through the new call and on inside the child, badges beside the labels', async () => {
+    await page.locator('.library-item[data-key=sales-order-management] .library-open').click();
+    await expect.poll(documentKey).toBe('sales-order-management');
+    await page.locator('[data-action=simulate]').click();
+    await page.locator('.simulation-panel').waitFor();
+    // the order's fields have room beside their labels (an amount of 1,200,000 is readable)
+    for (const field of ['#sim-amount', '#sim-terms']) expect((await page.locator(field).boundingBox())!.width, field).toBeGreaterThan(90);
+    await page.locator('#sim-terms').selectOption('prepaid-at-entry');
+    await expect.poll(() => page.locator('.gateway-decisions li[data-gateway=Gateway_PaymentTerms]').textContent()).toContain('Prepaid, controlled at order entry');
+    await page.locator('[data-action=run-simulation]').click();
+
+    const reached = () => page.locator('.reached-elements li').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.element));
+    await expect.poll(reached, { timeout: 30_000 }).toContain('EndEvent_PrepaidAtEntryFulfilled');
+    // from the start, the change branch waits for a change, the prepaid branch went through the new call to its end
+    expect(await reached()).toEqual(['IntermediateCatchEvent_OrderChanged', CALLER, 'EndEvent_PrepaidAtEntryFulfilled']);
+    // the simulation's badges (the gateways' choices, the start's trigger, "Finished") sit beside the labels:
+    // the choice of "Approval tier raised?" would cover that label, above the gateway, at token simulation's place
+    await page.locator('.bts-element-notification').first().waitFor();
+    const running = await overlaysOverLabels(page);
+    expect(running.overlays).toBeGreaterThan(2);
+    expect(running.hits).toEqual([]);
+    await shot('07-simulated-through-the-call');
+
+    await page.locator(`.reached-elements li[data-element=${CALLER}] [data-action=simulate-inside]`).click();
+    await expect.poll(documentKey).toBe(CHILD);
+    const labels = () => page.locator('.reached-elements li').evaluateAll((items) => items.map((item) => item.textContent));
+    await expect.poll(labels, { timeout: 30_000 }).toEqual(['Check payment', 'Payment checked']);
+    const inside = await overlaysOverLabels(page);
+    expect(inside.hits).toEqual([]);
+    await shot('08-simulated-inside-the-child');
+
+    await page.locator('.breadcrumbs .crumb[data-key=sales-order-management]').click();
+    await expect.poll(documentKey).toBe('sales-order-management');
+    if (await page.locator('.simulation-panel').isVisible()) await page.locator('[data-action=simulate]').click();
+    await page.locator('.simulation-panel').waitFor({ state: 'hidden' });
+  }, 90_000);
+
   it('deploys the parent and its new child together, after a summary naming every change and its impact on orders', async () => {
     await page.locator('[data-action=deploy]').click();
     const dialog = page.locator('[data-dialog=deploy]');
@@ -191,7 +252,7 @@ describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to a
     expect(await impact.locator(`[data-impact-process=${CHILD}]`).textContent()).toContain('is new');
     expect(await impact.locator('[data-impact-process=sales-order-management]').textContent()).toContain('Running orders inside sales-order-management');
     await dialog.locator('textarea[name=note]').fill('Prepaid orders at entry: procurement checks the payment');
-    await shot('05-deploy-summary');
+    await shot('09-deploy-summary');
     await dialog.locator('button[type=submit]').click();
 
     await expect.poll(() => page.locator('.status').textContent()).toContain(`${CHILD} as version 1`);
@@ -233,6 +294,33 @@ describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to a
     await expect.poll(() => inModeler<boolean>(`return modeler.get('canvas').hasMarker('UserTask_CheckPayment', 'stratum-instance-waiting');`)).toBe(true);
     expect(await page.locator('.instance-waiting li[data-element=UserTask_CheckPayment]').textContent()).toContain('procurement');
     expect(await page.locator('.status[data-kind=error]').count()).toBe(0);
-    await shot('06-order-waits-in-child');
+    await shot('10-order-waits-in-child');
   }, 90_000);
 });
+
+/**
+ * Visible overlays (token simulation's token counts, context pads and notifications; Stratum's waiting counts,
+ * wait cards, drill-down pills and finding badges) that cover a label, as canvas.test.ts checks them.
+ */
+function overlaysOverLabels(page: Page): Promise<{ hits: string[]; overlays: number }> {
+  return page.evaluate(() => {
+    const visible = (node: Element) => {
+      const style = getComputedStyle(node);
+      const box = node.getBoundingClientRect();
+      return style.display !== 'none' && style.visibility !== 'hidden' && Number(style.opacity) > 0 && box.width > 0 && box.height > 0
+        && !node.closest('.djs-overlays[style*="display: none"]');
+    };
+    const overlays = [...document.querySelectorAll('.bts-token-count, .bts-context-pad, .bts-element-notification, .stratum-waiting-count, .stratum-wait-card, .stratum-drilldown, .stratum-finding-badge')]
+      .filter(visible);
+    const labels = [...document.querySelectorAll('.djs-element text')].filter((text) => (text.textContent ?? '').trim());
+    const hits: string[] = [];
+    for (const overlay of overlays) {
+      const a = overlay.getBoundingClientRect();
+      for (const label of labels) {
+        const b = label.getBoundingClientRect();
+        if (a.right > b.left && a.left < b.right && a.bottom > b.top && a.top < b.bottom) hits.push(`${overlay.className} over "${label.textContent}"`);
+      }
+    }
+    return { hits, overlays: overlays.length };
+  });
+}
