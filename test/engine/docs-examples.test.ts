@@ -24,6 +24,7 @@ describe('docs/engine.md examples', () => {
       } finally {
         rmSync(file, { force: true });
       }
-    });
+      // a whole Node process per example (tsx compiles it first): give it the child's own 60 s limit
+    }, 70_000);
   }
 });
