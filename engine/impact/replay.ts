@@ -21,7 +21,7 @@ export interface ReplayReport {
   paths: ReplayPaths;
 }
 
-export interface ReplayPaths {
+interface ReplayPaths {
   fast: number;
   engine: number;
 }

@@ -11,14 +11,14 @@ import type { ElementInfo, ProcessModel } from '../bpmn/process-model.js';
 import { tryCompileExpression, type CompiledExpression } from '../expressions/compile-expression.js';
 import type { WaitKind } from '../store/types.js';
 
-export interface RouteFlow {
+interface RouteFlow {
   id: string;
   target: string;
   condition?: CompiledExpression;
   isDefault: boolean;
 }
 
-export type NodeKind = 'start' | 'exclusive' | 'parallel' | 'pass' | 'end' | 'wait';
+type NodeKind = 'start' | 'exclusive' | 'parallel' | 'pass' | 'end' | 'wait';
 
 export interface RouteNode {
   id: string;

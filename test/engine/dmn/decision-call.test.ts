@@ -4,7 +4,9 @@ import { parseBpmn } from '../../../engine/bpmn/moddle.js';
 import { decisionCallOf, parseDmn, runDecisionCall } from '../../../engine/dmn/index.js';
 
 const read = (path: string) => readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8');
-const task = async (file: string) => (await parseBpmn(read(`engine/${file}`))).moddleContext.elementsById.Decide;
+// the runtime hands decisionCallOf an activity's behaviour, the moddle element's plain properties: read the element as one
+type Behaviour = Parameters<typeof decisionCallOf>[0];
+const task = async (file: string) => (await parseBpmn(read(`engine/${file}`))).moddleContext.elementsById.Decide as unknown as Behaviour;
 
 describe('what a business rule task asks of a decision', () => {
   it('reads zeebe:calledDecision (Camunda 8)', async () => {
