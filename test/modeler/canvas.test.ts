@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start.js';
-import { browserAvailable, collectConsoleErrors, launchChromium, serveModeler, type ServedModeler, signIn } from '../support/modeler-session.js';
+import { browserAvailable, collectConsoleErrors, launchChromium, overlaysOverLabels, serveModeler, type ServedModeler, signIn } from '../support/modeler-session.js';
 import type { ModelerWindow } from '../support/modeler-window.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -220,19 +220,7 @@ describe.skipIf(!browserAvailable)('the modeler canvas', () => {
       body: JSON.stringify({ orderNo: 'OV-1', customer: { name: 'ACME' }, amount: 1_200_000, currency: 'CNY', paymentTerms: 'credit' }),
     });
     expect(response.status).toBe(201);
-    const intersections = () => page.evaluate(() => {
-      const overlays = [...document.querySelectorAll('.stratum-waiting-count, .stratum-wait-card, .stratum-drilldown, .stratum-finding-badge')];
-      const labels = [...document.querySelectorAll('.djs-element text')].filter((text) => (text.textContent ?? '').trim());
-      const hits: string[] = [];
-      for (const overlay of overlays) {
-        const a = overlay.getBoundingClientRect();
-        for (const label of labels) {
-          const b = label.getBoundingClientRect();
-          if (a.right > b.left && a.left < b.right && a.bottom > b.top && a.top < b.bottom) hits.push(`${overlay.className} over "${label.textContent}"`);
-        }
-      }
-      return { hits, overlays: overlays.length };
-    });
+    const intersections = () => overlaysOverLabels(page);
 
     await openProcess('credit-order-approval');
     await page.locator('[data-action=waiting-counts]').click();

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start.js';
-import { browserAvailable, launchChromium, serveModeler, type ServedModeler, signIn } from '../support/modeler-session.js';
+import { browserAvailable, launchChromium, overlaysOverLabels, serveModeler, type ServedModeler, signIn } from '../support/modeler-session.js';
 import { arrayWith } from '../support/matchers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -297,30 +297,3 @@ describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to a
     await shot('10-order-waits-in-child');
   }, 90_000);
 });
-
-/**
- * Visible overlays (token simulation's token counts, context pads and notifications; Stratum's waiting counts,
- * wait cards, drill-down pills and finding badges) that cover a label, as canvas.test.ts checks them.
- */
-function overlaysOverLabels(page: Page): Promise<{ hits: string[]; overlays: number }> {
-  return page.evaluate(() => {
-    const visible = (node: Element) => {
-      const style = getComputedStyle(node);
-      const box = node.getBoundingClientRect();
-      return style.display !== 'none' && style.visibility !== 'hidden' && Number(style.opacity) > 0 && box.width > 0 && box.height > 0
-        && !node.closest('.djs-overlays[style*="display: none"]');
-    };
-    const overlays = [...document.querySelectorAll('.bts-token-count, .bts-context-pad, .bts-element-notification, .stratum-waiting-count, .stratum-wait-card, .stratum-drilldown, .stratum-finding-badge')]
-      .filter(visible);
-    const labels = [...document.querySelectorAll('.djs-element text')].filter((text) => (text.textContent ?? '').trim());
-    const hits: string[] = [];
-    for (const overlay of overlays) {
-      const a = overlay.getBoundingClientRect();
-      for (const label of labels) {
-        const b = label.getBoundingClientRect();
-        if (a.right > b.left && a.left < b.right && a.bottom > b.top && a.top < b.bottom) hits.push(`${overlay.className} over "${label.textContent}"`);
-      }
-    }
-    return { hits, overlays: overlays.length };
-  });
-}

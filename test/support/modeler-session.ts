@@ -130,3 +130,30 @@ export async function signIn(page: Page, url: string, token: string): Promise<vo
   await page.locator('[data-dialog=token] button[type=submit]').click();
   await page.waitForSelector('body[data-ready=true]');
 }
+
+/**
+ * Visible overlays (token simulation's token counts, context pads and notifications; Stratum's waiting counts,
+ * wait cards, drill-down pills and finding badges) that cover a label: the canvas and designer walks check none does.
+ */
+export function overlaysOverLabels(page: Page): Promise<{ hits: string[]; overlays: number }> {
+  return page.evaluate(() => {
+    const visible = (node: Element) => {
+      const style = getComputedStyle(node);
+      const box = node.getBoundingClientRect();
+      return style.display !== 'none' && style.visibility !== 'hidden' && Number(style.opacity) > 0 && box.width > 0 && box.height > 0
+        && !node.closest('.djs-overlays[style*="display: none"]');
+    };
+    const overlays = [...document.querySelectorAll('.bts-token-count, .bts-context-pad, .bts-element-notification, .stratum-waiting-count, .stratum-wait-card, .stratum-drilldown, .stratum-finding-badge')]
+      .filter(visible);
+    const labels = [...document.querySelectorAll('.djs-element text')].filter((text) => (text.textContent ?? '').trim());
+    const hits: string[] = [];
+    for (const overlay of overlays) {
+      const a = overlay.getBoundingClientRect();
+      for (const label of labels) {
+        const b = label.getBoundingClientRect();
+        if (a.right > b.left && a.left < b.right && a.bottom > b.top && a.top < b.bottom) hits.push(`${overlay.className} over "${label.textContent}"`);
+      }
+    }
+    return { hits, overlays: overlays.length };
+  });
+}
