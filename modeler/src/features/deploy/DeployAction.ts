@@ -41,6 +41,7 @@ export default class DeployAction {
   async deploy(): Promise<void> {
     const { key, version } = this.workspace.meta;
     if (!key || this.workspace.meta.readOnly) return;
+    this.workspace.leaveSimulation();
     await this.workspace.keepDraft();
     const candidates = await this.plan.candidates();
     const selected = new Set(candidates.filter((process) => process.required).map((process) => process.key));

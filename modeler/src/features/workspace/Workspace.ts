@@ -308,7 +308,8 @@ export default class Workspace {
     }
   }
 
-  private leaveSimulation(): void {
+  /** Ends a running token simulation (opening another document and deploying start from the model, not a simulation). */
+  leaveSimulation(): void {
     if (!this.simulating) return;
     this.injector.get<{ toggleMode(active?: boolean): void } | null>('toggleMode', false)?.toggleMode(false);
   }
