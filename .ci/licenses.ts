@@ -36,16 +36,23 @@ const SPDX_ALIASES: Record<string, string> = {
 const REVIEWED_UNDECLARED: Record<string, { license: string; text: RegExp }> = {
   // bpmnlint's table printer: its LICENSE file is the MIT licence
   'cli-table@0.3.11': { license: 'MIT', text: /Permission is hereby granted, free of charge/ },
+  // dmn-js's decision table (through selection-ranges, dom-iterator): a component.io package whose
+  // component.json declares MIT (its Readme says so too); it ships no LICENSE file
+  'component-props@1.1.1': { license: 'MIT', text: /"license":\s*"MIT"/ },
 };
 
 /**
  * bpmn.io's licence: MIT plus one condition, that the bpmn.io watermark stays
  * visible and not overlapped wherever the software renders diagrams. The
  * modeler keeps bpmn-js's watermark as bpmn-js draws it, the task list keeps
- * form-js's under each form (test/modeler and test/modeler/tasklist check they
- * are visible), so these packages are allowed with that condition.
+ * form-js's under each form, the decisions view dmn-js's under each decision
+ * (test/modeler, test/modeler/tasklist and test/modeler/decisions check they are
+ * visible), so these packages are allowed with that condition.
  */
-export const BPMN_IO_WATERMARK_PACKAGES = new Set(['bpmn-js', '@bpmn-io/form-js-viewer']);
+export const BPMN_IO_WATERMARK_PACKAGES = new Set([
+  'bpmn-js', '@bpmn-io/form-js-viewer',
+  'dmn-js', 'dmn-js-boxed-expression', 'dmn-js-decision-table', 'dmn-js-drd', 'dmn-js-literal-expression', 'dmn-js-shared',
+]);
 const WATERMARK_CLAUSE = /watermark[\s\S]*MUST NOT be\s+removed or changed/;
 
 export interface PackageLicense {
@@ -176,7 +183,7 @@ function declaredLicense(manifest: Manifest | undefined): string | undefined {
 }
 
 function licenseText(folder: string): string | undefined {
-  for (const name of ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'LICENCE']) {
+  for (const name of ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'LICENCE', 'component.json', 'Readme.md']) {
     if (existsSync(join(folder, name))) return readFileSync(join(folder, name), 'utf8');
   }
   return undefined;
