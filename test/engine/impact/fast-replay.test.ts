@@ -5,7 +5,7 @@
 // order changes, rejections, refused and missing decisions, cancels, failed
 // jobs, running orders cut short) must give exactly the route record the
 // bpmn-engine sandbox gives. Generated orders are seeded, so a failure repeats.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,8 @@ import { recordedOrders, type RecordedAction, type RecordedOrder } from '../../.
 import { replayOrder } from '../../../engine/impact/replay-sandbox.js';
 import { replayOrders } from '../../../engine/impact/replay.js';
 import type { Store } from '../../../engine/store/types.js';
-import { DIAGRAMS_DIR, director, enter, erp, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
+import { director, enter, erp, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
+import { candidate, EXPORT_CONTROL } from './candidates.js';
 
 const GENERATED = 200;
 
@@ -130,29 +131,6 @@ describe('what the fast replay leaves to the engine', () => {
 });
 
 // helpers
-
-const EXPORT_CONTROL = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Definitions_export" targetNamespace="http://stratum.example/bpmn">
-  <bpmn:process id="export-control" name="Export control" isExecutable="true">
-    <bpmn:startEvent id="StartEvent_Export" />
-    <bpmn:userTask id="UserTask_CheckExport" name="Check export">
-      <bpmn:extensionElements>
-        <zeebe:assignmentDefinition candidateGroups="export-officer" />
-        <zeebe:ioMapping><zeebe:output source="=cleared" target="exportCleared" /></zeebe:ioMapping>
-      </bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:endEvent id="EndEvent_Export" />
-    <bpmn:sequenceFlow id="Flow_Export_1" sourceRef="StartEvent_Export" targetRef="UserTask_CheckExport" />
-    <bpmn:sequenceFlow id="Flow_Export_2" sourceRef="UserTask_CheckExport" targetRef="EndEvent_Export" />
-  </bpmn:process>
-</bpmn:definitions>`;
-
-function candidate(key: string, change: (xml: string) => string): BpmnFile {
-  const xml = readFileSync(`${DIAGRAMS_DIR}${key}.bpmn`, 'utf8');
-  const changed = change(xml);
-  expect(changed).not.toBe(xml);
-  return { name: `${key}.bpmn`, xml: changed };
-}
 
 /** Orders run live: every tier decided, prepaid paid and shipped, changes, a rejection, and running orders. */
 async function recordOrders() {

@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImpactReport, Stratum } from '../../../engine/index.js';
 import { compareRoutes } from '../../../engine/impact/route-comparison.js';
-import { DIAGRAMS_DIR, director, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+import { director, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 import { arrayWith, objectWith } from '../../support/matchers.js';
+import { candidate, EXPORT_CONTROL } from './candidates.js';
 
 let fixture: Fixture;
 let stratum: Stratum;
@@ -157,29 +158,6 @@ describe('the diff between deployed versions', () => {
 });
 
 // helpers
-
-const EXPORT_CONTROL = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Definitions_export" targetNamespace="http://stratum.example/bpmn">
-  <bpmn:process id="export-control" name="Export control" isExecutable="true">
-    <bpmn:startEvent id="StartEvent_Export" />
-    <bpmn:userTask id="UserTask_CheckExport" name="Check export">
-      <bpmn:extensionElements>
-        <zeebe:assignmentDefinition candidateGroups="export-officer" />
-        <zeebe:ioMapping><zeebe:output source="=cleared" target="exportCleared" /></zeebe:ioMapping>
-      </bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:endEvent id="EndEvent_Export" />
-    <bpmn:sequenceFlow id="Flow_Export_1" sourceRef="StartEvent_Export" targetRef="UserTask_CheckExport" />
-    <bpmn:sequenceFlow id="Flow_Export_2" sourceRef="UserTask_CheckExport" targetRef="EndEvent_Export" />
-  </bpmn:process>
-</bpmn:definitions>`;
-
-function candidate(key: string, change: (xml: string) => string) {
-  const xml = readFileSync(`${DIAGRAMS_DIR}${key}.bpmn`, 'utf8');
-  const changed = change(xml);
-  expect(changed).not.toBe(xml);
-  return { name: `${key}.bpmn`, xml: changed };
-}
 
 function groupsOf(report: ImpactReport, kind: string) {
   return report.replay.groups.filter((group) => group.kind === kind).map(({ description, orders }) => ({ description, orders: [...orders].sort() }));
