@@ -6,12 +6,14 @@
 // each creates one procurement-planning job, and the time from the commit that
 // created it to the moment a waiting client has the answer is recorded (the
 // clients report the answer's arrival in epoch milliseconds, sub-millisecond
-// resolution, over stdout; one machine, one clock).
+// resolution, over stdout; one machine, one clock). Then the same on PostgreSQL
+// across two servers: clients wait on one, orders are entered on the other.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import pg from 'pg';
 import { pino } from 'pino';
 import { startServer } from '../server/start.js';
 import { enter, order } from '../test/support/stratum-fixture.js';
@@ -41,17 +43,29 @@ setTimeout(() => console.log('ready'), 500);
 await Promise.all(all);
 `;
 
-export async function runLongPollBench(): Promise<BenchResult> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-long-poll-'));
-  const server = await startServer({
+const POSTGRES_URL = process.env.STRATUM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+async function startBenchServer(dataDir: string, databaseUrl?: string): Promise<Server> {
+  return startServer({
     config: {
       port: 0, host: '127.0.0.1', dataDir, demo: true, diagramsDir: 'diagrams', bodyLimitBytes: 256 * 1024, logLevel: 'silent', orderProcessKey: 'order-to-cash',
+      ...(databaseUrl ? { databaseUrl } : {}),
     },
     logger: pino({ level: 'silent' }),
     scheduler: false,
     modelerDir: null,
   });
-  const child = spawn(process.execPath, ['--input-type=module', '-e', CLIENTS, server.url, TOKEN, String(WAITING)], { stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/**
+ * WAITING clients wait on `waitingOn`; orders are entered through `enteringOn`'s
+ * runtime (the same server on SQLite; another server on the same PostgreSQL
+ * schema, so the answer needs the NOTIFY from one server to the other).
+ */
+async function measure(waitingOn: Server, enteringOn: Server, prefix: string): Promise<{ summary: Record<string, number>; latencies: number[] }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', CLIENTS, waitingOn.url, TOKEN, String(WAITING)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const answers: { at: number; jobId: string; status: number }[] = [];
   let ready!: () => void;
   const sent = new Promise<void>((resolve) => (ready = resolve));
@@ -87,7 +101,7 @@ export async function runLongPollBench(): Promise<BenchResult> {
         };
         listeners.add(listener);
       });
-      await enter(server.stratum.runtime, order(`LP-${index + 1}`, 100));
+      await enter(enteringOn.stratum.runtime, order(`LP-${prefix}${index + 1}`, 100));
       const committed = performance.timeOrigin + performance.now();
       await arrived;
       latencies.push(answers[answered].at - committed);
@@ -105,19 +119,67 @@ export async function runLongPollBench(): Promise<BenchResult> {
       latencyMaxMs: round(Math.max(...latencies)),
       answersOver50Ms: latencies.filter((latency) => latency > 50).length,
     };
-    return {
-      name: 'long-poll',
-      description: `${WAITING} workers wait in POST /api/jobs/fetch-and-lock (asyncResponseTimeout 10 min, type procurement-planning) against a server in this process ` +
-        `(SQLite, demo users); process.cpuUsage() of the server over ${IDLE_MS / 1000} s while all wait (the clients run in a child process); then ${WAITING} orders are ` +
-        'entered one at a time through the runtime, each creating one job, and the time from the commit to the answer\'s arrival at a waiting client is recorded',
-      summary,
-      latenciesMs: latencies.map(round),
-    };
+    return { summary, latencies: latencies.map(round) };
   } finally {
     child.kill();
+  }
+}
+
+async function measureSqlite() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-long-poll-'));
+  const server = await startBenchServer(dataDir);
+  try {
+    return await measure(server, server, 'S');
+  } finally {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Two servers on one fresh PostgreSQL schema; null with the reason when PostgreSQL cannot be reached. */
+async function measurePostgres() {
+  const admin = new pg.Pool({ connectionString: POSTGRES_URL, max: 1, connectionTimeoutMillis: 3000 });
+  admin.on('error', () => undefined);
+  const schema = `stratum_bench_lp_${process.pid}_${Date.now().toString(36)}`;
+  try {
+    await admin.query(`CREATE SCHEMA ${schema}`);
+  } catch (error) {
+    await admin.end();
+    return { skipped: `PostgreSQL unreachable: ${(error as Error).message}` };
+  }
+  const url = new URL(POSTGRES_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'stratum-bench-long-poll-pg-')));
+  const servers: Server[] = [];
+  try {
+    for (const dir of dirs) servers.push(await startBenchServer(dir, url.toString()));
+    return await measure(servers[0], servers[1], 'P');
+  } finally {
+    for (const server of servers) await server.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  }
+}
+
+export async function runLongPollBench(): Promise<BenchResult> {
+  const sqlite = await measureSqlite();
+  const postgres = await measurePostgres();
+  if ('skipped' in postgres) console.log(`long-poll: PostgreSQL skipped (${postgres.skipped})`);
+  const postgresSummary = 'summary' in postgres
+    ? Object.fromEntries(Object.entries(postgres.summary).map(([key, value]) => [`postgres.${key}`, value]))
+    : {};
+  return {
+    name: 'long-poll',
+    description: `${WAITING} workers wait in POST /api/jobs/fetch-and-lock (asyncResponseTimeout 10 min, type procurement-planning) against a server in this process ` +
+      `(demo users); process.cpuUsage() of this process over ${IDLE_MS / 1000} s while all wait (the clients run in a child process); then ${WAITING} orders are ` +
+      'entered one at a time through a runtime, each creating one job, and the time from the commit to the answer\'s arrival at a waiting client is recorded. ' +
+      'SQLite: one server. `postgres.*`: two servers in this process on one PostgreSQL schema, the clients waiting on the first and the orders entered on the second ' +
+      '(the answer travels by LISTEN/NOTIFY); its idle CPU is both servers\'.',
+    summary: { ...sqlite.summary, ...postgresSummary },
+    latenciesMs: sqlite.latencies,
+    ...('latencies' in postgres && { postgresLatenciesMs: postgres.latencies }),
+  };
 }
 
 function round(value: number): number {
