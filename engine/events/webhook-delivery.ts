@@ -16,9 +16,8 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Clock, WebhookDeliveryOptions } from '../api.js';
-import type { OrderEventRow, Store, WebhookClaim } from '../store/types.js';
+import type { OrderEventRow, Store, WebhookAttemptRow, WebhookClaim } from '../store/types.js';
 import { ForbiddenTargetError, postWebhook, type TargetPolicy } from './webhook-targets.js';
-
 
 const DEFAULT_RETRY_FOR_MS = 24 * 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
@@ -48,6 +47,9 @@ export class WebhookDelivery {
   private again = false;
   private started = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Attempt outcomes waiting for the next recording transaction. */
+  private readonly unrecorded: (AttemptResult & { resolve: () => void; reject: (error: unknown) => void })[] = [];
+  private recording: Promise<void> | null = null;
   private readonly stopping = new AbortController();
   /** When (by the clock) the next pruning is due; the first round prunes. */
   private nextPruneAt = Number.NEGATIVE_INFINITY;
@@ -221,11 +223,43 @@ export class WebhookDelivery {
     const delivered = error === null;
     const dead = !delivered && at.toISOString() >= claim.deadAfter;
     const nextAttemptAt = delivered || dead ? at.toISOString() : new Date(at.getTime() + backoffMs(claim.attempts + 1, this.settings.backoff, this.random)).toISOString();
-    await this.store.transaction((tx) => tx.outbox.finishAttempt(
-      { deliveryId: claim.id, at: sentAt.toISOString(), durationMs: Math.round(performance.now() - began), statusCode, error },
-      { owner: this.owner, status: delivered ? 'delivered' : dead ? 'dead' : 'pending', nextAttemptAt, at: at.toISOString() },
-    ));
+    await this.record({
+      attempt: { deliveryId: claim.id, at: sentAt.toISOString(), durationMs: Math.round(performance.now() - began), statusCode, error },
+      outcome: { owner: this.owner, status: delivered ? 'delivered' : dead ? 'dead' : 'pending', nextAttemptAt, at: at.toISOString() },
+    });
   }
+
+  /**
+   * Records an attempt's outcome. Outcomes that arrive while a recording transaction runs are
+   * written together in the next one: one transaction per batch, not per delivery (on PostgreSQL
+   * a transaction is several round trips). A batch that fails leaves its deliveries leased; they
+   * are sent again when the lease runs out (at least once, the same webhook-id).
+   */
+  private record(result: AttemptResult): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.unrecorded.push({ ...result, resolve, reject });
+      this.recording ??= this.recordBatches().finally(() => (this.recording = null));
+    });
+  }
+
+  private async recordBatches(): Promise<void> {
+    while (this.unrecorded.length) {
+      const batch = this.unrecorded.splice(0);
+      try {
+        await this.store.transaction(async (tx) => {
+          for (const { attempt, outcome } of batch) await tx.outbox.finishAttempt(attempt, outcome);
+        });
+        for (const item of batch) item.resolve();
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+      }
+    }
+  }
+}
+
+interface AttemptResult {
+  attempt: Omit<WebhookAttemptRow, 'seq'>;
+  outcome: { owner: string; status: 'pending' | 'delivered' | 'dead'; nextAttemptAt: string; at: string };
 }
 
 // helpers

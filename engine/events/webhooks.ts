@@ -7,6 +7,7 @@ import type {
 } from '../api.js';
 import { conflict, notFound, StratumError } from '../errors.js';
 import type { Store, StoreTx, SubscriptionRow, WebhookDeliveryRow } from '../store/types.js';
+import { BLOCKED_UNTIL } from '../store/outbox-rows.js';
 import { eventBody, type WebhookDelivery } from './webhook-delivery.js';
 import { checkWebhookUrl } from './webhook-targets.js';
 
@@ -142,7 +143,8 @@ async function deliveryViews(tx: StoreTx, rows: WebhookDeliveryRow[]): Promise<W
   const attempts = await tx.outbox.attemptsOf(rows.map((row) => row.id));
   return rows.map((row) => ({
     id: row.id, subscriptionId: row.subscriptionId, eventId: row.eventId, eventType: row.eventType, eventSeq: row.eventSeq, orderNo: row.orderNo,
-    status: row.status, attempts: row.attempts, nextAttemptAt: row.status === 'pending' ? row.nextAttemptAt : null, deadAfter: row.deadAfter,
+    // a pending delivery blocked behind an earlier event of its order has no time of its own yet
+    status: row.status, attempts: row.attempts, nextAttemptAt: row.status === 'pending' && row.nextAttemptAt !== BLOCKED_UNTIL ? row.nextAttemptAt : null, deadAfter: row.deadAfter,
     lastStatus: row.lastStatus, lastError: row.lastError, createdAt: row.createdAt, deliveredAt: row.deliveredAt,
     log: attempts.filter((attempt) => attempt.deliveryId === row.id)
       .map((attempt) => ({ at: attempt.at, durationMs: attempt.durationMs, statusCode: attempt.statusCode, error: attempt.error })),

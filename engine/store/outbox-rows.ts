@@ -10,6 +10,9 @@ import type {
 } from './types.js';
 import type { NamedParameters } from './row-codec.js';
 
+/** `next_attempt_at` of a delivery waiting for an earlier event of its order (it sorts after every real time). */
+export const BLOCKED_UNTIL = '9999-12-31T23:59:59.999Z';
+
 export interface SqlRunner {
   all(sql: string, parameters: NamedParameters): Promise<Record<string, unknown>[]>;
   /** Returns the number of rows changed. */
@@ -125,17 +128,43 @@ export class OutboxRows implements OutboxTx {
 
   // deliveries
 
+  /**
+   * A delivery behind an earlier pending event of its order (same subscription) is
+   * stored blocked, due at BLOCKED_UNTIL, and made due when that one is settled: the
+   * claim's scan of due deliveries then meets only the head of each order's queue.
+   */
   async insertDelivery(row: Omit<WebhookDeliveryRow, 'eventId' | 'eventType'>): Promise<void> {
     this.assertWritable('insertDelivery');
     await this.runner.run(
       `INSERT INTO ${this.deliveries}
          (id, subscription_id, event_seq, order_no, status, attempts, next_attempt_at, dead_after, lease_owner, lease_until, last_status, last_error, created_at, delivered_at)
-       VALUES (@id, @subscriptionId, @eventSeq, @orderNo, @status, @attempts, @nextAttemptAt, @deadAfter, NULL, NULL, NULL, NULL, @createdAt, NULL)
+       VALUES (@id, @subscriptionId, @eventSeq, @orderNo, @status, @attempts,
+               CASE WHEN EXISTS (${this.earlierPending('@subscriptionId', '@orderNo', '@eventSeq')}) THEN @blocked ELSE @nextAttemptAt END,
+               @deadAfter, NULL, NULL, NULL, NULL, @createdAt, NULL)
        ON CONFLICT (subscription_id, event_seq) DO NOTHING`,
       {
         id: row.id, subscriptionId: row.subscriptionId, eventSeq: row.eventSeq, orderNo: row.orderNo, status: row.status,
-        attempts: row.attempts, nextAttemptAt: row.nextAttemptAt, deadAfter: row.deadAfter, createdAt: row.createdAt,
+        attempts: row.attempts, nextAttemptAt: row.nextAttemptAt, deadAfter: row.deadAfter, createdAt: row.createdAt, blocked: BLOCKED_UNTIL,
       },
+    );
+  }
+
+  /** A pending delivery of an earlier event of the same order to the same subscription. */
+  private earlierPending(subscriptionId: string, orderNo: string, eventSeq: string): string {
+    return `SELECT 1 FROM ${this.deliveries} p
+             WHERE p.subscription_id = ${subscriptionId} AND p.order_no = ${orderNo} AND p.event_seq < ${eventSeq} AND p.status = 'pending'`;
+  }
+
+  /** Makes the next pending delivery of `id`'s order and subscription due at `at`, if it waited blocked behind `id`. */
+  private async unblockNext(id: string, at: string): Promise<void> {
+    await this.runner.run(
+      `UPDATE ${this.deliveries} SET next_attempt_at = @at
+        WHERE next_attempt_at = @blocked AND id = (
+          SELECT n.id FROM ${this.deliveries} n JOIN ${this.deliveries} settled ON settled.id = @id
+           WHERE n.subscription_id = settled.subscription_id AND n.order_no = settled.order_no
+             AND n.event_seq > settled.event_seq AND n.status = 'pending'
+           ORDER BY n.event_seq LIMIT 1)`,
+      { id, at, blocked: BLOCKED_UNTIL },
     );
   }
 
@@ -152,9 +181,7 @@ export class OutboxRows implements OutboxTx {
          JOIN ${this.subscriptions} s ON s.id = d.subscription_id
          JOIN ${this.events} e ON e.seq = d.event_seq
         WHERE d.status = 'pending' AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)
-          AND NOT EXISTS (
-            SELECT 1 FROM ${this.deliveries} p
-             WHERE p.subscription_id = d.subscription_id AND p.order_no = d.order_no AND p.event_seq < d.event_seq AND p.status = 'pending')
+          AND NOT EXISTS (${this.earlierPending('d.subscription_id', 'd.order_no', 'd.event_seq')})
         ORDER BY d.next_attempt_at, d.event_seq
         LIMIT @limit${this.dialect.claimLock}`,
       { now, limit },
@@ -185,6 +212,7 @@ export class OutboxRows implements OutboxTx {
         WHERE id = @id AND lease_owner = @owner AND status = 'pending'`,
       { status: outcome.status, nextAttemptAt: outcome.nextAttemptAt, statusCode: attempt.statusCode, error: attempt.error, at: outcome.at, id: attempt.deliveryId, owner: outcome.owner },
     );
+    if (changed > 0 && outcome.status !== 'pending') await this.unblockNext(attempt.deliveryId, outcome.at);
     return changed > 0;
   }
 
@@ -224,7 +252,7 @@ export class OutboxRows implements OutboxTx {
     return attempts;
   }
 
-  /** Sends a delivery again (dead, delivered or pending): due now, with a new retry period. */
+  /** Removes deliveries delivered before `before` with their attempts, and events no delivery or cursor needs. */
   async pruneDelivered(before: string, limit: number): Promise<{ deliveries: number; attempts: number; events: number }> {
     this.assertWritable('pruneDelivered');
     const old = `SELECT id FROM ${this.deliveries} WHERE status = 'delivered' AND delivered_at < @before ORDER BY delivered_at LIMIT @limit`;
@@ -252,12 +280,16 @@ export class OutboxRows implements OutboxTx {
     return { deliveries, attempts, events };
   }
 
+  /** Sends a delivery again (dead, delivered or pending): due now (or once an earlier event of its order is settled), with a new retry period. */
   async redeliver(id: string, now: string, deadAfter: string): Promise<boolean> {
     this.assertWritable('redeliver');
     const changed = await this.runner.run(
-      `UPDATE ${this.deliveries} SET status = 'pending', next_attempt_at = @now, dead_after = @deadAfter, lease_owner = NULL, lease_until = NULL, delivered_at = NULL
+      `UPDATE ${this.deliveries}
+          SET status = 'pending', dead_after = @deadAfter, lease_owner = NULL, lease_until = NULL, delivered_at = NULL,
+              next_attempt_at = CASE WHEN EXISTS (${this.earlierPending(`${this.deliveries}.subscription_id`, `${this.deliveries}.order_no`, `${this.deliveries}.event_seq`)})
+                                     THEN @blocked ELSE @now END
         WHERE id = @id`,
-      { id, now, deadAfter },
+      { id, now, deadAfter, blocked: BLOCKED_UNTIL },
     );
     return changed > 0;
   }

@@ -155,6 +155,10 @@ describe('the order events outbox on SQLite', () => {
     const [first] = (await stratum.outbox.deliveries({ subscriptionId: subscription.id, limit: 1 })).items;
     expect(first.log).toHaveLength(4);
     expect(first.log[0].error).toMatch(/ECONNREFUSED/);
+    // the later events wait blocked behind the first, without a time of their own, even when asked to be sent again
+    const pending = (await stratum.outbox.deliveries({ subscriptionId: subscription.id, status: 'pending', limit: 10 })).items;
+    expect(pending.map((delivery) => delivery.nextAttemptAt === null)).toEqual([false, true, true, true]);
+    expect((await stratum.outbox.redeliver(pending[2].id)).nextAttemptAt).toBeNull();
     await hooks.start();
     while (await stratum.outbox.deliverNow()) { /* until nothing is due */ }
     expect(hooks.typesOf('DOWN-1')).toEqual(FULFILLED_TRAIL);
