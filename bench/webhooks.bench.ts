@@ -2,11 +2,13 @@
 // against 100 subscriptions whose receiver is down (connections refused), the
 // delivery loop running in the same process; rounds alternate so a loaded
 // machine weighs on both alike. Then the receiver comes back and every event
-// must reach every subscription: the time that takes is reported.
+// must reach every subscription: the time that takes is reported. On SQLite,
+// then on PostgreSQL.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, openStratum, type Stratum } from '../engine/index.js';
+import pg from 'pg';
+import { openStore, openStratum, type Store, type Stratum } from '../engine/index.js';
 import { enter, erp, order, SAMPLE_RATES, shippedDiagrams } from '../test/support/stratum-fixture.js';
 import { WebhookReceiver } from '../test/support/webhook-receiver.js';
 import { median, type BenchResult } from './report.js';
@@ -16,10 +18,43 @@ const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 3);
 const SUBSCRIPTIONS = 100;
 const SECRET = `whsec_${Buffer.from('bench secret of at least 24 bytes!').toString('base64')}`;
 
-export async function runWebhooksBench(): Promise<BenchResult> {
+const POSTGRES_URL = process.env.STRATUM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+interface BenchStore {
+  store: Store;
+  dispose: () => Promise<void>;
+}
+
+async function sqliteStore(): Promise<BenchStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-webhooks-'));
+  return { store: await openStore({ dataDir }), dispose: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })) };
+}
+
+/** A fresh schema on PostgreSQL, dropped afterwards; null when PostgreSQL cannot be reached. */
+async function postgresStore(): Promise<BenchStore | string> {
+  const admin = new pg.Pool({ connectionString: POSTGRES_URL, max: 1, connectionTimeoutMillis: 3000 });
+  admin.on('error', () => undefined);
+  const schema = `stratum_bench_wh_${process.pid}_${Date.now().toString(36)}`;
+  try {
+    await admin.query(`CREATE SCHEMA ${schema}`);
+  } catch (error) {
+    await admin.end();
+    return `PostgreSQL unreachable: ${(error as Error).message}`;
+  }
+  const url = new URL(POSTGRES_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    store: await openStore({ databaseUrl: url.toString() }),
+    dispose: async () => {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+async function measure({ store, dispose }: BenchStore): Promise<{ summary: Record<string, number>; rounds: { quiet: number[]; loaded: number[] } }> {
   const stratum = await openStratum({
-    store: await openStore({ dataDir }), orderEntry: { rates: SAMPLE_RATES },
+    store, orderEntry: { rates: SAMPLE_RATES },
     // the receiver listens on 127.0.0.1, as an operator's STRATUM_WEBHOOKS_ALLOW_PRIVATE=1 allows
     webhooks: { backoff: { baseMs: 200, maxMs: 2000 }, intervalMs: 200, allowPrivateTargets: true },
   });
@@ -59,19 +94,32 @@ export async function runWebhooksBench(): Promise<BenchResult> {
       allVerified: receiver.received.every((entry) => entry.verified) ? 1 : 0,
       catchUpSeconds: round1(catchUpSeconds),
     };
-    return {
-      name: 'webhooks',
-      description: `${ROUNDS} alternating rounds of ${ORDERS_PER_ROUND} orders (100 CNY, auto-approved, planned and shipped through the runtime API, SQLite): ` +
-        `without subscriptions, and with ${SUBSCRIPTIONS} subscriptions whose receiver refuses connections while the delivery loop retries ` +
-        '(backoff 200 ms … 2 s); then the receiver comes back and every event must reach every subscription, verified with the Standard Webhooks package',
-      summary,
-      rounds: { quiet, loaded },
-    };
+    return { summary, rounds: { quiet, loaded } };
   } finally {
     await stratum.close();
     await receiver.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await dispose();
   }
+}
+
+export async function runWebhooksBench(): Promise<BenchResult> {
+  const sqlite = await measure(await sqliteStore());
+  const postgresOrReason = await postgresStore();
+  if (typeof postgresOrReason === 'string') console.log(`webhooks: PostgreSQL skipped (${postgresOrReason})`);
+  const postgres = typeof postgresOrReason === 'string' ? null : await measure(postgresOrReason);
+  return {
+    name: 'webhooks',
+    description: `${ROUNDS} alternating rounds of ${ORDERS_PER_ROUND} orders (100 CNY, auto-approved, planned and shipped through the runtime API): ` +
+      `without subscriptions, and with ${SUBSCRIPTIONS} subscriptions whose receiver refuses connections while the delivery loop retries ` +
+      '(backoff 200 ms … 2 s); then the receiver comes back and every event must reach every subscription, verified with the Standard Webhooks package. ' +
+      'On SQLite, then (`postgres.*`) on a fresh PostgreSQL schema.',
+    summary: {
+      ...sqlite.summary,
+      ...(postgres && Object.fromEntries(Object.entries(postgres.summary).map(([key, value]) => [`postgres.${key}`, value]))),
+    },
+    rounds: sqlite.rounds,
+    ...(postgres && { postgresRounds: postgres.rounds }),
+  };
 }
 
 async function ordersPerSecond(stratum: Stratum, nextOrderNo: () => string): Promise<number> {
