@@ -530,6 +530,11 @@ export interface Workers {
   unlock(jobId: string): Promise<void>;
   /** Answers every waiting fetch now with no jobs (a server shutting down). */
   releaseWaiting(): void;
+  /**
+   * Another process on the same store made a job of `jobType` fetchable: waiting fetches try again.
+   * For stores that announce only within their process (SQLite; the cluster primary relays it).
+   */
+  jobsFetchable(jobType: string): void;
 }
 
 /** An order event as pull consumers and webhooks get it: a CloudEvent (structured JSON) with its outbox number. */

@@ -15,6 +15,7 @@ import { DEFAULT_HTTP_TIMEOUTS, guardConnections, serverOptions } from './http/c
 import demoUsers from './demo-users.json' with { type: 'json' };
 import sampleRates from './rates.sample.json' with { type: 'json' };
 import { UserDirectory } from './auth/users.js';
+import { shareJobSignals } from './job-signals.js';
 import { taskGroupCheck } from './routes/library.js';
 
 export interface RunningServer {
@@ -57,6 +58,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     await deployDiagrams(stratum, config.diagramsDir, logger, taskGroupCheck({ users, demo: config.demo })());
     await checkOrderEntry(stratum, logger);
     if (config.webhooksFile) await configureWebhooks(stratum, config.webhooksFile, logger);
+    await shareJobSignals(store, stratum.workers);
   } catch (error) {
     await store.close();
     throw error;

@@ -7,9 +7,11 @@
 // one needs, and a worker killed mid-step leaves the last committed state.
 // With routing (STRATUM_ROUTING=order) the workers listen on private loopback
 // ports instead, and the primary's order router (routing.ts) listens on the
-// public one and sends each order's requests to one worker.
+// public one and sends each order's requests to one worker. The primary also
+// passes fetchable-job signals between workers (job-signals.ts).
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
+import { relayJobSignals } from './job-signals.js';
 import type { OrderRouter } from './routing.js';
 
 /** How long the primary waits before replacing a worker that died (a crash loop stays slow). */
@@ -44,6 +46,7 @@ export function startWorkers(count: number, logger: Logger, routing?: { router: 
     const worker = cluster.fork(routing ? { [ROUTED_WORKER_ENV]: '1' } : {});
     live.add(worker);
     slots.set(worker, slot);
+    relayJobSignals(worker, live);
     if (routing) {
       worker.on('message', (message: unknown) => {
         if (isRoutedListening(message)) {

@@ -25,6 +25,10 @@ export class JobWorkers implements Workers {
     this.unsubscribe ??= await this.store.watchJobs((jobType) => this.waiters.announce(jobType));
   }
 
+  jobsFetchable(jobType: string): void {
+    this.waiters.announce(jobType);
+  }
+
   releaseWaiting(): void {
     this.waiters.releaseAll();
   }

@@ -180,4 +180,38 @@ describe('server/main.ts', () => {
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(0);
   }, 180_000);
+
+  it('answers a long poll waiting on one worker the moment another worker creates its job (SQLite: the primary relays the signal)', async () => {
+    const dataDir = makeDataDir();
+    dirs.push(dataDir);
+    const usersFile = join(dataDir, 'users.json');
+    writeFileSync(usersFile, JSON.stringify(TEST_USERS));
+    const server = await startMain({
+      HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_WORKERS: '2', STRATUM_ROUTING: 'order',
+    }, 'stratum workers listening');
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`http://127.0.0.1:${server.port}${path}`, {
+        method: 'POST', headers: { authorization: `Bearer ${TOKENS.erp}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      return { status: response.status, worker: response.headers.get('stratum-worker'), body: (await response.json()) as unknown };
+    };
+    // A fetch without an order goes to the workers in turn and an order to the worker it hashes to:
+    // go on until a fetch waited on the other worker than the one that created its job.
+    const rounds: { fetchedOn: string | null; createdOn: string | null; answeredMs: number; jobs: number }[] = [];
+    for (let round = 0; round < 12 && !rounds.some((entry) => entry.fetchedOn !== entry.createdOn); round++) {
+      const waiting = post('/api/jobs/fetch-and-lock', { type: 'procurement-planning', workerId: 'waits', max: 1, lockMs: 60_000, asyncResponseTimeout: 20_000 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const posted = await post('/api/orders', { orderNo: `LP-${round}`, customer: { name: 'Wait AG' }, amount: 100, currency: 'CNY', paymentTerms: 'credit' });
+      expect(posted.status).toBe(201);
+      const created = performance.now();
+      const answer = await waiting;
+      rounds.push({ fetchedOn: answer.worker, createdOn: posted.worker, answeredMs: performance.now() - created, jobs: (answer.body as unknown[]).length });
+    }
+    expect(rounds.some((entry) => entry.fetchedOn !== entry.createdOn), JSON.stringify(rounds)).toBe(true);
+    // every fetch got its job long before its 20 s timeout
+    for (const entry of rounds) expect(entry, JSON.stringify(rounds)).toMatchObject({ jobs: 1, answeredMs: expect.any(Number) as number });
+    expect(Math.max(...rounds.map((entry) => entry.answeredMs)), JSON.stringify(rounds)).toBeLessThan(5000);
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+  }, 180_000);
 });

@@ -43,6 +43,7 @@ export class FakeStratum {
       throw new StratumError('not-found', `no open job ${jobId}`);
     },
     releaseWaiting: () => undefined,
+    jobsFetchable: () => undefined,
   };
 
   /** The HTTP layer's tests of events run against the real server (test/server/events/); here the outbox is empty. */
