@@ -126,7 +126,12 @@ async function soak(env: Record<string, string>): Promise<void> {
   const completedTasks = new Set<string>();
   const completedJobs = new Set<string>();
 
+  // server processes that have listened since the last launch once every replacement is up
+  let everyWorker = 2;
   for (let round = 0; round < KILLS; round++) {
+    const killPrimary = round % PRIMARY_KILL_EVERY === PRIMARY_KILL_EVERY - 1;
+    // a worker is killed once both serve (the last one's replacement started meanwhile); the primary at any time
+    if (!killPrimary) await until(() => server.listening() >= everyWorker, 'the replacement worker did not listen');
     const fresh = Array.from({ length: ORDERS_PER_ROUND }, (_, i): Order => ({
       orderNo: `SOAK-${round}-${i}`, customer: { name: 'Soak GmbH' },
       // above 500,000 waits for the vice-president; up to it, approved automatically and planned at once
@@ -146,26 +151,25 @@ async function soak(env: Record<string, string>): Promise<void> {
     // mid-burst: once the first order of the round is acknowledged, the others still in flight
     await Promise.race([firstAnswer, sleep(5000)]);
     await sleep(10 * (round % 4));
-    if (round % PRIMARY_KILL_EVERY === PRIMARY_KILL_EVERY - 1) {
+    if (killPrimary) {
       // the primary: the router and the connections through it go at once, its workers exit with it
       process.kill(server.child.pid!, 'SIGKILL');
       await Promise.allSettled(burst);
       await groupGone(server.child);
       server = await launch(serverEnv, base);
+      everyWorker = 2;
     } else {
       // one worker: the other goes on serving its orders too, the primary starts a replacement
       const workers = workersOf(server.child);
-      const started = server.listening();
       process.kill(workers[round % workers.length], 'SIGKILL');
+      everyWorker++;
       await Promise.allSettled(burst);
-      await waitUntilHealthy(base);
-      await until(() => server.listening() > started, 'the replacement worker did not listen');
     }
     console.info(`kill ${round + 1}/${KILLS} after ${Math.round((performance.now() - began) / 1000)} s: ${acknowledged.size} of ${orders.length} orders acknowledged so far`);
   }
 
-  // Every order posted once more, as a client that lost answers retries.
-  for (const order of orders) {
+  // Every order posted once more, as clients that lost answers retry (eight at a time).
+  await eightAtATime(orders, async (order) => {
     const retry = await call<InstanceView>(base, 'POST', '/api/orders', TOKENS.erp, order);
     expect([200, 201], `${order.orderNo}: ${JSON.stringify(retry?.body)}`).toContain(retry?.status);
     const earlier = acknowledged.get(order.orderNo);
@@ -175,7 +179,7 @@ async function soak(env: Record<string, string>): Promise<void> {
     }
     const listed = await call<InstancePage>(base, 'GET', `/api/instances?businessKey=${order.orderNo}&processKey=order-to-cash`, TOKENS.erp);
     expect(listed!.body.total, order.orderNo).toBe(1);
-  }
+  });
   expect(acknowledged.size).toBeGreaterThan(0);
 
   // Every order driven to its end.
@@ -191,7 +195,7 @@ async function soak(env: Record<string, string>): Promise<void> {
   console.info(`all ${orders.length} orders driven to their end after ${Math.round((performance.now() - began) / 1000)} s`);
 
   // Each task and job of every order completed exactly once.
-  for (const order of orders) {
+  await eightAtATime(orders, async (order) => {
     const [root] = (await call<InstancePage>(base, 'GET', `/api/instances?businessKey=${order.orderNo}&processKey=order-to-cash`, TOKENS.erp))!.body.items;
     // the root's history covers its whole call tree; no element of the shipped library runs twice in one instance
     const view = await call<InstanceView>(base, 'GET', `/api/instances/${root.id}`, TOKENS.erp);
@@ -200,8 +204,12 @@ async function soak(env: Record<string, string>): Promise<void> {
       .map((entry) => `${entry.instanceId}:${entry.elementId}`);
     expect(new Set(completions).size, order.orderNo).toBe(completions.length);
     expect(completions.length, order.orderNo).toBe(order.amount > 500_000 ? 4 : 3);
-  }
+  });
   killGroup(server.child);
+}
+
+async function eightAtATime<T>(items: readonly T[], check: (item: T) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += 8) await Promise.all(items.slice(start, start + 8).map(check));
 }
 
 /** Approves every open vice-president task (a 409 means another request decided it: fine). */
@@ -255,8 +263,19 @@ async function call<T = unknown>(base: string, method: string, path: string, tok
   }
 }
 
-/** One request over a connection of its own (without routing, the cluster hands each new one to the next worker), and which worker answered. */
-function callOnNewConnection<T = unknown>(base: string, method: string, path: string, token: string, json?: unknown): Promise<{ status: number; body: T; worker: string | undefined }> {
+/**
+ * One request over a connection of its own (without routing, the cluster hands each new one to the next worker),
+ * and which worker answered; a 503 (a shaped burst) is sent again after its Retry-After.
+ */
+async function callOnNewConnection<T = unknown>(base: string, method: string, path: string, token: string, json?: unknown): Promise<{ status: number; body: T; worker: string | undefined }> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await requestOnNewConnection<T>(base, method, path, token, json);
+    if (answer.status !== 503 || attempt >= 20) return answer;
+    await sleep(Number(answer.retryAfter ?? 1) * 1000);
+  }
+}
+
+function requestOnNewConnection<T>(base: string, method: string, path: string, token: string, json?: unknown): Promise<{ status: number; body: T; worker: string | undefined; retryAfter: string | undefined }> {
   const payload = json === undefined ? undefined : JSON.stringify(json);
   return new Promise((resolve, reject) => {
     const req = httpRequest(base + path, {
@@ -266,7 +285,10 @@ function callOnNewConnection<T = unknown>(base: string, method: string, path: st
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : null) as T, worker: res.headers['stratum-worker'] as string | undefined }));
+      res.on('end', () => resolve({
+        status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : null) as T,
+        worker: res.headers['stratum-worker'] as string | undefined, retryAfter: res.headers['retry-after'],
+      }));
     });
     req.on('error', reject);
     req.end(payload);
