@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   http: async () => (await import('./http.bench.js')).runHttpBench(),
   burst: async () => (await import('./burst.bench.js')).runBurstBench(),
   workers: async () => (await import('./workers.bench.js')).runWorkersBench(),
+  latency: async () => (await import('./latency.bench.js')).runLatencyBench(),
   modeler: async () => (await import('./modeler.bench.js')).runModelerBench(),
   replay: async () => (await import('./replay.bench.js')).runReplayBench(),
   webhooks: async () => (await import('./webhooks.bench.js')).runWebhooksBench(),

@@ -14,17 +14,14 @@ import Database from 'better-sqlite3';
 import { order } from '../test/support/stratum-fixture.js';
 import { loadDefinitions } from './engine.bench.js';
 import { percentile, startServerProcess } from './http.bench.js';
+import { closedLoop, JOB_TYPES, LIFECYCLE_AMOUNT as AMOUNT, LifecycleClient, type RequestKind } from './order-lifecycle.js';
 import { RawEngineHarness } from './raw-engine-harness.js';
 import type { BenchResult } from './report.js';
 
 const ORDERS = Number(process.env.BENCH_WORKERS_ORDERS ?? 80);
 const CLIENTS = 8;
-const AMOUNT = 1_200_000;
-const JOB_TYPES = ['procurement-planning', 'production-planning', 'shipping'];
 const WAITING_ORDERS = 50;
 const CLOCK_TICKS = 100; // USER_HZ of /proc/<pid>/stat
-
-type RequestKind = 'post-order' | 'list-tasks' | 'complete-task' | 'fetch-jobs' | 'complete-job';
 
 interface Run {
   orders: number;
@@ -85,70 +82,24 @@ async function lifecycleOverHttp(workers: number, routing: 'order' | 'off' = 'of
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-workers-'));
   // with several workers: once the primary says every one listens
   const { url, child } = await startServerProcess(dataDir, { STRATUM_WORKERS: String(workers), STRATUM_ROUTING: routing }, workers > 1 ? 'stratum workers listening' : 'stratum server listening');
-  const latencies = new Map<RequestKind, number[]>();
-  const call = async <T = unknown>(kind: RequestKind, method: string, path: string, token: string, body?: unknown): Promise<T> => {
-    for (;;) {
-      const began = performance.now();
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      if (response.status === 503) {
-        await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
-        continue;
-      }
-      if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-      latencies.set(kind, [...(latencies.get(kind) ?? []), performance.now() - began]);
-      return (text ? JSON.parse(text) : null) as T;
-    }
-  };
-  const approve = async (orderNo: string, token: string) => {
-    const tasks = await call<{ id: string }[]>('list-tasks', 'GET', `/api/tasks?businessKey=${orderNo}&mine=true`, token);
-    if (tasks.length !== 1) throw new Error(`${orderNo}: ${tasks.length} tasks for ${token}`);
-    await call('complete-task', 'POST', `/api/tasks/${encodeURIComponent(tasks[0].id)}/complete`, token, { variables: { approved: true } });
-  };
-  const work = async (workerId: string, type: string): Promise<number> => {
-    const jobs = await call<{ id: string }[]>('fetch-jobs', 'POST', '/api/jobs/fetch-and-lock', 'demo-integration', { type, workerId, max: 1 });
-    for (const job of jobs) await call('complete-job', 'POST', `/api/jobs/${encodeURIComponent(job.id)}/complete`, 'demo-integration', { variables: {}, workerId });
-    return jobs.length;
-  };
+  const client = new LifecycleClient(url);
   try {
     // warm-up: JIT and the per-version definition cache of every worker
-    for (let i = 0; i < 4 * workers; i++) {
-      const { specialChange: _none, ...body } = order(`warm-${workers}-${i}`, 100).entry;
-      await call('post-order', 'POST', '/api/orders', 'demo-integration', body);
-    }
-    for (const type of JOB_TYPES) while (await work('warm', type));
-    latencies.clear();
+    for (let i = 0; i < 4 * workers; i++) await client.post(`warm-${workers}-${i}`, 100);
+    await client.drain();
+    client.latencies.clear();
 
     const cacheBefore = await engineCacheLookups(url, workers);
     const pids = treeOf(child.pid!);
     const cpuBefore = cpuSecondsOf(pids);
     const began = performance.now();
-    let next = 0;
-    await Promise.all(Array.from({ length: CLIENTS }, async (_, client) => {
-      for (let index = next++; index < ORDERS; index = next++) {
-        const { specialChange: _none, ...body } = order(`http-${workers}-${index}`, AMOUNT).entry;
-        await call('post-order', 'POST', '/api/orders', 'demo-integration', body);
-        await approve(body.orderNo, 'demo-director');
-        await approve(body.orderNo, 'demo-vp');
-        for (const type of JOB_TYPES) await work(`client-${client}`, type);
-      }
-    }));
-    // jobs another client's fetch did not find yet
-    for (let left = 1; left;) {
-      left = 0;
-      for (const type of JOB_TYPES) left += await work('drain', type);
-    }
+    await closedLoop(client, CLIENTS, ORDERS, `http-${workers}`);
     const wallSeconds = (performance.now() - began) / 1000;
     const cpuSeconds = cpuSecondsOf(pids) - cpuBefore;
-    const running = await call<{ total: number }>('list-tasks', 'GET', '/api/instances?processKey=order-to-cash&status=running&limit=1', 'demo-integration');
-    if (running.total !== 0) throw new Error(`${running.total} orders did not finish`);
+    await client.assertAllFinished();
     const cacheAfter = await engineCacheLookups(url, workers);
     const engineCache = { hit: cacheAfter.hit - cacheBefore.hit, miss: cacheAfter.miss - cacheBefore.miss, stale: cacheAfter.stale - cacheBefore.stale };
-    return { orders: ORDERS, wallSeconds, cpuSeconds, latencies, engineCache };
+    return { orders: ORDERS, wallSeconds, cpuSeconds, latencies: client.latencies, engineCache };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));

@@ -32,7 +32,7 @@ import { messageHandlers } from './routes/messages.js';
 import { operationHandlers } from './routes/operations.js';
 import { orderHandlers } from './routes/orders.js';
 import { taskHandlers } from './routes/tasks.js';
-import { routeHints, ROUTES_HEADER, WORKER_HEADER } from './routing.js';
+import { formatRouteHints, routeHints, ROUTES_HEADER, WORKER_HEADER } from './routing.js';
 
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 
@@ -184,8 +184,8 @@ function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyByt
       const input = { body, query, params, headers, user: res.locals.user as User | undefined, req };
       // a write takes its turn only once its body is read: a slow client cannot hold a turn
       const reply = admission ? await admission.run(() => handler(input)) : await handler(input);
-      if (routeHintsOn && reply.json !== undefined) {
-        const hints = routeHints(reply.json);
+      if (routeHintsOn) {
+        const hints = reply.orders ? formatRouteHints(reply.orders) : reply.json !== undefined ? routeHints(reply.json) : undefined;
         if (hints) res.setHeader(ROUTES_HEADER, hints);
       }
       send(res, reply);

@@ -4,13 +4,15 @@
 // private loopback port; a request that names an order — its order number in
 // the path, the body or `businessKey=`, or a task, job or instance of it — goes
 // to the worker the order hashes to (rendezvous hashing over the live workers,
-// so a worker's death moves only its own orders). Task and job ids start with
-// their instance's id, and an instance's order is learnt from the answers
-// workers give: a worker names, in the `stratum-routes` header, the order of
-// each instance its answer lists (tasks, jobs, instances). Routing is only an
-// optimisation: every worker can serve every request, steps still commit under
-// their revision check, and a request whose order is unknown goes to the next
-// worker in turn.
+// so a worker's death moves only its own orders). The Camunda 7 and 8 routes
+// are read the same way: an external task's or job's id in the path, the
+// business key (or correlation key, or businessId) in the body. Task and job
+// ids start with their instance's id, and an instance's order is learnt from
+// the answers workers give: a worker names, in the `stratum-routes` header, the
+// order of each instance its answer lists (tasks, jobs, instances, locked
+// external tasks, activated jobs). Routing is only an optimisation: every
+// worker can serve every request, steps still commit under their revision
+// check, and a request whose order is unknown goes to the next worker in turn.
 import { createHash } from 'node:crypto';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { HttpTimeouts } from './http/client-errors.js';
@@ -25,11 +27,28 @@ const MAX_HINTS = 100;
 /** Instances whose order the primary remembers (least recently learnt dropped first). */
 const MAX_KNOWN_INSTANCES = 100_000;
 
+/** An instance and the order (business key) it belongs to, as a worker tells the router. */
+export interface InstanceOrder {
+  instanceId: string;
+  businessKey: string | null;
+}
+
+/** The `stratum-routes` value naming the order of each instance (those without one left out), or undefined. */
+export function formatRouteHints(instances: Iterable<InstanceOrder>): string | undefined {
+  const pairs = new Map<string, string>();
+  for (const { instanceId, businessKey } of instances) {
+    if (pairs.size >= MAX_HINTS) break;
+    if (businessKey) pairs.set(instanceId, businessKey);
+  }
+  if (!pairs.size) return undefined;
+  return [...pairs].map(([instance, key]) => `${encodeURIComponent(instance)}=${encodeURIComponent(key)}`).join(',');
+}
+
 /** The `stratum-routes` value for a JSON answer: the order of each instance it lists, or undefined. */
 export function routeHints(json: unknown): string | undefined {
-  const pairs = new Map<string, string>();
+  const pairs: InstanceOrder[] = [];
   const visit = (value: unknown, depth: number) => {
-    if (pairs.size >= MAX_HINTS || depth > 2 || value === null || typeof value !== 'object') return;
+    if (pairs.length >= MAX_HINTS || depth > 2 || value === null || typeof value !== 'object') return;
     if (Array.isArray(value)) {
       for (const entry of value) visit(entry, depth + 1);
       return;
@@ -37,21 +56,20 @@ export function routeHints(json: unknown): string | undefined {
     const record = value as Record<string, unknown>;
     const businessKey = record.businessKey;
     if (typeof businessKey === 'string' && businessKey) {
-      if (typeof record.instanceId === 'string') pairs.set(record.instanceId, businessKey);
+      if (typeof record.instanceId === 'string') pairs.push({ instanceId: record.instanceId, businessKey });
       // an instance view: its own id and its children's
-      else if (typeof record.id === 'string' && 'status' in record) pairs.set(record.id, businessKey);
+      else if (typeof record.id === 'string' && 'status' in record) pairs.push({ instanceId: record.id, businessKey });
       if (Array.isArray(record.children)) {
         for (const child of record.children as unknown[]) {
           const id = (child as Record<string, unknown> | null)?.id;
-          if (typeof id === 'string') pairs.set(id, businessKey);
+          if (typeof id === 'string') pairs.push({ instanceId: id, businessKey });
         }
       }
     }
     for (const field of ['items', 'data', 'tasks', 'jobs', 'instances']) if (Array.isArray(record[field])) visit(record[field], depth + 1);
   };
   visit(json, 0);
-  if (!pairs.size) return undefined;
-  return [...pairs].map(([instance, key]) => `${encodeURIComponent(instance)}=${encodeURIComponent(key)}`).join(',');
+  return formatRouteHints(pairs);
 }
 
 export function parseRouteHints(header: string): [instanceId: string, businessKey: string][] {
@@ -68,11 +86,31 @@ export function parseRouteHints(header: string): [instanceId: string, businessKe
   return pairs;
 }
 
-/** Paths whose body names the order: POST /api/orders (orderNo), POST /api/messages (businessKey). */
-function bodyKeyField(method: string, path: string): 'orderNo' | 'businessKey' | undefined {
+/** Writes whose body names the order, and the field that does. */
+const BODY_KEY_FIELDS = new Map([
+  ['/api/orders', 'orderNo'],
+  ['/api/messages', 'businessKey'],
+  ['/engine-rest/message', 'businessKey'],
+  ['/v2/messages/publication', 'correlationKey'],
+  ['/v2/process-instances', 'businessId'],
+]);
+
+function bodyKeyField(method: string, segments: readonly string[], path: string): string | undefined {
   if (method !== 'POST') return undefined;
-  if (path === '/api/orders') return 'orderNo';
-  if (path === '/api/messages') return 'businessKey';
+  // POST /api/processes/{key}/instances {businessKey}
+  if (segments.length === 5 && segments[1] === 'api' && segments[2] === 'processes' && segments[4] === 'instances') return 'businessKey';
+  return BODY_KEY_FIELDS.get(path);
+}
+
+/**
+ * The task or job a path names: /api/tasks/{id}/…, /api/jobs/{id}/…,
+ * /engine-rest/external-task/{id}/… (Camunda 7) and /v2/jobs/{jobKey}/… (Camunda 8).
+ */
+function waitIdSegment(segments: readonly string[]): string | undefined {
+  const [, root, resource, id] = segments;
+  if (root === 'api' && (resource === 'tasks' || resource === 'jobs')) return id;
+  if (root === 'engine-rest' && resource === 'external-task') return id;
+  if (root === 'v2' && resource === 'jobs') return id;
   return undefined;
 }
 
@@ -93,24 +131,26 @@ export function routeKeyOf(method: string, url: string, orderOf: (instanceId: st
       return undefined;
     }
   };
-  if (segments[1] === 'api') {
-    const id = decode(segments[3]);
-    if (segments[2] === 'orders' && id) return `order:${id}`;
-    const instanceId = (segments[2] === 'tasks' || segments[2] === 'jobs') && id?.includes(':') ? id.slice(0, id.indexOf(':'))
-      : segments[2] === 'instances' ? id : undefined;
-    if (instanceId) {
-      const order = orderOf(instanceId);
-      return order === undefined ? `instance:${instanceId}` : `order:${order}`;
-    }
-    const field = bodyKeyField(method, path);
-    if (field && body?.length) {
-      try {
-        const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown> | null;
-        const value = parsed?.[field];
-        if (typeof value === 'string' && value) return `order:${value}`;
-      } catch {
-        // the worker answers the bad body
-      }
+  if (segments[1] === 'api' && segments[2] === 'orders') {
+    const orderNo = decode(segments[3]);
+    if (orderNo) return `order:${orderNo}`;
+  }
+  // a task's or job's id is `<instance id>:…` (fetch-and-lock, fetchAndLock and activation have no colon)
+  const waitId = decode(waitIdSegment(segments));
+  const instanceId = waitId?.includes(':') ? waitId.slice(0, waitId.indexOf(':'))
+    : segments[1] === 'api' && segments[2] === 'instances' ? decode(segments[3]) : undefined;
+  if (instanceId) {
+    const order = orderOf(instanceId);
+    return order === undefined ? `instance:${instanceId}` : `order:${order}`;
+  }
+  const field = bodyKeyField(method, segments, path);
+  if (field && body?.length) {
+    try {
+      const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown> | null;
+      const value = parsed?.[field];
+      if (typeof value === 'string' && value) return `order:${value}`;
+    } catch {
+      // the worker answers the bad body
     }
   }
   if (question >= 0) {

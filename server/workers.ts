@@ -42,15 +42,25 @@ export function startWorkers(count: number, logger: Logger, routing?: { router: 
   const live = new Set<Worker>();
   // a worker's slot in the router's hashing: a replacement takes the slot (and the orders) of the one that died
   const slots = new WeakMap<Worker, number>();
+  // settles once a worker listens or exits: until then it may have no handler for a signal
+  const started = new WeakMap<Worker, Promise<void>>();
+  const listened = new WeakSet<Worker>();
   const fork = (slot: number): Worker => {
     const worker = cluster.fork(routing ? { [ROUTED_WORKER_ENV]: '1' } : {});
     live.add(worker);
     slots.set(worker, slot);
     relayJobSignals(worker, live);
+    started.set(worker, new Promise<void>((resolve) => {
+      worker.once('listening', () => {
+        listened.add(worker);
+        resolve();
+      });
+      worker.once('exit', () => resolve());
+    }));
     if (routing) {
       worker.on('message', (message: unknown) => {
         if (isRoutedListening(message)) {
-          routing.router.add(slot, message.port);
+          if (!stopping) routing.router.add(slot, message.port);
           worker.emit('listening', { address: '127.0.0.1', port: message.port, addressType: 4 });
         }
       });
@@ -72,6 +82,7 @@ export function startWorkers(count: number, logger: Logger, routing?: { router: 
     await listening(fork(0));
     if (stopping) return;
     await Promise.all(Array.from({ length: count - 1 }, (_, index) => listening(fork(index + 1))));
+    if (stopping) return;
     const port = routing ? await routing.router.listen(routing.port, routing.host) : undefined;
     logger.info({ workers: count, pids: [...live].map((worker) => worker.process.pid), routing: routing ? 'order' : 'off', ...(port !== undefined && { port }) }, 'stratum workers listening');
     cluster.on('exit', (worker, code, signal) => {
@@ -84,23 +95,33 @@ export function startWorkers(count: number, logger: Logger, routing?: { router: 
   })();
   cluster.on('exit', (worker) => live.delete(worker));
 
+  /** Stops one worker; resolves true when it stopped cleanly. */
+  const stopWorker = async (worker: Worker, signal: NodeJS.Signals): Promise<boolean> => {
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+      if (worker.isDead()) resolve({ code: worker.process.exitCode, signal: worker.process.signalCode });
+      else worker.once('exit', (code: number | null, by: string | null) => resolve({ code, signal: by }));
+    });
+    // A worker still starting (the first ones, or a replacement for one that died) has no handler for the
+    // signal yet, and the signal would kill it: it is sent once the worker listens (its handlers are in place
+    // by then, and it stops once it has started).
+    await started.get(worker);
+    if (!worker.isDead()) worker.process.kill(signal);
+    const exit = await exited;
+    // A signal that reached a worker before it listened (a terminal's Ctrl-C reaches the whole process
+    // group) cost nothing: it had served no request.
+    return exit.code === 0 || (exit.signal !== null && !listened.has(worker));
+  };
+
   return {
     ready,
     stop: async (signal) => {
       stopping = true;
       // no new requests; those under way are answered by the workers as they stop
       const closing = routing?.router.close();
-      // A worker still starting has no handler for the signal yet: let every one listen first.
+      const clean = await Promise.all([...live].map((worker) => stopWorker(worker, signal)));
       await ready.catch(() => undefined);
-      const exits = [...live].map((worker) =>
-        new Promise<number>((resolve) => {
-          if (worker.isDead()) resolve(worker.process.exitCode ?? 1);
-          else worker.once('exit', (code) => resolve(code ?? 1));
-        }));
-      for (const worker of live) worker.process.kill(signal);
-      const codes = await Promise.all(exits);
       await closing;
-      return codes.every((code) => code === 0) ? 0 : 1;
+      return clean.every(Boolean) ? 0 : 1;
     },
   };
 }

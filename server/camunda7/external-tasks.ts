@@ -46,7 +46,8 @@ export function camunda7Handlers(runtime: Runtime, workers: Workers): Handlers {
           ...(topic.variables && { variables: topic.variables }),
         })),
       }, clientGone(req));
-      return camundaJson(jobs.map((job) => lockedExternalTask(job, body.workerId)));
+      // Camunda's field names (processInstanceId) are not what the router reads: it learns each task's order beside the answer
+      return { ...camundaJson(jobs.map((job) => lockedExternalTask(job, body.workerId))), orders: jobs };
     },
 
     camunda7Complete: async ({ params, body, user }: Input<{ workerId: string; variables?: Variables; localVariables?: Variables }, unknown, { id: string }>) => {

@@ -46,7 +46,8 @@ export function camunda8Handlers(runtime: Runtime, workers: Workers): Handlers {
         asyncResponseTimeoutMs: wait,
         topics: [{ type: body.type, lockMs: Number(body.timeout), ...(body.fetchVariable?.length && { variables: body.fetchVariable }) }],
       }, clientGone(req));
-      return { status: 200, json: { jobs: jobs.map((job) => activatedJob(job, worker)) } };
+      // Camunda's job has no business key: the router learns each job's order beside the answer
+      return { status: 200, json: { jobs: jobs.map((job) => activatedJob(job, worker)) }, orders: jobs };
     },
 
     camunda8CompleteJob: async ({ params, body, user }: Input<{ variables?: Record<string, unknown> | null }, unknown, { jobKey: string }>) => {
@@ -80,6 +81,7 @@ export function camunda8Handlers(runtime: Runtime, workers: Workers): Handlers {
           processDefinitionKey: `${instance.processKey}:${instance.version}`, processInstanceKey: instance.id,
           tenantId: DEFAULT_TENANT, variables: instance.variables, tags: [],
         },
+        orders: [{ instanceId: instance.id, businessKey: instance.businessKey }],
       };
     },
 

@@ -2,6 +2,7 @@
 // the pipeline in app.ts authenticates, validates and sends.
 import type { Request } from 'express';
 import type { User } from '../auth/users.js';
+import type { InstanceOrder } from '../routing.js';
 
 export interface Input<Body = unknown, Query = unknown, Params = Record<string, unknown>> {
   body: Body;
@@ -25,6 +26,11 @@ export interface Reply {
   /** Send `contentType` exactly as given (no charset added): clients that compare it literally. */
   exactContentType?: boolean;
   headers?: Record<string, string>;
+  /**
+   * The order of each instance the answer names, for the order router (routing.ts), when the answer itself
+   * does not say it (Camunda's shapes). Otherwise the router learns it from `json`.
+   */
+  orders?: InstanceOrder[];
 }
 
 // Handlers narrow their own input; the validators guarantee the shapes.

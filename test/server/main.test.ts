@@ -1,68 +1,36 @@
 // `npm start`'s entry point as a process: configuration from the environment,
 // diagrams deployed at start, graceful shutdown on SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_USERS, TOKENS } from './support/client.js';
+import { startMain, until, workerPids, type MainProcess } from './support/main-process.js';
 import { DIAGRAMS_DIR, makeDataDir, removeDataDir } from './support/real-server.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   dirs.splice(0).forEach(removeDataDir);
 });
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 50));
+/** Two routed workers on a fresh SQLite folder with the test users and the shipped diagrams. */
+async function startTwoWorkers(options: { detached?: boolean } = {}): Promise<MainProcess> {
+  const dataDir = makeDataDir();
+  dirs.push(dataDir);
+  const usersFile = join(dataDir, 'users.json');
+  writeFileSync(usersFile, JSON.stringify(TEST_USERS));
+  return startMain({
+    HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_WORKERS: '2', STRATUM_DEPLOY_NOTE: 'optional',
+  }, 'stratum workers listening', options);
 }
 
-/** A line of the server's log (pino JSON). */
-interface LogLine {
-  msg: string;
-  level?: number;
-  port?: number;
-  [field: string]: unknown;
-}
-
-interface Started {
-  child: ChildProcess;
-  lines: LogLine[];
-  port: number;
-  exit: Promise<number | null>;
-}
-
-/** `ready`: the log line whose port is the public one (the order router's, when routing). */
-async function startMain(env: Record<string, string>, ready = 'stratum server listening'): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const lines: LogLine[] = [];
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    let buffer = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buffer.slice(0, newline)) as LogLine;
-        buffer = buffer.slice(newline + 1);
-        lines.push(line);
-        if (line.msg === ready && line.port !== undefined) resolve(line.port);
-      }
-    });
-    void exit.then((code) => reject(new Error(`server exited with ${code}: ${stderr}${JSON.stringify(lines)}`)));
-  });
-  return { child, lines, port, exit };
+/** Kills one worker with SIGKILL and resolves with the pid of its replacement the moment the primary forks it. */
+async function killAndCatchReplacement(server: MainProcess): Promise<number> {
+  const first = server.lines.find((line) => line.msg === 'stratum workers listening')!.pids as number[];
+  process.kill(first[0], 'SIGKILL');
+  let replacement: number | undefined;
+  await until(() => (replacement = workerPids(server.child.pid!).find((pid) => !first.includes(pid))) !== undefined, 2);
+  return replacement!;
 }
 
 describe('server/main.ts', () => {
@@ -86,6 +54,26 @@ describe('server/main.ts', () => {
     expect(messages.filter((message) => message === 'stratum server listening')).toHaveLength(2);
     expect(messages.filter((message) => message === 'stratum server stopped')).toHaveLength(2);
     expect(JSON.stringify(server.lines)).not.toContain(TOKENS.erp);
+  }, 120_000);
+
+  it('stops cleanly (exit 0) on SIGTERM while the replacement of a killed worker is still starting', async () => {
+    const server = await startTwoWorkers();
+    await killAndCatchReplacement(server);
+    // the replacement has no handler for SIGTERM yet: the primary lets it start, then stops it like the other
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    const messages = server.lines.map((line) => line.msg);
+    expect(messages.filter((message) => message === 'stratum server listening')).toHaveLength(3);
+    expect(messages.filter((message) => message === 'stratum server stopped')).toHaveLength(2);
+  }, 120_000);
+
+  it('stops cleanly on a terminal\'s Ctrl-C (SIGINT to the process group) while a replacement worker is starting', async () => {
+    const server = await startTwoWorkers({ detached: true });
+    await killAndCatchReplacement(server);
+    // the replacement dies of the SIGINT before it has a handler: it had served nothing, so that is a clean stop
+    process.kill(-server.child.pid!, 'SIGINT');
+    expect(await server.exit).toBe(0);
+    expect(server.lines.map((line) => line.msg).filter((message) => message === 'stratum server stopped').length).toBeGreaterThanOrEqual(1);
   }, 120_000);
 
   it('runs in demo mode without STRATUM_USERS: loopback only, a warning, the demo tokens', async () => {

@@ -1,7 +1,7 @@
 // The order router's pure parts: which order a request names, which worker an order goes to, and the hints
 // workers give about the orders of the instances they list.
 import { describe, expect, it } from 'vitest';
-import { chooseWorker, parseRouteHints, routeHints, routeKeyOf } from '../../server/routing.js';
+import { chooseWorker, formatRouteHints, parseRouteHints, routeHints, routeKeyOf } from '../../server/routing.js';
 
 const known = new Map([['inst-1', 'SO-7']]);
 const orderOf = (instance: string) => known.get(instance);
@@ -19,6 +19,24 @@ describe('routeKeyOf', () => {
     expect(routeKeyOf('POST', `/api/tasks/${encodeURIComponent('inst-1:Activity_1')}/complete`, orderOf)).toBe('order:SO-7');
     expect(routeKeyOf('POST', '/api/jobs/inst-2:Job_1/complete', orderOf)).toBe('instance:inst-2');
     expect(routeKeyOf('GET', '/api/instances/inst-1', orderOf)).toBe('order:SO-7');
+  });
+
+  it('reads the Camunda 7 and 8 routes the same way: external task and job ids, and the keys in message and start bodies', () => {
+    for (const action of ['complete', 'failure', 'bpmnError', 'extendLock', 'unlock']) {
+      expect(routeKeyOf('POST', `/engine-rest/external-task/${encodeURIComponent('inst-1:Job_1')}/${action}`, orderOf)).toBe('order:SO-7');
+    }
+    for (const action of ['completion', 'failure', 'error']) {
+      expect(routeKeyOf('POST', `/v2/jobs/inst-1:Job_1/${action}`, orderOf)).toBe('order:SO-7');
+    }
+    expect(routeKeyOf('POST', '/v2/jobs/inst-2:Job_1/completion', orderOf)).toBe('instance:inst-2');
+    expect(routeKeyOf('POST', '/engine-rest/message', orderOf, Buffer.from('{"messageName":"PaymentReceived","businessKey":"SO-5"}'))).toBe('order:SO-5');
+    expect(routeKeyOf('POST', '/v2/messages/publication', orderOf, Buffer.from('{"name":"PaymentReceived","correlationKey":"SO-6"}'))).toBe('order:SO-6');
+    expect(routeKeyOf('POST', '/v2/process-instances', orderOf, Buffer.from('{"processDefinitionId":"review","businessId":"CR-1"}'))).toBe('order:CR-1');
+    expect(routeKeyOf('POST', '/api/processes/review/instances', orderOf, Buffer.from('{"businessKey":"CR-2","variables":{}}'))).toBe('order:CR-2');
+    // fetching and activating name no order; neither does a start without a business key
+    expect(routeKeyOf('POST', '/engine-rest/external-task/fetchAndLock', orderOf, Buffer.from('{"workerId":"w","topics":[]}'))).toBeUndefined();
+    expect(routeKeyOf('POST', '/v2/jobs/activation', orderOf, Buffer.from('{"type":"shipping"}'))).toBeUndefined();
+    expect(routeKeyOf('POST', '/v2/process-instances', orderOf, Buffer.from('{"processDefinitionId":"review"}'))).toBeUndefined();
   });
 
   it('names no order for requests about none, or with a body it cannot read', () => {
@@ -57,5 +75,11 @@ describe('routeHints', () => {
     expect(parseRouteHints(routeHints({ items: [{ instanceId: 'c', businessKey: 'SO-3' }] })!)).toEqual([['c', 'SO-3']]);
     expect(routeHints({ status: 'ok' })).toBeUndefined();
     expect(parseRouteHints('broken,=x,%E0=y,ok=SO-1')).toEqual([['ok', 'SO-1']]);
+  });
+
+  it('names the orders a handler gives beside an answer in Camunda\'s shapes, leaving out instances without one', () => {
+    const jobs = [{ instanceId: 'a', businessKey: 'SO-1' }, { instanceId: 'b', businessKey: null }, { instanceId: 'c', businessKey: 'SO=2' }];
+    expect(parseRouteHints(formatRouteHints(jobs)!)).toEqual([['a', 'SO-1'], ['c', 'SO=2']]);
+    expect(formatRouteHints([{ instanceId: 'b', businessKey: null }])).toBeUndefined();
   });
 });

@@ -1,0 +1,92 @@
+// `npm start`'s entry point (server/main.ts) as a child process, for the tests
+// of workers, routing and shutdown: its log lines (pino JSON) as they come, the
+// port it listens on, and its exit code.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const started: { child: ChildProcess; detached: boolean }[] = [];
+
+afterEach(() => {
+  for (const { child, detached } of started.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    try {
+      // detached: its whole process group, the workers too
+      process.kill(detached ? -child.pid! : child.pid!, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+});
+
+/** A line of the server's log. */
+export interface LogLine {
+  msg: string;
+  level?: number;
+  port?: number;
+  [field: string]: unknown;
+}
+
+export interface MainProcess {
+  child: ChildProcess;
+  lines: LogLine[];
+  port: number;
+  exit: Promise<number | null>;
+}
+
+/**
+ * Starts server/main.ts with `env` (and PATH, PORT=0) and resolves once the log line `ready` names a port (the
+ * order router's, with several routed workers). `detached`: in a process group of its own, so a test can signal
+ * the group as a terminal does.
+ */
+export async function startMain(env: Record<string, string>, ready = 'stratum server listening', { detached = false } = {}): Promise<MainProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
+  });
+  started.push({ child, detached });
+  const lines: LogLine[] = [];
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = JSON.parse(buffer.slice(0, newline)) as LogLine;
+        buffer = buffer.slice(newline + 1);
+        lines.push(line);
+        if (line.msg === ready && line.port !== undefined) resolve(line.port);
+      }
+    });
+    void exit.then((code) => reject(new Error(`server exited with ${code}: ${stderr}${JSON.stringify(lines)}`)));
+  });
+  return { child, lines, port, exit };
+}
+
+export async function until(condition: () => boolean, intervalMs = 50): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+}
+
+/** The server processes (workers) the primary has forked now; not tsx's esbuild service, also a child. */
+export function workerPids(primary: number): number[] {
+  let children: string;
+  try {
+    children = readFileSync(`/proc/${primary}/task/${primary}/children`, 'utf8').trim();
+  } catch {
+    return [];
+  }
+  return children ? children.split(' ').map(Number).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('server/main.ts');
+    } catch {
+      return false;
+    }
+  }) : [];
+}
