@@ -170,13 +170,7 @@ describe('server/main.ts', () => {
   }, 180_000);
 
   it('answers a long poll waiting on one worker the moment another worker creates its job (SQLite: the primary relays the signal)', async () => {
-    const dataDir = makeDataDir();
-    dirs.push(dataDir);
-    const usersFile = join(dataDir, 'users.json');
-    writeFileSync(usersFile, JSON.stringify(TEST_USERS));
-    const server = await startMain({
-      HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_WORKERS: '2', STRATUM_ROUTING: 'order',
-    }, 'stratum workers listening');
+    const server = await startTwoWorkers();
     const post = async (path: string, body: unknown) => {
       const response = await fetch(`http://127.0.0.1:${server.port}${path}`, {
         method: 'POST', headers: { authorization: `Bearer ${TOKENS.erp}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
