@@ -9,8 +9,10 @@ const RULE = 'decision-reads-own-output';
 describe(RULE, () => {
   it.each(fixtureFiles(RULE, 'valid-'))('accepts %s', (file) => expectNoErrors(RULE, file));
 
+  const houseRules = { requireTaskGroups: true };
+
   it('refuses a gateway after a user task that reads another step\'s decision, or a task without outputs, and a second writer of a decision', async () => {
-    const findings = ofRule(await lintFixture(RULE, 'invalid-decisions.bpmn'), RULE);
+    const findings = ofRule(await lintFixture(RULE, 'invalid-decisions.bpmn', houseRules), RULE);
     expect(findings.map(([id]) => id).sort()).toEqual(['CheckYes', 'Overwrite', 'ReviewYes']);
     const message = (id: string) => findings.find(([elementId]) => elementId === id)![1];
     expect(message('ReviewYes')).toBe(
@@ -24,10 +26,23 @@ describe(RULE, () => {
     );
   });
 
-  it('is an error, so such a diagram is not deployed', async () => {
-    const findings = await lintFixture(RULE, 'invalid-decisions.bpmn');
+  it('is an error under the house rules, so such a diagram is not deployed to the shipped library', async () => {
+    const findings = await lintFixture(RULE, 'invalid-decisions.bpmn', houseRules);
     expect(findings.filter((finding) => finding.rule === RULE).every((finding) => finding.severity === 'error')).toBe(true);
   });
+
+  it('outside the house rules, takes what the gateway reads as the decision of a task that declares nothing: a warning naming task and variables', async () => {
+    const findings = (await lintFixture(RULE, 'invalid-decisions.bpmn')).filter((finding) => finding.rule === RULE);
+    expect(findings.map((finding) => [finding.elementId, finding.severity]).sort()).toEqual([
+      ['Check', 'warning'], ['Overwrite', 'error'], ['ReviewYes', 'error'],
+    ]); // a task that declares an output must read it, wherever the diagram comes from
+    expect(findings.find((finding) => finding.elementId === 'Check')!.message).toBe(
+      'User task "Check documents" declares no outputs, but the gateway after it decides on "approved"; Stratum takes "approved" as the task\'s decision, ' +
+        'so completing it must send it (a completion without it is refused) and no value set earlier can stand in. ' +
+        'Declare the decision to make this explicit (e.g. <camunda:formField id="approved" /> or a zeebe:output)',
+    );
+  });
+
 
   it('finds the shipped approval and acknowledgement diagrams in order', async () => {
     for (const file of ['credit-order-approval.bpmn', 'special-change-notification.bpmn']) {
