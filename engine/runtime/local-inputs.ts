@@ -32,16 +32,13 @@ export function evaluateInputs(info: ElementInfo, variables: Record<string, unkn
 }
 
 /**
- * Whether the runtime keeps the element's inputs in the engine from its entry to its end: an embedded
- * sub-process (its elements read them), a business rule task that evaluates a decision (the decision
- * reads them), and any other element whose outputs read them. User tasks and jobs keep theirs with their
- * wait; a multi-instance activity's inputs belong to its iterations.
+ * Whether the runtime keeps the element's inputs in the engine from its entry to its end: every element
+ * with inputs but user tasks and jobs (which keep theirs with their wait) and multi-instance activities
+ * (whose inputs belong to their iterations).
  */
 export function keepsLocalInputs(info: ElementInfo): boolean {
   if (!info.inputs?.length || info.multiInstance) return false;
-  if (info.type === 'bpmn:UserTask' || info.type === 'bpmn:ManualTask' || info.jobType) return false;
-  if (info.type === 'bpmn:SubProcess' || info.type === 'bpmn:Transaction' || info.type === 'bpmn:BusinessRuleTask') return true;
-  return outputsReadInputs(info);
+  return !(info.type === 'bpmn:UserTask' || info.type === 'bpmn:ManualTask' || info.jobType);
 }
 
 /** Whether an output mapping of the element reads one of its inputs. */
