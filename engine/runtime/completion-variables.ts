@@ -81,7 +81,10 @@ export function completionInputsBehind(info: ElementInfo, variables: Record<stri
 /** The order fields and every output target the process declares: no worker may set these directly. */
 function protectedVariables(model: ProcessModel): Set<string> {
   const names = new Set(ORDER_FIELDS);
-  for (const element of model.elements.values()) for (const { target } of element.outputs ?? []) names.add(target);
+  for (const element of model.elements.values()) {
+    // (an inferred decision is sent with every completion of its task: an earlier value cannot stand in for it)
+    for (const { target } of element.outputs ?? []) if (!element.inferredOutputs?.includes(target)) names.add(target);
+  }
   return names;
 }
 

@@ -75,12 +75,17 @@ function reportInferred(task: ModdleElement, reporter: Reporter) {
 function checkTargets(process: ModdleElement, reporter: Reporter) {
   const elements = [...allFlowElements(process)];
   const decidedBy = new Map<string, ModdleElement>();
+  // An inferred decision is sent with every completion of its task, so another writer cannot stand in for it.
+  const declaredTargets = (element: ModdleElement) => {
+    const info = describeElement(element);
+    return (info.outputs ?? []).map(({ target }) => target).filter((target) => !info.inferredOutputs?.includes(target));
+  };
   for (const element of elements) {
     if (!is(element, 'bpmn:UserTask')) continue;
-    for (const { target } of describeElement(element).outputs ?? []) if (!decidedBy.has(target)) decidedBy.set(target, element);
+    for (const target of declaredTargets(element)) if (!decidedBy.has(target)) decidedBy.set(target, element);
   }
   for (const element of elements) {
-    for (const { target } of describeElement(element).outputs ?? []) {
+    for (const target of declaredTargets(element)) {
       const owner = decidedBy.get(target);
       if (!owner || owner === element) continue;
       reporter.report(

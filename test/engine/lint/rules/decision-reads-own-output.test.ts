@@ -44,6 +44,25 @@ describe(RULE, () => {
   });
 
 
+  it('lets two tasks of a foreign diagram decide the same inferred variable: each completion sends its own', async () => {
+    const review = (id: string, next: string) => `
+      <bpmn:userTask id="${id}" name="${id}" />
+      <bpmn:sequenceFlow id="${id}Out" sourceRef="${id}" targetRef="${id}Ok" />
+      <bpmn:exclusiveGateway id="${id}Ok" name="ok?" default="${id}No" />
+      <bpmn:sequenceFlow id="${id}Yes" sourceRef="${id}Ok" targetRef="${next}"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\${approved}</bpmn:conditionExpression></bpmn:sequenceFlow>
+      <bpmn:sequenceFlow id="${id}No" sourceRef="${id}Ok" targetRef="Rejected" />`;
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+      <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="D" targetNamespace="http://example.com/camunda7">
+        <bpmn:process id="two-reviews" isExecutable="true">
+          <bpmn:startEvent id="Start" /><bpmn:sequenceFlow id="S" sourceRef="Start" targetRef="First" />
+          ${review('First', 'Second')}${review('Second', 'Approved')}
+          <bpmn:endEvent id="Approved" /><bpmn:endEvent id="Rejected" />
+        </bpmn:process>
+      </bpmn:definitions>`;
+    const findings = (await lintXml(xml)).filter((finding) => finding.rule === RULE);
+    expect(findings.map((finding) => [finding.elementId, finding.severity])).toEqual([['First', 'warning'], ['Second', 'warning']]);
+  });
+
   it('finds the shipped approval and acknowledgement diagrams in order', async () => {
     for (const file of ['credit-order-approval.bpmn', 'special-change-notification.bpmn']) {
       const findings = await lintXml(readFileSync(`${DIAGRAMS_DIR}${file}`, 'utf8'));
