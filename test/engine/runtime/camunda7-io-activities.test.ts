@@ -58,6 +58,29 @@ describe('camunda:inputOutput on sub-processes, business rule tasks, call activi
     expect(Object.keys(done.variables).filter((name) => name.includes(':'))).toEqual([]);
   });
 
+  it('a receive task keeps its inputs while it waits; its output reads one beside the message\'s variables', async () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+      <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="http://example.com/camunda7">
+        <bpmn:message id="M" name="Counted" />
+        <bpmn:process id="receive-io" name="Receive with inputs" isExecutable="true">
+          <bpmn:startEvent id="S" name="Start" /><bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="Count" />
+          <bpmn:receiveTask id="Count" name="Await the count" messageRef="M">
+            <bpmn:extensionElements><camunda:inputOutput>
+              <camunda:inputParameter name="expected">\${order.size}</camunda:inputParameter>
+              <camunda:outputParameter name="complete">\${counted == expected}</camunda:outputParameter>
+            </camunda:inputOutput></bpmn:extensionElements>
+          </bpmn:receiveTask>
+          <bpmn:sequenceFlow id="F2" sourceRef="Count" targetRef="E" /><bpmn:endEvent id="E" name="Counted" />
+        </bpmn:process>
+      </bpmn:definitions>`;
+    await deploy({ name: 'receive-io.bpmn', xml });
+    const { instance } = await runtime().start('receive-io', { businessKey: 'IO-4', variables: { order } });
+    await fixture.reopen();
+    const { reached } = await runtime().correlateMessage({ name: 'Counted', businessKey: 'IO-4', variables: { counted: 12 } });
+    expect(reached[0]).toMatchObject({ id: instance.id, status: 'completed', variables: { order, counted: 12, complete: true } });
+    expect(reached[0].variables).not.toHaveProperty('expected');
+  });
+
   it('an output that fails in the local scope is an incident naming the activity', async () => {
     await deploy({ ...ACTIVITIES, xml: ACTIVITIES.xml.replace('${order.amount - discount}', '${order.amount - rebate}') }, SHIPPING, DISCOUNT);
     const { instance } = await runtime().start('camunda7-io-activities', { businessKey: 'IO-2', variables: { order } });
