@@ -4,6 +4,7 @@
 // for, which process a call activity starts. Browser-safe.
 import { camunda7JobOf, camunda7Mappings, type InputOutput } from './camunda7-jobs.js';
 import type { ModdleElement } from 'bpmn-moddle';
+import { inferredDecisionVariables } from './inferred-decision.js';
 import { CAMUNDA_URI } from './moddle.js';
 import { embeddedFormsOf, userTaskFormOf, type UserTaskForm } from './user-task-form.js';
 
@@ -30,6 +31,13 @@ export interface ElementInfo {
   inputs?: { source: string; target: string }[];
   /** zeebe:ioMapping outputs, applied when the element completes. */
   outputs?: { source: string; target: string }[];
+  /**
+   * User tasks that declare no outputs: the variables the gateways after them read, taken as the
+   * task's decision (inferred-decision.ts). They are among `outputs`, and a completion must send each.
+   */
+  inferredOutputs?: string[];
+  /** A multi-instance activity: its inputs belong to its iterations. */
+  multiInstance?: true;
   /** Multi-instance: the variable its iterations' outputs are gathered in (zeebe:loopCharacteristics outputCollection). */
   outputCollection?: string;
   /** End events: `zeebe:property name="outcome"`, e.g. "rejected". */
@@ -156,6 +164,7 @@ export function describeElement(element: ModdleElement): ElementInfo {
   const message = messageOf(element);
   if (message) info.message = message;
 
+  if (element.loopCharacteristics?.$type === 'bpmn:MultiInstanceLoopCharacteristics') info.multiInstance = true;
   const loop = element.loopCharacteristics ? extensionValues(element.loopCharacteristics, 'zeebe:LoopCharacteristics')[0] : undefined;
   if (typeof loop?.outputCollection === 'string' && loop.outputCollection) info.outputCollection = loop.outputCollection;
 
@@ -174,10 +183,10 @@ export function describeElement(element: ModdleElement): ElementInfo {
   if (inputs.length) info.inputs = inputs.map((input) => ({ source: input.source ?? '', target: input.target ?? '' }));
   const outputs = mappings.flatMap((mapping) => mapping.outputParameters ?? []);
   if (outputs.length) info.outputs = outputs.map((output) => ({ source: output.source ?? '', target: output.target ?? '' }));
-  // Camunda 7 input/output parameters of a user task or a job (docs/interop.md): the inputs are its local
-  // variables (a job's variables, evaluated before a connector's inputs, which may read them); the outputs
-  // map its completion to the process, after a connector's.
-  const camundaIo = element.$type === 'bpmn:UserTask' || info.jobType
+  // Camunda 7 input/output parameters (docs/interop.md): the inputs are the activity's local variables (a
+  // job's variables, evaluated before a connector's inputs, which may read them; runtime/local-inputs.ts);
+  // the outputs, evaluated in that local scope, map its completion to the process, after a connector's.
+  const camundaIo = readsCamundaInputOutput(element, info)
     ? camunda7Mappings(extensionValues(element, 'camunda:InputOutput')[0] as InputOutput | undefined)
     : undefined;
   if (camundaIo?.inputs.length) info.inputs = [...camundaIo.inputs, ...(info.inputs ?? [])];
@@ -189,12 +198,41 @@ export function describeElement(element: ModdleElement): ElementInfo {
     .filter((id) => !outputs.length && !(info.outputs ?? []).some((output) => output.target === id))
     .map((id) => ({ source: `=${id}`, target: id }));
   if (fieldOutputs.length) info.outputs = [...(info.outputs ?? []), ...fieldOutputs];
+  // A user task that declares nothing decides what the gateways after it read (inferred-decision.ts).
+  const inferred = element.$type === 'bpmn:UserTask' && !info.outputs?.length ? inferredDecisionVariables(element) : [];
+  if (inferred.length) {
+    info.inferredOutputs = inferred;
+    info.outputs = inferred.map((name) => ({ source: `=${name}`, target: name }));
+  }
 
   const outcome = propertyOf(element, 'outcome');
   if (outcome) info.outcome = outcome;
   const orderChange = propertyOf(element, 'orderChange');
   if (orderChange) info.orderChange = orderChange;
   return info;
+}
+
+/**
+ * Elements whose camunda:inputOutput Stratum applies: user tasks and jobs (also multi-instance, per iteration),
+ * and every other activity and intermediate or end event Camunda 7 maps for, unless multi-instance.
+ * The lint rule supported-elements warns about the rest (start and boundary events, event sub-processes,
+ * multi-instance), which are not read.
+ */
+export function readsCamundaInputOutput(element: ModdleElement, info: Pick<ElementInfo, 'jobType'> = describeJob(element)): boolean {
+  if (element.$type === 'bpmn:UserTask' || info.jobType) return true;
+  if (!CAMUNDA_IO_ELEMENTS.has(element.$type) || element.triggeredByEvent === true) return false;
+  return element.loopCharacteristics?.$type !== 'bpmn:MultiInstanceLoopCharacteristics';
+}
+
+/** Camunda 7's parents of camunda:inputOutput besides connectors: all tasks, call activities, embedded and transaction sub-processes, all events but start and boundary events. */
+const CAMUNDA_IO_ELEMENTS = new Set([
+  'bpmn:Task', 'bpmn:UserTask', 'bpmn:ManualTask', 'bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:ReceiveTask', 'bpmn:BusinessRuleTask', 'bpmn:ScriptTask',
+  'bpmn:CallActivity', 'bpmn:SubProcess', 'bpmn:Transaction', 'bpmn:IntermediateCatchEvent', 'bpmn:IntermediateThrowEvent', 'bpmn:EndEvent',
+]);
+
+function describeJob(element: ModdleElement): Pick<ElementInfo, 'jobType'> {
+  const { jobType } = describeElement(element);
+  return jobType ? { jobType } : {};
 }
 
 /** A `zeebe:property` of the element's `zeebe:properties`: what a designer sets under "Extension properties" in Camunda Modeler. */

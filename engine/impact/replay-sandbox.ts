@@ -11,6 +11,7 @@ import type { InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/ty
 import { childReturnVariables, childStartVariables } from '../runtime/call-variables.js';
 import { calledVersion } from '../runtime/called-version.js';
 import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-variables.js';
+import { waitInputs } from '../runtime/local-inputs.js';
 import type { LiveEngine } from '../runtime/engine-adapter.js';
 import { runInstanceStep, type StepAction } from '../runtime/instance-step.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
@@ -140,12 +141,12 @@ class ReplaySandbox {
       this.run([{ instance, waits: this.instances.get(instance.id)!.waits, isNew: false, at: action.at, actor, action: stepAction }]);
     switch (action.kind) {
       case 'task': {
-        const writes = this.refusable(instance, info, () => userTaskWrites(info, action.variables));
+        const writes = this.refusable(instance, info, () => userTaskWrites(info, action.variables, waitInputs(info, wait.variables)));
         if (model.separatedTasks.includes(wait.elementId) && action.actor) this.fourEyes(instance, info, action.actor);
         return step({ type: 'signal', ...base, variables: writes, outputsApplied: true }, action.actor);
       }
       case 'job': {
-        const writes = this.refusable(instance, info, () => jobWrites(info, model, action.variables));
+        const writes = this.refusable(instance, info, () => jobWrites(info, model, action.variables, waitInputs(info, wait.variables)));
         return step({ type: 'signal', ...base, variables: writes, outputsApplied: Boolean(info.outputs?.length) });
       }
       case 'job-error':

@@ -10,6 +10,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementInfo, ProcessModel } from '../bpmn/process-model.js';
 import { tryCompileExpression, type CompiledExpression } from '../expressions/compile-expression.js';
 import type { WaitKind } from '../store/types.js';
+import { outputsReadInputs } from '../runtime/local-inputs.js';
 
 interface RouteFlow {
   id: string;
@@ -112,6 +113,8 @@ function nodeOf(element: ModdleElement, info: ElementInfo): RouteNode | string {
   const node = (kind: NodeKind, extra: Partial<RouteNode> = {}): RouteNode => ({ id: element.id, kind, info, incoming: [], outgoing: [], ...extra });
   const definitions = element.eventDefinitions ?? [];
   if (element.loopCharacteristics) return 'multi-instance or loop';
+  // the engine keeps such inputs as the activity's local scope (runtime/local-inputs.ts); the fast path has none
+  if (outputsReadInputs(info)) return 'output mappings that read its input mappings';
   if (element.get('isForCompensation') === true) return 'compensation';
   switch (element.$type) {
     case 'bpmn:StartEvent':

@@ -109,8 +109,9 @@ export const stratumRuleSeverities: Record<string, Severity> = {
   'stratum/condition-variables-supplied': 'error',
   // checks only with the known groups (stratumLintConfigWith), at the severity given there
   'stratum/candidate-group-members': 'error',
-  // an error for every diagram: the runtime evaluates a user task's outputs over its completion only,
-  // so a gateway reading anything else after it cannot see the decision (docs/modelling.md, "Decisions")
+  // the runtime evaluates a user task's outputs over its completion only, so a gateway reading anything
+  // else after it cannot see the decision (docs/modelling.md, "Decisions"); outside the house rules a task
+  // declaring nothing takes what the gateway reads as its required decision (a warning the rule marks)
   'stratum/decision-reads-own-output': 'error',
   // a typo in the four-eyes declaration would silently switch the control off
   'stratum/separation-of-duties': 'error',
@@ -151,7 +152,7 @@ export interface LintContext {
   knownDecisionIds?: string[];
   /**
    * Stratum's house rules (house-rules.ts) for every document: every user task names its candidate groups,
-   * every deciding gateway has a default flow. Without it they hold for the shipped library's documents
+   * every deciding gateway has a default flow, every user task before a gateway declares the decision it reads. Without it they hold for the shipped library's documents
    * (its namespace, order entry, `libraryProcessKeys`) and are warnings elsewhere.
    */
   requireTaskGroups?: boolean;
@@ -174,6 +175,7 @@ export function stratumLintConfigWith(options: LintContext) {
     const houseRules = { houseRules: options.requireTaskGroups === true, libraryProcessKeys: options.libraryProcessKeys ?? [] };
     rules['stratum/user-task-candidate-groups'] = [stratumRuleSeverities['stratum/user-task-candidate-groups'], houseRules];
     rules['stratum/exclusive-gateway-default'] = [stratumRuleSeverities['stratum/exclusive-gateway-default'], houseRules];
+    rules['stratum/decision-reads-own-output'] = [stratumRuleSeverities['stratum/decision-reads-own-output'], houseRules];
   }
   if (options.knownDecisionIds) {
     rules['stratum/supported-elements'] = [stratumRuleSeverities['stratum/supported-elements'], { knownDecisionIds: options.knownDecisionIds }];

@@ -1,6 +1,7 @@
 // Stratum's own stricter modelling ("house rules"): every user task names its
-// candidate groups, and every deciding gateway has a default flow or
-// recognisably exhaustive conditions. They are errors for the shipped order
+// candidate groups, every deciding gateway has a default flow or
+// recognisably exhaustive conditions, and a user task before a deciding
+// gateway declares the decision the gateway reads. They are errors for the shipped order
 // library and warnings for diagrams from other tools, which run as Camunda runs
 // them (an unassigned task goes to the default task group, a gateway whose
 // conditions all fail raises an incident).

@@ -31,9 +31,10 @@ export function declaredCompletionVariables(outputs: Output[]): string[] {
  * What completing a user task writes into the process: its outputs evaluated
  * over the completion alone (a declared variable the completer omitted is null).
  * Anything the task does not declare is refused; a task without outputs accepts nothing.
+ * A decision inferred from the gateway after the task (`inferredOutputs`) must be sent.
  */
-export function userTaskWrites(info: ElementInfo, variables: Record<string, unknown>): Record<string, unknown> {
-  return declaredWrites(info, variables, `task "${info.name ?? info.id}"`);
+export function userTaskWrites(info: ElementInfo, variables: Record<string, unknown>, locals: Record<string, unknown> = {}): Record<string, unknown> {
+  return declaredWrites(info, variables, `task "${info.name ?? info.id}"`, locals);
 }
 
 /**
@@ -41,8 +42,8 @@ export function userTaskWrites(info: ElementInfo, variables: Record<string, unkn
  * the worker's variables as they are, except the order fields and any variable
  * another element of the process declares as its output.
  */
-export function jobWrites(info: ElementInfo, model: ProcessModel, variables: Record<string, unknown>): Record<string, unknown> {
-  if (info.outputs?.length) return declaredWrites(info, variables, `job ${info.id}`);
+export function jobWrites(info: ElementInfo, model: ProcessModel, variables: Record<string, unknown>, locals: Record<string, unknown> = {}): Record<string, unknown> {
+  if (info.outputs?.length) return declaredWrites(info, variables, `job ${info.id}`, locals);
   refuseProtected(model, variables, `job ${info.id}`);
   return variables;
 }
@@ -80,13 +81,20 @@ export function completionInputsBehind(info: ElementInfo, variables: Record<stri
 /** The order fields and every output target the process declares: no worker may set these directly. */
 function protectedVariables(model: ProcessModel): Set<string> {
   const names = new Set(ORDER_FIELDS);
-  for (const element of model.elements.values()) for (const { target } of element.outputs ?? []) names.add(target);
+  for (const element of model.elements.values()) {
+    // (an inferred decision is sent with every completion of its task: an earlier value cannot stand in for it)
+    for (const { target } of element.outputs ?? []) if (!element.inferredOutputs?.includes(target)) names.add(target);
+  }
   return names;
 }
 
 // helpers
 
-function declaredWrites(info: ElementInfo, variables: Record<string, unknown>, label: string): Record<string, unknown> {
+/**
+ * `locals`: the element's inputs as evaluated when its wait opened, which its outputs read unless the completion
+ * sends the same name (as in Camunda, where a completion's variable updates the activity's local one; local-inputs.ts).
+ */
+function declaredWrites(info: ElementInfo, variables: Record<string, unknown>, label: string, locals: Record<string, unknown>): Record<string, unknown> {
   const outputs = info.outputs ?? [];
   const declared = declaredCompletionVariables(outputs);
   const undeclared = Object.keys(variables).filter((name) => !declared.includes(name));
@@ -95,8 +103,9 @@ function declaredWrites(info: ElementInfo, variables: Record<string, unknown>, l
     throw refused(`${label} does not declare ${undeclared.join(', ')}; ${allowed}`,
       undeclared.map((name) => ({ name, problem: `is not declared by ${label}`, why: `${allowed} (as zeebe:output sources)` })));
   }
+  refuseUndecided(info, variables, label);
   const scope: Record<string, unknown> = Object.fromEntries(declared.map((name) => [name, null]));
-  Object.assign(scope, variables);
+  Object.assign(scope, locals, variables);
   const writes: Record<string, unknown> = {};
   for (const { source, target } of outputs) {
     if (!isFeel(source)) {
@@ -110,6 +119,16 @@ function declaredWrites(info: ElementInfo, variables: Record<string, unknown>, l
     }
   }
   return writes;
+}
+
+/** A task whose decision was inferred from the gateway after it (inferred-decision.ts) must be sent it: an omitted one is never null. */
+function refuseUndecided(info: ElementInfo, variables: Record<string, unknown>, label: string) {
+  const missing = (info.inferredOutputs ?? []).filter((name) => variables[name] === undefined || variables[name] === null);
+  if (missing.length === 0) return;
+  const names = missing.join(', ');
+  throw refused(`${label} decides ${names}, which the gateway after it reads; send ${missing.length > 1 ? 'them' : 'it'} with the completion ` +
+    '(a value set earlier never stands in for the decision)',
+  missing.map((name) => ({ name, problem: 'is missing', why: `${label} decides it: the gateway after the task reads it` })));
 }
 
 function refuseProtected(model: ProcessModel, variables: Record<string, unknown>, label: string) {

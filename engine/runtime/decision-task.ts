@@ -6,6 +6,7 @@
 import * as elements from 'bpmn-elements';
 import type { Activity, ElementBroker, ElementMessage, ElementType, Environment } from 'bpmn-elements';
 import { decisionCallOf, runDecisionCall, type DecisionSource } from '../dmn/decision-call.js';
+import { localInputsOf } from './local-inputs.js';
 
 type VisibleVariables = (variables: Record<string, unknown>) => Record<string, unknown>;
 
@@ -56,7 +57,9 @@ class DecisionTaskBehaviour {
       const call = decisionCallOf(this.activity.behaviour)!;
       const source = decisionSourceOf(this.environment);
       if (!source || source.empty) throw new Error(`business rule task ${this.id} calls decision ${call.decisionRef}, but no decisions are deployed`);
-      const output = runDecisionCall(call, source, this.visibleVariables(this.environment.variables));
+      // the task's input mappings are local variables the decision reads (local-inputs.ts)
+      const variables = { ...this.visibleVariables(this.environment.variables), ...localInputsOf(this.environment, String(content.executionId)) };
+      const output = runDecisionCall(call, source, variables);
       this.environment.assignVariables(output);
       return this.broker.publish('execution', 'execute.completed', { ...content, output, state: 'complete' });
     } catch (error) {

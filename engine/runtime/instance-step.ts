@@ -9,6 +9,7 @@ import type { ExecutableDefinition } from './definition-cache.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
 import { errorElementId, errorInputs, errorMessage, LiveEngine, type ElementApi, type MessageContent } from './engine-adapter.js';
 import { visibleVariables, type FeelTiming } from './execution-environment.js';
+import { dropLocalInputs, evaluateInputs, keepLocalInputs, keepsLocalInputs, localInputsOf } from './local-inputs.js';
 import { taskAssignment } from './task-assignment.js';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
 
@@ -102,14 +103,29 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
     history.push({ instanceId: instance.id, at, actor, event, elementId: api.id, elementType: api.type, waitId: null, data });
   };
   const detach = engine.attach({
-    'activity.enter': (api) => record('element.entered', api),
+    'activity.enter': (api) => {
+      record('element.entered', api);
+      const info = definition.model.elements.get(api.id);
+      // inputs are the activity's local variables from its entry to its end (local-inputs.ts)
+      if (info && keepsLocalInputs(info)) {
+        try {
+          keepLocalInputs(api.environment, api.executionId, evaluateInputs(info, visibleVariables(api.environment.variables)));
+        } catch (error) {
+          failure ??= { elementId: api.id, message: `input mapping of ${api.id}: ${(error as Error).message}` };
+        }
+      }
+    },
     'activity.end': (api) => {
       const info = definition.model.elements.get(api.id);
       // Outputs already evaluated over what the outside world handed in (a completion, a start payload) are not evaluated again.
       const mappedAlready = (action?.type === 'signal' && action.outputsApplied && action.elementId === api.id)
         || (action?.type === 'start' && action.mappedBy === api.id);
+      // Outputs read the activity's local inputs, under what it was completed with (a message's or a called child's variables).
+      const completion = action && 'variables' in action && 'elementId' in action && action.elementId === api.id ? action.variables ?? {} : {};
+      const locals = { ...localInputsOf(api.environment, api.executionId), ...completion };
+      dropLocalInputs(api.environment, api.executionId);
       // A multi-instance activity's outputs belong to its iterations (applied as each completed), not to the whole.
-      if (info?.outputs && !mappedAlready && !api.content?.isMultiInstance) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }));
+      if (info?.outputs && !mappedAlready && !api.content?.isMultiInstance) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }), locals);
       if (info?.type === 'bpmn:EndEvent' && info.outcome) outcome = info.outcome;
       record('element.completed', api);
     },
@@ -222,12 +238,13 @@ function withoutOutputCollections(variables: Record<string, unknown>, names: Set
   return Object.fromEntries(Object.entries(variables).filter(([name]) => !names.has(name)));
 }
 
-/** zeebe:ioMapping outputs: FEEL sources evaluated against the process variables. */
-export function applyOutputs(api: Pick<ElementApi, 'environment'>, info: ElementInfo, fail: (message: string) => void) {
+/** Output mappings: FEEL sources evaluated in the activity's local scope (`locals` over the process variables). */
+export function applyOutputs(api: Pick<ElementApi, 'environment'>, info: ElementInfo, fail: (message: string) => void, locals: Record<string, unknown> = {}) {
   const environment = api.environment;
+  const scope = { ...visibleVariables(environment.variables), ...locals };
   for (const { source, target } of info.outputs ?? []) {
     try {
-      const value = isFeel(source) ? evaluateFeel(feelBody(source), visibleVariables(environment.variables)) : source;
+      const value = isFeel(source) ? evaluateFeel(feelBody(source), scope) : source;
       environment.assignVariables({ [target]: value });
     } catch (error) {
       fail(`output mapping ${target} of ${info.id}: ${(error as Error).message}`);
@@ -305,10 +322,12 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
     if (kind === 'task') {
       try {
         // evaluated once, when the task is created (a kept task keeps who it was offered to)
+        // Camunda 7 input parameters are the task's local variables: what its assignment reads, what its outputs read
+        const inputs = before ? before.variables : info.inputs?.length ? evaluateInputs(info, scoped) : null;
         const assignment = before
           ? { assignee: before.assignee, candidateUsers: before.candidateUsers ?? [], candidateGroups: before.candidateGroups ?? [] }
-          : taskAssignment(info, { ...scoped, ...inputsOf(info, scoped) }); // Camunda 7 input parameters are the task's local variables
-        Object.assign(wait, assignment);
+          : taskAssignment(info, { ...scoped, ...inputs });
+        Object.assign(wait, assignment, { variables: inputs });
       } catch (error) {
         throw Object.assign(new Error(`task ${info.id}: ${(error as Error).message}`), { elementId: info.id });
       }
@@ -320,7 +339,7 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
       try {
         // Camunda 8 allows a job type computed from variables (`="task-" + region`).
         wait.jobType = before?.jobType ?? (info.jobType ? expressionText(info.jobType, scoped) : null);
-        wait.variables = { ...scoped, ...inputsOf(info, scoped) };
+        wait.variables = { ...scoped, ...evaluateInputs(info, scoped) };
       } catch (error) {
         throw Object.assign(new Error(`job of ${info.id}: ${(error as Error).message}`), { elementId: info.id });
       }
@@ -342,15 +361,6 @@ function expressionText(expression: string, variables: Record<string, unknown>):
 /** A FEEL value as JavaScript prints it: text as it is, a list joined by commas, a context as `[object Object]`. */
 function printed(value: unknown): string {
   return String(value);
-}
-
-/** zeebe:ioMapping inputs: the element's local variables, handed to the job's worker. */
-function inputsOf(info: ElementInfo, variables: Record<string, unknown>): Record<string, unknown> {
-  const local: Record<string, unknown> = {};
-  for (const { source, target } of info.inputs ?? []) {
-    local[target] = isFeel(source) ? evaluateFeel(feelBody(source), { ...variables, ...local }) : source;
-  }
-  return local;
 }
 
 /**

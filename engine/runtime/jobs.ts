@@ -7,6 +7,7 @@ import { refuseJobWhileChangeOpen } from '../orders/order-change.js';
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import { returnToParent } from './call-activities.js';
 import { errorWrites, jobWrites } from './completion-variables.js';
+import { waitInputs } from './local-inputs.js';
 import type { StepExecutor } from './step-executor.js';
 import { jobView } from './views.js';
 import { lockWait } from './wait-locks.js';
@@ -42,7 +43,7 @@ export class ExternalJobs {
       await refuseJobWhileChangeOpen(tx, instance, wait.id);
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
-      const writes = jobWrites(info, definition.model, variables);
+      const writes = jobWrites(info, definition.model, variables, waitInputs(info, wait.variables));
       const entry = steps.rows.waitHistory(wait, actor.name, 'job.completed', null, {
         jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }),
       });

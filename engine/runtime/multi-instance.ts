@@ -12,6 +12,7 @@ import type { Activity, ElementContext, ElementMessage, MessageContent, Serializ
 import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
 import { FeelError } from '../feel/feel-expression.js';
 import { visibleVariables } from './execution-environment.js';
+import { localInputsOf } from './local-inputs.js';
 
 /** What an activity's multiInstanceLoopCharacteristics say, read from the zeebe extension or the camunda attributes. */
 export interface LoopSpec {
@@ -189,20 +190,23 @@ function loopCounters(content: MessageContent, index: number, running: number[],
 /**
  * bpmn-elements' SubProcess, whose iterations get their element variable and
  * loopCounter as variables of their own scope (bpmn-elements only puts them on
- * the iteration's run message). Set once, when the iteration starts: a
- * recovered iteration has them in its stored environment.
+ * the iteration's run message), and whose input mappings (kept from its entry,
+ * local-inputs.ts) are variables of its scope too. Set once, when the
+ * execution starts: a recovered one has them in its stored environment.
  */
 export function SubProcess(activityDef: SerializedElement, context: ElementContext): Activity {
   const activity = elements.SubProcess(activityDef, context);
   const loopBehaviour = activityDef.behaviour?.loopCharacteristics?.behaviour;
-  if (!loopBehaviour) return activity;
-  const spec = loopSpecOf(loopBehaviour);
+  const spec = loopBehaviour ? loopSpecOf(loopBehaviour) : undefined;
   const Behaviour = activity.Behaviour;
   activity.Behaviour = class StratumSubProcessBehaviour extends Behaviour {
     override _upsertExecution(executeMessage: ElementMessage) {
       const execution = super._upsertExecution(executeMessage);
       const content: MessageContent = executeMessage.content ?? {};
-      if (content.isMultiInstance && !executeMessage.fields?.redelivered) execution.environment.assignVariables(iterationVariables(spec, content));
+      if (executeMessage.fields?.redelivered) return execution;
+      if (spec && content.isMultiInstance) execution.environment.assignVariables(iterationVariables(spec, content));
+      const inputs = spec ? {} : localInputsOf(activity.environment, String(content.executionId));
+      if (Object.keys(inputs).length) execution.environment.assignVariables(inputs);
       return execution;
     }
   };

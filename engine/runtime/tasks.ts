@@ -5,6 +5,7 @@ import type { Actor, TaskQuery, TaskView } from '../api.js';
 import { forbidden } from '../errors.js';
 import { completionInputsBehind, userTaskWrites } from './completion-variables.js';
 import { earlierSeparatedDecision } from './four-eyes.js';
+import { waitInputs } from './local-inputs.js';
 import { mayWork, offeredTo } from './task-assignment.js';
 import type { StepExecutor } from './step-executor.js';
 import { taskViews } from './task-views.js';
@@ -38,7 +39,7 @@ export class UserTasks {
       if (!mayWork(assignment, actor.name, actor.groups)) throw forbidden(`task ${taskId} is ${offeredTo(assignment)}; ${actor.name} is not among them`);
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
-      const writes = userTaskWrites(info, variables);
+      const writes = userTaskWrites(info, variables, waitInputs(info, wait.variables));
       if (definition.model.separatedTasks.includes(wait.elementId)) {
         const earlier = await earlierSeparatedDecision(tx, instance, wait.elementId, actor.name, (key, version) => steps.definition(tx, key, version));
         if (earlier) {

@@ -6,30 +6,42 @@
 // decides is the task's alone: no other element may write the same target.
 // The runtime evaluates a user task's outputs over its completion only (see
 // docs/modelling.md, "Decisions").
+// Outside the shipped library (Stratum's house rules, ../house-rules.ts) a user
+// task that declares no outputs at all takes what the gateways after it read as
+// its decision, which its completer must then send (../../bpmn/inferred-decision.ts):
+// a warning naming the task and the variables, not a refusal, since Camunda
+// runs such diagrams. The shipped library keeps the error.
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements, describeElement } from '../../bpmn/process-model.js';
 import { feelBody, isFeel, variablesReadBy } from '../../feel/feel-expression.js';
 import { isJuel, juelToFeel } from '../../feel/juel.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
+import { followsHouseRules, type HouseRulesConfig } from '../house-rules.js';
 import { is, isAny, type Reporter, type RuleFactory } from '../rule-api.js';
 
-const decisionReadsOwnOutput: RuleFactory = () => {
+const decisionReadsOwnOutput: RuleFactory = (config?: HouseRulesConfig) => {
   function check(node: ModdleElement, reporter: Reporter) {
-    if (isAny(node, ['bpmn:ExclusiveGateway', 'bpmn:InclusiveGateway'])) checkGateway(node, reporter);
+    const houseRules = followsHouseRules(node, config);
+    if (isAny(node, ['bpmn:ExclusiveGateway', 'bpmn:InclusiveGateway'])) checkGateway(node, reporter, houseRules);
+    if (is(node, 'bpmn:UserTask') && !houseRules) reportInferred(node, reporter);
     if (is(node, 'bpmn:Process')) checkTargets(node, reporter);
   }
 
-  return { check, meta: { documentation: { url: 'docs/validation.md#decision-reads-own-output-error' } } };
+  return { check, meta: { documentation: { url: 'docs/validation.md#decision-reads-own-output-error-or-warning' } } };
 };
 
 export default decisionReadsOwnOutput;
 
 // helpers
 
-function checkGateway(gateway: ModdleElement, reporter: Reporter) {
+function checkGateway(gateway: ModdleElement, reporter: Reporter, houseRules: boolean) {
   const tasks = (gateway.incoming ?? []).map((flow) => flow.sourceRef).filter((source): source is ModdleElement => is(source, 'bpmn:UserTask'));
   if (tasks.length === 0) return;
-  const targets = new Set<string>(tasks.flatMap((task) => (describeElement(task).outputs ?? []).map((output) => output.target)));
+  // under the house rules a decision is declared, never inferred
+  const targets = new Set<string>(tasks.flatMap((task) => {
+    const info = describeElement(task);
+    return (info.outputs ?? []).map((output) => output.target).filter((target) => !houseRules || !info.inferredOutputs?.includes(target));
+  }));
   const decidedBy = tasks.map((task) => elementLabel(task)).join(' or ');
   for (const flow of gateway.outgoing ?? []) {
     const feel = conditionAsFeel(flow.conditionExpression?.body);
@@ -47,15 +59,33 @@ function checkGateway(gateway: ModdleElement, reporter: Reporter) {
   }
 }
 
+function reportInferred(task: ModdleElement, reporter: Reporter) {
+  const inferred = describeElement(task).inferredOutputs ?? [];
+  if (inferred.length === 0) return;
+  const names = inferred.map((name) => `"${name}"`).join(', ');
+  reporter.report(
+    task.id,
+    `${ElementLabel(task)} declares no outputs, but the gateway after it decides on ${names}; Stratum takes ${names} as the task's decision, ` +
+      `so completing it must send ${inferred.length > 1 ? 'them' : 'it'} (a completion without ${inferred.length > 1 ? 'one' : 'it'} is refused) ` +
+      'and no value set earlier can stand in. Declare the decision to make this explicit (e.g. <camunda:formField id="approved" /> or a zeebe:output)',
+    { severity: 'warn' },
+  );
+}
+
 function checkTargets(process: ModdleElement, reporter: Reporter) {
   const elements = [...allFlowElements(process)];
   const decidedBy = new Map<string, ModdleElement>();
+  // An inferred decision is sent with every completion of its task, so another writer cannot stand in for it.
+  const declaredTargets = (element: ModdleElement) => {
+    const info = describeElement(element);
+    return (info.outputs ?? []).map(({ target }) => target).filter((target) => !info.inferredOutputs?.includes(target));
+  };
   for (const element of elements) {
     if (!is(element, 'bpmn:UserTask')) continue;
-    for (const { target } of describeElement(element).outputs ?? []) if (!decidedBy.has(target)) decidedBy.set(target, element);
+    for (const target of declaredTargets(element)) if (!decidedBy.has(target)) decidedBy.set(target, element);
   }
   for (const element of elements) {
-    for (const { target } of describeElement(element).outputs ?? []) {
+    for (const target of declaredTargets(element)) {
       const owner = decidedBy.get(target);
       if (!owner || owner === element) continue;
       reporter.report(

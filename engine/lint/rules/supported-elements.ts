@@ -15,10 +15,13 @@
 //     syntax, not FEEL (collections and completion conditions are FEEL or JUEL,
 //     runtime/multi-instance.ts); an expression that does not compile is refused;
 //   - standard loops: their loop condition is not evaluated as FEEL either.
+// camunda:inputOutput where it is not applied (start and boundary events and
+// event sub-processes, as in Camunda 7; multi-instance activities other than
+// user tasks and jobs) is a warning naming element and construct.
 // Compensation, transactions, cancel, escalation, error, link, terminate, timer
 // and message events, event-based, parallel and inclusive gateways are supported.
 import type { ModdleElement } from 'bpmn-moddle';
-import { extensionValues } from '../../bpmn/process-model.js';
+import { extensionValues, readsCamundaInputOutput } from '../../bpmn/process-model.js';
 import { shortText, tryCompileExpression } from '../../expressions/compile-expression.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
@@ -58,6 +61,10 @@ const supportedElements: RuleFactory = (config?: SupportedElementsConfig) => {
       }
     }
 
+    if (extensionValues(node, 'camunda:InputOutput').length && !readsCamundaInputOutput(node)) {
+      reporter.report(node.id, `${ElementLabel(node)} has camunda:inputOutput, which is not applied: ${unmappedWhy(node)}`, { severity: 'warn' });
+    }
+
     const loop = node.loopCharacteristics;
     if (loop && is(loop, 'bpmn:MultiInstanceLoopCharacteristics')) {
       const problem = multiInstanceProblem(loop);
@@ -73,6 +80,18 @@ const supportedElements: RuleFactory = (config?: SupportedElementsConfig) => {
 export default supportedElements;
 
 // helpers
+
+/** Why a camunda:inputOutput is not read (process-model.ts, readsCamundaInputOutput). */
+function unmappedWhy(node: ModdleElement): string {
+  if (is(node, 'bpmn:StartEvent') || is(node, 'bpmn:BoundaryEvent')) {
+    return 'Camunda 7 maps no variables on start and boundary events either; map them on the activity after it';
+  }
+  if (node.triggeredByEvent === true) return 'Camunda 7 maps no variables on an event sub-process; map them on its activities';
+  if (node.loopCharacteristics) {
+    return 'Stratum maps them per instance only on multi-instance user tasks and jobs; map them on the activities inside, or on a multi-instance user task or job';
+  }
+  return 'Camunda 7 maps variables only on tasks, call activities, sub-processes and intermediate and end events';
+}
 
 function multiInstanceProblem(loop: ModdleElement): string | undefined {
   const zeebe = extensionValues(loop, 'zeebe:LoopCharacteristics')[0];

@@ -36,6 +36,24 @@ describe('camunda:inputOutput on a job and a user task', () => {
     expect(done.variables).toEqual({ order, quoteTotal: 321, quoteNote: 'quoted', quoteApproved: true });
   });
 
+  it('evaluates the outputs in the local scope: they read the inputs, under what the completer sent', async () => {
+    const xml = IO.xml
+      .replace('<camunda:outputParameter name="quoteNote">quoted</camunda:outputParameter>',
+        '<camunda:outputParameter name="quoteNote">quoted</camunda:outputParameter><camunda:outputParameter name="quotedFor">${customer}</camunda:outputParameter>')
+      .replace('<camunda:outputParameter name="quoteApproved">${approved}</camunda:outputParameter>',
+        '<camunda:outputParameter name="quoteApproved">${approved}</camunda:outputParameter><camunda:outputParameter name="approvedBy">${approver}</camunda:outputParameter>');
+    await deploy(xml);
+    const { instance } = await runtime().start('camunda7-io', { variables: { order } });
+    const [job] = await runtime().fetchAndLockJobs({ type: 'quote', workerId: 'worker' });
+    // a variable sent under an input's name replaces it (a completion updates the local variable, as in Camunda)
+    const afterQuote = await runtime().completeJob(job.id, { total: 321, customer: 'ACME Ltd' }, erp, 'worker');
+    expect(afterQuote.variables).toEqual({ order, quoteTotal: 321, quoteNote: 'quoted', quotedFor: 'ACME Ltd' });
+    const [task] = await runtime().findTasks({ instanceId: instance.id });
+    const done = await runtime().completeTask(task.id, { approved: true }, { name: 'mary', groups: [] });
+    expect(done.variables).toMatchObject({ quoteApproved: true, approvedBy: 'mary' });
+    expect(done.variables).not.toHaveProperty('approver');
+  });
+
   it('lets the worker send only what the outputs read', async () => {
     await deploy(IO.xml);
     await runtime().start('camunda7-io', { variables: { order } });

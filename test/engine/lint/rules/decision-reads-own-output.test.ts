@@ -9,8 +9,10 @@ const RULE = 'decision-reads-own-output';
 describe(RULE, () => {
   it.each(fixtureFiles(RULE, 'valid-'))('accepts %s', (file) => expectNoErrors(RULE, file));
 
+  const houseRules = { requireTaskGroups: true };
+
   it('refuses a gateway after a user task that reads another step\'s decision, or a task without outputs, and a second writer of a decision', async () => {
-    const findings = ofRule(await lintFixture(RULE, 'invalid-decisions.bpmn'), RULE);
+    const findings = ofRule(await lintFixture(RULE, 'invalid-decisions.bpmn', houseRules), RULE);
     expect(findings.map(([id]) => id).sort()).toEqual(['CheckYes', 'Overwrite', 'ReviewYes']);
     const message = (id: string) => findings.find(([elementId]) => elementId === id)![1];
     expect(message('ReviewYes')).toBe(
@@ -24,9 +26,41 @@ describe(RULE, () => {
     );
   });
 
-  it('is an error, so such a diagram is not deployed', async () => {
-    const findings = await lintFixture(RULE, 'invalid-decisions.bpmn');
+  it('is an error under the house rules, so such a diagram is not deployed to the shipped library', async () => {
+    const findings = await lintFixture(RULE, 'invalid-decisions.bpmn', houseRules);
     expect(findings.filter((finding) => finding.rule === RULE).every((finding) => finding.severity === 'error')).toBe(true);
+  });
+
+  it('outside the house rules, takes what the gateway reads as the decision of a task that declares nothing: a warning naming task and variables', async () => {
+    const findings = (await lintFixture(RULE, 'invalid-decisions.bpmn')).filter((finding) => finding.rule === RULE);
+    expect(findings.map((finding) => [finding.elementId, finding.severity]).sort()).toEqual([
+      ['Check', 'warning'], ['Overwrite', 'error'], ['ReviewYes', 'error'],
+    ]); // a task that declares an output must read it, wherever the diagram comes from
+    expect(findings.find((finding) => finding.elementId === 'Check')!.message).toBe(
+      'User task "Check documents" declares no outputs, but the gateway after it decides on "approved"; Stratum takes "approved" as the task\'s decision, ' +
+        'so completing it must send it (a completion without it is refused) and no value set earlier can stand in. ' +
+        'Declare the decision to make this explicit (e.g. <camunda:formField id="approved" /> or a zeebe:output)',
+    );
+  });
+
+
+  it('lets two tasks of a foreign diagram decide the same inferred variable: each completion sends its own', async () => {
+    const review = (id: string, next: string) => `
+      <bpmn:userTask id="${id}" name="${id}" />
+      <bpmn:sequenceFlow id="${id}Out" sourceRef="${id}" targetRef="${id}Ok" />
+      <bpmn:exclusiveGateway id="${id}Ok" name="ok?" default="${id}No" />
+      <bpmn:sequenceFlow id="${id}Yes" sourceRef="${id}Ok" targetRef="${next}"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\${approved}</bpmn:conditionExpression></bpmn:sequenceFlow>
+      <bpmn:sequenceFlow id="${id}No" sourceRef="${id}Ok" targetRef="Rejected" />`;
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+      <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="D" targetNamespace="http://example.com/camunda7">
+        <bpmn:process id="two-reviews" isExecutable="true">
+          <bpmn:startEvent id="Start" /><bpmn:sequenceFlow id="S" sourceRef="Start" targetRef="First" />
+          ${review('First', 'Second')}${review('Second', 'Approved')}
+          <bpmn:endEvent id="Approved" /><bpmn:endEvent id="Rejected" />
+        </bpmn:process>
+      </bpmn:definitions>`;
+    const findings = (await lintXml(xml)).filter((finding) => finding.rule === RULE);
+    expect(findings.map((finding) => [finding.elementId, finding.severity])).toEqual([['First', 'warning'], ['Second', 'warning']]);
   });
 
   it('finds the shipped approval and acknowledgement diagrams in order', async () => {
