@@ -1,5 +1,6 @@
 // Token simulation inside Stratum's modeler (issue 14 B 3, 8): the drill-down pills of call activities
-// stay while simulating and lead into the called process, still simulating; and token simulation's
+// stay while simulating and lead into the called process, still simulating (a gateway's button still picks its
+// flow by hand: token simulation calls Stratum's exclusiveGatewaySettings); and token simulation's
 // bars (palette, log, animation speed, notifications) never cover Stratum's controls, each other or the
 // diagram's labels at 1,280, 1,024 and 768 px. The built modeler is served by the real server (shipped
 // diagrams) and driven in Debian's chromium; screenshots in test-output/simulation-layout/.
@@ -127,6 +128,15 @@ describe.skipIf(!browserAvailable)('token simulation in the modeler', () => {
     const badges = await overlaysOverLabels(page);
     expect(badges.hits).toEqual([]);
     await shot('01-pills-while-simulating');
+
+    // token simulation's gateway button still chooses a flow by hand (it calls Stratum's exclusiveGatewaySettings)
+    const decision = page.locator('.gateway-decisions li[data-gateway=Gateway_PaymentTerms]');
+    expect(await decision.textContent()).not.toContain('set by hand');
+    await page.evaluate(() => {
+      const modeler = (window as unknown as { stratumModeler: { get(name: 'overlays'): { get(search: object): { html: HTMLElement }[] } } }).stratumModeler;
+      modeler.get('overlays').get({ element: 'Gateway_PaymentTerms', type: 'bts-context-menu' })[0].html.click();
+    });
+    await expect.poll(() => decision.textContent()).toContain('set by hand');
 
     await pill.click();
     await expect.poll(documentKey).toBe(CHILD);
