@@ -21,7 +21,7 @@ export interface DocumentSnapshot {
   viewbox: { x: number; y: number; width: number; height: number } | null;
 }
 
-export interface OpenOptions {
+interface OpenOptions {
   /** Edits that are not saved anywhere yet (a draft). */
   dirty?: boolean;
   /** Where the canvas looks; fitted when not given. */
