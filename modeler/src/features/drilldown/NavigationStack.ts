@@ -9,7 +9,8 @@ export const NAVIGATION_CHANGED = 'stratum.navigation.changed';
 /**
  * The processes the designer drilled through, outermost first. Each entry keeps the XML as it was
  * (unsaved edits included), whether it was dirty and where the canvas looked, so going back
- * restores the parent exactly.
+ * restores the parent exactly. A running simulation goes on along the way (as in bpmn-js's
+ * drill-down into a subprocess): the designer follows the order into a called process and back.
  */
 export default class NavigationStack {
   static $inject = ['workspace', 'eventBus', 'statusLine'];
@@ -33,7 +34,7 @@ export default class NavigationStack {
   async drillInto(key: string): Promise<void> {
     const parent = await this.workspace.snapshot();
     await this.navigate(async () => {
-      await this.workspace.openLatest(key);
+      await this.workspace.openLatest(key, { keepSimulation: true });
       this.entries.push(parent);
     }, `Opening ${key}`);
   }
@@ -43,7 +44,7 @@ export default class NavigationStack {
     const target = this.entries[index];
     if (!target) return;
     await this.navigate(async () => {
-      await this.workspace.restore(target);
+      await this.workspace.restore(target, { keepSimulation: true });
       this.entries = this.entries.slice(0, index);
     }, `Going back to ${target.meta.key}`);
   }

@@ -105,13 +105,13 @@ export default class OrderSimulationPanel {
     this.simulator.trigger({ event: subscriptions[0].event, scope: subscriptions[0].scope });
   }
 
-  /** Follows the token into a called process: opens it (breadcrumb back) and runs the same order there. */
+  /** Follows the token into a called process: opens it (breadcrumb back), still simulating, and runs the same order there. */
   private async simulateInside(key: string): Promise<void> {
+    const depth = this.navigationStack.entries.length;
     await this.navigationStack.drillInto(key);
-    if (this.navigationStack.entries.length && !this.simulating) {
-      this.toggleMode.toggleMode(true);
-      this.run();
-    }
+    if (this.navigationStack.entries.length <= depth) return; // it did not open
+    if (!this.simulating) this.toggleMode.toggleMode(true);
+    this.run();
   }
 
   private renderForm(): void {

@@ -21,6 +21,15 @@ export interface DocumentSnapshot {
   viewbox: { x: number; y: number; width: number; height: number } | null;
 }
 
+interface OpenOptions {
+  /** Edits that are not saved anywhere yet (a draft). */
+  dirty?: boolean;
+  /** Where the canvas looks; fitted when not given. */
+  viewbox?: DocumentSnapshot['viewbox'];
+  /** A running token simulation goes on in the opened document. */
+  keepSimulation?: boolean;
+}
+
 interface Viewer {
   importXML(xml: string): Promise<{ warnings: unknown[] }>;
   saveXML(options?: { format?: boolean }): Promise<{ xml?: string }>;
@@ -113,9 +122,14 @@ export default class Workspace {
     return this.drafts.has(key);
   }
 
-  /** Opens BPMN text or file bytes; what bpmn-js does not understand is kept for saving and deploying. */
-  async open(source: string | ArrayBuffer, meta: DocumentMeta, options: { dirty?: boolean; viewbox?: DocumentSnapshot['viewbox'] } = {}): Promise<string[]> {
-    this.leaveSimulation();
+  /**
+   * Opens BPMN text or file bytes; what bpmn-js does not understand is kept for saving and deploying.
+   * A running simulation ends, unless `keepSimulation`: moving through the call hierarchy keeps
+   * simulating, as bpmn-js's drill-down into a subprocess does (token simulation itself switches
+   * off for the import and on again after it).
+   */
+  async open(source: string | ArrayBuffer, meta: DocumentMeta, options: OpenOptions = {}): Promise<string[]> {
+    if (!options.keepSimulation) this.leaveSimulation();
     await this.keepDraft();
     const document = await importBpmn(source, { readModel: false });
     const { warnings } = await this.bpmnjs.importXML(document.xmlForModdle);
@@ -135,12 +149,12 @@ export default class Workspace {
   }
 
   /** Opens the latest version of a library process (or its unsaved draft). */
-  async openLatest(key: string): Promise<void> {
+  async openLatest(key: string, { keepSimulation = false }: Pick<OpenOptions, 'keepSimulation'> = {}): Promise<void> {
     const draft = this.drafts.get(key);
     if (draft) {
       // someone may have deployed since the draft was started
       const latestVersion = draft.meta.version === null ? null : (await this.api.getProcess(key)).latestVersion;
-      await this.open(draft.xml, { ...draft.meta, latestVersion }, { dirty: true });
+      await this.open(draft.xml, { ...draft.meta, latestVersion }, { dirty: true, keepSimulation });
       const base = draft.meta.version === null ? 'not deployed yet' : `based on v${draft.meta.version}`;
       const newer = latestVersion !== null && draft.meta.version !== null && latestVersion > draft.meta.version
         ? `; v${latestVersion} has been deployed since, and deploying the draft replaces its changes` : '';
@@ -152,7 +166,7 @@ export default class Workspace {
     await this.open(xml, {
       key, name: detail.name, version: detail.latestVersion, latestVersion: detail.latestVersion,
       readOnly: false, origin: 'library',
-    });
+    }, { keepSimulation });
   }
 
   /** Opens one version; anything but the latest opens read-only. */
@@ -206,8 +220,8 @@ export default class Workspace {
     return { meta: this.meta, xml: await this.xml(), dirty: this.dirty, viewbox: { x, y, width, height } };
   }
 
-  async restore(snapshot: DocumentSnapshot): Promise<void> {
-    await this.open(snapshot.xml, snapshot.meta, { dirty: snapshot.dirty, viewbox: snapshot.viewbox });
+  async restore(snapshot: DocumentSnapshot, { keepSimulation = false }: Pick<OpenOptions, 'keepSimulation'> = {}): Promise<void> {
+    await this.open(snapshot.xml, snapshot.meta, { dirty: snapshot.dirty, viewbox: snapshot.viewbox, keepSimulation });
   }
 
   /** After a successful deploy the canvas shows exactly the deployed version. */
