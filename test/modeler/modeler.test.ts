@@ -223,6 +223,16 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     await page.locator('#sim-amount').fill('1200000');
     await page.locator('#sim-terms').selectOption('credit');
     await expect.poll(() => page.locator('.gateway-decisions li[data-gateway=Gateway_PaymentTerms]').textContent()).toContain('credit');
+    // the change loop's gateways read what an OrderChanged message brings: the simulated order supplies it
+    expect(await page.locator('.gateway-decisions .decision-errors').count()).toBe(0);
+    const tierRaised = page.locator('.gateway-decisions li[data-gateway=Gateway_ApprovalTierRaised]');
+    await expect.poll(() => tierRaised.textContent()).toContain('→ no');
+    await page.locator('#sim-amount').fill('400000');
+    await page.locator('#sim-changed').fill('1500000');
+    await expect.poll(() => tierRaised.textContent()).toContain('→ yes');
+    await page.locator('#sim-changed').fill('');
+    await page.locator('#sim-amount').fill('1200000');
+    await expect.poll(() => tierRaised.textContent()).toContain('→ no');
     await page.locator('[data-action=run-simulation]').click();
     const inside = page.locator('.reached-elements [data-action=simulate-inside]', { hasText: 'credit-order-approval' });
     await inside.waitFor({ timeout: 20_000 });

@@ -10,6 +10,8 @@ export interface OrderInput {
   specialChange: boolean;
   /** What approvers decide at every approval task along the way. */
   approvals: 'approve' | 'reject';
+  /** The amount an `OrderChanged` message brings when the designer triggers it; null keeps the amount. */
+  changedAmount: number | null;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface OrderInput {
 export default class OrderScenario {
   static $inject = ['eventBus'];
 
-  input: OrderInput = { amount: 1_200_000, paymentTerms: 'credit', specialChange: false, approvals: 'approve' };
+  input: OrderInput = { amount: 1_200_000, paymentTerms: 'credit', specialChange: false, approvals: 'approve', changedAmount: null };
 
   constructor(private readonly eventBus: EventBus) {}
 
@@ -29,7 +31,8 @@ export default class OrderScenario {
   }
 
   variables(): Record<string, unknown> {
-    const { amount, paymentTerms, specialChange, approvals } = this.input;
+    const { amount, paymentTerms, specialChange, approvals, changedAmount } = this.input;
+    const approved = approvals === 'approve';
     return {
       orderNo: 'SIM-0001',
       customer: { name: 'Simulated customer' },
@@ -42,9 +45,17 @@ export default class OrderScenario {
       rateDate: '2026-01-02',
       paymentTerms,
       specialChange: specialChange ? { description: 'Simulated special change' } : null,
-      approved: approvals === 'approve',
+      approved,
       comment: '',
-      orderStatus: approvals === 'approve' ? 'fulfilled' : 'rejected',
+      orderStatus: approved ? 'fulfilled' : 'rejected',
+      // what the OrderChanged catch event's outputs set once the designer triggers it (docs/modelling.md):
+      // the change's amount against the amount approved so far, and the re-approval's answer
+      changeId: 'SIM-CHANGE-1',
+      changeDescription: 'Simulated change',
+      changeAmount: changedAmount ?? amount,
+      changeReportingAmount: changedAmount ?? amount,
+      approvedReportingAmount: amount,
+      changeApproved: approved,
     };
   }
 }

@@ -127,6 +127,10 @@ export default class OrderSimulationPanel {
     const approvals = el('select', { name: 'approvals', id: 'sim-approvals' },
       el('option', { value: 'approve' }, 'approve'), el('option', { value: 'reject' }, 'reject'));
     approvals.value = input.approvals;
+    const changed = el('input', {
+      type: 'number', min: 0, step: 'any', name: 'changedAmount', id: 'sim-changed', placeholder: 'unchanged',
+      value: input.changedAmount === null ? '' : String(input.changedAmount),
+    });
 
     const update = () => {
       const next: Partial<OrderInput> = {
@@ -134,11 +138,13 @@ export default class OrderSimulationPanel {
         paymentTerms: terms.value as PaymentTerms,
         specialChange: special.checked,
         approvals: approvals.value as OrderInput['approvals'],
+        changedAmount: changed.value.trim() === '' ? null : Number(changed.value),
       };
       this.scenario.set(next);
     };
-    for (const field of [amount, terms, special, approvals]) field.addEventListener('change', update);
+    for (const field of [amount, terms, special, approvals, changed]) field.addEventListener('change', update);
     amount.addEventListener('input', update);
+    changed.addEventListener('input', update);
 
     replaceChildren(this.panel,
       el('h3', {}, 'Simulated order'),
@@ -146,7 +152,8 @@ export default class OrderSimulationPanel {
         el('label', { for: 'sim-amount' }, 'Amount (CNY, the reporting currency)'), amount,
         el('label', { for: 'sim-terms' }, 'Payment terms'), terms,
         el('label', { for: 'sim-special' }, 'Special change'), special,
-        el('label', { for: 'sim-approvals' }, 'Approvers'), approvals),
+        el('label', { for: 'sim-approvals' }, 'Approvers'), approvals,
+        el('label', { for: 'sim-changed', title: 'The amount the order changes to when you trigger "Order changed" while simulating' }, 'Changed amount'), changed),
       el('div', { className: 'sim-actions' },
         el('button', { type: 'button', className: 'primary', 'data-action': 'run-simulation', onclick: () => this.run() }, '▶ Run order')),
       el('h4', {}, 'Gateways decide'),
