@@ -48,7 +48,7 @@ export function compileFeel(source: string): CompiledFeel | undefined {
   let broken = false;
   tree.iterate({ enter: (node) => void (broken ||= node.type.isError) });
   if (broken) return undefined;
-  const run = compileNode(tree.topNode as unknown as TreeNode, source);
+  const run = compileNode(tree.topNode, source);
   if (!run) return undefined;
   return (variables) => {
     if (!plainNames(variables)) return LEFT_TO_FEELIN;

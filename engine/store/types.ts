@@ -514,11 +514,11 @@ export interface Store {
    */
   watchJobs(listener: (jobType: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
-  /** How a worker thread opens its own connection to the same database, to read; undefined when it cannot (an in-memory database). */
+  /** How a replay worker process opens its own connection to the same database, to read; undefined when it cannot (an in-memory database). */
   replica?(): StoreReplica | undefined;
 }
 
-/** Plain data (it is sent to a worker thread): the SQLite file's folder, or the PostgreSQL pool configuration. */
+/** Plain data (it is sent to a replay worker process): the SQLite file's folder, or the PostgreSQL pool configuration. */
 export type StoreReplica =
   | { kind: 'sqlite'; dataDir: string; busyTimeoutMs: number }
   | { kind: 'postgres'; config: Record<string, unknown> };

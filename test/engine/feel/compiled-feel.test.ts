@@ -54,14 +54,12 @@ const POOL: unknown[] = [
   new Date(0), undefined,
 ];
 
-/** A seeded generator (mulberry32), so a failure repeats. */
+/** A seeded generator (Park–Miller), so a failure repeats. */
 function random(seed: number): () => number {
-  let state = seed;
+  let state = seed % 2147483647;
   return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (state * 48271) % 2147483647;
+    return (state - 1) / 2147483646;
   };
 }
 
