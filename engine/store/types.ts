@@ -249,6 +249,8 @@ export interface InstanceFilter {
   status?: InstanceStatus;
   /** The instances of one call tree: the root and everything it called. */
   rootId?: string;
+  /** The instances of several call trees at once (replay reads a page of orders in one query). */
+  rootIds?: string[];
   rootOnly?: boolean;
   limit?: number;
   offset?: number;
@@ -260,6 +262,8 @@ export interface WaitFilter {
   kind?: WaitKind;
   instanceId?: string;
   rootId?: string;
+  /** The waits of several call trees at once. */
+  rootIds?: string[];
   businessKey?: string;
   candidateGroup?: string;
   assignee?: string;
