@@ -11,7 +11,7 @@ import { lintFiles } from '../lint/lint-bpmn.js';
 import type { Store } from '../store/types.js';
 import { CandidateLibrary } from './candidate-library.js';
 import { diffProcesses, processOf, type ProcessDiff } from './process-diff.js';
-import type { OrderSelection } from './recorded-orders.js';
+import { pinSelection, type OrderSelection } from './recorded-orders.js';
 import { replayOrders, type ReplayReport } from './replay.js';
 import { replayInWorkers } from './replay-pool.js';
 import { runningOrders, type RunningOrders } from './running-orders.js';
@@ -89,7 +89,7 @@ async function replayRecorded(store: Store, library: CandidateLibrary, files: Bp
   try {
     const signal = options.signal;
     const report = replica
-      ? await replayInWorkers(replica, files, selection, { workers, chunk: options.replayChunk, ...(signal && { signal }), progress: (done) => (orders = done) })
+      ? await replayInWorkers(replica, files, await pinSelection(store, selection), { workers, chunk: options.replayChunk, ...(signal && { signal }), progress: (done) => (orders = done) })
       : await replayOrders(store, library, selection, { ...(signal && { signal }), progress: (done) => (orders = done) });
     orders = report.orders;
     ended('completed');

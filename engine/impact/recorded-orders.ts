@@ -40,6 +40,12 @@ export interface OrderSelection {
   /** Only orders entered at or after / before these instants (ISO 8601). */
   from?: string;
   to?: string;
+  /**
+   * The newest order the selection may hold (pinSelection): orders entered
+   * after it are left out, so every worker of one replay deals the same list
+   * even while orders keep coming in.
+   */
+  newest?: { createdAt: string; id: string };
 }
 
 const DEFAULT_REPLAY_ORDERS = 1000;
@@ -66,6 +72,7 @@ export async function* recordedOrders(
     let last = false;
     for (const root of page) {
       if (selection.to && root.createdAt >= selection.to) continue;
+      if (selection.newest && enteredAfter(root, selection.newest)) continue;
       if (selection.from && root.createdAt < selection.from) {
         last = true;
         break;
@@ -82,6 +89,18 @@ export async function* recordedOrders(
     if (last || page.length < PAGE) return;
     after = page[page.length - 1];
   }
+}
+
+/** The selection pinned to the newest order now: a replay's workers read it at different moments and must see the same orders. */
+export async function pinSelection(store: Store, selection: OrderSelection): Promise<OrderSelection> {
+  const [newest] = await store.read((tx) => tx.findInstances({ processKey: selection.processKey, rootOnly: true, limit: 1 }));
+  // no order yet: none entered later joins (every entry time comes after the empty text)
+  return { ...selection, newest: newest ? { createdAt: newest.createdAt, id: newest.id } : { createdAt: '', id: '' } };
+}
+
+/** Whether `root` comes before `newest` in the list order (createdAt descending, then id): entered after the pin. */
+function enteredAfter(root: InstanceRow, newest: { createdAt: string; id: string }): boolean {
+  return root.createdAt > newest.createdAt || (root.createdAt === newest.createdAt && root.id < newest.id);
 }
 
 /** The orders of `roots` in three queries (their instances, history and waits), not three per order. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type ReplayEvent, type Store } from '../../../engine/index.js';
 import { ImpactAnalyser } from '../../../engine/impact/impact-analyser.js';
+import { pinSelection, recordedOrders, type OrderSelection } from '../../../engine/impact/recorded-orders.js';
 import { replayInWorkers, replayWorkerPids, runningReplayWorkers } from '../../../engine/impact/replay-pool.js';
 import { REPLAY_NICE } from '../../../engine/impact/replay-priority.js';
 import { DIAGRAMS_DIR, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
@@ -94,6 +95,22 @@ describe('a replay in worker processes', () => {
       expect(threads.length).toBeGreaterThan(1);
       for (const thread of threads) expect(niceOf(`${tasks}/${thread}/stat`), `thread ${thread} of worker ${pid}`).toBe(REPLAY_NICE);
     }
+  });
+
+  it('deals every worker the same orders while new ones come in: the selection is pinned to the newest order when the replay starts', async () => {
+    await recordOrders(['RW-20', 350_000], ['RW-21', 450_000], ['RW-22', 700_000]);
+    const pinned = await pinSelection(store, { processKey: 'order-to-cash', last: 2 });
+    // entered after the pin, before a worker reads its first page
+    fixture.clock.advance(1000);
+    await enter(fixture.stratum.runtime, order('RW-23', 420_000));
+    const numbers = async (selection: OrderSelection) => {
+      const seen: string[] = [];
+      for await (const { order: one } of recordedOrders(store, selection)) seen.push(one.orderNo);
+      return seen;
+    };
+    expect(await numbers(pinned)).toEqual(['RW-22', 'RW-21']);
+    expect(await numbers({ processKey: 'order-to-cash', last: 2 })).toEqual(['RW-23', 'RW-22']);
+    expect(await numbers(await pinSelection(store, { processKey: 'order-to-cash', last: 2 }))).toEqual(['RW-23', 'RW-22']);
   });
 
   it('fails with the worker\'s error when the replay throws in its process', { timeout: 120_000 }, async () => {
