@@ -24,6 +24,12 @@ import type { ReplayJob, ReplayWorkerMessage } from './replay-worker.js';
 const CHUNK = 100;
 /** A worker's heap: one page of recorded orders, one order's sandbox and the compared routes fit many times over. */
 const WORKER_HEAP_MB = 512;
+/**
+ * Its young generation's semi-spaces (V8's default is 16 MB on 64-bit): replay
+ * allocates many short-lived rows and variables, and fewer scavenges took
+ * 15–20 % less CPU per order (0.55–0.64 ms against 0.67–0.83 in alternating runs).
+ */
+const WORKER_SEMI_SPACE_MB = 32;
 
 /**
  * Worker processes for one replay: `STRATUM_REPLAY_WORKERS` (0: replay in the
@@ -174,7 +180,7 @@ function giveBack(worker: ChildProcess): void {
 function startWorker(): ChildProcess {
   const sources = import.meta.url.endsWith('.ts');
   const entry = fileURLToPath(new URL(sources ? './replay-worker.ts' : './replay-worker.js', import.meta.url));
-  const execArgv = [`--max-old-space-size=${WORKER_HEAP_MB}`];
+  const execArgv = [`--max-old-space-size=${WORKER_HEAP_MB}`, `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
   if (sources) execArgv.push('--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href);
   const worker = fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   // the worker lowers all its threads itself as it starts; its main thread goes first, before it loads the engine
