@@ -201,7 +201,7 @@ function compileBody(body: string): CompiledFeel | null {
   return compileFeel(feelSource(body)) ?? null;
 }
 
-/** Whether evaluateFeel runs `body` from compiled closures (for tests and the benchmark's record). */
+/** Whether evaluateFeel runs `body` from compiled closures (the tests hold the shipped library to it). */
 export function isCompiledFeel(body: string): boolean {
   return remembered(compiledCache, body, compileBody) !== null;
 }
