@@ -3,7 +3,7 @@
 // orders, then replay them on a candidate version of credit-order-approval
 // (vice-president review from 400,000) and report the replay's orders per
 // second beside the live runtime's. In the same run, live steps (order entry)
-// are timed alone, while the replay runs (in its worker thread) and alone
+// are timed alone, while the replay runs (in its worker processes) and alone
 // again, so the slowdown is a ratio of one run on one machine load.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -83,7 +83,7 @@ export async function runReplayBench(): Promise<BenchResult> {
       name: 'replay',
       description: `${ORDERS} recorded orders of the shipped library (credit orders of 100,000 … 1,090,000: auto-approved ones planned and shipped, ` +
         `vice-president ones approved; ${RECORDED} recorded through the live runtime, the rest copies of their rows under new order numbers) ` +
-        'replayed on credit-order-approval with the vice-president from 400,000, in the replay\'s worker thread(s). In-process: the first ' +
+        'replayed on credit-order-approval with the vice-president from 400,000, in the replay\'s worker processes (nice 19). In-process: the first ' +
         `${IN_PROCESS} in the calling thread. Live: the recorded orders entered, decided and worked through the runtime on SQLite (orders/s); ` +
         `live entry (one order entered, sequentially) timed alone for ${ALONE_MS / 1000} s before and after the replay and during it, in the same run.`,
       summary,

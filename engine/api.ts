@@ -689,7 +689,7 @@ export interface StratumOptions {
   feelTiming?: { evaluations: number; totalMs: number };
   /** Webhook delivery: concurrency, timeouts, retry period and backoff. */
   webhooks?: WebhookDeliveryOptions;
-  /** Worker threads a what-if replay runs in (default STRATUM_REPLAY_WORKERS, else the cores but one, at least 1; 0: in the calling thread). */
+  /** Worker processes (at the lowest CPU priority) a what-if replay runs in (default STRATUM_REPLAY_WORKERS, else one per core; 0: in the calling thread). */
   replayWorkers?: number;
 }
 
@@ -699,7 +699,7 @@ export interface StratumOptions {
  */
 export interface ReplayEvent {
   phase: 'started' | 'ended';
-  /** Worker threads it runs in; 0 when it runs in the calling thread (an in-memory store). */
+  /** Worker processes it runs in; 0 when it runs in the calling thread (an in-memory store). */
   workers: number;
   /** Orders replayed (when it ended). */
   orders: number;

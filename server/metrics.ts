@@ -83,7 +83,7 @@ export class Metrics {
     });
     this.replayWorkers = new Gauge({
       name: 'stratum_replay_workers',
-      help: 'Worker threads of what-if replays (POST /api/impact) running now.',
+      help: 'Worker processes of what-if replays (POST /api/impact) running now, working or idle.',
       registers: [this.registry],
     });
     this.replays = new Counter({

@@ -3,6 +3,7 @@
 // comparison is an error, never a silent `null` that would pick a default path.
 // Browser-safe: no Node-only imports.
 import { evaluate, parseExpression } from 'feelin';
+import { compileFeel, LEFT_TO_FEELIN, type CompiledFeel } from './compiled-feel.js';
 
 /** A variable an expression read when it could not be evaluated, and what was wrong with it. */
 export interface FeelInput {
@@ -95,6 +96,10 @@ export function checkFeelSyntax(body: string): SyntaxCheck {
  * expression binds itself (`x` in `some x in items satisfies x > limit`).
  */
 export function variablesReadBy(written: string): string[] {
+  return [...remembered(readsCache, written, readBy)];
+}
+
+function readBy(written: string): string[] {
   const names = new Set<string>();
   const bound = new Set<string>();
   const body = feelSource(written);
@@ -149,8 +154,22 @@ export function strictProblem(warnings: readonly { type: string; message: string
   return warnings.find((warning) => STRICT_WARNINGS.has(warning.type))?.message;
 }
 
-/** Evaluates a FEEL expression (without `=`) strictly against `variables`. */
+/**
+ * Evaluates a FEEL expression (without `=`) strictly against `variables`:
+ * from closures compiled once per text where the expression and the
+ * variables allow it (compiled-feel.ts), else by feelin, with the same result.
+ */
 export function evaluateFeel(body: string, variables: Record<string, unknown>): unknown {
+  const compiled = remembered(compiledCache, body, compileBody);
+  if (compiled) {
+    const value = compiled(variables);
+    if (value !== LEFT_TO_FEELIN) return value;
+  }
+  return evaluateWithFeelin(body, variables);
+}
+
+/** evaluateFeel by feelin alone (which parses the text again on every call). */
+export function evaluateWithFeelin(body: string, variables: Record<string, unknown>): unknown {
   let result;
   try {
     result = evaluate(feelSource(body), variables);
@@ -169,4 +188,28 @@ export function evaluateFeelCondition(body: string, variables: Record<string, un
     throw new FeelError(`condition "${body}" gave ${JSON.stringify(value ?? null)}, not true or false`, body);
   }
   return value;
+}
+
+// Per expression text, what parsing it gave: its compiled closures (null when
+// only feelin can evaluate it) and the variables it reads. Bounded: a library
+// has a few hundred expressions, the modeler's checks add what is typed.
+const CACHE_LIMIT = 5000;
+const compiledCache = new Map<string, CompiledFeel | null>();
+const readsCache = new Map<string, string[]>();
+
+function compileBody(body: string): CompiledFeel | null {
+  return compileFeel(feelSource(body)) ?? null;
+}
+
+/** Whether evaluateFeel runs `body` from compiled closures (the tests hold the shipped library to it). */
+export function isCompiledFeel(body: string): boolean {
+  return remembered(compiledCache, body, compileBody) !== null;
+}
+
+function remembered<T>(cache: Map<string, T>, text: string, make: (text: string) => T): T {
+  if (cache.has(text)) return cache.get(text)!;
+  const made = make(text);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(text, made);
+  return made;
 }

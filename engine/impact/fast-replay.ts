@@ -81,6 +81,7 @@ export class FastReplay {
   private readonly models = new Map<string, Promise<RouteModel | undefined>>();
   private readonly calls = new Map<string, Promise<{ version: number } | { problem: string }>>();
   private readonly closures = new Map<string, Promise<boolean>>();
+  private readonly loops = new Map<string, Promise<boolean>>();
 
   constructor(readonly library: CandidateLibrary) {}
 
@@ -137,6 +138,17 @@ export class FastReplay {
       this.calls.set(id, resolved);
     }
     return resolved;
+  }
+
+  /** Whether a flow leads from the element back to itself (the same for every order: no variables are read). */
+  loopsBack(route: RouteModel, elementId: string): Promise<boolean> {
+    const id = `${route.key}@${route.version}/${elementId}`;
+    let loops = this.loops.get(id);
+    if (!loops) {
+      loops = this.library.graph(route.key, route.version).then(({ graph }) => reachableFrom(graph, [elementId]).has(elementId));
+      this.loops.set(id, loops);
+    }
+    return loops;
   }
 
   private async closureSupported(key: string, version: number, visiting: Set<string>): Promise<boolean> {
@@ -245,8 +257,7 @@ class FastRun {
 
   private async listening(instance: FastInstance, wait: Wait, messageName: string | undefined): Promise<boolean> {
     if (wait.kind !== 'message' || !messageName || this.recordedMessages.has(messageName)) return false;
-    const { graph } = await this.fast.library.graph(instance.key, instance.version);
-    return reachableFrom(graph, [wait.node.id]).has(wait.node.id);
+    return this.fast.loopsBack(instance.route, wait.node.id);
   }
 
   private async message(action: Extract<RecordedAction, { kind: 'message' }>): Promise<void> {

@@ -11,7 +11,7 @@ import { lintFiles } from '../lint/lint-bpmn.js';
 import type { Store } from '../store/types.js';
 import { CandidateLibrary } from './candidate-library.js';
 import { diffProcesses, processOf, type ProcessDiff } from './process-diff.js';
-import type { OrderSelection } from './recorded-orders.js';
+import { pinSelection, type OrderSelection } from './recorded-orders.js';
 import { replayOrders, type ReplayReport } from './replay.js';
 import { replayInWorkers } from './replay-pool.js';
 import { runningOrders, type RunningOrders } from './running-orders.js';
@@ -43,7 +43,7 @@ export interface ImpactOptions {
   /** Which recorded orders to replay (default the last 1,000); false: none. */
   replay?: Omit<OrderSelection, 'processKey'> | false;
   taskGroups?: DeployOptions['taskGroups'];
-  /** Worker threads for the replay (0, or a store no other thread can open: in this thread). */
+  /** Worker processes for the replay (0, or a store no other process can open: in this thread). */
   replayWorkers?: number;
   /** Orders a worker takes at a time (tests deal small chunks to several workers). */
   replayChunk?: number;
@@ -77,7 +77,7 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
   return { processes, replay, findings, blocking };
 }
 
-/** The replay in worker threads when the store can be opened from another thread, else here; reported to `onReplay`. */
+/** The replay in worker processes when the store can be opened from another process, else here; reported to `onReplay`. */
 async function replayRecorded(store: Store, library: CandidateLibrary, files: BpmnFile[], selection: OrderSelection, options: ImpactOptions): Promise<ReplayReport> {
   const replica = options.replayWorkers ? store.replica?.() : undefined;
   const workers = replica ? options.replayWorkers! : 0;
@@ -89,7 +89,7 @@ async function replayRecorded(store: Store, library: CandidateLibrary, files: Bp
   try {
     const signal = options.signal;
     const report = replica
-      ? await replayInWorkers(replica, files, selection, { workers, chunk: options.replayChunk, ...(signal && { signal }), progress: (done) => (orders = done) })
+      ? await replayInWorkers(replica, files, await pinSelection(store, selection), { workers, chunk: options.replayChunk, ...(signal && { signal }), progress: (done) => (orders = done) })
       : await replayOrders(store, library, selection, { ...(signal && { signal }), progress: (done) => (orders = done) });
     orders = report.orders;
     ended('completed');

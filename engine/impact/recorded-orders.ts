@@ -2,7 +2,7 @@
 // every decision, job result, message, timer and cancel in the order they
 // happened, and where it actually went (the elements it completed, its status,
 // what it waits for now). Read-only.
-import type { HistoryRow, InstanceRow, InstanceStatus, Store, StoreTx, WaitKind } from '../store/types.js';
+import type { HistoryRow, InstanceRow, InstanceStatus, Store, StoreTx, WaitKind, WaitRow } from '../store/types.js';
 
 export type RecordedAction =
   | { kind: 'task'; processKey: string; elementId: string; variables: Record<string, unknown>; actor: string | null; at: string }
@@ -40,6 +40,12 @@ export interface OrderSelection {
   /** Only orders entered at or after / before these instants (ISO 8601). */
   from?: string;
   to?: string;
+  /**
+   * The newest order the selection may hold (pinSelection): orders entered
+   * after it are left out, so every worker of one replay deals the same list
+   * even while orders keep coming in.
+   */
+  newest?: { createdAt: string; id: string };
 }
 
 const DEFAULT_REPLAY_ORDERS = 1000;
@@ -48,9 +54,9 @@ const PAGE = 500;
 
 /**
  * The selected orders, newest first, each with its place in the selection.
- * Read in keyset pages: a page's roots in one query, then the recorded
- * history of the page's orders that `wanted` takes (a thread's share) in one
- * read, so memory holds one page at a time.
+ * Read in keyset pages: a page's roots in one query, then the instances,
+ * history and waits of the page's orders that `wanted` takes (a worker's
+ * share) in one query each, so memory holds one page at a time.
  */
 export async function* recordedOrders(
   store: Store, selection: OrderSelection, wanted: (index: number) => boolean = () => true,
@@ -66,6 +72,7 @@ export async function* recordedOrders(
     let last = false;
     for (const root of page) {
       if (selection.to && root.createdAt >= selection.to) continue;
+      if (selection.newest && enteredAfter(root, selection.newest)) continue;
       if (selection.from && root.createdAt < selection.from) {
         last = true;
         break;
@@ -77,21 +84,51 @@ export async function* recordedOrders(
       }
     }
     const mine = selected.filter(({ index }) => wanted(index));
-    const orders = mine.length ? await store.read(async (tx) => {
-      const read: RecordedOrder[] = [];
-      for (const { root } of mine) read.push(await readOrder(tx, root));
-      return read;
-    }) : [];
+    const orders = mine.length ? await store.read((tx) => readOrders(tx, mine.map(({ root }) => root))) : [];
     for (let at = 0; at < mine.length; at++) yield { index: mine[at].index, order: orders[at] };
     if (last || page.length < PAGE) return;
     after = page[page.length - 1];
   }
 }
 
-async function readOrder(tx: StoreTx, root: InstanceRow): Promise<RecordedOrder> {
-  const tree = await tx.findInstances({ rootId: root.id });
-  const history = await tx.historyOf(tree.map((instance) => instance.id));
-  const waits = await tx.findWaits({ rootId: root.id });
+/** The selection pinned to the newest order now: a replay's workers read it at different moments and must see the same orders. */
+export async function pinSelection(store: Store, selection: OrderSelection): Promise<OrderSelection> {
+  const [newest] = await store.read((tx) => tx.findInstances({ processKey: selection.processKey, rootOnly: true, limit: 1 }));
+  // no order yet: none entered later joins (every entry time comes after the empty text)
+  return { ...selection, newest: newest ? { createdAt: newest.createdAt, id: newest.id } : { createdAt: '', id: '' } };
+}
+
+/** Whether `root` comes before `newest` in the list order (createdAt descending, then id): entered after the pin. */
+function enteredAfter(root: InstanceRow, newest: { createdAt: string; id: string }): boolean {
+  return root.createdAt > newest.createdAt || (root.createdAt === newest.createdAt && root.id < newest.id);
+}
+
+/** The orders of `roots` in three queries (their instances, history and waits), not three per order. */
+async function readOrders(tx: StoreTx, roots: InstanceRow[]): Promise<RecordedOrder[]> {
+  const rootIds = roots.map((root) => root.id);
+  const instances = await tx.findInstances({ rootIds });
+  const history = await tx.historyOf(instances.map((instance) => instance.id));
+  const waits = await tx.findWaits({ rootIds });
+  const rootOf = new Map(instances.map((instance) => [instance.id, instance.rootId]));
+  const trees = groupBy(instances, (instance) => instance.rootId);
+  const histories = groupBy(history, (row) => rootOf.get(row.instanceId) ?? '');
+  const waiting = groupBy(waits, (wait) => wait.rootId);
+  return roots.map((root) => orderOf(root, trees.get(root.id) ?? [root], histories.get(root.id) ?? [], waiting.get(root.id) ?? []));
+}
+
+/** Rows by a key, each group in the rows' order. */
+function groupBy<T>(rows: T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+}
+
+function orderOf(root: InstanceRow, tree: InstanceRow[], history: HistoryRow[], waits: WaitRow[]): RecordedOrder {
   const keyOf = new Map(tree.map((instance) => [instance.id, instance.processKey]));
   const started = history.find((row) => row.instanceId === root.id && row.event === 'instance.started');
   return {

@@ -1,16 +1,17 @@
-// A worker thread of the replay (replay-pool.ts starts it): opens its own
-// connection to the store, builds the candidate library from the files and
-// replays its share of the selected orders, so the server's event loop and
-// its live steps never wait behind a replay. It reads only. It stays for the
-// next replay while the pool keeps it idle, and is terminated when a replay
-// it works on is cancelled.
-import { parentPort } from 'node:worker_threads';
+// A replay worker process (replay-pool.ts starts it): it runs at the lowest
+// CPU priority (replay-priority.ts), opens its own connection to the store,
+// builds the candidate library from the files and replays its share of the
+// selected orders, so live steps never wait behind a replay, neither in the
+// server's event loop nor for a core. It reads only. It stays for the next
+// replay while the pool keeps it idle, ends when the server goes away (its IPC
+// channel closes), and is killed when a replay it works on is cancelled.
 import type { BpmnFile } from '../api.js';
 import { openReplica } from '../store/open.js';
 import type { StoreReplica } from '../store/types.js';
 import { CandidateLibrary } from './candidate-library.js';
 import type { OrderSelection } from './recorded-orders.js';
 import { replayChanges, type OrderChange, type ReplayShard } from './replay.js';
+import { lowerOwnPriority } from './replay-priority.js';
 
 /** One replay job, sent to an idle worker. */
 export interface ReplayJob {
@@ -20,10 +21,19 @@ export interface ReplayJob {
   shard: ReplayShard;
 }
 
-export type ReplayWorkerMessage = { type: 'progress'; orders: number } | { type: 'done'; changes: OrderChange[] };
+export type ReplayWorkerMessage =
+  | { type: 'progress'; orders: number }
+  | { type: 'done'; changes: OrderChange[] }
+  /** The replay threw: its message, for the caller's error. */
+  | { type: 'failed'; message: string };
+
+lowerOwnPriority();
+
+function post(message: ReplayWorkerMessage): void {
+  process.send?.(message);
+}
 
 async function replay({ replica, files, selection, shard }: ReplayJob): Promise<void> {
-  const post = (message: ReplayWorkerMessage) => parentPort!.postMessage(message);
   const store = openReplica(replica);
   try {
     const library = await CandidateLibrary.open(store, files);
@@ -34,12 +44,9 @@ async function replay({ replica, files, selection, shard }: ReplayJob): Promise<
   }
 }
 
-// One job at a time: the pool sends the next only after `done`.
-parentPort!.on('message', (job: ReplayJob) => {
-  replay(job).catch((error: unknown) => {
-    // an uncaught error ends the worker and reaches the pool as its `error` event
-    setImmediate(() => {
-      throw error;
-    });
-  });
+// One job at a time: the pool sends the next only after `done` or `failed`.
+process.on('message', (job: ReplayJob) => {
+  replay(job).catch((error: unknown) => post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }));
 });
+// the server ended (or killed its side of the channel): nothing is left to replay for
+process.on('disconnect', () => process.exit(0));

@@ -2,7 +2,7 @@
 // compared with what actually happened. See docs/impact.md for what is
 // recorded and what replay cannot reproduce. `replayChanges` is the work one
 // thread does (all orders, or its share of them); replay-pool.ts runs it in
-// worker threads and `reportOf` groups what they found.
+// worker processes and `reportOf` groups what they found.
 import type { Store } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
 import { FastReplay } from './fast-replay.js';

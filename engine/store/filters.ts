@@ -21,6 +21,7 @@ export function instanceWhere(filter: InstanceFilter, placeholder: Placeholder):
   where.equal('business_key', filter.businessKey);
   where.equal('status', filter.status);
   where.equal('root_id', filter.rootId);
+  where.oneOf('root_id', filter.rootIds);
   if (filter.rootOnly) where.add('parent_id IS NULL');
   // the list order is createdAt descending, then id ascending
   where.after(filter.after, 'created_at', 'id', 'newest-first');
@@ -68,6 +69,7 @@ export function waitSelect(filter: WaitFilter, placeholder: Placeholder, tables:
   where.equal('w.kind', filter.kind);
   where.equal('w.instance_id', filter.instanceId);
   where.equal('w.root_id', filter.rootId);
+  where.oneOf('w.root_id', filter.rootIds);
   where.equal('w.business_key', filter.businessKey);
   where.equal('w.assignee', filter.assignee);
   where.equal('w.message_name', filter.messageName);
@@ -97,6 +99,12 @@ export class WhereBuilder {
   /** `column = value`, unless the filter leaves the value out. */
   equal(column: string, value: string | undefined): void {
     if (value !== undefined) this.add(`${column} = ${this.parameter(value)}`);
+  }
+
+  /** `column IN (…)`, one parameter per value (both dialects take thousands); no rows for an empty list. */
+  oneOf(column: string, values: string[] | undefined): void {
+    if (values === undefined) return;
+    this.add(values.length ? `${column} IN (${values.map((value) => this.parameter(value)).join(', ')})` : '1 = 0');
   }
 
   /**

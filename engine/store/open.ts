@@ -32,7 +32,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   return store;
 }
 
-/** Opens another connection to a store that `Store.replica()` described (a worker thread reads through it; no migration). */
+/** Opens another connection to a store that `Store.replica()` described (a replay worker process reads through it; no migration). */
 export function openReplica(replica: StoreReplica): Store {
   return replica.kind === 'sqlite'
     ? new SqliteStore({ dataDir: replica.dataDir, busyTimeoutMs: replica.busyTimeoutMs, readConnections: 0 })

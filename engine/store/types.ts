@@ -249,6 +249,8 @@ export interface InstanceFilter {
   status?: InstanceStatus;
   /** The instances of one call tree: the root and everything it called. */
   rootId?: string;
+  /** The instances of several call trees at once (replay reads a page of orders in one query). */
+  rootIds?: string[];
   rootOnly?: boolean;
   limit?: number;
   offset?: number;
@@ -260,6 +262,8 @@ export interface WaitFilter {
   kind?: WaitKind;
   instanceId?: string;
   rootId?: string;
+  /** The waits of several call trees at once. */
+  rootIds?: string[];
   businessKey?: string;
   candidateGroup?: string;
   assignee?: string;
@@ -514,11 +518,11 @@ export interface Store {
    */
   watchJobs(listener: (jobType: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
-  /** How a worker thread opens its own connection to the same database, to read; undefined when it cannot (an in-memory database). */
+  /** How a replay worker process opens its own connection to the same database, to read; undefined when it cannot (an in-memory database). */
   replica?(): StoreReplica | undefined;
 }
 
-/** Plain data (it is sent to a worker thread): the SQLite file's folder, or the PostgreSQL pool configuration. */
+/** Plain data (it is sent to a replay worker process): the SQLite file's folder, or the PostgreSQL pool configuration. */
 export type StoreReplica =
   | { kind: 'sqlite'; dataDir: string; busyTimeoutMs: number }
   | { kind: 'postgres'; config: Record<string, unknown> };

@@ -21,7 +21,7 @@ export function impactHandlers(impact: ImpactAnalysis, limits: { bodyBytes: numb
       if (query.from && query.to && query.from >= query.to) {
         throw new HttpProblem(422, 'The replay period is empty: from must be before to.', { errors: [{ field: 'query.from', message: 'must be before to' }] });
       }
-      // A client that goes away stops the replay (and its worker threads) instead of leaving it running for nobody.
+      // A client that goes away stops the replay (and its worker processes) instead of leaving it running for nobody.
       const gone = new AbortController();
       const res = req.res!;
       const onClose = () => {

@@ -68,7 +68,7 @@ describe('POST /api/impact', () => {
     expect(report.processes.map((process) => [process.key, process.version, process.previousVersion])).toEqual([['credit-order-approval', 2, 1]]);
     expect(report.processes[0].runningOrders.inside.orders).toEqual([{ orderNo: 'IM-700', version: 1 }]);
     expect(report.replay.groups.filter((group) => group.kind === 'new-wait').map((group) => group.orders)).toEqual([['IM-450']]);
-    // the shipped library is all the fast path plays: every order took it (in the replay's worker thread)
+    // the shipped library is all the fast path plays: every order took it (in the replay's worker processes)
     expect(report.replay.orders).toBeGreaterThan(0);
     expect(report.replay.paths).toEqual({ fast: report.replay.orders, engine: 0 });
     expect(report.blocking).toBe(false);

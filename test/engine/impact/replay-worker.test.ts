@@ -1,12 +1,17 @@
-// Replay in worker threads: the same groups, with the same order numbers in
-// the same order, as a replay in the calling thread; and a cancelled replay
-// ends its workers at once.
+// Replay in worker processes: the same groups, with the same order numbers in
+// the same order, as a replay in the calling thread; the workers run at the
+// lowest CPU priority, every thread of them; a cancelled replay ends its
+// workers at once; a replay that fails in a worker says so.
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type ReplayEvent, type Store } from '../../../engine/index.js';
 import { ImpactAnalyser } from '../../../engine/impact/impact-analyser.js';
-import { runningReplayWorkers } from '../../../engine/impact/replay-pool.js';
+import { pinSelection, recordedOrders, type OrderSelection } from '../../../engine/impact/recorded-orders.js';
+import { replayInWorkers, replayWorkerPids, runningReplayWorkers } from '../../../engine/impact/replay-pool.js';
+import { REPLAY_NICE } from '../../../engine/impact/replay-priority.js';
 import { DIAGRAMS_DIR, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 
 let fixture: Fixture;
@@ -59,7 +64,7 @@ describe('a cancelled replay', () => {
   });
 });
 
-describe('a replay in worker threads', () => {
+describe('a replay in worker processes', () => {
   // two workers start from the TypeScript sources under vitest: slow on a loaded machine (load 29 on 2 cores: 64 s)
   it('groups the orders exactly as a replay in the calling thread, orders dealt in small chunks to two workers', { timeout: 300_000 }, async () => {
     await recordOrders(['RW-10', 350_000], ['RW-11', 420_000], ['RW-12', 520_000], ['RW-13', 1_200_000], ['RW-14', 450_000]);
@@ -78,10 +83,55 @@ describe('a replay in worker threads', () => {
     expect(workerReplay).toEqual(processReplay);
     expect(workerReplay.orders).toBe(6);
     expect(workerReplay.groups.find((group) => group.kind === 'new-wait')!.orders).toEqual(['RW-14', 'RW-11']);
+
+    // the workers, idle now, kept for the next replay: at the lowest priority, every thread of them
+    const pids = replayWorkerPids();
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) {
+      expect(getPriority(pid)).toBe(REPLAY_NICE);
+      const tasks = `/proc/${pid}/task`;
+      if (!existsSync(tasks)) continue;
+      const threads = readdirSync(tasks);
+      expect(threads.length).toBeGreaterThan(1);
+      for (const thread of threads) expect(niceOf(`${tasks}/${thread}/stat`), `thread ${thread} of worker ${pid}`).toBe(REPLAY_NICE);
+    }
+  });
+
+  it('deals every worker the same orders while new ones come in: the selection is pinned to the newest order when the replay starts', async () => {
+    await recordOrders(['RW-20', 350_000], ['RW-21', 450_000], ['RW-22', 700_000]);
+    const pinned = await pinSelection(store, { processKey: 'order-to-cash', last: 2 });
+    // entered after the pin, before a worker reads its first page
+    fixture.clock.advance(1000);
+    await enter(fixture.stratum.runtime, order('RW-23', 420_000));
+    const numbers = async (selection: OrderSelection) => {
+      const seen: string[] = [];
+      for await (const { order: one } of recordedOrders(store, selection)) seen.push(one.orderNo);
+      return seen;
+    };
+    expect(await numbers(pinned)).toEqual(['RW-22', 'RW-21']);
+    expect(await numbers({ processKey: 'order-to-cash', last: 2 })).toEqual(['RW-23', 'RW-22']);
+    expect(await numbers(await pinSelection(store, { processKey: 'order-to-cash', last: 2 }))).toEqual(['RW-23', 'RW-22']);
+  });
+
+  it('fails with the worker\'s error when the replay throws in its process', { timeout: 120_000 }, async () => {
+    // a folder with no Stratum database in it: the worker's store has no tables to read
+    const empty = mkdtempSync(join(tmpdir(), 'stratum-replay-empty-'));
+    try {
+      await expect(replayInWorkers({ kind: 'sqlite', dataDir: empty, busyTimeoutMs: 1000 }, lowered(), { processKey: 'order-to-cash' }, { workers: 1 }))
+        .rejects.toThrow(/^the replay failed in its worker process: .*no such table/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });
 
 // helpers
+
+/** A thread's nice value from /proc/<pid>/task/<tid>/stat (field 19; the name in field 2 may hold spaces). */
+function niceOf(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
 
 /** Credit orders entered, their vice-president tasks approved and their jobs worked to the end. */
 async function recordOrders(...orders: [string, number][]) {

@@ -402,6 +402,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(ids(await find({ processKey: 'credit-order-approval' }))).toEqual(['child']);
         expect(ids(await find({ rootId: 'a' }))).toEqual(['child', 'a']);
         expect(ids(await find({ rootId: 'child' }))).toEqual([]);
+        expect(ids(await find({ rootIds: ['a', 'b'] }))).toEqual(['child', 'b', 'a']);
+        expect(ids(await find({ rootIds: [] }))).toEqual([]);
         expect(ids(await find({ status: 'completed' }))).toEqual(['b']);
         expect(ids(await find({ status: 'running', processKey: 'order-to-cash', businessKey: 'SO-2' }))).toEqual([]);
         expect(ids(await find({ limit: 2 }))).toEqual(['child', 'b']);
@@ -590,6 +592,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const find = (filter: Parameters<StoreTx['findWaits']>[0]) => store.read(async (tx) => ids(await tx.findWaits(filter)));
         expect(await find({})).toEqual(['o-pay', 'r-call', 'r-pay', 'c-a', 'c-b']);
         expect(await find({ rootId: 'root' })).toEqual(['r-call', 'r-pay', 'c-a', 'c-b']);
+        expect(await find({ rootIds: ['root', 'other'] })).toEqual(['o-pay', 'r-call', 'r-pay', 'c-a', 'c-b']);
+        expect(await find({ rootIds: ['other'], kind: 'message' })).toEqual(['o-pay']);
+        expect(await find({ rootIds: [] })).toEqual([]);
         expect(await find({ businessKey: 'SO-1', kind: 'message' })).toEqual(['r-pay', 'c-a', 'c-b']);
         expect(await find({ messageName: 'PaymentReceived' })).toEqual(['o-pay', 'r-pay', 'c-a']);
         expect(await find({ kind: 'message', messageName: 'PaymentReceived', correlationKey: 'SO-1' })).toEqual(['r-pay', 'c-a']);
