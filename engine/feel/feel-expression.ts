@@ -89,12 +89,26 @@ export function checkFeelSyntax(body: string): SyntaxCheck {
   return { ok: true };
 }
 
+const readsByText = new Map<string, readonly string[]>();
+const READS_CACHE_LIMIT = 5000;
+
 /**
  * The top-level variables an expression reads: `customer` for `customer.name`,
  * not function names (`count(items)` reads `items`) and not names the
  * expression binds itself (`x` in `some x in items satisfies x > limit`).
  */
 export function variablesReadBy(written: string): string[] {
+  // a pure function of the text, asked on every task completion and start: parsed once per text
+  let names = readsByText.get(written);
+  if (!names) {
+    names = parsedReads(written);
+    if (readsByText.size >= READS_CACHE_LIMIT) readsByText.delete(readsByText.keys().next().value!);
+    readsByText.set(written, names);
+  }
+  return [...names];
+}
+
+function parsedReads(written: string): string[] {
   const names = new Set<string>();
   const bound = new Set<string>();
   const body = feelSource(written);
