@@ -2,7 +2,7 @@
 // with `=` is FEEL. Evaluation is strict: a missing variable or a failed
 // comparison is an error, never a silent `null` that would pick a default path.
 // Browser-safe: no Node-only imports.
-import { evaluate, parseExpression } from 'feelin';
+import { evaluate, parseExpression, toFeel } from 'feelin';
 
 /** A variable an expression read when it could not be evaluated, and what was wrong with it. */
 export interface FeelInput {
@@ -165,6 +165,8 @@ export function strictProblem(warnings: readonly { type: string; message: string
 
 /** Evaluates a FEEL expression (without `=`) strictly against `variables`. */
 export function evaluateFeel(body: string, variables: Record<string, unknown>): unknown {
+  const named = namedVariable(body, variables);
+  if (named) return named.value;
   let result;
   try {
     result = evaluate(feelSource(body), variables);
@@ -174,6 +176,30 @@ export function evaluateFeel(body: string, variables: Record<string, unknown>): 
   const problem = strictProblem(result.warnings);
   if (problem) throw new FeelError(`cannot evaluate "${body}": ${problem}`, body);
   return result.value;
+}
+
+const PLAIN_NAME = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*$/;
+const FEEL_WORDS = new Set(['true', 'false', 'null', 'not', 'and', 'or', 'if', 'then', 'else', 'for', 'in', 'return', 'some', 'every',
+  'satisfies', 'instance', 'of', 'between', 'function', 'external']);
+
+/**
+ * Most expressions of a process name one variable (`=orderNo`, `=approved`). feelin would parse
+ * them and copy every variable first; the value is the same as its lookup: that variable,
+ * coerced as feelin coerces its context. Anything else (a missing variable too) is feelin's.
+ */
+function namedVariable(body: string, variables: Record<string, unknown>): { value: unknown } | undefined {
+  const name = PLAIN_NAME.exec(body)?.[1];
+  if (!name || FEEL_WORDS.has(name) || !Object.hasOwn(variables, name) || variables[name] === undefined) return undefined;
+  return { value: asFeelValue(variables[name]) };
+}
+
+/** A value as feelin takes it from its context: lists and plain objects copied, dates and times as FEEL's. */
+function asFeelValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asFeelValue);
+  if (value !== null && value !== undefined && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, asFeelValue(entry)]));
+  }
+  return toFeel(value);
 }
 
 /** A sequence-flow condition must yield a boolean; anything else is an error. */
