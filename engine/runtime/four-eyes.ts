@@ -24,8 +24,8 @@ export async function earlierSeparatedDecision(
 ): Promise<EarlierDecision | undefined> {
   const order = await instancesOfOrder(tx, instance);
   const byId = new Map(order.map((member) => [member.id, member]));
-  const completions = (await tx.historyOf([...byId.keys()]))
-    .filter((entry) => entry.event === 'task.completed' && entry.actor === actor && entry.elementId);
+  const completions = (await tx.historyOf([...byId.keys()], { event: 'task.completed', actor }))
+    .filter((entry) => entry.elementId);
   for (const entry of completions) {
     const decided = byId.get(entry.instanceId)!;
     if (decided.processKey === instance.processKey && entry.elementId === elementId) continue;

@@ -37,3 +37,29 @@ export class InstanceRows {
     return { ...this.history(wait.instanceId, actor, event, wait.elementId, elementType, data), waitId: wait.id };
   }
 }
+
+/**
+ * The instance as a step left it. Field by field, not `{ ...instance }`: a spread would read
+ * the stored row's lazy `state` (inflating and parsing kilobytes of JSON) only to replace it.
+ */
+export function withStepOutcome(instance: InstanceRow, outcome: Pick<InstanceRow, 'status' | 'state' | 'variables' | 'incident' | 'endedAt'>): InstanceRow {
+  return {
+    id: instance.id,
+    processKey: instance.processKey,
+    version: instance.version,
+    businessKey: instance.businessKey,
+    parentId: instance.parentId,
+    parentElementId: instance.parentElementId,
+    parentExecutionId: instance.parentExecutionId,
+    rootId: instance.rootId,
+    status: outcome.status,
+    state: outcome.state,
+    variables: outcome.variables,
+    incident: outcome.incident,
+    revision: instance.revision,
+    startedBy: instance.startedBy,
+    createdAt: instance.createdAt,
+    updatedAt: instance.updatedAt,
+    endedAt: outcome.endedAt,
+  };
+}

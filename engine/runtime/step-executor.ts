@@ -28,7 +28,7 @@ import type { LiveEngine } from './engine-adapter.js';
 import { estimatedEngineBytes, type EngineCache } from './engine-cache.js';
 import type { FeelTiming } from './execution-environment.js';
 import { Incidents } from './incidents.js';
-import { InstanceRows } from './instance-rows.js';
+import { InstanceRows, withStepOutcome } from './instance-rows.js';
 import { runInstanceStep, type StepAction, type StepInput, type StepResult } from './instance-step.js';
 import { MessageBuffer } from './message-buffer.js';
 import { deliverBuffered } from './messages.js';
@@ -207,14 +207,13 @@ export class StepExecutor {
     for (const call of newCalls) call.childInstanceId = newInstanceId();
 
     const ended = result.status !== 'running';
-    const updated: InstanceRow = {
-      ...instance,
+    const updated = withStepOutcome(instance, {
       status: result.status,
       state: result.state,
       variables: result.variables,
       incident: result.incident,
       endedAt: ended && result.status !== 'failed' ? now.toISOString() : instance.endedAt,
-    };
+    });
     const revision = step.isNew ? await this.insertInstance(tx, updated) : await this.saveInstance(tx, updated);
     if (result.engine) this.pending.get(tx)?.set(instance.id, { revision, engine: result.engine, bytes: estimatedEngineBytes(definition.model.elements.size) });
     await tx.replaceWaits(instance.id, result.waits);
@@ -286,6 +285,15 @@ export class StepExecutor {
     // Kept with its own wait objects: the speculation goes on to name children in them.
     if (speculation && key && written) speculation.results.set(key, { ...result, waits: result.waits.map((wait) => ({ ...wait })) });
     return result;
+  }
+
+  /**
+   * True inside a speculation. A refusal that only reads (four eyes, an open order change) may be
+   * left to the transaction, which runs every check under the lock: a speculation it would have
+   * ended only computed an engine step nobody takes.
+   */
+  isSpeculation(tx: StoreTx): boolean {
+    return this.speculating.has(tx);
   }
 
   /** An engine standing on the instance's stored revision: one an earlier step of this transaction left, or a committed one. */

@@ -40,7 +40,7 @@ export class UserTasks {
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
       const writes = userTaskWrites(info, variables, waitInputs(info, wait.variables));
-      if (definition.model.separatedTasks.includes(wait.elementId)) {
+      if (definition.model.separatedTasks.includes(wait.elementId) && !steps.isSpeculation(tx)) {
         const earlier = await earlierSeparatedDecision(tx, instance, wait.elementId, actor.name, (key, version) => steps.definition(tx, key, version));
         if (earlier) {
           throw forbidden(`four eyes: ${actor.name} already decided "${earlier.name}" (${earlier.processKey}/${earlier.elementId}) ` +

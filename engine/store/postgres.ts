@@ -20,6 +20,7 @@ import { TransactionQueue } from './transaction-queue.js';
 import { TxGuard } from './tx-guard.js';
 import type {
   DecisionVersionRow,
+  HistoryEventFilter,
   HistoryRow,
   OutboxTx,
   IdempotencyRow,
@@ -500,12 +501,15 @@ class PostgresTx extends TxGuard implements StoreTx {
     );
   }
 
-  async historyOf(instanceIds: string[]): Promise<HistoryRow[]> {
+  async historyOf(instanceIds: string[], only?: HistoryEventFilter): Promise<HistoryRow[]> {
     if (instanceIds.length === 0) return [];
-    const { rows } = await this.query<Stored['history']>(
-      'SELECT * FROM stratum_history WHERE instance_id = ANY($1::text[]) ORDER BY seq',
-      [instanceIds],
-    );
+    const { rows } = only
+      ? await this.query<Stored['history']>(
+        `SELECT * FROM stratum_history WHERE instance_id = ANY($1::text[]) AND event = $2
+           AND ($3::text IS NULL OR actor = $3) ORDER BY seq`,
+        [instanceIds, only.event, only.actor ?? null],
+      )
+      : await this.query<Stored['history']>('SELECT * FROM stratum_history WHERE instance_id = ANY($1::text[]) ORDER BY seq', [instanceIds]);
     return rows.map(codec.history);
   }
 

@@ -7,10 +7,19 @@ import { INSTANCE_COLUMNS, WAIT_COLUMNS } from './records.js';
 export interface RowWrites {
   insertVersion: string;
   insertInstance: string;
-  /** Optimistic lock: writes only over the revision before `@revision`. */
+  /**
+   * Optimistic lock: writes only over the revision before `@revision`. Only what a step changes:
+   * an instance's identity (process, version, business key, parent, root, who started it) is fixed
+   * when it is inserted, and leaving those columns out leaves their indexes untouched (SQLite
+   * rewrites every index of a column named in SET: three times the WAL per step).
+   */
   updateInstance: string;
   insertWait: string;
-  /** What the engine knows of a kept wait: createdAt and the job's lock state belong to the store. */
+  /**
+   * What the engine knows of a kept wait: createdAt and the job's lock state belong to the store, and
+   * what the wait's id already says (its instance, root, business key, element, execution, kind) stays
+   * out of SET so that the indexes on those columns are not rewritten.
+   */
   refreshWait: string;
   updateWait: string;
   insertIdempotency: string;
@@ -30,10 +39,8 @@ export function rowWrites(tablePrefix: string): RowWrites {
        ON CONFLICT DO NOTHING`,
 
     updateInstance: `UPDATE ${t('instances')} SET
-         process_key = @processKey, version = @version, business_key = @businessKey, parent_id = @parentId,
-         parent_element_id = @parentElementId, parent_execution_id = @parentExecutionId, root_id = @rootId,
          status = @status, state = @state, variables = @variables, incident = @incident, revision = @revision,
-         started_by = @startedBy, updated_at = @updatedAt, ended_at = @endedAt
+         updated_at = @updatedAt, ended_at = @endedAt
        WHERE id = @id AND revision = @revision - 1`,
 
     insertWait: `INSERT INTO ${t('waits')} (${WAIT_COLUMNS})
@@ -43,8 +50,7 @@ export function rowWrites(tablePrefix: string): RowWrites {
        ON CONFLICT DO NOTHING`,
 
     refreshWait: `UPDATE ${t('waits')} SET
-         root_id = @rootId, business_key = @businessKey, kind = @kind, element_id = @elementId,
-         execution_id = @executionId, name = @name, candidate_groups = @candidateGroups, assignee = @assignee, candidate_users = @candidateUsers,
+         name = @name, candidate_groups = @candidateGroups, assignee = @assignee, candidate_users = @candidateUsers,
          message_name = @messageName, message_id = @messageId, correlation_key = @correlationKey,
          due_at = @dueAt, job_type = @jobType, child_instance_id = @childInstanceId, variables = @variables
        WHERE id = @id AND instance_id = @instanceId`,

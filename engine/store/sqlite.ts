@@ -23,6 +23,7 @@ import { TransactionQueue } from './transaction-queue.js';
 import { TxGuard } from './tx-guard.js';
 import type {
   DecisionVersionRow,
+  HistoryEventFilter,
   HistoryRow,
   OutboxTx,
   IdempotencyRow,
@@ -544,12 +545,16 @@ class SqliteTx extends TxGuard implements StoreTx {
     for (const row of rows) insert.run(codec.historyParameters(row));
   }
 
-  async historyOf(instanceIds: string[]): Promise<HistoryRow[]> {
+  async historyOf(instanceIds: string[], only?: HistoryEventFilter): Promise<HistoryRow[]> {
     this.assertActive();
     if (instanceIds.length === 0) return [];
-    const records = this.sql(
-      'SELECT * FROM history WHERE instance_id IN (SELECT value FROM json_each(?)) ORDER BY seq',
-    ).all(JSON.stringify(instanceIds)) as Stored['history'][];
+    const records = (only
+      ? this.sql(
+        `SELECT * FROM history WHERE instance_id IN (SELECT value FROM json_each(@ids)) AND event = @event
+           AND (@actor IS NULL OR actor = @actor) ORDER BY seq`,
+      ).all({ ids: JSON.stringify(instanceIds), event: only.event, actor: only.actor ?? null })
+      : this.sql('SELECT * FROM history WHERE instance_id IN (SELECT value FROM json_each(?)) ORDER BY seq').all(JSON.stringify(instanceIds))
+    ) as Stored['history'][];
     return records.map(codec.history);
   }
 

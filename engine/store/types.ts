@@ -109,6 +109,12 @@ export interface HistoryRow {
   data: Record<string, unknown> | null;
 }
 
+/** Some history entries of an instance: those of one event, and by one actor when given. */
+export interface HistoryEventFilter {
+  event: string;
+  actor?: string;
+}
+
 export interface IdempotencyRow {
   scope: string; // e.g. "order", "start:<key>"
   key: string;
@@ -411,7 +417,10 @@ export interface StoreTx {
   insertInstance(row: InstanceRow): Promise<void>;
   /** With `lock`, the row stays locked (FOR NO KEY UPDATE) until the transaction ends; ignored inside `read()`. */
   getInstance(id: string, options?: { lock?: boolean }): Promise<InstanceRow | undefined>;
-  /** Writes `row` if its stored revision is `row.revision - 1`; false when someone else won. */
+  /**
+   * Writes `row` if its stored revision is `row.revision - 1`; false when someone else won. Writes what a
+   * step changes (status, state, variables, incident, revision, updatedAt, endedAt); the rest is fixed at insert.
+   */
   updateInstance(row: InstanceRow): Promise<boolean>;
   /** Ordered by createdAt descending, then id ascending. */
   findInstances(filter: InstanceFilter): Promise<InstanceRow[]>;
@@ -442,7 +451,8 @@ export interface StoreTx {
 
   // history (append-only)
   appendHistory(rows: HistoryRow[]): Promise<void>;
-  historyOf(instanceIds: string[]): Promise<HistoryRow[]>;
+  /** The history of these instances in order; with `only`, just the entries of that event (and actor). */
+  historyOf(instanceIds: string[], only?: HistoryEventFilter): Promise<HistoryRow[]>;
   /** Finds the history row of a completed task (to tell "no longer open" from "unknown"). */
   findTaskCompletion(waitId: string): Promise<HistoryRow | undefined>;
 

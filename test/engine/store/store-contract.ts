@@ -340,6 +340,19 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.transaction((tx) => tx.updateInstance(instanceRow('missing', { revision: 2 })))).toBe(false);
       });
 
+      it('keeps what an instance was inserted as (process, version, business key, parents, root, starter) on update', async () => {
+        const inserted = instanceRow('i1', { revision: 1, businessKey: 'SO-1', startedBy: 'ann' });
+        await seed(store, inserted);
+        const moved = instanceRow('i1', {
+          revision: 2, processKey: 'other', version: 9, businessKey: 'SO-2', parentId: 'p', rootId: 'p', startedBy: 'bob',
+          status: 'completed', state: null, variables: { approved: true }, endedAt: at(10), updatedAt: at(10),
+        });
+        expect(await store.transaction((tx) => tx.updateInstance(moved))).toBe(true);
+        expect(await store.read((tx) => tx.getInstance('i1'))).toEqual({
+          ...inserted, revision: 2, status: 'completed', state: null, variables: { approved: true }, endedAt: at(10), updatedAt: at(10),
+        });
+      });
+
       it('lets exactly one of two concurrent updates from the same revision win', async () => {
         await seed(store, instanceRow('i1', { revision: 1 }));
         const attempt = (who: string) =>
@@ -774,6 +787,24 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(history[2]).toMatchObject({ elementId: 'Task_1', elementType: 'bpmn:UserTask', at: at(5) });
         expect(await store.read((tx) => tx.historyOf([]))).toEqual([]);
         expect(await store.read((tx) => tx.historyOf(['nobody']))).toEqual([]);
+      });
+
+      it('reads only the entries of one event, and of one actor, when asked', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2'), instanceRow('i3'));
+        await store.transaction((tx) =>
+          tx.appendHistory([
+            historyRow('i1', 'task.completed', { actor: 'ann', elementId: 'Director' }),
+            historyRow('i1', 'element.entered', { actor: 'ann', elementId: 'Director' }),
+            historyRow('i2', 'task.completed', { actor: 'bob', elementId: 'VicePresident' }),
+            historyRow('i2', 'task.completed', { actor: 'ann', elementId: 'Procurement' }),
+            historyRow('i3', 'task.completed', { actor: 'ann', elementId: 'Production' }),
+          ]),
+        );
+        const completedBy = (actor?: string) =>
+          store.read((tx) => tx.historyOf(['i1', 'i2'], { event: 'task.completed', ...(actor && { actor }) }));
+        expect((await completedBy('ann')).map((row) => [row.instanceId, row.elementId])).toEqual([['i1', 'Director'], ['i2', 'Procurement']]);
+        expect((await completedBy()).map((row) => row.elementId)).toEqual(['Director', 'VicePresident', 'Procurement']);
+        expect(await completedBy('carl')).toEqual([]);
       });
 
       it('finds the completion of a task by its wait id', async () => {
