@@ -2,6 +2,7 @@
 // from the moddle tree: element names and types, who may work a user task,
 // which job type a service task publishes, which message a catch event waits
 // for, which process a call activity starts. Browser-safe.
+import { camunda7CallVariables, type Camunda7CallVariables } from './camunda7-call-variables.js';
 import { camunda7JobOf, camunda7Mappings, type InputOutput } from './camunda7-jobs.js';
 import type { ModdleElement } from 'bpmn-moddle';
 import { inferredDecisionVariables } from './inferred-decision.js';
@@ -44,6 +45,8 @@ export interface ElementInfo {
   outcome?: string;
   /** Call activities: `propagateAllChildVariables="false"` hands back only the outputs (Camunda 8). */
   propagatesChildVariables?: false;
+  /** Call activities: Camunda 7's `camunda:in`/`camunda:out`, when it has any (camunda7-call-variables.ts). */
+  camunda7Call?: Camunda7CallVariables;
   /** `zeebe:property name="orderChange"`: reaching the element settles the order's change being handled (status). */
   orderChange?: string;
   /** Inside a (event) sub-process rather than directly in the process. */
@@ -173,6 +176,8 @@ export function describeElement(element: ModdleElement): ElementInfo {
   const binding = called ? bindingOf(element) : undefined;
   if (binding) info.binding = binding;
   if (called && extensionValues(element, 'zeebe:CalledElement')[0]?.propagateAllChildVariables === false) info.propagatesChildVariables = false;
+  const camunda7Call = called ? camunda7CallVariables(element).mappings : undefined;
+  if (camunda7Call) info.camunda7Call = camunda7Call;
 
   if ((element.eventDefinitions ?? []).some((definition) => definition.$type === 'bpmn:TimerEventDefinition')) {
     info.hasTimer = true;

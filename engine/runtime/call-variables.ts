@@ -3,18 +3,23 @@
 // back all of its variables, or, with propagateAllChildVariables="false", only
 // what the call activity's outputs read from them. The order-change loop of
 // sales-order-management re-approves a changed amount this way without the
-// child's `reportingAmount` ever reaching the order (docs/modelling.md).
+// child's `reportingAmount` ever reaching the order (docs/modelling.md). A
+// Camunda 7 call activity's `camunda:in`/`camunda:out` pass only what they name
+// (camunda7-call-variables.ts).
+import { passCallVariables } from '../bpmn/camunda7-call-variables.js';
 import type { ElementInfo } from '../bpmn/process-model.js';
 import { evaluateFeel, feelBody, isFeel } from '../feel/feel-expression.js';
 
 /** The variables a called child starts with. */
 export function childStartVariables(call: ElementInfo | undefined, parentVariables: Record<string, unknown>): Record<string, unknown> {
-  if (!call?.inputs?.length) return parentVariables;
   const local: Record<string, unknown> = {};
-  for (const { source, target } of call.inputs) {
+  for (const { source, target } of call?.inputs ?? []) {
     local[target] = isFeel(source) ? evaluateFeel(feelBody(source), { ...parentVariables, ...local }) ?? null : source;
   }
-  return { ...parentVariables, ...local };
+  const scope = Object.keys(local).length ? { ...parentVariables, ...local } : parentVariables;
+  // camunda:in reads the call activity's scope, its inputs included
+  const ins = call?.camunda7Call?.ins;
+  return ins ? passCallVariables(ins, scope) : scope;
 }
 
 /**
@@ -22,6 +27,8 @@ export function childStartVariables(call: ElementInfo | undefined, parentVariabl
  * variables are already the call activity's outputs (not evaluated again).
  */
 export function childReturnVariables(call: ElementInfo | undefined, childVariables: Record<string, unknown>): { variables: Record<string, unknown>; outputsApplied?: true } {
+  const outs = call?.camunda7Call?.outs;
+  if (outs) return { variables: passCallVariables(outs, childVariables) };
   if (call?.propagatesChildVariables !== false) return { variables: childVariables };
   const outputs: Record<string, unknown> = {};
   for (const { source, target } of call.outputs ?? []) {

@@ -1,6 +1,7 @@
 // Every expression Stratum evaluates is FEEL and is checked once, here, at deploy:
 // sequence-flow conditions, zeebe input/output mapping sources, message
-// correlation keys, job types, `=` candidate groups / called process ids, and Camunda 7 input/output parameters.
+// correlation keys, job types, `=` candidate groups / called process ids, Camunda 7 input/output parameters and
+// call activity variables (camunda:in/out).
 // (Timers take no expressions: timer-definition.) Camunda 7 `${…}` conditions must translate to FEEL. A condition
 // that is neither FEEL nor `${…}` is refused: bpmn-engine would treat it as a
 // script or a truthy string.
@@ -8,6 +9,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { isFeel } from '../../feel/feel-expression.js';
 import { shortText, tryCompileExpression } from '../../expressions/compile-expression.js';
 import { extensionValues } from '../../bpmn/process-model.js';
+import { camunda7CallVariables } from '../../bpmn/camunda7-call-variables.js';
 import { camunda7Mappings, type InputOutput } from '../../bpmn/camunda7-jobs.js';
 import { elementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
@@ -36,6 +38,13 @@ const feelConditionSyntax: RuleFactory = () => {
     for (const inputOutput of camundaIo) {
       for (const problem of camunda7Mappings(inputOutput as InputOutput | undefined).problems) {
         reporter.report(node.id, `The ${problem.kind} parameter "${problem.parameter}" of ${elementLabel(node)} cannot be translated to FEEL: ${problem.detail}; rewrite it in FEEL, starting with "="`);
+      }
+    }
+
+    // Camunda 7 call activity variables: a camunda:in/out sourceExpression must translate to FEEL.
+    if (is(node, 'bpmn:CallActivity')) {
+      for (const problem of camunda7CallVariables(node).problems) {
+        reporter.report(node.id, `camunda:${problem.kind} #${problem.index + 1} of ${elementLabel(node)} cannot be passed: ${problem.detail}; give it a source variable or a \${…} sourceExpression, and a target`);
       }
     }
 
