@@ -30,8 +30,9 @@ async function call(url: string, method: string, path: string, body?: unknown): 
   return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : null };
 }
 
+/** The order as an ERP posts it (the entry alone: the reporting amount and rate are the server's to set). */
 function orderBody(n: number) {
-  const { specialChange: _none, ...body } = order(`BURST-${n}`, AMOUNT).variables;
+  const { specialChange: _none, ...body } = order(`BURST-${n}`, AMOUNT).entry;
   return body;
 }
 
