@@ -7,12 +7,12 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Store, Workers } from '../engine/index.js';
 
-export interface JobSignal {
+interface JobSignal {
   type: 'stratum-job-fetchable';
   jobType: string;
 }
 
-export const isJobSignal = (message: unknown): message is JobSignal =>
+const isJobSignal = (message: unknown): message is JobSignal =>
   typeof message === 'object' && message !== null && (message as JobSignal).type === 'stratum-job-fetchable'
   && typeof (message as JobSignal).jobType === 'string';
 
