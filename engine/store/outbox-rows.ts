@@ -25,6 +25,12 @@ export interface OutboxDialect {
   claimLock: string;
   /** Appended to the fan-out's SELECT of subscriptions. */
   subscriptionLock: string;
+  /**
+   * Appended to the check for an earlier pending delivery when one is stored blocked: PostgreSQL locks
+   * that delivery, so its settling (which unblocks the next) waits for the insert to commit, or the
+   * check waits for the settling and sees it; SQLite writers run one at a time.
+   */
+  pendingLock: string;
   /** Taken before an event is numbered, so numbers follow commit order (PostgreSQL: an advisory lock; SQLite: none needed). */
   outboxLock: string | null;
 }
@@ -139,7 +145,7 @@ export class OutboxRows implements OutboxTx {
       `INSERT INTO ${this.deliveries}
          (id, subscription_id, event_seq, order_no, status, attempts, next_attempt_at, dead_after, lease_owner, lease_until, last_status, last_error, created_at, delivered_at)
        VALUES (@id, @subscriptionId, @eventSeq, @orderNo, @status, @attempts,
-               CASE WHEN EXISTS (${this.earlierPending('@subscriptionId', '@orderNo', '@eventSeq')}) THEN @blocked ELSE @nextAttemptAt END,
+               CASE WHEN EXISTS (${this.earlierPending('@subscriptionId', '@orderNo', '@eventSeq')}${this.dialect.pendingLock}) THEN @blocked ELSE @nextAttemptAt END,
                @deadAfter, NULL, NULL, NULL, NULL, @createdAt, NULL)
        ON CONFLICT (subscription_id, event_seq) DO NOTHING`,
       {
@@ -286,7 +292,7 @@ export class OutboxRows implements OutboxTx {
     const changed = await this.runner.run(
       `UPDATE ${this.deliveries}
           SET status = 'pending', dead_after = @deadAfter, lease_owner = NULL, lease_until = NULL, delivered_at = NULL,
-              next_attempt_at = CASE WHEN EXISTS (${this.earlierPending(`${this.deliveries}.subscription_id`, `${this.deliveries}.order_no`, `${this.deliveries}.event_seq`)})
+              next_attempt_at = CASE WHEN EXISTS (${this.earlierPending(`${this.deliveries}.subscription_id`, `${this.deliveries}.order_no`, `${this.deliveries}.event_seq`)}${this.dialect.pendingLock})
                                      THEN @blocked ELSE @now END
         WHERE id = @id`,
       { id, now, deadAfter, blocked: BLOCKED_UNTIL },

@@ -247,6 +247,7 @@ const POSTGRES_OUTBOX: OutboxDialect = {
   prefix: 'stratum_',
   claimLock: ' FOR UPDATE OF d SKIP LOCKED',
   subscriptionLock: ' FOR UPDATE SKIP LOCKED',
+  pendingLock: ' FOR UPDATE',
   outboxLock: "SELECT pg_advisory_xact_lock(hashtext('stratum.outbox:' || current_schema()))",
 };
 

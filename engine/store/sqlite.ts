@@ -310,7 +310,7 @@ type Stored = Records<SqliteColumns>;
 const SQLITE_ORDER_TABLES: OrderTables = { orders: 'orders', instances: 'instances', customerName: "json_extract(o.entered, '$.customer.name')" };
 
 /** Writers run one at a time: no row locks, no lock for event numbers. */
-const SQLITE_OUTBOX: OutboxDialect = { prefix: '', claimLock: '', subscriptionLock: '', outboxLock: null };
+const SQLITE_OUTBOX: OutboxDialect = { prefix: '', claimLock: '', subscriptionLock: '', pendingLock: '', outboxLock: null };
 
 class SqliteTx extends TxGuard implements StoreTx {
   readonly outbox: OutboxTx;
