@@ -5,13 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { parseBpmn } from '../engine/bpmn/moddle.js';
 import { compileProcessModels } from '../engine/bpmn/process-model.js';
 import { openStore, openStratum, type Stratum } from '../engine/index.js';
 import { compileExecutable, type ExecutableDefinition } from '../engine/runtime/definition-cache.js';
 import { PostgresStore } from '../engine/store/postgres.js';
 import { enter, order, SAMPLE_RATES, shippedDiagrams } from '../test/support/stratum-fixture.js';
+import { freshBenchSchema } from './postgres-schema.js';
 import { RawEngineHarness } from './raw-engine-harness.js';
 import type { FeelTiming } from '../engine/runtime/execution-environment.js';
 import { median, type BenchResult } from './report.js';
@@ -82,13 +82,10 @@ export async function loadDefinitions(): Promise<Map<string, ExecutableDefinitio
 type DurableStore = (feelTiming: FeelTiming) => Promise<{ stratum: Stratum; dispose: () => Promise<void> }>;
 
 /** The scale-out store: a fresh schema on the PostgreSQL of STRATUM_BENCH_DATABASE_URL, dropped afterwards. */
-const POSTGRES_URL = process.env.STRATUM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
 async function openPostgres(feelTiming: FeelTiming): Promise<{ stratum: Stratum; dispose: () => Promise<void> }> {
-  const admin = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
-  const schema = `stratum_bench_${process.pid}_${Date.now().toString(36)}`;
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const store = new PostgresStore({ connectionString: POSTGRES_URL, options: `-c search_path=${schema}` });
+  const schema = await freshBenchSchema('engine');
+  if ('skipped' in schema) throw new Error(schema.skipped);
+  const store = new PostgresStore({ connectionString: schema.url });
   await store.migrate();
   const stratum = await openStratum({ store, orderEntry: { rates: SAMPLE_RATES }, feelTiming });
   await stratum.library.deploy(shippedDiagrams(), { user: 'bench' });
@@ -96,22 +93,17 @@ async function openPostgres(feelTiming: FeelTiming): Promise<{ stratum: Stratum;
     stratum,
     dispose: async () => {
       await stratum.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
+      await schema.drop();
     },
   };
 }
 
+/** Why PostgreSQL cannot be used, or null: a schema is made and dropped. */
 async function postgresUnreachable(): Promise<string | null> {
-  const probe = new pg.Pool({ connectionString: POSTGRES_URL, max: 1, connectionTimeoutMillis: 3000 });
-  try {
-    await probe.query('SELECT 1');
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    await probe.end();
-  }
+  const schema = await freshBenchSchema('probe');
+  if ('skipped' in schema) return schema.skipped;
+  await schema.drop();
+  return null;
 }
 
 async function openDurable(feelTiming: FeelTiming): Promise<{ stratum: Stratum; dispose: () => Promise<void> }> {
@@ -245,7 +237,7 @@ export async function runEngineBench(): Promise<BenchResult> {
   // The scale-out store on the longest approval path: every step is a few round trips to PostgreSQL.
   const unreachable = await postgresUnreachable();
   const postgres = unreachable
-    ? { skipped: `PostgreSQL unreachable: ${unreachable}` }
+    ? { skipped: unreachable }
     : await measureScenario(definitions, SCENARIOS[0], SCENARIOS.length, openPostgres);
   if (unreachable) console.log(`engine: PostgreSQL skipped (${unreachable})`);
   // Memory: durable waiting orders cost store rows, not heap.

@@ -13,11 +13,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
 import { pino } from 'pino';
 import { startServer } from '../server/start.js';
 import { enter, order } from '../test/support/stratum-fixture.js';
 import { percentile } from './http.bench.js';
+import { freshBenchSchema } from './postgres-schema.js';
 import type { BenchResult } from './report.js';
 
 const WAITING = Number(process.env.BENCH_LONG_POLL_WAITING ?? 200);
@@ -42,8 +42,6 @@ const all = Array.from({ length: Number(count) }, (_, index) => poll(index));
 setTimeout(() => console.log('ready'), 500);
 await Promise.all(all);
 `;
-
-const POSTGRES_URL = process.env.STRATUM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
@@ -136,29 +134,19 @@ async function measureSqlite() {
   }
 }
 
-/** Two servers on one fresh PostgreSQL schema; null with the reason when PostgreSQL cannot be reached. */
+/** Two servers on one fresh PostgreSQL schema; the reason when PostgreSQL cannot be reached. */
 async function measurePostgres() {
-  const admin = new pg.Pool({ connectionString: POSTGRES_URL, max: 1, connectionTimeoutMillis: 3000 });
-  admin.on('error', () => undefined);
-  const schema = `stratum_bench_lp_${process.pid}_${Date.now().toString(36)}`;
-  try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-  } catch (error) {
-    await admin.end();
-    return { skipped: `PostgreSQL unreachable: ${(error as Error).message}` };
-  }
-  const url = new URL(POSTGRES_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
+  const schema = await freshBenchSchema('lp');
+  if ('skipped' in schema) return schema;
   const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'stratum-bench-long-poll-pg-')));
   const servers: Server[] = [];
   try {
-    for (const dir of dirs) servers.push(await startBenchServer(dir, url.toString()));
+    for (const dir of dirs) servers.push(await startBenchServer(dir, schema.url));
     return await measure(servers[0], servers[1], 'P');
   } finally {
     for (const server of servers) await server.close();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
+    await schema.drop();
   }
 }
 

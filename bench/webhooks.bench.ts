@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openStore, openStratum, type Store, type Stratum } from '../engine/index.js';
 import { enter, erp, order, SAMPLE_RATES, shippedDiagrams } from '../test/support/stratum-fixture.js';
 import { WebhookReceiver } from '../test/support/webhook-receiver.js';
+import { freshBenchSchema } from './postgres-schema.js';
 import { median, type BenchResult } from './report.js';
 
 const ORDERS_PER_ROUND = Number(process.env.BENCH_WEBHOOK_ORDERS ?? 20);
@@ -18,7 +18,6 @@ const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 3);
 const SUBSCRIPTIONS = 100;
 const SECRET = `whsec_${Buffer.from('bench secret of at least 24 bytes!').toString('base64')}`;
 
-const POSTGRES_URL = process.env.STRATUM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 interface BenchStore {
   store: Store;
@@ -30,26 +29,11 @@ async function sqliteStore(): Promise<BenchStore> {
   return { store: await openStore({ dataDir }), dispose: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })) };
 }
 
-/** A fresh schema on PostgreSQL, dropped afterwards; null when PostgreSQL cannot be reached. */
+/** A fresh schema on PostgreSQL, dropped afterwards; the reason when PostgreSQL cannot be reached. */
 async function postgresStore(): Promise<BenchStore | string> {
-  const admin = new pg.Pool({ connectionString: POSTGRES_URL, max: 1, connectionTimeoutMillis: 3000 });
-  admin.on('error', () => undefined);
-  const schema = `stratum_bench_wh_${process.pid}_${Date.now().toString(36)}`;
-  try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-  } catch (error) {
-    await admin.end();
-    return `PostgreSQL unreachable: ${(error as Error).message}`;
-  }
-  const url = new URL(POSTGRES_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    store: await openStore({ databaseUrl: url.toString() }),
-    dispose: async () => {
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
-  };
+  const schema = await freshBenchSchema('wh');
+  if ('skipped' in schema) return schema.skipped;
+  return { store: await openStore({ databaseUrl: schema.url }), dispose: () => schema.drop() };
 }
 
 async function measure({ store, dispose }: BenchStore): Promise<{ summary: Record<string, number>; rounds: { quiet: number[]; loaded: number[] } }> {
