@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_USERS, TOKENS } from './support/client.js';
-import { startMain, until, workerPids, type MainProcess } from './support/main-process.js';
+import { startMain, startTwoWorkers, until, workerPids, type MainProcess } from './support/main-process.js';
 import { DIAGRAMS_DIR, makeDataDir, removeDataDir } from './support/real-server.js';
 
 const dirs: string[] = [];
@@ -12,17 +12,6 @@ const dirs: string[] = [];
 afterEach(() => {
   dirs.splice(0).forEach(removeDataDir);
 });
-
-/** Two routed workers on a fresh SQLite folder with the test users and the shipped diagrams. */
-async function startTwoWorkers(options: { detached?: boolean } = {}): Promise<MainProcess> {
-  const dataDir = makeDataDir();
-  dirs.push(dataDir);
-  const usersFile = join(dataDir, 'users.json');
-  writeFileSync(usersFile, JSON.stringify(TEST_USERS));
-  return startMain({
-    HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_WORKERS: '2', STRATUM_DEPLOY_NOTE: 'optional',
-  }, 'stratum workers listening', options);
-}
 
 /** Kills one worker with SIGKILL and resolves with the pid of its replacement the moment the primary forks it. */
 async function killAndCatchReplacement(server: MainProcess): Promise<number> {
@@ -94,14 +83,7 @@ describe('server/main.ts', () => {
   });
 
   it('routes each order\'s requests to one worker (STRATUM_ROUTING=order), and a killed worker\'s orders to the other', async () => {
-    const dataDir = makeDataDir();
-    dirs.push(dataDir);
-    const usersFile = join(dataDir, 'users.json');
-    writeFileSync(usersFile, JSON.stringify(TEST_USERS));
-    const server = await startMain({
-      HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR,
-      STRATUM_WORKERS: '2', STRATUM_ROUTING: 'order', STRATUM_DEPLOY_NOTE: 'optional',
-    }, 'stratum workers listening');
+    const server = await startTwoWorkers({ routing: 'order' });
     const base = `http://127.0.0.1:${server.port}`;
     const call = async (method: string, path: string, token: string, body?: unknown) => {
       const response = await fetch(`${base}${path}`, {

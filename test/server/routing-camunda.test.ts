@@ -6,21 +6,15 @@
 // the orders (prepaid-entry-control, prepaid-shipment-control), whose order
 // the router learns only from the fetch and activation answers. With
 // STRATUM_ROUTING=off, the control, the same calls are spread over the workers.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { TEST_USERS, TOKENS } from './support/client.js';
-import { startMain, until } from './support/main-process.js';
-import { DIAGRAMS_DIR, makeDataDir, removeDataDir, SERVER_FIXTURES } from './support/real-server.js';
+import { describe, expect, it } from 'vitest';
+import { TOKENS } from './support/client.js';
+import { startTwoWorkers, until } from './support/main-process.js';
+import { SERVER_FIXTURES } from './support/real-server.js';
 
 const ORDERS = 4;
-const dirs: string[] = [];
-
-afterEach(() => {
-  dirs.splice(0).forEach(removeDataDir);
-});
-
 interface Answer<T> {
   status: number;
   worker: string;
@@ -69,15 +63,7 @@ describe('order routing of the Camunda 7 and 8 routes', () => {
  * connection to the next worker).
  */
 async function driveCamundaRoutes(routing: 'order' | 'off'): Promise<Landing[]> {
-  const dataDir = makeDataDir();
-  dirs.push(dataDir);
-  const usersFile = join(dataDir, 'users.json');
-  writeFileSync(usersFile, JSON.stringify(TEST_USERS));
-  // routed, the primary's line names the router's port; otherwise the workers' lines name the port they share
-  const server = await startMain({
-    HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR,
-    STRATUM_WORKERS: '2', STRATUM_ROUTING: routing, STRATUM_DEPLOY_NOTE: 'optional',
-  }, routing === 'order' ? 'stratum workers listening' : 'stratum server listening');
+  const server = await startTwoWorkers({ routing });
   await until(() => server.lines.some((line) => line.msg === 'stratum workers listening'));
   const call = <T = unknown>(method: string, path: string, token: string, body?: unknown) => send<T>(server.port, method, path, token, body);
   const landings: Landing[] = [];

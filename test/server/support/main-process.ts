@@ -2,12 +2,16 @@
 // of workers, routing and shutdown: its log lines (pino JSON) as they come, the
 // port it listens on, and its exit code.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { TEST_USERS } from './client.js';
+import { DIAGRAMS_DIR, makeDataDir, removeDataDir } from './real-server.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const started: { child: ChildProcess; detached: boolean }[] = [];
+const dataDirs: string[] = [];
 
 afterEach(() => {
   for (const { child, detached } of started.splice(0)) {
@@ -19,6 +23,7 @@ afterEach(() => {
       // gone
     }
   }
+  dataDirs.splice(0).forEach(removeDataDir);
 });
 
 /** A line of the server's log. */
@@ -89,4 +94,20 @@ export function workerPids(primary: number): number[] {
       return false;
     }
   }) : [];
+}
+
+/**
+ * `npm start` with two workers on a fresh SQLite folder (removed after the test), the test users and the
+ * shipped diagrams; routed by order unless `routing` is 'off'.
+ */
+export async function startTwoWorkers({ routing = 'order', detached = false }: { routing?: 'order' | 'off'; detached?: boolean } = {}): Promise<MainProcess> {
+  const dataDir = makeDataDir();
+  dataDirs.push(dataDir);
+  const usersFile = join(dataDir, 'users.json');
+  writeFileSync(usersFile, JSON.stringify(TEST_USERS));
+  // routed, the primary's line names the router's port; otherwise the workers' lines name the port they share
+  return startMain({
+    HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR,
+    STRATUM_WORKERS: '2', STRATUM_ROUTING: routing, STRATUM_DEPLOY_NOTE: 'optional',
+  }, routing === 'order' ? 'stratum workers listening' : 'stratum server listening', { detached });
 }
