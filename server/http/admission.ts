@@ -1,6 +1,7 @@
 // Admission control for writes: at most `concurrency` write requests run at
-// once, at most `queueLength` wait behind them, and none waits longer than
-// `queueWaitMs`. Anything beyond is refused at once with 503 and Retry-After,
+// once, at most `queueLength` wait behind them, and none waits for a turn longer
+// than `queueWaitMs` after it arrived (reading its body counts: the client's
+// clock started then). Anything beyond is refused at once with 503 and Retry-After,
 // so a burst is shaped into a steady stream instead of a pile every request
 // (and every liveness probe) waits behind. Reads never pass through here.
 import { HttpProblem } from '../problem.js';
@@ -10,7 +11,7 @@ export interface AdmissionLimits {
   concurrency: number;
   /** Write requests waiting for a turn; one more is refused. */
   queueLength: number;
-  /** How long a write may wait for its turn before it is refused. */
+  /** How long after its arrival a write may still wait for its turn; later it is refused. */
   queueWaitMs: number;
 }
 
@@ -27,6 +28,11 @@ export const DEFAULT_POSTGRES_WRITE_CONCURRENCY = 4;
 
 export type RejectionReason = 'queue-full' | 'queue-timeout';
 
+/** Hands a turn to the next write; default: after pending I/O (see release()). */
+export type HandOff = (admit: () => void) => void;
+
+const afterPendingIo: HandOff = (admit) => setImmediate(admit);
+
 interface Waiter {
   admit: () => void;
   timer: NodeJS.Timeout;
@@ -39,7 +45,10 @@ export class AdmissionQueue {
   private serviceMs = 50;
   private readonly rejections: Record<RejectionReason, number> = { 'queue-full': 0, 'queue-timeout': 0 };
 
-  constructor(readonly limits: AdmissionLimits = DEFAULT_ADMISSION) {}
+  constructor(
+    readonly limits: AdmissionLimits = DEFAULT_ADMISSION,
+    private readonly handOff: HandOff = afterPendingIo,
+  ) {}
 
   /** Writes waiting for a turn. */
   get depth(): number {
@@ -56,10 +65,18 @@ export class AdmissionQueue {
     return this.rejections;
   }
 
-  /** Runs `work` when a turn is free; throws a 503 HttpProblem when the queue is full or the wait too long. */
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limits.concurrency) await this.turn();
-    else this.running++;
+  /**
+   * Runs `work` when a turn is free; throws a 503 HttpProblem when the queue is full or no turn
+   * comes within `queueWaitMs` of `arrivedAt` (performance.now() when the request arrived).
+   */
+  async run<T>(work: () => Promise<T>, arrivedAt = performance.now()): Promise<T> {
+    if (this.running >= this.limits.concurrency) {
+      await this.turn(arrivedAt + this.limits.queueWaitMs - performance.now());
+    } else {
+      // a free turn starts like a handed-over one: pending I/O (and connections) first
+      this.running++;
+      await new Promise<void>((resolve) => this.handOff(resolve));
+    }
     const started = performance.now();
     try {
       return await work();
@@ -75,8 +92,10 @@ export class AdmissionQueue {
     return Math.min(60, Math.max(1, Math.ceil(queuedMs / 1000)));
   }
 
-  private turn(): Promise<void> {
+  private turn(waitMs: number): Promise<void> {
     if (this.waiting.length >= this.limits.queueLength) return Promise.reject(this.refuse('queue-full'));
+    // it already waited its time on the way here (a slow body, a busy server): no place in the queue
+    if (waitMs <= 0) return Promise.reject(this.refuse('queue-timeout'));
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         // the turn passes from release() directly: `running` stays counted
@@ -85,7 +104,7 @@ export class AdmissionQueue {
           const index = this.waiting.indexOf(waiter);
           if (index >= 0) this.waiting.splice(index, 1);
           reject(this.refuse('queue-timeout'));
-        }, this.limits.queueWaitMs),
+        }, waitMs),
       };
       this.waiting.push(waiter);
     });
@@ -100,8 +119,9 @@ export class AdmissionQueue {
     clearTimeout(next.timer);
     // A SQLite step never waits for I/O, so a turn handed over at once would start the
     // next step in the same microtask run: the queue would drain without the event
-    // loop ever reading a socket. The next turn starts after pending I/O instead.
-    setImmediate(() => next.admit());
+    // loop ever reading a socket. The next turn starts after pending I/O instead
+    // (and, with an AcceptDrain, after the pending connections are accepted).
+    this.handOff(() => next.admit());
   }
 
   private refuse(reason: RejectionReason): HttpProblem {
@@ -109,7 +129,7 @@ export class AdmissionQueue {
     const seconds = this.retryAfterSeconds();
     return new HttpProblem(
       503,
-      `The server is busy with other writes (${reason === 'queue-full' ? 'the write queue is full' : `no turn within ${this.limits.queueWaitMs} ms`}); retry in ${seconds} s. ` +
+      `The server is busy with other writes (${reason === 'queue-full' ? 'the write queue is full' : `no turn within ${this.limits.queueWaitMs} ms of its arrival`}); retry in ${seconds} s. ` +
         'Nothing was written. A retried order with the same orderNo (or a start with the same Idempotency-Key) is still one order.',
       { retryAfter: seconds, reason },
       { 'Retry-After': String(seconds) },
