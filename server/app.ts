@@ -73,7 +73,7 @@ export function createApp(options: AppOptions): StratumApp {
   const metrics = new Metrics();
   const stopWatching = metrics.watch(stratum.events);
   const drain = options.acceptDrain;
-  const admission = new AdmissionQueue(options.admission, drain && ((admit) => drain.afterDrained(admit)));
+  const admission = new AdmissionQueue(options.admission, drain && ((admit, stepMs) => drain.afterDrained(admit, stepMs)));
   metrics.watchAdmission(admission);
   const handlers: Handlers = {
     ...libraryHandlers(stratum.library, { bodyBytes }, { users, demo: options.demo ?? false }, { requireNote: options.requireDeploymentNote ?? false }),

@@ -28,8 +28,8 @@ export const DEFAULT_POSTGRES_WRITE_CONCURRENCY = 4;
 
 export type RejectionReason = 'queue-full' | 'queue-timeout';
 
-/** Hands a turn to the next write; default: after pending I/O (see release()). */
-export type HandOff = (admit: () => void) => void;
+/** Hands a turn to the next write; default: after pending I/O (see release()). `stepMs`: a write's smoothed duration. */
+export type HandOff = (admit: () => void, stepMs: number) => void;
 
 const afterPendingIo: HandOff = (admit) => setImmediate(admit);
 
@@ -75,7 +75,7 @@ export class AdmissionQueue {
     } else {
       // a free turn starts like a handed-over one: pending I/O (and connections) first
       this.running++;
-      await new Promise<void>((resolve) => this.handOff(resolve));
+      await new Promise<void>((resolve) => this.handOff(resolve, this.serviceMs));
     }
     const started = performance.now();
     try {
@@ -121,7 +121,7 @@ export class AdmissionQueue {
     // next step in the same microtask run: the queue would drain without the event
     // loop ever reading a socket. The next turn starts after pending I/O instead
     // (and, with an AcceptDrain, after the pending connections are accepted).
-    this.handOff(() => next.admit());
+    this.handOff(() => next.admit(), this.serviceMs);
   }
 
   private refuse(reason: RejectionReason): HttpProblem {

@@ -83,7 +83,7 @@ describe('AcceptDrain', () => {
   // queue, unrefused, 20 ms per connection ahead of it.
   it('starts no write step while connections wait to be accepted, so a burst\'s surplus is refused before the next step', async () => {
     const drain = new AcceptDrain();
-    const queue = new AdmissionQueue({ concurrency: 1, queueLength: 2, queueWaitMs: 60_000 }, (admit) => drain.afterDrained(admit));
+    const queue = new AdmissionQueue({ concurrency: 1, queueLength: 2, queueWaitMs: 60_000 }, (admit) => drain.afterDrained(admit, 250));
     let steps = 0;
     const stepsBeforeRefusal: number[] = [];
     const server = createServer((req, res) => {
