@@ -26,6 +26,8 @@ export const DEFAULT_ADMISSION: AdmissionLimits = { concurrency: 1, queueLength:
 /** On PostgreSQL a step waits for the database, so several steps overlap usefully. */
 export const DEFAULT_POSTGRES_WRITE_CONCURRENCY = 4;
 
+const MAX_RETRY_AFTER_S = 60;
+
 export type RejectionReason = 'queue-full' | 'queue-timeout';
 
 /** Hands a turn to the next write; default: after pending I/O (see release()). `stepMs`: a write's smoothed duration. */
@@ -44,6 +46,8 @@ export class AdmissionQueue {
   /** Smoothed duration of an admitted write (ms): the basis of Retry-After. */
   private serviceMs = 50;
   private readonly rejections: Record<RejectionReason, number> = { 'queue-full': 0, 'queue-timeout': 0 };
+  /** When the writes of the clients already told to retry are likely served (performance.now() ms). */
+  private retriesServedAt = 0;
 
   constructor(
     readonly limits: AdmissionLimits = DEFAULT_ADMISSION,
@@ -86,10 +90,17 @@ export class AdmissionQueue {
     }
   }
 
-  /** Seconds until a retry is likely to find room: the queue's work spread over the running turns. */
+  /**
+   * Seconds until a retry is likely to find room: the queue's work spread over the running turns, plus
+   * the retries of the clients refused before. Each refused client is told a later time than the one
+   * before, so a refused burst comes back at the pace writes are served, not all at once again.
+   */
   retryAfterSeconds(): number {
-    const queuedMs = ((this.waiting.length + this.running) * this.serviceMs) / Math.max(1, this.limits.concurrency);
-    return Math.min(60, Math.max(1, Math.ceil(queuedMs / 1000)));
+    const now = performance.now();
+    const perWriteMs = this.serviceMs / Math.max(1, this.limits.concurrency);
+    const queueFreeAt = now + (this.waiting.length + this.running) * perWriteMs;
+    this.retriesServedAt = Math.min(now + MAX_RETRY_AFTER_S * 1000, Math.max(this.retriesServedAt, queueFreeAt) + perWriteMs);
+    return Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil((this.retriesServedAt - now) / 1000)));
   }
 
   private turn(waitMs: number): Promise<void> {

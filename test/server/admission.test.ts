@@ -56,6 +56,21 @@ describe('AdmissionQueue', () => {
     expect(queue.rejected['queue-timeout']).toBe(1);
   });
 
+  it('tells each refused client a later Retry-After than the one before, so a refused burst does not come back all at once', async () => {
+    const queue = new AdmissionQueue({ concurrency: 1, queueLength: 0, queueWaitMs: 5000 });
+    let release!: () => void;
+    const busy = queue.run(() => new Promise<void>((resolve) => (release = resolve)));
+    await sleep(10);
+    const told: number[] = [];
+    for (let n = 0; n < 100; n++) told.push(Number((await refusal(queue.run(() => Promise.resolve()))).headers['Retry-After']));
+    // 100 refused writes of about 50 ms each (the estimate before any write finished): spread over 5 s
+    expect(told[0]).toBe(1);
+    expect(told[99]).toBeGreaterThanOrEqual(5);
+    expect(told.every((seconds, n) => n === 0 || seconds >= told[n - 1])).toBe(true);
+    release();
+    await busy;
+  });
+
   it('counts the wait for a turn from the arrival: a write that arrived queueWaitMs ago is refused at once', async () => {
     const queue = new AdmissionQueue({ concurrency: 1, queueLength: 5, queueWaitMs: 5000 });
     let release!: () => void;
