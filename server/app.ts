@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { ImpactAnalysis, Library, Orders, Outbox, Runtime, Workers } from '../engine/api.js';
 import { authenticate, requireGroup } from './auth/authenticate.js';
 import type { User, UserDirectory } from './auth/users.js';
+import type { AcceptDrain } from './http/accept-drain.js';
 import { AdmissionQueue, type AdmissionLimits } from './http/admission.js';
 import type { Handler, Handlers, Reply } from './http/handler.js';
 import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson } from './http/json-body.js';
@@ -49,6 +50,8 @@ export interface AppOptions {
   demo?: boolean;
   /** Limits of the write admission queue (default DEFAULT_ADMISSION). */
   admission?: AdmissionLimits;
+  /** The listening server's accepted connections: a write's turn waits until they are drained (accept-drain.ts). */
+  acceptDrain?: AcceptDrain;
   /** A deployment without a note is refused with 422 (config STRATUM_DEPLOY_NOTE; default false here, readConfig decides). */
   requireDeploymentNote?: boolean;
   /** Behind the primary's order router: answers name the order of each instance they list (server/routing.ts). */
@@ -69,7 +72,8 @@ export function createApp(options: AppOptions): StratumApp {
   const bodyBytes = options.limits?.bodyBytes ?? DEFAULT_BODY_LIMIT;
   const metrics = new Metrics();
   const stopWatching = metrics.watch(stratum.events);
-  const admission = new AdmissionQueue(options.admission);
+  const drain = options.acceptDrain;
+  const admission = new AdmissionQueue(options.admission, drain && ((admit, stepMs) => drain.afterDrained(admit, stepMs)));
   metrics.watchAdmission(admission);
   const handlers: Handlers = {
     ...libraryHandlers(stratum.library, { bodyBytes }, { users, demo: options.demo ?? false }, { requireNote: options.requireDeploymentNote ?? false }),
@@ -182,8 +186,9 @@ function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyByt
         throw new HttpProblem(415, `${op.method.toUpperCase()} ${op.path} takes no body.`);
       }
       const input = { body, query, params, headers, user: res.locals.user as User | undefined, req };
-      // a write takes its turn only once its body is read: a slow client cannot hold a turn
-      const reply = admission ? await admission.run(() => handler(input)) : await handler(input);
+      // a write takes its turn only once its body is read: a slow client cannot hold a turn,
+      // and its wait for a turn counts from its arrival, reading included
+      const reply = admission ? await admission.run(() => handler(input), res.locals.arrivedAt as number) : await handler(input);
       if (routeHintsOn) {
         const hints = reply.orders ? formatRouteHints(reply.orders) : reply.json !== undefined ? routeHints(reply.json) : undefined;
         if (hints) res.setHeader(ROUTES_HEADER, hints);
@@ -248,6 +253,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 function requestLogging(logger: Logger, metrics: Metrics): Middleware {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    res.locals.arrivedAt = performance.now();
     const offered = req.get('x-request-id');
     const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
     res.locals.requestId = requestId;

@@ -10,6 +10,7 @@ import { loadRateTable, openStore, openStratum, parseRateTable, type RateTable, 
 import type { DeployOptions } from '../engine/api.js';
 import { StratumError } from '../engine/errors.js';
 import { createApp } from './app.js';
+import { AcceptDrain } from './http/accept-drain.js';
 import type { ServerConfig } from './config.js';
 import { DEFAULT_HTTP_TIMEOUTS, guardConnections, serverOptions } from './http/client-errors.js';
 import demoUsers from './demo-users.json' with { type: 'json' };
@@ -63,6 +64,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     await store.close();
     throw error;
   }
+  const acceptDrain = new AcceptDrain();
   const { app, dispose } = createApp({
     stratum,
     users,
@@ -74,11 +76,13 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     ...(config.admission ? { admission: config.admission } : {}),
     ...(modelerDir !== undefined ? { modelerDir } : {}),
     routeHints: routed,
+    acceptDrain,
   });
   // slow clients cannot hold connections open for long; idle ones close silently
   const timeouts = config.timeouts ?? DEFAULT_HTTP_TIMEOUTS;
   const server = createServer(serverOptions(timeouts), app);
   guardConnections(server, timeouts);
+  acceptDrain.watch(server);
   try {
     await listen(server, config.port, config.host, routed);
   } catch (error) {

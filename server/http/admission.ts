@@ -1,6 +1,7 @@
 // Admission control for writes: at most `concurrency` write requests run at
-// once, at most `queueLength` wait behind them, and none waits longer than
-// `queueWaitMs`. Anything beyond is refused at once with 503 and Retry-After,
+// once, at most `queueLength` wait behind them, and none waits for a turn longer
+// than `queueWaitMs` after it arrived (reading its body counts: the client's
+// clock started then). Anything beyond is refused at once with 503 and Retry-After,
 // so a burst is shaped into a steady stream instead of a pile every request
 // (and every liveness probe) waits behind. Reads never pass through here.
 import { HttpProblem } from '../problem.js';
@@ -10,7 +11,7 @@ export interface AdmissionLimits {
   concurrency: number;
   /** Write requests waiting for a turn; one more is refused. */
   queueLength: number;
-  /** How long a write may wait for its turn before it is refused. */
+  /** How long after its arrival a write may still wait for its turn; later it is refused. */
   queueWaitMs: number;
 }
 
@@ -25,7 +26,14 @@ export const DEFAULT_ADMISSION: AdmissionLimits = { concurrency: 1, queueLength:
 /** On PostgreSQL a step waits for the database, so several steps overlap usefully. */
 export const DEFAULT_POSTGRES_WRITE_CONCURRENCY = 4;
 
+const MAX_RETRY_AFTER_S = 60;
+
 export type RejectionReason = 'queue-full' | 'queue-timeout';
+
+/** Hands a turn to the next write; default: after pending I/O (see release()). `stepMs`: a write's smoothed duration. */
+export type HandOff = (admit: () => void, stepMs: number) => void;
+
+const afterPendingIo: HandOff = (admit) => setImmediate(admit);
 
 interface Waiter {
   admit: () => void;
@@ -38,8 +46,13 @@ export class AdmissionQueue {
   /** Smoothed duration of an admitted write (ms): the basis of Retry-After. */
   private serviceMs = 50;
   private readonly rejections: Record<RejectionReason, number> = { 'queue-full': 0, 'queue-timeout': 0 };
+  /** When the writes of the clients already told to retry are likely served (performance.now() ms). */
+  private retriesServedAt = 0;
 
-  constructor(readonly limits: AdmissionLimits = DEFAULT_ADMISSION) {}
+  constructor(
+    readonly limits: AdmissionLimits = DEFAULT_ADMISSION,
+    private readonly handOff: HandOff = afterPendingIo,
+  ) {}
 
   /** Writes waiting for a turn. */
   get depth(): number {
@@ -56,10 +69,18 @@ export class AdmissionQueue {
     return this.rejections;
   }
 
-  /** Runs `work` when a turn is free; throws a 503 HttpProblem when the queue is full or the wait too long. */
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limits.concurrency) await this.turn();
-    else this.running++;
+  /**
+   * Runs `work` when a turn is free; throws a 503 HttpProblem when the queue is full or no turn
+   * comes within `queueWaitMs` of `arrivedAt` (performance.now() when the request arrived).
+   */
+  async run<T>(work: () => Promise<T>, arrivedAt = performance.now()): Promise<T> {
+    if (this.running >= this.limits.concurrency) {
+      await this.turn(arrivedAt + this.limits.queueWaitMs - performance.now());
+    } else {
+      // a free turn starts like a handed-over one: pending I/O (and connections) first
+      this.running++;
+      await new Promise<void>((resolve) => this.handOff(resolve, this.serviceMs));
+    }
     const started = performance.now();
     try {
       return await work();
@@ -69,14 +90,23 @@ export class AdmissionQueue {
     }
   }
 
-  /** Seconds until a retry is likely to find room: the queue's work spread over the running turns. */
+  /**
+   * Seconds until a retry is likely to find room: the queue's work spread over the running turns, plus
+   * the retries of the clients refused before. Each refused client is told a later time than the one
+   * before, so a refused burst comes back at the pace writes are served, not all at once again.
+   */
   retryAfterSeconds(): number {
-    const queuedMs = ((this.waiting.length + this.running) * this.serviceMs) / Math.max(1, this.limits.concurrency);
-    return Math.min(60, Math.max(1, Math.ceil(queuedMs / 1000)));
+    const now = performance.now();
+    const perWriteMs = this.serviceMs / Math.max(1, this.limits.concurrency);
+    const queueFreeAt = now + (this.waiting.length + this.running) * perWriteMs;
+    this.retriesServedAt = Math.min(now + MAX_RETRY_AFTER_S * 1000, Math.max(this.retriesServedAt, queueFreeAt) + perWriteMs);
+    return Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil((this.retriesServedAt - now) / 1000)));
   }
 
-  private turn(): Promise<void> {
+  private turn(waitMs: number): Promise<void> {
     if (this.waiting.length >= this.limits.queueLength) return Promise.reject(this.refuse('queue-full'));
+    // it already waited its time on the way here (a slow body, a busy server): no place in the queue
+    if (waitMs <= 0) return Promise.reject(this.refuse('queue-timeout'));
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         // the turn passes from release() directly: `running` stays counted
@@ -85,7 +115,7 @@ export class AdmissionQueue {
           const index = this.waiting.indexOf(waiter);
           if (index >= 0) this.waiting.splice(index, 1);
           reject(this.refuse('queue-timeout'));
-        }, this.limits.queueWaitMs),
+        }, waitMs),
       };
       this.waiting.push(waiter);
     });
@@ -100,8 +130,9 @@ export class AdmissionQueue {
     clearTimeout(next.timer);
     // A SQLite step never waits for I/O, so a turn handed over at once would start the
     // next step in the same microtask run: the queue would drain without the event
-    // loop ever reading a socket. The next turn starts after pending I/O instead.
-    setImmediate(() => next.admit());
+    // loop ever reading a socket. The next turn starts after pending I/O instead
+    // (and, with an AcceptDrain, after the pending connections are accepted).
+    this.handOff(() => next.admit(), this.serviceMs);
   }
 
   private refuse(reason: RejectionReason): HttpProblem {
@@ -109,7 +140,7 @@ export class AdmissionQueue {
     const seconds = this.retryAfterSeconds();
     return new HttpProblem(
       503,
-      `The server is busy with other writes (${reason === 'queue-full' ? 'the write queue is full' : `no turn within ${this.limits.queueWaitMs} ms`}); retry in ${seconds} s. ` +
+      `The server is busy with other writes (${reason === 'queue-full' ? 'the write queue is full' : `no turn within ${this.limits.queueWaitMs} ms of its arrival`}); retry in ${seconds} s. ` +
         'Nothing was written. A retried order with the same orderNo (or a start with the same Idempotency-Key) is still one order.',
       { retryAfter: seconds, reason },
       { 'Retry-After': String(seconds) },

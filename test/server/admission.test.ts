@@ -1,7 +1,10 @@
 // Bursts are shaped, never piled up: writes beyond the admission queue are
 // refused at once with 503 + Retry-After, a retried order is still one order,
 // and reads and /healthz never wait behind the queued writes.
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AcceptDrain } from '../../server/http/accept-drain.js';
 import { AdmissionQueue } from '../../server/http/admission.js';
 import { HttpProblem } from '../../server/problem.js';
 import { problemOf, TOKENS, type InstancePage } from './support/client.js';
@@ -51,6 +54,94 @@ describe('AdmissionQueue', () => {
     await busy;
     expect(await queue.run(() => Promise.resolve('next'))).toBe('next');
     expect(queue.rejected['queue-timeout']).toBe(1);
+  });
+
+  it('tells each refused client a later Retry-After than the one before, so a refused burst does not come back all at once', async () => {
+    const queue = new AdmissionQueue({ concurrency: 1, queueLength: 0, queueWaitMs: 5000 });
+    let release!: () => void;
+    const busy = queue.run(() => new Promise<void>((resolve) => (release = resolve)));
+    await sleep(10);
+    const told: number[] = [];
+    for (let n = 0; n < 100; n++) told.push(Number((await refusal(queue.run(() => Promise.resolve()))).headers['Retry-After']));
+    // 100 refused writes of about 50 ms each (the estimate before any write finished): spread over 5 s
+    expect(told[0]).toBe(1);
+    expect(told[99]).toBeGreaterThanOrEqual(5);
+    expect(told.every((seconds, n) => n === 0 || seconds >= told[n - 1])).toBe(true);
+    release();
+    await busy;
+  });
+
+  it('counts the wait for a turn from the arrival: a write that arrived queueWaitMs ago is refused at once', async () => {
+    const queue = new AdmissionQueue({ concurrency: 1, queueLength: 5, queueWaitMs: 5000 });
+    let release!: () => void;
+    const busy = queue.run(() => new Promise<void>((resolve) => (release = resolve)));
+    // it spent its 5 s on the way (a slow body, a busy server): no second 5 s in the queue
+    const late = queue.run(() => Promise.resolve('never'), performance.now() - 5000);
+    // one that arrived 4.9 s ago waits the 0.1 s left, not 5 s
+    const almost = queue.run(() => Promise.resolve('never'), performance.now() - 4900);
+    const settled = (promise: Promise<unknown>) => promise.then(() => 'admitted', (error: unknown) => error);
+    const within1s = (promise: Promise<unknown>) => Promise.race([settled(promise), sleep(1000).then(() => 'still waiting')]);
+    const [lateAnswer, almostAnswer] = await Promise.all([within1s(late), within1s(almost)]);
+    expect(lateAnswer).toBeInstanceOf(HttpProblem);
+    expect((lateAnswer as HttpProblem).extensions).toMatchObject({ reason: 'queue-timeout' });
+    expect(almostAnswer).toBeInstanceOf(HttpProblem);
+    expect((almostAnswer as HttpProblem).extensions).toMatchObject({ reason: 'queue-timeout' });
+    expect(queue.depth).toBe(0);
+    release();
+    await busy;
+  });
+});
+
+describe('AcceptDrain', () => {
+  // Node accepts one connection per event-loop iteration; a step that blocks the loop
+  // for 20 ms per iteration would let the surplus of a burst wait in the kernel's accept
+  // queue, unrefused, 20 ms per connection ahead of it.
+  it('starts no write step while connections wait to be accepted, so a burst\'s surplus is refused before the next step', async () => {
+    const drain = new AcceptDrain();
+    const queue = new AdmissionQueue({ concurrency: 1, queueLength: 2, queueWaitMs: 60_000 }, (admit) => drain.afterDrained(admit, 250));
+    let steps = 0;
+    const stepsBeforeRefusal: number[] = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const step = () => {
+          steps++;
+          const until = performance.now() + 20;
+          while (performance.now() < until); // a SQLite step: CPU work that never yields
+          return Promise.resolve();
+        };
+        queue.run(step).then(
+          () => res.end(),
+          () => {
+            stepsBeforeRefusal.push(steps);
+            res.writeHead(503).end();
+          },
+        );
+      });
+    });
+    drain.watch(server);
+    await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 511 }, resolve));
+    const { port } = server.address() as AddressInfo;
+    const post = () =>
+      new Promise<number>((resolve, reject) => {
+        // a new connection each, as a burst of separate clients
+        const req = request({ port, host: '127.0.0.1', method: 'POST', path: '/', agent: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+    try {
+      const statuses = await Promise.all(Array.from({ length: 40 }, post));
+      // one turn and two places in the queue; the other 37 are refused …
+      expect(statuses.filter((status) => status === 200)).toHaveLength(3);
+      expect(statuses.filter((status) => status === 503)).toHaveLength(37);
+      // … before the first step started, not one step later each
+      expect(Math.max(...stepsBeforeRefusal)).toBe(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -1,0 +1,47 @@
+// Node 20's libuv accepts ONE connection per event-loop iteration (libuv pull
+// request 3696), and on SQLite each iteration of a busy server carries one whole
+// write step, a stretch of CPU work. A burst of new connections therefore waited
+// in the kernel's accept queue, where no admission limit sees or refuses it: the
+// burst bench's 1,000 posts were accepted at about 20 a second, up to 44 s after
+// they were sent, although each was answered within 2.5 s once accepted.
+// So the next write step waits until an iteration accepted no connection: the
+// accept queue is drained, and each request read (and queued or refused), first,
+// for at most as long as a step takes: during a burst the loop is shared half and
+// half between accepting and writing, and queued writes still get their turns.
+import type { Server } from 'node:net';
+
+/** Bounds of the time spent draining between two write steps (the step's own duration in between). */
+const MIN_DRAIN_MS = 5;
+const MAX_DRAIN_MS = 250;
+
+export class AcceptDrain {
+  private accepted = 0;
+
+  /** Counts the connections `server` accepts. */
+  watch(server: Server): void {
+    server.on('connection', () => this.accepted++);
+  }
+
+  /**
+   * Calls `next` in the first check phase (setImmediate) whose iteration accepted no
+   * connection, or once `budgetMs` (a write step's duration; 5 to 250 ms) have passed.
+   * The connection accepted last was read in that iteration's poll phase, so its
+   * request met the admission queue before `next`.
+   * There is always one poll phase before `next`: the pending I/O of other requests.
+   */
+  afterDrained(next: () => void, budgetMs: number): void {
+    const started = performance.now();
+    const maxMs = Math.min(MAX_DRAIN_MS, Math.max(MIN_DRAIN_MS, budgetMs));
+    // what the current phase accepted is not read yet: the first check never passes
+    let seen = -1;
+    const check = () => {
+      if (this.accepted === seen || performance.now() - started >= maxMs) {
+        next();
+        return;
+      }
+      seen = this.accepted;
+      setImmediate(check);
+    };
+    setImmediate(check);
+  }
+}
