@@ -13,7 +13,7 @@ import {
 import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
 import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
-import { packState, unpackState } from './state-codec.js';
+import { packState, packStateAhead, unpackState } from './state-codec.js';
 import { rowWrites } from './row-writes.js';
 import { noOpenChangeOf, orderChangeOf, orderChangeParameters, orderChangeStatements, type OrderChangeRecord } from './order-change-rows.js';
 import { OutboxRows, type OutboxDialect, type SqlRunner } from './outbox-rows.js';
@@ -164,6 +164,10 @@ export class SqliteStore implements Store {
   replica(): StoreReplica | undefined {
     // an in-memory database exists only on its own connection
     return this.path === ':memory:' ? undefined : { kind: 'sqlite', dataDir: this.dataDir, busyTimeoutMs: this.busyTimeoutMs };
+  }
+
+  prepareState(state: unknown): void {
+    if (state !== null && state !== undefined) packStateAhead(state);
   }
 
   async watchJobs(listener: (jobType: string) => void): Promise<() => Promise<void>> {
