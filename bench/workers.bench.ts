@@ -27,6 +27,13 @@ interface Run {
   orders: number;
   wallSeconds: number;
   cpuSeconds: number;
+  /** CPU seconds of the process `npm start` runs (the primary with several workers, else the one server). */
+  primaryCpuSeconds: number;
+  workers: number;
+  /** CPU seconds of the workers' main (JavaScript) threads; the rest is V8's and libuv's helper threads, and the primary. */
+  mainThreadCpuSeconds: number;
+  /** CPU seconds of this process, which runs the 8 clients, on the same cores. */
+  clientCpuSeconds: number;
   latencies: Map<RequestKind, number[]>;
   /** Warm-engine lookups of the measured part, summed over the workers (/metrics). */
   engineCache: Record<'hit' | 'miss' | 'stale', number>;
@@ -59,12 +66,12 @@ async function engineCacheLookups(url: string, workers: number): Promise<Run['en
   return sum;
 }
 
-/** CPU seconds a process and its children (the workers) have used so far. */
-function cpuSecondsOf(pids: number[]): number {
+/** CPU seconds the processes (or, with `mainThreads`, their main threads) have used so far. */
+function cpuSecondsOf(pids: number[], mainThreads = false): number {
   let ticks = 0;
   for (const pid of pids) {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      const fields = readFileSync(mainThreads ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
       ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
     } catch {
       // gone
@@ -92,14 +99,23 @@ async function lifecycleOverHttp(workers: number, routing: 'order' | 'off' = 'of
     const cacheBefore = await engineCacheLookups(url, workers);
     const pids = treeOf(child.pid!);
     const cpuBefore = cpuSecondsOf(pids);
+    const primaryBefore = cpuSecondsOf([child.pid!]);
+    // with several workers the primary only proxies: its main thread is not one a worker's JavaScript runs on
+    const workerPids = workers > 1 ? pids.filter((pid) => pid !== child.pid) : pids;
+    const mainBefore = cpuSecondsOf(workerPids, true);
+    const clientBefore = process.cpuUsage();
     const began = performance.now();
     await closedLoop(client, CLIENTS, ORDERS, `http-${workers}`);
     const wallSeconds = (performance.now() - began) / 1000;
     const cpuSeconds = cpuSecondsOf(pids) - cpuBefore;
+    const primaryCpuSeconds = cpuSecondsOf([child.pid!]) - primaryBefore;
+    const mainThreadCpuSeconds = cpuSecondsOf(workerPids, true) - mainBefore;
+    const clientUsage = process.cpuUsage(clientBefore);
+    const clientCpuSeconds = (clientUsage.user + clientUsage.system) / 1e6;
     await client.assertAllFinished();
     const cacheAfter = await engineCacheLookups(url, workers);
     const engineCache = { hit: cacheAfter.hit - cacheBefore.hit, miss: cacheAfter.miss - cacheBefore.miss, stale: cacheAfter.stale - cacheBefore.stale };
-    return { orders: ORDERS, wallSeconds, cpuSeconds, latencies: client.latencies, engineCache };
+    return { orders: ORDERS, workers, wallSeconds, cpuSeconds, primaryCpuSeconds, mainThreadCpuSeconds, clientCpuSeconds, latencies: client.latencies, engineCache };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -170,6 +186,17 @@ function latencySummary(run: Run, prefix: string): Record<string, number> {
   return out;
 }
 
+/**
+ * Orders per second the CPU measured per order allows: every core busy with the server and the clients, and each
+ * worker's main thread (where its JavaScript runs) at most one core. From CPU time only, so a loaded machine changes
+ * it far less than it changes the wall-clock throughput.
+ */
+function cpuBoundOrdersPerSec(run: Run, cores: number): number {
+  const allPerOrder = (run.cpuSeconds + run.clientCpuSeconds) / run.orders;
+  const mainThreadPerOrder = run.mainThreadCpuSeconds / run.orders;
+  return Math.min(cores / allPerOrder, run.workers / mainThreadPerOrder);
+}
+
 function hitRate(run: Run): number {
   const { hit, miss, stale } = run.engineCache;
   return hit / (hit + miss + stale || 1);
@@ -183,6 +210,7 @@ export async function runWorkersBench(): Promise<BenchResult> {
   const routed = await lifecycleOverHttp(cores, 'order');
   const size = await storedPerWaitingOrder();
   const perCpu = (run: { orders: number; cpuSeconds: number }) => run.orders / run.cpuSeconds;
+  const msPerOrder = (run: Run, seconds: number) => Math.round((seconds / run.orders) * 10_000) / 10;
   const summary = {
     cores,
     ceilingOrdersPerCpuSec: perCpu(ceiling),
@@ -196,6 +224,15 @@ export async function runWorkersBench(): Promise<BenchResult> {
     routedOrdersPerCpuSec: perCpu(routed),
     routedSpeedup: one.wallSeconds / routed.wallSeconds,
     routedVsSpreadPerCpu: perCpu(routed) / perCpu(many),
+    // where the CPU of an order goes (ms per order), and what the cores allow
+    'oneWorker.serverCpuMsPerOrder': msPerOrder(one, one.cpuSeconds),
+    'oneWorker.mainThreadCpuMsPerOrder': msPerOrder(one, one.mainThreadCpuSeconds),
+    'oneWorker.clientCpuMsPerOrder': msPerOrder(one, one.clientCpuSeconds),
+    'routed.workersCpuMsPerOrder': msPerOrder(routed, routed.cpuSeconds - routed.primaryCpuSeconds),
+    'routed.primaryCpuMsPerOrder': msPerOrder(routed, routed.primaryCpuSeconds),
+    'routed.workerMainThreadsCpuMsPerOrder': msPerOrder(routed, routed.mainThreadCpuSeconds),
+    'routed.clientCpuMsPerOrder': msPerOrder(routed, routed.clientCpuSeconds),
+    routedSpeedupCpuBound: cpuBoundOrdersPerSec(routed, cores) / cpuBoundOrdersPerSec(one, cores),
     oneWorkerEngineCacheHitRate: hitRate(one),
     workersEngineCacheHitRate: hitRate(many),
     routedEngineCacheHitRate: hitRate(routed),
@@ -207,7 +244,7 @@ export async function runWorkersBench(): Promise<BenchResult> {
   };
   return {
     name: 'workers',
-    description: `${ORDERS} credit orders of ${AMOUNT} through their whole lifecycle (POST /api/orders, the director's and the vice-president's approval, procurement-planning, production-planning and shipping jobs) by ${CLIENTS} concurrent clients over HTTP against npm start on SQLite with STRATUM_WORKERS=1, STRATUM_WORKERS=${cores} (one per core; the cluster spreads connections) and STRATUM_WORKERS=${cores} with STRATUM_ROUTING=order (routed: the primary proxies each order's requests to one worker); ceiling = the same lifecycle in raw bpmn-engine with every instance in memory, in this process. Per-CPU figures count the server processes' CPU time (primary and workers), so other load on the machine weighs less; speedup = wall time with one worker / with ${cores}; engine cache hit rate = warm-engine hits / lookups over the measured orders, summed over the workers' /metrics. Stored size: ${WAITING_ORDERS} orders waiting at the director's approval, bytes per order of engine state, variables, waits (approximate row size), history (approximate row size) and the whole database file. loadAverage1m: the machine's load when the run ended.`,
+    description: `${ORDERS} credit orders of ${AMOUNT} through their whole lifecycle (POST /api/orders, the director's and the vice-president's approval, procurement-planning, production-planning and shipping jobs) by ${CLIENTS} concurrent clients over HTTP against npm start on SQLite with STRATUM_WORKERS=1, STRATUM_WORKERS=${cores} (one per core; the cluster spreads connections) and STRATUM_WORKERS=${cores} with STRATUM_ROUTING=order (routed: the primary proxies each order's requests to one worker); ceiling = the same lifecycle in raw bpmn-engine with every instance in memory, in this process. Per-CPU figures count the server processes' CPU time (primary and workers), so other load on the machine weighs less; CPU ms per order: the one worker's in all and on its main thread, the routed run's workers' and primary's, and the clients' (this process, on the same cores); routedSpeedupCpuBound: the routed workers' throughput over one worker's as the CPU measured per order bounds them (every core busy with the server and the clients, and no main thread over one core): what the cores allow, however the server spends its time; speedup = wall time with one worker / with ${cores}; engine cache hit rate = warm-engine hits / lookups over the measured orders, summed over the workers' /metrics. Stored size: ${WAITING_ORDERS} orders waiting at the director's approval, bytes per order of engine state, variables, waits (approximate row size), history (approximate row size) and the whole database file. loadAverage1m: the machine's load when the run ended.`,
     summary,
   };
 }

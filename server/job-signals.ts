@@ -32,7 +32,12 @@ export function relayJobSignals(from: Worker, workers: Iterable<Worker>): void {
   from.on('message', (message: unknown) => {
     if (!isJobSignal(message)) return;
     for (const worker of workers) {
-      if (worker !== from && worker.isConnected()) worker.send(message);
+      // A worker killed a moment ago still looks connected: the write then fails (EPIPE), and without a
+      // callback that failure is an 'error' event that took the primary down. Its exit replaces it.
+      if (worker !== from && worker.isConnected()) worker.send(message, ignoreSendFailure);
     }
   });
 }
+
+/** A signal lost with the worker it was for: that worker's replacement asks the store afresh. */
+function ignoreSendFailure(): void {}

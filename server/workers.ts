@@ -49,6 +49,8 @@ export function startWorkers(count: number, logger: Logger, routing?: { router: 
     const worker = cluster.fork(routing ? { [ROUTED_WORKER_ENV]: '1' } : {});
     live.add(worker);
     slots.set(worker, slot);
+    // an IPC failure with a worker that is dying (EPIPE): logged, never fatal to the primary; its exit replaces it
+    worker.on('error', (error: Error) => logger.warn({ pid: worker.process.pid, err: error }, 'channel to a worker failed'));
     relayJobSignals(worker, live);
     started.set(worker, new Promise<void>((resolve) => {
       worker.once('listening', () => {

@@ -283,7 +283,11 @@ export class StepExecutor {
     const warm = step.isNew ? undefined : this.warmEngine(tx, instance);
     const result = await runInstanceStep({ ...input, ...(warm && { warm }), ...(this.feelTiming && { feelTiming: this.feelTiming }) });
     // Kept with its own wait objects: the speculation goes on to name children in them.
-    if (speculation && key && written) speculation.results.set(key, { ...result, waits: result.waits.map((wait) => ({ ...wait })) });
+    if (speculation && key && written) {
+      speculation.results.set(key, { ...result, waits: result.waits.map((wait) => ({ ...wait })) });
+      // the state the transaction will store, encoded here, outside the write lock
+      this.store.prepareState?.(result.state);
+    }
     return result;
   }
 

@@ -13,7 +13,7 @@ import {
 import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
 import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
-import { packState, unpackState } from './state-codec.js';
+import { packState, packStateAhead, unpackState } from './state-codec.js';
 import { rowWrites } from './row-writes.js';
 import { noOpenChangeOf, orderChangeOf, orderChangeParameters, orderChangeStatements, type OrderChangeRecord } from './order-change-rows.js';
 import { OutboxRows, type OutboxDialect, type SqlRunner } from './outbox-rows.js';
@@ -54,6 +54,8 @@ export interface SqliteStoreOptions {
 }
 
 const DEFAULT_SQLITE_READ_CONNECTIONS = 2;
+/** How often a transaction tries again for the write lock another process holds (see beginWrite). */
+const WRITE_LOCK_RETRY_MS = 1;
 
 /**
  * The embedded store: one better-sqlite3 connection to `<dataDir>/stratum.db`
@@ -164,6 +166,10 @@ export class SqliteStore implements Store {
     return this.path === ':memory:' ? undefined : { kind: 'sqlite', dataDir: this.dataDir, busyTimeoutMs: this.busyTimeoutMs };
   }
 
+  prepareState(state: unknown): void {
+    if (state !== null && state !== undefined) packStateAhead(state);
+  }
+
   async watchJobs(listener: (jobType: string) => void): Promise<() => Promise<void>> {
     this.jobSignals.on('job', listener);
     return async () => void this.jobSignals.off('job', listener);
@@ -202,7 +208,8 @@ export class SqliteStore implements Store {
     committedJobTypes?: Set<string>,
   ): Promise<T> {
     this.assertOpen();
-    connection.statement(begin).run();
+    if (writable) await this.beginWrite(connection);
+    else connection.statement(begin).run();
     const tx = new SqliteTx(connection, writable);
     try {
       const result = await work(tx);
@@ -214,6 +221,40 @@ export class SqliteStore implements Store {
       tx.finish();
       if (connection.db.inTransaction) connection.statement('ROLLBACK').run();
       throw error;
+    }
+  }
+
+  /**
+   * BEGIN IMMEDIATE without SQLite's busy handler: that handler sleeps the
+   * whole thread (better-sqlite3 is synchronous) for 1, 2, 5, 10, … ms while
+   * another process holds the write lock, so a worker of `npm start` waiting
+   * for the other one answered nothing meanwhile and woke up late. Here the
+   * lock is tried without waiting and, while another process holds it, tried
+   * again every millisecond with the event loop free in between (reads,
+   * sockets, other requests' work go on), until the busy timeout is spent.
+   */
+  private async beginWrite(connection: SqliteConnection): Promise<void> {
+    const giveUpAt = performance.now() + this.busyTimeoutMs;
+    for (;;) {
+      const busy = this.tryBeginWrite(connection);
+      if (!busy) return;
+      if (performance.now() >= giveUpAt) throw busy;
+      await new Promise((resolve) => setTimeout(resolve, WRITE_LOCK_RETRY_MS));
+    }
+  }
+
+  /** Takes the write lock at once, or returns the SQLITE_BUSY error of another process holding it. */
+  private tryBeginWrite(connection: SqliteConnection): Error | undefined {
+    connection.statement('PRAGMA busy_timeout = 0').run();
+    try {
+      connection.statement('BEGIN IMMEDIATE').run();
+      return undefined;
+    } catch (error) {
+      if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) return error as Error;
+      throw error;
+    } finally {
+      // every other statement (reads, COMMIT, migrations) keeps the busy timeout
+      connection.statement(`PRAGMA busy_timeout = ${this.busyTimeoutMs}`).run();
     }
   }
 

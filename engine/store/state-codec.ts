@@ -8,10 +8,42 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 /** Format 1: deflate (raw, level 6) of the state's JSON text. */
 const DEFLATED_JSON = 1;
 
+/**
+ * States packed ahead of their write transaction (packStateAhead), by their
+ * JSON text: a transaction storing the same text takes the packed bytes
+ * instead of deflating under the write lock. Keyed by the text, not the
+ * object, so a state changed in between is simply packed again.
+ */
+const packedAhead = new Map<string, Buffer>();
+/** Enough for the steps in flight; older ones (a speculation whose transaction took another path) are dropped first. */
+const PACKED_AHEAD_MAX = 64;
+
 /** The stored form of a state. */
 export function packState(state: unknown): Buffer {
+  const text = jsonOf(state);
+  const ahead = packedAhead.get(text);
+  if (ahead) {
+    packedAhead.delete(text);
+    return ahead;
+  }
+  return pack(text);
+}
+
+/** Packs a state a write transaction is about to store, so that packState finds it done. */
+export function packStateAhead(state: unknown): void {
+  const text = jsonOf(state);
+  if (packedAhead.has(text)) return;
+  packedAhead.set(text, pack(text));
+  if (packedAhead.size > PACKED_AHEAD_MAX) packedAhead.delete(packedAhead.keys().next().value!);
+}
+
+function jsonOf(state: unknown): string {
   const text = JSON.stringify(state);
   if (text === undefined) throw new TypeError('state is not JSON');
+  return text;
+}
+
+function pack(text: string): Buffer {
   const packed = deflateRawSync(text);
   const stored = Buffer.allocUnsafe(packed.length + 1);
   stored[0] = DEFLATED_JSON;

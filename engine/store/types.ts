@@ -530,6 +530,13 @@ export interface Store {
   close(): Promise<void>;
   /** How a replay worker process opens its own connection to the same database, to read; undefined when it cannot (an in-memory database). */
   replica?(): StoreReplica | undefined;
+  /**
+   * An engine state a transaction is about to store, handed over beforehand
+   * (a step's speculation computed it outside the write lock): a store that
+   * encodes states (SQLite deflates them) may do that work now, so the write
+   * transaction finds it done.
+   */
+  prepareState?(state: unknown): void;
 }
 
 /** Plain data (it is sent to a replay worker process): the SQLite file's folder, or the PostgreSQL pool configuration. */

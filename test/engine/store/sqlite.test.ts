@@ -108,6 +108,57 @@ describe('SQLite file store', () => {
     }
   });
 
+  it('waits for another process\'s write lock with its event loop free, and takes the lock once it is released', async () => {
+    const dataDir = freshFolder();
+    const store = new SqliteStore({ dataDir, busyTimeoutMs: 2000 });
+    await store.migrate();
+    // a connection outside the store stands for another worker process holding the write lock
+    const other = new Database(join(dataDir, 'stratum.db'));
+    try {
+      other.exec('CREATE TABLE other_process (x)');
+      other.exec('BEGIN IMMEDIATE');
+      other.exec('INSERT INTO other_process VALUES (1)');
+      let ticks = 0;
+      const ticking = setInterval(() => ticks++, 5);
+      // released by a timer of this thread: SQLite's busy handler, sleeping the thread, would never let it run
+      setTimeout(() => other.exec('COMMIT'), 150);
+      const write = store.transaction(async (tx) => {
+        await tx.insertVersion(versionRow('order-to-cash', 1));
+        return ticks;
+      });
+      // reads answer meanwhile, from the last commit
+      expect(await store.read((tx) => tx.latestVersion('order-to-cash'))).toBeUndefined();
+      const ticksWhenWritten = await write;
+      clearInterval(ticking);
+      expect(ticksWhenWritten).toBeGreaterThanOrEqual(10);
+      expect((await store.read((tx) => tx.latestVersion('order-to-cash')))?.version).toBe(1);
+      expect(other.prepare('SELECT count(*) AS n FROM other_process').get()).toEqual({ n: 1 });
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
+  it('gives up with SQLITE_BUSY once the busy timeout is spent while another process keeps the write lock', async () => {
+    const dataDir = freshFolder();
+    const store = new SqliteStore({ dataDir, busyTimeoutMs: 100 });
+    await store.migrate();
+    const other = new Database(join(dataDir, 'stratum.db'));
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const began = performance.now();
+      await expect(store.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1)))).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      expect(performance.now() - began).toBeGreaterThanOrEqual(95);
+      other.exec('ROLLBACK');
+      // the busy timeout is back for everything else, and the store writes once the lock is free
+      await store.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1)));
+      expect((await store.read((tx) => tx.latestVersion('order-to-cash')))?.version).toBe(1);
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
   it('answers reads on its read connections while a transaction is open, from the last commit', async () => {
     const store = await openStore({ dataDir: freshFolder() });
     try {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, openStratum } from '../../../engine/index.js';
-import { packState, unpackState } from '../../../engine/store/state-codec.js';
+import { packState, packStateAhead, unpackState } from '../../../engine/store/state-codec.js';
 import { director, enter, order, SAMPLE_RATES, shippedDiagrams } from '../../support/stratum-fixture.js';
 
 const dirs: string[] = [];
@@ -18,6 +18,21 @@ describe('packed engine state', () => {
     const state = { name: 'i1', definitions: [{ id: 'Definitions_1', environment: { variables: { amount: 1_200_000, customer: { name: 'Ørsted' } } } }] };
     expect(unpackState(packState(state))).toEqual(state);
     expect(unpackState(JSON.stringify(state))).toEqual(state);
+  });
+
+  it('hands a state packed ahead (outside the write lock) to the transaction that stores it, once, and packs a changed state again', () => {
+    const state = { name: 'ahead', definitions: [{ id: 'Definitions_1', environment: { variables: { amount: 700_000 } } }] };
+    packStateAhead(state);
+    const taken = packState(state);
+    expect(unpackState(taken)).toEqual(state);
+    // taken once: the next write of the same state packs it itself (equal bytes, another buffer)
+    const again = packState(state);
+    expect(again).not.toBe(taken);
+    expect(again.equals(taken)).toBe(true);
+    // keyed by content: a state changed after it was packed ahead is stored as it is now
+    packStateAhead(state);
+    state.definitions[0].environment.variables.amount = 900_000;
+    expect(unpackState(packState(state))).toEqual(state);
   });
 
   it('refuses a stored state of a format it does not know instead of guessing', () => {
