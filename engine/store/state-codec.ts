@@ -12,6 +12,11 @@ const DEFLATED_JSON = 1;
 export function packState(state: unknown): Buffer {
   const text = JSON.stringify(state);
   if (text === undefined) throw new TypeError('state is not JSON');
+  return packStateText(text);
+}
+
+/** The stored form of a state's JSON text (what `JSON.stringify` made of it). */
+export function packStateText(text: string): Buffer {
   const packed = deflateRawSync(text);
   const stored = Buffer.allocUnsafe(packed.length + 1);
   stored[0] = DEFLATED_JSON;
