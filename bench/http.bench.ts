@@ -56,9 +56,15 @@ async function inProcess(round: number): Promise<{ start: Phase; complete: Phase
   return { start, complete };
 }
 
-/** `npm start`'s entry point on an empty data folder, in demo mode; `env` adds to the environment. */
-export async function startServerProcess(dataDir: string, env: Record<string, string> = {}, ready = 'stratum server listening'): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+/** The server from its TypeScript sources (tsx), or as `npm start` runs it: built by `npm run build` into dist/. */
+const SERVER_FROM_SOURCES = ['--import', 'tsx', 'server/main.ts'];
+export const BUILT_SERVER = ['dist/server/main.js'];
+
+/** `npm start`'s entry point on a data folder, in demo mode; `env` adds to the environment. */
+export async function startServerProcess(
+  dataDir: string, env: Record<string, string> = {}, ready = 'stratum server listening', entry = SERVER_FROM_SOURCES,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, entry, {
     cwd: ROOT,
     // one server process unless the bench asks for workers (npm start would run one per core)
     env: { ...process.env, PORT: '0', STRATUM_DATA: dataDir, LOG_LEVEL: 'info', STRATUM_USERS: '', STRATUM_WORKERS: '1', ...env },

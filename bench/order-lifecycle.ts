@@ -13,16 +13,17 @@ export const JOB_TYPES = ['procurement-planning', 'production-planning', 'shippi
 /** Over 1,000,000: the director's and the vice-president's approvals. */
 export const LIFECYCLE_AMOUNT = 1_200_000;
 
-export class LifecycleClient {
+/** `Extra`: request types of a bench's own beside the lifecycle's. */
+export class LifecycleClient<Extra extends string = never> {
   /** Milliseconds from sending a request to its whole answer, by request type (the answer of a retried one). */
-  readonly latencies = new Map<RequestKind, number[]>();
+  readonly latencies = new Map<RequestKind | Extra, number[]>();
   /** Requests answered 503 (shaped away by the admission queue) and retried after `Retry-After`. */
   refused = 0;
 
   constructor(private readonly url: string) {}
 
   /** `kind` null: not counted (the checks around a measurement). */
-  async call<T = unknown>(kind: RequestKind | null, method: string, path: string, token: string, body?: unknown): Promise<T> {
+  async call<T = unknown>(kind: RequestKind | Extra | null, method: string, path: string, token: string, body?: unknown): Promise<T> {
     for (;;) {
       const began = performance.now();
       const response = await fetch(`${this.url}${path}`, {
@@ -38,7 +39,11 @@ export class LifecycleClient {
       }
       if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
       const took = performance.now() - began;
-      if (kind) this.latencies.set(kind, [...(this.latencies.get(kind) ?? []), took]);
+      if (kind) {
+        const latencies = this.latencies.get(kind);
+        if (latencies) latencies.push(took);
+        else this.latencies.set(kind, [took]);
+      }
       return (text ? JSON.parse(text) : null) as T;
     }
   }

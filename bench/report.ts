@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 export interface BenchResult {
   name: string;
   description: string;
-  summary: Record<string, number>;
+  /** Figures, and whether a target was met. */
+  summary: Record<string, number | boolean>;
   [detail: string]: unknown;
 }
 

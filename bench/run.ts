@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   webhooks: async () => (await import('./webhooks.bench.js')).runWebhooksBench(),
   'long-poll': async () => (await import('./long-poll.bench.js')).runLongPollBench(),
   'bpmn-server': async () => (await import('./bpmn-server.bench.js')).runBpmnServerBench(),
+  waiting: async () => (await import('./waiting.bench.js')).runWaitingBench(),
 };
 
 const selected = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);

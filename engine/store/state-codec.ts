@@ -26,14 +26,14 @@ export function packState(state: unknown): Buffer {
     packedAhead.delete(text);
     return ahead;
   }
-  return pack(text);
+  return packStateText(text);
 }
 
 /** Packs a state a write transaction is about to store, so that packState finds it done. */
 export function packStateAhead(state: unknown): void {
   const text = jsonOf(state);
   if (packedAhead.has(text)) return;
-  packedAhead.set(text, pack(text));
+  packedAhead.set(text, packStateText(text));
   if (packedAhead.size > PACKED_AHEAD_MAX) packedAhead.delete(packedAhead.keys().next().value!);
 }
 
@@ -43,7 +43,8 @@ function jsonOf(state: unknown): string {
   return text;
 }
 
-function pack(text: string): Buffer {
+/** The stored form of a state's JSON text (what `JSON.stringify` made of it). */
+export function packStateText(text: string): Buffer {
   const packed = deflateRawSync(text);
   const stored = Buffer.allocUnsafe(packed.length + 1);
   stored[0] = DEFLATED_JSON;

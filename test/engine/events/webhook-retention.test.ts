@@ -131,6 +131,16 @@ describe('pruning delivered webhook rows', () => {
     expect(down.typesOf('STUCK-2')).toEqual(['stratum.order.waiting-for-approval']);
   });
 
+  it('prunes the old events when no event is younger than the retention (the read stops at the first younger one)', async () => {
+    const { stratum, clock } = await open({ retentionMs: 30 * DAY, pruneEveryMs: 60 * 60_000 });
+    await enterApproved(stratum, 'QUIET-1');
+    await stratum.outbox.deliverNow();
+    expect(await eventTypes(stratum, 'QUIET-1')).toEqual(['stratum.order.waiting-for-approval', 'stratum.order.in-planning']);
+    clock.advance(31 * DAY); // nothing happened since: every event is older than the cutoff
+    await stratum.outbox.deliverNow();
+    expect(await eventTypes(stratum, 'QUIET-1')).toEqual(['stratum.order.in-planning']);
+  });
+
   it('keeps everything with a retention of 0', async () => {
     const { stratum, clock } = await open({ retentionMs: 0 });
     const hooks = await receiver();
