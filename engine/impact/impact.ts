@@ -54,15 +54,19 @@ export interface ImpactOptions {
 
 export async function analyseImpact(store: Store, files: BpmnFile[], options: ImpactOptions): Promise<ImpactReport> {
   const library = await CandidateLibrary.open(store, files);
-  // The replay goes first: in its worker processes it runs while this thread lints, diffs and looks at the
+  // A replay in worker processes goes first: it runs while this thread lints, diffs and looks at the
   // running orders, instead of after them (the worker processes load meanwhile, too).
   const stopReplay = new AbortController();
   const replaySignal = options.signal ? AbortSignal.any([options.signal, stopReplay.signal]) : stopReplay.signal;
-  const replaying = options.replay === false
-    ? Promise.resolve({ orders: 0, blocked: 0, changed: 0, groups: [], durationMs: 0, paths: { fast: 0, engine: 0 } })
-    : replayRecorded(store, library, files, { ...options.replay, processKey: options.orderProcessKey }, options, replaySignal);
+  const selection = options.replay === false ? undefined : { ...options.replay, processKey: options.orderProcessKey };
+  const startReplay = () => selection
+    ? replayRecorded(store, library, files, selection, options, replaySignal)
+    : Promise.resolve({ orders: 0, blocked: 0, changed: 0, groups: [], durationMs: 0, paths: { fast: 0, engine: 0 } });
+  // A replay in this thread would only take turns with the rest: it runs after it, as its own duration says.
+  const inWorkers = Boolean(options.replayWorkers && store.replica?.());
+  let replaying = inWorkers ? startReplay() : undefined;
   // awaited below; until then its failure must not count as unhandled
-  replaying.catch(() => undefined);
+  replaying?.catch(() => undefined);
   try {
     const deployedDecisionIds = (await store.read((tx) => tx.latestDecisionVersions())).map((row) => row.decisionId);
     const findings = await lintLibraryAfterChange(library, files, deployedDecisionIds, options.taskGroups);
@@ -80,13 +84,14 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
         runningOrders: await runningOrders(store, library, candidate.key),
       });
     }
+    replaying ??= startReplay();
     const replay = await replaying;
     const blocking = replay.blocked > 0 || findings.some((finding) => finding.severity === 'error');
     return { processes, replay, findings, blocking };
   } catch (error) {
     // the rest of the analysis failed (or the replay did): a replay still running is of no use
     stopReplay.abort(error);
-    await replaying.catch(() => undefined);
+    await replaying?.catch(() => undefined);
     throw error;
   }
 }
