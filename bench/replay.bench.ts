@@ -5,6 +5,8 @@
 // second beside the live runtime's. In the same run, live steps (order entry)
 // are timed alone, while the replay runs (in its worker processes) and alone
 // again, so the slowdown is a ratio of one run on one machine load.
+// BENCH_REPLAY_STORE=postgres runs the same on a fresh PostgreSQL schema
+// (postgres-schema.ts) instead of the default SQLite file.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { openStore, openStratum, type ReplayEvent, type Stratum } from '../engine/index.js';
 import type { HistoryRow, InstanceRow, Store, WaitRow } from '../engine/store/types.js';
 import { enter, erp, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../test/support/stratum-fixture.js';
+import { freshBenchSchema } from './postgres-schema.js';
 import { median, type BenchResult } from './report.js';
 
 const ORDERS = Number(process.env.BENCH_REPLAY_ORDERS ?? 10_000);
@@ -22,11 +25,16 @@ const IN_PROCESS = Math.min(ORDERS, Number(process.env.BENCH_REPLAY_IN_PROCESS ?
 /** How long live entry is timed alone, before and after the replay. */
 const ALONE_MS = Number(process.env.BENCH_REPLAY_ALONE_MS ?? 8000);
 const BATCH = 100;
+/** The store: `sqlite` (default, the target's) or `postgres`. */
+const STORE = process.env.BENCH_REPLAY_STORE === 'postgres' ? 'postgres' : 'sqlite';
 
 export async function runReplayBench(): Promise<BenchResult> {
   const loadBefore = loadavg();
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-replay-'));
-  const store = await openStore({ dataDir });
+  const schema = STORE === 'postgres' ? await freshBenchSchema('replay') : undefined;
+  if (schema && 'skipped' in schema) throw new Error(`BENCH_REPLAY_STORE=postgres: ${schema.skipped}`);
+  const config = schema ? { databaseUrl: schema.url } : { dataDir };
+  const store = await openStore(config);
   const stratum = await openStratum({ store, orderEntry: { rates: SAMPLE_RATES } });
   try {
     await stratum.library.deploy(shippedDiagrams(), { user: 'bench' });
@@ -39,7 +47,7 @@ export async function runReplayBench(): Promise<BenchResult> {
     const files = [{ ...candidate, xml: candidate.xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000') }];
 
     // the replay in the calling thread, on the first IN_PROCESS orders (no worker)
-    const inProcess = await openStratum({ store: await openStore({ dataDir }), orderEntry: { rates: SAMPLE_RATES }, replayWorkers: 0 });
+    const inProcess = await openStratum({ store: await openStore(config), orderEntry: { rates: SAMPLE_RATES }, replayWorkers: 0 });
     const inProcessReport = await inProcess.impact.analyse(files, { last: IN_PROCESS });
     await inProcess.close();
 
@@ -80,11 +88,11 @@ export async function runReplayBench(): Promise<BenchResult> {
       cores: availableParallelism(),
     };
     return {
-      name: 'replay',
+      name: STORE === 'postgres' ? 'replay-postgres' : 'replay',
       description: `${ORDERS} recorded orders of the shipped library (credit orders of 100,000 … 1,090,000: auto-approved ones planned and shipped, ` +
         `vice-president ones approved; ${RECORDED} recorded through the live runtime, the rest copies of their rows under new order numbers) ` +
         'replayed on credit-order-approval with the vice-president from 400,000, in the replay\'s worker processes (nice 19). In-process: the first ' +
-        `${IN_PROCESS} in the calling thread. Live: the recorded orders entered, decided and worked through the runtime on SQLite (orders/s); ` +
+        `${IN_PROCESS} in the calling thread. Live: the recorded orders entered, decided and worked through the runtime on ${STORE === 'postgres' ? 'PostgreSQL' : 'SQLite'} (orders/s); ` +
         `live entry (one order entered, sequentially) timed alone for ${ALONE_MS / 1000} s before and after the replay and during it, in the same run.`,
       summary,
       probes: { aloneBefore, during, aloneAfter },
@@ -93,6 +101,7 @@ export async function runReplayBench(): Promise<BenchResult> {
   } finally {
     await stratum.close();
     rmSync(dataDir, { recursive: true, force: true });
+    if (schema && !('skipped' in schema)) await schema.drop();
   }
 }
 

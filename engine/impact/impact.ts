@@ -54,31 +54,56 @@ export interface ImpactOptions {
 
 export async function analyseImpact(store: Store, files: BpmnFile[], options: ImpactOptions): Promise<ImpactReport> {
   const library = await CandidateLibrary.open(store, files);
-  const deployedDecisionIds = (await store.read((tx) => tx.latestDecisionVersions())).map((row) => row.decisionId);
-  const findings = await lintLibraryAfterChange(library, files, deployedDecisionIds, options.taskGroups);
-  const processes: ProcessImpact[] = [];
-  for (const candidate of library.candidates) {
-    const previous = library.deployed.find((row) => row.key === candidate.key);
-    const before = previous ? processOf((await parseBpmn(previous.xml)).definitions, candidate.key) : undefined;
-    const diff = diffProcesses(candidate.key, before, processOf(candidate.parsed.definitions, candidate.key));
-    processes.push({
-      key: candidate.key,
-      version: candidate.version,
-      previousVersion: previous?.version ?? null,
-      diff,
-      whereUsed: await whereUsed(library, candidate.key),
-      runningOrders: await runningOrders(store, library, candidate.key),
-    });
+  // A replay in worker processes goes first: it runs while this thread lints, diffs and looks at the
+  // running orders, instead of after them (the worker processes load meanwhile, too).
+  const stopReplay = new AbortController();
+  const replaySignal = options.signal ? AbortSignal.any([options.signal, stopReplay.signal]) : stopReplay.signal;
+  const selection = options.replay === false ? undefined : { ...options.replay, processKey: options.orderProcessKey };
+  const startReplay = () => selection
+    ? replayRecorded(store, library, files, selection, options, replaySignal)
+    : Promise.resolve({ orders: 0, blocked: 0, changed: 0, groups: [], durationMs: 0, paths: { fast: 0, engine: 0 } });
+  // A replay in this thread would only take turns with the rest: it runs after it, as its own duration says.
+  const inWorkers = Boolean(options.replayWorkers && store.replica?.());
+  let replaying = inWorkers ? startReplay() : undefined;
+  // awaited below; until then its failure must not count as unhandled
+  replaying?.catch(() => undefined);
+  try {
+    const deployedDecisionIds = (await store.read((tx) => tx.latestDecisionVersions())).map((row) => row.decisionId);
+    const findings = await lintLibraryAfterChange(library, files, deployedDecisionIds, options.taskGroups);
+    const processes: ProcessImpact[] = [];
+    for (const candidate of library.candidates) {
+      const previous = library.deployed.find((row) => row.key === candidate.key);
+      const before = previous ? processOf((await parseBpmn(previous.xml)).definitions, candidate.key) : undefined;
+      const diff = diffProcesses(candidate.key, before, processOf(candidate.parsed.definitions, candidate.key));
+      processes.push({
+        key: candidate.key,
+        version: candidate.version,
+        previousVersion: previous?.version ?? null,
+        diff,
+        whereUsed: await whereUsed(library, candidate.key),
+        runningOrders: await runningOrders(store, library, candidate.key),
+      });
+    }
+    replaying ??= startReplay();
+    const replay = await replaying;
+    const blocking = replay.blocked > 0 || findings.some((finding) => finding.severity === 'error');
+    return { processes, replay, findings, blocking };
+  } catch (error) {
+    // the rest of the analysis failed (or the replay did): a replay still running is of no use
+    stopReplay.abort(error);
+    await replaying?.catch(() => undefined);
+    throw error;
   }
-  const replay = options.replay === false
-    ? { orders: 0, blocked: 0, changed: 0, groups: [], durationMs: 0, paths: { fast: 0, engine: 0 } }
-    : await replayRecorded(store, library, files, { ...options.replay, processKey: options.orderProcessKey }, options);
-  const blocking = replay.blocked > 0 || findings.some((finding) => finding.severity === 'error');
-  return { processes, replay, findings, blocking };
 }
 
-/** The replay in worker processes when the store can be opened from another process, else here; reported to `onReplay`. */
-async function replayRecorded(store: Store, library: CandidateLibrary, files: BpmnFile[], selection: OrderSelection, options: ImpactOptions): Promise<ReplayReport> {
+/**
+ * The replay in worker processes when the store can be opened from another
+ * process, else here; reported to `onReplay`. `signal` stops it (the caller's,
+ * or the analysis failing beside it); the outcome says `cancelled` only for the caller's.
+ */
+async function replayRecorded(
+  store: Store, library: CandidateLibrary, files: BpmnFile[], selection: OrderSelection, options: ImpactOptions, signal: AbortSignal,
+): Promise<ReplayReport> {
   const replica = options.replayWorkers ? store.replica?.() : undefined;
   const workers = replica ? options.replayWorkers! : 0;
   const began = performance.now();
@@ -87,10 +112,9 @@ async function replayRecorded(store: Store, library: CandidateLibrary, files: Bp
     options.onReplay?.({ phase: 'ended', workers, orders, durationMs: performance.now() - began, outcome });
   options.onReplay?.({ phase: 'started', workers, orders: 0, durationMs: 0 });
   try {
-    const signal = options.signal;
     const report = replica
-      ? await replayInWorkers(replica, files, await pinSelection(store, selection), { workers, chunk: options.replayChunk, ...(signal && { signal }), progress: (done) => (orders = done) })
-      : await replayOrders(store, library, selection, { ...(signal && { signal }), progress: (done) => (orders = done) });
+      ? await replayInWorkers(replica, files, await pinSelection(store, selection), { workers, chunk: options.replayChunk, signal, progress: (done) => (orders = done) })
+      : await replayOrders(store, library, selection, { signal, progress: (done) => (orders = done) });
     orders = report.orders;
     ended('completed');
     return report;

@@ -8,6 +8,7 @@ import type { CallBinding } from '../bpmn/process-model.js';
 import type { InstanceRow, Store, WaitRow } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
 import { reachableFrom } from './flow-graph.js';
+import { groupBy } from './group-rows.js';
 import { transitiveCallers } from './where-used.js';
 
 export interface RunningOrders {
@@ -23,21 +24,34 @@ export async function runningOrders(store: Store, library: CandidateLibrary, key
   const callingKeys = transitiveCallers(library.callsAfterChange(), key);
   const inside: RunningOrders['inside']['orders'] = [];
   const willPickUp: string[] = [];
-  for await (const root of runningRoots(store)) {
-    const tree = await store.read((tx) => tx.findInstances({ rootId: root.id }));
+  for await (const { root, tree, waits } of runningTrees(store)) {
     const orderNo = root.businessKey ?? root.id;
     const running = tree.find((instance) => instance.processKey === key && instance.status === 'running');
     if (running) {
       inside.push({ orderNo, version: running.version });
       continue;
     }
-    const waits = await store.read((tx) => tx.findWaits({ rootId: root.id }));
     if (await canReachCall(library, tree, waits, callingKeys, key)) willPickUp.push(orderNo);
   }
   return { inside: { count: inside.length, orders: inside }, willPickUp: { count: willPickUp.length, orders: willPickUp } };
 }
 
 // helpers
+
+/**
+ * Every running order with its instances and waits, a page of PAGE orders at a
+ * time in three reads (roots, their instances, their waits), not two reads per
+ * order: this runs in the server's thread, beside live steps.
+ */
+async function* runningTrees(store: Store): AsyncGenerator<{ root: InstanceRow; tree: InstanceRow[]; waits: WaitRow[] }> {
+  for await (const roots of runningRoots(store)) {
+    const rootIds = roots.map((root) => root.id);
+    const [instances, waits] = await store.read(async (tx) => [await tx.findInstances({ rootIds }), await tx.findWaits({ rootIds })] as const);
+    const trees = groupBy(instances, (instance) => instance.rootId);
+    const waiting = groupBy(waits, (wait) => wait.rootId);
+    for (const root of roots) yield { root, tree: trees.get(root.id) ?? [root], waits: waiting.get(root.id) ?? [] };
+  }
+}
 
 /** Whether a call with this binding, reached after the change, starts the candidate version of `key`. */
 function startsNewVersion(library: CandidateLibrary, key: string, binding: CallBinding | undefined): boolean {
@@ -48,13 +62,14 @@ function startsNewVersion(library: CandidateLibrary, key: string, binding: CallB
   return library.candidate(key)?.model.versionTag === binding!.versionTag;
 }
 
-async function* runningRoots(store: Store): AsyncGenerator<InstanceRow> {
+/** The running roots, newest first, a page at a time. */
+async function* runningRoots(store: Store): AsyncGenerator<InstanceRow[]> {
   let after: InstanceRow | undefined;
   for (;;) {
     const page = await store.read((tx) => tx.findInstances({
       status: 'running', rootOnly: true, limit: PAGE, ...(after && { after: { createdAt: after.createdAt, id: after.id } }),
     }));
-    yield* page;
+    if (page.length) yield page;
     if (page.length < PAGE) return;
     after = page[page.length - 1];
   }

@@ -1,7 +1,7 @@
 import { canonicalTimestamp } from './iso-time.js';
 import type { PageAfter } from './page-cursor.js';
 import { checkLimit, pageOf } from './row-checks.js';
-import type { InstanceFilter, WaitFilter } from './types.js';
+import type { HistoryEventFilter, InstanceFilter, WaitFilter } from './types.js';
 
 // The WHERE clauses of the list queries, built from the filter's optional
 // conditions. The dialects differ only in how a parameter is written.
@@ -26,6 +26,11 @@ export function instanceWhere(filter: InstanceFilter, placeholder: Placeholder):
   // the list order is createdAt descending, then id ascending
   where.after(filter.after, 'created_at', 'id', 'newest-first');
   return where.build();
+}
+
+/** The events a history filter keeps, as a list (both stores bind it as one array parameter). */
+export function historyEvents(filter: HistoryEventFilter): readonly string[] {
+  return typeof filter.event === 'string' ? [filter.event] : filter.event;
 }
 
 /**

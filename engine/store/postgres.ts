@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { StratumError } from '../errors.js';
-import { instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
+import { historyEvents, instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
 import { orderSelect, type OrderTables } from './order-filter.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { numberedAll, valuesFor, type NumberedStatement } from './numbered-parameters.js';
@@ -506,9 +506,9 @@ class PostgresTx extends TxGuard implements StoreTx {
     if (instanceIds.length === 0) return [];
     const { rows } = only
       ? await this.query<Stored['history']>(
-        `SELECT * FROM stratum_history WHERE instance_id = ANY($1::text[]) AND event = $2
+        `SELECT * FROM stratum_history WHERE instance_id = ANY($1::text[]) AND event = ANY($2::text[])
            AND ($3::text IS NULL OR actor = $3) ORDER BY seq`,
-        [instanceIds, only.event, only.actor ?? null],
+        [instanceIds, historyEvents(only), only.actor ?? null],
       )
       : await this.query<Stored['history']>('SELECT * FROM stratum_history WHERE instance_id = ANY($1::text[]) ORDER BY seq', [instanceIds]);
     return rows.map(codec.history);

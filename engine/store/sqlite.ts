@@ -3,7 +3,7 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StratumError } from '../errors.js';
-import { instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
+import { historyEvents, instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type Records, type SqliteColumns } from './records.js';
 import {
@@ -591,9 +591,9 @@ class SqliteTx extends TxGuard implements StoreTx {
     if (instanceIds.length === 0) return [];
     const records = (only
       ? this.sql(
-        `SELECT * FROM history WHERE instance_id IN (SELECT value FROM json_each(@ids)) AND event = @event
+        `SELECT * FROM history WHERE instance_id IN (SELECT value FROM json_each(@ids)) AND event IN (SELECT value FROM json_each(@events))
            AND (@actor IS NULL OR actor = @actor) ORDER BY seq`,
-      ).all({ ids: JSON.stringify(instanceIds), event: only.event, actor: only.actor ?? null })
+      ).all({ ids: JSON.stringify(instanceIds), events: JSON.stringify(historyEvents(only)), actor: only.actor ?? null })
       : this.sql('SELECT * FROM history WHERE instance_id IN (SELECT value FROM json_each(?)) ORDER BY seq').all(JSON.stringify(instanceIds))
     ) as Stored['history'][];
     return records.map(codec.history);

@@ -109,9 +109,9 @@ export interface HistoryRow {
   data: Record<string, unknown> | null;
 }
 
-/** Some history entries of an instance: those of one event, and by one actor when given. */
+/** Some history entries of an instance: those of one event (or of any of several), and by one actor when given. */
 export interface HistoryEventFilter {
-  event: string;
+  event: string | readonly string[];
   actor?: string;
 }
 
@@ -451,7 +451,7 @@ export interface StoreTx {
 
   // history (append-only)
   appendHistory(rows: HistoryRow[]): Promise<void>;
-  /** The history of these instances in order; with `only`, just the entries of that event (and actor). */
+  /** The history of these instances in order; with `only`, just the entries of that event or those events (and actor). */
   historyOf(instanceIds: string[], only?: HistoryEventFilter): Promise<HistoryRow[]>;
   /** Finds the history row of a completed task (to tell "no longer open" from "unknown"). */
   findTaskCompletion(waitId: string): Promise<HistoryRow | undefined>;

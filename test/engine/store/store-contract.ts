@@ -807,6 +807,31 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await completedBy('carl')).toEqual([]);
       });
 
+      it('reads only the entries of several events, in order, when asked (replay leaves element.entered out)', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2'));
+        await store.transaction((tx) =>
+          tx.appendHistory([
+            historyRow('i1', 'instance.started', { data: { variables: { amount: 10 } } }),
+            historyRow('i1', 'element.entered', { elementId: 'Director' }),
+            historyRow('i2', 'instance.started'),
+            historyRow('i1', 'element.completed', { elementId: 'Director' }),
+            historyRow('i2', 'task.completed', { actor: 'bob', elementId: 'VicePresident' }),
+            historyRow('i2', 'element.entered', { elementId: 'End' }),
+          ]),
+        );
+        const events = ['instance.started', 'element.completed', 'task.completed'];
+        const history = await store.read((tx) => tx.historyOf(['i1', 'i2'], { event: events }));
+        expect(history.map((row) => [row.instanceId, row.event, row.elementId])).toEqual([
+          ['i1', 'instance.started', null],
+          ['i2', 'instance.started', null],
+          ['i1', 'element.completed', 'Director'],
+          ['i2', 'task.completed', 'VicePresident'],
+        ]);
+        expect(history[0].data).toEqual({ variables: { amount: 10 } });
+        expect(await store.read((tx) => tx.historyOf(['i1', 'i2'], { event: events, actor: 'bob' }))).toHaveLength(1);
+        expect(await store.read((tx) => tx.historyOf(['i1'], { event: [] }))).toEqual([]);
+      });
+
       it('finds the completion of a task by its wait id', async () => {
         await seed(store, instanceRow('i1'));
         await store.transaction((tx) =>
