@@ -32,6 +32,7 @@ import { InstanceRows, withStepOutcome } from './instance-rows.js';
 import { runInstanceStep, type StepAction, type StepInput, type StepResult } from './instance-step.js';
 import { MessageBuffer } from './message-buffer.js';
 import { deliverBuffered } from './messages.js';
+import { TreeWrites, type KeptTrees, type TreeUpdate, type TreeViews } from './tree-views.js';
 
 export type StepKind = StepEvent['action'];
 
@@ -83,6 +84,9 @@ class IdPlan {
 const idPlans = new AsyncLocalStorage<IdPlan>();
 const newInstanceId = (): string => idPlans.getStore()?.take() ?? randomUUID();
 
+/** The call trees the steps of one public call kept (tree-views.ts): its view comes from them. */
+const keptTrees = new AsyncLocalStorage<KeptTrees>();
+
 export class StepExecutor {
   readonly rows: InstanceRows;
   readonly messages: MessageBuffer;
@@ -104,6 +108,7 @@ export class StepExecutor {
     readonly clock: Clock,
     private readonly events: EventEmitter,
     private readonly engines: EngineCache,
+    private readonly views: TreeViews,
     options: { messageTimeToLiveMs: number; feelTiming?: FeelTiming; speculate?: boolean },
   ) {
     this.rows = new InstanceRows(clock, newInstanceId);
@@ -142,13 +147,22 @@ export class StepExecutor {
     }
   }
 
+  /** Runs `call` (a public call's steps), collecting in `kept` the call trees its steps kept (tree-views.ts). */
+  keeping<T>(kept: KeptTrees, call: () => Promise<T>): Promise<T> {
+    return keptTrees.run(kept, call);
+  }
+
   /** A transaction, retried when it lost an optimistic race or a concurrent duplicate insert. */
   async inTransaction<T>(work: (tx: StoreTx) => Promise<T>, speculation?: Speculation): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const pending: Pending = new Map();
+      const writes = new TreeWrites();
+      let trees: TreeUpdate[] = [];
       let events = 0;
       try {
-        const transaction = () => this.store.transaction(async (tx) => {
+        const transaction = () => this.store.transaction(async (stored) => {
+          // what the steps write to kept call trees is recorded, to keep the trees with it once committed
+          const tx = this.views.recording(stored, writes);
           this.pending.set(tx, pending);
           if (speculation) this.speculations.set(tx, speculation);
           const moved = new Set<string>();
@@ -156,11 +170,13 @@ export class StepExecutor {
           const done = await work(tx);
           // The outbox: an order whose status changed gets its event in this transaction, or neither happens.
           if (moved.size) events = await recordOrderEvents(tx, moved, this.clock.now());
+          trees = await this.views.check(tx, writes);
           return done;
         });
         const result = await (speculation ? idPlans.run(new IdPlan(speculation.ids), transaction) : transaction());
         // Committed: the engines stand on stored revisions now. (On any error they are dropped with `pending`.)
         for (const [id, entry] of pending) this.engines.keep(id, entry.revision, entry.engine, entry.bytes);
+        this.views.commit(trees, keptTrees.getStore());
         if (events) this.events.emit('order-events', events);
         return result;
       } catch (error) {

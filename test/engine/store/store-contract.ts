@@ -789,6 +789,31 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.read((tx) => tx.historyOf(['nobody']))).toEqual([]);
       });
 
+      it('hands back the seq of each appended row, in the order given', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2'));
+        const seqs = await store.transaction((tx) => tx.appendHistory([
+          historyRow('i1', 'instance.started'), historyRow('i2', 'instance.started'), historyRow('i1', 'element.entered'),
+        ]));
+        const history = await store.read((tx) => tx.historyOf(['i1', 'i2']));
+        expect(seqs).toEqual(history.map((row) => row.seq));
+        expect(await store.transaction((tx) => tx.appendHistory([]))).toEqual([]);
+      });
+
+      it('reports every instance of a call tree with its revision and history rows, and JSON as a read gives it back', async () => {
+        await seed(store, instanceRow('root'), instanceRow('child', { parentId: 'root', rootId: 'root', revision: 3 }), instanceRow('other'));
+        await store.transaction((tx) => tx.appendHistory([historyRow('root', 'instance.started'), historyRow('child', 'a'), historyRow('child', 'b')]));
+        const tree = await store.read((tx) => tx.treeRevisions('root'));
+        expect([...tree].sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+          { id: 'child', revision: 3, historyRows: 2 },
+          { id: 'root', revision: 1, historyRows: 1 },
+        ]);
+        expect(await store.read((tx) => tx.treeRevisions('nobody'))).toEqual([]);
+        const variables = { longer: 1, b: { zz: [1, { y: 2, x: 1 }], a: 'ü' }, ä: null, aa: 2.5, dropped: undefined };
+        await store.transaction((tx) => tx.updateInstance({ ...instanceRow('other', { revision: 2 }), variables }));
+        const read = (await store.read((tx) => tx.getInstance('other')))!.variables;
+        expect(store.storedJson(variables)).toBe(JSON.stringify(read));
+      });
+
       it('reads only the entries of one event, and of one actor, when asked', async () => {
         await seed(store, instanceRow('i1'), instanceRow('i2'), instanceRow('i3'));
         await store.transaction((tx) =>
