@@ -318,6 +318,11 @@ class PostgresTx extends TxGuard implements StoreTx {
     return rows[0] && codec.version(rows[0]);
   }
 
+  async latestVersionNumber(key: string): Promise<number | undefined> {
+    const { rows } = await this.query<{ version: number | null }>('SELECT max(version) AS version FROM stratum_process_versions WHERE key = $1', [key]);
+    return rows[0].version ?? undefined;
+  }
+
   async latestVersions(): Promise<ProcessVersionRow[]> {
     const { rows } = await this.query<Stored['version']>(
       'SELECT DISTINCT ON (key) * FROM stratum_process_versions ORDER BY key, version DESC',

@@ -362,6 +362,12 @@ class SqliteTx extends TxGuard implements StoreTx {
     return record ? codec.version(record as Stored['version']) : undefined;
   }
 
+  async latestVersionNumber(key: string): Promise<number | undefined> {
+    this.assertActive();
+    const record = this.sql('SELECT max(version) AS version FROM process_versions WHERE key = ?').get(key) as { version: number | null };
+    return record.version ?? undefined;
+  }
+
   async latestVersions(): Promise<ProcessVersionRow[]> {
     this.assertActive();
     const records = this.sql(

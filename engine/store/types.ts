@@ -406,6 +406,8 @@ export interface StoreTx {
   insertVersion(row: ProcessVersionRow): Promise<void>;
   getVersion(key: string, version: number): Promise<ProcessVersionRow | undefined>;
   latestVersion(key: string): Promise<ProcessVersionRow | undefined>;
+  /** The latest version number of a key, without its XML (a step that starts an instance needs only that). */
+  latestVersionNumber(key: string): Promise<number | undefined>;
   /** Latest version of every key, ordered by key. */
   latestVersions(): Promise<ProcessVersionRow[]>;
   /** All versions of a key, oldest first. */

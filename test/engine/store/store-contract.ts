@@ -215,6 +215,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         });
         expect((await store.read((tx) => tx.latestVersion('order-to-cash')))?.version).toBe(3);
         expect(await store.read((tx) => tx.latestVersion('nothing'))).toBeUndefined();
+        expect(await store.read((tx) => tx.latestVersionNumber('order-to-cash'))).toBe(3);
+        expect(await store.read((tx) => tx.latestVersionNumber('nothing'))).toBeUndefined();
         const versions = await store.read((tx) => tx.versionsOf('order-to-cash'));
         expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
         expect(await store.read((tx) => tx.versionsOf('nothing'))).toEqual([]);
