@@ -226,6 +226,9 @@ export class TreeViews {
   }
 
   private keep(tree: KeptTree): void {
+    // replaced, not added to (and moved to the recently used end)
+    const current = this.trees.get(tree.rootId);
+    if (current) this.forget(tree.rootId, current);
     if (tree.bytes > this.budgetBytes) return;
     this.trees.set(tree.rootId, tree);
     for (const id of tree.members.keys()) this.rootOf.set(id, tree.rootId);

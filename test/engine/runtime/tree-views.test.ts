@@ -173,17 +173,62 @@ for (const [name, servers, describeStore] of [
 }
 
 describe('view cache budget', () => {
-  it('keeps no tree beyond its budget and reads every view with none', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'stratum-views-'));
-    const stratum = await openStratum({ store: await openStore({ dataDir }), clock, orderEntry: { rates: SAMPLE_RATES }, viewCacheBytes: 0 });
-    const lookups: ViewCacheEvent[] = [];
-    stratum.events.on('view-cache', (event: ViewCacheEvent) => lookups.push(event));
+  let dataDir: string;
+  let stratum: Stratum;
+  let events: ViewCacheEvent[];
+
+  async function open(viewCacheBytes: number) {
+    dataDir = mkdtempSync(join(tmpdir(), 'stratum-views-'));
+    stratum = await openStratum({ store: await openStore({ dataDir }), clock, orderEntry: { rates: SAMPLE_RATES }, viewCacheBytes });
+    events = [];
+    stratum.events.on('view-cache', (event: ViewCacheEvent) => events.push(event));
     await stratum.library.deploy(shippedDiagrams(), { user: 'test' });
-    const { instance } = await enter(stratum.runtime, order('B-1', 100));
-    expect(instance).toStrictEqual(await stratum.runtime.getInstance(instance.id));
-    expect(lookups.map((event) => [event.result, event.entries, event.bytes])).toEqual([['miss', 0, 0]]);
+  }
+  afterEach(async () => {
     await stratum.close();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** An order over 1,000,000 approved twice and its three jobs completed: six writes. */
+  async function lifecycle(orderNo: string) {
+    await enter(stratum.runtime, order(orderNo, 1_200_000));
+    for (const actor of [director, vicePresident]) {
+      const [task] = await stratum.runtime.findTasks({ businessKey: orderNo, candidateGroup: actor.groups[0] });
+      await stratum.runtime.completeTask(task.id, { approved: true }, actor);
+    }
+    for (const type of ['procurement-planning', 'production-planning', 'shipping']) {
+      const [job] = await stratum.runtime.fetchAndLockJobs({ type, workerId: 'erp', businessKey: orderNo });
+      await stratum.runtime.completeJob(job.id, {}, erp, 'erp');
+    }
+  }
+
+  it('counts a tree once however many steps replaced it, and keeps it within the budget', async () => {
+    await open(100_000);
+    await lifecycle('B-1');
+    expect(events.filter((event) => event.result === 'hit')).toHaveLength(6);
+    const last = events.at(-1)!;
+    expect(last).toMatchObject({ entries: 1, budgetBytes: 100_000 });
+    // the whole order, 64 history entries, is some 40 KB, not the sum of the six trees kept on the way
+    expect(last.bytes).toBeGreaterThan(20_000);
+    expect(last.bytes).toBeLessThan(60_000);
+  });
+
+  it('evicts the least recently kept tree beyond the budget', async () => {
+    await open(60_000);
+    await lifecycle('B-2');
+    await lifecycle('B-3');
+    const kept = events.filter((event) => event.result === 'kept');
+    expect(kept.some((event) => event.evicted > 0)).toBe(true);
+    expect(kept.every((event) => event.bytes <= 60_000)).toBe(true);
+    expect(kept.at(-1)!.entries).toBe(1);
+    expect(events.filter((event) => event.result === 'hit')).toHaveLength(12);
+  });
+
+  it('keeps no tree with no budget and reads every view', async () => {
+    await open(0);
+    const { instance } = await enter(stratum.runtime, order('B-4', 100));
+    expect(instance).toStrictEqual(await stratum.runtime.getInstance(instance.id));
+    expect(events.map((event) => [event.result, event.entries, event.bytes])).toEqual([['miss', 0, 0]]);
   });
 });
 
