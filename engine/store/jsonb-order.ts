@@ -17,5 +17,9 @@ function byJsonbKeyOrder(a: string, b: string): number {
   const bytesA = Buffer.byteLength(a);
   const bytesB = Buffer.byteLength(b);
   if (bytesA !== bytesB) return bytesA - bytesB;
+  // below U+D800, UTF-16 code units sort as UTF-8 bytes do: no buffers for the usual keys
+  if (!BEYOND_PLAIN_ORDER.test(a) && !BEYOND_PLAIN_ORDER.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
+
+const BEYOND_PLAIN_ORDER = /[\uD800-\uFFFF]/;
