@@ -92,8 +92,11 @@ export class StepExecutor {
   readonly messages: MessageBuffer;
   readonly incidents: Incidents;
   private readonly pending = new WeakMap<StoreTx, Pending>();
-  /** The orders (root instances) each open transaction moved: their events are written before it commits. */
-  private readonly moved = new WeakMap<StoreTx, Set<string>>();
+  /**
+   * The orders (root instances) each open transaction moved, with the root's row as the transaction last wrote
+   * it (if it did): their events are written before it commits.
+   */
+  private readonly moved = new WeakMap<StoreTx, Map<string, InstanceRow | undefined>>();
   private readonly feelTiming: FeelTiming | undefined;
   /** Speculation results a transaction (or the speculation itself) works with. */
   private readonly speculations = new WeakMap<StoreTx, Speculation>();
@@ -165,7 +168,7 @@ export class StepExecutor {
           const tx = this.views.recording(stored, writes);
           this.pending.set(tx, pending);
           if (speculation) this.speculations.set(tx, speculation);
-          const moved = new Set<string>();
+          const moved = new Map<string, InstanceRow | undefined>();
           this.moved.set(tx, moved);
           const done = await work(tx);
           // The outbox: an order whose status changed gets its event in this transaction, or neither happens.
@@ -210,7 +213,7 @@ export class StepExecutor {
 
   async runStep(tx: StoreTx, step: QueuedStep): Promise<StepOutcome> {
     const { instance } = step;
-    this.moved.get(tx)?.add(instance.rootId);
+    this.movedRoot(tx, instance.rootId);
     const definition = await this.definition(tx, instance.processKey, instance.version);
     const previousWaits = step.isNew ? [] : await tx.findWaits({ instanceId: instance.id });
     const now = this.clock.now();
@@ -333,8 +336,9 @@ export class StepExecutor {
 
   /** Stores a new instance; returns its revision. */
   async insertInstance(tx: StoreTx, row: InstanceRow): Promise<number> {
-    this.moved.get(tx)?.add(row.rootId);
-    await tx.insertInstance({ ...row, revision: 1, updatedAt: this.rows.nowIso() });
+    const inserted = { ...row, revision: 1, updatedAt: this.rows.nowIso() };
+    await tx.insertInstance(inserted);
+    this.movedRoot(tx, row.rootId, inserted);
     return 1;
   }
 
@@ -342,11 +346,20 @@ export class StepExecutor {
   async saveInstance(tx: StoreTx, row: InstanceRow): Promise<number> {
     // Saved outside an engine step (cancel, failed job, incident retry): a kept engine no longer stands on the row.
     this.engines.drop(row.id);
-    this.moved.get(tx)?.add(row.rootId);
     const revision = row.revision + 1;
-    const saved = await tx.updateInstance({ ...row, revision, updatedAt: this.rows.nowIso() });
+    const updated = { ...row, revision, updatedAt: this.rows.nowIso() };
+    const saved = await tx.updateInstance(updated);
     if (!saved) throw new StratumError('conflict', `instance ${row.id} was changed concurrently`, { retryable: true });
+    this.movedRoot(tx, row.rootId, updated);
     return revision;
+  }
+
+  /** Notes that the transaction moved an order; with `written`, an instance of it as stored now (its root's row is kept). */
+  private movedRoot(tx: StoreTx, rootId: string, written?: InstanceRow): void {
+    const moved = this.moved.get(tx);
+    if (!moved) return;
+    if (written?.id === rootId) moved.set(rootId, written);
+    else if (!moved.has(rootId)) moved.set(rootId, undefined);
   }
 }
 
