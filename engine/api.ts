@@ -679,6 +679,8 @@ export interface StratumOptions {
   messageTimeToLiveMs?: number;
   /** Memory for live engines kept warm between steps (bytes; default STRATUM_ENGINE_CACHE_MB or engine-cache.ts's default; 0: none). */
   engineCacheBytes?: number;
+  /** Memory for the call trees the views of writes are built from (bytes; default STRATUM_VIEW_CACHE_MB or tree-views.ts's default; 0: every view is read). */
+  viewCacheBytes?: number;
   /**
    * Run each step's engine work ahead on a read snapshot, outside the write
    * lock, and commit it under a revision check (default true; false runs the
@@ -741,6 +743,19 @@ export interface ImpactRequest {
  * engine (`hit`, `miss`, `stale`: one was kept for an older revision) or one
  * is kept after a commit (`kept`, with how many it evicted); sizes after the event.
  */
+/**
+ * Emitted as `view-cache` on `Stratum.events` (engine/runtime/tree-views.ts): `hit`, the view of a
+ * write came from the step; `miss`, it was read; `stale`, a step's tree did not match the database
+ * (changed elsewhere) and is no longer kept; `kept`, a tree was kept (`evicted` others for the budget).
+ */
+export interface ViewCacheEvent {
+  result: 'hit' | 'miss' | 'stale' | 'kept';
+  evicted: number;
+  entries: number;
+  bytes: number;
+  budgetBytes: number;
+}
+
 export interface EngineCacheEvent {
   result: 'hit' | 'miss' | 'stale' | 'kept';
   evicted: number;

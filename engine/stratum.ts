@@ -21,6 +21,7 @@ export async function openStratum(options: StratumOptions): Promise<Stratum> {
   const runtime = new InstanceRuntime(options.store, new DefinitionCache(), clock, events, {
     ...(options.messageTimeToLiveMs !== undefined && { messageTimeToLiveMs: options.messageTimeToLiveMs }),
     ...(options.engineCacheBytes !== undefined && { engineCacheBytes: options.engineCacheBytes }),
+    ...(options.viewCacheBytes !== undefined && { viewCacheBytes: options.viewCacheBytes }),
     ...(options.speculate !== undefined && { speculate: options.speculate }),
     ...(options.feelTiming && { feelTiming: options.feelTiming }),
     orderEntry: {

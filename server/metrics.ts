@@ -2,7 +2,7 @@
 // steps from `stratum.events`, and the default process metrics.
 import type { EventEmitter } from 'node:events';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { EngineCacheEvent, ReplayEvent, SpeculationEvent, StepEvent } from '../engine/index.js';
+import type { EngineCacheEvent, ReplayEvent, SpeculationEvent, StepEvent, ViewCacheEvent } from '../engine/index.js';
 import type { AdmissionQueue } from './http/admission.js';
 
 export class Metrics {
@@ -16,6 +16,11 @@ export class Metrics {
   private readonly engineCacheEntries: Gauge;
   private readonly engineCacheBytes: Gauge;
   private readonly engineCacheBudget: Gauge;
+  private readonly viewCacheLookups: Counter<'result'>;
+  private readonly viewCacheEvictions: Counter;
+  private readonly viewCacheEntries: Gauge;
+  private readonly viewCacheBytes: Gauge;
+  private readonly viewCacheBudget: Gauge;
   private readonly speculations: Counter<'result'>;
   private readonly replayWorkers: Gauge;
   private readonly replays: Counter<'outcome'>;
@@ -75,6 +80,32 @@ export class Metrics {
       help: 'Memory budget of the engine cache (STRATUM_ENGINE_CACHE_MB).',
       registers: [this.registry],
     });
+    this.viewCacheLookups = new Counter({
+      name: 'stratum_view_cache_lookups_total',
+      help: 'Views of writes: hit (built from the step), miss (read back), stale (a step found its kept call tree changed elsewhere and dropped it).',
+      labelNames: ['result'],
+      registers: [this.registry],
+    });
+    this.viewCacheEvictions = new Counter({
+      name: 'stratum_view_cache_evictions_total',
+      help: 'Kept call trees dropped to stay within the view cache budget.',
+      registers: [this.registry],
+    });
+    this.viewCacheEntries = new Gauge({
+      name: 'stratum_view_cache_entries',
+      help: 'Call trees kept to build the views of writes from.',
+      registers: [this.registry],
+    });
+    this.viewCacheBytes = new Gauge({
+      name: 'stratum_view_cache_bytes',
+      help: 'Estimated memory of the kept call trees.',
+      registers: [this.registry],
+    });
+    this.viewCacheBudget = new Gauge({
+      name: 'stratum_view_cache_budget_bytes',
+      help: 'Memory budget of the view cache (STRATUM_VIEW_CACHE_MB).',
+      registers: [this.registry],
+    });
     this.speculations = new Counter({
       name: 'stratum_engine_speculation_total',
       help: 'Engine steps run ahead outside the write lock: used (taken by the transaction) or recomputed (the instance changed meanwhile).',
@@ -105,7 +136,7 @@ export class Metrics {
     this.httpDuration.observe(labels, seconds);
   }
 
-  /** Counts the engine's `step`, `engine-cache` and `speculation` events until the returned function is called. */
+  /** Counts the engine's `step`, `engine-cache`, `view-cache` and `speculation` events until the returned function is called. */
   watch(events: EventEmitter): () => void {
     const onStep = (step: StepEvent) => {
       this.engineSteps.inc({ action: step.action, process_key: step.processKey, outcome: step.outcome });
@@ -117,6 +148,13 @@ export class Metrics {
       this.engineCacheEntries.set(event.entries);
       this.engineCacheBytes.set(event.bytes);
       this.engineCacheBudget.set(event.budgetBytes);
+    };
+    const onViewCache = (event: ViewCacheEvent) => {
+      if (event.result === 'kept') this.viewCacheEvictions.inc(event.evicted);
+      else this.viewCacheLookups.inc({ result: event.result });
+      this.viewCacheEntries.set(event.entries);
+      this.viewCacheBytes.set(event.bytes);
+      this.viewCacheBudget.set(event.budgetBytes);
     };
     const onSpeculation = (event: SpeculationEvent) => this.speculations.inc({ result: event.result });
     const onReplay = (event: ReplayEvent) => {
@@ -130,11 +168,13 @@ export class Metrics {
     };
     events.on('step', onStep);
     events.on('engine-cache', onCache);
+    events.on('view-cache', onViewCache);
     events.on('speculation', onSpeculation);
     events.on('replay', onReplay);
     return () => {
       events.off('step', onStep);
       events.off('engine-cache', onCache);
+      events.off('view-cache', onViewCache);
       events.off('speculation', onSpeculation);
       events.off('replay', onReplay);
     };

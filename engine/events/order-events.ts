@@ -10,7 +10,7 @@ import type { OrderStatus } from '../api.js';
 import { orderStatus } from '../orders/order-status.js';
 import { orderSummary } from '../orders/order-summary.js';
 import { waitingElement } from '../runtime/views.js';
-import type { StoreTx } from '../store/types.js';
+import type { InstanceRow, StoreTx } from '../store/types.js';
 
 const EVENT_SOURCE = '/stratum/orders';
 const ORDER_EVENT_PREFIX = 'stratum.order.';
@@ -21,14 +21,15 @@ export function orderEventType(status: OrderStatus): string {
 }
 
 /**
- * Writes an event for each order among `rootIds` whose status differs from
- * its last event's. Returns how many were written. Instances outside an order
+ * Writes an event for each order among `moved` (root ids, with the root's row when the transaction wrote it)
+ * whose status differs from its last event's. Returns how many were written. Instances outside an order
  * (started without `POST /api/orders`) have no events.
  */
-export async function recordOrderEvents(tx: StoreTx, rootIds: Iterable<string>, now: Date): Promise<number> {
+export async function recordOrderEvents(tx: StoreTx, moved: ReadonlyMap<string, InstanceRow | undefined>, now: Date): Promise<number> {
   let written = 0;
-  for (const rootId of rootIds) {
-    const root = await tx.getInstance(rootId);
+  for (const [rootId, rowWritten] of moved) {
+    // a root this transaction wrote is locked by it: its row is what a read would give (on PostgreSQL, without the state's jsonb)
+    const root = rowWritten ?? await tx.getInstance(rootId);
     if (!root?.businessKey || root.parentId) continue;
     const order = await tx.getOrder(root.businessKey);
     if (!order || order.instanceId !== rootId) continue;

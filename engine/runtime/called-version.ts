@@ -41,7 +41,7 @@ function storeCalledVersions(
   tx: StoreTx, modelOf: (key: string, version: number) => Promise<{ model: { versionTag?: string } }>,
 ): CalledVersions {
   return {
-    latestVersion: async (key) => (await tx.latestVersion(key))?.version,
+    latestVersion: (key) => tx.latestVersionNumber(key),
     deploymentOf: async (key, version) => (await tx.getVersion(key, version))?.deploymentId,
     versionsOf: async (key) => (await tx.versionsOf(key))
       .sort((a, b) => b.version - a.version)

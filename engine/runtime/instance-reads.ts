@@ -1,12 +1,34 @@
 // Views of instances as the API hands them out, read on the store's read side.
 import type { InstanceQuery, InstanceSummary, InstanceView } from '../api.js';
-import type { InstanceRow, Store } from '../store/types.js';
+import type { Store } from '../store/types.js';
+import { subtreeOf, type TreeViews } from './tree-views.js';
 import { historyEntry, instanceSummary, waitingElement } from './views.js';
 
 export class InstanceReads {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Where the view of a write, read because no step kept its tree, keeps the tree it read. */
+    private readonly views?: TreeViews,
+  ) {}
 
-  async getInstance(id: string): Promise<InstanceView | undefined> {
+  getInstance(id: string): Promise<InstanceView | undefined> {
+    return this.read(id, false);
+  }
+
+  /** The view of an instance a step just committed (it exists: the step wrote it); a root's tree is kept for the next step. */
+  async viewOf(id: string): Promise<InstanceView> {
+    return (await this.read(id, true))!;
+  }
+
+  async findInstances(query: InstanceQuery): Promise<{ items: InstanceSummary[]; total: number }> {
+    return this.store.read(async (tx) => {
+      const filter = { ...query, limit: query.limit ?? 50, offset: query.offset ?? 0 };
+      const [rows, total] = await Promise.all([tx.findInstances(filter), tx.countInstances(query)]);
+      return { items: rows.map(instanceSummary), total };
+    });
+  }
+
+  private read(id: string, keep: boolean): Promise<InstanceView | undefined> {
     return this.store.read(async (tx) => {
       const instance = await tx.getInstance(id);
       if (!instance) return undefined;
@@ -17,6 +39,8 @@ export class InstanceReads {
       waits.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
       const children = tree.filter((member) => member.parentId === instance.id);
       const history = await tx.historyOf(tree.map((member) => member.id));
+      // the view of a root reads its whole tree: enough to keep it
+      if (keep && instance.id === instance.rootId) this.views?.keepRead(tree, waits, history);
       return {
         ...instanceSummary(instance),
         variables: instance.variables,
@@ -27,32 +51,4 @@ export class InstanceReads {
       };
     });
   }
-
-  /** The view of an instance a step just committed (it exists: the step wrote it). */
-  async viewOf(id: string): Promise<InstanceView> {
-    return (await this.getInstance(id))!;
-  }
-
-  async findInstances(query: InstanceQuery): Promise<{ items: InstanceSummary[]; total: number }> {
-    return this.store.read(async (tx) => {
-      const filter = { ...query, limit: query.limit ?? 50, offset: query.offset ?? 0 };
-      const [rows, total] = await Promise.all([tx.findInstances(filter), tx.countInstances(query)]);
-      return { items: rows.map(instanceSummary), total };
-    });
-  }
-}
-
-/** `top` and the instances it called, directly or not, oldest first at each level. */
-function subtreeOf(top: InstanceRow, family: InstanceRow[]): InstanceRow[] {
-  const childrenOf = new Map<string, InstanceRow[]>();
-  for (const member of family) {
-    if (!member.parentId) continue;
-    const siblings = childrenOf.get(member.parentId) ?? [];
-    siblings.push(member);
-    childrenOf.set(member.parentId, siblings);
-  }
-  const byCreation = (a: InstanceRow, b: InstanceRow) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
-  const tree = [top];
-  for (let index = 0; index < tree.length; index++) tree.push(...(childrenOf.get(tree[index].id) ?? []).sort(byCreation));
-  return tree;
 }

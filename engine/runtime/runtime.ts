@@ -2,7 +2,8 @@
 // executor (step-executor.ts: one transaction per step, engines kept warm in
 // the engine cache) and one module per way into an instance — starts and order
 // entry, user tasks, external jobs, messages, timers, cancel, incidents —
-// each returning the id of what it moved; the facade reads the view back.
+// each returning the id of what it moved. The view of what a call moved comes
+// from the call trees its steps kept (tree-views.ts), or is read back.
 import type { EventEmitter } from 'node:events';
 import type {
   Actor, Clock, IncidentQuery, IncidentRetry, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageRequest,
@@ -25,6 +26,7 @@ import { StepExecutor } from './step-executor.js';
 import { UserTasks } from './tasks.js';
 import { DEFAULT_TIME_TO_LIVE_MS } from './time-to-live.js';
 import { DueTimers } from './timers.js';
+import { defaultViewCacheBytes, TreeViews, type KeptTrees } from './tree-views.js';
 
 export { DEFAULT_ORDER_PROCESS } from './starts.js';
 
@@ -33,6 +35,8 @@ export interface RuntimeOptions {
   orderEntry?: { processKey: string; rates?: RateTable };
   /** Memory for warm engines (bytes); default from STRATUM_ENGINE_CACHE_MB (engine-cache.ts). 0 turns the cache off. */
   engineCacheBytes?: number;
+  /** Memory for the call trees views of writes are built from (bytes); default from STRATUM_VIEW_CACHE_MB (tree-views.ts). 0 reads every view. */
+  viewCacheBytes?: number;
   /** Engine steps computed ahead outside the write lock (default true; see step-executor.ts). */
   speculate?: boolean;
   /** The benchmark's condition counters. */
@@ -42,6 +46,7 @@ export interface RuntimeOptions {
 export class InstanceRuntime implements Runtime {
   private readonly steps: StepExecutor;
   private readonly reads: InstanceReads;
+  private readonly views: TreeViews;
   private readonly starts: Starts;
   private readonly tasks: UserTasks;
   private readonly jobs: ExternalJobs;
@@ -51,12 +56,13 @@ export class InstanceRuntime implements Runtime {
 
   constructor(store: Store, definitions: DefinitionCache, clock: Clock, events: EventEmitter, options: RuntimeOptions = {}) {
     const engines = new EngineCache(options.engineCacheBytes ?? defaultEngineCacheBytes(), (event) => events.emit('engine-cache', event));
-    this.steps = new StepExecutor(store, definitions, clock, events, engines, {
+    this.views = new TreeViews(store, options.viewCacheBytes ?? defaultViewCacheBytes(), (event) => events.emit('view-cache', event));
+    this.steps = new StepExecutor(store, definitions, clock, events, engines, this.views, {
       messageTimeToLiveMs: options.messageTimeToLiveMs ?? DEFAULT_TIME_TO_LIVE_MS,
       ...(options.feelTiming && { feelTiming: options.feelTiming }),
       ...(options.speculate !== undefined && { speculate: options.speculate }),
     });
-    this.reads = new InstanceReads(store);
+    this.reads = new InstanceReads(store, this.views);
     const orderEntry = options.orderEntry ?? { processKey: DEFAULT_ORDER_PROCESS };
     this.starts = new Starts(this.steps, orderEntry);
     this.tasks = new UserTasks(this.steps);
@@ -69,18 +75,21 @@ export class InstanceRuntime implements Runtime {
   // ---- starting -------------------------------------------------------------
 
   async start(processKey: string, options: StartOptions = {}): Promise<{ instance: InstanceView; created: boolean }> {
-    const { id, created } = await this.starts.start(processKey, options);
-    return { instance: await this.reads.viewOf(id), created };
+    const kept: KeptTrees = new Map();
+    const { id, created } = await this.steps.keeping(kept, () => this.starts.start(processKey, options));
+    return { instance: await this.viewOf(id, kept), created };
   }
 
   async enterOrder(order: OrderEntry, options: OrderEntryOptions): Promise<{ instance: InstanceView; created: boolean }> {
-    const { id, created } = await this.starts.enterOrder(order, options);
-    return { instance: await this.reads.viewOf(id), created };
+    const kept: KeptTrees = new Map();
+    const { id, created } = await this.steps.keeping(kept, () => this.starts.enterOrder(order, options));
+    return { instance: await this.viewOf(id, kept), created };
   }
 
   async changeOrder(orderNo: string, request: OrderChangeRequest, options: OrderEntryOptions): Promise<OrderChangeResult> {
-    const { row, created, instanceId } = await this.changes.change(orderNo, request, options);
-    const [order, instance] = await Promise.all([this.changes.view(orderNo), this.reads.viewOf(instanceId)]);
+    const kept: KeptTrees = new Map();
+    const { row, created, instanceId } = await this.steps.keeping(kept, () => this.changes.change(orderNo, request, options));
+    const [order, instance] = await Promise.all([this.changes.view(orderNo), this.viewOf(instanceId, kept)]);
     // the change as it stands after its first step (the process may already have moved it on)
     const change = order?.changes.find((one) => one.changeId === row.changeId) ?? changeView(row);
     return { change, created, order: order!, instance };
@@ -114,8 +123,8 @@ export class InstanceRuntime implements Runtime {
     return this.tasks.get(taskId);
   }
 
-  async completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView> {
-    return this.reads.viewOf(await this.tasks.complete(taskId, variables, actor));
+  completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView> {
+    return this.viewAfter(() => this.tasks.complete(taskId, variables, actor));
   }
 
   // ---- external jobs --------------------------------------------------------
@@ -124,27 +133,28 @@ export class InstanceRuntime implements Runtime {
     return this.jobs.fetchAndLock(request);
   }
 
-  async completeJob(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string): Promise<InstanceView> {
-    return this.reads.viewOf(await this.jobs.complete(jobId, variables, actor, workerId));
+  completeJob(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string): Promise<InstanceView> {
+    return this.viewAfter(() => this.jobs.complete(jobId, variables, actor, workerId));
   }
 
-  async failJob(jobId: string, failure: { message: string; retries: number; workerId?: string }, actor: Actor): Promise<InstanceView> {
-    return this.reads.viewOf(await this.jobs.fail(jobId, failure, actor));
+  failJob(jobId: string, failure: { message: string; retries: number; workerId?: string }, actor: Actor): Promise<InstanceView> {
+    return this.viewAfter(() => this.jobs.fail(jobId, failure, actor));
   }
 
-  async throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, actor: Actor): Promise<InstanceView> {
-    return this.reads.viewOf(await this.jobs.throwError(jobId, thrown, actor));
+  throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, actor: Actor): Promise<InstanceView> {
+    return this.viewAfter(() => this.jobs.throwError(jobId, thrown, actor));
   }
 
   // ---- messages -------------------------------------------------------------
 
   async correlateMessage(message: MessageRequest): Promise<MessageResult> {
-    const outcome = await this.messages.correlate(message);
+    const kept: KeptTrees = new Map();
+    const outcome = await this.steps.keeping(kept, () => this.messages.correlate(message));
     if ('refused' in outcome) throw outcome.refused;
     if ('buffered' in outcome) {
       return { outcome: 'buffered', messageKey: outcome.buffered.id, reached: [], expiresAt: outcome.buffered.expiresAt };
     }
-    const reached = await Promise.all(outcome.rootIds.map((id) => this.reads.getInstance(id)));
+    const reached = await Promise.all(outcome.rootIds.map((id) => this.viewOf(id, kept)));
     return { outcome: 'delivered', messageKey: outcome.delivered.id, reached: reached.filter((view): view is InstanceView => view !== undefined) };
   }
 
@@ -160,9 +170,11 @@ export class InstanceRuntime implements Runtime {
 
   // ---- cancelling -----------------------------------------------------------
 
-  async cancel(instanceId: string, actor: Actor, options: { reason?: string } = {}): Promise<InstanceView> {
-    await cancelOrder(this.steps, instanceId, actor, options);
-    return this.reads.viewOf(instanceId);
+  cancel(instanceId: string, actor: Actor, options: { reason?: string } = {}): Promise<InstanceView> {
+    return this.viewAfter(async () => {
+      await cancelOrder(this.steps, instanceId, actor, options);
+      return instanceId;
+    });
   }
 
   // ---- incidents --------------------------------------------------------------
@@ -171,8 +183,20 @@ export class InstanceRuntime implements Runtime {
     return this.steps.store.read((tx) => this.steps.incidents.find(tx, query));
   }
 
-  async retryIncident(incidentId: string, retry: IncidentRetry, actor: Actor): Promise<InstanceView> {
-    const rootId = await this.steps.step('incident-retry', async (tx, moving) => this.steps.incidents.retry(tx, incidentId, retry, actor.name, moving));
-    return this.reads.viewOf(rootId);
+  retryIncident(incidentId: string, retry: IncidentRetry, actor: Actor): Promise<InstanceView> {
+    return this.viewAfter(() => this.steps.step('incident-retry', async (tx, moving) => this.steps.incidents.retry(tx, incidentId, retry, actor.name, moving)));
+  }
+
+  // ---- views of writes ---------------------------------------------------------
+
+  /** Runs a public call's steps and hands back the view of the instance it names. */
+  private async viewAfter(call: () => Promise<string>): Promise<InstanceView> {
+    const kept: KeptTrees = new Map();
+    return this.viewOf(await this.steps.keeping(kept, call), kept);
+  }
+
+  /** The view of an instance a call's steps wrote: from the tree they kept, else read (and kept for the next step). */
+  private async viewOf(id: string, kept: KeptTrees): Promise<InstanceView> {
+    return this.views.viewOf(id, kept) ?? this.reads.viewOf(id);
   }
 }

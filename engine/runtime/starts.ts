@@ -7,7 +7,7 @@ import { conflict, notFound, StratumError } from '../errors.js';
 import type { RateTable } from '../money/rate-table.js';
 import { callersOf, refuseDirectStart, refuseOrderNumber } from '../orders/entry-guard.js';
 import { checkOrder, isSameOrder, orderAsEntered, orderRow, orderVariables } from '../orders/order-entry.js';
-import type { ProcessVersionRow, StoreTx } from '../store/types.js';
+import type { StoreTx } from '../store/types.js';
 import { mapStartVariables, startDeclarationOf } from './start-variables.js';
 import type { StepExecutor } from './step-executor.js';
 
@@ -38,15 +38,15 @@ export class Starts {
           return { id: previous.instanceId, created: false };
         }
       }
-      const version = await tx.latestVersion(processKey);
-      if (!version) throw notFound(`no process with key ${processKey} is deployed`);
-      const { model } = await steps.definition(tx, version.key, version.version);
+      const version = await tx.latestVersionNumber(processKey);
+      if (version === undefined) throw notFound(`no process with key ${processKey} is deployed`);
+      const { model } = await steps.definition(tx, processKey, version);
       await refuseDirectStart(tx, model);
       if (options.businessKey !== undefined) await refuseOrderNumber(tx, options.businessKey);
       const payload = options.variables ?? {};
       const declaration = startDeclarationOf(model);
       const variables = declaration ? mapStartVariables(model, declaration, payload) : payload;
-      const instance = steps.rows.newInstance(version.key, version.version, options.businessKey ?? null, null, options.user ?? null);
+      const instance = steps.rows.newInstance(processKey, version, options.businessKey ?? null, null, options.user ?? null);
       moving(instance);
       if (idempotency) {
         await tx.insertIdempotency({ ...idempotency, instanceId: instance.id, createdAt: instance.createdAt });
@@ -69,7 +69,7 @@ export class Starts {
     return steps.step('start', async (tx, moving) => {
       // The refusals that only read (no level-1 order process, a business key taken) are the transaction's.
       const checked = !steps.isSpeculation(tx);
-      const { model, version } = await this.orderProcess(tx, checked);
+      const { model, processKey, version } = await this.orderProcess(tx, checked);
       await tx.lockBusinessKey(order.orderNo);
       const existing = await tx.getOrder(order.orderNo);
       if (existing) {
@@ -90,7 +90,7 @@ export class Starts {
       // The order process declares what it starts with; order entry hands it exactly that.
       const payload = declaration ? Object.fromEntries(Object.entries(entered).filter(([name]) => declaration.declared.includes(name))) : entered;
       const variables = declaration ? mapStartVariables(model, declaration, payload) : payload;
-      const instance = steps.rows.newInstance(version.key, version.version, order.orderNo, null, options.user);
+      const instance = steps.rows.newInstance(processKey, version, order.orderNo, null, options.user);
       moving(instance);
       await steps.runQueue(tx, [{
         instance,
@@ -101,7 +101,7 @@ export class Starts {
         history: [steps.rows.history(instance.id, options.user, 'instance.started', null, null, { entry: 'order', variables: entered })],
       }]);
       await tx.insertOrder(orderRow(order, conversion, {
-        processKey: version.key, instanceId: instance.id, enteredBy: options.user, enteredAt: instance.createdAt,
+        processKey, instanceId: instance.id, enteredBy: options.user, enteredAt: instance.createdAt,
       }));
       return { id: instance.id, created: true };
     });
@@ -121,11 +121,11 @@ export class Starts {
   }
 
   /** The latest version of the configured order process; 503 when it cannot take orders (unless `checked` is false: no caller check). */
-  private async orderProcess(tx: StoreTx, checked = true): Promise<{ model: ProcessModel; version: ProcessVersionRow }> {
+  private async orderProcess(tx: StoreTx, checked = true): Promise<{ model: ProcessModel; processKey: string; version: number }> {
     const { processKey } = this.orderEntry;
-    const version = await tx.latestVersion(processKey);
-    if (!version) throw new StratumError('unavailable', `orders cannot be entered: the order process ${processKey} is not deployed`);
-    const { model } = await this.steps.definition(tx, version.key, version.version);
+    const version = await tx.latestVersionNumber(processKey);
+    if (version === undefined) throw new StratumError('unavailable', `orders cannot be entered: the order process ${processKey} is not deployed`);
+    const { model } = await this.steps.definition(tx, processKey, version);
     if (!model.takesOrders) {
       throw new StratumError('unavailable',
         `orders cannot be entered: ${processKey} does not declare that it takes orders (process property ${TAKES_ORDERS_PROPERTY}=true)`);
@@ -134,7 +134,7 @@ export class Starts {
     if (callers.length) {
       throw new StratumError('unavailable', `orders cannot be entered: ${processKey} is called by ${callers.join(', ')}, so it is no level-1 process`);
     }
-    return { model, version };
+    return { model, processKey, version };
   }
 
   private rates(): RateTable {

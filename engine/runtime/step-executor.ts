@@ -32,6 +32,7 @@ import { InstanceRows, withStepOutcome } from './instance-rows.js';
 import { runInstanceStep, type StepAction, type StepInput, type StepResult } from './instance-step.js';
 import { MessageBuffer } from './message-buffer.js';
 import { deliverBuffered } from './messages.js';
+import { TreeWrites, type KeptTrees, type TreeUpdate, type TreeViews } from './tree-views.js';
 
 export type StepKind = StepEvent['action'];
 
@@ -83,13 +84,19 @@ class IdPlan {
 const idPlans = new AsyncLocalStorage<IdPlan>();
 const newInstanceId = (): string => idPlans.getStore()?.take() ?? randomUUID();
 
+/** The call trees the steps of one public call kept (tree-views.ts): its view comes from them. */
+const keptTrees = new AsyncLocalStorage<KeptTrees>();
+
 export class StepExecutor {
   readonly rows: InstanceRows;
   readonly messages: MessageBuffer;
   readonly incidents: Incidents;
   private readonly pending = new WeakMap<StoreTx, Pending>();
-  /** The orders (root instances) each open transaction moved: their events are written before it commits. */
-  private readonly moved = new WeakMap<StoreTx, Set<string>>();
+  /**
+   * The orders (root instances) each open transaction moved, with the root's row as the transaction last wrote
+   * it (if it did): their events are written before it commits.
+   */
+  private readonly moved = new WeakMap<StoreTx, Map<string, InstanceRow | undefined>>();
   private readonly feelTiming: FeelTiming | undefined;
   /** Speculation results a transaction (or the speculation itself) works with. */
   private readonly speculations = new WeakMap<StoreTx, Speculation>();
@@ -104,6 +111,7 @@ export class StepExecutor {
     readonly clock: Clock,
     private readonly events: EventEmitter,
     private readonly engines: EngineCache,
+    private readonly views: TreeViews,
     options: { messageTimeToLiveMs: number; feelTiming?: FeelTiming; speculate?: boolean },
   ) {
     this.rows = new InstanceRows(clock, newInstanceId);
@@ -142,25 +150,36 @@ export class StepExecutor {
     }
   }
 
+  /** Runs `call` (a public call's steps), collecting in `kept` the call trees its steps kept (tree-views.ts). */
+  keeping<T>(kept: KeptTrees, call: () => Promise<T>): Promise<T> {
+    return keptTrees.run(kept, call);
+  }
+
   /** A transaction, retried when it lost an optimistic race or a concurrent duplicate insert. */
   async inTransaction<T>(work: (tx: StoreTx) => Promise<T>, speculation?: Speculation): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const pending: Pending = new Map();
+      const writes = new TreeWrites();
+      let trees: TreeUpdate[] = [];
       let events = 0;
       try {
-        const transaction = () => this.store.transaction(async (tx) => {
+        const transaction = () => this.store.transaction(async (stored) => {
+          // what the steps write to kept call trees is recorded, to keep the trees with it once committed
+          const tx = this.views.recording(stored, writes);
           this.pending.set(tx, pending);
           if (speculation) this.speculations.set(tx, speculation);
-          const moved = new Set<string>();
+          const moved = new Map<string, InstanceRow | undefined>();
           this.moved.set(tx, moved);
           const done = await work(tx);
           // The outbox: an order whose status changed gets its event in this transaction, or neither happens.
           if (moved.size) events = await recordOrderEvents(tx, moved, this.clock.now());
+          trees = await this.views.check(tx, writes);
           return done;
         });
         const result = await (speculation ? idPlans.run(new IdPlan(speculation.ids), transaction) : transaction());
         // Committed: the engines stand on stored revisions now. (On any error they are dropped with `pending`.)
         for (const [id, entry] of pending) this.engines.keep(id, entry.revision, entry.engine, entry.bytes);
+        this.views.commit(trees, keptTrees.getStore());
         if (events) this.events.emit('order-events', events);
         return result;
       } catch (error) {
@@ -194,7 +213,7 @@ export class StepExecutor {
 
   async runStep(tx: StoreTx, step: QueuedStep): Promise<StepOutcome> {
     const { instance } = step;
-    this.moved.get(tx)?.add(instance.rootId);
+    this.movedRoot(tx, instance.rootId);
     const definition = await this.definition(tx, instance.processKey, instance.version);
     const previousWaits = step.isNew ? [] : await tx.findWaits({ instanceId: instance.id });
     const now = this.clock.now();
@@ -321,8 +340,9 @@ export class StepExecutor {
 
   /** Stores a new instance; returns its revision. */
   async insertInstance(tx: StoreTx, row: InstanceRow): Promise<number> {
-    this.moved.get(tx)?.add(row.rootId);
-    await tx.insertInstance({ ...row, revision: 1, updatedAt: this.rows.nowIso() });
+    const inserted = { ...row, revision: 1, updatedAt: this.rows.nowIso() };
+    await tx.insertInstance(inserted);
+    this.movedRoot(tx, row.rootId, inserted);
     return 1;
   }
 
@@ -330,11 +350,20 @@ export class StepExecutor {
   async saveInstance(tx: StoreTx, row: InstanceRow): Promise<number> {
     // Saved outside an engine step (cancel, failed job, incident retry): a kept engine no longer stands on the row.
     this.engines.drop(row.id);
-    this.moved.get(tx)?.add(row.rootId);
     const revision = row.revision + 1;
-    const saved = await tx.updateInstance({ ...row, revision, updatedAt: this.rows.nowIso() });
+    const updated = { ...row, revision, updatedAt: this.rows.nowIso() };
+    const saved = await tx.updateInstance(updated);
     if (!saved) throw new StratumError('conflict', `instance ${row.id} was changed concurrently`, { retryable: true });
+    this.movedRoot(tx, row.rootId, updated);
     return revision;
+  }
+
+  /** Notes that the transaction moved an order; with `written`, an instance of it as stored now (its root's row is kept). */
+  private movedRoot(tx: StoreTx, rootId: string, written?: InstanceRow): void {
+    const moved = this.moved.get(tx);
+    if (!moved) return;
+    if (written?.id === rootId) moved.set(rootId, written);
+    else if (!moved.has(rootId)) moved.set(rootId, undefined);
   }
 }
 

@@ -5,7 +5,13 @@ import { ORDER_VARIABLES } from '../orders/order-entry.js';
 import type { HistoryRow, InstanceRow, WaitRow } from '../store/types.js';
 import { declaredCompletionVariables } from './completion-variables.js';
 
-export function instanceSummary(row: InstanceRow): InstanceSummary {
+/** What a view shows of an instance. */
+export type ViewedInstance = Pick<InstanceRow, 'id' | 'processKey' | 'version' | 'businessKey' | 'status' | 'parentId' | 'createdAt' | 'updatedAt' | 'endedAt'>;
+
+/** What a view shows of a wait. */
+export type ViewedWait = Pick<WaitRow, 'id' | 'instanceId' | 'kind' | 'elementId' | 'name' | 'candidateGroups' | 'messageName' | 'dueAt' | 'jobType'>;
+
+export function instanceSummary(row: ViewedInstance): InstanceSummary {
   return {
     id: row.id,
     processKey: row.processKey,
@@ -19,7 +25,7 @@ export function instanceSummary(row: InstanceRow): InstanceSummary {
   };
 }
 
-export function waitingElement(wait: WaitRow, processKey: string): WaitingElement {
+export function waitingElement(wait: ViewedWait, processKey: string): WaitingElement {
   const element: WaitingElement = {
     instanceId: wait.instanceId,
     processKey,

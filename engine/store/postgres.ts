@@ -37,9 +37,11 @@ import type {
   Store,
   StoreReplica,
   StoreTx,
+  TreeMemberRevision,
   WaitFilter,
   WaitRow,
 } from './types.js';
+import { inJsonbOrder } from './jsonb-order.js';
 
 /**
  * The shared store: a `pg` pool on one PostgreSQL database that several
@@ -161,6 +163,10 @@ export class PostgresStore implements Store {
       if (!this.listeners.delete(client)) return;
       await client.end().catch(() => undefined);
     };
+  }
+
+  storedJson(value: unknown): string {
+    return JSON.stringify(inJsonbOrder(JSON.parse(jsonText(value, 'value'))));
   }
 
   async close(): Promise<void> {
@@ -312,6 +318,11 @@ class PostgresTx extends TxGuard implements StoreTx {
     return rows[0] && codec.version(rows[0]);
   }
 
+  async latestVersionNumber(key: string): Promise<number | undefined> {
+    const { rows } = await this.query<{ version: number | null }>('SELECT max(version) AS version FROM stratum_process_versions WHERE key = $1', [key]);
+    return rows[0].version ?? undefined;
+  }
+
   async latestVersions(): Promise<ProcessVersionRow[]> {
     const { rows } = await this.query<Stored['version']>(
       'SELECT DISTINCT ON (key) * FROM stratum_process_versions ORDER BY key, version DESC',
@@ -396,6 +407,15 @@ class PostgresTx extends TxGuard implements StoreTx {
       [parentId],
     );
     return rows.map(codec.instance);
+  }
+
+  async treeRevisions(rootId: string): Promise<TreeMemberRevision[]> {
+    const { rows } = await this.query<TreeMemberRevision>(
+      `SELECT i.id, i.revision, (SELECT count(*)::integer FROM stratum_history h WHERE h.instance_id = i.id) AS "historyRows"
+       FROM stratum_instances i WHERE i.root_id = $1`,
+      [rootId],
+    );
+    return rows;
   }
 
   // waits
@@ -483,23 +503,26 @@ class PostgresTx extends TxGuard implements StoreTx {
 
   // history
 
-  async appendHistory(rows: HistoryRow[]): Promise<void> {
+  async appendHistory(rows: HistoryRow[]): Promise<number[]> {
     this.assertWritable('appendHistory');
-    if (rows.length === 0) return;
+    if (rows.length === 0) return [];
     // one statement for the whole batch; unnest keeps the given order for seq
     const columns: unknown[][] = HISTORY_ORDER.map(() => []);
     for (const row of rows) {
       const parameters = codec.historyParameters(row);
       HISTORY_ORDER.forEach((name, index) => columns[index].push(parameters[name]));
     }
-    await this.query(
+    const { rows: inserted } = await this.query<{ seq: string }>(
       `INSERT INTO stratum_history (instance_id, at, actor, event, element_id, element_type, wait_id, data)
        SELECT instance_id, at, actor, event, element_id, element_type, wait_id, data
        FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[])
          WITH ORDINALITY AS batch (instance_id, at, actor, event, element_id, element_type, wait_id, data, position)
-       ORDER BY position`,
+       ORDER BY position
+       RETURNING seq`,
       columns,
     );
+    // the rows took their seq in position order; RETURNING promises no order, so sort them back
+    return inserted.map((row) => Number(row.seq)).sort((a, b) => a - b);
   }
 
   async historyOf(instanceIds: string[], only?: HistoryEventFilter): Promise<HistoryRow[]> {

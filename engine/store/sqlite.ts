@@ -40,6 +40,7 @@ import type {
   Store,
   StoreReplica,
   StoreTx,
+  TreeMemberRevision,
   WaitFilter,
   WaitRow,
 } from './types.js';
@@ -173,6 +174,10 @@ export class SqliteStore implements Store {
   async watchJobs(listener: (jobType: string) => void): Promise<() => Promise<void>> {
     this.jobSignals.on('job', listener);
     return async () => void this.jobSignals.off('job', listener);
+  }
+
+  storedJson(value: unknown): string {
+    return JSON.stringify(value);
   }
 
   async close(): Promise<void> {
@@ -398,6 +403,12 @@ class SqliteTx extends TxGuard implements StoreTx {
     return record ? codec.version(record as Stored['version']) : undefined;
   }
 
+  async latestVersionNumber(key: string): Promise<number | undefined> {
+    this.assertActive();
+    const record = this.sql('SELECT max(version) AS version FROM process_versions WHERE key = ?').get(key) as { version: number | null };
+    return record.version ?? undefined;
+  }
+
   async latestVersions(): Promise<ProcessVersionRow[]> {
     this.assertActive();
     const records = this.sql(
@@ -491,6 +502,14 @@ class SqliteTx extends TxGuard implements StoreTx {
     return records.map(codec.instance);
   }
 
+  async treeRevisions(rootId: string): Promise<TreeMemberRevision[]> {
+    this.assertActive();
+    return this.sql(
+      `SELECT i.id, i.revision, (SELECT count(*) FROM history h WHERE h.instance_id = i.id) AS historyRows
+       FROM instances i WHERE i.root_id = ?`,
+    ).all(rootId) as TreeMemberRevision[];
+  }
+
   // waits
 
   async replaceWaits(instanceId: string, waits: WaitRow[]): Promise<void> {
@@ -577,13 +596,14 @@ class SqliteTx extends TxGuard implements StoreTx {
 
   // history
 
-  async appendHistory(rows: HistoryRow[]): Promise<void> {
+  async appendHistory(rows: HistoryRow[]): Promise<number[]> {
     this.assertWritable('appendHistory');
     const insert = this.sql(
       `INSERT INTO history (instance_id, at, actor, event, element_id, element_type, wait_id, data)
        VALUES (@instanceId, @at, @actor, @event, @elementId, @elementType, @waitId, @data)`,
     );
-    for (const row of rows) insert.run(codec.historyParameters(row));
+    // seq is the table's rowid (INTEGER PRIMARY KEY)
+    return rows.map((row) => Number(insert.run(codec.historyParameters(row)).lastInsertRowid));
   }
 
   async historyOf(instanceIds: string[], only?: HistoryEventFilter): Promise<HistoryRow[]> {

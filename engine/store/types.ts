@@ -64,6 +64,13 @@ export interface InstanceRow {
   endedAt: string | null;
 }
 
+/** One instance of a call tree as treeRevisions reports it. */
+export interface TreeMemberRevision {
+  id: string;
+  revision: number;
+  historyRows: number;
+}
+
 export type WaitKind = 'task' | 'message' | 'timer' | 'job' | 'call';
 
 /** One thing an instance waits for: host-side index of a bpmn-engine wait state. */
@@ -399,6 +406,8 @@ export interface StoreTx {
   insertVersion(row: ProcessVersionRow): Promise<void>;
   getVersion(key: string, version: number): Promise<ProcessVersionRow | undefined>;
   latestVersion(key: string): Promise<ProcessVersionRow | undefined>;
+  /** The latest version number of a key, without its XML (a step that starts an instance needs only that). */
+  latestVersionNumber(key: string): Promise<number | undefined>;
   /** Latest version of every key, ordered by key. */
   latestVersions(): Promise<ProcessVersionRow[]>;
   /** All versions of a key, oldest first. */
@@ -426,6 +435,11 @@ export interface StoreTx {
   findInstances(filter: InstanceFilter): Promise<InstanceRow[]>;
   countInstances(filter: InstanceFilter): Promise<number>;
   childrenOf(parentId: string): Promise<InstanceRow[]>;
+  /**
+   * Every instance of one call tree with its revision and how many history rows it has: what changes
+   * with every write a view shows (the view cache's check, engine/runtime/tree-views.ts).
+   */
+  treeRevisions(rootId: string): Promise<TreeMemberRevision[]>;
 
   // waits (tasks, subscriptions, timers, jobs, calls)
   /** Replaces the waits of one instance: rows kept by id are updated, others inserted or deleted. */
@@ -450,7 +464,8 @@ export interface StoreTx {
   lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number, businessKey?: string): Promise<WaitRow[]>;
 
   // history (append-only)
-  appendHistory(rows: HistoryRow[]): Promise<void>;
+  /** Appends in the given order; resolves with the rows' seq, in that order. */
+  appendHistory(rows: HistoryRow[]): Promise<number[]>;
   /** The history of these instances in order; with `only`, just the entries of that event or those events (and actor). */
   historyOf(instanceIds: string[], only?: HistoryEventFilter): Promise<HistoryRow[]>;
   /** Finds the history row of a completed task (to tell "no longer open" from "unknown"). */
@@ -528,6 +543,11 @@ export interface Store {
    */
   watchJobs(listener: (jobType: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /**
+   * The JSON text a read gives back for `value` written to a JSON column: JSON.stringify's, except
+   * that PostgreSQL's jsonb orders object keys (shorter first, then by bytes). The view cache keeps it.
+   */
+  storedJson(value: unknown): string;
   /** How a replay worker process opens its own connection to the same database, to read; undefined when it cannot (an in-memory database). */
   replica?(): StoreReplica | undefined;
   /**

@@ -130,6 +130,10 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/stratum_engine_cache_lookups_total\{result="hit"\} [1-9]/);
     expect(text).toMatch(/stratum_engine_cache_entries [1-9]/);
     expect(text).toMatch(/stratum_engine_cache_budget_bytes [1-9]/);
+    // both writes handed back the view their step built
+    expect(text).toMatch(/stratum_view_cache_lookups_total\{result="hit"\} 2/);
+    expect(text).toMatch(/stratum_view_cache_entries 1/);
+    expect(text).toMatch(/stratum_view_cache_budget_bytes [1-9]/);
     expect(text).toContain('process_cpu_user_seconds_total');
     expect(text).not.toContain('unknown-1');
   });

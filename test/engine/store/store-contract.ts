@@ -215,6 +215,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         });
         expect((await store.read((tx) => tx.latestVersion('order-to-cash')))?.version).toBe(3);
         expect(await store.read((tx) => tx.latestVersion('nothing'))).toBeUndefined();
+        expect(await store.read((tx) => tx.latestVersionNumber('order-to-cash'))).toBe(3);
+        expect(await store.read((tx) => tx.latestVersionNumber('nothing'))).toBeUndefined();
         const versions = await store.read((tx) => tx.versionsOf('order-to-cash'));
         expect(versions.map((v) => v.version)).toEqual([1, 2, 3]);
         expect(await store.read((tx) => tx.versionsOf('nothing'))).toEqual([]);
@@ -787,6 +789,32 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(history[2]).toMatchObject({ elementId: 'Task_1', elementType: 'bpmn:UserTask', at: at(5) });
         expect(await store.read((tx) => tx.historyOf([]))).toEqual([]);
         expect(await store.read((tx) => tx.historyOf(['nobody']))).toEqual([]);
+      });
+
+      it('hands back the seq of each appended row, in the order given', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2'));
+        const seqs = await store.transaction((tx) => tx.appendHistory([
+          historyRow('i1', 'instance.started'), historyRow('i2', 'instance.started'), historyRow('i1', 'element.entered'),
+        ]));
+        const history = await store.read((tx) => tx.historyOf(['i1', 'i2']));
+        expect(seqs).toEqual(history.map((row) => row.seq));
+        expect(await store.transaction((tx) => tx.appendHistory([]))).toEqual([]);
+      });
+
+      it('reports every instance of a call tree with its revision and history rows, and JSON as a read gives it back', async () => {
+        await seed(store, instanceRow('root'), instanceRow('child', { parentId: 'root', rootId: 'root', revision: 3 }), instanceRow('other'));
+        await store.transaction((tx) => tx.appendHistory([historyRow('root', 'instance.started'), historyRow('child', 'a'), historyRow('child', 'b')]));
+        const tree = await store.read((tx) => tx.treeRevisions('root'));
+        expect([...tree].sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+          { id: 'child', revision: 3, historyRows: 2 },
+          { id: 'root', revision: 1, historyRows: 1 },
+        ]);
+        expect(await store.read((tx) => tx.treeRevisions('nobody'))).toEqual([]);
+        // keys of one byte length sort by their UTF-8 bytes: '😀' (a surrogate pair) after '！a' in jsonb, before it in UTF-16
+        const variables = { longer: 1, b: { zz: [1, { y: 2, x: 1 }], a: 'ü' }, ä: null, aa: 2.5, dropped: undefined, '😀': 1, '！a': 2 };
+        await store.transaction((tx) => tx.updateInstance({ ...instanceRow('other', { revision: 2 }), variables }));
+        const read = (await store.read((tx) => tx.getInstance('other')))!.variables;
+        expect(store.storedJson(variables)).toBe(JSON.stringify(read));
       });
 
       it('reads only the entries of one event, and of one actor, when asked', async () => {
