@@ -4,7 +4,7 @@
 // another path changed is a miss) and taken out while the step runs (so no two
 // steps share an engine). The step executor keeps an engine again only after
 // its transaction committed: an engine whose step rolled back is never reused.
-import { totalmem } from 'node:os';
+import { cacheBudgetBytes } from './cache-budget.js';
 import type { EngineCacheEvent } from '../api.js';
 import type { LiveEngine } from './engine-adapter.js';
 
@@ -23,13 +23,7 @@ interface Entry {
  * (docs/engine.md "100,000 waiting orders").
  */
 export function defaultEngineCacheBytes(): number {
-  const configured = process.env.STRATUM_ENGINE_CACHE_MB;
-  if (configured !== undefined && configured.trim() !== '') {
-    const megabytes = Number(configured);
-    if (!Number.isFinite(megabytes) || megabytes < 0) throw new Error(`STRATUM_ENGINE_CACHE_MB must be a number of megabytes ≥ 0, not ${configured}`);
-    return Math.floor(megabytes * 1024 * 1024);
-  }
-  return Math.min(128 * 1024 * 1024, Math.floor(totalmem() * 0.05));
+  return cacheBudgetBytes('STRATUM_ENGINE_CACHE_MB', 0.05, 128);
 }
 
 /**

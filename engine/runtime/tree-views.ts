@@ -8,7 +8,7 @@
 // the view a step hands back is exactly what a read after it would give, with
 // no read. A tree not kept, or one that changed elsewhere (another server, a
 // lost race), is read as before, and kept from that read.
-import { totalmem } from 'node:os';
+import { cacheBudgetBytes } from './cache-budget.js';
 import type { InstanceView, ViewCacheEvent } from '../api.js';
 import { canonicalTimestamp, canonicalTimestampOrNull } from '../store/iso-time.js';
 import type { HistoryRow, InstanceRow, Store, StoreTx, TreeMemberRevision, WaitRow } from '../store/types.js';
@@ -75,13 +75,7 @@ export type KeptTrees = Map<string, KeptTree | undefined>;
  * an order of the shipped diagrams with its history is some 10 KB here.
  */
 export function defaultViewCacheBytes(): number {
-  const configured = process.env.STRATUM_VIEW_CACHE_MB;
-  if (configured !== undefined && configured.trim() !== '') {
-    const megabytes = Number(configured);
-    if (!Number.isFinite(megabytes) || megabytes < 0) throw new Error(`STRATUM_VIEW_CACHE_MB must be a number of megabytes ≥ 0, not ${configured}`);
-    return Math.floor(megabytes * 1024 * 1024);
-  }
-  return Math.min(32 * 1024 * 1024, Math.floor(totalmem() * 0.01));
+  return cacheBudgetBytes('STRATUM_VIEW_CACHE_MB', 0.01, 32);
 }
 
 export class TreeViews {
