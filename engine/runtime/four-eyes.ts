@@ -22,6 +22,10 @@ type DefinitionOf = (key: string, version: number) => Promise<ExecutableDefiniti
 export async function earlierSeparatedDecision(
   tx: StoreTx, instance: InstanceRow, elementId: string, actor: string, definitionOf: DefinitionOf,
 ): Promise<EarlierDecision | undefined> {
+  // Two servers completing separated tasks in two instances of one order would each read the history before the
+  // other's decision commits, and both pass. The order's lock makes the second check wait for the first commit
+  // (PostgreSQL; SQLite's writers already run one at a time). An order without a business key is its call tree.
+  await tx.lockBusinessKey(instance.businessKey ?? `call-tree:${instance.rootId}`);
   const order = await instancesOfOrder(tx, instance);
   const byId = new Map(order.map((member) => [member.id, member]));
   const completions = (await tx.historyOf([...byId.keys()], { event: 'task.completed', actor }))

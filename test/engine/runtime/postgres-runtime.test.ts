@@ -64,6 +64,32 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     expect((results.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'forbidden' });
   });
 
+  it('keeps four eyes when the second decision is read while the first has checked the history and not yet committed', async () => {
+    const xml = readFileSync(fileURLToPath(new URL('../../fixtures/engine/parallel-separated-review.bpmn', import.meta.url)), 'utf8');
+    await first.library.deploy([{ name: 'parallel-separated-review.bpmn', xml }], { user: 'test' });
+    // Widen the race: the first completion pauses 150 ms after reading who decided what; the second starts then.
+    // Without the order's lock it reads the history before the first commits, and both pass.
+    let checked: () => void = () => undefined;
+    const store = slowAfter(secondStore, 'historyOf', 150, () => checked(), (_ids, filter) => filter?.event === 'task.completed');
+    const slow = await openStratum({ store, clock });
+    const reviewer = { name: 'rita', groups: ['reviewers'] };
+    for (let round = 1; round <= 3; round++) {
+      const businessKey = `FE-WIDE-${round}`;
+      await first.runtime.start('parallel-review', { businessKey, user: 'test' });
+      const tasks = await first.runtime.findTasks({ businessKey });
+      const historyRead = new Promise<void>((resolve) => (checked = resolve));
+      const results = await Promise.allSettled([
+        slow.runtime.completeTask(tasks[0].id, { ok: true }, reviewer),
+        historyRead.then(() => first.runtime.completeTask(tasks[1].id, { ok: true }, reviewer)),
+      ]);
+      expect(results.filter((result) => result.status === 'fulfilled'), `round ${round}`).toHaveLength(1);
+      expect((results.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'forbidden' });
+      const decided = (await Promise.all(tasks.map((task) => first.runtime.getInstance(task.instanceId))))
+        .flatMap((view) => view!.history.filter((entry) => entry.event === 'task.completed'));
+      expect(decided, `round ${round}`).toHaveLength(1);
+    }
+  });
+
   it('lets exactly one of two processes complete the same task', async () => {
     await enter(first.runtime, order('PG-RACE', 700_000));
     const [task] = await first.runtime.findTasks({ businessKey: 'PG-RACE' });
@@ -104,7 +130,7 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     // the payment arrives on the other process in that window. Without the correlation lock it would find no wait,
     // be buffered after the step looked, and never be delivered.
     let checked: () => void = () => undefined;
-    const store = slowAfterBufferCheck(secondStore, 150, () => checked());
+    const store = slowAfter(secondStore, 'oldestBufferedMessage', 150, () => checked());
     const slow = await openStratum({ store, clock });
     for (let round = 1; round <= 3; round++) {
       const orderNo = `PG-PAY-RACE-${round}`;
@@ -135,18 +161,21 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
   });
 });
 
-/** A store whose transactions pause `ms` after each look for a buffered message (tests widen races with it). */
-function slowAfterBufferCheck(store: Store, ms: number, onCheck: () => void): Store {
+/** A store whose transactions pause `ms` after each call of `method` that `matches` (tests widen races with it). */
+function slowAfter<M extends keyof StoreTx>(store: Store, method: M, ms: number, onCall: () => void, matches: (...args: Parameters<Extract<StoreTx[M], (...args: never[]) => unknown>>) => boolean = () => true): Store {
   return Object.assign(Object.create(store) as Store, {
     transaction: <T>(work: (tx: StoreTx) => Promise<T>) =>
       store.transaction((tx) =>
         work(new Proxy(tx, {
           get(target, property, receiver) {
             const value: unknown = Reflect.get(target, property, receiver);
-            if (property !== 'oldestBufferedMessage') return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-            return async (...args: Parameters<StoreTx['oldestBufferedMessage']>) => {
-              const found = await target.oldestBufferedMessage(...args);
-              onCheck();
+            if (typeof value !== 'function') return value;
+            const bound = (value as (...args: unknown[]) => unknown).bind(target);
+            if (property !== method) return bound;
+            return async (...args: Parameters<Extract<StoreTx[M], (...args: never[]) => unknown>>) => {
+              const found = await bound(...args);
+              if (!matches(...args)) return found;
+              onCall();
               await new Promise((resolve) => setTimeout(resolve, ms));
               return found;
             };
