@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { launchChromium, openModelerSession } from '../test/support/modeler-session.js';
+import { launchChromium } from '../test/support/browser.js';
+import { openModelerSession } from '../test/support/modeler-session.js';
 import { largeDiagram } from './large-diagram.js';
 import { median, type BenchResult } from './report.js';
 

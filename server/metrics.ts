@@ -11,16 +11,8 @@ export class Metrics {
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly engineSteps: Counter<'action' | 'process_key' | 'outcome'>;
   private readonly engineStepDuration: Histogram<'action' | 'outcome'>;
-  private readonly engineCacheLookups: Counter<'result'>;
-  private readonly engineCacheEvictions: Counter;
-  private readonly engineCacheEntries: Gauge;
-  private readonly engineCacheBytes: Gauge;
-  private readonly engineCacheBudget: Gauge;
-  private readonly viewCacheLookups: Counter<'result'>;
-  private readonly viewCacheEvictions: Counter;
-  private readonly viewCacheEntries: Gauge;
-  private readonly viewCacheBytes: Gauge;
-  private readonly viewCacheBudget: Gauge;
+  private readonly onEngineCache: (event: EngineCacheEvent) => void;
+  private readonly onViewCache: (event: ViewCacheEvent) => void;
   private readonly speculations: Counter<'result'>;
   private readonly replayWorkers: Gauge;
   private readonly replays: Counter<'outcome'>;
@@ -54,57 +46,19 @@ export class Metrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
-    this.engineCacheLookups = new Counter({
-      name: 'stratum_engine_cache_lookups_total',
-      help: 'Steps that looked for a warm engine: hit, miss (none kept) or stale (one kept for an older revision). Hit rate = hit / all.',
-      labelNames: ['result'],
-      registers: [this.registry],
+    this.onEngineCache = cacheMetrics(this.registry, 'stratum_engine_cache', {
+      lookups: 'Steps that looked for a warm engine: hit, miss (none kept) or stale (one kept for an older revision). Hit rate = hit / all.',
+      evictions: 'Warm engines dropped to stay within the memory budget.',
+      entries: 'Live engines kept warm.',
+      bytes: 'Estimated memory of the live engines kept warm.',
+      budget: 'Memory budget of the engine cache (STRATUM_ENGINE_CACHE_MB).',
     });
-    this.engineCacheEvictions = new Counter({
-      name: 'stratum_engine_cache_evictions_total',
-      help: 'Warm engines dropped to stay within the memory budget.',
-      registers: [this.registry],
-    });
-    this.engineCacheEntries = new Gauge({
-      name: 'stratum_engine_cache_entries',
-      help: 'Live engines kept warm.',
-      registers: [this.registry],
-    });
-    this.engineCacheBytes = new Gauge({
-      name: 'stratum_engine_cache_bytes',
-      help: 'Estimated memory of the live engines kept warm.',
-      registers: [this.registry],
-    });
-    this.engineCacheBudget = new Gauge({
-      name: 'stratum_engine_cache_budget_bytes',
-      help: 'Memory budget of the engine cache (STRATUM_ENGINE_CACHE_MB).',
-      registers: [this.registry],
-    });
-    this.viewCacheLookups = new Counter({
-      name: 'stratum_view_cache_lookups_total',
-      help: 'Views of writes: hit (built from the step), miss (read back), stale (a step found its kept call tree changed elsewhere and dropped it).',
-      labelNames: ['result'],
-      registers: [this.registry],
-    });
-    this.viewCacheEvictions = new Counter({
-      name: 'stratum_view_cache_evictions_total',
-      help: 'Kept call trees dropped to stay within the view cache budget.',
-      registers: [this.registry],
-    });
-    this.viewCacheEntries = new Gauge({
-      name: 'stratum_view_cache_entries',
-      help: 'Call trees kept to build the views of writes from.',
-      registers: [this.registry],
-    });
-    this.viewCacheBytes = new Gauge({
-      name: 'stratum_view_cache_bytes',
-      help: 'Estimated memory of the kept call trees.',
-      registers: [this.registry],
-    });
-    this.viewCacheBudget = new Gauge({
-      name: 'stratum_view_cache_budget_bytes',
-      help: 'Memory budget of the view cache (STRATUM_VIEW_CACHE_MB).',
-      registers: [this.registry],
+    this.onViewCache = cacheMetrics(this.registry, 'stratum_view_cache', {
+      lookups: 'Views of writes: hit (built from the step), miss (read back), stale (a step found its kept call tree changed elsewhere and dropped it).',
+      evictions: 'Kept call trees dropped to stay within the view cache budget.',
+      entries: 'Call trees kept to build the views of writes from.',
+      bytes: 'Estimated memory of the kept call trees.',
+      budget: 'Memory budget of the view cache (STRATUM_VIEW_CACHE_MB).',
     });
     this.speculations = new Counter({
       name: 'stratum_engine_speculation_total',
@@ -142,20 +96,6 @@ export class Metrics {
       this.engineSteps.inc({ action: step.action, process_key: step.processKey, outcome: step.outcome });
       this.engineStepDuration.observe({ action: step.action, outcome: step.outcome }, step.durationMs / 1000);
     };
-    const onCache = (event: EngineCacheEvent) => {
-      if (event.result === 'kept') this.engineCacheEvictions.inc(event.evicted);
-      else this.engineCacheLookups.inc({ result: event.result });
-      this.engineCacheEntries.set(event.entries);
-      this.engineCacheBytes.set(event.bytes);
-      this.engineCacheBudget.set(event.budgetBytes);
-    };
-    const onViewCache = (event: ViewCacheEvent) => {
-      if (event.result === 'kept') this.viewCacheEvictions.inc(event.evicted);
-      else this.viewCacheLookups.inc({ result: event.result });
-      this.viewCacheEntries.set(event.entries);
-      this.viewCacheBytes.set(event.bytes);
-      this.viewCacheBudget.set(event.budgetBytes);
-    };
     const onSpeculation = (event: SpeculationEvent) => this.speculations.inc({ result: event.result });
     const onReplay = (event: ReplayEvent) => {
       if (event.phase === 'started') {
@@ -167,14 +107,14 @@ export class Metrics {
       this.replayedOrders.inc(event.orders);
     };
     events.on('step', onStep);
-    events.on('engine-cache', onCache);
-    events.on('view-cache', onViewCache);
+    events.on('engine-cache', this.onEngineCache);
+    events.on('view-cache', this.onViewCache);
     events.on('speculation', onSpeculation);
     events.on('replay', onReplay);
     return () => {
       events.off('step', onStep);
-      events.off('engine-cache', onCache);
-      events.off('view-cache', onViewCache);
+      events.off('engine-cache', this.onEngineCache);
+      events.off('view-cache', this.onViewCache);
       events.off('speculation', onSpeculation);
       events.off('replay', onReplay);
     };
@@ -218,4 +158,35 @@ export class Metrics {
   text(): Promise<string> {
     return this.registry.metrics();
   }
+}
+
+// helpers
+
+/** The HELP text of each of a cache's five metrics. */
+interface CacheHelp {
+  lookups: string;
+  evictions: string;
+  entries: string;
+  bytes: string;
+  budget: string;
+}
+
+/**
+ * Registers the five metrics of a cache kept within a byte budget (`<prefix>_lookups_total` by result,
+ * `_evictions_total`, `_entries`, `_bytes`, `_budget_bytes`) and returns what records one of its events.
+ */
+function cacheMetrics(registry: Registry, prefix: string, help: CacheHelp): (event: EngineCacheEvent | ViewCacheEvent) => void {
+  const registers = [registry];
+  const lookups = new Counter({ name: `${prefix}_lookups_total`, help: help.lookups, labelNames: ['result'], registers });
+  const evictions = new Counter({ name: `${prefix}_evictions_total`, help: help.evictions, registers });
+  const entries = new Gauge({ name: `${prefix}_entries`, help: help.entries, registers });
+  const bytes = new Gauge({ name: `${prefix}_bytes`, help: help.bytes, registers });
+  const budget = new Gauge({ name: `${prefix}_budget_bytes`, help: help.budget, registers });
+  return (event) => {
+    if (event.result === 'kept') evictions.inc(event.evicted);
+    else lookups.inc({ result: event.result });
+    entries.set(event.entries);
+    bytes.set(event.bytes);
+    budget.set(event.budgetBytes);
+  };
 }

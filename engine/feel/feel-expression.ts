@@ -181,6 +181,15 @@ export function evaluateWithFeelin(body: string, variables: Record<string, unkno
   return result.value;
 }
 
+/**
+ * A FEEL value as text: text as it is; a context or a list as FEEL writes it, as FEEL's string() does
+ * (`{orderNo: "SO-1", line: 2}`, `["dhl", "ups"]`), not as `[object Object]` or `dhl,ups`;
+ * a number, boolean, date or duration as JavaScript prints it (what string() gives too).
+ */
+export function feelText(value: unknown): string {
+  return typeof value === 'string' ? value : feelLiteral(value);
+}
+
 /** A sequence-flow condition must yield a boolean; anything else is an error. */
 export function evaluateFeelCondition(body: string, variables: Record<string, unknown>): boolean {
   const value = evaluateFeel(body, variables);
@@ -213,3 +222,30 @@ function remembered<T>(cache: Map<string, T>, text: string, make: (text: string)
   cache.set(text, made);
   return made;
 }
+
+/** A FEEL context: a plain object (not a date, duration or other value with its own text). */
+function isContext(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** `value` as FEEL writes it inside a context or list: text quoted, null for nothing. (feelin's string() throws on some.) */
+function feelLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(feelLiteral).join(', ')}]`;
+  if (isContext(value)) {
+    const entries = Object.entries(value).map(([key, entry]) => `${FEEL_NAME.test(key) ? key : JSON.stringify(key)}: ${feelLiteral(entry)}`);
+    return `{${entries.join(', ')}}`;
+  }
+  return printed(value);
+}
+
+/** A number, boolean, date or duration as JavaScript prints it (feelin's dates and durations print as ISO 8601). */
+function printed(value: unknown): string {
+  return String(value);
+}
+
+/** A context key FEEL writes unquoted. */
+const FEEL_NAME = /^[A-Za-z_]\w*$/;

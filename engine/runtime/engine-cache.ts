@@ -4,6 +4,7 @@
 // another path changed is a miss) and taken out while the step runs (so no two
 // steps share an engine). The step executor keeps an engine again only after
 // its transaction committed: an engine whose step rolled back is never reused.
+import { ByteBudgetLru } from './byte-budget-lru.js';
 import { cacheBudgetBytes } from './cache-budget.js';
 import type { EngineCacheEvent } from '../api.js';
 import type { LiveEngine } from './engine-adapter.js';
@@ -11,7 +12,6 @@ import type { LiveEngine } from './engine-adapter.js';
 interface Entry {
   revision: number;
   engine: LiveEngine;
-  bytes: number;
 }
 
 /**
@@ -37,19 +37,18 @@ export function estimatedEngineBytes(elementCount: number): number {
 }
 
 export class EngineCache {
-  /** Least recently used first (a Map keeps insertion order). */
-  private readonly entries = new Map<string, Entry>();
-  private bytes = 0;
+  private readonly entries: ByteBudgetLru<string, Entry>;
 
   constructor(
     readonly budgetBytes: number,
     private readonly report: (event: EngineCacheEvent) => void = () => {},
-  ) {}
+  ) {
+    this.entries = new ByteBudgetLru(budgetBytes);
+  }
 
   /** The warm engine standing on `revision` of the instance, taken out of the cache; undefined on a miss. */
   take(instanceId: string, revision: number): LiveEngine | undefined {
-    const entry = this.entries.get(instanceId);
-    if (entry) this.remove(instanceId, entry);
+    const entry = this.entries.delete(instanceId);
     const hit = entry !== undefined && entry.revision === revision && entry.engine.sound;
     this.emit(hit ? 'hit' : entry ? 'stale' : 'miss', 0);
     return hit ? entry.engine : undefined;
@@ -57,38 +56,25 @@ export class EngineCache {
 
   /** Keeps `engine` as the instance's engine at `revision` (committed), evicting the least recently used beyond the budget. */
   keep(instanceId: string, revision: number, engine: LiveEngine, bytes: number): void {
-    const current = this.entries.get(instanceId);
+    const current = this.entries.peek(instanceId);
     // a later step of the same instance committed first: its engine is the newer one
     if (current && current.revision > revision) return;
-    if (current) this.remove(instanceId, current);
+    if (current) this.entries.delete(instanceId);
     if (bytes > this.budgetBytes || !engine.sound) return;
-    this.entries.set(instanceId, { revision, engine, bytes });
-    this.bytes += bytes;
-    let evicted = 0;
-    for (const [id, entry] of this.entries) {
-      if (this.bytes <= this.budgetBytes) break;
-      this.remove(id, entry);
-      evicted++;
-    }
+    const evicted = this.entries.set(instanceId, { revision, engine }, bytes) ?? 0;
     this.emit('kept', evicted);
   }
 
   /** Forgets the instance's engine (its row changed outside a step). */
   drop(instanceId: string): void {
-    const entry = this.entries.get(instanceId);
-    if (entry) this.remove(instanceId, entry);
+    this.entries.delete(instanceId);
   }
 
   get size(): { entries: number; bytes: number } {
-    return { entries: this.entries.size, bytes: this.bytes };
-  }
-
-  private remove(instanceId: string, entry: Entry): void {
-    this.entries.delete(instanceId);
-    this.bytes -= entry.bytes;
+    return { entries: this.entries.size, bytes: this.entries.bytes };
   }
 
   private emit(result: EngineCacheEvent['result'], evicted: number): void {
-    this.report({ result, evicted, entries: this.entries.size, bytes: this.bytes, budgetBytes: this.budgetBytes });
+    this.report({ result, evicted, entries: this.entries.size, bytes: this.entries.bytes, budgetBytes: this.budgetBytes });
   }
 }

@@ -3,7 +3,7 @@
 // with respect to the store: the caller decides what to commit.
 import { getExpireAt } from '@0dep/piso';
 import type { ElementInfo } from '../bpmn/process-model.js';
-import { evaluateFeel, feelBody, isFeel, type FeelInput } from '../feel/feel-expression.js';
+import { evaluateFeel, feelBody, feelText, isFeel, type FeelInput } from '../feel/feel-expression.js';
 import type { HistoryRow, InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
@@ -355,12 +355,7 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
 /** A `=FEEL` attribute evaluated to text, or a plain attribute as it is. */
 function expressionText(expression: string, variables: Record<string, unknown>): string | null {
   const value = isFeel(expression) ? evaluateFeel(feelBody(expression), variables) : expression;
-  return value === null || value === undefined ? null : printed(value);
-}
-
-/** A FEEL value as JavaScript prints it: text as it is, a list joined by commas, a context as `[object Object]`. */
-function printed(value: unknown): string {
-  return String(value);
+  return value === null || value === undefined ? null : feelText(value);
 }
 
 /**

@@ -8,6 +8,7 @@
 // the view a step hands back is exactly what a read after it would give, with
 // no read. A tree not kept, or one that changed elsewhere (another server, a
 // lost race), is read as before, and kept from that read.
+import { ByteBudgetLru } from './byte-budget-lru.js';
 import { cacheBudgetBytes } from './cache-budget.js';
 import type { InstanceView, ViewCacheEvent } from '../api.js';
 import { canonicalTimestamp, canonicalTimestampOrNull } from '../store/iso-time.js';
@@ -79,17 +80,20 @@ export function defaultViewCacheBytes(): number {
 }
 
 export class TreeViews {
-  /** Least recently used first. */
-  private readonly trees = new Map<string, KeptTree>();
+  /** Kept trees by root. */
+  private readonly trees: ByteBudgetLru<string, KeptTree>;
   /** The root of every instance of a kept tree. */
   private readonly rootOf = new Map<string, string>();
-  private bytes = 0;
 
   constructor(
     private readonly store: Pick<Store, 'storedJson'>,
     readonly budgetBytes: number,
     private readonly report: (event: ViewCacheEvent) => void = () => {},
-  ) {}
+  ) {
+    this.trees = new ByteBudgetLru(budgetBytes, (_rootId, tree) => {
+      for (const id of tree.members.keys()) this.rootOf.delete(id);
+    });
+  }
 
   /** `tx` with its writes to kept trees (and to the trees it creates) recorded in `writes`. */
   recording(tx: StoreTx, writes: TreeWrites): StoreTx {
@@ -164,7 +168,7 @@ export class TreeViews {
     }
     const updates: TreeUpdate[] = [];
     for (const [rootId, treeWrites] of byRoot) {
-      const base = this.trees.get(rootId);
+      const base = this.trees.peek(rootId);
       // without a kept tree, only a tree this transaction created is known whole
       if (!base && !writes.inserted.has(rootId)) continue;
       let next = applied(base, rootId, treeWrites);
@@ -177,9 +181,9 @@ export class TreeViews {
   /** After the commit: keeps each checked tree, unless another step kept a newer one meanwhile. What a public call kept goes to `kept`. */
   commit(updates: TreeUpdate[], kept?: KeptTrees): void {
     for (const { rootId, base, next } of updates) {
-      const current = this.trees.get(rootId);
+      const current = this.trees.peek(rootId);
       const keep = next && current === base;
-      if (current && !keep) this.forget(rootId, current);
+      if (current && !keep) this.trees.delete(rootId);
       if (!keep) {
         this.emit('stale', 0);
         kept?.set(rootId, undefined);
@@ -221,25 +225,10 @@ export class TreeViews {
 
   private keep(tree: KeptTree): void {
     // replaced, not added to (and moved to the recently used end)
-    const current = this.trees.get(tree.rootId);
-    if (current) this.forget(tree.rootId, current);
-    if (tree.bytes > this.budgetBytes) return;
-    this.trees.set(tree.rootId, tree);
+    const evicted = this.trees.set(tree.rootId, tree, tree.bytes);
+    if (evicted === undefined) return;
     for (const id of tree.members.keys()) this.rootOf.set(id, tree.rootId);
-    this.bytes += tree.bytes;
-    let evicted = 0;
-    for (const [rootId, oldest] of this.trees) {
-      if (this.bytes <= this.budgetBytes) break;
-      this.forget(rootId, oldest);
-      evicted++;
-    }
     this.emit('kept', evicted);
-  }
-
-  private forget(rootId: string, tree: KeptTree): void {
-    this.trees.delete(rootId);
-    for (const id of tree.members.keys()) this.rootOf.delete(id);
-    this.bytes -= tree.bytes;
   }
 
   private keptInstance(row: InstanceRow): KeptInstance {
@@ -295,7 +284,7 @@ export class TreeViews {
   }
 
   private emit(result: ViewCacheEvent['result'], evicted: number): void {
-    this.report({ result, evicted, entries: this.trees.size, bytes: this.bytes, budgetBytes: this.budgetBytes });
+    this.report({ result, evicted, entries: this.trees.size, bytes: this.trees.bytes, budgetBytes: this.budgetBytes });
   }
 }
 

@@ -2,13 +2,13 @@
 // a warning, and no text is drawn over another shape, a connection, an icon or
 // another label. Rendered in Debian's chromium with bpmn-js's own viewer, so
 // the text geometry is the real one, not an estimate.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchChromium } from '../support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIAGRAMS = join(ROOT, 'diagrams');
 const VIEWER = join(ROOT, 'node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js');
@@ -55,21 +55,9 @@ type ViewerWindow = Window & { BpmnJS: new (options: { container: HTMLElement })
 let browser: Browser;
 let page: Page;
 
-describe.skipIf(!existsSync(CHROMIUM))('the shipped diagrams as rendered by bpmn-js', () => {
+describe.skipIf(!browserAvailable)('the shipped diagrams as rendered by bpmn-js', () => {
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 2400, height: 1000 } });
     await page.setContent('<html><body style="margin:0"><div id="canvas" style="width:2400px;height:1000px"></div></body></html>');
     await page.addScriptTag({ content: readFileSync(VIEWER, 'utf8') });

@@ -3,10 +3,11 @@
 // compared with the ORIGINAL file, as ../shared/interop/README.md asks.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compareBpmn, formatDifferences } from '../../engine/interop/index.js';
 import { readFileSync } from 'node:fs';
-import { browserAvailable, openFileInModeler, openModelerSession, saveFromModeler, type ModelerSession } from '../support/modeler-session.js';
+import { browserAvailable } from '../support/browser.js';
+import { type ModelerSession, openFileInModeler, saveFromModeler, useModelerSession } from '../support/modeler-session.js';
 import { INTEROP_DIR, interopAvailable } from '../support/shared-interop.js';
 import { textMatching } from '../support/matchers.js';
 import type { ModelerWindow } from '../support/modeler-window.js';
@@ -23,8 +24,7 @@ const corpus = interopAvailable ? bpmnFiles(INTEROP_DIR).sort() : [];
 
 describe.skipIf(!browserAvailable || !interopAvailable)('corpus round trip through the browser modeler', () => {
   let session: ModelerSession;
-  beforeAll(async () => { session = await openModelerSession(); }, 180_000);
-  afterAll(async () => { await session?.close(); });
+  useModelerSession({ timeoutMs: 180_000 }, (opened) => { session = opened; });
 
   it('has the corpus', () => expect(corpus.length).toBeGreaterThan(30));
 

@@ -4,45 +4,28 @@
 // the real server (shipped diagrams) and driven in Debian's chromium; screenshots in test-output/canvas/.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start.js';
-import { browserAvailable, collectConsoleErrors, launchChromium, overlaysOverLabels, serveModeler, type ServedModeler, signIn } from '../support/modeler-session.js';
+import { browserAvailable } from '../support/browser.js';
+import { INTEGRATION_TOKEN as INTEGRATION, overlaysOverLabels, useModelerSession } from '../support/modeler-session.js';
 import type { ModelerWindow } from '../support/modeler-window.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = join(ROOT, 'test-output/canvas');
-const DESIGNER = 'designer-token-for-tests';
-const INTEGRATION = 'integration-token-for-tests';
 const AMOUNT_FLOW = 'Flow_AmountTier_Above1000000';
 const DIRECTOR_TASK = 'UserTask_ApproveBySalesDirector';
 
 interface Box { x: number; y: number; width: number; height: number }
 
 describe.skipIf(!browserAvailable)('the modeler canvas', () => {
-  let served: ServedModeler;
   let server: RunningServer;
-  let browser: Browser;
   let page: Page;
   let consoleErrors: string[] = [];
 
-  beforeAll(async () => {
-    served = await serveModeler([
-      { name: 'ann', token: DESIGNER, groups: ['designer'] },
-      { name: 'erp', token: INTEGRATION, groups: ['integration'] },
-      { name: 'dirk', token: 'approver-token-for-tests', groups: ['sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
-    ]);
-    server = served.server;
+  useModelerSession({}, (session) => {
+    ({ server, page, consoleErrors } = session);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    consoleErrors = collectConsoleErrors(page);
-    await signIn(page, server.url, DESIGNER);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.close();
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });

@@ -4,30 +4,24 @@
 // real server and driven in Debian's chromium; screenshots in test-output/decisions/.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start.js';
-import { browserAvailable, collectConsoleErrors, launchChromium, serveModeler, type ServedModeler, signIn } from '../support/modeler-session.js';
+import { browserAvailable } from '../support/browser.js';
+import { DESIGNER_TOKEN as DESIGNER, signIn, useModelerSession } from '../support/modeler-session.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = join(ROOT, 'test-output/decisions');
-const DESIGNER = 'designer-token-for-tests';
 const DMN_DIR = join(ROOT, 'test/fixtures/dmn');
 
 describe.skipIf(!browserAvailable)('the modeler shows DMN decisions read-only', () => {
-  let served: ServedModeler;
   let server: RunningServer;
-  let browser: Browser;
   let page: Page;
   let consoleErrors: string[] = [];
 
-  beforeAll(async () => {
-    served = await serveModeler([
-      { name: 'ann', token: DESIGNER, groups: ['designer'] },
-      // the shipped diagrams' task groups need a member to deploy
-      { name: 'dirk', token: 'approver-token-for-tests', groups: ['sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
-    ]);
-    server = served.server;
+  // signed in once the decisions are deployed, so the first page shows them
+  useModelerSession({ signInWith: null, timeoutMs: 180_000 }, async (session) => {
+    ({ server, page, consoleErrors } = session);
     // three decisions in one file (season → dish → beverages), deployed as a designer deploys them
     const form = new FormData();
     form.append('files', new Blob([readFileSync(join(DMN_DIR, 'required-decisions.dmn'))], { type: 'application/xml' }), 'required-decisions.dmn');
@@ -35,15 +29,7 @@ describe.skipIf(!browserAvailable)('the modeler shows DMN decisions read-only', 
     const response = await fetch(`${server.url}/api/deployments`, { method: 'POST', headers: { authorization: `Bearer ${DESIGNER}` }, body: form });
     expect(response.status, await response.clone().text()).toBe(201);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    consoleErrors = collectConsoleErrors(page);
     await signIn(page, server.url, DESIGNER);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.close();
   });
 
   const rows = () => page.locator('.dmn-view .tjs-table tbody tr');

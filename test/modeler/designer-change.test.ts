@@ -5,42 +5,26 @@
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start.js';
-import { browserAvailable, launchChromium, overlaysOverLabels, serveModeler, type ServedModeler, signIn } from '../support/modeler-session.js';
+import { browserAvailable } from '../support/browser.js';
+import { DESIGNER_TOKEN as DESIGNER, INTEGRATION_TOKEN as INTEGRATION, overlaysOverLabels, useModelerSession } from '../support/modeler-session.js';
 import { arrayWith } from '../support/matchers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = join(ROOT, 'test-output/designer-change');
-const DESIGNER = 'designer-token-for-tests';
-const INTEGRATION = 'integration-token-for-tests';
 const FIXTURE = join(import.meta.dirname, 'fixtures/other-tool.bpmn');
 const CHILD = 'payment-check';
 const CALLER = 'CallActivity_PrepaidEntryControl';
 
 describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to an order waiting in it', () => {
-  let served: ServedModeler;
   let server: RunningServer;
-  let browser: Browser;
   let page: Page;
 
-  beforeAll(async () => {
-    served = await serveModeler([
-      { name: 'ann', token: DESIGNER, groups: ['designer'] },
-      { name: 'erp', token: INTEGRATION, groups: ['integration'] },
-      { name: 'dirk', token: 'approver-token-for-tests', groups: ['sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
-    ]);
-    server = served.server;
+  useModelerSession({}, (session) => {
+    ({ server, page } = session);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    await signIn(page, server.url, DESIGNER);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.close();
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });

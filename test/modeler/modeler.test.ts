@@ -5,46 +5,33 @@ import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start.js';
-import { browserAvailable, collectConsoleErrors, launchChromium, serveModeler, type ServedModeler } from '../support/modeler-session.js';
+import { browserAvailable } from '../support/browser.js';
+import { DESIGNER_TOKEN as DESIGNER, INTEGRATION_TOKEN as INTEGRATION, type ModelerSession, useModelerSession } from '../support/modeler-session.js';
 import { arrayWith } from '../support/matchers.js';
 import type { ModelerWindow } from '../support/modeler-window.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = join(ROOT, 'test-output/modeler');
-const DESIGNER = 'designer-token-for-tests';
-const INTEGRATION = 'integration-token-for-tests';
 const DIRECTOR_TASK = 'UserTask_ApproveBySalesDirector';
 const AMOUNT_FLOW = 'Flow_AmountTier_Above1000000';
 
 describe.skipIf(!browserAvailable)('browser modeler against the real server', () => {
-  let served: ServedModeler;
+  let served: ModelerSession;
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
   let consoleErrors: string[] = [];
 
-  beforeAll(async () => {
-    served = await serveModeler([
-      { name: 'ann', token: DESIGNER, groups: ['designer'] },
-      { name: 'erp', token: INTEGRATION, groups: ['integration'] },
-      // approvers, so the library's candidate groups have members (a deploy refuses a group nobody is in)
-      { name: 'dirk', token: 'approver-token-for-tests', groups: ['sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
-    ]);
-    server = served.server;
+  // signed in by the first test, through the dialog
+  useModelerSession({ signInWith: null }, (session) => {
+    served = session;
+    ({ server, browser, page, consoleErrors } = session);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    consoleErrors = collectConsoleErrors(page);
     page.on('response', (response) => {
       if (response.status() >= 400) consoleErrors.push(`(${response.status()} from ${response.request().method()} ${response.url()})`);
     });
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.close();
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });

@@ -6,13 +6,13 @@
 // diagrams) and driven in Debian's chromium; screenshots in test-output/simulation-layout/.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, collectConsoleErrors, launchChromium, overlaysOverLabels, serveModeler, type ServedModeler, signIn } from '../support/modeler-session.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable } from '../support/browser.js';
+import { overlaysOverLabels, useModelerSession } from '../support/modeler-session.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = join(ROOT, 'test-output/simulation-layout');
-const DESIGNER = 'designer-token-for-tests';
 const PARENT = 'sales-order-management';
 const CHILD = 'credit-order-approval';
 
@@ -81,26 +81,12 @@ function overlapping(a: Placed[], b: Placed[]): string[] {
 }
 
 describe.skipIf(!browserAvailable)('token simulation in the modeler', () => {
-  let served: ServedModeler;
-  let browser: Browser;
   let page: Page;
   let consoleErrors: string[] = [];
 
-  beforeAll(async () => {
-    served = await serveModeler([
-      { name: 'ann', token: DESIGNER, groups: ['designer'] },
-      { name: 'dirk', token: 'approver-token-for-tests', groups: ['sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
-    ]);
+  useModelerSession({}, (session) => {
+    ({ page, consoleErrors } = session);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    consoleErrors = collectConsoleErrors(page);
-    await signIn(page, served.server.url, DESIGNER);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.close();
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });

@@ -1,43 +1,50 @@
 // The built modeler served by the real server (temporary SQLite folder, shipped
-// diagrams), driven in Debian's chromium with playwright-core, signed in as a
-// designer. Nothing downloads a browser: without /usr/bin/chromium the callers
-// skip, unless STRATUM_REQUIRE_BROWSER=1 makes that a failure.
+// diagrams), driven in Debian's chromium (browser.ts), a user signed in.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { readConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/start.js';
+import { launchChromium } from './browser.js';
 import type { ModelerWindow } from './modeler-window.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-export const browserAvailable = existsSync(CHROMIUM);
-
-if (!browserAvailable) {
-  if (process.env.STRATUM_REQUIRE_BROWSER === '1') throw new Error(`STRATUM_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing`);
-  console.warn(`browser tests skipped: ${CHROMIUM} is not installed (apt-get install -y chromium; STRATUM_REQUIRE_BROWSER=1 fails instead)`);
-}
-
 const ROOT = resolve(import.meta.dirname, '../..');
-const DESIGNER_TOKEN = 'designer-token-for-tests';
+export const DESIGNER_TOKEN = 'designer-token-for-tests';
+export const INTEGRATION_TOKEN = 'integration-token-for-tests';
 
-export interface ModelerSession {
+export interface ModelerSession extends ServedModeler {
   page: Page;
   browser: Browser;
-  server: RunningServer;
+  /** Console errors and uncaught errors of `page`. */
   consoleErrors: string[];
-  close(): Promise<void>;
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+interface User {
+  name: string;
+  token: string;
+  groups: string[];
 }
 
-export interface ServedModeler {
+/**
+ * A designer, an integration (a system that enters orders and sends messages) and an approver in each task group
+ * of the shipped library, which deploys at start only when every task has someone to complete it.
+ */
+const SESSION_USERS: User[] = [
+  { name: 'ann', token: DESIGNER_TOKEN, groups: ['designer'] },
+  { name: 'erp', token: INTEGRATION_TOKEN, groups: ['integration'] },
+  { name: 'dirk', token: 'approver-token-for-tests', groups: ['sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
+];
+
+interface ModelerSessionOptions {
+  users?: User[];
+  signInWith?: string | null;
+}
+
+interface ServedModeler {
   server: RunningServer;
   /** A second server on the same built modeler, in demo mode (no users file); the caller closes it. */
   startDemoServer(): Promise<RunningServer>;
@@ -45,7 +52,7 @@ export interface ServedModeler {
 }
 
 /** Builds the modeler into a temporary folder and serves it with the real server (users file, shipped diagrams). */
-export async function serveModeler(users: { name: string; token: string; groups: string[] }[]): Promise<ServedModeler> {
+async function serveModeler(users: User[]): Promise<ServedModeler> {
   const work = mkdtempSync(join(tmpdir(), 'stratum-modeler-'));
   const modelerDir = join(work, 'modeler');
   execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--outDir', modelerDir, '--logLevel', 'error'], { cwd: ROOT, stdio: 'pipe' });
@@ -78,27 +85,55 @@ export function collectConsoleErrors(page: Page): string[] {
   return errors;
 }
 
-/** Builds the modeler, starts the server and signs a designer in. */
-export async function openModelerSession(): Promise<ModelerSession> {
-  // the shipped library deploys at start only when each of its tasks has someone to complete it
-  const served = await serveModeler([
-    { name: 'ann', token: DESIGNER_TOKEN, groups: ['designer'] },
-    { name: 'abe', token: 'approver-token-for-the-session', groups: ['sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
-  ]);
-  const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  const consoleErrors = collectConsoleErrors(page);
-  await signIn(page, served.server.url, DESIGNER_TOKEN);
-  return {
-    page,
-    browser,
-    server: served.server,
-    consoleErrors,
-    async close() {
-      await browser.close();
-      await served.close();
-    },
-  };
+/**
+ * Builds the modeler, starts the server with `users` (by default SESSION_USERS) and opens a 1280×800 page in
+ * chromium, signed in with `signInWith` (by default the designer's token; null: nobody signs in yet).
+ */
+export async function openModelerSession(options: ModelerSessionOptions = {}): Promise<ModelerSession> {
+  const served = await serveModeler(options.users ?? SESSION_USERS);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    const consoleErrors = collectConsoleErrors(page);
+    const token = options.signInWith === undefined ? DESIGNER_TOKEN : options.signInWith;
+    if (token !== null) await signIn(page, served.server.url, token);
+    const opened = browser;
+    return {
+      page,
+      browser,
+      server: served.server,
+      startDemoServer: () => served.startDemoServer(),
+      consoleErrors,
+      async close() {
+        await opened.close();
+        await served.close();
+      },
+    };
+  } catch (error) {
+    // a session that did not open leaves no server or browser behind
+    await browser?.close();
+    await served.close();
+    throw error;
+  }
+}
+
+/**
+ * For a suite: opens a session before its tests (then `ready` runs with it: to take its page and server, or
+ * to prepare before signing in) and closes it after them.
+ */
+export function useModelerSession(
+  options: ModelerSessionOptions & { timeoutMs?: number },
+  ready: (session: ModelerSession) => void | Promise<void>,
+): void {
+  let session: ModelerSession | undefined;
+  beforeAll(async () => {
+    session = await openModelerSession(options);
+    await ready(session);
+  }, options.timeoutMs ?? 120_000);
+  afterAll(async () => {
+    await session?.close();
+  });
 }
 
 /** Opens a file from disk through the modeler's file input and waits until bpmn-js imported it. */

@@ -6,13 +6,13 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../server/start.js';
-import { browserAvailable, collectConsoleErrors, launchChromium, serveModeler, type ServedModeler } from '../../support/modeler-session.js';
+import { browserAvailable } from '../../support/browser.js';
+import { collectConsoleErrors, INTEGRATION_TOKEN as INTEGRATION, useModelerSession } from '../../support/modeler-session.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const SCREENSHOTS = join(ROOT, 'test-output/tasklist');
-const INTEGRATION = 'integration-token-for-tests';
 // dirk may decide both tiers; four eyes lets him decide only one per order
 const DIRK = 'dirk-director-and-vp-token';
 const VERA = 'vera-vice-president-token';
@@ -20,30 +20,22 @@ const DIRECTOR_TASK = 'UserTask_ApproveBySalesDirector';
 const VP_TASK = 'UserTask_ReviewByVicePresident';
 
 describe.skipIf(!browserAvailable)('task list for approvers against the real server', () => {
-  let served: ServedModeler;
   let server: RunningServer;
   let browser: Browser;
   let page: Page;
   let consoleErrors: string[] = [];
 
-  beforeAll(async () => {
-    served = await serveModeler([
-      { name: 'erp', token: INTEGRATION, groups: ['integration'] },
-      { name: 'dirk', token: DIRK, groups: ['sales-director', 'vice-president'] },
-      { name: 'vera', token: VERA, groups: ['vice-president'] },
-      // the library's other candidate groups need members, or its deploy is refused
-      { name: 'pat', token: 'plant-token-for-tests', groups: ['procurement', 'production', 'inspection'] },
-    ]);
-    server = served.server;
+  // approvers sign in on the task list, in the tests
+  const users = [
+    { name: 'erp', token: INTEGRATION, groups: ['integration'] },
+    { name: 'dirk', token: DIRK, groups: ['sales-director', 'vice-president'] },
+    { name: 'vera', token: VERA, groups: ['vice-president'] },
+    // the library's other candidate groups need members, or its deploy is refused
+    { name: 'pat', token: 'plant-token-for-tests', groups: ['procurement', 'production', 'inspection'] },
+  ];
+  useModelerSession({ users, signInWith: null }, (session) => {
+    ({ server, browser, page, consoleErrors } = session);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    consoleErrors = collectConsoleErrors(page);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.close();
   });
 
   // Intl writes "EUR 200,000.00" with a no-break space

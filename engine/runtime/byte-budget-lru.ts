@@ -1,0 +1,63 @@
+// A map that keeps its values within a budget of (estimated) bytes, dropping
+// the least recently kept first: the one eviction loop of the engine cache and
+// the view cache. What to admit, and what a lookup counts as, stays with them.
+
+export class ByteBudgetLru<Key, Value> {
+  /** Least recently kept first (a Map keeps insertion order). */
+  private readonly entries = new Map<Key, { value: Value; bytes: number }>();
+  private total = 0;
+
+  /** `removed` hears of every value that leaves: deleted, replaced or evicted. */
+  constructor(
+    readonly budgetBytes: number,
+    private readonly removed: (key: Key, value: Value) => void = () => {},
+  ) {}
+
+  /** The value under `key`, without making it more recently used. */
+  peek(key: Key): Value | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  has(key: Key): boolean {
+    return this.entries.has(key);
+  }
+
+  /**
+   * Keeps `value` under `key` as the most recently kept, in place of what the key held, then evicts the least
+   * recently kept until the total fits the budget. Returns how many it evicted, or undefined when `bytes` alone
+   * exceed the budget: then nothing is kept under `key` (what it held is gone too) and nothing else is evicted.
+   */
+  set(key: Key, value: Value, bytes: number): number | undefined {
+    this.delete(key);
+    if (bytes > this.budgetBytes) return undefined;
+    this.entries.set(key, { value, bytes });
+    this.total += bytes;
+    let evicted = 0;
+    for (const oldest of this.entries.keys()) {
+      if (this.total <= this.budgetBytes) break;
+      this.delete(oldest);
+      evicted++;
+    }
+    return evicted;
+  }
+
+  /** Removes and returns the value under `key`. */
+  delete(key: Key): Value | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    this.total -= entry.bytes;
+    this.removed(key, entry.value);
+    return entry.value;
+  }
+
+  /** How many values are kept. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The bytes of the values kept. */
+  get bytes(): number {
+    return this.total;
+  }
+}

@@ -1,0 +1,68 @@
+// /metrics: the metrics of the engine and view caches, exactly as they were
+// before one helper registered both (names, HELP, TYPE, order and values).
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { EngineCacheEvent, ViewCacheEvent } from '../../engine/api.js';
+import { Metrics } from '../../server/metrics.js';
+
+const CACHE_METRICS = `
+# HELP stratum_engine_cache_lookups_total Steps that looked for a warm engine: hit, miss (none kept) or stale (one kept for an older revision). Hit rate = hit / all.
+# TYPE stratum_engine_cache_lookups_total counter
+stratum_engine_cache_lookups_total{result="hit"} 1
+stratum_engine_cache_lookups_total{result="stale"} 1
+# HELP stratum_engine_cache_evictions_total Warm engines dropped to stay within the memory budget.
+# TYPE stratum_engine_cache_evictions_total counter
+stratum_engine_cache_evictions_total 2
+# HELP stratum_engine_cache_entries Live engines kept warm.
+# TYPE stratum_engine_cache_entries gauge
+stratum_engine_cache_entries 2
+# HELP stratum_engine_cache_bytes Estimated memory of the live engines kept warm.
+# TYPE stratum_engine_cache_bytes gauge
+stratum_engine_cache_bytes 200
+# HELP stratum_engine_cache_budget_bytes Memory budget of the engine cache (STRATUM_ENGINE_CACHE_MB).
+# TYPE stratum_engine_cache_budget_bytes gauge
+stratum_engine_cache_budget_bytes 1000
+# HELP stratum_view_cache_lookups_total Views of writes: hit (built from the step), miss (read back), stale (a step found its kept call tree changed elsewhere and dropped it).
+# TYPE stratum_view_cache_lookups_total counter
+stratum_view_cache_lookups_total{result="miss"} 1
+# HELP stratum_view_cache_evictions_total Kept call trees dropped to stay within the view cache budget.
+# TYPE stratum_view_cache_evictions_total counter
+stratum_view_cache_evictions_total 5
+# HELP stratum_view_cache_entries Call trees kept to build the views of writes from.
+# TYPE stratum_view_cache_entries gauge
+stratum_view_cache_entries 6
+# HELP stratum_view_cache_bytes Estimated memory of the kept call trees.
+# TYPE stratum_view_cache_bytes gauge
+stratum_view_cache_bytes 600
+# HELP stratum_view_cache_budget_bytes Memory budget of the view cache (STRATUM_VIEW_CACHE_MB).
+# TYPE stratum_view_cache_budget_bytes gauge
+stratum_view_cache_budget_bytes 2000
+`;
+
+describe('Metrics', () => {
+  it('exposes the engine and view cache events as the ten cache metrics, in their order, with their help', async () => {
+    const metrics = new Metrics();
+    const events = new EventEmitter();
+    metrics.watch(events);
+    const engineCache = (event: EngineCacheEvent) => events.emit('engine-cache', event);
+    const viewCache = (event: ViewCacheEvent) => events.emit('view-cache', event);
+    engineCache({ result: 'hit', evicted: 0, entries: 1, bytes: 100, budgetBytes: 1000 });
+    engineCache({ result: 'kept', evicted: 2, entries: 3, bytes: 300, budgetBytes: 1000 });
+    engineCache({ result: 'stale', evicted: 0, entries: 2, bytes: 200, budgetBytes: 1000 });
+    viewCache({ result: 'miss', evicted: 0, entries: 4, bytes: 400, budgetBytes: 2000 });
+    viewCache({ result: 'kept', evicted: 5, entries: 6, bytes: 600, budgetBytes: 2000 });
+    const text = await metrics.text();
+    const cacheLines = text.split('\n').filter((line) => /stratum_(engine|view)_cache_/.test(line));
+    expect(`\n${cacheLines.join('\n')}\n`).toBe(CACHE_METRICS);
+    // where they stand among the others
+    const names = [...text.matchAll(/^# TYPE (stratum_\w+)/gm)].map((match) => match[1]);
+    expect(names.slice(3, 15)).toEqual([
+      'stratum_engine_step_duration_seconds',
+      'stratum_engine_cache_lookups_total', 'stratum_engine_cache_evictions_total', 'stratum_engine_cache_entries',
+      'stratum_engine_cache_bytes', 'stratum_engine_cache_budget_bytes',
+      'stratum_view_cache_lookups_total', 'stratum_view_cache_evictions_total', 'stratum_view_cache_entries',
+      'stratum_view_cache_bytes', 'stratum_view_cache_budget_bytes',
+      'stratum_engine_speculation_total',
+    ]);
+  });
+});
