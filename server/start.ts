@@ -22,6 +22,8 @@ import { taskGroupCheck } from './routes/library.js';
 export interface RunningServer {
   url: string;
   port: number;
+  /** The management port's base URL (STRATUM_HEALTH_PORT: /healthz and /metrics only), when there is one. */
+  healthUrl?: string;
   stratum: Stratum;
   /** Stops accepting requests, lets running ones finish, stops the scheduler and closes the store. */
   close(): Promise<void>;
@@ -65,7 +67,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     throw error;
   }
   const acceptDrain = new AcceptDrain();
-  const { app, dispose } = createApp({
+  const { app, management, dispose } = createApp({
     stratum,
     users,
     logger,
@@ -83,9 +85,15 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
   const server = createServer(serverOptions(timeouts), app);
   guardConnections(server, timeouts);
   acceptDrain.watch(server);
+  // A listener of its own: a probe's connection is accepted in the next loop iteration, not after
+  // every connection of a burst queued before it on the API port (libuv accepts one per iteration).
+  const healthServer = config.healthPort === undefined ? undefined : createServer(serverOptions(timeouts), management);
+  if (healthServer) guardConnections(healthServer, timeouts);
   try {
     await listen(server, config.port, config.host, routed);
+    if (healthServer) await listen(healthServer, config.healthPort!, config.host);
   } catch (error) {
+    server.close();
     dispose();
     await stratum.close();
     throw error;
@@ -94,22 +102,31 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
   stratum.events.on('webhook-error', (error: Error) => logger.error({ err: error }, 'webhook delivery round failed'));
   stratum.outbox.startDelivery();
   const { port } = server.address() as AddressInfo;
+  const healthPort = healthServer && (healthServer.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-  logger.info({ port, host: config.host, store: store.kind }, 'stratum server listening');
+  logger.info({ port, ...(healthPort !== undefined && { healthPort }), host: config.host, store: store.kind }, 'stratum server listening');
 
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
     port,
+    ...(healthPort !== undefined && { healthUrl: `http://${host}:${healthPort}` }),
     stratum,
     close: () =>
       (closing ??= (async () => {
-        await new Promise<void>((resolve) => {
+        const stopped = new Promise<void>((resolve) => {
           server.close(() => resolve());
           // waiting fetches answer [] at once instead of holding the shutdown for their timeout
           stratum.workers.releaseWaiting();
           server.closeIdleConnections();
         });
+        if (healthServer) {
+          await new Promise<void>((resolve) => {
+            healthServer.close(() => resolve());
+            healthServer.closeIdleConnections();
+          });
+        }
+        await stopped;
         dispose();
         await stratum.close();
         logger.info('stratum server stopped');
