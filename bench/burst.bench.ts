@@ -151,11 +151,20 @@ async function ordersStored(url: string): Promise<Map<string, number>> {
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
-/** The server's event-loop delay p99 and max since the last scrape of /metrics (a scrape resets them). */
-async function lagMetrics(url: string): Promise<{ p99Ms: number; maxMs: number }> {
+/**
+ * The server's event-loop delay p99 and max since the last scrape of /metrics (a scrape resets them), and
+ * its write steps since start that took over 100 ms: each holds the event loop, and any probe, that long.
+ */
+async function loopMetrics(url: string): Promise<{ p99Ms: number; maxMs: number; steps: number; stepsOver100Ms: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const seconds = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
-  return { p99Ms: round1(seconds('nodejs_eventloop_lag_p99_seconds') * 1000), maxMs: round1(seconds('nodejs_eventloop_lag_max_seconds') * 1000) };
+  const value = (line: string) => Number(new RegExp(`^${line} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+  const steps = value('stratum_engine_step_duration_seconds_count\\{action="start",outcome="ok"\\}');
+  return {
+    p99Ms: round1(value('nodejs_eventloop_lag_p99_seconds') * 1000),
+    maxMs: round1(value('nodejs_eventloop_lag_max_seconds') * 1000),
+    steps,
+    stepsOver100Ms: steps - value('stratum_engine_step_duration_seconds_bucket\\{le="0.1",action="start",outcome="ok"\\}'),
+  };
 }
 
 export async function runBurstBench(): Promise<BenchResult> {
@@ -170,7 +179,7 @@ export async function runBurstBench(): Promise<BenchResult> {
     const prober = await startProber(`${healthUrl ?? url}/healthz`);
     const apiPortProber = healthUrl ? await startProber(`${url}/healthz`) : undefined;
     const phase = (name: string) => [prober, apiPortProber].forEach((each) => each?.phase(name));
-    await lagMetrics(url); // resets the server's event-loop delay histogram
+    await loopMetrics(url); // resets the server's event-loop delay histogram
     phase('burst');
     const began = performance.now();
     const burst = Promise.all(Array.from({ length: ORDERS }, (_, n) => post(url, n)));
@@ -194,7 +203,7 @@ export async function runBurstBench(): Promise<BenchResult> {
     const allStoredMs = performance.now() - began;
     const probes = await prober.stop();
     const apiPortProbes = (await apiPortProber?.stop()) ?? [];
-    const loopDelay = await lagMetrics(url);
+    const loop = await loopMetrics(url);
     // a client whose 201 got lost retries too: that is still one order
     const repeated = await Promise.all(Array.from({ length: 50 }, (_, n) => post(url, n * 20)));
 
@@ -236,8 +245,10 @@ export async function runBurstBench(): Promise<BenchResult> {
         healthzApiPortFailed: apiPortProbes.filter((sample) => sample.status !== 200).length,
       }),
       // the server's own event-loop delay from the burst to the last retry (prom-client's monitorEventLoopDelay)
-      serverLoopDelayP99Ms: loopDelay.p99Ms,
-      serverLoopDelayMaxMs: loopDelay.maxMs,
+      serverLoopDelayP99Ms: loop.p99Ms,
+      serverLoopDelayMaxMs: loop.maxMs,
+      orderSteps: loop.steps,
+      orderStepsOver100Ms: loop.stepsOver100Ms,
       // from the bench process itself (busy writing the burst; kept-alive connections), during the burst only
       ...probeSummary('healthzInProcess', health.fromCall),
       ...probeSummary('healthzInProcessFromWritten', health.fromWritten),
