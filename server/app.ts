@@ -60,8 +60,6 @@ export interface AppOptions {
 
 export interface StratumApp {
   app: Express;
-  /** Serves only GET /healthz and GET /metrics (the same handlers and metrics as `app`): for a management port of its own. */
-  management: Express;
   metrics: Metrics;
   /** Every POST passes through it; reads, /healthz and /metrics never do. */
   admission: AdmissionQueue;
@@ -97,28 +95,7 @@ export function createApp(options: AppOptions): StratumApp {
     }),
   };
 
-  const routeOptions = { handlers, users, bodyBytes, admission, routeHints: options.routeHints ?? false };
   const app = express();
-  useCommonMiddleware(app, logger, metrics);
-  routeOperations(app, OPERATIONS, routeOptions);
-  const modelerDir = options.modelerDir === undefined ? defaultModelerDir() : options.modelerDir;
-  if (modelerDir) serveModeler(app, modelerDir);
-  useNotFoundAndErrors(app, logger);
-
-  // the management port's application (STRATUM_HEALTH_PORT): the same two operations, nothing else
-  const management = express();
-  useCommonMiddleware(management, logger, metrics);
-  routeOperations(management, OPERATIONS.filter((op) => MANAGEMENT_OPERATIONS.has(op.id)), routeOptions);
-  useNotFoundAndErrors(management, logger);
-  return { app, management, metrics, admission, dispose: stopWatching };
-}
-
-/** The operations a management port serves. */
-const MANAGEMENT_OPERATIONS = new Set(['health', 'metrics']);
-
-// helpers
-
-function useCommonMiddleware(app: Express, logger: Logger, metrics: Metrics): void {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
@@ -131,27 +108,16 @@ function useCommonMiddleware(app: Express, logger: Logger, metrics: Metrics): vo
       next();
     });
   }
-}
 
-interface RouteOptions {
-  handlers: Handlers;
-  users: UserDirectory;
-  bodyBytes: number;
-  admission: AdmissionQueue;
-  routeHints: boolean;
-}
-
-/** One route per path of `operations`, each method through its pipeline; 405 for the other methods. */
-function routeOperations(app: Express, operations: readonly Operation[], { handlers, users, bodyBytes, admission, routeHints }: RouteOptions): void {
   const byPath = new Map<string, Operation[]>();
-  for (const op of operations) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op]);
+  for (const op of OPERATIONS) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op]);
   for (const [path, ops] of byPath) {
     const route = app.route(expressPath(path));
     for (const op of ops) {
       const handler = handlers[op.id];
       if (!handler) throw new Error(`createApp: no handler for operation ${op.id}`);
       // a long poll waits outside the queue: idle workers must not hold the turns of writes
-      route[op.method](...pipeline(op, handler, users, bodyBytes, op.method === 'post' && !op.longPoll ? admission : null, routeHints));
+      route[op.method](...pipeline(op, handler, users, bodyBytes, op.method === 'post' && !op.longPoll ? admission : null, options.routeHints ?? false));
     }
     const allowed = ops.map((op) => op.method.toUpperCase());
     if (allowed.includes('GET')) allowed.push('HEAD');
@@ -160,14 +126,18 @@ function routeOperations(app: Express, operations: readonly Operation[], { handl
       next(new HttpProblem(405, `${path} allows ${allowed.join(', ')}.`, { allow: allowed }, { Allow: allowed.join(', ') }));
     });
   }
-}
 
-function useNotFoundAndErrors(app: Express, logger: Logger): void {
+  const modelerDir = options.modelerDir === undefined ? defaultModelerDir() : options.modelerDir;
+  if (modelerDir) serveModeler(app, modelerDir);
+
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(new HttpProblem(404, `There is no ${req.method} ${req.path.slice(0, 200)}.`));
   });
   app.use(errorHandler(logger));
+  return { app, metrics, admission, dispose: stopWatching };
 }
+
+// helpers
 
 type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 

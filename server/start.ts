@@ -11,6 +11,7 @@ import type { DeployOptions } from '../engine/api.js';
 import { StratumError } from '../engine/errors.js';
 import { createApp } from './app.js';
 import { AcceptDrain } from './http/accept-drain.js';
+import { startHealthThread, type HealthThread } from './http/health-thread.js';
 import type { ServerConfig } from './config.js';
 import { DEFAULT_HTTP_TIMEOUTS, guardConnections, serverOptions } from './http/client-errors.js';
 import demoUsers from './demo-users.json' with { type: 'json' };
@@ -67,7 +68,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     throw error;
   }
   const acceptDrain = new AcceptDrain();
-  const { app, management, dispose } = createApp({
+  const { app, metrics, dispose } = createApp({
     stratum,
     users,
     logger,
@@ -85,13 +86,21 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
   const server = createServer(serverOptions(timeouts), app);
   guardConnections(server, timeouts);
   acceptDrain.watch(server);
-  // A listener of its own: a probe's connection is accepted in the next loop iteration, not after
-  // every connection of a burst queued before it on the API port (libuv accepts one per iteration).
-  const healthServer = config.healthPort === undefined ? undefined : createServer(serverOptions(timeouts), management);
-  if (healthServer) guardConnections(healthServer, timeouts);
+  let health: HealthThread | undefined;
   try {
     await listen(server, config.port, config.host, routed);
-    if (healthServer) await listen(healthServer, config.healthPort!, config.host);
+    // A listener and an event loop of its own: a probe's connection is not queued behind a burst's
+    // on the API port, and its answer does not wait for a write step (health-worker.ts).
+    if (config.healthPort !== undefined) {
+      health = await startHealthThread({
+        port: config.healthPort,
+        host: config.host,
+        replica: store.replica?.(),
+        timeouts,
+        checkHealth: () => storeAnswers(store),
+        metrics: async () => ({ text: await metrics.text(), contentType: metrics.contentType }),
+      });
+    }
   } catch (error) {
     server.close();
     dispose();
@@ -102,7 +111,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
   stratum.events.on('webhook-error', (error: Error) => logger.error({ err: error }, 'webhook delivery round failed'));
   stratum.outbox.startDelivery();
   const { port } = server.address() as AddressInfo;
-  const healthPort = healthServer && (healthServer.address() as AddressInfo).port;
+  const healthPort = health?.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   logger.info({ port, ...(healthPort !== undefined && { healthPort }), host: config.host, store: store.kind }, 'stratum server listening');
 
@@ -120,12 +129,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
           stratum.workers.releaseWaiting();
           server.closeIdleConnections();
         });
-        if (healthServer) {
-          await new Promise<void>((resolve) => {
-            healthServer.close(() => resolve());
-            healthServer.closeIdleConnections();
-          });
-        }
+        await health?.close();
         await stopped;
         dispose();
         await stratum.close();
