@@ -99,6 +99,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
         timeouts,
         checkHealth: () => storeAnswers(store),
         metrics: async () => ({ text: await metrics.text(), contentType: metrics.contentType }),
+        onFailure: (error) => logger.error({ err: error }, 'the management port (STRATUM_HEALTH_PORT) failed; its probes will fail'),
       });
     }
   } catch (error) {

@@ -29,6 +29,8 @@ export interface HealthThreadOptions {
   metrics: () => Promise<{ text: string; contentType: string }>;
   /** Default STALL_MS; tests lower it. */
   stallMs?: number;
+  /** The thread failed or stopped after it started listening (the port no longer answers). */
+  onFailure?: (error: Error) => void;
 }
 
 export interface HealthThread {
@@ -80,11 +82,19 @@ export async function startHealthThread(options: HealthThreadOptions): Promise<H
     await worker.terminate();
     throw error;
   });
+  let closing = false;
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  const failed = (error: Error) => {
+    if (!closing) options.onFailure?.(error);
+  };
+  worker.on('error', failed);
+  worker.on('exit', (code) => failed(new Error(`the management port's thread exited with ${code}`)));
+  worker.on('message', (message: HealthThreadReply) => message.type === 'error' && failed(new Error(message.message)));
   return {
     port,
     close: async () => {
+      closing = true;
       clearInterval(timer);
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
       worker.postMessage({ type: 'close' } satisfies HealthThreadRequest);
       // a thread that does not finish closing in time is stopped
       const timeout = setTimeout(() => void worker.terminate(), 2000);
