@@ -2,18 +2,22 @@
 // process with its default admission limits. Measures /healthz during the
 // burst, how fast every post is answered (201, or 503 + Retry-After), and,
 // after every refused client retried as told, that each order exists exactly once.
+import { fork } from 'node:child_process';
 import { subscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { order } from '../test/support/stratum-fixture.js';
 import { percentile, startServerProcess } from './http.bench.js';
+import type { ProbeSample, ProberMessage, ProberReply } from './healthz-prober.js';
 import type { BenchResult } from './report.js';
 
 const ORDERS = Number(process.env.BENCH_BURST_ORDERS ?? 1000);
 const AMOUNT = 1_200_000;
 const ANSWER_WITHIN_MS = 5000;
 const TOKEN = 'demo-integration';
+/** A liveness probe slower than this counts as over target. */
+const HEALTHZ_TARGET_MS = 100;
 
 interface Answer {
   status: number;
@@ -31,7 +35,7 @@ const written = new Map<string, number>();
 let posts = 0;
 subscribe('undici:client:sendHeaders', (message) => {
   const { headers } = (message as { request: { headers: string | string[] } }).request;
-  const id = /x-request-id(?::\s*|,)(burst-\d+)/i.exec(Array.isArray(headers) ? headers.join(',') : headers)?.[1];
+  const id = /x-request-id(?::\s*|,)((?:burst|health)-\d+)/i.exec(Array.isArray(headers) ? headers.join(',') : headers)?.[1];
   if (id) written.set(id, performance.now());
 });
 
@@ -76,19 +80,60 @@ async function post(url: string, n: number): Promise<Answer> {
   return { status, ...timing(), retryAfter: retryAfter === null ? null : Number(retryAfter) };
 }
 
-/** GET /healthz every 20 ms until `until` settles; the latencies in ms. */
-async function probeHealth(url: string, until: Promise<unknown>): Promise<number[]> {
-  const latencies: number[] = [];
+/**
+ * GET /healthz every 20 ms from this (busy) bench process until `until` settles: each probe's time from
+ * the fetch call and from its request written to the socket (the client's own lag left out).
+ */
+async function probeHealthInProcess(url: string, until: Promise<unknown>): Promise<{ fromCall: number[]; fromWritten: number[]; startedAt: number[] }> {
+  const fromCall: number[] = [];
+  const fromWritten: number[] = [];
+  const startedAt: number[] = [];
   let done = false;
+  let probes = 0;
   void until.finally(() => (done = true));
   while (!done) {
+    const requestId = `health-${probes++}`;
     const started = performance.now();
-    const { status } = await call(url, 'GET', '/healthz');
+    const { status } = await call(url, 'GET', '/healthz', undefined, requestId);
+    const now = performance.now();
     if (status !== 200) throw new Error(`/healthz answered ${status} during the burst`);
-    latencies.push(performance.now() - started);
+    startedAt.push(started);
+    fromCall.push(now - started);
+    fromWritten.push(now - (written.get(requestId) ?? started));
+    written.delete(requestId);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return latencies;
+  return { fromCall, fromWritten, startedAt };
+}
+
+/** The kubelet-like prober (healthz-prober.ts) in a process of its own, probing `url` until stopped. */
+async function startProber(url: string): Promise<{ phase: (name: string) => void; stop: () => Promise<ProbeSample[]> }> {
+  const child = fork(new URL('./healthz-prober.ts', import.meta.url), [url], { execArgv: ['--import', 'tsx'] });
+  const replies = (type: ProberReply['type']) => new Promise<ProberReply>((resolve, reject) => {
+    child.on('message', (reply: ProberReply) => reply.type === type && resolve(reply));
+    child.once('exit', (code) => reject(new Error(`the /healthz prober exited with ${code}`)));
+  });
+  await replies('ready');
+  const send = (message: ProberMessage) => child.send(message);
+  return {
+    phase: (name) => send({ type: 'phase', phase: name }),
+    stop: async () => {
+      const samples = replies('samples');
+      send({ type: 'stop' });
+      return ((await samples) as Extract<ProberReply, { type: 'samples' }>).samples;
+    },
+  };
+}
+
+/** `<name>Probes`, `<name>P50Ms`, `<name>P99Ms`, `<name>MaxMs` and `<name>Over100Ms` (how many over the target) of probe times in ms. */
+function probeSummary(name: string, ms: number[]): Record<string, number> {
+  return {
+    [`${name}Probes`]: ms.length,
+    [`${name}P50Ms`]: ms.length ? round1(percentile(ms, 50)) : 0,
+    [`${name}P99Ms`]: ms.length ? round1(percentile(ms, 99)) : 0,
+    [`${name}MaxMs`]: ms.length ? round1(Math.max(...ms)) : 0,
+    [`${name}Over100Ms`]: ms.filter((value) => value > HEALTHZ_TARGET_MS).length,
+  };
 }
 
 /** Every order instance of the burst, by paging GET /api/instances with its cursor. */
@@ -106,16 +151,41 @@ async function ordersStored(url: string): Promise<Map<string, number>> {
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
+/**
+ * The server's event-loop delay p99 and max since the last scrape of /metrics (a scrape resets them), and
+ * its write steps since start that took over 100 ms: each holds the event loop, and any probe, that long.
+ */
+async function loopMetrics(url: string): Promise<{ p99Ms: number; maxMs: number; steps: number; stepsOver100Ms: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (line: string) => Number(new RegExp(`^${line} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+  const steps = value('stratum_engine_step_duration_seconds_count\\{action="start",outcome="ok"\\}');
+  return {
+    p99Ms: round1(value('nodejs_eventloop_lag_p99_seconds') * 1000),
+    maxMs: round1(value('nodejs_eventloop_lag_max_seconds') * 1000),
+    steps,
+    stepsOver100Ms: steps - value('stratum_engine_step_duration_seconds_bucket\\{le="0.1",action="start",outcome="ok"\\}'),
+  };
+}
+
 export async function runBurstBench(): Promise<BenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-burst-'));
-  const { url, child } = await startServerProcess(dataDir);
+  // the management port a kubelet would probe (STRATUM_HEALTH_PORT); BENCH_BURST_HEALTH_PORT=off leaves it out
+  const managementPort = process.env.BENCH_BURST_HEALTH_PORT !== 'off';
+  const { url, child, healthUrl } = await startServerProcess(dataDir, managementPort ? { STRATUM_HEALTH_PORT: '0' } : {});
   try {
     for (let n = 0; n < 5; n++) await call(url, 'POST', '/api/orders', { ...orderBody(-1 - n), orderNo: `WARM-${n}` });
 
+    // one prober on the port a kubelet is pointed at, one on the API port the burst arrives on
+    const prober = await startProber(`${healthUrl ?? url}/healthz`);
+    const apiPortProber = healthUrl ? await startProber(`${url}/healthz`) : undefined;
+    const phase = (name: string) => [prober, apiPortProber].forEach((each) => each?.phase(name));
+    await loopMetrics(url); // resets the server's event-loop delay histogram
+    phase('burst');
     const began = performance.now();
     const burst = Promise.all(Array.from({ length: ORDERS }, (_, n) => post(url, n)));
-    const health = await probeHealth(url, burst);
+    const health = await probeHealthInProcess(url, burst);
     const first = await burst;
+    phase('retry');
 
     // each refused client waits as long as its Retry-After says and retries with the same orderNo, until it is not refused
     let retries = 0;
@@ -131,6 +201,9 @@ export async function runBurstBench(): Promise<BenchResult> {
       }
     }));
     const allStoredMs = performance.now() - began;
+    const probes = await prober.stop();
+    const apiPortProbes = (await apiPortProber?.stop()) ?? [];
+    const loop = await loopMetrics(url);
     // a client whose 201 got lost retries too: that is still one order
     const repeated = await Promise.all(Array.from({ length: 50 }, (_, n) => post(url, n * 20)));
 
@@ -158,10 +231,27 @@ export async function runBurstBench(): Promise<BenchResult> {
       answeredOver5sFromCall: latencies.filter((ms) => ms > ANSWER_WITHIN_MS).length,
       postFromCallP99Ms: round1(percentile(latencies, 99)),
       clientWriteLagP99Ms: round1(percentile(first.map((answer) => answer.ms - answer.msFromWritten), 99)),
-      healthzProbes: health.length,
-      healthzP50Ms: round1(percentile(health, 50)),
-      healthzP99Ms: round1(percentile(health, 99)),
-      healthzMaxMs: round1(Math.max(...health)),
+      // a kubelet's view: fresh connections from a process of its own, through the burst and the retries
+      ...probeSummary('healthz', probes.map((sample) => sample.ms)),
+      ...probeSummary('healthzBurst', probes.filter((sample) => sample.phase === 'burst').map((sample) => sample.ms)),
+      ...probeSummary('healthzRetry', probes.filter((sample) => sample.phase === 'retry').map((sample) => sample.ms)),
+      healthzFailed: probes.filter((sample) => sample.status !== 200).length,
+      healthzProberLagP99Ms: round1(percentile(probes.map((sample) => sample.lagMs), 99)),
+      healthzOnManagementPort: Boolean(healthUrl),
+      // the same prober on the API port, beside the management port's (when there is one)
+      ...(healthUrl && {
+        ...probeSummary('healthzApiPortBurst', apiPortProbes.filter((sample) => sample.phase === 'burst').map((sample) => sample.ms)),
+        ...probeSummary('healthzApiPortRetry', apiPortProbes.filter((sample) => sample.phase === 'retry').map((sample) => sample.ms)),
+        healthzApiPortFailed: apiPortProbes.filter((sample) => sample.status !== 200).length,
+      }),
+      // the server's own event-loop delay from the burst to the last retry (prom-client's monitorEventLoopDelay)
+      serverLoopDelayP99Ms: loop.p99Ms,
+      serverLoopDelayMaxMs: loop.maxMs,
+      orderSteps: loop.steps,
+      orderStepsOver100Ms: loop.stepsOver100Ms,
+      // from the bench process itself (busy writing the burst; kept-alive connections), during the burst only
+      ...probeSummary('healthzInProcess', health.fromCall),
+      ...probeSummary('healthzInProcessFromWritten', health.fromWritten),
       retryRounds: rounds,
       retries,
       allStoredSeconds: round1(allStoredMs / 1000),
@@ -175,9 +265,17 @@ export async function runBurstBench(): Promise<BenchResult> {
     }
     return {
       name: 'burst',
-      description: `${ORDERS} credit orders of ${AMOUNT} posted at once (fetch opens a connection per request in flight; post times run from the request written to its socket, the *FromCall ones from the fetch call) to a real server process on SQLite with the default admission limits; /healthz probed every 20 ms during the burst; each refused client waits its own Retry-After and retries with the same orderNo until it is not refused (retryRounds: the most retries of one client); then 50 orders are posted again (a lost answer) and every order is counted by paging GET /api/instances.`,
+      description: `${ORDERS} credit orders of ${AMOUNT} posted at once (fetch opens a connection per request in flight; post times run from the request written to its socket, the *FromCall ones from the fetch call) to a real server process on SQLite with the default admission limits; /healthz probed as a kubelet does (healthz*: a process of its own, a fresh connection per probe, Connection: close, 1 s timeout, every 20 ms through the burst and the retries; on the management port STRATUM_HEALTH_PORT unless BENCH_BURST_HEALTH_PORT=off, with a second such prober on the API port (healthzApiPort*); over100Ms counts the probes over the 100 ms target; serverLoopDelay* is the server's own event-loop delay over the same time) and, as before, from the bench process itself during the burst (healthzInProcess, from the fetch call; healthzInProcessFromWritten, from the request written); each refused client waits its own Retry-After and retries with the same orderNo until it is not refused (retryRounds: the most retries of one client); then 50 orders are posted again (a lost answer) and every order is counted by paging GET /api/instances.`,
       summary,
       admissionMetrics: metrics,
+      // where the slowest probes fell: ms since the burst's first post was called
+      slowestHealthzApiPortProbes: apiPortProbes.toSorted((a, b) => b.ms - a.ms).slice(0, 8)
+        .map((sample) => ({ phase: sample.phase, ms: round1(sample.ms), sinceBurstMs: Math.round(sample.at - performance.timeOrigin - began), status: sample.status })),
+      slowestHealthzProbes: probes.toSorted((a, b) => b.ms - a.ms).slice(0, 8)
+        .map((sample) => ({ phase: sample.phase, ms: round1(sample.ms), sinceBurstMs: Math.round(sample.at - performance.timeOrigin - began), status: sample.status })),
+      slowestHealthzInProcessProbes: health.fromCall.map((ms, index) => ({ ms, fromWrittenMs: health.fromWritten[index], sinceBurstMs: health.startedAt[index] - began }))
+        .toSorted((a, b) => b.ms - a.ms).slice(0, 8)
+        .map((probe) => ({ ms: round1(probe.ms), fromWrittenMs: round1(probe.fromWrittenMs), sinceBurstMs: Math.round(probe.sinceBurstMs) })),
     };
   } finally {
     child.kill('SIGTERM');

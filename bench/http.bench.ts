@@ -63,13 +63,14 @@ export const BUILT_SERVER = ['dist/server/main.js'];
 /** `npm start`'s entry point on a data folder, in demo mode; `env` adds to the environment. */
 export async function startServerProcess(
   dataDir: string, env: Record<string, string> = {}, ready = 'stratum server listening', entry = SERVER_FROM_SOURCES,
-): Promise<{ url: string; child: ChildProcess }> {
+): Promise<{ url: string; child: ChildProcess; /** The management port (STRATUM_HEALTH_PORT), when the server has one. */ healthUrl?: string }> {
   const child = spawn(process.execPath, entry, {
     cwd: ROOT,
     // one server process unless the bench asks for workers (npm start would run one per core)
     env: { ...process.env, PORT: '0', STRATUM_DATA: dataDir, LOG_LEVEL: 'info', STRATUM_USERS: '', STRATUM_WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let healthUrl: string | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -78,12 +79,14 @@ export async function startServerProcess(
       // behind the order router the workers listen privately: the primary's line names the public port
       const listening = lines.find((line) => line.includes(ready) && line.includes('"port"')) ?? lines.find((line) => line.includes('stratum server listening'));
       const port = listening && /"port":(\d+)/.exec(listening)?.[1];
+      const healthPort = listening && /"healthPort":(\d+)/.exec(listening)?.[1];
+      if (healthPort) healthUrl = `http://127.0.0.1:${healthPort}`;
       if (port && lines.some((line) => line.includes(ready))) resolve(`http://127.0.0.1:${port}`);
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${buffer}`)));
   });
   child.stdout.resume();
-  return { url, child };
+  return { url, child, ...(healthUrl && { healthUrl }) };
 }
 
 async function overHttp(round: number): Promise<{ start: Phase; complete: Phase }> {

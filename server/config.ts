@@ -8,6 +8,8 @@ import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/client-errors.j
 export interface ServerConfig {
   port: number;
   host: string;
+  /** A management port serving only /healthz and /metrics, on `host` (STRATUM_HEALTH_PORT; none when unset; 0 picks a free one). */
+  healthPort?: number;
   dataDir: string;
   databaseUrl?: string;
   /** Users file; undefined = demo mode with server/demo-users.json, loopback only. */
@@ -43,16 +45,23 @@ export interface ServerConfig {
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
-  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not ${env.PORT}`);
+  const port = portOf(env, 'PORT') ?? 3000;
+  const healthPort = portOf(env, 'STRATUM_HEALTH_PORT');
   const demo = !env.STRATUM_USERS;
   const requestedHost = env.HOST || (demo ? '127.0.0.1' : '0.0.0.0');
   if (demo && !LOOPBACK.has(requestedHost)) {
     throw new Error(`HOST=${requestedHost} needs a users file: without STRATUM_USERS the server runs in demo mode and binds to loopback only`);
   }
+  const workers = parseCount(env, 'STRATUM_WORKERS', availableParallelism(), 1);
+  if (healthPort !== undefined && workers > 1) {
+    // the workers could not all listen on it, and a probe answered by one would say nothing of the others
+    throw new Error(`STRATUM_HEALTH_PORT needs one server process (STRATUM_WORKERS=1, not ${workers}); scale out with several such processes`);
+  }
+  if (healthPort !== undefined && healthPort !== 0 && healthPort === port) throw new Error(`STRATUM_HEALTH_PORT must differ from PORT (${port})`);
   return {
     port,
     host: requestedHost,
+    ...(healthPort !== undefined && { healthPort }),
     dataDir: env.STRATUM_DATA || './data',
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(demo ? {} : { usersFile: env.STRATUM_USERS }),
@@ -73,7 +82,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
       queueWaitMs: parseCount(env, 'STRATUM_WRITE_QUEUE_WAIT_MS', DEFAULT_ADMISSION.queueWaitMs, 1),
     },
     timeouts: readTimeouts(env),
-    workers: parseCount(env, 'STRATUM_WORKERS', availableParallelism(), 1),
+    workers,
     routing: routingOf(env.STRATUM_ROUTING),
   };
 }
@@ -88,6 +97,15 @@ function readTimeouts(env: NodeJS.ProcessEnv): HttpTimeouts {
     throw new Error(`STRATUM_HEADERS_TIMEOUT_MS (${timeouts.headersTimeoutMs}) must not exceed STRATUM_REQUEST_TIMEOUT_MS (${timeouts.requestTimeoutMs}): the headers are part of the request`);
   }
   return timeouts;
+}
+
+/** A TCP port number from the environment (0: any free port), or undefined when unset. */
+function portOf(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, not ${text}`);
+  return port;
 }
 
 /** A whole number of at least `min` from the environment, or `fallback` when unset. */

@@ -11,6 +11,7 @@ import type { DeployOptions } from '../engine/api.js';
 import { StratumError } from '../engine/errors.js';
 import { createApp } from './app.js';
 import { AcceptDrain } from './http/accept-drain.js';
+import { startHealthThread, type HealthThread } from './http/health-thread.js';
 import type { ServerConfig } from './config.js';
 import { DEFAULT_HTTP_TIMEOUTS, guardConnections, serverOptions } from './http/client-errors.js';
 import demoUsers from './demo-users.json' with { type: 'json' };
@@ -22,6 +23,8 @@ import { taskGroupCheck } from './routes/library.js';
 export interface RunningServer {
   url: string;
   port: number;
+  /** The management port's base URL (STRATUM_HEALTH_PORT: /healthz and /metrics only), when there is one. */
+  healthUrl?: string;
   stratum: Stratum;
   /** Stops accepting requests, lets running ones finish, stops the scheduler and closes the store. */
   close(): Promise<void>;
@@ -65,7 +68,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     throw error;
   }
   const acceptDrain = new AcceptDrain();
-  const { app, dispose } = createApp({
+  const { app, metrics, dispose } = createApp({
     stratum,
     users,
     logger,
@@ -83,9 +86,24 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
   const server = createServer(serverOptions(timeouts), app);
   guardConnections(server, timeouts);
   acceptDrain.watch(server);
+  let health: HealthThread | undefined;
   try {
     await listen(server, config.port, config.host, routed);
+    // A listener and an event loop of its own: a probe's connection is not queued behind a burst's
+    // on the API port, and its answer does not wait for a write step (health-worker.ts).
+    if (config.healthPort !== undefined) {
+      health = await startHealthThread({
+        port: config.healthPort,
+        host: config.host,
+        replica: store.replica?.(),
+        timeouts,
+        checkHealth: () => storeAnswers(store),
+        metrics: async () => ({ text: await metrics.text(), contentType: metrics.contentType }),
+        onFailure: (error) => logger.error({ err: error }, 'the management port (STRATUM_HEALTH_PORT) failed; its probes will fail'),
+      });
+    }
   } catch (error) {
+    server.close();
     dispose();
     await stratum.close();
     throw error;
@@ -94,22 +112,26 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
   stratum.events.on('webhook-error', (error: Error) => logger.error({ err: error }, 'webhook delivery round failed'));
   stratum.outbox.startDelivery();
   const { port } = server.address() as AddressInfo;
+  const healthPort = health?.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-  logger.info({ port, host: config.host, store: store.kind }, 'stratum server listening');
+  logger.info({ port, ...(healthPort !== undefined && { healthPort }), host: config.host, store: store.kind }, 'stratum server listening');
 
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
     port,
+    ...(healthPort !== undefined && { healthUrl: `http://${host}:${healthPort}` }),
     stratum,
     close: () =>
       (closing ??= (async () => {
-        await new Promise<void>((resolve) => {
+        const stopped = new Promise<void>((resolve) => {
           server.close(() => resolve());
           // waiting fetches answer [] at once instead of holding the shutdown for their timeout
           stratum.workers.releaseWaiting();
           server.closeIdleConnections();
         });
+        await health?.close();
+        await stopped;
         dispose();
         await stratum.close();
         logger.info('stratum server stopped');

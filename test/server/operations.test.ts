@@ -58,6 +58,29 @@ describe('GET /healthz', () => {
   });
 });
 
+describe('the management port (STRATUM_HEALTH_PORT)', () => {
+  it('listens beside the API port when configured, and not otherwise', async () => {
+    const server = await startTestServer({ healthPort: 0 });
+    try {
+      expect(server.healthUrl).toBeDefined();
+      expect(server.healthUrl).not.toBe(server.url);
+      const health = await fetch(`${server.healthUrl}/healthz`);
+      expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
+      expect((await fetch(`${server.healthUrl}/api/processes`, { headers: { authorization: `Bearer ${TOKENS.erp}` } })).status).toBe(404);
+      expect(await (await fetch(`${server.healthUrl}/metrics`)).text()).toContain('stratum_engine_steps_total');
+      // probes that still point at the API port keep working
+      expect((await server.api.get('/healthz')).status).toBe(200);
+    } finally {
+      await server.close();
+      removeDataDir(server.dataDir);
+    }
+    const plain = await startTestServer();
+    expect(plain.healthUrl).toBeUndefined();
+    await plain.close();
+    removeDataDir(plain.dataDir);
+  });
+});
+
 describe('POST /api/orders without the order library', () => {
   it('answers 503 when order-to-cash is not deployed, instead of blaming the caller', async () => {
     const app = await serve();

@@ -40,12 +40,13 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean; ratesFile?: string; orderProcessKey?: string; admission?: AdmissionLimits; timeouts?: HttpTimeouts; requireDeploymentNote?: boolean; webhooksFile?: string; /** STRATUM_WEBHOOKS_ALLOW_PRIVATE: for receivers on 127.0.0.1. */ webhooksAllowPrivate?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean; ratesFile?: string; orderProcessKey?: string; admission?: AdmissionLimits; timeouts?: HttpTimeouts; requireDeploymentNote?: boolean; webhooksFile?: string; /** STRATUM_WEBHOOKS_ALLOW_PRIVATE: for receivers on 127.0.0.1. */ webhooksAllowPrivate?: boolean; /** STRATUM_HEALTH_PORT (0: a free one). */ healthPort?: number } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeDataDir();
   const server = await startServer({
     config: {
       port: 0,
       host: '127.0.0.1',
+      ...(options.healthPort !== undefined ? { healthPort: options.healthPort } : {}),
       dataDir,
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       ...(options.demo ? {} : { usersFile: join(dataDir, 'users.json') }),

@@ -1,0 +1,112 @@
+// Starts the management port's thread (health-worker.ts) and answers what only
+// the main thread knows: its metrics, the store's health when the thread has no
+// connection of its own, and, by a heartbeat, that its event loop runs.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { StoreReplica } from '../../engine/store/types.js';
+import type { HttpTimeouts } from './client-errors.js';
+import type { HealthWorkerData } from './health-worker.js';
+
+/** Thread → main: a question (metrics, or the store's health); main → thread: `close`. */
+export type HealthThreadRequest = { type: 'metrics' | 'health'; id: number } | { type: 'close' };
+/** Main → thread: the answer to a question. */
+export interface HealthThreadAnswer { type: 'metrics' | 'health'; id: number; ok: boolean; text?: string; contentType?: string }
+/** Thread → main: it listens, or could not. */
+export type HealthThreadReply = { type: 'listening'; port: number } | { type: 'error'; message: string };
+
+/** /healthz answers 503 when the server's event loop has not run for this long (a write step takes milliseconds to a second). */
+const STALL_MS = 10_000;
+const HEARTBEAT_MS = 100;
+
+export interface HealthThreadOptions {
+  port: number;
+  host: string;
+  replica: StoreReplica | undefined;
+  timeouts: HttpTimeouts;
+  checkHealth: () => Promise<void>;
+  metrics: () => Promise<{ text: string; contentType: string }>;
+  /** Default STALL_MS; tests lower it. */
+  stallMs?: number;
+  /** The thread failed or stopped after it started listening (the port no longer answers). */
+  onFailure?: (error: Error) => void;
+}
+
+export interface HealthThread {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startHealthThread(options: HealthThreadOptions): Promise<HealthThread> {
+  const heartbeat = new SharedArrayBuffer(8);
+  const beat = new BigInt64Array(heartbeat);
+  const tick = () => Atomics.store(beat, 0, BigInt(Date.now()));
+  tick();
+  const data: HealthWorkerData = { port: options.port, host: options.host, replica: options.replica ?? null, heartbeat, stallMs: options.stallMs ?? STALL_MS, timeouts: options.timeouts };
+  // the compiled .js beside this module, or, where the TypeScript sources run (tsx, vitest), the .ts
+  // through tsx's loader, registered in the thread itself (a worker thread does not inherit it)
+  const worker = import.meta.url.endsWith('.ts')
+    ? new Worker(
+        `import(${JSON.stringify(tsxEsmApi())})` +
+          `.then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./health-worker.ts', import.meta.url).href)}); })`,
+        { eval: true, workerData: data },
+      )
+    : new Worker(fileURLToPath(new URL('./health-worker.js', import.meta.url)), { workerData: data });
+  const timer = setInterval(tick, HEARTBEAT_MS);
+  timer.unref();
+
+  worker.on('message', (message: HealthThreadRequest | HealthThreadReply) => {
+    if (message.type === 'metrics') {
+      void options.metrics().then(
+        ({ text, contentType }) => worker.postMessage({ type: 'metrics', id: message.id, ok: true, text, contentType } satisfies HealthThreadAnswer),
+        () => worker.postMessage({ type: 'metrics', id: message.id, ok: false } satisfies HealthThreadAnswer),
+      );
+    } else if (message.type === 'health') {
+      void options.checkHealth().then(
+        () => worker.postMessage({ type: 'health', id: message.id, ok: true } satisfies HealthThreadAnswer),
+        () => worker.postMessage({ type: 'health', id: message.id, ok: false } satisfies HealthThreadAnswer),
+      );
+    }
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const onMessage = (message: HealthThreadReply) => {
+      if (message.type === 'listening') resolve(message.port);
+      if (message.type === 'error') reject(new Error(`STRATUM_HEALTH_PORT ${options.port}: ${message.message}`));
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the management port's thread exited with ${code}`)));
+  }).catch(async (error: unknown) => {
+    clearInterval(timer);
+    await worker.terminate();
+    throw error;
+  });
+  let closing = false;
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  const failed = (error: Error) => {
+    if (!closing) options.onFailure?.(error);
+  };
+  worker.on('error', failed);
+  worker.on('exit', (code) => failed(new Error(`the management port's thread exited with ${code}`)));
+  worker.on('message', (message: HealthThreadReply) => message.type === 'error' && failed(new Error(message.message)));
+  return {
+    port,
+    close: async () => {
+      closing = true;
+      clearInterval(timer);
+      worker.postMessage({ type: 'close' } satisfies HealthThreadRequest);
+      // a thread that does not finish closing in time is stopped
+      const timeout = setTimeout(() => void worker.terminate(), 2000);
+      await exited;
+      clearTimeout(timeout);
+    },
+  };
+}
+
+/** tsx's ESM API module (its `import` export; require.resolve would name the CommonJS one). */
+function tsxEsmApi(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  return new URL(exports['./esm/api'].import.default, pathToFileURL(manifest)).href;
+}

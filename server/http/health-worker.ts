@@ -1,0 +1,101 @@
+// The management port (STRATUM_HEALTH_PORT) in a thread of its own: a probe is
+// answered while the server's event loop runs a write step, collects garbage or
+// waits for a core, as a JVM's management port answers on threads of its own.
+// /healthz still means what it means on the API port: the store answers a read
+// (through a connection of this thread), and the server's event loop has run
+// within STALL_MS (a heartbeat the main thread writes; health-thread.ts).
+// /metrics comes from the main thread's registry.
+import { createServer, type ServerResponse } from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+import { openReplica } from '../../engine/store/open.js';
+import type { Store, StoreReplica } from '../../engine/store/types.js';
+import { PROBLEM_CONTENT_TYPE, HttpProblem } from '../problem.js';
+import { guardConnections, serverOptions, type HttpTimeouts } from './client-errors.js';
+import type { HealthThreadAnswer, HealthThreadReply, HealthThreadRequest } from './health-thread.js';
+
+export interface HealthWorkerData {
+  port: number;
+  host: string;
+  /** How to reach the store from this thread; null: ask the main thread (an in-memory database). */
+  replica: StoreReplica | null;
+  /** [0]: when the main thread's event loop last ran (epoch ms). */
+  heartbeat: SharedArrayBuffer;
+  stallMs: number;
+  timeouts: HttpTimeouts;
+}
+
+const data = workerData as HealthWorkerData;
+const port = parentPort!;
+const heartbeat = new BigInt64Array(data.heartbeat);
+const store: Store | null = data.replica && openReplica(data.replica);
+
+let asked = 0;
+const answers = new Map<number, (answer: HealthThreadAnswer) => void>();
+port.on('message', (message: HealthThreadRequest | HealthThreadAnswer) => {
+  if (message.type === 'close') {
+    server.close();
+    server.closeAllConnections();
+    void store?.close().finally(() => port.close());
+    return;
+  }
+  if ('ok' in message) {
+    answers.get(message.id)?.(message);
+    answers.delete(message.id);
+  }
+});
+
+/** Asks the main thread (metrics, or the store's health without a replica). */
+function ask(type: 'metrics' | 'health'): Promise<HealthThreadAnswer> {
+  const id = ++asked;
+  return new Promise((resolve) => {
+    answers.set(id, resolve);
+    port.postMessage({ type, id } satisfies HealthThreadRequest);
+  });
+}
+
+async function storeAnswers(): Promise<boolean> {
+  if (!store) return (await ask('health')).ok;
+  try {
+    await store.read((tx) => tx.latestVersion('healthz'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, contentType: string, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function sendProblem(res: ServerResponse, problem: HttpProblem, path: string): void {
+  sendJson(res, problem.status, PROBLEM_CONTENT_TYPE, problem.toProblem(path.length <= 500 ? path : undefined), problem.headers);
+}
+
+const server = createServer(serverOptions(data.timeouts), (req, res) => {
+  void (async () => {
+    const path = new URL(req.url ?? '/', 'http://health').pathname;
+    if (path !== '/healthz' && path !== '/metrics') throw new HttpProblem(404, `There is no ${req.method} ${path.slice(0, 200)}; this port serves /healthz and /metrics.`);
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpProblem(405, `${path} allows GET, HEAD.`, { allow: ['GET', 'HEAD'] }, { Allow: 'GET, HEAD' });
+    if (path === '/metrics') {
+      const { text = '', contentType = 'text/plain' } = await ask('metrics');
+      res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+      res.end(text);
+      return;
+    }
+    const stalledMs = Date.now() - Number(Atomics.load(heartbeat, 0));
+    if (stalledMs > data.stallMs) throw new HttpProblem(503, `The server's event loop has not run for ${Math.round(stalledMs / 1000)} s.`);
+    if (!(await storeAnswers())) throw new HttpProblem(503, 'The store does not answer.');
+    sendJson(res, 200, 'application/json', { status: 'ok' });
+  })().catch((error: unknown) => {
+    const problem = error instanceof HttpProblem ? error : new HttpProblem(500, 'The health check failed.');
+    if (!res.headersSent) sendProblem(res, problem, req.url ?? '/');
+    else res.destroy();
+  });
+});
+guardConnections(server, data.timeouts);
+server.once('error', (error: NodeJS.ErrnoException) => port.postMessage({ type: 'error', message: error.message } satisfies HealthThreadReply));
+server.listen({ port: data.port, host: data.host, backlog: 511 }, () => {
+  const address = server.address();
+  port.postMessage({ type: 'listening', port: typeof address === 'object' && address ? address.port : data.port } satisfies HealthThreadReply);
+});
