@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openStratum, type Stratum } from '../../../engine/index.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
-import type { Store, StoreTx } from '../../../engine/store/types.js';
 import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
+import { slowAfter } from '../../support/slow-store.js';
 import { enter, erp, ManualClock, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
 
 describePostgres('runtime on PostgreSQL shared by two server processes', () => {
@@ -160,27 +160,3 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     expect(events.filter((event) => event === 'message.duplicate')).toHaveLength(1);
   });
 });
-
-/** A store whose transactions pause `ms` after each call of `method` that `matches` (tests widen races with it). */
-function slowAfter<M extends keyof StoreTx>(store: Store, method: M, ms: number, onCall: () => void, matches: (...args: Parameters<Extract<StoreTx[M], (...args: never[]) => unknown>>) => boolean = () => true): Store {
-  return Object.assign(Object.create(store) as Store, {
-    transaction: <T>(work: (tx: StoreTx) => Promise<T>) =>
-      store.transaction((tx) =>
-        work(new Proxy(tx, {
-          get(target, property, receiver) {
-            const value: unknown = Reflect.get(target, property, receiver);
-            if (typeof value !== 'function') return value;
-            const bound = (value as (...args: unknown[]) => unknown).bind(target);
-            if (property !== method) return bound;
-            return async (...args: Parameters<Extract<StoreTx[M], (...args: never[]) => unknown>>) => {
-              const found = await bound(...args);
-              if (!matches(...args)) return found;
-              onCall();
-              await new Promise((resolve) => setTimeout(resolve, ms));
-              return found;
-            };
-          },
-        })),
-      ),
-  });
-}
