@@ -95,7 +95,9 @@ export async function recordOrderChange(tx: StoreTx, orderNo: string, request: O
  * 409 while the order `instance` belongs to has an open change: the job (which
  * lockJobs would not hand out now) may not move the order past its next control
  * point, not even by a worker that locked it before the change, or by its id
- * without fetching it.
+ * without fetching it. The caller holds the order's lock, as recording a change
+ * does: otherwise a change checked as "not shipped" and the shipping job checked
+ * as "no change open" could both commit on two servers.
  */
 export async function refuseJobWhileChangeOpen(tx: StoreTx, instance: InstanceRow, jobId: string): Promise<void> {
   if (!instance.businessKey) return;

@@ -3,7 +3,7 @@
 // instance alone cannot be cancelled (that would fail its caller).
 import type { Actor } from '../api.js';
 import { conflict, notFound } from '../errors.js';
-import type { InstanceRow, StoreTx } from '../store/types.js';
+import type { InstanceRow } from '../store/types.js';
 import type { StepExecutor } from './step-executor.js';
 
 export async function cancelOrder(steps: StepExecutor, instanceId: string, actor: Actor, options: { reason?: string }): Promise<void> {
@@ -20,19 +20,19 @@ export async function cancelOrder(steps: StepExecutor, instanceId: string, actor
     // A failed order can be cancelled: that is how an incident nobody will retry ends.
     if (instance.status !== 'running' && instance.status !== 'failed') throw conflict(`instance ${instanceId} is ${instance.status}, not running`);
     const reason = options.reason ?? null;
-    for (const member of await callTree(tx, instance)) {
-      const locked = member.id === instance.id ? member : await tx.getInstance(member.id, { lock: true });
-      if (!locked || (locked.status !== 'running' && locked.status !== 'failed')) continue;
+    // The tree is walked from the root down, each member's children read only once the member is locked: a step
+    // that starts a child holds its parent's row until it commits, so a child started on another server meanwhile
+    // is found (and cancelled) rather than left running under a cancelled order.
+    const tree: InstanceRow[] = [instance];
+    for (let index = 0; index < tree.length; index++) {
+      const locked = index === 0 ? instance : await tx.getInstance(tree[index].id, { lock: true });
+      if (!locked) continue;
+      tree.push(...(await tx.childrenOf(locked.id)));
+      if (locked.status !== 'running' && locked.status !== 'failed') continue;
       await steps.saveInstance(tx, { ...locked, status: 'cancelled', state: null, endedAt: steps.rows.nowIso() });
       await tx.replaceWaits(locked.id, []);
       await tx.appendHistory([steps.rows.history(locked.id, actor.name, 'instance.cancelled', null, null, { reason })]);
       await steps.incidents.closeOnCancel(tx, locked.id, actor.name);
     }
   });
-}
-
-async function callTree(tx: StoreTx, root: InstanceRow): Promise<InstanceRow[]> {
-  const tree = [root];
-  for (let index = 0; index < tree.length; index++) tree.push(...(await tx.childrenOf(tree[index].id)));
-  return tree;
 }

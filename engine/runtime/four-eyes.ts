@@ -18,14 +18,13 @@ type DefinitionOf = (key: string, version: number) => Promise<ExecutableDefiniti
  * The separated task of the same order that `actor` already completed, other
  * than `elementId` itself (deciding the same step again, e.g. after a rework
  * loop, is not a second pair of eyes missing), or undefined.
+ *
+ * The caller holds the order's lock (lockWait with `order`): two servers completing separated tasks in two
+ * instances of one order would otherwise each read the history before the other's decision commits, and both pass.
  */
 export async function earlierSeparatedDecision(
   tx: StoreTx, instance: InstanceRow, elementId: string, actor: string, definitionOf: DefinitionOf,
 ): Promise<EarlierDecision | undefined> {
-  // Two servers completing separated tasks in two instances of one order would each read the history before the
-  // other's decision commits, and both pass. The order's lock makes the second check wait for the first commit
-  // (PostgreSQL; SQLite's writers already run one at a time). An order without a business key is its call tree.
-  await tx.lockBusinessKey(instance.businessKey ?? `call-tree:${instance.rootId}`);
   const order = await instancesOfOrder(tx, instance);
   const byId = new Map(order.map((member) => [member.id, member]));
   const completions = (await tx.historyOf([...byId.keys()], { event: 'task.completed', actor }))

@@ -38,7 +38,7 @@ export class ExternalJobs {
   async complete(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string): Promise<string> {
     const { steps } = this;
     return steps.step('complete-job', async (tx, moving) => {
-      const { wait, instance } = await this.lock(tx, jobId, workerId);
+      const { wait, instance } = await this.lock(tx, jobId, workerId, { order: true });
       moving(instance);
       if (!steps.isSpeculation(tx)) await refuseJobWhileChangeOpen(tx, instance, wait.id);
       const definition = await steps.definition(tx, instance.processKey, instance.version);
@@ -86,7 +86,7 @@ export class ExternalJobs {
   async throwError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, actor: Actor): Promise<string> {
     const { steps } = this;
     return steps.step('fail-job', async (tx, moving) => {
-      const { wait, instance } = await this.lock(tx, jobId, thrown.workerId);
+      const { wait, instance } = await this.lock(tx, jobId, thrown.workerId, { order: true });
       moving(instance);
       await refuseJobWhileChangeOpen(tx, instance, wait.id);
       const definition = await steps.definition(tx, instance.processKey, instance.version);
@@ -106,9 +106,12 @@ export class ExternalJobs {
     });
   }
 
-  /** Locks a job's instance; a worker may not act on a job another worker holds a lock on. */
-  private async lock(tx: StoreTx, jobId: string, workerId: string | undefined): Promise<{ wait: WaitRow; instance: InstanceRow }> {
-    const locked = await lockWait(tx, jobId, 'job');
+  /**
+   * Locks a job's instance; a worker may not act on a job another worker holds a lock on. With `order`, the
+   * order's lock first: its open-change check reads rows a change on another server writes (wait-locks.ts).
+   */
+  private async lock(tx: StoreTx, jobId: string, workerId: string | undefined, options: { order?: boolean } = {}): Promise<{ wait: WaitRow; instance: InstanceRow }> {
+    const locked = await lockWait(tx, jobId, 'job', options);
     const { wait } = locked;
     const lockHeld = wait.lockedBy && wait.lockExpiresAt && wait.lockExpiresAt > this.steps.rows.nowIso();
     if (workerId && lockHeld && wait.lockedBy !== workerId) {

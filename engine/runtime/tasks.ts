@@ -33,7 +33,7 @@ export class UserTasks {
   async complete(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<string> {
     const { steps } = this;
     return steps.step('complete-task', async (tx, moving) => {
-      const { wait, instance } = await lockWait(tx, taskId, 'task');
+      const { wait, instance } = await lockWait(tx, taskId, 'task', { order: true }); // four eyes reads the whole order
       moving(instance);
       const assignment = { assignee: wait.assignee, candidateUsers: wait.candidateUsers ?? [], candidateGroups: wait.candidateGroups ?? [] };
       if (!mayWork(assignment, actor.name, actor.groups)) throw forbidden(`task ${taskId} is ${offeredTo(assignment)}; ${actor.name} is not among them`);

@@ -1,19 +1,36 @@
 // Locking the instance a task or job belongs to, then re-reading the wait under
 // that lock: of two concurrent completions exactly one finds the wait open.
+//
+// A completion that checks a rule of the whole order (four eyes reads who decided
+// in any of its instances; a job reads the order's open changes) takes the order's
+// lock first: the rows it reads are not the rows the other server writes, so no
+// row lock or revision check would serialise the two. The order's lock comes
+// before any instance row, as in order changes and order entry, so the paths
+// never wait for each other in opposite order. (A no-op on SQLite, whose writers
+// already run one at a time.)
 import { conflict, notFound } from '../errors.js';
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 
-export async function lockWait(tx: StoreTx, waitId: string, kind: 'task' | 'job'): Promise<{ wait: WaitRow; instance: InstanceRow }> {
+export async function lockWait(tx: StoreTx, waitId: string, kind: 'task' | 'job', options: { order?: boolean } = {}): Promise<{ wait: WaitRow; instance: InstanceRow }> {
   const label = kind === 'task' ? 'task' : 'job';
   const first = await tx.getWait(waitId);
   if (!first || first.kind !== kind) {
     if (kind === 'task' && (await tx.findTaskCompletion(waitId))) throw conflict(`task ${waitId} is no longer open`);
     throw notFound(`no open ${label} ${waitId}`);
   }
+  // a wait's business key and root never change, so the unlocked read names the right order
+  if (options.order) await tx.lockBusinessKey(orderLockKey(first));
   const instance = await tx.getInstance(first.instanceId, { lock: true });
   // Re-read under the instance lock: a concurrent step may have closed it meanwhile.
   const wait = await tx.getWait(waitId, { lock: true });
   if (!instance || !wait) throw conflict(`${label} ${waitId} is no longer open`);
   if (instance.status !== 'running') throw conflict(`${label} ${waitId} belongs to a ${instance.status} instance`);
   return { wait, instance };
+}
+
+// helpers
+
+/** The key of an order's lock: its business key, or for instances without one their call tree. */
+function orderLockKey(member: { businessKey: string | null; rootId: string }): string {
+  return member.businessKey ?? `call-tree:${member.rootId}`;
 }

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openStratum, type Stratum } from '../../../engine/index.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
-import type { Store, StoreTx } from '../../../engine/store/types.js';
 import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
+import { slowAfter } from '../../support/slow-store.js';
 import { enter, erp, ManualClock, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
 
 describePostgres('runtime on PostgreSQL shared by two server processes', () => {
@@ -90,6 +90,53 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     }
   });
 
+  it('cancels the whole order when the step it waits for starts a called process on the other process meanwhile', async () => {
+    // Widen the race: the last acknowledgement pauses after starting the approval it leads to; the cancel starts
+    // then, reads the call tree without the new child and waits for the instance the step holds.
+    let started: () => void = () => undefined;
+    const store = slowAfter(secondStore, 'insertInstance', 150, () => started(), (row) => row.processKey === 'credit-order-approval');
+    const slow = await openStratum({ store, clock });
+    const acknowledger = { name: 'ines', groups: ['procurement', 'production', 'inspection'] };
+    for (let round = 1; round <= 3; round++) {
+      const orderNo = `PG-CANCEL-${round}`;
+      const { instance } = await enter(first.runtime, order(orderNo, 700_000, 'credit', { description: 'blue' }));
+      const tasks = await first.runtime.findTasks({ businessKey: orderNo });
+      expect(tasks).toHaveLength(3);
+      for (const task of tasks.slice(0, -1)) await first.runtime.completeTask(task.id, {}, acknowledger);
+      const childStarted = new Promise<void>((resolve) => (started = resolve));
+      const results = await Promise.allSettled([
+        slow.runtime.completeTask(tasks[2].id, {}, acknowledger),
+        childStarted.then(() => first.runtime.cancel(instance.id, erp, { reason: 'customer withdrew' })),
+      ]);
+      expect(results.map((result) => result.status), `round ${round}`).toEqual(['fulfilled', 'fulfilled']);
+      const { items: members } = await first.runtime.findInstances({ businessKey: orderNo });
+      expect(members.filter((member) => member.status === 'running').map((member) => member.processKey), `round ${round}`).toEqual([]);
+      expect(await first.runtime.findTasks({ businessKey: orderNo }), `round ${round}`).toEqual([]);
+    }
+  });
+
+  it('cancels the order and completes the step it raced with when the two lock its instances in opposite order (PostgreSQL breaks the deadlock, the loser retries)', async () => {
+    // The last acknowledgement locks its instance and pauses; the cancel then locks the order from the root down
+    // and waits for that instance, while the acknowledgement, returning to its caller, waits for the caller.
+    let locked: () => void = () => undefined;
+    const store = slowAfter(secondStore, 'getWait', 150, () => locked(), (_id, options) => options?.lock === true);
+    const slow = await openStratum({ store, clock });
+    const acknowledger = { name: 'ines', groups: ['procurement', 'production', 'inspection'] };
+    const orderNo = 'PG-CANCEL-DEADLOCK';
+    const { instance } = await enter(first.runtime, order(orderNo, 700_000, 'credit', { description: 'blue' }));
+    const tasks = await first.runtime.findTasks({ businessKey: orderNo });
+    for (const task of tasks.slice(0, -1)) await first.runtime.completeTask(task.id, {}, acknowledger);
+    const waitLocked = new Promise<void>((resolve) => (locked = resolve));
+    const results = await Promise.allSettled([
+      slow.runtime.completeTask(tasks[2].id, {}, acknowledger),
+      waitLocked.then(() => first.runtime.cancel(instance.id, erp, { reason: 'customer withdrew' })),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
+    const { items: members } = await first.runtime.findInstances({ businessKey: orderNo });
+    expect(members.filter((member) => member.status === 'running')).toEqual([]);
+    expect(await first.runtime.findTasks({ businessKey: orderNo })).toEqual([]);
+  });
+
   it('lets exactly one of two processes complete the same task', async () => {
     await enter(first.runtime, order('PG-RACE', 700_000));
     const [task] = await first.runtime.findTasks({ businessKey: 'PG-RACE' });
@@ -160,27 +207,3 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     expect(events.filter((event) => event === 'message.duplicate')).toHaveLength(1);
   });
 });
-
-/** A store whose transactions pause `ms` after each call of `method` that `matches` (tests widen races with it). */
-function slowAfter<M extends keyof StoreTx>(store: Store, method: M, ms: number, onCall: () => void, matches: (...args: Parameters<Extract<StoreTx[M], (...args: never[]) => unknown>>) => boolean = () => true): Store {
-  return Object.assign(Object.create(store) as Store, {
-    transaction: <T>(work: (tx: StoreTx) => Promise<T>) =>
-      store.transaction((tx) =>
-        work(new Proxy(tx, {
-          get(target, property, receiver) {
-            const value: unknown = Reflect.get(target, property, receiver);
-            if (typeof value !== 'function') return value;
-            const bound = (value as (...args: unknown[]) => unknown).bind(target);
-            if (property !== method) return bound;
-            return async (...args: Parameters<Extract<StoreTx[M], (...args: never[]) => unknown>>) => {
-              const found = await bound(...args);
-              if (!matches(...args)) return found;
-              onCall();
-              await new Promise((resolve) => setTimeout(resolve, ms));
-              return found;
-            };
-          },
-        })),
-      ),
-  });
-}

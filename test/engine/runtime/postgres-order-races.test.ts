@@ -1,0 +1,104 @@
+// Business rules that a check reads and a step then relies on, raced by two
+// server processes on one PostgreSQL schema: each test pauses one process's
+// transaction right after its check read, lets the other act in that window,
+// and expects the rule to hold (without the order's lock, both pass).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { openStratum, type Stratum } from '../../../engine/index.js';
+import { PostgresStore } from '../../../engine/store/postgres.js';
+import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
+import { slowAfter } from '../../support/slow-store.js';
+import { erp, ManualClock, SAMPLE_RATES } from '../../support/stratum-fixture.js';
+import type { OrderEntry } from '../../../engine/api.js';
+
+const ORDER_PROCESS = 'ship-then-invoice';
+const integration = { user: 'erp' };
+const PAUSE_MS = 150;
+
+describePostgres('order rules raced by two server processes on PostgreSQL', () => {
+  let schema: string;
+  let first: Stratum;
+  let slowStore: PostgresStore;
+  let slow: Stratum | undefined;
+  const clock = new ManualClock();
+  const orderEntry = { processKey: ORDER_PROCESS, rates: SAMPLE_RATES };
+
+  beforeEach(async () => {
+    schema = await freshSchema();
+    const store = new PostgresStore(inSchema(schema));
+    await store.migrate();
+    first = await openStratum({ store, clock, orderEntry });
+    slowStore = new PostgresStore(inSchema(schema));
+    const xml = readFileSync(fileURLToPath(new URL('../../fixtures/engine/ships-then-invoices.bpmn', import.meta.url)), 'utf8');
+    await first.library.deploy([{ name: 'ships-then-invoices.bpmn', xml }], { user: 'test' });
+  });
+  afterEach(async () => {
+    await first.close();
+    await slowStore.close();
+    slow = undefined;
+  });
+
+  /** The second process, its transactions pausing after the read `pause` names; `paused` resolves at the first pause. */
+  async function secondPausing(pause: (onCall: () => void) => ReturnType<typeof slowAfter>): Promise<{ stratum: Stratum; paused: () => Promise<void> }> {
+    let reached: () => void = () => undefined;
+    let next = new Promise<void>((resolve) => (reached = resolve));
+    slow ??= await openStratum({ store: pause(() => reached()), clock, orderEntry });
+    return { stratum: slow, paused: () => next.then(() => void (next = new Promise<void>((resolve) => (reached = resolve)))) };
+  }
+
+  async function enterShippable(orderNo: string): Promise<string> {
+    await first.runtime.enterOrder(entry(orderNo), integration);
+    const [shipping] = await first.runtime.fetchAndLockJobs({ type: 'shipping', workerId: 'erp', businessKey: orderNo });
+    expect(shipping).toBeDefined();
+    return shipping.id;
+  }
+
+  async function shippedAndChanges(orderNo: string): Promise<{ shipped: number; changes: number }> {
+    const view = (await first.runtime.orderChanges(orderNo))!;
+    const history = (await first.runtime.getInstance(view.instanceId))!.history;
+    return {
+      shipped: history.filter((item) => item.event === 'job.completed' && item.data?.jobType === 'shipping').length,
+      changes: view.changes.length,
+    };
+  }
+
+  it('refuses a change checked while the shipping job, already past its open-change check, completes on the other process (409 order-shipped)', async () => {
+    // The shipping completion pauses after reading the order's changes (none open); the change is requested then.
+    const { stratum: jobServer, paused } = await secondPausing((onCall) => slowAfter(slowStore, 'orderChanges', PAUSE_MS, onCall));
+    for (let round = 1; round <= 3; round++) {
+      const orderNo = `RACE-SHIP-${round}`;
+      const jobId = await enterShippable(orderNo);
+      const results = await Promise.allSettled([
+        jobServer.runtime.completeJob(jobId, {}, erp, 'erp'),
+        paused().then(() => first.runtime.changeOrder(orderNo, { description: 'other colour' }, integration)),
+      ]);
+      expect(results[0].status, `round ${round}`).toBe('fulfilled');
+      expect(results[1].status, `round ${round}: a change after shipping`).toBe('rejected');
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict', details: { problem: 'order-shipped' } });
+      expect(await shippedAndChanges(orderNo), `round ${round}`).toEqual({ shipped: 1, changes: 0 });
+    }
+  });
+
+  it('holds the shipping job completed while a change, already past its not-shipped check, is recorded on the other process (409 order-change-open)', async () => {
+    // The change pauses after reading the order's history (not shipped); the shipping job is completed then.
+    const { stratum: changeServer, paused } = await secondPausing((onCall) =>
+      slowAfter(slowStore, 'historyOf', PAUSE_MS, onCall, (_ids, filter) => filter === undefined));
+    for (let round = 1; round <= 3; round++) {
+      const orderNo = `RACE-CHANGE-${round}`;
+      const jobId = await enterShippable(orderNo);
+      const results = await Promise.allSettled([
+        changeServer.runtime.changeOrder(orderNo, { description: 'other colour' }, integration),
+        paused().then(() => first.runtime.completeJob(jobId, {}, erp, 'erp')),
+      ]);
+      expect(results[0].status, `round ${round}`).toBe('fulfilled');
+      expect(results[1].status, `round ${round}: shipping while a change is open`).toBe('rejected');
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict', details: { problem: 'order-change-open' } });
+      expect(await shippedAndChanges(orderNo), `round ${round}`).toEqual({ shipped: 0, changes: 1 });
+    }
+  });
+});
+
+function entry(orderNo: string): OrderEntry {
+  return { orderNo, customer: { name: 'ACME' }, amount: 80_000, currency: 'CNY', paymentTerms: 'credit', specialChange: null };
+}

@@ -1,0 +1,30 @@
+// Widening a race between two server processes: a store whose write
+// transactions pause after a chosen read, so the other process acts in the
+// window between a check and its commit (PostgreSQL tests).
+import type { Store, StoreTx } from '../../engine/store/types.js';
+
+type Arguments<M extends keyof StoreTx> = Parameters<Extract<StoreTx[M], (...args: never[]) => unknown>>;
+
+/** A store whose transactions pause `ms` after each call of `method` that `matches`, calling `onCall` first. */
+export function slowAfter<M extends keyof StoreTx>(store: Store, method: M, ms: number, onCall: () => void, matches: (...args: Arguments<M>) => boolean = () => true): Store {
+  return Object.assign(Object.create(store) as Store, {
+    transaction: <T>(work: (tx: StoreTx) => Promise<T>) =>
+      store.transaction((tx) =>
+        work(new Proxy(tx, {
+          get(target, property, receiver) {
+            const value: unknown = Reflect.get(target, property, receiver);
+            if (typeof value !== 'function') return value;
+            const bound = (value as (...args: unknown[]) => unknown).bind(target);
+            if (property !== method) return bound;
+            return async (...args: Arguments<M>) => {
+              const found = await bound(...args);
+              if (!matches(...args)) return found;
+              onCall();
+              await new Promise((resolve) => setTimeout(resolve, ms));
+              return found;
+            };
+          },
+        })),
+      ),
+  });
+}
