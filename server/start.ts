@@ -124,7 +124,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
  * PostgreSQL. One server alone on its SQLite file has nobody waiting, and would only run each step's reads
  * twice (about 5 ms of CPU per whole order, a fourteenth of it).
  */
-export function speculates(store: Store, config: Pick<ServerConfig, 'workers'>): boolean {
+function speculates(store: Store, config: Pick<ServerConfig, 'workers'>): boolean {
   return !(store.kind === 'sqlite' && config.workers === 1);
 }
 
