@@ -52,6 +52,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     stratum = await openStratum({
       store,
       orderEntry: { processKey: config.orderProcessKey, rates },
+      speculate: speculates(store, config),
       ...(config.messageTimeToLiveMs !== undefined && { messageTimeToLiveMs: config.messageTimeToLiveMs }),
       webhooks: {
         allowPrivateTargets: config.webhooksAllowPrivate ?? false,
@@ -137,6 +138,16 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
         logger.info('stratum server stopped');
       })()),
   };
+}
+
+/**
+ * Whether steps are computed ahead of the write lock (step-executor.ts). That keeps the lock for writes only,
+ * which matters while other processes wait for it: several workers on one SQLite file, or servers sharing
+ * PostgreSQL. One server alone on its SQLite file has nobody waiting, and would only run each step's reads
+ * twice (about 5 ms of CPU per whole order, a fourteenth of it).
+ */
+function speculates(store: Store, config: Pick<ServerConfig, 'workers'>): boolean {
+  return !(store.kind === 'sqlite' && config.workers === 1);
 }
 
 /** Deploys every *.bpmn of `dir` as one deployment by user `system`; a missing folder is skipped. */

@@ -48,8 +48,20 @@ export async function compileExecutable(key: string, version: number, xml: strin
     if (element.$type === 'bpmn:Process') element.isExecutable = element.id === key;
   }
   withoutCollaborations(parsed.definitions, parsed.moddleContext);
-  const sourceContext = Serializer(parsed.moddleContext, TypeResolver(STRATUM_ELEMENT_TYPES));
+  const sourceContext = serializedOnce(Serializer(parsed.moddleContext, TypeResolver(STRATUM_ELEMENT_TYPES)));
   return { key, version, model, sourceContext, flavour: parsed.flavour };
+}
+
+/**
+ * bpmn-engine's `getState` puts the source context's JSON (7–36 KB for the shipped library) into every state
+ * it makes, each step, and LiveEngine.state strips it again: a compiled context never changes, so its text is
+ * made once and handed out again (a string is immutable; every caller gets the text it would have made).
+ */
+function serializedOnce<Context extends { serialize(): string }>(context: Context): Context {
+  const serialize = context.serialize.bind(context);
+  let text: string | undefined;
+  context.serialize = () => (text ??= serialize());
+  return context;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The typed adapter over bpmn-engine's internals: what the runtime relies on,
 // checked against the installed bpmn-engine.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { compileExecutable } from '../../../engine/runtime/definition-cache.js';
 import { errorElementId, LiveEngine, type ElementApi } from '../../../engine/runtime/engine-adapter.js';
 
@@ -69,6 +69,27 @@ describe('LiveEngine', () => {
     await recovered.recover(JSON.parse(JSON.stringify(state)));
     expect(waitingIds(recovered)).toEqual(['out-of-stock', 'pick']);
     expect(recovered.variables({})).toEqual({ amount: 5 });
+  });
+
+  it('makes the definition source text bpmn-engine puts in every state once per compiled definition, not per state', async () => {
+    const { definition: first } = await started();
+    // every compiled context shares the serializer's prototype: count what it really serializes from here on
+    const serialize = vi.spyOn(Object.getPrototypeOf(first.sourceContext) as { serialize(): string }, 'serialize');
+    try {
+      const definition = await compileExecutable('adapter', 2, XML);
+      for (const id of ['i-2', 'i-3']) {
+        const engine = new LiveEngine(id, definition.sourceContext);
+        await engine.start({ amount: 5 });
+        await engine.state();
+        await engine.state();
+      }
+      expect(serialize).toHaveBeenCalledTimes(1);
+      // the text handed out again is the text bpmn-engine would have made
+      expect((definition.sourceContext as { serialize(): string }).serialize()).toBe(serialize.mock.results[0].value);
+      expect(JSON.parse(serialize.mock.results[0].value as string)).toMatchObject({ id: 'defs' });
+    } finally {
+      serialize.mockRestore();
+    }
   });
 
   it('lets a waiting job throw a BPMN error that its boundary event catches by code', async () => {
