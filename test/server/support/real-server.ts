@@ -40,7 +40,7 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean; ratesFile?: string; orderProcessKey?: string; admission?: AdmissionLimits; timeouts?: HttpTimeouts; requireDeploymentNote?: boolean; webhooksFile?: string; /** STRATUM_WEBHOOKS_ALLOW_PRIVATE: for receivers on 127.0.0.1. */ webhooksAllowPrivate?: boolean; /** STRATUM_HEALTH_PORT (0: a free one). */ healthPort?: number /** STRATUM_WORKERS as configured (this server stays one process). */ workers?: number } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean; ratesFile?: string; orderProcessKey?: string; admission?: AdmissionLimits; timeouts?: HttpTimeouts; requireDeploymentNote?: boolean; webhooksFile?: string; /** STRATUM_WEBHOOKS_ALLOW_PRIVATE: for receivers on 127.0.0.1. */ webhooksAllowPrivate?: boolean; /** STRATUM_HEALTH_PORT (0: a free one). */ healthPort?: number; /** STRATUM_WORKERS as configured (this server stays one process). */ workers?: number } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeDataDir();
   const server = await startServer({
     config: {
