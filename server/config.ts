@@ -53,10 +53,6 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     throw new Error(`HOST=${requestedHost} needs a users file: without STRATUM_USERS the server runs in demo mode and binds to loopback only`);
   }
   const workers = parseCount(env, 'STRATUM_WORKERS', availableParallelism(), 1);
-  if (healthPort !== undefined && workers > 1) {
-    // the workers could not all listen on it, and a probe answered by one would say nothing of the others
-    throw new Error(`STRATUM_HEALTH_PORT needs one server process (STRATUM_WORKERS=1, not ${workers}); scale out with several such processes`);
-  }
   if (healthPort !== undefined && healthPort !== 0 && healthPort === port) throw new Error(`STRATUM_HEALTH_PORT must differ from PORT (${port})`);
   return {
     port,

@@ -1,12 +1,18 @@
 // Entry point of `npm start`: configuration from the environment, one server
 // process per core (STRATUM_WORKERS; workers.ts), graceful shutdown on
-// SIGTERM/SIGINT.
+// SIGTERM/SIGINT. With several workers the primary serves the management port
+// (STRATUM_HEALTH_PORT) for all of them.
 import cluster from 'node:cluster';
 import { pino } from 'pino';
-import { readConfig } from './config.js';
+import { replicaOf } from '../engine/store/open.js';
+import { readConfig, type ServerConfig } from './config.js';
 import { startServer } from './start.js';
 import { DEFAULT_HTTP_TIMEOUTS } from './http/client-errors.js';
+import { startHealthThread, type HealthThread } from './http/health-thread.js';
+import { WorkerRoster } from './http/worker-roster.js';
+import { primaryMetrics } from './primary-metrics.js';
 import { createOrderRouter } from './routing.js';
+import { sendHeartbeats } from './worker-heartbeat.js';
 import { ROUTED_WORKER_ENV, startWorkers, type RoutedListening } from './workers.js';
 
 // Nothing logs tokens or variables; the redaction is a second line of defence.
@@ -22,13 +28,19 @@ async function main(): Promise<void> {
     const routing = config.routing === 'order'
       ? { router: createOrderRouter(config.timeouts ?? DEFAULT_HTTP_TIMEOUTS, config.bodyLimitBytes), port: config.port, host: config.host }
       : undefined;
-    const pool = startWorkers(config.workers!, logger, routing);
+    const roster = config.healthPort !== undefined ? new WorkerRoster(config.workers!) : undefined;
+    // listening before the first worker forks: a probe meanwhile is answered 503, naming the worker that starts
+    const health = roster && (await startManagementPort(config, roster));
+    const pool = startWorkers(config.workers!, logger, routing, roster);
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'stopping the workers');
-      void pool.stop('SIGTERM').then((code) => process.exit(code));
+      void pool.stop('SIGTERM').then(async (code) => {
+        await health?.close();
+        process.exit(code);
+      });
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
@@ -46,7 +58,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => (cluster.isWorker ? undefined : stop('SIGINT')));
   // behind the order router: a private loopback port of its own
   const routed = cluster.isWorker && process.env[ROUTED_WORKER_ENV] === '1';
-  const server = await startServer({ config: routed ? { ...config, port: 0, host: '127.0.0.1' } : config, logger, routed });
+  // a worker's management port is the primary's: it beats for the primary's /healthz instead
+  const { healthPort, ...shared } = config;
+  const own: ServerConfig = cluster.isWorker ? shared : config;
+  const server = await startServer({ config: routed ? { ...own, port: 0, host: '127.0.0.1' } : own, logger, routed });
+  if (cluster.isWorker && healthPort !== undefined) sendHeartbeats();
   if (routed) process.send?.({ type: 'stratum-listening', port: server.port } satisfies RoutedListening);
   let stopping = false;
   stop = (signal: string) => {
@@ -67,6 +83,27 @@ async function main(): Promise<void> {
     );
   };
   if (stopRequested) stop(stopRequested);
+}
+
+/**
+ * The primary's management port, in a thread of its own: the primary's event loop passes every connection of the
+ * shared port to a worker (the cluster's round-robin), or proxies every request (the order router).
+ */
+async function startManagementPort(config: ServerConfig, roster: WorkerRoster): Promise<HealthThread> {
+  const registry = primaryMetrics(roster, config.workers!);
+  const health = await startHealthThread({
+    port: config.healthPort!,
+    host: config.host,
+    // the primary opens no store: the thread connects to the one the workers use
+    replica: replicaOf({ ...(config.databaseUrl !== undefined && { databaseUrl: config.databaseUrl }), dataDir: config.dataDir }),
+    timeouts: config.timeouts ?? DEFAULT_HTTP_TIMEOUTS,
+    checkHealth: () => Promise.reject(new Error('the primary has no store of its own')),
+    metrics: async () => ({ text: await registry.metrics(), contentType: registry.contentType }),
+    roster,
+    onFailure: (error) => logger.error({ err: error }, 'the management port (STRATUM_HEALTH_PORT) failed; its probes will fail'),
+  });
+  logger.info({ healthPort: health.port, host: config.host }, 'management port listening');
+  return health;
 }
 
 main().catch((error: unknown) => {

@@ -8,11 +8,14 @@
 // With routing (STRATUM_ROUTING=order) the workers listen on private loopback
 // ports instead, and the primary's order router (routing.ts) listens on the
 // public one and sends each order's requests to one worker. The primary also
-// passes fetchable-job signals between workers (job-signals.ts).
+// passes fetchable-job signals between workers (job-signals.ts), and, with a
+// management port, keeps the roster its /healthz reads (worker-roster.ts).
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
+import type { WorkerRoster } from './http/worker-roster.js';
 import { relayJobSignals } from './job-signals.js';
 import type { OrderRouter } from './routing.js';
+import { isHeartbeat } from './worker-heartbeat.js';
 
 /** How long the primary waits before replacing a worker that died (a crash loop stays slow). */
 const RESTART_DELAY_MS = 500;
@@ -37,7 +40,7 @@ const isRoutedListening = (message: unknown): message is RoutedListening =>
   typeof message === 'object' && message !== null && (message as RoutedListening).type === 'stratum-listening';
 
 /** Runs `count` server processes; with `routing`, behind the order router listening on its port and host. */
-export function startWorkers(count: number, logger: Logger, routing?: { router: OrderRouter; port: number; host: string }): WorkerPool {
+export function startWorkers(count: number, logger: Logger, routing?: { router: OrderRouter; port: number; host: string }, roster?: WorkerRoster): WorkerPool {
   let stopping = false;
   const live = new Set<Worker>();
   // a worker's slot in the router's hashing: a replacement takes the slot (and the orders) of the one that died
@@ -52,6 +55,12 @@ export function startWorkers(count: number, logger: Logger, routing?: { router: 
     // an IPC failure with a worker that is dying (EPIPE): logged, never fatal to the primary; its exit replaces it
     worker.on('error', (error: Error) => logger.warn({ pid: worker.process.pid, err: error }, 'channel to a worker failed'));
     relayJobSignals(worker, live);
+    if (roster) {
+      roster.forked(slot, worker.process.pid);
+      worker.once('listening', () => roster.listening(slot));
+      worker.on('message', (message: unknown) => isHeartbeat(message) && roster.heartbeat(slot, message.at));
+      worker.once('exit', (code: number | null, signal: string | null) => roster.exited(slot, code, signal, stopping));
+    }
     started.set(worker, new Promise<void>((resolve) => {
       worker.once('listening', () => {
         listened.add(worker);

@@ -1,5 +1,5 @@
 import { PostgresStore } from './postgres.js';
-import { SqliteStore } from './sqlite.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, SqliteStore } from './sqlite.js';
 import type { Store, StoreReplica } from './types.js';
 
 export interface StoreConfig {
@@ -30,6 +30,15 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     throw error;
   }
   return store;
+}
+
+/**
+ * How another process or thread reaches the store the configuration names, without opening it here
+ * (`npm start`'s primary, whose workers open and migrate it): what `Store.replica()` would say.
+ */
+export function replicaOf(config: StoreConfig): StoreReplica {
+  const url = config.databaseUrl?.trim();
+  return url ? { kind: 'postgres', config: { connectionString: url } } : { kind: 'sqlite', dataDir: config.dataDir ?? './data', busyTimeoutMs: DEFAULT_BUSY_TIMEOUT_MS };
 }
 
 /** Opens another connection to a store that `Store.replica()` described (a replay worker process reads through it; no migration). */

@@ -54,6 +54,8 @@ export interface SqliteStoreOptions {
   readConnections?: number;
 }
 
+/** How long a connection waits for another process's lock on the file before it gives up. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const DEFAULT_SQLITE_READ_CONNECTIONS = 2;
 /** How often a transaction tries again for the write lock another process holds (see beginWrite). */
 const WRITE_LOCK_RETRY_MS = 1;
@@ -88,7 +90,7 @@ export class SqliteStore implements Store {
       mkdirSync(options.dataDir, { recursive: true });
       this.path = join(options.dataDir, 'stratum.db');
     }
-    this.busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000));
+    this.busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS));
     // an in-memory database exists only on its own connection
     this.readConnections = this.path === ':memory:' ? 0 : Math.max(0, Math.trunc(options.readConnections ?? DEFAULT_SQLITE_READ_CONNECTIONS));
     const db = new Database(this.path);

@@ -1,6 +1,7 @@
 // Starts the management port's thread (health-worker.ts) and answers what only
 // the main thread knows: its metrics, the store's health when the thread has no
-// connection of its own, and, by a heartbeat, that its event loop runs.
+// connection of its own, and, by a heartbeat, that its event loop runs. In
+// `npm start`'s primary it also shares the roster of the worker processes.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -8,9 +9,10 @@ import { Worker } from 'node:worker_threads';
 import type { StoreReplica } from '../../engine/store/types.js';
 import type { HttpTimeouts } from './client-errors.js';
 import type { HealthWorkerData } from './health-worker.js';
+import type { WorkerRoster, WorkerSlotState } from './worker-roster.js';
 
-/** Thread → main: a question (metrics, or the store's health); main → thread: `close`. */
-export type HealthThreadRequest = { type: 'metrics' | 'health'; id: number } | { type: 'close' };
+/** Thread → main: a question (metrics, or the store's health); main → thread: `close`, or the workers' states. */
+export type HealthThreadRequest = { type: 'metrics' | 'health'; id: number } | { type: 'close' } | { type: 'workers'; states: WorkerSlotState[] };
 /** Main → thread: the answer to a question. */
 export interface HealthThreadAnswer { type: 'metrics' | 'health'; id: number; ok: boolean; text?: string; contentType?: string }
 /** Thread → main: it listens, or could not. */
@@ -27,6 +29,8 @@ export interface HealthThreadOptions {
   timeouts: HttpTimeouts;
   checkHealth: () => Promise<void>;
   metrics: () => Promise<{ text: string; contentType: string }>;
+  /** In `npm start`'s primary: the worker processes /healthz answers for too. */
+  roster?: WorkerRoster;
   /** Default STALL_MS; tests lower it. */
   stallMs?: number;
   /** The thread failed or stopped after it started listening (the port no longer answers). */
@@ -43,7 +47,8 @@ export async function startHealthThread(options: HealthThreadOptions): Promise<H
   const beat = new BigInt64Array(heartbeat);
   const tick = () => Atomics.store(beat, 0, BigInt(Date.now()));
   tick();
-  const data: HealthWorkerData = { port: options.port, host: options.host, replica: options.replica ?? null, heartbeat, stallMs: options.stallMs ?? STALL_MS, timeouts: options.timeouts };
+  const data: HealthWorkerData = { port: options.port, host: options.host, replica: options.replica ?? null, heartbeat, stallMs: options.stallMs ?? STALL_MS, timeouts: options.timeouts,
+    workers: options.roster?.data ?? null };
   // the compiled .js beside this module, or, where the TypeScript sources run (tsx, vitest), the .ts
   // through tsx's loader, registered in the thread itself (a worker thread does not inherit it)
   const worker = import.meta.url.endsWith('.ts')
@@ -55,6 +60,7 @@ export async function startHealthThread(options: HealthThreadOptions): Promise<H
     : new Worker(fileURLToPath(new URL('./health-worker.js', import.meta.url)), { workerData: data });
   const timer = setInterval(tick, HEARTBEAT_MS);
   timer.unref();
+  const unwatch = options.roster?.onChange((states) => worker.postMessage({ type: 'workers', states } satisfies HealthThreadRequest));
 
   worker.on('message', (message: HealthThreadRequest | HealthThreadReply) => {
     if (message.type === 'metrics') {
@@ -79,6 +85,7 @@ export async function startHealthThread(options: HealthThreadOptions): Promise<H
     worker.once('exit', (code) => reject(new Error(`the management port's thread exited with ${code}`)));
   }).catch(async (error: unknown) => {
     clearInterval(timer);
+    unwatch?.();
     await worker.terminate();
     throw error;
   });
@@ -95,6 +102,7 @@ export async function startHealthThread(options: HealthThreadOptions): Promise<H
     close: async () => {
       closing = true;
       clearInterval(timer);
+      unwatch?.();
       worker.postMessage({ type: 'close' } satisfies HealthThreadRequest);
       // a thread that does not finish closing in time is stopped
       const timeout = setTimeout(() => void worker.terminate(), 2000);

@@ -4,7 +4,9 @@
 // /healthz still means what it means on the API port: the store answers a read
 // (through a connection of this thread), and the server's event loop has run
 // within STALL_MS (a heartbeat the main thread writes; health-thread.ts).
-// /metrics comes from the main thread's registry.
+// /metrics comes from the main thread's registry. In `npm start`'s primary
+// (several worker processes) it also needs every worker to listen and its event
+// loop to beat (worker-roster.ts).
 import { createServer, type ServerResponse } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openReplica } from '../../engine/store/open.js';
@@ -12,6 +14,7 @@ import type { Store, StoreReplica } from '../../engine/store/types.js';
 import { PROBLEM_CONTENT_TYPE, HttpProblem } from '../problem.js';
 import { guardConnections, serverOptions, type HttpTimeouts } from './client-errors.js';
 import type { HealthThreadAnswer, HealthThreadReply, HealthThreadRequest } from './health-thread.js';
+import { workersProblem, type WorkerRosterData } from './worker-roster.js';
 
 export interface HealthWorkerData {
   port: number;
@@ -22,12 +25,16 @@ export interface HealthWorkerData {
   heartbeat: SharedArrayBuffer;
   stallMs: number;
   timeouts: HttpTimeouts;
+  /** In `npm start`'s primary: its worker processes; null in a server process of its own. */
+  workers: WorkerRosterData | null;
 }
 
 const data = workerData as HealthWorkerData;
 const port = parentPort!;
 const heartbeat = new BigInt64Array(data.heartbeat);
 const store: Store | null = data.replica && openReplica(data.replica);
+const workerBeats = data.workers && new BigInt64Array(data.workers.beats);
+let workerStates = data.workers?.states ?? [];
 
 let asked = 0;
 const answers = new Map<number, (answer: HealthThreadAnswer) => void>();
@@ -36,6 +43,10 @@ port.on('message', (message: HealthThreadRequest | HealthThreadAnswer) => {
     server.close();
     server.closeAllConnections();
     void store?.close().finally(() => port.close());
+    return;
+  }
+  if (message.type === 'workers') {
+    workerStates = message.states;
     return;
   }
   if ('ok' in message) {
@@ -84,7 +95,10 @@ const server = createServer(serverOptions(data.timeouts), (req, res) => {
       return;
     }
     const stalledMs = Date.now() - Number(Atomics.load(heartbeat, 0));
-    if (stalledMs > data.stallMs) throw new HttpProblem(503, `The server's event loop has not run for ${Math.round(stalledMs / 1000)} s.`);
+    const whose = workerBeats ? "The primary process's" : "The server's";
+    if (stalledMs > data.stallMs) throw new HttpProblem(503, `${whose} event loop has not run for ${Math.round(stalledMs / 1000)} s.`);
+    const workers = workerBeats && workersProblem(workerStates, workerBeats, Date.now(), data.stallMs);
+    if (workers) throw new HttpProblem(503, workers, { workers: workerStates });
     if (!(await storeAnswers())) throw new HttpProblem(503, 'The store does not answer.');
     sendJson(res, 200, 'application/json', { status: 'ok' });
   })().catch((error: unknown) => {

@@ -63,11 +63,11 @@ describe('readConfig', () => {
     for (const value of ['1h', 'P1M', 'P400D', '-5']) expect(() => readConfig({ STRATUM_MESSAGE_TTL: value }), value).toThrow(/STRATUM_MESSAGE_TTL/);
   });
 
-  it('reads STRATUM_HEALTH_PORT, a management port for one server process', () => {
+  it('reads STRATUM_HEALTH_PORT, a management port for one server process or for the primary of several', () => {
     expect(readConfig({ STRATUM_HEALTH_PORT: '9090', STRATUM_WORKERS: '1' })).toMatchObject({ port: 3000, healthPort: 9090, workers: 1 });
     expect(readConfig({ STRATUM_HEALTH_PORT: '0', STRATUM_WORKERS: '1' }).healthPort).toBe(0);
     expect(readConfig({}).healthPort).toBeUndefined();
-    expect(() => readConfig({ STRATUM_HEALTH_PORT: '9090', STRATUM_WORKERS: '2' })).toThrow(/STRATUM_HEALTH_PORT needs one server process \(STRATUM_WORKERS=1/);
+    expect(readConfig({ STRATUM_HEALTH_PORT: '9090', STRATUM_WORKERS: '2' })).toMatchObject({ healthPort: 9090, workers: 2 });
     expect(() => readConfig({ STRATUM_HEALTH_PORT: '3000', STRATUM_WORKERS: '1' })).toThrow(/must differ from PORT/);
     expect(() => readConfig({ STRATUM_HEALTH_PORT: 'health', STRATUM_WORKERS: '1' })).toThrow(/STRATUM_HEALTH_PORT must be a port number/);
   });

@@ -98,9 +98,11 @@ export function workerPids(primary: number): number[] {
 
 /**
  * `npm start` with two workers on a fresh SQLite folder (removed after the test), the test users and the
- * shipped diagrams; routed by order unless `routing` is 'off'.
+ * shipped diagrams; routed by order unless `routing` is 'off'; `env` adds to (or overrides) that environment.
  */
-export async function startTwoWorkers({ routing = 'order', detached = false }: { routing?: 'order' | 'off'; detached?: boolean } = {}): Promise<MainProcess> {
+export async function startTwoWorkers(
+  { routing = 'order', detached = false, env = {} }: { routing?: 'order' | 'off'; detached?: boolean; env?: Record<string, string> } = {},
+): Promise<MainProcess> {
   const dataDir = makeDataDir();
   dataDirs.push(dataDir);
   const usersFile = join(dataDir, 'users.json');
@@ -108,6 +110,6 @@ export async function startTwoWorkers({ routing = 'order', detached = false }: {
   // routed, the primary's line names the router's port; otherwise the workers' lines name the port they share
   return startMain({
     HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR,
-    STRATUM_WORKERS: '2', STRATUM_ROUTING: routing, STRATUM_DEPLOY_NOTE: 'optional',
+    STRATUM_WORKERS: '2', STRATUM_ROUTING: routing, STRATUM_DEPLOY_NOTE: 'optional', ...env,
   }, routing === 'order' ? 'stratum workers listening' : 'stratum server listening', { detached });
 }
