@@ -6,14 +6,18 @@
 // are timed alone, while the replay runs (in its worker processes) and alone
 // again, so the slowdown is a ratio of one run on one machine load.
 // BENCH_REPLAY_STORE=postgres runs the same on a fresh PostgreSQL schema
-// (postgres-schema.ts) instead of the default SQLite file.
+// (postgres-schema.ts) instead of the default SQLite file. The engine is the
+// compiled one `npm start` runs (built-engine.ts), so the replay's worker
+// processes start as in production; BENCH_REPLAY_FROM=sources times the
+// TypeScript sources under tsx instead.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, openStratum, type ReplayEvent, type Stratum } from '../engine/index.js';
+import type { ReplayEvent, Stratum } from '../engine/index.js';
 import type { HistoryRow, InstanceRow, Store, WaitRow } from '../engine/store/types.js';
 import { enter, erp, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../test/support/stratum-fixture.js';
+import { builtEngine } from './built-engine.js';
 import { freshBenchSchema } from './postgres-schema.js';
 import { median, type BenchResult } from './report.js';
 
@@ -27,8 +31,11 @@ const ALONE_MS = Number(process.env.BENCH_REPLAY_ALONE_MS ?? 8000);
 const BATCH = 100;
 /** The store: `sqlite` (default, the target's) or `postgres`. */
 const STORE = process.env.BENCH_REPLAY_STORE === 'postgres' ? 'postgres' : 'sqlite';
+/** `built` (default: dist/, as npm start runs it) or `sources` (the TypeScript under tsx). */
+const FROM = process.env.BENCH_REPLAY_FROM === 'sources' ? 'sources' : 'built';
 
 export async function runReplayBench(): Promise<BenchResult> {
+  const { openStore, openStratum } = FROM === 'built' ? await builtEngine() : await import('../engine/index.js');
   const loadBefore = loadavg();
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-replay-'));
   const schema = STORE === 'postgres' ? await freshBenchSchema('replay') : undefined;
@@ -61,6 +68,8 @@ export async function runReplayBench(): Promise<BenchResult> {
     const report = await replaying;
     const analyseSeconds = (performance.now() - analyseStarted) / 1000;
     const replayEvent = await ended;
+    // the workers stay idle for the next replay: what they used is still in their /proc entries
+    const replayCpuSeconds = childCpuSeconds();
     const aloneAfter = await probeLive(stratum, 'after', deadline(ALONE_MS));
 
     const alonePerSecond = (aloneBefore.perSecond + aloneAfter.perSecond) / 2;
@@ -70,7 +79,10 @@ export async function runReplayBench(): Promise<BenchResult> {
       orders: report.replay.orders,
       recordedLive: RECORDED,
       replayWorkers: replayEvent.workers,
+      builtEngine: FROM === 'built',
       replaySeconds: round(report.replay.durationMs / 1000),
+      replayWorkerCpuSeconds: round(replayCpuSeconds),
+      replayCpuMsPerOrder: round((replayCpuSeconds * 1000) / report.replay.orders),
       analyseSeconds: round(analyseSeconds),
       replayOrdersPerSecond: Math.round(report.replay.orders / (report.replay.durationMs / 1000)),
       fastPathOrders: report.replay.paths.fast,
@@ -83,6 +95,8 @@ export async function runReplayBench(): Promise<BenchResult> {
       liveSlowdownPercent: Math.round((1 - during.perSecond / alonePerSecond) * 100),
       liveEntryMedianMsAlone: round(aloneMedianMs),
       liveEntryMedianMsDuringReplay: round(during.medianMs),
+      liveCpuMsPerEntryAlone: round((aloneBefore.cpuMsPerEntry + aloneAfter.cpuMsPerEntry) / 2),
+      liveCpuMsPerEntryDuringReplay: during.cpuMsPerEntry,
       loadAverageBefore: round(loadBefore[0]),
       loadAverageAfter: round(loadAfter[0]),
       cores: availableParallelism(),
@@ -93,7 +107,9 @@ export async function runReplayBench(): Promise<BenchResult> {
         `vice-president ones approved; ${RECORDED} recorded through the live runtime, the rest copies of their rows under new order numbers) ` +
         'replayed on credit-order-approval with the vice-president from 400,000, in the replay\'s worker processes (nice 19). In-process: the first ' +
         `${IN_PROCESS} in the calling thread. Live: the recorded orders entered, decided and worked through the runtime on ${STORE === 'postgres' ? 'PostgreSQL' : 'SQLite'} (orders/s); ` +
-        `live entry (one order entered, sequentially) timed alone for ${ALONE_MS / 1000} s before and after the replay and during it, in the same run.`,
+        `live entry (one order entered, sequentially) timed alone for ${ALONE_MS / 1000} s before and after the replay and during it, in the same run. ` +
+        `Engine: ${FROM === 'built' ? 'the compiled dist/ (built first when stale), as npm start runs it' : 'the TypeScript sources under tsx'}. ` +
+        'replayWorkerCpuSeconds: the worker processes\' CPU (user + system, /proc) including their start; liveCpuMsPerEntry*: the bench process\'s CPU per live entry (the analysis around the replay included during it).',
       summary,
       probes: { aloneBefore, during, aloneAfter },
       groups: report.replay.groups.map((group) => ({ kind: group.kind, description: group.description, count: group.count })),
@@ -169,6 +185,7 @@ async function copyRecordedOrders(store: Store, count: number) {
 /** Enters orders one after another until `stop()`; entries per second and the median entry time. */
 async function probeLive(stratum: Stratum, label: string, stop: () => boolean) {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const times: number[] = [];
   while (!stop() || times.length === 0) {
     const began = performance.now();
@@ -176,8 +193,31 @@ async function probeLive(stratum: Stratum, label: string, stop: () => boolean) {
     times.push(performance.now() - began);
   }
   const seconds = (performance.now() - started) / 1000;
-  return { entries: times.length, seconds: round(seconds), perSecond: round(times.length / seconds), medianMs: round(median(times)) };
+  const used = process.cpuUsage(cpu);
+  // this process's CPU (its every thread, and the analysis's own work beside the replay during it) per entry
+  const cpuMsPerEntry = round((used.user + used.system) / 1000 / times.length);
+  return { entries: times.length, seconds: round(seconds), perSecond: round(times.length / seconds), medianMs: round(median(times)), cpuMsPerEntry };
 }
+
+/** CPU seconds (user and system) of this process's living child processes: the replay's workers. */
+function childCpuSeconds(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // after the command's name in parentheses: state, ppid, … utime (14th field), stime (15th)
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[1]) === process.pid) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / CLOCK_TICKS;
+}
+
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times. */
+const CLOCK_TICKS = 100;
 
 /** A stop condition that holds `ms` from now. */
 function deadline(ms: number): () => boolean {

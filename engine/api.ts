@@ -691,7 +691,7 @@ export interface StratumOptions {
   feelTiming?: { evaluations: number; totalMs: number };
   /** Webhook delivery: concurrency, timeouts, retry period and backoff. */
   webhooks?: WebhookDeliveryOptions;
-  /** Worker processes (at the lowest CPU priority) a what-if replay runs in (default STRATUM_REPLAY_WORKERS, else one per core; 0: in the calling thread). */
+  /** Worker processes (at the lowest CPU priority) a what-if replay runs in (default STRATUM_REPLAY_WORKERS, else one fewer than the cores, at least one; 0: in the calling thread). */
   replayWorkers?: number;
 }
 

@@ -183,8 +183,11 @@ function isContext(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 }
 
-/** Every name of the variables (or a context) a plain identifier that is no FEEL word. */
-function plainNames(variables: Record<string, unknown>): boolean {
+/**
+ * Every name of the variables (or a context) a plain identifier that is no FEEL
+ * word: then feelin parses an expression as it does without variables.
+ */
+export function plainNames(variables: Record<string, unknown>): boolean {
   for (const name of Object.keys(variables)) if (!PLAIN_NAME.test(name) || KEYWORDS.has(name)) return false;
   return true;
 }

@@ -6,7 +6,8 @@
 // order that may still get there, and not those that cannot.
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements } from '../bpmn/process-model.js';
-import { evaluateFeel, feelBody, isFeel } from '../feel/feel-expression.js';
+import { plainNames } from '../feel/compiled-feel.js';
+import { evaluateFeel, feelBody, isCompiledFeel, isFeel, variablesReadBy } from '../feel/feel-expression.js';
 import { processOf } from './process-diff.js';
 
 interface Edge {
@@ -35,25 +36,55 @@ export function flowGraphOf(definitions: ModdleElement | undefined, key: string)
   return graph;
 }
 
+/**
+ * What conditions decided, kept by one caller over many instances (the running
+ * orders of one analysis): keyed by the condition and the values of the
+ * variables it reads, so instances that differ only in other variables share
+ * the answer. A condition reading a variable not set yet is left to feelin,
+ * which parses it again on every call, and then to its parts, each parsed
+ * again: more than a millisecond per order, most of an analysis's CPU in the
+ * server's thread before this (1,000 running orders).
+ */
+export type Decisions = Map<string, boolean | undefined>;
+
 /** Every element reachable from `from` (not `from` itself unless a loop leads back to it) for an instance with `variables`. */
-export function reachableFrom(graph: FlowGraph, from: string[], variables: Record<string, unknown> = {}): Set<string> {
+export function reachableFrom(graph: FlowGraph, from: string[], variables: Record<string, unknown> = {}, decisions?: Decisions): Set<string> {
   const seen = new Set<string>();
-  const queue = from.flatMap((id) => followed(graph.get(id) ?? [], variables));
+  const queue = from.flatMap((id) => followed(graph.get(id) ?? [], variables, decisions));
   while (queue.length) {
     const next = queue.pop()!;
     if (seen.has(next)) continue;
     seen.add(next);
-    queue.push(...followed(graph.get(next) ?? [], variables));
+    queue.push(...followed(graph.get(next) ?? [], variables, decisions));
   }
   return seen;
 }
 
 // helpers
 
-function followed(edges: Edge[], variables: Record<string, unknown>): string[] {
-  const verdicts = edges.map((edge) => (edge.condition ? decide(edge.condition, variables) : undefined));
+function followed(edges: Edge[], variables: Record<string, unknown>, decisions?: Decisions): string[] {
+  const verdicts = edges.map((edge) => (edge.condition ? decideOnce(edge.condition, variables, decisions) : undefined));
   const someTrue = verdicts.includes(true);
   return edges.filter((edge, index) => verdicts[index] !== false && !(edge.isDefault && someTrue)).map((edge) => edge.to);
+}
+
+/**
+ * decide, remembered in `decisions` where the answer depends only on the
+ * variables the condition reads: an expression of the compiled subset (names,
+ * paths, literals, comparisons, and/or: what it reads is exactly its variable
+ * names) over variables whose names are all plain (others can change how
+ * feelin parses the text, so its answer would depend on variables it does not read).
+ */
+function decideOnce(condition: string, variables: Record<string, unknown>, decisions?: Decisions): boolean | undefined {
+  if (!decisions || !isFeel(condition)) return decide(condition, variables);
+  const body = feelBody(condition);
+  if (!isCompiledFeel(body) || !plainNames(variables)) return decide(condition, variables);
+  // a missing variable as [], a set one as [its value]: JSON tells them apart (and null from both)
+  const key = `${body}\u0000${JSON.stringify(variablesReadBy(body).map((name) => (Object.hasOwn(variables, name) ? [variables[name]] : [])))}`;
+  if (decisions.has(key)) return decisions.get(key);
+  const verdict = decide(condition, variables);
+  decisions.set(key, verdict);
+  return verdict;
 }
 
 /**

@@ -3,9 +3,8 @@
 // selected orders (chunks of CHUNK orders dealt round-robin) on its own store
 // connection; the results are grouped here in the selection's order, so the
 // answer is the one an in-process replay gives. The OS scheduler gives live
-// steps a core before the replay, so the replay may use every core the live
-// traffic leaves idle; the server's event loop only hands out the jobs and
-// merges the results. Workers stay idle for a while for the next replay
+// steps a core before the replay, and by default one core has no worker at
+// all; the server's event loop only hands out the jobs and merges the results. Workers stay idle for a while for the next replay
 // (never holding the server open); a cancelled replay kills its workers at
 // once; each worker's heap is capped; a worker's error or crash fails the
 // replay with a message saying so.
@@ -33,17 +32,20 @@ const WORKER_SEMI_SPACE_MB = 32;
 
 /**
  * Worker processes for one replay: `STRATUM_REPLAY_WORKERS` (0: replay in the
- * calling thread), else one per core — at nice 19 they take only what live
- * steps leave.
+ * calling thread), else one fewer than the cores (at least one). Nice 19 gives
+ * live steps a core first, but a worker on the core a live step runs on still
+ * costs it caches and wake-ups, and its start; one core left to live traffic
+ * took 0.6–0.9 s less CPU per 10,000 orders and slowed live entry less in
+ * alternating runs (docs/impact.md).
  */
-export function defaultReplayWorkers(): number {
+export function defaultReplayWorkers(cores = availableParallelism()): number {
   const configured = process.env.STRATUM_REPLAY_WORKERS;
   if (configured !== undefined && configured.trim() !== '') {
     const workers = Number(configured);
     if (!Number.isInteger(workers) || workers < 0) throw new Error(`STRATUM_REPLAY_WORKERS must be a whole number ≥ 0, not ${configured}`);
     return workers;
   }
-  return Math.max(1, availableParallelism());
+  return Math.max(1, cores - 1);
 }
 
 /** An idle worker is kept this long for the next replay (a worker's start costs more than a small replay). */

@@ -7,7 +7,7 @@
 import type { CallBinding } from '../bpmn/process-model.js';
 import type { InstanceRow, Store, WaitRow } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
-import { reachableFrom } from './flow-graph.js';
+import { reachableFrom, type Decisions } from './flow-graph.js';
 import { groupBy } from './group-rows.js';
 import { transitiveCallers } from './where-used.js';
 
@@ -24,6 +24,7 @@ export async function runningOrders(store: Store, library: CandidateLibrary, key
   const callingKeys = transitiveCallers(library.callsAfterChange(), key);
   const inside: RunningOrders['inside']['orders'] = [];
   const willPickUp: string[] = [];
+  const decisions: Decisions = new Map();
   for await (const { root, tree, waits } of runningTrees(store)) {
     const orderNo = root.businessKey ?? root.id;
     const running = tree.find((instance) => instance.processKey === key && instance.status === 'running');
@@ -31,7 +32,7 @@ export async function runningOrders(store: Store, library: CandidateLibrary, key
       inside.push({ orderNo, version: running.version });
       continue;
     }
-    if (await canReachCall(library, tree, waits, callingKeys, key)) willPickUp.push(orderNo);
+    if (await canReachCall(library, tree, waits, callingKeys, key, decisions)) willPickUp.push(orderNo);
   }
   return { inside: { count: inside.length, orders: inside }, willPickUp: { count: willPickUp.length, orders: willPickUp } };
 }
@@ -80,12 +81,14 @@ async function* runningRoots(store: Store): AsyncGenerator<InstanceRow[]> {
  * reach a call activity that starts `key` or a process that (at its latest
  * version after the change) calls it.
  */
-async function canReachCall(library: CandidateLibrary, tree: InstanceRow[], waits: WaitRow[], callingKeys: Set<string>, key: string): Promise<boolean> {
+async function canReachCall(
+  library: CandidateLibrary, tree: InstanceRow[], waits: WaitRow[], callingKeys: Set<string>, key: string, decisions: Decisions,
+): Promise<boolean> {
   for (const instance of tree) {
     if (instance.status !== 'running') continue;
     const { model, graph } = await library.graph(instance.processKey, instance.version);
     const from = waits.filter((wait) => wait.instanceId === instance.id).map((wait) => wait.elementId);
-    for (const elementId of reachableFrom(graph, from, instance.variables)) {
+    for (const elementId of reachableFrom(graph, from, instance.variables, decisions)) {
       const element = model.elements.get(elementId);
       if (element?.calledProcess === key && startsNewVersion(library, key, element.binding)) return true;
       if (element?.calledProcess && callingKeys.has(element.calledProcess)) return true;
