@@ -49,10 +49,10 @@ describe('EngineCache', () => {
     expect(cache.take('b', 1)).toBeUndefined();
   });
 
-  it('defaults to 5 % of the memory, at most 32 MB: more warm engines took RSS past 300 MB under load (issue 10)', () => {
+  it('defaults to 5 % of the memory, at most 40 MB: more warm engines took RSS past 300 MB under load (issue 10)', () => {
     vi.stubEnv('STRATUM_ENGINE_CACHE_MB', '');
     try {
-      expect(defaultEngineCacheBytes()).toBe(Math.min(32 * 1024 * 1024, Math.floor(totalmem() * 0.05)));
+      expect(defaultEngineCacheBytes()).toBe(Math.min(40 * 1024 * 1024, Math.floor(totalmem() * 0.05)));
     } finally {
       vi.unstubAllEnvs();
     }
