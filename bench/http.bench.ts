@@ -2,7 +2,7 @@
 // completed through the API of a real server process, against the in-process
 // engine ceiling (the same runtime calls without HTTP) measured in the same run.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,9 +56,12 @@ async function inProcess(round: number): Promise<{ start: Phase; complete: Phase
   return { start, complete };
 }
 
+/** The node options `npm start` passes (its V8 heap settings), so every bench times the server as it runs. */
+const START_NODE_OPTIONS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
+  .scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
 /** The server from its TypeScript sources (tsx), or as `npm start` runs it: built by `npm run build` into dist/. */
-const SERVER_FROM_SOURCES = ['--import', 'tsx', 'server/main.ts'];
-export const BUILT_SERVER = ['dist/server/main.js'];
+const SERVER_FROM_SOURCES = [...START_NODE_OPTIONS, '--import', 'tsx', 'server/main.ts'];
+export const BUILT_SERVER = [...START_NODE_OPTIONS, 'dist/server/main.js'];
 
 /** `npm start`'s entry point on a data folder, in demo mode; `env` adds to the environment. */
 export async function startServerProcess(

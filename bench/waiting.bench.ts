@@ -46,8 +46,27 @@ async function get(url: string, path: string, token: string): Promise<{ status: 
 
 /** The server's resident set (VmRSS) in MB. */
 function rssMb(pid: number): number {
-  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return round1(Number(kb) / 1024);
+  return rssParts(pid).rss;
+}
+
+/** The server's resident set in MB and its parts: anonymous (V8's heap, malloc) and file-backed (node, libraries). */
+function rssParts(pid: number): { rss: number; anon: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (field: string) => round1(Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1]) / 1024);
+  return { rss: mb('VmRSS'), anon: mb('RssAnon'), file: mb('RssFile') };
+}
+
+/** What the server's /metrics says of its memory when the load ends: V8's heap (total and in use) and the warm engines' estimate, in MB. */
+async function memoryMetrics(url: string): Promise<Record<string, number>> {
+  const response = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer demo-integration' } });
+  const text = await response.text();
+  const mb = (name: string) => round1(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]) / 1024 / 1024);
+  return {
+    heapTotalMb: mb('nodejs_heap_size_total_bytes'),
+    heapUsedMb: mb('nodejs_heap_size_used_bytes'),
+    externalMb: mb('nodejs_external_memory_bytes'),
+    engineCacheMb: mb('stratum_engine_cache_bytes'),
+  };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -178,6 +197,11 @@ interface UnderLoad {
   seconds: number;
   latencies: Map<string, number[]>;
   rss: number[];
+  /** The largest anonymous and file-backed parts of the resident set sampled. */
+  rssAnonMaxMb: number;
+  rssFileMaxMb: number;
+  /** /metrics when the load ended (memoryMetrics). */
+  memory: Record<string, number>;
   counts: Record<string, number>;
 }
 
@@ -200,7 +224,14 @@ async function pagesUnderLoad(url: string, pid: number, middle: string, requests
   let finished = false;
   const done = () => finished;
   const rss: number[] = [];
-  const sampler = setInterval(() => rss.push(rssMb(pid)), 200);
+  let rssAnonMaxMb = 0;
+  let rssFileMaxMb = 0;
+  const sampler = setInterval(() => {
+    const parts = rssParts(pid);
+    rss.push(parts.rss);
+    rssAnonMaxMb = Math.max(rssAnonMaxMb, parts.anon);
+    rssFileMaxMb = Math.max(rssFileMaxMb, parts.file);
+  }, 200);
   const interval = 1000 / LOAD_RATE;
   let posted = 0;
   const began = performance.now();
@@ -237,8 +268,9 @@ async function pagesUnderLoad(url: string, pid: number, middle: string, requests
   }
   const seconds = (performance.now() - began) / 1000;
   rss.push(rssMb(pid));
+  const memory = await memoryMetrics(url);
   const counts = Object.fromEntries([...client.latencies].map(([kind, values]) => [kind, values.length]));
-  return { seconds, latencies: client.latencies, rss, counts: { ...counts, refused503: client.refused } };
+  return { seconds, latencies: client.latencies, rss, rssAnonMaxMb, rssFileMaxMb, memory, counts: { ...counts, refused503: client.refused } };
 }
 
 /** Bytes per order of the database file and of each table with its indexes (dbstat), and of what the rows hold. */
@@ -287,7 +319,7 @@ function latencySummary(latencies: Map<string, number[]>, prefix = ''): Record<s
 
 export async function runWaitingBench(): Promise<BenchResult> {
   // what `npm start` runs; the sources through tsx when nothing is built
-  const built = existsSync(join(ROOT, BUILT_SERVER[0]));
+  const built = existsSync(join(ROOT, BUILT_SERVER.at(-1)!));
   const entry = built ? BUILT_SERVER : ['--import', 'tsx', 'server/main.ts'];
   if (!built) console.warn('waiting bench: dist/server/main.js is missing (npm run build); timing the server from its sources');
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-waiting-'));
@@ -332,8 +364,13 @@ export async function runWaitingBench(): Promise<BenchResult> {
         rssMaxMb: maxRss,
         rssEndMb: load.rss.at(-1)!,
         rssIdleMb: timings.at(-1)!.idleRssMb,
+        rssAnonMaxMb: load.rssAnonMaxMb,
+        rssFileMaxMb: load.rssFileMaxMb,
+        ...Object.fromEntries(Object.entries(load.memory).map(([key, value]) => [`end.${key}`, value])),
         'engineCacheOff.rssMaxMb': Math.max(...coldLoad.rss),
         'engineCacheOff.rssEndMb': coldLoad.rss.at(-1)!,
+        'engineCacheOff.rssAnonMaxMb': coldLoad.rssAnonMaxMb,
+        ...Object.fromEntries(Object.entries(coldLoad.memory).map(([key, value]) => [`engineCacheOff.end.${key}`, value])),
         ...latencySummary(new Map([...coldLoad.latencies].filter(([kind]) => kind.startsWith('vp-page'))), 'engineCacheOff.'),
         restartHealthzMaxMs: Math.round(slowest(timings, 'healthzMs')),
         restartFirstPageMaxMs: Math.round(slowest(timings, 'firstPageMs')),
@@ -347,7 +384,7 @@ export async function runWaitingBench(): Promise<BenchResult> {
       };
       return {
         name: 'waiting',
-        description: `${ORDERS} credit orders waiting at the vice-president's review in a fresh SQLite folder: ${TEMPLATES} entered and approved by the director through the runtime, the others copies of their rows (every table, fresh ids, order numbers and instants, engine state re-encoded), one transaction per 1,000 copies. Then the server as npm start runs it (${built ? 'node dist/server/main.js' : 'tsx server/main.ts, nothing built'}, one worker, demo mode). Restart: spawn until /healthz answers 200, and until the first page of ${PAGE} vice-president tasks answers, ${RESTARTS} times (the OS page cache warm), with the server's CPU seconds by then; empty*: the same on a folder with the library and no order. Every vice-president task paged through once (1,000 a page, Link cursors). alone.*: ${ALONE_REQUESTS} requests each of the first page and of the page in the middle with nothing else running. ${checked.length} orders (${checked.length - 1} copies, 1 template) approved and their jobs completed to the end over HTTP. Then ${PAGE_REQUESTS} requests each of the two pages (one at a time, 100 ms apart) while clients post ${LOAD_RATE} orders/s, approve as many as director and as vice-president, work jobs and list instances and orders: p50/p99 per request type, RSS from /proc/<pid>/status every 200 ms. engineCacheOff.*: the server restarted with STRATUM_ENGINE_CACHE_MB=0 and the same load, ${COLD_PAGE_REQUESTS} requests of each page. stored.*: KB per waiting order after the load and a checkpoint (dbstat: each table with its indexes). Booleans: the issue's targets (page p99 ≤ ${TARGET.pageP99Ms} ms, RSS ≤ ${TARGET.rssMb} MB, restart ≤ ${TARGET.restartMs / 1000} s). loadAverage1m: the machine's load when the run ended.`,
+        description: `${ORDERS} credit orders waiting at the vice-president's review in a fresh SQLite folder: ${TEMPLATES} entered and approved by the director through the runtime, the others copies of their rows (every table, fresh ids, order numbers and instants, engine state re-encoded), one transaction per 1,000 copies. Then the server as npm start runs it (${built ? `node ${BUILT_SERVER.join(' ')}` : 'tsx server/main.ts, nothing built'}, one worker, demo mode). Restart: spawn until /healthz answers 200, and until the first page of ${PAGE} vice-president tasks answers, ${RESTARTS} times (the OS page cache warm), with the server's CPU seconds by then; empty*: the same on a folder with the library and no order. Every vice-president task paged through once (1,000 a page, Link cursors). alone.*: ${ALONE_REQUESTS} requests each of the first page and of the page in the middle with nothing else running. ${checked.length} orders (${checked.length - 1} copies, 1 template) approved and their jobs completed to the end over HTTP. Then ${PAGE_REQUESTS} requests each of the two pages (one at a time, 100 ms apart) while clients post ${LOAD_RATE} orders/s, approve as many as director and as vice-president, work jobs and list instances and orders: p50/p99 per request type, RSS from /proc/<pid>/status every 200 ms (rssAnonMaxMb, rssFileMaxMb: its anonymous and file-backed parts; end.*: V8's heap total and in use, external memory and the engine cache's estimate from /metrics when the load ended). engineCacheOff.*: the server restarted with STRATUM_ENGINE_CACHE_MB=0 and the same load, ${COLD_PAGE_REQUESTS} requests of each page. stored.*: KB per waiting order after the load and a checkpoint (dbstat: each table with its indexes). Booleans: the issue's targets (page p99 ≤ ${TARGET.pageP99Ms} ms, RSS ≤ ${TARGET.rssMb} MB, restart ≤ ${TARGET.restartMs / 1000} s). loadAverage1m: the machine's load when the run ended.`,
         summary,
         loaded,
         restarts: timings,

@@ -15,15 +15,16 @@ interface Entry {
 }
 
 /**
- * Sized for a small server: 5 % of the machine's memory, at most 128 MB —
- * the warm engines of some 40 orders in flight (issue 10 wants a server with
- * 100,000 waiting orders under 300 MB RSS; it idles at about 120 MB). Under
- * load V8 lets garbage grow to several times what is live, so a full budget
- * took RSS to about 700 MB in the waiting bench, 250 MB with the cache off
- * (docs/engine.md "100,000 waiting orders").
+ * Sized for a small server: 5 % of the machine's memory, at most 40 MB — the
+ * warm engines of nine orders in flight (an order's three engines are
+ * estimated at 4.3 MB), one per client of the workers bench. Each megabyte
+ * kept costs about 1.6 MB of RSS even with `npm start`'s heap limit (V8 lets
+ * the old generation grow by that factor over what is live), so 128 MB took
+ * RSS to 600 MB in the waiting bench, where issue 10 wants 300 MB
+ * (docs/engine.md "What the resident set is made of").
  */
 export function defaultEngineCacheBytes(): number {
-  return cacheBudgetBytes('STRATUM_ENGINE_CACHE_MB', 0.05, 128);
+  return cacheBudgetBytes('STRATUM_ENGINE_CACHE_MB', 0.05, 40);
 }
 
 /**

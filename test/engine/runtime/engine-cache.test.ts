@@ -3,10 +3,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { totalmem } from 'node:os';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openStore, openStratum, type EngineCacheEvent, type InstanceView, type Stratum } from '../../../engine/index.js';
 import type { LiveEngine } from '../../../engine/runtime/engine-adapter.js';
-import { EngineCache, estimatedEngineBytes } from '../../../engine/runtime/engine-cache.js';
+import { defaultEngineCacheBytes, EngineCache, estimatedEngineBytes } from '../../../engine/runtime/engine-cache.js';
 import type { Store } from '../../../engine/store/types.js';
 import { director, enter, erp, ManualClock, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
 
@@ -46,6 +47,15 @@ describe('EngineCache', () => {
     expect(cache.take('a', 5)).toBe(newer);
     cache.keep('b', 1, engine(false), 10);
     expect(cache.take('b', 1)).toBeUndefined();
+  });
+
+  it('defaults to 5 % of the memory, at most 40 MB: more warm engines took RSS past 300 MB under load (issue 10)', () => {
+    vi.stubEnv('STRATUM_ENGINE_CACHE_MB', '');
+    try {
+      expect(defaultEngineCacheBytes()).toBe(Math.min(40 * 1024 * 1024, Math.floor(totalmem() * 0.05)));
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('estimates a bigger process as a bigger engine', () => {
