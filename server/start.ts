@@ -12,6 +12,7 @@ import { StratumError } from '../engine/errors.js';
 import { createApp } from './app.js';
 import { AcceptDrain } from './http/accept-drain.js';
 import { startHealthThread, type HealthThread } from './http/health-thread.js';
+import { storeAnswers } from './http/store-health.js';
 import type { ServerConfig } from './config.js';
 import { DEFAULT_HTTP_TIMEOUTS, guardConnections, serverOptions } from './http/client-errors.js';
 import demoUsers from './demo-users.json' with { type: 'json' };
@@ -236,10 +237,6 @@ async function checkOrderEntry(stratum: Stratum, logger: Logger): Promise<void> 
 }
 
 // helpers
-
-async function storeAnswers(store: Store): Promise<void> {
-  await store.read((tx) => tx.latestVersion('healthz'));
-}
 
 /** Connections the kernel may hold for accept (Linux caps it at net.core.somaxconn). */
 const LISTEN_BACKLOG = 4096;

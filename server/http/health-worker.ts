@@ -14,6 +14,7 @@ import type { Store, StoreReplica } from '../../engine/store/types.js';
 import { PROBLEM_CONTENT_TYPE, HttpProblem } from '../problem.js';
 import { guardConnections, serverOptions, type HttpTimeouts } from './client-errors.js';
 import type { HealthThreadAnswer, HealthThreadReply, HealthThreadRequest } from './health-thread.js';
+import { storeAnswers } from './store-health.js';
 import { workersProblem, type WorkerRosterData } from './worker-roster.js';
 
 export interface HealthWorkerData {
@@ -64,14 +65,9 @@ function ask(type: 'metrics' | 'health'): Promise<HealthThreadAnswer> {
   });
 }
 
-async function storeAnswers(): Promise<boolean> {
+async function storeAnswersHere(): Promise<boolean> {
   if (!store) return (await ask('health')).ok;
-  try {
-    await store.read((tx) => tx.latestVersion('healthz'));
-    return true;
-  } catch {
-    return false;
-  }
+  return storeAnswers(store).then(() => true, () => false);
 }
 
 function sendJson(res: ServerResponse, status: number, contentType: string, body: unknown, headers: Record<string, string> = {}): void {
@@ -99,7 +95,7 @@ const server = createServer(serverOptions(data.timeouts), (req, res) => {
     if (stalledMs > data.stallMs) throw new HttpProblem(503, `${whose} event loop has not run for ${Math.round(stalledMs / 1000)} s.`);
     const workers = workerBeats && workersProblem(workerStates, workerBeats, Date.now(), data.stallMs);
     if (workers) throw new HttpProblem(503, workers, { workers: workerStates });
-    if (!(await storeAnswers())) throw new HttpProblem(503, 'The store does not answer.');
+    if (!(await storeAnswersHere())) throw new HttpProblem(503, 'The store does not answer.');
     sendJson(res, 200, 'application/json', { status: 'ok' });
   })().catch((error: unknown) => {
     const problem = error instanceof HttpProblem ? error : new HttpProblem(500, 'The health check failed.');
