@@ -70,6 +70,7 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
   try {
     const deployedDecisionIds = (await store.read((tx) => tx.latestDecisionVersions())).map((row) => row.decisionId);
     const findings = await lintLibraryAfterChange(library, files, deployedDecisionIds, options.taskGroups);
+    const running = await runningOrders(store, library, library.candidates.map((candidate) => candidate.key));
     const processes: ProcessImpact[] = [];
     for (const candidate of library.candidates) {
       const previous = library.deployed.find((row) => row.key === candidate.key);
@@ -81,7 +82,7 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
         previousVersion: previous?.version ?? null,
         diff,
         whereUsed: await whereUsed(library, candidate.key),
-        runningOrders: await runningOrders(store, library, candidate.key),
+        runningOrders: running.get(candidate.key)!,
       });
     }
     replaying ??= startReplay();

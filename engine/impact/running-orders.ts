@@ -20,21 +20,23 @@ export interface RunningOrders {
 
 const PAGE = 500;
 
-export async function runningOrders(store: Store, library: CandidateLibrary, key: string): Promise<RunningOrders> {
-  const callingKeys = transitiveCallers(library.callsAfterChange(), key);
-  const inside: RunningOrders['inside']['orders'] = [];
-  const willPickUp: string[] = [];
+/**
+ * The running orders each of `keys` reaches, keyed by process: the running orders are read once (a page at a
+ * time) for all of them, and the conditions their flows decide are shared.
+ */
+export async function runningOrders(store: Store, library: CandidateLibrary, keys: readonly string[]): Promise<Map<string, RunningOrders>> {
+  const calls = library.callsAfterChange();
+  const targets = keys.map((key) => ({ key, callingKeys: transitiveCallers(calls, key), inside: [] as RunningOrders['inside']['orders'], willPickUp: [] as string[] }));
   const decisions: Decisions = new Map();
   for await (const { root, tree, waits } of runningTrees(store)) {
     const orderNo = root.businessKey ?? root.id;
-    const running = tree.find((instance) => instance.processKey === key && instance.status === 'running');
-    if (running) {
-      inside.push({ orderNo, version: running.version });
-      continue;
+    for (const { key, callingKeys, inside, willPickUp } of targets) {
+      const running = tree.find((instance) => instance.processKey === key && instance.status === 'running');
+      if (running) inside.push({ orderNo, version: running.version });
+      else if (await canReachCall(library, tree, waits, callingKeys, key, decisions)) willPickUp.push(orderNo);
     }
-    if (await canReachCall(library, tree, waits, callingKeys, key, decisions)) willPickUp.push(orderNo);
   }
-  return { inside: { count: inside.length, orders: inside }, willPickUp: { count: willPickUp.length, orders: willPickUp } };
+  return new Map(targets.map(({ key, inside, willPickUp }) => [key, { inside: { count: inside.length, orders: inside }, willPickUp: { count: willPickUp.length, orders: willPickUp } }]));
 }
 
 // helpers
