@@ -239,11 +239,7 @@ function feelLiteral(value: unknown): string {
     const entries = Object.entries(value).map(([key, entry]) => `${FEEL_NAME.test(key) ? key : JSON.stringify(key)}: ${feelLiteral(entry)}`);
     return `{${entries.join(', ')}}`;
   }
-  return printed(value);
-}
-
-/** A number, boolean, date or duration as JavaScript prints it (feelin's dates and durations print as ISO 8601). */
-function printed(value: unknown): string {
+  // a number, boolean, date or duration as JavaScript prints it (feelin's dates and durations print as ISO 8601)
   return String(value);
 }
 
