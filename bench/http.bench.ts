@@ -60,7 +60,7 @@ async function inProcess(round: number): Promise<{ start: Phase; complete: Phase
 const START_NODE_OPTIONS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
   .scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
 /** The server from its TypeScript sources (tsx), or as `npm start` runs it: built by `npm run build` into dist/. */
-const SERVER_FROM_SOURCES = [...START_NODE_OPTIONS, '--import', 'tsx', 'server/main.ts'];
+export const SERVER_FROM_SOURCES = [...START_NODE_OPTIONS, '--import', 'tsx', 'server/main.ts'];
 export const BUILT_SERVER = [...START_NODE_OPTIONS, 'dist/server/main.js'];
 
 /** `npm start`'s entry point on a data folder, in demo mode; `env` adds to the environment. */

@@ -8,12 +8,12 @@
 // work jobs and list; p50/p99 per request type and the server's RSS. Stored
 // size per waiting order, by table (SQLite's dbstat).
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { BUILT_SERVER, percentile, startServerProcess } from './http.bench.js';
+import { buildIfStale } from './built-engine.js';
+import { BUILT_SERVER, percentile, SERVER_FROM_SOURCES, startServerProcess } from './http.bench.js';
 import { JOB_TYPES, LifecycleClient } from './order-lifecycle.js';
 import type { BenchResult } from './report.js';
 import { loadWaitingOrders, templateOrderNo } from './waiting-orders.js';
@@ -30,7 +30,6 @@ const COLD_PAGE_REQUESTS = Math.ceil(PAGE_REQUESTS / 2);
 const LOAD_RATE = Number(process.env.BENCH_WAITING_RATE ?? 2);
 const PAGE = 50;
 const TARGET = { pageP99Ms: 50, rssMb: 300, restartMs: 2000 };
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const VP_PAGE = `/api/tasks?candidateGroup=vice-president&limit=${PAGE}`;
 
 type Kind = 'vp-page-first' | 'vp-page-middle' | 'list-instances' | 'list-orders';
@@ -318,10 +317,15 @@ function latencySummary(latencies: Map<string, number[]>, prefix = ''): Record<s
 }
 
 export async function runWaitingBench(): Promise<BenchResult> {
-  // what `npm start` runs; the sources through tsx when nothing is built
-  const built = existsSync(join(ROOT, BUILT_SERVER.at(-1)!));
-  const entry = built ? BUILT_SERVER : ['--import', 'tsx', 'server/main.ts'];
-  if (!built) console.warn('waiting bench: dist/server/main.js is missing (npm run build); timing the server from its sources');
+  // what `npm start` runs, rebuilt first when a source is newer than dist/; the sources through tsx when it cannot be built
+  let built = true;
+  try {
+    buildIfStale();
+  } catch (error) {
+    built = false;
+    console.warn(`waiting bench: dist/ could not be built (${(error as Error).message}); timing the server from its sources`);
+  }
+  const entry = built ? BUILT_SERVER : SERVER_FROM_SOURCES;
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-waiting-'));
   try {
     const loaded = await loadWaitingOrders(dataDir, ORDERS, TEMPLATES);
@@ -384,7 +388,7 @@ export async function runWaitingBench(): Promise<BenchResult> {
       };
       return {
         name: 'waiting',
-        description: `${ORDERS} credit orders waiting at the vice-president's review in a fresh SQLite folder: ${TEMPLATES} entered and approved by the director through the runtime, the others copies of their rows (every table, fresh ids, order numbers and instants, engine state re-encoded), one transaction per 1,000 copies. Then the server as npm start runs it (${built ? `node ${BUILT_SERVER.join(' ')}` : 'tsx server/main.ts, nothing built'}, one worker, demo mode). Restart: spawn until /healthz answers 200, and until the first page of ${PAGE} vice-president tasks answers, ${RESTARTS} times (the OS page cache warm), with the server's CPU seconds by then; empty*: the same on a folder with the library and no order. Every vice-president task paged through once (1,000 a page, Link cursors). alone.*: ${ALONE_REQUESTS} requests each of the first page and of the page in the middle with nothing else running. ${checked.length} orders (${checked.length - 1} copies, 1 template) approved and their jobs completed to the end over HTTP. Then ${PAGE_REQUESTS} requests each of the two pages (one at a time, 100 ms apart) while clients post ${LOAD_RATE} orders/s, approve as many as director and as vice-president, work jobs and list instances and orders: p50/p99 per request type, RSS from /proc/<pid>/status every 200 ms (rssAnonMaxMb, rssFileMaxMb: its anonymous and file-backed parts; end.*: V8's heap total and in use, external memory and the engine cache's estimate from /metrics when the load ended). engineCacheOff.*: the server restarted with STRATUM_ENGINE_CACHE_MB=0 and the same load, ${COLD_PAGE_REQUESTS} requests of each page. stored.*: KB per waiting order after the load and a checkpoint (dbstat: each table with its indexes). Booleans: the issue's targets (page p99 ≤ ${TARGET.pageP99Ms} ms, RSS ≤ ${TARGET.rssMb} MB, restart ≤ ${TARGET.restartMs / 1000} s). loadAverage1m: the machine's load when the run ended.`,
+        description: `${ORDERS} credit orders waiting at the vice-president's review in a fresh SQLite folder: ${TEMPLATES} entered and approved by the director through the runtime, the others copies of their rows (every table, fresh ids, order numbers and instants, engine state re-encoded), one transaction per 1,000 copies. Then the server as npm start runs it (${built ? `node ${BUILT_SERVER.join(' ')}` : 'tsx server/main.ts, dist/ could not be built'}, one worker, demo mode). Restart: spawn until /healthz answers 200, and until the first page of ${PAGE} vice-president tasks answers, ${RESTARTS} times (the OS page cache warm), with the server's CPU seconds by then; empty*: the same on a folder with the library and no order. Every vice-president task paged through once (1,000 a page, Link cursors). alone.*: ${ALONE_REQUESTS} requests each of the first page and of the page in the middle with nothing else running. ${checked.length} orders (${checked.length - 1} copies, 1 template) approved and their jobs completed to the end over HTTP. Then ${PAGE_REQUESTS} requests each of the two pages (one at a time, 100 ms apart) while clients post ${LOAD_RATE} orders/s, approve as many as director and as vice-president, work jobs and list instances and orders: p50/p99 per request type, RSS from /proc/<pid>/status every 200 ms (rssAnonMaxMb, rssFileMaxMb: its anonymous and file-backed parts; end.*: V8's heap total and in use, external memory and the engine cache's estimate from /metrics when the load ended). engineCacheOff.*: the server restarted with STRATUM_ENGINE_CACHE_MB=0 and the same load, ${COLD_PAGE_REQUESTS} requests of each page. stored.*: KB per waiting order after the load and a checkpoint (dbstat: each table with its indexes). Booleans: the issue's targets (page p99 ≤ ${TARGET.pageP99Ms} ms, RSS ≤ ${TARGET.rssMb} MB, restart ≤ ${TARGET.restartMs / 1000} s). loadAverage1m: the machine's load when the run ended.`,
         summary,
         loaded,
         restarts: timings,
