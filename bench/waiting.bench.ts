@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import { buildIfStale } from './built-engine.js';
 import { BUILT_SERVER, percentile, SERVER_FROM_SOURCES, startServerProcess } from './http.bench.js';
 import { JOB_TYPES, LifecycleClient } from './order-lifecycle.js';
+import { cpuSecondsOf } from './proc.js';
 import type { BenchResult } from './report.js';
 import { loadWaitingOrders, templateOrderNo } from './waiting-orders.js';
 
@@ -74,12 +75,6 @@ async function stop(child: ChildProcess): Promise<void> {
   await new Promise((resolve) => child.once('exit', resolve));
 }
 
-/** CPU seconds a process has used (utime + stime of /proc/<pid>/stat, in clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 interface Restart {
   url: string;
   child: ChildProcess;
@@ -103,7 +98,7 @@ async function restart(dataDir: string, entry: string[], tasks: number): Promise
   const page = await get(url, VP_PAGE, 'demo-vp');
   if (page.status !== 200 || (page.json as unknown[]).length !== tasks) throw new Error(`first page after restart: ${page.status}`);
   const firstPageMs = performance.now() - spawned;
-  return { url, child, healthzMs, firstPageMs, cpuSeconds: cpuSeconds(child.pid!), idleRssMb: rssMb(child.pid!) };
+  return { url, child, healthzMs, firstPageMs, cpuSeconds: cpuSecondsOf([child.pid!]), idleRssMb: rssMb(child.pid!) };
 }
 
 type RestartTiming = Omit<Restart, 'url' | 'child'>;

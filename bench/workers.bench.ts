@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import { order } from '../test/support/stratum-fixture.js';
 import { loadDefinitions } from './engine.bench.js';
 import { percentile, startServerProcess } from './http.bench.js';
+import { cpuSecondsOf, treeOf } from './proc.js';
 import { closedLoop, JOB_TYPES, LIFECYCLE_AMOUNT as AMOUNT, LifecycleClient, type RequestKind } from './order-lifecycle.js';
 import { RawEngineHarness } from './raw-engine-harness.js';
 import type { BenchResult } from './report.js';
@@ -21,7 +22,6 @@ import type { BenchResult } from './report.js';
 const ORDERS = Number(process.env.BENCH_WORKERS_ORDERS ?? 80);
 const CLIENTS = 8;
 const WAITING_ORDERS = 50;
-const CLOCK_TICKS = 100; // USER_HZ of /proc/<pid>/stat
 
 interface Run {
   orders: number;
@@ -64,25 +64,6 @@ async function engineCacheLookups(url: string, workers: number): Promise<Run['en
   const sum = { hit: 0, miss: 0, stale: 0 };
   for (const counts of byWorker.values()) for (const result of ['hit', 'miss', 'stale'] as const) sum[result] += counts[result];
   return sum;
-}
-
-/** CPU seconds the processes (or, with `mainThreads`, their main threads) have used so far. */
-function cpuSecondsOf(pids: number[], mainThreads = false): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(mainThreads ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    } catch {
-      // gone
-    }
-  }
-  return ticks / CLOCK_TICKS;
-}
-
-function treeOf(pid: number): number[] {
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-  return [pid, ...(children ? children.split(' ').map(Number).flatMap(treeOf) : [])];
 }
 
 async function lifecycleOverHttp(workers: number, routing: 'order' | 'off' = 'off'): Promise<Run> {
