@@ -21,6 +21,16 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** `<prefix><kind>P50Ms` and `<prefix><kind>P99Ms` of each kind's latencies, to 0.1 ms. */
+export function latencySummary(latencies: ReadonlyMap<string, number[]>, prefix = ''): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [kind, values] of latencies) {
+    out[`${prefix}${kind}P50Ms`] = Math.round(percentile(values, 50) * 10) / 10;
+    out[`${prefix}${kind}P99Ms`] = Math.round(percentile(values, 99) * 10) / 10;
+  }
+  return out;
+}
+
 interface Phase {
   perSec: number;
   p50Ms: number;

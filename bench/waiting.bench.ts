@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { buildIfStale } from './built-engine.js';
-import { BUILT_SERVER, percentile, SERVER_FROM_SOURCES, startServerProcess } from './http.bench.js';
+import { BUILT_SERVER, latencySummary, SERVER_FROM_SOURCES, startServerProcess } from './http.bench.js';
 import { JOB_TYPES, LifecycleClient } from './order-lifecycle.js';
 import { cpuSecondsOf } from './proc.js';
 import type { BenchResult } from './report.js';
@@ -300,15 +300,6 @@ function storedSize(dataDir: string, orders: number): Record<string, number> {
   } finally {
     db.close();
   }
-}
-
-function latencySummary(latencies: Map<string, number[]>, prefix = ''): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [kind, values] of latencies) {
-    out[`${prefix}${kind}P50Ms`] = round1(percentile(values, 50));
-    out[`${prefix}${kind}P99Ms`] = round1(percentile(values, 99));
-  }
-  return out;
 }
 
 export async function runWaitingBench(): Promise<BenchResult> {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { order } from '../test/support/stratum-fixture.js';
 import { loadDefinitions } from './engine.bench.js';
-import { percentile, startServerProcess } from './http.bench.js';
+import { latencySummary, startServerProcess } from './http.bench.js';
 import { cpuSecondsOf, treeOf } from './proc.js';
 import { closedLoop, JOB_TYPES, LIFECYCLE_AMOUNT as AMOUNT, LifecycleClient, type RequestKind } from './order-lifecycle.js';
 import { RawEngineHarness } from './raw-engine-harness.js';
@@ -158,15 +158,6 @@ async function storedPerWaitingOrder(): Promise<Record<string, number>> {
   };
 }
 
-function latencySummary(run: Run, prefix: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [kind, values] of run.latencies) {
-    out[`${prefix}${kind}P50Ms`] = Math.round(percentile(values, 50) * 10) / 10;
-    out[`${prefix}${kind}P99Ms`] = Math.round(percentile(values, 99) * 10) / 10;
-  }
-  return out;
-}
-
 /**
  * Orders per second the CPU measured per order allows: every core busy with the server and the clients, and each
  * worker's main thread (where its JavaScript runs) at most one core. From CPU time only, so a loaded machine changes
@@ -217,9 +208,9 @@ export async function runWorkersBench(): Promise<BenchResult> {
     oneWorkerEngineCacheHitRate: hitRate(one),
     workersEngineCacheHitRate: hitRate(many),
     routedEngineCacheHitRate: hitRate(routed),
-    ...latencySummary(one, 'oneWorker.'),
-    ...latencySummary(many, 'workers.'),
-    ...latencySummary(routed, 'routed.'),
+    ...latencySummary(one.latencies, 'oneWorker.'),
+    ...latencySummary(many.latencies, 'workers.'),
+    ...latencySummary(routed.latencies, 'routed.'),
     ...size,
     loadAverage1m: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
   };
