@@ -21,6 +21,12 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** The value of one sample in a /metrics text (`name` with its labels as the text writes them, e.g. `x_total{result="hit"}`), if it is there. */
+export function metricValue(text: string, name: string): number | undefined {
+  const value = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (\\S+)`, 'm').exec(text)?.[1];
+  return value === undefined ? undefined : Number(value);
+}
+
 /** `<prefix><kind>P50Ms` and `<prefix><kind>P99Ms` of each kind's latencies, to 0.1 ms. */
 export function latencySummary(latencies: ReadonlyMap<string, number[]>, prefix = ''): Record<string, number> {
   const out: Record<string, number> = {};

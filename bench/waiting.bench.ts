@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { buildIfStale } from './built-engine.js';
-import { BUILT_SERVER, latencySummary, SERVER_FROM_SOURCES, startServerProcess } from './http.bench.js';
+import { BUILT_SERVER, latencySummary, metricValue, SERVER_FROM_SOURCES, startServerProcess } from './http.bench.js';
 import { JOB_TYPES, LifecycleClient } from './order-lifecycle.js';
 import { cpuSecondsOf } from './proc.js';
 import type { BenchResult } from './report.js';
@@ -60,7 +60,7 @@ function rssParts(pid: number): { rss: number; anon: number; file: number } {
 async function memoryMetrics(url: string): Promise<Record<string, number>> {
   const response = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer demo-integration' } });
   const text = await response.text();
-  const mb = (name: string) => round1(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]) / 1024 / 1024);
+  const mb = (name: string) => round1((metricValue(text, name) ?? NaN) / 1024 / 1024);
   return {
     heapTotalMb: mb('nodejs_heap_size_total_bytes'),
     heapUsedMb: mb('nodejs_heap_size_used_bytes'),

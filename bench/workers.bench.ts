@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { order } from '../test/support/stratum-fixture.js';
 import { loadDefinitions } from './engine.bench.js';
-import { latencySummary, startServerProcess } from './http.bench.js';
+import { latencySummary, metricValue, startServerProcess } from './http.bench.js';
 import { cpuSecondsOf, treeOf } from './proc.js';
 import { closedLoop, JOB_TYPES, LIFECYCLE_AMOUNT as AMOUNT, LifecycleClient, type RequestKind } from './order-lifecycle.js';
 import { RawEngineHarness } from './raw-engine-harness.js';
@@ -56,7 +56,7 @@ async function engineCacheLookups(url: string, workers: number): Promise<Run['en
   const byWorker = new Map<string, Run['engineCache']>();
   for (let attempt = 0; attempt < 20 * workers && byWorker.size < workers; attempt++) {
     const { worker, text } = await getOnce(`${url}/metrics`);
-    const count = (result: string) => Number(new RegExp(`^stratum_engine_cache_lookups_total\\{result="${result}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    const count = (result: string) => metricValue(text, `stratum_engine_cache_lookups_total{result="${result}"}`) ?? 0;
     byWorker.set(worker ?? 'single', { hit: count('hit'), miss: count('miss'), stale: count('stale') });
     if (worker === undefined) break;
   }
