@@ -14,12 +14,16 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** dist/engine/index.js, after `tsc -p tsconfig.json` (`npm run build:server`) if dist/ is missing or older than a source. */
 export async function builtEngine(): Promise<Engine> {
-  const stale = staleSource();
-  if (stale !== undefined) {
-    console.log(`bench: building dist/ (npm run build:server), ${stale} is newer than its compiled file`);
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { stdio: 'inherit' });
-  }
+  buildIfStale();
   return await import(pathToFileURL(join(ROOT, 'dist/engine/index.js')).href) as Engine;
+}
+
+/** `tsc -p tsconfig.json` (`npm run build:server`) when dist/ is missing or older than an engine/ or server/ source; throws if it fails. */
+export function buildIfStale(): void {
+  const stale = staleSource();
+  if (stale === undefined) return;
+  console.log(`bench: building dist/ (npm run build:server), ${stale} is newer than its compiled file`);
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { stdio: 'inherit' });
 }
 
 /** The first engine/ or server/ source whose compiled file is missing or older, if any. */

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { order } from '../test/support/stratum-fixture.js';
-import { percentile, startServerProcess } from './http.bench.js';
+import { metricValue, percentile, startServerProcess } from './http.bench.js';
 import type { ProbeSample, ProberMessage, ProberReply } from './healthz-prober.js';
 import type { BenchResult } from './report.js';
 
@@ -157,13 +157,13 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
  */
 async function loopMetrics(url: string): Promise<{ p99Ms: number; maxMs: number; steps: number; stepsOver100Ms: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const value = (line: string) => Number(new RegExp(`^${line} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
-  const steps = value('stratum_engine_step_duration_seconds_count\\{action="start",outcome="ok"\\}');
+  const value = (name: string) => metricValue(text, name) ?? NaN;
+  const steps = value('stratum_engine_step_duration_seconds_count{action="start",outcome="ok"}');
   return {
     p99Ms: round1(value('nodejs_eventloop_lag_p99_seconds') * 1000),
     maxMs: round1(value('nodejs_eventloop_lag_max_seconds') * 1000),
     steps,
-    stepsOver100Ms: steps - value('stratum_engine_step_duration_seconds_bucket\\{le="0.1",action="start",outcome="ok"\\}'),
+    stepsOver100Ms: steps - value('stratum_engine_step_duration_seconds_bucket{le="0.1",action="start",outcome="ok"}'),
   };
 }
 

@@ -21,6 +21,22 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** The value of one sample in a /metrics text (`name` with its labels as the text writes them, e.g. `x_total{result="hit"}`), if it is there. */
+export function metricValue(text: string, name: string): number | undefined {
+  const value = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (\\S+)`, 'm').exec(text)?.[1];
+  return value === undefined ? undefined : Number(value);
+}
+
+/** `<prefix><kind>P50Ms` and `<prefix><kind>P99Ms` of each kind's latencies, to 0.1 ms. */
+export function latencySummary(latencies: ReadonlyMap<string, number[]>, prefix = ''): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [kind, values] of latencies) {
+    out[`${prefix}${kind}P50Ms`] = Math.round(percentile(values, 50) * 10) / 10;
+    out[`${prefix}${kind}P99Ms`] = Math.round(percentile(values, 99) * 10) / 10;
+  }
+  return out;
+}
+
 interface Phase {
   perSec: number;
   p50Ms: number;
@@ -60,7 +76,7 @@ async function inProcess(round: number): Promise<{ start: Phase; complete: Phase
 const START_NODE_OPTIONS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
   .scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
 /** The server from its TypeScript sources (tsx), or as `npm start` runs it: built by `npm run build` into dist/. */
-const SERVER_FROM_SOURCES = [...START_NODE_OPTIONS, '--import', 'tsx', 'server/main.ts'];
+export const SERVER_FROM_SOURCES = [...START_NODE_OPTIONS, '--import', 'tsx', 'server/main.ts'];
 export const BUILT_SERVER = [...START_NODE_OPTIONS, 'dist/server/main.js'];
 
 /** `npm start`'s entry point on a data folder, in demo mode; `env` adds to the environment. */

@@ -11,7 +11,7 @@
 // processes start as in production; BENCH_REPLAY_FROM=sources times the
 // TypeScript sources under tsx instead.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReplayEvent, Stratum } from '../engine/index.js';
@@ -19,6 +19,7 @@ import type { HistoryRow, InstanceRow, Store, WaitRow } from '../engine/store/ty
 import { enter, erp, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../test/support/stratum-fixture.js';
 import { builtEngine } from './built-engine.js';
 import { freshBenchSchema } from './postgres-schema.js';
+import { cpuSecondsOf, treeOf } from './proc.js';
 import { median, type BenchResult } from './report.js';
 
 const ORDERS = Number(process.env.BENCH_REPLAY_ORDERS ?? 10_000);
@@ -199,25 +200,10 @@ async function probeLive(stratum: Stratum, label: string, stop: () => boolean) {
   return { entries: times.length, seconds: round(seconds), perSecond: round(times.length / seconds), medianMs: round(median(times)), cpuMsPerEntry };
 }
 
-/** CPU seconds (user and system) of this process's living child processes: the replay's workers. */
+/** CPU seconds (user and system) of this process's living descendants: the replay's workers. */
 function childCpuSeconds(): number {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    // after the command's name in parentheses: state, ppid, … utime (14th field), stime (15th)
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[1]) === process.pid) ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return ticks / CLOCK_TICKS;
+  return cpuSecondsOf(treeOf(process.pid).slice(1));
 }
-
-/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times. */
-const CLOCK_TICKS = 100;
 
 /** A stop condition that holds `ms` from now. */
 function deadline(ms: number): () => boolean {

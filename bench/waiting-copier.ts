@@ -41,7 +41,6 @@ export interface CopyBatch {
 
 /** A made batch: the rows of its copies, [table, insert values]. */
 export interface CopiedBatch {
-  first: number;
   rows: [table: number, values: unknown[]][];
 }
 
@@ -80,6 +79,6 @@ if (!isMainThread && parentPort && (workerData as { waitingTemplates?: Template[
   port.on('message', ({ first, last, count }: CopyBatch) => {
     const rows: CopiedBatch['rows'] = [];
     for (let n = first; n < last; n++) rows.push(...copyOf(templates[n % templates.length], n, count));
-    port.postMessage({ first, rows } satisfies CopiedBatch);
+    port.postMessage({ rows } satisfies CopiedBatch);
   });
 }

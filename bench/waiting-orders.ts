@@ -124,11 +124,13 @@ function insertColumns(db: Database.Database, table: string): string[] {
 function readTemplates(db: Database.Database, count: number, columns: Map<string, string[]>): { templates: Template[]; rowsPerOrder: Record<string, number> } {
   const copied = new Map<string, number>();
   const templates: Template[] = [];
+  const rootOf = db.prepare('SELECT instance_id FROM orders WHERE order_no = ?');
+  const selects = ORDER_ROWS.map(({ select }) => db.prepare(select));
   for (let n = 0; n < count; n++) {
     const orderNo = templateOrderNo(n);
-    const { instance_id: root } = db.prepare('SELECT instance_id FROM orders WHERE order_no = ?').get(orderNo) as { instance_id: string };
-    const rows = ORDER_ROWS.flatMap(({ table, select }, index) => {
-      const found = db.prepare(select).all({ root, orderNo }) as Record<string, unknown>[];
+    const { instance_id: root } = rootOf.get(orderNo) as { instance_id: string };
+    const rows = ORDER_ROWS.flatMap(({ table }, index) => {
+      const found = selects[index].all({ root, orderNo }) as Record<string, unknown>[];
       copied.set(table, (copied.get(table) ?? 0) + found.length);
       return found.map((row) => ({ table, index, row }));
     });

@@ -8,13 +8,14 @@
 // work jobs and list; p50/p99 per request type and the server's RSS. Stored
 // size per waiting order, by table (SQLite's dbstat).
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { BUILT_SERVER, percentile, startServerProcess } from './http.bench.js';
+import { buildIfStale } from './built-engine.js';
+import { BUILT_SERVER, latencySummary, metricValue, SERVER_FROM_SOURCES, startServerProcess } from './http.bench.js';
 import { JOB_TYPES, LifecycleClient } from './order-lifecycle.js';
+import { cpuSecondsOf } from './proc.js';
 import type { BenchResult } from './report.js';
 import { loadWaitingOrders, templateOrderNo } from './waiting-orders.js';
 
@@ -30,7 +31,6 @@ const COLD_PAGE_REQUESTS = Math.ceil(PAGE_REQUESTS / 2);
 const LOAD_RATE = Number(process.env.BENCH_WAITING_RATE ?? 2);
 const PAGE = 50;
 const TARGET = { pageP99Ms: 50, rssMb: 300, restartMs: 2000 };
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const VP_PAGE = `/api/tasks?candidateGroup=vice-president&limit=${PAGE}`;
 
 type Kind = 'vp-page-first' | 'vp-page-middle' | 'list-instances' | 'list-orders';
@@ -60,7 +60,7 @@ function rssParts(pid: number): { rss: number; anon: number; file: number } {
 async function memoryMetrics(url: string): Promise<Record<string, number>> {
   const response = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer demo-integration' } });
   const text = await response.text();
-  const mb = (name: string) => round1(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]) / 1024 / 1024);
+  const mb = (name: string) => round1((metricValue(text, name) ?? NaN) / 1024 / 1024);
   return {
     heapTotalMb: mb('nodejs_heap_size_total_bytes'),
     heapUsedMb: mb('nodejs_heap_size_used_bytes'),
@@ -73,12 +73,6 @@ async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
-}
-
-/** CPU seconds a process has used (utime + stime of /proc/<pid>/stat, in clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 interface Restart {
@@ -104,7 +98,7 @@ async function restart(dataDir: string, entry: string[], tasks: number): Promise
   const page = await get(url, VP_PAGE, 'demo-vp');
   if (page.status !== 200 || (page.json as unknown[]).length !== tasks) throw new Error(`first page after restart: ${page.status}`);
   const firstPageMs = performance.now() - spawned;
-  return { url, child, healthzMs, firstPageMs, cpuSeconds: cpuSeconds(child.pid!), idleRssMb: rssMb(child.pid!) };
+  return { url, child, healthzMs, firstPageMs, cpuSeconds: cpuSecondsOf([child.pid!]), idleRssMb: rssMb(child.pid!) };
 }
 
 type RestartTiming = Omit<Restart, 'url' | 'child'>;
@@ -308,20 +302,16 @@ function storedSize(dataDir: string, orders: number): Record<string, number> {
   }
 }
 
-function latencySummary(latencies: Map<string, number[]>, prefix = ''): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [kind, values] of latencies) {
-    out[`${prefix}${kind}P50Ms`] = round1(percentile(values, 50));
-    out[`${prefix}${kind}P99Ms`] = round1(percentile(values, 99));
-  }
-  return out;
-}
-
 export async function runWaitingBench(): Promise<BenchResult> {
-  // what `npm start` runs; the sources through tsx when nothing is built
-  const built = existsSync(join(ROOT, BUILT_SERVER.at(-1)!));
-  const entry = built ? BUILT_SERVER : ['--import', 'tsx', 'server/main.ts'];
-  if (!built) console.warn('waiting bench: dist/server/main.js is missing (npm run build); timing the server from its sources');
+  // what `npm start` runs, rebuilt first when a source is newer than dist/; the sources through tsx when it cannot be built
+  let built = true;
+  try {
+    buildIfStale();
+  } catch (error) {
+    built = false;
+    console.warn(`waiting bench: dist/ could not be built (${(error as Error).message}); timing the server from its sources`);
+  }
+  const entry = built ? BUILT_SERVER : SERVER_FROM_SOURCES;
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-waiting-'));
   try {
     const loaded = await loadWaitingOrders(dataDir, ORDERS, TEMPLATES);
@@ -384,7 +374,7 @@ export async function runWaitingBench(): Promise<BenchResult> {
       };
       return {
         name: 'waiting',
-        description: `${ORDERS} credit orders waiting at the vice-president's review in a fresh SQLite folder: ${TEMPLATES} entered and approved by the director through the runtime, the others copies of their rows (every table, fresh ids, order numbers and instants, engine state re-encoded), one transaction per 1,000 copies. Then the server as npm start runs it (${built ? `node ${BUILT_SERVER.join(' ')}` : 'tsx server/main.ts, nothing built'}, one worker, demo mode). Restart: spawn until /healthz answers 200, and until the first page of ${PAGE} vice-president tasks answers, ${RESTARTS} times (the OS page cache warm), with the server's CPU seconds by then; empty*: the same on a folder with the library and no order. Every vice-president task paged through once (1,000 a page, Link cursors). alone.*: ${ALONE_REQUESTS} requests each of the first page and of the page in the middle with nothing else running. ${checked.length} orders (${checked.length - 1} copies, 1 template) approved and their jobs completed to the end over HTTP. Then ${PAGE_REQUESTS} requests each of the two pages (one at a time, 100 ms apart) while clients post ${LOAD_RATE} orders/s, approve as many as director and as vice-president, work jobs and list instances and orders: p50/p99 per request type, RSS from /proc/<pid>/status every 200 ms (rssAnonMaxMb, rssFileMaxMb: its anonymous and file-backed parts; end.*: V8's heap total and in use, external memory and the engine cache's estimate from /metrics when the load ended). engineCacheOff.*: the server restarted with STRATUM_ENGINE_CACHE_MB=0 and the same load, ${COLD_PAGE_REQUESTS} requests of each page. stored.*: KB per waiting order after the load and a checkpoint (dbstat: each table with its indexes). Booleans: the issue's targets (page p99 ≤ ${TARGET.pageP99Ms} ms, RSS ≤ ${TARGET.rssMb} MB, restart ≤ ${TARGET.restartMs / 1000} s). loadAverage1m: the machine's load when the run ended.`,
+        description: `${ORDERS} credit orders waiting at the vice-president's review in a fresh SQLite folder: ${TEMPLATES} entered and approved by the director through the runtime, the others copies of their rows (every table, fresh ids, order numbers and instants, engine state re-encoded), one transaction per 1,000 copies. Then the server as npm start runs it (${built ? `node ${BUILT_SERVER.join(' ')}` : 'tsx server/main.ts, dist/ could not be built'}, one worker, demo mode). Restart: spawn until /healthz answers 200, and until the first page of ${PAGE} vice-president tasks answers, ${RESTARTS} times (the OS page cache warm), with the server's CPU seconds by then; empty*: the same on a folder with the library and no order. Every vice-president task paged through once (1,000 a page, Link cursors). alone.*: ${ALONE_REQUESTS} requests each of the first page and of the page in the middle with nothing else running. ${checked.length} orders (${checked.length - 1} copies, 1 template) approved and their jobs completed to the end over HTTP. Then ${PAGE_REQUESTS} requests each of the two pages (one at a time, 100 ms apart) while clients post ${LOAD_RATE} orders/s, approve as many as director and as vice-president, work jobs and list instances and orders: p50/p99 per request type, RSS from /proc/<pid>/status every 200 ms (rssAnonMaxMb, rssFileMaxMb: its anonymous and file-backed parts; end.*: V8's heap total and in use, external memory and the engine cache's estimate from /metrics when the load ended). engineCacheOff.*: the server restarted with STRATUM_ENGINE_CACHE_MB=0 and the same load, ${COLD_PAGE_REQUESTS} requests of each page. stored.*: KB per waiting order after the load and a checkpoint (dbstat: each table with its indexes). Booleans: the issue's targets (page p99 ≤ ${TARGET.pageP99Ms} ms, RSS ≤ ${TARGET.rssMb} MB, restart ≤ ${TARGET.restartMs / 1000} s). loadAverage1m: the machine's load when the run ended.`,
         summary,
         loaded,
         restarts: timings,

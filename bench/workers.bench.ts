@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { order } from '../test/support/stratum-fixture.js';
 import { loadDefinitions } from './engine.bench.js';
-import { percentile, startServerProcess } from './http.bench.js';
+import { latencySummary, metricValue, startServerProcess } from './http.bench.js';
+import { cpuSecondsOf, treeOf } from './proc.js';
 import { closedLoop, JOB_TYPES, LIFECYCLE_AMOUNT as AMOUNT, LifecycleClient, type RequestKind } from './order-lifecycle.js';
 import { RawEngineHarness } from './raw-engine-harness.js';
 import type { BenchResult } from './report.js';
@@ -21,7 +22,6 @@ import type { BenchResult } from './report.js';
 const ORDERS = Number(process.env.BENCH_WORKERS_ORDERS ?? 80);
 const CLIENTS = 8;
 const WAITING_ORDERS = 50;
-const CLOCK_TICKS = 100; // USER_HZ of /proc/<pid>/stat
 
 interface Run {
   orders: number;
@@ -56,7 +56,7 @@ async function engineCacheLookups(url: string, workers: number): Promise<Run['en
   const byWorker = new Map<string, Run['engineCache']>();
   for (let attempt = 0; attempt < 20 * workers && byWorker.size < workers; attempt++) {
     const { worker, text } = await getOnce(`${url}/metrics`);
-    const count = (result: string) => Number(new RegExp(`^stratum_engine_cache_lookups_total\\{result="${result}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    const count = (result: string) => metricValue(text, `stratum_engine_cache_lookups_total{result="${result}"}`) ?? 0;
     byWorker.set(worker ?? 'single', { hit: count('hit'), miss: count('miss'), stale: count('stale') });
     if (worker === undefined) break;
   }
@@ -64,25 +64,6 @@ async function engineCacheLookups(url: string, workers: number): Promise<Run['en
   const sum = { hit: 0, miss: 0, stale: 0 };
   for (const counts of byWorker.values()) for (const result of ['hit', 'miss', 'stale'] as const) sum[result] += counts[result];
   return sum;
-}
-
-/** CPU seconds the processes (or, with `mainThreads`, their main threads) have used so far. */
-function cpuSecondsOf(pids: number[], mainThreads = false): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(mainThreads ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    } catch {
-      // gone
-    }
-  }
-  return ticks / CLOCK_TICKS;
-}
-
-function treeOf(pid: number): number[] {
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-  return [pid, ...(children ? children.split(' ').map(Number).flatMap(treeOf) : [])];
 }
 
 async function lifecycleOverHttp(workers: number, routing: 'order' | 'off' = 'off'): Promise<Run> {
@@ -177,15 +158,6 @@ async function storedPerWaitingOrder(): Promise<Record<string, number>> {
   };
 }
 
-function latencySummary(run: Run, prefix: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [kind, values] of run.latencies) {
-    out[`${prefix}${kind}P50Ms`] = Math.round(percentile(values, 50) * 10) / 10;
-    out[`${prefix}${kind}P99Ms`] = Math.round(percentile(values, 99) * 10) / 10;
-  }
-  return out;
-}
-
 /**
  * Orders per second the CPU measured per order allows: every core busy with the server and the clients, and each
  * worker's main thread (where its JavaScript runs) at most one core. From CPU time only, so a loaded machine changes
@@ -236,9 +208,9 @@ export async function runWorkersBench(): Promise<BenchResult> {
     oneWorkerEngineCacheHitRate: hitRate(one),
     workersEngineCacheHitRate: hitRate(many),
     routedEngineCacheHitRate: hitRate(routed),
-    ...latencySummary(one, 'oneWorker.'),
-    ...latencySummary(many, 'workers.'),
-    ...latencySummary(routed, 'routed.'),
+    ...latencySummary(one.latencies, 'oneWorker.'),
+    ...latencySummary(many.latencies, 'workers.'),
+    ...latencySummary(routed.latencies, 'routed.'),
     ...size,
     loadAverage1m: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
   };
