@@ -29,12 +29,15 @@ export function packState(state: unknown): Buffer {
   return packStateText(text);
 }
 
-/** Packs a state a write transaction is about to store, so that packState finds it done. */
-export function packStateAhead(state: unknown): void {
+/** Packs a state a write transaction is about to store, so that packState finds it done; returns the buffer packState will hand over. */
+export function packStateAhead(state: unknown): Buffer {
   const text = jsonOf(state);
-  if (packedAhead.has(text)) return;
-  packedAhead.set(text, packStateText(text));
+  const already = packedAhead.get(text);
+  if (already) return already;
+  const packed = packStateText(text);
+  packedAhead.set(text, packed);
   if (packedAhead.size > PACKED_AHEAD_MAX) packedAhead.delete(packedAhead.keys().next().value!);
+  return packed;
 }
 
 function jsonOf(state: unknown): string {

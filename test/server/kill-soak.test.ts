@@ -15,7 +15,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { databaseUrl, describePostgres, freshSchema } from '../support/postgres.js';
+import { describePostgres, freshSchema, schemaUrl } from '../support/postgres.js';
 import type { InstanceView, JobView, TaskView } from '../../engine/api.js';
 import { TOKENS, type InstancePage } from './support/client.js';
 import { DIAGRAMS_DIR, makeDataDir, removeDataDir } from './support/real-server.js';
@@ -50,9 +50,8 @@ describePostgres('kill -9 soak on PostgreSQL with two routed workers', () => {
   it(`loses and duplicates no order, task or job over ${KILLS} kills under load`, async () => {
     const dataDir = makeDataDir();
     dirs.push(dataDir);
-    const url = new URL(databaseUrl);
-    url.searchParams.set('options', `-c search_path=${await freshSchema()}`);
-    await soak({ STRATUM_DATA: dataDir, STRATUM_USERS: join(dataDir, 'users.json'), DATABASE_URL: url.toString() });
+    const url = schemaUrl(await freshSchema());
+    await soak({ STRATUM_DATA: dataDir, STRATUM_USERS: join(dataDir, 'users.json'), DATABASE_URL: url });
   }, SOAK_TIMEOUT_MS);
 });
 
@@ -68,9 +67,8 @@ describePostgres('races across two workers on PostgreSQL', () => {
   it('makes one order of eight concurrent posts and lets one of eight concurrent approvals win', async () => {
     const dataDir = makeDataDir();
     dirs.push(dataDir);
-    const url = new URL(databaseUrl);
-    url.searchParams.set('options', `-c search_path=${await freshSchema()}`);
-    await race({ STRATUM_DATA: dataDir, STRATUM_USERS: join(dataDir, 'users.json'), DATABASE_URL: url.toString() });
+    const url = schemaUrl(await freshSchema());
+    await race({ STRATUM_DATA: dataDir, STRATUM_USERS: join(dataDir, 'users.json'), DATABASE_URL: url });
   }, SOAK_TIMEOUT_MS);
 });
 

@@ -2,7 +2,7 @@
 // processes: the primary serves it, and /healthz is 200 only while the store
 // answers and every worker listens with an event loop that runs.
 import { describe, expect, it } from 'vitest';
-import { databaseUrl, describePostgres, freshSchema, postgresAdmin } from '../support/postgres.js';
+import { describePostgres, freshSchema, postgresAdmin, schemaUrl } from '../support/postgres.js';
 import { startTwoWorkers, until, type MainProcess } from './support/main-process.js';
 
 interface Probe {
@@ -83,9 +83,7 @@ describe('the management port of several workers (served by the primary)', () =>
 describePostgres('the management port of several workers on PostgreSQL', () => {
   it('answers 503 when the store stops answering, while both workers run', async () => {
     const schema = await freshSchema();
-    const database = new URL(databaseUrl);
-    database.searchParams.set('options', `-c search_path=${schema}`);
-    const server = await startTwoWorkers({ env: { STRATUM_HEALTH_PORT: '0', DATABASE_URL: database.toString() } });
+    const server = await startTwoWorkers({ env: { STRATUM_HEALTH_PORT: '0', DATABASE_URL: schemaUrl(schema) } });
     const url = await managementPort(server);
     expect(await probeUntil(url, (answer) => answer.status === 200)).toEqual({ status: 200, body: { status: 'ok' } });
     // the database loses the server's tables: every read fails, as with a database that is gone

@@ -1,7 +1,7 @@
 // Two server processes on one PostgreSQL database (DESIGN.md, "Scale-out"):
 // whichever server a request reaches, the order is the same order.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { databaseUrl, describePostgres, freshSchema } from '../support/postgres.js';
+import { describePostgres, freshSchema, schemaUrl } from '../support/postgres.js';
 import type { InstanceView, JobView, ProcessSummary, TaskView } from '../../engine/api.js';
 import { TOKENS } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
@@ -11,10 +11,9 @@ describePostgres('two servers on one PostgreSQL database', () => {
   let b: TestServer;
 
   beforeAll(async () => {
-    const url = new URL(databaseUrl);
-    url.searchParams.set('options', `-c search_path=${await freshSchema()}`);
+    const url = schemaUrl(await freshSchema());
     // both deploy the shipped diagrams at start, at the same moment
-    [a, b] = await Promise.all([startTestServer({ databaseUrl: url.toString() }), startTestServer({ databaseUrl: url.toString() })]);
+    [a, b] = await Promise.all([startTestServer({ databaseUrl: url }), startTestServer({ databaseUrl: url })]);
   });
 
   afterAll(async () => {

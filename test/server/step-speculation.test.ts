@@ -4,7 +4,7 @@
 // each of several workers sharing the file computes ahead, and so does a
 // server on PostgreSQL, which other servers may share.
 import { afterEach, describe, expect, it } from 'vitest';
-import { databaseUrl, describePostgres, freshSchema } from '../support/postgres.js';
+import { describePostgres, freshSchema, schemaUrl } from '../support/postgres.js';
 import { TOKENS } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
@@ -40,8 +40,7 @@ describe('steps computed ahead of the write lock', () => {
 
 describePostgres('steps computed ahead on PostgreSQL', () => {
   it('are computed by a server alone as well: another may share the database', async () => {
-    const url = new URL(databaseUrl);
-    url.searchParams.set('options', `-c search_path=${await freshSchema()}`);
-    expect(await speculatedSteps(1, url.toString())).toBe(3);
+    const url = schemaUrl(await freshSchema());
+    expect(await speculatedSteps(1, url)).toBe(3);
   });
 });

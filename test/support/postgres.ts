@@ -32,6 +32,13 @@ export async function freshSchema(): Promise<string> {
   return schema;
 }
 
+/** A DATABASE_URL whose connections resolve tables in `schema` (for a server or openStore, as inSchema is for a pool). */
+export function schemaUrl(schema: string): string {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
 /** pg pool options whose connections resolve tables in `schema`. */
 export const inSchema = (schema: string, max = 6) => ({ connectionString: databaseUrl, options: `-c search_path=${schema}`, max });
 

@@ -9,8 +9,7 @@ import { openStratum, type Stratum } from '../../../engine/index.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
 import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
 import { slowAfter } from '../../support/slow-store.js';
-import { erp, ManualClock, SAMPLE_RATES } from '../../support/stratum-fixture.js';
-import type { OrderEntry } from '../../../engine/api.js';
+import { enter, erp, ManualClock, order, SAMPLE_RATES } from '../../support/stratum-fixture.js';
 
 const ORDER_PROCESS = 'ship-then-invoice';
 const integration = { user: 'erp' };
@@ -20,7 +19,6 @@ describePostgres('order rules raced by two server processes on PostgreSQL', () =
   let schema: string;
   let first: Stratum;
   let slowStore: PostgresStore;
-  let slow: Stratum | undefined;
   const clock = new ManualClock();
   const orderEntry = { processKey: ORDER_PROCESS, rates: SAMPLE_RATES };
 
@@ -36,19 +34,18 @@ describePostgres('order rules raced by two server processes on PostgreSQL', () =
   afterEach(async () => {
     await first.close();
     await slowStore.close();
-    slow = undefined;
   });
 
   /** The second process, its transactions pausing after the read `pause` names; `paused` resolves at the first pause. */
   async function secondPausing(pause: (onCall: () => void) => ReturnType<typeof slowAfter>): Promise<{ stratum: Stratum; paused: () => Promise<void> }> {
     let reached: () => void = () => undefined;
     let next = new Promise<void>((resolve) => (reached = resolve));
-    slow ??= await openStratum({ store: pause(() => reached()), clock, orderEntry });
+    const slow = await openStratum({ store: pause(() => reached()), clock, orderEntry });
     return { stratum: slow, paused: () => next.then(() => void (next = new Promise<void>((resolve) => (reached = resolve)))) };
   }
 
   async function enterShippable(orderNo: string): Promise<string> {
-    await first.runtime.enterOrder(entry(orderNo), integration);
+    await enter(first.runtime, order(orderNo, 80_000));
     const [shipping] = await first.runtime.fetchAndLockJobs({ type: 'shipping', workerId: 'erp', businessKey: orderNo });
     expect(shipping).toBeDefined();
     return shipping.id;
@@ -98,7 +95,3 @@ describePostgres('order rules raced by two server processes on PostgreSQL', () =
     }
   });
 });
-
-function entry(orderNo: string): OrderEntry {
-  return { orderNo, customer: { name: 'ACME' }, amount: 80_000, currency: 'CNY', paymentTerms: 'credit', specialChange: null };
-}

@@ -22,17 +22,21 @@ describe('packed engine state', () => {
 
   it('hands a state packed ahead (outside the write lock) to the transaction that stores it, once, and packs a changed state again', () => {
     const state = { name: 'ahead', definitions: [{ id: 'Definitions_1', environment: { variables: { amount: 700_000 } } }] };
-    packStateAhead(state);
+    const ahead = packStateAhead(state);
+    expect(packStateAhead(state), 'packed once').toBe(ahead);
     const taken = packState(state);
+    expect(taken, 'the very buffer packed ahead').toBe(ahead);
     expect(unpackState(taken)).toEqual(state);
     // taken once: the next write of the same state packs it itself (equal bytes, another buffer)
     const again = packState(state);
     expect(again).not.toBe(taken);
     expect(again.equals(taken)).toBe(true);
     // keyed by content: a state changed after it was packed ahead is stored as it is now
-    packStateAhead(state);
+    const stale = packStateAhead(state);
     state.definitions[0].environment.variables.amount = 900_000;
-    expect(unpackState(packState(state))).toEqual(state);
+    const changed = packState(state);
+    expect(changed).not.toBe(stale);
+    expect(unpackState(changed)).toEqual(state);
   });
 
   it('refuses a stored state of a format it does not know instead of guessing', () => {

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseUrl, describePostgres, freshSchema } from '../../support/postgres.js';
+import { describePostgres, freshSchema, schemaUrl } from '../../support/postgres.js';
 import type { InstanceView, JobView, MessageResult, TaskView } from '../../../engine/api.js';
 import { problemOf, TEST_USERS, TOKENS, type ApiClient, type ApiResponse, type InstancePage } from '../support/client.js';
 import { deployFixtures, makeDataDir, removeDataDir, SERVER_FIXTURES, startTestServer, type TestServer } from '../support/real-server.js';
@@ -401,9 +401,8 @@ describePostgres('one order number is one order on two servers sharing PostgreSQ
   let b: TestServer;
 
   beforeAll(async () => {
-    const url = new URL(databaseUrl);
-    url.searchParams.set('options', `-c search_path=${await freshSchema()}`);
-    [a, b] = await Promise.all([startTestServer({ databaseUrl: url.toString() }), startTestServer({ databaseUrl: url.toString() })]);
+    const url = schemaUrl(await freshSchema());
+    [a, b] = await Promise.all([startTestServer({ databaseUrl: url }), startTestServer({ databaseUrl: url })]);
     await deployFixtures(a.api, 'customer-review.bpmn');
   });
 

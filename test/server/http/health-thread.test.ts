@@ -10,7 +10,7 @@ import { openStore } from '../../../engine/index.js';
 import type { Store } from '../../../engine/store/types.js';
 import { DEFAULT_HTTP_TIMEOUTS } from '../../../server/http/client-errors.js';
 import { startHealthThread, type HealthThread, type HealthThreadOptions } from '../../../server/http/health-thread.js';
-import { databaseUrl, describePostgres, freshSchema } from '../../support/postgres.js';
+import { describePostgres, freshSchema, schemaUrl } from '../../support/postgres.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -105,9 +105,8 @@ describe('the management port thread', () => {
 
 describePostgres('the management port thread on PostgreSQL', () => {
   it('answers /healthz through a pool of its own, and 503 when the database does not answer', async () => {
-    const url = new URL(databaseUrl);
-    url.searchParams.set('options', `-c search_path=${await freshSchema()}`);
-    const store = await openStore({ databaseUrl: url.toString() });
+    const url = schemaUrl(await freshSchema());
+    const store = await openStore({ databaseUrl: url });
     cleanups.push(() => store.close());
     const { url: health } = await start({ replica: store.replica!(), checkHealth: () => Promise.reject(new Error('never asked')) });
     expect((await fetch(`${health}/healthz`)).status).toBe(200);

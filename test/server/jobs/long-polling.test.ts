@@ -3,7 +3,7 @@
 // moment a job of its type appears, filters by order and variables, and a lock
 // can be extended or given back. Against the real server and shipped library.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseUrl, describePostgres, freshSchema } from '../../support/postgres.js';
+import { describePostgres, freshSchema, schemaUrl } from '../../support/postgres.js';
 import type { JobWorkers } from '../../../engine/workers/job-workers.js';
 import type { JobView } from '../../../engine/api.js';
 import { TOKENS, type ApiClient } from '../support/client.js';
@@ -153,10 +153,9 @@ describePostgres('long polling across two servers on one PostgreSQL database', (
   let b: TestServer;
 
   beforeAll(async () => {
-    const url = new URL(databaseUrl);
-    url.searchParams.set('options', `-c search_path=${await freshSchema()}`);
-    a = await startTestServer({ databaseUrl: url.toString() });
-    b = await startTestServer({ databaseUrl: url.toString() });
+    const url = schemaUrl(await freshSchema());
+    a = await startTestServer({ databaseUrl: url });
+    b = await startTestServer({ databaseUrl: url });
   });
   afterAll(async () => {
     for (const one of [a, b]) {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry, InstanceView, JobView, MessageResult, OrderChangeResult, OrderChangesView, TaskView } from '../../../engine/api.js';
 import { problemOf, TOKENS, type ApiClient } from '../support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
-import { databaseUrl, freshSchema } from '../../support/postgres.js';
+import { freshSchema, schemaUrl } from '../../support/postgres.js';
 import { DIAGRAMS_DIR } from '../../support/stratum-fixture.js';
 import { anyText, arrayWith, objectWith } from '../../support/matchers.js';
 
@@ -17,9 +17,7 @@ let api: ApiClient;
 
 beforeAll(async () => {
   // STRATUM_TEST_STORE=postgres runs the same cases on PostgreSQL
-  const url = process.env.STRATUM_TEST_STORE === 'postgres' ? new URL(databaseUrl) : undefined;
-  url?.searchParams.set('options', `-c search_path=${await freshSchema()}`);
-  server = await startTestServer(url ? { databaseUrl: url.toString() } : {});
+  server = await startTestServer(process.env.STRATUM_TEST_STORE === 'postgres' ? { databaseUrl: schemaUrl(await freshSchema()) } : {});
   api = server.api;
 });
 afterAll(async () => {
