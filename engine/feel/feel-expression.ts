@@ -239,7 +239,11 @@ function feelLiteral(value: unknown): string {
     const entries = Object.entries(value).map(([key, entry]) => `${FEEL_NAME.test(key) ? key : JSON.stringify(key)}: ${feelLiteral(entry)}`);
     return `{${entries.join(', ')}}`;
   }
-  // a number, boolean, date or duration as JavaScript prints it (feelin's dates and durations print as ISO 8601)
+  return printed(value);
+}
+
+/** A number, boolean, date or duration as JavaScript prints it (feelin's dates and durations print as ISO 8601). */
+function printed(value: unknown): string {
   return String(value);
 }
 
