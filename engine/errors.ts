@@ -3,7 +3,7 @@
 
 export type ErrorCode =
   | 'not-found' // 404
-  | 'conflict' // 409: no longer open, idempotency key reused with another body, concurrent change
+  | 'conflict' // 409: no longer open, idempotency key reused with another body, concurrent change (see `lostRace`)
   | 'forbidden' // 403
   | 'invalid' // 422: a deployment or request that is well-formed but not acceptable
   | 'bad-request' // 400
@@ -25,17 +25,31 @@ export interface FieldProblem {
 }
 
 export class StratumError extends Error {
+  /**
+   * A lost race, not a refusal: the transaction read data another one changed or inserted before it committed
+   * (a revision check, a concurrent duplicate insert, a deadlock or serialization failure), so running it again
+   * reads the winner's data and may succeed. Stays inside the engine: no HTTP answer shows it.
+   */
+  readonly retryable: boolean;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
     /** `errors`: the fields at fault; `reason`: a stable word for the kind of refusal (e.g. `called-process`). */
     readonly details?: { findings?: Finding[]; errors?: FieldProblem[]; reason?: string; [key: string]: unknown },
+    options: { retryable?: boolean } = {},
   ) {
     super(message);
     this.name = 'StratumError';
+    this.retryable = options.retryable ?? false;
   }
 }
 
 export const notFound = (message: string) => new StratumError('not-found', message);
 export const conflict = (message: string, details?: StratumError['details']) => new StratumError('conflict', message, details);
+/** A conflict that a lost race caused (see `StratumError.retryable`); every other conflict is a refusal. */
+export const lostRace = (message: string, details?: StratumError['details']) => new StratumError('conflict', message, details, { retryable: true });
+/** The rule of every retry loop: only a lost race is worth running again; a refusal would refuse again. */
+export const isRetryableConflict = (error: unknown): error is StratumError =>
+  error instanceof StratumError && error.code === 'conflict' && error.retryable;
 export const forbidden = (message: string) => new StratumError('forbidden', message);

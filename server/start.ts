@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { loadRateTable, openStore, openStratum, parseRateTable, type RateTable, type Stratum, type Store } from '../engine/index.js';
 import type { DeployOptions } from '../engine/api.js';
-import { StratumError } from '../engine/errors.js';
+import { isRetryableConflict, StratumError } from '../engine/errors.js';
 import { createApp } from './app.js';
 import { AcceptDrain } from './http/accept-drain.js';
 import { startHealthThread, type HealthThread } from './http/health-thread.js';
@@ -173,7 +173,7 @@ export async function deployDiagrams(stratum: Stratum, dir: string, logger: Logg
       logger.info({ dir, deployed: result.deployed, warnings: result.warnings.length }, 'diagrams deployed');
       return;
     } catch (error) {
-      if (error instanceof StratumError && error.code === 'conflict' && attempt < 5) {
+      if (isRetryableConflict(error) && attempt < 5) {
         logger.info({ dir, attempt }, 'another server deployed the diagrams at the same time; trying again');
         await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
         continue;

@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { BpmnFile, DecisionDetail, DecisionSummary, DeployOptions, DeployResult, Library, ProcessDetail, ProcessSummary } from '../api.js';
 import { parseBpmn } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
-import { StratumError, type Finding } from '../errors.js';
+import { isRetryableConflict, StratumError, type Finding } from '../errors.js';
 import { isDmnSource, readDmnSources } from '../lint/dmn-sources.js';
 import { xmlFollowsHouseRules } from '../lint/house-rules.js';
 import { lintSources, parseSources } from '../lint/lint-bpmn.js';
@@ -54,7 +54,7 @@ export class ProcessLibrary implements Library {
       try {
         return await this.insertChangedVersions(analysed, decisions, options, deploymentId, deployedAt);
       } catch (error) {
-        if (!(error instanceof StratumError && error.code === 'conflict') || attempt >= 3) throw error;
+        if (!isRetryableConflict(error) || attempt >= 3) throw error;
       }
     }
   }

@@ -6,7 +6,7 @@
 // Cancelling the order closes its incidents. The history says who did what.
 import { randomUUID } from 'node:crypto';
 import type { Clock, IncidentQuery, IncidentRetry, IncidentView } from '../api.js';
-import { conflict, notFound, StratumError } from '../errors.js';
+import { conflict, lostRace, notFound, StratumError } from '../errors.js';
 import type { HistoryRow, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import type { StepAction } from './instance-step.js';
 import type { QueuedStep } from './step-executor.js';
@@ -186,7 +186,7 @@ export class Incidents {
 
   private async close(tx: StoreTx, incident: IncidentRow, actor: string, data: Record<string, unknown>): Promise<void> {
     if (!(await tx.resolveIncident(incident.id, { resolvedAt: this.now(), resolvedBy: actor, resolution: 'retried' }))) {
-      throw new StratumError('conflict', `incident ${incident.id} was resolved concurrently`, { retryable: true });
+      throw lostRace(`incident ${incident.id} was resolved concurrently`);
     }
     await tx.appendHistory([this.entry(incident.instanceId, actor, 'incident.resolved', incident, data)]);
   }

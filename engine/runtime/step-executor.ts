@@ -16,7 +16,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { Clock, SpeculationEvent, StepEvent } from '../api.js';
-import { notFound, StratumError } from '../errors.js';
+import { isRetryableConflict, lostRace, notFound, StratumError } from '../errors.js';
 import { recordOrderEvents } from '../events/order-events.js';
 import type { FeelInput } from '../feel/feel-expression.js';
 import { settleOrderChanges } from '../orders/order-change.js';
@@ -155,7 +155,11 @@ export class StepExecutor {
     return keptTrees.run(kept, call);
   }
 
-  /** A transaction, retried when it lost an optimistic race or a concurrent duplicate insert. */
+  /**
+   * A transaction, retried when it lost a race (`isRetryableConflict`: a revision check, a concurrent duplicate
+   * insert, a deadlock). A refusal (a task no longer open, an order change open, …) is thrown at once: running
+   * the step again would read the same rows and refuse again.
+   */
   async inTransaction<T>(work: (tx: StoreTx) => Promise<T>, speculation?: Speculation): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const pending: Pending = new Map();
@@ -183,9 +187,8 @@ export class StepExecutor {
         if (events) this.events.emit('order-events', events);
         return result;
       } catch (error) {
-        // Lost an optimistic race or inserted a duplicate concurrently: the retry sees the winner's data.
-        const retryable = error instanceof StratumError && error.code === 'conflict';
-        if (!retryable || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
+        // Lost a race: the retry sees the winner's data.
+        if (!isRetryableConflict(error) || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
       }
     }
   }
@@ -353,7 +356,7 @@ export class StepExecutor {
     const revision = row.revision + 1;
     const updated = { ...row, revision, updatedAt: this.rows.nowIso() };
     const saved = await tx.updateInstance(updated);
-    if (!saved) throw new StratumError('conflict', `instance ${row.id} was changed concurrently`, { retryable: true });
+    if (!saved) throw lostRace(`instance ${row.id} was changed concurrently`);
     this.movedRoot(tx, row.rootId, updated);
     return revision;
   }

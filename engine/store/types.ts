@@ -399,6 +399,10 @@ export interface OutboxTx {
   pruneDelivered(before: string, limit: number): Promise<{ deliveries: number; attempts: number; events: number }>;
 }
 
+/**
+ * A write that finds its row already there (a duplicate key of any insert, a wait id another instance holds)
+ * throws a `lostRace` conflict (errors.ts): another transaction inserted it first, and a retry reads it.
+ */
 export interface StoreTx {
   /** Order events and webhook deliveries. */
   readonly outbox: OutboxTx;
@@ -530,7 +534,8 @@ export interface Store {
   migrate(): Promise<void>;
   /**
    * Runs `work` in one database transaction: all of it commits, or none of it.
-   * Transactions never interleave on one connection.
+   * Transactions never interleave on one connection. A deadlock or serialization
+   * failure rolls it back with a `lostRace` conflict (PostgreSQL).
    */
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Reads outside an explicit transaction (still a consistent snapshot per call). */

@@ -137,6 +137,25 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     expect(await first.runtime.findTasks({ businessKey: orderNo })).toEqual([]);
   });
 
+  it('answers a start repeated with its Idempotency-Key on the other process, while the first commits, with the first start (the loser of the key retries)', async () => {
+    const xml = readFileSync(fileURLToPath(new URL('../../fixtures/engine/parallel-separated-review.bpmn', import.meta.url)), 'utf8');
+    await first.library.deploy([{ name: 'parallel-separated-review.bpmn', xml }], { user: 'test' });
+    // Widen the race: the repeat reads "no such key" and pauses; the first start commits the key then. The repeat's
+    // insert finds the key taken (a lost race, not a refusal), and its retry reads the first start's instance.
+    let looked: () => void = () => undefined;
+    const store = slowAfter(secondStore, 'getIdempotency', 150, () => looked());
+    const slow = await openStratum({ store, clock });
+    const start = (runtime: Stratum['runtime']) => runtime.start('parallel-review', {
+      businessKey: 'PG-KEY', user: 'test', idempotency: { scope: 'start:parallel-review', key: 'k-1', requestHash: 'same' },
+    });
+    const repeatLooked = new Promise<void>((resolve) => (looked = resolve));
+    const [repeat, original] = await Promise.all([start(slow.runtime), repeatLooked.then(() => start(first.runtime))]);
+    expect(original.created).toBe(true);
+    expect(repeat).toMatchObject({ created: false, instance: { id: original.instance.id } });
+    const { items } = await first.runtime.findInstances({ businessKey: 'PG-KEY', processKey: 'parallel-review' });
+    expect(items.map((instance) => instance.id)).toEqual([original.instance.id]);
+  });
+
   it('lets exactly one of two processes complete the same task', async () => {
     await enter(first.runtime, order('PG-RACE', 700_000));
     const [task] = await first.runtime.findTasks({ businessKey: 'PG-RACE' });

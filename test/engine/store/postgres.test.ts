@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { databaseUrl, freshSchema, inSchema, postgresAdmin as admin, postgresRequired, postgresUnreachable } from '../../support/postgres.js';
-import { StratumError } from '../../../engine/errors.js';
+import { isRetryableConflict, StratumError } from '../../../engine/errors.js';
 import { openStore } from '../../../engine/store/open.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
 import { POSTGRES_MIGRATIONS } from '../../../engine/store/postgres-schema.js';
@@ -224,7 +224,8 @@ if (unreachable) {
         const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
         expect(lost).toHaveLength(1);
         expect(lost[0].reason).toBeInstanceOf(StratumError);
-        expect(lost[0].reason).toMatchObject({ code: 'conflict', details: { retryable: true } });
+        expect(lost[0].reason).toMatchObject({ code: 'conflict', retryable: true, details: { postgresCode: '40P01' } });
+        expect(isRetryableConflict(lost[0].reason)).toBe(true);
         const won = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<string>).value;
         const loser = won === 'a' ? 'b' : 'a';
         expect(await one.read((tx) => tx.getInstance(won))).toMatchObject({ revision: 2 });

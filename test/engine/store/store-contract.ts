@@ -1,7 +1,7 @@
 // The contract every Store implementation passes (SQLite and PostgreSQL).
 // Each test gets a fresh, migrated, empty store from `makeStore`.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StratumError } from '../../../engine/errors.js';
+import { isRetryableConflict, StratumError } from '../../../engine/errors.js';
 import type {
   DecisionVersionRow,
   HistoryRow,
@@ -162,6 +162,13 @@ async function expectStratumError(promise: Promise<unknown>, code: StratumError[
   return error as StratumError;
 }
 
+/** A write that found its row already there: a conflict the step executor retries (another transaction inserted it first). */
+async function expectLostRace(promise: Promise<unknown>): Promise<StratumError> {
+  const error = await expectStratumError(promise, 'conflict');
+  expect(isRetryableConflict(error), error.message).toBe(true);
+  return error;
+}
+
 /** Deploys order-to-cash v1 and starts instances with the given ids (FKs need both). */
 async function seed(store: Store, ...instances: InstanceRow[]): Promise<void> {
   await store.transaction(async (tx) => {
@@ -241,10 +248,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it('refuses a second deployment of the same key and version with a conflict, keeping the first', async () => {
         await store.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1)));
-        const error = await expectStratumError(
-          store.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1, { xml: '<other/>' }))),
-          'conflict',
-        );
+        const error = await expectLostRace(store.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1, { xml: '<other/>' }))));
         expect(error.message).toContain('order-to-cash');
         expect((await store.read((tx) => tx.getVersion('order-to-cash', 1)))?.xml).toBe(versionRow('order-to-cash', 1).xml);
       });
@@ -279,7 +283,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it('refuses a second row for the same decision and version with a conflict, keeping the first', async () => {
         await store.transaction((tx) => tx.insertDecisionVersion(decisionRow('dish', 1)));
-        const error = await expectStratumError(store.transaction((tx) => tx.insertDecisionVersion(decisionRow('dish', 1, { xml: '<other/>' }))), 'conflict');
+        const error = await expectLostRace(store.transaction((tx) => tx.insertDecisionVersion(decisionRow('dish', 1, { xml: '<other/>' }))));
         expect(error.message).toContain('dish');
         expect((await store.read((tx) => tx.getDecisionVersion('dish', 1)))?.xml).toBe(decisionRow('dish', 1).xml);
       });
@@ -318,7 +322,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it('refuses a second instance with the same id', async () => {
         await seed(store, instanceRow('i1'));
-        await expectStratumError(store.transaction((tx) => tx.insertInstance(instanceRow('i1'))), 'conflict');
+        await expectLostRace(store.transaction((tx) => tx.insertInstance(instanceRow('i1'))));
       });
 
       it('updates an instance whose stored revision is one less, and refuses a stale revision', async () => {
@@ -557,7 +561,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           store.transaction((tx) => tx.replaceWaits('i1', [waitRow('w', 'i1'), waitRow('w', 'i1')])),
           'invalid',
         );
-        await expectStratumError(store.transaction((tx) => tx.replaceWaits('i1', [waitRow('taken', 'i1')])), 'conflict');
+        await expectLostRace(store.transaction((tx) => tx.replaceWaits('i1', [waitRow('taken', 'i1')])));
         expect((await store.read((tx) => tx.getWait('taken')))?.instanceId).toBe('i2');
         expect(await store.read((tx) => tx.findWaits({ instanceId: 'i1' }))).toEqual([]);
       });
@@ -882,7 +886,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.transaction((tx) => tx.insertIdempotency(row));
         expect(await store.read((tx) => tx.getIdempotency('order', 'SO-4711'))).toEqual(row);
         expect(await store.read((tx) => tx.getIdempotency('start:order-to-cash', 'SO-4711'))).toBeUndefined();
-        await expectStratumError(store.transaction((tx) => tx.insertIdempotency({ ...row, requestHash: 'h2', instanceId: 'i2' })), 'conflict');
+        await expectLostRace(store.transaction((tx) => tx.insertIdempotency({ ...row, requestHash: 'h2', instanceId: 'i2' })));
         expect(await store.read((tx) => tx.getIdempotency('order', 'SO-4711'))).toEqual(row);
         // the same key in another scope is another key
         await store.transaction((tx) => tx.insertIdempotency({ ...row, scope: 'start:order-to-cash', instanceId: 'i2' }));
@@ -903,6 +907,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(lost).toHaveLength(1);
         expect(lost[0].reason).toBeInstanceOf(StratumError);
         expect((lost[0].reason as StratumError).code).toBe('conflict');
+        expect(isRetryableConflict(lost[0].reason)).toBe(true);
         const stored = await store.read((tx) => tx.getIdempotency('order', 'SO-1'));
         expect(stored?.instanceId).toBe((won[0]).value);
       });
@@ -1052,7 +1057,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.transaction((tx) => tx.insertOrder(row));
         expect(await store.read((tx) => tx.getOrder('SO-1'))).toEqual(row);
         expect(await store.read((tx) => tx.getOrder('SO-2'))).toBeUndefined();
-        await expectStratumError(store.transaction((tx) => tx.insertOrder(orderRow('SO-1', 'i2'))), 'conflict');
+        await expectLostRace(store.transaction((tx) => tx.insertOrder(orderRow('SO-1', 'i2'))));
         expect((await store.read((tx) => tx.getOrder('SO-1')))?.instanceId).toBe('i1');
       });
 
@@ -1091,7 +1096,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         });
         expect(await store.read((tx) => tx.orderChanges('SO-1'))).toEqual([a, b]);
         expect(await store.read((tx) => tx.orderChanges('SO-3'))).toEqual([]);
-        await expectStratumError(store.transaction((tx) => tx.insertOrderChange(changeRow('SO-1', 'a', 3))), 'conflict');
+        await expectLostRace(store.transaction((tx) => tx.insertOrderChange(changeRow('SO-1', 'a', 3))));
         await store.transaction((tx) => tx.updateOrderChange({ ...b, status: 'approved', settledAt: at(9) }));
         expect(await store.read((tx) => tx.orderChanges('SO-1'))).toEqual([a, { ...b, status: 'approved', settledAt: at(9) }]);
         expect((await store.read((tx) => tx.orderChanges('SO-2')))[0]?.status).toBe('open');
