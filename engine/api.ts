@@ -714,6 +714,7 @@ export interface StepEvent {
   action: 'start' | 'complete-task' | 'complete-job' | 'fail-job' | 'message' | 'timer' | 'cancel' | 'call-return' | 'incident-retry' | 'message-expiry';
   processKey: string;
   durationMs: number;
+  /** `conflict`: the step ended in a 409, a refusal or a race lost on every attempt (docs/engine.md); one event however many attempts. */
   outcome: 'ok' | 'conflict' | 'error';
 }
 

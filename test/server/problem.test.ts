@@ -1,6 +1,6 @@
 // Engine errors become problem details with the right status.
 import { describe, expect, it } from 'vitest';
-import { StratumError } from '../../engine/errors.js';
+import { lostRace, StratumError } from '../../engine/errors.js';
 import { HttpProblem, toHttpProblem } from '../../server/problem.js';
 
 describe('toHttpProblem', () => {
@@ -9,6 +9,13 @@ describe('toHttpProblem', () => {
     expect(statuses).toEqual([404, 409, 403, 422, 400]);
     const findings = [{ elementId: 'Gateway_1', rule: 'exclusive-gateway-default', severity: 'error' as const, message: 'no default flow' }];
     expect(toHttpProblem(new StratumError('invalid', 'bad', { findings })).toProblem()).toMatchObject({ status: 422, detail: 'bad', findings });
+  });
+
+  it('answers a race lost on every attempt as a plain conflict: the race flag and the database code stay inside', () => {
+    const lost = lostRace('transaction rolled back by PostgreSQL, retry it (deadlock detected)', { postgresCode: '40P01' });
+    expect(toHttpProblem(lost).toProblem()).toEqual({
+      type: 'https://stratum.dev/problems/conflict', title: 'Conflict', status: 409, detail: 'transaction rolled back by PostgreSQL, retry it (deadlock detected)',
+    });
   });
 
   it('hides the message of anything unexpected behind a 500', () => {

@@ -167,6 +167,22 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     expect((results.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict' });
   });
 
+  it('tells the loser of two completions of one job on two processes that it is no longer open (409, answered without a retry)', async () => {
+    await enter(first.runtime, order('PG-JOB-TWICE', 100));
+    const [job] = await first.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'erp' });
+    // Widen the race: the second completion finds the job open and pauses; the first completes it then.
+    let found: () => void = () => undefined;
+    const store = slowAfter(secondStore, 'getWait', 150, () => found(), (_id, options) => options?.lock !== true);
+    const slow = await openStratum({ store, clock });
+    const jobFound = new Promise<void>((resolve) => (found = resolve));
+    const results = await Promise.allSettled([
+      slow.runtime.completeJob(job.id, {}, erp, 'erp'),
+      jobFound.then(() => first.runtime.completeJob(job.id, {}, erp, 'erp')),
+    ]);
+    expect(results[1].status).toBe('fulfilled');
+    expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict', message: `job ${job.id} is no longer open` });
+  });
+
   it('hands a job to only one of two workers fetching through different processes at once', async () => {
     await enter(first.runtime, order('PG-JOB', 100));
     const [a, b] = await Promise.all([
