@@ -115,7 +115,7 @@ export class SqliteStore implements Store {
     }
     this.writer = new SqliteConnection(db);
     const checkpoint = this.path === ':memory:' ? 'off' : (options.checkpoint ?? walCheckpointSettings(process.env.STRATUM_SQLITE_CHECKPOINT));
-    if (checkpoint !== 'off') this.checkpointer = WalCheckpointer.start(this.path, checkpoint, db);
+    if (checkpoint !== 'off') this.checkpointer = new WalCheckpointer(this.path, checkpoint, db);
     this.queueKey = this.path === ':memory:' ? null : realpathSync(this.path);
     this.queue = acquireQueue(this.queueKey);
   }

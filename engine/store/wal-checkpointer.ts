@@ -20,22 +20,22 @@ import { walFrames } from './wal-size.js';
 const CLOSE_WAIT_MS = 5000;
 
 export class WalCheckpointer {
+  private worker: Worker | undefined;
+  private exited: Promise<void> = Promise.resolve();
   private closing = false;
   private failed = false;
-  private readonly exited: Promise<void>;
+  private readonly counts = new Float64Array(new SharedArrayBuffer(STAT.length * Float64Array.BYTES_PER_ELEMENT));
   private readonly pageSize: number;
   /** The write connection's wal_autocheckpoint is on. */
   private commitsCheckpoint = false;
   private commitFallbacks = 0;
 
-  private constructor(
-    private readonly worker: Worker,
-    private readonly counts: Float64Array,
+  /** Turns `writer`'s own checkpoints off; the thread that makes them instead starts once the WAL first reaches the threshold. */
+  constructor(
     private readonly path: string,
     private readonly settings: WalCheckpointSettings,
     private readonly writer: Database.Database,
   ) {
-    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     writer.pragma('wal_autocheckpoint = 0');
     // a WAL copied to its end starts over at the next commit, which cuts the file to what it writes: the
     // file's size then counts the WAL's frames (wal-size.ts), and a burst's WAL does not stay on disk
@@ -43,29 +43,12 @@ export class WalCheckpointer {
     this.pageSize = writer.pragma('page_size', { simple: true }) as number;
   }
 
-  /** Turns `writer`'s own checkpoints off and starts the thread that makes them instead. */
-  static start(path: string, settings: WalCheckpointSettings, writer: Database.Database): WalCheckpointer {
-    const stats = new SharedArrayBuffer(STAT.length * Float64Array.BYTES_PER_ELEMENT);
-    const data: WalCheckpointThreadData = { path, settings, stats };
-    const worker = startThreadModule(new URL('./wal-checkpoint-thread.ts', import.meta.url), data);
-    // the thread never keeps the process alive: an unclosed store does not either
-    worker.unref();
-    const checkpointer = new WalCheckpointer(worker, new Float64Array(stats), path, settings, writer);
-    const fail = () => {
-      if (checkpointer.closing) return;
-      // without its thread the WAL would grow without bound: commits checkpoint again, for good
-      checkpointer.failed = true;
-      checkpointer.switchCommits(true);
-    };
-    worker.on('error', fail);
-    worker.on('exit', fail);
-    return checkpointer;
-  }
-
   /** After each commit of the write connection (a stat of the WAL): commits checkpoint from the limit until the WAL starts over. */
   afterCommit(): void {
     if (this.failed) return;
     const frames = walFrames(this.path, this.pageSize);
+    // started when there is something to copy: a store that never writes that much (a test's) costs no thread
+    if (!this.worker && frames >= this.settings.pages) this.startThread();
     if (!this.commitsCheckpoint && frames >= this.settings.limitPages) {
       this.commitFallbacks++;
       this.switchCommits(true);
@@ -80,10 +63,28 @@ export class WalCheckpointer {
 
   async close(): Promise<void> {
     this.closing = true;
+    if (!this.worker) return;
     this.worker.postMessage('close');
-    const timeout = setTimeout(() => void this.worker.terminate(), CLOSE_WAIT_MS);
+    const timeout = setTimeout(() => void this.worker?.terminate(), CLOSE_WAIT_MS);
     await this.exited;
     clearTimeout(timeout);
+  }
+
+  private startThread(): void {
+    const data: WalCheckpointThreadData = { path: this.path, settings: this.settings, stats: this.counts.buffer };
+    const worker = startThreadModule(new URL('./wal-checkpoint-thread.ts', import.meta.url), data);
+    this.worker = worker;
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    // the thread never keeps the process alive: an unclosed store does not either
+    worker.unref();
+    const fail = () => {
+      if (this.closing || this.failed) return;
+      // without its thread the WAL would grow without bound: commits checkpoint again, for good
+      this.failed = true;
+      this.switchCommits(true);
+    };
+    worker.on('error', fail);
+    worker.on('exit', fail);
   }
 
   private switchCommits(on: boolean): void {
