@@ -2,14 +2,14 @@
 // database file (STRATUM_SQLITE_CHECKPOINT), and the counts it keeps.
 
 export interface WalCheckpointSettings {
-  /** Frames not yet copied into the database file after which a PASSIVE checkpoint runs. */
+  /** Frames in the WAL (since it last started over) from which PASSIVE checkpoints run until all is copied. */
   pages: number;
   /**
-   * Frames since the WAL was last reset: from half of it a TRUNCATE checkpoint waits for writers and readers;
+   * Frames in the WAL: from half of it a TRUNCATE checkpoint waits a little for the writer and readers;
    * from all of it the store's commits checkpoint themselves until the WAL starts over.
    */
   limitPages: number;
-  /** How often the WAL's counts are read. */
+  /** How often the WAL's size is looked at. */
   intervalMs: number;
   /** How long a TRUNCATE checkpoint waits for the write lock and for readers before it gives up until the next round. */
   escalationWaitMs: number;
@@ -36,7 +36,7 @@ export function walCheckpointSettings(value: string | undefined): WalCheckpointS
 
 /** Checkpoints of the background checkpointer since the store opened. */
 export interface WalCheckpointStats {
-  /** Checkpoints that ran, by mode; `busy`: did not run (another process's checkpoint, or the wait ran out). */
+  /** Checkpoints by mode; `busy`: SQLite found one busy (another process's ran, or a TRUNCATE's wait ran out: it copied what it could). */
   runs: Record<'passive' | 'truncate', { done: number; busy: number }>;
   /** Frames copied into the database file. */
   frames: number;
