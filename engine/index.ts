@@ -4,6 +4,7 @@
 export * from './api.js';
 export { StratumError } from './errors.js';
 export type { Store } from './store/types.js';
+export type { WalCheckpointStats } from './store/wal-checkpoint-settings.js';
 
 export { openStratum } from './stratum.js';
 export { openStore, type StoreConfig } from './store/open.js';

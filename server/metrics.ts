@@ -2,7 +2,7 @@
 // steps from `stratum.events`, and the default process metrics.
 import type { EventEmitter } from 'node:events';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { EngineCacheEvent, ReplayEvent, SpeculationEvent, StepEvent, ViewCacheEvent } from '../engine/index.js';
+import type { EngineCacheEvent, ReplayEvent, SpeculationEvent, StepEvent, ViewCacheEvent, WalCheckpointStats } from '../engine/index.js';
 import type { AdmissionQueue } from './http/admission.js';
 
 export class Metrics {
@@ -147,6 +147,51 @@ export class Metrics {
       collect() {
         this.reset();
         for (const [reason, count] of Object.entries(queue.rejected)) this.inc({ reason }, count);
+      },
+    });
+  }
+
+  /** What the SQLite store's background WAL checkpointer did (engine/store/wal-checkpointer.ts), read when scraped. */
+  watchWalCheckpoints(stats: () => WalCheckpointStats): void {
+    const registers = [this.registry];
+    // the checkpointer keeps the running totals; a scrape copies them
+    new Counter({
+      name: 'stratum_sqlite_checkpoints_total',
+      help: 'WAL checkpoints of the background checkpointer by mode (passive, truncate once the WAL nears its limit) and result (done, or busy: another process checkpointed, or the wait ran out).',
+      labelNames: ['mode', 'result'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [mode, { done, busy }] of Object.entries(stats().runs)) {
+          this.inc({ mode, result: 'done' }, done);
+          this.inc({ mode, result: 'busy' }, busy);
+        }
+      },
+    });
+    new Counter({
+      name: 'stratum_sqlite_checkpointed_frames_total',
+      help: 'WAL frames (pages) the background checkpointer copied into the database file.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(stats().frames);
+      },
+    });
+    new Gauge({
+      name: 'stratum_sqlite_checkpoint_last_duration_seconds',
+      help: 'Duration of the last checkpoint the background checkpointer ran (copying and fsyncs), outside any commit.',
+      registers,
+      collect() {
+        this.set(stats().lastDurationMs / 1000);
+      },
+    });
+    new Counter({
+      name: 'stratum_sqlite_checkpoint_commit_fallbacks_total',
+      help: 'Times the WAL reached its limit (STRATUM_SQLITE_CHECKPOINT) before the background checkpointer emptied it, so that commits checkpointed themselves until it started over.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(stats().commitFallbacks);
       },
     });
   }

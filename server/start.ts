@@ -83,6 +83,8 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     routeHints: routed,
     acceptDrain,
   });
+  const walCheckpoints = store.walCheckpoints?.();
+  if (walCheckpoints) metrics.watchWalCheckpoints(() => store.walCheckpoints?.() ?? walCheckpoints);
   // slow clients cannot hold connections open for long; idle ones close silently
   const timeouts = config.timeouts ?? DEFAULT_HTTP_TIMEOUTS;
   const server = createServer(serverOptions(timeouts), app);

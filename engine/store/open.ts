@@ -41,10 +41,13 @@ export function replicaOf(config: StoreConfig): StoreReplica {
   return url ? { kind: 'postgres', config: { connectionString: url } } : { kind: 'sqlite', dataDir: config.dataDir ?? './data', busyTimeoutMs: DEFAULT_BUSY_TIMEOUT_MS };
 }
 
-/** Opens another connection to a store that `Store.replica()` described (a replay worker process reads through it; no migration). */
+/**
+ * Opens another connection to a store that `Store.replica()` described (a replay worker process reads through it; no migration).
+ * It only reads, so it needs no WAL checkpointer of its own: the store that writes runs one.
+ */
 export function openReplica(replica: StoreReplica): Store {
   return replica.kind === 'sqlite'
-    ? new SqliteStore({ dataDir: replica.dataDir, busyTimeoutMs: replica.busyTimeoutMs, readConnections: 0 })
+    ? new SqliteStore({ dataDir: replica.dataDir, busyTimeoutMs: replica.busyTimeoutMs, readConnections: 0, checkpoint: 'off' })
     : new PostgresStore(replica.config, { readPoolSize: 2 });
 }
 

@@ -21,6 +21,8 @@ import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { orderSelect, type OrderTables } from './order-filter.js';
 import { TransactionQueue } from './transaction-queue.js';
 import { TxGuard } from './tx-guard.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
+import { walCheckpointSettings, type WalCheckpointSettings, type WalCheckpointStats } from './wal-checkpoint-settings.js';
 import type {
   DecisionVersionRow,
   HistoryEventFilter,
@@ -52,6 +54,12 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Read-only connections that serve `read()` beside the writer (default 2; an in-memory database has none). */
   readConnections?: number;
+  /**
+   * Who copies the WAL into the database file: a background thread (wal-checkpointer.ts) at these settings,
+   * or, `off`, the commit that takes it past 1000 pages (SQLite's default; a store that only reads needs no
+   * thread). Default: STRATUM_SQLITE_CHECKPOINT (wal-checkpoint-settings.ts). An in-memory database has no WAL.
+   */
+  checkpoint?: WalCheckpointSettings | 'off';
 }
 
 /** How long a connection waits for another process's lock on the file before it gives up. */
@@ -81,6 +89,7 @@ export class SqliteStore implements Store {
   private readonly dataDir: string;
   private closed = false;
   private readonly jobSignals = new EventEmitter().setMaxListeners(0);
+  private readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
     this.dataDir = options.dataDir;
@@ -105,6 +114,8 @@ export class SqliteStore implements Store {
       throw error;
     }
     this.writer = new SqliteConnection(db);
+    const checkpoint = this.path === ':memory:' ? 'off' : (options.checkpoint ?? walCheckpointSettings(process.env.STRATUM_SQLITE_CHECKPOINT));
+    if (checkpoint !== 'off') this.checkpointer = new WalCheckpointer(this.path, checkpoint, db);
     this.queueKey = this.path === ':memory:' ? null : realpathSync(this.path);
     this.queue = acquireQueue(this.queueKey);
   }
@@ -178,6 +189,11 @@ export class SqliteStore implements Store {
     return async () => void this.jobSignals.off('job', listener);
   }
 
+  /** What the background checkpointer did; undefined without one (`off`, in memory). */
+  walCheckpoints(): WalCheckpointStats | undefined {
+    return this.checkpointer?.stats();
+  }
+
   storedJson(value: unknown): string {
     return JSON.stringify(value);
   }
@@ -187,6 +203,8 @@ export class SqliteStore implements Store {
     await Promise.all([this.queue.drain(), ...this.readers.map((reader) => reader.queue.drain())]);
     if (this.closed) return;
     this.closed = true;
+    // before the connections: the last connection to close copies what is left and removes the WAL
+    await this.checkpointer?.close();
     for (const reader of this.readers) reader.connection.close();
     this.writer.close();
     releaseQueue(this.queueKey);
@@ -222,6 +240,7 @@ export class SqliteStore implements Store {
       const result = await work(tx);
       tx.finish();
       this.commit(connection);
+      if (writable) this.checkpointer?.afterCommit();
       for (const jobType of tx.fetchableJobTypes) committedJobTypes?.add(jobType);
       return result;
     } catch (error) {

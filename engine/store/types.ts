@@ -1,4 +1,5 @@
 import type { PageAfter } from './page-cursor.js';
+import type { WalCheckpointStats } from './wal-checkpoint-settings.js';
 
 // The Store contract: everything the library and the runtime persist. Timestamps
 // are ISO 8601 with a time zone and come back as `toISOString()`. Both
@@ -562,6 +563,8 @@ export interface Store {
    * transaction finds it done.
    */
   prepareState?(state: unknown): void;
+  /** SQLite: what its background WAL checkpointer did (undefined without one); /metrics shows it. */
+  walCheckpoints?(): WalCheckpointStats | undefined;
 }
 
 /** Plain data (it is sent to a replay worker process): the SQLite file's folder, or the PostgreSQL pool configuration. */

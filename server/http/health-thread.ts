@@ -2,10 +2,7 @@
 // the main thread knows: its metrics, the store's health when the thread has no
 // connection of its own, and, by a heartbeat, that its event loop runs. In
 // `npm start`'s primary it also shares the roster of the worker processes.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startThreadModule } from '../../engine/thread-module.js';
 import type { StoreReplica } from '../../engine/store/types.js';
 import type { HttpTimeouts } from './client-errors.js';
 import type { HealthWorkerData } from './health-worker.js';
@@ -49,15 +46,7 @@ export async function startHealthThread(options: HealthThreadOptions): Promise<H
   tick();
   const data: HealthWorkerData = { port: options.port, host: options.host, replica: options.replica ?? null, heartbeat, stallMs: options.stallMs ?? STALL_MS, timeouts: options.timeouts,
     workers: options.roster?.data ?? null };
-  // the compiled .js beside this module, or, where the TypeScript sources run (tsx, vitest), the .ts
-  // through tsx's loader, registered in the thread itself (a worker thread does not inherit it)
-  const worker = import.meta.url.endsWith('.ts')
-    ? new Worker(
-        `import(${JSON.stringify(tsxEsmApi())})` +
-          `.then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./health-worker.ts', import.meta.url).href)}); })`,
-        { eval: true, workerData: data },
-      )
-    : new Worker(fileURLToPath(new URL('./health-worker.js', import.meta.url)), { workerData: data });
+  const worker = startThreadModule(new URL('./health-worker.ts', import.meta.url), data);
   const timer = setInterval(tick, HEARTBEAT_MS);
   timer.unref();
   const unwatch = options.roster?.onChange((states) => worker.postMessage({ type: 'workers', states } satisfies HealthThreadRequest));
@@ -110,11 +99,4 @@ export async function startHealthThread(options: HealthThreadOptions): Promise<H
       clearTimeout(timeout);
     },
   };
-}
-
-/** tsx's ESM API module (its `import` export; require.resolve would name the CommonJS one). */
-function tsxEsmApi(): string {
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return new URL(exports['./esm/api'].import.default, pathToFileURL(manifest)).href;
 }

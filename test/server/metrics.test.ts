@@ -65,4 +65,22 @@ describe('Metrics', () => {
       'stratum_engine_speculation_total',
     ]);
   });
+
+  it('shows what the SQLite WAL checkpointer did, as it stands when scraped', async () => {
+    const metrics = new Metrics();
+    const stats = { runs: { passive: { done: 3, busy: 1 }, truncate: { done: 0, busy: 0 } }, frames: 2500, pendingFrames: 0, lastDurationMs: 12, commitFallbacks: 0 };
+    metrics.watchWalCheckpoints(() => stats);
+    stats.runs.passive.done = 4;
+    stats.frames = 3100;
+    const lines = (await metrics.text()).split('\n').filter((line) => line.startsWith('stratum_sqlite_'));
+    expect(lines).toEqual([
+      'stratum_sqlite_checkpoints_total{mode="passive",result="done"} 4',
+      'stratum_sqlite_checkpoints_total{mode="passive",result="busy"} 1',
+      'stratum_sqlite_checkpoints_total{mode="truncate",result="done"} 0',
+      'stratum_sqlite_checkpoints_total{mode="truncate",result="busy"} 0',
+      'stratum_sqlite_checkpointed_frames_total 3100',
+      'stratum_sqlite_checkpoint_last_duration_seconds 0.012',
+      'stratum_sqlite_checkpoint_commit_fallbacks_total 0',
+    ]);
+  });
 });
