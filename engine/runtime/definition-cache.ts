@@ -6,6 +6,7 @@ import type { ModdleElement, ParseResult } from 'bpmn-moddle';
 import { parseBpmn, type ExtensionFlavour } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
 import { STRATUM_ELEMENT_TYPES } from './execution-environment.js';
+import { endDiscardsAtMerges } from './merge-discards.js';
 
 export interface ExecutableDefinition {
   key: string;
@@ -48,7 +49,7 @@ export async function compileExecutable(key: string, version: number, xml: strin
     if (element.$type === 'bpmn:Process') element.isExecutable = element.id === key;
   }
   withoutCollaborations(parsed.definitions, parsed.moddleContext);
-  const sourceContext = serializedOnce(Serializer(parsed.moddleContext, TypeResolver(STRATUM_ELEMENT_TYPES)));
+  const sourceContext = serializedOnce(endDiscardsAtMerges(Serializer(parsed.moddleContext, TypeResolver(STRATUM_ELEMENT_TYPES))));
   return { key, version, model, sourceContext, flavour: parsed.flavour };
 }
 

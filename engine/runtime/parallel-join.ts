@@ -6,16 +6,18 @@
 // exclusive gateway is discarded along its flows; behind an exclusive merge the
 // discard reaches the join on the merge's outgoing flow although the chosen path
 // will still come that way, so the join fires once on the discard and once more
-// on the token (the end event behind it is reached twice). Camunda has no
-// discards: a parallel join waits for tokens.
+// on the token (the end event behind it is reached twice). Discards now end at
+// the first merge they reach (merge-discards.ts), but a dead branch straight from
+// a split into the join still touches it. Camunda has no discards: a parallel
+// join waits for tokens.
 //
-// Here a discard is never a token: it passes through the join at once (the join
-// discards its outgoing flows for it, so a wholly dead branch still ends, and the
-// process no longer waits for the discard), and the takes the join holds stay
-// where they are. Takes are held unacknowledged in the join's inbound queue, as
-// bpmn-elements holds them, so they are part of the stored engine state and are
-// delivered again to a recovered join; a second token on a flow waits for the
-// next firing instead of being swallowed.
+// Here a discard is never a token: the join takes it at once (the process no
+// longer waits for it; being a merge, the join ends it on its outgoing flows),
+// and the takes the join holds stay where they are. Takes are held
+// unacknowledged in the join's inbound queue, as bpmn-elements holds them, so
+// they are part of the stored engine state and are delivered again to a
+// recovered join; a second token on a flow waits for the next firing instead
+// of being swallowed.
 import * as elements from 'bpmn-elements';
 
 const kFlags = Symbol.for('flags');
