@@ -288,7 +288,7 @@ export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number): Or
   return {
     add(slot, port) {
       targets.get(slot)?.agent.destroy();
-      targets.set(slot, { port, agent: new Agent({ keepAlive: true, maxSockets: 256 }) });
+      targets.set(slot, { port, agent: workerAgent(timeouts) });
     },
     remove(slot) {
       targets.get(slot)?.agent.destroy();
@@ -310,6 +310,16 @@ export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number): Or
         for (const target of targets.values()) target.agent.destroy();
       }),
   };
+}
+
+/**
+ * The router's connections to one worker. A kept-alive connection is closed here after half the worker's own
+ * keep-alive timeout idle, so the router never sends a request on a connection the worker is closing: that
+ * race reset the connection under the request, and a write (which may have been served, so is not sent again)
+ * was answered 502 although the worker was well.
+ */
+export function workerAgent(timeouts: HttpTimeouts): Agent {
+  return new Agent({ keepAlive: true, maxSockets: 256, timeout: Math.max(1, Math.floor(timeouts.keepAliveTimeoutMs / 2)) });
 }
 
 function problem(res: ServerResponse, status: number, detail: string, headers: Record<string, string> = {}): void {
