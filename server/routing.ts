@@ -188,8 +188,11 @@ export interface OrderRouter {
   close(): Promise<void>;
 }
 
-/** The primary's proxy. `bodyLimit`: bytes of a body it reads to find the order (the worker enforces its own limit). */
-export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number): OrderRouter {
+/**
+ * The primary's proxy. `bodyLimit`: bytes of a body it reads to find the order (the worker enforces its own limit).
+ * `healthz`: answers GET and HEAD /healthz in the primary itself (primary-health.ts) instead of a worker.
+ */
+export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number, healthz?: (req: IncomingMessage, res: ServerResponse) => void): OrderRouter {
   const targets = new Map<number, Target>();
   const orders = new Map<string, string>();
   let turn = 0;
@@ -261,6 +264,10 @@ export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number): Or
   const server: Server = createServer(serverOptions(timeouts), (req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
+    if (healthz && (method === 'GET' || method === 'HEAD') && isHealthz(url)) {
+      healthz(req, res);
+      return;
+    }
     const orderOf = (instance: string) => orders.get(instance);
     // the body is read before choosing the worker (it may name the order; a refused request is sent again)
     const chunks: Buffer[] = [];
@@ -310,6 +317,11 @@ export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number): Or
         for (const target of targets.values()) target.agent.destroy();
       }),
   };
+}
+
+/** `/healthz`, with or without a query. */
+function isHealthz(url: string): boolean {
+  return url === '/healthz' || url.startsWith('/healthz?');
 }
 
 function problem(res: ServerResponse, status: number, detail: string, headers: Record<string, string> = {}): void {
