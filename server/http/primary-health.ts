@@ -21,17 +21,28 @@ export interface PrimaryHealth {
   close: () => Promise<void>;
 }
 
+/** How long a probe's SQLite read retries while the file is busy (a checkpoint, a recovery), the event loop free meanwhile. */
+const BUSY_RETRY_MS = 1000;
+const BUSY_RETRY_EVERY_MS = 2;
+
 export function primaryHealth(roster: WorkerRoster, replica: StoreReplica, stallMs = STALL_MS): PrimaryHealth {
   const beats = new BigInt64Array(roster.beats);
+  // better-sqlite3 is synchronous: SQLite's busy handler would sleep the primary's whole event loop, and with it
+  // every request it proxies, so a busy file is tried again from a timer instead (a read seldom meets one: WAL
+  // readers do not wait for writers). PostgreSQL: a pool of two.
+  const own: StoreReplica = replica.kind === 'sqlite' ? { ...replica, busyTimeoutMs: 0 } : replica;
   let store: Store | undefined;
   const storeAnswersHere = async () => {
-    try {
-      // on SQLite a read of the WAL file does not wait for the workers' writes; on PostgreSQL a pool of two
-      store ??= openReplica(replica);
-      await storeAnswers(store);
-      return true;
-    } catch {
-      return false;
+    const giveUpAt = performance.now() + BUSY_RETRY_MS;
+    for (;;) {
+      try {
+        store ??= openReplica(own);
+        await storeAnswers(store);
+        return true;
+      } catch (error) {
+        if (!isBusy(error) || performance.now() >= giveUpAt) return false;
+        await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_EVERY_MS));
+      }
     }
   };
   const headers = { [PRIMARY_HEADER]: String(process.pid) };
@@ -47,3 +58,7 @@ export function primaryHealth(roster: WorkerRoster, replica: StoreReplica, stall
     },
   };
 }
+
+// helpers
+
+const isBusy = (error: unknown) => String((error as { code?: unknown } | null)?.code).startsWith('SQLITE_BUSY');
