@@ -1,11 +1,14 @@
 // Burst benchmark: 1,000 orders posted at the same moment to a real server
-// process with its default admission limits. Measures /healthz during the
-// burst, how fast every post is answered (201, or 503 + Retry-After), and,
-// after every refused client retried as told, that each order exists exactly once.
+// with its default admission limits, in `npm start`'s default shape (one worker
+// process per core behind the order router) or as one server process
+// (BENCH_BURST_WORKERS=1). Measures /healthz during the burst, how fast every
+// post is answered (201, or 503 + Retry-After), and, after every refused client
+// retried as told, that each order exists exactly once.
 import { fork } from 'node:child_process';
 import { subscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { get } from 'node:http';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { order } from '../test/support/stratum-fixture.js';
 import { metricValue, percentile, startServerProcess } from './http.bench.js';
@@ -13,6 +16,8 @@ import type { ProbeSample, ProberMessage, ProberReply } from './healthz-prober.j
 import type { BenchResult } from './report.js';
 
 const ORDERS = Number(process.env.BENCH_BURST_ORDERS ?? 1000);
+/** Server processes, as STRATUM_WORKERS: `npm start`'s default (one per core; routed by order) unless told. */
+const WORKERS = Number(process.env.BENCH_BURST_WORKERS ?? availableParallelism());
 const AMOUNT = 1_200_000;
 const ANSWER_WITHIN_MS = 5000;
 const TOKEN = 'demo-integration';
@@ -151,19 +156,54 @@ async function ordersStored(url: string): Promise<Map<string, number>> {
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
+/** One /metrics answer over a connection of its own, and the worker that gave it (stratum-worker; none from a server of its own). */
+function scrape(url: string): Promise<{ worker: string | undefined; text: string }> {
+  return new Promise((resolve, reject) => {
+    get(`${url}/metrics`, { agent: false }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ worker: response.headers['stratum-worker'] as string | undefined, text }));
+    }).on('error', reject);
+  });
+}
+
+/** /metrics of every server process (the router sends each scrape to the next worker), by worker pid. */
+async function scrapeEach(url: string): Promise<Map<string, string>> {
+  const byWorker = new Map<string, string>();
+  for (let attempt = 0; attempt < 20 * WORKERS && byWorker.size < WORKERS; attempt++) {
+    const { worker, text } = await scrape(url);
+    byWorker.set(worker ?? 'single', text);
+    if (worker === undefined) break;
+  }
+  if (byWorker.size < WORKERS) throw new Error(`/metrics answered by ${byWorker.size} of ${WORKERS} server processes`);
+  return byWorker;
+}
+
 /**
- * The server's event-loop delay p99 and max since the last scrape of /metrics (a scrape resets them), and
- * its write steps since start that took over 100 ms: each holds the event loop, and any probe, that long.
+ * The server processes' event-loop delay p99 and max since the last scrape of /metrics (a scrape resets them; the
+ * worst worker's), and their write steps since start that took over 100 ms (summed): each holds its event loop,
+ * and any probe it answers, that long.
  */
 async function loopMetrics(url: string): Promise<{ p99Ms: number; maxMs: number; steps: number; stepsOver100Ms: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const value = (name: string) => metricValue(text, name) ?? NaN;
-  const steps = value('stratum_engine_step_duration_seconds_count{action="start",outcome="ok"}');
+  const all = { p99Ms: 0, maxMs: 0, steps: 0, stepsOver100Ms: 0 };
+  for (const text of (await scrapeEach(url)).values()) {
+    const value = (name: string) => metricValue(text, name) ?? NaN;
+    const steps = value('stratum_engine_step_duration_seconds_count{action="start",outcome="ok"}');
+    all.p99Ms = Math.max(all.p99Ms, round1(value('nodejs_eventloop_lag_p99_seconds') * 1000));
+    all.maxMs = Math.max(all.maxMs, round1(value('nodejs_eventloop_lag_max_seconds') * 1000));
+    all.steps += steps;
+    all.stepsOver100Ms += steps - value('stratum_engine_step_duration_seconds_bucket{le="0.1",action="start",outcome="ok"}');
+  }
+  return all;
+}
+
+/** The primary's own event-loop delay since the last scrape, from its management port's /metrics (several workers only). */
+async function primaryLoopMetrics(healthUrl: string): Promise<{ p99Ms: number; maxMs: number }> {
+  const { text } = await scrape(healthUrl);
   return {
-    p99Ms: round1(value('nodejs_eventloop_lag_p99_seconds') * 1000),
-    maxMs: round1(value('nodejs_eventloop_lag_max_seconds') * 1000),
-    steps,
-    stepsOver100Ms: steps - value('stratum_engine_step_duration_seconds_bucket{le="0.1",action="start",outcome="ok"}'),
+    p99Ms: round1((metricValue(text, 'nodejs_eventloop_lag_p99_seconds') ?? NaN) * 1000),
+    maxMs: round1((metricValue(text, 'nodejs_eventloop_lag_max_seconds') ?? NaN) * 1000),
   };
 }
 
@@ -171,7 +211,12 @@ export async function runBurstBench(): Promise<BenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-burst-'));
   // the management port a kubelet would probe (STRATUM_HEALTH_PORT); BENCH_BURST_HEALTH_PORT=off leaves it out
   const managementPort = process.env.BENCH_BURST_HEALTH_PORT !== 'off';
-  const { url, child, healthUrl } = await startServerProcess(dataDir, managementPort ? { STRATUM_HEALTH_PORT: '0' } : {});
+  const { url, child, healthUrl } = await startServerProcess(
+    dataDir,
+    { STRATUM_WORKERS: String(WORKERS), ...(managementPort && { STRATUM_HEALTH_PORT: '0' }) },
+    WORKERS > 1 ? 'stratum workers listening' : 'stratum server listening',
+  );
+  const primary = WORKERS > 1 && healthUrl ? healthUrl : undefined;
   try {
     for (let n = 0; n < 5; n++) await call(url, 'POST', '/api/orders', { ...orderBody(-1 - n), orderNo: `WARM-${n}` });
 
@@ -180,6 +225,7 @@ export async function runBurstBench(): Promise<BenchResult> {
     const apiPortProber = healthUrl ? await startProber(`${url}/healthz`) : undefined;
     const phase = (name: string) => [prober, apiPortProber].forEach((each) => each?.phase(name));
     await loopMetrics(url); // resets the server's event-loop delay histogram
+    if (primary) await primaryLoopMetrics(primary);
     phase('burst');
     const began = performance.now();
     const burst = Promise.all(Array.from({ length: ORDERS }, (_, n) => post(url, n)));
@@ -204,6 +250,7 @@ export async function runBurstBench(): Promise<BenchResult> {
     const probes = await prober.stop();
     const apiPortProbes = (await apiPortProber?.stop()) ?? [];
     const loop = await loopMetrics(url);
+    const primaryLoop = primary ? await primaryLoopMetrics(primary) : undefined;
     // a client whose 201 got lost retries too: that is still one order
     const repeated = await Promise.all(Array.from({ length: 50 }, (_, n) => post(url, n * 20)));
 
@@ -211,13 +258,17 @@ export async function runBurstBench(): Promise<BenchResult> {
     const burstOrders = Array.from({ length: ORDERS }, (_, n) => `BURST-${n}`);
     const missing = burstOrders.filter((key) => !stored.has(key)).length;
     const duplicated = burstOrders.filter((key) => (stored.get(key) ?? 0) > 1).length;
-    const metrics = (await (await fetch(`${url}/metrics`)).text()).split('\n').filter((line) => line.startsWith('stratum_admission_'));
+    const metrics = [...(await scrapeEach(url))].flatMap(([worker, text]) =>
+      [...(WORKERS > 1 ? [`# worker ${worker}`] : []), ...text.split('\n').filter((line) => line.startsWith('stratum_admission_'))]);
 
     const latencies = first.map((answer) => answer.ms);
     const fromWritten = first.map((answer) => answer.msFromWritten);
     const refused = first.filter((answer) => answer.status === 503);
     const summary = {
       orders: ORDERS,
+      // the shape: server processes, routed by order when several (npm start's default), and the machine's load
+      workers: WORKERS,
+      loadAverage1mAtEnd: round1(loadavg()[0]),
       created201: first.filter((answer) => answer.status === 201).length,
       refused503: refused.length,
       other: first.filter((answer) => ![201, 503].includes(answer.status)).length,
@@ -247,6 +298,8 @@ export async function runBurstBench(): Promise<BenchResult> {
       // the server's own event-loop delay from the burst to the last retry (prom-client's monitorEventLoopDelay)
       serverLoopDelayP99Ms: loop.p99Ms,
       serverLoopDelayMaxMs: loop.maxMs,
+      // with several workers: the primary's (the order router's, which answers the API port's /healthz itself)
+      ...(primaryLoop && { primaryLoopDelayP99Ms: primaryLoop.p99Ms, primaryLoopDelayMaxMs: primaryLoop.maxMs }),
       orderSteps: loop.steps,
       orderStepsOver100Ms: loop.stepsOver100Ms,
       // from the bench process itself (busy writing the burst; kept-alive connections), during the burst only
@@ -265,7 +318,7 @@ export async function runBurstBench(): Promise<BenchResult> {
     }
     return {
       name: 'burst',
-      description: `${ORDERS} credit orders of ${AMOUNT} posted at once (fetch opens a connection per request in flight; post times run from the request written to its socket, the *FromCall ones from the fetch call) to a real server process on SQLite with the default admission limits; /healthz probed as a kubelet does (healthz*: a process of its own, a fresh connection per probe, Connection: close, 1 s timeout, every 20 ms through the burst and the retries; on the management port STRATUM_HEALTH_PORT unless BENCH_BURST_HEALTH_PORT=off, with a second such prober on the API port (healthzApiPort*); over100Ms counts the probes over the 100 ms target; serverLoopDelay* is the server's own event-loop delay over the same time) and, as before, from the bench process itself during the burst (healthzInProcess, from the fetch call; healthzInProcessFromWritten, from the request written); each refused client waits its own Retry-After and retries with the same orderNo until it is not refused (retryRounds: the most retries of one client); then 50 orders are posted again (a lost answer) and every order is counted by paging GET /api/instances.`,
+      description: `${ORDERS} credit orders of ${AMOUNT} posted at once (fetch opens a connection per request in flight; post times run from the request written to its socket, the *FromCall ones from the fetch call) to ${WORKERS > 1 ? `npm start with ${WORKERS} worker processes (STRATUM_WORKERS, default one per core) behind the order router, whose primary answers the API port's /healthz itself,` : 'a real server process (STRATUM_WORKERS=1)'} on SQLite with the default admission limits (BENCH_BURST_WORKERS sets the number of processes); /healthz probed as a kubelet does (healthz*: a process of its own, a fresh connection per probe, Connection: close, 1 s timeout, every 20 ms through the burst and the retries; on the management port STRATUM_HEALTH_PORT unless BENCH_BURST_HEALTH_PORT=off, with a second such prober on the API port (healthzApiPort*); over100Ms counts the probes over the 100 ms target; serverLoopDelay* is the server's own event-loop delay over the same time, the worst worker's, and primaryLoopDelay* the primary's) and, as before, from the bench process itself during the burst (healthzInProcess, from the fetch call; healthzInProcessFromWritten, from the request written); each refused client waits its own Retry-After and retries with the same orderNo until it is not refused (retryRounds: the most retries of one client); then 50 orders are posted again (a lost answer) and every order is counted by paging GET /api/instances.`,
       summary,
       admissionMetrics: metrics,
       // where the slowest probes fell: ms since the burst's first post was called
@@ -278,8 +331,12 @@ export async function runBurstBench(): Promise<BenchResult> {
         .map((probe) => ({ ms: round1(probe.ms), fromWrittenMs: round1(probe.fromWrittenMs), sinceBurstMs: Math.round(probe.sinceBurstMs) })),
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    // a server that died during the run is named, not waited for
+    if (child.exitCode !== null || child.signalCode !== null) console.error(`the server exited during the run (code ${child.exitCode}, signal ${child.signalCode})`);
+    else {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@
 // completed through the API of a real server process, against the in-process
 // engine ceiling (the same runtime calls without HTTP) measured in the same run.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,8 @@ export async function startServerProcess(
     env: { ...process.env, PORT: '0', STRATUM_DATA: dataDir, LOG_LEVEL: 'info', STRATUM_USERS: '', STRATUM_WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // BENCH_SERVER_LOG=<file>: the server's log lines (pino JSON), kept for a run that went wrong
+  if (process.env.BENCH_SERVER_LOG) child.stdout.pipe(createWriteStream(process.env.BENCH_SERVER_LOG));
   let healthUrl: string | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = '';
@@ -98,7 +100,8 @@ export async function startServerProcess(
       // behind the order router the workers listen privately: the primary's line names the public port
       const listening = lines.find((line) => line.includes(ready) && line.includes('"port"')) ?? lines.find((line) => line.includes('stratum server listening'));
       const port = listening && /"port":(\d+)/.exec(listening)?.[1];
-      const healthPort = listening && /"healthPort":(\d+)/.exec(listening)?.[1];
+      // a server process of its own names its management port in that line; `npm start`'s primary in a line of its own
+      const healthPort = /"healthPort":(\d+)/.exec(buffer)?.[1];
       if (healthPort) healthUrl = `http://127.0.0.1:${healthPort}`;
       if (port && lines.some((line) => line.includes(ready))) resolve(`http://127.0.0.1:${port}`);
     });

@@ -1,14 +1,16 @@
 // Entry point of `npm start`: configuration from the environment, one server
 // process per core (STRATUM_WORKERS; workers.ts), graceful shutdown on
 // SIGTERM/SIGINT. With several workers the primary serves the management port
-// (STRATUM_HEALTH_PORT) for all of them.
+// (STRATUM_HEALTH_PORT) for all of them, and, routed, /healthz on the API port.
 import cluster from 'node:cluster';
 import { pino } from 'pino';
 import { replicaOf } from '../engine/store/open.js';
+import type { StoreReplica } from '../engine/store/types.js';
 import { readConfig, type ServerConfig } from './config.js';
 import { startServer } from './start.js';
 import { DEFAULT_HTTP_TIMEOUTS } from './http/client-errors.js';
 import { startHealthThread, type HealthThread } from './http/health-thread.js';
+import { primaryHealth } from './http/primary-health.js';
 import { WorkerRoster } from './http/worker-roster.js';
 import { primaryMetrics } from './primary-metrics.js';
 import { createOrderRouter } from './routing.js';
@@ -25,12 +27,15 @@ const logger = pino({
 async function main(): Promise<void> {
   const config = readConfig(process.env);
   if (cluster.isPrimary && (config.workers ?? 1) > 1) {
-    const routing = config.routing === 'order'
-      ? { router: createOrderRouter(config.timeouts ?? DEFAULT_HTTP_TIMEOUTS, config.bodyLimitBytes), port: config.port, host: config.host }
+    const byOrder = config.routing === 'order';
+    // the workers' roster: what the primary's /healthz reads, on the management port and on the routed API port
+    const roster = config.healthPort !== undefined || byOrder ? new WorkerRoster(config.workers!) : undefined;
+    const apiHealth = byOrder ? primaryHealth(roster!, storeReplica(config)) : undefined;
+    const routing = byOrder
+      ? { router: createOrderRouter(config.timeouts ?? DEFAULT_HTTP_TIMEOUTS, config.bodyLimitBytes, apiHealth!.answer), port: config.port, host: config.host }
       : undefined;
-    const roster = config.healthPort !== undefined ? new WorkerRoster(config.workers!) : undefined;
     // listening before the first worker forks: a probe meanwhile is answered 503, naming the worker that starts
-    const health = roster && (await startManagementPort(config, roster));
+    const health = config.healthPort !== undefined ? await startManagementPort(config, roster!) : undefined;
     const pool = startWorkers(config.workers!, logger, routing, roster);
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
@@ -38,7 +43,7 @@ async function main(): Promise<void> {
       stopping = true;
       logger.info({ signal }, 'stopping the workers');
       void pool.stop('SIGTERM').then(async (code) => {
-        await health?.close();
+        await Promise.all([health?.close(), apiHealth?.close()]);
         process.exit(code);
       });
     };
@@ -58,11 +63,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => (cluster.isWorker ? undefined : stop('SIGINT')));
   // behind the order router: a private loopback port of its own
   const routed = cluster.isWorker && process.env[ROUTED_WORKER_ENV] === '1';
-  // a worker's management port is the primary's: it beats for the primary's /healthz instead
+  // a worker's management port is the primary's: it beats for the primary's /healthz instead (as it does behind
+  // the order router, whose /healthz the primary answers)
   const { healthPort, ...shared } = config;
   const own: ServerConfig = cluster.isWorker ? shared : config;
   const server = await startServer({ config: routed ? { ...own, port: 0, host: '127.0.0.1' } : own, logger, routed });
-  if (cluster.isWorker && healthPort !== undefined) sendHeartbeats();
+  if (cluster.isWorker && (healthPort !== undefined || routed)) sendHeartbeats();
   if (routed) process.send?.({ type: 'stratum-listening', port: server.port } satisfies RoutedListening);
   let stopping = false;
   stop = (signal: string) => {
@@ -94,8 +100,8 @@ async function startManagementPort(config: ServerConfig, roster: WorkerRoster): 
   const health = await startHealthThread({
     port: config.healthPort!,
     host: config.host,
-    // the primary opens no store: the thread connects to the one the workers use
-    replica: replicaOf({ ...(config.databaseUrl !== undefined && { databaseUrl: config.databaseUrl }), dataDir: config.dataDir }),
+    // the primary's main thread opens no store for it: the thread connects to the one the workers use
+    replica: storeReplica(config),
     timeouts: config.timeouts ?? DEFAULT_HTTP_TIMEOUTS,
     checkHealth: () => Promise.reject(new Error('the primary has no store of its own')),
     metrics: async () => ({ text: await registry.metrics(), contentType: registry.contentType }),
@@ -104,6 +110,11 @@ async function startManagementPort(config: ServerConfig, roster: WorkerRoster): 
   });
   logger.info({ healthPort: health.port, host: config.host }, 'management port listening');
   return health;
+}
+
+/** How the primary reaches the store its workers open and migrate. */
+function storeReplica(config: ServerConfig): StoreReplica {
+  return replicaOf({ ...(config.databaseUrl !== undefined && { databaseUrl: config.databaseUrl }), dataDir: config.dataDir });
 }
 
 main().catch((error: unknown) => {

@@ -188,8 +188,11 @@ export interface OrderRouter {
   close(): Promise<void>;
 }
 
-/** The primary's proxy. `bodyLimit`: bytes of a body it reads to find the order (the worker enforces its own limit). */
-export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number): OrderRouter {
+/**
+ * The primary's proxy. `bodyLimit`: bytes of a body it reads to find the order (the worker enforces its own limit).
+ * `healthz`: answers GET and HEAD /healthz in the primary itself (primary-health.ts) instead of a worker.
+ */
+export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number, healthz?: (req: IncomingMessage, res: ServerResponse) => void): OrderRouter {
   const targets = new Map<number, Target>();
   const orders = new Map<string, string>();
   let turn = 0;
@@ -261,6 +264,10 @@ export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number): Or
   const server: Server = createServer(serverOptions(timeouts), (req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
+    if (healthz && (method === 'GET' || method === 'HEAD') && isHealthz(url)) {
+      healthz(req, res);
+      return;
+    }
     const orderOf = (instance: string) => orders.get(instance);
     // the body is read before choosing the worker (it may name the order; a refused request is sent again)
     const chunks: Buffer[] = [];
@@ -318,8 +325,13 @@ export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number): Or
  * race reset the connection under the request, and a write (which may have been served, so is not sent again)
  * was answered 502 although the worker was well.
  */
-export function workerAgent(timeouts: HttpTimeouts): Agent {
+function workerAgent(timeouts: HttpTimeouts): Agent {
   return new Agent({ keepAlive: true, maxSockets: 256, timeout: Math.max(1, Math.floor(timeouts.keepAliveTimeoutMs / 2)) });
+}
+
+/** `/healthz`, with or without a query. */
+function isHealthz(url: string): boolean {
+  return url === '/healthz' || url.startsWith('/healthz?');
 }
 
 function problem(res: ServerResponse, status: number, detail: string, headers: Record<string, string> = {}): void {

@@ -1,8 +1,9 @@
 // A worker process's heartbeat to `npm start`'s primary, when the primary serves
-// the management port (STRATUM_HEALTH_PORT): a message over the cluster channel
-// each second from the worker's event loop, so a worker whose loop is stuck
-// stops beating and the primary's /healthz names it (worker-roster.ts). One
-// small message a second per worker; nothing is written to the store.
+// /healthz (the management port, STRATUM_HEALTH_PORT, or the API port behind the
+// order router): a message over the cluster channel each second from the
+// worker's event loop, so a worker whose loop is stuck stops beating and the
+// primary's /healthz names it (worker-roster.ts). One small message a second per
+// worker; nothing is written to the store.
 import cluster from 'node:cluster';
 
 const HEARTBEAT_MS = 1000;

@@ -9,7 +9,8 @@
 // ports instead, and the primary's order router (routing.ts) listens on the
 // public one and sends each order's requests to one worker. The primary also
 // passes fetchable-job signals between workers (job-signals.ts), and, with a
-// management port, keeps the roster its /healthz reads (worker-roster.ts).
+// management port or the order router, keeps the roster its /healthz reads
+// (worker-roster.ts; routed, the primary answers the API port's /healthz).
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { WorkerRoster } from './http/worker-roster.js';

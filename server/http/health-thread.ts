@@ -6,6 +6,7 @@ import { startThreadModule } from '../../engine/thread-module.js';
 import type { StoreReplica } from '../../engine/store/types.js';
 import type { HttpTimeouts } from './client-errors.js';
 import type { HealthWorkerData } from './health-worker.js';
+import { STALL_MS } from './pool-health.js';
 import type { WorkerRoster, WorkerSlotState } from './worker-roster.js';
 
 /** Thread → main: a question (metrics, or the store's health); main → thread: `close`, or the workers' states. */
@@ -15,8 +16,6 @@ export interface HealthThreadAnswer { type: 'metrics' | 'health'; id: number; ok
 /** Thread → main: it listens, or could not. */
 export type HealthThreadReply = { type: 'listening'; port: number } | { type: 'error'; message: string };
 
-/** /healthz answers 503 when the server's event loop has not run for this long (a write step takes milliseconds to a second). */
-const STALL_MS = 10_000;
 const HEARTBEAT_MS = 100;
 
 export interface HealthThreadOptions {

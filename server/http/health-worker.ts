@@ -7,15 +7,16 @@
 // /metrics comes from the main thread's registry. In `npm start`'s primary
 // (several worker processes) it also needs every worker to listen and its event
 // loop to beat (worker-roster.ts).
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openReplica } from '../../engine/store/open.js';
 import type { Store, StoreReplica } from '../../engine/store/types.js';
-import { PROBLEM_CONTENT_TYPE, HttpProblem } from '../problem.js';
+import { HttpProblem } from '../problem.js';
 import { guardConnections, serverOptions, type HttpTimeouts } from './client-errors.js';
 import type { HealthThreadAnswer, HealthThreadReply, HealthThreadRequest } from './health-thread.js';
+import { answerHealth, sendProblem } from './pool-health.js';
 import { storeAnswers } from './store-health.js';
-import { workersProblem, type WorkerRosterData } from './worker-roster.js';
+import type { WorkerRosterData } from './worker-roster.js';
 
 export interface HealthWorkerData {
   port: number;
@@ -70,15 +71,6 @@ async function storeAnswersHere(): Promise<boolean> {
   return storeAnswers(store).then(() => true, () => false);
 }
 
-function sendJson(res: ServerResponse, status: number, contentType: string, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-function sendProblem(res: ServerResponse, problem: HttpProblem, path: string): void {
-  sendJson(res, problem.status, PROBLEM_CONTENT_TYPE, problem.toProblem(path.length <= 500 ? path : undefined), problem.headers);
-}
-
 const server = createServer(serverOptions(data.timeouts), (req, res) => {
   void (async () => {
     const path = new URL(req.url ?? '/', 'http://health').pathname;
@@ -90,13 +82,12 @@ const server = createServer(serverOptions(data.timeouts), (req, res) => {
       res.end(text);
       return;
     }
-    const stalledMs = Date.now() - Number(Atomics.load(heartbeat, 0));
-    const whose = workerBeats ? "The primary process's" : "The server's";
-    if (stalledMs > data.stallMs) throw new HttpProblem(503, `${whose} event loop has not run for ${Math.round(stalledMs / 1000)} s.`);
-    const workers = workerBeats && workersProblem(workerStates, workerBeats, Date.now(), data.stallMs);
-    if (workers) throw new HttpProblem(503, workers, { workers: workerStates });
-    if (!(await storeAnswersHere())) throw new HttpProblem(503, 'The store does not answer.');
-    sendJson(res, 200, 'application/json', { status: 'ok' });
+    await answerHealth(res, req.url ?? '/', {
+      loopStalledMs: Date.now() - Number(Atomics.load(heartbeat, 0)),
+      workers: workerBeats && { states: workerStates, beats: workerBeats },
+      stallMs: data.stallMs,
+      storeAnswers: storeAnswersHere,
+    });
   })().catch((error: unknown) => {
     const problem = error instanceof HttpProblem ? error : new HttpProblem(500, 'The health check failed.');
     if (!res.headersSent) sendProblem(res, problem, req.url ?? '/');
