@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     const roster = config.healthPort !== undefined || byOrder ? new WorkerRoster(config.workers!) : undefined;
     const apiHealth = byOrder ? primaryHealth(roster!, storeReplica(config)) : undefined;
     const routing = byOrder
-      ? { router: createOrderRouter(config.timeouts ?? DEFAULT_HTTP_TIMEOUTS, config.bodyLimitBytes, apiHealth!.answer), port: config.port, host: config.host }
+      ? { router: createOrderRouter({ timeouts: config.timeouts ?? DEFAULT_HTTP_TIMEOUTS, bodyLimit: config.bodyLimitBytes, admission: config.admission, healthz: apiHealth!.answer }), port: config.port, host: config.host }
       : undefined;
     // listening before the first worker forks: a probe meanwhile is answered 503, naming the worker that starts
     const health = config.healthPort !== undefined ? await startManagementPort(config, roster!) : undefined;

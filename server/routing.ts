@@ -15,8 +15,12 @@
 // check, and a request whose order is unknown goes to the next worker in turn.
 import { createHash } from 'node:crypto';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { DEFAULT_ADMISSION, type AdmissionLimits } from './http/admission.js';
 import type { HttpTimeouts } from './http/client-errors.js';
 import { guardConnections, serverOptions } from './http/client-errors.js';
+import { WorkerWriteGate } from './http/router-admission.js';
+import { OPERATIONS } from './operations.js';
+import type { HttpProblem } from './problem.js';
 
 /** Internal header from a worker to the primary: `instanceId=businessKey` pairs, comma-separated (URI-encoded). */
 export const ROUTES_HEADER = 'stratum-routes';
@@ -177,6 +181,27 @@ export function chooseWorker(key: string, workers: readonly number[]): number | 
 interface Target {
   port: number;
   agent: Agent;
+  writes: WorkerWriteGate;
+}
+
+/** Paths of the writes that may wait for work (long polling): the workers' admission queue does not hold them. */
+const LONG_POLL_PATHS = new Set(OPERATIONS.filter((op) => op.longPoll).map((op) => op.path));
+
+/** A write a worker admits through its queue (app.ts: every POST but a long poll): the router bounds them too. */
+function isAdmittedWrite(method: string, url: string): boolean {
+  if (method !== 'POST') return false;
+  const query = url.indexOf('?');
+  return !LONG_POLL_PATHS.has(query < 0 ? url : url.slice(0, query));
+}
+
+export interface OrderRouterOptions {
+  timeouts: HttpTimeouts;
+  /** Bytes of a body the router reads to find the order (the worker enforces its own limit). */
+  bodyLimit: number;
+  /** The workers' write admission limits: the router holds at most running + queued writes at each worker. */
+  admission?: AdmissionLimits;
+  /** Answers GET and HEAD /healthz in the primary itself (primary-health.ts) instead of a worker. */
+  healthz?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export interface OrderRouter {
@@ -188,11 +213,8 @@ export interface OrderRouter {
   close(): Promise<void>;
 }
 
-/**
- * The primary's proxy. `bodyLimit`: bytes of a body it reads to find the order (the worker enforces its own limit).
- * `healthz`: answers GET and HEAD /healthz in the primary itself (primary-health.ts) instead of a worker.
- */
-export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number, healthz?: (req: IncomingMessage, res: ServerResponse) => void): OrderRouter {
+/** The primary's proxy. */
+export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADMISSION, healthz }: OrderRouterOptions): OrderRouter {
   const targets = new Map<number, Target>();
   const orders = new Map<string, string>();
   let turn = 0;
@@ -219,6 +241,12 @@ export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number, hea
       problem(res, 503, 'No server process is available; try again.', { 'Retry-After': '1' });
       return;
     }
+    // a write beyond what the worker admits is refused here, at once, as the worker would refuse it
+    const entry = isAdmittedWrite(req.method ?? 'GET', req.url ?? '/') ? target.writes.enter() : undefined;
+    if (entry && 'refusal' in entry) {
+      refuse(res, entry.refusal, req.url);
+      return;
+    }
     const upstream = httpRequest({
       host: '127.0.0.1', port: target.port, method: req.method, path: req.url, agent: target.agent,
       headers: { ...withoutHopByHop(req.headers), 'x-forwarded-for': req.socket.remoteAddress ?? '' },
@@ -226,6 +254,7 @@ export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number, hea
     let answered = false;
     upstream.on('response', (answer) => {
       answered = true;
+      entry?.leave();
       learn(answer.headers[ROUTES_HEADER]);
       const headers = withoutHopByHop(answer.headers);
       delete headers[ROUTES_HEADER];
@@ -234,6 +263,7 @@ export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number, hea
       answer.on('error', () => res.destroy());
     });
     upstream.on('error', (error: NodeJS.ErrnoException) => {
+      entry?.leave();
       if (answered) {
         res.destroy();
         return;
@@ -250,6 +280,8 @@ export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number, hea
       if (!res.headersSent) problem(res, 502, 'The server process handling the request stopped; retry it (with the same Idempotency-Key for an order).');
       else res.destroy();
     });
+    // however it ends (a destroyed request may end without an error)
+    upstream.on('close', () => entry?.leave());
     res.on('close', () => {
       if (!res.writableFinished) upstream.destroy();
     });
@@ -295,7 +327,7 @@ export function createOrderRouter(timeouts: HttpTimeouts, bodyLimit: number, hea
   return {
     add(slot, port) {
       targets.get(slot)?.agent.destroy();
-      targets.set(slot, { port, agent: workerAgent(timeouts) });
+      targets.set(slot, { port, agent: workerAgent(timeouts), writes: new WorkerWriteGate(admission) });
     },
     remove(slot) {
       targets.get(slot)?.agent.destroy();
@@ -332,6 +364,11 @@ function workerAgent(timeouts: HttpTimeouts): Agent {
 /** `/healthz`, with or without a query. */
 function isHealthz(url: string): boolean {
   return url === '/healthz' || url.startsWith('/healthz?');
+}
+
+function refuse(res: ServerResponse, refusal: HttpProblem, instance: string | undefined): void {
+  res.writeHead(refusal.status, { 'content-type': 'application/problem+json', ...refusal.headers });
+  res.end(JSON.stringify(refusal.toProblem(instance)));
 }
 
 function problem(res: ServerResponse, status: number, detail: string, headers: Record<string, string> = {}): void {

@@ -46,8 +46,7 @@ export class AdmissionQueue {
   /** Smoothed duration of an admitted write (ms): the basis of Retry-After. */
   private serviceMs = 50;
   private readonly rejections: Record<RejectionReason, number> = { 'queue-full': 0, 'queue-timeout': 0 };
-  /** When the writes of the clients already told to retry are likely served (performance.now() ms). */
-  private retriesServedAt = 0;
+  private readonly retries = new RetryPacer();
 
   constructor(
     readonly limits: AdmissionLimits = DEFAULT_ADMISSION,
@@ -92,15 +91,10 @@ export class AdmissionQueue {
 
   /**
    * Seconds until a retry is likely to find room: the queue's work spread over the running turns, plus
-   * the retries of the clients refused before. Each refused client is told a later time than the one
-   * before, so a refused burst comes back at the pace writes are served, not all at once again.
+   * the retries of the clients refused before (RetryPacer).
    */
   retryAfterSeconds(): number {
-    const now = performance.now();
-    const perWriteMs = this.serviceMs / Math.max(1, this.limits.concurrency);
-    const queueFreeAt = now + (this.waiting.length + this.running) * perWriteMs;
-    this.retriesServedAt = Math.min(now + MAX_RETRY_AFTER_S * 1000, Math.max(this.retriesServedAt, queueFreeAt) + perWriteMs);
-    return Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil((this.retriesServedAt - now) / 1000)));
+    return this.retries.seconds(this.waiting.length + this.running, this.serviceMs / Math.max(1, this.limits.concurrency));
   }
 
   private turn(waitMs: number): Promise<void> {
@@ -145,5 +139,24 @@ export class AdmissionQueue {
       { retryAfter: seconds, reason },
       { 'Retry-After': String(seconds) },
     );
+  }
+}
+
+/**
+ * What a refused write is told to wait (Retry-After, whole seconds, 1 to 60): until the writes ahead of it
+ * and the retries of every client refused before it are likely served, one write's time after the last of
+ * them. Each refused client is told a later time than the one before, so a refused burst comes back at the
+ * pace writes are served, not all at once again.
+ */
+export class RetryPacer {
+  /** When the writes of the clients already told to retry are likely served (performance.now() ms). */
+  private retriesServedAt = 0;
+
+  /** `ahead`: writes running or waiting now; `perWriteMs`: how long one takes, on average. */
+  seconds(ahead: number, perWriteMs: number): number {
+    const now = performance.now();
+    const queueFreeAt = now + ahead * perWriteMs;
+    this.retriesServedAt = Math.min(now + MAX_RETRY_AFTER_S * 1000, Math.max(this.retriesServedAt, queueFreeAt) + perWriteMs);
+    return Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil((this.retriesServedAt - now) / 1000)));
   }
 }

@@ -36,12 +36,13 @@ let router: OrderRouter | undefined;
 let worker: FakeWorker | undefined;
 afterEach(async () => {
   await router?.close();
-  await new Promise((resolve) => worker?.server.close(resolve));
+  const server = worker?.server;
+  if (server) await new Promise((resolve) => server.close(resolve));
   router = worker = undefined;
 });
 
 async function routedTo(fake: FakeWorker): Promise<string> {
-  router = createOrderRouter(TIMEOUTS, 1_000_000);
+  router = createOrderRouter({ timeouts: TIMEOUTS, bodyLimit: 1_000_000 });
   router.add(0, fake.port);
   return `http://127.0.0.1:${await router.listen(0, '127.0.0.1')}`;
 }

@@ -1,0 +1,99 @@
+// The order router bounds the writes it holds at a worker by the worker's own admission limits and refuses
+// the rest at once (503, Retry-After), instead of queueing them where no admission queue sees them.
+import { createServer, type ServerResponse, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_HTTP_TIMEOUTS } from '../../server/http/client-errors.js';
+import { WorkerWriteGate } from '../../server/http/router-admission.js';
+import { createOrderRouter, type OrderRouter } from '../../server/routing.js';
+
+const LIMITS = { concurrency: 1, queueLength: 1, queueWaitMs: 2000 };
+
+describe('WorkerWriteGate', () => {
+  it('lets through what the worker admits (running + queued), refuses the next with 503 and Retry-After', () => {
+    const gate = new WorkerWriteGate(LIMITS);
+    const first = gate.enter();
+    const second = gate.enter();
+    expect('leave' in first && 'leave' in second).toBe(true);
+    const third = gate.enter();
+    if (!('refusal' in third)) throw new Error('the third write was let through');
+    expect(third.refusal.status).toBe(503);
+    expect(Number(third.refusal.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
+    expect(gate.refused).toBe(1);
+    if ('leave' in first) {
+      first.leave();
+      first.leave(); // once is enough: a second call changes nothing
+    }
+    expect(gate.inFlight).toBe(1);
+    expect('leave' in gate.enter()).toBe(true);
+    expect('refusal' in gate.enter()).toBe(true);
+  });
+});
+
+interface HoldingWorker {
+  server: Server;
+  port: number;
+  /** Requests the worker received and holds unanswered, by method and path. */
+  held: { what: string; res: ServerResponse }[];
+}
+
+/** A worker that holds every request until the test answers it. */
+async function holdingWorker(): Promise<HoldingWorker> {
+  const held: HoldingWorker['held'] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => held.push({ what: `${req.method} ${req.url}`, res }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port, held };
+}
+
+let router: OrderRouter | undefined;
+let worker: HoldingWorker | undefined;
+afterEach(async () => {
+  for (const { res } of worker?.held ?? []) res.end();
+  await router?.close();
+  const server = worker?.server;
+  if (server) await new Promise((resolve) => server.close(resolve));
+  router = worker = undefined;
+});
+
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(check()).toBe(true);
+};
+
+describe('the order router\'s write admission', () => {
+  it('holds at most the worker\'s running and queued writes there and refuses the rest at once; long polls and reads pass', async () => {
+    worker = await holdingWorker();
+    router = createOrderRouter({ timeouts: DEFAULT_HTTP_TIMEOUTS, bodyLimit: 1_000_000, admission: LIMITS });
+    router.add(0, worker.port);
+    const url = `http://127.0.0.1:${await router.listen(0, '127.0.0.1')}`;
+    const post = (path: string, body: unknown) =>
+      fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+    const posts = Array.from({ length: 5 }, (_, i) => post('/api/orders', { orderNo: 'SO-1', amount: i }));
+    // the refusals are answered while the two admitted writes are still held at the worker
+    const settled = await Promise.all(posts.map((answer) => Promise.race([answer, new Promise<'held'>((resolve) => setTimeout(() => resolve('held'), 1500))])));
+    const refused = settled.filter((answer): answer is Response => answer !== 'held');
+    expect(refused).toHaveLength(3);
+    for (const answer of refused) {
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('content-type')).toBe('application/problem+json');
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await answer.json()).toMatchObject({ status: 503, reason: 'queue-full' });
+    }
+    expect(worker.held.map((request) => request.what)).toEqual(['POST /api/orders', 'POST /api/orders']);
+
+    // a long poll and a read are not writes the worker's queue holds: they still reach it
+    void post('/api/jobs/fetch-and-lock', { type: 'shipping' });
+    void fetch(`${url}/api/tasks`);
+    await until(() => worker!.held.length === 4);
+    expect(worker.held.slice(2).map((request) => request.what).sort()).toEqual(['GET /api/tasks', 'POST /api/jobs/fetch-and-lock']);
+
+    // once the worker answers one, a write finds room again
+    worker.held.shift()!.res.end('{}');
+    void post('/api/orders', { orderNo: 'SO-2', amount: 1 });
+    await until(() => worker!.held.some((request, i) => i >= 3 && request.what === 'POST /api/orders'));
+  });
+});
