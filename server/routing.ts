@@ -18,9 +18,9 @@ import { Agent, createServer, request as httpRequest, type IncomingMessage, type
 import { DEFAULT_ADMISSION, type AdmissionLimits } from './http/admission.js';
 import type { HttpTimeouts } from './http/client-errors.js';
 import { guardConnections, serverOptions } from './http/client-errors.js';
+import { sendProblem } from './http/pool-health.js';
 import { WorkerWriteGate } from './http/router-admission.js';
 import { OPERATIONS } from './operations.js';
-import type { HttpProblem } from './problem.js';
 
 /** Internal header from a worker to the primary: `instanceId=businessKey` pairs, comma-separated (URI-encoded). */
 export const ROUTES_HEADER = 'stratum-routes';
@@ -244,7 +244,7 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
     // a write beyond what the worker admits is refused here, at once, as the worker would refuse it
     const entry = isAdmittedWrite(req.method ?? 'GET', req.url ?? '/') ? target.writes.enter() : undefined;
     if (entry && 'refusal' in entry) {
-      refuse(res, entry.refusal, req.url);
+      sendProblem(res, entry.refusal, req.url ?? '/');
       return;
     }
     const upstream = httpRequest({
@@ -364,11 +364,6 @@ function workerAgent(timeouts: HttpTimeouts): Agent {
 /** `/healthz`, with or without a query. */
 function isHealthz(url: string): boolean {
   return url === '/healthz' || url.startsWith('/healthz?');
-}
-
-function refuse(res: ServerResponse, refusal: HttpProblem, instance: string | undefined): void {
-  res.writeHead(refusal.status, { 'content-type': 'application/problem+json', ...refusal.headers });
-  res.end(JSON.stringify(refusal.toProblem(instance)));
 }
 
 function problem(res: ServerResponse, status: number, detail: string, headers: Record<string, string> = {}): void {

@@ -131,15 +131,19 @@ export class AdmissionQueue {
 
   private refuse(reason: RejectionReason): HttpProblem {
     this.rejections[reason]++;
-    const seconds = this.retryAfterSeconds();
-    return new HttpProblem(
-      503,
-      `The server is busy with other writes (${reason === 'queue-full' ? 'the write queue is full' : `no turn within ${this.limits.queueWaitMs} ms of its arrival`}); retry in ${seconds} s. ` +
-        'Nothing was written. A retried order with the same orderNo (or a start with the same Idempotency-Key) is still one order.',
-      { retryAfter: seconds, reason },
-      { 'Retry-After': String(seconds) },
-    );
+    return busyRefusal(reason, this.retryAfterSeconds(), this.limits.queueWaitMs);
   }
+}
+
+/** The 503 a refused write gets, from a worker's queue or from the order router in front of it. */
+export function busyRefusal(reason: RejectionReason, seconds: number, queueWaitMs: number): HttpProblem {
+  return new HttpProblem(
+    503,
+    `The server is busy with other writes (${reason === 'queue-full' ? 'the write queue is full' : `no turn within ${queueWaitMs} ms of its arrival`}); retry in ${seconds} s. ` +
+      'Nothing was written. A retried order with the same orderNo (or a start with the same Idempotency-Key) is still one order.',
+    { retryAfter: seconds, reason },
+    { 'Retry-After': String(seconds) },
+  );
 }
 
 /**

@@ -5,8 +5,8 @@
 // under load, refusals came after 5 s or more. The router now holds at most as
 // many writes at a worker as the worker admits (its running turns plus its
 // queue) and refuses the rest at once, as the worker would: 503, Retry-After.
-import { HttpProblem } from '../problem.js';
-import { RetryPacer, type AdmissionLimits } from './admission.js';
+import type { HttpProblem } from '../problem.js';
+import { busyRefusal, RetryPacer, type AdmissionLimits } from './admission.js';
 
 /** Answers taken as a write's time when nothing was measured yet, and at most. */
 const INITIAL_WRITE_MS = 50;
@@ -42,15 +42,7 @@ export class WorkerWriteGate {
     if (this.outstanding >= this.limits.concurrency + this.limits.queueLength) {
       this.refusedCount++;
       const seconds = this.retries.seconds(this.outstanding, this.perWriteMs);
-      return {
-        refusal: new HttpProblem(
-          503,
-          `The server is busy with other writes (the write queue is full); retry in ${seconds} s. ` +
-            'Nothing was written. A retried order with the same orderNo (or a start with the same Idempotency-Key) is still one order.',
-          { retryAfter: seconds, reason: 'queue-full' },
-          { 'Retry-After': String(seconds) },
-        ),
-      };
+      return { refusal: busyRefusal('queue-full', seconds, this.limits.queueWaitMs) };
     }
     if (this.outstanding === 0) this.busySinceLastAnswer = false;
     this.outstanding++;
