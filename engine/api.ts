@@ -1,7 +1,7 @@
 // The engine's public, typed API: what the server, the CLI and the tests call.
 // Everything else under engine/ is internal. See docs/engine.md.
 import type { EventEmitter } from 'node:events';
-import type { Finding } from './errors.js';
+import type { Finding, LostRaceKind } from './errors.js';
 import type { ImpactReport } from './impact/impact.js';
 import type { ProcessDiff } from './impact/process-diff.js';
 import type { RateTable } from './money/rate-table.js';
@@ -740,11 +740,6 @@ export interface ImpactRequest {
 }
 
 /**
- * Emitted as `engine-cache` on `Stratum.events` when a step looks for a warm
- * engine (`hit`, `miss`, `stale`: one was kept for an older revision) or one
- * is kept after a commit (`kept`, with how many it evicted); sizes after the event.
- */
-/**
  * Emitted as `view-cache` on `Stratum.events` (engine/runtime/tree-views.ts): `hit`, the view of a
  * write came from the step; `miss`, it was read; `stale`, a step's tree did not match the database
  * (changed elsewhere) and is no longer kept; `kept`, a tree was kept (`evicted` others for the budget).
@@ -757,6 +752,11 @@ export interface ViewCacheEvent {
   budgetBytes: number;
 }
 
+/**
+ * Emitted as `engine-cache` on `Stratum.events` when a step looks for a warm
+ * engine (`hit`, `miss`, `stale`: one was kept for an older revision) or one
+ * is kept after a commit (`kept`, with how many it evicted); sizes after the event.
+ */
 export interface EngineCacheEvent {
   result: 'hit' | 'miss' | 'stale' | 'kept';
   evicted: number;
@@ -774,6 +774,16 @@ export interface EngineCacheEvent {
  */
 export interface SpeculationEvent {
   result: 'used' | 'recomputed';
+}
+
+/**
+ * Emitted as `lost-race` on `Stratum.events` each time a step's transaction lost a race (errors.ts `lostRace`):
+ * `retried`, it runs again on the winner's data; `gave-up`, it lost on every attempt and the caller gets 409.
+ * A refusal (a task no longer open, …) is not a race and emits nothing.
+ */
+export interface LostRaceEvent {
+  race: LostRaceKind;
+  outcome: 'retried' | 'gave-up';
 }
 
 export interface Stratum {

@@ -24,6 +24,13 @@ export interface FieldProblem {
   message: string;
 }
 
+/**
+ * The kind of race a transaction lost: `revision`, an instance changed since it was read; `duplicate`, a row
+ * with the same key inserted meanwhile; `resolved`, an incident retried meanwhile; `rollback`, PostgreSQL rolled
+ * the transaction back (a deadlock or serialization failure).
+ */
+export type LostRaceKind = 'revision' | 'duplicate' | 'resolved' | 'rollback';
+
 export class StratumError extends Error {
   /**
    * A lost race, not a refusal: the transaction read data another one changed or inserted before it committed
@@ -31,24 +38,28 @@ export class StratumError extends Error {
    * reads the winner's data and may succeed. Stays inside the engine: no HTTP answer shows it.
    */
   readonly retryable: boolean;
+  /** Which race was lost, when `retryable` (counted by `/metrics`, never shown to the caller). */
+  readonly race?: LostRaceKind;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
     /** `errors`: the fields at fault; `reason`: a stable word for the kind of refusal (e.g. `called-process`). */
     readonly details?: { findings?: Finding[]; errors?: FieldProblem[]; reason?: string; [key: string]: unknown },
-    options: { retryable?: boolean } = {},
+    options: { race?: LostRaceKind } = {},
   ) {
     super(message);
     this.name = 'StratumError';
-    this.retryable = options.retryable ?? false;
+    this.retryable = options.race !== undefined;
+    if (options.race) this.race = options.race;
   }
 }
 
 export const notFound = (message: string) => new StratumError('not-found', message);
 export const conflict = (message: string, details?: StratumError['details']) => new StratumError('conflict', message, details);
 /** A conflict that a lost race caused (see `StratumError.retryable`); every other conflict is a refusal. */
-export const lostRace = (message: string, details?: StratumError['details']) => new StratumError('conflict', message, details, { retryable: true });
+export const lostRace = (race: LostRaceKind, message: string, details?: StratumError['details']) =>
+  new StratumError('conflict', message, details, { race });
 /** The rule of every retry loop: only a lost race is worth running again; a refusal would refuse again. */
 export const isRetryableConflict = (error: unknown): error is StratumError =>
   error instanceof StratumError && error.code === 'conflict' && error.retryable;

@@ -2,7 +2,7 @@
 // steps from `stratum.events`, and the default process metrics.
 import type { EventEmitter } from 'node:events';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { EngineCacheEvent, ReplayEvent, SpeculationEvent, StepEvent, ViewCacheEvent, WalCheckpointStats } from '../engine/index.js';
+import type { EngineCacheEvent, LostRaceEvent, ReplayEvent, SpeculationEvent, StepEvent, ViewCacheEvent, WalCheckpointStats } from '../engine/index.js';
 import type { AdmissionQueue } from './http/admission.js';
 
 export class Metrics {
@@ -14,6 +14,7 @@ export class Metrics {
   private readonly onEngineCache: (event: EngineCacheEvent) => void;
   private readonly onViewCache: (event: ViewCacheEvent) => void;
   private readonly speculations: Counter<'result'>;
+  private readonly lostRaces: Counter<'race' | 'outcome'>;
   private readonly replayWorkers: Gauge;
   private readonly replays: Counter<'outcome'>;
   private readonly replayedOrders: Counter;
@@ -66,6 +67,12 @@ export class Metrics {
       labelNames: ['result'],
       registers: [this.registry],
     });
+    this.lostRaces = new Counter({
+      name: 'stratum_lost_races_total',
+      help: 'Step transactions that lost a race, by race (revision, duplicate, resolved, rollback) and outcome (retried, or gave-up: lost on every attempt, answered 409). Refusals are not counted.',
+      labelNames: ['race', 'outcome'],
+      registers: [this.registry],
+    });
     this.replayWorkers = new Gauge({
       name: 'stratum_replay_workers',
       help: 'Worker processes of what-if replays (POST /api/impact) running now, working or idle.',
@@ -90,13 +97,14 @@ export class Metrics {
     this.httpDuration.observe(labels, seconds);
   }
 
-  /** Counts the engine's `step`, `engine-cache`, `view-cache` and `speculation` events until the returned function is called. */
+  /** Counts the engine's `step`, `engine-cache`, `view-cache`, `speculation`, `lost-race` and `replay` events until the returned function is called. */
   watch(events: EventEmitter): () => void {
     const onStep = (step: StepEvent) => {
       this.engineSteps.inc({ action: step.action, process_key: step.processKey, outcome: step.outcome });
       this.engineStepDuration.observe({ action: step.action, outcome: step.outcome }, step.durationMs / 1000);
     };
     const onSpeculation = (event: SpeculationEvent) => this.speculations.inc({ result: event.result });
+    const onLostRace = (event: LostRaceEvent) => this.lostRaces.inc({ race: event.race, outcome: event.outcome });
     const onReplay = (event: ReplayEvent) => {
       if (event.phase === 'started') {
         this.replayWorkers.inc(event.workers);
@@ -110,12 +118,14 @@ export class Metrics {
     events.on('engine-cache', this.onEngineCache);
     events.on('view-cache', this.onViewCache);
     events.on('speculation', onSpeculation);
+    events.on('lost-race', onLostRace);
     events.on('replay', onReplay);
     return () => {
       events.off('step', onStep);
       events.off('engine-cache', this.onEngineCache);
       events.off('view-cache', this.onViewCache);
       events.off('speculation', onSpeculation);
+      events.off('lost-race', onLostRace);
       events.off('replay', onReplay);
     };
   }

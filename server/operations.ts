@@ -836,8 +836,10 @@ export const OPERATIONS: Operation[] = [
     tag: 'operations',
     summary: 'Liveness and store check.',
     access: publicAccess,
-    problems: { 503: 'The store does not answer.' },
-    responses: { 200: { description: 'The store answers.', schema: 'Health' } },
+    problems: {
+      503: "Not healthy, and the detail says why: the store does not answer, the event loop has not run for 10 s, or (with several workers, `npm start`'s primary) a worker does not listen or has not beaten (`workers` lists each worker's state).",
+    },
+    responses: { 200: { description: 'The event loop runs, every worker listens and beats, and the store answers a read.', schema: 'Health' } },
   },
   {
     id: 'metrics',

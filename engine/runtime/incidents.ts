@@ -186,7 +186,7 @@ export class Incidents {
 
   private async close(tx: StoreTx, incident: IncidentRow, actor: string, data: Record<string, unknown>): Promise<void> {
     if (!(await tx.resolveIncident(incident.id, { resolvedAt: this.now(), resolvedBy: actor, resolution: 'retried' }))) {
-      throw lostRace(`incident ${incident.id} was resolved concurrently`);
+      throw lostRace('resolved', `incident ${incident.id} was resolved concurrently`);
     }
     await tx.appendHistory([this.entry(incident.instanceId, actor, 'incident.resolved', incident, data)]);
   }

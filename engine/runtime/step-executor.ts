@@ -15,7 +15,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
-import type { Clock, SpeculationEvent, StepEvent } from '../api.js';
+import type { Clock, LostRaceEvent, SpeculationEvent, StepEvent } from '../api.js';
 import { isRetryableConflict, lostRace, notFound, StratumError } from '../errors.js';
 import { recordOrderEvents } from '../events/order-events.js';
 import type { FeelInput } from '../feel/feel-expression.js';
@@ -188,7 +188,10 @@ export class StepExecutor {
         return result;
       } catch (error) {
         // Lost a race: the retry sees the winner's data.
-        if (!isRetryableConflict(error) || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
+        if (!isRetryableConflict(error)) throw error;
+        const retried = attempt < MAX_TRANSACTION_ATTEMPTS;
+        this.events.emit('lost-race', { race: error.race ?? 'revision', outcome: retried ? 'retried' : 'gave-up' } satisfies LostRaceEvent);
+        if (!retried) throw error;
       }
     }
   }
@@ -356,7 +359,7 @@ export class StepExecutor {
     const revision = row.revision + 1;
     const updated = { ...row, revision, updatedAt: this.rows.nowIso() };
     const saved = await tx.updateInstance(updated);
-    if (!saved) throw lostRace(`instance ${row.id} was changed concurrently`);
+    if (!saved) throw lostRace('revision', `instance ${row.id} was changed concurrently`);
     this.movedRoot(tx, row.rootId, updated);
     return revision;
   }

@@ -298,7 +298,7 @@ class PostgresTx extends TxGuard implements StoreTx {
     this.assertWritable('insertVersion');
     const result = await this.write(WRITES.insertVersion, codec.versionParameters(row));
     if (result.rowCount === 0) {
-      throw lostRace(`process ${row.key} version ${row.version} is already deployed`);
+      throw lostRace('duplicate', `process ${row.key} version ${row.version} is already deployed`);
     }
   }
 
@@ -343,7 +343,7 @@ class PostgresTx extends TxGuard implements StoreTx {
   async insertDecisionVersion(row: DecisionVersionRow): Promise<void> {
     this.assertWritable('insertDecisionVersion');
     const result = await this.write(DECISION_WRITES.insertDecisionVersion, decisions.decisionParameters(row));
-    if (result.rowCount === 0) throw lostRace(`decision ${row.decisionId} version ${row.version} is already deployed`);
+    if (result.rowCount === 0) throw lostRace('duplicate', `decision ${row.decisionId} version ${row.version} is already deployed`);
   }
 
   async getDecisionVersion(decisionId: string, version: number): Promise<DecisionVersionRow | undefined> {
@@ -369,7 +369,7 @@ class PostgresTx extends TxGuard implements StoreTx {
   async insertInstance(row: InstanceRow): Promise<void> {
     this.assertWritable('insertInstance');
     const result = await this.write(WRITES.insertInstance, codec.instanceParameters(row));
-    if (result.rowCount === 0) throw lostRace(`instance ${row.id} already exists`);
+    if (result.rowCount === 0) throw lostRace('duplicate', `instance ${row.id} already exists`);
   }
 
   async getInstance(id: string, options?: { lock?: boolean }): Promise<InstanceRow | undefined> {
@@ -655,7 +655,7 @@ class PostgresTx extends TxGuard implements StoreTx {
     // DO NOTHING waits for a concurrent insert of the same key to commit, then reports 0 rows
     const result = await this.write(WRITES.insertIdempotency, codec.idempotencyParameters(row));
     if (result.rowCount === 0) {
-      throw lostRace(`idempotency key ${JSON.stringify(row.key)} is already used in scope ${row.scope}`);
+      throw lostRace('duplicate', `idempotency key ${JSON.stringify(row.key)} is already used in scope ${row.scope}`);
     }
   }
 
@@ -665,7 +665,7 @@ class PostgresTx extends TxGuard implements StoreTx {
     this.assertWritable('insertOrder');
     // DO NOTHING waits for a concurrent insert of the same order number to commit, then reports 0 rows
     const result = await this.write(WRITES.insertOrder, codec.orderParameters(row));
-    if (result.rowCount === 0) throw lostRace(`order ${JSON.stringify(row.orderNo)} was already entered`);
+    if (result.rowCount === 0) throw lostRace('duplicate', `order ${JSON.stringify(row.orderNo)} was already entered`);
   }
 
   async getOrder(orderNo: string): Promise<OrderRow | undefined> {
@@ -676,7 +676,7 @@ class PostgresTx extends TxGuard implements StoreTx {
   async insertOrderChange(row: OrderChangeRow): Promise<void> {
     this.assertWritable('insertOrderChange');
     const result = await this.write(ORDER_CHANGES.insertOrderChange, orderChangeParameters(row));
-    if (result.rowCount === 0) throw lostRace(`order ${JSON.stringify(row.orderNo)} already has change ${JSON.stringify(row.changeId)}`);
+    if (result.rowCount === 0) throw lostRace('duplicate', `order ${JSON.stringify(row.orderNo)} already has change ${JSON.stringify(row.changeId)}`);
   }
 
   async orderChanges(orderNo: string): Promise<OrderChangeRow[]> {
@@ -705,7 +705,7 @@ class PostgresTx extends TxGuard implements StoreTx {
 
   private async insertWait(id: string, parameters: NamedParameters): Promise<void> {
     const result = await this.write(WRITES.insertWait, parameters);
-    if (result.rowCount === 0) throw lostRace(`wait ${id} already belongs to another instance`);
+    if (result.rowCount === 0) throw lostRace('duplicate', `wait ${id} already belongs to another instance`);
   }
 
   /** A new wait has no group rows yet (deleting a wait cascades to them): one round trip fewer. */
@@ -772,7 +772,7 @@ function rolledBackError(error: unknown): unknown {
     );
   }
   if (code === '40P01' || code === '40001') {
-    return lostRace(`transaction rolled back by PostgreSQL, retry it (${message})`, { postgresCode: code });
+    return lostRace('rollback', `transaction rolled back by PostgreSQL, retry it (${message})`, { postgresCode: code });
   }
   return error;
 }

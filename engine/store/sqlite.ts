@@ -408,7 +408,7 @@ class SqliteTx extends TxGuard implements StoreTx {
     this.assertWritable('insertVersion');
     const result = this.sql(WRITES.insertVersion).run(codec.versionParameters(row));
     if (result.changes === 0) {
-      throw lostRace(`process ${row.key} version ${row.version} is already deployed`);
+      throw lostRace('duplicate', `process ${row.key} version ${row.version} is already deployed`);
     }
   }
 
@@ -454,7 +454,7 @@ class SqliteTx extends TxGuard implements StoreTx {
   async insertDecisionVersion(row: DecisionVersionRow): Promise<void> {
     this.assertWritable('insertDecisionVersion');
     const result = this.sql(DECISION_WRITES.insertDecisionVersion).run(decisions.decisionParameters(row));
-    if (result.changes === 0) throw lostRace(`decision ${row.decisionId} version ${row.version} is already deployed`);
+    if (result.changes === 0) throw lostRace('duplicate', `decision ${row.decisionId} version ${row.version} is already deployed`);
   }
 
   async getDecisionVersion(decisionId: string, version: number): Promise<DecisionVersionRow | undefined> {
@@ -485,7 +485,7 @@ class SqliteTx extends TxGuard implements StoreTx {
   async insertInstance(row: InstanceRow): Promise<void> {
     this.assertWritable('insertInstance');
     const result = this.sql(WRITES.insertInstance).run(codec.instanceParameters(row));
-    if (result.changes === 0) throw lostRace(`instance ${row.id} already exists`);
+    if (result.changes === 0) throw lostRace('duplicate', `instance ${row.id} already exists`);
   }
 
   async getInstance(id: string, _options?: { lock?: boolean }): Promise<InstanceRow | undefined> {
@@ -746,7 +746,7 @@ class SqliteTx extends TxGuard implements StoreTx {
     this.assertWritable('insertIdempotency');
     const result = this.sql(WRITES.insertIdempotency).run(codec.idempotencyParameters(row));
     if (result.changes === 0) {
-      throw lostRace(`idempotency key ${JSON.stringify(row.key)} is already used in scope ${row.scope}`);
+      throw lostRace('duplicate', `idempotency key ${JSON.stringify(row.key)} is already used in scope ${row.scope}`);
     }
   }
 
@@ -755,7 +755,7 @@ class SqliteTx extends TxGuard implements StoreTx {
   async insertOrder(row: OrderRow): Promise<void> {
     this.assertWritable('insertOrder');
     const result = this.sql(WRITES.insertOrder).run(codec.orderParameters(row));
-    if (result.changes === 0) throw lostRace(`order ${JSON.stringify(row.orderNo)} was already entered`);
+    if (result.changes === 0) throw lostRace('duplicate', `order ${JSON.stringify(row.orderNo)} was already entered`);
   }
 
   async getOrder(orderNo: string): Promise<OrderRow | undefined> {
@@ -767,7 +767,7 @@ class SqliteTx extends TxGuard implements StoreTx {
   async insertOrderChange(row: OrderChangeRow): Promise<void> {
     this.assertWritable('insertOrderChange');
     const result = this.sql(ORDER_CHANGES.insertOrderChange).run(orderChangeParameters(row));
-    if (result.changes === 0) throw lostRace(`order ${JSON.stringify(row.orderNo)} already has change ${JSON.stringify(row.changeId)}`);
+    if (result.changes === 0) throw lostRace('duplicate', `order ${JSON.stringify(row.orderNo)} already has change ${JSON.stringify(row.changeId)}`);
   }
 
   async orderChanges(orderNo: string): Promise<OrderChangeRow[]> {
@@ -796,7 +796,7 @@ class SqliteTx extends TxGuard implements StoreTx {
   private insertWait(parameters: NamedParameters): void {
     const result = this.sql(WRITES.insertWait).run(parameters);
     if (result.changes === 0) {
-      throw lostRace(`wait ${String(parameters.id)} already belongs to another instance`);
+      throw lostRace('duplicate', `wait ${String(parameters.id)} already belongs to another instance`);
     }
   }
 

@@ -2,7 +2,7 @@
 // before one helper registered both (names, HELP, TYPE, order and values).
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { EngineCacheEvent, ViewCacheEvent } from '../../engine/api.js';
+import type { EngineCacheEvent, LostRaceEvent, ViewCacheEvent } from '../../engine/api.js';
 import { Metrics } from '../../server/metrics.js';
 
 const CACHE_METRICS = `
@@ -63,6 +63,23 @@ describe('Metrics', () => {
       'stratum_view_cache_lookups_total', 'stratum_view_cache_evictions_total', 'stratum_view_cache_entries',
       'stratum_view_cache_bytes', 'stratum_view_cache_budget_bytes',
       'stratum_engine_speculation_total',
+    ]);
+  });
+
+  it('counts lost races by race and outcome', async () => {
+    const metrics = new Metrics();
+    const events = new EventEmitter();
+    const unwatch = metrics.watch(events);
+    const lost = (event: LostRaceEvent) => events.emit('lost-race', event);
+    lost({ race: 'revision', outcome: 'retried' });
+    lost({ race: 'revision', outcome: 'retried' });
+    lost({ race: 'duplicate', outcome: 'gave-up' });
+    unwatch();
+    lost({ race: 'rollback', outcome: 'retried' }); // no longer watched
+    const lines = (await metrics.text()).split('\n').filter((line) => line.startsWith('stratum_lost_races_total'));
+    expect(lines).toEqual([
+      'stratum_lost_races_total{race="revision",outcome="retried"} 2',
+      'stratum_lost_races_total{race="duplicate",outcome="gave-up"} 1',
     ]);
   });
 

@@ -12,7 +12,7 @@ describe('toHttpProblem', () => {
   });
 
   it('answers a race lost on every attempt as a plain conflict: the race flag and the database code stay inside', () => {
-    const lost = lostRace('transaction rolled back by PostgreSQL, retry it (deadlock detected)', { postgresCode: '40P01' });
+    const lost = lostRace('rollback', 'transaction rolled back by PostgreSQL, retry it (deadlock detected)', { postgresCode: '40P01' });
     expect(toHttpProblem(lost).toProblem()).toEqual({
       type: 'https://stratum.dev/problems/conflict', title: 'Conflict', status: 409, detail: 'transaction rolled back by PostgreSQL, retry it (deadlock detected)',
     });

@@ -6,21 +6,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, openStratum, type StepEvent, type Stratum } from '../../../engine/index.js';
+import { openStore, openStratum, type LostRaceEvent, type StepEvent, type Stratum } from '../../../engine/index.js';
 import type { Store, StoreTx } from '../../../engine/store/types.js';
 import { refusalOf } from '../../support/refusal.js';
 import { enter, erp, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
 
-/** How the store answers: `staleOnce` makes the next transaction's first call of that read answer "nothing there yet". */
+/**
+ * How the store answers: `staleOnce` makes the next transaction's first call of that read answer "nothing there
+ * yet"; `staleAlways` does so in every transaction.
+ */
 interface Control {
   transactions: number;
   staleOnce?: keyof StoreTx;
+  staleAlways?: keyof StoreTx;
 }
 
 let dataDir: string;
 let stratum: Stratum;
 let control: Control;
 let steps: StepEvent[];
+let races: LostRaceEvent[];
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'stratum-retries-'));
@@ -29,19 +34,22 @@ beforeEach(async () => {
   const review = readFileSync(fileURLToPath(new URL('../../fixtures/engine/parallel-separated-review.bpmn', import.meta.url)), 'utf8');
   await stratum.library.deploy([...shippedDiagrams(), { name: 'parallel-separated-review.bpmn', xml: review }], { user: 'test' });
   steps = [];
+  races = [];
   stratum.events.on('step', (event: StepEvent) => steps.push(event));
+  stratum.events.on('lost-race', (event: LostRaceEvent) => races.push(event));
 });
 afterEach(async () => {
   await stratum.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** The transactions `call` ran (its attempts), with the step outcomes it reported. */
-async function attemptsOf(call: () => Promise<unknown>): Promise<{ transactions: number; outcomes: StepEvent['outcome'][] }> {
+/** The transactions `call` ran (its attempts), with the step outcomes it reported; a race lost is listed as well. */
+async function attemptsOf(call: () => Promise<unknown>): Promise<{ transactions: number; outcomes: StepEvent['outcome'][]; races?: LostRaceEvent[] }> {
   control.transactions = 0;
   steps = [];
+  races = [];
   await call().catch(() => undefined);
-  return { transactions: control.transactions, outcomes: steps.map((step) => step.outcome) };
+  return { transactions: control.transactions, outcomes: steps.map((step) => step.outcome), ...(races.length && { races }) };
 }
 
 describe('a refusal is answered after one attempt', () => {
@@ -91,9 +99,25 @@ describe('a lost race is run again and succeeds', () => {
     // the retried start reads "no such key" first, as if the other insert had not committed yet: its own insert then finds the key taken
     control.staleOnce = 'getIdempotency';
     let second: Awaited<ReturnType<typeof start>> | undefined;
-    expect(await attemptsOf(async () => (second = await start()))).toEqual({ transactions: 2, outcomes: ['ok'] });
+    expect(await attemptsOf(async () => (second = await start()))).toEqual({
+      transactions: 2, outcomes: ['ok'], races: [{ race: 'duplicate', outcome: 'retried' }],
+    });
     expect(second).toMatchObject({ created: false, instance: { id: first.instance.id } });
     expect(await instances()).toBe(before); // the first attempt's instances rolled back with it
+  });
+
+  it('answers 409 after losing the race on every attempt, and says so in its lost-race events', async () => {
+    const start = () => stratum.runtime.start('parallel-review', {
+      businessKey: 'RT-LOST', user: 'test', idempotency: { scope: 'start:parallel-review', key: 'k-lost', requestHash: 'same' },
+    });
+    await start();
+    control.staleAlways = 'getIdempotency';
+    expect(await refusalOf(start())).toMatchObject({ code: 'conflict', retryable: true, race: 'duplicate' });
+    expect(await attemptsOf(start)).toEqual({
+      transactions: 3,
+      outcomes: ['conflict'],
+      races: [{ race: 'duplicate', outcome: 'retried' }, { race: 'duplicate', outcome: 'retried' }, { race: 'duplicate', outcome: 'gave-up' }],
+    });
   });
 });
 
@@ -103,7 +127,7 @@ describe('a lost race is run again and succeeds', () => {
 function counting(store: Store, control: Control): Store {
   const transaction: Store['transaction'] = (work) => {
     control.transactions++;
-    const stale = control.staleOnce;
+    const stale = control.staleOnce ?? control.staleAlways;
     control.staleOnce = undefined;
     return store.transaction((tx) => work(stale ? staleOnce(tx, stale) : tx));
   };

@@ -224,7 +224,7 @@ if (unreachable) {
         const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
         expect(lost).toHaveLength(1);
         expect(lost[0].reason).toBeInstanceOf(StratumError);
-        expect(lost[0].reason).toMatchObject({ code: 'conflict', retryable: true, details: { postgresCode: '40P01' } });
+        expect(lost[0].reason).toMatchObject({ code: 'conflict', retryable: true, race: 'rollback', details: { postgresCode: '40P01' } });
         expect(isRetryableConflict(lost[0].reason)).toBe(true);
         const won = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<string>).value;
         const loser = won === 'a' ? 'b' : 'a';
