@@ -34,6 +34,7 @@ const TITLES: Record<number, [slug: string, title: string]> = {
   415: ['unsupported-media-type', 'Unsupported media type'],
   422: ['unprocessable', 'Unprocessable content'],
   500: ['internal', 'Internal server error'],
+  502: ['bad-gateway', 'Bad gateway'],
   503: ['unavailable', 'Service unavailable'],
 };
 

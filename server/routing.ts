@@ -21,6 +21,7 @@ import { guardConnections, serverOptions } from './http/client-errors.js';
 import { sendProblem } from './http/pool-health.js';
 import { WorkerWriteGate } from './http/router-admission.js';
 import { OPERATIONS } from './operations.js';
+import { HttpProblem } from './problem.js';
 
 /** Internal header from a worker to the primary: `instanceId=businessKey` pairs, comma-separated (URI-encoded). */
 export const ROUTES_HEADER = 'stratum-routes';
@@ -238,7 +239,7 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
     const slot = pick(key, avoid);
     const target = slot === undefined ? undefined : targets.get(slot);
     if (slot === undefined || !target) {
-      problem(res, 503, 'No server process is available; try again.', { 'Retry-After': '1' });
+      sendProblem(res, new HttpProblem(503, 'No server process is available; try again.', {}, { 'Retry-After': '1' }), req.url ?? '/');
       return;
     }
     // a write beyond what the worker admits is refused here, at once, as the worker would refuse it
@@ -277,7 +278,7 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
         return;
       }
       // it may have been served (a worker killed mid-request): the client's retry (Idempotency-Key) decides
-      if (!res.headersSent) problem(res, 502, 'The server process handling the request stopped; retry it (with the same Idempotency-Key for an order).');
+      if (!res.headersSent) sendProblem(res, new HttpProblem(502, 'The server process handling the request stopped; retry it (with the same Idempotency-Key for an order).'), req.url ?? '/');
       else res.destroy();
     });
     // however it ends (a destroyed request may end without an error)
@@ -364,11 +365,6 @@ function workerAgent(timeouts: HttpTimeouts): Agent {
 /** `/healthz`, with or without a query. */
 function isHealthz(url: string): boolean {
   return url === '/healthz' || url.startsWith('/healthz?');
-}
-
-function problem(res: ServerResponse, status: number, detail: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
-  res.end(JSON.stringify({ type: 'about:blank', title: status === 503 ? 'Service Unavailable' : 'Bad Gateway', status, detail }));
 }
 
 /** Headers about one connection, which the router's own connections replace. */

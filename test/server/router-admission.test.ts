@@ -96,4 +96,13 @@ describe('the order router\'s write admission', () => {
     void post('/api/orders', { orderNo: 'SO-2', amount: 1 });
     await until(() => worker!.held.some((request, i) => i >= 3 && request.what === 'POST /api/orders'));
   });
+
+  it('answers a problem (503, Retry-After) when no worker is live', async () => {
+    router = createOrderRouter({ timeouts: DEFAULT_HTTP_TIMEOUTS, bodyLimit: 1_000_000, admission: LIMITS });
+    const url = `http://127.0.0.1:${await router.listen(0, '127.0.0.1')}`;
+    const answer = await fetch(`${url}/api/orders/SO-1`);
+    expect([answer.status, answer.headers.get('content-type'), answer.headers.get('retry-after'), answer.headers.get('cache-control')])
+      .toEqual([503, 'application/problem+json', '1', 'no-store']);
+    expect(await answer.json()).toMatchObject({ status: 503, title: 'Service unavailable', detail: 'No server process is available; try again.', instance: '/api/orders/SO-1' });
+  });
 });
