@@ -6,7 +6,9 @@
 // metric names another: server/metrics.ts, and prom-client's process metrics),
 // beside its own pool metrics and process metrics (prefixed stratum_primary_,
 // so they are not merged with the workers'). A worker that does not answer in
-// time is left out of that answer; stratum_workers_scraped counts those in it.
+// time is represented by its last answer, and a gone worker's counters and
+// histograms stay in the sums (kept-worker-metrics.ts), so no sum goes down;
+// stratum_workers_scraped counts the workers that answered this scrape.
 import cluster, { type Worker } from 'node:cluster';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AggregatorRegistry, Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
@@ -14,7 +16,8 @@ import { sendProblem } from './http/pool-health.js';
 import { PRIMARY_HEADER } from './http/primary-health.js';
 import type { WorkerRoster } from './http/worker-roster.js';
 import { HttpProblem } from './problem.js';
-import { askWorkers, type WorkerMetrics } from './worker-metrics.js';
+import { KeptWorkerMetrics, type SlotAnswer, type WorkerAnswers } from './kept-worker-metrics.js';
+import { askWorker, type WorkerMetrics } from './worker-metrics.js';
 
 /** How long a scrape waits for a worker's metrics by default (STRATUM_METRICS_TIMEOUT_MS). */
 const DEFAULT_METRICS_TIMEOUT_MS = 3000;
@@ -30,8 +33,18 @@ export interface PoolMetrics {
 
 export function poolMetrics(roster: WorkerRoster, expected: number, timeoutMs = DEFAULT_METRICS_TIMEOUT_MS): PoolMetrics {
   const registry = primaryRegistry(roster, expected);
+  const kept = new KeptWorkerMetrics();
   const scrape = async () => {
-    const [workers, own] = await Promise.all([askWorkers(listeningWorkers(roster), timeoutMs), registry.getMetricsAsJSON()]);
+    const round = kept.begin();
+    const asked = listeningWorkers(roster);
+    const [answers, own] = await Promise.all([
+      Promise.all(asked.map(async ({ slot, pid, worker }): Promise<SlotAnswer[]> => {
+        const metrics = await askWorker(worker, timeoutMs);
+        return metrics ? [{ slot, pid, metrics }] : [];
+      })),
+      registry.getMetricsAsJSON(),
+    ]);
+    const workers = await kept.merge(roster.states, answers.flat(), round);
     const merged = await mergeScrapes(workers, own);
     return { text: await merged.metrics(), contentType: merged.contentType };
   };
@@ -51,21 +64,29 @@ export function poolMetrics(roster: WorkerRoster, expected: number, timeoutMs = 
   };
 }
 
-/** The workers' registries merged metric by metric, with the primary's own and stratum_workers_scraped. */
-export async function mergeScrapes(workers: readonly WorkerMetrics[], primary: WorkerMetrics): Promise<Registry> {
+/** The workers' registries merged metric by metric, with the primary's own, stratum_workers_scraped and _stale_seconds. */
+export async function mergeScrapes(workers: WorkerAnswers, primary: WorkerMetrics): Promise<Registry> {
   const answered = new Registry();
   new Gauge({
     name: 'stratum_workers_scraped',
-    help: 'Server processes whose metrics are in this answer: those that answered the primary within STRATUM_METRICS_TIMEOUT_MS. Below stratum_workers_listening, the sums leave a worker out (its counters seem to drop).',
+    help: 'Server processes that answered the primary within STRATUM_METRICS_TIMEOUT_MS for this answer. Below stratum_workers_listening, a worker\'s last answer stands in for it (its counters frozen; stratum_workers_stale_seconds says how old).',
     registers: [answered],
-  }).set(workers.length);
-  return AggregatorRegistry.aggregate([...workers, primary, await answered.getMetricsAsJSON()]);
+  }).set(workers.scraped);
+  new Gauge({
+    name: 'stratum_workers_stale_seconds',
+    help: 'Age of the oldest last answer standing in for a listening worker that did not answer this scrape; 0 when every worker in the answer answered it.',
+    registers: [answered],
+  }).set(workers.staleSeconds);
+  return AggregatorRegistry.aggregate([...workers.metrics, primary, await answered.getMetricsAsJSON()]);
 }
 
-/** The cluster's workers the roster names as listening now (a starting one could not answer yet). */
-function listeningWorkers(roster: WorkerRoster): Worker[] {
-  const pids = new Set(roster.states.flatMap((slot) => (slot.state === 'listening' && slot.pid !== undefined ? [slot.pid] : [])));
-  return Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined && pids.has(worker.process.pid ?? -1));
+/** The cluster's workers the roster names as listening now (a starting one could not answer yet), with their slots. */
+function listeningWorkers(roster: WorkerRoster): { slot: number; pid: number; worker: Worker }[] {
+  const byPid = new Map(Object.values(cluster.workers ?? {}).flatMap((worker) => (worker?.process.pid !== undefined ? [[worker.process.pid, worker] as const] : [])));
+  return roster.states.flatMap((state, slot) => {
+    const worker = state.state === 'listening' && state.pid !== undefined ? byPid.get(state.pid) : undefined;
+    return worker ? [{ slot, pid: state.pid!, worker }] : [];
+  });
 }
 
 function primaryRegistry(roster: WorkerRoster, expected: number): Registry {

@@ -3,7 +3,8 @@
 // listening worker for its registry as JSON (prom-client's getMetricsAsJSON,
 // what its AggregatorRegistry merges) and answers with those that answered in
 // time (primary-metrics.ts). A worker answers from its event loop, so one that
-// is stuck or stopped does not answer; the scrape goes on without it.
+// is stuck or stopped does not answer; the scrape goes on without it (its last
+// answer stands in: kept-worker-metrics.ts).
 import cluster, { type Worker } from 'node:cluster';
 import type { Registry } from 'prom-client';
 
@@ -45,13 +46,8 @@ let asked = 0;
 const pending = new Map<number, (metrics: WorkerMetrics) => void>();
 const listening = new WeakSet<Worker>();
 
-/** In the primary: each worker's metrics, of those that answer within `timeoutMs` (the others are left out). */
-export async function askWorkers(workers: readonly Worker[], timeoutMs: number): Promise<WorkerMetrics[]> {
-  const answers = await Promise.all(workers.map((worker) => askWorker(worker, timeoutMs)));
-  return answers.filter((answer): answer is WorkerMetrics => answer !== undefined);
-}
-
-function askWorker(worker: Worker, timeoutMs: number): Promise<WorkerMetrics | undefined> {
+/** In the primary: a worker's metrics, or undefined when it does not answer within `timeoutMs`. */
+export function askWorker(worker: Worker, timeoutMs: number): Promise<WorkerMetrics | undefined> {
   if (!worker.isConnected()) return Promise.resolve(undefined);
   if (!listening.has(worker)) {
     listening.add(worker);

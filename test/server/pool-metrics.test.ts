@@ -1,8 +1,10 @@
 // /metrics of `npm start` with several workers: one scrape shows the whole
 // pool. The primary answers it on the management port and, routed, on the API
 // port (never proxied to a worker), merging every worker's registry, asked over
-// the cluster channel, with its own pool metrics; a worker that does not answer
-// in time (here SIGSTOPped) is left out, and stratum_workers_scraped shows it.
+// the cluster channel, with its own pool metrics. No sum goes down: a worker
+// that does not answer in time (here SIGSTOPped) is represented by its last
+// answer (stratum_workers_scraped shows it), and a killed worker's counters
+// stay in the sums after its replacement listens (its gauges do not).
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { TOKENS } from './support/client.js';
@@ -47,6 +49,13 @@ function cumulativeSamples(text: string): Map<string, number> {
   return samples;
 }
 
+/** Checks that no counter or histogram sample of `text` is below (or missing from) the `last` scrape's, and returns its samples. */
+function noneDropped(last: Map<string, number>, text: string): Map<string, number> {
+  const next = cumulativeSamples(text);
+  expect([...last].filter(([sample, count]) => !((next.get(sample) ?? -1) >= count))).toEqual([]);
+  return next;
+}
+
 async function managementPort(server: MainProcess): Promise<string> {
   await until(() => server.lines.some((line) => line.msg === 'management port listening'));
   return `http://127.0.0.1:${server.lines.find((line) => line.msg === 'management port listening')!.healthPort as number}`;
@@ -82,7 +91,7 @@ async function spreadOrders(url: string, prefix: string): Promise<Map<string, nu
 const total = (served: Map<string, number>) => [...served.values()].reduce((sum, count) => sum + count, 0);
 
 describe('/metrics of several workers: the whole pool in one scrape', () => {
-  it('routed: the API port and the management port each answer the sum over both workers, never going down; a stopped worker is left out within the timeout', async () => {
+  it('routed: the API port and the management port each answer the sum over both workers, never going down: a stopped worker is represented by its last answer, a killed one\'s counts stay after its replacement listens', async () => {
     const server = await startTwoWorkers({ env: { STRATUM_HEALTH_PORT: '0', STRATUM_METRICS_TIMEOUT_MS: '500' } });
     const api = `http://127.0.0.1:${server.port}`;
     const management = await managementPort(server);
@@ -102,14 +111,9 @@ describe('/metrics of several workers: the whole pool in one scrape', () => {
 
     // scrape after scrape, from either port: no counter goes down
     let last = cumulativeSamples(own.text);
-    for (const url of [api, api, management, api, management]) {
-      const next = cumulativeSamples((await scrape(url)).text);
-      const dropped = [...last].filter(([sample, count]) => !((next.get(sample) ?? -1) >= count));
-      expect(dropped).toEqual([]);
-      last = next;
-    }
+    for (const url of [api, api, management, api, management]) last = noneDropped(last, (await scrape(url)).text);
 
-    // a worker that does not answer (its event loop stopped) is left out, not waited for
+    // a worker that does not answer (its event loop stopped) is not waited for: its last answer stands in for it
     const [running, stopped] = server.lines.find((line) => line.msg === 'stratum workers listening')!.pids as number[];
     process.kill(stopped, 'SIGSTOP');
     try {
@@ -118,12 +122,38 @@ describe('/metrics of several workers: the whole pool in one scrape', () => {
         expect(answer.status).toBe(200);
         expect(answer.ms).toBeLessThan(2000);
         expect(value(answer.text, 'stratum_workers_scraped')).toBe(1);
-        expect(value(answer.text, ORDERS_CREATED)).toBe(served.get(String(running)));
+        expect(value(answer.text, 'stratum_workers_stale_seconds')).toBeGreaterThan(0);
+        expect(value(answer.text, ORDERS_CREATED)).toBe(total(served));
+        expect(value(answer.text, ORDERS_STARTED)).toBe(total(served));
+        last = noneDropped(last, answer.text);
       }
     } finally {
       process.kill(stopped, 'SIGCONT');
     }
-    expect(value((await scrape(api)).text, 'stratum_workers_scraped')).toBe(2);
+    const resumed = await scrape(api);
+    expect(value(resumed.text, 'stratum_workers_scraped')).toBe(2);
+    expect(value(resumed.text, 'stratum_workers_stale_seconds')).toBe(0);
+    // each worker's engine cache has its budget: the pool's is two
+    const budget = value(resumed.text, 'stratum_engine_cache_budget_bytes')!;
+    expect(budget).toBeGreaterThan(0);
+
+    // a worker killed: its counts stay in every scrape, through its exit and its replacement's start
+    process.kill(running, 'SIGKILL');
+    let replaced: Scrape;
+    do {
+      replaced = await scrape(management);
+      expect(value(replaced.text, ORDERS_CREATED)).toBe(total(served));
+      last = noneDropped(last, replaced.text);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } while (value(replaced.text, 'stratum_worker_restarts_total') !== 1 || value(replaced.text, 'stratum_workers_scraped') !== 2);
+    // the replacement's orders add to them; the killed worker's gauges are gone with it
+    const after = await spreadOrders(api, 'AFTER');
+    expect(after.has(String(running))).toBe(false);
+    const pool = await scrape(api);
+    expect(value(pool.text, ORDERS_CREATED)).toBe(total(served) + total(after));
+    expect(value(pool.text, ORDERS_STARTED)).toBe(total(served) + total(after));
+    expect(value(pool.text, 'stratum_engine_cache_budget_bytes')).toBe(budget);
+    noneDropped(last, pool.text);
   }, 120_000);
 
   it('shared port (routing off): the management port answers the sum over both workers; the API port one worker\'s', async () => {
