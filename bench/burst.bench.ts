@@ -7,7 +7,6 @@
 import { fork } from 'node:child_process';
 import { subscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { get } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { order } from '../test/support/stratum-fixture.js';
@@ -156,54 +155,35 @@ async function ordersStored(url: string): Promise<Map<string, number>> {
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
-/** One /metrics answer over a connection of its own, and the worker that gave it (stratum-worker; none from a server of its own). */
-function scrape(url: string): Promise<{ worker: string | undefined; text: string }> {
-  return new Promise((resolve, reject) => {
-    get(`${url}/metrics`, { agent: false }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ worker: response.headers['stratum-worker'] as string | undefined, text }));
-    }).on('error', reject);
-  });
-}
-
-/** /metrics of every server process (the router sends each scrape to the next worker), by worker pid. */
-async function scrapeEach(url: string): Promise<Map<string, string>> {
-  const byWorker = new Map<string, string>();
-  for (let attempt = 0; attempt < 20 * WORKERS && byWorker.size < WORKERS; attempt++) {
-    const { worker, text } = await scrape(url);
-    byWorker.set(worker ?? 'single', text);
-    if (worker === undefined) break;
-  }
-  if (byWorker.size < WORKERS) throw new Error(`/metrics answered by ${byWorker.size} of ${WORKERS} server processes`);
-  return byWorker;
+/**
+ * The server's /metrics: with several workers the primary's answer, every worker's merged (server/primary-metrics.ts;
+ * the management port's, or routed the API port's, are the same).
+ */
+async function scrapePool(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const scraped = metricValue(text, 'stratum_workers_scraped');
+  if (WORKERS > 1 && scraped !== WORKERS) throw new Error(`/metrics merged ${scraped} of ${WORKERS} server processes`);
+  return text;
 }
 
 /**
- * The server processes' event-loop delay p99 and max since the last scrape of /metrics (a scrape resets them; the
- * worst worker's), and their write steps since start that took over 100 ms (summed): each holds its event loop,
- * and any probe it answers, that long.
+ * The event-loop delay since the last scrape of /metrics (a scrape resets it): the server processes' p99 (with
+ * several, averaged over them: prom-client's aggregator) and max (the worst one's), and the primary's own (several
+ * workers only); and the write steps since start that took over 100 ms (summed over the workers): each holds its
+ * event loop, and any probe it answers, that long.
  */
-async function loopMetrics(url: string): Promise<{ p99Ms: number; maxMs: number; steps: number; stepsOver100Ms: number }> {
-  const all = { p99Ms: 0, maxMs: 0, steps: 0, stepsOver100Ms: 0 };
-  for (const text of (await scrapeEach(url)).values()) {
-    const value = (name: string) => metricValue(text, name) ?? NaN;
-    const steps = value('stratum_engine_step_duration_seconds_count{action="start",outcome="ok"}');
-    all.p99Ms = Math.max(all.p99Ms, round1(value('nodejs_eventloop_lag_p99_seconds') * 1000));
-    all.maxMs = Math.max(all.maxMs, round1(value('nodejs_eventloop_lag_max_seconds') * 1000));
-    all.steps += steps;
-    all.stepsOver100Ms += steps - value('stratum_engine_step_duration_seconds_bucket{le="0.1",action="start",outcome="ok"}');
-  }
-  return all;
-}
-
-/** The primary's own event-loop delay since the last scrape, from its management port's /metrics (several workers only). */
-async function primaryLoopMetrics(healthUrl: string): Promise<{ p99Ms: number; maxMs: number }> {
-  const { text } = await scrape(healthUrl);
+async function loopMetrics(url: string): Promise<{ p99Ms: number; maxMs: number; steps: number; stepsOver100Ms: number; primary?: { p99Ms: number; maxMs: number } }> {
+  const text = await scrapePool(url);
+  const value = (name: string) => metricValue(text, name) ?? NaN;
+  const steps = value('stratum_engine_step_duration_seconds_count{action="start",outcome="ok"}');
   return {
-    p99Ms: round1((metricValue(text, 'nodejs_eventloop_lag_p99_seconds') ?? NaN) * 1000),
-    maxMs: round1((metricValue(text, 'nodejs_eventloop_lag_max_seconds') ?? NaN) * 1000),
+    p99Ms: round1(value('nodejs_eventloop_lag_p99_seconds') * 1000),
+    maxMs: round1(value('nodejs_eventloop_lag_max_seconds') * 1000),
+    steps,
+    stepsOver100Ms: steps - value('stratum_engine_step_duration_seconds_bucket{le="0.1",action="start",outcome="ok"}'),
+    ...(WORKERS > 1 && {
+      primary: { p99Ms: round1(value('stratum_primary_nodejs_eventloop_lag_p99_seconds') * 1000), maxMs: round1(value('stratum_primary_nodejs_eventloop_lag_max_seconds') * 1000) },
+    }),
   };
 }
 
@@ -216,7 +196,8 @@ export async function runBurstBench(): Promise<BenchResult> {
     { STRATUM_WORKERS: String(WORKERS), ...(managementPort && { STRATUM_HEALTH_PORT: '0' }) },
     WORKERS > 1 ? 'stratum workers listening' : 'stratum server listening',
   );
-  const primary = WORKERS > 1 && healthUrl ? healthUrl : undefined;
+  // the pool's merged /metrics: on the management port when there is one (routed, the API port's is the same)
+  const metricsUrl = healthUrl ?? url;
   try {
     for (let n = 0; n < 5; n++) await call(url, 'POST', '/api/orders', { ...orderBody(-1 - n), orderNo: `WARM-${n}` });
 
@@ -224,8 +205,7 @@ export async function runBurstBench(): Promise<BenchResult> {
     const prober = await startProber(`${healthUrl ?? url}/healthz`);
     const apiPortProber = healthUrl ? await startProber(`${url}/healthz`) : undefined;
     const phase = (name: string) => [prober, apiPortProber].forEach((each) => each?.phase(name));
-    await loopMetrics(url); // resets the server's event-loop delay histogram
-    if (primary) await primaryLoopMetrics(primary);
+    await loopMetrics(metricsUrl); // resets the event-loop delay histograms (the workers' and the primary's)
     phase('burst');
     const began = performance.now();
     const burst = Promise.all(Array.from({ length: ORDERS }, (_, n) => post(url, n)));
@@ -249,8 +229,8 @@ export async function runBurstBench(): Promise<BenchResult> {
     const allStoredMs = performance.now() - began;
     const probes = await prober.stop();
     const apiPortProbes = (await apiPortProber?.stop()) ?? [];
-    const loop = await loopMetrics(url);
-    const primaryLoop = primary ? await primaryLoopMetrics(primary) : undefined;
+    const loop = await loopMetrics(metricsUrl);
+    const primaryLoop = loop.primary;
     // a client whose 201 got lost retries too: that is still one order
     const repeated = await Promise.all(Array.from({ length: 50 }, (_, n) => post(url, n * 20)));
 
@@ -258,8 +238,8 @@ export async function runBurstBench(): Promise<BenchResult> {
     const burstOrders = Array.from({ length: ORDERS }, (_, n) => `BURST-${n}`);
     const missing = burstOrders.filter((key) => !stored.has(key)).length;
     const duplicated = burstOrders.filter((key) => (stored.get(key) ?? 0) > 1).length;
-    const metrics = [...(await scrapeEach(url))].flatMap(([worker, text]) =>
-      [...(WORKERS > 1 ? [`# worker ${worker}`] : []), ...text.split('\n').filter((line) => line.startsWith('stratum_admission_'))]);
+    // summed over the workers
+    const metrics = (await scrapePool(metricsUrl)).split('\n').filter((line) => line.startsWith('stratum_admission_'));
 
     const latencies = first.map((answer) => answer.ms);
     const fromWritten = first.map((answer) => answer.msFromWritten);
@@ -295,7 +275,7 @@ export async function runBurstBench(): Promise<BenchResult> {
         ...probeSummary('healthzApiPortRetry', apiPortProbes.filter((sample) => sample.phase === 'retry').map((sample) => sample.ms)),
         healthzApiPortFailed: apiPortProbes.filter((sample) => sample.status !== 200).length,
       }),
-      // the server's own event-loop delay from the burst to the last retry (prom-client's monitorEventLoopDelay)
+      // the server's own event-loop delay from the burst to the last retry (prom-client's monitorEventLoopDelay; several workers: p99 averaged, max the worst)
       serverLoopDelayP99Ms: loop.p99Ms,
       serverLoopDelayMaxMs: loop.maxMs,
       // with several workers: the primary's (the order router's, which answers the API port's /healthz itself)
@@ -318,7 +298,7 @@ export async function runBurstBench(): Promise<BenchResult> {
     }
     return {
       name: 'burst',
-      description: `${ORDERS} credit orders of ${AMOUNT} posted at once (fetch opens a connection per request in flight; post times run from the request written to its socket, the *FromCall ones from the fetch call) to ${WORKERS > 1 ? `npm start with ${WORKERS} worker processes (STRATUM_WORKERS, default one per core) behind the order router, whose primary answers the API port's /healthz itself,` : 'a real server process (STRATUM_WORKERS=1)'} on SQLite with the default admission limits (BENCH_BURST_WORKERS sets the number of processes); /healthz probed as a kubelet does (healthz*: a process of its own, a fresh connection per probe, Connection: close, 1 s timeout, every 20 ms through the burst and the retries; on the management port STRATUM_HEALTH_PORT unless BENCH_BURST_HEALTH_PORT=off, with a second such prober on the API port (healthzApiPort*); over100Ms counts the probes over the 100 ms target; serverLoopDelay* is the server's own event-loop delay over the same time, the worst worker's, and primaryLoopDelay* the primary's) and, as before, from the bench process itself during the burst (healthzInProcess, from the fetch call; healthzInProcessFromWritten, from the request written); each refused client waits its own Retry-After and retries with the same orderNo until it is not refused (retryRounds: the most retries of one client); then 50 orders are posted again (a lost answer) and every order is counted by paging GET /api/instances.`,
+      description: `${ORDERS} credit orders of ${AMOUNT} posted at once (fetch opens a connection per request in flight; post times run from the request written to its socket, the *FromCall ones from the fetch call) to ${WORKERS > 1 ? `npm start with ${WORKERS} worker processes (STRATUM_WORKERS, default one per core) behind the order router, whose primary answers the API port's /healthz itself,` : 'a real server process (STRATUM_WORKERS=1)'} on SQLite with the default admission limits (BENCH_BURST_WORKERS sets the number of processes); /healthz probed as a kubelet does (healthz*: a process of its own, a fresh connection per probe, Connection: close, 1 s timeout, every 20 ms through the burst and the retries; on the management port STRATUM_HEALTH_PORT unless BENCH_BURST_HEALTH_PORT=off, with a second such prober on the API port (healthzApiPort*); over100Ms counts the probes over the 100 ms target; serverLoopDelay* is the server's own event-loop delay over the same time, from one scrape of the primary's merged /metrics with several workers: P99 averaged over the workers, Max the worst worker's, and primaryLoopDelay* the primary's own; admissionMetrics summed over the workers) and, as before, from the bench process itself during the burst (healthzInProcess, from the fetch call; healthzInProcessFromWritten, from the request written); each refused client waits its own Retry-After and retries with the same orderNo until it is not refused (retryRounds: the most retries of one client); then 50 orders are posted again (a lost answer) and every order is counted by paging GET /api/instances.`,
       summary,
       admissionMetrics: metrics,
       // where the slowest probes fell: ms since the burst's first post was called

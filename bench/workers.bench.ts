@@ -8,7 +8,6 @@
 // stored engine state, waits and history per waiting order.
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { get } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { order } from '../test/support/stratum-fixture.js';
@@ -35,41 +34,31 @@ interface Run {
   /** CPU seconds of this process, which runs the 8 clients, on the same cores. */
   clientCpuSeconds: number;
   latencies: Map<RequestKind, number[]>;
-  /** Warm-engine lookups of the measured part, summed over the workers (/metrics). */
+  /** Warm-engine lookups of the measured part, summed over the workers (the primary's merged /metrics). */
   engineCache: Record<'hit' | 'miss' | 'stale', number>;
 }
 
-/** One answer over a connection of its own (the cluster hands each new connection to the next worker). */
-function getOnce(url: string): Promise<{ worker: string | undefined; text: string }> {
-  return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ worker: response.headers['stratum-worker'] as string | undefined, text }));
-    }).on('error', reject);
-  });
-}
-
-/** `stratum_engine_cache_lookups_total` of every worker, summed: each worker counts its own. */
-async function engineCacheLookups(url: string, workers: number): Promise<Run['engineCache']> {
-  const byWorker = new Map<string, Run['engineCache']>();
-  for (let attempt = 0; attempt < 20 * workers && byWorker.size < workers; attempt++) {
-    const { worker, text } = await getOnce(`${url}/metrics`);
-    const count = (result: string) => metricValue(text, `stratum_engine_cache_lookups_total{result="${result}"}`) ?? 0;
-    byWorker.set(worker ?? 'single', { hit: count('hit'), miss: count('miss'), stale: count('stale') });
-    if (worker === undefined) break;
-  }
-  if (byWorker.size < workers) throw new Error(`/metrics answered by ${byWorker.size} of ${workers} workers`);
-  const sum = { hit: 0, miss: 0, stale: 0 };
-  for (const counts of byWorker.values()) for (const result of ['hit', 'miss', 'stale'] as const) sum[result] += counts[result];
-  return sum;
+/**
+ * `stratum_engine_cache_lookups_total` of every worker, summed: each worker counts its own, and with several workers
+ * `npm start`'s primary merges them into one answer (routed on the API port, shared-port on the management port).
+ */
+async function engineCacheLookups(metricsUrl: string, workers: number): Promise<Run['engineCache']> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+  const scraped = metricValue(text, 'stratum_workers_scraped');
+  if (workers > 1 && scraped !== workers) throw new Error(`/metrics merged ${scraped} of ${workers} workers`);
+  const count = (result: string) => metricValue(text, `stratum_engine_cache_lookups_total{result="${result}"}`) ?? 0;
+  return { hit: count('hit'), miss: count('miss'), stale: count('stale') };
 }
 
 async function lifecycleOverHttp(workers: number, routing: 'order' | 'off' = 'off'): Promise<Run> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-workers-'));
+  // sharing the port, the workers' merged /metrics is on the primary's management port only
+  const shared = workers > 1 && routing === 'off';
   // with several workers: once the primary says every one listens
-  const { url, child } = await startServerProcess(dataDir, { STRATUM_WORKERS: String(workers), STRATUM_ROUTING: routing }, workers > 1 ? 'stratum workers listening' : 'stratum server listening');
+  const { url, child, healthUrl } = await startServerProcess(
+    dataDir, { STRATUM_WORKERS: String(workers), STRATUM_ROUTING: routing, ...(shared && { STRATUM_HEALTH_PORT: '0' }) }, workers > 1 ? 'stratum workers listening' : 'stratum server listening',
+  );
+  const metricsUrl = shared ? healthUrl! : url;
   const client = new LifecycleClient(url);
   try {
     // warm-up: JIT and the per-version definition cache of every worker
@@ -77,7 +66,7 @@ async function lifecycleOverHttp(workers: number, routing: 'order' | 'off' = 'of
     await client.drain();
     client.latencies.clear();
 
-    const cacheBefore = await engineCacheLookups(url, workers);
+    const cacheBefore = await engineCacheLookups(metricsUrl, workers);
     const pids = treeOf(child.pid!);
     const cpuBefore = cpuSecondsOf(pids);
     const primaryBefore = cpuSecondsOf([child.pid!]);
@@ -94,7 +83,7 @@ async function lifecycleOverHttp(workers: number, routing: 'order' | 'off' = 'of
     const clientUsage = process.cpuUsage(clientBefore);
     const clientCpuSeconds = (clientUsage.user + clientUsage.system) / 1e6;
     await client.assertAllFinished();
-    const cacheAfter = await engineCacheLookups(url, workers);
+    const cacheAfter = await engineCacheLookups(metricsUrl, workers);
     const engineCache = { hit: cacheAfter.hit - cacheBefore.hit, miss: cacheAfter.miss - cacheBefore.miss, stale: cacheAfter.stale - cacheBefore.stale };
     return { orders: ORDERS, workers, wallSeconds, cpuSeconds, primaryCpuSeconds, mainThreadCpuSeconds, clientCpuSeconds, latencies: client.latencies, engineCache };
   } finally {
@@ -216,7 +205,7 @@ export async function runWorkersBench(): Promise<BenchResult> {
   };
   return {
     name: 'workers',
-    description: `${ORDERS} credit orders of ${AMOUNT} through their whole lifecycle (POST /api/orders, the director's and the vice-president's approval, procurement-planning, production-planning and shipping jobs) by ${CLIENTS} concurrent clients over HTTP against npm start on SQLite with STRATUM_WORKERS=1, STRATUM_WORKERS=${cores} (one per core; the cluster spreads connections) and STRATUM_WORKERS=${cores} with STRATUM_ROUTING=order (routed: the primary proxies each order's requests to one worker); ceiling = the same lifecycle in raw bpmn-engine with every instance in memory, in this process. Per-CPU figures count the server processes' CPU time (primary and workers), so other load on the machine weighs less; CPU ms per order: the one worker's in all and on its main thread, the routed run's workers' and primary's, and the clients' (this process, on the same cores); routedSpeedupCpuBound: the routed workers' throughput over one worker's as the CPU measured per order bounds them (every core busy with the server and the clients, and no main thread over one core): what the cores allow, however the server spends its time; speedup = wall time with one worker / with ${cores}; engine cache hit rate = warm-engine hits / lookups over the measured orders, summed over the workers' /metrics. Stored size: ${WAITING_ORDERS} orders waiting at the director's approval, bytes per order of engine state, variables, waits (approximate row size), history (approximate row size) and the whole database file. loadAverage1m: the machine's load when the run ended.`,
+    description: `${ORDERS} credit orders of ${AMOUNT} through their whole lifecycle (POST /api/orders, the director's and the vice-president's approval, procurement-planning, production-planning and shipping jobs) by ${CLIENTS} concurrent clients over HTTP against npm start on SQLite with STRATUM_WORKERS=1, STRATUM_WORKERS=${cores} (one per core; the cluster spreads connections) and STRATUM_WORKERS=${cores} with STRATUM_ROUTING=order (routed: the primary proxies each order's requests to one worker); ceiling = the same lifecycle in raw bpmn-engine with every instance in memory, in this process. Per-CPU figures count the server processes' CPU time (primary and workers), so other load on the machine weighs less; CPU ms per order: the one worker's in all and on its main thread, the routed run's workers' and primary's, and the clients' (this process, on the same cores); routedSpeedupCpuBound: the routed workers' throughput over one worker's as the CPU measured per order bounds them (every core busy with the server and the clients, and no main thread over one core): what the cores allow, however the server spends its time; speedup = wall time with one worker / with ${cores}; engine cache hit rate = warm-engine hits / lookups over the measured orders, summed over the workers (one scrape of the primary's merged /metrics: the API port routed, the management port STRATUM_HEALTH_PORT shared-port). Stored size: ${WAITING_ORDERS} orders waiting at the director's approval, bytes per order of engine state, variables, waits (approximate row size), history (approximate row size) and the whole database file. loadAverage1m: the machine's load when the run ended.`,
     summary,
   };
 }

@@ -101,7 +101,7 @@ export function createApp(options: AppOptions): StratumApp {
   app.set('query parser', 'simple');
   app.use(requestLogging(logger, metrics));
   app.use(securityHeaders);
-  // which of `npm start`'s workers answered (the bench reads each worker's /metrics; a test checks the routing)
+  // which of `npm start`'s workers answered (the tests check the routing by it)
   if (cluster.isWorker) {
     app.use((_req: Request, res: Response, next: NextFunction) => {
       res.setHeader(WORKER_HEADER, String(process.pid));

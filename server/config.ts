@@ -34,6 +34,8 @@ export interface ServerConfig {
   workers?: number;
   /** With several workers, send each order's requests to one of them (STRATUM_ROUTING=order, the default, or off; server/routing.ts). */
   routing?: 'order' | 'off';
+  /** With several workers, how long the primary's /metrics waits for each worker's metrics (STRATUM_METRICS_TIMEOUT_MS; default 3000). */
+  metricsTimeoutMs?: number;
   /** Webhook subscriptions kept as configuration (STRATUM_WEBHOOKS, docs/events.md). */
   webhooksFile?: string;
   /** Webhook receivers inside the network (loopback, private, link-local, metadata) allowed (STRATUM_WEBHOOKS_ALLOW_PRIVATE; default no). */
@@ -80,6 +82,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     timeouts: readTimeouts(env),
     workers,
     routing: routingOf(env.STRATUM_ROUTING),
+    ...(env.STRATUM_METRICS_TIMEOUT_MS ? { metricsTimeoutMs: parseCount(env, 'STRATUM_METRICS_TIMEOUT_MS', 0, 1) } : {}),
   };
 }
 

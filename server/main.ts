@@ -1,7 +1,8 @@
 // Entry point of `npm start`: configuration from the environment, one server
 // process per core (STRATUM_WORKERS; workers.ts), graceful shutdown on
 // SIGTERM/SIGINT. With several workers the primary serves the management port
-// (STRATUM_HEALTH_PORT) for all of them, and, routed, /healthz on the API port.
+// (STRATUM_HEALTH_PORT) for all of them, and, routed, /healthz and /metrics on
+// the API port; its /metrics merges every worker's (primary-metrics.ts).
 import cluster from 'node:cluster';
 import { pino } from 'pino';
 import { replicaOf } from '../engine/store/open.js';
@@ -12,9 +13,10 @@ import { DEFAULT_HTTP_TIMEOUTS } from './http/client-errors.js';
 import { startHealthThread, type HealthThread } from './http/health-thread.js';
 import { primaryHealth } from './http/primary-health.js';
 import { WorkerRoster } from './http/worker-roster.js';
-import { primaryMetrics } from './primary-metrics.js';
+import { poolMetrics, type PoolMetrics } from './primary-metrics.js';
 import { createOrderRouter } from './routing.js';
 import { sendHeartbeats } from './worker-heartbeat.js';
+import { answerMetricsRequests } from './worker-metrics.js';
 import { ROUTED_WORKER_ENV, startWorkers, type RoutedListening } from './workers.js';
 
 // Nothing logs tokens or variables; the redaction is a second line of defence.
@@ -31,11 +33,19 @@ async function main(): Promise<void> {
     // the workers' roster: what the primary's /healthz reads, on the management port and on the routed API port
     const roster = config.healthPort !== undefined || byOrder ? new WorkerRoster(config.workers!) : undefined;
     const apiHealth = byOrder ? primaryHealth(roster!, storeReplica(config)) : undefined;
+    // /metrics of the whole pool, the workers' merged: on the management port, and routed on the API port
+    const metrics = roster && poolMetrics(roster, config.workers!, config.metricsTimeoutMs);
     const routing = byOrder
-      ? { router: createOrderRouter({ timeouts: config.timeouts ?? DEFAULT_HTTP_TIMEOUTS, bodyLimit: config.bodyLimitBytes, admission: config.admission, healthz: apiHealth!.answer }), port: config.port, host: config.host }
+      ? {
+        router: createOrderRouter({
+          timeouts: config.timeouts ?? DEFAULT_HTTP_TIMEOUTS, bodyLimit: config.bodyLimitBytes, admission: config.admission, healthz: apiHealth!.answer, metrics: metrics!.answer,
+        }),
+        port: config.port,
+        host: config.host,
+      }
       : undefined;
     // listening before the first worker forks: a probe meanwhile is answered 503, naming the worker that starts
-    const health = config.healthPort !== undefined ? await startManagementPort(config, roster!) : undefined;
+    const health = config.healthPort !== undefined ? await startManagementPort(config, roster!, metrics!) : undefined;
     const pool = startWorkers(config.workers!, logger, routing, roster);
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
@@ -69,6 +79,8 @@ async function main(): Promise<void> {
   const own: ServerConfig = cluster.isWorker ? shared : config;
   const server = await startServer({ config: routed ? { ...own, port: 0, host: '127.0.0.1' } : own, logger, routed });
   if (cluster.isWorker && (healthPort !== undefined || routed)) sendHeartbeats();
+  // the primary's /metrics (a management port, or routed) asks each worker for its own
+  answerMetricsRequests(server.metrics);
   if (routed) process.send?.({ type: 'stratum-listening', port: server.port } satisfies RoutedListening);
   let stopping = false;
   stop = (signal: string) => {
@@ -95,8 +107,7 @@ async function main(): Promise<void> {
  * The primary's management port, in a thread of its own: the primary's event loop passes every connection of the
  * shared port to a worker (the cluster's round-robin), or proxies every request (the order router).
  */
-async function startManagementPort(config: ServerConfig, roster: WorkerRoster): Promise<HealthThread> {
-  const registry = primaryMetrics(roster, config.workers!);
+async function startManagementPort(config: ServerConfig, roster: WorkerRoster, metrics: PoolMetrics): Promise<HealthThread> {
   const health = await startHealthThread({
     port: config.healthPort!,
     host: config.host,
@@ -104,7 +115,7 @@ async function startManagementPort(config: ServerConfig, roster: WorkerRoster): 
     replica: storeReplica(config),
     timeouts: config.timeouts ?? DEFAULT_HTTP_TIMEOUTS,
     checkHealth: () => Promise.reject(new Error('the primary has no store of its own')),
-    metrics: async () => ({ text: await registry.metrics(), contentType: registry.contentType }),
+    metrics: metrics.scrape,
     roster,
     onFailure: (error) => logger.error({ err: error }, 'the management port (STRATUM_HEALTH_PORT) failed; its probes will fail'),
   });

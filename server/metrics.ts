@@ -1,5 +1,12 @@
 // Prometheus metrics: HTTP requests by route template and status, engine
-// steps from `stratum.events`, and the default process metrics.
+// steps from `stratum.events`, and the default process metrics. With several
+// workers `npm start`'s primary merges every worker's registry into one answer
+// (primary-metrics.ts) by each metric's `aggregator`: counters and histograms
+// sum, and so do the gauges of amounts (queue depths, cache entries, bytes and
+// budgets: the pool's total); a gauge of the last event takes the max (the
+// slowest). prom-client's process metrics bring their own (event-loop delay:
+// average of the percentiles and means, min of the min, max of the max;
+// start time left out; the rest summed).
 import type { EventEmitter } from 'node:events';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EngineCacheEvent, LostRaceEvent, ReplayEvent, SpeculationEvent, StepEvent, ViewCacheEvent, WalCheckpointStats } from '../engine/index.js';
@@ -191,6 +198,8 @@ export class Metrics {
       name: 'stratum_sqlite_checkpoint_last_duration_seconds',
       help: 'Duration of the last checkpoint the background checkpointer ran (copying and fsyncs), outside any commit.',
       registers,
+      // of several workers, the slowest one's last
+      aggregator: 'max',
       collect() {
         this.set(stats().lastDurationMs / 1000);
       },

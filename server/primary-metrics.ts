@@ -1,13 +1,97 @@
-// /metrics on the management port of `npm start`'s primary: the primary's own
-// process metrics and its pool of workers. Each worker's request and step
-// metrics stay on the API port's /metrics, answered by whichever worker the
-// scrape reaches.
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+// /metrics of `npm start`'s primary (several workers), on its management port
+// and, routed, on the API port: one scrape shows the whole pool. The primary
+// asks every listening worker for its registry over the cluster channel
+// (worker-metrics.ts) and merges the answers with prom-client's
+// AggregatorRegistry.aggregate, each metric by its `aggregator` (sum unless the
+// metric names another: server/metrics.ts, and prom-client's process metrics),
+// beside its own pool metrics and process metrics (prefixed stratum_primary_,
+// so they are not merged with the workers'). A worker that does not answer in
+// time is represented by its last answer, and a gone worker's counters and
+// histograms stay in the sums (kept-worker-metrics.ts), so no sum goes down;
+// stratum_workers_scraped counts the workers that answered this scrape.
+import cluster, { type Worker } from 'node:cluster';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AggregatorRegistry, Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { sendProblem } from './http/pool-health.js';
+import { PRIMARY_HEADER } from './http/primary-health.js';
 import type { WorkerRoster } from './http/worker-roster.js';
+import { HttpProblem } from './problem.js';
+import { KeptWorkerMetrics, type SlotAnswer, type WorkerAnswers } from './kept-worker-metrics.js';
+import { askWorker, type WorkerMetrics } from './worker-metrics.js';
 
-export function primaryMetrics(roster: WorkerRoster, expected: number): Registry {
+/** How long a scrape waits for a worker's metrics by default (STRATUM_METRICS_TIMEOUT_MS). */
+const DEFAULT_METRICS_TIMEOUT_MS = 3000;
+
+/** The primary's own process metrics carry it: the workers' process metrics keep the usual names. */
+const PRIMARY_PREFIX = 'stratum_primary_';
+
+export interface PoolMetrics {
+  scrape: () => Promise<{ text: string; contentType: string }>;
+  /** GET or HEAD /metrics on the routed API port (Node leaves a HEAD answer's body out). */
+  answer: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+export function poolMetrics(roster: WorkerRoster, expected: number, timeoutMs = DEFAULT_METRICS_TIMEOUT_MS): PoolMetrics {
+  const registry = primaryRegistry(roster, expected);
+  const kept = new KeptWorkerMetrics();
+  const scrape = async () => {
+    const round = kept.begin();
+    const asked = listeningWorkers(roster);
+    const [answers, own] = await Promise.all([
+      Promise.all(asked.map(async ({ slot, pid, worker }): Promise<SlotAnswer[]> => {
+        const metrics = await askWorker(worker, timeoutMs);
+        return metrics ? [{ slot, pid, metrics }] : [];
+      })),
+      registry.getMetricsAsJSON(),
+    ]);
+    const workers = await kept.merge(roster.states, answers.flat(), round);
+    const merged = await mergeScrapes(workers, own);
+    return { text: await merged.metrics(), contentType: merged.contentType };
+  };
+  return {
+    scrape,
+    answer: (req, res) => {
+      // a body sent with the scrape is read and dropped
+      req.resume();
+      scrape().then(({ text, contentType }) => {
+        if (res.destroyed) return;
+        res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', [PRIMARY_HEADER]: String(process.pid) });
+        res.end(text);
+      }, () => {
+        if (!res.headersSent && !res.destroyed) sendProblem(res, new HttpProblem(500, 'The metrics could not be collected.'), req.url ?? '/');
+      });
+    },
+  };
+}
+
+/** The workers' registries merged metric by metric, with the primary's own, stratum_workers_scraped and _stale_seconds. */
+export async function mergeScrapes(workers: WorkerAnswers, primary: WorkerMetrics): Promise<Registry> {
+  const answered = new Registry();
+  new Gauge({
+    name: 'stratum_workers_scraped',
+    help: 'Server processes that answered the primary within STRATUM_METRICS_TIMEOUT_MS for this answer. Below stratum_workers_listening, a worker\'s last answer stands in for it (its counters frozen; stratum_workers_stale_seconds says how old).',
+    registers: [answered],
+  }).set(workers.scraped);
+  new Gauge({
+    name: 'stratum_workers_stale_seconds',
+    help: 'Age of the oldest last answer standing in for a listening worker that did not answer this scrape; 0 when every worker in the answer answered it.',
+    registers: [answered],
+  }).set(workers.staleSeconds);
+  return AggregatorRegistry.aggregate([...workers.metrics, primary, await answered.getMetricsAsJSON()]);
+}
+
+/** The cluster's workers the roster names as listening now (a starting one could not answer yet), with their slots. */
+function listeningWorkers(roster: WorkerRoster): { slot: number; pid: number; worker: Worker }[] {
+  const byPid = new Map(Object.values(cluster.workers ?? {}).flatMap((worker) => (worker?.process.pid !== undefined ? [[worker.process.pid, worker] as const] : [])));
+  return roster.states.flatMap((state, slot) => {
+    const worker = state.state === 'listening' && state.pid !== undefined ? byPid.get(state.pid) : undefined;
+    return worker ? [{ slot, pid: state.pid!, worker }] : [];
+  });
+}
+
+function primaryRegistry(roster: WorkerRoster, expected: number): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics({ register: registry, prefix: PRIMARY_PREFIX });
   new Gauge({
     name: 'stratum_workers_expected',
     help: 'Server processes the primary keeps running (STRATUM_WORKERS).',

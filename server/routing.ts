@@ -203,6 +203,8 @@ export interface OrderRouterOptions {
   admission?: AdmissionLimits;
   /** Answers GET and HEAD /healthz in the primary itself (primary-health.ts) instead of a worker. */
   healthz?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Answers GET and HEAD /metrics in the primary itself: every worker's, merged (primary-metrics.ts). */
+  metrics?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export interface OrderRouter {
@@ -215,7 +217,7 @@ export interface OrderRouter {
 }
 
 /** The primary's proxy. */
-export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADMISSION, healthz }: OrderRouterOptions): OrderRouter {
+export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADMISSION, healthz, metrics }: OrderRouterOptions): OrderRouter {
   const targets = new Map<number, Target>();
   const orders = new Map<string, string>();
   let turn = 0;
@@ -297,8 +299,9 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
   const server: Server = createServer(serverOptions(timeouts), (req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
-    if (healthz && (method === 'GET' || method === 'HEAD') && isHealthz(url)) {
-      healthz(req, res);
+    const answerHere = method === 'GET' || method === 'HEAD' ? (isPath(url, '/healthz') ? healthz : isPath(url, '/metrics') ? metrics : undefined) : undefined;
+    if (answerHere) {
+      answerHere(req, res);
       return;
     }
     const orderOf = (instance: string) => orders.get(instance);
@@ -362,9 +365,9 @@ function workerAgent(timeouts: HttpTimeouts): Agent {
   return new Agent({ keepAlive: true, maxSockets: 256, timeout: Math.max(1, Math.floor(timeouts.keepAliveTimeoutMs / 2)) });
 }
 
-/** `/healthz`, with or without a query. */
-function isHealthz(url: string): boolean {
-  return url === '/healthz' || url.startsWith('/healthz?');
+/** `path` (`/healthz`, `/metrics`), with or without a query. */
+function isPath(url: string, path: string): boolean {
+  return url === path || url.startsWith(`${path}?`);
 }
 
 /** Headers about one connection, which the router's own connections replace. */

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { loadRateTable, openStore, openStratum, parseRateTable, type RateTable, type Stratum, type Store } from '../engine/index.js';
 import type { DeployOptions } from '../engine/api.js';
 import { isRetryableConflict, StratumError } from '../engine/errors.js';
@@ -27,6 +28,8 @@ export interface RunningServer {
   /** The management port's base URL (STRATUM_HEALTH_PORT: /healthz and /metrics only), when there is one. */
   healthUrl?: string;
   stratum: Stratum;
+  /** What its /metrics shows; `npm start`'s primary asks a worker for it over the cluster channel (worker-metrics.ts). */
+  metrics: Registry;
   /** Stops accepting requests, lets running ones finish, stops the scheduler and closes the store. */
   close(): Promise<void>;
 }
@@ -126,6 +129,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     port,
     ...(healthPort !== undefined && { healthUrl: `http://${host}:${healthPort}` }),
     stratum,
+    metrics: metrics.registry,
     close: () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => {

@@ -14,7 +14,7 @@ import { storeAnswers } from './store-health.js';
 import type { WorkerRoster } from './worker-roster.js';
 
 /** Set on the answers the primary gives itself (its pid); a worker's answers name the worker instead (stratum-worker). */
-const PRIMARY_HEADER = 'stratum-primary';
+export const PRIMARY_HEADER = 'stratum-primary';
 
 export interface PrimaryHealth {
   answer: (req: IncomingMessage, res: ServerResponse) => void;

@@ -51,6 +51,12 @@ describe('readConfig', () => {
     expect(() => readConfig({ STRATUM_WORKERS: 'all' })).toThrow(/STRATUM_WORKERS/);
   });
 
+  it('reads how long the primary\'s /metrics waits for each worker (STRATUM_METRICS_TIMEOUT_MS), the default left to it when unset', () => {
+    expect(readConfig({ STRATUM_METRICS_TIMEOUT_MS: '500' }).metricsTimeoutMs).toBe(500);
+    expect(readConfig({}).metricsTimeoutMs).toBeUndefined();
+    expect(() => readConfig({ STRATUM_METRICS_TIMEOUT_MS: '0' })).toThrow(/STRATUM_METRICS_TIMEOUT_MS must be a whole number of at least 1/);
+  });
+
   it('refuses to bind demo mode to anything but loopback', () => {
     expect(() => readConfig({ HOST: '0.0.0.0' })).toThrow(/demo mode/);
     expect(readConfig({ HOST: '::1' }).host).toBe('::1');
