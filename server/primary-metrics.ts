@@ -9,6 +9,7 @@
 // time is represented by its last answer, and a gone worker's counters and
 // histograms stay in the sums (kept-worker-metrics.ts), so no sum goes down;
 // stratum_workers_scraped counts the workers that answered this scrape.
+// Scrapes that come together share one (shared-scrape.ts): /metrics is public.
 import cluster, { type Worker } from 'node:cluster';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AggregatorRegistry, Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
@@ -17,10 +18,14 @@ import { PRIMARY_HEADER } from './http/primary-health.js';
 import type { WorkerRoster } from './http/worker-roster.js';
 import { HttpProblem } from './problem.js';
 import { KeptWorkerMetrics, type SlotAnswer, type WorkerAnswers } from './kept-worker-metrics.js';
+import { sharedScrape } from './shared-scrape.js';
 import { askWorker, type WorkerMetrics } from './worker-metrics.js';
 
 /** How long a scrape waits for a worker's metrics by default (STRATUM_METRICS_TIMEOUT_MS). */
 const DEFAULT_METRICS_TIMEOUT_MS = 3000;
+
+/** Scrapes within this long of the last one get its answer (shared-scrape.ts: a flood of scrapes costs one a second). */
+export const SCRAPE_REUSE_MS = 1000;
 
 /** The primary's own process metrics carry it: the workers' process metrics keep the usual names. */
 const PRIMARY_PREFIX = 'stratum_primary_';
@@ -34,7 +39,7 @@ export interface PoolMetrics {
 export function poolMetrics(roster: WorkerRoster, expected: number, timeoutMs = DEFAULT_METRICS_TIMEOUT_MS): PoolMetrics {
   const registry = primaryRegistry(roster, expected);
   const kept = new KeptWorkerMetrics();
-  const scrape = async () => {
+  const scrape = sharedScrape(async () => {
     const round = kept.begin();
     const asked = listeningWorkers(roster);
     const [answers, own] = await Promise.all([
@@ -47,7 +52,7 @@ export function poolMetrics(roster: WorkerRoster, expected: number, timeoutMs = 
     const workers = await kept.merge(roster.states, answers.flat(), round);
     const merged = await mergeScrapes(workers, own);
     return { text: await merged.metrics(), contentType: merged.contentType };
-  };
+  }, SCRAPE_REUSE_MS);
   return {
     scrape,
     answer: (req, res) => {

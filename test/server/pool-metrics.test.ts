@@ -7,6 +7,7 @@
 // stay in the sums after its replacement listens (its gauges do not).
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { SCRAPE_REUSE_MS } from '../../server/primary-metrics.js';
 import { TOKENS } from './support/client.js';
 import { startTwoWorkers, until, type MainProcess } from './support/main-process.js';
 
@@ -26,6 +27,12 @@ async function scrape(url: string): Promise<Scrape> {
   const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
   const text = await response.text();
   return { status: response.status, primary: response.headers.get('stratum-primary'), worker: response.headers.get('stratum-worker'), ms: performance.now() - began, text };
+}
+
+/** A scrape after the last one's answer can no longer be reused (shared-scrape.ts): it shows what changed since. */
+async function freshScrape(url: string): Promise<Scrape> {
+  await new Promise((resolve) => setTimeout(resolve, SCRAPE_REUSE_MS + 50));
+  return scrape(url);
 }
 
 function value(text: string, sample: string): number | undefined {
@@ -109,6 +116,11 @@ describe('/metrics of several workers: the whole pool in one scrape', () => {
     const own = await scrape(api);
     expect([own.primary, own.worker]).toEqual([String(server.child.pid), null]);
 
+    // scrapes that come together share one (a flood of them costs the workers one scrape a second)
+    const together = await Promise.all(Array.from({ length: 10 }, () => scrape(api)));
+    expect(together.map((answer) => answer.status)).toEqual(Array.from({ length: 10 }, () => 200));
+    expect(new Set(together.map((answer) => answer.text)).size).toBe(1);
+
     // scrape after scrape, from either port: no counter goes down
     let last = cumulativeSamples(own.text);
     for (const url of [api, api, management, api, management]) last = noneDropped(last, (await scrape(url)).text);
@@ -118,7 +130,7 @@ describe('/metrics of several workers: the whole pool in one scrape', () => {
     process.kill(stopped, 'SIGSTOP');
     try {
       for (const url of [api, management]) {
-        const answer = await scrape(url);
+        const answer = await freshScrape(url);
         expect(answer.status).toBe(200);
         expect(answer.ms).toBeLessThan(2000);
         expect(value(answer.text, 'stratum_workers_scraped')).toBe(1);
@@ -130,7 +142,7 @@ describe('/metrics of several workers: the whole pool in one scrape', () => {
     } finally {
       process.kill(stopped, 'SIGCONT');
     }
-    const resumed = await scrape(api);
+    const resumed = await freshScrape(api);
     expect(value(resumed.text, 'stratum_workers_scraped')).toBe(2);
     expect(value(resumed.text, 'stratum_workers_stale_seconds')).toBe(0);
     // each worker's engine cache has its budget: the pool's is two
@@ -149,7 +161,7 @@ describe('/metrics of several workers: the whole pool in one scrape', () => {
     // the replacement's orders add to them; the killed worker's gauges are gone with it
     const after = await spreadOrders(api, 'AFTER');
     expect(after.has(String(running))).toBe(false);
-    const pool = await scrape(api);
+    const pool = await freshScrape(api);
     expect(value(pool.text, ORDERS_CREATED)).toBe(total(served) + total(after));
     expect(value(pool.text, ORDERS_STARTED)).toBe(total(served) + total(after));
     expect(value(pool.text, 'stratum_engine_cache_budget_bytes')).toBe(budget);
