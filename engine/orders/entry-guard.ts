@@ -5,10 +5,10 @@
 import type { ProcessModel } from '../bpmn/process-model.js';
 import { StratumError } from '../errors.js';
 import { retiredKeys } from '../library/retired.js';
-import type { ProcessVersionRow, StoreTx } from '../store/types.js';
+import type { StoreTx, VersionCalls } from '../store/types.js';
 
 /** Keys of the latest versions that call `key` (its callers in the library's call graph). */
-export function callersOf(key: string, latest: ProcessVersionRow[]): string[] {
+export function callersOf(key: string, latest: readonly VersionCalls[]): string[] {
   return latest.filter((row) => row.key !== key && row.calls.includes(key)).map((row) => row.key).sort();
 }
 
@@ -17,7 +17,8 @@ export function callersOf(key: string, latest: ProcessVersionRow[]): string[] {
  * every caller alike; a redeploy can change that state, other credentials cannot).
  */
 export async function refuseDirectStart(tx: StoreTx, model: ProcessModel): Promise<void> {
-  const latest = await tx.latestVersions();
+  // the call graph alone: every start asks, so it never reads the library's XML
+  const latest = await tx.latestCalls();
   const callers = callersOf(model.key, latest);
   if (callers.length) {
     throw new StratumError(

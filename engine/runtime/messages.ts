@@ -116,7 +116,7 @@ export class Messages {
     // One order number is one order: a message never starts a second instance under it.
     await tx.lockBusinessKey(message.businessKey);
     if (await tx.getOrder(message.businessKey)) return undefined;
-    const latest = await tx.latestVersions();
+    const latest = await tx.latestCalls();
     for (const version of latest) {
       const definition = await steps.definition(tx, version.key, version.version);
       const startEvent = [...definition.model.elements.values()].find(

@@ -130,7 +130,7 @@ export class Starts {
       throw new StratumError('unavailable',
         `orders cannot be entered: ${processKey} does not declare that it takes orders (process property ${TAKES_ORDERS_PROPERTY}=true)`);
     }
-    const callers = checked ? callersOf(processKey, await tx.latestVersions()) : [];
+    const callers = checked ? callersOf(processKey, await tx.latestCalls()) : [];
     if (callers.length) {
       throw new StratumError('unavailable', `orders cannot be entered: ${processKey} is called by ${callers.join(', ')}, so it is no level-1 process`);
     }

@@ -34,6 +34,7 @@ import type {
   InstanceFilter,
   InstanceRow,
   ProcessVersionRow,
+  VersionCalls,
   Store,
   StoreReplica,
   StoreTx,
@@ -328,6 +329,21 @@ class PostgresTx extends TxGuard implements StoreTx {
       'SELECT DISTINCT ON (key) * FROM stratum_process_versions ORDER BY key, version DESC',
     );
     return rows.map(codec.version);
+  }
+
+  async latestCalls(): Promise<VersionCalls[]> {
+    const { rows } = await this.query<Stored['version']>(
+      'SELECT DISTINCT ON (key) key, version, calls FROM stratum_process_versions ORDER BY key, version DESC',
+    );
+    return rows.map(codec.versionCalls);
+  }
+
+  async everCalledKeys(): Promise<string[]> {
+    const { rows } = await this.query<{ key: string }>(
+      `SELECT DISTINCT called.key FROM stratum_process_versions v CROSS JOIN LATERAL jsonb_array_elements_text(v.calls) AS called(key)
+       WHERE called.key <> v.key ORDER BY 1`,
+    );
+    return rows.map((row) => row.key);
   }
 
   async versionsOf(key: string): Promise<ProcessVersionRow[]> {

@@ -16,6 +16,7 @@ import type {
   InstanceStatus,
   OrderRow,
   ProcessVersionRow,
+  VersionCalls,
   WaitKind,
   WaitRow,
 } from './types.js';
@@ -47,6 +48,8 @@ export type NamedParameters = Record<string, unknown>;
 
 export interface RowCodec<C extends ColumnTypes> {
   version: (record: VersionRecord<C>) => ProcessVersionRow;
+  /** A version's key, number and calls, read without its XML. */
+  versionCalls: (record: Pick<VersionRecord<C>, 'key' | 'version' | 'calls'>) => VersionCalls;
   instance: (record: InstanceRecord<C>) => InstanceRow;
   wait: (record: WaitRecord<C>) => WaitRow;
   history: (record: HistoryRecord<C>) => HistoryRow;
@@ -72,6 +75,8 @@ export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCod
   const writeState = columns.writeState ?? ((value: unknown) => writeJson(value, 'state'));
 
   return {
+    versionCalls: (record) => ({ key: record.key, version: record.version, calls: readJson<string[]>(record.calls) }),
+
     version: (record) => ({
       key: record.key,
       version: record.version,

@@ -39,6 +39,7 @@ import type {
   InstanceFilter,
   InstanceRow,
   ProcessVersionRow,
+  VersionCalls,
   Store,
   StoreReplica,
   StoreTx,
@@ -439,6 +440,25 @@ class SqliteTx extends TxGuard implements StoreTx {
        ORDER BY v.key`,
     ).all() as Stored['version'][];
     return records.map(codec.version);
+  }
+
+  async latestCalls(): Promise<VersionCalls[]> {
+    this.assertActive();
+    const records = this.sql(
+      `SELECT v.key, v.version, v.calls FROM process_versions v
+       JOIN (SELECT key, max(version) AS version FROM process_versions GROUP BY key) latest
+         ON latest.key = v.key AND latest.version = v.version
+       ORDER BY v.key`,
+    ).all() as Stored['version'][];
+    return records.map(codec.versionCalls);
+  }
+
+  async everCalledKeys(): Promise<string[]> {
+    this.assertActive();
+    const records = this.sql(
+      'SELECT DISTINCT called.value AS key FROM process_versions v, json_each(v.calls) called WHERE called.value <> v.key ORDER BY 1',
+    ).all() as { key: string }[];
+    return records.map((record) => record.key);
   }
 
   async versionsOf(key: string): Promise<ProcessVersionRow[]> {

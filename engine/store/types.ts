@@ -25,6 +25,12 @@ export interface ProcessVersionRow {
   note: string | null;
 }
 
+/**
+ * A process version's place in the call graph, without its XML: what the start guards (a called, retired or
+ * order-taking process never starts directly) read on every start, however large the library grows.
+ */
+export type VersionCalls = Pick<ProcessVersionRow, 'key' | 'version' | 'calls'>;
+
 /** One version of one DMN decision; a .dmn file with several decisions gives each its own row. */
 export interface DecisionVersionRow {
   decisionId: string;
@@ -415,6 +421,10 @@ export interface StoreTx {
   latestVersionNumber(key: string): Promise<number | undefined>;
   /** Latest version of every key, ordered by key. */
   latestVersions(): Promise<ProcessVersionRow[]>;
+  /** The latest version of every key, ordered by key, with its calls only: the call graph as it stands, without the XML. */
+  latestCalls(): Promise<VersionCalls[]>;
+  /** The keys that any version of another process calls or called, in byte order: everything the library ever called. */
+  everCalledKeys(): Promise<string[]>;
   /** All versions of a key, oldest first. */
   versionsOf(key: string): Promise<ProcessVersionRow[]>;
 

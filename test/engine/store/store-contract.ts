@@ -246,6 +246,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         ]);
       });
 
+      it('reads the call graph without the XML: the latest version of every key with its calls, and every key ever called', async () => {
+        await store.transaction(async (tx) => {
+          await tx.insertVersion(versionRow('b-process', 1, { calls: ['c-process'] }));
+          await tx.insertVersion(versionRow('a-process', 1, { calls: ['b-process', 'c-process'] }));
+          await tx.insertVersion(versionRow('b-process', 2, { calls: [] }));
+          await tx.insertVersion(versionRow('c-process', 1));
+        });
+        expect(await store.read((tx) => tx.latestCalls())).toEqual([
+          { key: 'a-process', version: 1, calls: ['b-process', 'c-process'] },
+          { key: 'b-process', version: 2, calls: [] },
+          { key: 'c-process', version: 1, calls: [] },
+        ]);
+        // c-process: called by a-process 1 and b-process 1 (no more by b-process 2); a process calling itself does not count
+        await store.transaction((tx) => tx.insertVersion(versionRow('d-process', 1, { calls: ['d-process'] })));
+        expect(await store.read((tx) => tx.everCalledKeys())).toEqual(['b-process', 'c-process']);
+        expect(await store.read((tx) => tx.latestCalls())).toEqual(
+          (await store.read((tx) => tx.latestVersions())).map(({ key, version, calls }) => ({ key, version, calls })),
+        );
+        expect(await store.read((tx) => tx.everCalledKeys())).toEqual(['b-process', 'c-process']);
+      });
+
       it('refuses a second deployment of the same key and version with a conflict, keeping the first', async () => {
         await store.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1)));
         const error = await expectLostRace(store.transaction((tx) => tx.insertVersion(versionRow('order-to-cash', 1, { xml: '<other/>' }))));
