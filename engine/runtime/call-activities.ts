@@ -15,7 +15,7 @@ export async function startChild(tx: StoreTx, rows: InstanceRows, parent: Instan
   const calledKey = definition.model.elements.get(call.elementId)?.calledProcess;
   const binding = definition.model.elements.get(call.elementId)?.binding;
   const resolved = calledKey ? await versionToCall(tx, parent, calledKey, binding, definitionOf) : undefined;
-  const version = resolved && 'row' in resolved ? resolved.row : undefined;
+  const version = resolved && !('problem' in resolved) ? resolved : undefined;
   if (!calledKey || !version) {
     const message = `call activity ${call.elementId} calls ${resolved && 'problem' in resolved ? resolved.problem : 'no process'}`;
     return [{

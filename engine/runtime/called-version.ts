@@ -4,7 +4,7 @@
 // calling version; `versionTag` the latest version whose process carries that
 // `zeebe:versionTag`. The runtime and the impact replay both ask here.
 import type { CallBinding } from '../bpmn/process-model.js';
-import type { ProcessVersionRow, StoreTx } from '../store/types.js';
+import type { StoreTx } from '../store/types.js';
 
 /** What the resolution reads: the library (the store, or the library as a candidate change would leave it). */
 export interface CalledVersions {
@@ -49,13 +49,14 @@ function storeCalledVersions(
   };
 }
 
-/** The stored version a call activity of `parent` starts, or why none (call-activities.ts startChild). */
+/**
+ * The stored version a call activity of `parent` starts, or why none (call-activities.ts startChild). The version
+ * resolved is one the store listed, and versions are never removed, so its row (and XML) is not read again here.
+ */
 export async function versionToCall(
   tx: StoreTx, parent: { processKey: string; version: number }, calledKey: string, binding: CallBinding | undefined,
   modelOf: (key: string, version: number) => Promise<{ model: { versionTag?: string } }>,
-): Promise<{ row: ProcessVersionRow } | { problem: string }> {
+): Promise<{ key: string; version: number } | { problem: string }> {
   const resolved = await calledVersion(storeCalledVersions(tx, modelOf), { key: parent.processKey, version: parent.version }, calledKey, binding);
-  if ('problem' in resolved) return resolved;
-  const row = await tx.getVersion(calledKey, resolved.version);
-  return row ? { row } : { problem: `${calledKey}, which is not deployed` };
+  return 'problem' in resolved ? resolved : { key: calledKey, version: resolved.version };
 }

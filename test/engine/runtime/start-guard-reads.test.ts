@@ -1,6 +1,7 @@
 // Every start asks who may start what (entry-guard.ts: a called, retired or order-taking process never starts
 // directly). Those guards read the library's call graph, never its XML: a library that grows by versions and
-// processes does not make each order, start or message that starts an instance read all of it.
+// processes does not make each order, start or message that starts an instance read all of it. A call activity
+// that starts its child reads the version to start, not its XML (the compiled definition is cached).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import type { Store, StoreTx } from '../../../engine/store/types.js';
 import { enter, order, SAMPLE_RATES, shippedDiagrams } from '../../support/stratum-fixture.js';
 
 /** The reads that return whole versions with their XML. */
-const XML_READS = ['latestVersions', 'versionsOf', 'latestVersion'] as const;
+const XML_READS = ['latestVersions', 'versionsOf', 'latestVersion', 'getVersion'] as const;
 
 const MESSAGE_START = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_alert" targetNamespace="http://stratum.example/test">
@@ -57,7 +58,7 @@ async function xmlReadsOf(call: () => Promise<unknown>): Promise<Record<string, 
 const none = Object.fromEntries(XML_READS.map((name) => [name, 0]));
 
 describe('the start guards read the call graph, not the XML', () => {
-  it('order entry', async () => {
+  it('order entry, through the call activities to the first approval', async () => {
     expect(await xmlReadsOf(() => enter(stratum.runtime, order('SO-1', 700_000)))).toEqual(none);
   });
 
