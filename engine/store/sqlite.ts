@@ -432,25 +432,22 @@ class SqliteTx extends TxGuard implements StoreTx {
   }
 
   async latestVersions(): Promise<ProcessVersionRow[]> {
-    this.assertActive();
-    const records = this.sql(
-      `SELECT v.* FROM process_versions v
-       JOIN (SELECT key, max(version) AS version FROM process_versions GROUP BY key) latest
-         ON latest.key = v.key AND latest.version = v.version
-       ORDER BY v.key`,
-    ).all() as Stored['version'][];
-    return records.map(codec.version);
+    return this.latestVersionRecords('v.*').map(codec.version);
   }
 
   async latestCalls(): Promise<VersionCalls[]> {
+    return this.latestVersionRecords('v.key, v.version, v.calls').map(codec.versionCalls);
+  }
+
+  /** `columns` of the latest version of every key, ordered by key. */
+  private latestVersionRecords(columns: string): Stored['version'][] {
     this.assertActive();
-    const records = this.sql(
-      `SELECT v.key, v.version, v.calls FROM process_versions v
+    return this.sql(
+      `SELECT ${columns} FROM process_versions v
        JOIN (SELECT key, max(version) AS version FROM process_versions GROUP BY key) latest
          ON latest.key = v.key AND latest.version = v.version
        ORDER BY v.key`,
     ).all() as Stored['version'][];
-    return records.map(codec.versionCalls);
   }
 
   async everCalledKeys(): Promise<string[]> {
