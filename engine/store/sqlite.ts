@@ -39,11 +39,11 @@ import type {
   InstanceFilter,
   InstanceRow,
   ProcessVersionRow,
-  VersionCalls,
   Store,
   StoreReplica,
   StoreTx,
   TreeMemberRevision,
+  VersionCalls,
   WaitFilter,
   WaitRow,
 } from './types.js';
