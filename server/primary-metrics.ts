@@ -13,7 +13,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AggregatorRegistry, Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { sendProblem } from './http/pool-health.js';
+import { sendProblem, sendText } from './http/plain-answers.js';
 import { PRIMARY_HEADER } from './http/primary-health.js';
 import type { WorkerRoster } from './http/worker-roster.js';
 import { HttpProblem } from './problem.js';
@@ -59,9 +59,7 @@ export function poolMetrics(roster: WorkerRoster, expected: number, timeoutMs = 
       // a body sent with the scrape is read and dropped
       req.resume();
       scrape().then(({ text, contentType }) => {
-        if (res.destroyed) return;
-        res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', [PRIMARY_HEADER]: String(process.pid) });
-        res.end(text);
+        if (!res.destroyed) sendText(res, 200, contentType, text, { [PRIMARY_HEADER]: String(process.pid) });
       }, () => {
         if (!res.headersSent && !res.destroyed) sendProblem(res, new HttpProblem(500, 'The metrics could not be collected.'), req.url ?? '/');
       });

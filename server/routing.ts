@@ -18,7 +18,7 @@ import { Agent, createServer, request as httpRequest, type IncomingMessage, type
 import { DEFAULT_ADMISSION, type AdmissionLimits } from './http/admission.js';
 import type { HttpTimeouts } from './http/client-errors.js';
 import { guardConnections, serverOptions } from './http/client-errors.js';
-import { sendProblem } from './http/pool-health.js';
+import { sendProblem } from './http/plain-answers.js';
 import { WorkerWriteGate } from './http/router-admission.js';
 import { OPERATIONS } from './operations.js';
 import { HttpProblem } from './problem.js';

@@ -14,7 +14,8 @@ import type { Store, StoreReplica } from '../../engine/store/types.js';
 import { HttpProblem } from '../problem.js';
 import { guardConnections, serverOptions, type HttpTimeouts } from './client-errors.js';
 import type { HealthThreadAnswer, HealthThreadReply, HealthThreadRequest } from './health-thread.js';
-import { answerHealth, sendProblem } from './pool-health.js';
+import { sendProblem, sendText } from './plain-answers.js';
+import { answerHealth } from './pool-health.js';
 import { storeAnswers } from './store-health.js';
 import type { WorkerRosterData } from './worker-roster.js';
 
@@ -78,8 +79,7 @@ const server = createServer(serverOptions(data.timeouts), (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpProblem(405, `${path} allows GET, HEAD.`, { allow: ['GET', 'HEAD'] }, { Allow: 'GET, HEAD' });
     if (path === '/metrics') {
       const { text = '', contentType = 'text/plain' } = await ask('metrics');
-      res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
-      res.end(text);
+      sendText(res, 200, contentType, text);
       return;
     }
     await answerHealth(res, req.url ?? '/', {

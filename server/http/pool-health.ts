@@ -6,7 +6,8 @@
 // 503 naming what is not. A server process of its own (no primary) gives the
 // same answer without the workers.
 import type { ServerResponse } from 'node:http';
-import { PROBLEM_CONTENT_TYPE, HttpProblem } from '../problem.js';
+import { HttpProblem } from '../problem.js';
+import { sendJson, sendProblem } from './plain-answers.js';
 import { workersProblem, type WorkerSlotState } from './worker-roster.js';
 
 /** /healthz answers 503 when an event loop has not run for this long (a write step takes milliseconds to a second). */
@@ -30,15 +31,6 @@ async function healthProblem(facts: HealthFacts): Promise<HttpProblem | null> {
   if (workers) return new HttpProblem(503, workers, { workers: facts.workers!.states });
   if (!(await facts.storeAnswers())) return new HttpProblem(503, 'The store does not answer.');
   return null;
-}
-
-function sendJson(res: ServerResponse, status: number, contentType: string, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-export function sendProblem(res: ServerResponse, problem: HttpProblem, url: string, headers: Record<string, string> = {}): void {
-  sendJson(res, problem.status, PROBLEM_CONTENT_TYPE, problem.toProblem(url.length <= 500 ? url : undefined), { ...problem.headers, ...headers });
 }
 
 /** Answers /healthz (GET or HEAD: Node leaves a HEAD answer's body out) with the check's outcome; `headers` go on either answer. */
