@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { order } from '../test/support/stratum-fixture.js';
-import { metricValue, percentile, startServerProcess } from './http.bench.js';
+import { metricValue, percentile, scrapePool, startServerProcess } from './http.bench.js';
 import type { ProbeSample, ProberMessage, ProberReply } from './healthz-prober.js';
 import type { BenchResult } from './report.js';
 
@@ -156,24 +156,13 @@ async function ordersStored(url: string): Promise<Map<string, number>> {
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 /**
- * The server's /metrics: with several workers the primary's answer, every worker's merged (server/primary-metrics.ts;
- * the management port's, or routed the API port's, are the same).
- */
-async function scrapePool(url: string): Promise<string> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const scraped = metricValue(text, 'stratum_workers_scraped');
-  if (WORKERS > 1 && scraped !== WORKERS) throw new Error(`/metrics merged ${scraped} of ${WORKERS} server processes`);
-  return text;
-}
-
-/**
  * The event-loop delay since the last scrape of /metrics (a scrape resets it): the server processes' p99 (with
  * several, averaged over them: prom-client's aggregator) and max (the worst one's), and the primary's own (several
  * workers only); and the write steps since start that took over 100 ms (summed over the workers): each holds its
  * event loop, and any probe it answers, that long.
  */
 async function loopMetrics(url: string): Promise<{ p99Ms: number; maxMs: number; steps: number; stepsOver100Ms: number; primary?: { p99Ms: number; maxMs: number } }> {
-  const text = await scrapePool(url);
+  const text = await scrapePool(url, WORKERS);
   const value = (name: string) => metricValue(text, name) ?? NaN;
   const steps = value('stratum_engine_step_duration_seconds_count{action="start",outcome="ok"}');
   return {
@@ -239,7 +228,7 @@ export async function runBurstBench(): Promise<BenchResult> {
     const missing = burstOrders.filter((key) => !stored.has(key)).length;
     const duplicated = burstOrders.filter((key) => (stored.get(key) ?? 0) > 1).length;
     // summed over the workers
-    const metrics = (await scrapePool(metricsUrl)).split('\n').filter((line) => line.startsWith('stratum_admission_'));
+    const metrics = (await scrapePool(metricsUrl, WORKERS)).split('\n').filter((line) => line.startsWith('stratum_admission_'));
 
     const latencies = first.map((answer) => answer.ms);
     const fromWritten = first.map((answer) => answer.msFromWritten);

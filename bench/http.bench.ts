@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, openStratum } from '../engine/index.js';
+import { SCRAPE_REUSE_MS } from '../server/primary-metrics.js';
 import { enter, order, SAMPLE_RATES, shippedDiagrams } from '../test/support/stratum-fixture.js';
 import { median, type BenchResult } from './report.js';
 
@@ -25,6 +26,20 @@ export function percentile(values: number[], p: number): number {
 export function metricValue(text: string, name: string): number | undefined {
   const value = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (\\S+)`, 'm').exec(text)?.[1];
   return value === undefined ? undefined : Number(value);
+}
+
+/**
+ * The server's /metrics; with several workers, `npm start`'s primary merges every worker's into it
+ * (server/primary-metrics.ts), and a merge that left a worker out fails the bench instead of skewing its sums.
+ * The primary answers scrapes within SCRAPE_REUSE_MS of the last one with that one's answer: the bench waits that
+ * out, so that what it reads was counted after it asked.
+ */
+export async function scrapePool(url: string, workers: number): Promise<string> {
+  if (workers > 1) await new Promise((resolve) => setTimeout(resolve, SCRAPE_REUSE_MS + 50));
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const scraped = metricValue(text, 'stratum_workers_scraped');
+  if (workers > 1 && scraped !== workers) throw new Error(`/metrics merged ${scraped} of ${workers} server processes`);
+  return text;
 }
 
 /** `<prefix><kind>P50Ms` and `<prefix><kind>P99Ms` of each kind's latencies, to 0.1 ms. */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { order } from '../test/support/stratum-fixture.js';
 import { loadDefinitions } from './engine.bench.js';
-import { latencySummary, metricValue, startServerProcess } from './http.bench.js';
+import { latencySummary, metricValue, scrapePool, startServerProcess } from './http.bench.js';
 import { cpuSecondsOf, treeOf } from './proc.js';
 import { closedLoop, JOB_TYPES, LIFECYCLE_AMOUNT as AMOUNT, LifecycleClient, type RequestKind } from './order-lifecycle.js';
 import { RawEngineHarness } from './raw-engine-harness.js';
@@ -43,9 +43,7 @@ interface Run {
  * `npm start`'s primary merges them into one answer (routed on the API port, shared-port on the management port).
  */
 async function engineCacheLookups(metricsUrl: string, workers: number): Promise<Run['engineCache']> {
-  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
-  const scraped = metricValue(text, 'stratum_workers_scraped');
-  if (workers > 1 && scraped !== workers) throw new Error(`/metrics merged ${scraped} of ${workers} workers`);
+  const text = await scrapePool(metricsUrl, workers);
   const count = (result: string) => metricValue(text, `stratum_engine_cache_lookups_total{result="${result}"}`) ?? 0;
   return { hit: count('hit'), miss: count('miss'), stale: count('stale') };
 }
