@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { SCRAPE_REUSE_MS } from '../../server/primary-metrics.js';
 import { TOKENS } from './support/client.js';
 import { startTwoWorkers, until, type MainProcess } from './support/main-process.js';
+import { sampleValue as value } from './support/metric-sample.js';
 
 const ORDERS_CREATED = 'stratum_http_requests_total{method="POST",route="/api/orders",status="201"}';
 const ORDERS_STARTED = 'stratum_engine_steps_total{action="start",process_key="order-to-cash",outcome="ok"}';
@@ -33,11 +34,6 @@ async function scrape(url: string): Promise<Scrape> {
 async function freshScrape(url: string): Promise<Scrape> {
   await new Promise((resolve) => setTimeout(resolve, SCRAPE_REUSE_MS + 50));
   return scrape(url);
-}
-
-function value(text: string, sample: string): number | undefined {
-  const line = text.split('\n').find((each) => each.startsWith(`${sample} `));
-  return line === undefined ? undefined : Number(line.slice(sample.length + 1));
 }
 
 /** Every sample of a counter or a histogram, by its name and labels. */

@@ -9,6 +9,7 @@ import { Metrics } from '../../server/metrics.js';
 import { KeptWorkerMetrics } from '../../server/kept-worker-metrics.js';
 import type { WorkerSlotState } from '../../server/http/worker-roster.js';
 import { mergeScrapes } from '../../server/primary-metrics.js';
+import { sampleValue as value } from './support/metric-sample.js';
 
 /** A worker's registry after two requests and an engine step, its cache at `entries` engines, its last checkpoint `checkpointMs` long. */
 function worker(requests: number, entries: number, checkpointMs: number): Metrics {
@@ -21,11 +22,6 @@ function worker(requests: number, entries: number, checkpointMs: number): Metric
   metrics.watchWalCheckpoints(() => ({ runs: { passive: { done: 1, busy: 0 }, truncate: { done: 0, busy: 0 } }, frames: 10, pendingFrames: 0, lastDurationMs: checkpointMs, commitFallbacks: 0 }));
   return metrics;
 }
-
-const value = (text: string, sample: string) => {
-  const line = text.split('\n').find((each) => each.startsWith(`${sample} `));
-  return line === undefined ? undefined : Number(line.slice(sample.length + 1));
-};
 
 describe('the primary\'s merge of its workers\' metrics', () => {
   it('sums counters, histograms and the gauges of amounts, takes the slowest last checkpoint, and counts the workers in the answer', async () => {
