@@ -17,11 +17,20 @@ export function callersOf(key: string, latest: readonly VersionCalls[]): string[
  * every caller alike; a redeploy can change that state, other credentials cannot).
  */
 export async function refuseDirectStart(tx: StoreTx, model: ProcessModel): Promise<void> {
+  const refusal = await directStartRefusal(tx, model);
+  if (refusal) throw refusal;
+}
+
+/**
+ * Why `model` may not start directly (a generic start, or a message its start event catches), or undefined when
+ * it may: a called, retired or order-taking process starts only through its callers or order entry.
+ */
+export async function directStartRefusal(tx: StoreTx, model: ProcessModel): Promise<StratumError | undefined> {
   // the call graph alone: every start asks, so it never reads the library's XML
   const latest = await tx.latestCalls();
   const callers = callersOf(model.key, latest);
   if (callers.length) {
-    throw new StratumError(
+    return new StratumError(
       'conflict',
       `${model.key} is called by ${callers.join(', ')}: a called process starts only from its callers' call activities, never directly`,
       { reason: 'called-process', calledBy: callers },
@@ -29,17 +38,18 @@ export async function refuseDirectStart(tx: StoreTx, model: ProcessModel): Promi
   }
   if ((await retiredKeys(tx, latest)).has(model.key)) {
     // no caller any more, but a called process all the same: only its callers' old versions start it
-    throw new StratumError('conflict', `${model.key} is retired: no latest version calls it any more, and a called process never starts directly`, {
+    return new StratumError('conflict', `${model.key} is retired: no latest version calls it any more, and a called process never starts directly`, {
       reason: 'retired-process',
     });
   }
   if (model.takesOrders) {
-    throw new StratumError(
+    return new StratumError(
       'conflict',
       `${model.key} takes orders: orders enter only through order entry (POST /api/orders), which checks and converts them`,
       { reason: 'takes-orders' },
     );
   }
+  return undefined;
 }
 
 /** Refuses a start under a business key that is an order's number: one order number is one order. */

@@ -5,7 +5,7 @@
 import type { MessageRequest } from '../api.js';
 import type { StratumError } from '../errors.js';
 import type { FeelInput } from '../feel/feel-expression.js';
-import { callersOf } from '../orders/entry-guard.js';
+import { directStartRefusal } from '../orders/entry-guard.js';
 import { refuseOrderChangedMessage } from '../orders/order-change.js';
 import type { InstanceRow, MessageRow, StoreTx, WaitRow } from '../store/types.js';
 import { messageWrites } from './completion-variables.js';
@@ -123,8 +123,8 @@ export class Messages {
         (info) => info.type === 'bpmn:StartEvent' && !info.nested && info.message?.name === message.name,
       );
       if (!startEvent) continue;
-      // Called processes and order processes have their own ways in.
-      if (definition.model.takesOrders || callersOf(version.key, latest).length) continue;
+      // Called, retired and order processes have their own ways in: the rule of every direct start (entry-guard.ts).
+      if (await directStartRefusal(tx, definition.model)) continue;
       const variables = message.variables ?? {};
       const instance = steps.rows.newInstance(version.key, version.version, message.businessKey, null, message.actor ?? null);
       moving(instance);

@@ -396,6 +396,62 @@ describe('levels are the call graph', () => {
   });
 });
 
+describe('a retired process never starts directly, on any route', () => {
+  const kickoff = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="K" targetNamespace="http://stratum.dev/test">
+  <bpmn:message id="Msg_kickoff" name="campaign-kickoff" />
+  <bpmn:process id="campaign-kickoff" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:startEvent id="Kicked"><bpmn:messageEventDefinition messageRef="Msg_kickoff" /></bpmn:startEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Plan" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Kicked" targetRef="Plan" />
+    <bpmn:userTask id="Plan" name="Plan the campaign"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="sales-director" /></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:sequenceFlow id="F3" sourceRef="Plan" targetRef="End" />
+    <bpmn:endEvent id="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+  const campaign = (calls: boolean) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="C" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="marketing-campaign" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="${calls ? 'Call' : 'End'}" />
+    ${calls ? `<bpmn:callActivity id="Call" name="Kick off"><bpmn:extensionElements><zeebe:calledElement processId="campaign-kickoff" /></bpmn:extensionElements></bpmn:callActivity>
+    <bpmn:sequenceFlow id="F2" sourceRef="Call" targetRef="End" />` : ''}
+    <bpmn:endEvent id="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+  const deploy = async (name: string, xml: string) => {
+    const deployed = await api.request('POST', `/api/deployments?name=${name}`, { token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' } });
+    expect(deployed.status, deployed.text).toBe(201);
+  };
+  /** Every route a message takes in; none may start the process its start event catches. */
+  const messages = (businessKey: string) => [
+    () => api.post('/api/messages', TOKENS.erp, { name: 'campaign-kickoff', businessKey }),
+    () => api.post('/engine-rest/message', TOKENS.erp, { messageName: 'campaign-kickoff', businessKey }),
+    () => api.post('/v2/messages/publication', TOKENS.erp, { name: 'campaign-kickoff', correlationKey: businessKey, timeToLive: 0 }),
+  ];
+
+  it('refuses it through a generic start, Camunda 8\'s create-instance and every message route, called or retired', async () => {
+    await deploy('campaign-kickoff.bpmn', kickoff);
+    await deploy('marketing-campaign.bpmn', campaign(true));
+    for (const [stage, reason] of [['called', 'called-process'], ['retired', 'retired-process']] as const) {
+      if (stage === 'retired') await deploy('marketing-campaign.bpmn', campaign(false));
+      await expectRefused({ attempt: `start the ${stage} campaign-kickoff`, send: start('campaign-kickoff', { businessKey: `KO-${stage}` }), status: 409, reason });
+      await expectRefused({
+        attempt: `create a ${stage} campaign-kickoff through Camunda 8`,
+        send: () => api.post('/v2/process-instances', TOKENS.erp, { processDefinitionId: 'campaign-kickoff', businessId: `KO-C8-${stage}` }),
+        status: 409, reason,
+      });
+      // nothing waits for the message and no process may start from it: as for any unknown business key
+      for (const [route, send] of messages(`KO-MSG-${stage}`).entries()) {
+        const answer = await send();
+        expect(answer.status, `${stage}, message route ${route}: ${JSON.stringify(answer.body)}`).toBe(404);
+      }
+      expect((await instancesUnder(`KO-MSG-${stage}`)).items, `a message started the ${stage} process`).toEqual([]);
+    }
+  });
+});
+
 describePostgres('one order number is one order on two servers sharing PostgreSQL', () => {
   let a: TestServer;
   let b: TestServer;
