@@ -74,6 +74,12 @@ async function expectRefused(row: Attempt) {
   if (row.detail) expect(problem.detail).toMatch(row.detail);
 }
 
+/** Deploys one BPMN file as a designer would. */
+async function deploy(name: string, xml: string) {
+  const deployed = await api.request('POST', `/api/deployments?name=${name}`, { token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' } });
+  expect(deployed.status, deployed.text).toBe(201);
+}
+
 async function instancesUnder(businessKey: string) {
   return (await api.get<InstancePage>(`/api/instances?businessKey=${encodeURIComponent(businessKey)}`, TOKENS.erp)).body;
 }
@@ -386,8 +392,7 @@ describe('levels are the call graph', () => {
     <bpmn:endEvent id="End" />
   </bpmn:process>
 </bpmn:definitions>`;
-    const deployed = await api.request('POST', '/api/deployments?name=review-campaign.bpmn', { token: TOKENS.designer, body: caller, headers: { 'content-type': 'application/xml' } });
-    expect(deployed.status, deployed.text).toBe(201);
+    await deploy('review-campaign.bpmn', caller);
     await expectRefused({
       attempt: 'start the now-called credit-limit-change',
       send: start('credit-limit-change', { variables: { customerId: 'C-9', requestedLimit: 1 } }),
@@ -420,10 +425,6 @@ describe('a retired process never starts directly, on any route', () => {
     <bpmn:endEvent id="End" />
   </bpmn:process>
 </bpmn:definitions>`;
-  const deploy = async (name: string, xml: string) => {
-    const deployed = await api.request('POST', `/api/deployments?name=${name}`, { token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' } });
-    expect(deployed.status, deployed.text).toBe(201);
-  };
   /** Every route a message takes in; none may start the process its start event catches. */
   const messages = (businessKey: string) => [
     () => api.post('/api/messages', TOKENS.erp, { name: 'campaign-kickoff', businessKey }),
