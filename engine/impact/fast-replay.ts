@@ -22,6 +22,7 @@ import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-
 import { visibleVariables } from '../runtime/execution-environment.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
 import { taskAssignment } from '../runtime/task-assignment.js';
+import { reachableModels } from '../runtime/tree-models.js';
 import type { InstanceStatus, WaitKind } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
 import { reachableFrom } from './flow-graph.js';
@@ -221,7 +222,8 @@ class FastRun {
         return this.run([{ instance, step: { type: 'signal', wait, variables: writes, outputsApplied: true } }]);
       }
       case 'job': {
-        const writes = refusable(instance, info, () => jobWrites(info, instance.route.model, action.variables));
+        const deciding = Object.keys(action.variables).length ? await this.reachable(this.instances) : [];
+        const writes = refusable(instance, info, () => jobWrites(info, deciding, action.variables));
         return this.run([{ instance, step: { type: 'signal', wait, variables: writes, outputsApplied: Boolean(info.outputs?.length) } }]);
       }
       case 'job-failed':
@@ -260,10 +262,18 @@ class FastRun {
     return this.fast.loopsBack(instance.route, wait.node.id);
   }
 
+  /** The models of these instances' versions and of the candidate's latest versions of all they may call (tree-models.ts). */
+  private reachable(instances: FastInstance[]) {
+    const seeds = instances.map((instance) => ({ key: instance.key, version: instance.version }));
+    return reachableModels(seeds, (key, version) => this.fast.library.graph(key, version), (key) => this.fast.library.latestVersion(key));
+  }
+
   private async message(action: Extract<RecordedAction, { kind: 'message' }>): Promise<void> {
     this.recordedMessages.add(action.name);
     try {
-      messageWrites(action.variables, action.name);
+      // the runtime's rule: a message may reach the order's running instances and what they may call
+      const models = await this.reachable(this.instances.filter((instance) => instance.status === 'running'));
+      messageWrites(action.variables, action.name, { order: true, models });
     } catch (error) {
       throw blocked(`${action.processKey}/${action.elementId}`, null, 'decision-refused', (error as Error).message);
     }

@@ -15,6 +15,7 @@ import { waitInputs } from '../runtime/local-inputs.js';
 import type { LiveEngine } from '../runtime/engine-adapter.js';
 import { runInstanceStep, type StepAction } from '../runtime/instance-step.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
+import { reachableModels } from '../runtime/tree-models.js';
 import type { CandidateLibrary } from './candidate-library.js';
 import { reachableFrom } from './flow-graph.js';
 import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
@@ -146,7 +147,8 @@ class ReplaySandbox {
         return step({ type: 'signal', ...base, variables: writes, outputsApplied: true }, action.actor);
       }
       case 'job': {
-        const writes = this.refusable(instance, info, () => jobWrites(info, model, action.variables, waitInputs(info, wait.variables)));
+        const deciding = Object.keys(action.variables).length ? await this.reachable([...this.instances.values()].map(({ row }) => row)) : [];
+        const writes = this.refusable(instance, info, () => jobWrites(info, deciding, action.variables, waitInputs(info, wait.variables)));
         return step({ type: 'signal', ...base, variables: writes, outputsApplied: Boolean(info.outputs?.length) });
       }
       case 'job-error':
@@ -189,8 +191,11 @@ class ReplaySandbox {
 
   private async message(action: Extract<RecordedAction, { kind: 'message' }>): Promise<void> {
     this.recordedMessages.add(action.name);
+    // the runtime's rule: a message may reach the order's running instances and what they may call
+    const running = [...this.instances.values()].filter(({ row }) => row.status === 'running').map(({ row }) => row);
+    const models = await this.reachable(running);
     try {
-      messageWrites(action.variables, action.name);
+      messageWrites(action.variables, action.name, { order: true, models });
     } catch (error) {
       throw this.blocked(`${action.processKey}/${action.elementId}`, null, 'decision-refused', (error as Error).message);
     }
@@ -201,6 +206,12 @@ class ReplaySandbox {
       return;
     }
     await this.deliver(found.instance, found.wait, action.variables, action.at);
+  }
+
+  /** The models of these instances' versions and of the candidate's latest versions of all they may call (tree-models.ts). */
+  private reachable(instances: InstanceRow[]) {
+    const seeds = instances.map((row) => ({ key: row.processKey, version: row.version }));
+    return reachableModels(seeds, (key, version) => this.library.graph(key, version), (key) => this.library.latestVersion(key));
   }
 
   private deliver(instance: InstanceRow, wait: WaitRow, variables: Record<string, unknown>, at: string): Promise<void> {

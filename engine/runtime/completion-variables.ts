@@ -40,27 +40,54 @@ export function userTaskWrites(info: ElementInfo, variables: Record<string, unkn
 /**
  * What completing a job writes: with declared outputs, as for a user task; without,
  * the worker's variables as they are, except the order fields and any variable
- * another element of the process declares as its output.
+ * an element of the order's processes (`models`, tree-models.ts) declares as its output.
  */
-export function jobWrites(info: ElementInfo, model: ProcessModel, variables: Record<string, unknown>, locals: Record<string, unknown> = {}): Record<string, unknown> {
+export function jobWrites(info: ElementInfo, models: readonly ProcessModel[], variables: Record<string, unknown>, locals: Record<string, unknown> = {}): Record<string, unknown> {
   if (info.outputs?.length) return declaredWrites(info, variables, `job ${info.id}`, locals);
-  refuseProtected(model, variables, `job ${info.id}`);
+  refuseProtected(models, variables, `job ${info.id}`);
   return variables;
 }
 
-/** Variables a message carries: it adds to the order, never changes it. */
-export function messageWrites(variables: Record<string, unknown>, name: string): Record<string, unknown> {
-  const forbidden = Object.keys(variables).filter((variable) => ORDER_FIELDS.includes(variable));
+/** The processes a message may reach (messages.ts): whether its business key is an order, and their models. */
+export interface MessageReach {
+  order: boolean;
+  models: readonly ProcessModel[];
+}
+
+/**
+ * Variables a message carries: it adds to what it reaches, never changes the order as entered (when its
+ * business key is an order) nor what another element of a process it may reach declares as its output.
+ * The elements that catch the message are its own: their outputs may read, and name, what it carries.
+ */
+export function messageWrites(variables: Record<string, unknown>, name: string, reach: MessageReach): Record<string, unknown> {
+  const orderFields = reach.order ? Object.keys(variables).filter((variable) => ORDER_FIELDS.includes(variable)) : [];
+  if (orderFields.length) {
+    throw refused(`message ${name} may not set ${orderFields.join(', ')}: the order as entered is not a message's to change`,
+      orderFields.map((variable) => ({ name: variable, problem: 'is an order field', why: 'no message may set it' })));
+  }
+  const catches = (info: ElementInfo) => info.message?.name === name;
+  const decided = new Set(reach.models.flatMap((model) => [...declaredOutputs(model, catches)]));
+  const forbidden = Object.keys(variables).filter((variable) => decided.has(variable));
   if (forbidden.length) {
-    throw refused(`message ${name} may not set ${forbidden.join(', ')}: the order as entered is not a message's to change`,
-      forbidden.map((variable) => ({ name: variable, problem: 'is an order field', why: 'no message may set it' })));
+    throw refused(`message ${name} may not set ${forbidden.join(', ')}: what other elements decide is not a message's to set`,
+      forbidden.map((variable) => ({ name: variable, problem: 'is the declared output of another element', why: 'no message may set it' })));
   }
   return variables;
 }
 
-/** Variables reported with a BPMN error: never the order, never another element's decision. */
-export function errorWrites(info: ElementInfo, model: ProcessModel, variables: Record<string, unknown>): Record<string, unknown> {
-  refuseProtected(model, variables, `job ${info.id}`);
+/**
+ * Variables an operator sets when retrying an incident: they fix what the failed step lacked, but never set the
+ * order nor what an element of the process decides (a decision is made where it is asked for, and the
+ * history of the retry would otherwise show a decision nobody made).
+ */
+export function retryWrites(models: readonly ProcessModel[], variables: Record<string, unknown>, label: string): Record<string, unknown> {
+  refuseProtected(models, variables, label, 'an operator\'s');
+  return variables;
+}
+
+/** Variables reported with a BPMN error: never the order, never an element's decision. */
+export function errorWrites(info: ElementInfo, models: readonly ProcessModel[], variables: Record<string, unknown>): Record<string, unknown> {
+  refuseProtected(models, variables, `job ${info.id}`);
   return variables;
 }
 
@@ -78,10 +105,16 @@ export function completionInputsBehind(info: ElementInfo, variables: Record<stri
   return named.filter((input, index) => named.findIndex((other) => other.name === input.name) === index);
 }
 
-/** The order fields and every output target the process declares: no worker may set these directly. */
-function protectedVariables(model: ProcessModel): Set<string> {
-  const names = new Set(ORDER_FIELDS);
+/** The order fields and every output target the processes declare: no worker may set these directly. */
+function protectedVariables(models: readonly ProcessModel[]): Set<string> {
+  return new Set([...ORDER_FIELDS, ...models.flatMap((model) => [...declaredOutputs(model)])]);
+}
+
+/** Every output target the process's elements declare (but those of `exempt` elements). */
+function declaredOutputs(model: ProcessModel, exempt: (info: ElementInfo) => boolean = () => false): Set<string> {
+  const names = new Set<string>();
   for (const element of model.elements.values()) {
+    if (exempt(element)) continue;
     // (an inferred decision is sent with every completion of its task: an earlier value cannot stand in for it)
     for (const { target } of element.outputs ?? []) if (!element.inferredOutputs?.includes(target)) names.add(target);
   }
@@ -131,15 +164,15 @@ function refuseUndecided(info: ElementInfo, variables: Record<string, unknown>, 
   missing.map((name) => ({ name, problem: 'is missing', why: `${label} decides it: the gateway after the task reads it` })));
 }
 
-function refuseProtected(model: ProcessModel, variables: Record<string, unknown>, label: string) {
-  const guarded = protectedVariables(model);
+function refuseProtected(models: readonly ProcessModel[], variables: Record<string, unknown>, label: string, whose = 'a worker\'s') {
+  const guarded = protectedVariables(models);
   const forbidden = Object.keys(variables).filter((name) => guarded.has(name));
   if (forbidden.length === 0) return;
-  throw refused(`${label} may not set ${forbidden.join(', ')}: the order fields and what other elements decide are not a worker's to set`,
+  throw refused(`${label} may not set ${forbidden.join(', ')}: the order fields and what elements decide are not ${whose} to set`,
     forbidden.map((name) => ({
       name,
-      problem: ORDER_FIELDS.includes(name) ? 'is an order field' : 'is the declared output of another element',
-      why: 'no worker may set it',
+      problem: ORDER_FIELDS.includes(name) ? 'is an order field' : 'is the declared output of an element',
+      why: `it is not ${whose} to set`,
     })));
 }
 

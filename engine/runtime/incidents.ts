@@ -6,8 +6,10 @@
 // Cancelling the order closes its incidents. The history says who did what.
 import { randomUUID } from 'node:crypto';
 import type { Clock, IncidentQuery, IncidentRetry, IncidentView } from '../api.js';
+import type { ProcessModel } from '../bpmn/process-model.js';
 import { conflict, lostRace, notFound, StratumError } from '../errors.js';
 import type { HistoryRow, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
+import { retryWrites } from './completion-variables.js';
 import type { StepAction } from './instance-step.js';
 import type { QueuedStep } from './step-executor.js';
 
@@ -17,6 +19,8 @@ export interface IncidentMachinery {
   runQueue(tx: StoreTx, steps: QueuedStep[], refuseFailure: string, actor: string): Promise<void>;
   startChild(tx: StoreTx, parent: InstanceRow, call: WaitRow, actor: string): Promise<QueuedStep[]>;
   saveInstance(tx: StoreTx, row: InstanceRow): Promise<void>;
+  /** The models of the processes the call tree runs and may still call (tree-models.ts). */
+  treeModels(tx: StoreTx, rootId: string): Promise<ProcessModel[]>;
 }
 
 const DEFAULT_PAGE = 50;
@@ -97,6 +101,8 @@ export class Incidents {
       });
     }
     if (instance.status !== 'failed') throw conflict(`instance ${instance.id} is ${instance.status}, not failed`, { problem: 'incident-resolved' });
+    // the retry's variables fix what the step lacked; they never make a decision nobody made
+    if (retry.variables) retryWrites(await this.machinery.treeModels(tx, instance.rootId), retry.variables, `the retry of incident ${incidentId}`);
     if (incident.kind === 'step' && retry.retries !== undefined) {
       throw new StratumError('invalid', `incident ${incidentId} is a failed step, not a job: it takes no retries`, { problem: 'not-a-job-incident' });
     }

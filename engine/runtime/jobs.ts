@@ -7,6 +7,7 @@ import { refuseJobWhileChangeOpen } from '../orders/order-change.js';
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import { returnToParent } from './call-activities.js';
 import { errorWrites, jobWrites } from './completion-variables.js';
+import { treeModels } from './tree-models.js';
 import { waitInputs } from './local-inputs.js';
 import type { StepExecutor } from './step-executor.js';
 import { jobView } from './views.js';
@@ -43,7 +44,9 @@ export class ExternalJobs {
       if (!steps.isSpeculation(tx)) await refuseJobWhileChangeOpen(tx, instance, wait.id);
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
-      const writes = jobWrites(info, definition.model, variables, waitInputs(info, wait.variables));
+      // a worker's variables never set what an element of the order's processes decides (only read when it sends any)
+      const deciding = Object.keys(variables).length ? await treeModels(tx, instance.rootId, (key, version) => steps.definition(tx, key, version)) : [];
+      const writes = jobWrites(info, deciding, variables, waitInputs(info, wait.variables));
       const entry = steps.rows.waitHistory(wait, actor.name, 'job.completed', null, {
         jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }),
       });
@@ -90,7 +93,10 @@ export class ExternalJobs {
       moving(instance);
       await refuseJobWhileChangeOpen(tx, instance, wait.id);
       const definition = await steps.definition(tx, instance.processKey, instance.version);
-      if (thrown.variables) errorWrites(definition.model.elements.get(wait.elementId)!, definition.model, thrown.variables);
+      if (thrown.variables) {
+        const deciding = await treeModels(tx, instance.rootId, (key, version) => steps.definition(tx, key, version));
+        errorWrites(definition.model.elements.get(wait.elementId)!, deciding, thrown.variables);
+      }
       const entry = steps.rows.waitHistory(wait, actor.name, 'job.error-thrown', null, {
         jobType: wait.jobType, errorCode: thrown.errorCode, message: thrown.message ?? null, variables: thrown.variables ?? {},
         ...(thrown.workerId !== undefined && { workerId: thrown.workerId }),

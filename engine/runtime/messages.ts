@@ -3,14 +3,16 @@
 // else is buffered for its time-to-live (message-buffer.ts) and delivered in
 // the step that opens a matching catch.
 import type { MessageRequest } from '../api.js';
+import type { ElementInfo, ProcessModel } from '../bpmn/process-model.js';
 import type { StratumError } from '../errors.js';
 import type { FeelInput } from '../feel/feel-expression.js';
 import { directStartRefusal } from '../orders/entry-guard.js';
 import { refuseOrderChangedMessage } from '../orders/order-change.js';
 import type { InstanceRow, MessageRow, StoreTx, WaitRow } from '../store/types.js';
-import { messageWrites } from './completion-variables.js';
+import { messageWrites, type MessageReach } from './completion-variables.js';
 import type { QueuedStep, StepExecutor } from './step-executor.js';
 import { timeToLiveMs } from './time-to-live.js';
+import { latestVersions, reachableModels } from './tree-models.js';
 
 /** What became of a correlated message: refused, kept, or delivered to these orders (root instance ids). */
 export type Correlation = { refused: StratumError } | { buffered: MessageRow } | { delivered: MessageRow; rootIds: string[] };
@@ -26,8 +28,8 @@ export class Messages {
     const buffer = steps.messages;
     const timeToLive = message.timeToLive === undefined ? buffer.defaultTimeToLiveMs : timeToLiveMs(message.timeToLive);
     return steps.step('message', async (tx, moving): Promise<Correlation> => {
-      // A message for an order adds to it, never changes the order as entered.
-      if (message.variables && (await tx.getOrder(message.businessKey))) messageWrites(message.variables, message.name);
+      // A message adds to what it reaches: never the order as entered, never what another element decides.
+      if (message.variables) messageWrites(message.variables, message.name, await this.reach(tx, message));
       const now = steps.clock.now();
       const received = await buffer.receive(tx, message, timeToLive, now);
       if ('duplicate' in received) return { refused: received.duplicate };
@@ -78,6 +80,24 @@ export class Messages {
     }
   }
 
+  /**
+   * The processes a message may reach: the versions its business key's running instances run (with none
+   * running, the latest versions it would start, startByMessage) and the latest versions of all they may call.
+   */
+  private async reach(tx: StoreTx, message: MessageRequest): Promise<MessageReach> {
+    const { steps } = this;
+    const definitionOf = (key: string, version: number) => steps.definition(tx, key, version);
+    const running = await tx.findInstances({ businessKey: message.businessKey, status: 'running' });
+    let seeds = running.map((instance) => ({ key: instance.processKey, version: instance.version }));
+    if (seeds.length === 0) {
+      const latest = await tx.latestCalls();
+      const models = await Promise.all(latest.map(async (version) => (await definitionOf(version.key, version.version)).model));
+      seeds = latest.filter((_version, index) => messageStartOf(models[index], message.name));
+    }
+    const models = await reachableModels(seeds, definitionOf, latestVersions(tx));
+    return { order: Boolean(await tx.getOrder(message.businessKey)), models };
+  }
+
   /** Moves every running instance waiting for the message, each once; returns the instances it moved. */
   private async deliverToWaits(tx: StoreTx, message: MessageRequest, row: MessageRow, moving: Moving): Promise<{ instanceId: string; rootId: string }[]> {
     const { steps } = this;
@@ -119,9 +139,7 @@ export class Messages {
     const latest = await tx.latestCalls();
     for (const version of latest) {
       const definition = await steps.definition(tx, version.key, version.version);
-      const startEvent = [...definition.model.elements.values()].find(
-        (info) => info.type === 'bpmn:StartEvent' && !info.nested && info.message?.name === message.name,
-      );
+      const startEvent = messageStartOf(definition.model, message.name);
       if (!startEvent) continue;
       // Called, retired and order processes have their own ways in: the rule of every direct start (entry-guard.ts).
       if (await directStartRefusal(tx, definition.model)) continue;
@@ -144,6 +162,11 @@ export class Messages {
     }
     return undefined;
   }
+}
+
+/** The process's top-level start event that catches messages of `name`, if any. */
+function messageStartOf(model: ProcessModel, name: string): ElementInfo | undefined {
+  return [...model.elements.values()].find((info) => info.type === 'bpmn:StartEvent' && !info.nested && info.message?.name === name);
 }
 
 /** The step executor's hook: runs a step for each buffered message a step's new catches take. */

@@ -32,6 +32,7 @@ import { InstanceRows, withStepOutcome } from './instance-rows.js';
 import { runInstanceStep, type StepAction, type StepInput, type StepResult } from './instance-step.js';
 import { MessageBuffer } from './message-buffer.js';
 import { deliverBuffered } from './messages.js';
+import { treeModels } from './tree-models.js';
 import { TreeWrites, type KeptTrees, type TreeUpdate, type TreeViews } from './tree-views.js';
 
 export type StepKind = StepEvent['action'];
@@ -126,6 +127,7 @@ export class StepExecutor {
       saveInstance: async (tx, row) => {
         await this.saveInstance(tx, row);
       },
+      treeModels: (tx, rootId) => treeModels(tx, rootId, (key, version) => this.definition(tx, key, version)),
     });
   }
 

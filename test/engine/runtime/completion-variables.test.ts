@@ -10,11 +10,15 @@ import { objectWith, textContaining } from '../../support/matchers.js';
 import { refusalOf } from '../../support/refusal.js';
 
 const DECLARED = readFileSync(new URL('../../fixtures/engine/declared-outputs.bpmn', import.meta.url), 'utf8');
+const MESSAGE_OUTPUTS = readFileSync(new URL('../../fixtures/engine/message-outputs.bpmn', import.meta.url), 'utf8');
+const operator = { name: 'otto', groups: ['operations'] };
 
 let fixture: Fixture;
 beforeEach(async () => {
   fixture = await openFixture();
-  await fixture.stratum.library.deploy([{ name: 'declared-outputs.bpmn', xml: DECLARED }], { user: 'test' });
+  await fixture.stratum.library.deploy([
+    { name: 'declared-outputs.bpmn', xml: DECLARED }, { name: 'message-outputs.bpmn', xml: MESSAGE_OUTPUTS },
+  ], { user: 'test' });
 });
 afterEach(async () => { await fixture.dispose(); });
 
@@ -134,6 +138,11 @@ describe('jobs', () => {
     await enter(runtime(), order('J-4', 1_000));
     const job = await lockJob('procurement-planning');
     await expect(runtime().completeJob(job.id, { paymentTerms: 'prepaid-at-entry' }, erp, 'w1')).rejects.toMatchObject({ code: 'invalid' });
+    // decided in credit-order-approval, which sales-order-management calls: its outputs flow back to the order
+    for (const decision of ['approved', 'directorApproved']) {
+      const error = await refusalOf(runtime().completeJob(job.id, { [decision]: true }, erp, 'w1'));
+      expect(error.details?.variables).toEqual([objectWith({ name: decision, problem: 'is the declared output of an element' })]);
+    }
     await expect(runtime().completeJob(job.id, { plannedWeek: 48 }, erp, 'w1')).resolves.toMatchObject({ status: 'running' });
   });
 
@@ -142,5 +151,60 @@ describe('jobs', () => {
     const job = await lockJob('noting');
     const thrown = { errorCode: 'BLOCKED', variables: { riskClass: 'low' } };
     await expect(runtime().throwJobError(job.id, thrown, erp)).rejects.toMatchObject({ code: 'invalid' });
+  });
+});
+
+describe('messages', () => {
+  it('lets a message set what the element catching it names as its own output', async () => {
+    await runtime().start('message-outputs', { businessKey: 'M-1' });
+    const result = await runtime().correlateMessage({ name: 'DocumentsReceived', businessKey: 'M-1', variables: { receivedAt: '2026-12-04' }, actor: 'erp' });
+    expect(result.outcome).toBe('delivered');
+    expect(await variablesOf('M-1', 'message-outputs')).toMatchObject({ receivedAt: '2026-12-04' });
+  });
+
+  it('refuses a message that sets what another element decides, and delivers nothing', async () => {
+    await runtime().start('message-outputs', { businessKey: 'M-2' });
+    const error = await refusalOf(runtime().correlateMessage({ name: 'DocumentsReceived', businessKey: 'M-2', variables: { riskClass: 'low' }, actor: 'erp' }));
+    expect(error).toMatchObject({ code: 'invalid', message: textContaining('what other elements decide') });
+    expect(error.details?.variables).toEqual([objectWith({ name: 'riskClass', problem: 'is the declared output of another element' })]);
+    const [instance] = (await runtime().findInstances({ businessKey: 'M-2' })).items;
+    expect((await runtime().getInstance(instance.id))!.waiting.map((wait) => wait.elementId).sort()).toEqual(['Catch_Documents', 'UserTask_Classify']);
+  });
+
+  it('refuses a payment that sets the approval of a process the order may still call (a prepaid order never runs it)', async () => {
+    await enter(runtime(), order('M-3', 2_000_000, 'prepaid-at-entry'));
+    const error = await refusalOf(runtime().correlateMessage({ name: 'PaymentReceived', businessKey: 'M-3', variables: { directorApproved: true }, actor: 'erp' }));
+    expect(error.details?.variables).toEqual([objectWith({ name: 'directorApproved' })]);
+    await expect(runtime().correlateMessage({ name: 'PaymentReceived', businessKey: 'M-3', variables: { paidAt: '2026-12-04' }, actor: 'erp' }))
+      .resolves.toMatchObject({ outcome: 'delivered' });
+  });
+});
+
+describe('incident retries', () => {
+  async function jobIncident(businessKey: string) {
+    await enter(runtime(), order(businessKey, 1_000));
+    const job = await lockJob('procurement-planning');
+    await runtime().failJob(job.id, { message: 'ERP down', retries: 0, workerId: 'w1' }, erp);
+    const { items } = await runtime().findIncidents({ businessKey });
+    return items.find((incident) => incident.kind === 'job')!;
+  }
+
+  it.each([
+    ['the approval (approved)', 'approved'],
+    ['a decision of a process the order called (directorApproved)', 'directorApproved'],
+    ['an order field (reportingAmount)', 'reportingAmount'],
+  ])('refuses an operator\'s retry that sets %s, and changes nothing', async (_what, name) => {
+    const incident = await jobIncident(`R-${name}`);
+    const error = await refusalOf(runtime().retryIncident(incident.id, { variables: { [name]: 1 } }, operator));
+    expect(error).toMatchObject({ code: 'invalid', message: textContaining('not an operator\'s to set') });
+    expect(error.details?.variables).toEqual([objectWith({ name })]);
+    expect((await runtime().findIncidents({ businessKey: `R-${name}` })).items.map((open) => open.id)).toContain(incident.id);
+  });
+
+  it('sets what the failed step lacked', async () => {
+    const incident = await jobIncident('R-FIX');
+    const retried = await runtime().retryIncident(incident.id, { variables: { plannedWeek: 48 } }, operator);
+    expect(retried.status).toBe('running');
+    expect((await runtime().findIncidents({ businessKey: 'R-FIX' })).items).toEqual([]);
   });
 });

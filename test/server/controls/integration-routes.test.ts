@@ -154,6 +154,25 @@ const messages: Row[] = [
     },
   },
   {
+    attempt: 'a payment on each message route sets the sales director\'s decision (decided in credit approval, which the order may call)',
+    run: async () => {
+      const routes = [
+        (orderNo: string) => api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: orderNo, variables: { directorApproved: true } }),
+        (orderNo: string) => api.post('/engine-rest/message', TOKENS.erp, {
+          messageName: 'PaymentReceived', businessKey: orderNo, processVariables: { directorApproved: { value: true, type: 'Boolean' } },
+        }),
+        (orderNo: string) => api.post('/v2/messages/publication', TOKENS.erp, { name: 'PaymentReceived', correlationKey: orderNo, variables: { directorApproved: true } }),
+      ];
+      for (const send of routes) {
+        const orderNo = await enterOrder(2_000_000, 'prepaid-at-entry');
+        expectRefused(await send(orderNo), 422, /directorApproved/);
+        const view = await order(orderNo);
+        expect(view.status).toBe('waiting-for-payment');
+        expect(view.history.some((entry) => entry.event === 'message.correlated')).toBe(false);
+      }
+    },
+  },
+  {
     attempt: 'a Camunda 7 message for an order number that was never entered',
     run: async () => {
       expectRefused(await api.post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: 'NEVER-ENTERED' }), 404);

@@ -254,6 +254,22 @@ describe('incidents are listed and retried after a fix', () => {
     expect(fixed.body.history).toContainEqual(objectWith({ event: 'incident.resolved', actor: 'otto', data: objectWith({ variables: { region: 'EMEA' } }) }));
   });
 
+  it('refuses an operator\'s retry that sets a decision (422 naming it) and leaves the incident open', async () => {
+    await enterCredit('SO-RETRY-DECIDES', 1_000);
+    const [job] = await fetchJobs('procurement-planning', 'SO-RETRY-DECIDES');
+    await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 });
+    const rootCause = (await api.get<IncidentPage>('/api/incidents?businessKey=SO-RETRY-DECIDES', TOKENS.nobody)).body.items.find((incident) => incident.kind === 'job')!;
+
+    // credit approval decided automatically (1,000 CNY): nobody may write that a vice-president approved it
+    const refused = await api.post(`/api/incidents/${rootCause.id}/retry`, TOKENS.operations, { variables: { vicePresidentApproved: true } });
+    expect(refused.status, refused.text).toBe(422);
+    expect(problemOf(refused)).toMatchObject({ detail: textContaining('vicePresidentApproved'), errors: [objectWith({ field: '/variables/vicePresidentApproved' })] });
+    expect((await api.get<IncidentPage>('/api/incidents?businessKey=SO-RETRY-DECIDES', TOKENS.nobody)).body.items.map((incident) => incident.id)).toContain(rootCause.id);
+    const retried = await api.post<InstanceView>(`/api/incidents/${rootCause.id}/retry`, TOKENS.operations, { variables: { plannedWeek: 48 } });
+    expect(retried.status, retried.text).toBe(200);
+    expect(JSON.stringify(retried.body)).not.toContain('vicePresidentApproved');
+  });
+
   it('closes the incidents of an order that is cancelled instead of retried', async () => {
     const order = await enterCredit('SO-CANCEL-FAILED', 1_000);
     const [job] = await fetchJobs('procurement-planning', 'SO-CANCEL-FAILED');
