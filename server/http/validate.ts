@@ -106,6 +106,6 @@ export function validator<T>(schema: JsonSchema, where: Where, status = where ==
       .slice(0, 5)
       .map((error) => `${error.field} ${error.message}`)
       .join('; ');
-    throw new HttpProblem(status, `The request ${where === 'body' ? 'body' : where + ' parameters'} is not valid: ${summary}.`, { errors });
+    throw new HttpProblem(status, `${where === 'body' ? 'The request body is' : `The request's ${where} parameters are`} not valid: ${summary}.`, { errors });
   };
 }

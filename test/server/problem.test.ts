@@ -1,6 +1,7 @@
 // Engine errors become problem details with the right status.
 import { describe, expect, it } from 'vitest';
 import { lostRace, StratumError } from '../../engine/errors.js';
+import { validator } from '../../server/http/validate.js';
 import { HttpProblem, toHttpProblem } from '../../server/problem.js';
 
 describe('toHttpProblem', () => {
@@ -28,5 +29,18 @@ describe('toHttpProblem', () => {
     expect(new HttpProblem(409, 'Task is no longer open.').toProblem('/api/tasks/t1/complete')).toEqual({
       type: 'https://stratum.dev/problems/conflict', title: 'Conflict', status: 409, detail: 'Task is no longer open.', instance: '/api/tasks/t1/complete',
     });
+  });
+
+  it('names every status the server answers: a multipart upload without Content-Length is length-required, not a generic error', () => {
+    expect(new HttpProblem(411, 'A multipart upload needs a Content-Length header.').toProblem()).toMatchObject({
+      type: 'https://stratum.dev/problems/length-required', title: 'Length required', status: 411,
+    });
+  });
+
+  it('says which part of the request is not valid in a sentence that reads', () => {
+    const query = validator({ type: 'object', additionalProperties: false }, 'query');
+    expect(() => query({ foo: '1' })).toThrow("The request's query parameters are not valid: query.foo is not allowed.");
+    const body = validator({ type: 'object', additionalProperties: false }, 'body');
+    expect(() => body({ foo: 1 })).toThrow('The request body is not valid: /foo is not allowed.');
   });
 });
