@@ -2,6 +2,7 @@
 // candidate files' processes as the next version of their keys. Read-only: it
 // reads the store once for the latest versions and then on demand for older
 // versions that running or recorded instances are on.
+import { createHash } from 'node:crypto';
 import type { ModdleElement } from 'bpmn-moddle';
 import type { BpmnFile } from '../api.js';
 import { parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
@@ -14,7 +15,7 @@ import { processOf } from './process-diff.js';
 
 export interface CandidateProcess {
   key: string;
-  /** The version it would get: the latest deployed + 1 (1 for a new key). */
+  /** The version it would get: the latest deployed + 1 (1 for a new key). A file deployed as it is makes no candidate. */
   version: number;
   file: BpmnFile;
   parsed: ParsedBpmn;
@@ -45,13 +46,17 @@ export class CandidateLibrary {
   /** Files that do not parse are left out: lint reports them. */
   static async open(store: Store, files: BpmnFile[]): Promise<CandidateLibrary> {
     const deployed = await store.read((tx) => tx.latestVersions());
-    const latest = new Map(deployed.map((row) => [row.key, row.version]));
+    const latest = new Map(deployed.map((row) => [row.key, row]));
     const candidates: CandidateProcess[] = [];
     for (const file of files) {
       const parsed = await parseBpmn(file.xml).catch(() => undefined);
       if (!parsed) continue;
+      const hash = createHash('sha256').update(file.xml).digest('hex');
       for (const model of compileProcessModels(parsed.definitions)) {
-        candidates.push({ key: model.key, version: (latest.get(model.key) ?? 0) + 1, file, parsed, model });
+        const row = latest.get(model.key);
+        // deploying the file its latest version came from is a no-op (process-library.ts): no new version
+        if (row?.hash === hash) continue;
+        candidates.push({ key: model.key, version: (row?.version ?? 0) + 1, file, parsed, model });
       }
     }
     return new CandidateLibrary(store, deployed, candidates);

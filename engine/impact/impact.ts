@@ -132,11 +132,13 @@ async function replayRecorded(
  */
 async function lintLibraryAfterChange(library: CandidateLibrary, files: BpmnFile[], knownDecisionIds: string[], taskGroups?: DeployOptions['taskGroups']): Promise<Finding[]> {
   const replaced = new Set(library.candidates.map((candidate) => candidate.key));
+  // a file of the change that is deployed as it is (no candidate) is linted once, as the change's
+  const changeFiles = new Set(files.map((file) => createHash('sha256').update(file.xml).digest('hex')));
   const deployedFiles = new Map<string, BpmnFile>();
   for (const row of library.deployed) {
     if (replaced.has(row.key)) continue;
     const hash = createHash('sha256').update(row.xml).digest('hex');
-    if (!deployedFiles.has(hash)) deployedFiles.set(hash, { name: `${row.key} (version ${row.version}, deployed)`, xml: row.xml });
+    if (!deployedFiles.has(hash) && !changeFiles.has(hash)) deployedFiles.set(hash, { name: `${row.key} (version ${row.version}, deployed)`, xml: row.xml });
   }
   const libraryProcessKeys = library.deployed.filter((row) => xmlFollowsHouseRules(row.xml)).map((row) => row.key);
   // .dmn files of the change are linted as decisions (lintFiles), beside the deployed ones

@@ -146,6 +146,19 @@ describe('replay isolation', () => {
   });
 });
 
+describe('a file deployed as it is', () => {
+  it('is no change: no new version, no running order picks anything up, and the replay finds no route changed', async () => {
+    await enter(stratum.runtime, order('SO-SAME-1', 1_200_000));
+    const xml = readFileSync(new URL('../../../diagrams/credit-order-approval.bpmn', import.meta.url), 'utf8');
+    const report = await stratum.impact.analyse([{ name: 'credit-order-approval.bpmn', xml }]);
+    expect(report.processes).toEqual([]);
+    expect(report).toMatchObject({ blocking: false, replay: { changed: 0, blocked: 0 } });
+    // as deploying it is
+    const deployed = await stratum.library.deploy([{ name: 'credit-order-approval.bpmn', xml }], { user: 'test', note: 'same file' });
+    expect(deployed.deployed).toEqual([{ key: 'credit-order-approval', version: 1, changed: false }]);
+  });
+});
+
 describe('the diff between deployed versions', () => {
   it('names the changed condition with its text before and after', async () => {
     await stratum.library.deploy([candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 1000000', 'reportingAmount &gt; 2000000'))], { user: 'test', note: 'director from 2M' });
