@@ -2,8 +2,7 @@
 // Everything else under engine/ is internal. See docs/engine.md.
 import type { EventEmitter } from 'node:events';
 import type { Finding, LostRaceKind } from './errors.js';
-import type { ImpactReport } from './impact/impact.js';
-import type { ProcessDiff } from './impact/process-diff.js';
+import type { ImpactReport, ProcessDiff } from './impact/impact-report.js';
 import type { RateTable } from './money/rate-table.js';
 import type { UserTaskForm } from './bpmn/user-task-form.js';
 import type { PageAfter } from './store/page-cursor.js';

@@ -19,7 +19,7 @@ import type { ElementInfo } from '../bpmn/process-model.js';
 import { childReturnVariables, childStartVariables } from '../runtime/call-variables.js';
 import { calledVersion } from '../runtime/called-version.js';
 import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-variables.js';
-import { visibleVariables } from '../runtime/execution-environment.js';
+import { visibleVariables } from '../runtime/visible-variables.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
 import { taskAssignment } from '../runtime/task-assignment.js';
 import { reachableModels } from '../runtime/tree-models.js';

@@ -3,8 +3,9 @@ import type { EventEmitter } from 'node:events';
 import type { BpmnFile, ImpactAnalysis, ImpactRequest } from '../api.js';
 import { parseBpmn } from '../bpmn/moddle.js';
 import type { Store } from '../store/types.js';
-import { analyseImpact, type ImpactReport } from './impact.js';
-import { diffProcesses, processOf, type ProcessDiff } from './process-diff.js';
+import { analyseImpact } from './impact.js';
+import type { ImpactReport, ProcessDiff } from './impact-report.js';
+import { diffProcesses, processOf } from './process-diff.js';
 import { defaultReplayWorkers } from './replay-pool.js';
 
 export class ImpactAnalyser implements ImpactAnalysis {

@@ -10,32 +10,13 @@ import { xmlFollowsHouseRules } from '../lint/house-rules.js';
 import { lintFiles } from '../lint/lint-bpmn.js';
 import type { Store } from '../store/types.js';
 import { CandidateLibrary } from './candidate-library.js';
-import { diffProcesses, processOf, type ProcessDiff } from './process-diff.js';
+import type { ImpactReport, ProcessImpact, ReplayReport } from './impact-report.js';
+import { diffProcesses, processOf } from './process-diff.js';
 import { pinSelection, type OrderSelection } from './recorded-orders.js';
-import { replayOrders, type ReplayReport } from './replay.js';
+import { replayOrders } from './replay.js';
 import { replayInWorkers } from './replay-pool.js';
-import { runningOrders, type RunningOrders } from './running-orders.js';
-import { whereUsed, type Caller } from './where-used.js';
-
-interface ProcessImpact {
-  key: string;
-  /** The version deploying would create (unchanged XML: none). */
-  version: number;
-  /** The latest deployed version it is compared with (null for a new process). */
-  previousVersion: number | null;
-  diff: ProcessDiff;
-  whereUsed: Caller[];
-  runningOrders: RunningOrders;
-}
-
-export interface ImpactReport {
-  processes: ProcessImpact[];
-  replay: ReplayReport;
-  /** Lint findings of the whole library as it would be after the change. */
-  findings: Finding[];
-  /** Some recorded order would block, or the library would not deploy. */
-  blocking: boolean;
-}
+import { runningOrders } from './running-orders.js';
+import { whereUsed } from './where-used.js';
 
 export interface ImpactOptions {
   /** The process orders enter (order entry's). */

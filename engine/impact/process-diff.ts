@@ -4,31 +4,7 @@
 // text. Layout (DI) and ids of unchanged elements never show up. Browser-safe.
 import { allFlowElements, describeElement, type ElementInfo } from '../bpmn/process-model.js';
 import type { ModdleElement } from 'bpmn-moddle';
-
-/** One property of an element as text, e.g. `condition: =reportingAmount > 500000`. */
-interface PropertyChange {
-  property: string;
-  before: string | null;
-  after: string | null;
-}
-
-interface ElementChange {
-  elementId: string;
-  type: string;
-  name: string | null;
-  change: 'added' | 'removed' | 'changed';
-  /** For added and removed elements every property they have; for changed ones only those that differ. */
-  properties: PropertyChange[];
-}
-
-export interface ProcessDiff {
-  key: string;
-  /** Process-level properties that differ (name, four eyes, takes orders, version tag …). */
-  process: PropertyChange[];
-  elements: ElementChange[];
-  /** Nothing that decides a route or a task differs (the XML may still differ in layout). */
-  unchanged: boolean;
-}
+import type { ElementChange, ProcessDiff, PropertyChange } from './impact-report.js';
 
 /** Diff of process `key` between two moddle `bpmn:Process` elements; `before` is undefined for a new process. */
 export function diffProcesses(key: string, before: ModdleElement | undefined, after: ModdleElement | undefined): ProcessDiff {

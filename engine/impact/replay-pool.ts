@@ -14,8 +14,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BpmnFile } from '../api.js';
 import type { StoreReplica } from '../store/types.js';
+import type { ReplayReport } from './impact-report.js';
 import type { OrderSelection } from './recorded-orders.js';
-import { reportOf, type OrderChange, type ReplayReport } from './replay.js';
+import { reportOf, type OrderChange } from './replay.js';
 import { lowerPriority } from './replay-priority.js';
 import type { ReplayJob, ReplayWorkerMessage } from './replay-worker.js';
 

@@ -6,25 +6,10 @@
 import type { Store } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
 import { FastReplay } from './fast-replay.js';
+import type { ReplayPaths, ReplayReport, RouteChange } from './impact-report.js';
 import { recordedOrders, type OrderSelection } from './recorded-orders.js';
 import { replayOrder } from './replay-sandbox.js';
-import { compareRoutes, groupChanges, type ReplayGroup, type RouteChange } from './route-comparison.js';
-
-export interface ReplayReport {
-  orders: number;
-  /** Orders whose replay blocks: the change needs something that was never recorded, or refuses what was. */
-  blocked: number;
-  changed: number;
-  groups: ReplayGroup[];
-  durationMs: number;
-  /** How many orders the fast path replayed and how many bpmn-engine did (docs/impact.md, "Fast path"). */
-  paths: ReplayPaths;
-}
-
-interface ReplayPaths {
-  fast: number;
-  engine: number;
-}
+import { compareRoutes, groupChanges } from './route-comparison.js';
 
 /** One replayed order: its place in the selection (newest first), its number and how its route changes. */
 export interface OrderChange {

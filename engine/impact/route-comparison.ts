@@ -1,20 +1,8 @@
 // Groups replayed orders by how their route changes, in words a designer reads
 // ("would now wait for Review order (vice-president)"), each group with its order numbers.
+import type { ChangeKind, ReplayGroup, RouteChange } from './impact-report.js';
 import type { ActualRoute } from './recorded-orders.js';
 import type { ReplayedRoute } from './replay-sandbox.js';
-
-type ChangeKind = 'blocked' | 'rejected' | 'no-longer-rejected' | 'new-wait' | 'route-changed' | 'status-changed' | 'unchanged';
-
-export interface RouteChange {
-  kind: ChangeKind;
-  /** e.g. "would now wait for Review order (vice-president) (vice-president)". */
-  description: string;
-}
-
-export interface ReplayGroup extends RouteChange {
-  count: number;
-  orders: string[];
-}
 
 /** Element types whose presence on a route a designer cares about (gateways and flows follow from them). */
 const ROUTE_TYPES = /UserTask|ServiceTask|SendTask|ReceiveTask|BusinessRuleTask|CallActivity|EndEvent|IntermediateCatchEvent|IntermediateThrowEvent|ManualTask/;

@@ -9,14 +9,8 @@ import type { InstanceRow, Store, WaitRow } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
 import { reachableFrom, type Decisions } from './flow-graph.js';
 import { groupBy } from './group-rows.js';
+import type { RunningOrders } from './impact-report.js';
 import { transitiveCallers } from './where-used.js';
-
-export interface RunningOrders {
-  /** Orders with an instance of the process running: they finish on the version they are on. */
-  inside: { count: number; orders: { orderNo: string; version: number }[] };
-  /** Orders that can still reach a call to the process: they will start the new version. */
-  willPickUp: { count: number; orders: string[] };
-}
 
 const PAGE = 500;
 

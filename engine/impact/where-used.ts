@@ -1,16 +1,7 @@
 // Where-used: every deployed process version (and candidate) with a call
 // activity that starts a given process, so a designer sees who a change reaches.
 import type { CandidateLibrary } from './candidate-library.js';
-
-export interface Caller {
-  processKey: string;
-  /** Deployed versions of the caller that call the process (running instances may be on any of them). */
-  versions: number[];
-  /** Whether the caller's latest version, after the change, still calls it. */
-  latestCalls: boolean;
-  /** The calling elements, over all those versions. */
-  elements: { elementId: string; name: string | null; versions: number[] }[];
-}
+import type { Caller } from './impact-report.js';
 
 export async function whereUsed(library: CandidateLibrary, key: string): Promise<Caller[]> {
   const callers: Caller[] = [];

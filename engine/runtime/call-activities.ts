@@ -7,7 +7,7 @@ import { childReturnVariables, childStartVariables } from './call-variables.js';
 import { versionToCall } from './called-version.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import type { InstanceRows } from './instance-rows.js';
-import type { QueuedStep } from './step-executor.js';
+import type { QueuedStep } from './queued-step.js';
 
 /** A call activity was reached: start the called process (the version its binding names) as a child. */
 export async function startChild(tx: StoreTx, rows: InstanceRows, parent: InstanceRow, call: WaitRow, definition: ExecutableDefinition,

@@ -8,8 +8,9 @@ import type { ElementApi as BpmnElementApi, MessageContent } from 'bpmn-elements
 import type { Engine } from 'bpmn-engine';
 import type { FeelInput } from '../feel/feel-expression.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
-import { createEngine, visibleVariables, type EngineHost } from './execution-environment.js';
+import { createEngine, type EngineHost } from './execution-environment.js';
 import { iterationVariables, loopSpecOf } from './multi-instance.js';
+import { visibleVariables } from './visible-variables.js';
 
 /** What bpmn-elements puts in an element's messages (a timer's, a multi-instance iteration's). */
 export type { MessageContent };

@@ -8,9 +8,9 @@ import { describeInputs, FeelError } from '../feel/feel-expression.js';
 import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
 import { CronTimerEventDefinition } from './cron-timer-event-definition.js';
 import { decisionTaskOr } from './decision-task.js';
-import { LOCAL_INPUTS_VARIABLE } from './local-inputs.js';
 import { MultiInstanceLoopCharacteristics, SubProcess } from './multi-instance.js';
 import { ParallelGateway } from './parallel-join.js';
+import { visibleVariables } from './visible-variables.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
 
 /**
@@ -42,10 +42,6 @@ function jobOr(eventType: ElementType): ElementType {
     return isJob ? elements.SignalTask(activityDef, context) : eventType(activityDef, context);
   };
 }
-
-
-/** Keys bpmn-elements copies from its run message into process variables, and Stratum's own hidden one (local-inputs.ts). */
-export const ENGINE_VARIABLE_NOISE = new Set(['fields', 'content', 'properties', LOCAL_INPUTS_VARIABLE]);
 
 /** Time spent evaluating conditions, for the benchmark's "FEEL share of a step"; passed in by whoever counts. */
 export interface FeelTiming {
@@ -95,15 +91,6 @@ function conditionScripts(timing: FeelTiming | undefined) {
 
 function failingScript(error: Error) {
   return { execute: (_scope: unknown, callback: (error: Error) => void) => callback(error) };
-}
-
-/** Process variables without bpmn-elements' internal copies of its run message (nor the activities' local inputs). */
-export function visibleVariables(variables: Record<string, unknown>): Record<string, unknown> {
-  const visible: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(variables ?? {})) {
-    if (!ENGINE_VARIABLE_NOISE.has(key)) visible[key] = value;
-  }
-  return visible;
 }
 
 /**

@@ -11,7 +11,7 @@ import { conflict, lostRace, notFound, StratumError } from '../errors.js';
 import type { HistoryRow, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import { retryWrites } from './completion-variables.js';
 import type { StepAction } from './instance-step.js';
-import type { QueuedStep } from './step-executor.js';
+import type { QueuedStep } from './queued-step.js';
 
 /** The runtime's step machinery an incident retry runs on. */
 export interface IncidentMachinery {

@@ -8,9 +8,10 @@ import type { HistoryRow, InstanceRow, InstanceStatus, WaitKind, WaitRow } from 
 import type { ExecutableDefinition } from './definition-cache.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
 import { errorElementId, errorInputs, errorMessage, LiveEngine, type ElementApi, type MessageContent } from './engine-adapter.js';
-import { visibleVariables, type FeelTiming } from './execution-environment.js';
+import type { FeelTiming } from './execution-environment.js';
 import { dropLocalInputs, evaluateInputs, keepLocalInputs, keepsLocalInputs, localInputsOf } from './local-inputs.js';
 import { taskAssignment } from './task-assignment.js';
+import { visibleVariables } from './visible-variables.js';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
 
 export type StepAction =

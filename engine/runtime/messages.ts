@@ -1,16 +1,15 @@
 // Messages: a correlated message moves every running instance waiting for it
 // (each once), else starts a process whose top-level start event catches it,
 // else is buffered for its time-to-live (message-buffer.ts) and delivered in
-// the step that opens a matching catch.
+// the step that opens a matching catch (buffered-delivery.ts).
 import type { MessageRequest } from '../api.js';
 import type { ElementInfo, ProcessModel } from '../bpmn/process-model.js';
 import type { StratumError } from '../errors.js';
-import type { FeelInput } from '../feel/feel-expression.js';
 import { directStartRefusal } from '../orders/entry-guard.js';
 import { refuseOrderChangedMessage } from '../orders/order-change.js';
-import type { InstanceRow, MessageRow, StoreTx, WaitRow } from '../store/types.js';
+import type { InstanceRow, MessageRow, StoreTx } from '../store/types.js';
 import { messageWrites, type MessageReach } from './completion-variables.js';
-import type { QueuedStep, StepExecutor } from './step-executor.js';
+import type { StepExecutor } from './step-executor.js';
 import { timeToLiveMs } from './time-to-live.js';
 import { latestVersions, reachableModels } from './tree-models.js';
 
@@ -167,24 +166,4 @@ export class Messages {
 /** The process's top-level start event that catches messages of `name`, if any. */
 function messageStartOf(model: ProcessModel, name: string): ElementInfo | undefined {
   return [...model.elements.values()].find((info) => info.type === 'bpmn:StartEvent' && !info.nested && info.message?.name === name);
-}
-
-/** The step executor's hook: runs a step for each buffered message a step's new catches take. */
-export async function deliverBuffered(tx: StoreTx, steps: StepExecutor, previousWaits: WaitRow[], waits: WaitRow[]): Promise<{ follow: QueuedStep[]; incident: InstanceRow['incident']; inputs?: FeelInput[] }> {
-  const buffer = steps.messages;
-  const follow: QueuedStep[] = [];
-  for (const wait of buffer.newCatches(previousWaits, waits)) {
-    const instance = await tx.getInstance(wait.instanceId, { lock: true });
-    // an earlier delivery of this loop may have moved the instance past this catch
-    if (!instance || instance.status !== 'running' || !(await tx.getWait(wait.id))) continue;
-    const message = await buffer.claim(tx, wait, steps.clock.now());
-    if (!message) continue;
-    const result = await steps.runStep(tx, {
-      instance, isNew: false, kind: 'message', history: [buffer.deliveryEntry(wait, message, steps.rows.nowIso())], actor: message.receivedBy,
-      action: { type: 'message', messageId: wait.messageId ?? wait.elementId, elementId: wait.elementId, executionId: wait.executionId, variables: message.variables },
-    });
-    follow.push(...result.follow);
-    if (result.incident) return { ...result, follow };
-  }
-  return { follow, incident: null };
 }

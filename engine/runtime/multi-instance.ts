@@ -11,8 +11,8 @@ import * as elements from 'bpmn-elements';
 import type { Activity, ElementContext, ElementMessage, MessageContent, SerializedBehaviour, SerializedElement, Environment } from 'bpmn-elements';
 import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
 import { FeelError } from '../feel/feel-expression.js';
-import { visibleVariables } from './execution-environment.js';
 import { localInputsOf } from './local-inputs.js';
+import { visibleVariables } from './visible-variables.js';
 
 /** What an activity's multiInstanceLoopCharacteristics say, read from the zeebe extension or the camunda attributes. */
 export interface LoopSpec {

@@ -20,7 +20,8 @@ import { isRetryableConflict, lostRace, notFound, StratumError } from '../errors
 import { recordOrderEvents } from '../events/order-events.js';
 import type { FeelInput } from '../feel/feel-expression.js';
 import { settleOrderChanges } from '../orders/order-change.js';
-import type { HistoryRow, InstanceRow, Store, StoreTx } from '../store/types.js';
+import type { InstanceRow, Store, StoreTx } from '../store/types.js';
+import { deliverBuffered } from './buffered-delivery.js';
 import { returnToParent, startChild } from './call-activities.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
 import { DeployedDecisions } from './deployed-decisions.js';
@@ -29,30 +30,11 @@ import { estimatedEngineBytes, type EngineCache } from './engine-cache.js';
 import type { FeelTiming } from './execution-environment.js';
 import { Incidents } from './incidents.js';
 import { InstanceRows, withStepOutcome } from './instance-rows.js';
-import { runInstanceStep, type StepAction, type StepInput, type StepResult } from './instance-step.js';
+import { runInstanceStep, type StepInput, type StepResult } from './instance-step.js';
 import { MessageBuffer } from './message-buffer.js';
-import { deliverBuffered } from './messages.js';
+import type { QueuedStep, StepKind, StepOutcome } from './queued-step.js';
 import { treeModels } from './tree-models.js';
 import { TreeWrites, type KeptTrees, type TreeUpdate, type TreeViews } from './tree-views.js';
-
-export type StepKind = StepEvent['action'];
-
-export interface QueuedStep {
-  instance: InstanceRow;
-  isNew: boolean;
-  action: StepAction;
-  kind: StepKind;
-  history: HistoryRow[];
-  /** Who caused the step (the authenticated user); steps it queues inherit it. Null for the scheduler. */
-  actor?: string | null;
-}
-
-/** What a step left behind: the steps it queued, and the incident it raised (if it failed). */
-export interface StepOutcome {
-  follow: QueuedStep[];
-  incident: InstanceRow['incident'];
-  inputs?: FeelInput[];
-}
 
 export interface QueueOptions {
   /** With it, a step that would fail an instance aborts the transaction: the caller's input is refused and nothing changes. */

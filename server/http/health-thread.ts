@@ -5,16 +5,9 @@
 import { startThreadModule } from '../../engine/thread-module.js';
 import type { StoreReplica } from '../../engine/store/types.js';
 import type { HttpTimeouts } from './client-errors.js';
-import type { HealthWorkerData } from './health-worker.js';
+import type { HealthThreadAnswer, HealthThreadReply, HealthThreadRequest, HealthWorkerData } from './health-thread-messages.js';
 import { STALL_MS } from './pool-health.js';
-import type { WorkerRoster, WorkerSlotState } from './worker-roster.js';
-
-/** Thread → main: a question (metrics, or the store's health); main → thread: `close`, or the workers' states. */
-export type HealthThreadRequest = { type: 'metrics' | 'health'; id: number } | { type: 'close' } | { type: 'workers'; states: WorkerSlotState[] };
-/** Main → thread: the answer to a question. */
-export interface HealthThreadAnswer { type: 'metrics' | 'health'; id: number; ok: boolean; text?: string; contentType?: string }
-/** Thread → main: it listens, or could not. */
-export type HealthThreadReply = { type: 'listening'; port: number } | { type: 'error'; message: string };
+import type { WorkerRoster } from './worker-roster.js';
 
 const HEARTBEAT_MS = 100;
 

@@ -10,27 +10,13 @@
 import { createServer } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openReplica } from '../../engine/store/open.js';
-import type { Store, StoreReplica } from '../../engine/store/types.js';
+import type { Store } from '../../engine/store/types.js';
 import { HttpProblem } from '../problem.js';
-import { guardConnections, serverOptions, type HttpTimeouts } from './client-errors.js';
-import type { HealthThreadAnswer, HealthThreadReply, HealthThreadRequest } from './health-thread.js';
+import { guardConnections, serverOptions } from './client-errors.js';
+import type { HealthThreadAnswer, HealthThreadReply, HealthThreadRequest, HealthWorkerData } from './health-thread-messages.js';
 import { sendProblem, sendText } from './plain-answers.js';
 import { answerHealth } from './pool-health.js';
 import { storeAnswers } from './store-health.js';
-import type { WorkerRosterData } from './worker-roster.js';
-
-export interface HealthWorkerData {
-  port: number;
-  host: string;
-  /** How to reach the store from this thread; null: ask the main thread (an in-memory database). */
-  replica: StoreReplica | null;
-  /** [0]: when the main thread's event loop last ran (epoch ms). */
-  heartbeat: SharedArrayBuffer;
-  stallMs: number;
-  timeouts: HttpTimeouts;
-  /** In `npm start`'s primary: its worker processes; null in a server process of its own. */
-  workers: WorkerRosterData | null;
-}
 
 const data = workerData as HealthWorkerData;
 const port = parentPort!;

@@ -2,7 +2,7 @@
 // asked of the running server (POST /api/impact, nothing is stored), printed
 // for a person or a CI log. Exit 1 when the change would block orders or the
 // library would not deploy, so a pipeline stops before `stratum deploy`.
-import type { ImpactReport } from '../../impact/impact.js';
+import type { ImpactReport } from '../../impact/impact-report.js';
 import { readBpmnFiles } from '../bpmn-files.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
 import { apiUrl, refusal, uploadFiles } from '../server-upload.js';

@@ -1,0 +1,102 @@
+// What an impact analysis reports, as data: shapes of their own so engine/api.ts can name them
+// without importing the analysis, which imports api.ts (and with it most of the engine).
+import type { Finding } from '../errors.js';
+
+export interface ImpactReport {
+  processes: ProcessImpact[];
+  replay: ReplayReport;
+  /** Lint findings of the whole library as it would be after the change. */
+  findings: Finding[];
+  /** Some recorded order would block, or the library would not deploy. */
+  blocking: boolean;
+}
+
+export interface ProcessImpact {
+  key: string;
+  /** The version deploying would create (unchanged XML: none). */
+  version: number;
+  /** The latest deployed version it is compared with (null for a new process). */
+  previousVersion: number | null;
+  diff: ProcessDiff;
+  whereUsed: Caller[];
+  runningOrders: RunningOrders;
+}
+
+// a process's diff (process-diff.ts)
+
+export interface ProcessDiff {
+  key: string;
+  /** Process-level properties that differ (name, four eyes, takes orders, version tag …). */
+  process: PropertyChange[];
+  elements: ElementChange[];
+  /** Nothing that decides a route or a task differs (the XML may still differ in layout). */
+  unchanged: boolean;
+}
+
+/** One property of an element as text, e.g. `condition: =reportingAmount > 500000`. */
+export interface PropertyChange {
+  property: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface ElementChange {
+  elementId: string;
+  type: string;
+  name: string | null;
+  change: 'added' | 'removed' | 'changed';
+  /** For added and removed elements every property they have; for changed ones only those that differ. */
+  properties: PropertyChange[];
+}
+
+// who calls it (where-used.ts)
+
+export interface Caller {
+  processKey: string;
+  /** Deployed versions of the caller that call the process (running instances may be on any of them). */
+  versions: number[];
+  /** Whether the caller's latest version, after the change, still calls it. */
+  latestCalls: boolean;
+  /** The calling elements, over all those versions. */
+  elements: { elementId: string; name: string | null; versions: number[] }[];
+}
+
+// the running orders it reaches (running-orders.ts)
+
+export interface RunningOrders {
+  /** Orders with an instance of the process running: they finish on the version they are on. */
+  inside: { count: number; orders: { orderNo: string; version: number }[] };
+  /** Orders that can still reach a call to the process: they will start the new version. */
+  willPickUp: { count: number; orders: string[] };
+}
+
+// the replay of recorded orders (replay.ts, route-comparison.ts)
+
+export interface ReplayReport {
+  orders: number;
+  /** Orders whose replay blocks: the change needs something that was never recorded, or refuses what was. */
+  blocked: number;
+  changed: number;
+  groups: ReplayGroup[];
+  durationMs: number;
+  /** How many orders the fast path replayed and how many bpmn-engine did (docs/impact.md, "Fast path"). */
+  paths: ReplayPaths;
+}
+
+export interface ReplayPaths {
+  fast: number;
+  engine: number;
+}
+
+export type ChangeKind = 'blocked' | 'rejected' | 'no-longer-rejected' | 'new-wait' | 'route-changed' | 'status-changed' | 'unchanged';
+
+export interface RouteChange {
+  kind: ChangeKind;
+  /** e.g. "would now wait for Review order (vice-president) (vice-president)". */
+  description: string;
+}
+
+export interface ReplayGroup extends RouteChange {
+  count: number;
+  orders: string[];
+}
