@@ -1,5 +1,5 @@
 // Spawns the real command line: `node --import tsx engine/cli/stratum.ts …`.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,6 +142,16 @@ describe('stratum validate', () => {
     const { code, stderr } = await stratum('validate', locked);
     expect(code).toBe(2);
     expect(stderr).toContain(`cannot read "${locked}": permission denied`);
+  });
+
+  it('keeps its exit code, quietly, when the reader closes the pipe early (stratum validate … | head -c 1)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'engine/cli/stratum.ts', 'validate', ...Array<string>(40).fill(`${LINT}/message-named/invalid-messages.bpmn`)], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(1);
   });
 
   it('exits 2 when no file is named or an option is unknown', async () => {
