@@ -3,22 +3,7 @@
 // completion variables, so every task can be decided here.
 import { el } from '../dom/element';
 import type { TaskView } from './TasklistClient';
-
-type DecisionResult = { variables: Record<string, unknown> } | { invalid: string };
-
-export interface DecisionForm {
-  element: HTMLElement;
-  /** The variables to send, or why they cannot be sent yet (shown beside the form). */
-  read(): DecisionResult;
-  setDisabled(disabled: boolean): void;
-  destroy(): void;
-}
-
-/** The approval convention (docs/modelling.md): a rejection, `approved = false`, says why in `comment`. */
-export function rejectionWithoutComment(variables: Record<string, unknown>, declared: string[]): boolean {
-  if (!declared.includes('approved') || !declared.includes('comment')) return false;
-  return variables.approved === false && !(typeof variables.comment === 'string' && variables.comment.trim());
-}
+import { rejectionWithoutComment, type DecisionForm } from './decision-contract';
 
 export async function decisionFormFor(task: TaskView): Promise<DecisionForm> {
   if (task.form?.kind === 'embedded') {

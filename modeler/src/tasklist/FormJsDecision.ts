@@ -2,7 +2,7 @@
 import { Form } from '@bpmn-io/form-js-viewer';
 import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import { el } from '../dom/element';
-import { rejectionWithoutComment, type DecisionForm } from './DecisionForm';
+import { rejectionWithoutComment, type DecisionForm } from './decision-contract';
 
 export async function formJsDecision(schema: Record<string, unknown>, declared: string[]): Promise<DecisionForm> {
   const element = el('div', { className: 'formjs-form', 'data-form': 'form-js' });

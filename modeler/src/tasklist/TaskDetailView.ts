@@ -1,7 +1,8 @@
 // One task opened: the order, its path so far, and the form to decide with.
 // The server's refusals are shown as sentences beside the form.
 import { el, replaceChildren } from '../dom/element';
-import { decisionFormFor, type DecisionForm } from './DecisionForm';
+import type { DecisionForm } from './decision-contract';
+import { decisionFormFor } from './DecisionForm';
 import { orderPath } from './OrderPath';
 import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
 import { refusalOf } from './refusals';
