@@ -536,7 +536,7 @@ export const OPERATIONS: Operation[] = [
     problems: {
       403: 'In none of the task\'s candidate groups, or (four eyes) already the decider of another separated task of this order; the detail names it.',
       404: 'No task with this id.',
-      409: 'The task is no longer open.',
+      409: 'The task is no longer open, or it belongs to an instance called by one that has failed (`caller-failed`: held until that incident is retried).',
       422: 'Variables that break the schema, that the task does not declare, or a completion the next condition could not evaluate (`errors` names the variables).',
     },
     responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
@@ -565,7 +565,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'CompleteJobRequest', required: false },
-    problems: { 404: 'No job with this id.', 409: 'The job is no longer open or locked by another worker, or its order has an open change (`reason: order-change-open`: held until every change is acknowledged and, if its amount needs it, approved; also for a job locked before the change).', 422: 'Variables that break the schema, or one this job may not set (`errors` names it).' },
+    problems: { 404: 'No job with this id.', 409: 'The job is no longer open or locked by another worker, its order has an open change (`reason: order-change-open`: held until every change is acknowledged and, if its amount needs it, approved; also for a job locked before the change), or a caller of its instance has failed (`caller-failed`).', 422: 'Variables that break the schema, or one this job may not set (`errors` names it).' },
     responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
   },
   {

@@ -270,6 +270,28 @@ describe('incidents are listed and retried after a fix', () => {
     expect(JSON.stringify(retried.body)).not.toContain('vicePresidentApproved');
   });
 
+  it('refuses a decision in a called process while a caller has failed (409 caller-failed): it would return to nobody and be lost; after the retry it goes through', async () => {
+    const order = await enterCredit('SO-FAILED-CALLER', 750_000);
+    const [review] = await tasksOf('SO-FAILED-CALLER');
+    expect((await api.post(`/api/tasks/${encodeURIComponent(review.id)}/complete`, TOKENS.vp, { variables: { approved: true } })).status).toBe(200);
+    expect((await api.post('/api/orders/SO-FAILED-CALLER/changes', TOKENS.erp, { description: 'four times the quantity', amount: 3_000_000 })).status).toBe(201);
+    // planning had begun before the change: its worker reports the job failed, so sales-order-management fails
+    const planning = (await instance(order.id)).waiting.find((wait) => wait.jobType === 'procurement-planning')!;
+    expect((await api.post(`/api/jobs/${encodeURIComponent(planning.jobId!)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 })).status).toBe(200);
+
+    const [first, ...others] = await tasksOf('SO-FAILED-CALLER');
+    const refused = await api.post(`/api/tasks/${encodeURIComponent(first.id)}/complete`, TOKEN_OF[first.candidateGroups[0]], { variables: {} });
+    expect(refused.status, refused.text).toBe(409);
+    expect(problemOf(refused)).toMatchObject({ type: `${PROBLEM}caller-failed`, detail: textContaining('sales-order-management') });
+    expect(await tasksOf('SO-FAILED-CALLER')).toHaveLength(3);
+
+    const rootCause = (await api.get<IncidentPage>('/api/incidents?businessKey=SO-FAILED-CALLER', TOKENS.nobody)).body.items.find((incident) => incident.kind === 'job')!;
+    expect((await api.post(`/api/incidents/${rootCause.id}/retry`, TOKENS.operations, {})).status).toBe(200);
+    for (const task of [first, ...others]) expect(await acknowledge(task)).toBe(200);
+    // the acknowledged change reached the order: 3,000,000 needs the sales director
+    expect((await tasksOf('SO-FAILED-CALLER')).map((task) => task.candidateGroups)).toEqual([['sales-director']]);
+  });
+
   it('closes the incidents of an order that is cancelled instead of retried', async () => {
     const order = await enterCredit('SO-CANCEL-FAILED', 1_000);
     const [job] = await fetchJobs('procurement-planning', 'SO-CANCEL-FAILED');
