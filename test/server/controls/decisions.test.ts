@@ -13,6 +13,9 @@ import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '..
 
 const BOTH = 'test-both-approver-token';
 const ADMIN = 'test-admin-token';
+/** bo again, with one token per approval group (one person, two credentials) */
+const BO_AS_DIRECTOR = 'test-bo-director-token';
+const BO_AS_VP = 'test-bo-vp-token';
 const DECLARED = readFileSync(new URL('../../fixtures/engine/declared-outputs.bpmn', import.meta.url), 'utf8');
 
 let server: TestServer;
@@ -25,6 +28,8 @@ beforeAll(async () => {
     ...TEST_USERS.users,
     // may see both approval tasks, must not decide both
     { name: 'bo', token: BOTH, groups: ['sales-director', 'vice-president'] },
+    { name: 'bo', token: BO_AS_DIRECTOR, groups: ['sales-director'] },
+    { name: 'bo', token: BO_AS_VP, groups: ['vice-president'] },
     { name: 'root', token: ADMIN, groups: ['admin', 'designer', 'integration', 'sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
   ];
   writeFileSync(join(dataDir, 'users.json'), JSON.stringify({ users }));
@@ -228,6 +233,23 @@ const fourEyes: Row[] = [
       const orderNo = await enterOrder(3_000_000);
       await decide(orderNo, 'sales-director', BOTH, { approved: true });
       expectRefused(await completeTask(await openTask(orderNo, 'vice-president'), BOTH, { approved: false }), 403);
+    },
+  },
+  {
+    attempt: 'the same person decides each step with another token, each in one group only',
+    run: async () => {
+      const orderNo = await enterOrder(3_000_000);
+      await decide(orderNo, 'sales-director', BO_AS_DIRECTOR, { approved: true });
+      expectRefused(await completeTask(await openTask(orderNo, 'vice-president'), BO_AS_VP, { approved: true }), 403, undefined, /bo already decided/);
+      await expectStillWaitingFor(orderNo, 'vice-president');
+    },
+  },
+  {
+    attempt: 'the operator who retries the order\'s incidents decides an approval step',
+    run: async () => {
+      const orderNo = await enterOrder(750_000);
+      expectRefused(await completeTask(await openTask(orderNo, 'vice-president'), TOKENS.operations, { approved: true }), 403);
+      await expectStillWaitingFor(orderNo, 'vice-president');
     },
   },
   {
