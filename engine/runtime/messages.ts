@@ -81,21 +81,28 @@ export class Messages {
   }
 
   /**
-   * The processes a message may reach: the versions its business key's running instances run (with none
-   * running, the latest versions it would start, startByMessage) and the latest versions of all they may call.
+   * The processes a message may reach: the versions its business key's running instances run and those of the
+   * instances whose catch waits under its key (a `zeebe:subscription` correlationKey may name another variable
+   * than the business key), with none the latest versions it would start (startByMessage), and the latest
+   * versions of all they may call. It reaches an order when its key, or the business key of an instance it
+   * reaches, is an order's number.
    */
   private async reach(tx: StoreTx, message: MessageRequest): Promise<MessageReach> {
     const { steps } = this;
     const definitionOf = (key: string, version: number) => steps.definition(tx, key, version);
     const running = await tx.findInstances({ businessKey: message.businessKey, status: 'running' });
-    let seeds = running.map((instance) => ({ key: instance.processKey, version: instance.version }));
+    const reached = [...running, ...(await catchingInstances(tx, message))];
+    let seeds = reached.map((instance) => ({ key: instance.processKey, version: instance.version }));
     if (seeds.length === 0) {
       const latest = await tx.latestCalls();
       const models = await Promise.all(latest.map(async (version) => (await definitionOf(version.key, version.version)).model));
       seeds = latest.filter((_version, index) => messageStartOf(models[index], message.name));
     }
     const models = await reachableModels(seeds, definitionOf, latestVersions(tx));
-    return { order: Boolean(await tx.getOrder(message.businessKey)), models };
+    const keys = new Set([message.businessKey, ...reached.flatMap((instance) => instance.businessKey ?? [])]);
+    let order = false;
+    for (const key of keys) order ||= Boolean(await tx.getOrder(key));
+    return { order, models };
   }
 
   /** Moves every running instance waiting for the message, each once; returns the instances it moved. */
@@ -162,6 +169,17 @@ export class Messages {
     }
     return undefined;
   }
+}
+
+/** The instances with a catch for the message waiting under its key, whatever their business key. */
+async function catchingInstances(tx: StoreTx, message: MessageRequest): Promise<InstanceRow[]> {
+  const waits = await tx.findWaits({ kind: 'message', messageName: message.name, correlationKey: message.businessKey });
+  const instances: InstanceRow[] = [];
+  for (const id of new Set(waits.map((wait) => wait.instanceId))) {
+    const instance = await tx.getInstance(id);
+    if (instance) instances.push(instance);
+  }
+  return instances;
 }
 
 /** The process's top-level start event that catches messages of `name`, if any. */
