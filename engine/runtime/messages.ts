@@ -13,6 +13,7 @@ import { messageWrites, type MessageReach } from './completion-variables.js';
 import type { QueuedStep, StepExecutor } from './step-executor.js';
 import { timeToLiveMs } from './time-to-live.js';
 import { latestVersions, reachableModels } from './tree-models.js';
+import { refuseUnderFailedCaller } from './wait-locks.js';
 
 /** What became of a correlated message: refused, kept, or delivered to these orders (root instance ids). */
 export type Correlation = { refused: StratumError } | { buffered: MessageRow } | { delivered: MessageRow; rootIds: string[] };
@@ -117,6 +118,7 @@ export class Messages {
       const instance = await tx.getInstance(candidate.instanceId, { lock: true });
       const wait = await tx.getWait(candidate.id);
       if (!instance || !wait || instance.status !== 'running') continue;
+      await refuseUnderFailedCaller(tx, instance, `message ${message.name}`);
       moving(instance);
       const entry = steps.rows.waitHistory(wait, message.actor ?? null, 'message.correlated', null, {
         name: message.name, businessKey: message.businessKey, variables: message.variables ?? {},

@@ -29,19 +29,18 @@ export async function lockWait(tx: StoreTx, waitId: string, kind: 'task' | 'job'
   return { wait, instance };
 }
 
-// helpers
-
 /**
  * A caller that failed drops what its called instance hands back (call-activities.ts, returnToParent), and its
- * retry puts it back to wait for that instance: a decision that ended the called instance meanwhile would be lost.
- * So nothing moves inside a failed caller's call tree until its incident is retried (or the order cancelled).
+ * retry puts it back to wait for that instance: a decision (or a message) that ended the called instance meanwhile
+ * would be lost. So nothing moves inside a failed caller's call tree until its incident is retried (or the order
+ * cancelled). Messages ask too (messages.ts).
  */
-async function refuseUnderFailedCaller(tx: StoreTx, instance: InstanceRow, what: string): Promise<void> {
+export async function refuseUnderFailedCaller(tx: StoreTx, instance: InstanceRow, what: string): Promise<void> {
   for (let parentId = instance.parentId, depth = 0; parentId && depth < 100; depth++) {
     const caller = await tx.getInstance(parentId);
     if (!caller) return;
     if (caller.status === 'failed') {
-      throw conflict(`${what} is held: it was called by ${caller.processKey} (instance ${caller.id}), which has failed at ${caller.incident?.elementId ?? 'a step'}; ` +
+      throw conflict(`${what} is held: ${instance.processKey} (instance ${instance.id}) was called by ${caller.processKey} (instance ${caller.id}), which has failed at ${caller.incident?.elementId ?? 'a step'}; ` +
         'retry its incident first (GET /api/incidents), or what is decided here would return to nobody', {
         problem: 'caller-failed', instanceId: caller.id,
       });
@@ -49,6 +48,8 @@ async function refuseUnderFailedCaller(tx: StoreTx, instance: InstanceRow, what:
     parentId = caller.parentId;
   }
 }
+
+// helpers
 
 /** The key of an order's lock: its business key, or for instances without one their call tree. */
 function orderLockKey(member: { businessKey: string | null; rootId: string }): string {

@@ -14,10 +14,12 @@ let api: ApiClient;
 beforeAll(async () => {
   server = await startTestServer();
   api = server.api;
-  const deployed = await api.request('POST', '/api/deployments?name=price-check.bpmn', {
-    token: TOKENS.designer, body: PRICE_CHECK, headers: { 'content-type': 'application/xml' },
-  });
-  expect(deployed.status, deployed.text).toBe(201);
+  for (const [name, xml] of [['price-check.bpmn', PRICE_CHECK], ['deposit-part.bpmn', DEPOSIT_PART], ['deposit-order.bpmn', DEPOSIT_ORDER]]) {
+    const deployed = await api.request('POST', `/api/deployments?name=${name}`, {
+      token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' },
+    });
+    expect(deployed.status, deployed.text).toBe(201);
+  }
 });
 afterAll(async () => {
   await server.close();
@@ -292,6 +294,23 @@ describe('incidents are listed and retried after a fix', () => {
     expect((await tasksOf('SO-FAILED-CALLER')).map((task) => task.candidateGroups)).toEqual([['sales-director']]);
   });
 
+  it('refuses a message for a called instance while its caller has failed (409 caller-failed) instead of delivering it to be lost; after the retry it is delivered', async () => {
+    const started = await api.post<InstanceView>('/api/processes/deposit-order/instances', TOKENS.erp, { businessKey: 'DEP-1' });
+    expect(started.status, started.text).toBe(201);
+    const [booking] = await fetchJobs('deposit-booking', 'DEP-1');
+    expect((await api.post(`/api/jobs/${encodeURIComponent(booking.id)}/failure`, TOKENS.erp, { message: 'ledger down', retries: 0 })).status).toBe(200);
+
+    const refused = await api.post('/api/messages', TOKENS.erp, { name: 'DepositReceived', businessKey: 'DEP-1' });
+    expect(refused.status, refused.text).toBe(409);
+    expect(problemOf(refused)).toMatchObject({ type: `${PROBLEM}caller-failed` });
+
+    const [incident] = (await api.get<IncidentPage>('/api/incidents?businessKey=DEP-1', TOKENS.nobody)).body.items;
+    expect((await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, {})).status).toBe(200);
+    expect((await api.post('/api/messages', TOKENS.erp, { name: 'DepositReceived', businessKey: 'DEP-1' })).status).toBe(200);
+    expect(await work(['deposit-booking'], 'DEP-1')).toEqual(['deposit-booking']);
+    expect((await instance(started.body.id)).status).toBe('completed');
+  });
+
   it('closes the incidents of an order that is cancelled instead of retried', async () => {
     const order = await enterCredit('SO-CANCEL-FAILED', 1_000);
     const [job] = await fetchJobs('procurement-planning', 'SO-CANCEL-FAILED');
@@ -350,6 +369,38 @@ const PRICE_CHECK = `<?xml version="1.0" encoding="UTF-8"?>
       </bpmn:extensionElements>
     </bpmn:endEvent>
     <bpmn:endEvent id="Elsewhere" name="Checked elsewhere" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+/** Called by deposit-order: waits for the deposit, then ends. */
+const DEPOSIT_PART = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D_part" targetNamespace="http://stratum.dev/test">
+  <bpmn:message id="Msg_deposit" name="DepositReceived" />
+  <bpmn:process id="deposit-part" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Deposit" />
+    <bpmn:intermediateCatchEvent id="Deposit" name="Deposit received"><bpmn:messageEventDefinition messageRef="Msg_deposit" /></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="F2" sourceRef="Deposit" targetRef="End" />
+    <bpmn:endEvent id="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+/** Calls deposit-part beside a booking job, and goes on when both are done. */
+const DEPOSIT_ORDER = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_deposit" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="deposit-order" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Split" />
+    <bpmn:parallelGateway id="Split" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Split" targetRef="Part" />
+    <bpmn:sequenceFlow id="F3" sourceRef="Split" targetRef="Book" />
+    <bpmn:callActivity id="Part" name="Await deposit"><bpmn:extensionElements><zeebe:calledElement processId="deposit-part" /></bpmn:extensionElements></bpmn:callActivity>
+    <bpmn:serviceTask id="Book" name="Book"><bpmn:extensionElements><zeebe:taskDefinition type="deposit-booking" /></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="F4" sourceRef="Part" targetRef="Join" />
+    <bpmn:sequenceFlow id="F5" sourceRef="Book" targetRef="Join" />
+    <bpmn:parallelGateway id="Join" />
+    <bpmn:sequenceFlow id="F6" sourceRef="Join" targetRef="End" />
+    <bpmn:endEvent id="End" />
   </bpmn:process>
 </bpmn:definitions>`;
 
