@@ -14,7 +14,7 @@ let api: ApiClient;
 beforeAll(async () => {
   server = await startTestServer();
   api = server.api;
-  for (const [name, xml] of [['price-check.bpmn', PRICE_CHECK], ['deposit-part.bpmn', DEPOSIT_PART], ['deposit-order.bpmn', DEPOSIT_ORDER]]) {
+  for (const [name, xml] of [['price-check.bpmn', PRICE_CHECK], ['deposit-part.bpmn', DEPOSIT_PART], ['deposit-order.bpmn', DEPOSIT_ORDER], ['payment-watch.bpmn', PAYMENT_WATCH]]) {
     const deployed = await api.request('POST', `/api/deployments?name=${name}`, {
       token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' },
     });
@@ -47,6 +47,17 @@ describe('messages are buffered, not lost', () => {
     expect(history.filter((entry) => entry.event === 'message.correlated')).toEqual([
       objectWith({ actor: 'erp', data: objectWith({ messageKey: early.body.messageKey, buffered: true }) }),
     ]);
+  });
+
+  it('keeps a payment buffered for an order for that order: another process watching the same number cannot take it', async () => {
+    const order = await enterOrder('SO-DECOY', 'prepaid-at-entry', { description: 'blue paint' });
+    expect((await pay('SO-DECOY')).status).toBe(202);
+    // a process started with the order number as a variable, not as its business key, catches PaymentReceived under it
+    const watch = await api.post<InstanceView>('/api/processes/payment-watch/instances', TOKENS.erp, { variables: { orderNo: 'SO-DECOY' } });
+    expect(watch.status, watch.text).toBe(201);
+    expect(watch.body.status).toBe('running');
+    await acknowledgeAll('SO-DECOY');
+    expect(await jobTypesOf(order.id)).toEqual(PLANNING);
   });
 
   it('refuses a second publish with the same messageId while the first is buffered (409 duplicate-message); the order is paid once', async () => {
@@ -369,6 +380,19 @@ const PRICE_CHECK = `<?xml version="1.0" encoding="UTF-8"?>
       </bpmn:extensionElements>
     </bpmn:endEvent>
     <bpmn:endEvent id="Elsewhere" name="Checked elsewhere" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+/** Watches for a payment under the order number it is started with (a variable, not its business key). */
+const PAYMENT_WATCH = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_watch" targetNamespace="http://stratum.dev/test">
+  <bpmn:message id="Msg_paid" name="PaymentReceived"><bpmn:extensionElements><zeebe:subscription correlationKey="=orderNo" /></bpmn:extensionElements></bpmn:message>
+  <bpmn:process id="payment-watch" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Paid" />
+    <bpmn:intermediateCatchEvent id="Paid" name="Payment seen"><bpmn:messageEventDefinition messageRef="Msg_paid" /></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="F2" sourceRef="Paid" targetRef="End" />
+    <bpmn:endEvent id="End" />
   </bpmn:process>
 </bpmn:definitions>`;
 
