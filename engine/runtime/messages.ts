@@ -110,9 +110,13 @@ export class Messages {
   private async deliverToWaits(tx: StoreTx, message: MessageRequest, row: MessageRow, moving: Moving): Promise<{ instanceId: string; rootId: string }[]> {
     const { steps } = this;
     const waits = await tx.findWaits({ kind: 'message', messageName: message.name, correlationKey: message.businessKey });
+    // One order number is one order: its messages move only its call tree, not another process waiting under the
+    // number (a correlationKey naming a variable that holds it); the order keeps the message until it waits for it.
+    const order = await tx.getOrder(message.businessKey);
     const reached: { instanceId: string; rootId: string }[] = [];
     const seen = new Set<string>();
     for (const candidate of waits) {
+      if (order && candidate.rootId !== order.instanceId) continue;
       if (seen.has(candidate.instanceId)) continue; // one message moves an instance once
       seen.add(candidate.instanceId);
       const instance = await tx.getInstance(candidate.instanceId, { lock: true });

@@ -60,6 +60,17 @@ describe('messages are buffered, not lost', () => {
     expect(await jobTypesOf(order.id)).toEqual(PLANNING);
   });
 
+  it('gives a payment for an order to that order only, while another process watching the same number already waits for it', async () => {
+    const order = await enterOrder('SO-DECOY-FIRST', 'prepaid-at-entry', { description: 'blue paint' });
+    const watch = await api.post<InstanceView>('/api/processes/payment-watch/instances', TOKENS.erp, { variables: { orderNo: 'SO-DECOY-FIRST' } });
+    expect(watch.body.status).toBe('running');
+    const paid = await pay('SO-DECOY-FIRST');
+    expect(paid.status, paid.text).toBe(202);
+    expect((await instance(watch.body.id)).status).toBe('running');
+    await acknowledgeAll('SO-DECOY-FIRST');
+    expect(await jobTypesOf(order.id)).toEqual(PLANNING);
+  });
+
   it('refuses a second publish with the same messageId while the first is buffered (409 duplicate-message); the order is paid once', async () => {
     const order = await enterOrder('SO-DUP-BUFFERED', 'prepaid-at-entry', { description: 'blue paint' });
     const first = await pay('SO-DUP-BUFFERED', { messageId: 'bank-4711' });
