@@ -536,7 +536,7 @@ export const OPERATIONS: Operation[] = [
     problems: {
       403: 'In none of the task\'s candidate groups, or (four eyes) already the decider of another separated task of this order; the detail names it.',
       404: 'No task with this id.',
-      409: 'The task is no longer open.',
+      409: 'The task is no longer open, or it belongs to an instance called by one that has failed (`caller-failed`: held until that incident is retried).',
       422: 'Variables that break the schema, that the task does not declare, or a completion the next condition could not evaluate (`errors` names the variables).',
     },
     responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
@@ -565,7 +565,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'CompleteJobRequest', required: false },
-    problems: { 404: 'No job with this id.', 409: 'The job is no longer open or locked by another worker, or its order has an open change (`reason: order-change-open`: held until every change is acknowledged and, if its amount needs it, approved; also for a job locked before the change).', 422: 'Variables that break the schema, or one this job may not set (`errors` names it).' },
+    problems: { 404: 'No job with this id.', 409: 'The job is no longer open or locked by another worker, its order has an open change (`reason: order-change-open`: held until every change is acknowledged and, if its amount needs it, approved; also for a job locked before the change), or a caller of its instance has failed (`caller-failed`).', 422: 'Variables that break the schema, or one this job may not set (`errors` names it).' },
     responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
   },
   {
@@ -633,7 +633,7 @@ export const OPERATIONS: Operation[] = [
     body: { kind: 'json', schema: 'MessageRequest', required: true },
     problems: {
       404: 'No order has this business key (`unknown-business-key`), or nothing waits and `timeToLive` is 0 (`not-correlated`).',
-      409: 'A message with this name, businessKey and messageId was already received (`duplicate-message`, `first` tells what became of it: treat as done), or the order has finished (`order-finished`).',
+      409: 'A message with this name, businessKey and messageId was already received (`duplicate-message`, `first` tells what became of it: treat as done), or the order has finished (`order-finished`), or the instance it would move was called by one that has failed (`caller-failed`: send it again once the incident is retried).',
     },
     responses: {
       200: { description: 'Delivered: the instances it reached and what they wait for next.', schema: 'MessageResult' },
@@ -729,7 +729,7 @@ export const OPERATIONS: Operation[] = [
     access: integration,
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda7MessageRequest', required: true },
-    problems: { 404: 'No order or instance has this business key.', 409: 'The order has finished.', 422: 'A variable no message may set.' },
+    problems: { 404: 'No order or instance has this business key.', 409: 'The order has finished, or the instance the message would move was called by one that has failed (`caller-failed`).', 422: 'A variable no message may set.' },
     responses: { 204: { description: 'Correlated or buffered.' }, 200: { description: 'With resultEnabled: the instances reached.', schema: 'Camunda7MessageResults' } },
   },
   // Camunda 8 compatible (docs/camunda-workers.md)
@@ -822,7 +822,7 @@ export const OPERATIONS: Operation[] = [
     problems: {
       403: 'OrderChanged: the engine\'s own message.',
       404: 'No order has this correlation key (`unknown-business-key`), or nothing waits and `timeToLive` is 0 (`not-correlated`).',
-      409: 'A duplicate messageId (`duplicate-message`), or the order has finished (`order-finished`).',
+      409: 'A duplicate messageId (`duplicate-message`), the order has finished (`order-finished`), or the instance the message would move was called by one that has failed (`caller-failed`).',
       400: 'An order field, or a body that does not fit the schema.',
       422: 'A variable no message may set.',
     },

@@ -93,6 +93,7 @@ const SPECIFIC_TITLES: Record<string, string> = {
   'incident-resolved': 'Incident already resolved',
   'not-root-cause': 'Not the root cause',
   'caller-moved-on': 'Caller moved on',
+  'caller-failed': 'Caller failed',
   'not-a-job-incident': 'Not a job incident',
   'order-shipped': 'Order shipped',
   'change-exists': 'Change already requested',

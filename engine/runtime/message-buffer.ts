@@ -90,11 +90,15 @@ export class MessageBuffer {
     return waits.filter((wait) => wait.kind === 'message' && !before.has(wait.id) && wait.messageName && wait.correlationKey !== null);
   }
 
-  /** Takes the oldest buffered message for a catch (once: it is marked delivered in this transaction). */
+  /**
+   * Takes the oldest buffered message for a catch (once: it is marked delivered in this transaction). A message is
+   * kept for the order its key names (`rootId`): a catch of another call tree waiting under the same key (its
+   * correlationKey names a variable that holds the order's number) does not take it from the order.
+   */
   async claim(tx: StoreTx, wait: WaitRow, now: Date): Promise<MessageRow | undefined> {
     await tx.lockCorrelation(wait.messageName!, wait.correlationKey!);
     const message = await tx.oldestBufferedMessage(wait.messageName!, wait.correlationKey!, now.toISOString());
-    if (!message) return undefined;
+    if (!message || (message.rootId !== null && message.rootId !== wait.rootId)) return undefined;
     const delivered: MessageRow = { ...message, state: 'delivered', deliveredTo: wait.instanceId, deliveredAt: now.toISOString() };
     await tx.updateMessage(delivered);
     return delivered;

@@ -12,6 +12,7 @@ import { messageWrites, type MessageReach } from './completion-variables.js';
 import type { StepExecutor } from './step-executor.js';
 import { timeToLiveMs } from './time-to-live.js';
 import { latestVersions, reachableModels } from './tree-models.js';
+import { refuseUnderFailedCaller } from './wait-locks.js';
 
 /** What became of a correlated message: refused, kept, or delivered to these orders (root instance ids). */
 export type Correlation = { refused: StratumError } | { buffered: MessageRow } | { delivered: MessageRow; rootIds: string[] };
@@ -80,35 +81,47 @@ export class Messages {
   }
 
   /**
-   * The processes a message may reach: the versions its business key's running instances run (with none
-   * running, the latest versions it would start, startByMessage) and the latest versions of all they may call.
+   * The processes a message may reach: the versions its business key's running instances run and those of the
+   * instances whose catch waits under its key (a `zeebe:subscription` correlationKey may name another variable
+   * than the business key), with none the latest versions it would start (startByMessage), and the latest
+   * versions of all they may call. It reaches an order when its key, or the business key of an instance it
+   * reaches, is an order's number.
    */
   private async reach(tx: StoreTx, message: MessageRequest): Promise<MessageReach> {
     const { steps } = this;
     const definitionOf = (key: string, version: number) => steps.definition(tx, key, version);
     const running = await tx.findInstances({ businessKey: message.businessKey, status: 'running' });
-    let seeds = running.map((instance) => ({ key: instance.processKey, version: instance.version }));
+    const reached = [...running, ...(await catchingInstances(tx, message))];
+    let seeds = reached.map((instance) => ({ key: instance.processKey, version: instance.version }));
     if (seeds.length === 0) {
       const latest = await tx.latestCalls();
       const models = await Promise.all(latest.map(async (version) => (await definitionOf(version.key, version.version)).model));
       seeds = latest.filter((_version, index) => messageStartOf(models[index], message.name));
     }
     const models = await reachableModels(seeds, definitionOf, latestVersions(tx));
-    return { order: Boolean(await tx.getOrder(message.businessKey)), models };
+    const keys = new Set([message.businessKey, ...reached.flatMap((instance) => instance.businessKey ?? [])]);
+    let order = false;
+    for (const key of keys) order ||= Boolean(await tx.getOrder(key));
+    return { order, models };
   }
 
   /** Moves every running instance waiting for the message, each once; returns the instances it moved. */
   private async deliverToWaits(tx: StoreTx, message: MessageRequest, row: MessageRow, moving: Moving): Promise<{ instanceId: string; rootId: string }[]> {
     const { steps } = this;
     const waits = await tx.findWaits({ kind: 'message', messageName: message.name, correlationKey: message.businessKey });
+    // One order number is one order: its messages move only its call tree, not another process waiting under the
+    // number (a correlationKey naming a variable that holds it); the order keeps the message until it waits for it.
+    const order = await tx.getOrder(message.businessKey);
     const reached: { instanceId: string; rootId: string }[] = [];
     const seen = new Set<string>();
     for (const candidate of waits) {
+      if (order && candidate.rootId !== order.instanceId) continue;
       if (seen.has(candidate.instanceId)) continue; // one message moves an instance once
       seen.add(candidate.instanceId);
       const instance = await tx.getInstance(candidate.instanceId, { lock: true });
       const wait = await tx.getWait(candidate.id);
       if (!instance || !wait || instance.status !== 'running') continue;
+      await refuseUnderFailedCaller(tx, instance, `message ${message.name}`);
       moving(instance);
       const entry = steps.rows.waitHistory(wait, message.actor ?? null, 'message.correlated', null, {
         name: message.name, businessKey: message.businessKey, variables: message.variables ?? {},
@@ -161,6 +174,17 @@ export class Messages {
     }
     return undefined;
   }
+}
+
+/** The instances with a catch for the message waiting under its key, whatever their business key. */
+async function catchingInstances(tx: StoreTx, message: MessageRequest): Promise<InstanceRow[]> {
+  const waits = await tx.findWaits({ kind: 'message', messageName: message.name, correlationKey: message.businessKey });
+  const instances: InstanceRow[] = [];
+  for (const id of new Set(waits.map((wait) => wait.instanceId))) {
+    const instance = await tx.getInstance(id);
+    if (instance) instances.push(instance);
+  }
+  return instances;
 }
 
 /** The process's top-level start event that catches messages of `name`, if any. */

@@ -12,6 +12,19 @@ import { refusalOf } from '../../support/refusal.js';
 const DECLARED = readFileSync(new URL('../../fixtures/engine/declared-outputs.bpmn', import.meta.url), 'utf8');
 const MESSAGE_OUTPUTS = readFileSync(new URL('../../fixtures/engine/message-outputs.bpmn', import.meta.url), 'utf8');
 const operator = { name: 'otto', groups: ['operations'] };
+/** An order process whose catch is keyed by the customer's name: a message under that key reaches the order. */
+const REMITTANCE_ORDER = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_remit" targetNamespace="http://stratum.dev/test">
+  <bpmn:message id="Msg_remit" name="Remittance"><bpmn:extensionElements><zeebe:subscription correlationKey="=customer.name" /></bpmn:extensionElements></bpmn:message>
+  <bpmn:process id="order-to-cash" isExecutable="true">
+    <bpmn:extensionElements><zeebe:properties><zeebe:property name="takesOrders" value="true" /></zeebe:properties></bpmn:extensionElements>
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Remitted" />
+    <bpmn:intermediateCatchEvent id="Remitted" name="Remitted"><bpmn:messageEventDefinition messageRef="Msg_remit" /></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="F2" sourceRef="Remitted" targetRef="End" />
+    <bpmn:endEvent id="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
 
 let fixture: Fixture;
 beforeEach(async () => {
@@ -177,6 +190,15 @@ describe('messages', () => {
     expect(error.details?.variables).toEqual([objectWith({ name: 'directorApproved' })]);
     await expect(runtime().correlateMessage({ name: 'PaymentReceived', businessKey: 'M-3', variables: { paidAt: '2026-12-04' }, actor: 'erp' }))
       .resolves.toMatchObject({ outcome: 'delivered' });
+  });
+
+  it('refuses a message that rewrites an order field through a catch keyed by another order variable than the order number', async () => {
+    // an order process whose remittance is correlated by the customer's name, not by the order number
+    await fixture.stratum.library.deploy([{ name: 'order-to-cash.bpmn', xml: REMITTANCE_ORDER }], { user: 'test' });
+    await enter(runtime(), order('M-4', 2_000_000));
+    const error = await refusalOf(runtime().correlateMessage({ name: 'Remittance', businessKey: 'ACME', variables: { reportingAmount: 1 }, actor: 'erp' }));
+    expect(error.details?.variables).toEqual([objectWith({ name: 'reportingAmount', problem: 'is an order field' })]);
+    expect(await variablesOf('M-4', 'order-to-cash')).toMatchObject({ reportingAmount: 2_000_000 });
   });
 });
 

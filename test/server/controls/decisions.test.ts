@@ -13,7 +13,33 @@ import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '..
 
 const BOTH = 'test-both-approver-token';
 const ADMIN = 'test-admin-token';
+/** bo again, with one token per approval group (one person, two credentials) */
+const BO_AS_DIRECTOR = 'test-bo-director-token';
+const BO_AS_VP = 'test-bo-vp-token';
 const DECLARED = readFileSync(new URL('../../fixtures/engine/declared-outputs.bpmn', import.meta.url), 'utf8');
+/** Waits for InvoicePaid under the invoice number (a correlation key that is not the business key), then for the payout decision. */
+const INVOICE_CLAIM = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="D_claim" targetNamespace="http://stratum.dev/test">
+  <bpmn:message id="Msg_paid" name="InvoicePaid"><bpmn:extensionElements><zeebe:subscription correlationKey="=invoiceNo" /></bpmn:extensionElements></bpmn:message>
+  <bpmn:process id="invoice-claim" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Paid" />
+    <bpmn:intermediateCatchEvent id="Paid" name="Invoice paid"><bpmn:messageEventDefinition messageRef="Msg_paid" /></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="F2" sourceRef="Paid" targetRef="Approve" />
+    <bpmn:userTask id="Approve" name="Approve payout">
+      <bpmn:extensionElements>
+        <zeebe:assignmentDefinition candidateGroups="vice-president" />
+        <zeebe:ioMapping><zeebe:output source="=approved" target="payoutApproved" /></zeebe:ioMapping>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="F3" sourceRef="Approve" targetRef="Decided" />
+    <bpmn:exclusiveGateway id="Decided" name="Payout approved?" default="F5" />
+    <bpmn:sequenceFlow id="F4" sourceRef="Decided" targetRef="PaidOut"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">=payoutApproved = true</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F5" sourceRef="Decided" targetRef="Refused" />
+    <bpmn:endEvent id="PaidOut" name="Paid out" />
+    <bpmn:endEvent id="Refused" name="Refused" />
+  </bpmn:process>
+</bpmn:definitions>`;
 
 let server: TestServer;
 let api: ApiClient;
@@ -25,15 +51,19 @@ beforeAll(async () => {
     ...TEST_USERS.users,
     // may see both approval tasks, must not decide both
     { name: 'bo', token: BOTH, groups: ['sales-director', 'vice-president'] },
+    { name: 'bo', token: BO_AS_DIRECTOR, groups: ['sales-director'] },
+    { name: 'bo', token: BO_AS_VP, groups: ['vice-president'] },
     { name: 'root', token: ADMIN, groups: ['admin', 'designer', 'integration', 'sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
   ];
   writeFileSync(join(dataDir, 'users.json'), JSON.stringify({ users }));
   server = await startTestServer({ dataDir });
   api = server.api;
-  const deployed = await api.request('POST', '/api/deployments?name=declared-outputs.bpmn', {
-    token: TOKENS.designer, body: DECLARED, headers: { 'content-type': 'application/xml' },
-  });
-  expect(deployed.status, deployed.text).toBe(201);
+  for (const [name, xml] of [['declared-outputs.bpmn', DECLARED], ['invoice-claim.bpmn', INVOICE_CLAIM]]) {
+    const deployed = await api.request('POST', `/api/deployments?name=${name}`, {
+      token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' },
+    });
+    expect(deployed.status, deployed.text).toBe(201);
+  }
 });
 afterAll(async () => {
   await server.close();
@@ -201,6 +231,26 @@ const decisions: Row[] = [
     },
   },
   {
+    attempt: 'a message keyed by another variable than the business key sets the decision of the task after its catch',
+    run: async () => {
+      const businessKey = `CLM-${++orderCount}`;
+      const started = await api.post<InstanceView>('/api/processes/invoice-claim/instances', TOKENS.erp, { businessKey, variables: { invoiceNo: `INV-${orderCount}` } });
+      expect(started.status, started.text).toBe(201);
+      for (const [route, send] of [
+        () => api.post('/api/messages', TOKENS.erp, { name: 'InvoicePaid', businessKey: `INV-${orderCount}`, variables: { payoutApproved: true } }),
+        () => api.post('/engine-rest/message', TOKENS.erp, { messageName: 'InvoicePaid', businessKey: `INV-${orderCount}`, processVariables: { payoutApproved: { value: true, type: 'Boolean' } } }),
+        () => api.post('/v2/messages/publication', TOKENS.erp, { name: 'InvoicePaid', correlationKey: `INV-${orderCount}`, variables: { payoutApproved: true } }),
+      ].entries()) {
+        const response = await send();
+        expect(response.status, `route ${route}: ${response.text}`).toBe(422);
+        expect(problemOf(response).detail).toMatch(/payoutApproved/);
+      }
+      const view = (await api.get<InstanceView>(`/api/instances/${started.body.id}`, TOKENS.erp)).body;
+      expect(view.waiting.map((wait) => wait.elementId)).toEqual(['Paid']);
+      expect(view.variables).not.toHaveProperty('payoutApproved');
+    },
+  },
+  {
     attempt: 'a planning worker rewrites the order status the sales order sets',
     run: async () => {
       const orderNo = await enterOrder(1_000);
@@ -228,6 +278,23 @@ const fourEyes: Row[] = [
       const orderNo = await enterOrder(3_000_000);
       await decide(orderNo, 'sales-director', BOTH, { approved: true });
       expectRefused(await completeTask(await openTask(orderNo, 'vice-president'), BOTH, { approved: false }), 403);
+    },
+  },
+  {
+    attempt: 'the same person decides each step with another token, each in one group only',
+    run: async () => {
+      const orderNo = await enterOrder(3_000_000);
+      await decide(orderNo, 'sales-director', BO_AS_DIRECTOR, { approved: true });
+      expectRefused(await completeTask(await openTask(orderNo, 'vice-president'), BO_AS_VP, { approved: true }), 403, undefined, /bo already decided/);
+      await expectStillWaitingFor(orderNo, 'vice-president');
+    },
+  },
+  {
+    attempt: 'the operator who retries the order\'s incidents decides an approval step',
+    run: async () => {
+      const orderNo = await enterOrder(750_000);
+      expectRefused(await completeTask(await openTask(orderNo, 'vice-president'), TOKENS.operations, { approved: true }), 403);
+      await expectStillWaitingFor(orderNo, 'vice-president');
     },
   },
   {

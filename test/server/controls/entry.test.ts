@@ -147,6 +147,31 @@ const ONE_WAY_IN: Attempt[] = [
     send: start('order-to-cash', {}),
     status: 409, reason: 'takes-orders',
   },
+  {
+    attempt: 'create order-to-cash through Camunda 8 as a user in every group',
+    send: () => api.post('/v2/process-instances', ADMIN_TOKEN, { processDefinitionId: 'order-to-cash', businessId: 'BY-10' }),
+    status: 409, reason: 'takes-orders',
+  },
+  {
+    attempt: 'create order-to-cash through Camunda 8 by its processDefinitionKey instead of its id',
+    send: () => api.post('/v2/process-instances', TOKENS.erp, { processDefinitionKey: 'order-to-cash:1', businessId: 'BY-11' }),
+    status: 400,
+  },
+  {
+    attempt: 'create credit-order-approval through Camunda 8 with a small amount',
+    send: () => api.post('/v2/process-instances', TOKENS.erp, { processDefinitionId: 'credit-order-approval', businessId: 'BY-12', variables: { reportingAmount: 1 } }),
+    status: 400, // an order field, refused before anything else
+  },
+  {
+    attempt: 'create credit-order-approval through Camunda 8 without variables',
+    send: () => api.post('/v2/process-instances', TOKENS.erp, { processDefinitionId: 'credit-order-approval', businessId: 'BY-13' }),
+    status: 409, reason: 'called-process',
+  },
+  {
+    attempt: 'create credit-order-approval through Camunda 8 pinned to its version 1',
+    send: () => api.post('/v2/process-instances', TOKENS.erp, { processDefinitionId: 'credit-order-approval', processDefinitionVersion: 1, businessId: 'BY-14' }),
+    status: 400,
+  },
 ];
 
 const ONE_ORDER_PER_NUMBER: Attempt[] = [
@@ -164,6 +189,20 @@ const ONE_ORDER_PER_NUMBER: Attempt[] = [
     attempt: 'start another level-1 process under an existing order number, with an Idempotency-Key',
     send: start('customer-review', { businessKey: 'SO-EXISTING' }, TOKENS.erp, { 'Idempotency-Key': 'review-1' }),
     status: 409, reason: 'order-exists',
+  },
+  {
+    attempt: 'create another level-1 process under an existing order number through Camunda 8 (businessId)',
+    send: () => api.post('/v2/process-instances', TOKENS.erp, { processDefinitionId: 'customer-review', businessId: 'SO-EXISTING' }),
+    status: 409, reason: 'order-exists',
+  },
+  {
+    attempt: 'another integration user reuses the Idempotency-Key of an allowed start for a start under an order number',
+    send: async () => {
+      const first = await api.post('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'CR-IDEM' }, { headers: { 'Idempotency-Key': 'shared-1' } });
+      expect(first.status).toBe(201);
+      return api.post('/api/processes/customer-review/instances', ADMIN_TOKEN, { businessKey: 'SO-EXISTING' }, { headers: { 'Idempotency-Key': 'shared-1' } });
+    },
+    status: 409, detail: /already used for a different request/,
   },
   {
     attempt: 'enter an order under a number another process already runs under',
@@ -207,7 +246,7 @@ describe('orders enter one way', () => {
   it.each(ONE_WAY_IN)('refuses: $attempt', expectRefused);
 
   it('started nothing for any of those attempts', async () => {
-    for (const key of ['BY-1', 'BY-2', 'BY-3', 'BY-4', 'BY-5', 'BY-6', 'BY-7', 'BY-8', 'BY-9']) {
+    for (const key of ['BY-1', 'BY-2', 'BY-3', 'BY-4', 'BY-5', 'BY-6', 'BY-7', 'BY-8', 'BY-9', 'BY-10', 'BY-11', 'BY-12', 'BY-13', 'BY-14']) {
       expect((await instancesUnder(key)).total, key).toBe(0);
     }
     const called = await api.get<InstancePage>('/api/instances?processKey=special-change-notification', TOKENS.erp);

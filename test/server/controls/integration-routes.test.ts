@@ -97,6 +97,32 @@ const fourEyes: Row[] = [
       expect((await order(orderNo)).status).toBe('waiting-for-approval');
     },
   },
+  {
+    attempt: 'the integration decides the approval task through every job route (Stratum, Camunda 7 error, Camunda 8 completion and error)',
+    run: async () => {
+      const orderNo = await enterOrder(750_000);
+      const taskId = encodeURIComponent((await order(orderNo)).waiting.find((wait) => wait.type === 'task')!.taskId!);
+      expectRefused(await api.post(`/api/jobs/${taskId}/complete`, TOKENS.erp, { variables: { approved: true } }), 404);
+      expectRefused(await api.post(`/api/jobs/${taskId}/bpmn-error`, TOKENS.erp, { errorCode: 'REJECTED' }), 404);
+      expectRefused(await api.post(`/api/jobs/${taskId}/failure`, TOKENS.erp, { message: 'x', retries: 0 }), 404);
+      expectRefused(await api.post(`/engine-rest/external-task/${taskId}/bpmnError`, TOKENS.erp, { workerId: 'c7-worker', errorCode: 'REJECTED' }), 404);
+      expectRefused(await api.post(`/v2/jobs/${taskId}/completion`, TOKENS.erp, { variables: { approved: true } }), 404);
+      expectRefused(await api.post(`/v2/jobs/${taskId}/error`, TOKENS.erp, { errorCode: 'REJECTED' }), 404);
+      const view = await order(orderNo);
+      expect(view.status).toBe('waiting-for-approval');
+      expect(view.history.filter((entry) => entry.event.startsWith('job.') || entry.event === 'task.completed')).toEqual([]);
+    },
+  },
+  {
+    attempt: 'the vice-president, in no integration group, completes the approval task through a job route',
+    run: async () => {
+      const orderNo = await enterOrder(750_000);
+      const taskId = encodeURIComponent((await order(orderNo)).waiting.find((wait) => wait.type === 'task')!.taskId!);
+      expectRefused(await api.post(`/api/jobs/${taskId}/complete`, TOKENS.vp, { variables: { approved: true } }), 403);
+      expectRefused(await api.post(`/v2/jobs/${taskId}/completion`, TOKENS.vp, { variables: { approved: true } }), 403);
+      expect((await order(orderNo)).status).toBe('waiting-for-approval');
+    },
+  },
 ];
 
 const roles: Row[] = [

@@ -14,10 +14,12 @@ let api: ApiClient;
 beforeAll(async () => {
   server = await startTestServer();
   api = server.api;
-  const deployed = await api.request('POST', '/api/deployments?name=price-check.bpmn', {
-    token: TOKENS.designer, body: PRICE_CHECK, headers: { 'content-type': 'application/xml' },
-  });
-  expect(deployed.status, deployed.text).toBe(201);
+  for (const [name, xml] of [['price-check.bpmn', PRICE_CHECK], ['deposit-part.bpmn', DEPOSIT_PART], ['deposit-order.bpmn', DEPOSIT_ORDER], ['payment-watch.bpmn', PAYMENT_WATCH]]) {
+    const deployed = await api.request('POST', `/api/deployments?name=${name}`, {
+      token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' },
+    });
+    expect(deployed.status, deployed.text).toBe(201);
+  }
 });
 afterAll(async () => {
   await server.close();
@@ -45,6 +47,28 @@ describe('messages are buffered, not lost', () => {
     expect(history.filter((entry) => entry.event === 'message.correlated')).toEqual([
       objectWith({ actor: 'erp', data: objectWith({ messageKey: early.body.messageKey, buffered: true }) }),
     ]);
+  });
+
+  it('keeps a payment buffered for an order for that order: another process watching the same number cannot take it', async () => {
+    const order = await enterOrder('SO-DECOY', 'prepaid-at-entry', { description: 'blue paint' });
+    expect((await pay('SO-DECOY')).status).toBe(202);
+    // a process started with the order number as a variable, not as its business key, catches PaymentReceived under it
+    const watch = await api.post<InstanceView>('/api/processes/payment-watch/instances', TOKENS.erp, { variables: { orderNo: 'SO-DECOY' } });
+    expect(watch.status, watch.text).toBe(201);
+    expect(watch.body.status).toBe('running');
+    await acknowledgeAll('SO-DECOY');
+    expect(await jobTypesOf(order.id)).toEqual(PLANNING);
+  });
+
+  it('gives a payment for an order to that order only, while another process watching the same number already waits for it', async () => {
+    const order = await enterOrder('SO-DECOY-FIRST', 'prepaid-at-entry', { description: 'blue paint' });
+    const watch = await api.post<InstanceView>('/api/processes/payment-watch/instances', TOKENS.erp, { variables: { orderNo: 'SO-DECOY-FIRST' } });
+    expect(watch.body.status).toBe('running');
+    const paid = await pay('SO-DECOY-FIRST');
+    expect(paid.status, paid.text).toBe(202);
+    expect((await instance(watch.body.id)).status).toBe('running');
+    await acknowledgeAll('SO-DECOY-FIRST');
+    expect(await jobTypesOf(order.id)).toEqual(PLANNING);
   });
 
   it('refuses a second publish with the same messageId while the first is buffered (409 duplicate-message); the order is paid once', async () => {
@@ -270,6 +294,45 @@ describe('incidents are listed and retried after a fix', () => {
     expect(JSON.stringify(retried.body)).not.toContain('vicePresidentApproved');
   });
 
+  it('refuses a decision in a called process while a caller has failed (409 caller-failed): it would return to nobody and be lost; after the retry it goes through', async () => {
+    const order = await enterCredit('SO-FAILED-CALLER', 750_000);
+    const [review] = await tasksOf('SO-FAILED-CALLER');
+    expect((await api.post(`/api/tasks/${encodeURIComponent(review.id)}/complete`, TOKENS.vp, { variables: { approved: true } })).status).toBe(200);
+    expect((await api.post('/api/orders/SO-FAILED-CALLER/changes', TOKENS.erp, { description: 'four times the quantity', amount: 3_000_000 })).status).toBe(201);
+    // planning had begun before the change: its worker reports the job failed, so sales-order-management fails
+    const planning = (await instance(order.id)).waiting.find((wait) => wait.jobType === 'procurement-planning')!;
+    expect((await api.post(`/api/jobs/${encodeURIComponent(planning.jobId!)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 })).status).toBe(200);
+
+    const [first, ...others] = await tasksOf('SO-FAILED-CALLER');
+    const refused = await api.post(`/api/tasks/${encodeURIComponent(first.id)}/complete`, TOKEN_OF[first.candidateGroups[0]], { variables: {} });
+    expect(refused.status, refused.text).toBe(409);
+    expect(problemOf(refused)).toMatchObject({ type: `${PROBLEM}caller-failed`, detail: textContaining('sales-order-management') });
+    expect(await tasksOf('SO-FAILED-CALLER')).toHaveLength(3);
+
+    const rootCause = (await api.get<IncidentPage>('/api/incidents?businessKey=SO-FAILED-CALLER', TOKENS.nobody)).body.items.find((incident) => incident.kind === 'job')!;
+    expect((await api.post(`/api/incidents/${rootCause.id}/retry`, TOKENS.operations, {})).status).toBe(200);
+    for (const task of [first, ...others]) expect(await acknowledge(task)).toBe(200);
+    // the acknowledged change reached the order: 3,000,000 needs the sales director
+    expect((await tasksOf('SO-FAILED-CALLER')).map((task) => task.candidateGroups)).toEqual([['sales-director']]);
+  });
+
+  it('refuses a message for a called instance while its caller has failed (409 caller-failed) instead of delivering it to be lost; after the retry it is delivered', async () => {
+    const started = await api.post<InstanceView>('/api/processes/deposit-order/instances', TOKENS.erp, { businessKey: 'DEP-1' });
+    expect(started.status, started.text).toBe(201);
+    const [booking] = await fetchJobs('deposit-booking', 'DEP-1');
+    expect((await api.post(`/api/jobs/${encodeURIComponent(booking.id)}/failure`, TOKENS.erp, { message: 'ledger down', retries: 0 })).status).toBe(200);
+
+    const refused = await api.post('/api/messages', TOKENS.erp, { name: 'DepositReceived', businessKey: 'DEP-1' });
+    expect(refused.status, refused.text).toBe(409);
+    expect(problemOf(refused)).toMatchObject({ type: `${PROBLEM}caller-failed` });
+
+    const [incident] = (await api.get<IncidentPage>('/api/incidents?businessKey=DEP-1', TOKENS.nobody)).body.items;
+    expect((await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, {})).status).toBe(200);
+    expect((await api.post('/api/messages', TOKENS.erp, { name: 'DepositReceived', businessKey: 'DEP-1' })).status).toBe(200);
+    expect(await work(['deposit-booking'], 'DEP-1')).toEqual(['deposit-booking']);
+    expect((await instance(started.body.id)).status).toBe('completed');
+  });
+
   it('closes the incidents of an order that is cancelled instead of retried', async () => {
     const order = await enterCredit('SO-CANCEL-FAILED', 1_000);
     const [job] = await fetchJobs('procurement-planning', 'SO-CANCEL-FAILED');
@@ -328,6 +391,51 @@ const PRICE_CHECK = `<?xml version="1.0" encoding="UTF-8"?>
       </bpmn:extensionElements>
     </bpmn:endEvent>
     <bpmn:endEvent id="Elsewhere" name="Checked elsewhere" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+/** Watches for a payment under the order number it is started with (a variable, not its business key). */
+const PAYMENT_WATCH = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_watch" targetNamespace="http://stratum.dev/test">
+  <bpmn:message id="Msg_paid" name="PaymentReceived"><bpmn:extensionElements><zeebe:subscription correlationKey="=orderNo" /></bpmn:extensionElements></bpmn:message>
+  <bpmn:process id="payment-watch" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Paid" />
+    <bpmn:intermediateCatchEvent id="Paid" name="Payment seen"><bpmn:messageEventDefinition messageRef="Msg_paid" /></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="F2" sourceRef="Paid" targetRef="End" />
+    <bpmn:endEvent id="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+/** Called by deposit-order: waits for the deposit, then ends. */
+const DEPOSIT_PART = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D_part" targetNamespace="http://stratum.dev/test">
+  <bpmn:message id="Msg_deposit" name="DepositReceived" />
+  <bpmn:process id="deposit-part" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Deposit" />
+    <bpmn:intermediateCatchEvent id="Deposit" name="Deposit received"><bpmn:messageEventDefinition messageRef="Msg_deposit" /></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="F2" sourceRef="Deposit" targetRef="End" />
+    <bpmn:endEvent id="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+/** Calls deposit-part beside a booking job, and goes on when both are done. */
+const DEPOSIT_ORDER = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_deposit" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="deposit-order" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Split" />
+    <bpmn:parallelGateway id="Split" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Split" targetRef="Part" />
+    <bpmn:sequenceFlow id="F3" sourceRef="Split" targetRef="Book" />
+    <bpmn:callActivity id="Part" name="Await deposit"><bpmn:extensionElements><zeebe:calledElement processId="deposit-part" /></bpmn:extensionElements></bpmn:callActivity>
+    <bpmn:serviceTask id="Book" name="Book"><bpmn:extensionElements><zeebe:taskDefinition type="deposit-booking" /></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="F4" sourceRef="Part" targetRef="Join" />
+    <bpmn:sequenceFlow id="F5" sourceRef="Book" targetRef="Join" />
+    <bpmn:parallelGateway id="Join" />
+    <bpmn:sequenceFlow id="F6" sourceRef="Join" targetRef="End" />
+    <bpmn:endEvent id="End" />
   </bpmn:process>
 </bpmn:definitions>`;
 
