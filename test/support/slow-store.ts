@@ -5,8 +5,18 @@ import type { Store, StoreTx } from '../../engine/store/types.js';
 
 type Arguments<M extends keyof StoreTx> = Parameters<Extract<StoreTx[M], (...args: never[]) => unknown>>;
 
-/** A store whose transactions pause `ms` after each call of `method` that `matches`, calling `onCall` first. */
-export function slowAfter<M extends keyof StoreTx>(store: Store, method: M, ms: number, onCall: () => void, matches: (...args: Arguments<M>) => boolean = () => true): Store {
+/** How long a paused transaction waits for the other process's step before it goes on anyway. */
+const GATE_CAP_MS = 10_000;
+
+/**
+ * A store whose transactions pause after each call of `method` that `matches`, calling `onCall` first: `pause` ms,
+ * or until `pause()` settles (the other process's step it must let commit first: a fixed pause is too short for a
+ * step on a loaded machine), at most 10 s.
+ */
+export function slowAfter<M extends keyof StoreTx>(
+  store: Store, method: M, pause: number | (() => Promise<unknown>), onCall: () => void, matches: (...args: Arguments<M>) => boolean = () => true,
+): Store {
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   return Object.assign(Object.create(store) as Store, {
     transaction: <T>(work: (tx: StoreTx) => Promise<T>) =>
       store.transaction((tx) =>
@@ -20,7 +30,7 @@ export function slowAfter<M extends keyof StoreTx>(store: Store, method: M, ms: 
               const found = await bound(...args);
               if (!matches(...args)) return found;
               onCall();
-              await new Promise((resolve) => setTimeout(resolve, ms));
+              await (typeof pause === 'number' ? wait(pause) : Promise.race([pause().catch(() => undefined), wait(GATE_CAP_MS)]));
               return found;
             };
           },

@@ -140,16 +140,19 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
   it('answers a start repeated with its Idempotency-Key on the other process, while the first commits, with the first start (the loser of the key retries)', async () => {
     const xml = readFileSync(fileURLToPath(new URL('../../fixtures/engine/parallel-separated-review.bpmn', import.meta.url)), 'utf8');
     await first.library.deploy([{ name: 'parallel-separated-review.bpmn', xml }], { user: 'test' });
-    // Widen the race: the repeat reads "no such key" and pauses; the first start commits the key then. The repeat's
-    // insert finds the key taken (a lost race, not a refusal), and its retry reads the first start's instance.
+    // Widen the race: the repeat reads "no such key" and pauses until the first start has committed the key. The
+    // repeat's insert finds the key taken (a lost race, not a refusal), and its retry reads the first start's instance.
     let looked: () => void = () => undefined;
-    const store = slowAfter(secondStore, 'getIdempotency', 150, () => looked());
+    let originalStart: Promise<unknown> = Promise.resolve();
+    const store = slowAfter(secondStore, 'getIdempotency', () => originalStart, () => looked());
     const slow = await openStratum({ store, clock });
     const start = (runtime: Stratum['runtime']) => runtime.start('parallel-review', {
       businessKey: 'PG-KEY', user: 'test', idempotency: { scope: 'start:parallel-review', key: 'k-1', requestHash: 'same' },
     });
     const repeatLooked = new Promise<void>((resolve) => (looked = resolve));
-    const [repeat, original] = await Promise.all([start(slow.runtime), repeatLooked.then(() => start(first.runtime))]);
+    const originalStarted = repeatLooked.then(() => start(first.runtime));
+    originalStart = originalStarted;
+    const [repeat, original] = await Promise.all([start(slow.runtime), originalStarted]);
     expect(original.created).toBe(true);
     expect(repeat).toMatchObject({ created: false, instance: { id: original.instance.id } });
     const { items } = await first.runtime.findInstances({ businessKey: 'PG-KEY', processKey: 'parallel-review' });
@@ -170,15 +173,15 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
   it('tells the loser of two completions of one job on two processes that it is no longer open (409, answered without a retry)', async () => {
     await enter(first.runtime, order('PG-JOB-TWICE', 100));
     const [job] = await first.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'erp' });
-    // Widen the race: the second completion finds the job open and pauses; the first completes it then.
+    // Widen the race: the second completion finds the job open and pauses until the first has completed it.
     let found: () => void = () => undefined;
-    const store = slowAfter(secondStore, 'getWait', 150, () => found(), (_id, options) => options?.lock !== true);
+    let firstCompletion: Promise<unknown> = Promise.resolve();
+    const store = slowAfter(secondStore, 'getWait', () => firstCompletion, () => found(), (_id, options) => options?.lock !== true);
     const slow = await openStratum({ store, clock });
     const jobFound = new Promise<void>((resolve) => (found = resolve));
-    const results = await Promise.allSettled([
-      slow.runtime.completeJob(job.id, {}, erp, 'erp'),
-      jobFound.then(() => first.runtime.completeJob(job.id, {}, erp, 'erp')),
-    ]);
+    const completedFirst = jobFound.then(() => first.runtime.completeJob(job.id, {}, erp, 'erp'));
+    firstCompletion = completedFirst;
+    const results = await Promise.allSettled([slow.runtime.completeJob(job.id, {}, erp, 'erp'), completedFirst]);
     expect(results[1].status).toBe('fulfilled');
     expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict', message: `job ${job.id} is no longer open` });
   });
