@@ -7,9 +7,9 @@ import { refuseJobWhileChangeOpen } from '../orders/order-change.js';
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import { returnToParent } from './call-activities.js';
 import { errorWrites, jobWrites } from './completion-variables.js';
-import { treeModels } from './tree-models.js';
 import { waitInputs } from './local-inputs.js';
 import type { StepExecutor } from './step-executor.js';
+import { treeModels } from './tree-models.js';
 import { jobView } from './views.js';
 import { lockWait } from './wait-locks.js';
 
