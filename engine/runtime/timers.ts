@@ -1,6 +1,9 @@
 // Due timers: the scheduler calls `fireDue`; each due timer is its own step,
-// skipped when the instance moved past it meanwhile.
+// skipped when the instance moved past it meanwhile, and held (left due) while
+// a caller of its instance has failed (wait-locks.ts): it fires once the caller
+// runs again.
 import type { StepExecutor } from './step-executor.js';
+import { failedCallerOf } from './wait-locks.js';
 
 const BATCH = 50;
 
@@ -11,25 +14,31 @@ export class DueTimers {
   async fireDue(): Promise<number> {
     const { steps } = this;
     let fired = 0;
+    // a held timer stays due (as would one whose wait outlived its instance): each round asks for as many more rows
+    // as it has passed over, so they never hide the timers behind them, and the loop ends
+    const passed = new Set<string>();
     for (;;) {
-      const due = await steps.store.read((tx) => tx.dueTimers(steps.clock.now().toISOString(), BATCH));
-      if (due.length === 0) return fired;
+      const limit = BATCH + passed.size;
+      const rows = await steps.store.read((tx) => tx.dueTimers(steps.clock.now().toISOString(), limit));
+      const due = rows.filter((timer) => !passed.has(timer.id));
       for (const timer of due) {
-        const moved = await steps.step('timer', async (tx, moving) => {
+        const outcome = await steps.step('timer', async (tx, moving) => {
           const instance = await tx.getInstance(timer.instanceId, { lock: true });
           const wait = await tx.getWait(timer.id);
-          if (!instance || !wait || instance.status !== 'running') return false;
+          if (!instance || !wait || instance.status !== 'running') return 'gone';
+          if (await failedCallerOf(tx, instance)) return 'held';
           moving(instance);
           const entry = steps.rows.waitHistory(wait, null, 'timer.fired', null, { dueAt: wait.dueAt });
           await steps.runQueue(tx, [{
             instance, isNew: false, kind: 'timer', history: [entry],
             action: { type: 'timer', elementId: wait.elementId, executionId: wait.executionId },
           }]);
-          return true;
+          return 'fired';
         });
-        if (moved) fired++;
+        if (outcome === 'fired') fired++;
+        else passed.add(timer.id);
       }
-      if (due.length < BATCH) return fired;
+      if (rows.length < limit) return fired;
     }
   }
 }

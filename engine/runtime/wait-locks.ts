@@ -33,20 +33,26 @@ export async function lockWait(tx: StoreTx, waitId: string, kind: 'task' | 'job'
  * A caller that failed drops what its called instance hands back (call-activities.ts, returnToParent), and its
  * retry puts it back to wait for that instance: a decision (or a message) that ended the called instance meanwhile
  * would be lost. So nothing moves inside a failed caller's call tree until its incident is retried (or the order
- * cancelled). Messages ask too (messages.ts).
+ * cancelled). Messages ask too (messages.ts), and due timers wait (timers.ts).
  */
 export async function refuseUnderFailedCaller(tx: StoreTx, instance: InstanceRow, what: string): Promise<void> {
+  const caller = await failedCallerOf(tx, instance);
+  if (!caller) return;
+  throw conflict(`${what} is held: ${instance.processKey} (instance ${instance.id}) was called by ${caller.processKey} (instance ${caller.id}), which has failed at ${caller.incident?.elementId ?? 'a step'}; ` +
+    'retry its incident first (GET /api/incidents), or what is decided here would return to nobody', {
+    problem: 'caller-failed', instanceId: caller.id,
+  });
+}
+
+/** The nearest caller of `instance` (its parent, that one's, …) that has failed, if any. */
+export async function failedCallerOf(tx: StoreTx, instance: InstanceRow): Promise<InstanceRow | undefined> {
   for (let parentId = instance.parentId, depth = 0; parentId && depth < 100; depth++) {
     const caller = await tx.getInstance(parentId);
-    if (!caller) return;
-    if (caller.status === 'failed') {
-      throw conflict(`${what} is held: ${instance.processKey} (instance ${instance.id}) was called by ${caller.processKey} (instance ${caller.id}), which has failed at ${caller.incident?.elementId ?? 'a step'}; ` +
-        'retry its incident first (GET /api/incidents), or what is decided here would return to nobody', {
-        problem: 'caller-failed', instanceId: caller.id,
-      });
-    }
+    if (!caller) return undefined;
+    if (caller.status === 'failed') return caller;
     parentId = caller.parentId;
   }
+  return undefined;
 }
 
 // helpers
