@@ -3,12 +3,13 @@
 // else is buffered for its time-to-live (message-buffer.ts) and delivered in
 // the step that opens a matching catch (buffered-delivery.ts).
 import type { MessageRequest } from '../api.js';
-import type { ElementInfo, ProcessModel } from '../bpmn/process-model.js';
+import type { ElementInfo } from '../bpmn/process-model.js';
 import type { StratumError } from '../errors.js';
 import { directStartRefusal } from '../orders/entry-guard.js';
 import { refuseOrderChangedMessage } from '../orders/order-change.js';
 import type { InstanceRow, MessageRow, StoreTx } from '../store/types.js';
 import { messageWrites, type MessageReach } from './completion-variables.js';
+import type { ExecutableDefinition } from './definition-cache.js';
 import type { StepExecutor } from './step-executor.js';
 import { timeToLiveMs } from './time-to-live.js';
 import { latestVersions, reachableModels } from './tree-models.js';
@@ -92,12 +93,9 @@ export class Messages {
     const definitionOf = (key: string, version: number) => steps.definition(tx, key, version);
     const running = await tx.findInstances({ businessKey: message.businessKey, status: 'running' });
     const reached = [...running, ...(await catchingInstances(tx, message))];
-    let seeds = reached.map((instance) => ({ key: instance.processKey, version: instance.version }));
-    if (seeds.length === 0) {
-      const latest = await tx.latestCalls();
-      const models = await Promise.all(latest.map(async (version) => (await definitionOf(version.key, version.version)).model));
-      seeds = latest.filter((_version, index) => messageStartOf(models[index], message.name));
-    }
+    const seeds = reached.length
+      ? reached.map((instance) => ({ key: instance.processKey, version: instance.version }))
+      : await this.messageStarts(tx, message.name);
     const models = await reachableModels(seeds, definitionOf, latestVersions(tx));
     const keys = new Set([message.businessKey, ...reached.flatMap((instance) => instance.businessKey ?? [])]);
     let order = false;
@@ -148,15 +146,11 @@ export class Messages {
     // One order number is one order: a message never starts a second instance under it.
     await tx.lockBusinessKey(message.businessKey);
     if (await tx.getOrder(message.businessKey)) return undefined;
-    const latest = await tx.latestCalls();
-    for (const version of latest) {
-      const definition = await steps.definition(tx, version.key, version.version);
-      const startEvent = messageStartOf(definition.model, message.name);
-      if (!startEvent) continue;
+    for (const { key, version, definition, startEvent } of await this.messageStarts(tx, message.name)) {
       // Called, retired and order processes have their own ways in: the rule of every direct start (entry-guard.ts).
       if (await directStartRefusal(tx, definition.model)) continue;
       const variables = message.variables ?? {};
-      const instance = steps.rows.newInstance(version.key, version.version, message.businessKey, null, message.actor ?? null);
+      const instance = steps.rows.newInstance(key, version, message.businessKey, null, message.actor ?? null);
       moving(instance);
       await steps.runQueue(tx, [{
         instance, isNew: true, kind: 'start', action: { type: 'start', variables }, actor: message.actor ?? null,
@@ -174,6 +168,17 @@ export class Messages {
     }
     return undefined;
   }
+
+  /** The latest process versions whose top-level start event catches messages of `name`, with that event. */
+  private async messageStarts(tx: StoreTx, name: string) {
+    const starts: { key: string; version: number; definition: ExecutableDefinition; startEvent: ElementInfo }[] = [];
+    for (const { key, version } of await tx.latestCalls()) {
+      const definition = await this.steps.definition(tx, key, version);
+      const startEvent = [...definition.model.elements.values()].find((info) => info.type === 'bpmn:StartEvent' && !info.nested && info.message?.name === name);
+      if (startEvent) starts.push({ key, version, definition, startEvent });
+    }
+    return starts;
+  }
 }
 
 /** The instances with a catch for the message waiting under its key, whatever their business key. */
@@ -185,9 +190,4 @@ async function catchingInstances(tx: StoreTx, message: MessageRequest): Promise<
     if (instance) instances.push(instance);
   }
   return instances;
-}
-
-/** The process's top-level start event that catches messages of `name`, if any. */
-function messageStartOf(model: ProcessModel, name: string): ElementInfo | undefined {
-  return [...model.elements.values()].find((info) => info.type === 'bpmn:StartEvent' && !info.nested && info.message?.name === name);
 }

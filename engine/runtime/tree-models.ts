@@ -1,10 +1,11 @@
 // The processes a call tree runs or may still run: the versions its instances
-// run, and the latest version of everything they may call (a call activity
-// starts the latest version of its process, and a child's variables flow back
-// to its caller). What any element of these declares as its output is decided
+// run, and the latest version of everything they may call (what a call
+// activity with the default binding starts; a child's variables flow back to
+// its caller). What any element of these declares as its output is decided
 // there; no caller outside them may set it (completion-variables.ts).
 import type { ProcessModel } from '../bpmn/process-model.js';
 import type { StoreTx } from '../store/types.js';
+
 /** A process version's model (from the definition cache, or a replay's candidate library). */
 type DefinitionOf = (key: string, version: number) => Promise<{ model: ProcessModel }>;
 type LatestVersionOf = (key: string) => Promise<number | undefined> | number | undefined;
