@@ -74,6 +74,28 @@ const decisions: Row[] = [
     },
   },
   {
+    attempt: 'a planning worker sets the approval that credit approval, which the sales order calls, decides, through every job route',
+    run: async () => {
+      const orderNo = await enterOrder(1_000);
+      const id = await lockCamunda7('procurement-planning', orderNo);
+      const job = encodeURIComponent(id);
+      const attempts = [
+        () => api.post(`/api/jobs/${job}/complete`, TOKENS.erp, { workerId: 'c7-worker', variables: { approved: false } }),
+        () => api.post(`/api/jobs/${job}/bpmn-error`, TOKENS.erp, { workerId: 'c7-worker', errorCode: 'BLOCKED', variables: { directorApproved: true } }),
+        () => api.post(`/engine-rest/external-task/${job}/complete`, TOKENS.erp, { workerId: 'c7-worker', variables: { directorApproved: { value: true, type: 'Boolean' } } }),
+        () => api.post(`/engine-rest/external-task/${job}/bpmnError`, TOKENS.erp, { workerId: 'c7-worker', errorCode: 'BLOCKED', variables: { approved: { value: false, type: 'Boolean' } } }),
+        () => api.post(`/v2/jobs/${job}/completion`, TOKENS.erp, { variables: { vicePresidentApproved: true } }),
+        () => api.post(`/v2/jobs/${job}/error`, TOKENS.erp, { errorCode: 'BLOCKED', variables: { approved: false } }),
+      ];
+      for (const [route, attempt] of attempts.entries()) {
+        const response = await attempt();
+        expect(response.status, `route ${route}: ${response.text}`).toBe(422);
+        expect(problemOf(response).detail, `route ${route}`).toMatch(/approved|Approved/);
+      }
+      await expectStillWaitingForJob(orderNo, 'procurement-planning');
+    },
+  },
+  {
     attempt: 'a Camunda 7 worker reports a BPMN error carrying an order field',
     run: async () => {
       const orderNo = await enterOrder(1_000);
