@@ -35,6 +35,7 @@ const CANDIDATE_DEPLOYMENT = 'candidate';
 export class CandidateLibrary {
   private readonly definitions = new Map<string, Promise<ExecutableDefinition>>();
   private readonly graphs = new Map<string, Promise<VersionGraph>>();
+  private readonly versionLists = new Map<string, Promise<{ version: number; deploymentId: string }[]>>();
 
   private constructor(
     private readonly store: Store,
@@ -110,17 +111,32 @@ export class CandidateLibrary {
       latestVersion: (key) => Promise.resolve(this.latestVersion(key)),
       deploymentOf: async (key, version) => {
         if (this.candidate(key)?.version === version) return CANDIDATE_DEPLOYMENT;
-        return (await this.store.read((tx) => tx.getVersion(key, version)))?.deploymentId;
+        return (await this.deployedVersionsOf(key)).find((row) => row.version === version)?.deploymentId;
       },
       versionsOf: async (key) => {
         const candidate = this.candidate(key);
-        const deployed = (await this.store.read((tx) => tx.versionsOf(key))).sort((a, b) => b.version - a.version);
         return [
           ...(candidate ? [{ version: candidate.version, deploymentId: CANDIDATE_DEPLOYMENT, versionTag: () => Promise.resolve(candidate.model.versionTag) }] : []),
-          ...deployed.map((row) => ({ version: row.version, deploymentId: row.deploymentId, versionTag: async () => (await this.graph(key, row.version)).model.versionTag })),
+          ...(await this.deployedVersionsOf(key)).map(({ version, deploymentId }) => ({
+            version, deploymentId, versionTag: async () => (await this.graph(key, version)).model.versionTag,
+          })),
         ];
       },
     };
+  }
+
+  /**
+   * The deployed versions of a key, newest first, with their deployments: read once, as every replayed order's
+   * bound calls (and the reach of its messages and workers, tree-models.ts) resolve against them.
+   */
+  private deployedVersionsOf(key: string): Promise<{ version: number; deploymentId: string }[]> {
+    let versions = this.versionLists.get(key);
+    if (!versions) {
+      versions = this.store.read((tx) => tx.versionsOf(key))
+        .then((rows) => rows.map(({ version, deploymentId }) => ({ version, deploymentId })).sort((a, b) => b.version - a.version));
+      this.versionLists.set(key, versions);
+    }
+    return versions;
   }
 
   private async xml(key: string, version: number): Promise<string> {

@@ -131,7 +131,7 @@ export class FastReplay {
   }
 
   /** The version a call activity of `caller` starts, resolved as the sandbox resolves it (once per call). */
-  called(caller: RouteModel, info: ElementInfo): Promise<{ version: number } | { problem: string }> {
+  called(caller: { key: string; version: number }, info: ElementInfo): Promise<{ version: number } | { problem: string }> {
     const id = `${caller.key}@${caller.version}/${info.id}`;
     let resolved = this.calls.get(id);
     if (!resolved) {
@@ -262,10 +262,10 @@ class FastRun {
     return this.fast.loopsBack(instance.route, wait.node.id);
   }
 
-  /** The models of these instances' versions and of the candidate's latest versions of all they may call (tree-models.ts). */
+  /** The models of these instances' versions and of all they may call on the candidate, each call as it resolves here (tree-models.ts). */
   private reachable(instances: FastInstance[]) {
     const seeds = instances.map((instance) => ({ key: instance.key, version: instance.version }));
-    return reachableModels(seeds, (key, version) => this.fast.library.graph(key, version), (key) => this.fast.library.latestVersion(key));
+    return reachableModels(seeds, (key, version) => this.fast.library.graph(key, version), (caller, call) => this.fast.called(caller, call));
   }
 
   private async message(action: Extract<RecordedAction, { kind: 'message' }>): Promise<void> {

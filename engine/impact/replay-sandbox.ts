@@ -208,10 +208,12 @@ class ReplaySandbox {
     await this.deliver(found.instance, found.wait, action.variables, action.at);
   }
 
-  /** The models of these instances' versions and of the candidate's latest versions of all they may call (tree-models.ts). */
+  /** The models of these instances' versions and of all they may call on the candidate, each call as startChild resolves it (tree-models.ts). */
   private reachable(instances: InstanceRow[]) {
     const seeds = instances.map((row) => ({ key: row.processKey, version: row.version }));
-    return reachableModels(seeds, (key, version) => this.library.graph(key, version), (key) => this.library.latestVersion(key));
+    const called = this.library.calledVersions();
+    return reachableModels(seeds, (key, version) => this.library.graph(key, version),
+      (caller, call) => calledVersion(called, caller, call.calledProcess!, call.binding));
   }
 
   private deliver(instance: InstanceRow, wait: WaitRow, variables: Record<string, unknown>, at: string): Promise<void> {

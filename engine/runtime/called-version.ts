@@ -37,7 +37,7 @@ export async function calledVersion(
 }
 
 /** The store's library as `CalledVersions`; a version's tag is read from its compiled model. */
-function storeCalledVersions(
+export function storeCalledVersions(
   tx: StoreTx, modelOf: (key: string, version: number) => Promise<{ model: { versionTag?: string } }>,
 ): CalledVersions {
   return {
@@ -45,7 +45,7 @@ function storeCalledVersions(
     deploymentOf: async (key, version) => (await tx.getVersion(key, version))?.deploymentId,
     versionsOf: async (key) => (await tx.versionsOf(key))
       .sort((a, b) => b.version - a.version)
-      .map((row) => ({ version: row.version, deploymentId: row.deploymentId, versionTag: async () => (await modelOf(key, row.version)).model.versionTag })),
+      .map(({ version, deploymentId }) => ({ version, deploymentId, versionTag: async () => (await modelOf(key, version)).model.versionTag })),
   };
 }
 

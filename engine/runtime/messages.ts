@@ -12,7 +12,7 @@ import { messageWrites, type MessageReach } from './completion-variables.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import type { StepExecutor } from './step-executor.js';
 import { timeToLiveMs } from './time-to-live.js';
-import { latestVersions, reachableModels } from './tree-models.js';
+import { reachableModels, storeCalledVersionOf } from './tree-models.js';
 import { refuseUnderFailedCaller } from './wait-locks.js';
 
 /** What became of a correlated message: refused, kept, or delivered to these orders (root instance ids). */
@@ -84,9 +84,9 @@ export class Messages {
   /**
    * The processes a message may reach: the versions its business key's running instances run and those of the
    * instances whose catch waits under its key (a `zeebe:subscription` correlationKey may name another variable
-   * than the business key), with none the latest versions it would start (startByMessage), and the latest
-   * versions of all they may call. It reaches an order when its key, or the business key of an instance it
-   * reaches, is an order's number.
+   * than the business key), with none the latest versions it would start (startByMessage), and the versions
+   * of all they may call (each call resolved by its binding, tree-models.ts). It reaches an order when its key,
+   * or the business key of an instance it reaches, is an order's number.
    */
   private async reach(tx: StoreTx, message: MessageRequest): Promise<MessageReach> {
     const { steps } = this;
@@ -96,7 +96,7 @@ export class Messages {
     const seeds = reached.length
       ? reached.map((instance) => ({ key: instance.processKey, version: instance.version }))
       : await this.messageStarts(tx, message.name);
-    const models = await reachableModels(seeds, definitionOf, latestVersions(tx));
+    const models = await reachableModels(seeds, definitionOf, storeCalledVersionOf(tx, definitionOf));
     const keys = new Set([message.businessKey, ...reached.flatMap((instance) => instance.businessKey ?? [])]);
     let order = false;
     for (const key of keys) order ||= Boolean(await tx.getOrder(key));
