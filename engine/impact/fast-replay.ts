@@ -176,12 +176,15 @@ class FastRun {
   private readonly buffered: { name: string; variables: Record<string, unknown> }[] = [];
   private readonly recordedMessages = new Set<string>();
   private readonly deciders = new Map<string, string>();
+  /** Four eyes: who started the order (and so decides none of its separated tasks). */
+  private order: Pick<RecordedOrder, 'orderNo' | 'startedBy'> | undefined;
   private root: FastInstance | undefined;
   private serial = 0;
 
   constructor(private readonly fast: FastReplay) {}
 
   async start(order: RecordedOrder, version: number): Promise<void> {
+    this.order = order;
     const route = (await this.fast.model(order.processKey, version))!;
     const declaration = startDeclarationOf(route.model);
     let variables = order.startVariables;
@@ -359,6 +362,9 @@ class FastRun {
 
   private fourEyes(instance: FastInstance, info: ElementInfo, actor: string) {
     const element = `${instance.key}/${info.id}`;
+    if (actor === this.order?.startedBy) {
+      throw blocked(element, info.name ?? null, 'four-eyes', `four eyes: ${actor} started order ${this.order.orderNo}, so another person must decide "${info.name ?? info.id}"`);
+    }
     const earlier = [...this.deciders].find(([decided, decider]) => decider === actor && decided !== element);
     if (earlier) {
       throw blocked(element, info.name ?? null, 'four-eyes', `four eyes: ${actor} already decided ${earlier[0]}, so another person must decide "${info.name ?? info.id}"`);

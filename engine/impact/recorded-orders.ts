@@ -27,6 +27,8 @@ export interface RecordedOrder {
   rootId: string;
   processKey: string;
   startedAt: string;
+  /** Who started it (the actor of its instance.started): four eyes never lets them decide a separated task. */
+  startedBy: string | null;
   /** The variables the order started with (order entry: the order as entered and converted). */
   startVariables: Record<string, unknown>;
   actions: RecordedAction[];
@@ -129,6 +131,7 @@ function orderOf(root: InstanceRow, tree: InstanceRow[], history: HistoryRow[], 
     rootId: root.id,
     processKey: root.processKey,
     startedAt: root.createdAt,
+    startedBy: root.startedBy,
     startVariables: (started?.data?.variables as Record<string, unknown> | undefined) ?? {},
     actions: history.flatMap((row) => actionOf(row, keyOf.get(row.instanceId) ?? '', root.id)),
     actual: {

@@ -92,11 +92,14 @@ class ReplaySandbox {
   private readonly recordedMessages = new Set<string>();
   /** Four eyes: who decided which separated task of this order. */
   private readonly deciders = new Map<string, string>();
+  /** Four eyes: who started the order (and so decides none of its separated tasks). */
+  private order: Pick<RecordedOrder, 'orderNo' | 'startedBy'> | undefined;
   private root: InstanceRow | undefined;
 
   constructor(private readonly library: CandidateLibrary) {}
 
   async start(order: RecordedOrder): Promise<void> {
+    this.order = order;
     const version = this.library.latestVersion(order.processKey);
     if (version === undefined) throw this.blocked(order.processKey, null, 'start-refused', `${order.processKey} is not in the library`);
     const { model } = await this.library.definition(order.processKey, version);
@@ -330,6 +333,9 @@ class ReplaySandbox {
 
   private fourEyes(instance: InstanceRow, info: ElementInfo, actor: string) {
     const element = `${instance.processKey}/${info.id}`;
+    if (actor === this.order?.startedBy) {
+      throw this.blocked(element, info.name ?? null, 'four-eyes', `four eyes: ${actor} started order ${this.order.orderNo}, so another person must decide "${info.name ?? info.id}"`);
+    }
     const earlier = [...this.deciders].find(([decided, decider]) => decider === actor && decided !== element);
     if (earlier) {
       throw this.blocked(element, info.name ?? null, 'four-eyes', `four eyes: ${actor} already decided ${earlier[0]}, so another person must decide "${info.name ?? info.id}"`);

@@ -1,41 +1,60 @@
 // Four eyes: within one order a person decides at most one of the tasks a
-// process declares as separated (`separationOfDuties`). The order is its
-// business key — every instance that carries it, whatever route started it —
-// and, for instances without one, the call tree. Who decided comes from the
-// history's task.completed entries, whose actor is the authenticated user.
-import type { InstanceRow, StoreTx } from '../store/types.js';
+// process declares as separated (`separationOfDuties`), and never one of them
+// when they started the order (the requester is the first pair of eyes). A
+// multi-instance separated task counts each iteration as a decision: within
+// one activation a person decides at most one of its iterations. The order is
+// its business key — every instance that carries it, whatever route started
+// it — and, for instances without one, the call tree. Who decided comes from
+// the history's task.completed entries, whose actor is the authenticated user;
+// who started from the roots' `startedBy` (the actor of their instance.started).
+import type { HistoryRow, InstanceRow, StoreTx } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
+import { multiInstanceBodyOf } from './multi-instance.js';
 
-export interface EarlierDecision {
-  processKey: string;
+/** The separated task about to be decided. */
+export interface SeparatedTask {
   elementId: string;
   name: string;
+  /** For an iteration of a multi-instance task: the execution of the body it belongs to (one activation). */
+  multiInstanceBody?: string;
 }
 
 type DefinitionOf = (key: string, version: number) => Promise<ExecutableDefinition>;
 
+/** Where a task.completed entry keeps the multi-instance body of the iteration it decided. */
+export const MULTI_INSTANCE_BODY = 'multiInstanceBody';
+
 /**
- * The separated task of the same order that `actor` already completed, other
- * than `elementId` itself (deciding the same step again, e.g. after a rework
- * loop, is not a second pair of eyes missing), or undefined.
+ * Why four eyes refuses `actor` deciding `task` (a separated task of `instance`), or undefined when it does not:
+ * `actor` started the order, decided another separated task of it (deciding the same step again, e.g. after a
+ * rework loop, is not a second pair of eyes missing), or decided another iteration of this activation of it.
  *
  * The caller holds the order's lock (lockWait with `order`): two servers completing separated tasks in two
  * instances of one order would otherwise each read the history before the other's decision commits, and both pass.
  */
-export async function earlierSeparatedDecision(
-  tx: StoreTx, instance: InstanceRow, elementId: string, actor: string, definitionOf: DefinitionOf,
-): Promise<EarlierDecision | undefined> {
+export async function fourEyesRefusal(
+  tx: StoreTx, instance: InstanceRow, task: SeparatedTask, actor: string, definitionOf: DefinitionOf,
+): Promise<string | undefined> {
   const order = await instancesOfOrder(tx, instance);
+  const orderName = instance.businessKey ?? instance.rootId;
+  if ((await startersOf(tx, order)).has(actor)) {
+    return `four eyes: ${actor} started order ${orderName}, so another person must decide "${task.name}"`;
+  }
   const byId = new Map(order.map((member) => [member.id, member]));
   const completions = (await tx.historyOf([...byId.keys()], { event: 'task.completed', actor }))
     .filter((entry) => entry.elementId);
   for (const entry of completions) {
     const decided = byId.get(entry.instanceId)!;
-    if (decided.processKey === instance.processKey && entry.elementId === elementId) continue;
+    if (decided.processKey === instance.processKey && entry.elementId === task.elementId) {
+      if (task.multiInstanceBody === undefined || entry.instanceId !== instance.id || bodyOf(entry) !== task.multiInstanceBody) continue;
+      return `four eyes: ${actor} already decided another iteration of "${task.name}" (${instance.processKey}/${task.elementId}) ` +
+        `of order ${orderName}, so another person must decide this one`;
+    }
     const definition = await definitionOf(decided.processKey, decided.version);
     if (!definition.model.separatedTasks.includes(entry.elementId!)) continue;
     const name = definition.model.elements.get(entry.elementId!)?.name ?? entry.elementId!;
-    return { processKey: decided.processKey, elementId: entry.elementId!, name };
+    return `four eyes: ${actor} already decided "${name}" (${decided.processKey}/${entry.elementId}) ` +
+      `of order ${orderName}, so another person must decide "${task.name}"`;
   }
   return undefined;
 }
@@ -48,4 +67,26 @@ async function instancesOfOrder(tx: StoreTx, instance: InstanceRow): Promise<Ins
   const sameKey = await tx.findInstances({ businessKey: instance.businessKey });
   const all = new Map([...tree, ...sameKey].map((member) => [member.id, member]));
   return [...all.values()];
+}
+
+/**
+ * Who started the order: the starters of its root instances. An instance started without a person (a call
+ * activity, a timer, a message nobody sent) is the order's through its root, so the root's starter counts for it.
+ */
+async function startersOf(tx: StoreTx, order: InstanceRow[]): Promise<Set<string>> {
+  const byId = new Map(order.map((member) => [member.id, member]));
+  const starters = new Set<string>();
+  for (const rootId of new Set(order.map((member) => member.rootId))) {
+    const root = byId.get(rootId) ?? await tx.getInstance(rootId);
+    if (root?.startedBy) starters.add(root.startedBy);
+  }
+  return starters;
+}
+
+/** The multi-instance body of a recorded iteration's decision; entries written before it was recorded name it by their wait. */
+function bodyOf(entry: HistoryRow): string | undefined {
+  const recorded = entry.data?.[MULTI_INSTANCE_BODY];
+  if (typeof recorded === 'string') return recorded;
+  const prefix = `${entry.instanceId}:`;
+  return entry.waitId?.startsWith(prefix) ? multiInstanceBodyOf(entry.waitId.slice(prefix.length)) : undefined;
 }

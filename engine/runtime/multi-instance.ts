@@ -57,6 +57,11 @@ export function iterationVariables(spec: LoopSpec, content: MessageContent): Rec
   return variables;
 }
 
+/** The execution of the multi-instance body an iteration belongs to (one activation): bpmn-elements names iterations `<body>_<index>`. */
+export function multiInstanceBodyOf(iterationExecutionId: string): string {
+  return iterationExecutionId.slice(0, iterationExecutionId.lastIndexOf('_'));
+}
+
 function compiled(activityId: string, what: string, text: string): CompiledExpression {
   try {
     return compileExpression(text);

@@ -1,11 +1,12 @@
 // User tasks: the open ones (by candidate group or assignee), and completing one — by
 // its assignee, a candidate user or a member of a candidate group, with the task's declared completion variables
-// only, and (for separated tasks) never by whoever decided an earlier one.
+// only, and (for separated tasks) never by whoever started the order or decided an earlier one.
 import type { Actor, TaskQuery, TaskView } from '../api.js';
 import { forbidden } from '../errors.js';
 import { completionInputsBehind, userTaskWrites } from './completion-variables.js';
-import { earlierSeparatedDecision } from './four-eyes.js';
+import { fourEyesRefusal, MULTI_INSTANCE_BODY } from './four-eyes.js';
 import { waitInputs } from './local-inputs.js';
+import { multiInstanceBodyOf } from './multi-instance.js';
 import { mayWork, offeredTo } from './task-assignment.js';
 import type { StepExecutor } from './step-executor.js';
 import { taskViews } from './task-views.js';
@@ -40,14 +41,16 @@ export class UserTasks {
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
       const writes = userTaskWrites(info, variables, waitInputs(info, wait.variables));
+      // an iteration of a multi-instance task names its activation, for four eyes (one decision per person and activation)
+      const body = info.multiInstance ? multiInstanceBodyOf(wait.executionId) : undefined;
       if (definition.model.separatedTasks.includes(wait.elementId) && !steps.isSpeculation(tx)) {
-        const earlier = await earlierSeparatedDecision(tx, instance, wait.elementId, actor.name, (key, version) => steps.definition(tx, key, version));
-        if (earlier) {
-          throw forbidden(`four eyes: ${actor.name} already decided "${earlier.name}" (${earlier.processKey}/${earlier.elementId}) ` +
-            `of order ${instance.businessKey ?? instance.rootId}, so another person must decide "${info.name ?? info.id}"`);
-        }
+        const task = { elementId: wait.elementId, name: info.name ?? info.id, ...(body !== undefined && { multiInstanceBody: body }) };
+        const refusal = await fourEyesRefusal(tx, instance, task, actor.name, (key, version) => steps.definition(tx, key, version));
+        if (refusal) throw forbidden(refusal);
       }
-      const completion = steps.rows.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', { name: wait.name, variables, writes });
+      const completion = steps.rows.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', {
+        name: wait.name, variables, writes, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }),
+      });
       // The approver can correct their input, so a completion that would fail
       // the instance (a condition reading a variable they did not give) is refused.
       await steps.runQueue(tx, [{

@@ -23,6 +23,16 @@ export function refusalOf(problem: TaskProblem): Refusal {
           taskGone: false,
         };
       }
+      const iteration = /four eyes: (.+?) already decided another iteration of "(.+?)"/.exec(detail);
+      if (iteration) {
+        return {
+          sentence: `You already decided one of the "${iteration[2]}" tasks of this order. Four eyes: another person must decide this one.`,
+          taskGone: false,
+        };
+      }
+      if (/four eyes: (.+?) started order /.test(detail)) {
+        return { sentence: 'You started this order. Four eyes: another person must make this decision.', taskGone: false };
+      }
       const groups = /is for (.+?);/.exec(detail);
       return {
         sentence: groups

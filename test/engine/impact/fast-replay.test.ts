@@ -2,9 +2,10 @@
 // library and the candidate variants of the impact tests, every recorded
 // order (run live through the runtime) and a few hundred generated ones
 // (prepaid and credit, amounts around every threshold, special changes,
-// order changes, rejections, refused and missing decisions, cancels, failed
-// jobs, running orders cut short) must give exactly the route record the
-// bpmn-engine sandbox gives. Generated orders are seeded, so a failure repeats.
+// order changes, rejections, refused and missing decisions, decisions by the
+// order's starter, cancels, failed jobs, running orders cut short) must give
+// exactly the route record the bpmn-engine sandbox gives. Generated orders
+// are seeded, so a failure repeats.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -251,7 +252,9 @@ function generateOrders(template: RecordedOrder, count: number): RecordedOrder[]
     if (rng.chance(0.03)) actions.splice(rng.int(actions.length + 1), 0, { kind: 'timer', processKey: 'sales-order-management', elementId: 'Timer_Remind', at });
     // running orders: their history so far
     if (rng.chance(0.3)) actions.splice(rng.int(actions.length + 1));
-    orders.push({ ...template, orderNo, rootId: `generated-${index}`, startedAt: at, startVariables, actions });
+    // now and then entered by an approver, whom four eyes then refuses as its decider (without drawing from rng: the seeded orders stay)
+    const startedBy = index % 25 === 3 ? 'victor' : template.startedBy;
+    orders.push({ ...template, orderNo, rootId: `generated-${index}`, startedAt: at, startedBy, startVariables, actions });
   }
   return orders;
 }

@@ -77,6 +77,25 @@ describe('a change that makes a recorded decision missing', () => {
   });
 });
 
+describe('a change that separates a task the requester decided', () => {
+  it('blocks the orders whose recorded decider started the order: four eyes would refuse them', async () => {
+    const { runtime } = stratum;
+    const plant = { name: 'pat', groups: ['procurement', 'production', 'inspection'] };
+    await enter(runtime, order('SO-PAT', 100_000, 'credit', { description: 'paint in RAL 5015' }), plant.name);
+    await enter(runtime, order('SO-ERP', 100_000, 'credit', { description: 'paint in RAL 5015' }));
+    for (const orderNo of ['SO-PAT', 'SO-ERP']) {
+      for (const task of await runtime.findTasks({ businessKey: orderNo })) {
+        await runtime.completeTask(task.id, { acknowledged: true }, task.candidateGroups.includes('procurement') ? plant : { name: 'ina', groups: task.candidateGroups });
+      }
+    }
+    const report = await stratum.impact.analyse([candidate('special-change-notification', (xml) => xml.replace('</bpmn:documentation>',
+      '</bpmn:documentation><bpmn:extensionElements><zeebe:properties><zeebe:property name="separationOfDuties" value="UserTask_AcknowledgeProcurement, UserTask_AcknowledgeProduction" /></zeebe:properties></bpmn:extensionElements>'))]);
+    expect(report.processes[0].diff.process).toEqual([objectWith({ property: 'property separationOfDuties', before: null })]);
+    const [blocked] = groupsOf(report, 'blocked');
+    expect(blocked).toEqual({ description: expect.stringMatching(/four eyes refuses the recorded decider/) as string, orders: ['SO-PAT'] });
+  });
+});
+
 describe('a new control process called from sales-order-management', () => {
   it('is picked up by no running order (they are inside sales-order-management version 1) and every replayed credit order would wait for it', async () => {
     await recordOrders();

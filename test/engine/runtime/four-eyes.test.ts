@@ -1,6 +1,9 @@
 // Four eyes: within one order a person decides at most one of the tasks a
 // process declares as separated (credit-order-approval separates both of its
-// approval tasks). Who decided comes from the audit trail.
+// approval tasks), none of them if they started the order, and one iteration
+// of a multi-instance separated task per activation. Who decided comes from
+// the audit trail.
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enter, director, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 import { textContaining } from '../../support/matchers.js';
@@ -11,6 +14,8 @@ beforeEach(async () => { fixture = await openFixture(); });
 afterEach(async () => { await fixture.dispose(); });
 
 const runtime = () => fixture.stratum.runtime;
+const fixtureXml = (name: string) => ({ name, xml: readFileSync(new URL(`../../fixtures/engine/${name}`, import.meta.url), 'utf8') });
+const person = (name: string, ...groups: string[]) => ({ name, groups });
 /** In both approval groups: may see both tasks, but must not decide both. */
 const both = { name: 'bo', groups: ['sales-director', 'vice-president'] };
 const admin = { name: 'root', groups: ['admin', 'designer', 'integration', 'sales-director', 'vice-president'] };
@@ -68,5 +73,113 @@ describe('four eyes on credit approval', () => {
     await enter(runtime(), order('F-7', 800_000));
     await runtime().completeTask((await openTask('F-6', 'sales-director')).id, { approved: true }, both);
     await expect(runtime().completeTask((await openTask('F-7', 'vice-president')).id, { approved: true }, both)).resolves.toBeDefined();
+  });
+});
+
+/** Started by a message: two separated checks, one after the other. */
+const MESSAGE_STARTED = {
+  name: 'claim-review.bpmn',
+  xml: `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_claim" targetNamespace="http://stratum.dev/test">
+  <bpmn:message id="Msg_claim" name="claim-filed" />
+  <bpmn:process id="claim-review" name="Claim review" isExecutable="true">
+    <bpmn:extensionElements><zeebe:properties><zeebe:property name="separationOfDuties" value="Assess, Approve" /></zeebe:properties></bpmn:extensionElements>
+    <bpmn:startEvent id="Filed" name="Claim filed"><bpmn:outgoing>F1</bpmn:outgoing><bpmn:messageEventDefinition messageRef="Msg_claim" /></bpmn:startEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Filed" targetRef="Assess" />
+    <bpmn:userTask id="Assess" name="Assess the claim">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="claims" /></bpmn:extensionElements>
+      <bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Assess" targetRef="Approve" />
+    <bpmn:userTask id="Approve" name="Approve the claim">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="claims" /></bpmn:extensionElements>
+      <bpmn:incoming>F2</bpmn:incoming><bpmn:outgoing>F3</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="F3" sourceRef="Approve" targetRef="Settled" />
+    <bpmn:endEvent id="Settled" name="Settled"><bpmn:incoming>F3</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>`,
+};
+
+describe('four eyes: the requester is one pair of eyes', () => {
+  it('refuses the person who entered the order as its approver, on every step, and lets others decide', async () => {
+    await enter(runtime(), order('R-1', 3_000_000), admin.name);
+    const error = await refusalOf(runtime().completeTask((await openTask('R-1', 'sales-director')).id, { approved: true }, admin));
+    expect(error).toMatchObject({
+      code: 'forbidden',
+      message: 'four eyes: root started order R-1, so another person must decide "Approve order (sales director)"',
+    });
+    await runtime().completeTask((await openTask('R-1', 'sales-director')).id, { approved: true }, director);
+    await expect(runtime().completeTask((await openTask('R-1', 'vice-president')).id, { approved: true }, admin))
+      .rejects.toMatchObject({ code: 'forbidden', message: textContaining('root started order R-1') });
+    await expect(runtime().completeTask((await openTask('R-1', 'vice-president')).id, { approved: true }, vicePresident)).resolves.toBeDefined();
+  });
+
+  it('refuses the starter of a generic start in the instances its call activities started', async () => {
+    await fixture.stratum.library.deploy([fixtureXml('parallel-separated-review.bpmn')], { user: 'test' });
+    const { instance } = await runtime().start('parallel-review', { businessKey: 'REV-1', user: 'rita' });
+    const [checkA] = (await runtime().findTasks({ businessKey: 'REV-1' })).filter((task) => task.elementId === 'CheckA');
+    expect(checkA.instanceId).not.toBe(instance.id); // a called instance, started by no one but its caller
+    await expect(runtime().completeTask(checkA.id, { ok: true }, person('rita', 'reviewers')))
+      .rejects.toMatchObject({ code: 'forbidden', message: textContaining('rita started order REV-1') });
+    await expect(runtime().completeTask(checkA.id, { ok: true }, person('rob', 'reviewers'))).resolves.toBeDefined();
+  });
+
+  it('refuses the sender of the message that started the instance', async () => {
+    await fixture.stratum.library.deploy([MESSAGE_STARTED], { user: 'test' });
+    await runtime().correlateMessage({ name: 'claim-filed', businessKey: 'CLAIM-1', actor: 'mia' });
+    const [assess] = await runtime().findTasks({ businessKey: 'CLAIM-1' });
+    await expect(runtime().completeTask(assess.id, {}, person('mia', 'claims')))
+      .rejects.toMatchObject({ code: 'forbidden', message: textContaining('mia started order CLAIM-1') });
+    await runtime().completeTask(assess.id, {}, person('max', 'claims'));
+    const [approve] = await runtime().findTasks({ businessKey: 'CLAIM-1' });
+    await expect(runtime().completeTask(approve.id, {}, person('mia', 'claims'))).rejects.toMatchObject({ code: 'forbidden' });
+  });
+});
+
+describe('four eyes on multi-instance tasks: one iteration per person and activation', () => {
+  const approver = (name: string) => person(name, 'approvers');
+  const checker = person('cy', 'checkers');
+
+  async function iterations(instanceId: string, elementId: string) {
+    return (await runtime().findTasks({ instanceId })).filter((task) => task.elementId === elementId);
+  }
+
+  it('parallel: refuses a second iteration by the same person; two people move the order on; a rework round may be decided by them again', async () => {
+    await fixture.stratum.library.deploy([fixtureXml('multi-instance-separated.bpmn')], { user: 'test' });
+    const { instance } = await runtime().start('mi-separated-parallel', { businessKey: 'MI-1', user: 'sam' });
+    const [first, second] = await iterations(instance.id, 'Approve');
+    await runtime().completeTask(first.id, {}, approver('ann'));
+    const error = await refusalOf(runtime().completeTask(second.id, {}, approver('ann')));
+    expect(error).toMatchObject({
+      code: 'forbidden',
+      message: 'four eyes: ann already decided another iteration of "Approve" (mi-separated-parallel/Approve) of order MI-1, so another person must decide this one',
+    });
+    await runtime().completeTask(second.id, {}, approver('bob'));
+    const [check] = await iterations(instance.id, 'Check');
+    await expect(runtime().completeTask(check.id, { rework: true }, person('ann', 'checkers'))).rejects.toMatchObject({ code: 'forbidden' });
+    await runtime().completeTask(check.id, { rework: true }, checker);
+
+    // the rework loop activates the task again: the same two decide its iterations again
+    const again = await iterations(instance.id, 'Approve');
+    expect(again.map((task) => task.id)).not.toContain(first.id);
+    await runtime().completeTask(again[0].id, {}, approver('bob'));
+    await expect(runtime().completeTask(again[1].id, {}, approver('bob'))).rejects.toMatchObject({ code: 'forbidden' });
+    await runtime().completeTask(again[1].id, {}, approver('ann'));
+    const after = await runtime().completeTask((await iterations(instance.id, 'Check'))[0].id, { rework: false }, checker);
+    expect(after.status).toBe('completed');
+    const decided = after.history.filter((entry) => entry.event === 'task.completed' && entry.elementId === 'Approve');
+    expect(new Set(decided.map((entry) => entry.data?.multiInstanceBody)).size).toBe(2); // two activations, recorded
+  });
+
+  it('sequential: the person who decided the first iteration does not decide the next', async () => {
+    await fixture.stratum.library.deploy([fixtureXml('multi-instance-separated.bpmn')], { user: 'test' });
+    const { instance } = await runtime().start('mi-separated-sequential', { businessKey: 'MI-2', user: 'sam' });
+    await runtime().completeTask((await iterations(instance.id, 'ApproveInTurn'))[0].id, {}, approver('ann'));
+    const [next] = await iterations(instance.id, 'ApproveInTurn');
+    await expect(runtime().completeTask(next.id, {}, approver('ann')))
+      .rejects.toMatchObject({ code: 'forbidden', message: textContaining('ann already decided another iteration of "Approve in turn"') });
+    await runtime().completeTask(next.id, {}, approver('bob'));
+    expect((await runtime().findTasks({ instanceId: instance.id })).map((task) => task.elementId)).toEqual(['Confirm']);
   });
 });

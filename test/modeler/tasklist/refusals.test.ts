@@ -12,6 +12,16 @@ describe('refusals as sentences', () => {
     expect(refusal).toEqual({ sentence: 'You already decided "Approve order (sales director)" for this order. Four eyes: another person must make this decision.', taskGone: false });
   });
 
+  it('words four eyes for the person who started the order', () => {
+    const refusal = refusalOf(problem(403, 'four eyes: root started order SO-1, so another person must decide "Review order (vice-president)"'));
+    expect(refusal).toEqual({ sentence: 'You started this order. Four eyes: another person must make this decision.', taskGone: false });
+  });
+
+  it('words four eyes for a second iteration of a multi-instance task', () => {
+    const refusal = refusalOf(problem(403, 'four eyes: ann already decided another iteration of "Approve" (mi/Approve) of order SO-1, so another person must decide this one'));
+    expect(refusal.sentence).toBe('You already decided one of the "Approve" tasks of this order. Four eyes: another person must decide this one.');
+  });
+
   it('names the groups of a task for other people', () => {
     expect(refusalOf(problem(403, 'task t1 is for vice-president; ann is in none of these groups')).sentence)
       .toBe('This task is for vice-president, and you are in none of these groups.');

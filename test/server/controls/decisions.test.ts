@@ -72,9 +72,9 @@ afterAll(async () => {
 
 // helpers
 
-async function enterOrder(amount: number, extra: Record<string, unknown> = {}): Promise<string> {
+async function enterOrder(amount: number, extra: Record<string, unknown> = {}, token: string = TOKENS.erp): Promise<string> {
   const orderNo = `CTL-${++orderCount}`;
-  const response = await api.post('/api/orders', TOKENS.erp, {
+  const response = await api.post('/api/orders', token, {
     orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount, currency: 'CNY', paymentTerms: 'credit', ...extra,
   });
   expect(response.status, response.text).toBe(201);
@@ -303,6 +303,16 @@ const fourEyes: Row[] = [
       const orderNo = await enterOrder(3_000_000);
       await decide(orderNo, 'sales-director', ADMIN, { approved: true });
       expectRefused(await completeTask(await openTask(orderNo, 'vice-president'), ADMIN, { approved: true }), 403, undefined, /four eyes/);
+    },
+  },
+  {
+    attempt: 'an administrator who entered the order approves it',
+    run: async () => {
+      const orderNo = await enterOrder(750_000, {}, ADMIN);
+      const response = await completeTask(await openTask(orderNo, 'vice-president'), ADMIN, { approved: true });
+      expectRefused(response, 403, undefined, new RegExp(`four eyes: root started order ${orderNo}, so another person must decide "Review order \\(vice-president\\)"`));
+      await expectStillWaitingFor(orderNo, 'vice-president');
+      await decide(orderNo, 'vice-president', TOKENS.vp, { approved: true });
     },
   },
 ];
