@@ -690,6 +690,12 @@ export interface StratumOptions {
   feelTiming?: { evaluations: number; totalMs: number };
   /** Webhook delivery: concurrency, timeouts, retry period and backoff. */
   webhooks?: WebhookDeliveryOptions;
+  /**
+   * Groups that grant a server role (the server's designer, integration, operations). An assignment expression
+   * whose candidate groups include one raises an incident instead of creating the task: the variables it reads
+   * may come from the caller that started the process, who must not choose itself as the decider.
+   */
+  serverRoleGroups?: readonly string[];
   /** Worker processes (at the lowest CPU priority) a what-if replay runs in (default STRATUM_REPLAY_WORKERS, else one fewer than the cores, at least one; 0: in the calling thread). */
   replayWorkers?: number;
 }

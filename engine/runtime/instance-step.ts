@@ -57,6 +57,8 @@ export interface StepInput {
   stateless?: boolean;
   /** The benchmark's condition counters, when it counts. */
   feelTiming?: FeelTiming;
+  /** Groups an assignment expression may not offer a task to (StratumOptions.serverRoleGroups). */
+  serverRoleGroups?: readonly string[];
 }
 
 export interface StepResult {
@@ -327,7 +329,7 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
         const inputs = before ? before.variables : info.inputs?.length ? evaluateInputs(info, scoped) : null;
         const assignment = before
           ? { assignee: before.assignee, candidateUsers: before.candidateUsers ?? [], candidateGroups: before.candidateGroups ?? [] }
-          : taskAssignment(info, { ...scoped, ...inputs });
+          : taskAssignment(info, { ...scoped, ...inputs }, input.serverRoleGroups);
         Object.assign(wait, assignment, { variables: inputs });
       } catch (error) {
         throw Object.assign(new Error(`task ${info.id}: ${(error as Error).message}`), { elementId: info.id });

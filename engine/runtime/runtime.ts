@@ -41,6 +41,8 @@ export interface RuntimeOptions {
   speculate?: boolean;
   /** The benchmark's condition counters. */
   feelTiming?: FeelTiming;
+  /** Groups an assignment expression may not offer a task to (StratumOptions.serverRoleGroups). */
+  serverRoleGroups?: readonly string[];
 }
 
 export class InstanceRuntime implements Runtime {
@@ -61,6 +63,7 @@ export class InstanceRuntime implements Runtime {
       messageTimeToLiveMs: options.messageTimeToLiveMs ?? DEFAULT_TIME_TO_LIVE_MS,
       ...(options.feelTiming && { feelTiming: options.feelTiming }),
       ...(options.speculate !== undefined && { speculate: options.speculate }),
+      ...(options.serverRoleGroups && { serverRoleGroups: options.serverRoleGroups }),
     });
     this.reads = new InstanceReads(store, this.views);
     const orderEntry = options.orderEntry ?? { processKey: DEFAULT_ORDER_PROCESS };

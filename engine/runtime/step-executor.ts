@@ -81,6 +81,7 @@ export class StepExecutor {
    */
   private readonly moved = new WeakMap<StoreTx, Map<string, InstanceRow | undefined>>();
   private readonly feelTiming: FeelTiming | undefined;
+  private readonly serverRoleGroups: readonly string[];
   /** Speculation results a transaction (or the speculation itself) works with. */
   private readonly speculations = new WeakMap<StoreTx, Speculation>();
   /** The read-only stand-ins of speculations, with the instances they pretended to write. */
@@ -95,10 +96,11 @@ export class StepExecutor {
     private readonly events: EventEmitter,
     private readonly engines: EngineCache,
     private readonly views: TreeViews,
-    options: { messageTimeToLiveMs: number; feelTiming?: FeelTiming; speculate?: boolean },
+    options: { messageTimeToLiveMs: number; feelTiming?: FeelTiming; speculate?: boolean; serverRoleGroups?: readonly string[] },
   ) {
     this.rows = new InstanceRows(clock, newInstanceId);
     this.feelTiming = options.feelTiming;
+    this.serverRoleGroups = options.serverRoleGroups ?? [];
     this.speculate = options.speculate ?? true;
     this.messages = new MessageBuffer(options.messageTimeToLiveMs);
     this.incidents = new Incidents(clock, {
@@ -273,7 +275,7 @@ export class StepExecutor {
   }
 
   /** One engine step: taken from the speculation when its inputs are the same, else run here. */
-  private async engineStep(tx: StoreTx, step: QueuedStep, input: Omit<StepInput, 'warm' | 'feelTiming'>): Promise<StepResult> {
+  private async engineStep(tx: StoreTx, step: QueuedStep, input: Omit<StepInput, 'warm' | 'feelTiming' | 'serverRoleGroups'>): Promise<StepResult> {
     const { instance } = step;
     const written = this.speculating.get(tx);
     if (written?.has(instance.id)) throw new SpeculationEnd();
@@ -290,7 +292,9 @@ export class StepExecutor {
       this.events.emit('speculation', { result: 'recomputed' } satisfies SpeculationEvent);
     }
     const warm = step.isNew ? undefined : this.warmEngine(tx, instance);
-    const result = await runInstanceStep({ ...input, ...(warm && { warm }), ...(this.feelTiming && { feelTiming: this.feelTiming }) });
+    const result = await runInstanceStep({
+      ...input, ...(warm && { warm }), ...(this.feelTiming && { feelTiming: this.feelTiming }), serverRoleGroups: this.serverRoleGroups,
+    });
     // Kept with its own wait objects: the speculation goes on to name children in them.
     if (speculation && key && written) {
       speculation.results.set(key, { ...result, waits: result.waits.map((wait) => ({ ...wait })) });
@@ -367,7 +371,7 @@ class SpeculationEnd extends Error {}
  * committed revision names one state), its waits and the action; a new
  * instance by its whole row (but its timestamps).
  */
-function speculationKey(step: QueuedStep, input: Omit<StepInput, 'warm' | 'feelTiming'>): string {
+function speculationKey(step: QueuedStep, input: Omit<StepInput, 'warm' | 'feelTiming' | 'serverRoleGroups'>): string {
   const { instance } = input;
   const subject = step.isNew ? JSON.stringify({ ...instance, createdAt: null, updatedAt: null }) : `${instance.id}@${instance.revision}`;
   return `${subject}|${JSON.stringify(input.previousWaits)}|${JSON.stringify(input.action)}|${input.actor ?? ''}`;

@@ -6,6 +6,10 @@
 // An expression that calls a method (a Camunda 7 bean: #{service.findRequester(id)})
 // cannot be evaluated without running code: it assigns nobody (the deploy warned),
 // so such a task, assigned no other way, goes to the default group too.
+// An expression's candidate groups never include a group that grants a server
+// role (the server says which, StratumOptions.serverRoleGroups): the variables it
+// reads may come from whoever started the process, who could otherwise name
+// their own role's group as the task's decider. Such a task is not created.
 import type { ElementInfo } from '../bpmn/process-model.js';
 import { callsMethod } from '../bpmn/camunda7-jobs.js';
 import { compileExpression, isExpressionText } from '../expressions/compile-expression.js';
@@ -23,12 +27,24 @@ function defaultTaskGroup(): string {
   return process.env.STRATUM_DEFAULT_TASK_GROUP?.trim() || DEFAULT_TASK_GROUP;
 }
 
-/** Evaluates an element's assignment; throws naming the attribute when an expression fails. */
-export function taskAssignment(info: ElementInfo, variables: Record<string, unknown>): TaskAssignment {
+/**
+ * Evaluates an element's assignment; throws naming the attribute when an expression fails or gives
+ * candidate groups among `serverRoleGroups`.
+ */
+export function taskAssignment(info: ElementInfo, variables: Record<string, unknown>, serverRoleGroups: readonly string[] = []): TaskAssignment {
   const assigneeNames = info.assignee ? names(info.assignee, variables, 'assignee') : [];
   if (assigneeNames.length > 1) throw new Error(`assignee ${info.assignee} gives ${assigneeNames.length} users; a task has one assignee`);
   const candidateUsers = (info.candidateUsers ?? []).flatMap((entry) => names(entry, variables, 'candidate users'));
-  const candidateGroups = (info.candidateGroups ?? []).flatMap((entry) => names(entry, variables, 'candidate groups'));
+  const candidateGroups = (info.candidateGroups ?? []).flatMap((entry) => {
+    const groups = names(entry, variables, 'candidate groups');
+    const role = isExpressionText(entry) ? groups.find((group) => serverRoleGroups.includes(group)) : undefined;
+    if (role !== undefined) {
+      throw new Error(`candidate groups ${entry} gave "${role}", a group that grants a server role; ` +
+        'the variables an expression reads may come from whoever started the process, so they never hand a task to a server role ' +
+        '(write the group into the diagram if it is meant)');
+    }
+    return groups;
+  });
   const assignee = assigneeNames[0] ?? null;
   if (!assignee && candidateUsers.length === 0 && candidateGroups.length === 0) {
     return { assignee: null, candidateUsers: [], candidateGroups: [defaultTaskGroup()] };

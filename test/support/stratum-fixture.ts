@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRateTable, openStore, openStratum, type OrderEntry, type Runtime, type Stratum } from '../../engine/index.js';
+import { GROUPS } from '../../server/auth/authenticate.js';
 
 export const DIAGRAMS_DIR = fileURLToPath(new URL('../../diagrams/', import.meta.url));
 
@@ -32,10 +33,16 @@ export function shippedDiagrams() {
     .map((name) => ({ name, xml: readFileSync(join(DIAGRAMS_DIR, name), 'utf8') }));
 }
 
-export async function openFixture(options: { deployShipped?: boolean } = {}): Promise<Fixture> {
+/** The groups that grant the server's roles, as the server hands them to the engine (server/start.ts). */
+export const SERVER_ROLE_GROUPS: string[] = Object.values(GROUPS);
+
+export async function openFixture(options: { deployShipped?: boolean; serverRoleGroups?: string[] } = {}): Promise<Fixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-test-'));
   const clock = new ManualClock();
-  const open = async () => openStratum({ store: await openStore({ dataDir }), clock, orderEntry: { rates: SAMPLE_RATES } });
+  const open = async () => openStratum({
+    store: await openStore({ dataDir }), clock, orderEntry: { rates: SAMPLE_RATES },
+    ...(options.serverRoleGroups && { serverRoleGroups: options.serverRoleGroups }),
+  });
   const fixture: Fixture = {
     stratum: await open(),
     clock,

@@ -1,8 +1,9 @@
 // User tasks assigned as Camunda assigns them: assignee, candidate users and
 // candidate groups (names, FEEL or JUEL evaluated when the task is created);
-// who may complete them; a task with no assignment goes to the default group.
+// who may complete them; a task with no assignment goes to the default group;
+// an expression never offers a task to a group that grants a server role.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openFixture, type Fixture } from '../../support/stratum-fixture.js';
+import { openFixture, SERVER_ROLE_GROUPS, type Fixture } from '../../support/stratum-fixture.js';
 import { objectWith, textContaining } from '../../support/matchers.js';
 import { refusalOf } from '../../support/refusal.js';
 
@@ -23,10 +24,12 @@ const process = (id: string, flavour: 'zeebe' | 'camunda', task: string) => ({
 const ZEEBE = process('review-c8', 'zeebe', `<bpmn:userTask id="Review" name="Review"><bpmn:extensionElements>
       <zeebe:assignmentDefinition assignee="=owner" candidateUsers="bob, carla" candidateGroups="=reviewers" /></bpmn:extensionElements></bpmn:userTask>`);
 const CAMUNDA = process('review-c7', 'camunda', `<bpmn:userTask id="Review" name="Review" camunda:assignee="\${owner}" camunda:candidateGroups="\${approverGroups}" />`);
+const ROLE_BY_NAME = process('review-ops', 'zeebe', `<bpmn:userTask id="Review" name="Review"><bpmn:extensionElements>
+      <zeebe:assignmentDefinition candidateGroups="operations" /></bpmn:extensionElements></bpmn:userTask>`);
 const UNASSIGNED = process('review-open', 'zeebe', '<bpmn:userTask id="Review" name="Review" />');
 
 let fixture: Fixture;
-beforeEach(async () => { fixture = await openFixture({ deployShipped: false }); });
+beforeEach(async () => { fixture = await openFixture({ deployShipped: false, serverRoleGroups: SERVER_ROLE_GROUPS }); });
 afterEach(async () => { await fixture?.dispose(); });
 const runtime = () => fixture.stratum.runtime;
 
@@ -70,5 +73,34 @@ describe('tasks assigned as Camunda assigns them', () => {
     const { instance } = await runtime().start('review-c8', { variables: { reviewers: ['legal'] } });
     expect(instance.status).toBe('failed');
     expect(instance.incident).toMatchObject({ elementId: 'Review', message: textContaining('assignee =owner') });
+  });
+
+  describe('a group that grants a server role', () => {
+    it.each([
+      ['Camunda 8, FEEL', 'review-c8', ZEEBE, { owner: 'anna', reviewers: ['legal', 'integration'] }, 'candidate groups =reviewers gave "integration"'],
+      ['Camunda 7, JUEL', 'review-c7', CAMUNDA, { owner: 'anna', approverGroups: 'accounting, designer' }, 'candidate groups ${approverGroups} gave "designer"'],
+    ])('%s: an expression giving one raises an incident naming the task and the attribute; no task is created', async (_flavour, key, file, variables, said) => {
+      await fixture.stratum.library.deploy([file], { user: 'designer' });
+      const { instance } = await runtime().start(key, { variables, user: 'erp' });
+      expect(instance.status).toBe('failed');
+      expect(instance.incident).toMatchObject({ elementId: 'Review', message: textContaining(`${said}, a group that grants a server role`) });
+      expect(await runtime().findTasks({ instanceId: instance.id })).toEqual([]);
+    });
+
+    it('an operator\'s retry with a task group in the variable creates the task', async () => {
+      await fixture.stratum.library.deploy([ZEEBE], { user: 'designer' });
+      const { instance } = await runtime().start('review-c8', { variables: { owner: 'anna', reviewers: 'integration' }, user: 'erp' });
+      const { items: [incident] } = await runtime().findIncidents({ processKey: 'review-c8' });
+      const retried = await runtime().retryIncident(incident.id, { variables: { reviewers: 'legal' } }, { name: 'otto', groups: ['operations'] });
+      expect(retried.status).toBe('running');
+      expect(await runtime().findTasks({ instanceId: instance.id })).toEqual([objectWith({ candidateGroups: ['legal'] })]);
+    });
+
+    it('stays the designer\'s choice when the diagram names it', async () => {
+      await fixture.stratum.library.deploy([ROLE_BY_NAME], { user: 'designer' });
+      const { instance } = await runtime().start('review-ops', { user: 'erp' });
+      const [task] = await runtime().findTasks({ instanceId: instance.id });
+      expect(task).toMatchObject({ candidateGroups: ['operations'] });
+    });
   });
 });

@@ -4,12 +4,14 @@
 //   1. A decision is made where it is asked for (declared completion variables).
 //   2. Four eyes: one person decides at most one separated task of an order.
 //   3. Who did it is who was authenticated (workerId is only a label).
+//   4. A task is never handed to a server role by the variables a caller supplied.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry, InstanceView, JobView, TaskView } from '../../../engine/api.js';
 import { problemOf, TEST_USERS, TOKENS, type ApiClient, type ApiResponse, type InstancePage } from '../support/client.js';
 import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { textContaining } from '../../support/matchers.js';
 
 const BOTH = 'test-both-approver-token';
 const ADMIN = 'test-admin-token';
@@ -41,6 +43,20 @@ const INVOICE_CLAIM = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** Offered to the group a variable names: whoever supplies the variable chooses the decider's group. */
+const PICKED_GROUP = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_picked" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="picked-approval" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Approve" />
+    <bpmn:userTask id="Approve" name="Approve the request">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="=approverGroup" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Approve" targetRef="Done" />
+    <bpmn:endEvent id="Done" name="Done" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
 let server: TestServer;
 let api: ApiClient;
 let orderCount = 0;
@@ -58,7 +74,7 @@ beforeAll(async () => {
   writeFileSync(join(dataDir, 'users.json'), JSON.stringify({ users }));
   server = await startTestServer({ dataDir });
   api = server.api;
-  for (const [name, xml] of [['declared-outputs.bpmn', DECLARED], ['invoice-claim.bpmn', INVOICE_CLAIM]]) {
+  for (const [name, xml] of [['declared-outputs.bpmn', DECLARED], ['invoice-claim.bpmn', INVOICE_CLAIM], ['picked-approval.bpmn', PICKED_GROUP]]) {
     const deployed = await api.request('POST', `/api/deployments?name=${name}`, {
       token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' },
     });
@@ -317,6 +333,23 @@ const fourEyes: Row[] = [
   },
 ];
 
+// 4. A task is never handed to a server role.
+const roles: Row[] = [
+  {
+    attempt: 'the integration starts a process whose approval goes to the group it names, and names its own',
+    run: async () => {
+      const businessKey = `PCK-${++orderCount}`;
+      const started = await api.post<InstanceView>('/api/processes/picked-approval/instances', TOKENS.erp, { businessKey, variables: { approverGroup: 'integration' } });
+      expect(started.status, started.text).toBe(201);
+      expect(started.body.status).toBe('failed');
+      expect(started.body.incident).toMatchObject({
+        elementId: 'Approve', message: textContaining('candidate groups =approverGroup gave "integration", a group that grants a server role'),
+      });
+      expect((await api.get<TaskView[]>(`/api/tasks?businessKey=${businessKey}`, TOKENS.erp)).body).toEqual([]);
+    },
+  },
+];
+
 // 3. Who did it is who was authenticated.
 const actors: Row[] = [
   {
@@ -367,5 +400,8 @@ describe('bypass attempts through the HTTP API', () => {
   });
   describe('3. the actor is who was authenticated', () => {
     it.each(actors)('$attempt', ({ run }) => run());
+  });
+  describe('4. a task is never handed to a server role', () => {
+    it.each(roles)('$attempt', ({ run }) => run());
   });
 });
