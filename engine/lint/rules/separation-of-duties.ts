@@ -1,8 +1,9 @@
 // Four eyes is declared on the process: `zeebe:property name="separationOfDuties"`
 // lists the ids of the user tasks one person may decide at most one of per
 // order. A typo would silently switch the control off for that task, so every
-// listed id must be a user task of the same process, and the list must name at
-// least two (one task alone separates nothing).
+// listed id must be a user task of the same process. One task alone is a
+// control too: whoever started the order never decides it, and one person
+// decides one iteration of it when it is a multi-instance task.
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements, SEPARATION_OF_DUTIES, separatedTasksOf } from '../../bpmn/process-model.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
@@ -21,9 +22,6 @@ const separationOfDuties: RuleFactory = () => {
       } else if (!is(element, 'bpmn:UserTask')) {
         reporter.report(node.id, `${ElementLabel(node)} separates ${elementLabel(element)} (${SEPARATION_OF_DUTIES}), which is not a user task; only user tasks are decided by people`);
       }
-    }
-    if (new Set(listed).size < 2) {
-      reporter.report(node.id, `${ElementLabel(node)} separates only one task (${SEPARATION_OF_DUTIES}); list at least two user tasks one person must not both decide`);
     }
   }
 
