@@ -1,13 +1,15 @@
 // Four eyes: within one order a person decides at most one of the tasks a
 // process declares as separated (`separationOfDuties`), and never one of them
-// when they started the order (the requester is the first pair of eyes). A
+// when they started the order or requested a change of it (the requester is
+// the first pair of eyes). A
 // multi-instance separated task counts each iteration as a decision: within
 // one activation a person decides at most one of its iterations. The order is
 // its business key — every instance that carries it, whatever route started
 // it — and, for instances without one, the call tree. Who decided comes from
 // the history's task.completed entries, whose actor is the authenticated user;
-// who started from the roots' `startedBy` (the actor of their instance.started).
-import type { HistoryRow, InstanceRow, StoreTx } from '../store/types.js';
+// who started from the roots' `startedBy` (the actor of their instance.started),
+// who requested a change from the order's change records (`requestedBy`).
+import type { HistoryRow, InstanceRow, OrderChangeRow, StoreTx } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
 
@@ -26,7 +28,7 @@ export const MULTI_INSTANCE_BODY = 'multiInstanceBody';
 
 /**
  * Why four eyes refuses `actor` deciding `task` (a separated task of `instance`), or undefined when it does not:
- * `actor` started the order, decided another separated task of it (deciding the same step again, e.g. after a
+ * `actor` started the order, requested a change of it, decided another separated task of it (deciding the same step again, e.g. after a
  * rework loop, is not a second pair of eyes missing), or decided another iteration of this activation of it.
  *
  * The caller holds the order's lock (lockWait with `order`): two servers completing separated tasks in two
@@ -39,6 +41,10 @@ export async function fourEyesRefusal(
   const orderName = instance.businessKey ?? instance.rootId;
   if ((await startersOf(tx, order)).has(actor)) {
     return `four eyes: ${actor} started order ${orderName}, so another person must decide "${task.name}"`;
+  }
+  const change = await changeRequestedBy(tx, instance, actor);
+  if (change) {
+    return `four eyes: ${actor} requested change ${change.changeId} of order ${orderName}, so another person must decide "${task.name}"`;
   }
   const byId = new Map(order.map((member) => [member.id, member]));
   const completions = (await tx.historyOf([...byId.keys()], { event: 'task.completed', actor }))
@@ -81,6 +87,16 @@ async function startersOf(tx: StoreTx, order: InstanceRow[]): Promise<Set<string
     if (root?.startedBy) starters.add(root.startedBy);
   }
   return starters;
+}
+
+/**
+ * The latest change of the order `actor` requested (the one a re-approval most likely handles): a change
+ * requester is a requester too. Every change recorded now was requested before this decision; a decision
+ * made before a change stays. One read of the order's change records, only for a separated task.
+ */
+async function changeRequestedBy(tx: StoreTx, instance: InstanceRow, actor: string): Promise<OrderChangeRow | undefined> {
+  if (instance.businessKey === null) return undefined; // changes are recorded under the order number, its business key
+  return (await tx.orderChanges(instance.businessKey)).filter((change) => change.requestedBy === actor).at(-1);
 }
 
 /** The multi-instance body of a recorded iteration's decision; entries written before it was recorded name it by their wait. */

@@ -1,6 +1,7 @@
 // User tasks: the open ones (by candidate group or assignee), and completing one — by
 // its assignee, a candidate user or a member of a candidate group, with the task's declared completion variables
-// only, and (for separated tasks) never by whoever started the order or decided an earlier one.
+// only, and (for separated tasks) never by whoever started the order, requested a change of it or decided an
+// earlier one.
 import type { Actor, TaskQuery, TaskView } from '../api.js';
 import { forbidden } from '../errors.js';
 import { completionInputsBehind, userTaskWrites } from './completion-variables.js';

@@ -33,6 +33,10 @@ export function refusalOf(problem: TaskProblem): Refusal {
       if (/four eyes: (.+?) started order /.test(detail)) {
         return { sentence: 'You started this order. Four eyes: another person must make this decision.', taskGone: false };
       }
+      const change = /four eyes: (.+?) requested change (.+?) of order /.exec(detail);
+      if (change) {
+        return { sentence: `You requested change ${change[2]} of this order. Four eyes: another person must make this decision.`, taskGone: false };
+      }
       const groups = /is for (.+?);/.exec(detail);
       return {
         sentence: groups

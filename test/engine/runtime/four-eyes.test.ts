@@ -1,6 +1,7 @@
 // Four eyes: within one order a person decides at most one of the tasks a
 // process declares as separated (credit-order-approval separates both of its
-// approval tasks), none of them if they started the order, and one iteration
+// approval tasks), none of them if they started the order or requested a
+// change of it, and one iteration
 // of a multi-instance separated task per activation. Who decided comes from
 // the audit trail.
 import { readFileSync } from 'node:fs';
@@ -134,6 +135,46 @@ describe('four eyes: the requester is one pair of eyes', () => {
     await runtime().completeTask(assess.id, {}, person('max', 'claims'));
     const [approve] = await runtime().findTasks({ businessKey: 'CLAIM-1' });
     await expect(runtime().completeTask(approve.id, {}, person('mia', 'claims'))).rejects.toMatchObject({ code: 'forbidden' });
+  });
+});
+
+describe('four eyes: whoever requested a change of the order is a requester too', () => {
+  const acknowledgeChange = async (businessKey: string) => {
+    for (const group of ['procurement', 'production', 'inspection']) {
+      await runtime().completeTask((await openTask(businessKey, group)).id, { acknowledged: true, comment: 'ok' }, person(group, group));
+    }
+  };
+
+  it('refuses the person who raised the amount as the approver of the raise, naming the change, and lets another person approve it', async () => {
+    await enter(runtime(), order('CH-1', 300_000)); // below every tier: no approval at entry
+    const { change } = await runtime().changeOrder('CH-1', { description: 'more units', amount: 700_000, changeId: 'C-2' }, { user: admin.name });
+    expect(change.changeId).toBe('C-2');
+    await acknowledgeChange('CH-1');
+    const reapproval = await openTask('CH-1', 'vice-president');
+    const error = await refusalOf(runtime().completeTask(reapproval.id, { approved: true }, admin));
+    expect(error).toMatchObject({
+      code: 'forbidden',
+      message: 'four eyes: root requested change C-2 of order CH-1, so another person must decide "Review order (vice-president)"',
+    });
+    await runtime().completeTask(reapproval.id, { approved: true }, vicePresident);
+    const view = await runtime().orderChanges('CH-1');
+    expect(view?.changes.map((one) => one.status)).toEqual(['approved']);
+  });
+
+  it('holds for every separated task decided after the change, not only its re-approval; a decision made before it stands', async () => {
+    await enter(runtime(), order('CH-2', 3_000_000));
+    await runtime().completeTask((await openTask('CH-2', 'sales-director')).id, { approved: true }, director);
+    // the director decided before requesting a change: that decision stays, the review waits for someone else
+    await runtime().changeOrder('CH-2', { description: 'blue paint' }, { user: vicePresident.name });
+    const review = await openTask('CH-2', 'vice-president');
+    await expect(runtime().completeTask(review.id, { approved: true }, vicePresident))
+      .rejects.toMatchObject({ code: 'forbidden', message: textContaining(`victor requested change `) });
+    await runtime().changeOrder('CH-2', { description: 'red paint' }, { user: director.name });
+    await runtime().completeTask(review.id, { approved: true }, person('vera', 'vice-president'));
+    // the director's approval is not asked again: what is open is the changes' acknowledgement
+    const open = await runtime().findTasks({ businessKey: 'CH-2' });
+    expect(open.length).toBeGreaterThan(0);
+    expect(open.filter((task) => task.processKey === 'credit-order-approval')).toEqual([]);
   });
 });
 

@@ -17,6 +17,11 @@ describe('refusals as sentences', () => {
     expect(refusal).toEqual({ sentence: 'You started this order. Four eyes: another person must make this decision.', taskGone: false });
   });
 
+  it('words four eyes for the person who requested a change of the order', () => {
+    const refusal = refusalOf(problem(403, 'four eyes: root requested change C-2 of order SO-1, so another person must decide "Approve order (sales director)"'));
+    expect(refusal).toEqual({ sentence: 'You requested change C-2 of this order. Four eyes: another person must make this decision.', taskGone: false });
+  });
+
   it('words four eyes for a second iteration of a multi-instance task', () => {
     const refusal = refusalOf(problem(403, 'four eyes: ann already decided another iteration of "Approve" (mi/Approve) of order SO-1, so another person must decide this one'));
     expect(refusal.sentence).toBe('You already decided one of the "Approve" tasks of this order. Four eyes: another person must decide this one.');

@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryEntry, InstanceView, JobView, TaskView } from '../../../engine/api.js';
+import type { HistoryEntry, InstanceView, JobView, OrderChangesView, TaskView } from '../../../engine/api.js';
 import { problemOf, TEST_USERS, TOKENS, type ApiClient, type ApiResponse, type InstancePage } from '../support/client.js';
 import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { textContaining } from '../../support/matchers.js';
@@ -329,6 +329,23 @@ const fourEyes: Row[] = [
       expectRefused(response, 403, undefined, new RegExp(`four eyes: root started order ${orderNo}, so another person must decide "Review order \\(vice-president\\)"`));
       await expectStillWaitingFor(orderNo, 'vice-president');
       await decide(orderNo, 'vice-president', TOKENS.vp, { approved: true });
+    },
+  },
+  {
+    attempt: 'an administrator raises the amount of an order the ERP entered, then approves the raise',
+    run: async () => {
+      const orderNo = await enterOrder(300_000); // below every tier: no approval at entry
+      const changed = await api.post(`/api/orders/${orderNo}/changes`, ADMIN, { description: 'ten times the units', amount: 3_000_000, changeId: 'C-2' });
+      expect(changed.status, changed.text).toBe(201);
+      for (const group of ['procurement', 'production', 'inspection'] as const) await decide(orderNo, group, TOKENS[group], { acknowledged: true, comment: 'ok' });
+      const response = await completeTask(await openTask(orderNo, 'sales-director'), ADMIN, { approved: true });
+      expectRefused(response, 403, undefined, new RegExp(`four eyes: root requested change C-2 of order ${orderNo}, so another person must decide "Approve order \\(sales director\\)"`));
+      await decide(orderNo, 'sales-director', TOKENS.director, { approved: true });
+      await decide(orderNo, 'vice-president', TOKENS.vp, { approved: true });
+      const changes = (await api.get<OrderChangesView>(`/api/orders/${orderNo}/changes`, TOKENS.erp)).body;
+      expect(changes.changes.map((change) => [change.changeId, change.requestedBy, change.status])).toEqual([['C-2', 'root', 'approved']]);
+      expect(changes.amount).toBe('3000000.00');
+      expect(await lockJob('procurement-planning', orderNo)).toBeDefined(); // the order proceeds
     },
   },
 ];
