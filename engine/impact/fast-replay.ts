@@ -27,6 +27,7 @@ import type { InstanceStatus, WaitKind } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
 import { reachableFrom } from './flow-graph.js';
 import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
+import { ReplayFourEyes } from './replay-four-eyes.js';
 import type { ReplayedRoute } from './replay-sandbox.js';
 import { routeModelOf, type RouteModel, type RouteNode } from './route-model.js';
 
@@ -175,16 +176,14 @@ class FastRun {
   private readonly unused: ReplayedRoute['unused'] = [];
   private readonly buffered: { name: string; variables: Record<string, unknown> }[] = [];
   private readonly recordedMessages = new Set<string>();
-  private readonly deciders = new Map<string, string>();
-  /** Four eyes: who started the order (and so decides none of its separated tasks). */
-  private order: Pick<RecordedOrder, 'orderNo' | 'startedBy'> | undefined;
+  private fourEyesRules: ReplayFourEyes | undefined;
   private root: FastInstance | undefined;
   private serial = 0;
 
   constructor(private readonly fast: FastReplay) {}
 
   async start(order: RecordedOrder, version: number): Promise<void> {
-    this.order = order;
+    this.fourEyesRules = new ReplayFourEyes(order);
     const route = (await this.fast.model(order.processKey, version))!;
     const declaration = startDeclarationOf(route.model);
     let variables = order.startVariables;
@@ -205,6 +204,7 @@ class FastRun {
   }
 
   async apply(action: RecordedAction): Promise<void> {
+    if (action.kind === 'change') return this.fourEyesRules!.changeRequested(action);
     if (action.kind === 'cancel') {
       for (const instance of this.instances) if (instance.status === 'running') instance.status = 'cancelled';
       return;
@@ -362,14 +362,8 @@ class FastRun {
 
   private fourEyes(instance: FastInstance, info: ElementInfo, actor: string) {
     const element = `${instance.key}/${info.id}`;
-    if (actor === this.order?.startedBy) {
-      throw blocked(element, info.name ?? null, 'four-eyes', `four eyes: ${actor} started order ${this.order.orderNo}, so another person must decide "${info.name ?? info.id}"`);
-    }
-    const earlier = [...this.deciders].find(([decided, decider]) => decider === actor && decided !== element);
-    if (earlier) {
-      throw blocked(element, info.name ?? null, 'four-eyes', `four eyes: ${actor} already decided ${earlier[0]}, so another person must decide "${info.name ?? info.id}"`);
-    }
-    this.deciders.set(element, actor);
+    const refusal = this.fourEyesRules!.refusal(element, info.name ?? info.id, actor);
+    if (refusal) throw blocked(element, info.name ?? null, 'four-eyes', refusal);
   }
 }
 

@@ -1,5 +1,5 @@
 // What the store recorded about an order, read for replay: how it started,
-// every decision, job result, message, timer and cancel in the order they
+// every decision, job result, message, timer, cancel and change request in the order they
 // happened, and where it actually went (the elements it completed, its status,
 // what it waits for now). Read-only.
 import type { HistoryRow, InstanceRow, InstanceStatus, Store, StoreTx, WaitKind, WaitRow } from '../store/types.js';
@@ -12,7 +12,9 @@ export type RecordedAction =
   | { kind: 'job-failed'; processKey: string; elementId: string; message: string; at: string }
   | { kind: 'message'; processKey: string; elementId: string; name: string; variables: Record<string, unknown>; at: string }
   | { kind: 'timer'; processKey: string; elementId: string; at: string }
-  | { kind: 'cancel'; at: string };
+  | { kind: 'cancel'; at: string }
+  /** A change of the order was requested (four eyes: its requester is a requester of the order from then on). */
+  | { kind: 'change'; changeId: string; requestedBy: string | null; at: string };
 
 export interface ActualRoute {
   status: InstanceStatus;
@@ -172,6 +174,7 @@ const ACTIONS: Record<string, (action: ActionRow) => RecordedAction[]> = {
     [{ kind: 'message', processKey, elementId, name: textOf(data.name), variables, at: row.at }],
   'timer.fired': ({ row, processKey, elementId }) => [{ kind: 'timer', processKey, elementId, at: row.at }],
   'instance.cancelled': ({ row, rootId }) => (row.instanceId === rootId ? [{ kind: 'cancel', at: row.at }] : []),
+  'order.changed': ({ row, data }) => [{ kind: 'change', changeId: textOf(data.changeId), requestedBy: row.actor, at: row.at }],
 };
 
 /** How the order started and where it went (orderOf). */

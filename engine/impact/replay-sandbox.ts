@@ -19,6 +19,7 @@ import { reachableModels } from '../runtime/tree-models.js';
 import type { CandidateLibrary } from './candidate-library.js';
 import { reachableFrom } from './flow-graph.js';
 import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
+import { ReplayFourEyes } from './replay-four-eyes.js';
 
 /** Why a replayed order cannot go on: a recorded action the candidate refuses, or a step that fails. */
 interface Block {
@@ -90,16 +91,13 @@ class ReplaySandbox {
   private readonly buffered: { name: string; variables: Record<string, unknown>; at: string }[] = [];
   /** Names of the recorded messages (delivered or kept). */
   private readonly recordedMessages = new Set<string>();
-  /** Four eyes: who decided which separated task of this order. */
-  private readonly deciders = new Map<string, string>();
-  /** Four eyes: who started the order (and so decides none of its separated tasks). */
-  private order: Pick<RecordedOrder, 'orderNo' | 'startedBy'> | undefined;
+  private fourEyesRules: ReplayFourEyes | undefined;
   private root: InstanceRow | undefined;
 
   constructor(private readonly library: CandidateLibrary) {}
 
   async start(order: RecordedOrder): Promise<void> {
-    this.order = order;
+    this.fourEyesRules = new ReplayFourEyes(order);
     const version = this.library.latestVersion(order.processKey);
     if (version === undefined) throw this.blocked(order.processKey, null, 'start-refused', `${order.processKey} is not in the library`);
     const { model } = await this.library.definition(order.processKey, version);
@@ -126,6 +124,7 @@ class ReplaySandbox {
   }
 
   async apply(action: RecordedAction): Promise<void> {
+    if (action.kind === 'change') return this.fourEyesRules!.changeRequested(action);
     if (action.kind === 'cancel') {
       for (const entry of this.instances.values()) if (entry.row.status === 'running') entry.row = { ...entry.row, status: 'cancelled' };
       return;
@@ -333,14 +332,8 @@ class ReplaySandbox {
 
   private fourEyes(instance: InstanceRow, info: ElementInfo, actor: string) {
     const element = `${instance.processKey}/${info.id}`;
-    if (actor === this.order?.startedBy) {
-      throw this.blocked(element, info.name ?? null, 'four-eyes', `four eyes: ${actor} started order ${this.order.orderNo}, so another person must decide "${info.name ?? info.id}"`);
-    }
-    const earlier = [...this.deciders].find(([decided, decider]) => decider === actor && decided !== element);
-    if (earlier) {
-      throw this.blocked(element, info.name ?? null, 'four-eyes', `four eyes: ${actor} already decided ${earlier[0]}, so another person must decide "${info.name ?? info.id}"`);
-    }
-    this.deciders.set(element, actor);
+    const refusal = this.fourEyesRules!.refusal(element, info.name ?? info.id, actor);
+    if (refusal) throw this.blocked(element, info.name ?? null, 'four-eyes', refusal);
   }
 
   private blocked(element: string, name: string | null, reason: Block['reason'], message: string): Blocked {

@@ -3,7 +3,7 @@
 // order (run live through the runtime) and a few hundred generated ones
 // (prepaid and credit, amounts around every threshold, special changes,
 // order changes, rejections, refused and missing decisions, decisions by the
-// order's starter, cancels, failed jobs, running orders cut short) must give
+// order's starter or a change's requester, cancels, failed jobs, running orders cut short) must give
 // exactly the route record the bpmn-engine sandbox gives. Generated orders
 // are seeded, so a failure repeats.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -68,8 +68,8 @@ const VARIANTS: Record<string, () => BpmnFile[]> = {
 };
 
 const VARIANT_OUTCOMES: Record<string, string[]> = {
-  'the shipped library unchanged': ['blocked:four-eyes', 'rejected'],
-  'the vice-president from 400,000': ['blocked:four-eyes', 'rejected'],
+  'the shipped library unchanged': ['blocked:four-eyes', 'blocked:four-eyes:change-requester', 'rejected'],
+  'the vice-president from 400,000': ['blocked:four-eyes', 'blocked:four-eyes:change-requester', 'rejected'],
   // credit orders stop at the new check unless the generated order recorded it
   'a new control process called from sales-order-management': [],
   'a decision the new version needs that was never recorded': ['blocked:step-failed'],
@@ -93,10 +93,55 @@ describe.each(Object.entries(VARIANTS))('on %s', (name, files) => {
       }
       expect({ order: one.orderNo, route: got }).toStrictEqual({ order: one.orderNo, route: expected });
       kinds.add(expected.status === 'blocked' ? `blocked:${expected.block!.reason}` : expected.status);
+      if (expected.block?.message.includes(' requested change ')) kinds.add('blocked:four-eyes:change-requester');
     }
     expect(declined).toBeLessThan(orders.length / 10);
     expect([...kinds].sort()).toEqual(expect.arrayContaining([...OUTCOMES, ...VARIANT_OUTCOMES[name]]));
   }, 900_000);
+});
+
+describe('four eyes for whoever requested a change of the order', () => {
+  it('reads the change requests with the recorded actions, in the order they happened', () => {
+    const changed = recorded.find((one) => one.orderNo === 'SO-CHG')!;
+    const kinds = changed.actions.map((action) => action.kind);
+    expect(changed.actions.filter((action) => action.kind === 'change')).toEqual([expect.objectContaining({ kind: 'change', requestedBy: 'erp' })]);
+    expect(kinds.indexOf('change')).toBeLessThan(kinds.indexOf('message'));
+  });
+
+  it('blocks a decision the change\'s requester made after it, on both paths alike, and not one made before', async () => {
+    const library = await CandidateLibrary.open(store, []);
+    const fast = new FastReplay(library);
+    const template = recorded.find((one) => one.orderNo === 'SO-350')!;
+    const at = template.startedAt;
+    const change = { changeId: 'C-2', description: 'more units', amount: 700_000, reportingAmount: 700_000, approvedReportingAmount: 350_000 };
+    const review = { kind: 'task', processKey: 'credit-order-approval', elementId: 'UserTask_ReviewByVicePresident', variables: { approved: true }, actor: 'victor', at } as const;
+    const acknowledge = (group: string) => ({ kind: 'task', processKey: 'special-change-notification', elementId: `UserTask_Acknowledge${group}`, variables: { acknowledged: true }, actor: group.toLowerCase(), at } as const);
+    const changedBy = (requestedBy: string, decisionBefore: boolean): RecordedOrder => ({
+      ...template, orderNo: 'SO-C2', rootId: 'c2', startVariables: { ...template.startVariables, orderNo: 'SO-C2', amount: 720_000, reportingAmount: 720_000 },
+      actions: [
+        ...(decisionBefore ? [review] : []),
+        { kind: 'change', changeId: 'C-2', requestedBy, at },
+        { kind: 'message', processKey: 'sales-order-management', elementId: 'IntermediateCatchEvent_OrderChanged', name: 'OrderChanged', variables: { change: { ...change, amount: 1_500_000, reportingAmount: 1_500_000, approvedReportingAmount: 720_000 } }, at },
+        acknowledge('Procurement'), acknowledge('Production'), acknowledge('Inspection'),
+        { kind: 'task', processKey: 'credit-order-approval', elementId: 'UserTask_ApproveBySalesDirector', variables: { approved: true }, actor: 'dora', at },
+        ...(decisionBefore ? [] : [review]),
+      ],
+    });
+    const byVictor = changedBy('victor', false);
+    const engine = await replayOrder(library, byVictor);
+    expect(engine.block).toMatchObject({
+      reason: 'four-eyes', element: 'credit-order-approval/UserTask_ReviewByVicePresident',
+      message: 'four eyes: victor requested change C-2 of order SO-C2, so another person must decide "Review order (vice-president)"',
+    });
+    expect(await fast.replay(byVictor)).toStrictEqual(engine);
+    // victor reviewed the order as entered before requesting the change: that decision stands, the re-approval's is by someone else
+    const before = changedBy('victor', true);
+    const beforeRoute = await replayOrder(library, before);
+    expect(beforeRoute.status).toBe('running');
+    expect(beforeRoute.waiting.map((wait) => wait.element)).toContain('credit-order-approval/UserTask_ReviewByVicePresident');
+    expect(await fast.replay(before)).toStrictEqual(beforeRoute);
+    expect((await replayOrder(library, changedBy('erp', false))).status).not.toBe('blocked');
+  }, 120_000);
 });
 
 describe('what the fast replay leaves to the engine', () => {
@@ -243,6 +288,8 @@ function generateOrders(template: RecordedOrder, count: number): RecordedOrder[]
       const change = { changeId: `C-${index}`, description: 'more units', amount: changeAmount, reportingAmount: changeAmount, approvedReportingAmount: amount };
       const position = rng.int(actions.length + 1);
       const tail = actions.splice(position);
+      // now and then requested by an approver, whom four eyes then refuses for every later decision (without drawing from rng)
+      actions.push({ kind: 'change', changeId: change.changeId, requestedBy: index % 10 === 6 ? 'victor' : 'erp', at });
       message('sales-order-management', 'IntermediateCatchEvent_OrderChanged', 'OrderChanged', rng.chance(0.05) ? { change, amount: changeAmount } : { change });
       acknowledgements();
       approvals(changeAmount);
