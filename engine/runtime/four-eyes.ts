@@ -1,14 +1,14 @@
 // Four eyes: within one order a person decides at most one of the tasks a
 // process declares as separated (`separationOfDuties`), and never one of them
 // when they started the order or requested a change of it (the requester is
-// the first pair of eyes). A
-// multi-instance separated task counts each iteration as a decision: within
-// one activation a person decides at most one of its iterations. The order is
-// its business key — every instance that carries it, whatever route started
-// it — and, for instances without one, the call tree. Who decided comes from
-// the history's task.completed entries, whose actor is the authenticated user;
-// who started from the roots' `startedBy` (the actor of their instance.started),
-// who requested a change from the order's change records (`requestedBy`).
+// the first pair of eyes). A multi-instance separated task counts each
+// iteration as a decision: within one activation a person decides at most one
+// of its iterations. The order is its business key — every instance that
+// carries it, whatever route started it — and, for instances without one, the
+// call tree. Who decided comes from the history's task.completed entries, whose
+// actor is the authenticated user; who started from the roots' `startedBy` (the
+// actor of their instance.started); who requested a change from the order's
+// change records (`requestedBy`).
 import type { HistoryRow, InstanceRow, OrderChangeRow, StoreTx } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
@@ -28,8 +28,9 @@ export const MULTI_INSTANCE_BODY = 'multiInstanceBody';
 
 /**
  * Why four eyes refuses `actor` deciding `task` (a separated task of `instance`), or undefined when it does not:
- * `actor` started the order, requested a change of it, decided another separated task of it (deciding the same step again, e.g. after a
- * rework loop, is not a second pair of eyes missing), or decided another iteration of this activation of it.
+ * `actor` started the order, requested a change of it, decided another separated task of it (deciding the same
+ * step again, e.g. after a rework loop, is not a second pair of eyes missing), or decided another iteration of this
+ * activation of it.
  *
  * The caller holds the order's lock (lockWait with `order`): two servers completing separated tasks in two
  * instances of one order would otherwise each read the history before the other's decision commits, and both pass.
