@@ -666,6 +666,17 @@ export interface WebhookDeliveryOptions {
   allowPrivateTargets?: boolean;
 }
 
+/**
+ * What the server grants its roles by (StratumOptions.serverRoles). The engine knows no server names; the server
+ * reads them from its groups and its users file.
+ */
+export interface ServerRoles {
+  /** Groups that grant a server role (the server's designer, integration, operations): never an expression's candidate group. */
+  groups: readonly string[];
+  /** Users all of whose groups grant a server role (the integration system's account): never an expression's assignee or candidate user. */
+  accounts: readonly string[];
+}
+
 export interface StratumOptions {
   store: Store;
   /** Order entry: the process orders start (default order-to-cash) and the rate table (money/rate-table.ts). */
@@ -691,11 +702,11 @@ export interface StratumOptions {
   /** Webhook delivery: concurrency, timeouts, retry period and backoff. */
   webhooks?: WebhookDeliveryOptions;
   /**
-   * Groups that grant a server role (the server's designer, integration, operations). An assignment expression
-   * whose candidate groups include one raises an incident instead of creating the task: the variables it reads
-   * may come from the caller that started the process, who must not choose itself as the decider.
+   * The server's roles, which an assignment expression never hands a task to: it raises an incident instead of
+   * creating the task, since the variables it reads may come from the caller that started the process, who must
+   * not choose itself as the decider.
    */
-  serverRoleGroups?: readonly string[];
+  serverRoles?: ServerRoles;
   /** Worker processes (at the lowest CPU priority) a what-if replay runs in (default STRATUM_REPLAY_WORKERS, else one fewer than the cores, at least one; 0: in the calling thread). */
   replayWorkers?: number;
 }

@@ -24,7 +24,7 @@ export async function openStratum(options: StratumOptions): Promise<Stratum> {
     ...(options.viewCacheBytes !== undefined && { viewCacheBytes: options.viewCacheBytes }),
     ...(options.speculate !== undefined && { speculate: options.speculate }),
     ...(options.feelTiming && { feelTiming: options.feelTiming }),
-    ...(options.serverRoleGroups && { serverRoleGroups: options.serverRoleGroups }),
+    ...(options.serverRoles && { serverRoles: options.serverRoles }),
     orderEntry: {
       processKey: options.orderEntry?.processKey ?? DEFAULT_ORDER_PROCESS,
       ...(options.orderEntry?.rates && { rates: options.orderEntry.rates }),

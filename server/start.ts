@@ -18,7 +18,7 @@ import type { ServerConfig } from './config.js';
 import { DEFAULT_HTTP_TIMEOUTS, guardConnections, serverOptions } from './http/client-errors.js';
 import demoUsers from './demo-users.json' with { type: 'json' };
 import sampleRates from './rates.sample.json' with { type: 'json' };
-import { GROUPS } from './auth/authenticate.js';
+import { serverRoles } from './auth/authenticate.js';
 import { UserDirectory } from './auth/users.js';
 import { shareJobSignals } from './job-signals.js';
 import { taskGroupCheck } from './routes/library.js';
@@ -58,8 +58,8 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
       store,
       orderEntry: { processKey: config.orderProcessKey, rates },
       speculate: speculates(store, config),
-      // an assignment expression never offers a task to a group that grants one of the server's roles
-      serverRoleGroups: Object.values(GROUPS),
+      // an assignment expression never hands a task to a server role's group or to an account that holds nothing else
+      serverRoles: serverRoles(users),
       ...(config.messageTimeToLiveMs !== undefined && { messageTimeToLiveMs: config.messageTimeToLiveMs }),
       webhooks: {
         allowPrivateTargets: config.webhooksAllowPrivate ?? false,

@@ -2,6 +2,7 @@
 // run to the next wait state, and describe the result as rows to store. Pure
 // with respect to the store: the caller decides what to commit.
 import { getExpireAt } from '@0dep/piso';
+import type { ServerRoles } from '../api.js';
 import type { ElementInfo } from '../bpmn/process-model.js';
 import { evaluateFeel, feelBody, feelText, isFeel, type FeelInput } from '../feel/feel-expression.js';
 import type { HistoryRow, InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
@@ -57,8 +58,8 @@ export interface StepInput {
   stateless?: boolean;
   /** The benchmark's condition counters, when it counts. */
   feelTiming?: FeelTiming;
-  /** Groups an assignment expression may not offer a task to (StratumOptions.serverRoleGroups). */
-  serverRoleGroups?: readonly string[];
+  /** The groups and accounts an assignment expression may not hand a task to (StratumOptions.serverRoles). */
+  serverRoles?: ServerRoles;
 }
 
 export interface StepResult {
@@ -329,7 +330,7 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
         const inputs = before ? before.variables : info.inputs?.length ? evaluateInputs(info, scoped) : null;
         const assignment = before
           ? { assignee: before.assignee, candidateUsers: before.candidateUsers ?? [], candidateGroups: before.candidateGroups ?? [] }
-          : taskAssignment(info, { ...scoped, ...inputs }, input.serverRoleGroups);
+          : taskAssignment(info, { ...scoped, ...inputs }, input.serverRoles);
         Object.assign(wait, assignment, { variables: inputs });
       } catch (error) {
         throw Object.assign(new Error(`task ${info.id}: ${(error as Error).message}`), { elementId: info.id });

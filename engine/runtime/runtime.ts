@@ -7,8 +7,8 @@
 import type { EventEmitter } from 'node:events';
 import type {
   Actor, Clock, IncidentQuery, IncidentRetry, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageRequest,
-  MessageResult, OrderChangeRequest, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, StartOptions,
-  TaskQuery, TaskView,
+  MessageResult, OrderChangeRequest, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, ServerRoles,
+  StartOptions, TaskQuery, TaskView,
 } from '../api.js';
 import type { RateTable } from '../money/rate-table.js';
 import { changeView } from '../orders/order-change.js';
@@ -41,8 +41,8 @@ export interface RuntimeOptions {
   speculate?: boolean;
   /** The benchmark's condition counters. */
   feelTiming?: FeelTiming;
-  /** Groups an assignment expression may not offer a task to (StratumOptions.serverRoleGroups). */
-  serverRoleGroups?: readonly string[];
+  /** The groups and accounts an assignment expression may not hand a task to (StratumOptions.serverRoles). */
+  serverRoles?: ServerRoles;
 }
 
 export class InstanceRuntime implements Runtime {
@@ -63,7 +63,7 @@ export class InstanceRuntime implements Runtime {
       messageTimeToLiveMs: options.messageTimeToLiveMs ?? DEFAULT_TIME_TO_LIVE_MS,
       ...(options.feelTiming && { feelTiming: options.feelTiming }),
       ...(options.speculate !== undefined && { speculate: options.speculate }),
-      ...(options.serverRoleGroups && { serverRoleGroups: options.serverRoleGroups }),
+      ...(options.serverRoles && { serverRoles: options.serverRoles }),
     });
     this.reads = new InstanceReads(store, this.views);
     const orderEntry = options.orderEntry ?? { processKey: DEFAULT_ORDER_PROCESS };

@@ -15,7 +15,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
-import type { Clock, LostRaceEvent, SpeculationEvent, StepEvent } from '../api.js';
+import type { Clock, LostRaceEvent, ServerRoles, SpeculationEvent, StepEvent } from '../api.js';
 import { isRetryableConflict, lostRace, notFound, StratumError } from '../errors.js';
 import { recordOrderEvents } from '../events/order-events.js';
 import type { FeelInput } from '../feel/feel-expression.js';
@@ -81,7 +81,7 @@ export class StepExecutor {
    */
   private readonly moved = new WeakMap<StoreTx, Map<string, InstanceRow | undefined>>();
   private readonly feelTiming: FeelTiming | undefined;
-  private readonly serverRoleGroups: readonly string[];
+  private readonly serverRoles: ServerRoles | undefined;
   /** Speculation results a transaction (or the speculation itself) works with. */
   private readonly speculations = new WeakMap<StoreTx, Speculation>();
   /** The read-only stand-ins of speculations, with the instances they pretended to write. */
@@ -96,11 +96,11 @@ export class StepExecutor {
     private readonly events: EventEmitter,
     private readonly engines: EngineCache,
     private readonly views: TreeViews,
-    options: { messageTimeToLiveMs: number; feelTiming?: FeelTiming; speculate?: boolean; serverRoleGroups?: readonly string[] },
+    options: { messageTimeToLiveMs: number; feelTiming?: FeelTiming; speculate?: boolean; serverRoles?: ServerRoles },
   ) {
     this.rows = new InstanceRows(clock, newInstanceId);
     this.feelTiming = options.feelTiming;
-    this.serverRoleGroups = options.serverRoleGroups ?? [];
+    this.serverRoles = options.serverRoles;
     this.speculate = options.speculate ?? true;
     this.messages = new MessageBuffer(options.messageTimeToLiveMs);
     this.incidents = new Incidents(clock, {
@@ -275,7 +275,7 @@ export class StepExecutor {
   }
 
   /** One engine step: taken from the speculation when its inputs are the same, else run here. */
-  private async engineStep(tx: StoreTx, step: QueuedStep, input: Omit<StepInput, 'warm' | 'feelTiming' | 'serverRoleGroups'>): Promise<StepResult> {
+  private async engineStep(tx: StoreTx, step: QueuedStep, input: Omit<StepInput, 'warm' | 'feelTiming' | 'serverRoles'>): Promise<StepResult> {
     const { instance } = step;
     const written = this.speculating.get(tx);
     if (written?.has(instance.id)) throw new SpeculationEnd();
@@ -293,7 +293,7 @@ export class StepExecutor {
     }
     const warm = step.isNew ? undefined : this.warmEngine(tx, instance);
     const result = await runInstanceStep({
-      ...input, ...(warm && { warm }), ...(this.feelTiming && { feelTiming: this.feelTiming }), serverRoleGroups: this.serverRoleGroups,
+      ...input, ...(warm && { warm }), ...(this.feelTiming && { feelTiming: this.feelTiming }), ...(this.serverRoles && { serverRoles: this.serverRoles }),
     });
     // Kept with its own wait objects: the speculation goes on to name children in them.
     if (speculation && key && written) {
@@ -371,7 +371,7 @@ class SpeculationEnd extends Error {}
  * committed revision names one state), its waits and the action; a new
  * instance by its whole row (but its timestamps).
  */
-function speculationKey(step: QueuedStep, input: Omit<StepInput, 'warm' | 'feelTiming' | 'serverRoleGroups'>): string {
+function speculationKey(step: QueuedStep, input: Omit<StepInput, 'warm' | 'feelTiming' | 'serverRoles'>): string {
   const { instance } = input;
   const subject = step.isNew ? JSON.stringify({ ...instance, createdAt: null, updatedAt: null }) : `${instance.id}@${instance.revision}`;
   return `${subject}|${JSON.stringify(input.previousWaits)}|${JSON.stringify(input.action)}|${input.actor ?? ''}`;

@@ -6,10 +6,13 @@
 // An expression that calls a method (a Camunda 7 bean: #{service.findRequester(id)})
 // cannot be evaluated without running code: it assigns nobody (the deploy warned),
 // so such a task, assigned no other way, goes to the default group too.
-// An expression's candidate groups never include a group that grants a server
-// role (the server says which, StratumOptions.serverRoleGroups): the variables it
-// reads may come from whoever started the process, who could otherwise name
-// their own role's group as the task's decider. Such a task is not created.
+// An expression never hands a task to a server role: its candidate groups never
+// include a group that grants one, its assignee and candidate users never name an
+// account that holds nothing else (the server says which, StratumOptions.serverRoles).
+// The variables it reads may come from whoever started the process, who could
+// otherwise name their own role's group or account as the task's decider. Such a
+// task is not created. Names written into the diagram stay the designer's choice.
+import type { ServerRoles } from '../api.js';
 import type { ElementInfo } from '../bpmn/process-model.js';
 import { callsMethod } from '../bpmn/camunda7-jobs.js';
 import { compileExpression, isExpressionText } from '../expressions/compile-expression.js';
@@ -27,24 +30,19 @@ function defaultTaskGroup(): string {
   return process.env.STRATUM_DEFAULT_TASK_GROUP?.trim() || DEFAULT_TASK_GROUP;
 }
 
+const NO_SERVER_ROLES: ServerRoles = { groups: [], accounts: [] };
+
 /**
- * Evaluates an element's assignment; throws naming the attribute when an expression fails or gives
- * candidate groups among `serverRoleGroups`.
+ * Evaluates an element's assignment; throws naming the attribute when an expression fails, gives candidate
+ * groups among `serverRoles.groups`, or an assignee or candidate users among `serverRoles.accounts`.
  */
-export function taskAssignment(info: ElementInfo, variables: Record<string, unknown>, serverRoleGroups: readonly string[] = []): TaskAssignment {
-  const assigneeNames = info.assignee ? names(info.assignee, variables, 'assignee') : [];
+export function taskAssignment(info: ElementInfo, variables: Record<string, unknown>, serverRoles: ServerRoles = NO_SERVER_ROLES): TaskAssignment {
+  const users = (entry: string, attribute: string) => notServerRoles(entry, names(entry, variables, attribute), attribute, serverRoles.accounts, 'user');
+  const assigneeNames = info.assignee ? users(info.assignee, 'assignee') : [];
   if (assigneeNames.length > 1) throw new Error(`assignee ${info.assignee} gives ${assigneeNames.length} users; a task has one assignee`);
-  const candidateUsers = (info.candidateUsers ?? []).flatMap((entry) => names(entry, variables, 'candidate users'));
-  const candidateGroups = (info.candidateGroups ?? []).flatMap((entry) => {
-    const groups = names(entry, variables, 'candidate groups');
-    const role = isExpressionText(entry) ? groups.find((group) => serverRoleGroups.includes(group)) : undefined;
-    if (role !== undefined) {
-      throw new Error(`candidate groups ${entry} gave "${role}", a group that grants a server role; ` +
-        'the variables an expression reads may come from whoever started the process, so they never hand a task to a server role ' +
-        '(write the group into the diagram if it is meant)');
-    }
-    return groups;
-  });
+  const candidateUsers = (info.candidateUsers ?? []).flatMap((entry) => users(entry, 'candidate users'));
+  const candidateGroups = (info.candidateGroups ?? []).flatMap((entry) =>
+    notServerRoles(entry, names(entry, variables, 'candidate groups'), 'candidate groups', serverRoles.groups, 'group'));
   const assignee = assigneeNames[0] ?? null;
   if (!assignee && candidateUsers.length === 0 && candidateGroups.length === 0) {
     return { assignee: null, candidateUsers: [], candidateGroups: [defaultTaskGroup()] };
@@ -81,6 +79,19 @@ function names(entry: string, variables: Record<string, unknown>, what: string):
   }
   const list = Array.isArray(value) ? value : value === null || value === undefined ? [] : [value];
   return list.flatMap((item) => String(item).split(',')).map((name) => name.trim()).filter(Boolean);
+}
+
+const SERVER_ROLE = { group: 'a group that grants a server role', user: 'an account that only holds server roles' };
+
+/** The names an entry gave, unless it is an expression that gave one of `roles` (server role groups or accounts). */
+function notServerRoles(entry: string, given: string[], attribute: string, roles: readonly string[], kind: 'group' | 'user'): string[] {
+  const role = isExpressionText(entry) ? given.find((name) => roles.includes(name)) : undefined;
+  if (role !== undefined) {
+    throw new Error(`${attribute} ${entry} gave "${role}", ${SERVER_ROLE[kind]}; ` +
+      'the variables an expression reads may come from whoever started the process, so they never hand a task to a server role ' +
+      `(write the ${kind} into the diagram if it is meant)`);
+  }
+  return given;
 }
 
 function unique(list: string[]): string[] {

@@ -1,5 +1,6 @@
 // Bearer-token authentication and group checks, as express middleware.
 import type { NextFunction, Request, Response } from 'express';
+import type { ServerRoles } from '../../engine/api.js';
 import { HttpProblem } from '../problem.js';
 import type { User, UserDirectory } from './users.js';
 
@@ -10,6 +11,15 @@ export const GROUPS = {
   /** May retry incidents (resume failed orders after a fix). */
   operations: 'operations',
 } as const;
+
+/**
+ * What an assignment expression never hands a task to (StratumOptions.serverRoles): the groups above, and the
+ * users who hold nothing else. The users file is read once at start, so this is too.
+ */
+export function serverRoles(users: UserDirectory): ServerRoles {
+  const groups = Object.values(GROUPS);
+  return { groups, accounts: users.accountsOnlyIn(groups) };
+}
 
 const BEARER = /^Bearer ([\x21-\x7E]{1,512})$/;
 

@@ -122,6 +122,16 @@ export class UserDirectory {
     return [...new Set(this.users.flatMap((user) => user.groups))].sort();
   }
 
+  /**
+   * The users all of whose groups (over all their tokens) are among `groups`, and who are in one at least:
+   * accounts of a system (the integration's erp), not people. Sorted.
+   */
+  accountsOnlyIn(groups: readonly string[]): string[] {
+    const held = new Map<string, string[]>();
+    for (const user of this.users) held.set(user.name, [...(held.get(user.name) ?? []), ...user.groups]);
+    return [...held].filter(([, mine]) => mine.length > 0 && mine.every((group) => groups.includes(group))).map(([name]) => name).sort();
+  }
+
   get size(): number {
     return this.users.length;
   }

@@ -3,8 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadRateTable, openStore, openStratum, type OrderEntry, type Runtime, type Stratum } from '../../engine/index.js';
-import { GROUPS } from '../../server/auth/authenticate.js';
+import { loadRateTable, openStore, openStratum, type OrderEntry, type Runtime, type ServerRoles, type Stratum } from '../../engine/index.js';
+import { serverRoles } from '../../server/auth/authenticate.js';
+import { UserDirectory } from '../../server/auth/users.js';
+import demoUsers from '../../server/demo-users.json' with { type: 'json' };
 
 export const DIAGRAMS_DIR = fileURLToPath(new URL('../../diagrams/', import.meta.url));
 
@@ -33,15 +35,18 @@ export function shippedDiagrams() {
     .map((name) => ({ name, xml: readFileSync(join(DIAGRAMS_DIR, name), 'utf8') }));
 }
 
-/** The groups that grant the server's roles, as the server hands them to the engine (server/start.ts). */
-export const SERVER_ROLE_GROUPS: string[] = Object.values(GROUPS);
+/**
+ * The server's roles as the demo server hands them to the engine (server/start.ts): its role groups, and the
+ * accounts of server/demo-users.json that hold nothing else (designer, erp, ops).
+ */
+export const SERVER_ROLES: ServerRoles = serverRoles(UserDirectory.fromJson(demoUsers, 'server/demo-users.json', { minTokenLength: 4 }));
 
-export async function openFixture(options: { deployShipped?: boolean; serverRoleGroups?: string[] } = {}): Promise<Fixture> {
+export async function openFixture(options: { deployShipped?: boolean; serverRoles?: ServerRoles } = {}): Promise<Fixture> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-test-'));
   const clock = new ManualClock();
   const open = async () => openStratum({
     store: await openStore({ dataDir }), clock, orderEntry: { rates: SAMPLE_RATES },
-    ...(options.serverRoleGroups && { serverRoleGroups: options.serverRoleGroups }),
+    ...(options.serverRoles && { serverRoles: options.serverRoles }),
   });
   const fixture: Fixture = {
     stratum: await open(),

@@ -1,9 +1,10 @@
 // User tasks assigned as Camunda assigns them: assignee, candidate users and
 // candidate groups (names, FEEL or JUEL evaluated when the task is created);
 // who may complete them; a task with no assignment goes to the default group;
-// an expression never offers a task to a group that grants a server role.
+// an expression never hands a task to a server role: a group that grants one,
+// or an account that holds nothing else.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openFixture, SERVER_ROLE_GROUPS, type Fixture } from '../../support/stratum-fixture.js';
+import { openFixture, SERVER_ROLES, type Fixture } from '../../support/stratum-fixture.js';
 import { objectWith, textContaining } from '../../support/matchers.js';
 import { refusalOf } from '../../support/refusal.js';
 
@@ -26,10 +27,16 @@ const ZEEBE = process('review-c8', 'zeebe', `<bpmn:userTask id="Review" name="Re
 const CAMUNDA = process('review-c7', 'camunda', `<bpmn:userTask id="Review" name="Review" camunda:assignee="\${owner}" camunda:candidateGroups="\${approverGroups}" />`);
 const ROLE_BY_NAME = process('review-ops', 'zeebe', `<bpmn:userTask id="Review" name="Review"><bpmn:extensionElements>
       <zeebe:assignmentDefinition candidateGroups="operations" /></bpmn:extensionElements></bpmn:userTask>`);
+const PICKED_USERS = process('review-picked', 'zeebe', `<bpmn:userTask id="Review" name="Review"><bpmn:extensionElements>
+      <zeebe:assignmentDefinition assignee="=approver" candidateUsers="=deputies" candidateGroups="legal" /></bpmn:extensionElements></bpmn:userTask>`);
+const PICKED_USERS_JUEL = process('review-picked-c7', 'camunda',
+  '<bpmn:userTask id="Review" name="Review" camunda:assignee="${approver}" camunda:candidateUsers="${deputies}" camunda:candidateGroups="legal" />');
+const ACCOUNT_BY_NAME = process('review-erp', 'zeebe', `<bpmn:userTask id="Review" name="Review"><bpmn:extensionElements>
+      <zeebe:assignmentDefinition assignee="erp" candidateUsers="ops" /></bpmn:extensionElements></bpmn:userTask>`);
 const UNASSIGNED = process('review-open', 'zeebe', '<bpmn:userTask id="Review" name="Review" />');
 
 let fixture: Fixture;
-beforeEach(async () => { fixture = await openFixture({ deployShipped: false, serverRoleGroups: SERVER_ROLE_GROUPS }); });
+beforeEach(async () => { fixture = await openFixture({ deployShipped: false, serverRoles: SERVER_ROLES }); });
 afterEach(async () => { await fixture?.dispose(); });
 const runtime = () => fixture.stratum.runtime;
 
@@ -101,6 +108,45 @@ describe('tasks assigned as Camunda assigns them', () => {
       const { instance } = await runtime().start('review-ops', { user: 'erp' });
       const [task] = await runtime().findTasks({ instanceId: instance.id });
       expect(task).toMatchObject({ candidateGroups: ['operations'] });
+    });
+  });
+
+  describe('an account that only holds server roles', () => {
+    const said = (text: string) => textContaining(`${text}, an account that only holds server roles`);
+    it.each([
+      ['Camunda 8, FEEL: the assignee', 'review-picked', PICKED_USERS, { approver: 'erp', deputies: ['bob'] }, 'assignee =approver gave "erp"'],
+      ['Camunda 8, FEEL: a candidate user', 'review-picked', PICKED_USERS, { approver: 'anna', deputies: ['bob', 'ops'] }, 'candidate users =deputies gave "ops"'],
+      ['Camunda 7, JUEL: the assignee', 'review-picked-c7', PICKED_USERS_JUEL, { approver: 'designer', deputies: 'bob' }, 'assignee ${approver} gave "designer"'],
+      ['Camunda 7, JUEL: a candidate user', 'review-picked-c7', PICKED_USERS_JUEL, { approver: 'anna', deputies: 'bob, erp' }, 'candidate users ${deputies} gave "erp"'],
+    ])('%s named by an expression raises an incident naming the task and the attribute; no task is created', async (_case, key, file, variables, attribute) => {
+      await fixture.stratum.library.deploy([file], { user: 'designer' });
+      const { instance } = await runtime().start(key, { variables, user: 'erp' });
+      expect(instance.status).toBe('failed');
+      expect(instance.incident).toMatchObject({ elementId: 'Review', message: said(`task Review: ${attribute}`) });
+      expect(await runtime().findTasks({ instanceId: instance.id })).toEqual([]);
+    });
+
+    it('a person\'s name, an administrator\'s too (who is in task groups as well), creates the task', async () => {
+      await fixture.stratum.library.deploy([PICKED_USERS], { user: 'designer' });
+      const { instance } = await runtime().start('review-picked', { variables: { approver: 'admin', deputies: ['anna', 'director'] }, user: 'erp' });
+      expect(instance.status).toBe('running');
+      expect(await runtime().findTasks({ instanceId: instance.id })).toEqual([objectWith({ assignee: 'admin', candidateUsers: ['anna', 'director'] })]);
+    });
+
+    it('an operator\'s retry with a person\'s name in the variable creates the task', async () => {
+      await fixture.stratum.library.deploy([PICKED_USERS], { user: 'designer' });
+      const { instance } = await runtime().start('review-picked', { variables: { approver: 'erp', deputies: [] }, user: 'erp' });
+      const { items: [incident] } = await runtime().findIncidents({ processKey: 'review-picked' });
+      expect(incident.message).toEqual(said('assignee =approver gave "erp"'));
+      const retried = await runtime().retryIncident(incident.id, { variables: { approver: 'anna' } }, { name: 'otto', groups: ['operations'] });
+      expect(retried.status).toBe('running');
+      expect(await runtime().findTasks({ instanceId: instance.id })).toEqual([objectWith({ assignee: 'anna' })]);
+    });
+
+    it('stays the designer\'s choice when the diagram names it', async () => {
+      await fixture.stratum.library.deploy([ACCOUNT_BY_NAME], { user: 'designer' });
+      const { instance } = await runtime().start('review-erp', { user: 'erp' });
+      expect(await runtime().findTasks({ instanceId: instance.id })).toEqual([objectWith({ assignee: 'erp', candidateUsers: ['ops'] })]);
     });
   });
 });

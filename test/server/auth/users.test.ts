@@ -61,4 +61,16 @@ describe('UserDirectory', () => {
     for (const group of ['procurement', 'production', 'inspection']) expect(groupsOf(`demo-${group}`)).toEqual([group]);
     expect(groupsOf('demo-admin')).toEqual(arrayWith(['designer', 'integration', 'sales-director', 'vice-president', 'procurement', 'production', 'inspection']));
   });
+
+  it('names the system accounts: users in role groups only, over all their tokens, never one in no group', () => {
+    const roles = ['designer', 'integration', 'operations'];
+    expect(UserDirectory.fromJson(demoUsers, 'demo', { minTokenLength: 4 }).accountsOnlyIn(roles)).toEqual(['designer', 'erp', 'ops']);
+    const users = UserDirectory.fromJson({ users: [
+      { name: 'erp', token: 'erp-secret-token', groups: ['integration', 'operations'] },
+      { name: 'bo', token: 'bo-integration-token', groups: ['integration'] },
+      { name: 'bo', token: 'bo-director-token', groups: ['sales-director'] },
+      { name: 'nobody', token: 'nobody-token', groups: [] },
+    ] });
+    expect(users.accountsOnlyIn(roles)).toEqual(['erp']);
+  });
 });

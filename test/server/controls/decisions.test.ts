@@ -57,6 +57,20 @@ const PICKED_GROUP = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** Assigned to the user a variable names: whoever supplies the variable chooses the decider. */
+const PICKED_USER = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_picked_user" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="picked-user-approval" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Approve" />
+    <bpmn:userTask id="Approve" name="Approve the request">
+      <bpmn:extensionElements><zeebe:assignmentDefinition assignee="=approver" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Approve" targetRef="Done" />
+    <bpmn:endEvent id="Done" name="Done" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
 let server: TestServer;
 let api: ApiClient;
 let orderCount = 0;
@@ -74,7 +88,7 @@ beforeAll(async () => {
   writeFileSync(join(dataDir, 'users.json'), JSON.stringify({ users }));
   server = await startTestServer({ dataDir });
   api = server.api;
-  for (const [name, xml] of [['declared-outputs.bpmn', DECLARED], ['invoice-claim.bpmn', INVOICE_CLAIM], ['picked-approval.bpmn', PICKED_GROUP]]) {
+  for (const [name, xml] of [['declared-outputs.bpmn', DECLARED], ['invoice-claim.bpmn', INVOICE_CLAIM], ['picked-approval.bpmn', PICKED_GROUP], ['picked-user-approval.bpmn', PICKED_USER]]) {
     const deployed = await api.request('POST', `/api/deployments?name=${name}`, {
       token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' },
     });
@@ -361,6 +375,19 @@ const roles: Row[] = [
       expect(started.body.status).toBe('failed');
       expect(started.body.incident).toMatchObject({
         elementId: 'Approve', message: textContaining('candidate groups =approverGroup gave "integration", a group that grants a server role'),
+      });
+      expect((await api.get<TaskView[]>(`/api/tasks?businessKey=${businessKey}`, TOKENS.erp)).body).toEqual([]);
+    },
+  },
+  {
+    attempt: 'the integration starts a process whose approval goes to the user it names, and names its own account',
+    run: async () => {
+      const businessKey = `PCK-${++orderCount}`;
+      const started = await api.post<InstanceView>('/api/processes/picked-user-approval/instances', TOKENS.erp, { businessKey, variables: { approver: 'erp' } });
+      expect(started.status, started.text).toBe(201);
+      expect(started.body.status).toBe('failed');
+      expect(started.body.incident).toMatchObject({
+        elementId: 'Approve', message: textContaining('task Approve: assignee =approver gave "erp", an account that only holds server roles'),
       });
       expect((await api.get<TaskView[]>(`/api/tasks?businessKey=${businessKey}`, TOKENS.erp)).body).toEqual([]);
     },
