@@ -15,6 +15,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { compiledPath } from '../support/compiled-sources.js';
 import { describePostgres, freshSchema, schemaUrl } from '../support/postgres.js';
 import type { InstanceView, JobView, TaskView } from '../../engine/api.js';
 import { TOKENS, type InstancePage } from './support/client.js';
@@ -300,7 +301,8 @@ interface Launched {
 }
 
 async function launch(env: Record<string, string>, base: string): Promise<Launched> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // compiled: under tsx each start of a worker took seconds longer, and the soak starts over twenty
+  const child = spawn(process.execPath, [compiledPath('server/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   groups.push(child);
   let stderr = '';
   let listening = 0;
@@ -345,7 +347,7 @@ async function until(done: () => boolean, failure: string): Promise<void> {
   throw new Error(failure);
 }
 
-/** The server processes the primary forked (not tsx's esbuild service, also a child). */
+/** The server processes the primary forked, and no other child of it. */
 function workersOf(primary: ChildProcess): number[] {
   let children: string;
   try {
@@ -355,7 +357,7 @@ function workersOf(primary: ChildProcess): number[] {
   }
   return children.trim().split('\n').map(Number).filter((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('server/main.ts');
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(compiledPath('server/main.ts'));
     } catch {
       return false;
     }

@@ -1,5 +1,5 @@
 // `stratum deploy` as a CI pipeline runs it: the real command line
-// (`node --import tsx engine/cli/stratum.ts deploy …`) against a started server.
+// (`node engine/cli/stratum.js deploy …`, compiled from the sources: test/support/compiled-sources.ts) against a started server.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -10,9 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessDetail } from '../../../engine/api.js';
 import { TOKENS } from '../../server/support/client.js';
 import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from '../../server/support/real-server.js';
+import { compiledPath } from '../../support/compiled-sources.js';
 import { arrayWith, textMatching } from '../../support/matchers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const STRATUM_CLI = compiledPath('engine/cli/stratum.ts');
 
 let server: TestServer;
 const scratch = mkdtempSync(join(tmpdir(), 'stratum-cli-deploy-'));
@@ -26,7 +28,7 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-// Each case starts the CLI as its own Node process (with tsx): seconds each on a busy machine.
+// Each case starts the CLI as its own Node process: a second or more each on a busy machine.
 describe('stratum deploy', { timeout: 180_000 }, () => {
   it('deploys new and changed files as new versions with the note and the token\'s user, and names the unchanged ones', async () => {
     const check = write('first/invoice-check.bpmn', checkProcess('Invoice check'));
@@ -137,7 +139,7 @@ describe('stratum --version', () => {
 
 function stratum(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'engine/cli/stratum.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [STRATUM_CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -8,9 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS } from '../../server/support/client.js';
 import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from '../../server/support/real-server.js';
+import { compiledPath } from '../../support/compiled-sources.js';
 import { arrayWith } from '../../support/matchers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+// compiled from the sources (test/support/compiled-sources.ts): tsx took a second or more per run
+const STRATUM_CLI = compiledPath('engine/cli/stratum.ts');
 
 let server: TestServer;
 const scratch = mkdtempSync(join(tmpdir(), 'stratum-cli-impact-'));
@@ -94,7 +97,7 @@ describe('stratum validate --server', () => {
 
 function stratum(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'engine/cli/stratum.ts', ...args], { cwd: ROOT, env: { ...process.env, STRATUM_TOKEN: '', ...env } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [STRATUM_CLI, ...args], { cwd: ROOT, env: { ...process.env, STRATUM_TOKEN: '', ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -1,18 +1,20 @@
-// Spawns the real command line: `node --import tsx engine/cli/stratum.ts …`.
+// Spawns the real command line: `node engine/cli/stratum.js …`, compiled from the sources (test/support/compiled-sources.ts).
 import { execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compiledPath } from '../../support/compiled-sources.js';
 import { textMatching } from '../../support/matchers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const LINT = 'test/fixtures/lint';
+const STRATUM_CLI = compiledPath('engine/cli/stratum.ts');
 
 function stratum(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'engine/cli/stratum.ts', ...args], { cwd: ROOT }, (error, stdout, stderr) => {
+    execFile(process.execPath, [STRATUM_CLI, ...args], { cwd: ROOT }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -145,7 +147,7 @@ describe('stratum validate', () => {
   });
 
   it('keeps its exit code, quietly, when the reader closes the pipe early (stratum validate … | head -c 1)', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'engine/cli/stratum.ts', 'validate', ...Array<string>(40).fill(`${LINT}/message-named/invalid-messages.bpmn`)], { cwd: ROOT });
+    const child = spawn(process.execPath, [STRATUM_CLI, 'validate', ...Array<string>(40).fill(`${LINT}/message-named/invalid-messages.bpmn`)], { cwd: ROOT });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.once('data', () => child.stdout.destroy());

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import { compiledPath } from '../../support/compiled-sources.js';
 import { TEST_USERS } from './client.js';
 import { DIAGRAMS_DIR, makeDataDir, removeDataDir } from './real-server.js';
 
@@ -47,7 +48,8 @@ export interface MainProcess {
  * the group as a terminal does.
  */
 export async function startMain(env: Record<string, string>, ready = 'stratum server listening', { detached = false } = {}): Promise<MainProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // compiled: under tsx each process of the pool took seconds longer to start (test/support/compiled-sources.ts)
+  const child = spawn(process.execPath, [compiledPath('server/main.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,7 +81,7 @@ export async function until(condition: () => boolean, intervalMs = 50): Promise<
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, intervalMs));
 }
 
-/** The server processes (workers) the primary has forked now; not tsx's esbuild service, also a child. */
+/** The server processes (workers) the primary has forked now, and no other child of it. */
 export function workerPids(primary: number): number[] {
   let children: string;
   try {
@@ -89,7 +91,7 @@ export function workerPids(primary: number): number[] {
   }
   return children ? children.split(' ').map(Number).filter((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('server/main.ts');
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(compiledPath('server/main.ts'));
     } catch {
       return false;
     }
