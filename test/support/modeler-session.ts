@@ -1,15 +1,17 @@
 // The built modeler served by the real server (temporary SQLite folder, shipped
 // diagrams), driven in Debian's chromium (browser.ts), a user signed in.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { readConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/start.js';
 import { launchChromium } from './browser.js';
+import { cachedBuild } from './cached-build.js';
 import type { ModelerWindow } from './modeler-window.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -51,11 +53,20 @@ interface ServedModeler {
   close(): Promise<void>;
 }
 
-/** Builds the modeler into a temporary folder and serves it with the real server (users file, shipped diagrams). */
+/**
+ * The modeler built by vite from the checkout: once for every browser test file of a run, and again only when
+ * something it is built from changes (cached-build.ts); the server only reads it.
+ */
+function builtModeler(): string {
+  return cachedBuild('modeler', ['modeler', 'engine', 'diagrams', 'vite.config.ts', 'package.json', 'package-lock.json'],
+    readFileSync(fileURLToPath(import.meta.url), 'utf8'),
+    (into) => execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--outDir', into, '--logLevel', 'error'], { cwd: ROOT, stdio: 'pipe' }));
+}
+
+/** Serves the built modeler with the real server (users file, shipped diagrams), its data in a temporary folder. */
 async function serveModeler(users: User[]): Promise<ServedModeler> {
   const work = mkdtempSync(join(tmpdir(), 'stratum-modeler-'));
-  const modelerDir = join(work, 'modeler');
-  execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--outDir', modelerDir, '--logLevel', 'error'], { cwd: ROOT, stdio: 'pipe' });
+  const modelerDir = builtModeler();
   const usersFile = join(work, 'users.json');
   writeFileSync(usersFile, JSON.stringify({ users }));
   const config = readConfig({
