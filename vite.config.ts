@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { SlowFilesFirst } from './test/support/slow-files-first.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -27,5 +28,7 @@ export default defineConfig({
     // vitest's default is one file per core less one: a single file at a time on 2 cores. Most files spend their
     // time waiting for child servers, PostgreSQL and chromium, so two at once there nearly halved the suite (13 → 7 min).
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // on a clean clone (no durations yet) the slowest files first, so that none starts late and ends alone
+    sequence: { sequencer: SlowFilesFirst },
   },
 });
