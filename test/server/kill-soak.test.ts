@@ -301,7 +301,7 @@ interface Launched {
 }
 
 async function launch(env: Record<string, string>, base: string): Promise<Launched> {
-  // compiled: under tsx each start of a worker took seconds longer, and the soak starts over twenty
+  // compiled (test/support/compiled-sources.ts): under tsx each start of a process took seconds longer, and each soak starts 17
   const child = spawn(process.execPath, [compiledPath('server/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   groups.push(child);
   let stderr = '';
