@@ -43,33 +43,26 @@ const INVOICE_CLAIM = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
-/** Offered to the group a variable names: whoever supplies the variable chooses the decider's group. */
-const PICKED_GROUP = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_picked" targetNamespace="http://stratum.dev/test">
-  <bpmn:process id="picked-approval" isExecutable="true">
+/**
+ * An approval whose decider a variable names (`assignment`: the attribute and its expression): whoever supplies
+ * the variable chooses the decider.
+ */
+const picked = (key: string, assignment: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_${key}" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="${key}" isExecutable="true">
     <bpmn:startEvent id="Start" />
     <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Approve" />
     <bpmn:userTask id="Approve" name="Approve the request">
-      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="=approverGroup" /></bpmn:extensionElements>
+      <bpmn:extensionElements><zeebe:assignmentDefinition ${assignment} /></bpmn:extensionElements>
     </bpmn:userTask>
     <bpmn:sequenceFlow id="F2" sourceRef="Approve" targetRef="Done" />
     <bpmn:endEvent id="Done" name="Done" />
   </bpmn:process>
 </bpmn:definitions>`;
-
-/** Assigned to the user a variable names: whoever supplies the variable chooses the decider. */
-const PICKED_USER = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_picked_user" targetNamespace="http://stratum.dev/test">
-  <bpmn:process id="picked-user-approval" isExecutable="true">
-    <bpmn:startEvent id="Start" />
-    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Approve" />
-    <bpmn:userTask id="Approve" name="Approve the request">
-      <bpmn:extensionElements><zeebe:assignmentDefinition assignee="=approver" /></bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="F2" sourceRef="Approve" targetRef="Done" />
-    <bpmn:endEvent id="Done" name="Done" />
-  </bpmn:process>
-</bpmn:definitions>`;
+/** Offered to the group a variable names. */
+const PICKED_GROUP = picked('picked-approval', 'candidateGroups="=approverGroup"');
+/** Assigned to the user a variable names. */
+const PICKED_USER = picked('picked-user-approval', 'assignee="=approver"');
 
 let server: TestServer;
 let api: ApiClient;
