@@ -462,7 +462,8 @@ export interface Runtime {
   getTask(taskId: string): Promise<TaskView | undefined>;
   /**
    * 404 unknown task, 409 no longer open, 403 actor in none of its candidate groups or
-   * (four eyes) the order's starter or already the decider of another separated task (or iteration) of it,
+   * (four eyes) the order's starter, the requester of a change of it, or already the decider of another separated
+   * task (or iteration) of it,
    * 422 a variable the task does not declare.
    */
   completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView>;
