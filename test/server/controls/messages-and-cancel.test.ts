@@ -394,31 +394,24 @@ const PRICE_CHECK = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
-/** Watches for a payment under the order number it is started with (a variable, not its business key). */
-const PAYMENT_WATCH = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_watch" targetNamespace="http://stratum.dev/test">
-  <bpmn:message id="Msg_paid" name="PaymentReceived"><bpmn:extensionElements><zeebe:subscription correlationKey="=orderNo" /></bpmn:extensionElements></bpmn:message>
-  <bpmn:process id="payment-watch" isExecutable="true">
+/** A process that waits for one message (`correlationKey`: its zeebe:subscription, else the business key), then ends. */
+const messageCatch = (key: string, message: string, catchName: string, correlationKey?: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_${key}" targetNamespace="http://stratum.dev/test">
+  <bpmn:message id="Msg_${key}" name="${message}">${correlationKey ? `<bpmn:extensionElements><zeebe:subscription correlationKey="${correlationKey}" /></bpmn:extensionElements>` : ''}</bpmn:message>
+  <bpmn:process id="${key}" isExecutable="true">
     <bpmn:startEvent id="Start" />
-    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Paid" />
-    <bpmn:intermediateCatchEvent id="Paid" name="Payment seen"><bpmn:messageEventDefinition messageRef="Msg_paid" /></bpmn:intermediateCatchEvent>
-    <bpmn:sequenceFlow id="F2" sourceRef="Paid" targetRef="End" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Caught" />
+    <bpmn:intermediateCatchEvent id="Caught" name="${catchName}"><bpmn:messageEventDefinition messageRef="Msg_${key}" /></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="F2" sourceRef="Caught" targetRef="End" />
     <bpmn:endEvent id="End" />
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** Watches for a payment under the order number it is started with (a variable, not its business key). */
+const PAYMENT_WATCH = messageCatch('payment-watch', 'PaymentReceived', 'Payment seen', '=orderNo');
+
 /** Called by deposit-order: waits for the deposit, then ends. */
-const DEPOSIT_PART = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D_part" targetNamespace="http://stratum.dev/test">
-  <bpmn:message id="Msg_deposit" name="DepositReceived" />
-  <bpmn:process id="deposit-part" isExecutable="true">
-    <bpmn:startEvent id="Start" />
-    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Deposit" />
-    <bpmn:intermediateCatchEvent id="Deposit" name="Deposit received"><bpmn:messageEventDefinition messageRef="Msg_deposit" /></bpmn:intermediateCatchEvent>
-    <bpmn:sequenceFlow id="F2" sourceRef="Deposit" targetRef="End" />
-    <bpmn:endEvent id="End" />
-  </bpmn:process>
-</bpmn:definitions>`;
+const DEPOSIT_PART = messageCatch('deposit-part', 'DepositReceived', 'Deposit received');
 
 /** Calls deposit-part beside a booking job, and goes on when both are done. */
 const DEPOSIT_ORDER = `<?xml version="1.0" encoding="UTF-8"?>
