@@ -64,6 +64,26 @@ const PICKED_GROUP = picked('picked-approval', 'candidateGroups="=approverGroup"
 /** Assigned to the user a variable names. */
 const PICKED_USER = picked('picked-user-approval', 'assignee="=approver"');
 
+/** A request reviewed by one separated task, started by a plain start (generic and Camunda 8 routes) or a message. */
+const REVIEWED_REQUEST = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_reviewed" targetNamespace="http://stratum.dev/test">
+  <bpmn:message id="Msg_review" name="ReviewRequested" />
+  <bpmn:process id="reviewed-request" isExecutable="true">
+    <bpmn:extensionElements><zeebe:properties><zeebe:property name="separationOfDuties" value="Review" /></zeebe:properties></bpmn:extensionElements>
+    <bpmn:startEvent id="Start" />
+    <bpmn:startEvent id="Requested"><bpmn:messageEventDefinition messageRef="Msg_review" /></bpmn:startEvent>
+    <bpmn:exclusiveGateway id="Merge" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Merge" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Requested" targetRef="Merge" />
+    <bpmn:sequenceFlow id="F3" sourceRef="Merge" targetRef="Review" />
+    <bpmn:userTask id="Review" name="Review the request">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="sales-director" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="F4" sourceRef="Review" targetRef="Done" />
+    <bpmn:endEvent id="Done" name="Done" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
 let server: TestServer;
 let api: ApiClient;
 let orderCount = 0;
@@ -81,7 +101,7 @@ beforeAll(async () => {
   writeFileSync(join(dataDir, 'users.json'), JSON.stringify({ users }));
   server = await startTestServer({ dataDir });
   api = server.api;
-  for (const [name, xml] of [['declared-outputs.bpmn', DECLARED], ['invoice-claim.bpmn', INVOICE_CLAIM], ['picked-approval.bpmn', PICKED_GROUP], ['picked-user-approval.bpmn', PICKED_USER]]) {
+  for (const [name, xml] of [['declared-outputs.bpmn', DECLARED], ['invoice-claim.bpmn', INVOICE_CLAIM], ['picked-approval.bpmn', PICKED_GROUP], ['picked-user-approval.bpmn', PICKED_USER], ['reviewed-request.bpmn', REVIEWED_REQUEST]]) {
     const deployed = await api.request('POST', `/api/deployments?name=${name}`, {
       token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' },
     });
@@ -338,6 +358,21 @@ const fourEyes: Row[] = [
       await decide(orderNo, 'vice-president', TOKENS.vp, { approved: true });
     },
   },
+  ...([
+    ['the generic start', (businessKey: string) => api.post('/api/processes/reviewed-request/instances', ADMIN, { businessKey })],
+    ['Camunda 8\'s start', (businessKey: string) => api.post('/v2/process-instances', ADMIN, { processDefinitionId: 'reviewed-request', businessId: businessKey })],
+    ['a message start', (businessKey: string) => api.post('/api/messages', ADMIN, { name: 'ReviewRequested', businessKey })],
+  ] as const).map(([route, start]): Row => ({
+    attempt: `an administrator who started a request through ${route} reviews it`,
+    run: async () => {
+      const businessKey = `REV-${++orderCount}`;
+      const started = await start(businessKey);
+      expect(started.status, started.text).toBeLessThan(300);
+      const response = await completeTask(await openTask(businessKey, 'sales-director'), ADMIN, {});
+      expectRefused(response, 403, undefined, new RegExp(`four eyes: root started order ${businessKey}, so another person must decide "Review the request"`));
+      await decide(businessKey, 'sales-director', TOKENS.director, {});
+    },
+  })),
   {
     attempt: 'an administrator raises the amount of an order the ERP entered, then approves the raise',
     run: async () => {
