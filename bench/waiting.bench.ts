@@ -12,8 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { buildIfStale } from './built-engine.js';
-import { BUILT_SERVER, latencySummary, metricValue, SERVER_FROM_SOURCES, startServerProcess } from './http.bench.js';
+import { BUILT_SERVER, latencySummary, metricValue, npmStartEntry, startServerProcess } from './http.bench.js';
 import { JOB_TYPES, LifecycleClient } from './order-lifecycle.js';
 import { cpuSecondsOf } from './proc.js';
 import type { BenchResult } from './report.js';
@@ -303,15 +302,8 @@ function storedSize(dataDir: string, orders: number): Record<string, number> {
 }
 
 export async function runWaitingBench(): Promise<BenchResult> {
-  // what `npm start` runs, rebuilt first when a source is newer than dist/; the sources through tsx when it cannot be built
-  let built = true;
-  try {
-    buildIfStale();
-  } catch (error) {
-    built = false;
-    console.warn(`waiting bench: dist/ could not be built (${(error as Error).message}); timing the server from its sources`);
-  }
-  const entry = built ? BUILT_SERVER : SERVER_FROM_SOURCES;
+  const entry = npmStartEntry();
+  const built = entry === BUILT_SERVER;
   const dataDir = mkdtempSync(join(tmpdir(), 'stratum-bench-waiting-'));
   try {
     const loaded = await loadWaitingOrders(dataDir, ORDERS, TEMPLATES);
