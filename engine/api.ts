@@ -283,6 +283,52 @@ export interface MessageResult {
  */
 export type MessageRefusal = 'duplicate-message' | 'unknown-business-key' | 'order-finished' | 'not-correlated';
 
+/** The task a completion is refused for. */
+export interface RefusedTask {
+  id: string;
+  instanceId: string;
+  processKey: string;
+  elementId: string;
+  name: string;
+}
+
+/** A separated task of the same order the caller decided before (four eyes). */
+export interface DecidedTask {
+  /** Its task id, when its history entry recorded one. */
+  id: string | null;
+  instanceId: string;
+  processKey: string;
+  elementId: string;
+  name: string;
+}
+
+/** Who a task is for (`TaskView.assignee`, `candidateUsers`, `candidateGroups` as the task was created). */
+export interface TaskOffer {
+  assignee: string | null;
+  candidateUsers: string[];
+  candidateGroups: string[];
+}
+
+/** The order a four-eyes refusal is about: its business key (the order number), and its root instance. */
+type FourEyesOrder = {
+  task: RefusedTask;
+  businessKey: string | null;
+  rootInstanceId: string;
+};
+
+/**
+ * Why `completeTask` refuses the caller (a `forbidden` StratumError whose `details` are this; the server answers
+ * each with a 403 carrying these members beside its `detail` sentence): `not-offered`, the caller is not the task's
+ * assignee, a candidate user or in a candidate group; four eyes, the caller started the order (`four-eyes-starter`),
+ * requested a change of it (`four-eyes-change-requester`), already decided another separated task of it
+ * (`four-eyes-other-task`) or another iteration of this activation of a multi-instance one (`four-eyes-other-iteration`).
+ */
+export type TaskRefusal =
+  | { reason: 'not-offered'; task: RefusedTask; offeredTo: TaskOffer }
+  | (FourEyesOrder & { reason: 'four-eyes-starter' })
+  | (FourEyesOrder & { reason: 'four-eyes-change-requester'; changeId: string })
+  | (FourEyesOrder & { reason: 'four-eyes-other-task' | 'four-eyes-other-iteration'; decidedTask: DecidedTask });
+
 export interface IncidentView {
   id: string;
   instanceId: string;
@@ -463,7 +509,7 @@ export interface Runtime {
   /**
    * 404 unknown task, 409 no longer open, 403 actor in none of its candidate groups or
    * (four eyes) the order's starter, the requester of a change of it, or already the decider of another separated
-   * task (or iteration) of it,
+   * task (or iteration) of it (`details`: a TaskRefusal),
    * 422 a variable the task does not declare.
    */
   completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView>;

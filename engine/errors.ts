@@ -63,4 +63,4 @@ export const lostRace = (race: LostRaceKind, message: string, details?: StratumE
 /** The rule of every retry loop: only a lost race is worth running again; a refusal would refuse again. */
 export const isRetryableConflict = (error: unknown): error is StratumError =>
   error instanceof StratumError && error.code === 'conflict' && error.retryable;
-export const forbidden = (message: string) => new StratumError('forbidden', message);
+export const forbidden = (message: string, details?: StratumError['details']) => new StratumError('forbidden', message, details);

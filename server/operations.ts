@@ -534,7 +534,7 @@ export const OPERATIONS: Operation[] = [
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'CompleteTaskRequest', required: false },
     problems: {
-      403: 'In none of the task\'s candidate groups, or (four eyes) the starter of this order, the requester of a change of it, or already the decider of another separated task (or iteration) of it; the detail names it.',
+      403: 'Not the task\'s assignee, a candidate user or in a candidate group (`reason: not-offered`, with `offeredTo`), or (four eyes) the starter of this order (`four-eyes-starter`), the requester of a change of it (`four-eyes-change-requester`, with `changeId`), or already the decider of another separated task (`four-eyes-other-task`) or of another iteration of this one (`four-eyes-other-iteration`), both with `decidedTask`. Every one names the refused `task`; four eyes also the order (`businessKey`, `rootInstanceId`). The detail says the same in a sentence.',
       404: 'No task with this id.',
       409: 'The task is no longer open, or it belongs to an instance called by one that has failed (`caller-failed`: held until that incident is retried).',
       422: 'Variables that break the schema, that the task does not declare, or a completion the next condition could not evaluate (`errors` names the variables).',

@@ -1,5 +1,6 @@
 // RFC 9457 problem details: every error the server answers is one of these.
 import type { Response } from 'express';
+import type { TaskRefusal } from '../engine/api.js';
 import { StratumError, type Finding } from '../engine/errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -77,7 +78,7 @@ export function toHttpProblem(error: unknown): HttpProblem {
     const errors = error.details?.errors ?? variableErrors(error.details?.variables);
     const reason = error.details?.reason;
     return new HttpProblem(STATUS_OF_CODE[error.code] ?? 500, error.message, {
-      ...(findings && { findings }), ...(errors && { errors }), ...(reason && { reason }), ...specificProblem(error.details),
+      ...(findings && { findings }), ...(errors && { errors }), ...(reason && { reason }), ...reasonDetails(error.details), ...specificProblem(error.details),
     });
   }
   return new HttpProblem(500, 'The server could not handle the request; the error is logged.');
@@ -102,6 +103,29 @@ const SPECIFIC_TITLES: Record<string, string> = {
 };
 /** Details the engine adds for the caller (others, like `retryable`, stay inside). */
 const PUBLIC_DETAILS = ['name', 'businessKey', 'messageId', 'first', 'orderStatus', 'instanceId', 'rootInstanceId', 'rootCauseIncidentId', 'changeId', 'shippedAt'];
+
+/**
+ * Refusals named by `reason` alone (their type stays the status's) whose facts the caller gets beside it: a task
+ * completion's 403s name the task, who it is for, and what four eyes found (TaskRefusal).
+ */
+const REASON_DETAILS: { [R in TaskRefusal['reason']]: readonly FactOf<Extract<TaskRefusal, { reason: R }>>[] } = {
+  'not-offered': ['task', 'offeredTo'],
+  'four-eyes-starter': ['task', 'businessKey', 'rootInstanceId'],
+  'four-eyes-change-requester': ['task', 'businessKey', 'rootInstanceId', 'changeId'],
+  'four-eyes-other-task': ['task', 'businessKey', 'rootInstanceId', 'decidedTask'],
+  'four-eyes-other-iteration': ['task', 'businessKey', 'rootInstanceId', 'decidedTask'],
+};
+
+/** A member of a refusal beside its reason. */
+type FactOf<Refusal> = Exclude<keyof Refusal, 'reason'> & string;
+
+function reasonDetails(details: StratumError['details']): Record<string, unknown> {
+  const reason = details?.reason;
+  if (!reason || !Object.hasOwn(REASON_DETAILS, reason)) return {};
+  const extensions: Record<string, unknown> = {};
+  for (const key of REASON_DETAILS[reason as TaskRefusal['reason']]) if (details[key] !== undefined) extensions[key] = details[key];
+  return extensions;
+}
 
 function specificProblem(details: StratumError['details']): Record<string, unknown> {
   const problem = details?.problem;

@@ -9,12 +9,16 @@
 // actor is the authenticated user; who started from the roots' `startedBy` (the
 // actor of their instance.started); who requested a change from the order's
 // change records (`requestedBy`).
+import type { RefusedTask, TaskRefusal } from '../api.js';
+import { forbidden, type StratumError } from '../errors.js';
 import type { HistoryRow, InstanceRow, OrderChangeRow, StoreTx } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
 
 /** The separated task about to be decided. */
 export interface SeparatedTask {
+  /** Its task id (the wait's). */
+  id: string;
   elementId: string;
   name: string;
   /** For an iteration of a multi-instance task: the execution of the body it belongs to (one activation). */
@@ -30,43 +34,53 @@ export const MULTI_INSTANCE_BODY = 'multiInstanceBody';
  * Why four eyes refuses `actor` deciding `task` (a separated task of `instance`), or undefined when it does not:
  * `actor` started the order, requested a change of it, decided another separated task of it (deciding the same
  * step again, e.g. after a rework loop, is not a second pair of eyes missing), or decided another iteration of this
- * activation of it.
+ * activation of it. The refusal is a `forbidden` error: its message names the person, its details (a TaskRefusal)
+ * name the same facts for a program.
  *
  * The caller holds the order's lock (lockWait with `order`): two servers completing separated tasks in two
  * instances of one order would otherwise each read the history before the other's decision commits, and both pass.
  */
 export async function fourEyesRefusal(
   tx: StoreTx, instance: InstanceRow, task: SeparatedTask, actor: string, definitionOf: DefinitionOf,
-): Promise<string | undefined> {
+): Promise<StratumError | undefined> {
   const order = await instancesOfOrder(tx, instance);
   const orderName = instance.businessKey ?? instance.rootId;
+  const refused: RefusedTask = { id: task.id, instanceId: instance.id, processKey: instance.processKey, elementId: task.elementId, name: task.name };
+  const about = { task: refused, businessKey: instance.businessKey, rootInstanceId: instance.rootId };
   if ((await startersOf(tx, order)).has(actor)) {
-    return `four eyes: ${actor} started order ${orderName}, so another person must decide "${task.name}"`;
+    return refusal(`four eyes: ${actor} started order ${orderName}, so another person must decide "${task.name}"`,
+      { reason: 'four-eyes-starter', ...about });
   }
   const change = await changeRequestedBy(tx, instance, actor);
   if (change) {
-    return `four eyes: ${actor} requested change ${change.changeId} of order ${orderName}, so another person must decide "${task.name}"`;
+    return refusal(`four eyes: ${actor} requested change ${change.changeId} of order ${orderName}, so another person must decide "${task.name}"`,
+      { reason: 'four-eyes-change-requester', ...about, changeId: change.changeId });
   }
   const byId = new Map(order.map((member) => [member.id, member]));
   const completions = (await tx.historyOf([...byId.keys()], { event: 'task.completed', actor }))
     .filter((entry) => entry.elementId);
   for (const entry of completions) {
     const decided = byId.get(entry.instanceId)!;
-    if (decided.processKey === instance.processKey && entry.elementId === task.elementId) {
+    const elementId = entry.elementId!;
+    if (decided.processKey === instance.processKey && elementId === task.elementId) {
       if (task.multiInstanceBody === undefined || entry.instanceId !== instance.id || bodyOf(entry) !== task.multiInstanceBody) continue;
-      return `four eyes: ${actor} already decided another iteration of "${task.name}" (${instance.processKey}/${task.elementId}) ` +
-        `of order ${orderName}, so another person must decide this one`;
+      return refusal(`four eyes: ${actor} already decided another iteration of "${task.name}" (${instance.processKey}/${task.elementId}) ` +
+        `of order ${orderName}, so another person must decide this one`,
+      { reason: 'four-eyes-other-iteration', ...about, decidedTask: { id: entry.waitId, instanceId: entry.instanceId, processKey: decided.processKey, elementId, name: task.name } });
     }
     const definition = await definitionOf(decided.processKey, decided.version);
-    if (!definition.model.separatedTasks.includes(entry.elementId!)) continue;
-    const name = definition.model.elements.get(entry.elementId!)?.name ?? entry.elementId!;
-    return `four eyes: ${actor} already decided "${name}" (${decided.processKey}/${entry.elementId}) ` +
-      `of order ${orderName}, so another person must decide "${task.name}"`;
+    if (!definition.model.separatedTasks.includes(elementId)) continue;
+    const name = definition.model.elements.get(elementId)?.name ?? elementId;
+    return refusal(`four eyes: ${actor} already decided "${name}" (${decided.processKey}/${elementId}) ` +
+      `of order ${orderName}, so another person must decide "${task.name}"`,
+    { reason: 'four-eyes-other-task', ...about, decidedTask: { id: entry.waitId, instanceId: entry.instanceId, processKey: decided.processKey, elementId, name } });
   }
   return undefined;
 }
 
 // helpers
+
+const refusal = (message: string, details: TaskRefusal) => forbidden(message, details);
 
 async function instancesOfOrder(tx: StoreTx, instance: InstanceRow): Promise<InstanceRow[]> {
   const tree = await tx.findInstances({ rootId: instance.rootId });

@@ -12,18 +12,15 @@
 // The variables it reads may come from whoever started the process, who could
 // otherwise name their own role's group or account as the task's decider. Such a
 // task is not created. Names written into the diagram stay the designer's choice.
-import type { ServerRoles } from '../api.js';
+import type { ServerRoles, TaskOffer } from '../api.js';
 import type { ElementInfo } from '../bpmn/process-model.js';
 import { callsMethod } from '../bpmn/camunda7-jobs.js';
 import { compileExpression, isExpressionText } from '../expressions/compile-expression.js';
 
 const DEFAULT_TASK_GROUP = 'task-users';
 
-export interface TaskAssignment {
-  assignee: string | null;
-  candidateUsers: string[];
-  candidateGroups: string[];
-}
+/** Who a task is for; a refusal names it (TaskRefusal `not-offered`). */
+export type TaskAssignment = TaskOffer;
 
 /** The group a task with no assignment at all is offered to. */
 function defaultTaskGroup(): string {

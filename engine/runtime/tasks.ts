@@ -2,7 +2,7 @@
 // its assignee, a candidate user or a member of a candidate group, with the task's declared completion variables
 // only, and (for separated tasks) never by whoever started the order, requested a change of it or decided an
 // earlier one.
-import type { Actor, TaskQuery, TaskView } from '../api.js';
+import type { Actor, TaskQuery, TaskRefusal, TaskView } from '../api.js';
 import { forbidden } from '../errors.js';
 import { completionInputsBehind, userTaskWrites } from './completion-variables.js';
 import { fourEyesRefusal, MULTI_INSTANCE_BODY } from './four-eyes.js';
@@ -38,16 +38,20 @@ export class UserTasks {
       const { wait, instance } = await lockWait(tx, taskId, 'task', { order: true }); // four eyes reads the whole order
       moving(instance);
       const assignment = { assignee: wait.assignee, candidateUsers: wait.candidateUsers ?? [], candidateGroups: wait.candidateGroups ?? [] };
-      if (!mayWork(assignment, actor.name, actor.groups)) throw forbidden(`task ${taskId} is ${offeredTo(assignment)}; ${actor.name} is not among them`);
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
+      if (!mayWork(assignment, actor.name, actor.groups)) {
+        const task = { id: taskId, instanceId: instance.id, processKey: instance.processKey, elementId: wait.elementId, name: info.name ?? info.id };
+        throw forbidden(`task ${taskId} is ${offeredTo(assignment)}; ${actor.name} is not among them`,
+          { reason: 'not-offered', task, offeredTo: assignment } satisfies TaskRefusal);
+      }
       const writes = userTaskWrites(info, variables, waitInputs(info, wait.variables));
       // an iteration of a multi-instance task names its activation, for four eyes (one decision per person and activation)
       const body = info.multiInstance ? multiInstanceBodyOf(wait.executionId) : undefined;
       if (definition.model.separatedTasks.includes(wait.elementId) && !steps.isSpeculation(tx)) {
-        const task = { elementId: wait.elementId, name: info.name ?? info.id, ...(body !== undefined && { multiInstanceBody: body }) };
+        const task = { id: taskId, elementId: wait.elementId, name: info.name ?? info.id, ...(body !== undefined && { multiInstanceBody: body }) };
         const refusal = await fourEyesRefusal(tx, instance, task, actor.name, (key, version) => steps.definition(tx, key, version));
-        if (refusal) throw forbidden(refusal);
+        if (refusal) throw refusal;
       }
       const completion = steps.rows.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', {
         name: wait.name, variables, writes, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }),

@@ -39,6 +39,53 @@ export const Problem: JsonSchema = {
     errors: { type: 'array', items: ref('FieldError'), description: 'Each field or parameter that failed validation.' },
     findings: { type: 'array', items: ref('Finding'), description: 'Deploy-time findings, naming BPMN element ids.' },
     allow: { type: 'array', items: { type: 'string' } },
+    reason: {
+      type: 'string',
+      description: 'A stable word for the kind of refusal, for a program to branch on (e.g. `queue-full`, `order-exists`, `four-eyes-other-task`); docs/api.md lists them.',
+    },
+    task: ref('RefusedTask'),
+    offeredTo: ref('TaskOffer'),
+    decidedTask: ref('DecidedTask'),
+    businessKey: nullable({ type: 'string', description: 'The order (business key) the refusal is about.' }),
+    rootInstanceId: { type: 'string' },
+    changeId: { type: 'string' },
+  },
+};
+
+/** The task a 403 of a task completion refuses (beside `reason`). */
+export const RefusedTask: JsonSchema = {
+  type: 'object',
+  required: ['id', 'instanceId', 'processKey', 'elementId', 'name'],
+  properties: {
+    id: { type: 'string' },
+    instanceId: { type: 'string' },
+    processKey: { type: 'string' },
+    elementId: { type: 'string' },
+    name: { type: 'string', description: 'Its name, else its element id.' },
+  },
+};
+
+/** Four eyes: the separated task of the same order the caller decided before. */
+export const DecidedTask: JsonSchema = {
+  type: 'object',
+  required: ['id', 'instanceId', 'processKey', 'elementId', 'name'],
+  properties: {
+    id: nullable({ type: 'string', description: 'Its task id; null for a decision recorded without one.' }),
+    instanceId: { type: 'string' },
+    processKey: { type: 'string' },
+    elementId: { type: 'string' },
+    name: { type: 'string', description: 'Its name, else its element id.' },
+  },
+};
+
+/** Who a task is for (`not-offered`): the caller is none of them. */
+export const TaskOffer: JsonSchema = {
+  type: 'object',
+  required: ['assignee', 'candidateUsers', 'candidateGroups'],
+  properties: {
+    assignee: nullable({ type: 'string' }),
+    candidateUsers: { type: 'array', items: { type: 'string' } },
+    candidateGroups: { type: 'array', items: { type: 'string' } },
   },
 };
 

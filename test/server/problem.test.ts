@@ -19,6 +19,19 @@ describe('toHttpProblem', () => {
     });
   });
 
+  it('gives a task refusal\'s facts beside its reason, keeps the plain 403 type, and nothing the engine keeps inside', () => {
+    const task = { id: 'i1:t1', instanceId: 'i1', processKey: 'credit-order-approval', elementId: 'Review', name: 'Review order' };
+    const refusal = new StratumError('forbidden', 'four eyes: ann requested change C-2 of order SO-1, so another person must decide "Review order"', {
+      reason: 'four-eyes-change-requester', task, businessKey: 'SO-1', rootInstanceId: 'r1', changeId: 'C-2', actorGroups: ['admin'],
+    });
+    expect(toHttpProblem(refusal).toProblem()).toEqual({
+      type: 'https://stratum.dev/problems/forbidden', title: 'Forbidden', status: 403, detail: refusal.message,
+      reason: 'four-eyes-change-requester', task, businessKey: 'SO-1', rootInstanceId: 'r1', changeId: 'C-2',
+    });
+    // another reason's details stay inside, as before
+    expect(toHttpProblem(new StratumError('conflict', 'called', { reason: 'called-process', calledBy: ['x'], task })).toProblem()).not.toHaveProperty('task');
+  });
+
   it('hides the message of anything unexpected behind a 500', () => {
     const problem = toHttpProblem(new Error('connection string postgres://user:secret@db'));
     expect(problem.status).toBe(500);

@@ -6,6 +6,7 @@
 // the audit trail.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TaskView } from '../../../engine/api.js';
 import { enter, director, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 import { textContaining } from '../../support/matchers.js';
 import { refusalOf } from '../../support/refusal.js';
@@ -21,6 +22,17 @@ const person = (name: string, ...groups: string[]) => ({ name, groups });
 const both = { name: 'bo', groups: ['sales-director', 'vice-president'] };
 const admin = { name: 'root', groups: ['admin', 'designer', 'integration', 'sales-director', 'vice-president'] };
 
+/** What a four-eyes refusal of `task` says about it and its order (TaskRefusal). */
+async function orderOf(task: TaskView) {
+  const roots = (await runtime().findInstances({ businessKey: task.businessKey! })).items.filter((instance) => instance.parentId === null);
+  expect(roots, `one order ${task.businessKey}`).toHaveLength(1);
+  return {
+    task: { id: task.id, instanceId: task.instanceId, processKey: task.processKey, elementId: task.elementId, name: task.name },
+    businessKey: task.businessKey,
+    rootInstanceId: roots[0].id,
+  };
+}
+
 async function openTask(businessKey: string, group: string) {
   const task = (await runtime().findTasks({ businessKey })).find((candidate) => candidate.candidateGroups.includes(group));
   expect(task, `an open task for ${group}`).toBeDefined();
@@ -30,10 +42,15 @@ async function openTask(businessKey: string, group: string) {
 describe('four eyes on credit approval', () => {
   it('refuses the vice-president review by the person who approved as sales director, naming the earlier task', async () => {
     await enter(runtime(), order('F-1', 3_000_000));
-    await runtime().completeTask((await openTask('F-1', 'sales-director')).id, { approved: true }, both);
+    const approval = await openTask('F-1', 'sales-director');
+    await runtime().completeTask(approval.id, { approved: true }, both);
     const review = await openTask('F-1', 'vice-president');
     const error = await refusalOf(runtime().completeTask(review.id, { approved: true }, both));
     expect(error).toMatchObject({ code: 'forbidden', message: textContaining('already decided "Approve order (sales director)"') });
+    expect(error.details).toEqual({
+      reason: 'four-eyes-other-task', ...await orderOf(review),
+      decidedTask: { id: approval.id, instanceId: approval.instanceId, processKey: 'credit-order-approval', elementId: 'UserTask_ApproveBySalesDirector', name: 'Approve order (sales director)' },
+    });
     expect(await runtime().findTasks({ businessKey: 'F-1' })).toHaveLength(1);
   });
 
@@ -105,11 +122,13 @@ const MESSAGE_STARTED = {
 describe('four eyes: the requester is one pair of eyes', () => {
   it('refuses the person who entered the order as its approver, on every step, and lets others decide', async () => {
     await enter(runtime(), order('R-1', 3_000_000), admin.name);
-    const error = await refusalOf(runtime().completeTask((await openTask('R-1', 'sales-director')).id, { approved: true }, admin));
+    const approval = await openTask('R-1', 'sales-director');
+    const error = await refusalOf(runtime().completeTask(approval.id, { approved: true }, admin));
     expect(error).toMatchObject({
       code: 'forbidden',
       message: 'four eyes: root started order R-1, so another person must decide "Approve order (sales director)"',
     });
+    expect(error.details).toEqual({ reason: 'four-eyes-starter', ...await orderOf(approval) });
     await runtime().completeTask((await openTask('R-1', 'sales-director')).id, { approved: true }, director);
     await expect(runtime().completeTask((await openTask('R-1', 'vice-president')).id, { approved: true }, admin))
       .rejects.toMatchObject({ code: 'forbidden', message: textContaining('root started order R-1') });
@@ -156,6 +175,7 @@ describe('four eyes: whoever requested a change of the order is a requester too'
       code: 'forbidden',
       message: 'four eyes: root requested change C-2 of order CH-1, so another person must decide "Review order (vice-president)"',
     });
+    expect(error.details).toEqual({ reason: 'four-eyes-change-requester', ...await orderOf(reapproval), changeId: 'C-2' });
     await runtime().completeTask(reapproval.id, { approved: true }, vicePresident);
     const view = await runtime().orderChanges('CH-1');
     expect(view?.changes.map((one) => one.status)).toEqual(['approved']);
@@ -195,6 +215,10 @@ describe('four eyes on multi-instance tasks: one iteration per person and activa
     expect(error).toMatchObject({
       code: 'forbidden',
       message: 'four eyes: ann already decided another iteration of "Approve" (mi-separated-parallel/Approve) of order MI-1, so another person must decide this one',
+    });
+    expect(error.details).toEqual({
+      reason: 'four-eyes-other-iteration', ...await orderOf(second),
+      decidedTask: { id: first.id, instanceId: instance.id, processKey: 'mi-separated-parallel', elementId: 'Approve', name: 'Approve' },
     });
     await runtime().completeTask(second.id, {}, approver('bob'));
     const [check] = await iterations(instance.id, 'Check');

@@ -51,6 +51,11 @@ describe('tasks assigned as Camunda assigns them', () => {
 
     const error = await refusalOf(runtime().completeTask(task.id, {}, { name: 'eve', groups: ['sales'] }));
     expect(error).toMatchObject({ code: 'forbidden', message: textContaining('assigned to anna, offered to bob, carla, for legal, audit; eve is not among them') });
+    expect(error.details).toEqual({
+      reason: 'not-offered',
+      task: { id: task.id, instanceId: instance.id, processKey: 'review-c8', elementId: 'Review', name: 'Review' },
+      offeredTo: { assignee: 'anna', candidateUsers: ['bob', 'carla'], candidateGroups: ['legal', 'audit'] },
+    });
     for (const user of [{ name: 'anna', groups: [] }, { name: 'carla', groups: [] }, { name: 'dan', groups: ['audit'] }]) {
       const { instance: next } = await runtime().start('review-c8', { variables: { owner: 'anna', reviewers: ['legal', 'audit'] } });
       const [open] = await runtime().findTasks({ instanceId: next.id });

@@ -13,6 +13,7 @@ import type { InstanceView, JobView, TaskView } from '../../../engine/api.js';
 import { problemOf, TEST_USERS, TOKENS, type ApiClient, type ApiResponse } from '../support/client.js';
 import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { objectWith } from '../../support/matchers.js';
+import { fourEyesFacts, refusalMembers, taskFacts } from '../support/task-refusal.js';
 
 const BO = 'test-bo-token';
 const ASSIGNED = readFileSync(new URL('../../fixtures/engine/assigned-review.bpmn', import.meta.url), 'utf8');
@@ -121,8 +122,13 @@ const rows: Record<string, Row[]> = {
       attempt: 'bo, assignee of the check and a candidate user of the approval, decides both',
       run: async () => {
         const claim = await startReview('bo');
-        expect((await completeTask(await openTask(claim, 'Check'), BO, { checked: true })).status).toBe(200);
-        expectRefused(await completeTask(await openTask(claim, 'Approve'), BO, { approved: true }), 403, undefined, /four eyes: bo already decided "Check the claim"/);
+        const check = await openTask(claim, 'Check');
+        const decidedTask = await taskFacts(api, check);
+        expect((await completeTask(check, BO, { checked: true })).status).toBe(200);
+        const approve = await openTask(claim, 'Approve');
+        const response = await completeTask(approve, BO, { approved: true });
+        expectRefused(response, 403, undefined, /four eyes: bo already decided "Check the claim"/);
+        expect(refusalMembers(response)).toEqual({ reason: 'four-eyes-other-task', ...await fourEyesFacts(api, approve), decidedTask });
         expect((await completeTask(await openTask(claim, 'Approve'), TOKENS.vp, { approved: true })).status).toBe(200);
       },
     },
@@ -132,7 +138,10 @@ const rows: Record<string, Row[]> = {
       attempt: 'a user of the default task group completes a task assigned to bo',
       run: async () => {
         const claim = await startReview('bo');
-        expectRefused(await completeTask(await openTask(claim, 'Check'), TOKENS.director, { checked: true }), 403, undefined, /assigned to bo/);
+        const check = await openTask(claim, 'Check');
+        const response = await completeTask(check, TOKENS.director, { checked: true });
+        expectRefused(response, 403, undefined, /assigned to bo/);
+        expect(refusalMembers(response)).toEqual({ reason: 'not-offered', task: await taskFacts(api, check), offeredTo: { assignee: 'bo', candidateUsers: [], candidateGroups: [] } });
         expectRefused(await completeTask(await openTask(claim, 'Check'), TOKENS.nobody, { checked: true }), 403);
       },
     },
@@ -141,7 +150,10 @@ const rows: Record<string, Row[]> = {
       run: async () => {
         const claim = await startReview('vera');
         expect((await completeTask(await openTask(claim, 'Check'), TOKENS.vp, { checked: true })).status).toBe(200);
-        expectRefused(await completeTask(await openTask(claim, 'Approve'), TOKENS.procurement, { approved: true }), 403, undefined, /offered to bo, vera/);
+        const approve = await openTask(claim, 'Approve');
+        const response = await completeTask(approve, TOKENS.procurement, { approved: true });
+        expectRefused(response, 403, undefined, /offered to bo, vera/);
+        expect(refusalMembers(response)).toEqual({ reason: 'not-offered', task: await taskFacts(api, approve), offeredTo: { assignee: null, candidateUsers: ['bo', 'vera'], candidateGroups: [] } });
       },
     },
     {

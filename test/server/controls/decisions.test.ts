@@ -12,12 +12,16 @@ import type { HistoryEntry, InstanceView, JobView, OrderChangesView, TaskView } 
 import { problemOf, TEST_USERS, TOKENS, type ApiClient, type ApiResponse, type InstancePage } from '../support/client.js';
 import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { textContaining } from '../../support/matchers.js';
+import { fourEyesFacts, refusalMembers, taskFacts } from '../support/task-refusal.js';
 
 const BOTH = 'test-both-approver-token';
 const ADMIN = 'test-admin-token';
 /** bo again, with one token per approval group (one person, two credentials) */
 const BO_AS_DIRECTOR = 'test-bo-director-token';
 const BO_AS_VP = 'test-bo-vp-token';
+/** an approver of the multi-instance fixture */
+const ANN = 'test-ann-approver-token';
+const MULTI_INSTANCE = readFileSync(new URL('../../fixtures/engine/multi-instance-separated.bpmn', import.meta.url), 'utf8');
 const DECLARED = readFileSync(new URL('../../fixtures/engine/declared-outputs.bpmn', import.meta.url), 'utf8');
 /** Waits for InvoicePaid under the invoice number (a correlation key that is not the business key), then for the payout decision. */
 const INVOICE_CLAIM = `<?xml version="1.0" encoding="UTF-8"?>
@@ -97,11 +101,12 @@ beforeAll(async () => {
     { name: 'bo', token: BO_AS_DIRECTOR, groups: ['sales-director'] },
     { name: 'bo', token: BO_AS_VP, groups: ['vice-president'] },
     { name: 'root', token: ADMIN, groups: ['admin', 'designer', 'integration', 'sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
+    { name: 'ann', token: ANN, groups: ['approvers', 'checkers'] },
   ];
   writeFileSync(join(dataDir, 'users.json'), JSON.stringify({ users }));
   server = await startTestServer({ dataDir });
   api = server.api;
-  for (const [name, xml] of [['declared-outputs.bpmn', DECLARED], ['invoice-claim.bpmn', INVOICE_CLAIM], ['picked-approval.bpmn', PICKED_GROUP], ['picked-user-approval.bpmn', PICKED_USER], ['reviewed-request.bpmn', REVIEWED_REQUEST]]) {
+  for (const [name, xml] of [['declared-outputs.bpmn', DECLARED], ['invoice-claim.bpmn', INVOICE_CLAIM], ['picked-approval.bpmn', PICKED_GROUP], ['picked-user-approval.bpmn', PICKED_USER], ['reviewed-request.bpmn', REVIEWED_REQUEST], ['multi-instance-separated.bpmn', MULTI_INSTANCE]]) {
     const deployed = await api.request('POST', `/api/deployments?name=${name}`, {
       token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' },
     });
@@ -309,9 +314,13 @@ const fourEyes: Row[] = [
     attempt: 'a user in both groups approves a 3,000,000 order as director and then as vice-president',
     run: async () => {
       const orderNo = await enterOrder(3_000_000);
+      const decidedTask = await taskFacts(api, await openTask(orderNo, 'sales-director'));
       await decide(orderNo, 'sales-director', BOTH, { approved: true });
-      const response = await completeTask(await openTask(orderNo, 'vice-president'), BOTH, { approved: true });
+      const review = await openTask(orderNo, 'vice-president');
+      const response = await completeTask(review, BOTH, { approved: true });
       expectRefused(response, 403, undefined, /bo already decided "Approve order \(sales director\)"/);
+      expect(refusalMembers(response)).toEqual({ reason: 'four-eyes-other-task', ...await fourEyesFacts(api, review), decidedTask });
+      expect(decidedTask).toMatchObject({ processKey: 'credit-order-approval', elementId: 'UserTask_ApproveBySalesDirector', name: 'Approve order (sales director)' });
       await expectStillWaitingFor(orderNo, 'vice-president');
     },
   },
@@ -336,7 +345,12 @@ const fourEyes: Row[] = [
     attempt: 'the operator who retries the order\'s incidents decides an approval step',
     run: async () => {
       const orderNo = await enterOrder(750_000);
-      expectRefused(await completeTask(await openTask(orderNo, 'vice-president'), TOKENS.operations, { approved: true }), 403);
+      const review = await openTask(orderNo, 'vice-president');
+      const response = await completeTask(review, TOKENS.operations, { approved: true });
+      expectRefused(response, 403, undefined, /is for vice-president; otto is not among them/);
+      expect(refusalMembers(response)).toEqual({
+        reason: 'not-offered', task: await taskFacts(api, review), offeredTo: { assignee: null, candidateUsers: [], candidateGroups: ['vice-president'] },
+      });
       await expectStillWaitingFor(orderNo, 'vice-president');
     },
   },
@@ -352,8 +366,10 @@ const fourEyes: Row[] = [
     attempt: 'an administrator who entered the order approves it',
     run: async () => {
       const orderNo = await enterOrder(750_000, {}, ADMIN);
-      const response = await completeTask(await openTask(orderNo, 'vice-president'), ADMIN, { approved: true });
+      const review = await openTask(orderNo, 'vice-president');
+      const response = await completeTask(review, ADMIN, { approved: true });
       expectRefused(response, 403, undefined, new RegExp(`four eyes: root started order ${orderNo}, so another person must decide "Review order \\(vice-president\\)"`));
+      expect(refusalMembers(response)).toEqual({ reason: 'four-eyes-starter', ...await fourEyesFacts(api, review) });
       await expectStillWaitingFor(orderNo, 'vice-president');
       await decide(orderNo, 'vice-president', TOKENS.vp, { approved: true });
     },
@@ -368,8 +384,10 @@ const fourEyes: Row[] = [
       const businessKey = `REV-${++orderCount}`;
       const started = await start(businessKey);
       expect(started.status, started.text).toBeLessThan(300);
-      const response = await completeTask(await openTask(businessKey, 'sales-director'), ADMIN, {});
+      const review = await openTask(businessKey, 'sales-director');
+      const response = await completeTask(review, ADMIN, {});
       expectRefused(response, 403, undefined, new RegExp(`four eyes: root started order ${businessKey}, so another person must decide "Review the request"`));
+      expect(refusalMembers(response)).toEqual({ reason: 'four-eyes-starter', ...await fourEyesFacts(api, review) });
       await decide(businessKey, 'sales-director', TOKENS.director, {});
     },
   })),
@@ -380,14 +398,30 @@ const fourEyes: Row[] = [
       const changed = await api.post(`/api/orders/${orderNo}/changes`, ADMIN, { description: 'ten times the units', amount: 3_000_000, changeId: 'C-2' });
       expect(changed.status, changed.text).toBe(201);
       for (const group of ['procurement', 'production', 'inspection'] as const) await decide(orderNo, group, TOKENS[group], { acknowledged: true, comment: 'ok' });
-      const response = await completeTask(await openTask(orderNo, 'sales-director'), ADMIN, { approved: true });
+      const approval = await openTask(orderNo, 'sales-director');
+      const response = await completeTask(approval, ADMIN, { approved: true });
       expectRefused(response, 403, undefined, new RegExp(`four eyes: root requested change C-2 of order ${orderNo}, so another person must decide "Approve order \\(sales director\\)"`));
+      expect(refusalMembers(response)).toEqual({ reason: 'four-eyes-change-requester', ...await fourEyesFacts(api, approval), changeId: 'C-2' });
       await decide(orderNo, 'sales-director', TOKENS.director, { approved: true });
       await decide(orderNo, 'vice-president', TOKENS.vp, { approved: true });
       const changes = (await api.get<OrderChangesView>(`/api/orders/${orderNo}/changes`, TOKENS.erp)).body;
       expect(changes.changes.map((change) => [change.changeId, change.requestedBy, change.status])).toEqual([['C-2', 'root', 'approved']]);
       expect(changes.amount).toBe('3000000.00');
       expect(await lockJob('procurement-planning', orderNo)).toBeDefined(); // the order proceeds
+    },
+  },
+  {
+    attempt: 'an approver decides both iterations of a multi-instance approval',
+    run: async () => {
+      const businessKey = `MI-${++orderCount}`;
+      const started = await api.post('/api/processes/mi-separated-parallel/instances', TOKENS.erp, { businessKey });
+      expect(started.status, started.text).toBe(201);
+      const [first, second] = (await api.get<TaskView[]>(`/api/tasks?businessKey=${businessKey}`, TOKENS.erp)).body.map((task) => task.id);
+      const decidedTask = await taskFacts(api, first);
+      expect((await completeTask(first, ANN, {})).status).toBe(200);
+      const response = await completeTask(second, ANN, {});
+      expectRefused(response, 403, undefined, /four eyes: ann already decided another iteration of "Approve" \(mi-separated-parallel\/Approve\)/);
+      expect(refusalMembers(response)).toEqual({ reason: 'four-eyes-other-iteration', ...await fourEyesFacts(api, second), decidedTask });
     },
   },
 ];
