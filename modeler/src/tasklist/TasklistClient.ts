@@ -1,7 +1,8 @@
 // The calls the task list makes. Polling uses If-None-Match, so an unchanged
 // list costs the server a hash and the network a 304.
 import { ApiProblem, type InstanceView, type ProblemBody } from '../api/client';
-import type { InstanceSummary, TaskView } from '../../../engine/api.js';
+import type { InstanceSummary, TaskRefusal, TaskView } from '../../../engine/api.js';
+import { taskRefusalIn } from './task-refusal';
 
 export type { InstanceView, TaskView };
 
@@ -10,10 +11,17 @@ export interface Me {
   groups: string[];
 }
 
-/** A problem with what the server said beyond the detail (`errors` of a 422). */
+/** A problem with what the server said beyond the detail (`errors` of a 422, the `reason` and facts of a 403). */
 export class TaskProblem extends ApiProblem {
+  /** A 403's `reason` (`not-offered`, `four-eyes-…`), whatever the server sends. */
+  readonly reason: string | undefined;
+  /** The refusal the reason and its members name, when they are ones this task list knows. */
+  readonly refusal: TaskRefusal | undefined;
+
   constructor(status: number, readonly body: ProblemBody) {
     super(status, body);
+    this.reason = typeof body.reason === 'string' ? body.reason : undefined;
+    this.refusal = taskRefusalIn(body);
   }
 }
 

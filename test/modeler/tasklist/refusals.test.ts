@@ -6,7 +6,58 @@ import { approvalTier, waitedFor } from '../../../modeler/src/tasklist/order-fac
 
 const problem = (status: number, detail: string, extra: Record<string, unknown> = {}) => new TaskProblem(status, { status, detail, ...extra });
 
+/** A refused task as the server names it beside `reason` (docs/api.md, "Task refusals"). */
+const task = { id: 'i2:t2', instanceId: 'i2', processKey: 'credit-order-approval', elementId: 'UserTask_ReviewByVicePresident', name: 'Review order (vice-president)' };
+const order = { task, businessKey: 'SO-1', rootInstanceId: 'r1' };
+/** The detail may be worded otherwise (another server version, a gateway): the task list reads the reason. */
+const REWORDED = 'Forbidden.';
+
 describe('refusals as sentences', () => {
+  it('words four eyes with the step the person already decided, from the reason and the decided task', () => {
+    const decidedTask = { id: 'i2:t1', instanceId: 'i2', processKey: 'credit-order-approval', elementId: 'UserTask_ApproveBySalesDirector', name: 'Approve order (sales director)' };
+    const refusal = refusalOf(problem(403, REWORDED, { reason: 'four-eyes-other-task', ...order, decidedTask }));
+    expect(refusal).toEqual({ sentence: 'You already decided "Approve order (sales director)" for this order. Four eyes: another person must make this decision.', taskGone: false });
+  });
+
+  it('words four eyes for the person who started the order', () => {
+    const refusal = refusalOf(problem(403, REWORDED, { reason: 'four-eyes-starter', ...order }));
+    expect(refusal).toEqual({ sentence: 'You started this order. Four eyes: another person must make this decision.', taskGone: false });
+  });
+
+  it('words four eyes for the person who requested a change of the order, naming the change', () => {
+    const refusal = refusalOf(problem(403, REWORDED, { reason: 'four-eyes-change-requester', ...order, changeId: 'C-2' }));
+    expect(refusal).toEqual({ sentence: 'You requested change C-2 of this order. Four eyes: another person must make this decision.', taskGone: false });
+  });
+
+  it('words four eyes for a second iteration of a multi-instance task', () => {
+    const approve = { id: 'i3:a1', instanceId: 'i3', processKey: 'mi', elementId: 'Approve', name: 'Approve' };
+    const refusal = refusalOf(problem(403, REWORDED, { reason: 'four-eyes-other-iteration', task: { ...approve, id: 'i3:a2' }, businessKey: null, rootInstanceId: 'i3', decidedTask: approve }));
+    expect(refusal.sentence).toBe('You already decided one of the "Approve" tasks of this order. Four eyes: another person must decide this one.');
+  });
+
+  it('names the groups of a task for other people', () => {
+    const refusal = refusalOf(problem(403, REWORDED, { reason: 'not-offered', task, offeredTo: { assignee: null, candidateUsers: [], candidateGroups: ['vice-president'] } }));
+    expect(refusal.sentence).toBe('This task is for vice-president, and you are in none of these groups.');
+  });
+
+  it('names the assignee and candidate users of a task for other people', () => {
+    const offeredTo = { assignee: 'bo', candidateUsers: ['vera'], candidateGroups: ['legal'] };
+    expect(refusalOf(problem(403, REWORDED, { reason: 'not-offered', task, offeredTo })).sentence)
+      .toBe('This task is assigned to bo, offered to vera, for legal, and you are not among them.');
+  });
+
+  it('reads the reason and its members into the problem, and no refusal from members it does not recognise', () => {
+    const named = new TaskProblem(403, { status: 403, detail: REWORDED, reason: 'four-eyes-change-requester', ...order, changeId: 'C-2' });
+    expect([named.reason, named.refusal]).toEqual(['four-eyes-change-requester', { reason: 'four-eyes-change-requester', ...order, changeId: 'C-2' }]);
+    const incomplete = new TaskProblem(403, { status: 403, detail: REWORDED, reason: 'four-eyes-other-task', ...order });
+    expect([incomplete.reason, incomplete.refusal]).toEqual(['four-eyes-other-task', undefined]);
+    expect(new TaskProblem(403, { status: 403, detail: REWORDED, reason: 'four-eyes-someday', ...order }).refusal).toBeUndefined();
+    expect(refusalOf(incomplete).sentence).toBe('You may not decide this task.');
+  });
+});
+
+// An older server (Stratum 0.1.1 and earlier) sends the detail sentence only: the task list reads it with patterns.
+describe('refusals of a server that sends only the detail', () => {
   it('words four eyes with the step the person already decided', () => {
     const refusal = refusalOf(problem(403, 'four eyes: dirk already decided "Approve order (sales director)" (credit-order-approval/UserTask_ApproveBySalesDirector) of order SO-1, so another person must decide "Review order (vice-president)"'));
     expect(refusal).toEqual({ sentence: 'You already decided "Approve order (sales director)" for this order. Four eyes: another person must make this decision.', taskGone: false });
@@ -31,7 +82,9 @@ describe('refusals as sentences', () => {
     expect(refusalOf(problem(403, 'task t1 is for vice-president; ann is in none of these groups')).sentence)
       .toBe('This task is for vice-president, and you are in none of these groups.');
   });
+});
 
+describe('other refusals as sentences', () => {
   it('closes a task someone else decided first (409)', () => {
     expect(refusalOf(problem(409, 'task t1 is no longer open'))).toEqual({ sentence: 'Someone else decided this task first, or the order moved on. It is no longer open.', taskGone: true });
   });
