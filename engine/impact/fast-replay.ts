@@ -362,7 +362,8 @@ class FastRun {
 
   private fourEyes(instance: FastInstance, info: ElementInfo, actor: string) {
     const element = `${instance.key}/${info.id}`;
-    const refusal = this.fourEyesRules!.refusal(element, info.name ?? info.id, actor);
+    // multi-instance versions replay on bpmn-engine (route-model.ts), so no task here has iterations
+    const refusal = this.fourEyesRules!.refusal({ element, name: info.name ?? info.id }, actor);
     if (refusal) throw blocked(element, info.name ?? null, 'four-eyes', refusal);
   }
 }

@@ -1,13 +1,25 @@
 // Four eyes as both replays apply it to one recorded order, in the order its
 // actions happened: the order's starter and whoever requested a change of it
-// (from that change on) decide none of its separated tasks, and a person decides
-// at most one separated task of it — the runtime's rules (runtime/four-eyes.ts),
-// so the fast replay and the engine replay block the same decisions.
+// (from that change on) decide none of its separated tasks, a person decides
+// at most one separated task of it (deciding the same step again, after a
+// rework loop, is no second pair of eyes missing), and within one activation
+// of a separated multi-instance task at most one of its iterations — the
+// runtime's rules (runtime/four-eyes.ts), with its words, so the fast replay,
+// the engine replay and the runtime refuse the same decisions.
 import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
 
+/** A separated task about to be decided in the replay. */
+export interface ReplayedDecision {
+  /** `processKey/elementId`. */
+  element: string;
+  name: string;
+  /** For an iteration of a multi-instance task: its activation (instance and multi-instance body), as the runtime tells them apart. */
+  activation?: string;
+}
+
 export class ReplayFourEyes {
-  /** Who decided which separated task (`processKey/elementId`). */
-  private readonly deciders = new Map<string, string>();
+  /** The separated tasks decided so far, with who decided them, in the order they were decided. */
+  private readonly decisions: (ReplayedDecision & { actor: string })[] = [];
   /** Who requested a change so far, with their latest change. */
   private readonly changeRequesters = new Map<string, string>();
 
@@ -20,14 +32,21 @@ export class ReplayFourEyes {
     this.changeRequesters.set(action.requestedBy, action.changeId);
   }
 
-  /** Why `actor` may not decide the separated task `element` (named `name`), or undefined (then it counts as their decision). */
-  refusal(element: string, name: string, actor: string): string | undefined {
-    if (actor === this.order.startedBy) return `four eyes: ${actor} started order ${this.order.orderNo}, so another person must decide "${name}"`;
+  /** Why `actor` may not decide the separated `task`, or undefined (then it counts as their decision). */
+  refusal(task: ReplayedDecision, actor: string): string | undefined {
+    const { orderNo } = this.order;
+    if (actor === this.order.startedBy) return `four eyes: ${actor} started order ${orderNo}, so another person must decide "${task.name}"`;
     const change = this.changeRequesters.get(actor);
-    if (change !== undefined) return `four eyes: ${actor} requested change ${change} of order ${this.order.orderNo}, so another person must decide "${name}"`;
-    const earlier = [...this.deciders].find(([decided, decider]) => decider === actor && decided !== element);
-    if (earlier) return `four eyes: ${actor} already decided ${earlier[0]}, so another person must decide "${name}"`;
-    this.deciders.set(element, actor);
+    if (change !== undefined) return `four eyes: ${actor} requested change ${change} of order ${orderNo}, so another person must decide "${task.name}"`;
+    for (const decided of this.decisions) {
+      if (decided.actor !== actor) continue;
+      if (decided.element === task.element) {
+        if (task.activation === undefined || decided.activation !== task.activation) continue;
+        return `four eyes: ${actor} already decided another iteration of "${task.name}" (${task.element}) of order ${orderNo}, so another person must decide this one`;
+      }
+      return `four eyes: ${actor} already decided "${decided.name}" (${decided.element}) of order ${orderNo}, so another person must decide "${task.name}"`;
+    }
+    this.decisions.push({ ...task, actor });
     return undefined;
   }
 }

@@ -14,6 +14,7 @@ import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-
 import { waitInputs } from '../runtime/local-inputs.js';
 import type { LiveEngine } from '../runtime/engine-adapter.js';
 import { runInstanceStep, type StepAction } from '../runtime/instance-step.js';
+import { multiInstanceBodyOf } from '../runtime/multi-instance.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
 import { reachableModels } from '../runtime/tree-models.js';
 import type { CandidateLibrary } from './candidate-library.js';
@@ -145,7 +146,7 @@ class ReplaySandbox {
     switch (action.kind) {
       case 'task': {
         const writes = this.refusable(instance, info, () => userTaskWrites(info, action.variables, waitInputs(info, wait.variables)));
-        if (model.separatedTasks.includes(wait.elementId) && action.actor) this.fourEyes(instance, info, action.actor);
+        if (model.separatedTasks.includes(wait.elementId) && action.actor) this.fourEyes(instance, info, wait, action.actor);
         return step({ type: 'signal', ...base, variables: writes, outputsApplied: true }, action.actor);
       }
       case 'job': {
@@ -330,9 +331,11 @@ class ReplaySandbox {
     }
   }
 
-  private fourEyes(instance: InstanceRow, info: ElementInfo, actor: string) {
+  private fourEyes(instance: InstanceRow, info: ElementInfo, wait: WaitRow, actor: string) {
     const element = `${instance.processKey}/${info.id}`;
-    const refusal = this.fourEyesRules!.refusal(element, info.name ?? info.id, actor);
+    // an iteration names its activation as the runtime's completion does (tasks.ts): a rework's next activation is another body
+    const activation = info.multiInstance ? `${instance.id}:${multiInstanceBodyOf(wait.executionId)}` : undefined;
+    const refusal = this.fourEyesRules!.refusal({ element, name: info.name ?? info.id, ...(activation !== undefined && { activation }) }, actor);
     if (refusal) throw this.blocked(element, info.name ?? null, 'four-eyes', refusal);
   }
 
