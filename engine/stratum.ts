@@ -32,6 +32,8 @@ export async function openStratum(options: StratumOptions): Promise<Stratum> {
   });
   const impact = new ImpactAnalyser(options.store, options.orderEntry?.processKey ?? DEFAULT_ORDER_PROCESS, {
     events, ...(options.replayWorkers !== undefined && { replayWorkers: options.replayWorkers }),
+    // the replay refuses what the runtime's assignments refuse
+    ...(options.serverRoles && { serverRoles: options.serverRoles }),
   });
   const scheduler = new TimerScheduler(runtime, events, options.schedulerIntervalMs ?? 1000);
   const workers = new JobWorkers(options.store, runtime, clock);

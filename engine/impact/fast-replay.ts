@@ -14,6 +14,7 @@
 // error thrown by a worker, a call that cannot be resolved) it declines, and
 // that order replays on bpmn-engine. test/engine/impact/fast-replay.test.ts
 // checks it against the engine replay, order by order.
+import type { ServerRoles } from '../api.js';
 import { isFeel, evaluateFeel, feelBody } from '../feel/feel-expression.js';
 import type { ElementInfo } from '../bpmn/process-model.js';
 import { childReturnVariables, childStartVariables } from '../runtime/call-variables.js';
@@ -85,7 +86,8 @@ export class FastReplay {
   private readonly closures = new Map<string, Promise<boolean>>();
   private readonly loops = new Map<string, Promise<boolean>>();
 
-  constructor(readonly library: CandidateLibrary) {}
+  /** `serverRoles`: what the runtime's assignment expressions may not give (StratumOptions.serverRoles). */
+  constructor(readonly library: CandidateLibrary, readonly serverRoles?: ServerRoles) {}
 
   /** The route of `order` as the engine sandbox would record it, or undefined when it must replay on bpmn-engine. */
   async replay(order: RecordedOrder): Promise<ReplayedRoute | undefined> {
@@ -296,7 +298,7 @@ class FastRun {
       const { instance } = next;
       const before = new Set(instance.waits.map((wait) => wait.serial));
       const kept = { status: instance.status, waits: [...instance.waits], variables: { ...instance.variables } };
-      const step = new StepRun(instance, this.completed, () => ++this.serial);
+      const step = new StepRun(instance, this.completed, () => ++this.serial, this.fast.serverRoles);
       step.run(next.step);
       if (step.failure) {
         // the sandbox keeps an instance as it was before a failed step (a child whose start fails is none of its instances)
@@ -384,6 +386,7 @@ class StepRun {
     private readonly instance: FastInstance,
     private readonly completed: string[],
     private readonly nextSerial: () => number,
+    private readonly serverRoles: ServerRoles | undefined,
   ) {}
 
   run(step: Step): void {
@@ -516,7 +519,7 @@ class StepRun {
       wait.described = true;
       if (wait.kind === 'task' && opened) {
         try {
-          wait.candidateGroups = taskAssignment(info, variables).candidateGroups;
+          wait.candidateGroups = taskAssignment(info, variables, this.serverRoles).candidateGroups;
         } catch (error) {
           return this.describeFailure(info.id, `task ${info.id}: ${(error as Error).message}`);
         }

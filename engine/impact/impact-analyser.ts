@@ -1,6 +1,6 @@
 // The engine's impact API (api.ts ImpactAnalysis) on one store.
 import type { EventEmitter } from 'node:events';
-import type { BpmnFile, ImpactAnalysis, ImpactRequest } from '../api.js';
+import type { BpmnFile, ImpactAnalysis, ImpactRequest, ServerRoles } from '../api.js';
 import { parseBpmn } from '../bpmn/moddle.js';
 import type { Store } from '../store/types.js';
 import { analyseImpact } from './impact.js';
@@ -12,15 +12,17 @@ export class ImpactAnalyser implements ImpactAnalysis {
   private readonly replayWorkers: number;
   private readonly replayChunk: number | undefined;
   private readonly events: EventEmitter | undefined;
+  private readonly serverRoles: ServerRoles | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly orderProcessKey: string,
-    options: { replayWorkers?: number; replayChunk?: number; events?: EventEmitter } = {},
+    options: { replayWorkers?: number; replayChunk?: number; events?: EventEmitter; serverRoles?: ServerRoles } = {},
   ) {
     this.replayWorkers = options.replayWorkers ?? defaultReplayWorkers();
     this.replayChunk = options.replayChunk;
     this.events = options.events;
+    this.serverRoles = options.serverRoles;
   }
 
   analyse(files: BpmnFile[], request: ImpactRequest = {}): Promise<ImpactReport> {
@@ -28,7 +30,7 @@ export class ImpactAnalyser implements ImpactAnalysis {
     return analyseImpact(this.store, files, {
       orderProcessKey: this.orderProcessKey, replay: replay && selection, replayWorkers: this.replayWorkers,
       ...(this.replayChunk && { replayChunk: this.replayChunk }),
-      ...(taskGroups && { taskGroups }), ...(signal && { signal }),
+      ...(taskGroups && { taskGroups }), ...(signal && { signal }), ...(this.serverRoles && { serverRoles: this.serverRoles }),
       onReplay: (event) => this.events?.emit('replay', event),
     });
   }

@@ -3,7 +3,7 @@
 // running orders it reaches; a replay of recorded orders on the library as it
 // would be; and the lint findings of that whole library. Nothing is stored.
 import { createHash } from 'node:crypto';
-import type { BpmnFile, DeployOptions, ReplayEvent } from '../api.js';
+import type { BpmnFile, DeployOptions, ReplayEvent, ServerRoles } from '../api.js';
 import { parseBpmn } from '../bpmn/moddle.js';
 import type { Finding } from '../errors.js';
 import { xmlFollowsHouseRules } from '../lint/house-rules.js';
@@ -31,6 +31,8 @@ export interface ImpactOptions {
   signal?: AbortSignal;
   /** Told when the replay starts and ends. */
   onReplay?: (event: ReplayEvent) => void;
+  /** The runtime's server roles (StratumOptions.serverRoles): the replay raises the incidents the runtime would. */
+  serverRoles?: ServerRoles;
 }
 
 export async function analyseImpact(store: Store, files: BpmnFile[], options: ImpactOptions): Promise<ImpactReport> {
@@ -89,14 +91,17 @@ async function replayRecorded(
   const replica = options.replayWorkers ? store.replica?.() : undefined;
   const workers = replica ? options.replayWorkers! : 0;
   const began = performance.now();
+  const serverRoles = options.serverRoles && { serverRoles: options.serverRoles };
   let orders = 0;
   const ended = (outcome: NonNullable<ReplayEvent['outcome']>) =>
     options.onReplay?.({ phase: 'ended', workers, orders, durationMs: performance.now() - began, outcome });
   options.onReplay?.({ phase: 'started', workers, orders: 0, durationMs: 0 });
   try {
     const report = replica
-      ? await replayInWorkers(replica, files, await pinSelection(store, selection), { workers, chunk: options.replayChunk, signal, progress: (done) => (orders = done) })
-      : await replayOrders(store, library, selection, { signal, progress: (done) => (orders = done) });
+      ? await replayInWorkers(replica, files, await pinSelection(store, selection), {
+        workers, chunk: options.replayChunk, signal, progress: (done) => (orders = done), ...serverRoles,
+      })
+      : await replayOrders(store, library, selection, { signal, progress: (done) => (orders = done), ...serverRoles });
     orders = report.orders;
     ended('completed');
     return report;

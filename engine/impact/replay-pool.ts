@@ -12,7 +12,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { BpmnFile } from '../api.js';
+import type { BpmnFile, ServerRoles } from '../api.js';
 import type { StoreReplica } from '../store/types.js';
 import type { ReplayReport } from './impact-report.js';
 import type { OrderSelection } from './recorded-orders.js';
@@ -72,6 +72,8 @@ export interface PoolRun {
   signal?: AbortSignal;
   /** Told the number of orders replayed so far, as workers report. */
   progress?: (orders: number) => void;
+  /** The runtime's server roles, for the workers' replays (replay.ts ReplayRun). */
+  serverRoles?: ServerRoles;
 }
 
 export async function replayInWorkers(replica: StoreReplica, files: BpmnFile[], selection: OrderSelection, run: PoolRun): Promise<ReplayReport> {
@@ -117,7 +119,9 @@ export async function replayInWorkers(replica: StoreReplica, files: BpmnFile[], 
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);
-      worker.send({ replica, files, selection, shard: { index, count, chunk: run.chunk ?? CHUNK } } satisfies ReplayJob);
+      worker.send({
+        replica, files, selection, shard: { index, count, chunk: run.chunk ?? CHUNK }, ...(run.serverRoles && { serverRoles: run.serverRoles }),
+      } satisfies ReplayJob);
     })));
     return reportOf(results.flat(), performance.now() - began);
   } catch (error) {

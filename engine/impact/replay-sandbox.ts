@@ -6,6 +6,7 @@
 // applies (declared completion variables, four eyes). Nothing is stored and
 // nothing is sent: a job is "done" by its recorded result, never published.
 import { randomUUID } from 'node:crypto';
+import type { ServerRoles } from '../api.js';
 import type { ElementInfo } from '../bpmn/process-model.js';
 import type { InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
 import { childReturnVariables, childStartVariables } from '../runtime/call-variables.js';
@@ -63,8 +64,9 @@ class Blocked extends Error {
   }
 }
 
-export async function replayOrder(library: CandidateLibrary, order: RecordedOrder): Promise<ReplayedRoute> {
-  const sandbox = new ReplaySandbox(library);
+/** `serverRoles`: what the runtime's assignment expressions may not give (StratumOptions.serverRoles), so the replay raises the same incidents. */
+export async function replayOrder(library: CandidateLibrary, order: RecordedOrder, serverRoles?: ServerRoles): Promise<ReplayedRoute> {
+  const sandbox = new ReplaySandbox(library, serverRoles);
   try {
     await sandbox.start(order);
     for (const action of order.actions) {
@@ -95,7 +97,7 @@ class ReplaySandbox {
   private fourEyesRules: ReplayFourEyes | undefined;
   private root: InstanceRow | undefined;
 
-  constructor(private readonly library: CandidateLibrary) {}
+  constructor(private readonly library: CandidateLibrary, private readonly serverRoles: ServerRoles | undefined) {}
 
   async start(order: RecordedOrder): Promise<void> {
     this.fourEyesRules = new ReplayFourEyes(order);
@@ -237,6 +239,7 @@ class ReplaySandbox {
       const warm = next.isNew ? undefined : this.instances.get(instance.id)?.engine;
       const result = await runInstanceStep({
         definition, instance, previousWaits: next.waits, now: new Date(at), actor: next.actor, action, stateless: true, ...(warm && { warm }),
+        ...(this.serverRoles && { serverRoles: this.serverRoles }),
       });
       for (const row of result.history) {
         if (row.event === 'element.completed' && row.elementId) this.completed.push(`${instance.processKey}/${row.elementId}`);

@@ -5,7 +5,7 @@
 // server's event loop nor for a core. It reads only. It stays for the next
 // replay while the pool keeps it idle, ends when the server goes away (its IPC
 // channel closes), and is killed when a replay it works on is cancelled.
-import type { BpmnFile } from '../api.js';
+import type { BpmnFile, ServerRoles } from '../api.js';
 import { openReplica } from '../store/open.js';
 import type { StoreReplica } from '../store/types.js';
 import { CandidateLibrary } from './candidate-library.js';
@@ -19,6 +19,7 @@ export interface ReplayJob {
   files: BpmnFile[];
   selection: OrderSelection;
   shard: ReplayShard;
+  serverRoles?: ServerRoles;
 }
 
 export type ReplayWorkerMessage =
@@ -33,11 +34,13 @@ function post(message: ReplayWorkerMessage): void {
   process.send?.(message);
 }
 
-async function replay({ replica, files, selection, shard }: ReplayJob): Promise<void> {
+async function replay({ replica, files, selection, shard, serverRoles }: ReplayJob): Promise<void> {
   const store = openReplica(replica);
   try {
     const library = await CandidateLibrary.open(store, files);
-    const changes = await replayChanges(store, library, selection, { shard, progress: (orders) => post({ type: 'progress', orders }) });
+    const changes = await replayChanges(store, library, selection, {
+      shard, progress: (orders) => post({ type: 'progress', orders }), ...(serverRoles && { serverRoles }),
+    });
     post({ type: 'done', changes });
   } finally {
     await store.close();

@@ -3,6 +3,7 @@
 // recorded and what replay cannot reproduce. `replayChanges` is the work one
 // thread does (all orders, or its share of them); replay-pool.ts runs it in
 // worker processes and `reportOf` groups what they found.
+import type { ServerRoles } from '../api.js';
 import type { Store } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
 import { FastReplay } from './fast-replay.js';
@@ -38,6 +39,8 @@ export interface ReplayRun {
   progress?: (orders: number) => void;
   /** false: every order on bpmn-engine (default: the fast path where the library supports it). */
   fast?: boolean;
+  /** The runtime's server roles (StratumOptions.serverRoles): an assignment expression giving one raises the runtime's incident. */
+  serverRoles?: ServerRoles;
 }
 
 /** Every selected order, replayed and compared, in one thread. */
@@ -54,11 +57,11 @@ export async function replayChanges(store: Store, library: CandidateLibrary, sel
   const { shard } = run;
   const chunk = shard?.chunk ?? 100;
   const mine = (index: number) => !shard || Math.floor(index / shard.chunk) % shard.count === shard.index;
-  const fast = run.fast === false ? undefined : new FastReplay(library);
+  const fast = run.fast === false ? undefined : new FastReplay(library, run.serverRoles);
   for await (const { index, order } of recordedOrders(store, selection, mine)) {
     run.signal?.throwIfAborted();
     const quick = await fast?.replay(order);
-    const replayed = quick ?? await replayOrder(library, order);
+    const replayed = quick ?? await replayOrder(library, order, run.serverRoles);
     changes.push({ index, orderNo: order.orderNo, change: compareRoutes(order.actual, replayed, names), path: quick ? 'fast' : 'engine' });
     if (changes.length % chunk === 0) run.progress?.(changes.length);
   }
