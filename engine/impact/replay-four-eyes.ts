@@ -6,6 +6,7 @@
 // of a separated multi-instance task at most one of its iterations — the
 // runtime's rules (runtime/four-eyes.ts), with its words, so the fast replay,
 // the engine replay and the runtime refuse the same decisions.
+import { changeRequesterRefusal, otherIterationRefusal, otherTaskRefusal, starterRefusal } from '../runtime/four-eyes-words.js';
 import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
 
 /** A separated task about to be decided in the replay. */
@@ -35,16 +36,16 @@ export class ReplayFourEyes {
   /** Why `actor` may not decide the separated `task`, or undefined (then it counts as their decision). */
   refusal(task: ReplayedDecision, actor: string): string | undefined {
     const { orderNo } = this.order;
-    if (actor === this.order.startedBy) return `four eyes: ${actor} started order ${orderNo}, so another person must decide "${task.name}"`;
+    if (actor === this.order.startedBy) return starterRefusal(actor, orderNo, task.name);
     const change = this.changeRequesters.get(actor);
-    if (change !== undefined) return `four eyes: ${actor} requested change ${change} of order ${orderNo}, so another person must decide "${task.name}"`;
+    if (change !== undefined) return changeRequesterRefusal(actor, change, orderNo, task.name);
     for (const decided of this.decisions) {
       if (decided.actor !== actor) continue;
       if (decided.element === task.element) {
         if (task.activation === undefined || decided.activation !== task.activation) continue;
-        return `four eyes: ${actor} already decided another iteration of "${task.name}" (${task.element}) of order ${orderNo}, so another person must decide this one`;
+        return otherIterationRefusal(actor, task.name, task.element, orderNo);
       }
-      return `four eyes: ${actor} already decided "${decided.name}" (${decided.element}) of order ${orderNo}, so another person must decide "${task.name}"`;
+      return otherTaskRefusal(actor, decided.name, decided.element, orderNo, task.name);
     }
     this.decisions.push({ ...task, actor });
     return undefined;

@@ -10,6 +10,7 @@
 // actor of their instance.started); who requested a change from the order's
 // change records (`requestedBy`).
 import type { RefusedTask, TaskRefusal } from '../api.js';
+import { changeRequesterRefusal, otherIterationRefusal, otherTaskRefusal, starterRefusal } from './four-eyes-words.js';
 import { forbidden, type StratumError } from '../errors.js';
 import type { HistoryRow, InstanceRow, OrderChangeRow, StoreTx } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
@@ -48,12 +49,12 @@ export async function fourEyesRefusal(
   const refused: RefusedTask = { id: task.id, instanceId: instance.id, processKey: instance.processKey, elementId: task.elementId, name: task.name };
   const about = { task: refused, businessKey: instance.businessKey, rootInstanceId: instance.rootId };
   if ((await startersOf(tx, order)).has(actor)) {
-    return refusal(`four eyes: ${actor} started order ${orderName}, so another person must decide "${task.name}"`,
+    return refusal(starterRefusal(actor, orderName, task.name),
       { reason: 'four-eyes-starter', ...about });
   }
   const change = await changeRequestedBy(tx, instance, actor);
   if (change) {
-    return refusal(`four eyes: ${actor} requested change ${change.changeId} of order ${orderName}, so another person must decide "${task.name}"`,
+    return refusal(changeRequesterRefusal(actor, change.changeId, orderName, task.name),
       { reason: 'four-eyes-change-requester', ...about, changeId: change.changeId });
   }
   const byId = new Map(order.map((member) => [member.id, member]));
@@ -64,15 +65,13 @@ export async function fourEyesRefusal(
     const elementId = entry.elementId!;
     if (decided.processKey === instance.processKey && elementId === task.elementId) {
       if (task.multiInstanceBody === undefined || entry.instanceId !== instance.id || bodyOf(entry) !== task.multiInstanceBody) continue;
-      return refusal(`four eyes: ${actor} already decided another iteration of "${task.name}" (${instance.processKey}/${task.elementId}) ` +
-        `of order ${orderName}, so another person must decide this one`,
+      return refusal(otherIterationRefusal(actor, task.name, `${instance.processKey}/${task.elementId}`, orderName),
       { reason: 'four-eyes-other-iteration', ...about, decidedTask: { id: entry.waitId, instanceId: entry.instanceId, processKey: decided.processKey, elementId, name: task.name } });
     }
     const definition = await definitionOf(decided.processKey, decided.version);
     if (!definition.model.separatedTasks.includes(elementId)) continue;
     const name = definition.model.elements.get(elementId)?.name ?? elementId;
-    return refusal(`four eyes: ${actor} already decided "${name}" (${decided.processKey}/${elementId}) ` +
-      `of order ${orderName}, so another person must decide "${task.name}"`,
+    return refusal(otherTaskRefusal(actor, name, `${decided.processKey}/${elementId}`, orderName, task.name),
     { reason: 'four-eyes-other-task', ...about, decidedTask: { id: entry.waitId, instanceId: entry.instanceId, processKey: decided.processKey, elementId, name } });
   }
   return undefined;
