@@ -17,6 +17,9 @@ const MAX_DRAIN_MS = 250;
 export class AcceptDrain {
   private accepted = 0;
 
+  /** `maxDrainMs`: the most a write waits for the accept queue to drain, however long a step takes (default 250 ms). */
+  constructor(private readonly maxDrainMs = MAX_DRAIN_MS) {}
+
   /** Counts the connections `server` accepts. */
   watch(server: Server): void {
     server.on('connection', () => this.accepted++);
@@ -24,14 +27,14 @@ export class AcceptDrain {
 
   /**
    * Calls `next` in the first check phase (setImmediate) whose iteration accepted no
-   * connection, or once `budgetMs` (a write step's duration; 5 to 250 ms) have passed.
+   * connection, or once `budgetMs` (a write step's duration; at least 5 ms, at most `maxDrainMs`) have passed.
    * The connection accepted last was read in that iteration's poll phase, so its
    * request met the admission queue before `next`.
    * There is always one poll phase before `next`: the pending I/O of other requests.
    */
   afterDrained(next: () => void, budgetMs: number): void {
     const started = performance.now();
-    const maxMs = Math.min(MAX_DRAIN_MS, Math.max(MIN_DRAIN_MS, budgetMs));
+    const maxMs = Math.min(this.maxDrainMs, Math.max(MIN_DRAIN_MS, budgetMs));
     // what the current phase accepted is not read yet: the first check never passes
     let seen = -1;
     const check = () => {
