@@ -6,7 +6,7 @@ import type { ImpactReport, ProcessDiff } from './impact/impact-report.js';
 import type { RateTable } from './money/rate-table.js';
 import type { UserTaskForm } from './bpmn/user-task-form.js';
 import type { PageAfter } from './store/page-cursor.js';
-import type { InstanceStatus, Store, WaitKind } from './store/types.js';
+import type { InstanceStatus, StepIncident, Store, WaitKind } from './store/types.js';
 
 export type { Finding, ImpactReport, InstanceStatus, PageAfter, ProcessDiff, RateTable, UserTaskForm, WaitKind };
 
@@ -114,7 +114,7 @@ export interface InstanceSummary {
 
 export interface InstanceView extends InstanceSummary {
   variables: Record<string, unknown>;
-  incident: { elementId: string | null; message: string } | null;
+  incident: StepIncident | null;
   /** What the whole call tree waits for. */
   waiting: WaitingElement[];
   children: InstanceSummary[];
@@ -417,7 +417,7 @@ export interface OrderView extends OrderListItem {
   exchangeRate: string;
   rateDate: string;
   enteredBy: string | null;
-  incident: { elementId: string | null; message: string } | null;
+  incident: StepIncident | null;
   waiting: OrderWait[];
   /** Each instance of the call tree with the process version it runs on, the root first. */
   versions: { instanceId: string; parentId: string | null; processKey: string; version: number; status: InstanceStatus }[];

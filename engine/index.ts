@@ -3,7 +3,7 @@
 
 export * from './api.js';
 export { StratumError } from './errors.js';
-export type { Store } from './store/types.js';
+export type { AssignmentAttribute, IncidentReason, StepIncident, Store } from './store/types.js';
 export type { WalCheckpointStats } from './store/wal-checkpoint-settings.js';
 
 export { openStratum } from './stratum.js';

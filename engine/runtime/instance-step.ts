@@ -5,13 +5,13 @@ import { getExpireAt } from '@0dep/piso';
 import type { ServerRoles } from '../api.js';
 import type { ElementInfo } from '../bpmn/process-model.js';
 import { evaluateFeel, feelBody, feelText, isFeel, type FeelInput } from '../feel/feel-expression.js';
-import type { HistoryRow, InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
+import type { HistoryRow, IncidentReason, InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
 import { errorElementId, errorInputs, errorMessage, LiveEngine, type ElementApi, type MessageContent } from './engine-adapter.js';
 import type { FeelTiming } from './execution-environment.js';
 import { dropLocalInputs, evaluateInputs, keepLocalInputs, keepsLocalInputs, localInputsOf } from './local-inputs.js';
-import { taskAssignment } from './task-assignment.js';
+import { AssignmentRefused, taskAssignment } from './task-assignment.js';
 import { visibleVariables } from './visible-variables.js';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
 
@@ -180,7 +180,8 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   try {
     waits = describeWaits(engine, input, variables, timerDueDates);
   } catch (error) {
-    const incident = { elementId: (error as { elementId?: string }).elementId ?? null, message: (error as Error).message };
+    const { elementId, reason } = error as { elementId?: string; reason?: IncidentReason };
+    const incident = { elementId: elementId ?? null, message: (error as Error).message, ...(reason && { reason }) };
     return { status: 'failed', state: await engine.state(), variables, incident, waits: [], history };
   }
   const state = input.stateless && engine.sound ? null : await engine.state();
@@ -333,7 +334,9 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
           : taskAssignment(info, { ...scoped, ...inputs }, input.serverRoles);
         Object.assign(wait, assignment, { variables: inputs });
       } catch (error) {
-        throw Object.assign(new Error(`task ${info.id}: ${(error as Error).message}`), { elementId: info.id });
+        // an assignment the runtime refuses says why, for a program (the impact replay words it for a designer)
+        const reason = error instanceof AssignmentRefused ? error.reason : undefined;
+        throw Object.assign(new Error(`task ${info.id}: ${(error as Error).message}`), { elementId: info.id, ...(reason && { reason }) });
       }
     }
     if (kind === 'timer') {

@@ -14,6 +14,7 @@
 // task is not created. Names written into the diagram stay the designer's choice.
 import type { ServerRoles, TaskOffer } from '../api.js';
 import type { ElementInfo } from '../bpmn/process-model.js';
+import type { AssignmentAttribute, IncidentReason } from '../store/types.js';
 import { callsMethod } from '../bpmn/camunda7-jobs.js';
 import { compileExpression, isExpressionText } from '../expressions/compile-expression.js';
 
@@ -29,17 +30,26 @@ function defaultTaskGroup(): string {
 
 const NO_SERVER_ROLES: ServerRoles = { groups: [], accounts: [] };
 
+/** An assignment the runtime refuses: the task is not created, and the incident keeps `reason` beside the message. */
+export class AssignmentRefused extends Error {
+  constructor(message: string, readonly reason: IncidentReason) {
+    super(message);
+  }
+}
+
 /**
  * Evaluates an element's assignment; throws naming the attribute when an expression fails, gives candidate
  * groups among `serverRoles.groups`, or an assignee or candidate users among `serverRoles.accounts`.
  */
 export function taskAssignment(info: ElementInfo, variables: Record<string, unknown>, serverRoles: ServerRoles = NO_SERVER_ROLES): TaskAssignment {
-  const users = (entry: string, attribute: string) => notServerRoles(entry, names(entry, variables, attribute), attribute, serverRoles.accounts, 'user');
+  const users = (entry: string, attribute: AssignmentAttribute) => notServerRoles(entry, names(entry, variables, attribute), attribute, serverRoles.accounts, 'account');
   const assigneeNames = info.assignee ? users(info.assignee, 'assignee') : [];
-  if (assigneeNames.length > 1) throw new Error(`assignee ${info.assignee} gives ${assigneeNames.length} users; a task has one assignee`);
-  const candidateUsers = (info.candidateUsers ?? []).flatMap((entry) => users(entry, 'candidate users'));
+  if (assigneeNames.length > 1) {
+    throw new AssignmentRefused(`assignee ${info.assignee} gives ${assigneeNames.length} users; a task has one assignee`, { kind: 'assignment-failed', attribute: 'assignee' });
+  }
+  const candidateUsers = (info.candidateUsers ?? []).flatMap((entry) => users(entry, 'candidateUsers'));
   const candidateGroups = (info.candidateGroups ?? []).flatMap((entry) =>
-    notServerRoles(entry, names(entry, variables, 'candidate groups'), 'candidate groups', serverRoles.groups, 'group'));
+    notServerRoles(entry, names(entry, variables, 'candidateGroups'), 'candidateGroups', serverRoles.groups, 'group'));
   const assignee = assigneeNames[0] ?? null;
   if (!assignee && candidateUsers.length === 0 && candidateGroups.length === 0) {
     return { assignee: null, candidateUsers: [], candidateGroups: [defaultTaskGroup()] };
@@ -65,28 +75,31 @@ export function offeredTo(assignment: TaskAssignment): string {
 // helpers
 
 /** A name, or an expression giving a name, a list of names, or "a, b" (Camunda 7 accepts all three). */
-function names(entry: string, variables: Record<string, unknown>, what: string): string[] {
+function names(entry: string, variables: Record<string, unknown>, attribute: AssignmentAttribute): string[] {
   if (!isExpressionText(entry)) return [entry];
   if (callsMethod(entry)) return [];
   let value: unknown;
   try {
     value = compileExpression(entry).evaluate(variables);
   } catch (error) {
-    throw new Error(`${what} ${entry}: ${(error as Error).message}`);
+    throw new AssignmentRefused(`${ATTRIBUTE_WORDS[attribute]} ${entry}: ${(error as Error).message}`, { kind: 'assignment-failed', attribute });
   }
   const list = Array.isArray(value) ? value : value === null || value === undefined ? [] : [value];
   return list.flatMap((item) => String(item).split(',')).map((name) => name.trim()).filter(Boolean);
 }
 
-const SERVER_ROLE = { group: 'a group that grants a server role', user: 'an account that only holds server roles' };
+const ATTRIBUTE_WORDS: Record<AssignmentAttribute, string> = { assignee: 'assignee', candidateUsers: 'candidate users', candidateGroups: 'candidate groups' };
+
+const SERVER_ROLE = { group: 'a group that grants a server role', account: 'an account that only holds server roles' };
 
 /** The names an entry gave, unless it is an expression that gave one of `roles` (server role groups or accounts). */
-function notServerRoles(entry: string, given: string[], attribute: string, roles: readonly string[], kind: 'group' | 'user'): string[] {
+function notServerRoles(entry: string, given: string[], attribute: AssignmentAttribute, roles: readonly string[], serverRole: 'group' | 'account'): string[] {
   const role = isExpressionText(entry) ? given.find((name) => roles.includes(name)) : undefined;
   if (role !== undefined) {
-    throw new Error(`${attribute} ${entry} gave "${role}", ${SERVER_ROLE[kind]}; ` +
+    const kind = serverRole === 'group' ? 'group' : 'user';
+    throw new AssignmentRefused(`${ATTRIBUTE_WORDS[attribute]} ${entry} gave "${role}", ${SERVER_ROLE[serverRole]}; ` +
       'the variables an expression reads may come from whoever started the process, so they never hand a task to a server role ' +
-      `(write the ${kind} into the diagram if it is meant)`);
+      `(write the ${kind} into the diagram if it is meant)`, { kind: 'assignment-server-role', attribute, given: role, serverRole });
   }
   return given;
 }

@@ -62,7 +62,7 @@ export interface InstanceRow {
   /** bpmn-engine state without the embedded source (null once ended; `unknown` includes null). */
   state: unknown;
   variables: Record<string, unknown>;
-  incident: { elementId: string | null; message: string } | null;
+  incident: StepIncident | null;
   /** Optimistic-lock counter, +1 on every update. */
   revision: number;
   startedBy: string | null;
@@ -70,6 +70,26 @@ export interface InstanceRow {
   updatedAt: string;
   endedAt: string | null;
 }
+
+/** Why an instance failed, as its row (and the instance.failed history entry) keeps it. */
+export interface StepIncident {
+  elementId: string | null;
+  message: string;
+  /** What the runtime refused, for a program; only where it knows (incidents stored before it was recorded have none). */
+  reason?: IncidentReason;
+}
+
+/** A task's assignment attribute, as Camunda names it. */
+export type AssignmentAttribute = 'assignee' | 'candidateUsers' | 'candidateGroups';
+
+/**
+ * `assignment-server-role`: an assignment expression gave `given`, a group that grants a server role
+ * (`serverRole: 'group'`) or an account that holds only server roles (`'account'`), so the task was not created;
+ * `assignment-failed`: an assignment expression could not be evaluated (or gave more than one assignee).
+ */
+export type IncidentReason =
+  | { kind: 'assignment-server-role'; attribute: AssignmentAttribute; given: string; serverRole: 'group' | 'account' }
+  | { kind: 'assignment-failed'; attribute: AssignmentAttribute };
 
 /** One instance of a call tree as treeRevisions reports it. */
 export interface TreeMemberRevision {
