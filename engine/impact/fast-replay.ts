@@ -22,10 +22,11 @@ import { calledVersion } from '../runtime/called-version.js';
 import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-variables.js';
 import { visibleVariables } from '../runtime/visible-variables.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
-import { taskAssignment } from '../runtime/task-assignment.js';
+import { AssignmentRefused, taskAssignment } from '../runtime/task-assignment.js';
 import { reachableModels } from '../runtime/tree-models.js';
-import type { InstanceStatus, WaitKind } from '../store/types.js';
+import type { IncidentReason, InstanceStatus, WaitKind } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
+import { failedStepBlock } from './failed-step-block.js';
 import { reachableFrom } from './flow-graph.js';
 import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
 import { ReplayFourEyes } from './replay-four-eyes.js';
@@ -304,7 +305,7 @@ class FastRun {
         // the sandbox keeps an instance as it was before a failed step (a child whose start fails is none of its instances)
         Object.assign(instance, kept);
         const info = step.failure.elementId ? instance.route.nodes.get(step.failure.elementId)?.info : undefined;
-        throw blocked(`${instance.key}/${step.failure.elementId ?? ''}`, info?.name ?? null, 'step-failed', step.failure.message);
+        throw new Blocked(failedStepBlock(`${instance.key}/${step.failure.elementId ?? ''}`, info?.name ?? null, step.failure));
       }
       if (!this.instances.includes(instance)) this.instances.push(instance);
       const newCalls = instance.waits.filter((wait) => wait.kind === 'call' && !wait.child);
@@ -366,7 +367,7 @@ class FastRun {
     const element = `${instance.key}/${info.id}`;
     // multi-instance versions replay on bpmn-engine (route-model.ts), so no task here has iterations
     const refusal = this.fourEyesRules!.refusal({ element, name: info.name ?? info.id }, actor);
-    if (refusal) throw blocked(element, info.name ?? null, 'four-eyes', refusal);
+    if (refusal) throw new Blocked({ element, name: info.name ?? null, reason: 'four-eyes', ...refusal });
   }
 }
 
@@ -376,7 +377,7 @@ class FastRun {
  * or the end; then the waits described as the runtime describes them.
  */
 class StepRun {
-  failure: { elementId: string | null; message: string } | undefined;
+  failure: { elementId: string | null; message: string; reason?: IncidentReason } | undefined;
   /** A condition failed: bpmn-engine stops the instance there. */
   private stopped = false;
   private terminated = false;
@@ -521,7 +522,7 @@ class StepRun {
         try {
           wait.candidateGroups = taskAssignment(info, variables, this.serverRoles).candidateGroups;
         } catch (error) {
-          return this.describeFailure(info.id, `task ${info.id}: ${(error as Error).message}`);
+          return this.describeFailure(info.id, `task ${info.id}: ${(error as Error).message}`, error instanceof AssignmentRefused ? error.reason : undefined);
         }
       }
       if (wait.kind === 'job') {
@@ -535,8 +536,8 @@ class StepRun {
     }
   }
 
-  private describeFailure(elementId: string, message: string): void {
-    this.failure = { elementId, message };
+  private describeFailure(elementId: string, message: string, reason?: IncidentReason): void {
+    this.failure = { elementId, message, ...(reason && { reason }) };
     this.instance.status = 'failed';
   }
 }

@@ -1,6 +1,7 @@
 // What an impact analysis reports, as data: shapes of their own so engine/api.ts can name them
 // without importing the analysis, which imports api.ts (and with it most of the engine).
 import type { Finding } from '../errors.js';
+import type { IncidentReason } from '../store/types.js';
 
 export interface ImpactReport {
   processes: ProcessImpact[];
@@ -94,7 +95,33 @@ export interface RouteChange {
   kind: ChangeKind;
   /** e.g. "would now wait for Review order (vice-president) (vice-president)". */
   description: string;
+  /** `blocked`: where and why, for a program (the description says it for a person). */
+  block?: ReplayBlock;
 }
+
+/**
+ * Why a replayed order cannot go on: a recorded decision the new version refuses (`decision-refused`), the
+ * recorded order that order entry refuses (`start-refused`), four eyes refusing the recorded decider
+ * (`four-eyes`), an assignment expression giving a server role (`assignment-refused`, the runtime's incident), or
+ * another step that fails (`step-failed`).
+ */
+export interface ReplayBlock {
+  /** `processKey/elementId`. */
+  element: string;
+  name: string | null;
+  reason: 'decision-refused' | 'step-failed' | 'start-refused' | 'four-eyes' | 'assignment-refused';
+  message: string;
+  /** `assignment-refused`, `step-failed`: the reason of the runtime's incident, where it gives one. */
+  incident?: IncidentReason;
+  /** `four-eyes`: the reason the live API's 403 gives (TaskRefusal), with who the recorded decider was. */
+  fourEyes?: FourEyesBlock;
+}
+
+/** A four-eyes refusal in the replay: the live 403's reasons, the decided task named without the ids a replay has not got. */
+export type FourEyesBlock =
+  | { reason: 'four-eyes-starter'; decider: string }
+  | { reason: 'four-eyes-change-requester'; decider: string; changeId: string }
+  | { reason: 'four-eyes-other-task' | 'four-eyes-other-iteration'; decider: string; decidedTask: { processKey: string; elementId: string; name: string } };
 
 export interface ReplayGroup extends RouteChange {
   count: number;

@@ -5,8 +5,10 @@
 // rework loop, is no second pair of eyes missing), and within one activation
 // of a separated multi-instance task at most one of its iterations — the
 // runtime's rules (runtime/four-eyes.ts), with its words, so the fast replay,
-// the engine replay and the runtime refuse the same decisions.
+// the engine replay and the runtime refuse the same decisions, for the same
+// reasons (the live 403's `four-eyes-…` codes).
 import { changeRequesterRefusal, otherIterationRefusal, otherTaskRefusal, starterRefusal } from '../runtime/four-eyes-words.js';
+import type { FourEyesBlock } from './impact-report.js';
 import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
 
 /** A separated task about to be decided in the replay. */
@@ -33,21 +35,42 @@ export class ReplayFourEyes {
     this.changeRequesters.set(action.requestedBy, action.changeId);
   }
 
-  /** Why `actor` may not decide the separated `task`, or undefined (then it counts as their decision). */
-  refusal(task: ReplayedDecision, actor: string): string | undefined {
+  /** Why `actor` may not decide the separated `task` (the sentence and the reason), or undefined (then it counts as their decision). */
+  refusal(task: ReplayedDecision, actor: string): { message: string; fourEyes: FourEyesBlock } | undefined {
     const { orderNo } = this.order;
-    if (actor === this.order.startedBy) return starterRefusal(actor, orderNo, task.name);
+    if (actor === this.order.startedBy) {
+      return { message: starterRefusal(actor, orderNo, task.name), fourEyes: { reason: 'four-eyes-starter', decider: actor } };
+    }
     const change = this.changeRequesters.get(actor);
-    if (change !== undefined) return changeRequesterRefusal(actor, change, orderNo, task.name);
+    if (change !== undefined) {
+      return {
+        message: changeRequesterRefusal(actor, change, orderNo, task.name),
+        fourEyes: { reason: 'four-eyes-change-requester', decider: actor, changeId: change },
+      };
+    }
     for (const decided of this.decisions) {
       if (decided.actor !== actor) continue;
       if (decided.element === task.element) {
         if (task.activation === undefined || decided.activation !== task.activation) continue;
-        return otherIterationRefusal(actor, task.name, task.element, orderNo);
+        return {
+          message: otherIterationRefusal(actor, task.name, task.element, orderNo),
+          fourEyes: { reason: 'four-eyes-other-iteration', decider: actor, decidedTask: decidedTask(decided) },
+        };
       }
-      return otherTaskRefusal(actor, decided.name, decided.element, orderNo, task.name);
+      return {
+        message: otherTaskRefusal(actor, decided.name, decided.element, orderNo, task.name),
+        fourEyes: { reason: 'four-eyes-other-task', decider: actor, decidedTask: decidedTask(decided) },
+      };
     }
     this.decisions.push({ ...task, actor });
     return undefined;
   }
+}
+
+// helpers
+
+/** The task a decision was about, as the live refusal's `decidedTask` names it (without the ids a replay has not got). */
+function decidedTask(decision: ReplayedDecision): { processKey: string; elementId: string; name: string } {
+  const slash = decision.element.indexOf('/'); // element ids are XML names: never a slash
+  return { processKey: decision.element.slice(0, slash), elementId: decision.element.slice(slash + 1), name: decision.name };
 }

@@ -20,16 +20,13 @@ import { mapStartVariables, startDeclarationOf } from '../runtime/start-variable
 import { reachableModels } from '../runtime/tree-models.js';
 import type { CandidateLibrary } from './candidate-library.js';
 import { reachableFrom } from './flow-graph.js';
+import { failedStepBlock } from './failed-step-block.js';
+import type { ReplayBlock } from './impact-report.js';
 import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
 import { ReplayFourEyes } from './replay-four-eyes.js';
 
 /** Why a replayed order cannot go on: a recorded action the candidate refuses, or a step that fails. */
-interface Block {
-  element: string;
-  name: string | null;
-  reason: 'decision-refused' | 'step-failed' | 'start-refused' | 'four-eyes';
-  message: string;
-}
+type Block = ReplayBlock;
 
 export interface ReplayedRoute {
   status: InstanceStatus | 'blocked';
@@ -247,7 +244,7 @@ class ReplaySandbox {
       if (result.status === 'failed') {
         const element = result.incident?.elementId ?? null;
         const name = element ? definition.model.elements.get(element)?.name ?? null : null;
-        throw new Blocked({ element: `${instance.processKey}/${element ?? ''}`, name, reason: 'step-failed', message: result.incident?.message ?? 'the step fails' });
+        throw new Blocked(failedStepBlock(`${instance.processKey}/${element ?? ''}`, name, result.incident ?? { message: 'the step fails' }));
       }
       const newCalls = result.waits.filter((wait) => wait.kind === 'call' && !wait.childInstanceId);
       for (const call of newCalls) call.childInstanceId = randomUUID();
@@ -339,7 +336,7 @@ class ReplaySandbox {
     // an iteration names its activation as the runtime's completion does (tasks.ts): a rework's next activation is another body
     const activation = info.multiInstance ? `${instance.id}:${multiInstanceBodyOf(wait.executionId)}` : undefined;
     const refusal = this.fourEyesRules!.refusal({ element, name: info.name ?? info.id, ...(activation !== undefined && { activation }) }, actor);
-    if (refusal) throw this.blocked(element, info.name ?? null, 'four-eyes', refusal);
+    if (refusal) throw new Blocked({ element, name: info.name ?? null, reason: 'four-eyes', ...refusal });
   }
 
   private blocked(element: string, name: string | null, reason: Block['reason'], message: string): Blocked {

@@ -1,6 +1,6 @@
 // Groups replayed orders by how their route changes, in words a designer reads
 // ("would now wait for Review order (vice-president)"), each group with its order numbers.
-import type { ChangeKind, ReplayGroup, RouteChange } from './impact-report.js';
+import type { ChangeKind, ReplayBlock, ReplayGroup, RouteChange } from './impact-report.js';
 import type { ActualRoute } from './recorded-orders.js';
 import type { ReplayedRoute } from './replay-sandbox.js';
 
@@ -12,12 +12,10 @@ export function compareRoutes(actual: ActualRoute, replayed: ReplayedRoute, name
   if (replayed.status === 'blocked') {
     const block = replayed.block!;
     // An order that failed at the same element in reality fails there again: not the change's doing.
-    const failedAlready = actual.status === 'failed' && block.reason === 'step-failed';
+    const failedAlready = actual.status === 'failed' && (block.reason === 'step-failed' || block.reason === 'assignment-refused');
     if (!failedAlready) {
-      const why = block.reason === 'decision-refused'
-        ? 'the recorded decision does not fit the new version'
-        : block.reason === 'four-eyes' ? 'four eyes refuses the recorded decider' : 'the decision the new version needs was never recorded';
-      return { kind: 'blocked', description: `would block at ${names(block.element).label}: ${why} (${block.message})` };
+      const label = names(block.element).label;
+      return { kind: 'blocked', description: `would block at ${label}: ${blockWords(block, label)} (${block.message})`, block };
     }
     return { kind: 'unchanged', description: 'unchanged' };
   }
@@ -53,6 +51,29 @@ export function compareRoutes(actual: ActualRoute, replayed: ReplayedRoute, name
     return { kind: 'status-changed', description: `would be ${replayed.status} instead of ${actual.status}` };
   }
   return { kind: 'unchanged', description: 'unchanged' };
+}
+
+/** Why an order blocks, in a designer's words (`task`: the blocked element's label); the block's message follows in parentheses. */
+function blockWords(block: ReplayBlock, task: string): string {
+  const { incident } = block;
+  switch (block.reason) {
+    case 'decision-refused':
+      return 'the recorded decision does not fit the new version';
+    case 'four-eyes':
+      return 'four eyes refuses the recorded decider';
+    case 'start-refused':
+      return 'the new version does not take the order as it was entered';
+    case 'assignment-refused':
+      if (incident?.kind === 'assignment-server-role') {
+        return incident.serverRole === 'group'
+          ? `the new version's assignment gives the server role group ${incident.given} to task ${task}`
+          : `the new version's assignment gives task ${task} to ${incident.given}, an account that only holds server roles`;
+      }
+      return `the new version's assignment of task ${task} is refused`;
+    case 'step-failed':
+      if (incident?.kind === 'assignment-failed') return `the new version's assignment of task ${task} cannot be evaluated`;
+      return 'the decision the new version needs was never recorded';
+  }
 }
 
 const KIND_ORDER: ChangeKind[] = ['blocked', 'rejected', 'no-longer-rejected', 'new-wait', 'route-changed', 'status-changed', 'unchanged'];

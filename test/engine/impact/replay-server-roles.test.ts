@@ -56,7 +56,10 @@ describe('an assignment expression that gives a server role, in the replay', () 
     const library = await CandidateLibrary.open(store, [erpAboveTwoMillion()]);
     const fast = new FastReplay(library, SERVER_ROLES);
     const large = await replayOrder(library, recorded.get('SO-LARGE')!, SERVER_ROLES);
-    expect(large).toMatchObject({ status: 'blocked', block: { element: DIRECTOR_TASK, reason: 'step-failed' } });
+    expect(large).toMatchObject({
+      status: 'blocked',
+      block: { element: DIRECTOR_TASK, reason: 'assignment-refused', incident: { kind: 'assignment-server-role', attribute: 'assignee', given: 'erp', serverRole: 'account' } },
+    });
     expect(large.block!.message).toMatch(/^task UserTask_ApproveBySalesDirector: assignee =if .* gave "erp", an account that only holds server roles/);
     expect(large.waiting.map((wait) => wait.element)).not.toContain(DIRECTOR_TASK);
     expect(await fast.replay(recorded.get('SO-LARGE')!)).toStrictEqual(large);
@@ -71,7 +74,13 @@ describe('an assignment expression that gives a server role, in the replay', () 
     const library = await CandidateLibrary.open(store, [integrationAboveTwoMillion()]);
     const fast = new FastReplay(library, SERVER_ROLES);
     const large = await replayOrder(library, recorded.get('SO-LARGE')!, SERVER_ROLES);
-    expect(large).toMatchObject({ status: 'blocked', block: { element: DIRECTOR_TASK, reason: 'step-failed' } });
+    expect(large).toMatchObject({
+      status: 'blocked',
+      block: {
+        element: DIRECTOR_TASK, reason: 'assignment-refused',
+        incident: { kind: 'assignment-server-role', attribute: 'candidateGroups', given: 'integration', serverRole: 'group' },
+      },
+    });
     expect(large.block!.message).toMatch(/^task UserTask_ApproveBySalesDirector: candidate groups =if .* gave "integration", a group that grants a server role/);
     expect(await fast.replay(recorded.get('SO-LARGE')!)).toStrictEqual(large);
     const mid = await replayOrder(library, recorded.get('SO-MID')!, SERVER_ROLES);
@@ -89,8 +98,33 @@ describe('an assignment expression that gives a server role, in the replay', () 
       expect(report.replay).toMatchObject({ orders: 2, blocked: 1 });
       const [blocked] = report.replay.groups.filter((group) => group.kind === 'blocked');
       expect(blocked.orders).toEqual(['SO-LARGE']);
-      expect(blocked.description).toMatch(/gave "erp", an account that only holds server roles/);
+      // worded as the refused assignment it is, not as a decision that was never recorded
+      expect(blocked.description).toMatch(new RegExp('^would block at "Approve order \\(sales director\\)": the new version\'s assignment gives task ' +
+        '"Approve order \\(sales director\\)" to erp, an account that only holds server roles \\(task UserTask_ApproveBySalesDirector: assignee =if'));
+      expect(blocked.description).not.toMatch(/never recorded/);
+      expect(blocked.block).toMatchObject({ reason: 'assignment-refused', incident: { kind: 'assignment-server-role', given: 'erp' } });
     }
+  }, 120_000);
+
+  it('words a group that grants a server role in the impact report as the group the new version\'s assignment gives the task', async () => {
+    const report = await new ImpactAnalyser(store, 'order-to-cash', { replayWorkers: 0, serverRoles: SERVER_ROLES }).analyse([integrationAboveTwoMillion()]);
+    const [blocked] = report.replay.groups.filter((group) => group.kind === 'blocked');
+    expect(blocked.orders).toEqual(['SO-LARGE']);
+    expect(blocked.description).toMatch(
+      /^would block at "Approve order \(sales director\)": the new version's assignment gives the server role group integration to task "Approve order \(sales director\)" \(task /);
+  }, 120_000);
+
+  it('keeps step-failed for an assignment expression that cannot be evaluated, on both replays, with the runtime\'s reason and its own words', async () => {
+    const library = await CandidateLibrary.open(store, [approvalAssigned('<zeebe:assignmentDefinition candidateGroups="=directorGroup" />')]);
+    const large = await replayOrder(library, recorded.get('SO-LARGE')!, SERVER_ROLES);
+    expect(large).toMatchObject({
+      status: 'blocked', block: { element: DIRECTOR_TASK, reason: 'step-failed', incident: { kind: 'assignment-failed', attribute: 'candidateGroups' } },
+    });
+    expect(await new FastReplay(library, SERVER_ROLES).replay(recorded.get('SO-LARGE')!)).toStrictEqual(large);
+    const report = await new ImpactAnalyser(store, 'order-to-cash', { replayWorkers: 0, serverRoles: SERVER_ROLES })
+      .analyse([approvalAssigned('<zeebe:assignmentDefinition candidateGroups="=directorGroup" />')]);
+    const [blocked] = report.replay.groups.filter((group) => group.kind === 'blocked');
+    expect(blocked.description).toMatch(/^would block at "Approve order \(sales director\)": the new version's assignment of task "Approve order \(sales director\)" cannot be evaluated \(/);
   }, 120_000);
 
   it('raises in the runtime, given the candidate, the incident the replay reported, and creates no task', async () => {
@@ -100,6 +134,10 @@ describe('an assignment expression that gives a server role, in the replay', () 
     await enter(stratum.runtime, order('SO-LIVE', 3_000_000));
     const { items } = await stratum.runtime.findIncidents({ businessKey: 'SO-LIVE', processKey: 'credit-order-approval' });
     expect(items).toEqual([expect.objectContaining({ elementId: 'UserTask_ApproveBySalesDirector', message: block!.message })]);
+    // the failed instance's incident (and its instance.failed history entry) says why, for a program, as the replay's block does
+    const failed = await stratum.runtime.getInstance(items[0].instanceId);
+    expect(failed!.incident).toEqual({ elementId: 'UserTask_ApproveBySalesDirector', message: block!.message, reason: block!.incident });
+    expect(failed!.history.find((entry) => entry.event === 'instance.failed')?.data).toMatchObject({ incident: { reason: block!.incident } });
     expect((await stratum.runtime.findTasks({ businessKey: 'SO-LIVE' })).map((task) => task.elementId)).not.toContain('UserTask_ApproveBySalesDirector');
   });
 });
