@@ -131,7 +131,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'library',
     summary: 'What deploying these files would do, without deploying them: diff, where-used, running orders, replay of recorded orders, lint.',
     description:
-      'The same body as `POST /api/deployments`; nothing is stored. Per process in the files: the semantic diff against the latest deployed version, every deployed process that calls it, and the running orders inside it (they stay on their version) or still able to reach a call to it (they will start the new version). The recorded orders (the last `last`, default 1,000, at most 50,000, or those entered from `from` to `to`) are replayed in memory on the library as it would be and grouped by how their route changes. `blocking` is true when a replayed order would block or the library would not deploy. See docs/impact.md for what replay cannot reproduce.',
+      'The same body as `POST /api/deployments`; nothing is stored. Per process in the files: the semantic diff against the latest deployed version, every deployed process that calls it, and the running orders inside it (they stay on their version) or still able to reach a call to it (they will start the new version). The recorded orders (the last `last`, default 1,000, at most 50,000, or those entered from `from` to `to`) are replayed in memory on the library as it would be and grouped by how their route changes; a `blocked` group says where and why in `block` (`reason`, with the runtime\'s incident `reason` or the `four-eyes-…` reason of the live 403). `blocking` is true when a replayed order would block or the library would not deploy. See docs/impact.md for what replay cannot reproduce.',
     access: designer,
     query: 'ImpactQuery',
     body: { kind: 'deployment' },

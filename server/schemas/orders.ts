@@ -54,7 +54,7 @@ export const OrderView: JsonSchema = {
     incident: nullable({
       type: 'object',
       required: ['elementId', 'message'],
-      properties: { elementId: nullable({ type: 'string' }), message: { type: 'string' } },
+      properties: { elementId: nullable({ type: 'string' }), message: { type: 'string' }, reason: ref('IncidentReason') },
     }),
     waiting: { type: 'array', items: ref('OrderWait') },
     versions: {

@@ -138,6 +138,54 @@ export const HistoryEntry: JsonSchema = {
   },
 };
 
+export const IncidentReason: JsonSchema = {
+  type: 'object',
+  required: ['kind', 'attribute'],
+  description: 'What the runtime refused, for a program; only where it knows (an incident raised before it was recorded has none). ' +
+    '`assignment-server-role`: an assignment expression gave `given`, a group that grants a server role (`serverRole: group`) or an account that holds only server roles (`account`), so the task was not created; ' +
+    '`assignment-failed`: an assignment expression could not be evaluated, or gave more than one assignee.',
+  properties: {
+    kind: { type: 'string', enum: ['assignment-server-role', 'assignment-failed'] },
+    attribute: { type: 'string', enum: ['assignee', 'candidateUsers', 'candidateGroups'] },
+    given: { type: 'string' },
+    serverRole: { type: 'string', enum: ['group', 'account'] },
+  },
+};
+
+export const ReplayBlock: JsonSchema = {
+  type: 'object',
+  required: ['element', 'name', 'reason', 'message'],
+  description: 'Where and why a replayed order blocks (the group\'s description says it in words).',
+  properties: {
+    element: { type: 'string', description: '`processKey/elementId`.' },
+    name: nullable({ type: 'string' }),
+    reason: {
+      type: 'string',
+      enum: ['decision-refused', 'step-failed', 'start-refused', 'four-eyes', 'assignment-refused'],
+      description: '`decision-refused`: the new version refuses a recorded decision; `start-refused`: order entry refuses the recorded order; ' +
+        '`four-eyes`: four eyes refuses the recorded decider (`fourEyes`); `assignment-refused`: an assignment expression gives a server role (`incident`), ' +
+        'the runtime raises an incident and creates no task; `step-failed`: another step fails (`incident` where the runtime says why).',
+    },
+    message: { type: 'string', description: 'The refusal or the incident\'s message, as the runtime would give it.' },
+    incident: ref('IncidentReason'),
+    fourEyes: {
+      type: 'object',
+      required: ['reason', 'decider'],
+      description: 'The reason the live 403 gives (`four-eyes-starter`, `four-eyes-change-requester` with `changeId`, `four-eyes-other-task` or `four-eyes-other-iteration` with `decidedTask`), and the recorded decider.',
+      properties: {
+        reason: { type: 'string', enum: ['four-eyes-starter', 'four-eyes-change-requester', 'four-eyes-other-task', 'four-eyes-other-iteration'] },
+        decider: { type: 'string' },
+        changeId: { type: 'string' },
+        decidedTask: {
+          type: 'object',
+          required: ['processKey', 'elementId', 'name'],
+          properties: { processKey: { type: 'string' }, elementId: { type: 'string' }, name: { type: 'string' } },
+        },
+      },
+    },
+  },
+};
+
 export const InstanceView: JsonSchema = {
   allOf: [ref('InstanceSummary')],
   type: 'object',
@@ -147,7 +195,7 @@ export const InstanceView: JsonSchema = {
     incident: nullable({
       type: 'object',
       required: ['elementId', 'message'],
-      properties: { elementId: nullable({ type: 'string' }), message: { type: 'string' } },
+      properties: { elementId: nullable({ type: 'string' }), message: { type: 'string' }, reason: ref('IncidentReason') },
     }),
     waiting: { type: 'array', items: ref('WaitingElement') },
     children: { type: 'array', items: ref('InstanceSummary') },
@@ -500,6 +548,7 @@ export const ImpactReport: JsonSchema = {
             properties: {
               kind: { type: 'string', enum: ['blocked', 'rejected', 'no-longer-rejected', 'new-wait', 'route-changed', 'status-changed', 'unchanged'] },
               description: { type: 'string', description: 'e.g. would now wait for "Review order (vice-president)" (vice-president).' },
+              block: ref('ReplayBlock'),
               count: { type: 'integer' },
               orders: orderNumbers,
             },

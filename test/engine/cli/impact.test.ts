@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImpactReport } from '../../../engine/impact/impact-report.js';
 import { TOKENS } from '../../server/support/client.js';
 import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from '../../server/support/real-server.js';
 import { compiledPath } from '../../support/compiled-sources.js';
@@ -58,6 +59,23 @@ describe('stratum impact', () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/1 order would block at "Vice-president approved\?": .*: CLI-700/);
     expect(lines(stdout).at(-1)).toBe('the change would block: 1 order blocked, 0 errors in the library');
+  });
+
+  it('words a block by an assignment expression that gives a server role\'s group as the refused assignment, in text and in the JSON', async () => {
+    const file = write('server-role/credit-order-approval.bpmn', approval.replace('<zeebe:assignmentDefinition candidateGroups="vice-president" />',
+      '<zeebe:assignmentDefinition candidateGroups="=if reportingAmount &gt; 600000 then &quot;integration&quot; else &quot;vice-president&quot;" />'));
+    const { code, stdout } = await stratum(['impact', '-s', server.url, '--token', TOKENS.designer, file]);
+    expect(code).toBe(1);
+    expect(lines(stdout)).toContainEqual(expect.stringMatching(new RegExp('^  1 order would block at "Review order \\(vice-president\\)": ' +
+      'the new version\'s assignment gives the server role group integration to task "Review order \\(vice-president\\)" ' +
+      '\\(task UserTask_ReviewByVicePresident: candidate groups =if .* gave "integration", a group that grants a server role.*\\): CLI-700$')));
+    expect(stdout).not.toMatch(/never recorded/);
+
+    const json = JSON.parse((await stratum(['impact', '-s', server.url, '--token', TOKENS.designer, '--json', file])).stdout) as ImpactReport;
+    expect(json.replay.groups.find((group) => group.kind === 'blocked')?.block).toMatchObject({
+      element: 'credit-order-approval/UserTask_ReviewByVicePresident', reason: 'assignment-refused',
+      incident: { kind: 'assignment-server-role', attribute: 'candidateGroups', given: 'integration', serverRole: 'group' },
+    });
   });
 
   it('exits 2 without a server or a designer token', async () => {

@@ -44,6 +44,9 @@ describe('four eyes on the iterations of a separated multi-instance task, in the
     expect(engine).toMatchObject({ status: 'blocked', block: { reason: 'four-eyes', element: `${PROCESS}/Approve` } });
     expect(engine.block!.message).toBe(
       `four eyes: ann already decided another iteration of "Approve" (${PROCESS}/Approve) of order MI-1, so another person must decide this one`);
+    expect(engine.block!.fourEyes).toEqual({
+      reason: 'four-eyes-other-iteration', decider: 'ann', decidedTask: { processKey: PROCESS, elementId: 'Approve', name: 'Approve' },
+    });
     expect(await new FastReplay(library).replay(order)).toBeUndefined();
     const report = await replayOrders(store, library, { processKey: PROCESS });
     expect(report).toMatchObject({ orders: 1, blocked: 1, paths: { fast: 0, engine: 1 } });
@@ -54,6 +57,7 @@ describe('four eyes on the iterations of a separated multi-instance task, in the
     await completeApprove(live, 'ann');
     const refusal = await refusalOf(completeApprove(live, 'ann'));
     expect(refusal.message).toBe(engine.block!.message.replace('MI-1', 'MI-2'));
+    expect(refusal.details).toMatchObject({ reason: engine.block!.fourEyes!.reason, decidedTask: { processKey: PROCESS, elementId: 'Approve', name: 'Approve' } });
   });
 
   it('starts afresh in a rework round: the same two decide its iterations again, one of them deciding both is refused', async () => {
@@ -80,6 +84,9 @@ describe('four eyes over a rework loop, in the replay', () => {
     expect(engine).toMatchObject({ status: 'blocked', block: { reason: 'four-eyes', element: `${PROCESS}/Check` } });
     expect(engine.block!.message).toBe(
       `four eyes: ann already decided "Approve" (${PROCESS}/Approve) of order RW-1, so another person must decide "Check the approvals"`);
+    expect(engine.block!.fourEyes).toEqual({
+      reason: 'four-eyes-other-task', decider: 'ann', decidedTask: { processKey: PROCESS, elementId: 'Approve', name: 'Approve' },
+    });
     expect(await new FastReplay(library).replay(order)).toStrictEqual(engine);
     expect((await replayOrders(store, library, { processKey: PROCESS })).paths).toEqual({ fast: 1, engine: 0 });
 
@@ -90,6 +97,28 @@ describe('four eyes over a rework loop, in the replay', () => {
     await completeApprove(live, 'bob');
     const refusal = await refusalOf(completeCheck(live, 'ann', false));
     expect(refusal.message).toBe(engine.block!.message.replace('RW-1', 'RW-2'));
+    expect(refusal.details).toMatchObject({ reason: engine.block!.fourEyes!.reason, decidedTask: { processKey: PROCESS, elementId: 'Approve', name: 'Approve' } });
+  });
+});
+
+describe('four eyes for the order\'s starter, in the replay', () => {
+  it('refuses, on both replays and in the runtime, a separated task decided by whoever started the order, for the live 403\'s reason', async () => {
+    await deploy(twoApprovals((xml) => unseparated(singleApproval(xml))));
+    const recordedOrder = await start('ST-1');
+    await completeApprove(recordedOrder, 'sam');
+    const library = await CandidateLibrary.open(store, [twoApprovals(singleApproval)]);
+    const order = await recorded('ST-1');
+
+    const engine = await replayOrder(library, order);
+    expect(engine).toMatchObject({ status: 'blocked', block: { reason: 'four-eyes', element: `${PROCESS}/Approve` } });
+    expect(engine.block!.message).toBe('four eyes: sam started order ST-1, so another person must decide "Approve"');
+    expect(engine.block!.fourEyes).toEqual({ reason: 'four-eyes-starter', decider: 'sam' });
+    expect(await new FastReplay(library).replay(order)).toStrictEqual(engine);
+
+    await deploy(twoApprovals(singleApproval));
+    const refusal = await refusalOf(completeApprove(await start('ST-2'), 'sam'));
+    expect(refusal.details).toMatchObject({ reason: engine.block!.fourEyes!.reason });
+    expect(refusal.message).toBe(engine.block!.message.replace('ST-1', 'ST-2'));
   });
 });
 
