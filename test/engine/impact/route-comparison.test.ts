@@ -1,0 +1,40 @@
+// How a blocked order is worded for a designer: each block reason in its own words, the block's message after it,
+// and the block itself kept on the change for a program.
+import { describe, expect, it } from 'vitest';
+import type { ReplayBlock } from '../../../engine/impact/impact-report.js';
+import type { ActualRoute } from '../../../engine/impact/recorded-orders.js';
+import { compareRoutes } from '../../../engine/impact/route-comparison.js';
+
+const running: ActualRoute = { status: 'running', completed: [], waiting: [] };
+const names = (element: string) => ({ label: `"${element.split('/')[1]}"`, type: 'bpmn:UserTask' });
+
+function wording(block: ReplayBlock, actual: ActualRoute = running) {
+  return compareRoutes(actual, { status: 'blocked', block, completed: [], waiting: [], unused: [] }, names);
+}
+
+describe('a blocked order, in words', () => {
+  it('says the new version does not take the order as entered when order entry refuses it, not that a decision was never recorded', () => {
+    const change = wording({ element: 'order-to-cash/Start', name: null, reason: 'start-refused', message: 'amount is missing' });
+    expect(change).toEqual({
+      kind: 'blocked',
+      description: 'would block at "Start": the new version does not take the order as it was entered (amount is missing)',
+      block: { element: 'order-to-cash/Start', name: null, reason: 'start-refused', message: 'amount is missing' },
+    });
+  });
+
+  it('names the account a refused assignment gives the task to', () => {
+    const change = wording({
+      element: 'p/Approve', name: 'Approve', reason: 'assignment-refused', message: 'task Approve: …',
+      incident: { kind: 'assignment-server-role', attribute: 'assignee', given: 'erp', serverRole: 'account' },
+    });
+    expect(change.description).toBe('would block at "Approve": the new version\'s assignment gives task "Approve" to erp, an account that only holds server roles (task Approve: …)');
+  });
+
+  it('does not count a refused assignment against the change when the order failed in reality', () => {
+    const block: ReplayBlock = {
+      element: 'p/Approve', name: 'Approve', reason: 'assignment-refused', message: 'task Approve: …',
+      incident: { kind: 'assignment-server-role', attribute: 'candidateGroups', given: 'integration', serverRole: 'group' },
+    };
+    expect(wording(block, { ...running, status: 'failed' })).toEqual({ kind: 'unchanged', description: 'unchanged' });
+  });
+});
