@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   burst: async () => (await import('./burst.bench.js')).runBurstBench(),
   workers: async () => (await import('./workers.bench.js')).runWorkersBench(),
   latency: async () => (await import('./latency.bench.js')).runLatencyBench(),
+  router: async () => (await import('./router.bench.js')).runRouterBench(),
   modeler: async () => (await import('./modeler.bench.js')).runModelerBench(),
   replay: async () => (await import('./replay.bench.js')).runReplayBench(),
   webhooks: async () => (await import('./webhooks.bench.js')).runWebhooksBench(),
