@@ -6,7 +6,7 @@ import type { ImpactReport, ProcessDiff } from './impact/impact-report.js';
 import type { RateTable } from './money/rate-table.js';
 import type { UserTaskForm } from './bpmn/user-task-form.js';
 import type { PageAfter } from './store/page-cursor.js';
-import type { InstanceStatus, StepIncident, Store, WaitKind } from './store/types.js';
+import type { IncidentReason, InstanceStatus, StepIncident, Store, WaitKind } from './store/types.js';
 
 export type { Finding, ImpactReport, InstanceStatus, PageAfter, ProcessDiff, RateTable, UserTaskForm, WaitKind };
 
@@ -338,6 +338,8 @@ export interface IncidentView {
   /** The element that failed. */
   elementId: string | null;
   message: string;
+  /** What the runtime refused, as the instance's `incident.reason` says it; absent where it does not know (and on incidents stored before it was recorded). */
+  reason?: IncidentReason;
   /** `step`: an engine step failed; `job`: a job ran out of retries. */
   kind: 'step' | 'job';
   jobId: string | null;

@@ -206,6 +206,8 @@ export class Incidents {
       businessKey: instance.businessKey,
       elementId: incident?.elementId ?? null,
       message: incident?.message ?? 'failed',
+      // the same reason the instance's incident carries, so the incident list says why without opening the instance
+      reason: incident?.reason ?? null,
       createdAt: this.now(),
       resolvedAt: null,
       resolvedBy: null,
@@ -266,6 +268,7 @@ function incidentView(row: IncidentRow): IncidentView {
     businessKey: row.businessKey,
     elementId: row.elementId,
     message: row.message,
+    ...(row.reason && { reason: row.reason }),
     kind: row.kind,
     jobId: row.kind === 'job' ? row.waitId : null,
     causeIncidentId: row.causeId,

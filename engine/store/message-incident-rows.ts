@@ -1,10 +1,11 @@
 import { canonicalTimestamp, canonicalTimestampOrNull } from './iso-time.js';
 import type { ColumnTypes, Json } from './records.js';
 import type { ColumnCodec, NamedParameters } from './row-codec.js';
-import type { IncidentResolution, IncidentRow, IncidentKind, MessageRow, MessageState, WaitRow } from './types.js';
+import type { IncidentReason, IncidentResolution, IncidentRow, IncidentKind, MessageRow, MessageState, WaitRow } from './types.js';
 
-// The message buffer and incident tables (migration 2): their records, the
-// mapping to the rows of types.ts, and the statements both dialects share.
+// The message buffer and incident tables (migration 2; an incident's reason,
+// migration 10): their records, the mapping to the rows of types.ts, and the
+// statements both dialects share.
 
 export interface MessageRecord<C extends ColumnTypes> {
   seq: number | string;
@@ -31,6 +32,8 @@ export interface IncidentRecord<C extends ColumnTypes> {
   business_key: string | null;
   element_id: string | null;
   message: string;
+  /** Null in rows written before migration 10, and where the runtime does not know why. */
+  reason: Json<C, IncidentReason> | null;
   kind: string;
   cause_id: string | null;
   wait_id: string | null;
@@ -47,7 +50,7 @@ export interface IncidentRecord<C extends ColumnTypes> {
 export const MESSAGE_COLUMNS =
   'seq, id, message_id, name, correlation_key, variables, root_id, state, received_by, received_at, expires_at, delivered_to, delivered_at';
 export const INCIDENT_COLUMNS =
-  'seq, id, instance_id, root_id, process_key, business_key, element_id, message, kind, cause_id, wait_id, action, state_before, variables_before, waits_before, created_at, resolved_at, resolved_by, resolution';
+  'seq, id, instance_id, root_id, process_key, business_key, element_id, message, reason, kind, cause_id, wait_id, action, state_before, variables_before, waits_before, created_at, resolved_at, resolved_by, resolution';
 
 export interface MessageIncidentCodec<C extends ColumnTypes> {
   message: (record: MessageRecord<C>) => MessageRow;
@@ -85,6 +88,7 @@ export function messageIncidentCodec<C extends ColumnTypes>(columns: ColumnCodec
       businessKey: record.business_key,
       elementId: record.element_id,
       message: record.message,
+      reason: readJsonOrNull<IncidentReason>(record.reason),
       kind: record.kind as IncidentKind,
       causeId: record.cause_id,
       waitId: record.wait_id,
@@ -119,6 +123,7 @@ export function messageIncidentCodec<C extends ColumnTypes>(columns: ColumnCodec
       businessKey: row.businessKey,
       elementId: row.elementId,
       message: row.message,
+      reason: writeJsonOrNull(row.reason, 'reason'),
       kind: row.kind,
       causeId: row.causeId,
       waitId: row.waitId,
@@ -151,9 +156,9 @@ export function messageIncidentWrites(tablePrefix: string): MessageIncidentWrite
     updateMessage: `UPDATE ${t('messages')} SET root_id = @rootId, state = @state, expires_at = @expiresAt,
          delivered_to = @deliveredTo, delivered_at = @deliveredAt
        WHERE id = @id`,
-    insertIncident: `INSERT INTO ${t('incidents')} (id, instance_id, root_id, process_key, business_key, element_id, message, kind, cause_id, wait_id,
+    insertIncident: `INSERT INTO ${t('incidents')} (id, instance_id, root_id, process_key, business_key, element_id, message, reason, kind, cause_id, wait_id,
          action, state_before, variables_before, waits_before, created_at, resolved_at, resolved_by, resolution)
-       VALUES (@id, @instanceId, @rootId, @processKey, @businessKey, @elementId, @message, @kind, @causeId, @waitId,
+       VALUES (@id, @instanceId, @rootId, @processKey, @businessKey, @elementId, @message, @reason, @kind, @causeId, @waitId,
          @action, @stateBefore, @variablesBefore, @waitsBefore, @createdAt, @resolvedAt, @resolvedBy, @resolution)`,
     resolveIncident: `UPDATE ${t('incidents')} SET resolved_at = @resolvedAt, resolved_by = @resolvedBy, resolution = @resolution
        WHERE id = @id AND resolved_at IS NULL`,

@@ -289,4 +289,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX stratum_webhook_attempts_by_delivery ON stratum_webhook_attempts (delivery_id, seq);
   `,
+  // 10: an incident keeps why the runtime refused the step (IncidentReason, as the instance's incident has it); older rows have none
+  `
+  ALTER TABLE stratum_incidents ADD COLUMN reason jsonb;
+  `,
 ];

@@ -287,4 +287,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts (delivery_id, seq);
   `,
+  // 10: an incident keeps why the runtime refused the step (IncidentReason, as the instance's incident has it); older rows have none
+  `
+  ALTER TABLE incidents ADD COLUMN reason TEXT;
+  `,
 ];

@@ -193,6 +193,8 @@ export interface IncidentRow {
   businessKey: string | null;
   elementId: string | null;
   message: string;
+  /** What the runtime refused, as the instance's incident keeps it (migration 10); null where it does not know. */
+  reason: IncidentReason | null;
   kind: IncidentKind;
   /** The child's incident that made this instance fail (a failed call activity). */
   causeId: string | null;

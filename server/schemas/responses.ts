@@ -401,6 +401,7 @@ export const IncidentView: JsonSchema = {
     businessKey: nullable({ type: 'string' }),
     elementId: nullable({ type: 'string', description: 'The element that failed.' }),
     message: { type: 'string' },
+    reason: ref('IncidentReason'),
     kind: { type: 'string', enum: ['step', 'job'], description: '`step`: an engine step failed; `job`: a job ran out of retries.' },
     jobId: nullable({ type: 'string' }),
     causeIncidentId: nullable({ type: 'string', description: 'The called instance\'s incident this one follows from: retry that one.' }),

@@ -9,6 +9,7 @@ import { openStore } from '../../../engine/store/open.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
 import { POSTGRES_MIGRATIONS } from '../../../engine/store/postgres-schema.js';
 import { describeStoreContract, instanceRow, versionRow, waitRow, at } from './store-contract.js';
+import { incidentBeforeReasonSql, SCHEMA_BEFORE_INCIDENT_REASON } from './incident-before-reason.js';
 
 const unreachable = postgresUnreachable;
 const required = postgresRequired;
@@ -137,6 +138,33 @@ if (unreachable) {
         await store.migrate();
         await admin.query(`UPDATE ${schema}.stratum_schema_version SET version = version + 1`);
         await expect(store.migrate()).rejects.toThrow(/newer than this Stratum knows/);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('upgrades a schema whose incidents had no reason: the incident written then reads with none', async () => {
+      const schema = await freshSchema();
+      const client = await admin.connect();
+      try {
+        await client.query(`SET search_path TO ${schema}`);
+        await client.query('BEGIN');
+        await client.query('CREATE TABLE stratum_schema_version (version integer NOT NULL)');
+        for (const migration of POSTGRES_MIGRATIONS.slice(0, SCHEMA_BEFORE_INCIDENT_REASON)) await client.query(migration);
+        await client.query('INSERT INTO stratum_schema_version (version) VALUES ($1)', [SCHEMA_BEFORE_INCIDENT_REASON]);
+        await client.query(incidentBeforeReasonSql('stratum_'));
+        await client.query('COMMIT');
+      } finally {
+        await client.query('RESET search_path');
+        client.release();
+      }
+      const store = new PostgresStore(inSchema(schema));
+      try {
+        await store.migrate();
+        expect(await store.schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
+        expect(await store.read((tx) => tx.getIncident('old-incident'))).toMatchObject({
+          instanceId: 'old-instance', elementId: 'Approve', message: 'task Approve: candidate groups =approverGroup gave "integration"', reason: null,
+        });
       } finally {
         await store.close();
       }

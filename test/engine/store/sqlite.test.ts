@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,6 +7,7 @@ import { SqliteStore } from '../../../engine/store/sqlite.js';
 import { openStore } from '../../../engine/store/open.js';
 import { SQLITE_MIGRATIONS } from '../../../engine/store/sqlite-schema.js';
 import { describeStoreContract, instanceRow, versionRow, waitRow } from './store-contract.js';
+import { incidentBeforeReasonSql, SCHEMA_BEFORE_INCIDENT_REASON } from './incident-before-reason.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'stratum-sqlite-'));
 let folders = 0;
@@ -71,6 +72,28 @@ describe('SQLite file store', () => {
     db.prepare('UPDATE schema_version SET version = ?').run(SQLITE_MIGRATIONS.length + 1);
     db.close();
     await expect(openStore({ dataDir })).rejects.toThrow(/newer than this Stratum knows/);
+  });
+
+  it('upgrades a database whose incidents had no reason: the incident written then reads with none', async () => {
+    const dataDir = freshFolder();
+    mkdirSync(dataDir, { recursive: true });
+    const db = new Database(join(dataDir, 'stratum.db'));
+    db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+    for (const migration of SQLITE_MIGRATIONS.slice(0, SCHEMA_BEFORE_INCIDENT_REASON)) db.exec(migration);
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_BEFORE_INCIDENT_REASON);
+    db.exec(incidentBeforeReasonSql(''));
+    db.close();
+
+    const store = new SqliteStore({ dataDir });
+    try {
+      await store.migrate();
+      expect(await store.schemaVersion()).toBe(SQLITE_MIGRATIONS.length);
+      expect(await store.read((tx) => tx.getIncident('old-incident'))).toMatchObject({
+        instanceId: 'old-instance', elementId: 'Approve', message: 'task Approve: candidate groups =approverGroup gave "integration"', reason: null,
+      });
+    } finally {
+      await store.close();
+    }
   });
 
   it('sees commits another connection made to the same file', async () => {

@@ -117,6 +117,7 @@ function incidentRow(id: string, instanceId: string, extra: Partial<IncidentRow>
     businessKey: 'SO-1',
     elementId: 'Approve',
     message: 'condition failed',
+    reason: null,
     kind: 'step',
     causeId: null,
     waitId: null,
@@ -1028,6 +1029,21 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.transaction((tx) => tx.insertIncident(row));
         expect(await store.read((tx) => tx.getIncident('inc-1'))).toEqual({ ...row, seq: anyNumber() });
         expect(await store.read((tx) => tx.getIncident('nope'))).toBeUndefined();
+      });
+
+      it('keeps why the runtime refused the step beside the message, and no reason where it does not know one', async () => {
+        await seed(store, instanceRow('i1'));
+        const refused = incidentRow('refused', 'i1', {
+          message: 'task Approve: candidate groups =approverGroup gave "integration", a group that grants a server role',
+          reason: { kind: 'assignment-server-role', attribute: 'candidateGroups', given: 'integration', serverRole: 'group' },
+        });
+        const failed = incidentRow('failed', 'i1', { reason: { kind: 'assignment-failed', attribute: 'assignee' } });
+        const unknown = incidentRow('unknown', 'i1', { kind: 'job', waitId: 'w1', action: null, stateBefore: null });
+        await store.transaction(async (tx) => {
+          for (const row of [refused, failed, unknown]) await tx.insertIncident(row);
+        });
+        expect(await store.read((tx) => tx.getIncident('refused'))).toEqual({ ...refused, seq: anyNumber() });
+        expect((await store.read((tx) => tx.findIncidents({ instanceId: 'i1' }))).map((row) => row.reason)).toEqual([refused.reason, failed.reason, null]);
       });
 
       it('filters open incidents by process, business key, instance and cause, pages by seq, and resolves each once', async () => {

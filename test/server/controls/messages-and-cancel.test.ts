@@ -14,7 +14,7 @@ let api: ApiClient;
 beforeAll(async () => {
   server = await startTestServer();
   api = server.api;
-  for (const [name, xml] of [['price-check.bpmn', PRICE_CHECK], ['deposit-part.bpmn', DEPOSIT_PART], ['deposit-order.bpmn', DEPOSIT_ORDER], ['payment-watch.bpmn', PAYMENT_WATCH]]) {
+  for (const [name, xml] of [['price-check.bpmn', PRICE_CHECK], ['deposit-part.bpmn', DEPOSIT_PART], ['deposit-order.bpmn', DEPOSIT_ORDER], ['payment-watch.bpmn', PAYMENT_WATCH], ['picked-approval.bpmn', PICKED_APPROVAL]]) {
     const deployed = await api.request('POST', `/api/deployments?name=${name}`, {
       token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' },
     });
@@ -233,6 +233,7 @@ describe('incidents are listed and retried after a fix', () => {
     expect(listed.status).toBe(200);
     const rootCause = listed.body.items.find((incident) => incident.kind === 'job')!;
     expect(rootCause).toMatchObject({ jobId: job.id, elementId: anyText(), message: textContaining('ERP down'), causeIncidentId: null, rootInstanceId: order.id });
+    expect(rootCause).not.toHaveProperty('reason'); // a worker's failure: the runtime does not know why
     const following = listed.body.items.filter((incident) => incident.causeIncidentId);
     expect(following.length).toBeGreaterThan(0);
 
@@ -276,6 +277,31 @@ describe('incidents are listed and retried after a fix', () => {
     expect(fixed.status, fixed.text).toBe(200);
     expect(fixed.body).toMatchObject({ status: 'completed', variables: { region: 'EMEA', checkedRegion: 'EMEA' } });
     expect(fixed.body.history).toContainEqual(objectWith({ event: 'incident.resolved', actor: 'otto', data: objectWith({ variables: { region: 'EMEA' } }) }));
+  });
+
+  it('lists an assignment that gave a server role with the instance\'s machine-readable reason; a retry that fails again changes nothing, a fixed one closes it', async () => {
+    const started = await api.post<InstanceView>('/api/processes/picked-approval/instances', TOKENS.erp, { businessKey: 'PA-ROLE', variables: { approverGroup: 'integration' } });
+    expect(started.status, started.text).toBe(201);
+    expect(started.body.status).toBe('failed');
+    const serverRole = { kind: 'assignment-server-role', attribute: 'candidateGroups', given: 'integration', serverRole: 'group' };
+    expect(started.body.incident?.reason).toEqual(serverRole);
+
+    const listed = await api.get<IncidentPage>('/api/incidents?businessKey=PA-ROLE', TOKENS.nobody);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([objectWith({ kind: 'step', elementId: 'Approve', message: started.body.incident!.message, reason: serverRole })]);
+    const [incident] = listed.body.items;
+
+    // another server role group: the retry would fail the same way, so it is refused and the incident keeps its reason
+    const again = await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { variables: { approverGroup: 'designer' } });
+    expect(again.status, again.text).toBe(422);
+    expect(problemOf(again).detail).toContain('"designer"');
+    expect((await api.get<IncidentPage>('/api/incidents?businessKey=PA-ROLE', TOKENS.nobody)).body.items).toEqual([objectWith({ id: incident.id, reason: serverRole })]);
+
+    const fixed = await api.post<InstanceView>(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { variables: { approverGroup: 'sales-director' } });
+    expect(fixed.status, fixed.text).toBe(200);
+    expect(fixed.body).toMatchObject({ status: 'running', incident: null });
+    expect((await tasksOf('PA-ROLE')).map((task) => task.candidateGroups)).toEqual([['sales-director']]);
+    expect((await api.get<IncidentPage>('/api/incidents?businessKey=PA-ROLE', TOKENS.nobody)).body.items).toEqual([]);
   });
 
   it('refuses an operator\'s retry that sets a decision (422 naming it) and leaves the incident open', async () => {
@@ -408,6 +434,19 @@ const messageCatch = (key: string, message: string, catchName: string, correlati
 </bpmn:definitions>`;
 
 /** Watches for a payment under the order number it is started with (a variable, not its business key). */
+/** An approval offered to the group a start variable names: naming a server role's group fails the instance. */
+const PICKED_APPROVAL = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_picked" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="picked-approval" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Approve" />
+    <bpmn:userTask id="Approve" name="Approve the request">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="=approverGroup" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Approve" targetRef="Done" />
+    <bpmn:endEvent id="Done" name="Done" />
+  </bpmn:process>
+</bpmn:definitions>`;
 const PAYMENT_WATCH = messageCatch('payment-watch', 'PaymentReceived', 'Payment seen', '=orderNo');
 
 /** Called by deposit-order: waits for the deposit, then ends. */
