@@ -18,6 +18,12 @@ export interface DeployResponse {
   warnings: Finding[];
 }
 
+/** GET /api/me: who the token belongs to. */
+export interface Me {
+  name: string;
+  groups: string[];
+}
+
 /** GET /api/groups: the task groups that have members; `demo` when the server runs on its demo users. */
 export interface TaskGroups {
   groups: string[];
@@ -108,8 +114,13 @@ export class ApiClient {
     return this.json('POST', '/api/impact', uploadOf(files));
   }
 
+  /** GET /api/groups: designers only (403 for anyone else). */
   listGroups(): Promise<TaskGroups> {
     return this.json('GET', '/api/groups');
+  }
+
+  me(): Promise<Me> {
+    return this.json('GET', '/api/me');
   }
 
   findInstances(query: InstanceQuery): Promise<InstanceSummary[]> {

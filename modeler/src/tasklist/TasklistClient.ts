@@ -1,15 +1,10 @@
 // The calls the task list makes. Polling uses If-None-Match, so an unchanged
 // list costs the server a hash and the network a 304.
-import { ApiProblem, type InstanceView, type ProblemBody } from '../api/client';
+import { ApiProblem, type InstanceView, type Me, type ProblemBody } from '../api/client';
 import type { InstanceSummary, TaskRefusal, TaskView } from '../../../engine/api.js';
 import { taskRefusalIn } from './task-refusal';
 
-export type { InstanceView, TaskView };
-
-export interface Me {
-  name: string;
-  groups: string[];
-}
+export type { InstanceView, Me, TaskView };
 
 /** A problem with what the server said beyond the detail (`errors` of a 422, the `reason` and facts of a 403). */
 export class TaskProblem extends ApiProblem {

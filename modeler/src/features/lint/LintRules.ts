@@ -14,6 +14,9 @@ interface Linting {
   setLinterConfig(config: { config: unknown; resolver: unknown }): void;
 }
 
+/** The group that may list task groups (server/auth/authenticate.ts GROUPS.designer; an admin is in it too). */
+const DESIGNER_GROUP = 'designer';
+
 /** Rules that mark some reports as only warnings (engine/lint/config.ts withReportSeverities). */
 const RULES_WITH_WARNINGS = ['condition-variables-supplied'];
 /** The companion rule that carries a rule's warnings in the modeler: `stratum/<rule>${WARNINGS_SUFFIX}`. */
@@ -83,11 +86,19 @@ export default class LintRules {
     return supply;
   }
 
-  /** The task groups with members; only designers may ask, and without them groups are not checked. */
+  /**
+   * The task groups with members. Only designers may ask (GET /api/groups answers anyone else 403, which the
+   * browser would log), so the user's groups are read first; without the list groups are not checked.
+   */
   private async loadTaskGroups(): Promise<void> {
     try {
-      const { groups, demo } = await this.config.api.listGroups();
-      this.taskGroups = { known: groups, severity: demo ? 'warn' : 'error' };
+      const me = await this.config.api.me();
+      if (me.groups.includes(DESIGNER_GROUP)) {
+        const { groups, demo } = await this.config.api.listGroups();
+        this.taskGroups = { known: groups, severity: demo ? 'warn' : 'error' };
+      } else {
+        this.taskGroups = undefined;
+      }
     } catch {
       this.taskGroups = undefined;
     }
