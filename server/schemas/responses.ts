@@ -65,16 +65,12 @@ export const RefusedTask: JsonSchema = {
   },
 };
 
-/** Four eyes: the separated task of the same order the caller decided before. */
+/** Four eyes: the separated task of the same order the caller decided before (a RefusedTask whose id may be unknown). */
 export const DecidedTask: JsonSchema = {
-  type: 'object',
-  required: ['id', 'instanceId', 'processKey', 'elementId', 'name'],
+  ...RefusedTask,
   properties: {
+    ...RefusedTask.properties as Record<string, JsonSchema>,
     id: nullable({ type: 'string', description: 'Its task id; null for a decision recorded without one.' }),
-    instanceId: { type: 'string' },
-    processKey: { type: 'string' },
-    elementId: { type: 'string' },
-    name: { type: 'string', description: 'Its name, else its element id.' },
   },
 };
 
