@@ -1,6 +1,7 @@
 // RFC 9457 problem details: every error the server answers is one of these.
 import type { Response } from 'express';
 import type { TaskRefusal } from '../engine/api.js';
+import type { StepIncident } from '../engine/store/types.js';
 import { StratumError, type Finding } from '../engine/errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -78,7 +79,7 @@ export function toHttpProblem(error: unknown): HttpProblem {
     const errors = error.details?.errors ?? variableErrors(error.details?.variables);
     const reason = error.details?.reason;
     return new HttpProblem(STATUS_OF_CODE[error.code] ?? 500, error.message, {
-      ...(findings && { findings }), ...(errors && { errors }), ...(reason && { reason }), ...reasonDetails(error.details), ...specificProblem(error.details),
+      ...(findings && { findings }), ...(errors && { errors }), ...(reason && { reason }), ...reasonDetails(error.details), ...wouldFail(error.details), ...specificProblem(error.details),
     });
   }
   return new HttpProblem(500, 'The server could not handle the request; the error is logged.');
@@ -125,6 +126,17 @@ function reasonDetails(details: StratumError['details']): Record<string, unknown
   const extensions: Record<string, unknown> = {};
   for (const key of REASON_DETAILS[reason as TaskRefusal['reason']]) if (details[key] !== undefined) extensions[key] = details[key];
   return extensions;
+}
+
+/**
+ * An input refused because it would fail the instance (422: a task or job completion, a message, an incident retry)
+ * names the incident it would raise, as the instance's `incident` would read: element, message, and the reason
+ * where the runtime knows it (an assignment expression giving a server role, say).
+ */
+function wouldFail(details: StratumError['details']): Record<string, unknown> {
+  const incident = details?.incident as Partial<StepIncident> | undefined;
+  if (typeof incident?.message !== 'string') return {};
+  return { incident: { elementId: incident.elementId ?? null, message: incident.message, ...(incident.reason && { reason: incident.reason }) } };
 }
 
 function specificProblem(details: StratumError['details']): Record<string, unknown> {

@@ -51,11 +51,7 @@ export const OrderView: JsonSchema = {
     exchangeRate: decimal('Units of the reporting currency for one unit of `currency`.'),
     rateDate: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
     enteredBy: nullable({ type: 'string' }),
-    incident: nullable({
-      type: 'object',
-      required: ['elementId', 'message'],
-      properties: { elementId: nullable({ type: 'string' }), message: { type: 'string' }, reason: ref('IncidentReason') },
-    }),
+    incident: nullable(ref('StepIncident')),
     waiting: { type: 'array', items: ref('OrderWait') },
     versions: {
       type: 'array',

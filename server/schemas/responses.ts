@@ -49,6 +49,10 @@ export const Problem: JsonSchema = {
     businessKey: nullable({ type: 'string', description: 'The order (business key) the refusal is about.' }),
     rootInstanceId: { type: 'string' },
     changeId: { type: 'string' },
+    incident: {
+      ...ref('StepIncident'),
+      description: 'A 422 for an input that would fail the instance (a task or job completion, a message, an incident retry): the incident it would raise.',
+    },
   },
 };
 
@@ -148,6 +152,13 @@ export const IncidentReason: JsonSchema = {
   },
 };
 
+/** Why an instance failed (or, in a 422, would fail): the element, the message and, where the runtime knows it, the reason. */
+export const StepIncident: JsonSchema = {
+  type: 'object',
+  required: ['elementId', 'message'],
+  properties: { elementId: nullable({ type: 'string' }), message: { type: 'string' }, reason: ref('IncidentReason') },
+};
+
 export const ReplayBlock: JsonSchema = {
   type: 'object',
   required: ['element', 'name', 'reason', 'message'],
@@ -188,11 +199,7 @@ export const InstanceView: JsonSchema = {
   required: ['variables', 'incident', 'waiting', 'children', 'history'],
   properties: {
     variables: { type: 'object' },
-    incident: nullable({
-      type: 'object',
-      required: ['elementId', 'message'],
-      properties: { elementId: nullable({ type: 'string' }), message: { type: 'string' }, reason: ref('IncidentReason') },
-    }),
+    incident: nullable(ref('StepIncident')),
     waiting: { type: 'array', items: ref('WaitingElement') },
     children: { type: 'array', items: ref('InstanceSummary') },
     history: { type: 'array', items: ref('HistoryEntry') },

@@ -269,6 +269,8 @@ describe('incidents are listed and retried after a fix', () => {
 
     const unchanged = await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, {});
     expect(unchanged.status).toBe(422);
+    // a failure the runtime knows no reason for names its element and message only
+    expect(problemOf(unchanged).incident).toEqual({ elementId: incident.elementId, message: textContaining('region') });
     expect((await instance(started.body.id)).status).toBe('failed');
     expect((await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { retries: 3 })).status).toBe(422);
     expect((await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { variables: { orderNo: 'X' } })).status).toBe(422);
@@ -295,6 +297,8 @@ describe('incidents are listed and retried after a fix', () => {
     const again = await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { variables: { approverGroup: 'designer' } });
     expect(again.status, again.text).toBe(422);
     expect(problemOf(again).detail).toContain('"designer"');
+    // the refusal names the incident the retry would raise, with its reason, for a program
+    expect(problemOf(again).incident).toEqual({ elementId: 'Approve', message: textContaining('"designer"'), reason: { ...serverRole, given: 'designer' } });
     expect((await api.get<IncidentPage>('/api/incidents?businessKey=PA-ROLE', TOKENS.nobody)).body.items).toEqual([objectWith({ id: incident.id, reason: serverRole })]);
 
     const fixed = await api.post<InstanceView>(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { variables: { approverGroup: 'sales-director' } });
