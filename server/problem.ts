@@ -129,7 +129,7 @@ function reasonDetails(details: StratumError['details']): Record<string, unknown
 }
 
 /**
- * An input refused because it would fail the instance (422: a task or job completion, a message, an incident retry)
+ * An input refused because it would fail the instance (422: a task completion, an incident retry)
  * names the incident it would raise, as the instance's `incident` would read: element, message, and the reason
  * where the runtime knows it (an assignment expression giving a server role, say).
  */

@@ -51,7 +51,7 @@ export const Problem: JsonSchema = {
     changeId: { type: 'string' },
     incident: {
       ...ref('StepIncident'),
-      description: 'A 422 for an input that would fail the instance (a task or job completion, a message, an incident retry): the incident it would raise.',
+      description: 'A 422 for a task completion or an incident retry that would fail the instance: the incident it would raise.',
     },
   },
 };
