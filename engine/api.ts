@@ -346,6 +346,9 @@ export interface IncidentView {
   /** The child's incident this one follows from (a failed call activity); retry that one. */
   causeIncidentId: string | null;
   createdAt: string;
+  /** Only once resolved (GET /api/incidents/{id}, Camunda 8's search): when, and whether it was `retried` or `cancelled` with its order. */
+  resolvedAt?: string;
+  resolution?: 'retried' | 'cancelled';
 }
 
 export interface IncidentQuery {
@@ -354,6 +357,16 @@ export interface IncidentQuery {
   limit?: number;
   /** `nextCursor` of the previous page. */
   cursor?: string;
+}
+
+/** IncidentQuery with what Camunda 8's incident search filters on besides (server/camunda8/incidents.ts). */
+export interface IncidentSearch extends IncidentQuery {
+  instanceId?: string;
+  /** `open` unless given (the native list); `any` for open and resolved alike. */
+  state?: 'open' | 'resolved' | 'any';
+  kind?: 'step' | 'job';
+  /** Incidents of the page to skip (after `cursor`, when both are given). */
+  offset?: number;
 }
 
 export interface IncidentRetry {
@@ -497,8 +510,10 @@ export interface Runtime {
    */
   cancel(instanceId: string, actor: Actor, options?: { reason?: string }): Promise<InstanceView>;
 
-  /** Open incidents, oldest first, a page at a time. */
-  findIncidents(query: IncidentQuery): Promise<{ items: IncidentView[]; nextCursor: string | null }>;
+  /** Incidents, oldest first, a page at a time: the open ones unless `state` says otherwise. */
+  findIncidents(query: IncidentSearch): Promise<{ items: IncidentView[]; nextCursor: string | null }>;
+  /** One incident, open or resolved. */
+  getIncident(id: string): Promise<IncidentView | undefined>;
   /**
    * Runs the failed step again on the state before it (a job incident: gives the
    * job retries again) and revives the callers that failed with it. A retry that

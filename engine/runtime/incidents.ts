@@ -5,7 +5,7 @@
 // this instance failed are put back first, so the order goes on as one.
 // Cancelling the order closes its incidents. The history says who did what.
 import { randomUUID } from 'node:crypto';
-import type { Clock, IncidentQuery, IncidentRetry, IncidentView } from '../api.js';
+import type { Clock, IncidentRetry, IncidentSearch, IncidentView } from '../api.js';
 import type { ProcessModel } from '../bpmn/process-model.js';
 import { conflict, lostRace, notFound, StratumError } from '../errors.js';
 import type { HistoryRow, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
@@ -70,18 +70,28 @@ export class Incidents {
     await tx.appendHistory(history);
   }
 
-  async find(tx: StoreTx, query: IncidentQuery): Promise<{ items: IncidentView[]; nextCursor: string | null }> {
+  async find(tx: StoreTx, query: IncidentSearch): Promise<{ items: IncidentView[]; nextCursor: string | null }> {
     const limit = query.limit ?? DEFAULT_PAGE;
+    const offset = query.offset ?? 0;
     const afterSeq = query.cursor === undefined ? undefined : cursorSeq(query.cursor);
+    const state = query.state ?? 'open';
     const rows = await tx.findIncidents({
-      open: true,
+      ...(state === 'open' && { open: true }),
+      ...(state === 'resolved' && { resolved: true }),
       ...(query.processKey !== undefined && { processKey: query.processKey }),
       ...(query.businessKey !== undefined && { businessKey: query.businessKey }),
+      ...(query.instanceId !== undefined && { instanceId: query.instanceId }),
+      ...(query.kind !== undefined && { kind: query.kind }),
       ...(afterSeq !== undefined && { afterSeq }),
-      limit: limit + 1,
+      limit: offset + limit + 1,
     });
-    const page = rows.slice(0, limit);
-    return { items: page.map(incidentView), nextCursor: rows.length > limit ? String(page.at(-1)!.seq) : null };
+    const page = rows.slice(offset, offset + limit);
+    return { items: page.map(incidentView), nextCursor: rows.length > offset + limit ? String(page.at(-1)!.seq) : null };
+  }
+
+  async get(tx: StoreTx, id: string): Promise<IncidentView | undefined> {
+    const row = await tx.getIncident(id);
+    return row && incidentView(row);
   }
 
   /** Retries an open root-cause incident; returns the id of the order (root instance). */
@@ -273,5 +283,7 @@ function incidentView(row: IncidentRow): IncidentView {
     jobId: row.kind === 'job' ? row.waitId : null,
     causeIncidentId: row.causeId,
     createdAt: row.createdAt,
+    ...(row.resolvedAt && { resolvedAt: row.resolvedAt }),
+    ...(row.resolution && { resolution: row.resolution }),
   };
 }

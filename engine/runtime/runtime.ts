@@ -6,7 +6,7 @@
 // from the call trees its steps kept (tree-views.ts), or is read back.
 import type { EventEmitter } from 'node:events';
 import type {
-  Actor, Clock, IncidentQuery, IncidentRetry, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageRequest,
+  Actor, Clock, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageRequest,
   MessageResult, OrderChangeRequest, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, ServerRoles,
   StartOptions, TaskQuery, TaskView,
 } from '../api.js';
@@ -182,8 +182,12 @@ export class InstanceRuntime implements Runtime {
 
   // ---- incidents --------------------------------------------------------------
 
-  findIncidents(query: IncidentQuery): Promise<{ items: IncidentView[]; nextCursor: string | null }> {
+  findIncidents(query: IncidentSearch): Promise<{ items: IncidentView[]; nextCursor: string | null }> {
     return this.steps.store.read((tx) => this.steps.incidents.find(tx, query));
+  }
+
+  getIncident(id: string): Promise<IncidentView | undefined> {
+    return this.steps.store.read((tx) => this.steps.incidents.get(tx, id));
   }
 
   retryIncident(incidentId: string, retry: IncidentRetry, actor: Actor): Promise<InstanceView> {

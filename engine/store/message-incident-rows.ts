@@ -167,7 +167,7 @@ export function messageIncidentWrites(tablePrefix: string): MessageIncidentWrite
 
 /** The WHERE clause of findIncidents; `placeholder` numbers the parameters. */
 export function incidentWhere(
-  filter: { open?: boolean; processKey?: string; businessKey?: string; instanceId?: string; rootId?: string; causeId?: string; afterSeq?: number },
+  filter: { open?: boolean; resolved?: boolean; kind?: string; processKey?: string; businessKey?: string; instanceId?: string; rootId?: string; causeId?: string; afterSeq?: number },
   placeholder: (position: number) => string,
 ): { where: string; parameters: unknown[] } {
   const conditions: string[] = [];
@@ -178,6 +178,8 @@ export function incidentWhere(
     conditions.push(`${column} = ${placeholder(parameters.length)}`);
   };
   if (filter.open) conditions.push('resolved_at IS NULL');
+  if (filter.resolved) conditions.push('resolved_at IS NOT NULL');
+  equal('kind', filter.kind);
   equal('process_key', filter.processKey);
   equal('business_key', filter.businessKey);
   equal('instance_id', filter.instanceId);

@@ -214,6 +214,9 @@ export interface IncidentRow {
 export interface IncidentFilter {
   /** Only incidents not yet resolved. */
   open?: boolean;
+  /** Only resolved incidents. */
+  resolved?: boolean;
+  kind?: IncidentKind;
   processKey?: string;
   businessKey?: string;
   instanceId?: string;

@@ -260,6 +260,12 @@ export class FakeStratum {
         .map(({ open: _o, ...incident }) => incident),
       nextCursor: null,
     }),
+    getIncident: async (id: string) => {
+      const found = this.incidents.get(id);
+      if (!found) return undefined;
+      const { open: _o, ...incident } = found;
+      return incident;
+    },
     retryIncident: async (incidentId: string) => {
       const incident = this.incidents.get(incidentId);
       if (!incident) throw new StratumError('not-found', 'no such incident');
