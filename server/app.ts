@@ -21,6 +21,7 @@ import { COMPONENT_SCHEMAS, buildOpenApiDocument } from './openapi.js';
 import { OPERATIONS, expressPath, type Operation } from './operations.js';
 import { HttpProblem, sendProblem, toHttpProblem } from './problem.js';
 import { camunda7Handlers } from './camunda7/external-tasks.js';
+import { camunda8IncidentHandlers } from './camunda8/incidents.js';
 import { camunda8Handlers } from './camunda8/jobs.js';
 import { incidentHandlers } from './routes/incidents.js';
 import { eventHandlers } from './routes/events.js';
@@ -88,6 +89,7 @@ export function createApp(options: AppOptions): StratumApp {
     ...incidentHandlers(stratum.runtime),
     ...camunda7Handlers(stratum.runtime, stratum.workers),
     ...camunda8Handlers(stratum.runtime, stratum.workers),
+    ...camunda8IncidentHandlers(stratum.runtime),
     ...operationHandlers({
       checkHealth: options.checkHealth ?? (async () => void (await stratum.library.list())),
       metrics,

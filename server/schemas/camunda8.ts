@@ -1,12 +1,14 @@
 // Request and response schemas of the Camunda 8 compatible routes (/v2/jobs/…,
 // /v2/messages/publication), shaped as the Orchestration Cluster REST API's
 // OpenAPI document (JobActivationRequest, ActivatedJobResult, JobFailRequest,
-// JobErrorRequest, JobCompletionRequest, MessagePublicationRequest). What
+// JobErrorRequest, JobCompletionRequest, MessagePublicationRequest,
+// IncidentSearchQuery, IncidentResult, IncidentResolutionRequest). What
 // Stratum cannot honour (other tenants, a retry back-off, job-local variables,
-// job results for user task listeners) is refused (400, as Camunda refuses a body it
+// job results for user task listeners, incident filters and sorts it does not
+// keep) is refused (400, as Camunda refuses a body it
 // cannot take) rather than ignored.
 import { ORDER_VARIABLES } from '../../engine/orders/order-entry.js';
-import { name, nullable, printableKey, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
+import { dateTime, name, nullable, printableKey, ref, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
 /** Camunda 8's tenant of a cluster without multi-tenancy: the only one Stratum has. */
 export const DEFAULT_TENANT = '<default>';
@@ -160,4 +162,93 @@ export const Camunda8MessagePublicationResult: JsonSchema = {
   type: 'object',
   required: ['tenantId', 'messageKey'],
   properties: { tenantId: { type: 'string' }, messageKey: { type: 'string' } },
+};
+
+/** Camunda's incident error types Stratum tells apart: a job out of retries, and any other failed step. */
+export const CAMUNDA8_ERROR_TYPES = ['JOB_NO_RETRIES', 'UNKNOWN'] as const;
+/** Camunda's incident states; Stratum's incidents are only ever ACTIVE or RESOLVED. */
+const INCIDENT_STATES = ['ACTIVE', 'RESOLVED', 'MIGRATED', 'PENDING'];
+
+export const Camunda8IncidentSearchQuery: JsonSchema = {
+  examples: [{ filter: { processInstanceKey: '5f0c…', state: 'ACTIVE', errorType: 'JOB_NO_RETRIES' }, sort: [{ field: 'creationTime', order: 'ASC' }], page: { limit: 50 } }],
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    filter: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Only these of Camunda\'s IncidentFilter fields; any other (errorMessage, elementId, creationTime, processDefinitionKey, elementInstanceKey, jobKey, incidentKey) is refused with 400 rather than ignored.',
+      properties: {
+        processInstanceKey: printableKey(200, 'The failed instance (Stratum\'s instance id).'),
+        processDefinitionId: name('The BPMN process id.'),
+        state: { type: 'string', enum: INCIDENT_STATES, description: 'ACTIVE (open) or RESOLVED; Stratum has no MIGRATED or PENDING incidents (those find none). Open and resolved alike when absent.' },
+        errorType: { type: 'string', enum: [...CAMUNDA8_ERROR_TYPES], description: 'JOB_NO_RETRIES (a job ran out of retries) or UNKNOWN (any other failed step); Stratum does not classify further.' },
+        tenantId,
+      },
+    },
+    sort: {
+      type: 'array',
+      maxItems: 1,
+      description: 'Only creation time, ascending (the order Stratum keeps incidents in), which is also the order without `sort`.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['field'],
+        properties: { field: { type: 'string', const: 'creationTime' }, order: { type: 'string', const: 'ASC' } },
+      },
+    },
+    page: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Offset (`from`) or cursor (`after`: the `endCursor` of the page before), not both, with `limit` (100 when absent); `before` is not supported.',
+      properties: {
+        from: { type: 'integer', minimum: 0, maximum: 10_000 },
+        limit: { type: 'integer', minimum: 1, maximum: 1000 },
+        after: { type: 'string', pattern: '^[A-Za-z0-9+/]{2,40}={0,2}$', description: '`endCursor` of the previous page (opaque base64 text).' },
+      },
+    },
+  },
+};
+
+export const Camunda8IncidentResult: JsonSchema = {
+  type: 'object',
+  required: ['incidentKey', 'processDefinitionId', 'errorType', 'errorMessage', 'creationTime', 'state', 'tenantId', 'processInstanceKey'],
+  properties: {
+    incidentKey: { type: 'string', description: 'Stratum\'s incident id (GET /api/incidents/{id}).' },
+    processDefinitionId: { type: 'string' },
+    errorType: { type: 'string', enum: [...CAMUNDA8_ERROR_TYPES] },
+    errorMessage: { type: 'string' },
+    elementId: { type: 'string' },
+    creationTime: dateTime,
+    state: { type: 'string', enum: ['ACTIVE', 'RESOLVED'] },
+    tenantId: { type: 'string' },
+    processInstanceKey: { type: 'string' },
+    elementInstanceKey: { type: 'string', description: 'Job incidents: the job\'s elementInstanceKey, as job activation hands it out.' },
+    jobKey: { type: 'string', description: 'Job incidents: the job that ran out of retries.' },
+  },
+};
+
+export const Camunda8IncidentSearchQueryResult: JsonSchema = {
+  type: 'object',
+  required: ['items', 'page'],
+  properties: {
+    items: { type: 'array', items: ref('Camunda8IncidentResult') },
+    page: {
+      type: 'object',
+      required: ['totalItems', 'hasMoreTotalItems'],
+      properties: {
+        totalItems: { type: 'integer', description: 'The matches up to the end of this page (those skipped by `from` included); Stratum does not count further.' },
+        hasMoreTotalItems: { type: 'boolean', description: 'More match after this page: fetch them with `after: endCursor`.' },
+        endCursor: { type: 'string', description: 'Only when more follow: pass it as `page.after` (opaque base64 text).' },
+      },
+    },
+  },
+};
+
+export const Camunda8IncidentResolutionRequest: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    operationReference: { type: 'integer', minimum: 1, description: 'Accepted and not kept: Stratum records the resolution in the order\'s history under the authenticated user.' },
+  },
 };

@@ -409,6 +409,8 @@ export const IncidentView: JsonSchema = {
     jobId: nullable({ type: 'string' }),
     causeIncidentId: nullable({ type: 'string', description: 'The called instance\'s incident this one follows from: retry that one.' }),
     createdAt: dateTime,
+    resolvedAt: { ...dateTime, description: 'Only once resolved (never in the list of open incidents).' },
+    resolution: { type: 'string', enum: ['retried', 'cancelled'], description: 'Only once resolved: retried, or closed when its order was cancelled.' },
   },
 };
 

@@ -57,6 +57,7 @@ const CASES: Record<string, Case> = {
   getInstance: { method: 'GET', path: () => `/api/instances/${instanceId}`, wrong: [], right: TOKENS.vp, expected: 200 },
   cancelInstance: { method: 'POST', path: () => `/api/instances/${instanceId}/cancel`, options: json({ reason: 'customer withdrew' }), wrong: [TOKENS.designer, TOKENS.director, TOKENS.operations], right: TOKENS.erp, expected: 200 },
   listIncidents: { method: 'GET', path: () => '/api/incidents?businessKey=SO-6', wrong: [], right: TOKENS.nobody, expected: 200 },
+  getIncident: { method: 'GET', path: () => `/api/incidents/${incidentId}`, wrong: [], right: TOKENS.nobody, expected: 200 },
   retryIncident: { method: 'POST', path: () => `/api/incidents/${incidentId}/retry`, options: json({ retries: 2 }), wrong: [TOKENS.erp, TOKENS.designer, TOKENS.vp], right: TOKENS.operations, expected: 200 },
   listTasks: { method: 'GET', path: () => '/api/tasks?candidateGroup=sales-director', wrong: [], right: TOKENS.director, expected: 200 },
   getTask: { method: 'GET', path: () => `/api/tasks/${taskIds[1]}`, wrong: [], right: TOKENS.nobody, expected: 200 },
@@ -99,6 +100,10 @@ const CASES: Record<string, Case> = {
     method: 'POST', path: () => '/v2/jobs/activation', options: json({ type: 'no-such-type', worker: 'w1', timeout: 5000, maxJobsToActivate: 1, requestTimeout: -1 }),
     wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 200,
   },
+  camunda8GetIncident: { method: 'GET', path: () => `/v2/incidents/${incidentId}`, wrong: [], right: TOKENS.nobody, expected: 200 },
+  camunda8SearchIncidents: { method: 'POST', path: () => '/v2/incidents/search', options: json({ filter: { state: 'ACTIVE' } }), wrong: [], right: TOKENS.nobody, expected: 200 },
+  // the operations role reaches the handler, which answers 404 for a key it does not know
+  camunda8ResolveIncident: { method: 'POST', path: () => '/v2/incidents/missing/resolution', options: json({}), wrong: [TOKENS.erp, TOKENS.designer, TOKENS.vp, TOKENS.nobody], right: TOKENS.operations, expected: 404 },
   camunda8CompleteJob: { method: 'POST', path: () => '/v2/jobs/missing/completion', options: json({ variables: {} }), wrong: [TOKENS.designer, TOKENS.procurement], right: TOKENS.erp, expected: 404 },
   camunda8FailJob: { method: 'POST', path: () => '/v2/jobs/missing/failure', options: json({ retries: 1, errorMessage: 'down' }), wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
   camunda8ThrowJobError: { method: 'POST', path: () => '/v2/jobs/missing/error', options: json({ errorCode: 'X' }), wrong: [TOKENS.designer, TOKENS.vp], right: TOKENS.erp, expected: 404 },

@@ -2,10 +2,11 @@
 // library: messages are buffered, not lost; orders are cancelled as a whole;
 // incidents are listed and retried after a fix. Each row is an attempt with
 // the answer it must get and what must (not) have happened.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry, IncidentView, InstanceSummary, InstanceView, JobView, MessageResult, TaskView } from '../../../engine/api.js';
 import { problemOf, TOKENS, type ApiClient, type ApiResponse } from '../support/client.js';
-import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { removeDataDir, SERVER_FIXTURES, startTestServer, type TestServer } from '../support/real-server.js';
 import { anyText, objectWith, textContaining } from '../../support/matchers.js';
 
 let server: TestServer;
@@ -376,6 +377,31 @@ describe('incidents are listed and retried after a fix', () => {
     expect((await api.post('/api/incidents/no-such-incident/retry', TOKENS.operations, {})).status).toBe(404);
   });
 
+  it('reads one incident by id as the list shows it, still readable once retried (when, and how it was resolved); an unknown id is a 404 problem', async () => {
+    await enterCredit('SO-INCIDENT-ITEM', 1_000);
+    const [job] = await fetchJobs('procurement-planning', 'SO-INCIDENT-ITEM');
+    await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 });
+    const listed = (await api.get<IncidentPage>('/api/incidents?businessKey=SO-INCIDENT-ITEM', TOKENS.nobody)).body.items;
+    const rootCause = listed.find((incident) => incident.kind === 'job')!;
+
+    // any valid token, as the list; the same fields as the list's item
+    const open = await api.get<IncidentView>(`/api/incidents/${encodeURIComponent(rootCause.id)}`, TOKENS.nobody);
+    expect(open.status, open.text).toBe(200);
+    expect(open.body).toEqual(rootCause);
+    expect((await api.get(`/api/incidents/${encodeURIComponent(rootCause.id)}`, '')).status).toBe(401);
+
+    expect((await api.post(`/api/incidents/${rootCause.id}/retry`, TOKENS.operations, {})).status).toBe(200);
+    const resolved = await api.get<IncidentView>(`/api/incidents/${encodeURIComponent(rootCause.id)}`, TOKENS.vp);
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toEqual({ ...rootCause, resolvedAt: anyText(), resolution: 'retried' });
+    expect(Date.parse(resolved.body.resolvedAt!)).toBeGreaterThanOrEqual(Date.parse(rootCause.createdAt));
+
+    const unknown = await api.get('/api/incidents/no-such-incident', TOKENS.nobody);
+    expect(unknown.status).toBe(404);
+    expect(unknown.contentType).toMatch(/^application\/problem\+json/);
+    expect(problemOf(unknown).detail).toContain('no-such-incident');
+  });
+
   it('pages incidents with limit and a cursor, and refuses a cursor it did not hand out', async () => {
     for (const key of ['PC-PAGE-1', 'PC-PAGE-2', 'PC-PAGE-3']) {
       const started = await api.post<InstanceView>('/api/processes/price-check/instances', TOKENS.erp, { businessKey: key });
@@ -399,30 +425,8 @@ describe('incidents are listed and retried after a fix', () => {
 
 // ---- helpers -----------------------------------------------------------------------
 
-const PRICE_CHECK = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="Definitions_price" targetNamespace="http://stratum.dev/test">
-  <bpmn:process id="price-check" name="Price check" isExecutable="true">
-    <bpmn:startEvent id="Start" name="Start" />
-    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Check" />
-    <bpmn:serviceTask id="Check" name="Check price">
-      <bpmn:extensionElements>
-        <zeebe:taskDefinition type="price-check" />
-      </bpmn:extensionElements>
-    </bpmn:serviceTask>
-    <bpmn:sequenceFlow id="F2" sourceRef="Check" targetRef="Region" />
-    <bpmn:exclusiveGateway id="Region" name="Region?" default="F4" />
-    <bpmn:sequenceFlow id="F3" name="EMEA" sourceRef="Region" targetRef="Done">
-      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">=region = "EMEA"</bpmn:conditionExpression>
-    </bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="F4" name="elsewhere" sourceRef="Region" targetRef="Elsewhere" />
-    <bpmn:endEvent id="Done" name="Checked">
-      <bpmn:extensionElements>
-        <zeebe:ioMapping><zeebe:output source="=region" target="checkedRegion" /></zeebe:ioMapping>
-      </bpmn:extensionElements>
-    </bpmn:endEvent>
-    <bpmn:endEvent id="Elsewhere" name="Checked elsewhere" />
-  </bpmn:process>
-</bpmn:definitions>`;
+/** A job, then a gateway that reads `region`, which nothing supplies: completing the job fails the instance. */
+const PRICE_CHECK = readFileSync(`${SERVER_FIXTURES}price-check.bpmn`, 'utf8');
 
 /** A process that waits for one message (`correlationKey`: its zeebe:subscription, else the business key), then ends. */
 const messageCatch = (key: string, message: string, catchName: string, correlationKey?: string) => `<?xml version="1.0" encoding="UTF-8"?>

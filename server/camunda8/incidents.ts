@@ -1,0 +1,98 @@
+// Camunda 8's Orchestration Cluster REST API (v2), the incident subset: get
+// one, search, resolve. Reads are Stratum's incident list seen through
+// Camunda's IncidentResult; a resolution is Stratum's incident retry with no
+// variables, so every control of POST /api/incidents/{id}/retry holds (a retry
+// that would fail again is refused and changes nothing, a resolved incident or
+// one that only follows from a called instance's is refused, the history names
+// the authenticated user). A job incident's job gets one retry: what Camunda
+// does when retries are updated to 1 before the resolution.
+import type { IncidentSearch, IncidentView, Runtime } from '../../engine/api.js';
+import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
+import { HttpProblem } from '../problem.js';
+import { CAMUNDA8_ERROR_TYPES, DEFAULT_TENANT } from '../schemas/camunda8.js';
+
+type ErrorType = (typeof CAMUNDA8_ERROR_TYPES)[number];
+
+interface SearchBody {
+  filter?: {
+    processInstanceKey?: string;
+    processDefinitionId?: string;
+    state?: 'ACTIVE' | 'RESOLVED' | 'MIGRATED' | 'PENDING';
+    errorType?: ErrorType;
+  };
+  page?: { from?: number; limit?: number; after?: string };
+}
+
+/** Camunda's default page size for searches. */
+const DEFAULT_LIMIT = 100;
+
+export function camunda8IncidentHandlers(runtime: Runtime): Handlers {
+  return {
+    camunda8GetIncident: async ({ params }: Input<unknown, unknown, { incidentKey: string }>) => {
+      const incident = await runtime.getIncident(params.incidentKey);
+      if (!incident) throw new HttpProblem(404, `No incident with key ${params.incidentKey}.`);
+      return ok(incidentResult(incident));
+    },
+
+    camunda8SearchIncidents: async ({ body }: Input<SearchBody>) => {
+      const { filter = {}, page = {} } = body;
+      if (page.from !== undefined && page.after !== undefined) throw new HttpProblem(400, 'Page by `from` or by `after`, not both (as Camunda).');
+      // Stratum's incidents are never migrated or pending: such a filter matches nothing
+      if (filter.state === 'MIGRATED' || filter.state === 'PENDING') return ok({ items: [], page: { totalItems: 0, hasMoreTotalItems: false } });
+      const offset = page.from ?? 0;
+      const search: IncidentSearch = {
+        state: filter.state === 'ACTIVE' ? 'open' : filter.state === 'RESOLVED' ? 'resolved' : 'any',
+        limit: page.limit ?? DEFAULT_LIMIT,
+        offset,
+        ...(filter.processInstanceKey !== undefined && { instanceId: filter.processInstanceKey }),
+        ...(filter.processDefinitionId !== undefined && { processKey: filter.processDefinitionId }),
+        ...(filter.errorType !== undefined && { kind: filter.errorType === 'JOB_NO_RETRIES' ? 'job' : 'step' }),
+        ...(page.after !== undefined && { cursor: fromEndCursor(page.after) }),
+      };
+      const { items, nextCursor } = await runtime.findIncidents(search);
+      return ok({
+        items: items.map(incidentResult),
+        page: {
+          totalItems: offset + items.length + (nextCursor ? 1 : 0),
+          hasMoreTotalItems: nextCursor !== null,
+          ...(nextCursor && { endCursor: toEndCursor(nextCursor) }),
+        },
+      });
+    },
+
+    camunda8ResolveIncident: async ({ params, user }: Input<unknown, unknown, { incidentKey: string }>): Promise<Reply> => {
+      await runtime.retryIncident(params.incidentKey, {}, user!);
+      return { status: 204 };
+    },
+  };
+}
+
+// helpers
+
+/** Camunda's cursors are opaque base64 text: Stratum's page cursor, so encoded. */
+function toEndCursor(cursor: string): string {
+  return Buffer.from(cursor, 'utf8').toString('base64');
+}
+
+/** The page cursor inside an endCursor; anything else is refused (400) by the runtime as a cursor it did not hand out. */
+function fromEndCursor(endCursor: string): string {
+  return Buffer.from(endCursor, 'base64').toString('utf8');
+}
+
+/** Camunda 8's IncidentResult for one of Stratum's incidents. */
+function incidentResult(incident: IncidentView): Record<string, unknown> {
+  const errorType: ErrorType = incident.kind === 'job' ? 'JOB_NO_RETRIES' : 'UNKNOWN';
+  return {
+    incidentKey: incident.id,
+    processDefinitionId: incident.processKey,
+    errorType,
+    errorMessage: incident.message,
+    ...(incident.elementId !== null && { elementId: incident.elementId }),
+    creationTime: incident.createdAt,
+    state: incident.resolvedAt ? 'RESOLVED' : 'ACTIVE',
+    tenantId: DEFAULT_TENANT,
+    processInstanceKey: incident.instanceId,
+    // the job's keys as job activation hands them out (server/camunda8/jobs.ts)
+    ...(incident.jobId !== null && { jobKey: incident.jobId, elementInstanceKey: `${incident.elementId}:${incident.jobId}` }),
+  };
+}

@@ -1,0 +1,200 @@
+// Camunda 8 operators see and resolve incidents the Camunda way: the published
+// @camunda8/orchestration-cluster-api client (8.8.4) searches, gets and
+// resolves Stratum's incidents through /v2/incidents, and every control of
+// Stratum's own retry holds there: only the operations role resolves, a
+// resolution that would fail again is refused and changes nothing, a resolved
+// incident is not resolved twice. Filters, sorts and pages Stratum does not
+// keep are refused (400), never ignored.
+import { createCamundaClient, IncidentKey, JobKey, ProcessDefinitionId, type CamundaClient, type EndCursor } from '@camunda8/orchestration-cluster-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { problemOf, TOKENS, type ApiClient } from '../support/client.js';
+import { deployFixtures, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { objectWith, textContaining } from '../../support/matchers.js';
+
+let server: TestServer;
+let api: ApiClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  api = server.api;
+  await deployFixtures(api, 'price-check.bpmn');
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+/** Stratum's store is the state of record: no eventual consistency to wait for. */
+const NOW = { consistency: { waitUpToMs: 0 } };
+
+describe('incidents through @camunda8/orchestration-cluster-api', () => {
+  it('finds a job incident by process instance, state and error type, resolves it as an operator, and the job is activatable again with one retry', async () => {
+    await enter('C8I-JOB');
+    const worker = camundaClient(TOKENS.erp);
+    const job = await activateOne(worker, 'procurement-planning', 'C8I-JOB');
+    await worker.failJob({ jobKey: job.jobKey, retries: 0, errorMessage: 'MRP down' });
+
+    const operator = camundaClient(TOKENS.operations);
+    const found = await operator.searchIncidents({ filter: { processInstanceKey: job.processInstanceKey, state: 'ACTIVE', errorType: 'JOB_NO_RETRIES' } }, NOW);
+    expect(found.items).toEqual([objectWith({
+      jobKey: job.jobKey, processInstanceKey: job.processInstanceKey, processDefinitionId: 'sales-order-management', elementId: job.elementId,
+      elementInstanceKey: job.elementInstanceKey, errorType: 'JOB_NO_RETRIES', errorMessage: textContaining('MRP down'), state: 'ACTIVE', tenantId: '<default>',
+    })]);
+    const [incident] = found.items!;
+    // the incident is Stratum's own: the same id on the native item route
+    expect((await api.get<{ id: string; jobId: string }>(`/api/incidents/${encodeURIComponent(String(incident.incidentKey))}`, TOKENS.nobody)).body).toMatchObject({ id: incident.incidentKey, jobId: job.jobKey });
+    // a read needs any valid token, as the incident list
+    expect(await camundaClient(TOKENS.nobody).getIncident({ incidentKey: incident.incidentKey! }, NOW)).toEqual(incident);
+
+    // the worker's token is not an operator's: refused, and nothing changed
+    expect(await refusal(worker.resolveIncident({ incidentKey: incident.incidentKey! }))).toBe(403);
+    expect((await operator.getIncident({ incidentKey: incident.incidentKey! }, NOW)).state).toBe('ACTIVE');
+    expect(await activated(worker, 'procurement-planning', 'C8I-JOB')).toEqual([]);
+
+    await operator.resolveIncident({ incidentKey: incident.incidentKey! });
+    expect(await operator.getIncident({ incidentKey: incident.incidentKey! }, NOW)).toEqual({ ...incident, state: 'RESOLVED' });
+    const again = await activateOne(worker, 'procurement-planning', 'C8I-JOB');
+    expect(again).toMatchObject({ jobKey: job.jobKey, retries: 1 });
+    const history = await api.json<{ history: { event: string; actor: string | null; data: Record<string, unknown> }[] }>('GET', '/api/orders/C8I-JOB', { token: TOKENS.erp });
+    expect(history.history).toContainEqual(objectWith({ event: 'incident.resolved', actor: 'otto', data: objectWith({ incidentId: incident.incidentKey, retries: 1 }) }));
+
+    // a resolved incident is not resolved twice
+    const twice = await api.post(`/v2/incidents/${encodeURIComponent(String(incident.incidentKey))}/resolution`, TOKENS.operations, {});
+    expect(twice.status).toBe(409);
+    expect(problemOf(twice).type).toBe('https://stratum.dev/problems/incident-resolved');
+    const resolved = await operator.searchIncidents({ filter: { processInstanceKey: job.processInstanceKey, state: 'RESOLVED' } }, NOW);
+    expect(resolved.items!.map((item) => item.incidentKey)).toEqual([incident.incidentKey]);
+  });
+
+  it('refuses a resolution that would fail again (422 naming the incident it would raise) and changes nothing', async () => {
+    const client = camundaClient(TOKENS.erp);
+    const started = await client.createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists('price-check') });
+    const [job] = (await client.activateJobs({ type: 'price-check', worker: 'c8-incidents', timeout: 60_000, maxJobsToActivate: 10, requestTimeout: -1 })).jobs
+      .filter((one) => one.processInstanceKey === started.processInstanceKey);
+    // the gateway after the job reads `region`, which nothing supplies: the step fails
+    await client.completeJob({ jobKey: job.jobKey });
+
+    const operator = camundaClient(TOKENS.operations);
+    const { items } = await operator.searchIncidents({ filter: { processInstanceKey: started.processInstanceKey, errorType: 'UNKNOWN' } }, NOW);
+    expect(items).toEqual([objectWith({ errorType: 'UNKNOWN', state: 'ACTIVE', errorMessage: textContaining('region'), processDefinitionId: 'price-check' })]);
+    const [incident] = items!;
+    expect(incident).not.toHaveProperty('jobKey');
+
+    expect(await refusal(operator.resolveIncident({ incidentKey: incident.incidentKey! }))).toBe(422);
+    const refused = await api.post(`/v2/incidents/${encodeURIComponent(String(incident.incidentKey))}/resolution`, TOKENS.operations);
+    expect(refused.status).toBe(422);
+    expect(problemOf(refused).incident).toEqual(objectWith({ message: textContaining('region') }));
+    expect((await operator.getIncident({ incidentKey: incident.incidentKey! }, NOW)).state).toBe('ACTIVE');
+    const instance = await api.json<{ status: string; history: { event: string }[] }>('GET', `/api/instances/${started.processInstanceKey}`, { token: TOKENS.erp });
+    expect(instance.status).toBe('failed');
+    expect(instance.history.map((entry) => entry.event)).not.toContain('incident.resolved');
+  });
+
+  it('answers 404 for an incident key it does not know, to a read and to a resolution', async () => {
+    const operator = camundaClient(TOKENS.operations);
+    // a key as Camunda hands them out (Stratum's own are its ids, which the client takes unchecked)
+    const unknown = IncidentKey.assumeExists('2251799813685249');
+    expect(await refusal(operator.getIncident({ incidentKey: unknown }, NOW))).toBe(404);
+    expect(await refusal(operator.resolveIncident({ incidentKey: unknown }))).toBe(404);
+  });
+
+  it('pages a search with limit and endCursor, oldest first, as one long page lists them', async () => {
+    for (const key of ['C8I-PAGE-1', 'C8I-PAGE-2', 'C8I-PAGE-3']) {
+      await enter(key);
+      const job = await activateOne(camundaClient(TOKENS.erp), 'procurement-planning', key);
+      await camundaClient(TOKENS.erp).failJob({ jobKey: job.jobKey, retries: 0, errorMessage: `down for ${key}` });
+    }
+    const client = camundaClient(TOKENS.nobody);
+    const filter = { processDefinitionId: ProcessDefinitionId.assumeExists('sales-order-management'), state: 'ACTIVE' as const };
+    const all = await client.searchIncidents({ filter, sort: [{ field: 'creationTime', order: 'ASC' }] }, NOW);
+    expect(all.page.hasMoreTotalItems).toBe(false);
+    expect(all.items!.length).toBeGreaterThanOrEqual(3);
+
+    const seen: unknown[] = [];
+    let after: EndCursor | undefined;
+    for (let round = 0; round < 20; round++) {
+      const page = await client.searchIncidents({ filter, page: after ? { after, limit: 2 } : { limit: 2 } }, NOW);
+      expect(page.items!.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items!.map((item) => item.incidentKey));
+      after = page.page.endCursor;
+      if (!after) break;
+    }
+    expect(seen).toEqual(all.items!.map((item) => item.incidentKey));
+    const skipped = await client.searchIncidents({ filter, page: { from: 1, limit: 1 } }, NOW);
+    expect(skipped.items!.map((item) => item.incidentKey)).toEqual([all.items![1].incidentKey]);
+  });
+
+  it('refuses filters, sorts and pages Stratum does not keep (400) rather than ignoring them', async () => {
+    const search = (body: unknown) => api.post('/v2/incidents/search', TOKENS.nobody, body);
+    for (const body of [
+      { filter: { elementId: 'Region' } },
+      { filter: { errorMessage: 'down' } },
+      { filter: { errorType: 'IO_MAPPING_ERROR' } },
+      { filter: { processInstanceKey: { $in: ['a', 'b'] } } },
+      { filter: { tenantId: 'other' } },
+      { sort: [{ field: 'creationTime', order: 'DESC' }] },
+      { sort: [{ field: 'errorType' }] },
+      { page: { before: '12' } },
+      { page: { from: 1, after: 'MTI=' } },
+      { page: { after: 'not-a-cursor' } },
+      { page: { after: 'YWJj' } },
+    ]) {
+      const refused = await search(body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.contentType).toMatch(/^application\/problem\+json/);
+    }
+    // the client passes such a filter through; the server refuses it
+    expect(await refusal(camundaClient(TOKENS.nobody).searchIncidents({ filter: { jobKey: JobKey.assumeExists('2251799813685250') } }, NOW))).toBe(400);
+    // Stratum has no migrated or pending incidents: such a state finds none
+    expect((await search({ filter: { state: 'MIGRATED' } })).body).toEqual({ items: [], page: { totalItems: 0, hasMoreTotalItems: false } });
+  });
+});
+
+// helpers
+
+/** The client as docs/camunda-workers.md configures it: Stratum's address, no OAuth, a bearer token in front. */
+function camundaClient(token: string): CamundaClient {
+  return createCamundaClient({
+    config: {
+      CAMUNDA_REST_ADDRESS: server.url,
+      CAMUNDA_AUTH_STRATEGY: 'NONE',
+      // `strict` refuses Stratum's keys, which are not Java longs
+      CAMUNDA_SDK_VALIDATION: 'none',
+      CAMUNDA_SDK_LOG_LEVEL: 'silent',
+      CAMUNDA_SDK_HTTP_RETRY_MAX_ATTEMPTS: 1,
+    },
+    fetch: (input, init) => {
+      const headers = new Headers(input instanceof Request ? input.headers : init?.headers);
+      headers.set('authorization', `Bearer ${token}`);
+      return input instanceof Request ? fetch(new Request(input, { headers })) : fetch(input, { ...init, headers });
+    },
+  });
+}
+
+async function enter(orderNo: string) {
+  const entered = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Camunda Acht GmbH' }, amount: 120_000, currency: 'CNY', paymentTerms: 'credit' });
+  expect(entered.status, entered.text).toBe(201);
+}
+
+/** The jobs of this type the order has open now (activated for 60 s). */
+async function activated(client: CamundaClient, type: string, orderNo: string) {
+  const { jobs } = await client.activateJobs({ type, worker: 'c8-incidents', timeout: 60_000, maxJobsToActivate: 10, requestTimeout: -1, fetchVariable: ['orderNo'] });
+  return jobs.filter((job) => job.variables.orderNo === orderNo);
+}
+
+async function activateOne(client: CamundaClient, type: string, orderNo: string) {
+  const jobs = await activated(client, type, orderNo);
+  expect(jobs).toHaveLength(1);
+  return jobs[0];
+}
+
+/** What the client throws for a refused call: its HTTP status, read from the error it raises. */
+async function refusal(call: PromiseLike<unknown>): Promise<number | undefined> {
+  try {
+    await call;
+  } catch (error) {
+    const status = (error as { status?: unknown; response?: { status?: unknown } }).status ?? (error as { response?: { status?: unknown } }).response?.status;
+    return typeof status === 'number' ? status : -1;
+  }
+  return undefined;
+}
