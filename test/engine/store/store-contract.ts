@@ -1070,6 +1070,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await find({ open: true })).toEqual(['b', 'c']);
         expect(await store.read((tx) => tx.getIncident('a'))).toMatchObject({ resolvedAt: at(9), resolvedBy: 'otto', resolution: 'retried' });
       });
+
+      it('filters incidents by kind and finds the resolved ones alone (Camunda 8\'s incident search)', async () => {
+        await seed(store, instanceRow('i1'));
+        await store.transaction(async (tx) => {
+          await tx.insertIncident(incidentRow('step-open', 'i1'));
+          await tx.insertIncident(incidentRow('job-open', 'i1', { kind: 'job', waitId: 'w1', action: null, stateBefore: null }));
+          await tx.insertIncident(incidentRow('job-done', 'i1', { kind: 'job', waitId: 'w2', action: null, stateBefore: null }));
+          await tx.resolveIncident('job-done', { resolvedAt: at(9), resolvedBy: 'otto', resolution: 'retried' });
+        });
+        const find = (filter: Parameters<StoreTx['findIncidents']>[0]) => store.read(async (tx) => ids(await tx.findIncidents(filter)));
+        expect(await find({ kind: 'job' })).toEqual(['job-open', 'job-done']);
+        expect(await find({ kind: 'step' })).toEqual(['step-open']);
+        expect(await find({ resolved: true })).toEqual(['job-done']);
+        expect(await find({ resolved: true, kind: 'step' })).toEqual([]);
+        expect(await find({ open: true, kind: 'job' })).toEqual(['job-open']);
+      });
     });
 
     describe('orders', () => {
