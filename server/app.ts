@@ -118,8 +118,8 @@ export function createApp(options: AppOptions): StratumApp {
     for (const op of ops) {
       const handler = handlers[op.id];
       if (!handler) throw new Error(`createApp: no handler for operation ${op.id}`);
-      // a long poll waits outside the queue: idle workers must not hold the turns of writes
-      route[op.method](...pipeline(op, handler, users, bodyBytes, op.method === 'post' && !op.longPoll ? admission : null, options.routeHints ?? false));
+      // a long poll waits outside the queue (idle workers must not hold the turns of writes), and a search is a read
+      route[op.method](...pipeline(op, handler, users, bodyBytes, op.method === 'post' && !op.longPoll && !op.readOnly ? admission : null, options.routeHints ?? false));
     }
     const allowed = ops.map((op) => op.method.toUpperCase());
     if (allowed.includes('GET')) allowed.push('HEAD');

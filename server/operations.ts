@@ -46,6 +46,8 @@ export interface Operation {
   problems?: Record<number, string>;
   /** May wait for work (long polling): not run through the write admission queue. */
   longPoll?: boolean;
+  /** A POST that only reads (Camunda 8's searches): not run through the write admission queue, as reads never wait behind writes. */
+  readOnly?: boolean;
   /** Status of a body that does not fit its schema (default 422); Camunda 8's routes answer 400 as Camunda does. */
   invalidBodyStatus?: 400;
 }
@@ -850,6 +852,7 @@ export const OPERATIONS: Operation[] = [
     description: 'Filters: `processInstanceKey`, `processDefinitionId`, `state` (ACTIVE, RESOLVED; MIGRATED and PENDING find none), `errorType` (JOB_NO_RETRIES, UNKNOWN), `tenantId` (`<default>`). Any other filter, a sort other than `creationTime` ascending, or `page.before` is refused with 400, not ignored. Pages by `from` or by `after` (the `endCursor` of the page before); `totalItems` counts only up to the end of the page, `hasMoreTotalItems` says whether more follow. Any valid token, as the incident list.',
     access: authenticated,
     invalidBodyStatus: 400,
+    readOnly: true,
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda8IncidentSearchQuery', required: false },
     problems: { 400: 'A filter, sort or page Stratum does not support, or a cursor it did not hand out.' },

@@ -185,14 +185,14 @@ interface Target {
   writes: WorkerWriteGate;
 }
 
-/** Paths of the writes that may wait for work (long polling): the workers' admission queue does not hold them. */
-const LONG_POLL_PATHS = new Set(OPERATIONS.filter((op) => op.longPoll).map((op) => op.path));
+/** Paths of the POSTs that may wait for work (long polling) or only read (searches): the workers' admission queue does not hold them. */
+const UNQUEUED_POST_PATHS = new Set(OPERATIONS.filter((op) => op.longPoll || op.readOnly).map((op) => op.path));
 
-/** A write a worker admits through its queue (app.ts: every POST but a long poll): the router bounds them too. */
+/** A write a worker admits through its queue (app.ts: every POST but a long poll or a search): the router bounds them too. */
 function isAdmittedWrite(method: string, url: string): boolean {
   if (method !== 'POST') return false;
   const query = url.indexOf('?');
-  return !LONG_POLL_PATHS.has(query < 0 ? url : url.slice(0, query));
+  return !UNQUEUED_POST_PATHS.has(query < 0 ? url : url.slice(0, query));
 }
 
 export interface OrderRouterOptions {

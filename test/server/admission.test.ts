@@ -229,9 +229,12 @@ describe('a burst of orders against a small admission queue', () => {
       }),
     );
     await sleep(5);
-    const [health, tasks] = await Promise.all([api.get('/healthz'), api.get('/api/tasks?candidateGroup=vice-president&limit=5', TOKENS.vp)]);
+    // Camunda 8's incident search is a POST that only reads: it takes no turn (a fifth write would find the queue full)
+    const [health, tasks, search] = await Promise.all([
+      api.get('/healthz'), api.get('/api/tasks?candidateGroup=vice-president&limit=5', TOKENS.vp), api.post('/v2/incidents/search', TOKENS.nobody, { filter: { state: 'ACTIVE' } }),
+    ]);
     const doneWhenRead = writesDone;
-    expect([health.status, tasks.status]).toEqual([200, 200]);
+    expect([health.status, tasks.status, search.status]).toEqual([200, 200, 200]);
     expect((await Promise.all(writes)).map((answer) => answer.status)).toEqual([201, 201, 201, 201]);
     // one write runs at a time and each is a whole engine step: the reads were answered while writes still waited
     expect(doneWhenRead).toBeLessThan(4);

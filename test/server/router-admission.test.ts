@@ -85,16 +85,17 @@ describe('the order router\'s write admission', () => {
     }
     expect(worker.held.map((request) => request.what)).toEqual(['POST /api/orders', 'POST /api/orders']);
 
-    // a long poll and a read are not writes the worker's queue holds: they still reach it
+    // a long poll and reads (a search is a POST that reads) are not writes the worker's queue holds: they still reach it
     void post('/api/jobs/fetch-and-lock', { type: 'shipping' });
     void fetch(`${url}/api/tasks`);
-    await until(() => worker!.held.length === 4);
-    expect(worker.held.slice(2).map((request) => request.what).sort()).toEqual(['GET /api/tasks', 'POST /api/jobs/fetch-and-lock']);
+    void post('/v2/incidents/search', {});
+    await until(() => worker!.held.length === 5);
+    expect(worker.held.slice(2).map((request) => request.what).sort()).toEqual(['GET /api/tasks', 'POST /api/jobs/fetch-and-lock', 'POST /v2/incidents/search']);
 
     // once the worker answers one, a write finds room again
     worker.held.shift()!.res.end('{}');
     void post('/api/orders', { orderNo: 'SO-2', amount: 1 });
-    await until(() => worker!.held.some((request, i) => i >= 3 && request.what === 'POST /api/orders'));
+    await until(() => worker!.held.some((request, i) => i >= 4 && request.what === 'POST /api/orders'));
   });
 
   it('answers a problem (503, Retry-After) when no worker is live', async () => {
