@@ -5,9 +5,10 @@
 // user: the REST address, OAuth off, a Stratum bearer token sent with every
 // request. The client sends int64 fields (timeout, requestTimeout, timeToLive)
 // as JSON strings, which /v2 takes as Camunda's gateway does.
-import { createCamundaClient, type CamundaClient } from '@camunda8/orchestration-cluster-api';
+import type { CamundaClient } from '@camunda8/orchestration-cluster-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS, type ApiClient } from '../support/client.js';
+import { camunda8Client } from '../support/camunda8-client.js';
 import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 
 let server: TestServer;
@@ -24,23 +25,8 @@ afterAll(async () => {
 
 // helpers
 
-/** The client as docs/camunda-workers.md configures it: Stratum's address, no OAuth, a bearer token in front. */
 function camundaClient(token: string = TOKENS.erp): CamundaClient {
-  return createCamundaClient({
-    config: {
-      CAMUNDA_REST_ADDRESS: server.url,
-      CAMUNDA_AUTH_STRATEGY: 'NONE',
-      // the client's default; `strict` refuses Stratum's job and instance keys, which are not Java longs
-      CAMUNDA_SDK_VALIDATION: 'none',
-      CAMUNDA_SDK_LOG_LEVEL: 'silent',
-      CAMUNDA_SDK_HTTP_RETRY_MAX_ATTEMPTS: 1,
-    },
-    fetch: (input, init) => {
-      const headers = new Headers(input instanceof Request ? input.headers : init?.headers);
-      headers.set('authorization', `Bearer ${token}`);
-      return input instanceof Request ? fetch(new Request(input, { headers })) : fetch(input, { ...init, headers });
-    },
-  });
+  return camunda8Client(server.url, token);
 }
 
 async function enter(orderNo: string, fields: Record<string, unknown> = {}) {

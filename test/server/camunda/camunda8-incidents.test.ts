@@ -5,9 +5,10 @@
 // resolution that would fail again is refused and changes nothing, a resolved
 // incident is not resolved twice. Filters, sorts and pages Stratum does not
 // keep are refused (400), never ignored.
-import { createCamundaClient, IncidentKey, JobKey, ProcessDefinitionId, type CamundaClient, type EndCursor } from '@camunda8/orchestration-cluster-api';
+import { IncidentKey, JobKey, ProcessDefinitionId, type CamundaClient, type EndCursor } from '@camunda8/orchestration-cluster-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemOf, TOKENS, type ApiClient } from '../support/client.js';
+import { camunda8Client } from '../support/camunda8-client.js';
 import { deployFixtures, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { objectWith, textContaining } from '../../support/matchers.js';
 
@@ -152,23 +153,8 @@ describe('incidents through @camunda8/orchestration-cluster-api', () => {
 
 // helpers
 
-/** The client as docs/camunda-workers.md configures it: Stratum's address, no OAuth, a bearer token in front. */
 function camundaClient(token: string): CamundaClient {
-  return createCamundaClient({
-    config: {
-      CAMUNDA_REST_ADDRESS: server.url,
-      CAMUNDA_AUTH_STRATEGY: 'NONE',
-      // `strict` refuses Stratum's keys, which are not Java longs
-      CAMUNDA_SDK_VALIDATION: 'none',
-      CAMUNDA_SDK_LOG_LEVEL: 'silent',
-      CAMUNDA_SDK_HTTP_RETRY_MAX_ATTEMPTS: 1,
-    },
-    fetch: (input, init) => {
-      const headers = new Headers(input instanceof Request ? input.headers : init?.headers);
-      headers.set('authorization', `Bearer ${token}`);
-      return input instanceof Request ? fetch(new Request(input, { headers })) : fetch(input, { ...init, headers });
-    },
-  });
+  return camunda8Client(server.url, token);
 }
 
 async function enter(orderNo: string) {
