@@ -53,6 +53,7 @@ export function camunda8IncidentHandlers(runtime: Runtime): Handlers {
       return ok({
         items: items.map(incidentResult),
         page: {
+          // not counted beyond this page: one more when more follow, so a client paging until it has totalItems goes on
           totalItems: offset + items.length + (nextCursor ? 1 : 0),
           hasMoreTotalItems: nextCursor !== null,
           ...(nextCursor && { endCursor: toEndCursor(nextCursor) }),

@@ -237,7 +237,7 @@ export const Camunda8IncidentSearchQueryResult: JsonSchema = {
       type: 'object',
       required: ['totalItems', 'hasMoreTotalItems'],
       properties: {
-        totalItems: { type: 'integer', description: 'The matches up to the end of this page (those skipped by `from` included); Stratum does not count further.' },
+        totalItems: { type: 'integer', description: 'The matches up to the end of this page (those skipped by `from` included), plus one when more follow (`hasMoreTotalItems`); Stratum does not count further.' },
         hasMoreTotalItems: { type: 'boolean', description: 'More match after this page: fetch them with `after: endCursor`.' },
         endCursor: { type: 'string', description: 'Only when more follow: pass it as `page.after` (opaque base64 text).' },
       },
