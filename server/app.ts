@@ -12,7 +12,7 @@ import type { ImpactAnalysis, Library, Orders, Outbox, Runtime, Workers } from '
 import { authenticate, requireGroup } from './auth/authenticate.js';
 import type { User, UserDirectory } from './auth/users.js';
 import type { AcceptDrain } from './http/accept-drain.js';
-import { AdmissionQueue, type AdmissionLimits } from './http/admission.js';
+import { ANALYSIS_WORDS, AdmissionQueue, DEFAULT_ANALYSIS_ADMISSION, type AdmissionLimits } from './http/admission.js';
 import type { Handler, Handlers, Reply } from './http/handler.js';
 import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson } from './http/json-body.js';
 import { validator } from './http/validate.js';
@@ -51,6 +51,8 @@ export interface AppOptions {
   demo?: boolean;
   /** Limits of the write admission queue (default DEFAULT_ADMISSION). */
   admission?: AdmissionLimits;
+  /** Limits of the queue of what-if analyses, which never take a write's turn (default DEFAULT_ANALYSIS_ADMISSION). */
+  analysisAdmission?: AdmissionLimits;
   /** The listening server's accepted connections: a write's turn waits until they are drained (accept-drain.ts). */
   acceptDrain?: AcceptDrain;
   /** A deployment without a note is refused with 422 (config STRATUM_DEPLOY_NOTE; default false here, readConfig decides). */
@@ -62,7 +64,7 @@ export interface AppOptions {
 export interface StratumApp {
   app: Express;
   metrics: Metrics;
-  /** Every POST passes through it; reads, /healthz and /metrics never do. */
+  /** Every POST passes through it but long polls, searches and analyses; reads, /healthz and /metrics never do. */
   admission: AdmissionQueue;
   /** Stops listening to engine events. */
   dispose: () => void;
@@ -76,6 +78,7 @@ export function createApp(options: AppOptions): StratumApp {
   const drain = options.acceptDrain;
   const admission = new AdmissionQueue(options.admission, drain && ((admit, stepMs) => drain.afterDrained(admit, stepMs)));
   metrics.watchAdmission(admission);
+  const analyses = new AdmissionQueue(options.analysisAdmission ?? DEFAULT_ANALYSIS_ADMISSION, undefined, ANALYSIS_WORDS);
   const handlers: Handlers = {
     ...libraryHandlers(stratum.library, { bodyBytes }, { users, demo: options.demo ?? false }, { requireNote: options.requireDeploymentNote ?? false }),
     ...impactHandlers(stratum.impact, { bodyBytes }, taskGroupCheck({ users, demo: options.demo ?? false })),
@@ -118,8 +121,7 @@ export function createApp(options: AppOptions): StratumApp {
     for (const op of ops) {
       const handler = handlers[op.id];
       if (!handler) throw new Error(`createApp: no handler for operation ${op.id}`);
-      // a long poll waits outside the queue (idle workers must not hold the turns of writes), and a search is a read
-      route[op.method](...pipeline(op, handler, users, bodyBytes, op.method === 'post' && !op.longPoll && !op.readOnly ? admission : null, options.routeHints ?? false));
+      route[op.method](...pipeline(op, handler, users, bodyBytes, queueOf(op, admission, analyses), options.routeHints ?? false));
     }
     const allowed = ops.map((op) => op.method.toUpperCase());
     if (allowed.includes('GET')) allowed.push('HEAD');
@@ -144,6 +146,15 @@ export function createApp(options: AppOptions): StratumApp {
 type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 
 /** Express middleware for one operation, in the order the checks must happen. */
+/**
+ * The admission queue a request waits in: a write's, or the analyses' for a what-if replay; none for a read, a
+ * long poll (idle workers must not hold the turns of writes) or a search (a POST that only reads).
+ */
+function queueOf(op: Operation, writes: AdmissionQueue, analyses: AdmissionQueue): AdmissionQueue | null {
+  if (op.analysis) return analyses;
+  return op.method === 'post' && !op.longPoll && !op.readOnly ? writes : null;
+}
+
 function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyBytes: number, admission: AdmissionQueue | null, routeHintsOn: boolean): Middleware[] {
   const steps: Middleware[] = [
     (_req, res, next) => {

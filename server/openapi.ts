@@ -28,6 +28,10 @@ const GENERIC_PROBLEMS: Record<number, string> = {
   422: 'Well-formed but not acceptable: `errors` names each field, `findings` each BPMN element.',
 };
 
+/** A what-if analysis waits in a queue of its own (server/http/admission.ts). */
+const ANALYSIS_BUSY =
+  'The server is busy with other impact analyses (its analysis queue is full, or this request found no turn in time); nothing was analysed. Retry after `Retry-After` seconds.';
+
 /** Every write passes the admission queue (server/http/admission.ts). */
 const WRITE_BUSY =
   'The server is busy with other writes (its write queue is full, or this request found no turn in time); nothing was written. Retry after `Retry-After` seconds: an order retried with the same orderNo, or a start with the same Idempotency-Key, is still one order.';
@@ -46,9 +50,10 @@ function problemStatuses(op: Operation): Record<number, string> {
   }
   if (op.body?.kind === 'deployment') add(411);
   if (op.method === 'post' && !op.body) statuses[415] = 'This operation takes no body.';
-  if (op.method === 'post') statuses[503] = WRITE_BUSY;
+  // long polls and searches take no turn in a queue
+  if (op.method === 'post' && !op.longPoll && !op.readOnly) statuses[503] = op.analysis ? ANALYSIS_BUSY : WRITE_BUSY;
   const own = { ...op.problems };
-  if (own[503] && statuses[503]) own[503] = `${own[503]} Or: ${WRITE_BUSY}`;
+  if (own[503] && statuses[503]) own[503] = `${own[503]} Or: ${statuses[503]}`;
   return { ...statuses, ...own, 500: 'An unexpected error; the detail says no more, the log has it under the X-Request-Id.' };
 }
 

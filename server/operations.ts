@@ -48,6 +48,8 @@ export interface Operation {
   longPoll?: boolean;
   /** A POST that only reads (Camunda 8's searches): not run through the write admission queue, as reads never wait behind writes. */
   readOnly?: boolean;
+  /** A POST that stores nothing but may compute for seconds (the what-if replay): the analysis queue, never a write's turn. */
+  analysis?: boolean;
   /** Status of a body that does not fit its schema (default 422); Camunda 8's routes answer 400 as Camunda does. */
   invalidBodyStatus?: 400;
 }
@@ -135,6 +137,7 @@ export const OPERATIONS: Operation[] = [
     description:
       'The same body as `POST /api/deployments`; nothing is stored. Per process in the files: the semantic diff against the latest deployed version, every deployed process that calls it, and the running orders inside it (they stay on their version) or still able to reach a call to it (they will start the new version). The recorded orders (the last `last`, default 1,000, at most 50,000, or those entered from `from` to `to`) are replayed in memory on the library as it would be and grouped by how their route changes; a `blocked` group says where and why in `block` (`reason`, with the runtime\'s incident `reason` or the `four-eyes-…` reason of the live 403). `blocking` is true when a replayed order would block or the library would not deploy. See docs/impact.md for what replay cannot reproduce.',
     access: designer,
+    analysis: true,
     query: 'ImpactQuery',
     body: { kind: 'deployment' },
     responses: { 200: { description: 'The impact of the change.', schema: 'ImpactReport' } },

@@ -185,10 +185,10 @@ interface Target {
   writes: WorkerWriteGate;
 }
 
-/** Paths of the POSTs that may wait for work (long polling) or only read (searches): the workers' admission queue does not hold them. */
-const UNQUEUED_POST_PATHS = new Set(OPERATIONS.filter((op) => op.longPoll || op.readOnly).map((op) => op.path));
+/** Paths of the POSTs that may wait for work (long polling), only read (searches) or analyse: the workers' write queue does not hold them. */
+const UNQUEUED_POST_PATHS = new Set(OPERATIONS.filter((op) => op.longPoll || op.readOnly || op.analysis).map((op) => op.path));
 
-/** A write a worker admits through its queue (app.ts: every POST but a long poll or a search): the router bounds them too. */
+/** A write a worker admits through its queue (app.ts: every POST but a long poll, a search or an analysis): the router bounds them too. */
 function isAdmittedWrite(method: string, url: string): boolean {
   if (method !== 'POST') return false;
   const query = url.indexOf('?');

@@ -26,6 +26,36 @@ export const DEFAULT_ADMISSION: AdmissionLimits = { concurrency: 1, queueLength:
 /** On PostgreSQL a step waits for the database, so several steps overlap usefully. */
 export const DEFAULT_POSTGRES_WRITE_CONCURRENCY = 4;
 
+/**
+ * What-if analyses (POST /api/impact) store nothing but may run for seconds: they never take a write's turn
+ * (on SQLite the only one, so live writes stalled and were refused behind a designer's analysis) and have a
+ * queue of their own, one at a time per server process (each spreads its replay over worker processes already),
+ * a few waiting.
+ */
+export const DEFAULT_ANALYSIS_ADMISSION: AdmissionLimits = { concurrency: 1, queueLength: 4, queueWaitMs: 120_000 };
+
+/** How a queue's 503 names what it queues. */
+export interface QueueWords {
+  /** "The server is busy with …". */
+  busyWith: string;
+  /** "(… is full)". */
+  queue: string;
+  /** What the refused client should know. */
+  after: string;
+}
+
+const WRITE_WORDS: QueueWords = {
+  busyWith: 'other writes',
+  queue: 'the write queue',
+  after: 'Nothing was written. A retried order with the same orderNo (or a start with the same Idempotency-Key) is still one order.',
+};
+
+export const ANALYSIS_WORDS: QueueWords = {
+  busyWith: 'other impact analyses',
+  queue: 'the analysis queue',
+  after: 'Nothing was analysed; send the same request again.',
+};
+
 const MAX_RETRY_AFTER_S = 60;
 
 export type RejectionReason = 'queue-full' | 'queue-timeout';
@@ -51,6 +81,7 @@ export class AdmissionQueue {
   constructor(
     readonly limits: AdmissionLimits = DEFAULT_ADMISSION,
     private readonly handOff: HandOff = afterPendingIo,
+    private readonly words: QueueWords = WRITE_WORDS,
   ) {}
 
   /** Writes waiting for a turn. */
@@ -131,16 +162,16 @@ export class AdmissionQueue {
 
   private refuse(reason: RejectionReason): HttpProblem {
     this.rejections[reason]++;
-    return busyRefusal(reason, this.retryAfterSeconds(), this.limits.queueWaitMs);
+    return busyRefusal(reason, this.retryAfterSeconds(), this.limits.queueWaitMs, this.words);
   }
 }
 
-/** The 503 a refused write gets, from a worker's queue or from the order router in front of it. */
-export function busyRefusal(reason: RejectionReason, seconds: number, queueWaitMs: number): HttpProblem {
+/** The 503 a refused write gets, from a worker's queue or from the order router in front of it (or a refused analysis, `words`). */
+export function busyRefusal(reason: RejectionReason, seconds: number, queueWaitMs: number, words: QueueWords = WRITE_WORDS): HttpProblem {
   return new HttpProblem(
     503,
-    `The server is busy with other writes (${reason === 'queue-full' ? 'the write queue is full' : `no turn within ${queueWaitMs} ms of its arrival`}); retry in ${seconds} s. ` +
-      'Nothing was written. A retried order with the same orderNo (or a start with the same Idempotency-Key) is still one order.',
+    `The server is busy with ${words.busyWith} (${reason === 'queue-full' ? `${words.queue} is full` : `no turn within ${queueWaitMs} ms of its arrival`}); retry in ${seconds} s. ` +
+      words.after,
     { retryAfter: seconds, reason },
     { 'Retry-After': String(seconds) },
   );

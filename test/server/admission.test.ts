@@ -8,6 +8,7 @@ import { AcceptDrain } from '../../server/http/accept-drain.js';
 import { AdmissionQueue } from '../../server/http/admission.js';
 import { HttpProblem } from '../../server/problem.js';
 import { problemOf, TOKENS, type InstancePage } from './support/client.js';
+import { startFakeServer } from './support/fake-server.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -159,8 +160,11 @@ describe('AcceptDrain', () => {
     await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 1024 }, resolve));
     const { port } = server.address() as AddressInfo;
     const total = 400;
+    const firstAccepted = new Promise((resolve) => server.once('connection', resolve));
     const sockets = Array.from({ length: total }, () => connect({ port, host: '127.0.0.1' }).on('error', () => undefined));
     try {
+      // from the first accept on, the accept queue holds the rest: each iteration accepts one
+      await firstAccepted;
       const acceptedAtTurn = await new Promise<number>((resolve) => drain.afterDrained(() => resolve(accepted), 60_000));
       // the cap, not an emptied accept queue nor the step's 60 s, gave the write its turn
       expect(acceptedAtTurn).toBeGreaterThan(0);
@@ -238,5 +242,52 @@ describe('a burst of orders against a small admission queue', () => {
     expect((await Promise.all(writes)).map((answer) => answer.status)).toEqual([201, 201, 201, 201]);
     // one write runs at a time and each is a whole engine step: the reads were answered while writes still waited
     expect(doneWhenRead).toBeLessThan(4);
+  });
+});
+
+describe('what-if analyses', () => {
+  const XML = '<?xml version="1.0"?><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="order-to-cash" isExecutable="true"/></definitions>';
+
+  it('never hold a write\'s turn: writes go on while an analysis runs, and analyses queue among themselves', async () => {
+    const server = await startFakeServer({
+      admission: { concurrency: 1, queueLength: 2, queueWaitMs: 300 },
+      analysisAdmission: { concurrency: 1, queueLength: 0, queueWaitMs: 60_000 },
+    });
+    // an analysis that runs until the test lets it end (a replay of many recorded orders takes seconds)
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let running = false;
+    const analyse = server.stratum.impact.analyse.bind(server.stratum.impact);
+    server.stratum.impact.analyse = async (files, request) => {
+      running = true;
+      await held;
+      return analyse(files, request);
+    };
+    const analysisOf = () => server.api.request('POST', '/api/impact?name=order.bpmn', { token: TOKENS.designer, body: XML, headers: { 'content-type': 'application/xml' } });
+    try {
+      const first = analysisOf();
+      first.catch(() => undefined); // awaited below; a failed assertion before that must not leave it unhandled
+      for (let waited = 0; !running && waited < 5000; waited += 10) await sleep(10);
+      expect(running).toBe(true);
+
+      // a write while the analysis runs (a deployment): served, not queued behind it until refused
+      const deployed = await server.api.request('POST', '/api/deployments?name=order.bpmn', {
+        token: TOKENS.designer, body: XML.replace('isExecutable', 'name="Order" isExecutable'), headers: { 'content-type': 'application/xml' },
+      });
+      expect(deployed.status, deployed.text).toBe(201);
+
+      // a second analysis: refused at once by the analyses' own queue, in its own words
+      const second = await analysisOf();
+      expect(second.status).toBe(503);
+      expect(second.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(problemOf(second).reason).toBe('queue-full');
+      expect(problemOf(second).detail).toContain('other impact analyses');
+
+      release();
+      expect((await first).status).toBe(200);
+    } finally {
+      release();
+      await server.close();
+    }
   });
 });

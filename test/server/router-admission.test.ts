@@ -85,17 +85,19 @@ describe('the order router\'s write admission', () => {
     }
     expect(worker.held.map((request) => request.what)).toEqual(['POST /api/orders', 'POST /api/orders']);
 
-    // a long poll and reads (a search is a POST that reads) are not writes the worker's queue holds: they still reach it
+    // a long poll, reads (a search is a POST that reads) and a what-if analysis (its own queue in the worker) are not
+    // writes the worker's queue holds: they still reach it
     void post('/api/jobs/fetch-and-lock', { type: 'shipping' });
     void fetch(`${url}/api/tasks`);
     void post('/v2/incidents/search', {});
-    await until(() => worker!.held.length === 5);
-    expect(worker.held.slice(2).map((request) => request.what).sort()).toEqual(['GET /api/tasks', 'POST /api/jobs/fetch-and-lock', 'POST /v2/incidents/search']);
+    void post('/api/impact', {});
+    await until(() => worker!.held.length === 6);
+    expect(worker.held.slice(2).map((request) => request.what).sort()).toEqual(['GET /api/tasks', 'POST /api/impact', 'POST /api/jobs/fetch-and-lock', 'POST /v2/incidents/search']);
 
     // once the worker answers one, a write finds room again
     worker.held.shift()!.res.end('{}');
     void post('/api/orders', { orderNo: 'SO-2', amount: 1 });
-    await until(() => worker!.held.some((request, i) => i >= 4 && request.what === 'POST /api/orders'));
+    await until(() => worker!.held.some((request, i) => i >= 5 && request.what === 'POST /api/orders'));
   });
 
   it('answers a problem (503, Retry-After) when no worker is live', async () => {

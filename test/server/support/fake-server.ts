@@ -3,11 +3,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createApp } from '../../../server/app.js';
+import type { AdmissionLimits } from '../../../server/http/admission.js';
 import { UserDirectory } from '../../../server/auth/users.js';
 import { ApiClient, TEST_USERS } from './client.js';
 import { FakeStratum } from './fake-stratum.js';
 
-export async function startFakeServer(options: { bodyBytes?: number } = {}) {
+export async function startFakeServer(options: { bodyBytes?: number; admission?: AdmissionLimits; analysisAdmission?: AdmissionLimits } = {}) {
   const stratum = new FakeStratum();
   const { app, dispose } = createApp({
     stratum,
@@ -15,6 +16,8 @@ export async function startFakeServer(options: { bodyBytes?: number } = {}) {
     logger: pino({ level: 'silent' }),
     limits: { bodyBytes: options.bodyBytes ?? 64 * 1024 },
     modelerDir: null,
+    ...(options.admission && { admission: options.admission }),
+    ...(options.analysisAdmission && { analysisAdmission: options.analysisAdmission }),
   });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
