@@ -145,7 +145,6 @@ export function createApp(options: AppOptions): StratumApp {
 
 type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 
-/** Express middleware for one operation, in the order the checks must happen. */
 /**
  * The admission queue a request waits in: a write's, or the analyses' for a what-if replay; none for a read, a
  * long poll (idle workers must not hold the turns of writes) or a search (a POST that only reads).
@@ -155,6 +154,7 @@ function queueOf(op: Operation, writes: AdmissionQueue, analyses: AdmissionQueue
   return op.method === 'post' && !op.longPoll && !op.readOnly ? writes : null;
 }
 
+/** Express middleware for one operation, in the order the checks must happen. */
 function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyBytes: number, admission: AdmissionQueue | null, routeHintsOn: boolean): Middleware[] {
   const steps: Middleware[] = [
     (_req, res, next) => {
