@@ -8,7 +8,7 @@
 import type { CamundaClient } from '@camunda8/orchestration-cluster-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS, type ApiClient } from '../support/client.js';
-import { camunda8Client } from '../support/camunda8-client.js';
+import { camunda8Client, refusal } from '../support/camunda8-client.js';
 import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 
 let server: TestServer;
@@ -42,17 +42,6 @@ interface OrderView {
 
 const order = (orderNo: string) => api.json<OrderView>('GET', `/api/orders/${orderNo}`, { token: TOKENS.erp });
 const orderStatus = async (orderNo: string) => (await order(orderNo)).status;
-
-/** What the client throws for a refused call: its HTTP status, read from the error it raises. */
-async function refusal(call: PromiseLike<unknown>): Promise<number | undefined> {
-  try {
-    await call;
-  } catch (error) {
-    const status = (error as { status?: unknown; response?: { status?: unknown } }).status ?? (error as { response?: { status?: unknown } }).response?.status;
-    return typeof status === 'number' ? status : -1;
-  }
-  return undefined;
-}
 
 describe('@camunda8/orchestration-cluster-api against /v2', () => {
   it('activates, fails and completes a shipped order\'s planning and shipping jobs until the order is fulfilled', async () => {

@@ -8,7 +8,7 @@
 import { IncidentKey, JobKey, ProcessDefinitionId, type CamundaClient, type EndCursor } from '@camunda8/orchestration-cluster-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemOf, TOKENS, type ApiClient } from '../support/client.js';
-import { camunda8Client } from '../support/camunda8-client.js';
+import { camunda8Client, refusal } from '../support/camunda8-client.js';
 import { deployFixtures, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { objectWith, textContaining } from '../../support/matchers.js';
 
@@ -172,15 +172,4 @@ async function activateOne(client: CamundaClient, type: string, orderNo: string)
   const jobs = await activated(client, type, orderNo);
   expect(jobs).toHaveLength(1);
   return jobs[0];
-}
-
-/** What the client throws for a refused call: its HTTP status, read from the error it raises. */
-async function refusal(call: PromiseLike<unknown>): Promise<number | undefined> {
-  try {
-    await call;
-  } catch (error) {
-    const status = (error as { status?: unknown; response?: { status?: unknown } }).status ?? (error as { response?: { status?: unknown } }).response?.status;
-    return typeof status === 'number' ? status : -1;
-  }
-  return undefined;
 }

@@ -19,3 +19,14 @@ export function camunda8Client(url: string, token: string): CamundaClient {
     },
   });
 }
+
+/** What the client throws for a refused call: its HTTP status, read from the error it raises (undefined: not refused). */
+export async function refusal(call: PromiseLike<unknown>): Promise<number | undefined> {
+  try {
+    await call;
+  } catch (error) {
+    const status = (error as { status?: unknown; response?: { status?: unknown } }).status ?? (error as { response?: { status?: unknown } }).response?.status;
+    return typeof status === 'number' ? status : -1;
+  }
+  return undefined;
+}
