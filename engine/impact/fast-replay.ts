@@ -26,20 +26,13 @@ import { AssignmentRefused, taskAssignment } from '../runtime/task-assignment.js
 import { reachableModels } from '../runtime/tree-models.js';
 import type { IncidentReason, InstanceStatus, WaitKind } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
-import { failedStepBlock } from './failed-step-block.js';
+import { blocked, Blocked, failedStepBlock } from './replay-blocks.js';
 import { reachableFrom } from './flow-graph.js';
 import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
 import { ReplayFourEyes } from './replay-four-eyes.js';
 import type { ReplayedRoute } from './replay-sandbox.js';
 import { routeModelOf, type RouteModel, type RouteNode } from './route-model.js';
 
-type Block = NonNullable<ReplayedRoute['block']>;
-
-class Blocked extends Error {
-  constructor(readonly block: Block) {
-    super(block.message);
-  }
-}
 
 /** The order needs what only bpmn-engine does: the caller replays it there. */
 class Declined extends Error {}
@@ -553,10 +546,6 @@ function inputsOf(info: ElementInfo, variables: Record<string, unknown>): void {
   for (const { source, target } of info.inputs ?? []) {
     local[target] = isFeel(source) ? evaluateFeel(feelBody(source), { ...variables, ...local }) : source;
   }
-}
-
-function blocked(element: string, name: string | null, reason: Block['reason'], message: string): Blocked {
-  return new Blocked({ element, name, reason, message });
 }
 
 /** A recorded completion the candidate's declarations refuse: the order blocks there. */

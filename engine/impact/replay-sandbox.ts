@@ -20,17 +20,15 @@ import { mapStartVariables, startDeclarationOf } from '../runtime/start-variable
 import { reachableModels } from '../runtime/tree-models.js';
 import type { CandidateLibrary } from './candidate-library.js';
 import { reachableFrom } from './flow-graph.js';
-import { failedStepBlock } from './failed-step-block.js';
+import { blocked, Blocked, failedStepBlock } from './replay-blocks.js';
 import type { ReplayBlock } from './impact-report.js';
 import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
 import { ReplayFourEyes } from './replay-four-eyes.js';
 
-/** Why a replayed order cannot go on: a recorded action the candidate refuses, or a step that fails. */
-type Block = ReplayBlock;
-
 export interface ReplayedRoute {
   status: InstanceStatus | 'blocked';
-  block?: Block;
+  /** Why the order cannot go on: a recorded action the candidate refuses, or a step that fails. */
+  block?: ReplayBlock;
   /** `processKey/elementId` of every element completed in the sandbox, in order. */
   completed: string[];
   /** What the order would wait for at the end of its recorded actions. */
@@ -55,11 +53,6 @@ interface Queued {
   actor: string | null;
 }
 
-class Blocked extends Error {
-  constructor(readonly block: Block) {
-    super(block.message);
-  }
-}
 
 /** `serverRoles`: what the runtime's assignment expressions may not give (StratumOptions.serverRoles), so the replay raises the same incidents. */
 export async function replayOrder(library: CandidateLibrary, order: RecordedOrder, serverRoles?: ServerRoles): Promise<ReplayedRoute> {
@@ -99,7 +92,7 @@ class ReplaySandbox {
   async start(order: RecordedOrder): Promise<void> {
     this.fourEyesRules = new ReplayFourEyes(order);
     const version = this.library.latestVersion(order.processKey);
-    if (version === undefined) throw this.blocked(order.processKey, null, 'start-refused', `${order.processKey} is not in the library`);
+    if (version === undefined) throw blocked(order.processKey, null, 'start-refused', `${order.processKey} is not in the library`);
     const { model } = await this.library.definition(order.processKey, version);
     const declaration = startDeclarationOf(model);
     let variables = order.startVariables;
@@ -109,7 +102,7 @@ class ReplaySandbox {
       try {
         variables = mapStartVariables(model, declaration, payload);
       } catch (error) {
-        throw this.blocked(`${order.processKey}/${declaration.startEventId}`, null, 'start-refused', (error as Error).message);
+        throw blocked(`${order.processKey}/${declaration.startEventId}`, null, 'start-refused', (error as Error).message);
       }
     }
     this.root = newInstance(order.processKey, version, order.orderNo, null, order.startedAt);
@@ -199,7 +192,7 @@ class ReplaySandbox {
     try {
       messageWrites(action.variables, action.name, { order: true, models });
     } catch (error) {
-      throw this.blocked(`${action.processKey}/${action.elementId}`, null, 'decision-refused', (error as Error).message);
+      throw blocked(`${action.processKey}/${action.elementId}`, null, 'decision-refused', (error as Error).message);
     }
     const found = this.findWait((_instance, wait) => wait.kind === 'message' && wait.messageName === action.name);
     if (!found) {
@@ -327,7 +320,7 @@ class ReplaySandbox {
     try {
       return writes();
     } catch (error) {
-      throw this.blocked(`${instance.processKey}/${info.id}`, info.name ?? null, 'decision-refused', (error as Error).message);
+      throw blocked(`${instance.processKey}/${info.id}`, info.name ?? null, 'decision-refused', (error as Error).message);
     }
   }
 
@@ -337,10 +330,6 @@ class ReplaySandbox {
     const activation = info.multiInstance ? `${instance.id}:${multiInstanceBodyOf(wait.executionId)}` : undefined;
     const refusal = this.fourEyesRules!.refusal({ element, name: info.name ?? info.id, ...(activation !== undefined && { activation }) }, actor);
     if (refusal) throw new Blocked({ element, name: info.name ?? null, reason: 'four-eyes', ...refusal });
-  }
-
-  private blocked(element: string, name: string | null, reason: Block['reason'], message: string): Blocked {
-    return new Blocked({ element, name, reason, message });
   }
 }
 
