@@ -26,6 +26,12 @@ export interface DeployOptions {
   taskGroups?: { known: string[]; severity: 'error' | 'warn' };
 }
 
+/** Files parsed and linted by `Library.prepare`, ready to store. */
+export interface PreparedDeployment {
+  /** Stores a new version of every changed process and decision, in one transaction. */
+  deploy(): Promise<DeployResult>;
+}
+
 export interface DeployResult {
   deploymentId: string;
   deployed: { key: string; version: number; changed: boolean }[];
@@ -462,6 +468,12 @@ export interface Orders {
 export interface Library {
   /** Deploys files together (they may call each other). Throws StratumError('invalid') with findings. */
   deploy(files: BpmnFile[], options: DeployOptions): Promise<DeployResult>;
+  /**
+   * The first half of `deploy`: parses and lints the files against the library as it stands (throws as `deploy`
+   * does) without storing anything, so a server can do it before it takes a write's turn. The deployment
+   * stores them; if the library changed in between, it lints them again against the library it commits on.
+   */
+  prepare(files: BpmnFile[], options: DeployOptions): Promise<PreparedDeployment>;
   /** Findings for files against the deployed library, without deploying. */
   validate(files: BpmnFile[]): Promise<Finding[]>;
   list(): Promise<ProcessSummary[]>;

@@ -13,7 +13,8 @@ import { authenticate, requireGroup } from './auth/authenticate.js';
 import type { User, UserDirectory } from './auth/users.js';
 import type { AcceptDrain } from './http/accept-drain.js';
 import { ANALYSIS_WORDS, AdmissionQueue, DEFAULT_ANALYSIS_ADMISSION, type AdmissionLimits } from './http/admission.js';
-import type { Handler, Handlers, Reply } from './http/handler.js';
+import { readDeployment } from './http/deployment-body.js';
+import type { Handler, Handlers, Input, Reply, StagedHandler } from './http/handler.js';
 import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson } from './http/json-body.js';
 import { validator } from './http/validate.js';
 import { Metrics } from './metrics.js';
@@ -80,8 +81,8 @@ export function createApp(options: AppOptions): StratumApp {
   metrics.watchAdmission(admission);
   const analyses = new AdmissionQueue(options.analysisAdmission ?? DEFAULT_ANALYSIS_ADMISSION, undefined, ANALYSIS_WORDS);
   const handlers: Handlers = {
-    ...libraryHandlers(stratum.library, { bodyBytes }, { users, demo: options.demo ?? false }, { requireNote: options.requireDeploymentNote ?? false }),
-    ...impactHandlers(stratum.impact, { bodyBytes }, taskGroupCheck({ users, demo: options.demo ?? false })),
+    ...libraryHandlers(stratum.library, { users, demo: options.demo ?? false }, { requireNote: options.requireDeploymentNote ?? false }),
+    ...impactHandlers(stratum.impact, taskGroupCheck({ users, demo: options.demo ?? false })),
     ...orderHandlers(stratum.runtime, stratum.orders),
     ...instanceHandlers(stratum.runtime),
     ...taskHandlers(stratum.runtime),
@@ -155,7 +156,7 @@ function queueOf(op: Operation, writes: AdmissionQueue, analyses: AdmissionQueue
 }
 
 /** Express middleware for one operation, in the order the checks must happen. */
-function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyBytes: number, admission: AdmissionQueue | null, routeHintsOn: boolean): Middleware[] {
+function pipeline(op: Operation, handler: Handler | StagedHandler, users: UserDirectory, bodyBytes: number, admission: AdmissionQueue | null, routeHintsOn: boolean): Middleware[] {
   const steps: Middleware[] = [
     (_req, res, next) => {
       res.locals.route = op.path;
@@ -195,13 +196,16 @@ function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyByt
       if (op.body?.kind === 'json') {
         body = await readJsonBody(req, res, readRaw, op.body.required);
         body = checkBody!(body);
+      } else if (op.body?.kind === 'deployment') {
+        // read before a turn as a JSON body is: a slow upload must not hold a write's turn
+        body = await readDeployment(req, res, bodyBytes, query);
       } else if (!op.body && op.method === 'post' && hasBody(req)) {
         throw new HttpProblem(415, `${op.method.toUpperCase()} ${op.path} takes no body.`);
       }
       const input = { body, query, params, headers, user: res.locals.user as User | undefined, req };
       // a write takes its turn only once its body is read: a slow client cannot hold a turn,
       // and its wait for a turn counts from its arrival, reading included
-      const reply = admission ? await admission.run(() => handler(input), res.locals.arrivedAt as number) : await handler(input);
+      const reply = await answer(handler, input, admission, res.locals.arrivedAt as number);
       if (routeHintsOn) {
         const hints = reply.orders ? formatRouteHints(reply.orders) : reply.json !== undefined ? routeHints(reply.json) : undefined;
         if (hints) res.setHeader(ROUTES_HEADER, hints);
@@ -210,6 +214,16 @@ function pipeline(op: Operation, handler: Handler, users: UserDirectory, bodyByt
     })().catch(next);
   });
   return steps;
+}
+
+/** The handler's reply, in a turn of `admission` when it has one (a staged handler's preparation before it). */
+async function answer(handler: Handler | StagedHandler, input: Input, admission: AdmissionQueue | null, arrivedAt: number): Promise<Reply> {
+  if (typeof handler === 'function') return admission ? admission.run(() => handler(input), arrivedAt) : handler(input);
+  const began = performance.now();
+  const prepared = await handler.beforeTurn(input);
+  // the wait for a turn counts from the arrival, but not the server's own work before it
+  const askedAt = arrivedAt + (performance.now() - began);
+  return admission ? admission.run(() => handler.inTurn(input, prepared), askedAt) : handler.inTurn(input, prepared);
 }
 
 async function readJsonBody(req: Request, res: Response, readRaw: express.RequestHandler, required: boolean): Promise<unknown> {

@@ -1,7 +1,7 @@
 // The process library: deploy (validate, then version changed processes),
 // list as a levelled tree, serve exact XML back.
 import { createHash, randomUUID } from 'node:crypto';
-import type { BpmnFile, DecisionDetail, DecisionSummary, DeployOptions, DeployResult, Library, ProcessDetail, ProcessSummary } from '../api.js';
+import type { BpmnFile, DecisionDetail, DecisionSummary, DeployOptions, DeployResult, Library, PreparedDeployment, ProcessDetail, ProcessSummary } from '../api.js';
 import { parseBpmn } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
 import { isRetryableConflict, StratumError, type Finding } from '../errors.js';
@@ -10,7 +10,7 @@ import { xmlFollowsHouseRules } from '../lint/house-rules.js';
 import { lintSources, parseSources } from '../lint/lint-bpmn.js';
 import { processSuppliesOf, type ProcessSupply } from '../lint/variable-supply.js';
 import type { Clock } from '../api.js';
-import type { ProcessVersionRow, Store } from '../store/types.js';
+import type { DecisionVersionRow, ProcessVersionRow, Store } from '../store/types.js';
 import { analyseCallGraph } from './call-graph.js';
 import { retiredKeys } from './retired.js';
 import { decisionDetail, decisionSummary, insertChangedDecisions, type DeployedDmnFile } from './decision-versions.js';
@@ -19,6 +19,27 @@ interface AnalysedFile {
   file: BpmnFile;
   hash: string;
   models: ProcessModel[];
+}
+
+/** Files linted against the library as it stood (`library`: its fingerprint), compiled when they passed. */
+interface Analysis {
+  analysed: AnalysedFile[];
+  decisions: DeployedDmnFile[];
+  findings: Finding[];
+  library: string;
+}
+
+/** Tries of a deployment's transaction: lost version races and deployments that came in between. */
+const MAX_DEPLOY_ATTEMPTS = 3;
+
+/** The library moved between a deployment's lint and its transaction. */
+class LibraryMoved extends Error {}
+
+/** Which version of each process and decision is the latest: equal fingerprints, equal library for the lint. */
+function libraryFingerprint(processes: Pick<ProcessVersionRow, 'key' | 'version'>[], decisions: Pick<DecisionVersionRow, 'decisionId' | 'version'>[]): string {
+  // sorted here: the two reads that give them need not order keys alike (a store's collation)
+  const entries = [...processes.map((row) => `p ${row.key}@${row.version}`), ...decisions.map((row) => `d ${row.decisionId}@${row.version}`)];
+  return entries.sort().join('\n');
 }
 
 export class ProcessLibrary implements Library {
@@ -32,35 +53,53 @@ export class ProcessLibrary implements Library {
   }
 
   async deploy(files: BpmnFile[], options: DeployOptions): Promise<DeployResult> {
+    return (await this.prepare(files, options)).deploy();
+  }
+
+  async prepare(files: BpmnFile[], options: DeployOptions): Promise<PreparedDeployment> {
     if (files.length === 0) throw new StratumError('bad-request', 'a deployment needs at least one .bpmn or .dmn file');
-    const { analysed, decisions, findings } = await this.analyse(files, options.taskGroups);
-    const errors = findings.filter((finding) => finding.severity === 'error');
+    let analysis = await this.analyseForDeployment(files, options);
+    return {
+      deploy: async () => {
+        const deploymentId = randomUUID();
+        const deployedAt = this.clock.now().toISOString();
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const { deployed, deployedDecisions } = await this.insertChangedVersions(analysis, options, deploymentId, deployedAt);
+            return { deploymentId, deployed, decisions: deployedDecisions, warnings: analysis.findings.filter((finding) => finding.severity === 'warning') };
+          } catch (error) {
+            if (attempt >= MAX_DEPLOY_ATTEMPTS) {
+              if (error instanceof LibraryMoved) throw new StratumError('conflict', `the library changed ${attempt} times while this deployment was checked against it; deploy again`);
+              throw error;
+            }
+            // another deployment came first: lint again against the library this one would now join
+            if (error instanceof LibraryMoved) analysis = await this.analyseForDeployment(files, options);
+            // two servers deploying the same files at once race for the same version number; the loser
+            // retries, finds the library moved, and then its XML already deployed: a no-op
+            else if (!isRetryableConflict(error)) throw error;
+          }
+        }
+      },
+    };
+  }
+
+  /** `analyse`, refusing files with errors (StratumError 'invalid' with every finding). */
+  private async analyseForDeployment(files: BpmnFile[], options: DeployOptions): Promise<Analysis> {
+    const analysis = await this.analyse(files, options.taskGroups);
+    const errors = analysis.findings.filter((finding) => finding.severity === 'error');
     if (errors.length > 0) {
-      throw new StratumError('invalid', `the deployment has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors[0].message}`, { findings });
+      throw new StratumError('invalid', `the deployment has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors[0].message}`, { findings: analysis.findings });
     }
-    const deploymentId = randomUUID();
-    const deployedAt = this.clock.now().toISOString();
-    const { deployed, deployedDecisions } = await this.storeChangedVersions(analysed, decisions, options, deploymentId, deployedAt);
-    return { deploymentId, deployed, decisions: deployedDecisions, warnings: findings.filter((finding) => finding.severity === 'warning') };
+    return analysis;
   }
 
   /**
-   * Stores a new version of every changed process, in one transaction. Two
-   * servers deploying the same files at once race for the same version number;
-   * the loser retries and finds its XML already deployed: a no-op.
+   * Stores a new version of every changed process, in one transaction, if the library is still the one the files
+   * were linted against (else LibraryMoved: a deployment that came in between may change what they must pass).
    */
-  private async storeChangedVersions(analysed: AnalysedFile[], decisions: DeployedDmnFile[], options: DeployOptions, deploymentId: string, deployedAt: string) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.insertChangedVersions(analysed, decisions, options, deploymentId, deployedAt);
-      } catch (error) {
-        if (!isRetryableConflict(error) || attempt >= 3) throw error;
-      }
-    }
-  }
-
-  private insertChangedVersions(analysed: AnalysedFile[], decisions: DeployedDmnFile[], options: DeployOptions, deploymentId: string, deployedAt: string) {
+  private insertChangedVersions({ analysed, decisions, library }: Analysis, options: DeployOptions, deploymentId: string, deployedAt: string) {
     return this.store.transaction(async (tx) => {
+      if (libraryFingerprint(await tx.latestCalls(), await tx.latestDecisionVersions()) !== library) throw new LibraryMoved();
       const deployedDecisions = await insertChangedDecisions(tx, decisions, { deploymentId, deployedBy: options.user, deployedAt, note: options.note ?? null });
       const results: DeployResult['deployed'] = [];
       for (const { file, hash, models } of analysed) {
@@ -167,7 +206,7 @@ export class ProcessLibrary implements Library {
   }
 
   /** Lints every file against the library plus the files deployed with it; compiles them when they pass. */
-  private async analyse(files: BpmnFile[], taskGroups?: DeployOptions['taskGroups']): Promise<{ analysed: AnalysedFile[]; decisions: DeployedDmnFile[]; findings: Finding[] }> {
+  private async analyse(files: BpmnFile[], taskGroups?: DeployOptions['taskGroups']): Promise<Analysis> {
     const [latest, latestDecisions] = await this.store.read(async (tx) => [await tx.latestVersions(), await tx.latestDecisionVersions()] as const);
     const knownProcessKeys = latest.map((row) => row.key);
     // a file replacing a library process is held to the library's house rules
@@ -178,14 +217,15 @@ export class ProcessLibrary implements Library {
     const knownDecisionIds = [...latestDecisions.map((row) => row.decisionId), ...dmn.models.flatMap(({ model }) => [...model.decisions.keys()])];
     const documents = await parseSources(files.filter((file) => !isDmnSource(file)));
     const findings = [...dmn.findings, ...(await lintSources(documents, { knownProcessKeys, processSupplies, knownDecisionIds, libraryProcessKeys, ...(taskGroups && { taskGroups }) }))];
-    if (findings.some((finding) => finding.severity === 'error')) return { analysed: [], decisions: [], findings };
+    const library = libraryFingerprint(latest, latestDecisions);
+    if (findings.some((finding) => finding.severity === 'error')) return { analysed: [], decisions: [], findings, library };
     const decisions = dmn.models.map(({ file, model }) => ({ name: file.name, xml: file.xml, model }));
     const analysed = documents.map(({ file, parsed }) => ({
       file,
       models: compileProcessModels(parsed!.definitions),
       hash: createHash('sha256').update(file.xml).digest('hex'),
     }));
-    return { analysed, decisions, findings };
+    return { analysed, decisions, findings, library };
   }
 
   // A version's XML never changes, so what it supplies is parsed once per process version.

@@ -37,6 +37,18 @@ export interface Reply {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler = (input: Input<any, any, any>) => Promise<Reply>;
 
-export type Handlers = Record<string, Handler>;
+/**
+ * A write with work of its own to do before it takes a write's turn: work that stores nothing and may take long
+ * (parsing and linting a deployment), so live writes are not held up behind it. `inTurn` stores, in the turn.
+ */
+export interface StagedHandler<Prepared = unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  beforeTurn(input: Input<any, any, any>): Promise<Prepared>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  inTurn(input: Input<any, any, any>, prepared: Prepared): Promise<Reply>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Handlers = Record<string, Handler | StagedHandler<any>>;
 
 export const ok = (json: unknown): Reply => ({ status: 200, json });

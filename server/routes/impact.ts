@@ -1,7 +1,7 @@
 // Change safety: the impact of a candidate deployment (nothing is stored) and
 // the semantic diff between two deployed versions.
 import type { ImpactAnalysis } from '../../engine/api.js';
-import { readDeployment } from '../http/deployment-body.js';
+import type { DeploymentInput } from '../http/deployment-body.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
 
@@ -14,10 +14,9 @@ interface ImpactQuery {
   replay?: boolean;
 }
 
-export function impactHandlers(impact: ImpactAnalysis, limits: { bodyBytes: number }, taskGroups: () => { known: string[]; severity: 'error' | 'warn' }): Handlers {
+export function impactHandlers(impact: ImpactAnalysis, taskGroups: () => { known: string[]; severity: 'error' | 'warn' }): Handlers {
   return {
-    analyseImpact: async ({ req, query }: Input<unknown, ImpactQuery>) => {
-      const { files } = await readDeployment(req, req.res!, limits.bodyBytes, query);
+    analyseImpact: async ({ req, query, body: { files } }: Input<DeploymentInput, ImpactQuery>) => {
       if (query.from && query.to && query.from >= query.to) {
         throw new HttpProblem(422, 'The replay period is empty: from must be before to.', { errors: [{ field: 'query.from', message: 'must be before to' }] });
       }

@@ -1,14 +1,14 @@
 // The process library: list, detail, exact XML, deploy, and the task groups
 // a deployment's user tasks may name.
-import type { Library } from '../../engine/api.js';
+import type { Library, PreparedDeployment } from '../../engine/api.js';
 import { encodeXml, xmlCharset } from '../../engine/interop/index.js';
-import { readDeployment } from '../http/deployment-body.js';
-import { ok, type Handlers, type Input } from '../http/handler.js';
+import type { DeploymentInput } from '../http/deployment-body.js';
+import { ok, type Handlers, type Input, type StagedHandler } from '../http/handler.js';
 import { GROUPS } from '../auth/authenticate.js';
 import type { UserDirectory } from '../auth/users.js';
 import { HttpProblem } from '../problem.js';
 
-export function libraryHandlers(library: Library, limits: { bodyBytes: number }, identities: { users: UserDirectory; demo: boolean }, rules: { requireNote: boolean } = { requireNote: false }): Handlers {
+export function libraryHandlers(library: Library, identities: { users: UserDirectory; demo: boolean }, rules: { requireNote: boolean } = { requireNote: false }): Handlers {
   const taskGroups = taskGroupCheck(identities);
   return {
     listProcesses: async () => ok(await library.list()),
@@ -40,17 +40,18 @@ export function libraryHandlers(library: Library, limits: { bodyBytes: number },
       return { status: 200, bytes: encodeXml(xml), contentType: `application/xml; charset=${xmlCharset(xml)}` };
     },
 
-    deploy: async ({ req, query, user }: Input<unknown, { name?: string; note?: string }>) => {
-      const res = req.res!;
-      const { files, note } = await readDeployment(req, res, limits.bodyBytes, query);
-      if (rules.requireNote && !note?.trim()) {
-        throw new HttpProblem(422, 'A deployment needs a note: say why the library changes (multipart field "note" or ?note=).', {
-          errors: [{ field: 'note', message: 'is required' }],
-        });
-      }
-      const result = await library.deploy(files, { user: user!.name, ...(note ? { note } : {}), taskGroups: taskGroups() });
-      return { status: 201, json: result };
-    },
+    // parsed and linted before the write's turn (a large library takes a while), stored in it
+    deploy: {
+      beforeTurn: ({ body: { files, note }, user }: Input<DeploymentInput>) => {
+        if (rules.requireNote && !note?.trim()) {
+          throw new HttpProblem(422, 'A deployment needs a note: say why the library changes (multipart field "note" or ?note=).', {
+            errors: [{ field: 'note', message: 'is required' }],
+          });
+        }
+        return library.prepare(files, { user: user!.name, ...(note ? { note } : {}), taskGroups: taskGroups() });
+      },
+      inTurn: async (_input: Input, prepared: PreparedDeployment) => ({ status: 201, json: await prepared.deploy() }),
+    } satisfies StagedHandler<PreparedDeployment>,
 
     listGroups: () => Promise.resolve(ok({ groups: taskGroupsOf(identities.users), demo: identities.demo })),
   };

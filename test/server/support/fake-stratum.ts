@@ -3,7 +3,7 @@
 // contracts: StratumError codes, idempotency, candidate-group checks.
 import { EventEmitter } from 'node:events';
 import type {
-  Actor, BpmnFile, DeployOptions, DeployResult, ImpactAnalysis, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
+  Actor, BpmnFile, DeployOptions, DeployResult, PreparedDeployment, ImpactAnalysis, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
   MessageResult, OrderChangeRequest, OrderChangeView, OrderEntry, OrderEntryOptions, Orders, Outbox, ProcessDetail, Workers, ProcessSummary, Runtime, StartOptions, TaskView,
 } from '../../../engine/api.js';
 import { StratumError } from '../../../engine/errors.js';
@@ -69,22 +69,31 @@ export class FakeStratum {
   };
 
   readonly library: Library = {
-    deploy: async (files: BpmnFile[], options: DeployOptions): Promise<DeployResult> => {
-      const deployed: DeployResult['deployed'] = [];
-      for (const file of files) {
+    deploy: async (files: BpmnFile[], options: DeployOptions): Promise<DeployResult> => (await this.library.prepare(files, options)).deploy(),
+    // as the real library: checked first (here only for a process), stored when deployed
+    prepare: async (files: BpmnFile[], options: DeployOptions): Promise<PreparedDeployment> => {
+      const keyed = files.map((file) => {
         const key = /<(?:bpmn:)?process[^>]*\bid="([^"]+)"/.exec(file.xml)?.[1];
         if (!key) {
           throw new StratumError('invalid', `${file.name} has no process`, {
             findings: [{ file: file.name, elementId: null, rule: 'parse', severity: 'error', message: 'no process element' }],
           });
         }
-        const list = this.versions.get(key) ?? [];
-        const changed = list.at(-1)?.xml !== file.xml;
-        if (changed) list.push({ xml: file.xml, deployedBy: options.user, note: options.note ?? null, at: now() });
-        this.versions.set(key, list);
-        deployed.push({ key, version: list.length, changed });
-      }
-      return { deploymentId: `d${++this.seq}`, deployed, decisions: [], warnings: [] };
+        return { file, key };
+      });
+      return {
+        deploy: async () => {
+          const deployed: DeployResult['deployed'] = [];
+          for (const { file, key } of keyed) {
+            const list = this.versions.get(key) ?? [];
+            const changed = list.at(-1)?.xml !== file.xml;
+            if (changed) list.push({ xml: file.xml, deployedBy: options.user, note: options.note ?? null, at: now() });
+            this.versions.set(key, list);
+            deployed.push({ key, version: list.length, changed });
+          }
+          return { deploymentId: `d${++this.seq}`, deployed, decisions: [], warnings: [] };
+        },
+      };
     },
     validate: async () => [],
     list: async (): Promise<ProcessSummary[]> => [...this.versions.keys()].sort().map((key) => this.summary(key)),
