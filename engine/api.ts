@@ -368,6 +368,10 @@ export interface IncidentQuery {
 /** IncidentQuery with what Camunda 8's incident search filters on besides (server/camunda8/incidents.ts). */
 export interface IncidentSearch extends IncidentQuery {
   instanceId?: string;
+  /** The incidents of this instance and of every instance it called, directly or not; not-found when no such instance. */
+  instanceTree?: string;
+  /** `created`: the order they were recorded (the default); `id`: by incident id. Ascending unless `descending`. */
+  sort?: { by: 'created' | 'id'; descending?: boolean };
   /** `open` unless given (the native list); `any` for open and resolved alike. */
   state?: 'open' | 'resolved' | 'any';
   kind?: 'step' | 'job';

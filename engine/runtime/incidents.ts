@@ -8,10 +8,11 @@ import { randomUUID } from 'node:crypto';
 import type { Clock, IncidentRetry, IncidentSearch, IncidentView } from '../api.js';
 import type { ProcessModel } from '../bpmn/process-model.js';
 import { conflict, lostRace, notFound, StratumError } from '../errors.js';
-import type { HistoryRow, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
+import type { HistoryRow, IncidentFilter, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import { retryWrites } from './completion-variables.js';
 import type { StepAction } from './instance-step.js';
 import type { QueuedStep } from './queued-step.js';
+import { subtreeOf } from './tree-views.js';
 
 /** The runtime's step machinery an incident retry runs on. */
 export interface IncidentMachinery {
@@ -73,7 +74,7 @@ export class Incidents {
   async find(tx: StoreTx, query: IncidentSearch): Promise<{ items: IncidentView[]; nextCursor: string | null }> {
     const limit = query.limit ?? DEFAULT_PAGE;
     const offset = query.offset ?? 0;
-    const afterSeq = query.cursor === undefined ? undefined : cursorSeq(query.cursor);
+    const byId = query.sort?.by === 'id';
     const state = query.state ?? 'open';
     const rows = await tx.findIncidents({
       ...(state === 'open' && { open: true }),
@@ -81,12 +82,16 @@ export class Incidents {
       ...(query.processKey !== undefined && { processKey: query.processKey }),
       ...(query.businessKey !== undefined && { businessKey: query.businessKey }),
       ...(query.instanceId !== undefined && { instanceId: query.instanceId }),
+      ...(query.instanceTree !== undefined && await treeScope(tx, query.instanceTree)),
       ...(query.kind !== undefined && { kind: query.kind }),
-      ...(afterSeq !== undefined && { afterSeq }),
+      ...(query.sort && { order: { by: byId ? 'id' : 'seq', descending: query.sort.descending === true } }),
+      ...(query.cursor !== undefined && (byId ? { afterId: cursorId(query.cursor) } : { afterSeq: cursorSeq(query.cursor) })),
       limit: offset + limit + 1,
     });
     const page = rows.slice(offset, offset + limit);
-    return { items: page.map(incidentView), nextCursor: rows.length > offset + limit ? String(page.at(-1)!.seq) : null };
+    const last = page.at(-1);
+    const more = rows.length > offset + limit && last !== undefined;
+    return { items: page.map(incidentView), nextCursor: more ? (byId ? `${ID_CURSOR}${last.id}` : String(last.seq)) : null };
   }
 
   async get(tx: StoreTx, id: string): Promise<IncidentView | undefined> {
@@ -264,9 +269,31 @@ function unstartedCall(action: StepAction, waitsBefore: WaitRow[]): WaitRow | un
   return waitsBefore.find((wait) => wait.kind === 'call' && wait.executionId === action.executionId && wait.childInstanceId);
 }
 
+/** The incidents of an instance and of the instances it called, directly or not (Camunda 8's search of a process instance's incidents). */
+async function treeScope(tx: StoreTx, instanceId: string): Promise<Pick<IncidentFilter, 'rootId' | 'instanceIds'>> {
+  const instance = await tx.getInstance(instanceId);
+  if (!instance) throw notFound(`no instance ${instanceId}`);
+  // a root's tree is its whole order: every incident with its root id, one index range
+  if (instance.id === instance.rootId) return { rootId: instance.id };
+  return { instanceIds: subtreeOf(instance, await tx.findInstances({ rootId: instance.rootId })).map((member) => member.id) };
+}
+
+/** A page by id ends at an id; its cursor says so, so that it is never read as a seq (digits) or the other way round. */
+const ID_CURSOR = 'id:';
+
 function cursorSeq(cursor: string): number {
-  if (!/^\d{1,15}$/.test(cursor)) throw new StratumError('bad-request', `cursor ${JSON.stringify(cursor.slice(0, 40))} is not one this server handed out`);
+  if (!/^\d{1,15}$/.test(cursor)) throw notHandedOut(cursor);
   return Number(cursor);
+}
+
+function cursorId(cursor: string): string {
+  const id = cursor.startsWith(ID_CURSOR) ? cursor.slice(ID_CURSOR.length) : '';
+  if (!/^[\x21-\x7e]{1,200}$/.test(id)) throw notHandedOut(cursor);
+  return id;
+}
+
+function notHandedOut(cursor: string): StratumError {
+  return new StratumError('bad-request', `cursor ${JSON.stringify(cursor.slice(0, 40))} is not one this server handed out`);
 }
 
 function incidentView(row: IncidentRow): IncidentView {

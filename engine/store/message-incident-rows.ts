@@ -1,7 +1,9 @@
 import { canonicalTimestamp, canonicalTimestampOrNull } from './iso-time.js';
+import { WhereBuilder, type Placeholder } from './filters.js';
 import type { ColumnTypes, Json } from './records.js';
+import { checkLimit } from './row-checks.js';
 import type { ColumnCodec, NamedParameters } from './row-codec.js';
-import type { IncidentReason, IncidentResolution, IncidentRow, IncidentKind, MessageRow, MessageState, WaitRow } from './types.js';
+import type { IncidentFilter, IncidentReason, IncidentResolution, IncidentRow, IncidentKind, MessageRow, MessageState, WaitRow } from './types.js';
 
 // The message buffer and incident tables (migration 2; an incident's reason,
 // migration 10): their records, the mapping to the rows of types.ts, and the
@@ -165,29 +167,31 @@ export function messageIncidentWrites(tablePrefix: string): MessageIncidentWrite
   };
 }
 
-/** The WHERE clause of findIncidents; `placeholder` numbers the parameters. */
-export function incidentWhere(
-  filter: { open?: boolean; resolved?: boolean; kind?: string; processKey?: string; businessKey?: string; instanceId?: string; rootId?: string; causeId?: string; afterSeq?: number },
-  placeholder: (position: number) => string,
-): { where: string; parameters: unknown[] } {
-  const conditions: string[] = [];
-  const parameters: unknown[] = [];
-  const equal = (column: string, value: unknown) => {
-    if (value === undefined) return;
-    parameters.push(value);
-    conditions.push(`${column} = ${placeholder(parameters.length)}`);
-  };
-  if (filter.open) conditions.push('resolved_at IS NULL');
-  if (filter.resolved) conditions.push('resolved_at IS NOT NULL');
-  equal('kind', filter.kind);
-  equal('process_key', filter.processKey);
-  equal('business_key', filter.businessKey);
-  equal('instance_id', filter.instanceId);
-  equal('root_id', filter.rootId);
-  equal('cause_id', filter.causeId);
-  if (filter.afterSeq !== undefined) {
-    parameters.push(filter.afterSeq);
-    conditions.push(`seq > ${placeholder(parameters.length)}`);
-  }
-  return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', parameters };
+/**
+ * The page of incidents a filter selects, in the filter's order: by seq (the order they were recorded, the
+ * default) or by id, each ascending or descending. The cursor (`afterSeq` or `afterId`, whichever the order
+ * uses) continues strictly after the last row in that order. `placeholder` numbers the parameters; `all` is
+ * the dialect's LIMIT for "no limit" (SQLite -1, PostgreSQL NULL).
+ */
+export function incidentSelect(
+  filter: IncidentFilter, placeholder: Placeholder, table: string, all: number | null,
+): { text: string; parameters: unknown[] } {
+  const where = new WhereBuilder(placeholder);
+  if (filter.open) where.add('resolved_at IS NULL');
+  if (filter.resolved) where.add('resolved_at IS NOT NULL');
+  where.equal('kind', filter.kind);
+  where.equal('process_key', filter.processKey);
+  where.equal('business_key', filter.businessKey);
+  where.equal('instance_id', filter.instanceId);
+  where.oneOf('instance_id', filter.instanceIds);
+  where.equal('root_id', filter.rootId);
+  where.equal('cause_id', filter.causeId);
+  const column = filter.order?.by === 'id' ? 'id' : 'seq';
+  const descending = filter.order?.descending === true;
+  const after = column === 'id' ? filter.afterId : filter.afterSeq;
+  if (after !== undefined) where.add(`${column} ${descending ? '<' : '>'} ${where.parameter(after)}`);
+  if (filter.limit !== undefined) checkLimit('limit', filter.limit);
+  const limit = where.parameter(filter.limit ?? all);
+  const { where: conditions, parameters } = where.build();
+  return { text: `SELECT ${INCIDENT_COLUMNS} FROM ${table} ${conditions} ORDER BY ${column}${descending ? ' DESC' : ''} LIMIT ${limit}`, parameters };
 }

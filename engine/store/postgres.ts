@@ -9,7 +9,7 @@ import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
 import { OutboxRows, type OutboxDialect, type SqlRunner } from './outbox-rows.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type PostgresColumns, type Records } from './records.js';
 import {
-  INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentWhere, messageIncidentCodec, messageIncidentWrites,
+  INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentSelect, messageIncidentCodec, messageIncidentWrites,
   type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
 import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
@@ -636,12 +636,8 @@ class PostgresTx extends TxGuard implements StoreTx {
   }
 
   async findIncidents(filter: IncidentFilter): Promise<IncidentRow[]> {
-    const { where, parameters } = incidentWhere(filter, numberedPlaceholder);
-    if (filter.limit !== undefined) checkLimit('limit', filter.limit);
-    const { rows } = await this.query<IncidentRecord<PostgresColumns>>(
-      `SELECT ${INCIDENT_COLUMNS} FROM stratum_incidents ${where} ORDER BY seq LIMIT $${parameters.length + 1}`,
-      [...parameters, filter.limit ?? null],
-    );
+    const { text, parameters } = incidentSelect(filter, numberedPlaceholder, 'stratum_incidents', null);
+    const { rows } = await this.query<IncidentRecord<PostgresColumns>>(text, parameters);
     return rows.map(controlCodec.incident);
   }
 

@@ -7,7 +7,7 @@ import { historyEvents, instanceSelect, instanceWhere, waitSelect, type Placehol
 import { canonicalTimestamp } from './iso-time.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type Records, type SqliteColumns } from './records.js';
 import {
-  INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentWhere, messageIncidentCodec, messageIncidentWrites,
+  INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentSelect, messageIncidentCodec, messageIncidentWrites,
   type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
 import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
@@ -731,12 +731,8 @@ class SqliteTx extends TxGuard implements StoreTx {
 
   async findIncidents(filter: IncidentFilter): Promise<IncidentRow[]> {
     this.assertActive();
-    const { where, parameters } = incidentWhere(filter, anonymous);
-    if (filter.limit !== undefined) checkLimit('limit', filter.limit);
-    const records = this.sql(`SELECT ${INCIDENT_COLUMNS} FROM incidents ${where} ORDER BY seq LIMIT ?`).all(
-      ...parameters,
-      filter.limit ?? -1,
-    ) as IncidentRecord<SqliteColumns>[];
+    const { text, parameters } = incidentSelect(filter, anonymous, 'incidents', -1);
+    const records = this.sql(text).all(...parameters) as IncidentRecord<SqliteColumns>[];
     return records.map(controlCodec.incident);
   }
 

@@ -220,10 +220,16 @@ export interface IncidentFilter {
   processKey?: string;
   businessKey?: string;
   instanceId?: string;
+  /** Incidents of any of these instances (an instance and those it called). */
+  instanceIds?: string[];
   rootId?: string;
   causeId?: string;
-  /** Incidents after this seq (the cursor). */
+  /** By seq (the order they were recorded) unless given; by id for Camunda 8's sort by incidentKey. */
+  order?: { by: 'seq' | 'id'; descending: boolean };
+  /** Incidents after this seq in the order (the cursor of a seq order). */
   afterSeq?: number;
+  /** Incidents after this id in the order (the cursor of an id order). */
+  afterId?: string;
   limit?: number;
 }
 

@@ -1086,6 +1086,24 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await find({ resolved: true, kind: 'step' })).toEqual([]);
         expect(await find({ open: true, kind: 'job' })).toEqual(['job-open']);
       });
+
+      it('orders incidents by seq or by id, either way, pages strictly after the cursor in that order, and finds those of several instances (Camunda 8\'s sort)', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2'), instanceRow('i3'));
+        await store.transaction(async (tx) => {
+          // recorded in an order that is not the ids' order
+          for (const [id, instanceId] of [['m', 'i1'], ['z', 'i2'], ['a', 'i1'], ['q', 'i3']]) await tx.insertIncident(incidentRow(id, instanceId));
+        });
+        const find = (filter: Parameters<StoreTx['findIncidents']>[0]) => store.read(async (tx) => ids(await tx.findIncidents(filter)));
+        const rows = await store.read((tx) => tx.findIncidents({}));
+        const seqOf = (id: string) => rows.find((row) => row.id === id)!.seq!;
+        expect(await find({ order: { by: 'seq', descending: true } })).toEqual(['q', 'a', 'z', 'm']);
+        expect(await find({ order: { by: 'seq', descending: true }, afterSeq: seqOf('a'), limit: 1 })).toEqual(['z']);
+        expect(await find({ order: { by: 'id', descending: false } })).toEqual(['a', 'm', 'q', 'z']);
+        expect(await find({ order: { by: 'id', descending: false }, afterId: 'm' })).toEqual(['q', 'z']);
+        expect(await find({ order: { by: 'id', descending: true }, afterId: 'q' })).toEqual(['m', 'a']);
+        expect(await find({ instanceIds: ['i1', 'i3'], order: { by: 'seq', descending: true } })).toEqual(['q', 'a', 'm']);
+        expect(await find({ instanceIds: [] })).toEqual([]);
+      });
     });
 
     describe('orders', () => {
