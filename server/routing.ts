@@ -185,14 +185,21 @@ interface Target {
   writes: WorkerWriteGate;
 }
 
-/** Paths of the POSTs that may wait for work (long polling), only read (searches) or analyse: the workers' write queue does not hold them. */
-const UNQUEUED_POST_PATHS = new Set(OPERATIONS.filter((op) => op.longPoll || op.readOnly || op.analysis).map((op) => op.path));
+/** The POSTs that may wait for work (long polling), only read (searches) or analyse: the workers' write queue does not hold them. */
+const UNQUEUED_POST_PATHS = OPERATIONS.filter((op) => op.longPoll || op.readOnly || op.analysis).map((op) => pathPattern(op.path));
+
+/** `/v2/process-instances/{processInstanceKey}/incidents/search` → a pattern any one segment fills each parameter of. */
+function pathPattern(template: string): RegExp {
+  const segments = template.split('/').map((segment) => (/^\{\w+\}$/.test(segment) ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  return new RegExp(`^${segments.join('/')}$`);
+}
 
 /** A write a worker admits through its queue (app.ts: every POST but a long poll, a search or an analysis): the router bounds them too. */
 function isAdmittedWrite(method: string, url: string): boolean {
   if (method !== 'POST') return false;
   const query = url.indexOf('?');
-  return !UNQUEUED_POST_PATHS.has(query < 0 ? url : url.slice(0, query));
+  const path = query < 0 ? url : url.slice(0, query);
+  return !UNQUEUED_POST_PATHS.some((pattern) => pattern.test(path));
 }
 
 export interface OrderRouterOptions {

@@ -1,6 +1,7 @@
 // Camunda 8's Orchestration Cluster REST API (v2), the incident subset: get
-// one, search, resolve. Reads are Stratum's incident list seen through
-// Camunda's IncidentResult; a resolution is Stratum's incident retry with no
+// one, search (all, or one process instance's with those it called), resolve.
+// Reads are Stratum's incident list seen through Camunda's IncidentResult; a
+// resolution is Stratum's incident retry with no
 // variables, so every control of POST /api/incidents/{id}/retry holds (a retry
 // that would fail again is refused and changes nothing, a resolved incident or
 // one that only follows from a called instance's is refused, the history names
@@ -13,6 +14,15 @@ import { CAMUNDA8_ERROR_TYPES, DEFAULT_TENANT } from '../schemas/camunda8.js';
 
 type ErrorType = (typeof CAMUNDA8_ERROR_TYPES)[number];
 
+interface Page {
+  from?: number;
+  limit?: number;
+  after?: string;
+}
+
+/** At most one criterion (the schema refuses more): creation time or incident key, ascending unless DESC. */
+type Sort = { field: 'creationTime' | 'incidentKey'; order?: 'ASC' | 'DESC' }[];
+
 interface SearchBody {
   filter?: {
     processInstanceKey?: string;
@@ -20,7 +30,8 @@ interface SearchBody {
     state?: 'ACTIVE' | 'RESOLVED' | 'MIGRATED' | 'PENDING';
     errorType?: ErrorType;
   };
-  page?: { from?: number; limit?: number; after?: string };
+  sort?: Sort;
+  page?: Page;
 }
 
 /** Camunda's default page size for searches. */
@@ -35,31 +46,23 @@ export function camunda8IncidentHandlers(runtime: Runtime): Handlers {
     },
 
     camunda8SearchIncidents: async ({ body }: Input<SearchBody>) => {
-      const { filter = {}, page = {} } = body;
-      if (page.from !== undefined && page.after !== undefined) throw new HttpProblem(400, 'Page by `from` or by `after`, not both (as Camunda).');
+      const { filter = {}, sort, page = {} } = body;
       // Stratum's incidents are never migrated or pending: such a filter matches nothing
-      if (filter.state === 'MIGRATED' || filter.state === 'PENDING') return ok({ items: [], page: { totalItems: 0, hasMoreTotalItems: false } });
-      const offset = page.from ?? 0;
-      const search: IncidentSearch = {
+      if (filter.state === 'MIGRATED' || filter.state === 'PENDING') {
+        pageOf(page);
+        return ok({ items: [], page: { totalItems: 0, hasMoreTotalItems: false } });
+      }
+      return ok(await search(runtime, {
         state: filter.state === 'ACTIVE' ? 'open' : filter.state === 'RESOLVED' ? 'resolved' : 'any',
-        limit: page.limit ?? DEFAULT_LIMIT,
-        offset,
         ...(filter.processInstanceKey !== undefined && { instanceId: filter.processInstanceKey }),
         ...(filter.processDefinitionId !== undefined && { processKey: filter.processDefinitionId }),
         ...(filter.errorType !== undefined && { kind: filter.errorType === 'JOB_NO_RETRIES' ? 'job' : 'step' }),
-        ...(page.after !== undefined && { cursor: fromEndCursor(page.after) }),
-      };
-      const { items, nextCursor } = await runtime.findIncidents(search);
-      return ok({
-        items: items.map(incidentResult),
-        page: {
-          // not counted beyond this page: one more when more follow, so a client paging until it has totalItems goes on
-          totalItems: offset + items.length + (nextCursor ? 1 : 0),
-          hasMoreTotalItems: nextCursor !== null,
-          ...(nextCursor && { endCursor: toEndCursor(nextCursor) }),
-        },
-      });
+      }, sort, page));
     },
+
+    // Camunda 8.8: the incidents the instance or any instance it called raised, open and resolved alike
+    camunda8SearchProcessInstanceIncidents: async ({ params, body }: Input<{ sort?: Sort; page?: Page }, unknown, { processInstanceKey: string }>) =>
+      ok(await search(runtime, { state: 'any', instanceTree: params.processInstanceKey }, body.sort, body.page ?? {})),
 
     camunda8ResolveIncident: async ({ params, user }: Input<unknown, unknown, { incidentKey: string }>): Promise<Reply> => {
       await runtime.retryIncident(params.incidentKey, {}, user!);
@@ -69,6 +72,33 @@ export function camunda8IncidentHandlers(runtime: Runtime): Handlers {
 }
 
 // helpers
+
+/** One page of the runtime's incident search as Camunda's IncidentSearchQueryResult. */
+async function search(runtime: Runtime, scope: IncidentSearch, sort: Sort | undefined, page: Page): Promise<Record<string, unknown>> {
+  const { offset, limit } = pageOf(page);
+  const [criterion] = sort ?? [];
+  const { items, nextCursor } = await runtime.findIncidents({
+    ...scope,
+    limit,
+    offset,
+    ...(criterion && { sort: { by: criterion.field === 'incidentKey' ? 'id' : 'created', descending: criterion.order === 'DESC' } }),
+    ...(page.after !== undefined && { cursor: fromEndCursor(page.after) }),
+  });
+  return {
+    items: items.map(incidentResult),
+    page: {
+      // not counted beyond this page: one more when more follow, so a client paging until it has totalItems goes on
+      totalItems: offset + items.length + (nextCursor ? 1 : 0),
+      hasMoreTotalItems: nextCursor !== null,
+      ...(nextCursor && { endCursor: toEndCursor(nextCursor) }),
+    },
+  };
+}
+
+function pageOf(page: Page): { offset: number; limit: number } {
+  if (page.from !== undefined && page.after !== undefined) throw new HttpProblem(400, 'Page by `from` or by `after`, not both (as Camunda).');
+  return { offset: page.from ?? 0, limit: page.limit ?? DEFAULT_LIMIT };
+}
 
 /** Camunda's cursors are opaque base64 text: Stratum's page cursor, so encoded. */
 function toEndCursor(cursor: string): string {

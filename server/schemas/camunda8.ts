@@ -2,7 +2,8 @@
 // /v2/messages/publication), shaped as the Orchestration Cluster REST API's
 // OpenAPI document (JobActivationRequest, ActivatedJobResult, JobFailRequest,
 // JobErrorRequest, JobCompletionRequest, MessagePublicationRequest,
-// IncidentSearchQuery, IncidentResult, IncidentResolutionRequest). What
+// IncidentSearchQuery, ProcessInstanceIncidentSearchQuery, IncidentResult,
+// IncidentResolutionRequest). What
 // Stratum cannot honour (other tenants, a retry back-off, job-local variables,
 // job results for user task listeners, incident filters and sorts it does not
 // keep) is refused (400, as Camunda refuses a body it
@@ -169,6 +170,29 @@ export const CAMUNDA8_ERROR_TYPES = ['JOB_NO_RETRIES', 'UNKNOWN'] as const;
 /** Camunda's incident states; Stratum's incidents are only ever ACTIVE or RESOLVED. */
 const INCIDENT_STATES = ['ACTIVE', 'RESOLVED', 'MIGRATED', 'PENDING'];
 
+const incidentSort: JsonSchema = {
+  type: 'array',
+  maxItems: 1,
+  description: 'One criterion: `creationTime` (the order Stratum recorded the incidents in, also the order without `sort`) or `incidentKey`, ASC (the default) or DESC. Camunda\'s other sort fields, and several criteria, are refused with 400.',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['field'],
+    properties: { field: { type: 'string', enum: ['creationTime', 'incidentKey'] }, order: { type: 'string', enum: ['ASC', 'DESC'] } },
+  },
+};
+
+const searchPage: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Offset (`from`) or cursor (`after`: the `endCursor` of the page before, with the same sort), not both, with `limit` (100 when absent); `before` is not supported.',
+  properties: {
+    from: { type: 'integer', minimum: 0, maximum: 10_000 },
+    limit: { type: 'integer', minimum: 1, maximum: 1000 },
+    after: { type: 'string', pattern: '^[A-Za-z0-9+/]{2,400}={0,2}$', description: '`endCursor` of the previous page (opaque base64 text).' },
+  },
+};
+
 export const Camunda8IncidentSearchQuery: JsonSchema = {
   examples: [{ filter: { processInstanceKey: '5f0c…', state: 'ACTIVE', errorType: 'JOB_NO_RETRIES' }, sort: [{ field: 'creationTime', order: 'ASC' }], page: { limit: 50 } }],
   type: 'object',
@@ -186,28 +210,17 @@ export const Camunda8IncidentSearchQuery: JsonSchema = {
         tenantId,
       },
     },
-    sort: {
-      type: 'array',
-      maxItems: 1,
-      description: 'Only creation time, ascending (the order Stratum keeps incidents in), which is also the order without `sort`.',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['field'],
-        properties: { field: { type: 'string', const: 'creationTime' }, order: { type: 'string', const: 'ASC' } },
-      },
-    },
-    page: {
-      type: 'object',
-      additionalProperties: false,
-      description: 'Offset (`from`) or cursor (`after`: the `endCursor` of the page before), not both, with `limit` (100 when absent); `before` is not supported.',
-      properties: {
-        from: { type: 'integer', minimum: 0, maximum: 10_000 },
-        limit: { type: 'integer', minimum: 1, maximum: 1000 },
-        after: { type: 'string', pattern: '^[A-Za-z0-9+/]{2,40}={0,2}$', description: '`endCursor` of the previous page (opaque base64 text).' },
-      },
-    },
+    sort: incidentSort,
+    page: searchPage,
   },
+};
+
+/** Camunda 8.8's ProcessInstanceIncidentSearchQuery: a sort and a page, no filter (the path names the instance). */
+export const Camunda8ProcessInstanceIncidentSearchQuery: JsonSchema = {
+  examples: [{ sort: [{ field: 'creationTime', order: 'DESC' }], page: { limit: 50 } }],
+  type: 'object',
+  additionalProperties: false,
+  properties: { sort: incidentSort, page: searchPage },
 };
 
 export const Camunda8IncidentResult: JsonSchema = {

@@ -13,6 +13,8 @@ const ORDER = { orderNo: 'SO-1', customer: { name: 'ACME' }, amount: 10, currenc
 let server: Awaited<ReturnType<typeof startFakeServer>>;
 let api: ApiClient;
 let instanceId: string;
+/** The order whose job ran out of retries: it has an incident. */
+let failingInstanceId: string;
 let incidentId: string;
 const taskIds: string[] = [];
 const jobIds: string[] = [];
@@ -102,6 +104,7 @@ const CASES: Record<string, Case> = {
   },
   camunda8GetIncident: { method: 'GET', path: () => `/v2/incidents/${incidentId}`, wrong: [], right: TOKENS.nobody, expected: 200 },
   camunda8SearchIncidents: { method: 'POST', path: () => '/v2/incidents/search', options: json({ filter: { state: 'ACTIVE' } }), wrong: [], right: TOKENS.nobody, expected: 200 },
+  camunda8SearchProcessInstanceIncidents: { method: 'POST', path: () => `/v2/process-instances/${failingInstanceId}/incidents/search`, options: json({}), wrong: [], right: TOKENS.nobody, expected: 200 },
   // the operations role reaches the handler, which answers 404 for a key it does not know
   camunda8ResolveIncident: { method: 'POST', path: () => '/v2/incidents/missing/resolution', options: json({}), wrong: [TOKENS.erp, TOKENS.designer, TOKENS.vp, TOKENS.nobody], right: TOKENS.operations, expected: 404 },
   camunda8CompleteJob: { method: 'POST', path: () => '/v2/jobs/missing/completion', options: json({ variables: {} }), wrong: [TOKENS.designer, TOKENS.procurement], right: TOKENS.erp, expected: 404 },
@@ -130,6 +133,7 @@ beforeAll(async () => {
   // each operation gets resources of its own, so the order of the tests does not matter
   instanceId = second.body.id;
   const failing = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-6' });
+  failingInstanceId = failing.body.id;
   const failingJob = failing.body.waiting.find((w) => w.type === 'job')!.jobId;
   expect((await api.post(`/api/jobs/${failingJob}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 })).status).toBe(200);
   incidentId = (await api.get<{ items: IncidentView[] }>('/api/incidents?businessKey=SO-6', TOKENS.nobody)).body.items[0].id;

@@ -90,14 +90,18 @@ describe('the order router\'s write admission', () => {
     void post('/api/jobs/fetch-and-lock', { type: 'shipping' });
     void fetch(`${url}/api/tasks`);
     void post('/v2/incidents/search', {});
+    // a search whose path names the instance: the pattern of its path, not the path itself, says it reads
+    void post('/v2/process-instances/i-1/incidents/search', {});
     void post('/api/impact', {});
-    await until(() => worker!.held.length === 6);
-    expect(worker.held.slice(2).map((request) => request.what).sort()).toEqual(['GET /api/tasks', 'POST /api/impact', 'POST /api/jobs/fetch-and-lock', 'POST /v2/incidents/search']);
+    await until(() => worker!.held.length === 7);
+    expect(worker.held.slice(2).map((request) => request.what).sort()).toEqual([
+      'GET /api/tasks', 'POST /api/impact', 'POST /api/jobs/fetch-and-lock', 'POST /v2/incidents/search', 'POST /v2/process-instances/i-1/incidents/search',
+    ]);
 
     // once the worker answers one, a write finds room again
     worker.held.shift()!.res.end('{}');
     void post('/api/orders', { orderNo: 'SO-2', amount: 1 });
-    await until(() => worker!.held.some((request, i) => i >= 5 && request.what === 'POST /api/orders'));
+    await until(() => worker!.held.some((request, i) => i >= 6 && request.what === 'POST /api/orders'));
   });
 
   it('answers a problem (503, Retry-After) when no worker is live', async () => {

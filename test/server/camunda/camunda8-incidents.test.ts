@@ -5,7 +5,7 @@
 // resolution that would fail again is refused and changes nothing, a resolved
 // incident is not resolved twice. Filters, sorts and pages Stratum does not
 // keep are refused (400), never ignored.
-import { IncidentKey, JobKey, ProcessDefinitionId, type CamundaClient, type EndCursor } from '@camunda8/orchestration-cluster-api';
+import { IncidentKey, JobKey, ProcessDefinitionId, ProcessInstanceKey, type CamundaClient, type EndCursor } from '@camunda8/orchestration-cluster-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemOf, TOKENS, type ApiClient } from '../support/client.js';
 import { camunda8Client, refusal } from '../support/camunda8-client.js';
@@ -18,7 +18,7 @@ let api: ApiClient;
 beforeAll(async () => {
   server = await startTestServer();
   api = server.api;
-  await deployFixtures(api, 'price-check.bpmn');
+  await deployFixtures(api, 'price-check.bpmn', 'price-lookup.bpmn', 'price-review.bpmn');
 });
 afterAll(async () => {
   await server.close();
@@ -133,8 +133,9 @@ describe('incidents through @camunda8/orchestration-cluster-api', () => {
       { filter: { errorType: 'IO_MAPPING_ERROR' } },
       { filter: { processInstanceKey: { $in: ['a', 'b'] } } },
       { filter: { tenantId: 'other' } },
-      { sort: [{ field: 'creationTime', order: 'DESC' }] },
       { sort: [{ field: 'errorType' }] },
+      { sort: [{ field: 'creationTime', order: 'NEWEST' }] },
+      { sort: [{ field: 'creationTime' }, { field: 'incidentKey' }] },
       { page: { before: '12' } },
       { page: { from: 1, after: 'MTI=' } },
       { page: { after: 'not-a-cursor' } },
@@ -146,12 +147,110 @@ describe('incidents through @camunda8/orchestration-cluster-api', () => {
     }
     // the client passes such a filter through; the server refuses it
     expect(await refusal(camundaClient(TOKENS.nobody).searchIncidents({ filter: { jobKey: JobKey.assumeExists('2251799813685250') } }, NOW))).toBe(400);
+    // a cursor of one sort is not one of another
+    const byKey = await search({ sort: [{ field: 'incidentKey' }], page: { limit: 1 } });
+    const keyCursor = (byKey.body as { page: { endCursor: string } }).page.endCursor;
+    expect((await search({ sort: [{ field: 'creationTime' }], page: { after: keyCursor } })).status).toBe(400);
     // Stratum has no migrated or pending incidents: such a state finds none
     expect((await search({ filter: { state: 'MIGRATED' } })).body).toEqual({ items: [], page: { totalItems: 0, hasMoreTotalItems: false } });
+  });
+
+  it('pages a search newest first and by incident key both ways with endCursor, every incident exactly once', async () => {
+    for (const key of ['C8I-DESC-1', 'C8I-DESC-2', 'C8I-DESC-3', 'C8I-DESC-4']) {
+      await enter(key);
+      const job = await activateOne(camundaClient(TOKENS.erp), 'procurement-planning', key);
+      await camundaClient(TOKENS.erp).failJob({ jobKey: job.jobKey, retries: 0, errorMessage: `down for ${key}` });
+    }
+    const client = camundaClient(TOKENS.nobody);
+    const filter = { processDefinitionId: ProcessDefinitionId.assumeExists('sales-order-management') };
+    const oldestFirst = keysOf(await client.searchIncidents({ filter }, NOW));
+    expect(oldestFirst.length).toBeGreaterThanOrEqual(4);
+    const byKey = [...oldestFirst].sort();
+
+    const newestFirst = await everyPage((after) => client.searchIncidents({ filter, sort: [{ field: 'creationTime', order: 'DESC' }], page: after ? { after, limit: 3 } : { limit: 3 } }, NOW));
+    expect(newestFirst).toEqual([...oldestFirst].reverse());
+    expect(await everyPage((after) => client.searchIncidents({ filter, sort: [{ field: 'incidentKey' }], page: after ? { after, limit: 3 } : { limit: 3 } }, NOW))).toEqual(byKey);
+    expect(await everyPage((after) => client.searchIncidents({ filter, sort: [{ field: 'incidentKey', order: 'DESC' }], page: after ? { after, limit: 3 } : { limit: 3 } }, NOW))).toEqual([...byKey].reverse());
+    // an offset counts in the sort's order too
+    const skipped = await client.searchIncidents({ filter, sort: [{ field: 'creationTime', order: 'DESC' }], page: { from: 1, limit: 1 } }, NOW);
+    expect(keysOf(skipped)).toEqual([newestFirst[1]]);
+  });
+
+  it('searches the incidents of one process instance and of the instances it called, open and resolved, sorted and paged', async () => {
+    const worker = camundaClient(TOKENS.erp);
+    const review = await worker.createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists('price-review') });
+    // another review's incident, which no search of this review finds
+    await worker.createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists('price-review') });
+    const jobs = (await worker.activateJobs({ type: 'price-lookup', worker: 'c8-incidents', timeout: 60_000, maxJobsToActivate: 50, requestTimeout: -1 })).jobs;
+    const { children } = await api.json<{ children: { id: string }[] }>('GET', `/api/instances/${review.processInstanceKey}`, { token: TOKENS.erp });
+    expect(children).toHaveLength(1);
+    const called = jobs.find((job) => job.processInstanceKey === children[0].id);
+    expect(called).toBeDefined();
+    const unrelated = jobs.find((job) => job !== called)!;
+    expect(jobs).toHaveLength(2);
+    await worker.failJob({ jobKey: unrelated.jobKey, retries: 0, errorMessage: 'not this one' });
+    // the called instance's job runs out of retries: its incident, and the review's that follows from it
+    await worker.failJob({ jobKey: called!.jobKey, retries: 0, errorMessage: 'price list unreachable' });
+
+    const operator = camundaClient(TOKENS.operations);
+    const ofReview = await operator.searchProcessInstanceIncidents({ processInstanceKey: review.processInstanceKey }, NOW);
+    expect(ofReview.items).toEqual([
+      objectWith({ processInstanceKey: called!.processInstanceKey, processDefinitionId: 'price-lookup', errorType: 'JOB_NO_RETRIES', jobKey: called!.jobKey, state: 'ACTIVE' }),
+      objectWith({ processInstanceKey: review.processInstanceKey, processDefinitionId: 'price-review', state: 'ACTIVE' }),
+    ]);
+    expect(ofReview.page).toEqual({ totalItems: 2, hasMoreTotalItems: false });
+    // the called instance's search has its own incident only, not its caller's
+    const ofCalled = await operator.searchProcessInstanceIncidents({ processInstanceKey: called!.processInstanceKey }, NOW);
+    expect(keysOf(ofCalled)).toEqual([ofReview.items![0].incidentKey]);
+
+    // newest first, one at a time with endCursor: each once
+    const newestFirst = await everyPage((after) => operator.searchProcessInstanceIncidents(
+      { processInstanceKey: review.processInstanceKey, sort: [{ field: 'creationTime', order: 'DESC' }], page: after ? { after, limit: 1 } : { limit: 1 } }, NOW));
+    expect(newestFirst).toEqual(keysOf(ofReview).reverse());
+
+    // resolving the root cause resolves both: they stay in the search, RESOLVED
+    await operator.resolveIncident({ incidentKey: ofReview.items![0].incidentKey! });
+    const resolved = await operator.searchProcessInstanceIncidents({ processInstanceKey: review.processInstanceKey, sort: [{ field: 'incidentKey' }] }, NOW);
+    expect(resolved.items!.map((item) => [item.incidentKey, item.state])).toEqual(keysOf(ofReview).sort().map((key) => [key, 'RESOLVED']));
+  });
+
+  it('refuses a search of an instance it does not know (404), a filter, or a sort it does not keep (400), and a request without a token (401)', async () => {
+    const operator = camundaClient(TOKENS.operations);
+    expect(await refusal(operator.searchProcessInstanceIncidents({ processInstanceKey: ProcessInstanceKey.assumeExists('2251799813685251') }, NOW))).toBe(404);
+    const unknown = await api.post('/v2/process-instances/no-such-instance/incidents/search', TOKENS.operations, {});
+    expect([unknown.status, unknown.contentType]).toEqual([404, expect.stringMatching(/^application\/problem\+json/)]);
+
+    const started = await camundaClient(TOKENS.erp).createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists('price-check') });
+    const path = `/v2/process-instances/${encodeURIComponent(String(started.processInstanceKey))}/incidents/search`;
+    for (const body of [{ filter: { state: 'ACTIVE' } }, { sort: [{ field: 'errorMessage' }] }, { sort: [{ field: 'incidentKey', order: 'UP' }] }, { page: { before: 'MTI=' } }]) {
+      const refused = await api.post(path, TOKENS.nobody, body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.contentType).toMatch(/^application\/problem\+json/);
+    }
+    expect((await api.post(path, '', {})).status).toBe(401);
+    // a read, as the search of all incidents: any valid token, the worker's too
+    expect((await api.post(path, TOKENS.erp, {})).body).toEqual({ items: [], page: { totalItems: 0, hasMoreTotalItems: false } });
   });
 });
 
 // helpers
+
+function keysOf(result: { items?: { incidentKey?: unknown }[] }): unknown[] {
+  return result.items!.map((item) => item.incidentKey);
+}
+
+/** Every incident key of a search, page after page by `endCursor` (at most 20 pages). */
+async function everyPage(pageAfter: (after: EndCursor | undefined) => Promise<{ items?: { incidentKey?: unknown }[]; page: { endCursor?: EndCursor } }>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  let after: EndCursor | undefined;
+  for (let round = 0; round < 20; round++) {
+    const page = await pageAfter(after);
+    seen.push(...keysOf(page));
+    after = page.page.endCursor;
+    if (!after) return seen;
+  }
+  throw new Error('more than 20 pages');
+}
 
 function camundaClient(token: string): CamundaClient {
   return camunda8Client(server.url, token);
