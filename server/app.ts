@@ -80,6 +80,7 @@ export function createApp(options: AppOptions): StratumApp {
   const admission = new AdmissionQueue(options.admission, drain && ((admit, stepMs) => drain.afterDrained(admit, stepMs)));
   metrics.watchAdmission(admission);
   const analyses = new AdmissionQueue(options.analysisAdmission ?? DEFAULT_ANALYSIS_ADMISSION, undefined, ANALYSIS_WORDS);
+  metrics.watchAdmission(analyses, 'analysis');
   const handlers: Handlers = {
     ...libraryHandlers(stratum.library, { users, demo: options.demo ?? false }, { requireNote: options.requireDeploymentNote ?? false }),
     ...impactHandlers(stratum.impact, taskGroupCheck({ users, demo: options.demo ?? false })),

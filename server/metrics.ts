@@ -137,29 +137,34 @@ export class Metrics {
     };
   }
 
-  /** Depth, turns in use and refusals of the write admission queue, read when scraped. */
-  watchAdmission(queue: AdmissionQueue): void {
+  /**
+   * Depth, turns in use and refusals of an admission queue, read when scraped: the writes' (`stratum_admission_*`)
+   * or the what-if analyses' (`stratum_analysis_admission_*`, a queue of its own: app.ts).
+   */
+  watchAdmission(queue: AdmissionQueue, kind: keyof typeof ADMISSION_METRICS = 'write'): void {
+    const { prefix, what } = ADMISSION_METRICS[kind];
+    const registers = [this.registry];
     new Gauge({
-      name: 'stratum_admission_queue_depth',
-      help: 'Write requests waiting for a turn in the admission queue.',
-      registers: [this.registry],
+      name: `${prefix}_queue_depth`,
+      help: `${what} waiting for a turn in the admission queue.`,
+      registers,
       collect() {
         this.set(queue.depth);
       },
     });
     new Gauge({
-      name: 'stratum_admission_in_flight',
-      help: 'Write requests being handled (at most the admission concurrency).',
-      registers: [this.registry],
+      name: `${prefix}_in_flight`,
+      help: `${what} being handled (at most the admission concurrency).`,
+      registers,
       collect() {
         this.set(queue.inFlight);
       },
     });
     new Counter({
-      name: 'stratum_admission_rejected_total',
-      help: 'Write requests refused with 503 by the admission queue, by reason (queue-full, queue-timeout).',
+      name: `${prefix}_rejected_total`,
+      help: `${what} refused with 503 by the admission queue, by reason (queue-full, queue-timeout).`,
       labelNames: ['reason'],
-      registers: [this.registry],
+      registers,
       // the queue keeps the running totals; a scrape copies them
       collect() {
         this.reset();
@@ -225,6 +230,15 @@ export class Metrics {
 }
 
 // helpers
+
+/**
+ * The names of each admission queue's metrics. The analyses' are names of their own, not a `queue` label on the
+ * writes': a label added to the existing series would change what every dashboard's `stratum_admission_*` sums.
+ */
+const ADMISSION_METRICS = {
+  write: { prefix: 'stratum_admission', what: 'Write requests' },
+  analysis: { prefix: 'stratum_analysis_admission', what: 'What-if analyses (POST /api/impact)' },
+} as const;
 
 /** The HELP text of each of a cache's five metrics. */
 interface CacheHelp {

@@ -8,6 +8,7 @@ import { AcceptDrain } from '../../server/http/accept-drain.js';
 import { AdmissionQueue } from '../../server/http/admission.js';
 import { HttpProblem } from '../../server/problem.js';
 import { problemOf, TOKENS, type InstancePage } from './support/client.js';
+import { sampleValue } from './support/metric-sample.js';
 import { startFakeServer } from './support/fake-server.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
@@ -251,12 +252,9 @@ describe('a burst of orders against a small admission queue', () => {
 describe('what-if analyses', () => {
   const XML = '<?xml version="1.0"?><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="order-to-cash" isExecutable="true"/></definitions>';
 
-  it('never hold a write\'s turn: writes go on while an analysis runs, and analyses queue among themselves', async () => {
-    const server = await startFakeServer({
-      admission: { concurrency: 1, queueLength: 2, queueWaitMs: 300 },
-      analysisAdmission: { concurrency: 1, queueLength: 0, queueWaitMs: 60_000 },
-    });
-    // an analysis that runs until the test lets it end (a replay of many recorded orders takes seconds)
+  /** A fake server whose analyses run until the test releases them (a replay of many recorded orders takes seconds). */
+  async function serverHoldingAnalyses(options: Parameters<typeof startFakeServer>[0]) {
+    const server = await startFakeServer(options);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let running = false;
@@ -267,11 +265,24 @@ describe('what-if analyses', () => {
       return analyse(files, request);
     };
     const analysisOf = () => server.api.request('POST', '/api/impact?name=order.bpmn', { token: TOKENS.designer, body: XML, headers: { 'content-type': 'application/xml' } });
-    try {
+    /** Starts an analysis and waits until it runs (its answer wrapped: an async function would wait for it). */
+    const holdOne = async () => {
       const first = analysisOf();
-      first.catch(() => undefined); // awaited below; a failed assertion before that must not leave it unhandled
+      first.catch(() => undefined); // awaited by the test; a failed assertion before that must not leave it unhandled
       for (let waited = 0; !running && waited < 5000; waited += 10) await sleep(10);
       expect(running).toBe(true);
+      return { first };
+    };
+    return { server, release, analysisOf, holdOne };
+  }
+
+  it('never hold a write\'s turn: writes go on while an analysis runs, and analyses queue among themselves', async () => {
+    const { server, release, analysisOf, holdOne } = await serverHoldingAnalyses({
+      admission: { concurrency: 1, queueLength: 2, queueWaitMs: 300 },
+      analysisAdmission: { concurrency: 1, queueLength: 0, queueWaitMs: 60_000 },
+    });
+    try {
+      const { first } = await holdOne();
 
       // a write while the analysis runs (a deployment): served, not queued behind it until refused
       const deployed = await server.api.request('POST', '/api/deployments?name=order.bpmn', {
@@ -288,6 +299,40 @@ describe('what-if analyses', () => {
 
       release();
       expect((await first).status).toBe(200);
+    } finally {
+      release();
+      await server.close();
+    }
+  });
+
+  it('show their queue in /metrics beside the writes\' one: one running, one waiting, one refused', async () => {
+    const { server, release, analysisOf, holdOne } = await serverHoldingAnalyses({ analysisAdmission: { concurrency: 1, queueLength: 1, queueWaitMs: 60_000 } });
+    const scrape = async () => (await server.api.get('/metrics')).text;
+    try {
+      const { first } = await holdOne();
+      const waiting = analysisOf();
+      waiting.catch(() => undefined);
+      let metrics = await scrape();
+      for (let waited = 0; sampleValue(metrics, 'stratum_analysis_admission_queue_depth') !== 1 && waited < 5000; waited += 20) {
+        await sleep(20);
+        metrics = await scrape();
+      }
+      expect((await analysisOf()).status).toBe(503);
+
+      metrics = await scrape();
+      expect(sampleValue(metrics, 'stratum_analysis_admission_in_flight')).toBe(1);
+      expect(sampleValue(metrics, 'stratum_analysis_admission_queue_depth')).toBe(1);
+      expect(sampleValue(metrics, 'stratum_analysis_admission_rejected_total{reason="queue-full"}')).toBe(1);
+      expect(sampleValue(metrics, 'stratum_analysis_admission_rejected_total{reason="queue-timeout"}')).toBe(0);
+      // the writes' queue holds none of them
+      expect(sampleValue(metrics, 'stratum_admission_in_flight')).toBe(0);
+      expect(sampleValue(metrics, 'stratum_admission_queue_depth')).toBe(0);
+
+      release();
+      expect([(await first).status, (await waiting).status]).toEqual([200, 200]);
+      metrics = await scrape();
+      expect(sampleValue(metrics, 'stratum_analysis_admission_in_flight')).toBe(0);
+      expect(sampleValue(metrics, 'stratum_analysis_admission_queue_depth')).toBe(0);
     } finally {
       release();
       await server.close();

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { Gauge, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { AdmissionQueue } from '../../server/http/admission.js';
 import { Metrics } from '../../server/metrics.js';
 import { KeptWorkerMetrics } from '../../server/kept-worker-metrics.js';
 import type { WorkerSlotState } from '../../server/http/worker-roster.js';
@@ -51,6 +52,34 @@ describe('the primary\'s merge of its workers\' metrics', () => {
     expect(value(text, 'nodejs_eventloop_lag_max_seconds')).toBe(lagMax);
     expect(text.match(/^nodejs_version_info\{.*\} 1$/gm)).toHaveLength(1);
     expect(text).not.toMatch(/^process_start_time_seconds/m);
+  });
+
+  it('sums the workers\' analysis queues (running, waiting, refused), beside their write queues', async () => {
+    const held: Promise<unknown>[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    /** A worker's analysis queue with `running` analyses held and `waiting` more queued behind them; one refused beyond. */
+    const analysing = (running: number, waiting: number): Metrics => {
+      const metrics = new Metrics();
+      const queue = new AdmissionQueue({ concurrency: running, queueLength: waiting, queueWaitMs: 60_000 }, (admit) => admit());
+      for (let n = 0; n < running + waiting + 1; n++) held.push(queue.run(() => gate).catch(() => 'refused'));
+      metrics.watchAdmission(new AdmissionQueue(), 'write');
+      metrics.watchAdmission(queue, 'analysis');
+      return metrics;
+    };
+    const workers = [analysing(1, 1), analysing(1, 2)];
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const scrapes = await Promise.all(workers.map(json));
+      const text = await (await mergeScrapes({ metrics: scrapes, scraped: 2, staleSeconds: 0 }, [])).metrics();
+      expect(value(text, 'stratum_analysis_admission_in_flight')).toBe(2);
+      expect(value(text, 'stratum_analysis_admission_queue_depth')).toBe(3);
+      expect(value(text, 'stratum_analysis_admission_rejected_total{reason="queue-full"}')).toBe(2);
+      expect(value(text, 'stratum_admission_in_flight')).toBe(0);
+    } finally {
+      release();
+      await Promise.all(held);
+    }
   });
 
   it('answers with the workers that answered: none gives the primary\'s own metrics and 0 scraped', async () => {
