@@ -10,9 +10,12 @@
 // ids start with their instance's id, and an instance's order is learnt from
 // the answers workers give: a worker names, in the `stratum-routes` header, the
 // order of each instance its answer lists (tasks, jobs, instances, locked
-// external tasks, activated jobs). Routing is only an optimisation: every
-// worker can serve every request, steps still commit under their revision
-// check, and a request whose order is unknown goes to the next worker in turn.
+// external tasks, activated jobs). Incident ids are random, so a retry (or a
+// Camunda 8 resolution) names its order only through the incident: the answers
+// that list incidents or give one name each incident's order the same way.
+// Routing is only an optimisation: every worker can serve every request, steps
+// still commit under their revision check, and a request whose order is
+// unknown goes to the next worker in turn.
 import { createHash } from 'node:crypto';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { DEFAULT_ADMISSION, type AdmissionLimits } from './http/admission.js';
@@ -23,30 +26,58 @@ import { WorkerWriteGate } from './http/router-admission.js';
 import { OPERATIONS } from './operations.js';
 import { HttpProblem } from './problem.js';
 
-/** Internal header from a worker to the primary: `instanceId=businessKey` pairs, comma-separated (URI-encoded). */
+/**
+ * Internal header from a worker to the primary: `instanceId=businessKey` and `incident:incidentId=businessKey`
+ * pairs, comma-separated (ids and keys URI-encoded; instance ids are UUIDs, never `incident:…`).
+ */
 export const ROUTES_HEADER = 'stratum-routes';
 /** Names the worker process that answered (its pid): set by every cluster worker (app.ts). */
 export const WORKER_HEADER = 'stratum-worker';
 
 const MAX_HINTS = 100;
-/** Instances whose order the primary remembers (least recently learnt dropped first). */
+/** Instances and incidents whose order the primary remembers (least recently learnt dropped first). */
 const MAX_KNOWN_INSTANCES = 100_000;
 
 /** An instance and the order (business key) it belongs to, as a worker tells the router. */
-export interface InstanceOrder {
+interface InstanceOrder {
   instanceId: string;
   businessKey: string | null;
 }
 
-/** The `stratum-routes` value naming the order of each instance (those without one left out), or undefined. */
-export function formatRouteHints(instances: Iterable<InstanceOrder>): string | undefined {
+/** An incident and the order (business key) of its instance. */
+interface IncidentOrder {
+  incidentId: string;
+  businessKey: string | null;
+}
+
+export type RouteHint = InstanceOrder | IncidentOrder;
+
+/** What the router looks an incident's order up by (beside instance ids, in one map). */
+const incidentKey = (incidentId: string) => `incident:${incidentId}`;
+
+/** The `stratum-routes` value naming the order of each instance or incident (those without one left out), or undefined. */
+export function formatRouteHints(hints: Iterable<RouteHint>): string | undefined {
   const pairs = new Map<string, string>();
-  for (const { instanceId, businessKey } of instances) {
+  for (const hint of hints) {
     if (pairs.size >= MAX_HINTS) break;
-    if (businessKey) pairs.set(instanceId, businessKey);
+    if (!hint.businessKey) continue;
+    // the colon stays as it is (an encoded id has none): the router reads the pair as an incident's
+    if ('incidentId' in hint) pairs.set(incidentKey(encodeURIComponent(hint.incidentId)), hint.businessKey);
+    else pairs.set(encodeURIComponent(hint.instanceId), hint.businessKey);
   }
   if (!pairs.size) return undefined;
-  return [...pairs].map(([instance, key]) => `${encodeURIComponent(instance)}=${encodeURIComponent(key)}`).join(',');
+  return [...pairs].map(([id, key]) => `${id}=${encodeURIComponent(key)}`).join(',');
+}
+
+/**
+ * The hints of an answer that lists incidents (or gives one): each incident's order first, since its retry names
+ * nothing else, then its instance's, as far as the header holds them.
+ */
+export function incidentRouteHints(incidents: readonly { id: string; instanceId: string; businessKey: string | null }[]): RouteHint[] {
+  return [
+    ...incidents.map(({ id, businessKey }) => ({ incidentId: id, businessKey })),
+    ...incidents.map(({ instanceId, businessKey }) => ({ instanceId, businessKey })),
+  ];
 }
 
 /** The `stratum-routes` value for a JSON answer: the order of each instance it lists, or undefined. */
@@ -77,7 +108,8 @@ export function routeHints(json: unknown): string | undefined {
   return formatRouteHints(pairs);
 }
 
-export function parseRouteHints(header: string): [instanceId: string, businessKey: string][] {
+/** The pairs of a `stratum-routes` value: an instance id, or `incident:` and an incident id, and its order. */
+export function parseRouteHints(header: string): [idKey: string, businessKey: string][] {
   const pairs: [string, string][] = [];
   for (const part of header.split(',')) {
     const at = part.indexOf('=');
@@ -119,12 +151,21 @@ function waitIdSegment(segments: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** The incident a path names: /api/incidents/{id}(/retry) and Camunda 8's /v2/incidents/{incidentKey}(/resolution). */
+function incidentIdSegment(segments: readonly string[]): string | undefined {
+  const [, root, resource, id] = segments;
+  return (root === 'api' || root === 'v2') && resource === 'incidents' ? id : undefined;
+}
+
 /**
  * The routing key of a request: `order:<number>` when the request names an
- * order (directly, or through an instance whose order is known), `instance:<id>`
- * for an instance whose order is not known, undefined for anything else.
+ * order (directly, or through an instance or incident whose order is known),
+ * `instance:<id>` for an instance whose order is not known, undefined for
+ * anything else (an incident whose order is not known among them: its id says
+ * nothing of its instance). `orderOf` looks up an instance id, or `incident:`
+ * and an incident id, as parseRouteHints gives them.
  */
-export function routeKeyOf(method: string, url: string, orderOf: (instanceId: string) => string | undefined, body?: Buffer): string | undefined {
+export function routeKeyOf(method: string, url: string, orderOf: (idKey: string) => string | undefined, body?: Buffer): string | undefined {
   const question = url.indexOf('?');
   const path = question < 0 ? url : url.slice(0, question);
   const segments = path.split('/');
@@ -148,6 +189,9 @@ export function routeKeyOf(method: string, url: string, orderOf: (instanceId: st
     const order = orderOf(instanceId);
     return order === undefined ? `instance:${instanceId}` : `order:${order}`;
   }
+  const incidentId = decode(incidentIdSegment(segments));
+  const incidentOrder = incidentId && orderOf(incidentKey(incidentId));
+  if (incidentOrder) return `order:${incidentOrder}`;
   const field = bodyKeyField(method, segments, path);
   if (field && body?.length) {
     try {
@@ -230,9 +274,9 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
   let turn = 0;
   const learn = (header: string | string[] | undefined) => {
     if (typeof header !== 'string') return;
-    for (const [instance, order] of parseRouteHints(header)) {
-      orders.delete(instance);
-      orders.set(instance, order);
+    for (const [id, order] of parseRouteHints(header)) {
+      orders.delete(id);
+      orders.set(id, order);
       if (orders.size > MAX_KNOWN_INSTANCES) orders.delete(orders.keys().next().value!);
     }
   };
@@ -311,7 +355,7 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
       answerHere(req, res);
       return;
     }
-    const orderOf = (instance: string) => orders.get(instance);
+    const orderOf = (id: string) => orders.get(id);
     // the body is read before choosing the worker (it may name the order; a refused request is sent again)
     const chunks: Buffer[] = [];
     let bytes = 0;

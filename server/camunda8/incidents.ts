@@ -10,6 +10,7 @@
 import type { IncidentSearch, IncidentView, Runtime } from '../../engine/api.js';
 import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
+import { incidentRouteHints } from '../routing.js';
 import { CAMUNDA8_ERROR_TYPES, DEFAULT_TENANT } from '../schemas/camunda8.js';
 
 type ErrorType = (typeof CAMUNDA8_ERROR_TYPES)[number];
@@ -42,7 +43,8 @@ export function camunda8IncidentHandlers(runtime: Runtime): Handlers {
     camunda8GetIncident: async ({ params }: Input<unknown, unknown, { incidentKey: string }>) => {
       const incident = await runtime.getIncident(params.incidentKey);
       if (!incident) throw new HttpProblem(404, `No incident with key ${params.incidentKey}.`);
-      return ok(incidentResult(incident));
+      // Camunda's shape has no business key: the order is named beside it, for a later resolution's routing
+      return { ...ok(incidentResult(incident)), orders: incidentRouteHints([incident]) };
     },
 
     camunda8SearchIncidents: async ({ body }: Input<SearchBody>) => {
@@ -58,6 +60,20 @@ export function camunda8IncidentHandlers(runtime: Runtime): Handlers {
         ...(filter.processDefinitionId !== undefined && { processKey: filter.processDefinitionId }),
         ...(filter.errorType !== undefined && { kind: filter.errorType === 'JOB_NO_RETRIES' ? 'job' : 'step' }),
       }, sort, page));
+        ...(page.after !== undefined && { cursor: fromEndCursor(page.after) }),
+      };
+      const { items, nextCursor } = await runtime.findIncidents(search);
+      const result = ok({
+        items: items.map(incidentResult),
+        page: {
+          // not counted beyond this page: one more when more follow, so a client paging until it has totalItems goes on
+          totalItems: offset + items.length + (nextCursor ? 1 : 0),
+          hasMoreTotalItems: nextCursor !== null,
+          ...(nextCursor && { endCursor: toEndCursor(nextCursor) }),
+        },
+      });
+      // Camunda's shape has no business key: each incident's order is named beside it (a resolution names only the incident)
+      return { ...result, orders: incidentRouteHints(items) };
     },
 
     // Camunda 8.8: the incidents the instance or any instance it called raised, open and resolved alike

@@ -2,7 +2,7 @@
 // the pipeline in app.ts authenticates, validates and sends.
 import type { Request } from 'express';
 import type { User } from '../auth/users.js';
-import type { InstanceOrder } from '../routing.js';
+import type { RouteHint } from '../routing.js';
 
 export interface Input<Body = unknown, Query = unknown, Params = Record<string, unknown>> {
   body: Body;
@@ -27,10 +27,10 @@ export interface Reply {
   exactContentType?: boolean;
   headers?: Record<string, string>;
   /**
-   * The order of each instance the answer names, for the order router (routing.ts), when the answer itself
-   * does not say it (Camunda's shapes). Otherwise the router learns it from `json`.
+   * The order of each instance (or incident) the answer names, for the order router (routing.ts), when the answer
+   * itself does not say it (Camunda's shapes, incident ids). Otherwise the router learns it from `json`.
    */
-  orders?: InstanceOrder[];
+  orders?: RouteHint[];
 }
 
 // Handlers narrow their own input; the validators guarantee the shapes.

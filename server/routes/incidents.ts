@@ -2,15 +2,20 @@
 import type { IncidentQuery, IncidentRetry, Runtime } from '../../engine/api.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
+import { incidentRouteHints } from '../routing.js';
 
 export function incidentHandlers(runtime: Runtime): Handlers {
   return {
-    listIncidents: async ({ query }: Input<unknown, IncidentQuery>) => ok(await runtime.findIncidents(query)),
+    // the order of each incident listed, for the router: a later retry names only the incident
+    listIncidents: async ({ query }: Input<unknown, IncidentQuery>) => {
+      const page = await runtime.findIncidents(query);
+      return { ...ok(page), orders: incidentRouteHints(page.items) };
+    },
 
     getIncident: async ({ params }: Input<unknown, unknown, { id: string }>) => {
       const incident = await runtime.getIncident(params.id);
       if (!incident) throw new HttpProblem(404, `No incident with id ${params.id}.`);
-      return ok(incident);
+      return { ...ok(incident), orders: incidentRouteHints([incident]) };
     },
 
     retryIncident: async ({ params, body, user }: Input<IncidentRetry, unknown, { id: string }>) =>

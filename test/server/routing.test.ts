@@ -1,9 +1,9 @@
 // The order router's pure parts: which order a request names, which worker an order goes to, and the hints
 // workers give about the orders of the instances they list.
 import { describe, expect, it } from 'vitest';
-import { chooseWorker, formatRouteHints, parseRouteHints, routeHints, routeKeyOf } from '../../server/routing.js';
+import { chooseWorker, formatRouteHints, incidentRouteHints, parseRouteHints, routeHints, routeKeyOf } from '../../server/routing.js';
 
-const known = new Map([['inst-1', 'SO-7']]);
+const known = new Map([['inst-1', 'SO-7'], ['incident:inc-1', 'SO-8']]);
 const orderOf = (instance: string) => known.get(instance);
 
 describe('routeKeyOf', () => {
@@ -19,6 +19,20 @@ describe('routeKeyOf', () => {
     expect(routeKeyOf('POST', `/api/tasks/${encodeURIComponent('inst-1:Activity_1')}/complete`, orderOf)).toBe('order:SO-7');
     expect(routeKeyOf('POST', '/api/jobs/inst-2:Job_1/complete', orderOf)).toBe('instance:inst-2');
     expect(routeKeyOf('GET', '/api/instances/inst-1', orderOf)).toBe('order:SO-7');
+  });
+
+  it('reads an incident\'s retry, Camunda 8\'s resolution and reads of it as its order once that is known, and an unknown one as no order', () => {
+    expect(routeKeyOf('POST', '/api/incidents/inc-1/retry', orderOf, Buffer.from('{}'))).toBe('order:SO-8');
+    expect(routeKeyOf('POST', '/v2/incidents/inc-1/resolution', orderOf)).toBe('order:SO-8');
+    expect(routeKeyOf('GET', '/api/incidents/inc-1', orderOf)).toBe('order:SO-8');
+    expect(routeKeyOf('GET', '/v2/incidents/inc-1', orderOf)).toBe('order:SO-8');
+    // an incident id is no instance id: unknown, it goes to the next worker in turn
+    expect(routeKeyOf('POST', '/api/incidents/inc-2/retry', orderOf)).toBeUndefined();
+    expect(routeKeyOf('POST', '/v2/incidents/inc-2/resolution', orderOf)).toBeUndefined();
+    // an instance id in an incident's place is not taken for the instance's order
+    expect(routeKeyOf('POST', '/api/incidents/inst-1/retry', orderOf)).toBeUndefined();
+    expect(routeKeyOf('POST', '/v2/incidents/search', orderOf, Buffer.from('{"filter":{}}'))).toBeUndefined();
+    expect(routeKeyOf('GET', '/api/incidents?businessKey=SO-2', orderOf)).toBe('order:SO-2');
   });
 
   it('reads the Camunda 7 and 8 routes the same way: external task and job ids, and the keys in message and start bodies', () => {
@@ -81,5 +95,15 @@ describe('routeHints', () => {
     const jobs = [{ instanceId: 'a', businessKey: 'SO-1' }, { instanceId: 'b', businessKey: null }, { instanceId: 'c', businessKey: 'SO=2' }];
     expect(parseRouteHints(formatRouteHints(jobs)!)).toEqual([['a', 'SO-1'], ['c', 'SO=2']]);
     expect(formatRouteHints([{ instanceId: 'b', businessKey: null }])).toBeUndefined();
+  });
+
+  it('names the order of each incident an answer lists apart from its instance\'s, the incidents first', () => {
+    const incidents = [{ id: 'i,1', instanceId: 'a', businessKey: 'SO-1' }, { id: 'i2', instanceId: 'b', businessKey: null }];
+    expect(parseRouteHints(formatRouteHints(incidentRouteHints(incidents))!)).toEqual([['incident:i,1', 'SO-1'], ['a', 'SO-1']]);
+    // a page of 100 incidents fills the header with the incidents' orders (a retry names only the incident)
+    const page = Array.from({ length: 100 }, (_, n) => ({ id: `inc-${n}`, instanceId: `inst-${n}`, businessKey: `SO-${n}` }));
+    const pairs = parseRouteHints(formatRouteHints(incidentRouteHints(page))!);
+    expect(pairs).toHaveLength(100);
+    expect(pairs.every(([key]) => key.startsWith('incident:'))).toBe(true);
   });
 });
