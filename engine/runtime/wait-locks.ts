@@ -44,15 +44,13 @@ export async function refuseUnderFailedCaller(tx: StoreTx, instance: InstanceRow
   });
 }
 
-/** The nearest caller of `instance` (its parent, that one's, …) that has failed, if any. */
+/**
+ * The nearest caller of `instance` (its parent, that one's, …) that has failed, if any: only its callers, not a
+ * failed sibling or descendant elsewhere in the tree. One query however deep (store/caller-chain.ts); none for
+ * an order's own instance, which has no caller.
+ */
 export async function failedCallerOf(tx: StoreTx, instance: InstanceRow): Promise<InstanceRow | undefined> {
-  for (let parentId = instance.parentId, depth = 0; parentId && depth < 100; depth++) {
-    const caller = await tx.getInstance(parentId);
-    if (!caller) return undefined;
-    if (caller.status === 'failed') return caller;
-    parentId = caller.parentId;
-  }
-  return undefined;
+  return instance.parentId ? tx.failedCallerOf(instance.id) : undefined;
 }
 
 // helpers

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { lostRace, StratumError } from '../errors.js';
+import { failedCallerSelect } from './caller-chain.js';
 import { historyEvents, instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
 import { orderSelect, type OrderTables } from './order-filter.js';
 import { canonicalTimestamp } from './iso-time.js';
@@ -415,6 +416,11 @@ class PostgresTx extends TxGuard implements StoreTx {
       parameters,
     );
     return rows[0].n;
+  }
+
+  async failedCallerOf(id: string): Promise<InstanceRow | undefined> {
+    const { rows } = await this.query<Stored['instance']>(failedCallerSelect('stratum_instances', numberedPlaceholder), [id]);
+    return rows[0] && codec.instance(rows[0]);
   }
 
   async childrenOf(parentId: string): Promise<InstanceRow[]> {

@@ -3,6 +3,7 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { lostRace, StratumError } from '../errors.js';
+import { failedCallerSelect } from './caller-chain.js';
 import { historyEvents, instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type Records, type SqliteColumns } from './records.js';
@@ -530,6 +531,12 @@ class SqliteTx extends TxGuard implements StoreTx {
     const { where, parameters } = instanceWhere(everyPage(filter), anonymous);
     const row = this.sql(`SELECT count(*) AS n FROM instances ${where}`).get(...parameters) as { n: number };
     return row.n;
+  }
+
+  async failedCallerOf(id: string): Promise<InstanceRow | undefined> {
+    this.assertActive();
+    const record = this.sql(failedCallerSelect('instances', anonymous)).get(id);
+    return record ? codec.instance(record as Stored['instance']) : undefined;
   }
 
   async childrenOf(parentId: string): Promise<InstanceRow[]> {

@@ -482,6 +482,11 @@ export interface StoreTx {
   countInstances(filter: InstanceFilter): Promise<number>;
   childrenOf(parentId: string): Promise<InstanceRow[]>;
   /**
+   * The nearest caller of instance `id` (its parent, that one's, …, up to 100 levels) that has failed, in one
+   * query; undefined when none has (or the chain breaks). Not locked.
+   */
+  failedCallerOf(id: string): Promise<InstanceRow | undefined>;
+  /**
    * Every instance of one call tree with its revision and how many history rows it has: what changes
    * with every write a view shows (the view cache's check, engine/runtime/tree-views.ts).
    */

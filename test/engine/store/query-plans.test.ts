@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failedCallerSelect } from '../../../engine/store/caller-chain.js';
 import { instanceSelect, waitSelect, type Placeholder } from '../../../engine/store/filters.js';
 import { incidentSelect } from '../../../engine/store/message-incident-rows.js';
 import { openStore } from '../../../engine/store/open.js';
@@ -133,6 +134,14 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
     });
   }
 
+  it('finds the nearest failed caller of an instance by primary key alone (never from the status index)', () => {
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${failedCallerSelect('instances', anonymous)}`).all(`i${ORDERS / 2}`) as { detail: string }[]).map((row) => row.detail);
+    // the instance, its parent, each caller further up, and the failed one's row: every read of the table by id
+    const reads = plan.filter((detail) => /^(SEARCH|SCAN) (instances|x|p)\b/.test(detail));
+    expect(reads, plan.join('\n')).toHaveLength(4);
+    for (const read of reads) expect(read, plan.join('\n')).toMatch(/USING INDEX sqlite_autoindex_instances_1 \(id=\?\)$/);
+  });
+
   it('answers a page of a 100,000-task group in milliseconds', () => expectPagesInOrder(store));
 });
 
@@ -189,6 +198,20 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
       }
     });
   }
+
+  it('finds the nearest failed caller of an instance by primary key alone (never from the status index)', async () => {
+    const client = await postgresAdmin.connect();
+    try {
+      await client.query(`SET search_path = ${schema}`);
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${failedCallerSelect('stratum_instances', numberedPlaceholder)}`, [`i${ORDERS / 2}`]);
+      const plan = rows.map((row) => row['QUERY PLAN']);
+      expect(plan.filter((line) => /Seq Scan on stratum_|by_status/.test(line)), plan.join('\n')).toEqual([]);
+      expect(plan.filter((line) => /Index (Only )?Scan using stratum_instances_pkey/.test(line)).length, plan.join('\n')).toBeGreaterThanOrEqual(3);
+    } finally {
+      await client.query('RESET search_path').catch(() => undefined);
+      client.release();
+    }
+  });
 
   it('answers a page of a 100,000-task group in milliseconds', () => expectPagesInOrder(store));
 });

@@ -827,6 +827,32 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.transaction((tx) => tx.appendHistory([]))).toEqual([]);
       });
 
+      it('finds the nearest failed caller of an instance in one query: never a failed sibling or descendant of it', async () => {
+        const failed = { status: 'failed' as const, incident: { elementId: 'Call_1', message: 'called process failed' } };
+        const under = (id: string, parentId: string, extra: Partial<InstanceRow> = {}) => instanceRow(id, { parentId, rootId: 'root', ...extra });
+        // root → a (failed) → b → c; root → sibling (failed) → nephew; c → d (failed)
+        await seed(store, instanceRow('root'), under('a', 'root', failed), under('b', 'a'), under('c', 'b'), under('sibling', 'root', failed), under('nephew', 'sibling'), under('d', 'c', failed));
+        const callerOf = (id: string) => store.read((tx) => tx.failedCallerOf(id));
+        expect((await callerOf('c'))?.id).toBe('a');
+        expect((await callerOf('c'))?.incident).toEqual(failed.incident);
+        expect((await callerOf('b'))?.id).toBe('a');
+        expect((await callerOf('nephew'))?.id).toBe('sibling');
+        expect((await callerOf('d'))?.id).toBe('a');
+        // a failed sibling (or a failed descendant) is no caller
+        for (const id of ['root', 'a', 'sibling']) expect(await callerOf(id), id).toBeUndefined();
+        await store.transaction((tx) => tx.updateInstance({ ...under('b', 'a', failed), revision: 2 }));
+        expect((await callerOf('c'))?.id).toBe('b');
+        expect(await callerOf('nobody')).toBeUndefined();
+      });
+
+      it('looks 100 callers up for a failed one, as far as the walk it replaces', async () => {
+        const chain = [instanceRow('n0', { status: 'failed' })];
+        for (let n = 1; n <= 101; n++) chain.push(instanceRow(`n${n}`, { parentId: `n${n - 1}`, rootId: 'n0' }));
+        await seed(store, ...chain);
+        expect((await store.read((tx) => tx.failedCallerOf('n100')))?.id).toBe('n0');
+        expect(await store.read((tx) => tx.failedCallerOf('n101'))).toBeUndefined();
+      });
+
       it('reports every instance of a call tree with its revision and history rows, and JSON as a read gives it back', async () => {
         await seed(store, instanceRow('root'), instanceRow('child', { parentId: 'root', rootId: 'root', revision: 3 }), instanceRow('other'));
         await store.transaction((tx) => tx.appendHistory([historyRow('root', 'instance.started'), historyRow('child', 'a'), historyRow('child', 'b')]));
