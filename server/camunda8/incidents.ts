@@ -54,31 +54,17 @@ export function camunda8IncidentHandlers(runtime: Runtime): Handlers {
         pageOf(page);
         return ok({ items: [], page: { totalItems: 0, hasMoreTotalItems: false } });
       }
-      return ok(await search(runtime, {
+      return search(runtime, {
         state: filter.state === 'ACTIVE' ? 'open' : filter.state === 'RESOLVED' ? 'resolved' : 'any',
         ...(filter.processInstanceKey !== undefined && { instanceId: filter.processInstanceKey }),
         ...(filter.processDefinitionId !== undefined && { processKey: filter.processDefinitionId }),
         ...(filter.errorType !== undefined && { kind: filter.errorType === 'JOB_NO_RETRIES' ? 'job' : 'step' }),
-      }, sort, page));
-        ...(page.after !== undefined && { cursor: fromEndCursor(page.after) }),
-      };
-      const { items, nextCursor } = await runtime.findIncidents(search);
-      const result = ok({
-        items: items.map(incidentResult),
-        page: {
-          // not counted beyond this page: one more when more follow, so a client paging until it has totalItems goes on
-          totalItems: offset + items.length + (nextCursor ? 1 : 0),
-          hasMoreTotalItems: nextCursor !== null,
-          ...(nextCursor && { endCursor: toEndCursor(nextCursor) }),
-        },
-      });
-      // Camunda's shape has no business key: each incident's order is named beside it (a resolution names only the incident)
-      return { ...result, orders: incidentRouteHints(items) };
+      }, sort, page);
     },
 
     // Camunda 8.8: the incidents the instance or any instance it called raised, open and resolved alike
     camunda8SearchProcessInstanceIncidents: async ({ params, body }: Input<{ sort?: Sort; page?: Page }, unknown, { processInstanceKey: string }>) =>
-      ok(await search(runtime, { state: 'any', instanceTree: params.processInstanceKey }, body.sort, body.page ?? {})),
+      search(runtime, { state: 'any', instanceTree: params.processInstanceKey }, body.sort, body.page ?? {}),
 
     camunda8ResolveIncident: async ({ params, user }: Input<unknown, unknown, { incidentKey: string }>): Promise<Reply> => {
       await runtime.retryIncident(params.incidentKey, {}, user!);
@@ -89,8 +75,11 @@ export function camunda8IncidentHandlers(runtime: Runtime): Handlers {
 
 // helpers
 
-/** One page of the runtime's incident search as Camunda's IncidentSearchQueryResult. */
-async function search(runtime: Runtime, scope: IncidentSearch, sort: Sort | undefined, page: Page): Promise<Record<string, unknown>> {
+/**
+ * One page of the runtime's incident search as Camunda's IncidentSearchQueryResult. Camunda's shape has no
+ * business key: each incident's order is named beside it, for the router (a resolution names only the incident).
+ */
+async function search(runtime: Runtime, scope: IncidentSearch, sort: Sort | undefined, page: Page): Promise<Reply> {
   const { offset, limit } = pageOf(page);
   const [criterion] = sort ?? [];
   const { items, nextCursor } = await runtime.findIncidents({
@@ -100,7 +89,7 @@ async function search(runtime: Runtime, scope: IncidentSearch, sort: Sort | unde
     ...(criterion && { sort: { by: criterion.field === 'incidentKey' ? 'id' : 'created', descending: criterion.order === 'DESC' } }),
     ...(page.after !== undefined && { cursor: fromEndCursor(page.after) }),
   });
-  return {
+  const result = ok({
     items: items.map(incidentResult),
     page: {
       // not counted beyond this page: one more when more follow, so a client paging until it has totalItems goes on
@@ -108,7 +97,8 @@ async function search(runtime: Runtime, scope: IncidentSearch, sort: Sort | unde
       hasMoreTotalItems: nextCursor !== null,
       ...(nextCursor && { endCursor: toEndCursor(nextCursor) }),
     },
-  };
+  });
+  return { ...result, orders: incidentRouteHints(items) };
 }
 
 function pageOf(page: Page): { offset: number; limit: number } {
