@@ -6,7 +6,7 @@ import type { ImpactReport, ProcessDiff } from './impact/impact-report.js';
 import type { RateTable } from './money/rate-table.js';
 import type { UserTaskForm } from './bpmn/user-task-form.js';
 import type { PageAfter } from './store/page-cursor.js';
-import type { IncidentReason, InstanceStatus, StepIncident, Store, WaitKind } from './store/types.js';
+import type { IncidentFilter, IncidentReason, InstanceStatus, StepIncident, Store, WaitKind } from './store/types.js';
 
 export type { Finding, ImpactReport, InstanceStatus, PageAfter, ProcessDiff, RateTable, UserTaskForm, WaitKind };
 
@@ -344,7 +344,7 @@ export interface IncidentView {
   /** The element that failed. */
   elementId: string | null;
   message: string;
-  /** What the runtime refused, as the instance's `incident.reason` says it; absent where it does not know (and on incidents stored before it was recorded). */
+  /** Why, as the instance's `incident.reason` says it; absent where the runtime does not know (and on incidents stored before it was recorded). */
   reason?: IncidentReason;
   /** `step`: an engine step failed; `job`: a job ran out of retries. */
   kind: 'step' | 'job';
@@ -375,6 +375,8 @@ export interface IncidentSearch extends IncidentQuery {
   /** `open` unless given (the native list); `any` for open and resolved alike. */
   state?: 'open' | 'resolved' | 'any';
   kind?: 'step' | 'job';
+  /** Only incidents whose reason is of one of `kinds`, or (`orNone`) that have none. */
+  reasonKinds?: IncidentFilter['reasonKinds'];
   /** Incidents of the page to skip (after `cursor`, when both are given). */
   offset?: number;
 }

@@ -10,7 +10,7 @@
 import { compileExpression } from '../expressions/compile-expression.js';
 import { isFeel } from '../feel/feel-expression.js';
 import { camunda7Result, DECISION_RESULT_MAPPINGS, type DecisionResultMapping } from './camunda7-result.js';
-import { DmnEvaluationError } from './dmn-error.js';
+import { DecisionNotDeployed, DmnEvaluationError } from './dmn-error.js';
 import type { DmnModel } from './dmn-model.js';
 import { camunda8Result, evaluateDecision, type DmnDialect } from './evaluate-decision.js';
 
@@ -70,7 +70,7 @@ export function decisionCallOf(element: TaskElement | undefined): DecisionCall |
 export function runDecisionCall(call: DecisionCall, source: DecisionSource, variables: Record<string, unknown>): Record<string, unknown> {
   const decisionId = isFeel(call.decisionRef) ? String(compileExpression(call.decisionRef).evaluate(variables)) : call.decisionRef;
   const model = source.modelFor(decisionId);
-  if (!model) throw new DmnEvaluationError(`decision ${decisionId} is not deployed`, decisionId);
+  if (!model) throw new DecisionNotDeployed(decisionId);
   const result = evaluateDecision(model, decisionId, variables, { dialect: call.dialect });
   if (!call.resultVariable) return {};
   const value = call.dialect === 'camunda8' ? camunda8Result(result) : camunda7Result(result, call.mapping);

@@ -17,6 +17,14 @@ export class DmnEvaluationError extends Error {
   }
 }
 
+/** The decision a task calls is not deployed (Camunda 8: CALLED_DECISION_ERROR, not an evaluation error). */
+export class DecisionNotDeployed extends DmnEvaluationError {
+  constructor(decisionId: string, message = `decision ${decisionId} is not deployed`) {
+    super(message, decisionId);
+    this.name = 'DecisionNotDeployed';
+  }
+}
+
 /** `decision "Dish" (dish)`, or `decision dish` when it has no name. */
 export function decisionLabel(decision: { id: string; name?: string }): string {
   return decision.name ? `decision "${decision.name}" (${decision.id})` : `decision ${decision.id}`;

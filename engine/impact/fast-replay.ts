@@ -22,6 +22,8 @@ import { calledVersion } from '../runtime/called-version.js';
 import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-variables.js';
 import { visibleVariables } from '../runtime/visible-variables.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
+import { reasonOf } from '../runtime/incident-reasons.js';
+import { evaluateInputs } from '../runtime/local-inputs.js';
 import { AssignmentRefused, taskAssignment } from '../runtime/task-assignment.js';
 import { reachableModels } from '../runtime/tree-models.js';
 import type { IncidentReason, InstanceStatus, WaitKind } from '../store/types.js';
@@ -464,7 +466,7 @@ class StepRun {
         try {
           taken = flow.condition.test(variables);
         } catch (error) {
-          this.fail(node.id, `condition of sequence flow ${flow.id}: ${(error as Error).message}`);
+          this.fail(node.id, `condition of sequence flow ${flow.id}: ${(error as Error).message}`, { kind: 'condition-failed', flowId: flow.id });
           this.stopped = true;
           return;
         }
@@ -490,13 +492,13 @@ class StepRun {
       try {
         this.instance.variables[target] = isFeel(source) ? evaluateFeel(feelBody(source), visibleVariables(this.instance.variables)) : source;
       } catch (error) {
-        this.fail(info.id, `output mapping ${target} of ${info.id}: ${(error as Error).message}`);
+        this.fail(info.id, `output mapping ${target} of ${info.id}: ${(error as Error).message}`, { kind: 'io-mapping-failed', direction: 'output', target });
       }
     }
   }
 
-  private fail(elementId: string, message: string): void {
-    this.failure ??= { elementId, message };
+  private fail(elementId: string, message: string, reason?: IncidentReason): void {
+    this.failure ??= { elementId, message, ...(reason && { reason }) };
   }
 
   /** What describeWaits in instance-step.ts evaluates for each wait; what it refuses fails the step. */
@@ -507,7 +509,8 @@ class StepRun {
       try {
         if (wait.kind === 'message' && info.message?.correlationKey) expressionText(info.message.correlationKey, variables);
       } catch (error) {
-        return this.describeFailure(info.id, `correlation key of message ${info.message!.name} at ${info.id}: ${(error as Error).message}`);
+        return this.describeFailure(info.id, `correlation key of message ${info.message!.name} at ${info.id}: ${(error as Error).message}`,
+          { kind: 'correlation-key-failed', messageName: info.message!.name });
       }
       const opened = !wait.described;
       wait.described = true;
@@ -521,9 +524,9 @@ class StepRun {
       if (wait.kind === 'job') {
         try {
           if (opened && info.jobType) expressionText(info.jobType, variables);
-          inputsOf(info, variables);
+          evaluateInputs(info, variables);
         } catch (error) {
-          return this.describeFailure(info.id, `job of ${info.id}: ${(error as Error).message}`);
+          return this.describeFailure(info.id, `job of ${info.id}: ${(error as Error).message}`, reasonOf(error));
         }
       }
     }
@@ -538,14 +541,6 @@ class StepRun {
 /** A `=FEEL` attribute evaluated to text, or a plain attribute as it is (expressionText in instance-step.ts). */
 function expressionText(expression: string, variables: Record<string, unknown>): void {
   if (isFeel(expression)) evaluateFeel(feelBody(expression), variables);
-}
-
-/** zeebe:ioMapping inputs, evaluated as the runtime evaluates them for a job's worker (inputsOf in instance-step.ts). */
-function inputsOf(info: ElementInfo, variables: Record<string, unknown>): void {
-  const local: Record<string, unknown> = {};
-  for (const { source, target } of info.inputs ?? []) {
-    local[target] = isFeel(source) ? evaluateFeel(feelBody(source), { ...variables, ...local }) : source;
-  }
 }
 
 /** A recorded completion the candidate's declarations refuse: the order blocks there. */

@@ -258,7 +258,10 @@ class ReplaySandbox {
     if (!calledKey || version === undefined) {
       const message = `call activity ${call.elementId} calls ${resolved && 'problem' in resolved ? resolved.problem : 'no process'}`;
       return { instance: parent, waits: this.instances.get(parent.id)!.waits, isNew: false, at, actor: null,
-        action: { type: 'throw', elementId: call.elementId, executionId: call.executionId, message } };
+        action: {
+          type: 'throw', elementId: call.elementId, executionId: call.executionId, message,
+          ...(calledKey && { reason: { kind: 'called-element-failed', calledElement: calledKey } }),
+        } };
     }
     const child = newInstance(calledKey, version, parent.businessKey, parent, at);
     child.id = call.childInstanceId!;

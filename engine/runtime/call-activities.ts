@@ -20,7 +20,10 @@ export async function startChild(tx: StoreTx, rows: InstanceRows, parent: Instan
     const message = `call activity ${call.elementId} calls ${resolved && 'problem' in resolved ? resolved.problem : 'no process'}`;
     return [{
       instance: (await tx.getInstance(parent.id, { lock: true }))!, isNew: false, kind: 'call-return', history: [],
-      action: { type: 'throw', elementId: call.elementId, executionId: call.executionId, message },
+      action: {
+        type: 'throw', elementId: call.elementId, executionId: call.executionId, message,
+        ...(calledKey && { reason: { kind: 'called-element-failed', calledElement: calledKey } }),
+      },
     }];
   }
   const child = rows.newInstance(version.key, version.version, parent.businessKey, parent, parent.startedBy);

@@ -7,10 +7,20 @@
 import * as elements from 'bpmn-elements';
 import type { ParsedTimer } from 'bpmn-elements';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
+import { reasoned } from './incident-reasons.js';
 
 /** bpmn-elements' TimerEventDefinition (constructed with `new` for each timer event), with cron cycles parsed here. */
 export class CronTimerEventDefinition extends elements.TimerEventDefinition {
+  /** A value that cannot be read fails the timer's element (bpmn-elements wraps the error as a RunError's `inner`): reason `timer-failed`. */
   override parse(timerType: string, value: string): ParsedTimer {
+    try {
+      return this.parseValue(timerType, value);
+    } catch (error) {
+      throw reasoned(error, { kind: 'timer-failed' });
+    }
+  }
+
+  private parseValue(timerType: string, value: string): ParsedTimer {
     if (timerType !== 'timeCycle' || typeof value !== 'string' || !looksLikeCron(value)) return super.parse(timerType, value);
     const dialect: CronDialect = this.environment?.settings?.cronDialect === 'quartz' ? 'quartz' : 'spring';
     const now = new Date();

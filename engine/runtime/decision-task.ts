@@ -6,6 +6,9 @@
 import * as elements from 'bpmn-elements';
 import type { Activity, ElementBroker, ElementMessage, ElementType, Environment } from 'bpmn-elements';
 import { decisionCallOf, runDecisionCall, type DecisionSource } from '../dmn/decision-call.js';
+import { DecisionNotDeployed, DmnEvaluationError } from '../dmn/dmn-error.js';
+import type { IncidentReason } from '../store/types.js';
+import { reasoned } from './incident-reasons.js';
 import { localInputsOf } from './local-inputs.js';
 
 type VisibleVariables = (variables: Record<string, unknown>) => Record<string, unknown>;
@@ -53,18 +56,33 @@ class DecisionTaskBehaviour {
 
   execute(executeMessage: ElementMessage) {
     const content = executeMessage.content;
+    let decisionRef: string | undefined;
     try {
       const call = decisionCallOf(this.activity.behaviour)!;
+      decisionRef = call.decisionRef;
       const source = decisionSourceOf(this.environment);
-      if (!source || source.empty) throw new Error(`business rule task ${this.id} calls decision ${call.decisionRef}, but no decisions are deployed`);
+      if (!source || source.empty) {
+        throw new DecisionNotDeployed(call.decisionRef, `business rule task ${this.id} calls decision ${call.decisionRef}, but no decisions are deployed`);
+      }
       // the task's input mappings are local variables the decision reads (local-inputs.ts)
       const variables = { ...this.visibleVariables(this.environment.variables), ...localInputsOf(this.environment, String(content.executionId)) };
       const output = runDecisionCall(call, source, variables);
       this.environment.assignVariables(output);
       return this.broker.publish('execution', 'execute.completed', { ...content, output, state: 'complete' });
     } catch (error) {
-      const failure = new elements.ActivityError((error as Error).message, executeMessage, error);
+      // bpmn-elements keeps the tagged error as the ActivityError's `inner` (incident-reasons.ts reads it there)
+      const reason = decisionReason(error, decisionRef);
+      const failure = new elements.ActivityError((error as Error).message, executeMessage, reason ? reasoned(error, reason) : error);
       return this.broker.publish('execution', 'execute.error', { ...content, error: failure }, { mandatory: true });
     }
   }
+}
+
+// helpers
+
+/** Not deployed (Camunda's CALLED_DECISION_ERROR) or no result (its DECISION_EVALUATION_ERROR); a bad result mapping names no decision yet: none. */
+function decisionReason(error: unknown, decisionRef: string | undefined): IncidentReason | undefined {
+  if (error instanceof DecisionNotDeployed) return { kind: 'decision-not-found', decisionId: error.decisionId };
+  if (error instanceof DmnEvaluationError) return { kind: 'decision-failed', decisionId: error.decisionId };
+  return decisionRef === undefined ? undefined : { kind: 'decision-failed', decisionId: decisionRef };
 }

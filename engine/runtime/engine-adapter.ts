@@ -8,6 +8,7 @@ import type { ElementApi as BpmnElementApi, MessageContent } from 'bpmn-elements
 import type { Engine } from 'bpmn-engine';
 import type { FeelInput } from '../feel/feel-expression.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
+import type { IncidentReason } from '../store/types.js';
 import { createEngine, type EngineHost } from './execution-environment.js';
 import { iterationVariables, loopSpecOf } from './multi-instance.js';
 import { visibleVariables } from './visible-variables.js';
@@ -45,7 +46,8 @@ export interface WaitingElement {
   /** A multi-instance iteration's own variables: its element (inputElement, camunda:elementVariable) and loopCounter. */
   readonly iteration?: Record<string, unknown>;
   /** Makes the waiting element throw (bpmn-elements turns it into an ActivityError carrying `code`). */
-  throwError(message: string, code?: string): void;
+  /** `reason` rides on the error bpmn-elements raises when nothing catches it (incident-reasons.ts reads it there). */
+  throwError(message: string, code?: string, reason?: IncidentReason): void;
   /** Signals this element alone (see LiveEngine.signal). */
   signal(message?: Record<string, unknown>): void;
 }
@@ -146,7 +148,7 @@ export class LiveEngine {
       // the element's own scope: a sub-process iteration's variables (its element, loopCounter) over the process's
       scope: api.environment?.variables,
       ...(api.content?.isMultiInstance && { iteration: iterationVariables(loopSpecOf(api.owner?.behaviour?.loopCharacteristics?.behaviour), api.content) }),
-      throwError: (message, code) => api.sendApiMessage('error', { message, ...(code && { code, name: code }) }),
+      throwError: (message, code, reason) => api.sendApiMessage('error', { message, ...(code && { code, name: code }), ...(reason && { reason }) }),
       signal: (message) => api.signal(message),
     }));
   }

@@ -5,6 +5,7 @@ import * as elements from 'bpmn-elements';
 import type { ElementType, SerializedElement } from 'bpmn-elements';
 import { Engine } from 'bpmn-engine';
 import { describeInputs, FeelError } from '../feel/feel-expression.js';
+import { withReason } from './incident-reasons.js';
 import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
 import { CronTimerEventDefinition } from './cron-timer-event-definition.js';
 import { decisionTaskOr } from './decision-task.js';
@@ -66,7 +67,8 @@ function conditionScripts(timing: FeelTiming | undefined) {
         // FEEL or Camunda 7 ${…}, compiled (and cached) as the lint rules and the simulation compile it.
         condition = compileExpression(body);
       } catch (error) {
-        return failingScript(new FeelError(`condition of ${owner.id}: "${shortText(body)}" ${(error as Error).message}`, body));
+        const failure = new FeelError(`condition of ${owner.id}: "${shortText(body)}" ${(error as Error).message}`, body);
+        return failingScript(withReason(failure, { kind: 'condition-failed', flowId: owner.id }));
       }
       return {
         execute(scope: { environment: { variables: Record<string, unknown> } }, callback: (error: Error | null, result?: boolean) => void) {
@@ -81,7 +83,8 @@ function conditionScripts(timing: FeelTiming | undefined) {
             callback(null, result);
           } catch (error) {
             const message = `condition of sequence flow ${owner.id}: ${(error as Error).message}`;
-            callback(new FeelError(message, condition.feel, describeInputs(condition.feel, variables)));
+            const failure = new FeelError(message, condition.feel, describeInputs(condition.feel, variables));
+            callback(withReason(failure, { kind: 'condition-failed', flowId: owner.id }));
           }
         },
       };

@@ -47,7 +47,7 @@ export class Incidents {
     });
   }
 
-  /** A job ran out of retries: the instance keeps its state; a retry gives the job retries again. */
+  /** A job ran out of retries (reason `job-no-retries`): the instance keeps its state; a retry gives the job retries again. */
   async raiseForJob(tx: StoreTx, instance: InstanceRow, job: WaitRow, incident: NonNullable<InstanceRow['incident']>): Promise<void> {
     await tx.insertIncident({
       ...this.base(instance, incident),
@@ -86,6 +86,7 @@ export class Incidents {
       ...(query.kind !== undefined && { kind: query.kind }),
       ...(query.sort && { order: { by: byId ? 'id' : 'seq', descending: query.sort.descending === true } }),
       ...(query.cursor !== undefined && (byId ? { afterId: cursorId(query.cursor) } : { afterSeq: cursorSeq(query.cursor) })),
+      ...(query.reasonKinds !== undefined && { reasonKinds: query.reasonKinds }),
       limit: offset + limit + 1,
     });
     const page = rows.slice(offset, offset + limit);

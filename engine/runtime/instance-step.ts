@@ -11,6 +11,7 @@ import type { DecisionSource } from '../dmn/decision-call.js';
 import { errorElementId, errorInputs, errorMessage, LiveEngine, type ElementApi, type MessageContent } from './engine-adapter.js';
 import type { FeelTiming } from './execution-environment.js';
 import { dropLocalInputs, evaluateInputs, keepLocalInputs, keepsLocalInputs, localInputsOf } from './local-inputs.js';
+import { reasonOf } from './incident-reasons.js';
 import { AssignmentRefused, taskAssignment } from './task-assignment.js';
 import { visibleVariables } from './visible-variables.js';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
@@ -28,9 +29,10 @@ export type StepAction =
   | { type: 'timer'; elementId: string; executionId: string }
   /**
    * The waiting element throws: a worker reported a BPMN error (with `code`,
-   * caught by a matching error boundary event) or a called child failed.
+   * caught by a matching error boundary event) or a called child failed
+   * (`reason`: why, when its child could not even start).
    */
-  | { type: 'throw'; elementId: string; executionId: string; message: string; code?: string; variables?: Record<string, unknown> }
+  | { type: 'throw'; elementId: string; executionId: string; message: string; code?: string; variables?: Record<string, unknown>; reason?: IncidentReason }
   | RetryAction;
 
 /** An incident's retry: `variables` are set on the recovered state, then `action` (if any) runs again. */
@@ -79,7 +81,14 @@ export interface StepResult {
 interface Failure {
   elementId: string | null;
   message: string;
+  reason?: IncidentReason;
   inputs?: FeelInput[];
+}
+
+/** A failure, with the reason its error was tagged with where there is one. */
+function failureOf(elementId: string | null, message: string, error: unknown): Failure {
+  const reason = reasonOf(error);
+  return { elementId, message, ...(reason && { reason }) };
 }
 
 const DEFAULT_JOB_RETRIES = 3;
@@ -115,7 +124,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
         try {
           keepLocalInputs(api.environment, api.executionId, evaluateInputs(info, visibleVariables(api.environment.variables)));
         } catch (error) {
-          failure ??= { elementId: api.id, message: `input mapping of ${api.id}: ${(error as Error).message}` };
+          failure ??= failureOf(api.id, `input mapping of ${api.id}: ${(error as Error).message}`, error);
         }
       }
     },
@@ -129,7 +138,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
       const locals = { ...localInputsOf(api.environment, api.executionId), ...completion };
       dropLocalInputs(api.environment, api.executionId);
       // A multi-instance activity's outputs belong to its iterations (applied as each completed), not to the whole.
-      if (info?.outputs && !mappedAlready && !api.content?.isMultiInstance) applyOutputs(api, info, (message) => (failure ??= { elementId: api.id, message }), locals);
+      if (info?.outputs && !mappedAlready && !api.content?.isMultiInstance) applyOutputs(api, info, (message, reason) => (failure ??= { elementId: api.id, message, reason }), locals);
       if (info?.type === 'bpmn:EndEvent' && info.outcome) outcome = info.outcome;
       record('element.completed', api);
     },
@@ -140,7 +149,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
     },
     error: (error: unknown) => {
       const inputs = errorInputs(error);
-      failure ??= { elementId: errorElementId(error), message: errorMessage(error), ...(inputs?.length && { inputs }) };
+      failure ??= { ...failureOf(errorElementId(error), errorMessage(error), error), ...(inputs?.length && { inputs }) };
     },
     end: () => (ended = true),
   });
@@ -220,10 +229,12 @@ function applyAction(engine: LiveEngine, action: Exclude<PlainAction, { type: 's
     case 'timer':
       engine.cancel(action.elementId);
       return;
-    case 'throw':
-      // An error boundary event with the same errorCode catches it.
-      waiting.throwError(action.message, action.code);
+    case 'throw': {
+      // An error boundary event with the same errorCode catches it; the reason is the incident's when nothing does.
+      const reason = action.reason ?? (action.code !== undefined ? { kind: 'unhandled-error' as const, errorCode: action.code } : undefined);
+      waiting.throwError(action.message, action.code, reason);
       return;
+    }
   }
 }
 
@@ -244,7 +255,8 @@ function withoutOutputCollections(variables: Record<string, unknown>, names: Set
 }
 
 /** Output mappings: FEEL sources evaluated in the activity's local scope (`locals` over the process variables). */
-export function applyOutputs(api: Pick<ElementApi, 'environment'>, info: ElementInfo, fail: (message: string) => void, locals: Record<string, unknown> = {}) {
+export function applyOutputs(api: Pick<ElementApi, 'environment'>, info: ElementInfo, fail: (message: string, reason: IncidentReason) => void,
+  locals: Record<string, unknown> = {}) {
   const environment = api.environment;
   const scope = { ...visibleVariables(environment.variables), ...locals };
   for (const { source, target } of info.outputs ?? []) {
@@ -252,7 +264,7 @@ export function applyOutputs(api: Pick<ElementApi, 'environment'>, info: Element
       const value = isFeel(source) ? evaluateFeel(feelBody(source), scope) : source;
       environment.assignVariables({ [target]: value });
     } catch (error) {
-      fail(`output mapping ${target} of ${info.id}: ${(error as Error).message}`);
+      fail(`output mapping ${target} of ${info.id}: ${(error as Error).message}`, { kind: 'io-mapping-failed', direction: 'output', target });
     }
   }
 }
@@ -321,7 +333,9 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
       try {
         wait.correlationKey = info.message.correlationKey ? expressionText(info.message.correlationKey, scoped) : instance.businessKey;
       } catch (error) {
-        throw Object.assign(new Error(`correlation key of message ${info.message.name} at ${info.id}: ${(error as Error).message}`), { elementId: info.id });
+        throw Object.assign(new Error(`correlation key of message ${info.message.name} at ${info.id}: ${(error as Error).message}`), {
+          elementId: info.id, reason: { kind: 'correlation-key-failed', messageName: info.message.name } satisfies IncidentReason,
+        });
       }
     }
     if (kind === 'task') {
@@ -334,8 +348,8 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
           : taskAssignment(info, { ...scoped, ...inputs }, input.serverRoles);
         Object.assign(wait, assignment, { variables: inputs });
       } catch (error) {
-        // an assignment the runtime refuses says why, for a program (the impact replay words it for a designer)
-        const reason = error instanceof AssignmentRefused ? error.reason : undefined;
+        // an assignment the runtime refuses (or an input mapping that fails) says why, for a program (the impact replay words it for a designer)
+        const reason = error instanceof AssignmentRefused ? error.reason : reasonOf(error);
         throw Object.assign(new Error(`task ${info.id}: ${(error as Error).message}`), { elementId: info.id, ...(reason && { reason }) });
       }
     }
@@ -348,7 +362,9 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
         wait.jobType = before?.jobType ?? (info.jobType ? expressionText(info.jobType, scoped) : null);
         wait.variables = { ...scoped, ...evaluateInputs(info, scoped) };
       } catch (error) {
-        throw Object.assign(new Error(`job of ${info.id}: ${(error as Error).message}`), { elementId: info.id });
+        // an input mapping says why; a job type expression that fails has no reason of its own
+        const reason = reasonOf(error);
+        throw Object.assign(new Error(`job of ${info.id}: ${(error as Error).message}`), { elementId: info.id, ...(reason && { reason }) });
       }
       wait.jobRetries = before?.jobRetries ?? info.jobRetries ?? DEFAULT_JOB_RETRIES;
     }

@@ -4,7 +4,7 @@
 import type { Actor, JobView } from '../api.js';
 import { conflict } from '../errors.js';
 import { refuseJobWhileChangeOpen } from '../orders/order-change.js';
-import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
+import type { IncidentReason, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import { returnToParent } from './call-activities.js';
 import { errorWrites, jobWrites } from './completion-variables.js';
 import { waitInputs } from './local-inputs.js';
@@ -71,7 +71,10 @@ export class ExternalJobs {
       const entries = [entry];
       if (retries === 0) {
         // Out of retries: an incident that names the job, like Camunda's.
-        const incident = { elementId: wait.elementId, message: `job ${wait.jobType} failed: ${failure.message}` };
+        const incident = {
+          elementId: wait.elementId, message: `job ${wait.jobType} failed: ${failure.message}`,
+          reason: { kind: 'job-no-retries', jobType: wait.jobType ?? '' } satisfies IncidentReason,
+        };
         await steps.saveInstance(tx, { ...instance, status: 'failed', incident });
         await steps.incidents.raiseForJob(tx, instance, wait, incident);
         entries.push(steps.rows.history(instance.id, actor.name, 'instance.failed', wait.elementId, null, { incident }));

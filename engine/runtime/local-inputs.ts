@@ -11,6 +11,7 @@
 // embedded sub-process, whose inner elements see them as variables of its scope).
 import type { ElementInfo } from '../bpmn/process-model.js';
 import { evaluateFeel, feelBody, isFeel, variablesReadBy } from '../feel/feel-expression.js';
+import { withReason } from './incident-reasons.js';
 
 /** The hidden process variable holding activities' local inputs (a name no FEEL expression can read). */
 export const LOCAL_INPUTS_VARIABLE = 'stratum:locals';
@@ -22,11 +23,15 @@ interface Scope {
   assignVariables(variables: Record<string, unknown>): void;
 }
 
-/** The inputs evaluated over `variables`, in order; throws (a FeelError) when one fails. */
+/** The inputs evaluated over `variables`, in order; throws (a FeelError, its reason `io-mapping-failed`) when one fails. */
 export function evaluateInputs(info: ElementInfo, variables: Record<string, unknown>): Locals {
   const local: Locals = {};
   for (const { source, target } of info.inputs ?? []) {
-    local[target] = isFeel(source) ? evaluateFeel(feelBody(source), { ...variables, ...local }) ?? null : source;
+    try {
+      local[target] = isFeel(source) ? evaluateFeel(feelBody(source), { ...variables, ...local }) ?? null : source;
+    } catch (error) {
+      throw withReason(error as Error, { kind: 'io-mapping-failed', direction: 'input', target });
+    }
   }
   return local;
 }

@@ -175,6 +175,8 @@ export function messageIncidentWrites(tablePrefix: string): MessageIncidentWrite
  */
 export function incidentSelect(
   filter: IncidentFilter, placeholder: Placeholder, table: string, all: number | null,
+  /** The SQL of the reason's `kind` (JSON in SQLite text, a jsonb field in PostgreSQL). */
+  reasonKind: string,
 ): { text: string; parameters: unknown[] } {
   const where = new WhereBuilder(placeholder);
   if (filter.open) where.add('resolved_at IS NULL');
@@ -186,6 +188,12 @@ export function incidentSelect(
   where.oneOf('instance_id', filter.instanceIds);
   where.equal('root_id', filter.rootId);
   where.equal('cause_id', filter.causeId);
+  if (filter.reasonKinds) {
+    const { kinds, orNone } = filter.reasonKinds;
+    const among = kinds.map((kind) => where.parameter(kind));
+    const matches = [...(among.length ? [`${reasonKind} IN (${among.join(', ')})`] : []), ...(orNone ? ['reason IS NULL'] : [])];
+    where.add(matches.length ? `(${matches.join(' OR ')})` : '1 = 0');
+  }
   const column = filter.order?.by === 'id' ? 'id' : 'seq';
   const descending = filter.order?.descending === true;
   const after = column === 'id' ? filter.afterId : filter.afterSeq;

@@ -642,7 +642,7 @@ class PostgresTx extends TxGuard implements StoreTx {
   }
 
   async findIncidents(filter: IncidentFilter): Promise<IncidentRow[]> {
-    const { text, parameters } = incidentSelect(filter, numberedPlaceholder, 'stratum_incidents', null);
+    const { text, parameters } = incidentSelect(filter, numberedPlaceholder, 'stratum_incidents', null, "reason->>'kind'");
     const { rows } = await this.query<IncidentRecord<PostgresColumns>>(text, parameters);
     return rows.map(controlCodec.incident);
   }

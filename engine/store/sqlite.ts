@@ -738,7 +738,7 @@ class SqliteTx extends TxGuard implements StoreTx {
 
   async findIncidents(filter: IncidentFilter): Promise<IncidentRow[]> {
     this.assertActive();
-    const { text, parameters } = incidentSelect(filter, anonymous, 'incidents', -1);
+    const { text, parameters } = incidentSelect(filter, anonymous, 'incidents', -1, "json_extract(reason, '$.kind')");
     const records = this.sql(text).all(...parameters) as IncidentRecord<SqliteColumns>[];
     return records.map(controlCodec.incident);
   }

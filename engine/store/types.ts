@@ -85,11 +85,31 @@ export type AssignmentAttribute = 'assignee' | 'candidateUsers' | 'candidateGrou
 /**
  * `assignment-server-role`: an assignment expression gave `given`, a group that grants a server role
  * (`serverRole: 'group'`) or an account that holds only server roles (`'account'`), so the task was not created;
- * `assignment-failed`: an assignment expression could not be evaluated (or gave more than one assignee).
+ * `assignment-failed`: an assignment expression could not be evaluated (or gave more than one assignee);
+ * `condition-failed`: the condition of sequence flow `flowId` could not be evaluated (or gave no boolean);
+ * `io-mapping-failed`: the input or output mapping to `target` could not be evaluated;
+ * `called-element-failed`: a call activity could not start process `calledElement` (none deployed, or not the version it binds);
+ * `decision-not-found`: a business rule task calls decision `decisionId`, which is not deployed;
+ * `decision-failed`: a business rule task's decision `decisionId` gave no result (or its id expression failed: then `decisionId` is the expression);
+ * `unhandled-error`: a BPMN error `errorCode` was thrown and nothing caught it;
+ * `timer-failed`: a timer's date, duration or cycle could not be read;
+ * `correlation-key-failed`: the correlation key of message `messageName` could not be evaluated;
+ * `job-no-retries`: a job of type `jobType` ran out of retries.
  */
 export type IncidentReason =
   | { kind: 'assignment-server-role'; attribute: AssignmentAttribute; given: string; serverRole: 'group' | 'account' }
-  | { kind: 'assignment-failed'; attribute: AssignmentAttribute };
+  | { kind: 'assignment-failed'; attribute: AssignmentAttribute }
+  | { kind: 'condition-failed'; flowId: string }
+  | { kind: 'io-mapping-failed'; direction: 'input' | 'output'; target: string }
+  | { kind: 'called-element-failed'; calledElement: string }
+  | { kind: 'decision-not-found'; decisionId: string }
+  | { kind: 'decision-failed'; decisionId: string }
+  | { kind: 'unhandled-error'; errorCode: string }
+  | { kind: 'timer-failed' }
+  | { kind: 'correlation-key-failed'; messageName: string }
+  | { kind: 'job-no-retries'; jobType: string };
+
+export type IncidentReasonKind = IncidentReason['kind'];
 
 /** One instance of a call tree as treeRevisions reports it. */
 export interface TreeMemberRevision {
@@ -224,6 +244,8 @@ export interface IncidentFilter {
   instanceIds?: string[];
   rootId?: string;
   causeId?: string;
+  /** Only incidents whose reason is of one of `kinds`, or (`orNone`) that have no reason. */
+  reasonKinds?: { kinds: IncidentReasonKind[]; orNone?: boolean };
   /** By seq (the order they were recorded) unless given; by id for Camunda 8's sort by incidentKey. */
   order?: { by: 'seq' | 'id'; descending: boolean };
   /** Incidents after this seq in the order (the cursor of a seq order). */

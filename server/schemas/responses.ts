@@ -138,18 +138,40 @@ export const HistoryEntry: JsonSchema = {
   },
 };
 
+/** One kind of IncidentReason: its `kind` and the members it carries (all required). */
+function reasonKind(kind: string, properties: Record<string, JsonSchema> = {}): JsonSchema {
+  return { type: 'object', required: ['kind', ...Object.keys(properties)], properties: { kind: { type: 'string', const: kind }, ...properties } };
+}
+
+const assignmentAttribute: JsonSchema = { type: 'string', enum: ['assignee', 'candidateUsers', 'candidateGroups'] };
+
 export const IncidentReason: JsonSchema = {
-  type: 'object',
-  required: ['kind', 'attribute'],
-  description: 'What the runtime refused, for a program; only where it knows (an incident raised before it was recorded has none). ' +
+  description: 'Why, for a program; only where the runtime knows (an incident raised before it was recorded has none). ' +
     '`assignment-server-role`: an assignment expression gave `given`, a group that grants a server role (`serverRole: group`) or an account that holds only server roles (`account`), so the task was not created; ' +
-    '`assignment-failed`: an assignment expression could not be evaluated, or gave more than one assignee.',
-  properties: {
-    kind: { type: 'string', enum: ['assignment-server-role', 'assignment-failed'] },
-    attribute: { type: 'string', enum: ['assignee', 'candidateUsers', 'candidateGroups'] },
-    given: { type: 'string' },
-    serverRole: { type: 'string', enum: ['group', 'account'] },
-  },
+    '`assignment-failed`: an assignment expression could not be evaluated, or gave more than one assignee; ' +
+    '`condition-failed`: the condition of sequence flow `flowId` could not be evaluated (a variable it reads is missing, or it gives no boolean); ' +
+    '`io-mapping-failed`: the input or output mapping (`direction`) to variable `target` could not be evaluated; ' +
+    '`called-element-failed`: a call activity could not start process `calledElement` (not deployed, or not the version it binds); ' +
+    '`decision-not-found`: a business rule task calls decision `decisionId`, which is not deployed; ' +
+    '`decision-failed`: the decision `decisionId` gave no result (its id expression, when that failed); ' +
+    '`unhandled-error`: a worker threw BPMN error `errorCode` and no boundary event caught it; ' +
+    '`timer-failed`: a timer\'s date, duration or cycle could not be read; ' +
+    '`correlation-key-failed`: the correlation key of message `messageName` could not be evaluated; ' +
+    '`job-no-retries`: a job of type `jobType` ran out of retries. ' +
+    'A called instance\'s failure makes its caller fail with no reason of its own: its incident\'s `causeIncidentId` names the one that says why.',
+  oneOf: [
+    reasonKind('assignment-server-role', { attribute: assignmentAttribute, given: { type: 'string' }, serverRole: { type: 'string', enum: ['group', 'account'] } }),
+    reasonKind('assignment-failed', { attribute: assignmentAttribute }),
+    reasonKind('condition-failed', { flowId: { type: 'string' } }),
+    reasonKind('io-mapping-failed', { direction: { type: 'string', enum: ['input', 'output'] }, target: { type: 'string' } }),
+    reasonKind('called-element-failed', { calledElement: { type: 'string' } }),
+    reasonKind('decision-not-found', { decisionId: { type: 'string' } }),
+    reasonKind('decision-failed', { decisionId: { type: 'string' } }),
+    reasonKind('unhandled-error', { errorCode: { type: 'string' } }),
+    reasonKind('timer-failed'),
+    reasonKind('correlation-key-failed', { messageName: { type: 'string' } }),
+    reasonKind('job-no-retries', { jobType: { type: 'string' } }),
+  ],
 };
 
 /** Why an instance failed (or, in a 422, would fail): the element, the message and, where the runtime knows it, the reason. */

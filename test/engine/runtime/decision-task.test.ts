@@ -46,14 +46,17 @@ describe('business rule tasks calling a DMN decision', () => {
     expect(result.incident).toEqual({
       elementId: 'Decide',
       message: 'decision "Dish" (dish): rules winter-few, winter-or-spring-overlap all match, but hit policy UNIQUE allows one for season = "Winter", guestCount = 8',
+      reason: { kind: 'decision-failed', decisionId: 'dish' },
     });
     expect(result.incidentInputs).toEqual([{ name: 'season', problem: 'is "Winter"' }, { name: 'guestCount', problem: 'is 8' }]);
   });
 
   it('fails when the decision is not deployed', async () => {
     const result = await start('dish-camunda8.bpmn', 'dish-c8', { season: 'Fall', guestCount: 4 }, await decisionsOf('first-discount.dmn'));
-    expect(result.incident).toMatchObject({ elementId: 'Decide', message: 'decision dish is not deployed' });
+    expect(result.incident).toEqual({ elementId: 'Decide', message: 'decision dish is not deployed', reason: { kind: 'decision-not-found', decisionId: 'dish' } });
     const none = await start('dish-camunda8.bpmn', 'dish-c8', { season: 'Fall', guestCount: 4 });
-    expect(none.incident?.message).toBe('business rule task Decide calls decision dish, but no decisions are deployed');
+    expect(none.incident).toEqual({
+      elementId: 'Decide', message: 'business rule task Decide calls decision dish, but no decisions are deployed', reason: { kind: 'decision-not-found', decisionId: 'dish' },
+    });
   });
 });

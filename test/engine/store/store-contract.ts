@@ -5,6 +5,7 @@ import { isRetryableConflict, StratumError } from '../../../engine/errors.js';
 import type {
   DecisionVersionRow,
   HistoryRow,
+  IncidentFilter,
   IncidentRow,
   InstanceRow,
   MessageRow,
@@ -1070,6 +1071,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         });
         expect(await store.read((tx) => tx.getIncident('refused'))).toEqual({ ...refused, seq: anyNumber() });
         expect((await store.read((tx) => tx.findIncidents({ instanceId: 'i1' }))).map((row) => row.reason)).toEqual([refused.reason, failed.reason, null]);
+      });
+
+      it('filters incidents by the kind of their reason, and by having none', async () => {
+        await seed(store, instanceRow('i1'));
+        const condition = incidentRow('condition', 'i1', { reason: { kind: 'condition-failed', flowId: 'Large' } });
+        const mapping = incidentRow('mapping', 'i1', { reason: { kind: 'io-mapping-failed', direction: 'input', target: 'city' } });
+        const older = incidentRow('older', 'i1');
+        await store.transaction(async (tx) => {
+          for (const row of [condition, mapping, older]) await tx.insertIncident(row);
+        });
+        const ids = async (reasonKinds: NonNullable<IncidentFilter['reasonKinds']>) =>
+          (await store.read((tx) => tx.findIncidents({ instanceId: 'i1', reasonKinds }))).map((row) => row.id);
+        expect(await ids({ kinds: ['condition-failed'] })).toEqual(['condition']);
+        expect(await ids({ kinds: ['io-mapping-failed', 'condition-failed'] })).toEqual(['condition', 'mapping']);
+        expect(await ids({ kinds: ['assignment-server-role'], orNone: true })).toEqual(['older']);
+        expect(await ids({ kinds: [] })).toEqual([]);
+        expect(await ids({ kinds: [], orNone: true })).toEqual(['older']);
       });
 
       it('filters open incidents by process, business key, instance and cause, pages by seq, and resolves each once', async () => {

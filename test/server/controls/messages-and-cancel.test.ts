@@ -234,9 +234,12 @@ describe('incidents are listed and retried after a fix', () => {
     expect(listed.status).toBe(200);
     const rootCause = listed.body.items.find((incident) => incident.kind === 'job')!;
     expect(rootCause).toMatchObject({ jobId: job.id, elementId: anyText(), message: textContaining('ERP down'), causeIncidentId: null, rootInstanceId: order.id });
-    expect(rootCause).not.toHaveProperty('reason'); // a worker's failure: the runtime does not know why
+    // the worker's message says what went wrong; the reason says, for a program, that the job is out of retries
+    expect(rootCause.reason).toEqual({ kind: 'job-no-retries', jobType: 'procurement-planning' });
     const following = listed.body.items.filter((incident) => incident.causeIncidentId);
     expect(following.length).toBeGreaterThan(0);
+    // a caller that failed only because its child did has no reason of its own: its cause says why
+    for (const caller of following) expect(caller).not.toHaveProperty('reason');
 
     const wrongOne = await api.post(`/api/incidents/${following[0].id}/retry`, TOKENS.operations, {});
     expect(wrongOne.status).toBe(409);
@@ -270,8 +273,10 @@ describe('incidents are listed and retried after a fix', () => {
 
     const unchanged = await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, {});
     expect(unchanged.status).toBe(422);
-    // a failure the runtime knows no reason for names its element and message only
-    expect(problemOf(unchanged).incident).toEqual({ elementId: incident.elementId, message: textContaining('region') });
+    // the incident it would raise again, with its reason: the gateway's condition reads a variable nobody supplied
+    expect(problemOf(unchanged).incident).toEqual({
+      elementId: incident.elementId, message: textContaining('region'), reason: { kind: 'condition-failed', flowId: 'F3' },
+    });
     expect((await instance(started.body.id)).status).toBe('failed');
     expect((await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { retries: 3 })).status).toBe(422);
     expect((await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { variables: { orderNo: 'X' } })).status).toBe(422);

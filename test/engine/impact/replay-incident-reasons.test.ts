@@ -1,0 +1,53 @@
+// A candidate that fails a replayed order where the runtime would raise an incident blocks it with the
+// runtime's reason (replay-blocks.ts), whichever replay plays it: a condition that reads a variable
+// nobody supplies is `condition-failed` naming its flow, as the live incident says (the deployment refuses such
+// a condition; the analysis plays candidates before any deployment).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, openStratum, type Stratum } from '../../../engine/index.js';
+import { CandidateLibrary } from '../../../engine/impact/candidate-library.js';
+import { FastReplay } from '../../../engine/impact/fast-replay.js';
+import { recordedOrders, type RecordedOrder } from '../../../engine/impact/recorded-orders.js';
+import { replayOrder } from '../../../engine/impact/replay-sandbox.js';
+import type { Store } from '../../../engine/store/types.js';
+import { enter, order, SAMPLE_RATES, shippedDiagrams } from '../../support/stratum-fixture.js';
+import { candidate } from './candidates.js';
+
+const TIER = '=reportingAmount &gt; 1000000';
+/** The director's tier reads a credit limit no order supplies. */
+const limitTier = () => candidate('credit-order-approval', (xml) => xml.replace(TIER, '=reportingAmount &gt; creditLimit'));
+
+let dataDir: string;
+let store: Store;
+let stratum: Stratum;
+let recorded: RecordedOrder;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'stratum-replay-reasons-'));
+  store = await openStore({ dataDir });
+  stratum = await openStratum({ store, orderEntry: { rates: SAMPLE_RATES } });
+  await stratum.library.deploy(shippedDiagrams(), { user: 'test' });
+  await enter(stratum.runtime, order('SO-TIER', 3_000_000));
+  for await (const { order: one } of recordedOrders(store, { processKey: 'order-to-cash' })) if (one.orderNo === 'SO-TIER') recorded = one;
+}, 120_000);
+
+afterAll(async () => {
+  await stratum.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('a candidate whose condition cannot be evaluated, in the replay', () => {
+  it('blocks the order on both replays with the runtime\'s condition-failed reason naming the flow', async () => {
+    const file = limitTier();
+    expect(file.xml).toContain('creditLimit');
+    const library = await CandidateLibrary.open(store, [file]);
+    const replayed = await replayOrder(library, recorded);
+    expect(replayed).toMatchObject({
+      status: 'blocked',
+      block: { reason: 'step-failed', incident: { kind: 'condition-failed', flowId: 'Flow_AmountTier_Above1000000' } },
+    });
+    expect(await new FastReplay(library).replay(recorded)).toStrictEqual(replayed);
+  }, 120_000);
+});
