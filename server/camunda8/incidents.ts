@@ -11,9 +11,8 @@ import type { IncidentSearch, IncidentView, Runtime } from '../../engine/api.js'
 import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
 import { incidentRouteHints } from '../routing.js';
-import { CAMUNDA8_ERROR_TYPES, DEFAULT_TENANT } from '../schemas/camunda8.js';
-
-type ErrorType = (typeof CAMUNDA8_ERROR_TYPES)[number];
+import { DEFAULT_TENANT } from '../schemas/camunda8.js';
+import { errorTypeOf, errorTypeSearch, type Camunda8ErrorType } from './incident-error-types.js';
 
 interface Page {
   from?: number;
@@ -29,7 +28,7 @@ interface SearchBody {
     processInstanceKey?: string;
     processDefinitionId?: string;
     state?: 'ACTIVE' | 'RESOLVED' | 'MIGRATED' | 'PENDING';
-    errorType?: ErrorType;
+    errorType?: Camunda8ErrorType;
   };
   sort?: Sort;
   page?: Page;
@@ -58,7 +57,7 @@ export function camunda8IncidentHandlers(runtime: Runtime): Handlers {
         state: filter.state === 'ACTIVE' ? 'open' : filter.state === 'RESOLVED' ? 'resolved' : 'any',
         ...(filter.processInstanceKey !== undefined && { instanceId: filter.processInstanceKey }),
         ...(filter.processDefinitionId !== undefined && { processKey: filter.processDefinitionId }),
-        ...(filter.errorType !== undefined && { kind: filter.errorType === 'JOB_NO_RETRIES' ? 'job' : 'step' }),
+        ...(filter.errorType !== undefined && errorTypeSearch(filter.errorType)),
       }, sort, page);
     },
 
@@ -118,11 +117,10 @@ function fromEndCursor(endCursor: string): string {
 
 /** Camunda 8's IncidentResult for one of Stratum's incidents. */
 function incidentResult(incident: IncidentView): Record<string, unknown> {
-  const errorType: ErrorType = incident.kind === 'job' ? 'JOB_NO_RETRIES' : 'UNKNOWN';
   return {
     incidentKey: incident.id,
     processDefinitionId: incident.processKey,
-    errorType,
+    errorType: errorTypeOf(incident),
     errorMessage: incident.message,
     ...(incident.elementId !== null && { elementId: incident.elementId }),
     creationTime: incident.createdAt,

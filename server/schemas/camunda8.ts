@@ -165,8 +165,22 @@ export const Camunda8MessagePublicationResult: JsonSchema = {
   properties: { tenantId: { type: 'string' }, messageKey: { type: 'string' } },
 };
 
-/** Camunda's incident error types Stratum tells apart: a job out of retries, and any other failed step. */
-export const CAMUNDA8_ERROR_TYPES = ['JOB_NO_RETRIES', 'UNKNOWN'] as const;
+/** Camunda 8.8's incident error types (IncidentErrorType), each a search may filter by. */
+export const CAMUNDA8_ERROR_TYPES = [
+  'UNSPECIFIED', 'UNKNOWN', 'IO_MAPPING_ERROR', 'JOB_NO_RETRIES', 'EXECUTION_LISTENER_NO_RETRIES', 'TASK_LISTENER_NO_RETRIES',
+  'AD_HOC_SUB_PROCESS_NO_RETRIES', 'CONDITION_ERROR', 'EXTRACT_VALUE_ERROR', 'CALLED_ELEMENT_ERROR', 'UNHANDLED_ERROR_EVENT',
+  'MESSAGE_SIZE_EXCEEDED', 'CALLED_DECISION_ERROR', 'DECISION_EVALUATION_ERROR', 'FORM_NOT_FOUND', 'RESOURCE_NOT_FOUND',
+] as const;
+/** The ones Stratum's incidents are (server/camunda8/incident-error-types.ts maps each reason to one). */
+export const STRATUM_ERROR_TYPES = [
+  'JOB_NO_RETRIES', 'CONDITION_ERROR', 'IO_MAPPING_ERROR', 'EXTRACT_VALUE_ERROR', 'CALLED_ELEMENT_ERROR', 'CALLED_DECISION_ERROR',
+  'DECISION_EVALUATION_ERROR', 'UNHANDLED_ERROR_EVENT', 'UNKNOWN',
+] as const satisfies readonly (typeof CAMUNDA8_ERROR_TYPES)[number][];
+const ERROR_TYPE_WORDS = 'JOB_NO_RETRIES: a job ran out of retries; CONDITION_ERROR: a sequence flow\'s condition could not be evaluated; ' +
+  'IO_MAPPING_ERROR: an input or output mapping failed; EXTRACT_VALUE_ERROR: a message correlation key, a timer or an assignment expression could not be read; ' +
+  'CALLED_ELEMENT_ERROR: a call activity\'s process could not be started; CALLED_DECISION_ERROR: a business rule task\'s decision is not deployed; ' +
+  'DECISION_EVALUATION_ERROR: the decision gave no result; UNHANDLED_ERROR_EVENT: a BPMN error nothing caught; ' +
+  'UNKNOWN: any other failure, and incidents raised before Stratum recorded why (the native incident\'s `reason`).';
 /** Camunda's incident states; Stratum's incidents are only ever ACTIVE or RESOLVED. */
 const INCIDENT_STATES = ['ACTIVE', 'RESOLVED', 'MIGRATED', 'PENDING'];
 
@@ -206,7 +220,7 @@ export const Camunda8IncidentSearchQuery: JsonSchema = {
         processInstanceKey: printableKey(200, 'The failed instance (Stratum\'s instance id).'),
         processDefinitionId: name('The BPMN process id.'),
         state: { type: 'string', enum: INCIDENT_STATES, description: 'ACTIVE (open) or RESOLVED; Stratum has no MIGRATED or PENDING incidents (those find none). Open and resolved alike when absent.' },
-        errorType: { type: 'string', enum: [...CAMUNDA8_ERROR_TYPES], description: 'JOB_NO_RETRIES (a job ran out of retries) or UNKNOWN (any other failed step); Stratum does not classify further.' },
+        errorType: { type: 'string', enum: [...CAMUNDA8_ERROR_TYPES], description: `Camunda's error types; those Stratum never raises find none. ${ERROR_TYPE_WORDS}` },
         tenantId,
       },
     },
@@ -229,7 +243,7 @@ export const Camunda8IncidentResult: JsonSchema = {
   properties: {
     incidentKey: { type: 'string', description: 'Stratum\'s incident id (GET /api/incidents/{id}).' },
     processDefinitionId: { type: 'string' },
-    errorType: { type: 'string', enum: [...CAMUNDA8_ERROR_TYPES] },
+    errorType: { type: 'string', enum: [...STRATUM_ERROR_TYPES], description: ERROR_TYPE_WORDS },
     errorMessage: { type: 'string' },
     elementId: { type: 'string' },
     creationTime: dateTime,

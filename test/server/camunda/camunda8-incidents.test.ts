@@ -76,8 +76,8 @@ describe('incidents through @camunda8/orchestration-cluster-api', () => {
     await client.completeJob({ jobKey: job.jobKey });
 
     const operator = camundaClient(TOKENS.operations);
-    const { items } = await operator.searchIncidents({ filter: { processInstanceKey: started.processInstanceKey, errorType: 'UNKNOWN' } }, NOW);
-    expect(items).toEqual([objectWith({ errorType: 'UNKNOWN', state: 'ACTIVE', errorMessage: textContaining('region'), processDefinitionId: 'price-check' })]);
+    const { items } = await operator.searchIncidents({ filter: { processInstanceKey: started.processInstanceKey, errorType: 'CONDITION_ERROR' } }, NOW);
+    expect(items).toEqual([objectWith({ errorType: 'CONDITION_ERROR', state: 'ACTIVE', errorMessage: textContaining('region'), processDefinitionId: 'price-check' })]);
     const [incident] = items!;
     expect(incident).not.toHaveProperty('jobKey');
 
@@ -130,7 +130,7 @@ describe('incidents through @camunda8/orchestration-cluster-api', () => {
     for (const body of [
       { filter: { elementId: 'Region' } },
       { filter: { errorMessage: 'down' } },
-      { filter: { errorType: 'IO_MAPPING_ERROR' } },
+      { filter: { errorType: 'NOT_AN_ERROR_TYPE' } },
       { filter: { processInstanceKey: { $in: ['a', 'b'] } } },
       { filter: { tenantId: 'other' } },
       { sort: [{ field: 'errorType' }] },
