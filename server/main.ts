@@ -35,15 +35,14 @@ async function main(): Promise<void> {
     const apiHealth = byOrder ? primaryHealth(roster!, storeReplica(config)) : undefined;
     // /metrics of the whole pool, the workers' merged: on the management port, and routed on the API port
     const metrics = roster && poolMetrics(roster, config.workers!, config.metricsTimeoutMs);
-    const routing = byOrder
-      ? {
-        router: createOrderRouter({
-          timeouts: config.timeouts ?? DEFAULT_HTTP_TIMEOUTS, bodyLimit: config.bodyLimitBytes, admission: config.admission, healthz: apiHealth!.answer, metrics: metrics!.answer,
-        }),
-        port: config.port,
-        host: config.host,
-      }
+    const router = byOrder
+      ? createOrderRouter({
+        timeouts: config.timeouts ?? DEFAULT_HTTP_TIMEOUTS, bodyLimit: config.bodyLimitBytes, admission: config.admission, healthz: apiHealth!.answer, metrics: metrics!.answer,
+      })
       : undefined;
+    // the router's own refusals never reach a worker: its /metrics shows them beside the workers'
+    if (router) metrics!.watchRouter(router.admission);
+    const routing = router ? { router, port: config.port, host: config.host } : undefined;
     // listening before the first worker forks: a probe meanwhile is answered 503, naming the worker that starts
     const health = config.healthPort !== undefined ? await startManagementPort(config, roster!, metrics!) : undefined;
     const pool = startWorkers(config.workers!, logger, routing, roster);

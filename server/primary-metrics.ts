@@ -9,12 +9,15 @@
 // time is represented by its last answer, and a gone worker's counters and
 // histograms stay in the sums (kept-worker-metrics.ts), so no sum goes down;
 // stratum_workers_scraped counts the workers that answered this scrape.
+// Routed, the order router's own write admission (router-admission.ts) stands
+// beside them: its refusals never reach a worker's stratum_admission_*.
 // Scrapes that come together share one (shared-scrape.ts): /metrics is public.
 import cluster, { type Worker } from 'node:cluster';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AggregatorRegistry, Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { sendProblem, sendText } from './http/plain-answers.js';
 import { PRIMARY_HEADER } from './http/primary-health.js';
+import type { RouterAdmission } from './http/router-admission.js';
 import type { WorkerRoster } from './http/worker-roster.js';
 import { HttpProblem } from './problem.js';
 import { KeptWorkerMetrics, type SlotAnswer, type WorkerAnswers } from './kept-worker-metrics.js';
@@ -34,6 +37,8 @@ export interface PoolMetrics {
   scrape: () => Promise<{ text: string; contentType: string }>;
   /** GET or HEAD /metrics on the routed API port (Node leaves a HEAD answer's body out). */
   answer: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Adds the order router's write admission (read when scraped): the router is made after its /metrics answer. */
+  watchRouter: (admission: () => RouterAdmission) => void;
 }
 
 export function poolMetrics(roster: WorkerRoster, expected: number, timeoutMs = DEFAULT_METRICS_TIMEOUT_MS): PoolMetrics {
@@ -64,6 +69,7 @@ export function poolMetrics(roster: WorkerRoster, expected: number, timeoutMs = 
         if (!res.headersSent && !res.destroyed) sendProblem(res, new HttpProblem(500, 'The metrics could not be collected.'), req.url ?? '/');
       });
     },
+    watchRouter: (admission) => watchRouterAdmission(registry, admission),
   };
 }
 
@@ -122,4 +128,33 @@ function primaryRegistry(roster: WorkerRoster, expected: number): Registry {
     },
   });
   return registry;
+}
+
+/**
+ * The writes the order router holds at each worker (numbered as /healthz numbers them) and those it refused itself
+ * (503 `queue-full`, never seen by a worker): names of their own beside the workers' stratum_admission_*.
+ */
+function watchRouterAdmission(registry: Registry, admission: () => RouterAdmission): void {
+  new Gauge({
+    name: 'stratum_router_admission_in_flight',
+    help: 'Write requests the order router has sent to a worker and not had answered yet, by worker (at most the worker\'s admission concurrency plus its queue).',
+    labelNames: ['worker'],
+    registers: [registry],
+    collect() {
+      // a gone worker's series goes with it
+      this.reset();
+      for (const { slot, writes } of admission().inFlight) this.set({ worker: String(slot + 1) }, writes);
+    },
+  });
+  new Counter({
+    name: 'stratum_router_admission_rejected_total',
+    help: 'Write requests the order router refused with 503 itself, the worker holding all it admits, by reason (queue-full).',
+    labelNames: ['reason'],
+    registers: [registry],
+    // the router keeps the running total; a scrape copies it
+    collect() {
+      this.reset();
+      this.inc({ reason: 'queue-full' }, admission().refused);
+    },
+  });
 }

@@ -22,7 +22,7 @@ import { DEFAULT_ADMISSION, type AdmissionLimits } from './http/admission.js';
 import type { HttpTimeouts } from './http/client-errors.js';
 import { guardConnections, serverOptions } from './http/client-errors.js';
 import { sendProblem } from './http/plain-answers.js';
-import { WorkerWriteGate } from './http/router-admission.js';
+import { WorkerWriteGate, type RouterAdmission } from './http/router-admission.js';
 import { OPERATIONS } from './operations.js';
 import { HttpProblem } from './problem.js';
 
@@ -265,6 +265,8 @@ export interface OrderRouter {
   remove(slot: number): void;
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
+  /** The writes held at each worker and those the router refused itself: read by the primary's /metrics. */
+  admission: () => RouterAdmission;
 }
 
 /** The primary's proxy. */
@@ -272,6 +274,15 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
   const targets = new Map<number, Target>();
   const orders = new Map<string, string>();
   let turn = 0;
+  // refusals of the gates of workers gone or replaced: the total on /metrics never goes down
+  let retiredRefusals = 0;
+  const drop = (slot: number) => {
+    const target = targets.get(slot);
+    if (!target) return;
+    target.agent.destroy();
+    retiredRefusals += target.writes.refused;
+    targets.delete(slot);
+  };
   const learn = (header: string | string[] | undefined) => {
     if (typeof header !== 'string') return;
     for (const [id, order] of parseRouteHints(header)) {
@@ -381,13 +392,10 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
 
   return {
     add(slot, port) {
-      targets.get(slot)?.agent.destroy();
+      drop(slot);
       targets.set(slot, { port, agent: workerAgent(timeouts), writes: new WorkerWriteGate(admission) });
     },
-    remove(slot) {
-      targets.get(slot)?.agent.destroy();
-      targets.delete(slot);
-    },
+    remove: drop,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -403,6 +411,13 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
         server.closeIdleConnections();
         for (const target of targets.values()) target.agent.destroy();
       }),
+    admission: () => {
+      const gates = [...targets].sort(([a], [b]) => a - b);
+      return {
+        inFlight: gates.map(([slot, { writes }]) => ({ slot, writes: writes.inFlight })),
+        refused: gates.reduce((sum, [, { writes }]) => sum + writes.refused, retiredRefusals),
+      };
+    },
   };
 }
 

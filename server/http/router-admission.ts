@@ -12,6 +12,14 @@ import { busyRefusal, RetryPacer, type AdmissionLimits } from './admission.js';
 const INITIAL_WRITE_MS = 50;
 const MAX_WRITE_MS = 5_000;
 
+/** What the router's gates show on the primary's /metrics (primary-metrics.ts). */
+export interface RouterAdmission {
+  /** Writes the router holds at each worker now, by the worker's slot. */
+  inFlight: { slot: number; writes: number }[];
+  /** Writes the router refused itself since it started (a replaced worker's gate's refusals included). */
+  refused: number;
+}
+
 export class WorkerWriteGate {
   private outstanding = 0;
   private refusedCount = 0;

@@ -107,6 +107,9 @@ describe('/metrics of several workers: the whole pool in one scrape', () => {
       expect(value(answer.text, ORDERS_STARTED)).toBe(total(served));
       expect(value(answer.text, 'stratum_workers_scraped')).toBe(2);
       expect(value(answer.text, 'stratum_workers_expected')).toBe(2);
+      // the router's own write admission, beside the workers' (nothing refused, nothing held once answered)
+      expect(value(answer.text, 'stratum_router_admission_rejected_total{reason="queue-full"}')).toBe(0);
+      expect(['1', '2'].map((worker) => value(answer.text, `stratum_router_admission_in_flight{worker="${worker}"}`))).toEqual([0, 0]);
     }
     // the API port's answer is the primary's own, never a worker's
     const own = await scrape(api);

@@ -5,7 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_HTTP_TIMEOUTS } from '../../server/http/client-errors.js';
 import { WorkerWriteGate } from '../../server/http/router-admission.js';
+import { WorkerRoster } from '../../server/http/worker-roster.js';
+import { poolMetrics } from '../../server/primary-metrics.js';
 import { createOrderRouter, type OrderRouter } from '../../server/routing.js';
+import { sampleValue as value } from './support/metric-sample.js';
 
 const LIMITS = { concurrency: 1, queueLength: 1, queueWaitMs: 2000 };
 
@@ -102,6 +105,35 @@ describe('the order router\'s write admission', () => {
     worker.held.shift()!.res.end('{}');
     void post('/api/orders', { orderNo: 'SO-2', amount: 1 });
     await until(() => worker!.held.some((request, i) => i >= 6 && request.what === 'POST /api/orders'));
+  });
+
+  it('shows its own refusals and the writes it holds at each worker on the primary\'s /metrics, a replaced worker\'s refusals kept', async () => {
+    worker = await holdingWorker();
+    const metrics = poolMetrics(new WorkerRoster(2), 2);
+    router = createOrderRouter({ timeouts: DEFAULT_HTTP_TIMEOUTS, bodyLimit: 1_000_000, admission: LIMITS, metrics: metrics.answer });
+    metrics.watchRouter(router.admission);
+    router.add(1, worker.port);
+    const url = `http://127.0.0.1:${await router.listen(0, '127.0.0.1')}`;
+    const post = () => fetch(`${url}/api/orders`, { method: 'POST', body: JSON.stringify({ orderNo: 'SO-1' }), headers: { 'content-type': 'application/json' } });
+
+    void post();
+    void post();
+    await until(() => worker!.held.length === 2);
+    expect((await post()).status).toBe(503);
+    // the worker never saw the refused write: only the router can count it
+    expect(worker.held).toHaveLength(2);
+
+    // answered by the primary, not proxied to the worker; worker 2 is slot 1, as /healthz numbers it
+    const scrape = await fetch(`${url}/metrics`);
+    expect([scrape.status, scrape.headers.get('stratum-primary')]).toEqual([200, String(process.pid)]);
+    const text = await scrape.text();
+    expect(value(text, 'stratum_router_admission_rejected_total{reason="queue-full"}')).toBe(1);
+    expect(value(text, 'stratum_router_admission_in_flight{worker="2"}')).toBe(2);
+    expect(worker.held).toHaveLength(2);
+
+    // the worker is replaced (its slot gets a new gate): the total does not go down
+    router.add(1, worker.port);
+    expect(router.admission()).toEqual({ inFlight: [{ slot: 1, writes: 0 }], refused: 1 });
   });
 
   it('answers a problem (503, Retry-After) when no worker is live', async () => {
