@@ -10,7 +10,7 @@
 import { compileExpression } from '../expressions/compile-expression.js';
 import { isFeel } from '../feel/feel-expression.js';
 import { camunda7Result, DECISION_RESULT_MAPPINGS, type DecisionResultMapping } from './camunda7-result.js';
-import { DecisionNotDeployed, DmnEvaluationError } from './dmn-error.js';
+import { DecisionIdFailed, DecisionNotDeployed, DmnEvaluationError } from './dmn-error.js';
 import type { DmnModel } from './dmn-model.js';
 import { camunda8Result, evaluateDecision, type DmnDialect } from './evaluate-decision.js';
 
@@ -68,7 +68,7 @@ export function decisionCallOf(element: TaskElement | undefined): DecisionCall |
 
 /** Evaluates the called decision over the variables; the variables it sets. */
 export function runDecisionCall(call: DecisionCall, source: DecisionSource, variables: Record<string, unknown>): Record<string, unknown> {
-  const decisionId = isFeel(call.decisionRef) ? String(compileExpression(call.decisionRef).evaluate(variables)) : call.decisionRef;
+  const decisionId = isFeel(call.decisionRef) ? decisionIdOf(call.decisionRef, variables) : call.decisionRef;
   const model = source.modelFor(decisionId);
   if (!model) throw new DecisionNotDeployed(decisionId);
   const result = evaluateDecision(model, decisionId, variables, { dialect: call.dialect });
@@ -78,6 +78,14 @@ export function runDecisionCall(call: DecisionCall, source: DecisionSource, vari
 }
 
 // helpers
+
+function decisionIdOf(expression: string, variables: Record<string, unknown>): string {
+  try {
+    return String(compileExpression(expression).evaluate(variables));
+  } catch (error) {
+    throw new DecisionIdFailed(expression, error);
+  }
+}
 
 /** A Camunda 7 attribute: a property with camunda-bpmn-moddle, an unknown `camunda:` attribute without it. */
 function camundaProperty(element: TaskElement | undefined, name: string): string | undefined {

@@ -25,6 +25,14 @@ export class DecisionNotDeployed extends DmnEvaluationError {
   }
 }
 
+/** A business rule task's `=FEEL` decision id could not be evaluated: no decision was asked (Camunda 8: EXTRACT_VALUE_ERROR). */
+export class DecisionIdFailed extends Error {
+  constructor(readonly expression: string, cause: unknown) {
+    super(`decision id ${expression}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'DecisionIdFailed';
+  }
+}
+
 /** `decision "Dish" (dish)`, or `decision dish` when it has no name. */
 export function decisionLabel(decision: { id: string; name?: string }): string {
   return decision.name ? `decision "${decision.name}" (${decision.id})` : `decision ${decision.id}`;

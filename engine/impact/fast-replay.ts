@@ -23,6 +23,7 @@ import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-
 import { visibleVariables } from '../runtime/visible-variables.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
 import { reasonOf } from '../runtime/incident-reasons.js';
+import { jobTypeOf } from '../runtime/job-type.js';
 import { evaluateInputs } from '../runtime/local-inputs.js';
 import { AssignmentRefused, taskAssignment } from '../runtime/task-assignment.js';
 import { reachableModels } from '../runtime/tree-models.js';
@@ -523,7 +524,7 @@ class StepRun {
       }
       if (wait.kind === 'job') {
         try {
-          if (opened && info.jobType) expressionText(info.jobType, variables);
+          if (opened && info.jobType) jobTypeOf(info.jobType, variables);
           evaluateInputs(info, variables);
         } catch (error) {
           return this.describeFailure(info.id, `job of ${info.id}: ${(error as Error).message}`, reasonOf(error));

@@ -6,7 +6,7 @@
 import * as elements from 'bpmn-elements';
 import type { Activity, ElementBroker, ElementMessage, ElementType, Environment } from 'bpmn-elements';
 import { decisionCallOf, runDecisionCall, type DecisionSource } from '../dmn/decision-call.js';
-import { DecisionNotDeployed, DmnEvaluationError } from '../dmn/dmn-error.js';
+import { DecisionIdFailed, DecisionNotDeployed, DmnEvaluationError } from '../dmn/dmn-error.js';
 import type { IncidentReason } from '../store/types.js';
 import { reasoned } from './incident-reasons.js';
 import { localInputsOf } from './local-inputs.js';
@@ -80,8 +80,12 @@ class DecisionTaskBehaviour {
 
 // helpers
 
-/** Not deployed (Camunda's CALLED_DECISION_ERROR) or no result (its DECISION_EVALUATION_ERROR); a bad result mapping names no decision yet: none. */
+/**
+ * Its id expression failed (Camunda's EXTRACT_VALUE_ERROR), not deployed (CALLED_DECISION_ERROR) or no result
+ * (DECISION_EVALUATION_ERROR); a bad result mapping names no decision yet: none.
+ */
 function decisionReason(error: unknown, decisionRef: string | undefined): IncidentReason | undefined {
+  if (error instanceof DecisionIdFailed) return { kind: 'decision-id-failed' };
   if (error instanceof DecisionNotDeployed) return { kind: 'decision-not-found', decisionId: error.decisionId };
   if (error instanceof DmnEvaluationError) return { kind: 'decision-failed', decisionId: error.decisionId };
   return decisionRef === undefined ? undefined : { kind: 'decision-failed', decisionId: decisionRef };

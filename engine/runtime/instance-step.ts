@@ -12,6 +12,7 @@ import { errorElementId, errorInputs, errorMessage, LiveEngine, type ElementApi,
 import type { FeelTiming } from './execution-environment.js';
 import { dropLocalInputs, evaluateInputs, keepLocalInputs, keepsLocalInputs, localInputsOf } from './local-inputs.js';
 import { reasonOf } from './incident-reasons.js';
+import { jobTypeOf } from './job-type.js';
 import { AssignmentRefused, taskAssignment } from './task-assignment.js';
 import { visibleVariables } from './visible-variables.js';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
@@ -358,11 +359,10 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
     }
     if (kind === 'job') {
       try {
-        // Camunda 8 allows a job type computed from variables (`="task-" + region`).
-        wait.jobType = before?.jobType ?? (info.jobType ? expressionText(info.jobType, scoped) : null);
+        wait.jobType = before?.jobType ?? (info.jobType ? jobTypeOf(info.jobType, scoped) : null);
         wait.variables = { ...scoped, ...evaluateInputs(info, scoped) };
       } catch (error) {
-        // an input mapping says why; a job type expression that fails has no reason of its own
+        // a job type expression or an input mapping says why
         const reason = reasonOf(error);
         throw Object.assign(new Error(`job of ${info.id}: ${(error as Error).message}`), { elementId: info.id, ...(reason && { reason }) });
       }

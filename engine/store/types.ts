@@ -90,10 +90,12 @@ export type AssignmentAttribute = 'assignee' | 'candidateUsers' | 'candidateGrou
  * `io-mapping-failed`: the input or output mapping to `target` could not be evaluated;
  * `called-element-failed`: a call activity could not start process `calledElement` (none deployed, or not the version it binds);
  * `decision-not-found`: a business rule task calls decision `decisionId`, which is not deployed;
- * `decision-failed`: a business rule task's decision `decisionId` gave no result (or its id expression failed: then `decisionId` is the expression);
+ * `decision-id-failed`: a business rule task's decision id expression could not be evaluated (no decision was asked);
+ * `decision-failed`: a business rule task's decision `decisionId` gave no result;
  * `unhandled-error`: a BPMN error `errorCode` was thrown and nothing caught it;
  * `timer-failed`: a timer's date, duration or cycle could not be read;
  * `correlation-key-failed`: the correlation key of message `messageName` could not be evaluated;
+ * `job-type-failed`: a service task's job type expression could not be evaluated (no job was created);
  * `job-no-retries`: a job of type `jobType` ran out of retries.
  */
 export type IncidentReason =
@@ -103,10 +105,12 @@ export type IncidentReason =
   | { kind: 'io-mapping-failed'; direction: 'input' | 'output'; target: string }
   | { kind: 'called-element-failed'; calledElement: string }
   | { kind: 'decision-not-found'; decisionId: string }
+  | { kind: 'decision-id-failed' }
   | { kind: 'decision-failed'; decisionId: string }
   | { kind: 'unhandled-error'; errorCode: string }
   | { kind: 'timer-failed' }
   | { kind: 'correlation-key-failed'; messageName: string }
+  | { kind: 'job-type-failed' }
   | { kind: 'job-no-retries'; jobType: string };
 
 export type IncidentReasonKind = IncidentReason['kind'];

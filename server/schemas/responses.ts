@@ -153,10 +153,12 @@ export const IncidentReason: JsonSchema = {
     '`io-mapping-failed`: the input or output mapping (`direction`) to variable `target` could not be evaluated; ' +
     '`called-element-failed`: a call activity could not start process `calledElement` (not deployed, or not the version it binds); ' +
     '`decision-not-found`: a business rule task calls decision `decisionId`, which is not deployed; ' +
-    '`decision-failed`: the decision `decisionId` gave no result (its id expression, when that failed); ' +
+    '`decision-id-failed`: a business rule task\'s decision id expression could not be evaluated (no decision was asked); ' +
+    '`decision-failed`: the decision `decisionId` gave no result; ' +
     '`unhandled-error`: a worker threw BPMN error `errorCode` and no boundary event caught it; ' +
     '`timer-failed`: a timer\'s date, duration or cycle could not be read; ' +
     '`correlation-key-failed`: the correlation key of message `messageName` could not be evaluated; ' +
+    '`job-type-failed`: a service task\'s job type expression could not be evaluated (no job was created); ' +
     '`job-no-retries`: a job of type `jobType` ran out of retries. ' +
     'A called instance\'s failure makes its caller fail with no reason of its own: its incident\'s `causeIncidentId` names the one that says why.',
   oneOf: [
@@ -166,10 +168,12 @@ export const IncidentReason: JsonSchema = {
     reasonKind('io-mapping-failed', { direction: { type: 'string', enum: ['input', 'output'] }, target: { type: 'string' } }),
     reasonKind('called-element-failed', { calledElement: { type: 'string' } }),
     reasonKind('decision-not-found', { decisionId: { type: 'string' } }),
+    reasonKind('decision-id-failed'),
     reasonKind('decision-failed', { decisionId: { type: 'string' } }),
     reasonKind('unhandled-error', { errorCode: { type: 'string' } }),
     reasonKind('timer-failed'),
     reasonKind('correlation-key-failed', { messageName: { type: 'string' } }),
+    reasonKind('job-type-failed'),
     reasonKind('job-no-retries', { jobType: { type: 'string' } }),
   ],
 };

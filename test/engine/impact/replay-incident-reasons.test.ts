@@ -1,7 +1,8 @@
 // A candidate that fails a replayed order where the runtime would raise an incident blocks it with the
 // runtime's reason (replay-blocks.ts), whichever replay plays it: a condition that reads a variable
 // nobody supplies is `condition-failed` naming its flow, as the live incident says (the deployment refuses such
-// a condition; the analysis plays candidates before any deployment).
+// a condition; the analysis plays candidates before any deployment), and a job type expression that reads one is
+// `job-type-failed`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +19,14 @@ import { candidate } from './candidates.js';
 const TIER = '=reportingAmount &gt; 1000000';
 /** The director's tier reads a credit limit no order supplies. */
 const limitTier = () => candidate('credit-order-approval', (xml) => xml.replace(TIER, '=reportingAmount &gt; creditLimit'));
+/** The paid prepaid order's procurement job type reads a plant no order supplies. */
+const plantJobType = () => candidate('prepaid-entry-control', (xml) => xml.replace('type="procurement-planning"', 'type="=&quot;procurement-&quot; + plant"'));
 
 let dataDir: string;
 let store: Store;
 let stratum: Stratum;
 let recorded: RecordedOrder;
+let prepaid: RecordedOrder;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'stratum-replay-reasons-'));
@@ -30,7 +34,12 @@ beforeAll(async () => {
   stratum = await openStratum({ store, orderEntry: { rates: SAMPLE_RATES } });
   await stratum.library.deploy(shippedDiagrams(), { user: 'test' });
   await enter(stratum.runtime, order('SO-TIER', 3_000_000));
-  for await (const { order: one } of recordedOrders(store, { processKey: 'order-to-cash' })) if (one.orderNo === 'SO-TIER') recorded = one;
+  await enter(stratum.runtime, order('SO-PRE', 450_000, 'prepaid-at-entry'));
+  await stratum.runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'SO-PRE', actor: 'bank' });
+  for await (const { order: one } of recordedOrders(store, { processKey: 'order-to-cash' })) {
+    if (one.orderNo === 'SO-TIER') recorded = one;
+    if (one.orderNo === 'SO-PRE') prepaid = one;
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -49,5 +58,17 @@ describe('a candidate whose condition cannot be evaluated, in the replay', () =>
       block: { reason: 'step-failed', incident: { kind: 'condition-failed', flowId: 'Flow_AmountTier_Above1000000' } },
     });
     expect(await new FastReplay(library).replay(recorded)).toStrictEqual(replayed);
+  }, 120_000);
+});
+
+describe('a candidate whose job type expression cannot be evaluated, in the replay', () => {
+  it('blocks the paid order on both replays with the runtime\'s job-type-failed reason', async () => {
+    const library = await CandidateLibrary.open(store, [plantJobType()]);
+    const replayed = await replayOrder(library, prepaid);
+    expect(replayed).toMatchObject({
+      status: 'blocked',
+      block: { element: 'prepaid-entry-control/ServiceTask_PlanProcurement', reason: 'step-failed', incident: { kind: 'job-type-failed' } },
+    });
+    expect(await new FastReplay(library).replay(prepaid)).toStrictEqual(replayed);
   }, 120_000);
 });

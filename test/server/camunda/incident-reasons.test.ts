@@ -80,6 +80,10 @@ function reasonSpecs() {
         { kind: 'correlation-key-failed', messageName: 'PaymentReceived' }, 'EXTRACT_VALUE_ERROR'],
       ['an assignee expression that reads a variable nobody supplied', 'assign-missing', {}, 'Approve',
         { kind: 'assignment-failed', attribute: 'assignee' }, 'EXTRACT_VALUE_ERROR'],
+      ['a job type expression that reads a variable nobody supplied', 'typed-job', {}, 'Work',
+        { kind: 'job-type-failed' }, 'EXTRACT_VALUE_ERROR'],
+      ['a decision id expression that reads a variable nobody supplied', 'decide-by-expression', {}, 'Decide',
+        { kind: 'decision-id-failed' }, 'EXTRACT_VALUE_ERROR'],
     ] as const)('%s', async (_case, processKey, variables, elementId, reason, errorType) => {
       const started = await client(TOKENS.erp).createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists(processKey), variables });
       await expectIncident(started.processInstanceKey, { kind: 'step', elementId, reason }, errorType);
@@ -106,8 +110,8 @@ function reasonSpecs() {
     });
 
     it('a failure the runtime has no reason for reads as before: no reason, UNKNOWN, found by UNKNOWN only', async () => {
-      // a job type expression that reads a variable nobody supplied: Zeebe's EXTRACT_VALUE_ERROR, but not one Stratum tags
-      const started = await client(TOKENS.erp).createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists('typed-job') });
+      // a multi-instance collection that reads a variable nobody supplied: Zeebe's EXTRACT_VALUE_ERROR, but not one Stratum tags
+      const started = await client(TOKENS.erp).createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists('each-item') });
       const incident = await expectIncident(started.processInstanceKey, { kind: 'step', elementId: 'Work' }, 'UNKNOWN');
       expect(incident).not.toHaveProperty('reason');
     });
@@ -214,6 +218,9 @@ const STORED: Record<string, string> = {
     <bpmn:sequenceFlow id="F3" sourceRef="Damaged" targetRef="Written" />
     <bpmn:endEvent id="Written" />`).replace('  <bpmn:process', '  <bpmn:error id="DamagedError" name="Damaged" errorCode="DAMAGED" />\n  <bpmn:process'),
   'typed-job': straight('typed-job', `<bpmn:serviceTask id="Work"><bpmn:extensionElements><zeebe:taskDefinition type="=&quot;work-&quot; + region" /></bpmn:extensionElements></bpmn:serviceTask>`),
+  'decide-by-expression': straight('decide-by-expression', `<bpmn:businessRuleTask id="Decide"><bpmn:extensionElements><zeebe:calledDecision decisionId="=&quot;dish-&quot; + season" resultVariable="r" /></bpmn:extensionElements></bpmn:businessRuleTask>`),
+  'each-item': straight('each-item', `<bpmn:serviceTask id="Work"><bpmn:extensionElements><zeebe:taskDefinition type="work" /></bpmn:extensionElements>
+      <bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=items" inputElement="item" /></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics></bpmn:serviceTask>`),
 };
 
 const DISH_DECISION = straight('dish-decision', `<bpmn:businessRuleTask id="Decide"><bpmn:extensionElements><zeebe:calledDecision decisionId="dish" resultVariable="dish" /></bpmn:extensionElements></bpmn:businessRuleTask>`);
