@@ -365,9 +365,11 @@ export interface IncidentQuery {
   cursor?: string;
 }
 
-/** IncidentQuery with what Camunda 8's incident search filters on besides (server/camunda8/incidents.ts). */
+/** IncidentQuery with what Camunda 8's incident search and Camunda 7's incident list filter on besides (server/camunda8/incidents.ts, server/camunda7/incidents.ts). */
 export interface IncidentSearch extends IncidentQuery {
   instanceId?: string;
+  /** Only the incidents at this element (Camunda 7's activityId). */
+  elementId?: string;
   /** The incidents of this instance and of every instance it called, directly or not; not-found when no such instance. */
   instanceTree?: string;
   /** `created`: the order they were recorded (the default); `id`: by incident id. Ascending unless `descending`. */

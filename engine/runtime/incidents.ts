@@ -82,6 +82,7 @@ export class Incidents {
       ...(query.processKey !== undefined && { processKey: query.processKey }),
       ...(query.businessKey !== undefined && { businessKey: query.businessKey }),
       ...(query.instanceId !== undefined && { instanceId: query.instanceId }),
+      ...(query.elementId !== undefined && { elementId: query.elementId }),
       ...(query.instanceTree !== undefined && await treeScope(tx, query.instanceTree)),
       ...(query.kind !== undefined && { kind: query.kind }),
       ...(query.sort && { order: { by: byId ? 'id' : 'seq', descending: query.sort.descending === true } }),

@@ -185,6 +185,7 @@ export function incidentSelect(
   where.equal('process_key', filter.processKey);
   where.equal('business_key', filter.businessKey);
   where.equal('instance_id', filter.instanceId);
+  where.equal('element_id', filter.elementId);
   where.oneOf('instance_id', filter.instanceIds);
   where.equal('root_id', filter.rootId);
   where.equal('cause_id', filter.causeId);

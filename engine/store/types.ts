@@ -244,6 +244,8 @@ export interface IncidentFilter {
   processKey?: string;
   businessKey?: string;
   instanceId?: string;
+  /** Only incidents at this element (Camunda 7's activityId filter). */
+  elementId?: string;
   /** Incidents of any of these instances (an instance and those it called). */
   instanceIds?: string[];
   rootId?: string;

@@ -1131,6 +1131,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await find({ open: true, kind: 'job' })).toEqual(['job-open']);
       });
 
+      it('filters incidents by the element that failed (Camunda 7\'s activityId)', async () => {
+        await seed(store, instanceRow('i1'));
+        await store.transaction(async (tx) => {
+          await tx.insertIncident(incidentRow('at-plan', 'i1', { elementId: 'plan' }));
+          await tx.insertIncident(incidentRow('at-ship', 'i1', { elementId: 'ship', kind: 'job', waitId: 'w1', action: null, stateBefore: null }));
+        });
+        const find = (filter: Parameters<StoreTx['findIncidents']>[0]) => store.read(async (tx) => ids(await tx.findIncidents(filter)));
+        expect(await find({ elementId: 'ship' })).toEqual(['at-ship']);
+        expect(await find({ elementId: 'plan', open: true, instanceId: 'i1' })).toEqual(['at-plan']);
+        expect(await find({ elementId: 'elsewhere' })).toEqual([]);
+      });
+
       it('orders incidents by seq or by id, either way, pages strictly after the cursor in that order, and finds those of several instances (Camunda 8\'s sort)', async () => {
         await seed(store, instanceRow('i1'), instanceRow('i2'), instanceRow('i3'));
         await store.transaction(async (tx) => {
