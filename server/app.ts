@@ -22,6 +22,7 @@ import { COMPONENT_SCHEMAS, buildOpenApiDocument } from './openapi.js';
 import { OPERATIONS, expressPath, type Operation } from './operations.js';
 import { HttpProblem, sendProblem, toHttpProblem } from './problem.js';
 import { camunda7Handlers } from './camunda7/external-tasks.js';
+import { camunda7IncidentHandlers } from './camunda7/incidents.js';
 import { camunda8IncidentHandlers } from './camunda8/incidents.js';
 import { camunda8Handlers } from './camunda8/jobs.js';
 import { incidentHandlers } from './routes/incidents.js';
@@ -65,7 +66,7 @@ export interface AppOptions {
 export interface StratumApp {
   app: Express;
   metrics: Metrics;
-  /** Every POST passes through it but long polls, searches and analyses; reads, /healthz and /metrics never do. */
+  /** Every write (POST, PUT, DELETE) passes through it but long polls, searches and analyses; reads, /healthz and /metrics never do. */
   admission: AdmissionQueue;
   /** Stops listening to engine events. */
   dispose: () => void;
@@ -93,6 +94,7 @@ export function createApp(options: AppOptions): StratumApp {
     ...eventHandlers(stratum.outbox),
     ...incidentHandlers(stratum.runtime),
     ...camunda7Handlers(stratum.runtime, stratum.workers),
+    ...camunda7IncidentHandlers(stratum.runtime),
     ...camunda8Handlers(stratum.runtime, stratum.workers),
     ...camunda8IncidentHandlers(stratum.runtime),
     ...operationHandlers({
@@ -148,12 +150,13 @@ export function createApp(options: AppOptions): StratumApp {
 type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 
 /**
- * The admission queue a request waits in: a write's, or the analyses' for a what-if replay; none for a read, a
- * long poll (idle workers must not hold the turns of writes) or a search (a POST that only reads).
+ * The admission queue a request waits in: a write's (every method but GET: POST, PUT and DELETE alike), or the
+ * analyses' for a what-if replay; none for a read, a long poll (idle workers must not hold the turns of writes)
+ * or a search (a POST that only reads).
  */
 function queueOf(op: Operation, writes: AdmissionQueue, analyses: AdmissionQueue): AdmissionQueue | null {
   if (op.analysis) return analyses;
-  return op.method === 'post' && !op.longPoll && !op.readOnly ? writes : null;
+  return op.method !== 'get' && !op.longPoll && !op.readOnly ? writes : null;
 }
 
 /** Express middleware for one operation, in the order the checks must happen. */

@@ -51,7 +51,7 @@ function problemStatuses(op: Operation): Record<number, string> {
   if (op.body?.kind === 'deployment') add(411);
   if (op.method === 'post' && !op.body) statuses[415] = 'This operation takes no body.';
   // long polls and searches take no turn in a queue
-  if (op.method === 'post' && !op.longPoll && !op.readOnly) statuses[503] = op.analysis ? ANALYSIS_BUSY : WRITE_BUSY;
+  if (op.method !== 'get' && !op.longPoll && !op.readOnly) statuses[503] = op.analysis ? ANALYSIS_BUSY : WRITE_BUSY;
   const own = { ...op.problems };
   if (own[503] && statuses[503]) own[503] = `${own[503]} Or: ${statuses[503]}`;
   return { ...statuses, ...own, 500: 'An unexpected error; the detail says no more, the log has it under the X-Request-Id.' };
@@ -110,7 +110,7 @@ function responsesOf(op: Operation): Record<string, unknown> {
     result[status] = { description: spec.description, ...(content ? { content } : {}), ...(spec.headers ? { headers: spec.headers } : {}) };
   }
   for (const [status, description] of Object.entries(problemStatuses(op))) {
-    const retryAfter = status === '503' && op.method === 'post'
+    const retryAfter = status === '503' && op.method !== 'get'
       ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } } }
       : {};
     result[status] = { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: schemaRef('Problem') } }, ...retryAfter };

@@ -238,9 +238,9 @@ function pathPattern(template: string): RegExp {
   return new RegExp(`^${segments.join('/')}$`);
 }
 
-/** A write a worker admits through its queue (app.ts: every POST but a long poll, a search or an analysis): the router bounds them too. */
+/** A write a worker admits through its queue (app.ts: every POST, PUT and DELETE but a long poll, a search or an analysis): the router bounds them too. */
 function isAdmittedWrite(method: string, url: string): boolean {
-  if (method !== 'POST') return false;
+  if (method !== 'POST' && method !== 'PUT' && method !== 'DELETE') return false;
   const query = url.indexOf('?');
   const path = query < 0 ? url : url.slice(0, query);
   return !UNQUEUED_POST_PATHS.some((pattern) => pattern.test(path));

@@ -136,6 +136,25 @@ describe('the order router\'s write admission', () => {
     expect(router.admission()).toEqual({ inFlight: [{ slot: 1, writes: 0 }], refused: 1 });
   });
 
+  it('counts a PUT and a DELETE as writes, as the worker does: beyond its limits they are refused at once', async () => {
+    worker = await holdingWorker();
+    router = createOrderRouter({ timeouts: DEFAULT_HTTP_TIMEOUTS, bodyLimit: 1_000_000, admission: LIMITS });
+    router.add(0, worker.port);
+    const url = `http://127.0.0.1:${await router.listen(0, '127.0.0.1')}`;
+    const put = () => fetch(`${url}/engine-rest/external-task/i-1%3Ajob/retries`, { method: 'PUT', body: JSON.stringify({ retries: 1 }), headers: { 'content-type': 'application/json' } });
+    const held = [put(), fetch(`${url}/api/webhooks/w-1`, { method: 'DELETE' })];
+    await until(() => worker!.held.length === 2);
+    for (const refused of [await put(), await fetch(`${url}/api/webhooks/w-2`, { method: 'DELETE' })]) {
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toMatchObject({ status: 503, reason: 'queue-full' });
+    }
+    // a read is no write: it still reaches the worker
+    void fetch(`${url}/engine-rest/incident`);
+    await until(() => worker!.held.length === 3);
+    for (const { res } of worker.held.splice(0)) res.end('{}');
+    await Promise.all(held);
+  });
+
   it('answers a problem (503, Retry-After) when no worker is live', async () => {
     router = createOrderRouter({ timeouts: DEFAULT_HTTP_TIMEOUTS, bodyLimit: 1_000_000, admission: LIMITS });
     const url = `http://127.0.0.1:${await router.listen(0, '127.0.0.1')}`;
