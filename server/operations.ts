@@ -29,7 +29,7 @@ export interface ResponseSpec {
 
 export interface Operation {
   id: string;
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** OpenAPI path template: `/api/tasks/{id}/complete`. */
   path: string;
   tag: string;
@@ -748,6 +748,47 @@ export const OPERATIONS: Operation[] = [
     body: { kind: 'json', schema: 'Camunda7MessageRequest', required: true },
     problems: { 404: 'No order or instance has this business key.', 409: 'The order has finished, or the instance the message would move was called by one that has failed (`caller-failed`).', 422: 'A variable no message may set.' },
     responses: { 204: { description: 'Correlated or buffered.' }, 200: { description: 'With resultEnabled: the instances reached.', schema: 'Camunda7MessageResults' } },
+  },
+  {
+    id: 'camunda7ListIncidents',
+    method: 'get',
+    path: '/engine-rest/incident',
+    tag: 'camunda7',
+    summary: 'Camunda 7: the open incidents as IncidentDtos, oldest first unless sorted; a job out of retries is a `failedExternalTask`, a failed step a `failedJob`.',
+    description: 'The incidents of GET /api/incidents in Camunda 7\'s shape. A `failedExternalTask`\'s `configuration` is the external task\'s id: set its retries (PUT /engine-rest/external-task/{id}/retries) to resolve it. A `failedJob` is a failed step (what Camunda 7 shows for a failed asynchronous continuation): it has no job, so no `configuration`, and is retried with POST /api/incidents/{id}/retry; a caller\'s incident that follows from its called instance\'s is a `failedJob` with `causeIncidentId`. Resolved incidents are not listed (Camunda 7 keeps them in its history). Filters: `incidentId`, `incidentType`, `processInstanceId`, `activityId`; sort by `incidentId` or `incidentTimestamp` with `sortOrder` (`asc`, `desc`); `firstResult`, `maxResults` (all when absent). Any other parameter is refused with 400, not ignored. Any valid token, as the incident list.',
+    access: authenticated,
+    query: 'Camunda7IncidentQuery',
+    problems: { 400: 'A parameter Stratum does not support, or sortBy without sortOrder (or the other way round).' },
+    responses: { 200: { description: 'The incidents.', schema: 'Camunda7Incidents' } },
+  },
+  {
+    id: 'camunda7CountIncidents',
+    method: 'get',
+    path: '/engine-rest/incident/count',
+    tag: 'camunda7',
+    summary: 'Camunda 7: how many open incidents the filters of GET /engine-rest/incident match.',
+    access: authenticated,
+    query: 'Camunda7IncidentCountQuery',
+    problems: { 400: 'A parameter Stratum does not support.' },
+    responses: { 200: { description: 'The count.', schema: 'Camunda7Count' } },
+  },
+  {
+    id: 'camunda7SetRetries',
+    method: 'put',
+    path: '/engine-rest/external-task/{id}/retries',
+    tag: 'camunda7',
+    summary: 'Camunda 7: sets the retries of an external task whose job ran out of them, resolving its failedExternalTask incident; the task is fetchable again.',
+    description: 'POST /api/incidents/{id}/retry with `retries` on the task\'s open incident, so every control of the retry holds and the history records the authenticated user. Unlike Camunda 7, a task without an open incident is refused (409 `no-incident`: Stratum keeps a job\'s retries only as its worker\'s failure reports them), and so is 0 (an incident is raised only by a failure). Bearer token of a user in `operations`.',
+    access: operations,
+    pathParams: { id: id('External task') },
+    query: 'EmptyQuery',
+    body: { kind: 'json', schema: 'Camunda7RetriesRequest', required: true },
+    problems: {
+      404: 'No external task with this id.',
+      409: 'The task has no open incident (`no-incident`), or its incident was resolved meanwhile (`incident-resolved`).',
+      422: 'Retries outside 1 to 100.',
+    },
+    responses: { 204: { description: 'Resolved: the task is fetchable again with these retries.' } },
   },
   // Camunda 8 compatible (docs/camunda-workers.md)
   {

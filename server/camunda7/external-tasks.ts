@@ -3,9 +3,10 @@
 // through the same runtime steps as Stratum's own routes: declared outputs,
 // protected order fields, the authenticated user in the history.
 import type { JobView, Runtime, Workers } from '../../engine/api.js';
-import type { Handlers, Input, Reply } from '../http/handler.js';
+import type { Handlers, Input } from '../http/handler.js';
 import { clientGone } from '../http/client-gone.js';
 import { HttpProblem } from '../problem.js';
+import { camundaDate, camundaJson, noContent } from './answers.js';
 import { fromTypedVariables, toTypedVariables, type TypedValue } from './typed-variables.js';
 
 interface FetchTopic {
@@ -27,10 +28,6 @@ interface FetchBody {
 }
 
 type Variables = Record<string, TypedValue>;
-
-/** Camunda's clients compare the content type exactly: `application/json`, no charset. */
-const camundaJson = (value: unknown): Reply => ({ status: 200, bytes: Buffer.from(JSON.stringify(value), 'utf8'), contentType: 'application/json', exactContentType: true });
-const noContent: Reply = { status: 204 };
 
 export function camunda7Handlers(runtime: Runtime, workers: Workers): Handlers {
   return {
@@ -126,11 +123,6 @@ function lockedExternalTask(job: JobView, workerId: string): Record<string, unkn
     businessKey: job.businessKey,
     extensionProperties: job.customHeaders,
   };
-}
-
-/** `2026-12-03T16:50:00.000+0000`, the date format of Camunda 7's REST API. */
-function camundaDate(iso: string): string {
-  return iso.replace(/Z$/, '+0000');
 }
 
 /** Stratum keeps no variables local to a job: a worker's local variables would be silently lost. */

@@ -1,5 +1,5 @@
 // Request and response schemas of the Camunda 7 compatible routes
-// (/engine-rest/external-task/…, /engine-rest/message), shaped as Camunda 7's
+// (/engine-rest/external-task/…, /engine-rest/message, /engine-rest/incident), shaped as Camunda 7's
 // REST API documents them. Filters Stratum cannot honour (tenants, process
 // definitions, process variables, priorities' sorting) are refused (422) as unknown
 // properties rather than ignored.
@@ -127,3 +127,63 @@ export const Camunda7LockedExternalTasks: JsonSchema = {
 };
 
 export const Camunda7MessageResults: JsonSchema = { type: 'array', items: { type: 'object' } };
+
+const incidentFilter: Record<string, JsonSchema> = {
+  incidentId: printableKey(200, 'Only this incident.'),
+  incidentType: printableKey(100, '`failedExternalTask` (a job out of retries) or `failedJob` (a failed step); any other type matches nothing.'),
+  processInstanceId: printableKey(200, 'Only the incidents of this instance.'),
+  activityId: printableKey(200, 'Only the incidents at this BPMN element.'),
+};
+
+/** Camunda 7's incident filters Stratum honours; any other (tenants, messages, timestamps …) is refused (400), never ignored. */
+export const Camunda7IncidentCountQuery: JsonSchema = { type: 'object', additionalProperties: false, properties: incidentFilter };
+
+export const Camunda7IncidentQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  // as Camunda 7: one without the other is refused
+  dependentRequired: { sortBy: ['sortOrder'], sortOrder: ['sortBy'] },
+  properties: {
+    ...incidentFilter,
+    sortBy: { type: 'string', enum: ['incidentId', 'incidentTimestamp'], description: 'Camunda 7\'s other sort keys are refused (400).' },
+    sortOrder: { type: 'string', enum: ['asc', 'desc'] },
+    firstResult: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
+    maxResults: { type: 'integer', minimum: 0, maximum: 1_000_000_000, description: 'All matching incidents when absent, as Camunda 7.' },
+  },
+};
+
+export const Camunda7Incidents: JsonSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['id', 'processDefinitionId', 'processInstanceId', 'executionId', 'incidentTimestamp', 'incidentType', 'activityId', 'failedActivityId', 'causeIncidentId', 'rootCauseIncidentId', 'configuration', 'tenantId', 'incidentMessage', 'jobDefinitionId', 'annotation'],
+    properties: {
+      id: { type: 'string' },
+      processDefinitionId: { type: 'string', description: '`<process key>:<version>`, as fetchAndLock names it.' },
+      processInstanceId: { type: 'string' },
+      executionId: { type: 'string', description: 'The external task\'s id for a failedExternalTask (as fetchAndLock names its execution), else the instance\'s.' },
+      incidentTimestamp: { type: 'string' },
+      incidentType: { type: 'string', enum: ['failedExternalTask', 'failedJob'] },
+      activityId: { type: ['string', 'null'] },
+      failedActivityId: { type: ['string', 'null'] },
+      causeIncidentId: { type: ['string', 'null'] },
+      rootCauseIncidentId: { type: 'string' },
+      configuration: { type: ['string', 'null'], description: 'The external task\'s id for a failedExternalTask; null for a failedJob (a failed step has no job: retry it with POST /api/incidents/{id}/retry).' },
+      tenantId: { type: 'null' },
+      incidentMessage: { type: 'string' },
+      jobDefinitionId: { type: 'null' },
+      annotation: { type: 'null' },
+    },
+  },
+};
+
+export const Camunda7Count: JsonSchema = { type: 'object', required: ['count'], properties: { count: { type: 'integer', minimum: 0 } } };
+
+export const Camunda7RetriesRequest: JsonSchema = {
+  type: 'object',
+  required: ['retries'],
+  additionalProperties: false,
+  properties: {
+    retries: { type: 'integer', minimum: 1, maximum: 100, description: 'The retries the job gets. 0 is refused: Stratum raises an incident only when a worker reports a failure.' },
+  },
+};

@@ -249,6 +249,42 @@ describe('a burst of orders against a small admission queue', () => {
   });
 });
 
+describe('writes by PUT and DELETE', () => {
+  it('take a write\'s turn as a POST does: refused at once while the only turn is held, served once it is free', async () => {
+    const server = await startFakeServer({ admission: { concurrency: 1, queueLength: 0, queueWaitMs: 5000 } });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let running = false;
+    const correlate = server.stratum.runtime.correlateMessage.bind(server.stratum.runtime);
+    server.stratum.runtime.correlateMessage = async (message) => {
+      running = true;
+      await held;
+      return correlate(message);
+    };
+    try {
+      const holding = server.api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-HELD' });
+      holding.catch(() => undefined);
+      for (let waited = 0; !running && waited < 5000; waited += 10) await sleep(10);
+      expect(running).toBe(true);
+      const retries = () => server.api.request('PUT', '/engine-rest/external-task/missing/retries', { token: TOKENS.operations, json: { retries: 1 } });
+      const removal = () => server.api.request('DELETE', '/api/webhooks/missing', { token: TOKENS.operations });
+      for (const refused of [await retries(), await removal()]) {
+        expect(refused.status).toBe(503);
+        expect(problemOf(refused).reason).toBe('queue-full');
+      }
+      // a read still passes
+      expect((await server.api.get('/engine-rest/incident', TOKENS.nobody)).status).toBe(200);
+      release();
+      await holding;
+      expect((await retries()).status).toBe(404);
+      expect((await removal()).status).toBe(404);
+    } finally {
+      release();
+      await server.close();
+    }
+  });
+});
+
 describe('what-if analyses', () => {
   const XML = '<?xml version="1.0"?><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="order-to-cash" isExecutable="true"/></definitions>';
 

@@ -98,6 +98,10 @@ const CASES: Record<string, Case> = {
   camunda7ExtendLock: { method: 'POST', path: () => '/engine-rest/external-task/missing/extendLock', options: json({ workerId: 'w1', newDuration: 5000 }), wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
   camunda7Unlock: { method: 'POST', path: () => '/engine-rest/external-task/missing/unlock', wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
   camunda7Message: { method: 'POST', path: () => '/engine-rest/message', options: json({ messageName: 'PaymentReceived', businessKey: 'SO-1' }), wrong: [TOKENS.designer, TOKENS.vp], right: TOKENS.erp, expected: 204 },
+  camunda7ListIncidents: { method: 'GET', path: () => `/engine-rest/incident?incidentId=${incidentId}`, wrong: [], right: TOKENS.nobody, expected: 200 },
+  camunda7CountIncidents: { method: 'GET', path: () => '/engine-rest/incident/count', wrong: [], right: TOKENS.nobody, expected: 200 },
+  // the operations role reaches the handler, which answers 404 for a task it does not know
+  camunda7SetRetries: { method: 'PUT', path: () => '/engine-rest/external-task/missing/retries', options: json({ retries: 1 }), wrong: [TOKENS.erp, TOKENS.designer, TOKENS.vp, TOKENS.nobody], right: TOKENS.operations, expected: 404 },
   camunda8ActivateJobs: {
     method: 'POST', path: () => '/v2/jobs/activation', options: json({ type: 'no-such-type', worker: 'w1', timeout: 5000, maxJobsToActivate: 1, requestTimeout: -1 }),
     wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 200,

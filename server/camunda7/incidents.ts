@@ -1,0 +1,176 @@
+// Camunda 7's incident REST API (/engine-rest/incident) and its way to resolve
+// an external task's incident (PUT /engine-rest/external-task/{id}/retries) on
+// Stratum's incidents. The list is Stratum's open incidents seen through
+// Camunda 7's IncidentDto: a job that ran out of retries is a
+// `failedExternalTask` (its configuration is the external task's id), a failed
+// step is a `failedJob` (what Camunda 7 shows for a failed asynchronous
+// continuation; it has no job to point at, so no configuration). Setting
+// retries is Stratum's incident retry, so every control of
+// POST /api/incidents/{id}/retry holds and the history names the user.
+import type { IncidentSearch, IncidentView, Runtime } from '../../engine/api.js';
+import type { Handlers, Input, Reply } from '../http/handler.js';
+import { HttpProblem } from '../problem.js';
+import { incidentRouteHints } from '../routing.js';
+import { camundaDate, camundaJson, noContent } from './answers.js';
+
+type IncidentType = 'failedExternalTask' | 'failedJob';
+
+interface IncidentFilter {
+  incidentId?: string;
+  incidentType?: string;
+  processInstanceId?: string;
+  activityId?: string;
+}
+
+interface IncidentListQuery extends IncidentFilter {
+  sortBy?: 'incidentId' | 'incidentTimestamp';
+  sortOrder?: 'asc' | 'desc';
+  firstResult?: number;
+  maxResults?: number;
+}
+
+/** Incidents read from the runtime at a time while a list or count goes through them all. */
+const READ_PAGE = 200;
+
+export function camunda7IncidentHandlers(runtime: Runtime): Handlers {
+  return {
+    camunda7ListIncidents: async ({ query }: Input<unknown, IncidentListQuery>) => {
+      const incidents = await openIncidents(runtime, query, query.firstResult ?? 0, query.maxResults ?? Infinity);
+      const dtos = await incidentDtos(runtime, incidents);
+      // Camunda's shape has no business key: the orders are named beside it, for the router
+      return { ...camundaJson(dtos), orders: incidentRouteHints(incidents) };
+    },
+
+    camunda7CountIncidents: async ({ query }: Input<unknown, IncidentFilter>) =>
+      camundaJson({ count: (await openIncidents(runtime, query, 0, Infinity)).length }),
+
+    camunda7SetRetries: async ({ params, body, user }: Input<{ retries: number }, unknown, { id: string }>): Promise<Reply> => {
+      const incident = await incidentOfJob(runtime, params.id);
+      if (!incident) {
+        if (!(await jobExists(runtime, params.id))) throw new HttpProblem(404, `No external task with id ${params.id}.`);
+        // Camunda 7 would only store the number; Stratum keeps retries only as a failure reports them
+        throw new HttpProblem(409, `External task ${params.id} has no open incident: its retries are set when its worker reports a failure.`, { reason: 'no-incident' });
+      }
+      await runtime.retryIncident(incident.id, { retries: body.retries }, user!);
+      return noContent;
+    },
+  };
+}
+
+// helpers
+
+/**
+ * The open incidents the filter matches, `first` skipped, at most `max`, read a page at a time (Camunda 7 answers
+ * a whole list, not a page of it).
+ */
+async function openIncidents(runtime: Runtime, query: IncidentListQuery, first: number, max: number): Promise<IncidentView[]> {
+  if (query.incidentId !== undefined) {
+    const incident = await runtime.getIncident(query.incidentId);
+    const matches = incident && !incident.resolvedAt && (query.incidentType === undefined || typeOf(incident) === query.incidentType)
+      && (query.processInstanceId === undefined || incident.instanceId === query.processInstanceId)
+      && (query.activityId === undefined || incident.elementId === query.activityId);
+    return matches ? [incident].slice(first, first + max) : [];
+  }
+  const kind = query.incidentType === undefined ? undefined : KIND_OF_TYPE.get(query.incidentType);
+  // a type Stratum never raises (Camunda 7's custom incident types) matches nothing
+  if (query.incidentType !== undefined && kind === undefined) return [];
+  const scope: IncidentSearch = {
+    state: 'open',
+    ...(kind !== undefined && { kind }),
+    ...(query.processInstanceId !== undefined && { instanceId: query.processInstanceId }),
+    ...(query.activityId !== undefined && { elementId: query.activityId }),
+    ...(query.sortBy && { sort: { by: query.sortBy === 'incidentId' ? 'id' : 'created', descending: query.sortOrder === 'desc' } }),
+  };
+  const found: IncidentView[] = [];
+  let cursor: string | null = null;
+  do {
+    const wanted = Math.min(READ_PAGE, max - found.length);
+    if (wanted <= 0) break;
+    const page: { items: IncidentView[]; nextCursor: string | null } = await runtime.findIncidents({
+      ...scope, limit: wanted, ...(cursor === null ? { offset: first } : { cursor }),
+    });
+    found.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return found;
+}
+
+const KIND_OF_TYPE = new Map<string, IncidentView['kind']>([['failedExternalTask', 'job'], ['failedJob', 'step']]);
+
+function typeOf(incident: IncidentView): IncidentType {
+  return incident.kind === 'job' ? 'failedExternalTask' : 'failedJob';
+}
+
+/** Camunda 7's IncidentDto for each incident, with its process definition and root cause looked up once each. */
+async function incidentDtos(runtime: Runtime, incidents: IncidentView[]): Promise<Record<string, unknown>[]> {
+  const definitions = await definitionIds(runtime, incidents);
+  const known = new Map(incidents.map((incident) => [incident.id, incident]));
+  const rootCause = async (incident: IncidentView): Promise<string> => {
+    let current = incident;
+    // a call chain is as deep as the call activities nest; 100 bounds a broken link
+    for (let depth = 0; current.causeIncidentId && depth < 100; depth++) {
+      const cause = known.get(current.causeIncidentId) ?? (await runtime.getIncident(current.causeIncidentId));
+      if (!cause) break;
+      known.set(cause.id, cause);
+      current = cause;
+    }
+    return current.id;
+  };
+  const dtos: Record<string, unknown>[] = [];
+  for (const incident of incidents) {
+    dtos.push({
+      id: incident.id,
+      processDefinitionId: definitions.get(incident.instanceId) ?? incident.processKey,
+      processInstanceId: incident.instanceId,
+      // the execution fetchAndLock names for the external task (external-tasks.ts); the instance's own otherwise
+      executionId: incident.jobId ?? incident.instanceId,
+      incidentTimestamp: camundaDate(incident.createdAt),
+      incidentType: typeOf(incident),
+      activityId: incident.elementId,
+      failedActivityId: incident.elementId,
+      causeIncidentId: incident.causeIncidentId,
+      rootCauseIncidentId: await rootCause(incident),
+      configuration: incident.kind === 'job' ? incident.jobId : null,
+      tenantId: null,
+      incidentMessage: incident.message,
+      jobDefinitionId: null,
+      annotation: null,
+    });
+  }
+  return dtos;
+}
+
+/** `key:version` of each incident's instance, as fetchAndLock names a process definition (one read per order). */
+async function definitionIds(runtime: Runtime, incidents: IncidentView[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const businessKey of new Set(incidents.map((incident) => incident.businessKey))) {
+    if (businessKey === null) continue;
+    const { items } = await runtime.findInstances({ businessKey, limit: 200 });
+    for (const instance of items) ids.set(instance.id, `${instance.processKey}:${instance.version}`);
+  }
+  for (const incident of incidents) {
+    if (ids.has(incident.instanceId)) continue;
+    const instance = await runtime.getInstance(incident.instanceId);
+    if (instance) ids.set(instance.id, `${instance.processKey}:${instance.version}`);
+  }
+  return ids;
+}
+
+/** The open incident of a job: an external task's id is its job's, `<instance id>:…`. */
+async function incidentOfJob(runtime: Runtime, jobId: string): Promise<IncidentView | undefined> {
+  const instanceId = instanceOf(jobId);
+  if (!instanceId) return undefined;
+  const { items } = await runtime.findIncidents({ state: 'open', instanceId, kind: 'job', limit: 200 });
+  return items.find((incident) => incident.jobId === jobId);
+}
+
+async function jobExists(runtime: Runtime, jobId: string): Promise<boolean> {
+  const instanceId = instanceOf(jobId);
+  const instance = instanceId ? await runtime.getInstance(instanceId) : undefined;
+  return instance?.waiting.some((wait) => wait.jobId === jobId) ?? false;
+}
+
+function instanceOf(jobId: string): string | undefined {
+  const colon = jobId.indexOf(':');
+  return colon > 0 ? jobId.slice(0, colon) : undefined;
+}

@@ -1,0 +1,238 @@
+// Camunda 7 operators see and resolve external-task incidents the Camunda 7
+// way: GET /engine-rest/incident lists Stratum's open incidents as IncidentDtos
+// and PUT /engine-rest/external-task/{id}/retries resolves a failedExternalTask
+// through Stratum's own incident retry, so its controls hold there: only the
+// operations role sets retries, and the task the published
+// camunda-external-task-client-js fetches again completes. Parameters Stratum
+// does not support are refused (400), never ignored.
+import { Client, type Task, type TaskService } from 'camunda-external-task-client-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IncidentView, InstanceView } from '../../../engine/api.js';
+import { problemOf, TOKENS, type ApiClient } from '../support/client.js';
+import { deployFixtures, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { objectWith } from '../../support/matchers.js';
+
+let server: TestServer;
+let api: ApiClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  api = server.api;
+  await deployFixtures(api, 'price-lookup.bpmn', 'price-review.bpmn');
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+// helpers
+
+/** What the tests read of a Camunda 7 LockedExternalTaskDto. */
+interface LockedExternalTask {
+  id: string;
+  activityId: string;
+  processInstanceId: string;
+  processDefinitionId: string;
+  retries: number | null;
+}
+
+interface IncidentDto {
+  id: string;
+  processInstanceId: string;
+  incidentTimestamp: string;
+  incidentType: string;
+  causeIncidentId: string | null;
+  rootCauseIncidentId: string;
+  configuration: string | null;
+}
+
+async function enter(orderNo: string) {
+  const entered = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Camunda Sieben GmbH' }, amount: 120_000, currency: 'CNY', paymentTerms: 'credit' });
+  expect(entered.status, entered.text).toBe(201);
+}
+
+async function lockOne(topicName: string, businessKey?: string): Promise<LockedExternalTask> {
+  const fetched = await api.post<LockedExternalTask[]>('/engine-rest/external-task/fetchAndLock', TOKENS.erp, {
+    workerId: 'raw', maxTasks: 1, topics: [{ topicName, lockDuration: 60_000, ...(businessKey && { businessKey }) }],
+  });
+  expect(fetched.status, fetched.text).toBe(200);
+  expect(fetched.body).toHaveLength(1);
+  return fetched.body[0];
+}
+
+async function failForGood(task: LockedExternalTask, errorMessage: string) {
+  const failed = await api.post(`/engine-rest/external-task/${encodeURIComponent(task.id)}/failure`, TOKENS.erp, { workerId: 'raw', errorMessage, retries: 0 });
+  expect(failed.status, failed.text).toBe(204);
+}
+
+async function incidents(query: string, token: string = TOKENS.nobody): Promise<IncidentDto[]> {
+  const listed = await api.get<IncidentDto[]>(`/engine-rest/incident${query}`, token);
+  expect(listed.status, listed.text).toBe(200);
+  // Camunda's clients compare the content type exactly
+  expect(listed.contentType).toBe('application/json');
+  return listed.body;
+}
+
+async function count(query: string): Promise<number> {
+  const counted = await api.get<{ count: number }>(`/engine-rest/incident/count${query}`, TOKENS.nobody);
+  expect(counted.status, counted.text).toBe(200);
+  return counted.body.count;
+}
+
+const setRetries = (taskId: string, token: string, body: unknown = { retries: 2 }) =>
+  api.request('PUT', `/engine-rest/external-task/${encodeURIComponent(taskId)}/retries`, { token, json: body });
+
+/** The published client as a Camunda 7 team configures it, with a Stratum bearer token of the integration group. */
+function camundaClient(): Client {
+  return new Client({
+    baseUrl: `${server.url}/engine-rest`,
+    workerId: 'camunda7-worker',
+    asyncResponseTimeout: 5_000,
+    interval: 50,
+    maxTasks: 1,
+    autoPoll: false,
+    interceptors: (config: { headers?: Record<string, string> }) => ({ ...config, headers: { ...config.headers, Authorization: `Bearer ${TOKENS.erp}` } }),
+  });
+}
+
+describe('external-task incidents through /engine-rest', () => {
+  it('lists a failed external task as a failedExternalTask, refuses a worker\'s retries, and an operator\'s retries make it fetchable again until it completes', async () => {
+    await enter('C7I-JOB');
+    const task = await lockOne('procurement-planning', 'C7I-JOB');
+    await failForGood(task, 'MRP down');
+    const [native] = (await api.get<{ items: IncidentView[] }>('/api/incidents?businessKey=C7I-JOB', TOKENS.nobody)).body.items;
+    expect(native).toMatchObject({ kind: 'job', jobId: task.id });
+
+    const listed = await incidents(`?processInstanceId=${encodeURIComponent(task.processInstanceId)}`);
+    expect(listed).toEqual([{
+      id: native.id,
+      processDefinitionId: task.processDefinitionId,
+      processInstanceId: task.processInstanceId,
+      executionId: task.id,
+      incidentTimestamp: native.createdAt.replace(/Z$/, '+0000'),
+      incidentType: 'failedExternalTask',
+      activityId: task.activityId,
+      failedActivityId: task.activityId,
+      causeIncidentId: null,
+      rootCauseIncidentId: native.id,
+      configuration: task.id,
+      tenantId: null,
+      incidentMessage: native.message,
+      jobDefinitionId: null,
+      annotation: null,
+    }]);
+    expect(native.message).toContain('MRP down');
+    expect(listed[0].incidentTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
+    // the filters find it, and only where they should
+    expect(await incidents(`?incidentId=${native.id}`)).toEqual(listed);
+    expect(await incidents(`?incidentType=failedExternalTask&activityId=${task.activityId}&processInstanceId=${task.processInstanceId}`)).toEqual(listed);
+    expect(await incidents(`?incidentType=failedJob&processInstanceId=${task.processInstanceId}`)).toEqual([]);
+    expect(await incidents(`?incidentType=customType&incidentId=${native.id}`)).toEqual([]);
+    expect(await incidents(`?activityId=elsewhere&processInstanceId=${task.processInstanceId}`)).toEqual([]);
+    expect(await count(`?processInstanceId=${task.processInstanceId}`)).toBe(1);
+    expect(await count(`?incidentId=${native.id}&incidentType=failedExternalTask`)).toBe(1);
+
+    // the worker's token is not an operator's: refused, and nothing changed
+    const byWorker = await setRetries(task.id, TOKENS.erp);
+    expect(byWorker.status).toBe(403);
+    expect(problemOf(byWorker).detail).toBeTruthy();
+    expect(await count(`?processInstanceId=${task.processInstanceId}`)).toBe(1);
+    expect((await api.get<IncidentView>(`/api/incidents/${native.id}`, TOKENS.nobody)).body.resolvedAt).toBeUndefined();
+
+    const byOperator = await setRetries(task.id, TOKENS.operations, { retries: 2 });
+    expect(byOperator.status, byOperator.text).toBe(204);
+    const resolved = (await api.get<IncidentView>(`/api/incidents/${native.id}`, TOKENS.nobody)).body;
+    expect(resolved.resolution).toBe('retried');
+    expect(resolved.resolvedAt).toMatch(/^\d{4}-/);
+    expect(await incidents(`?processInstanceId=${task.processInstanceId}`)).toEqual([]);
+    expect(await count(`?incidentId=${native.id}`)).toBe(0);
+    // a second time there is no incident left to resolve
+    expect(problemOf(await setRetries(task.id, TOKENS.operations)).status).toBe(409);
+
+    // the published client fetches it again and completes it; the history says who gave it how many retries
+    const client = camundaClient();
+    const seen: string[] = [];
+    const errors: unknown[] = [];
+    client.on('complete:error', (_task: unknown, error: unknown) => errors.push(error));
+    client.subscribe('procurement-planning', { businessKey: 'C7I-JOB' }, async ({ task: fetched, taskService }: { task: Task; taskService: TaskService }) => {
+      seen.push(fetched.id);
+      await taskService.complete(fetched);
+    });
+    client.start();
+    try {
+      for (let round = 0; round < 100 && !seen.length; round++) await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } finally {
+      client.stop();
+    }
+    expect(errors).toEqual([]);
+    expect(seen).toEqual([task.id]);
+    const order = await api.json<InstanceView>('GET', '/api/orders/C7I-JOB', { token: TOKENS.erp });
+    expect(order.history).toContainEqual(objectWith({ event: 'incident.resolved', actor: 'otto', data: objectWith({ incidentId: native.id, retries: 2 }) }));
+    expect(order.history).toContainEqual(objectWith({ event: 'job.completed', actor: 'erp', elementId: task.activityId }));
+  }, 30_000);
+
+  it('lists a caller\'s incident as a failedJob following from its called instance\'s, and the called task\'s retries resolve both', async () => {
+    const started = await api.post<InstanceView>('/api/processes/price-review/instances', TOKENS.erp, {});
+    expect(started.status, started.text).toBe(201);
+    const review = started.body;
+    const { children } = await api.json<InstanceView>('GET', `/api/instances/${review.id}`, { token: TOKENS.erp });
+    const task = await lockOne('price-lookup');
+    expect(task.processInstanceId).toBe(children[0].id);
+    await failForGood(task, 'price list unreachable');
+
+    const [called] = await incidents(`?processInstanceId=${task.processInstanceId}`);
+    expect(called).toMatchObject({ incidentType: 'failedExternalTask', configuration: task.id, causeIncidentId: null, rootCauseIncidentId: called.id });
+    const caller = await incidents(`?processInstanceId=${review.id}`);
+    expect(caller).toEqual([objectWith({
+      processDefinitionId: `price-review:${review.version}`, processInstanceId: review.id, executionId: review.id,
+      incidentType: 'failedJob', causeIncidentId: called.id, rootCauseIncidentId: called.id, configuration: null,
+    })]);
+    expect(await incidents(`?incidentType=failedJob&incidentId=${caller[0].id}`)).toEqual(caller);
+
+    expect((await setRetries(task.id, TOKENS.operations, { retries: 1 })).status).toBe(204);
+    expect(await count(`?processInstanceId=${review.id}`)).toBe(0);
+    expect(await count(`?processInstanceId=${task.processInstanceId}`)).toBe(0);
+    expect((await lockOne('price-lookup')).id).toBe(task.id);
+  });
+
+  it('sorts by incidentTimestamp or incidentId either way and pages with firstResult and maxResults', async () => {
+    for (const orderNo of ['C7I-SORT-1', 'C7I-SORT-2', 'C7I-SORT-3']) {
+      await enter(orderNo);
+      await failForGood(await lockOne('procurement-planning', orderNo), `down for ${orderNo}`);
+    }
+    const oldestFirst = (await incidents('')).map((incident) => incident.id);
+    expect(oldestFirst.length).toBeGreaterThanOrEqual(3);
+    expect(await count('')).toBe(oldestFirst.length);
+    expect((await incidents('?sortBy=incidentTimestamp&sortOrder=asc')).map((incident) => incident.id)).toEqual(oldestFirst);
+    expect((await incidents('?sortBy=incidentTimestamp&sortOrder=desc')).map((incident) => incident.id)).toEqual([...oldestFirst].reverse());
+    expect((await incidents('?sortBy=incidentId&sortOrder=desc')).map((incident) => incident.id)).toEqual([...oldestFirst].sort().reverse());
+    expect((await incidents('?firstResult=1&maxResults=2')).map((incident) => incident.id)).toEqual(oldestFirst.slice(1, 3));
+    expect((await incidents('?sortBy=incidentTimestamp&sortOrder=desc&firstResult=1&maxResults=1')).map((incident) => incident.id)).toEqual([oldestFirst.at(-2)]);
+    expect(await incidents('?maxResults=0')).toEqual([]);
+  });
+
+  it('refuses parameters it does not support (400), an unknown task (404), a task without an incident (409) and retries of 0', async () => {
+    for (const query of ['?tenantIdIn=a', '?incidentMessageLike=%25down%25', '?sortBy=incidentMessage&sortOrder=asc', '?sortBy=incidentTimestamp', '?sortOrder=desc', '?maxResults=-1']) {
+      const refused = await api.get(`/engine-rest/incident${query}`, TOKENS.nobody);
+      expect(refused.status, query).toBe(400);
+      expect(problemOf(refused).detail).toBeTruthy();
+    }
+    for (const query of ['?sortBy=incidentTimestamp&sortOrder=asc', '?firstResult=0', '?executionId=x']) {
+      expect((await api.get(`/engine-rest/incident/count${query}`, TOKENS.nobody)).status, query).toBe(400);
+    }
+    expect((await api.get('/engine-rest/incident', undefined)).status).toBe(401);
+
+    expect(problemOf(await setRetries('no-such-task', TOKENS.operations)).status).toBe(404);
+    expect(problemOf(await setRetries('00000000-0000-0000-0000-000000000000:nothing', TOKENS.operations)).status).toBe(404);
+    await enter('C7I-NONE');
+    const task = await lockOne('procurement-planning', 'C7I-NONE');
+    const noIncident = await setRetries(task.id, TOKENS.operations);
+    expect(noIncident.status).toBe(409);
+    expect(problemOf(noIncident)).toMatchObject({ reason: 'no-incident' });
+    await failForGood(task, 'down');
+    expect((await setRetries(task.id, TOKENS.operations, { retries: 0 })).status).toBe(422);
+    expect((await setRetries(task.id, TOKENS.operations, {})).status).toBe(422);
+    expect(await count(`?processInstanceId=${task.processInstanceId}`)).toBe(1);
+  });
+});
