@@ -11,6 +11,7 @@ import type { IncidentSearch, IncidentView, Runtime } from '../../engine/api.js'
 import type { Handlers, Input, Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
 import { incidentRouteHints } from '../routing.js';
+import { MAX_INCIDENT_RESULTS } from '../schemas/camunda7.js';
 import { camundaDate, camundaJson, noContent } from './answers.js';
 
 type IncidentType = 'failedExternalTask' | 'failedJob';
@@ -35,7 +36,12 @@ const READ_PAGE = 200;
 export function camunda7IncidentHandlers(runtime: Runtime): Handlers {
   return {
     camunda7ListIncidents: async ({ query }: Input<unknown, IncidentListQuery>) => {
-      const incidents = await openIncidents(runtime, query, query.firstResult ?? 0, query.maxResults ?? Infinity);
+      const incidents = await openIncidents(runtime, query, query.firstResult ?? 0, query.maxResults ?? MAX_INCIDENT_RESULTS + 1);
+      if (incidents.length > MAX_INCIDENT_RESULTS) {
+        throw new HttpProblem(400, `More than ${MAX_INCIDENT_RESULTS} open incidents match: ask for them a page at a time with firstResult and maxResults (at most ${MAX_INCIDENT_RESULTS}).`, {
+          errors: [{ field: 'query.maxResults', message: `is needed when more than ${MAX_INCIDENT_RESULTS} incidents match` }],
+        });
+      }
       const dtos = await incidentDtos(runtime, incidents);
       // Camunda's shape has no business key: the orders are named beside it, for the router
       return { ...camundaJson(dtos), orders: incidentRouteHints(incidents) };

@@ -5,6 +5,13 @@
 // properties rather than ignored.
 import { name, printableKey, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
+/**
+ * The most incidents one Camunda 7 incident list answers (`maxResults` at most this). Without `maxResults` a list
+ * gives every match, as Camunda 7 does, but beyond this many it is refused, as Camunda 7 refuses an unbounded query
+ * under its `queryMaxResultsLimit`: an operator's list never reads the whole table into one answer.
+ */
+export const MAX_INCIDENT_RESULTS = 1000;
+
 const workerId = printableKey(200, 'The worker\'s label (kept beside the authenticated user in the history).');
 
 export const Camunda7TypedVariables: JsonSchema = {
@@ -148,7 +155,7 @@ export const Camunda7IncidentQuery: JsonSchema = {
     sortBy: { type: 'string', enum: ['incidentId', 'incidentTimestamp'], description: 'Camunda 7\'s other sort keys are refused (400).' },
     sortOrder: { type: 'string', enum: ['asc', 'desc'] },
     firstResult: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
-    maxResults: { type: 'integer', minimum: 0, maximum: 1_000_000_000, description: 'All matching incidents when absent, as Camunda 7.' },
+    maxResults: { type: 'integer', minimum: 0, maximum: MAX_INCIDENT_RESULTS, description: `All matching incidents when absent, as Camunda 7; more than ${MAX_INCIDENT_RESULTS} are refused with 400 then (Camunda 7's queryMaxResultsLimit): page with firstResult and maxResults.` },
   },
 };
 
