@@ -79,12 +79,16 @@ export function runDecisionCall(call: DecisionCall, source: DecisionSource, vari
 
 // helpers
 
+/** A decision id expression must give a non-empty string (Zeebe converts nothing): null would ask for a decision "null". */
 function decisionIdOf(expression: string, variables: Record<string, unknown>): string {
+  let value: unknown;
   try {
-    return String(compileExpression(expression).evaluate(variables));
+    value = compileExpression(expression).evaluate(variables);
   } catch (error) {
     throw new DecisionIdFailed(expression, error);
   }
+  if (typeof value === 'string' && value) return value;
+  throw new DecisionIdFailed(expression, `it gave ${JSON.stringify(value ?? null)}, not a decision id`);
 }
 
 /** A Camunda 7 attribute: a property with camunda-bpmn-moddle, an unknown `camunda:` attribute without it. */

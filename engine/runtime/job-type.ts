@@ -1,13 +1,15 @@
 // A job's type, evaluated when its job is created: Camunda 8 allows one
 // computed from variables (`<zeebe:taskDefinition type="=&quot;work-&quot; + region"/>`).
-// One that cannot be evaluated fails the step with reason `job-type-failed`
-// (Zeebe's EXTRACT_VALUE_ERROR), tagged here where it is evaluated, for the
-// runtime (instance-step.ts) and the impact replay (fast-replay.ts) alike.
-import { evaluateFeel, feelBody, feelText, isFeel } from '../feel/feel-expression.js';
-import { reasoned } from './incident-reasons.js';
+// One that cannot be evaluated, or that gives anything but a non-empty string
+// (null, "", a number: Zeebe requires a string and converts nothing), fails the
+// step with reason `job-type-failed` (Zeebe's EXTRACT_VALUE_ERROR) rather than
+// create a job no worker can ever activate. Tagged here where it is evaluated,
+// for the runtime (instance-step.ts) and the impact replay (fast-replay.ts) alike.
+import { evaluateFeel, FeelError, feelBody, isFeel } from '../feel/feel-expression.js';
+import { reasoned, withReason } from './incident-reasons.js';
 
-/** The job type `expression` gives over `variables` (a plain type as it is), or null when it gives none. */
-export function jobTypeOf(expression: string, variables: Record<string, unknown>): string | null {
+/** The job type `expression` gives over `variables` (a plain type as it is). */
+export function jobTypeOf(expression: string, variables: Record<string, unknown>): string {
   if (!isFeel(expression)) return expression;
   let value: unknown;
   try {
@@ -15,5 +17,7 @@ export function jobTypeOf(expression: string, variables: Record<string, unknown>
   } catch (error) {
     throw reasoned(error, { kind: 'job-type-failed' });
   }
-  return value === null || value === undefined ? null : feelText(value);
+  if (typeof value === 'string' && value) return value;
+  const failure = new FeelError(`job type "${feelBody(expression).trim()}" gave ${JSON.stringify(value ?? null)}, not a job type`, feelBody(expression));
+  throw withReason(failure, { kind: 'job-type-failed' });
 }

@@ -11,6 +11,8 @@ import * as elements from 'bpmn-elements';
 import type { Activity, ElementContext, ElementMessage, MessageContent, SerializedBehaviour, SerializedElement, Environment } from 'bpmn-elements';
 import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
 import { FeelError } from '../feel/feel-expression.js';
+import type { IncidentReason } from '../store/types.js';
+import { withReason } from './incident-reasons.js';
 import { localInputsOf } from './local-inputs.js';
 import { visibleVariables } from './visible-variables.js';
 
@@ -25,6 +27,7 @@ export interface LoopSpec {
 
 const COLLECTION = '\u0000stratum:collection';
 const COMPLETION = '\u0000stratum:completion';
+const INPUT_COLLECTION_FAILED: IncidentReason = { kind: 'input-collection-failed' };
 
 /** The loop of a serialized activity (bpmn-elements' behaviour of its loop characteristics). */
 export function loopSpecOf(behaviour: SerializedBehaviour | undefined): LoopSpec {
@@ -87,14 +90,7 @@ export function MultiInstanceLoopCharacteristics(this: unknown, activity: Activi
   // the loop's counters when an iteration completed, for the completion condition (set just before it is evaluated)
   let counters: Record<string, unknown> = {};
   const resolveExpression = (expression: unknown, message: ElementMessage | undefined, fnContext?: unknown) => {
-    if (expression === COLLECTION && collection) {
-      const value = evaluated(message, 'input collection', () => collection.evaluate(scopeVariables()));
-      if (!Array.isArray(value)) {
-        const error = new FeelError(`input collection of ${activity.id}: "${shortText(collection.text)}" is ${value === null ? 'null' : typeof value}, not a list`, collection.feel);
-        throw new elements.RunError(error.message, message, error);
-      }
-      return value as unknown[];
-    }
+    if (expression === COLLECTION && collection) return collectionOf(collection, message);
     if (expression === COMPLETION && completion) {
       const content = message?.content ?? {};
       const variables = { ...scopeVariables(), ...iterationScope(content), ...counters, ...iterationVariables(spec, content) };
@@ -109,6 +105,18 @@ export function MultiInstanceLoopCharacteristics(this: unknown, activity: Activi
     } catch (error) {
       throw new elements.RunError(`${what} of ${activity.id}: ${(error as Error).message}`, message, error);
     }
+  };
+  // Zeebe's EXTRACT_VALUE_ERROR: a collection that cannot be evaluated or is no list says why (incident-reasons.ts)
+  const collectionOf = (collection: CompiledExpression, message: ElementMessage | undefined): unknown[] => {
+    let value: unknown;
+    try {
+      value = evaluated(message, 'input collection', () => collection.evaluate(scopeVariables()));
+    } catch (error) {
+      throw withReason(error as Error, INPUT_COLLECTION_FAILED);
+    }
+    if (Array.isArray(value)) return value;
+    const error = new FeelError(`input collection of ${activity.id}: "${shortText(collection.text)}" is ${value === null ? 'null' : typeof value}, not a list`, collection.feel);
+    throw withReason(new elements.RunError(error.message, message, error), INPUT_COLLECTION_FAILED);
   };
   // Object.create gives `any`: these are the environment and the activity with one property replaced
   const scopedEnvironment = Object.create(environment, { resolveExpression: { value: resolveExpression } }) as Environment;
@@ -129,8 +137,8 @@ export function MultiInstanceLoopCharacteristics(this: unknown, activity: Activi
     const broker = activity.broker;
     if (spec.outputCollection && !executeMessage.fields?.redelivered && collection) {
       // Camunda 8 starts the output collection as one null per element
-      const elements = collection.evaluate(scopeVariables());
-      if (Array.isArray(elements)) environment.assignVariables({ [spec.outputCollection]: elements.map(() => null) });
+      // (evaluated as bpmn-elements' loop then reads it: one that fails here says why as it would there)
+      environment.assignVariables({ [spec.outputCollection]: collectionOf(collection, executeMessage).map(() => null) });
     }
     broker.cancel(consumerTag);
     // before bpmn-elements' loop hears of a completed iteration (priority 300): counters, then the iteration's output

@@ -90,12 +90,13 @@ export type AssignmentAttribute = 'assignee' | 'candidateUsers' | 'candidateGrou
  * `io-mapping-failed`: the input or output mapping to `target` could not be evaluated;
  * `called-element-failed`: a call activity could not start process `calledElement` (none deployed, or not the version it binds);
  * `decision-not-found`: a business rule task calls decision `decisionId`, which is not deployed;
- * `decision-id-failed`: a business rule task's decision id expression could not be evaluated (no decision was asked);
+ * `decision-id-failed`: a business rule task's decision id expression could not be evaluated or gave no decision id (no decision was asked);
  * `decision-failed`: a business rule task's decision `decisionId` gave no result;
  * `unhandled-error`: a BPMN error `errorCode` was thrown and nothing caught it;
  * `timer-failed`: a timer's date, duration or cycle could not be read;
  * `correlation-key-failed`: the correlation key of message `messageName` could not be evaluated;
- * `job-type-failed`: a service task's job type expression could not be evaluated (no job was created);
+ * `job-type-failed`: a service task's job type expression could not be evaluated or gave no job type (no job was created);
+ * `input-collection-failed`: a multi-instance activity's input collection could not be evaluated or is not a list;
  * `job-no-retries`: a job of type `jobType` ran out of retries.
  */
 export type IncidentReason =
@@ -111,6 +112,7 @@ export type IncidentReason =
   | { kind: 'timer-failed' }
   | { kind: 'correlation-key-failed'; messageName: string }
   | { kind: 'job-type-failed' }
+  | { kind: 'input-collection-failed' }
   | { kind: 'job-no-retries'; jobType: string };
 
 export type IncidentReasonKind = IncidentReason['kind'];

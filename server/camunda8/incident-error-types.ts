@@ -19,12 +19,13 @@ const ERROR_TYPE_OF: Record<IncidentReasonKind, StratumErrorType> = {
   'unhandled-error': 'UNHANDLED_ERROR_EVENT',
   'job-no-retries': 'JOB_NO_RETRIES',
   // Zeebe raises EXTRACT_VALUE_ERROR for any expression it cannot evaluate: a correlation key, a timer, an assignee,
-  // a job type, a decision id
+  // a job type, a decision id, a multi-instance input collection
   'correlation-key-failed': 'EXTRACT_VALUE_ERROR',
   'timer-failed': 'EXTRACT_VALUE_ERROR',
   'assignment-failed': 'EXTRACT_VALUE_ERROR',
   'job-type-failed': 'EXTRACT_VALUE_ERROR',
   'decision-id-failed': 'EXTRACT_VALUE_ERROR',
+  'input-collection-failed': 'EXTRACT_VALUE_ERROR',
   // a refusal of Stratum's own: Camunda has no such incident
   'assignment-server-role': 'UNKNOWN',
 };

@@ -153,12 +153,13 @@ export const IncidentReason: JsonSchema = {
     '`io-mapping-failed`: the input or output mapping (`direction`) to variable `target` could not be evaluated; ' +
     '`called-element-failed`: a call activity could not start process `calledElement` (not deployed, or not the version it binds); ' +
     '`decision-not-found`: a business rule task calls decision `decisionId`, which is not deployed; ' +
-    '`decision-id-failed`: a business rule task\'s decision id expression could not be evaluated (no decision was asked); ' +
+    '`decision-id-failed`: a business rule task\'s decision id expression could not be evaluated or gave no decision id (no decision was asked); ' +
     '`decision-failed`: the decision `decisionId` gave no result; ' +
     '`unhandled-error`: a worker threw BPMN error `errorCode` and no boundary event caught it; ' +
     '`timer-failed`: a timer\'s date, duration or cycle could not be read; ' +
     '`correlation-key-failed`: the correlation key of message `messageName` could not be evaluated; ' +
-    '`job-type-failed`: a service task\'s job type expression could not be evaluated (no job was created); ' +
+    '`job-type-failed`: a service task\'s job type expression could not be evaluated or gave no job type (no job was created); ' +
+    '`input-collection-failed`: a multi-instance activity\'s input collection could not be evaluated or is not a list; ' +
     '`job-no-retries`: a job of type `jobType` ran out of retries. ' +
     'A called instance\'s failure makes its caller fail with no reason of its own: its incident\'s `causeIncidentId` names the one that says why.',
   oneOf: [
@@ -174,6 +175,7 @@ export const IncidentReason: JsonSchema = {
     reasonKind('timer-failed'),
     reasonKind('correlation-key-failed', { messageName: { type: 'string' } }),
     reasonKind('job-type-failed'),
+    reasonKind('input-collection-failed'),
     reasonKind('job-no-retries', { jobType: { type: 'string' } }),
   ],
 };

@@ -48,6 +48,13 @@ const NOW = { consistency: { waitUpToMs: 0 } };
 
 interface NativeIncident { id: string; instanceId: string; kind: string; elementId: string | null; message: string; reason?: IncidentReason }
 
+/** Expressions that give no text (their case, what they give, their index in STORED's keys), in a diagram's XML. */
+const NOT_TEXT = [
+  ['null', 'null', 0, '=null'],
+  ['an empty text', '""', 1, '=&quot;&quot;'],
+  ['a number', '42', 2, '=42'],
+] as const;
+
 describe('on SQLite', () => {
   onStore(() => Promise.resolve(undefined));
   reasonSpecs();
@@ -84,6 +91,12 @@ function reasonSpecs() {
         { kind: 'job-type-failed' }, 'EXTRACT_VALUE_ERROR'],
       ['a decision id expression that reads a variable nobody supplied', 'decide-by-expression', {}, 'Decide',
         { kind: 'decision-id-failed' }, 'EXTRACT_VALUE_ERROR'],
+      ['a multi-instance collection that reads a variable nobody supplied', 'each-item', {}, 'Work',
+        { kind: 'input-collection-failed' }, 'EXTRACT_VALUE_ERROR'],
+      ['a multi-instance collection that is not a list', 'each-item', { items: 'pallet-1' }, 'Work',
+        { kind: 'input-collection-failed' }, 'EXTRACT_VALUE_ERROR'],
+      ['a multi-instance collection gathered into an output collection, reading a variable nobody supplied', 'gather-items', {}, 'Work',
+        { kind: 'input-collection-failed' }, 'EXTRACT_VALUE_ERROR'],
     ] as const)('%s', async (_case, processKey, variables, elementId, reason, errorType) => {
       const started = await client(TOKENS.erp).createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists(processKey), variables });
       await expectIncident(started.processInstanceKey, { kind: 'step', elementId, reason }, errorType);
@@ -109,10 +122,24 @@ function reasonSpecs() {
       await expectIncident(started.processInstanceKey, { kind: 'job', elementId: 'Pick', reason: { kind: 'job-no-retries', jobType: 'pick-stock' } }, 'JOB_NO_RETRIES');
     });
 
+    // Zeebe converts nothing: a job type and a decision id are text. Until now such a job waited for a worker of type
+    // "null", "" or "42" (none could activate it) and a decision "null" was looked up (decision-not-found).
+    it.each(NOT_TEXT)('a job type expression that gives %s: job-type-failed naming the task and what it gave', async (_case, given, index) => {
+      const started = await client(TOKENS.erp).createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists(`typed-job-${index}`) });
+      const incident = await expectIncident(started.processInstanceKey, { kind: 'step', elementId: 'Work', reason: { kind: 'job-type-failed' } }, 'EXTRACT_VALUE_ERROR');
+      expect(incident.message).toMatch(new RegExp(`^job of Work: .* gave ${given}, not a job type`));
+    });
+
+    it.each(NOT_TEXT)('a decision id expression that gives %s: decision-id-failed naming what it gave, not a decision named after it', async (_case, given, index) => {
+      const started = await client(TOKENS.erp).createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists(`decide-by-${index}`) });
+      const incident = await expectIncident(started.processInstanceKey, { kind: 'step', elementId: 'Decide', reason: { kind: 'decision-id-failed' } }, 'EXTRACT_VALUE_ERROR');
+      expect(incident.message).toContain(`gave ${given}, not a decision id`);
+    });
+
     it('a failure the runtime has no reason for reads as before: no reason, UNKNOWN, found by UNKNOWN only', async () => {
-      // a multi-instance collection that reads a variable nobody supplied: Zeebe's EXTRACT_VALUE_ERROR, but not one Stratum tags
-      const started = await client(TOKENS.erp).createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists('each-item') });
-      const incident = await expectIncident(started.processInstanceKey, { kind: 'step', elementId: 'Work' }, 'UNKNOWN');
+      // an exclusive gateway whose conditions are all false and that has no default flow: bpmn-engine fails it on its own
+      const started = await client(TOKENS.erp).createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists('route-nowhere'), variables: { weight: 5 } });
+      const incident = await expectIncident(started.processInstanceKey, { kind: 'step', elementId: 'Route' }, 'UNKNOWN');
       expect(incident).not.toHaveProperty('reason');
     });
   });
@@ -221,6 +248,16 @@ const STORED: Record<string, string> = {
   'decide-by-expression': straight('decide-by-expression', `<bpmn:businessRuleTask id="Decide"><bpmn:extensionElements><zeebe:calledDecision decisionId="=&quot;dish-&quot; + season" resultVariable="r" /></bpmn:extensionElements></bpmn:businessRuleTask>`),
   'each-item': straight('each-item', `<bpmn:serviceTask id="Work"><bpmn:extensionElements><zeebe:taskDefinition type="work" /></bpmn:extensionElements>
       <bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=items" inputElement="item" /></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics></bpmn:serviceTask>`),
+  'gather-items': straight('gather-items', `<bpmn:serviceTask id="Work"><bpmn:extensionElements><zeebe:taskDefinition type="work" /></bpmn:extensionElements>
+      <bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=items" inputElement="item" outputCollection="results" outputElement="=result" /></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics></bpmn:serviceTask>`),
+  'route-nowhere': definitions('route-nowhere', `    <bpmn:exclusiveGateway id="Route" />
+    <bpmn:sequenceFlow id="Heavy" sourceRef="Route" targetRef="Done"><bpmn:conditionExpression>=weight &gt; 1000</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="Medium" sourceRef="Route" targetRef="Done"><bpmn:conditionExpression>=weight &gt; 100</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:endEvent id="Done" />`),
+  ...Object.fromEntries(NOT_TEXT.flatMap(([, , index, expression]) => [
+    [`typed-job-${index}`, straight(`typed-job-${index}`, `<bpmn:serviceTask id="Work"><bpmn:extensionElements><zeebe:taskDefinition type="${expression}" /></bpmn:extensionElements></bpmn:serviceTask>`)],
+    [`decide-by-${index}`, straight(`decide-by-${index}`, `<bpmn:businessRuleTask id="Decide"><bpmn:extensionElements><zeebe:calledDecision decisionId="${expression}" resultVariable="r" /></bpmn:extensionElements></bpmn:businessRuleTask>`)],
+  ])),
 };
 
 const DISH_DECISION = straight('dish-decision', `<bpmn:businessRuleTask id="Decide"><bpmn:extensionElements><zeebe:calledDecision decisionId="dish" resultVariable="dish" /></bpmn:extensionElements></bpmn:businessRuleTask>`);
