@@ -558,6 +558,12 @@ export interface Runtime {
    * beside it and checked against the job's lock. 422 for variables the job may not set.
    */
   completeJob(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string): Promise<InstanceView>;
+  /**
+   * Sets the retries of a job that has no incident, as an operator (Camunda 7's setRetries): the job keeps its lock
+   * and variables, the history records `job.retries-set` with the actor. A job out of retries has an incident:
+   * `retryIncident` gives it retries again. 404 unknown job, 409 an instance that is not running.
+   */
+  setJobRetries(jobId: string, retries: number, actor: Actor): Promise<InstanceView>;
   /** Retries > 0 makes the job fetchable again; 0 raises an incident (instance failed). */
   failJob(jobId: string, failure: { message: string; retries: number; workerId?: string }, actor: Actor): Promise<InstanceView>;
   /**
@@ -811,7 +817,7 @@ export interface ReplayEvent {
 
 /** Emitted as `step` on `Stratum.events` after every committed or failed runtime step. */
 export interface StepEvent {
-  action: 'start' | 'complete-task' | 'complete-job' | 'fail-job' | 'message' | 'timer' | 'cancel' | 'call-return' | 'incident-retry' | 'message-expiry';
+  action: 'start' | 'complete-task' | 'complete-job' | 'fail-job' | 'message' | 'timer' | 'cancel' | 'call-return' | 'incident-retry' | 'message-expiry' | 'job-retries';
   processKey: string;
   durationMs: number;
   /** `conflict`: the step ended in a 409, a refusal or a race lost on every attempt (docs/engine.md); one event however many attempts. */

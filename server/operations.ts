@@ -777,18 +777,18 @@ export const OPERATIONS: Operation[] = [
     method: 'put',
     path: '/engine-rest/external-task/{id}/retries',
     tag: 'camunda7',
-    summary: 'Camunda 7: sets the retries of an external task whose job ran out of them, resolving its failedExternalTask incident; the task is fetchable again.',
-    description: 'POST /api/incidents/{id}/retry with `retries` on the task\'s open incident, so every control of the retry holds and the history records the authenticated user. Unlike Camunda 7, a task without an open incident is refused (409 `no-incident`: Stratum keeps a job\'s retries only as its worker\'s failure reports them), and so is 0 (an incident is raised only by a failure). Bearer token of a user in `operations`.',
+    summary: 'Camunda 7: sets the retries of an external task; one whose job ran out of them has its failedExternalTask incident resolved and is fetchable again.',
+    description: 'On a task with an open incident, POST /api/incidents/{id}/retry with `retries`, so every control of the retry holds; on one without, the job\'s retries are set (its lock and variables stay; `job.retries-set` in the history). The history records the authenticated user either way. Unlike Camunda 7, 0 is refused (an incident is raised only by a failure). Bearer token of a user in `operations`.',
     access: operations,
     pathParams: { id: id('External task') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda7RetriesRequest', required: true },
     problems: {
-      404: 'No external task with this id.',
-      409: 'The task has no open incident (`no-incident`), or its incident was resolved meanwhile (`incident-resolved`).',
+      404: 'No external task with this id (or it was completed).',
+      409: 'Its incident was resolved meanwhile (`incident-resolved`), or its instance is not running (a failed step elsewhere, cancelled).',
       422: 'Retries outside 1 to 100.',
     },
-    responses: { 204: { description: 'Resolved: the task is fetchable again with these retries.' } },
+    responses: { 204: { description: 'Set (and its incident resolved): the task has these retries.' } },
   },
   // Camunda 8 compatible (docs/camunda-workers.md)
   {

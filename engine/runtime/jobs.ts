@@ -2,7 +2,7 @@
 // workers fetch and lock them, then complete them (with the job's declared
 // outputs), fail them (retries count down to an incident) or throw a BPMN error.
 import type { Actor, JobView } from '../api.js';
-import { conflict } from '../errors.js';
+import { conflict, StratumError } from '../errors.js';
 import { refuseJobWhileChangeOpen } from '../orders/order-change.js';
 import type { IncidentReason, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import { returnToParent } from './call-activities.js';
@@ -85,6 +85,25 @@ export class ExternalJobs {
           (key, version) => steps.definition(tx, key, version));
         await steps.runQueue(tx, returns.map((step) => ({ ...step, actor: actor.name })));
       }
+      return instance.rootId;
+    });
+  }
+
+  /**
+   * An operator sets the retries of a job that has none to spend yet or some left (Camunda 7's setRetries on a task
+   * without incident): the number a failure would count down from. Under the instance's lock like a failure, so a
+   * concurrent failure or completion either comes first (then this one finds the job gone or the instance failed,
+   * and is refused) or after. A job out of retries has an incident: retrying it is the incident's retry.
+   */
+  async setRetries(jobId: string, retries: number, actor: Actor): Promise<string> {
+    const { steps } = this;
+    return steps.step('job-retries', async (tx, moving) => {
+      const { wait, instance } = await this.lock(tx, jobId, undefined);
+      moving(instance);
+      const count = Math.floor(retries);
+      if (count < 1) throw new StratumError('invalid', `retries of job ${jobId} must be at least 1: a job runs out of retries only when its worker reports a failure`);
+      await tx.updateWait({ ...wait, jobRetries: count });
+      await tx.appendHistory([steps.rows.waitHistory(wait, actor.name, 'job.retries-set', null, { jobType: wait.jobType, retries: count, previous: wait.jobRetries })]);
       return instance.rootId;
     });
   }

@@ -144,6 +144,10 @@ export class InstanceRuntime implements Runtime {
     return this.viewAfter(() => this.jobs.fail(jobId, failure, actor));
   }
 
+  setJobRetries(jobId: string, retries: number, actor: Actor): Promise<InstanceView> {
+    return this.viewAfter(() => this.jobs.setRetries(jobId, retries, actor));
+  }
+
   throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, actor: Actor): Promise<InstanceView> {
     return this.viewAfter(() => this.jobs.throwError(jobId, thrown, actor));
   }

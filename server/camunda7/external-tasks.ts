@@ -113,7 +113,9 @@ function lockedExternalTask(job: JobView, workerId: string): Record<string, unkn
     processDefinitionKey: job.processKey ?? null,
     processDefinitionVersionTag: null,
     processInstanceId: job.instanceId,
-    retries: job.errorMessage ? job.retries : null,
+    // the retries the job has (the task's declared or default ones, or as a failure, an operator or an incident retry
+    // set them); a fetched job always has some left, so 0 means its row kept none (as Camunda 7's null)
+    retries: job.retries > 0 ? job.retries : null,
     suspended: false,
     workerId,
     topicName: job.type,

@@ -5,8 +5,9 @@
 // `failedExternalTask` (its configuration is the external task's id), a failed
 // step is a `failedJob` (what Camunda 7 shows for a failed asynchronous
 // continuation; it has no job to point at, so no configuration). Setting
-// retries is Stratum's incident retry, so every control of
-// POST /api/incidents/{id}/retry holds and the history names the user.
+// retries on a task with an incident is Stratum's incident retry, so every
+// control of POST /api/incidents/{id}/retry holds; on one without, it sets the
+// job's retries (Runtime.setJobRetries). The history names the user either way.
 import type { IncidentSearch, IncidentView, Runtime } from '../../engine/api.js';
 import type { Handlers, Input, Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
@@ -52,12 +53,9 @@ export function camunda7IncidentHandlers(runtime: Runtime): Handlers {
 
     camunda7SetRetries: async ({ params, body, user }: Input<{ retries: number }, unknown, { id: string }>): Promise<Reply> => {
       const incident = await incidentOfJob(runtime, params.id);
-      if (!incident) {
-        if (!(await jobExists(runtime, params.id))) throw new HttpProblem(404, `No external task with id ${params.id}.`);
-        // Camunda 7 would only store the number; Stratum keeps retries only as a failure reports them
-        throw new HttpProblem(409, `External task ${params.id} has no open incident: its retries are set when its worker reports a failure.`, { reason: 'no-incident' });
-      }
-      await runtime.retryIncident(incident.id, { retries: body.retries }, user!);
+      // a task with retries left has them set, as Camunda 7 stores the number (404 for a task Stratum does not know)
+      if (!incident) await runtime.setJobRetries(params.id, body.retries, user!);
+      else await runtime.retryIncident(incident.id, { retries: body.retries }, user!);
       return noContent;
     },
   };
@@ -168,12 +166,6 @@ async function incidentOfJob(runtime: Runtime, jobId: string): Promise<IncidentV
   if (!instanceId) return undefined;
   const { items } = await runtime.findIncidents({ state: 'open', instanceId, kind: 'job', limit: 200 });
   return items.find((incident) => incident.jobId === jobId);
-}
-
-async function jobExists(runtime: Runtime, jobId: string): Promise<boolean> {
-  const instanceId = instanceOf(jobId);
-  const instance = instanceId ? await runtime.getInstance(instanceId) : undefined;
-  return instance?.waiting.some((wait) => wait.jobId === jobId) ?? false;
 }
 
 function instanceOf(jobId: string): string | undefined {

@@ -191,6 +191,6 @@ export const Camunda7RetriesRequest: JsonSchema = {
   required: ['retries'],
   additionalProperties: false,
   properties: {
-    retries: { type: 'integer', minimum: 1, maximum: 100, description: 'The retries the job gets. 0 is refused: Stratum raises an incident only when a worker reports a failure.' },
+    retries: { type: 'integer', minimum: 1, maximum: 100, description: 'The retries the job gets, with an incident or without. 0 is refused: Stratum raises an incident only when a worker reports a failure.' },
   },
 };

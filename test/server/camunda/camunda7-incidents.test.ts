@@ -1,7 +1,8 @@
 // Camunda 7 operators see and resolve external-task incidents the Camunda 7
 // way: GET /engine-rest/incident lists Stratum's open incidents as IncidentDtos
 // and PUT /engine-rest/external-task/{id}/retries resolves a failedExternalTask
-// through Stratum's own incident retry, so its controls hold there: only the
+// through Stratum's own incident retry, so its controls hold there (on a task
+// without an incident it sets the job's retries): only the
 // operations role sets retries, and the task the published
 // camunda-external-task-client-js fetches again completes. Parameters Stratum
 // does not support are refused (400), never ignored.
@@ -146,8 +147,6 @@ describe('external-task incidents through /engine-rest', () => {
     expect(resolved.resolvedAt).toMatch(/^\d{4}-/);
     expect(await incidents(`?processInstanceId=${task.processInstanceId}`)).toEqual([]);
     expect(await count(`?incidentId=${native.id}`)).toBe(0);
-    // a second time there is no incident left to resolve
-    expect(problemOf(await setRetries(task.id, TOKENS.operations)).status).toBe(409);
 
     // the published client fetches it again and completes it; the history says who gave it how many retries
     const client = camundaClient();
@@ -212,7 +211,40 @@ describe('external-task incidents through /engine-rest', () => {
     expect(await incidents('?maxResults=0')).toEqual([]);
   });
 
-  it('refuses parameters it does not support (400), an unknown task (404), a task without an incident (409) and retries of 0', async () => {
+  it('sets the retries of a task without an incident as Camunda 7 stores them: an operator\'s only, in the history, and a fetched task reports what it has', async () => {
+    await enter('C7I-SET');
+    const task = await lockOne('procurement-planning', 'C7I-SET');
+    // the job has its retries from the start (the task declares none: Stratum's default)
+    expect(task.retries).toBe(3);
+
+    const byWorker = await setRetries(task.id, TOKENS.erp, { retries: 7 });
+    expect(byWorker.status).toBe(403);
+    const byOperator = await setRetries(task.id, TOKENS.operations, { retries: 5 });
+    expect(byOperator.status, byOperator.text).toBe(204);
+    expect(await count(`?processInstanceId=${task.processInstanceId}`)).toBe(0);
+    // the worker's lock holds: another worker fetches nothing until it is released
+    expect((await api.post<LockedExternalTask[]>('/engine-rest/external-task/fetchAndLock', TOKENS.erp, {
+      workerId: 'other', maxTasks: 1, topics: [{ topicName: 'procurement-planning', lockDuration: 60_000, businessKey: 'C7I-SET' }],
+    })).body).toEqual([]);
+    expect((await api.post(`/engine-rest/external-task/${encodeURIComponent(task.id)}/unlock`, TOKENS.erp)).status).toBe(204);
+    expect(await lockOne('procurement-planning', 'C7I-SET')).toMatchObject({ id: task.id, retries: 5 });
+
+    // out of retries and given some again by the incident's retry: the task fetched again reports them
+    await failForGood(task, 'MRP down');
+    expect((await setRetries(task.id, TOKENS.operations, { retries: 2 })).status).toBe(204);
+    expect(await lockOne('procurement-planning', 'C7I-SET')).toMatchObject({ id: task.id, retries: 2 });
+
+    const order = await api.json<InstanceView>('GET', '/api/orders/C7I-SET', { token: TOKENS.erp });
+    const retriesSet = order.history.filter((entry) => entry.event === 'job.retries-set');
+    expect(retriesSet).toEqual([objectWith({ actor: 'otto', elementId: task.activityId, data: objectWith({ retries: 5, previous: 3 }) })]);
+    expect(order.history).toContainEqual(objectWith({ event: 'incident.resolved', actor: 'otto', data: objectWith({ retries: 2 }) }));
+
+    // a completed task is gone: 404, as Camunda 7 answers for a task it no longer has
+    expect((await api.post(`/engine-rest/external-task/${encodeURIComponent(task.id)}/complete`, TOKENS.erp, { workerId: 'raw' })).status).toBe(204);
+    expect(problemOf(await setRetries(task.id, TOKENS.operations)).status).toBe(404);
+  });
+
+  it('refuses parameters it does not support (400), an unknown task (404) and retries of 0, with an incident or without', async () => {
     for (const query of ['?tenantIdIn=a', '?incidentMessageLike=%25down%25', '?sortBy=incidentMessage&sortOrder=asc', '?sortBy=incidentTimestamp', '?sortOrder=desc', '?maxResults=-1']) {
       const refused = await api.get(`/engine-rest/incident${query}`, TOKENS.nobody);
       expect(refused.status, query).toBe(400);
@@ -227,9 +259,7 @@ describe('external-task incidents through /engine-rest', () => {
     expect(problemOf(await setRetries('00000000-0000-0000-0000-000000000000:nothing', TOKENS.operations)).status).toBe(404);
     await enter('C7I-NONE');
     const task = await lockOne('procurement-planning', 'C7I-NONE');
-    const noIncident = await setRetries(task.id, TOKENS.operations);
-    expect(noIncident.status).toBe(409);
-    expect(problemOf(noIncident)).toMatchObject({ reason: 'no-incident' });
+    expect((await setRetries(task.id, TOKENS.operations, { retries: 0 })).status).toBe(422);
     await failForGood(task, 'down');
     expect((await setRetries(task.id, TOKENS.operations, { retries: 0 })).status).toBe(422);
     expect((await setRetries(task.id, TOKENS.operations, {})).status).toBe(422);

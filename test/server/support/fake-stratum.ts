@@ -248,6 +248,13 @@ export class FakeStratum {
       }
       return instance;
     },
+    setJobRetries: async (jobId: string, retries: number) => {
+      const job = this.jobs.get(jobId);
+      if (!job) throw new StratumError('not-found', 'no such job');
+      if (!job.open) throw new StratumError('conflict', 'job is no longer open');
+      job.retries = retries;
+      return this.instances.get(job.instanceId)!;
+    },
     throwJobError: async (jobId: string) => {
       const job = this.jobs.get(jobId);
       if (!job) throw new StratumError('not-found', 'no such job');
