@@ -5,6 +5,7 @@
 // step with reason `job-type-failed` (Zeebe's EXTRACT_VALUE_ERROR) rather than
 // create a job no worker can ever activate. Tagged here where it is evaluated,
 // for the runtime (instance-step.ts) and the impact replay (fast-replay.ts) alike.
+import { shortText } from '../expressions/compile-expression.js';
 import { evaluateFeel, FeelError, feelBody, isFeel } from '../feel/feel-expression.js';
 import { reasoned, withReason } from './incident-reasons.js';
 
@@ -18,6 +19,6 @@ export function jobTypeOf(expression: string, variables: Record<string, unknown>
     throw reasoned(error, { kind: 'job-type-failed' });
   }
   if (typeof value === 'string' && value) return value;
-  const failure = new FeelError(`job type "${feelBody(expression).trim()}" gave ${JSON.stringify(value ?? null)}, not a job type`, feelBody(expression));
+  const failure = new FeelError(`job type ${shortText(expression)} gave ${JSON.stringify(value ?? null)}, not a job type`, feelBody(expression));
   throw withReason(failure, { kind: 'job-type-failed' });
 }
