@@ -140,7 +140,8 @@ export class Incidents {
       await this.machinery.saveInstance(tx, { ...instance, status: 'running', incident: null });
       const job = incident.waitId ? await tx.getWait(incident.waitId) : undefined;
       if (!job) throw conflict(`the job of incident ${incident.id} no longer exists`);
-      await tx.updateWait({ ...job, jobRetries: retry.retries ?? 1, jobError: null, lockedBy: null, lockExpiresAt: null });
+      // the last failure's message stays until the job completes, as Camunda keeps it when an operator sets retries
+      await tx.updateWait({ ...job, jobRetries: retry.retries ?? 1, lockedBy: null, lockExpiresAt: null });
       if (retry.variables) await this.machinery.runQueue(tx, [await this.assignStep(tx, instance.id, retry.variables)], refuse, actor);
       return instance.rootId;
     }

@@ -113,9 +113,10 @@ function lockedExternalTask(job: JobView, workerId: string): Record<string, unkn
     processDefinitionKey: job.processKey ?? null,
     processDefinitionVersionTag: null,
     processInstanceId: job.instanceId,
-    // the retries the job has (the task's declared or default ones, or as a failure, an operator or an incident retry
-    // set them); a fetched job always has some left, so 0 means its row kept none (as Camunda 7's null)
-    retries: job.retries > 0 ? job.retries : null,
+    // Camunda 7 shows null until a failure set them, and workers count on it (`retries ?? theirOwnMax`): so does
+    // Stratum, whose job has its declared or default retries from the start. A failure keeps its message (an incident
+    // retry too, as Camunda 7 keeps it when retries are set), so from the first failure on the count shows.
+    retries: job.errorMessage ? job.retries : null,
     suspended: false,
     workerId,
     topicName: job.type,

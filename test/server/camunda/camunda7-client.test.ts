@@ -99,7 +99,7 @@ describe('/engine-rest routes keep the controls', () => {
     await enter('C7-SHAPE');
     const task = await lockOne('C7-SHAPE');
     expect(task).toMatchObject({
-      topicName: 'procurement-planning', workerId: 'raw', businessKey: 'C7-SHAPE', processDefinitionKey: 'sales-order-management', retries: 3,
+      topicName: 'procurement-planning', workerId: 'raw', businessKey: 'C7-SHAPE', processDefinitionKey: 'sales-order-management', retries: null,
       variables: { orderNo: { type: 'String', value: 'C7-SHAPE' }, amount: { type: 'Integer', value: 120_000 }, customer: { type: 'Json', value: '{"name":"Camunda Seven GmbH"}' } },
     });
     expect(task.lockExpirationTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);

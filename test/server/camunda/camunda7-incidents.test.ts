@@ -214,8 +214,8 @@ describe('external-task incidents through /engine-rest', () => {
   it('sets the retries of a task without an incident as Camunda 7 stores them: an operator\'s only, in the history, and a fetched task reports what it has', async () => {
     await enter('C7I-SET');
     const task = await lockOne('procurement-planning', 'C7I-SET');
-    // the job has its retries from the start (the task declares none: Stratum's default)
-    expect(task.retries).toBe(3);
+    // as in Camunda 7, a task that never failed shows no retries (its job has Stratum's default 3)
+    expect(task.retries).toBeNull();
 
     const byWorker = await setRetries(task.id, TOKENS.erp, { retries: 7 });
     expect(byWorker.status).toBe(403);
@@ -227,12 +227,17 @@ describe('external-task incidents through /engine-rest', () => {
       workerId: 'other', maxTasks: 1, topics: [{ topicName: 'procurement-planning', lockDuration: 60_000, businessKey: 'C7I-SET' }],
     })).body).toEqual([]);
     expect((await api.post(`/engine-rest/external-task/${encodeURIComponent(task.id)}/unlock`, TOKENS.erp)).status).toBe(204);
-    expect(await lockOne('procurement-planning', 'C7I-SET')).toMatchObject({ id: task.id, retries: 5 });
+    const relocked = await lockOne('procurement-planning', 'C7I-SET');
+    expect(relocked).toMatchObject({ id: task.id, retries: null });
+    // kept and counted: a failure counts down from them
+    expect((await api.post(`/engine-rest/external-task/${encodeURIComponent(task.id)}/failure`, TOKENS.erp, { workerId: 'raw', errorMessage: 'MRP slow', retries: 4 })).status).toBe(204);
+    expect(await lockOne('procurement-planning', 'C7I-SET')).toMatchObject({ id: task.id, retries: 4, errorMessage: 'MRP slow' });
 
     // out of retries and given some again by the incident's retry: the task fetched again reports them
     await failForGood(task, 'MRP down');
     expect((await setRetries(task.id, TOKENS.operations, { retries: 2 })).status).toBe(204);
-    expect(await lockOne('procurement-planning', 'C7I-SET')).toMatchObject({ id: task.id, retries: 2 });
+    // the failure's message stays, as Camunda 7 keeps it when retries are set, and so the count shows
+    expect(await lockOne('procurement-planning', 'C7I-SET')).toMatchObject({ id: task.id, retries: 2, errorMessage: 'MRP down' });
 
     const order = await api.json<InstanceView>('GET', '/api/orders/C7I-SET', { token: TOKENS.erp });
     const retriesSet = order.history.filter((entry) => entry.event === 'job.retries-set');
