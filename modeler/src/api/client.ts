@@ -4,14 +4,19 @@ import type {
   DecisionSummary,
   Finding,
   ImpactReport,
+  IncidentView,
   InstanceSummary,
   InstanceView,
   ProcessDetail,
   ProcessSummary,
 } from '../../../engine/api.js';
 
-export type { DecisionSummary, Finding, ImpactReport, InstanceSummary, InstanceView, ProcessDetail, ProcessSummary };
+export type { DecisionSummary, Finding, ImpactReport, IncidentView, InstanceSummary, InstanceView, ProcessDetail, ProcessSummary };
 export type { WaitingElement } from '../../../engine/api.js';
+/** Why an incident was raised, for a program (docs/api.md, "Incidents"). */
+export type IncidentReason = NonNullable<IncidentView['reason']>;
+/** Why an instance failed, or (in a 422) would fail. */
+export type StepIncident = NonNullable<InstanceView['incident']>;
 
 export interface DeployResponse {
   deployed: { key: string; version: number; changed: boolean }[];
@@ -44,6 +49,8 @@ export class ApiProblem extends Error {
   readonly title: string;
   readonly detail: string | undefined;
   readonly findings: Finding[];
+  /** The whole problem, for members a refusal adds (`reason`, `rootCauseIncidentId`, `incident` …). */
+  readonly body: ProblemBody;
 
   constructor(status: number, body: ProblemBody) {
     super(body.detail || body.title || `HTTP ${status}`);
@@ -52,6 +59,7 @@ export class ApiProblem extends Error {
     this.title = body.title || `HTTP ${status}`;
     this.detail = body.detail;
     this.findings = Array.isArray(body.findings) ? body.findings : [];
+    this.body = body;
   }
 }
 
@@ -59,6 +67,12 @@ export interface InstanceList {
   items: InstanceSummary[];
   /** How many match the query, beyond the page. */
   total: number;
+}
+
+/** GET /api/incidents: one page of open incidents, oldest first; `nextCursor` asks for the next. */
+export interface IncidentPage {
+  items: IncidentView[];
+  nextCursor: string | null;
 }
 
 /** One .bpmn file of a deployment. */
@@ -140,6 +154,23 @@ export class ApiClient {
 
   getInstance(id: string): Promise<InstanceView> {
     return this.json('GET', `/api/instances/${encodeURIComponent(id)}`);
+  }
+
+  /** GET /api/incidents: open incidents, oldest first, a page at a time. */
+  listIncidents(query: { limit?: number; cursor?: string } = {}): Promise<IncidentPage> {
+    const params = new URLSearchParams();
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.cursor) params.set('cursor', query.cursor);
+    return this.json('GET', `/api/incidents?${params}`);
+  }
+
+  getIncident(id: string): Promise<IncidentView> {
+    return this.json('GET', `/api/incidents/${encodeURIComponent(id)}`);
+  }
+
+  /** POST /api/incidents/{id}/retry: operations only; a refusal (403, 409, 422) is an ApiProblem. */
+  async retryIncident(id: string, variables?: Record<string, unknown>): Promise<void> {
+    await this.request('POST', `/api/incidents/${encodeURIComponent(id)}/retry`, JSON.stringify(variables ? { variables } : {}), 'application/json');
   }
 
   /** Probes the token: resolves when the server accepts it. */

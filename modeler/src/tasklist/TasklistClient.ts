@@ -13,7 +13,7 @@ export class TaskProblem extends ApiProblem {
   /** The refusal the reason and its members name, when they are ones this task list knows. */
   readonly refusal: TaskRefusal | undefined;
 
-  constructor(status: number, readonly body: ProblemBody) {
+  constructor(status: number, body: ProblemBody) {
     super(status, body);
     this.reason = typeof body.reason === 'string' ? body.reason : undefined;
     this.refusal = taskRefusalIn(body);

@@ -1,0 +1,56 @@
+import type { IncidentReason } from '../../api/client';
+
+type AssignmentAttribute = Extract<IncidentReason, { kind: 'assignment-failed' }>['attribute'];
+
+const ATTRIBUTE_WORDS: Record<AssignmentAttribute, string> = {
+  assignee: 'assignee',
+  candidateUsers: 'candidate users',
+  candidateGroups: 'candidate groups',
+};
+
+/**
+ * An incident's machine-readable reason (docs/api.md, "Incidents") as a sentence an operator reads.
+ * `nameOf` names an element of the diagram (a flow) where the diagram is known.
+ * The switch is exhaustive: a new reason kind fails to compile until it has its sentence.
+ */
+export function describeReason(reason: IncidentReason, nameOf: (elementId: string) => string = (id) => id): string {
+  switch (reason.kind) {
+    case 'assignment-server-role':
+      return `The ${ATTRIBUTE_WORDS[reason.attribute]} expression gave "${reason.given}", ${reason.serverRole === 'group'
+        ? 'a group that grants a server role' : 'an account that holds only server roles'}: the task was not created`;
+    case 'assignment-failed':
+      return `The ${ATTRIBUTE_WORDS[reason.attribute]} expression could not be evaluated (or gave more than one assignee)`;
+    case 'condition-failed':
+      return `The condition on flow ${nameOf(reason.flowId)} could not be evaluated`;
+    case 'io-mapping-failed':
+      return `The ${reason.direction} mapping to variable ${reason.target} could not be evaluated`;
+    case 'called-element-failed':
+      return `The call activity could not start process ${reason.calledElement}: none deployed, or not the version it binds`;
+    case 'decision-not-found':
+      return `Decision ${reason.decisionId} is not deployed`;
+    case 'decision-id-failed':
+      return 'The decision id expression could not be evaluated: no decision was asked';
+    case 'decision-failed':
+      return `Decision ${reason.decisionId} gave no result`;
+    case 'unhandled-error':
+      return `A worker threw BPMN error ${reason.errorCode} and no error boundary event caught it`;
+    case 'timer-failed':
+      return 'The timer\'s date, duration or cycle could not be read';
+    case 'correlation-key-failed':
+      return `The correlation key of message ${reason.messageName} could not be evaluated`;
+    case 'job-type-failed':
+      return 'The job type expression could not be evaluated: no job was created';
+    case 'job-no-retries':
+      return `No worker may take the job: its retries ran out (job type ${reason.jobType})`;
+    default:
+      return unknownKind(reason);
+  }
+}
+
+// helpers
+
+/** Compiles only while every kind above has its case; a server newer than the modeler still gets words. */
+function unknownKind(reason: never): string {
+  const { kind } = reason as { kind?: unknown };
+  return `Reason ${typeof kind === 'string' ? kind : 'unknown'}`;
+}
