@@ -31,6 +31,7 @@ import HistoryModule from './features/history';
 import DiffModule from './features/diff';
 import FilesModule from './features/files';
 import InstancesModule from './features/instances';
+import IncidentsModule from './features/incidents';
 import NavigationModule from './features/navigation';
 import TemplatesModule from './features/templates';
 import DecisionsModule from './features/decisions';
@@ -83,6 +84,7 @@ const modeler = new BpmnModeler({
     DiffModule,
     FilesModule,
     InstancesModule,
+    IncidentsModule,
     NavigationModule,
     TemplatesModule,
     DecisionsModule,

@@ -9,9 +9,10 @@ import { el } from '../../dom/element';
 
 const PATH_MARKER = 'stratum-instance-path';
 const WAITING_MARKER = 'stratum-instance-waiting';
+const INCIDENT_MARKER = 'stratum-instance-incident';
 const OVERLAY_TYPE = 'stratum-instance-waiting';
 
-/** Marks an instance's path (history) and where it waits (its own waits, and call activities whose child waits). */
+/** Marks an instance's path (history), where it waits (its own waits, and call activities whose child waits) and the element that failed. */
 export default class InstanceHighlighter {
   static $inject = ['canvas', 'elementRegistry', 'overlays'];
 
@@ -35,6 +36,8 @@ export default class InstanceHighlighter {
       const { source, target } = flow as Element & { source?: Element; target?: Element };
       if (source && target && visited.has(source.id) && visited.has(target.id)) this.canvas.addMarker(flow.id, PATH_MARKER);
     }
+    const failed = instance.incident?.elementId;
+    if (failed && this.elementRegistry.get(failed)) this.canvas.addMarker(failed, INCIDENT_MARKER);
     const ownWaits = instance.waiting.filter((wait) => wait.instanceId === instance.id);
     const childWaits = instance.waiting.filter((wait) => wait.instanceId !== instance.id);
     const deeperWaits = childWaits.filter((wait) => wait.type !== 'call');
@@ -63,6 +66,7 @@ export default class InstanceHighlighter {
     for (const element of this.elementRegistry.getAll() as Element[]) {
       this.canvas.removeMarker(element.id, PATH_MARKER);
       this.canvas.removeMarker(element.id, WAITING_MARKER);
+      this.canvas.removeMarker(element.id, INCIDENT_MARKER);
     }
   }
 }

@@ -86,7 +86,8 @@ export default class InstancesPanel {
     }
   }
 
-  async open(id: string): Promise<void> {
+  /** Opens the instance on the diagram; `showPanel: false` leaves the side panel on the tab it shows (the Incidents tab). */
+  async open(id: string, { showPanel = true } = {}): Promise<void> {
     try {
       const instance = await this.config.api.getInstance(id);
       const xml = await this.config.api.getVersionXml(instance.processKey, instance.version);
@@ -97,7 +98,7 @@ export default class InstancesPanel {
         readOnly: true, origin: 'instance', context: contextOf(instance),
       });
       const { ownWaits, childWaits } = this.highlighter.highlight(instance);
-      this.sidePanel.show('instances');
+      if (showPanel) this.sidePanel.show('instances');
       this.renderDetails(instance, ownWaits.length + childWaits.length);
     } catch (error) {
       this.statusLine.error(error, `Opening instance ${id}`);

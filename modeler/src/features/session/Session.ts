@@ -22,6 +22,7 @@ const DEMO_USERS: DemoUser[] = [
   { name: 'director', token: 'demo-director', groups: ['sales-director'] },
   { name: 'vp', token: 'demo-vp', groups: ['vice-president'] },
   { name: 'erp', token: 'demo-integration', groups: ['integration'] },
+  { name: 'ops', token: 'demo-operations', groups: ['operations'] },
   { name: 'admin', token: 'demo-admin', groups: ['all groups'] },
 ];
 

@@ -1,0 +1,184 @@
+// Operators see open incidents in the modeler's Incidents tab, each with its reason in words, open one's instance
+// with the failed element marked, and retry it (variables optional); anyone else reads them and is not offered the
+// retry, and the API refuses them anyway. The built modeler is served by the real server and driven in Debian's
+// chromium; screenshots in test-output/incidents/.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/start.js';
+import { browserAvailable } from '../support/browser.js';
+import { DESIGNER_TOKEN, INTEGRATION_TOKEN, collectConsoleErrors, signIn, useModelerSession } from '../support/modeler-session.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SCREENSHOTS = join(ROOT, 'test-output/incidents');
+const OPERATIONS = 'operations-token-for-tests';
+const DIRECTOR = 'director-token-for-tests';
+const USERS = [
+  { name: 'ann', token: DESIGNER_TOKEN, groups: ['designer'] },
+  { name: 'erp', token: INTEGRATION_TOKEN, groups: ['integration'] },
+  // the shipped library deploys at start only when every task has someone to complete it
+  { name: 'dirk', token: 'approver-token-for-tests', groups: ['sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
+  { name: 'olga', token: OPERATIONS, groups: ['operations'] },
+  { name: 'dora', token: DIRECTOR, groups: ['sales-director'] },
+];
+
+interface Incident {
+  id: string;
+  instanceId: string;
+  processKey: string;
+  businessKey: string | null;
+  elementId: string | null;
+  causeIncidentId: string | null;
+  reason?: { kind: string };
+  resolution?: string;
+}
+
+describe.skipIf(!browserAvailable)('the Incidents tab of the modeler', () => {
+  let server: RunningServer;
+  let page: Page;
+  let consoleErrors: string[] = [];
+
+  async function call<T>(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${server.url}${path}`, {
+      method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  /** An order whose procurement job fails for good: the job's incident, and its caller's that follows from it. */
+  async function failProcurement(orderNo: string): Promise<void> {
+    const entered = await call('POST', '/api/orders', INTEGRATION_TOKEN, { orderNo, customer: { name: 'ACME' }, amount: 120_000, currency: 'CNY', paymentTerms: 'credit' });
+    expect(entered.status, JSON.stringify(entered.body)).toBe(201);
+    const jobs = await call<{ id: string; businessKey: string }[]>('POST', '/api/jobs/fetch-and-lock', INTEGRATION_TOKEN, { type: 'procurement-planning', workerId: 'mrp', max: 10 });
+    const job = jobs.body.find((candidate) => candidate.businessKey === orderNo);
+    expect(job, JSON.stringify(jobs.body)).toBeDefined();
+    const failed = await call('POST', `/api/jobs/${encodeURIComponent(job!.id)}/failure`, INTEGRATION_TOKEN, { message: 'MRP system down', retries: 0, workerId: 'mrp' });
+    expect(failed.status, JSON.stringify(failed.body)).toBe(200);
+  }
+
+  const openIncidents = async (orderNo: string) =>
+    (await call<{ items: Incident[] }>('GET', '/api/incidents?limit=200', OPERATIONS)).body.items.filter((incident) => incident.businessKey === orderNo);
+  const item = (id: string) => page.locator(`.incident-item[data-incident="${id}"]`);
+  const status = () => page.locator('#status').textContent();
+
+  // signed in once the incidents exist, so the tab lists them at once
+  useModelerSession({ users: USERS, signInWith: null, timeoutMs: 240_000 }, async (session) => {
+    ({ server, page, consoleErrors } = session);
+    await failProcurement('INC-1');
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await signIn(page, server.url, OPERATIONS);
+  });
+
+  let jobIncident: Incident;
+  let callerIncident: Incident;
+
+  it('lists the open incidents with their order, process, failed element, message and reason in words', async () => {
+    const incidents = await openIncidents('INC-1');
+    jobIncident = incidents.find((incident) => incident.reason?.kind === 'job-no-retries')!;
+    callerIncident = incidents.find((incident) => incident.causeIncidentId === jobIncident.id)!;
+    expect(jobIncident).toBeDefined();
+    expect(callerIncident).toBeDefined();
+
+    await page.locator('.side-tab[data-tab=incidents]').click();
+    await item(jobIncident.id).waitFor();
+    expect(await page.locator('[data-pane=incidents]').getAttribute('data-may-retry')).toBe('true');
+    const job = item(jobIncident.id);
+    expect(await job.locator('[data-action=open-incident]').textContent()).toBe('INC-1');
+    expect(await job.locator('.incident-where').textContent()).toBe(`${jobIncident.processKey} · ${jobIncident.elementId}`);
+    expect(await job.locator('.incident-reason').textContent()).toBe('No worker may take the job: its retries ran out (job type procurement-planning)');
+    expect(await job.locator('.incident-message').textContent()).toContain('MRP system down');
+    expect(await item(callerIncident.id).locator('.incident-reason').textContent()).toContain('Its called process failed');
+    await page.screenshot({ path: join(SCREENSHOTS, 'incidents-listed.png') });
+  });
+
+  it('opens an incident\'s instance on the diagram with the failed element marked, and names the element', async () => {
+    await item(jobIncident.id).locator('[data-action=open-incident]').click();
+    await page.locator(`.djs-element.stratum-instance-incident[data-element-id="${jobIncident.elementId}"]`).waitFor();
+    expect(await page.locator('.document-key').textContent()).toBe(jobIncident.processKey);
+    // on screen, though the diagram opens at its start
+    const failed = (await page.locator(`.djs-element[data-element-id="${jobIncident.elementId}"]`).boundingBox())!;
+    const canvas = (await page.locator('#canvas').boundingBox())!;
+    expect(failed.x).toBeGreaterThanOrEqual(canvas.x);
+    expect(failed.y).toBeGreaterThanOrEqual(canvas.y);
+    expect(failed.x + failed.width).toBeLessThanOrEqual(canvas.x + canvas.width);
+    expect(failed.y + failed.height).toBeLessThanOrEqual(canvas.y + canvas.height);
+    // still on the Incidents tab, the entry selected and its element named as the diagram names it
+    expect(await page.locator('[data-pane=incidents]').isVisible()).toBe(true);
+    expect(await item(jobIncident.id).getAttribute('class')).toContain('selected');
+    expect(await item(jobIncident.id).locator('.incident-where').textContent()).toBe(`${jobIncident.processKey} · Plan procurement`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'incident-opened.png') });
+  });
+
+  it('says which incident to retry first when a caller\'s incident is retried, and selects it', async () => {
+    await item(callerIncident.id).locator('[data-action=retry-incident]').click();
+    await expect.poll(status).toContain('first');
+    expect(await status()).toContain('Plan procurement');
+    const select = item(callerIncident.id).locator('[data-action=select-root-cause]');
+    expect(await select.getAttribute('data-root-cause')).toBe(jobIncident.id);
+    await select.click();
+    await expect.poll(() => item(jobIncident.id).getAttribute('class')).toContain('selected');
+    expect(await item(callerIncident.id).getAttribute('class')).not.toContain('selected');
+    expect((await openIncidents('INC-1')).map((incident) => incident.id).sort()).toEqual([jobIncident.id, callerIncident.id].sort());
+  });
+
+  it('checks the variables are a JSON object before sending, and shows the server\'s refusal of a variable no retry may set', async () => {
+    const variables = item(jobIncident.id).locator('textarea[name=variables]');
+    const retry = item(jobIncident.id).locator('[data-action=retry-incident]');
+    await variables.fill('{"mrpNote": ');
+    await retry.click();
+    await expect.poll(status).toContain('The variables are not JSON');
+    await variables.fill('["mrpNote"]');
+    await retry.click();
+    await expect.poll(status).toBe('The variables must be a JSON object, like {"name": "value"}');
+    // an order field: 422, nothing changed
+    await variables.fill('{"amount": 1}');
+    await retry.click();
+    await expect.poll(status).toContain('422');
+    expect(await item(jobIncident.id).isVisible()).toBe(true);
+    expect(await openIncidents('INC-1')).toHaveLength(2);
+  });
+
+  it('retries an incident with variables: it leaves the list with the incident that followed from it', async () => {
+    await item(jobIncident.id).locator('textarea[name=variables]').fill('{"mrpNote": "MRP back up"}');
+    await item(jobIncident.id).locator('[data-action=retry-incident]').click();
+    await expect.poll(status).toContain('Retried the incident at Plan procurement of INC-1');
+    expect(await item(jobIncident.id).count()).toBe(0);
+    expect(await item(callerIncident.id).count()).toBe(0);
+    expect(await openIncidents('INC-1')).toEqual([]);
+    expect((await call<Incident>('GET', `/api/incidents/${jobIncident.id}`, OPERATIONS)).body.resolution).toBe('retried');
+    await page.screenshot({ path: join(SCREENSHOTS, 'incident-retried.png') });
+  });
+
+  it('shows incidents read-only to a sales director, whom the API refuses the retry', async () => {
+    await failProcurement('INC-2');
+    const [incident] = (await openIncidents('INC-2')).filter((candidate) => candidate.reason?.kind === 'job-no-retries');
+    const director = await page.context().browser()!.newPage({ viewport: { width: 1280, height: 800 } });
+    const directorErrors = collectConsoleErrors(director);
+    try {
+      await signIn(director, server.url, DIRECTOR);
+      await director.locator('.side-tab[data-tab=incidents]').click();
+      const entry = director.locator(`.incident-item[data-incident="${incident.id}"]`);
+      await entry.waitFor();
+      expect(await director.locator('[data-pane=incidents]').getAttribute('data-may-retry')).toBe('false');
+      expect(await director.locator('[data-pane=incidents]').textContent()).toContain('Read-only: retrying an incident needs the operations group');
+      expect(await entry.locator('.incident-reason').textContent()).toBe('No worker may take the job: its retries ran out (job type procurement-planning)');
+      expect(await director.locator('[data-action=retry-incident], .incident-retry').count()).toBe(0);
+      // around the modeler: the API refuses the director's retry, and the incident stays open
+      const refused = await call<{ detail: string }>('POST', `/api/incidents/${incident.id}/retry`, DIRECTOR, {});
+      expect(refused.status).toBe(403);
+      expect((await openIncidents('INC-2')).map((open) => open.id)).toContain(incident.id);
+      await director.screenshot({ path: join(SCREENSHOTS, 'director-read-only.png') });
+      expect(directorErrors).toEqual([]);
+    } finally {
+      await director.close();
+    }
+  });
+
+  it('logged no console errors but the refusals it provoked (409, 422)', () => {
+    expect(consoleErrors.filter((error) => !/status of (409|422)/.test(error))).toEqual([]);
+    expect(consoleErrors.filter((error) => /status of (409|422)/.test(error))).toHaveLength(2);
+  });
+});
