@@ -94,6 +94,35 @@ describe.skipIf(!browserAvailable)('the Incidents tab of the modeler', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'incidents-listed.png') });
   });
 
+  it('pages them as the API does: Load more asks for the next page with its cursor', async () => {
+    // the real server, asked for pages of one so two incidents make two pages
+    await page.route('**/api/incidents?*', (route) => {
+      const url = new URL(route.request().url());
+      url.searchParams.set('limit', '1');
+      return route.continue({ url: url.href });
+    });
+    try {
+      await page.locator('[data-action=refresh-incidents]').click();
+      await expect.poll(() => page.locator('.incident-item').count()).toBe(1);
+      expect(await item(jobIncident.id).count() + await item(callerIncident.id).count()).toBe(1);
+      await page.locator('[data-action=load-more-incidents]').click();
+      await expect.poll(() => page.locator('.incident-item').count()).toBe(2);
+      expect(await item(jobIncident.id).count()).toBe(1);
+      expect(await item(callerIncident.id).count()).toBe(1);
+      // the API said whether a third page follows; with two incidents the second page may still offer one, empty
+      const more = page.locator('[data-action=load-more-incidents]');
+      if (await more.count()) {
+        await more.click();
+        await expect.poll(() => more.count()).toBe(0);
+        expect(await page.locator('.incident-item').count()).toBe(2);
+      }
+    } finally {
+      await page.unroute('**/api/incidents?*');
+    }
+    await page.locator('[data-action=refresh-incidents]').click();
+    await expect.poll(() => page.locator('.incident-item').count()).toBe(2);
+  });
+
   it('opens an incident\'s instance on the diagram with the failed element marked, and names the element', async () => {
     await item(jobIncident.id).locator('[data-action=open-incident]').click();
     await page.locator(`.djs-element.stratum-instance-incident[data-element-id="${jobIncident.elementId}"]`).waitFor();
