@@ -27,10 +27,11 @@ export default class IncidentsPanel {
 
   private readonly pane: HTMLElement;
   private readonly intro = el('p', { className: 'empty' });
-  private readonly notice = el('div');
   private readonly list = el('ul', { className: 'incident-list' });
   private readonly more = el('div');
   private incidents: IncidentView[] = [];
+  /** Nothing is said about incidents before the server did. */
+  private loaded = false;
   /** Each incident's entry, kept while it is listed so a typed variables field survives a re-render. */
   private readonly items = new Map<string, HTMLLIElement>();
   private nextCursor: string | null = null;
@@ -51,7 +52,7 @@ export default class IncidentsPanel {
     const header = el('div', { className: 'pane-header' },
       el('strong', {}, 'Open incidents'),
       el('button', { type: 'button', className: 'link-button', 'data-action': 'refresh-incidents', title: 'Ask the server again', onclick: () => void this.load() }, 'Refresh'));
-    pane.append(header, this.intro, this.notice, this.list, this.more);
+    pane.append(header, this.intro, this.list, this.more);
     eventBus.on(SESSION_READY, () => void this.start());
     // the failed elements are named from the open diagram where it is theirs
     eventBus.on(DOCUMENT_OPENED, () => this.render());
@@ -76,8 +77,8 @@ export default class IncidentsPanel {
       const page = await this.config.api.listIncidents({ limit: PAGE });
       this.incidents = page.items;
       this.nextCursor = page.nextCursor;
+      this.loaded = true;
       this.items.clear();
-      replaceChildren(this.notice);
       this.render();
     } catch (error) {
       this.statusLine.error(error, 'Listing the incidents');
@@ -98,6 +99,7 @@ export default class IncidentsPanel {
   }
 
   private render(): void {
+    if (!this.loaded) return;
     replaceChildren(this.list, this.incidents.length
       ? this.incidents.map((incident) => this.itemOf(incident))
       : el('li', { className: 'empty' }, 'No open incidents.'));
