@@ -29,7 +29,7 @@ export function describeReason(reason: IncidentReason, nameOf: (elementId: strin
     case 'decision-not-found':
       return `Decision ${reason.decisionId} is not deployed`;
     case 'decision-id-failed':
-      return 'The decision id expression could not be evaluated: no decision was asked';
+      return 'The decision id expression could not be evaluated or gave no text: no decision was asked';
     case 'decision-failed':
       return `Decision ${reason.decisionId} gave no result`;
     case 'unhandled-error':
@@ -39,7 +39,9 @@ export function describeReason(reason: IncidentReason, nameOf: (elementId: strin
     case 'correlation-key-failed':
       return `The correlation key of message ${reason.messageName} could not be evaluated`;
     case 'job-type-failed':
-      return 'The job type expression could not be evaluated: no job was created';
+      return 'The job type expression could not be evaluated or gave no text: no job was created';
+    case 'input-collection-failed':
+      return 'The multi-instance input collection could not be evaluated or is not a list: no iteration started';
     case 'job-no-retries':
       return `No worker may take the job: its retries ran out (job type ${reason.jobType})`;
     default:
