@@ -1,7 +1,8 @@
-// A `=FEEL` correlation key or job type that yields a context or a list is
-// waited on as FEEL writes it (`{orderNo: "SO-1", line: 2}`), not as
-// `[object Object]`, which every context printed the same and so matched
-// every other order's message.
+// A `=FEEL` correlation key that yields a context or a list is waited on as
+// FEEL writes it (`{orderNo: "SO-1", line: 2}`), not as `[object Object]`,
+// which every context printed the same and so matched every other order's
+// message. A job type must be text, as Zeebe requires: a list there fails the
+// step (job-type-failed, test/server/camunda/incident-reasons.test.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { erp, openFixture, type Fixture } from '../../support/stratum-fixture.js';
 
@@ -27,15 +28,27 @@ beforeEach(async () => {
 afterEach(async () => { await fixture?.dispose(); });
 const runtime = () => fixture.stratum.runtime;
 
-describe('a =FEEL correlation key or job type with a context or list value', () => {
+describe('a =FEEL correlation key with a context or list value', () => {
   it('waits on the context as FEEL writes it, so another order\'s context does not reach it', async () => {
-    const start = (line: Record<string, unknown>) => runtime().start('keyed-line', { variables: { line, route: ['dhl', 'ups'] } });
+    const start = (line: Record<string, unknown>) => runtime().start('keyed-line', { variables: { line, route: 'dhl' } });
     const first = (await start({ orderNo: 'SO-1', line: 2 })).instance;
     const second = (await start({ orderNo: 'SO-2', line: 1 })).instance;
     const result = await runtime().correlateMessage({ name: 'LineConfirmed', businessKey: '{orderNo: "SO-1", line: 2}', actor: erp.name });
     expect(result.reached.map((view) => view.id)).toEqual([first.id]);
     const [moved] = result.reached;
-    expect(moved.waiting.map((wait) => wait.jobType)).toEqual(['["dhl", "ups"]']);
+    expect(moved.waiting.map((wait) => wait.jobType)).toEqual(['dhl']);
     expect((await runtime().getInstance(second.id)).waiting.map((wait) => wait.elementId)).toEqual(['Confirm']);
+  });
+});
+
+describe('a =FEEL job type with a list value', () => {
+  it('fails the step with job-type-failed instead of a job no worker subscribes to', async () => {
+    const { instance } = await runtime().start('keyed-line', { variables: { line: { orderNo: 'SO-3', line: 1 }, route: ['dhl', 'ups'] } });
+    const result = await runtime().correlateMessage({ name: 'LineConfirmed', businessKey: '{orderNo: "SO-3", line: 1}', actor: erp.name });
+    expect(result.reached.map((view) => view.id)).toEqual([instance.id]);
+    const failed = await runtime().getInstance(instance.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.incident).toMatchObject({ elementId: 'Route', reason: { kind: 'job-type-failed' } });
+    expect(failed.waiting).toEqual([]);
   });
 });
