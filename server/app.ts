@@ -19,7 +19,7 @@ import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson } from './h
 import { validator } from './http/validate.js';
 import { Metrics } from './metrics.js';
 import { COMPONENT_SCHEMAS, buildOpenApiDocument } from './openapi.js';
-import { OPERATIONS, expressPath, type Operation } from './operations.js';
+import { OPERATIONS, expressPath, takesWriteTurn, type Operation } from './operations.js';
 import { HttpProblem, sendProblem, toHttpProblem } from './problem.js';
 import { camunda7Handlers } from './camunda7/external-tasks.js';
 import { camunda7IncidentHandlers } from './camunda7/incidents.js';
@@ -156,7 +156,7 @@ type Middleware = (req: Request, res: Response, next: NextFunction) => void;
  */
 function queueOf(op: Operation, writes: AdmissionQueue, analyses: AdmissionQueue): AdmissionQueue | null {
   if (op.analysis) return analyses;
-  return op.method !== 'get' && !op.longPoll && !op.readOnly ? writes : null;
+  return takesWriteTurn(op) ? writes : null;
 }
 
 /** Express middleware for one operation, in the order the checks must happen. */

@@ -77,6 +77,15 @@ const instanceCreated: Record<number, ResponseSpec> = {
   },
 };
 
+/**
+ * Whether a request of `op` waits for a write's turn: every method but GET (POST, PUT and DELETE alike) except a
+ * long poll, a search that only reads and a what-if analysis (its own queue). The worker (app.ts) and the order
+ * router (routing.ts) both ask this, so they bound the same requests.
+ */
+export function takesWriteTurn(op: Operation): boolean {
+  return op.method !== 'get' && !op.longPoll && !op.readOnly && !op.analysis;
+}
+
 export const OPERATIONS: Operation[] = [
   // library
   {

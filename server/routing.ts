@@ -23,7 +23,7 @@ import type { HttpTimeouts } from './http/client-errors.js';
 import { guardConnections, serverOptions } from './http/client-errors.js';
 import { sendProblem } from './http/plain-answers.js';
 import { WorkerWriteGate, type RouterAdmission } from './http/router-admission.js';
-import { OPERATIONS } from './operations.js';
+import { OPERATIONS, takesWriteTurn } from './operations.js';
 import { HttpProblem } from './problem.js';
 
 /**
@@ -229,8 +229,14 @@ interface Target {
   writes: WorkerWriteGate;
 }
 
-/** The POSTs that may wait for work (long polling), only read (searches) or analyse: the workers' write queue does not hold them. */
-const UNQUEUED_POST_PATHS = OPERATIONS.filter((op) => op.longPoll || op.readOnly || op.analysis).map((op) => pathPattern(op.path));
+/**
+ * The operations with a write method that take no write's turn in a worker (long polls, searches, analyses:
+ * takesWriteTurn), by method and path pattern: the router leaves them out of its bound as the worker does.
+ */
+const UNQUEUED_WRITES = OPERATIONS.filter((op) => op.method !== 'get' && !takesWriteTurn(op))
+  .map((op) => ({ method: op.method.toUpperCase(), path: pathPattern(op.path) }));
+/** The methods of the operations that take a write's turn (POST, PUT, DELETE). */
+const WRITE_METHODS = new Set(OPERATIONS.filter(takesWriteTurn).map((op) => op.method.toUpperCase()));
 
 /** `/v2/process-instances/{processInstanceKey}/incidents/search` → a pattern any one segment fills each parameter of. */
 function pathPattern(template: string): RegExp {
@@ -238,12 +244,12 @@ function pathPattern(template: string): RegExp {
   return new RegExp(`^${segments.join('/')}$`);
 }
 
-/** A write a worker admits through its queue (app.ts: every POST, PUT and DELETE but a long poll, a search or an analysis): the router bounds them too. */
+/** A write a worker admits through its queue (takesWriteTurn): the router bounds them too. */
 function isAdmittedWrite(method: string, url: string): boolean {
-  if (method !== 'POST' && method !== 'PUT' && method !== 'DELETE') return false;
+  if (!WRITE_METHODS.has(method)) return false;
   const query = url.indexOf('?');
   const path = query < 0 ? url : url.slice(0, query);
-  return !UNQUEUED_POST_PATHS.some((pattern) => pattern.test(path));
+  return !UNQUEUED_WRITES.some((op) => op.method === method && op.path.test(path));
 }
 
 export interface OrderRouterOptions {
