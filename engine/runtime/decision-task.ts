@@ -81,8 +81,9 @@ class DecisionTaskBehaviour {
 // helpers
 
 /**
- * Its id expression failed (Camunda's EXTRACT_VALUE_ERROR), not deployed (CALLED_DECISION_ERROR) or no result
- * (DECISION_EVALUATION_ERROR); a bad result mapping names no decision yet: none.
+ * Its id expression failed (Camunda's EXTRACT_VALUE_ERROR), not deployed (CALLED_DECISION_ERROR), or any other
+ * failure once the task's decision is known (no result, a result mapping: DECISION_EVALUATION_ERROR); none when
+ * the task's decision call itself could not be read.
  */
 function decisionReason(error: unknown, decisionRef: string | undefined): IncidentReason | undefined {
   if (error instanceof DecisionIdFailed) return { kind: 'decision-id-failed' };
