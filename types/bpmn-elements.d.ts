@@ -82,6 +82,13 @@ declare module 'bpmn-elements' {
     readonly id?: string;
   }
 
+  /** An activity's outgoing sequence flow, as far as Stratum reads it. */
+  export interface OutboundSequenceFlow {
+    readonly id: string;
+    readonly isDefault?: boolean;
+    readonly behaviour: SerializedBehaviour;
+  }
+
   /** What an activity's Behaviour is constructed to: bpmn-elements calls `execute` with each execute message. */
   export interface ActivityBehaviour {
     execute(executeMessage: ElementMessage): unknown;
@@ -100,7 +107,11 @@ declare module 'bpmn-elements' {
     readonly environment: Environment;
     /** The activity's execution while it runs; a sub-process's has the elements waiting inside it. */
     readonly execution?: { getPostponed?(): ElementApi[] } | null;
+    /** Its outgoing sequence flows. */
+    readonly outbound: OutboundSequenceFlow[];
     Behaviour: BehaviourConstructor<B>;
+    /** Evaluates the outgoing flows on leaving: their conditions, then the default; fails when none is taken. */
+    evaluateOutbound(fromMessage: ElementMessage, discardRestAtTake: boolean, callback: (error: unknown, outbound?: unknown) => void): void;
   }
 
   /** An element type: builds the element for a serialized element (bpmn-elements calls it with `new`). */

@@ -24,6 +24,7 @@ import { visibleVariables } from '../runtime/visible-variables.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
 import { reasonOf } from '../runtime/incident-reasons.js';
 import { jobTypeOf } from '../runtime/job-type.js';
+import { noFlowTakenMessage } from '../runtime/no-flow-taken.js';
 import { evaluateInputs } from '../runtime/local-inputs.js';
 import { AssignmentRefused, taskAssignment } from '../runtime/task-assignment.js';
 import { reachableModels } from '../runtime/tree-models.js';
@@ -477,7 +478,7 @@ class StepRun {
         return;
       }
     }
-    this.fail(node.id, `<${node.id}> no conditional flow taken`);
+    this.fail(node.id, noFlowTakenMessage(node.id), { kind: 'no-flow-taken', elementId: node.id });
     this.stopped = true;
   }
 

@@ -10,6 +10,7 @@ import { compileExpression, shortText, type CompiledExpression } from '../expres
 import { CronTimerEventDefinition } from './cron-timer-event-definition.js';
 import { decisionTaskOr } from './decision-task.js';
 import { MultiInstanceLoopCharacteristics, SubProcess } from './multi-instance.js';
+import { reportingNoFlowTaken } from './no-flow-taken.js';
 import { ParallelGateway } from './parallel-join.js';
 import { visibleVariables } from './visible-variables.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
@@ -18,7 +19,7 @@ import type { DecisionSource } from '../dmn/decision-call.js';
  * Wait states Stratum drives from outside: service, send and business-rule
  * tasks become external jobs (they wait for a worker instead of calling code).
  */
-export const STRATUM_ELEMENT_TYPES = {
+const ELEMENT_TYPES = {
   ...elements,
   ServiceTask: elements.SignalTask,
   SendTask: elements.SignalTask,
@@ -35,6 +36,16 @@ export const STRATUM_ELEMENT_TYPES = {
   // A parallel join fires on a token from every incoming flow; discards are no tokens (as in Camunda).
   ParallelGateway,
 };
+
+/**
+ * The element types whose outgoing flows may carry conditions (gateways and activities): when none is true and
+ * none is the default, the incident says no-flow-taken (no-flow-taken.ts).
+ */
+export const STRATUM_ELEMENT_TYPES = reportingNoFlowTaken(ELEMENT_TYPES, [
+  'ExclusiveGateway', 'InclusiveGateway',
+  'Task', 'UserTask', 'ManualTask', 'ServiceTask', 'SendTask', 'ReceiveTask', 'ScriptTask', 'BusinessRuleTask',
+  'CallActivity', 'SubProcess', 'Transaction',
+]);
 
 function jobOr(eventType: ElementType): ElementType {
   return function EventOrJob(activityDef, context) {

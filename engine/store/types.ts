@@ -87,6 +87,7 @@ export type AssignmentAttribute = 'assignee' | 'candidateUsers' | 'candidateGrou
  * (`serverRole: 'group'`) or an account that holds only server roles (`'account'`), so the task was not created;
  * `assignment-failed`: an assignment expression could not be evaluated (or gave more than one assignee);
  * `condition-failed`: the condition of sequence flow `flowId` could not be evaluated (or gave no boolean);
+ * `no-flow-taken`: none of the conditions on the outgoing flows of gateway (or activity) `elementId` is true, and it has no default flow;
  * `io-mapping-failed`: the input or output mapping to `target` could not be evaluated;
  * `called-element-failed`: a call activity could not start process `calledElement` (none deployed, or not the version it binds);
  * `decision-not-found`: a business rule task calls decision `decisionId`, which is not deployed;
@@ -103,6 +104,7 @@ export type IncidentReason =
   | { kind: 'assignment-server-role'; attribute: AssignmentAttribute; given: string; serverRole: 'group' | 'account' }
   | { kind: 'assignment-failed'; attribute: AssignmentAttribute }
   | { kind: 'condition-failed'; flowId: string }
+  | { kind: 'no-flow-taken'; elementId: string }
   | { kind: 'io-mapping-failed'; direction: 'input' | 'output'; target: string }
   | { kind: 'called-element-failed'; calledElement: string }
   | { kind: 'decision-not-found'; decisionId: string }

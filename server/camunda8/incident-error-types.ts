@@ -12,6 +12,8 @@ type StratumErrorType = (typeof STRATUM_ERROR_TYPES)[number];
 
 const ERROR_TYPE_OF: Record<IncidentReasonKind, StratumErrorType> = {
   'condition-failed': 'CONDITION_ERROR',
+  // Zeebe: "Expected at least one condition to evaluate to true, or to have a default flow"
+  'no-flow-taken': 'CONDITION_ERROR',
   'io-mapping-failed': 'IO_MAPPING_ERROR',
   'called-element-failed': 'CALLED_ELEMENT_ERROR',
   'decision-not-found': 'CALLED_DECISION_ERROR',

@@ -150,6 +150,7 @@ export const IncidentReason: JsonSchema = {
     '`assignment-server-role`: an assignment expression gave `given`, a group that grants a server role (`serverRole: group`) or an account that holds only server roles (`account`), so the task was not created; ' +
     '`assignment-failed`: an assignment expression could not be evaluated, or gave more than one assignee; ' +
     '`condition-failed`: the condition of sequence flow `flowId` could not be evaluated (a variable it reads is missing, or it gives no boolean); ' +
+    '`no-flow-taken`: none of the conditions on the outgoing flows of gateway (or activity) `elementId` is true, and it has no default flow; ' +
     '`io-mapping-failed`: the input or output mapping (`direction`) to variable `target` could not be evaluated; ' +
     '`called-element-failed`: a call activity could not start process `calledElement` (not deployed, or not the version it binds); ' +
     '`decision-not-found`: a business rule task calls decision `decisionId`, which is not deployed; ' +
@@ -166,6 +167,7 @@ export const IncidentReason: JsonSchema = {
     reasonKind('assignment-server-role', { attribute: assignmentAttribute, given: { type: 'string' }, serverRole: { type: 'string', enum: ['group', 'account'] } }),
     reasonKind('assignment-failed', { attribute: assignmentAttribute }),
     reasonKind('condition-failed', { flowId: { type: 'string' } }),
+    reasonKind('no-flow-taken', { elementId: { type: 'string' } }),
     reasonKind('io-mapping-failed', { direction: { type: 'string', enum: ['input', 'output'] }, target: { type: 'string' } }),
     reasonKind('called-element-failed', { calledElement: { type: 'string' } }),
     reasonKind('decision-not-found', { decisionId: { type: 'string' } }),

@@ -1,8 +1,9 @@
 // A candidate that fails a replayed order where the runtime would raise an incident blocks it with the
 // runtime's reason (replay-blocks.ts), whichever replay plays it: a condition that reads a variable
 // nobody supplies is `condition-failed` naming its flow, as the live incident says (the deployment refuses such
-// a condition; the analysis plays candidates before any deployment), and a job type expression that reads one is
-// `job-type-failed`.
+// a condition; the analysis plays candidates before any deployment), a gateway none of whose conditions is true and
+// that has no default flow is `no-flow-taken` naming the gateway, and a job type expression that reads a variable
+// nobody supplies is `job-type-failed`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,11 @@ import { candidate } from './candidates.js';
 const TIER = '=reportingAmount &gt; 1000000';
 /** The director's tier reads a credit limit no order supplies. */
 const limitTier = () => candidate('credit-order-approval', (xml) => xml.replace(TIER, '=reportingAmount &gt; creditLimit'));
+/** The amount tier has no default flow any more, and its tiers leave out 1,000,000 to 5,000,000. */
+const tierGap = () => candidate('credit-order-approval', (xml) => xml
+  .replace(' default="Flow_AmountTier_UpTo500000"', '')
+  .replace(TIER, '=reportingAmount &gt; 5000000')
+  .replace(/(<bpmn:sequenceFlow id="Flow_AmountTier_UpTo500000"[^>]*?) \/>/, '$1><bpmn:conditionExpression>=reportingAmount &lt;= 500000</bpmn:conditionExpression></bpmn:sequenceFlow>'));
 /** The paid prepaid order's procurement job type reads a plant no order supplies. */
 const plantJobType = () => candidate('prepaid-entry-control', (xml) => xml.replace('type="procurement-planning"', 'type="=&quot;procurement-&quot; + plant"'));
 
@@ -56,6 +62,20 @@ describe('a candidate whose condition cannot be evaluated, in the replay', () =>
     expect(replayed).toMatchObject({
       status: 'blocked',
       block: { reason: 'step-failed', incident: { kind: 'condition-failed', flowId: 'Flow_AmountTier_Above1000000' } },
+    });
+    expect(await new FastReplay(library).replay(recorded)).toStrictEqual(replayed);
+  }, 120_000);
+});
+
+describe('a candidate whose gateway takes none of its flows, in the replay', () => {
+  it('blocks the order on both replays with the runtime\'s no-flow-taken reason naming the gateway', async () => {
+    const file = tierGap();
+    expect(file.xml).toContain('=reportingAmount &lt;= 500000');
+    const library = await CandidateLibrary.open(store, [file]);
+    const replayed = await replayOrder(library, recorded);
+    expect(replayed).toMatchObject({
+      status: 'blocked',
+      block: { element: 'credit-order-approval/Gateway_AmountTier', reason: 'step-failed', incident: { kind: 'no-flow-taken', elementId: 'Gateway_AmountTier' } },
     });
     expect(await new FastReplay(library).replay(recorded)).toStrictEqual(replayed);
   }, 120_000);

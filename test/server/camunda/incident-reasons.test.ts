@@ -71,6 +71,12 @@ function reasonSpecs() {
     it.each([
       ['a gateway condition that reads a variable nobody supplied', 'route-by-amount', {}, 'Route',
         { kind: 'condition-failed', flowId: 'Large' }, 'CONDITION_ERROR'],
+      ['an exclusive gateway without a default flow whose conditions are all false', 'route-nowhere', { weight: 5 }, 'Route',
+        { kind: 'no-flow-taken', elementId: 'Route' }, 'CONDITION_ERROR'],
+      ['an inclusive gateway without a default flow whose conditions are all false', 'include-nowhere', { weight: 5 }, 'Route',
+        { kind: 'no-flow-taken', elementId: 'Route' }, 'CONDITION_ERROR'],
+      ['a task whose outgoing flows are all conditional, none of them true', 'leave-nowhere', { weight: 5 }, 'Check',
+        { kind: 'no-flow-taken', elementId: 'Check' }, 'CONDITION_ERROR'],
       ['an input mapping whose source is missing', 'map-input', {}, 'Ship',
         { kind: 'io-mapping-failed', direction: 'input', target: 'city' }, 'IO_MAPPING_ERROR'],
       ['an output mapping whose source is missing', 'map-output', {}, 'Note',
@@ -136,10 +142,16 @@ function reasonSpecs() {
       expect(incident.message).toContain(`gave ${given}, not a decision id`);
     });
 
-    it('a failure the runtime has no reason for reads as before: no reason, UNKNOWN, found by UNKNOWN only', async () => {
-      // an exclusive gateway whose conditions are all false and that has no default flow: bpmn-engine fails it on its own
+    it('a no-flow-taken incident says which gateway, in words too', async () => {
       const started = await client(TOKENS.erp).createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists('route-nowhere'), variables: { weight: 5 } });
-      const incident = await expectIncident(started.processInstanceKey, { kind: 'step', elementId: 'Route' }, 'UNKNOWN');
+      const incident = await expectIncident(started.processInstanceKey, { kind: 'step', elementId: 'Route', reason: { kind: 'no-flow-taken', elementId: 'Route' } }, 'CONDITION_ERROR');
+      expect(incident.message).toBe('Route: no outgoing flow is taken, none of their conditions is true and there is no default flow');
+    });
+
+    it('a failure the runtime has no reason for reads as before: no reason, UNKNOWN, found by UNKNOWN only', async () => {
+      // a caller whose called instance failed: the called one's incident says why (causeIncidentId)
+      const started = await client(TOKENS.erp).createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists('call-router') });
+      const incident = await expectIncident(started.processInstanceKey, { kind: 'step', elementId: 'CallRoute' }, 'UNKNOWN');
       expect(incident).not.toHaveProperty('reason');
     });
   });
@@ -216,11 +228,14 @@ function straight(id: string, element: string, extra = ''): string {
     <bpmn:endEvent id="Done" />${extra}`);
 }
 
-const STORED: Record<string, string> = {
-  'route-by-amount': definitions('route-by-amount', `    <bpmn:exclusiveGateway id="Route" default="Small" />
+/** An exclusive gateway reading `amount`, with a default flow. */
+const BY_AMOUNT = `    <bpmn:exclusiveGateway id="Route" default="Small" />
     <bpmn:sequenceFlow id="Large" sourceRef="Route" targetRef="Done"><bpmn:conditionExpression>=amount &gt; 1000</bpmn:conditionExpression></bpmn:sequenceFlow>
     <bpmn:sequenceFlow id="Small" sourceRef="Route" targetRef="Done" />
-    <bpmn:endEvent id="Done" />`),
+    <bpmn:endEvent id="Done" />`;
+
+const STORED: Record<string, string> = {
+  'route-by-amount': definitions('route-by-amount', BY_AMOUNT),
   'map-input': straight('map-input', `<bpmn:serviceTask id="Ship"><bpmn:extensionElements><zeebe:taskDefinition type="ship" />
       <zeebe:ioMapping><zeebe:input source="=address.city" target="city" /></zeebe:ioMapping></bpmn:extensionElements></bpmn:serviceTask>`),
   'map-output': straight('map-output', `<bpmn:intermediateThrowEvent id="Note"><bpmn:extensionElements>
@@ -254,6 +269,16 @@ const STORED: Record<string, string> = {
     <bpmn:sequenceFlow id="Heavy" sourceRef="Route" targetRef="Done"><bpmn:conditionExpression>=weight &gt; 1000</bpmn:conditionExpression></bpmn:sequenceFlow>
     <bpmn:sequenceFlow id="Medium" sourceRef="Route" targetRef="Done"><bpmn:conditionExpression>=weight &gt; 100</bpmn:conditionExpression></bpmn:sequenceFlow>
     <bpmn:endEvent id="Done" />`),
+  'include-nowhere': definitions('include-nowhere', `    <bpmn:inclusiveGateway id="Route" />
+    <bpmn:sequenceFlow id="Heavy" sourceRef="Route" targetRef="Done"><bpmn:conditionExpression>=weight &gt; 1000</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="Medium" sourceRef="Route" targetRef="Done"><bpmn:conditionExpression>=weight &gt; 100</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:endEvent id="Done" />`),
+  'leave-nowhere': definitions('leave-nowhere', `    <bpmn:task id="Check" />
+    <bpmn:sequenceFlow id="Heavy" sourceRef="Check" targetRef="Done"><bpmn:conditionExpression>=weight &gt; 1000</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="Medium" sourceRef="Check" targetRef="Done"><bpmn:conditionExpression>=weight &gt; 100</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:endEvent id="Done" />`),
+  'call-router': straight('call-router', `<bpmn:callActivity id="CallRoute"><bpmn:extensionElements><zeebe:calledElement processId="called-router" /></bpmn:extensionElements></bpmn:callActivity>`),
+  'called-router': definitions('called-router', BY_AMOUNT),
   ...Object.fromEntries(NOT_TEXT.flatMap(([, , index, expression]) => [
     [`typed-job-${index}`, straight(`typed-job-${index}`, `<bpmn:serviceTask id="Work"><bpmn:extensionElements><zeebe:taskDefinition type="${expression}" /></bpmn:extensionElements></bpmn:serviceTask>`)],
     [`decide-by-${index}`, straight(`decide-by-${index}`, `<bpmn:businessRuleTask id="Decide"><bpmn:extensionElements><zeebe:calledDecision decisionId="${expression}" resultVariable="r" /></bpmn:extensionElements></bpmn:businessRuleTask>`)],

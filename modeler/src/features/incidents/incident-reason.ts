@@ -10,7 +10,7 @@ const ATTRIBUTE_WORDS: Record<AssignmentAttribute, string> = {
 
 /**
  * An incident's machine-readable reason (docs/api.md, "Incidents") as a sentence an operator reads.
- * `nameOf` names an element of the diagram (a flow) where the diagram is known.
+ * `nameOf` names an element of the diagram (a flow, a gateway) where the diagram is known.
  * The switch is exhaustive: a new reason kind fails to compile until it has its sentence.
  */
 export function describeReason(reason: IncidentReason, nameOf: (elementId: string) => string = (id) => id): string {
@@ -22,6 +22,8 @@ export function describeReason(reason: IncidentReason, nameOf: (elementId: strin
       return `The ${ATTRIBUTE_WORDS[reason.attribute]} expression could not be evaluated (or gave more than one assignee)`;
     case 'condition-failed':
       return `The condition on flow ${nameOf(reason.flowId)} could not be evaluated`;
+    case 'no-flow-taken':
+      return `None of the conditions on the outgoing flows of ${nameOf(reason.elementId)} is true, and it has no default flow`;
     case 'io-mapping-failed':
       return `The ${reason.direction} mapping to variable ${reason.target} could not be evaluated`;
     case 'called-element-failed':

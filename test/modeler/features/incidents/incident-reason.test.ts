@@ -10,6 +10,8 @@ const SENTENCES: { [K in IncidentReason['kind']]: [Extract<IncidentReason, { kin
   'assignment-failed': [{ kind: 'assignment-failed', attribute: 'assignee' },
     'The assignee expression could not be evaluated (or gave more than one assignee)'],
   'condition-failed': [{ kind: 'condition-failed', flowId: 'Flow_Credit' }, 'The condition on flow Flow_Credit could not be evaluated'],
+  'no-flow-taken': [{ kind: 'no-flow-taken', elementId: 'Gateway_Terms' },
+    'None of the conditions on the outgoing flows of Gateway_Terms is true, and it has no default flow'],
   'io-mapping-failed': [{ kind: 'io-mapping-failed', direction: 'output', target: 'reportingAmount' },
     'The output mapping to variable reportingAmount could not be evaluated'],
   'called-element-failed': [{ kind: 'called-element-failed', calledElement: 'payment-check' },
@@ -48,6 +50,12 @@ describe('an incident\'s reason in words', () => {
     const names: Record<string, string> = { Flow_Credit: 'credit' };
     expect(describeReason({ kind: 'condition-failed', flowId: 'Flow_Credit' }, (id) => names[id] ?? id))
       .toBe('The condition on flow credit could not be evaluated');
+  });
+
+  it('names the gateway none of whose flows was taken as the diagram names it', () => {
+    const names: Record<string, string> = { Gateway_Terms: 'Payment terms?' };
+    expect(describeReason({ kind: 'no-flow-taken', elementId: 'Gateway_Terms' }, (id) => names[id] ?? id))
+      .toBe('None of the conditions on the outgoing flows of Payment terms? is true, and it has no default flow');
   });
 
   it('still says something for a kind newer than the modeler', () => {
