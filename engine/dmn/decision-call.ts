@@ -68,7 +68,16 @@ export function decisionCallOf(element: TaskElement | undefined): DecisionCall |
 
 /** Evaluates the called decision over the variables; the variables it sets. */
 export function runDecisionCall(call: DecisionCall, source: DecisionSource, variables: Record<string, unknown>): Record<string, unknown> {
-  const decisionId = isFeel(call.decisionRef) ? decisionIdOf(call.decisionRef, variables) : call.decisionRef;
+  return runDecision(call, calledDecisionId(call, variables), source, variables);
+}
+
+/** The id of the decision a call asks for: its `=FEEL` decision id evaluated over the variables (DecisionIdFailed when it cannot be). */
+export function calledDecisionId(call: DecisionCall, variables: Record<string, unknown>): string {
+  return isFeel(call.decisionRef) ? decisionIdOf(call.decisionRef, variables) : call.decisionRef;
+}
+
+/** Evaluates decision `decisionId` (calledDecisionId of `call`) over the variables; the variables it sets. */
+export function runDecision(call: DecisionCall, decisionId: string, source: DecisionSource, variables: Record<string, unknown>): Record<string, unknown> {
   const model = source.modelFor(decisionId);
   if (!model) throw new DecisionNotDeployed(decisionId);
   const result = evaluateDecision(model, decisionId, variables, { dialect: call.dialect });

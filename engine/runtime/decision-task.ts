@@ -5,7 +5,7 @@
 // cannot give a result fails the task: an incident naming decision and inputs.
 import * as elements from 'bpmn-elements';
 import type { Activity, ElementBroker, ElementMessage, ElementType, Environment } from 'bpmn-elements';
-import { decisionCallOf, runDecisionCall, type DecisionSource } from '../dmn/decision-call.js';
+import { calledDecisionId, decisionCallOf, runDecision, type DecisionSource } from '../dmn/decision-call.js';
 import { DecisionIdFailed, DecisionNotDeployed, DmnEvaluationError } from '../dmn/dmn-error.js';
 import type { IncidentReason } from '../store/types.js';
 import { reasoned } from './incident-reasons.js';
@@ -56,22 +56,24 @@ class DecisionTaskBehaviour {
 
   execute(executeMessage: ElementMessage) {
     const content = executeMessage.content;
-    let decisionRef: string | undefined;
+    let decisionId: string | undefined;
     try {
       const call = decisionCallOf(this.activity.behaviour)!;
-      decisionRef = call.decisionRef;
-      const source = decisionSourceOf(this.environment);
-      if (!source || source.empty) {
-        throw new DecisionNotDeployed(call.decisionRef, `business rule task ${this.id} calls decision ${call.decisionRef}, but no decisions are deployed`);
-      }
       // the task's input mappings are local variables the decision reads (local-inputs.ts)
       const variables = { ...this.visibleVariables(this.environment.variables), ...localInputsOf(this.environment, String(content.executionId)) };
-      const output = runDecisionCall(call, source, variables);
+      // the id expression first, deployed decisions or not: one that fails is decision-id-failed, and
+      // a decision not deployed is named by the id it asked for, never by the expression
+      decisionId = calledDecisionId(call, variables);
+      const source = decisionSourceOf(this.environment);
+      if (!source || source.empty) {
+        throw new DecisionNotDeployed(decisionId, `business rule task ${this.id} calls decision ${decisionId}, but no decisions are deployed`);
+      }
+      const output = runDecision(call, decisionId, source, variables);
       this.environment.assignVariables(output);
       return this.broker.publish('execution', 'execute.completed', { ...content, output, state: 'complete' });
     } catch (error) {
       // bpmn-elements keeps the tagged error as the ActivityError's `inner` (incident-reasons.ts reads it there)
-      const reason = decisionReason(error, decisionRef);
+      const reason = decisionReason(error, decisionId);
       const failure = new elements.ActivityError((error as Error).message, executeMessage, reason ? reasoned(error, reason) : error);
       return this.broker.publish('execution', 'execute.error', { ...content, error: failure }, { mandatory: true });
     }
@@ -82,12 +84,12 @@ class DecisionTaskBehaviour {
 
 /**
  * Its id expression failed (Camunda's EXTRACT_VALUE_ERROR), not deployed (CALLED_DECISION_ERROR), or any other
- * failure once the task's decision is known (no result, a result mapping: DECISION_EVALUATION_ERROR); none when
- * the task's decision call itself could not be read.
+ * failure once the task's decision is known (no result, a result mapping: DECISION_EVALUATION_ERROR); none before
+ * (the task's decision call itself could not be read).
  */
-function decisionReason(error: unknown, decisionRef: string | undefined): IncidentReason | undefined {
+function decisionReason(error: unknown, decisionId: string | undefined): IncidentReason | undefined {
   if (error instanceof DecisionIdFailed) return { kind: 'decision-id-failed' };
   if (error instanceof DecisionNotDeployed) return { kind: 'decision-not-found', decisionId: error.decisionId };
   if (error instanceof DmnEvaluationError) return { kind: 'decision-failed', decisionId: error.decisionId };
-  return decisionRef === undefined ? undefined : { kind: 'decision-failed', decisionId: decisionRef };
+  return decisionId === undefined ? undefined : { kind: 'decision-failed', decisionId };
 }

@@ -14,8 +14,12 @@ async function decisionsOf(...files: string[]): Promise<DecisionSource> {
   return { modelFor: (decisionId) => models.find((model) => model.decisions.has(decisionId)) };
 }
 
-async function start(file: string, key: string, variables: Record<string, unknown>, decisions?: DecisionSource) {
-  const definition = await compileExecutable(key, 1, read(`engine/${file}`));
+function start(file: string, key: string, variables: Record<string, unknown>, decisions?: DecisionSource) {
+  return startXml(read(`engine/${file}`), key, variables, decisions);
+}
+
+async function startXml(xml: string, key: string, variables: Record<string, unknown>, decisions?: DecisionSource) {
+  const definition = await compileExecutable(key, 1, xml);
   const now = new Date('2026-01-05T09:00:00Z');
   const instance: InstanceRow = {
     id: 'i-1', processKey: key, version: 1, businessKey: 'B-1', parentId: null, parentElementId: null, parentExecutionId: null, rootId: 'i-1',
@@ -57,6 +61,26 @@ describe('business rule tasks calling a DMN decision', () => {
     const none = await start('dish-camunda8.bpmn', 'dish-c8', { season: 'Fall', guestCount: 4 });
     expect(none.incident).toEqual({
       elementId: 'Decide', message: 'business rule task Decide calls decision dish, but no decisions are deployed', reason: { kind: 'decision-not-found', decisionId: 'dish' },
+    });
+  });
+
+  // The id expression is evaluated before anything is looked up: with no decisions deployed at all the
+  // incident named the unevaluated expression as the decision (decision-not-found "=…").
+  describe('a decision id expression, with no decisions deployed at all', () => {
+    const byExpression = read('engine/dish-camunda8.bpmn').replace('decisionId="dish"', 'decisionId="=&quot;dish-&quot; + season"');
+
+    it('that cannot be evaluated: decision-id-failed, no decision was asked', async () => {
+      const result = await startXml(byExpression, 'dish-c8', { guestCount: 4 });
+      expect(result.incident).toMatchObject({ elementId: 'Decide', reason: { kind: 'decision-id-failed' } });
+      expect(result.incident!.message).toMatch(/^decision id ="dish-" \+ season: .*season/);
+    });
+
+    it('that can: decision-not-found naming the decision it asked for', async () => {
+      const result = await startXml(byExpression, 'dish-c8', { season: 'Fall', guestCount: 4 });
+      expect(result.incident).toEqual({
+        elementId: 'Decide', message: 'business rule task Decide calls decision dish-Fall, but no decisions are deployed',
+        reason: { kind: 'decision-not-found', decisionId: 'dish-Fall' },
+      });
     });
   });
 });
