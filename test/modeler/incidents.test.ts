@@ -1,6 +1,7 @@
 // Operators see open incidents in the modeler's Incidents tab, each with its reason in words, open one's instance
 // with the failed element marked, and retry it (variables optional); anyone else reads them and is not offered the
-// retry, and the API refuses them anyway. The built modeler is served by the real server and driven in Debian's
+// retry, and the API refuses them anyway. The tab keeps itself current while shown: incidents raised or resolved
+// meanwhile come and go without a click. The built modeler is served by the real server and driven in Debian's
 // chromium; screenshots in test-output/incidents/.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,6 +14,8 @@ import { DESIGNER_TOKEN, INTEGRATION_TOKEN, collectConsoleErrors, signIn, useMod
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = join(ROOT, 'test-output/incidents');
 const OPERATIONS = 'operations-token-for-tests';
+/** The tab's refresh interval (IncidentsPanel POLL_MS). */
+const POLL_MS = 5000;
 const DIRECTOR = 'director-token-for-tests';
 const USERS = [
   { name: 'ann', token: DESIGNER_TOKEN, groups: ['designer'] },
@@ -22,6 +25,20 @@ const USERS = [
   { name: 'olga', token: OPERATIONS, groups: ['operations'] },
   { name: 'dora', token: DIRECTOR, groups: ['sales-director'] },
 ];
+
+/** An approval offered to the group a start variable names: naming a server role's group fails the instance. */
+const PICKED_APPROVAL = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_picked" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="picked-approval" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Approve" />
+    <bpmn:userTask id="Approve" name="Approve the request">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="=approverGroup" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Approve" targetRef="Done" />
+    <bpmn:endEvent id="Done" name="Done" />
+  </bpmn:process>
+</bpmn:definitions>`;
 
 interface Incident {
   id: string;
@@ -63,11 +80,16 @@ describe.skipIf(!browserAvailable)('the Incidents tab of the modeler', () => {
     (await call<{ items: Incident[] }>('GET', '/api/incidents?limit=200', OPERATIONS)).body.items.filter((incident) => incident.businessKey === orderNo);
   const item = (id: string) => page.locator(`.incident-item[data-incident="${id}"]`);
   const status = () => page.locator('#status').textContent();
+  const updatedAt = () => page.locator('.incidents-freshness').getAttribute('data-updated');
 
   // signed in once the incidents exist, so the tab lists them at once
   useModelerSession({ users: USERS, signInWith: null, timeoutMs: 240_000 }, async (session) => {
     ({ server, page, consoleErrors } = session);
     await failProcurement('INC-1');
+    const deployed = await fetch(`${server.url}/api/deployments?name=picked-approval.bpmn&note=${encodeURIComponent('an approval whose group a start variable names')}`, {
+      method: 'POST', headers: { authorization: `Bearer ${DESIGNER_TOKEN}`, 'content-type': 'application/xml' }, body: PICKED_APPROVAL,
+    });
+    expect(deployed.status, await deployed.text()).toBe(201);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await signIn(page, server.url, OPERATIONS);
   });
@@ -91,6 +113,7 @@ describe.skipIf(!browserAvailable)('the Incidents tab of the modeler', () => {
     expect(await job.locator('.incident-reason').textContent()).toBe('No worker may take the job: its retries ran out (job type procurement-planning)');
     expect(await job.locator('.incident-message').textContent()).toContain('MRP system down');
     expect(await item(callerIncident.id).locator('.incident-reason').textContent()).toContain('Its called process failed');
+    expect(await page.locator('.incidents-freshness').textContent()).toMatch(/^Updated .+; refreshes itself while shown\.$/);
     await page.screenshot({ path: join(SCREENSHOTS, 'incidents-listed.png') });
   });
 
@@ -181,6 +204,89 @@ describe.skipIf(!browserAvailable)('the Incidents tab of the modeler', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'incident-retried.png') });
   });
 
+  let pickedIncident: Incident;
+
+  it('lists an incident raised after the tab was opened without a click, and drops one resolved elsewhere', async () => {
+    const before = await updatedAt();
+    // the instance fails at once: its candidate group grants a server role
+    const started = await call<{ status: string }>('POST', '/api/processes/picked-approval/instances', INTEGRATION_TOKEN, { businessKey: 'INC-3', variables: { approverGroup: 'integration' } });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    expect(started.body.status).toBe('failed');
+    [pickedIncident] = await openIncidents('INC-3');
+    await item(pickedIncident.id).waitFor({ timeout: 15_000 });
+    expect(await updatedAt()).not.toBe(before);
+    expect(await item(pickedIncident.id).locator('.incident-reason').textContent())
+      .toBe('The candidate groups expression gave "integration", a group that grants a server role: the task was not created');
+
+    // one retried by someone else (here the API) leaves the list on its own
+    await failProcurement('INC-4');
+    const [elsewhere] = (await openIncidents('INC-4')).filter((incident) => incident.reason?.kind === 'job-no-retries');
+    await item(elsewhere.id).waitFor({ timeout: 15_000 });
+    expect((await call('POST', `/api/incidents/${elsewhere.id}/retry`, OPERATIONS, {})).status).toBe(200);
+    await item(elsewhere.id).waitFor({ state: 'detached', timeout: 15_000 });
+    expect(await page.locator('.incident-item[data-incident]').count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'incident-appeared.png') });
+  });
+
+  it('shows the incident a retry would raise again (422) and that nothing changed; the incident stays listed', async () => {
+    const entry = item(pickedIncident.id);
+    // another group that grants a server role: the retry would fail the same way
+    await entry.locator('textarea[name=variables]').fill('{"approverGroup": "designer"}');
+    await entry.locator('[data-action=retry-incident]').click();
+    await expect.poll(status).toBe('The retry would fail again at Approve: nothing changed');
+    const outcome = entry.locator('.incident-outcome');
+    expect(await outcome.isVisible()).toBe(true);
+    expect(await outcome.textContent()).toContain('The retry would raise an incident at Approve: '
+      + 'The candidate groups expression gave "designer", a group that grants a server role: the task was not created. Nothing changed.');
+    // still open on the server, and still listed after the next refresh, with the refusal and the operator's variables
+    expect((await openIncidents('INC-3')).map((incident) => incident.id)).toEqual([pickedIncident.id]);
+    const before = await updatedAt();
+    await expect.poll(updatedAt, { timeout: 15_000 }).not.toBe(before);
+    expect(await entry.isVisible()).toBe(true);
+    expect(await outcome.isVisible()).toBe(true);
+    expect(await entry.locator('textarea[name=variables]').inputValue()).toBe('{"approverGroup": "designer"}');
+    expect(await entry.locator('.incident-reason').textContent()).toContain('"integration"');
+    await page.screenshot({ path: join(SCREENSHOTS, 'incident-retry-would-fail.png') });
+  });
+
+  /** A picked-approval instance that fails at once, and its incident. */
+  async function failApproval(orderNo: string): Promise<Incident> {
+    const started = await call('POST', '/api/processes/picked-approval/instances', INTEGRATION_TOKEN, { businessKey: orderNo, variables: { approverGroup: 'integration' } });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    return (await openIncidents(orderNo))[0];
+  }
+
+  it('does not refresh while the operator types retry variables, and catches up once they leave the field', async () => {
+    const field = item(pickedIncident.id).locator('textarea[name=variables]');
+    await field.fill('{"approverGroup": "sales-');
+    const before = await updatedAt();
+    const raised = await failApproval('INC-5');
+    await page.waitForTimeout(POLL_MS + 1500);
+    expect(await updatedAt()).toBe(before);
+    expect(await item(raised.id).count()).toBe(0);
+    await field.blur();
+    await item(raised.id).waitFor({ timeout: 15_000 });
+    expect(await field.inputValue()).toBe('{"approverGroup": "sales-');
+  });
+
+  it('says when a refresh failed and keeps the list it had', async () => {
+    await page.route('**/api/incidents?*', (route) => route.fulfill({
+      status: 503, contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'The server is busy; try again shortly.' }),
+    }));
+    const freshness = page.locator('.incidents-freshness');
+    try {
+      await expect.poll(() => freshness.getAttribute('data-failed'), { timeout: 15_000 }).toBe('true');
+      expect(await freshness.textContent()).toMatch(
+        /^Refreshing the incidents failed \(503 Service Unavailable\): The server is busy; try again shortly\. Listed as of .+\.$/);
+      expect(await item(pickedIncident.id).isVisible()).toBe(true);
+      await page.screenshot({ path: join(SCREENSHOTS, 'incidents-refresh-failed.png') });
+    } finally {
+      await page.unroute('**/api/incidents?*');
+    }
+    await expect.poll(() => freshness.getAttribute('data-failed'), { timeout: 15_000 }).toBe('false');
+  });
+
   it('shows incidents read-only to a sales director, whom the API refuses the retry', async () => {
     await failProcurement('INC-2');
     const [incident] = (await openIncidents('INC-2')).filter((candidate) => candidate.reason?.kind === 'job-no-retries');
@@ -206,8 +312,8 @@ describe.skipIf(!browserAvailable)('the Incidents tab of the modeler', () => {
     }
   });
 
-  it('logged no console errors but the refusals it provoked (409, 422)', () => {
-    expect(consoleErrors.filter((error) => !/status of (409|422)/.test(error))).toEqual([]);
-    expect(consoleErrors.filter((error) => /status of (409|422)/.test(error))).toHaveLength(2);
+  it('logged no console errors but the refusals it provoked (409, 422 twice) and the refreshes it failed (503)', () => {
+    expect(consoleErrors.filter((error) => !/status of (409|422|503)/.test(error))).toEqual([]);
+    expect(consoleErrors.filter((error) => /status of (409|422)/.test(error))).toHaveLength(3);
   });
 });

@@ -5,22 +5,30 @@ import type { IncidentView } from '../../api/client';
 import type { StratumConfig } from '../../config';
 import { el, replaceChildren } from '../../dom/element';
 import type SidePanel from '../shell/SidePanel';
+import { SIDE_TAB_SHOWN } from '../shell/SidePanel';
 import type StatusLine from '../shell/StatusLine';
+import { failureWords } from '../shell/StatusLine';
 import type Workspace from '../workspace/Workspace';
 import { DOCUMENT_OPENED } from '../workspace/Workspace';
 import type InstancesPanel from '../instances/InstancesPanel';
 import { SESSION_READY } from '../session/Session';
+import { reloadPages } from './incident-pages';
 import { describeReason } from './incident-reason';
+import { RefreshPoller } from './refresh-poller';
 import { retryRefusalOf, wouldFailSentence } from './retry-refusal';
 
 /** The group that may retry incidents (server/auth/authenticate.ts GROUPS.operations; an admin is in it too). */
 const OPERATIONS_GROUP = 'operations';
 const PAGE = 50;
+/** As Camunda Operate refreshes its lists: new incidents show, resolved ones leave, within this time. */
+const POLL_MS = 5000;
 
 /**
  * Open incidents as GET /api/incidents pages them (oldest first), each with its reason in words; a click opens
  * its instance on the diagram with the failed element marked. Anyone may read them, as the API lets any token;
  * only `operations` get the retry (POST /api/incidents/{id}/retry), so nobody is offered what the server refuses.
+ * While the tab is on screen the list refreshes itself every few seconds (refresh-poller.ts), keeping the operator's
+ * place: the pages loaded, the scroll, the selection, and variables being typed (no refresh while they are).
  */
 export default class IncidentsPanel {
   static $inject = ['sidePanel', 'instancesPanel', 'config.stratum', 'eventBus', 'statusLine', 'elementRegistry', 'workspace', 'canvas'];
@@ -29,12 +37,26 @@ export default class IncidentsPanel {
   private readonly intro = el('p', { className: 'empty' });
   private readonly list = el('ul', { className: 'incident-list' });
   private readonly more = el('div');
+  /** When the list was last current, or why a refresh failed (the list stays as it was). */
+  private readonly freshness = el('p', { className: 'incidents-freshness' });
   private incidents: IncidentView[] = [];
   /** Nothing is said about incidents before the server did. */
   private loaded = false;
   /** Each incident's entry, kept while it is listed so a typed variables field survives a re-render. */
   private readonly items = new Map<string, HTMLLIElement>();
   private nextCursor: string | null = null;
+  /** The first page and those Load more added: a refresh reads as many again. */
+  private pages = 1;
+  /** Counts changes made here (a retry's outcome, Load more, a selection): a refresh that began before one is stale. */
+  private edits = 0;
+  /** Retries and Load mores in flight: no refresh meanwhile. */
+  private busy = 0;
+  private updatedAt: Date | null = null;
+  private readonly poller = new RefreshPoller(() => this.refresh(), {
+    everyMs: POLL_MS,
+    visible: () => !this.pane.hidden && document.visibilityState === 'visible',
+    held: () => this.busy > 0 || this.typingVariables(),
+  });
   private mayRetry = false;
   private selectedId: string | null = null;
 
@@ -51,9 +73,13 @@ export default class IncidentsPanel {
     const pane = this.pane = sidePanel.addTab('incidents', 'Incidents');
     const header = el('div', { className: 'pane-header' },
       el('strong', {}, 'Open incidents'),
-      el('button', { type: 'button', className: 'link-button', 'data-action': 'refresh-incidents', title: 'Ask the server again', onclick: () => void this.load() }, 'Refresh'));
-    pane.append(header, this.intro, this.list, this.more);
+      el('button', { type: 'button', className: 'link-button', 'data-action': 'refresh-incidents', title: 'Ask the server again', onclick: () => void this.poller.refreshNow() }, 'Refresh'));
+    pane.append(header, this.freshness, this.intro, this.list, this.more);
     eventBus.on(SESSION_READY, () => void this.start());
+    eventBus.on(SIDE_TAB_SHOWN, ({ id }: { id: string }) => {
+      if (id === 'incidents') this.poller.wake();
+    });
+    document.addEventListener('visibilitychange', () => this.poller.wake());
     // the failed elements are named from the open diagram where it is theirs
     eventBus.on(DOCUMENT_OPENED, () => this.render());
   }
@@ -68,44 +94,79 @@ export default class IncidentsPanel {
       ? 'Oldest first. Retry an incident once its cause is fixed: the failed step runs again.'
       : 'Oldest first. Read-only: retrying an incident needs the operations group.';
     this.pane.dataset.mayRetry = String(this.mayRetry);
-    await this.load();
+    // another token may retry where the last one could not, or the other way round: the entries are built anew
+    this.items.clear();
+    await this.poller.start();
   }
 
-  /** The first page again. */
-  async load(): Promise<void> {
+  /** The pages loaded so far, again: new incidents appear and resolved ones leave; the selection and the scroll stay. */
+  private async refresh(): Promise<void> {
+    const edits = this.edits;
     try {
-      const page = await this.config.api.listIncidents({ limit: PAGE });
-      this.incidents = page.items;
-      this.nextCursor = page.nextCursor;
+      const { items, nextCursor } = await reloadPages((query) => this.config.api.listIncidents(query), this.pages, PAGE);
+      // what changed here meanwhile (a retried incident dropped …) may not be in this answer yet: the next one has it
+      if (edits !== this.edits) return;
+      const selected = this.incidents.find((incident) => incident.id === this.selectedId);
+      // one selected from beyond the loaded pages (select) stays while pages follow that may hold it
+      if (selected && nextCursor && !items.some((incident) => incident.id === selected.id)) items.unshift(selected);
+      const listed = new Set(items.map((incident) => incident.id));
+      for (const id of this.items.keys()) if (!listed.has(id)) this.items.delete(id);
+      this.incidents = items;
+      this.nextCursor = nextCursor;
       this.loaded = true;
-      this.items.clear();
+      this.updatedAt = new Date();
       this.render();
+      this.showFreshness();
     } catch (error) {
-      this.statusLine.error(error, 'Listing the incidents');
+      this.showFreshness(error);
     }
   }
 
   private async loadMore(): Promise<void> {
     if (!this.nextCursor) return;
+    this.busy += 1;
     try {
       const page = await this.config.api.listIncidents({ limit: PAGE, cursor: this.nextCursor });
       const listed = new Set(this.incidents.map((incident) => incident.id));
       this.incidents.push(...page.items.filter((incident) => !listed.has(incident.id)));
       this.nextCursor = page.nextCursor;
+      this.pages += 1;
+      this.edits += 1;
       this.render();
     } catch (error) {
       this.statusLine.error(error, 'Listing more incidents');
+    } finally {
+      this.busy -= 1;
     }
+  }
+
+  /** Variables typed into a retry form are the operator's: a refresh waits until they leave the field. */
+  private typingVariables(): boolean {
+    const focused = document.activeElement;
+    return focused instanceof HTMLTextAreaElement && this.list.contains(focused);
+  }
+
+  private showFreshness(failure?: unknown): void {
+    const as = this.updatedAt ? ` ${this.updatedAt.toLocaleTimeString()}` : '';
+    this.freshness.dataset.failed = String(failure !== undefined);
+    if (this.updatedAt) this.freshness.dataset.updated = this.updatedAt.toISOString();
+    this.freshness.textContent = failure === undefined
+      ? `Updated${as}; refreshes itself while shown.`
+      : `${failureWords(failure, 'Refreshing the incidents').replace(/\.?$/, '.')} ${this.updatedAt ? `Listed as of${as}.` : 'Nothing listed yet.'}`;
   }
 
   private render(): void {
     if (!this.loaded) return;
+    // the entries are put back in place; the panel's scroll stays where the operator left it
+    const scroller = this.pane.parentElement;
+    const scrolled = scroller?.scrollTop ?? 0;
     replaceChildren(this.list, this.incidents.length
       ? this.incidents.map((incident) => this.itemOf(incident))
       : el('li', { className: 'empty' }, 'No open incidents.'));
     replaceChildren(this.more, this.nextCursor
       ? el('button', { type: 'button', className: 'link-button', 'data-action': 'load-more-incidents', onclick: () => void this.loadMore() }, 'Load more')
       : null);
+    if (scroller) scroller.scrollTop = scrolled;
   }
 
   private itemOf(incident: IncidentView): HTMLLIElement {
@@ -166,6 +227,7 @@ export default class IncidentsPanel {
         return;
       }
       this.incidents.unshift(incident);
+      this.edits += 1;
     }
     this.selectedId = id;
     this.sidePanel.show('incidents');
@@ -186,6 +248,7 @@ export default class IncidentsPanel {
     const outcome = this.items.get(incident.id)?.querySelector<HTMLElement>('.incident-outcome');
     if (outcome) outcome.hidden = true;
     const where = `${this.elementName(incident.processKey, incident.elementId)} of ${incident.businessKey ?? incident.instanceId}`;
+    this.busy += 1;
     try {
       await this.config.api.retryIncident(incident.id, variables);
       this.drop(incident.id);
@@ -208,6 +271,8 @@ export default class IncidentsPanel {
         if (refusal.kind === 'resolved') this.drop(incident.id);
         this.statusLine.error(error, `Retrying the incident at ${where}`);
       }
+    } finally {
+      this.busy -= 1;
     }
   }
 
@@ -230,6 +295,7 @@ export default class IncidentsPanel {
       }
     }
     this.incidents = this.incidents.filter((incident) => !gone.has(incident.id));
+    this.edits += 1;
     for (const goneId of gone) this.items.delete(goneId);
     this.render();
   }

@@ -40,11 +40,15 @@ export default class StatusLine {
 
   /** Shows an error from the server or from the browser in words a designer understands. */
   error(error: unknown, doing: string): void {
-    if (error instanceof ApiProblem) {
-      const detail = error.detail && error.detail !== error.title ? `: ${error.detail}` : '';
-      this.show(`${doing} failed (${error.status ? error.status + ' ' : ''}${error.title})${detail}`, 'error');
-    } else {
-      this.show(`${doing} failed: ${(error as Error)?.message ?? String(error)}`, 'error');
-    }
+    this.show(failureWords(error, doing), 'error');
   }
+}
+
+/** `Listing the incidents failed (503 Service Unavailable): …`, for a line of its own where a panel says it. */
+export function failureWords(error: unknown, doing: string): string {
+  if (error instanceof ApiProblem) {
+    const detail = error.detail && error.detail !== error.title ? `: ${error.detail}` : '';
+    return `${doing} failed (${error.status ? error.status + ' ' : ''}${error.title})${detail}`;
+  }
+  return `${doing} failed: ${(error as Error)?.message ?? String(error)}`;
 }
