@@ -168,6 +168,16 @@ export function messageIncidentWrites(tablePrefix: string): MessageIncidentWrite
 }
 
 /**
+ * A condition on a job (`alias` a waits row) that holds while no open incident names it: a job whose incident is
+ * open is never handed to a worker, whatever its retries (an update of its retries, Camunda 8's PATCH
+ * /v2/jobs/{jobKey}, gives it some while the incident stays open, as Zeebe keeps such a job failed until the
+ * incident is resolved). Read by instance from incidents_by_instance.
+ */
+export function noOpenIncidentOf(tablePrefix: string, alias: string): string {
+  return `NOT EXISTS (SELECT 1 FROM ${tablePrefix}incidents i WHERE i.instance_id = ${alias}.instance_id AND i.resolved_at IS NULL AND i.wait_id = ${alias}.id)`;
+}
+
+/**
  * The page of incidents a filter selects, in the filter's order: by seq (the order they were recorded, the
  * default) or by id, each ascending or descending. The cursor (`afterSeq` or `afterId`, whichever the order
  * uses) continues strictly after the last row in that order. `placeholder` numbers the parameters; `all` is

@@ -10,7 +10,7 @@ import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
 import { OutboxRows, type OutboxDialect, type SqlRunner } from './outbox-rows.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type PostgresColumns, type Records } from './records.js';
 import {
-  INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentSelect, messageIncidentCodec, messageIncidentWrites,
+  INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentSelect, messageIncidentCodec, messageIncidentWrites, noOpenIncidentOf,
   type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
 import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
@@ -512,6 +512,7 @@ class PostgresTx extends TxGuard implements StoreTx {
            AND (lock_expires_at IS NULL OR lock_expires_at < $3)
            AND (job_retries IS NULL OR job_retries > 0)
            AND ${noOpenChangeOf('stratum_', 'stratum_waits')}
+           AND ${noOpenIncidentOf('stratum_', 'stratum_waits')}
          ORDER BY created_at, id
          LIMIT $5
          FOR NO KEY UPDATE SKIP LOCKED)

@@ -8,7 +8,7 @@ import { historyEvents, instanceSelect, instanceWhere, waitSelect, type Placehol
 import { canonicalTimestamp } from './iso-time.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type Records, type SqliteColumns } from './records.js';
 import {
-  INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentSelect, messageIncidentCodec, messageIncidentWrites,
+  INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentSelect, messageIncidentCodec, messageIncidentWrites, noOpenIncidentOf,
   type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
 import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
@@ -625,6 +625,7 @@ class SqliteTx extends TxGuard implements StoreTx {
            AND (lock_expires_at IS NULL OR lock_expires_at < @now)
            AND (job_retries IS NULL OR job_retries > 0)
            AND ${noOpenChangeOf('', 'waits')}
+           AND ${noOpenIncidentOf('', 'waits')}
          ORDER BY created_at, id
          LIMIT @max)
        RETURNING ${WAIT_COLUMNS}`,

@@ -748,6 +748,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.read((tx) => tx.getWait('j-held')))?.lockedBy).toBe('old');
       });
 
+      it('hands out no job an open incident names, whatever its retries, until the incident is resolved', async () => {
+        await seed(store, instanceRow('i1'));
+        await store.transaction(async (tx) => {
+          // retries given while the incident is open (PATCH /v2/jobs/{jobKey}, as Zeebe): the job stays failed
+          await tx.replaceWaits('i1', [
+            waitRow('j-failed', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3, createdAt: at(1) }),
+            waitRow('j-other', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3, createdAt: at(2) }),
+          ]);
+          await tx.insertIncident(incidentRow('inc-job', 'i1', { kind: 'job', waitId: 'j-failed', action: null, stateBefore: null }));
+          // a step incident of the instance names no job: it holds none back
+          await tx.insertIncident(incidentRow('inc-step', 'i1'));
+        });
+        expect(ids(await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(10), at(70), 10)))).toEqual(['j-other']);
+        await store.transaction((tx) => tx.resolveIncident('inc-job', { resolvedAt: at(11), resolvedBy: 'otto', resolution: 'retried' }));
+        expect(ids(await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(12), at(70), 10)))).toEqual(['j-failed']);
+      });
+
       it('hands an expired lock to the next worker, but not before it expires', async () => {
         await seed(store, instanceRow('i1'));
         await store.transaction((tx) =>
