@@ -386,8 +386,16 @@ export interface IncidentSearch extends IncidentQuery {
 export interface IncidentRetry {
   /** Set as process variables before the failed step runs again. */
   variables?: Record<string, unknown>;
-  /** Job incidents: the retries the job gets again (default 1). */
+  /** Job incidents: the retries the job gets again (default: those an update gave it while the incident was open, else 1). */
   retries?: number;
+}
+
+/** Camunda 8's job update (PATCH /v2/jobs/{jobKey}): at least one of the two. */
+export interface JobUpdate {
+  /** The retries a failure counts down from (at least 1). */
+  retries?: number;
+  /** A new lock (Camunda's deadline) of this many ms from now, for a job a worker holds now. */
+  timeoutMs?: number;
 }
 
 export interface InstanceQuery {
@@ -564,6 +572,16 @@ export interface Runtime {
    * `retryIncident` gives it retries again. 404 unknown job, 409 an instance that is not running.
    */
   setJobRetries(jobId: string, retries: number, actor: Actor): Promise<InstanceView>;
+  /**
+   * Updates a job's retries and/or timeout as Zeebe does (Camunda 8's PATCH /v2/jobs/{jobKey}), in one step under
+   * the instance's lock. Retries: the number a failure counts down from, also for a job that ran out of them, whose
+   * incident stays open (it is not fetchable until `retryIncident` resolves it, which then gives it these retries).
+   * Timeout: a new lock of `timeoutMs` from now for a job a worker holds now (activated), whoever the worker.
+   * The history records `job.retries-set` and `job.timeout-set` with the actor. 404 unknown job; 409 a timeout
+   * for a job no worker holds (`job-not-activated`) or an instance that is not running (unless failed by this
+   * job's own incident, for retries).
+   */
+  updateJob(jobId: string, update: JobUpdate, actor: Actor): Promise<InstanceView>;
   /** Retries > 0 makes the job fetchable again; 0 raises an incident (instance failed). */
   failJob(jobId: string, failure: { message: string; retries: number; workerId?: string }, actor: Actor): Promise<InstanceView>;
   /**
@@ -817,7 +835,7 @@ export interface ReplayEvent {
 
 /** Emitted as `step` on `Stratum.events` after every committed or failed runtime step. */
 export interface StepEvent {
-  action: 'start' | 'complete-task' | 'complete-job' | 'fail-job' | 'message' | 'timer' | 'cancel' | 'call-return' | 'incident-retry' | 'message-expiry' | 'job-retries';
+  action: 'start' | 'complete-task' | 'complete-job' | 'fail-job' | 'message' | 'timer' | 'cancel' | 'call-return' | 'incident-retry' | 'message-expiry' | 'job-retries' | 'job-update';
   processKey: string;
   durationMs: number;
   /** `conflict`: the step ended in a 409, a refusal or a race lost on every attempt (docs/engine.md); one event however many attempts. */

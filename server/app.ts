@@ -9,7 +9,7 @@ import type { EventEmitter } from 'node:events';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { ImpactAnalysis, Library, Orders, Outbox, Runtime, Workers } from '../engine/api.js';
-import { authenticate, requireGroup } from './auth/authenticate.js';
+import { authenticate, requireAnyGroup, requireGroup } from './auth/authenticate.js';
 import type { User, UserDirectory } from './auth/users.js';
 import type { AcceptDrain } from './http/accept-drain.js';
 import { ANALYSIS_WORDS, AdmissionQueue, DEFAULT_ANALYSIS_ADMISSION, type AdmissionLimits } from './http/admission.js';
@@ -66,7 +66,7 @@ export interface AppOptions {
 export interface StratumApp {
   app: Express;
   metrics: Metrics;
-  /** Every write (POST, PUT, DELETE) passes through it but long polls, searches and analyses; reads, /healthz and /metrics never do. */
+  /** Every write (POST, PUT, PATCH, DELETE) passes through it but long polls, searches and analyses; reads, /healthz and /metrics never do. */
   admission: AdmissionQueue;
   /** Stops listening to engine events. */
   dispose: () => void;
@@ -150,7 +150,7 @@ export function createApp(options: AppOptions): StratumApp {
 type Middleware = (req: Request, res: Response, next: NextFunction) => void;
 
 /**
- * The admission queue a request waits in: a write's (every method but GET: POST, PUT and DELETE alike), or the
+ * The admission queue a request waits in: a write's (every method but GET: POST, PUT, PATCH and DELETE alike), or the
  * analyses' for a what-if replay; none for a read, a long poll (idle workers must not hold the turns of writes)
  * or a search (a POST that only reads).
  */
@@ -169,6 +169,7 @@ function pipeline(op: Operation, handler: Handler | StagedHandler, users: UserDi
   ];
   if (op.access.kind !== 'public') steps.push(authenticate(users));
   if (op.access.kind === 'group') steps.push(requireGroup(op.access.group));
+  if (op.access.kind === 'any-group') steps.push(requireAnyGroup(op.access.groups));
 
   const checkParams = op.pathParams
     ? validator<Record<string, unknown>>({ type: 'object', additionalProperties: false, properties: op.pathParams, required: Object.keys(op.pathParams) }, 'path')

@@ -42,7 +42,7 @@ function problemStatuses(op: Operation): Record<number, string> {
   const add = (status: number) => (statuses[status] = GENERIC_PROBLEMS[status]!);
   if (op.query || op.pathParams || op.body || op.headers) add(400);
   if (op.access.kind !== 'public') add(401);
-  if (op.access.kind === 'group' || op.access.kind === 'candidate-group') add(403);
+  if (op.access.kind === 'group' || op.access.kind === 'candidate-group' || op.access.kind === 'any-group') add(403);
   if (op.body) {
     add(413);
     add(415);
@@ -132,6 +132,8 @@ function accessNote(op: Operation): string {
       return `Needs group \`${op.access.group}\`.`;
     case 'candidate-group':
       return "Needs membership in one of the task's candidate groups.";
+    case 'any-group':
+      return `Needs group ${op.access.groups.map((group) => `\`${group}\``).join(' or ')}, and the one each field needs (above).`;
   }
 }
 

@@ -11,7 +11,9 @@ export type Access =
   | { kind: 'authenticated' }
   | { kind: 'group'; group: string }
   /** Any valid token; the engine then checks the caller against the task's candidate groups. */
-  | { kind: 'candidate-group' };
+  | { kind: 'candidate-group' }
+  /** A member of any of these groups; the handler then asks for the group each part of the request needs. */
+  | { kind: 'any-group'; groups: readonly string[] };
 
 export type RequestBody =
   /** application/json, validated against a component schema. */
@@ -29,7 +31,7 @@ export interface ResponseSpec {
 
 export interface Operation {
   id: string;
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI path template: `/api/tasks/{id}/complete`. */
   path: string;
   tag: string;
@@ -78,7 +80,7 @@ const instanceCreated: Record<number, ResponseSpec> = {
 };
 
 /**
- * Whether a request of `op` waits for a write's turn: every method but GET (POST, PUT and DELETE alike) except a
+ * Whether a request of `op` waits for a write's turn: every method but GET (POST, PUT, PATCH and DELETE alike) except a
  * long poll, a search that only reads and a what-if analysis (its own queue). The worker (app.ts) and the order
  * router (routing.ts) both ask this, so they bound the same requests.
  */
@@ -843,6 +845,26 @@ export const OPERATIONS: Operation[] = [
     responses: { 204: { description: 'Recorded.' } },
   },
   {
+    id: 'camunda8UpdateJob',
+    method: 'patch',
+    path: '/v2/jobs/{jobKey}',
+    tag: 'camunda8',
+    summary: 'Camunda 8: updates a job\'s retries, its timeout, or both (all or nothing).',
+    description: 'As Zeebe: `retries` are the number a failure counts down from; on a job that ran out of them the incident stays open and the job is not activatable until the incident is resolved (POST /v2/incidents/{incidentKey}/resolution), which gives it these retries. `timeout` sets the deadline of a job a worker has activated and still holds to now + timeout, whichever worker holds it. The history records `job.retries-set` and `job.timeout-set` with the authenticated user. Each field needs its group: `retries` the `operations` group (as PUT /engine-rest/external-task/{id}/retries and the incident resolution), `timeout` the `integration` group (as the activation that set it); a request with both needs both.',
+    access: { kind: 'any-group', groups: [GROUPS.integration, GROUPS.operations] },
+    invalidBodyStatus: 400,
+    pathParams: { jobKey: id('Job') },
+    query: 'EmptyQuery',
+    body: { kind: 'json', schema: 'Camunda8JobUpdateRequest', required: true },
+    problems: {
+      400: 'An empty changeset (neither retries nor timeout), retries outside 1 to 100, a timeout outside 1 s to 24 h, or a body that does not fit the schema.',
+      403: 'The caller is in neither group, or not in the group a field it sends needs (`retries`: operations, `timeout`: integration); nothing is updated.',
+      404: 'No open job with this key (or it was completed).',
+      409: 'A timeout for a job no worker holds (`job-not-activated`: not activated, its lock expired or given back, or it failed), or the job\'s instance is not running (failed elsewhere, cancelled) or was called by one that has failed (`caller-failed`).',
+    },
+    responses: { 204: { description: 'Updated.' } },
+  },
+  {
     id: 'camunda8ThrowJobError',
     method: 'post',
     path: '/v2/jobs/{jobKey}/error',
@@ -945,8 +967,8 @@ export const OPERATIONS: Operation[] = [
     method: 'post',
     path: '/v2/incidents/{incidentKey}/resolution',
     tag: 'camunda8',
-    summary: 'Camunda 8: resolves an incident as POST /api/incidents/{id}/retry with no variables; a job incident\'s job gets one retry.',
-    description: 'Camunda refuses to resolve a job incident whose job has no retries left (update the retries first); Stratum has no retries update, so the resolution gives the job one retry, as an update to 1 followed by the resolution would. The failed step of any other incident runs again on the state before it; a resolution that would fail again is refused (422, `incident` names what it would raise) and changes nothing. The callers that failed with the instance resume too, and the history records the authenticated user. Bearer token of a user in `operations`.',
+    summary: 'Camunda 8: resolves an incident as POST /api/incidents/{id}/retry with no variables; a job incident\'s job gets the retries an update gave it, else one.',
+    description: 'As Camunda, update the job\'s retries first (PATCH /v2/jobs/{jobKey}; the incident stays open until this resolution) and the job gets those retries. Camunda refuses to resolve a job incident whose job has no retries left; Stratum gives such a job one retry instead, as an update to 1 followed by the resolution would. The failed step of any other incident runs again on the state before it; a resolution that would fail again is refused (422, `incident` names what it would raise) and changes nothing. The callers that failed with the instance resume too, and the history records the authenticated user. Bearer token of a user in `operations`.',
     access: operations,
     invalidBodyStatus: 400,
     pathParams: { incidentKey: id('Incident') },

@@ -97,6 +97,7 @@ const SPECIFIC_TITLES: Record<string, string> = {
   'caller-moved-on': 'Caller moved on',
   'caller-failed': 'Caller failed',
   'not-a-job-incident': 'Not a job incident',
+  'job-not-activated': 'Job not activated',
   'order-shipped': 'Order shipped',
   'change-exists': 'Change already requested',
   'order-change-open': 'Order change open',

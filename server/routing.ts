@@ -235,7 +235,7 @@ interface Target {
  */
 const UNQUEUED_WRITES = OPERATIONS.filter((op) => op.method !== 'get' && !takesWriteTurn(op))
   .map((op) => ({ method: op.method.toUpperCase(), path: pathPattern(op.path) }));
-/** The methods of the operations that take a write's turn (POST, PUT, DELETE). */
+/** The methods of the operations that take a write's turn (POST, PUT, PATCH, DELETE). */
 const WRITE_METHODS = new Set(OPERATIONS.filter(takesWriteTurn).map((op) => op.method.toUpperCase()));
 
 /** `/v2/process-instances/{processInstanceKey}/incidents/search` → a pattern any one segment fills each parameter of. */

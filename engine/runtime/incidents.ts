@@ -124,6 +124,11 @@ export class Incidents {
       throw new StratumError('invalid', `incident ${incidentId} is a failed step, not a job: it takes no retries`, { problem: 'not-a-job-incident' });
     }
 
+    const job = incident.kind === 'job' && incident.waitId ? await tx.getWait(incident.waitId) : undefined;
+    if (incident.kind === 'job' && !job) throw conflict(`the job of incident ${incident.id} no longer exists`);
+    // the retries an update gave the failed job while its incident was open (Zeebe's way: update, then resolve), else one
+    const jobRetries = retry.retries ?? (job?.jobRetries && job.jobRetries > 0 ? job.jobRetries : 1);
+
     const callers = await this.failedCallers(tx, instance, incident);
     for (const caller of callers) {
       await this.restore(tx, caller.instance, caller.incident);
@@ -132,16 +137,14 @@ export class Incidents {
     await this.close(tx, incident, actor, {
       resolution: 'retried',
       ...(retry.variables && { variables: retry.variables }),
-      ...(incident.kind === 'job' && { retries: retry.retries ?? 1 }),
+      ...(incident.kind === 'job' && { retries: jobRetries }),
     });
     const refuse = `retrying incident ${incident.id}`;
 
-    if (incident.kind === 'job') {
+    if (job) {
       await this.machinery.saveInstance(tx, { ...instance, status: 'running', incident: null });
-      const job = incident.waitId ? await tx.getWait(incident.waitId) : undefined;
-      if (!job) throw conflict(`the job of incident ${incident.id} no longer exists`);
       // the last failure's message stays until the job completes, as Camunda keeps it when an operator sets retries
-      await tx.updateWait({ ...job, jobRetries: retry.retries ?? 1, lockedBy: null, lockExpiresAt: null });
+      await tx.updateWait({ ...job, jobRetries, lockedBy: null, lockExpiresAt: null });
       if (retry.variables) await this.machinery.runQueue(tx, [await this.assignStep(tx, instance.id, retry.variables)], refuse, actor);
       return instance.rootId;
     }

@@ -1,10 +1,10 @@
 // External jobs (service, send and business-rule tasks, job throw events):
 // workers fetch and lock them, then complete them (with the job's declared
 // outputs), fail them (retries count down to an incident) or throw a BPMN error.
-import type { Actor, JobView } from '../api.js';
+import type { Actor, JobUpdate, JobView } from '../api.js';
 import { conflict, StratumError } from '../errors.js';
 import { refuseJobWhileChangeOpen } from '../orders/order-change.js';
-import type { IncidentReason, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
+import type { HistoryRow, IncidentReason, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import { returnToParent } from './call-activities.js';
 import { errorWrites, jobWrites } from './completion-variables.js';
 import { waitInputs } from './local-inputs.js';
@@ -108,6 +108,56 @@ export class ExternalJobs {
     });
   }
 
+  /**
+   * Camunda 8's job update, as Zeebe does it: new retries, a new timeout, or both, in one step under the instance's
+   * lock (all or nothing). Retries are the number a failure counts down from; a job that ran out of them keeps its
+   * incident open (the store hands out no job an open incident names), and the incident's resolution gives the job
+   * the retries set here. A timeout is a new lock of `timeoutMs` from now for a job a worker holds now, whichever
+   * worker (Zeebe asks no worker id); a job no worker holds, its lock expired or given back or its job failed, has
+   * no timeout to update (409 `job-not-activated`, as Zeebe refuses a job that is not activated).
+   */
+  async update(jobId: string, update: JobUpdate, actor: Actor): Promise<string> {
+    const { steps } = this;
+    return steps.step('job-update', async (tx, moving) => {
+      const { wait, instance, incident } = await this.lockForUpdate(tx, jobId);
+      moving(instance);
+      if (update.retries === undefined && update.timeoutMs === undefined) {
+        throw new StratumError('invalid', `an update of job ${jobId} needs retries or a timeout`);
+      }
+      const retries = update.retries === undefined ? undefined : Math.floor(update.retries);
+      if (retries !== undefined && retries < 1) {
+        throw new StratumError('invalid', `retries of job ${jobId} must be at least 1: a job runs out of retries only when its worker reports a failure`);
+      }
+      const now = steps.clock.now();
+      let lockExpiresAt: string | undefined;
+      if (update.timeoutMs !== undefined) {
+        const held = !incident && wait.lockedBy !== null && wait.lockExpiresAt !== null && wait.lockExpiresAt > now.toISOString();
+        if (!held) {
+          throw conflict(`job ${jobId} is not activated (${incident ? `it failed: incident ${incident.id} is open` : 'no worker holds its lock'}): it has no timeout to update`, {
+            problem: 'job-not-activated',
+          });
+        }
+        lockExpiresAt = new Date(now.getTime() + Math.floor(update.timeoutMs)).toISOString();
+      }
+      await tx.updateWait({ ...wait, ...(retries !== undefined && { jobRetries: retries }), ...(lockExpiresAt !== undefined && { lockExpiresAt }) });
+      const history: HistoryRow[] = [];
+      if (retries !== undefined) {
+        history.push(steps.rows.waitHistory(wait, actor.name, 'job.retries-set', null, {
+          jobType: wait.jobType, retries, previous: wait.jobRetries,
+          // the incident stays open: its resolution gives the job these retries
+          ...(incident && { incidentId: incident.id }),
+        }));
+      }
+      if (lockExpiresAt !== undefined) {
+        history.push(steps.rows.waitHistory(wait, actor.name, 'job.timeout-set', null, {
+          jobType: wait.jobType, timeoutMs: Math.floor(update.timeoutMs!), lockExpiresAt, previous: wait.lockExpiresAt, lockedBy: wait.lockedBy,
+        }));
+      }
+      await tx.appendHistory(history);
+      return instance.rootId;
+    });
+  }
+
   async throwError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, actor: Actor): Promise<string> {
     const { steps } = this;
     return steps.step('fail-job', async (tx, moving) => {
@@ -135,6 +185,23 @@ export class ExternalJobs {
   }
 
   /**
+   * A job to update and its instance, under the instance's lock: as every job call (lockWait), except that a job
+   * whose own incident failed its instance is reached too (Zeebe updates a failed job's retries), then with that
+   * incident. Its caller's failure is its own (the incident follows from this one), so it holds nothing back here.
+   */
+  private async lockForUpdate(tx: StoreTx, jobId: string): Promise<{ wait: WaitRow; instance: InstanceRow; incident?: IncidentRow }> {
+    const first = await tx.getWait(jobId);
+    if (first?.kind === 'job' && (await openIncidentOf(tx, first.instanceId, jobId))) {
+      const instance = await tx.getInstance(first.instanceId, { lock: true });
+      const wait = await tx.getWait(jobId, { lock: true });
+      // re-read under the lock: a resolution may have come first, then the job is a running one again
+      const incident = instance?.status === 'failed' && wait ? await openIncidentOf(tx, instance.id, jobId) : undefined;
+      if (incident) return { wait: wait!, instance: instance!, incident };
+    }
+    return lockWait(tx, jobId, 'job');
+  }
+
+  /**
    * Locks a job's instance; a worker may not act on a job another worker holds a lock on. With `order`, the
    * order's lock first: its open-change check reads rows a change on another server writes (wait-locks.ts).
    */
@@ -147,4 +214,12 @@ export class ExternalJobs {
     }
     return locked;
   }
+}
+
+// helpers
+
+/** The open incident that names the job (one that ran out of retries), if any. */
+async function openIncidentOf(tx: StoreTx, instanceId: string, jobId: string): Promise<IncidentRow | undefined> {
+  const incidents = await tx.findIncidents({ instanceId, open: true, kind: 'job' });
+  return incidents.find((incident) => incident.waitId === jobId);
 }

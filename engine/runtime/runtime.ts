@@ -6,7 +6,7 @@
 // from the call trees its steps kept (tree-views.ts), or is read back.
 import type { EventEmitter } from 'node:events';
 import type {
-  Actor, Clock, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, MessageRequest,
+  Actor, Clock, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobUpdate, JobView, MessageRequest,
   MessageResult, OrderChangeRequest, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, ServerRoles,
   StartOptions, TaskQuery, TaskView,
 } from '../api.js';
@@ -146,6 +146,10 @@ export class InstanceRuntime implements Runtime {
 
   setJobRetries(jobId: string, retries: number, actor: Actor): Promise<InstanceView> {
     return this.viewAfter(() => this.jobs.setRetries(jobId, retries, actor));
+  }
+
+  updateJob(jobId: string, update: JobUpdate, actor: Actor): Promise<InstanceView> {
+    return this.viewAfter(() => this.jobs.update(jobId, update, actor));
   }
 
   throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, actor: Actor): Promise<InstanceView> {

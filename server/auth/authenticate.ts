@@ -52,6 +52,25 @@ export function requireGroup(group: string) {
   };
 }
 
+/** Answers 403 unless the authenticated user is in one of `groups` (the handler asks for the one it needs). */
+export function requireAnyGroup(groups: readonly string[]) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    const user = res.locals.user as User | undefined;
+    if (!user) return next(unauthorized('Send a bearer token: Authorization: Bearer <token>.'));
+    if (!groups.some((group) => user.groups.includes(group))) {
+      return next(new HttpProblem(403, `This call needs membership in one of the groups ${groups.map((group) => `"${group}"`).join(', ')}; ${user.name} is in none.`));
+    }
+    next();
+  };
+}
+
+/** Throws 403 unless `user` is in `group`: what a part of a request (`what`) needs beyond the call's own access. */
+export function requireMembership(user: User, group: string, what: string): void {
+  if (!user.groups.includes(group)) {
+    throw new HttpProblem(403, `${what} needs membership in the group "${group}"; ${user.name} is not a member.`);
+  }
+}
+
 export function currentUser(res: Response): User {
   const user = res.locals.user as User | undefined;
   if (!user) throw unauthorized('Send a bearer token: Authorization: Bearer <token>.');

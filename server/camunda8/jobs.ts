@@ -1,12 +1,15 @@
 // Camunda 8's Orchestration Cluster REST API (v2), the job worker subset: job
-// activation with long polling, completion, failure, error and message
-// publication, and process instance creation, on Stratum's jobs, messages and starts. Every call goes through the same
+// activation with long polling, completion, failure, error, the update of a
+// job's retries and timeout, message publication, and process instance
+// creation, on Stratum's jobs, messages and starts. Every call goes through the same
 // runtime steps as Stratum's own routes and the Camunda 7 ones: declared
 // outputs, protected order fields, the hold while an order change is open, the
 // message rules, the authenticated user in the history.
 import type { JobView, Runtime, Workers } from '../../engine/api.js';
+import { GROUPS, requireMembership } from '../auth/authenticate.js';
 import type { Handlers, Input, Reply } from '../http/handler.js';
 import { clientGone } from '../http/client-gone.js';
+import { HttpProblem } from '../problem.js';
 import { DEFAULT_TENANT } from '../schemas/camunda8.js';
 
 interface ActivationBody {
@@ -25,6 +28,12 @@ interface PublicationBody {
   timeToLive?: number | string;
   messageId?: string;
   variables?: Record<string, unknown>;
+}
+
+interface UpdateBody {
+  /** Null or absent keeps the job's value (schemas/camunda8.ts); the timeout an int64 as a number or its text. */
+  changeset: { retries?: number | null; timeout?: number | string | null };
+  operationReference?: number | string;
 }
 
 /** Camunda's gateway answers a long poll without `requestTimeout` (or with 0) after 10 s. */
@@ -57,6 +66,19 @@ export function camunda8Handlers(runtime: Runtime, workers: Workers): Handlers {
 
     camunda8FailJob: async ({ params, body, user }: Input<{ retries?: number; errorMessage?: string }, unknown, { jobKey: string }>) => {
       await runtime.failJob(params.jobKey, { message: body.errorMessage || 'failed', retries: body.retries ?? 0 }, user!);
+      return noContent;
+    },
+
+    // Zeebe's update: retries are the operator's (as Camunda 7's setRetries and the incident resolution), the
+    // timeout the worker's (as the activation that set it): each field asks for its own group
+    camunda8UpdateJob: async ({ params, body, user }: Input<UpdateBody, unknown, { jobKey: string }>) => {
+      const { retries, timeout } = body.changeset;
+      if ((retries ?? null) === null && (timeout ?? null) === null) {
+        throw new HttpProblem(400, 'At least one of [retries, timeout] is required.', { errors: [{ field: '/changeset', message: 'needs retries or timeout (not null)' }] });
+      }
+      if (retries != null) requireMembership(user!, GROUPS.operations, 'Updating a job\'s retries');
+      if (timeout != null) requireMembership(user!, GROUPS.integration, 'Updating a job\'s timeout');
+      await runtime.updateJob(params.jobKey, { ...(retries != null && { retries }), ...(timeout != null && { timeoutMs: Number(timeout) }) }, user!);
       return noContent;
     },
 

@@ -1,7 +1,7 @@
 // Request and response schemas of the Camunda 8 compatible routes (/v2/jobs/…,
 // /v2/messages/publication), shaped as the Orchestration Cluster REST API's
 // OpenAPI document (JobActivationRequest, ActivatedJobResult, JobFailRequest,
-// JobErrorRequest, JobCompletionRequest, MessagePublicationRequest,
+// JobUpdateRequest, JobErrorRequest, JobCompletionRequest, MessagePublicationRequest,
 // IncidentSearchQuery, ProcessInstanceIncidentSearchQuery, IncidentResult,
 // IncidentResolutionRequest). What
 // Stratum cannot honour (other tenants, a retry back-off, job-local variables,
@@ -65,6 +65,29 @@ export const Camunda8JobFailRequest: JsonSchema = {
     errorMessage: { type: 'string', maxLength: 4000 },
     retryBackOff: { type: 'integer', minimum: 0, maximum: 0, description: 'Only 0: a failed job with retries left is activatable again at once.' },
     variables: noLocalVariables,
+  },
+};
+
+export const Camunda8JobUpdateRequest: JsonSchema = {
+  examples: [{ changeset: { retries: 3 } }, { changeset: { timeout: 120_000 } }, { changeset: { retries: 3, timeout: 120_000 }, operationReference: 42 }],
+  type: 'object',
+  required: ['changeset'],
+  additionalProperties: false,
+  properties: {
+    changeset: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'At least one of `retries` and `timeout` not null (else 400, as Camunda). Null or absent keeps the job\'s value. Camunda\'s other attributes are refused (400), not ignored.',
+      properties: {
+        retries: nullable({
+          type: 'integer', minimum: 1, maximum: 100,
+          description: 'The retries a failure counts down from. A job that ran out of them keeps its incident open (it is not activatable) until the incident is resolved, which gives it these retries. Needs the group `operations`.',
+        }),
+        timeout: nullable(int64(1000, 86_400_000, 'A new deadline this long (ms) from now, for a job a worker has activated and still holds (409 otherwise). Needs the group `integration`.')),
+      },
+    },
+    // 15 digits: the longest decimal text x-int64 reads
+    operationReference: int64(1, 999_999_999_999_999, 'Accepted and not kept: Stratum records the update in the order\'s history under the authenticated user.'),
   },
 };
 

@@ -249,7 +249,7 @@ describe('a burst of orders against a small admission queue', () => {
   });
 });
 
-describe('writes by PUT and DELETE', () => {
+describe('writes by PUT, PATCH and DELETE', () => {
   it('take a write\'s turn as a POST does: refused at once while the only turn is held, served once it is free', async () => {
     const server = await startFakeServer({ admission: { concurrency: 1, queueLength: 0, queueWaitMs: 5000 } });
     let release!: () => void;
@@ -268,7 +268,8 @@ describe('writes by PUT and DELETE', () => {
       expect(running).toBe(true);
       const retries = () => server.api.request('PUT', '/engine-rest/external-task/missing/retries', { token: TOKENS.operations, json: { retries: 1 } });
       const removal = () => server.api.request('DELETE', '/api/webhooks/missing', { token: TOKENS.operations });
-      for (const refused of [await retries(), await removal()]) {
+      const update = () => server.api.request('PATCH', '/v2/jobs/missing', { token: TOKENS.operations, json: { changeset: { retries: 2 } } });
+      for (const refused of [await retries(), await removal(), await update()]) {
         expect(refused.status).toBe(503);
         expect(problemOf(refused).reason).toBe('queue-full');
       }
@@ -278,6 +279,7 @@ describe('writes by PUT and DELETE', () => {
       await holding;
       expect((await retries()).status).toBe(404);
       expect((await removal()).status).toBe(404);
+      expect((await update()).status).toBe(404);
     } finally {
       release();
       await server.close();

@@ -113,6 +113,8 @@ const CASES: Record<string, Case> = {
   camunda8ResolveIncident: { method: 'POST', path: () => '/v2/incidents/missing/resolution', options: json({}), wrong: [TOKENS.erp, TOKENS.designer, TOKENS.vp, TOKENS.nobody], right: TOKENS.operations, expected: 404 },
   camunda8CompleteJob: { method: 'POST', path: () => '/v2/jobs/missing/completion', options: json({ variables: {} }), wrong: [TOKENS.designer, TOKENS.procurement], right: TOKENS.erp, expected: 404 },
   camunda8FailJob: { method: 'POST', path: () => '/v2/jobs/missing/failure', options: json({ retries: 1, errorMessage: 'down' }), wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
+  // retries are the operator's: the worker's token is refused too (by the handler); the operator reaches the engine's 404
+  camunda8UpdateJob: { method: 'PATCH', path: () => '/v2/jobs/missing', options: json({ changeset: { retries: 2 } }), wrong: [TOKENS.erp, TOKENS.designer, TOKENS.vp, TOKENS.nobody], right: TOKENS.operations, expected: 404 },
   camunda8ThrowJobError: { method: 'POST', path: () => '/v2/jobs/missing/error', options: json({ errorCode: 'X' }), wrong: [TOKENS.designer, TOKENS.vp], right: TOKENS.erp, expected: 404 },
   camunda8CreateProcessInstance: { method: 'POST', path: () => '/v2/process-instances', options: json({ processDefinitionId: 'order-to-cash', businessId: 'C8-X-1' }), wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 200 },
   camunda8PublishMessage: {

@@ -141,6 +141,8 @@ const HOSTILE: Hostile[] = [
   { name: 'fetch-and-lock with max 0', method: 'POST', path: '/api/jobs/fetch-and-lock', options: json({ type: 'shipping', workerId: 'w', max: 0 }), status: 422 },
   { name: 'fetch-and-lock with a 1 ms lock', method: 'POST', path: '/api/jobs/fetch-and-lock', options: json({ type: 'shipping', workerId: 'w', lockMs: 1 }), status: 422 },
   { name: 'a job failure with negative retries', method: 'POST', path: '/api/jobs/j/failure', options: json({ message: 'x', retries: -1 }), status: 422 },
+  { name: 'a Camunda 8 job update with an empty changeset', method: 'PATCH', path: '/v2/jobs/j', options: json({ changeset: {} }), status: 400 },
+  { name: 'a Camunda 8 job update with a billion retries as text', method: 'PATCH', path: '/v2/jobs/j', options: json({ changeset: { retries: '1e9' } }), status: 400 },
   { name: 'an Idempotency-Key of 300 characters', method: 'POST', path: '/api/processes/order-to-cash/instances', options: { json: {}, headers: { 'idempotency-key': 'k'.repeat(300) } }, status: 400 },
   // tokens
   { name: 'a 10 KB bearer token', method: 'GET', path: '/api/instances', token: 'x'.repeat(10_000), status: 401 },

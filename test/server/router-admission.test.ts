@@ -136,7 +136,7 @@ describe('the order router\'s write admission', () => {
     expect(router.admission()).toEqual({ inFlight: [{ slot: 1, writes: 0 }], refused: 1 });
   });
 
-  it('counts a PUT and a DELETE as writes, as the worker does: beyond its limits they are refused at once', async () => {
+  it('counts a PUT, a PATCH and a DELETE as writes, as the worker does: beyond its limits they are refused at once', async () => {
     worker = await holdingWorker();
     router = createOrderRouter({ timeouts: DEFAULT_HTTP_TIMEOUTS, bodyLimit: 1_000_000, admission: LIMITS });
     router.add(0, worker.port);
@@ -144,7 +144,8 @@ describe('the order router\'s write admission', () => {
     const put = () => fetch(`${url}/engine-rest/external-task/i-1%3Ajob/retries`, { method: 'PUT', body: JSON.stringify({ retries: 1 }), headers: { 'content-type': 'application/json' } });
     const held = [put(), fetch(`${url}/api/webhooks/w-1`, { method: 'DELETE' })];
     await until(() => worker!.held.length === 2);
-    for (const refused of [await put(), await fetch(`${url}/api/webhooks/w-2`, { method: 'DELETE' })]) {
+    const patch = () => fetch(`${url}/v2/jobs/i-1%3Ajob`, { method: 'PATCH', body: JSON.stringify({ changeset: { retries: 2 } }), headers: { 'content-type': 'application/json' } });
+    for (const refused of [await put(), await patch(), await fetch(`${url}/api/webhooks/w-2`, { method: 'DELETE' })]) {
       expect(refused.status).toBe(503);
       expect(await refused.json()).toMatchObject({ status: 503, reason: 'queue-full' });
     }

@@ -1,7 +1,8 @@
 // The order router reads the Camunda 7 and 8 routes as it reads Stratum's own
 // (issue 10): with two routed workers, every call on an external task or a job
-// (by its id), every message (by its business or correlation key) and every
-// process instance started with a businessId lands on the worker of its order,
+// (by its id; a job's update by PATCH too), every message (by its business or
+// correlation key) and every process instance started with a businessId lands
+// on the worker of its order,
 // which the `stratum-worker` header names. The jobs wait in grandchildren of
 // the orders (prepaid-entry-control, prepaid-shipment-control), whose order
 // the router learns only from the fetch and activation answers. With
@@ -41,7 +42,7 @@ interface ActivatedJob {
 describe('order routing of the Camunda 7 and 8 routes', () => {
   it('sends every external task, job, message and process instance call to the worker of its order', async () => {
     const landings = await driveCamundaRoutes('order');
-    expect(landings).toHaveLength(ORDERS * 14);
+    expect(landings).toHaveLength(ORDERS * 16);
     expect(landings.filter((landing) => landing.worker !== landing.orderWorker)).toEqual([]);
     // the orders are spread over both workers
     expect(new Set(landings.map((landing) => landing.orderWorker)).size).toBe(2);
@@ -49,7 +50,7 @@ describe('order routing of the Camunda 7 and 8 routes', () => {
 
   it('spreads the same calls over the workers with STRATUM_ROUTING=off (the control)', async () => {
     const landings = await driveCamundaRoutes('off');
-    expect(landings).toHaveLength(ORDERS * 14);
+    expect(landings).toHaveLength(ORDERS * 16);
     expect(landings.filter((landing) => landing.worker !== landing.orderWorker).length).toBeGreaterThan(ORDERS);
   }, 180_000);
 });
@@ -118,7 +119,13 @@ async function driveCamundaRoutes(routing: 'order' | 'off'): Promise<Landing[]> 
   for (const orderNo of c8Orders) {
     landed('c8 publication', await call('POST', '/v2/messages/publication', TOKENS.erp, { name: 'PaymentReceived', correlationKey: orderNo, timeToLive: 60_000 }), 200, orderNo);
   }
-  for (const job of await activate('procurement-planning')) await jobCall('c8 failure', job, 'failure', { retries: 1, errorMessage: 'MRP busy' });
+  for (const job of await activate('procurement-planning')) {
+    // an update names only the job (PATCH /v2/jobs/{jobKey}): the worker moves its deadline, an operator sets its retries
+    const update = (token: string, changeset: Record<string, number>) => call('PATCH', `/v2/jobs/${encodeURIComponent(job.jobKey)}`, token, { changeset });
+    landed('c8 update timeout', await update(TOKENS.erp, { timeout: 120_000 }), 204, job.variables.orderNo);
+    landed('c8 update retries', await update(TOKENS.operations, { retries: 5 }), 204, job.variables.orderNo);
+    await jobCall('c8 failure', job, 'failure', { retries: 1, errorMessage: 'MRP busy' });
+  }
   for (const job of await activate('procurement-planning')) await jobCall('c8 completion', job, 'completion', {});
   for (const job of await activate('production-planning')) await jobCall('c8 completion', job, 'completion', {});
   for (const orderNo of c8Orders) {

@@ -255,6 +255,14 @@ export class FakeStratum {
       job.retries = retries;
       return this.instances.get(job.instanceId)!;
     },
+    // the fake keeps no locks: a timeout is taken as given
+    updateJob: async (jobId: string, update) => {
+      const job = this.jobs.get(jobId);
+      if (!job) throw new StratumError('not-found', 'no such job');
+      if (!job.open) throw new StratumError('conflict', 'job is no longer open');
+      if (update.retries !== undefined) job.retries = update.retries;
+      return this.instances.get(job.instanceId)!;
+    },
     throwJobError: async (jobId: string) => {
       const job = this.jobs.get(jobId);
       if (!job) throw new StratumError('not-found', 'no such job');
