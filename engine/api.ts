@@ -383,6 +383,9 @@ export interface IncidentSearch extends IncidentQuery {
   offset?: number;
 }
 
+/** The filters of an IncidentSearch, for a count of what it would list. */
+export type IncidentCountQuery = Omit<IncidentSearch, 'sort' | 'limit' | 'cursor' | 'offset'>;
+
 export interface IncidentRetry {
   /** Set as process variables before the failed step runs again. */
   variables?: Record<string, unknown>;
@@ -540,6 +543,8 @@ export interface Runtime {
 
   /** Incidents, oldest first, a page at a time: the open ones unless `state` says otherwise. */
   findIncidents(query: IncidentSearch): Promise<{ items: IncidentView[]; nextCursor: string | null }>;
+  /** How many incidents findIncidents would list for these filters, counted by the store without reading them. */
+  countIncidents(query: IncidentCountQuery): Promise<number>;
   /** One incident, open or resolved. */
   getIncident(id: string): Promise<IncidentView | undefined>;
   /**

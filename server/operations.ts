@@ -777,7 +777,7 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/engine-rest/incident/count',
     tag: 'camunda7',
-    summary: 'Camunda 7: how many open incidents the filters of GET /engine-rest/incident match.',
+    summary: 'Camunda 7: how many open incidents the filters of GET /engine-rest/incident match (as many as it lists without a page), counted by the store.',
     access: authenticated,
     query: 'Camunda7IncidentCountQuery',
     problems: { 400: 'A parameter Stratum does not support.' },

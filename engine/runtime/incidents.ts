@@ -5,10 +5,10 @@
 // this instance failed are put back first, so the order goes on as one.
 // Cancelling the order closes its incidents. The history says who did what.
 import { randomUUID } from 'node:crypto';
-import type { Clock, IncidentRetry, IncidentSearch, IncidentView } from '../api.js';
+import type { Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView } from '../api.js';
 import type { ProcessModel } from '../bpmn/process-model.js';
 import { conflict, lostRace, notFound, StratumError } from '../errors.js';
-import type { HistoryRow, IncidentFilter, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
+import type { HistoryRow, IncidentMatch, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import { retryWrites } from './completion-variables.js';
 import type { StepAction } from './instance-step.js';
 import type { QueuedStep } from './queued-step.js';
@@ -75,25 +75,21 @@ export class Incidents {
     const limit = query.limit ?? DEFAULT_PAGE;
     const offset = query.offset ?? 0;
     const byId = query.sort?.by === 'id';
-    const state = query.state ?? 'open';
     const rows = await tx.findIncidents({
-      ...(state === 'open' && { open: true }),
-      ...(state === 'resolved' && { resolved: true }),
-      ...(query.processKey !== undefined && { processKey: query.processKey }),
-      ...(query.businessKey !== undefined && { businessKey: query.businessKey }),
-      ...(query.instanceId !== undefined && { instanceId: query.instanceId }),
-      ...(query.elementId !== undefined && { elementId: query.elementId }),
-      ...(query.instanceTree !== undefined && await treeScope(tx, query.instanceTree)),
-      ...(query.kind !== undefined && { kind: query.kind }),
+      ...(await matchOf(tx, query)),
       ...(query.sort && { order: { by: byId ? 'id' : 'seq', descending: query.sort.descending === true } }),
       ...(query.cursor !== undefined && (byId ? { afterId: cursorId(query.cursor) } : { afterSeq: cursorSeq(query.cursor) })),
-      ...(query.reasonKinds !== undefined && { reasonKinds: query.reasonKinds }),
       limit: offset + limit + 1,
     });
     const page = rows.slice(offset, offset + limit);
     const last = page.at(-1);
     const more = rows.length > offset + limit && last !== undefined;
     return { items: page.map(incidentView), nextCursor: more ? (byId ? `${ID_CURSOR}${last.id}` : String(last.seq)) : null };
+  }
+
+  /** How many incidents `find` would list for the query, read as one count. */
+  async count(tx: StoreTx, query: IncidentCountQuery): Promise<number> {
+    return tx.countIncidents(await matchOf(tx, query));
   }
 
   async get(tx: StoreTx, id: string): Promise<IncidentView | undefined> {
@@ -276,7 +272,23 @@ function unstartedCall(action: StepAction, waitsBefore: WaitRow[]): WaitRow | un
 }
 
 /** The incidents of an instance and of the instances it called, directly or not (Camunda 8's search of a process instance's incidents). */
-async function treeScope(tx: StoreTx, instanceId: string): Promise<Pick<IncidentFilter, 'rootId' | 'instanceIds'>> {
+/** The store's conditions for a query's filters: the same for a page and a count. */
+async function matchOf(tx: StoreTx, query: IncidentCountQuery): Promise<IncidentMatch> {
+  const state = query.state ?? 'open';
+  return {
+    ...(state === 'open' && { open: true }),
+    ...(state === 'resolved' && { resolved: true }),
+    ...(query.processKey !== undefined && { processKey: query.processKey }),
+    ...(query.businessKey !== undefined && { businessKey: query.businessKey }),
+    ...(query.instanceId !== undefined && { instanceId: query.instanceId }),
+    ...(query.elementId !== undefined && { elementId: query.elementId }),
+    ...(query.instanceTree !== undefined && await treeScope(tx, query.instanceTree)),
+    ...(query.kind !== undefined && { kind: query.kind }),
+    ...(query.reasonKinds !== undefined && { reasonKinds: query.reasonKinds }),
+  };
+}
+
+async function treeScope(tx: StoreTx, instanceId: string): Promise<Pick<IncidentMatch, 'rootId' | 'instanceIds'>> {
   const instance = await tx.getInstance(instanceId);
   if (!instance) throw notFound(`no instance ${instanceId}`);
   // a root's tree is its whole order: every incident with its root id, one index range

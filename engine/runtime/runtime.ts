@@ -6,7 +6,7 @@
 // from the call trees its steps kept (tree-views.ts), or is read back.
 import type { EventEmitter } from 'node:events';
 import type {
-  Actor, Clock, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobUpdate, JobView, MessageRequest,
+  Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobUpdate, JobView, MessageRequest,
   MessageResult, OrderChangeRequest, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, ServerRoles,
   StartOptions, TaskQuery, TaskView,
 } from '../api.js';
@@ -192,6 +192,10 @@ export class InstanceRuntime implements Runtime {
 
   findIncidents(query: IncidentSearch): Promise<{ items: IncidentView[]; nextCursor: string | null }> {
     return this.steps.store.read((tx) => this.steps.incidents.find(tx, query));
+  }
+
+  countIncidents(query: IncidentCountQuery): Promise<number> {
+    return this.steps.store.read((tx) => this.steps.incidents.count(tx, query));
   }
 
   getIncident(id: string): Promise<IncidentView | undefined> {

@@ -1,9 +1,9 @@
 import { canonicalTimestamp, canonicalTimestampOrNull } from './iso-time.js';
-import { WhereBuilder, type Placeholder } from './filters.js';
+import { WhereBuilder, type Placeholder, type Where } from './filters.js';
 import type { ColumnTypes, Json } from './records.js';
 import { checkLimit } from './row-checks.js';
 import type { ColumnCodec, NamedParameters } from './row-codec.js';
-import type { IncidentFilter, IncidentReason, IncidentResolution, IncidentRow, IncidentKind, MessageRow, MessageState, WaitRow } from './types.js';
+import type { IncidentFilter, IncidentMatch, IncidentReason, IncidentResolution, IncidentRow, IncidentKind, MessageRow, MessageState, WaitRow } from './types.js';
 
 // The message buffer and incident tables (migration 2; an incident's reason,
 // migration 10): their records, the mapping to the rows of types.ts, and the
@@ -189,6 +189,29 @@ export function incidentSelect(
   reasonKind: string,
 ): { text: string; parameters: unknown[] } {
   const where = new WhereBuilder(placeholder);
+  addIncidentConditions(where, filter, reasonKind);
+  const column = filter.order?.by === 'id' ? 'id' : 'seq';
+  const descending = filter.order?.descending === true;
+  const after = column === 'id' ? filter.afterId : filter.afterSeq;
+  if (after !== undefined) where.add(`${column} ${descending ? '<' : '>'} ${where.parameter(after)}`);
+  if (filter.limit !== undefined) checkLimit('limit', filter.limit);
+  const limit = where.parameter(filter.limit ?? all);
+  const { where: conditions, parameters } = where.build();
+  return { text: `SELECT ${INCIDENT_COLUMNS} FROM ${table} ${conditions} ORDER BY ${column}${descending ? ' DESC' : ''} LIMIT ${limit}`, parameters };
+}
+
+/**
+ * The WHERE of the incidents a match selects, the same conditions as `incidentSelect`'s, for a count (which
+ * the dialect writes: PostgreSQL's count is a bigint, read as text unless cast).
+ */
+export function incidentWhere(match: IncidentMatch, placeholder: Placeholder, reasonKind: string): Where {
+  const where = new WhereBuilder(placeholder);
+  addIncidentConditions(where, match, reasonKind);
+  return where.build();
+}
+
+/** What an incident must be to match, for a page and a count alike. */
+function addIncidentConditions(where: WhereBuilder, filter: IncidentMatch, reasonKind: string): void {
   if (filter.open) where.add('resolved_at IS NULL');
   if (filter.resolved) where.add('resolved_at IS NOT NULL');
   where.equal('kind', filter.kind);
@@ -205,12 +228,4 @@ export function incidentSelect(
     const matches = [...(among.length ? [`${reasonKind} IN (${among.join(', ')})`] : []), ...(orNone ? ['reason IS NULL'] : [])];
     where.add(matches.length ? `(${matches.join(' OR ')})` : '1 = 0');
   }
-  const column = filter.order?.by === 'id' ? 'id' : 'seq';
-  const descending = filter.order?.descending === true;
-  const after = column === 'id' ? filter.afterId : filter.afterSeq;
-  if (after !== undefined) where.add(`${column} ${descending ? '<' : '>'} ${where.parameter(after)}`);
-  if (filter.limit !== undefined) checkLimit('limit', filter.limit);
-  const limit = where.parameter(filter.limit ?? all);
-  const { where: conditions, parameters } = where.build();
-  return { text: `SELECT ${INCIDENT_COLUMNS} FROM ${table} ${conditions} ORDER BY ${column}${descending ? ' DESC' : ''} LIMIT ${limit}`, parameters };
 }

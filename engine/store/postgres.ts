@@ -10,7 +10,7 @@ import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
 import { OutboxRows, type OutboxDialect, type SqlRunner } from './outbox-rows.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type PostgresColumns, type Records } from './records.js';
 import {
-  INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentSelect, messageIncidentCodec, messageIncidentWrites, noOpenIncidentOf,
+  INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentSelect, incidentWhere, messageIncidentCodec, messageIncidentWrites, noOpenIncidentOf,
   type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
 import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
@@ -26,6 +26,7 @@ import type {
   OutboxTx,
   IdempotencyRow,
   IncidentFilter,
+  IncidentMatch,
   IncidentResolution,
   IncidentRow,
   MessageRow,
@@ -234,6 +235,8 @@ const controlCodec = messageIncidentCodec<PostgresColumns>({
   writeJson: jsonText,
 });
 const CONTROL_WRITES = numberedAll(messageIncidentWrites('stratum_'));
+/** An incident reason's kind, a field of its jsonb. */
+const REASON_KIND = "reason->>'kind'";
 const decisions = decisionCodec<PostgresColumns>({ readTime: (date) => date.toISOString() });
 const DECISION_WRITES = numberedAll(decisionWrites('stratum_'));
 export const numberedPlaceholder: Placeholder = (position) => `$${position}`;
@@ -643,9 +646,15 @@ class PostgresTx extends TxGuard implements StoreTx {
   }
 
   async findIncidents(filter: IncidentFilter): Promise<IncidentRow[]> {
-    const { text, parameters } = incidentSelect(filter, numberedPlaceholder, 'stratum_incidents', null, "reason->>'kind'");
+    const { text, parameters } = incidentSelect(filter, numberedPlaceholder, 'stratum_incidents', null, REASON_KIND);
     const { rows } = await this.query<IncidentRecord<PostgresColumns>>(text, parameters);
     return rows.map(controlCodec.incident);
+  }
+
+  async countIncidents(match: IncidentMatch): Promise<number> {
+    const { where, parameters } = incidentWhere(match, numberedPlaceholder, REASON_KIND);
+    const { rows } = await this.query<{ n: number }>(`SELECT count(*)::integer AS n FROM stratum_incidents ${where}`, parameters);
+    return rows[0].n;
   }
 
   async resolveIncident(id: string, resolution: { resolvedAt: string; resolvedBy: string | null; resolution: IncidentResolution }): Promise<boolean> {

@@ -8,7 +8,7 @@ import { historyEvents, instanceSelect, instanceWhere, waitSelect, type Placehol
 import { canonicalTimestamp } from './iso-time.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type Records, type SqliteColumns } from './records.js';
 import {
-  INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentSelect, messageIncidentCodec, messageIncidentWrites, noOpenIncidentOf,
+  INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentSelect, incidentWhere, messageIncidentCodec, messageIncidentWrites, noOpenIncidentOf,
   type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
 import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
@@ -31,6 +31,7 @@ import type {
   OutboxTx,
   IdempotencyRow,
   IncidentFilter,
+  IncidentMatch,
   IncidentResolution,
   IncidentRow,
   MessageRow,
@@ -368,6 +369,8 @@ const controlCodec = messageIncidentCodec<SqliteColumns>({
   writeJson: (value) => JSON.stringify(value),
 });
 const CONTROL_WRITES = messageIncidentWrites('');
+/** An incident reason's kind, read from its JSON text. */
+const REASON_KIND = "json_extract(reason, '$.kind')";
 const decisions = decisionCodec<SqliteColumns>({ readTime: (text) => text });
 const DECISION_WRITES = decisionWrites('');
 export const anonymous: Placeholder = () => '?';
@@ -739,9 +742,16 @@ class SqliteTx extends TxGuard implements StoreTx {
 
   async findIncidents(filter: IncidentFilter): Promise<IncidentRow[]> {
     this.assertActive();
-    const { text, parameters } = incidentSelect(filter, anonymous, 'incidents', -1, "json_extract(reason, '$.kind')");
+    const { text, parameters } = incidentSelect(filter, anonymous, 'incidents', -1, REASON_KIND);
     const records = this.sql(text).all(...parameters) as IncidentRecord<SqliteColumns>[];
     return records.map(controlCodec.incident);
+  }
+
+  async countIncidents(match: IncidentMatch): Promise<number> {
+    this.assertActive();
+    const { where, parameters } = incidentWhere(match, anonymous, REASON_KIND);
+    const row = this.sql(`SELECT count(*) AS n FROM incidents ${where}`).get(...parameters) as { n: number };
+    return row.n;
   }
 
   async resolveIncident(id: string, resolution: { resolvedAt: string; resolvedBy: string | null; resolution: IncidentResolution }): Promise<boolean> {

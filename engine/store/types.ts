@@ -239,7 +239,8 @@ export interface IncidentRow {
   resolution: IncidentResolution | null;
 }
 
-export interface IncidentFilter {
+/** What the incidents of a listing or a count match. */
+export interface IncidentMatch {
   /** Only incidents not yet resolved. */
   open?: boolean;
   /** Only resolved incidents. */
@@ -256,6 +257,10 @@ export interface IncidentFilter {
   causeId?: string;
   /** Only incidents whose reason is of one of `kinds`, or (`orNone`) that have no reason. */
   reasonKinds?: { kinds: IncidentReasonKind[]; orNone?: boolean };
+}
+
+/** A page of the incidents a match selects. */
+export interface IncidentFilter extends IncidentMatch {
   /** By seq (the order they were recorded) unless given; by id for Camunda 8's sort by incidentKey. */
   order?: { by: 'seq' | 'id'; descending: boolean };
   /** Incidents after this seq in the order (the cursor of a seq order). */
@@ -578,6 +583,8 @@ export interface StoreTx {
   getIncident(id: string): Promise<IncidentRow | undefined>;
   /** Ordered by seq (oldest first). */
   findIncidents(filter: IncidentFilter): Promise<IncidentRow[]>;
+  /** How many incidents match: as many as findIncidents finds with the same conditions and no limit. */
+  countIncidents(match: IncidentMatch): Promise<number>;
   /** Closes an open incident; false when it was already resolved (or does not exist). */
   resolveIncident(id: string, resolution: { resolvedAt: string; resolvedBy: string | null; resolution: IncidentResolution }): Promise<boolean>;
 

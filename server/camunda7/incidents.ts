@@ -8,7 +8,7 @@
 // retries on a task with an incident is Stratum's incident retry, so every
 // control of POST /api/incidents/{id}/retry holds; on one without, it sets the
 // job's retries (Runtime.setJobRetries). The history names the user either way.
-import type { IncidentSearch, IncidentView, Runtime } from '../../engine/api.js';
+import type { IncidentCountQuery, IncidentSearch, IncidentView, Runtime } from '../../engine/api.js';
 import type { Handlers, Input, Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
 import { incidentRouteHints } from '../routing.js';
@@ -31,7 +31,7 @@ interface IncidentListQuery extends IncidentFilter {
   maxResults?: number;
 }
 
-/** Incidents read from the runtime at a time while a list or count goes through them all. */
+/** Incidents read from the runtime at a time while a list goes through them all. */
 const READ_PAGE = 200;
 
 export function camunda7IncidentHandlers(runtime: Runtime): Handlers {
@@ -49,7 +49,7 @@ export function camunda7IncidentHandlers(runtime: Runtime): Handlers {
     },
 
     camunda7CountIncidents: async ({ query }: Input<unknown, IncidentFilter>) =>
-      camundaJson({ count: (await openIncidents(runtime, query, 0, Infinity)).length }),
+      camundaJson({ count: await countOpenIncidents(runtime, query) }),
 
     camunda7SetRetries: async ({ params, body, user }: Input<{ retries: number }, unknown, { id: string }>): Promise<Reply> => {
       const incident = await incidentOfJob(runtime, params.id);
@@ -69,20 +69,13 @@ export function camunda7IncidentHandlers(runtime: Runtime): Handlers {
  */
 async function openIncidents(runtime: Runtime, query: IncidentListQuery, first: number, max: number): Promise<IncidentView[]> {
   if (query.incidentId !== undefined) {
-    const incident = await runtime.getIncident(query.incidentId);
-    const matches = incident && !incident.resolvedAt && (query.incidentType === undefined || typeOf(incident) === query.incidentType)
-      && (query.processInstanceId === undefined || incident.instanceId === query.processInstanceId)
-      && (query.activityId === undefined || incident.elementId === query.activityId);
-    return matches ? [incident].slice(first, first + max) : [];
+    const incident = await openIncidentById(runtime, query.incidentId, query);
+    return incident ? [incident].slice(first, first + max) : [];
   }
-  const kind = query.incidentType === undefined ? undefined : KIND_OF_TYPE.get(query.incidentType);
-  // a type Stratum never raises (Camunda 7's custom incident types) matches nothing
-  if (query.incidentType !== undefined && kind === undefined) return [];
+  const filters = searchFilters(query);
+  if (!filters) return [];
   const scope: IncidentSearch = {
-    state: 'open',
-    ...(kind !== undefined && { kind }),
-    ...(query.processInstanceId !== undefined && { instanceId: query.processInstanceId }),
-    ...(query.activityId !== undefined && { elementId: query.activityId }),
+    ...filters,
     ...(query.sortBy && { sort: { by: query.sortBy === 'incidentId' ? 'id' : 'created', descending: query.sortOrder === 'desc' } }),
   };
   const found: IncidentView[] = [];
@@ -97,6 +90,35 @@ async function openIncidents(runtime: Runtime, query: IncidentListQuery, first: 
     cursor = page.nextCursor;
   } while (cursor !== null);
   return found;
+}
+
+/** As many as openIncidents lists with no page, counted by the store instead of read. */
+async function countOpenIncidents(runtime: Runtime, query: IncidentFilter): Promise<number> {
+  if (query.incidentId !== undefined) return (await openIncidentById(runtime, query.incidentId, query)) ? 1 : 0;
+  const filters = searchFilters(query);
+  return filters ? runtime.countIncidents(filters) : 0;
+}
+
+/** The incident with this id when it is open and matches the other filters. */
+async function openIncidentById(runtime: Runtime, incidentId: string, query: IncidentFilter): Promise<IncidentView | undefined> {
+  const incident = await runtime.getIncident(incidentId);
+  const matches = incident && !incident.resolvedAt && (query.incidentType === undefined || typeOf(incident) === query.incidentType)
+    && (query.processInstanceId === undefined || incident.instanceId === query.processInstanceId)
+    && (query.activityId === undefined || incident.elementId === query.activityId);
+  return matches ? incident : undefined;
+}
+
+/** The runtime's filters for Camunda 7's; null when they match nothing (a type Stratum never raises). */
+function searchFilters(query: IncidentFilter): IncidentCountQuery | null {
+  const kind = query.incidentType === undefined ? undefined : KIND_OF_TYPE.get(query.incidentType);
+  // Camunda 7's custom incident types
+  if (query.incidentType !== undefined && kind === undefined) return null;
+  return {
+    state: 'open',
+    ...(kind !== undefined && { kind }),
+    ...(query.processInstanceId !== undefined && { instanceId: query.processInstanceId }),
+    ...(query.activityId !== undefined && { elementId: query.activityId }),
+  };
 }
 
 const KIND_OF_TYPE = new Map<string, IncidentView['kind']>([['failedExternalTask', 'job'], ['failedJob', 'step']]);

@@ -6,6 +6,7 @@ import type {
   DecisionVersionRow,
   HistoryRow,
   IncidentFilter,
+  IncidentMatch,
   IncidentRow,
   InstanceRow,
   MessageRow,
@@ -1176,6 +1177,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await find({ order: { by: 'id', descending: true }, afterId: 'q' })).toEqual(['m', 'a']);
         expect(await find({ instanceIds: ['i1', 'i3'], order: { by: 'seq', descending: true } })).toEqual(['q', 'a', 'm']);
         expect(await find({ instanceIds: [] })).toEqual([]);
+      });
+
+      it('counts the incidents a match selects, as many as findIncidents lists with the same conditions (Camunda 7\'s incident count)', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2'));
+        await store.transaction(async (tx) => {
+          await tx.insertIncident(incidentRow('plan', 'i1', { elementId: 'plan', reason: { kind: 'condition-failed', flowId: 'Large' } }));
+          await tx.insertIncident(incidentRow('ship', 'i2', { elementId: 'ship', businessKey: 'SO-2', processKey: 'credit-order-approval', kind: 'job', waitId: 'w1', action: null, stateBefore: null }));
+          await tx.insertIncident(incidentRow('done', 'i1', { kind: 'job', waitId: 'w2', action: null, stateBefore: null }));
+          await tx.insertIncident(incidentRow('follows', 'i2', { processKey: 'credit-order-approval', causeId: 'plan' }));
+          await tx.resolveIncident('done', { resolvedAt: at(9), resolvedBy: 'otto', resolution: 'retried' });
+        });
+        const matches: IncidentMatch[] = [
+          {}, { open: true }, { resolved: true }, { kind: 'job' }, { open: true, kind: 'job' }, { instanceId: 'i1' }, { elementId: 'ship' },
+          { businessKey: 'SO-2' }, { processKey: 'credit-order-approval' }, { instanceIds: ['i1'] }, { instanceIds: [] }, { rootId: 'i2' },
+          { causeId: 'plan' }, { reasonKinds: { kinds: ['condition-failed'] } }, { reasonKinds: { kinds: [], orNone: true } },
+          { open: true, instanceId: 'i2', elementId: 'ship', kind: 'job' }, { open: true, processKey: 'nothing' },
+        ];
+        const counts = await store.read(async (tx) => Promise.all(matches.map((match) => tx.countIncidents(match))));
+        const listed = await store.read(async (tx) => Promise.all(matches.map(async (match) => (await tx.findIncidents(match)).length)));
+        expect(counts).toEqual(listed);
+        expect(counts).toEqual([4, 3, 1, 2, 1, 2, 1, 1, 2, 2, 0, 2, 1, 1, 3, 1, 0]);
       });
     });
 

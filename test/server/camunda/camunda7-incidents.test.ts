@@ -132,6 +132,14 @@ describe('external-task incidents through /engine-rest', () => {
     expect(await incidents(`?activityId=elsewhere&processInstanceId=${task.processInstanceId}`)).toEqual([]);
     expect(await count(`?processInstanceId=${task.processInstanceId}`)).toBe(1);
     expect(await count(`?incidentId=${native.id}&incidentType=failedExternalTask`)).toBe(1);
+    // the store's count agrees with the list, filter by filter
+    for (const filter of [
+      '', '?incidentType=failedExternalTask', '?incidentType=failedJob', '?incidentType=customType', `?activityId=${task.activityId}`,
+      `?incidentType=failedExternalTask&activityId=${task.activityId}&processInstanceId=${task.processInstanceId}`, '?activityId=elsewhere',
+      `?incidentId=${native.id}&processInstanceId=${task.processInstanceId}`, `?incidentId=${native.id}&incidentType=failedJob`, '?incidentId=nothing',
+    ]) {
+      expect(await count(filter), filter).toBe((await incidents(filter)).length);
+    }
 
     // the worker's token is not an operator's: refused, and nothing changed
     const byWorker = await setRetries(task.id, TOKENS.erp);

@@ -3,7 +3,7 @@
 // contracts: StratumError codes, idempotency, candidate-group checks.
 import { EventEmitter } from 'node:events';
 import type {
-  Actor, BpmnFile, DeployOptions, DeployResult, PreparedDeployment, ImpactAnalysis, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
+  Actor, BpmnFile, DeployOptions, DeployResult, PreparedDeployment, ImpactAnalysis, IncidentCountQuery, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
   MessageResult, OrderChangeRequest, OrderChangeView, OrderEntry, OrderEntryOptions, Orders, Outbox, ProcessDetail, Workers, ProcessSummary, Runtime, StartOptions, TaskView,
 } from '../../../engine/api.js';
 import { StratumError } from '../../../engine/errors.js';
@@ -279,11 +279,10 @@ export class FakeStratum {
     },
     purgeExpiredMessages: async () => 0,
     findIncidents: async (query) => ({
-      items: [...this.incidents.values()]
-        .filter((i) => i.open && (!query.processKey || i.processKey === query.processKey) && (!query.businessKey || i.businessKey === query.businessKey))
-        .map(({ open: _o, ...incident }) => incident),
+      items: this.openIncidents(query).map(({ open: _o, ...incident }) => incident),
       nextCursor: null,
     }),
+    countIncidents: async (query) => this.openIncidents(query).length,
     getIncident: async (id: string) => {
       const found = this.incidents.get(id);
       if (!found) return undefined;
@@ -305,6 +304,12 @@ export class FakeStratum {
   private summary(key: string): ProcessSummary {
     const list = this.versions.get(key)!;
     return { key, name: key, latestVersion: list.length, level: 1, calls: [], calledBy: [], retired: false, documentation: null, deployedAt: list.at(-1)!.at };
+  }
+
+  /** The open incidents of a process and business key, the filters the fake honours. */
+  private openIncidents(query: IncidentCountQuery): (IncidentView & { open: boolean })[] {
+    return [...this.incidents.values()]
+      .filter((i) => i.open && (!query.processKey || i.processKey === query.processKey) && (!query.businessKey || i.businessKey === query.businessKey));
   }
 
   private refreshWaiting(instance: InstanceView): void {
