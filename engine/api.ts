@@ -161,7 +161,10 @@ export interface JobView {
   variables: Record<string, unknown>;
   /** zeebe:taskHeaders of the element: static configuration for the worker. */
   customHeaders: Record<string, string>;
+  /** The retries a failure counts down from: the element's declared count (default 3) until a failure or an operator sets them. */
   retries: number;
+  /** Whether a failure or an operator has set `retries` (Camunda 7 shows a task's retries only then). */
+  retriesSet: boolean;
   lockExpiresAt: string;
   /** The order the job belongs to, as a task shows it (orderNo, customer, amount, currency, paymentTerms, reportingAmount …); null outside an order. */
   order: Record<string, unknown> | null;

@@ -789,7 +789,7 @@ export const OPERATIONS: Operation[] = [
     path: '/engine-rest/external-task/{id}/retries',
     tag: 'camunda7',
     summary: 'Camunda 7: sets the retries of an external task; one whose job ran out of them has its failedExternalTask incident resolved and is fetchable again.',
-    description: 'On a task with an open incident, POST /api/incidents/{id}/retry with `retries`, so every control of the retry holds; on one without, the job\'s retries are set (its lock and variables stay; `job.retries-set` in the history). The history records the authenticated user either way. Unlike Camunda 7, 0 is refused (an incident is raised only by a failure). Bearer token of a user in `operations`.',
+    description: 'On a task with an open incident, POST /api/incidents/{id}/retry with `retries`, so every control of the retry holds; on one without, the job\'s retries are set (its lock and variables stay; `job.retries-set` in the history) and a fetched task shows them from then on, as Camunda 7 does. The history records the authenticated user either way. Unlike Camunda 7, 0 is refused (an incident is raised only by a failure). Bearer token of a user in `operations`.',
     access: operations,
     pathParams: { id: id('External task') },
     query: 'EmptyQuery',

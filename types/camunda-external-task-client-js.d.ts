@@ -10,6 +10,8 @@ declare module 'camunda-external-task-client-js' {
     id: string;
     topicName: string;
     businessKey?: string;
+    /** null until a failure or an operator set them: a worker starts its own count then. */
+    retries: number | null;
     variables: Variables;
   }
   export interface TaskService {

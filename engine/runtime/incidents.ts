@@ -140,7 +140,7 @@ export class Incidents {
     if (job) {
       await this.machinery.saveInstance(tx, { ...instance, status: 'running', incident: null });
       // the last failure's message stays until the job completes, as Camunda keeps it when an operator sets retries
-      await tx.updateWait({ ...job, jobRetries, lockedBy: null, lockExpiresAt: null });
+      await tx.updateWait({ ...job, jobRetries, jobRetriesSet: true, lockedBy: null, lockExpiresAt: null });
       if (retry.variables) await this.machinery.runQueue(tx, [await this.assignStep(tx, instance.id, retry.variables)], refuse, actor);
       return instance.rootId;
     }

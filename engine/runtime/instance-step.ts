@@ -321,6 +321,7 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
       dueAt: null,
       jobType: null,
       jobRetries: null,
+      jobRetriesSet: false,
       jobError: null,
       lockedBy: null,
       lockExpiresAt: null,
@@ -367,6 +368,7 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
         throw Object.assign(new Error(`job of ${info.id}: ${(error as Error).message}`), { elementId: info.id, ...(reason && { reason }) });
       }
       wait.jobRetries = before?.jobRetries ?? info.jobRetries ?? DEFAULT_JOB_RETRIES;
+      wait.jobRetriesSet = before?.jobRetriesSet ?? false;
     }
     // a called child starts from the variables of the call's scope (an iteration's element and loopCounter)
     if (kind === 'call' && scoped !== variables) wait.variables = scoped;

@@ -64,7 +64,7 @@ export class ExternalJobs {
       const { wait, instance } = await this.lock(tx, jobId, failure.workerId);
       moving(instance);
       const retries = Math.max(0, Math.floor(failure.retries));
-      await tx.updateWait({ ...wait, jobRetries: retries, jobError: failure.message, lockedBy: null, lockExpiresAt: null });
+      await tx.updateWait({ ...wait, jobRetries: retries, jobRetriesSet: true, jobError: failure.message, lockedBy: null, lockExpiresAt: null });
       const entry = steps.rows.waitHistory(wait, actor.name, 'job.failed', null, {
         jobType: wait.jobType, message: failure.message, retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }),
       });
@@ -102,7 +102,7 @@ export class ExternalJobs {
       moving(instance);
       const count = Math.floor(retries);
       if (count < 1) throw new StratumError('invalid', `retries of job ${jobId} must be at least 1: a job runs out of retries only when its worker reports a failure`);
-      await tx.updateWait({ ...wait, jobRetries: count });
+      await tx.updateWait({ ...wait, jobRetries: count, jobRetriesSet: true });
       await tx.appendHistory([steps.rows.waitHistory(wait, actor.name, 'job.retries-set', null, { jobType: wait.jobType, retries: count, previous: wait.jobRetries })]);
       return instance.rootId;
     });
@@ -139,7 +139,7 @@ export class ExternalJobs {
         }
         lockExpiresAt = new Date(now.getTime() + Math.floor(update.timeoutMs)).toISOString();
       }
-      await tx.updateWait({ ...wait, ...(retries !== undefined && { jobRetries: retries }), ...(lockExpiresAt !== undefined && { lockExpiresAt }) });
+      await tx.updateWait({ ...wait, ...(retries !== undefined && { jobRetries: retries, jobRetriesSet: true }), ...(lockExpiresAt !== undefined && { lockExpiresAt }) });
       const history: HistoryRow[] = [];
       if (retries !== undefined) {
         history.push(steps.rows.waitHistory(wait, actor.name, 'job.retries-set', null, {

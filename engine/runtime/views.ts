@@ -78,6 +78,7 @@ export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {
     variables: wait.variables ?? {},
     customHeaders,
     retries: wait.jobRetries ?? 0,
+    retriesSet: wait.jobRetriesSet,
     lockExpiresAt: wait.lockExpiresAt ?? '',
     order: instance ? orderOf(instance.variables) : null,
     ...(instance && { processKey: instance.processKey, processVersion: instance.version }),

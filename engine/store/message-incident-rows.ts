@@ -42,12 +42,15 @@ export interface IncidentRecord<C extends ColumnTypes> {
   action: Json<C, unknown> | null;
   state_before: Json<C, unknown> | null;
   variables_before: Json<C, Record<string, unknown>>;
-  waits_before: Json<C, WaitRow[]>;
+  waits_before: Json<C, KeptWait[]>;
   created_at: C['time'];
   resolved_at: C['time'] | null;
   resolved_by: string | null;
   resolution: string | null;
 }
+
+/** A wait as an incident keeps it (`waits_before`): those kept before migration 11 have no `jobRetriesSet`. */
+type KeptWait = Omit<WaitRow, 'jobRetriesSet'> & { jobRetriesSet?: boolean };
 
 export const MESSAGE_COLUMNS =
   'seq, id, message_id, name, correlation_key, variables, root_id, state, received_by, received_at, expires_at, delivered_to, delivered_at';
@@ -97,7 +100,7 @@ export function messageIncidentCodec<C extends ColumnTypes>(columns: ColumnCodec
       action: readJsonOrNull<unknown>(record.action),
       stateBefore: readJsonOrNull<unknown>(record.state_before),
       variablesBefore: readJson<Record<string, unknown>>(record.variables_before),
-      waitsBefore: readJson<WaitRow[]>(record.waits_before),
+      waitsBefore: waitsBeforeOf(readJson<KeptWait[]>(record.waits_before)),
       createdAt: readTime(record.created_at),
       resolvedAt: readTimeOrNull(record.resolved_at),
       resolvedBy: record.resolved_by,
@@ -175,6 +178,14 @@ export function messageIncidentWrites(tablePrefix: string): MessageIncidentWrite
  */
 export function noOpenIncidentOf(tablePrefix: string, alias: string): string {
   return `NOT EXISTS (SELECT 1 FROM ${tablePrefix}incidents i WHERE i.instance_id = ${alias}.instance_id AND i.resolved_at IS NULL AND i.wait_id = ${alias}.id)`;
+}
+
+/**
+ * The waits an incident kept, with `jobRetriesSet` where they were kept before migration 11 added it: as the
+ * migration decides for stored jobs, a job that failed had its retries set.
+ */
+function waitsBeforeOf(waits: KeptWait[]): WaitRow[] {
+  return waits.map((wait) => ({ ...wait, jobRetriesSet: wait.jobRetriesSet ?? wait.jobError !== null }));
 }
 
 /**

@@ -293,4 +293,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE stratum_incidents ADD COLUMN reason jsonb;
   `,
+  // 11: whether a job's retries were set (by a failure or an operator) or are still its declared count: Camunda 7
+  // shows none until then. A stored job that failed, or whose retries its history says an operator set, has them set.
+  `
+  ALTER TABLE stratum_waits ADD COLUMN job_retries_set boolean NOT NULL DEFAULT false;
+  UPDATE stratum_waits w SET job_retries_set = true
+    WHERE w.kind = 'job'
+      AND (w.job_error IS NOT NULL OR EXISTS (SELECT 1 FROM stratum_history h WHERE h.wait_id = w.id AND h.event = 'job.retries-set'));
+  `,
 ];

@@ -73,6 +73,8 @@ export interface WaitRecord<C extends ColumnTypes> {
   due_at: C['time'] | null;
   job_type: string | null;
   job_retries: number | null;
+  /** Migration 11: SQLite keeps 0 or 1, PostgreSQL a boolean. */
+  job_retries_set: number | boolean;
   job_error: string | null;
   locked_by: string | null;
   lock_expires_at: C['time'] | null;
@@ -132,7 +134,7 @@ export interface Records<C extends ColumnTypes> {
 export const INSTANCE_COLUMNS =
   'id, process_key, version, business_key, parent_id, parent_element_id, parent_execution_id, root_id, status, state, variables, incident, revision, started_by, created_at, updated_at, ended_at';
 export const WAIT_COLUMNS =
-  'id, instance_id, root_id, business_key, kind, element_id, execution_id, name, candidate_groups, message_name, message_id, correlation_key, due_at, job_type, job_retries, job_error, locked_by, lock_expires_at, child_instance_id, variables, created_at, assignee, candidate_users';
+  'id, instance_id, root_id, business_key, kind, element_id, execution_id, name, candidate_groups, message_name, message_id, correlation_key, due_at, job_type, job_retries, job_error, locked_by, lock_expires_at, child_instance_id, variables, created_at, assignee, candidate_users, job_retries_set';
 /** WAIT_COLUMNS of a table aliased `w`. */
 export const WAIT_COLUMNS_OF_W = WAIT_COLUMNS.split(', ')
   .map((column) => `w.${column}`)

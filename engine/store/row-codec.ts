@@ -145,6 +145,7 @@ export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCod
       dueAt: readTimeOrNull(record.due_at),
       jobType: record.job_type,
       jobRetries: record.job_retries,
+      jobRetriesSet: Boolean(record.job_retries_set),
       jobError: record.job_error,
       lockedBy: record.locked_by,
       lockExpiresAt: readTimeOrNull(record.lock_expires_at),
@@ -240,6 +241,8 @@ export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCod
       dueAt: canonicalTimestampOrNull(row.dueAt, 'dueAt'),
       jobType: row.jobType,
       jobRetries: row.jobRetries,
+      // SQLite binds no booleans; PostgreSQL's boolean reads 1 and 0 as true and false
+      jobRetriesSet: row.jobRetriesSet ? 1 : 0,
       jobError: row.jobError,
       lockedBy: row.lockedBy,
       lockExpiresAt: canonicalTimestampOrNull(row.lockExpiresAt, 'lockExpiresAt'),

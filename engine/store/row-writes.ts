@@ -46,7 +46,7 @@ export function rowWrites(tablePrefix: string): RowWrites {
     insertWait: `INSERT INTO ${t('waits')} (${WAIT_COLUMNS})
        VALUES (@id, @instanceId, @rootId, @businessKey, @kind, @elementId, @executionId, @name, @candidateGroups,
                @messageName, @messageId, @correlationKey, @dueAt, @jobType, @jobRetries, @jobError, @lockedBy,
-               @lockExpiresAt, @childInstanceId, @variables, @createdAt, @assignee, @candidateUsers)
+               @lockExpiresAt, @childInstanceId, @variables, @createdAt, @assignee, @candidateUsers, @jobRetriesSet)
        ON CONFLICT DO NOTHING`,
 
     refreshWait: `UPDATE ${t('waits')} SET
@@ -59,7 +59,7 @@ export function rowWrites(tablePrefix: string): RowWrites {
          root_id = @rootId, business_key = @businessKey, kind = @kind, element_id = @elementId,
          execution_id = @executionId, name = @name, candidate_groups = @candidateGroups, assignee = @assignee, candidate_users = @candidateUsers,
          message_name = @messageName, message_id = @messageId, correlation_key = @correlationKey,
-         due_at = @dueAt, job_type = @jobType, job_retries = @jobRetries, job_error = @jobError,
+         due_at = @dueAt, job_type = @jobType, job_retries = @jobRetries, job_retries_set = @jobRetriesSet, job_error = @jobError,
          locked_by = @lockedBy, lock_expires_at = @lockExpiresAt, child_instance_id = @childInstanceId,
          variables = @variables
        WHERE id = @id AND instance_id = @instanceId`,

@@ -291,4 +291,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE incidents ADD COLUMN reason TEXT;
   `,
+  // 11: whether a job's retries were set (by a failure or an operator) or are still its declared count: Camunda 7
+  // shows none until then. A stored job that failed, or whose retries its history says an operator set, has them set.
+  `
+  ALTER TABLE waits ADD COLUMN job_retries_set INTEGER NOT NULL DEFAULT 0 CHECK (job_retries_set IN (0, 1));
+  UPDATE waits SET job_retries_set = 1
+    WHERE kind = 'job'
+      AND (job_error IS NOT NULL OR EXISTS (SELECT 1 FROM history h WHERE h.wait_id = waits.id AND h.event = 'job.retries-set'));
+  `,
 ];

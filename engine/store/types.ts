@@ -150,6 +150,11 @@ export interface WaitRow {
   dueAt: string | null; // timers
   jobType: string | null;
   jobRetries: number | null;
+  /**
+   * Jobs: whether a failure or an operator has set `jobRetries` (Camunda 7 shows a task's retries only then, and
+   * its workers start their own count from none); false while they are the element's declared or default count.
+   */
+  jobRetriesSet: boolean;
   jobError: string | null;
   lockedBy: string | null;
   lockExpiresAt: string | null;

@@ -113,10 +113,9 @@ function lockedExternalTask(job: JobView, workerId: string): Record<string, unkn
     processDefinitionKey: job.processKey ?? null,
     processDefinitionVersionTag: null,
     processInstanceId: job.instanceId,
-    // Camunda 7 shows null until a failure set them, and workers count on it (`retries ?? theirOwnMax`): so does
-    // Stratum, whose job has its declared or default retries from the start. A failure keeps its message (an incident
-    // retry too, as Camunda 7 keeps it when retries are set), so from the first failure on the count shows.
-    retries: job.errorMessage ? job.retries : null,
+    // Camunda 7 shows null until a failure or an operator set them, and workers count on it (`retries ?? theirOwnMax`):
+    // so does Stratum, whose job has its declared or default retries from the start.
+    retries: job.retriesSet ? job.retries : null,
     suspended: false,
     workerId,
     topicName: job.type,

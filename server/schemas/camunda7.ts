@@ -126,7 +126,7 @@ export const Camunda7LockedExternalTasks: JsonSchema = {
       processDefinitionKey: { type: ['string', 'null'] },
       businessKey: { type: ['string', 'null'] },
       lockExpirationTime: { type: 'string' },
-      retries: { type: ['integer', 'null'] },
+      retries: { type: ['integer', 'null'], description: 'null until a failure or an operator (PUT /engine-rest/external-task/{id}/retries) sets them, as in Camunda 7; the retries the task has from then on.' },
       variables: typedVariables,
       extensionProperties: { type: 'object' },
     },

@@ -290,7 +290,7 @@ export const Me: JsonSchema = {
 
 export const JobView: JsonSchema = {
   type: 'object',
-  required: ['id', 'type', 'instanceId', 'businessKey', 'elementId', 'variables', 'customHeaders', 'retries', 'lockExpiresAt', 'order'],
+  required: ['id', 'type', 'instanceId', 'businessKey', 'elementId', 'variables', 'customHeaders', 'retries', 'retriesSet', 'lockExpiresAt', 'order'],
   properties: {
     id: { type: 'string' },
     type: { type: 'string' },
@@ -299,7 +299,8 @@ export const JobView: JsonSchema = {
     elementId: { type: 'string' },
     variables: { type: 'object' },
     customHeaders: { type: 'object', additionalProperties: { type: 'string' }, description: 'zeebe:taskHeaders of the element: static configuration for the worker.' },
-    retries: { type: 'integer', minimum: 0 },
+    retries: { type: 'integer', minimum: 0, description: 'The retries a failure counts down from: the element\'s declared count (default 3) until a failure or an operator sets them.' },
+    retriesSet: { type: 'boolean', description: 'Whether a failure or an operator has set `retries` (Camunda 7 shows a task\'s retries only then).' },
     lockExpiresAt: dateTime,
     order: nullable({ type: 'object', description: 'The order the job belongs to, as a task shows it (orderNo, customer, amount, currency, paymentTerms, reportingAmount, reportingCurrency …).' }),
     processKey: { type: 'string' },

@@ -10,6 +10,7 @@ import { PostgresStore } from '../../../engine/store/postgres.js';
 import { POSTGRES_MIGRATIONS } from '../../../engine/store/postgres-schema.js';
 import { describeStoreContract, instanceRow, versionRow, waitRow, at } from './store-contract.js';
 import { incidentBeforeReasonSql, SCHEMA_BEFORE_INCIDENT_REASON } from './incident-before-reason.js';
+import { jobBeforeRetriesSetSql, SCHEMA_BEFORE_JOB_RETRIES_SET } from './job-before-retries-set.js';
 
 const unreachable = postgresUnreachable;
 const required = postgresRequired;
@@ -165,6 +166,38 @@ if (unreachable) {
         expect(await store.read((tx) => tx.getIncident('old-incident'))).toMatchObject({
           instanceId: 'old-instance', elementId: 'Approve', message: 'task Approve: candidate groups =approverGroup gave "integration"', reason: null,
         });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('upgrades a schema whose jobs did not say whether their retries were set: a job that never failed reads with none set', async () => {
+      const schema = await freshSchema();
+      const client = await admin.connect();
+      try {
+        await client.query(`SET search_path TO ${schema}`);
+        await client.query('BEGIN');
+        await client.query('CREATE TABLE stratum_schema_version (version integer NOT NULL)');
+        for (const migration of POSTGRES_MIGRATIONS.slice(0, SCHEMA_BEFORE_JOB_RETRIES_SET)) await client.query(migration);
+        await client.query('INSERT INTO stratum_schema_version (version) VALUES ($1)', [SCHEMA_BEFORE_JOB_RETRIES_SET]);
+        await client.query(jobBeforeRetriesSetSql('stratum_'));
+        await client.query('COMMIT');
+      } finally {
+        await client.query('RESET search_path');
+        client.release();
+      }
+      const store = new PostgresStore(inSchema(schema));
+      try {
+        await store.migrate();
+        expect(await store.schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
+        // what fetchAndLock hands a Camunda 7 worker: retries null for the job nobody touched, the count for the others
+        const locked = await store.transaction((tx) => tx.lockJobs('procurement-planning', 'worker-1', '2026-03-02T08:00:00.000Z', '2026-03-02T08:05:00.000Z', 10));
+        expect(locked.map(({ id, jobRetries, jobRetriesSet, jobError }) => ({ id, jobRetries, jobRetriesSet, jobError }))).toEqual([
+          { id: 'failed', jobRetries: 2, jobRetriesSet: true, jobError: 'MRP down' },
+          { id: 'operator-set', jobRetries: 5, jobRetriesSet: true, jobError: null },
+          { id: 'untouched', jobRetries: 3, jobRetriesSet: false, jobError: null },
+        ]);
+        expect(await store.read((tx) => tx.getWait('task'))).toMatchObject({ kind: 'task', jobRetriesSet: false, candidateGroups: ['sales-director'] });
       } finally {
         await store.close();
       }

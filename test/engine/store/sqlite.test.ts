@@ -8,6 +8,7 @@ import { openStore } from '../../../engine/store/open.js';
 import { SQLITE_MIGRATIONS } from '../../../engine/store/sqlite-schema.js';
 import { describeStoreContract, instanceRow, versionRow, waitRow } from './store-contract.js';
 import { incidentBeforeReasonSql, SCHEMA_BEFORE_INCIDENT_REASON } from './incident-before-reason.js';
+import { jobBeforeRetriesSetSql, SCHEMA_BEFORE_JOB_RETRIES_SET } from './job-before-retries-set.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'stratum-sqlite-'));
 let folders = 0;
@@ -91,6 +92,33 @@ describe('SQLite file store', () => {
       expect(await store.read((tx) => tx.getIncident('old-incident'))).toMatchObject({
         instanceId: 'old-instance', elementId: 'Approve', message: 'task Approve: candidate groups =approverGroup gave "integration"', reason: null,
       });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('upgrades a database whose jobs did not say whether their retries were set: a job that never failed reads with none set', async () => {
+    const dataDir = freshFolder();
+    mkdirSync(dataDir, { recursive: true });
+    const db = new Database(join(dataDir, 'stratum.db'));
+    db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+    for (const migration of SQLITE_MIGRATIONS.slice(0, SCHEMA_BEFORE_JOB_RETRIES_SET)) db.exec(migration);
+    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_BEFORE_JOB_RETRIES_SET);
+    db.exec(jobBeforeRetriesSetSql(''));
+    db.close();
+
+    const store = new SqliteStore({ dataDir });
+    try {
+      await store.migrate();
+      expect(await store.schemaVersion()).toBe(SQLITE_MIGRATIONS.length);
+      // what fetchAndLock hands a Camunda 7 worker: retries null for the job nobody touched, the count for the others
+      const locked = await store.transaction((tx) => tx.lockJobs('procurement-planning', 'worker-1', '2026-03-02T08:00:00.000Z', '2026-03-02T08:05:00.000Z', 10));
+      expect(locked.map(({ id, jobRetries, jobRetriesSet, jobError }) => ({ id, jobRetries, jobRetriesSet, jobError }))).toEqual([
+        { id: 'failed', jobRetries: 2, jobRetriesSet: true, jobError: 'MRP down' },
+        { id: 'operator-set', jobRetries: 5, jobRetriesSet: true, jobError: null },
+        { id: 'untouched', jobRetries: 3, jobRetriesSet: false, jobError: null },
+      ]);
+      expect(await store.read((tx) => tx.getWait('task'))).toMatchObject({ kind: 'task', jobRetriesSet: false, candidateGroups: ['sales-director'] });
     } finally {
       await store.close();
     }

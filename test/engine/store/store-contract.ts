@@ -82,6 +82,7 @@ export function waitRow(id: string, instanceId: string, extra: Partial<WaitRow> 
     dueAt: null,
     jobType: null,
     jobRetries: null,
+    jobRetriesSet: false,
     jobError: null,
     lockedBy: null,
     lockExpiresAt: null,
@@ -504,6 +505,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           name: 'Plan procurement',
           jobType: 'procurement-planning',
           jobRetries: 3,
+          jobRetriesSet: true,
           jobError: 'last: timeout',
           lockedBy: 'worker-1',
           lockExpiresAt: at(300),
@@ -541,7 +543,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           const [locked] = await tx.lockJobs('shipping', 'worker-1', at(10), at(70), 1);
           expect(locked?.id).toBe('job');
           const job = await tx.getWait('job');
-          await tx.updateWait({ ...job!, jobRetries: 2, jobError: 'warehouse offline' });
+          await tx.updateWait({ ...job!, jobRetries: 2, jobRetriesSet: true, jobError: 'warehouse offline' });
         });
 
         // the engine hands fresh rows: new createdAt, no lock state
@@ -562,6 +564,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           lockedBy: 'worker-1',
           lockExpiresAt: at(70),
           jobRetries: 2,
+          jobRetriesSet: true,
           jobError: 'warehouse offline',
         });
         expect(task).toMatchObject({ createdAt: at(2), name: 'New name', candidateGroups: ['vice-president'] });
@@ -688,6 +691,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           ...original,
           name: 'Ship',
           jobRetries: 0,
+          jobRetriesSet: true,
           jobError: 'carrier refused',
           lockedBy: null,
           lockExpiresAt: null,
@@ -1177,6 +1181,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await find({ order: { by: 'id', descending: true }, afterId: 'q' })).toEqual(['m', 'a']);
         expect(await find({ instanceIds: ['i1', 'i3'], order: { by: 'seq', descending: true } })).toEqual(['q', 'a', 'm']);
         expect(await find({ instanceIds: [] })).toEqual([]);
+      });
+
+      it('reads the waits an incident kept before jobs said whether their retries were set: a job that had failed has them set', async () => {
+        await seed(store, instanceRow('i1'));
+        // as an incident stored before schema version 11 kept them: without jobRetriesSet
+        const kept = (wait: WaitRow) => {
+          const { jobRetriesSet: _set, ...before } = wait;
+          return before as WaitRow;
+        };
+        const failed = waitRow('failed', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 2, jobError: 'carrier refused' });
+        const untouched = waitRow('untouched', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3 });
+        const set = waitRow('set', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 5, jobRetriesSet: true });
+        await store.transaction((tx) => tx.insertIncident(incidentRow('old', 'i1', { waitsBefore: [kept(failed), kept(untouched), set] })));
+        expect((await store.read((tx) => tx.getIncident('old')))?.waitsBefore).toEqual([{ ...failed, jobRetriesSet: true }, untouched, set]);
       });
 
       it('counts the incidents a match selects, as many as findIncidents lists with the same conditions (Camunda 7\'s incident count)', async () => {

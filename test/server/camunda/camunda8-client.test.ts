@@ -56,6 +56,8 @@ describe('@camunda8/orchestration-cluster-api against /v2', () => {
     const procurement = await activate('procurement-planning');
     expect(procurement).toMatchObject({ type: 'procurement-planning', worker: 'c8-client', processDefinitionId: 'sales-order-management', tenantId: '<default>' });
     expect(procurement.variables).toEqual({ orderNo: 'C8C-1', customer: { name: 'Camunda Acht GmbH' } });
+    // as Zeebe shows them: the element's retries (Stratum's default 3) from the first activation on
+    expect(procurement.retries).toBe(3);
     await client.failJob({ jobKey: procurement.jobKey, retries: 2, errorMessage: 'MRP down' });
     const again = await activate('procurement-planning');
     expect(again.jobKey).toBe(procurement.jobKey);

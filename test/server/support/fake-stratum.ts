@@ -147,7 +147,7 @@ export class FakeStratum {
       this.tasks.set(taskId, { id: taskId, instanceId: id, businessKey: instance.businessKey, processKey, elementId: 'Approve', name: 'Approve', candidateGroups: ['sales-director'], assignee: null, candidateUsers: [], createdAt: at,
         variables: ['approved', 'comment'], documentation: null, processName: null, form: null, order: null, open: true });
       const jobId = `j${++this.seq}`;
-      this.jobs.set(jobId, { id: jobId, type: 'shipping', instanceId: id, businessKey: instance.businessKey, elementId: 'Ship', variables: {}, customHeaders: {}, retries: 3, lockExpiresAt: at, order: null, open: true });
+      this.jobs.set(jobId, { id: jobId, type: 'shipping', instanceId: id, businessKey: instance.businessKey, elementId: 'Ship', variables: {}, customHeaders: {}, retries: 3, retriesSet: false, lockExpiresAt: at, order: null, open: true });
       this.refreshWaiting(instance);
       this.events.emit('step', { action: 'start', processKey, durationMs: 1, outcome: 'ok' });
       return { instance, created: true };
@@ -237,6 +237,7 @@ export class FakeStratum {
       if (!job) throw new StratumError('not-found', 'no such job');
       if (!job.open) throw new StratumError('conflict', 'job is no longer open');
       job.retries = failure.retries;
+      job.retriesSet = true;
       const instance = this.instances.get(job.instanceId)!;
       if (failure.retries === 0) {
         instance.status = 'failed';
@@ -253,6 +254,7 @@ export class FakeStratum {
       if (!job) throw new StratumError('not-found', 'no such job');
       if (!job.open) throw new StratumError('conflict', 'job is no longer open');
       job.retries = retries;
+      job.retriesSet = true;
       return this.instances.get(job.instanceId)!;
     },
     // the fake keeps no locks: a timeout is taken as given
