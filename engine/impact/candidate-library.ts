@@ -1,5 +1,6 @@
 // The library as it would be after a change: the deployed versions, with the
-// candidate files' processes as the next version of their keys. Read-only: it
+// candidate files' processes as the next version of their keys, and the
+// deployed decisions with the files' own (candidate-decisions.ts). Read-only: it
 // reads the store once for the latest versions and then on demand for older
 // versions that running or recorded instances are on.
 import { createHash } from 'node:crypto';
@@ -7,9 +8,11 @@ import type { ModdleElement } from 'bpmn-moddle';
 import type { BpmnFile } from '../api.js';
 import { parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
+import { isDmnSource } from '../lint/dmn-sources.js';
 import type { CalledVersions } from '../runtime/called-version.js';
 import { compileExecutable, type ExecutableDefinition } from '../runtime/definition-cache.js';
 import type { ProcessVersionRow, Store } from '../store/types.js';
+import { CandidateDecisions } from './candidate-decisions.js';
 import { flowGraphOf, type FlowGraph } from './flow-graph.js';
 import { processOf } from './process-diff.js';
 
@@ -42,6 +45,8 @@ export class CandidateLibrary {
     /** The latest deployed version of every key, before the change. */
     readonly deployed: ProcessVersionRow[],
     readonly candidates: CandidateProcess[],
+    /** The decisions business rule tasks call after the change. */
+    readonly decisions: CandidateDecisions,
   ) {}
 
   /** Files that do not parse are left out: lint reports them. */
@@ -49,7 +54,7 @@ export class CandidateLibrary {
     const deployed = await store.read((tx) => tx.latestVersions());
     const latest = new Map(deployed.map((row) => [row.key, row]));
     const candidates: CandidateProcess[] = [];
-    for (const file of files) {
+    for (const file of files.filter((candidate) => !isDmnSource(candidate))) {
       const parsed = await parseBpmn(file.xml).catch(() => undefined);
       if (!parsed) continue;
       const hash = createHash('sha256').update(file.xml).digest('hex');
@@ -60,7 +65,7 @@ export class CandidateLibrary {
         candidates.push({ key: model.key, version: (row?.version ?? 0) + 1, file, parsed, model });
       }
     }
-    return new CandidateLibrary(store, deployed, candidates);
+    return new CandidateLibrary(store, deployed, candidates, await CandidateDecisions.open(store, files));
   }
 
   candidate(key: string): CandidateProcess | undefined {

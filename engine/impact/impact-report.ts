@@ -5,6 +5,8 @@ import type { IncidentReason } from '../store/types.js';
 
 export interface ImpactReport {
   processes: ProcessImpact[];
+  /** The decisions of the change's .dmn files that would get a new version. */
+  decisions: DecisionImpact[];
   replay: ReplayReport;
   /** Lint findings of the whole library as it would be after the change. */
   findings: Finding[];
@@ -21,6 +23,19 @@ export interface ProcessImpact {
   diff: ProcessDiff;
   whereUsed: Caller[];
   runningOrders: RunningOrders;
+}
+
+export interface DecisionImpact {
+  id: string;
+  name: string | null;
+  /** The version deploying would create. */
+  version: number;
+  /** The latest deployed version (null for a new decision). */
+  previousVersion: number | null;
+  /** The .dmn file of the change it is in. */
+  fileName: string;
+  /** Every process with a business rule task calling it (where-used.ts): their orders evaluate the new version. */
+  whereUsed: Caller[];
 }
 
 // a process's diff (process-diff.ts)

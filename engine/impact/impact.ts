@@ -1,7 +1,8 @@
 // The impact of a candidate change, before it is deployed: per process the
 // semantic diff against the latest deployed version, where it is used and which
-// running orders it reaches; a replay of recorded orders on the library as it
-// would be; and the lint findings of that whole library. Nothing is stored.
+// running orders it reaches; per changed decision, the processes calling it; a
+// replay of recorded orders on the library as it would be, its decisions
+// included; and the lint findings of that whole library. Nothing is stored.
 import { createHash } from 'node:crypto';
 import type { BpmnFile, DeployOptions, ReplayEvent, ServerRoles } from '../api.js';
 import { parseBpmn } from '../bpmn/moddle.js';
@@ -10,13 +11,13 @@ import { xmlFollowsHouseRules } from '../lint/house-rules.js';
 import { lintFiles } from '../lint/lint-bpmn.js';
 import type { Store } from '../store/types.js';
 import { CandidateLibrary } from './candidate-library.js';
-import type { ImpactReport, ProcessImpact, ReplayReport } from './impact-report.js';
+import type { DecisionImpact, ImpactReport, ProcessImpact, ReplayReport } from './impact-report.js';
 import { diffProcesses, processOf } from './process-diff.js';
 import { pinSelection, type OrderSelection } from './recorded-orders.js';
 import { replayOrders } from './replay.js';
 import { replayInWorkers } from './replay-pool.js';
 import { runningOrders } from './running-orders.js';
-import { whereUsed } from './where-used.js';
+import { whereDecisionUsed, whereUsed } from './where-used.js';
 
 export interface ImpactOptions {
   /** The process orders enter (order entry's). */
@@ -51,7 +52,7 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
   // awaited below; until then its failure must not count as unhandled
   replaying?.catch(() => undefined);
   try {
-    const deployedDecisionIds = (await store.read((tx) => tx.latestDecisionVersions())).map((row) => row.decisionId);
+    const deployedDecisionIds = library.decisions.deployed.map((row) => row.decisionId);
     const findings = await lintLibraryAfterChange(library, files, deployedDecisionIds, options.taskGroups);
     const running = await runningOrders(store, library, library.candidates.map((candidate) => candidate.key));
     const processes: ProcessImpact[] = [];
@@ -68,10 +69,14 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
         runningOrders: running.get(candidate.key)!,
       });
     }
+    const decisions: DecisionImpact[] = [];
+    for (const { id, name, version, previousVersion, fileName } of library.decisions.candidates) {
+      decisions.push({ id, name, version, previousVersion, fileName, whereUsed: await whereDecisionUsed(library, id) });
+    }
     replaying ??= startReplay();
     const replay = await replaying;
     const blocking = replay.blocked > 0 || findings.some((finding) => finding.severity === 'error');
-    return { processes, replay, findings, blocking };
+    return { processes, decisions, replay, findings, blocking };
   } catch (error) {
     // the rest of the analysis failed (or the replay did): a replay still running is of no use
     stopReplay.abort(error);

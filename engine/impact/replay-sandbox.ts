@@ -1,7 +1,8 @@
 // Replays one recorded order on the candidate library, entirely in memory:
 // instances, waits and buffered messages live in this object and die with it.
 // Every step is `runInstanceStep`, the runtime's own step, so conditions,
-// declared outputs and call activities behave as they will after deploying;
+// declared outputs, call activities and business rule tasks (on the decisions
+// after the change) behave as they will after deploying;
 // the recorded actions are handed in through the same checks the runtime
 // applies (declared completion variables, four eyes). Nothing is stored and
 // nothing is sent: a job is "done" by its recorded result, never published.
@@ -227,9 +228,11 @@ class ReplaySandbox {
       const definition = await this.library.definition(instance.processKey, instance.version);
       // The engine that ran this instance's last step stands exactly where it waits: no recover, and no state to serialise.
       const warm = next.isNew ? undefined : this.instances.get(instance.id)?.engine;
+      // business rule tasks evaluate the decisions after the change, as the runtime hands a step the deployed ones
+      const decisions = await this.library.decisions.forStep(definition);
       const result = await runInstanceStep({
         definition, instance, previousWaits: next.waits, now: new Date(at), actor: next.actor, action, stateless: true, ...(warm && { warm }),
-        ...(this.serverRoles && { serverRoles: this.serverRoles }),
+        ...(this.serverRoles && { serverRoles: this.serverRoles }), ...(decisions && { decisions }),
       });
       for (const row of result.history) {
         if (row.event === 'element.completed' && row.elementId) this.completed.push(`${instance.processKey}/${row.elementId}`);

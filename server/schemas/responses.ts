@@ -505,9 +505,31 @@ export const ProcessDiff: JsonSchema = {
 
 const orderNumbers: JsonSchema = { type: 'array', items: { type: 'string' } };
 
+/** The processes that call a changed process (call activities) or a changed decision (business rule tasks). */
+const whereUsed: JsonSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['processKey', 'versions', 'latestCalls', 'elements'],
+    properties: {
+      processKey: { type: 'string' },
+      versions: { type: 'array', items: { type: 'integer' }, description: 'Deployed versions of the caller that call it.' },
+      latestCalls: { type: 'boolean' },
+      elements: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['elementId', 'name', 'versions'],
+          properties: { elementId: { type: 'string' }, name: nullable({ type: 'string' }), versions: { type: 'array', items: { type: 'integer' } } },
+        },
+      },
+    },
+  },
+};
+
 export const ImpactReport: JsonSchema = {
   type: 'object',
-  required: ['processes', 'replay', 'findings', 'blocking'],
+  required: ['processes', 'decisions', 'replay', 'findings', 'blocking'],
   properties: {
     processes: {
       type: 'array',
@@ -519,26 +541,7 @@ export const ImpactReport: JsonSchema = {
           version: { type: 'integer', minimum: 1, description: 'The version deploying would create.' },
           previousVersion: nullable({ type: 'integer', minimum: 1 }),
           diff: ref('ProcessDiff'),
-          whereUsed: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['processKey', 'versions', 'latestCalls', 'elements'],
-              properties: {
-                processKey: { type: 'string' },
-                versions: { type: 'array', items: { type: 'integer' }, description: 'Deployed versions of the caller that call it.' },
-                latestCalls: { type: 'boolean' },
-                elements: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    required: ['elementId', 'name', 'versions'],
-                    properties: { elementId: { type: 'string' }, name: nullable({ type: 'string' }), versions: { type: 'array', items: { type: 'integer' } } },
-                  },
-                },
-              },
-            },
-          },
+          whereUsed,
           runningOrders: {
             type: 'object',
             required: ['inside', 'willPickUp'],
@@ -560,6 +563,22 @@ export const ImpactReport: JsonSchema = {
               },
             },
           },
+        },
+      },
+    },
+    decisions: {
+      type: 'array',
+      description: 'The decisions of the change\'s .dmn files that would get a new version, each with the processes whose business rule tasks call it.',
+      items: {
+        type: 'object',
+        required: ['id', 'name', 'version', 'previousVersion', 'fileName', 'whereUsed'],
+        properties: {
+          id: { type: 'string' },
+          name: nullable({ type: 'string' }),
+          version: { type: 'integer', minimum: 1, description: 'The version deploying would create.' },
+          previousVersion: nullable({ type: 'integer', minimum: 1 }),
+          fileName: { type: 'string' },
+          whereUsed,
         },
       },
     },

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImpactReport, ProcessDetail, ProcessDiff, ProcessSummary, ReplayEvent } from '../../engine/api.js';
 import { runningReplayWorkers } from '../../engine/impact/replay-pool.js';
 import { readConfig } from '../../server/config.js';
+import { approvalTierDmn, decidedTiers } from '../engine/impact/candidates.js';
 import { problemOf, TOKENS, type ApiClient } from './support/client.js';
 import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
@@ -74,6 +75,21 @@ describe('POST /api/impact', () => {
     expect(report.blocking).toBe(false);
     const after = (await api.get<ProcessDetail>('/api/processes/credit-order-approval', TOKENS.erp)).body;
     expect(after.versions).toEqual(before.versions);
+  });
+
+  it('replays a candidate with a business rule task on the decision the change brings, and names the decision and who calls it', async () => {
+    const form = new FormData();
+    const lowerTier = approvalTierDmn((xml) => xml.replace('&gt; 500000', '&gt; 400000'));
+    for (const file of [decidedTiers(), lowerTier]) form.append('files', new Blob([file.xml], { type: 'application/octet-stream' }), file.name);
+    const response = await api.request<ImpactReport>('POST', '/api/impact?last=100', { token: TOKENS.designer, body: form });
+    expect(response.status).toBe(200);
+    const report = response.body;
+    expect(report.decisions).toEqual([{
+      id: 'approval-tier', name: 'Approval tier', version: 1, previousVersion: null, fileName: 'approval-tier.dmn',
+      whereUsed: [{ processKey: 'credit-order-approval', versions: [], latestCalls: true, elements: [{ elementId: 'BusinessRuleTask_DecideTier', name: 'Decide approval tier', versions: [2] }] }],
+    }]);
+    expect(report.replay.blocked).toBe(0);
+    expect(report.replay.groups.filter((group) => group.kind === 'new-wait').map((group) => group.orders)).toEqual([['IM-450']]);
   });
 
   it('is for designers only and takes the XML body of a deployment too', async () => {

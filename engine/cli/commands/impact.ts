@@ -9,14 +9,15 @@ import { apiUrl, refusal, uploadFiles } from '../server-upload.js';
 import { diffLines } from '../../impact/process-diff.js';
 import { formatFinding } from './validate.js';
 
-const HELP = `Usage: stratum impact --server <url> [options] <file.bpmn | folder>…
+const HELP = `Usage: stratum impact --server <url> [options] <file.bpmn | file.dmn | folder>…
 
 Asks a running Stratum server what deploying these files would do, without
 deploying them (POST /api/impact): per process the changes against the latest
 deployed version, who calls it, which running orders stay on their version and
-which will start the new one; then the recorded orders replayed on the library
-as it would be, grouped by how their route changes; then the findings of the
-whole library after the change.
+which will start the new one; per changed decision, the processes whose
+business rule tasks call it; then the recorded orders replayed on the library
+(and its decisions) as it would be, grouped by how their route changes; then
+the findings of the whole library after the change.
 
 Options:
   --server, -s <url>   the server, e.g. https://stratum.example.com
@@ -55,7 +56,7 @@ export const impact: Command = {
     if (typeof endpoint === 'string') return usageError(this, endpoint, io).exit;
     const token = values.token ?? process.env.STRATUM_TOKEN;
     if (!token) return usageError(this, 'name a token of a designer with --token or the environment variable STRATUM_TOKEN', io).exit;
-    if (positionals.length === 0) return usageError(this, 'name at least one .bpmn file or folder', io).exit;
+    if (positionals.length === 0) return usageError(this, 'name at least one .bpmn or .dmn file or folder', io).exit;
     for (const name of ['last', 'from', 'to'] as const) if (values[name] !== undefined) endpoint.searchParams.set(name, values[name]);
     const shown = values.orders === undefined ? 20 : Number(values.orders);
     if (!Number.isInteger(shown) || shown < 0) return usageError(this, '--orders must be a whole number', io).exit;
@@ -88,14 +89,15 @@ function printImpact(report: ImpactReport, shown: number, io: CliIO): void {
     const was = process.previousVersion === null ? 'new process' : `was version ${process.previousVersion}`;
     io.out(`${process.key}: version ${process.version} (${was})${process.diff.unchanged ? ', no change that decides a route' : ''}`);
     for (const line of diffLines(process.diff)) io.out(`  ${line}`);
-    for (const caller of process.whereUsed) {
-      const elements = caller.elements.map((element) => element.elementId).join(', ');
-      const versions = caller.versions.length ? `versions ${caller.versions.join(', ')}` : 'no deployed version';
-      io.out(`  called by ${caller.processKey} (${versions}${caller.latestCalls ? '' : '; its latest version no longer calls it'}) at ${elements}`);
-    }
+    for (const caller of process.whereUsed) io.out(`  ${callerLine(caller)}`);
     const { inside, willPickUp } = process.runningOrders;
     io.out(`  running orders inside it, staying on their version: ${inside.count}${listed(inside.orders.map((order) => `${order.orderNo} (v${order.version})`), shown)}`);
     io.out(`  running orders that will start version ${process.version}: ${willPickUp.count}${listed(willPickUp.orders, shown)}`);
+  }
+  for (const decision of report.decisions) {
+    const was = decision.previousVersion === null ? 'new decision' : `was version ${decision.previousVersion}`;
+    io.out(`decision ${decision.id}: version ${decision.version} (${was}), from ${decision.fileName}`);
+    for (const caller of decision.whereUsed) io.out(`  ${callerLine(caller)}`);
   }
   const { replay } = report;
   io.out(`replay of ${replay.orders} recorded order${replay.orders === 1 ? '' : 's'} in ${replay.durationMs} ms: ${replay.changed} changed, ${replay.blocked} blocked`);
@@ -112,6 +114,12 @@ function printImpact(report: ImpactReport, shown: number, io: CliIO): void {
 
 // helpers
 
+function callerLine(caller: ImpactReport['processes'][number]['whereUsed'][number]): string {
+  const elements = caller.elements.map((element) => element.elementId).join(', ');
+  const versions = caller.versions.length ? `versions ${caller.versions.join(', ')}` : 'no deployed version';
+  return `called by ${caller.processKey} (${versions}${caller.latestCalls ? '' : '; its latest version no longer calls it'}) at ${elements}`;
+}
+
 function listed(orders: string[], shown: number): string {
   if (orders.length === 0 || shown === 0) return '';
   const more = orders.length > shown ? ` … and ${orders.length - shown} more` : '';
@@ -120,5 +128,5 @@ function listed(orders: string[], shown: number): string {
 
 function isImpactReport(json: unknown): json is ImpactReport {
   const report = json as Partial<ImpactReport> | undefined;
-  return Array.isArray(report?.processes) && typeof report?.replay === 'object' && Array.isArray(report?.findings) && typeof report?.blocking === 'boolean';
+  return Array.isArray(report?.processes) && Array.isArray(report?.decisions) && typeof report?.replay === 'object' && Array.isArray(report?.findings) && typeof report?.blocking === 'boolean';
 }

@@ -11,6 +11,7 @@ import { TOKENS } from '../../server/support/client.js';
 import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from '../../server/support/real-server.js';
 import { compiledPath } from '../../support/compiled-sources.js';
 import { arrayWith } from '../../support/matchers.js';
+import { approvalTierDmn, decidedTiers } from '../impact/candidates.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 // compiled from the sources (test/support/compiled-sources.ts): tsx took a second or more per run
@@ -47,6 +48,18 @@ describe('stratum impact', () => {
       '  called by sales-order-management (versions 1) at CallActivity_ReapproveChange, CallActivity_ApproveCreditOrder',
       '  1 order would now wait for "Review order (vice-president)" (vice-president): CLI-450',
       'the change blocks no recorded order',
+    ]));
+  });
+
+  it('prints a decision of the change with the processes calling it', async () => {
+    const process = write('decided/credit-order-approval.bpmn', decidedTiers().xml);
+    const decision = write('decided/approval-tier.dmn', approvalTierDmn((xml) => xml.replace('&gt; 500000', '&gt; 400000')).xml);
+    const { code, stdout } = await stratum(['impact', '-s', server.url, '--token', TOKENS.designer, process, decision]);
+    expect(code).toBe(0);
+    expect(lines(stdout)).toEqual(arrayWith([
+      'decision approval-tier: version 1 (new decision), from approval-tier.dmn',
+      '  called by credit-order-approval (no deployed version) at BusinessRuleTask_DecideTier',
+      '  1 order would now wait for "Review order (vice-president)" (vice-president): CLI-450',
     ]));
   });
 

@@ -28,3 +28,32 @@ export function candidate(key: string, change: (xml: string) => string): BpmnFil
   expect(changed).not.toBe(xml);
   return { name: `${key}.bpmn`, xml: changed };
 }
+
+/** The approval decision table (its tiers: more than 1,000,000, more than 500,000, else automatic), `change`d when given. */
+export function approvalTierDmn(change: (xml: string) => string = (xml) => xml): BpmnFile {
+  const xml = readFileSync(new URL('../../fixtures/dmn/approval-tier.dmn', import.meta.url), 'utf8');
+  return { name: 'approval-tier.dmn', xml: change(xml) };
+}
+
+/**
+ * Credit order approval with its amount tier decided by a business rule task calling `decisionId`
+ * (approval-tier.dmn's by default): the gateway routes on the decision's result instead of the amount. The
+ * result is declared as an output too: the lint's variable supply does not count a result variable yet.
+ */
+export function decidedTiers(decisionId = 'approval-tier'): BpmnFile {
+  return candidate('credit-order-approval', (xml) => xml
+    .replace('<bpmn:exclusiveGateway id="Gateway_AmountTier"', `<bpmn:businessRuleTask id="BusinessRuleTask_DecideTier" name="Decide approval tier">
+      <bpmn:extensionElements>
+        <zeebe:calledDecision decisionId="${decisionId}" resultVariable="approvalTier" />
+        <zeebe:ioMapping><zeebe:output source="=approvalTier" target="approvalTier" /></zeebe:ioMapping>
+      </bpmn:extensionElements>
+      <bpmn:incoming>Flow_Start_AmountTier</bpmn:incoming>
+      <bpmn:outgoing>Flow_DecideTier_AmountTier</bpmn:outgoing>
+    </bpmn:businessRuleTask>
+    <bpmn:sequenceFlow id="Flow_DecideTier_AmountTier" sourceRef="BusinessRuleTask_DecideTier" targetRef="Gateway_AmountTier" />
+    <bpmn:exclusiveGateway id="Gateway_AmountTier"`)
+    .replace('<bpmn:incoming>Flow_Start_AmountTier</bpmn:incoming>\n      <bpmn:outgoing>Flow_AmountTier_Above1000000', '<bpmn:incoming>Flow_DecideTier_AmountTier</bpmn:incoming>\n      <bpmn:outgoing>Flow_AmountTier_Above1000000')
+    .replace('sourceRef="StartEvent_CreditOrderToApprove" targetRef="Gateway_AmountTier"', 'sourceRef="StartEvent_CreditOrderToApprove" targetRef="BusinessRuleTask_DecideTier"')
+    .replace('=reportingAmount &gt; 1000000', '=approvalTier = "sales-director"')
+    .replace('=reportingAmount &gt; 500000 and reportingAmount &lt;= 1000000', '=approvalTier = "vice-president"'));
+}

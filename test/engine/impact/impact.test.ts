@@ -7,7 +7,7 @@ import type { ImpactReport, Stratum } from '../../../engine/index.js';
 import { compareRoutes } from '../../../engine/impact/route-comparison.js';
 import { director, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 import { arrayWith, objectWith } from '../../support/matchers.js';
-import { candidate, EXPORT_CONTROL } from './candidates.js';
+import { approvalTierDmn, candidate, decidedTiers, EXPORT_CONTROL } from './candidates.js';
 
 let fixture: Fixture;
 let stratum: Stratum;
@@ -269,4 +269,64 @@ describe('a change with a .dmn file', () => {
     expect(without.findings).toContainEqual(objectWith({ elementId: 'Decide', rule: 'supported-elements', severity: 'error' }));
     expect(without.blocking).toBe(true);
   });
+
+  it('replays a business rule task of the candidate on the deployed decision: no order blocks, and each goes where the decision sends it', async () => {
+    // the deployed decision already sends orders of more than 400,000 to the vice-president; the shipped process does not call it yet
+    await stratum.library.deploy([approvalTierDmn(lowerTier)], { user: 'test', note: 'approval tiers as a decision table' });
+    await recordOrders();
+    const report = await stratum.impact.analyse([decidedTiers()]);
+
+    expect(report.replay.blocked).toBe(0);
+    expect(groupsOf(report, 'new-wait')).toEqual([{ description: 'would now wait for "Review order (vice-president)" (vice-president)', orders: ['SO-420', 'SO-480', 'SO-500'] }]);
+    // the others pass the decision and then go where they went
+    expect(groupsOf(report, 'route-changed')).toEqual([{ description: 'would now pass "Decide approval tier"', orders: ['SO-1200', 'SO-350', 'SO-520', 'SO-VP'] }]);
+  });
+
+  it('replays a business rule task of the candidate on the decision the change brings along', async () => {
+    await recordOrders();
+    const report = await stratum.impact.analyse([decidedTiers(), approvalTierDmn(lowerTier)]);
+
+    expect(report.decisions).toEqual([objectWith({ id: 'approval-tier', version: 1, previousVersion: null })]);
+    expect(report.replay.blocked).toBe(0);
+    expect(groupsOf(report, 'new-wait')).toEqual([{ description: 'would now wait for "Review order (vice-president)" (vice-president)', orders: ['SO-420', 'SO-480', 'SO-500'] }]);
+  });
+
+  it('replays a change of the decision alone: the orders it sends across the moved threshold change, the others do not', async () => {
+    await stratum.library.deploy([decidedTiers(), approvalTierDmn()], { user: 'test', note: 'approval tiers as a decision table' });
+    await recordOrders();
+    const report = await stratum.impact.analyse([approvalTierDmn(lowerTier)]);
+
+    expect(report.processes).toEqual([]);
+    expect(report.decisions).toEqual([{
+      id: 'approval-tier', name: 'Approval tier', version: 2, previousVersion: 1, fileName: 'approval-tier.dmn',
+      whereUsed: [{
+        processKey: 'credit-order-approval', versions: [2], latestCalls: true,
+        elements: [{ elementId: 'BusinessRuleTask_DecideTier', name: 'Decide approval tier', versions: [2] }],
+      }],
+    }]);
+    expect(groupsOf(report, 'new-wait')).toEqual([{ description: 'would now wait for "Review order (vice-president)" (vice-president)', orders: ['SO-420', 'SO-480', 'SO-500'] }]);
+    expect(report.replay.changed).toBe(3);
+    expect(ordersOf(report, 'unchanged')).toEqual(arrayWith(['SO-350', 'SO-520', 'SO-1200', 'SO-PRE', 'SO-VP']));
+    expect(report.blocking).toBe(false);
+  });
+
+  it('blocks the orders whose business rule task calls a decision that is not deployed, as the runtime fails them', async () => {
+    await stratum.library.deploy([approvalTierDmn()], { user: 'test', note: 'approval tiers as a decision table' });
+    await enter(stratum.runtime, order('SO-600', 600_000));
+    const report = await stratum.impact.analyse([decidedTiers('approval-level')]);
+
+    expect(report.replay.groups).toEqual([objectWith({
+      kind: 'blocked',
+      orders: ['SO-600'],
+      block: objectWith({
+        element: 'credit-order-approval/BusinessRuleTask_DecideTier', reason: 'step-failed',
+        message: 'decision approval-level is not deployed', incident: { kind: 'decision-not-found', decisionId: 'approval-level' },
+      }),
+    })]);
+  });
 });
+
+/** The approval decision table with its vice-president tier from 400,000 instead of 500,000. */
+function lowerTier(xml: string): string {
+  return xml.replace('&gt; 500000', '&gt; 400000');
+}

@@ -13,6 +13,7 @@ import { pinSelection, recordedOrders, type OrderSelection } from '../../../engi
 import { replayInWorkers, replayWorkerPids, runningReplayWorkers } from '../../../engine/impact/replay-pool.js';
 import { REPLAY_NICE } from '../../../engine/impact/replay-priority.js';
 import { DIAGRAMS_DIR, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+import { approvalTierDmn, decidedTiers } from './candidates.js';
 
 let fixture: Fixture;
 /** A second connection to the fixture's database, for analysers with their own replay settings. */
@@ -95,6 +96,27 @@ describe('a replay in worker processes', () => {
       expect(threads.length).toBeGreaterThan(1);
       for (const thread of threads) expect(niceOf(`${tasks}/${thread}/stat`), `thread ${thread} of worker ${pid}`).toBe(REPLAY_NICE);
     }
+  });
+
+  it('evaluates business rule tasks on the decisions after the change, as the calling thread does', { timeout: 300_000 }, async () => {
+    await fixture.stratum.library.deploy([decidedTiers(), approvalTierDmn()], { user: 'test', note: 'approval tiers as a decision table' });
+    await recordOrders(['RW-30', 350_000], ['RW-31', 420_000], ['RW-32', 520_000], ['RW-33', 480_000]);
+    // the change is the decision alone: its vice-president tier from 400,000
+    const change = [approvalTierDmn((xml) => xml.replace('&gt; 500000', '&gt; 400000'))];
+
+    const events = new EventEmitter();
+    const workers: number[] = [];
+    events.on('replay', (event: ReplayEvent) => workers.push(event.workers));
+    const inWorkers = await new ImpactAnalyser(store, 'order-to-cash', { replayWorkers: 2, replayChunk: 1, events }).analyse(change);
+    const inProcess = await new ImpactAnalyser(store, 'order-to-cash', { replayWorkers: 0 }).analyse(change);
+
+    const { durationMs: _workerMs, ...workerReplay } = inWorkers.replay;
+    const { durationMs: _processMs, ...processReplay } = inProcess.replay;
+    expect(workers).toEqual([2, 2]);
+    expect(workerReplay).toEqual(processReplay);
+    expect(workerReplay.paths).toEqual({ fast: 0, engine: 4 });
+    expect(workerReplay.groups.map(({ kind, orders }) => ({ kind, orders })))
+      .toEqual([{ kind: 'new-wait', orders: ['RW-33', 'RW-31'] }, { kind: 'unchanged', orders: ['RW-32', 'RW-30'] }]);
   });
 
   it('deals every worker the same orders while new ones come in: the selection is pinned to the newest order when the replay starts', async () => {

@@ -1,0 +1,99 @@
+// The decisions as they would be after a change: the latest deployed version
+// of every decision id (the runtime's "latest" binding, as
+// runtime/deployed-decisions.ts resolves it), with the decisions of the
+// change's .dmn files in place of the deployed ones of the same id, and beside
+// them for new ids. What the replay's business rule tasks evaluate, so a
+// change of a decision table shows in the replayed routes like a change of a
+// condition. Read-only, like the candidate library it belongs to.
+import { createHash } from 'node:crypto';
+import type { BpmnFile } from '../api.js';
+import type { DecisionSource } from '../dmn/decision-call.js';
+import { parseDmn, type DmnModel } from '../dmn/dmn-model.js';
+import { isDmnSource, readDmnSources } from '../lint/dmn-sources.js';
+import type { ExecutableDefinition } from '../runtime/definition-cache.js';
+import type { DecisionVersionRow, Store } from '../store/types.js';
+
+export interface CandidateDecision {
+  id: string;
+  name: string | null;
+  /** The version it would get: the latest deployed + 1 (1 for a new id). A file deployed as it is makes no candidate. */
+  version: number;
+  /** The latest deployed version it replaces (null for a new id). */
+  previousVersion: number | null;
+  fileName: string;
+  model: DmnModel;
+}
+
+export class CandidateDecisions {
+  /** Decision id → the model that holds it after the change; parsed once, when a replayed step first calls a decision. */
+  private models: Promise<Map<string, DmnModel>> | undefined;
+  private readonly callsDecisions = new WeakMap<ExecutableDefinition, boolean>();
+
+  private constructor(
+    /** The latest deployed version of every decision id, before the change. */
+    readonly deployed: DecisionVersionRow[],
+    readonly candidates: CandidateDecision[],
+    /** Every decision the change's files define, changed or not (the source hands out the change's own model). */
+    private readonly changeModels: Map<string, DmnModel>,
+  ) {}
+
+  /** Files that do not read as DMN are left out: lint reports them. */
+  static async open(store: Store, files: BpmnFile[]): Promise<CandidateDecisions> {
+    const deployed = await store.read((tx) => tx.latestDecisionVersions());
+    const latest = new Map(deployed.map((row) => [row.decisionId, row]));
+    const { models } = await readDmnSources(files.filter(isDmnSource));
+    const candidates: CandidateDecision[] = [];
+    const changeModels = new Map<string, DmnModel>();
+    for (const { file, model } of models) {
+      const hash = createHash('sha256').update(file.xml).digest('hex');
+      for (const decision of model.decisions.values()) {
+        changeModels.set(decision.id, model);
+        const row = latest.get(decision.id);
+        // deploying the file its latest version came from is a no-op (decision-versions.ts): no new version
+        if (row?.hash === hash) continue;
+        candidates.push({
+          id: decision.id, name: decision.name ?? null, version: (row?.version ?? 0) + 1, previousVersion: row?.version ?? null, fileName: file.name, model,
+        });
+      }
+    }
+    return new CandidateDecisions(deployed, candidates, changeModels);
+  }
+
+  /**
+   * The decisions a step of `definition` may call after the change, or undefined when it has no business rule
+   * task (as the runtime hands a step none then).
+   */
+  async forStep(definition: ExecutableDefinition): Promise<DecisionSource | undefined> {
+    if (!this.hasBusinessRuleTask(definition)) return undefined;
+    const models = await this.afterChange();
+    return { modelFor: (decisionId) => models.get(decisionId) };
+  }
+
+  private afterChange(): Promise<Map<string, DmnModel>> {
+    this.models ??= this.readModels();
+    return this.models;
+  }
+
+  private async readModels(): Promise<Map<string, DmnModel>> {
+    const byId = new Map<string, DmnModel>();
+    // a deployed file holding several decisions is parsed once
+    const parsed = new Map<string, Promise<DmnModel>>();
+    for (const row of this.deployed) {
+      if (this.changeModels.has(row.decisionId)) continue;
+      let model = parsed.get(row.hash);
+      if (!model) parsed.set(row.hash, (model = parseDmn(row.xml)));
+      byId.set(row.decisionId, await model);
+    }
+    for (const [decisionId, model] of this.changeModels) byId.set(decisionId, model);
+    return byId;
+  }
+
+  private hasBusinessRuleTask(definition: ExecutableDefinition): boolean {
+    let calls = this.callsDecisions.get(definition);
+    if (calls === undefined) {
+      calls = [...definition.model.elements.values()].some((element) => element.type === 'bpmn:BusinessRuleTask');
+      this.callsDecisions.set(definition, calls);
+    }
+    return calls;
+  }
+}
