@@ -575,7 +575,7 @@ export const OPERATIONS: Operation[] = [
     path: '/api/jobs/fetch-and-lock',
     tag: 'jobs',
     summary: 'Locks up to `max` open jobs of a type for a worker; with `asyncResponseTimeout`, waits for one when none is open.',
-    description: 'Long polling: with `asyncResponseTimeout` (ms) and no fetchable job, the answer comes the moment a job of this type is created, failed with retries left or unlocked (on PostgreSQL from any server sharing the database), or with `[]` when the time is up. A waiting fetch costs no CPU and does not take a turn of the write queue. `businessKey` fetches only one order\'s jobs; `variables` hands over only the variables named. Each job carries `order`, the summary of its order.',
+    description: 'Long polling: with `asyncResponseTimeout` (ms) and no fetchable job, the answer comes the moment a job of this type is created, failed with retries left, unlocked or freed by an incident\'s retry (on PostgreSQL from any server sharing the database), or with `[]` when the time is up. A waiting fetch costs no CPU and does not take a turn of the write queue. No job is handed out that its completion would be refused for: none of an order with an open change, none an open incident names, none of a failed instance or of an instance whose caller (however far up) has failed, until the incident is retried. `businessKey` fetches only one order\'s jobs; `variables` hands over only the variables named. Each job carries `order`, the summary of its order.',
     access: integration,
     longPoll: true,
     query: 'EmptyQuery',

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { lostRace, StratumError } from '../errors.js';
-import { failedCallerSelect } from './caller-chain.js';
+import { failedCallerSelect, noFailedInstanceAbove } from './caller-chain.js';
 import { historyEvents, instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
 import { orderSelect, type OrderTables } from './order-filter.js';
 import { canonicalTimestamp } from './iso-time.js';
@@ -241,6 +241,29 @@ const decisions = decisionCodec<PostgresColumns>({ readTime: (date) => date.toIS
 const DECISION_WRITES = numberedAll(decisionWrites('stratum_'));
 export const numberedPlaceholder: Placeholder = (position) => `$${position}`;
 export const WAIT_TABLES = { waits: 'stratum_waits', groups: 'stratum_wait_groups' };
+
+/**
+ * Locks the oldest fetchable jobs of a type (StoreTx.lockJobs), skipping rows another transaction claims: the
+ * conditions say what a worker may not be handed (a job held by an open order change, named by an open incident,
+ * of a failed instance or under a failed caller). Parameters: type, worker, now, lock expiry, max, business key.
+ * Exported for the query-plan test: every poll of every worker runs it.
+ */
+export const LOCK_JOBS = `WITH claimed AS (
+    SELECT id FROM stratum_waits
+    WHERE kind = 'job' AND job_type = $1
+      AND ($6::text IS NULL OR business_key = $6)
+      AND (lock_expires_at IS NULL OR lock_expires_at < $3)
+      AND (job_retries IS NULL OR job_retries > 0)
+      AND ${noOpenChangeOf('stratum_', 'stratum_waits')}
+      AND ${noOpenIncidentOf('stratum_', 'stratum_waits')}
+      AND ${noFailedInstanceAbove('stratum_', 'stratum_waits')}
+    ORDER BY created_at, id
+    LIMIT $5
+    FOR NO KEY UPDATE SKIP LOCKED)
+  UPDATE stratum_waits w SET locked_by = $2, lock_expires_at = $4
+  FROM claimed WHERE w.id = claimed.id
+  RETURNING ${WAIT_COLUMNS_OF_W}`;
+
 /** History parameters in the order of appendHistory's unnest arrays ($1 … $8). */
 const HISTORY_ORDER = ['instanceId', 'at', 'actor', 'event', 'elementId', 'elementType', 'waitId', 'data'] as const;
 
@@ -508,20 +531,7 @@ class PostgresTx extends TxGuard implements StoreTx {
     this.assertWritable('lockJobs');
     checkLimit('max', max);
     const { rows } = await this.query<Stored['wait']>(
-      `WITH claimed AS (
-         SELECT id FROM stratum_waits
-         WHERE kind = 'job' AND job_type = $1
-           AND ($6::text IS NULL OR business_key = $6)
-           AND (lock_expires_at IS NULL OR lock_expires_at < $3)
-           AND (job_retries IS NULL OR job_retries > 0)
-           AND ${noOpenChangeOf('stratum_', 'stratum_waits')}
-           AND ${noOpenIncidentOf('stratum_', 'stratum_waits')}
-         ORDER BY created_at, id
-         LIMIT $5
-         FOR NO KEY UPDATE SKIP LOCKED)
-       UPDATE stratum_waits w SET locked_by = $2, lock_expires_at = $4
-       FROM claimed WHERE w.id = claimed.id
-       RETURNING ${WAIT_COLUMNS_OF_W}`,
+      LOCK_JOBS,
       [type, workerId, canonicalTimestamp(now, 'now'), canonicalTimestamp(lockExpiresAt, 'lockExpiresAt'), max, businessKey ?? null],
     );
     return rows.map(codec.wait).sort(byCreatedAtThenId);
@@ -665,7 +675,20 @@ class PostgresTx extends TxGuard implements StoreTx {
       resolvedBy: resolution.resolvedBy,
       resolution: resolution.resolution,
     });
+    if (result.rowCount === 1 && resolution.resolution === 'retried') await this.noteFreedJobs(id);
     return result.rowCount === 1;
+  }
+
+  /**
+   * A retry runs again what its incident's failure held (lockJobs hands out no job of a failed instance or under a
+   * failed caller): the fetchable jobs of its order's call tree are announced, so fetches waiting for them try again.
+   */
+  private async noteFreedJobs(incidentId: string): Promise<void> {
+    const { rows } = await this.query<Stored['wait']>(
+      `SELECT ${WAIT_COLUMNS} FROM stratum_waits WHERE root_id = (SELECT root_id FROM stratum_incidents WHERE id = $1) AND kind = 'job'`,
+      [incidentId],
+    );
+    for (const row of rows) this.noteFetchable(codec.wait(row));
   }
 
   // idempotency

@@ -3,7 +3,7 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { lostRace, StratumError } from '../errors.js';
-import { failedCallerSelect } from './caller-chain.js';
+import { failedCallerSelect, noFailedInstanceAbove } from './caller-chain.js';
 import { historyEvents, instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type Records, type SqliteColumns } from './records.js';
@@ -376,6 +376,25 @@ const DECISION_WRITES = decisionWrites('');
 export const anonymous: Placeholder = () => '?';
 export const WAIT_TABLES = { waits: 'waits', groups: 'wait_groups' };
 
+/**
+ * Locks the oldest fetchable jobs of a type (StoreTx.lockJobs): the conditions say what a worker may not be
+ * handed (a job held by an open order change, named by an open incident, of a failed instance or under a failed
+ * caller). Exported for the query-plan test: every poll of every worker runs it.
+ */
+export const LOCK_JOBS = `UPDATE waits SET locked_by = @workerId, lock_expires_at = @lockExpiresAt
+  WHERE id IN (
+    SELECT id FROM waits
+    WHERE kind = 'job' AND job_type = @type
+      AND (@businessKey IS NULL OR business_key = @businessKey)
+      AND (lock_expires_at IS NULL OR lock_expires_at < @now)
+      AND (job_retries IS NULL OR job_retries > 0)
+      AND ${noOpenChangeOf('', 'waits')}
+      AND ${noOpenIncidentOf('', 'waits')}
+      AND ${noFailedInstanceAbove('', 'waits')}
+    ORDER BY created_at, id
+    LIMIT @max)
+  RETURNING ${WAIT_COLUMNS}`;
+
 type Stored = Records<SqliteColumns>;
 
 /** The customer expression is the one index orders_by_customer is built on (migration 5). */
@@ -619,20 +638,7 @@ class SqliteTx extends TxGuard implements StoreTx {
   async lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number, businessKey?: string): Promise<WaitRow[]> {
     this.assertWritable('lockJobs');
     checkLimit('max', max);
-    const records = this.sql(
-      `UPDATE waits SET locked_by = @workerId, lock_expires_at = @lockExpiresAt
-       WHERE id IN (
-         SELECT id FROM waits
-         WHERE kind = 'job' AND job_type = @type
-           AND (@businessKey IS NULL OR business_key = @businessKey)
-           AND (lock_expires_at IS NULL OR lock_expires_at < @now)
-           AND (job_retries IS NULL OR job_retries > 0)
-           AND ${noOpenChangeOf('', 'waits')}
-           AND ${noOpenIncidentOf('', 'waits')}
-         ORDER BY created_at, id
-         LIMIT @max)
-       RETURNING ${WAIT_COLUMNS}`,
-    ).all({
+    const records = this.sql(LOCK_JOBS).all({
       type,
       workerId,
       now: canonicalTimestamp(now, 'now'),
@@ -762,7 +768,19 @@ class SqliteTx extends TxGuard implements StoreTx {
       resolvedBy: resolution.resolvedBy,
       resolution: resolution.resolution,
     });
+    if (result.changes === 1 && resolution.resolution === 'retried') this.noteFreedJobs(id);
     return result.changes === 1;
+  }
+
+  /**
+   * A retry runs again what its incident's failure held (lockJobs hands out no job of a failed instance or under a
+   * failed caller): the fetchable jobs of its order's call tree are announced, so fetches waiting for them try again.
+   */
+  private noteFreedJobs(incidentId: string): void {
+    const records = this.sql(
+      `SELECT ${WAIT_COLUMNS} FROM waits WHERE root_id = (SELECT root_id FROM incidents WHERE id = ?) AND kind = 'job'`,
+    ).all(incidentId) as Stored['wait'][];
+    for (const record of records) this.noteFetchable(codec.wait(record));
   }
 
   // idempotency

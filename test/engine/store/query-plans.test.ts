@@ -11,9 +11,9 @@ import { failedCallerSelect } from '../../../engine/store/caller-chain.js';
 import { instanceSelect, waitSelect, type Placeholder } from '../../../engine/store/filters.js';
 import { incidentSelect } from '../../../engine/store/message-incident-rows.js';
 import { openStore } from '../../../engine/store/open.js';
-import { PostgresStore, numberedPlaceholder, WAIT_TABLES as POSTGRES_WAIT_TABLES } from '../../../engine/store/postgres.js';
+import { PostgresStore, numberedPlaceholder, LOCK_JOBS as POSTGRES_LOCK_JOBS, WAIT_TABLES as POSTGRES_WAIT_TABLES } from '../../../engine/store/postgres.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS_OF_W } from '../../../engine/store/records.js';
-import { anonymous, WAIT_TABLES as SQLITE_WAIT_TABLES, type SqliteStore } from '../../../engine/store/sqlite.js';
+import { anonymous, LOCK_JOBS as SQLITE_LOCK_JOBS, WAIT_TABLES as SQLITE_WAIT_TABLES, type SqliteStore } from '../../../engine/store/sqlite.js';
 import type { IncidentFilter, InstanceFilter, Store, WaitFilter } from '../../../engine/store/types.js';
 import { describePostgres, freshSchema, inSchema, postgresAdmin } from '../../support/postgres.js';
 import { versionRow } from './store-contract.js';
@@ -24,6 +24,8 @@ const T0 = Date.parse('2026-03-01T08:00:00.000Z');
 const createdAt = (i: number) => new Date(T0 + (i - (i % 7 === 0 ? 1 : 0)) * 10).toISOString();
 const MIDDLE = { createdAt: createdAt(ORDERS / 2), id: `i${ORDERS / 2}` };
 const PAGE = 101; // a page of 100 and one row to tell whether another follows
+/** A worker's poll for shipping jobs (every order has one). */
+const LOCK_JOBS_PARAMETERS = { type: 'shipping', workerId: 'w', now: createdAt(ORDERS), lockExpiresAt: createdAt(ORDERS + 1), max: 10, businessKey: null };
 const NEWEST = { by: 'seq', descending: true } as const;
 
 /**
@@ -103,6 +105,10 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
        VALUES (?, ?, ?, ?, 'task', 'Approve', ?, ?, ?)`,
     );
     const group = db.prepare('INSERT INTO wait_groups (wait_id, grp, created_at) VALUES (?, ?, ?)');
+    const job = db.prepare(
+      `INSERT INTO waits (id, instance_id, root_id, business_key, kind, element_id, execution_id, job_type, job_retries, created_at)
+       VALUES (?, ?, ?, ?, 'job', 'Ship', ?, 'shipping', 3, ?)`,
+    );
     const incident = db.prepare(
       `INSERT INTO incidents (id, instance_id, root_id, process_key, business_key, element_id, message, kind, variables_before, waits_before, created_at)
        VALUES (?, ?, ?, ?, ?, 'Approve', 'failed', 'step', '{}', '[]', ?)`,
@@ -113,6 +119,7 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
         instance.run(`i${i}`, `SO-${i}`, `i${i}`, statusOf(i), at, at);
         wait.run(`t${i}`, `i${i}`, `i${i}`, `SO-${i}`, `e${i}`, JSON.stringify(groupsOf(i)), at);
         for (const grp of groupsOf(i)) group.run(`t${i}`, grp, at);
+        job.run(`j${i}`, `i${i}`, `i${i}`, `SO-${i}`, `x${i}`, at);
         incident.run(`inc-${i}`, `i${i}`, `i${i}`, processOf(i), `SO-${i}`, at);
       }
     })();
@@ -142,6 +149,19 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
     for (const read of reads) expect(read, plan.join('\n')).toMatch(/USING INDEX sqlite_autoindex_instances_1 \(id=\?\)$/);
   });
 
+  it('finds the jobs a worker may take from the job type\'s index, reading instances by primary key alone (never from the status index)', () => {
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${SQLITE_LOCK_JOBS}`).all(LOCK_JOBS_PARAMETERS) as { detail: string }[]).map((row) => row.detail);
+    // no table read whole (the walk's own rows, `l` and `lineage`, are a few per job)
+    expect(plan.filter((detail) => /^SCAN \w+$/.test(detail) && !/^SCAN (l|lineage)$/.test(detail)), plan.join('\n')).toEqual([]);
+    expect(plan.filter((detail) => /^SEARCH waits USING INDEX waits_by_(job_type|kind_created) \(kind=\?/.test(detail)), plan.join('\n')).toHaveLength(1);
+    // the order's root, the job's instance, then each caller: every read of the table by id
+    const reads = plan.filter((detail) => /^(SEARCH|SCAN) (instances|r|m|up)\b/.test(detail));
+    expect(reads, plan.join('\n')).toHaveLength(3);
+    for (const read of reads) expect(read, plan.join('\n')).toMatch(/USING (COVERING )?INDEX sqlite_autoindex_instances_1 \(id=\?\)$/);
+    // whether the order has an open incident at all: its incidents by root
+    expect(plan.filter((detail) => /^SEARCH oi\b/.test(detail)), plan.join('\n')).toEqual([expect.stringMatching(/USING INDEX incidents_by_root \(root_id=\?\)$/)]);
+  });
+
   it('answers a page of a 100,000-task group in milliseconds', () => expectPagesInOrder(store));
 });
 
@@ -164,6 +184,11 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
       `INSERT INTO ${schema}.stratum_waits (id, instance_id, root_id, business_key, kind, element_id, execution_id, candidate_groups, created_at)
        SELECT 't' || i, 'i' || i, 'i' || i, 'SO-' || i, 'task', 'Approve', 'e' || i,
               CASE WHEN i % 1000 = 0 THEN '["vice-president","inspection"]' ELSE '["vice-president"]' END::jsonb, ${instant}
+       FROM generate_series(1, ${ORDERS}) AS i`,
+    );
+    await postgresAdmin.query(
+      `INSERT INTO ${schema}.stratum_waits (id, instance_id, root_id, business_key, kind, element_id, execution_id, job_type, job_retries, created_at)
+       SELECT 'j' || i, 'i' || i, 'i' || i, 'SO-' || i, 'job', 'Ship', 'x' || i, 'shipping', 3, ${instant}
        FROM generate_series(1, ${ORDERS}) AS i`,
     );
     await postgresAdmin.query(
@@ -207,6 +232,25 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
       const plan = rows.map((row) => row['QUERY PLAN']);
       expect(plan.filter((line) => /Seq Scan on stratum_|by_status/.test(line)), plan.join('\n')).toEqual([]);
       expect(plan.filter((line) => /Index (Only )?Scan using stratum_instances_pkey/.test(line)).length, plan.join('\n')).toBeGreaterThanOrEqual(3);
+    } finally {
+      await client.query('RESET search_path').catch(() => undefined);
+      client.release();
+    }
+  });
+
+  it('finds the jobs a worker may take from the job type\'s index, reading instances by primary key alone (never from the status index)', async () => {
+    const client = await postgresAdmin.connect();
+    try {
+      await client.query(`SET search_path = ${schema}`);
+      const { type, workerId, now, lockExpiresAt, max, businessKey } = LOCK_JOBS_PARAMETERS;
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${POSTGRES_LOCK_JOBS}`, [type, workerId, now, lockExpiresAt, max, businessKey]);
+      const plan = rows.map((row) => row['QUERY PLAN']);
+      // (order_changes has no row here, so any plan reads it whole)
+      expect(plan.filter((line) => /Seq Scan on stratum_(waits|instances|incidents)\b|by_status|hashed SubPlan/.test(line)), plan.join('\n')).toEqual([]);
+      expect(plan.filter((line) => /Index Scan using stratum_waits_by_job_type on stratum_waits/.test(line)), plan.join('\n')).toHaveLength(1);
+      // the order's root, the job's instance, then each caller: read by primary key; the order's incidents by root
+      expect(plan.filter((line) => /Index (Only )?Scan using stratum_instances_pkey on stratum_instances (r|m|up)\b/.test(line)), plan.join('\n')).toHaveLength(3);
+      expect(plan.filter((line) => /Scan using stratum_incidents_by_root on stratum_incidents oi\b/.test(line)), plan.join('\n')).toHaveLength(1);
     } finally {
       await client.query('RESET search_path').catch(() => undefined);
       client.release();

@@ -770,6 +770,44 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(ids(await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(12), at(70), 10)))).toEqual(['j-failed']);
       });
 
+      it('hands out no job of a failed instance, nor one under a failed caller however far up, until its incident is retried', async () => {
+        const failed = { status: 'failed' as const, incident: { elementId: 'Check', message: 'condition failed' } };
+        const under = (id: string, parentId: string, rootId: string, extra: Partial<InstanceRow> = {}) => instanceRow(id, { parentId, rootId, ...extra });
+        // root → a (failed; root caught it, or its failure is still on its way up) → b → c; root → free;
+        // alone (failed, an order of its own); calm → calm-child (no incident in that order)
+        await seed(
+          store, instanceRow('root'), under('a', 'root', 'root', failed), under('b', 'a', 'root'), under('c', 'b', 'root'), under('free', 'root', 'root'),
+          instanceRow('alone', failed), instanceRow('calm'), under('calm-child', 'calm', 'calm'),
+        );
+        const rootOf = { a: 'root', c: 'root', free: 'root', root: 'root', alone: 'alone', 'calm-child': 'calm' } as const;
+        await store.transaction(async (tx) => {
+          let second = 0;
+          for (const instanceId of ['a', 'c', 'free', 'root', 'alone', 'calm-child'] as const) {
+            await tx.replaceWaits(instanceId, [waitRow(`j-${instanceId}`, instanceId, { kind: 'job', jobType: 'shipping', jobRetries: 3, rootId: rootOf[instanceId], createdAt: at(++second) })]);
+          }
+          // every failed instance has an open incident (with its order's root) until it is retried
+          await tx.insertIncident(incidentRow('inc-a', 'a', { rootId: 'root' }));
+          await tx.insertIncident(incidentRow('inc-alone', 'alone'));
+          await tx.insertIncident(incidentRow('inc-calm', 'calm', { resolvedAt: at(0), resolvedBy: 'otto', resolution: 'retried' }));
+        });
+        // a failed sibling, or a failed instance the job's own instance called, holds nothing
+        expect(ids(await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(10), at(70), 10)))).toEqual(['j-free', 'j-root', 'j-calm-child']);
+        const retry = (incidentId: string, instance: InstanceRow) => store.transaction(async (tx) => {
+          await tx.resolveIncident(incidentId, { resolvedAt: at(11), resolvedBy: 'otto', resolution: 'retried' });
+          await tx.updateInstance({ ...instance, revision: 2 });
+        });
+        await retry('inc-a', under('a', 'root', 'root'));
+        expect(ids(await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(12), at(70), 10)))).toEqual(['j-a', 'j-c']);
+        await retry('inc-alone', instanceRow('alone'));
+        expect(ids(await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(13), at(70), 10)))).toEqual(['j-alone']);
+      });
+
+      it('hands out no job of an order whose root has failed, from one read of the root whatever its incidents', async () => {
+        await seed(store, instanceRow('root', { status: 'failed' }), instanceRow('child', { parentId: 'root', rootId: 'root' }));
+        await store.transaction((tx) => tx.replaceWaits('child', [waitRow('j-child', 'child', { kind: 'job', jobType: 'shipping', jobRetries: 3, rootId: 'root' })]));
+        expect(await store.transaction((tx) => tx.lockJobs('shipping', 'w', at(10), at(70), 10))).toEqual([]);
+      });
+
       it('hands an expired lock to the next worker, but not before it expires', async () => {
         await seed(store, instanceRow('i1'));
         await store.transaction((tx) =>
@@ -1367,6 +1405,38 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await settle()).toEqual([]);
         await store.transaction((tx) => tx.updateWait({ ...locked, lockedBy: null, lockExpiresAt: null }));
         expect(await settle()).toEqual(['shipping']);
+        await stop();
+      });
+
+      it('announces the fetchable jobs of a call tree when one of its incidents is retried (its failure held them back), none when cancelled', async () => {
+        const failed = { status: 'failed' as const, incident: { elementId: 'Check', message: 'condition failed' } };
+        await seed(store, instanceRow('root', failed), instanceRow('child', { parentId: 'root', rootId: 'root' }), instanceRow('other', failed));
+        const job = (id: string, instanceId: string, jobType: string, extra: Partial<WaitRow> = {}) =>
+          waitRow(id, instanceId, { kind: 'job', jobType, jobRetries: 3, rootId: instanceId === 'other' ? 'other' : 'root', ...extra });
+        await store.transaction(async (tx) => {
+          await tx.replaceWaits('root', [job('j-root', 'root', 'shipping'), job('j-locked', 'root', 'labelling', { lockedBy: 'w', lockExpiresAt: at(600) })]);
+          await tx.replaceWaits('child', [job('j-child', 'child', 'packing', { jobRetries: null }), job('j-spent', 'child', 'invoicing', { jobRetries: 0 })]);
+          await tx.replaceWaits('other', [job('j-other', 'other', 'billing')]);
+          await tx.insertIncident(incidentRow('inc-root', 'root', { rootId: 'root' }));
+          await tx.insertIncident(incidentRow('inc-other', 'other', { rootId: 'other' }));
+        });
+        const heard: string[] = [];
+        const stop = await store.watchJobs((jobType) => heard.push(jobType));
+        const settle = async (count: number) => {
+          for (let round = 0; round < 40 && heard.length < count; round++) await sleep(25);
+          await sleep(50); // and nothing more
+          return heard.splice(0).sort();
+        };
+        await store.transaction((tx) => tx.resolveIncident('inc-other', { resolvedAt: at(10), resolvedBy: 'otto', resolution: 'cancelled' }));
+        expect(await settle(1)).toEqual([]);
+        await store.transaction((tx) => tx.resolveIncident('inc-root', { resolvedAt: at(11), resolvedBy: 'otto', resolution: 'retried' }));
+        // not the locked job, not the one out of retries, not another order's
+        expect(await settle(2)).toEqual(['packing', 'shipping']);
+        await expect(store.transaction(async (tx) => {
+          await tx.resolveIncident('inc-other', { resolvedAt: at(12), resolvedBy: 'otto', resolution: 'retried' });
+          throw new Error('rolled back');
+        })).rejects.toThrow('rolled back');
+        expect(await settle(1)).toEqual([]);
         await stop();
       });
     });
