@@ -20,6 +20,8 @@ export type StepIncident = NonNullable<InstanceView['incident']>;
 
 export interface DeployResponse {
   deployed: { key: string; version: number; changed: boolean }[];
+  /** The decisions of the deployment's .dmn files, each versioned on its own. */
+  decisions: { id: string; version: number; changed: boolean }[];
   warnings: Finding[];
 }
 
@@ -75,7 +77,7 @@ export interface IncidentPage {
   nextCursor: string | null;
 }
 
-/** One .bpmn file of a deployment. */
+/** One file of a deployment: a .bpmn, or a .dmn with decisions. */
 export interface BpmnUpload {
   name: string;
   xml: string;

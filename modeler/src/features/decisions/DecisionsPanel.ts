@@ -4,15 +4,17 @@ import { el, replaceChildren } from '../../dom/element';
 import type SidePanel from '../shell/SidePanel';
 import type StatusLine from '../shell/StatusLine';
 import type DecisionView from './DecisionView';
+import type DmnFiles from './DmnFiles';
 
 /**
  * The Decisions tab: the deployed DMN decisions (GET /api/decisions), each opened
  * read-only over the canvas from the file its latest version came in, and "Open .dmn…"
  * for a file from disk. Decisions deploy with the processes that call them (Deploy…
- * or the API); this modeler shows them, it does not edit them.
+ * or the API); this modeler shows them, it does not edit them. A file from disk is kept
+ * for this session (DmnFiles), and Deploy… offers it to go with the process.
  */
 export default class DecisionsPanel {
-  static $inject = ['sidePanel', 'decisionView', 'statusLine', 'config.stratum'];
+  static $inject = ['sidePanel', 'decisionView', 'statusLine', 'config.stratum', 'dmnFiles'];
 
   private readonly api: ApiClient;
   private readonly list = el('ul', { className: 'decision-list', 'aria-label': 'Deployed decisions' });
@@ -23,6 +25,7 @@ export default class DecisionsPanel {
     private readonly view: DecisionView,
     private readonly statusLine: StatusLine,
     config: StratumConfig,
+    private readonly dmnFiles: DmnFiles,
   ) {
     this.api = config.api;
     const pane = sidePanel.addTab('decisions', 'Decisions');
@@ -75,8 +78,11 @@ export default class DecisionsPanel {
     this.picker.value = '';
     if (!file) return;
     try {
-      await this.view.show(await file.text(), { title: file.name });
-      this.statusLine.show(`Showing ${file.name}, read-only`, 'success');
+      const xml = await file.text();
+      await this.view.show(xml, { title: file.name });
+      // shown, so it reads as DMN: Deploy… may take it along
+      this.dmnFiles.keep(file.name, xml);
+      this.statusLine.show(`Showing ${file.name}, read-only; Deploy… can take it along`, 'success');
     } catch (error) {
       this.statusLine.error(error, `Opening ${file.name}`);
     }

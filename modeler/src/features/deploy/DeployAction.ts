@@ -1,5 +1,5 @@
 import type { StratumConfig } from '../../config';
-import { ApiProblem } from '../../api/client';
+import { ApiProblem, type BpmnUpload } from '../../api/client';
 import type Dialogs from '../shell/Dialogs';
 import type StatusLine from '../shell/StatusLine';
 import type Toolbar from '../shell/Toolbar';
@@ -8,17 +8,20 @@ import type LibraryService from '../library/LibraryService';
 import type DeployFindings from '../lint/DeployFindings';
 import type ImpactPreview from './ImpactPreview';
 import type DeployPlan from './DeployPlan';
+import type DmnFiles from '../decisions/DmnFiles';
+import type { DmnFile } from '../decisions/DmnFiles';
 import { uploadsOf, type PlannedProcess } from './DeployPlan';
 import { changesOf } from './DeployChanges';
 import { el, replaceChildren } from '../../dom/element';
 
 /**
- * Deploys the open process, with the drafts chosen to go with it, in one deployment and
- * with a change note. The dialog names every added, removed and changed element of each
- * file and what the change does to orders; a refusal shows the server's findings on the elements.
+ * Deploys the open process, with the drafts and the .dmn files from disk chosen to go
+ * with it, in one deployment and with a change note. The dialog names every added,
+ * removed and changed element of each process, and what the change does to orders
+ * (changed decisions among it); a refusal shows the server's findings on the elements.
  */
 export default class DeployAction {
-  static $inject = ['config.stratum', 'toolbar', 'dialogs', 'statusLine', 'workspace', 'libraryService', 'deployFindings', 'impactPreview', 'deployPlan'];
+  static $inject = ['config.stratum', 'toolbar', 'dialogs', 'statusLine', 'workspace', 'libraryService', 'deployFindings', 'impactPreview', 'deployPlan', 'dmnFiles'];
 
   constructor(
     private readonly config: StratumConfig,
@@ -30,6 +33,7 @@ export default class DeployAction {
     private readonly findings: DeployFindings,
     private readonly impact: ImpactPreview,
     private readonly plan: DeployPlan,
+    private readonly dmnFiles: DmnFiles,
   ) {
     toolbar.addButton({
       id: 'deploy', group: 'library', label: 'Deploy…', title: 'Deploy this process (and drafts it calls) as new versions',
@@ -46,6 +50,11 @@ export default class DeployAction {
     const candidates = await this.plan.candidates();
     const selected = new Set(candidates.filter((process) => process.required).map((process) => process.key));
     const chosen = () => candidates.filter((process) => selected.has(process.key));
+    // .dmn files from disk go only when ticked, as the drafts of other processes do
+    const dmn = this.dmnFiles.all();
+    const selectedDmn = new Set<string>();
+    const chosenDmn = () => dmn.filter((file) => selectedDmn.has(file.name));
+    const uploads = () => [...uploadsOf(chosen()), ...chosenDmn()];
 
     const summary = el('div', { className: 'deploy-summary', 'data-deploy-summary': '' });
     let rendering = 0;
@@ -53,7 +62,7 @@ export default class DeployAction {
       const run = ++rendering;
       replaceChildren(summary, el('p', { className: 'empty' }, 'Reading what changes…'));
       const processes = chosen();
-      const impact = await this.impact.render(uploadsOf(processes));
+      const impact = await this.impact.render(uploads());
       const changes = await changesOf(processes, this.config.api, impact?.report);
       if (run !== rendering) return;
       replaceChildren(summary, changes, impact?.section ?? el('p', { className: 'empty' }, 'The server could not say what this does to orders.'));
@@ -70,7 +79,7 @@ export default class DeployAction {
         el('p', {}, latest === null
           ? `${key} is not in the library yet; it becomes version 1.`
           : `Version ${latest} of ${key} is the latest${version !== null && version !== latest ? ` (your edits are based on version ${version})` : ''}; a changed diagram becomes version ${latest + 1}.`),
-        candidates.length > 1 ? this.togetherChoice(candidates, selected, () => void renderSummary()) : null,
+        candidates.length > 1 || dmn.length ? this.togetherChoice(candidates, selected, dmn, selectedDmn, () => void renderSummary()) : null,
         summary),
       fields: [{ name: 'note', label: 'Change note', type: 'textarea', required: true, placeholder: 'What changed, and why' }],
       submitLabel: 'Deploy',
@@ -78,11 +87,11 @@ export default class DeployAction {
     await rendered;
     const values = await dialog;
     if (!values) return;
-    await this.send(key, chosen(), values.note);
+    await this.send(key, uploads(), chosenDmn(), values.note);
   }
 
-  /** Checkboxes for the drafts that may go with the open process; new processes it calls are required. */
-  private togetherChoice(candidates: PlannedProcess[], selected: Set<string>, changed: () => void): HTMLElement {
+  /** Checkboxes for the drafts and .dmn files that may go with the open process; new processes it calls are required. */
+  private togetherChoice(candidates: PlannedProcess[], selected: Set<string>, dmn: DmnFile[], selectedDmn: Set<string>, changed: () => void): HTMLElement {
     return el('fieldset', { className: 'deploy-together' },
       el('legend', {}, 'Deploy together (one deployment: all or nothing)'),
       candidates.map((process) => {
@@ -97,19 +106,32 @@ export default class DeployAction {
         const what = process.open ? 'open on the canvas' : process.latestVersion === null ? 'new draft' : `draft of v${process.latestVersion}`;
         const why = process.required && !process.open ? ', called by the processes deployed here' : '';
         return el('label', { className: 'together-item', 'data-key': process.key }, box, ` ${process.name ? `${process.name} ` : ''}(${process.key}, ${what}${why})`);
-      }));
+      }),
+      dmn.map((file) => el('label', { className: 'together-item', 'data-file': file.name },
+        el('input', {
+          type: 'checkbox', name: 'together-dmn', value: file.name, checked: selectedDmn.has(file.name),
+          onchange: (event: Event) => {
+            if ((event.target as HTMLInputElement).checked) selectedDmn.add(file.name);
+            else selectedDmn.delete(file.name);
+            changed();
+          },
+        }),
+        ` ${file.name} (decisions, opened from disk)`)));
   }
 
-  private async send(key: string, processes: PlannedProcess[], note: string): Promise<void> {
+  private async send(key: string, files: BpmnUpload[], dmn: DmnFile[], note: string): Promise<void> {
     this.findings.clear();
     try {
-      const result = await this.config.api.deploy(uploadsOf(processes), note);
+      const result = await this.config.api.deploy(files, note);
       const deployed = result.deployed.find((entry) => entry.key === key);
       if (!deployed) throw new Error(`the server did not deploy ${key}`);
       for (const entry of result.deployed) this.workspace.dropDraft(entry.key);
+      for (const file of dmn) this.dmnFiles.drop(file.name);
       this.workspace.markDeployed(deployed.version);
       await this.library.refresh();
-      this.statusLine.show(`Deployed ${result.deployed.map((entry) => entry.changed ? `${entry.key} as version ${entry.version}` : `${entry.key} (no changes, stays at version ${entry.version})`).join(', ')}`, 'success');
+      const processes = result.deployed.map((entry) => entry.changed ? `${entry.key} as version ${entry.version}` : `${entry.key} (no changes, stays at version ${entry.version})`);
+      const decisions = (result.decisions ?? []).map((entry) => entry.changed ? `decision ${entry.id} as version ${entry.version}` : `decision ${entry.id} (no changes, stays at version ${entry.version})`);
+      this.statusLine.show(`Deployed ${[...processes, ...decisions].join(', ')}`, 'success');
       if (result.warnings?.length) this.findings.show(result.warnings, `Deployed with ${result.warnings.length} warning(s)`);
     } catch (error) {
       if (error instanceof ApiProblem && error.findings.length) {

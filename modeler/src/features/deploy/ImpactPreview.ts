@@ -1,22 +1,27 @@
 import type { StratumConfig } from '../../config';
 import type { BpmnUpload, ImpactReport } from '../../api/client';
 import type InstancesPanel from '../instances/InstancesPanel';
+import type LibraryPanel from '../library/LibraryPanel';
 import { el } from '../../dom/element';
+import { callerDetail, decisionHeading, decisionReach, impactHeadline, type DecisionImpact } from './decision-impact';
 
 const ORDERS_SHOWN = 20;
 
 /**
  * What a deployment would do (POST /api/impact with all of its files), shown in
  * the deploy dialog before the designer confirms: per process, running orders
- * that stay on their version or start the new one; and the recorded orders
- * replayed and grouped by how their route changes. Each order number opens its instance.
+ * that stay on their version or start the new one; per decision of the .dmn files,
+ * the processes whose business rule tasks call it; and the recorded orders replayed and
+ * grouped by how their route changes. Each order number opens its instance, each
+ * calling process its latest version.
  */
 export default class ImpactPreview {
-  static $inject = ['config.stratum', 'instancesPanel'];
+  static $inject = ['config.stratum', 'instancesPanel', 'libraryPanel'];
 
   constructor(
     private readonly config: StratumConfig,
     private readonly instances: InstancesPanel,
+    private readonly library: LibraryPanel,
   ) {}
 
   /** The impact as a dialog section, with whether it would block orders; null when the server cannot say. */
@@ -29,17 +34,34 @@ export default class ImpactPreview {
     }
     const { replay } = report;
     const section = el('div', { className: 'deploy-impact' },
-      el('strong', {}, `Impact on orders: ${replay.orders} recorded order(s) replayed, ${replay.changed} would change route, ${replay.blocked} would block`),
+      el('strong', {}, impactHeadline(report)),
       report.processes.map((process) => el('p', { 'data-impact-process': process.key },
         process.previousVersion === null
           ? `${process.key} is new (version ${process.version}): no order runs it yet; `
           : `Running orders inside ${process.key}: ${process.runningOrders.inside.count} (they stay on version ${process.previousVersion}); `,
         `running orders that will start ${process.key} version ${process.version} when they reach a call to it: ${process.runningOrders.willPickUp.count}.`,
         this.orderList(process.runningOrders.willPickUp.orders))),
+      report.decisions.map((decision) => this.decisionPart(decision)),
       el('ul', { className: 'impact-groups' }, replay.groups.filter((group) => group.kind !== 'unchanged').map((group) =>
         el('li', { className: `impact-${group.kind}` }, `${group.count} order(s) ${group.description}`, this.orderList(group.orders)))),
       report.blocking ? el('p', { className: 'impact-blocking' }, 'Deploying would block orders or the library has errors: check before you confirm.') : null);
     return { section, blocking: report.blocking, report };
+  }
+
+  /** A changed decision as DeployChanges heads a process, and the processes whose business rule tasks call it. */
+  private decisionPart(decision: DecisionImpact): HTMLElement {
+    return el('div', { className: 'impact-decision', 'data-impact-decision': decision.id },
+      el('h3', {}, decisionHeading(decision)),
+      el('p', {}, decisionReach(decision), decision.whereUsed.map((caller, index) => el('span', { className: 'impact-caller', 'data-caller': caller.processKey },
+        index > 0 ? '; ' : '',
+        el('button', {
+          type: 'button', className: 'link-button', title: `Open ${caller.processKey}`,
+          onclick: (event: Event) => {
+            leaveDialog(event);
+            void this.library.open(caller.processKey);
+          },
+        }, caller.processKey),
+        callerDetail(caller)))));
   }
 
   private orderList(orders: string[]): HTMLElement | null {
@@ -49,10 +71,16 @@ export default class ImpactPreview {
       orders.slice(0, ORDERS_SHOWN).map((orderNo) => el('button', {
         type: 'button', className: 'link', title: `Open order ${orderNo}`,
         onclick: (event: Event) => {
-          // leave the dialog (as Cancel does), then show the order's instance
-          (event.target as HTMLElement).closest('form')?.querySelector<HTMLButtonElement>('.dialog-buttons button.secondary')?.click();
+          leaveDialog(event);
           void this.instances.find(orderNo);
         },
       }, orderNo)), more);
   }
+}
+
+// helpers
+
+/** Leaves the deploy dialog as Cancel does, before a link shows an order or a process. */
+function leaveDialog(event: Event): void {
+  (event.target as HTMLElement).closest('form')?.querySelector<HTMLButtonElement>('.dialog-buttons button.secondary')?.click();
 }

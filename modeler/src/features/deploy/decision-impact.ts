@@ -1,0 +1,38 @@
+import type { ImpactReport } from '../../api/client';
+
+/** A decision of the change's .dmn files that would get a new version (POST /api/impact, `decisions[]`). */
+export type DecisionImpact = ImpactReport['decisions'][number];
+/** A process whose business rule tasks call a changed decision. */
+export type DecisionCaller = DecisionImpact['whereUsed'][number];
+
+/** The impact section's first line: what the replay found, after the number of changed decisions when there are any. */
+export function impactHeadline(report: ImpactReport): string {
+  const { replay, decisions } = report;
+  const changedDecisions = decisions.length ? `${decisions.length} decision(s) change, ` : '';
+  return `Impact on orders: ${changedDecisions}${replay.orders} recorded order(s) replayed, ${replay.changed} would change route, ${replay.blocked} would block`;
+}
+
+/** As DeployChanges heads a process: `Risk class (risk-class) in risk.dmn: version 3 → 4`, or new. */
+export function decisionHeading(decision: DecisionImpact): string {
+  const named = decision.name && decision.name !== decision.id ? `${decision.name} (${decision.id})` : decision.id;
+  const version = decision.previousVersion === null
+    ? `new decision, becomes version ${decision.version}`
+    : `version ${decision.previousVersion} → ${decision.version}`;
+  return `Decision ${named} in ${decision.fileName}: ${version}`;
+}
+
+/** What follows a calling process's key: its tasks calling the decision, and which of its versions do. */
+export function callerDetail(caller: DecisionCaller): string {
+  const tasks = caller.elements.map((element) => `"${element.name || element.elementId}"`).join(', ');
+  const versions = caller.versions.length ? `deployed version(s) ${caller.versions.join(', ')}` : 'not deployed yet';
+  // a caller whose change drops the task: its running orders on the old versions still evaluate the decision
+  const latest = caller.latestCalls ? '' : '; its version after this deployment no longer calls it';
+  return ` (${tasks}; ${versions}${latest})`;
+}
+
+/** Why a changed decision matters even when no process changes: the tasks evaluate the latest version when reached. */
+export function decisionReach(decision: DecisionImpact): string {
+  return decision.whereUsed.length
+    ? 'Every order reaching a business rule task calling it evaluates the new version, running orders too. Called by: '
+    : 'No business rule task of the library calls it yet.';
+}

@@ -1,0 +1,73 @@
+// The deploy dialog's impact preview names the decisions a change's .dmn files would change
+// (POST /api/impact, decisions[]) as it names the changed processes, and counts them.
+import { describe, expect, it } from 'vitest';
+import type { ImpactReport } from '../../../../modeler/src/api/client.js';
+import * as text from '../../../../modeler/src/features/deploy/decision-impact.js';
+
+type DecisionImpact = ImpactReport['decisions'][number];
+type DecisionCaller = DecisionImpact['whereUsed'][number];
+
+/** Typed here: the modeler's own imports (without .js) do not resolve for the tests' type checks. */
+const impactHeadline: (report: ImpactReport) => string = text.impactHeadline;
+const decisionHeading: (decision: DecisionImpact) => string = text.decisionHeading;
+const callerDetail: (caller: DecisionCaller) => string = text.callerDetail;
+const decisionReach: (decision: DecisionImpact) => string = text.decisionReach;
+
+const creditOrder: DecisionCaller = {
+  processKey: 'credit-order-approval',
+  versions: [2, 3],
+  latestCalls: true,
+  elements: [{ elementId: 'Task_ApprovalTier', name: 'Decide the approval tier', versions: [2, 3] }],
+};
+
+const approvalTier: DecisionImpact = {
+  id: 'approval-tier', name: 'Approval tier', version: 4, previousVersion: 3, fileName: 'approval-tier.dmn', whereUsed: [creditOrder],
+};
+
+function report(decisions: DecisionImpact[]): ImpactReport {
+  return {
+    processes: [],
+    decisions,
+    replay: { orders: 12, changed: 3, blocked: 0, groups: [], durationMs: 5, paths: { fast: 0, engine: 12 } },
+    findings: [],
+    blocking: false,
+  };
+}
+
+describe('the impact preview of a change with .dmn files', () => {
+  it('counts the changed decisions in its first line, before what the replay found', () => {
+    expect(impactHeadline(report([approvalTier, { ...approvalTier, id: 'priority-risk' }])))
+      .toBe('Impact on orders: 2 decision(s) change, 12 recorded order(s) replayed, 3 would change route, 0 would block');
+  });
+
+  it('reads as before for a change of processes only', () => {
+    expect(impactHeadline(report([]))).toBe('Impact on orders: 12 recorded order(s) replayed, 3 would change route, 0 would block');
+  });
+
+  it('heads a changed decision with its name, id, file and version n → n+1, as a changed process is headed', () => {
+    expect(decisionHeading(approvalTier)).toBe('Decision Approval tier (approval-tier) in approval-tier.dmn: version 3 → 4');
+  });
+
+  it('heads a decision id not deployed yet as new, becoming version 1', () => {
+    expect(decisionHeading({ ...approvalTier, name: null, version: 1, previousVersion: null }))
+      .toBe('Decision approval-tier in approval-tier.dmn: new decision, becomes version 1');
+  });
+
+  it('names the calling tasks of a process and the deployed versions that call the decision', () => {
+    expect(callerDetail(creditOrder)).toBe(' ("Decide the approval tier"; deployed version(s) 2, 3)');
+  });
+
+  it('says when the caller\'s version after the deployment no longer calls the decision (its running orders still do)', () => {
+    expect(callerDetail({ ...creditOrder, latestCalls: false, elements: [{ elementId: 'Task_ApprovalTier', name: null, versions: [2] }] }))
+      .toBe(' ("Task_ApprovalTier"; deployed version(s) 2, 3; its version after this deployment no longer calls it)');
+  });
+
+  it('says a caller that only this deployment brings is not deployed yet', () => {
+    expect(callerDetail({ ...creditOrder, versions: [] })).toBe(' ("Decide the approval tier"; not deployed yet)');
+  });
+
+  it('says orders reaching the tasks evaluate the new version, or that no task calls the decision yet', () => {
+    expect(decisionReach(approvalTier)).toContain('evaluates the new version, running orders too');
+    expect(decisionReach({ ...approvalTier, whereUsed: [] })).toBe('No business rule task of the library calls it yet.');
+  });
+});
