@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start.js';
 import { browserAvailable } from '../support/browser.js';
@@ -17,6 +17,8 @@ const SCREENSHOTS = join(ROOT, 'test-output/designer-change');
 const FIXTURE = join(import.meta.dirname, 'fixtures/other-tool.bpmn');
 const CHILD = 'payment-check';
 const CALLER = 'CallActivity_PrepaidEntryControl';
+/** The Instances tab's refresh interval (instances/running-instances.ts POLL_MS). */
+const POLL_MS = 3000;
 
 describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to an order waiting in it', () => {
   let server: RunningServer;
@@ -261,6 +263,28 @@ describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to a
     await expect.poll(() => total.getAttribute('data-running-total'), { timeout: 10_000 }).toBe('4');
     expect(await page.locator('.running-instances li').count()).toBe(4);
   }, 60_000);
+
+  it('asks for no running instances while the side panel is folded away, and once at once when it is unfolded', async () => {
+    const asked: string[] = [];
+    const countLists = (request: Request) => {
+      if (/\/api\/instances\?.*status=running/.test(request.url())) asked.push(request.url());
+    };
+    page.on('request', countLists);
+    try {
+      await page.locator('[data-action=toggle-side]').click();
+      expect(await page.locator('[data-pane=instances]').isVisible()).toBe(false);
+      // a list sent just before the fold may still be reported
+      await page.waitForTimeout(300);
+      asked.length = 0;
+      await page.waitForTimeout(POLL_MS * 2 + 500);
+      expect(asked).toEqual([]);
+      await page.locator('[data-action=toggle-side]').click();
+      await expect.poll(() => asked.length, { timeout: POLL_MS / 2 }).toBe(1);
+      expect(asked[0]).toContain('processKey=sales-order-management');
+    } finally {
+      page.off('request', countLists);
+    }
+  }, 30_000);
 
   it('shows the new order waiting in the child, with no stale error from before', async () => {
     // an earlier failure on the status line…

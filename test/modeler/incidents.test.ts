@@ -5,7 +5,7 @@
 // chromium; screenshots in test-output/incidents/.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start.js';
 import { browserAvailable } from '../support/browser.js';
@@ -286,6 +286,28 @@ describe.skipIf(!browserAvailable)('the Incidents tab of the modeler', () => {
     }
     await expect.poll(() => freshness.getAttribute('data-failed'), { timeout: 15_000 }).toBe('false');
   });
+
+  it('asks nothing while the side panel is folded away, and once at once when it is unfolded', async () => {
+    const asked: string[] = [];
+    const countLists = (request: Request) => {
+      if (/\/api\/incidents\?/.test(request.url())) asked.push(request.url());
+    };
+    page.on('request', countLists);
+    try {
+      await page.locator('[data-action=toggle-side]').click();
+      expect(await page.locator('[data-pane=incidents]').isVisible()).toBe(false);
+      // a refresh sent just before the fold may still be reported
+      await page.waitForTimeout(300);
+      asked.length = 0;
+      await page.waitForTimeout(POLL_MS * 2 + 500);
+      expect(asked).toEqual([]);
+      await page.locator('[data-action=toggle-side]').click();
+      await expect.poll(() => asked.length, { timeout: POLL_MS / 2 }).toBe(1);
+      expect(await page.locator('[data-pane=incidents]').isVisible()).toBe(true);
+    } finally {
+      page.off('request', countLists);
+    }
+  }, 30_000);
 
   it('shows incidents read-only to a sales director, whom the API refuses the retry', async () => {
     await failProcurement('INC-2');

@@ -5,7 +5,7 @@ import type { IncidentView } from '../../api/client';
 import type { StratumConfig } from '../../config';
 import { el, replaceChildren } from '../../dom/element';
 import type SidePanel from '../shell/SidePanel';
-import { SIDE_TAB_SHOWN } from '../shell/SidePanel';
+import { RefreshPoller } from '../shell/refresh-poller';
 import type StatusLine from '../shell/StatusLine';
 import { failureWords } from '../shell/StatusLine';
 import type Workspace from '../workspace/Workspace';
@@ -14,7 +14,6 @@ import type InstancesPanel from '../instances/InstancesPanel';
 import { SESSION_READY } from '../session/Session';
 import { reloadPages } from './incident-pages';
 import { describeReason } from './incident-reason';
-import { RefreshPoller } from './refresh-poller';
 import { retryRefusalOf, wouldFailSentence } from './retry-refusal';
 
 /** The group that may retry incidents (server/auth/authenticate.ts GROUPS.operations; an admin is in it too). */
@@ -27,7 +26,7 @@ const POLL_MS = 5000;
  * Open incidents as GET /api/incidents pages them (oldest first), each with its reason in words; a click opens
  * its instance on the diagram with the failed element marked. Anyone may read them, as the API lets any token;
  * only `operations` get the retry (POST /api/incidents/{id}/retry), so nobody is offered what the server refuses.
- * While the tab is on screen the list refreshes itself every few seconds (refresh-poller.ts), keeping the operator's
+ * While the tab is on screen the list refreshes itself every few seconds (shell/refresh-poller.ts), keeping the operator's
  * place: the pages loaded, the scroll, the selection, and variables being typed (no refresh while they are).
  */
 export default class IncidentsPanel {
@@ -54,7 +53,7 @@ export default class IncidentsPanel {
   private updatedAt: Date | null = null;
   private readonly poller = new RefreshPoller(() => this.refresh(), {
     everyMs: POLL_MS,
-    visible: () => !this.pane.hidden && document.visibilityState === 'visible',
+    visible: () => this.sidePanel.isSeen('incidents'),
     held: () => this.busy > 0 || this.typingVariables(),
   });
   private mayRetry = false;
@@ -76,10 +75,7 @@ export default class IncidentsPanel {
       el('button', { type: 'button', className: 'link-button', 'data-action': 'refresh-incidents', title: 'Ask the server again', onclick: () => void this.poller.refreshNow() }, 'Refresh'));
     pane.append(header, this.freshness, this.intro, this.list, this.more);
     eventBus.on(SESSION_READY, () => void this.start());
-    eventBus.on(SIDE_TAB_SHOWN, ({ id }: { id: string }) => {
-      if (id === 'incidents') this.poller.wake();
-    });
-    document.addEventListener('visibilitychange', () => this.poller.wake());
+    sidePanel.onSeen('incidents', () => this.poller.wake());
     // the failed elements are named from the open diagram where it is theirs
     eventBus.on(DOCUMENT_OPENED, () => this.render());
   }

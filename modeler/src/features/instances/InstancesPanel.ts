@@ -12,16 +12,13 @@ import type LibraryService from '../library/LibraryService';
 import { describeWait } from './InstanceHighlighter';
 import { DRILLDOWN_REQUESTED } from '../drilldown/DrilldownOverlays';
 import { LIBRARY_CHANGED } from '../library/LibraryService';
-
-const LISTED = 20;
-/** While the Instances tab is on screen, new orders and finished ones show within this time. */
-const POLL_MS = 3000;
+import { RunningInstances, type RunningListing } from './running-instances';
 
 /**
  * Open an instance by id or business key; see its path, where it waits, and its child instances.
  * The running instances of the open process are the server's own answer to
  * GET /api/instances?processKey=…&status=running (its total, not a count of one page),
- * reloaded after a deploy and every few seconds while the tab is on screen.
+ * reloaded after a deploy and every few seconds while the tab is on screen (running-instances.ts).
  */
 export default class InstancesPanel {
   static $inject = ['sidePanel', 'workspace', 'instanceHighlighter', 'config.stratum', 'eventBus', 'statusLine', 'elementRegistry', 'libraryService'];
@@ -30,7 +27,18 @@ export default class InstancesPanel {
   private readonly details = el('div', { className: 'instance-details' });
   private readonly running = el('div', { className: 'running-instances' });
   private current: InstanceView | null = null;
-  private listedKey: string | null = null;
+  private readonly runningInstances = new RunningInstances({
+    listInstances: (query) => this.config.api.listInstances(query),
+    openProcess: () => {
+      const key = this.workspace.meta.key;
+      return key && this.library.get(key) ? key : null;
+    },
+    show: (listing) => this.renderRunning(listing),
+    failed: (error, key) => {
+      if ((error as { status?: number }).status !== 404) this.statusLine.error(error, `Listing the instances of ${key}`);
+    },
+    visible: () => this.sidePanel.isSeen('instances'),
+  });
 
   constructor(
     private readonly sidePanel: SidePanel,
@@ -49,10 +57,9 @@ export default class InstancesPanel {
       void this.find(this.query.value.trim());
     });
     pane.append(form, this.details, this.running);
-    eventBus.on(LIBRARY_CHANGED, () => void this.listRunning());
-    setInterval(() => {
-      if (!pane.hidden && !document.hidden) void this.listRunning(true);
-    }, POLL_MS);
+    eventBus.on(LIBRARY_CHANGED, () => void this.runningInstances.listAgain());
+    sidePanel.onSeen('instances', () => this.runningInstances.wake());
+    void this.runningInstances.start();
     // following a call activity of an instance opens the child instance it started
     eventBus.on(DRILLDOWN_REQUESTED, 1500, (event: { key: string }) => {
       if (!this.current || this.workspace.meta.context !== contextOf(this.current)) return undefined;
@@ -66,7 +73,7 @@ export default class InstancesPanel {
         this.current = null;
         replaceChildren(this.details);
       }
-      if (this.workspace.meta.key !== this.listedKey) void this.listRunning();
+      this.runningInstances.documentOpened();
     });
   }
 
@@ -139,30 +146,22 @@ export default class InstancesPanel {
     return element?.businessObject?.name || elementId;
   }
 
-  private async listRunning(quiet = false): Promise<void> {
-    const key = this.workspace.meta.key;
-    this.listedKey = key;
-    if (!key || !this.library.get(key)) {
+  private renderRunning(listing: RunningListing): void {
+    if (!listing) {
       replaceChildren(this.running);
       return;
     }
-    try {
-      const { items: instances, total } = await this.config.api.listInstances({ processKey: key, status: 'running', limit: LISTED });
-      if (this.listedKey !== key) return;
-      replaceChildren(this.running,
-        el('h4', { 'data-running-total': total },
-          `Running instances of ${key} (${total}) `,
-          el('button', { type: 'button', className: 'link-button', 'data-action': 'refresh-running', title: 'Ask the server again', onclick: () => void this.listRunning() }, 'Refresh')),
-        total > instances.length ? el('p', { className: 'empty' }, `The ${instances.length} newest are listed; search by order number for the others.`) : null,
-        instances.length
-          ? el('ul', {}, instances.map((instance) => el('li', {},
-            el('button', { type: 'button', className: 'link-button', 'data-instance': instance.id, onclick: () => void this.open(instance.id) },
-              instance.businessKey ?? instance.id), ` v${instance.version}`)))
-          : el('p', { className: 'empty' }, 'None running.'));
-    } catch (error) {
-      replaceChildren(this.running);
-      if (!quiet && (error as { status?: number }).status !== 404) this.statusLine.error(error, `Listing the instances of ${key}`);
-    }
+    const { processKey: key, list: { items: instances, total } } = listing;
+    replaceChildren(this.running,
+      el('h4', { 'data-running-total': total },
+        `Running instances of ${key} (${total}) `,
+        el('button', { type: 'button', className: 'link-button', 'data-action': 'refresh-running', title: 'Ask the server again', onclick: () => void this.runningInstances.listAgain() }, 'Refresh')),
+      total > instances.length ? el('p', { className: 'empty' }, `The ${instances.length} newest are listed; search by order number for the others.`) : null,
+      instances.length
+        ? el('ul', {}, instances.map((instance) => el('li', {},
+          el('button', { type: 'button', className: 'link-button', 'data-instance': instance.id, onclick: () => void this.open(instance.id) },
+            instance.businessKey ?? instance.id), ` v${instance.version}`)))
+        : el('p', { className: 'empty' }, 'None running.'));
   }
 }
 

@@ -1,5 +1,6 @@
 import type Canvas from 'diagram-js/lib/core/Canvas';
 import type Toolbar from './Toolbar';
+import type SidePanel from './SidePanel';
 import type { StratumConfig } from '../../config';
 
 const STORAGE_KEY = 'stratum.layout';
@@ -8,12 +9,12 @@ const NARROW = 860;
 
 /** Folds the side panel or the properties panel away, so a wide process gets the whole screen. */
 export default class LayoutToggles {
-  static $inject = ['toolbar', 'canvas', 'config.stratum'];
+  static $inject = ['toolbar', 'canvas', 'config.stratum', 'sidePanel'];
 
   private readonly app: HTMLElement | null;
   private hidden: { side: boolean; properties: boolean };
 
-  constructor(private readonly toolbar: Toolbar, private readonly canvas: Canvas, config: StratumConfig) {
+  constructor(private readonly toolbar: Toolbar, private readonly canvas: Canvas, config: StratumConfig, private readonly sidePanel: SidePanel) {
     this.app = config.sidePanel.closest('.app');
     const narrow = window.innerWidth <= NARROW;
     this.hidden = { side: narrow, properties: false, ...(JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Partial<{ side: boolean; properties: boolean }>) };
@@ -37,6 +38,8 @@ export default class LayoutToggles {
 
   private apply(): void {
     this.app?.classList.toggle('hide-side', this.hidden.side);
+    // tabs that refresh while seen pause while folded away, and catch up when unfolded
+    this.sidePanel.setFolded(this.hidden.side);
     this.app?.classList.toggle('hide-properties', this.hidden.properties);
     this.canvas.resized();
   }

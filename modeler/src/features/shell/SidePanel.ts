@@ -2,8 +2,8 @@ import type EventBus from 'diagram-js/lib/core/EventBus';
 import { el } from '../../dom/element';
 import type { StratumConfig } from '../../config';
 
-/** Fired with `{ id }` when a tab comes on screen, for tabs that refresh only while seen. */
-export const SIDE_TAB_SHOWN = 'stratum.sidePanel.shown';
+/** Fired with `{ id }` when a tab comes on screen (chosen, or the folded panel unfolded), for tabs that refresh only while seen. */
+const SIDE_TAB_SHOWN = 'stratum.sidePanel.shown';
 
 /** The tabbed panel left of the canvas (library, history, instances …). */
 export default class SidePanel {
@@ -12,6 +12,8 @@ export default class SidePanel {
   private readonly tabs = el('div', { className: 'side-tabs', role: 'tablist' });
   private readonly body = el('div', { className: 'side-body' });
   private readonly panes = new Map<string, { tab: HTMLButtonElement; pane: HTMLElement }>();
+  /** Folded away (LayoutToggles): no tab is on screen, whichever is chosen. */
+  private folded = false;
 
   constructor(config: StratumConfig, private readonly eventBus: EventBus) {
     config.sidePanel.append(this.tabs, this.body);
@@ -42,6 +44,27 @@ export default class SidePanel {
       tab.classList.toggle('selected', selected);
       tab.setAttribute('aria-selected', String(selected));
     }
-    if (wasHidden) this.eventBus.fire(SIDE_TAB_SHOWN, { id });
+    if (wasHidden && !this.folded) this.eventBus.fire(SIDE_TAB_SHOWN, { id });
+  }
+
+  /** Folds the panel away or back (LayoutToggles); unfolded, its chosen tab comes on screen again. */
+  setFolded(folded: boolean): void {
+    if (folded === this.folded) return;
+    this.folded = folded;
+    const chosen = [...this.panes].find(([, { pane }]) => !pane.hidden)?.[0];
+    if (!folded && chosen) this.eventBus.fire(SIDE_TAB_SHOWN, { id: chosen });
+  }
+
+  /** Whether someone can see the tab: it is the chosen one, the panel is not folded away, the browser page is visible. */
+  isSeen(id: string): boolean {
+    return !this.folded && this.panes.get(id)?.pane.hidden === false && document.visibilityState === 'visible';
+  }
+
+  /** Calls `run` whenever the tab may have come into sight: chosen, the panel unfolded, or the browser page shown again. */
+  onSeen(id: string, run: () => void): void {
+    this.eventBus.on(SIDE_TAB_SHOWN, ({ id: shown }: { id: string }) => {
+      if (shown === id) run();
+    });
+    document.addEventListener('visibilitychange', run);
   }
 }

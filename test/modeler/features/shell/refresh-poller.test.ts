@@ -1,10 +1,10 @@
-// How the Incidents tab keeps itself current: a refresh every few seconds while it is seen, never two at once.
+// How the side panel's tabs (Incidents, Instances) keep themselves current: a refresh every few seconds while seen, never two at once.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RefreshPoller } from '../../../../modeler/src/features/incidents/refresh-poller.js';
+import { RefreshPoller } from '../../../../modeler/src/features/shell/refresh-poller.js';
 
 const EVERY = 5000;
 
-describe('refreshing the incidents while the tab is visible', () => {
+describe('refreshing a tab while it is visible', () => {
   let visible: boolean;
   let held: boolean;
   let refreshes: number;
@@ -91,6 +91,43 @@ describe('refreshing the incidents while the tab is visible', () => {
     await vi.advanceTimersByTimeAsync((serverMs + EVERY) * 3);
     expect(refreshes).toBe(4);
     expect(most).toBe(1);
+  });
+
+  it('after a change the refresh in flight did not see, refreshes again right after it, never beside it', async () => {
+    const serverMs = 1000;
+    let inFlight = 0;
+    let most = 0;
+    const polling = new RefreshPoller(async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      refreshes += 1;
+      await new Promise((resolve) => setTimeout(resolve, serverMs));
+      inFlight -= 1;
+    }, { everyMs: EVERY, visible: () => true, held: () => false });
+    void polling.start();
+    await vi.advanceTimersByTimeAsync(serverMs / 2);
+    let current = false;
+    // two changes while the first refresh runs: one more refresh covers both
+    void polling.refreshAfterChange();
+    void polling.refreshAfterChange().then(() => { current = true; });
+    await vi.advanceTimersByTimeAsync(serverMs / 2);
+    expect(refreshes).toBe(2);
+    expect(current).toBe(false);
+    await vi.advanceTimersByTimeAsync(serverMs);
+    expect(current).toBe(true);
+    expect(most).toBe(1);
+    // the next turn counts from the end of the one after the change
+    await vi.advanceTimersByTimeAsync(EVERY - 1);
+    expect(refreshes).toBe(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(refreshes).toBe(3);
+  });
+
+  it('refreshes at once after a change when none is in flight', async () => {
+    const polling = poller();
+    await polling.start();
+    await polling.refreshAfterChange();
+    expect(refreshes).toBe(2);
   });
 
   it('counts the next turn from a refresh asked for in between', async () => {

@@ -22,12 +22,15 @@ const BROWSER_TIMER: PollTimer = {
 /**
  * Keeps a view current as operators' consoles do: a refresh every few seconds while the view is visible, paused
  * while it is not and at once when it is again. The next wait starts when a refresh ends and a refresh asked for
- * while one runs is that one, so a slow server never has two in flight.
+ * while one runs is that one (or follows it, after a change it did not see), so a slow server never has two in
+ * flight and answers cannot arrive out of order. The side panel's tabs use it (Incidents, Instances).
  */
 export class RefreshPoller {
   private readonly timer: PollTimer;
   private waiting: unknown;
   private running: Promise<void> | null = null;
+  /** Something changed that the refresh in flight did not see: another follows it at once. */
+  private changed = false;
   private started = false;
 
   constructor(private readonly refresh: () => Promise<void>, private readonly options: RefreshPollerOptions) {
@@ -52,11 +55,27 @@ export class RefreshPoller {
     if (this.running) return this.running;
     this.clear();
     // called a microtask later, so even a refresh that throws at once leaves `running` as it should
-    this.running = Promise.resolve().then(() => this.refresh()).finally(() => {
+    this.running = Promise.resolve().then(() => this.refreshUntilCurrent()).finally(() => {
       this.running = null;
       this.schedule();
     });
     return this.running;
+  }
+
+  /**
+   * What the view shows changed in a way a refresh in flight did not see (another process opened): a refresh now,
+   * or, while one is in flight, another right after it (never beside it). Resolves when the view is current.
+   */
+  refreshAfterChange(): Promise<void> {
+    if (this.running) this.changed = true;
+    return this.refreshNow();
+  }
+
+  private async refreshUntilCurrent(): Promise<void> {
+    do {
+      this.changed = false;
+      await this.refresh();
+    } while (this.changed);
   }
 
   private schedule(): void {
