@@ -283,6 +283,8 @@ describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to a
       expect(asked[0]).toContain('processKey=sales-order-management');
     } finally {
       page.off('request', countLists);
+      // the tests that follow need the panel, whatever went wrong here
+      if (await page.locator('.side-panel').isHidden()) await page.locator('[data-action=toggle-side]').click();
     }
   }, 30_000);
 

@@ -306,6 +306,8 @@ describe.skipIf(!browserAvailable)('the Incidents tab of the modeler', () => {
       expect(await page.locator('[data-pane=incidents]').isVisible()).toBe(true);
     } finally {
       page.off('request', countLists);
+      // the tests that follow need the panel, whatever went wrong here
+      if (await page.locator('.side-panel').isHidden()) await page.locator('[data-action=toggle-side]').click();
     }
   }, 30_000);
 
