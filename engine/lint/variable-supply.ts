@@ -1,19 +1,22 @@
 // Which variables a process can have, by the shared modelling convention: the
 // outside world hands variables in only through an element's declared outputs.
 // A process supplies the output targets of its own elements (start event,
-// tasks, jobs, message catches, throw events, call activities …), and Camunda 7
-// output parameters and form fields; a call copies every parent variable into
-// the child and every child variable back into the parent. Flow-insensitive:
-// what an element anywhere in the call tree writes counts as available
-// everywhere in it. Browser-safe; the condition-variables-supplied rule reads it.
+// tasks, jobs, message catches, throw events, call activities …), Camunda 7
+// output parameters and form fields, and the result variable of a business rule
+// task that calls a DMN decision, which the runtime sets itself (decision-call.ts);
+// a call copies every parent variable into the child and every child variable
+// back into the parent. Flow-insensitive: what an element anywhere in the call
+// tree writes counts as available everywhere in it. Browser-safe; the
+// condition-variables-supplied rule reads it.
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements, extensionValues } from '../bpmn/process-model.js';
+import { decisionCallOf } from '../dmn/decision-call.js';
 import { is } from './rule-api.js';
 
 /** What one process itself supplies, without its callers and callees. */
 export interface ProcessSupply {
   key: string;
-  /** Variables its own elements write (declared outputs). */
+  /** Variables its own elements write (declared outputs, decision results). */
   supplies: string[];
   /** Its none start event declares the start variables; then it accepts no others. */
   declaresStart: boolean;
@@ -34,6 +37,7 @@ function processSupplyOf(process: ModdleElement): ProcessSupply {
     const written = declaredOutputsOf(element);
     for (const name of written) supplies.add(name);
     if (written.length && isNoneStartOf(element, process)) declaresStart = true;
+    for (const name of decisionResultOf(element)) supplies.add(name);
     const called = calledProcessOf(element);
     if (called) calls.add(called);
   }
@@ -142,6 +146,24 @@ function declaredOutputsOf(element: ModdleElement): string[] {
   }
   for (const out of extensionValues(element, 'camunda:Out')) if (out.target) names.push(String(out.target).trim());
   return names.filter(Boolean);
+}
+
+/**
+ * What a business rule task's decision writes, read as the runtime reads it
+ * (runtime/decision-task.ts): its result variable. Camunda 7 without
+ * camunda:resultVariable drops the result, and a mapDecisionResult Camunda 7
+ * does not know fails the task: then it writes nothing. Its output mappings
+ * are declared outputs like any element's.
+ */
+function decisionResultOf(element: ModdleElement): string[] {
+  if (!is(element, 'bpmn:BusinessRuleTask')) return [];
+  try {
+    // decisionCallOf reads a moddle element (its parameter is typed loosely, for bpmn-elements' behaviour too)
+    const resultVariable = decisionCallOf(element as unknown as Parameters<typeof decisionCallOf>[0])?.resultVariable;
+    return resultVariable ? [resultVariable] : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The process's own none start event (not one of a sub-process). */

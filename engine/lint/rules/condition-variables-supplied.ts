@@ -1,11 +1,12 @@
 // A condition is evaluated strictly: a variable nothing supplies makes it fail
 // (or, worse, an order waits for ever). So every variable a condition reads
 // (sequence flows, conditional events; Camunda 7 `${…}` after translation)
-// must be supplied by a declared output somewhere in the process's call tree
-// (variable-supply.ts). Where the process declares its start variables, or is
-// called only from processes that do, an unsupplied variable is an error; a
-// process whose start event declares nothing accepts any start variables
-// (Camunda semantics), so there it is only a warning.
+// must be supplied by a declared output, or a business rule task's decision
+// result, somewhere in the process's call tree (variable-supply.ts). Where the
+// process declares its start variables, or is called only from processes that
+// do, an unsupplied variable is an error; a process whose start event declares
+// nothing accepts any start variables (Camunda semantics), so there it is only
+// a warning.
 // Flow-insensitive: a variable only a later element writes counts as supplied.
 // Config `{ processes }`: the supply of the library's other processes (see
 // variable-supply.ts); without it the document alone is the world.

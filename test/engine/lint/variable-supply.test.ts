@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { supplyAtEachProcess, type ProcessSupply } from '../../../engine/lint/variable-supply.js';
+import { parseBpmn } from '../../../engine/bpmn/moddle.js';
+import { processSuppliesOf, supplyAtEachProcess, type ProcessSupply } from '../../../engine/lint/variable-supply.js';
+import { FIXTURES } from './lint-fixture.js';
 
 const process = (key: string, supplies: string[], calls: string[] = [], declaresStart = false): ProcessSupply => ({ key, supplies, calls, declaresStart });
 
@@ -34,5 +37,17 @@ describe('what each process of a call graph can read', () => {
     const supply = supplyAtEachProcess([process('a', ['x'], ['b']), process('b', ['y'], ['a'])]);
     expect(supply.get('a')!.closed).toBeUndefined();
     expect([...supply.get('b')!.variables].sort()).toEqual(['x', 'y']);
+  });
+});
+
+describe('what a process supplies to the library (deployed versions, the modeler\'s lint)', () => {
+  const definitionsOf = async (file: string) => (await parseBpmn(readFileSync(`${FIXTURES}condition-variables-supplied/${file}`, 'utf8'))).definitions;
+
+  it.each([
+    ['Camunda 8', 'valid-decision-result.bpmn'],
+    ['Camunda 7', 'valid-decision-result-camunda.bpmn'],
+  ])('%s: a business rule task\'s result variable, besides the declared outputs', async (_dialect, file) => {
+    const [process] = processSuppliesOf(await definitionsOf(file));
+    expect(process.supplies).toEqual(['amount', 'tier']);
   });
 });

@@ -44,6 +44,54 @@ describe(RULE, () => {
     expect(findings[0].message).toContain('e.g. <camunda:formField id="rebate" />');
   });
 
+  describe('the result of a business rule task that calls a decision (the runtime sets its result variable)', () => {
+    const lintChanged = async (file: string, change: (xml: string) => string) => {
+      const xml = readFileSync(`${FIXTURES}${RULE}/${file}`, 'utf8');
+      const changed = change(xml);
+      expect(changed).not.toBe(xml);
+      return (await lintXml(changed)).filter((finding) => finding.rule === RULE).map((finding) => [finding.elementId, finding.severity, /reads "(\w+)"/.exec(finding.message)![1]]);
+    };
+
+    it('Camunda 8: supplies the resultVariable a gateway routes on, but no other variable', async () => {
+      expect(await ofSeverity('valid-decision-result.bpmn')).toEqual([]);
+      expect(await lintChanged('valid-decision-result.bpmn', (xml) => xml.replace('=tier = "vice-president"', '=level = "vice-president"'))).toEqual([
+        ['Flow_VicePresident', 'error', 'level'],
+      ]);
+    });
+
+    it('Camunda 7: supplies camunda:resultVariable, but no other variable', async () => {
+      expect(await ofSeverity('valid-decision-result-camunda.bpmn')).toEqual([]);
+      expect(await lintChanged('valid-decision-result-camunda.bpmn', (xml) => xml.replace('${tier == "vice-president"}', '${level == "vice-president"}'))).toEqual([
+        ['Flow_VicePresident', 'error', 'level'],
+      ]);
+    });
+
+    it('Camunda 7: supplies nothing without camunda:resultVariable (the runtime drops the result)', async () => {
+      expect(await ofSeverity('valid-decision-result-camunda.bpmn')).toEqual([]);
+      expect(await lintChanged('valid-decision-result-camunda.bpmn', (xml) => xml.replace(' camunda:resultVariable="tier"', ''))).toEqual([
+        ['Flow_Director', 'error', 'tier'],
+        ['Flow_VicePresident', 'error', 'tier'],
+      ]);
+    });
+
+    it('Camunda 7: supplies nothing when mapDecisionResult is one Camunda 7 does not know (the runtime fails the task)', async () => {
+      expect(await ofSeverity('valid-decision-result-camunda.bpmn')).toEqual([]);
+      expect(await lintChanged('valid-decision-result-camunda.bpmn', (xml) => xml.replace('camunda:mapDecisionResult="singleEntry"', 'camunda:mapDecisionResult="firstEntry"'))).toEqual([
+        ['Flow_Director', 'error', 'tier'],
+        ['Flow_VicePresident', 'error', 'tier'],
+      ]);
+    });
+
+    it('counts a result variable set only on a branch that never reaches the gateway, as it counts an output set there (flow-insensitive)', async () => {
+      expect(await ofSeverity('valid-decision-result-other-branch.bpmn')).toEqual([]);
+      const asOutput = await lintChanged('valid-decision-result-other-branch.bpmn', (xml) => xml.replace(
+        '<zeebe:calledDecision decisionId="approval-tier" resultVariable="tier" />',
+        '<zeebe:calledDecision decisionId="approval-tier" resultVariable="decided" /><zeebe:ioMapping><zeebe:output source="=decided" target="tier" /></zeebe:ioMapping>',
+      ));
+      expect(asOutput).toEqual([]);
+    });
+  });
+
   describe('across the call graph (the library given as processSupplies)', () => {
     const caller = (supplies: string[], declaresStart = true): ProcessSupply => ({ key: 'parent', supplies, declaresStart, calls: ['child'] });
 
