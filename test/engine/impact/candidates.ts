@@ -37,15 +37,13 @@ export function approvalTierDmn(change: (xml: string) => string = (xml) => xml):
 
 /**
  * Credit order approval with its amount tier decided by a business rule task calling `decisionId`
- * (approval-tier.dmn's by default): the gateway routes on the decision's result instead of the amount. The
- * result is declared as an output too: the lint's variable supply does not count a result variable yet.
+ * (approval-tier.dmn's by default): the gateway routes on the decision's result instead of the amount.
  */
 export function decidedTiers(decisionId = 'approval-tier'): BpmnFile {
   return candidate('credit-order-approval', (xml) => xml
     .replace('<bpmn:exclusiveGateway id="Gateway_AmountTier"', `<bpmn:businessRuleTask id="BusinessRuleTask_DecideTier" name="Decide approval tier">
       <bpmn:extensionElements>
         <zeebe:calledDecision decisionId="${decisionId}" resultVariable="approvalTier" />
-        <zeebe:ioMapping><zeebe:output source="=approvalTier" target="approvalTier" /></zeebe:ioMapping>
       </bpmn:extensionElements>
       <bpmn:incoming>Flow_Start_AmountTier</bpmn:incoming>
       <bpmn:outgoing>Flow_DecideTier_AmountTier</bpmn:outgoing>
