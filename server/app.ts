@@ -15,6 +15,7 @@ import type { AcceptDrain } from './http/accept-drain.js';
 import { ANALYSIS_WORDS, AdmissionQueue, DEFAULT_ANALYSIS_ADMISSION, type AdmissionLimits } from './http/admission.js';
 import { readDeployment } from './http/deployment-body.js';
 import type { Handler, Handlers, Input, Reply, StagedHandler } from './http/handler.js';
+import { processIdleCollector, type IdleCollector } from './http/idle-collector.js';
 import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson } from './http/json-body.js';
 import { validator } from './http/validate.js';
 import { Metrics } from './metrics.js';
@@ -61,6 +62,8 @@ export interface AppOptions {
   requireDeploymentNote?: boolean;
   /** Behind the primary's order router: answers name the order of each instance they list (server/routing.ts). */
   routeHints?: boolean;
+  /** Scavenge the young generation when no request is in hand (config STRATUM_IDLE_GC; needs node --expose-gc). */
+  idleScavenges?: boolean;
 }
 
 export interface StratumApp {
@@ -110,6 +113,8 @@ export function createApp(options: AppOptions): StratumApp {
   app.set('query parser', 'simple');
   app.use(requestLogging(logger, metrics));
   app.use(securityHeaders);
+  const idle = options.idleScavenges ? processIdleCollector((seconds) => metrics.observeIdleScavenge(seconds)) : undefined;
+  if (idle) app.use(workInHand(idle));
   // which of `npm start`'s workers answered (the tests check the routing by it)
   if (cluster.isWorker) {
     app.use((_req: Request, res: Response, next: NextFunction) => {
@@ -219,6 +224,15 @@ function pipeline(op: Operation, handler: Handler | StagedHandler, users: UserDi
     })().catch(next);
   });
   return steps;
+}
+
+/** Counts the requests in hand for the idle collector; a long poll only waits, so it is not work in hand. */
+function workInHand(idle: IdleCollector): Middleware {
+  const longPolls = new Set(OPERATIONS.filter((op) => op.longPoll).map((op) => op.path));
+  return (req, res, next) => {
+    if (!longPolls.has(req.path)) res.once('close', idle.begin());
+    next();
+  };
 }
 
 /** The handler's reply, in a turn of `admission` when it has one (a staged handler's preparation before it). */

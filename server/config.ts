@@ -34,6 +34,8 @@ export interface ServerConfig {
   workers?: number;
   /** With several workers, send each order's requests to one of them (STRATUM_ROUTING=order, the default, or off; server/routing.ts). */
   routing?: 'order' | 'off';
+  /** Scavenge the young generation while idle (STRATUM_IDLE_GC=on, the default, or off; server/http/idle-collector.ts). */
+  idleScavenges?: boolean;
   /** With several workers, how long the primary's /metrics waits for each worker's metrics (STRATUM_METRICS_TIMEOUT_MS; default 3000). */
   metricsTimeoutMs?: number;
   /** Webhook subscriptions kept as configuration (STRATUM_WEBHOOKS, docs/events.md). */
@@ -82,6 +84,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     timeouts: readTimeouts(env),
     workers,
     routing: routingOf(env.STRATUM_ROUTING),
+    idleScavenges: onOrOff(env.STRATUM_IDLE_GC, 'STRATUM_IDLE_GC'),
     ...(env.STRATUM_METRICS_TIMEOUT_MS ? { metricsTimeoutMs: parseCount(env, 'STRATUM_METRICS_TIMEOUT_MS', 0, 1) } : {}),
   };
 }
@@ -152,6 +155,13 @@ function deploymentNote(value: string | undefined, demo: boolean): boolean {
 }
 
 /** STRATUM_ROUTING: `order` (default: a proxy in the primary sends each order's requests to one worker) or `off` (the cluster spreads connections). */
+/** `on` (or unset) or `off`. */
+function onOrOff(value: string | undefined, name: string): boolean {
+  if (value === undefined || value.trim() === '' || value === 'on') return true;
+  if (value === 'off') return false;
+  throw new Error(`${name} must be on or off, not ${JSON.stringify(value)}`);
+}
+
 function routingOf(value: string | undefined): 'order' | 'off' {
   if (value === undefined || value.trim() === '' || value === 'order') return 'order';
   if (value === 'off') return 'off';

@@ -25,6 +25,7 @@ export class Metrics {
   private readonly replayWorkers: Gauge;
   private readonly replays: Counter<'outcome'>;
   private readonly replayedOrders: Counter;
+  private idleScavenges: Histogram | undefined;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -141,6 +142,17 @@ export class Metrics {
    * Depth, turns in use and refusals of an admission queue, read when scraped: the writes' (`stratum_admission_*`)
    * or the what-if analyses' (`stratum_analysis_admission_*`, a queue of its own: app.ts).
    */
+  /** A scavenge the idle collector ran (server/http/idle-collector.ts); the histogram exists once it is on. */
+  observeIdleScavenge(seconds: number): void {
+    this.idleScavenges ??= new Histogram({
+      name: 'stratum_idle_scavenge_duration_seconds',
+      help: 'Young-generation collections run while no request was in hand (STRATUM_IDLE_GC), so that the next request does not pay for them.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+      registers: [this.registry],
+    });
+    this.idleScavenges.observe(seconds);
+  }
+
   watchAdmission(queue: AdmissionQueue, kind: keyof typeof ADMISSION_METRICS = 'write'): void {
     const { prefix, what } = ADMISSION_METRICS[kind];
     const registers = [this.registry];

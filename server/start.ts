@@ -88,6 +88,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     ...(modelerDir !== undefined ? { modelerDir } : {}),
     routeHints: routed,
     acceptDrain,
+    idleScavenges: idleScavenges(config, logger),
   });
   const walCheckpoints = store.walCheckpoints?.();
   if (walCheckpoints) metrics.watchWalCheckpoints(() => store.walCheckpoints?.() ?? walCheckpoints);
@@ -148,6 +149,14 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
         logger.info('stratum server stopped');
       })()),
   };
+}
+
+/** Whether to scavenge while idle: as configured, when node exposes its collector (`npm start` runs it with --expose-gc). */
+function idleScavenges(config: Pick<ServerConfig, 'idleScavenges'>, logger: Logger): boolean {
+  if (config.idleScavenges === false) return false;
+  if (typeof (globalThis as { gc?: unknown }).gc === 'function') return true;
+  logger.info('no scavenges while idle: node runs without --expose-gc, which npm start passes');
+  return false;
 }
 
 /**

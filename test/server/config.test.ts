@@ -5,7 +5,7 @@ import { parseSize, readConfig } from '../../server/config.js';
 import { DEFAULT_ADMISSION } from '../../server/http/admission.js';
 import { DEFAULT_HTTP_TIMEOUTS } from '../../server/http/client-errors.js';
 
-const defaults = { admission: DEFAULT_ADMISSION, timeouts: DEFAULT_HTTP_TIMEOUTS, workers: availableParallelism(), routing: 'order' };
+const defaults = { admission: DEFAULT_ADMISSION, timeouts: DEFAULT_HTTP_TIMEOUTS, workers: availableParallelism(), routing: 'order', idleScavenges: true };
 
 describe('readConfig', () => {
   it('defaults to port 3000, ./data, diagrams/, 5 MB bodies and demo mode on loopback', () => {
@@ -49,6 +49,13 @@ describe('readConfig', () => {
     expect(() => readConfig({ STRATUM_ROUTING: 'instance' })).toThrow(/STRATUM_ROUTING must be order or off/);
     expect(() => readConfig({ STRATUM_WORKERS: '0' })).toThrow(/STRATUM_WORKERS must be a whole number of at least 1/);
     expect(() => readConfig({ STRATUM_WORKERS: 'all' })).toThrow(/STRATUM_WORKERS/);
+  });
+
+  it('scavenges while idle unless STRATUM_IDLE_GC=off', () => {
+    expect(readConfig({}).idleScavenges).toBe(true);
+    expect(readConfig({ STRATUM_IDLE_GC: 'on' }).idleScavenges).toBe(true);
+    expect(readConfig({ STRATUM_IDLE_GC: 'off' }).idleScavenges).toBe(false);
+    expect(() => readConfig({ STRATUM_IDLE_GC: 'no' })).toThrow(/STRATUM_IDLE_GC must be on or off/);
   });
 
   it('reads how long the primary\'s /metrics waits for each worker (STRATUM_METRICS_TIMEOUT_MS), the default left to it when unset', () => {

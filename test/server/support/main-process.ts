@@ -47,9 +47,9 @@ export interface MainProcess {
  * order router's, with several routed workers). `detached`: in a process group of its own, so a test can signal
  * the group as a terminal does.
  */
-export async function startMain(env: Record<string, string>, ready = 'stratum server listening', { detached = false } = {}): Promise<MainProcess> {
+export async function startMain(env: Record<string, string>, ready = 'stratum server listening', { detached = false, nodeOptions = [] as string[] } = {}): Promise<MainProcess> {
   // compiled: under tsx each process of the pool took seconds longer to start (test/support/compiled-sources.ts)
-  const child = spawn(process.execPath, [compiledPath('server/main.ts')], {
+  const child = spawn(process.execPath, [...nodeOptions, compiledPath('server/main.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
