@@ -145,21 +145,7 @@ if (unreachable) {
     });
 
     it('upgrades a schema whose incidents had no reason: the incident written then reads with none', async () => {
-      const schema = await freshSchema();
-      const client = await admin.connect();
-      try {
-        await client.query(`SET search_path TO ${schema}`);
-        await client.query('BEGIN');
-        await client.query('CREATE TABLE stratum_schema_version (version integer NOT NULL)');
-        for (const migration of POSTGRES_MIGRATIONS.slice(0, SCHEMA_BEFORE_INCIDENT_REASON)) await client.query(migration);
-        await client.query('INSERT INTO stratum_schema_version (version) VALUES ($1)', [SCHEMA_BEFORE_INCIDENT_REASON]);
-        await client.query(incidentBeforeReasonSql('stratum_'));
-        await client.query('COMMIT');
-      } finally {
-        await client.query('RESET search_path');
-        client.release();
-      }
-      const store = new PostgresStore(inSchema(schema));
+      const store = new PostgresStore(inSchema(await schemaAt(SCHEMA_BEFORE_INCIDENT_REASON, incidentBeforeReasonSql('stratum_'))));
       try {
         await store.migrate();
         expect(await store.schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
@@ -172,21 +158,7 @@ if (unreachable) {
     });
 
     it('upgrades a schema whose jobs did not say whether their retries were set: a job that never failed reads with none set', async () => {
-      const schema = await freshSchema();
-      const client = await admin.connect();
-      try {
-        await client.query(`SET search_path TO ${schema}`);
-        await client.query('BEGIN');
-        await client.query('CREATE TABLE stratum_schema_version (version integer NOT NULL)');
-        for (const migration of POSTGRES_MIGRATIONS.slice(0, SCHEMA_BEFORE_JOB_RETRIES_SET)) await client.query(migration);
-        await client.query('INSERT INTO stratum_schema_version (version) VALUES ($1)', [SCHEMA_BEFORE_JOB_RETRIES_SET]);
-        await client.query(jobBeforeRetriesSetSql('stratum_'));
-        await client.query('COMMIT');
-      } finally {
-        await client.query('RESET search_path');
-        client.release();
-      }
-      const store = new PostgresStore(inSchema(schema));
+      const store = new PostgresStore(inSchema(await schemaAt(SCHEMA_BEFORE_JOB_RETRIES_SET, jobBeforeRetriesSetSql('stratum_'))));
       try {
         await store.migrate();
         expect(await store.schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
@@ -332,4 +304,23 @@ async function withTwoServerProcesses(work: (one: PostgresStore, two: PostgresSt
     await one.close();
     await two.close();
   }
+}
+
+/** A fresh schema left at schema `version` by an older Stratum, holding the rows `seedSql` writes. */
+async function schemaAt(version: number, seedSql: string): Promise<string> {
+  const schema = await freshSchema();
+  const client = await admin.connect();
+  try {
+    await client.query(`SET search_path TO ${schema}`);
+    await client.query('BEGIN');
+    await client.query('CREATE TABLE stratum_schema_version (version integer NOT NULL)');
+    for (const migration of POSTGRES_MIGRATIONS.slice(0, version)) await client.query(migration);
+    await client.query('INSERT INTO stratum_schema_version (version) VALUES ($1)', [version]);
+    await client.query(seedSql);
+    await client.query('COMMIT');
+  } finally {
+    await client.query('RESET search_path');
+    client.release();
+  }
+  return schema;
 }

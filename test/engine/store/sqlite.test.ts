@@ -76,16 +76,7 @@ describe('SQLite file store', () => {
   });
 
   it('upgrades a database whose incidents had no reason: the incident written then reads with none', async () => {
-    const dataDir = freshFolder();
-    mkdirSync(dataDir, { recursive: true });
-    const db = new Database(join(dataDir, 'stratum.db'));
-    db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
-    for (const migration of SQLITE_MIGRATIONS.slice(0, SCHEMA_BEFORE_INCIDENT_REASON)) db.exec(migration);
-    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_BEFORE_INCIDENT_REASON);
-    db.exec(incidentBeforeReasonSql(''));
-    db.close();
-
-    const store = new SqliteStore({ dataDir });
+    const store = new SqliteStore({ dataDir: databaseAt(SCHEMA_BEFORE_INCIDENT_REASON, incidentBeforeReasonSql('')) });
     try {
       await store.migrate();
       expect(await store.schemaVersion()).toBe(SQLITE_MIGRATIONS.length);
@@ -98,16 +89,7 @@ describe('SQLite file store', () => {
   });
 
   it('upgrades a database whose jobs did not say whether their retries were set: a job that never failed reads with none set', async () => {
-    const dataDir = freshFolder();
-    mkdirSync(dataDir, { recursive: true });
-    const db = new Database(join(dataDir, 'stratum.db'));
-    db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
-    for (const migration of SQLITE_MIGRATIONS.slice(0, SCHEMA_BEFORE_JOB_RETRIES_SET)) db.exec(migration);
-    db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_BEFORE_JOB_RETRIES_SET);
-    db.exec(jobBeforeRetriesSetSql(''));
-    db.close();
-
-    const store = new SqliteStore({ dataDir });
+    const store = new SqliteStore({ dataDir: databaseAt(SCHEMA_BEFORE_JOB_RETRIES_SET, jobBeforeRetriesSetSql('')) });
     try {
       await store.migrate();
       expect(await store.schemaVersion()).toBe(SQLITE_MIGRATIONS.length);
@@ -257,3 +239,16 @@ describe('openStore', () => {
     await expect(openStore({ databaseUrl: 'mysql://user:secret@host/db' })).rejects.toThrow(/postgres:\/\/.*mysql:\/\/user:\*\*\*@host/);
   });
 });
+
+/** A database folder left at schema `version` by an older Stratum, holding the rows `seedSql` writes. */
+function databaseAt(version: number, seedSql: string): string {
+  const dataDir = freshFolder();
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, 'stratum.db'));
+  db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+  for (const migration of SQLITE_MIGRATIONS.slice(0, version)) db.exec(migration);
+  db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version);
+  db.exec(seedSql);
+  db.close();
+  return dataDir;
+}
