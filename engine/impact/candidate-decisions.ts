@@ -11,6 +11,7 @@ import type { DecisionSource } from '../dmn/decision-call.js';
 import { parseDmn, type DmnModel } from '../dmn/dmn-model.js';
 import { isDmnSource, readDmnSources } from '../lint/dmn-sources.js';
 import type { ExecutableDefinition } from '../runtime/definition-cache.js';
+import { hasBusinessRuleTask } from '../runtime/deployed-decisions.js';
 import type { DecisionVersionRow, Store } from '../store/types.js';
 
 export interface CandidateDecision {
@@ -27,7 +28,6 @@ export interface CandidateDecision {
 export class CandidateDecisions {
   /** Decision id → the model that holds it after the change; parsed once, when a replayed step first calls a decision. */
   private models: Promise<Map<string, DmnModel>> | undefined;
-  private readonly callsDecisions = new WeakMap<ExecutableDefinition, boolean>();
 
   private constructor(
     /** The latest deployed version of every decision id, before the change. */
@@ -64,7 +64,7 @@ export class CandidateDecisions {
    * task (as the runtime hands a step none then).
    */
   async forStep(definition: ExecutableDefinition): Promise<DecisionSource | undefined> {
-    if (!this.hasBusinessRuleTask(definition)) return undefined;
+    if (!hasBusinessRuleTask(definition)) return undefined;
     const models = await this.afterChange();
     return { modelFor: (decisionId) => models.get(decisionId) };
   }
@@ -86,14 +86,5 @@ export class CandidateDecisions {
     }
     for (const [decisionId, model] of this.changeModels) byId.set(decisionId, model);
     return byId;
-  }
-
-  private hasBusinessRuleTask(definition: ExecutableDefinition): boolean {
-    let calls = this.callsDecisions.get(definition);
-    if (calls === undefined) {
-      calls = [...definition.model.elements.values()].some((element) => element.type === 'bpmn:BusinessRuleTask');
-      this.callsDecisions.set(definition, calls);
-    }
-    return calls;
   }
 }

@@ -9,25 +9,15 @@ import type { ExecutableDefinition } from './definition-cache.js';
 
 export class DeployedDecisions {
   private readonly models = new Map<string, Promise<DmnModel>>();
-  private readonly callsDecisions = new WeakMap<ExecutableDefinition, boolean>();
 
   constructor(private readonly capacity = 200) {}
 
   /** The latest deployed decisions for a step of `definition`, or undefined when it has no business rule task. */
   async forStep(tx: StoreTx, definition: ExecutableDefinition): Promise<DecisionSource | undefined> {
-    if (!this.hasBusinessRuleTask(definition)) return undefined;
+    if (!hasBusinessRuleTask(definition)) return undefined;
     const byId = new Map<string, DmnModel>();
     for (const row of await tx.latestDecisionVersions()) byId.set(row.decisionId, await this.model(row));
     return { modelFor: (decisionId) => byId.get(decisionId) };
-  }
-
-  private hasBusinessRuleTask(definition: ExecutableDefinition): boolean {
-    let calls = this.callsDecisions.get(definition);
-    if (calls === undefined) {
-      calls = [...definition.model.elements.values()].some((element) => element.type === 'bpmn:BusinessRuleTask');
-      this.callsDecisions.set(definition, calls);
-    }
-    return calls;
   }
 
   private model(row: DecisionVersionRow): Promise<DmnModel> {
@@ -43,4 +33,16 @@ export class DeployedDecisions {
     if (this.models.size > this.capacity) this.models.delete(this.models.keys().next().value!);
     return model;
   }
+}
+
+const callsDecisions = new WeakMap<ExecutableDefinition, boolean>();
+
+/** Whether `definition` has a business rule task: only then does a step of it need decisions (found once per definition). */
+export function hasBusinessRuleTask(definition: ExecutableDefinition): boolean {
+  let calls = callsDecisions.get(definition);
+  if (calls === undefined) {
+    calls = [...definition.model.elements.values()].some((element) => element.type === 'bpmn:BusinessRuleTask');
+    callsDecisions.set(definition, calls);
+  }
+  return calls;
 }
