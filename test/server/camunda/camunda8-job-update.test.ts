@@ -75,15 +75,15 @@ function updateSpecs(prefix: string) {
       const no = orderNo('RETRIES-SEEN');
       await enter(no);
       const [job] = await activated(client(TOKENS.erp), no, 60_000);
-      expect((await api.post(`/api/jobs/${encodeURIComponent(job!.jobKey)}/unlock`, TOKENS.erp)).status).toBe(204);
+      expect((await api.post(`/api/jobs/${encodeURIComponent(job.jobKey)}/unlock`, TOKENS.erp)).status).toBe(204);
 
-      await client(TOKENS.operations).updateJob({ jobKey: job!.jobKey, changeset: { retries: 6 } });
+      await client(TOKENS.operations).updateJob({ jobKey: job.jobKey, changeset: { retries: 6 } });
       const fetched = (await api.post<{ id: string; retries: number; retriesSet: boolean; businessKey: string }[]>(
         '/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'procurement-planning', workerId: 'native', max: 50 })).body;
       for (const other of fetched.filter((each) => each.businessKey !== no)) {
         expect((await api.post(`/api/jobs/${encodeURIComponent(other.id)}/unlock`, TOKENS.erp)).status).toBe(204);
       }
-      expect(fetched.filter((each) => each.businessKey === no)).toEqual([objectWith({ id: job!.jobKey, retries: 6, retriesSet: true })]);
+      expect(fetched.filter((each) => each.businessKey === no)).toEqual([objectWith({ id: job.jobKey, retries: 6, retriesSet: true })]);
     });
 
     it('moves the deadline of an activated job to now + timeout for the worker holding it', async () => {
