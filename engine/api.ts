@@ -150,6 +150,19 @@ export interface TaskView {
   form: UserTaskForm | null;
   /** The order the task belongs to, as entered and converted (orderNo, customer, amount, currency, paymentTerms, reportingAmount …); null outside an order. */
   order: Record<string, unknown> | null;
+  /** Null when the task can be completed now; else the failed instance that holds it (a completion is refused with 409 until its incident is retried). */
+  held: TaskHold | null;
+}
+
+/**
+ * Why an open task cannot be completed now: `instance-failed`, its own instance failed (a job of another branch ran
+ * out of retries) and its waits stayed; `caller-failed`, an instance that called it failed. `instanceId` is the
+ * failed instance, `incidentId` its open incident (the one to retry).
+ */
+export interface TaskHold {
+  reason: 'instance-failed' | 'caller-failed';
+  instanceId: string;
+  incidentId?: string;
 }
 
 export interface JobView {
@@ -420,6 +433,8 @@ export interface TaskQuery {
   assignee?: string;
   businessKey?: string;
   instanceId?: string;
+  /** Only tasks a failed instance holds (true) or only those that can be completed now (false): TaskView.held. */
+  held?: boolean;
   /** At most this many tasks, oldest first. */
   limit?: number;
   /** Only tasks after this one (keyset page). */

@@ -1,5 +1,5 @@
 // Store rows → the API's views.
-import type { HistoryEntry, InstanceSummary, JobView, TaskView, WaitingElement } from '../api.js';
+import type { HistoryEntry, InstanceSummary, JobView, TaskHold, TaskView, WaitingElement } from '../api.js';
 import type { ProcessModel } from '../bpmn/process-model.js';
 import { ORDER_VARIABLES } from '../orders/order-entry.js';
 import type { HistoryRow, InstanceRow, WaitRow } from '../store/types.js';
@@ -47,7 +47,7 @@ export function waitingElement(wait: ViewedWait, processKey: string): WaitingEle
 }
 
 /** A task as approvers see it: with what it asks of them (variables, form) and the order it decides on. */
-export function taskView(wait: WaitRow, instance: InstanceRow | undefined, model: ProcessModel | undefined): TaskView {
+export function taskView(wait: WaitRow, instance: InstanceRow | undefined, model: ProcessModel | undefined, held: TaskHold | null): TaskView {
   const info = model?.elements.get(wait.elementId);
   return {
     id: wait.id,
@@ -65,6 +65,7 @@ export function taskView(wait: WaitRow, instance: InstanceRow | undefined, model
     processName: model?.name ?? null,
     form: info?.form ?? null,
     order: instance ? orderOf(instance.variables) : null,
+    held,
   };
 }
 

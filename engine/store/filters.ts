@@ -1,3 +1,4 @@
+import { noFailedInstanceAbove } from './caller-chain.js';
 import { canonicalTimestamp } from './iso-time.js';
 import type { PageAfter } from './page-cursor.js';
 import { checkLimit, pageOf } from './row-checks.js';
@@ -79,6 +80,11 @@ export function waitSelect(filter: WaitFilter, placeholder: Placeholder, tables:
   where.equal('w.assignee', filter.assignee);
   where.equal('w.message_name', filter.messageName);
   where.equal('w.correlation_key', filter.correlationKey);
+  // per row it passes, as lockJobs asks for each job: cheap answers first (caller-chain.ts)
+  if (filter.held !== undefined) {
+    const free = noFailedInstanceAbove(tables.waits.slice(0, -'waits'.length), 'w');
+    where.add(filter.held ? `NOT (${free})` : `(${free})`);
+  }
   if (filter.limit !== undefined) checkLimit('limit', filter.limit);
   const limit = filter.limit === undefined ? '' : ` LIMIT ${where.parameter(filter.limit)}`;
   const { where: conditions, parameters } = where.build();

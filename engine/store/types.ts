@@ -362,6 +362,8 @@ export interface WaitFilter {
   assignee?: string;
   messageName?: string;
   correlationKey?: string;
+  /** Only waits a failed instance (their own or a caller) holds (true), or only the others (false): caller-chain.ts. */
+  held?: boolean;
   /** At most this many rows. */
   limit?: number;
   /** Only rows after this one in the list order (createdAt, then id). */

@@ -13,6 +13,7 @@ interface TasksQuery {
   businessKey?: string;
   instanceId?: string;
   mine?: boolean;
+  held?: boolean;
   limit: number;
   after?: string;
 }

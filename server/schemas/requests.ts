@@ -264,6 +264,7 @@ export const TasksQuery: JsonSchema = {
     businessKey: printableKey(200),
     instanceId: printableKey(200),
     mine: { type: 'boolean', description: 'Only the tasks the caller may complete: those of any of their groups (combine with `candidateGroup` to narrow to one).' },
+    held: { type: 'boolean', description: '`false`: only tasks that can be completed now (`held` is null); `true`: only those a failed instance holds.' },
     limit: limitParameter(TASK_PAGE),
     after: afterParameter,
   },

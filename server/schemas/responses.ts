@@ -253,7 +253,7 @@ export const InstancePage: JsonSchema = {
 
 export const TaskView: JsonSchema = {
   type: 'object',
-  required: ['id', 'instanceId', 'businessKey', 'processKey', 'elementId', 'name', 'candidateGroups', 'assignee', 'candidateUsers', 'createdAt', 'variables', 'documentation', 'processName', 'form', 'order'],
+  required: ['id', 'instanceId', 'businessKey', 'processKey', 'elementId', 'name', 'candidateGroups', 'assignee', 'candidateUsers', 'createdAt', 'variables', 'documentation', 'processName', 'form', 'order', 'held'],
   properties: {
     id: { type: 'string' },
     instanceId: { type: 'string' },
@@ -276,6 +276,17 @@ export const TaskView: JsonSchema = {
       ],
     }),
     order: nullable({ type: 'object', description: 'The order the task belongs to, as entered and converted (orderNo, customer, amount, currency, paymentTerms, reportingAmount, reportingCurrency …).' }),
+    held: nullable({
+      type: 'object',
+      description: 'Null when the task can be completed now. Else the failed instance that holds it: its own (`instance-failed`: a job of another branch ran out of retries) or one that called it (`caller-failed`), with that instance\'s open incident; a completion is refused with 409 until the incident is retried.',
+      required: ['reason', 'instanceId'],
+      additionalProperties: false,
+      properties: {
+        reason: { enum: ['instance-failed', 'caller-failed'] },
+        instanceId: { type: 'string', description: 'The failed instance.' },
+        incidentId: { type: 'string', description: 'Its open incident: retry it (POST /api/incidents/{id}/retry) to release the task.' },
+      },
+    }),
   },
 };
 

@@ -58,6 +58,9 @@ const QUERIES: Query[] = [
   { name: "a called instance's incidents and its callees'", sqliteIndex: 'incidents_by_instance', kind: 'incidents', filter: { instanceIds: [`i${ORDERS / 2}`, `i${ORDERS / 2 + 1}`], order: NEWEST, limit: PAGE }, sortsItsRows: true },
 ];
 
+/** GET /api/tasks?held=false: each task it passes asks, cheap answers first, whether a failed instance holds it. */
+const ACTIONABLE_TASKS: Query = { name: "a group's tasks one can act on now", sqliteIndex: 'wait_groups_by_group_created', kind: 'waits', filter: { kind: 'task', candidateGroup: 'vice-president', held: false, limit: PAGE } };
+
 function sqlOf(query: Query, placeholder: Placeholder, dialect: 'sqlite' | 'postgres'): { text: string; parameters: unknown[] } {
   if (query.kind === 'waits') {
     return waitSelect(query.filter, placeholder, dialect === 'sqlite' ? SQLITE_WAIT_TABLES : POSTGRES_WAIT_TABLES, WAIT_COLUMNS_OF_W);
@@ -162,6 +165,18 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
     expect(plan.filter((detail) => /^SEARCH oi\b/.test(detail)), plan.join('\n')).toEqual([expect.stringMatching(/USING INDEX incidents_by_root \(root_id=\?\)$/)]);
   });
 
+  it('reads a group\'s tasks one can act on now (held=false) from the group\'s index, reading instances by primary key alone', () => {
+    const { text, parameters } = sqlOf(ACTIONABLE_TASKS, anonymous, 'sqlite');
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...parameters) as { detail: string }[]).map((row) => row.detail);
+    // no table read whole (the walk's own rows, `l` and `lineage`, are a few per task), no sort of the group's tasks
+    expect(plan.filter((detail) => (/^SCAN \w+$/.test(detail) && !/^SCAN (l|lineage)$/.test(detail)) || /TEMP B-TREE/.test(detail)), plan.join('\n')).toEqual([]);
+    expect(plan[0], plan.join('\n')).toMatch(/^SEARCH g USING (COVERING )?INDEX wait_groups_by_group_created\b/);
+    const reads = plan.filter((detail) => /^(SEARCH|SCAN) (instances|r|m|up)\b/.test(detail));
+    expect(reads, plan.join('\n')).toHaveLength(3);
+    for (const read of reads) expect(read, plan.join('\n')).toMatch(/USING (COVERING )?INDEX sqlite_autoindex_instances_1 \(id=\?\)$/);
+    expect(plan.filter((detail) => /^SEARCH oi\b/.test(detail)), plan.join('\n')).toEqual([expect.stringMatching(/USING INDEX incidents_by_root \(root_id=\?\)$/)]);
+  });
+
   it('answers a page of a 100,000-task group in milliseconds', () => expectPagesInOrder(store));
 });
 
@@ -249,6 +264,22 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
       expect(plan.filter((line) => /Seq Scan on stratum_(waits|instances|incidents)\b|by_status|hashed SubPlan/.test(line)), plan.join('\n')).toEqual([]);
       expect(plan.filter((line) => /Index Scan using stratum_waits_by_job_type on stratum_waits/.test(line)), plan.join('\n')).toHaveLength(1);
       // the order's root, the job's instance, then each caller: read by primary key; the order's incidents by root
+      expect(plan.filter((line) => /Index (Only )?Scan using stratum_instances_pkey on stratum_instances (r|m|up)\b/.test(line)), plan.join('\n')).toHaveLength(3);
+      expect(plan.filter((line) => /Scan using stratum_incidents_by_root on stratum_incidents oi\b/.test(line)), plan.join('\n')).toHaveLength(1);
+    } finally {
+      await client.query('RESET search_path').catch(() => undefined);
+      client.release();
+    }
+  });
+
+  it('reads a group\'s tasks one can act on now (held=false) from the group\'s index, reading instances by primary key alone', async () => {
+    const client = await postgresAdmin.connect();
+    try {
+      await client.query(`SET search_path = ${schema}`);
+      const { text, parameters } = sqlOf(ACTIONABLE_TASKS, numberedPlaceholder, 'postgres');
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, parameters);
+      const plan = rows.map((row) => row['QUERY PLAN']);
+      expect(plan.filter((line) => /Seq Scan on stratum_|by_status|hashed SubPlan|^\s*(->\s*)?(Incremental )?Sort\b/.test(line)), plan.join('\n')).toEqual([]);
       expect(plan.filter((line) => /Index (Only )?Scan using stratum_instances_pkey on stratum_instances (r|m|up)\b/.test(line)), plan.join('\n')).toHaveLength(3);
       expect(plan.filter((line) => /Scan using stratum_incidents_by_root on stratum_incidents oi\b/.test(line)), plan.join('\n')).toHaveLength(1);
     } finally {

@@ -145,7 +145,7 @@ export class FakeStratum {
       if (scopeKey) this.idempotency.set(scopeKey, { hash: options.idempotency!.requestHash, id });
       const taskId = `t${++this.seq}`;
       this.tasks.set(taskId, { id: taskId, instanceId: id, businessKey: instance.businessKey, processKey, elementId: 'Approve', name: 'Approve', candidateGroups: ['sales-director'], assignee: null, candidateUsers: [], createdAt: at,
-        variables: ['approved', 'comment'], documentation: null, processName: null, form: null, order: null, open: true });
+        variables: ['approved', 'comment'], documentation: null, processName: null, form: null, order: null, held: null, open: true });
       const jobId = `j${++this.seq}`;
       this.jobs.set(jobId, { id: jobId, type: 'shipping', instanceId: id, businessKey: instance.businessKey, elementId: 'Ship', variables: {}, customHeaders: {}, retries: 3, retriesSet: false, lockExpiresAt: at, order: null, open: true });
       this.refreshWaiting(instance);
