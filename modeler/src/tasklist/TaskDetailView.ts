@@ -1,11 +1,13 @@
 // One task opened: the order, its path so far, and the form to decide with.
-// The server's refusals are shown as sentences beside the form.
+// The server's refusals are shown as sentences beside the form; a task on hold
+// (a failed instance holds it) shows why, its form disabled until a refresh finds it free.
 import { el, replaceChildren } from '../dom/element';
 import type { DecisionForm } from './decision-contract';
 import { decisionFormFor } from './DecisionForm';
 import { orderPath } from './OrderPath';
 import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
 import { refusalOf } from './refusals';
+import { holdSentence } from './task-hold';
 import { TaskProblem, type TasklistClient, type TaskView } from './TasklistClient';
 
 export interface DetailEvents {
@@ -67,7 +69,16 @@ export class TaskDetailView {
       orderPath(history),
       formElement);
     delete this.element.dataset.empty;
+    this.showHold(task.held);
     heading.focus();
+  }
+
+  /** A refresh of the list brought the open task again: it may have been put on hold or released. */
+  refresh(task: TaskView): void {
+    if (!this.task || !this.form || task.id !== this.task.id) return;
+    const wasHeld = this.task.held !== null;
+    this.task = task;
+    if (task.held || wasHeld) this.showHold(task.held);
   }
 
   /** The list no longer has the open task: someone else decided it first. */
@@ -106,6 +117,18 @@ export class TaskDetailView {
       } else {
         this.sendButton.disabled = false;
       }
+    }
+  }
+
+  private showHold(held: TaskView['held']): void {
+    this.form!.setDisabled(held !== null);
+    this.sendButton.disabled = held !== null;
+    if (held) {
+      this.show(holdSentence(held), 'info');
+      this.notice.dataset.held = held.reason;
+    } else {
+      this.notice.hidden = true;
+      delete this.notice.dataset.held;
     }
   }
 

@@ -1,8 +1,10 @@
 // The list of open tasks the approver may complete, newest first, with the
-// order's facts; filtered by group and order number.
+// order's facts; filtered by group and order number. A task a failed instance
+// holds stays listed, marked on hold.
 import { el, replaceChildren } from '../dom/element';
 import type { TaskView } from './TasklistClient';
 import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
+import { holdSentence } from './task-hold';
 
 export class TaskListView {
   readonly element: HTMLElement;
@@ -84,7 +86,8 @@ export class TaskListView {
       el('span', { className: 'task-meta' },
         el('span', { className: 'terms' }, paymentTerms(task.order?.paymentTerms)),
         el('span', { className: 'groups' }, task.candidateGroups.join(', ')),
-        el('span', { className: 'waited' }, 'waiting ', el('time', { 'data-since': task.createdAt, datetime: task.createdAt }, waitedFor(task.createdAt)))));
-    return el('li', { className: 'task-item' }, link);
+        el('span', { className: 'waited' }, 'waiting ', el('time', { 'data-since': task.createdAt, datetime: task.createdAt }, waitedFor(task.createdAt)))),
+      task.held ? el('span', { className: 'task-hold', 'data-held': task.held.reason }, holdSentence(task.held)) : null);
+    return el('li', { className: 'task-item', ...(task.held && { 'data-held': task.held.reason }) }, link);
   }
 }

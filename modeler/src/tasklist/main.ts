@@ -95,7 +95,9 @@ function showTasks(me: Me): void {
         known = tasks;
         list.setTasks(tasks);
         const open = detail.openTaskId;
-        if (open && !tasks.some((task) => task.id === open)) detail.markGone();
+        const current = open ? tasks.find((task) => task.id === open) : undefined;
+        if (current) detail.refresh(current);
+        else if (open) detail.markGone();
       } else {
         list.tick();
       }
