@@ -3,7 +3,7 @@
 // retry, and the API refuses them anyway. The tab keeps itself current while shown: incidents raised or resolved
 // meanwhile come and go without a click. The built modeler is served by the real server and driven in Debian's
 // chromium; screenshots in test-output/incidents/.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -27,18 +27,7 @@ const USERS = [
 ];
 
 /** An approval offered to the group a start variable names: naming a server role's group fails the instance. */
-const PICKED_APPROVAL = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_picked" targetNamespace="http://stratum.dev/test">
-  <bpmn:process id="picked-approval" isExecutable="true">
-    <bpmn:startEvent id="Start" />
-    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Approve" />
-    <bpmn:userTask id="Approve" name="Approve the request">
-      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="=approverGroup" /></bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="F2" sourceRef="Approve" targetRef="Done" />
-    <bpmn:endEvent id="Done" name="Done" />
-  </bpmn:process>
-</bpmn:definitions>`;
+const PICKED_APPROVAL = readFileSync(new URL('../fixtures/engine/picked-approval.bpmn', import.meta.url), 'utf8');
 
 interface Incident {
   id: string;

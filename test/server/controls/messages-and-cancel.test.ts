@@ -446,20 +446,9 @@ const messageCatch = (key: string, message: string, catchName: string, correlati
   </bpmn:process>
 </bpmn:definitions>`;
 
-/** Watches for a payment under the order number it is started with (a variable, not its business key). */
 /** An approval offered to the group a start variable names: naming a server role's group fails the instance. */
-const PICKED_APPROVAL = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_picked" targetNamespace="http://stratum.dev/test">
-  <bpmn:process id="picked-approval" isExecutable="true">
-    <bpmn:startEvent id="Start" />
-    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Approve" />
-    <bpmn:userTask id="Approve" name="Approve the request">
-      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="=approverGroup" /></bpmn:extensionElements>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="F2" sourceRef="Approve" targetRef="Done" />
-    <bpmn:endEvent id="Done" name="Done" />
-  </bpmn:process>
-</bpmn:definitions>`;
+const PICKED_APPROVAL = readFileSync(new URL('../../fixtures/engine/picked-approval.bpmn', import.meta.url), 'utf8');
+/** Watches for a payment under the order number it is started with (a variable, not its business key). */
 const PAYMENT_WATCH = messageCatch('payment-watch', 'PaymentReceived', 'Payment seen', '=orderNo');
 
 /** Called by deposit-order: waits for the deposit, then ends. */
