@@ -308,4 +308,38 @@ describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to a
     expect(await page.locator('.status[data-kind=error]').count()).toBe(0);
     await shot('10-order-waits-in-child');
   }, 90_000);
+
+  it('unfolds the folded side panel when following an order into a call: the instance is seen, and its tab polls again', async () => {
+    await page.locator('.instance-query').fill('PC-3');
+    await page.locator('.instance-form button[type=submit]').click();
+    await expect.poll(documentKey).toBe('order-to-cash');
+    await page.locator('[data-action=toggle-side]').click();
+    expect(await page.locator('.side-panel').isHidden()).toBe(true);
+
+    const asked: string[] = [];
+    const countLists = (request: Request) => {
+      if (/\/api\/instances\?.*status=running/.test(request.url())) asked.push(request.url());
+    };
+    page.on('request', countLists);
+    try {
+      // following the call on the canvas opens the order's child instance, in the Instances tab
+      await page.locator('.stratum-drilldown[data-called=sales-order-management]').click();
+      await expect.poll(documentKey).toBe('sales-order-management');
+      await page.locator('[data-pane=instances] .instance-line', { hasText: 'sales-order-management v' }).waitFor();
+      expect(await page.locator('.side-panel').isVisible()).toBe(true);
+      expect(await page.locator('.side-tab[data-tab=instances]').getAttribute('aria-selected')).toBe('true');
+      // unfolded as by the button: the button says so, and so does the layout kept for the next visit
+      expect(await page.locator('[data-action=toggle-side]').getAttribute('class')).toContain('active');
+      expect(await page.evaluate(() => (JSON.parse(localStorage.getItem('stratum.layout') ?? '{}') as { side?: boolean }).side)).toBe(false);
+      // the running instances of the opened process are listed again every few seconds, as they were not while folded
+      await page.waitForTimeout(300);
+      asked.length = 0;
+      await expect.poll(() => asked.length, { timeout: POLL_MS * 2 }).toBeGreaterThan(0);
+      expect(asked.at(-1)).toContain('processKey=sales-order-management');
+      await shot('11-unfolded-for-the-child-instance');
+    } finally {
+      page.off('request', countLists);
+      if (await page.locator('.side-panel').isHidden()) await page.locator('[data-action=toggle-side]').click();
+    }
+  }, 60_000);
 });

@@ -4,6 +4,8 @@ import type { StratumConfig } from '../../config';
 
 /** Fired with `{ id }` when a tab comes on screen (chosen, or the folded panel unfolded), for tabs that refresh only while seen. */
 const SIDE_TAB_SHOWN = 'stratum.sidePanel.shown';
+/** Fired when a feature brings a tab forward while the panel is folded away: LayoutToggles unfolds it, as its button would. */
+export const SIDE_PANEL_UNFOLD_REQUESTED = 'stratum.sidePanel.unfoldRequested';
 
 /** The tabbed panel left of the canvas (library, history, instances …). */
 export default class SidePanel {
@@ -32,11 +34,21 @@ export default class SidePanel {
     this.tabs.append(tab);
     this.body.append(pane);
     this.panes.set(id, { tab, pane });
-    if (this.panes.size === 1) this.show(id);
+    // the first tab is chosen, not brought forward: a panel that starts folded away stays folded
+    if (this.panes.size === 1) this.choose(id);
     return pane;
   }
 
+  /**
+   * Brings the tab forward. A feature showing its pane (an instance, an incident, a diff) wants it seen, so a panel
+   * folded away is unfolded; unfolding puts the tab on screen (and tabs that refresh while seen refresh at once).
+   */
   show(id: string): void {
+    this.choose(id);
+    if (this.folded) this.eventBus.fire(SIDE_PANEL_UNFOLD_REQUESTED);
+  }
+
+  private choose(id: string): void {
     const wasHidden = this.panes.get(id)?.pane.hidden;
     for (const [paneId, { tab, pane }] of this.panes) {
       const selected = paneId === id;
