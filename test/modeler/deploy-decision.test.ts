@@ -62,6 +62,10 @@ describe.skipIf(!browserAvailable)('deploying a changed decision table from the 
     const impact = dialog.locator('.deploy-impact');
     await impact.waitFor();
     expect(await impact.locator('[data-impact-decision]').count()).toBe(0);
+    // the process is deployed as it is: the server keeps its version 1, and the dialog does not promise a version 2
+    const process = dialog.locator('.deploy-process[data-key=decision-route]');
+    expect(await process.locator('h3').textContent()).toBe('decision-route: unchanged (version 1)');
+    expect(await process.locator('.deploy-counts').textContent()).toBe('No changes: deploying keeps version 1.');
 
     await file.check();
     const decision = impact.locator('[data-impact-decision=benchmark-decision]');
@@ -76,6 +80,7 @@ describe.skipIf(!browserAvailable)('deploying a changed decision table from the 
 
     await dialog.locator('button[type=submit]').click();
     await expect.poll(() => page.locator('.status').textContent()).toContain('decision benchmark-decision as version 2');
+    expect(await page.locator('.status').textContent()).toContain('decision-route (no changes, stays at version 1)');
     expect(await latestDecisionVersion('benchmark-decision')).toBe(2);
   }, 120_000);
 
@@ -86,6 +91,30 @@ describe.skipIf(!browserAvailable)('deploying a changed decision table from the 
     expect(await dialog.locator('.deploy-together [data-file]').count()).toBe(0);
     await dialog.locator('.dialog-buttons button.secondary').click();
   }, 90_000);
+
+  it('says a .dmn file opened again as it was deployed changes no decision, and deploying it keeps version 2', async () => {
+    await page.locator('.side-tab[data-tab=decisions]').click();
+    await page.locator('input[data-file-input=dmn]').setInputFiles({ name: 'benchmark-decision.dmn', mimeType: 'application/xml', buffer: Buffer.from(CHANGED_DECISION) });
+    await page.locator('.dmn-view .tjs-table').waitFor();
+    await page.locator('.dmn-view-close').click();
+
+    await page.locator('[data-action=deploy]').click();
+    const dialog = page.locator('[data-dialog=deploy]');
+    await dialog.locator('.deploy-together [data-file="benchmark-decision.dmn"] input').check();
+    const impact = dialog.locator('.deploy-impact');
+    const unchanged = impact.locator('[data-unchanged-file="benchmark-decision.dmn"]');
+    await unchanged.waitFor({ timeout: 60_000 });
+    expect(await unchanged.textContent()).toBe('benchmark-decision.dmn: unchanged, its decisions keep their latest versions');
+    expect(await impact.locator('[data-impact-decision]').count()).toBe(0);
+    expect(await impact.locator('strong').textContent()).not.toContain('decision(s) change');
+    expect(await dialog.locator('.deploy-process[data-key=decision-route] h3').textContent()).toBe('decision-route: unchanged (version 1)');
+    await page.screenshot({ path: join(SCREENSHOTS, 'unchanged-decision.png') });
+
+    await dialog.locator('textarea[name=note]').fill('The same table once more');
+    await dialog.locator('button[type=submit]').click();
+    await expect.poll(() => page.locator('.status').textContent()).toContain('decision benchmark-decision (no changes, stays at version 2)');
+    expect(await latestDecisionVersion('benchmark-decision')).toBe(2);
+  }, 120_000);
 
   it('logged no console errors', () => {
     expect(consoleErrors).toEqual([]);

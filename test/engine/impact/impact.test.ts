@@ -310,6 +310,16 @@ describe('a change with a .dmn file', () => {
     expect(report.blocking).toBe(false);
   });
 
+  it('names no decision of a .dmn file deployed as it is: deploying it again keeps every decision at its version', async () => {
+    await stratum.library.deploy([approvalTierDmn()], { user: 'test', note: 'approval tiers as a decision table' });
+    const report = await stratum.impact.analyse([approvalTierDmn()]);
+
+    expect(report.decisions).toEqual([]);
+    // as deploying it is
+    const deployed = await stratum.library.deploy([approvalTierDmn()], { user: 'test', note: 'same file' });
+    expect(deployed.decisions).toEqual([{ id: 'approval-tier', version: 1, changed: false }]);
+  });
+
   it('blocks the orders whose business rule task calls a decision that is not deployed, as the runtime fails them', async () => {
     await stratum.library.deploy([approvalTierDmn()], { user: 'test', note: 'approval tiers as a decision table' });
     await enter(stratum.runtime, order('SO-600', 600_000));

@@ -62,7 +62,7 @@ export default class DeployAction {
       const run = ++rendering;
       replaceChildren(summary, el('p', { className: 'empty' }, 'Reading what changes…'));
       const processes = chosen();
-      const impact = await this.impact.render(uploads());
+      const impact = await this.impact.render(uploads(), chosenDmn().map((file) => file.name));
       const changes = await changesOf(processes, this.config.api, impact?.report);
       if (run !== rendering) return;
       replaceChildren(summary, changes, impact?.section ?? el('p', { className: 'empty' }, 'The server could not say what this does to orders.'));

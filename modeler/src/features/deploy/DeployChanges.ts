@@ -3,6 +3,7 @@ import { el } from '../../dom/element';
 import { compareVersions, type VersionComparison } from '../diff/VersionDiff';
 import { comparisonList, isSemanticallyEmpty } from '../diff/ComparisonList';
 import type { PlannedProcess } from './DeployPlan';
+import { noElementChangeLine, processHeading, versionOutcome } from './version-outcome';
 
 // A process with no deployed version is compared with an empty process of its key: every element is added.
 function emptyProcess(key: string): string {
@@ -19,9 +20,10 @@ function emptyProcess(key: string): string {
 export async function changesOf(processes: PlannedProcess[], api: ApiClient, report?: ImpactReport): Promise<HTMLElement> {
   const parts = await Promise.all(processes.map(async (process) => {
     let comparison: VersionComparison;
+    let latestXml: string | null = null;
     try {
-      const before = process.latestVersion === null ? emptyProcess(process.key) : await api.getVersionXml(process.key, process.latestVersion);
-      comparison = await compareVersions(before, process.xml);
+      latestXml = process.latestVersion === null ? null : await api.getVersionXml(process.key, process.latestVersion);
+      comparison = await compareVersions(latestXml ?? emptyProcess(process.key), process.xml);
       // the empty stand-in has no name or attributes of its own: for a new process only its elements count
       if (process.latestVersion === null) comparison = { ...comparison, changed: comparison.changed.filter((item) => item.id !== process.key) };
       else comparison = withServerProperties(comparison, report?.processes.find((candidate) => candidate.key === process.key)?.diff);
@@ -29,9 +31,7 @@ export async function changesOf(processes: PlannedProcess[], api: ApiClient, rep
       return el('div', { className: 'deploy-process', 'data-key': process.key },
         el('h3', {}, process.key), el('p', { className: 'empty' }, `The changes could not be read: ${(error as Error).message}`));
     }
-    const heading = process.latestVersion === null
-      ? `${process.key}: new process, becomes version 1`
-      : `${process.key}: version ${process.latestVersion} → ${process.latestVersion + 1}`;
+    const outcome = versionOutcome(process, latestXml, report);
     const counts = [
       comparison.conditions.length && `${comparison.conditions.length} condition(s) changed`,
       comparison.added.length && `${comparison.added.length} added`,
@@ -39,9 +39,9 @@ export async function changesOf(processes: PlannedProcess[], api: ApiClient, rep
       comparison.changed.length && `${comparison.changed.length} changed`,
     ].filter(Boolean);
     return el('div', { className: 'deploy-process', 'data-key': process.key },
-      el('h3', {}, heading),
+      el('h3', {}, processHeading(process.key, outcome)),
       el('p', { className: 'deploy-counts' }, isSemanticallyEmpty(comparison)
-        ? (comparison.layoutChanged.length ? 'Only the layout changed: nothing new is deployed.' : 'No changes: deploying keeps the latest version.')
+        ? noElementChangeLine(outcome, comparison.layoutChanged.length > 0)
         : counts.join(', ')),
       comparisonList(comparison));
   }));

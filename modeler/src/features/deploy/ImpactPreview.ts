@@ -3,7 +3,7 @@ import type { BpmnUpload, ImpactReport } from '../../api/client';
 import type InstancesPanel from '../instances/InstancesPanel';
 import type LibraryPanel from '../library/LibraryPanel';
 import { el } from '../../dom/element';
-import { callerDetail, decisionHeading, decisionReach, impactHeadline, type DecisionImpact } from './decision-impact';
+import { callerDetail, decisionHeading, decisionReach, impactHeadline, unchangedDecisionFileLine, unchangedDecisionFiles, type DecisionImpact } from './decision-impact';
 
 const ORDERS_SHOWN = 20;
 
@@ -24,8 +24,11 @@ export default class ImpactPreview {
     private readonly library: LibraryPanel,
   ) {}
 
-  /** The impact as a dialog section, with whether it would block orders; null when the server cannot say. */
-  async render(files: BpmnUpload[]): Promise<{ section: HTMLElement; blocking: boolean; report: ImpactReport } | null> {
+  /**
+   * The impact as a dialog section, with whether it would block orders; null when the server cannot say.
+   * `dmnFileNames` names the .dmn files among `files`.
+   */
+  async render(files: BpmnUpload[], dmnFileNames: string[]): Promise<{ section: HTMLElement; blocking: boolean; report: ImpactReport } | null> {
     let report: ImpactReport;
     try {
       report = await this.config.api.impact(files);
@@ -42,6 +45,7 @@ export default class ImpactPreview {
         `running orders that will start ${process.key} version ${process.version} when they reach a call to it: ${process.runningOrders.willPickUp.count}.`,
         this.orderList(process.runningOrders.willPickUp.orders))),
       report.decisions.map((decision) => this.decisionPart(decision)),
+      unchangedDecisionFiles(report, dmnFileNames).map((fileName) => el('p', { 'data-unchanged-file': fileName }, unchangedDecisionFileLine(fileName))),
       el('ul', { className: 'impact-groups' }, replay.groups.filter((group) => group.kind !== 'unchanged').map((group) =>
         el('li', { className: `impact-${group.kind}` }, `${group.count} order(s) ${group.description}`, this.orderList(group.orders)))),
       report.blocking ? el('p', { className: 'impact-blocking' }, 'Deploying would block orders or the library has errors: check before you confirm.') : null);

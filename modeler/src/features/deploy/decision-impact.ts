@@ -21,6 +21,19 @@ export function decisionHeading(decision: DecisionImpact): string {
   return `Decision ${named} in ${decision.fileName}: ${version}`;
 }
 
+/**
+ * The .dmn files of the change that give no decision a new version: the server keeps a decision's latest version when
+ * the file it came from is deployed again as it is, and the report lists only the decisions that change.
+ */
+export function unchangedDecisionFiles(report: ImpactReport, fileNames: string[]): string[] {
+  return fileNames.filter((fileName) => !report.decisions.some((decision) => decision.fileName === fileName));
+}
+
+/** Said of such a file where its changed decisions would be headed. */
+export function unchangedDecisionFileLine(fileName: string): string {
+  return `${fileName}: unchanged, its decisions keep their latest versions`;
+}
+
 /** What follows a calling process's key: its tasks calling the decision, and which of its versions do. */
 export function callerDetail(caller: DecisionCaller): string {
   const tasks = caller.elements.map((element) => `"${element.name || element.elementId}"`).join(', ');

@@ -12,6 +12,8 @@ const impactHeadline: (report: ImpactReport) => string = text.impactHeadline;
 const decisionHeading: (decision: DecisionImpact) => string = text.decisionHeading;
 const callerDetail: (caller: DecisionCaller) => string = text.callerDetail;
 const decisionReach: (decision: DecisionImpact) => string = text.decisionReach;
+const unchangedDecisionFiles: (report: ImpactReport, fileNames: string[]) => string[] = text.unchangedDecisionFiles;
+const unchangedDecisionFileLine: (fileName: string) => string = text.unchangedDecisionFileLine;
 
 const creditOrder: DecisionCaller = {
   processKey: 'credit-order-approval',
@@ -64,6 +66,13 @@ describe('the impact preview of a change with .dmn files', () => {
 
   it('says a caller that only this deployment brings is not deployed yet', () => {
     expect(callerDetail({ ...creditOrder, versions: [] })).toBe(' ("Decide the approval tier"; not deployed yet)');
+  });
+
+  it('says which .dmn files of the change give no decision a new version, since the server keeps a file deployed as it is', () => {
+    // the report lists only the decisions that change: those of approval-tier.dmn; risk.dmn is deployed as it is
+    expect(unchangedDecisionFiles(report([approvalTier]), ['approval-tier.dmn', 'risk.dmn'])).toEqual(['risk.dmn']);
+    expect(unchangedDecisionFiles(report([]), ['approval-tier.dmn'])).toEqual(['approval-tier.dmn']);
+    expect(unchangedDecisionFileLine('risk.dmn')).toBe('risk.dmn: unchanged, its decisions keep their latest versions');
   });
 
   it('says orders reaching the tasks evaluate the new version, or that no task calls the decision yet', () => {

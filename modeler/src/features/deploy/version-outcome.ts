@@ -1,0 +1,59 @@
+import type { ImpactReport } from '../../api/client';
+
+/**
+ * What deploying a process does to its versions. The server stores version n+1 only for XML that differs from the
+ * latest version's, byte for byte; identical XML is a no-op that keeps version n (engine/library/process-library.ts).
+ */
+export type VersionOutcome =
+  | { kind: 'new'; version: number }
+  | { kind: 'next'; from: number; to: number }
+  | { kind: 'unchanged'; version: number };
+
+/** A process of the deployment, as far as its outcome goes. */
+export interface OutcomeInput {
+  key: string;
+  /** The latest deployed version this browser knows of; null for a new process. */
+  latestVersion: number | null;
+  xml: string;
+}
+
+/**
+ * The outcome as the server will decide it. The impact report (POST /api/impact with the same files) lists exactly
+ * the processes that would get a new version, by the deployment's own rule; without one, the rule is applied here:
+ * `latestXml` is the latest deployed version's XML as the server serves it back (null for a new process).
+ */
+export function versionOutcome(process: OutcomeInput, latestXml: string | null, report?: ImpactReport): VersionOutcome {
+  const impact = report?.processes.find((candidate) => candidate.key === process.key);
+  if (impact) {
+    return impact.previousVersion === null
+      ? { kind: 'new', version: impact.version }
+      : { kind: 'next', from: impact.previousVersion, to: impact.version };
+  }
+  if (process.latestVersion === null) return { kind: 'new', version: 1 };
+  // left out of a report, or the very bytes deployed: the server keeps the latest version
+  if (report || latestXml === process.xml) return { kind: 'unchanged', version: process.latestVersion };
+  return { kind: 'next', from: process.latestVersion, to: process.latestVersion + 1 };
+}
+
+/** The heading of a process in the deploy dialog: `order-to-cash: version 3 → 4`, `… unchanged (version 3)`, or new. */
+export function processHeading(key: string, outcome: VersionOutcome): string {
+  switch (outcome.kind) {
+    case 'new': return `${key}: new process, becomes version ${outcome.version}`;
+    case 'next': return `${key}: version ${outcome.from} → ${outcome.to}`;
+    case 'unchanged': return `${key}: unchanged (version ${outcome.version})`;
+  }
+}
+
+/**
+ * The line under the heading when no element changed (History's semantic comparison), saying what deploying does
+ * all the same: a new version for a changed layout or any other difference in the XML, none for the same XML.
+ */
+export function noElementChangeLine(outcome: VersionOutcome, layoutChanged: boolean): string {
+  switch (outcome.kind) {
+    case 'unchanged': return `No changes: deploying keeps version ${outcome.version}.`;
+    case 'new': return `No elements yet: deploying makes version ${outcome.version}.`;
+    case 'next': return layoutChanged
+      ? `Only the layout changed: deploying makes version ${outcome.to} all the same.`
+      : `No element or layout changed, but the XML differs from version ${outcome.from}: deploying makes version ${outcome.to}.`;
+  }
+}
