@@ -42,8 +42,30 @@ interface TaskElement {
   [property: string]: unknown;
 }
 
-/** The decision call of a business rule task, or undefined when it calls none (a job, a Java class). */
+/** A decision call as the task declares it, with what Camunda 7 would refuse in it. */
+export interface DeclaredDecisionCall extends DecisionCall {
+  /**
+   * A camunda:mapDecisionResult Camunda 7 does not know (an empty one included: Camunda 7 refuses the
+   * task at deploy). `mapping` is then absent.
+   */
+  unknownMapping?: string;
+}
+
+/**
+ * The decision call of a business rule task, or undefined when it calls none (a job, a Java class).
+ * Throws a DmnEvaluationError for a mapDecisionResult Camunda 7 does not know, which fails the task.
+ */
 export function decisionCallOf(element: TaskElement | undefined): DecisionCall | undefined {
+  const declared = declaredDecisionCallOf(element);
+  if (declared?.unknownMapping === undefined) return declared;
+  throw new DmnEvaluationError(
+    `business rule task ${element?.id ?? ''} maps the decision result as "${declared.unknownMapping}"; Camunda 7 knows ${DECISION_RESULT_MAPPINGS.join(', ')}`,
+    declared.decisionRef,
+  );
+}
+
+/** The decision call as the task declares it, refusing nothing (the lint reports what Camunda 7 would refuse). */
+export function declaredDecisionCallOf(element: TaskElement | undefined): DeclaredDecisionCall | undefined {
   const values = element?.extensionElements?.values ?? [];
   const zeebe = values.find((value) => value.$type === 'zeebe:CalledDecision');
   const decisionId = zeebe?.decisionId;
@@ -54,15 +76,15 @@ export function decisionCallOf(element: TaskElement | undefined): DecisionCall |
   const decisionRef = camundaProperty(element, 'decisionRef');
   if (!decisionRef) return undefined;
   const resultVariable = camundaProperty(element, 'resultVariable');
-  const mapping = camundaProperty(element, 'mapDecisionResult');
-  if (mapping !== undefined && !DECISION_RESULT_MAPPINGS.includes(mapping as DecisionResultMapping)) {
-    throw new DmnEvaluationError(`business rule task ${element?.id ?? ''} maps the decision result as "${mapping}"; Camunda 7 knows ${DECISION_RESULT_MAPPINGS.join(', ')}`, decisionRef);
-  }
+  // Camunda 7 maps with resultList when the attribute is absent, and refuses any other value, "" included
+  const mapping = camundaAttribute(element, 'mapDecisionResult');
+  const known = mapping === undefined || DECISION_RESULT_MAPPINGS.includes(mapping as DecisionResultMapping);
   return {
     dialect: 'camunda7',
     decisionRef,
     ...(resultVariable && { resultVariable }),
-    ...(mapping && { mapping: mapping as DecisionResultMapping }),
+    ...(known && mapping && { mapping: mapping as DecisionResultMapping }),
+    ...(!known && { unknownMapping: mapping }),
   };
 }
 
@@ -100,12 +122,20 @@ function decisionIdOf(expression: string, variables: Record<string, unknown>): s
   throw new DecisionIdFailed(expression, `it gave ${JSON.stringify(value ?? null)}, not a decision id`);
 }
 
-/** A Camunda 7 attribute: a property with camunda-bpmn-moddle, an unknown `camunda:` attribute without it. */
+/** A Camunda 7 attribute that is set and not empty. */
 function camundaProperty(element: TaskElement | undefined, name: string): string | undefined {
+  return camundaAttribute(element, name) || undefined;
+}
+
+/**
+ * A Camunda 7 attribute as written, "" included: a property with camunda-bpmn-moddle (on a moddle element an
+ * absent one reads as its default, if it has one), an unknown `camunda:` attribute without it.
+ */
+function camundaAttribute(element: TaskElement | undefined, name: string): string | undefined {
   const known = element?.[name];
-  if (typeof known === 'string' && known) return known;
+  if (typeof known === 'string') return known;
   const attrs = element?.$attrs ?? {};
   const key = Object.keys(attrs).find((candidate) => candidate.startsWith('camunda') && candidate.endsWith(`:${name}`));
   const value = key ? attrs[key] : undefined;
-  return typeof value === 'string' && value ? value : undefined;
+  return typeof value === 'string' ? value : undefined;
 }

@@ -31,6 +31,7 @@ import calledProcessExists from './rules/called-process-exists.js';
 import candidateGroupMembers from './rules/candidate-group-members.js';
 import conditionVariablesSupplied from './rules/condition-variables-supplied.js';
 import decisionReadsOwnOutput from './rules/decision-reads-own-output.js';
+import decisionResultMapping from './rules/decision-result-mapping.js';
 import separationOfDuties from './rules/separation-of-duties.js';
 import exclusiveGatewayDefault from './rules/exclusive-gateway-default.js';
 import feelConditionSyntax from './rules/feel-condition-syntax.js';
@@ -57,6 +58,7 @@ export const stratumRules: Record<string, RuleFactory> = {
   'condition-variables-supplied': conditionVariablesSupplied,
   'candidate-group-members': candidateGroupMembers,
   'decision-reads-own-output': decisionReadsOwnOutput,
+  'decision-result-mapping': decisionResultMapping,
   'separation-of-duties': separationOfDuties,
 };
 
@@ -113,6 +115,8 @@ export const stratumRuleSeverities: Record<string, Severity> = {
   // else after it cannot see the decision (docs/modelling.md, "Decisions"); outside the house rules a task
   // declaring nothing takes what the gateway reads as its required decision (a warning the rule marks)
   'stratum/decision-reads-own-output': 'error',
+  // Camunda 7 refuses an unknown camunda:mapDecisionResult at deploy; the runtime would fail the task
+  'stratum/decision-result-mapping': 'error',
   // a typo in the four-eyes declaration would silently switch the control off
   'stratum/separation-of-duties': 'error',
   // bpmnlint: what would not run, or run surprisingly

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseBpmn } from '../../../engine/bpmn/moddle.js';
+import { declaredDecisionCallOf } from '../../../engine/dmn/decision-call.js';
 import { decisionCallOf, parseDmn, runDecisionCall } from '../../../engine/dmn/index.js';
 
 const read = (path: string) => readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8');
@@ -23,6 +24,14 @@ describe('what a business rule task asks of a decision', () => {
     const element = { id: 'T', $attrs: { 'camunda:decisionRef': 'dish', 'camunda:mapDecisionResult': 'firstEntry' } };
     expect(() => decisionCallOf(element)).toThrow('business rule task T maps the decision result as "firstEntry"; Camunda 7 knows singleEntry, singleResult, collectEntries, resultList');
     expect(decisionCallOf({ id: 'T', $attrs: { 'camunda:decisionRef': 'dish' } })).toEqual({ dialect: 'camunda7', decisionRef: 'dish' });
+  });
+
+  it('refuses an empty mapping as Camunda 7 does (absent is resultList); declaredDecisionCallOf reads either without refusing', () => {
+    const empty = { id: 'T', $attrs: { 'camunda:decisionRef': 'dish', 'camunda:resultVariable': 'dish', 'camunda:mapDecisionResult': '' } };
+    expect(() => decisionCallOf(empty)).toThrow('business rule task T maps the decision result as ""');
+    expect(declaredDecisionCallOf(empty)).toEqual({ dialect: 'camunda7', decisionRef: 'dish', resultVariable: 'dish', unknownMapping: '' });
+    expect(declaredDecisionCallOf({ id: 'T', $attrs: { 'camunda:decisionRef': 'dish', 'camunda:mapDecisionResult': 'singleEntry' } }))
+      .toEqual({ dialect: 'camunda7', decisionRef: 'dish', mapping: 'singleEntry' });
   });
 
   it('calls none for a job (zeebe:taskDefinition) or a plain task', () => {

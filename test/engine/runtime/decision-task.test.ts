@@ -3,9 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDmn, type DecisionSource } from '../../../engine/dmn/index.js';
+import { lintXml } from '../../../engine/lint/lint-bpmn.js';
 import { compileExecutable } from '../../../engine/runtime/definition-cache.js';
 import { runInstanceStep } from '../../../engine/runtime/instance-step.js';
 import type { InstanceRow } from '../../../engine/store/types.js';
+import { textContaining } from '../../support/matchers.js';
 
 const read = (path: string) => readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8');
 
@@ -81,6 +83,51 @@ describe('business rule tasks calling a DMN decision', () => {
         elementId: 'Decide', message: 'business rule task Decide calls decision dish-Fall, but no decisions are deployed',
         reason: { kind: 'decision-not-found', decisionId: 'dish-Fall' },
       });
+    });
+  });
+});
+
+// camunda:mapDecisionResult: what the lint (decision-result-mapping) accepts runs, and what it refuses, as Camunda 7
+// refuses it at deploy, fails the task. The dish decision gives one result with one entry for October.
+describe('Camunda 7 mapDecisionResult, as the lint and the runtime read it', () => {
+  const withMapping = (decisionRef: string, mapping: string | undefined) => read('engine/beverages-camunda7.bpmn')
+    .replace('camunda:decisionRef="beverages"', `camunda:decisionRef="${decisionRef}"`)
+    .replace(' camunda:mapDecisionResult="collectEntries"', mapping === undefined ? '' : ` camunda:mapDecisionResult="${mapping}"`);
+  const october = { month: 10, guestCount: 4, guestsWithChildren: false };
+  const mappingFindings = async (xml: string) => (await lintXml(xml)).filter((finding) => finding.rule === 'decision-result-mapping');
+
+  it.each([
+    ['singleEntry', 'Spareribs'],
+    ['singleResult', { desiredDish: 'Spareribs' }],
+    ['collectEntries', ['Spareribs']],
+    ['resultList', [{ desiredDish: 'Spareribs' }]],
+    [undefined, [{ desiredDish: 'Spareribs' }]],
+  ])('mapDecisionResult=%j is accepted at deploy and maps the result', async (mapping, expected) => {
+    const xml = withMapping('dish', mapping);
+    expect(await mappingFindings(xml)).toEqual([]);
+    const result = await startXml(xml, 'beverages-c7', october, await decisionsOf('required-decisions.dmn'));
+    expect(result.incident).toBeNull();
+    expect(result.variables.beverages).toEqual(expected);
+  });
+
+  it('a known mapping the result does not fit is accepted at deploy and fails the task at run time (two beverages, one entry asked)', async () => {
+    const xml = withMapping('beverages', 'singleEntry');
+    expect(await mappingFindings(xml)).toEqual([]);
+    const result = await startXml(xml, 'beverages-c7', october, await decisionsOf('required-decisions.dmn'));
+    expect(result.incident).toEqual({
+      elementId: 'Decide', message: textContaining('it gave 2 results, so mapDecisionResult="singleEntry" cannot map it'), reason: { kind: 'decision-failed', decisionId: 'beverages' },
+    });
+  });
+
+  it.each(['firstEntry', 'SingleEntry', ''])('mapDecisionResult=%j is refused at deploy, and fails the task if it runs', async (mapping) => {
+    const xml = withMapping('dish', mapping);
+    expect((await mappingFindings(xml)).map((finding) => [finding.elementId, finding.severity])).toEqual([['Decide', 'error']]);
+    const result = await startXml(xml, 'beverages-c7', october, await decisionsOf('required-decisions.dmn'));
+    expect(result.status).toBe('failed');
+    expect(result.incident).toEqual({
+      elementId: 'Decide',
+      message: `business rule task Decide maps the decision result as "${mapping}"; Camunda 7 knows singleEntry, singleResult, collectEntries, resultList`,
+      reason: { kind: 'decision-failed', decisionId: 'dish' },
     });
   });
 });
