@@ -3,7 +3,9 @@
 // task itself declares as output (`=vicePresidentApproved`), never a variable
 // an earlier step may already have set (`=approved`, still true from the
 // director's step, would let an empty completion approve). And what a user task
-// decides is the task's alone: no other element may write the same target.
+// decides is the task's alone: no other element may write the same target, as
+// an output or as the result variable of a business rule task's decision
+// (which the runtime sets without any output mapping).
 // The runtime evaluates a user task's outputs over its completion only (see
 // docs/modelling.md, "Decisions").
 // Outside the shipped library (Stratum's house rules, ../house-rules.ts) a user
@@ -15,6 +17,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements, describeElement } from '../../bpmn/process-model.js';
 import { feelBody, isFeel, variablesReadBy } from '../../feel/feel-expression.js';
 import { isJuel, juelToFeel } from '../../feel/juel.js';
+import { declaredDecisionCall } from '../business-rule-task.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
 import { followsHouseRules, type HouseRulesConfig } from '../house-rules.js';
 import { is, isAny, type Reporter, type RuleFactory } from '../rule-api.js';
@@ -92,6 +95,15 @@ function checkTargets(process: ModdleElement, reporter: Reporter) {
         element.id,
         `${ElementLabel(element)} writes "${target}", which ${elementLabel(owner)} declares as its decision; ` +
           'a decision is written only by the task that makes it: give this output another name',
+      );
+    }
+    const result = declaredDecisionCall(element)?.resultVariable;
+    const owner = result === undefined ? undefined : decidedBy.get(result);
+    if (owner) {
+      reporter.report(
+        element.id,
+        `${ElementLabel(element)} writes its decision's result to "${result}" (resultVariable), which ${elementLabel(owner)} declares as its decision; ` +
+          'a decision is written only by the task that makes it: give the result variable another name',
       );
     }
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lintXml } from '../../../../engine/lint/lint-bpmn.js';
 import { DIAGRAMS_DIR } from '../../../support/stratum-fixture.js';
-import { expectNoErrors, fixtureFiles, lintFixture, ofRule } from '../lint-fixture.js';
+import { expectNoErrors, FIXTURES, fixtureFiles, lintFixture, ofRule } from '../lint-fixture.js';
 
 const RULE = 'decision-reads-own-output';
 
@@ -24,6 +24,32 @@ describe(RULE, () => {
       'Intermediate throw event "Approve anyway" writes "vicePresidentApproved", which user task "Review order (vice-president)" declares as its decision; ' +
         'a decision is written only by the task that makes it: give this output another name',
     );
+  });
+
+  describe('the result variable of a business rule task, which the runtime sets without any output mapping', () => {
+    it('Camunda 8: refuses a resultVariable that a user task declares as its decision, and only that one', async () => {
+      const findings = await lintFixture(RULE, 'invalid-decision-result.bpmn');
+      expect(ofRule(findings, RULE)).toEqual([[
+        'Suggest',
+        'Business rule task "Suggest approval" writes its decision\'s result to "vicePresidentApproved" (resultVariable), ' +
+          'which user task "Review order (vice-president)" declares as its decision; ' +
+          'a decision is written only by the task that makes it: give the result variable another name',
+      ]]);
+      expect(findings.find((finding) => finding.rule === RULE)!.severity).toBe('error');
+    });
+
+    it('Camunda 7: refuses a camunda:resultVariable that is a user task\'s form field, whatever the diagram', async () => {
+      for (const options of [{}, houseRules]) {
+        const findings = (await lintFixture(RULE, 'invalid-decision-result-camunda.bpmn', options)).filter((finding) => finding.rule === RULE);
+        expect(findings.map((finding) => [finding.elementId, finding.severity])).toEqual([['Recheck', 'error']]);
+        expect(findings[0].message).toContain('writes its decision\'s result to "approved" (resultVariable), which user task "Review order" declares as its decision');
+      }
+    });
+
+    it('accepts the same tasks once the result variable has a name of its own', async () => {
+      const xml = readFileSync(`${FIXTURES}${RULE}/invalid-decision-result.bpmn`, 'utf8').replace('resultVariable="vicePresidentApproved"', 'resultVariable="suggestedApproval"');
+      expect(ofRule(await lintXml(xml), RULE)).toEqual([]);
+    });
   });
 
   it('is an error under the house rules, so such a diagram is not deployed to the shipped library', async () => {
