@@ -2,15 +2,20 @@
 // outside world hands variables in only through an element's declared outputs.
 // A process supplies the output targets of its own elements (start event,
 // tasks, jobs, message catches, throw events, call activities …), Camunda 7
-// output parameters and form fields, and the result variable of a business rule
-// task that calls a DMN decision, which the runtime sets itself (decision-call.ts);
-// a call copies every parent variable into the child and every child variable
-// back into the parent. Flow-insensitive: what an element anywhere in the call
-// tree writes counts as available everywhere in it. Browser-safe; the
-// condition-variables-supplied rule reads it.
+// output parameters and form fields, the result variable of a business rule
+// task that calls a DMN decision, which the runtime sets itself (decision-call.ts),
+// and the outputCollection of a Camunda 8 multi-instance activity, which the
+// runtime gathers (runtime/multi-instance.ts). A call copies every parent
+// variable into the child; every child variable comes back into the parent,
+// unless each call activity calling it hands back only its outputs
+// (runtime/call-variables.ts): Camunda 8 propagateAllChildVariables="false",
+// Camunda 7 camunda:out without variables="all". Flow-insensitive: what an
+// element anywhere in the call tree writes counts as available everywhere the
+// runtime passes it. Browser-safe; the condition-variables-supplied rule reads it.
 import type { ModdleElement } from 'bpmn-moddle';
+import { camunda7CallVariables } from '../bpmn/camunda7-call-variables.js';
 import { allFlowElements, extensionValues } from '../bpmn/process-model.js';
-import { decisionCallOf } from '../dmn/decision-call.js';
+import { declaredDecisionCall } from './business-rule-task.js';
 import { is } from './rule-api.js';
 
 /** What one process itself supplies, without its callers and callees. */
@@ -22,6 +27,11 @@ export interface ProcessSupply {
   declaresStart: boolean;
   /** Keys of the processes it calls. */
   calls: string[];
+  /**
+   * Of `calls`, those whose every call activity hands back only its outputs (which are among `supplies`),
+   * so their variables do not come back. Absent: every callee hands back all its variables.
+   */
+  callsHandingBackOutputsOnly?: string[];
 }
 
 /** The supply of every process of a document (moddle definitions). */
@@ -32,16 +42,24 @@ export function processSuppliesOf(definitions: ModdleElement): ProcessSupply[] {
 function processSupplyOf(process: ModdleElement): ProcessSupply {
   const supplies = new Set<string>();
   const calls = new Set<string>();
+  const handingBackAll = new Set<string>();
   let declaresStart = false;
   for (const element of allFlowElements(process)) {
     const written = declaredOutputsOf(element);
     for (const name of written) supplies.add(name);
     if (written.length && isNoneStartOf(element, process)) declaresStart = true;
     for (const name of decisionResultOf(element)) supplies.add(name);
+    const gathered = outputCollectionOf(element);
+    if (gathered) supplies.add(gathered);
     const called = calledProcessOf(element);
     if (called) calls.add(called);
+    if (called && handsBackAllChildVariables(element)) handingBackAll.add(called);
   }
-  return { key: process.id, supplies: [...supplies].sort(), declaresStart, calls: [...calls] };
+  const outputsOnly = [...calls].filter((key) => !handingBackAll.has(key));
+  return {
+    key: process.id, supplies: [...supplies].sort(), declaresStart, calls: [...calls],
+    ...(outputsOnly.length && { callsHandingBackOutputsOnly: outputsOnly }),
+  };
 }
 
 /**
@@ -58,6 +76,11 @@ export function mergeSupplies(library: ProcessSupply[], overrides: ProcessSupply
 export interface SupplyAtProcess {
   /** Every variable that can be present in the process. */
   variables: Set<string>;
+  /**
+   * Variables a process of its call tree writes that do not reach it, each with the processes that
+   * write it: their call activities hand back only their outputs.
+   */
+  withheld: Map<string, string[]>;
   /**
    * Why no other variable can be: the process declares its start variables
    * ('declares'), or it is called only from processes that accept no others
@@ -77,20 +100,35 @@ export function supplyAtEachProcess(processes: ProcessSupply[]): Map<string, Sup
     for (const callee of process.calls) callers.get(callee)?.push(process.key);
   }
   const open = openProcesses(processes, callers);
+  const allCalls = (key: string) => byKey.get(key)?.calls ?? [];
+  const handingBackAll = (key: string) => {
+    const outputsOnly = byKey.get(key)?.callsHandingBackOutputsOnly ?? [];
+    return allCalls(key).filter((callee) => !outputsOnly.includes(callee));
+  };
   const result = new Map<string, SupplyAtProcess>();
   for (const process of processes) {
     const variables = new Set<string>();
     const ancestors = reachable(process.key, (key) => callers.get(key) ?? []);
     // Everything a caller (at any depth) has at the call is copied in; what a
-    // callee (at any depth) writes is copied back out.
+    // callee (at any depth) writes is copied back out, unless a call on the way hands back only its outputs.
     for (const ancestor of ancestors) {
-      for (const key of reachable(ancestor, (k) => byKey.get(k)?.calls ?? [])) {
+      for (const key of reachable(ancestor, handingBackAll)) {
         for (const name of byKey.get(key)?.supplies ?? []) variables.add(name);
+      }
+    }
+    const withheld = new Map<string, string[]>();
+    for (const ancestor of ancestors) {
+      for (const key of reachable(ancestor, allCalls)) {
+        for (const name of byKey.get(key)?.supplies ?? []) {
+          if (variables.has(name)) continue;
+          const writers = withheld.get(name) ?? [];
+          if (!writers.includes(key)) withheld.set(name, [...writers, key].sort());
+        }
       }
     }
     const closed = open.has(process.key) ? undefined : process.declaresStart ? 'declares' : 'callers';
     const entries = [...ancestors].filter((key) => key !== process.key && (callers.get(key) ?? []).length === 0).sort();
-    result.set(process.key, { variables, entries, ...(closed && { closed }) });
+    result.set(process.key, { variables, withheld, entries, ...(closed && { closed }) });
   }
   return result;
 }
@@ -156,19 +194,35 @@ function declaredOutputsOf(element: ModdleElement): string[] {
  * are declared outputs like any element's.
  */
 function decisionResultOf(element: ModdleElement): string[] {
-  if (!is(element, 'bpmn:BusinessRuleTask')) return [];
-  try {
-    // decisionCallOf reads a moddle element (its parameter is typed loosely, for bpmn-elements' behaviour too)
-    const resultVariable = decisionCallOf(element as unknown as Parameters<typeof decisionCallOf>[0])?.resultVariable;
-    return resultVariable ? [resultVariable] : [];
-  } catch {
-    return [];
-  }
+  const call = declaredDecisionCall(element);
+  return call?.resultVariable && call.unknownMapping === undefined ? [call.resultVariable] : [];
+}
+
+/**
+ * The variable a Camunda 8 multi-instance activity gathers its iterations' outputElement in, set in the
+ * activity's scope once the loop starts (runtime/multi-instance.ts). Camunda 7 has no output collection.
+ */
+function outputCollectionOf(element: ModdleElement): string | undefined {
+  const loop = element.loopCharacteristics;
+  if (!loop || !is(loop, 'bpmn:MultiInstanceLoopCharacteristics')) return undefined;
+  const gathered: unknown = extensionValues(loop, 'zeebe:LoopCharacteristics')[0]?.outputCollection;
+  return typeof gathered === 'string' && gathered ? gathered : undefined;
 }
 
 /** The process's own none start event (not one of a sub-process). */
 function isNoneStartOf(element: ModdleElement, process: ModdleElement): boolean {
   return is(element, 'bpmn:StartEvent') && element.$parent === process && (element.eventDefinitions ?? []).length === 0;
+}
+
+/**
+ * Whether completing the call activity hands every child variable back, as runtime/call-variables.ts does:
+ * not with camunda:out elements none of which passes variables="all" (Camunda 7), nor with
+ * propagateAllChildVariables="false" (Camunda 8); then only its outputs come back.
+ */
+function handsBackAllChildVariables(call: ModdleElement): boolean {
+  const outs = camunda7CallVariables(call).mappings?.outs;
+  if (outs) return outs.some((out) => 'all' in out);
+  return extensionValues(call, 'zeebe:CalledElement')[0]?.propagateAllChildVariables !== false;
 }
 
 function calledProcessOf(element: ModdleElement): string | undefined {

@@ -1,8 +1,10 @@
 // A condition is evaluated strictly: a variable nothing supplies makes it fail
 // (or, worse, an order waits for ever). So every variable a condition reads
 // (sequence flows, conditional events; Camunda 7 `${…}` after translation)
-// must be supplied by a declared output, or a business rule task's decision
-// result, somewhere in the process's call tree (variable-supply.ts). Where the
+// must be supplied by a declared output, a business rule task's decision
+// result or a multi-instance activity's output collection, somewhere in the
+// process's call tree where the runtime passes it to the process (a call
+// activity may hand back only its outputs: variable-supply.ts). Where the
 // process declares its start variables, or is called only from processes that
 // do, an unsupplied variable is an error; a process whose start event declares
 // nothing accepts any start variables (Camunda semantics), so there it is only
@@ -50,14 +52,17 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
     for (const name of read.filter((variable) => !supply.variables.has(variable))) {
       const example = camunda ? `<camunda:formField id="${name}" />` : `<zeebe:output source="=${name}" target="${name}" />`;
       const where = `The condition of ${elementLabel(element)} reads "${name}"`;
+      const withheld = withheldFrom(supply, name, camunda);
       if (supply.closed) {
         const why = supply.closed === 'declares'
           ? `process "${process.id}" declares its start variables without it`
           : `process "${process.id}" is only called from processes that declare their start variables, none of which supplies it`;
         reporter.report(
           element.id,
-          `${where}, which nothing supplies: ${why}, and no task, job, message or other element of it, its callers or the processes it calls writes it as an output. ` +
-            `Declare it as an output of the element that sets it, e.g. ${example}`,
+          withheld
+            ? `${where}, which nothing supplies: ${why}, and ${withheld.because}. Declare it as an output of the call activity, e.g. ${withheld.example}`
+            : `${where}, which nothing supplies: ${why}, and no task, job, message or other element of it, its callers or the processes it calls writes it as an output. ` +
+              `Declare it as an output of the element that sets it, e.g. ${example}`,
           ['conditionExpression'],
         );
       } else {
@@ -66,8 +71,11 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
           : 'the start event';
         reporter.report(
           element.id,
-          `${where}, but nothing in the process${supply.entries.length ? ', its callers or the processes it calls' : ''} supplies "${name}"; ` +
-            `declare it as a start variable on ${startEvent}, with ${example}, or as an output of the task, job or message that sets it`,
+          withheld
+            ? `${where}, but nothing in the process, its callers or the processes it calls supplies "${name}": ${withheld.because}; ` +
+              `declare it as an output of the call activity, e.g. ${withheld.example}, or as a start variable on ${startEvent}`
+            : `${where}, but nothing in the process${supply.entries.length ? ', its callers or the processes it calls' : ''} supplies "${name}"; ` +
+              `declare it as a start variable on ${startEvent}, with ${example}, or as an output of the task, job or message that sets it`,
           { path: ['conditionExpression'], severity: 'warn' },
         );
       }
@@ -87,6 +95,18 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
 export default conditionVariablesSupplied;
 
 // helpers
+
+/** Why a variable a called process writes does not arrive, and how to hand it back; undefined when no process of the call tree writes it. */
+function withheldFrom(supply: SupplyAtProcess, name: string, camunda: boolean): { because: string; example: string } | undefined {
+  const writers = supply.withheld.get(name);
+  if (!writers?.length) return undefined;
+  const processes = writers.map((key) => `"${key}"`).join(' and ');
+  return {
+    because: `process ${processes} ${writers.length > 1 ? 'write' : 'writes'} it, but the call activities that call ${writers.length > 1 ? 'them' : 'it'} ` +
+      `hand back only their outputs (${camunda ? 'camunda:out without variables="all"' : 'propagateAllChildVariables="false"'})`,
+    example: camunda ? `<camunda:out source="${name}" target="${name}" />` : `<zeebe:output source="=${name}" target="${name}" />`,
+  };
+}
 
 /** The variables a FEEL or translatable `${…}` condition reads; none for what other rules refuse. */
 function variablesOf(expression: ModdleElement): string[] {

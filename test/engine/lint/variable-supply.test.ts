@@ -33,6 +33,20 @@ describe('what each process of a call graph can read', () => {
     expect(supply.get('only-declared')!.closed).toBe('callers');
   });
 
+  it('variables of a callee whose call activities hand back only their outputs stay in the callee, and are named as withheld', () => {
+    const supply = supplyAtEachProcess([
+      { ...process('root', ['amount'], ['change', 'report'], true), callsHandingBackOutputsOnly: ['change'] },
+      process('change', ['changeApproved', 'reportingAmount'], ['audit']),
+      process('audit', ['audited']),
+      process('report', ['reported']),
+    ]);
+    expect([...supply.get('root')!.variables].sort()).toEqual(['amount', 'reported']);
+    expect(Object.fromEntries(supply.get('root')!.withheld)).toEqual({ audited: ['audit'], changeApproved: ['change'], reportingAmount: ['change'] });
+    // the callee has what its caller has, and what its own callees hand back
+    expect([...supply.get('change')!.variables].sort()).toEqual(['amount', 'audited', 'changeApproved', 'reported', 'reportingAmount']);
+    expect(supply.get('change')!.withheld.size).toBe(0);
+  });
+
   it('processes only reachable through a call cycle stay open, and the cycle ends', () => {
     const supply = supplyAtEachProcess([process('a', ['x'], ['b']), process('b', ['y'], ['a'])]);
     expect(supply.get('a')!.closed).toBeUndefined();
@@ -49,5 +63,21 @@ describe('what a process supplies to the library (deployed versions, the modeler
   ])('%s: a business rule task\'s result variable, besides the declared outputs', async (_dialect, file) => {
     const [process] = processSuppliesOf(await definitionsOf(file));
     expect(process.supplies).toEqual(['amount', 'tier']);
+  });
+
+  it('a Camunda 8 multi-instance activity\'s outputCollection', async () => {
+    const [process] = processSuppliesOf(await definitionsOf('valid-output-collection.bpmn'));
+    expect(process.supplies).toEqual(['inStock', 'items', 'stockChecks']);
+  });
+
+  it.each([
+    ['Camunda 8 propagateAllChildVariables="false"', 'invalid-outputs-only-call.bpmn', 'change', 'approval'],
+    ['Camunda 7 camunda:out', 'invalid-outputs-only-call-camunda.bpmn', 'change-camunda', 'approval-camunda'],
+  ])('%s: the callee among the calls handing back only outputs, the outputs among the supplies', async (_dialect, file, caller, callee) => {
+    const supplies = processSuppliesOf(await definitionsOf(file));
+    expect(supplies.find((supply) => supply.key === caller)).toEqual({
+      key: caller, supplies: ['amount', 'changeApproved'], declaresStart: true, calls: [callee], callsHandingBackOutputsOnly: [callee],
+    });
+    expect(supplies.find((supply) => supply.key === callee)).not.toHaveProperty('callsHandingBackOutputsOnly');
   });
 });

@@ -92,6 +92,67 @@ describe(RULE, () => {
     });
   });
 
+  describe('a multi-instance activity\'s outputCollection (the runtime gathers the iterations\' outputElement in it)', () => {
+    it('Camunda 8: supplies the outputCollection a gateway after the loop reads, but not another name', async () => {
+      expect(await ofSeverity('valid-output-collection.bpmn')).toEqual([]);
+      const xml = readFileSync(`${FIXTURES}${RULE}/valid-output-collection.bpmn`, 'utf8').replace('outputCollection="stockChecks"', 'outputCollection="checks"');
+      expect((await lintXml(xml)).filter((finding) => finding.rule === RULE).map((finding) => [finding.elementId, finding.severity, finding.message]))
+        .toEqual([['Flow_Ship', 'error', textContaining('reads "stockChecks", which nothing supplies')]]);
+    });
+  });
+
+  describe('a call activity that hands back only its outputs', () => {
+    const reads = async (xml: string) => (await lintXml(xml)).filter((finding) => finding.rule === RULE).map((finding) => [finding.elementId, finding.severity, finding.message]);
+    const fixture = (file: string) => readFileSync(`${FIXTURES}${RULE}/${file}`, 'utf8');
+
+    it('Camunda 8 propagateAllChildVariables="false": the parent reads the call activity\'s outputs, not the child\'s other variables', async () => {
+      expect(await reads(fixture('invalid-outputs-only-call.bpmn'))).toEqual([[
+        'Change_Flow_Report', 'error',
+        'The condition of sequence flow "Reported" reads "reportingAmount", which nothing supplies: process "change" declares its start variables without it, ' +
+          'and process "approval" writes it, but the call activities that call it hand back only their outputs (propagateAllChildVariables="false"). ' +
+          'Declare it as an output of the call activity, e.g. <zeebe:output source="=reportingAmount" target="reportingAmount" />',
+      ]]);
+    });
+
+    it('Camunda 8: every child variable comes back with propagateAllChildVariables="true", or when another call activity to the child propagates them', async () => {
+      const xml = fixture('invalid-outputs-only-call.bpmn');
+      const call = '<zeebe:calledElement processId="approval" propagateAllChildVariables="false" />';
+      expect(xml).toContain(call);
+      expect(await reads(xml.replace(call, '<zeebe:calledElement processId="approval" propagateAllChildVariables="true" />'))).toEqual([]);
+      expect(await reads(xml.replace(call, '<zeebe:calledElement processId="approval" />'))).toEqual([]); // true is Camunda 8's default
+      const second = xml.replace('<bpmn:sequenceFlow id="Change_Flow_0" sourceRef="Change_Start" targetRef="Call_Approval" />', `
+        <bpmn:sequenceFlow id="Change_Flow_0" sourceRef="Change_Start" targetRef="Call_Again" />
+        <bpmn:callActivity id="Call_Again" name="Approve once more"><bpmn:extensionElements><zeebe:calledElement processId="approval" /></bpmn:extensionElements></bpmn:callActivity>
+        <bpmn:sequenceFlow id="Change_Flow_Again" sourceRef="Call_Again" targetRef="Call_Approval" />`);
+      expect(await reads(second)).toEqual([]);
+    });
+
+    it('Camunda 8: a process that accepts any start variables gets a warning saying where the variable stops', async () => {
+      const xml = fixture('invalid-outputs-only-call.bpmn').replace('<bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="=amount" target="amount" /></zeebe:ioMapping></bpmn:extensionElements>', '');
+      expect(await reads(xml)).toEqual([[
+        'Change_Flow_Report', 'warning',
+        'The condition of sequence flow "Reported" reads "reportingAmount", but nothing in the process, its callers or the processes it calls supplies "reportingAmount": ' +
+          'process "approval" writes it, but the call activities that call it hand back only their outputs (propagateAllChildVariables="false"); ' +
+          'declare it as an output of the call activity, e.g. <zeebe:output source="=reportingAmount" target="reportingAmount" />, or as a start variable on the start event',
+      ]]);
+    });
+
+    it('Camunda 7 camunda:out: only what it names comes back, unless one passes variables="all"', async () => {
+      const xml = fixture('invalid-outputs-only-call-camunda.bpmn');
+      expect(await reads(xml)).toEqual([['Change_Flow_Report', 'error', textContaining(
+        'process "approval-camunda" writes it, but the call activities that call it hand back only their outputs (camunda:out without variables="all"). ' +
+          'Declare it as an output of the call activity, e.g. <camunda:out source="reportingAmount" target="reportingAmount" />',
+      )]]);
+      expect(await reads(xml.replace('<camunda:out source="approved" target="changeApproved" />', '<camunda:out source="approved" target="changeApproved" /><camunda:out variables="all" />'))).toEqual([]);
+    });
+
+    it('a called process still reads every variable of its caller', async () => {
+      const xml = fixture('invalid-outputs-only-call.bpmn').replace('<bpmn:sequenceFlow id="Approval_Flow_2" sourceRef="Approval_Task" targetRef="Approval_End" />',
+          '<bpmn:sequenceFlow id="Approval_Flow_2" sourceRef="Approval_Task" targetRef="Approval_End"><bpmn:conditionExpression>=amount &gt; 0</bpmn:conditionExpression></bpmn:sequenceFlow>');
+      expect((await reads(xml)).map(([id]) => id)).toEqual(['Change_Flow_Report']);
+    });
+  });
+
   describe('across the call graph (the library given as processSupplies)', () => {
     const caller = (supplies: string[], declaresStart = true): ProcessSupply => ({ key: 'parent', supplies, declaresStart, calls: ['child'] });
 
