@@ -26,6 +26,10 @@ const MIDDLE = { createdAt: createdAt(ORDERS / 2), id: `i${ORDERS / 2}` };
 const PAGE = 101; // a page of 100 and one row to tell whether another follows
 /** A worker's poll for shipping jobs (every order has one). */
 const LOCK_JOBS_PARAMETERS = { type: 'shipping', workerId: 'w', now: createdAt(ORDERS), lockExpiresAt: createdAt(ORDERS + 1), max: 10, businessKey: null };
+/** Every 1,000th order also waits for customs clearance: a rare type among 100,000 shipping jobs. */
+const hasCustoms = (i: number) => i % 1000 === 0;
+/** A worker's poll for customs jobs, the oldest of which wait behind 1,000 shipping jobs, the newest behind 100,000. */
+const RARE_LOCK_JOBS_PARAMETERS = { ...LOCK_JOBS_PARAMETERS, type: 'customs' };
 const NEWEST = { by: 'seq', descending: true } as const;
 
 /**
@@ -112,6 +116,10 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
       `INSERT INTO waits (id, instance_id, root_id, business_key, kind, element_id, execution_id, job_type, job_retries, created_at)
        VALUES (?, ?, ?, ?, 'job', 'Ship', ?, 'shipping', 3, ?)`,
     );
+    const customs = db.prepare(
+      `INSERT INTO waits (id, instance_id, root_id, business_key, kind, element_id, execution_id, job_type, job_retries, created_at)
+       VALUES (?, ?, ?, ?, 'job', 'Clear', ?, 'customs', 3, ?)`,
+    );
     const incident = db.prepare(
       `INSERT INTO incidents (id, instance_id, root_id, process_key, business_key, element_id, message, kind, variables_before, waits_before, created_at)
        VALUES (?, ?, ?, ?, ?, 'Approve', 'failed', 'step', '{}', '[]', ?)`,
@@ -123,6 +131,7 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
         wait.run(`t${i}`, `i${i}`, `i${i}`, `SO-${i}`, `e${i}`, JSON.stringify(groupsOf(i)), at);
         for (const grp of groupsOf(i)) group.run(`t${i}`, grp, at);
         job.run(`j${i}`, `i${i}`, `i${i}`, `SO-${i}`, `x${i}`, at);
+        if (hasCustoms(i)) customs.run(`c${i}`, `i${i}`, `i${i}`, `SO-${i}`, `y${i}`, at);
         incident.run(`inc-${i}`, `i${i}`, `i${i}`, processOf(i), `SO-${i}`, at);
       }
     })();
@@ -156,13 +165,24 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
     const plan = (db.prepare(`EXPLAIN QUERY PLAN ${SQLITE_LOCK_JOBS}`).all(LOCK_JOBS_PARAMETERS) as { detail: string }[]).map((row) => row.detail);
     // no table read whole (the walk's own rows, `l` and `lineage`, are a few per job)
     expect(plan.filter((detail) => /^SCAN \w+$/.test(detail) && !/^SCAN (l|lineage)$/.test(detail)), plan.join('\n')).toEqual([]);
-    expect(plan.filter((detail) => /^SEARCH waits USING INDEX waits_by_(job_type|kind_created) \(kind=\?/.test(detail)), plan.join('\n')).toHaveLength(1);
+    expect(plan.filter((detail) => /^SEARCH waits USING INDEX waits_by_job_type \(kind=\? AND job_type=\?\)$/.test(detail)), plan.join('\n')).toHaveLength(1);
     // the order's root, the job's instance, then each caller: every read of the table by id
     const reads = plan.filter((detail) => /^(SEARCH|SCAN) (instances|r|m|up)\b/.test(detail));
     expect(reads, plan.join('\n')).toHaveLength(3);
     for (const read of reads) expect(read, plan.join('\n')).toMatch(/USING (COVERING )?INDEX sqlite_autoindex_instances_1 \(id=\?\)$/);
     // whether the order has an open incident at all: its incidents by root
     expect(plan.filter((detail) => /^SEARCH oi\b/.test(detail)), plan.join('\n')).toEqual([expect.stringMatching(/USING INDEX incidents_by_root \(root_id=\?\)$/)]);
+  });
+
+  it('reads a poll for a rare job type from that type\'s index range, not every job by kind, and hands out its oldest jobs first', async () => {
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${SQLITE_LOCK_JOBS}`).all(RARE_LOCK_JOBS_PARAMETERS) as { detail: string }[]).map((row) => row.detail);
+    const waitReads = plan.filter((detail) => /^(SEARCH|SCAN) waits\b/.test(detail) && !/\(id=\?\)$/.test(detail));
+    // waits_by_kind_created read all 100,000 shipping jobs older than the newest customs job, each from the table
+    expect(waitReads, plan.join('\n')).toEqual(['SEARCH waits USING INDEX waits_by_job_type (kind=? AND job_type=?)']);
+    // the index yields created_at order: only the jobs of one instant are sorted (by id), never every job of the type
+    expect(plan.filter((detail) => /TEMP B-TREE/.test(detail)), plan.join('\n')).toEqual(['USE TEMP B-TREE FOR LAST TERM OF ORDER BY']);
+    const locked = await store.transaction((tx) => tx.lockJobs(RARE_LOCK_JOBS_PARAMETERS.type, 'w', createdAt(ORDERS), createdAt(ORDERS + 1), 10));
+    expect(locked.map((job) => job.id)).toEqual(Array.from({ length: 10 }, (_, n) => `c${(n + 1) * 1000}`));
   });
 
   it('reads a group\'s tasks one can act on now (held=false) from the group\'s index, reading instances by primary key alone', () => {
@@ -205,6 +225,11 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
       `INSERT INTO ${schema}.stratum_waits (id, instance_id, root_id, business_key, kind, element_id, execution_id, job_type, job_retries, created_at)
        SELECT 'j' || i, 'i' || i, 'i' || i, 'SO-' || i, 'job', 'Ship', 'x' || i, 'shipping', 3, ${instant}
        FROM generate_series(1, ${ORDERS}) AS i`,
+    );
+    await postgresAdmin.query(
+      `INSERT INTO ${schema}.stratum_waits (id, instance_id, root_id, business_key, kind, element_id, execution_id, job_type, job_retries, created_at)
+       SELECT 'c' || i, 'i' || i, 'i' || i, 'SO-' || i, 'job', 'Clear', 'y' || i, 'customs', 3, ${instant}
+       FROM generate_series(1000, ${ORDERS}, 1000) AS i`,
     );
     await postgresAdmin.query(
       `INSERT INTO ${schema}.stratum_wait_groups (wait_id, grp, created_at)
@@ -266,6 +291,23 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
       // the order's root, the job's instance, then each caller: read by primary key; the order's incidents by root
       expect(plan.filter((line) => /Index (Only )?Scan using stratum_instances_pkey on stratum_instances (r|m|up)\b/.test(line)), plan.join('\n')).toHaveLength(3);
       expect(plan.filter((line) => /Scan using stratum_incidents_by_root on stratum_incidents oi\b/.test(line)), plan.join('\n')).toHaveLength(1);
+    } finally {
+      await client.query('RESET search_path').catch(() => undefined);
+      client.release();
+    }
+  });
+
+  it('reads a poll for a rare job type from that type\'s index range, not every job by kind', async () => {
+    const client = await postgresAdmin.connect();
+    try {
+      await client.query(`SET search_path = ${schema}`);
+      const { type, workerId, now, lockExpiresAt, max, businessKey } = RARE_LOCK_JOBS_PARAMETERS;
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${POSTGRES_LOCK_JOBS}`, [type, workerId, now, lockExpiresAt, max, businessKey]);
+      const plan = rows.map((row) => row['QUERY PLAN']);
+      // the job (by its id, to lock it) and the candidates: from the type's index, never by kind or whole
+      const waitReads = plan.filter((line) => /Scan (using \w+ )?on stratum_waits\b/.test(line) && !/stratum_waits_pkey on stratum_waits w\b/.test(line));
+      expect(waitReads.map((line) => line.trim().replace(/^->\s*/, '').replace(/\s*\(cost=.*$/, '')), plan.join('\n'))
+        .toEqual(['Index Scan using stratum_waits_by_job_type on stratum_waits']);
     } finally {
       await client.query('RESET search_path').catch(() => undefined);
       client.release();

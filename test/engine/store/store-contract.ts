@@ -753,6 +753,21 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.read((tx) => tx.getWait('j-held')))?.lockedBy).toBe('old');
       });
 
+      it('hands out jobs of one instant by id, even when the limit falls between them and they were created in another order', async () => {
+        await seed(store, instanceRow('i1'));
+        await store.transaction((tx) =>
+          tx.replaceWaits('i1', [
+            waitRow('j-c', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3, createdAt: at(2) }),
+            waitRow('j-b', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3, createdAt: at(2) }),
+            waitRow('j-later', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3, createdAt: at(3) }),
+            waitRow('j-a', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3, createdAt: at(2) }),
+            waitRow('j-first', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3, createdAt: at(1) }),
+          ]),
+        );
+        expect(ids(await store.transaction((tx) => tx.lockJobs('shipping', 'w1', at(10), at(70), 3)))).toEqual(['j-first', 'j-a', 'j-b']);
+        expect(ids(await store.transaction((tx) => tx.lockJobs('shipping', 'w2', at(10), at(70), 3)))).toEqual(['j-c', 'j-later']);
+      });
+
       it('hands out no job an open incident names, whatever its retries, until the incident is resolved', async () => {
         await seed(store, instanceRow('i1'));
         await store.transaction(async (tx) => {
