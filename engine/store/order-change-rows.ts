@@ -1,5 +1,6 @@
 // The order_changes table, shared by both stores: statements with named
 // parameters (numbered for PostgreSQL) and the row ↔ record mapping.
+import { WAIT_COLUMNS } from './records.js';
 import type { OrderChangeRow, OrderChangeStatus } from './types.js';
 import type { NamedParameters } from './row-codec.js';
 
@@ -29,7 +30,15 @@ export function orderChangeStatements(tablePrefix: string) {
         @requestedBy, @requestedAt, @settledAt) ON CONFLICT DO NOTHING`,
     orderChanges: `SELECT * FROM ${table} WHERE order_no = @orderNo ORDER BY seq`,
     updateOrderChange: `UPDATE ${table} SET status = @status, settled_at = @settledAt WHERE order_no = @orderNo AND change_id = @changeId`,
+    // the order's jobs by waits_by_business_key_created; none while another change of the order is still open
+    jobsNoChangeHolds: `SELECT ${WAIT_COLUMNS} FROM ${tablePrefix}waits WHERE business_key = @orderNo AND kind = 'job'
+      AND ${noOpenChangeOf(tablePrefix, `${tablePrefix}waits`)}`,
   };
+}
+
+/** Whether a change of this status no longer holds its order's jobs (the process settled it). */
+export function releasesJobs(status: OrderChangeStatus): boolean {
+  return !OPEN_CHANGE_STATUSES.includes(status);
 }
 
 /**

@@ -5,7 +5,7 @@ import { historyEvents, instanceSelect, instanceWhere, waitSelect, type Placehol
 import { orderSelect, type OrderTables } from './order-filter.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { numberedAll, valuesFor, type NumberedStatement } from './numbered-parameters.js';
-import { noOpenChangeOf, orderChangeOf, orderChangeParameters, orderChangeStatements, type OrderChangeRecord } from './order-change-rows.js';
+import { noOpenChangeOf, orderChangeOf, orderChangeParameters, orderChangeStatements, releasesJobs, type OrderChangeRecord } from './order-change-rows.js';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.js';
 import { OutboxRows, type OutboxDialect, type SqlRunner } from './outbox-rows.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type PostgresColumns, type Records } from './records.js';
@@ -737,7 +737,19 @@ class PostgresTx extends TxGuard implements StoreTx {
 
   async updateOrderChange(row: OrderChangeRow): Promise<void> {
     this.assertWritable('updateOrderChange');
-    await this.write(ORDER_CHANGES.updateOrderChange, { orderNo: row.orderNo, changeId: row.changeId, status: row.status, settledAt: row.settledAt });
+    const result = await this.write(ORDER_CHANGES.updateOrderChange, { orderNo: row.orderNo, changeId: row.changeId, status: row.status, settledAt: row.settledAt });
+    if (result.rowCount === 1 && releasesJobs(row.status)) await this.noteReleasedJobs(row.orderNo);
+  }
+
+  /**
+   * A settled change releases what it held (lockJobs hands out no job of an order with an open change): the
+   * order's fetchable jobs are announced, unless another change still holds them, so fetches waiting for them
+   * try again (on every server: the announcement is a NOTIFY at commit).
+   */
+  private async noteReleasedJobs(orderNo: string): Promise<void> {
+    const statement = ORDER_CHANGES.jobsNoChangeHolds;
+    const { rows } = await this.query<Stored['wait']>(statement.text, valuesFor(statement, { orderNo }));
+    for (const row of rows) this.noteFetchable(codec.wait(row));
   }
 
   async findOrders(filter: OrderFilter): Promise<OrderRow[]> {

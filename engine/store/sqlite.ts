@@ -16,7 +16,7 @@ import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, ev
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { packState, packStateAhead, unpackState } from './state-codec.js';
 import { rowWrites } from './row-writes.js';
-import { noOpenChangeOf, orderChangeOf, orderChangeParameters, orderChangeStatements, type OrderChangeRecord } from './order-change-rows.js';
+import { noOpenChangeOf, orderChangeOf, orderChangeParameters, orderChangeStatements, releasesJobs, type OrderChangeRecord } from './order-change-rows.js';
 import { OutboxRows, type OutboxDialect, type SqlRunner } from './outbox-rows.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { orderSelect, type OrderTables } from './order-filter.js';
@@ -832,7 +832,18 @@ class SqliteTx extends TxGuard implements StoreTx {
 
   async updateOrderChange(row: OrderChangeRow): Promise<void> {
     this.assertWritable('updateOrderChange');
-    this.sql(ORDER_CHANGES.updateOrderChange).run({ orderNo: row.orderNo, changeId: row.changeId, status: row.status, settledAt: row.settledAt });
+    const result = this.sql(ORDER_CHANGES.updateOrderChange).run({ orderNo: row.orderNo, changeId: row.changeId, status: row.status, settledAt: row.settledAt });
+    if (result.changes === 1 && releasesJobs(row.status)) this.noteReleasedJobs(row.orderNo);
+  }
+
+  /**
+   * A settled change releases what it held (lockJobs hands out no job of an order with an open change): the
+   * order's fetchable jobs are announced, unless another change still holds them, so fetches waiting for them
+   * try again.
+   */
+  private noteReleasedJobs(orderNo: string): void {
+    const records = this.sql(ORDER_CHANGES.jobsNoChangeHolds).all({ orderNo }) as Stored['wait'][];
+    for (const record of records) this.noteFetchable(codec.wait(record));
   }
 
   async findOrders(filter: OrderFilter): Promise<OrderRow[]> {

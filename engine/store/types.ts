@@ -617,7 +617,10 @@ export interface StoreTx {
   insertOrderChange(row: OrderChangeRow): Promise<void>;
   /** The order's changes, in the order they were requested (seq). */
   orderChanges(orderNo: string): Promise<OrderChangeRow[]>;
-  /** Sets a change's status and settledAt. */
+  /**
+   * Sets a change's status and settledAt. A settling status (not open or acknowledged) releases the order's jobs
+   * once no other change of the order is open: the fetchable ones are announced after the commit (watchJobs).
+   */
   updateOrderChange(row: OrderChangeRow): Promise<void>;
 }
 
@@ -635,7 +638,8 @@ export interface Store {
   read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
    * Calls `listener` with a job type each time a committed transaction made a
-   * job of that type fetchable (created, failed with retries left, unlocked).
+   * job of that type fetchable (created, failed with retries left, unlocked,
+   * freed by an incident's retry or by the settlement of an order change).
    * SQLite: transactions of this store object; PostgreSQL: of every server on
    * the database (LISTEN/NOTIFY). Resolves with the unsubscribe.
    */

@@ -131,7 +131,7 @@ export const FetchAndLockRequest: JsonSchema = {
     max: { type: 'integer', minimum: 1, maximum: 100, description: 'At most this many jobs (1 when absent).' },
     asyncResponseTimeout: {
       type: 'integer', minimum: 0, maximum: 1_800_000,
-      description: 'Long polling (ms): when no job is fetchable, the answer waits up to this long and comes the moment a job of this type is created, failed with retries left, unlocked or freed by an incident\'s retry. 0 or absent answers at once.',
+      description: 'Long polling (ms): when no job is fetchable, the answer waits up to this long and comes the moment a job of this type is created, failed with retries left, unlocked, freed by an incident\'s retry or released by the settlement of its order\'s last open change. 0 or absent answers at once.',
     },
     businessKey: printableKey(200, 'Only the jobs of this order (business key).'),
     variables: {

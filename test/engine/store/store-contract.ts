@@ -111,6 +111,13 @@ function messageRow(id: string, extra: Partial<MessageRow> = {}): MessageRow {
   };
 }
 
+function changeRow(orderNo: string, changeId: string, seq: number, fields: Partial<OrderChangeRow> = {}): OrderChangeRow {
+  return {
+    orderNo, changeId, seq, description: `change ${changeId}`, amount: null, reportingAmount: null, status: 'open',
+    requestHash: `{"${changeId}"}`, requestedBy: 'erp', requestedAt: at(seq), settledAt: null, ...fields,
+  };
+}
+
 function incidentRow(id: string, instanceId: string, extra: Partial<IncidentRow> = {}): IncidentRow {
   return {
     id,
@@ -1318,11 +1325,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(events).toEqual(['first locked', 'first done', 'second locked']);
       });
 
-      const changeRow = (orderNo: string, changeId: string, seq: number, fields: Partial<OrderChangeRow> = {}): OrderChangeRow => ({
-        orderNo, changeId, seq, description: `change ${changeId}`, amount: null, reportingAmount: null, status: 'open',
-        requestHash: `{"${changeId}"}`, requestedBy: 'erp', requestedAt: at(seq), settledAt: null, ...fields,
-      });
-
       it('keeps an order\'s changes in the order they were requested, refuses a changeId twice and updates a status', async () => {
         const b = changeRow('SO-1', 'b', 2, { amount: '1200000.00', reportingAmount: '1200000.00' });
         const a = changeRow('SO-1', 'a', 1);
@@ -1452,6 +1454,44 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           throw new Error('rolled back');
         })).rejects.toThrow('rolled back');
         expect(await settle(1)).toEqual([]);
+        await stop();
+      });
+
+      it('announces an order\'s fetchable jobs when its last open change is settled (it held them), none on an acknowledgement or while another change is open', async () => {
+        await seed(store, instanceRow('root', { businessKey: 'SO-HELD' }), instanceRow('child', { parentId: 'root', rootId: 'root', businessKey: 'SO-HELD' }),
+          instanceRow('other', { businessKey: 'SO-OTHER' }));
+        const job = (id: string, instanceId: string, jobType: string, extra: Partial<WaitRow> = {}) =>
+          waitRow(id, instanceId, { kind: 'job', jobType, jobRetries: 3, rootId: instanceId === 'other' ? 'other' : 'root', businessKey: instanceId === 'other' ? 'SO-OTHER' : 'SO-HELD', ...extra });
+        await store.transaction(async (tx) => {
+          await tx.replaceWaits('root', [job('j-root', 'root', 'shipping'), job('j-locked', 'root', 'labelling', { lockedBy: 'w', lockExpiresAt: at(600) })]);
+          await tx.replaceWaits('child', [job('j-child', 'child', 'packing', { jobRetries: null }), job('j-spent', 'child', 'invoicing', { jobRetries: 0 })]);
+          await tx.replaceWaits('other', [job('j-other', 'other', 'billing')]);
+          await tx.insertOrderChange(changeRow('SO-HELD', 'a', 1));
+          await tx.insertOrderChange(changeRow('SO-HELD', 'b', 2));
+          await tx.insertOrderChange(changeRow('SO-OTHER', 'c', 1));
+        });
+        const [a, b] = await store.read((tx) => tx.orderChanges('SO-HELD'));
+        const heard: string[] = [];
+        const stop = await store.watchJobs((jobType) => heard.push(jobType));
+        const settle = async (count: number) => {
+          for (let round = 0; round < 40 && heard.length < count; round++) await sleep(25);
+          await sleep(50); // and nothing more
+          return heard.splice(0).sort();
+        };
+        await store.transaction((tx) => tx.updateOrderChange({ ...a, status: 'acknowledged' }));
+        expect(await settle(1)).toEqual([]);
+        // b still holds the order's jobs
+        await store.transaction((tx) => tx.updateOrderChange({ ...a, status: 'accepted', settledAt: at(10) }));
+        expect(await settle(1)).toEqual([]);
+        await expect(store.transaction(async (tx) => {
+          await tx.updateOrderChange({ ...b, status: 'approved', settledAt: at(11) });
+          throw new Error('rolled back');
+        })).rejects.toThrow('rolled back');
+        expect(await settle(1)).toEqual([]);
+        await store.transaction((tx) => tx.updateOrderChange({ ...b, status: 'rejected', settledAt: at(12) }));
+        // not the locked job, not the one out of retries, not another order's
+        expect(await settle(2)).toEqual(['packing', 'shipping']);
+        expect(ids(await store.transaction((tx) => tx.lockJobs('packing', 'w', at(13), at(70), 10)))).toEqual(['j-child']);
         await stop();
       });
     });
