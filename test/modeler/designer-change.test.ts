@@ -88,6 +88,30 @@ describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to a
     await expect.poll(dirtyBadges).toBe(0);
   }, 60_000);
 
+  it('says whether deploying a file of a library process makes a new version: its deployed bytes keep version 1, another byte makes 2', async () => {
+    // the latest version as the server serves it back, saved to disk and opened again
+    const response = await fetch(`${server.url}/api/processes/order-to-cash/versions/1/xml`, { headers: { authorization: `Bearer ${DESIGNER}` } });
+    expect(response.status).toBe(200);
+    const deployed = await response.text();
+    const status = () => page.locator('.status').textContent();
+
+    await page.locator('input[data-file-input=bpmn]').setInputFiles({ name: 'order-to-cash.bpmn', mimeType: 'application/xml', buffer: Buffer.from(deployed) });
+    await expect.poll(status).toBe('Opened order-to-cash.bpmn (library process order-to-cash, same as deployed version 1: deploying keeps it)');
+    // as the deploy dialog, by the same rule
+    await page.locator('[data-action=deploy]').click();
+    const dialog = page.locator('[data-dialog=deploy]');
+    const heading = dialog.locator('.deploy-process[data-key=order-to-cash] h3');
+    await heading.waitFor({ timeout: 60_000 });
+    expect(await heading.textContent()).toBe('order-to-cash: unchanged (version 1)');
+    await dialog.locator('.dialog-buttons button.secondary').click();
+
+    const renamed = deployed.replace('name="Order to cash"', 'name="Order to cash (renamed)"');
+    expect(renamed).not.toBe(deployed);
+    await page.locator('input[data-file-input=bpmn]').setInputFiles({ name: 'order-to-cash.bpmn', mimeType: 'application/xml', buffer: Buffer.from(renamed) });
+    await expect.poll(status).toBe('Opened order-to-cash.bpmn (library process order-to-cash, deploying makes version 2)');
+    expect(await dirtyBadges()).toBe(0);
+  }, 90_000);
+
   it('keeps a new process as a draft in the library across a reload, found by search, and never blanks it with New…', async () => {
     await page.locator('[data-action=new]').click();
     await page.locator('[data-dialog=new-process] input[name=key]').fill(CHILD);

@@ -57,3 +57,15 @@ export function noElementChangeLine(outcome: VersionOutcome, layoutChanged: bool
       : `No element or layout changed, but the XML differs from version ${outcome.from}: deploying makes version ${outcome.to}.`;
   }
 }
+
+/**
+ * What the status line says of a `.bpmn` file opened from disk whose process is in the library: whether deploying it
+ * makes a new version, by the server's rule (a file with the very bytes of the latest version keeps it).
+ */
+export function openedFileOutcome(key: string, outcome: VersionOutcome): string {
+  switch (outcome.kind) {
+    case 'unchanged': return `library process ${key}, same as deployed version ${outcome.version}: deploying keeps it`;
+    case 'next': return `library process ${key}, deploying makes version ${outcome.to}`;
+    case 'new': return `new process ${key}, deploying makes version ${outcome.version}`;
+  }
+}

@@ -8,6 +8,7 @@ import type DraftStore from '../workspace/DraftStore';
 import type LeaveGuard from '../workspace/LeaveGuard';
 import { el } from '../../dom/element';
 import { isValidKey, newProcessXml } from './ProcessTemplate';
+import { openedFileOutcome, versionOutcome } from '../deploy/version-outcome';
 
 interface SvgExporter {
   saveSVG(): Promise<{ svg: string }>;
@@ -30,7 +31,7 @@ export default class FileActions {
     private readonly workspace: Workspace,
     private readonly library: LibraryService,
     private readonly bpmnjs: SvgExporter,
-    config: StratumConfig,
+    private readonly config: StratumConfig,
     private readonly drafts: DraftStore,
     private readonly leaveGuard: LeaveGuard,
   ) {
@@ -105,9 +106,26 @@ export default class FileActions {
       if (known) {
         this.workspace.meta = { ...this.workspace.meta, version: known.latestVersion, latestVersion: known.latestVersion };
       }
-      this.statusLine.show(`Opened ${file.name}${known ? ` (library process ${key}, deploying makes version ${known.latestVersion + 1})` : ''}${warnings.length ? `; kept as is: ${warnings.slice(0, 3).join('; ')}` : ''}`, 'success');
+      const opened = this.workspace.meta;
+      const outcome = key && known ? await this.deployOutcome(key, known.latestVersion) : null;
+      // another document opened while the deployed version was read: the line would not concern it
+      if (this.workspace.meta !== opened) return;
+      this.statusLine.show(`Opened ${file.name}${outcome ? ` (${outcome})` : ''}${warnings.length ? `; kept as is: ${warnings.slice(0, 3).join('; ')}` : ''}`, 'success');
     } catch (error) {
       this.statusLine.error(error, `Opening ${file.name}`);
+    }
+  }
+
+  /**
+   * What deploying the opened file does to its process's versions: the XML Deploy… would send (the file as read, kept
+   * losslessly) compared byte for byte with the latest deployed version, as the server compares it.
+   */
+  private async deployOutcome(key: string, latestVersion: number): Promise<string> {
+    try {
+      const [xml, latestXml] = await Promise.all([this.workspace.xml(), this.config.api.getVersionXml(key, latestVersion)]);
+      return openedFileOutcome(key, versionOutcome({ key, latestVersion, xml }, latestXml));
+    } catch (error) {
+      return `library process ${key}, version ${latestVersion} deployed; comparing the file with it failed: ${(error as Error).message}`;
     }
   }
 

@@ -9,6 +9,7 @@ import type { OutcomeInput, VersionOutcome } from '../../../../modeler/src/featu
 const versionOutcome: (process: OutcomeInput, latestXml: string | null, report?: ImpactReport) => VersionOutcome = words.versionOutcome;
 const processHeading: (key: string, outcome: VersionOutcome) => string = words.processHeading;
 const noElementChangeLine: (outcome: VersionOutcome, layoutChanged: boolean) => string = words.noElementChangeLine;
+const openedFileOutcome: (key: string, outcome: VersionOutcome) => string = words.openedFileOutcome;
 
 const DEPLOYED = '<bpmn:definitions id="v1"><bpmn:process id="invoice-check" /></bpmn:definitions>';
 const MOVED = '<bpmn:definitions id="v1"><bpmn:process id="invoice-check" /><!-- moved a shape --></bpmn:definitions>';
@@ -70,5 +71,17 @@ describe('the heading of a process in the deploy dialog', () => {
     expect(noElementChangeLine({ kind: 'next', from: 1, to: 2 }, true)).toBe('Only the layout changed: deploying makes version 2 all the same.');
     expect(noElementChangeLine({ kind: 'next', from: 1, to: 2 }, false))
       .toBe('No element or layout changed, but the XML differs from version 1: deploying makes version 2.');
+  });
+});
+
+describe('the status line after a .bpmn file of a library process is opened from disk', () => {
+  it('says a file with the very bytes of the latest deployed version is the same, and deploying it keeps that version', () => {
+    expect(openedFileOutcome('invoice-check', versionOutcome(deployed(DEPLOYED), DEPLOYED)))
+      .toBe('library process invoice-check, same as deployed version 1: deploying keeps it');
+  });
+
+  it('says a file differing from the latest deployed version by any byte makes the next version', () => {
+    expect(openedFileOutcome('invoice-check', versionOutcome(deployed(MOVED), DEPLOYED)))
+      .toBe('library process invoice-check, deploying makes version 2');
   });
 });
