@@ -37,6 +37,9 @@ describe.skipIf(!browserAvailable)('deploying a changed decision table from the 
     return decisions.find((decision) => decision.id === id)?.latestVersion;
   }
 
+  /** What the Decisions tab says of the decision: id, latest version, file. */
+  const listedDecision = () => page.locator('.decision-item[data-decision=benchmark-decision] .decision-meta').textContent();
+
   // signed in once the process and its decision are deployed, so the library shows them
   useModelerSession({ signInWith: null, timeoutMs: 180_000 }, async (session) => {
     ({ server, page, consoleErrors } = session);
@@ -53,6 +56,7 @@ describe.skipIf(!browserAvailable)('deploying a changed decision table from the 
     await page.locator('input[data-file-input=dmn]').setInputFiles({ name: 'benchmark-decision.dmn', mimeType: 'application/xml', buffer: Buffer.from(CHANGED_DECISION) });
     await page.locator('.dmn-view .tjs-table').waitFor();
     await page.locator('.dmn-view-close').click();
+    await expect.poll(listedDecision).toContain('· v1 ·');
 
     await page.locator('[data-action=deploy]').click();
     const dialog = page.locator('[data-dialog=deploy]');
@@ -83,6 +87,11 @@ describe.skipIf(!browserAvailable)('deploying a changed decision table from the 
     expect(await page.locator('.status').textContent()).toContain('decision-route (no changes, stays at version 1)');
     expect(await latestDecisionVersion('benchmark-decision')).toBe(2);
   }, 120_000);
+
+  it('lists the new version in the Decisions tab on screen once the deployment is done, without a reload', async () => {
+    expect(await page.locator('.side-tab[data-tab=decisions]').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(listedDecision, { timeout: 10_000 }).toBe('benchmark-decision · v2 · benchmark-decision.dmn');
+  });
 
   it('sends a deployed file once: the next Deploy… no longer offers it', async () => {
     await page.locator('[data-action=deploy]').click();

@@ -1,3 +1,4 @@
+import type EventBus from 'diagram-js/lib/core/EventBus';
 import type { StratumConfig } from '../../config';
 import type { ApiClient, DecisionSummary } from '../../api/client';
 import { el, replaceChildren } from '../../dom/element';
@@ -6,19 +7,25 @@ import type StatusLine from '../shell/StatusLine';
 import type DecisionView from './DecisionView';
 import type DmnFiles from './DmnFiles';
 
+// DeployAction's DEPLOYED; decisions sit below deploy and name the event by its text.
+const DEPLOYED = 'stratum.deploy.deployed';
+
 /**
  * The Decisions tab: the deployed DMN decisions (GET /api/decisions), each opened
  * read-only over the canvas from the file its latest version came in, and "Open .dmn…"
  * for a file from disk. Decisions deploy with the processes that call them (Deploy…
  * or the API); this modeler shows them, it does not edit them. A file from disk is kept
- * for this session (DmnFiles), and Deploy… offers it to go with the process.
+ * for this session (DmnFiles), and Deploy… offers it to go with the process. The list is read
+ * when the tab is shown and after a deployment from this browser.
  */
 export default class DecisionsPanel {
-  static $inject = ['sidePanel', 'decisionView', 'statusLine', 'config.stratum', 'dmnFiles'];
+  static $inject = ['sidePanel', 'decisionView', 'statusLine', 'config.stratum', 'dmnFiles', 'eventBus'];
 
   private readonly api: ApiClient;
   private readonly list = el('ul', { className: 'decision-list', 'aria-label': 'Deployed decisions' });
   private readonly picker = el('input', { type: 'file', accept: '.dmn,.xml,application/xml,text/xml', hidden: true, 'data-file-input': 'dmn' });
+  /** Lists asked for so far: only the newest answer is shown. */
+  private listings = 0;
 
   constructor(
     sidePanel: SidePanel,
@@ -26,6 +33,7 @@ export default class DecisionsPanel {
     private readonly statusLine: StatusLine,
     config: StratumConfig,
     private readonly dmnFiles: DmnFiles,
+    eventBus: EventBus,
   ) {
     this.api = config.api;
     const pane = sidePanel.addTab('decisions', 'Decisions');
@@ -40,16 +48,23 @@ export default class DecisionsPanel {
     new MutationObserver(() => {
       if (!pane.hidden) void this.refresh();
     }).observe(pane, { attributes: true, attributeFilter: ['hidden'] });
+    // a deployment from this browser may give a decision a new version: the list on screen says so at once
+    eventBus.on(DEPLOYED, () => {
+      if (!pane.hidden) void this.refresh();
+    });
   }
 
   async refresh(): Promise<void> {
+    const run = ++this.listings;
     let decisions: DecisionSummary[];
     try {
       decisions = await this.api.listDecisions();
     } catch (error) {
-      this.statusLine.error(error, 'Listing the deployed decisions');
+      if (run === this.listings) this.statusLine.error(error, 'Listing the deployed decisions');
       return;
     }
+    // a list asked for earlier (the tab shown just before a deployment) never replaces a newer one
+    if (run !== this.listings) return;
     if (!decisions.length) {
       replaceChildren(this.list, el('li', { className: 'empty' }, 'No decisions deployed yet. They deploy with the processes that call them.'));
       return;

@@ -1,3 +1,4 @@
+import type EventBus from 'diagram-js/lib/core/EventBus';
 import type { StratumConfig } from '../../config';
 import { ApiProblem, type BpmnUpload } from '../../api/client';
 import type Dialogs from '../shell/Dialogs';
@@ -15,13 +16,19 @@ import { changesOf } from './DeployChanges';
 import { el, replaceChildren } from '../../dom/element';
 
 /**
+ * Fired with the server's answer after a successful deployment, for the views of deployed versions the library's
+ * refresh does not reach (the Decisions tab names the event by its text: it sits below deploy).
+ */
+const DEPLOYED = 'stratum.deploy.deployed';
+
+/**
  * Deploys the open process, with the drafts and the .dmn files from disk chosen to go
  * with it, in one deployment and with a change note. The dialog names every added,
  * removed and changed element of each process, and what the change does to orders
  * (changed decisions among it); a refusal shows the server's findings on the elements.
  */
 export default class DeployAction {
-  static $inject = ['config.stratum', 'toolbar', 'dialogs', 'statusLine', 'workspace', 'libraryService', 'deployFindings', 'impactPreview', 'deployPlan', 'dmnFiles'];
+  static $inject = ['config.stratum', 'toolbar', 'dialogs', 'statusLine', 'workspace', 'libraryService', 'deployFindings', 'impactPreview', 'deployPlan', 'dmnFiles', 'eventBus'];
 
   constructor(
     private readonly config: StratumConfig,
@@ -34,6 +41,7 @@ export default class DeployAction {
     private readonly impact: ImpactPreview,
     private readonly plan: DeployPlan,
     private readonly dmnFiles: DmnFiles,
+    private readonly eventBus: EventBus,
   ) {
     toolbar.addButton({
       id: 'deploy', group: 'library', label: 'Deploy…', title: 'Deploy this process (and drafts it calls) as new versions',
@@ -129,6 +137,7 @@ export default class DeployAction {
       for (const file of dmn) this.dmnFiles.drop(file.name);
       this.workspace.markDeployed(deployed.version);
       await this.library.refresh();
+      this.eventBus.fire(DEPLOYED, { result });
       const processes = result.deployed.map((entry) => entry.changed ? `${entry.key} as version ${entry.version}` : `${entry.key} (no changes, stays at version ${entry.version})`);
       const decisions = (result.decisions ?? []).map((entry) => entry.changed ? `decision ${entry.id} as version ${entry.version}` : `decision ${entry.id} (no changes, stays at version ${entry.version})`);
       this.statusLine.show(`Deployed ${[...processes, ...decisions].join(', ')}`, 'success');
