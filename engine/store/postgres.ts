@@ -245,13 +245,15 @@ export const WAIT_TABLES = { waits: 'stratum_waits', groups: 'stratum_wait_group
 /**
  * Locks the oldest fetchable jobs of a type (StoreTx.lockJobs), skipping rows another transaction claims: the
  * conditions say what a worker may not be handed (a job held by an open order change, named by an open incident,
- * of a failed instance or under a failed caller). Parameters: type, worker, now, lock expiry, max, business key.
- * Exported for the query-plan test: every poll of every worker runs it.
+ * of a failed instance or under a failed caller). Parameters: type, worker, now, lock expiry, max, business key
+ * (null, or the order `ofOrder` compares with it). Exported for the query-plan test: every poll of every worker
+ * runs it.
  */
-export const LOCK_JOBS = `WITH claimed AS (
+function lockJobsStatement(ofOrder: string): string {
+  return `WITH claimed AS (
     SELECT id FROM stratum_waits
     WHERE kind = 'job' AND job_type = $1
-      AND ($6::text IS NULL OR business_key = $6)
+      AND ${ofOrder}
       AND (lock_expires_at IS NULL OR lock_expires_at < $3)
       AND (job_retries IS NULL OR job_retries > 0)
       AND ${noOpenChangeOf('stratum_', 'stratum_waits')}
@@ -263,6 +265,16 @@ export const LOCK_JOBS = `WITH claimed AS (
   UPDATE stratum_waits w SET locked_by = $2, lock_expires_at = $4
   FROM claimed WHERE w.id = claimed.id
   RETURNING ${WAIT_COLUMNS_OF_W}`;
+}
+
+/** A poll for a type, of every order. */
+export const LOCK_JOBS = lockJobsStatement('$6::text IS NULL');
+/**
+ * A poll for a type limited to one order (Camunda 7's fetchAndLock `businessKey`): an equality the planner can
+ * read through stratum_waits_by_business_key_created, where `$6 IS NULL OR business_key = $6` planned for every
+ * order reads the type's whole range.
+ */
+export const LOCK_ORDER_JOBS = lockJobsStatement('business_key = $6');
 
 /** History parameters in the order of appendHistory's unnest arrays ($1 … $8). */
 const HISTORY_ORDER = ['instanceId', 'at', 'actor', 'event', 'elementId', 'elementType', 'waitId', 'data'] as const;
@@ -531,7 +543,7 @@ class PostgresTx extends TxGuard implements StoreTx {
     this.assertWritable('lockJobs');
     checkLimit('max', max);
     const { rows } = await this.query<Stored['wait']>(
-      LOCK_JOBS,
+      businessKey === undefined ? LOCK_JOBS : LOCK_ORDER_JOBS,
       [type, workerId, canonicalTimestamp(now, 'now'), canonicalTimestamp(lockExpiresAt, 'lockExpiresAt'), max, businessKey ?? null],
     );
     return rows.map(codec.wait).sort(byCreatedAtThenId);

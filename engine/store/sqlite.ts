@@ -379,19 +379,15 @@ export const WAIT_TABLES = { waits: 'waits', groups: 'wait_groups' };
 /**
  * Locks the oldest fetchable jobs of a type (StoreTx.lockJobs): the conditions say what a worker may not be
  * handed (a job held by an open order change, named by an open incident, of a failed instance or under a failed
- * caller). Exported for the query-plan test: every poll of every worker runs it.
- *
- * INDEXED BY: without statistics SQLite preferred waits_by_kind_created, whose (kind, created_at, id) yields the
- * ORDER BY whole, and read every job of every type older than the ones it handed out: a poll for a rare type
- * among 100,000 jobs of another read all of them. The type's index yields its jobs by created_at; only the jobs of
- * one instant are sorted by id (the plan's "TEMP B-TREE FOR LAST TERM OF ORDER BY"), and the LIMIT still stops
- * the read. Should the index ever go, the statement fails to prepare rather than slowly reading by kind.
+ * caller). `index` and `ofOrder` choose how the candidates are read. Exported for the query-plan test: every poll
+ * of every worker runs it.
  */
-export const LOCK_JOBS = `UPDATE waits SET locked_by = @workerId, lock_expires_at = @lockExpiresAt
+function lockJobsStatement(index: string, ofOrder: string): string {
+  return `UPDATE waits SET locked_by = @workerId, lock_expires_at = @lockExpiresAt
   WHERE id IN (
-    SELECT id FROM waits INDEXED BY waits_by_job_type
+    SELECT id FROM waits INDEXED BY ${index}
     WHERE kind = 'job' AND job_type = @type
-      AND (@businessKey IS NULL OR business_key = @businessKey)
+      AND ${ofOrder}
       AND (lock_expires_at IS NULL OR lock_expires_at < @now)
       AND (job_retries IS NULL OR job_retries > 0)
       AND ${noOpenChangeOf('', 'waits')}
@@ -400,6 +396,22 @@ export const LOCK_JOBS = `UPDATE waits SET locked_by = @workerId, lock_expires_a
     ORDER BY created_at, id
     LIMIT @max)
   RETURNING ${WAIT_COLUMNS}`;
+}
+
+/**
+ * A poll for a type. INDEXED BY: without statistics SQLite preferred waits_by_kind_created, whose (kind,
+ * created_at, id) yields the ORDER BY whole, and read every job of every type older than the ones it handed out: a
+ * poll for a rare type among 100,000 jobs of another read all of them. The type's index yields its jobs by
+ * created_at; only the jobs of one instant are sorted by id (the plan's "TEMP B-TREE FOR LAST TERM OF ORDER BY"),
+ * and the LIMIT still stops the read. Should the index ever go, the statement fails to prepare rather than slowly
+ * reading by kind.
+ */
+export const LOCK_JOBS = lockJobsStatement('waits_by_job_type', '@businessKey IS NULL');
+/**
+ * A poll for a type limited to one order (`businessKey`, Camunda 7's fetchAndLock topic filter): the order's
+ * index yields its few waits by created_at and id, where the type's index would read every job of the type.
+ */
+export const LOCK_ORDER_JOBS = lockJobsStatement('waits_by_business_key_created', 'business_key = @businessKey');
 
 type Stored = Records<SqliteColumns>;
 
@@ -644,7 +656,7 @@ class SqliteTx extends TxGuard implements StoreTx {
   async lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number, businessKey?: string): Promise<WaitRow[]> {
     this.assertWritable('lockJobs');
     checkLimit('max', max);
-    const records = this.sql(LOCK_JOBS).all({
+    const records = this.sql(businessKey === undefined ? LOCK_JOBS : LOCK_ORDER_JOBS).all({
       type,
       workerId,
       now: canonicalTimestamp(now, 'now'),

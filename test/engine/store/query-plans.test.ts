@@ -11,9 +11,9 @@ import { failedCallerSelect } from '../../../engine/store/caller-chain.js';
 import { instanceSelect, waitSelect, type Placeholder } from '../../../engine/store/filters.js';
 import { incidentSelect } from '../../../engine/store/message-incident-rows.js';
 import { openStore } from '../../../engine/store/open.js';
-import { PostgresStore, numberedPlaceholder, LOCK_JOBS as POSTGRES_LOCK_JOBS, WAIT_TABLES as POSTGRES_WAIT_TABLES } from '../../../engine/store/postgres.js';
+import { PostgresStore, numberedPlaceholder, LOCK_JOBS as POSTGRES_LOCK_JOBS, LOCK_ORDER_JOBS as POSTGRES_LOCK_ORDER_JOBS, WAIT_TABLES as POSTGRES_WAIT_TABLES } from '../../../engine/store/postgres.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS_OF_W } from '../../../engine/store/records.js';
-import { anonymous, LOCK_JOBS as SQLITE_LOCK_JOBS, WAIT_TABLES as SQLITE_WAIT_TABLES, type SqliteStore } from '../../../engine/store/sqlite.js';
+import { anonymous, LOCK_JOBS as SQLITE_LOCK_JOBS, LOCK_ORDER_JOBS as SQLITE_LOCK_ORDER_JOBS, WAIT_TABLES as SQLITE_WAIT_TABLES, type SqliteStore } from '../../../engine/store/sqlite.js';
 import type { IncidentFilter, InstanceFilter, Store, WaitFilter } from '../../../engine/store/types.js';
 import { describePostgres, freshSchema, inSchema, postgresAdmin } from '../../support/postgres.js';
 import { versionRow } from './store-contract.js';
@@ -30,6 +30,8 @@ const LOCK_JOBS_PARAMETERS = { type: 'shipping', workerId: 'w', now: createdAt(O
 const hasCustoms = (i: number) => i % 1000 === 0;
 /** A worker's poll for customs jobs, the oldest of which wait behind 1,000 shipping jobs, the newest behind 100,000. */
 const RARE_LOCK_JOBS_PARAMETERS = { ...LOCK_JOBS_PARAMETERS, type: 'customs' };
+/** A Camunda 7 worker's poll limited to one order (fetchAndLock's `businessKey`), the newest among 100,000. */
+const ORDER_LOCK_JOBS_PARAMETERS = { ...LOCK_JOBS_PARAMETERS, businessKey: `SO-${ORDERS - 1}` };
 const NEWEST = { by: 'seq', descending: true } as const;
 
 /**
@@ -185,6 +187,16 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
     expect(locked.map((job) => job.id)).toEqual(Array.from({ length: 10 }, (_, n) => `c${(n + 1) * 1000}`));
   });
 
+  it('reads a poll limited to one order from the order\'s index, not the type\'s whole range', async () => {
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${SQLITE_LOCK_ORDER_JOBS}`).all(ORDER_LOCK_JOBS_PARAMETERS) as { detail: string }[]).map((row) => row.detail);
+    const waitReads = plan.filter((detail) => /^(SEARCH|SCAN) waits\b/.test(detail) && !/\(id=\?\)$/.test(detail));
+    // `@businessKey IS NULL OR business_key = @businessKey` read every shipping job older than the order's
+    expect(waitReads, plan.join('\n')).toEqual(['SEARCH waits USING INDEX waits_by_business_key_created (business_key=? AND kind=?)']);
+    expect(plan.filter((detail) => /TEMP B-TREE/.test(detail)), plan.join('\n')).toEqual([]);
+    const locked = await store.transaction((tx) => tx.lockJobs('shipping', 'w', createdAt(ORDERS), createdAt(ORDERS + 1), 10, ORDER_LOCK_JOBS_PARAMETERS.businessKey));
+    expect(locked.map((job) => job.businessKey)).toEqual([ORDER_LOCK_JOBS_PARAMETERS.businessKey]);
+  });
+
   it('reads a group\'s tasks one can act on now (held=false) from the group\'s index, reading instances by primary key alone', () => {
     const { text, parameters } = sqlOf(ACTIONABLE_TASKS, anonymous, 'sqlite');
     const plan = (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...parameters) as { detail: string }[]).map((row) => row.detail);
@@ -308,6 +320,22 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
       const waitReads = plan.filter((line) => /Scan (using \w+ )?on stratum_waits\b/.test(line) && !/stratum_waits_pkey on stratum_waits w\b/.test(line));
       expect(waitReads.map((line) => line.trim().replace(/^->\s*/, '').replace(/\s*\(cost=.*$/, '')), plan.join('\n'))
         .toEqual(['Index Scan using stratum_waits_by_job_type on stratum_waits']);
+    } finally {
+      await client.query('RESET search_path').catch(() => undefined);
+      client.release();
+    }
+  });
+
+  it('reads a poll limited to one order from the order\'s index, not the type\'s whole range', async () => {
+    const client = await postgresAdmin.connect();
+    try {
+      await client.query(`SET search_path = ${schema}`);
+      const { type, workerId, now, lockExpiresAt, max, businessKey } = ORDER_LOCK_JOBS_PARAMETERS;
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${POSTGRES_LOCK_ORDER_JOBS}`, [type, workerId, now, lockExpiresAt, max, businessKey]);
+      const plan = rows.map((row) => row['QUERY PLAN']);
+      const waitReads = plan.filter((line) => /Scan (using \w+ )?on stratum_waits\b/.test(line) && !/stratum_waits_pkey on stratum_waits w\b/.test(line));
+      expect(waitReads.map((line) => line.trim().replace(/^->\s*/, '').replace(/\s*\(cost=.*$/, '')), plan.join('\n'))
+        .toEqual(['Index Scan using stratum_waits_by_business_key_created on stratum_waits']);
     } finally {
       await client.query('RESET search_path').catch(() => undefined);
       client.release();
