@@ -270,7 +270,7 @@ function lockJobsStatement(ofOrder: string): string {
 /** A poll for a type, of every order. */
 export const LOCK_JOBS = lockJobsStatement('$6::text IS NULL');
 /**
- * A poll for a type limited to one order (Camunda 7's fetchAndLock `businessKey`): an equality the planner can
+ * A poll for a type limited to one order (`businessKey` of fetch-and-lock or of a Camunda 7 fetchAndLock topic): an equality the planner can
  * read through stratum_waits_by_business_key_created, where `$6 IS NULL OR business_key = $6` planned for every
  * order reads the type's whole range.
  */

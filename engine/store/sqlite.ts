@@ -408,7 +408,7 @@ function lockJobsStatement(index: string, ofOrder: string): string {
  */
 export const LOCK_JOBS = lockJobsStatement('waits_by_job_type', '@businessKey IS NULL');
 /**
- * A poll for a type limited to one order (`businessKey`, Camunda 7's fetchAndLock topic filter): the order's
+ * A poll for a type limited to one order (`businessKey` of fetch-and-lock or of a Camunda 7 fetchAndLock topic): the order's
  * index yields its few waits by created_at and id, where the type's index would read every job of the type.
  */
 export const LOCK_ORDER_JOBS = lockJobsStatement('waits_by_business_key_created', 'business_key = @businessKey');
