@@ -8,14 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentView, InstanceView, JobView } from '../../../engine/api.js';
 import { problemOf, TOKENS, type ApiClient } from '../support/client.js';
-import { describePostgres, freshSchema, schemaUrl } from '../../support/postgres.js';
-import { removeDataDir, startTestServer } from '../support/real-server.js';
-
-/** The API most calls go to, and the one a fetch waits on (another server on the same PostgreSQL database). */
-interface Servers {
-  api: ApiClient;
-  waitingApi: ApiClient;
-}
+import { describePostgres } from '../../support/postgres.js';
+import { oneSqliteServer, twoServersOnOnePostgres, type StartedWaitingServers } from '../support/waiting-servers.js';
 
 let api: ApiClient;
 let waitingApi: ApiClient;
@@ -29,7 +23,7 @@ async function deployHeldProcesses(target: ApiClient): Promise<void> {
 
 const PROBLEM = 'https://stratum.dev/problems/';
 
-function describeHeldJobs(name: string, startServers: () => Promise<{ servers: Servers; close: () => Promise<void> }>) {
+function describeHeldJobs(name: string, startServers: () => Promise<StartedWaitingServers>) {
   describe(name, () => {
     let close: (() => Promise<void>) | undefined;
     beforeAll(async () => {
@@ -108,31 +102,10 @@ function describeHeldJobs(name: string, startServers: () => Promise<{ servers: S
   });
 }
 
-describeHeldJobs('jobs of a failed instance (SQLite)', async () => {
-  const server = await startTestServer();
-  return {
-    servers: { api: server.api, waitingApi: server.api },
-    close: async () => {
-      await server.close();
-      removeDataDir(server.dataDir);
-    },
-  };
-});
+describeHeldJobs('jobs of a failed instance (SQLite)', oneSqliteServer);
 
 describePostgres('jobs of a failed instance (PostgreSQL, the fetch waiting on another server)', () => {
-  describeHeldJobs('two servers on one database', async () => {
-    const url = schemaUrl(await freshSchema());
-    const [a, b] = [await startTestServer({ databaseUrl: url }), await startTestServer({ databaseUrl: url })];
-    return {
-      servers: { api: a.api, waitingApi: b.api },
-      close: async () => {
-        for (const one of [a, b]) {
-          await one.close();
-          removeDataDir(one.dataDir);
-        }
-      },
-    };
-  });
+  describeHeldJobs('two servers on one database', twoServersOnOnePostgres);
 });
 
 // ---- helpers -----------------------------------------------------------------------

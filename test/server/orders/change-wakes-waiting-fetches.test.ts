@@ -8,14 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceView, JobView, OrderChangesView, TaskView } from '../../../engine/api.js';
 import { TOKENS, type ApiClient } from '../support/client.js';
-import { describePostgres, freshSchema, schemaUrl } from '../../support/postgres.js';
-import { removeDataDir, startTestServer } from '../support/real-server.js';
-
-/** The API most calls go to, and the one a poll waits on (another server on the same PostgreSQL database). */
-interface Servers {
-  api: ApiClient;
-  waitingApi: ApiClient;
-}
+import { describePostgres } from '../../support/postgres.js';
+import { oneSqliteServer, twoServersOnOnePostgres, type StartedWaitingServers } from '../support/waiting-servers.js';
 
 let api: ApiClient;
 let waitingApi: ApiClient;
@@ -27,7 +21,7 @@ const PROMPTLY_MS = 2_000;
 const PLANNING = ['procurement-planning', 'production-planning'];
 const ACKNOWLEDGERS = ['inspection', 'procurement', 'production'];
 
-function describeReleasedJobs(name: string, startServers: () => Promise<{ servers: Servers; close: () => Promise<void> }>) {
+function describeReleasedJobs(name: string, startServers: () => Promise<StartedWaitingServers>) {
   describe(name, () => {
     let close: (() => Promise<void>) | undefined;
     beforeAll(async () => {
@@ -105,31 +99,10 @@ function describeReleasedJobs(name: string, startServers: () => Promise<{ server
   });
 }
 
-describeReleasedJobs('jobs released by a settled order change (SQLite)', async () => {
-  const server = await startTestServer();
-  return {
-    servers: { api: server.api, waitingApi: server.api },
-    close: async () => {
-      await server.close();
-      removeDataDir(server.dataDir);
-    },
-  };
-});
+describeReleasedJobs('jobs released by a settled order change (SQLite)', oneSqliteServer);
 
 describePostgres('jobs released by a settled order change (PostgreSQL, the poll waiting on another server)', () => {
-  describeReleasedJobs('two servers on one database', async () => {
-    const url = schemaUrl(await freshSchema());
-    const [a, b] = [await startTestServer({ databaseUrl: url }), await startTestServer({ databaseUrl: url })];
-    return {
-      servers: { api: a.api, waitingApi: b.api },
-      close: async () => {
-        for (const one of [a, b]) {
-          await one.close();
-          removeDataDir(one.dataDir);
-        }
-      },
-    };
-  });
+  describeReleasedJobs('two servers on one database', twoServersOnOnePostgres);
 });
 
 // helpers
