@@ -24,6 +24,21 @@ const T0 = Date.parse('2026-03-01T08:00:00.000Z');
 export const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Listens to the store's job announcements. `settle(count)` waits for `count` job types (1 s at most) and a little
+ * more, for any that should not come, and hands over what was heard, sorted.
+ */
+async function listenForJobTypes(store: Store): Promise<{ settle: (count: number) => Promise<string[]>; stop: () => Promise<void> }> {
+  const heard: string[] = [];
+  const stop = await store.watchJobs((jobType) => heard.push(jobType));
+  const settle = async (count: number) => {
+    for (let round = 0; round < 40 && heard.length < count; round++) await sleep(25);
+    await sleep(50); // and nothing more
+    return heard.splice(0).sort();
+  };
+  return { settle, stop };
+}
+
 export function versionRow(key: string, version: number, extra: Partial<ProcessVersionRow> = {}): ProcessVersionRow {
   return {
     key,
@@ -1437,13 +1452,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           await tx.insertIncident(incidentRow('inc-root', 'root', { rootId: 'root' }));
           await tx.insertIncident(incidentRow('inc-other', 'other', { rootId: 'other' }));
         });
-        const heard: string[] = [];
-        const stop = await store.watchJobs((jobType) => heard.push(jobType));
-        const settle = async (count: number) => {
-          for (let round = 0; round < 40 && heard.length < count; round++) await sleep(25);
-          await sleep(50); // and nothing more
-          return heard.splice(0).sort();
-        };
+        const { settle, stop } = await listenForJobTypes(store);
         await store.transaction((tx) => tx.resolveIncident('inc-other', { resolvedAt: at(10), resolvedBy: 'otto', resolution: 'cancelled' }));
         expect(await settle(1)).toEqual([]);
         await store.transaction((tx) => tx.resolveIncident('inc-root', { resolvedAt: at(11), resolvedBy: 'otto', resolution: 'retried' }));
@@ -1471,13 +1480,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           await tx.insertOrderChange(changeRow('SO-OTHER', 'c', 1));
         });
         const [a, b] = await store.read((tx) => tx.orderChanges('SO-HELD'));
-        const heard: string[] = [];
-        const stop = await store.watchJobs((jobType) => heard.push(jobType));
-        const settle = async (count: number) => {
-          for (let round = 0; round < 40 && heard.length < count; round++) await sleep(25);
-          await sleep(50); // and nothing more
-          return heard.splice(0).sort();
-        };
+        const { settle, stop } = await listenForJobTypes(store);
         await store.transaction((tx) => tx.updateOrderChange({ ...a, status: 'acknowledged' }));
         expect(await settle(1)).toEqual([]);
         // b still holds the order's jobs
