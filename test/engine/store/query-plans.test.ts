@@ -259,103 +259,68 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
     await store?.close();
   });
 
+  /** PostgreSQL's plan of `text` with `parameters`, line by line, read in the test's schema. */
+  const explainOnPostgres = async (text: string, parameters: unknown[]): Promise<string[]> => {
+    const client = await postgresAdmin.connect();
+    try {
+      await client.query(`SET search_path = ${schema}`);
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, parameters);
+      return rows.map((row) => row['QUERY PLAN']);
+    } finally {
+      await client.query('RESET search_path').catch(() => undefined);
+      client.release();
+    }
+  };
+  /** LOCK_JOBS's parameters in its numbered order. */
+  const lockJobsValues = ({ type, workerId, now, lockExpiresAt, max, businessKey }: typeof LOCK_JOBS_PARAMETERS | typeof ORDER_LOCK_JOBS_PARAMETERS) =>
+    [type, workerId, now, lockExpiresAt, max, businessKey];
+
   for (const query of QUERIES) {
     it(`reads ${query.name} from an index in list order`, async () => {
       const { text, parameters } = sqlOf(query, numberedPlaceholder, 'postgres');
-      const client = await postgresAdmin.connect();
-      try {
-        await client.query(`SET search_path = ${schema}`);
-        const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, parameters);
-        const plan = rows.map((row) => row['QUERY PLAN']);
-        // a Seq Scan reads the whole table; a Sort above the scans orders every matching row
-        expect(plan.filter((line) => /Seq Scan on stratum_/.test(line) || (!query.sortsItsRows && /^\s*(->\s*)?(Incremental )?Sort\b/.test(line))), plan.join('\n')).toEqual([]);
-      } finally {
-        await client.query('RESET search_path').catch(() => undefined);
-        client.release();
-      }
+      const plan = await explainOnPostgres(text, parameters);
+      // a Seq Scan reads the whole table; a Sort above the scans orders every matching row
+      expect(plan.filter((line) => /Seq Scan on stratum_/.test(line) || (!query.sortsItsRows && /^\s*(->\s*)?(Incremental )?Sort\b/.test(line))), plan.join('\n')).toEqual([]);
     });
   }
 
   it('finds the nearest failed caller of an instance by primary key alone (never from the status index)', async () => {
-    const client = await postgresAdmin.connect();
-    try {
-      await client.query(`SET search_path = ${schema}`);
-      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${failedCallerSelect('stratum_instances', numberedPlaceholder)}`, [`i${ORDERS / 2}`]);
-      const plan = rows.map((row) => row['QUERY PLAN']);
-      expect(plan.filter((line) => /Seq Scan on stratum_|by_status/.test(line)), plan.join('\n')).toEqual([]);
-      expect(plan.filter((line) => /Index (Only )?Scan using stratum_instances_pkey/.test(line)).length, plan.join('\n')).toBeGreaterThanOrEqual(3);
-    } finally {
-      await client.query('RESET search_path').catch(() => undefined);
-      client.release();
-    }
+    const plan = await explainOnPostgres(failedCallerSelect('stratum_instances', numberedPlaceholder), [`i${ORDERS / 2}`]);
+    expect(plan.filter((line) => /Seq Scan on stratum_|by_status/.test(line)), plan.join('\n')).toEqual([]);
+    expect(plan.filter((line) => /Index (Only )?Scan using stratum_instances_pkey/.test(line)).length, plan.join('\n')).toBeGreaterThanOrEqual(3);
   });
 
   it('finds the jobs a worker may take from the job type\'s index, reading instances by primary key alone (never from the status index)', async () => {
-    const client = await postgresAdmin.connect();
-    try {
-      await client.query(`SET search_path = ${schema}`);
-      const { type, workerId, now, lockExpiresAt, max, businessKey } = LOCK_JOBS_PARAMETERS;
-      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${POSTGRES_LOCK_JOBS}`, [type, workerId, now, lockExpiresAt, max, businessKey]);
-      const plan = rows.map((row) => row['QUERY PLAN']);
-      // (order_changes has no row here, so any plan reads it whole)
-      expect(plan.filter((line) => /Seq Scan on stratum_(waits|instances|incidents)\b|by_status|hashed SubPlan/.test(line)), plan.join('\n')).toEqual([]);
-      expect(plan.filter((line) => /Index Scan using stratum_waits_by_job_type on stratum_waits/.test(line)), plan.join('\n')).toHaveLength(1);
-      // the order's root, the job's instance, then each caller: read by primary key; the order's incidents by root
-      expect(plan.filter((line) => /Index (Only )?Scan using stratum_instances_pkey on stratum_instances (r|m|up)\b/.test(line)), plan.join('\n')).toHaveLength(3);
-      expect(plan.filter((line) => /Scan using stratum_incidents_by_root on stratum_incidents oi\b/.test(line)), plan.join('\n')).toHaveLength(1);
-    } finally {
-      await client.query('RESET search_path').catch(() => undefined);
-      client.release();
-    }
+    const plan = await explainOnPostgres(POSTGRES_LOCK_JOBS, lockJobsValues(LOCK_JOBS_PARAMETERS));
+    // (order_changes has no row here, so any plan reads it whole)
+    expect(plan.filter((line) => /Seq Scan on stratum_(waits|instances|incidents)\b|by_status|hashed SubPlan/.test(line)), plan.join('\n')).toEqual([]);
+    expect(plan.filter((line) => /Index Scan using stratum_waits_by_job_type on stratum_waits/.test(line)), plan.join('\n')).toHaveLength(1);
+    // the order's root, the job's instance, then each caller: read by primary key; the order's incidents by root
+    expect(plan.filter((line) => /Index (Only )?Scan using stratum_instances_pkey on stratum_instances (r|m|up)\b/.test(line)), plan.join('\n')).toHaveLength(3);
+    expect(plan.filter((line) => /Scan using stratum_incidents_by_root on stratum_incidents oi\b/.test(line)), plan.join('\n')).toHaveLength(1);
   });
 
   it('reads a poll for a rare job type from that type\'s index range, not every job by kind', async () => {
-    const client = await postgresAdmin.connect();
-    try {
-      await client.query(`SET search_path = ${schema}`);
-      const { type, workerId, now, lockExpiresAt, max, businessKey } = RARE_LOCK_JOBS_PARAMETERS;
-      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${POSTGRES_LOCK_JOBS}`, [type, workerId, now, lockExpiresAt, max, businessKey]);
-      const plan = rows.map((row) => row['QUERY PLAN']);
-      // the job (by its id, to lock it) and the candidates: from the type's index, never by kind or whole
-      const waitReads = plan.filter((line) => /Scan (using \w+ )?on stratum_waits\b/.test(line) && !/stratum_waits_pkey on stratum_waits w\b/.test(line));
-      expect(waitReads.map((line) => line.trim().replace(/^->\s*/, '').replace(/\s*\(cost=.*$/, '')), plan.join('\n'))
-        .toEqual(['Index Scan using stratum_waits_by_job_type on stratum_waits']);
-    } finally {
-      await client.query('RESET search_path').catch(() => undefined);
-      client.release();
-    }
+    const plan = await explainOnPostgres(POSTGRES_LOCK_JOBS, lockJobsValues(RARE_LOCK_JOBS_PARAMETERS));
+    // the job (by its id, to lock it) and the candidates: from the type's index, never by kind or whole
+    const waitReads = plan.filter((line) => /Scan (using \w+ )?on stratum_waits\b/.test(line) && !/stratum_waits_pkey on stratum_waits w\b/.test(line));
+    expect(waitReads.map((line) => line.trim().replace(/^->\s*/, '').replace(/\s*\(cost=.*$/, '')), plan.join('\n'))
+      .toEqual(['Index Scan using stratum_waits_by_job_type on stratum_waits']);
   });
 
   it('reads a poll limited to one order from the order\'s index, not the type\'s whole range', async () => {
-    const client = await postgresAdmin.connect();
-    try {
-      await client.query(`SET search_path = ${schema}`);
-      const { type, workerId, now, lockExpiresAt, max, businessKey } = ORDER_LOCK_JOBS_PARAMETERS;
-      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${POSTGRES_LOCK_ORDER_JOBS}`, [type, workerId, now, lockExpiresAt, max, businessKey]);
-      const plan = rows.map((row) => row['QUERY PLAN']);
-      const waitReads = plan.filter((line) => /Scan (using \w+ )?on stratum_waits\b/.test(line) && !/stratum_waits_pkey on stratum_waits w\b/.test(line));
-      expect(waitReads.map((line) => line.trim().replace(/^->\s*/, '').replace(/\s*\(cost=.*$/, '')), plan.join('\n'))
-        .toEqual(['Index Scan using stratum_waits_by_business_key_created on stratum_waits']);
-    } finally {
-      await client.query('RESET search_path').catch(() => undefined);
-      client.release();
-    }
+    const plan = await explainOnPostgres(POSTGRES_LOCK_ORDER_JOBS, lockJobsValues(ORDER_LOCK_JOBS_PARAMETERS));
+    const waitReads = plan.filter((line) => /Scan (using \w+ )?on stratum_waits\b/.test(line) && !/stratum_waits_pkey on stratum_waits w\b/.test(line));
+    expect(waitReads.map((line) => line.trim().replace(/^->\s*/, '').replace(/\s*\(cost=.*$/, '')), plan.join('\n'))
+      .toEqual(['Index Scan using stratum_waits_by_business_key_created on stratum_waits']);
   });
 
   it('reads a group\'s tasks one can act on now (held=false) from the group\'s index, reading instances by primary key alone', async () => {
-    const client = await postgresAdmin.connect();
-    try {
-      await client.query(`SET search_path = ${schema}`);
-      const { text, parameters } = sqlOf(ACTIONABLE_TASKS, numberedPlaceholder, 'postgres');
-      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, parameters);
-      const plan = rows.map((row) => row['QUERY PLAN']);
-      expect(plan.filter((line) => /Seq Scan on stratum_|by_status|hashed SubPlan|^\s*(->\s*)?(Incremental )?Sort\b/.test(line)), plan.join('\n')).toEqual([]);
-      expect(plan.filter((line) => /Index (Only )?Scan using stratum_instances_pkey on stratum_instances (r|m|up)\b/.test(line)), plan.join('\n')).toHaveLength(3);
-      expect(plan.filter((line) => /Scan using stratum_incidents_by_root on stratum_incidents oi\b/.test(line)), plan.join('\n')).toHaveLength(1);
-    } finally {
-      await client.query('RESET search_path').catch(() => undefined);
-      client.release();
-    }
+    const { text, parameters } = sqlOf(ACTIONABLE_TASKS, numberedPlaceholder, 'postgres');
+    const plan = await explainOnPostgres(text, parameters);
+    expect(plan.filter((line) => /Seq Scan on stratum_|by_status|hashed SubPlan|^\s*(->\s*)?(Incremental )?Sort\b/.test(line)), plan.join('\n')).toEqual([]);
+    expect(plan.filter((line) => /Index (Only )?Scan using stratum_instances_pkey on stratum_instances (r|m|up)\b/.test(line)), plan.join('\n')).toHaveLength(3);
+    expect(plan.filter((line) => /Scan using stratum_incidents_by_root on stratum_incidents oi\b/.test(line)), plan.join('\n')).toHaveLength(1);
   });
 
   it('answers a page of a 100,000-task group in milliseconds', () => expectPagesInOrder(store));
