@@ -104,7 +104,10 @@ describe('POST /api/jobs/fetch-and-lock with asyncResponseTimeout', () => {
     const idleMs = performance.now() - idleStarted;
     const cpuMs = (cpu.user + cpu.system) / 1000;
     console.info(`200 waiting fetches idle for ${Math.round(idleMs)} ms: ${cpuMs.toFixed(1)} ms CPU (${((cpuMs / idleMs) * 100).toFixed(2)} % of a core, server and clients together)`);
-    expect(cpuMs / idleMs).toBeLessThan(0.02);
+    // Waiting costs only the process's own timers: 0.7-2.2 % of a core in the long-poll bench, depending on the
+    // machine. Fetches that polled would cost far more (200 of them trying every 100 ms at ~0.2 ms a try: 40 %),
+    // so this bound tells the two apart without failing on a busy machine's wake-ups (2.05 % once under CI).
+    expect(cpuMs / idleMs).toBeLessThan(0.05);
 
     const announced = announcements(server);
     await enterOrder(api, 'LP-MANY');
