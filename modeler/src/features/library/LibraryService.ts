@@ -5,6 +5,7 @@ import type StatusLine from '../shell/StatusLine';
 import type DraftStore from '../workspace/DraftStore';
 import { DRAFTS_CHANGED } from '../workspace/DraftStore';
 import { SESSION_READY } from '../session/Session';
+import { FreshLoads } from './fresh-loads';
 import { libraryWithDrafts, type LibraryEntry } from './library-entries';
 
 export const LIBRARY_CHANGED = 'stratum.library.changed';
@@ -37,14 +38,11 @@ export default class LibraryService {
     });
   }
 
-  private loading: Promise<void> | null = null;
+  private readonly loads = new FreshLoads(() => this.load());
 
-  /** Reloads the list; concurrent callers share one request. */
+  /** Reloads the list, as the server has it once refresh is called (FreshLoads). */
   refresh(): Promise<void> {
-    this.loading ??= this.load().finally(() => {
-      this.loading = null;
-    });
-    return this.loading;
+    return this.loads.refresh();
   }
 
   private async load(): Promise<void> {
