@@ -8,7 +8,7 @@
 // lockJobs walks the same way (noFailedInstanceAbove), so no worker is handed a
 // job that such a completion would refuse.
 import { INSTANCE_COLUMNS } from './records.js';
-import type { Placeholder } from './filters.js';
+import type { Placeholder } from './placeholder.js';
 
 /** Callers looked at, as far up as the walk it replaces went. */
 const MAX_CALLERS = 100;

@@ -1,14 +1,12 @@
 import { noFailedInstanceAbove } from './caller-chain.js';
 import { canonicalTimestamp } from './iso-time.js';
 import type { PageAfter } from './page-cursor.js';
+import type { Placeholder } from './placeholder.js';
 import { checkLimit, pageOf } from './row-checks.js';
 import type { HistoryEventFilter, InstanceFilter, WaitFilter } from './types.js';
 
 // The WHERE clauses of the list queries, built from the filter's optional
 // conditions. The dialects differ only in how a parameter is written.
-
-/** The placeholder of the parameter at `position` (1-based): `?` in SQLite, `$n` in PostgreSQL. */
-export type Placeholder = (position: number) => string;
 
 export interface Where {
   /** `WHERE …`, or '' when the filter sets no condition. */

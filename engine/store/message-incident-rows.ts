@@ -1,5 +1,6 @@
 import { canonicalTimestamp, canonicalTimestampOrNull } from './iso-time.js';
-import { WhereBuilder, type Placeholder, type Where } from './filters.js';
+import { WhereBuilder, type Where } from './filters.js';
+import type { Placeholder } from './placeholder.js';
 import type { ColumnTypes, Json } from './records.js';
 import { checkLimit } from './row-checks.js';
 import type { ColumnCodec, NamedParameters } from './row-codec.js';

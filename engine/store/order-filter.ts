@@ -1,5 +1,6 @@
 import { canonicalTimestamp } from './iso-time.js';
-import { WhereBuilder, type Placeholder } from './filters.js';
+import { WhereBuilder } from './filters.js';
+import type { Placeholder } from './placeholder.js';
 import { checkLimit } from './row-checks.js';
 import type { OrderFilter } from './types.js';
 

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { lostRace, StratumError } from '../errors.js';
 import { failedCallerSelect, noFailedInstanceAbove } from './caller-chain.js';
-import { historyEvents, instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
+import { historyEvents, instanceSelect, instanceWhere, waitSelect } from './filters.js';
+import type { Placeholder } from './placeholder.js';
 import { orderSelect, type OrderTables } from './order-filter.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { numberedAll, valuesFor, type NumberedStatement } from './numbered-parameters.js';

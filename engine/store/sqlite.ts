@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { lostRace, StratumError } from '../errors.js';
 import { failedCallerSelect, noFailedInstanceAbove } from './caller-chain.js';
-import { historyEvents, instanceSelect, instanceWhere, waitSelect, type Placeholder } from './filters.js';
+import { historyEvents, instanceSelect, instanceWhere, waitSelect } from './filters.js';
+import type { Placeholder } from './placeholder.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type Records, type SqliteColumns } from './records.js';
 import {
