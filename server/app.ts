@@ -17,7 +17,7 @@ import { readDeployment } from './http/deployment-body.js';
 import type { Handler, Handlers, Input, Reply, StagedHandler } from './http/handler.js';
 import { processIdleCollector, type IdleCollector } from './http/idle-collector.js';
 import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson } from './http/json-body.js';
-import { validator } from './http/validate.js';
+import { compileInTurns, validator, type Validator } from './http/validate.js';
 import { Metrics } from './metrics.js';
 import { COMPONENT_SCHEMAS, buildOpenApiDocument } from './openapi.js';
 import { OPERATIONS, expressPath, takesWriteTurn, type Operation } from './operations.js';
@@ -73,6 +73,11 @@ export interface StratumApp {
   admission: AdmissionQueue;
   /** Stops listening to engine events. */
   dispose: () => void;
+  /**
+   * Compiles the request validators no request has needed yet, one per event-loop turn. A validator compiles at
+   * its first request anyway; the server calls this once it listens, so that it answers sooner after a start.
+   */
+  compileValidators: () => Promise<void>;
 }
 
 export function createApp(options: AppOptions): StratumApp {
@@ -123,6 +128,7 @@ export function createApp(options: AppOptions): StratumApp {
     });
   }
 
+  const validators: Validator<unknown>[] = [];
   const byPath = new Map<string, Operation[]>();
   for (const op of OPERATIONS) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op]);
   for (const [path, ops] of byPath) {
@@ -130,7 +136,7 @@ export function createApp(options: AppOptions): StratumApp {
     for (const op of ops) {
       const handler = handlers[op.id];
       if (!handler) throw new Error(`createApp: no handler for operation ${op.id}`);
-      route[op.method](...pipeline(op, handler, users, bodyBytes, queueOf(op, admission, analyses), options.routeHints ?? false));
+      route[op.method](...pipeline(op, handler, users, bodyBytes, queueOf(op, admission, analyses), options.routeHints ?? false, validators));
     }
     const allowed = ops.map((op) => op.method.toUpperCase());
     if (allowed.includes('GET')) allowed.push('HEAD');
@@ -147,7 +153,9 @@ export function createApp(options: AppOptions): StratumApp {
     next(new HttpProblem(404, `There is no ${req.method} ${req.path.slice(0, 200)}.`));
   });
   app.use(errorHandler(logger));
-  return { app, metrics, admission, dispose: stopWatching };
+  // each validator compiles at its first request; this compiles the others once the server listens
+  const compileValidators = () => compileInTurns(validators);
+  return { app, metrics, admission, dispose: stopWatching, compileValidators };
 }
 
 // helpers
@@ -165,7 +173,10 @@ function queueOf(op: Operation, writes: AdmissionQueue, analyses: AdmissionQueue
 }
 
 /** Express middleware for one operation, in the order the checks must happen. */
-function pipeline(op: Operation, handler: Handler | StagedHandler, users: UserDirectory, bodyBytes: number, admission: AdmissionQueue | null, routeHintsOn: boolean): Middleware[] {
+function pipeline(
+  op: Operation, handler: Handler | StagedHandler, users: UserDirectory, bodyBytes: number, admission: AdmissionQueue | null, routeHintsOn: boolean,
+  validators: Validator<unknown>[],
+): Middleware[] {
   const steps: Middleware[] = [
     (_req, res, next) => {
       res.locals.route = op.path;
@@ -192,6 +203,7 @@ function pipeline(op: Operation, handler: Handler | StagedHandler, users: UserDi
       )
     : undefined;
   const checkBody = op.body?.kind === 'json' ? validator<unknown>(COMPONENT_SCHEMAS[op.body.schema], 'body', op.invalidBodyStatus) : undefined;
+  for (const check of [checkParams, checkQuery, checkHeaders, checkBody]) if (check) validators.push(check);
   const readRaw = express.raw({ type: () => true, limit: bodyBytes });
 
   steps.push((req, res, next) => {

@@ -76,7 +76,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     throw error;
   }
   const acceptDrain = new AcceptDrain();
-  const { app, metrics, dispose } = createApp({
+  const { app, metrics, dispose, compileValidators } = createApp({
     stratum,
     users,
     logger,
@@ -119,6 +119,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     await stratum.close();
     throw error;
   }
+  compileValidators().catch((error: unknown) => logger.error({ err: error }, 'a request schema does not compile; its requests will fail'));
   if (scheduler) stratum.startScheduler();
   stratum.events.on('webhook-error', (error: Error) => logger.error({ err: error }, 'webhook delivery round failed'));
   stratum.outbox.startDelivery();
