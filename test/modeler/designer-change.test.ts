@@ -112,6 +112,52 @@ describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to a
     expect(await dirtyBadges()).toBe(0);
   }, 90_000);
 
+  it('follows deployments from another client (a CI pipeline): the title, the library, the deploy dialog and the status line name their versions without a Refresh', async () => {
+    const headers = { authorization: `Bearer ${DESIGNER}` };
+    const deployed = await (await fetch(`${server.url}/api/processes/order-to-cash/versions/1/xml`, { headers })).text();
+    /** POST /api/deployments from outside the modeler, as a CI pipeline deploys. */
+    async function deployFromCi(name: string): Promise<string> {
+      const xml = deployed.replace('name="Order to cash"', `name="${name}"`);
+      const form = new FormData();
+      form.append('files', new Blob([xml], { type: 'application/xml' }), 'order-to-cash.bpmn');
+      form.append('note', `renamed to ${name} by the pipeline`);
+      const response = await fetch(`${server.url}/api/deployments`, { method: 'POST', headers, body: form });
+      expect(response.status, await response.clone().text()).toBe(201);
+      return xml;
+    }
+    const versionBadge = () => page.locator('#document-title .badge').first().textContent();
+    const libraryVersion = () => page.locator('.library-item[data-key=order-to-cash] .version-badge').textContent();
+    await page.locator('.library-item[data-key=order-to-cash] .library-open').click();
+    await expect.poll(versionBadge).toBe('v1 (latest)');
+
+    // version 2 comes from the pipeline while the designer is in another window; coming back looks at the library
+    await deployFromCi('Order to cash (CI 2)');
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await expect.poll(versionBadge).toBe('v1 of 2');
+    await expect.poll(libraryVersion).toBe('v2');
+
+    // version 3 comes while the designer stays: Deploy… names it, and what deploying the open version 1 does to it
+    await deployFromCi('Order to cash (CI 3)');
+    await page.locator('[data-action=deploy]').click();
+    const dialog = page.locator('[data-dialog=deploy]');
+    const heading = dialog.locator('.deploy-process[data-key=order-to-cash] h3');
+    await heading.waitFor({ timeout: 60_000 });
+    expect(await heading.textContent()).toBe('order-to-cash: version 3 → 4');
+    expect(await dialog.locator('[data-deploy-intro]').textContent())
+      .toBe('Version 3 of order-to-cash is the latest (your edits are based on version 1); a changed diagram becomes version 4.');
+    // the elements are compared with version 3, not with version 1
+    expect(await dialog.locator('.deploy-process[data-key=order-to-cash]').textContent()).toContain('Order to cash (CI 3)');
+    await shot('02b-deploy-after-ci-deployments');
+    await dialog.locator('.dialog-buttons button.secondary').click();
+    expect(await versionBadge()).toBe('v1 of 3');
+
+    // version 4 comes, saved to disk by the pipeline and opened: the status line compares it with version 4
+    const fourth = await deployFromCi('Order to cash (CI 4)');
+    const status = () => page.locator('.status').textContent();
+    await page.locator('input[data-file-input=bpmn]').setInputFiles({ name: 'order-to-cash.bpmn', mimeType: 'application/xml', buffer: Buffer.from(fourth) });
+    await expect.poll(status).toBe('Opened order-to-cash.bpmn (library process order-to-cash, same as deployed version 4: deploying keeps it)');
+  }, 120_000);
+
   it('keeps a new process as a draft in the library across a reload, found by search, and never blanks it with New…', async () => {
     await page.locator('[data-action=new]').click();
     await page.locator('[data-dialog=new-process] input[name=key]').fill(CHILD);

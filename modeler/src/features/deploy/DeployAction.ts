@@ -13,6 +13,7 @@ import type DmnFiles from '../decisions/DmnFiles';
 import type { DmnFile } from '../decisions/DmnFiles';
 import { uploadsOf, type PlannedProcess } from './DeployPlan';
 import { changesOf } from './DeployChanges';
+import { deployedLatest, deployIntro } from './version-outcome';
 import { el, replaceChildren } from '../../dom/element';
 
 /**
@@ -54,7 +55,9 @@ export default class DeployAction {
     const { key, version } = this.workspace.meta;
     if (!key || this.workspace.meta.readOnly) return;
     this.workspace.leaveSimulation();
-    await this.workspace.keepDraft();
+    // the library this browser loaded may predate a deployment from elsewhere (another designer, a CI pipeline): the
+    // dialog's versions, drafts and comparisons start from the library as the server has it now
+    await Promise.all([this.workspace.keepDraft(), this.library.refresh()]);
     const candidates = await this.plan.candidates();
     const selected = new Set(candidates.filter((process) => process.required).map((process) => process.key));
     const chosen = () => candidates.filter((process) => selected.has(process.key));
@@ -64,6 +67,8 @@ export default class DeployAction {
     const chosenDmn = () => dmn.filter((file) => selectedDmn.has(file.name));
     const uploads = () => [...uploadsOf(chosen()), ...chosenDmn()];
 
+    const known = this.library.get(key)?.latestVersion ?? null;
+    const intro = el('p', { 'data-deploy-intro': '' }, deployIntro(key, known, version));
     const summary = el('div', { className: 'deploy-summary', 'data-deploy-summary': '' });
     let rendering = 0;
     const renderSummary = async () => {
@@ -73,20 +78,19 @@ export default class DeployAction {
       const impact = await this.impact.render(uploads(), chosenDmn().map((file) => file.name));
       const changes = await changesOf(processes, this.config.api, impact?.report);
       if (run !== rendering) return;
+      // the server's own word on the latest version, where the report gives one
+      intro.textContent = deployIntro(key, deployedLatest(key, known, impact?.report), version);
       replaceChildren(summary, changes, impact?.section ?? el('p', { className: 'empty' }, 'The server could not say what this does to orders.'));
       const submit = summary.closest('form')?.querySelector<HTMLButtonElement>('button[type=submit]');
       if (submit) submit.textContent = impact?.blocking ? 'Deploy anyway' : 'Deploy';
     };
 
-    const latest = this.library.get(key)?.latestVersion ?? null;
     const rendered = renderSummary();
     const dialog = this.dialogs.form({
       id: 'deploy',
       title: candidates.length > 1 ? `Deploy ${key} and drafts` : `Deploy ${key}`,
       intro: el('div', {},
-        el('p', {}, latest === null
-          ? `${key} is not in the library yet; it becomes version 1.`
-          : `Version ${latest} of ${key} is the latest${version !== null && version !== latest ? ` (your edits are based on version ${version})` : ''}; a changed diagram becomes version ${latest + 1}.`),
+        intro,
         candidates.length > 1 || dmn.length ? this.togetherChoice(candidates, selected, dmn, selectedDmn, () => void renderSummary()) : null,
         summary),
       fields: [{ name: 'note', label: 'Change note', type: 'textarea', required: true, placeholder: 'What changed, and why' }],

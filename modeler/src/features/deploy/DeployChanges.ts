@@ -3,7 +3,7 @@ import { el } from '../../dom/element';
 import { compareVersions, type VersionComparison } from '../diff/VersionDiff';
 import { comparisonList, isSemanticallyEmpty } from '../diff/ComparisonList';
 import type { PlannedProcess } from './DeployPlan';
-import { noElementChangeLine, processHeading, versionOutcome } from './version-outcome';
+import { deployedLatest, noElementChangeLine, processHeading, versionOutcome } from './version-outcome';
 
 // A process with no deployed version is compared with an empty process of its key: every element is added.
 function emptyProcess(key: string): string {
@@ -18,7 +18,9 @@ function emptyProcess(key: string): string {
  * candidate groups …) gets its properties from the server's diff in the impact report.
  */
 export async function changesOf(processes: PlannedProcess[], api: ApiClient, report?: ImpactReport): Promise<HTMLElement> {
-  const parts = await Promise.all(processes.map(async (process) => {
+  const parts = await Promise.all(processes.map(async (planned) => {
+    // compared with the version the server would replace, which a deployment from elsewhere may have made newer
+    const process = { ...planned, latestVersion: deployedLatest(planned.key, planned.latestVersion, report) };
     let comparison: VersionComparison;
     let latestXml: string | null = null;
     try {

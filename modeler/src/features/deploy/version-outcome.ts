@@ -35,6 +35,23 @@ export function versionOutcome(process: OutcomeInput, latestXml: string | null, 
   return { kind: 'next', from: process.latestVersion, to: process.latestVersion + 1 };
 }
 
+/**
+ * The latest deployed version of a process as the server sees it: the impact report's `previousVersion` where the
+ * report lists the process (null: new), else `known`, the library this browser loaded (refreshed when the dialog
+ * opened). The report is asked for after that refresh, so a deployment from elsewhere in between shows in it.
+ */
+export function deployedLatest(key: string, known: number | null, report?: ImpactReport): number | null {
+  const impact = report?.processes.find((candidate) => candidate.key === key);
+  return impact ? impact.previousVersion : known;
+}
+
+/** The deploy dialog's first line: which version is the latest, and what a changed diagram becomes. */
+export function deployIntro(key: string, latest: number | null, basedOn: number | null): string {
+  if (latest === null) return `${key} is not in the library yet; it becomes version 1.`;
+  const based = basedOn !== null && basedOn !== latest ? ` (your edits are based on version ${basedOn})` : '';
+  return `Version ${latest} of ${key} is the latest${based}; a changed diagram becomes version ${latest + 1}.`;
+}
+
 /** The heading of a process in the deploy dialog: `order-to-cash: version 3 → 4`, `… unchanged (version 3)`, or new. */
 export function processHeading(key: string, outcome: VersionOutcome): string {
   switch (outcome.kind) {

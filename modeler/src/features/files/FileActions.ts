@@ -59,6 +59,8 @@ export default class FileActions {
       this.statusLine.show(`"${values.key}" is not a valid process key: start with a letter, then letters, digits, "-", "_" or "."`, 'error');
       return;
     }
+    // a key deployed from elsewhere since the library was loaded is taken too
+    await this.library.refresh();
     // an existing process or draft is offered, never replaced by a blank one
     const existing = this.existing(values.key);
     if (existing) {
@@ -96,11 +98,15 @@ export default class FileActions {
     this.picker.value = '';
     if (!file) return;
     if (!(await this.leaveGuard.mayLeave(file.name))) return;
+    // the file is compared with the latest version as the server has it now, not as this browser last loaded it
+    // (another designer or a CI pipeline may have deployed since); the list loads while the file opens
+    const libraryLoaded = this.library.refresh();
     try {
       // a file as read is not an unsaved change
       const warnings = await this.workspace.open(await file.arrayBuffer(), {
         key: null, name: null, version: null, latestVersion: null, readOnly: false, origin: 'file', fileName: file.name,
       });
+      await libraryLoaded;
       const key = this.workspace.meta.key;
       const known = key ? this.library.get(key) : undefined;
       if (known) {

@@ -7,13 +7,15 @@ import { DRAFTS_CHANGED } from '../workspace/DraftStore';
 import { SESSION_READY } from '../session/Session';
 import { FreshLoads } from './fresh-loads';
 import { libraryWithDrafts, type LibraryEntry } from './library-entries';
+import { LibraryWatch, onPageReturn, sameLibrary } from './library-watch';
 
 export const LIBRARY_CHANGED = 'stratum.library.changed';
 
 /**
- * The deployed processes as the server lists them, refreshed after every deploy,
- * and the library as the designer sees it: those processes with the drafts of this
- * browser (new processes not deployed yet, and edited ones) merged in.
+ * The deployed processes as the server lists them, refreshed after every deploy and kept
+ * current while others deploy (LibraryWatch), and the library as the designer sees it: those
+ * processes with the drafts of this browser (new processes not deployed yet, and edited ones)
+ * merged in.
  */
 export default class LibraryService {
   static $inject = ['config.stratum', 'eventBus', 'statusLine', 'draftStore'];
@@ -23,6 +25,9 @@ export default class LibraryService {
   /** Deployed processes and drafts, by level. */
   entries: LibraryEntry[] = [];
   private draftSignature = '';
+  private loaded = false;
+  /** The next load was asked for (signing in, Refresh, a deploy, a dialog): its failure is said; a look's is not. */
+  private sayFailure = false;
 
   constructor(
     private readonly config: StratumConfig,
@@ -30,7 +35,11 @@ export default class LibraryService {
     private readonly statusLine: StatusLine,
     private readonly drafts: DraftStore,
   ) {
-    eventBus.on(SESSION_READY, () => void this.refresh());
+    eventBus.on(SESSION_READY, () => {
+      // the first look is the one signing in asks for
+      this.sayFailure = true;
+      void this.watch.start();
+    });
     this.entries = this.merge();
     // a draft's autosave fires often; the library changes only when drafts come, go, rename or call others
     eventBus.on(DRAFTS_CHANGED, () => {
@@ -39,19 +48,34 @@ export default class LibraryService {
   }
 
   private readonly loads = new FreshLoads(() => this.load());
+  private readonly watch = new LibraryWatch({
+    look: () => this.loads.refresh(),
+    visible: () => document.visibilityState === 'visible',
+    onReturn: onPageReturn,
+  });
 
-  /** Reloads the list, as the server has it once refresh is called (FreshLoads). */
+  /**
+   * Reloads the list, as the server has it once refresh is called (FreshLoads). Whatever names the versions deployed
+   * elsewhere (the deploy dialog, a file opened from disk) calls it first: the copy may be a look older.
+   */
   refresh(): Promise<void> {
+    this.sayFailure = true;
     return this.loads.refresh();
   }
 
   private async load(): Promise<void> {
+    const sayFailure = this.sayFailure;
+    this.sayFailure = false;
     try {
-      this.processes = await this.config.api.listProcesses();
-      this.processes.sort((a, b) => a.level - b.level || a.key.localeCompare(b.key));
+      const processes = await this.config.api.listProcesses();
+      processes.sort((a, b) => a.level - b.level || a.key.localeCompare(b.key));
+      if (this.loaded && sameLibrary(this.processes, processes)) return;
+      this.loaded = true;
+      this.processes = processes;
       this.changed();
     } catch (error) {
-      this.statusLine.error(error, 'Loading the library');
+      // a look that failed is tried again at the next one, as the Instances tab's polls are
+      if (sayFailure) this.statusLine.error(error, 'Loading the library');
     }
   }
 

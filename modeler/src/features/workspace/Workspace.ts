@@ -233,6 +233,12 @@ export default class Workspace {
     this.eventBus.fire(DOCUMENT_OPENED, { meta: this.meta });
   }
 
+  /** A deployment from elsewhere made `version` the latest of the open document's process: its title says so. */
+  noteLatestVersion(version: number): void {
+    this.meta = { ...this.meta, latestVersion: version };
+    this.eventBus.fire(DOCUMENT_CHANGED, { meta: this.meta });
+  }
+
   /** Drops the draft of a process deployed from elsewhere (deployed together with the open one). */
   dropDraft(key: string): void {
     if (key !== this.meta.key) this.drafts.delete(key);

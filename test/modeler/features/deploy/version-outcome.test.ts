@@ -10,6 +10,8 @@ const versionOutcome: (process: OutcomeInput, latestXml: string | null, report?:
 const processHeading: (key: string, outcome: VersionOutcome) => string = words.processHeading;
 const noElementChangeLine: (outcome: VersionOutcome, layoutChanged: boolean) => string = words.noElementChangeLine;
 const openedFileOutcome: (key: string, outcome: VersionOutcome) => string = words.openedFileOutcome;
+const deployedLatest: (key: string, known: number | null, report?: ImpactReport) => number | null = words.deployedLatest;
+const deployIntro: (key: string, latest: number | null, basedOn: number | null) => string = words.deployIntro;
 
 const DEPLOYED = '<bpmn:definitions id="v1"><bpmn:process id="invoice-check" /></bpmn:definitions>';
 const MOVED = '<bpmn:definitions id="v1"><bpmn:process id="invoice-check" /><!-- moved a shape --></bpmn:definitions>';
@@ -83,5 +85,27 @@ describe('the status line after a .bpmn file of a library process is opened from
   it('says a file differing from the latest deployed version by any byte makes the next version', () => {
     expect(openedFileOutcome('invoice-check', versionOutcome(deployed(MOVED), DEPLOYED)))
       .toBe('library process invoice-check, deploying makes version 2');
+  });
+});
+
+describe('the deploy dialog\'s latest version when another client deployed after this browser loaded the library', () => {
+  // the browser loaded version 1; a CI pipeline deployed version 2 through POST /api/deployments since
+  const fromCi = report([{ key: 'invoice-check', version: 3, previousVersion: 2 }]);
+
+  it('takes the latest version from the impact report, which the server answers as it is now', () => {
+    expect(deployedLatest('invoice-check', 1, fromCi)).toBe(2);
+    expect(deployIntro('invoice-check', deployedLatest('invoice-check', 1, fromCi), 1))
+      .toBe('Version 2 of invoice-check is the latest (your edits are based on version 1); a changed diagram becomes version 3.');
+  });
+
+  it('takes a process deployed first by another client as deployed, not as new', () => {
+    expect(deployedLatest('payment-check', null, report([{ key: 'payment-check', version: 2, previousVersion: 1 }]))).toBe(1);
+  });
+
+  it('keeps the library\'s latest version for a process the report leaves out (unchanged) or without a report', () => {
+    expect(deployedLatest('invoice-check', 2, report([]))).toBe(2);
+    expect(deployedLatest('invoice-check', 2)).toBe(2);
+    expect(deployIntro('invoice-check', 2, 2)).toBe('Version 2 of invoice-check is the latest; a changed diagram becomes version 3.');
+    expect(deployIntro('payment-check', null, null)).toBe('payment-check is not in the library yet; it becomes version 1.');
   });
 });
