@@ -6,16 +6,24 @@
 // task that calls a DMN decision, which the runtime sets itself (decision-call.ts),
 // and the outputCollection of a Camunda 8 multi-instance activity, which the
 // runtime gathers (runtime/multi-instance.ts). A call copies every parent
-// variable into the child; every child variable comes back into the parent,
-// unless each call activity calling it hands back only its outputs
+// variable into the child, with the call activity's inputs over them, unless
+// each call activity calling it passes only what its Camunda 7 camunda:in
+// elements name (without variables="all"; a source arrives under its target
+// where the caller has it, or may come with a start variable of a caller that
+// accepts any); every child variable comes back into
+// the parent, unless each call activity calling it hands back only its outputs
 // (runtime/call-variables.ts): Camunda 8 propagateAllChildVariables="false",
-// Camunda 7 camunda:out without variables="all". Flow-insensitive: what an
-// element anywhere in the call tree writes counts as available everywhere the
-// runtime passes it. Browser-safe; the condition-variables-supplied rule reads it.
+// Camunda 7 camunda:out without variables="all". The model follows the runtime:
+// a Camunda 7 call activity without camunda:in passes every variable (Camunda 7
+// passes none), and Camunda 8's propagateAllParentVariables="false" is not
+// applied (Camunda 8 passes only the inputs), so what reaches a process only
+// past it is kept apart, for a warning. Flow-insensitive: what an element
+// anywhere in the call tree writes counts as available everywhere the runtime
+// passes it. Browser-safe; the condition-variables-supplied rule reads it.
 import type { ModdleElement } from 'bpmn-moddle';
-import { camunda7CallVariables } from '../bpmn/camunda7-call-variables.js';
 import { allFlowElements, extensionValues } from '../bpmn/process-model.js';
 import { declaredDecisionCall } from './business-rule-task.js';
+import { callInputsOf, calledProcessOf, handsBackAllChildVariables, joinedCallInputs, type CallInputs, type CallInputsOfOne } from './call-activity-variables.js';
 import { is } from './rule-api.js';
 
 /** What one process itself supplies, without its callers and callees. */
@@ -32,7 +40,13 @@ export interface ProcessSupply {
    * so their variables do not come back. Absent: every callee hands back all its variables.
    */
   callsHandingBackOutputsOnly?: string[];
+  /**
+   * Of `calls`, those whose call activities create variables in them (inputs) or do not hand them every
+   * variable of the caller. Absent, or a callee not listed: it gets every variable and nothing else.
+   */
+  callInputs?: CallInputs[];
 }
+
 
 /** The supply of every process of a document (moddle definitions). */
 export function processSuppliesOf(definitions: ModdleElement): ProcessSupply[] {
@@ -43,6 +57,7 @@ function processSupplyOf(process: ModdleElement): ProcessSupply {
   const supplies = new Set<string>();
   const calls = new Set<string>();
   const handingBackAll = new Set<string>();
+  const inputs = new Map<string, CallInputsOfOne[]>();
   let declaresStart = false;
   for (const element of allFlowElements(process)) {
     const written = declaredOutputsOf(element);
@@ -54,11 +69,14 @@ function processSupplyOf(process: ModdleElement): ProcessSupply {
     const called = calledProcessOf(element);
     if (called) calls.add(called);
     if (called && handsBackAllChildVariables(element)) handingBackAll.add(called);
+    if (called) inputs.set(called, [...(inputs.get(called) ?? []), callInputsOf(element, process)]);
   }
   const outputsOnly = [...calls].filter((key) => !handingBackAll.has(key));
+  const callInputs = [...inputs].map(([key, ofEach]) => joinedCallInputs(key, ofEach)).filter((call) => call.creates.length || call.passes || call.narrowedBy);
   return {
     key: process.id, supplies: [...supplies].sort(), declaresStart, calls: [...calls],
     ...(outputsOnly.length && { callsHandingBackOutputsOnly: outputsOnly }),
+    ...(callInputs.length && { callInputs }),
   };
 }
 
@@ -74,7 +92,7 @@ export function mergeSupplies(library: ProcessSupply[], overrides: ProcessSupply
 }
 
 export interface SupplyAtProcess {
-  /** Every variable that can be present in the process. */
+  /** Every variable that can be present in the process, at Stratum's run time. */
   variables: Set<string>;
   /**
    * Variables a process of its call tree writes that do not reach it, each with the processes that
@@ -82,53 +100,94 @@ export interface SupplyAtProcess {
    */
   withheld: Map<string, string[]>;
   /**
-   * Why no other variable can be: the process declares its start variables
-   * ('declares'), or it is called only from processes that accept no others
-   * ('callers'). Undefined when it accepts any start variables (a root, or a
-   * process called from one, whose start event declares nothing).
+   * Variables a caller (at any depth) has that do not reach it, each with the call activities on the way
+   * that do not pass it (Camunda 7 camunda:in without variables="all"), labelled with their process.
    */
-  closed?: 'declares' | 'callers';
-  /** The processes (at any depth) that call it and are called by none: where its variables enter. Empty for a root. */
+  notPassed: Map<string, string[]>;
+  /**
+   * Variables among `variables` that reach it only because the runtime does not apply Camunda 8's
+   * propagateAllParentVariables="false", each with the call activities that set it and do not map it in.
+   */
+  passedOnlyByStratum: Map<string, string[]>;
+  /**
+   * Why no other variable can be: the process declares its start variables
+   * ('declares'), it is called only from processes that accept no others
+   * ('callers'), or the call activities from processes that do pass only what they
+   * name ('narrowed'). Undefined when it accepts any start variables (a root, or a
+   * process called from one with every variable, whose start event declares nothing).
+   */
+  closed?: 'declares' | 'callers' | 'narrowed';
+  /** The processes (at any depth) that hand it every variable and are called by none: where its variables enter. Empty for a root. */
   entries: string[];
+  /**
+   * Variables nothing supplies that a process accepting any start variables may still bring in, passed
+   * through Camunda 7 camunda:in source/target (so only where it is `closed` for other variables).
+   */
+  fromStart: Map<string, StartOrigin[]>;
 }
+
+/** Where a variable may enter as a start variable, before call activities pass it on. */
+export interface StartOrigin {
+  /** Its name at the start event. */
+  name: string;
+  /** The processes at whose start event it enters. */
+  entries: string[];
+  /** The call activities on the way that pass it under another name; empty when it keeps its name. */
+  renamedBy: string[];
+}
+
+/** One caller-to-callee edge of the call graph, as the supply follows it. */
+interface CallEdge extends Omit<CallInputs, 'key'> {
+  caller: string;
+  callee: string;
+  handsBackAll: boolean;
+}
+
+/** Whose semantics a computation follows: Stratum's runtime, or Camunda 8 where it differs (propagateAllParentVariables). */
+type Semantics = 'stratum' | 'camunda-8';
 
 /** What is available in each process of `processes`, following the call graph both ways. */
 export function supplyAtEachProcess(processes: ProcessSupply[]): Map<string, SupplyAtProcess> {
   const byKey = new Map(processes.map((process) => [process.key, process]));
-  const callers = new Map<string, string[]>(processes.map((process) => [process.key, []]));
-  for (const process of processes) {
-    for (const callee of process.calls) callers.get(callee)?.push(process.key);
-  }
-  const open = openProcesses(processes, callers);
+  const edges = callEdgesOf(processes);
+  const incoming = (key: string) => edges.filter((edge) => edge.callee === key);
+  const callers = (key: string) => incoming(key).map((edge) => edge.caller);
+  const open = openProcesses(processes, incoming);
   const allCalls = (key: string) => byKey.get(key)?.calls ?? [];
-  const handingBackAll = (key: string) => {
-    const outputsOnly = byKey.get(key)?.callsHandingBackOutputsOnly ?? [];
-    return allCalls(key).filter((callee) => !outputsOnly.includes(callee));
-  };
+  const available = variablesAt(processes, edges, 'stratum');
+  const passingAll = (key: string) => incoming(key).filter((edge) => passesAll(edge, 'stratum')).map((edge) => edge.caller);
+  const entries = new Map(processes.map((process) => [
+    process.key, [...reachable(process.key, passingAll)].filter((key) => key !== process.key && callers(key).length === 0).sort(),
+  ]));
+  const fromStart = startVariablesAt(processes, edges, available, open, (key) => (entries.get(key)!.length ? entries.get(key)! : [key]));
+  const onCamunda8 = edges.some((edge) => edge.narrowedBy?.rule === 'propagateAllParentVariables') ? variablesAt(processes, edges, 'camunda-8') : available;
   const result = new Map<string, SupplyAtProcess>();
   for (const process of processes) {
-    const variables = new Set<string>();
-    const ancestors = reachable(process.key, (key) => callers.get(key) ?? []);
-    // Everything a caller (at any depth) has at the call is copied in; what a
-    // callee (at any depth) writes is copied back out, unless a call on the way hands back only its outputs.
-    for (const ancestor of ancestors) {
-      for (const key of reachable(ancestor, handingBackAll)) {
-        for (const name of byKey.get(key)?.supplies ?? []) variables.add(name);
-      }
-    }
+    const variables = available.get(process.key)!;
+    const ancestors = reachable(process.key, callers);
     const withheld = new Map<string, string[]>();
     for (const ancestor of ancestors) {
       for (const key of reachable(ancestor, allCalls)) {
         for (const name of byKey.get(key)?.supplies ?? []) {
-          if (variables.has(name)) continue;
-          const writers = withheld.get(name) ?? [];
-          if (!writers.includes(key)) withheld.set(name, [...writers, key].sort());
+          if (!variables.has(name)) addTo(withheld, name, key);
         }
       }
     }
-    const closed = open.has(process.key) ? undefined : process.declaresStart ? 'declares' : 'callers';
-    const entries = [...ancestors].filter((key) => key !== process.key && (callers.get(key) ?? []).length === 0).sort();
-    result.set(process.key, { variables, withheld, entries, ...(closed && { closed }) });
+    // an edge into the process or one of its callers where a variable of the caller stops
+    const notPassed = new Map<string, string[]>();
+    const passedOnlyByStratum = new Map<string, string[]>();
+    for (const edge of edges.filter((candidate) => candidate.narrowedBy && ancestors.has(candidate.callee))) {
+      const { rule, callActivities } = edge.narrowedBy!;
+      for (const name of available.get(edge.caller) ?? []) {
+        if (rule === 'camunda:in' && !variables.has(name) && !available.get(edge.callee)?.has(name)) addTo(notPassed, name, ...callActivities);
+        const lostOnCamunda8 = !onCamunda8.get(process.key)?.has(name) && !onCamunda8.get(edge.callee)?.has(name);
+        if (rule === 'propagateAllParentVariables' && variables.has(name) && lostOnCamunda8) addTo(passedOnlyByStratum, name, ...callActivities);
+      }
+    }
+    const closed = open.has(process.key) ? undefined : closedBecause(process, incoming(process.key), open);
+    result.set(process.key, {
+      variables, withheld, notPassed, passedOnlyByStratum, entries: entries.get(process.key)!, fromStart: fromStart.get(process.key)!, ...(closed && { closed }),
+    });
   }
   return result;
 }
@@ -136,23 +195,130 @@ export function supplyAtEachProcess(processes: ProcessSupply[]): Map<string, Sup
 // helpers
 
 /**
- * A process accepts any start variables unless it declares them, or every
- * process that calls it accepts none. Processes only reachable through a call
- * cycle count as open (nothing proves otherwise).
+ * The variables each process can have: what it and the processes it calls (handing back every variable)
+ * write, its own supply, and what its call activities create in a callee and it gets back; then, into a
+ * callee, what its call activities create and, through those handing it every variable, all the caller has.
  */
-function openProcesses(processes: ProcessSupply[], callers: Map<string, string[]>): Set<string> {
-  const open = new Set(processes.filter((process) => !process.declaresStart).map((process) => process.key));
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const key of open) {
-      const calledBy = callers.get(key) ?? [];
-      if (calledBy.length > 0 && !calledBy.some((caller) => open.has(caller))) {
-        open.delete(key);
-        changed = true;
-      }
+function variablesAt(processes: ProcessSupply[], edges: CallEdge[], semantics: Semantics): Map<string, Set<string>> {
+  const own = new Map(processes.map((process) => [process.key, new Set(process.supplies)]));
+  untilStable(() => {
+    let changed = false;
+    for (const edge of edges.filter((candidate) => candidate.handsBackAll)) {
+      changed = addAll(own.get(edge.caller)!, [...own.get(edge.callee) ?? [], ...edge.creates]) || changed;
     }
-  }
+    return changed;
+  });
+  const variables = new Map([...own].map(([key, names]) => [key, new Set(names)]));
+  untilStable(() => {
+    let changed = false;
+    for (const edge of edges) {
+      const callerHas = variables.get(edge.caller)!;
+      // a camunda:in source the caller has arrives under its target, and comes back with every child variable
+      const renamed = (edge.passes ?? []).filter(({ source }) => callerHas.has(source)).map(({ target }) => target);
+      if (edge.handsBackAll) changed = addAll(callerHas, renamed) || changed;
+      const into = variables.get(edge.callee);
+      if (into) changed = addAll(into, [...edge.creates, ...renamed, ...(passesAll(edge, semantics) ? callerHas : [])]) || changed;
+    }
+    return changed;
+  });
+  return variables;
+}
+
+/**
+ * What may come from the start variables of processes accepting any, into the processes that do not:
+ * a camunda:in source the caller lacks, from such a process or passed on to it, and then on down through
+ * calls handing every variable. A process declaring its start variables takes in none of them.
+ */
+function startVariablesAt(processes: ProcessSupply[], edges: CallEdge[], variables: Map<string, Set<string>>, open: Set<string>,
+  entriesOf: (key: string) => string[]): Map<string, Map<string, StartOrigin[]>> {
+  const declaring = new Set(processes.filter((process) => process.declaresStart).map((process) => process.key));
+  const result = new Map(processes.map((process) => [process.key, new Map<string, StartOrigin[]>()]));
+  untilStable(() => {
+    let changed = false;
+    for (const edge of edges.filter((candidate) => result.has(candidate.callee) && !declaring.has(candidate.callee))) {
+      const into = result.get(edge.callee)!;
+      const known = result.get(edge.caller)!;
+      const add = (name: string, origins: StartOrigin[]) => {
+        if (variables.get(edge.callee)!.has(name)) return;
+        for (const origin of origins) changed = addOrigin(into, name, origin) || changed;
+      };
+      for (const { source, target, by } of edge.passes ?? []) {
+        if (variables.get(edge.caller)!.has(source)) continue;
+        const origins = open.has(edge.caller) ? [{ name: source, entries: entriesOf(edge.caller), renamedBy: [] }] : known.get(source) ?? [];
+        add(target, origins.map((origin) => (source === target || origin.renamedBy.includes(by) ? origin : { ...origin, renamedBy: [...origin.renamedBy, by] })));
+      }
+      if (passesAll(edge, 'stratum') && !open.has(edge.caller)) for (const [name, origins] of known) add(name, origins);
+    }
+    return changed;
+  });
+  return result;
+}
+
+function callEdgesOf(processes: ProcessSupply[]): CallEdge[] {
+  return processes.flatMap((process) => process.calls.map((callee): CallEdge => {
+    const inputs = process.callInputs?.find((call) => call.key === callee);
+    return {
+      caller: process.key, callee, creates: inputs?.creates ?? [],
+      handsBackAll: !(process.callsHandingBackOutputsOnly ?? []).includes(callee),
+      ...(inputs?.passes && { passes: inputs.passes }),
+      ...(inputs?.narrowedBy && { narrowedBy: inputs.narrowedBy }),
+    };
+  }));
+}
+
+/** Whether a call hands the callee every variable of the caller: Stratum's runtime does unless camunda:in narrows it. */
+function passesAll(edge: CallEdge, semantics: Semantics): boolean {
+  if (!edge.narrowedBy) return true;
+  return edge.narrowedBy.rule === 'propagateAllParentVariables' && semantics === 'stratum';
+}
+
+/**
+ * A process accepts any start variables unless it declares them, or every
+ * call to it comes from a process that accepts none or passes only what it names.
+ * Processes only reachable through a call cycle count as open (nothing proves otherwise).
+ */
+function openProcesses(processes: ProcessSupply[], incoming: (key: string) => CallEdge[]): Set<string> {
+  const open = new Set(processes.filter((process) => !process.declaresStart).map((process) => process.key));
+  untilStable(() => {
+    let changed = false;
+    for (const key of open) {
+      const calls = incoming(key);
+      if (calls.length > 0 && !calls.some((edge) => passesAll(edge, 'stratum') && open.has(edge.caller))) changed = open.delete(key);
+    }
+    return changed;
+  });
   return open;
+}
+
+/** Why a process that does not accept any start variables accepts none (see SupplyAtProcess.closed). */
+function closedBecause(process: ProcessSupply, calls: CallEdge[], open: Set<string>): SupplyAtProcess['closed'] {
+  if (process.declaresStart) return 'declares';
+  return calls.some((edge) => open.has(edge.caller)) ? 'narrowed' : 'callers';
+}
+
+/** Repeats `step` while it changes something (the call graph may have cycles). */
+function untilStable(step: () => boolean): void {
+  while (step());
+}
+
+/** Adds `names` to `set`; whether any was new. */
+function addAll(set: Set<string>, names: Iterable<string>): boolean {
+  const size = set.size;
+  for (const name of names) set.add(name);
+  return set.size > size;
+}
+
+/** Adds `origin` to those of `name`; whether it was new. */
+function addOrigin(map: Map<string, StartOrigin[]>, name: string, origin: StartOrigin): boolean {
+  const origins = map.get(name) ?? [];
+  if (origins.some((known) => JSON.stringify(known) === JSON.stringify(origin))) return false;
+  map.set(name, [...origins, origin]);
+  return true;
+}
+
+/** Adds `values` to the sorted list of `key`, without duplicates. */
+function addTo(map: Map<string, string[]>, key: string, ...values: string[]): void {
+  map.set(key, [...new Set([...(map.get(key) ?? []), ...values])].sort());
 }
 
 /** `start` and every key reachable from it through `next`. */
@@ -212,22 +378,4 @@ function outputCollectionOf(element: ModdleElement): string | undefined {
 /** The process's own none start event (not one of a sub-process). */
 function isNoneStartOf(element: ModdleElement, process: ModdleElement): boolean {
   return is(element, 'bpmn:StartEvent') && element.$parent === process && (element.eventDefinitions ?? []).length === 0;
-}
-
-/**
- * Whether completing the call activity hands every child variable back, as runtime/call-variables.ts does:
- * not with camunda:out elements none of which passes variables="all" (Camunda 7), nor with
- * propagateAllChildVariables="false" (Camunda 8); then only its outputs come back.
- */
-function handsBackAllChildVariables(call: ModdleElement): boolean {
-  const outs = camunda7CallVariables(call).mappings?.outs;
-  if (outs) return outs.some((out) => 'all' in out);
-  return extensionValues(call, 'zeebe:CalledElement')[0]?.propagateAllChildVariables !== false;
-}
-
-function calledProcessOf(element: ModdleElement): string | undefined {
-  if (!is(element, 'bpmn:CallActivity')) return undefined;
-  const called = extensionValues(element, 'zeebe:CalledElement')[0];
-  const key = String(called?.processId || element.calledElement || '').trim();
-  return key && !key.startsWith('=') ? key : undefined;
 }

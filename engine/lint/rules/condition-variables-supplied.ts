@@ -4,11 +4,14 @@
 // must be supplied by a declared output, a business rule task's decision
 // result or a multi-instance activity's output collection, somewhere in the
 // process's call tree where the runtime passes it to the process (a call
-// activity may hand back only its outputs: variable-supply.ts). Where the
-// process declares its start variables, or is called only from processes that
-// do, an unsupplied variable is an error; a process whose start event declares
-// nothing accepts any start variables (Camunda semantics), so there it is only
-// a warning.
+// activity may pass a called process only what its camunda:in elements name, and
+// hand back only its outputs: variable-supply.ts). Where the process declares its
+// start variables, or is called only from processes that do (or through call
+// activities that pass only what they name), an unsupplied variable is an error;
+// a process whose start event declares nothing accepts any start variables
+// (Camunda semantics), so there it is only a warning. A variable that reaches a
+// called process only because the runtime does not apply Camunda 8's
+// propagateAllParentVariables="false" runs here but not on Camunda 8: a warning.
 // Flow-insensitive: a variable only a later element writes counts as supplied.
 // Config `{ processes }`: the supply of the library's other processes (see
 // variable-supply.ts); without it the document alone is the world.
@@ -17,7 +20,7 @@ import { checkFeelSyntax, feelBody, isFeel, variablesReadBy } from '../../feel/f
 import { isJuel, juelToFeel } from '../../feel/juel.js';
 import { elementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
-import { mergeSupplies, processSuppliesOf, supplyAtEachProcess, type ProcessSupply, type SupplyAtProcess } from '../variable-supply.js';
+import { mergeSupplies, processSuppliesOf, supplyAtEachProcess, type ProcessSupply, type StartOrigin, type SupplyAtProcess } from '../variable-supply.js';
 
 interface ConditionVariablesSuppliedConfig {
   /** What the library's processes supply (deployed latest versions, the other files of a deployment). */
@@ -49,32 +52,53 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
     const process = processOf(element);
     if (!process) return;
     const camunda = isCamundaFlavoured(rootOf(process));
+    // runs at Stratum's run time, so only a warning, whether or not the process accepts any start variables
+    for (const name of read.filter((variable) => supply.passedOnlyByStratum.has(variable))) {
+      const where = `The condition of ${elementLabel(element)} reads "${name}"`;
+      reporter.report(element.id, passedOnlyByStratum(where, process.id, name, supply.passedOnlyByStratum.get(name)!), { path: ['conditionExpression'], severity: 'warn' });
+    }
     for (const name of read.filter((variable) => !supply.variables.has(variable))) {
       const example = camunda ? `<camunda:formField id="${name}" />` : `<zeebe:output source="=${name}" target="${name}" />`;
       const where = `The condition of ${elementLabel(element)} reads "${name}"`;
+      const notPassed = supply.notPassed.get(name);
+      if (notPassed) {
+        const { because, fix } = notPassedBy(where, process.id, name, notPassed);
+        if (supply.closed) reporter.report(element.id, `${because}. ${fix.charAt(0).toUpperCase()}${fix.slice(1)}`, ['conditionExpression']);
+        else reporter.report(element.id, `${because}; ${fix}, or declare it as a start variable on ${startEventAt(supply.entries)}`, { path: ['conditionExpression'], severity: 'warn' });
+        continue;
+      }
+      // passed by camunda:in from a variable that may come with a caller's start: as in a process that accepts any
+      const origins = supply.closed && supply.closed !== 'declares' ? supply.fromStart.get(name) : undefined;
+      const renamed = origins?.find((origin) => origin.renamedBy.length);
+      if (renamed) {
+        reporter.report(element.id, renamedStartVariable(where, name, renamed, camunda), { path: ['conditionExpression'], severity: 'warn' });
+        continue;
+      }
       const withheld = withheldFrom(supply, name, camunda);
-      if (supply.closed) {
+      if (supply.closed && !origins) {
         const why = supply.closed === 'declares'
           ? `process "${process.id}" declares its start variables without it`
-          : `process "${process.id}" is only called from processes that declare their start variables, none of which supplies it`;
+          : supply.closed === 'narrowed'
+            ? `process "${process.id}" gets from its callers only what their call activities' camunda:in elements name, and none of them passes it`
+            : `process "${process.id}" is only called from processes that declare their start variables, none of which supplies it`;
         reporter.report(
           element.id,
           withheld
             ? `${where}, which nothing supplies: ${why}, and ${withheld.because}. Declare it as an output of the call activity, e.g. ${withheld.example}`
             : `${where}, which nothing supplies: ${why}, and no task, job, message or other element of it, its callers or the processes it calls writes it as an output. ` +
-              `Declare it as an output of the element that sets it, e.g. ${example}`,
+              (supply.closed === 'narrowed' ? `Pass it in on the call activity, e.g. <camunda:in source="${name}" target="${name}" />, or declare` : 'Declare') +
+              ` it as an output of the element that sets it, e.g. ${example}`,
           ['conditionExpression'],
         );
       } else {
-        const startEvent = supply.entries.length
-          ? `the start event of ${supply.entries.map((key) => `"${key}"`).join(' or ')}, where its variables enter`
-          : 'the start event';
+        const entries = origins ? [...new Set(origins.flatMap((origin) => origin.entries))].sort() : supply.entries;
+        const startEvent = startEventAt(entries);
         reporter.report(
           element.id,
           withheld
             ? `${where}, but nothing in the process, its callers or the processes it calls supplies "${name}": ${withheld.because}; ` +
               `declare it as an output of the call activity, e.g. ${withheld.example}, or as a start variable on ${startEvent}`
-            : `${where}, but nothing in the process${supply.entries.length ? ', its callers or the processes it calls' : ''} supplies "${name}"; ` +
+            : `${where}, but nothing in the process${entries.length ? ', its callers or the processes it calls' : ''} supplies "${name}"; ` +
               `declare it as a start variable on ${startEvent}, with ${example}, or as an output of the task, job or message that sets it`,
           { path: ['conditionExpression'], severity: 'warn' },
         );
@@ -95,6 +119,36 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
 export default conditionVariablesSupplied;
 
 // helpers
+
+/** A variable a caller has that Camunda 7 camunda:in elements on the way do not pass: why it is missing, and how to pass it. */
+function notPassedBy(where: string, processKey: string, name: string, callActivities: string[]): { because: string; fix: string } {
+  const several = callActivities.length > 1;
+  return {
+    because: `${where}, which does not reach process "${processKey}": ${callActivities.join(' and ')} ` +
+      `${several ? 'pass' : 'passes'} only what ${several ? 'their' : 'its'} camunda:in elements name, not "${name}"`,
+    fix: `pass it in on the call activity, e.g. <camunda:in source="${name}" target="${name}" />`,
+  };
+}
+
+/** A variable that reaches the process only because the runtime does not apply Camunda 8's propagateAllParentVariables="false". */
+function passedOnlyByStratum(where: string, processKey: string, name: string, callActivities: string[]): string {
+  return `${where}, which reaches process "${processKey}" only because Stratum's runtime passes every variable of the caller through ` +
+    `${callActivities.join(' and ')}, although propagateAllParentVariables="false" is set there: Camunda 8 passes only the call activity's inputs, ` +
+    `so on Camunda 8 the condition would fail. Map it in, e.g. <zeebe:input source="=${name}" target="${name}" />`;
+}
+
+/** A variable camunda:in elements pass under another name from one that may come with a caller's start. */
+function renamedStartVariable(where: string, name: string, origin: StartOrigin, camunda: boolean): string {
+  const example = camunda ? `<camunda:formField id="${origin.name}" />` : `<zeebe:output source="=${origin.name}" target="${origin.name}" />`;
+  return `${where}, but nothing in the process, its callers or the processes it calls supplies "${name}": ${origin.renamedBy.join(' and ')} ` +
+    `${origin.renamedBy.length > 1 ? 'pass' : 'passes'} it from "${origin.name}", which nothing supplies either; declare "${origin.name}" as a start variable ` +
+    `on ${startEventAt(origin.entries)}, with ${example}, or "${name}" as an output of the task, job or message that sets it`;
+}
+
+/** Where a start variable would enter: the start event of `entries`, or the process's own. */
+function startEventAt(entries: string[]): string {
+  return entries.length ? `the start event of ${entries.map((key) => `"${key}"`).join(' or ')}, where its variables enter` : 'the start event';
+}
 
 /** Why a variable a called process writes does not arrive, and how to hand it back; undefined when no process of the call tree writes it. */
 function withheldFrom(supply: SupplyAtProcess, name: string, camunda: boolean): { because: string; example: string } | undefined {

@@ -47,6 +47,53 @@ describe('what each process of a call graph can read', () => {
     expect(supply.get('change')!.withheld.size).toBe(0);
   });
 
+  it('a callee whose call activities pass only what their camunda:in elements name has those and its own variables, and names the call for the others', () => {
+    const review = 'call activity "Review" of process "middle"';
+    const supply = supplyAtEachProcess([
+      process('root', ['orderNo'], ['middle']),
+      { ...process('middle', ['amount'], ['leaf']), callInputs: [{ key: 'leaf', creates: ['reviewAmount'], narrowedBy: { rule: 'camunda:in', callActivities: [review] } }] },
+      process('leaf', ['reviewed']),
+    ]);
+    const leaf = supply.get('leaf')!;
+    expect([...leaf.variables].sort()).toEqual(['reviewAmount', 'reviewed']);
+    expect(Object.fromEntries(leaf.notPassed)).toEqual({ amount: [review], orderNo: [review] });
+    // the root's start variables do not get past the call activity
+    expect(leaf.closed).toBe('narrowed');
+    expect(leaf.entries).toEqual([]);
+    // what the callee writes, and what the call creates in it, still come back
+    expect([...supply.get('root')!.variables].sort()).toEqual(['amount', 'orderNo', 'reviewAmount', 'reviewed']);
+    expect(supply.get('middle')!.notPassed.size).toBe(0);
+  });
+
+  it('camunda:in source/target: the target has what the caller has of the source; a source only a start variable may bring is named with where it enters', () => {
+    const review = 'call activity "Review" of process "root"';
+    const passes = [{ source: 'amount', target: 'reviewAmount', by: review }, { source: 'invoiceNumber', target: 'invoiceNumber', by: review }];
+    const supply = supplyAtEachProcess([
+      { ...process('root', ['amount'], ['child']), callInputs: [{ key: 'child', creates: [], passes, narrowedBy: { rule: 'camunda:in', callActivities: [review] } }] },
+      process('child', [], ['grandchild']),
+      process('grandchild', []),
+    ]);
+    for (const key of ['child', 'grandchild']) {
+      expect([...supply.get(key)!.variables]).toEqual(['reviewAmount']);
+      expect(Object.fromEntries(supply.get(key)!.fromStart)).toEqual({ invoiceNumber: [{ name: 'invoiceNumber', entries: ['root'], renamedBy: [] }] });
+    }
+    // the call hands back every variable, the target included
+    expect([...supply.get('root')!.variables].sort()).toEqual(['amount', 'reviewAmount']);
+  });
+
+  it('a callee whose call activities set Camunda 8 propagateAllParentVariables="false" has every variable, as at run time, and names those only the runtime passes', () => {
+    const approve = 'call activity "Approve" of process "root"';
+    const supply = supplyAtEachProcess([
+      { ...process('root', ['amount', 'orderNo'], ['child'], true), callInputs: [{ key: 'child', creates: ['approvalAmount'], narrowedBy: { rule: 'propagateAllParentVariables', callActivities: [approve] } }] },
+      process('child', ['approved']),
+    ]);
+    const child = supply.get('child')!;
+    expect([...child.variables].sort()).toEqual(['amount', 'approvalAmount', 'approved', 'orderNo']);
+    expect(Object.fromEntries(child.passedOnlyByStratum)).toEqual({ amount: [approve], orderNo: [approve] });
+    expect(child.notPassed.size).toBe(0);
+    expect(supply.get('root')!.passedOnlyByStratum.size).toBe(0);
+  });
+
   it('processes only reachable through a call cycle stay open, and the cycle ends', () => {
     const supply = supplyAtEachProcess([process('a', ['x'], ['b']), process('b', ['y'], ['a'])]);
     expect(supply.get('a')!.closed).toBeUndefined();
@@ -55,6 +102,7 @@ describe('what each process of a call graph can read', () => {
 });
 
 describe('what a process supplies to the library (deployed versions, the modeler\'s lint)', () => {
+  const REVIEW = 'call activity "Review invoice" of process "invoice-camunda"';
   const definitionsOf = async (file: string) => (await parseBpmn(readFileSync(`${FIXTURES}condition-variables-supplied/${file}`, 'utf8'))).definitions;
 
   it.each([
@@ -68,6 +116,19 @@ describe('what a process supplies to the library (deployed versions, the modeler
   it('a Camunda 8 multi-instance activity\'s outputCollection', async () => {
     const [process] = processSuppliesOf(await definitionsOf('valid-output-collection.bpmn'));
     expect(process.supplies).toEqual(['inStock', 'items', 'stockChecks']);
+  });
+
+  it.each([
+    ['Camunda 7 camunda:in', 'invalid-narrowed-call-camunda.bpmn', 'invoice-camunda', {
+      key: 'review-camunda', creates: [],
+      passes: [{ source: 'invoiceNumber', target: 'invoiceNumber', by: REVIEW }, { source: 'amount', target: 'reviewAmount', by: REVIEW }],
+      narrowedBy: { rule: 'camunda:in', callActivities: [REVIEW] },
+    }],
+    ['Camunda 8 propagateAllParentVariables="false"', 'invalid-parent-narrowed-call.bpmn', 'order',
+      { key: 'order-approval', creates: ['approvalAmount'], narrowedBy: { rule: 'propagateAllParentVariables', callActivities: ['call activity "Approve order" of process "order"'] } }],
+  ])('%s: what the call activity creates in the callee, and that it narrows what the callee gets', async (_dialect, file, caller, callInputs) => {
+    const supplies = processSuppliesOf(await definitionsOf(file));
+    expect(supplies.find((supply) => supply.key === caller)?.callInputs).toEqual([callInputs]);
   });
 
   it.each([

@@ -153,6 +153,72 @@ describe(RULE, () => {
     });
   });
 
+  describe('a call activity that passes the called process only some variables', () => {
+    const reads = async (xml: string) => (await lintXml(xml)).filter((finding) => finding.rule === RULE).map((finding) => [finding.elementId, finding.severity, finding.message]);
+    const fixture = (file: string) => readFileSync(`${FIXTURES}${RULE}/${file}`, 'utf8');
+    const changed = (xml: string, from: string, to: string) => {
+      expect(xml).toContain(from);
+      return xml.replace(from, to);
+    };
+    const camunda7 = fixture('invalid-narrowed-call-camunda.bpmn');
+    const ins = '<camunda:in source="invoiceNumber" target="invoiceNumber" /><camunda:in source="amount" target="reviewAmount" />';
+
+    it('Camunda 7 camunda:in: the called process gets only what they name, under their targets; the finding names the call activity', async () => {
+      expect(await reads(camunda7)).toEqual([[
+        'Review_Flow_Large', 'error',
+        'The condition of sequence flow "Large" reads "amount", which does not reach process "review-camunda": call activity "Review invoice" of process "invoice-camunda" ' +
+          'passes only what its camunda:in elements name, not "amount". Pass it in on the call activity, e.g. <camunda:in source="amount" target="amount" />',
+      ]]);
+    });
+
+    it('Camunda 7 camunda:in variables="all": every variable of the caller, besides the targets', async () => {
+      expect(await reads(changed(camunda7, ins, '<camunda:in variables="all" /><camunda:in source="amount" target="reviewAmount" />'))).toEqual([]);
+    });
+
+    it('Camunda 7 without any camunda:in: every variable of the caller and the call activity\'s input parameters, as Stratum\'s runtime passes them (Camunda 7 would pass none)', async () => {
+      const io = '<camunda:inputOutput><camunda:inputParameter name="reviewAmount">${amount}</camunda:inputParameter></camunda:inputOutput>';
+      expect(await reads(changed(camunda7, ins, io))).toEqual([]);
+    });
+
+    it('Camunda 7 camunda:in from a caller that accepts any start variables: an error for what they do not name, a warning for what they pass from a start variable', async () => {
+      const open = changed(camunda7, '<camunda:formData><camunda:formField id="amount" type="long" /><camunda:formField id="invoiceNumber" type="string" /></camunda:formData>', '');
+      expect(await reads(open)).toEqual([
+        ['Review_Flow_Large', 'error', textContaining(
+          'process "review-camunda" gets from its callers only what their call activities\' camunda:in elements name, and none of them passes it, and no task, job, message or other element ' +
+            'of it, its callers or the processes it calls writes it as an output. Pass it in on the call activity, e.g. <camunda:in source="amount" target="amount" />, or declare',
+        )],
+        ['Review_Flow_Renamed', 'warning',
+          'The condition of sequence flow "Very large" reads "reviewAmount", but nothing in the process, its callers or the processes it calls supplies "reviewAmount": ' +
+            'call activity "Review invoice" of process "invoice-camunda" passes it from "amount", which nothing supplies either; declare "amount" as a start variable on ' +
+            'the start event of "invoice-camunda", where its variables enter, with <camunda:formField id="amount" />, or "reviewAmount" as an output of the task, job or message that sets it'],
+      ]);
+    });
+
+    const camunda8 = fixture('invalid-parent-narrowed-call.bpmn');
+    const parentNarrowed = '<zeebe:calledElement processId="order-approval" propagateAllParentVariables="false" />';
+
+    it('Camunda 8 propagateAllParentVariables="false": the inputs reach the called process; a variable only the runtime passes on is a warning naming the call activity', async () => {
+      expect(await reads(camunda8)).toEqual([[
+        'Approval_Flow_Large', 'warning',
+        'The condition of sequence flow "Large" reads "amount", which reaches process "order-approval" only because Stratum\'s runtime passes every variable ' +
+          'of the caller through call activity "Approve order" of process "order", although propagateAllParentVariables="false" is set there: ' +
+          'Camunda 8 passes only the call activity\'s inputs, so on Camunda 8 the condition would fail. Map it in, e.g. <zeebe:input source="=amount" target="amount" />',
+      ]]);
+    });
+
+    it('Camunda 8 propagateAllParentVariables="false" with a zeebe:input for every variable the called process reads: no finding', async () => {
+      const mapped = changed(camunda8, '<zeebe:input source="=amount" target="approvalAmount" />', '<zeebe:input source="=amount" target="approvalAmount" /><zeebe:input source="=amount" target="amount" />');
+      expect(await reads(mapped)).toEqual([]);
+    });
+
+    it.each([
+      ['propagateAllParentVariables="true"', '<zeebe:calledElement processId="order-approval" propagateAllParentVariables="true" />'],
+      ['no propagateAllParentVariables (Camunda 8\'s default is true)', '<zeebe:calledElement processId="order-approval" />'],
+    ])('Camunda 8 %s: every variable of the caller, besides the inputs', async (_case, calledElement) => {
+      expect(await reads(changed(camunda8, parentNarrowed, calledElement))).toEqual([]);
+    });
+  });
+
   describe('across the call graph (the library given as processSupplies)', () => {
     const caller = (supplies: string[], declaresStart = true): ProcessSupply => ({ key: 'parent', supplies, declaresStart, calls: ['child'] });
 
