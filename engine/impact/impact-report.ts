@@ -36,6 +36,7 @@ export interface DecisionImpact {
   fileName: string;
   /** Every process with a business rule task calling it (where-used.ts): their orders evaluate the new version. */
   whereUsed: Caller[];
+  runningOrders: DecisionRunningOrders;
 }
 
 // a process's diff (process-diff.ts)
@@ -84,6 +85,30 @@ export interface RunningOrders {
   inside: { count: number; orders: { orderNo: string; version: number }[] };
   /** Orders that can still reach a call to the process: they will start the new version. */
   willPickUp: { count: number; orders: string[] };
+}
+
+/**
+ * The running orders a changed decision reaches. A business rule task evaluates the latest version of its
+ * decision when it is reached (deployed-decisions.ts), so no running order is "inside" a decision's version.
+ */
+export interface DecisionRunningOrders {
+  /** Orders that can still reach a business rule task calling the decision: it will evaluate the new version. */
+  willEvaluate: { count: number; orders: OrderReachingDecision[] };
+}
+
+export interface OrderReachingDecision {
+  orderNo: string;
+  /** Where the order waits now, of its waits those from which it can reach such a task. */
+  waitingAt: ProcessElement[];
+  /** The business rule tasks calling the decision it can reach: in its own instances or in processes its calls will start. */
+  reaches: ProcessElement[];
+}
+
+/** An element of a process: where an order waits, or a task it can reach. */
+export interface ProcessElement {
+  processKey: string;
+  elementId: string;
+  name: string | null;
 }
 
 // the replay of recorded orders (replay.ts, route-comparison.ts)

@@ -1,8 +1,9 @@
 // The impact of a candidate change, before it is deployed: per process the
 // semantic diff against the latest deployed version, where it is used and which
-// running orders it reaches; per changed decision, the processes calling it; a
-// replay of recorded orders on the library as it would be, its decisions
-// included; and the lint findings of that whole library. Nothing is stored.
+// running orders it reaches; per changed decision, the processes calling it and
+// the running orders that will evaluate it; a replay of recorded orders on the
+// library as it would be, its decisions included; and the lint findings of that
+// whole library. Nothing is stored.
 import { createHash } from 'node:crypto';
 import type { BpmnFile, DeployOptions, ReplayEvent, ServerRoles } from '../api.js';
 import { parseBpmn } from '../bpmn/moddle.js';
@@ -54,7 +55,9 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
   try {
     const deployedDecisionIds = library.decisions.deployed.map((row) => row.decisionId);
     const findings = await lintLibraryAfterChange(library, files, deployedDecisionIds, options.taskGroups);
-    const running = await runningOrders(store, library, library.candidates.map((candidate) => candidate.key));
+    const running = await runningOrders(store, library, {
+      keys: library.candidates.map((candidate) => candidate.key), decisionIds: library.decisions.candidates.map((decision) => decision.id),
+    });
     const processes: ProcessImpact[] = [];
     for (const candidate of library.candidates) {
       const previous = library.deployed.find((row) => row.key === candidate.key);
@@ -66,12 +69,14 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
         previousVersion: previous?.version ?? null,
         diff,
         whereUsed: await whereUsed(library, candidate.key),
-        runningOrders: running.get(candidate.key)!,
+        runningOrders: running.processes.get(candidate.key)!,
       });
     }
     const decisions: DecisionImpact[] = [];
     for (const { id, name, version, previousVersion, fileName } of library.decisions.candidates) {
-      decisions.push({ id, name, version, previousVersion, fileName, whereUsed: await whereDecisionUsed(library, id) });
+      decisions.push({
+        id, name, version, previousVersion, fileName, whereUsed: await whereDecisionUsed(library, id), runningOrders: running.decisions.get(id)!,
+      });
     }
     replaying ??= startReplay();
     const replay = await replaying;

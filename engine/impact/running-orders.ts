@@ -3,34 +3,65 @@
 // version). Those that have not yet reached a call to it, but can still reach
 // one from where they wait, will start the new version (latest binding; a
 // versionTag binding when the new version carries that tag; never a
-// deployment binding).
+// deployment binding). A changed decision: the orders that can still reach a
+// business rule task calling it, in their own instances or in a process their
+// calls will start (decision-reach.ts), will evaluate the new version.
 import type { CallBinding } from '../bpmn/process-model.js';
 import type { InstanceRow, Store, WaitRow } from '../store/types.js';
-import type { CandidateLibrary } from './candidate-library.js';
+import type { CandidateLibrary, VersionGraph } from './candidate-library.js';
+import { DecisionReach } from './decision-reach.js';
 import { reachableFrom, type Decisions } from './flow-graph.js';
 import { groupBy } from './group-rows.js';
-import type { RunningOrders } from './impact-report.js';
+import type { DecisionRunningOrders, OrderReachingDecision, RunningOrders } from './impact-report.js';
 import { transitiveCallers } from './where-used.js';
 
 const PAGE = 500;
 
+/** A running instance of an order, with what it can still reach from where it waits. */
+export interface InstanceReach {
+  instance: InstanceRow;
+  version: VersionGraph;
+  waits: WaitRow[];
+  /** The elements reachable from its waits (flow-graph.ts), conditions false on its variables not followed. */
+  reachable: Set<string>;
+}
+
+/** What a change reaches among the running orders: per changed process key, and per changed decision id. */
+export interface RunningOrdersReached {
+  processes: Map<string, RunningOrders>;
+  decisions: Map<string, DecisionRunningOrders>;
+}
+
 /**
- * The running orders each of `keys` reaches, keyed by process: the running orders are read once (a page at a
- * time) for all of them, and the conditions their flows decide are shared.
+ * The running orders each changed process key and decision id reaches: the running orders are read once (a page at a
+ * time) for all of them, what each instance can still reach is found once per order, and the conditions their flows
+ * decide are shared.
  */
-export async function runningOrders(store: Store, library: CandidateLibrary, keys: readonly string[]): Promise<Map<string, RunningOrders>> {
+export async function runningOrders(
+  store: Store, library: CandidateLibrary, changed: { keys: readonly string[]; decisionIds: readonly string[] },
+): Promise<RunningOrdersReached> {
   const calls = library.callsAfterChange();
-  const targets = keys.map((key) => ({ key, callingKeys: transitiveCallers(calls, key), inside: [] as RunningOrders['inside']['orders'], willPickUp: [] as string[] }));
+  const targets = changed.keys.map((key) => ({ key, callingKeys: transitiveCallers(calls, key), inside: [] as RunningOrders['inside']['orders'], willPickUp: [] as string[] }));
+  const decisionReach = new DecisionReach(library, changed.decisionIds);
+  const willEvaluate = new Map(changed.decisionIds.map((id) => [id, [] as OrderReachingDecision[]]));
   const decisions: Decisions = new Map();
   for await (const { root, tree, waits } of runningTrees(store)) {
     const orderNo = root.businessKey ?? root.id;
+    let reach: Promise<InstanceReach[]> | undefined;
+    // found only when asked: an order inside every changed process, with no decision changed, needs none
+    const reachOfOrder = () => (reach ??= reachOf(library, tree, waits, decisions));
     for (const { key, callingKeys, inside, willPickUp } of targets) {
       const running = tree.find((instance) => instance.processKey === key && instance.status === 'running');
       if (running) inside.push({ orderNo, version: running.version });
-      else if (await canReachCall(library, tree, waits, callingKeys, key, decisions)) willPickUp.push(orderNo);
+      else if (canReachCall(library, await reachOfOrder(), callingKeys, key)) willPickUp.push(orderNo);
     }
+    if (willEvaluate.size === 0) continue;
+    for (const [decisionId, reached] of await decisionReach.of(await reachOfOrder(), decisions)) willEvaluate.get(decisionId)!.push({ orderNo, ...reached });
   }
-  return new Map(targets.map(({ key, inside, willPickUp }) => [key, { inside: { count: inside.length, orders: inside }, willPickUp: { count: willPickUp.length, orders: willPickUp } }]));
+  return {
+    processes: new Map(targets.map(({ key, inside, willPickUp }) => [key, { inside: { count: inside.length, orders: inside }, willPickUp: { count: willPickUp.length, orders: willPickUp } }])),
+    decisions: new Map([...willEvaluate].map(([id, orders]) => [id, { willEvaluate: { count: orders.length, orders } }])),
+  };
 }
 
 // helpers
@@ -50,15 +81,6 @@ async function* runningTrees(store: Store): AsyncGenerator<{ root: InstanceRow; 
   }
 }
 
-/** Whether a call with this binding, reached after the change, starts the candidate version of `key`. */
-function startsNewVersion(library: CandidateLibrary, key: string, binding: CallBinding | undefined): boolean {
-  const type = binding?.type ?? 'latest';
-  if (type === 'latest') return true;
-  // a running caller's version was deployed before, never with the candidate
-  if (type === 'deployment') return false;
-  return library.candidate(key)?.model.versionTag === binding!.versionTag;
-}
-
 /** The running roots, newest first, a page at a time. */
 async function* runningRoots(store: Store): AsyncGenerator<InstanceRow[]> {
   let after: InstanceRow | undefined;
@@ -72,19 +94,35 @@ async function* runningRoots(store: Store): AsyncGenerator<InstanceRow[]> {
   }
 }
 
+/** What each running instance of an order's tree can still reach from what it waits for. */
+async function reachOf(library: CandidateLibrary, tree: InstanceRow[], waits: WaitRow[], decisions: Decisions): Promise<InstanceReach[]> {
+  const reach: InstanceReach[] = [];
+  for (const instance of tree) {
+    if (instance.status !== 'running') continue;
+    const version = await library.graph(instance.processKey, instance.version);
+    const own = waits.filter((wait) => wait.instanceId === instance.id);
+    reach.push({ instance, version, waits: own, reachable: reachableFrom(version.graph, own.map((wait) => wait.elementId), instance.variables, decisions) });
+  }
+  return reach;
+}
+
+/** Whether a call with this binding, reached after the change, starts the candidate version of `key`. */
+function startsNewVersion(library: CandidateLibrary, key: string, binding: CallBinding | undefined): boolean {
+  const type = binding?.type ?? 'latest';
+  if (type === 'latest') return true;
+  // a running caller's version was deployed before, never with the candidate
+  if (type === 'deployment') return false;
+  return library.candidate(key)?.model.versionTag === binding!.versionTag;
+}
+
 /**
  * Whether a running instance of the tree, from what it waits for, can still
  * reach a call activity that starts `key` or a process that (at its latest
  * version after the change) calls it.
  */
-async function canReachCall(
-  library: CandidateLibrary, tree: InstanceRow[], waits: WaitRow[], callingKeys: Set<string>, key: string, decisions: Decisions,
-): Promise<boolean> {
-  for (const instance of tree) {
-    if (instance.status !== 'running') continue;
-    const { model, graph } = await library.graph(instance.processKey, instance.version);
-    const from = waits.filter((wait) => wait.instanceId === instance.id).map((wait) => wait.elementId);
-    for (const elementId of reachableFrom(graph, from, instance.variables, decisions)) {
+function canReachCall(library: CandidateLibrary, reach: InstanceReach[], callingKeys: Set<string>, key: string): boolean {
+  for (const { version: { model }, reachable } of reach) {
+    for (const elementId of reachable) {
       const element = model.elements.get(elementId);
       if (element?.calledProcess === key && startsNewVersion(library, key, element.binding)) return true;
       if (element?.calledProcess && callingKeys.has(element.calledProcess)) return true;

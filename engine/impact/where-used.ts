@@ -23,7 +23,24 @@ export function whereUsed(library: CandidateLibrary, key: string): Promise<Calle
  * whose decision id is a `=FEEL` expression names no decision until it runs and is not counted.
  */
 export function whereDecisionUsed(library: CandidateLibrary, decisionId: string): Promise<Caller[]> {
-  return callersOf(library, ({ process }) => businessRuleTasksOf(process).filter((task) => task.decisionId === decisionId));
+  return callersOf(library, (version) => [...decisionTasksOf(version).values()].filter((task) => task.decisionId === decisionId));
+}
+
+/** A business rule task that names the decision it calls. */
+export interface DecisionTask extends CallingElement {
+  decisionId: string;
+}
+
+const decisionTasks = new WeakMap<VersionGraph, Map<string, DecisionTask>>();
+
+/** The business rule tasks of a version (also in sub-processes) that name their decision, by element id; read once per version. */
+export function decisionTasksOf(version: VersionGraph): Map<string, DecisionTask> {
+  let tasks = decisionTasks.get(version);
+  if (!tasks) {
+    tasks = new Map(businessRuleTasksOf(version.process).map((task) => [task.id, task]));
+    decisionTasks.set(version, tasks);
+  }
+  return tasks;
 }
 
 async function callersOf(library: CandidateLibrary, callingElements: (version: VersionGraph) => CallingElement[]): Promise<Caller[]> {
@@ -75,8 +92,8 @@ export function transitiveCallers(calls: Map<string, string[]>, key: string): Se
 // helpers
 
 /** The business rule tasks of a process (also in sub-processes) with the decision id each calls, when it names one. */
-function businessRuleTasksOf(process: ModdleElement | undefined): (CallingElement & { decisionId: string })[] {
-  const tasks: (CallingElement & { decisionId: string })[] = [];
+function businessRuleTasksOf(process: ModdleElement | undefined): DecisionTask[] {
+  const tasks: DecisionTask[] = [];
   for (const element of process ? allFlowElements(process) : []) {
     if (element.$type !== 'bpmn:BusinessRuleTask') continue;
     let decisionRef: string | undefined;

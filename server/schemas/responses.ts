@@ -538,6 +538,13 @@ const whereUsed: JsonSchema = {
   },
 };
 
+/** An element of a process: where an order waits, or a task it can reach. */
+const processElement: JsonSchema = {
+  type: 'object',
+  required: ['processKey', 'elementId', 'name'],
+  properties: { processKey: { type: 'string' }, elementId: { type: 'string' }, name: nullable({ type: 'string' }) },
+};
+
 export const ImpactReport: JsonSchema = {
   type: 'object',
   required: ['processes', 'decisions', 'replay', 'findings', 'blocking'],
@@ -582,7 +589,7 @@ export const ImpactReport: JsonSchema = {
       description: 'The decisions of the change\'s .dmn files that would get a new version, each with the processes whose business rule tasks call it.',
       items: {
         type: 'object',
-        required: ['id', 'name', 'version', 'previousVersion', 'fileName', 'whereUsed'],
+        required: ['id', 'name', 'version', 'previousVersion', 'fileName', 'whereUsed', 'runningOrders'],
         properties: {
           id: { type: 'string' },
           name: nullable({ type: 'string' }),
@@ -590,6 +597,33 @@ export const ImpactReport: JsonSchema = {
           previousVersion: nullable({ type: 'integer', minimum: 1 }),
           fileName: { type: 'string' },
           whereUsed,
+          runningOrders: {
+            type: 'object',
+            required: ['willEvaluate'],
+            description: 'A business rule task evaluates the latest version of its decision when it is reached: no running order is inside a decision\'s version.',
+            properties: {
+              willEvaluate: {
+                type: 'object',
+                required: ['count', 'orders'],
+                description: 'Orders that can still reach a business rule task calling the decision (in their own instances or in processes their calls will start): they will evaluate the new version.',
+                properties: {
+                  count: { type: 'integer' },
+                  orders: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['orderNo', 'waitingAt', 'reaches'],
+                      properties: {
+                        orderNo: { type: 'string' },
+                        waitingAt: { type: 'array', items: processElement, description: 'Where the order waits, of its waits those from which it can reach such a task.' },
+                        reaches: { type: 'array', items: processElement, description: 'The business rule tasks calling the decision it can reach.' },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
         },
       },
     },

@@ -7,6 +7,7 @@ import type { ImpactReport, ProcessDetail, ProcessDiff, ProcessSummary, ReplayEv
 import { runningReplayWorkers } from '../../engine/impact/replay-pool.js';
 import { readConfig } from '../../server/config.js';
 import { approvalTierDmn, decidedTiers } from '../engine/impact/candidates.js';
+import { anything } from '../support/matchers.js';
 import { problemOf, TOKENS, type ApiClient } from './support/client.js';
 import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
@@ -77,7 +78,7 @@ describe('POST /api/impact', () => {
     expect(after.versions).toEqual(before.versions);
   });
 
-  it('replays a candidate with a business rule task on the decision the change brings, and names the decision and who calls it', async () => {
+  it('replays a candidate with a business rule task on the decision the change brings, and names the decision, who calls it and the running orders that will evaluate it', async () => {
     const form = new FormData();
     const lowerTier = approvalTierDmn((xml) => xml.replace('&gt; 500000', '&gt; 400000'));
     for (const file of [decidedTiers(), lowerTier]) form.append('files', new Blob([file.xml], { type: 'application/octet-stream' }), file.name);
@@ -87,7 +88,18 @@ describe('POST /api/impact', () => {
     expect(report.decisions).toEqual([{
       id: 'approval-tier', name: 'Approval tier', version: 1, previousVersion: null, fileName: 'approval-tier.dmn',
       whereUsed: [{ processKey: 'credit-order-approval', versions: [], latestCalls: true, elements: [{ elementId: 'BusinessRuleTask_DecideTier', name: 'Decide approval tier', versions: [2] }] }],
+      runningOrders: anything(),
     }]);
+    // every running credit order is past its approval, but an order change approves a raised amount again, with
+    // version 2 of the approval (latest binding), whose new business rule task calls the decision
+    const { willEvaluate } = report.decisions[0].runningOrders;
+    expect(willEvaluate.count).toBe(3);
+    expect(willEvaluate.orders.map((running) => running.orderNo).sort()).toEqual(['IM-350', 'IM-450', 'IM-700']);
+    expect(willEvaluate.orders.find((running) => running.orderNo === 'IM-700')).toEqual({
+      orderNo: 'IM-700',
+      waitingAt: [{ processKey: 'sales-order-management', elementId: 'IntermediateCatchEvent_OrderChanged', name: 'Order changed' }],
+      reaches: [{ processKey: 'credit-order-approval', elementId: 'BusinessRuleTask_DecideTier', name: 'Decide approval tier' }],
+    });
     expect(report.replay.blocked).toBe(0);
     expect(report.replay.groups.filter((group) => group.kind === 'new-wait').map((group) => group.orders)).toEqual([['IM-450']]);
   });

@@ -15,7 +15,8 @@ Asks a running Stratum server what deploying these files would do, without
 deploying them (POST /api/impact): per process the changes against the latest
 deployed version, who calls it, which running orders stay on their version and
 which will start the new one; per changed decision, the processes whose
-business rule tasks call it; then the recorded orders replayed on the library
+business rule tasks call it and the running orders that can still reach one
+(where they wait, which task); then the recorded orders replayed on the library
 (and its decisions) as it would be, grouped by how their route changes; then
 the findings of the whole library after the change.
 
@@ -98,6 +99,12 @@ function printImpact(report: ImpactReport, shown: number, io: CliIO): void {
     const was = decision.previousVersion === null ? 'new decision' : `was version ${decision.previousVersion}`;
     io.out(`decision ${decision.id}: version ${decision.version} (${was}), from ${decision.fileName}`);
     for (const caller of decision.whereUsed) io.out(`  ${callerLine(caller)}`);
+    const { willEvaluate } = decision.runningOrders;
+    io.out(`  running orders that will evaluate version ${decision.version}: ${willEvaluate.count}`);
+    for (const order of willEvaluate.orders.slice(0, shown)) {
+      io.out(`    ${order.orderNo} waits at ${order.waitingAt.map(elementPath).join(', ')}, reaches ${order.reaches.map(elementPath).join(', ')}`);
+    }
+    if (willEvaluate.count > shown && shown > 0) io.out(`    … and ${willEvaluate.count - shown} more`);
   }
   const { replay } = report;
   io.out(`replay of ${replay.orders} recorded order${replay.orders === 1 ? '' : 's'} in ${replay.durationMs} ms: ${replay.changed} changed, ${replay.blocked} blocked`);
@@ -118,6 +125,10 @@ function callerLine(caller: ImpactReport['processes'][number]['whereUsed'][numbe
   const elements = caller.elements.map((element) => element.elementId).join(', ');
   const versions = caller.versions.length ? `versions ${caller.versions.join(', ')}` : 'no deployed version';
   return `called by ${caller.processKey} (${versions}${caller.latestCalls ? '' : '; its latest version no longer calls it'}) at ${elements}`;
+}
+
+function elementPath(element: { processKey: string; elementId: string }): string {
+  return `${element.processKey}/${element.elementId}`;
 }
 
 function listed(orders: string[], shown: number): string {

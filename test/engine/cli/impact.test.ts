@@ -51,16 +51,24 @@ describe('stratum impact', () => {
     ]));
   });
 
-  it('prints a decision of the change with the processes calling it', async () => {
+  it('prints a decision of the change with the processes calling it and the running orders that will evaluate it', async () => {
     const process = write('decided/credit-order-approval.bpmn', decidedTiers().xml);
     const decision = write('decided/approval-tier.dmn', approvalTierDmn((xml) => xml.replace('&gt; 500000', '&gt; 400000')).xml);
-    const { code, stdout } = await stratum(['impact', '-s', server.url, '--token', TOKENS.designer, process, decision]);
+    const { code, stdout } = await stratum(['impact', '-s', server.url, '--token', TOKENS.designer, '--orders', '2', process, decision]);
     expect(code).toBe(0);
+    // each running credit order can be approved again after a change of its amount, by the new version calling the decision
+    const reaching = (orderNo: string) => `    ${orderNo} waits at sales-order-management/IntermediateCatchEvent_OrderChanged, reaches credit-order-approval/BusinessRuleTask_DecideTier`;
     expect(lines(stdout)).toEqual(arrayWith([
       'decision approval-tier: version 1 (new decision), from approval-tier.dmn',
       '  called by credit-order-approval (no deployed version) at BusinessRuleTask_DecideTier',
+      '  running orders that will evaluate version 1: 3',
+      '    … and 1 more',
       '  1 order would now wait for "Review order (vice-president)" (vice-president): CLI-450',
     ]));
+    // --orders 2: two of the three
+    const listed = lines(stdout).filter((line) => line.startsWith('    CLI-'));
+    expect(listed).toHaveLength(2);
+    expect(['CLI-350', 'CLI-450', 'CLI-700'].map(reaching)).toEqual(arrayWith(listed));
   });
 
   it('exits 1 when recorded orders would block, naming them', async () => {

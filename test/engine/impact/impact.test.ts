@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImpactReport, Stratum } from '../../../engine/index.js';
 import { compareRoutes } from '../../../engine/impact/route-comparison.js';
 import { director, enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
-import { arrayWith, objectWith } from '../../support/matchers.js';
+import { anything, arrayWith, objectWith } from '../../support/matchers.js';
 import { approvalTierDmn, candidate, decidedTiers, EXPORT_CONTROL } from './candidates.js';
 
 let fixture: Fixture;
@@ -303,7 +303,20 @@ describe('a change with a .dmn file', () => {
         processKey: 'credit-order-approval', versions: [2], latestCalls: true,
         elements: [{ elementId: 'BusinessRuleTask_DecideTier', name: 'Decide approval tier', versions: [2] }],
       }],
+      runningOrders: anything(),
     }]);
+    // running: the credit order in its special-change notification is approved after it, and the one waiting for the
+    // vice-president is past the task but would be approved again if its amount changed; the prepaid ones never are
+    const decideTier = { processKey: 'credit-order-approval', elementId: 'BusinessRuleTask_DecideTier', name: 'Decide approval tier' };
+    const orderChanged = { processKey: 'sales-order-management', elementId: 'IntermediateCatchEvent_OrderChanged', name: 'Order changed' };
+    const { count, orders } = report.decisions[0].runningOrders.willEvaluate;
+    expect(count).toBe(2);
+    // entered at the same instant: in no particular order, nor are an order's waits
+    expect(orders.map((running) => ({ ...running, waitingAt: [...running.waitingAt].sort((a, b) => a.elementId.localeCompare(b.elementId)) }))
+      .sort((a, b) => a.orderNo.localeCompare(b.orderNo))).toEqual([
+      { orderNo: 'SO-SC-CREDIT', waitingAt: [{ processKey: 'sales-order-management', elementId: 'CallActivity_NotifySpecialChange', name: 'Notify special change' }, orderChanged], reaches: [decideTier] },
+      { orderNo: 'SO-VP', waitingAt: [orderChanged], reaches: [decideTier] },
+    ]);
     expect(groupsOf(report, 'new-wait')).toEqual([{ description: 'would now wait for "Review order (vice-president)" (vice-president)', orders: ['SO-420', 'SO-480', 'SO-500'] }]);
     expect(report.replay.changed).toBe(3);
     expect(ordersOf(report, 'unchanged')).toEqual(arrayWith(['SO-350', 'SO-520', 'SO-1200', 'SO-PRE', 'SO-VP']));
