@@ -1,7 +1,7 @@
 // A designer who changed only a decision table (in Camunda Modeler) opens the .dmn in the
 // modeler and deploys it with the process calling it: the deploy dialog's impact preview
-// names the changed decision, its new version, its file and the process whose business rule
-// task calls it, and the deployment carries the file. Built modeler, real server, Debian's
+// names the changed decision, its new version, its file, the process whose business rule
+// task calls it and the running order that will evaluate it, and the deployment carries the file. Built modeler, real server, Debian's
 // chromium; screenshot in test-output/deploy-decision/.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start.js';
 import { browserAvailable } from '../support/browser.js';
-import { DESIGNER_TOKEN as DESIGNER, signIn, useModelerSession } from '../support/modeler-session.js';
+import { DESIGNER_TOKEN as DESIGNER, INTEGRATION_TOKEN, signIn, useModelerSession } from '../support/modeler-session.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = join(ROOT, 'test-output/deploy-decision');
@@ -44,6 +44,12 @@ describe.skipIf(!browserAvailable)('deploying a changed decision table from the 
   useModelerSession({ signInWith: null, timeoutMs: 180_000 }, async (session) => {
     ({ server, page, consoleErrors } = session);
     await deployWithApi({ 'decision-route.bpmn': PROCESS, 'benchmark-decision.dmn': DECISION }, 'a process deciding its route with a decision table');
+    // a running order waiting before the business rule task: it will evaluate the changed table
+    const started = await fetch(`${server.url}/api/processes/decision-route/instances`, {
+      method: 'POST', headers: { authorization: `Bearer ${INTEGRATION_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ businessKey: 'DR-1', variables: {} }),
+    });
+    expect(started.status, await started.clone().text()).toBe(201);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await signIn(page, server.url, DESIGNER);
   });
@@ -78,6 +84,10 @@ describe.skipIf(!browserAvailable)('deploying a changed decision table from the 
     const caller = decision.locator('.impact-caller[data-caller=decision-route]');
     expect(await caller.textContent()).toBe('decision-route ("Decide the route"; deployed version(s) 1)');
     expect(await caller.locator('button').getAttribute('title')).toBe('Open decision-route');
+    expect(await decision.locator('.impact-decision-orders').textContent()).toBe('Running orders that will evaluate version 2 when they reach a task calling it: 1.');
+    const order = decision.locator('.impact-reaching-orders li[data-order=DR-1]');
+    expect(await order.textContent()).toBe('DR-1 (waits at "Check the request" in decision-route; reaches "Decide the route" in decision-route)');
+    expect(await order.locator('button').getAttribute('title')).toBe('Open order DR-1');
     expect(await impact.locator('strong').textContent()).toMatch(/^Impact on orders: 1 decision\(s\) change, /);
     await dialog.locator('textarea[name=note]').fill('The fast route is called express now');
     await page.screenshot({ path: join(SCREENSHOTS, 'changed-decision.png') });

@@ -3,7 +3,10 @@ import type { BpmnUpload, ImpactReport } from '../../api/client';
 import type InstancesPanel from '../instances/InstancesPanel';
 import type LibraryPanel from '../library/LibraryPanel';
 import { el } from '../../dom/element';
-import { callerDetail, decisionHeading, decisionReach, impactHeadline, unchangedDecisionFileLine, unchangedDecisionFiles, type DecisionImpact } from './decision-impact';
+import {
+  callerDetail, decisionHeading, decisionOrdersLine, decisionReach, impactHeadline, orderReachDetail, unchangedDecisionFileLine, unchangedDecisionFiles,
+  type DecisionImpact,
+} from './decision-impact';
 
 const ORDERS_SHOWN = 20;
 
@@ -11,7 +14,8 @@ const ORDERS_SHOWN = 20;
  * What a deployment would do (POST /api/impact with all of its files), shown in
  * the deploy dialog before the designer confirms: per process, running orders
  * that stay on their version or start the new one; per decision of the .dmn files,
- * the processes whose business rule tasks call it; and the recorded orders replayed and
+ * the processes whose business rule tasks call it and the running orders that can still
+ * reach one (where they wait, which task); and the recorded orders replayed and
  * grouped by how their route changes. Each order number opens its instance, each
  * calling process its latest version.
  */
@@ -52,8 +56,9 @@ export default class ImpactPreview {
     return { section, blocking: report.blocking, report };
   }
 
-  /** A changed decision as DeployChanges heads a process, and the processes whose business rule tasks call it. */
+  /** A changed decision as DeployChanges heads a process, the processes whose business rule tasks call it, and the running orders reaching one. */
   private decisionPart(decision: DecisionImpact): HTMLElement {
+    const ordersLine = decisionOrdersLine(decision);
     return el('div', { className: 'impact-decision', 'data-impact-decision': decision.id },
       el('h3', {}, decisionHeading(decision)),
       el('p', {}, decisionReach(decision), decision.whereUsed.map((caller, index) => el('span', { className: 'impact-caller', 'data-caller': caller.processKey },
@@ -65,20 +70,33 @@ export default class ImpactPreview {
             void this.library.open(caller.processKey);
           },
         }, caller.processKey),
-        callerDetail(caller)))));
+        callerDetail(caller)))),
+      ordersLine && el('p', { className: 'impact-decision-orders' }, ordersLine),
+      this.reachingOrders(decision.runningOrders.willEvaluate.orders));
+  }
+
+  /** Each running order that will evaluate a changed decision, opening its instance, with where it waits and what it reaches. */
+  private reachingOrders(orders: DecisionImpact['runningOrders']['willEvaluate']['orders']): HTMLElement | null {
+    if (orders.length === 0) return null;
+    const more = orders.length > ORDERS_SHOWN ? el('li', {}, `… and ${orders.length - ORDERS_SHOWN} more`) : null;
+    return el('ul', { className: 'impact-reaching-orders' },
+      orders.slice(0, ORDERS_SHOWN).map((order) => el('li', { 'data-order': order.orderNo }, this.orderButton(order.orderNo), orderReachDetail(order))), more);
   }
 
   private orderList(orders: string[]): HTMLElement | null {
     if (orders.length === 0) return null;
     const more = orders.length > ORDERS_SHOWN ? ` … and ${orders.length - ORDERS_SHOWN} more` : '';
-    return el('span', { className: 'impact-orders' }, ': ',
-      orders.slice(0, ORDERS_SHOWN).map((orderNo) => el('button', {
-        type: 'button', className: 'link', title: `Open order ${orderNo}`,
-        onclick: (event: Event) => {
-          leaveDialog(event);
-          void this.instances.find(orderNo);
-        },
-      }, orderNo)), more);
+    return el('span', { className: 'impact-orders' }, ': ', orders.slice(0, ORDERS_SHOWN).map((orderNo) => this.orderButton(orderNo)), more);
+  }
+
+  private orderButton(orderNo: string): HTMLElement {
+    return el('button', {
+      type: 'button', className: 'link', title: `Open order ${orderNo}`,
+      onclick: (event: Event) => {
+        leaveDialog(event);
+        void this.instances.find(orderNo);
+      },
+    }, orderNo);
   }
 }
 

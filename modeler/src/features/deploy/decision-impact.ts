@@ -4,6 +4,8 @@ import type { ImpactReport } from '../../api/client';
 export type DecisionImpact = ImpactReport['decisions'][number];
 /** A process whose business rule tasks call a changed decision. */
 export type DecisionCaller = DecisionImpact['whereUsed'][number];
+/** A running order that can still reach a business rule task calling a changed decision. */
+export type OrderReachingDecision = DecisionImpact['runningOrders']['willEvaluate']['orders'][number];
 
 /** The impact section's first line: what the replay found, after the number of changed decisions when there are any. */
 export function impactHeadline(report: ImpactReport): string {
@@ -48,4 +50,25 @@ export function decisionReach(decision: DecisionImpact): string {
   return decision.whereUsed.length
     ? 'Every order reaching a business rule task calling it evaluates the new version, running orders too. Called by: '
     : 'No business rule task of the library calls it yet.';
+}
+
+/**
+ * How many running orders will evaluate the new version: a task evaluates the latest version when it is reached.
+ * Null when no task calls the decision (then no order can reach one).
+ */
+export function decisionOrdersLine(decision: DecisionImpact): string | null {
+  if (decision.whereUsed.length === 0) return null;
+  return `Running orders that will evaluate version ${decision.version} when they reach a task calling it: ${decision.runningOrders.willEvaluate.count}.`;
+}
+
+/** What follows a running order's number: where it waits now, and the tasks calling the decision it can reach. */
+export function orderReachDetail(order: OrderReachingDecision): string {
+  return ` (waits at ${elementsText(order.waitingAt)}; reaches ${elementsText(order.reaches)})`;
+}
+
+// helpers
+
+/** `"Order changed" in sales-order-management, "Review" in credit-order-approval`. */
+function elementsText(elements: OrderReachingDecision['reaches']): string {
+  return elements.map((element) => `"${element.name || element.elementId}" in ${element.processKey}`).join(', ');
 }

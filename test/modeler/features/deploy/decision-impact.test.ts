@@ -1,11 +1,13 @@
 // The deploy dialog's impact preview names the decisions a change's .dmn files would change
-// (POST /api/impact, decisions[]) as it names the changed processes, and counts them.
+// (POST /api/impact, decisions[]) as it names the changed processes, counts them, and lists the running orders that
+// will evaluate them.
 import { describe, expect, it } from 'vitest';
 import type { ImpactReport } from '../../../../modeler/src/api/client.js';
 import * as text from '../../../../modeler/src/features/deploy/decision-impact.js';
 
 type DecisionImpact = ImpactReport['decisions'][number];
 type DecisionCaller = DecisionImpact['whereUsed'][number];
+type OrderReachingDecision = DecisionImpact['runningOrders']['willEvaluate']['orders'][number];
 
 /** Typed here: the modeler's own imports (without .js) do not resolve for the tests' type checks. */
 const impactHeadline: (report: ImpactReport) => string = text.impactHeadline;
@@ -14,6 +16,8 @@ const callerDetail: (caller: DecisionCaller) => string = text.callerDetail;
 const decisionReach: (decision: DecisionImpact) => string = text.decisionReach;
 const unchangedDecisionFiles: (report: ImpactReport, fileNames: string[]) => string[] = text.unchangedDecisionFiles;
 const unchangedDecisionFileLine: (fileName: string) => string = text.unchangedDecisionFileLine;
+const decisionOrdersLine: (decision: DecisionImpact) => string | null = text.decisionOrdersLine;
+const orderReachDetail: (order: OrderReachingDecision) => string = text.orderReachDetail;
 
 const creditOrder: DecisionCaller = {
   processKey: 'credit-order-approval',
@@ -22,8 +26,16 @@ const creditOrder: DecisionCaller = {
   elements: [{ elementId: 'Task_ApprovalTier', name: 'Decide the approval tier', versions: [2, 3] }],
 };
 
+const decideTier = { processKey: 'credit-order-approval', elementId: 'Task_ApprovalTier', name: 'Decide the approval tier' };
+const changeLoop: OrderReachingDecision = {
+  orderNo: 'SO-VP',
+  waitingAt: [{ processKey: 'sales-order-management', elementId: 'IntermediateCatchEvent_OrderChanged', name: 'Order changed' }],
+  reaches: [decideTier],
+};
+
 const approvalTier: DecisionImpact = {
   id: 'approval-tier', name: 'Approval tier', version: 4, previousVersion: 3, fileName: 'approval-tier.dmn', whereUsed: [creditOrder],
+  runningOrders: { willEvaluate: { count: 1, orders: [changeLoop] } },
 };
 
 function report(decisions: DecisionImpact[]): ImpactReport {
@@ -78,5 +90,21 @@ describe('the impact preview of a change with .dmn files', () => {
   it('says orders reaching the tasks evaluate the new version, or that no task calls the decision yet', () => {
     expect(decisionReach(approvalTier)).toContain('evaluates the new version, running orders too');
     expect(decisionReach({ ...approvalTier, whereUsed: [] })).toBe('No business rule task of the library calls it yet.');
+  });
+
+  it('counts the running orders that will evaluate the new version, and says nothing of them when no task calls it', () => {
+    expect(decisionOrdersLine(approvalTier)).toBe('Running orders that will evaluate version 4 when they reach a task calling it: 1.');
+    expect(decisionOrdersLine({ ...approvalTier, whereUsed: [], runningOrders: { willEvaluate: { count: 0, orders: [] } } })).toBeNull();
+  });
+
+  it('says of a running order where it waits and which tasks calling the decision it can reach, each with its process', () => {
+    expect(orderReachDetail(changeLoop)).toBe(' (waits at "Order changed" in sales-order-management; reaches "Decide the approval tier" in credit-order-approval)');
+    // unnamed elements by their ids; several of each, as found
+    expect(orderReachDetail({
+      orderNo: 'SO-SC',
+      waitingAt: [{ processKey: 'sales-order-management', elementId: 'CallActivity_NotifySpecialChange', name: 'Notify special change' }, changeLoop.waitingAt[0]],
+      reaches: [decideTier, { processKey: 'risk-review', elementId: 'Task_Risk', name: null }],
+    })).toBe(' (waits at "Notify special change" in sales-order-management, "Order changed" in sales-order-management; '
+      + 'reaches "Decide the approval tier" in credit-order-approval, "Task_Risk" in risk-review)');
   });
 });
