@@ -1,0 +1,660 @@
+// Controls that hold on every route in, for every role, over HTTP against the
+// real server and the shipped library: the attempts the other files of this
+// folder leave out — Camunda 7 and 8 routes of every kind, Camunda routes that
+// Stratum does not serve, odd variable types, amendments, races between routes.
+// Each row is an attempt with the refusal it must get and what must not have
+// happened (or what the history must show).
+//   1. Prepaid at entry: nothing goes to planning before PaymentReceived.
+//   2. Prepaid at shipment: the warehouse cannot ship an unpaid order.
+//   3. Approval tiers hold through amendments; prepaid orders stay exempt.
+//   4. Four eyes: whoever started a request through a Camunda message does not review it.
+//   5. An open change holds the order's jobs on every worker route.
+//   6. No Camunda route completes a task or writes a variable around the controls.
+//   7. Odd variable types and shapes change nothing.
+//   8. Races between routes: one wins, the history says which.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HistoryEntry, IncidentView, JobView, OrderChangesView, OrderView, TaskView } from '../../../engine/api.js';
+import { problemOf, TEST_USERS, TOKENS, type ApiClient, type ApiResponse } from '../support/client.js';
+import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { objectWith } from '../../support/matchers.js';
+import { refusalMembers } from '../support/task-refusal.js';
+
+/** root: a user in every group (an administrator). */
+const ADMIN = 'test-every-route-admin-token';
+/** a second vice-president, for two approvers racing on one task */
+const VP_TWO = 'test-every-route-second-vp-token';
+
+/** A request reviewed by one separated task, started by its message (from any message route). */
+const REVIEWED_REQUEST = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_requested_review" targetNamespace="http://stratum.dev/test">
+  <bpmn:message id="Msg_review" name="ReviewAsked" />
+  <bpmn:process id="requested-review" isExecutable="true">
+    <bpmn:extensionElements><zeebe:properties><zeebe:property name="separationOfDuties" value="Review" /></zeebe:properties></bpmn:extensionElements>
+    <bpmn:startEvent id="Asked"><bpmn:messageEventDefinition messageRef="Msg_review" /></bpmn:startEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Asked" targetRef="Review" />
+    <bpmn:userTask id="Review" name="Review the request">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="sales-director" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Review" targetRef="Done" />
+    <bpmn:endEvent id="Done" name="Done" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+let server: TestServer;
+let api: ApiClient;
+let orderCount = 0;
+
+beforeAll(async () => {
+  const dataDir = makeDataDir();
+  const users = [
+    ...TEST_USERS.users,
+    { name: 'root', token: ADMIN, groups: ['designer', 'integration', 'operations', 'sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
+    { name: 'viktor', token: VP_TWO, groups: ['vice-president'] },
+  ];
+  writeFileSync(join(dataDir, 'users.json'), JSON.stringify({ users }));
+  server = await startTestServer({ dataDir });
+  api = server.api;
+  const deployed = await api.request('POST', '/api/deployments?name=requested-review.bpmn', {
+    token: TOKENS.designer, body: REVIEWED_REQUEST, headers: { 'content-type': 'application/xml' },
+  });
+  expect(deployed.status, deployed.text).toBe(201);
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+// helpers
+
+const PLANNING = ['procurement-planning', 'production-planning'];
+const ACKNOWLEDGERS = { procurement: TOKENS.procurement, production: TOKENS.production, inspection: TOKENS.inspection } as const;
+const APPROVERS = { 'sales-director': TOKENS.director, 'vice-president': TOKENS.vp } as const;
+
+async function enterOrder(amount: number, paymentTerms = 'credit', extra: Record<string, unknown> = {}): Promise<string> {
+  const orderNo = `ER-${++orderCount}`;
+  const response = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount, currency: 'CNY', paymentTerms, ...extra });
+  expect(response.status, response.text).toBe(201);
+  return orderNo;
+}
+
+async function order(orderNo: string): Promise<OrderView> {
+  return (await api.get<OrderView>(`/api/orders/${orderNo}`, TOKENS.erp)).body;
+}
+
+async function jobWaits(orderNo: string): Promise<string[]> {
+  return (await order(orderNo)).waiting.filter((wait) => wait.type === 'job').map((wait) => wait.jobType!).sort();
+}
+
+async function events(orderNo: string, event: string): Promise<HistoryEntry[]> {
+  return (await order(orderNo)).history.filter((entry) => entry.event === event);
+}
+
+async function tasksOf(orderNo: string): Promise<TaskView[]> {
+  return (await api.get<TaskView[]>(`/api/tasks?businessKey=${encodeURIComponent(orderNo)}`, TOKENS.erp)).body;
+}
+
+async function openGroups(orderNo: string): Promise<string[]> {
+  return (await tasksOf(orderNo)).map((task) => task.candidateGroups.join(','));
+}
+
+async function decide(orderNo: string, group: keyof typeof APPROVERS, approved: boolean) {
+  const [task] = (await tasksOf(orderNo)).filter((candidate) => candidate.candidateGroups.includes(group));
+  const response = await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, APPROVERS[group], { variables: { approved } });
+  expect(response.status, response.text).toBe(200);
+}
+
+async function acknowledgeAll(orderNo: string) {
+  const tasks = (await tasksOf(orderNo)).filter((task) => task.candidateGroups[0] in ACKNOWLEDGERS);
+  expect(tasks).toHaveLength(3);
+  for (const task of tasks) {
+    const token = ACKNOWLEDGERS[task.candidateGroups[0] as keyof typeof ACKNOWLEDGERS];
+    const response = await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, token, { variables: { acknowledged: true } });
+    expect(response.status, response.text).toBe(200);
+  }
+}
+
+async function change(orderNo: string, body: Record<string, unknown>) {
+  const response = await api.post(`/api/orders/${orderNo}/changes`, TOKENS.erp, { description: 'as the customer asked', ...body });
+  expect(response.status, response.text).toBe(201);
+}
+
+async function changeStatuses(orderNo: string): Promise<string[]> {
+  return (await api.get<OrderChangesView>(`/api/orders/${orderNo}/changes`, TOKENS.erp)).body.changes.map((one) => one.status);
+}
+
+/** Locks the order's jobs of `type` through Stratum's own route (only this order's). */
+async function fetchJobs(type: string, orderNo: string): Promise<JobView[]> {
+  return (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'every-route', max: 100, businessKey: orderNo })).body;
+}
+
+async function work(types: string[], orderNo: string) {
+  for (const type of types) {
+    const [job] = await fetchJobs(type, orderNo);
+    expect(job, `a ${type} job of ${orderNo}`).toBeDefined();
+    const response = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { workerId: 'every-route' });
+    expect(response.status, response.text).toBe(200);
+  }
+}
+
+/**
+ * What each worker route hands out of the order's jobs of `type`: Stratum's, Camunda 7's (by business key) and
+ * Camunda 8's (which has no filter). Each route's jobs are given back before the next route asks, those of other
+ * orders that Camunda 8 locked too.
+ */
+async function fetchedOnEveryRoute(type: string, orderNo: string): Promise<Record<string, number>> {
+  const unlock = async (ids: string[]) => {
+    for (const id of ids) expect((await api.post(`/api/jobs/${encodeURIComponent(id)}/unlock`, TOKENS.erp)).status).toBe(204);
+  };
+  const stratum = await fetchJobs(type, orderNo);
+  await unlock(stratum.map((job) => job.id));
+  const camunda7 = await api.post<{ id: string }[]>('/engine-rest/external-task/fetchAndLock', TOKENS.erp, {
+    workerId: 'every-route', maxTasks: 100, topics: [{ topicName: type, lockDuration: 60_000, businessKey: orderNo }],
+  });
+  expect(camunda7.status, camunda7.text).toBe(200);
+  await unlock(camunda7.body.map((job) => job.id));
+  const camunda8 = await api.post<{ jobs: { jobKey: string; variables: Record<string, unknown> }[] }>('/v2/jobs/activation', TOKENS.erp, {
+    type, maxJobsToActivate: 100, timeout: 60_000, requestTimeout: -1,
+  });
+  expect(camunda8.status, camunda8.text).toBe(200);
+  await unlock(camunda8.body.jobs.map((job) => job.jobKey));
+  const mine = camunda8.body.jobs.filter((job) => job.variables.orderNo === orderNo);
+  return { stratum: stratum.length, camunda7: camunda7.body.length, camunda8: mine.length };
+}
+
+const NONE_ON_ANY_ROUTE = { stratum: 0, camunda7: 0, camunda8: 0 };
+
+/** One message, sent through Stratum's, Camunda 7's or Camunda 8's route (plain variables; Camunda 7 types them as Json). */
+const MESSAGE_ROUTES = {
+  stratum: (name: string, key: string, variables?: Record<string, unknown>) =>
+    api.post('/api/messages', TOKENS.erp, { name, businessKey: key, ...(variables && { variables }) }),
+  camunda7: (name: string, key: string, variables?: Record<string, unknown>) =>
+    api.post('/engine-rest/message', TOKENS.erp, { messageName: name, businessKey: key, ...(variables && { processVariables: typed(variables) }) }),
+  camunda8: (name: string, key: string, variables?: Record<string, unknown>) =>
+    api.post('/v2/messages/publication', TOKENS.erp, { name, correlationKey: key, timeToLive: 3_600_000, ...(variables && { variables }) }),
+};
+
+function typed(variables: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, { value: JSON.stringify(value), type: 'Json' }]));
+}
+
+/** Every job route a worker completes or errors a job through, with `variables` (Camunda 7 typed as Json). */
+function jobRoutes(jobId: string, variables: Record<string, unknown>): [string, () => Promise<ApiResponse>][] {
+  const job = encodeURIComponent(jobId);
+  return [
+    ['Stratum complete', () => api.post(`/api/jobs/${job}/complete`, TOKENS.erp, { workerId: 'every-route', variables })],
+    ['Stratum bpmn-error', () => api.post(`/api/jobs/${job}/bpmn-error`, TOKENS.erp, { workerId: 'every-route', errorCode: 'BLOCKED', variables })],
+    ['Camunda 7 complete', () => api.post(`/engine-rest/external-task/${job}/complete`, TOKENS.erp, { workerId: 'every-route', variables: typed(variables) })],
+    ['Camunda 7 bpmnError', () => api.post(`/engine-rest/external-task/${job}/bpmnError`, TOKENS.erp, { workerId: 'every-route', errorCode: 'BLOCKED', variables: typed(variables) })],
+    ['Camunda 8 completion', () => api.post(`/v2/jobs/${job}/completion`, TOKENS.erp, { variables })],
+    ['Camunda 8 error', () => api.post(`/v2/jobs/${job}/error`, TOKENS.erp, { errorCode: 'BLOCKED', variables })],
+  ];
+}
+
+function expectRefused(response: ApiResponse, status: number, detail?: RegExp, what = '') {
+  expect(response.status, `${what} ${response.text}`).toBe(status);
+  expect(response.contentType).toMatch(/^application\/problem\+json/);
+  if (detail) expect(problemOf(response).detail, what).toMatch(detail);
+}
+
+interface IncidentPage {
+  items: IncidentView[];
+}
+
+interface Row {
+  attempt: string;
+  run: () => Promise<void>;
+}
+
+// 1. Prepaid at entry.
+const prepaidAtEntry: Row[] = [
+  {
+    attempt: 'a worker asks for planning before the payment on Stratum\'s, Camunda 7\'s and Camunda 8\'s route',
+    run: async () => {
+      const orderNo = await enterOrder(2_000_000, 'prepaid-at-entry');
+      for (const type of PLANNING) expect(await fetchedOnEveryRoute(type, orderNo), type).toEqual(NONE_ON_ANY_ROUTE);
+      expect(await jobWaits(orderNo)).toEqual([]);
+      expect((await order(orderNo)).status).toBe('waiting-for-payment');
+
+      const paid = await MESSAGE_ROUTES.camunda8('PaymentReceived', orderNo);
+      expect(paid.status, paid.text).toBe(200);
+      for (const type of PLANNING) expect(await fetchedOnEveryRoute(type, orderNo), type).toEqual({ stratum: 1, camunda7: 1, camunda8: 1 });
+      expect(await events(orderNo, 'message.correlated')).toEqual([objectWith({ actor: 'erp', data: objectWith({ name: 'PaymentReceived', businessKey: orderNo }) })]);
+    },
+  },
+  {
+    attempt: 'a payment for another order, or under a number no order has, on every message route',
+    run: async () => {
+      const unpaid = await enterOrder(2_000_000, 'prepaid-at-entry');
+      const other = await enterOrder(2_000_000, 'prepaid-at-entry');
+      for (const [route, send] of Object.entries(MESSAGE_ROUTES)) {
+        const elsewhere = await send('PaymentReceived', other);
+        expect([200, 202, 204], `${route}: ${elsewhere.text}`).toContain(elsewhere.status);
+        expectRefused(await send('PaymentReceived', `${unpaid}-X`), 404, undefined, route);
+        expectRefused(await send('PaymentReceived', unpaid.toLowerCase()), 404, undefined, route);
+      }
+      expect(await jobWaits(other)).toEqual(PLANNING);
+      expect(await jobWaits(unpaid)).toEqual([]);
+      for (const type of PLANNING) expect(await fetchedOnEveryRoute(type, unpaid), type).toEqual(NONE_ON_ANY_ROUTE);
+      expect(await events(unpaid, 'message.correlated')).toEqual([]);
+    },
+  },
+  {
+    attempt: 'a payment without a business key, or with an empty one, on every message route',
+    run: async () => {
+      const unpaid = await enterOrder(80_000, 'prepaid-at-entry');
+      const attempts = [
+        () => api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived' }),
+        () => api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: '' }),
+        () => api.post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived' }),
+        () => api.post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: '' }),
+        () => api.post('/v2/messages/publication', TOKENS.erp, { name: 'PaymentReceived' }),
+        () => api.post('/v2/messages/publication', TOKENS.erp, { name: 'PaymentReceived', correlationKey: '' }),
+      ];
+      for (const [index, send] of attempts.entries()) {
+        const response = await send();
+        expect([400, 422], `attempt ${index}: ${response.text}`).toContain(response.status);
+      }
+      expect(await jobWaits(unpaid)).toEqual([]);
+    },
+  },
+  {
+    attempt: 'create prepaid-entry-control or prepaid-shipment-control through Camunda 8, to have planning released without an order',
+    run: async () => {
+      for (const key of ['prepaid-entry-control', 'prepaid-shipment-control']) {
+        const response = await api.post('/v2/process-instances', ADMIN, { processDefinitionId: key, businessId: `ER-DIRECT-${key}` });
+        expectRefused(response, 409, /called by sales-order-management/, key);
+        expect(problemOf(response).reason).toBe('called-process');
+        expect((await api.get<{ total: number }>(`/api/instances?businessKey=ER-DIRECT-${key}`, TOKENS.erp)).body.total).toBe(0);
+      }
+    },
+  },
+];
+
+// 2. Prepaid at shipment.
+const prepaidAtShipment: Row[] = [
+  {
+    attempt: 'the warehouse asks for the shipping job on every worker route after two shipment requests and another order\'s payment',
+    run: async () => {
+      const orderNo = await enterOrder(2_000_000, 'prepaid-at-shipment');
+      const other = await enterOrder(80_000, 'prepaid-at-shipment');
+      await work(PLANNING, orderNo);
+      expect((await MESSAGE_ROUTES.camunda7('ShipmentRequested', orderNo)).status).toBe(204);
+      expect((await MESSAGE_ROUTES.camunda8('ShipmentRequested', orderNo)).status).toBe(200); // kept: nothing waits for a second one
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', other)).status).toBe(200);
+      expect(await fetchedOnEveryRoute('shipping', orderNo)).toEqual(NONE_ON_ANY_ROUTE);
+      expect(await jobWaits(orderNo)).toEqual([]);
+
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(200);
+      expect(await jobWaits(orderNo)).toEqual(['shipping']);
+      await work(['shipping'], orderNo);
+      expect((await order(orderNo)).status).toBe('fulfilled');
+    },
+  },
+  {
+    attempt: 'a shipment request carrying the order status, the approval or the payment terms, on every message route',
+    run: async () => {
+      const orderNo = await enterOrder(2_000_000, 'prepaid-at-shipment');
+      for (const [route, send] of Object.entries(MESSAGE_ROUTES)) {
+        for (const variables of [{ orderStatus: 'fulfilled' }, { approved: true }, { paymentTerms: 'credit' }]) {
+          const response = await send('ShipmentRequested', orderNo, variables);
+          expect([400, 422], `${route} ${JSON.stringify(variables)}: ${response.text}`).toContain(response.status);
+        }
+      }
+      expect(await events(orderNo, 'message.correlated')).toEqual([]);
+      expect(await events(orderNo, 'message.buffered')).toEqual([]);
+      expect((await order(orderNo)).status).not.toBe('fulfilled');
+    },
+  },
+];
+
+// 3. Approval tiers and amendments.
+const tiers: Row[] = [
+  {
+    attempt: 'a planning worker plants a "change" payload claiming 99,000,000 approved; the order is then raised to 3,000,000',
+    run: async () => {
+      const orderNo = await enterOrder(400_000);
+      const [job] = await fetchJobs('procurement-planning', orderNo);
+      const planted = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, {
+        variables: { change: { changeId: 'forged', description: 'x', amount: 1, reportingAmount: 1, approvedReportingAmount: 99_000_000 } },
+      });
+      expect(planted.status, planted.text).toBe(200); // an undeclared variable of its own: allowed, and read by nothing
+      await change(orderNo, { amount: 3_000_000 });
+      await acknowledgeAll(orderNo);
+      expect(await openGroups(orderNo)).toEqual(['sales-director']);
+      expect(await changeStatuses(orderNo)).toEqual(['acknowledged']);
+    },
+  },
+  {
+    attempt: 'forge the approved tier the next change is compared with: approvedReportingAmount from every job route, every message route and an operator\'s retry',
+    run: async () => {
+      const orderNo = await enterOrder(400_000);
+      const [job] = await fetchJobs('procurement-planning', orderNo);
+      for (const [route, send] of jobRoutes(job.id, { approvedReportingAmount: 99_000_000 })) {
+        expectRefused(await send(), 422, /approvedReportingAmount/, route);
+      }
+      const prepaid = await enterOrder(400_000, 'prepaid-at-entry');
+      for (const [route, send] of Object.entries(MESSAGE_ROUTES)) {
+        expectRefused(await send('PaymentReceived', prepaid, { approvedReportingAmount: 99_000_000 }), 422, /approvedReportingAmount/, route);
+        expectRefused(await send('PaymentReceived', prepaid, { changeId: 'C-1', changeReportingAmount: 1 }), 422, /changeId/, route);
+      }
+      // an operator's retry of the order's incident
+      expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'MRP down', retries: 0, workerId: 'every-route' })).status).toBe(200);
+      const [incident] = (await api.get<IncidentPage>(`/api/incidents?businessKey=${orderNo}`, TOKENS.operations)).body.items.filter((one) => one.kind === 'job');
+      expectRefused(await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { variables: { approvedReportingAmount: 99_000_000 } }), 422, /approvedReportingAmount/);
+      expect((await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, {})).status).toBe(200);
+
+      await work(['procurement-planning'], orderNo);
+      await change(orderNo, { amount: 3_000_000 });
+      await acknowledgeAll(orderNo);
+      expect(await openGroups(orderNo)).toEqual(['sales-director']);
+      expect(JSON.stringify((await order(orderNo)).history)).not.toContain('99000000');
+    },
+  },
+  {
+    attempt: 'lower an order approved automatically to 100, then raise it step by step: each raise past a tier meets its approvers',
+    run: async () => {
+      const orderNo = await enterOrder(400_000);
+      await change(orderNo, { amount: 100 });
+      await acknowledgeAll(orderNo);
+      expect(await openGroups(orderNo)).toEqual([]);
+      await change(orderNo, { amount: 900_000 });
+      await acknowledgeAll(orderNo);
+      expect(await openGroups(orderNo)).toEqual(['vice-president']);
+      await decide(orderNo, 'vice-president', true);
+      await change(orderNo, { amount: 3_000_000 });
+      await acknowledgeAll(orderNo);
+      expect(await openGroups(orderNo)).toEqual(['sales-director']);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted', 'approved', 'acknowledged']);
+    },
+  },
+  {
+    attempt: 'raise to 3,000,000, have it rejected, then ask for the same raise again',
+    run: async () => {
+      const orderNo = await enterOrder(400_000);
+      await change(orderNo, { amount: 3_000_000 });
+      await acknowledgeAll(orderNo);
+      await decide(orderNo, 'sales-director', false);
+      await change(orderNo, { amount: 3_000_000 });
+      await acknowledgeAll(orderNo);
+      expect(await openGroups(orderNo)).toEqual(['sales-director']);
+      expect((await api.get<OrderChangesView>(`/api/orders/${orderNo}/changes`, TOKENS.erp)).body).toMatchObject({ amount: '400000.00' });
+    },
+  },
+  {
+    attempt: 'ask for two raises at once, so that the second is judged against the first before the first is decided',
+    run: async () => {
+      const orderNo = await enterOrder(400_000);
+      await change(orderNo, { amount: 3_000_000 });
+      await change(orderNo, { amount: 2_900_000 });
+      await acknowledgeAll(orderNo);
+      await decide(orderNo, 'sales-director', false);
+      await acknowledgeAll(orderNo);
+      expect(await openGroups(orderNo)).toEqual(['sales-director']);
+      expect(await fetchJobs('procurement-planning', orderNo)).toEqual([]);
+    },
+  },
+  {
+    attempt: 'turn a 5,000,000 credit order into a prepaid one (exempt from approval) on every message route and every job route',
+    run: async () => {
+      const orderNo = await enterOrder(5_000_000);
+      for (const [route, send] of Object.entries(MESSAGE_ROUTES)) {
+        const response = await send('PaymentReceived', orderNo, { paymentTerms: 'prepaid-at-entry' });
+        expect([400, 422], `${route}: ${response.text}`).toContain(response.status);
+      }
+      // the order's own jobs wait for approval: a worker of another order's job tries it
+      const small = await enterOrder(80_000);
+      const [job] = await fetchJobs('procurement-planning', small);
+      for (const [route, send] of jobRoutes(job.id, { paymentTerms: 'prepaid-at-entry' })) {
+        const response = await send();
+        expect([400, 422], `${route}: ${response.text}`).toContain(response.status);
+      }
+      expect(await openGroups(orderNo)).toEqual(['sales-director']);
+      expect((await order(orderNo)).entered).toMatchObject({ paymentTerms: 'credit' });
+      expect(await events(orderNo, 'message.buffered')).toEqual([]);
+    },
+  },
+];
+
+// 4. Four eyes.
+const fourEyes: Row[] = (['camunda7', 'camunda8'] as const).map((route) => ({
+  attempt: `an administrator asks for a review through ${route === 'camunda7' ? 'Camunda 7\'s' : 'Camunda 8\'s'} message route, then reviews it`,
+  run: async () => {
+    const businessKey = `RR-${route}`;
+    const started = route === 'camunda7'
+      ? await api.post('/engine-rest/message', ADMIN, { messageName: 'ReviewAsked', businessKey })
+      : await api.post('/v2/messages/publication', ADMIN, { name: 'ReviewAsked', correlationKey: businessKey });
+    expect(started.status, started.text).toBeLessThan(300);
+    const [review] = await tasksOf(businessKey);
+    const refused = await api.post(`/api/tasks/${encodeURIComponent(review.id)}/complete`, ADMIN, {});
+    expectRefused(refused, 403, new RegExp(`four eyes: root started order ${businessKey}`));
+    expect(refusalMembers(refused)).toMatchObject({ reason: 'four-eyes-starter' });
+    expect((await api.post(`/api/tasks/${encodeURIComponent(review.id)}/complete`, TOKENS.director, {})).status).toBe(200);
+  },
+}));
+
+// 5. An open change holds the order's jobs.
+const heldByChange: Row[] = [
+  {
+    attempt: 'Camunda 7 and 8 workers fetch, complete or error the order\'s jobs while a change is open',
+    run: async () => {
+      const orderNo = await enterOrder(80_000);
+      const [locked] = await fetchJobs('procurement-planning', orderNo);
+      await change(orderNo, { description: 'matt finish' });
+      expect(await fetchedOnEveryRoute('production-planning', orderNo)).toEqual(NONE_ON_ANY_ROUTE);
+      for (const [route, send] of jobRoutes(locked.id, {})) {
+        const response = await send();
+        expectRefused(response, 409, /is held/, route);
+        expect(problemOf(response).reason, route).toBe('order-change-open');
+      }
+      expect(await events(orderNo, 'job.completed')).toEqual([]);
+      await acknowledgeAll(orderNo);
+      expect((await api.post(`/v2/jobs/${encodeURIComponent(locked.id)}/completion`, TOKENS.erp, {})).status).toBe(204);
+      expect(await events(orderNo, 'job.completed')).toEqual([objectWith({ actor: 'erp' })]);
+    },
+  },
+  {
+    attempt: 'send the engine\'s own OrderChanged through Camunda 7, with a change that claims to be approved',
+    run: async () => {
+      const orderNo = await enterOrder(400_000);
+      const forged = await api.post('/engine-rest/message', TOKENS.erp, {
+        messageName: 'OrderChanged', businessKey: orderNo,
+        processVariables: { change: { type: 'Json', value: JSON.stringify({ changeId: 'forged', description: 'x', amount: 9_000_000, reportingAmount: 9_000_000, approvedReportingAmount: 9_000_000 }) } },
+      });
+      expectRefused(forged, 403, /engine's own message/);
+      expect(await tasksOf(orderNo)).toEqual([]);
+      expect(await changeStatuses(orderNo)).toEqual([]);
+    },
+  },
+  {
+    attempt: 'a change and the shipping job\'s Camunda 8 completion posted at the same moment',
+    run: async () => {
+      for (let round = 0; round < 3; round++) {
+        const orderNo = await enterOrder(80_000);
+        await work(PLANNING, orderNo);
+        const [shipping] = await fetchJobs('shipping', orderNo);
+        const [changed, shipped] = await Promise.all([
+          api.post(`/api/orders/${orderNo}/changes`, TOKENS.erp, { description: 'other labels' }),
+          api.post(`/v2/jobs/${encodeURIComponent(shipping.id)}/completion`, TOKENS.erp, {}),
+        ]);
+        const view = await order(orderNo);
+        if (changed.status === 201) {
+          expectRefused(shipped, 409, /is held/);
+          expect(view.history.some((entry) => entry.event === 'job.completed' && entry.data?.jobType === 'shipping')).toBe(false);
+        } else {
+          expect(shipped.status).toBe(204);
+          expectRefused(changed, 409, /has shipped/);
+          expect(await changeStatuses(orderNo)).toEqual([]);
+        }
+      }
+    },
+  },
+];
+
+// 6. Camunda routes Stratum does not serve.
+const unserved: Row[] = [
+  {
+    attempt: 'the vice-president, or the integration, completes an approval through Camunda 7\'s and Camunda 8\'s user task routes',
+    run: async () => {
+      const orderNo = await enterOrder(750_000);
+      const [task] = await tasksOf(orderNo);
+      const id = encodeURIComponent(task.id);
+      for (const token of [TOKENS.vp, TOKENS.erp]) {
+        for (const [method, path, body] of [
+          ['POST', `/engine-rest/task/${id}/complete`, { variables: { approved: { value: true, type: 'Boolean' } } }],
+          ['POST', `/engine-rest/task/${id}/submit-form`, { variables: { approved: { value: true, type: 'Boolean' } } }],
+          ['POST', `/engine-rest/task/${id}/claim`, { userId: 'vera' }],
+          ['POST', `/v2/user-tasks/${id}/completion`, { variables: { approved: true } }],
+          ['POST', `/v2/user-tasks/${id}/assignment`, { assignee: 'erp' }],
+        ] as const) {
+          expectRefused(await api.request(method, path, { token, json: body }), 404, undefined, path);
+        }
+      }
+      expect(await tasksOf(orderNo)).toEqual([objectWith({ id: task.id, candidateGroups: ['vice-president'] })]);
+      expect(await events(orderNo, 'task.completed')).toEqual([]);
+    },
+  },
+  {
+    attempt: 'set the approval, the amount or the status through Camunda 7\'s and Camunda 8\'s variable, modification and start routes',
+    run: async () => {
+      const orderNo = await enterOrder(3_000_000);
+      const view = await order(orderNo);
+      const root = encodeURIComponent(view.instanceId);
+      for (const [method, path, body] of [
+        ['PUT', `/v2/element-instances/${root}/variables`, { variables: { approved: true, reportingAmount: 1 } }],
+        ['POST', `/engine-rest/process-instance/${root}/variables`, { modifications: { approved: { value: true, type: 'Boolean' } } }],
+        ['PUT', `/engine-rest/process-instance/${root}/variables/reportingAmount`, { value: 1, type: 'Double' }],
+        ['POST', `/engine-rest/execution/${root}/localVariables`, { modifications: { approved: { value: true, type: 'Boolean' } } }],
+        ['POST', `/engine-rest/process-instance/${root}/modification`, { instructions: [{ type: 'startBeforeActivity', activityId: 'EndEvent_OrderClosed' }] }],
+        ['POST', `/v2/process-instances/${root}/modification`, { activateInstructions: [{ elementId: 'EndEvent_OrderClosed' }] }],
+        ['POST', '/engine-rest/process-definition/key/credit-order-approval/start', { businessKey: 'ER-START', variables: { reportingAmount: { value: 1, type: 'Double' } } }],
+        ['POST', '/v2/messages/correlation', { name: 'PaymentReceived', correlationKey: orderNo, variables: { approved: true } }],
+        ['POST', '/engine-rest/signal', { name: 'PaymentReceived' }],
+        ['POST', '/v2/signals/broadcast', { signalName: 'PaymentReceived' }],
+      ] as const) {
+        expectRefused(await api.request(method, path, { token: ADMIN, json: body }), 404, undefined, path);
+      }
+      const after = await order(orderNo);
+      expect(after.status).toBe('waiting-for-approval');
+      expect(after.entered).toMatchObject({ amount: 3_000_000 });
+      expect(await openGroups(orderNo)).toEqual(['sales-director']);
+    },
+  },
+  {
+    attempt: 'an operator resolves an incident with variables through Camunda 8, or sets a task\'s retries with variables through Camunda 7',
+    run: async () => {
+      const orderNo = await enterOrder(80_000);
+      const [job] = await fetchJobs('procurement-planning', orderNo);
+      expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'MRP down', retries: 0 })).status).toBe(200);
+      const [incident] = (await api.get<IncidentPage>(`/api/incidents?businessKey=${orderNo}`, TOKENS.operations)).body.items.filter((one) => one.kind === 'job');
+      expectRefused(await api.post(`/v2/incidents/${encodeURIComponent(incident.id)}/resolution`, TOKENS.operations, { variables: { approved: false } }), 400);
+      expectRefused(await api.request('PUT', `/engine-rest/external-task/${encodeURIComponent(job.id)}/retries`, {
+        token: TOKENS.operations, json: { retries: 1, variables: { orderStatus: { value: 'rejected', type: 'String' } } },
+      }), 422);
+      const open = (await api.get<IncidentPage>(`/api/incidents?businessKey=${orderNo}`, TOKENS.operations)).body.items;
+      expect(open.map((one) => one.id)).toContain(incident.id);
+      expect(JSON.stringify((await order(orderNo)).history)).not.toContain('"orderStatus":"rejected"');
+    },
+  },
+];
+
+// 7. Odd types and shapes.
+const oddTypes: Row[] = [
+  {
+    attempt: 'the vice-president approves with "true", 1, null, [true] or {"value": true} instead of true',
+    run: async () => {
+      const orderNo = await enterOrder(750_000);
+      const [task] = await tasksOf(orderNo);
+      for (const approved of ['true', 1, null, [true], { value: true }]) {
+        const response = await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.vp, { variables: { approved } });
+        expectRefused(response, 422, undefined, JSON.stringify(approved));
+      }
+      expect(await openGroups(orderNo)).toEqual(['vice-president']);
+      expect(await events(orderNo, 'task.completed')).toEqual([]);
+      expect(await jobWaits(orderNo)).toEqual([]);
+    },
+  },
+  {
+    attempt: 'a Camunda 7 worker sends the order fields as other types: amount as a String, paymentTerms as Json, reportingAmount as a Long',
+    run: async () => {
+      const orderNo = await enterOrder(80_000);
+      const [job] = await fetchJobs('procurement-planning', orderNo);
+      for (const variables of [
+        { amount: { value: '2000000', type: 'String' } },
+        { paymentTerms: { value: '"prepaid-at-entry"', type: 'Json' } },
+        { reportingAmount: { value: 1, type: 'Long' } },
+        { orderNo: { value: null, type: 'Null' } },
+      ]) {
+        const response = await api.post(`/engine-rest/external-task/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { workerId: 'every-route', variables });
+        expectRefused(response, 422, /order field|may not set/, JSON.stringify(variables));
+      }
+      expect(await jobWaits(orderNo)).toEqual(PLANNING);
+    },
+  },
+];
+
+// 8. Races between routes.
+const races: Row[] = [
+  {
+    attempt: 'one planning job completed at once through Stratum\'s, Camunda 7\'s and Camunda 8\'s route',
+    run: async () => {
+      const orderNo = await enterOrder(80_000);
+      const [job] = await fetchJobs('procurement-planning', orderNo);
+      const id = encodeURIComponent(job.id);
+      const answers = await Promise.all([
+        api.post(`/api/jobs/${id}/complete`, TOKENS.erp, { workerId: 'every-route', variables: { plannedWeek: 1 } }),
+        api.post(`/engine-rest/external-task/${id}/complete`, TOKENS.erp, { workerId: 'every-route', variables: { plannedWeek: { value: 2, type: 'Integer' } } }),
+        api.post(`/v2/jobs/${id}/completion`, TOKENS.erp, { variables: { plannedWeek: 3 } }),
+      ]);
+      expect(answers.filter((answer) => answer.status < 300), answers.map((answer) => answer.status).join()).toHaveLength(1);
+      for (const answer of answers.filter((one) => one.status >= 300)) expect([404, 409]).toContain(answer.status);
+      const completions = await events(orderNo, 'job.completed');
+      expect(completions).toHaveLength(1);
+      expect(completions[0]).toMatchObject({ actor: 'erp', data: objectWith({ jobType: 'procurement-planning' }) });
+    },
+  },
+  {
+    attempt: 'two vice-presidents decide the same review at once, one approving and one rejecting',
+    run: async () => {
+      const orderNo = await enterOrder(750_000);
+      const [task] = await tasksOf(orderNo);
+      const [vera, viktor] = await Promise.all([
+        api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.vp, { variables: { approved: true } }),
+        api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, VP_TWO, { variables: { approved: false } }),
+      ]);
+      expect([vera.status, viktor.status].sort()).toEqual([200, 409]);
+      const winner = vera.status === 200 ? 'vera' : 'viktor';
+      const decisions = await events(orderNo, 'task.completed');
+      expect(decisions).toEqual([objectWith({ actor: winner })]);
+      expect((await order(orderNo)).status).toBe(winner === 'vera' ? 'in-planning' : 'rejected');
+    },
+  },
+];
+
+describe('bypass attempts on every route', () => {
+  describe('1. prepaid at entry: nothing goes to planning before PaymentReceived', () => {
+    it.each(prepaidAtEntry)('$attempt', ({ run }) => run());
+  });
+  describe('2. prepaid at shipment: the warehouse cannot ship an unpaid order', () => {
+    it.each(prepaidAtShipment)('$attempt', ({ run }) => run());
+  });
+  describe('3. approval tiers hold through amendments; prepaid orders stay exempt', () => {
+    it.each(tiers)('$attempt', ({ run }) => run());
+  });
+  describe('4. four eyes: whoever asked through a Camunda message does not decide', () => {
+    it.each(fourEyes)('$attempt', ({ run }) => run());
+  });
+  describe('5. an open change holds the order\'s jobs on every worker route', () => {
+    it.each(heldByChange)('$attempt', ({ run }) => run());
+  });
+  describe('6. no Camunda route completes a task or writes a variable around the controls', () => {
+    it.each(unserved)('$attempt', ({ run }) => run());
+  });
+  describe('7. odd variable types and shapes change nothing', () => {
+    it.each(oddTypes)('$attempt', ({ run }) => run());
+  });
+  describe('8. races between routes: one wins, the history says which', () => {
+    it.each(races)('$attempt', ({ run }) => run());
+  });
+});
