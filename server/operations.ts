@@ -692,7 +692,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('External task') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda7CompleteRequest', required: true },
-    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open or locked by another worker.', 422: 'A variable the job may not set (`errors` names it).' },
+    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open or locked by another worker.', 422: 'A variable the job may not set, or a Json value with a reserved key or nested too deep (`errors` names it).' },
     responses: { 204: { description: 'Completed.' } },
   },
   {
@@ -718,7 +718,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('External task') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda7BpmnErrorRequest', required: true },
-    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open or locked by another worker.', 422: 'A variable no worker may set.' },
+    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open or locked by another worker.', 422: 'A variable no worker may set, or a Json value with a reserved key or nested too deep.' },
     responses: { 204: { description: 'Thrown.' } },
   },
   {
@@ -757,7 +757,7 @@ export const OPERATIONS: Operation[] = [
     access: integration,
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda7MessageRequest', required: true },
-    problems: { 404: 'No order or instance has this business key.', 409: 'The order has finished, or the instance the message would move was called by one that has failed (`caller-failed`).', 422: 'A variable no message may set.' },
+    problems: { 404: 'No order or instance has this business key.', 409: 'The order has finished, or the instance the message would move was called by one that has failed (`caller-failed`).', 422: 'A variable no message may set, or a Json value with a reserved key or nested too deep.' },
     responses: { 204: { description: 'Correlated or buffered.' }, 200: { description: 'With resultEnabled: the instances reached.', schema: 'Camunda7MessageResults' } },
   },
   {

@@ -2,6 +2,7 @@
 // values and back. Type names are case-insensitive, as Camunda reads them
 // (its JavaScript client sends them in lower case). What Stratum cannot keep
 // (files, bytes, Java objects) is refused naming the variable.
+import { unsafeParts } from '../http/json-body.js';
 import { HttpProblem } from '../problem.js';
 
 export interface TypedValue {
@@ -47,22 +48,33 @@ function fromTyped({ value, type, valueInfo }: TypedValue, pointer: string): unk
       if (typeof value !== 'string') throw refuse(`a ${type} needs a text`);
       return value;
     case 'json':
-      return parseJson(value, refuse);
+      return parseJson(value, pointer, refuse);
     case 'object':
       if (valueInfo?.serializationDataFormat !== 'application/json') throw refuse('an Object is accepted only serialized as application/json');
-      return parseJson(value, refuse);
+      return parseJson(value, pointer, refuse);
     default:
       throw refuse(`type ${type} is not supported (Boolean, Integer, Short, Long, Double, String, Date, Json, Null and Object as JSON are)`);
   }
 }
 
-function parseJson(value: unknown, refuse: (why: string) => HttpProblem): unknown {
+/**
+ * JSON text a worker sent inside a variable: held to the rules of the body around it (no prototype keys, nesting
+ * as deep as a plain variable at `pointer` may go), which checked only the text. A value nested thousands deep
+ * would otherwise overflow the stack where the step's state is stored, a 500.
+ */
+function parseJson(value: unknown, pointer: string, refuse: (why: string) => HttpProblem): unknown {
   if (typeof value !== 'string') return value;
+  let parsed: unknown;
   try {
-    return JSON.parse(value) as unknown;
+    parsed = JSON.parse(value);
   } catch {
     throw refuse('the Json value does not parse');
   }
+  const unsafe = unsafeParts(parsed, { pointer, depth: pointer.split('/').length - 1 });
+  if (unsafe.length) {
+    throw new HttpProblem(422, `${pointer.slice(1)}: the Json value contains keys or nesting that are not allowed: ${unsafe[0].field} ${unsafe[0].message}.`, { errors: unsafe });
+  }
+  return parsed;
 }
 
 function toTyped(value: unknown): Required<TypedValue> {

@@ -3,7 +3,7 @@
 // folder leave out — Camunda 7 and 8 routes of every kind, Camunda routes that
 // Stratum does not serve, odd variable types, amendments, races between routes.
 // Each row is an attempt with the refusal it must get and what must not have
-// happened (or what the history must show).
+// happened (or what the history must show). "Reproduced bypass": it got through.
 //   1. Prepaid at entry: nothing goes to planning before PaymentReceived.
 //   2. Prepaid at shipment: the warehouse cannot ship an unpaid order.
 //   3. Approval tiers hold through amendments; prepaid orders stay exempt.
@@ -590,6 +590,59 @@ const oddTypes: Row[] = [
         expectRefused(response, 422, /order field|may not set/, JSON.stringify(variables));
       }
       expect(await jobWaits(orderNo)).toEqual(PLANNING);
+    },
+  },
+  {
+    attempt: 'reproduced bypass: a Camunda 7 worker completes a job with a Json value nested 5,000 deep (a 500, past the body\'s nesting limit)',
+    run: async () => {
+      const orderNo = await enterOrder(80_000);
+      const [job] = await fetchJobs('procurement-planning', orderNo);
+      const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
+      const completion = await api.post(`/engine-rest/external-task/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, {
+        workerId: 'every-route', variables: { plan: { value: deep, type: 'Json' } },
+      });
+      expectRefused(completion, 422, /nesting/);
+      expect(problemOf(completion).errors?.[0].field).toMatch(/^\/variables\/plan\//);
+      const error = await api.post(`/engine-rest/external-task/${encodeURIComponent(job.id)}/bpmnError`, TOKENS.erp, {
+        workerId: 'every-route', errorCode: 'BLOCKED', variables: { plan: { value: deep, type: 'Object', valueInfo: { serializationDataFormat: 'application/json' } } },
+      });
+      expectRefused(error, 422, /nesting/);
+      expect(await jobWaits(orderNo)).toEqual(PLANNING);
+      expect(await events(orderNo, 'job.completed')).toEqual([]);
+      // as deep as a plain variable may go is still taken
+      const fine = await api.post(`/engine-rest/external-task/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, {
+        workerId: 'every-route', variables: { plan: { value: `${'['.repeat(29)}${']'.repeat(29)}`, type: 'Json' } },
+      });
+      expect(fine.status, fine.text).toBe(204);
+    },
+  },
+  {
+    attempt: 'reproduced bypass: a Camunda 7 message carries a Json value nested 5,000 deep',
+    run: async () => {
+      const orderNo = await enterOrder(80_000, 'prepaid-at-entry');
+      const response = await api.post('/engine-rest/message', TOKENS.erp, {
+        messageName: 'PaymentReceived', businessKey: orderNo, processVariables: { remittance: { value: `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`, type: 'Json' } },
+      });
+      expectRefused(response, 422, /nesting/);
+      expect(problemOf(response).errors?.[0].field).toMatch(/^\/processVariables\/remittance\//);
+      expect((await order(orderNo)).status).toBe('waiting-for-payment');
+      expect(await events(orderNo, 'message.correlated')).toEqual([]);
+    },
+  },
+  {
+    attempt: 'reproduced bypass: a Camunda 7 worker hides __proto__ and constructor.prototype inside a Json or Object value',
+    run: async () => {
+      const orderNo = await enterOrder(80_000);
+      const [job] = await fetchJobs('procurement-planning', orderNo);
+      for (const variables of [
+        { plan: { value: '{"__proto__": {"approved": true}}', type: 'Json' } },
+        { plan: { value: '[{"constructor": {"prototype": {"approved": true}}}]', type: 'Object', valueInfo: { serializationDataFormat: 'application/json' } } },
+      ]) {
+        const response = await api.post(`/engine-rest/external-task/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { workerId: 'every-route', variables });
+        expectRefused(response, 422, /reserved key/, JSON.stringify(variables));
+      }
+      expect(await events(orderNo, 'job.completed')).toEqual([]);
+      expect(Object.prototype).not.toHaveProperty('approved');
     },
   },
 ];
