@@ -345,6 +345,26 @@ describe('sales-order-management (level 2)', () => {
     expect(callTo(route(key, 'Gateway_PaymentTerms', { ...ORDER, paymentTerms: 'cash-on-delivery' }))).toBe('credit-order-approval');
   });
 
+  it('has a prepaid order that a change raises above every amount in force paid again before the change is in force', () => {
+    const change = (paymentTerms: string, changeReportingAmount: number) =>
+      ({ ...ORDER, paymentTerms, changeReportingAmount, approvedReportingAmount: 80_000, reportingAmount: 80_000 });
+    for (const terms of ['prepaid-at-entry', 'prepaid-at-shipment']) {
+      // never approved: a prepaid order is exempt from approval whatever the amount
+      const notApproved = route(key, 'Gateway_ApprovalTierRaised', change(terms, 5_000_000));
+      expect(notApproved).toBe('Gateway_PrepaidAmountRaised');
+      const payment = loaded(key).model.elements.get(route(key, notApproved, change(terms, 5_000_000)));
+      expect(payment?.message?.name, terms).toBe('PaymentReceived');
+      expect(loaded(key).model.elements.get(next(key, payment!.id))?.orderChange).toBe('accepted');
+      for (const amount of [80_000, 40_000]) {
+        const inForce = loaded(key).model.elements.get(route(key, notApproved, change(terms, amount)));
+        expect(inForce?.orderChange, `${terms}, ${amount}`).toBe('accepted');
+      }
+    }
+    // a credit order pays on credit: a raise within its tier comes into force at once
+    const credit = route(key, 'Gateway_PrepaidAmountRaised', change('credit', 400_000));
+    expect(loaded(key).model.elements.get(credit)?.orderChange).toBe('accepted');
+  });
+
   it('releases an approved credit order to procurement and production planning, then ships it', () => {
     const release = element(key, route(key, 'Gateway_Approved', { ...ORDER, approved: true }));
     expect(release.$type).toBe('bpmn:ParallelGateway');

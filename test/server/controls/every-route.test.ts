@@ -5,7 +5,7 @@
 // Each row is an attempt with the refusal it must get and what must not have
 // happened (or what the history must show). "Reproduced bypass": it got through.
 //   1. Prepaid at entry: nothing goes to planning before PaymentReceived.
-//   2. Prepaid at shipment: the warehouse cannot ship an unpaid order.
+//   2. Prepaid at shipment: the warehouse cannot ship an unpaid order, nor a prepaid order's unpaid raise.
 //   3. Approval tiers hold through amendments; prepaid orders stay exempt.
 //   4. Four eyes: whoever started a request through a Camunda message does not review it.
 //   5. An open change holds the order's jobs on every worker route.
@@ -272,7 +272,7 @@ const prepaidAtEntry: Row[] = [
   },
 ];
 
-// 2. Prepaid at shipment.
+// 2. Prepaid at shipment, and prepaid orders raised after their payment.
 const prepaidAtShipment: Row[] = [
   {
     attempt: 'the warehouse asks for the shipping job on every worker route after two shipment requests and another order\'s payment',
@@ -305,6 +305,70 @@ const prepaidAtShipment: Row[] = [
       expect(await events(orderNo, 'message.correlated')).toEqual([]);
       expect(await events(orderNo, 'message.buffered')).toEqual([]);
       expect((await order(orderNo)).status).not.toBe('fulfilled');
+    },
+  },
+  {
+    attempt: 'reproduced bypass: raise a prepaid-at-shipment order from 80,000 to 5,000,000 after its payment, then ask for the shipment',
+    run: async () => {
+      const orderNo = await enterOrder(80_000, 'prepaid-at-shipment');
+      await work(PLANNING, orderNo);
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(200);
+      await change(orderNo, { description: 'sixty times the quantity', amount: 5_000_000 });
+      await acknowledgeAll(orderNo);
+      expect((await MESSAGE_ROUTES.camunda7('ShipmentRequested', orderNo)).status).toBe(204);
+      // the 80,000 paid does not pay for 5,000,000: the change waits for the rest, and shipping with it
+      expect(await changeStatuses(orderNo)).toEqual(['acknowledged']);
+      expect(await fetchedOnEveryRoute('shipping', orderNo)).toEqual(NONE_ON_ANY_ROUTE);
+      expect((await order(orderNo)).status).toBe('waiting-for-payment');
+      expect(await openGroups(orderNo)).toEqual([]); // prepaid: paid, never approved
+
+      expect((await MESSAGE_ROUTES.camunda8('PaymentReceived', orderNo)).status).toBe(200);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted']);
+      await work(['shipping'], orderNo);
+      expect((await order(orderNo)).status).toBe('fulfilled');
+      expect((await events(orderNo, 'message.correlated')).filter((entry) => entry.data?.name === 'PaymentReceived')).toHaveLength(2);
+    },
+  },
+  {
+    attempt: 'reproduced bypass: raise a prepaid-at-entry order after its payment released planning, then plan and ship it',
+    run: async () => {
+      const orderNo = await enterOrder(80_000, 'prepaid-at-entry');
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(200);
+      await change(orderNo, { description: 'sixty times the quantity', amount: 5_000_000 });
+      await acknowledgeAll(orderNo);
+      expect(await changeStatuses(orderNo)).toEqual(['acknowledged']);
+      for (const type of PLANNING) expect(await fetchedOnEveryRoute(type, orderNo), type).toEqual(NONE_ON_ANY_ROUTE);
+      expect((await MESSAGE_ROUTES.camunda7('PaymentReceived', orderNo)).status).toBe(204);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted']);
+      await work([...PLANNING, 'shipping'], orderNo);
+      expect((await order(orderNo)).status).toBe('fulfilled');
+    },
+  },
+  {
+    attempt: 'raise a prepaid order before its payment arrives: the one payment pays the order as it then stands, and no more is asked',
+    run: async () => {
+      const orderNo = await enterOrder(80_000, 'prepaid-at-entry');
+      await change(orderNo, { description: 'sixty times the quantity', amount: 5_000_000 });
+      await acknowledgeAll(orderNo);
+      expect(await changeStatuses(orderNo)).toEqual(['acknowledged']);
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(200);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted']);
+      expect(await jobWaits(orderNo)).toEqual(PLANNING);
+    },
+  },
+  {
+    attempt: 'lower a paid prepaid order, or change it without an amount: nothing more is due, and the order goes on',
+    run: async () => {
+      const orderNo = await enterOrder(80_000, 'prepaid-at-shipment');
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(200);
+      await change(orderNo, { description: 'half the quantity', amount: 40_000 });
+      await acknowledgeAll(orderNo);
+      await change(orderNo, { description: 'other labels' });
+      await acknowledgeAll(orderNo);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted', 'accepted']);
+      await work(PLANNING, orderNo);
+      expect((await MESSAGE_ROUTES.stratum('ShipmentRequested', orderNo)).status).toBe(200);
+      expect(await jobWaits(orderNo)).toEqual(['shipping']);
     },
   },
 ];
@@ -689,7 +753,7 @@ describe('bypass attempts on every route', () => {
   describe('1. prepaid at entry: nothing goes to planning before PaymentReceived', () => {
     it.each(prepaidAtEntry)('$attempt', ({ run }) => run());
   });
-  describe('2. prepaid at shipment: the warehouse cannot ship an unpaid order', () => {
+  describe('2. prepaid at shipment: the warehouse cannot ship an unpaid order, nor an unpaid raise', () => {
     it.each(prepaidAtShipment)('$attempt', ({ run }) => run());
   });
   describe('3. approval tiers hold through amendments; prepaid orders stay exempt', () => {

@@ -151,12 +151,16 @@ describe('a changed amount is approved again when its tier rises', () => {
     expect(await work(PLANNING, 'SO-CH-LOWER')).toEqual(PLANNING);
   });
 
-  it('keeps prepaid orders exempt: a raised amount is acknowledged, never approved', async () => {
-    await enterOrder('SO-CH-PREPAID', 'prepaid-at-entry', 400_000);
+  it('keeps prepaid orders exempt: a raised amount is acknowledged and paid for, never approved', async () => {
+    const order = await enterOrder('SO-CH-PREPAID', 'prepaid-at-entry', 400_000);
     await change('SO-CH-PREPAID', { description: 'twice the quantity', amount: 1_200_000 });
     await acknowledgeAll('SO-CH-PREPAID');
     expect(await tasksOf('SO-CH-PREPAID')).toEqual([]);
+    // in force once paid: the order's one payment, still outstanding, pays for it as it now stands
+    expect(await changesOf('SO-CH-PREPAID')).toMatchObject({ amount: '400000.00', changes: [objectWith({ status: 'acknowledged' })] });
+    expect((await message('PaymentReceived', 'SO-CH-PREPAID')).status).toBe(200);
     expect(await changesOf('SO-CH-PREPAID')).toMatchObject({ amount: '1200000.00', changes: [objectWith({ status: 'accepted' })] });
+    expect(await jobTypesOf(order.id)).toEqual(PLANNING);
   });
 
   it('refuses an amount with more decimals than the order\'s currency has (422 naming /amount)', async () => {
