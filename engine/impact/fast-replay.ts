@@ -321,6 +321,7 @@ class FastRun {
     if (!route) throw new Declined();
     const child = this.newInstance(route, { instance: parent, wait: call });
     call.child = child;
+    // the caller's variables are the call's scope: no multi-instance or sub-process plays here
     return { instance: child, step: { type: 'start', variables: childStartVariables(info, parent.variables) } };
   }
 

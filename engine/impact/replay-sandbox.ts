@@ -270,7 +270,9 @@ class ReplaySandbox {
     child.id = call.childInstanceId!;
     child.parentElementId = call.elementId;
     child.parentExecutionId = call.executionId;
-    return { instance: child, waits: [], isNew: true, at, actor: null, action: { type: 'start', variables: childStartVariables(info, parent.variables) } };
+    // from the call's scope, as the runtime starts it (call-activities.ts): an iteration's element and loopCounter too
+    const variables = childStartVariables(info, call.variables ?? parent.variables);
+    return { instance: child, waits: [], isNew: true, at, actor: null, action: { type: 'start', variables } };
   }
 
   /** As the runtime returns a child (call-activities.ts): all its variables, or only the call's outputs. */
