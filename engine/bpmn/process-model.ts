@@ -41,10 +41,14 @@ export interface ElementInfo {
   multiInstance?: true;
   /** Multi-instance: the variable its iterations' outputs are gathered in (zeebe:loopCharacteristics outputCollection). */
   outputCollection?: string;
+  /** Multi-instance: the variables each iteration has of its own, its element and loopCounter (iterationVariablesOf). */
+  iterationVariables?: string[];
   /** End events: `zeebe:property name="outcome"`, e.g. "rejected". */
   outcome?: string;
   /** Call activities: `propagateAllChildVariables="false"` hands back only the outputs (Camunda 8). */
   propagatesChildVariables?: false;
+  /** Call activities: `propagateAllParentVariables="false"` passes the child only the inputs (Camunda 8). */
+  propagatesParentVariables?: false;
   /** Call activities: Camunda 7's `camunda:in`/`camunda:out`, when it has any (camunda7-call-variables.ts). */
   camunda7Call?: Camunda7CallVariables;
   /** `zeebe:property name="orderChange"`: reaching the element settles the order's change being handled (status). */
@@ -167,7 +171,10 @@ export function describeElement(element: ModdleElement): ElementInfo {
   const message = messageOf(element);
   if (message) info.message = message;
 
-  if (element.loopCharacteristics?.$type === 'bpmn:MultiInstanceLoopCharacteristics') info.multiInstance = true;
+  if (element.loopCharacteristics?.$type === 'bpmn:MultiInstanceLoopCharacteristics') {
+    info.multiInstance = true;
+    info.iterationVariables = iterationVariablesOf(element);
+  }
   const loop = element.loopCharacteristics ? extensionValues(element.loopCharacteristics, 'zeebe:LoopCharacteristics')[0] : undefined;
   if (typeof loop?.outputCollection === 'string' && loop.outputCollection) info.outputCollection = loop.outputCollection;
 
@@ -176,6 +183,7 @@ export function describeElement(element: ModdleElement): ElementInfo {
   const binding = called ? bindingOf(element) : undefined;
   if (binding) info.binding = binding;
   if (called && extensionValues(element, 'zeebe:CalledElement')[0]?.propagateAllChildVariables === false) info.propagatesChildVariables = false;
+  if (called && extensionValues(element, 'zeebe:CalledElement')[0]?.propagateAllParentVariables === false) info.propagatesParentVariables = false;
   const camunda7Call = called ? camunda7CallVariables(element).mappings : undefined;
   if (camunda7Call) info.camunda7Call = camunda7Call;
 
@@ -215,6 +223,18 @@ export function describeElement(element: ModdleElement): ElementInfo {
   const orderChange = propertyOf(element, 'orderChange');
   if (orderChange) info.orderChange = orderChange;
   return info;
+}
+
+/**
+ * The variables each iteration of a multi-instance activity has of its own, as runtime/multi-instance.ts
+ * puts them in its scope: its element (zeebe:loopCharacteristics inputElement, Camunda 7
+ * camunda:elementVariable), when named, and loopCounter. None for another activity.
+ */
+export function iterationVariablesOf(element: ModdleElement): string[] {
+  const loop = element.loopCharacteristics;
+  if (loop?.$type !== 'bpmn:MultiInstanceLoopCharacteristics') return [];
+  const named: unknown = extensionValues(loop, 'zeebe:LoopCharacteristics')[0]?.inputElement ?? loop.elementVariable ?? loop.$attrs?.['camunda:elementVariable'];
+  return [...(typeof named === 'string' && named ? [named] : []), 'loopCounter'];
 }
 
 /**

@@ -1,13 +1,14 @@
 // What a call activity hands the process it calls when it starts, and hands
 // back when the child ends, read as runtime/call-variables.ts passes them: the
-// caller's variables with the call activity's inputs over them, or with Camunda 7
+// caller's variables with the call activity's inputs over them, or only its own
+// variables (its inputs, a multi-instance iteration's element and loopCounter)
+// with Camunda 8's propagateAllParentVariables="false", or with Camunda 7
 // camunda:in elements only what they pass; every child variable back, or with
 // camunda:out (Camunda 7) or propagateAllChildVariables="false" (Camunda 8) only
-// the outputs. Camunda 8's propagateAllParentVariables="false" is read too, though
-// the runtime does not apply it. Browser-safe; variable-supply.ts builds on it.
+// the outputs. Browser-safe; variable-supply.ts builds on it.
 import type { ModdleElement } from 'bpmn-moddle';
 import { camunda7CallVariables } from '../bpmn/camunda7-call-variables.js';
-import { extensionValues, readsCamundaInputOutput } from '../bpmn/process-model.js';
+import { extensionValues, iterationVariablesOf, readsCamundaInputOutput } from '../bpmn/process-model.js';
 import { elementLabel } from './element-label.js';
 import { is } from './rule-api.js';
 
@@ -16,7 +17,8 @@ export interface CallInputs {
   key: string;
   /**
    * Variables they create in it, whatever the caller has: their inputs (zeebe:input, Camunda 7 input
-   * parameters passed on) and the targets of camunda:in sourceExpression.
+   * parameters passed on), a multi-instance iteration's element and loopCounter, and the targets of
+   * camunda:in sourceExpression.
    */
   creates: string[];
   /**
@@ -25,15 +27,20 @@ export interface CallInputs {
    */
   passes?: PassedVariable[];
   /**
-   * Absent: one of them hands it every variable of the caller, at run time. Otherwise what narrows them, and
-   * where: 'camunda:in', Camunda 7 camunda:in elements without variables="all", which pass only their targets
-   * (at run time too); 'propagateAllParentVariables', Camunda 8's propagateAllParentVariables="false", which
-   * passes only the inputs on Camunda 8 but every variable at Stratum's run time (call-variables.ts does not read it).
+   * Absent: one of them hands it every variable of the caller. Otherwise each of them passes only what it
+   * names, at run time as in Camunda: they are listed by what narrows them (Narrowing).
    */
-  narrowedBy?: { rule: NarrowingRule; callActivities: string[] };
+  narrowedBy?: Narrowing;
 }
 
+/**
+ * What makes a call activity pass only what it names: Camunda 7 camunda:in elements without
+ * variables="all" (only their targets), Camunda 8 propagateAllParentVariables="false" (only its inputs).
+ */
 type NarrowingRule = 'camunda:in' | 'propagateAllParentVariables';
+
+/** Call activities that pass only what they name, labelled with their process, by what narrows them. */
+export type Narrowing = Partial<Record<NarrowingRule, string[]>>;
 
 interface PassedVariable {
   source: string;
@@ -57,14 +64,15 @@ export function handsBackAllChildVariables(call: ModdleElement): boolean {
 export type CallInputsOfOne = Omit<CallInputs, 'key' | 'narrowedBy' | 'passes'> & { passes: PassedVariable[]; narrowedBy?: NarrowingRule; label: string };
 
 /**
- * As runtime/call-variables.ts starts a child: the caller's variables with the call activity's inputs over
- * them (zeebe:input; Camunda 7 input parameters, local-inputs.ts); with camunda:in elements, only what they
- * pass (a source variable or an expression under its target; everything with variables="all"). Camunda 8
- * passes only the inputs with propagateAllParentVariables="false", which the runtime does not read.
+ * As runtime/call-variables.ts starts a child: the caller's variables with the call activity's own over
+ * them (zeebe:input; Camunda 7 input parameters, local-inputs.ts; a multi-instance iteration's element and
+ * loopCounter); only its own with propagateAllParentVariables="false"; with camunda:in elements, only what
+ * they pass (a source variable or an expression under its target; everything with variables="all").
  */
 export function callInputsOf(call: ModdleElement, process: ModdleElement): CallInputsOfOne {
   const label = `${elementLabel(call)} of process "${process.id}"`;
   const inputs = [
+    ...iterationVariablesOf(call),
     ...extensionValues(call, 'zeebe:IoMapping').flatMap((mapping) => mapping.inputParameters ?? []).map((input) => input.target),
     ...(readsCamundaInputOutput(call) ? extensionValues(call, 'camunda:InputOutput').flatMap((io) => io.inputParameters ?? []).map((input) => input.name) : []),
   ].map((name) => String(name ?? '').trim()).filter(Boolean);
@@ -80,17 +88,15 @@ export function callInputsOf(call: ModdleElement, process: ModdleElement): CallI
   return { creates: inputs, passes: [], label, ...(narrowed && { narrowedBy: 'propagateAllParentVariables' as const }) };
 }
 
-/**
- * The call activities of one caller to one callee together: what any creates; narrowed only when each is,
- * by Camunda 8's rule when any uses it (the runtime hands every variable through it).
- */
+/** The call activities of one caller to one callee together: what any creates; narrowed only when each is. */
 export function joinedCallInputs(key: string, calls: CallInputsOfOne[]): CallInputs {
   const creates = [...new Set(calls.flatMap((call) => call.creates))].sort();
   const passes = calls.flatMap((call) => call.passes);
   const joined = { key, creates, ...(passes.length && { passes }) };
   if (calls.some((call) => !call.narrowedBy)) return joined;
-  const rule = calls.some((call) => call.narrowedBy === 'propagateAllParentVariables') ? 'propagateAllParentVariables' : 'camunda:in';
-  return { ...joined, narrowedBy: { rule, callActivities: calls.filter((call) => call.narrowedBy === rule).map((call) => call.label) } };
+  const narrowedBy: Narrowing = {};
+  for (const { narrowedBy: rule, label } of calls) if (rule) narrowedBy[rule] = [...(narrowedBy[rule] ?? []), label];
+  return { ...joined, narrowedBy };
 }
 
 /** The key of the process a call activity names; none for an expression (`=…`), which only the run decides. */

@@ -6,24 +6,24 @@
 // task that calls a DMN decision, which the runtime sets itself (decision-call.ts),
 // and the outputCollection of a Camunda 8 multi-instance activity, which the
 // runtime gathers (runtime/multi-instance.ts). A call copies every parent
-// variable into the child, with the call activity's inputs over them, unless
-// each call activity calling it passes only what its Camunda 7 camunda:in
-// elements name (without variables="all"; a source arrives under its target
-// where the caller has it, or may come with a start variable of a caller that
-// accepts any); every child variable comes back into
-// the parent, unless each call activity calling it hands back only its outputs
-// (runtime/call-variables.ts): Camunda 8 propagateAllChildVariables="false",
-// Camunda 7 camunda:out without variables="all". The model follows the runtime:
-// a Camunda 7 call activity without camunda:in passes every variable (Camunda 7
-// passes none), and Camunda 8's propagateAllParentVariables="false" is not
-// applied (Camunda 8 passes only the inputs), so what reaches a process only
-// past it is kept apart, for a warning. Flow-insensitive: what an element
+// variable into the child, with the call activity's own (its inputs, a
+// multi-instance iteration's element and loopCounter) over them, unless each
+// call activity calling it passes only what it names: Camunda 8
+// propagateAllParentVariables="false" (only its own), Camunda 7 camunda:in
+// elements without variables="all" (a source arrives under its target where the
+// caller has it, or may come with a start variable of a caller that accepts
+// any); every child variable comes back into the parent, unless each call
+// activity calling it hands back only its outputs (runtime/call-variables.ts):
+// Camunda 8 propagateAllChildVariables="false", Camunda 7 camunda:out without
+// variables="all". The model follows the runtime, which passes variables as
+// Camunda 8 does; a Camunda 7 call activity without camunda:in passes every
+// variable there (Camunda 7 passes none). Flow-insensitive: what an element
 // anywhere in the call tree writes counts as available everywhere the runtime
 // passes it. Browser-safe; the condition-variables-supplied rule reads it.
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements, extensionValues } from '../bpmn/process-model.js';
 import { declaredDecisionCall } from './business-rule-task.js';
-import { callInputsOf, calledProcessOf, handsBackAllChildVariables, joinedCallInputs, type CallInputs, type CallInputsOfOne } from './call-activity-variables.js';
+import { callInputsOf, calledProcessOf, handsBackAllChildVariables, joinedCallInputs, type CallInputs, type CallInputsOfOne, type Narrowing } from './call-activity-variables.js';
 import { is } from './rule-api.js';
 
 /** What one process itself supplies, without its callers and callees. */
@@ -101,22 +101,20 @@ export interface SupplyAtProcess {
   withheld: Map<string, string[]>;
   /**
    * Variables a caller (at any depth) has that do not reach it, each with the call activities on the way
-   * that do not pass it (Camunda 7 camunda:in without variables="all"), labelled with their process.
+   * that do not pass it (Camunda 7 camunda:in without variables="all", Camunda 8
+   * propagateAllParentVariables="false" without a zeebe:input for it).
    */
-  notPassed: Map<string, string[]>;
-  /**
-   * Variables among `variables` that reach it only because the runtime does not apply Camunda 8's
-   * propagateAllParentVariables="false", each with the call activities that set it and do not map it in.
-   */
-  passedOnlyByStratum: Map<string, string[]>;
+  notPassed: Map<string, Narrowing>;
   /**
    * Why no other variable can be: the process declares its start variables
    * ('declares'), it is called only from processes that accept no others
    * ('callers'), or the call activities from processes that do pass only what they
-   * name ('narrowed'). Undefined when it accepts any start variables (a root, or a
+   * name ('narrowed', those in `narrowedBy`). Undefined when it accepts any start variables (a root, or a
    * process called from one with every variable, whose start event declares nothing).
    */
   closed?: 'declares' | 'callers' | 'narrowed';
+  /** With closed 'narrowed': the call activities from processes accepting any start variables, which pass only what they name. */
+  narrowedBy?: Narrowing;
   /** The processes (at any depth) that hand it every variable and are called by none: where its variables enter. Empty for a root. */
   entries: string[];
   /**
@@ -143,9 +141,6 @@ interface CallEdge extends Omit<CallInputs, 'key'> {
   handsBackAll: boolean;
 }
 
-/** Whose semantics a computation follows: Stratum's runtime, or Camunda 8 where it differs (propagateAllParentVariables). */
-type Semantics = 'stratum' | 'camunda-8';
-
 /** What is available in each process of `processes`, following the call graph both ways. */
 export function supplyAtEachProcess(processes: ProcessSupply[]): Map<string, SupplyAtProcess> {
   const byKey = new Map(processes.map((process) => [process.key, process]));
@@ -154,13 +149,12 @@ export function supplyAtEachProcess(processes: ProcessSupply[]): Map<string, Sup
   const callers = (key: string) => incoming(key).map((edge) => edge.caller);
   const open = openProcesses(processes, incoming);
   const allCalls = (key: string) => byKey.get(key)?.calls ?? [];
-  const available = variablesAt(processes, edges, 'stratum');
-  const passingAll = (key: string) => incoming(key).filter((edge) => passesAll(edge, 'stratum')).map((edge) => edge.caller);
+  const available = variablesAt(processes, edges);
+  const passingAll = (key: string) => incoming(key).filter(passesAll).map((edge) => edge.caller);
   const entries = new Map(processes.map((process) => [
     process.key, [...reachable(process.key, passingAll)].filter((key) => key !== process.key && callers(key).length === 0).sort(),
   ]));
   const fromStart = startVariablesAt(processes, edges, available, open, (key) => (entries.get(key)!.length ? entries.get(key)! : [key]));
-  const onCamunda8 = edges.some((edge) => edge.narrowedBy?.rule === 'propagateAllParentVariables') ? variablesAt(processes, edges, 'camunda-8') : available;
   const result = new Map<string, SupplyAtProcess>();
   for (const process of processes) {
     const variables = available.get(process.key)!;
@@ -174,19 +168,19 @@ export function supplyAtEachProcess(processes: ProcessSupply[]): Map<string, Sup
       }
     }
     // an edge into the process or one of its callers where a variable of the caller stops
-    const notPassed = new Map<string, string[]>();
-    const passedOnlyByStratum = new Map<string, string[]>();
+    const notPassed = new Map<string, Narrowing>();
     for (const edge of edges.filter((candidate) => candidate.narrowedBy && ancestors.has(candidate.callee))) {
-      const { rule, callActivities } = edge.narrowedBy!;
       for (const name of available.get(edge.caller) ?? []) {
-        if (rule === 'camunda:in' && !variables.has(name) && !available.get(edge.callee)?.has(name)) addTo(notPassed, name, ...callActivities);
-        const lostOnCamunda8 = !onCamunda8.get(process.key)?.has(name) && !onCamunda8.get(edge.callee)?.has(name);
-        if (rule === 'propagateAllParentVariables' && variables.has(name) && lostOnCamunda8) addTo(passedOnlyByStratum, name, ...callActivities);
+        if (!variables.has(name) && !available.get(edge.callee)?.has(name)) notPassed.set(name, joinNarrowing(notPassed.get(name), edge.narrowedBy!));
       }
     }
-    const closed = open.has(process.key) ? undefined : closedBecause(process, incoming(process.key), open);
+    const calls = incoming(process.key);
+    const closed = open.has(process.key) ? undefined : closedBecause(process, calls, open);
+    const narrowedBy = closed === 'narrowed'
+      ? calls.filter((edge) => open.has(edge.caller)).reduce<Narrowing>((joined, edge) => joinNarrowing(joined, edge.narrowedBy ?? {}), {})
+      : undefined;
     result.set(process.key, {
-      variables, withheld, notPassed, passedOnlyByStratum, entries: entries.get(process.key)!, fromStart: fromStart.get(process.key)!, ...(closed && { closed }),
+      variables, withheld, notPassed, entries: entries.get(process.key)!, fromStart: fromStart.get(process.key)!, ...(closed && { closed }), ...(narrowedBy && { narrowedBy }),
     });
   }
   return result;
@@ -199,7 +193,7 @@ export function supplyAtEachProcess(processes: ProcessSupply[]): Map<string, Sup
  * write, its own supply, and what its call activities create in a callee and it gets back; then, into a
  * callee, what its call activities create and, through those handing it every variable, all the caller has.
  */
-function variablesAt(processes: ProcessSupply[], edges: CallEdge[], semantics: Semantics): Map<string, Set<string>> {
+function variablesAt(processes: ProcessSupply[], edges: CallEdge[]): Map<string, Set<string>> {
   const own = new Map(processes.map((process) => [process.key, new Set(process.supplies)]));
   untilStable(() => {
     let changed = false;
@@ -217,7 +211,7 @@ function variablesAt(processes: ProcessSupply[], edges: CallEdge[], semantics: S
       const renamed = (edge.passes ?? []).filter(({ source }) => callerHas.has(source)).map(({ target }) => target);
       if (edge.handsBackAll) changed = addAll(callerHas, renamed) || changed;
       const into = variables.get(edge.callee);
-      if (into) changed = addAll(into, [...edge.creates, ...renamed, ...(passesAll(edge, semantics) ? callerHas : [])]) || changed;
+      if (into) changed = addAll(into, [...edge.creates, ...renamed, ...(passesAll(edge) ? callerHas : [])]) || changed;
     }
     return changed;
   });
@@ -247,7 +241,7 @@ function startVariablesAt(processes: ProcessSupply[], edges: CallEdge[], variabl
         const origins = open.has(edge.caller) ? [{ name: source, entries: entriesOf(edge.caller), renamedBy: [] }] : known.get(source) ?? [];
         add(target, origins.map((origin) => (source === target || origin.renamedBy.includes(by) ? origin : { ...origin, renamedBy: [...origin.renamedBy, by] })));
       }
-      if (passesAll(edge, 'stratum') && !open.has(edge.caller)) for (const [name, origins] of known) add(name, origins);
+      if (passesAll(edge) && !open.has(edge.caller)) for (const [name, origins] of known) add(name, origins);
     }
     return changed;
   });
@@ -266,10 +260,9 @@ function callEdgesOf(processes: ProcessSupply[]): CallEdge[] {
   }));
 }
 
-/** Whether a call hands the callee every variable of the caller: Stratum's runtime does unless camunda:in narrows it. */
-function passesAll(edge: CallEdge, semantics: Semantics): boolean {
-  if (!edge.narrowedBy) return true;
-  return edge.narrowedBy.rule === 'propagateAllParentVariables' && semantics === 'stratum';
+/** Whether a call hands the callee every variable of the caller: unless camunda:in or propagateAllParentVariables="false" narrows it. */
+function passesAll(edge: CallEdge): boolean {
+  return !edge.narrowedBy;
 }
 
 /**
@@ -283,7 +276,7 @@ function openProcesses(processes: ProcessSupply[], incoming: (key: string) => Ca
     let changed = false;
     for (const key of open) {
       const calls = incoming(key);
-      if (calls.length > 0 && !calls.some((edge) => passesAll(edge, 'stratum') && open.has(edge.caller))) changed = open.delete(key);
+      if (calls.length > 0 && !calls.some((edge) => passesAll(edge) && open.has(edge.caller))) changed = open.delete(key);
     }
     return changed;
   });
@@ -319,6 +312,13 @@ function addOrigin(map: Map<string, StartOrigin[]>, name: string, origin: StartO
 /** Adds `values` to the sorted list of `key`, without duplicates. */
 function addTo(map: Map<string, string[]>, key: string, ...values: string[]): void {
   map.set(key, [...new Set([...(map.get(key) ?? []), ...values])].sort());
+}
+
+/** The call activities of both, by rule, each list sorted and without duplicates. */
+function joinNarrowing(known: Narrowing | undefined, more: Narrowing): Narrowing {
+  const joined: Narrowing = { ...known };
+  for (const [rule, labels] of Object.entries(more) as [keyof Narrowing, string[]][]) joined[rule] = [...new Set([...(joined[rule] ?? []), ...labels])].sort();
+  return joined;
 }
 
 /** `start` and every key reachable from it through `next`. */

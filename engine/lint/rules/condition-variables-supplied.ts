@@ -4,20 +4,20 @@
 // must be supplied by a declared output, a business rule task's decision
 // result or a multi-instance activity's output collection, somewhere in the
 // process's call tree where the runtime passes it to the process (a call
-// activity may pass a called process only what its camunda:in elements name, and
-// hand back only its outputs: variable-supply.ts). Where the process declares its
-// start variables, or is called only from processes that do (or through call
+// activity may pass a called process only what its camunda:in elements name, or
+// with propagateAllParentVariables="false" only its zeebe:inputs, and hand back
+// only its outputs: variable-supply.ts). Where the process declares its start
+// variables, or is called only from processes that do (or through call
 // activities that pass only what they name), an unsupplied variable is an error;
 // a process whose start event declares nothing accepts any start variables
-// (Camunda semantics), so there it is only a warning. A variable that reaches a
-// called process only because the runtime does not apply Camunda 8's
-// propagateAllParentVariables="false" runs here but not on Camunda 8: a warning.
+// (Camunda semantics), so there it is only a warning.
 // Flow-insensitive: a variable only a later element writes counts as supplied.
 // Config `{ processes }`: the supply of the library's other processes (see
 // variable-supply.ts); without it the document alone is the world.
 import type { ModdleElement } from 'bpmn-moddle';
 import { checkFeelSyntax, feelBody, isFeel, variablesReadBy } from '../../feel/feel-expression.js';
 import { isJuel, juelToFeel } from '../../feel/juel.js';
+import type { Narrowing } from '../call-activity-variables.js';
 import { elementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 import { mergeSupplies, processSuppliesOf, supplyAtEachProcess, type ProcessSupply, type StartOrigin, type SupplyAtProcess } from '../variable-supply.js';
@@ -52,11 +52,6 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
     const process = processOf(element);
     if (!process) return;
     const camunda = isCamundaFlavoured(rootOf(process));
-    // runs at Stratum's run time, so only a warning, whether or not the process accepts any start variables
-    for (const name of read.filter((variable) => supply.passedOnlyByStratum.has(variable))) {
-      const where = `The condition of ${elementLabel(element)} reads "${name}"`;
-      reporter.report(element.id, passedOnlyByStratum(where, process.id, name, supply.passedOnlyByStratum.get(name)!), { path: ['conditionExpression'], severity: 'warn' });
-    }
     for (const name of read.filter((variable) => !supply.variables.has(variable))) {
       const example = camunda ? `<camunda:formField id="${name}" />` : `<zeebe:output source="=${name}" target="${name}" />`;
       const where = `The condition of ${elementLabel(element)} reads "${name}"`;
@@ -79,14 +74,14 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
         const why = supply.closed === 'declares'
           ? `process "${process.id}" declares its start variables without it`
           : supply.closed === 'narrowed'
-            ? `process "${process.id}" gets from its callers only what their call activities' camunda:in elements name, and none of them passes it`
+            ? `process "${process.id}" gets from its callers only what their call activities' ${namedBy(supply.narrowedBy ?? {})}, and none of them passes it`
             : `process "${process.id}" is only called from processes that declare their start variables, none of which supplies it`;
         reporter.report(
           element.id,
           withheld
             ? `${where}, which nothing supplies: ${why}, and ${withheld.because}. Declare it as an output of the call activity, e.g. ${withheld.example}`
             : `${where}, which nothing supplies: ${why}, and no task, job, message or other element of it, its callers or the processes it calls writes it as an output. ` +
-              (supply.closed === 'narrowed' ? `Pass it in on the call activity, e.g. <camunda:in source="${name}" target="${name}" />, or declare` : 'Declare') +
+              (supply.closed === 'narrowed' ? `Pass it in on the call activity, e.g. ${passingExamples(name, supply.narrowedBy ?? {})}, or declare` : 'Declare') +
               ` it as an output of the element that sets it, e.g. ${example}`,
           ['conditionExpression'],
         );
@@ -120,21 +115,41 @@ export default conditionVariablesSupplied;
 
 // helpers
 
-/** A variable a caller has that Camunda 7 camunda:in elements on the way do not pass: why it is missing, and how to pass it. */
-function notPassedBy(where: string, processKey: string, name: string, callActivities: string[]): { because: string; fix: string } {
-  const several = callActivities.length > 1;
+/**
+ * A variable a caller has that call activities on the way do not pass (Camunda 7 camunda:in elements, Camunda 8
+ * propagateAllParentVariables="false"): why it is missing, and how to pass it.
+ */
+function notPassedBy(where: string, processKey: string, name: string, narrowing: Narrowing): { because: string; fix: string } {
+  const passOnly = (callActivities: string[], what: (their: string) => string) => {
+    const several = callActivities.length > 1;
+    return `${callActivities.join(' and ')} ${several ? 'pass' : 'passes'} only ${what(several ? 'their' : 'its')}`;
+  };
+  const reasons = [
+    ...(narrowing['camunda:in'] ? [passOnly(narrowing['camunda:in'], (their) => `what ${their} camunda:in elements name`)] : []),
+    ...(narrowing.propagateAllParentVariables
+      ? [passOnly(narrowing.propagateAllParentVariables, (their) => `${their} zeebe:input mappings (propagateAllParentVariables="false")`)]
+      : []),
+  ];
   return {
-    because: `${where}, which does not reach process "${processKey}": ${callActivities.join(' and ')} ` +
-      `${several ? 'pass' : 'passes'} only what ${several ? 'their' : 'its'} camunda:in elements name, not "${name}"`,
-    fix: `pass it in on the call activity, e.g. <camunda:in source="${name}" target="${name}" />`,
+    because: `${where}, which does not reach process "${processKey}": ${reasons.join(', and ')}, not "${name}"`,
+    fix: `pass it in on the call activity, e.g. ${passingExamples(name, narrowing)}`,
   };
 }
 
-/** A variable that reaches the process only because the runtime does not apply Camunda 8's propagateAllParentVariables="false". */
-function passedOnlyByStratum(where: string, processKey: string, name: string, callActivities: string[]): string {
-  return `${where}, which reaches process "${processKey}" only because Stratum's runtime passes every variable of the caller through ` +
-    `${callActivities.join(' and ')}, although propagateAllParentVariables="false" is set there: Camunda 8 passes only the call activity's inputs, ` +
-    `so on Camunda 8 the condition would fail. Map it in, e.g. <zeebe:input source="=${name}" target="${name}" />`;
+/** What the call activities' narrowing elements pass, after "only what their call activities'". */
+function namedBy(narrowing: Narrowing): string {
+  return [
+    ...(narrowing['camunda:in'] ? ['camunda:in elements name'] : []),
+    ...(narrowing.propagateAllParentVariables ? ['zeebe:input mappings pass (propagateAllParentVariables="false")'] : []),
+  ].join(' or ');
+}
+
+/** How to pass `name` in on call activities narrowed as `narrowing`. */
+function passingExamples(name: string, narrowing: Narrowing): string {
+  return [
+    ...(narrowing['camunda:in'] ? [`<camunda:in source="${name}" target="${name}" />`] : []),
+    ...(narrowing.propagateAllParentVariables ? [`<zeebe:input source="=${name}" target="${name}" />`] : []),
+  ].join(' or ');
 }
 
 /** A variable camunda:in elements pass under another name from one that may come with a caller's start. */

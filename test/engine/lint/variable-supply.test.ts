@@ -51,14 +51,15 @@ describe('what each process of a call graph can read', () => {
     const review = 'call activity "Review" of process "middle"';
     const supply = supplyAtEachProcess([
       process('root', ['orderNo'], ['middle']),
-      { ...process('middle', ['amount'], ['leaf']), callInputs: [{ key: 'leaf', creates: ['reviewAmount'], narrowedBy: { rule: 'camunda:in', callActivities: [review] } }] },
+      { ...process('middle', ['amount'], ['leaf']), callInputs: [{ key: 'leaf', creates: ['reviewAmount'], narrowedBy: { 'camunda:in': [review] } }] },
       process('leaf', ['reviewed']),
     ]);
     const leaf = supply.get('leaf')!;
     expect([...leaf.variables].sort()).toEqual(['reviewAmount', 'reviewed']);
-    expect(Object.fromEntries(leaf.notPassed)).toEqual({ amount: [review], orderNo: [review] });
+    expect(Object.fromEntries(leaf.notPassed)).toEqual({ amount: { 'camunda:in': [review] }, orderNo: { 'camunda:in': [review] } });
     // the root's start variables do not get past the call activity
     expect(leaf.closed).toBe('narrowed');
+    expect(leaf.narrowedBy).toEqual({ 'camunda:in': [review] });
     expect(leaf.entries).toEqual([]);
     // what the callee writes, and what the call creates in it, still come back
     expect([...supply.get('root')!.variables].sort()).toEqual(['amount', 'orderNo', 'reviewAmount', 'reviewed']);
@@ -69,7 +70,7 @@ describe('what each process of a call graph can read', () => {
     const review = 'call activity "Review" of process "root"';
     const passes = [{ source: 'amount', target: 'reviewAmount', by: review }, { source: 'invoiceNumber', target: 'invoiceNumber', by: review }];
     const supply = supplyAtEachProcess([
-      { ...process('root', ['amount'], ['child']), callInputs: [{ key: 'child', creates: [], passes, narrowedBy: { rule: 'camunda:in', callActivities: [review] } }] },
+      { ...process('root', ['amount'], ['child']), callInputs: [{ key: 'child', creates: [], passes, narrowedBy: { 'camunda:in': [review] } }] },
       process('child', [], ['grandchild']),
       process('grandchild', []),
     ]);
@@ -81,17 +82,32 @@ describe('what each process of a call graph can read', () => {
     expect([...supply.get('root')!.variables].sort()).toEqual(['amount', 'reviewAmount']);
   });
 
-  it('a callee whose call activities set Camunda 8 propagateAllParentVariables="false" has every variable, as at run time, and names those only the runtime passes', () => {
+  it('a callee whose call activities set Camunda 8 propagateAllParentVariables="false" has only their inputs and its own variables, as at run time, and names the call for the others', () => {
     const approve = 'call activity "Approve" of process "root"';
     const supply = supplyAtEachProcess([
-      { ...process('root', ['amount', 'orderNo'], ['child'], true), callInputs: [{ key: 'child', creates: ['approvalAmount'], narrowedBy: { rule: 'propagateAllParentVariables', callActivities: [approve] } }] },
-      process('child', ['approved']),
+      { ...process('root', ['amount', 'orderNo'], ['child']), callInputs: [{ key: 'child', creates: ['approvalAmount'], narrowedBy: { propagateAllParentVariables: [approve] } }] },
+      process('child', ['approved'], ['grandchild']),
+      process('grandchild', []),
     ]);
-    const child = supply.get('child')!;
-    expect([...child.variables].sort()).toEqual(['amount', 'approvalAmount', 'approved', 'orderNo']);
-    expect(Object.fromEntries(child.passedOnlyByStratum)).toEqual({ amount: [approve], orderNo: [approve] });
-    expect(child.notPassed.size).toBe(0);
-    expect(supply.get('root')!.passedOnlyByStratum.size).toBe(0);
+    for (const key of ['child', 'grandchild']) {
+      const callee = supply.get(key)!;
+      expect([...callee.variables].sort()).toEqual(['approvalAmount', 'approved']);
+      expect(Object.fromEntries(callee.notPassed)).toEqual({ amount: { propagateAllParentVariables: [approve] }, orderNo: { propagateAllParentVariables: [approve] } });
+    }
+    // the root's start variables do not get past the call activity
+    expect(supply.get('child')!).toMatchObject({ closed: 'narrowed', narrowedBy: { propagateAllParentVariables: [approve] }, entries: [] });
+    expect(supply.get('grandchild')!.closed).toBe('callers');
+    expect([...supply.get('root')!.variables].sort()).toEqual(['amount', 'approvalAmount', 'approved', 'orderNo']);
+  });
+
+  it('call activities narrowed both ways to one callee are named each with what narrows it', () => {
+    const review = 'call activity "Review" of process "root"';
+    const approve = 'call activity "Approve" of process "root"';
+    const supply = supplyAtEachProcess([
+      { ...process('root', ['amount'], ['child']), callInputs: [{ key: 'child', creates: [], narrowedBy: { 'camunda:in': [review], propagateAllParentVariables: [approve] } }] },
+      process('child', []),
+    ]);
+    expect(Object.fromEntries(supply.get('child')!.notPassed)).toEqual({ amount: { 'camunda:in': [review], propagateAllParentVariables: [approve] } });
   });
 
   it('processes only reachable through a call cycle stay open, and the cycle ends', () => {
@@ -122,10 +138,10 @@ describe('what a process supplies to the library (deployed versions, the modeler
     ['Camunda 7 camunda:in', 'invalid-narrowed-call-camunda.bpmn', 'invoice-camunda', {
       key: 'review-camunda', creates: [],
       passes: [{ source: 'invoiceNumber', target: 'invoiceNumber', by: REVIEW }, { source: 'amount', target: 'reviewAmount', by: REVIEW }],
-      narrowedBy: { rule: 'camunda:in', callActivities: [REVIEW] },
+      narrowedBy: { 'camunda:in': [REVIEW] },
     }],
     ['Camunda 8 propagateAllParentVariables="false"', 'invalid-parent-narrowed-call.bpmn', 'order',
-      { key: 'order-approval', creates: ['approvalAmount'], narrowedBy: { rule: 'propagateAllParentVariables', callActivities: ['call activity "Approve order" of process "order"'] } }],
+      { key: 'order-approval', creates: ['approvalAmount'], narrowedBy: { propagateAllParentVariables: ['call activity "Approve order" of process "order"'] } }],
   ])('%s: what the call activity creates in the callee, and that it narrows what the callee gets', async (_dialect, file, caller, callInputs) => {
     const supplies = processSuppliesOf(await definitionsOf(file));
     expect(supplies.find((supply) => supply.key === caller)?.callInputs).toEqual([callInputs]);

@@ -197,13 +197,28 @@ describe(RULE, () => {
     const camunda8 = fixture('invalid-parent-narrowed-call.bpmn');
     const parentNarrowed = '<zeebe:calledElement processId="order-approval" propagateAllParentVariables="false" />';
 
-    it('Camunda 8 propagateAllParentVariables="false": the inputs reach the called process; a variable only the runtime passes on is a warning naming the call activity', async () => {
+    it('Camunda 8 propagateAllParentVariables="false": the called process gets only the inputs, as at run time; the finding names the call activity', async () => {
       expect(await reads(camunda8)).toEqual([[
-        'Approval_Flow_Large', 'warning',
-        'The condition of sequence flow "Large" reads "amount", which reaches process "order-approval" only because Stratum\'s runtime passes every variable ' +
-          'of the caller through call activity "Approve order" of process "order", although propagateAllParentVariables="false" is set there: ' +
-          'Camunda 8 passes only the call activity\'s inputs, so on Camunda 8 the condition would fail. Map it in, e.g. <zeebe:input source="=amount" target="amount" />',
+        'Approval_Flow_Large', 'error',
+        'The condition of sequence flow "Large" reads "amount", which does not reach process "order-approval": call activity "Approve order" of process "order" ' +
+          'passes only its zeebe:input mappings (propagateAllParentVariables="false"), not "amount". Pass it in on the call activity, e.g. <zeebe:input source="=amount" target="amount" />',
       ]]);
+    });
+
+    it('Camunda 8 propagateAllParentVariables="false" from a caller that accepts any start variables: an error, for nothing but the inputs gets past the call activity', async () => {
+      const open = changed(camunda8, '<bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="=amount" target="amount" /></zeebe:ioMapping></bpmn:extensionElements>', '');
+      expect(await reads(open)).toEqual([['Approval_Flow_Large', 'error', textContaining(
+        'reads "amount", which nothing supplies: process "order-approval" gets from its callers only what their call activities\' zeebe:input mappings pass ' +
+          '(propagateAllParentVariables="false"), and none of them passes it, and no task, job, message or other element of it, its callers or the processes it calls ' +
+          'writes it as an output. Pass it in on the call activity, e.g. <zeebe:input source="=amount" target="amount" />, or declare',
+      )]]);
+    });
+
+    it('Camunda 8 propagateAllParentVariables="false" on a multi-instance call activity: each called process gets its element and loopCounter too', async () => {
+      const loop = '<bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=[amount]" inputElement="share" /></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics>';
+      const iterated = changed(changed(camunda8, '<bpmn:incoming>Order_Flow_0</bpmn:incoming><bpmn:outgoing>Order_Flow_1</bpmn:outgoing>', `${loop}<bpmn:incoming>Order_Flow_0</bpmn:incoming><bpmn:outgoing>Order_Flow_1</bpmn:outgoing>`),
+        '=amount &gt; 1000', '=share &gt; 1000 and loopCounter = 1');
+      expect(await reads(iterated)).toEqual([]);
     });
 
     it('Camunda 8 propagateAllParentVariables="false" with a zeebe:input for every variable the called process reads: no finding', async () => {
