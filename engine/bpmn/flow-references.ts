@@ -17,8 +17,15 @@ export function completeFlowReferences(definitions: ModdleElement): void {
 }
 
 function addOnce(node: ModdleElement | undefined, property: 'incoming' | 'outgoing', flow: ModdleElement) {
-  if (!node || typeof node !== 'object') return;
+  // Only a flow node has incoming and outgoing flows. A reference can resolve to something else when two elements
+  // share an id (moddle keeps the first it read, the definitions even): the import warning about the duplicate id
+  // is the file's finding, and filling in must not crash on it.
+  if (!node || typeof node !== 'object' || !isFlowNode(node)) return;
   // moddle's get() creates the collection as moddle does (a reference, not enumerated)
   const list = (typeof node.get === 'function' ? node.get(property) : (node[property] ??= [])) as ModdleElement[];
   if (!list.includes(flow)) list.push(flow);
+}
+
+function isFlowNode(node: ModdleElement): boolean {
+  return typeof node.$instanceOf !== 'function' || node.$instanceOf('bpmn:FlowNode');
 }

@@ -191,13 +191,16 @@ function importFinding(warning: string): Finding {
   // with everything inside it: both change what runs, so they are errors.
   const dropsContent = /duplicate id|illegal id/i.test(warning);
   const illegalId = /illegal ID <([^>]*)>/i.exec(warning)?.[1];
+  const duplicateId = /duplicate ID <([^>]*)>/i.exec(warning)?.[1];
   return {
-    elementId: illegalId ?? null,
+    elementId: illegalId ?? duplicateId ?? null,
     rule: 'xml-import',
     severity: dropsContent ? 'error' : 'warning',
     message: illegalId
       ? `the id "${illegalId}" is not a valid BPMN id (use ASCII letters, digits, "_", "-" and ".", starting with a letter or "_"), so the element cannot be read: ${oneLine(warning)}`
-      : oneLine(warning),
+      : duplicateId
+        ? `the id "${duplicateId}" is used by two elements, and references to it can only name the first; give each element an id of its own: ${oneLine(warning)}`
+        : oneLine(warning),
   };
 }
 

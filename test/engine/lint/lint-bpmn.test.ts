@@ -72,6 +72,15 @@ ${minimal(startToEnd).replace('<?xml version="1.0" encoding="UTF-8"?>\n', '').re
     expect(findings).toContainEqual(objectWith({ rule: 'xml-import', severity: 'error', message: textContaining('duplicate ID <End>') }));
   });
 
+  it('reports a flow node whose id the definitions already use, instead of crashing on the flow that names it', async () => {
+    // moddle keeps the first element read under an id: the flow's targetRef then names the definitions
+    const xml = `<?xml version="1.0"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Review">
+      <bpmn:process id="P" isExecutable="true"><bpmn:startEvent id="S" name="S" /><bpmn:userTask id="Review" name="Review" />
+      <bpmn:sequenceFlow id="F" sourceRef="S" targetRef="Review" /></bpmn:process></bpmn:definitions>`;
+    const findings = await lintFiles([{ name: 'review.bpmn', xml }]);
+    expect(findings).toContainEqual(objectWith({ file: 'review.bpmn', rule: 'xml-import', severity: 'error', elementId: 'Review', message: textContaining('two elements') }));
+  });
+
   it('accepts a minimal process, with one warning for the missing diagram instead of one per element', async () => {
     const findings = await lintXml(minimal(startToEnd));
     expect(findings).toEqual([
