@@ -38,22 +38,90 @@ export class UnsupportedEncodingError extends Error {
 const LATIN1 = new Set(['iso-8859-1', 'iso8859-1', 'latin1', 'latin-1', 'l1', 'iso_8859-1', 'us-ascii', 'ascii', 'iso-ir-100', 'cp819', 'ibm819']);
 const CP1252 = new Set(['windows-1252', 'cp1252', 'x-cp1252']);
 
-/** Text of an XML file given as bytes (encoding from BOM or declaration; UTF-8 otherwise) or as an already decoded string. */
+/** Bytes that are not valid in the encoding they are read with (named: the line of the first bad byte). */
+export class MalformedEncodingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedEncodingError';
+  }
+}
+
+const UTF16_NAMES = new Set(['utf-16', 'utf16', 'utf-16le', 'utf-16be', 'ucs-2', 'unicode', 'iso-10646-ucs-2']);
+
+/** Offset of the first byte that breaks UTF-8, or -1. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const byte = bytes[i];
+    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte <= 0xdf ? 2 : byte >= 0xe0 && byte <= 0xef ? 3 : byte >= 0xf0 && byte <= 0xf4 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    // continuation bytes are 10xxxxxx
+    for (let k = 1; k < length; k++) if (bytes[i + k] < 0x80 || bytes[i + k] > 0xbf) return i;
+    i += length;
+  }
+  return -1;
+}
+
+/** `why` says what made the file UTF-8: a byte-order mark, its declaration, nothing (the default) or a UTF-16 declaration on single-byte text. */
+function decodeUtf8Strictly(bytes: Uint8Array, why: 'mark' | 'declared' | 'default' | 'utf-16 declared'): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = Math.max(0, firstInvalidUtf8(bytes));
+    let line = 1;
+    for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
+    const where = `not valid UTF-8 at line ${line} (byte 0x${bytes[at].toString(16).padStart(2, '0')})`;
+    const reason = {
+      default: 'and no other encoding is declared: save the file as UTF-8 or declare its encoding, e.g. <?xml version="1.0" encoding="ISO-8859-1"?>',
+      declared: 'although its XML declaration says UTF-8',
+      mark: 'although its byte-order mark says UTF-8',
+      'utf-16 declared': 'and its XML declaration names UTF-16, which it is not written in',
+    }[why];
+    throw new MalformedEncodingError(`${where}, ${reason}`);
+  }
+}
+
+function decodeUtf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): string {
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
+    throw new MalformedEncodingError(`not valid ${encoding.toUpperCase()} (an odd number of bytes or a lone surrogate)`);
+  }
+}
+
+/**
+ * Text of an XML file given as bytes or as an already decoded string. The
+ * encoding comes from a byte-order mark, else from the first bytes (UTF-16
+ * without a mark: `<` followed or preceded by a zero byte, XML 1.0 appendix F),
+ * else from the declaration; UTF-8 otherwise. Bytes that are not valid UTF-8
+ * are refused naming the line, never replaced: that would change the text.
+ */
 export function decodeXml(input: string | Uint8Array | ArrayBuffer): string {
   if (typeof input === 'string') return input;
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes.subarray(3));
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decodeUtf8Strictly(bytes.subarray(3), 'mark');
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeUtf16(bytes.subarray(2), 'utf-16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeUtf16(bytes.subarray(2), 'utf-16be');
+  if (bytes.length >= 2 && bytes[0] !== 0 && bytes[1] === 0) return decodeUtf16(bytes, 'utf-16le');
+  if (bytes.length >= 2 && bytes[0] === 0 && bytes[1] !== 0) return decodeUtf16(bytes, 'utf-16be');
   const head = decodeSingleByte(bytes.subarray(0, 256), null);
-  const encoding = declaredEncoding(head) ?? 'utf-8';
+  const encoding = declaredEncoding(head);
+  if (encoding === undefined) return decodeUtf8Strictly(bytes, 'default');
   if (LATIN1.has(encoding)) return decodeSingleByte(bytes, null);
   if (CP1252.has(encoding)) return decodeSingleByte(bytes, WINDOWS_1252_HIGH);
-  if (encoding === 'utf-8' || encoding === 'utf8') return new TextDecoder('utf-8').decode(bytes);
+  // UTF-16 declared in a file whose first bytes are single-byte text (.NET's StringWriter
+  // writes such files): the declaration is wrong, and the bytes are read as UTF-8 (libxml2 refuses the file).
+  if (UTF16_NAMES.has(encoding)) return decodeUtf8Strictly(bytes, 'utf-16 declared');
+  if (encoding === 'utf-8' || encoding === 'utf8') return decodeUtf8Strictly(bytes, 'declared');
+  let decoder: TextDecoder;
   try {
-    return new TextDecoder(encoding).decode(bytes);
+    decoder = new TextDecoder(encoding, { fatal: true });
   } catch {
     throw new UnsupportedEncodingError(encoding);
+  }
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw new MalformedEncodingError(`not valid ${encoding}, although its XML declaration says so`);
   }
 }
 

@@ -5,7 +5,7 @@
 // edit changes only the attributes, text and elements it changed.
 // Browser-safe.
 import { matchKeys, viewOf } from './element-keys.js';
-import { XSI_NS } from './namespaces.js';
+import { BPMN_MODEL_NS, XSI_NS } from './namespaces.js';
 import {
   attributeName,
   childElements,
@@ -37,6 +37,8 @@ interface MergeContext {
   beforeById: Map<string, XmlElement | null>;
   /** Every prefix declared anywhere in the target; a new root declaration must use a prefix not among them. */
   usedPrefixes: Set<string>;
+  /** The line ending the file is written with: inserted lines use it too. */
+  newline: string;
   warnings: string[];
   changes: number;
 }
@@ -137,10 +139,22 @@ function isWhitespace(node: XmlNode | undefined): node is XmlNode & { kind: 'tex
   return node?.kind === 'text' && node.value.trim() === '';
 }
 
-function indentationBefore(element: XmlElement): string {
+/** The whitespace written before `element` (raw, so a CRLF file keeps its CRs), or a line break. */
+function indentationBefore(element: XmlElement, newline: string): string {
   const siblings = element.parent?.children ?? [];
   const previous = siblings[siblings.indexOf(element) - 1];
-  return isWhitespace(previous) ? previous.value : '\n';
+  return isWhitespace(previous) ? (previous.raw ?? previous.value) : newline;
+}
+
+/** `\r\n` when the file's first line break between elements is one, else `\n`. */
+function lineEnding(document: XmlDocument): string {
+  const stack: XmlNode[] = [...document.children];
+  while (stack.length) {
+    const node = stack.shift()!;
+    if (node.kind === 'text' && node.value.includes('\n') && node.value.trim() === '') return (node.raw ?? node.value).includes('\r\n') ? '\r\n' : '\n';
+    if (node.kind === 'element') stack.unshift(...node.children);
+  }
+  return '\n';
 }
 
 function removeElement(element: XmlElement): void {
@@ -158,18 +172,18 @@ function open(element: XmlElement): void {
   }
 }
 
-function insertElement(parent: XmlElement, element: XmlElement, after: XmlElement | null, before: XmlElement | null): void {
+function insertElement(parent: XmlElement, element: XmlElement, after: XmlElement | null, before: XmlElement | null, newline: string): void {
   const children = parent.children;
   open(parent);
   if (after) {
-    const indent = indentationBefore(after);
+    const indent = indentationBefore(after, newline);
     children.splice(children.indexOf(after) + 1, 0, { kind: 'text', value: indent, cdata: false }, element);
   } else if (before) {
-    const indent = indentationBefore(before);
+    const indent = indentationBefore(before, newline);
     children.splice(children.indexOf(before), 0, element, { kind: 'text', value: indent, cdata: false });
   } else {
-    const outer = parent.parent ? indentationBefore(parent) : '\n';
-    const inner = outer.startsWith('\n') ? `${outer}  ` : '\n  ';
+    const outer = parent.parent ? indentationBefore(parent, newline) : newline;
+    const inner = outer.includes('\n') ? `${outer}  ` : `${newline}  `;
     const trailing = isWhitespace(children[children.length - 1]) ? children.pop() : null;
     children.push({ kind: 'text', value: inner, cdata: false }, element, trailing ?? { kind: 'text', value: outer, cdata: false });
   }
@@ -188,13 +202,31 @@ function reindent(element: XmlElement, indent: string, unit: string): void {
   for (const child of children) if (child.kind === 'element') reindent(child, inner, unit);
 }
 
-/** Replaces the text of `target`, keeping CDATA when the original wrote its text that way. */
+/** BPMN elements whose content is formatted text (tDocumentation, tText): any element in them is markup of that text. */
+const TEXT_WITH_MARKUP = new Set(['documentation', 'text']);
+
+/**
+ * Replaces the text of `target`, keeping CDATA when the original wrote its text
+ * that way. Markup in the text (XHTML in a documentation, or any element between
+ * pieces of text) is nothing to moddle, so the model's text never had it: the
+ * edited text replaces it together with the text around it, rather than
+ * leaving it behind.
+ */
 function replaceText(target: XmlElement, value: string): void {
-  const first = target.children.findIndex((child) => child.kind === 'text');
-  const wasCdata = target.children.some((child) => child.kind === 'text' && child.cdata && child.value.trim() !== '');
-  target.children = target.children.filter((child) => child.kind !== 'text');
+  const children = target.children;
+  const hasText = (child: XmlNode) => child.kind === 'text' && child.value.trim() !== '';
+  const firstText = children.findIndex(hasText);
+  const lastText = children.findLastIndex(hasText);
+  const name = elementName(target);
+  const allMarkup = name.uri === BPMN_MODEL_NS && TEXT_WITH_MARKUP.has(name.local);
+  const inText = (child: XmlNode, index: number) => child.kind === 'element' && (allMarkup || (index > firstText && index < lastText));
+  const firstTextNode = children.findIndex((child) => child.kind === 'text');
+  const wasCdata = children.some((child) => child.kind === 'text' && child.cdata && child.value.trim() !== '');
+  const kept = children.filter((child, index) => child.kind !== 'text' && !inText(child, index));
+  const insertAt = firstTextNode < 0 ? 0 : children.slice(0, firstTextNode).filter((child) => child.kind !== 'text').length;
   const cdata = wasCdata && !value.includes(']]>');
-  target.children.splice(first < 0 ? 0 : Math.min(first, target.children.length), 0, { kind: 'text', value, cdata });
+  kept.splice(insertAt, 0, { kind: 'text', value, cdata });
+  target.children = kept;
   open(target);
 }
 
@@ -265,9 +297,14 @@ function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement,
     const counterpart = targetChildren.get(oldKey);
     if (previous && counterpart) {
       if (oldKey !== key) {
-        // an id changed in place: the original element stays, with its new id
+        // an id or a type changed in place: the original element stays, with its new id or name
         targetChildren.delete(oldKey);
         targetChildren.set(key, counterpart);
+        const local = elementName(child).local;
+        if (elementName(counterpart).local !== local) {
+          const { prefix } = splitName(counterpart.name);
+          counterpart.name = prefix ? `${prefix}:${local}` : local;
+        }
       }
       mergeElement(counterpart, previous, child, `${path}/${key}`, context);
       return;
@@ -286,14 +323,14 @@ function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement,
       removeElement(movedTarget);
       movedTarget.parent = target;
       forgetNamespaceScopes();
-      insertElement(target, movedTarget, afterSibling, beforeSibling);
+      insertElement(target, movedTarget, afterSibling, beforeSibling, context.newline);
       targetChildren.set(key, movedTarget);
       mergeElement(movedTarget, movedFrom, child, `${path}/${key}`, context);
     } else {
       const adopted = adopt(child, target, context);
-      insertElement(target, adopted, afterSibling, beforeSibling);
-      const indent = indentationBefore(adopted);
-      const outer = target.parent ? indentationBefore(target) : '\n';
+      insertElement(target, adopted, afterSibling, beforeSibling, context.newline);
+      const indent = indentationBefore(adopted, context.newline);
+      const outer = target.parent ? indentationBefore(target, context.newline) : context.newline;
       const unit = indent.startsWith(outer) && indent.length > outer.length ? indent.slice(outer.length) : '  ';
       reindent(adopted, indent, unit);
       targetChildren.set(key, adopted);
@@ -303,9 +340,13 @@ function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement,
 }
 
 /**
- * Elements whose id changed and nothing else (as when a user edits an id in the
- * properties panel): after-key → before-key. Their references change with them
- * and are merged as ordinary attribute and text edits.
+ * Elements of the edit that are an element of the file under a new id or a new
+ * type: after-key → before-key. An id changed and nothing else (as when a user
+ * edits an id in the properties panel): their references change with them and
+ * are merged as ordinary attribute and text edits. The same id in the same
+ * namespace under another name is the element's type changed (bpmn-js's
+ * "change type" turns a task into a user task with the same id): the file's
+ * element is kept, renamed, so what moddle does not know about it stays.
  */
 function pairRenamedChildren(before: Map<string, XmlElement>, after: Map<string, XmlElement>, context: MergeContext): Map<string, string> {
   const pairs = new Map<string, string>();
@@ -313,10 +354,15 @@ function pairRenamedChildren(before: Map<string, XmlElement>, after: Map<string,
     const id = viewOf(element).id;
     return !after.has(key) && id !== undefined && !context.moved.has(id);
   });
+  const paired = (oldKey: string) => [...pairs.values()].includes(oldKey);
   for (const [key, element] of after) {
-    const id = viewOf(element).id;
-    if (before.has(key) || id === undefined || context.moved.has(id)) continue;
-    const match = removed.find(([oldKey, candidate]) => ![...pairs.values()].includes(oldKey) && sameSubtree(candidate, element, true));
+    const view = viewOf(element);
+    if (before.has(key) || view.id === undefined || context.moved.has(view.id)) continue;
+    const retyped = removed.find(([oldKey, candidate]) => {
+      const old = viewOf(candidate);
+      return !paired(oldKey) && old.id === view.id && old.uri === view.uri && old.local !== view.local;
+    });
+    const match = retyped ?? removed.find(([oldKey, candidate]) => !paired(oldKey) && sameSubtree(candidate, element, true));
     if (match) pairs.set(key, match[0]);
   }
   return pairs;
@@ -388,7 +434,7 @@ export function mergeModelChanges(target: XmlDocument, before: XmlDocument, afte
   }
   const counterparts = new Map<XmlElement, XmlElement>();
   mapCounterparts(before.root, target.root, counterparts);
-  const context: MergeContext = { target, moved, counterparts, beforeById, usedPrefixes, warnings: [], changes: 0 };
+  const context: MergeContext = { target, moved, counterparts, beforeById, usedPrefixes, newline: lineEnding(target), warnings: [], changes: 0 };
   const rootKey = (element: XmlElement) => {
     const name = elementName(element);
     return `${name.uri}|${name.local}`;

@@ -6,22 +6,29 @@
 // survives, and an edit changes only what was edited. Browser-safe.
 import type { BpmnModdle, ModdleElement } from 'bpmn-moddle';
 import { createModdle, detectFlavour, type ExtensionFlavour } from '../bpmn/moddle.js';
+import { assertPrefixesDeclared, mayHaveUndeclaredPrefixes, notBpmnReason } from './document-checks.js';
 import { decodeXml } from './encoding.js';
+import { aliasRefusedIds, mayHaveIdsModdleRefuses, restoreAliasedIds, type IdAliases } from './id-aliases.js';
 import { mergeModelChanges } from './merge.js';
+import { withSchemaSpelling } from './moddle-spelling.js';
 import { XSI_NS } from './namespaces.js';
 import { isNamespaceDeclaration, parseXml, serializeXml, splitName, type XmlDocument, type XmlElement } from './xml-tree.js';
 
 export interface BpmnDocument {
   /** The file as read (updated by every export), kept losslessly. */
   original: XmlDocument;
-  /** The XML to give bpmn-moddle or bpmn-js `importXML`: the file with prefixes that clash with moddle's packages renamed. */
+  /** The XML to give bpmn-moddle or bpmn-js `importXML`: the file with prefixes that clash with moddle's packages renamed and ids moddle refuses aliased. */
   xmlForModdle: string;
+  /** Alias → id, for the ids moddle refuses (`id-aliases.ts`); saving writes the ids back. */
+  idAliases: IdAliases;
   /** The vendor package the model was read with (Camunda 7 or Camunda 8); give bpmn-js the same one. */
   flavour: ExtensionFlavour;
   /** The bpmn-moddle instance that read `definitions`. */
   moddle: BpmnModdle;
-  /** The editable model (`bpmn:Definitions`), or null when moddle could not read the file at all. */
+  /** The editable model (`bpmn:Definitions`), or null when moddle could not read the file at all (`unreadable` says why). */
   definitions: ModdleElement | null;
+  /** Why the file could not be read as BPMN (not BPMN 2.0, or moddle failed), when `definitions` is null after reading. */
+  unreadable?: string;
   /** Moddle's serialisation of the model as imported: edits are measured against it. */
   baseline: string | null;
   /** What moddle reported while reading (unknown elements, unresolved references, ...) and merge problems. */
@@ -133,19 +140,21 @@ export interface ImportOptions {
 /**
  * The file as moddle should read it: without a DOCTYPE (moddle's reader does
  * not understand an internal subset; the original keeps it), with clashing
- * prefixes renamed and a UTF-8 declaration. Most files need none of this and
- * are handed over as they are, sparing a copy of the whole tree.
+ * prefixes renamed, ids moddle refuses aliased and a UTF-8 declaration. Most
+ * files need none of this and are handed over as they are, sparing a copy of
+ * the whole tree.
  */
-function textForModdle(text: string, original: () => XmlDocument): string {
-  if (readableAsIs(text)) return text.replace(/^\uFEFF/, '');
+function textForModdle(text: string, original: () => XmlDocument): { xml: string; idAliases: IdAliases } {
+  if (readableAsIs(text)) return { xml: text.replace(/^\uFEFF/, ''), idAliases: new Map() };
   const forModdle = moddleFriendly(copyOf(original()));
+  const idAliases = aliasRefusedIds(forModdle);
   forModdle.children = forModdle.children.filter((node) => node.kind !== 'doctype');
-  return serializeAsUtf8(forModdle).replace(/^\uFEFF/, '');
+  return { xml: serializeAsUtf8(forModdle).replace(/^\uFEFF/, ''), idAliases };
 }
 
-/** No DOCTYPE, UTF-8, and no prefix bound to another URI than moddle's packages give it: a quick look at the text. */
+/** No DOCTYPE, UTF-8, only ids moddle accepts, and no prefix bound to another URI than moddle's packages give it: a quick look at the text. */
 function readableAsIs(text: string): boolean {
-  if (/<!DOCTYPE/i.test(text)) return false;
+  if (/<!DOCTYPE/i.test(text) || mayHaveIdsModdleRefuses(text)) return false;
   const encoding = /^\uFEFF?\s*<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']/.exec(text)?.[1];
   if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) return false;
   for (const [, prefix, , uri] of text.matchAll(/\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*(["'])(.*?)\2/g)) {
@@ -155,21 +164,30 @@ function readableAsIs(text: string): boolean {
   return true;
 }
 
+/** The lossless tree of the file; throws XmlSyntaxError naming the line when it is not well-formed (namespaces included). */
+function readTree(text: string): XmlDocument {
+  const document = parseXml(text);
+  assertPrefixesDeclared(document, text);
+  return document;
+}
+
 /** Reads a .bpmn file (bytes are decoded with the encoding they declare). Throws XmlSyntaxError when it is not well-formed XML. */
 export async function importBpmn(input: string | Uint8Array | ArrayBuffer, options: ImportOptions = {}): Promise<BpmnDocument> {
   const text = decodeXml(input);
   // A modeler reads xmlForModdle itself (failing on XML that is not well-formed)
-  // and needs the kept tree only when saving: it is parsed then.
-  let original: XmlDocument | undefined = options.readModel === false ? undefined : parseXml(text);
+  // and needs the kept tree only when saving: it is parsed then, unless a
+  // quick look finds a prefix declared nowhere, which must be refused now.
+  const eager = options.readModel !== false || mayHaveUndeclaredPrefixes(text);
+  let original: XmlDocument | undefined = eager ? readTree(text) : undefined;
   const tree = () => (original ??= parseXml(text));
   const flavour = detectFlavour(text);
   let moddleInstance: BpmnModdle | undefined;
-  const xmlForModdle = textForModdle(text, tree);
+  const { xml: xmlForModdle, idAliases } = textForModdle(text, tree);
   const document: BpmnDocument = {
     get original() { return tree(); },
     set original(value: XmlDocument) { original = value; },
     get moddle() { return (moddleInstance ??= createModdle(flavour)); },
-    xmlForModdle, flavour, definitions: null, baseline: null, warnings: [],
+    xmlForModdle, idAliases, flavour, definitions: null, baseline: null, warnings: [],
   };
   // A modeler sets the baseline from its own save.
   if (options.readModel === false) return document;
@@ -179,7 +197,8 @@ export async function importBpmn(input: string | Uint8Array | ArrayBuffer, optio
     document.definitions = result.rootElement ?? null;
     for (const warning of result.warnings ?? []) document.warnings.push(warning.message);
   } catch (error) {
-    document.warnings.push(`bpmn-moddle could not read the file; it is kept as is and cannot be edited: ${(error as Error).message}`);
+    document.unreadable = notBpmnReason(document.original, text) ?? `bpmn-moddle could not read it: ${(error as Error).message}`;
+    document.warnings.push(`${document.unreadable}; the file is kept as is and cannot be edited`);
     return document;
   }
   try {
@@ -222,7 +241,8 @@ export async function exportBpmn(document: BpmnDocument, savedXml?: string): Pro
       document.warnings.push('edits cannot be saved: there is no baseline to measure them against');
     } else {
       const merged = copyOf(document.original);
-      const result = mergeModelChanges(merged, parseXml(document.baseline), parseXml(after));
+      const moddleXml = (xml: string) => withSchemaSpelling(restoreAliasedIds(parseXml(xml), document.idAliases));
+      const result = mergeModelChanges(merged, moddleXml(document.baseline), moddleXml(after));
       document.warnings.push(...result.warnings);
       document.original = merged;
       document.baseline = after;

@@ -29,6 +29,8 @@ export interface XmlElement {
   selfClosing: boolean;
   /** Whitespace written before `>` in the end tag. */
   endTagTrailing?: string;
+  /** Where the start tag began in the parsed text (absent for elements made by an edit): for messages naming the line. */
+  offset?: number;
 }
 
 interface XmlText {
@@ -63,6 +65,13 @@ export interface XmlDocument {
   /** Everything at top level, in order: declaration (as a `pi` with target `xml`), comments, whitespace, the root. */
   children: XmlNode[];
   root: XmlElement;
+}
+
+/** The line (1-based) of `offset` in `text`. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1)) line++;
+  return line;
 }
 
 export class XmlSyntaxError extends Error {
@@ -118,8 +127,7 @@ export function parseXml(text: string): XmlDocument {
   let current: XmlElement | null = null;
 
   const fail = (message: string, at = pos): never => {
-    const line = text.slice(0, at).split('\n').length;
-    throw new XmlSyntaxError(message, at, line);
+    throw new XmlSyntaxError(message, at, lineAt(text, at));
   };
   const append = (node: XmlNode) => {
     if (current) current.children.push(node);
@@ -187,17 +195,18 @@ export function parseXml(text: string): XmlDocument {
       current = current!.parent;
       pos = end + 1;
     } else {
+      const offset = pos;
       pos++;
       const nameStart = pos;
       while (pos < length && isNameChar(text.charCodeAt(pos))) pos++;
       const name = text.slice(nameStart, pos);
       if (!name) fail('element without a name');
-      const element: XmlElement = { kind: 'element', name, attributes: [], children: [], parent: current, tagTrailing: '', selfClosing: false };
+      const element: XmlElement = { kind: 'element', name, attributes: [], children: [], parent: current, tagTrailing: '', selfClosing: false, offset };
       for (;;) {
         const wsStart = pos;
         while (pos < length && isSpace(text.charCodeAt(pos))) pos++;
         const leading = text.slice(wsStart, pos);
-        if (pos >= length) fail(`unterminated start tag <${name}>`);
+        if (pos >= length) fail(`the text ends inside the start tag <${name}> (cut off?)`, offset);
         if (text[pos] === '>' || text.startsWith('/>', pos)) {
           element.tagTrailing = leading;
           element.selfClosing = text[pos] === '/';
@@ -211,6 +220,7 @@ export function parseXml(text: string): XmlDocument {
         const attrName = text.slice(attrStart, pos);
         const equalsStart = pos;
         while (pos < length && isSpace(text.charCodeAt(pos))) pos++;
+        if (pos >= length) fail(`the text ends inside the start tag <${name}> (cut off?)`, offset);
         if (!attrName || text[pos] !== '=') fail(`malformed attribute in <${name}>`);
         pos++;
         while (pos < length && isSpace(text.charCodeAt(pos))) pos++;
@@ -218,7 +228,7 @@ export function parseXml(text: string): XmlDocument {
         const quote = text[pos];
         if (quote !== '"' && quote !== "'") fail(`attribute ${attrName} in <${name}> is not quoted`);
         const valueEnd = text.indexOf(quote, pos + 1);
-        if (valueEnd < 0) fail(`unterminated attribute ${attrName}`);
+        if (valueEnd < 0) fail(`unterminated attribute ${attrName} in <${name}>`);
         const raw = text.slice(pos + 1, valueEnd);
         element.attributes.push({ name: attrName, value: decodeAttributeValue(raw), raw, quote: quote as '"' | "'", leading, ...(equals !== '=' ? { equals } : {}) });
         pos = valueEnd + 1;
@@ -231,7 +241,7 @@ export function parseXml(text: string): XmlDocument {
       if (!element.selfClosing) current = element;
     }
   }
-  if (current) fail(`<${current.name}> is not closed`);
+  if (current) fail(`<${current.name}> is not closed: the text ends inside it (cut off?)`, current.offset);
   if (!root) fail('no root element');
   return { children: top, root: root! };
 }

@@ -101,7 +101,8 @@ describe('Stratum opens and saves a file without losing anything', () => {
     const foreign = '<?xml version="1.0"?>\n<!-- not BPMN -->\n<model xmlns="http://example.com/other" id="M"><node id="N" /></model>\n';
     const document = await importBpmn(foreign);
     expect(document.definitions).toBeNull();
-    expect(document.warnings[0]).toMatch(/could not read/);
+    expect(document.unreadable).toMatch(/^not a BPMN 2.0 file: its root element is <model> in the namespace http:\/\/example.com\/other \(line 3\)/);
+    expect(document.warnings[0]).toMatch(/cannot be edited/);
     expect(await exportBpmn(document)).toBe(foreign);
     await expect(withModel(document, () => undefined)).rejects.toThrow(/cannot be edited/);
   });

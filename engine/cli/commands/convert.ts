@@ -2,7 +2,7 @@
 // and saves it again the way the modeler does (UTF-8, nothing lost).
 import { readFile, writeFile } from 'node:fs/promises';
 import { compareBpmn, formatDifferences } from '../../interop/compare.js';
-import { convertBpmn } from '../../interop/pipeline.js';
+import { exportBpmn, importBpmn } from '../../interop/pipeline.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
 
 const HELP = `Usage: stratum convert <in.bpmn> [-o out.bpmn] [--check]
@@ -19,9 +19,9 @@ Options:
                        changed (exit 1 when anything was lost)
   --help, -h           show this help
 
-Exit status: 0 converted, 1 the input is not well-formed XML (or --check
-found a loss), 2 a file could not be read or written or the command line is
-wrong.`;
+Exit status: 0 converted, 1 the input is not well-formed XML, not in the
+encoding it declares, or not BPMN 2.0 (or --check found a loss), 2 a file
+could not be read or written or the command line is wrong.`;
 
 export const convert: Command = {
   name: 'convert',
@@ -47,7 +47,13 @@ export const convert: Command = {
 
     let converted: string;
     try {
-      converted = await convertBpmn(bytes);
+      const document = await importBpmn(bytes);
+      // a file that is not BPMN (a DMN model, an old draft namespace) would be copied unchanged: say so instead
+      if (!document.definitions) {
+        io.err(`${input}: ${document.unreadable ?? 'not a BPMN 2.0 file'}`);
+        return EXIT_FINDINGS;
+      }
+      converted = await exportBpmn(document);
     } catch (error) {
       io.err(`${input}: ${(error as Error).message}`);
       return EXIT_FINDINGS;

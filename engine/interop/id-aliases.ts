@@ -1,0 +1,106 @@
+// Ids bpmn-moddle refuses. XML allows letters of any script in an id
+// (`定義_1`, `Prüfen`), but moddle accepts only ASCII word characters and
+// drops an element with any other id together with everything inside it
+// (for `definitions`: the whole model, so the modeler shows nothing and cannot
+// save). Moddle therefore reads such ids under an ASCII alias, spelled as
+// .NET's XmlConvert.EncodeName spells a character (`Pr_x00FC_fen`), and the
+// aliases are turned back into the file's ids before edits are merged.
+// Browser-safe.
+import { childElements, isNamespaceDeclaration, splitName, type XmlDocument, type XmlElement } from './xml-tree.js';
+
+/** moddle-xml's test of an id (moddle-xml `Context.addElement`). */
+const MODDLE_ID = /^([a-z][\w-.]*:)?[a-z_][\w-.]*$/i;
+
+/** Elements whose text is an id (`<incoming>`, `<sourceRef>`, `<flowNodeRef>`, …). */
+const REFERENCE_ELEMENT = /(Ref|Refs|^incoming|^outgoing)$/;
+
+export type IdAliases = Map<string, string>;
+
+function* elementsOf(element: XmlElement): Generator<XmlElement> {
+  yield element;
+  for (const child of childElements(element)) yield* elementsOf(child);
+}
+
+function idsOf(document: XmlDocument): Set<string> {
+  const ids = new Set<string>();
+  for (const element of elementsOf(document.root)) {
+    const id = element.attributes.find((attribute) => attribute.name === 'id')?.value;
+    if (id !== undefined) ids.add(id);
+  }
+  return ids;
+}
+
+/** Quick look at the text: does any id fail moddle's test? */
+export function mayHaveIdsModdleRefuses(text: string): boolean {
+  for (const [, , value] of text.matchAll(/\sid\s*=\s*(["'])(.*?)\1/g)) {
+    if (!MODDLE_ID.test(value)) return true;
+  }
+  return false;
+}
+
+function encodeName(id: string): string {
+  let encoded = '';
+  for (const char of id) {
+    const legal = encoded === '' ? /[A-Za-z_]/.test(char) : /[\w.-]/.test(char);
+    encoded += legal ? char : `_x${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}_`;
+  }
+  return encoded || '_';
+}
+
+/**
+ * Gives every id moddle refuses an alias moddle accepts and writes the alias
+ * wherever the id is used (attribute values other than names, reference
+ * elements' text) in `document`, which must be a copy. Returns alias → id.
+ */
+export function aliasRefusedIds(document: XmlDocument): IdAliases {
+  const ids = idsOf(document);
+  const aliasOf = new Map<string, string>();
+  const aliases: IdAliases = new Map();
+  for (const id of ids) {
+    if (MODDLE_ID.test(id)) continue;
+    let alias = encodeName(id);
+    for (let n = 2; ids.has(alias) || aliases.has(alias); n++) alias = `${encodeName(id)}_${n}`;
+    aliasOf.set(id, alias);
+    aliases.set(alias, id);
+  }
+  if (aliases.size) replaceIds(document, aliasOf, false);
+  return aliases;
+}
+
+/** Writes the file's ids back in place of their aliases (in a moddle or bpmn-js serialisation). */
+export function restoreAliasedIds(document: XmlDocument, aliases: IdAliases): XmlDocument {
+  if (aliases.size) replaceIds(document, aliases, true);
+  return document;
+}
+
+function replaceIds(document: XmlDocument, replacements: Map<string, string>, everywhere: boolean): void {
+  const replaced = (value: string): string | undefined => {
+    const trimmed = value.trim();
+    const direct = replacements.get(trimmed);
+    if (direct !== undefined) return direct;
+    // a QName reference (`tns:Task_1`) keeps its prefix
+    const { prefix, local } = splitName(trimmed);
+    const qualified = prefix ? replacements.get(local) : undefined;
+    return qualified === undefined ? undefined : `${prefix}:${qualified}`;
+  };
+  for (const element of elementsOf(document.root)) {
+    for (const attribute of element.attributes) {
+      if (isNamespaceDeclaration(attribute) || (!everywhere && attribute.name === 'name')) continue;
+      const value = replaced(attribute.value);
+      if (value !== undefined) {
+        attribute.value = value;
+        attribute.raw = undefined;
+      }
+    }
+    if (!everywhere && !REFERENCE_ELEMENT.test(splitName(element.name).local)) continue;
+    if (childElements(element).length) continue;
+    for (const child of element.children) {
+      if (child.kind !== 'text') continue;
+      const value = replaced(child.value);
+      if (value !== undefined) {
+        child.value = child.value.replace(child.value.trim(), value);
+        child.raw = undefined;
+      }
+    }
+  }
+}
