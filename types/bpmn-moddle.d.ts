@@ -170,6 +170,8 @@ declare module 'bpmn-moddle' {
     toXML(element: ModdleElement, options?: { format?: boolean; preamble?: boolean }): Promise<{ xml: string }>;
     create(type: string, attrs?: Record<string, unknown>): ModdleElement;
     getType(type: string): unknown;
+    /** The registered packages (BPMN, DI, DC, colours and the vendor packages passed in). */
+    getPackages(): { uri: string; prefix: string; name: string }[];
     ids?: unknown;
   }
 

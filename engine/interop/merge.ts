@@ -5,7 +5,7 @@
 // edit changes only the attributes, text and elements it changed.
 // Browser-safe.
 import { matchKeys, viewOf } from './element-keys.js';
-import { BPMN_MODEL_NS, XSI_NS } from './namespaces.js';
+import { BPMN_DI_NS, BPMN_MODEL_NS, DD_DI_NS, STANDARD_NAMESPACES, XSI_NS } from './namespaces.js';
 import {
   attributeName,
   childElements,
@@ -39,6 +39,8 @@ interface MergeContext {
   usedPrefixes: Set<string>;
   /** The line ending the file is written with: inserted lines use it too. */
   newline: string;
+  /** Namespaces the model's packages define; what is in others, moddle reads as generic elements and attributes. */
+  modelled: Set<string>;
   warnings: string[];
   changes: number;
 }
@@ -235,7 +237,14 @@ function keyed(elements: XmlElement[]): Map<string, XmlElement> {
   return new Map(keys.map((key, i) => [key, elements[i]]));
 }
 
-function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement, path: string, context: MergeContext): void {
+/**
+ * Applies to `target` what differs between `before` and `after`. `keepUnknown`
+ * holds inside an element the edit gave a new type or id: bpmn-js builds the
+ * new element by copying only the properties its packages define, so an
+ * attribute or extension element in another namespace missing from `after`
+ * was left behind by that copy, not removed by the user, and stays.
+ */
+function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement, path: string, context: MergeContext, keepUnknown = false): void {
   // attributes
   const beforeAttributes = comparableAttributes(before);
   const afterAttributes = comparableAttributes(after);
@@ -256,6 +265,8 @@ function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement,
   }
   for (const key of beforeAttributes.keys()) {
     if (afterAttributes.has(key)) continue;
+    const uri = key.slice(0, key.lastIndexOf('|'));
+    if (keepUnknown && uri !== '' && !context.modelled.has(uri)) continue;
     const index = target.attributes.findIndex((a) => !isNamespaceDeclaration(a) && attributeKey(target, a) === key);
     if (index >= 0) {
       target.attributes.splice(index, 1);
@@ -283,11 +294,16 @@ function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement,
     const id = viewOf(child).id;
     if (id !== undefined && context.moved.has(id)) continue; // taken along where it now belongs
     const counterpart = targetChildren.get(key);
-    if (counterpart) {
-      removeElement(counterpart);
-      targetChildren.delete(key);
-      context.changes++;
+    if (!counterpart) continue;
+    if (keepUnknown && !context.modelled.has(elementName(child).uri)) continue;
+    if (keepUnknown && isExtensionContainer(child)) {
+      // what the new element's packages do not define stays, in its container
+      mergeElement(counterpart, child, { ...child, attributes: [], children: [] }, `${path}/${key}`, context, true);
+      if (childElements(counterpart).length > 0) continue;
     }
+    removeElement(counterpart);
+    targetChildren.delete(key);
+    context.changes++;
   }
   const afterKeys = [...afterChildren.keys()];
   afterKeys.forEach((key, index) => {
@@ -306,7 +322,7 @@ function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement,
           counterpart.name = prefix ? `${prefix}:${local}` : local;
         }
       }
-      mergeElement(counterpart, previous, child, `${path}/${key}`, context);
+      mergeElement(counterpart, previous, child, `${path}/${key}`, context, keepUnknown || oldKey !== key);
       return;
     }
     if (previous && !counterpart) {
@@ -325,7 +341,7 @@ function mergeElement(target: XmlElement, before: XmlElement, after: XmlElement,
       forgetNamespaceScopes();
       insertElement(target, movedTarget, afterSibling, beforeSibling, context.newline);
       targetChildren.set(key, movedTarget);
-      mergeElement(movedTarget, movedFrom, child, `${path}/${key}`, context);
+      mergeElement(movedTarget, movedFrom, child, `${path}/${key}`, context, keepUnknown);
     } else {
       const adopted = adopt(child, target, context);
       insertElement(target, adopted, afterSibling, beforeSibling, context.newline);
@@ -362,10 +378,22 @@ function pairRenamedChildren(before: Map<string, XmlElement>, after: Map<string,
       const old = viewOf(candidate);
       return !paired(oldKey) && old.id === view.id && old.uri === view.uri && old.local !== view.local;
     });
-    const match = retyped ?? removed.find(([oldKey, candidate]) => !paired(oldKey) && sameSubtree(candidate, element, true));
+    // a diagram element bpmn-js made anew for a replaced element: the same kind of shape or edge, showing the same element
+    const shown = view.uri === BPMN_DI_NS ? element.attributes.find((attribute) => attribute.name === 'bpmnElement')?.value : undefined;
+    const redrawn = shown === undefined ? undefined : removed.find(([oldKey, candidate]) => {
+      const old = viewOf(candidate);
+      return !paired(oldKey) && old.uri === view.uri && old.local === view.local && candidate.attributes.find((attribute) => attribute.name === 'bpmnElement')?.value === shown;
+    });
+    const match = retyped ?? redrawn ?? removed.find(([oldKey, candidate]) => !paired(oldKey) && sameSubtree(candidate, element, true));
     if (match) pairs.set(key, match[0]);
   }
   return pairs;
+}
+
+/** `extensionElements`, and a diagram element's `di:extension`: where extensions of other namespaces live. */
+function isExtensionContainer(element: XmlElement): boolean {
+  const { uri, local } = elementName(element);
+  return (uri === BPMN_MODEL_NS && local === 'extensionElements') || (uri === DD_DI_NS && local === 'extension');
 }
 
 function sameSubtree(a: XmlElement, b: XmlElement, ignoreId = false): boolean {
@@ -419,8 +447,12 @@ function mapCounterparts(before: XmlElement, target: XmlElement, into: Map<XmlEl
   }
 }
 
-/** Applies the differences between `before` and `after` to `target` (in place). */
-export function mergeModelChanges(target: XmlDocument, before: XmlDocument, after: XmlDocument): MergeResult {
+/**
+ * Applies the differences between `before` and `after` to `target` (in place).
+ * `modelled` lists the namespaces the model's packages define (by default the
+ * BPMN 2.0 ones).
+ */
+export function mergeModelChanges(target: XmlDocument, before: XmlDocument, after: XmlDocument, modelled: Iterable<string> = STANDARD_NAMESPACES): MergeResult {
   const usedPrefixes = new Set<string>(['xml', 'xmlns']);
   collectPrefixes(target.root, usedPrefixes);
   const beforeById = new Map<string, XmlElement | null>();
@@ -434,7 +466,7 @@ export function mergeModelChanges(target: XmlDocument, before: XmlDocument, afte
   }
   const counterparts = new Map<XmlElement, XmlElement>();
   mapCounterparts(before.root, target.root, counterparts);
-  const context: MergeContext = { target, moved, counterparts, beforeById, usedPrefixes, newline: lineEnding(target), warnings: [], changes: 0 };
+  const context: MergeContext = { target, moved, counterparts, beforeById, usedPrefixes, newline: lineEnding(target), modelled: new Set(modelled), warnings: [], changes: 0 };
   const rootKey = (element: XmlElement) => {
     const name = elementName(element);
     return `${name.uri}|${name.local}`;

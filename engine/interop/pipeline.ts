@@ -242,7 +242,8 @@ export async function exportBpmn(document: BpmnDocument, savedXml?: string): Pro
     } else {
       const merged = copyOf(document.original);
       const moddleXml = (xml: string) => withSchemaSpelling(restoreAliasedIds(parseXml(xml), document.idAliases));
-      const result = mergeModelChanges(merged, moddleXml(document.baseline), moddleXml(after));
+      const modelled = document.moddle.getPackages().map((registered) => registered.uri);
+      const result = mergeModelChanges(merged, moddleXml(document.baseline), moddleXml(after), modelled);
       document.warnings.push(...result.warnings);
       document.original = merged;
       document.baseline = after;

@@ -4,7 +4,7 @@
 // from it only by that edit.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compareBpmn, formatDifferences, type Difference } from '../../engine/interop/index.js';
+import { compareBpmn, decodeXml, formatDifferences, importBpmn, type Difference } from '../../engine/interop/index.js';
 import { browserAvailable } from '../support/browser.js';
 import { type ModelerSession, openFileInModeler, saveFromModeler, useModelerSession } from '../support/modeler-session.js';
 import { textMatching } from '../support/matchers.js';
@@ -51,6 +51,50 @@ describe.skipIf(!browserAvailable)('crafted files through the browser modeler', 
       }
       const expected = IMPORT_WARNINGS[file] ?? [];
       expect(session.consoleErrors).toEqual(expected.map((pattern) => textMatching(pattern)));
+    }, 60_000);
+
+    it(`${file}: a task appended, moved and its type changed, changes only that`, async () => {
+      const path = `${CRAFTED_DIR}/${file}`;
+      const original = new Uint8Array(readFileSync(path));
+      session.consoleErrors.length = 0;
+      await openFileInModeler(session.page, path);
+      const edited = await session.page.evaluate(() => {
+        const modeler = (window as unknown as ModelerWindow).stratumModeler;
+        const task = modeler.get('elementRegistry').filter((element) => /Task$/.test(element.type) && !element.id.endsWith('_label'))[0];
+        if (!task) return false;
+        const modeling = modeler.get('modeling');
+        const appended = modeling.appendShape(task, { type: 'bpmn:Task' });
+        modeling.updateLabel(appended, 'Appended');
+        modeling.moveElements([task], { x: 0, y: 20 });
+        modeler.get('bpmnReplace').replaceElement(task, { type: task.type === 'bpmn:UserTask' ? 'bpmn:ManualTask' : 'bpmn:UserTask' });
+        return true;
+      });
+      if (!edited) return;
+      const saved = await saveFromModeler(session.page);
+      const differences = losses(compareBpmn(original, saved));
+      // what the edit may change: the new task, its flow and DI, the references to them, the retyped task
+      // (whose shape bpmn-js gives a new id), and where shapes, labels and waypoints sit
+      const allowed = [
+        /^element-(added|lost) .*\/(task|userTask|manualTask|serviceTask|sendTask|scriptTask)\[@id=[^\]]+\]$/,
+        /^element-added .*\/(sequenceFlow|BPMNShape|BPMNEdge)\[@id=[^\]]+\]$/,
+        /^element-lost .*\/BPMNShape\[@id=[^\]]+\]$/,
+        /^element-added .*\/(outgoing|incoming|flowNodeRef)$/,
+        /^element-(added|lost) .*\/BPMNEdge\[@id=[^\]]+\]\/waypoint(\[\d+\])?$/,
+        /^element-added .*\/BPMNLabel(\/Bounds)?$/,
+        // a pool grown around the new task has its label placed anew
+        /^element-lost .*\/BPMNShape\[@id=[^\]]+\]\/BPMNLabel\/Bounds$/,
+        /^attribute-changed .*\/(Bounds|waypoint(\[\d+\])?)@(x|y|width|height)$/,
+      ];
+      const unexpected = differences.filter((d) => !allowed.some((pattern) => pattern.test(`${d.kind} ${d.path}`)));
+      expect(unexpected, formatDifferences(unexpected)).toEqual([]);
+      expect(differences.filter((d) => d.kind === 'element-added' && /\/(userTask|manualTask)\[/.test(d.path))).toHaveLength(1);
+      // the retyped task's shape is the file's shape under bpmn-js's new id, not a second one: one shape more, for the new task
+      const shapes = (xml: string) => xml.match(/<([\w.-]+:)?BPMNShape\s/g)?.length ?? 0;
+      expect(shapes(saved)).toBe(shapes(decodeXml(original)) + 1);
+      // it opens again as the edit left it
+      const reopened = await importBpmn(saved);
+      expect(reopened.definitions, reopened.warnings.join('\n')).not.toBeNull();
+      expect(saved).toContain('name="Appended"');
     }, 60_000);
   }
 });

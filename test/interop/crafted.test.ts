@@ -381,32 +381,45 @@ describe('what the crafted files found', () => {
     expect(summary(compareBpmn(bytes, saved))).toEqual([`text-changed ${end}`, `element-lost ${end}/h:b`, `element-lost ${end}/h:i`, `element-lost ${end}/h:br`]);
   });
 
-  it('changing a task’s type keeps the file’s element, renamed, with what moddle does not know about it', async () => {
+  it('changing a task’s type keeps the file’s element and shape, with what the modeler’s copy could not carry', async () => {
     const bytes = bytesOf('vendor-extensions-everywhere.bpmn');
     const document = await importBpmn(bytes);
     await withModel(document, (definitions, moddle) => {
-      // what bpmn-js's "change type" does: a new element with the same id takes the old one's place and references
+      // what bpmn-js's "change type" does: a new element with the same id, given the properties its packages
+      // define (here zeebe's task definition, not the generic extensions and attributes), and a new shape
       const all = elementsOf(definitions);
       const old = all.find((e) => e.id === 'Ship')!;
       const process = old.$parent!;
-      const retyped = moddle.create('bpmn:UserTask', { id: 'Ship', name: old.name, incoming: old.incoming, outgoing: old.outgoing, extensionElements: old.extensionElements });
+      const known = (old.extensionElements!.values as ModdleElement[]).filter((value) => value.$type === 'zeebe:TaskDefinition');
+      const retyped = moddle.create('bpmn:UserTask', {
+        id: 'Ship', name: old.name, incoming: old.incoming, outgoing: old.outgoing,
+        extensionElements: moddle.create('bpmn:ExtensionElements', { values: known }),
+      });
       process.flowElements![process.flowElements!.indexOf(old)] = retyped;
       for (const element of all) {
         if (element.sourceRef === old) element.sourceRef = retyped;
         if (element.targetRef === old) element.targetRef = retyped;
-        if (element.bpmnElement === old) element.bpmnElement = retyped;
       }
+      const shape = all.find((e) => e.id === 'Ship_di')!;
+      const plane = shape.$parent!;
+      const redrawn = moddle.create('bpmndi:BPMNShape', { id: 'Activity_new_di', bpmnElement: retyped, bounds: shape.bounds });
+      plane.planeElement![plane.planeElement!.indexOf(shape)] = redrawn;
     });
     const saved = await exportBpmn(document);
     expect(summary(compareBpmn(bytes, saved))).toEqual([
       'element-lost definitions/process[@id=Proc_Vendor]/serviceTask[@id=Ship]',
       'element-added definitions/process[@id=Proc_Vendor]/userTask[@id=Ship]',
+      'element-lost definitions/BPMNDiagram[@id=Dia]/BPMNPlane[@id=Plane]/BPMNShape[@id=Ship_di]',
+      'element-added definitions/BPMNDiagram[@id=Dia]/BPMNPlane[@id=Plane]/BPMNShape[@id=Activity_new_di]',
     ]);
     const task = saved.slice(saved.indexOf('<bpmn:userTask id="Ship"'), saved.indexOf('</bpmn:userTask>'));
-    expect(task).toMatch(/^<bpmn:userTask id="Ship" name="Ship" xmlns:bizagi="http:\/\/www.bizagi.com\/bpmn20">/);
-    // the attributes the new element does not have are gone; moddle's unknowns, the comment and the vendor element stay
+    // zeebe's template attribute belongs to the old type (bpmn-js drops it on purpose); the rest is the file's
+    expect(task).toMatch(/^<bpmn:userTask id="Ship" name="Ship" camunda:asyncBefore="true" xmlns:bizagi="http:\/\/www.bizagi.com\/bpmn20" bizagi:type="Service">/);
+    expect(task).toContain('<camunda:inputOutput><camunda:inputParameter name="legacy">${x}</camunda:inputParameter></camunda:inputOutput>');
+    expect(task).toContain('<bizagi:BizagiProperty name="bgColor" value="White"/>');
     expect(task).toContain('<x:unknown xmlns:x="urn:x-only-here" x:a="1"><inner>text</inner><x:deeper x:b="2"/></x:unknown>');
     expect(task).toContain('<!-- a vendor element directly in a flow element (not schema-valid, written by some tools) -->\n      <signavio:inline key="v"/>');
+    expect(saved).toContain('<bpmndi:BPMNShape id="Activity_new_di" bpmnElement="Ship" triso:userConstraints="true">\n        <dc:Bounds x="200" y="78" width="100" height="80"/>\n        <di:extension><triso:shapeStyle fill="#eee"/></di:extension>');
   });
 
   it('adds lines to a CRLF file with CRLF line endings and its tab indentation', async () => {

@@ -25,12 +25,15 @@ interface Selection {
 interface Modeling {
   updateLabel(element: CanvasElement, text: string): void;
   updateProperties(element: CanvasElement, properties: Record<string, unknown>): void;
+  appendShape(source: CanvasElement, shape: { type: string }): CanvasElement;
+  moveElements(elements: CanvasElement[], delta: { x: number; y: number }): void;
 }
 
 interface PageModeler {
   get(service: 'elementRegistry'): ElementRegistry;
   get(service: 'selection'): Selection;
   get(service: 'modeling'): Modeling;
+  get(service: 'bpmnReplace'): { replaceElement(element: CanvasElement, target: { type: string }): CanvasElement };
   get(service: 'moddle'): { create(type: string, properties?: Record<string, unknown>): ModdleElement };
   get(service: 'commandStack'): { undo(): void };
   get(service: 'eventBus'): { once(event: string, callback: () => void): void };
