@@ -1,11 +1,12 @@
 // Ids bpmn-moddle refuses. XML allows letters of any script in an id
-// (`定義_1`, `Prüfen`), but moddle accepts only ASCII word characters and
-// drops an element with any other id together with everything inside it
-// (for `definitions`: the whole model, so the modeler shows nothing and cannot
-// save). Moddle therefore reads such ids under an ASCII alias, spelled as
-// .NET's XmlConvert.EncodeName spells a character (`Pr_x00FC_fen`), and the
-// aliases are turned back into the file's ids before edits are merged.
-// Browser-safe.
+// (`定義_1`, `Prüfen`), but moddle accepts only ASCII word characters, and
+// each id once; it drops an element with any other id, or with an id seen
+// before, together with everything inside it (for `definitions`: the whole
+// model, so the modeler showed nothing and could not save; for a shape whose id
+// is its task's: the shape). Moddle therefore reads such ids under an ASCII
+// alias, spelled as .NET's XmlConvert.EncodeName spells a character
+// (`Pr_x00FC_fen`), and the aliases are turned back into the file's ids before
+// edits are merged. Browser-safe.
 import { childElements, isNamespaceDeclaration, splitName, type XmlDocument, type XmlElement } from './xml-tree.js';
 
 /** moddle-xml's test of an id (moddle-xml `Context.addElement`). */
@@ -30,10 +31,12 @@ function idsOf(document: XmlDocument): Set<string> {
   return ids;
 }
 
-/** Quick look at the text: does any id fail moddle's test? */
+/** Quick look at the text: does any id fail moddle's test, or come twice? */
 export function mayHaveIdsModdleRefuses(text: string): boolean {
+  const seen = new Set<string>();
   for (const [, , value] of text.matchAll(/\sid\s*=\s*(["'])(.*?)\1/g)) {
-    if (!MODDLE_ID.test(value)) return true;
+    if (!MODDLE_ID.test(value) || seen.has(value)) return true;
+    seen.add(value);
   }
   return false;
 }
@@ -48,22 +51,34 @@ function encodeName(id: string): string {
 }
 
 /**
- * Gives every id moddle refuses an alias moddle accepts and writes the alias
- * wherever the id is used (attribute values other than names, reference
- * elements' text) in `document`, which must be a copy. Returns alias → id.
+ * Gives every id moddle refuses an alias moddle accepts, in `document`, which
+ * must be a copy. An id moddle cannot read is replaced wherever it is used
+ * (attribute values other than names, reference elements' text); an id used a
+ * second time is replaced on that element only, so references still mean the
+ * first element, as they did for moddle. Returns alias → id.
  */
 export function aliasRefusedIds(document: XmlDocument): IdAliases {
   const ids = idsOf(document);
   const aliasOf = new Map<string, string>();
   const aliases: IdAliases = new Map();
-  for (const id of ids) {
-    if (MODDLE_ID.test(id)) continue;
+  const newAlias = (id: string) => {
     let alias = encodeName(id);
     for (let n = 2; ids.has(alias) || aliases.has(alias); n++) alias = `${encodeName(id)}_${n}`;
-    aliasOf.set(id, alias);
     aliases.set(alias, id);
+    return alias;
+  };
+  for (const id of ids) if (!MODDLE_ID.test(id)) aliasOf.set(id, newAlias(id));
+  if (aliasOf.size) replaceIds(document, aliasOf, false);
+  const seen = new Set<string>();
+  for (const element of elementsOf(document.root)) {
+    const attribute = element.attributes.find((candidate) => candidate.name === 'id');
+    if (!attribute) continue;
+    if (seen.has(attribute.value)) {
+      attribute.value = newAlias(aliases.get(attribute.value) ?? attribute.value);
+      attribute.raw = undefined;
+    }
+    seen.add(attribute.value);
   }
-  if (aliases.size) replaceIds(document, aliasOf, false);
   return aliases;
 }
 

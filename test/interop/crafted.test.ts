@@ -90,7 +90,7 @@ class ModddleModeler implements XmlModeler {
 }
 
 describe('crafted files open and save without edits, byte for byte', () => {
-  it('finds the crafted files', () => expect(fixtures.length).toBeGreaterThanOrEqual(19));
+  it('finds the crafted files', () => expect(fixtures.length).toBeGreaterThanOrEqual(20));
 
   for (const { file, bytes } of fixtures) {
     it(file, async () => {
@@ -305,6 +305,20 @@ describe('what the crafted files found', () => {
       'element-added definitions/process[@id=受注処理]/sequenceFlow[@id=Shortcut]',
       'element-added definitions/process[@id=受注処理]/startEvent[@id=開始]/outgoing',
     ]);
+  });
+
+  it('models every element of an id used twice (a shape with its task’s id) and saves edits to it', async () => {
+    const bytes = bytesOf('ids-duplicated.bpmn');
+    const document = await importBpmn(bytes);
+    expect(document.warnings.filter((w) => /duplicate ID/.test(w))).toEqual([]);
+    const shapes = elementsOf(document.definitions).filter((e) => e.$type === 'bpmndi:BPMNShape');
+    expect(shapes.map((shape) => `${document.idAliases.get(shape.id) ?? shape.id} shows ${shape.bpmnElement?.id}`)).toEqual(['Start shows Start', 'Check shows Check', 'Sub shows Sub']);
+    await withModel(document, () => {
+      shapes[1].bounds!.y = 200;
+    });
+    const saved = await exportBpmn(document);
+    expect(summary(compareBpmn(bytes, saved))).toEqual(['attribute-changed definitions/BPMNDiagram[@id=Dia_Dup]/BPMNPlane[@id=Plane_Dup]/BPMNShape[@id=Check]/Bounds@y']);
+    expect(saved).toContain('<bpmndi:BPMNShape id="Check" bpmnElement="Check">\n        <dc:Bounds x="200" y="200" width="100" height="80"/>');
   });
 
   it('edits elements bpmn-moddle writes under another name (messagePath, complexBehaviorDefinition condition and event) in place', async () => {
