@@ -6,7 +6,10 @@
 // is its task's: the shape). Moddle therefore reads such ids under an ASCII
 // alias, spelled as .NET's XmlConvert.EncodeName spells a character
 // (`Pr_x00FC_fen`), and the aliases are turned back into the file's ids before
-// edits are merged. Browser-safe.
+// edits are merged. References written with spaces around the id
+// (`<incoming>\n  Flow_1\n</incoming>`, as pretty-printers write them; the
+// schema collapses the spaces) are given to moddle without them: moddle does
+// not trim, and leaves the reference unresolved. Browser-safe.
 import { childElements, isNamespaceDeclaration, splitName, type XmlDocument, type XmlElement } from './xml-tree.js';
 
 /** moddle-xml's test of an id (moddle-xml `Context.addElement`). */
@@ -29,6 +32,37 @@ function idsOf(document: XmlDocument): Set<string> {
     if (id !== undefined) ids.add(id);
   }
   return ids;
+}
+
+/** Quick look at the text: may a reference be written with spaces around its id? */
+export function mayHavePaddedReferences(text: string): boolean {
+  return /<(?:[\w.-]+:)?\w*(?:Ref|Refs|incoming|outgoing)>\s/.test(text) || /=\s*["']\s/.test(text) || /[^\s=]\s+["'](?=[\s/>])/.test(text);
+}
+
+/**
+ * Writes references padded with spaces without them (in `document`, a copy),
+ * where what is left is an id of the file: attribute values other than names,
+ * and reference elements' text.
+ */
+export function trimPaddedReferences(document: XmlDocument): void {
+  const ids = idsOf(document);
+  const isId = (value: string) => ids.has(value) || ids.has(splitName(value).local);
+  for (const element of elementsOf(document.root)) {
+    for (const attribute of element.attributes) {
+      if (isNamespaceDeclaration(attribute) || attribute.name === 'name') continue;
+      const trimmed = attribute.value.trim();
+      if (trimmed !== attribute.value && isId(trimmed)) {
+        attribute.value = trimmed;
+        attribute.raw = undefined;
+      }
+    }
+    if (!REFERENCE_ELEMENT.test(splitName(element.name).local) || childElements(element).length) continue;
+    for (const child of element.children) {
+      if (child.kind !== 'text' || child.value.trim() === child.value || !isId(child.value.trim())) continue;
+      child.value = child.value.trim();
+      child.raw = undefined;
+    }
+  }
 }
 
 /** Quick look at the text: does any id fail moddle's test, or come twice? */

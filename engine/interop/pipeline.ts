@@ -8,7 +8,7 @@ import type { BpmnModdle, ModdleElement } from 'bpmn-moddle';
 import { createModdle, detectFlavour, type ExtensionFlavour } from '../bpmn/moddle.js';
 import { assertPrefixesDeclared, mayHaveUndeclaredPrefixes, notBpmnReason } from './document-checks.js';
 import { decodeXml } from './encoding.js';
-import { aliasRefusedIds, mayHaveIdsModdleRefuses, restoreAliasedIds, type IdAliases } from './id-aliases.js';
+import { aliasRefusedIds, mayHaveIdsModdleRefuses, mayHavePaddedReferences, restoreAliasedIds, trimPaddedReferences, type IdAliases } from './id-aliases.js';
 import { mergeModelChanges } from './merge.js';
 import { withSchemaSpelling } from './moddle-spelling.js';
 import { XSI_NS } from './namespaces.js';
@@ -140,21 +140,23 @@ export interface ImportOptions {
 /**
  * The file as moddle should read it: without a DOCTYPE (moddle's reader does
  * not understand an internal subset; the original keeps it), with clashing
- * prefixes renamed, ids moddle refuses aliased and a UTF-8 declaration. Most
+ * prefixes renamed, references padded with spaces trimmed, ids moddle refuses
+ * aliased and a UTF-8 declaration. Most
  * files need none of this and are handed over as they are, sparing a copy of
  * the whole tree.
  */
 function textForModdle(text: string, original: () => XmlDocument): { xml: string; idAliases: IdAliases } {
   if (readableAsIs(text)) return { xml: text.replace(/^\uFEFF/, ''), idAliases: new Map() };
   const forModdle = moddleFriendly(copyOf(original()));
+  trimPaddedReferences(forModdle);
   const idAliases = aliasRefusedIds(forModdle);
   forModdle.children = forModdle.children.filter((node) => node.kind !== 'doctype');
   return { xml: serializeAsUtf8(forModdle).replace(/^\uFEFF/, ''), idAliases };
 }
 
-/** No DOCTYPE, UTF-8, only ids moddle accepts, and no prefix bound to another URI than moddle's packages give it: a quick look at the text. */
+/** No DOCTYPE, UTF-8, only ids moddle accepts, no reference padded with spaces, and no prefix bound to another URI than moddle's packages give it: a quick look at the text. */
 function readableAsIs(text: string): boolean {
-  if (/<!DOCTYPE/i.test(text) || mayHaveIdsModdleRefuses(text)) return false;
+  if (/<!DOCTYPE/i.test(text) || mayHaveIdsModdleRefuses(text) || mayHavePaddedReferences(text)) return false;
   const encoding = /^\uFEFF?\s*<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']/.exec(text)?.[1];
   if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) return false;
   for (const [, prefix, , uri] of text.matchAll(/\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*(["'])(.*?)\2/g)) {

@@ -90,7 +90,7 @@ class ModddleModeler implements XmlModeler {
 }
 
 describe('crafted files open and save without edits, byte for byte', () => {
-  it('finds the crafted files', () => expect(fixtures.length).toBeGreaterThanOrEqual(20));
+  it('finds the crafted files', () => expect(fixtures.length).toBeGreaterThanOrEqual(21));
 
   for (const { file, bytes } of fixtures) {
     it(file, async () => {
@@ -319,6 +319,31 @@ describe('what the crafted files found', () => {
     const saved = await exportBpmn(document);
     expect(summary(compareBpmn(bytes, saved))).toEqual(['attribute-changed definitions/BPMNDiagram[@id=Dia_Dup]/BPMNPlane[@id=Plane_Dup]/BPMNShape[@id=Check]/Bounds@y']);
     expect(saved).toContain('<bpmndi:BPMNShape id="Check" bpmnElement="Check">\n        <dc:Bounds x="200" y="200" width="100" height="80"/>');
+  });
+
+  it('resolves references written with spaces around the id, and deleting a flow removes its padded references', async () => {
+    const bytes = bytesOf('references-padded.bpmn');
+    const document = await importBpmn(bytes);
+    expect(document.warnings.filter((w) => /unresolved reference/.test(w))).toEqual([]);
+    const all = elementsOf(document.definitions);
+    const flow = all.find((e) => e.id === 'Flow_1')!;
+    expect([flow.sourceRef?.id, flow.targetRef?.id, (all.find((e) => e.id === 'DocRef')?.dataObjectRef as ModdleElement | undefined)?.id]).toEqual(['Start', 'Task_1', 'Doc']);
+    expect(all.find((e) => e.id === 'Plane_Pad')?.bpmnElement?.id).toBe('Proc_Pad');
+    await withModel(document, (definitions) => {
+      const process = definitions.rootElements![0];
+      process.flowElements!.splice(process.flowElements!.indexOf(flow), 1);
+      all.find((e) => e.id === 'Start')!.outgoing = [];
+      all.find((e) => e.id === 'Task_1')!.incoming = [];
+      const plane = all.find((e) => e.id === 'Plane_Pad')!;
+      plane.planeElement = plane.planeElement!.filter((e) => e.id !== 'Flow_1_di');
+    });
+    const saved = await exportBpmn(document);
+    expect(summary(compareBpmn(bytes, saved)).sort()).toEqual([
+      'element-lost definitions/BPMNDiagram[@id=Dia_Pad]/BPMNPlane[@id=Plane_Pad]/BPMNEdge[@id=Flow_1_di]',
+      'element-lost definitions/process[@id=Proc_Pad]/sequenceFlow[@id=Flow_1]',
+      'element-lost definitions/process[@id=Proc_Pad]/startEvent[@id=Start]/outgoing',
+      'element-lost definitions/process[@id=Proc_Pad]/task[@id=Task_1]/incoming',
+    ]);
   });
 
   it('edits elements bpmn-moddle writes under another name (messagePath, complexBehaviorDefinition condition and event) in place', async () => {
