@@ -10,7 +10,8 @@
 // (`<incoming>\n  Flow_1\n</incoming>`, as pretty-printers write them; the
 // schema collapses the spaces) are given to moddle without them: moddle does
 // not trim, and leaves the reference unresolved. Browser-safe.
-import { childElements, isNamespaceDeclaration, splitName, type XmlDocument, type XmlElement } from './xml-tree.js';
+import { STANDARD_NAMESPACES } from './namespaces.js';
+import { childElements, elementName, isNamespaceDeclaration, splitName, type XmlDocument, type XmlElement } from './xml-tree.js';
 
 /** moddle-xml's test of an id (moddle-xml `Context.addElement`). */
 const MODDLE_ID = /^([a-z][\w-.]*:)?[a-z_][\w-.]*$/i;
@@ -24,6 +25,13 @@ function* elementsOf(element: XmlElement): Generator<XmlElement> {
   yield element;
   for (const child of childElements(element)) yield* elementsOf(child);
 }
+
+/**
+ * Where moddle checks an id: elements of the BPMN 2.0 namespaces. Vendor
+ * elements' ids (`camunda:formField id`, the same in two forms) are plain
+ * attributes to moddle, and stay as written.
+ */
+const hasModdleId = (element: XmlElement) => STANDARD_NAMESPACES.has(elementName(element).uri);
 
 function idsOf(document: XmlDocument): Set<string> {
   const ids = new Set<string>();
@@ -101,12 +109,15 @@ export function aliasRefusedIds(document: XmlDocument): IdAliases {
     aliases.set(alias, id);
     return alias;
   };
-  for (const id of ids) if (!MODDLE_ID.test(id)) aliasOf.set(id, newAlias(id));
+  for (const element of elementsOf(document.root)) {
+    const id = element.attributes.find((attribute) => attribute.name === 'id')?.value;
+    if (id !== undefined && hasModdleId(element) && !MODDLE_ID.test(id) && !aliasOf.has(id)) aliasOf.set(id, newAlias(id));
+  }
   if (aliasOf.size) replaceIds(document, aliasOf, false);
   const seen = new Set<string>();
   for (const element of elementsOf(document.root)) {
     const attribute = element.attributes.find((candidate) => candidate.name === 'id');
-    if (!attribute) continue;
+    if (!attribute || !hasModdleId(element)) continue;
     if (seen.has(attribute.value)) {
       attribute.value = newAlias(aliases.get(attribute.value) ?? attribute.value);
       attribute.raw = undefined;

@@ -321,6 +321,16 @@ describe('what the crafted files found', () => {
     expect(saved).toContain('<bpmndi:BPMNShape id="Check" bpmnElement="Check">\n        <dc:Bounds x="200" y="200" width="100" height="80"/>');
   });
 
+  it('leaves the ids of vendor elements alone: moddle does not check them (Camunda form fields reuse ids)', async () => {
+    const xml = '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D">'
+      + '<bpmn:process id="P"><bpmn:userTask id="A"><bpmn:extensionElements><camunda:formData><camunda:formField id="amount" type="long"/><camunda:formField id="Prüfung" type="boolean"/></camunda:formData></bpmn:extensionElements></bpmn:userTask>'
+      + '<bpmn:userTask id="B"><bpmn:extensionElements><camunda:formData><camunda:formField id="amount" type="long"/></camunda:formData></bpmn:extensionElements></bpmn:userTask></bpmn:process></bpmn:definitions>';
+    const document = await importBpmn(xml);
+    expect(document.idAliases.size).toBe(0);
+    const fields = elementsOf(document.definitions).filter((e) => e.$type === 'camunda:FormField').map((field) => field.id);
+    expect(fields).toEqual(['amount', 'Prüfung', 'amount']);
+  });
+
   it('resolves references written with spaces around the id, and deleting a flow removes its padded references', async () => {
     const bytes = bytesOf('references-padded.bpmn');
     const document = await importBpmn(bytes);
