@@ -7,8 +7,8 @@ import multer from 'multer';
 import type { BpmnFile } from '../../engine/api.js';
 import { HttpProblem } from '../problem.js';
 import { FILE_NAME_PATTERN } from '../schemas/common.js';
-import { declaredEncoding, decodeXml, UnsupportedEncodingError } from '../../engine/interop/index.js';
-import { assertUtf8Charset, decodeUtf8 } from './json-body.js';
+import { declaredEncoding, decodeXml, MalformedEncodingError, UnsupportedEncodingError } from '../../engine/interop/index.js';
+import { assertUtf8Charset } from './json-body.js';
 
 const MAX_FILES = 50;
 const FILE_NAME = new RegExp(FILE_NAME_PATTERN, 'u');
@@ -45,17 +45,22 @@ function checkedFile(name: string, bytes: Buffer): BpmnFile {
 // helpers
 
 /**
- * Files written as ISO-8859-1 or windows-1252 (Enterprise Architect, older
- * Visio add-ins) are decoded with the encoding they declare; anything else
- * must be UTF-8.
+ * The file's text in the encoding its bytes say (engine/interop's reading, as `stratum convert` and the modeler read
+ * files): a byte-order mark, UTF-16 without one, or the XML declaration (ISO-8859-1 and windows-1252, which
+ * Enterprise Architect and older Visio add-ins write); UTF-8 otherwise. Bytes that do not decode are refused
+ * naming the line, never replaced.
  */
 function decodeDeclared(bytes: Buffer, name: string): string {
-  const encoding = declaredEncoding(bytes.subarray(0, 256).toString('latin1'));
-  if (!encoding || encoding === 'utf-8' || encoding === 'utf8') return decodeUtf8(bytes, `file ${name}`);
   try {
-    return decodeXml(bytes);
+    // a UTF-8 byte-order mark is kept, so the file comes back byte for byte
+    const mark = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? '\uFEFF' : '';
+    return mark + decodeXml(bytes);
   } catch (error) {
+    if (error instanceof MalformedEncodingError) {
+      throw new HttpProblem(400, `${name} is ${error.message}.`, { errors: [{ field: name, message: error.message }] });
+    }
     if (!(error instanceof UnsupportedEncodingError)) throw error;
+    const encoding = declaredEncoding(bytes.subarray(0, 256).toString('latin1'));
     throw new HttpProblem(422, `${name} declares the encoding ${encoding}, which Stratum cannot read; save it as UTF-8.`, {
       errors: [{ field: name, message: `unsupported encoding ${encoding}` }],
     });

@@ -139,6 +139,26 @@ describe('POST /api/deployments', () => {
     expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
+  it('reads a file written as UTF-16 (with a byte-order mark, as .NET tools write it) and refuses bytes that decode in no encoding, naming the line', async () => {
+    const text = checkProcess('procurement')
+      .replace('encoding="UTF-8"', 'encoding="UTF-16"')
+      .replace('invoice-check', 'utf16-check')
+      .replace('Invoice check', 'Prüfung 検査');
+    const form = new FormData();
+    form.append('files', new Blob([Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])]), 'utf16-check.bpmn');
+    const response = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: form });
+    expect(response.status, response.text).toBe(201);
+    expect((await api.get<ProcessSummary>('/api/processes/utf16-check', TOKENS.erp)).body.name).toBe('Prüfung 検査');
+
+    const broken = Buffer.from(checkProcess('procurement').replace('invoice-check', 'broken-check').replace('Invoice check', 'Invoice \u0000check'), 'utf8');
+    const at = broken.indexOf('\u0000');
+    broken[at] = 0xff; // a byte no UTF-8 text holds
+    const refused = await api.request('POST', '/api/deployments?name=broken-check.bpmn', { token: TOKENS.designer, body: broken, headers: { 'content-type': 'application/xml' } });
+    expect(refused.status).toBe(400);
+    expect(problemOf(refused).detail).toMatch(/^broken-check\.bpmn is not valid UTF-8 at line \d+ \(byte 0xff\)/);
+    expect((await api.get('/api/processes/broken-check', TOKENS.erp)).status).toBe(404);
+  });
+
   it('accepts file names and process names in any script', async () => {
     const xml = checkProcess('procurement').replace('invoice-check', 'rechnungspruefung').replace('Invoice check', 'Rechnungsprüfung');
     const response = await api.request('POST', `/api/deployments?name=${encodeURIComponent('Rechnungsprüfung.bpmn')}`, { token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' } });
