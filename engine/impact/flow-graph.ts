@@ -1,11 +1,16 @@
-// Which elements of a process can follow which: sequence flows, plus the
-// boundary events attached to an activity. A flow whose condition is false
-// over the instance's variables now is not followed, nor the default flow of a
-// gateway where another flow's condition is true; a condition that cannot be
-// decided yet (it reads a variable not set) is followed. So impact names every
-// order that may still get there, and not those that cannot.
+// Which elements of a process can follow which: sequence flows, the boundary
+// events attached to an activity, and the scopes of sub-processes. Entering an
+// embedded sub-process leads to its none start event (or, without one, to every
+// element no flow enters); an end inside it, or any element no flow leaves,
+// leads on along the sub-process's outgoing flows (and, for a multi-instance or
+// looping one, to its start again: another instance may follow); while a scope
+// runs, anything inside it may lead to the scope's boundary events and event
+// sub-processes. A flow whose condition is false over the instance's variables
+// now is not followed, nor the default flow of a gateway where another flow's
+// condition is true; a condition that cannot be decided yet (it reads a
+// variable not set) is followed. So impact names every order that may still
+// get there, and not those that cannot.
 import type { ModdleElement } from 'bpmn-moddle';
-import { allFlowElements } from '../bpmn/process-model.js';
 import { plainNames } from '../feel/compiled-feel.js';
 import { evaluateFeel, feelBody, isCompiledFeel, isFeel, variablesReadBy } from '../feel/feel-expression.js';
 import { processOf } from './process-diff.js';
@@ -20,20 +25,96 @@ export type FlowGraph = Map<string, Edge[]>;
 
 export function flowGraphOf(definitions: ModdleElement | undefined, key: string): FlowGraph {
   const graph: FlowGraph = new Map();
-  const add = (from: string, edge: Edge) => graph.set(from, [...(graph.get(from) ?? []), edge]);
   const process = processOf(definitions, key);
-  for (const element of process ? allFlowElements(process) : []) {
-    if (element.$type === 'bpmn:SequenceFlow' && element.sourceRef && element.targetRef) {
-      const condition = element.conditionExpression?.body?.trim();
-      add(element.sourceRef.id, {
-        to: element.targetRef.id,
-        ...(condition && { condition }),
-        ...(element.sourceRef.default === element && { isDefault: true }),
-      });
-    }
-    if (element.attachedToRef) add(element.attachedToRef.id, { to: element.id });
-  }
+  if (process) new ScopeLinks(graph).link(process, [], []);
   return graph;
+}
+
+/** Links the elements of one scope (a process or a sub-process) and, recursively, of the scopes inside it. */
+class ScopeLinks {
+  constructor(private readonly graph: FlowGraph) {}
+
+  /**
+   * `running`: what may start while the enclosing scopes run (their boundary
+   * events and event sub-processes); `completion`: the edges taken when this
+   * scope completes (none for the process).
+   */
+  link(scope: ModdleElement, running: string[], completion: Edge[]): void {
+    const children = scope.flowElements ?? [];
+    const flows = flowsOf(children);
+    const inScope = [...running, ...children.filter(isEventSubProcess).map((element) => element.id)];
+    for (const element of children) {
+      if (!element.$instanceOf('bpmn:FlowNode')) continue;
+      const outgoing = flows.get(element.id) ?? [];
+      if (element.attachedToRef) this.add(element.attachedToRef.id, [{ to: element.id }]);
+      this.add(element.id, inScope.filter((to) => to !== element.id).map((to) => ({ to })));
+      if (isEventSubProcess(element)) {
+        // triggered while its scope runs; what it ends, ends (or, interrupting, completes) the scope
+        this.enter(element, startsOf(element, () => true), inScope, completion);
+      } else if (isSubProcess(element)) {
+        this.enter(element, entriesOf(element), [...inScope, ...boundaryEventsOf(children, element)], outgoing.length ? outgoing : completion, element.loopCharacteristics !== undefined);
+      } else {
+        // a token that reaches an element no flow leaves ends there: the scope may complete
+        this.add(element.id, outgoing.length ? outgoing : completion);
+      }
+    }
+  }
+
+  /** A sub-process entered at `entries`; with none it completes at once. A multi-instance or looping one may start again. */
+  private enter(subProcess: ModdleElement, entries: string[], running: string[], after: Edge[], repeats = false): void {
+    if (!entries.length) return this.add(subProcess.id, after);
+    const toEntries = entries.map((to) => ({ to }));
+    this.add(subProcess.id, toEntries);
+    this.link(subProcess, running, repeats ? [...after, ...toEntries] : after);
+  }
+
+  private add(from: string, edges: Edge[]): void {
+    if (edges.length) this.graph.set(from, [...(this.graph.get(from) ?? []), ...edges]);
+  }
+}
+
+/** The sequence flows of a scope by source, with their conditions and whether each is its source's default. */
+function flowsOf(children: ModdleElement[]): Map<string, Edge[]> {
+  const flows = new Map<string, Edge[]>();
+  for (const flow of children) {
+    if (flow.$type !== 'bpmn:SequenceFlow' || !flow.sourceRef || !flow.targetRef) continue;
+    const condition = flow.conditionExpression?.body?.trim();
+    const edge = { to: flow.targetRef.id, ...(condition && { condition }), ...(flow.sourceRef.default === flow && { isDefault: true }) };
+    flows.set(flow.sourceRef.id, [...(flows.get(flow.sourceRef.id) ?? []), edge]);
+  }
+  return flows;
+}
+
+function isSubProcess(element: ModdleElement): boolean {
+  return element.$instanceOf('bpmn:SubProcess');
+}
+
+function isEventSubProcess(element: ModdleElement): boolean {
+  return isSubProcess(element) && element.triggeredByEvent === true;
+}
+
+function startsOf(scope: ModdleElement, which: (start: ModdleElement) => boolean): string[] {
+  return (scope.flowElements ?? []).filter((element) => element.$type === 'bpmn:StartEvent' && which(element)).map((element) => element.id);
+}
+
+/**
+ * Where an embedded sub-process starts: its none start events; without one
+ * (an ad-hoc sub-process, a model without start), every element no flow
+ * enters, as BPMN starts them all.
+ */
+function entriesOf(subProcess: ModdleElement): string[] {
+  const noneStarts = startsOf(subProcess, (start) => !(start.eventDefinitions ?? []).length);
+  if (noneStarts.length) return noneStarts;
+  const children = subProcess.flowElements ?? [];
+  const entered = new Set(children.filter((flow) => flow.$type === 'bpmn:SequenceFlow').map((flow) => flow.targetRef?.id));
+  return children
+    .filter((element) => element.$type !== 'bpmn:SequenceFlow' && element.$type !== 'bpmn:StartEvent' && !element.attachedToRef && !isEventSubProcess(element))
+    .filter((element) => element.$instanceOf('bpmn:FlowNode') && !entered.has(element.id) && element.get('isForCompensation') !== true)
+    .map((element) => element.id);
+}
+
+function boundaryEventsOf(children: ModdleElement[], activity: ModdleElement): string[] {
+  return children.filter((element) => element.attachedToRef === activity).map((element) => element.id);
 }
 
 /**
