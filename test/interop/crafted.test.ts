@@ -8,19 +8,19 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BpmnModdle, ModdleElement } from 'bpmn-moddle';
+import type { ModdleElement } from 'bpmn-moddle';
 import bpmnPackage from 'bpmn-moddle/resources/bpmn/json/bpmn.json' with { type: 'json' };
 import { afterAll, describe, expect, it } from 'vitest';
-import { createModdle } from '../../engine/bpmn/moddle.js';
 import { compareBpmn, formatDifferences, type Difference } from '../../engine/interop/compare.js';
 import { decodeXml, MalformedEncodingError } from '../../engine/interop/encoding.js';
-import { loadIntoModeler, saveFromModeler, type XmlModeler } from '../../engine/interop/modeler-bridge.js';
+import { loadIntoModeler, saveFromModeler } from '../../engine/interop/modeler-bridge.js';
 import { MODDLE_SPELLINGS } from '../../engine/interop/moddle-spelling.js';
 import { convertBpmn, exportBpmn, importBpmn, withModel } from '../../engine/interop/pipeline.js';
 import { XmlSyntaxError } from '../../engine/interop/xml-tree.js';
 import { compiledPath } from '../support/compiled-sources.js';
 import { textMatching } from '../support/matchers.js';
 import { CRAFTED_DIR, craftedFixtures } from './support/crafted-fixtures.js';
+import { ModdleModeler } from './support/moddle-modeler.js';
 import { corpusDir, repoRoot } from './support/shared-corpus.js';
 
 const fixtures = craftedFixtures();
@@ -69,24 +69,6 @@ function schemaComplaints(xml: string): Set<string> {
   const schema = join(corpusDir, 'xsd', 'BPMN20.xsd');
   const result = spawnSync('xmllint', ['--nonet', '--noout', '--schema', schema, '-'], { input: xml, encoding: 'utf8' });
   return new Set(result.stderr.split('\n').filter((line) => /validity error/.test(line)).map((line) => line.replace(/^-:\d+: /, '')));
-}
-
-// ---- a stand-in for bpmn-js: moddle underneath, importing xmlForModdle as bpmn-js does ----
-
-class ModddleModeler implements XmlModeler {
-  definitions: ModdleElement | undefined;
-  private moddle: BpmnModdle;
-  constructor(flavour: 'camunda' | 'zeebe') {
-    this.moddle = createModdle(flavour);
-  }
-  async importXML(xml: string) {
-    const { rootElement, warnings } = await this.moddle.fromXML(xml, 'bpmn:Definitions');
-    this.definitions = rootElement;
-    return { warnings };
-  }
-  async saveXML(options?: { format?: boolean }) {
-    return this.moddle.toXML(this.definitions!, options);
-  }
 }
 
 describe('crafted files open and save without edits, byte for byte', () => {
@@ -211,7 +193,7 @@ describe('through the modeler bridge (a stand-in for bpmn-js that imports xmlFor
   for (const { file, bytes } of fixtures) {
     it(file, async () => {
       const document = await importBpmn(bytes, { readModel: false });
-      const modeler = new ModddleModeler(document.flavour);
+      const modeler = new ModdleModeler(document.flavour);
       await loadIntoModeler(modeler, document);
       expect(await saveFromModeler(modeler, document)).toBe(expectedSave(bytes));
       const named = namedSemanticElements(modeler.definitions!);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { BpmnModdle, ModdleElement } from 'bpmn-moddle';
+import type { ModdleElement } from 'bpmn-moddle';
 import { describe, expect, it } from 'vitest';
-import { createModdle } from '../../engine/bpmn/moddle.js';
 import { compareBpmn } from '../../engine/interop/compare.js';
-import { loadIntoModeler, saveFromModeler, type XmlModeler } from '../../engine/interop/modeler-bridge.js';
+import { loadIntoModeler, saveFromModeler } from '../../engine/interop/modeler-bridge.js';
 import { importBpmn } from '../../engine/interop/pipeline.js';
+import { ModdleModeler } from './support/moddle-modeler.js';
 
 const hostile = new Uint8Array(readFileSync(new URL('../fixtures/interop/hostile.bpmn', import.meta.url)));
 
@@ -13,22 +13,11 @@ const hostile = new Uint8Array(readFileSync(new URL('../fixtures/interop/hostile
  * diagram on import by itself (here: it drops the shape of an element it cannot
  * draw and marks every shape as horizontal).
  */
-class ModelerStandIn implements XmlModeler {
-  definitions: ModdleElement | undefined;
-  private moddle: BpmnModdle;
-  constructor(flavour: 'camunda' | 'zeebe') {
-    this.moddle = createModdle(flavour);
-  }
-  async importXML(xml: string) {
-    const { rootElement, warnings } = await this.moddle.fromXML(xml, 'bpmn:Definitions');
-    this.definitions = rootElement;
-    const plane = rootElement.diagrams![0].plane!;
+class ModelerStandIn extends ModdleModeler {
+  protected override imported(definitions: ModdleElement): void {
+    const plane = definitions.diagrams![0].plane!;
     plane.planeElement = plane.planeElement!.filter((e) => e.bpmnElement);
     for (const element of plane.planeElement as DiagramElement[]) if (element.$type === 'bpmndi:BPMNShape') element.isHorizontal = true;
-    return { warnings };
-  }
-  async saveXML(options?: { format?: boolean }) {
-    return this.moddle.toXML(this.definitions!, options);
   }
   element(id: string): ModdleElement {
     return this.definitions!.rootElements!.flatMap((root) => root.flowElements ?? []).find((e) => e.id === id)!;
