@@ -156,6 +156,16 @@ describe.skipIf(!browserAvailable)('a designer\'s change from a draft child to a
     const status = () => page.locator('.status').textContent();
     await page.locator('input[data-file-input=bpmn]').setInputFiles({ name: 'order-to-cash.bpmn', mimeType: 'application/xml', buffer: Buffer.from(fourth) });
     await expect.poll(status).toBe('Opened order-to-cash.bpmn (library process order-to-cash, same as deployed version 4: deploying keeps it)');
+    // an edit leaves it a file: its title does not turn into the library's version
+    expect(await versionBadge()).toBe('file order-to-cash.bpmn');
+    await inModeler<void>(`
+      const start = modeler.get('elementRegistry').filter((element) => element.type === 'bpmn:StartEvent')[0];
+      modeler.get('modeling').updateLabel(start, 'Order in');
+    `);
+    await expect.poll(() => page.locator('#document-title').textContent()).toContain('unsaved changes');
+    expect(await versionBadge()).toBe('file order-to-cash.bpmn');
+    await inModeler<void>(`modeler.get('commandStack').undo();`);
+    await expect.poll(() => page.locator('#document-title').textContent()).not.toContain('unsaved changes');
   }, 120_000);
 
   it('keeps a new process as a draft in the library across a reload, found by search, and never blanks it with New…', async () => {

@@ -12,11 +12,15 @@ export default class DocumentTitle {
     const render = () => {
       const { meta, dirty } = workspace;
       const badges: HTMLElement[] = [];
-      if (meta.version !== null) {
+      // A file from disk stays a file, before and after an edit: it may hold other bytes than the library's version
+      // its process has (the status line says which), and that version is not what the file is.
+      if (meta.origin === 'file') {
+        badges.push(el('span', { className: 'badge' }, `file ${meta.fileName ?? ''}`.trim()));
+      } else if (meta.version !== null) {
         const latest = meta.latestVersion !== null && meta.version === meta.latestVersion;
         badges.push(el('span', { className: 'badge' }, `v${meta.version}${latest ? ' (latest)' : ` of ${meta.latestVersion}`}`));
       } else {
-        badges.push(el('span', { className: 'badge' }, meta.origin === 'file' ? `file ${meta.fileName ?? ''}`.trim() : 'not deployed'));
+        badges.push(el('span', { className: 'badge' }, 'not deployed'));
       }
       if (meta.readOnly) badges.push(el('span', { className: 'badge read-only', 'data-badge': 'read-only' }, 'read-only'));
       if (dirty) {
