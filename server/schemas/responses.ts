@@ -545,6 +545,16 @@ const processElement: JsonSchema = {
   properties: { processKey: { type: 'string' }, elementId: { type: 'string' }, name: nullable({ type: 'string' }) },
 };
 
+/** A list of running orders with its length: `{count, orders}`, each order as `order` describes it. */
+function countedOrders(description: string, order: JsonSchema): JsonSchema {
+  return {
+    type: 'object',
+    required: ['count', 'orders'],
+    description,
+    properties: { count: { type: 'integer' }, orders: { type: 'array', items: order } },
+  };
+}
+
 export const ImpactReport: JsonSchema = {
   type: 'object',
   required: ['processes', 'decisions', 'replay', 'findings', 'blocking'],
@@ -564,21 +574,11 @@ export const ImpactReport: JsonSchema = {
             type: 'object',
             required: ['inside', 'willPickUp'],
             properties: {
-              inside: {
-                type: 'object',
-                required: ['count', 'orders'],
-                description: 'Orders with an instance of the process running: they stay on their version.',
-                properties: {
-                  count: { type: 'integer' },
-                  orders: { type: 'array', items: { type: 'object', required: ['orderNo', 'version'], properties: { orderNo: { type: 'string' }, version: { type: 'integer' } } } },
-                },
-              },
-              willPickUp: {
-                type: 'object',
-                required: ['count', 'orders'],
-                description: 'Orders that can still reach a call to the process: they will start the new version.',
-                properties: { count: { type: 'integer' }, orders: orderNumbers },
-              },
+              inside: countedOrders(
+                'Orders with an instance of the process running: they stay on their version.',
+                { type: 'object', required: ['orderNo', 'version'], properties: { orderNo: { type: 'string' }, version: { type: 'integer' } } },
+              ),
+              willPickUp: countedOrders('Orders that can still reach a call to the process: they will start the new version.', { type: 'string' }),
             },
           },
         },
@@ -602,26 +602,18 @@ export const ImpactReport: JsonSchema = {
             required: ['willEvaluate'],
             description: 'A business rule task evaluates the latest version of its decision when it is reached: no running order is inside a decision\'s version.',
             properties: {
-              willEvaluate: {
-                type: 'object',
-                required: ['count', 'orders'],
-                description: 'Orders that can still reach a business rule task calling the decision (in their own instances or in processes their calls will start): they will evaluate the new version.',
-                properties: {
-                  count: { type: 'integer' },
-                  orders: {
-                    type: 'array',
-                    items: {
-                      type: 'object',
-                      required: ['orderNo', 'waitingAt', 'reaches'],
-                      properties: {
-                        orderNo: { type: 'string' },
-                        waitingAt: { type: 'array', items: processElement, description: 'Where the order waits, of its waits those from which it can reach such a task.' },
-                        reaches: { type: 'array', items: processElement, description: 'The business rule tasks calling the decision it can reach.' },
-                      },
-                    },
+              willEvaluate: countedOrders(
+                'Orders that can still reach a business rule task calling the decision (in their own instances or in processes their calls will start): they will evaluate the new version.',
+                {
+                  type: 'object',
+                  required: ['orderNo', 'waitingAt', 'reaches'],
+                  properties: {
+                    orderNo: { type: 'string' },
+                    waitingAt: { type: 'array', items: processElement, description: 'Where the order waits, of its waits those from which it can reach such a task.' },
+                    reaches: { type: 'array', items: processElement, description: 'The business rule tasks calling the decision it can reach.' },
                   },
                 },
-              },
+              ),
             },
           },
         },
