@@ -24,6 +24,11 @@ export interface ElementInfo {
   /** zeebe:taskHeaders, handed to the worker with the job. */
   jobHeaders?: Record<string, string>;
   message?: { id: string; name: string; correlationKey?: string };
+  /**
+   * Message catches: `zeebe:property name="messagesReceivedSince"`, a FEEL expression giving an instant. A
+   * buffered message received before it is not this catch's (runtime/buffered-delivery.ts).
+   */
+  messagesReceivedSince?: string;
   calledProcess?: string;
   /** A call activity's Camunda 8 `bindingType` (default `latest`), with the `versionTag` it names. */
   binding?: CallBinding;
@@ -170,6 +175,8 @@ export function describeElement(element: ModdleElement): ElementInfo {
 
   const message = messageOf(element);
   if (message) info.message = message;
+  const receivedSince = propertyOf(element, MESSAGES_RECEIVED_SINCE);
+  if (message && receivedSince) info.messagesReceivedSince = receivedSince;
 
   if (element.loopCharacteristics?.$type === 'bpmn:MultiInstanceLoopCharacteristics') {
     info.multiInstance = true;
@@ -261,6 +268,9 @@ function describeJob(element: ModdleElement): Pick<ElementInfo, 'jobType'> {
 }
 
 /** A `zeebe:property` of the element's `zeebe:properties`: what a designer sets under "Extension properties" in Camunda Modeler. */
+/** The property that keeps older buffered messages from a message catch (docs/modelling.md, "Payment for a raise"). */
+export const MESSAGES_RECEIVED_SINCE = 'messagesReceivedSince';
+
 export function propertyOf(element: ModdleElement, name: string): string | undefined {
   const property = extensionValues(element, 'zeebe:Properties')
     .flatMap((properties) => properties.properties ?? [])

@@ -21,6 +21,7 @@ import { childReturnVariables, childStartVariables } from '../runtime/call-varia
 import { calledVersion } from '../runtime/called-version.js';
 import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-variables.js';
 import { visibleVariables } from '../runtime/visible-variables.js';
+import { messagesReceivedSince, receivedBy } from '../runtime/messages-received-since.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
 import { reasonOf } from '../runtime/incident-reasons.js';
 import { jobTypeOf } from '../runtime/job-type.js';
@@ -32,7 +33,7 @@ import type { IncidentReason, InstanceStatus, WaitKind } from '../store/types.js
 import type { CandidateLibrary } from './candidate-library.js';
 import { blocked, Blocked, failedStepBlock } from './replay-blocks.js';
 import { reachableFrom } from './flow-graph.js';
-import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
+import { withChangeRequestTimes, type RecordedAction, type RecordedOrder } from './recorded-orders.js';
 import { ReplayFourEyes } from './replay-four-eyes.js';
 import type { ReplayedRoute } from './replay-sandbox.js';
 import { routeModelOf, type RouteModel, type RouteNode } from './route-model.js';
@@ -95,7 +96,7 @@ export class FastReplay {
     const run = new FastRun(this);
     try {
       await run.start(order, version);
-      for (const action of order.actions) {
+      for (const action of withChangeRequestTimes(order.actions)) {
         if (run.ended()) break;
         await run.apply(action);
       }
@@ -174,7 +175,7 @@ class FastRun {
   private readonly instances: FastInstance[] = [];
   private readonly completed: string[] = [];
   private readonly unused: ReplayedRoute['unused'] = [];
-  private readonly buffered: { name: string; variables: Record<string, unknown> }[] = [];
+  private readonly buffered: { name: string; variables: Record<string, unknown>; at: string }[] = [];
   private readonly recordedMessages = new Set<string>();
   private fourEyesRules: ReplayFourEyes | undefined;
   private root: FastInstance | undefined;
@@ -282,7 +283,7 @@ class FastRun {
     }
     const found = this.findWait((_instance, wait) => wait.kind === 'message' && wait.node.info.message?.name === action.name);
     if (!found) {
-      this.buffered.push({ name: action.name, variables: action.variables });
+      this.buffered.push({ name: action.name, variables: action.variables, at: action.receivedAt ?? action.at });
       return;
     }
     await this.run([{ instance: found.instance, step: { type: 'signal', wait: found.wait, variables: action.variables, outputsApplied: false } }]);
@@ -337,7 +338,10 @@ class FastRun {
   private takeBuffered(instance: FastInstance, before: Set<number>): Queued[] {
     for (const wait of instance.waits) {
       if (wait.kind !== 'message' || before.has(wait.serial)) continue;
-      const index = this.buffered.findIndex((message) => message.name === wait.node.info.message?.name);
+      // as the runtime's buffer: a catch may take only messages received since an instant (messages-received-since.ts)
+      const since = messagesReceivedSince(wait.node.info, instance.variables);
+      if (!since.ok) continue;
+      const index = this.buffered.findIndex((message) => message.name === wait.node.info.message?.name && receivedBy(message.at, since.since));
       if (index < 0) continue;
       const [message] = this.buffered.splice(index, 1);
       return [{ instance, step: { type: 'signal', wait, variables: message.variables, outputsApplied: false } }];

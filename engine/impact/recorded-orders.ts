@@ -3,6 +3,7 @@
 // happened, and where it actually went (the elements it completed, its status,
 // what it waits for now). Read-only.
 import type { HistoryRow, InstanceRow, InstanceStatus, Store, StoreTx, WaitKind, WaitRow } from '../store/types.js';
+import { ORDER_CHANGED_MESSAGE } from '../orders/order-change.js';
 import { groupBy } from './group-rows.js';
 
 export type RecordedAction =
@@ -10,7 +11,8 @@ export type RecordedAction =
   | { kind: 'job'; processKey: string; elementId: string; variables: Record<string, unknown>; at: string }
   | { kind: 'job-error'; processKey: string; elementId: string; errorCode: string; message: string; variables: Record<string, unknown>; at: string }
   | { kind: 'job-failed'; processKey: string; elementId: string; message: string; at: string }
-  | { kind: 'message'; processKey: string; elementId: string; name: string; variables: Record<string, unknown>; at: string }
+  /** `receivedAt`: when a message that waited in the buffer was received (`at` is when it was delivered). */
+  | { kind: 'message'; processKey: string; elementId: string; name: string; variables: Record<string, unknown>; at: string; receivedAt?: string }
   | { kind: 'timer'; processKey: string; elementId: string; at: string }
   | { kind: 'cancel'; at: string }
   /** A change of the order was requested (four eyes: its requester is a requester of the order from then on). */
@@ -147,6 +149,22 @@ function orderOf(root: InstanceRow, tree: InstanceRow[], history: HistoryRow[], 
   };
 }
 
+/**
+ * The actions to replay, with the change messages as the runtime sends them now: an `OrderChanged` recorded before
+ * its `change` carried `requestedAt` gets the time its change was recorded (the change action of the same change),
+ * so a candidate that reads it (the raise's payment catch, messages-received-since.ts) replays older orders too.
+ */
+export function withChangeRequestTimes(actions: RecordedAction[]): RecordedAction[] {
+  const requestedAt = new Map(actions.flatMap((action) => (action.kind === 'change' ? [[action.changeId, action.at] as const] : [])));
+  return actions.map((action) => {
+    if (action.kind !== 'message' || action.name !== ORDER_CHANGED_MESSAGE) return action;
+    const change = action.variables.change;
+    if (!change || typeof change !== 'object' || 'requestedAt' in change) return action;
+    const at = requestedAt.get(textOf((change as { changeId?: unknown }).changeId));
+    return at === undefined ? action : { ...action, variables: { ...action.variables, change: { ...change, requestedAt: at } } };
+  });
+}
+
 /** A history field that is text, or '' (history written by older versions may lack it). */
 function textOf(value: unknown): string {
   return typeof value === 'string' ? value : value == null ? '' : JSON.stringify(value);
@@ -171,7 +189,7 @@ const ACTIONS: Record<string, (action: ActionRow) => RecordedAction[]> = {
   'job.failed': ({ row, data, processKey, elementId }) =>
     data.retries === 0 ? [{ kind: 'job-failed', processKey, elementId, message: textOf(data.message), at: row.at }] : [],
   'message.correlated': ({ row, data, processKey, elementId, variables }) =>
-    [{ kind: 'message', processKey, elementId, name: textOf(data.name), variables, at: row.at }],
+    [{ kind: 'message', processKey, elementId, name: textOf(data.name), variables, at: row.at, ...(typeof data.receivedAt === 'string' && { receivedAt: data.receivedAt }) }],
   'timer.fired': ({ row, processKey, elementId }) => [{ kind: 'timer', processKey, elementId, at: row.at }],
   'instance.cancelled': ({ row, rootId }) => (row.instanceId === rootId ? [{ kind: 'cancel', at: row.at }] : []),
   'order.changed': ({ row, data }) => [{ kind: 'change', changeId: textOf(data.changeId), requestedBy: row.actor, at: row.at }],

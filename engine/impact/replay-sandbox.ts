@@ -8,7 +8,7 @@
 // nothing is sent: a job is "done" by its recorded result, never published.
 import { randomUUID } from 'node:crypto';
 import type { ServerRoles } from '../api.js';
-import type { ElementInfo } from '../bpmn/process-model.js';
+import type { ElementInfo, ProcessModel } from '../bpmn/process-model.js';
 import type { InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
 import { childReturnVariables, childStartVariables } from '../runtime/call-variables.js';
 import { calledVersion } from '../runtime/called-version.js';
@@ -16,6 +16,7 @@ import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-
 import { waitInputs } from '../runtime/local-inputs.js';
 import type { LiveEngine } from '../runtime/engine-adapter.js';
 import { runInstanceStep, type StepAction } from '../runtime/instance-step.js';
+import { messagesReceivedSince, receivedBy } from '../runtime/messages-received-since.js';
 import { multiInstanceBodyOf } from '../runtime/multi-instance.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
 import { reachableModels } from '../runtime/tree-models.js';
@@ -23,7 +24,7 @@ import type { CandidateLibrary } from './candidate-library.js';
 import { reachableFrom } from './flow-graph.js';
 import { blocked, Blocked, failedStepBlock } from './replay-blocks.js';
 import type { ReplayBlock } from './impact-report.js';
-import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
+import { withChangeRequestTimes, type RecordedAction, type RecordedOrder } from './recorded-orders.js';
 import { ReplayFourEyes } from './replay-four-eyes.js';
 
 export interface ReplayedRoute {
@@ -60,7 +61,7 @@ export async function replayOrder(library: CandidateLibrary, order: RecordedOrde
   const sandbox = new ReplaySandbox(library, serverRoles);
   try {
     await sandbox.start(order);
-    for (const action of order.actions) {
+    for (const action of withChangeRequestTimes(order.actions)) {
       if (sandbox.ended()) break;
       await sandbox.apply(action);
     }
@@ -198,7 +199,7 @@ class ReplaySandbox {
     const found = this.findWait((_instance, wait) => wait.kind === 'message' && wait.messageName === action.name);
     if (!found) {
       // Kept like a buffered message: a catch the candidate reaches later takes it.
-      this.buffered.push({ name: action.name, variables: action.variables, at: action.at });
+      this.buffered.push({ name: action.name, variables: action.variables, at: action.receivedAt ?? action.at });
       return;
     }
     await this.deliver(found.instance, found.wait, action.variables, action.at);
@@ -248,7 +249,7 @@ class ReplaySandbox {
       this.instances.set(instance.id, { row: updated, waits: result.waits, ...(result.engine && { engine: result.engine }) });
       for (const call of newCalls) queue.push(await this.startChild(updated, call, definition.model.elements.get(call.elementId), at));
       if (result.status !== 'running' && updated.parentId) queue.push(...(await this.returnToParent(updated, at)));
-      if (result.status === 'running') queue.push(...this.takeBuffered(updated, next.waits, result.waits, at));
+      if (result.status === 'running') queue.push(...this.takeBuffered(updated, definition.model, next.waits, result.waits, at));
     }
   }
 
@@ -288,11 +289,14 @@ class ReplaySandbox {
   }
 
   /** Messages recorded before the candidate opened their catch are delivered when it does. */
-  private takeBuffered(instance: InstanceRow, before: WaitRow[], waits: WaitRow[], at: string): Queued[] {
+  private takeBuffered(instance: InstanceRow, model: ProcessModel, before: WaitRow[], waits: WaitRow[], at: string): Queued[] {
     const known = new Set(before.map((wait) => wait.id));
     for (const wait of waits) {
       if (wait.kind !== 'message' || known.has(wait.id)) continue;
-      const index = this.buffered.findIndex((message) => message.name === wait.messageName);
+      // as the runtime's buffer: a catch may take only messages received since an instant (messages-received-since.ts)
+      const since = messagesReceivedSince(model.elements.get(wait.elementId), instance.variables);
+      if (!since.ok) continue;
+      const index = this.buffered.findIndex((message) => message.name === wait.messageName && receivedBy(message.at, since.since));
       if (index < 0) continue;
       const [message] = this.buffered.splice(index, 1);
       return [{

@@ -84,6 +84,8 @@ export async function recordOrderChange(tx: StoreTx, orderNo: string, request: O
     // A change without an amount keeps the amount in force, so the process compares numbers either way.
     reportingAmount: Number(reportingAmount ?? inForce.reportingAmount),
     approvedReportingAmount: Number(highestApprovedReportingAmount(order, changes)),
+    // when the change was recorded: a payment for a raise must be received since (messages-received-since.ts)
+    requestedAt: context.now,
   };
   return {
     row, created: true, instanceId: order.instanceId,

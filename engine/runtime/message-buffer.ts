@@ -93,11 +93,12 @@ export class MessageBuffer {
   /**
    * Takes the oldest buffered message for a catch (once: it is marked delivered in this transaction). A message is
    * kept for the order its key names (`rootId`): a catch of another call tree waiting under the same key (its
-   * correlationKey names a variable that holds the order's number) does not take it from the order.
+   * correlationKey names a variable that holds the order's number) does not take it from the order. With
+   * `receivedSince`, only a message received at or after that instant is the catch's (messages-received-since.ts).
    */
-  async claim(tx: StoreTx, wait: WaitRow, now: Date): Promise<MessageRow | undefined> {
+  async claim(tx: StoreTx, wait: WaitRow, now: Date, receivedSince: string | null = null): Promise<MessageRow | undefined> {
     await tx.lockCorrelation(wait.messageName!, wait.correlationKey!);
-    const message = await tx.oldestBufferedMessage(wait.messageName!, wait.correlationKey!, now.toISOString());
+    const message = await tx.oldestBufferedMessage(wait.messageName!, wait.correlationKey!, now.toISOString(), receivedSince);
     if (!message || (message.rootId !== null && message.rootId !== wait.rootId)) return undefined;
     const delivered: MessageRow = { ...message, state: 'delivered', deliveredTo: wait.instanceId, deliveredAt: now.toISOString() };
     await tx.updateMessage(delivered);

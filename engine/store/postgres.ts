@@ -632,13 +632,14 @@ class PostgresTx extends TxGuard implements StoreTx {
     );
   }
 
-  async oldestBufferedMessage(name: string, correlationKey: string, now: string): Promise<MessageRow | undefined> {
+  async oldestBufferedMessage(name: string, correlationKey: string, now: string, receivedSince: string | null = null): Promise<MessageRow | undefined> {
     const lock = this.writable ? ' FOR UPDATE' : '';
     const { rows } = await this.query<MessageRecord<PostgresColumns>>(
       `SELECT ${MESSAGE_COLUMNS} FROM stratum_messages
        WHERE name = $1 AND correlation_key = $2 AND state = 'buffered' AND expires_at > $3
+         AND ($4::timestamptz IS NULL OR received_at >= $4::timestamptz)
        ORDER BY received_at, seq LIMIT 1${lock}`,
-      [name, correlationKey, canonicalTimestamp(now, 'now')],
+      [name, correlationKey, canonicalTimestamp(now, 'now'), receivedSince === null ? null : canonicalTimestamp(receivedSince, 'receivedSince')],
     );
     return rows[0] && controlCodec.message(rows[0]);
   }

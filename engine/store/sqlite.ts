@@ -733,13 +733,13 @@ class SqliteTx extends TxGuard implements StoreTx {
     this.assertWritable('lockCorrelation');
   }
 
-  async oldestBufferedMessage(name: string, correlationKey: string, now: string): Promise<MessageRow | undefined> {
+  async oldestBufferedMessage(name: string, correlationKey: string, now: string, receivedSince: string | null = null): Promise<MessageRow | undefined> {
     this.assertActive();
     const record = this.sql(
       `SELECT ${MESSAGE_COLUMNS} FROM messages
-       WHERE name = ? AND correlation_key = ? AND state = 'buffered' AND expires_at > ?
+       WHERE name = ? AND correlation_key = ? AND state = 'buffered' AND expires_at > ? AND received_at >= ?
        ORDER BY received_at, seq LIMIT 1`,
-    ).get(name, correlationKey, canonicalTimestamp(now, 'now'));
+    ).get(name, correlationKey, canonicalTimestamp(now, 'now'), receivedSince === null ? '' : canonicalTimestamp(receivedSince, 'receivedSince'));
     return record ? controlCodec.message(record as MessageRecord<SqliteColumns>) : undefined;
   }
 

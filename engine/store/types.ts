@@ -580,8 +580,11 @@ export interface StoreTx {
    * writes. PostgreSQL: an advisory transaction lock; SQLite: its write lock.
    */
   lockCorrelation(name: string, correlationKey: string): Promise<void>;
-  /** The oldest buffered message for (name, correlation key) that has not expired at `now`. */
-  oldestBufferedMessage(name: string, correlationKey: string, now: string): Promise<MessageRow | undefined>;
+  /**
+   * The oldest buffered message for (name, correlation key) that has not expired at `now`; with `receivedSince`,
+   * the oldest received at or after it.
+   */
+  oldestBufferedMessage(name: string, correlationKey: string, now: string, receivedSince?: string | null): Promise<MessageRow | undefined>;
   /** Messages with expiresAt <= now, oldest first; claimed with SKIP LOCKED inside `transaction()`. */
   expiredMessages(now: string, limit: number): Promise<MessageRow[]>;
 

@@ -1,14 +1,14 @@
 // Every expression Stratum evaluates is FEEL and is checked once, here, at deploy:
 // sequence-flow conditions, zeebe input/output mapping sources, message
-// correlation keys, job types, `=` candidate groups / called process ids, Camunda 7 input/output parameters and
-// call activity variables (camunda:in/out).
+// correlation keys, job types, `=` candidate groups / called process ids, a message catch's
+// `messagesReceivedSince`, Camunda 7 input/output parameters and call activity variables (camunda:in/out).
 // (Timers take no expressions: timer-definition.) Camunda 7 `${…}` conditions must translate to FEEL. A condition
 // that is neither FEEL nor `${…}` is refused: bpmn-engine would treat it as a
 // script or a truthy string.
 import type { ModdleElement } from 'bpmn-moddle';
 import { isFeel } from '../../feel/feel-expression.js';
 import { shortText, tryCompileExpression } from '../../expressions/compile-expression.js';
-import { extensionValues } from '../../bpmn/process-model.js';
+import { extensionValues, MESSAGES_RECEIVED_SINCE, propertyOf } from '../../bpmn/process-model.js';
 import { camunda7CallVariables } from '../../bpmn/camunda7-call-variables.js';
 import { camunda7Mappings, type InputOutput } from '../../bpmn/camunda7-jobs.js';
 import { elementLabel } from '../element-label.js';
@@ -64,6 +64,8 @@ const feelConditionSyntax: RuleFactory = () => {
     for (const called of extensionValues(node, 'zeebe:CalledElement')) {
       checkFeel(node, called.processId, 'called process id', reporter);
     }
+    const receivedSince = propertyOf(node, MESSAGES_RECEIVED_SINCE);
+    if (receivedSince !== undefined) checkReceivedSince(node, receivedSince, reporter);
   }
 
   return { check };
@@ -111,6 +113,21 @@ function checkCondition(flow: ModdleElement, expression: ModdleElement, reporter
         `${quoted} is not a FEEL expression; FEEL conditions start with "=", e.g. "=${shown}"`,
         ['conditionExpression'],
       );
+  }
+}
+
+/** `messagesReceivedSince` means something only on a message catch, and only as FEEL giving a date and time. */
+function checkReceivedSince(node: ModdleElement, text: string, reporter: Reporter) {
+  const shown = text.trim();
+  const catchesMessage = is(node, 'bpmn:ReceiveTask')
+    || ((is(node, 'bpmn:IntermediateCatchEvent') || is(node, 'bpmn:BoundaryEvent'))
+      && (node.eventDefinitions ?? []).some((definition: ModdleElement) => is(definition, 'bpmn:MessageEventDefinition')));
+  if (!catchesMessage) {
+    reporter.report(node.id, `${elementLabel(node)} has the property ${MESSAGES_RECEIVED_SINCE}, which only a message catch (intermediate or boundary event, receive task) reads; remove it or move it to the catch`);
+  } else if (!isFeel(text)) {
+    reporter.report(node.id, `The ${MESSAGES_RECEIVED_SINCE} "${shown}" of ${elementLabel(node)} is not a FEEL expression; write one starting with "=" that gives a date and time, e.g. "=changeRequestedAt"`);
+  } else {
+    checkFeel(node, text, MESSAGES_RECEIVED_SINCE, reporter);
   }
 }
 

@@ -1108,6 +1108,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await oldest(5))?.id).toBe('expired');
         expect((await oldest(20))?.id).toBe('older');
         expect((await store.read((tx) => tx.oldestBufferedMessage('ShipmentRequested', 'SO-1', at(20))))).toBeUndefined();
+        // a catch that takes only messages received since an instant (messagesReceivedSince): at it, or after
+        const since = (instant: number) => store.transaction((tx) => tx.oldestBufferedMessage('PaymentReceived', 'SO-1', at(20), at(instant)));
+        expect((await since(3.5))?.id).toBe('newer');
+        expect((await since(4))?.id).toBe('newer');
+        expect(await since(4.5)).toBeUndefined();
+        expect((await store.transaction((tx) => tx.oldestBufferedMessage('PaymentReceived', 'SO-1', at(20), null)))?.id).toBe('older');
       });
 
       it('lists expired messages oldest expiry first, up to a limit', async () => {

@@ -345,6 +345,41 @@ const prepaidAtShipment: Row[] = [
     },
   },
   {
+    attempt: 'reproduced bypass: the bank resends a paid order\'s PaymentReceived without a messageId, and a raise within the hour takes the kept copy as its payment',
+    run: async () => {
+      const orderNo = await enterOrder(80_000, 'prepaid-at-shipment');
+      await work(PLANNING, orderNo);
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(200);
+      expect((await MESSAGE_ROUTES.camunda8('PaymentReceived', orderNo)).status).toBe(200); // nothing waits: kept for an hour
+      expect(await events(orderNo, 'message.buffered')).toHaveLength(1);
+      await change(orderNo, { description: 'sixty times the quantity', amount: 5_000_000 });
+      await acknowledgeAll(orderNo);
+      expect((await MESSAGE_ROUTES.stratum('ShipmentRequested', orderNo)).status).toBe(200);
+      // the copy was received before the raise was requested: it is not the raise's payment
+      expect(await changeStatuses(orderNo)).toEqual(['acknowledged']);
+      expect(await fetchedOnEveryRoute('shipping', orderNo)).toEqual(NONE_ON_ANY_ROUTE);
+      expect((await order(orderNo)).status).toBe('waiting-for-payment');
+
+      expect((await MESSAGE_ROUTES.camunda7('PaymentReceived', orderNo)).status).toBe(204);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted']);
+      await work(['shipping'], orderNo);
+      expect((await order(orderNo)).status).toBe('fulfilled');
+    },
+  },
+  {
+    attempt: 'pay for a raise while its acknowledgements are still open: the payment is kept and pays the raise once they are in',
+    run: async () => {
+      const orderNo = await enterOrder(80_000, 'prepaid-at-entry');
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(200);
+      await change(orderNo, { description: 'sixty times the quantity', amount: 5_000_000 });
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(202);
+      await acknowledgeAll(orderNo);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted']);
+      await work([...PLANNING, 'shipping'], orderNo);
+      expect((await order(orderNo)).status).toBe('fulfilled');
+    },
+  },
+  {
     attempt: 'raise a prepaid order before its payment arrives: the one payment pays the order as it then stands, and no more is asked',
     run: async () => {
       const orderNo = await enterOrder(80_000, 'prepaid-at-entry');

@@ -21,6 +21,15 @@ describe(RULE, () => {
     expect(message('Job')).toContain('The job type of service task "Plan regionally" is not valid FEEL');
   });
 
+  it('checks a message catch\'s messagesReceivedSince: FEEL, and only on a message catch', async () => {
+    const findings = ofRule(await lintFixture(RULE, 'invalid-messages-received-since.bpmn'), RULE);
+    expect(findings).toEqual([
+      ['Broken', 'The messagesReceivedSince of intermediate catch event "Paid, broken" is not valid FEEL: syntax error at position 8 (near "end of expression") in "=since >"'],
+      ['Plain', 'The messagesReceivedSince "changeRequestedAt" of receive task "Paid, plain text" is not a FEEL expression; write one starting with "=" that gives a date and time, e.g. "=changeRequestedAt"'],
+      ['Misplaced', 'intermediate throw event "Noted" has the property messagesReceivedSince, which only a message catch (intermediate or boundary event, receive task) reads; remove it or move it to the catch'],
+    ]);
+  });
+
   it('reports why a Camunda 7 condition cannot be translated to FEEL', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-camunda-juel.bpmn'), RULE);
     expect(findings).toEqual([
