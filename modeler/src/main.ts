@@ -39,7 +39,7 @@ import { elementTemplates, embeddedForms } from './features/templates/shipped-te
 import type Session from './features/session/Session';
 import type LibraryService from './features/library/LibraryService';
 import type Workspace from './features/workspace/Workspace';
-import { newProcessXml } from './features/files/ProcessTemplate';
+import { start } from './start';
 
 function byId(id: string): HTMLElement {
   const element = document.getElementById(id);
@@ -94,20 +94,10 @@ const modeler = new BpmnModeler({
 // Tests and the browser console reach the modeler here.
 (window as unknown as { stratumModeler: BpmnModeler }).stratumModeler = modeler;
 
-async function start(): Promise<void> {
-  const workspace = modeler.get<Workspace>('workspace');
-  await modeler.get<Session>('session').start();
-  const library = modeler.get<LibraryService>('libraryService');
-  await library.refresh();
-  const first = library.processes.find((process) => process.level === 1);
-  if (first) {
-    await workspace.openLatest(first.key);
-  } else {
-    await workspace.open(newProcessXml('new-process', 'New process'), {
-      key: 'new-process', name: 'New process', version: null, latestVersion: null, readOnly: false, origin: 'new',
-    });
-  }
+void start({
+  session: modeler.get<Session>('session'),
+  library: modeler.get<LibraryService>('libraryService'),
+  workspace: modeler.get<Workspace>('workspace'),
+}).then(() => {
   document.body.dataset.ready = 'true';
-}
-
-void start();
+});

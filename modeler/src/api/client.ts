@@ -175,12 +175,15 @@ export class ApiClient {
     await this.request('POST', `/api/incidents/${encodeURIComponent(id)}/retry`, JSON.stringify(variables ? { variables } : {}), 'application/json');
   }
 
-  /** Probes the token: resolves when the server accepts it. */
+  /**
+   * Probes the token: resolves when the server accepts it. GET /api/me, as the task list signs in: the library
+   * (GET /api/processes) is loaded once signed in, by the library's watch, and not a second time for the probe.
+   */
   async checkToken(): Promise<void> {
     const hook = this.onUnauthorized;
     this.onUnauthorized = null;
     try {
-      await this.json('GET', '/api/processes');
+      await this.me();
     } finally {
       this.onUnauthorized = hook;
     }

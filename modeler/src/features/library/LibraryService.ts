@@ -28,6 +28,8 @@ export default class LibraryService {
   private loaded = false;
   /** The next load was asked for (signing in, Refresh, a deploy, a dialog): its failure is said; a look's is not. */
   private sayFailure = false;
+  /** The watch's first look after the latest sign-in: the library the modeler opens its first process from. */
+  private signInLook: Promise<void> | null = null;
 
   constructor(
     private readonly config: StratumConfig,
@@ -38,7 +40,7 @@ export default class LibraryService {
     eventBus.on(SESSION_READY, () => {
       // the first look is the one signing in asks for
       this.sayFailure = true;
-      void this.watch.start();
+      this.signInLook = this.watch.start();
     });
     this.entries = this.merge();
     // a draft's autosave fires often; the library changes only when drafts come, go, rename or call others
@@ -61,6 +63,15 @@ export default class LibraryService {
   refresh(): Promise<void> {
     this.sayFailure = true;
     return this.loads.refresh();
+  }
+
+  /**
+   * Resolves once the library signing in asked for is loaded (the watch's first look), for the modeler's start to open
+   * its first process from. Not refresh(): that look is still in flight, and a refresh asked for during a load waits
+   * for one more load after it (FreshLoads), a second GET /api/processes at every sign-in.
+   */
+  loadedAtSignIn(): Promise<void> {
+    return this.signInLook ?? this.refresh();
   }
 
   private async load(): Promise<void> {
