@@ -267,10 +267,10 @@ function describeJob(element: ModdleElement): Pick<ElementInfo, 'jobType'> {
   return jobType ? { jobType } : {};
 }
 
-/** A `zeebe:property` of the element's `zeebe:properties`: what a designer sets under "Extension properties" in Camunda Modeler. */
-/** The property that keeps older buffered messages from a message catch (docs/modelling.md, "Payment for a raise"). */
+/** The property that keeps older buffered messages from a message catch (docs/modelling.md, "Messages kept from before"). */
 export const MESSAGES_RECEIVED_SINCE = 'messagesReceivedSince';
 
+/** A `zeebe:property` of the element's `zeebe:properties`: what a designer sets under "Extension properties" in Camunda Modeler. */
 export function propertyOf(element: ModdleElement, name: string): string | undefined {
   const property = extensionValues(element, 'zeebe:Properties')
     .flatMap((properties) => properties.properties ?? [])

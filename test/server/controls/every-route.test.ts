@@ -426,22 +426,25 @@ const tiers: Row[] = [
     },
   },
   {
-    attempt: 'forge the approved tier the next change is compared with: approvedReportingAmount from every job route, every message route and an operator\'s retry',
+    attempt: 'forge the approved tier the next change is compared with (approvedReportingAmount), or the instant a raise\'s payment must be received since (changeRequestedAt), from every job route, every message route and an operator\'s retry',
     run: async () => {
       const orderNo = await enterOrder(400_000);
       const [job] = await fetchJobs('procurement-planning', orderNo);
-      for (const [route, send] of jobRoutes(job.id, { approvedReportingAmount: 99_000_000 })) {
-        expectRefused(await send(), 422, /approvedReportingAmount/, route);
+      const forgedSince = { changeRequestedAt: '2000-01-01T00:00:00.000Z' };
+      for (const [route, send] of [...jobRoutes(job.id, { approvedReportingAmount: 99_000_000 }), ...jobRoutes(job.id, forgedSince)]) {
+        expectRefused(await send(), 422, /approvedReportingAmount|changeRequestedAt/, route);
       }
       const prepaid = await enterOrder(400_000, 'prepaid-at-entry');
       for (const [route, send] of Object.entries(MESSAGE_ROUTES)) {
         expectRefused(await send('PaymentReceived', prepaid, { approvedReportingAmount: 99_000_000 }), 422, /approvedReportingAmount/, route);
         expectRefused(await send('PaymentReceived', prepaid, { changeId: 'C-1', changeReportingAmount: 1 }), 422, /changeId/, route);
+        expectRefused(await send('PaymentReceived', prepaid, forgedSince), 422, /changeRequestedAt/, route);
       }
       // an operator's retry of the order's incident
       expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'MRP down', retries: 0, workerId: 'every-route' })).status).toBe(200);
       const [incident] = (await api.get<IncidentPage>(`/api/incidents?businessKey=${orderNo}`, TOKENS.operations)).body.items.filter((one) => one.kind === 'job');
       expectRefused(await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { variables: { approvedReportingAmount: 99_000_000 } }), 422, /approvedReportingAmount/);
+      expectRefused(await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, { variables: forgedSince }), 422, /changeRequestedAt/);
       expect((await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, {})).status).toBe(200);
 
       await work(['procurement-planning'], orderNo);
