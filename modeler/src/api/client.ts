@@ -176,14 +176,15 @@ export class ApiClient {
   }
 
   /**
-   * Probes the token: resolves when the server accepts it. GET /api/me, as the task list signs in: the library
-   * (GET /api/processes) is loaded once signed in, by the library's watch, and not a second time for the probe.
+   * Probes the token: resolves, with who it belongs to, when the server accepts it. GET /api/me, as the task list
+   * signs in: the library (GET /api/processes) is loaded once signed in, by the library's watch, and not a second
+   * time for the probe; the answer goes with SESSION_READY to whoever needs the user, and is not asked for again.
    */
-  async checkToken(): Promise<void> {
+  async checkToken(): Promise<Me> {
     const hook = this.onUnauthorized;
     this.onUnauthorized = null;
     try {
-      await this.me();
+      return await this.me();
     } finally {
       this.onUnauthorized = hook;
     }

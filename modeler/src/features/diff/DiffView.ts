@@ -48,7 +48,7 @@ export default class DiffView {
       this.showing = context;
       await this.workspace.open(newXml, {
         key, name: detail.name, version: to, latestVersion: detail.latestVersion, readOnly: true, origin: 'library', context,
-      });
+      }, { detail });
       this.older = { version: from, xml: oldXml, comparison };
       this.mark(comparison);
       this.render(key, from, to, comparison);

@@ -8,7 +8,7 @@ import type SidePanel from '../shell/SidePanel';
 import type LibraryService from '../library/LibraryService';
 import type StatusLine from '../shell/StatusLine';
 import type Workspace from '../workspace/Workspace';
-import { DOCUMENT_OPENED } from '../workspace/Workspace';
+import { DOCUMENT_OPENED, type DocumentOpened } from '../workspace/Workspace';
 
 /** The versions of the open process: note, author, date; open any of them, or compare two. */
 export default class HistoryPanel {
@@ -18,6 +18,8 @@ export default class HistoryPanel {
   private readonly list = el('div', { className: 'history-list' });
   private detail: ProcessDetail | null = null;
   private loadedKey: string | null = null;
+  /** Counts reads and hand-overs: a read answered after a newer one began, or after a hand-over, is dropped. */
+  private reads = 0;
 
   constructor(
     private readonly sidePanel: SidePanel,
@@ -30,8 +32,10 @@ export default class HistoryPanel {
   ) {
     this.pane = sidePanel.addTab('history', 'History');
     this.pane.append(this.list, diffView.summary);
-    eventBus.on(DOCUMENT_OPENED, () => {
-      if (workspace.meta.key !== this.loadedKey) void this.load();
+    eventBus.on(DOCUMENT_OPENED, ({ detail }: DocumentOpened) => {
+      // the opener read the process to open it (the latest version, an instance's …): its versions, not read again
+      if (detail && detail.key === workspace.meta.key) this.show(detail);
+      else if (workspace.meta.key !== this.loadedKey) void this.load();
       else this.render();
     });
     eventBus.on(LIBRARY_CHANGED, () => void this.load());
@@ -44,18 +48,29 @@ export default class HistoryPanel {
     await this.diffView.show(key, from, to);
   }
 
+  private show(detail: ProcessDetail): void {
+    this.reads += 1;
+    this.loadedKey = detail.key;
+    this.detail = detail;
+    this.render();
+  }
+
   private async load(): Promise<void> {
+    const read = ++this.reads;
     const key = this.workspace.meta.key;
     this.loadedKey = key;
     this.detail = null;
+    let detail: ProcessDetail | null = null;
     if (key && this.library.get(key)) {
       try {
-        this.detail = await this.config.api.getProcess(key);
+        detail = await this.config.api.getProcess(key);
       } catch (error) {
         if ((error as { status?: number }).status !== 404) this.statusLine.error(error, `Loading the history of ${key}`);
       }
     }
-    if (this.loadedKey === key) this.render();
+    if (read !== this.reads) return; // another process opened meanwhile, or its versions came with it
+    this.detail = detail;
+    this.render();
   }
 
   private render(): void {

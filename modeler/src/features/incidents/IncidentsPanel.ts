@@ -11,7 +11,7 @@ import { failureWords } from '../shell/StatusLine';
 import type Workspace from '../workspace/Workspace';
 import { DOCUMENT_OPENED } from '../workspace/Workspace';
 import type InstancesPanel from '../instances/InstancesPanel';
-import { SESSION_READY } from '../session/Session';
+import { SESSION_READY, signedInUser, type SessionReady } from '../session/Session';
 import { reloadPages } from './incident-pages';
 import { describeReason } from './incident-reason';
 import { retryRefusalOf, wouldFailSentence } from './retry-refusal';
@@ -74,15 +74,15 @@ export default class IncidentsPanel {
       el('strong', {}, 'Open incidents'),
       el('button', { type: 'button', className: 'link-button', 'data-action': 'refresh-incidents', title: 'Ask the server again', onclick: () => void this.poller.refreshNow() }, 'Refresh'));
     pane.append(header, this.freshness, this.intro, this.list, this.more);
-    eventBus.on(SESSION_READY, () => void this.start());
+    eventBus.on(SESSION_READY, (event: SessionReady) => void this.start(event));
     sidePanel.onSeen('incidents', () => this.poller.wake());
     // the failed elements are named from the open diagram where it is theirs
     eventBus.on(DOCUMENT_OPENED, () => this.render());
   }
 
-  private async start(): Promise<void> {
+  private async start(session: SessionReady): Promise<void> {
     try {
-      this.mayRetry = (await this.config.api.me()).groups.includes(OPERATIONS_GROUP);
+      this.mayRetry = (await signedInUser(session, this.config.api)).groups.includes(OPERATIONS_GROUP);
     } catch {
       this.mayRetry = false;
     }

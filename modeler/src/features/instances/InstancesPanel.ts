@@ -103,7 +103,7 @@ export default class InstancesPanel {
       await this.workspace.open(xml, {
         key: instance.processKey, name: detail.name, version: instance.version, latestVersion: detail.latestVersion,
         readOnly: true, origin: 'instance', context: contextOf(instance),
-      });
+      }, { detail });
       const { ownWaits, childWaits } = this.highlighter.highlight(instance);
       if (showPanel) this.sidePanel.show('instances');
       this.renderDetails(instance, ownWaits.length + childWaits.length);

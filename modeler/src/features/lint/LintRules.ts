@@ -8,7 +8,7 @@ import type { ProcessSummary } from '../../api/client';
 import type { StratumConfig } from '../../config';
 import type LibraryService from '../library/LibraryService';
 import { LIBRARY_CHANGED } from '../library/LibraryService';
-import { SESSION_READY } from '../session/Session';
+import { SESSION_READY, signedInUser, type SessionReady } from '../session/Session';
 
 interface Linting {
   setLinterConfig(config: { config: unknown; resolver: unknown }): void;
@@ -44,7 +44,7 @@ export default class LintRules {
       linting.setLinterConfig(this.linterConfig());
       void this.loadSupplies();
     });
-    eventBus.on(SESSION_READY, () => void this.loadTaskGroups());
+    eventBus.on(SESSION_READY, (event: SessionReady) => void this.loadTaskGroups(event));
   }
 
   /** What the rules know of the library and the users, for linting other documents the same way. */
@@ -88,11 +88,12 @@ export default class LintRules {
 
   /**
    * The task groups with members. Only designers may ask (GET /api/groups answers anyone else 403, which the
-   * browser would log), so the user's groups are read first; without the list groups are not checked.
+   * browser would log), so the user's groups are looked at first (as the token check read them); without the list
+   * groups are not checked.
    */
-  private async loadTaskGroups(): Promise<void> {
+  private async loadTaskGroups(session: SessionReady): Promise<void> {
     try {
-      const me = await this.config.api.me();
+      const me = await signedInUser(session, this.config.api);
       if (me.groups.includes(DESIGNER_GROUP)) {
         const { groups, demo } = await this.config.api.listGroups();
         this.taskGroups = { known: groups, severity: demo ? 'warn' : 'error' };

@@ -1,6 +1,6 @@
 import type EventBus from 'diagram-js/lib/core/EventBus';
 import type { StratumConfig } from '../../config';
-import { ApiProblem } from '../../api/client';
+import { ApiProblem, type ApiClient, type Me } from '../../api/client';
 import type Dialogs from '../shell/Dialogs';
 import type Toolbar from '../shell/Toolbar';
 import type StatusLine from '../shell/StatusLine';
@@ -9,6 +9,20 @@ const STORAGE_KEY = 'stratum.token';
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export const SESSION_READY = 'stratum.session.ready';
+
+/** SESSION_READY's data: who the accepted token belongs to, as the token check read it (GET /api/me). */
+export interface SessionReady {
+  /** Null when the check failed other than by a refusal (the server unreachable …): the token was taken unchecked. */
+  user: Me | null;
+}
+
+/**
+ * Who signed in, for whatever starts at SESSION_READY (the Incidents tab's retry, the lint rules' task groups): the
+ * token check's answer, so signing in asks GET /api/me once; after a check that failed, GET /api/me again, as before.
+ */
+export function signedInUser(event: SessionReady, api: Pick<ApiClient, 'me'>): Promise<Me> {
+  return event.user ? Promise.resolve(event.user) : api.me();
+}
 
 export interface DemoUser {
   name: string;
@@ -53,8 +67,9 @@ export default class Session {
       });
     };
     const stored = localStorage.getItem(STORAGE_KEY);
-    if (stored && (await this.accepts(stored))) {
-      this.eventBus.fire(SESSION_READY);
+    const user = stored ? await this.accepts(stored) : false;
+    if (user !== false) {
+      this.ready(user);
       return;
     }
     await this.askForToken();
@@ -76,28 +91,37 @@ export default class Session {
         cancellable: this.config.api.hasToken(),
       });
       if (!values) return;
-      if (await this.accepts(values.token)) {
+      const user = await this.accepts(values.token);
+      if (user !== false) {
         localStorage.setItem(STORAGE_KEY, values.token);
         this.statusLine.show('Signed in', 'success');
-        this.eventBus.fire(SESSION_READY);
+        this.ready(user);
         return;
       }
       message = 'The server did not accept that token. Try again.';
     }
   }
 
-  private async accepts(token: string): Promise<boolean> {
+  /** Each sign-in hands on the answer of its own check: a sign-in as another user never gets the last one's. */
+  private ready(user: Me | null): void {
+    this.eventBus.fire(SESSION_READY, { user } satisfies SessionReady);
+  }
+
+  /**
+   * Whether the server accepts the token: false when it refuses it, else who it belongs to, or null when the check
+   * failed otherwise (the token is then taken, and the failure said).
+   */
+  private async accepts(token: string): Promise<Me | null | false> {
     this.config.api.setToken(token);
     try {
-      await this.config.api.checkToken();
-      return true;
+      return await this.config.api.checkToken();
     } catch (error) {
       if (error instanceof ApiProblem && (error.status === 401 || error.status === 403)) {
         this.config.api.setToken(null);
         return false;
       }
       this.statusLine.error(error, 'Checking the token');
-      return true;
+      return null;
     }
   }
 

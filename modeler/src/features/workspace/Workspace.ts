@@ -2,6 +2,7 @@ import type EventBus from 'diagram-js/lib/core/EventBus';
 import type Canvas from 'diagram-js/lib/core/Canvas';
 import type CommandStack from 'diagram-js/lib/command/CommandStack';
 import type { Injector } from 'didi';
+import type { ProcessDetail } from '../../api/client';
 import type { StratumConfig } from '../../config';
 import type StatusLine from '../shell/StatusLine';
 import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
@@ -28,6 +29,8 @@ interface OpenOptions {
   viewbox?: DocumentSnapshot['viewbox'];
   /** A running token simulation goes on in the opened document. */
   keepSimulation?: boolean;
+  /** The process as the opener just read it (GET /api/processes/{key}): DOCUMENT_OPENED hands it on. */
+  detail?: ProcessDetail;
 }
 
 interface Viewer {
@@ -36,6 +39,17 @@ interface Viewer {
 }
 
 export const DOCUMENT_OPENED = 'stratum.document.opened';
+
+/**
+ * DOCUMENT_OPENED's data. `detail` is the process with its versions when the opener read it to open the document
+ * (the latest version, an older one, an instance's, a diff): the History tab lists those versions without reading
+ * them again.
+ */
+export interface DocumentOpened {
+  meta: DocumentMeta;
+  detail?: ProcessDetail;
+}
+
 const BEFORE_EVERYTHING = 100_000;
 /** The smallest zoom a document opens at: bpmn-js's 12 px labels stay at 9 px or more. */
 const MIN_READABLE_ZOOM = 0.75;
@@ -144,43 +158,52 @@ export default class Workspace {
     if (options.viewbox) this.canvas.viewbox(options.viewbox);
     else this.fitDiagram();
     if (warnings.length) this.statusLine.show(`Opened with ${warnings.length} import warning(s)`, 'info');
-    this.eventBus.fire(DOCUMENT_OPENED, { meta: this.meta });
+    this.eventBus.fire(DOCUMENT_OPENED, { meta: this.meta, detail: options.detail } satisfies DocumentOpened);
     return [...document.warnings, ...warnings.map((warning) => (warning as Error).message ?? String(warning))];
   }
 
-  /** Opens the latest version of a library process (or its unsaved draft). */
-  async openLatest(key: string, { keepSimulation = false }: Pick<OpenOptions, 'keepSimulation'> = {}): Promise<void> {
+  /**
+   * Opens the latest version of a library process (or its unsaved draft), as the server has it now: the process is
+   * read first (GET /api/processes/{key}), never taken from the library's list, which may be a look behind.
+   */
+  openLatest(key: string, { keepSimulation = false }: Pick<OpenOptions, 'keepSimulation'> = {}): Promise<void> {
+    return this.openLatestOf(key, { keepSimulation });
+  }
+
+  /** openLatest, with the process when the caller has just read it (openVersion): it is not read twice. */
+  private async openLatestOf(key: string, { keepSimulation = false, detail }: Pick<OpenOptions, 'keepSimulation' | 'detail'>): Promise<void> {
     const draft = this.drafts.get(key);
     if (draft) {
       // someone may have deployed since the draft was started
-      const latestVersion = draft.meta.version === null ? null : (await this.api.getProcess(key)).latestVersion;
-      await this.open(draft.xml, { ...draft.meta, latestVersion }, { dirty: true, keepSimulation });
+      if (draft.meta.version !== null) detail ??= await this.api.getProcess(key);
+      const latestVersion = draft.meta.version === null ? null : detail?.latestVersion ?? null;
+      await this.open(draft.xml, { ...draft.meta, latestVersion }, { dirty: true, keepSimulation, detail });
       const base = draft.meta.version === null ? 'not deployed yet' : `based on v${draft.meta.version}`;
       const newer = latestVersion !== null && draft.meta.version !== null && latestVersion > draft.meta.version
         ? `; v${latestVersion} has been deployed since, and deploying the draft replaces its changes` : '';
       this.statusLine.show(`Draft of ${key} from ${new Date(draft.savedAt).toLocaleString()} (${base}${newer}); ${draft.meta.version === null ? '"Deploy…" makes it version 1' : '"Revert" drops it'}`, newer ? 'error' : 'info');
       return;
     }
-    const detail = await this.api.getProcess(key);
+    detail ??= await this.api.getProcess(key);
     const xml = await this.api.getVersionXml(key, detail.latestVersion);
     await this.open(xml, {
       key, name: detail.name, version: detail.latestVersion, latestVersion: detail.latestVersion,
       readOnly: false, origin: 'library',
-    }, { keepSimulation });
+    }, { keepSimulation, detail });
   }
 
   /** Opens one version; anything but the latest opens read-only. */
   async openVersion(key: string, version: number, context?: string): Promise<void> {
     const detail = await this.api.getProcess(key);
     if (version === detail.latestVersion && !context) {
-      await this.openLatest(key);
+      await this.openLatestOf(key, { detail });
       return;
     }
     const xml = await this.api.getVersionXml(key, version);
     await this.open(xml, {
       key, name: detail.name, version, latestVersion: detail.latestVersion, readOnly: true,
       origin: context ? 'instance' : 'library', context,
-    });
+    }, { detail });
   }
 
   /** The document as .bpmn text: the canvas's edits merged onto the file as it was read. */
