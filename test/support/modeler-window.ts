@@ -47,4 +47,6 @@ export interface ModelerWindow {
   stratumImportCounter?: boolean;
   /** Set by the canvas test: the document it opened has finished opening. */
   stratumOpened?: boolean;
+  /** Set by saveFromModeler: the files the modeler's download links handed the browser, in order. */
+  stratumSaves?: { fileName: string; blob: Blob | undefined }[];
 }
