@@ -10,6 +10,7 @@ import type {
   ProcessDetail,
   ProcessSummary,
 } from '../../../engine/api.js';
+import { VersionXmlCache } from './version-xml-cache';
 
 export type { DecisionSummary, Finding, ImpactReport, IncidentView, InstanceSummary, InstanceView, ProcessDetail, ProcessSummary };
 export type { WaitingElement } from '../../../engine/api.js';
@@ -85,12 +86,16 @@ export interface BpmnUpload {
 
 export class ApiClient {
   private token: string | null = null;
+  /** Deployed versions never change: their XML is read once while kept (version-xml-cache.ts). Nothing else is kept. */
+  private readonly versionXml = new VersionXmlCache();
   /** Called when the server no longer accepts the token (401). */
   onUnauthorized: (() => void) | null = null;
 
   constructor(private readonly baseUrl = '') {}
 
   setToken(token: string | null): void {
+    // another user (or nobody) must not be handed what this token read
+    if (token !== this.token) this.versionXml.clear();
     this.token = token;
   }
 
@@ -106,8 +111,9 @@ export class ApiClient {
     return this.json('GET', `/api/processes/${encodeURIComponent(key)}`);
   }
 
+  /** The XML deployed as this version, byte for byte: read once while kept, one request for concurrent askers. */
   getVersionXml(key: string, version: number): Promise<string> {
-    return this.text('GET', `/api/processes/${encodeURIComponent(key)}/versions/${version}/xml`);
+    return this.versionXml.get(key, version, () => this.text('GET', `/api/processes/${encodeURIComponent(key)}/versions/${version}/xml`));
   }
 
   /** GET /api/decisions: the deployed DMN decisions, each with its latest version. */

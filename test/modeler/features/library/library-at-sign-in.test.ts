@@ -1,7 +1,8 @@
 // The modeler's start (modeler/src/start.ts) with the real Session, LibraryService, Workspace, History and Incidents
 // tabs, lint rules and ApiClient against a fake server: signing in asks for the library (GET /api/processes) once,
 // the watch's first look, and the watch then looks again only on its schedule or when the designer comes back; it asks
-// who signed in (GET /api/me) once, the token check, and reads the first process (GET /api/processes/{key}) once.
+// who signed in (GET /api/me) once, the token check, and reads the first process (GET /api/processes/{key}) once;
+// the XML of a deployed version, which the lint rules and the opening both need, is read once.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -258,6 +259,34 @@ describe('who signed in, when a designer signs in', () => {
     expect(server.count('GET /api/me')).toBe(3);
     expect(incidents.dataset.mayRetry).toBe('true');
     expect(lintRules.context().taskGroups).toBeUndefined();
+  });
+});
+
+describe('the XML of a deployed version (GET /api/processes/{key}/versions/{n}/xml)', () => {
+  const V1_XML = 'GET /api/processes/order-to-cash/versions/1/xml';
+
+  it('is read once at page start: the lint rules (what it supplies) and the opening share it', async () => {
+    const server = fakeServer();
+    const { workspace, lintRules } = await startModeler(server);
+    expect(server.count(V1_XML)).toBe(1);
+    expect(workspace.meta).toMatchObject({ key: 'order-to-cash', version: 1 });
+    expect(lintRules.context().processSupplies?.map((supply) => supply.key)).toEqual(['order-to-cash']);
+  });
+
+  it('is not read again when an instance of that version opens it (read-only)', async () => {
+    const server = fakeServer();
+    const { workspace } = await startModeler(server);
+    await workspace.openVersion('order-to-cash', 1, 'instance SO-1');
+    expect(server.count(V1_XML)).toBe(1);
+    expect(server.count('GET /api/processes/order-to-cash')).toBe(2); // the process itself is read fresh
+  });
+
+  it('is read again after signing in as another user: what one token read is not handed to the next', async () => {
+    const server = fakeServer();
+    const { session, workspace } = await startModeler(server, TOKEN, OPS_TOKEN);
+    await session.askForToken();
+    await workspace.openLatest('order-to-cash');
+    expect(server.count(V1_XML)).toBe(2);
   });
 });
 

@@ -1,0 +1,78 @@
+/**
+ * How much deployed XML the modeler keeps, in characters (UTF-16 code units: about twice as many bytes in memory).
+ * The largest shipped diagram is 43 kB, so this holds some hundred versions: the library's latest ones and those a
+ * designer opened (History, Instances, the diff), which have no bound of their own.
+ */
+export const VERSION_XML_BUDGET_CHARS = 4 * 1024 * 1024;
+
+/**
+ * The XML of deployed versions, read once per page while it is kept (ApiClient.getVersionXml). Safe to keep because a
+ * deployed version never changes: the server stores each deployment that changes a process as a new version number,
+ * and GET …/versions/{n}/xml answers the same bytes for as long as it answers. Bounded by a character budget, the
+ * least recently used versions leaving first; an XML larger than the whole budget is not kept.
+ *
+ * Requests for a version already on its way share that request; a failed request is not kept, so the next asks again.
+ * `clear()` (a token change) forgets everything, and what a request started before it brings back is not kept: XML
+ * one token read is never handed to another.
+ */
+export class VersionXmlCache {
+  /** Kept XML by version, least recently used first (a Map keeps insertion order). */
+  private readonly kept = new Map<string, string>();
+  private readonly reading = new Map<string, Promise<string>>();
+  private keptChars = 0;
+  /** Counts clear()s: a request started before the last one keeps nothing. */
+  private generation = 0;
+
+  constructor(private readonly budgetChars = VERSION_XML_BUDGET_CHARS) {}
+
+  /** The XML of `key` version `version`, kept or from `read` (called only when neither kept nor on its way). */
+  get(key: string, version: number, read: () => Promise<string>): Promise<string> {
+    const id = `${version} ${key}`;
+    const xml = this.kept.get(id);
+    if (xml !== undefined) {
+      this.kept.delete(id);
+      this.kept.set(id, xml); // now the most recently used
+      return Promise.resolve(xml);
+    }
+    const pending = this.reading.get(id);
+    if (pending) return pending;
+    const generation = this.generation;
+    const request = read()
+      .then((answer) => {
+        if (generation === this.generation) this.keep(id, answer);
+        return answer;
+      })
+      .finally(() => {
+        if (this.reading.get(id) === request) this.reading.delete(id);
+      });
+    this.reading.set(id, request);
+    return request;
+  }
+
+  /** Forgets every version, and what requests on their way bring back. */
+  clear(): void {
+    this.generation += 1;
+    this.kept.clear();
+    this.reading.clear();
+    this.keptChars = 0;
+  }
+
+  /** How many versions are kept, and their characters. */
+  get size(): { versions: number; chars: number } {
+    return { versions: this.kept.size, chars: this.keptChars };
+  }
+
+  private keep(id: string, xml: string): void {
+    if (xml.length > this.budgetChars) return;
+    const previous = this.kept.get(id);
+    if (previous !== undefined) this.keptChars -= previous.length;
+    this.kept.delete(id);
+    this.kept.set(id, xml);
+    this.keptChars += xml.length;
+    for (const [oldest, oldXml] of this.kept) {
+      if (this.keptChars <= this.budgetChars) break;
+      this.kept.delete(oldest);
+      this.keptChars -= oldXml.length;
+    }
+  }
+}
