@@ -1,7 +1,9 @@
 // A condition is evaluated strictly: a variable nothing supplies makes it fail
 // (or, worse, an order waits for ever). So every variable a condition reads
-// (sequence flows, conditional events; Camunda 7 `${…}` after translation)
-// must be supplied by a declared output, a business rule task's decision
+// (sequence flows, conditional events; Camunda 7 `${…}` after translation),
+// and every variable a message catch's `messagesReceivedSince` reads (evaluated
+// as strictly when the catch opens: failing, it takes no kept message), must be
+// supplied by a declared output, a business rule task's decision
 // result or a multi-instance activity's output collection, somewhere in the
 // process's call tree where the runtime passes it to the process (a call
 // activity may pass a called process only what its camunda:in elements name, or
@@ -17,8 +19,10 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import { checkFeelSyntax, feelBody, isFeel, variablesReadBy } from '../../feel/feel-expression.js';
 import { isJuel, juelToFeel } from '../../feel/juel.js';
+import { MESSAGES_RECEIVED_SINCE, propertyOf } from '../../bpmn/process-model.js';
 import type { Narrowing } from '../call-activity-variables.js';
 import { elementLabel } from '../element-label.js';
+import { isMessageCatch } from '../message-catch.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 import { mergeSupplies, processSuppliesOf, supplyAtEachProcess, type ProcessSupply, type StartOrigin, type SupplyAtProcess } from '../variable-supply.js';
 
@@ -44,8 +48,11 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
     return supply.get(process.id);
   }
 
-  function checkCondition(element: ModdleElement, expression: ModdleElement, reporter: Reporter) {
-    const read = variablesOf(expression);
+  /**
+   * Reports each variable of `read` nothing supplies where `element` is. `what` names the expression
+   * (`The condition of sequence flow "Approved"`), `path` where it is on the element.
+   */
+  function checkReads(element: ModdleElement, read: string[], what: string, path: string[] | undefined, reporter: Reporter) {
     if (read.length === 0) return;
     const supply = supplyAt(element);
     if (!supply) return;
@@ -54,19 +61,20 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
     const camunda = isCamundaFlavoured(rootOf(process));
     for (const name of read.filter((variable) => !supply.variables.has(variable))) {
       const example = camunda ? `<camunda:formField id="${name}" />` : `<zeebe:output source="=${name}" target="${name}" />`;
-      const where = `The condition of ${elementLabel(element)} reads "${name}"`;
+      const where = `${what} reads "${name}"`;
+      const warn = { ...(path && { path }), severity: 'warn' };
       const notPassed = supply.notPassed.get(name);
       if (notPassed) {
         const { because, fix } = notPassedBy(where, process.id, name, notPassed);
-        if (supply.closed) reporter.report(element.id, `${because}. ${fix.charAt(0).toUpperCase()}${fix.slice(1)}`, ['conditionExpression']);
-        else reporter.report(element.id, `${because}; ${fix}, or declare it as a start variable on ${startEventAt(supply.entries)}`, { path: ['conditionExpression'], severity: 'warn' });
+        if (supply.closed) reporter.report(element.id, `${because}. ${fix.charAt(0).toUpperCase()}${fix.slice(1)}`, path);
+        else reporter.report(element.id, `${because}; ${fix}, or declare it as a start variable on ${startEventAt(supply.entries)}`, warn);
         continue;
       }
       // passed by camunda:in from a variable that may come with a caller's start: as in a process that accepts any
       const origins = supply.closed && supply.closed !== 'declares' ? supply.fromStart.get(name) : undefined;
       const renamed = origins?.find((origin) => origin.renamedBy.length);
       if (renamed) {
-        reporter.report(element.id, renamedStartVariable(where, name, renamed, camunda), { path: ['conditionExpression'], severity: 'warn' });
+        reporter.report(element.id, renamedStartVariable(where, name, renamed, camunda), warn);
         continue;
       }
       const withheld = withheldFrom(supply, name, camunda);
@@ -83,7 +91,7 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
             : `${where}, which nothing supplies: ${why}, and no task, job, message or other element of it, its callers or the processes it calls writes it as an output. ` +
               (supply.closed === 'narrowed' ? `Pass it in on the call activity, e.g. ${passingExamples(name, supply.narrowedBy ?? {})}, or declare` : 'Declare') +
               ` it as an output of the element that sets it, e.g. ${example}`,
-          ['conditionExpression'],
+          path,
         );
       } else {
         const entries = origins ? [...new Set(origins.flatMap((origin) => origin.entries))].sort() : supply.entries;
@@ -95,10 +103,14 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
               `declare it as an output of the call activity, e.g. ${withheld.example}, or as a start variable on ${startEvent}`
             : `${where}, but nothing in the process${entries.length ? ', its callers or the processes it calls' : ''} supplies "${name}"; ` +
               `declare it as a start variable on ${startEvent}, with ${example}, or as an output of the task, job or message that sets it`,
-          { path: ['conditionExpression'], severity: 'warn' },
+          warn,
         );
       }
     }
+  }
+
+  function checkCondition(element: ModdleElement, expression: ModdleElement, reporter: Reporter) {
+    checkReads(element, conditionVariablesOf(expression), `The condition of ${elementLabel(element)}`, ['conditionExpression'], reporter);
   }
 
   function check(node: ModdleElement, reporter: Reporter) {
@@ -106,6 +118,9 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
     for (const definition of node.eventDefinitions ?? []) {
       if (is(definition, 'bpmn:ConditionalEventDefinition') && definition.condition) checkCondition(node, definition.condition, reporter);
     }
+    // elsewhere the property is feel-condition-syntax's finding, and the runtime does not read it
+    const receivedSince = isMessageCatch(node) ? propertyOf(node, MESSAGES_RECEIVED_SINCE) : undefined;
+    if (receivedSince) checkReads(node, feelVariablesOf(receivedSince), `The ${MESSAGES_RECEIVED_SINCE} of ${elementLabel(node)}`, undefined, reporter);
   }
 
   return { check, meta: { documentation: { url: 'docs/validation.md#condition-variables-supplied-error-or-warning' } } };
@@ -178,17 +193,26 @@ function withheldFrom(supply: SupplyAtProcess, name: string, camunda: boolean): 
 }
 
 /** The variables a FEEL or translatable `${…}` condition reads; none for what other rules refuse. */
-function variablesOf(expression: ModdleElement): string[] {
+function conditionVariablesOf(expression: ModdleElement): string[] {
   const text: string = typeof expression?.body === 'string' ? expression.body : '';
+  if (isFeel(text)) return feelVariablesOf(text);
+  if (!isJuel(text)) return [];
   let feel: string;
-  if (isFeel(text)) feel = feelBody(text);
-  else if (isJuel(text)) {
-    try {
-      feel = juelToFeel(text);
-    } catch {
-      return [];
-    }
-  } else return [];
+  try {
+    feel = juelToFeel(text);
+  } catch {
+    return [];
+  }
+  return readBy(feel);
+}
+
+/** The variables a FEEL expression (`=…`) reads; none for anything else (feel-condition-syntax refuses it where FEEL is due). */
+function feelVariablesOf(text: string): string[] {
+  return isFeel(text) ? readBy(feelBody(text)) : [];
+}
+
+/** The variables FEEL (without its `=`) reads; none when it does not parse (feel-condition-syntax's finding). */
+function readBy(feel: string): string[] {
   return checkFeelSyntax(feel).ok ? variablesReadBy(feel) : [];
 }
 

@@ -12,6 +12,7 @@ import { extensionValues, MESSAGES_RECEIVED_SINCE, propertyOf } from '../../bpmn
 import { camunda7CallVariables } from '../../bpmn/camunda7-call-variables.js';
 import { camunda7Mappings, type InputOutput } from '../../bpmn/camunda7-jobs.js';
 import { elementLabel } from '../element-label.js';
+import { isMessageCatch } from '../message-catch.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 import { isScriptLanguage } from '../expression-language.js';
 
@@ -119,10 +120,7 @@ function checkCondition(flow: ModdleElement, expression: ModdleElement, reporter
 /** `messagesReceivedSince` means something only on a message catch, and only as FEEL giving a date and time. */
 function checkReceivedSince(node: ModdleElement, text: string, reporter: Reporter) {
   const shown = text.trim();
-  const catchesMessage = is(node, 'bpmn:ReceiveTask')
-    || ((is(node, 'bpmn:IntermediateCatchEvent') || is(node, 'bpmn:BoundaryEvent'))
-      && (node.eventDefinitions ?? []).some((definition: ModdleElement) => is(definition, 'bpmn:MessageEventDefinition')));
-  if (!catchesMessage) {
+  if (!isMessageCatch(node)) {
     reporter.report(node.id, `${elementLabel(node)} has the property ${MESSAGES_RECEIVED_SINCE}, which only a message catch (intermediate or boundary event, receive task) reads; remove it or move it to the catch`);
   } else if (!isFeel(text)) {
     reporter.report(node.id, `The ${MESSAGES_RECEIVED_SINCE} "${shown}" of ${elementLabel(node)} is not a FEEL expression; write one starting with "=" that gives a date and time, e.g. "=changeRequestedAt"`);

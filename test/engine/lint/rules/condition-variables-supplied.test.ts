@@ -44,6 +44,64 @@ describe(RULE, () => {
     expect(findings[0].message).toContain('e.g. <camunda:formField id="rebate" />');
   });
 
+  describe('a message catch\'s messagesReceivedSince (evaluated as strictly when the catch opens)', () => {
+    const fixture = readFileSync(`${FIXTURES}${RULE}/invalid-received-since.bpmn`, 'utf8');
+    const changed = (from: string, to: string, xml = fixture) => {
+      expect(xml).toContain(from);
+      return xml.replace(from, to);
+    };
+    const reads = async (xml: string, options = {}) =>
+      (await lintXml(xml, options)).filter((finding) => finding.rule === RULE).map((finding) => [finding.elementId, finding.severity, finding.message]);
+
+    it('refuses a misspelt variable nothing supplies, naming the catch, the property and the variable; the supplied one of the receive task passes', async () => {
+      expect(await reads(fixture)).toEqual([[
+        'Catch_RaisePaid', 'error',
+        'The messagesReceivedSince of intermediate catch event "Payment for the raise received" reads "changeRequestdAt", which nothing supplies: ' +
+          'process "received-since" declares its start variables without it, and no task, job, message or other element of it, its callers or the processes it calls ' +
+          'writes it as an output. Declare it as an output of the element that sets it, e.g. <zeebe:output source="=changeRequestdAt" target="changeRequestdAt" />',
+      ]]);
+    });
+
+    it('accepts the variable an earlier catch\'s output supplies', async () => {
+      expect(await reads(changed('value="=changeRequestdAt"', 'value="=changeRequestedAt"'))).toEqual([]);
+    });
+
+    it('on a boundary event too', async () => {
+      const boundary = changed('<bpmn:endEvent id="End" name="Raise paid"><bpmn:incoming>Flow_3</bpmn:incoming></bpmn:endEvent>',
+        '<bpmn:endEvent id="End" name="Raise paid"><bpmn:incoming>Flow_3</bpmn:incoming></bpmn:endEvent>' +
+          '<bpmn:boundaryEvent id="Boundary_Paid" name="Paid meanwhile" attachedToRef="Receive_Confirmed"><bpmn:extensionElements><zeebe:properties>' +
+          '<zeebe:property name="messagesReceivedSince" value="=requestedAt" /></zeebe:properties></bpmn:extensionElements>' +
+          '<bpmn:outgoing>Flow_Paid</bpmn:outgoing><bpmn:messageEventDefinition messageRef="Message_Paid" /></bpmn:boundaryEvent>' +
+          '<bpmn:sequenceFlow id="Flow_Paid" sourceRef="Boundary_Paid" targetRef="End_Paid" /><bpmn:endEvent id="End_Paid" name="Paid"><bpmn:incoming>Flow_Paid</bpmn:incoming></bpmn:endEvent>');
+      expect((await reads(boundary)).map(([id, severity]) => [id, severity])).toEqual([['Catch_RaisePaid', 'error'], ['Boundary_Paid', 'error']]);
+    });
+
+    it('where the start event declares nothing (any start variables), only warns and says to declare it on the start event', async () => {
+      const open = changed('<bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="=orderNo" target="orderNo" /></zeebe:ioMapping></bpmn:extensionElements>', '');
+      expect(await reads(open)).toEqual([[
+        'Catch_RaisePaid', 'warning',
+        'The messagesReceivedSince of intermediate catch event "Payment for the raise received" reads "changeRequestdAt", but nothing in the process supplies "changeRequestdAt"; ' +
+          'declare it as a start variable on the start event, with <zeebe:output source="=changeRequestdAt" target="changeRequestdAt" />, or as an output of the task, job or message that sets it',
+      ]]);
+    });
+
+    it('in a called process, counts what its caller has at the call', async () => {
+      const caller: ProcessSupply = { key: 'parent', supplies: ['changeRequestdAt'], declaresStart: true, calls: ['received-since'] };
+      expect(await reads(fixture, { processSupplies: [caller] })).toEqual([]);
+    });
+
+    it('leaves a value that is not FEEL, or the property on an element that catches no message, to feel-condition-syntax (the runtime does not read those)', async () => {
+      const notFeel = changed('value="=changeRequestdAt"', 'value="changeRequestdAt"');
+      expect(await reads(notFeel)).toEqual([]);
+      expect((await lintXml(notFeel)).map((finding) => [finding.elementId, finding.rule])).toContainEqual(['Catch_RaisePaid', 'feel-condition-syntax']);
+      const onEnd = changed('<bpmn:endEvent id="End" name="Raise paid">',
+        '<bpmn:endEvent id="End" name="Raise paid"><bpmn:extensionElements><zeebe:properties><zeebe:property name="messagesReceivedSince" value="=sinceWhen" /></zeebe:properties></bpmn:extensionElements>',
+        changed('value="=changeRequestdAt"', 'value="=changeRequestedAt"'));
+      expect(await reads(onEnd)).toEqual([]);
+      expect((await lintXml(onEnd)).map((finding) => [finding.elementId, finding.rule])).toContainEqual(['End', 'feel-condition-syntax']);
+    });
+  });
+
   describe('the result of a business rule task that calls a decision (the runtime sets its result variable)', () => {
     const lintChanged = async (file: string, change: (xml: string) => string) => {
       const xml = readFileSync(`${FIXTURES}${RULE}/${file}`, 'utf8');
