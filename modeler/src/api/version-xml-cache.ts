@@ -3,7 +3,7 @@
  * The largest shipped diagram is 43 kB, so this holds some hundred versions: the library's latest ones and those a
  * designer opened (History, Instances, the diff), which have no bound of their own.
  */
-export const VERSION_XML_BUDGET_CHARS = 4 * 1024 * 1024;
+const VERSION_XML_BUDGET_CHARS = 4 * 1024 * 1024;
 
 /**
  * The XML of deployed versions, read once per page while it is kept (ApiClient.getVersionXml). Safe to keep because a
