@@ -2,7 +2,7 @@
 // processes: the primary serves it, and /healthz is 200 only while the store
 // answers and every worker listens with an event loop that runs.
 import { describe, expect, it } from 'vitest';
-import { describePostgres, freshSchema, postgresAdmin, schemaUrl } from '../support/postgres.js';
+import { describePostgres, dropSchemaUnderLoad, freshSchema, schemaUrl } from '../support/postgres.js';
 import { startTwoWorkers, until, type MainProcess } from './support/main-process.js';
 
 interface Probe {
@@ -87,7 +87,7 @@ describePostgres('the management port of several workers on PostgreSQL', () => {
     const url = await managementPort(server);
     expect(await probeUntil(url, (answer) => answer.status === 200)).toEqual({ status: 200, body: { status: 'ok' } });
     // the database loses the server's tables: every read fails, as with a database that is gone
-    await postgresAdmin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await dropSchemaUnderLoad(schema);
     const down = await probeUntil(url, (answer) => answer.status !== 200, 10_000);
     expect([down.status, down.body.detail]).toEqual([503, 'The store does not answer.']);
   }, 120_000);

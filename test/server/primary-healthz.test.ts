@@ -3,7 +3,7 @@
 // management port's meaning: 200 only while every worker listens with an event
 // loop that runs and the store answers a read.
 import { describe, expect, it } from 'vitest';
-import { describePostgres, freshSchema, postgresAdmin, schemaUrl } from '../support/postgres.js';
+import { describePostgres, dropSchemaUnderLoad, freshSchema, schemaUrl } from '../support/postgres.js';
 import { startTwoWorkers, until, type MainProcess } from './support/main-process.js';
 
 interface Probe {
@@ -102,18 +102,3 @@ describePostgres('/healthz on the API port of two routed workers on PostgreSQL',
     expect([down.status, down.body.detail, down.primary]).toEqual([503, 'The store does not answer.', String(server.child.pid)]);
   }, 120_000);
 });
-
-/**
- * DROP SCHEMA takes its tables' locks one by one while the workers' background work (timers, outbox) holds some:
- * PostgreSQL may pick the drop as a deadlock's victim (40P01, seen once in CI); it is tried again.
- */
-async function dropSchemaUnderLoad(schema: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await postgresAdmin.query(`DROP SCHEMA ${schema} CASCADE`);
-      return;
-    } catch (error) {
-      if ((error as { code?: string }).code !== '40P01' || attempt === 5) throw error;
-    }
-  }
-}

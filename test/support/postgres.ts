@@ -32,6 +32,22 @@ export async function freshSchema(): Promise<string> {
   return schema;
 }
 
+/**
+ * Drops `schema` under a server that is still using it (a test of a store that stops answering). DROP SCHEMA takes
+ * its tables' locks one by one while the workers' background work (timers, outbox) holds some: PostgreSQL may pick
+ * the drop as a deadlock's victim (40P01, seen in CI), so it is tried again.
+ */
+export async function dropSchemaUnderLoad(schema: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await postgresAdmin.query(`DROP SCHEMA ${schema} CASCADE`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt === 5) throw error;
+    }
+  }
+}
+
 /** A DATABASE_URL whose connections resolve tables in `schema` (for a server or openStore, as inSchema is for a pool). */
 export function schemaUrl(schema: string): string {
   const url = new URL(databaseUrl);
