@@ -380,6 +380,20 @@ const prepaidAtShipment: Row[] = [
     },
   },
   {
+    attempt: 'pay an unpaid prepaid order while its raise is being acknowledged: that payment is the order\'s first, and the raise waits for its own',
+    run: async () => {
+      const orderNo = await enterOrder(80_000, 'prepaid-at-entry');
+      await change(orderNo, { description: 'sixty times the quantity', amount: 5_000_000 });
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(200); // the order's own catch waits
+      await acknowledgeAll(orderNo);
+      expect(await changeStatuses(orderNo)).toEqual(['acknowledged']);
+      for (const type of PLANNING) expect(await fetchedOnEveryRoute(type, orderNo), type).toEqual(NONE_ON_ANY_ROUTE);
+      expect((await MESSAGE_ROUTES.camunda8('PaymentReceived', orderNo)).status).toBe(200);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted']);
+      expect(await jobWaits(orderNo)).toEqual(PLANNING);
+    },
+  },
+  {
     attempt: 'raise a prepaid order before its payment arrives: the one payment pays the order as it then stands, and no more is asked',
     run: async () => {
       const orderNo = await enterOrder(80_000, 'prepaid-at-entry');
