@@ -4,7 +4,7 @@
 // another path changed is a miss) and taken out while the step runs (so no two
 // steps share an engine). The step executor keeps an engine again only after
 // its transaction committed: an engine whose step rolled back is never reused.
-import { ByteBudgetLru } from './byte-budget-lru.js';
+import { ByteBudgetLru } from '../collections/byte-budget-lru.js';
 import { cacheBudgetBytes } from './cache-budget.js';
 import type { EngineCacheEvent } from '../api.js';
 import type { LiveEngine } from './engine-adapter.js';

@@ -8,7 +8,7 @@
 // the view a step hands back is exactly what a read after it would give, with
 // no read. A tree not kept, or one that changed elsewhere (another server, a
 // lost race), is read as before, and kept from that read.
-import { ByteBudgetLru } from './byte-budget-lru.js';
+import { ByteBudgetLru } from '../collections/byte-budget-lru.js';
 import { cacheBudgetBytes } from './cache-budget.js';
 import type { InstanceView, ViewCacheEvent } from '../api.js';
 import { canonicalTimestamp, canonicalTimestampOrNull } from '../store/iso-time.js';

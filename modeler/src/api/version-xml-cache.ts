@@ -1,3 +1,5 @@
+import { ByteBudgetLru } from '../../../engine/collections/byte-budget-lru.js';
+
 /**
  * How much deployed XML the modeler keeps, in characters (UTF-16 code units: about twice as many bytes in memory).
  * The largest shipped diagram is 43 kB, so this holds some hundred versions: the library's latest ones and those a
@@ -16,22 +18,22 @@ const VERSION_XML_BUDGET_CHARS = 4 * 1024 * 1024;
  * one token read is never handed to another.
  */
 export class VersionXmlCache {
-  /** Kept XML by version, least recently used first (a Map keeps insertion order). */
-  private readonly kept = new Map<string, string>();
+  /** Kept XML by version, its characters counted as its size. */
+  private kept: ByteBudgetLru<string, string>;
   private readonly reading = new Map<string, Promise<string>>();
-  private keptChars = 0;
   /** Counts clear()s: a request started before the last one keeps nothing. */
   private generation = 0;
 
-  constructor(private readonly budgetChars = VERSION_XML_BUDGET_CHARS) {}
+  constructor(private readonly budgetChars = VERSION_XML_BUDGET_CHARS) {
+    this.kept = new ByteBudgetLru(budgetChars);
+  }
 
   /** The XML of `key` version `version`, kept or from `read` (called only when neither kept nor on its way). */
   get(key: string, version: number, read: () => Promise<string>): Promise<string> {
     const id = `${version} ${key}`;
-    const xml = this.kept.get(id);
+    const xml = this.kept.peek(id);
     if (xml !== undefined) {
-      this.kept.delete(id);
-      this.kept.set(id, xml); // now the most recently used
+      this.kept.set(id, xml, xml.length); // now the most recently used
       return Promise.resolve(xml);
     }
     const pending = this.reading.get(id);
@@ -39,7 +41,8 @@ export class VersionXmlCache {
     const generation = this.generation;
     const request = read()
       .then((answer) => {
-        if (generation === this.generation) this.keep(id, answer);
+        // an XML larger than the whole budget is not kept (ByteBudgetLru.set)
+        if (generation === this.generation) this.kept.set(id, answer, answer.length);
         return answer;
       })
       .finally(() => {
@@ -52,27 +55,12 @@ export class VersionXmlCache {
   /** Forgets every version, and what requests on their way bring back. */
   clear(): void {
     this.generation += 1;
-    this.kept.clear();
+    this.kept = new ByteBudgetLru(this.budgetChars);
     this.reading.clear();
-    this.keptChars = 0;
   }
 
   /** How many versions are kept, and their characters. */
   get size(): { versions: number; chars: number } {
-    return { versions: this.kept.size, chars: this.keptChars };
-  }
-
-  private keep(id: string, xml: string): void {
-    if (xml.length > this.budgetChars) return;
-    const previous = this.kept.get(id);
-    if (previous !== undefined) this.keptChars -= previous.length;
-    this.kept.delete(id);
-    this.kept.set(id, xml);
-    this.keptChars += xml.length;
-    for (const [oldest, oldXml] of this.kept) {
-      if (this.keptChars <= this.budgetChars) break;
-      this.kept.delete(oldest);
-      this.keptChars -= oldXml.length;
-    }
+    return { versions: this.kept.size, chars: this.kept.bytes };
   }
 }

@@ -2,7 +2,7 @@
 // first, nothing larger than the budget is kept, and a replaced value's bytes
 // are given back.
 import { describe, expect, it } from 'vitest';
-import { ByteBudgetLru } from '../../../engine/runtime/byte-budget-lru.js';
+import { ByteBudgetLru } from '../../../engine/collections/byte-budget-lru.js';
 
 /** A cache with a log of what left it. */
 function lru(budgetBytes: number) {

@@ -1,6 +1,7 @@
 // A map that keeps its values within a budget of (estimated) bytes, dropping
-// the least recently kept first: the one eviction loop of the engine cache and
-// the view cache. What to admit, and what a lookup counts as, stays with them.
+// the least recently kept first: the one eviction loop of the engine cache, the
+// view cache and the modeler's cache of deployed XML. What to admit, and what a
+// lookup counts as, stays with them. Browser-safe.
 
 export class ByteBudgetLru<Key, Value> {
   /** Least recently kept first (a Map keeps insertion order). */
