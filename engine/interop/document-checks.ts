@@ -4,12 +4,8 @@
 // so edits to the file could not be placed), and the root is BPMN 2.0's
 // `definitions`. Browser-safe.
 import { BPMN_MODEL_NS } from './namespaces.js';
-import { childElements, elementName, lineAt, lookupNamespace, splitName, XmlSyntaxError, type XmlDocument, type XmlElement } from './xml-tree.js';
+import { elementName, elementsOf, lineAt, lookupNamespace, splitName, type XmlDocument, XmlSyntaxError } from './xml-tree.js';
 
-function* elementsOf(element: XmlElement): Generator<XmlElement> {
-  yield element;
-  for (const child of childElements(element)) yield* elementsOf(child);
-}
 
 /** Throws XmlSyntaxError naming the first element or attribute whose prefix is declared nowhere in scope. */
 export function assertPrefixesDeclared(document: XmlDocument, text: string): void {

@@ -11,7 +11,7 @@
 // schema collapses the spaces) are given to moddle without them: moddle does
 // not trim, and leaves the reference unresolved. Browser-safe.
 import { STANDARD_NAMESPACES } from './namespaces.js';
-import { childElements, elementName, isNamespaceDeclaration, splitName, type XmlDocument, type XmlElement } from './xml-tree.js';
+import { childElements, elementName, elementsOf, isNamespaceDeclaration, splitName, type XmlDocument, type XmlElement } from './xml-tree.js';
 
 /** moddle-xml's test of an id (moddle-xml `Context.addElement`). */
 const MODDLE_ID = /^([a-z][\w-.]*:)?[a-z_][\w-.]*$/i;
@@ -21,10 +21,6 @@ const REFERENCE_ELEMENT = /(Ref|Refs|^incoming|^outgoing)$/;
 
 export type IdAliases = Map<string, string>;
 
-function* elementsOf(element: XmlElement): Generator<XmlElement> {
-  yield element;
-  for (const child of childElements(element)) yield* elementsOf(child);
-}
 
 /**
  * Where moddle checks an id: elements of the BPMN 2.0 namespaces. Vendor

@@ -12,7 +12,7 @@ import { aliasRefusedIds, mayHaveIdsModdleRefuses, mayHavePaddedReferences, rest
 import { mergeModelChanges } from './merge.js';
 import { withSchemaSpelling } from './moddle-spelling.js';
 import { XSI_NS } from './namespaces.js';
-import { isNamespaceDeclaration, parseXml, serializeXml, splitName, type XmlDocument, type XmlElement } from './xml-tree.js';
+import { elementsOf, isNamespaceDeclaration, parseXml, serializeXml, splitName, type XmlDocument } from './xml-tree.js';
 
 export interface BpmnDocument {
   /** The file as read (updated by every export), kept losslessly. */
@@ -49,10 +49,6 @@ const PACKAGE_PREFIXES: Record<string, string> = {
   xsi: XSI_NS,
 };
 
-function* elementsOf(element: XmlElement): Generator<XmlElement> {
-  yield element;
-  for (const child of element.children) if (child.kind === 'element') yield* elementsOf(child);
-}
 
 function copyOf(document: XmlDocument): XmlDocument {
   return parseXml(serializeXml(document));

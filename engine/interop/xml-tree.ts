@@ -363,6 +363,12 @@ export function childElements(element: XmlElement): XmlElement[] {
   return element.children.filter((child): child is XmlElement => child.kind === 'element');
 }
 
+/** `element` and every element inside it, in document order. */
+export function* elementsOf(element: XmlElement): Generator<XmlElement> {
+  yield element;
+  for (const child of element.children) if (child.kind === 'element') yield* elementsOf(child);
+}
+
 /** Concatenated text of the direct text and CDATA children. */
 export function directText(element: XmlElement): string {
   let text = '';
