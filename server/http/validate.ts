@@ -50,7 +50,7 @@ export type Where = 'body' | 'query' | 'path' | 'header';
 function fieldOf(where: Where, error: ErrorObject): string {
   let pointer = error.instancePath;
   const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'required') pointer += `/${String(params.missingProperty)}`;
+  if (error.keyword === 'required' || error.keyword === 'dependentRequired') pointer += `/${String(params.missingProperty)}`;
   if (error.keyword === 'additionalProperties') pointer += `/${String(params.additionalProperty)}`;
   if (error.keyword === 'propertyNames') pointer += `/${String(params.propertyName)}`;
   if (where === 'body') return pointer || '/';
@@ -61,6 +61,8 @@ function messageOf(error: ErrorObject): string {
   switch (error.keyword) {
     case 'required':
       return 'is required';
+    case 'dependentRequired':
+      return `is required when ${String((error.params as { property?: string }).property)} is given`;
     case 'additionalProperties':
       return 'is not allowed';
     case 'propertyNames':

@@ -23,6 +23,13 @@ describe('a request validator', () => {
     expect(check({ n: 1 })).toEqual({ n: 1 });
     expect(() => check({ n: 'one' })).toThrow(expect.objectContaining({ status: 422, extensions: { errors: [{ field: '/n', message: 'must be integer' }] } }));
   });
+
+  it('names the missing parameter of a dependentRequired rule (sortBy without sortOrder), not the query as a whole', () => {
+    const check = validator<unknown>({ type: 'object', properties: { sortBy: { type: 'string' }, sortOrder: { type: 'string' } }, dependentRequired: { sortBy: ['sortOrder'] } }, 'query');
+    expect(() => check({ sortBy: 'incidentId' })).toThrow(
+      expect.objectContaining({ status: 400, extensions: { errors: [{ field: 'query.sortOrder', message: 'is required when sortBy is given' }] } }),
+    );
+  });
 });
 
 describe('compileInTurns', () => {
