@@ -472,7 +472,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'events',
     summary: 'The dead-letter list of every subscription: deliveries whose retries ran out.',
     access: operations,
-    query: 'DeliveriesQuery',
+    query: 'DeadLettersQuery',
     responses: { 200: { description: 'One page.', schema: 'WebhookDeliveryPage' } },
   },
   {

@@ -135,12 +135,16 @@ export const WebhookDeliveryPage: JsonSchema = {
   },
 };
 
+const deliveryPage = {
+  after: eventNumber('Deliveries of events after this outbox number.'),
+  limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+};
+
 export const DeliveriesQuery: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: {
-    status: { type: 'string', enum: DELIVERY_STATUSES },
-    after: eventNumber('Deliveries of events after this outbox number.'),
-    limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-  },
+  properties: { status: { type: 'string', enum: DELIVERY_STATUSES }, ...deliveryPage },
 };
+
+/** The dead-letter list has no status filter: it lists dead letters only. */
+export const DeadLettersQuery: JsonSchema = { type: 'object', additionalProperties: false, properties: deliveryPage };

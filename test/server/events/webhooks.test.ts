@@ -113,6 +113,8 @@ describe('order events and webhooks over HTTP', () => {
     expect(log.body.items).toHaveLength(4);
     expect(log.body.items[0]).toMatchObject({ status: 'delivered', attempts: 1, log: [{ statusCode: 204, error: null }] });
     expect((await api.get<DeliveryPage>('/api/webhook-deliveries/dead', TOKENS.operations)).body.items).toEqual([]);
+    // the dead-letter list is dead letters only: a status filter there would be ignored, so it is refused
+    expect((await api.get('/api/webhook-deliveries/dead?status=pending', TOKENS.operations)).status).toBe(400);
     const again = await api.post(`/api/webhook-deliveries/${log.body.items[0].id}/redeliver`, TOKENS.operations);
     expect(again.status, again.text).toBe(200);
     await until(() => receiver.received.filter((entry) => entry.id === log.body.items[0].eventId).length === 2);
