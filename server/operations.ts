@@ -427,7 +427,9 @@ export const OPERATIONS: Operation[] = [
       400: 'A URL that is not http(s), does not resolve, or reaches a loopback, link-local, private or metadata address (`reason` `webhook-target`; allowed with STRATUM_WEBHOOKS_ALLOW_PRIVATE).',
       409: 'The id names a subscription of the configuration file.', 422: 'A secret that is not `whsec_` + base64 of 24 to 64 bytes.',
     },
-    responses: { 201: { description: 'Subscribed.', schema: 'WebhookSubscriptionCreated' } },
+    responses: {
+      201: { description: 'Subscribed.', schema: 'WebhookSubscriptionCreated', headers: { Location: { description: 'URL of the subscription', schema: { type: 'string' } } } },
+    },
   },
   {
     id: 'getWebhook',

@@ -15,7 +15,10 @@ export function eventHandlers(outbox: Outbox): Handlers {
 
     listWebhooks: async () => ok(await outbox.subscriptions()),
 
-    createWebhook: async ({ body, user }: Input<WebhookSubscriptionInput>) => ({ status: 201, json: await outbox.subscribe(body, user!) }),
+    createWebhook: async ({ body, user }: Input<WebhookSubscriptionInput>) => {
+      const created = await outbox.subscribe(body, user!);
+      return { status: 201, json: created, headers: { Location: `/api/webhooks/${encodeURIComponent(created.id)}` } };
+    },
 
     getWebhook: async ({ params }: Input<unknown, unknown, { id: string }>) => ok(await subscriptionOf(params.id)),
 

@@ -72,6 +72,7 @@ describe('order events and webhooks over HTTP', () => {
     expect(created.status, created.text).toBe(201);
     expect(created.body).toMatchObject({ url: receiver.url, types: [], source: 'api', createdBy: 'otto', secret: SECRET });
     subscriptionId = created.body.id;
+    expect(created.headers.get('location')).toBe(`/api/webhooks/${encodeURIComponent(subscriptionId)}`);
     const listed = (await api.get<WebhookSubscription[]>('/api/webhooks', TOKENS.operations)).body;
     expect(listed.map((subscription) => subscription.id).sort()).toEqual(['erp-fulfilled', subscriptionId].sort());
     expect(listed.every((subscription) => !('secret' in subscription))).toBe(true);
