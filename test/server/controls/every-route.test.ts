@@ -1,7 +1,9 @@
 // Controls that hold on every route in, for every role, over HTTP against the
 // real server and the shipped library: the attempts the other files of this
 // folder leave out — Camunda 7 and 8 routes of every kind, Camunda routes that
-// Stratum does not serve, odd variable types, amendments, races between routes.
+// Stratum does not serve, Camunda fields it does not take (local variables,
+// start instructions, tenants), look-alike order numbers, odd variable types,
+// amendments, races between routes.
 // Each row is an attempt with the refusal it must get and what must not have
 // happened (or what the history must show). "Reproduced bypass": it got through.
 //   1. Prepaid at entry: nothing goes to planning before PaymentReceived.
@@ -270,6 +272,42 @@ const prepaidAtEntry: Row[] = [
       }
     },
   },
+  {
+    attempt: 'a Camunda 7 payment under another order\'s number that reaches for the unpaid one with correlationKeys, localCorrelationKeys, processInstanceId, all, processVariablesLocal or a tenant',
+    run: async () => {
+      const unpaid = await enterOrder(2_000_000, 'prepaid-at-entry');
+      const other = await enterOrder(80_000);
+      const { instanceId } = await order(unpaid);
+      const byNumber = { orderNo: { value: unpaid, type: 'String' } };
+      for (const extra of [
+        { correlationKeys: byNumber }, { localCorrelationKeys: byNumber }, { processInstanceId: instanceId }, { all: true },
+        { processVariablesLocal: { paid: { value: true, type: 'Boolean' } } }, { tenantId: 'other' }, { withoutTenantId: true },
+      ]) {
+        const response = await api.post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: other, ...extra });
+        expectRefused(response, 422, /is not allowed/, JSON.stringify(extra));
+      }
+      expect(await jobWaits(unpaid)).toEqual([]);
+      expect(await events(unpaid, 'message.correlated')).toEqual([]);
+      expect(await events(other, 'message.buffered')).toEqual([]);
+    },
+  },
+  {
+    attempt: 'a payment kept for another process under a number no order has yet, then an order entered under that number (the process running or cancelled)',
+    run: async () => {
+      for (const end of ['running', 'cancelled']) {
+        const key = `ER-KEPT-${end}`;
+        const asked = await api.post('/v2/messages/publication', TOKENS.erp, { name: 'ReviewAsked', correlationKey: key });
+        expect(asked.status, asked.text).toBe(200);
+        expect((await MESSAGE_ROUTES.camunda8('PaymentReceived', key)).status).toBe(200); // kept for the running review
+        const [review] = (await api.get<{ items: { id: string }[] }>(`/api/instances?businessKey=${key}`, TOKENS.erp)).body.items;
+        if (end === 'cancelled') expect((await api.post(`/api/instances/${review.id}/cancel`, TOKENS.erp, { reason: 'asked by mistake' })).status).toBe(200);
+        const entered = await api.post('/api/orders', TOKENS.erp, { orderNo: key, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 2_000_000, currency: 'CNY', paymentTerms: 'prepaid-at-entry' });
+        expectRefused(entered, 409, new RegExp(key), end);
+        expect(problemOf(entered).reason).toBe('business-key-taken');
+        expect((await api.get(`/api/orders/${key}`, TOKENS.erp)).status).toBe(404);
+      }
+    },
+  },
 ];
 
 // 2. Prepaid at shipment, and prepaid orders raised after their payment.
@@ -531,6 +569,44 @@ const tiers: Row[] = [
       expect(await events(orderNo, 'message.buffered')).toEqual([]);
     },
   },
+  {
+    attempt: 'a raise sent as text, negative, zero, beyond the maximum, a ten-billionth over 1,000,000, or with a currency or payment terms of its own',
+    run: async () => {
+      const orderNo = await enterOrder(400_000);
+      for (const body of [
+        { amount: '5000000' }, { amount: -5_000_000 }, { amount: 0 }, { amount: 1e14 }, { amount: 1_000_000.0000000001 },
+        { amount: 5_000_000, currency: 'JPY' }, { amount: 5_000_000, paymentTerms: 'prepaid-at-entry' },
+      ]) {
+        const response = await api.post(`/api/orders/${orderNo}/changes`, TOKENS.erp, { description: 'as the customer asked', ...body });
+        expectRefused(response, 422, /\/amount|\/currency|\/paymentTerms/, JSON.stringify(body));
+      }
+      expect(await changeStatuses(orderNo)).toEqual([]);
+      expect(await tasksOf(orderNo)).toEqual([]);
+      expect(await events(orderNo, 'order.changed')).toEqual([]);
+    },
+  },
+  {
+    attempt: 'an order or a change under a look-alike of an order\'s number: a Unicode hyphen, a fullwidth letter, a zero-width space, a trailing space, lower case',
+    run: async () => {
+      const orderNo = await enterOrder(80_000, 'prepaid-at-entry');
+      const lookAlikes = [orderNo.replace('-', '\u2010'), orderNo.replace('E', '\uFF25'), `${orderNo}\u200B`, `${orderNo} `];
+      for (const lookAlike of lookAlikes) {
+        const entered = await api.post('/api/orders', TOKENS.erp, { orderNo: lookAlike, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 2_000_000, currency: 'CNY', paymentTerms: 'credit' });
+        expectRefused(entered, 422, /\/orderNo/, JSON.stringify(lookAlike));
+      }
+      for (const lookAlike of [...lookAlikes, orderNo.toLowerCase()]) {
+        const changed = await api.post(`/api/orders/${encodeURIComponent(lookAlike)}/changes`, TOKENS.erp, { description: 'sixty times the quantity', amount: 5_000_000 });
+        expect([400, 404], `${JSON.stringify(lookAlike)}: ${changed.text}`).toContain(changed.status);
+      }
+      expect(await changeStatuses(orderNo)).toEqual([]);
+      // lower case is another number: an order of its own, with its own payment
+      const lower = orderNo.toLowerCase();
+      expect((await api.post('/api/orders', TOKENS.erp, { orderNo: lower, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 80_000, currency: 'CNY', paymentTerms: 'prepaid-at-entry' })).status).toBe(201);
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', lower)).status).toBe(200);
+      expect(await jobWaits(lower)).toEqual(PLANNING);
+      expect(await jobWaits(orderNo)).toEqual([]);
+    },
+  },
 ];
 
 // 4. Four eyes.
@@ -671,6 +747,67 @@ const unserved: Row[] = [
       const open = (await api.get<IncidentPage>(`/api/incidents?businessKey=${orderNo}`, TOKENS.operations)).body.items;
       expect(open.map((one) => one.id)).toContain(incident.id);
       expect(JSON.stringify((await order(orderNo)).history)).not.toContain('"orderStatus":"rejected"');
+    },
+  },
+  {
+    attempt: 'the approval as variables where Camunda\'s routes take none: Camunda 7 localVariables and failure variables, Camunda 8 failure variables, a job update\'s changeset, a completion\'s result, Stratum\'s failure',
+    run: async () => {
+      const orderNo = await enterOrder(80_000);
+      const [job] = await fetchJobs('procurement-planning', orderNo);
+      const id = encodeURIComponent(job.id);
+      const approved = { approved: { value: true, type: 'Boolean' } };
+      for (const [method, path, body, status] of [
+        ['POST', `/engine-rest/external-task/${id}/complete`, { workerId: 'every-route', localVariables: approved }, 422],
+        ['POST', `/engine-rest/external-task/${id}/failure`, { workerId: 'every-route', retries: 1, variables: approved }, 422],
+        ['POST', `/engine-rest/external-task/${id}/failure`, { workerId: 'every-route', retries: 1, localVariables: approved }, 422],
+        ['POST', `/v2/jobs/${id}/failure`, { retries: 1, variables: { approved: true } }, 400],
+        ['PATCH', `/v2/jobs/${id}`, { changeset: { retries: 2, variables: { approved: true } } }, 400],
+        ['POST', `/v2/jobs/${id}/completion`, { result: { type: 'userTask', denied: false, corrections: { approved: true } } }, 400],
+        ['POST', `/api/jobs/${id}/failure`, { message: 'MRP down', retries: 1, variables: { approved: true } }, 422],
+      ] as const) {
+        expectRefused(await api.request(method, path, { token: path.startsWith('/v2/jobs/') && method === 'PATCH' ? ADMIN : TOKENS.erp, json: body }), status, /localVariables|not allowed|more than 0/, `${method} ${path}`);
+      }
+      expect(await jobWaits(orderNo)).toEqual(PLANNING);
+      expect(await events(orderNo, 'job.completed')).toEqual([]);
+      expect(await events(orderNo, 'job.failed')).toEqual([]);
+      expect(JSON.stringify((await order(orderNo)).history)).not.toContain('"approved":true');
+    },
+  },
+  {
+    attempt: 'create the order process or a control process through Camunda 8 with startInstructions, another tenant, awaitCompletion, or its id in capitals',
+    run: async () => {
+      for (const [body, status] of [
+        [{ processDefinitionId: 'order-to-cash', startInstructions: [{ elementId: 'CallActivity_ManageSalesOrder' }] }, 400],
+        [{ processDefinitionId: 'prepaid-shipment-control', startInstructions: [{ elementId: 'ServiceTask_ShipOrder' }] }, 400],
+        [{ processDefinitionId: 'credit-order-approval', tenantId: 'other' }, 400],
+        [{ processDefinitionId: 'prepaid-entry-control', awaitCompletion: true }, 400],
+        [{ processDefinitionId: 'ORDER-TO-CASH' }, 404],
+        [{ processDefinitionId: 'Prepaid-Entry-Control' }, 404],
+      ] as const) {
+        expectRefused(await api.post('/v2/process-instances', ADMIN, { ...body, businessId: 'ER-C8-TRICK' }), status, undefined, JSON.stringify(body));
+      }
+      expect((await api.get<{ total: number }>('/api/instances?businessKey=ER-C8-TRICK', TOKENS.erp)).body.total).toBe(0);
+    },
+  },
+  {
+    attempt: 'cancel, delete, suspend or migrate an order\'s called instance (its prepaid control) through Camunda 7\'s and Camunda 8\'s routes',
+    run: async () => {
+      const orderNo = await enterOrder(2_000_000, 'prepaid-at-entry');
+      const control = (await order(orderNo)).versions.find((one) => one.processKey === 'prepaid-entry-control')!;
+      const child = encodeURIComponent(control.instanceId);
+      for (const [method, path, body] of [
+        ['DELETE', `/engine-rest/process-instance/${child}`, undefined],
+        ['POST', '/engine-rest/process-instance/delete', { processInstanceIds: [control.instanceId], deleteReason: 'x' }],
+        ['PUT', `/engine-rest/process-instance/${child}/suspended`, { suspended: true }],
+        ['POST', `/v2/process-instances/${child}/cancellation`, {}],
+        ['POST', `/v2/process-instances/${child}/migration`, { targetProcessDefinitionKey: 'sales-order-management:1', mappingInstructions: [] }],
+      ] as const) {
+        expectRefused(await api.request(method, path, { token: ADMIN, ...(body && { json: body }) }), 404, undefined, `${method} ${path}`);
+      }
+      const after = await order(orderNo);
+      expect(after.status).toBe('waiting-for-payment');
+      expect(after.versions.find((one) => one.instanceId === control.instanceId)?.status).toBe('running');
+      expect(await jobWaits(orderNo)).toEqual([]);
     },
   },
 ];
