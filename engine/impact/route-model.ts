@@ -103,8 +103,8 @@ export function routeModelOf(process: ModdleElement | undefined, model: ProcessM
     if (node.kind === 'end' && node.outgoing.length) return unsupported(`end event ${node.id} has outgoing flows`);
     if (node.kind !== 'end' && node.outgoing.length === 0) return unsupported(`${node.id} has no outgoing flow`);
   }
-  const join = [...nodes.values()].find((node) => node.kind === 'parallel' && node.incoming.length > 1 && !joinsOnlyUnconditionalBranches(node, nodes));
-  if (join) return unsupported(`parallel join ${join.id} may receive a discarded branch`);
+  const join = [...nodes.values()].find((node) => node.kind === 'parallel' && node.incoming.length > 1 && !joinsOnlyForkedBranches(node, nodes));
+  if (join) return unsupported(`parallel join ${join.id} has a branch no parallel gateway forks`);
   return { supported: true, route: { key: model.key, version, model, nodes, startId: starts[0] } };
 }
 
@@ -145,23 +145,24 @@ function nodeOf(element: ModdleElement, info: ElementInfo): RouteNode | string {
 }
 
 /**
- * bpmn-engine joins a parallel gateway on every inbound flow taken or
- * discarded: exact for the fast replay only while each branch into the join
- * is an unconditional chain back to a parallel gateway (no exclusive split
- * can discard it on the way).
+ * The runtime's parallel join fires on a token from every incoming flow and takes a discard as no token
+ * (runtime/parallel-join.ts), as the fast replay counts: exact while every branch into the join comes from
+ * a parallel gateway. A branch may pass exclusive gateways on the way, and loop through them (a task handed
+ * out again, as special-change-notification's acknowledgements are): the path not chosen is discarded, and a
+ * discard never fires the join. A branch reachable from the start event without a parallel split is left
+ * to the engine.
  */
-function joinsOnlyUnconditionalBranches(join: RouteNode, nodes: Map<string, RouteNode>): boolean {
+function joinsOnlyForkedBranches(join: RouteNode, nodes: Map<string, RouteNode>): boolean {
   const sourceOf = new Map<string, RouteNode>();
   for (const node of nodes.values()) for (const flow of node.outgoing) sourceOf.set(flow.id, node);
-  for (const flow of join.incoming) {
-    let node = sourceOf.get(flow);
-    const seen = new Set<string>();
-    while (node && node.kind !== 'parallel') {
-      if (seen.has(node.id) || node.kind === 'exclusive' || node.kind === 'start' || node.incoming.length !== 1) return false;
-      seen.add(node.id);
-      node = sourceOf.get(node.incoming[0]);
-    }
-    if (!node) return false;
+  const seen = new Set<string>();
+  const pending = join.incoming.map((flow) => sourceOf.get(flow));
+  while (pending.length) {
+    const node = pending.pop();
+    if (!node || node.kind === 'start') return false;
+    if (node.kind === 'parallel' || seen.has(node.id)) continue;
+    seen.add(node.id);
+    for (const flow of node.incoming) pending.push(sourceOf.get(flow));
   }
   return true;
 }
