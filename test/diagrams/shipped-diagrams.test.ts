@@ -531,18 +531,47 @@ describe('special-change-notification (level 3)', () => {
     const start = flowNode(process, (n) => n.$type === 'bpmn:StartEvent');
     const split = element(key, next(key, start.id));
     expect(split.$type).toBe('bpmn:ParallelGateway');
-    const tasks = split.outgoing!.map((flow) => model.elements.get(flow.targetRef!.id)!);
+    // each branch: a merge (first notification, or handed out again) before the task, so no task has two incoming flows
+    const merges = split.outgoing!.map((flow) => element(key, flow.targetRef!.id));
+    expect(merges.map((merge) => [merge.$type, merge.incoming!.length])).toEqual(Array(3).fill(['bpmn:ExclusiveGateway', 2]));
+    const tasks = merges.map((merge) => model.elements.get(next(key, merge.id))!);
     expect(tasks.map((t) => t.type)).toEqual(['bpmn:UserTask', 'bpmn:UserTask', 'bpmn:UserTask']);
     expect(tasks.map((t) => [t.name, t.candidateGroups])).toEqual([
       ['Acknowledge special change (procurement)', ['procurement']],
       ['Acknowledge special change (production)', ['production']],
       ['Acknowledge special change (inspection)', ['inspection']],
     ]);
-    const joins = new Set<string>(tasks.map((task) => next(key, task.id)));
+    const joins = new Set<string>();
+    for (const [index, task] of tasks.entries()) {
+      const department = (task.candidateGroups ?? [])[0];
+      const acknowledged = `${department}Acknowledged`;
+      expect(task.outputs).toEqual([
+        { source: '=acknowledged', target: acknowledged }, { source: '=comment', target: `${department}AcknowledgementComment` },
+      ]);
+      const decision = next(key, task.id);
+      expect(element(key, decision).$type).toBe('bpmn:ExclusiveGateway');
+      // an explicit false hands the task out again; a missing acknowledged (completed with {}) is null and goes on
+      expect(route(key, decision, { [acknowledged]: false })).toBe(merges[index].id);
+      expect(route(key, decision, { [acknowledged]: true })).toBe(route(key, decision, { [acknowledged]: null }));
+      joins.add(route(key, decision, { [acknowledged]: true }));
+    }
     expect(joins.size).toBe(1);
     const [join] = [...joins];
     expect(element(key, join).$type).toBe('bpmn:ParallelGateway');
+    expect(element(key, join).incoming).toHaveLength(3);
     expect(element(key, next(key, join)).$type).toBe('bpmn:EndEvent');
+  });
+
+  it('offers the acknowledgement tasks a form whose acknowledged is a required yes/no choice, not free text', () => {
+    const { model } = loaded(key);
+    for (const id of ['UserTask_AcknowledgeProcurement', 'UserTask_AcknowledgeProduction', 'UserTask_AcknowledgeInspection']) {
+      const form = model.elements.get(id)!.form;
+      expect(form?.kind, id).toBe('embedded');
+      const components = (form as { schema: { components: Array<Record<string, unknown>> } }).schema.components;
+      expect(components.find((component) => component.key === 'acknowledged')).toMatchObject({
+        type: 'radio', validate: { required: true }, values: [{ value: true }, { value: false }],
+      });
+    }
   });
 });
 

@@ -297,6 +297,8 @@ function generateOrders(template: RecordedOrder, count: number): RecordedOrder[]
         if (rng.chance(0.05)) continue;
         const variables = rng.chance(0.05) ? { acknowledged: true, colour: 'blue' } : { acknowledged: rng.chance(0.9), comment: 'ok' };
         task('special-change-notification', `UserTask_Acknowledge${group}`, variables, group.toLowerCase());
+        // a department that did not acknowledge gets its task again; every other order's acknowledges then (no draw from rng)
+        if (variables.acknowledged === false && index % 2 === 0) task('special-change-notification', `UserTask_Acknowledge${group}`, {}, group.toLowerCase());
       }
     };
     const approvals = (reportingAmount: number) => {

@@ -88,8 +88,8 @@ describe('a change that separates a task the requester decided', () => {
         await runtime.completeTask(task.id, { acknowledged: true }, task.candidateGroups.includes('procurement') ? plant : { name: 'ina', groups: task.candidateGroups });
       }
     }
-    const report = await stratum.impact.analyse([candidate('special-change-notification', (xml) => xml.replace('</bpmn:documentation>',
-      '</bpmn:documentation><bpmn:extensionElements><zeebe:properties><zeebe:property name="separationOfDuties" value="UserTask_AcknowledgeProcurement, UserTask_AcknowledgeProduction" /></zeebe:properties></bpmn:extensionElements>'))]);
+    const report = await stratum.impact.analyse([candidate('special-change-notification', (xml) => xml.replace('<bpmn:extensionElements>',
+      '<bpmn:extensionElements><zeebe:properties><zeebe:property name="separationOfDuties" value="UserTask_AcknowledgeProcurement, UserTask_AcknowledgeProduction" /></zeebe:properties>'))]);
     expect(report.processes[0].diff.process).toEqual([objectWith({ property: 'property separationOfDuties', before: null })]);
     const [blocked] = groupsOf(report, 'blocked');
     expect(blocked).toEqual({ description: expect.stringMatching(/four eyes refuses the recorded decider/) as string, orders: ['SO-PAT'] });

@@ -14,6 +14,7 @@
 //   6. No Camunda route completes a task or writes a variable around the controls.
 //   7. Odd variable types and shapes change nothing.
 //   8. Races between routes: one wins, the history says which.
+//   9. A special change goes on only once every department has acknowledged it.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -938,6 +939,100 @@ const races: Row[] = [
   },
 ];
 
+// 9. Special-change acknowledgements.
+const SPECIAL_CHANGE = { specialChange: { description: 'paint in RAL 5015' } };
+const DEPARTMENTS = Object.keys(ACKNOWLEDGERS).sort();
+
+/** Completes the order's open acknowledgement task of `group` through Stratum's task route (the task list's). */
+async function acknowledge(orderNo: string, group: keyof typeof ACKNOWLEDGERS, variables: Record<string, unknown>): Promise<string> {
+  const [task] = (await tasksOf(orderNo)).filter((candidate) => candidate.candidateGroups.includes(group));
+  expect(task, `an open ${group} task of ${orderNo}`).toBeDefined();
+  const response = await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, ACKNOWLEDGERS[group], { variables });
+  expect(response.status, response.text).toBe(200);
+  return task.id;
+}
+
+/** What each department's completions wrote, in order: `procurement: [false, true]`. */
+async function acknowledgements(orderNo: string): Promise<Record<string, unknown[]>> {
+  const written: Record<string, unknown[]> = {};
+  for (const entry of await events(orderNo, 'task.completed')) {
+    const writes = (entry.data?.writes ?? {}) as Record<string, unknown>;
+    for (const group of DEPARTMENTS) if (`${group}Acknowledged` in writes) (written[group] ??= []).push(writes[`${group}Acknowledged`]);
+  }
+  return written;
+}
+
+const acknowledgementsHeld: Row[] = [
+  {
+    attempt: 'each department answers acknowledged false on Stratum\'s task route: it gets its task again, the order is held until all three acknowledge',
+    run: async () => {
+      const orderNo = await enterOrder(80_000, 'credit', SPECIAL_CHANGE);
+      const first: Record<string, string> = {};
+      for (const group of DEPARTMENTS) first[group] = await acknowledge(orderNo, group as keyof typeof ACKNOWLEDGERS, { acknowledged: false, comment: 'no drawing yet' });
+      const again = await tasksOf(orderNo);
+      expect(again.map((task) => task.candidateGroups[0]).sort()).toEqual(DEPARTMENTS);
+      for (const task of again) expect(task.id, 'a new task, not the completed one').not.toBe(first[task.candidateGroups[0]]);
+      expect(await jobWaits(orderNo)).toEqual([]);
+      expect(await fetchedOnEveryRoute('procurement-planning', orderNo)).toEqual(NONE_ON_ANY_ROUTE);
+      // procurement and production acknowledge as callers always have, with nothing; inspection is still out
+      await acknowledge(orderNo, 'procurement', {});
+      await acknowledge(orderNo, 'production', { acknowledged: true });
+      expect(await openGroups(orderNo)).toEqual(['inspection']);
+      expect(await jobWaits(orderNo)).toEqual([]);
+      await acknowledge(orderNo, 'inspection', { acknowledged: true, comment: 'drawing received' });
+      expect(await openGroups(orderNo)).toEqual([]);
+      expect(await jobWaits(orderNo)).toEqual(PLANNING);
+      expect(await acknowledgements(orderNo)).toEqual({ inspection: [false, true], procurement: [false, null], production: [false, true] });
+    },
+  },
+  {
+    attempt: 'acknowledge with false, then with a text "false" or "no", or on Camunda 7\'s and Camunda 8\'s user task routes',
+    run: async () => {
+      const orderNo = await enterOrder(80_000, 'prepaid-at-shipment', SPECIAL_CHANGE);
+      await acknowledge(orderNo, 'production', {});
+      await acknowledge(orderNo, 'inspection', {});
+      await acknowledge(orderNo, 'procurement', { acknowledged: false });
+      const [task] = await tasksOf(orderNo);
+      expect(task.candidateGroups).toEqual(['procurement']);
+      const id = encodeURIComponent(task.id);
+      for (const acknowledged of ['false', 'no', 0]) {
+        // a condition must yield a boolean: the completion that would fail the order is refused, not taken as acknowledged
+        expectRefused(await api.post(`/api/tasks/${id}/complete`, TOKENS.procurement, { variables: { acknowledged } }), 422, undefined, String(acknowledged));
+      }
+      for (const [path, body] of [
+        [`/engine-rest/task/${id}/complete`, { variables: { acknowledged: { value: true, type: 'Boolean' } } }],
+        [`/engine-rest/task/${id}/submit-form`, { variables: { acknowledged: { value: true, type: 'Boolean' } } }],
+        [`/v2/user-tasks/${id}/completion`, { variables: { acknowledged: true } }],
+      ] as const) {
+        expectRefused(await api.post(path, TOKENS.procurement, body), 404, undefined, path);
+      }
+      expect(await tasksOf(orderNo)).toEqual([objectWith({ id: task.id, candidateGroups: ['procurement'] })]);
+      expect(await jobWaits(orderNo)).toEqual([]);
+      expect(await acknowledgements(orderNo)).toEqual({ inspection: [null], procurement: [false], production: [null] });
+      await acknowledge(orderNo, 'procurement', { acknowledged: true });
+      expect(await jobWaits(orderNo)).toEqual(PLANNING);
+    },
+  },
+  {
+    attempt: 'a change to a running order acknowledged with a false: the change stays open and the order\'s jobs held until that department acknowledges',
+    run: async () => {
+      const orderNo = await enterOrder(80_000);
+      await change(orderNo, { description: 'matt finish' });
+      await acknowledge(orderNo, 'production', {});
+      await acknowledge(orderNo, 'procurement', { acknowledged: false, comment: 'supplier not asked yet' });
+      await acknowledge(orderNo, 'inspection', {});
+      expect(await openGroups(orderNo)).toEqual(['procurement']);
+      expect(await changeStatuses(orderNo)).toEqual(['open']);
+      expect(await fetchedOnEveryRoute('procurement-planning', orderNo)).toEqual(NONE_ON_ANY_ROUTE);
+      expect(await events(orderNo, 'order.change-acknowledged')).toEqual([]);
+      await acknowledge(orderNo, 'procurement', { acknowledged: true });
+      expect(await changeStatuses(orderNo)).toEqual(['accepted']);
+      expect(await acknowledgements(orderNo)).toEqual({ inspection: [null], procurement: [false, true], production: [null] });
+      await work(PLANNING, orderNo);
+    },
+  },
+];
+
 describe('bypass attempts on every route', () => {
   describe('1. prepaid at entry: nothing goes to planning before PaymentReceived', () => {
     it.each(prepaidAtEntry)('$attempt', ({ run }) => run());
@@ -962,5 +1057,8 @@ describe('bypass attempts on every route', () => {
   });
   describe('8. races between routes: one wins, the history says which', () => {
     it.each(races)('$attempt', ({ run }) => run());
+  });
+  describe('9. a special change goes on only once every department has acknowledged it', () => {
+    it.each(acknowledgementsHeld)('$attempt', ({ run }) => run());
   });
 });
