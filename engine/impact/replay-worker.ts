@@ -35,7 +35,7 @@ function post(message: ReplayWorkerMessage): void {
 }
 
 async function replay({ replica, files, selection, shard, serverRoles }: ReplayJob): Promise<void> {
-  const store = openReplica(replica);
+  const store = await openReplica(replica);
   try {
     const library = await CandidateLibrary.open(store, files);
     const changes = await replayChanges(store, library, selection, {

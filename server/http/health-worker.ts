@@ -21,7 +21,7 @@ import { storeAnswers } from './store-health.js';
 const data = workerData as HealthWorkerData;
 const port = parentPort!;
 const heartbeat = new BigInt64Array(data.heartbeat);
-const store: Store | null = data.replica && openReplica(data.replica);
+const store: Store | null = data.replica ? await openReplica(data.replica) : null;
 const workerBeats = data.workers && new BigInt64Array(data.workers.beats);
 let workerStates = data.workers?.states ?? [];
 

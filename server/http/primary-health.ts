@@ -36,7 +36,7 @@ export function primaryHealth(roster: WorkerRoster, replica: StoreReplica, stall
     const giveUpAt = performance.now() + BUSY_RETRY_MS;
     for (;;) {
       try {
-        store ??= openReplica(own);
+        store ??= await openReplica(own);
         await storeAnswers(store);
         return true;
       } catch (error) {
