@@ -1,6 +1,7 @@
-// The list of open tasks the approver may complete, newest first, with the
-// order's facts; filtered by group and order number. A task a failed instance
-// holds stays listed, marked on hold.
+// The list of open tasks the approver may complete, oldest first (the server's
+// pages, docs/tasklist.md), with the order's facts; filtered by group and order
+// number among the loaded tasks. When there are more, it says so and offers
+// the next page. A task a failed instance holds stays listed, marked on hold.
 import { el, replaceChildren } from '../dom/element';
 import type { TaskView } from './TasklistClient';
 import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
@@ -12,10 +13,12 @@ export class TaskListView {
   private readonly orderFilter: HTMLInputElement;
   private readonly list: HTMLElement;
   private readonly count: HTMLElement;
+  private readonly loadMore: HTMLButtonElement;
   private tasks: TaskView[] = [];
+  private more = false;
   private selectedId: string | null = null;
 
-  constructor(private readonly onOpen: (task: TaskView) => void) {
+  constructor(private readonly onOpen: (task: TaskView) => void, onLoadMore: () => Promise<void>) {
     this.groupFilter = el('select', { id: 'filter-group', name: 'group', onchange: () => this.render() });
     this.orderFilter = el('input', {
       id: 'filter-order', name: 'order', type: 'search', placeholder: 'Order number', autocomplete: 'off',
@@ -23,13 +26,21 @@ export class TaskListView {
     });
     this.count = el('p', { className: 'task-count', role: 'status', 'aria-live': 'polite' });
     this.list = el('ul', { className: 'task-items', 'aria-label': 'Open tasks' });
+    this.loadMore = el('button', {
+      type: 'button', className: 'load-more', 'data-action': 'load-more', hidden: true,
+      onclick: () => {
+        this.loadMore.disabled = true;
+        void onLoadMore().finally(() => { this.loadMore.disabled = false; });
+      },
+    }, 'Load more');
     this.element = el('section', { className: 'task-list', 'aria-labelledby': 'task-list-title' },
       el('h1', { id: 'task-list-title' }, 'Tasks'),
       el('div', { className: 'filters', role: 'search' },
         el('label', { for: 'filter-group' }, 'Group'), this.groupFilter,
         el('label', { for: 'filter-order' }, 'Order'), this.orderFilter),
       this.count,
-      this.list);
+      this.list,
+      this.loadMore);
   }
 
   setGroups(groups: string[]): void {
@@ -38,8 +49,11 @@ export class TaskListView {
       groups.map((group) => el('option', { value: group }, group)));
   }
 
-  setTasks(tasks: TaskView[]): void {
-    this.tasks = [...tasks].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+  /** The loaded tasks in the server's order, and whether the server has more beyond them. */
+  setTasks(tasks: TaskView[], more: boolean): void {
+    this.tasks = tasks;
+    this.more = more;
+    this.loadMore.hidden = !more;
     this.render();
   }
 
@@ -61,11 +75,17 @@ export class TaskListView {
     const order = this.orderFilter.value.trim().toLowerCase();
     const shown = this.tasks.filter((task) =>
       (!group || task.candidateGroups.includes(group)) && (!order || (task.businessKey ?? '').toLowerCase().includes(order)));
-    this.count.textContent = shown.length === this.tasks.length
-      ? `${shown.length} open ${shown.length === 1 ? 'task' : 'tasks'}`
-      : `${shown.length} of ${this.tasks.length} open tasks`;
-    replaceChildren(this.list, shown.length ? shown.map((task) => this.item(task)) : el('li', { className: 'empty' }, 'No open tasks for you.'));
+    this.count.textContent = this.countSentence(shown.length);
+    const empty = this.more ? 'None of the tasks loaded so far match.' : 'No open tasks for you.';
+    replaceChildren(this.list, shown.length ? shown.map((task) => this.item(task)) : el('li', { className: 'empty' }, empty));
     this.select(this.selectedId);
+  }
+
+  // the list may be cut after the loaded pages: say so, never let a page pass for all there is
+  private countSentence(shown: number): string {
+    const loaded = this.tasks.length;
+    if (this.more) return shown === loaded ? `Showing the ${loaded} oldest open tasks; there are more.` : `${shown} of the ${loaded} oldest open tasks shown; there are more.`;
+    return shown === loaded ? `${shown} open ${shown === 1 ? 'task' : 'tasks'}` : `${shown} of ${loaded} open tasks`;
   }
 
   private item(task: TaskView): HTMLElement {

@@ -1,5 +1,5 @@
-// The calls the task list makes. Polling uses If-None-Match, so an unchanged
-// list costs the server a hash and the network a 304.
+// The calls the task list makes. A page of tasks is asked for with the ETag it
+// was last seen with (If-None-Match), so an unchanged page costs a bodiless 304.
 import { ApiProblem, type InstanceView, type Me, type ProblemBody } from '../api/client';
 import type { InstanceSummary, TaskRefusal, TaskView } from '../../../engine/api.js';
 import { taskRefusalIn } from './task-refusal';
@@ -20,27 +20,33 @@ export class TaskProblem extends ApiProblem {
   }
 }
 
+/** One page of the caller's open tasks as the server sent it, with where the next one is. */
+export interface TaskPage {
+  /** The address it was read from (the first page's, or the previous page's `next`). */
+  url: string;
+  etag: string | null;
+  tasks: TaskView[];
+  /** `Link: rel="next"` of the answer: null on the last page. */
+  next: string | null;
+}
+
 export class TasklistClient {
   private token: string | null = null;
-  private etag: string | null = null;
-  private tasks: TaskView[] = [];
 
   setToken(token: string | null): void {
     this.token = token;
-    this.etag = null;
   }
 
   me(): Promise<Me> {
     return this.json('GET', '/api/me');
   }
 
-  /** The open tasks the caller may complete, and whether they changed since the last call. */
-  async myTasks(): Promise<{ tasks: TaskView[]; changed: boolean }> {
-    const response = await this.request('GET', '/api/tasks?mine=true&limit=1000', undefined, this.etag ? { 'if-none-match': this.etag } : {});
-    if (response.status === 304) return { tasks: this.tasks, changed: false };
-    this.tasks = (await response.json()) as TaskView[];
-    this.etag = response.headers.get('etag');
-    return { tasks: this.tasks, changed: true };
+  /** The page of tasks at `url` (GET /api/tasks), or 'unchanged' while it is the one `etag` names. */
+  async taskPage(url: string, etag: string | null): Promise<TaskPage | 'unchanged'> {
+    const response = await this.request('GET', url, undefined, etag ? { 'if-none-match': etag } : {});
+    if (response.status === 304) return 'unchanged';
+    const tasks = (await response.json()) as TaskView[];
+    return { url, etag: response.headers.get('etag'), tasks, next: nextTaskPage(response.headers.get('link')) };
   }
 
   task(id: string): Promise<TaskView> {
@@ -81,6 +87,18 @@ export class TasklistClient {
 }
 
 // helpers
+
+/**
+ * The `rel="next"` target of a Link header (RFC 8288, as docs/api.md "Pages" sends it). Only another page of
+ * /api/tasks on this server is followed: the token goes with the request, so never to an address elsewhere.
+ */
+function nextTaskPage(link: string | null): string | null {
+  for (const value of link?.split(',') ?? []) {
+    const match = /^\s*<([^>]*)>\s*;(.*)$/.exec(value);
+    if (match && /(^|;)\s*rel="?next"?\s*(;|$)/i.test(match[2]) && match[1].startsWith('/api/tasks?')) return match[1];
+  }
+  return null;
+}
 
 async function readProblem(response: Response): Promise<ProblemBody> {
   const text = await response.text();

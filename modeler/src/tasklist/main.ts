@@ -6,6 +6,7 @@ import { el, replaceChildren } from '../dom/element';
 import { signIn, signOut } from './SignIn';
 import { TaskDetailView } from './TaskDetailView';
 import { TaskListView } from './TaskListView';
+import { TaskPages } from './TaskPages';
 import { TaskProblem, TasklistClient, type Me, type TaskView } from './TasklistClient';
 
 const POLL_MS = 2_500;
@@ -29,7 +30,10 @@ function showTasks(me: Me): void {
   let known: TaskView[] = [];
   let timer: number | undefined;
   let stopped = false;
-  const list = new TaskListView((task) => void openTask(task, true));
+  // the open task found no longer open: not asked for again
+  let goneTaskId: string | null = null;
+  const pages = new TaskPages(client);
+  const list = new TaskListView((task) => void openTask(task, true), loadMore);
   const detail = new TaskDetailView(client, {
     onClosed(message) {
       say(message, decided);
@@ -88,27 +92,61 @@ function showTasks(me: Me): void {
     window.clearTimeout(timer);
     if (stopped) return;
     try {
-      const { tasks, changed } = await client.myTasks();
-      if (changed) {
+      if (await pages.refresh()) {
+        const tasks = pages.tasks;
         const added = tasks.filter((task) => !known.some((old) => old.id === task.id)).length;
         say(known.length && added ? `${added} new ${added === 1 ? 'task' : 'tasks'}.` : '', listNews);
         known = tasks;
-        list.setTasks(tasks);
+        list.setTasks(tasks, pages.hasMore);
         const open = detail.openTaskId;
         const current = open ? tasks.find((task) => task.id === open) : undefined;
         if (current) detail.refresh(current);
-        else if (open) detail.markGone();
+        else if (open && !pages.hasMore) markGone(open);
+        else if (open && open !== goneTaskId) void stillOpen(open);
       } else {
         list.tick();
       }
     } catch (error) {
-      if (error instanceof TaskProblem && error.status === 401) {
-        stopped = true;
-        return void start('The server no longer accepts your token. Sign in again.');
-      }
-      report(error);
+      failed(error);
     }
     if (!stopped) timer = window.setTimeout(() => void poll(), document.hidden ? HIDDEN_POLL_MS : POLL_MS);
+  }
+
+  // the next page, asked for: its tasks are not news, so the status line stays as it is
+  async function loadMore(): Promise<void> {
+    try {
+      if (!await pages.loadMore()) return;
+      known = pages.tasks;
+      list.setTasks(known, pages.hasMore);
+    } catch (error) {
+      failed(error);
+    }
+  }
+
+  // an open task beyond the loaded pages (opened from its address) is asked for on its own
+  async function stillOpen(id: string): Promise<void> {
+    try {
+      const task = await client.task(id);
+      if (id === detail.openTaskId) detail.refresh(task);
+    } catch (error) {
+      if (!(error instanceof TaskProblem) || error.status !== 404) return failed(error);
+      if (id === detail.openTaskId) markGone(id);
+    }
+  }
+
+  function markGone(id: string): void {
+    goneTaskId = id;
+    detail.markGone();
+  }
+
+  function failed(error: unknown): void {
+    if (error instanceof TaskProblem && error.status === 401) {
+      if (stopped) return;
+      stopped = true;
+      window.clearTimeout(timer);
+      return void start('The server no longer accepts your token. Sign in again.');
+    }
+    report(error);
   }
 
   window.onpopstate = () => void openFromAddress();

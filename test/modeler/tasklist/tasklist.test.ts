@@ -2,7 +2,8 @@
 // (temporary SQLite folder, shipped diagrams), driven in Debian's chromium.
 // One approver's morning, step by step: sign in, a four-eyes refusal, an
 // approval, a rejection with a comment, a task someone else decided first,
-// the phone layout. Each step leaves a screenshot in test-output/tasklist/.
+// the phone layout, more tasks than a page. Each step leaves a screenshot in
+// test-output/tasklist/.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -72,7 +73,7 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
     await page.locator('[data-action=send-decision]').click();
   }
 
-  it('signs an approver in with a token and lists the tasks of all their groups, newest first, with the order', async () => {
+  it('signs an approver in with a token and lists the tasks of all their groups, oldest first, with the order', async () => {
     await postOrder('SO-7001', 200_000, 'EUR', orderNames['SO-7001']); // 1,649,000 CNY: sales director, then vice-president
     await postOrder('SO-7002', 800_000, 'CNY', orderNames['SO-7002']); // vice-president only
     await page.goto(`${server.url}/tasks`);
@@ -82,12 +83,14 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
     expect(await page.evaluate(() => localStorage.getItem('stratum.token'))).toBe(DIRK);
     await expect.poll(() => page.locator('.task-link').count()).toBe(2);
     const orders = await page.locator('.task-order').allTextContents();
-    expect(orders).toEqual(['SO-7002 · Nordwind Logistik AG', 'SO-7001 · Hoffmann Maschinenbau GmbH']);
-    const first = page.locator('.task-link').nth(1);
+    expect(orders).toEqual(['SO-7001 · Hoffmann Maschinenbau GmbH', 'SO-7002 · Nordwind Logistik AG']);
+    expect(await page.locator('.task-count').textContent()).toBe('2 open tasks');
+    expect(await page.locator('[data-action=load-more]').isVisible()).toBe(false);
+    const first = page.locator('.task-link').first();
     expect(await text(first.locator('.task-amount'))).toBe('EUR 200,000.00 (CNY 1,649,000.00)');
     expect(await first.locator('.terms').textContent()).toBe('On credit');
     expect(await first.locator('.task-title').textContent()).toBe('Approve order (sales director)');
-    expect(await text(page.locator('.task-link').first().locator('.task-amount'))).toBe('CNY 800,000.00');
+    expect(await text(page.locator('.task-link').nth(1).locator('.task-amount'))).toBe('CNY 800,000.00');
     await shot('02-task-list');
 
     await page.locator('#filter-group').selectOption('sales-director');
@@ -99,7 +102,7 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
   });
 
   it('opens a task with the keyboard: the order, why this tier, and the form from the diagram', async () => {
-    await page.locator('.task-link').nth(1).focus();
+    await page.locator('.task-link').first().focus();
     await page.keyboard.press('Enter');
     await page.locator('[data-form=form-js]').waitFor();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('task-heading');
@@ -195,6 +198,33 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
     expect(await phone.locator('.task-list').isVisible()).toBe(true);
     expect(phoneErrors).toEqual([]);
     await phone.close();
+  });
+
+  it('shows the 50 oldest of 56 tasks, says there are more, loads the rest, and keeps both pages while tasks leave them', async () => {
+    // vera has SO-7004 already; 55 more vice-president reviews
+    const orderNos = Array.from({ length: 55 }, (_, index) => `SO-75${String(index).padStart(2, '0')}`);
+    for (const orderNo of orderNos) await postOrder(orderNo, 600_000, 'CNY', 'Paging GmbH');
+    const loadMore = page.locator('[data-action=load-more]');
+    await expect.poll(() => page.locator('.task-count').textContent(), { timeout: 10_000 }).toBe('Showing the 50 oldest open tasks; there are more.');
+    expect(await page.locator('.task-link').count()).toBe(50);
+    expect(await page.locator('.task-order').first().textContent()).toBe('SO-7004 · Kowalski Stal Sp. z o.o.');
+    expect(await loadMore.isVisible()).toBe(true);
+    await shot('10-more-than-a-page');
+
+    await loadMore.click();
+    await expect.poll(() => page.locator('.task-link').count()).toBe(56);
+    expect(await page.locator('.task-count').textContent()).toBe('56 open tasks');
+    expect(await loadMore.isVisible()).toBe(false);
+    expect(await page.locator('.task-order').last().textContent()).toBe('SO-7554 · Paging GmbH');
+
+    // decided elsewhere: one from each page leaves the list; the second page stays loaded
+    const ids = await page.locator('.task-link').evaluateAll((links) => links.map((link) => (link as HTMLElement).dataset.taskId!));
+    for (const id of [ids[3], ids[52]]) expect((await api('POST', `/api/tasks/${encodeURIComponent(id)}/complete`, DIRK, { variables: { approved: true } })).status).toBe(200);
+    await expect.poll(() => page.locator('.task-link').count(), { timeout: 10_000 }).toBe(54);
+    const left = await page.locator('.task-link').evaluateAll((links) => links.map((link) => (link as HTMLElement).dataset.taskId!));
+    expect(left).toEqual(ids.filter((id) => id !== ids[3] && id !== ids[52]));
+    expect(await page.locator('.task-count').textContent()).toBe('54 open tasks');
+    await shot('11-after-load-more');
   });
 
   it('logged no console errors', () => {
