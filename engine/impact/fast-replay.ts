@@ -3,7 +3,8 @@
 // the same route record as the engine sandbox (replay-sandbox.ts) — the same
 // completed elements in the same order, the same waits, the same blocks.
 // It mirrors the sandbox step for step: the same instances in the same order,
-// the same recorded actions matched to waits the same way, the same checks
+// the same recorded actions matched to waits the same way, the same incidents
+// and retries (replay-incidents.ts), the same checks
 // (declared completion variables, four eyes), the same output mappings and
 // the same FEEL/JUEL conditions (compile-expression.ts), evaluated as
 // bpmn-engine evaluates them: exclusive gateways take the first true flow in
@@ -35,6 +36,8 @@ import { blocked, Blocked, failedStepBlock } from './replay-blocks.js';
 import { reachableFrom } from './flow-graph.js';
 import { withChangeRequestTimes, type RecordedAction, type RecordedOrder } from './recorded-orders.js';
 import { ReplayFourEyes } from './replay-four-eyes.js';
+import { retriesRecorded, retryVariables, whileOpen, type OpenIncident, type RecordedRetry } from './replay-incidents.js';
+import type { ReplayBlock } from './impact-report.js';
 import type { ReplayedRoute } from './replay-sandbox.js';
 import { routeModelOf, type RouteModel, type RouteNode } from './route-model.js';
 
@@ -68,7 +71,12 @@ interface FastInstance {
 
 type Step =
   | { type: 'start'; variables: Record<string, unknown>; mappedBy?: string }
-  | { type: 'signal'; wait: Wait; variables: Record<string, unknown>; outputsApplied: boolean };
+  | { type: 'signal'; wait: Wait; variables: Record<string, unknown>; outputsApplied: boolean }
+  /** An incident's retry: `variables` set first, then the failed `step` (if any) again, as runInstanceStep unwraps a retry. */
+  | { type: 'retry'; variables?: Record<string, unknown>; step?: Exclude<Step, { type: 'retry' }> };
+
+/** An incident open in a run, as the sandbox keeps it (replay-incidents.ts). */
+type FastIncident = OpenIncident & ({ job: false; block: ReplayBlock; failed: Queued; rest: Queued[] } | { job: true; instance: FastInstance });
 
 interface Queued {
   instance: FastInstance;
@@ -100,6 +108,7 @@ export class FastReplay {
         if (run.ended()) break;
         await run.apply(action);
       }
+      run.finish();
     } catch (error) {
       if (error instanceof Declined) return undefined;
       if (!(error instanceof Blocked)) throw error;
@@ -180,11 +189,16 @@ class FastRun {
   private fourEyesRules: ReplayFourEyes | undefined;
   private root: FastInstance | undefined;
   private serial = 0;
+  /** The order's history retries an incident: a failed step is kept for it (the sandbox's `keepStates`). */
+  private retries = false;
+  private incident: FastIncident | undefined;
+  private stopped = false;
 
   constructor(private readonly fast: FastReplay) {}
 
   async start(order: RecordedOrder, version: number): Promise<void> {
     this.fourEyesRules = new ReplayFourEyes(order);
+    this.retries = retriesRecorded(order.actions);
     const route = (await this.fast.model(order.processKey, version))!;
     const declaration = startDeclarationOf(route.model);
     let variables = order.startVariables;
@@ -201,11 +215,24 @@ class FastRun {
   }
 
   ended(): boolean {
-    return this.root!.status !== 'running';
+    return this.stopped || (this.root!.status !== 'running' && !this.incident);
+  }
+
+  finish(): void {
+    if (this.incident && !this.incident.job) throw new Blocked(this.incident.block);
   }
 
   async apply(action: RecordedAction): Promise<void> {
+    if (this.incident) {
+      const what = whileOpen(this.incident, action);
+      if (what === 'retry') return this.retry(action as RecordedRetry, this.incident);
+      if (what === 'stop') return this.stop(this.incident);
+    }
     if (action.kind === 'change') return this.fourEyesRules!.changeRequested(action);
+    if (action.kind === 'retry') {
+      this.unused.push({ kind: action.kind, element: `${action.processKey}/${action.elementId}` });
+      return;
+    }
     if (action.kind === 'cancel') {
       for (const instance of this.instances) if (instance.status === 'running') instance.status = 'cancelled';
       return;
@@ -233,11 +260,35 @@ class FastRun {
       case 'job-failed':
         instance.status = 'failed';
         this.root!.status = 'failed';
+        this.incident = { processKey: instance.key, elementId: info.id, job: true, element: `${instance.key}/${info.id}`, name: info.name ?? null, instance };
         return;
       default:
         // timers (no supported version has one) and BPMN errors (declined up front) never get here
         throw new Declined();
     }
+  }
+
+  // ---- incidents -------------------------------------------------------------
+
+  /** The sandbox's retry: the job's instance running again (its variables set in a step of their own), or the failed step again. */
+  private async retry(action: RecordedRetry, incident: FastIncident): Promise<void> {
+    const models = action.variables ? await this.reachable(this.instances) : [];
+    const variables = retryVariables(action, incident, models);
+    this.incident = undefined;
+    if (incident.job) {
+      incident.instance.status = 'running';
+      this.root!.status = 'running';
+      if (variables) await this.run([{ instance: incident.instance, step: { type: 'retry', variables } }], true);
+      return;
+    }
+    const { failed, rest } = incident;
+    const step = failed.step.type === 'retry' ? failed.step.step : failed.step;
+    await this.run([{ instance: failed.instance, step: { type: 'retry', ...(variables && { variables }), ...(step && { step }) } }, ...rest], true);
+  }
+
+  private stop(incident: FastIncident): void {
+    if (!incident.job) throw new Blocked(incident.block);
+    this.stopped = true;
   }
 
   async route(): Promise<Omit<ReplayedRoute, 'status'> & { status: InstanceStatus }> {
@@ -292,18 +343,26 @@ class FastRun {
   // ---- steps ----------------------------------------------------------------
 
   /** The sandbox's queue: a step per instance; children start after their caller's step and return to it when they end. */
-  private async run(queue: Queued[]): Promise<void> {
+  private async run(queue: Queued[], retrying = false): Promise<void> {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const { instance } = next;
       const before = new Set(instance.waits.map((wait) => wait.serial));
-      const kept = { status: instance.status, waits: [...instance.waits], variables: { ...instance.variables } };
+      const kept = {
+        status: instance.status, waits: [...instance.waits], variables: { ...instance.variables },
+        // a failed step kept for its retry runs again on the joins' tokens as they were
+        ...(this.retries && { joins: new Map([...instance.joins].map(([id, arrivals]) => [id, new Map(arrivals)])) }),
+      };
       const step = new StepRun(instance, this.completed, () => ++this.serial, this.fast.serverRoles);
       step.run(next.step);
       if (step.failure) {
         // the sandbox keeps an instance as it was before a failed step (a child whose start fails is none of its instances)
         Object.assign(instance, kept);
-        const info = step.failure.elementId ? instance.route.nodes.get(step.failure.elementId)?.info : undefined;
-        throw new Blocked(failedStepBlock(`${instance.key}/${step.failure.elementId ?? ''}`, info?.name ?? null, step.failure));
+        const { elementId } = step.failure;
+        const info = elementId ? instance.route.nodes.get(elementId)?.info : undefined;
+        const block = failedStepBlock(`${instance.key}/${elementId ?? ''}`, info?.name ?? null, step.failure);
+        if (retrying || !this.retries) throw new Blocked(block);
+        this.incident = { processKey: instance.key, elementId, job: false, element: block.element, name: info?.name ?? null, block, failed: next, rest: queue };
+        return;
       }
       if (!this.instances.includes(instance)) this.instances.push(instance);
       const newCalls = instance.waits.filter((wait) => wait.kind === 'call' && !wait.child);
@@ -392,15 +451,20 @@ class StepRun {
     private readonly serverRoles: ServerRoles | undefined,
   ) {}
 
-  run(step: Step): void {
+  run(given: Step): void {
     const { instance } = this;
-    if (step.type === 'start') {
-      instance.variables = { ...step.variables };
+    const retryVariables = given.type === 'retry' ? given.variables : undefined;
+    const step = given.type === 'retry' ? given.step : given;
+    if (step?.type === 'start') {
+      instance.variables = { ...step.variables, ...retryVariables };
       this.enter(instance.route.nodes.get(instance.route.startId)!, step.mappedBy);
     } else {
-      instance.waits = instance.waits.filter((wait) => wait !== step.wait);
-      Object.assign(instance.variables, step.variables);
-      this.complete(step.wait.node, step.outputsApplied ? step.wait.node.id : undefined);
+      if (retryVariables) Object.assign(instance.variables, retryVariables);
+      if (step) {
+        instance.waits = instance.waits.filter((wait) => wait !== step.wait);
+        Object.assign(instance.variables, step.variables);
+        this.complete(step.wait.node, step.outputsApplied ? step.wait.node.id : undefined);
+      }
     }
     if (this.failure) {
       instance.status = 'failed';

@@ -1,6 +1,6 @@
 // What the store recorded about an order, read for replay: how it started,
-// every decision, job result, message, timer, cancel and change request in the order they
-// happened, and where it actually went (the elements it completed, its status,
+// every decision, job result, message, timer, incident retry, cancel and change request in the
+// order they happened, and where it actually went (the elements it completed, its status,
 // what it waits for now). Read-only.
 import type { HistoryRow, InstanceRow, InstanceStatus, Store, StoreTx, WaitKind, WaitRow } from '../store/types.js';
 import { ORDER_CHANGED_MESSAGE } from '../orders/order-change.js';
@@ -11,6 +11,11 @@ export type RecordedAction =
   | { kind: 'job'; processKey: string; elementId: string; variables: Record<string, unknown>; at: string }
   | { kind: 'job-error'; processKey: string; elementId: string; errorCode: string; message: string; variables: Record<string, unknown>; at: string }
   | { kind: 'job-failed'; processKey: string; elementId: string; message: string; at: string }
+  /**
+   * An incident retried (POST /api/incidents/{id}/retry), at the incident's element: `job` for a job that ran out
+   * of retries (it is handed out again), else a failed step (it runs again); `variables` as the retry set them.
+   */
+  | { kind: 'retry'; processKey: string; elementId: string; incidentId: string; job: boolean; variables?: Record<string, unknown>; actor: string | null; at: string }
   /** `receivedAt`: when a message that waited in the buffer was received (`at` is when it was delivered). */
   | { kind: 'message'; processKey: string; elementId: string; name: string; variables: Record<string, unknown>; at: string; receivedAt?: string }
   | { kind: 'timer'; processKey: string; elementId: string; at: string }
@@ -170,6 +175,10 @@ function textOf(value: unknown): string {
   return typeof value === 'string' ? value : value == null ? '' : JSON.stringify(value);
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** What a history row of an action carries, as actionOf reads it. */
 interface ActionRow {
   row: HistoryRow;
@@ -190,6 +199,13 @@ const ACTIONS: Record<string, (action: ActionRow) => RecordedAction[]> = {
     data.retries === 0 ? [{ kind: 'job-failed', processKey, elementId, message: textOf(data.message), at: row.at }] : [],
   'message.correlated': ({ row, data, processKey, elementId, variables }) =>
     [{ kind: 'message', processKey, elementId, name: textOf(data.name), variables, at: row.at, ...(typeof data.receivedAt === 'string' && { receivedAt: data.receivedAt }) }],
+  // a caller's incident resolved with its child's (rootCauseIncidentId) is no retry of its own: the replay never failed the caller
+  'incident.resolved': ({ row, data, processKey, elementId }) => (data.resolution === 'retried' && data.rootCauseIncidentId === undefined
+    ? [{
+      kind: 'retry', processKey, elementId, incidentId: textOf(data.incidentId), job: row.waitId != null || data.retries !== undefined,
+      ...(isRecord(data.variables) && { variables: data.variables }), actor: row.actor, at: row.at,
+    }]
+    : []),
   'timer.fired': ({ row, processKey, elementId }) => [{ kind: 'timer', processKey, elementId, at: row.at }],
   'instance.cancelled': ({ row, rootId }) => (row.instanceId === rootId ? [{ kind: 'cancel', at: row.at }] : []),
   'order.changed': ({ row, data }) => [{ kind: 'change', changeId: textOf(data.changeId), requestedBy: row.actor, at: row.at }],

@@ -4,7 +4,8 @@
 // declared outputs, call activities and business rule tasks (on the decisions
 // after the change) behave as they will after deploying;
 // the recorded actions are handed in through the same checks the runtime
-// applies (declared completion variables, four eyes). Nothing is stored and
+// applies (declared completion variables, four eyes), and a recorded incident
+// retry runs as the runtime ran it (replay-incidents.ts). Nothing is stored and
 // nothing is sent: a job is "done" by its recorded result, never published.
 import { randomUUID } from 'node:crypto';
 import type { ServerRoles } from '../api.js';
@@ -26,6 +27,7 @@ import { blocked, Blocked, failedStepBlock } from './replay-blocks.js';
 import type { ReplayBlock } from './impact-report.js';
 import { withChangeRequestTimes, type RecordedAction, type RecordedOrder } from './recorded-orders.js';
 import { ReplayFourEyes } from './replay-four-eyes.js';
+import { retriesRecorded, retryVariables, whileOpen, type OpenIncident, type RecordedRetry } from './replay-incidents.js';
 
 export interface ReplayedRoute {
   status: InstanceStatus | 'blocked';
@@ -65,12 +67,19 @@ export async function replayOrder(library: CandidateLibrary, order: RecordedOrde
       if (sandbox.ended()) break;
       await sandbox.apply(action);
     }
+    sandbox.finish();
   } catch (error) {
     if (!(error instanceof Blocked)) throw error;
     return { ...(await sandbox.route()), status: 'blocked', block: error.block };
   }
   return sandbox.route();
 }
+
+/**
+ * An incident open in the sandbox (replay-incidents.ts): a failed step with the step as queued (its instance and
+ * waits as they were before it) and the steps queued after it, or a job out of retries in an instance.
+ */
+type SandboxIncident = OpenIncident & ({ job: false; block: ReplayBlock; failed: Queued; rest: Queued[] } | { job: true; instanceId: string });
 
 /** An instance of the sandbox: its row, what it waits for, and the engine standing on it (kept live for the whole order, never serialised). */
 interface SandboxInstance {
@@ -88,11 +97,17 @@ class ReplaySandbox {
   private readonly recordedMessages = new Set<string>();
   private fourEyesRules: ReplayFourEyes | undefined;
   private root: InstanceRow | undefined;
+  /** The order's history retries an incident: steps keep their engine state, which a failed step's retry recovers. */
+  private keepStates = false;
+  private incident: SandboxIncident | undefined;
+  /** The order went on in reality past a failed job the replay cannot retry. */
+  private stopped = false;
 
   constructor(private readonly library: CandidateLibrary, private readonly serverRoles: ServerRoles | undefined) {}
 
   async start(order: RecordedOrder): Promise<void> {
     this.fourEyesRules = new ReplayFourEyes(order);
+    this.keepStates = retriesRecorded(order.actions);
     const version = this.library.latestVersion(order.processKey);
     if (version === undefined) throw blocked(order.processKey, null, 'start-refused', `${order.processKey} is not in the library`);
     const { model } = await this.library.definition(order.processKey, version);
@@ -115,11 +130,26 @@ class ReplaySandbox {
   }
 
   ended(): boolean {
-    return this.current(this.root!).status !== 'running';
+    return this.stopped || (this.current(this.root!).status !== 'running' && !this.incident);
+  }
+
+  /** After the last recorded action: a failed step nothing retried blocks the order. */
+  finish(): void {
+    if (this.incident && !this.incident.job) throw new Blocked(this.incident.block);
   }
 
   async apply(action: RecordedAction): Promise<void> {
+    if (this.incident) {
+      const what = whileOpen(this.incident, action);
+      if (what === 'retry') return this.retry(action as RecordedRetry, this.incident);
+      if (what === 'stop') return this.stop(this.incident);
+    }
     if (action.kind === 'change') return this.fourEyesRules!.changeRequested(action);
+    if (action.kind === 'retry') {
+      // the incident it retried is not raised here (the element is gone, or now succeeds)
+      this.unused.push({ kind: action.kind, element: `${action.processKey}/${action.elementId}` });
+      return;
+    }
     if (action.kind === 'cancel') {
       for (const entry of this.instances.values()) if (entry.row.status === 'running') entry.row = { ...entry.row, status: 'cancelled' };
       return;
@@ -151,13 +181,47 @@ class ReplaySandbox {
       case 'job-error':
         return step({ type: 'throw', ...base, code: action.errorCode, message: action.message || `BPMN error ${action.errorCode}`, variables: action.variables });
       case 'job-failed':
-        // The worker gave up in reality too: the order fails here as it did.
+        // The worker gave up in reality too: the order fails here as it did, until a recorded retry.
         this.instances.get(instance.id)!.row = { ...instance, status: 'failed', incident: { elementId: wait.elementId, message: action.message } };
         this.markFailed();
+        this.incident = {
+          processKey: instance.processKey, elementId: wait.elementId, job: true,
+          element: `${instance.processKey}/${wait.elementId}`, name: info.name ?? null, instanceId: instance.id,
+        };
         return;
       case 'timer':
         return step({ type: 'timer', ...base });
     }
+  }
+
+  // ---- incidents -------------------------------------------------------------
+
+  /**
+   * The runtime's retry (incidents.ts): the retry's variables checked; a job's instance running again with the job
+   * handed out again (the variables set on it in a step of their own), or the failed step run again on the state
+   * before it with the variables set first. A retry the candidate fails again would be refused: the order blocks.
+   */
+  private async retry(action: RecordedRetry, incident: SandboxIncident): Promise<void> {
+    const models = action.variables ? await this.reachable([...this.instances.values()].map(({ row }) => row)) : [];
+    const variables = retryVariables(action, incident, models);
+    this.incident = undefined;
+    const { at, actor } = action;
+    if (incident.job) {
+      const entry = this.instances.get(incident.instanceId)!;
+      entry.row = { ...entry.row, status: 'running', incident: null };
+      const root = this.instances.get(this.root!.id)!;
+      root.row = { ...root.row, status: 'running' };
+      if (variables) await this.run([{ instance: entry.row, waits: entry.waits, isNew: false, at, actor, action: { type: 'retry', variables } }], true);
+      return;
+    }
+    const { failed, rest } = incident;
+    await this.run([{ ...failed, at, actor, action: { type: 'retry', action: failed.action, ...(variables && { variables }) } }, ...rest], true);
+  }
+
+  /** The order went on in reality while the replay has an incident open: a failed step blocks it, a failed job leaves it failed. */
+  private stop(incident: SandboxIncident): void {
+    if (!incident.job) throw new Blocked(incident.block);
+    this.stopped = true;
   }
 
   async route(): Promise<Omit<ReplayedRoute, 'status'> & { status: InstanceStatus }> {
@@ -222,17 +286,22 @@ class ReplaySandbox {
 
   // ---- steps ----------------------------------------------------------------
 
-  /** Runs steps like the runtime's queue: children start at the latest version after the change and return to their callers. */
-  private async run(queue: Queued[]): Promise<void> {
+  /**
+   * Runs steps like the runtime's queue: children start at the latest version after the change and return to their callers.
+   * A step that fails leaves an incident open for a recorded retry (`keepStates`), else blocks the order; so does one of a
+   * retry (`retrying`: the runtime refuses a retry that fails again).
+   */
+  private async run(queue: Queued[], retrying = false): Promise<void> {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const { instance, action, at } = next;
       const definition = await this.library.definition(instance.processKey, instance.version);
       // The engine that ran this instance's last step stands exactly where it waits: no recover, and no state to serialise.
-      const warm = next.isNew ? undefined : this.instances.get(instance.id)?.engine;
+      // A retry recovers the state it retries from (the engine of a failed step has moved on).
+      const warm = next.isNew || action.type === 'retry' ? undefined : this.instances.get(instance.id)?.engine;
       // business rule tasks evaluate the decisions after the change, as the runtime hands a step the deployed ones
       const decisions = await this.library.decisions.forStep(definition);
       const result = await runInstanceStep({
-        definition, instance, previousWaits: next.waits, now: new Date(at), actor: next.actor, action, stateless: true, ...(warm && { warm }),
+        definition, instance, previousWaits: next.waits, now: new Date(at), actor: next.actor, action, stateless: !this.keepStates, ...(warm && { warm }),
         ...(this.serverRoles && { serverRoles: this.serverRoles }), ...(decisions && { decisions }),
       });
       for (const row of result.history) {
@@ -241,7 +310,11 @@ class ReplaySandbox {
       if (result.status === 'failed') {
         const element = result.incident?.elementId ?? null;
         const name = element ? definition.model.elements.get(element)?.name ?? null : null;
-        throw new Blocked(failedStepBlock(`${instance.processKey}/${element ?? ''}`, name, result.incident ?? { message: 'the step fails' }));
+        const block = failedStepBlock(`${instance.processKey}/${element ?? ''}`, name, result.incident ?? { message: 'the step fails' });
+        if (retrying || !this.keepStates) throw new Blocked(block);
+        // the instance stays as it was before the step, as the runtime's incident keeps it for a retry
+        this.incident = { processKey: instance.processKey, elementId: element, job: false, element: block.element, name, block, failed: next, rest: queue };
+        return;
       }
       const newCalls = result.waits.filter((wait) => wait.kind === 'call' && !wait.childInstanceId);
       for (const call of newCalls) call.childInstanceId = randomUUID();

@@ -3,7 +3,7 @@
 // order (run live through the runtime) and a few hundred generated ones
 // (prepaid and credit, amounts around every threshold, special changes,
 // order changes, rejections, refused and missing decisions, decisions by the
-// order's starter or a change's requester, cancels, failed jobs, running orders cut short) must give
+// order's starter or a change's requester, cancels, failed jobs, incident retries, running orders cut short) must give
 // exactly the route record the bpmn-engine sandbox gives. Generated orders
 // are seeded, so a failure repeats.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -241,6 +241,13 @@ async function recordOrders() {
     for (const task of await runtime.findTasks({ candidateGroup: group })) await runtime.completeTask(task.id, { acknowledged: true, comment: 'ok' }, { name: group, groups: [group] });
   }
   for (const task of await runtime.findTasks({ candidateGroup: 'vice-president' })) await runtime.completeTask(task.id, { approved: true, comment: 'fine' }, vicePresident);
+  // a prepaid order whose procurement job ran out of retries, retried by operations with a note, then completed below
+  await enter(runtime, order('SO-RETRIED', 450_000, 'prepaid-at-entry'));
+  await runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'SO-RETRIED', actor: 'bank' });
+  const [failing] = await runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'worker', businessKey: 'SO-RETRIED' });
+  await runtime.failJob(failing.id, { message: 'ERP down', retries: 0, workerId: 'worker' }, erp);
+  const { items: [incident] } = await runtime.findIncidents({ businessKey: 'SO-RETRIED' });
+  await runtime.retryIncident(incident.id, { variables: { erpNote: 'ERP back' } }, { name: 'otto', groups: ['operations'] });
   for (const type of ['procurement-planning', 'production-planning', 'shipping']) {
     for (const job of await runtime.fetchAndLockJobs({ type, workerId: 'worker', max: 50 })) await runtime.completeJob(job.id, {}, erp, 'worker');
   }
@@ -286,10 +293,18 @@ function generateOrders(template: RecordedOrder, count: number): RecordedOrder[]
     const actions: RecordedAction[] = [];
     const task = (processKey: string, elementId: string, variables: Record<string, unknown>, actor: string) =>
       actions.push({ kind: 'task', processKey, elementId, variables, actor, at });
-    const job = (processKey: string, elementId: string) => actions.push(rng.chance(0.03)
-      ? { kind: 'job-failed', processKey, elementId, message: 'ERP down', at }
-      : rng.chance(0.02) ? { kind: 'job-error', processKey, elementId, errorCode: 'NO_STOCK', message: 'no stock', variables: {}, at }
-        : { kind: 'job', processKey, elementId, variables: rng.chance(0.1) ? { erpReference: `ERP-${index}` } : {}, at });
+    const job = (processKey: string, elementId: string) => {
+      actions.push(rng.chance(0.03)
+        ? { kind: 'job-failed', processKey, elementId, message: 'ERP down', at }
+        : rng.chance(0.02) ? { kind: 'job-error', processKey, elementId, errorCode: 'NO_STOCK', message: 'no stock', variables: {}, at }
+          : { kind: 'job', processKey, elementId, variables: rng.chance(0.1) ? { erpReference: `ERP-${index}` } : {}, at });
+      // a third of the failed jobs' incidents retried by operations (now and then with a variable), then completed (without drawing from rng)
+      if (actions.at(-1)!.kind === 'job-failed' && index % 3 === 0) {
+        const variables = index % 2 === 0 ? { erpNote: 'ERP back' } : undefined;
+        actions.push({ kind: 'retry', processKey, elementId, incidentId: `I-${index}`, job: true, ...(variables && { variables }), actor: 'otto', at });
+        actions.push({ kind: 'job', processKey, elementId, variables: {}, at });
+      }
+    };
     const message = (processKey: string, elementId: string, name: string, variables: Record<string, unknown> = {}) =>
       actions.push({ kind: 'message', processKey, elementId, name, variables, at });
     const acknowledgements = () => {
@@ -305,6 +320,11 @@ function generateOrders(template: RecordedOrder, count: number): RecordedOrder[]
       const decision = () => (rng.chance(0.05) ? { approved: true, riskAccepted: true } : rng.chance(0.1) ? { approved: false, comment: 'no' } : { approved: true, comment: 'fine' });
       if (reportingAmount > 1_000_000 || rng.chance(0.1)) task('credit-order-approval', 'UserTask_ApproveBySalesDirector', decision(), rng.chance(0.25) ? 'victor' : 'dora');
       if (reportingAmount > 350_000 || rng.chance(0.1)) task('credit-order-approval', 'UserTask_ReviewByVicePresident', decision(), 'victor');
+      // now and then a retry of the vice-president's gateway: it fails where a candidate reads a decision never recorded
+      // (and fails again: nothing recorded decides it), elsewhere nothing fails there (without drawing from rng)
+      if (index % 9 === 4) {
+        actions.push({ kind: 'retry', processKey: 'credit-order-approval', elementId: 'Gateway_VicePresidentApproved', incidentId: `I-${index}`, job: false, actor: 'otto', at });
+      }
     };
     if (specialChange) acknowledgements();
     if (paymentTerms === 'prepaid-at-entry') {
