@@ -139,7 +139,7 @@ function messageTimeToLive(text: string): number {
   }
 }
 
-/** STRATUM_DEPLOY_NOTE: `required` or `optional`; unset, a note is required unless in demo mode. */
+/** A boolean variable: `1`/`true`, or `0`/`false` (and unset: false). */
 function flag(env: NodeJS.ProcessEnv, name: string): boolean {
   const value = env[name];
   if (value === undefined || value === '' || value === '0' || value === 'false') return false;
@@ -147,6 +147,7 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean {
   throw new Error(`${name} must be 1, true, 0 or false, not ${JSON.stringify(value)}`);
 }
 
+/** STRATUM_DEPLOY_NOTE: `required` or `optional`; unset, a note is required unless in demo mode. */
 function deploymentNote(value: string | undefined, demo: boolean): boolean {
   if (value === undefined || value === '') return !demo;
   if (value === 'required') return true;
@@ -154,7 +155,6 @@ function deploymentNote(value: string | undefined, demo: boolean): boolean {
   throw new Error(`STRATUM_DEPLOY_NOTE must be required or optional, not ${JSON.stringify(value)}`);
 }
 
-/** STRATUM_ROUTING: `order` (default: a proxy in the primary sends each order's requests to one worker) or `off` (the cluster spreads connections). */
 /** `on` (or unset) or `off`. */
 function onOrOff(value: string | undefined, name: string): boolean {
   if (value === undefined || value.trim() === '' || value === 'on') return true;
@@ -162,6 +162,7 @@ function onOrOff(value: string | undefined, name: string): boolean {
   throw new Error(`${name} must be on or off, not ${JSON.stringify(value)}`);
 }
 
+/** STRATUM_ROUTING: `order` (default: a proxy in the primary sends each order's requests to one worker) or `off` (the cluster spreads connections). */
 function routingOf(value: string | undefined): 'order' | 'off' {
   if (value === undefined || value.trim() === '' || value === 'order') return 'order';
   if (value === 'off') return 'off';
