@@ -47,6 +47,16 @@ describe.skipIf(!browserAvailable)('the modeler canvas', () => {
     expect(await page.locator('.document-key').textContent()).toBe(key);
   }
 
+  function paletteCoversAShape(): Promise<boolean> {
+    return page.evaluate(() => {
+      const palette = document.querySelector('.djs-palette')!.getBoundingClientRect();
+      return [...document.querySelectorAll('.djs-shape')].some((shape) => {
+        const box = shape.getBoundingClientRect();
+        return box.right > palette.left && box.left < palette.right && box.bottom > palette.top && box.top < palette.bottom;
+      });
+    });
+  }
+
   async function setCondition(flowId: string, body: string): Promise<void> {
     await page.evaluate(([id, text]) => {
       const modeler = (window as unknown as ModelerWindow).stratumModeler;
@@ -92,14 +102,7 @@ describe.skipIf(!browserAvailable)('the modeler canvas', () => {
     for (const key of ['order-to-cash', 'sales-order-management', 'credit-order-approval']) {
       await openProcess(key);
       expect(await zoom()).toBeGreaterThanOrEqual(0.75);
-      const overlap = await page.evaluate(() => {
-        const palette = document.querySelector('.djs-palette')!.getBoundingClientRect();
-        return [...document.querySelectorAll('.djs-shape')].some((shape) => {
-          const box = shape.getBoundingClientRect();
-          return box.right > palette.left && box.left < palette.right && box.bottom > palette.top && box.top < palette.bottom;
-        });
-      });
-      expect(overlap, `${key}: the palette covers a shape`).toBe(false);
+      expect(await paletteCoversAShape(), `${key}: the palette covers a shape`).toBe(false);
     }
     await shot('02-opened-fitted');
 
@@ -195,6 +198,14 @@ describe.skipIf(!browserAvailable)('the modeler canvas', () => {
     expect(await page.locator('.diff-side-by-side').textContent()).toContain('v1');
     await shot('07-diff-side-by-side');
     await page.locator('[data-action=diff-side-by-side]').click();
+  });
+
+  it('fits a document opened from a read-only view beside the palette the new document shows', async () => {
+    // the diff of the test before is on the canvas, read-only: no palette while it is
+    expect(await page.locator('.djs-palette').isVisible()).toBe(false);
+    await openProcess('order-to-cash');
+    expect(await page.locator('.djs-palette').isVisible()).toBe(true);
+    expect(await paletteCoversAShape(), 'order-to-cash: the palette covers a shape').toBe(false);
   });
 
   it('places waiting counts, wait cards and drill-down pills beside labels, never over them', async () => {

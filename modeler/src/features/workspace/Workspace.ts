@@ -302,11 +302,13 @@ export default class Workspace {
 
   /**
    * Where the palette ends, measured from the canvas's left edge (0 without one, e.g. read-only).
-   * Measured once: the palette does not change its size, and measuring forces a layout.
+   * Measured once: the palette does not change its size, and measuring forces a layout. Whether there is one is the
+   * open document's own say: while it opens, the container still looks as the previous document had it (ReadOnly
+   * hides the palette of a read-only document only once DOCUMENT_OPENED fires).
    */
   private paletteRight(): number {
+    if (this.meta.readOnly) return 0;
     const container = this.canvas.getContainer();
-    if (container.classList.contains('stratum-read-only')) return 0;
     if (this.paletteWidth === undefined) {
       const palette = container.querySelector<HTMLElement>('.djs-palette');
       if (!palette?.offsetParent) return 0;
