@@ -231,6 +231,14 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     await expect.poll(() => page.locator('.gateway-decisions li[data-gateway=Gateway_AmountTier]').textContent()).toContain('more than 1,000,000');
     await page.locator(`.reached-elements li[data-element=${DIRECTOR_TASK}]`).waitFor({ timeout: 20_000 });
     await shot('11-simulation-director');
+    // the approvers' answer as the approval tasks write it (directorApproved, vicePresidentApproved), not as rejections
+    const directorApproved = page.locator('.gateway-decisions li[data-gateway=Gateway_DirectorApproved]');
+    expect(await directorApproved.textContent()).toContain('→ yes');
+    expect(await page.locator('.gateway-decisions .decision-errors').count()).toBe(0);
+    await page.locator('#sim-approvals').selectOption('reject');
+    await expect.poll(() => directorApproved.textContent()).toContain('→ no');
+    expect(await page.locator('.gateway-decisions .decision-errors').count()).toBe(0);
+    await page.locator('#sim-approvals').selectOption('approve');
 
     await page.locator('#sim-amount').fill('300000');
     await expect.poll(() => page.locator('.gateway-decisions li[data-gateway=Gateway_AmountTier]').textContent()).toContain('up to 500,000');

@@ -6,6 +6,7 @@ import type { FlowLike } from './ExclusiveGatewayChoice';
 import type OrderScenario from './OrderScenario';
 import { businessObjectOf } from '../../bpmn/moddle-element';
 import { SCENARIO_CHANGED } from './OrderScenario';
+import { approverOutputs } from './approver-outputs';
 
 const ID = 'exclusive-gateway-settings';
 const SELECTED_COLOR = '--token-simulation-grey-darken-30';
@@ -69,7 +70,8 @@ export default class ConditionalGatewaySettings {
 
   setSequenceFlowsDefault(): void {
     this.decisions.clear();
-    for (const gateway of this.exclusiveGateways()) this.decide(gateway);
+    const variables = this.orderVariables();
+    for (const gateway of this.exclusiveGateways()) this.decide(gateway, variables);
     this.eventBus.fire(GATEWAY_DECISIONS_CHANGED, { decisions: this.decisions });
   }
 
@@ -92,6 +94,14 @@ export default class ConditionalGatewaySettings {
     this.eventBus.fire(GATEWAY_DECISIONS_CHANGED, { decisions: this.decisions });
   }
 
+  /** The simulated order, with what its approvers decide written as this diagram's user tasks write it. */
+  private orderVariables(): Record<string, unknown> {
+    const order = this.scenario.variables();
+    const tasks = this.elementRegistry.filter((element) => element.type === 'bpmn:UserTask')
+      .map((task) => businessObjectOf(task)).filter((task) => task !== undefined);
+    return { ...order, ...approverOutputs(tasks, order) };
+  }
+
   private exclusiveGateways(): Element[] {
     return this.elementRegistry.filter((element) => element.type === 'bpmn:ExclusiveGateway') as Element[];
   }
@@ -104,13 +114,13 @@ export default class ConditionalGatewaySettings {
     }
   }
 
-  private decide(gateway: Element): void {
+  private decide(gateway: Element, variables: Record<string, unknown>): void {
     const outgoing = sequenceFlows(gateway);
     if (outgoing.length < 2) {
       this.decisions.set(gateway.id, { gateway, flow: outgoing[0] ?? null, reason: 'only-way', errors: [] });
       return;
     }
-    const choice = chooseOutgoing(outgoing.map((flow) => flow.businessObject as FlowLike), businessObjectOf(gateway)?.default as FlowLike | undefined, this.scenario.variables());
+    const choice = chooseOutgoing(outgoing.map((flow) => flow.businessObject as FlowLike), businessObjectOf(gateway)?.default as FlowLike | undefined, variables);
     const chosen = outgoing.find((flow) => flow.businessObject === choice.flow) ?? null;
     this.decisions.set(gateway.id, { gateway, flow: chosen, reason: choice.reason, errors: choice.errors });
     this.choose(gateway, chosen);
