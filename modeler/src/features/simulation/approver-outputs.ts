@@ -1,5 +1,5 @@
 import { tryCompileExpression } from '../../../../engine/expressions/compile-expression.js';
-import type { ModdleElement } from '../../bpmn/moddle-element';
+import type { ModdleElement } from '../../bpmn/moddle-element.js';
 
 interface OutputMapping {
   source?: string;
