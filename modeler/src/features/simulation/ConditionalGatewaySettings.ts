@@ -6,7 +6,7 @@ import type { FlowLike } from './ExclusiveGatewayChoice';
 import type OrderScenario from './OrderScenario';
 import { businessObjectOf } from '../../bpmn/moddle-element';
 import { SCENARIO_CHANGED } from './OrderScenario';
-import { approverOutputs } from './approver-outputs';
+import { approverOutputs, type TaskLike } from './approver-outputs';
 
 const ID = 'exclusive-gateway-settings';
 const SELECTED_COLOR = '--token-simulation-grey-darken-30';
@@ -98,7 +98,7 @@ export default class ConditionalGatewaySettings {
   private orderVariables(): Record<string, unknown> {
     const order = this.scenario.variables();
     const tasks = this.elementRegistry.filter((element) => element.type === 'bpmn:UserTask')
-      .map((task) => businessObjectOf(task)).filter((task) => task !== undefined);
+      .map((task) => task.businessObject as TaskLike);
     return { ...order, ...approverOutputs(tasks, order) };
   }
 

@@ -1,9 +1,13 @@
 import { tryCompileExpression } from '../../../../engine/expressions/compile-expression.js';
-import type { ModdleElement } from '../../bpmn/moddle-element.js';
 
 interface OutputMapping {
   source?: string;
   target?: string;
+}
+
+/** A user task as bpmn-moddle reads it: its extension elements (zeebe:IoMapping among them). */
+export interface TaskLike {
+  extensionElements?: { values?: { $type: string; outputParameters?: OutputMapping[] }[] };
 }
 
 /**
@@ -13,7 +17,7 @@ interface OutputMapping {
  * output (docs/modelling.md), never `approved` itself, so without these every approval reads as a rejection.
  * An output whose source cannot be evaluated for the order is left out: the gateway reading it says so.
  */
-export function approverOutputs(tasks: ModdleElement[], variables: Record<string, unknown>): Record<string, unknown> {
+export function approverOutputs(tasks: TaskLike[], variables: Record<string, unknown>): Record<string, unknown> {
   const outputs: Record<string, unknown> = {};
   for (const task of tasks) {
     for (const { source, target } of outputMappingsOf(task)) {
@@ -32,9 +36,8 @@ export function approverOutputs(tasks: ModdleElement[], variables: Record<string
 
 // helpers
 
-function outputMappingsOf(task: ModdleElement): OutputMapping[] {
-  const values = (task.extensionElements as { values?: ModdleElement[] } | undefined)?.values ?? [];
-  return values
+function outputMappingsOf(task: TaskLike): OutputMapping[] {
+  return (task.extensionElements?.values ?? [])
     .filter((value) => value.$type === 'zeebe:IoMapping')
-    .flatMap((mapping) => (mapping.outputParameters as OutputMapping[] | undefined) ?? []);
+    .flatMap((mapping) => mapping.outputParameters ?? []);
 }
