@@ -46,8 +46,9 @@ export default class ImpactPreview {
         process.previousVersion === null
           ? `${process.key} is new (version ${process.version}): no order runs it yet; `
           : `Running orders inside ${process.key}: ${process.runningOrders.inside.count} (they stay on version ${process.previousVersion}); `,
-        `running orders that will start ${process.key} version ${process.version} when they reach a call to it: ${process.runningOrders.willPickUp.count}.`,
-        this.orderList(process.runningOrders.willPickUp.orders))),
+        `running orders that will start ${process.key} version ${process.version} when they reach a call to it: ${process.runningOrders.willPickUp.count}`,
+        // the count ends the sentence, or the orders follow it as a list
+        this.orderList(process.runningOrders.willPickUp.orders, ' — ') ?? '.')),
       report.decisions.map((decision) => this.decisionPart(decision)),
       unchangedDecisionFiles(report, dmnFileNames).map((fileName) => el('p', { 'data-unchanged-file': fileName }, unchangedDecisionFileLine(fileName))),
       el('ul', { className: 'impact-groups' }, replay.groups.filter((group) => group.kind !== 'unchanged').map((group) =>
@@ -83,10 +84,10 @@ export default class ImpactPreview {
       orders.slice(0, ORDERS_SHOWN).map((order) => el('li', { 'data-order': order.orderNo }, this.orderButton(order.orderNo), orderReachDetail(order))), more);
   }
 
-  private orderList(orders: string[]): HTMLElement | null {
+  private orderList(orders: string[], lead = ': '): HTMLElement | null {
     if (orders.length === 0) return null;
     const more = orders.length > ORDERS_SHOWN ? ` … and ${orders.length - ORDERS_SHOWN} more` : '';
-    return el('span', { className: 'impact-orders' }, ': ', orders.slice(0, ORDERS_SHOWN).map((orderNo) => this.orderButton(orderNo)), more);
+    return el('span', { className: 'impact-orders' }, lead, orders.slice(0, ORDERS_SHOWN).map((orderNo) => this.orderButton(orderNo)), more);
   }
 
   private orderButton(orderNo: string): HTMLElement {
