@@ -36,7 +36,9 @@ import { blocked, Blocked, failedStepBlock } from './replay-blocks.js';
 import { reachableFrom } from './flow-graph.js';
 import { withChangeRequestTimes, type RecordedAction, type RecordedOrder } from './recorded-orders.js';
 import { ReplayFourEyes } from './replay-four-eyes.js';
-import { retriesRecorded, retryVariables, whileOpen, type OpenIncident, type RecordedRetry } from './replay-incidents.js';
+import {
+  incidentsRecorded, notRaised, retriesRecorded, retryVariables, whileOpen, type OpenIncident, type RecordedRetry,
+} from './replay-incidents.js';
 import type { ReplayBlock } from './impact-report.js';
 import type { ReplayedRoute } from './replay-sandbox.js';
 import { routeModelOf, type RouteModel, type RouteNode } from './route-model.js';
@@ -191,6 +193,8 @@ class FastRun {
   private serial = 0;
   /** The order's history retries an incident: a failed step is kept for it (the sandbox's `keepStates`). */
   private retries = false;
+  /** The order's history retries an incident or cancels one: a failed step leaves an incident open (the sandbox's `opensIncidents`). */
+  private opensIncidents = false;
   private incident: FastIncident | undefined;
   private stopped = false;
 
@@ -199,6 +203,7 @@ class FastRun {
   async start(order: RecordedOrder, version: number): Promise<void> {
     this.fourEyesRules = new ReplayFourEyes(order);
     this.retries = retriesRecorded(order.actions);
+    this.opensIncidents = incidentsRecorded(order.actions);
     const route = (await this.fast.model(order.processKey, version))!;
     const declaration = startDeclarationOf(route.model);
     let variables = order.startVariables;
@@ -234,7 +239,11 @@ class FastRun {
       return;
     }
     if (action.kind === 'cancel') {
-      for (const instance of this.instances) if (instance.status === 'running') instance.status = 'cancelled';
+      this.unused.push(...notRaised(action, this.incident));
+      this.incident = undefined;
+      for (const instance of this.instances) if (instance.status === 'running' || instance.status === 'failed') instance.status = 'cancelled';
+      // an order whose start failed is none of the instances yet
+      if (!this.instances.includes(this.root!)) this.root!.status = 'cancelled';
       return;
     }
     if (action.kind === 'message') return this.message(action);
@@ -360,7 +369,7 @@ class FastRun {
         const { elementId } = step.failure;
         const info = elementId ? instance.route.nodes.get(elementId)?.info : undefined;
         const block = failedStepBlock(`${instance.key}/${elementId ?? ''}`, info?.name ?? null, step.failure);
-        if (retrying || !this.retries) throw new Blocked(block);
+        if (retrying || !this.opensIncidents) throw new Blocked(block);
         this.incident = { processKey: instance.key, elementId, job: false, element: block.element, name: info?.name ?? null, block, failed: next, rest: queue };
         return;
       }

@@ -1,5 +1,5 @@
 // What the store recorded about an order, read for replay: how it started,
-// every decision, job result, message, timer, incident retry, cancel and change request in the
+// every decision, job result, message, timer, incident retry, cancel (with the incidents it closed) and change request in the
 // order they happened, and where it actually went (the elements it completed, its status,
 // what it waits for now). Read-only.
 import type { HistoryRow, InstanceRow, InstanceStatus, Store, StoreTx, WaitKind, WaitRow } from '../store/types.js';
@@ -19,9 +19,17 @@ export type RecordedAction =
   /** `receivedAt`: when a message that waited in the buffer was received (`at` is when it was delivered). */
   | { kind: 'message'; processKey: string; elementId: string; name: string; variables: Record<string, unknown>; at: string; receivedAt?: string }
   | { kind: 'timer'; processKey: string; elementId: string; at: string }
-  | { kind: 'cancel'; at: string }
+  /** `incidents`: the incidents open when the order was cancelled, which the cancel closed (each a root cause, not a caller's that follows from it). */
+  | { kind: 'cancel'; at: string; incidents?: ClosedIncident[] }
   /** A change of the order was requested (four eyes: its requester is a requester of the order from then on). */
   | { kind: 'change'; changeId: string; requestedBy: string | null; at: string };
+
+/** An incident at an element, as a cancel closed it: `job` for a job out of retries, else a failed step. */
+interface ClosedIncident {
+  processKey: string;
+  elementId: string;
+  job: boolean;
+}
 
 export interface ActualRoute {
   status: InstanceStatus;
@@ -135,6 +143,7 @@ async function readOrders(tx: StoreTx, roots: InstanceRow[]): Promise<RecordedOr
 function orderOf(root: InstanceRow, tree: InstanceRow[], history: HistoryRow[], waits: WaitRow[]): RecordedOrder {
   const keyOf = new Map(tree.map((instance) => [instance.id, instance.processKey]));
   const started = history.find((row) => row.instanceId === root.id && row.event === 'instance.started');
+  const closed = closedOnCancel(history, tree, keyOf);
   return {
     orderNo: root.businessKey ?? root.id,
     rootId: root.id,
@@ -142,7 +151,8 @@ function orderOf(root: InstanceRow, tree: InstanceRow[], history: HistoryRow[], 
     startedAt: root.createdAt,
     startedBy: root.startedBy,
     startVariables: (started?.data?.variables as Record<string, unknown> | undefined) ?? {},
-    actions: history.flatMap((row) => actionOf(row, keyOf.get(row.instanceId) ?? '', root.id)),
+    actions: history.flatMap((row) => actionOf(row, keyOf.get(row.instanceId) ?? '', root.id))
+      .map((action) => (action.kind === 'cancel' && closed.length ? { ...action, incidents: closed } : action)),
     actual: {
       status: root.status,
       completed: history.filter((row) => row.event === 'element.completed' && row.elementId)
@@ -152,6 +162,19 @@ function orderOf(root: InstanceRow, tree: InstanceRow[], history: HistoryRow[], 
       })),
     },
   };
+}
+
+/**
+ * The incidents the order's cancel closed (an order is cancelled once), root causes only: a caller's incident at a call
+ * activity whose called instance's incident the cancel closed too follows from it (the replay never fails the caller).
+ */
+function closedOnCancel(history: HistoryRow[], tree: InstanceRow[], keyOf: Map<string, string>): ClosedIncident[] {
+  const closed = history.filter((row) => row.event === 'incident.resolved' && row.data?.resolution === 'cancelled');
+  const withIncident = new Set(closed.map((row) => row.instanceId));
+  const followsFromChild = (row: HistoryRow) =>
+    tree.some((child) => child.parentId === row.instanceId && child.parentElementId === row.elementId && withIncident.has(child.id));
+  return closed.filter((row) => !followsFromChild(row))
+    .map((row) => ({ processKey: keyOf.get(row.instanceId) ?? '', elementId: row.elementId ?? '', job: row.waitId != null }));
 }
 
 /**
@@ -199,7 +222,8 @@ const ACTIONS: Record<string, (action: ActionRow) => RecordedAction[]> = {
     data.retries === 0 ? [{ kind: 'job-failed', processKey, elementId, message: textOf(data.message), at: row.at }] : [],
   'message.correlated': ({ row, data, processKey, elementId, variables }) =>
     [{ kind: 'message', processKey, elementId, name: textOf(data.name), variables, at: row.at, ...(typeof data.receivedAt === 'string' && { receivedAt: data.receivedAt }) }],
-  // a caller's incident resolved with its child's (rootCauseIncidentId) is no retry of its own: the replay never failed the caller
+  // a caller's incident resolved with its child's (rootCauseIncidentId) is no retry of its own: the replay never failed the caller;
+  // one closed by the order's cancel goes with the cancel (closedOnCancel)
   'incident.resolved': ({ row, data, processKey, elementId }) => (data.resolution === 'retried' && data.rootCauseIncidentId === undefined
     ? [{
       kind: 'retry', processKey, elementId, incidentId: textOf(data.incidentId), job: row.waitId != null || data.retries !== undefined,

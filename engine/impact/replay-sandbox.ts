@@ -5,7 +5,7 @@
 // after the change) behave as they will after deploying;
 // the recorded actions are handed in through the same checks the runtime
 // applies (declared completion variables, four eyes), and a recorded incident
-// retry runs as the runtime ran it (replay-incidents.ts). Nothing is stored and
+// retry or cancel runs as the runtime ran it (replay-incidents.ts). Nothing is stored and
 // nothing is sent: a job is "done" by its recorded result, never published.
 import { randomUUID } from 'node:crypto';
 import type { ServerRoles } from '../api.js';
@@ -27,7 +27,9 @@ import { blocked, Blocked, failedStepBlock } from './replay-blocks.js';
 import type { ReplayBlock } from './impact-report.js';
 import { withChangeRequestTimes, type RecordedAction, type RecordedOrder } from './recorded-orders.js';
 import { ReplayFourEyes } from './replay-four-eyes.js';
-import { retriesRecorded, retryVariables, whileOpen, type OpenIncident, type RecordedRetry } from './replay-incidents.js';
+import {
+  incidentsRecorded, notRaised, retriesRecorded, retryVariables, whileOpen, type OpenIncident, type RecordedRetry,
+} from './replay-incidents.js';
 
 export interface ReplayedRoute {
   status: InstanceStatus | 'blocked';
@@ -99,6 +101,8 @@ class ReplaySandbox {
   private root: InstanceRow | undefined;
   /** The order's history retries an incident: steps keep their engine state, which a failed step's retry recovers. */
   private keepStates = false;
+  /** The order's history retries an incident or cancels one: a failed step leaves an incident open rather than blocking at once. */
+  private opensIncidents = false;
   private incident: SandboxIncident | undefined;
   /** The order went on in reality past a failed job the replay cannot retry. */
   private stopped = false;
@@ -108,6 +112,7 @@ class ReplaySandbox {
   async start(order: RecordedOrder): Promise<void> {
     this.fourEyesRules = new ReplayFourEyes(order);
     this.keepStates = retriesRecorded(order.actions);
+    this.opensIncidents = incidentsRecorded(order.actions);
     const version = this.library.latestVersion(order.processKey);
     if (version === undefined) throw blocked(order.processKey, null, 'start-refused', `${order.processKey} is not in the library`);
     const { model } = await this.library.definition(order.processKey, version);
@@ -151,7 +156,14 @@ class ReplaySandbox {
       return;
     }
     if (action.kind === 'cancel') {
-      for (const entry of this.instances.values()) if (entry.row.status === 'running') entry.row = { ...entry.row, status: 'cancelled' };
+      // as the runtime's cancel: the running and failed instances end cancelled, the open incident closes
+      this.unused.push(...notRaised(action, this.incident));
+      this.incident = undefined;
+      for (const entry of this.instances.values()) {
+        if (entry.row.status === 'running' || entry.row.status === 'failed') entry.row = { ...entry.row, status: 'cancelled' };
+      }
+      // an order whose start failed is none of the instances yet
+      if (!this.instances.has(this.root!.id)) this.root = { ...this.root!, status: 'cancelled' };
       return;
     }
     if (action.kind === 'message') return this.message(action);
@@ -288,7 +300,7 @@ class ReplaySandbox {
 
   /**
    * Runs steps like the runtime's queue: children start at the latest version after the change and return to their callers.
-   * A step that fails leaves an incident open for a recorded retry (`keepStates`), else blocks the order; so does one of a
+   * A step that fails leaves an incident open for a recorded retry or cancel (`opensIncidents`), else blocks the order; so does one of a
    * retry (`retrying`: the runtime refuses a retry that fails again).
    */
   private async run(queue: Queued[], retrying = false): Promise<void> {
@@ -311,7 +323,7 @@ class ReplaySandbox {
         const element = result.incident?.elementId ?? null;
         const name = element ? definition.model.elements.get(element)?.name ?? null : null;
         const block = failedStepBlock(`${instance.processKey}/${element ?? ''}`, name, result.incident ?? { message: 'the step fails' });
-        if (retrying || !this.keepStates) throw new Blocked(block);
+        if (retrying || !this.opensIncidents) throw new Blocked(block);
         // the instance stays as it was before the step, as the runtime's incident keeps it for a retry
         this.incident = { processKey: instance.processKey, elementId: element, job: false, element: block.element, name, block, failed: next, rest: queue };
         return;

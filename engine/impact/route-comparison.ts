@@ -40,8 +40,11 @@ export function compareRoutes(actual: ActualRoute, replayed: ReplayedRoute, name
   const after = route(replayed.completed);
   const added = [...after].filter((element) => !before.has(element));
   const skipped = [...before].filter((element) => !after.has(element) && !actualWaits.has(element));
-  if (added.length || skipped.length) {
+  // where the order failed before it was cancelled and the candidate does not fail: it would have gone on until the cancel
+  const noLongerFails = replayed.unused.filter((action) => action.kind === 'cancel').map((action) => names(action.element).label);
+  if (added.length || skipped.length || noLongerFails.length) {
     const parts = [
+      ...(noLongerFails.length ? [`would no longer fail at ${noLongerFails.join(', ')} before it was cancelled`] : []),
       ...(added.length ? [`would now pass ${added.map((element) => names(element).label).join(', ')}`] : []),
       ...(skipped.length ? [`would skip ${skipped.map((element) => names(element).label).join(', ')}`] : []),
     ];

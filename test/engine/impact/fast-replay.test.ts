@@ -3,7 +3,7 @@
 // order (run live through the runtime) and a few hundred generated ones
 // (prepaid and credit, amounts around every threshold, special changes,
 // order changes, rejections, refused and missing decisions, decisions by the
-// order's starter or a change's requester, cancels, failed jobs, incident retries, running orders cut short) must give
+// order's starter or a change's requester, cancels, failed jobs, incident retries and cancels, running orders cut short) must give
 // exactly the route record the bpmn-engine sandbox gives. Generated orders
 // are seeded, so a failure repeats.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -248,6 +248,13 @@ async function recordOrders() {
   await runtime.failJob(failing.id, { message: 'ERP down', retries: 0, workerId: 'worker' }, erp);
   const { items: [incident] } = await runtime.findIncidents({ businessKey: 'SO-RETRIED' });
   await runtime.retryIncident(incident.id, { variables: { erpNote: 'ERP back' } }, { name: 'otto', groups: ['operations'] });
+  // another whose procurement job ran out of retries, cancelled instead (the cancel closes its incident)
+  await enter(runtime, order('SO-GAVE-UP', 450_000, 'prepaid-at-entry'));
+  await runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'SO-GAVE-UP', actor: 'bank' });
+  const [abandoned] = await runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'worker', businessKey: 'SO-GAVE-UP' });
+  await runtime.failJob(abandoned.id, { message: 'ERP down', retries: 0, workerId: 'worker' }, erp);
+  const { items: [abandonedIncident] } = await runtime.findIncidents({ businessKey: 'SO-GAVE-UP' });
+  await runtime.cancel(abandonedIncident.rootInstanceId, { name: 'otto', groups: ['operations'] }, { reason: 'customer withdrew' });
   for (const type of ['procurement-planning', 'production-planning', 'shipping']) {
     for (const job of await runtime.fetchAndLockJobs({ type, workerId: 'worker', max: 50 })) await runtime.completeJob(job.id, {}, erp, 'worker');
   }
@@ -304,6 +311,8 @@ function generateOrders(template: RecordedOrder, count: number): RecordedOrder[]
         actions.push({ kind: 'retry', processKey, elementId, incidentId: `I-${index}`, job: true, ...(variables && { variables }), actor: 'otto', at });
         actions.push({ kind: 'job', processKey, elementId, variables: {}, at });
       }
+      // another third cancelled instead, the cancel closing the job's incident
+      if (actions.at(-1)!.kind === 'job-failed' && index % 3 === 1) actions.push({ kind: 'cancel', at, incidents: [{ processKey, elementId, job: true }] });
     };
     const message = (processKey: string, elementId: string, name: string, variables: Record<string, unknown> = {}) =>
       actions.push({ kind: 'message', processKey, elementId, name, variables, at });
@@ -324,6 +333,10 @@ function generateOrders(template: RecordedOrder, count: number): RecordedOrder[]
       // (and fails again: nothing recorded decides it), elsewhere nothing fails there (without drawing from rng)
       if (index % 9 === 4) {
         actions.push({ kind: 'retry', processKey: 'credit-order-approval', elementId: 'Gateway_VicePresidentApproved', incidentId: `I-${index}`, job: false, actor: 'otto', at });
+      }
+      // and now and then an order cancelled with that gateway's incident open
+      if (index % 9 === 7) {
+        actions.push({ kind: 'cancel', at, incidents: [{ processKey: 'credit-order-approval', elementId: 'Gateway_VicePresidentApproved', job: false }] });
       }
     };
     if (specialChange) acknowledgements();

@@ -1,5 +1,5 @@
-// How a blocked order is worded for a designer: each block reason in its own words, the block's message after it,
-// and the block itself kept on the change for a program.
+// How a replayed order is worded for a designer: each block reason in its own words, the block's message after it,
+// and the block itself kept on the change for a program; a failed order that was cancelled, where the candidate no longer fails.
 import { describe, expect, it } from 'vitest';
 import type { ReplayBlock } from '../../../engine/impact/impact-report.js';
 import type { ActualRoute } from '../../../engine/impact/recorded-orders.js';
@@ -36,5 +36,28 @@ describe('a blocked order, in words', () => {
       incident: { kind: 'assignment-server-role', attribute: 'candidateGroups', given: 'integration', serverRole: 'group' },
     };
     expect(wording(block, { ...running, status: 'failed' })).toEqual({ kind: 'unchanged', description: 'unchanged' });
+  });
+});
+
+describe('a failed order that was cancelled, in words', () => {
+  const cancelled: ActualRoute = { status: 'cancelled', completed: ['p/Check'], waiting: [] };
+
+  it('says the order would no longer fail where the candidate raised no incident for the cancel to close', () => {
+    const change = compareRoutes(cancelled, {
+      status: 'cancelled', completed: ['p/Check'], waiting: [], unused: [{ kind: 'cancel', element: 'p/InStock' }],
+    }, names);
+    expect(change).toEqual({ kind: 'route-changed', description: 'would no longer fail at "InStock" before it was cancelled' });
+  });
+
+  it('adds what it would now pass before the cancel', () => {
+    const change = compareRoutes(cancelled, {
+      status: 'cancelled', completed: ['p/Check', 'p/Reserve'], waiting: [], unused: [{ kind: 'cancel', element: 'p/InStock' }],
+    }, names);
+    expect(change.description).toBe('would no longer fail at "InStock" before it was cancelled; would now pass "Reserve"');
+  });
+
+  it('is unchanged where the candidate cancelled it with the same incident open', () => {
+    expect(compareRoutes(cancelled, { status: 'cancelled', completed: ['p/Check'], waiting: [], unused: [] }, names))
+      .toEqual({ kind: 'unchanged', description: 'unchanged' });
   });
 });

@@ -1,7 +1,8 @@
-// Incident retries in the replay: an order whose incident was retried and then went on replays the retry
-// as the runtime ran it (docs/impact.md, "How replay works"), on both replays alike. Against the deployed
-// files it is unchanged; a candidate that changes what follows the retry still reports that change; a
-// candidate that no longer raises the incident has nothing for the retry to act on, and the route says so.
+// Incidents in the replay: an order whose incident was retried and then went on replays the retry as the
+// runtime ran it, and an order whose incident was closed by its cancel replays the cancel as the runtime ran it
+// (docs/impact.md, "How replay works"), on both replays alike. Against the deployed files such an order is
+// unchanged; a candidate that changes what follows the retry still reports that change; a candidate that no
+// longer raises the incident has nothing for the retry (or the cancel's closing) to act on, and says so.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,9 @@ let store: Store;
 let stratum: Stratum;
 let jobRetried: RecordedOrder;
 let stepRetried: RecordedOrder;
+let jobCancelled: RecordedOrder;
+let stepCancelled: RecordedOrder;
+let cancelledWaiting: RecordedOrder;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'stratum-replay-retries-'));
@@ -51,10 +55,35 @@ beforeAll(async () => {
   await runtime.retryIncident(stepIncident.id, { variables: { stockLevel: 5 } }, ops);
   await completeJobs('ST-1', ['shipping']);
 
+  // a prepaid order whose procurement job ran out of retries, cancelled by operations instead of retried
+  await enter(runtime, order('SO-GAVE-UP', 450_000, 'prepaid-at-entry'));
+  await runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'SO-GAVE-UP', actor: 'bank' });
+  const [abandoned] = await runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'worker', businessKey: 'SO-GAVE-UP' });
+  await runtime.failJob(abandoned.id, { message: 'ERP down', retries: 0, workerId: 'worker' }, erp);
+  const { items: [abandonedIncident] } = await runtime.findIncidents({ businessKey: 'SO-GAVE-UP' });
+  await runtime.cancel(abandonedIncident.rootInstanceId, ops, { reason: 'customer withdrew' });
+
+  // a stock order whose gateway failed (no stock level), cancelled instead of retried
+  const { instance: stepFailed } = await runtime.start('stock-order', { businessKey: 'ST-GAVE-UP', actor: 'erp' });
+  await completeJobs('ST-GAVE-UP', ['stock-check']);
+  expect((await runtime.findIncidents({ businessKey: 'ST-GAVE-UP' })).items).toEqual([expect.objectContaining({ kind: 'step', elementId: 'Gateway_InStock' })]);
+  await runtime.cancel(stepFailed.id, ops, { reason: 'customer withdrew' });
+
+  // a stock order cancelled while it waited for shipping: no incident
+  const { instance: waiting } = await runtime.start('stock-order', { businessKey: 'ST-WITHDRAWN', actor: 'erp' });
+  for (const job of await runtime.fetchAndLockJobs({ type: 'stock-check', workerId: 'worker', businessKey: 'ST-WITHDRAWN' })) {
+    await runtime.completeJob(job.id, { stockLevel: 5 }, erp, 'worker');
+  }
+  await runtime.cancel(waiting.id, ops, { reason: 'customer withdrew' });
+
   jobRetried = await recorded('order-to-cash', 'SO-RETRIED');
   stepRetried = await recorded('stock-order', 'ST-1');
   expect(jobRetried.actual.status).toBe('completed');
   expect(stepRetried.actual.status).toBe('completed');
+  jobCancelled = await recorded('order-to-cash', 'SO-GAVE-UP');
+  stepCancelled = await recorded('stock-order', 'ST-GAVE-UP');
+  cancelledWaiting = await recorded('stock-order', 'ST-WITHDRAWN');
+  for (const one of [jobCancelled, stepCancelled, cancelledWaiting]) expect(one.actual.status).toBe('cancelled');
 }, 120_000);
 
 afterAll(async () => {
@@ -127,6 +156,55 @@ describe('a step incident (a condition on a variable the worker did not send) re
   it('blocks where the candidate fails the retried step again, as the runtime refuses such a retry', async () => {
     const { engine, change } = await bothReplays([{ name: 'stock-order.bpmn', xml: stockOrder('=stockLevel &gt; minimum') }], stepRetried);
     expect(engine.block).toMatchObject({ element: 'stock-order/Gateway_InStock', reason: 'step-failed', incident: { kind: 'condition-failed' } });
+    expect(change.kind).toBe('blocked');
+  }, 120_000);
+});
+
+describe('a job incident closed by the order\'s cancel', () => {
+  it('reads the incident the cancel closed, not its callers\' that follow from it', () => {
+    expect(jobCancelled.actions.filter((action) => action.kind === 'cancel')).toEqual([expect.objectContaining({
+      kind: 'cancel', incidents: [{ processKey: 'prepaid-entry-control', elementId: 'ServiceTask_PlanProcurement', job: true }],
+    })]);
+  });
+
+  it('is unchanged against the deployed files, cancelled, on both replays alike', async () => {
+    const { engine, change } = await bothReplays([], jobCancelled);
+    expect(engine.status).toBe('cancelled');
+    expect(engine.unused).toEqual([]);
+    expect(change).toEqual({ kind: 'unchanged', description: 'unchanged' });
+  }, 120_000);
+});
+
+describe('a step incident closed by the order\'s cancel', () => {
+  it('reads the incident the cancel closed', () => {
+    expect(stepCancelled.actions.filter((action) => action.kind === 'cancel')).toEqual([expect.objectContaining({
+      kind: 'cancel', incidents: [{ processKey: 'stock-order', elementId: 'Gateway_InStock', job: false }],
+    })]);
+  });
+
+  it('is unchanged against the deployed files, cancelled, on both replays alike', async () => {
+    const { engine, change } = await bothReplays([], stepCancelled);
+    expect(engine.status).toBe('cancelled');
+    expect(change).toEqual({ kind: 'unchanged', description: 'unchanged' });
+  }, 120_000);
+
+  it('says the order would no longer fail where the candidate does not fail: it would have gone on until the cancel', async () => {
+    // every order goes to backorder, where it waits for sales until the cancel
+    const { engine, change } = await bothReplays([{ name: 'stock-order.bpmn', xml: stockOrder('=false', true) }], stepCancelled);
+    expect(engine.status).toBe('cancelled');
+    expect(engine.unused).toEqual([{ kind: 'cancel', element: 'stock-order/Gateway_InStock' }]);
+    expect(change).toEqual({ kind: 'route-changed', description: 'would no longer fail at "In stock?" before it was cancelled' });
+  }, 120_000);
+
+  it('says what else differs where the candidate ends the order before the cancel', async () => {
+    const { engine, change } = await bothReplays([{ name: 'stock-order.bpmn', xml: stockOrder('=false') }], stepCancelled);
+    expect(engine.status).toBe('completed');
+    expect(change).toEqual({ kind: 'route-changed', description: 'would now pass "Backordered"' });
+  }, 120_000);
+
+  it('still blocks an order cancelled without an incident where the candidate fails a step', async () => {
+    const { engine, change } = await bothReplays([{ name: 'stock-order.bpmn', xml: stockOrder('=stockLevel &gt; minimum') }], cancelledWaiting);
+    expect(engine.block).toMatchObject({ element: 'stock-order/Gateway_InStock', reason: 'step-failed' });
     expect(change.kind).toBe('blocked');
   }, 120_000);
 });
