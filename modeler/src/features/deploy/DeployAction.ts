@@ -139,7 +139,7 @@ export default class DeployAction {
       if (!deployed) throw new Error(`the server did not deploy ${key}`);
       for (const entry of result.deployed) this.workspace.dropDraft(entry.key);
       for (const file of dmn) this.dmnFiles.drop(file.name);
-      this.workspace.markDeployed(deployed.version);
+      this.workspace.markDeployed(deployed.version, result.deployed);
       await this.library.refresh();
       this.eventBus.fire(DEPLOYED, { result });
       const processes = result.deployed.map((entry) => entry.changed ? `${entry.key} as version ${entry.version}` : `${entry.key} (no changes, stays at version ${entry.version})`);

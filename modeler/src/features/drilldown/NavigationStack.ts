@@ -1,8 +1,9 @@
 import type EventBus from 'diagram-js/lib/core/EventBus';
 import type StatusLine from '../shell/StatusLine';
 import type Workspace from '../workspace/Workspace';
-import type { DocumentSnapshot } from '../workspace/Workspace';
-import { DOCUMENT_OPENED } from '../workspace/Workspace';
+import type { DocumentDeployed, DocumentSnapshot } from '../workspace/Workspace';
+import { DOCUMENT_DEPLOYED, DOCUMENT_OPENED } from '../workspace/Workspace';
+import { afterDeployment } from './deployed-entries';
 
 export const NAVIGATION_CHANGED = 'stratum.navigation.changed';
 
@@ -10,7 +11,8 @@ export const NAVIGATION_CHANGED = 'stratum.navigation.changed';
  * The processes the designer drilled through, outermost first. Each entry keeps the XML as it was
  * (unsaved edits included), whether it was dirty and where the canvas looked, so going back
  * restores the parent exactly. A running simulation goes on along the way (as in bpmn-js's
- * drill-down into a subprocess): the designer follows the order into a called process and back.
+ * drill-down into a subprocess): the designer follows the order into a called process and back. Deploying keeps the
+ * stack: a parent deployed together with the open process comes back as the version it became (afterDeployment).
  */
 export default class NavigationStack {
   static $inject = ['workspace', 'eventBus', 'statusLine'];
@@ -26,6 +28,10 @@ export default class NavigationStack {
     eventBus.on(DOCUMENT_OPENED, () => {
       if (this.navigating) return;
       this.entries = [];
+      this.changed();
+    });
+    eventBus.on(DOCUMENT_DEPLOYED, ({ deployed }: DocumentDeployed) => {
+      this.entries = afterDeployment(this.entries, deployed);
       this.changed();
     });
   }

@@ -8,7 +8,7 @@ import type SidePanel from '../shell/SidePanel';
 import type LibraryService from '../library/LibraryService';
 import type StatusLine from '../shell/StatusLine';
 import type Workspace from '../workspace/Workspace';
-import { DOCUMENT_OPENED, type DocumentOpened } from '../workspace/Workspace';
+import { DOCUMENT_DEPLOYED, DOCUMENT_OPENED, type DocumentOpened } from '../workspace/Workspace';
 
 /** The versions of the open process: note, author, date; open any of them, or compare two. */
 export default class HistoryPanel {
@@ -38,6 +38,8 @@ export default class HistoryPanel {
       else if (workspace.meta.key !== this.loadedKey) void this.load();
       else this.render();
     });
+    // the open version is marked; a deployment that changed nothing makes no new version to load
+    eventBus.on(DOCUMENT_DEPLOYED, () => this.render());
     eventBus.on(LIBRARY_CHANGED, () => void this.load());
   }
 

@@ -2,13 +2,13 @@ import type EventBus from 'diagram-js/lib/core/EventBus';
 import type Canvas from 'diagram-js/lib/core/Canvas';
 import type CommandStack from 'diagram-js/lib/command/CommandStack';
 import type { Injector } from 'didi';
-import type { ProcessDetail } from '../../api/client';
+import type { DeployResponse, ProcessDetail } from '../../api/client';
 import type { StratumConfig } from '../../config';
 import type StatusLine from '../shell/StatusLine';
 import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
 import type DraftStore from './DraftStore';
 import { calledProcessKey, isStaticKey } from '../../bpmn/called-process';
-import type { DocumentMeta } from './document-meta';
+import { deployedAs, type DocumentMeta } from './document-meta';
 import { completeFlowReferences } from '../../../../engine/bpmn/flow-references.js';
 import { whenIdleAfterPaint } from '../../dom/after-paint';
 import { businessObjectOf, type ModdleElement } from '../../bpmn/moddle-element';
@@ -48,6 +48,18 @@ export const DOCUMENT_OPENED = 'stratum.document.opened';
 export interface DocumentOpened {
   meta: DocumentMeta;
   detail?: ProcessDetail;
+}
+
+/**
+ * The open document was deployed: it is the same document, now a version (not another one opened, so what was
+ * kept for it, such as the way back through the call activities, stays).
+ */
+export const DOCUMENT_DEPLOYED = 'stratum.document.deployed';
+
+/** DOCUMENT_DEPLOYED's data: the open document's new meta, and every process the deployment carried. */
+export interface DocumentDeployed {
+  meta: DocumentMeta;
+  deployed: DeployResponse['deployed'];
 }
 
 const BEFORE_EVERYTHING = 100_000;
@@ -247,13 +259,16 @@ export default class Workspace {
     await this.open(snapshot.xml, snapshot.meta, { dirty: snapshot.dirty, viewbox: snapshot.viewbox, keepSimulation });
   }
 
-  /** After a successful deploy the canvas shows exactly the deployed version. */
-  markDeployed(version: number): void {
+  /**
+   * After a successful deploy the canvas shows exactly the deployed version (`version`); `deployed` is every process
+   * the deployment carried, the open one included. Clearing the command stack fires DOCUMENT_CHANGED with the new meta.
+   */
+  markDeployed(version: number, deployed: DeployResponse['deployed']): void {
     if (this.meta.key) this.drafts.delete(this.meta.key);
-    this.meta = { ...this.meta, version, latestVersion: version, readOnly: false, origin: 'library' };
+    this.meta = deployedAs(this.meta, version);
     this.dirtyFromDraft = false;
     this.commandStack.clear();
-    this.eventBus.fire(DOCUMENT_OPENED, { meta: this.meta });
+    this.eventBus.fire(DOCUMENT_DEPLOYED, { meta: this.meta, deployed } satisfies DocumentDeployed);
   }
 
   /** A deployment from elsewhere made `version` the latest of the open document's process: its title says so. */

@@ -16,3 +16,8 @@ export interface DocumentMeta {
   /** Why the document is shown, e.g. "instance 42 of ORD-7". */
   context?: string;
 }
+
+/** What a document is once deployed as `version`: that version, the latest, of a library process, editable. */
+export function deployedAs(meta: DocumentMeta, version: number): DocumentMeta {
+  return { ...meta, version, latestVersion: version, readOnly: false, origin: 'library' };
+}
