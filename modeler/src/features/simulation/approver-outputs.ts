@@ -15,19 +15,24 @@ export interface TaskLike {
  * (`zeebe:output source="=approved" target="directorApproved"`) evaluated on the simulated order, whose
  * `approved` and `comment` are the approvers' answer. The gateways after an approval read the task's own
  * output (docs/modelling.md), never `approved` itself, so without these every approval reads as a rejection.
- * An output whose source cannot be evaluated for the order is left out: the gateway reading it says so.
+ * As in the runtime (completion-variables.ts), a completion variable the answer lacks is null: an
+ * acknowledgement's `=acknowledged` writes null, which its gateway takes as acknowledged, and an approval without
+ * `approved` leaves its gateway a null to say so. An output whose source cannot be evaluated is left out.
  */
 export function approverOutputs(tasks: TaskLike[], variables: Record<string, unknown>): Record<string, unknown> {
   const outputs: Record<string, unknown> = {};
   for (const task of tasks) {
-    for (const { source, target } of outputMappingsOf(task)) {
-      if (!source || !target?.trim()) continue;
-      const compiled = tryCompileExpression(source);
-      if (!compiled.ok) continue;
+    const mappings = outputMappingsOf(task).flatMap(({ source, target }) => {
+      const compiled = source && target?.trim() ? tryCompileExpression(source) : undefined;
+      return compiled?.ok ? [{ target: target!.trim(), expression: compiled.expression }] : [];
+    });
+    const completion = Object.fromEntries(mappings.flatMap(({ expression }) => expression.reads).map((name) => [name, null]));
+    const scope = { ...completion, ...variables };
+    for (const { target, expression } of mappings) {
       try {
-        outputs[target.trim()] = compiled.expression.evaluate(variables);
+        outputs[target] = expression.evaluate(scope) ?? null;
       } catch {
-        // a variable the simulated order does not have
+        // a source the simulated order cannot give (a function of something else it lacks)
       }
     }
   }

@@ -47,8 +47,30 @@ describe('the simulated approvers decide as the approval tasks write their decis
     expect(takes('Gateway_VicePresidentApproved', orderWhere('reject'))).toMatchObject({ flow: { id: 'Flow_VicePresidentApproved_No' }, reason: 'default', errors: [] });
   });
 
-  it('leaves out an output whose source the order cannot give', () => {
+  it('writes null for a completion variable the answer lacks, as the runtime does, and the approval\'s gateway then has no decision', () => {
     const [task] = userTasks;
-    expect(approverOutputs([task], { comment: '' })).toEqual({ directorComment: '' });
+    expect(approverOutputs([task], { comment: '' })).toEqual({ directorApproved: null, directorComment: '' });
+    expect(takes('Gateway_DirectorApproved', { ...orderWhere('approve'), directorApproved: null }).flow?.id).not.toBe('Flow_DirectorApproved_Yes');
+  });
+});
+
+describe('the simulated departments acknowledge a special change as a completion without `acknowledged` does', () => {
+  const notification = readFileSync(join(import.meta.dirname, '../../../../diagrams/special-change-notification.bpmn'), 'utf8');
+  let elementsById: Record<string, ModdleElement>;
+  let userTasks: ModdleElement[];
+
+  beforeAll(async () => {
+    ({ elementsById } = await new BpmnModdle({ zeebe }).fromXML(notification));
+    userTasks = Object.values(elementsById).filter((element) => element.$type === 'bpmn:UserTask');
+  });
+
+  it.each(['Procurement', 'Production', 'Inspection'])('takes the acknowledged flow after %s\'s task, without an error', (department) => {
+    const scenario = new OrderScenario(undefined);
+    scenario.input = { ...scenario.input, approvals: 'approve' };
+    const order = scenario.variables();
+    const variables = { ...order, ...approverOutputs(userTasks, order) };
+    expect(variables[`${department.toLowerCase()}Acknowledged`]).toBeNull();
+    const gateway = elementsById[`Gateway_${department}Acknowledged`];
+    expect(chooseOutgoing(gateway.outgoing!, gateway.default, variables)).toMatchObject({ flow: { id: `Flow_${department}Acknowledged_Yes` }, errors: [] });
   });
 });
