@@ -56,18 +56,25 @@ export interface WaitTables {
  * The page of waits a filter selects, oldest first, as `SELECT <columns of w> …`.
  * With a candidate group the query starts from the group's rows, which carry
  * the wait's createdAt: an index on (grp, created_at, wait_id) then yields the
- * page in order without reading the other groups' waits.
+ * page in order without reading the other groups' waits. With an order or an
+ * instance as well (the task list's Order filter asks each of the caller's
+ * groups), the order's few waits are read in order from their own index and
+ * each is checked for the group: starting from the group read all its waits.
  */
 export function waitSelect(filter: WaitFilter, placeholder: Placeholder, tables: WaitTables, columnsOfW: string): { text: string; parameters: unknown[] } {
   const where = new WhereBuilder(placeholder);
   let from = `${tables.waits} w`;
   let order = 'w.created_at, w.id';
-  if (filter.candidateGroup !== undefined) {
+  const narrowedByOrder = filter.businessKey !== undefined || filter.instanceId !== undefined;
+  if (filter.candidateGroup !== undefined && !narrowedByOrder) {
     from = `${tables.groups} g JOIN ${tables.waits} w ON w.id = g.wait_id`;
     where.add(`g.grp = ${where.parameter(filter.candidateGroup)}`);
     where.after(filter.after, 'g.created_at', 'g.wait_id', 'oldest-first');
     order = 'g.created_at, g.wait_id';
   } else {
+    if (filter.candidateGroup !== undefined) {
+      where.add(`EXISTS (SELECT 1 FROM ${tables.groups} g WHERE g.wait_id = w.id AND g.grp = ${where.parameter(filter.candidateGroup)})`);
+    }
     where.after(filter.after, 'w.created_at', 'w.id', 'oldest-first');
   }
   where.equal('w.kind', filter.kind);

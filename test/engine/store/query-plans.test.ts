@@ -49,7 +49,10 @@ const QUERIES: Query[] = [
   { name: "a rare group's tasks", sqliteIndex: 'wait_groups_by_group_created', kind: 'waits', filter: { kind: 'task', candidateGroup: 'inspection', limit: PAGE } },
   { name: 'all tasks, page in the middle', sqliteIndex: 'waits_by_kind_created', kind: 'waits', filter: { kind: 'task', limit: PAGE, after: MIDDLE } },
   { name: "an order's tasks", sqliteIndex: 'waits_by_business_key_created', kind: 'waits', filter: { kind: 'task', businessKey: `SO-${ORDERS / 2}`, limit: PAGE } },
+  // the task list's Order filter (GET /api/tasks?mine=true&businessKey=) asks each of the caller's groups: the order narrows, not the group
+  { name: "a group's tasks of one order", sqliteIndex: 'waits_by_business_key_created', kind: 'waits', filter: { kind: 'task', candidateGroup: 'vice-president', businessKey: `SO-${ORDERS / 2}`, limit: PAGE } },
   { name: "an instance's tasks", sqliteIndex: 'waits_by_instance_created', kind: 'waits', filter: { kind: 'task', instanceId: `i${ORDERS / 2}`, limit: PAGE } },
+  { name: "a group's tasks of one instance", sqliteIndex: 'waits_by_instance_created', kind: 'waits', filter: { kind: 'task', candidateGroup: 'vice-president', instanceId: `i${ORDERS / 2}`, limit: PAGE } },
   { name: 'instances, first page', sqliteIndex: 'instances_newest_first', kind: 'instances', filter: { limit: PAGE } },
   { name: 'instances, page in the middle', sqliteIndex: 'instances_newest_first', kind: 'instances', filter: { limit: PAGE, after: MIDDLE } },
   { name: 'running instances, page in the middle', sqliteIndex: 'instances_by_status_newest_first', kind: 'instances', filter: { status: 'running', limit: PAGE, after: MIDDLE } },
