@@ -55,6 +55,23 @@ describe('GET /api/tasks?mine=true', () => {
     expect(changed.headers.get('etag')).not.toBe(etag);
     expect(changed.body).toHaveLength(2);
   });
+
+  // the task list's Group and Order filters (docs/tasklist.md): each is a page set of its own on the server
+  it('narrows to one of the caller\'s groups and one whole order number, and keeps both on the next page\'s Link', async () => {
+    const keys = async (query: string, token: string = TOKENS.vp) =>
+      (await api.get<TaskView[]>(`/api/tasks?mine=true&${query}`, token)).body.map((task) => task.businessKey);
+    expect(await keys('candidateGroup=vice-president&businessKey=SO-TL-2')).toEqual(['SO-TL-2']);
+    expect(await keys('businessKey=SO-TL-2')).toEqual(['SO-TL-2']);
+    // the whole number, not a part of it; and only the caller's tasks
+    expect(await keys('businessKey=SO-TL')).toEqual([]);
+    expect(await keys('businessKey=SO-TL-2', TOKENS.director)).toEqual([]);
+
+    const first = await api.get<TaskView[]>('/api/tasks?mine=true&candidateGroup=vice-president&limit=1', TOKENS.vp);
+    expect(first.body.map((task) => task.businessKey)).toEqual(['SO-TL-2']);
+    const next = /^<([^>]+)>; rel="next"$/.exec(first.headers.get('link') ?? '')?.[1];
+    expect(next).toMatch(/^\/api\/tasks\?mine=true&candidateGroup=vice-president&limit=1&after=/);
+    expect((await api.get<TaskView[]>(next!, TOKENS.vp)).body.map((task) => task.businessKey)).toEqual(['SO-TL-3']);
+  });
 });
 
 describe('a task as approvers see it', () => {

@@ -1,11 +1,16 @@
 // The list of open tasks the approver may complete, oldest first (the server's
-// pages, docs/tasklist.md), with the order's facts; filtered by group and order
-// number among the loaded tasks. When there are more, it says so and offers
-// the next page. A task a failed instance holds stays listed, marked on hold.
+// pages, docs/tasklist.md), with the order's facts. The group and order filters
+// are asked of the server (FilteredTaskPages.ts): the list shows what it sends.
+// When there are more, it says so and offers the next page. A task a failed
+// instance holds stays listed, marked on hold.
 import { el, replaceChildren } from '../dom/element';
+import type { TaskFilter } from './FilteredTaskPages';
 import type { TaskView } from './TasklistClient';
 import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
 import { holdSentence } from './task-hold';
+
+/** The order filter asks the server once typing pauses this long (or at once on Enter). */
+const ORDER_FILTER_PAUSE_MS = 600;
 
 export class TaskListView {
   readonly element: HTMLElement;
@@ -16,13 +21,24 @@ export class TaskListView {
   private readonly loadMore: HTMLButtonElement;
   private tasks: TaskView[] = [];
   private more = false;
+  private filtered = false;
   private selectedId: string | null = null;
+  private typing: number | undefined;
 
-  constructor(private readonly onOpen: (task: TaskView) => void, onLoadMore: () => Promise<void>) {
-    this.groupFilter = el('select', { id: 'filter-group', name: 'group', onchange: () => this.render() });
+  constructor(
+    private readonly onOpen: (task: TaskView) => void,
+    onLoadMore: () => Promise<void>,
+    private readonly onFilter: (filter: TaskFilter) => void,
+  ) {
+    this.groupFilter = el('select', { id: 'filter-group', name: 'group', onchange: () => this.filter() });
+    // the API matches a whole order number (businessKey), so a part typed so far is not sent until typing pauses
     this.orderFilter = el('input', {
-      id: 'filter-order', name: 'order', type: 'search', placeholder: 'Order number', autocomplete: 'off',
-      oninput: () => this.render(),
+      id: 'filter-order', name: 'order', type: 'search', placeholder: 'Whole order number', autocomplete: 'off',
+      maxlength: 200, 'aria-describedby': 'filter-order-hint',
+      oninput: () => {
+        window.clearTimeout(this.typing);
+        this.typing = window.setTimeout(() => this.filter(), ORDER_FILTER_PAUSE_MS);
+      },
     });
     this.count = el('p', { className: 'task-count', role: 'status', 'aria-live': 'polite' });
     this.list = el('ul', { className: 'task-items', 'aria-label': 'Open tasks' });
@@ -35,9 +51,16 @@ export class TaskListView {
     }, 'Load more');
     this.element = el('section', { className: 'task-list', 'aria-labelledby': 'task-list-title' },
       el('h1', { id: 'task-list-title' }, 'Tasks'),
-      el('div', { className: 'filters', role: 'search' },
+      el('form', {
+        className: 'filters', role: 'search',
+        onsubmit: (event: Event) => {
+          event.preventDefault();
+          this.filter();
+        },
+      },
         el('label', { for: 'filter-group' }, 'Group'), this.groupFilter,
-        el('label', { for: 'filter-order' }, 'Order'), this.orderFilter),
+        el('label', { for: 'filter-order' }, 'Order'), this.orderFilter,
+        el('p', { id: 'filter-order-hint', className: 'filter-hint' }, 'Order matches the whole order number, as entered.')),
       this.count,
       this.list,
       this.loadMore);
@@ -49,12 +72,21 @@ export class TaskListView {
       groups.map((group) => el('option', { value: group }, group)));
   }
 
-  /** The loaded tasks in the server's order, and whether the server has more beyond them. */
-  setTasks(tasks: TaskView[], more: boolean): void {
+  /** The loaded tasks in the server's order, whether the server has more beyond them, and whether a filter chose them. */
+  setTasks(tasks: TaskView[], more: boolean, filtered: boolean): void {
     this.tasks = tasks;
     this.more = more;
+    this.filtered = filtered;
     this.loadMore.hidden = !more;
+    this.list.removeAttribute('aria-busy');
     this.render();
+  }
+
+  /** A filter's first page is on its way: the list shown is not its answer. */
+  searching(): void {
+    this.count.textContent = 'Searching…';
+    this.list.setAttribute('aria-busy', 'true');
+    this.loadMore.hidden = true;
   }
 
   select(id: string | null): void {
@@ -70,22 +102,24 @@ export class TaskListView {
     for (const time of this.list.querySelectorAll<HTMLElement>('[data-since]')) time.textContent = waitedFor(time.dataset.since!);
   }
 
+  private filter(): void {
+    window.clearTimeout(this.typing);
+    this.onFilter({ group: this.groupFilter.value, orderNo: this.orderFilter.value.trim() });
+  }
+
   private render(): void {
-    const group = this.groupFilter.value;
-    const order = this.orderFilter.value.trim().toLowerCase();
-    const shown = this.tasks.filter((task) =>
-      (!group || task.candidateGroups.includes(group)) && (!order || (task.businessKey ?? '').toLowerCase().includes(order)));
-    this.count.textContent = this.countSentence(shown.length);
-    const empty = this.more ? 'None of the tasks loaded so far match.' : 'No open tasks for you.';
-    replaceChildren(this.list, shown.length ? shown.map((task) => this.item(task)) : el('li', { className: 'empty' }, empty));
+    this.count.textContent = this.countSentence();
+    const empty = this.filtered ? 'None of your open tasks match.' : 'No open tasks for you.';
+    replaceChildren(this.list, this.tasks.length ? this.tasks.map((task) => this.item(task)) : el('li', { className: 'empty' }, empty));
     this.select(this.selectedId);
   }
 
   // the list may be cut after the loaded pages: say so, never let a page pass for all there is
-  private countSentence(shown: number): string {
+  private countSentence(): string {
     const loaded = this.tasks.length;
-    if (this.more) return shown === loaded ? `Showing the ${loaded} oldest open tasks; there are more.` : `${shown} of the ${loaded} oldest open tasks shown; there are more.`;
-    return shown === loaded ? `${shown} open ${shown === 1 ? 'task' : 'tasks'}` : `${shown} of ${loaded} open tasks`;
+    const open = this.filtered ? 'matching open' : 'open';
+    if (this.more) return `Showing the ${loaded} oldest ${open} tasks; there are more.`;
+    return `${loaded} ${open} ${loaded === 1 ? 'task' : 'tasks'}`;
   }
 
   private item(task: TaskView): HTMLElement {

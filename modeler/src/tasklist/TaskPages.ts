@@ -25,6 +25,11 @@ export class TaskPages {
     return [...byId.values()];
   }
 
+  /** Whether the first page has been read (an empty list is loaded too). */
+  get loaded(): boolean {
+    return this.pages.length > 0;
+  }
+
   /** Whether the server has tasks beyond the loaded pages. */
   get hasMore(): boolean {
     return (this.pages.at(-1)?.next ?? null) !== null;

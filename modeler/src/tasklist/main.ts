@@ -4,9 +4,10 @@
 import '../styles/tasklist.css';
 import { el, replaceChildren } from '../dom/element';
 import { signIn, signOut } from './SignIn';
+import { FilteredTaskPages, type TaskFilter } from './FilteredTaskPages';
 import { TaskDetailView } from './TaskDetailView';
 import { TaskListView } from './TaskListView';
-import { TaskPages } from './TaskPages';
+import type { TaskPages } from './TaskPages';
 import { TaskProblem, TasklistClient, type Me, type TaskView } from './TasklistClient';
 
 const POLL_MS = 2_500;
@@ -32,8 +33,10 @@ function showTasks(me: Me): void {
   let stopped = false;
   // the open task found no longer open: not asked for again
   let goneTaskId: string | null = null;
-  const pages = new TaskPages(client);
-  const list = new TaskListView((task) => void openTask(task, true), loadMore);
+  const search = new FilteredTaskPages(client);
+  // the pages the list shows: after a filter changed, its pages are shown even when the refresh found no change
+  let shown: TaskPages | null = null;
+  const list = new TaskListView((task) => void openTask(task, true), loadMore, filterTasks);
   const detail = new TaskDetailView(client, {
     onClosed(message) {
       say(message, decided);
@@ -91,22 +94,29 @@ function showTasks(me: Me): void {
   async function poll(): Promise<void> {
     window.clearTimeout(timer);
     if (stopped) return;
+    const pages = search.current;
     try {
-      if (await pages.refresh()) {
+      const changed = await pages.refresh();
+      // the filter changed meanwhile: the poll that change started shows its list
+      if (pages !== search.current) return;
+      if (changed || pages !== shown) {
         const tasks = pages.tasks;
         const added = tasks.filter((task) => !known.some((old) => old.id === task.id)).length;
         say(known.length && added ? `${added} new ${added === 1 ? 'task' : 'tasks'}.` : '', listNews);
         known = tasks;
-        list.setTasks(tasks, pages.hasMore);
+        shown = pages;
+        list.setTasks(tasks, pages.hasMore, search.filtered);
         const open = detail.openTaskId;
         const current = open ? tasks.find((task) => task.id === open) : undefined;
         if (current) detail.refresh(current);
-        else if (open && !pages.hasMore) markGone(open);
+        // a filtered list leaves out open tasks: only the whole list tells that a task is gone
+        else if (open && !pages.hasMore && !search.filtered) markGone(open);
         else if (open && open !== goneTaskId) void stillOpen(open);
       } else {
         list.tick();
       }
     } catch (error) {
+      if (pages !== search.current) return;
       failed(error);
     }
     if (!stopped) timer = window.setTimeout(() => void poll(), document.hidden ? HIDDEN_POLL_MS : POLL_MS);
@@ -114,13 +124,30 @@ function showTasks(me: Me): void {
 
   // the next page, asked for: its tasks are not news, so the status line stays as it is
   async function loadMore(): Promise<void> {
+    const pages = search.current;
     try {
-      if (!await pages.loadMore()) return;
+      if (!await pages.loadMore() || pages !== search.current) return;
       known = pages.tasks;
-      list.setTasks(known, pages.hasMore);
+      list.setTasks(known, pages.hasMore, search.filtered);
     } catch (error) {
       failed(error);
     }
+  }
+
+  // Group and Order ask the server (each filter is its own page set); clearing them shows the whole list as loaded
+  function filterTasks(filter: TaskFilter): void {
+    if (!search.select(filter)) return;
+    const pages = search.current;
+    say('', listNews);
+    if (pages.loaded) {
+      known = pages.tasks;
+      shown = pages;
+      list.setTasks(known, pages.hasMore, search.filtered);
+    } else {
+      known = [];
+      list.searching();
+    }
+    void poll();
   }
 
   // an open task beyond the loaded pages (opened from its address) is asked for on its own

@@ -2,12 +2,17 @@
 // does (docs/api.md, "Pages"): oldest first, keyset cursors in `Link: rel="next"`, an ETag per page and a 304 for
 // a matching If-None-Match. A person with more open tasks than a page reaches all of them; a refresh keeps the
 // loaded pages, costs a 304 per unchanged page, and drops a task decided elsewhere from whichever page it was on.
+// The Group and Order filters (FilteredTaskPages.ts) ask the same server, each its own set of pages.
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FilteredTaskPages, firstTaskPage } from '../../../modeler/src/tasklist/FilteredTaskPages.js';
 import { TASK_PAGE_SIZE, TaskPages } from '../../../modeler/src/tasklist/TaskPages.js';
 import { TasklistClient, type TaskView } from '../../../modeler/src/tasklist/TasklistClient.js';
 
-/** GET /api/tasks?mine=true over an in-memory list, answering as the server does, and counting what it sends. */
+/**
+ * GET /api/tasks?mine=true over an in-memory list, answering as the server does (`candidateGroup` one of the
+ * task's groups, `businessKey` the whole order number), and counting what it sends.
+ */
 class FakeTaskServer {
   private open: TaskView[] = [];
   private clock = Date.parse('2026-03-02T08:00:00.000Z');
@@ -16,9 +21,9 @@ class FakeTaskServer {
   /** Where the Link header points; a test may point it elsewhere. */
   linkBase = '/api/tasks';
 
-  /** Opens `count` tasks, one second apart, after those already open. */
-  add(count: number): TaskView[] {
-    const added = Array.from({ length: count }, () => this.task(new Date(this.clock += 1000).toISOString()));
+  /** Opens `count` tasks for `group`, one second apart, after those already open. */
+  add(count: number, group = 'vice-president'): TaskView[] {
+    const added = Array.from({ length: count }, () => this.task(new Date(this.clock += 1000).toISOString(), group));
     this.open.push(...added);
     return added;
   }
@@ -35,8 +40,9 @@ class FakeTaskServer {
     this.open = this.open.filter((task) => task.id !== id);
   }
 
-  ids(): string[] {
-    return this.sorted().map((task) => task.id);
+  /** The caller's open tasks in the server's order (those of `group` only, when given). */
+  ids(group?: string): string[] {
+    return this.sorted().filter((task) => !group || task.candidateGroups.includes(group)).map((task) => task.id);
   }
 
   bodies(): string[] {
@@ -50,7 +56,10 @@ class FakeTaskServer {
     const limit = Number(url.searchParams.get('limit') ?? 100);
     const after = url.searchParams.get('after');
     const position = after ? (JSON.parse(Buffer.from(after, 'base64url').toString()) as [string, string]) : null;
-    const rest = this.sorted().filter((task) => !position || compare([task.createdAt, task.id], position) > 0);
+    const group = url.searchParams.get('candidateGroup');
+    const businessKey = url.searchParams.get('businessKey');
+    const rest = this.sorted().filter((task) => (!position || compare([task.createdAt, task.id], position) > 0)
+      && (!group || task.candidateGroups.includes(group)) && (!businessKey || task.businessKey === businessKey));
     const page = rest.slice(0, limit);
     const headers: Record<string, string> = {};
     if (rest.length > limit) {
@@ -69,9 +78,9 @@ class FakeTaskServer {
     return [...this.open].sort((a, b) => compare([a.createdAt, a.id], [b.createdAt, b.id]));
   }
 
-  private task(createdAt: string): TaskView {
+  private task(createdAt: string, group = 'vice-president'): TaskView {
     const id = `i${++this.made}:t`;
-    return { id, createdAt, instanceId: id.split(':')[0], businessKey: `SO-${id}`, candidateGroups: ['vice-president'] } as unknown as TaskView;
+    return { id, createdAt, instanceId: id.split(':')[0], businessKey: `SO-${id}`, candidateGroups: [group] } as unknown as TaskView;
   }
 }
 
@@ -79,8 +88,14 @@ class FakeTaskServer {
 interface LoadedPages {
   readonly tasks: TaskView[];
   readonly hasMore: boolean;
+  readonly loaded: boolean;
   refresh(): Promise<boolean>;
   loadMore(): Promise<boolean>;
+}
+
+interface Filter {
+  group: string;
+  orderNo: string;
 }
 
 // the stores' order: by code point
@@ -245,5 +260,108 @@ describe('the task list pages through the open tasks', () => {
     expect(pages.hasMore).toBe(false);
     expect(await pages.loadMore()).toBe(false);
     expect(server.answers).toHaveLength(1);
+  });
+});
+
+describe('the task list filters on the server, each filter its own pages', () => {
+  let server: FakeTaskServer;
+  let search: { readonly current: LoadedPages; readonly filtered: boolean; select(filter: Filter): boolean };
+  const ids = () => search.current.tasks.map((task) => task.id);
+  const bySalesDirector = { group: 'sales-director', orderNo: '' };
+
+  beforeEach(() => {
+    server = new FakeTaskServer();
+    vi.stubGlobal('fetch', server.fetch);
+    search = new FilteredTaskPages(new TasklistClient());
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('asks for the caller\'s tasks of one group and of one whole order number, 50 at a time', () => {
+    expect(firstTaskPage({ group: '', orderNo: '' })).toBe(`/api/tasks?mine=true&limit=${TASK_PAGE_SIZE}`);
+    expect(firstTaskPage({ group: 'sales-director', orderNo: 'SO 7/1' })).toBe('/api/tasks?mine=true&candidateGroup=sales-director&businessKey=SO+7%2F1&limit=50');
+  });
+
+  it('finds a group\'s tasks that lie beyond the first unfiltered page, and pages through them as the whole list', async () => {
+    server.add(80, 'vice-president');
+    server.add(70, 'sales-director');
+    await search.current.refresh();
+    expect(search.current.tasks.some((task) => task.candidateGroups.includes('sales-director'))).toBe(false);
+
+    expect(search.select(bySalesDirector)).toBe(true);
+    expect(search.filtered).toBe(true);
+    expect(search.current.loaded).toBe(false);
+    await search.current.refresh();
+    expect(ids()).toEqual(server.ids('sales-director').slice(0, 50));
+    expect(search.current.hasMore).toBe(true);
+    expect(await search.current.loadMore()).toBe(true);
+    expect(ids()).toEqual(server.ids('sales-director'));
+    expect(search.current.hasMore).toBe(false);
+    // the next page came from the filtered page's Link: the filter stays on every page
+    expect(server.answers.at(-1)!.url).toMatch(/^\/api\/tasks\?mine=true&candidateGroup=sales-director&limit=50&after=/);
+  });
+
+  it('finds an order\'s task by its whole number among more tasks than the loaded pages hold', async () => {
+    const tasks = server.add(120);
+    await search.current.refresh();
+    const wanted = tasks[110];
+    expect(ids()).not.toContain(wanted.id);
+
+    search.select({ group: '', orderNo: wanted.businessKey! });
+    await search.current.refresh();
+    expect(ids()).toEqual([wanted.id]);
+    expect(search.current.hasMore).toBe(false);
+  });
+
+  it('shows the whole list as it was loaded when the filter is cleared, and the next poll costs a 304 per page', async () => {
+    server.add(80, 'vice-president');
+    server.add(70, 'sales-director');
+    await search.current.refresh();
+    await search.current.loadMore();
+    const whole = ids();
+    search.select(bySalesDirector);
+    await search.current.refresh();
+    server.answers.length = 0;
+
+    expect(search.select({ group: '', orderNo: '' })).toBe(true);
+    expect(search.filtered).toBe(false);
+    expect(search.current.loaded).toBe(true);
+    expect(ids()).toEqual(whole);
+    expect(search.current.hasMore).toBe(true);
+    expect(await search.current.refresh()).toBe(false);
+    expect(server.answers.map((answer) => answer.status)).toEqual([304, 304]);
+  });
+
+  it('polls a filtered list as the whole one: loaded pages stay, a 304 for each unchanged one, a decided task leaves', async () => {
+    server.add(30, 'vice-president');
+    server.add(70, 'sales-director');
+    search.select(bySalesDirector);
+    await search.current.refresh();
+    await search.current.loadMore();
+    const decided = ids()[60];
+    server.decide(decided);
+    server.decide(server.ids('vice-president')[0]);
+    server.answers.length = 0;
+
+    expect(await search.current.refresh()).toBe(true);
+    expect(server.answers.map((answer) => answer.status)).toEqual([304, 200]);
+    expect(ids()).not.toContain(decided);
+    expect(ids()).toEqual(server.ids('sales-director'));
+    server.answers.length = 0;
+    expect(await search.current.refresh()).toBe(false);
+    expect(server.answers.map((answer) => answer.status)).toEqual([304, 304]);
+  });
+
+  it('keeps a filter\'s pages while the same filter is asked for again, and starts afresh for another', async () => {
+    server.add(10, 'sales-director');
+    search.select(bySalesDirector);
+    const pages = search.current;
+    await pages.refresh();
+    expect(search.select({ ...bySalesDirector })).toBe(false);
+    expect(search.current).toBe(pages);
+    expect(search.select({ group: 'sales-director', orderNo: 'SO-i3:t' })).toBe(true);
+    expect(search.current).not.toBe(pages);
+    expect(search.current.loaded).toBe(false);
   });
 });

@@ -2,7 +2,8 @@
 // (temporary SQLite folder, shipped diagrams), driven in Debian's chromium.
 // One approver's morning, step by step: sign in, a four-eyes refusal, an
 // approval, a rejection with a comment, a task someone else decided first,
-// the phone layout, more tasks than a page. Each step leaves a screenshot in
+// the phone layout, more tasks than a page, a filter that finds a task beyond
+// the loaded pages. Each step leaves a screenshot in
 // test-output/tasklist/.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -93,12 +94,18 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
     expect(await text(page.locator('.task-link').nth(1).locator('.task-amount'))).toBe('CNY 800,000.00');
     await shot('02-task-list');
 
+    // the filters ask the server (GET /api/tasks?mine=true&candidateGroup=…&businessKey=…)
     await page.locator('#filter-group').selectOption('sales-director');
-    expect(await page.locator('.task-link').count()).toBe(1);
+    await expect.poll(() => page.locator('.task-count').textContent()).toBe('1 matching open task');
+    expect(await page.locator('.task-title').allTextContents()).toEqual(['Approve order (sales director)']);
     await page.locator('#filter-group').selectOption('');
-    await page.locator('#filter-order').fill('7002');
-    expect(await page.locator('.task-order').allTextContents()).toEqual(['SO-7002 · Nordwind Logistik AG']);
+    expect(await page.locator('.task-count').textContent()).toBe('2 open tasks');
+    await page.locator('#filter-order').fill('SO-7002');
+    await page.locator('#filter-order').press('Enter');
+    await expect.poll(() => page.locator('.task-order').allTextContents()).toEqual(['SO-7002 · Nordwind Logistik AG']);
     await page.locator('#filter-order').fill('');
+    await page.locator('#filter-order').press('Enter');
+    await expect.poll(() => page.locator('.task-count').textContent()).toBe('2 open tasks');
   });
 
   it('opens a task with the keyboard: the order, why this tier, and the form from the diagram', async () => {
@@ -225,6 +232,32 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
     expect(left).toEqual(ids.filter((id) => id !== ids[3] && id !== ids[52]));
     expect(await page.locator('.task-count').textContent()).toBe('54 open tasks');
     await shot('11-after-load-more');
+  });
+
+  it('finds a task beyond the loaded page by its whole order number, polls it, and shows the whole list again when cleared', async () => {
+    // the list afresh (the address of the task decided first above would ask for it again: a 404)
+    await page.goto(`${server.url}/tasks`);
+    await page.waitForSelector('body[data-ready=true]');
+    await expect.poll(() => page.locator('.task-count').textContent()).toBe('Showing the 50 oldest open tasks; there are more.');
+    expect(await page.locator('.task-order', { hasText: 'SO-7554' }).count()).toBe(0);
+    const order = page.locator('#filter-order');
+    // a part of the number, asked for once typing pauses: the API matches whole order numbers
+    await order.fill('7554');
+    await expect.poll(() => page.locator('.task-items .empty').textContent()).toBe('None of your open tasks match.');
+    await order.fill('SO-7554');
+    await order.press('Enter');
+    await expect.poll(() => page.locator('.task-order').allTextContents()).toEqual(['SO-7554 · Paging GmbH']);
+    expect(await page.locator('.task-count').textContent()).toBe('1 matching open task');
+    await shot('12-order-filter');
+
+    // polled as the whole list is: decided elsewhere, the task leaves the filtered list
+    const id = await page.locator('.task-link').getAttribute('data-task-id');
+    expect((await api('POST', `/api/tasks/${encodeURIComponent(id!)}/complete`, DIRK, { variables: { approved: true } })).status).toBe(200);
+    await expect.poll(() => page.locator('.task-items .empty').textContent(), { timeout: 10_000 }).toBe('None of your open tasks match.');
+    await order.fill('');
+    await order.press('Enter');
+    await expect.poll(() => page.locator('.task-count').textContent()).toBe('Showing the 50 oldest open tasks; there are more.');
+    expect(await page.locator('.task-order').first().textContent()).toBe('SO-7004 · Kowalski Stal Sp. z o.o.');
   });
 
   it('logged no console errors', () => {
