@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { ElementInfo } from '../engine/bpmn/process-model.js';
 import type { ExecutableDefinition } from '../engine/runtime/definition-cache.js';
 import { createEngine } from '../engine/runtime/execution-environment.js';
-import { declaredCompletionVariables } from '../engine/runtime/completion-variables.js';
+import { declaredCompletionVariables } from '../engine/bpmn/completion-declaration.js';
 import type { ElementApi as ListenerApi } from '../engine/runtime/engine-adapter.js';
 import { applyOutputs } from '../engine/runtime/instance-step.js';
 

@@ -4,10 +4,11 @@
 // variables, never over the process, so a decision made earlier can never stand
 // in for one that was not made. A job without outputs (Camunda diagrams' workers)
 // may set variables, but never the order nor what another element decides.
+import { declaredCompletionVariables } from '../bpmn/completion-declaration.js';
 import type { ElementInfo, ProcessModel } from '../bpmn/process-model.js';
 import { StratumError } from '../errors.js';
 import { ORDER_VARIABLES } from '../orders/order-entry.js';
-import { describeInputs, evaluateFeel, feelBody, isFeel, variablesReadBy, type FeelInput } from '../feel/feel-expression.js';
+import { describeInputs, evaluateFeel, feelBody, isFeel, type FeelInput } from '../feel/feel-expression.js';
 
 /** The order as entered and converted: tasks, jobs and messages add to it but never change it. */
 const ORDER_FIELDS: readonly string[] = ORDER_VARIABLES;
@@ -16,15 +17,6 @@ const ORDER_FIELDS: readonly string[] = ORDER_VARIABLES;
 interface RefusedVariable extends FeelInput {
   /** Replaces "the next condition reads it" in the message. */
   why?: string;
-}
-
-type Output = NonNullable<ElementInfo['outputs']>[number];
-
-/** The variables an element's output sources read: all that its completer may send. */
-export function declaredCompletionVariables(outputs: Output[]): string[] {
-  const names = new Set<string>();
-  for (const { source } of outputs) if (isFeel(source)) for (const name of variablesReadBy(feelBody(source))) names.add(name);
-  return [...names];
 }
 
 /**

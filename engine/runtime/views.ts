@@ -3,7 +3,7 @@ import type { HistoryEntry, InstanceSummary, JobView, TaskHold, TaskView, Waitin
 import type { ProcessModel } from '../bpmn/process-model.js';
 import { ORDER_VARIABLES } from '../orders/order-entry.js';
 import type { HistoryRow, InstanceRow, WaitRow } from '../store/types.js';
-import { declaredCompletionVariables } from './completion-variables.js';
+import { declaredCompletionVariables } from '../bpmn/completion-declaration.js';
 
 /** What a view shows of an instance. */
 export type ViewedInstance = Pick<InstanceRow, 'id' | 'processKey' | 'version' | 'businessKey' | 'status' | 'parentId' | 'createdAt' | 'updatedAt' | 'endedAt'>;

@@ -1,3 +1,4 @@
+import { declaredCompletionVariables } from '../../../../engine/bpmn/completion-declaration.js';
 import { tryCompileExpression } from '../../../../engine/expressions/compile-expression.js';
 
 interface OutputMapping {
@@ -22,15 +23,14 @@ export interface TaskLike {
 export function approverOutputs(tasks: TaskLike[], variables: Record<string, unknown>): Record<string, unknown> {
   const outputs: Record<string, unknown> = {};
   for (const task of tasks) {
-    const mappings = outputMappingsOf(task).flatMap(({ source, target }) => {
-      const compiled = source && target?.trim() ? tryCompileExpression(source) : undefined;
-      return compiled?.ok ? [{ target: target!.trim(), expression: compiled.expression }] : [];
-    });
-    const completion = Object.fromEntries(mappings.flatMap(({ expression }) => expression.reads).map((name) => [name, null]));
+    const mappings = outputMappingsOf(task);
+    const completion = Object.fromEntries(declaredCompletionVariables(mappings).map((name) => [name, null]));
     const scope = { ...completion, ...variables };
-    for (const { target, expression } of mappings) {
+    for (const { source, target } of mappings) {
+      const compiled = source && target?.trim() ? tryCompileExpression(source) : undefined;
+      if (!compiled?.ok) continue;
       try {
-        outputs[target] = expression.evaluate(scope) ?? null;
+        outputs[target!.trim()] = compiled.expression.evaluate(scope) ?? null;
       } catch {
         // a source the simulated order cannot give (a function of something else it lacks)
       }
