@@ -8,12 +8,21 @@
 // followed from its none start event with no variables: only a condition that
 // is false whatever the variables (a literal false) stops it there.
 import type { ElementInfo } from '../bpmn/process-model.js';
+import type { InstanceRow, WaitRow } from '../store/types.js';
 import { calledVersion, type CalledVersions } from '../runtime/called-version.js';
 import type { CandidateLibrary, VersionGraph } from './candidate-library.js';
 import { reachableFrom, type Decisions } from './flow-graph.js';
 import type { OrderReachingDecision, ProcessElement } from './impact-report.js';
-import type { InstanceReach } from './running-orders.js';
 import { decisionTasksOf } from './where-used.js';
+
+/** A running instance of an order, with what it can still reach from where it waits. */
+export interface InstanceReach {
+  instance: InstanceRow;
+  version: VersionGraph;
+  waits: WaitRow[];
+  /** The elements reachable from its waits (flow-graph.ts), conditions false on its variables not followed. */
+  reachable: Set<string>;
+}
 
 /** A business rule task calling one of the changed decisions. */
 interface TaskReached extends ProcessElement {

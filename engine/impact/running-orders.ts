@@ -8,23 +8,14 @@
 // calls will start (decision-reach.ts), will evaluate the new version.
 import type { CallBinding } from '../bpmn/process-model.js';
 import type { InstanceRow, Store, WaitRow } from '../store/types.js';
-import type { CandidateLibrary, VersionGraph } from './candidate-library.js';
-import { DecisionReach } from './decision-reach.js';
+import type { CandidateLibrary } from './candidate-library.js';
+import { DecisionReach, type InstanceReach } from './decision-reach.js';
 import { reachableFrom, type Decisions } from './flow-graph.js';
 import { groupBy } from './group-rows.js';
 import type { DecisionRunningOrders, OrderReachingDecision, RunningOrders } from './impact-report.js';
 import { transitiveCallers } from './where-used.js';
 
 const PAGE = 500;
-
-/** A running instance of an order, with what it can still reach from where it waits. */
-export interface InstanceReach {
-  instance: InstanceRow;
-  version: VersionGraph;
-  waits: WaitRow[];
-  /** The elements reachable from its waits (flow-graph.ts), conditions false on its variables not followed. */
-  reachable: Set<string>;
-}
 
 /** What a change reaches among the running orders: per changed process key, and per changed decision id. */
 export interface RunningOrdersReached {
