@@ -21,7 +21,8 @@ export function serverRoles(users: UserDirectory): ServerRoles {
   return { groups, accounts: users.accountsOnlyIn(groups) };
 }
 
-const BEARER = /^Bearer ([\x21-\x7E]{1,512})$/;
+// RFC 9110 §11.1: the scheme is case-insensitive (clients send `bearer` too), then 1*SP before the credentials.
+const BEARER = /^Bearer +([\x21-\x7E]{1,512})$/i;
 
 const unauthorized = (detail: string, invalidToken = false) =>
   new HttpProblem(401, detail, {}, { 'WWW-Authenticate': `Bearer realm="stratum"${invalidToken ? ', error="invalid_token"' : ''}` });

@@ -191,3 +191,14 @@ describe('authorization matrix', () => {
     });
   }
 });
+
+describe('the Authorization scheme', () => {
+  // RFC 9110 §11.1: the auth-scheme is case-insensitive; HTTP libraries send `bearer` as often as `Bearer`.
+  it('takes "Bearer" in any case, followed by one or more spaces', async () => {
+    for (const authorization of [`bearer ${TOKENS.erp}`, `BEARER ${TOKENS.erp}`, `Bearer  ${TOKENS.erp}`]) {
+      const response = await api.request('GET', '/api/me', { headers: { authorization } });
+      expect(response.status, authorization).toBe(200);
+      expect(response.body).toMatchObject({ name: 'erp' });
+    }
+  });
+});
