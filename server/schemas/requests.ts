@@ -94,7 +94,8 @@ export const OrderRequest: JsonSchema = {
 
 
 export const StartInstanceRequest: JsonSchema = {
-  examples: [{ businessKey: 'SO-1001', variables: { orderNo: 'SO-1001', amount: 1200 } }],
+  // a process of one's own, not an order: an order number as business key is refused (409 order-exists)
+  examples: [{ businessKey: 'CR-2026-11', variables: { customerId: 'C-4711' } }],
   type: 'object',
   additionalProperties: false,
   properties: {

@@ -11,6 +11,7 @@ import type { InstanceView, JobView, MessageResult, TaskView } from '../../../en
 import { problemOf, TEST_USERS, TOKENS, type ApiClient, type ApiResponse, type InstancePage } from '../support/client.js';
 import { deployFixtures, makeDataDir, removeDataDir, SERVER_FIXTURES, startTestServer, type TestServer } from '../support/real-server.js';
 import { arrayWith, textContaining } from '../../support/matchers.js';
+import { OrderRequest, StartInstanceRequest } from '../../../server/schemas/requests.js';
 
 const ADMIN_TOKEN = 'test-admin-token-every-group';
 const EVERY_GROUP = ['designer', 'integration', 'sales-director', 'vice-president', 'procurement', 'production', 'inspection'];
@@ -257,6 +258,14 @@ describe('orders enter one way', () => {
     const response = await api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'CR-2', variables: { amount: -5, anything: 'goes' } });
     expect(response.status).toBe(201);
     expect(response.body.variables).toEqual({ amount: -5, anything: 'goes' });
+  });
+
+  it('starts the OpenAPI document\'s example of a generic start as written, beside the order of its order example', async () => {
+    const [order] = OrderRequest.examples as Record<string, unknown>[];
+    expect((await api.post('/api/orders', TOKENS.erp, order)).status).toBe(201);
+    const [start] = StartInstanceRequest.examples as Record<string, unknown>[];
+    const response = await api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, start);
+    expect(response.status, response.text).toBe(201);
   });
 });
 
