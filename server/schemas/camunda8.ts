@@ -231,7 +231,7 @@ const searchPage: JsonSchema = {
 };
 
 export const Camunda8IncidentSearchQuery: JsonSchema = {
-  examples: [{ filter: { processInstanceKey: '5f0c…', state: 'ACTIVE', errorType: 'JOB_NO_RETRIES' }, sort: [{ field: 'creationTime', order: 'ASC' }], page: { limit: 50 } }],
+  examples: [{ filter: { processInstanceKey: '5f0c2b1e-8d4a-4c55-9a63-2f1d7e6b9c10', state: 'ACTIVE', errorType: 'JOB_NO_RETRIES' }, sort: [{ field: 'creationTime', order: 'ASC' }], page: { limit: 50 } }],
   type: 'object',
   additionalProperties: false,
   properties: {
