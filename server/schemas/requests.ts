@@ -83,8 +83,9 @@ export const OrderRequest: JsonSchema = {
     },
     paymentTerms: { type: 'string', enum: [...PAYMENT_TERMS] },
     specialChange: {
-      type: 'object',
-      description: 'Present when the order changes a product specially; procurement, production and inspection acknowledge it.',
+      // null is the order's own value when there is none (GET /api/orders/{orderNo}), and what a CRM writing out empty fields sends
+      type: ['object', 'null'],
+      description: 'Present when the order changes a product specially; procurement, production and inspection acknowledge it. `null` or absent: no special change.',
       required: ['description'],
       additionalProperties: false,
       properties: { description: safeText(2000, { multiline: true }) },

@@ -309,6 +309,16 @@ describe('one order number is one order', () => {
     expect([first.status, again.status]).toEqual([201, 200]);
     expect(again.body.id).toBe(first.body.id);
   });
+
+  it('takes "specialChange": null as no special change: the same order as one without the field, and a special change is another', async () => {
+    const withNull = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-NULL-CHANGE', specialChange: null });
+    const without = await api.post<InstanceView>('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-NULL-CHANGE' });
+    expect([withNull.status, without.status]).toEqual([201, 200]);
+    expect(without.body.id).toBe(withNull.body.id);
+    expect(withNull.body.variables).toMatchObject({ specialChange: null });
+    const changed = await api.post('/api/orders', TOKENS.erp, { ...ORDER, orderNo: 'SO-NULL-CHANGE', specialChange: { description: 'Blue paint' } });
+    expect(changed.status).toBe(409);
+  });
 });
 
 describe('a start event declares the start variables', () => {

@@ -51,6 +51,12 @@ describe('OrderRequest text', () => {
     expect(fieldsRefused(order({ specialChange: { description: 'Line 1\nLine 2\twith tab' } }))).toEqual([]);
   });
 
+  it('takes a null special change as none, as the order reads back, and refuses other non-objects', () => {
+    expect(fieldsRefused(order({ specialChange: null }))).toEqual([]);
+    for (const specialChange of ['none', false, []]) expect(fieldsRefused(order({ specialChange })), JSON.stringify(specialChange)).toEqual(['/specialChange']);
+    expect(fieldsRefused(order({ specialChange: {} }))).toEqual(['/specialChange/description']);
+  });
+
   it('refuses control characters, bidirectional overrides, non-text customer fields and more than 20 extra fields', () => {
     expect(fieldsRefused(order({ customer: { name: 'A\u0007' } }))).toEqual(['/customer/name']);
     expect(fieldsRefused(order({ customer: { name: 'evil\u2066txt' } }))).toEqual(['/customer/name']);
