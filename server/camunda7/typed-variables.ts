@@ -2,6 +2,7 @@
 // values and back. Type names are case-insensitive, as Camunda reads them
 // (its JavaScript client sends them in lower case). What Stratum cannot keep
 // (files, bytes, Java objects) is refused naming the variable.
+import { firstDuplicateKey } from '../http/duplicate-keys.js';
 import { unsafeParts } from '../http/json-body.js';
 import { HttpProblem } from '../problem.js';
 
@@ -38,7 +39,7 @@ function fromTyped({ value, type, valueInfo }: TypedValue, pointer: string): unk
     case 'integer':
     case 'short':
     case 'long':
-      if (!Number.isSafeInteger(value)) throw refuse(`a ${type} needs a whole number`);
+      if (!Number.isSafeInteger(value)) throw refuse(`${/^i/i.test(type) ? 'an' : 'a'} ${type} needs a whole number`);
       return value;
     case 'double':
       if (typeof value !== 'number' || !Number.isFinite(value)) throw refuse('a Double needs a number');
@@ -70,6 +71,8 @@ function parseJson(value: unknown, pointer: string, refuse: (why: string) => Htt
   } catch {
     throw refuse('the Json value does not parse');
   }
+  const repeated = firstDuplicateKey(value);
+  if (repeated !== undefined) throw refuse(`the Json value names ${repeated} twice in one object`);
   const unsafe = unsafeParts(parsed, { pointer, depth: pointer.split('/').length - 1 });
   if (unsafe.length) {
     throw new HttpProblem(422, `${pointer.slice(1)}: the Json value contains keys or nesting that are not allowed: ${unsafe[0].field} ${unsafe[0].message}.`, { errors: unsafe });

@@ -1,8 +1,10 @@
 // Reads a JSON body safely: size limit, UTF-8 only, nesting limit, and keys
-// that could pollute prototypes (`__proto__`, `constructor`, `prototype`)
-// refused wherever they appear, before anything else sees the data.
+// that could pollute prototypes (`__proto__`, `constructor`, `prototype`) or
+// that repeat a key of their object (duplicate-keys.ts) refused wherever they
+// appear, before anything else sees the data.
 import type { Request } from 'express';
 import { HttpProblem, type FieldError } from '../problem.js';
+import { firstDuplicateKey } from './duplicate-keys.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export const MAX_DEPTH = 32;
@@ -31,13 +33,19 @@ export function decodeUtf8(bytes: Buffer, what: string): string {
   }
 }
 
-/** Parses JSON text; 400 problems for syntax, forbidden keys and excessive nesting. */
+/** Parses JSON text; 400 problems for syntax, repeated keys, forbidden keys and excessive nesting. */
 export function parseJson(text: string): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     throw new HttpProblem(400, `The body is not valid JSON: ${(error as Error).message}`);
+  }
+  const repeated = firstDuplicateKey(text);
+  if (repeated !== undefined) {
+    throw new HttpProblem(400, `The body names ${repeated} twice in one object; each key may appear once (RFC 7493).`, {
+      errors: [{ field: repeated, message: 'appears twice in its object' }],
+    });
   }
   const errors = unsafeParts(value);
   if (errors.length) {

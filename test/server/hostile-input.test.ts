@@ -77,6 +77,10 @@ const HOSTILE: Hostile[] = [
   { name: '__proto__ inside an array in message variables', method: 'POST', path: '/api/messages', options: raw('{"name":"PaymentReceived","businessKey":"SO-PAY","variables":{"list":[{"__proto__":{"polluted":true}}]}}', 'application/json'), status: 400 },
   { name: '__proto__ as a query parameter', method: 'GET', path: '/api/instances?__proto__[polluted]=1', status: 400 },
   { name: '__proto__ as a multipart field', method: 'POST', path: '/api/deployments', token: TOKENS.designer, options: { body: form([['__proto__[polluted]', 'yes'], ['files', new Blob([XML('')]), 'evil.bpmn']]) }, status: 422 },
+  // keys written twice: JSON.parse keeps the last, a sender's parser may have read the first
+  { name: 'an order naming its amount twice', method: 'POST', path: '/api/orders', options: raw(JSON.stringify(valid).replace('{', '{"amount":100,'), 'application/json'), status: 400 },
+  { name: 'an order naming its amount twice, once escaped', method: 'POST', path: '/api/orders', options: raw(JSON.stringify(valid).replace('{', '{"\\u0061mount":100,'), 'application/json'), status: 400 },
+  { name: 'a decision written twice in a task completion', method: 'POST', path: '/api/tasks/x/complete', options: raw('{"variables":{"directorApproved":false,"directorApproved":true}}', 'application/json'), status: 400 },
   // wrong types and values in an order
   { name: 'amount as a string', method: 'POST', path: '/api/orders', options: json(order({ amount: '750000' })), status: 422 },
   { name: 'a negative amount', method: 'POST', path: '/api/orders', options: json(order({ amount: -0.01 })), status: 422 },

@@ -30,6 +30,13 @@ describe('parseJson', () => {
     expect(refusal('['.repeat(100_000) + ']'.repeat(100_000)).status).toBe(400);
   });
 
+  it('refuses a key written twice in one object (JSON.parse would keep the last, other parsers the first), naming it', () => {
+    const problem = refusal('{"orderNo":"SO-1","amount":100,"currency":"CNY","amount":2000000}');
+    expect(problem.status).toBe(400);
+    expect(problem.message).toContain('/amount');
+    expect(problem.extensions.errors?.map((error) => error.field)).toEqual(['/amount']);
+  });
+
   it('answers 400 with the parser message for text that is not JSON', () => {
     const problem = refusal('{"a":');
     expect(problem.status).toBe(400);
