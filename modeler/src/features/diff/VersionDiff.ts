@@ -112,6 +112,9 @@ function shortType(type: string): string {
   return type.replace(/^bpmn:/, '');
 }
 
+/** How bpmn-js-differ writes a reference (a flow's sourceRef or targetRef, a gateway's default): "#ref:<id>". */
+const DIFFER_REFERENCE = '#ref:';
+
 function describe(value: unknown): string {
   if (value === undefined || value === null) return '—';
   if (typeof value === 'object') {
@@ -121,5 +124,6 @@ function describe(value: unknown): string {
     if (element.$type) return element.$type.replace(/^bpmn:/, '');
     return JSON.stringify(value);
   }
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : typeof value;
+  if (typeof value === 'string') return value.startsWith(DIFFER_REFERENCE) ? value.slice(DIFFER_REFERENCE.length) : value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : typeof value;
 }

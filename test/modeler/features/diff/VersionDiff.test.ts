@@ -23,6 +23,13 @@ describe('comparing two versions', () => {
     expect(task?.attributes).toContainEqual({ name: 'name', oldValue: 'Approve order (sales director)', newValue: 'Approve order (director)' });
   });
 
+  it('names a re-routed flow\'s old and new target by their ids, not by the differ\'s reference notation', async () => {
+    const v2 = v1.replace(/(<bpmn:sequenceFlow id="Flow_AmountTier_UpTo500000"[^>]*targetRef=")[^"]+"/, '$1UserTask_ApproveBySalesDirector"');
+    const comparison = await compareVersions(v1, v2);
+    const flow = comparison.changed.find((item) => item.id === 'Flow_AmountTier_UpTo500000');
+    expect(flow?.attributes).toContainEqual({ name: 'targetRef', oldValue: 'IntermediateThrowEvent_ApproveAutomatically', newValue: 'UserTask_ApproveBySalesDirector' });
+  });
+
   it('finds added and removed elements', async () => {
     const v2 = v1.replace('<bpmn:endEvent id="EndEvent_ApprovedAutomatically"', '<bpmn:task id="Task_CheckCreditLimit" name="Check credit limit" />\n    <bpmn:endEvent id="EndEvent_ApprovedAutomatically"');
     expect((await compareVersions(v1, v2)).added).toEqual([{ id: 'Task_CheckCreditLimit', type: 'Task', name: 'Check credit limit' }]);
