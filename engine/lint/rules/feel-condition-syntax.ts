@@ -90,7 +90,11 @@ function checkCondition(flow: ModdleElement, expression: ModdleElement, reporter
   }
   // The same compilation the runtime and the modeler's simulation use.
   const compiled = tryCompileExpression(text);
-  if (compiled.ok) return;
+  if (compiled.ok) {
+    const single = withoutDoubledEquals(text);
+    if (single !== undefined) reporter.report(flow.id, `${quoted} ${doubledEqualsAdvice(single)}`, ['conditionExpression']);
+    return;
+  }
   const { error } = compiled;
   const short = `The condition "${shortText(text)}" of ${elementLabel(flow)}`;
   switch (error.problem) {
@@ -134,6 +138,23 @@ function checkFeel(node: ModdleElement, text: unknown, what: string, reporter: R
   const compiled = tryCompileExpression(text);
   if (!compiled.ok) {
     reporter.report(node.id, `The ${what} of ${elementLabel(node)} is not valid FEEL: ${compiled.error.detail} in "${text.trim()}"`);
+    return;
   }
+  const single = withoutDoubledEquals(text);
+  if (single !== undefined) reporter.report(node.id, `The ${what} of ${elementLabel(node)} ${doubledEqualsAdvice(single)}`);
+}
+
+/**
+ * `==amount > 1` parses: after the marker, `=amount > 1` is a unary test with nothing on its left, so it gives a
+ * function, which a condition refuses at run time (an incident) and a mapping would store. The text with one
+ * `=`, when the FEEL starts with two.
+ */
+function withoutDoubledEquals(text: string): string | undefined {
+  const body = text.trim().slice(1).trimStart();
+  return body.startsWith('=') ? `=${body.slice(1).trimStart()}` : undefined;
+}
+
+function doubledEqualsAdvice(single: string): string {
+  return `starts with "==": FEEL reads what follows the first "=" as a test with nothing on its left, which is never true or false; write one "=", e.g. "${single}"`;
 }
 

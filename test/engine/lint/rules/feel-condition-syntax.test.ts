@@ -21,6 +21,14 @@ describe(RULE, () => {
     expect(message('Job')).toContain('The job type of service task "Plan regionally" is not valid FEEL');
   });
 
+  it('refuses FEEL written with "==" (a test with nothing on its left, never true or false), in conditions and mappings', async () => {
+    const findings = ofRule(await lintFixture(RULE, 'invalid-doubled-equals.bpmn'), RULE);
+    expect(findings.sort(([a], [b]) => a.localeCompare(b))).toEqual([
+      ['Flow_Doubled', 'The condition "==amount > 1000000" of sequence flow "over a million" starts with "==": FEEL reads what follows the first "=" as a test with nothing on its left, which is never true or false; write one "=", e.g. "=amount > 1000000"'],
+      ['Map', 'The output mapping for "total" of intermediate throw event "Set total" starts with "==": FEEL reads what follows the first "=" as a test with nothing on its left, which is never true or false; write one "=", e.g. "=amount"'],
+    ]);
+  });
+
   it('checks a message catch\'s messagesReceivedSince: FEEL, and only on a message catch', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-messages-received-since.bpmn'), RULE);
     expect(findings).toEqual([
