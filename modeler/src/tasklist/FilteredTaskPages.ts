@@ -11,8 +11,20 @@ export interface TaskFilter {
   orderNo: string;
 }
 
-/** The first page of the caller's open tasks that `filter` lets through. */
-export function firstTaskPage(filter: TaskFilter): string {
+/** The API's business keys (`printableKey(200)` in server/schemas/common.ts): printable ASCII, no outer spaces. */
+const ORDER_NUMBER = /^[!-~](?:[ -~]{0,198}[!-~])?$/;
+
+/** Whether `value` can be an order number the API matches (a business key); anything else matches no task. */
+export function isOrderNumber(value: string): boolean {
+  return ORDER_NUMBER.test(value);
+}
+
+/**
+ * The first page of the caller's open tasks that `filter` lets through; null when none can match: the API refuses
+ * (400) an order number that cannot be a business key, and a person may type anything.
+ */
+export function firstTaskPage(filter: TaskFilter): string | null {
+  if (filter.orderNo && !isOrderNumber(filter.orderNo)) return null;
   const query = new URLSearchParams({ mine: 'true' });
   if (filter.group) query.set('candidateGroup', filter.group);
   if (filter.orderNo) query.set('businessKey', filter.orderNo);

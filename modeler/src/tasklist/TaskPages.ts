@@ -13,9 +13,10 @@ export class TaskPages {
   // a refresh and a load-more both rewrite the pages: one after the other, never interleaved
   private turn: Promise<unknown> = Promise.resolve();
 
+  /** `firstPage` null: no task can match (an order number the API would refuse), so the list is empty without asking. */
   constructor(
     private readonly client: Pick<TasklistClient, 'taskPage'>,
-    private readonly firstPage = `/api/tasks?mine=true&limit=${TASK_PAGE_SIZE}`,
+    private readonly firstPage: string | null = `/api/tasks?mine=true&limit=${TASK_PAGE_SIZE}`,
   ) {}
 
   /** The loaded tasks in the server's order, each once (neighbouring pages may overlap after a refresh). */
@@ -52,9 +53,10 @@ export class TaskPages {
 
   private async revalidate(): Promise<boolean> {
     if (this.pages.length === 0) {
-      this.pages = [await this.read(this.firstPage)];
+      this.pages = [this.firstPage === null ? { url: '', etag: null, tasks: [], next: null } : await this.read(this.firstPage)];
       return true;
     }
+    if (this.firstPage === null) return false;
     let changed = false;
     for (let index = 0; index < this.pages.length; index++) {
       const held = this.pages[index];

@@ -5,7 +5,7 @@
 // The Group and Order filters (FilteredTaskPages.ts) ask the same server, each its own set of pages.
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FilteredTaskPages, firstTaskPage } from '../../../modeler/src/tasklist/FilteredTaskPages.js';
+import { FilteredTaskPages, firstTaskPage, isOrderNumber } from '../../../modeler/src/tasklist/FilteredTaskPages.js';
 import { TASK_PAGE_SIZE, TaskPages } from '../../../modeler/src/tasklist/TaskPages.js';
 import { TasklistClient, type TaskView } from '../../../modeler/src/tasklist/TasklistClient.js';
 
@@ -58,6 +58,11 @@ class FakeTaskServer {
     const position = after ? (JSON.parse(Buffer.from(after, 'base64url').toString()) as [string, string]) : null;
     const group = url.searchParams.get('candidateGroup');
     const businessKey = url.searchParams.get('businessKey');
+    // as the server's query schema: a business key is printable ASCII (printableKey(200))
+    if (businessKey !== null && !/^[!-~](?:[ -~]{0,198}[!-~])?$/.test(businessKey)) {
+      this.answers.push({ url: input, status: 400 });
+      return Promise.resolve(new Response(JSON.stringify({ title: 'Bad Request', status: 400 }), { status: 400, headers: { 'content-type': 'application/problem+json' } }));
+    }
     const rest = this.sorted().filter((task) => (!position || compare([task.createdAt, task.id], position) > 0)
       && (!group || task.candidateGroups.includes(group)) && (!businessKey || task.businessKey === businessKey));
     const page = rest.slice(0, limit);
@@ -351,6 +356,29 @@ describe('the task list filters on the server, each filter its own pages', () =>
     server.answers.length = 0;
     expect(await search.current.refresh()).toBe(false);
     expect(server.answers.map((answer) => answer.status)).toEqual([304, 304]);
+  });
+
+  it('tells an order number the API can match from what it cannot', () => {
+    expect(isOrderNumber('SO-1001')).toBe(true);
+    expect(isOrderNumber('7')).toBe(true);
+    expect(isOrderNumber('SO 7/1')).toBe(true);
+    expect(isOrderNumber('9'.repeat(200))).toBe(true);
+    expect(isOrderNumber('9'.repeat(201))).toBe(false);
+    expect(isOrderNumber('Müller')).toBe(false);
+    expect(isOrderNumber(' SO-1')).toBe(false);
+    expect(isOrderNumber('')).toBe(false);
+  });
+
+  it('asks nothing for an order number the API would refuse (400): no task matches it, on every poll', async () => {
+    server.add(10);
+    expect(firstTaskPage({ group: 'vice-president', orderNo: 'Müller' })).toBeNull();
+    search.select({ group: '', orderNo: 'Müller' });
+    expect(await search.current.refresh()).toBe(true);
+    expect(search.current.tasks).toEqual([]);
+    expect(search.current.hasMore).toBe(false);
+    expect(await search.current.refresh()).toBe(false);
+    expect(await search.current.loadMore()).toBe(false);
+    expect(server.answers).toEqual([]);
   });
 
   it('keeps a filter\'s pages while the same filter is asked for again, and starts afresh for another', async () => {
