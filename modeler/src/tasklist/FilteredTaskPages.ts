@@ -35,15 +35,20 @@ export function firstTaskPage(filter: TaskFilter): string | null {
 export class FilteredTaskPages {
   private readonly unfiltered: TaskPages;
   private filteredPages: TaskPages | null = null;
-  private filter: TaskFilter = { group: '', orderNo: '' };
+  private inForce: TaskFilter = { group: '', orderNo: '' };
 
   constructor(private readonly client: Pick<TasklistClient, 'taskPage'>) {
-    this.unfiltered = new TaskPages(client, firstTaskPage(this.filter));
+    this.unfiltered = new TaskPages(client, firstTaskPage(this.inForce));
   }
 
   /** The pages of the filter in force. */
   get current(): TaskPages {
     return this.filteredPages ?? this.unfiltered;
+  }
+
+  /** The filter in force (the address shows it). */
+  get filter(): TaskFilter {
+    return { ...this.inForce };
   }
 
   get filtered(): boolean {
@@ -55,8 +60,8 @@ export class FilteredTaskPages {
    * is its own page set, read from its first page); no filter goes back to the unfiltered pages as they were loaded.
    */
   select(filter: TaskFilter): boolean {
-    if (filter.group === this.filter.group && filter.orderNo === this.filter.orderNo) return false;
-    this.filter = { ...filter };
+    if (filter.group === this.inForce.group && filter.orderNo === this.inForce.orderNo) return false;
+    this.inForce = { ...filter };
     this.filteredPages = filter.group || filter.orderNo ? new TaskPages(this.client, firstTaskPage(filter)) : null;
     return true;
   }

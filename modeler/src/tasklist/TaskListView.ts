@@ -72,6 +72,13 @@ export class TaskListView {
       groups.map((group) => el('option', { value: group }, group)));
   }
 
+  /** Shows `filter` in the fields (from the address), without asking for it: the caller puts it in force. */
+  setFilter(filter: TaskFilter): void {
+    window.clearTimeout(this.typing);
+    this.groupFilter.value = filter.group;
+    this.orderFilter.value = filter.orderNo;
+  }
+
   /** The loaded tasks in the server's order, whether the server has more beyond them, and whether a filter chose them. */
   setTasks(tasks: TaskView[], more: boolean, filtered: boolean): void {
     this.tasks = tasks;

@@ -5,6 +5,7 @@ import '../styles/tasklist.css';
 import { el, replaceChildren } from '../dom/element';
 import { signIn, signOut } from './SignIn';
 import { FilteredTaskPages, type TaskFilter } from './FilteredTaskPages';
+import { readTaskAddress, taskAddressQuery } from './task-address';
 import { TaskDetailView } from './TaskDetailView';
 import { TaskListView } from './TaskListView';
 import type { TaskPages } from './TaskPages';
@@ -15,10 +16,12 @@ const HIDDEN_POLL_MS = 15_000;
 
 const client = new TasklistClient();
 const root = document.getElementById('tasklist')!;
-// two live lines: what became of one's decision, and what changed in the list since
+// three live lines: what became of one's decision, what changed in the list since, and what the address named
+// that the page left out
 const decided = el('span', { 'data-say': 'decision' });
 const listNews = el('span', { 'data-say': 'list' });
-const status = el('p', { className: 'status-line', role: 'status', 'aria-live': 'polite' }, decided, listNews);
+const addressNote = el('span', { 'data-say': 'address' });
+const status = el('p', { className: 'status-line', role: 'status', 'aria-live': 'polite' }, decided, listNews, addressNote);
 
 async function start(message?: string): Promise<void> {
   const me = await signIn(client, root, message);
@@ -28,6 +31,7 @@ async function start(message?: string): Promise<void> {
 function showTasks(me: Me): void {
   say('', decided);
   say('', listNews);
+  say('', addressNote);
   let known: TaskView[] = [];
   let timer: number | undefined;
   let stopped = false;
@@ -62,8 +66,13 @@ function showTasks(me: Me): void {
     status,
     layout);
 
+  // the address is the filter in force and the open task: each change a person makes is a step Back undoes
+  function addressOf(taskId: string | null): string {
+    return location.pathname + taskAddressQuery({ filter: search.filter, taskId });
+  }
+
   async function openTask(task: TaskView, push: boolean): Promise<void> {
-    if (push) history.pushState({ task: task.id }, '', `?task=${encodeURIComponent(task.id)}`);
+    if (push) history.pushState({ task: task.id }, '', addressOf(task.id));
     list.select(task.id);
     layout.dataset.open = 'true';
     try {
@@ -78,12 +87,22 @@ function showTasks(me: Me): void {
     detail.close();
     delete layout.dataset.open;
     list.select(null);
-    if (push) history.pushState(null, '', location.pathname);
+    if (push) history.pushState(null, '', addressOf(null));
     if (id) root.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(id)}"]`)?.focus();
   }
 
+  // the filters first (a bookmark, a reload, Back or Forward), then the task the address names
+  function filterFromAddress(): void {
+    const address = readTaskAddress(location.search, me.groups);
+    list.setFilter(address.filter);
+    applyFilter(address.filter);
+    say(address.leftOut.join(' '), addressNote);
+    // a value left out leaves the address too, so a bookmark made now holds only what the list shows
+    if (address.leftOut.length) history.replaceState(history.state, '', addressOf(address.taskId));
+  }
+
   async function openFromAddress(): Promise<void> {
-    const id = new URLSearchParams(location.search).get('task');
+    const id = readTaskAddress(location.search, me.groups).taskId;
     if (!id) return closeTask(false);
     if (id === detail.openTaskId) return;
     const task = known.find((candidate) => candidate.id === id) ?? await client.task(id).catch(() => undefined);
@@ -134,9 +153,17 @@ function showTasks(me: Me): void {
     }
   }
 
-  // Group and Order ask the server (each filter is its own page set); clearing them shows the whole list as loaded
+  // a filter a person set: a new address, so Back goes to the list as it was filtered before
   function filterTasks(filter: TaskFilter): void {
-    if (!search.select(filter)) return;
+    if (!applyFilter(filter)) return;
+    say('', addressNote);
+    history.pushState(history.state, '', addressOf(detail.openTaskId));
+    void poll();
+  }
+
+  // Group and Order ask the server (each filter is its own page set); clearing them shows the whole list as loaded
+  function applyFilter(filter: TaskFilter): boolean {
+    if (!search.select(filter)) return false;
     const pages = search.current;
     say('', listNews);
     if (pages.loaded) {
@@ -147,7 +174,7 @@ function showTasks(me: Me): void {
       known = [];
       list.searching();
     }
-    void poll();
+    return true;
   }
 
   // an open task beyond the loaded pages (opened from its address) is asked for on its own
@@ -176,10 +203,15 @@ function showTasks(me: Me): void {
     report(error);
   }
 
-  window.onpopstate = () => void openFromAddress();
+  window.onpopstate = () => {
+    filterFromAddress();
+    void poll();
+    void openFromAddress();
+  };
   document.onvisibilitychange = () => {
     if (!document.hidden) void poll();
   };
+  filterFromAddress();
   void poll().then(() => openFromAddress()).then(() => {
     document.body.dataset.ready = 'true';
   });
@@ -187,7 +219,7 @@ function showTasks(me: Me): void {
 
 function say(message: string, line: HTMLElement = listNews): void {
   line.textContent = message;
-  status.dataset.empty = String(!decided.textContent && !listNews.textContent);
+  status.dataset.empty = String(!status.textContent);
 }
 
 function report(error: unknown): void {

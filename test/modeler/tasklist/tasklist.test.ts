@@ -1,9 +1,9 @@
 // The task list end to end: the built page (/tasks) served by the real server
 // (temporary SQLite folder, shipped diagrams), driven in Debian's chromium.
-// One approver's morning, step by step: sign in, a four-eyes refusal, an
-// approval, a rejection with a comment, a task someone else decided first,
-// the phone layout, more tasks than a page, a filter that finds a task beyond
-// the loaded pages. Each step leaves a screenshot in
+// One approver's morning, step by step: sign in, filters kept in the address, a
+// four-eyes refusal, an approval, a rejection with a comment, a task someone
+// else decided first, the phone layout, more tasks than a page, a filter that
+// finds a task beyond the loaded pages. Each step leaves a screenshot in
 // test-output/tasklist/.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -106,6 +106,55 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
     await page.locator('#filter-order').fill('');
     await page.locator('#filter-order').press('Enter');
     await expect.poll(() => page.locator('.task-count').textContent()).toBe('2 open tasks');
+  });
+
+  it('keeps the filters in the address: Back and Forward restore them, a reload or bookmark shows the filtered list, a bad value is left out', async () => {
+    const search = () => decodeURIComponent(new URL(page.url()).search);
+    const fields = async () => [await page.locator('#filter-group').inputValue(), await page.locator('#filter-order').inputValue()];
+    await page.locator('#filter-group').selectOption('vice-president');
+    await expect.poll(() => page.locator('.task-count').textContent()).toBe('1 matching open task');
+    expect(search()).toBe('?group=vice-president');
+    await page.locator('#filter-order').fill('SO-7001');
+    await page.locator('#filter-order').press('Enter');
+    await expect.poll(() => page.locator('.task-count').textContent()).toBe('0 matching open tasks');
+    expect(search()).toBe('?group=vice-president&order=SO-7001');
+
+    await page.goBack();
+    await expect.poll(() => page.locator('.task-order').allTextContents()).toEqual(['SO-7002 · Nordwind Logistik AG']);
+    expect(search()).toBe('?group=vice-president');
+    expect(await fields()).toEqual(['vice-president', '']);
+    await page.goBack();
+    await expect.poll(() => page.locator('.task-count').textContent()).toBe('2 open tasks');
+    expect(await fields()).toEqual(['', '']);
+    await page.goForward();
+    await page.goForward();
+    await expect.poll(() => page.locator('.task-count').textContent()).toBe('0 matching open tasks');
+    expect(await fields()).toEqual(['vice-president', 'SO-7001']);
+
+    // the address sent to someone else, or bookmarked: the director's task of SO-7001
+    await page.goto(`${server.url}/tasks?group=sales-director&order=SO-7001`);
+    await page.waitForSelector('body[data-ready=true]');
+    expect(await fields()).toEqual(['sales-director', 'SO-7001']);
+    await expect.poll(() => page.locator('.task-title').allTextContents()).toEqual(['Approve order (sales director)']);
+    await shot('02b-filter-from-address');
+
+    // a group dirk is not in and what no order number can be: left out, said, and gone from the address
+    await page.goto(`${server.url}/tasks?group=procurement&order=M%C3%BCller`);
+    await page.waitForSelector('body[data-ready=true]');
+    expect(await page.locator('[data-say=address]').textContent())
+      .toBe('You are not in the group "procurement": showing all your groups. "Müller" is not an order number: showing every order.');
+    expect(search()).toBe('');
+    await expect.poll(() => page.locator('.task-count').textContent()).toBe('2 open tasks');
+    await shot('02c-bad-address');
+    // typed, the same is no order: none match, and the server is not asked (it would refuse it)
+    await page.locator('#filter-order').fill('Müller');
+    await page.locator('#filter-order').press('Enter');
+    await expect.poll(() => page.locator('.task-items .empty').textContent()).toBe('None of your open tasks match.');
+    expect(await page.locator('[data-say=address]').textContent()).toBe('');
+    await page.locator('#filter-order').fill('');
+    await page.locator('#filter-order').press('Enter');
+    await expect.poll(() => page.locator('.task-count').textContent()).toBe('2 open tasks');
+    expect(search()).toBe('');
   });
 
   it('opens a task with the keyboard: the order, why this tier, and the form from the diagram', async () => {
