@@ -6,9 +6,13 @@ import { TaskProblem } from './TasklistClient';
 
 const TOKEN_KEY = 'stratum.token';
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+// every approver of server/demo-users.json: the departments acknowledge special changes here too
 const DEMO_APPROVERS = [
   { name: 'director', token: 'demo-director', groups: 'sales-director' },
   { name: 'vp', token: 'demo-vp', groups: 'vice-president' },
+  { name: 'procurement', token: 'demo-procurement', groups: 'procurement' },
+  { name: 'production', token: 'demo-production', groups: 'production' },
+  { name: 'inspection', token: 'demo-inspection', groups: 'inspection' },
 ];
 
 /** Resolves with the signed-in user once the server accepts a token. */

@@ -79,6 +79,10 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
     await postOrder('SO-7002', 800_000, 'CNY', orderNames['SO-7002']); // vice-president only
     await page.goto(`${server.url}/tasks`);
     await page.locator('[data-dialog=sign-in]').waitFor();
+    // on a loopback address, every demo approver (server/demo-users.json) is offered, the departments too
+    expect(await page.locator('.demo-users button').allTextContents()).toEqual([
+      'director (sales-director)', 'vp (vice-president)', 'procurement (procurement)', 'production (production)', 'inspection (inspection)',
+    ]);
     await shot('01-sign-in');
     await signInAs(DIRK);
     expect(await page.evaluate(() => localStorage.getItem('stratum.token'))).toBe(DIRK);
