@@ -1,6 +1,7 @@
 // The order's path so far, as an approver wants it: who entered it and who
 // decided what, with their comments, oldest first (from the order's history).
 import { el } from '../dom/element';
+import { verdictOf, VERDICT_WORDS } from './decision-verdict';
 import type { InstanceView } from './TasklistClient';
 import { elementLabel } from './order-facts';
 
@@ -22,10 +23,10 @@ function step(entry: HistoryEntry): HTMLElement[] {
   }
   if (entry.event !== 'task.completed') return [];
   const variables = (entry.data?.variables ?? {}) as Record<string, unknown>;
-  const verdict = variables.approved === true ? 'approved' : variables.approved === false ? 'rejected' : 'completed';
+  const verdict = verdictOf(variables);
   const comment = typeof variables.comment === 'string' && variables.comment.trim() ? variables.comment : null;
   const name = typeof entry.data?.name === 'string' ? entry.data.name : elementLabel(entry.elementId);
-  return [item(verdict, `${who} ${verdict}: ${name}`, when, comment)];
+  return [item(verdict, `${who} ${VERDICT_WORDS[verdict]}: ${name}`, when, comment)];
 }
 
 function item(kind: string, text: string, when: string, comment: string | null = null): HTMLElement {

@@ -3,6 +3,7 @@
 // (a failed instance holds it) shows why, its form disabled until a refresh finds it free.
 import { el, replaceChildren } from '../dom/element';
 import type { DecisionForm } from './decision-contract';
+import { verdictOf, VERDICT_WORDS } from './decision-verdict';
 import { decisionFormFor } from './DecisionForm';
 import { orderPath } from './OrderPath';
 import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
@@ -106,8 +107,9 @@ export class TaskDetailView {
     this.show('Sending…', 'info');
     try {
       await this.client.complete(task.id, read.variables);
-      const verdict = read.variables.approved === true ? 'approved' : read.variables.approved === false ? 'rejected' : 'completed';
-      this.events.onClosed(`You ${verdict} "${task.name ?? task.elementId}" for order ${task.businessKey ?? ''}.`.replace(' for order .', '.'));
+      const verdict = verdictOf(read.variables);
+      const comesBack = verdict === 'not-acknowledged' ? ' The task comes back to the department and the order waits.' : '';
+      this.events.onClosed(`You ${VERDICT_WORDS[verdict]} "${task.name ?? task.elementId}" for order ${task.businessKey ?? ''}.`.replace(' for order .', '.') + comesBack);
     } catch (error) {
       if (!(error instanceof TaskProblem)) throw error;
       const refusal = refusalOf(error);

@@ -3,7 +3,8 @@
 // One approver's morning, step by step: sign in, filters kept in the address, a
 // four-eyes refusal, an approval, a rejection with a comment, a task someone
 // else decided first, the phone layout, more tasks than a page, a filter that
-// finds a task beyond the loaded pages. Each step leaves a screenshot in
+// finds a task beyond the loaded pages, a department's special change not
+// acknowledged yet, then acknowledged. Each step leaves a screenshot in
 // test-output/tasklist/.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -311,6 +312,34 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
     await order.press('Enter');
     await expect.poll(() => page.locator('.task-count').textContent()).toBe('Showing the 50 oldest open tasks; there are more.');
     expect(await page.locator('.task-order').first().textContent()).toBe('SO-7004 · Kowalski Stal Sp. z o.o.');
+  });
+
+  it('lets a department not acknowledge a special change yet (the task comes back), then acknowledge it', async () => {
+    const pat = 'plant-token-for-tests';
+    const change = { orderNo: 'SO-7601', customer: { name: 'Ferreira Metais Lda' }, amount: 100_000, currency: 'CNY', paymentTerms: 'credit', specialChange: { description: 'paint in RAL 5015' } };
+    expect((await api('POST', '/api/orders', INTEGRATION, change)).status).toBe(201);
+    await page.locator('[data-action=sign-out]').click();
+    await signInAs(pat);
+    await page.locator('#filter-group').selectOption('procurement');
+    await expect.poll(() => page.locator('.task-order').allTextContents()).toEqual(['SO-7601 · Ferreira Metais Lda']);
+    await page.locator('.task-link').click();
+    await page.locator('[data-form=form-js]').waitFor();
+    await page.getByLabel(/Not acknowledged yet/).check();
+    await page.getByLabel('Comment').fill('RAL 5015 is not in stock until Friday.');
+    await page.locator('[data-action=send-decision]').click();
+    await expect.poll(() => page.locator('[data-say=decision]').textContent()).toBe(
+      'You did not acknowledge "Acknowledge special change (procurement)" for order SO-7601. The task comes back to the department and the order waits.');
+
+    // it comes back: the path says it was not acknowledged, with why
+    await expect.poll(() => page.locator('.task-link').count(), { timeout: 10_000 }).toBe(1);
+    await page.locator('.task-link').click();
+    await page.locator('[data-form=form-js]').waitFor();
+    expect(await page.locator('.order-path [data-step=not-acknowledged]').textContent()).toContain('pat did not acknowledge: Acknowledge special change (procurement)');
+    await shot('13-not-acknowledged');
+    await page.getByLabel('We acknowledge the special change').check();
+    await page.locator('[data-action=send-decision]').click();
+    await expect.poll(() => page.locator('[data-say=decision]').textContent()).toBe('You acknowledged "Acknowledge special change (procurement)" for order SO-7601.');
+    await expect.poll(() => page.locator('.task-link').count()).toBe(0);
   });
 
   it('logged no console errors', () => {
