@@ -11,6 +11,7 @@ import { waitInputs } from './local-inputs.js';
 import type { StepExecutor } from './step-executor.js';
 import { treeModels } from './tree-models.js';
 import { jobView } from './views.js';
+import { recordRefusedAttempt, recordingRefusal, type RefusedAttempt } from './refused-attempts.js';
 import { lockWait } from './wait-locks.js';
 
 const DEFAULT_LOCK_MS = 5 * 60_000;
@@ -38,10 +39,13 @@ export class ExternalJobs {
   /** Completes the job; returns the id of the order (root instance) it moved. */
   async complete(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string): Promise<string> {
     const { steps } = this;
-    return steps.step('complete-job', async (tx, moving) => {
+    // a completion held by an open order change is kept in the history as `job.refused`
+    return recordingRefusal((attempt) => steps.step('complete-job', async (tx, moving) => {
       const { wait, instance } = await this.lock(tx, jobId, workerId, { order: true });
       moving(instance);
-      if (!steps.isSpeculation(tx)) await refuseJobWhileChangeOpen(tx, instance, wait.id);
+      if (!steps.isSpeculation(tx)) {
+        await heldByOpenChange(tx, instance, wait, attempt, { attempted: 'complete', jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }) });
+      }
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
       // a worker's variables never set what an element of the order's processes decides (only read when it sends any)
@@ -55,7 +59,7 @@ export class ExternalJobs {
         action: { type: 'signal', elementId: wait.elementId, executionId: wait.executionId, variables: writes, outputsApplied: Boolean(info.outputs?.length) },
       }]);
       return instance.rootId;
-    });
+    }), (refused) => recordRefusedAttempt(steps, refused, actor.name, 'job.refused', null));
   }
 
   async fail(jobId: string, failure: { message: string; retries: number; workerId?: string }, actor: Actor): Promise<string> {
@@ -160,10 +164,12 @@ export class ExternalJobs {
 
   async throwError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, actor: Actor): Promise<string> {
     const { steps } = this;
-    return steps.step('fail-job', async (tx, moving) => {
+    return recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
       const { wait, instance } = await this.lock(tx, jobId, thrown.workerId, { order: true });
       moving(instance);
-      await refuseJobWhileChangeOpen(tx, instance, wait.id);
+      await heldByOpenChange(tx, instance, wait, attempt, {
+        attempted: 'bpmn-error', jobType: wait.jobType, errorCode: thrown.errorCode, variables: thrown.variables ?? {}, ...(thrown.workerId !== undefined && { workerId: thrown.workerId }),
+      });
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       if (thrown.variables) {
         const deciding = await treeModels(tx, instance.rootId, (key, version) => steps.definition(tx, key, version));
@@ -181,7 +187,7 @@ export class ExternalJobs {
         },
       }]);
       return instance.rootId;
-    });
+    }), (refused) => recordRefusedAttempt(steps, refused, actor.name, 'job.refused', null));
   }
 
   /**
@@ -222,4 +228,16 @@ export class ExternalJobs {
 async function openIncidentOf(tx: StoreTx, instanceId: string, jobId: string): Promise<IncidentRow | undefined> {
   const incidents = await tx.findIncidents({ instanceId, open: true, kind: 'job' });
   return incidents.find((incident) => incident.waitId === jobId);
+}
+
+/** Refuses a job of an order with an open change (order-change.ts), noting the refused attempt for the history. */
+async function heldByOpenChange(
+  tx: StoreTx, instance: InstanceRow, wait: WaitRow, attempt: { current?: RefusedAttempt }, data: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await refuseJobWhileChangeOpen(tx, instance, wait.id);
+  } catch (error) {
+    if (error instanceof StratumError) attempt.current = { wait, error, data };
+    throw error;
+  }
 }

@@ -8,6 +8,7 @@ import { completionInputsBehind, userTaskWrites } from './completion-variables.j
 import { fourEyesRefusal, MULTI_INSTANCE_BODY } from './four-eyes.js';
 import { waitInputs } from './local-inputs.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
+import { recordRefusedAttempt, recordingRefusal } from './refused-attempts.js';
 import { mayWork, offeredTo } from './task-assignment.js';
 import type { StepExecutor } from './step-executor.js';
 import { taskViews } from './task-views.js';
@@ -34,7 +35,8 @@ export class UserTasks {
   /** Completes the task; returns the id of the order (root instance) it moved. */
   async complete(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<string> {
     const { steps } = this;
-    return steps.step('complete-task', async (tx, moving) => {
+    // a refusal of the controls (candidate groups, four eyes) is kept in the history as `task.refused`
+    return recordingRefusal((attempt) => steps.step('complete-task', async (tx, moving) => {
       const { wait, instance } = await lockWait(tx, taskId, 'task', { order: true }); // four eyes reads the whole order
       moving(instance);
       const assignment = { assignee: wait.assignee, candidateUsers: wait.candidateUsers ?? [], candidateGroups: wait.candidateGroups ?? [] };
@@ -42,8 +44,10 @@ export class UserTasks {
       const info = definition.model.elements.get(wait.elementId)!;
       if (!mayWork(assignment, actor.name, actor.groups)) {
         const task = { id: taskId, instanceId: instance.id, processKey: instance.processKey, elementId: wait.elementId, name: info.name ?? info.id };
-        throw forbidden(`task ${taskId} is ${offeredTo(assignment)}; ${actor.name} is not among them`,
+        const error = forbidden(`task ${taskId} is ${offeredTo(assignment)}; ${actor.name} is not among them`,
           { reason: 'not-offered', task, offeredTo: assignment } satisfies TaskRefusal);
+        attempt.current = { wait, error, data: { name: wait.name, variables } };
+        throw error;
       }
       const writes = userTaskWrites(info, variables, waitInputs(info, wait.variables));
       // an iteration of a multi-instance task names its activation, for four eyes (one decision per person and activation)
@@ -51,7 +55,10 @@ export class UserTasks {
       if (definition.model.separatedTasks.includes(wait.elementId) && !steps.isSpeculation(tx)) {
         const task = { id: taskId, elementId: wait.elementId, name: info.name ?? info.id, ...(body !== undefined && { multiInstanceBody: body }) };
         const refusal = await fourEyesRefusal(tx, instance, task, actor.name, (key, version) => steps.definition(tx, key, version));
-        if (refusal) throw refusal;
+        if (refusal) {
+          attempt.current = { wait, error: refusal, data: { name: wait.name, variables, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }) } };
+          throw refusal;
+        }
       }
       const completion = steps.rows.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', {
         name: wait.name, variables, writes, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }),
@@ -66,6 +73,6 @@ export class UserTasks {
         nameInputs: (inputs) => completionInputsBehind(info, variables, inputs),
       });
       return instance.rootId;
-    });
+    }), (refused) => recordRefusedAttempt(steps, refused, actor.name, 'task.refused', 'bpmn:UserTask'));
   }
 }
