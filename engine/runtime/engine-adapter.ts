@@ -57,6 +57,9 @@ export interface StepListeners {
   'activity.enter'?: (api: ElementApi) => void;
   'activity.end'?: (api: ElementApi) => void;
   'activity.timer'?: (api: ElementApi) => void;
+  /** A sequence flow taken or discarded (its api's `owner` is the flow, whose `behaviour` holds its condition). */
+  'flow.take'?: (api: ElementApi) => void;
+  'flow.discard'?: (api: ElementApi) => void;
   error?: (error: unknown) => void;
   end?: () => void;
 }

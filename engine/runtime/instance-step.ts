@@ -10,6 +10,7 @@ import type { ExecutableDefinition } from './definition-cache.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
 import { errorElementId, errorInputs, errorMessage, LiveEngine, type ElementApi, type MessageContent } from './engine-adapter.js';
 import type { FeelTiming } from './execution-environment.js';
+import { FlowDecisions } from './flow-decisions.js';
 import { dropLocalInputs, evaluateInputs, keepLocalInputs, keepsLocalInputs, localInputsOf } from './local-inputs.js';
 import { reasonOf } from './incident-reasons.js';
 import { jobTypeOf } from './job-type.js';
@@ -116,6 +117,10 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
     if (NOT_HISTORY.has(api.type)) return;
     history.push({ instanceId: instance.id, at, actor, event, elementId: api.id, elementType: api.type, waitId: null, data });
   };
+  // a decision point's entry names the flow it took and what its conditions read (flow-decisions.ts)
+  const decisions = new FlowDecisions((sourceId, decision) => {
+    history.push({ instanceId: instance.id, at, actor, event: 'flow.taken', elementId: sourceId, elementType: definition.model.elements.get(sourceId)?.type ?? null, waitId: null, data: { ...decision } });
+  });
   const detach = engine.attach({
     'activity.enter': (api) => {
       record('element.entered', api);
@@ -153,6 +158,8 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
       failure ??= { ...failureOf(errorElementId(error), errorMessage(error), error), ...(inputs?.length && { inputs }) };
     },
     end: () => (ended = true),
+    'flow.take': (api) => decisions.take(api),
+    'flow.discard': (api) => decisions.discard(api),
   });
 
   try {
