@@ -52,7 +52,7 @@ export class ExternalJobs {
       const deciding = Object.keys(variables).length ? await treeModels(tx, instance.rootId, (key, version) => steps.definition(tx, key, version)) : [];
       const writes = jobWrites(info, deciding, variables, waitInputs(info, wait.variables));
       const entry = steps.rows.waitHistory(wait, actor.name, 'job.completed', null, {
-        jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }),
+        jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }), ...lockHolder(wait),
       });
       await steps.runQueue(tx, [{
         instance, isNew: false, kind: 'complete-job', history: [entry], actor: actor.name,
@@ -70,7 +70,7 @@ export class ExternalJobs {
       const retries = Math.max(0, Math.floor(failure.retries));
       await tx.updateWait({ ...wait, jobRetries: retries, jobRetriesSet: true, jobError: failure.message, lockedBy: null, lockExpiresAt: null });
       const entry = steps.rows.waitHistory(wait, actor.name, 'job.failed', null, {
-        jobType: wait.jobType, message: failure.message, retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }),
+        jobType: wait.jobType, message: failure.message, retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }), ...lockHolder(wait),
       });
       const entries = [entry];
       if (retries === 0) {
@@ -177,7 +177,7 @@ export class ExternalJobs {
       }
       const entry = steps.rows.waitHistory(wait, actor.name, 'job.error-thrown', null, {
         jobType: wait.jobType, errorCode: thrown.errorCode, message: thrown.message ?? null, variables: thrown.variables ?? {},
-        ...(thrown.workerId !== undefined && { workerId: thrown.workerId }),
+        ...(thrown.workerId !== undefined && { workerId: thrown.workerId }), ...lockHolder(wait),
       });
       await steps.runQueue(tx, [{
         instance, isNew: false, kind: 'fail-job', history: [entry], actor: actor.name,
@@ -223,6 +223,14 @@ export class ExternalJobs {
 }
 
 // helpers
+
+/**
+ * The worker that fetched or activated the job and holds its lock, for the history: a completion need not name
+ * one (Camunda 8's does not), and `workerId` is only what the caller sent.
+ */
+function lockHolder(wait: WaitRow): { lockedBy?: string } {
+  return wait.lockedBy ? { lockedBy: wait.lockedBy } : {};
+}
 
 /** The open incident that names the job (one that ran out of retries), if any. */
 async function openIncidentOf(tx: StoreTx, instanceId: string, jobId: string): Promise<IncidentRow | undefined> {

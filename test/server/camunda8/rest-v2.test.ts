@@ -65,8 +65,9 @@ describe('a Camunda 8 job worker against /v2', () => {
     expect(await orderStatus('C8-1')).toBe('fulfilled');
     const completions = (await order('C8-1')).history.filter((entry) => entry.event === 'job.completed');
     expect(completions).toHaveLength(3);
-    // the authenticated user is the actor of each step
+    // the authenticated user is the actor of each step, and the worker that activated the job is named beside it
     expect(completions.every((entry) => entry.actor === 'erp')).toBe(true);
+    expect(completions.map((entry) => entry.data?.lockedBy)).toEqual(['c8-worker', 'c8-worker', 'c8-worker']);
   });
 
   it('long-polls: a waiting activation is answered the moment a job of its type appears; a negative requestTimeout answers at once', async () => {
@@ -287,7 +288,7 @@ interface Answer<T> {
 interface OrderView {
   status: string;
   entered: { amount: number };
-  history: { event: string; actor: string | null }[];
+  history: { event: string; actor: string | null; data?: Record<string, unknown> }[];
 }
 
 /**
