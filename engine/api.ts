@@ -139,6 +139,10 @@ export interface TaskView {
   assignee: string | null;
   /** Users the task is offered to besides its groups (Camunda's candidateUsers). */
   candidateUsers: string[];
+  /** Who claimed the task (Camunda's claim: only they may decide it until they unclaim it), or null. */
+  claimedBy: string | null;
+  /** When it was claimed, or null. */
+  claimedAt: string | null;
   createdAt: string;
   /** The variables its completer may send: what the task's output sources read (its declared completion variables). */
   variables: string[];
@@ -346,7 +350,7 @@ type FourEyesOrder = {
  * (`four-eyes-other-task`) or another iteration of this activation of a multi-instance one (`four-eyes-other-iteration`).
  */
 export type TaskRefusal =
-  | { reason: 'not-offered'; task: RefusedTask; offeredTo: TaskOffer }
+  | { reason: 'not-offered'; task: RefusedTask; offeredTo: TaskOffer; claimedBy?: string }
   | (FourEyesOrder & { reason: 'four-eyes-starter' })
   | (FourEyesOrder & { reason: 'four-eyes-change-requester'; changeId: string })
   | (FourEyesOrder & { reason: 'four-eyes-other-task' | 'four-eyes-other-iteration'; decidedTask: DecidedTask });
@@ -429,8 +433,10 @@ export interface InstanceQuery {
 
 export interface TaskQuery {
   candidateGroup?: string;
-  /** Only tasks assigned to this user. */
+  /** Only tasks assigned to this user, by the diagram or by their claim. */
   assignee?: string;
+  /** Only tasks nobody claimed, or this user did (a claimed task leaves the other candidates' lists). */
+  unclaimedOrClaimedBy?: string;
   businessKey?: string;
   instanceId?: string;
   /** Only tasks a failed instance holds (true) or only those that can be completed now (false): TaskView.held. */
@@ -581,6 +587,19 @@ export interface Runtime {
    * 422 a variable the task does not declare.
    */
   completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView>;
+  /**
+   * Claims the task for `actor` (Camunda's claim): from then on only they may complete it, and the other candidates'
+   * `unclaimedOrClaimedBy` lists leave it out. Only someone who may decide it now may claim it: 403 with the
+   * TaskRefusal completeTask would give; 409 no longer open, or claimed by (or assigned in the diagram to) someone
+   * else (`details.problem` `task-claimed`, with `assignee`: who holds it). Claiming it again is a no-op. `task.claimed` in the history.
+   */
+  claimTask(taskId: string, actor: Actor): Promise<TaskView>;
+  /**
+   * Gives a claimed task back to its candidates: by its claimant, or with `asOperator` by anyone (an operator
+   * freeing the task of someone away). 403 someone else's claim; 409 no longer open or not claimed
+   * (`details.problem` `task-not-claimed`). `task.unclaimed` in the history.
+   */
+  unclaimTask(taskId: string, actor: Actor, options?: { asOperator?: boolean }): Promise<TaskView>;
 
   /** Locks up to `max` (default 1) fetchable jobs of `type`, oldest first; with `businessKey`, only that order's. */
   fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number; businessKey?: string }): Promise<JobView[]>;
@@ -858,7 +877,7 @@ export interface ReplayEvent {
 
 /** Emitted as `step` on `Stratum.events` after every committed or failed runtime step. */
 export interface StepEvent {
-  action: 'start' | 'complete-task' | 'complete-job' | 'fail-job' | 'message' | 'timer' | 'cancel' | 'call-return' | 'incident-retry' | 'message-expiry' | 'job-retries' | 'job-update';
+  action: 'start' | 'complete-task' | 'complete-job' | 'fail-job' | 'message' | 'timer' | 'cancel' | 'call-return' | 'incident-retry' | 'message-expiry' | 'job-retries' | 'job-update' | 'claim-task' | 'unclaim-task';
   processKey: string;
   durationMs: number;
   /** `conflict`: the step ended in a 409, a refusal or a race lost on every attempt (docs/engine.md); one event however many attempts. */

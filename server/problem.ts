@@ -102,16 +102,18 @@ const SPECIFIC_TITLES: Record<string, string> = {
   'change-exists': 'Change already requested',
   'order-change-open': 'Order change open',
   'order-not-changeable': 'Order not changeable',
+  'task-claimed': 'Task claimed',
+  'task-not-claimed': 'Task not claimed',
 };
 /** Details the engine adds for the caller (others, like `retryable`, stay inside). */
-const PUBLIC_DETAILS = ['name', 'businessKey', 'messageId', 'first', 'orderStatus', 'instanceId', 'rootInstanceId', 'rootCauseIncidentId', 'changeId', 'shippedAt'];
+const PUBLIC_DETAILS = ['name', 'businessKey', 'messageId', 'first', 'orderStatus', 'instanceId', 'rootInstanceId', 'rootCauseIncidentId', 'changeId', 'shippedAt', 'assignee'];
 
 /**
  * Refusals named by `reason` alone (their type stays the status's) whose facts the caller gets beside it: a task
  * completion's 403s name the task, who it is for, and what four eyes found (TaskRefusal).
  */
 const REASON_DETAILS: { [R in TaskRefusal['reason']]: readonly FactOf<Extract<TaskRefusal, { reason: R }>>[] } = {
-  'not-offered': ['task', 'offeredTo'],
+  'not-offered': ['task', 'offeredTo', 'claimedBy'],
   'four-eyes-starter': ['task', 'businessKey', 'rootInstanceId'],
   'four-eyes-change-requester': ['task', 'businessKey', 'rootInstanceId', 'changeId'],
   'four-eyes-other-task': ['task', 'businessKey', 'rootInstanceId', 'decidedTask'],

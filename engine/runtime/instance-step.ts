@@ -322,6 +322,9 @@ function describeWaits(engine: LiveEngine, input: StepInput, variables: Record<s
       candidateGroups: null,
       assignee: null,
       candidateUsers: null,
+      // a claim stays with the task until it is completed or unclaimed (only the claim writes it)
+      claimedBy: before?.claimedBy ?? null,
+      claimedAt: before?.claimedAt ?? null,
       messageName: null,
       messageId: null,
       correlationKey: null,

@@ -130,6 +130,14 @@ export class InstanceRuntime implements Runtime {
     return this.viewAfter(() => this.tasks.complete(taskId, variables, actor));
   }
 
+  claimTask(taskId: string, actor: Actor): Promise<TaskView> {
+    return this.tasks.claim(taskId, actor);
+  }
+
+  unclaimTask(taskId: string, actor: Actor, options: { asOperator?: boolean } = {}): Promise<TaskView> {
+    return this.tasks.unclaim(taskId, actor, options);
+  }
+
   // ---- external jobs --------------------------------------------------------
 
   fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number; businessKey?: string }): Promise<JobView[]> {

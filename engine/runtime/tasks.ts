@@ -1,15 +1,18 @@
-// User tasks: the open ones (by candidate group or assignee), and completing one — by
-// its assignee, a candidate user or a member of a candidate group, with the task's declared completion variables
-// only, and (for separated tasks) never by whoever started the order, requested a change of it or decided an
-// earlier one.
+// User tasks: the open ones (by candidate group or assignee), claiming one (task-claims.ts), and completing one — by
+// its assignee, a candidate user or a member of a candidate group (only its claimant while it is claimed), with the
+// task's declared completion variables only, and (for separated tasks) never by whoever started the order,
+// requested a change of it or decided an earlier one.
 import type { Actor, TaskQuery, TaskRefusal, TaskView } from '../api.js';
-import { forbidden } from '../errors.js';
+import { conflict, forbidden, StratumError } from '../errors.js';
+import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
+import type { ExecutableDefinition } from './definition-cache.js';
 import { completionInputsBehind, userTaskWrites } from './completion-variables.js';
 import { fourEyesRefusal, MULTI_INSTANCE_BODY } from './four-eyes.js';
 import { waitInputs } from './local-inputs.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
 import { recordRefusedAttempt, recordingRefusal } from './refused-attempts.js';
 import { mayWork, offeredTo } from './task-assignment.js';
+import { claimedByAnother, heldByAnother, holderOf, notClaimed } from './task-claims.js';
 import type { StepExecutor } from './step-executor.js';
 import { taskViews } from './task-views.js';
 import { lockWait } from './wait-locks.js';
@@ -39,27 +42,25 @@ export class UserTasks {
     return recordingRefusal((attempt) => steps.step('complete-task', async (tx, moving) => {
       const { wait, instance } = await lockWait(tx, taskId, 'task', { order: true }); // four eyes reads the whole order
       moving(instance);
-      const assignment = { assignee: wait.assignee, candidateUsers: wait.candidateUsers ?? [], candidateGroups: wait.candidateGroups ?? [] };
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
-      if (!mayWork(assignment, actor.name, actor.groups)) {
-        const task = { id: taskId, instanceId: instance.id, processKey: instance.processKey, elementId: wait.elementId, name: info.name ?? info.id };
-        const error = forbidden(`task ${taskId} is ${offeredTo(assignment)}; ${actor.name} is not among them`,
-          { reason: 'not-offered', task, offeredTo: assignment } satisfies TaskRefusal);
-        attempt.current = { wait, error, data: { name: wait.name, variables } };
-        throw error;
-      }
-      const writes = userTaskWrites(info, variables, waitInputs(info, wait.variables));
       // an iteration of a multi-instance task names its activation, for four eyes (one decision per person and activation)
       const body = info.multiInstance ? multiInstanceBodyOf(wait.executionId) : undefined;
-      if (definition.model.separatedTasks.includes(wait.elementId) && !steps.isSpeculation(tx)) {
-        const task = { id: taskId, elementId: wait.elementId, name: info.name ?? info.id, ...(body !== undefined && { multiInstanceBody: body }) };
-        const refusal = await fourEyesRefusal(tx, instance, task, actor.name, (key, version) => steps.definition(tx, key, version));
-        if (refusal) {
-          attempt.current = { wait, error: refusal, data: { name: wait.name, variables, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }) } };
-          throw refusal;
+      // a refusal of the controls is noted for the history (recordingRefusal, below)
+      const noting = async (check: () => void | Promise<void>): Promise<void> => {
+        try {
+          await check();
+        } catch (error) {
+          if (error instanceof StratumError) attempt.current = { wait, error, data: { name: wait.name, variables, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }) } };
+          throw error;
         }
-      }
+      };
+      await noting(() => {
+        if (wait.claimedBy && wait.claimedBy !== actor.name) throw claimedByAnother(wait, instance, info.name ?? info.id, actor, 'decide');
+        refuseNotOffered(wait, instance, info.name ?? info.id, actor);
+      });
+      const writes = userTaskWrites(info, variables, waitInputs(info, wait.variables));
+      await noting(() => this.refuseFourEyes(tx, wait, instance, definition, actor, body));
       const completion = steps.rows.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', {
         name: wait.name, variables, writes, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }),
       });
@@ -75,4 +76,76 @@ export class UserTasks {
       return instance.rootId;
     }), (refused) => recordRefusedAttempt(steps, refused, actor.name, 'task.refused', 'bpmn:UserTask'));
   }
+
+  /**
+   * Claims the task for `actor` (task-claims.ts): refused as its completion would refuse `actor`, and while
+   * someone else holds it; claiming it again changes nothing.
+   */
+  async claim(taskId: string, actor: Actor): Promise<TaskView> {
+    const { steps } = this;
+    await steps.step('claim-task', async (tx, moving) => {
+      const { wait, instance } = await lockWait(tx, taskId, 'task', { order: true }); // four eyes reads the whole order
+      moving(instance);
+      const definition = await steps.definition(tx, instance.processKey, instance.version);
+      const info = definition.model.elements.get(wait.elementId)!;
+      refuseNotOffered(wait, instance, info.name ?? info.id, actor);
+      const body = info.multiInstance ? multiInstanceBodyOf(wait.executionId) : undefined;
+      await this.refuseFourEyes(tx, wait, instance, definition, actor, body);
+      const holder = holderOf(wait);
+      if (holder === actor.name) return; // theirs already: by this claim, an earlier one or the diagram
+      if (holder !== null) throw heldByAnother(wait, holder);
+      await tx.updateWait({ ...wait, claimedBy: actor.name, claimedAt: steps.rows.nowIso() });
+      await tx.appendHistory([steps.rows.waitHistory(wait, actor.name, 'task.claimed', 'bpmn:UserTask', { name: wait.name })]);
+    });
+    return this.stillOpen(taskId);
+  }
+
+  /** Gives a claimed task back to its candidates: by its claimant, or by an operator (`asOperator`). */
+  async unclaim(taskId: string, actor: Actor, options: { asOperator?: boolean } = {}): Promise<TaskView> {
+    const { steps } = this;
+    await steps.step('unclaim-task', async (tx, moving) => {
+      const { wait, instance } = await lockWait(tx, taskId, 'task');
+      moving(instance);
+      if (!wait.claimedBy) throw notClaimed(wait);
+      if (wait.claimedBy !== actor.name && !options.asOperator) {
+        throw claimedByAnother(wait, instance, wait.name ?? wait.elementId, actor, 'unclaim');
+      }
+      await tx.updateWait({ ...wait, claimedBy: null, claimedAt: null });
+      await tx.appendHistory([steps.rows.waitHistory(wait, actor.name, 'task.unclaimed', 'bpmn:UserTask', {
+        name: wait.name, claimedBy: wait.claimedBy, claimedAt: wait.claimedAt,
+      })]);
+    });
+    return this.stillOpen(taskId);
+  }
+
+  /** The task as it is now; a completion that came right after the claim closed it. */
+  private async stillOpen(taskId: string): Promise<TaskView> {
+    const view = await this.get(taskId);
+    if (!view) throw conflict(`task ${taskId} is no longer open`);
+    return view;
+  }
+
+  /**
+   * Four eyes: a separated task is refused (a `forbidden` TaskRefusal) to whoever started the order, requested a
+   * change of it or decided another separated task of it. The caller holds the order's lock (lockWait with `order`).
+   */
+  private async refuseFourEyes(tx: StoreTx, wait: WaitRow, instance: InstanceRow, definition: ExecutableDefinition, actor: Actor, body: string | undefined): Promise<void> {
+    const { steps } = this;
+    if (!definition.model.separatedTasks.includes(wait.elementId) || steps.isSpeculation(tx)) return;
+    const info = definition.model.elements.get(wait.elementId)!;
+    const task = { id: wait.id, elementId: wait.elementId, name: info.name ?? info.id, ...(body !== undefined && { multiInstanceBody: body }) };
+    const refusal = await fourEyesRefusal(tx, instance, task, actor.name, (key, version) => steps.definition(tx, key, version));
+    if (refusal) throw refusal;
+  }
+}
+
+// helpers
+
+/** Refuses (a `forbidden` TaskRefusal `not-offered`) an actor who is not the task's assignee, a candidate user or in a candidate group. */
+function refuseNotOffered(wait: WaitRow, instance: InstanceRow, name: string, actor: Actor): void {
+  const assignment = { assignee: wait.assignee, candidateUsers: wait.candidateUsers ?? [], candidateGroups: wait.candidateGroups ?? [] };
+  if (mayWork(assignment, actor.name, actor.groups)) return;
+  const task = { id: wait.id, instanceId: instance.id, processKey: instance.processKey, elementId: wait.elementId, name };
+  throw forbidden(`task ${wait.id} is ${offeredTo(assignment)}; ${actor.name} is not among them`,
+    { reason: 'not-offered', task, offeredTo: assignment } satisfies TaskRefusal);
 }

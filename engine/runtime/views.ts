@@ -59,6 +59,8 @@ export function taskView(wait: WaitRow, instance: InstanceRow | undefined, model
     candidateGroups: wait.candidateGroups ?? [],
     assignee: wait.assignee,
     candidateUsers: wait.candidateUsers ?? [],
+    claimedBy: wait.claimedBy,
+    claimedAt: wait.claimedAt,
     createdAt: wait.createdAt,
     variables: declaredCompletionVariables(info?.outputs ?? []),
     documentation: info?.documentation ?? model?.documentation ?? null,

@@ -82,7 +82,13 @@ export function waitSelect(filter: WaitFilter, placeholder: Placeholder, tables:
   where.equal('w.root_id', filter.rootId);
   where.oneOf('w.root_id', filter.rootIds);
   where.equal('w.business_key', filter.businessKey);
-  where.equal('w.assignee', filter.assignee);
+  if (filter.assignee !== undefined) {
+    // each placeholder binds once (SQLite's are positional)
+    where.add(`(w.assignee = ${where.parameter(filter.assignee)} OR w.claimed_by = ${where.parameter(filter.assignee)})`);
+  }
+  if (filter.unclaimedOrClaimedBy !== undefined) {
+    where.add(`(w.claimed_by IS NULL OR w.claimed_by = ${where.parameter(filter.unclaimedOrClaimedBy)})`);
+  }
   where.equal('w.message_name', filter.messageName);
   where.equal('w.correlation_key', filter.correlationKey);
   // per row it passes, as lockJobs asks for each job: cheap answers first (caller-chain.ts)

@@ -50,8 +50,11 @@ export interface IncidentRecord<C extends ColumnTypes> {
   resolution: string | null;
 }
 
-/** A wait as an incident keeps it (`waits_before`): those kept before migration 11 have no `jobRetriesSet`. */
-type KeptWait = Omit<WaitRow, 'jobRetriesSet'> & { jobRetriesSet?: boolean };
+/**
+ * A wait as an incident keeps it (`waits_before`): those kept before migration 11 have no `jobRetriesSet`, those
+ * kept before migration 12 no claim.
+ */
+type KeptWait = Omit<WaitRow, 'jobRetriesSet' | 'claimedBy' | 'claimedAt'> & { jobRetriesSet?: boolean; claimedBy?: string | null; claimedAt?: string | null };
 
 export const MESSAGE_COLUMNS =
   'seq, id, message_id, name, correlation_key, variables, root_id, state, received_by, received_at, expires_at, delivered_to, delivered_at';
@@ -186,7 +189,7 @@ export function noOpenIncidentOf(tablePrefix: string, alias: string): string {
  * migration decides for stored jobs, a job that failed had its retries set.
  */
 function waitsBeforeOf(waits: KeptWait[]): WaitRow[] {
-  return waits.map((wait) => ({ ...wait, jobRetriesSet: wait.jobRetriesSet ?? wait.jobError !== null }));
+  return waits.map((wait) => ({ ...wait, jobRetriesSet: wait.jobRetriesSet ?? wait.jobError !== null, claimedBy: wait.claimedBy ?? null, claimedAt: wait.claimedAt ?? null }));
 }
 
 /**

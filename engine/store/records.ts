@@ -67,6 +67,9 @@ export interface WaitRecord<C extends ColumnTypes> {
   candidate_groups: Json<C, string[]> | null;
   assignee: string | null;
   candidate_users: Json<C, string[]> | null;
+  /** Migration 12. */
+  claimed_by: string | null;
+  claimed_at: C['time'] | null;
   message_name: string | null;
   message_id: string | null;
   correlation_key: string | null;
@@ -134,7 +137,7 @@ export interface Records<C extends ColumnTypes> {
 export const INSTANCE_COLUMNS =
   'id, process_key, version, business_key, parent_id, parent_element_id, parent_execution_id, root_id, status, state, variables, incident, revision, started_by, created_at, updated_at, ended_at';
 export const WAIT_COLUMNS =
-  'id, instance_id, root_id, business_key, kind, element_id, execution_id, name, candidate_groups, message_name, message_id, correlation_key, due_at, job_type, job_retries, job_error, locked_by, lock_expires_at, child_instance_id, variables, created_at, assignee, candidate_users, job_retries_set';
+  'id, instance_id, root_id, business_key, kind, element_id, execution_id, name, candidate_groups, message_name, message_id, correlation_key, due_at, job_type, job_retries, job_error, locked_by, lock_expires_at, child_instance_id, variables, created_at, assignee, candidate_users, job_retries_set, claimed_by, claimed_at';
 /** WAIT_COLUMNS of a table aliased `w`. */
 export const WAIT_COLUMNS_OF_W = WAIT_COLUMNS.split(', ')
   .map((column) => `w.${column}`)

@@ -139,6 +139,8 @@ export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCod
       candidateGroups: readJsonOrNull<string[]>(record.candidate_groups),
       assignee: record.assignee,
       candidateUsers: readJsonOrNull<string[]>(record.candidate_users),
+      claimedBy: record.claimed_by,
+      claimedAt: readTimeOrNull(record.claimed_at),
       messageName: record.message_name,
       messageId: record.message_id,
       correlationKey: record.correlation_key,
@@ -235,6 +237,9 @@ export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCod
       candidateGroups: writeJsonOrNull(row.candidateGroups, 'candidateGroups'),
       assignee: row.assignee,
       candidateUsers: writeJsonOrNull(row.candidateUsers, 'candidateUsers'),
+      // an incident's kept waits from before migration 12 have neither
+      claimedBy: row.claimedBy ?? null,
+      claimedAt: canonicalTimestampOrNull(row.claimedAt ?? null, 'claimedAt'),
       messageName: row.messageName,
       messageId: row.messageId,
       correlationKey: row.correlationKey,

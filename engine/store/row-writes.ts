@@ -46,7 +46,7 @@ export function rowWrites(tablePrefix: string): RowWrites {
     insertWait: `INSERT INTO ${t('waits')} (${WAIT_COLUMNS})
        VALUES (@id, @instanceId, @rootId, @businessKey, @kind, @elementId, @executionId, @name, @candidateGroups,
                @messageName, @messageId, @correlationKey, @dueAt, @jobType, @jobRetries, @jobError, @lockedBy,
-               @lockExpiresAt, @childInstanceId, @variables, @createdAt, @assignee, @candidateUsers, @jobRetriesSet)
+               @lockExpiresAt, @childInstanceId, @variables, @createdAt, @assignee, @candidateUsers, @jobRetriesSet, @claimedBy, @claimedAt)
        ON CONFLICT DO NOTHING`,
 
     refreshWait: `UPDATE ${t('waits')} SET
@@ -61,7 +61,7 @@ export function rowWrites(tablePrefix: string): RowWrites {
          message_name = @messageName, message_id = @messageId, correlation_key = @correlationKey,
          due_at = @dueAt, job_type = @jobType, job_retries = @jobRetries, job_retries_set = @jobRetriesSet, job_error = @jobError,
          locked_by = @lockedBy, lock_expires_at = @lockExpiresAt, child_instance_id = @childInstanceId,
-         variables = @variables
+         variables = @variables, claimed_by = @claimedBy, claimed_at = @claimedAt
        WHERE id = @id AND instance_id = @instanceId`,
 
     insertIdempotency: `INSERT INTO ${t('idempotency')} (scope, key, request_hash, instance_id, created_at)

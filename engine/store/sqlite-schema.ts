@@ -299,4 +299,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     WHERE kind = 'job'
       AND (job_error IS NOT NULL OR EXISTS (SELECT 1 FROM history h WHERE h.wait_id = waits.id AND h.event = 'job.retries-set'));
   `,
+  // 12: a task claimed by one of its candidates (Camunda's claim): who, and when; the claimant's own list finds it
+  `
+  ALTER TABLE waits ADD COLUMN claimed_by TEXT;
+  ALTER TABLE waits ADD COLUMN claimed_at TEXT;
+  CREATE INDEX waits_by_claimed_by_created ON waits (claimed_by, created_at, id);
+  `,
 ];

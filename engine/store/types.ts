@@ -144,6 +144,12 @@ export interface WaitRow {
   assignee: string | null;
   /** Tasks: users the task is offered to besides its groups (Camunda's candidateUsers). */
   candidateUsers: string[] | null;
+  /**
+   * Tasks: who claimed it (Camunda's claim), and when; null while nobody has. A claim is the only write to these
+   * columns: a later step of the instance keeps them (the wait's refresh leaves them alone).
+   */
+  claimedBy: string | null;
+  claimedAt: string | null;
   messageName: string | null;
   messageId: string | null;
   correlationKey: string | null;
@@ -359,7 +365,10 @@ export interface WaitFilter {
   rootIds?: string[];
   businessKey?: string;
   candidateGroup?: string;
+  /** Tasks assigned to this user: by the diagram (`assignee`) or by a claim (`claimedBy`). */
   assignee?: string;
+  /** Only tasks nobody claimed, or this user did (a claimed task leaves the other candidates' lists). */
+  unclaimedOrClaimedBy?: string;
   messageName?: string;
   correlationKey?: string;
   /** Only waits a failed instance (their own or a caller) holds (true), or only the others (false): caller-chain.ts. */

@@ -1,6 +1,7 @@
-// User tasks: approvers list and complete them. The engine checks the
+// User tasks: approvers list, claim and complete them. The engine checks the
 // caller's groups against the task's candidate groups.
 import type { Runtime, TaskQuery, TaskView } from '../../engine/api.js';
+import { GROUPS } from '../auth/authenticate.js';
 import type { User } from '../auth/users.js';
 import { conditional } from '../http/etag.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
@@ -43,6 +44,14 @@ export function taskHandlers(runtime: Runtime): Handlers {
     // naming the variables to fix; the task stays open.
     completeTask: async ({ params, body, user }: Input<{ variables?: Record<string, unknown> }, unknown, { id: string }>) =>
       ok(await runtime.completeTask(params.id, body.variables ?? {}, user!)),
+
+    // Camunda's claim: the caller becomes the assignee; only someone who may decide the task now may claim it.
+    claimTask: async ({ params, user }: Input<unknown, unknown, { id: string }>) =>
+      ok(await runtime.claimTask(params.id, user!)),
+
+    // the claimant gives the task back to its candidates; an operator may free a task someone else claimed
+    unclaimTask: async ({ params, user }: Input<unknown, unknown, { id: string }>) =>
+      ok(await runtime.unclaimTask(params.id, user!, { asOperator: user!.groups.includes(GROUPS.operations) })),
   };
 }
 
@@ -50,16 +59,16 @@ export function taskHandlers(runtime: Runtime): Handlers {
 
 /**
  * `mine=true`: the tasks of any of the caller's groups (within `candidateGroup` when
- * given). Each group's page is in keyset order, so merging them and keeping the first
+ * given) that nobody else claimed. Each group's page is in keyset order, so merging them and keeping the first
  * `limit` rows is the same page one query over all the groups would give.
  */
 async function tasksOfGroups(runtime: Runtime, page: TaskQuery, user: User): Promise<TaskView[]> {
   const groups = page.candidateGroup ? user.groups.filter((group) => group === page.candidateGroup) : user.groups;
   const byId = new Map<string, TaskView>();
   for (const group of groups) {
-    for (const task of await runtime.findTasks({ ...page, candidateGroup: group })) byId.set(task.id, task);
+    for (const task of await runtime.findTasks({ ...page, candidateGroup: group, unclaimedOrClaimedBy: user.name })) byId.set(task.id, task);
   }
-  // and those assigned to the caller by name (Camunda's assignee)
+  // and those assigned to the caller by name (Camunda's assignee) or claimed by them
   if (!page.candidateGroup) for (const task of await runtime.findTasks({ ...page, assignee: user.name })) byId.set(task.id, task);
   return [...byId.values()]
     .sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id))

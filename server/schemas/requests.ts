@@ -262,10 +262,10 @@ export const TasksQuery: JsonSchema = {
   additionalProperties: false,
   properties: {
     candidateGroup: printableKey(100),
-    assignee: { ...printableKey(200), description: 'Only tasks assigned to this user; `me` is the caller.' },
+    assignee: { ...printableKey(200), description: 'Only tasks assigned to this user, by the diagram or by their claim; `me` is the caller.' },
     businessKey: printableKey(200),
     instanceId: printableKey(200),
-    mine: { type: 'boolean', description: 'Only the tasks the caller may complete: those of any of their groups (combine with `candidateGroup` to narrow to one).' },
+    mine: { type: 'boolean', description: 'Only the tasks the caller may complete: those of any of their groups that nobody else claimed, and those assigned to them (combine with `candidateGroup` to narrow to one group).' },
     held: { type: 'boolean', description: '`false`: only tasks that can be completed now (`held` is null); `true`: only those a failed instance holds.' },
     limit: limitParameter(TASK_PAGE),
     after: afterParameter,

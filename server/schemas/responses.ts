@@ -49,6 +49,8 @@ export const Problem: JsonSchema = {
     businessKey: nullable({ type: 'string', description: 'The order (business key) the refusal is about.' }),
     rootInstanceId: { type: 'string' },
     changeId: { type: 'string' },
+    claimedBy: { type: 'string', description: 'A 403 of a task someone else claimed: who did (only they may decide or unclaim it).' },
+    assignee: { type: 'string', description: 'A 409 `task-claimed`: who holds the task, by their claim or by the diagram.' },
     incident: {
       ...ref('StepIncident'),
       description: 'A 422 for a task completion or an incident retry that would fail the instance: the incident it would raise.',
@@ -253,7 +255,7 @@ export const InstancePage: JsonSchema = {
 
 export const TaskView: JsonSchema = {
   type: 'object',
-  required: ['id', 'instanceId', 'businessKey', 'processKey', 'elementId', 'name', 'candidateGroups', 'assignee', 'candidateUsers', 'createdAt', 'variables', 'documentation', 'processName', 'form', 'order', 'held'],
+  required: ['id', 'instanceId', 'businessKey', 'processKey', 'elementId', 'name', 'candidateGroups', 'assignee', 'candidateUsers', 'claimedBy', 'claimedAt', 'createdAt', 'variables', 'documentation', 'processName', 'form', 'order', 'held'],
   properties: {
     id: { type: 'string' },
     instanceId: { type: 'string' },
@@ -264,6 +266,8 @@ export const TaskView: JsonSchema = {
     candidateGroups: { type: 'array', items: { type: 'string' } },
     assignee: nullable({ type: 'string', description: 'The user the task is assigned to (Camunda assignee), evaluated when the task was created.' }),
     candidateUsers: { type: 'array', items: { type: 'string' }, description: 'Users the task is offered to besides its candidate groups.' },
+    claimedBy: nullable({ type: 'string', description: 'Who claimed the task (POST /api/tasks/{id}/claim): only they may complete it until it is unclaimed. Null while nobody has.' }),
+    claimedAt: nullable({ ...dateTime, description: 'When it was claimed.' }),
     createdAt: dateTime,
     variables: { type: 'array', items: { type: 'string' }, description: 'The variables a completion may send: what the task\'s `zeebe:output` sources read.' },
     documentation: nullable({ type: 'string', description: 'Why the step exists: the task\'s documentation, else its process\'s.' }),

@@ -68,6 +68,10 @@ const CASES: Record<string, Case> = {
     method: 'POST', path: () => `/api/tasks/${taskIds[0]}/complete`, options: json({ variables: { approved: true } }),
     wrong: [TOKENS.vp, TOKENS.erp, TOKENS.designer], right: TOKENS.director, expected: 200,
   },
+  // the engine refuses whom the task is not offered to (the fake as the runtime does)
+  claimTask: { method: 'POST', path: () => `/api/tasks/${taskIds[1]}/claim`, wrong: [TOKENS.vp, TOKENS.erp, TOKENS.designer], right: TOKENS.director, expected: 200 },
+  // after claimTask: only its claimant (or operations) gives it back
+  unclaimTask: { method: 'POST', path: () => `/api/tasks/${taskIds[1]}/unclaim`, wrong: [TOKENS.vp, TOKENS.designer], right: TOKENS.director, expected: 200 },
   fetchAndLockJobs: { method: 'POST', path: () => '/api/jobs/fetch-and-lock', options: json({ type: 'shipping', workerId: 'w1' }), wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 200 },
   completeJob: { method: 'POST', path: () => `/api/jobs/${jobIds[0]}/complete`, options: json({ variables: { planned: true } }), wrong: [TOKENS.designer, TOKENS.procurement], right: TOKENS.erp, expected: 200 },
   failJob: { method: 'POST', path: () => `/api/jobs/${jobIds[1]}/failure`, options: json({ message: 'ERP down', retries: 2 }), wrong: [TOKENS.designer], right: TOKENS.erp, expected: 200 },

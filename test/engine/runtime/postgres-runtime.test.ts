@@ -170,6 +170,25 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     expect((results.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict' });
   });
 
+  it('lets exactly one of two vice-presidents claiming one task on two processes at once win; the other is told who holds it', async () => {
+    await enter(first.runtime, order('PG-CLAIM', 700_000));
+    const [task] = await first.runtime.findTasks({ businessKey: 'PG-CLAIM' });
+    // Widen the race: the second claim reads the task unclaimed and pauses until the first claim has committed.
+    let found: () => void = () => undefined;
+    let firstClaim: Promise<unknown> = Promise.resolve();
+    const store = slowAfter(secondStore, 'getWait', () => firstClaim, () => found(), (_id, options) => options?.lock !== true);
+    const slow = await openStratum({ store, clock });
+    const taskFound = new Promise<void>((resolve) => (found = resolve));
+    const claimedFirst = taskFound.then(() => first.runtime.claimTask(task.id, vicePresident));
+    firstClaim = claimedFirst;
+    const results = await Promise.allSettled([slow.runtime.claimTask(task.id, { name: 'viktor', groups: ['vice-president'] }), claimedFirst]);
+    expect(results[1].status).toBe('fulfilled');
+    expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict', details: { problem: 'task-claimed', assignee: vicePresident.name } });
+    expect((await second.runtime.getTask(task.id))?.claimedBy).toBe(vicePresident.name);
+    const history = (await second.runtime.getInstance(task.instanceId))!.history.filter((entry) => entry.event === 'task.claimed');
+    expect(history.map((entry) => entry.actor)).toEqual([vicePresident.name]);
+  });
+
   it('tells the loser of two completions of one job on two processes that it is no longer open (409, answered without a retry)', async () => {
     await enter(first.runtime, order('PG-JOB-TWICE', 100));
     const [job] = await first.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'erp' });

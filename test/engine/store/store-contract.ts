@@ -15,6 +15,7 @@ import type {
   ProcessVersionRow,
   Store,
   StoreTx,
+  WaitFilter,
   WaitRow,
 } from '../../../engine/store/types.js';
 import { anyNumber } from '../../support/matchers.js';
@@ -91,6 +92,8 @@ export function waitRow(id: string, instanceId: string, extra: Partial<WaitRow> 
     candidateGroups: null,
     assignee: null,
     candidateUsers: null,
+    claimedBy: null,
+    claimedAt: null,
     messageName: null,
     messageId: null,
     correlationKey: null,
@@ -542,7 +545,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         });
         const timer = waitRow('w-timer', 'i1', { kind: 'timer', dueAt: at(3600) });
         const call = waitRow('w-call', 'i1', { kind: 'call', childInstanceId: 'child-1' });
-        const task = waitRow('w-task', 'i1', { candidateGroups: ['vice-president', 'sales-director'], name: 'Approve', assignee: 'anna', candidateUsers: ['bob', 'Zoë'] });
+        const task = waitRow('w-task', 'i1', { candidateGroups: ['vice-president', 'sales-director'], name: 'Approve', assignee: 'anna', candidateUsers: ['bob', 'Zoë'], claimedBy: 'Zoë', claimedAt: at(7) });
         const noGroups = waitRow('w-empty', 'i1', { candidateGroups: [] });
         await store.transaction((tx) => tx.replaceWaits('i1', [job, message, timer, call, task, noGroups]));
         for (const wait of [job, message, timer, call, task, noGroups]) {
@@ -727,6 +730,43 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.read(async (tx) => ids(await tx.findWaits({ candidateGroup: 'a' })))).toEqual([]);
         expect(await store.read(async (tx) => ids(await tx.findWaits({ candidateGroup: 'b' })))).toEqual(['w']);
         await expectStratumError(store.transaction((tx) => tx.updateWait(waitRow('missing', 'i1'))), 'not-found');
+      });
+
+      it('keeps a task\'s claim through replaceWaits, finds it by the claimant as assignee, and leaves it out of the others\' unclaimed lists', async () => {
+        await seed(store, instanceRow('i1'));
+        const free = waitRow('free', 'i1', { candidateGroups: ['sd'], createdAt: at(1) });
+        const claimed = waitRow('claimed', 'i1', { candidateGroups: ['sd'], createdAt: at(2) });
+        const assigned = waitRow('assigned', 'i1', { candidateGroups: ['sd'], assignee: 'dana', createdAt: at(3) });
+        await store.transaction((tx) => tx.replaceWaits('i1', [free, claimed, assigned]));
+        await store.transaction((tx) => tx.updateWait({ ...claimed, claimedBy: 'dirk', claimedAt: at(5) }));
+        // a later step of the instance describes its waits anew: the claim stays
+        await store.transaction((tx) => tx.replaceWaits('i1', [free, { ...claimed, name: 'Renamed' }, assigned]));
+        expect(await store.read((tx) => tx.getWait('claimed'))).toMatchObject({ name: 'Renamed', claimedBy: 'dirk', claimedAt: at(5) });
+        const find = (filter: WaitFilter) => store.read(async (tx) => ids(await tx.findWaits({ kind: 'task', ...filter })));
+        expect(await find({ assignee: 'dirk' })).toEqual(['claimed']);
+        expect(await find({ assignee: 'dana' })).toEqual(['assigned']);
+        expect(await find({ candidateGroup: 'sd', unclaimedOrClaimedBy: 'dirk' })).toEqual(['free', 'claimed', 'assigned']);
+        expect(await find({ candidateGroup: 'sd', unclaimedOrClaimedBy: 'dana' })).toEqual(['free', 'assigned']);
+        await store.transaction((tx) => tx.updateWait({ ...claimed, claimedBy: null, claimedAt: null }));
+        expect(await find({ candidateGroup: 'sd', unclaimedOrClaimedBy: 'dana' })).toEqual(['free', 'claimed', 'assigned']);
+        expect(await find({ assignee: 'dirk' })).toEqual([]);
+      });
+
+      it('lets exactly one of two concurrent claims of a task win under the wait\'s lock', async () => {
+        await seed(store, instanceRow('i1'));
+        await store.transaction((tx) => tx.replaceWaits('i1', [waitRow('t', 'i1', { candidateGroups: ['sd'] })]));
+        const claim = (who: string) =>
+          store.transaction(async (tx) => {
+            const wait = await tx.getWait('t', { lock: true });
+            await sleep(20);
+            if (wait!.claimedBy) throw new Error(`claimed by ${wait!.claimedBy}`);
+            await tx.updateWait({ ...wait!, claimedBy: who, claimedAt: at(9) });
+            return who;
+          });
+        const results = await Promise.allSettled([claim('dirk'), claim('dana')]);
+        const won = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+        expect(won).toHaveLength(1);
+        expect((await store.read((tx) => tx.getWait('t')))?.claimedBy).toBe(won[0]);
       });
 
       it('lists due timers (dueAt <= now) by due time, then id, up to the limit', async () => {
@@ -1264,11 +1304,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await find({ instanceIds: [] })).toEqual([]);
       });
 
-      it('reads the waits an incident kept before jobs said whether their retries were set: a job that had failed has them set', async () => {
+      it('reads the waits an incident kept before jobs said whether their retries were set (and before claims): a job that had failed has them set, nobody claimed a task', async () => {
         await seed(store, instanceRow('i1'));
-        // as an incident stored before schema version 11 kept them: without jobRetriesSet
+        // as an incident stored before schema version 11 kept them: without jobRetriesSet (nor 12's claim)
         const kept = (wait: WaitRow) => {
-          const { jobRetriesSet: _set, ...before } = wait;
+          const { jobRetriesSet: _set, claimedBy: _by, claimedAt: _at, ...before } = wait;
           return before as WaitRow;
         };
         const failed = waitRow('failed', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 2, jobError: 'carrier refused' });

@@ -144,7 +144,7 @@ export class FakeStratum {
       this.instances.set(id, instance);
       if (scopeKey) this.idempotency.set(scopeKey, { hash: options.idempotency!.requestHash, id });
       const taskId = `t${++this.seq}`;
-      this.tasks.set(taskId, { id: taskId, instanceId: id, businessKey: instance.businessKey, processKey, elementId: 'Approve', name: 'Approve', candidateGroups: ['sales-director'], assignee: null, candidateUsers: [], createdAt: at,
+      this.tasks.set(taskId, { id: taskId, instanceId: id, businessKey: instance.businessKey, processKey, elementId: 'Approve', name: 'Approve', candidateGroups: ['sales-director'], assignee: null, candidateUsers: [], claimedBy: null, claimedAt: null, createdAt: at,
         variables: ['approved', 'comment'], documentation: null, processName: null, form: null, order: null, held: null, open: true });
       const jobId = `j${++this.seq}`;
       this.jobs.set(jobId, { id: jobId, type: 'shipping', instanceId: id, businessKey: instance.businessKey, elementId: 'Ship', variables: {}, customHeaders: {}, retries: 3, retriesSet: false, lockExpiresAt: at, order: null, open: true });
@@ -219,6 +219,23 @@ export class FakeStratum {
       Object.assign(instance.variables, variables);
       this.refreshWaiting(instance);
       return instance;
+    },
+    // The fake claims as the runtime does, without four eyes (test/server/task-claims.test.ts runs the real one).
+    claimTask: async (taskId: string, actor: Actor) => {
+      const task = this.openTask(taskId);
+      if (!task.candidateGroups.some((g) => actor.groups.includes(g))) throw new StratumError('forbidden', 'not a candidate');
+      if (task.claimedBy && task.claimedBy !== actor.name) throw new StratumError('conflict', `claimed by ${task.claimedBy}`, { problem: 'task-claimed', assignee: task.claimedBy });
+      if (!task.claimedBy) Object.assign(task, { claimedBy: actor.name, claimedAt: now() });
+      const { open: _open, ...view } = task;
+      return view;
+    },
+    unclaimTask: async (taskId: string, actor: Actor, options: { asOperator?: boolean } = {}) => {
+      const task = this.openTask(taskId);
+      if (!task.claimedBy) throw new StratumError('conflict', 'not claimed', { problem: 'task-not-claimed' });
+      if (task.claimedBy !== actor.name && !options.asOperator) throw new StratumError('forbidden', `claimed by ${task.claimedBy}`);
+      Object.assign(task, { claimedBy: null, claimedAt: null });
+      const { open: _open, ...view } = task;
+      return view;
     },
     fetchAndLockJobs: async (request) =>
       [...this.jobs.values()].filter((j) => j.open && j.type === request.type).slice(0, request.max ?? 10).map(({ open: _o, ...job }) => job),
@@ -312,6 +329,13 @@ export class FakeStratum {
   private openIncidents(query: IncidentCountQuery): (IncidentView & { open: boolean })[] {
     return [...this.incidents.values()]
       .filter((i) => i.open && (!query.processKey || i.processKey === query.processKey) && (!query.businessKey || i.businessKey === query.businessKey));
+  }
+
+  private openTask(taskId: string): TaskView & { open: boolean } {
+    const task = this.tasks.get(taskId);
+    if (!task) throw new StratumError('not-found', 'no such task');
+    if (!task.open) throw new StratumError('conflict', 'task is no longer open');
+    return task;
   }
 
   private refreshWaiting(instance: InstanceView): void {
