@@ -15,6 +15,7 @@
 //   7. Odd variable types and shapes change nothing.
 //   8. Races between routes: one wins, the history says which.
 //   9. A special change goes on only once every department has acknowledged it.
+//  10. A claim gives no right to decide, and nobody decides around someone else's claim.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -1035,6 +1036,82 @@ const acknowledgementsHeld: Row[] = [
   },
 ];
 
+// 10. Claims.
+const claimOf = (task: TaskView, token: string, verb: 'claim' | 'unclaim' = 'claim') => api.post<TaskView>(`/api/tasks/${encodeURIComponent(task.id)}/${verb}`, token, undefined);
+const claimedBy = async (task: TaskView) => (await api.get<TaskView>(`/api/tasks/${encodeURIComponent(task.id)}`, TOKENS.erp)).body.claimedBy;
+
+const claims: Row[] = [
+  {
+    attempt: 'an administrator asks for a review through a message, then claims it to decide it',
+    run: async () => {
+      const businessKey = 'RR-claim';
+      expect((await api.post('/v2/messages/publication', ADMIN, { name: 'ReviewAsked', correlationKey: businessKey })).status).toBeLessThan(300);
+      const [review] = await tasksOf(businessKey);
+      const refused = await claimOf(review, ADMIN);
+      expectRefused(refused, 403, new RegExp(`four eyes: root started order ${businessKey}`));
+      expect(refusalMembers(refused)).toMatchObject({ reason: 'four-eyes-starter' });
+      expect(await claimedBy(review)).toBeNull();
+      expect((await api.get<TaskView[]>('/api/tasks?assignee=me', ADMIN)).body.map((task) => task.id)).not.toContain(review.id);
+      expectRefused(await api.post(`/api/tasks/${encodeURIComponent(review.id)}/complete`, ADMIN, {}), 403, /four eyes/);
+      expect((await claimOf(review, TOKENS.director)).status).toBe(200);
+      expect((await api.post(`/api/tasks/${encodeURIComponent(review.id)}/complete`, TOKENS.director, {})).status).toBe(200);
+    },
+  },
+  {
+    attempt: 'an administrator decides the director\'s approval, then claims the vice-president\'s review of the same order',
+    run: async () => {
+      const orderNo = await enterOrder(1_500_000);
+      const [approval] = await tasksOf(orderNo);
+      expect((await api.post(`/api/tasks/${encodeURIComponent(approval.id)}/complete`, ADMIN, { variables: { approved: true } })).status).toBe(200);
+      const [review] = await tasksOf(orderNo);
+      expect(refusalMembers(await claimOf(review, ADMIN))).toMatchObject({ reason: 'four-eyes-other-task' });
+      expect(await claimedBy(review)).toBeNull();
+      expect(await events(orderNo, 'task.claimed')).toEqual([]);
+    },
+  },
+  {
+    attempt: 'a vice-president claims a sales director\'s approval they are not offered',
+    run: async () => {
+      const orderNo = await enterOrder(1_500_000);
+      const [approval] = await tasksOf(orderNo);
+      expect(refusalMembers(await claimOf(approval, TOKENS.vp))).toMatchObject({ reason: 'not-offered', offeredTo: objectWith({ candidateGroups: ['sales-director'] }) });
+      expect(await claimedBy(approval)).toBeNull();
+      expectRefused(await api.post(`/api/tasks/${encodeURIComponent(approval.id)}/complete`, TOKENS.vp, { variables: { approved: true } }), 403);
+      expect(await openGroups(orderNo)).toEqual(['sales-director']);
+    },
+  },
+  {
+    attempt: 'a second vice-president decides, or unclaims, a review the first has claimed',
+    run: async () => {
+      const orderNo = await enterOrder(750_000);
+      const [review] = await tasksOf(orderNo);
+      expect((await claimOf(review, TOKENS.vp)).status).toBe(200);
+      const refused = await api.post(`/api/tasks/${encodeURIComponent(review.id)}/complete`, VP_TWO, { variables: { approved: false } });
+      expectRefused(refused, 403, /claimed by vera/);
+      expect(refusalMembers(refused)).toMatchObject({ reason: 'not-offered', claimedBy: 'vera' });
+      expectRefused(await claimOf(review, VP_TWO, 'unclaim'), 403, /claimed by vera/);
+      expectRefused(await claimOf(review, VP_TWO), 409, /claimed by vera/);
+      expect(await claimedBy(review)).toBe('vera');
+      expect(await events(orderNo, 'task.completed')).toEqual([]);
+      expect((await api.post(`/api/tasks/${encodeURIComponent(review.id)}/complete`, TOKENS.vp, { variables: { approved: true } })).status).toBe(200);
+      expect(await events(orderNo, 'task.completed')).toEqual([objectWith({ actor: 'vera' })]);
+      expect((await order(orderNo)).status).toBe('in-planning');
+    },
+  },
+  {
+    attempt: 'two vice-presidents claim the same review at once',
+    run: async () => {
+      const orderNo = await enterOrder(750_000);
+      const [review] = await tasksOf(orderNo);
+      const [vera, viktor] = await Promise.all([claimOf(review, TOKENS.vp), claimOf(review, VP_TWO)]);
+      expect([vera.status, viktor.status].sort()).toEqual([200, 409]);
+      const winner = vera.status === 200 ? 'vera' : 'viktor';
+      expect(await claimedBy(review)).toBe(winner);
+      expect(await events(orderNo, 'task.claimed')).toEqual([objectWith({ actor: winner })]);
+    },
+  },
+];
+
 describe('bypass attempts on every route', () => {
   describe('1. prepaid at entry: nothing goes to planning before PaymentReceived', () => {
     it.each(prepaidAtEntry)('$attempt', ({ run }) => run());
@@ -1062,5 +1139,8 @@ describe('bypass attempts on every route', () => {
   });
   describe('9. a special change goes on only once every department has acknowledged it', () => {
     it.each(acknowledgementsHeld)('$attempt', ({ run }) => run());
+  });
+  describe('10. a claim gives no right to decide, and nobody decides around someone else\'s claim', () => {
+    it.each(claims)('$attempt', ({ run }) => run());
   });
 });
