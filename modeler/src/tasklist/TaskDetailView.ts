@@ -1,6 +1,6 @@
-// One task opened: the order, its path so far, and the form to decide with.
-// The server's refusals are shown as sentences beside the form; a task on hold
-// (a failed instance holds it) shows why, its form disabled until a refresh finds it free.
+// One task opened: the order, who it is assigned to (Assign to me / Unassign), its path so far, and the form to
+// decide with. The server's refusals are shown as sentences beside the form; a task on hold (a failed instance
+// holds it) or claimed by someone else shows why, its form disabled until a refresh finds it free.
 import { el, replaceChildren } from '../dom/element';
 import type { DecisionForm } from './decision-contract';
 import { verdictOf, VERDICT_WORDS } from './decision-verdict';
@@ -8,6 +8,7 @@ import { decisionFormFor } from './DecisionForm';
 import { orderPath } from './OrderPath';
 import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
 import { refusalOf } from './refusals';
+import { claimedByOtherSentence, claimState } from './task-claim-state';
 import { holdSentence } from './task-hold';
 import { TaskProblem, type TasklistClient, type TaskView } from './TasklistClient';
 
@@ -15,6 +16,8 @@ export interface DetailEvents {
   /** The task was decided (by this user) or is gone (decided by someone else). */
   onClosed(message: string): void;
   onBack(): void;
+  /** The user assigned the task to themselves or unassigned it: the list shows it anew. */
+  onClaimChanged(): void;
 }
 
 export class TaskDetailView {
@@ -23,14 +26,19 @@ export class TaskDetailView {
   private task: TaskView | null = null;
   private notice!: HTMLElement;
   private sendButton!: HTMLButtonElement;
+  private assignment!: HTMLElement;
 
-  constructor(private readonly client: TasklistClient, private readonly events: DetailEvents) {
+  constructor(private readonly client: TasklistClient, private readonly user: string, private readonly events: DetailEvents) {
     this.element = el('section', { className: 'task-detail', 'aria-label': 'Task', 'data-empty': 'true' },
       el('p', { className: 'hint' }, 'Choose a task from the list.'));
   }
 
   get openTaskId(): string | null {
     return this.task?.id ?? null;
+  }
+
+  get openTaskInstanceId(): string | null {
+    return this.task?.instanceId ?? null;
   }
 
   async open(task: TaskView): Promise<void> {
@@ -45,6 +53,7 @@ export class TaskDetailView {
     this.notice = el('div', { className: 'notice', role: 'alert', 'data-notice': '', hidden: true });
     this.sendButton = el('button', { type: 'submit', className: 'primary', 'data-action': 'send-decision' }, 'Send decision');
     const heading = el('h2', { tabindex: '-1', id: 'task-heading' }, tier);
+    this.assignment = el('div', { className: 'assignment', 'data-assignment': '' });
     const formElement = el('form', { className: 'decision', 'aria-labelledby': 'decision-title', onsubmit: (event: Event) => {
       event.preventDefault();
       void this.send();
@@ -66,20 +75,23 @@ export class TaskDetailView {
         task.order?.specialChange ? fact('Special change', describeChange(task.order.specialChange)) : null,
         fact('For', task.candidateGroups.join(', ')),
         fact('Waiting', waitedFor(task.createdAt))),
+      this.assignment,
       el('h3', {}, 'Path so far'),
       orderPath(history),
       formElement);
     delete this.element.dataset.empty;
-    this.showHold(task.held);
+    this.showAssignment(task);
+    this.showHold(task);
     heading.focus();
   }
 
-  /** A refresh of the list brought the open task again: it may have been put on hold or released. */
+  /** A refresh brought the open task again: it may have been put on hold or released, claimed or unclaimed. */
   refresh(task: TaskView): void {
     if (!this.task || !this.form || task.id !== this.task.id) return;
-    const wasHeld = this.task.held !== null;
+    const before = this.task;
     this.task = task;
-    if (task.held || wasHeld) this.showHold(task.held);
+    if (before.claimedBy !== task.claimedBy) this.showAssignment(task);
+    if (task.held || before.held || before.claimedBy !== task.claimedBy) this.showHold(task);
   }
 
   /** The list no longer has the open task: someone else decided it first. */
@@ -122,15 +134,55 @@ export class TaskDetailView {
     }
   }
 
-  private showHold(held: TaskView['held']): void {
-    this.form!.setDisabled(held !== null);
-    this.sendButton.disabled = held !== null;
+  /** Disables the form while a failed instance holds the task or someone else has claimed it, saying why. */
+  private showHold(task: TaskView): void {
+    const { held } = task;
+    const claimant = claimState(task, this.user).claimedByOther;
+    this.form!.setDisabled(held !== null || claimant !== null);
+    this.sendButton.disabled = held !== null || claimant !== null;
     if (held) {
       this.show(holdSentence(held), 'info');
       this.notice.dataset.held = held.reason;
+    } else if (claimant) {
+      this.show(claimedByOtherSentence(claimant), 'info');
+      delete this.notice.dataset.held;
     } else {
       this.notice.hidden = true;
       delete this.notice.dataset.held;
+    }
+  }
+
+  /** Who the task is assigned to, and the button that changes it (Camunda Tasklist's Assign to me / Unassign). */
+  private showAssignment(task: TaskView): void {
+    const state = claimState(task, this.user);
+    const button = state.action && el('button', {
+      type: 'button', className: 'claim', 'data-action': state.action, onclick: () => void this.changeClaim(state.action!),
+    }, state.action === 'claim' ? 'Assign to me' : 'Unassign');
+    replaceChildren(this.assignment, el('span', { 'data-assigned': task.claimedBy ?? task.assignee ?? '' }, state.words), button);
+  }
+
+  private async changeClaim(action: 'claim' | 'unclaim'): Promise<void> {
+    const task = this.task;
+    if (!task) return;
+    for (const button of this.assignment.querySelectorAll('button')) button.disabled = true;
+    try {
+      const changed = action === 'claim' ? await this.client.claim(task.id) : await this.client.unclaim(task.id);
+      this.refresh(changed);
+      this.events.onClaimChanged();
+    } catch (error) {
+      if (!(error instanceof TaskProblem)) throw error;
+      const refusal = refusalOf(error);
+      this.show(refusal.sentence, 'error', error.status);
+      if (refusal.taskGone) {
+        this.form?.setDisabled(true);
+        this.sendButton.disabled = true;
+        return;
+      }
+      // someone else claimed it meanwhile: show who (and the button again)
+      const now = await this.client.task(task.id).catch(() => undefined);
+      if (this.task !== task) return;
+      if (now) this.refresh(now);
+      if (!now || now.claimedBy === task.claimedBy) this.showAssignment(this.task);
     }
   }
 

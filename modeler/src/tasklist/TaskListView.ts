@@ -7,6 +7,7 @@ import { el, replaceChildren } from '../dom/element';
 import type { TaskFilter } from './FilteredTaskPages';
 import type { TaskView } from './TasklistClient';
 import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
+import { claimState } from './task-claim-state';
 import { holdSentence } from './task-hold';
 
 /** The order filter asks the server once typing pauses this long (or at once on Enter). */
@@ -23,6 +24,8 @@ export class TaskListView {
   private more = false;
   private filtered = false;
   private selectedId: string | null = null;
+  /** The signed-in user: a task assigned to them is marked. */
+  private user = '';
   private typing: number | undefined;
 
   constructor(
@@ -70,6 +73,10 @@ export class TaskListView {
     replaceChildren(this.groupFilter,
       el('option', { value: '' }, 'All my groups'),
       groups.map((group) => el('option', { value: group }, group)));
+  }
+
+  setUser(name: string): void {
+    this.user = name;
   }
 
   /** Shows `filter` in the fields (from the address), without asking for it: the caller puts it in force. */
@@ -148,7 +155,8 @@ export class TaskListView {
         el('span', { className: 'terms' }, paymentTerms(task.order?.paymentTerms)),
         el('span', { className: 'groups' }, task.candidateGroups.join(', ')),
         el('span', { className: 'waited' }, 'waiting ', el('time', { 'data-since': task.createdAt, datetime: task.createdAt }, waitedFor(task.createdAt)))),
-      task.held ? el('span', { className: 'task-hold', 'data-held': task.held.reason }, holdSentence(task.held)) : null);
+      task.held ? el('span', { className: 'task-hold', 'data-held': task.held.reason }, holdSentence(task.held)) : null,
+      claimState(task, this.user).mine ? el('span', { className: 'task-assigned', 'data-assigned': 'me' }, 'Assigned to you') : null);
     return el('li', { className: 'task-item', ...(task.held && { 'data-held': task.held.reason }) }, link);
   }
 }

@@ -53,6 +53,11 @@ export class TasklistClient {
     return this.json('GET', `/api/tasks/${encodeURIComponent(id)}`);
   }
 
+  /** The open tasks of one instance, whoever they are for (a list: a task gone is no 404 in the console). */
+  tasksOfInstance(instanceId: string): Promise<TaskView[]> {
+    return this.json('GET', `/api/tasks?instanceId=${encodeURIComponent(instanceId)}&limit=1000`);
+  }
+
   instance(id: string): Promise<InstanceView> {
     return this.json('GET', `/api/instances/${encodeURIComponent(id)}`);
   }
@@ -65,6 +70,16 @@ export class TasklistClient {
 
   complete(id: string, variables: Record<string, unknown>): Promise<InstanceView> {
     return this.json('POST', `/api/tasks/${encodeURIComponent(id)}/complete`, JSON.stringify({ variables }));
+  }
+
+  /** Assign to me (POST /api/tasks/{id}/claim): the task, claimed by the caller. */
+  claim(id: string): Promise<TaskView> {
+    return this.json('POST', `/api/tasks/${encodeURIComponent(id)}/claim`);
+  }
+
+  /** Unassign (POST /api/tasks/{id}/unclaim): the task, back to its groups. */
+  unclaim(id: string): Promise<TaskView> {
+    return this.json('POST', `/api/tasks/${encodeURIComponent(id)}/unclaim`);
   }
 
   private async request(method: string, path: string, body?: string, extra: Record<string, string> = {}): Promise<Response> {

@@ -41,15 +41,17 @@ function showTasks(me: Me): void {
   // the pages the list shows: after a filter changed, its pages are shown even when the refresh found no change
   let shown: TaskPages | null = null;
   const list = new TaskListView((task) => void openTask(task, true), loadMore, filterTasks);
-  const detail = new TaskDetailView(client, {
+  const detail = new TaskDetailView(client, me.name, {
     onClosed(message) {
       say(message, decided);
       closeTask(true);
       void poll();
     },
     onBack: () => closeTask(true),
+    onClaimChanged: () => void poll(),
   });
   list.setGroups(me.groups);
+  list.setUser(me.name);
   const layout = el('div', { className: 'tasklist-layout' }, list.element, detail.element);
   replaceChildren(root,
     el('header', { className: 'tasklist-header' },
@@ -128,8 +130,8 @@ function showTasks(me: Me): void {
         const open = detail.openTaskId;
         const current = open ? tasks.find((task) => task.id === open) : undefined;
         if (current) detail.refresh(current);
-        // a filtered list leaves out open tasks: only the whole list tells that a task is gone
-        else if (open && !pages.hasMore && !search.filtered) markGone(open);
+        // a filtered list leaves out open tasks: only the whole list tells that a task is gone (or claimed by someone else)
+        else if (open && !pages.hasMore && !search.filtered) void claimedOrGone(open);
         else if (open && open !== goneTaskId) void stillOpen(open);
       } else {
         list.tick();
@@ -185,6 +187,19 @@ function showTasks(me: Me): void {
     } catch (error) {
       if (!(error instanceof TaskProblem) || error.status !== 404) return failed(error);
       if (id === detail.openTaskId) markGone(id);
+    }
+  }
+
+  // the whole list no longer has the open task: decided, or someone else claimed it (mine=true leaves it out then)
+  async function claimedOrGone(id: string): Promise<void> {
+    const instanceId = detail.openTaskInstanceId;
+    try {
+      const task = instanceId ? (await client.tasksOfInstance(instanceId)).find((one) => one.id === id) : undefined;
+      if (id !== detail.openTaskId) return;
+      if (task) detail.refresh(task);
+      else markGone(id);
+    } catch (error) {
+      failed(error);
     }
   }
 

@@ -1,6 +1,7 @@
 // The server's refusals as an approver reads them: what happened and what to do,
 // never a status code alone.
 import type { TaskOffer, TaskRefusal } from '../../../engine/api.js';
+import { claimedByOtherSentence } from './task-claim-state';
 import type { TaskProblem } from './TasklistClient';
 
 export interface Refusal {
@@ -20,6 +21,9 @@ export function refusalOf(problem: TaskProblem): Refusal {
       return { sentence: problem.refusal ? refusalSentence(problem.refusal) : forbiddenByDetail(detail), taskGone: false };
     case 404:
     case 409:
+      if (typeof problem.body.assignee === 'string' && problem.body.type === `${PROBLEMS}task-claimed`) {
+        return { sentence: `${problem.body.assignee} assigned this task to themselves first.`, taskGone: false };
+      }
       return { sentence: 'Someone else decided this task first, or the order moved on. It is no longer open.', taskGone: true };
     case 422:
       return { sentence: missingDecision(problem), taskGone: false };
@@ -33,6 +37,7 @@ export function refusalOf(problem: TaskProblem): Refusal {
 // helpers
 
 const FOUR_EYES = 'Four eyes: another person must make this decision.';
+const PROBLEMS = 'https://stratum.dev/problems/';
 
 /** A 403 as the server names it (`reason` and its members). */
 function refusalSentence(refusal: TaskRefusal): string {
@@ -46,7 +51,7 @@ function refusalSentence(refusal: TaskRefusal): string {
     case 'four-eyes-change-requester':
       return `You requested change ${refusal.changeId} of this order. ${FOUR_EYES}`;
     case 'not-offered':
-      return notOffered(refusal.offeredTo);
+      return refusal.claimedBy ? claimedByOtherSentence(refusal.claimedBy) : notOffered(refusal.offeredTo);
   }
 }
 

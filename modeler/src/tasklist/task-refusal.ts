@@ -13,7 +13,8 @@ export function taskRefusalIn(body: ProblemBody): TaskRefusal | undefined {
   if (!isTask(task)) return undefined;
   switch (reason) {
     case 'not-offered':
-      return isOffer(body.offeredTo) ? { reason, task, offeredTo: body.offeredTo } : undefined;
+      if (!isOffer(body.offeredTo)) return undefined;
+      return { reason, task, offeredTo: body.offeredTo, ...(typeof body.claimedBy === 'string' && { claimedBy: body.claimedBy }) };
     case 'four-eyes-starter':
     case 'four-eyes-change-requester':
     case 'four-eyes-other-task':

@@ -46,6 +46,18 @@ describe('refusals as sentences', () => {
       .toBe('This task is assigned to bo, offered to vera, for legal, and you are not among them.');
   });
 
+  it('names who claimed a task someone else decides, and keeps the task open', () => {
+    const offeredTo = { assignee: 'dana', candidateUsers: [], candidateGroups: [] };
+    expect(refusalOf(problem(403, REWORDED, { reason: 'not-offered', task, offeredTo, claimedBy: 'dana' })))
+      .toEqual({ sentence: 'dana has assigned this task to themselves: only they can decide it until they unassign it.', taskGone: false });
+  });
+
+  it('words a claim someone else made first (409 task-claimed) without calling the task gone; another 409 still is', () => {
+    const claimed = problem(409, REWORDED, { type: 'https://stratum.dev/problems/task-claimed', assignee: 'dana' });
+    expect(refusalOf(claimed)).toEqual({ sentence: 'dana assigned this task to themselves first.', taskGone: false });
+    expect(refusalOf(problem(409, 'task t1 is no longer open')).taskGone).toBe(true);
+  });
+
   it('reads the reason and its members into the problem, and no refusal from members it does not recognise', () => {
     const named = new TaskProblem(403, { status: 403, detail: REWORDED, reason: 'four-eyes-change-requester', ...order, changeId: 'C-2' });
     expect([named.reason, named.refusal]).toEqual(['four-eyes-change-requester', { reason: 'four-eyes-change-requester', ...order, changeId: 'C-2' }]);
