@@ -82,10 +82,8 @@ export function waitSelect(filter: WaitFilter, placeholder: Placeholder, tables:
   where.equal('w.root_id', filter.rootId);
   where.oneOf('w.root_id', filter.rootIds);
   where.equal('w.business_key', filter.businessKey);
-  if (filter.assignee !== undefined) {
-    // each placeholder binds once (SQLite's are positional)
-    where.add(`(w.assignee = ${where.parameter(filter.assignee)} OR w.claimed_by = ${where.parameter(filter.assignee)})`);
-  }
+  // the tasks a person holds: claimed by them, or assigned to them by the process (migration 12's index)
+  where.equal('COALESCE(w.claimed_by, w.assignee)', filter.assignee);
   if (filter.unclaimedOrClaimedBy !== undefined) {
     where.add(`(w.claimed_by IS NULL OR w.claimed_by = ${where.parameter(filter.unclaimedOrClaimedBy)})`);
   }

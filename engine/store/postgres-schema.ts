@@ -301,10 +301,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     WHERE w.kind = 'job'
       AND (w.job_error IS NOT NULL OR EXISTS (SELECT 1 FROM stratum_history h WHERE h.wait_id = w.id AND h.event = 'job.retries-set'));
   `,
-  // 12: a task claimed by one of its candidates (Camunda's claim): who, and when; the claimant's own list finds it
+  // 12: a task claimed by one of its candidates (Camunda's claim): who, and when. A person's tasks (assignee=me,
+  // and the assigned part of mine=true) are those they hold: claimed by them, or assigned to them by the process
+  // (a task the process assigns cannot be claimed by another), so the assignee's index becomes the holder's
   `
   ALTER TABLE stratum_waits ADD COLUMN claimed_by text;
   ALTER TABLE stratum_waits ADD COLUMN claimed_at timestamptz;
-  CREATE INDEX stratum_waits_by_claimed_by_created ON stratum_waits (claimed_by, created_at, id);
+  DROP INDEX stratum_waits_by_assignee_created;
+  CREATE INDEX stratum_waits_by_holder_created ON stratum_waits ((COALESCE(claimed_by, assignee)), created_at, id);
   `,
 ];

@@ -51,6 +51,8 @@ const QUERIES: Query[] = [
   { name: "an order's tasks", sqliteIndex: 'waits_by_business_key_created', kind: 'waits', filter: { kind: 'task', businessKey: `SO-${ORDERS / 2}`, limit: PAGE } },
   // the task list's Order filter (GET /api/tasks?mine=true&businessKey=) asks each of the caller's groups: the order narrows, not the group
   { name: "a group's tasks of one order", sqliteIndex: 'waits_by_business_key_created', kind: 'waits', filter: { kind: 'task', candidateGroup: 'vice-president', businessKey: `SO-${ORDERS / 2}`, limit: PAGE } },
+  // GET /api/tasks?assignee=me, and the assigned part of mine=true: assigned by the process or claimed, a person's few
+  { name: "a person's assigned and claimed tasks", sqliteIndex: 'waits_by_holder_created', kind: 'waits', filter: { kind: 'task', assignee: 'dana', limit: PAGE } },
   { name: "an instance's tasks", sqliteIndex: 'waits_by_instance_created', kind: 'waits', filter: { kind: 'task', instanceId: `i${ORDERS / 2}`, limit: PAGE } },
   { name: "a group's tasks of one instance", sqliteIndex: 'waits_by_instance_created', kind: 'waits', filter: { kind: 'task', candidateGroup: 'vice-president', instanceId: `i${ORDERS / 2}`, limit: PAGE } },
   { name: 'instances, first page', sqliteIndex: 'instances_newest_first', kind: 'instances', filter: { limit: PAGE } },
