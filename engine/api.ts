@@ -433,6 +433,8 @@ export interface InstanceQuery {
 
 export interface TaskQuery {
   candidateGroup?: string;
+  /** Only tasks offered to this user by name (Camunda's candidateUsers). */
+  candidateUser?: string;
   /** Only tasks assigned to this user, by the diagram or by their claim. */
   assignee?: string;
   /** Only tasks nobody claimed, or this user did (a claimed task leaves the other candidates' lists). */

@@ -50,32 +50,48 @@ export function instanceSelect(filter: InstanceFilter, placeholder: Placeholder,
 export interface WaitTables {
   waits: string;
   groups: string;
+  users: string;
+}
+
+/** A candidate condition of a wait filter: the table of one row per candidate, and its name column. */
+interface Candidate {
+  table: string;
+  alias: string;
+  column: string;
+  value: string;
 }
 
 /**
  * The page of waits a filter selects, oldest first, as `SELECT <columns of w> …`.
- * With a candidate group the query starts from the group's rows, which carry
- * the wait's createdAt: an index on (grp, created_at, wait_id) then yields the
- * page in order without reading the other groups' waits. With an order or an
- * instance as well (the task list's Order filter asks each of the caller's
- * groups), the order's few waits are read in order from their own index and
- * each is checked for the group: starting from the group read all its waits.
+ * With a candidate group (or a candidate user) the query starts from the
+ * group's (user's) rows, which carry the wait's createdAt: an index on
+ * (grp, created_at, wait_id) then yields the page in order without reading the
+ * other groups' waits. With an order or an instance as well (the task list's
+ * Order filter asks each of the caller's groups), the order's few waits are
+ * read in order from their own index and each is checked for the group:
+ * starting from the group read all its waits.
  */
 export function waitSelect(filter: WaitFilter, placeholder: Placeholder, tables: WaitTables, columnsOfW: string): { text: string; parameters: unknown[] } {
   const where = new WhereBuilder(placeholder);
   let from = `${tables.waits} w`;
   let order = 'w.created_at, w.id';
+  const candidates: Candidate[] = [
+    ...(filter.candidateGroup === undefined ? [] : [{ table: tables.groups, alias: 'g', column: 'grp', value: filter.candidateGroup }]),
+    ...(filter.candidateUser === undefined ? [] : [{ table: tables.users, alias: 'u', column: 'user_name', value: filter.candidateUser }]),
+  ];
   const narrowedByOrder = filter.businessKey !== undefined || filter.instanceId !== undefined;
-  if (filter.candidateGroup !== undefined && !narrowedByOrder) {
-    from = `${tables.groups} g JOIN ${tables.waits} w ON w.id = g.wait_id`;
-    where.add(`g.grp = ${where.parameter(filter.candidateGroup)}`);
-    where.after(filter.after, 'g.created_at', 'g.wait_id', 'oldest-first');
-    order = 'g.created_at, g.wait_id';
+  const start = narrowedByOrder ? undefined : candidates.shift();
+  if (start) {
+    const { table, alias, column, value } = start;
+    from = `${table} ${alias} JOIN ${tables.waits} w ON w.id = ${alias}.wait_id`;
+    where.add(`${alias}.${column} = ${where.parameter(value)}`);
+    where.after(filter.after, `${alias}.created_at`, `${alias}.wait_id`, 'oldest-first');
+    order = `${alias}.created_at, ${alias}.wait_id`;
   } else {
-    if (filter.candidateGroup !== undefined) {
-      where.add(`EXISTS (SELECT 1 FROM ${tables.groups} g WHERE g.wait_id = w.id AND g.grp = ${where.parameter(filter.candidateGroup)})`);
-    }
     where.after(filter.after, 'w.created_at', 'w.id', 'oldest-first');
+  }
+  for (const { table, alias, column, value } of candidates) {
+    where.add(`EXISTS (SELECT 1 FROM ${table} ${alias} WHERE ${alias}.wait_id = w.id AND ${alias}.${column} = ${where.parameter(value)})`);
   }
   where.equal('w.kind', filter.kind);
   where.equal('w.instance_id', filter.instanceId);

@@ -310,4 +310,18 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   DROP INDEX stratum_waits_by_assignee_created;
   CREATE INDEX stratum_waits_by_holder_created ON stratum_waits ((COALESCE(claimed_by, assignee)), created_at, id);
   `,
+  // 13: one row per candidate user, like the groups' rows and carrying the wait's createdAt, so that the tasks
+  // offered to a person by name (mine=true) page in order from one index; filled for the tasks open now
+  `
+  CREATE TABLE stratum_wait_users (
+    wait_id    text COLLATE "C" NOT NULL REFERENCES stratum_waits (id) ON DELETE CASCADE,
+    user_name  text COLLATE "C" NOT NULL,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (wait_id, user_name)
+  );
+  CREATE INDEX stratum_wait_users_by_user_created ON stratum_wait_users (user_name, created_at, wait_id);
+  INSERT INTO stratum_wait_users (wait_id, user_name, created_at)
+    SELECT DISTINCT w.id, u.user_name, w.created_at FROM stratum_waits w, jsonb_array_elements_text(w.candidate_users) AS u(user_name)
+    WHERE w.kind = 'task' AND jsonb_typeof(w.candidate_users) = 'array';
+  `,
 ];

@@ -15,7 +15,7 @@ import {
   type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
 import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
-import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage } from './row-checks.js';
+import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctCandidates, everyPage } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { rowWrites } from './row-writes.js';
 import { TransactionQueue } from './transaction-queue.js';
@@ -241,7 +241,7 @@ const REASON_KIND = "reason->>'kind'";
 const decisions = decisionCodec<PostgresColumns>({ readTime: (date) => date.toISOString() });
 const DECISION_WRITES = numberedAll(decisionWrites('stratum_'));
 export const numberedPlaceholder: Placeholder = (position) => `$${position}`;
-export const WAIT_TABLES = { waits: 'stratum_waits', groups: 'stratum_wait_groups' };
+export const WAIT_TABLES = { waits: 'stratum_waits', groups: 'stratum_wait_groups', users: 'stratum_wait_users' };
 
 /**
  * Locks the oldest fetchable jobs of a type (StoreTx.lockJobs), skipping rows another transaction claims: the
@@ -496,11 +496,11 @@ class PostgresTx extends TxGuard implements StoreTx {
         kept.add(wait.id);
         // createdAt and the job's lock state belong to the store, not to the engine's fresh rows
         await this.write(WRITES.refreshWait, parameters);
-        await this.writeGroups(wait);
+        await this.writeCandidates(wait);
       } else {
         await this.insertWait(wait.id, parameters);
         this.noteFetchable(wait);
-        await this.writeGroups(wait, { isNew: true });
+        await this.writeCandidates(wait, { isNew: true });
       }
     }
     const gone = [...stored].filter((id) => !kept.has(id));
@@ -526,7 +526,7 @@ class PostgresTx extends TxGuard implements StoreTx {
       throw new StratumError('not-found', `wait ${row.id} of instance ${row.instanceId} does not exist`);
     }
     this.noteFetchable(row);
-    await this.writeGroups(row);
+    await this.writeCandidates(row);
   }
 
   async dueTimers(now: string, limit: number): Promise<WaitRow[]> {
@@ -785,16 +785,33 @@ class PostgresTx extends TxGuard implements StoreTx {
     if (result.rowCount === 0) throw lostRace('duplicate', `wait ${id} already belongs to another instance`);
   }
 
-  /** A new wait has no group rows yet (deleting a wait cascades to them): one round trip fewer. */
-  private async writeGroups(wait: WaitRow, options: { isNew?: boolean } = {}): Promise<void> {
-    if (!options.isNew) await this.query('DELETE FROM stratum_wait_groups WHERE wait_id = $1', [wait.id]);
-    const groups = distinctGroups(wait.candidateGroups);
+  /**
+   * A new wait has no group or user rows yet (deleting a wait cascades to them): one round trip fewer. Both
+   * tables are cleared in one statement, and a task offered to nobody by name costs no insert of users.
+   */
+  private async writeCandidates(wait: WaitRow, options: { isNew?: boolean } = {}): Promise<void> {
+    if (!options.isNew) {
+      await this.query(
+        `WITH groups AS (DELETE FROM stratum_wait_groups WHERE wait_id = $1)
+         DELETE FROM stratum_wait_users WHERE wait_id = $1`,
+        [wait.id],
+      );
+    }
+    // the rows carry the stored createdAt so that a group's or a person's tasks page in order from one index
+    const groups = distinctCandidates(wait.candidateGroups);
     if (groups.length) {
       await this.query(
-        // the group rows carry the stored createdAt so that a group's tasks page in order from one index
         `INSERT INTO stratum_wait_groups (wait_id, grp, created_at)
          SELECT w.id, grp, w.created_at FROM stratum_waits w, unnest($2::text[]) AS grp WHERE w.id = $1`,
         [wait.id, groups],
+      );
+    }
+    const users = distinctCandidates(wait.candidateUsers);
+    if (users.length) {
+      await this.query(
+        `INSERT INTO stratum_wait_users (wait_id, user_name, created_at)
+         SELECT w.id, user_name, w.created_at FROM stratum_waits w, unnest($2::text[]) AS user_name WHERE w.id = $1`,
+        [wait.id, users],
       );
     }
   }

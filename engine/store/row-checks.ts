@@ -44,9 +44,9 @@ export function checkLimit(name: string, value: number): void {
   }
 }
 
-/** Candidate groups as stored in the group table: each once, in the given order. */
-export function distinctGroups(groups: string[] | null): string[] {
-  return groups ? [...new Set(groups)] : [];
+/** Candidate groups or users as stored in their tables: each once, in the given order. */
+export function distinctCandidates(names: string[] | null): string[] {
+  return names ? [...new Set(names)] : [];
 }
 
 /** Order of jobs handed to workers: oldest first, then by id. */

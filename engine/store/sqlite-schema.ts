@@ -308,4 +308,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   DROP INDEX waits_by_assignee_created;
   CREATE INDEX waits_by_holder_created ON waits ((COALESCE(claimed_by, assignee)), created_at, id);
   `,
+  // 13: one row per candidate user, like the groups' rows and carrying the wait's createdAt, so that the tasks
+  // offered to a person by name (mine=true) page in order from one index; filled for the tasks open now
+  `
+  CREATE TABLE wait_users (
+    wait_id    TEXT NOT NULL REFERENCES waits (id) ON DELETE CASCADE,
+    user_name  TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (wait_id, user_name)
+  );
+  CREATE INDEX wait_users_by_user_created ON wait_users (user_name, created_at, wait_id);
+  INSERT INTO wait_users (wait_id, user_name, created_at)
+    SELECT DISTINCT w.id, u.value, w.created_at FROM waits w, json_each(w.candidate_users) u
+    WHERE w.kind = 'task' AND w.candidate_users IS NOT NULL AND u.type = 'text';
+  `,
 ];

@@ -13,7 +13,7 @@ import {
   type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
 import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
-import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctGroups, everyPage } from './row-checks.js';
+import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctCandidates, everyPage } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { packState, packStateAhead, unpackState } from './state-codec.js';
 import { rowWrites } from './row-writes.js';
@@ -375,7 +375,7 @@ const REASON_KIND = "json_extract(reason, '$.kind')";
 const decisions = decisionCodec<SqliteColumns>({ readTime: (text) => text });
 const DECISION_WRITES = decisionWrites('');
 export const anonymous: Placeholder = () => '?';
-export const WAIT_TABLES = { waits: 'waits', groups: 'wait_groups' };
+export const WAIT_TABLES = { waits: 'waits', groups: 'wait_groups', users: 'wait_users' };
 
 /**
  * Locks the oldest fetchable jobs of a type (StoreTx.lockJobs): the conditions say what a worker may not be
@@ -615,7 +615,7 @@ class SqliteTx extends TxGuard implements StoreTx {
         this.insertWait(parameters);
         this.noteFetchable(wait);
       }
-      this.writeGroups(wait);
+      this.writeCandidates(wait);
     }
     for (const id of stored) {
       if (!kept.has(id)) this.sql('DELETE FROM waits WHERE id = ?').run(id);
@@ -642,7 +642,7 @@ class SqliteTx extends TxGuard implements StoreTx {
       throw new StratumError('not-found', `wait ${row.id} of instance ${row.instanceId} does not exist`);
     }
     this.noteFetchable(row);
-    this.writeGroups(row);
+    this.writeCandidates(row);
   }
 
   async dueTimers(now: string, limit: number): Promise<WaitRow[]> {
@@ -879,11 +879,14 @@ class SqliteTx extends TxGuard implements StoreTx {
     }
   }
 
-  private writeGroups(wait: WaitRow): void {
+  private writeCandidates(wait: WaitRow): void {
     this.sql('DELETE FROM wait_groups WHERE wait_id = ?').run(wait.id);
-    // the group rows carry the stored createdAt so that a group's tasks page in order from one index
-    const insert = this.sql('INSERT INTO wait_groups (wait_id, grp, created_at) SELECT id, ?, created_at FROM waits WHERE id = ?');
-    for (const group of distinctGroups(wait.candidateGroups)) insert.run(group, wait.id);
+    this.sql('DELETE FROM wait_users WHERE wait_id = ?').run(wait.id);
+    // the rows carry the stored createdAt so that a group's or a person's tasks page in order from one index
+    const group = this.sql('INSERT INTO wait_groups (wait_id, grp, created_at) SELECT id, ?, created_at FROM waits WHERE id = ?');
+    for (const name of distinctCandidates(wait.candidateGroups)) group.run(name, wait.id);
+    const user = this.sql('INSERT INTO wait_users (wait_id, user_name, created_at) SELECT id, ?, created_at FROM waits WHERE id = ?');
+    for (const name of distinctCandidates(wait.candidateUsers)) user.run(name, wait.id);
   }
 
   private sql(text: string): Database.Statement {

@@ -365,6 +365,8 @@ export interface WaitFilter {
   rootIds?: string[];
   businessKey?: string;
   candidateGroup?: string;
+  /** Tasks offered to this user by name (Camunda's candidateUsers), claimed or not. */
+  candidateUser?: string;
   /** Tasks assigned to this user: by the diagram (`assignee`) or by a claim (`claimedBy`). */
   assignee?: string;
   /** Only tasks nobody claimed, or this user did (a claimed task leaves the other candidates' lists). */

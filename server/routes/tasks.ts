@@ -59,8 +59,8 @@ export function taskHandlers(runtime: Runtime): Handlers {
 
 /**
  * `mine=true`: the tasks of any of the caller's groups (within `candidateGroup` when
- * given) that nobody else claimed. Each group's page is in keyset order, so merging them and keeping the first
- * `limit` rows is the same page one query over all the groups would give.
+ * given) or offered to them by name that nobody else claimed, and those they hold. Each query's page is in keyset
+ * order, so merging them and keeping the first `limit` rows is the same page one query over all of them would give.
  */
 async function tasksOfGroups(runtime: Runtime, page: TaskQuery, user: User): Promise<TaskView[]> {
   const groups = page.candidateGroup ? user.groups.filter((group) => group === page.candidateGroup) : user.groups;
@@ -68,8 +68,12 @@ async function tasksOfGroups(runtime: Runtime, page: TaskQuery, user: User): Pro
   for (const group of groups) {
     for (const task of await runtime.findTasks({ ...page, candidateGroup: group, unclaimedOrClaimedBy: user.name })) byId.set(task.id, task);
   }
-  // and those assigned to the caller by name (Camunda's assignee) or claimed by them
-  if (!page.candidateGroup) for (const task of await runtime.findTasks({ ...page, assignee: user.name })) byId.set(task.id, task);
+  if (!page.candidateGroup) {
+    // and those offered to the caller by name (Camunda's candidateUsers) that nobody else claimed
+    for (const task of await runtime.findTasks({ ...page, candidateUser: user.name, unclaimedOrClaimedBy: user.name })) byId.set(task.id, task);
+    // and those assigned to the caller by name (Camunda's assignee) or claimed by them
+    for (const task of await runtime.findTasks({ ...page, assignee: user.name })) byId.set(task.id, task);
+  }
   return [...byId.values()]
     .sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id))
     .slice(0, page.limit);

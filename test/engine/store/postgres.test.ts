@@ -11,6 +11,7 @@ import { POSTGRES_MIGRATIONS } from '../../../engine/store/postgres-schema.js';
 import { describeStoreContract, instanceRow, versionRow, waitRow, at } from './store-contract.js';
 import { incidentBeforeReasonSql, SCHEMA_BEFORE_INCIDENT_REASON } from './incident-before-reason.js';
 import { jobBeforeRetriesSetSql, SCHEMA_BEFORE_JOB_RETRIES_SET } from './job-before-retries-set.js';
+import { SCHEMA_BEFORE_CANDIDATE_USER_ROWS, tasksBeforeCandidateUserRowsSql } from './tasks-before-candidate-user-rows.js';
 
 const unreachable = postgresUnreachable;
 const required = postgresRequired;
@@ -86,6 +87,7 @@ if (unreachable) {
             'stratum_process_versions',
             'stratum_schema_version',
             'stratum_wait_groups',
+            'stratum_wait_users',
             'stratum_waits',
             'stratum_webhook_attempts',
             'stratum_webhook_deliveries',
@@ -170,6 +172,21 @@ if (unreachable) {
           { id: 'untouched', jobRetries: 3, jobRetriesSet: false, jobError: null },
         ]);
         expect(await store.read((tx) => tx.getWait('task'))).toMatchObject({ kind: 'task', jobRetriesSet: false, candidateGroups: ['sales-director'] });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('upgrades a schema whose candidate users had no rows of their own: each person finds the open tasks offered to them', async () => {
+      const store = new PostgresStore(inSchema(await schemaAt(SCHEMA_BEFORE_CANDIDATE_USER_ROWS, tasksBeforeCandidateUserRowsSql('stratum_'))));
+      try {
+        await store.migrate();
+        expect(await store.schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
+        const offeredTo = (user: string) => store.read(async (tx) =>
+          (await tx.findWaits({ kind: 'task', candidateUser: user, unclaimedOrClaimedBy: user })).map((wait) => wait.id));
+        expect(await offeredTo('bo')).toEqual(['offered', 'later']);
+        expect(await offeredTo('vera')).toEqual(['claimed']);
+        expect(await offeredTo('sales-director')).toEqual([]);
       } finally {
         await store.close();
       }

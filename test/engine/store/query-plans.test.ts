@@ -53,6 +53,9 @@ const QUERIES: Query[] = [
   { name: "a group's tasks of one order", sqliteIndex: 'waits_by_business_key_created', kind: 'waits', filter: { kind: 'task', candidateGroup: 'vice-president', businessKey: `SO-${ORDERS / 2}`, limit: PAGE } },
   // GET /api/tasks?assignee=me, and the assigned part of mine=true: assigned by the process or claimed, a person's few
   { name: "a person's assigned and claimed tasks", sqliteIndex: 'waits_by_holder_created', kind: 'waits', filter: { kind: 'task', assignee: 'dana', limit: PAGE } },
+  // the offered part of mine=true: tasks offered to a person by name (Camunda's candidateUsers), less those others claimed
+  { name: "a person's offered tasks, first page", sqliteIndex: 'wait_users_by_user_created', kind: 'waits', filter: { kind: 'task', candidateUser: 'bo', unclaimedOrClaimedBy: 'bo', limit: PAGE } },
+  { name: "a person's offered tasks, page in the middle", sqliteIndex: 'wait_users_by_user_created', kind: 'waits', filter: { kind: 'task', candidateUser: 'bo', unclaimedOrClaimedBy: 'bo', limit: PAGE, after: MIDDLE } },
   { name: "an instance's tasks", sqliteIndex: 'waits_by_instance_created', kind: 'waits', filter: { kind: 'task', instanceId: `i${ORDERS / 2}`, limit: PAGE } },
   { name: "a group's tasks of one instance", sqliteIndex: 'waits_by_instance_created', kind: 'waits', filter: { kind: 'task', candidateGroup: 'vice-president', instanceId: `i${ORDERS / 2}`, limit: PAGE } },
   { name: 'instances, first page', sqliteIndex: 'instances_newest_first', kind: 'instances', filter: { limit: PAGE } },
@@ -84,6 +87,8 @@ function sqlOf(query: Query, placeholder: Placeholder, dialect: 'sqlite' | 'post
 
 /** Order i: an instance SO-i waiting at a vice-president task; every 1,000th also at inspection; every 50th completed. */
 const groupsOf = (i: number) => (i % 1000 === 0 ? ['vice-president', 'inspection'] : ['vice-president']);
+/** Every 10th task is also offered to bo by name. */
+const usersOf = (i: number) => (i % 10 === 0 ? ['bo'] : []);
 const statusOf = (i: number) => (i % 50 === 0 ? 'completed' : 'running');
 /** Order i's incident: every 10th in another process. */
 const processOf = (i: number) => (i % 10 === 0 ? 'credit-order-approval' : 'order-to-cash');
@@ -116,10 +121,11 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
        VALUES (?, 'order-to-cash', 1, ?, ?, ?, '{}', 1, ?, ?)`,
     );
     const wait = db.prepare(
-      `INSERT INTO waits (id, instance_id, root_id, business_key, kind, element_id, execution_id, candidate_groups, created_at)
-       VALUES (?, ?, ?, ?, 'task', 'Approve', ?, ?, ?)`,
+      `INSERT INTO waits (id, instance_id, root_id, business_key, kind, element_id, execution_id, candidate_groups, candidate_users, created_at)
+       VALUES (?, ?, ?, ?, 'task', 'Approve', ?, ?, ?, ?)`,
     );
     const group = db.prepare('INSERT INTO wait_groups (wait_id, grp, created_at) VALUES (?, ?, ?)');
+    const user = db.prepare('INSERT INTO wait_users (wait_id, user_name, created_at) VALUES (?, ?, ?)');
     const job = db.prepare(
       `INSERT INTO waits (id, instance_id, root_id, business_key, kind, element_id, execution_id, job_type, job_retries, created_at)
        VALUES (?, ?, ?, ?, 'job', 'Ship', ?, 'shipping', 3, ?)`,
@@ -136,8 +142,9 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
       for (let i = 1; i <= ORDERS; i++) {
         const at = createdAt(i);
         instance.run(`i${i}`, `SO-${i}`, `i${i}`, statusOf(i), at, at);
-        wait.run(`t${i}`, `i${i}`, `i${i}`, `SO-${i}`, `e${i}`, JSON.stringify(groupsOf(i)), at);
+        wait.run(`t${i}`, `i${i}`, `i${i}`, `SO-${i}`, `e${i}`, JSON.stringify(groupsOf(i)), usersOf(i).length ? JSON.stringify(usersOf(i)) : null, at);
         for (const grp of groupsOf(i)) group.run(`t${i}`, grp, at);
+        for (const name of usersOf(i)) user.run(`t${i}`, name, at);
         job.run(`j${i}`, `i${i}`, `i${i}`, `SO-${i}`, `x${i}`, at);
         if (hasCustoms(i)) customs.run(`c${i}`, `i${i}`, `i${i}`, `SO-${i}`, `y${i}`, at);
         incident.run(`inc-${i}`, `i${i}`, `i${i}`, processOf(i), `SO-${i}`, at);
@@ -234,9 +241,10 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
        FROM generate_series(1, ${ORDERS}) AS i`,
     );
     await postgresAdmin.query(
-      `INSERT INTO ${schema}.stratum_waits (id, instance_id, root_id, business_key, kind, element_id, execution_id, candidate_groups, created_at)
+      `INSERT INTO ${schema}.stratum_waits (id, instance_id, root_id, business_key, kind, element_id, execution_id, candidate_groups, candidate_users, created_at)
        SELECT 't' || i, 'i' || i, 'i' || i, 'SO-' || i, 'task', 'Approve', 'e' || i,
-              CASE WHEN i % 1000 = 0 THEN '["vice-president","inspection"]' ELSE '["vice-president"]' END::jsonb, ${instant}
+              CASE WHEN i % 1000 = 0 THEN '["vice-president","inspection"]' ELSE '["vice-president"]' END::jsonb,
+              CASE WHEN i % 10 = 0 THEN '["bo"]'::jsonb END, ${instant}
        FROM generate_series(1, ${ORDERS}) AS i`,
     );
     await postgresAdmin.query(
@@ -254,11 +262,15 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
        SELECT w.id, g.grp, w.created_at FROM ${schema}.stratum_waits w, jsonb_array_elements_text(w.candidate_groups) AS g(grp)`,
     );
     await postgresAdmin.query(
+      `INSERT INTO ${schema}.stratum_wait_users (wait_id, user_name, created_at)
+       SELECT w.id, u.user_name, w.created_at FROM ${schema}.stratum_waits w, jsonb_array_elements_text(w.candidate_users) AS u(user_name)`,
+    );
+    await postgresAdmin.query(
       `INSERT INTO ${schema}.stratum_incidents (id, instance_id, root_id, process_key, business_key, element_id, message, kind, variables_before, waits_before, created_at)
        SELECT 'inc-' || i, 'i' || i, 'i' || i, CASE WHEN i % 10 = 0 THEN 'credit-order-approval' ELSE 'order-to-cash' END, 'SO-' || i, 'Approve', 'failed', 'step', '{}', '[]', ${instant}
        FROM generate_series(1, ${ORDERS}) AS i`,
     );
-    for (const table of ['stratum_instances', 'stratum_waits', 'stratum_wait_groups', 'stratum_incidents']) await postgresAdmin.query(`ANALYZE ${schema}.${table}`);
+    for (const table of ['stratum_instances', 'stratum_waits', 'stratum_wait_groups', 'stratum_wait_users', 'stratum_incidents']) await postgresAdmin.query(`ANALYZE ${schema}.${table}`);
   }, 120_000);
 
   afterAll(async () => {

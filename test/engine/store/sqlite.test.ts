@@ -9,6 +9,7 @@ import { SQLITE_MIGRATIONS } from '../../../engine/store/sqlite-schema.js';
 import { describeStoreContract, instanceRow, versionRow, waitRow } from './store-contract.js';
 import { incidentBeforeReasonSql, SCHEMA_BEFORE_INCIDENT_REASON } from './incident-before-reason.js';
 import { jobBeforeRetriesSetSql, SCHEMA_BEFORE_JOB_RETRIES_SET } from './job-before-retries-set.js';
+import { SCHEMA_BEFORE_CANDIDATE_USER_ROWS, tasksBeforeCandidateUserRowsSql } from './tasks-before-candidate-user-rows.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'stratum-sqlite-'));
 let folders = 0;
@@ -101,6 +102,21 @@ describe('SQLite file store', () => {
         { id: 'untouched', jobRetries: 3, jobRetriesSet: false, jobError: null },
       ]);
       expect(await store.read((tx) => tx.getWait('task'))).toMatchObject({ kind: 'task', jobRetriesSet: false, candidateGroups: ['sales-director'] });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('upgrades a database whose candidate users had no rows of their own: each person finds the open tasks offered to them', async () => {
+    const store = new SqliteStore({ dataDir: databaseAt(SCHEMA_BEFORE_CANDIDATE_USER_ROWS, tasksBeforeCandidateUserRowsSql('')) });
+    try {
+      await store.migrate();
+      expect(await store.schemaVersion()).toBe(SQLITE_MIGRATIONS.length);
+      const offeredTo = (user: string) => store.read(async (tx) =>
+        (await tx.findWaits({ kind: 'task', candidateUser: user, unclaimedOrClaimedBy: user })).map((wait) => wait.id));
+      expect(await offeredTo('bo')).toEqual(['offered', 'later']);
+      expect(await offeredTo('vera')).toEqual(['claimed']);
+      expect(await offeredTo('sales-director')).toEqual([]);
     } finally {
       await store.close();
     }

@@ -752,6 +752,42 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await find({ assignee: 'dirk' })).toEqual([]);
       });
 
+      it('finds the tasks offered to a person by name (candidate users) exactly and in keyset pages, leaving out those someone else claimed', async () => {
+        await seed(store, instanceRow('i1', { businessKey: 'SO-1' }), instanceRow('i2', { businessKey: 'SO-2' }));
+        const offered = (id: string, instanceId: string, seconds: number, candidateUsers: string[]) =>
+          waitRow(id, instanceId, { businessKey: instanceId === 'i1' ? 'SO-1' : 'SO-2', candidateGroups: [], candidateUsers, createdAt: at(seconds) });
+        await store.transaction(async (tx) => {
+          await tx.replaceWaits('i1', [offered('t3', 'i1', 3, ['bo']), offered('t1b', 'i1', 1, ['bo', 'vera', 'bo']), offered('t1a', 'i1', 1, ['vera'])]);
+          await tx.replaceWaits('i2', [offered('t2', 'i2', 2, ['bo']), offered('t4', 'i2', 4, ['bob', 'Bo'])]);
+        });
+        const find = (filter: WaitFilter) => store.read(async (tx) => ids(await tx.findWaits({ kind: 'task', ...filter })));
+        const after = (id: string, seconds: number) => ({ id, createdAt: at(seconds) });
+        expect(await find({ candidateUser: 'bo' })).toEqual(['t1b', 't2', 't3']);
+        expect(await find({ candidateUser: 'vera' })).toEqual(['t1a', 't1b']);
+        expect(await find({ candidateUser: 'b' })).toEqual([]);
+        expect(await find({ candidateUser: 'bo', limit: 2 })).toEqual(['t1b', 't2']);
+        expect(await find({ candidateUser: 'bo', after: after('t2', 2) })).toEqual(['t3']);
+        expect(await find({ candidateUser: 'bo', businessKey: 'SO-1' })).toEqual(['t1b', 't3']);
+        expect(await find({ candidateUser: 'bo', instanceId: 'i2', after: after('t1b', 1) })).toEqual(['t2']);
+        expect((await store.read((tx) => tx.getWait('t1b')))?.candidateUsers).toEqual(['bo', 'vera', 'bo']);
+
+        // a claim by vera takes t1b out of bo's list, not out of hers
+        const t1b = (await store.read((tx) => tx.getWait('t1b')))!;
+        await store.transaction((tx) => tx.updateWait({ ...t1b, claimedBy: 'vera', claimedAt: at(5) }));
+        expect(await find({ candidateUser: 'bo', unclaimedOrClaimedBy: 'bo' })).toEqual(['t2', 't3']);
+        expect(await find({ candidateUser: 'vera', unclaimedOrClaimedBy: 'vera' })).toEqual(['t1a', 't1b']);
+
+        // a later step offers t3 to someone else and keeps its createdAt; an ended task leaves every list
+        await store.transaction((tx) => tx.replaceWaits('i1', [offered('t3', 'i1', 9, ['vera']), { ...t1b, claimedBy: 'vera', claimedAt: at(5) }]));
+        expect(await find({ candidateUser: 'bo' })).toEqual(['t1b', 't2']);
+        expect(await find({ candidateUser: 'vera' })).toEqual(['t1b', 't3']);
+        expect(await find({ candidateUser: 'vera', after: after('t1b', 1) })).toEqual(['t3']);
+        await store.transaction(async (tx) => tx.updateWait({ ...(await tx.getWait('t2'))!, candidateUsers: null }));
+        await store.transaction((tx) => tx.replaceWaits('i1', []));
+        expect(await find({ candidateUser: 'bo' })).toEqual([]);
+        expect(await find({ candidateUser: 'vera' })).toEqual([]);
+      });
+
       it('lets exactly one of two concurrent claims of a task win under the wait\'s lock', async () => {
         await seed(store, instanceRow('i1'));
         await store.transaction((tx) => tx.replaceWaits('i1', [waitRow('t', 'i1', { candidateGroups: ['sd'] })]));
