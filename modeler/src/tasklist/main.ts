@@ -5,7 +5,7 @@ import '../styles/tasklist.css';
 import { el, replaceChildren } from '../dom/element';
 import { signIn, signOut } from './SignIn';
 import { FilteredTaskPages, type TaskFilter } from './FilteredTaskPages';
-import { readTaskAddress, taskAddressQuery } from './task-address';
+import { continuesTyping, readTaskAddress, taskAddressQuery } from './task-address';
 import { TaskDetailView } from './TaskDetailView';
 import { TaskListView } from './TaskListView';
 import type { TaskPages } from './TaskPages';
@@ -157,9 +157,12 @@ function showTasks(me: Me): void {
 
   // a filter a person set: a new address, so Back goes to the list as it was filtered before
   function filterTasks(filter: TaskFilter): void {
+    const before = search.filter;
     if (!applyFilter(filter)) return;
     say('', addressNote);
-    history.pushState(history.state, '', addressOf(detail.openTaskId));
+    // typing on in the Order field refines the same step (task-address.ts)
+    if (continuesTyping(before, filter)) history.replaceState(history.state, '', addressOf(detail.openTaskId));
+    else history.pushState(history.state, '', addressOf(detail.openTaskId));
     void poll();
   }
 

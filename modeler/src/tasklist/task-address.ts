@@ -41,6 +41,17 @@ export function taskAddressQuery(address: TaskAddress): string {
   return text ? `?${text}` : '';
 }
 
+/**
+ * Whether `after` only continues typing the order number of `before` (a character more or less, as the field asks
+ * once typing pauses): that replaces the address's step instead of adding one, so Back does not walk through
+ * "SO-1", "SO-10", "SO-100". Clearing the field, another number or another group is a step of its own.
+ */
+export function continuesTyping(before: TaskFilter, after: TaskFilter): boolean {
+  const { orderNo: was } = before;
+  const { orderNo: now } = after;
+  return before.group === after.group && was !== '' && now !== '' && (now.startsWith(was) || was.startsWith(now));
+}
+
 // helpers
 
 // a pasted address may hold anything: the sentence quotes a readable start of it

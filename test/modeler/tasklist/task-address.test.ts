@@ -2,7 +2,7 @@
 // Order filters and the open task, so a filtered list can be bookmarked, sent, reloaded and gone back to. People type
 // and paste addresses: a value that cannot be a filter of theirs is left out with a sentence, never sent to the server.
 import { describe, expect, it } from 'vitest';
-import { readTaskAddress, taskAddressQuery } from '../../../modeler/src/tasklist/task-address.js';
+import { continuesTyping, readTaskAddress, taskAddressQuery } from '../../../modeler/src/tasklist/task-address.js';
 
 const VP_AND_DIRECTOR = ['sales-director', 'vice-president'];
 
@@ -50,5 +50,15 @@ describe('the task list\'s address', () => {
   it('reads back what it writes', () => {
     const address = { filter: { group: 'sales-director', orderNo: 'SO-7/1 & co' }, taskId: 'i9:Task?x=1' };
     expect(readTaskAddress(taskAddressQuery(address), VP_AND_DIRECTOR)).toEqual({ ...address, leftOut: [] });
+  });
+
+  it('takes a character more or less in the order number for typing on (one step of history), anything else for a new step', () => {
+    const vp = (orderNo: string) => ({ group: 'vice-president', orderNo });
+    expect(continuesTyping(vp('SO-1'), vp('SO-10'))).toBe(true);
+    expect(continuesTyping(vp('SO-100'), vp('SO-10'))).toBe(true);
+    expect(continuesTyping(vp(''), vp('SO-1'))).toBe(false);
+    expect(continuesTyping(vp('SO-1'), vp(''))).toBe(false);
+    expect(continuesTyping(vp('7554'), vp('SO-7554'))).toBe(false);
+    expect(continuesTyping(vp('SO-1'), { group: '', orderNo: 'SO-10' })).toBe(false);
   });
 });
