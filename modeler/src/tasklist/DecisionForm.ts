@@ -3,7 +3,7 @@
 // completion variables, so every task can be decided here.
 import { el } from '../dom/element';
 import type { TaskView } from './TasklistClient';
-import { rejectionWithoutComment, type DecisionForm } from './decision-contract';
+import { missingReason, type DecisionForm } from './decision-contract';
 
 export async function decisionFormFor(task: TaskView): Promise<DecisionForm> {
   if (task.form?.kind === 'embedded') {
@@ -38,7 +38,8 @@ function genericDecision(task: TaskView): DecisionForm {
         const text = input.value.trim();
         if (text) variables[input.name] = parseValue(text);
       }
-      if (rejectionWithoutComment(variables, task.variables)) return { invalid: 'Say why you reject the order in the comment.' };
+      const reason = missingReason(variables, task.variables);
+      if (reason) return { invalid: reason };
       return { variables };
     },
     setDisabled(disabled) {

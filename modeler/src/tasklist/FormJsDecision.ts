@@ -2,7 +2,7 @@
 import { Form } from '@bpmn-io/form-js-viewer';
 import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import { el } from '../dom/element';
-import { rejectionWithoutComment, type DecisionForm } from './decision-contract';
+import { missingReason, type DecisionForm } from './decision-contract';
 
 export async function formJsDecision(schema: Record<string, unknown>, declared: string[]): Promise<DecisionForm> {
   const element = el('div', { className: 'formjs-form', 'data-form': 'form-js' });
@@ -15,7 +15,8 @@ export async function formJsDecision(schema: Record<string, unknown>, declared: 
       if (Object.keys(errors).length) return { invalid: 'Fill in the fields the form marks.' };
       // form-js hands back every field; only what the task declares may be sent
       const variables = Object.fromEntries(Object.entries(data).filter(([name, value]) => declared.includes(name) && value !== undefined && value !== ''));
-      if (rejectionWithoutComment(variables, declared)) return { invalid: 'Say why you reject the order in the comment.' };
+      const reason = missingReason(variables, declared);
+      if (reason) return { invalid: reason };
       return { variables };
     },
     setDisabled(disabled) {

@@ -11,8 +11,14 @@ export interface DecisionForm {
   destroy(): void;
 }
 
-/** The approval convention (docs/modelling.md): a rejection, `approved = false`, says why in `comment`. */
-export function rejectionWithoutComment(variables: Record<string, unknown>, declared: string[]): boolean {
-  if (!declared.includes('approved') || !declared.includes('comment')) return false;
-  return variables.approved === false && !(typeof variables.comment === 'string' && variables.comment.trim());
+/**
+ * The decisions that say why in `comment` (docs/modelling.md), where the task declares one: a rejection
+ * (`approved = false`), and a special change not acknowledged yet (`acknowledged = false`), so that sales learns what
+ * stands in the way. The sentence asking for the reason, or null.
+ */
+export function missingReason(variables: Record<string, unknown>, declared: string[]): string | null {
+  if (!declared.includes('comment') || (typeof variables.comment === 'string' && variables.comment.trim())) return null;
+  if (declared.includes('approved') && variables.approved === false) return 'Say why you reject the order in the comment.';
+  if (declared.includes('acknowledged') && variables.acknowledged === false) return 'Say in the comment why you cannot acknowledge the change yet.';
+  return null;
 }

@@ -325,6 +325,9 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
     await page.locator('.task-link').click();
     await page.locator('[data-form=form-js]').waitFor();
     await page.getByLabel(/Not acknowledged yet/).check();
+    // not acknowledged says why, as a rejection does
+    await page.locator('[data-action=send-decision]').click();
+    await expect.poll(() => page.locator('[data-notice]').textContent()).toBe('Say in the comment why you cannot acknowledge the change yet.');
     await page.getByLabel('Comment').fill('RAL 5015 is not in stock until Friday.');
     await page.locator('[data-action=send-decision]').click();
     await expect.poll(() => page.locator('[data-say=decision]').textContent()).toBe(
