@@ -229,10 +229,13 @@ export class StepExecutor {
     if (result.engine) this.pending.get(tx)?.set(instance.id, { revision, engine: result.engine, bytes: estimatedEngineBytes(definition.model.elements.size) });
     await tx.replaceWaits(instance.id, result.waits);
 
-    const history = [...step.history, ...result.history];
+    // One instant for the step's entries, the engine's (worked out ahead of this transaction when speculated): what
+    // the caller did (a task completed, an instance started) is never stamped after what it moved.
+    const at = result.history[0]?.at ?? now.toISOString();
+    const history = [...step.history.map((row) => ({ ...row, at })), ...result.history];
     if (result.status !== 'running') {
-      history.push(this.rows.history(instance.id, actor, `instance.${result.status}`, result.incident?.elementId ?? null, null,
-        result.incident ? { incident: result.incident } : null));
+      history.push({ ...this.rows.history(instance.id, actor, `instance.${result.status}`, result.incident?.elementId ?? null, null,
+        result.incident ? { incident: result.incident } : null), at });
     }
     await tx.appendHistory(history);
     // Elements marked `orderChange` settle the order change the instance handles (order-change.ts).
