@@ -5,7 +5,7 @@
 // default flow is taken because all of them were false), so their inputs join the entry of the taken flow.
 import type { ElementApi } from './engine-adapter.js';
 import { variablesReadBy } from '../feel/feel-expression.js';
-import { visibleVariables } from './visible-variables.js';
+import { visibleValue } from './visible-variables.js';
 
 /** The entry data of one decision; `inputs` grows as the evaluation's other flows are seen. */
 export interface FlowDecision {
@@ -62,9 +62,9 @@ function flowEvent(api: ElementApi): FlowEvent | undefined {
   if (typeof sourceId !== 'string' || typeof targetId !== 'string' || typeof evaluationId !== 'string') return undefined;
   const body = (api as ElementApi & { owner?: FlowOwner }).owner?.behaviour?.conditionExpression?.body;
   const condition = typeof body === 'string' ? body : null;
-  const variables = condition === null ? {} : visibleVariables(api.environment.variables);
+  // only the few variables the condition reads, not a copy of all of them for each flow
   const inputs: Record<string, unknown> = {};
-  if (condition !== null) for (const name of variablesReadBy(condition)) inputs[name] = Object.hasOwn(variables, name) ? variables[name] : null;
+  if (condition !== null) for (const name of variablesReadBy(condition)) inputs[name] = visibleValue(api.environment.variables, name);
   const name = typeof content.name === 'string' ? content.name : null;
   return { sourceId, evaluationId, decision: { flowId: api.id, flowName: name, targetId, default: content.isDefault === true, condition, inputs } };
 }

@@ -11,7 +11,7 @@ import { waitInputs } from './local-inputs.js';
 import type { StepExecutor } from './step-executor.js';
 import { treeModels } from './tree-models.js';
 import { jobView } from './views.js';
-import { recordRefusedAttempt, recordingRefusal, type RefusedAttempt } from './refused-attempts.js';
+import { noteRefusal, recordRefusedAttempt, recordingRefusal } from './refused-attempts.js';
 import { lockWait } from './wait-locks.js';
 
 const DEFAULT_LOCK_MS = 5 * 60_000;
@@ -44,7 +44,8 @@ export class ExternalJobs {
       const { wait, instance } = await this.lock(tx, jobId, workerId, { order: true });
       moving(instance);
       if (!steps.isSpeculation(tx)) {
-        await heldByOpenChange(tx, instance, wait, attempt, { attempted: 'complete', jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }) });
+        await noteRefusal(attempt, wait, { attempted: 'complete', jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }) },
+          () => refuseJobWhileChangeOpen(tx, instance, wait.id));
       }
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
@@ -167,9 +168,9 @@ export class ExternalJobs {
     return recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
       const { wait, instance } = await this.lock(tx, jobId, thrown.workerId, { order: true });
       moving(instance);
-      await heldByOpenChange(tx, instance, wait, attempt, {
+      await noteRefusal(attempt, wait, {
         attempted: 'bpmn-error', jobType: wait.jobType, errorCode: thrown.errorCode, variables: thrown.variables ?? {}, ...(thrown.workerId !== undefined && { workerId: thrown.workerId }),
-      });
+      }, () => refuseJobWhileChangeOpen(tx, instance, wait.id));
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       if (thrown.variables) {
         const deciding = await treeModels(tx, instance.rootId, (key, version) => steps.definition(tx, key, version));
@@ -236,16 +237,4 @@ function lockHolder(wait: WaitRow): { lockedBy?: string } {
 async function openIncidentOf(tx: StoreTx, instanceId: string, jobId: string): Promise<IncidentRow | undefined> {
   const incidents = await tx.findIncidents({ instanceId, open: true, kind: 'job' });
   return incidents.find((incident) => incident.waitId === jobId);
-}
-
-/** Refuses a job of an order with an open change (order-change.ts), noting the refused attempt for the history. */
-async function heldByOpenChange(
-  tx: StoreTx, instance: InstanceRow, wait: WaitRow, attempt: { current?: RefusedAttempt }, data: Record<string, unknown>,
-): Promise<void> {
-  try {
-    await refuseJobWhileChangeOpen(tx, instance, wait.id);
-  } catch (error) {
-    if (error instanceof StratumError) attempt.current = { wait, error, data };
-    throw error;
-  }
 }

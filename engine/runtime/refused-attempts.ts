@@ -22,15 +22,28 @@ export async function recordRefusedAttempt(steps: StepExecutor, attempt: Refused
   ]));
 }
 
+/** Where a step notes the refusal it is about to throw, for `recordingRefusal`. */
+export type AttemptNote = { current?: RefusedAttempt };
+
+/** Runs `check` (a control); a refusal it throws is noted in `attempt`, with its wait and what the caller sent. */
+export async function noteRefusal(attempt: AttemptNote, wait: WaitRow, data: Record<string, unknown>, check: () => void | Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    if (error instanceof StratumError) attempt.current = { wait, error, data };
+    throw error;
+  }
+}
+
 /**
  * Runs `refusing` (a step); when it throws the refusal it noted in `attempt.current`, records that attempt before
  * passing the refusal on. Any other error (a lost race, a task no longer open) passes unrecorded.
  */
 export async function recordingRefusal<T>(
-  refusing: (attempt: { current?: RefusedAttempt }) => Promise<T>,
+  refusing: (attempt: AttemptNote) => Promise<T>,
   record: (attempt: RefusedAttempt) => Promise<void>,
 ): Promise<T> {
-  const attempt: { current?: RefusedAttempt } = {};
+  const attempt: AttemptNote = {};
   try {
     return await refusing(attempt);
   } catch (error) {

@@ -3,14 +3,14 @@
 // task's declared completion variables only, and (for separated tasks) never by whoever started the order,
 // requested a change of it or decided an earlier one.
 import type { Actor, TaskQuery, TaskRefusal, TaskView } from '../api.js';
-import { conflict, forbidden, StratumError } from '../errors.js';
+import { conflict, forbidden } from '../errors.js';
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import { completionInputsBehind, userTaskWrites } from './completion-variables.js';
 import { fourEyesRefusal, MULTI_INSTANCE_BODY } from './four-eyes.js';
 import { waitInputs } from './local-inputs.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
-import { recordRefusedAttempt, recordingRefusal } from './refused-attempts.js';
+import { noteRefusal, recordRefusedAttempt, recordingRefusal } from './refused-attempts.js';
 import { mayWork, offeredTo } from './task-assignment.js';
 import { claimedByAnother, heldByAnother, holderOf, notClaimed } from './task-claims.js';
 import type { StepExecutor } from './step-executor.js';
@@ -47,20 +47,13 @@ export class UserTasks {
       // an iteration of a multi-instance task names its activation, for four eyes (one decision per person and activation)
       const body = info.multiInstance ? multiInstanceBodyOf(wait.executionId) : undefined;
       // a refusal of the controls is noted for the history (recordingRefusal, below)
-      const noting = async (check: () => void | Promise<void>): Promise<void> => {
-        try {
-          await check();
-        } catch (error) {
-          if (error instanceof StratumError) attempt.current = { wait, error, data: { name: wait.name, variables, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }) } };
-          throw error;
-        }
-      };
-      await noting(() => {
+      const sent = { name: wait.name, variables, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }) };
+      await noteRefusal(attempt, wait, sent, () => {
         if (wait.claimedBy && wait.claimedBy !== actor.name) throw claimedByAnother(wait, instance, info.name ?? info.id, actor, 'decide');
         refuseNotOffered(wait, instance, info.name ?? info.id, actor);
       });
       const writes = userTaskWrites(info, variables, waitInputs(info, wait.variables));
-      await noting(() => this.refuseFourEyes(tx, wait, instance, definition, actor, body));
+      await noteRefusal(attempt, wait, sent, () => this.refuseFourEyes(tx, wait, instance, definition, actor, body));
       const completion = steps.rows.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', {
         name: wait.name, variables, writes, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }),
       });

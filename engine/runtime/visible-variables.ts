@@ -13,3 +13,8 @@ export function visibleVariables(variables: Record<string, unknown>): Record<str
   }
   return visible;
 }
+
+/** Whether a condition or a person sees process variable `name`, and its value: null when it is not set or is noise. */
+export function visibleValue(variables: Record<string, unknown>, name: string): unknown {
+  return !ENGINE_VARIABLE_NOISE.has(name) && Object.hasOwn(variables ?? {}, name) ? variables[name] : null;
+}
