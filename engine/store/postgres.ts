@@ -15,7 +15,7 @@ import {
   type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
 import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
-import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctCandidates, everyPage } from './row-checks.js';
+import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, CANDIDATE_ROWS, everyPage } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { rowWrites } from './row-writes.js';
 import { TransactionQueue } from './transaction-queue.js';
@@ -797,21 +797,13 @@ class PostgresTx extends TxGuard implements StoreTx {
         [wait.id],
       );
     }
-    // the rows carry the stored createdAt so that a group's or a person's tasks page in order from one index
-    const groups = distinctCandidates(wait.candidateGroups);
-    if (groups.length) {
+    for (const { table, column, names } of CANDIDATE_ROWS) {
+      const values = names(wait);
+      if (!values.length) continue;
       await this.query(
-        `INSERT INTO stratum_wait_groups (wait_id, grp, created_at)
-         SELECT w.id, grp, w.created_at FROM stratum_waits w, unnest($2::text[]) AS grp WHERE w.id = $1`,
-        [wait.id, groups],
-      );
-    }
-    const users = distinctCandidates(wait.candidateUsers);
-    if (users.length) {
-      await this.query(
-        `INSERT INTO stratum_wait_users (wait_id, user_name, created_at)
-         SELECT w.id, user_name, w.created_at FROM stratum_waits w, unnest($2::text[]) AS user_name WHERE w.id = $1`,
-        [wait.id, users],
+        `INSERT INTO stratum_${table} (wait_id, ${column}, created_at)
+         SELECT w.id, candidate, w.created_at FROM stratum_waits w, unnest($2::text[]) AS candidate WHERE w.id = $1`,
+        [wait.id, values],
       );
     }
   }

@@ -44,8 +44,16 @@ export function checkLimit(name: string, value: number): void {
   }
 }
 
-/** Candidate groups or users as stored in their tables: each once, in the given order. */
-export function distinctCandidates(names: string[] | null): string[] {
+/**
+ * A wait's candidate rows, one table per kind (without the store's table prefix): each candidate once, in the given
+ * order, carrying the wait's createdAt so that a group's or a person's tasks page in order from one index.
+ */
+export const CANDIDATE_ROWS = [
+  { table: 'wait_groups', column: 'grp', names: (wait: WaitRow) => distinct(wait.candidateGroups) },
+  { table: 'wait_users', column: 'user_name', names: (wait: WaitRow) => distinct(wait.candidateUsers) },
+] as const;
+
+function distinct(names: string[] | null): string[] {
   return names ? [...new Set(names)] : [];
 }
 

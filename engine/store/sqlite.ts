@@ -13,7 +13,7 @@ import {
   type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
 import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
-import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, distinctCandidates, everyPage } from './row-checks.js';
+import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, CANDIDATE_ROWS, everyPage } from './row-checks.js';
 import { rowCodec, type NamedParameters } from './row-codec.js';
 import { packState, packStateAhead, unpackState } from './state-codec.js';
 import { rowWrites } from './row-writes.js';
@@ -880,13 +880,11 @@ class SqliteTx extends TxGuard implements StoreTx {
   }
 
   private writeCandidates(wait: WaitRow): void {
-    this.sql('DELETE FROM wait_groups WHERE wait_id = ?').run(wait.id);
-    this.sql('DELETE FROM wait_users WHERE wait_id = ?').run(wait.id);
-    // the rows carry the stored createdAt so that a group's or a person's tasks page in order from one index
-    const group = this.sql('INSERT INTO wait_groups (wait_id, grp, created_at) SELECT id, ?, created_at FROM waits WHERE id = ?');
-    for (const name of distinctCandidates(wait.candidateGroups)) group.run(name, wait.id);
-    const user = this.sql('INSERT INTO wait_users (wait_id, user_name, created_at) SELECT id, ?, created_at FROM waits WHERE id = ?');
-    for (const name of distinctCandidates(wait.candidateUsers)) user.run(name, wait.id);
+    for (const { table, column, names } of CANDIDATE_ROWS) {
+      this.sql(`DELETE FROM ${table} WHERE wait_id = ?`).run(wait.id);
+      const insert = this.sql(`INSERT INTO ${table} (wait_id, ${column}, created_at) SELECT id, ?, created_at FROM waits WHERE id = ?`);
+      for (const name of names(wait)) insert.run(name, wait.id);
+    }
   }
 
   private sql(text: string): Database.Statement {
