@@ -1,7 +1,9 @@
 // Messages are buffered, not lost (Camunda 8 semantics): a message for a
 // running order that finds nothing waiting is kept for its time-to-live and
 // handed to the first matching catch the order opens, oldest message first,
-// each once. A messageId makes a publish idempotent while the message is kept.
+// each once. A messageId makes a publish idempotent while the message is kept,
+// and for as long as the order runs once the order has taken it (a payment
+// resent with its reference must not pay a raise requested since).
 // Every message that names an existing order leaves a history entry on it.
 import { randomUUID } from 'node:crypto';
 import type { MessageRefusal, MessageRequest } from '../api.js';
@@ -18,7 +20,8 @@ export class MessageBuffer {
 
   /**
    * Records the message as received. A kept message with the same name, key and
-   * messageId makes this one a duplicate: nothing happens but a history entry.
+   * messageId, or one the running order it names has already taken, makes this one
+   * a duplicate: nothing happens but a history entry.
    */
   async receive(tx: StoreTx, message: MessageRequest, timeToLiveMs: number, now: Date): Promise<{ row: MessageRow } | { duplicate: StratumError }> {
     const row: MessageRow = {
@@ -39,12 +42,14 @@ export class MessageBuffer {
       const kept = await tx.findMessageById(row.name, row.correlationKey, row.messageId);
       // an expired message no longer holds its id (the purge may not have run yet)
       if (kept && kept.expiresAt <= row.receivedAt) await tx.deleteMessage(kept.id);
-      else if (kept) return { duplicate: await this.duplicate(tx, row, kept) };
+      else if (kept) return { duplicate: await this.duplicate(tx, row, keptAs(kept)) };
+      const taken = await takenByRunningOrder(tx, row);
+      if (taken) return { duplicate: await this.duplicate(tx, row, taken) };
     }
     // a concurrent publish of the same messageId commits first: this insert then finds its row
     if (!(await tx.insertMessage(row))) {
       const kept = await tx.findMessageById(row.name, row.correlationKey, row.messageId!);
-      return { duplicate: await this.duplicate(tx, row, kept) };
+      return { duplicate: await this.duplicate(tx, row, kept && keptAs(kept)) };
     }
     return { row };
   }
@@ -131,18 +136,50 @@ export class MessageBuffer {
     return expired.length;
   }
 
-  private async duplicate(tx: StoreTx, row: MessageRow, kept: MessageRow | undefined): Promise<StratumError> {
+  private async duplicate(tx: StoreTx, row: MessageRow, first: FirstMessage | undefined): Promise<StratumError> {
     const order = await orderOf(tx, row.correlationKey);
-    const first = kept && { messageKey: kept.id, state: kept.state, receivedAt: kept.receivedAt, expiresAt: kept.expiresAt };
     if (order) await tx.appendHistory([entry(order.id, row, 'message.duplicate', { first: first ?? null })]);
     return refusal(
       'conflict',
       'duplicate-message',
-      `message ${row.name} for ${row.correlationKey} with messageId ${row.messageId} was already received${kept ? ` at ${kept.receivedAt} (${kept.state})` : ''}; this one changes nothing`,
+      `message ${row.name} for ${row.correlationKey} with messageId ${row.messageId} was already received${first ? ` at ${first.receivedAt} (${first.state})` : ''}; this one changes nothing`,
       row,
       first ? { first } : {},
     );
   }
+}
+
+/** What became of the first message with a messageId, as a duplicate's refusal tells it. */
+interface FirstMessage {
+  messageKey: string;
+  state: MessageRow['state'];
+  receivedAt: string;
+  /** Null once the message is no longer kept, only remembered by the order's history. */
+  expiresAt: string | null;
+}
+
+function keptAs(kept: MessageRow): FirstMessage {
+  return { messageKey: kept.id, state: kept.state, receivedAt: kept.receivedAt, expiresAt: kept.expiresAt };
+}
+
+/**
+ * The message with this name and messageId that the running order under the key has already taken, found in
+ * its call tree's history once the buffer no longer keeps it (past its time-to-live, or sent with none). Camunda
+ * forgets a messageId with the message; an order does not, while it runs: a bank that resends a payment with its
+ * reference a day later would otherwise pay a raise requested meanwhile with the payment of the old amount.
+ */
+async function takenByRunningOrder(tx: StoreTx, row: MessageRow): Promise<FirstMessage | undefined> {
+  const roots = await tx.findInstances({ businessKey: row.correlationKey, rootOnly: true, status: 'running' });
+  for (const root of roots) {
+    const tree = await tx.findInstances({ rootId: root.id });
+    const correlated = await tx.historyOf(tree.map((instance) => instance.id), { event: 'message.correlated' });
+    const taken = correlated.find((one) => one.data?.name === row.name && one.data?.messageId === row.messageId);
+    if (taken) {
+      const receivedAt = typeof taken.data?.receivedAt === 'string' ? taken.data.receivedAt : taken.at;
+      return { messageKey: String(taken.data?.messageKey), state: 'delivered', receivedAt, expiresAt: null };
+    }
+  }
+  return undefined;
 }
 
 /** The order a correlation key names: its running root instance, else the latest root. */

@@ -163,6 +163,30 @@ describe('a changed amount is approved again when its tier rises', () => {
     expect(await jobTypesOf(order.id)).toEqual(PLANNING);
   });
 
+  it('never lets the payment of the old amount pay a raise: a payment resent with its reference after the raise is a duplicate, on every route', async () => {
+    const order = await enterOrder('SO-CH-RESEND', 'prepaid-at-entry', 400_000);
+    // the bank's payment, with its reference, and kept no longer than it takes to deliver it
+    const paid = await api.post<MessageResult>('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-CH-RESEND', messageId: 'BANK-7781', timeToLive: 0 });
+    expect(paid.status, paid.text).toBe(200);
+    expect(await jobTypesOf(order.id)).toEqual(PLANNING);
+    await change('SO-CH-RESEND', { description: 'three times the quantity', amount: 1_200_000 });
+    await acknowledgeAll('SO-CH-RESEND');
+
+    // the bank resends the first payment after the raise was requested: it pays nothing
+    const resent = await api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-CH-RESEND', messageId: 'BANK-7781' });
+    expect(resent.status, resent.text).toBe(409);
+    expect(problemOf(resent)).toMatchObject({ type: `${PROBLEM}duplicate-message`, messageId: 'BANK-7781', first: objectWith({ state: 'delivered', expiresAt: null }) });
+    const viaZeebe = await api.post('/v2/messages/publication', TOKENS.erp, { name: 'PaymentReceived', correlationKey: 'SO-CH-RESEND', messageId: 'BANK-7781' });
+    expect(viaZeebe.status, viaZeebe.text).toBe(409);
+    expect(await changesOf('SO-CH-RESEND')).toMatchObject({ amount: '400000.00', changes: [objectWith({ status: 'acknowledged' })] });
+    expect(await fetchJobs('procurement-planning', 'SO-CH-RESEND')).toEqual([]);
+    expect((await historyOf(order.id)).filter((entry) => entry.event === 'message.duplicate')).toHaveLength(2);
+
+    // a payment of its own pays the raise
+    expect((await api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-CH-RESEND', messageId: 'BANK-7790' })).status).toBe(200);
+    expect(await changesOf('SO-CH-RESEND')).toMatchObject({ amount: '1200000.00', changes: [objectWith({ status: 'accepted' })] });
+  });
+
   it('refuses an amount with more decimals than the order\'s currency has (422 naming /amount)', async () => {
     await enterOrder('SO-CH-CENTS', 'credit', 80_000);
     const refused = await change('SO-CH-CENTS', { description: 'odd price', amount: 1000.125 });
