@@ -133,20 +133,44 @@ function singleByteTable(text: string): 'latin1' | 'cp1252' | undefined {
   return undefined;
 }
 
+/**
+ * The UTF-16 form `text` declares: `utf-16le` or `utf-16be` as named (no byte-order mark: the name says the
+ * order), else `utf-16` (little-endian after a byte-order mark, as .NET writes it), or undefined.
+ */
+function utf16Form(text: string): 'utf-16' | 'utf-16le' | 'utf-16be' | undefined {
+  const encoding = declaredEncoding(text.slice(0, 256));
+  if (!encoding || !UTF16_NAMES.has(encoding)) return undefined;
+  return encoding === 'utf-16le' || encoding === 'utf-16be' ? encoding : 'utf-16';
+}
+
 /** The charset to name in a Content-Type for `text` as `encodeXml` writes it. */
 export function xmlCharset(text: string): string {
   const table = singleByteTable(text);
-  return table === 'latin1' ? 'iso-8859-1' : table === 'cp1252' ? 'windows-1252' : 'utf-8';
+  return table === 'latin1' ? 'iso-8859-1' : table === 'cp1252' ? 'windows-1252' : utf16Form(text) ?? 'utf-8';
+}
+
+function encodeUtf16(text: string, form: 'utf-16' | 'utf-16le' | 'utf-16be'): Uint8Array {
+  const mark = form === 'utf-16' ? 2 : 0;
+  const bytes = new Uint8Array(mark + text.length * 2);
+  const view = new DataView(bytes.buffer);
+  if (mark) view.setUint16(0, 0xfeff, true);
+  // code units, so characters beyond the BMP go as their surrogate pairs
+  for (let i = 0; i < text.length; i++) view.setUint16(mark + i * 2, text.charCodeAt(i), form !== 'utf-16be');
+  return bytes;
 }
 
 /**
  * The bytes of XML text in the encoding it declares: the inverse of
- * `decodeXml`, so a deployed ISO-8859-1 or windows-1252 file is served back
- * as the bytes it came in. A character the encoding lacks is written as a
- * character reference, which every XML reader resolves.
+ * `decodeXml`, so a deployed ISO-8859-1, windows-1252 or UTF-16 file is served
+ * back as the bytes it came in (a file that declared UTF-16 but was written as
+ * UTF-8 comes back as the UTF-16 it declares, which its readers then accept).
+ * A character a single-byte encoding lacks is written as a character
+ * reference, which every XML reader resolves.
  */
 export function encodeXml(text: string): Uint8Array {
   const table = singleByteTable(text);
+  const utf16 = table ? undefined : utf16Form(text);
+  if (utf16) return encodeUtf16(text, utf16);
   if (!table) return new TextEncoder().encode(text);
   const highByte = new Map(WINDOWS_1252_HIGH.map((code, index) => [code, 0x80 + index]));
   const bytes: number[] = [];

@@ -139,16 +139,21 @@ describe('POST /api/deployments', () => {
     expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
-  it('reads a file written as UTF-16 (with a byte-order mark, as .NET tools write it) and refuses bytes that decode in no encoding, naming the line', async () => {
+  it('reads a file written as UTF-16 (with a byte-order mark, as .NET tools write it), serves back the same bytes, and refuses bytes that decode in no encoding, naming the line', async () => {
     const text = checkProcess('procurement')
       .replace('encoding="UTF-8"', 'encoding="UTF-16"')
       .replace('invoice-check', 'utf16-check')
       .replace('Invoice check', 'Prüfung 検査');
     const form = new FormData();
-    form.append('files', new Blob([Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])]), 'utf16-check.bpmn');
+    const uploaded = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    form.append('files', new Blob([uploaded]), 'utf16-check.bpmn');
     const response = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: form });
     expect(response.status, response.text).toBe(201);
     expect((await api.get<ProcessSummary>('/api/processes/utf16-check', TOKENS.erp)).body.name).toBe('Prüfung 検査');
+    // served back as it came: UTF-8 bytes under a UTF-16 declaration would be refused by libxml2 once saved
+    const served = await fetch(`${server.url}/api/processes/utf16-check/versions/1/xml`, { headers: { authorization: `Bearer ${TOKENS.erp}` } });
+    expect(served.headers.get('content-type')).toContain('charset=utf-16');
+    expect(Buffer.from(await served.arrayBuffer()).equals(uploaded)).toBe(true);
 
     const broken = Buffer.from(checkProcess('procurement').replace('invoice-check', 'broken-check').replace('Invoice check', 'Invoice \u0000check'), 'utf8');
     const at = broken.indexOf('\u0000');

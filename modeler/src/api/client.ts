@@ -10,6 +10,7 @@ import type {
   ProcessDetail,
   ProcessSummary,
 } from '../../../engine/api.js';
+import { decodeXml } from '../../../engine/interop/encoding.js';
 import { VersionXmlCache } from './version-xml-cache';
 
 export type { DecisionSummary, Finding, ImpactReport, IncidentView, InstanceSummary, InstanceView, ProcessDetail, ProcessSummary };
@@ -113,7 +114,7 @@ export class ApiClient {
 
   /** The XML deployed as this version, byte for byte: read once while kept, one request for concurrent askers. */
   getVersionXml(key: string, version: number): Promise<string> {
-    return this.versionXml.get(key, version, () => this.text('GET', `/api/processes/${encodeURIComponent(key)}/versions/${version}/xml`));
+    return this.versionXml.get(key, version, () => this.xml(`/api/processes/${encodeURIComponent(key)}/versions/${version}/xml`));
   }
 
   /** GET /api/decisions: the deployed DMN decisions, each with its latest version. */
@@ -123,7 +124,7 @@ export class ApiClient {
 
   /** GET /api/decisions/{id}/versions/{n}/xml: the .dmn file that version came in, as deployed. */
   getDecisionXml(id: string, version: number): Promise<string> {
-    return this.text('GET', `/api/decisions/${encodeURIComponent(id)}/versions/${version}/xml`);
+    return this.xml(`/api/decisions/${encodeURIComponent(id)}/versions/${version}/xml`);
   }
 
   /** POST /api/deployments: the files deploy together (they may call each other) or not at all. */
@@ -219,8 +220,13 @@ export class ApiClient {
     return (await response.json()) as T;
   }
 
-  private async text(method: string, path: string): Promise<string> {
-    return (await this.request(method, path)).text();
+  /**
+   * A deployed file's text, decoded as the server sends it: in the encoding it was deployed in (ISO-8859-1,
+   * windows-1252, UTF-16). `Response.text()` reads every body as UTF-8, which turned a Latin-1 file's accents into
+   * U+FFFD, and a save then deployed them so.
+   */
+  private async xml(path: string): Promise<string> {
+    return decodeXml(await (await this.request('GET', path)).arrayBuffer());
   }
 }
 

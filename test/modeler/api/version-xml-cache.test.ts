@@ -132,6 +132,7 @@ describe('ApiClient and the XML of deployed versions', () => {
         ok: answering < 400, status: answering, statusText: '',
         json: () => Promise.resolve(JSON.parse(answering < 400 ? body : '{"title":"Service Unavailable"}')),
         text: () => Promise.resolve(answering < 400 ? body : '{"title":"Service Unavailable"}'),
+        arrayBuffer: () => Promise.resolve(new TextEncoder().encode(body).buffer),
       })));
     });
     const respond = () => {
