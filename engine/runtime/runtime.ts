@@ -13,6 +13,7 @@ import type {
 import type { RateTable } from '../money/rate-table.js';
 import { changeView } from '../orders/order-change.js';
 import type { Store } from '../store/types.js';
+import { BODY_ROOT, BODY_VARIABLES, refuseUnsafeValue } from '../variables/json-value-rules.js';
 import { cancelOrder } from './cancel.js';
 import type { DefinitionCache } from './definition-cache.js';
 import { defaultEngineCacheBytes, EngineCache } from './engine-cache.js';
@@ -78,18 +79,21 @@ export class InstanceRuntime implements Runtime {
   // ---- starting -------------------------------------------------------------
 
   async start(processKey: string, options: StartOptions = {}): Promise<{ instance: InstanceView; created: boolean }> {
+    refuseUnsafeValue(options.variables, BODY_VARIABLES);
     const kept: KeptTrees = new Map();
     const { id, created } = await this.steps.keeping(kept, () => this.starts.start(processKey, options));
     return { instance: await this.viewOf(id, kept), created };
   }
 
   async enterOrder(order: OrderEntry, options: OrderEntryOptions): Promise<{ instance: InstanceView; created: boolean }> {
+    refuseUnsafeValue(order, BODY_ROOT);
     const kept: KeptTrees = new Map();
     const { id, created } = await this.steps.keeping(kept, () => this.starts.enterOrder(order, options));
     return { instance: await this.viewOf(id, kept), created };
   }
 
   async changeOrder(orderNo: string, request: OrderChangeRequest, options: OrderEntryOptions): Promise<OrderChangeResult> {
+    refuseUnsafeValue(request, BODY_ROOT);
     const kept: KeptTrees = new Map();
     const { row, created, instanceId } = await this.steps.keeping(kept, () => this.changes.change(orderNo, request, options));
     const [order, instance] = await Promise.all([this.changes.view(orderNo), this.viewOf(instanceId, kept)]);
@@ -126,7 +130,8 @@ export class InstanceRuntime implements Runtime {
     return this.tasks.get(taskId);
   }
 
-  completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView> {
+  async completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView> {
+    refuseUnsafeValue(variables, BODY_VARIABLES);
     return this.viewAfter(() => this.tasks.complete(taskId, variables, actor));
   }
 
@@ -144,7 +149,8 @@ export class InstanceRuntime implements Runtime {
     return this.jobs.fetchAndLock(request);
   }
 
-  completeJob(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string): Promise<InstanceView> {
+  async completeJob(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string): Promise<InstanceView> {
+    refuseUnsafeValue(variables, BODY_VARIABLES);
     return this.viewAfter(() => this.jobs.complete(jobId, variables, actor, workerId));
   }
 
@@ -160,13 +166,15 @@ export class InstanceRuntime implements Runtime {
     return this.viewAfter(() => this.jobs.update(jobId, update, actor));
   }
 
-  throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, actor: Actor): Promise<InstanceView> {
+  async throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, actor: Actor): Promise<InstanceView> {
+    refuseUnsafeValue(thrown.variables, BODY_VARIABLES);
     return this.viewAfter(() => this.jobs.throwError(jobId, thrown, actor));
   }
 
   // ---- messages -------------------------------------------------------------
 
   async correlateMessage(message: MessageRequest): Promise<MessageResult> {
+    refuseUnsafeValue(message.variables, BODY_VARIABLES);
     const kept: KeptTrees = new Map();
     const outcome = await this.steps.keeping(kept, () => this.messages.correlate(message));
     if ('refused' in outcome) throw outcome.refused;
@@ -210,7 +218,8 @@ export class InstanceRuntime implements Runtime {
     return this.steps.store.read((tx) => this.steps.incidents.get(tx, id));
   }
 
-  retryIncident(incidentId: string, retry: IncidentRetry, actor: Actor): Promise<InstanceView> {
+  async retryIncident(incidentId: string, retry: IncidentRetry, actor: Actor): Promise<InstanceView> {
+    refuseUnsafeValue(retry.variables, BODY_VARIABLES);
     return this.viewAfter(() => this.steps.step('incident-retry', async (tx, moving) => this.steps.incidents.retry(tx, incidentId, retry, actor.name, moving)));
   }
 

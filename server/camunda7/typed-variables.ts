@@ -3,7 +3,7 @@
 // (its JavaScript client sends them in lower case). What Stratum cannot keep
 // (files, bytes, Java objects) is refused naming the variable.
 import { firstDuplicateKey } from '../http/duplicate-keys.js';
-import { unsafeParts } from '../http/json-body.js';
+import { unsafeParts } from '../../engine/variables/json-value-rules.js';
 import { HttpProblem } from '../problem.js';
 
 export interface TypedValue {

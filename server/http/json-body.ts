@@ -3,11 +3,10 @@
 // that repeat a key of their object (duplicate-keys.ts) refused wherever they
 // appear, before anything else sees the data.
 import type { Request } from 'express';
-import { HttpProblem, type FieldError } from '../problem.js';
+// the keys and nesting a value may have are the engine's rule, whatever route the value takes
+import { unsafeParts } from '../../engine/variables/json-value-rules.js';
+import { HttpProblem } from '../problem.js';
 import { firstDuplicateKey } from './duplicate-keys.js';
-
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-export const MAX_DEPTH = 32;
 
 // ignoreBOM keeps a byte order mark in the text, so stored XML is served back byte for byte
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -52,30 +51,4 @@ export function parseJson(text: string): unknown {
     throw new HttpProblem(400, `The body contains keys or nesting that are not allowed: ${errors[0].field} ${errors[0].message}.`, { errors });
   }
   return value;
-}
-
-/**
- * The forbidden keys and too-deep nesting of a parsed value, walked without recursion. `at` places a value parsed
- * from text inside a body (a Camunda 7 `Json` variable at `/variables/plan`): it is held to the body's rules there.
- */
-export function unsafeParts(root: unknown, at: { pointer: string; depth: number } = { pointer: '', depth: 0 }): FieldError[] {
-  const errors: FieldError[] = [];
-  const stack: { value: unknown; pointer: string; depth: number }[] = [{ value: root, ...at }];
-  while (stack.length && errors.length < 20) {
-    const { value, pointer, depth } = stack.pop()!;
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth >= MAX_DEPTH) {
-      errors.push({ field: pointer || '/', message: `nests deeper than ${MAX_DEPTH} levels` });
-      continue;
-    }
-    for (const key of Object.keys(value)) {
-      const child = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      if (FORBIDDEN_KEYS.has(key)) {
-        errors.push({ field: child, message: 'is a reserved key and not allowed' });
-        continue;
-      }
-      stack.push({ value: (value as Record<string, unknown>)[key], pointer: child, depth: depth + 1 });
-    }
-  }
-  return errors;
 }

@@ -30,6 +30,24 @@ const form = (entries: [string, string | Blob, string?][]) => {
   return data;
 };
 
+/** `open` (`{"a":` or `[`) `levels` times around 1 (or nothing), closed again: JSON text nested `levels` deep. */
+const nestedText = (open: '{"a":' | '[', levels: number) => open.repeat(levels) + (open === '[' ? '' : '1') + (open === '[' ? ']' : '}').repeat(levels);
+/** Each route that takes variables, with a body around the nested value `deep`. */
+const DEEP_VARIABLE_ROUTES: [route: string, path: string | (() => string), body: (deep: string) => string, token?: string][] = [
+  ['a generic start', '/api/processes/order-to-cash/instances', (deep) => `{"variables":{"note":${deep}}}`],
+  ['an order', '/api/orders', (deep) => JSON.stringify(valid).replace('"ACME"', `"ACME","notes":${deep}`)],
+  ['a task completion', () => `/api/tasks/${encodeURIComponent(taskId)}/complete`, (deep) => `{"variables":{"approved":${deep}}}`, TOKENS.vp],
+  ['a job completion', '/api/jobs/j/complete', (deep) => `{"workerId":"w","variables":{"plan":${deep}}}`],
+  ['a BPMN error', '/api/jobs/j/bpmn-error', (deep) => `{"workerId":"w","errorCode":"BLOCKED","variables":{"plan":${deep}}}`],
+  ['a message', '/api/messages', (deep) => `{"name":"PaymentReceived","businessKey":"SO-PAY","variables":{"remittance":${deep}}}`],
+  ['an incident retry', '/api/incidents/i/retry', (deep) => `{"variables":{"fix":${deep}}}`, TOKENS.operations],
+  ['a Camunda 7 completion', '/engine-rest/external-task/j/complete', (deep) => `{"workerId":"w","variables":{"plan":{"value":${deep}}}}`],
+  ['a Camunda 7 message', '/engine-rest/message', (deep) => `{"messageName":"PaymentReceived","businessKey":"SO-PAY","processVariables":{"remittance":{"value":${deep}}}}`],
+  ['a Camunda 8 completion', '/v2/jobs/1/completion', (deep) => `{"variables":{"plan":${deep}}}`],
+  ['a Camunda 8 message', '/v2/messages/publication', (deep) => `{"name":"PaymentReceived","correlationKey":"SO-PAY","variables":{"remittance":${deep}}}`],
+  ['a Camunda 8 start', '/v2/process-instances', (deep) => `{"processDefinitionId":"order-to-cash","variables":{"note":${deep}}}`],
+];
+
 interface Hostile {
   name: string;
   method: string;
@@ -66,6 +84,11 @@ const HOSTILE: Hostile[] = [
   { name: 'a body over the limit', method: 'POST', path: '/api/orders', options: json(order({ customer: { name: 'A'.repeat(BODY_LIMIT + 10) } })), status: 413 },
   { name: 'an XML deployment over the limit', method: 'POST', path: '/api/deployments', token: TOKENS.designer, options: raw(XML(`<!-- ${'x'.repeat(BODY_LIMIT)} -->`), 'application/xml'), status: 413 },
   { name: 'variables nested 100 deep', method: 'POST', path: '/api/processes/order-to-cash/instances', options: json({ variables: { deep: JSON.parse('['.repeat(100) + ']'.repeat(100)) as unknown } }), status: 400 },
+  // 10,000 levels of objects and lists (within the body limit) in the variables of every route that takes them
+  ...DEEP_VARIABLE_ROUTES.flatMap(([route, path, body, token]): Hostile[] => (['{"a":', '['] as const).map((open) => ({
+    name: `variables nested 10,000 deep (${open === '[' ? 'lists' : 'objects'}) to ${route}`, method: 'POST', path, ...(token && { token }),
+    options: raw(body(nestedText(open, 10_000)), 'application/json'), status: 400,
+  }))),
   { name: 'a 10,000-character customer name', method: 'POST', path: '/api/orders', options: json(order({ customer: { name: 'N'.repeat(10_000) } })), status: 422 },
   { name: 'a 65-character orderNo', method: 'POST', path: '/api/orders', options: json(order({ orderNo: 'S'.repeat(65) })), status: 422 },
   { name: 'an oversized header', method: 'GET', path: '/api/instances', options: { headers: { 'x-filler': 'x'.repeat(20_000) } }, status: 431 },

@@ -1,6 +1,7 @@
 // Parsing request JSON before anything else sees it.
 import { describe, expect, it } from 'vitest';
-import { MAX_DEPTH, parseJson } from '../../../server/http/json-body.js';
+import { MAX_DEPTH } from '../../../engine/variables/json-value-rules.js';
+import { parseJson } from '../../../server/http/json-body.js';
 import { HttpProblem } from '../../../server/problem.js';
 
 const refusal = (text: string) => {
