@@ -413,6 +413,17 @@ export interface IncidentRetry {
   retries?: number;
 }
 
+/**
+ * How a job call treats the job's lock when it names no worker. By default it acts on the job by its id whoever
+ * holds it, as Camunda 8 completes by key; with `holderOnly` (Stratum's own job routes) a job a worker holds an
+ * unexpired lock on is refused with 409 `not-locked-by-worker` unless the call names that worker, while a job no
+ * worker holds (never fetched, given back, or its lock expired) is still acted on by its id. A call naming a
+ * `workerId` is always checked against the lock.
+ */
+export interface JobCallOptions {
+  holderOnly?: boolean;
+}
+
 /** Camunda 8's job update (PATCH /v2/jobs/{jobKey}): at least one of the two. */
 export interface JobUpdate {
   /** The retries a failure counts down from (at least 1). */
@@ -607,9 +618,11 @@ export interface Runtime {
   fetchAndLockJobs(request: { type: string; workerId: string; lockMs?: number; max?: number; businessKey?: string }): Promise<JobView[]>;
   /**
    * `actor` is who the history records; `workerId` (the client's label) is kept
-   * beside it and checked against the job's lock. 422 for variables the job may not set.
+   * beside it and checked against the job's lock: a job another worker holds is refused (409, `details.reason`
+   * `not-locked-by-worker`), and so is one any worker holds when no `workerId` is given with `holderOnly`
+   * (JobCallOptions). 422 for variables the job may not set.
    */
-  completeJob(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string): Promise<InstanceView>;
+  completeJob(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string, options?: JobCallOptions): Promise<InstanceView>;
   /**
    * Sets the retries of a job that has no incident, as an operator (Camunda 7's setRetries): the job keeps its lock
    * and variables, the history records `job.retries-set` with the actor. A job out of retries has an incident:
@@ -627,12 +640,12 @@ export interface Runtime {
    */
   updateJob(jobId: string, update: JobUpdate, actor: Actor): Promise<InstanceView>;
   /** Retries > 0 makes the job fetchable again; 0 raises an incident (instance failed). */
-  failJob(jobId: string, failure: { message: string; retries: number; workerId?: string }, actor: Actor): Promise<InstanceView>;
+  failJob(jobId: string, failure: { message: string; retries: number; workerId?: string } & JobCallOptions, actor: Actor): Promise<InstanceView>;
   /**
    * The worker reports a business error (Camunda's "throw BPMN error"): an error
    * boundary event with this errorCode on the job's element catches it; uncaught, the instance fails.
    */
-  throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, actor: Actor): Promise<InstanceView>;
+  throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string } & JobCallOptions, actor: Actor): Promise<InstanceView>;
 
   /**
    * Moves every instance waiting for message `name` whose correlation key is

@@ -1,7 +1,7 @@
 // External jobs (service, send and business-rule tasks, job throw events):
 // workers fetch and lock them, then complete them (with the job's declared
 // outputs), fail them (retries count down to an incident) or throw a BPMN error.
-import type { Actor, JobUpdate, JobView } from '../api.js';
+import type { Actor, JobCallOptions, JobUpdate, JobView } from '../api.js';
 import { conflict, StratumError } from '../errors.js';
 import { refuseJobWhileChangeOpen } from '../orders/order-change.js';
 import type { HistoryRow, IncidentReason, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
@@ -37,11 +37,11 @@ export class ExternalJobs {
   }
 
   /** Completes the job; returns the id of the order (root instance) it moved. */
-  async complete(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string): Promise<string> {
+  async complete(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string, options: JobCallOptions = {}): Promise<string> {
     const { steps } = this;
     // a completion held by an open order change is kept in the history as `job.refused`
     return recordingRefusal((attempt) => steps.step('complete-job', async (tx, moving) => {
-      const { wait, instance } = await this.lock(tx, jobId, workerId, { order: true });
+      const { wait, instance } = await this.lock(tx, jobId, { workerId, ...options }, { order: true });
       moving(instance);
       if (!steps.isSpeculation(tx)) {
         await noteRefusal(attempt, wait, { attempted: 'complete', jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }) },
@@ -63,10 +63,10 @@ export class ExternalJobs {
     }), (refused) => recordRefusedAttempt(steps, refused, actor.name, 'job.refused', null));
   }
 
-  async fail(jobId: string, failure: { message: string; retries: number; workerId?: string }, actor: Actor): Promise<string> {
+  async fail(jobId: string, failure: { message: string; retries: number; workerId?: string } & JobCallOptions, actor: Actor): Promise<string> {
     const { steps } = this;
     return steps.step('fail-job', async (tx, moving) => {
-      const { wait, instance } = await this.lock(tx, jobId, failure.workerId);
+      const { wait, instance } = await this.lock(tx, jobId, failure);
       moving(instance);
       const retries = Math.max(0, Math.floor(failure.retries));
       await tx.updateWait({ ...wait, jobRetries: retries, jobRetriesSet: true, jobError: failure.message, lockedBy: null, lockExpiresAt: null });
@@ -103,7 +103,8 @@ export class ExternalJobs {
   async setRetries(jobId: string, retries: number, actor: Actor): Promise<string> {
     const { steps } = this;
     return steps.step('job-retries', async (tx, moving) => {
-      const { wait, instance } = await this.lock(tx, jobId, undefined);
+      // an operator's call: whoever holds the job's lock
+      const { wait, instance } = await this.lock(tx, jobId, {});
       moving(instance);
       const count = Math.floor(retries);
       if (count < 1) throw new StratumError('invalid', `retries of job ${jobId} must be at least 1: a job runs out of retries only when its worker reports a failure`);
@@ -163,10 +164,10 @@ export class ExternalJobs {
     });
   }
 
-  async throwError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, actor: Actor): Promise<string> {
+  async throwError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string } & JobCallOptions, actor: Actor): Promise<string> {
     const { steps } = this;
     return recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
-      const { wait, instance } = await this.lock(tx, jobId, thrown.workerId, { order: true });
+      const { wait, instance } = await this.lock(tx, jobId, thrown, { order: true });
       moving(instance);
       await noteRefusal(attempt, wait, {
         attempted: 'bpmn-error', jobType: wait.jobType, errorCode: thrown.errorCode, variables: thrown.variables ?? {}, ...(thrown.workerId !== undefined && { workerId: thrown.workerId }),
@@ -209,15 +210,19 @@ export class ExternalJobs {
   }
 
   /**
-   * Locks a job's instance; a worker may not act on a job another worker holds a lock on. With `order`, the
-   * order's lock first: its open-change check reads rows a change on another server writes (wait-locks.ts).
+   * Locks a job's instance; a worker may not act on a job another worker holds a lock on, nor, with `holderOnly`,
+   * a caller that names no worker (see JobCallOptions). With `order`, the order's lock first: its open-change check
+   * reads rows a change on another server writes (wait-locks.ts). Checked under the instance's lock, so a fetch
+   * that locks the job meanwhile comes either before (then this call is refused) or after (then the job is gone).
    */
-  private async lock(tx: StoreTx, jobId: string, workerId: string | undefined, options: { order?: boolean } = {}): Promise<{ wait: WaitRow; instance: InstanceRow }> {
+  private async lock(tx: StoreTx, jobId: string, caller: { workerId?: string } & JobCallOptions, options: { order?: boolean } = {}): Promise<{ wait: WaitRow; instance: InstanceRow }> {
     const locked = await lockWait(tx, jobId, 'job', options);
     const { wait } = locked;
     const lockHeld = wait.lockedBy && wait.lockExpiresAt && wait.lockExpiresAt > this.steps.rows.nowIso();
-    if (workerId && lockHeld && wait.lockedBy !== workerId) {
-      throw conflict(`job ${wait.id} is locked by another worker until ${wait.lockExpiresAt}`);
+    const { workerId } = caller;
+    if (lockHeld && (workerId ? wait.lockedBy !== workerId : caller.holderOnly)) {
+      throw conflict(`job ${wait.id} is locked by ${workerId ? 'another worker' : 'a worker'} until ${wait.lockExpiresAt}: only the worker holding the lock `
+        + '(its workerId) acts on it until then', { reason: 'not-locked-by-worker' });
     }
     return locked;
   }

@@ -6,7 +6,7 @@
 // from the call trees its steps kept (tree-views.ts), or is read back.
 import type { EventEmitter } from 'node:events';
 import type {
-  Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobUpdate, JobView, MessageRequest,
+  Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobCallOptions, JobUpdate, JobView, MessageRequest,
   MessageResult, OrderChangeRequest, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, ServerRoles,
   StartOptions, TaskQuery, TaskView,
 } from '../api.js';
@@ -149,12 +149,12 @@ export class InstanceRuntime implements Runtime {
     return this.jobs.fetchAndLock(request);
   }
 
-  async completeJob(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string): Promise<InstanceView> {
+  async completeJob(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string, options: JobCallOptions = {}): Promise<InstanceView> {
     refuseUnsafeValue(variables, BODY_VARIABLES);
-    return this.viewAfter(() => this.jobs.complete(jobId, variables, actor, workerId));
+    return this.viewAfter(() => this.jobs.complete(jobId, variables, actor, workerId, options));
   }
 
-  failJob(jobId: string, failure: { message: string; retries: number; workerId?: string }, actor: Actor): Promise<InstanceView> {
+  failJob(jobId: string, failure: { message: string; retries: number; workerId?: string } & JobCallOptions, actor: Actor): Promise<InstanceView> {
     return this.viewAfter(() => this.jobs.fail(jobId, failure, actor));
   }
 
@@ -166,7 +166,7 @@ export class InstanceRuntime implements Runtime {
     return this.viewAfter(() => this.jobs.update(jobId, update, actor));
   }
 
-  async throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, actor: Actor): Promise<InstanceView> {
+  async throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string } & JobCallOptions, actor: Actor): Promise<InstanceView> {
     refuseUnsafeValue(thrown.variables, BODY_VARIABLES);
     return this.viewAfter(() => this.jobs.throwError(jobId, thrown, actor));
   }

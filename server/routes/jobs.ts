@@ -15,6 +15,8 @@ interface FetchAndLockBody {
   variables?: string[];
 }
 
+const HOLDER_ONLY = { holderOnly: true } as const;
+
 export function jobHandlers(runtime: Runtime, workers: Workers): Handlers {
   return {
     fetchAndLockJobs: async ({ body, req }: Input<FetchAndLockBody>) => {
@@ -26,14 +28,16 @@ export function jobHandlers(runtime: Runtime, workers: Workers): Handlers {
       ));
     },
 
+    // a job a worker holds is that worker's until its lock ends: a call without its workerId is refused meanwhile
+    // (HOLDER_ONLY), while a job nobody holds is completed, failed or thrown for by its id
     completeJob: async ({ params, body, user }: Input<{ variables?: Record<string, unknown>; workerId?: string }, unknown, { id: string }>) =>
-      ok(await runtime.completeJob(params.id, body.variables ?? {}, user!, body.workerId)),
+      ok(await runtime.completeJob(params.id, body.variables ?? {}, user!, body.workerId, HOLDER_ONLY)),
 
     failJob: async ({ params, body, user }: Input<{ message: string; retries: number; workerId?: string }, unknown, { id: string }>) =>
-      ok(await runtime.failJob(params.id, body, user!)),
+      ok(await runtime.failJob(params.id, { ...body, ...HOLDER_ONLY }, user!)),
 
     throwJobError: async ({ params, body, user }: Input<{ errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, unknown, { id: string }>) =>
-      ok(await runtime.throwJobError(params.id, body, user!)),
+      ok(await runtime.throwJobError(params.id, { ...body, ...HOLDER_ONLY }, user!)),
 
     extendJobLock: async ({ params, body }: Input<{ workerId: string; lockMs: number }, unknown, { id: string }>) =>
       ok(await workers.extendLock(params.id, body.workerId, body.lockMs)),

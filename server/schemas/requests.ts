@@ -154,13 +154,16 @@ export const ExtendLockRequest: JsonSchema = {
   },
 };
 
+/** The worker a job call comes from: the job's lock holder must name itself (docs/api.md, "Jobs and their locks"). */
+const JOB_CALLER = printableKey(200, 'The worker that fetched the job (its workerId at fetch-and-lock), kept in the history as a label. Required while a worker holds the job\'s lock: another worker, or none, is refused with 409 `not-locked-by-worker`; a job no worker holds is acted on by its id.');
+
 export const CompleteJobRequest: JsonSchema = {
   examples: [{ variables: { plannedWeek: 48 }, workerId: 'erp-worker-1' }],
   type: 'object',
   additionalProperties: false,
   properties: {
     variables: variables('Become process variables.', {}, ORDER_VARIABLES),
-    workerId: printableKey(200),
+    workerId: JOB_CALLER,
   },
 };
 
@@ -172,7 +175,7 @@ export const JobFailureRequest: JsonSchema = {
   properties: {
     message: { type: 'string', minLength: 1, maxLength: 4000 },
     retries: { type: 'integer', minimum: 0, maximum: 100, description: 'Retries left; 0 raises an incident.' },
-    workerId: printableKey(200),
+    workerId: JOB_CALLER,
   },
 };
 
@@ -185,7 +188,7 @@ export const JobErrorRequest: JsonSchema = {
     errorCode: name('The errorCode an error boundary event on the job\'s element catches, e.g. ARTICLE_BLOCKED.'),
     message: { type: 'string', maxLength: 4000 },
     variables: variables('Become process variables.', {}, ORDER_VARIABLES),
-    workerId: printableKey(200),
+    workerId: JOB_CALLER,
   },
 };
 

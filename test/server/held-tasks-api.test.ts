@@ -36,7 +36,7 @@ describe('GET /api/tasks: a task whose instance failed in its other branch', () 
     const [open] = await tasks('');
     expect(open.held).toBeNull();
     const fetched = await api.post<{ id: string }[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'held-approval-check', businessKey: 'HELD-API-1', workerId: 'w', max: 1 });
-    const failed = await api.post(`/api/jobs/${encodeURIComponent(fetched.body[0].id)}/failure`, TOKENS.erp, { message: 'price list unreachable', retries: 0 });
+    const failed = await api.post(`/api/jobs/${encodeURIComponent(fetched.body[0].id)}/failure`, TOKENS.erp, { message: 'price list unreachable', retries: 0, workerId: 'w' });
     expect(failed.status, failed.text).toBe(200);
     const { body: { items: [incident] } } = await api.get<{ items: IncidentView[] }>('/api/incidents?businessKey=HELD-API-1', TOKENS.operations);
 

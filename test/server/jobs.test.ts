@@ -80,7 +80,7 @@ describe('POST /api/jobs/{id}/bpmn-error', () => {
 
   it('fails the instance when nothing catches the error code', async () => {
     const { instanceId, job } = await startCheck('LINE-2');
-    const thrown = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'NOT_MODELLED' });
+    const thrown = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'NOT_MODELLED', workerId: 'erp' });
     expect(thrown.status).toBe(200);
     const view = (await api.get<InstanceView>(`/api/instances/${instanceId}`, TOKENS.erp)).body;
     expect(view.status).toBe('failed');
@@ -91,6 +91,6 @@ describe('POST /api/jobs/{id}/bpmn-error', () => {
     const { job } = await startCheck('LINE-3');
     expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/bpmn-error`, TOKENS.erp, {})).status).toBe(422);
     expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/bpmn-error`, TOKENS.erp, { errorCode: 'has spaces' })).status).toBe(422);
-    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, {})).status).toBe(200);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { workerId: 'erp' })).status).toBe(200);
   });
 });

@@ -57,7 +57,7 @@ describe.skipIf(!browserAvailable)('a task on hold in the task list', () => {
     expect(await sendButton().isDisabled()).toBe(false);
 
     const [check] = await api<{ id: string }[]>('POST', '/api/jobs/fetch-and-lock', INTEGRATION_TOKEN, { type: 'held-approval-check', businessKey: 'HELD-UI-1', workerId: 'w', max: 1 });
-    await api('POST', `/api/jobs/${encodeURIComponent(check.id)}/failure`, INTEGRATION_TOKEN, { message: 'price list unreachable', retries: 0 });
+    await api('POST', `/api/jobs/${encodeURIComponent(check.id)}/failure`, INTEGRATION_TOKEN, { message: 'price list unreachable', retries: 0, workerId: 'w' });
     // the next poll: still listed, on hold, and the open task's decision disabled
     await expect.poll(() => item().getAttribute('data-held'), { timeout: 10_000 }).toBe('instance-failed');
     expect(await item().locator('.task-hold').textContent()).toBe('On hold: the order has an incident that operations must resolve first. You can decide once it is retried.');

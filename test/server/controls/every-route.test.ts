@@ -470,7 +470,7 @@ const tiers: Row[] = [
       const orderNo = await enterOrder(400_000);
       const [job] = await fetchJobs('procurement-planning', orderNo);
       const planted = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, {
-        variables: { change: { changeId: 'forged', description: 'x', amount: 1, reportingAmount: 1, approvedReportingAmount: 99_000_000 } },
+        workerId: 'every-route', variables: { change: { changeId: 'forged', description: 'x', amount: 1, reportingAmount: 1, approvedReportingAmount: 99_000_000 } },
       });
       expect(planted.status, planted.text).toBe(200); // an undeclared variable of its own: allowed, and read by nothing
       await change(orderNo, { amount: 3_000_000 });
@@ -740,7 +740,7 @@ const unserved: Row[] = [
     run: async () => {
       const orderNo = await enterOrder(80_000);
       const [job] = await fetchJobs('procurement-planning', orderNo);
-      expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'MRP down', retries: 0 })).status).toBe(200);
+      expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'MRP down', retries: 0, workerId: 'every-route' })).status).toBe(200);
       const [incident] = (await api.get<IncidentPage>(`/api/incidents?businessKey=${orderNo}`, TOKENS.operations)).body.items.filter((one) => one.kind === 'job');
       expectRefused(await api.post(`/v2/incidents/${encodeURIComponent(incident.id)}/resolution`, TOKENS.operations, { variables: { approved: false } }), 400);
       expectRefused(await api.request('PUT', `/engine-rest/external-task/${encodeURIComponent(job.id)}/retries`, {

@@ -40,6 +40,13 @@ async function lockCamunda7(topicName: string, businessKey: string, workerId = '
   return response.body[0].id;
 }
 
+async function lockStratum(type: string, businessKey: string, workerId: string, lockMs = 60_000): Promise<string> {
+  const response = await api.post<{ id: string }[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId, lockMs, businessKey });
+  expect(response.status, response.text).toBe(200);
+  expect(response.body, `a ${type} job of ${businessKey}`).toHaveLength(1);
+  return response.body[0].id;
+}
+
 async function order(orderNo: string) {
   return (await api.get<OrderView>(`/api/orders/${orderNo}`, TOKENS.erp)).body;
 }
@@ -170,6 +177,52 @@ const roles: Row[] = [
       expectRefused(await api.post(`/api/jobs/${id}/extend-lock`, TOKENS.erp, { workerId: 'worker-b', lockMs: 60_000 }), 409);
       expectRefused(await api.post(`/engine-rest/external-task/${id}/complete`, TOKENS.erp, { workerId: 'worker-b' }), 409);
       await expectStillWaitingForJob(orderNo, 'procurement-planning');
+    },
+  },
+  {
+    attempt: 'reproduced bypass: a caller that names no worker completes, fails or throws for a job another worker holds on Stratum\'s routes',
+    run: async () => {
+      const orderNo = await enterOrder(1_000);
+      const id = await lockStratum('procurement-planning', orderNo, 'worker-a');
+      const attempts = [
+        api.post(`/api/jobs/${id}/complete`, TOKENS.erp, { variables: { plannedWeek: 1 } }),
+        api.post(`/api/jobs/${id}/failure`, TOKENS.erp, { message: 'not mine', retries: 0 }),
+        api.post(`/api/jobs/${id}/bpmn-error`, TOKENS.erp, { errorCode: 'BLOCKED' }),
+        api.post(`/api/jobs/${id}/complete`, TOKENS.erp, { workerId: 'worker-b', variables: { plannedWeek: 1 } }),
+        api.post(`/api/jobs/${id}/failure`, TOKENS.erp, { workerId: 'worker-b', message: 'not mine', retries: 0 }),
+        api.post(`/api/jobs/${id}/bpmn-error`, TOKENS.erp, { workerId: 'worker-b', errorCode: 'BLOCKED' }),
+        api.post(`/engine-rest/external-task/${id}/complete`, TOKENS.erp, { workerId: 'worker-b' }),
+      ];
+      for (const response of await Promise.all(attempts)) {
+        expectRefused(response, 409, /locked by/);
+        expect(problemOf(response).reason).toBe('not-locked-by-worker');
+      }
+      await expectStillWaitingForJob(orderNo, 'procurement-planning');
+      expect((await order(orderNo)).history.filter((entry) => /^job\.(completed|failed|error-thrown)$/.test(entry.event))).toEqual([]);
+      // the worker holding the lock completes it
+      expect((await api.post(`/api/jobs/${id}/complete`, TOKENS.erp, { workerId: 'worker-a', variables: { plannedWeek: 1 } })).status).toBe(200);
+    },
+  },
+  {
+    attempt: 'a job no worker holds (given back, or its lock expired) is completed by its id without a workerId',
+    run: async () => {
+      const orderNo = await enterOrder(1_000);
+      const given = await lockStratum('procurement-planning', orderNo, 'worker-a');
+      expect((await api.post(`/api/jobs/${given}/unlock`, TOKENS.erp)).status).toBe(204);
+      expect((await api.post(`/api/jobs/${given}/complete`, TOKENS.erp, {})).status).toBe(200);
+      const expired = await lockStratum('production-planning', orderNo, 'worker-a', 1_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect((await api.post(`/api/jobs/${expired}/complete`, TOKENS.erp, {})).status).toBe(200);
+    },
+  },
+  {
+    attempt: 'Camunda 8 completes a job another worker activated by its key, as Zeebe does',
+    run: async () => {
+      const orderNo = await enterOrder(1_000);
+      const id = await lockStratum('procurement-planning', orderNo, 'worker-a');
+      expect((await api.post(`/v2/jobs/${id}/completion`, TOKENS.erp, {})).status).toBe(204);
+      const completed = (await order(orderNo)).history.find((entry) => entry.event === 'job.completed');
+      expect(completed?.data).toMatchObject({ lockedBy: 'worker-a' });
     },
   },
   {

@@ -227,7 +227,7 @@ describe('incidents are listed and retried after a fix', () => {
   it('retries a job that ran out of retries: the order goes on, and the history says who resolved it', async () => {
     const order = await enterCredit('SO-JOB-INCIDENT', 1_000);
     const [job] = await fetchJobs('procurement-planning', 'SO-JOB-INCIDENT');
-    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 })).status).toBe(200);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0, workerId: 'erp-worker' })).status).toBe(200);
     expect((await instance(order.id)).status).toBe('failed');
 
     const listed = await api.get<IncidentPage>('/api/incidents?businessKey=SO-JOB-INCIDENT', TOKENS.nobody);
@@ -255,7 +255,7 @@ describe('incidents are listed and retried after a fix', () => {
     expect(retried.body.history.filter((entry) => entry.event === 'incident.resolved').map((entry) => entry.actor))
       .toEqual(Array(1 + following.length).fill('otto'));
     expect(problemOf(await api.post(`/api/incidents/${rootCause.id}/retry`, TOKENS.operations, {})).type).toBe(`${PROBLEM}incident-resolved`);
-    expect((await api.post(`/api/jobs/${encodeURIComponent(again.id)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(200);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(again.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'erp-worker' })).status).toBe(200);
     expect(await work(['production-planning'], 'SO-JOB-INCIDENT')).toEqual(['production-planning']);
     expect(await work(['shipping'], 'SO-JOB-INCIDENT')).toEqual(['shipping']);
     expect((await instance(order.id)).status).toBe('completed');
@@ -266,7 +266,7 @@ describe('incidents are listed and retried after a fix', () => {
     expect(started.status).toBe(201);
     const [job] = await fetchJobs('price-check', 'PC-1');
     // the order reached the check without the region its gateway reads: the step fails
-    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(200);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'erp-worker' })).status).toBe(200);
     expect((await instance(started.body.id)).status).toBe('failed');
     const [incident] = (await api.get<IncidentPage>('/api/incidents?processKey=price-check', TOKENS.nobody)).body.items;
     expect(incident).toMatchObject({ kind: 'step', message: textContaining('region'), businessKey: 'PC-1' });
@@ -317,7 +317,7 @@ describe('incidents are listed and retried after a fix', () => {
   it('refuses an operator\'s retry that sets a decision (422 naming it) and leaves the incident open', async () => {
     await enterCredit('SO-RETRY-DECIDES', 1_000);
     const [job] = await fetchJobs('procurement-planning', 'SO-RETRY-DECIDES');
-    await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 });
+    await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0, workerId: 'erp-worker' });
     const rootCause = (await api.get<IncidentPage>('/api/incidents?businessKey=SO-RETRY-DECIDES', TOKENS.nobody)).body.items.find((incident) => incident.kind === 'job')!;
 
     // credit approval decided automatically (1,000 CNY): nobody may write that a vice-president approved it
@@ -337,7 +337,7 @@ describe('incidents are listed and retried after a fix', () => {
     expect((await api.post('/api/orders/SO-FAILED-CALLER/changes', TOKENS.erp, { description: 'four times the quantity', amount: 3_000_000 })).status).toBe(201);
     // planning had begun before the change: its worker reports the job failed, so sales-order-management fails
     const planning = (await instance(order.id)).waiting.find((wait) => wait.jobType === 'procurement-planning')!;
-    expect((await api.post(`/api/jobs/${encodeURIComponent(planning.jobId!)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 })).status).toBe(200);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(planning.jobId!)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0, workerId: 'erp-worker' })).status).toBe(200);
 
     const [first, ...others] = await tasksOf('SO-FAILED-CALLER');
     const refused = await api.post(`/api/tasks/${encodeURIComponent(first.id)}/complete`, TOKEN_OF[first.candidateGroups[0]], { variables: {} });
@@ -356,7 +356,7 @@ describe('incidents are listed and retried after a fix', () => {
     const started = await api.post<InstanceView>('/api/processes/deposit-order/instances', TOKENS.erp, { businessKey: 'DEP-1' });
     expect(started.status, started.text).toBe(201);
     const [booking] = await fetchJobs('deposit-booking', 'DEP-1');
-    expect((await api.post(`/api/jobs/${encodeURIComponent(booking.id)}/failure`, TOKENS.erp, { message: 'ledger down', retries: 0 })).status).toBe(200);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(booking.id)}/failure`, TOKENS.erp, { message: 'ledger down', retries: 0, workerId: 'erp-worker' })).status).toBe(200);
 
     const refused = await api.post('/api/messages', TOKENS.erp, { name: 'DepositReceived', businessKey: 'DEP-1' });
     expect(refused.status, refused.text).toBe(409);
@@ -372,7 +372,7 @@ describe('incidents are listed and retried after a fix', () => {
   it('closes the incidents of an order that is cancelled instead of retried', async () => {
     const order = await enterCredit('SO-CANCEL-FAILED', 1_000);
     const [job] = await fetchJobs('procurement-planning', 'SO-CANCEL-FAILED');
-    await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 });
+    await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0, workerId: 'erp-worker' });
     expect((await api.get<IncidentPage>('/api/incidents?businessKey=SO-CANCEL-FAILED', TOKENS.nobody)).body.items.length).toBeGreaterThan(0);
     expect((await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, { reason: 'cannot be planned' })).status).toBe(200);
     expect((await api.get<IncidentPage>('/api/incidents?businessKey=SO-CANCEL-FAILED', TOKENS.nobody)).body.items).toEqual([]);
@@ -385,7 +385,7 @@ describe('incidents are listed and retried after a fix', () => {
   it('reads one incident by id as the list shows it, still readable once retried (when, and how it was resolved); an unknown id is a 404 problem', async () => {
     await enterCredit('SO-INCIDENT-ITEM', 1_000);
     const [job] = await fetchJobs('procurement-planning', 'SO-INCIDENT-ITEM');
-    await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0 });
+    await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'ERP down', retries: 0, workerId: 'erp-worker' });
     const listed = (await api.get<IncidentPage>('/api/incidents?businessKey=SO-INCIDENT-ITEM', TOKENS.nobody)).body.items;
     const rootCause = listed.find((incident) => incident.kind === 'job')!;
 
@@ -411,7 +411,7 @@ describe('incidents are listed and retried after a fix', () => {
     for (const key of ['PC-PAGE-1', 'PC-PAGE-2', 'PC-PAGE-3']) {
       const started = await api.post<InstanceView>('/api/processes/price-check/instances', TOKENS.erp, { businessKey: key });
       const [job] = await fetchJobs('price-check', key);
-      await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {} });
+      await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'erp-worker' });
       expect((await instance(started.body.id)).status).toBe('failed');
     }
     const seen: (string | null)[] = [];

@@ -40,7 +40,7 @@ function describeHeldJobs(name: string, startServers: () => Promise<StartedWaiti
       const started = await start('held-split', 'HELD-SPLIT-1');
       // the check's worker gives up: a job incident fails the instance, and its other waits stay where they are
       const [check] = await fetchJobs('held-split-check', 'HELD-SPLIT-1');
-      const failed = await api.post(`/api/jobs/${encodeURIComponent(check.id)}/failure`, TOKENS.erp, { message: 'price list unreachable', retries: 0 });
+      const failed = await api.post(`/api/jobs/${encodeURIComponent(check.id)}/failure`, TOKENS.erp, { message: 'price list unreachable', retries: 0, workerId: 'worker' });
       expect(failed.status, failed.text).toBe(200);
       expect((await instance(started.id)).status).toBe('failed');
       const shipping = (await instance(started.id)).waiting.find((wait) => wait.jobType === 'held-split-shipping')!;
@@ -68,9 +68,9 @@ function describeHeldJobs(name: string, startServers: () => Promise<StartedWaiti
       expect(jobs.map((job) => job.id)).toEqual([shipping.jobId]);
       // a missed wake-up would answer only when the fetch's time is up
       expect(at - retriedAt).toBeLessThan(2_000);
-      expect((await api.post(`/api/jobs/${encodeURIComponent(jobs[0].id)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(200);
+      expect((await api.post(`/api/jobs/${encodeURIComponent(jobs[0].id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'waiting-worker' })).status).toBe(200);
       const [again] = await fetchJobs('held-split-check', 'HELD-SPLIT-1');
-      expect((await api.post(`/api/jobs/${encodeURIComponent(again.id)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(200);
+      expect((await api.post(`/api/jobs/${encodeURIComponent(again.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'worker' })).status).toBe(200);
       expect((await instance(started.id)).status).toBe('completed');
     }, 30_000);
 
@@ -96,7 +96,7 @@ function describeHeldJobs(name: string, startServers: () => Promise<StartedWaiti
       const { jobs, at } = await waiting.answer;
       expect(jobs.map((job) => job.id)).toEqual([packing.jobId]);
       expect(at - retriedAt).toBeLessThan(2_000);
-      expect((await api.post(`/api/jobs/${encodeURIComponent(jobs[0].id)}/complete`, TOKENS.erp, { variables: {} })).status).toBe(200);
+      expect((await api.post(`/api/jobs/${encodeURIComponent(jobs[0].id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'waiting-worker' })).status).toBe(200);
       expect((await instance(started.id)).status).toBe('completed');
     }, 30_000);
   });
@@ -185,7 +185,7 @@ async function fetchJobs(type: string, businessKey: string): Promise<JobView[]> 
 /** The check's worker completes it without the region its gateway reads: the step fails, the instance with it. */
 async function failTheCheck(type: string, businessKey: string): Promise<void> {
   const [check] = await fetchJobs(type, businessKey);
-  const completed = await api.post(`/api/jobs/${encodeURIComponent(check.id)}/complete`, TOKENS.erp, { variables: {} });
+  const completed = await api.post(`/api/jobs/${encodeURIComponent(check.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'worker' });
   expect(completed.status, completed.text).toBe(200);
 }
 

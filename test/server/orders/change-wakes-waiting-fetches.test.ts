@@ -49,7 +49,7 @@ function describeReleasedJobs(name: string, startServers: () => Promise<StartedW
       const { jobs, at } = await waiting.answer;
       expect(jobs).toEqual([held]);
       expect(at - settledAt).toBeLessThan(PROMPTLY_MS);
-      await completeAll(order.id, jobs);
+      await completeAll(order.id, jobs, 'waiting-worker');
     }, 30_000);
 
     it('answers a Camunda 7 fetchAndLock that waited through a raised amount when the vice-president approves it, not before', async () => {
@@ -73,7 +73,7 @@ function describeReleasedJobs(name: string, startServers: () => Promise<StartedW
       const { jobs, at } = await waiting.answer;
       expect(jobs).toEqual([held]);
       expect(at - settledAt).toBeLessThan(PROMPTLY_MS);
-      await completeAll(order.id, jobs);
+      await completeAll(order.id, jobs, 'c7-waiting-worker');
     }, 30_000);
 
     it('answers a Camunda 8 activation that waited through a raised amount when the director rejects it', async () => {
@@ -94,7 +94,7 @@ function describeReleasedJobs(name: string, startServers: () => Promise<StartedW
       const { jobs, at } = await waiting.answer;
       expect(jobs).toEqual([held]);
       expect(at - settledAt).toBeLessThan(PROMPTLY_MS);
-      await completeAll(order.id, jobs);
+      await completeAll(order.id, jobs, 'c8-waiting-worker');
     }, 30_000);
   });
 }
@@ -177,18 +177,18 @@ async function decide(orderNo: string, group: string, approved: boolean): Promis
   return performance.now();
 }
 
-/** Completes the jobs the poll locked and the order's other planning job, so no later poll meets this order's jobs. */
-async function completeAll(instanceId: string, lockedIds: string[]): Promise<void> {
+/** Completes the jobs the poll locked (as `pollWorker`, which holds them) and the order's other planning job, so no later poll meets this order's jobs. */
+async function completeAll(instanceId: string, lockedIds: string[], pollWorker: string): Promise<void> {
   const orderNo = (await api.get<InstanceView>(`/api/instances/${instanceId}`, TOKENS.erp)).body.businessKey;
   for (const id of lockedIds) {
-    const completed = await api.post(`/api/jobs/${encodeURIComponent(id)}/complete`, TOKENS.erp, { variables: {} });
+    const completed = await api.post(`/api/jobs/${encodeURIComponent(id)}/complete`, TOKENS.erp, { variables: {}, workerId: pollWorker });
     expect(completed.status, completed.text).toBe(200);
   }
   for (const type of PLANNING) {
     const fetched = await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type, businessKey: orderNo, workerId: 'cleanup-worker', max: 10 });
     expect(fetched.status, fetched.text).toBe(200);
     for (const job of fetched.body) {
-      const completed = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {} });
+      const completed = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'cleanup-worker' });
       expect(completed.status, completed.text).toBe(200);
     }
   }
