@@ -72,12 +72,14 @@ export class UserTasks {
 
   /**
    * Claims the task for `actor` (task-claims.ts): refused as its completion would refuse `actor`, and while
-   * someone else holds it; claiming it again changes nothing.
+   * someone else holds it; claiming it again changes nothing. A task on hold (TaskView.held) may be claimed and
+   * unclaimed: neither moves the process.
    */
   async claim(taskId: string, actor: Actor): Promise<TaskView> {
     const { steps } = this;
     await steps.step('claim-task', async (tx, moving) => {
-      const { wait, instance } = await lockWait(tx, taskId, 'task', { order: true }); // four eyes reads the whole order
+      // four eyes reads the whole order; a claim moves nothing, so a task on hold may be claimed (its completion may not)
+      const { wait, instance } = await lockWait(tx, taskId, 'task', { order: true, evenIfHeld: true });
       moving(instance);
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
@@ -97,7 +99,7 @@ export class UserTasks {
   async unclaim(taskId: string, actor: Actor, options: { asOperator?: boolean } = {}): Promise<TaskView> {
     const { steps } = this;
     await steps.step('unclaim-task', async (tx, moving) => {
-      const { wait, instance } = await lockWait(tx, taskId, 'task');
+      const { wait, instance } = await lockWait(tx, taskId, 'task', { evenIfHeld: true });
       moving(instance);
       if (!wait.claimedBy) throw notClaimed(wait);
       if (wait.claimedBy !== actor.name && !options.asOperator) {

@@ -11,7 +11,17 @@
 import { conflict, notFound } from '../errors.js';
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 
-export async function lockWait(tx: StoreTx, waitId: string, kind: 'task' | 'job', options: { order?: boolean } = {}): Promise<{ wait: WaitRow; instance: InstanceRow }> {
+export interface LockWaitOptions {
+  /** Take the order's lock first (a rule of the whole order is checked). */
+  order?: boolean;
+  /**
+   * The step does not move the process (claiming a task, as Camunda lets people claim one despite an incident), so a
+   * task a failed instance holds (its own, or a caller) is locked too; an instance that ended is still refused.
+   */
+  evenIfHeld?: boolean;
+}
+
+export async function lockWait(tx: StoreTx, waitId: string, kind: 'task' | 'job', options: LockWaitOptions = {}): Promise<{ wait: WaitRow; instance: InstanceRow }> {
   const label = kind === 'task' ? 'task' : 'job';
   const first = await tx.getWait(waitId);
   if (!first || first.kind !== kind) {
@@ -24,6 +34,7 @@ export async function lockWait(tx: StoreTx, waitId: string, kind: 'task' | 'job'
   // Re-read under the instance lock: a concurrent step may have closed it meanwhile.
   const wait = await tx.getWait(waitId, { lock: true });
   if (!instance || !wait) throw conflict(`${label} ${waitId} is no longer open`);
+  if (options.evenIfHeld && (instance.status === 'running' || instance.status === 'failed')) return { wait, instance };
   if (instance.status !== 'running') throw conflict(`${label} ${waitId} belongs to a ${instance.status} instance`);
   await refuseUnderFailedCaller(tx, instance, `${label} ${waitId}`);
   return { wait, instance };

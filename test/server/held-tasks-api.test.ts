@@ -1,6 +1,6 @@
 // GET /api/tasks shows a task a failed instance holds, as the OpenAPI document describes it (the client checks
 // every answer against it): `held` names the failed instance and its open incident, `held=false` leaves the task
-// out, and the completion stays refused with 409 until operations retry the incident.
+// out, it can be claimed, and the completion stays refused with 409 until operations retry the incident.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentView, TaskView } from '../../engine/api.js';
 import { HELD_APPROVAL_FILES } from '../support/held-approvals.js';
@@ -48,9 +48,14 @@ describe('GET /api/tasks: a task whose instance failed in its other branch', () 
     expect((await api.get('/api/tasks?held=maybe', TOKENS.director)).status).toBe(400);
     const refused = await api.post(`/api/tasks/${encodeURIComponent(open.id)}/complete`, TOKENS.director, {});
     expect(refused.status, refused.text).toBe(409);
+    // Assign to me moves nothing, so it is taken on hold (as Camunda claims despite an incident); the decision waits
+    const claimed = await api.post<TaskView>(`/api/tasks/${encodeURIComponent(open.id)}/claim`, TOKENS.director, undefined);
+    expect(claimed.status, claimed.text).toBe(200);
+    expect(claimed.body).toMatchObject({ claimedBy: 'dirk', held });
+    expect((await api.post(`/api/tasks/${encodeURIComponent(open.id)}/complete`, TOKENS.director, {})).status).toBe(409);
 
     expect((await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, {})).status).toBe(200);
-    expect((await tasks('&held=false')).map((task) => [task.id, task.held])).toEqual([[open.id, null]]);
+    expect((await tasks('&held=false')).map((task) => [task.id, task.held, task.claimedBy])).toEqual([[open.id, null, 'dirk']]);
     expect((await api.post(`/api/tasks/${encodeURIComponent(open.id)}/complete`, TOKENS.director, {})).status).toBe(200);
   });
 });

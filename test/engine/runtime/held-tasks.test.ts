@@ -1,7 +1,8 @@
 // A task list shows what is there: a task whose completion the runtime refuses (409) because a failed instance
 // holds it stays listed, with `held` naming that instance and its open incident. Its own instance failed (a job of
 // the other branch ran out of retries, its waits stayed), or a caller of it failed. A retry releases it; the
-// refusal stays the runtime's. `held: false` lists only the tasks one can act on now. On SQLite and PostgreSQL.
+// refusal stays the runtime's; a claim (which moves nothing) is not refused. `held: false` lists only the tasks one
+// can act on now. On SQLite and PostgreSQL.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,10 +50,15 @@ function describeHeldTasks(name: string, openTestStore: () => Promise<{ store: S
       expect((await taskOf('HELD-1', true)).map((each) => each.id)).toEqual([task.id]);
       // the field informs; the runtime still refuses
       await expect(stratum.runtime.completeTask(task.id, {}, director)).rejects.toMatchObject({ code: 'conflict' });
+      // a claim moves nothing: it may be taken and given back on hold (as Camunda claims despite an incident)
+      expect(await stratum.runtime.claimTask(task.id, director)).toMatchObject({ claimedBy: director.name, held: held.held });
+      await expect(stratum.runtime.completeTask(task.id, {}, director)).rejects.toMatchObject({ code: 'conflict' });
+      expect(await stratum.runtime.unclaimTask(task.id, director)).toMatchObject({ claimedBy: null, held: held.held });
+      expect(await stratum.runtime.claimTask(task.id, director)).toMatchObject({ claimedBy: director.name });
 
       await stratum.runtime.retryIncident(incident.id, {}, ops);
       const [released] = await taskOf('HELD-1');
-      expect(released.held).toBeNull();
+      expect(released).toMatchObject({ held: null, claimedBy: director.name });
       expect((await taskOf('HELD-1', false)).map((each) => each.id)).toEqual([task.id]);
       expect(await taskOf('HELD-1', true)).toEqual([]);
       await stratum.runtime.completeTask(task.id, {}, director);
@@ -73,9 +79,13 @@ function describeHeldTasks(name: string, openTestStore: () => Promise<{ store: S
       expect(held.held).toEqual({ reason: 'caller-failed', instanceId: caller.id, incidentId: incident.id });
       expect(await taskOf('HELD-2', false)).toEqual([]);
       await expect(stratum.runtime.completeTask(task.id, {}, director)).rejects.toMatchObject({ code: 'conflict', details: { problem: 'caller-failed' } });
+      expect(await stratum.runtime.claimTask(task.id, director)).toMatchObject({ claimedBy: director.name, held: held.held });
+      await expect(stratum.runtime.completeTask(task.id, {}, director)).rejects.toMatchObject({ code: 'conflict', details: { problem: 'caller-failed' } });
 
       await stratum.runtime.retryIncident(incident.id, { variables: { region: 'EMEA' } }, ops);
-      expect((await taskOf('HELD-2'))[0].held).toBeNull();
+      const [released] = await taskOf('HELD-2');
+      expect(released).toMatchObject({ held: null, claimedBy: director.name });
+      await stratum.runtime.completeTask(task.id, {}, director);
     });
   });
 }

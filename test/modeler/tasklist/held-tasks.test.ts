@@ -1,6 +1,7 @@
 // The task list shows what is there: an approval whose order failed in its other branch (a job ran out of
 // retries) stays listed, on hold, its decision disabled, and becomes actionable on the next refresh after
-// operations retry the incident. The built page (/tasks) on the real server, in Debian's chromium.
+// operations retry the incident. It can be assigned to oneself while on hold (a claim moves nothing). The built
+// page (/tasks) on the real server, in Debian's chromium.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../server/start.js';
@@ -64,6 +65,14 @@ describe.skipIf(!browserAvailable)('a task on hold in the task list', () => {
     expect(await sendButton().isDisabled()).toBe(true);
     expect(await page.locator('[data-notice]').getAttribute('data-held')).toBe('instance-failed');
     expect(await page.locator('[data-notice]').isVisible()).toBe(true);
+    // Assign to me moves nothing: it is offered and taken on hold, and the decision stays disabled
+    await page.locator('[data-assignment] [data-action=claim]').click();
+    await page.locator('[data-assignment] [data-assigned=dirk]').waitFor();
+    expect(await page.locator('[data-assignment]').textContent()).toBe('Assigned to youUnassign');
+    expect(await sendButton().isDisabled()).toBe(true);
+    expect(await page.locator('[data-notice]').getAttribute('data-held')).toBe('instance-failed');
+    expect(await page.locator('[data-notice]').textContent()).toContain('On hold');
+    await item().locator('.task-assigned').waitFor();
 
     const { items: [incident] } = await api<{ items: { id: string }[] }>('GET', '/api/incidents?businessKey=HELD-UI-1', OTTO);
     await api('POST', `/api/incidents/${incident.id}/retry`, OTTO, {});

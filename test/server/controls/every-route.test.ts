@@ -15,13 +15,15 @@
 //   7. Odd variable types and shapes change nothing.
 //   8. Races between routes: one wins, the history says which.
 //   9. A special change goes on only once every department has acknowledged it.
-//  10. A claim gives no right to decide, and nobody decides around someone else's claim.
+//  10. A claim gives no right to decide, and nobody decides around someone else's claim; a claim of a task on
+//      hold is taken (it moves nothing), its decision still refused until the incident is retried.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry, IncidentView, JobView, OrderChangesView, OrderView, TaskView } from '../../../engine/api.js';
 import { problemOf, TEST_USERS, TOKENS, type ApiClient, type ApiResponse } from '../support/client.js';
 import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { HELD_APPROVAL_FILES } from '../../support/held-approvals.js';
 import { objectWith } from '../../support/matchers.js';
 import { refusalMembers } from '../support/task-refusal.js';
 
@@ -64,6 +66,10 @@ beforeAll(async () => {
     token: TOKENS.designer, body: REVIEWED_REQUEST, headers: { 'content-type': 'application/xml' },
   });
   expect(deployed.status, deployed.text).toBe(201);
+  for (const { name, xml } of HELD_APPROVAL_FILES) {
+    const held = await api.request('POST', `/api/deployments?name=${name}`, { token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' } });
+    expect(held.status, held.text).toBe(201);
+  }
 });
 afterAll(async () => {
   await server.close();
@@ -1112,6 +1118,72 @@ const claims: Row[] = [
   },
 ];
 
+/** An approval whose own instance failed in its other branch (a job out of retries): `held` instance-failed. */
+async function heldApproval(businessKey: string): Promise<{ task: TaskView; incident: IncidentView }> {
+  expect((await api.post('/api/processes/held-approval/instances', TOKENS.erp, { businessKey })).status).toBe(201);
+  const [check] = (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'held-approval-check', businessKey, workerId: 'every-route', max: 1 })).body;
+  expect((await api.post(`/api/jobs/${encodeURIComponent(check.id)}/failure`, TOKENS.erp, { message: 'down', retries: 0, workerId: 'every-route' })).status).toBe(200);
+  const [task] = await tasksOf(businessKey);
+  expect(task.held).toMatchObject({ reason: 'instance-failed' });
+  const { items: [incident] } = (await api.get<{ items: IncidentView[] }>(`/api/incidents?businessKey=${businessKey}`, TOKENS.operations)).body;
+  return { task, incident };
+}
+
+async function instanceEvents(task: TaskView, event: string): Promise<HistoryEntry[]> {
+  const instance = (await api.get<{ history: HistoryEntry[] }>(`/api/instances/${encodeURIComponent(task.instanceId)}`, TOKENS.erp)).body;
+  return instance.history.filter((entry) => entry.event === event);
+}
+
+const heldClaims: Row[] = [
+  {
+    attempt: 'a director claims an approval on hold, then decides it on every task route before the retry',
+    run: async () => {
+      const businessKey = 'HELD-CLAIM-1';
+      const { task, incident } = await heldApproval(businessKey);
+      const claimed = await claimOf(task, TOKENS.director);
+      expect(claimed.status, claimed.text).toBe(200);
+      expect(claimed.body).toMatchObject({ claimedBy: 'dirk', held: objectWith({ reason: 'instance-failed' }) });
+      const id = encodeURIComponent(task.id);
+      expectRefused(await api.post(`/api/tasks/${id}/complete`, TOKENS.director, {}), 409, /failed instance/);
+      for (const [path, body] of [
+        [`/engine-rest/task/${id}/complete`, { variables: {} }],
+        [`/v2/user-tasks/${id}/completion`, { variables: {} }],
+      ] as const) expectRefused(await api.post(path, TOKENS.director, body), 404, undefined, path);
+      expect(await instanceEvents(task, 'task.completed')).toEqual([]);
+      expect(await instanceEvents(task, 'task.claimed')).toEqual([objectWith({ actor: 'dirk', elementId: 'Approve' })]);
+      expect((await api.post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, {})).status).toBe(200);
+      expect((await api.post(`/api/tasks/${id}/complete`, TOKENS.director, {})).status).toBe(200);
+      expect(await instanceEvents(task, 'task.completed')).toEqual([objectWith({ actor: 'dirk' })]);
+    },
+  },
+  {
+    attempt: 'a vice-president claims a held approval they are not offered; an administrator claims it over the director, or unclaims it',
+    run: async () => {
+      const { task } = await heldApproval('HELD-CLAIM-2');
+      expect(refusalMembers(await claimOf(task, TOKENS.vp))).toMatchObject({ reason: 'not-offered', offeredTo: objectWith({ candidateGroups: ['sales-director'] }) });
+      expect(await claimedBy(task)).toBeNull();
+      expectRefused(await claimOf(task, TOKENS.director, 'unclaim'), 409, /is not claimed/);
+      expect((await claimOf(task, TOKENS.director)).status).toBe(200);
+      const taken = await claimOf(task, ADMIN);
+      expectRefused(taken, 409, /claimed by dirk/);
+      expect(problemOf(taken)).toMatchObject({ assignee: 'dirk' });
+      expectRefused(await claimOf(task, TOKENS.vp, 'unclaim'), 403, /claimed by dirk/);
+      expect(await claimedBy(task)).toBe('dirk');
+      expect((await claimOf(task, TOKENS.director, 'unclaim')).status).toBe(200);
+      expect(await instanceEvents(task, 'task.unclaimed')).toEqual([objectWith({ actor: 'dirk' })]);
+    },
+  },
+  {
+    attempt: 'a director claims an approval of an order cancelled while it was on hold',
+    run: async () => {
+      const { task } = await heldApproval('HELD-CLAIM-3');
+      expect((await api.post(`/api/instances/${encodeURIComponent(task.instanceId)}/cancel`, TOKENS.erp, { reason: 'customer withdrew' })).status).toBeLessThan(300);
+      expectRefused(await claimOf(task, TOKENS.director), 404, /no open task/);
+      expect(await instanceEvents(task, 'task.claimed')).toEqual([]);
+    },
+  },
+];
+
 describe('bypass attempts on every route', () => {
   describe('1. prepaid at entry: nothing goes to planning before PaymentReceived', () => {
     it.each(prepaidAtEntry)('$attempt', ({ run }) => run());
@@ -1142,5 +1214,6 @@ describe('bypass attempts on every route', () => {
   });
   describe('10. a claim gives no right to decide, and nobody decides around someone else\'s claim', () => {
     it.each(claims)('$attempt', ({ run }) => run());
+    it.each(heldClaims)('$attempt', ({ run }) => run());
   });
 });
