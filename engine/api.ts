@@ -106,6 +106,21 @@ export interface HistoryEntry {
   data: Record<string, unknown> | null;
 }
 
+/** A decided task, read back from its `task.completed` in the history (Camunda 7's historic task). */
+export interface TaskCompletionView {
+  taskId: string;
+  instanceId: string;
+  businessKey: string | null;
+  processKey: string;
+  elementId: string;
+  name: string | null;
+  /** Who decided it (the authenticated user), and when. */
+  completedBy: string | null;
+  completedAt: string;
+  /** The variables the decision sent, as sent. */
+  variables: Record<string, unknown>;
+}
+
 export interface InstanceSummary {
   id: string;
   processKey: string;
@@ -593,6 +608,8 @@ export interface Runtime {
 
   findTasks(query: TaskQuery): Promise<TaskView[]>;
   getTask(taskId: string): Promise<TaskView | undefined>;
+  /** How a task was decided (its `task.completed`), or undefined while it is open, or when it ended otherwise. */
+  getTaskCompletion(taskId: string): Promise<TaskCompletionView | undefined>;
   /**
    * 404 unknown task, 409 no longer open, 403 actor in none of its candidate groups or
    * (four eyes) the order's starter, the requester of a change of it, or already the decider of another separated

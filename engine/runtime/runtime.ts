@@ -7,7 +7,7 @@
 import type { EventEmitter } from 'node:events';
 import type {
   Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobCallOptions, JobUpdate, JobView, MessageRequest,
-  MessageResult, OrderChangeRequest, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, ServerRoles,
+  MessageResult, OrderChangeRequest, TaskCompletionView, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, ServerRoles,
   StartOptions, TaskQuery, TaskView,
 } from '../api.js';
 import type { RateTable } from '../money/rate-table.js';
@@ -128,6 +128,10 @@ export class InstanceRuntime implements Runtime {
 
   getTask(taskId: string): Promise<TaskView | undefined> {
     return this.tasks.get(taskId);
+  }
+
+  getTaskCompletion(taskId: string): Promise<TaskCompletionView | undefined> {
+    return this.tasks.completion(taskId);
   }
 
   async completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView> {

@@ -2,7 +2,7 @@
 // its assignee, a candidate user or a member of a candidate group (only its claimant while it is claimed), with the
 // task's declared completion variables only, and (for separated tasks) never by whoever started the order,
 // requested a change of it or decided an earlier one.
-import type { Actor, TaskQuery, TaskRefusal, TaskView } from '../api.js';
+import type { Actor, TaskCompletionView, TaskQuery, TaskRefusal, TaskView } from '../api.js';
 import { conflict, forbidden } from '../errors.js';
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
@@ -32,6 +32,27 @@ export class UserTasks {
       const wait = await tx.getWait(taskId);
       if (!wait || wait.kind !== 'task') return undefined;
       return (await taskViews(tx, [wait], (key, version) => this.steps.definition(tx, key, version)))[0];
+    });
+  }
+
+  /** The decision a task got (its `task.completed`), or undefined: still open, ended otherwise, or unknown. */
+  async completion(taskId: string): Promise<TaskCompletionView | undefined> {
+    return this.steps.store.read(async (tx) => {
+      const completed = await tx.findTaskCompletion(taskId);
+      if (!completed) return undefined;
+      const instance = await tx.getInstance(completed.instanceId);
+      const data = completed.data ?? {};
+      return {
+        taskId,
+        instanceId: completed.instanceId,
+        businessKey: instance?.businessKey ?? null,
+        processKey: instance?.processKey ?? '',
+        elementId: completed.elementId ?? '',
+        name: typeof data.name === 'string' ? data.name : null,
+        completedBy: completed.actor,
+        completedAt: completed.at,
+        variables: isRecord(data.variables) ? data.variables : {},
+      };
     });
   }
 
@@ -135,6 +156,10 @@ export class UserTasks {
 }
 
 // helpers
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** Refuses (a `forbidden` TaskRefusal `not-offered`) an actor who is not the task's assignee, a candidate user or in a candidate group. */
 function refuseNotOffered(wait: WaitRow, instance: InstanceRow, name: string, actor: Actor): void {

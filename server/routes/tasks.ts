@@ -39,6 +39,13 @@ export function taskHandlers(runtime: Runtime): Handlers {
       return ok(task);
     },
 
+    // a decided task read back (the task list shows it after Back): its `task.completed`, readable as the instance's history is
+    getTaskCompletion: async ({ params }: Input<unknown, unknown, { id: string }>) => {
+      const completion = await runtime.getTaskCompletion(params.id);
+      if (!completion) throw new HttpProblem(404, `No decision recorded for task ${params.id}: it is open, ended without one, or unknown.`);
+      return ok(completion);
+    },
+
     // A completion that would fail the instance (say, a gateway reading an
     // `approved` the approver did not send) is refused by the runtime with 422,
     // naming the variables to fix; the task stays open.

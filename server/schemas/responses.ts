@@ -294,6 +294,23 @@ export const TaskView: JsonSchema = {
   },
 };
 
+export const TaskCompletionView: JsonSchema = {
+  type: 'object',
+  required: ['taskId', 'instanceId', 'businessKey', 'processKey', 'elementId', 'name', 'completedBy', 'completedAt', 'variables'],
+  additionalProperties: false,
+  properties: {
+    taskId: { type: 'string' },
+    instanceId: { type: 'string' },
+    businessKey: nullable({ type: 'string' }),
+    processKey: { type: 'string' },
+    elementId: { type: 'string' },
+    name: nullable({ type: 'string' }),
+    completedBy: nullable({ type: 'string', description: 'Who decided it: the authenticated user of the completion.' }),
+    completedAt: dateTime,
+    variables: { type: 'object', description: 'The variables the completion sent (e.g. `approved`, `comment`).' },
+  },
+};
+
 export const Me: JsonSchema = {
   type: 'object',
   required: ['name', 'groups'],

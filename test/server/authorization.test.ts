@@ -68,6 +68,8 @@ const CASES: Record<string, Case> = {
     method: 'POST', path: () => `/api/tasks/${taskIds[0]}/complete`, options: json({ variables: { approved: true } }),
     wrong: [TOKENS.vp, TOKENS.erp, TOKENS.designer], right: TOKENS.director, expected: 200,
   },
+  // after completeTask: its decision, readable as the instance's history is
+  getTaskCompletion: { method: 'GET', path: () => `/api/tasks/${taskIds[0]}/completion`, wrong: [], right: TOKENS.nobody, expected: 200 },
   // the engine refuses whom the task is not offered to (the fake as the runtime does)
   claimTask: { method: 'POST', path: () => `/api/tasks/${taskIds[1]}/claim`, wrong: [TOKENS.vp, TOKENS.erp, TOKENS.designer], right: TOKENS.director, expected: 200 },
   // after claimTask: only its claimant (or operations) gives it back

@@ -1,16 +1,18 @@
 // One task opened: the order, who it is assigned to (Assign to me / Unassign), its path so far, and the form to
 // decide with. The server's refusals are shown as sentences beside the form; a task on hold (a failed instance
-// holds it) or claimed by someone else shows why, its form disabled until a refresh finds it free.
+// holds it) or claimed by someone else shows why, its form disabled until a refresh finds it free. A task already
+// decided (its address again, after Back) shows the decision read-only, with a way back to the list.
 import { el, replaceChildren } from '../dom/element';
 import type { DecisionForm } from './decision-contract';
 import { verdictOf, VERDICT_WORDS } from './decision-verdict';
 import { decisionFormFor } from './DecisionForm';
+import { decidedTask } from './decided-task';
 import { orderPath } from './OrderPath';
 import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
 import { refusalOf } from './refusals';
 import { claimedByOtherSentence, claimState } from './task-claim-state';
 import { holdSentence } from './task-hold';
-import { TaskProblem, type TasklistClient, type TaskView } from './TasklistClient';
+import { TaskProblem, type TaskCompletionView, type TasklistClient, type TaskView } from './TasklistClient';
 
 export interface DetailEvents {
   /** The task was decided (by this user) or is gone (decided by someone else). */
@@ -85,6 +87,25 @@ export class TaskDetailView {
     heading.focus();
   }
 
+  /** A task no longer open that was decided: what, by whom and when, read-only; nothing stays open. */
+  showDecided(completion: TaskCompletionView): void {
+    this.close();
+    const { summary, verdict, facts } = decidedTask(completion, this.user);
+    const heading = el('h2', { tabindex: '-1', id: 'task-heading' }, completion.name ?? completion.elementId);
+    const when = new Date(completion.completedAt);
+    replaceChildren(this.element,
+      el('button', { type: 'button', className: 'back to-list', 'data-action': 'back', onclick: () => this.events.onBack() }, '← All tasks'),
+      heading,
+      el('p', { className: 'decided', 'data-decided': verdict }, summary, ' This task is closed; there is nothing more to do here.'),
+      el('dl', { className: 'order-facts', 'data-decision-facts': '' },
+        facts.flatMap(([term, value]) => fact(term, value)),
+        el('dt', {}, 'Decided'),
+        el('dd', {}, el('time', { datetime: completion.completedAt }, when.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })))));
+    delete this.element.dataset.empty;
+    this.element.dataset.decidedTask = completion.taskId;
+    heading.focus();
+  }
+
   /** A refresh brought the open task again: it may have been put on hold or released, claimed or unclaimed. */
   refresh(task: TaskView): void {
     if (!this.task || !this.form || task.id !== this.task.id) return;
@@ -107,6 +128,7 @@ export class TaskDetailView {
     this.form = null;
     this.task = null;
     this.element.dataset.empty = 'true';
+    delete this.element.dataset.decidedTask;
     replaceChildren(this.element, el('p', { className: 'hint' }, 'Choose a task from the list.'));
   }
 

@@ -1,10 +1,10 @@
 // The calls the task list makes. A page of tasks is asked for with the ETag it
 // was last seen with (If-None-Match), so an unchanged page costs a bodiless 304.
 import { ApiProblem, type InstanceView, type Me, type ProblemBody } from '../api/client';
-import type { InstanceSummary, TaskRefusal, TaskView } from '../../../engine/api.js';
+import type { InstanceSummary, TaskCompletionView, TaskRefusal, TaskView } from '../../../engine/api.js';
 import { taskRefusalIn } from './task-refusal';
 
-export type { InstanceView, Me, TaskView };
+export type { InstanceView, Me, TaskCompletionView, TaskView };
 
 /** A problem with what the server said beyond the detail (`errors` of a 422, the `reason` and facts of a 403). */
 export class TaskProblem extends ApiProblem {
@@ -51,6 +51,11 @@ export class TasklistClient {
 
   task(id: string): Promise<TaskView> {
     return this.json('GET', `/api/tasks/${encodeURIComponent(id)}`);
+  }
+
+  /** How a task no longer open was decided (GET /api/tasks/{id}/completion): 404 when it ended without a decision. */
+  completion(id: string): Promise<TaskCompletionView> {
+    return this.json('GET', `/api/tasks/${encodeURIComponent(id)}/completion`);
   }
 
   /** The open tasks of one instance, whoever they are for (a list: a task gone is no 404 in the console). */

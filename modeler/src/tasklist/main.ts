@@ -108,8 +108,14 @@ function showTasks(me: Me): void {
     if (!id) return closeTask(false);
     if (id === detail.openTaskId) return;
     const task = known.find((candidate) => candidate.id === id) ?? await client.task(id).catch(() => undefined);
-    if (task) await openTask(task, false);
-    else say('That task is no longer open.');
+    if (task) return openTask(task, false);
+    // decided (Back after deciding it, or by someone else): show what was decided; ended otherwise: no longer open
+    const completion = await client.completion(id).catch(() => undefined);
+    if (readTaskAddress(location.search, me.groups).taskId !== id) return; // the address moved on meanwhile
+    if (!completion) return say('That task is no longer open.');
+    list.select(null);
+    layout.dataset.open = 'true';
+    detail.showDecided(completion);
   }
 
   async function poll(): Promise<void> {

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type {
   Actor, BpmnFile, DeployOptions, DeployResult, PreparedDeployment, ImpactAnalysis, IncidentCountQuery, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobView, Library,
-  MessageResult, OrderChangeRequest, OrderChangeView, OrderEntry, OrderEntryOptions, Orders, Outbox, ProcessDetail, Workers, ProcessSummary, Runtime, StartOptions, TaskView,
+  MessageResult, OrderChangeRequest, OrderChangeView, OrderEntry, OrderEntryOptions, Orders, Outbox, ProcessDetail, Workers, ProcessSummary, Runtime, StartOptions, TaskCompletionView, TaskView,
 } from '../../../engine/api.js';
 import { StratumError } from '../../../engine/errors.js';
 
@@ -16,6 +16,7 @@ export class FakeStratum {
   private readonly instances = new Map<string, InstanceView>();
   private readonly orderChangeViews = new Map<string, OrderChangeView[]>();
   private readonly tasks = new Map<string, TaskView & { open: boolean }>();
+  private readonly completions = new Map<string, TaskCompletionView>();
   private readonly jobs = new Map<string, JobView & { open: boolean }>();
   private readonly idempotency = new Map<string, { hash: string; id: string }>();
   private readonly incidents = new Map<string, IncidentView & { open: boolean }>();
@@ -209,12 +210,17 @@ export class FakeStratum {
       const { open: _o, ...view } = task;
       return view;
     },
+    getTaskCompletion: async (taskId: string) => this.completions.get(taskId),
     completeTask: async (taskId: string, variables: Record<string, unknown>, actor: Actor) => {
       const task = this.tasks.get(taskId);
       if (!task) throw new StratumError('not-found', 'no such task');
       if (!task.open) throw new StratumError('conflict', 'task is no longer open');
       if (!task.candidateGroups.some((g) => actor.groups.includes(g))) throw new StratumError('forbidden', 'not a candidate');
       task.open = false;
+      this.completions.set(taskId, {
+        taskId, instanceId: task.instanceId, businessKey: task.businessKey, processKey: task.processKey, elementId: task.elementId,
+        name: task.name, completedBy: actor.name, completedAt: now(), variables,
+      });
       const instance = this.instances.get(task.instanceId)!;
       Object.assign(instance.variables, variables);
       this.refreshWaiting(instance);
