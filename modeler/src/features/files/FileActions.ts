@@ -8,6 +8,7 @@ import type DraftStore from '../workspace/DraftStore';
 import type LeaveGuard from '../workspace/LeaveGuard';
 import { el } from '../../dom/element';
 import { isValidKey, newProcessXml } from './ProcessTemplate';
+import { notBpmnFile, notBpmnSentence } from './file-kind';
 import { openedFileOutcome, versionOutcome } from '../deploy/version-outcome';
 
 interface SvgExporter {
@@ -97,13 +98,17 @@ export default class FileActions {
     const file = this.picker.files?.[0];
     this.picker.value = '';
     if (!file) return;
+    // what is no BPMN diagram is said so before anything else happens: the diagram on the canvas stays as it is
+    const bytes = await file.arrayBuffer();
+    const notBpmn = notBpmnFile(new Uint8Array(bytes));
+    if (notBpmn) return this.statusLine.show(notBpmnSentence(file.name, notBpmn), 'error');
     if (!(await this.leaveGuard.mayLeave(file.name))) return;
     // the file is compared with the latest version as the server has it now, not as this browser last loaded it
     // (another designer or a CI pipeline may have deployed since); the list loads while the file opens
     const libraryLoaded = this.library.refresh();
     try {
       // a file as read is not an unsaved change
-      const warnings = await this.workspace.open(await file.arrayBuffer(), {
+      const warnings = await this.workspace.open(bytes, {
         key: null, name: null, version: null, latestVersion: null, readOnly: false, origin: 'file', fileName: file.name,
       });
       await libraryLoaded;
