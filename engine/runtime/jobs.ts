@@ -12,6 +12,7 @@ import type { StepExecutor } from './step-executor.js';
 import { treeModels } from './tree-models.js';
 import { jobView } from './views.js';
 import { noteRefusal, recordRefusedAttempt, recordingRefusal } from './refused-attempts.js';
+import { instancesInOrders } from './order-membership.js';
 import { lockWait } from './wait-locks.js';
 
 const DEFAULT_LOCK_MS = 5 * 60_000;
@@ -27,10 +28,16 @@ export class ExternalJobs {
     return steps.inTransaction(async (tx) => {
       const locked = await tx.lockJobs(request.type, request.workerId, now.toISOString(), lockExpiresAt, request.max ?? 1, request.businessKey);
       const views: JobView[] = [];
+      const instances = new Map<string, InstanceRow>();
       for (const job of locked) {
         const instance = await tx.getInstance(job.instanceId);
+        if (instance) instances.set(instance.id, instance);
+      }
+      const inOrders = await instancesInOrders(tx, instances.values());
+      for (const job of locked) {
+        const instance = instances.get(job.instanceId);
         const definition = instance && (await steps.definition(tx, instance.processKey, instance.version));
-        views.push(jobView(job, definition?.model.elements.get(job.elementId)?.jobHeaders, instance));
+        views.push(jobView(job, definition?.model.elements.get(job.elementId)?.jobHeaders, instance, inOrders.has(job.instanceId)));
       }
       return views;
     });

@@ -4,6 +4,7 @@
 import type { TaskView } from '../api.js';
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
+import { instancesInOrders } from './order-membership.js';
 import { taskHolds } from './task-holds.js';
 import { taskView } from './views.js';
 
@@ -16,11 +17,12 @@ export async function taskViews(tx: StoreTx, waits: WaitRow[], definitionOf: Def
     if (instance) instances.set(id, instance);
   }
   const holds = await taskHolds(tx, instances.values());
+  const inOrders = await instancesInOrders(tx, instances.values());
   const views: TaskView[] = [];
   for (const wait of waits) {
     const instance = instances.get(wait.instanceId);
     const definition = instance ? await definitionOf(instance.processKey, instance.version) : undefined;
-    views.push(taskView(wait, instance, definition?.model, holds.get(wait.instanceId) ?? null));
+    views.push(taskView(wait, instance, definition?.model, holds.get(wait.instanceId) ?? null, inOrders.has(wait.instanceId)));
   }
   return views;
 }

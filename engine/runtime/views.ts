@@ -46,8 +46,11 @@ export function waitingElement(wait: ViewedWait, processKey: string): WaitingEle
   return element;
 }
 
-/** A task as approvers see it: with what it asks of them (variables, form) and the order it decides on. */
-export function taskView(wait: WaitRow, instance: InstanceRow | undefined, model: ProcessModel | undefined, held: TaskHold | null): TaskView {
+/**
+ * A task as approvers see it: with what it asks of them (variables, form) and the order it decides on, when its
+ * instance runs inside an order (`inOrder`, order-membership.ts).
+ */
+export function taskView(wait: WaitRow, instance: InstanceRow | undefined, model: ProcessModel | undefined, held: TaskHold | null, inOrder: boolean): TaskView {
   const info = model?.elements.get(wait.elementId);
   return {
     id: wait.id,
@@ -66,12 +69,13 @@ export function taskView(wait: WaitRow, instance: InstanceRow | undefined, model
     documentation: info?.documentation ?? model?.documentation ?? null,
     processName: model?.name ?? null,
     form: info?.form ?? null,
-    order: instance ? orderOf(instance.variables) : null,
+    order: instance && inOrder ? orderOf(instance.variables) : null,
     held,
   };
 }
 
-export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {}, instance?: InstanceRow): JobView {
+/** A job as a worker gets it; with the order's fields when its instance runs inside an order (`inOrder`). */
+export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {}, instance?: InstanceRow, inOrder = false): JobView {
   return {
     id: wait.id,
     type: wait.jobType ?? '',
@@ -83,7 +87,7 @@ export function jobView(wait: WaitRow, customHeaders: Record<string, string> = {
     retries: wait.jobRetries ?? 0,
     retriesSet: wait.jobRetriesSet,
     lockExpiresAt: wait.lockExpiresAt ?? '',
-    order: instance ? orderOf(instance.variables) : null,
+    order: instance && inOrder ? orderOf(instance.variables) : null,
     ...(instance && { processKey: instance.processKey, processVersion: instance.version }),
     errorMessage: wait.jobError,
   };
@@ -103,7 +107,10 @@ export function historyEntry(row: HistoryRow): HistoryEntry {
 
 // helpers
 
-/** The order fields of an instance's variables (a called process inherits them); null when it runs outside an order. */
+/**
+ * The order fields of an instance's variables (a called process inherits them, a re-approval's call hands it the
+ * changed amount); null when the variables hold no order number.
+ */
 function orderOf(variables: Record<string, unknown>): Record<string, unknown> | null {
   if (variables.orderNo === undefined) return null;
   return Object.fromEntries(ORDER_VARIABLES.filter((name) => variables[name] !== undefined).map((name) => [name, variables[name]]));

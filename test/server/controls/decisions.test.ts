@@ -151,7 +151,10 @@ async function decide(businessKey: string, group: string, token: string, variabl
   return response;
 }
 
-async function lockJob(type: string, businessKey: string, workerId = 'erp-worker-1'): Promise<string> {
+/** The worker the tests fetch jobs as: only the lock's holder completes a job it holds. */
+const WORKER = 'erp-worker-1';
+
+async function lockJob(type: string, businessKey: string, workerId = WORKER): Promise<string> {
   const jobs = (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId, max: 100 })).body;
   const job = jobs.find((candidate) => candidate.businessKey === businessKey);
   expect(job, `a ${type} job of ${businessKey}`).toBeDefined();
@@ -246,8 +249,8 @@ const decisions: Row[] = [
     attempt: 'someone completing an unrelated task without outputs sets riskClass',
     run: async () => {
       const key = await startDeclared();
-      await api.post(`/api/jobs/${await lockJob('noting', key)}/complete`, TOKENS.erp, {});
-      await api.post(`/api/jobs/${await lockJob('scoring', key)}/complete`, TOKENS.erp, { variables: { score: 700 } });
+      await api.post(`/api/jobs/${await lockJob('noting', key)}/complete`, TOKENS.erp, { workerId: WORKER });
+      await api.post(`/api/jobs/${await lockJob('scoring', key)}/complete`, TOKENS.erp, { variables: { score: 700 }, workerId: WORKER });
       await decide(key, 'vice-president', TOKENS.vp, { riskClass: 'high' });
       const response = await completeTask(await openTask(key, 'sales-director'), TOKENS.director, { riskClass: 'low' });
       expectRefused(response, 422, '/variables/riskClass', /declares no variables/);
@@ -257,7 +260,7 @@ const decisions: Row[] = [
     attempt: 'a worker without declared outputs sets riskClass, which the risk task decides',
     run: async () => {
       const key = await startDeclared();
-      const response = await api.post(`/api/jobs/${await lockJob('noting', key)}/complete`, TOKENS.erp, { variables: { riskClass: 'low' } });
+      const response = await api.post(`/api/jobs/${await lockJob('noting', key)}/complete`, TOKENS.erp, { variables: { riskClass: 'low' }, workerId: WORKER });
       expectRefused(response, 422, '/variables/riskClass');
     },
   },
@@ -265,8 +268,8 @@ const decisions: Row[] = [
     attempt: 'a worker with declared outputs sends a variable its outputs do not read',
     run: async () => {
       const key = await startDeclared();
-      await api.post(`/api/jobs/${await lockJob('noting', key)}/complete`, TOKENS.erp, {});
-      const response = await api.post(`/api/jobs/${await lockJob('scoring', key)}/complete`, TOKENS.erp, { variables: { score: 1, riskClass: 'low' } });
+      await api.post(`/api/jobs/${await lockJob('noting', key)}/complete`, TOKENS.erp, { workerId: WORKER });
+      const response = await api.post(`/api/jobs/${await lockJob('scoring', key)}/complete`, TOKENS.erp, { variables: { score: 1, riskClass: 'low' }, workerId: WORKER });
       expectRefused(response, 422, '/variables/riskClass', /declares only score/);
     },
   },
@@ -274,7 +277,7 @@ const decisions: Row[] = [
     attempt: 'a worker reports a BPMN error carrying riskClass',
     run: async () => {
       const key = await startDeclared();
-      const response = await api.post(`/api/jobs/${await lockJob('noting', key)}/bpmn-error`, TOKENS.erp, { errorCode: 'BLOCKED', variables: { riskClass: 'low' } });
+      const response = await api.post(`/api/jobs/${await lockJob('noting', key)}/bpmn-error`, TOKENS.erp, { errorCode: 'BLOCKED', variables: { riskClass: 'low' }, workerId: WORKER });
       expectRefused(response, 422, '/variables/riskClass');
     },
   },
@@ -302,7 +305,7 @@ const decisions: Row[] = [
     attempt: 'a planning worker rewrites the order status the sales order sets',
     run: async () => {
       const orderNo = await enterOrder(1_000);
-      const response = await api.post(`/api/jobs/${await lockJob('procurement-planning', orderNo)}/complete`, TOKENS.erp, { variables: { orderStatus: 'rejected' } });
+      const response = await api.post(`/api/jobs/${await lockJob('procurement-planning', orderNo)}/complete`, TOKENS.erp, { variables: { orderStatus: 'rejected' }, workerId: WORKER });
       expectRefused(response, 422, '/variables/orderStatus');
     },
   },

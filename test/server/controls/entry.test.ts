@@ -10,7 +10,7 @@ import { describePostgres, freshSchema, schemaUrl } from '../../support/postgres
 import type { InstanceView, JobView, MessageResult, TaskView } from '../../../engine/api.js';
 import { problemOf, TEST_USERS, TOKENS, type ApiClient, type ApiResponse, type InstancePage } from '../support/client.js';
 import { deployFixtures, makeDataDir, removeDataDir, SERVER_FIXTURES, startTestServer, type TestServer } from '../support/real-server.js';
-import { arrayWith, textContaining } from '../../support/matchers.js';
+import { arrayWith, objectWith, textContaining } from '../../support/matchers.js';
 import { OrderRequest, StartInstanceRequest } from '../../../server/schemas/requests.js';
 
 const ADMIN_TOKEN = 'test-admin-token-every-group';
@@ -258,6 +258,20 @@ describe('orders enter one way', () => {
     const response = await api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'CR-2', variables: { amount: -5, anything: 'goes' } });
     expect(response.status).toBe(201);
     expect(response.body.variables).toEqual({ amount: -5, anything: 'goes' });
+  });
+
+  it('never shows a generic instance started with variables named like an order\'s as an order: its task carries no order to the approver', async () => {
+    const order = { orderNo: 'SO-LOOKALIKE', customer: 'ACME', amount: 2_000_000, currency: 'CNY', reportingAmount: 2_000_000 };
+    const started = await api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'CR-LOOKALIKE', variables: order });
+    expect(started.status, started.text).toBe(201);
+    const tasks = await api.get<TaskView[]>('/api/tasks?businessKey=CR-LOOKALIKE', TOKENS.vp);
+    expect(tasks.body).toEqual([objectWith({ processKey: 'customer-review', order: null })]);
+    const one = await api.get<TaskView>(`/api/tasks/${encodeURIComponent(tasks.body[0].id)}`, TOKENS.vp);
+    expect(one.body.order).toBeNull();
+    // a real order's task still shows its order
+    expect((await placeOrder({ orderNo: 'SO-REAL-1', amount: 600_000 })).status).toBe(201);
+    const real = await api.get<TaskView[]>('/api/tasks?businessKey=SO-REAL-1', TOKENS.vp);
+    expect(real.body).toEqual([objectWith({ order: objectWith({ orderNo: 'SO-REAL-1', amount: 600_000 }) })]);
   });
 
   it('starts the OpenAPI document\'s example of a generic start as written, beside the order of its order example', async () => {
