@@ -45,6 +45,7 @@ function fakeServer({ libraryFails = false, meFails = 0 } = {}) {
   const answer = (status: number, body: unknown) => ({
     ok: status < 400, status, statusText: '', json: () => Promise.resolve(body),
     text: () => Promise.resolve(typeof body === 'string' ? body : JSON.stringify(body)),
+    arrayBuffer: () => Promise.resolve(new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body)).buffer),
   });
   const unavailable = () => answer(503, { title: 'Service Unavailable', status: 503 });
   const fetch = (path: string, init: { method: string; headers: Record<string, string> }) => {
