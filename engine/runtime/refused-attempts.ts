@@ -2,6 +2,8 @@
 // held by an open order change) leave an entry in the order's history, so an auditor sees who tried what and
 // why it was refused. The refusal rolls its own step back; the entry is written after, in a transaction of its
 // own. It is not a decision: four eyes reads only `task.completed`, the order's path only what moved it.
+// Whoever is refused may still send a body up to the server's limit, again and again, so the entry keeps the
+// variables sent only up to a small budget; the others are named with their size (keptVariables).
 import { StratumError } from '../errors.js';
 import type { WaitRow } from '../store/types.js';
 import type { StepExecutor } from './step-executor.js';
@@ -18,7 +20,7 @@ export async function recordRefusedAttempt(steps: StepExecutor, attempt: Refused
   const { wait, error, data } = attempt;
   const reason = typeof error.details?.reason === 'string' ? error.details.reason : error.code;
   await steps.inTransaction((tx) => tx.appendHistory([
-    steps.rows.waitHistory(wait, actor, event, elementType, { ...data, reason, refusal: error.message }),
+    steps.rows.waitHistory(wait, actor, event, elementType, { ...keptVariables(data), reason, refusal: error.message }),
   ]));
 }
 
@@ -50,4 +52,32 @@ export async function recordingRefusal<T>(
     if (attempt.current && error === attempt.current.error) await record(attempt.current);
     throw error;
   }
+}
+
+/** The JSON bytes of the variables one refused attempt keeps; a 2,000-character comment fits with room to spare. */
+export const REFUSED_VARIABLES_BUDGET = 4096;
+/** At most this many omitted variables are named (the HTTP schemas allow 200 per call). */
+const OMITTED_NAMES = 200;
+
+/**
+ * `data` with its `variables` kept, in the order sent, while they fit REFUSED_VARIABLES_BUDGET; each one that does
+ * not is left out and named in `omittedVariables` with its size in JSON bytes.
+ */
+export function keptVariables(data: Record<string, unknown>): Record<string, unknown> {
+  const sent = data.variables;
+  if (sent === null || typeof sent !== 'object' || Array.isArray(sent)) return data;
+  const kept: [string, unknown][] = [];
+  const omitted: [string, number][] = [];
+  let used = 0;
+  for (const [name, value] of Object.entries(sent)) {
+    const bytes = Buffer.byteLength(JSON.stringify(value) ?? 'null');
+    if (used + bytes <= REFUSED_VARIABLES_BUDGET) {
+      kept.push([name, value]);
+      used += bytes;
+    } else if (omitted.length < OMITTED_NAMES) {
+      omitted.push([name, bytes]);
+    }
+  }
+  // fromEntries: a variable named like an Object.prototype member stays a plain key
+  return { ...data, variables: Object.fromEntries(kept), ...(omitted.length > 0 && { omittedVariables: Object.fromEntries(omitted) }) };
 }

@@ -65,4 +65,27 @@ describe('refused attempts at a control are in the history', () => {
     }]);
     expect(await historyOf(job.instanceId, 'job.completed')).toEqual([]);
   });
+
+  it('keeps the variables of a refused attempt only up to a small budget: a larger one is named with its size, in the order sent', async () => {
+    await enter(runtime(), order('R-4', 3_000_000));
+    const approval = await openTask('R-4', 'sales-director');
+    const big = 'x'.repeat(200_000);
+    const sent = { approved: true, notes: big, comment: 'c'.repeat(2_000), constructor: 'plain key', tail: big };
+    await refusalOf(runtime().completeTask(approval.id, sent, vicePresident));
+    const [refused] = await historyOf(approval.instanceId, 'task.refused');
+    expect(refused.data).toMatchObject({ reason: 'not-offered' });
+    expect(refused.data?.variables).toEqual({ approved: true, comment: sent.comment, constructor: 'plain key' });
+    expect(refused.data?.omittedVariables).toEqual({ notes: big.length + 2, tail: big.length + 2 });
+    expect(JSON.stringify(refused.data).length).toBeLessThan(5_000);
+  });
+
+  it('keeps a BPMN error held by an open order change with its large variables named, not stored', async () => {
+    await enter(runtime(), order('R-5', 1_000));
+    const [job] = await runtime().fetchAndLockJobs({ type: 'procurement-planning', workerId: 'planner-1' });
+    await runtime().changeOrder('R-5', { description: 'blue paint' }, { user: 'erp' });
+    await refusalOf(runtime().throwJobError(job.id, { errorCode: 'NO_STOCK', variables: { stock: 'y'.repeat(100_000) }, workerId: 'planner-1' }, erp));
+    expect(await historyOf(job.instanceId, 'job.refused')).toMatchObject([{
+      data: { attempted: 'bpmn-error', reason: 'order-change-open', variables: {}, omittedVariables: { stock: 100_002 } },
+    }]);
+  });
 });
