@@ -26,7 +26,7 @@ export interface SeparatedTask {
   multiInstanceBody?: string;
 }
 
-type DefinitionOf = (key: string, version: number) => Promise<ExecutableDefinition>;
+export type DefinitionOf = (key: string, version: number) => Promise<ExecutableDefinition>;
 
 /** Where a task.completed entry keeps the multi-instance body of the iteration it decided. */
 export const MULTI_INSTANCE_BODY = 'multiInstanceBody';

@@ -11,6 +11,7 @@ import type { OrderChangeRow } from '../store/types.js';
 import type { Messages } from './messages.js';
 import type { OrderEntrySettings } from './starts.js';
 import type { StepExecutor } from './step-executor.js';
+import { releaseClaimsFourEyesRefuses } from './void-claims.js';
 
 export class OrderChanges {
   constructor(
@@ -37,6 +38,9 @@ export class OrderChanges {
         },
       });
       if (recorded.message) await this.messages.publish(tx, recorded.message, moving);
+      // the requester decides no separated task of the order from now on (four eyes): their claims on them hold nothing
+      const root = recorded.created && !steps.isSpeculation(tx) ? await tx.getInstance(recorded.instanceId) : undefined;
+      if (root) await releaseClaimsFourEyesRefuses(tx, steps.rows, root, options.user, (key, version) => steps.definition(tx, key, version));
       return recorded;
     });
   }

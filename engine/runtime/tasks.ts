@@ -15,6 +15,7 @@ import { mayWork, offeredTo } from './task-assignment.js';
 import { claimedByAnother, heldByAnother, holderOf, notClaimed } from './task-claims.js';
 import type { StepExecutor } from './step-executor.js';
 import { taskViews } from './task-views.js';
+import { releaseClaimsFourEyesRefuses } from './void-claims.js';
 import { lockWait } from './wait-locks.js';
 
 export class UserTasks {
@@ -87,6 +88,10 @@ export class UserTasks {
         refuseFailure: `completing task "${wait.name ?? wait.elementId}" with these variables`,
         nameInputs: (inputs) => completionInputsBehind(info, variables, inputs),
       });
+      // a decision of a separated task leaves the decider's claims on the order's other separated tasks holding nothing
+      if (definition.model.separatedTasks.includes(wait.elementId) && !steps.isSpeculation(tx)) {
+        await releaseClaimsFourEyesRefuses(tx, steps.rows, instance, actor.name, (key, version) => steps.definition(tx, key, version));
+      }
       return instance.rootId;
     }), (refused) => recordRefusedAttempt(steps, refused, actor.name, 'task.refused', 'bpmn:UserTask'));
   }

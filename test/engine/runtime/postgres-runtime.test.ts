@@ -64,6 +64,22 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     expect((results.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'forbidden' });
   });
 
+  it('lets go of the claim a person holds on the other separated task of the order, in another instance, once they decide one', async () => {
+    const xml = readFileSync(fileURLToPath(new URL('../../fixtures/engine/parallel-separated-review.bpmn', import.meta.url)), 'utf8');
+    await first.library.deploy([{ name: 'parallel-separated-review.bpmn', xml }], { user: 'test' });
+    await first.runtime.start('parallel-review', { businessKey: 'FE-CLAIMS', user: 'test' });
+    const [one, other] = await first.runtime.findTasks({ businessKey: 'FE-CLAIMS' });
+    const reviewer = { name: 'rita', groups: ['reviewers'] };
+    await first.runtime.claimTask(one.id, reviewer);
+    await second.runtime.claimTask(other.id, reviewer);
+    await second.runtime.completeTask(one.id, { ok: true }, reviewer);
+    // four eyes refuses rita the other task now: her claim on it would hold it for nobody
+    expect((await first.runtime.getTask(other.id))?.claimedBy).toBeNull();
+    const released = (await first.runtime.getInstance(other.instanceId))!.history.filter((entry) => entry.event === 'task.unclaimed');
+    expect(released.map(({ actor, data }) => ({ actor, claimedBy: data?.claimedBy, reason: data?.reason }))).toEqual([{ actor: 'rita', claimedBy: 'rita', reason: 'four-eyes-other-task' }]);
+    await first.runtime.completeTask(other.id, { ok: true }, { name: 'rolf', groups: ['reviewers'] });
+  });
+
   it('keeps four eyes when the second decision is read while the first has checked the history and not yet committed', async () => {
     const xml = readFileSync(fileURLToPath(new URL('../../fixtures/engine/parallel-separated-review.bpmn', import.meta.url)), 'utf8');
     await first.library.deploy([{ name: 'parallel-separated-review.bpmn', xml }], { user: 'test' });

@@ -53,6 +53,9 @@ const QUERIES: Query[] = [
   { name: "a group's tasks of one order", sqliteIndex: 'waits_by_business_key_created', kind: 'waits', filter: { kind: 'task', candidateGroup: 'vice-president', businessKey: `SO-${ORDERS / 2}`, limit: PAGE } },
   // GET /api/tasks?assignee=me, and the assigned part of mine=true: assigned by the process or claimed, a person's few
   { name: "a person's assigned and claimed tasks", sqliteIndex: 'waits_by_holder_created', kind: 'waits', filter: { kind: 'task', assignee: 'dana', limit: PAGE } },
+  // a decision (or a change request) lets go of the decider's claims that four eyes now refuses them: their claims in the order
+  { name: "a person's claimed tasks in one order", sqliteIndex: 'waits_by_business_key_created', kind: 'waits', filter: { kind: 'task', businessKey: `SO-${ORDERS / 2}`, assignee: 'dana' } },
+  { name: "a person's claimed tasks in one call tree", sqliteIndex: 'waits_by_holder_created', kind: 'waits', filter: { kind: 'task', rootId: `i${ORDERS / 2}`, assignee: 'dana' } },
   // the offered part of mine=true: tasks offered to a person by name (Camunda's candidateUsers), less those others claimed
   { name: "a person's offered tasks, first page", sqliteIndex: 'wait_users_by_user_created', kind: 'waits', filter: { kind: 'task', candidateUser: 'bo', unclaimedOrClaimedBy: 'bo', limit: PAGE } },
   { name: "a person's offered tasks, page in the middle", sqliteIndex: 'wait_users_by_user_created', kind: 'waits', filter: { kind: 'task', candidateUser: 'bo', unclaimedOrClaimedBy: 'bo', limit: PAGE, after: MIDDLE } },

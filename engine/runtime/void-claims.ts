@@ -1,0 +1,42 @@
+// A claim holds a task for someone who may decide it. Once four eyes refuses its claimant — they decided another
+// separated task of the order (or another iteration of the same activation) — the claim would hold the task for
+// nobody: the others of the group could neither decide nor claim it until an operator unclaimed it. So the step that
+// makes the claimant ineligible lets go of their claims on the order's open separated tasks, in its own transaction,
+// and the history says so (`task.unclaimed` with `data.reason`, the four-eyes refusal's word).
+import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
+import { fourEyesRefusal, type DefinitionOf } from './four-eyes.js';
+import { multiInstanceBodyOf } from './multi-instance.js';
+import type { InstanceRows } from './instance-rows.js';
+
+/**
+ * Unclaims the open separated tasks of `instance`'s order that `actor` has claimed and four eyes now refuses them.
+ * The caller holds the order's lock and has written what made them ineligible in `tx`.
+ */
+export async function releaseClaimsFourEyesRefuses(tx: StoreTx, rows: InstanceRows, instance: InstanceRow, actor: string, definitionOf: DefinitionOf): Promise<void> {
+  const scope = instance.businessKey !== null ? { businessKey: instance.businessKey } : { rootId: instance.rootId };
+  const held = (await tx.findWaits({ kind: 'task', ...scope, assignee: actor })).filter((wait) => wait.claimedBy === actor);
+  for (const wait of held) {
+    const reason = await refusalOf(tx, wait, actor, definitionOf);
+    if (reason === undefined) continue;
+    await tx.updateWait({ ...wait, claimedBy: null, claimedAt: null });
+    await tx.appendHistory([rows.waitHistory(wait, actor, 'task.unclaimed', 'bpmn:UserTask', {
+      name: wait.name, claimedBy: wait.claimedBy, claimedAt: wait.claimedAt, reason,
+    })]);
+  }
+}
+
+// helpers
+
+/** The four-eyes reason `actor` may no longer decide `wait` for, or undefined (not separated, or still theirs). */
+async function refusalOf(tx: StoreTx, wait: WaitRow, actor: string, definitionOf: DefinitionOf): Promise<string | undefined> {
+  const owner = await tx.getInstance(wait.instanceId);
+  if (!owner) return undefined;
+  const definition = await definitionOf(owner.processKey, owner.version);
+  if (!definition.model.separatedTasks.includes(wait.elementId)) return undefined;
+  const info = definition.model.elements.get(wait.elementId);
+  const body = info?.multiInstance ? multiInstanceBodyOf(wait.executionId) : undefined;
+  const task = { id: wait.id, elementId: wait.elementId, name: info?.name ?? wait.elementId, ...(body !== undefined && { multiInstanceBody: body }) };
+  const refusal = await fourEyesRefusal(tx, owner, task, actor, definitionOf);
+  const reason = refusal?.details?.reason;
+  return typeof reason === 'string' ? reason : undefined;
+}
