@@ -237,6 +237,21 @@ describe('four eyes on multi-instance tasks: one iteration per person and activa
     expect(new Set(decided.map((entry) => entry.data?.multiInstanceBody)).size).toBe(2); // two activations, recorded
   });
 
+  it('gives back the claim an approver holds on the other iteration once they decide one: it would hold it for nobody', async () => {
+    await fixture.stratum.library.deploy([fixtureXml('multi-instance-separated.bpmn')], { user: 'test' });
+    const { instance } = await runtime().start('mi-separated-parallel', { businessKey: 'MI-3', user: 'sam' });
+    const [first, second] = await iterations(instance.id, 'Approve');
+    await runtime().claimTask(first.id, approver('ann'));
+    await runtime().claimTask(second.id, approver('ann'));
+    await runtime().completeTask(first.id, {}, approver('ann'));
+    expect((await runtime().getTask(second.id))?.claimedBy).toBeNull();
+    const released = (await runtime().getInstance(instance.id))!.history.filter((entry) => entry.event === 'task.unclaimed');
+    expect(released.map(({ actor, data }) => ({ actor, claimedBy: data?.claimedBy, reason: data?.reason }))).toEqual([
+      { actor: 'ann', claimedBy: 'ann', reason: 'four-eyes-other-iteration' },
+    ]);
+    await runtime().completeTask(second.id, {}, approver('bob'));
+  });
+
   it('sequential: the person who decided the first iteration does not decide the next', async () => {
     await fixture.stratum.library.deploy([fixtureXml('multi-instance-separated.bpmn')], { user: 'test' });
     const { instance } = await runtime().start('mi-separated-sequential', { businessKey: 'MI-2', user: 'sam' });
