@@ -63,6 +63,20 @@ const NAMED_AND_GROUP = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** Assigned by the starter's variable to one person, offered to the vice-presidents too. */
+const ASSIGNED_AND_GROUP = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_assigned_and_group" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="assigned-and-group" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F0" sourceRef="Start" targetRef="Review" />
+    <bpmn:userTask id="Review" name="Review">
+      <bpmn:extensionElements><zeebe:assignmentDefinition assignee="=owner" candidateGroups="vice-president" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="F1" sourceRef="Review" targetRef="Done" />
+    <bpmn:endEvent id="Done" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
 let server: TestServer;
 let api: ApiClient;
 let dataDir: string;
@@ -85,7 +99,7 @@ beforeAll(async () => {
   writeUsers(['vice-president']);
   server = await startTestServer({ dataDir, bodyBytes: DEFAULT_BODY_LIMIT });
   api = server.api;
-  for (const [name, xml] of [['parallel-checks.bpmn', PARALLEL_CHECKS], ['named-and-group.bpmn', NAMED_AND_GROUP]]) {
+  for (const [name, xml] of [['parallel-checks.bpmn', PARALLEL_CHECKS], ['named-and-group.bpmn', NAMED_AND_GROUP], ['assigned-and-group.bpmn', ASSIGNED_AND_GROUP]]) {
     const deployed = await api.request('POST', `/api/deployments?name=${name}`, { token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' } });
     expect(deployed.status, deployed.text).toBe(201);
   }
@@ -104,9 +118,9 @@ async function enterOrder(amount: number, paymentTerms = 'credit', extra: Record
   return orderNo;
 }
 
-async function start(processKey: string): Promise<string> {
+async function start(processKey: string, variables?: Record<string, unknown>): Promise<string> {
   const businessKey = `GEN-${++count}`;
-  const started = await api.post(`/api/processes/${processKey}/instances`, TOKENS.erp, { businessKey });
+  const started = await api.post(`/api/processes/${processKey}/instances`, TOKENS.erp, { businessKey, ...(variables && { variables }) });
   expect(started.status, started.text).toBe(201);
   return businessKey;
 }
@@ -198,6 +212,9 @@ const claimsAndFourEyes: Row[] = [
       expect(refusalMembers(await complete(review, TOKENS.operations, { approved: true }))).toMatchObject({ reason: 'not-offered' });
       expect(refusalMembers(await claim(review, TOKENS.operations))).toMatchObject({ reason: 'not-offered' });
       expect(await events(orderNo, 'task.unclaimed')).toEqual([objectWith({ actor: 'otto', data: objectWith({ claimedBy: 'vera' }) })]);
+      // nothing keeps vera from claiming it again at once (reported): only leaving the group ends her hold
+      expect((await claim(review, TOKENS.vp)).status).toBe(200);
+      expect((await unclaim(review, TOKENS.operations)).status).toBe(200);
       expect((await complete(review, VIKTOR, { approved: true })).status).toBe(200);
     },
   },
@@ -275,6 +292,32 @@ const offers: Row[] = [
       expect(refusalMembers(await complete(review, BO))).toMatchObject({ claimedBy: 'vera' });
       expect((await complete(review, TOKENS.vp)).status).toBe(200);
       expect(await events(key, 'task.completed')).toEqual([objectWith({ actor: 'vera' })]);
+    },
+  },
+  {
+    attempt: 'a task the diagram assigns to bo and offers to the vice-presidents: no vice-president claims it, yet one may complete it (reported)',
+    run: async () => {
+      const key = await start('assigned-and-group', { owner: 'bo' });
+      const [review] = await tasksOf(key);
+      expect(review).toMatchObject({ assignee: 'bo', candidateGroups: ['vice-president'], claimedBy: null });
+      expect(problemOf(await claim(review, TOKENS.vp))).toMatchObject({ type: 'https://stratum.dev/problems/task-claimed', assignee: 'bo' });
+      expect(await mine(TOKENS.vp)).toContain(review.id);
+      // as documented (a candidate group may complete): the diagram's assignee holds the task against claims only
+      expect((await complete(review, TOKENS.vp)).status).toBe(200);
+      expect(await events(key, 'task.completed')).toEqual([objectWith({ actor: 'vera' })]);
+    },
+  },
+  {
+    attempt: 'the administrator enters an order and finds its approval in mine=true: the list does not read four eyes, the claim and the completion do',
+    run: async () => {
+      const orderNo = `NEW-${++count}`;
+      expect((await api.post('/api/orders', ADMIN, { orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 750_000, currency: 'CNY', paymentTerms: 'credit' })).status).toBe(201);
+      const [review] = await tasksOf(orderNo);
+      expect(await mine(ADMIN)).toContain(review.id);
+      expect(refusalMembers(await claim(review, ADMIN))).toMatchObject({ reason: 'four-eyes-starter' });
+      expect(refusalMembers(await complete(review, ADMIN, { approved: true }))).toMatchObject({ reason: 'four-eyes-starter' });
+      expect(await claimedBy(review)).toBeNull();
+      expect((await complete(review, TOKENS.vp, { approved: true })).status).toBe(200);
     },
   },
 ];
