@@ -22,6 +22,8 @@ export interface IncidentMachinery {
   saveInstance(tx: StoreTx, row: InstanceRow): Promise<void>;
   /** The models of the processes the call tree runs and may still call (tree-models.ts). */
   treeModels(tx: StoreTx, rootId: string): Promise<ProcessModel[]>;
+  /** Gives back `claimant`'s claims on the order's separated tasks that four eyes now refuses them, as `actor` (void-claims.ts). */
+  releaseVoidClaims(tx: StoreTx, instance: InstanceRow, claimant: string, actor: string): Promise<void>;
 }
 
 const DEFAULT_PAGE = 50;
@@ -127,7 +129,7 @@ export class Incidents {
 
     const callers = await this.failedCallers(tx, instance, incident);
     for (const caller of callers) {
-      await this.restore(tx, caller.instance, caller.incident);
+      await this.restore(tx, caller.instance, caller.incident, actor);
       await this.close(tx, caller.incident, actor, { resolution: 'retried', rootCauseIncidentId: incident.id });
     }
     await this.close(tx, incident, actor, {
@@ -145,7 +147,7 @@ export class Incidents {
       return instance.rootId;
     }
 
-    await this.restore(tx, instance, incident);
+    await this.restore(tx, instance, incident, actor);
     const action = incident.action as StepAction;
     const call = unstartedCall(action, incident.waitsBefore);
     if (call && !(await tx.getInstance(call.childInstanceId!))) {
@@ -193,12 +195,16 @@ export class Incidents {
     return callers;
   }
 
-  /** The instance as it was before the failed step. */
-  private async restore(tx: StoreTx, instance: InstanceRow, incident: IncidentRow): Promise<void> {
+  /** The instance as it was before the failed step (`actor` retries it). */
+  private async restore(tx: StoreTx, instance: InstanceRow, incident: IncidentRow, actor: string): Promise<void> {
     await this.machinery.saveInstance(tx, {
       ...instance, status: 'running', state: incident.stateBefore, variables: incident.variablesBefore, incident: null, endedAt: null,
     });
     await tx.replaceWaits(instance.id, incident.waitsBefore);
+    // A claim comes back with its task; its claimant may have decided another separated task of the order meanwhile,
+    // when the task was not there for that decision to give the claim back.
+    const claimants = new Set(incident.waitsBefore.flatMap((wait) => (wait.kind === 'task' && wait.claimedBy ? [wait.claimedBy] : [])));
+    for (const claimant of claimants) await this.machinery.releaseVoidClaims(tx, instance, claimant, actor);
   }
 
   /** A step that only sets the retry's variables on the instance's state. */

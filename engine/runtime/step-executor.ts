@@ -35,6 +35,7 @@ import { MessageBuffer } from './message-buffer.js';
 import type { QueuedStep, StepKind, StepOutcome } from './queued-step.js';
 import { treeModels } from './tree-models.js';
 import { TreeWrites, type KeptTrees, type TreeUpdate, type TreeViews } from './tree-views.js';
+import { releaseClaimsFourEyesRefuses } from './void-claims.js';
 
 export interface QueueOptions {
   /** With it, a step that would fail an instance aborts the transaction: the caller's input is refused and nothing changes. */
@@ -112,6 +113,9 @@ export class StepExecutor {
         await this.saveInstance(tx, row);
       },
       treeModels: (tx, rootId) => treeModels(tx, rootId, (key, version) => this.definition(tx, key, version)),
+      releaseVoidClaims: async (tx, instance, claimant, actor) => {
+        if (!this.isSpeculation(tx)) await releaseClaimsFourEyesRefuses(tx, this.rows, instance, claimant, (key, version) => this.definition(tx, key, version), actor);
+      },
     });
   }
 

@@ -9,17 +9,20 @@ import { multiInstanceBodyOf } from './multi-instance.js';
 import type { InstanceRows } from './instance-rows.js';
 
 /**
- * Unclaims the open separated tasks of `instance`'s order that `actor` has claimed and four eyes now refuses them.
+ * Unclaims the open separated tasks of `instance`'s order that `actor` has claimed and four eyes now refuses them;
+ * the history names `by` (the actor themselves, or the operator whose incident retry brought a claim back).
  * The caller holds the order's lock and has written what made them ineligible in `tx`.
  */
-export async function releaseClaimsFourEyesRefuses(tx: StoreTx, rows: InstanceRows, instance: InstanceRow, actor: string, definitionOf: DefinitionOf): Promise<void> {
+export async function releaseClaimsFourEyesRefuses(
+  tx: StoreTx, rows: InstanceRows, instance: InstanceRow, actor: string, definitionOf: DefinitionOf, by: string = actor,
+): Promise<void> {
   const scope = instance.businessKey !== null ? { businessKey: instance.businessKey } : { rootId: instance.rootId };
   const held = (await tx.findWaits({ kind: 'task', ...scope, assignee: actor })).filter((wait) => wait.claimedBy === actor);
   for (const wait of held) {
     const reason = await refusalOf(tx, wait, actor, definitionOf);
     if (reason === undefined) continue;
     await tx.updateWait({ ...wait, claimedBy: null, claimedAt: null });
-    await tx.appendHistory([rows.waitHistory(wait, actor, 'task.unclaimed', 'bpmn:UserTask', {
+    await tx.appendHistory([rows.waitHistory(wait, by, 'task.unclaimed', 'bpmn:UserTask', {
       name: wait.name, claimedBy: wait.claimedBy, claimedAt: wait.claimedAt, reason,
     })]);
   }

@@ -252,6 +252,59 @@ describe('four eyes on multi-instance tasks: one iteration per person and activa
     await runtime().completeTask(second.id, {}, approver('bob'));
   });
 
+  it('gives back a claim that an incident retry brings back with its task when its claimant decided another separated task meanwhile', async () => {
+    // two processes under one business key: pack-and-inspect fails at its gateway, and its waits (Inspect with
+    // rita's claim) are kept with the incident, out of reach of rita's decision of SignOff, until the retry
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_failed_claim" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="pack-and-inspect" isExecutable="true">
+    <bpmn:extensionElements><zeebe:properties><zeebe:property name="separationOfDuties" value="Inspect" /></zeebe:properties></bpmn:extensionElements>
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F0" sourceRef="Start" targetRef="Split" />
+    <bpmn:parallelGateway id="Split" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Split" targetRef="Inspect" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Split" targetRef="Pack" />
+    <bpmn:userTask id="Inspect"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="approvers" /></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:sequenceFlow id="F3" sourceRef="Inspect" targetRef="InspectDone" />
+    <bpmn:endEvent id="InspectDone" />
+    <bpmn:serviceTask id="Pack"><bpmn:extensionElements><zeebe:taskDefinition type="pack" /></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="F4" sourceRef="Pack" targetRef="Packed" />
+    <bpmn:exclusiveGateway id="Packed" />
+    <bpmn:sequenceFlow id="F5" sourceRef="Packed" targetRef="PackDone"><bpmn:conditionExpression>=ready = true</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:endEvent id="PackDone" />
+  </bpmn:process>
+  <bpmn:process id="sign-off" isExecutable="true">
+    <bpmn:extensionElements><zeebe:properties><zeebe:property name="separationOfDuties" value="SignOff" /></zeebe:properties></bpmn:extensionElements>
+    <bpmn:startEvent id="SignStart" />
+    <bpmn:sequenceFlow id="S1" sourceRef="SignStart" targetRef="SignOff" />
+    <bpmn:userTask id="SignOff"><bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="approvers" /></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:sequenceFlow id="S2" sourceRef="SignOff" targetRef="SignDone" />
+    <bpmn:endEvent id="SignDone" />
+  </bpmn:process>
+</bpmn:definitions>`;
+    await fixture.stratum.library.deploy([{ name: 'failed-claim.bpmn', xml }], { user: 'test' });
+    const packing = (await runtime().start('pack-and-inspect', { businessKey: 'FC-1', user: 'sam' })).instance;
+    await runtime().start('sign-off', { businessKey: 'FC-1', user: 'sam' });
+    const tasks = await runtime().findTasks({ businessKey: 'FC-1' });
+    const inspect = tasks.find((task) => task.elementId === 'Inspect')!;
+    const signOff = tasks.find((task) => task.elementId === 'SignOff')!;
+    await runtime().claimTask(inspect.id, approver('rita'));
+    const [job] = await runtime().fetchAndLockJobs({ type: 'pack', workerId: 'packer', businessKey: 'FC-1' });
+    await runtime().completeJob(job.id, {}, { name: 'erp', groups: ['integration'] }, 'packer'); // ready is not set: the gateway fails
+    expect((await runtime().getInstance(packing.id))!.status).toBe('failed');
+    expect(await runtime().getTask(inspect.id)).toBeUndefined();
+
+    await runtime().completeTask(signOff.id, {}, approver('rita'));
+    const [incident] = (await runtime().findIncidents({ businessKey: 'FC-1' })).items;
+    await runtime().retryIncident(incident.id, { variables: { ready: true } }, { name: 'otto', groups: ['operations'] });
+    expect((await runtime().getTask(inspect.id))?.claimedBy).toBeNull();
+    const released = (await runtime().getInstance(packing.id))!.history.filter((entry) => entry.event === 'task.unclaimed');
+    expect(released.map(({ actor, data }) => ({ actor, claimedBy: data?.claimedBy, reason: data?.reason }))).toEqual([
+      { actor: 'otto', claimedBy: 'rita', reason: 'four-eyes-other-task' },
+    ]);
+    await runtime().completeTask(inspect.id, {}, approver('rolf'));
+  });
+
   it('sequential: the person who decided the first iteration does not decide the next', async () => {
     await fixture.stratum.library.deploy([fixtureXml('multi-instance-separated.bpmn')], { user: 'test' });
     const { instance } = await runtime().start('mi-separated-sequential', { businessKey: 'MI-2', user: 'sam' });
