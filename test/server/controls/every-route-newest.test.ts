@@ -550,6 +550,17 @@ describe('the newest controls on every route', () => {
   describe('7. concurrent completions', () => {
     it.each(concurrent)('$attempt', ({ run }) => run());
   });
+  // OPEN HOLE, reported and not fixed (a policy for the auditor to choose: which attempts to keep, or a rate limit):
+  // nothing bounds how many refused attempts are kept. Each is a row of the order's history (some 6 KB at most
+  // now); a user in no group sent 200 in 3 s in a measurement, 1.2 MB that GET /api/orders/{orderNo} returns whole.
+  describe.skip('OPEN HOLE (reported): repeated refused attempts are not bounded', () => {
+    it('keeps at most a bounded number of refused attempts of one person on one task', async () => {
+      const orderNo = await enterOrder(750_000);
+      const [review] = await tasksOf(orderNo);
+      for (let attempt = 0; attempt < 100; attempt++) expect((await complete(review, TOKENS.nobody, { approved: true })).status).toBe(403);
+      expect((await events(orderNo, 'task.refused')).length).toBeLessThan(100);
+    });
+  });
   describe('a claim and a change of groups', () => {
     it('viktor\'s claim outlives his leaving the vice-presidents: he no longer decides, vera waits for an operator to free it', async () => {
       const orderNo = await enterOrder(750_000);
