@@ -54,30 +54,37 @@ export async function recordingRefusal<T>(
   }
 }
 
-/** The JSON bytes of the variables one refused attempt keeps; a 2,000-character comment fits with room to spare. */
+/** The JSON bytes of the variables one refused attempt keeps, names and values; a 2,000-character comment fits. */
 export const REFUSED_VARIABLES_BUDGET = 4096;
-/** At most this many omitted variables are named (the HTTP schemas allow 200 per call). */
-const OMITTED_NAMES = 200;
+/** At most this many omitted variables are named with their size; the others are only counted. */
+const OMITTED_NAMES = 20;
 
 /**
  * `data` with its `variables` kept, in the order sent, while they fit REFUSED_VARIABLES_BUDGET; each one that does
- * not is left out and named in `omittedVariables` with its size in JSON bytes.
+ * not is left out: the first OMITTED_NAMES are named in `omittedVariables` with their size in JSON bytes, and
+ * `omittedVariableCount` counts them all.
  */
 export function keptVariables(data: Record<string, unknown>): Record<string, unknown> {
   const sent = data.variables;
   if (sent === null || typeof sent !== 'object' || Array.isArray(sent)) return data;
   const kept: [string, unknown][] = [];
   const omitted: [string, number][] = [];
+  let omittedCount = 0;
   let used = 0;
   for (const [name, value] of Object.entries(sent)) {
     const bytes = Buffer.byteLength(JSON.stringify(value) ?? 'null');
-    if (used + bytes <= REFUSED_VARIABLES_BUDGET) {
+    const entryBytes = Buffer.byteLength(JSON.stringify(name)) + 2 + bytes; // "name": value,
+    if (used + entryBytes <= REFUSED_VARIABLES_BUDGET) {
       kept.push([name, value]);
-      used += bytes;
-    } else if (omitted.length < OMITTED_NAMES) {
-      omitted.push([name, bytes]);
+      used += entryBytes;
+      continue;
     }
+    omittedCount++;
+    if (omitted.length < OMITTED_NAMES) omitted.push([name, bytes]);
   }
   // fromEntries: a variable named like an Object.prototype member stays a plain key
-  return { ...data, variables: Object.fromEntries(kept), ...(omitted.length > 0 && { omittedVariables: Object.fromEntries(omitted) }) };
+  return {
+    ...data, variables: Object.fromEntries(kept),
+    ...(omittedCount > 0 && { omittedVariables: Object.fromEntries(omitted), omittedVariableCount: omittedCount }),
+  };
 }

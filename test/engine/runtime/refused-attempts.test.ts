@@ -76,7 +76,23 @@ describe('refused attempts at a control are in the history', () => {
     expect(refused.data).toMatchObject({ reason: 'not-offered' });
     expect(refused.data?.variables).toEqual({ approved: true, comment: sent.comment, constructor: 'plain key' });
     expect(refused.data?.omittedVariables).toEqual({ notes: big.length + 2, tail: big.length + 2 });
+    expect(refused.data?.omittedVariableCount).toBe(2);
     expect(JSON.stringify(refused.data).length).toBeLessThan(5_000);
+  });
+
+  it('bounds a refused attempt of many variables, names included: 4 KB kept, 20 named, the rest counted', async () => {
+    await enter(runtime(), order('R-6', 3_000_000));
+    const approval = await openTask('R-6', 'sales-director');
+    const name = (index: number) => `v${String(index).padStart(3, '0')}${'n'.repeat(60)}`;
+    const sent = Object.fromEntries(Array.from({ length: 200 }, (_, index) => [name(index), index % 2 === 0 ? 1 : 'z'.repeat(20_000)]));
+    await refusalOf(runtime().completeTask(approval.id, sent, vicePresident));
+    const [refused] = await historyOf(approval.instanceId, 'task.refused');
+    const kept = Object.keys(refused.data?.variables as object);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(JSON.stringify(refused.data?.variables).length).toBeLessThanOrEqual(4096);
+    expect(Object.keys(refused.data?.omittedVariables as object)).toHaveLength(20);
+    expect(refused.data?.omittedVariableCount).toBe(200 - kept.length);
+    expect(JSON.stringify(refused.data).length).toBeLessThan(8_000);
   });
 
   it('keeps a BPMN error held by an open order change with its large variables named, not stored', async () => {
