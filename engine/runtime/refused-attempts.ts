@@ -55,7 +55,7 @@ export async function recordingRefusal<T>(
 }
 
 /** The JSON bytes of the variables one refused attempt keeps, names and values; a 2,000-character comment fits. */
-export const REFUSED_VARIABLES_BUDGET = 4096;
+const REFUSED_VARIABLES_BUDGET = 4096;
 /** At most this many omitted variables are named with their size; the others are only counted. */
 const OMITTED_NAMES = 20;
 
@@ -64,7 +64,7 @@ const OMITTED_NAMES = 20;
  * not is left out: the first OMITTED_NAMES are named in `omittedVariables` with their size in JSON bytes, and
  * `omittedVariableCount` counts them all.
  */
-export function keptVariables(data: Record<string, unknown>): Record<string, unknown> {
+function keptVariables(data: Record<string, unknown>): Record<string, unknown> {
   const sent = data.variables;
   if (sent === null || typeof sent !== 'object' || Array.isArray(sent)) return data;
   const kept: [string, unknown][] = [];
