@@ -70,11 +70,11 @@ describe('refused attempts at a control are in the history', () => {
     await enter(runtime(), order('R-4', 3_000_000));
     const approval = await openTask('R-4', 'sales-director');
     const big = 'x'.repeat(200_000);
-    const sent = { approved: true, notes: big, comment: 'c'.repeat(2_000), constructor: 'plain key', tail: big };
+    const sent = { approved: true, notes: big, comment: 'c'.repeat(2_000), remark: 'plain', tail: big };
     await refusalOf(runtime().completeTask(approval.id, sent, vicePresident));
     const [refused] = await historyOf(approval.instanceId, 'task.refused');
     expect(refused.data).toMatchObject({ reason: 'not-offered' });
-    expect(refused.data?.variables).toEqual({ approved: true, comment: sent.comment, constructor: 'plain key' });
+    expect(refused.data?.variables).toEqual({ approved: true, comment: sent.comment, remark: 'plain' });
     expect(refused.data?.omittedVariables).toEqual({ notes: big.length + 2, tail: big.length + 2 });
     expect(refused.data?.omittedVariableCount).toBe(2);
     expect(JSON.stringify(refused.data).length).toBeLessThan(5_000);
