@@ -6,9 +6,9 @@ import type { ImpactReport, ProcessDiff } from './impact/impact-report.js';
 import type { RateTable } from './money/rate-table.js';
 import type { UserTaskForm } from './bpmn/user-task-form.js';
 import type { PageAfter } from './store/page-cursor.js';
-import type { IncidentFilter, IncidentReason, InstanceStatus, StepIncident, Store, WaitKind } from './store/types.js';
+import type { CallerRoute, IncidentFilter, IncidentReason, InstanceStatus, StepIncident, Store, WaitKind } from './store/types.js';
 
-export type { Finding, ImpactReport, InstanceStatus, PageAfter, ProcessDiff, RateTable, UserTaskForm, WaitKind };
+export type { CallerRoute, Finding, ImpactReport, InstanceStatus, PageAfter, ProcessDiff, RateTable, UserTaskForm, WaitKind };
 
 export interface BpmnFile {
   /** File name, used in findings. */
@@ -101,6 +101,8 @@ export interface HistoryEntry {
   instanceId: string;
   event: string;
   actor: string | null;
+  /** The route the caller's action came by, on the entry that action wrote (absent on the engine's own entries and on entries from before it was recorded). */
+  via?: CallerRoute;
   elementId: string | null;
   elementType: string | null;
   data: Record<string, unknown> | null;
@@ -211,6 +213,8 @@ export interface StartOptions {
   businessKey?: string;
   variables?: Record<string, unknown>;
   user?: string;
+  /** The route the start came by (see Actor.via). */
+  via?: CallerRoute;
   /** A retry with the same key and the same request returns the first instance. */
   idempotency?: { scope: string; key: string; requestHash: string };
 }
@@ -231,6 +235,8 @@ export interface OrderEntry {
 export interface OrderEntryOptions {
   /** The authenticated user entering the order: the actor of its history. */
   user: string;
+  /** The route the order came by (see Actor.via). */
+  via?: CallerRoute;
 }
 
 /** A change to a running order (POST /api/orders/{orderNo}/changes). */
@@ -292,6 +298,8 @@ export interface OrderEntryStatus {
 export interface Actor {
   name: string;
   groups: string[];
+  /** The route the call came by (the server names its route family); the runtime API called in-process when absent. */
+  via?: CallerRoute;
 }
 
 export interface MessageRequest {
@@ -301,6 +309,8 @@ export interface MessageRequest {
   variables?: Record<string, unknown>;
   /** The authenticated user who sent it (the actor of its history entries). */
   actor?: string;
+  /** The route it came by (see Actor.via). */
+  via?: CallerRoute;
   /** The publisher's id: while a message with this name, key and id is kept, another is a duplicate. */
   messageId?: string;
   /** How long a message nothing waits for is kept: ms or an ISO 8601 duration (PT1H); 0 keeps nothing. */

@@ -14,7 +14,7 @@ import type { User, UserDirectory } from './auth/users.js';
 import type { AcceptDrain } from './http/accept-drain.js';
 import { ANALYSIS_WORDS, AdmissionQueue, DEFAULT_ANALYSIS_ADMISSION, type AdmissionLimits } from './http/admission.js';
 import { readDeployment } from './http/deployment-body.js';
-import type { Handler, Handlers, Input, Reply, StagedHandler } from './http/handler.js';
+import { routeOf, type Handler, type Handlers, type Input, type Reply, type StagedHandler } from './http/handler.js';
 import { processIdleCollector, type IdleCollector } from './http/idle-collector.js';
 import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson } from './http/json-body.js';
 import { compileInTurns, validator, type Validator } from './http/validate.js';
@@ -224,7 +224,8 @@ function pipeline(
       } else if (!op.body && op.method === 'post' && hasBody(req)) {
         throw new HttpProblem(415, `${op.method.toUpperCase()} ${op.path} takes no body.`);
       }
-      const input = { body, query, params, headers, user: res.locals.user as User | undefined, req };
+      const user = res.locals.user as User | undefined;
+      const input = { body, query, params, headers, user: user && { ...user, via: routeOf(op.path) }, req };
       // a write takes its turn only once its body is read: a slow client cannot hold a turn,
       // and its wait for a turn counts from its arrival, reading included
       const reply = await answer(handler, input, admission, res.locals.arrivedAt as number);

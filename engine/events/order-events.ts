@@ -10,6 +10,7 @@ import type { OrderStatus } from '../api.js';
 import { orderStatus } from '../orders/order-status.js';
 import { orderSummary } from '../orders/order-summary.js';
 import { waitingElement } from '../runtime/views.js';
+import type { StepCaller } from '../runtime/step-caller.js';
 import type { InstanceRow, StoreTx } from '../store/types.js';
 
 const EVENT_SOURCE = '/stratum/orders';
@@ -23,9 +24,10 @@ export function orderEventType(status: OrderStatus): string {
 /**
  * Writes an event for each order among `moved` (root ids, with the root's row when the transaction wrote it)
  * whose status differs from its last event's. Returns how many were written. Instances outside an order
- * (started without `POST /api/orders`) have no events.
+ * (started without `POST /api/orders`) have no events. Each names who caused it: `caller`, the step's (its
+ * `actor` and the route it came `via`), both null for a step nobody called (a timer), as the history has them.
  */
-export async function recordOrderEvents(tx: StoreTx, moved: ReadonlyMap<string, InstanceRow | undefined>, now: Date): Promise<number> {
+export async function recordOrderEvents(tx: StoreTx, moved: ReadonlyMap<string, InstanceRow | undefined>, now: Date, caller?: StepCaller): Promise<number> {
   let written = 0;
   for (const [rootId, rowWritten] of moved) {
     // a root this transaction wrote is locked by it: its row is what a read would give (on PostgreSQL, without the state's jsonb)
@@ -56,6 +58,8 @@ export async function recordOrderEvents(tx: StoreTx, moved: ReadonlyMap<string, 
         previousStatus: previous,
         instanceId: rootId,
         enteredAt: order.enteredAt,
+        actor: caller?.actor ?? null,
+        via: caller?.via ?? null,
         waiting: waits.map((wait) => waitingElement(wait, keyOf.get(wait.instanceId) ?? root.processKey)),
       },
     });

@@ -11,7 +11,7 @@ import { convertOrderAmount } from '../money/conversion.js';
 import { compare, formatDecimal, parseDecimal } from '../money/decimal.js';
 import type { RateTable } from '../money/rate-table.js';
 import { OPEN_CHANGE_STATUSES } from '../store/order-change-rows.js';
-import type { HistoryRow, InstanceRow, OrderChangeRow, OrderChangeStatus, OrderRow, StoreTx } from '../store/types.js';
+import type { CallerRoute, HistoryRow, InstanceRow, OrderChangeRow, OrderChangeStatus, OrderRow, StoreTx } from '../store/types.js';
 
 /** The engine's own message: only runtime.changeOrder sends it, never a client. */
 export const ORDER_CHANGED_MESSAGE = 'OrderChanged';
@@ -38,7 +38,7 @@ export interface RecordedChange {
  * transaction, with the order's business key locked).
  */
 export async function recordOrderChange(tx: StoreTx, orderNo: string, request: OrderChangeRequest,
-  context: { actor: string; rates: RateTable; now: string; changeId: string; catchesChanges: (tree: InstanceRow[]) => Promise<boolean> }): Promise<RecordedChange> {
+  context: { actor: string; via: CallerRoute; rates: RateTable; now: string; changeId: string; catchesChanges: (tree: InstanceRow[]) => Promise<boolean> }): Promise<RecordedChange> {
   const order = await tx.getOrder(orderNo);
   if (!order) throw notFound(`no order ${orderNo}`);
   const changes = await tx.orderChanges(orderNo);
@@ -74,7 +74,7 @@ export async function recordOrderChange(tx: StoreTx, orderNo: string, request: O
   await tx.insertOrderChange(row);
   await tx.appendHistory([{
     instanceId: order.instanceId, at: context.now, actor: context.actor, event: 'order.changed', elementId: null, elementType: null, waitId: null,
-    data: { changeId, seq: row.seq, description, amount, currency: order.currency, reportingAmount },
+    data: { changeId, seq: row.seq, description, amount, currency: order.currency, reportingAmount }, via: context.via,
   }]);
   const inForce = amountInForce(order, changes);
   const change = {

@@ -4,9 +4,11 @@
 import type { Actor } from '../api.js';
 import { conflict, notFound } from '../errors.js';
 import type { InstanceRow } from '../store/types.js';
+import { callerEntry, callerOf } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 
 export async function cancelOrder(steps: StepExecutor, instanceId: string, actor: Actor, options: { reason?: string }): Promise<void> {
+  const caller = callerOf(actor);
   await steps.step('cancel', async (tx, moving) => {
     const instance = await tx.getInstance(instanceId, { lock: true });
     if (!instance) throw notFound(`no instance ${instanceId}`);
@@ -31,8 +33,8 @@ export async function cancelOrder(steps: StepExecutor, instanceId: string, actor
       if (locked.status !== 'running' && locked.status !== 'failed') continue;
       await steps.saveInstance(tx, { ...locked, status: 'cancelled', state: null, endedAt: steps.rows.nowIso() });
       await tx.replaceWaits(locked.id, []);
-      await tx.appendHistory([steps.rows.history(locked.id, actor.name, 'instance.cancelled', null, null, { reason })]);
+      await tx.appendHistory([callerEntry(steps.rows.history(locked.id, actor.name, 'instance.cancelled', null, null, { reason }), caller)]);
       await steps.incidents.closeOnCancel(tx, locked.id, actor.name);
     }
-  });
+  }, caller);
 }

@@ -5,13 +5,14 @@
 // this instance failed are put back first, so the order goes on as one.
 // Cancelling the order closes its incidents. The history says who did what.
 import { randomUUID } from 'node:crypto';
-import type { Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView } from '../api.js';
+import type { Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView } from '../api.js';
 import type { ProcessModel } from '../bpmn/process-model.js';
 import { conflict, lostRace, notFound, StratumError } from '../errors.js';
 import type { HistoryRow, IncidentMatch, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import { retryWrites } from './completion-variables.js';
 import type { StepAction } from './instance-step.js';
 import type { QueuedStep } from './queued-step.js';
+import { callerEntry, callerOf, type StepCaller } from './step-caller.js';
 import { subtreeOf } from './tree-views.js';
 
 /** The runtime's step machinery an incident retry runs on. */
@@ -99,8 +100,12 @@ export class Incidents {
     return row && incidentView(row);
   }
 
-  /** Retries an open root-cause incident; returns the id of the order (root instance). */
-  async retry(tx: StoreTx, incidentId: string, retry: IncidentRetry, actor: string, moving: (instance: InstanceRow) => void): Promise<string> {
+  /**
+   * Retries an open root-cause incident; returns the id of the order (root instance). Its resolution is the
+   * caller's entry (it names their route); the incidents of the callers that close with it follow from it.
+   */
+  async retry(tx: StoreTx, incidentId: string, retry: IncidentRetry, by: Actor, moving: (instance: InstanceRow) => void): Promise<string> {
+    const actor = by.name;
     const incident = await tx.getIncident(incidentId);
     if (!incident) throw notFound(`no incident ${incidentId}`);
     const instance = await tx.getInstance(incident.instanceId, { lock: true });
@@ -136,7 +141,7 @@ export class Incidents {
       resolution: 'retried',
       ...(retry.variables && { variables: retry.variables }),
       ...(incident.kind === 'job' && { retries: jobRetries }),
-    });
+    }, callerOf(by));
     const refuse = `retrying incident ${incident.id}`;
 
     if (job) {
@@ -213,11 +218,12 @@ export class Incidents {
     return { instance, isNew: false, kind: 'incident-retry', history: [], action: { type: 'retry', variables } };
   }
 
-  private async close(tx: StoreTx, incident: IncidentRow, actor: string, data: Record<string, unknown>): Promise<void> {
+  private async close(tx: StoreTx, incident: IncidentRow, actor: string, data: Record<string, unknown>, caller?: StepCaller): Promise<void> {
     if (!(await tx.resolveIncident(incident.id, { resolvedAt: this.now(), resolvedBy: actor, resolution: 'retried' }))) {
       throw lostRace('resolved', `incident ${incident.id} was resolved concurrently`);
     }
-    await tx.appendHistory([this.entry(incident.instanceId, actor, 'incident.resolved', incident, data)]);
+    const entry = this.entry(incident.instanceId, actor, 'incident.resolved', incident, data);
+    await tx.appendHistory([caller ? callerEntry(entry, caller) : entry]);
   }
 
   private base(instance: InstanceRow, incident: InstanceRow['incident']) {

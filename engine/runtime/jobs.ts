@@ -8,6 +8,7 @@ import type { HistoryRow, IncidentReason, IncidentRow, InstanceRow, StoreTx, Wai
 import { returnToParent } from './call-activities.js';
 import { errorWrites, jobWrites } from './completion-variables.js';
 import { waitInputs } from './local-inputs.js';
+import { callerEntry, callerOf } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 import { treeModels } from './tree-models.js';
 import { jobView } from './views.js';
@@ -46,6 +47,7 @@ export class ExternalJobs {
   /** Completes the job; returns the id of the order (root instance) it moved. */
   async complete(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string, options: JobCallOptions = {}): Promise<string> {
     const { steps } = this;
+    const caller = callerOf(actor);
     // a completion held by an open order change is kept in the history as `job.refused`
     return recordingRefusal((attempt) => steps.step('complete-job', async (tx, moving) => {
       const { wait, instance } = await this.lock(tx, jobId, { workerId, ...options }, { order: true });
@@ -59,27 +61,28 @@ export class ExternalJobs {
       // a worker's variables never set what an element of the order's processes decides (only read when it sends any)
       const deciding = Object.keys(variables).length ? await treeModels(tx, instance.rootId, (key, version) => steps.definition(tx, key, version)) : [];
       const writes = jobWrites(info, deciding, variables, waitInputs(info, wait.variables));
-      const entry = steps.rows.waitHistory(wait, actor.name, 'job.completed', null, {
+      const entry = callerEntry(steps.rows.waitHistory(wait, actor.name, 'job.completed', null, {
         jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }), ...lockHolder(wait),
-      });
+      }), caller);
       await steps.runQueue(tx, [{
         instance, isNew: false, kind: 'complete-job', history: [entry], actor: actor.name,
         action: { type: 'signal', elementId: wait.elementId, executionId: wait.executionId, variables: writes, outputsApplied: Boolean(info.outputs?.length) },
       }]);
       return instance.rootId;
-    }), (refused) => recordRefusedAttempt(steps, refused, actor.name, 'job.refused', null));
+    }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'job.refused', null));
   }
 
   async fail(jobId: string, failure: { message: string; retries: number; workerId?: string } & JobCallOptions, actor: Actor): Promise<string> {
     const { steps } = this;
+    const caller = callerOf(actor);
     return steps.step('fail-job', async (tx, moving) => {
       const { wait, instance } = await this.lock(tx, jobId, failure);
       moving(instance);
       const retries = Math.max(0, Math.floor(failure.retries));
       await tx.updateWait({ ...wait, jobRetries: retries, jobRetriesSet: true, jobError: failure.message, lockedBy: null, lockExpiresAt: null });
-      const entry = steps.rows.waitHistory(wait, actor.name, 'job.failed', null, {
+      const entry = callerEntry(steps.rows.waitHistory(wait, actor.name, 'job.failed', null, {
         jobType: wait.jobType, message: failure.message, retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }), ...lockHolder(wait),
-      });
+      }), caller);
       const entries = [entry];
       if (retries === 0) {
         // Out of retries: an incident that names the job, like Camunda's.
@@ -98,7 +101,7 @@ export class ExternalJobs {
         await steps.runQueue(tx, returns.map((step) => ({ ...step, actor: actor.name })));
       }
       return instance.rootId;
-    });
+    }, caller);
   }
 
   /**
@@ -109,6 +112,7 @@ export class ExternalJobs {
    */
   async setRetries(jobId: string, retries: number, actor: Actor): Promise<string> {
     const { steps } = this;
+    const caller = callerOf(actor);
     return steps.step('job-retries', async (tx, moving) => {
       // an operator's call: whoever holds the job's lock
       const { wait, instance } = await this.lock(tx, jobId, {});
@@ -116,9 +120,9 @@ export class ExternalJobs {
       const count = Math.floor(retries);
       if (count < 1) throw new StratumError('invalid', `retries of job ${jobId} must be at least 1: a job runs out of retries only when its worker reports a failure`);
       await tx.updateWait({ ...wait, jobRetries: count, jobRetriesSet: true });
-      await tx.appendHistory([steps.rows.waitHistory(wait, actor.name, 'job.retries-set', null, { jobType: wait.jobType, retries: count, previous: wait.jobRetries })]);
+      await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, actor.name, 'job.retries-set', null, { jobType: wait.jobType, retries: count, previous: wait.jobRetries }), caller)]);
       return instance.rootId;
-    });
+    }, caller);
   }
 
   /**
@@ -131,6 +135,7 @@ export class ExternalJobs {
    */
   async update(jobId: string, update: JobUpdate, actor: Actor): Promise<string> {
     const { steps } = this;
+    const caller = callerOf(actor);
     return steps.step('job-update', async (tx, moving) => {
       const { wait, instance, incident } = await this.lockForUpdate(tx, jobId);
       moving(instance);
@@ -155,24 +160,25 @@ export class ExternalJobs {
       await tx.updateWait({ ...wait, ...(retries !== undefined && { jobRetries: retries, jobRetriesSet: true }), ...(lockExpiresAt !== undefined && { lockExpiresAt }) });
       const history: HistoryRow[] = [];
       if (retries !== undefined) {
-        history.push(steps.rows.waitHistory(wait, actor.name, 'job.retries-set', null, {
+        history.push(callerEntry(steps.rows.waitHistory(wait, actor.name, 'job.retries-set', null, {
           jobType: wait.jobType, retries, previous: wait.jobRetries,
           // the incident stays open: its resolution gives the job these retries
           ...(incident && { incidentId: incident.id }),
-        }));
+        }), caller));
       }
       if (lockExpiresAt !== undefined) {
-        history.push(steps.rows.waitHistory(wait, actor.name, 'job.timeout-set', null, {
+        history.push(callerEntry(steps.rows.waitHistory(wait, actor.name, 'job.timeout-set', null, {
           jobType: wait.jobType, timeoutMs: Math.floor(update.timeoutMs!), lockExpiresAt, previous: wait.lockExpiresAt, lockedBy: wait.lockedBy,
-        }));
+        }), caller));
       }
       await tx.appendHistory(history);
       return instance.rootId;
-    });
+    }, caller);
   }
 
   async throwError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string } & JobCallOptions, actor: Actor): Promise<string> {
     const { steps } = this;
+    const caller = callerOf(actor);
     return recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
       const { wait, instance } = await this.lock(tx, jobId, thrown, { order: true });
       moving(instance);
@@ -184,10 +190,10 @@ export class ExternalJobs {
         const deciding = await treeModels(tx, instance.rootId, (key, version) => steps.definition(tx, key, version));
         errorWrites(definition.model.elements.get(wait.elementId)!, deciding, thrown.variables);
       }
-      const entry = steps.rows.waitHistory(wait, actor.name, 'job.error-thrown', null, {
+      const entry = callerEntry(steps.rows.waitHistory(wait, actor.name, 'job.error-thrown', null, {
         jobType: wait.jobType, errorCode: thrown.errorCode, message: thrown.message ?? null, variables: thrown.variables ?? {},
         ...(thrown.workerId !== undefined && { workerId: thrown.workerId }), ...lockHolder(wait),
-      });
+      }), caller);
       await steps.runQueue(tx, [{
         instance, isNew: false, kind: 'fail-job', history: [entry], actor: actor.name,
         action: {
@@ -196,7 +202,7 @@ export class ExternalJobs {
         },
       }]);
       return instance.rootId;
-    }), (refused) => recordRefusedAttempt(steps, refused, actor.name, 'job.refused', null));
+    }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'job.refused', null));
   }
 
   /**

@@ -7,9 +7,10 @@ import type { ElementInfo } from '../bpmn/process-model.js';
 import type { StratumError } from '../errors.js';
 import { directStartRefusal } from '../orders/entry-guard.js';
 import { refuseOrderChangedMessage } from '../orders/order-change.js';
-import type { InstanceRow, MessageRow, StoreTx } from '../store/types.js';
+import type { HistoryRow, InstanceRow, MessageRow, StoreTx } from '../store/types.js';
 import { messageWrites, type MessageReach } from './completion-variables.js';
 import type { ExecutableDefinition } from './definition-cache.js';
+import { namedCaller } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 import { timeToLiveMs } from './time-to-live.js';
 import { reachableModels, storeCalledVersionOf } from './tree-models.js';
@@ -23,8 +24,11 @@ type Moving = (instance: InstanceRow) => void;
 export class Messages {
   constructor(private readonly steps: StepExecutor) {}
 
-  async correlate(message: MessageRequest): Promise<Correlation> {
-    refuseOrderChangedMessage(message.name);
+  async correlate(sent: MessageRequest): Promise<Correlation> {
+    refuseOrderChangedMessage(sent.name);
+    const caller = namedCaller(sent.actor, sent.via);
+    // a caller's message names its route on the entries it writes (the engine's own OrderChanged does not: publish)
+    const message = { ...sent, via: caller.via };
     const { steps } = this;
     const buffer = steps.messages;
     const timeToLive = message.timeToLive === undefined ? buffer.defaultTimeToLiveMs : timeToLiveMs(message.timeToLive);
@@ -51,7 +55,7 @@ export class Messages {
       }
       const unwaited = await buffer.keepOrRefuse(tx, row);
       return unwaited.kind === 'buffered' ? { buffered: unwaited.message } : { refused: unwaited.error };
-    });
+    }, caller);
   }
 
   /**
@@ -121,10 +125,10 @@ export class Messages {
       if (!instance || !wait || instance.status !== 'running') continue;
       await refuseUnderFailedCaller(tx, instance, `message ${message.name}`);
       moving(instance);
-      const entry = steps.rows.waitHistory(wait, message.actor ?? null, 'message.correlated', null, {
+      const entry = routed(steps.rows.waitHistory(wait, message.actor ?? null, 'message.correlated', null, {
         name: message.name, businessKey: message.businessKey, variables: message.variables ?? {},
         messageKey: row.id, messageId: row.messageId,
-      });
+      }), message);
       await steps.runQueue(tx, [{
         instance, isNew: false, kind: 'message', history: [entry], actor: message.actor ?? null,
         action: {
@@ -154,7 +158,7 @@ export class Messages {
       moving(instance);
       await steps.runQueue(tx, [{
         instance, isNew: true, kind: 'start', action: { type: 'start', variables }, actor: message.actor ?? null,
-        history: [steps.rows.history(instance.id, message.actor ?? null, 'instance.started', startEvent.id, 'bpmn:StartEvent', { message: message.name, variables })],
+        history: [routed(steps.rows.history(instance.id, message.actor ?? null, 'instance.started', startEvent.id, 'bpmn:StartEvent', { message: message.name, variables }), message)],
       }]);
       const waiting = await tx.getInstance(instance.id, { lock: true });
       const wait = (await tx.findWaits({ instanceId: instance.id, kind: 'message' })).find((candidate) => candidate.elementId === startEvent.id);
@@ -190,4 +194,9 @@ async function catchingInstances(tx: StoreTx, message: MessageRequest): Promise<
     if (instance) instances.push(instance);
   }
   return instances;
+}
+
+/** The entry a message writes, naming the route it came by when a caller sent it. */
+function routed(entry: HistoryRow, message: MessageRequest): HistoryRow {
+  return message.via ? { ...entry, via: message.via } : entry;
 }

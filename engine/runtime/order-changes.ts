@@ -10,6 +10,7 @@ import { ORDER_CHANGED_MESSAGE, orderChangesView, recordOrderChange } from '../o
 import type { OrderChangeRow } from '../store/types.js';
 import type { Messages } from './messages.js';
 import type { OrderEntrySettings } from './starts.js';
+import { namedCaller } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 import { releaseClaimsFourEyesRefuses } from './void-claims.js';
 
@@ -23,12 +24,13 @@ export class OrderChanges {
   /** Records a change (a repeat of its changeId returns it unchanged); returns it and the order's root instance id. */
   async change(orderNo: string, request: OrderChangeRequest, options: OrderEntryOptions): Promise<{ row: OrderChangeRow; created: boolean; instanceId: string }> {
     const { steps } = this;
+    const caller = namedCaller(options.user, options.via);
     return steps.step('message', async (tx, moving) => {
       await tx.lockBusinessKey(orderNo);
       const { rates } = this.orderEntry;
       if (!rates) throw new StratumError('unavailable', 'orders cannot be changed: no exchange-rate table is configured');
       const recorded = await recordOrderChange(tx, orderNo, request, {
-        actor: options.user, rates, now: steps.rows.nowIso(), changeId: randomUUID(),
+        actor: options.user, via: caller.via, rates, now: steps.rows.nowIso(), changeId: randomUUID(),
         catchesChanges: async (tree) => {
           for (const instance of tree) {
             const { model } = await steps.definition(tx, instance.processKey, instance.version);
@@ -42,7 +44,7 @@ export class OrderChanges {
       const root = recorded.created && !steps.isSpeculation(tx) ? await tx.getInstance(recorded.instanceId) : undefined;
       if (root) await releaseClaimsFourEyesRefuses(tx, steps.rows, root, options.user, (key, version) => steps.definition(tx, key, version));
       return recorded;
-    });
+    }, caller);
   }
 
   /** The order with its changes; undefined when no order has this number. */

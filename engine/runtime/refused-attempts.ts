@@ -6,6 +6,7 @@
 // variables sent only up to a small budget; the others are named with their size (keptVariables).
 import { StratumError } from '../errors.js';
 import type { WaitRow } from '../store/types.js';
+import { callerEntry, type StepCaller } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 
 /** A refusal thrown inside a step, with the wait it was about and what the caller sent. */
@@ -16,11 +17,11 @@ export interface RefusedAttempt {
 }
 
 /** Keeps `attempt` as `event` (`task.refused`, `job.refused`) in the history of its wait's instance. */
-export async function recordRefusedAttempt(steps: StepExecutor, attempt: RefusedAttempt, actor: string, event: string, elementType: string | null): Promise<void> {
+export async function recordRefusedAttempt(steps: StepExecutor, attempt: RefusedAttempt, caller: StepCaller, event: string, elementType: string | null): Promise<void> {
   const { wait, error, data } = attempt;
   const reason = typeof error.details?.reason === 'string' ? error.details.reason : error.code;
   await steps.inTransaction((tx) => tx.appendHistory([
-    steps.rows.waitHistory(wait, actor, event, elementType, { ...keptVariables(data), reason, refusal: error.message }),
+    callerEntry(steps.rows.waitHistory(wait, caller.actor, event, elementType, { ...keptVariables(data), reason, refusal: error.message }), caller),
   ]));
 }
 

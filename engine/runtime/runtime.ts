@@ -24,6 +24,7 @@ import { Messages } from './messages.js';
 import { OrderChanges } from './order-changes.js';
 import { DEFAULT_ORDER_PROCESS, Starts } from './starts.js';
 import { StepExecutor } from './step-executor.js';
+import { callerOf } from './step-caller.js';
 import { UserTasks } from './tasks.js';
 import { DEFAULT_TIME_TO_LIVE_MS } from './time-to-live.js';
 import { DueTimers } from './timers.js';
@@ -224,7 +225,7 @@ export class InstanceRuntime implements Runtime {
 
   async retryIncident(incidentId: string, retry: IncidentRetry, actor: Actor): Promise<InstanceView> {
     refuseUnsafeValue(retry.variables, BODY_VARIABLES);
-    return this.viewAfter(() => this.steps.step('incident-retry', async (tx, moving) => this.steps.incidents.retry(tx, incidentId, retry, actor.name, moving)));
+    return this.viewAfter(() => this.steps.step('incident-retry', async (tx, moving) => this.steps.incidents.retry(tx, incidentId, retry, actor, moving), callerOf(actor)));
   }
 
   // ---- views of writes ---------------------------------------------------------

@@ -9,6 +9,7 @@ import { callersOf, refuseDirectStart, refuseOrderNumber } from '../orders/entry
 import { checkOrder, isSameOrder, orderAsEntered, orderRow, orderVariables } from '../orders/order-entry.js';
 import type { StoreTx } from '../store/types.js';
 import { mapStartVariables, startDeclarationOf } from './start-variables.js';
+import { callerEntry, namedCaller } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 
 export const DEFAULT_ORDER_PROCESS = 'order-to-cash';
@@ -27,6 +28,7 @@ export class Starts {
   /** Starts a process; returns the instance id and whether this call created it (an idempotent repeat did not). */
   async start(processKey: string, options: StartOptions): Promise<{ id: string; created: boolean }> {
     const { steps } = this;
+    const caller = namedCaller(options.user, options.via);
     return steps.step('start', async (tx, moving) => {
       const { idempotency } = options;
       if (idempotency) {
@@ -57,15 +59,16 @@ export class Starts {
         kind: 'start',
         actor: options.user ?? null,
         action: { type: 'start', variables, ...(declaration && { mappedBy: declaration.startEventId }) },
-        history: [steps.rows.history(instance.id, options.user ?? null, 'instance.started', null, null, { variables: payload })],
+        history: [callerEntry(steps.rows.history(instance.id, options.user ?? null, 'instance.started', null, null, { variables: payload }), caller)],
       }]);
       return { id: instance.id, created: true };
-    });
+    }, caller);
   }
 
   /** Enters an order; an identical repeat returns the order already entered. */
   async enterOrder(order: OrderEntry, options: OrderEntryOptions): Promise<{ id: string; created: boolean }> {
     const { steps } = this;
+    const caller = namedCaller(options.user, options.via);
     return steps.step('start', async (tx, moving) => {
       // The refusals that only read (no level-1 order process, a business key taken) are the transaction's.
       const checked = !steps.isSpeculation(tx);
@@ -98,13 +101,13 @@ export class Starts {
         kind: 'start',
         actor: options.user,
         action: { type: 'start', variables, ...(declaration && { mappedBy: declaration.startEventId }) },
-        history: [steps.rows.history(instance.id, options.user, 'instance.started', null, null, { entry: 'order', variables: entered })],
+        history: [callerEntry(steps.rows.history(instance.id, options.user, 'instance.started', null, null, { entry: 'order', variables: entered }), caller)],
       }]);
       await tx.insertOrder(orderRow(order, conversion, {
         processKey, instanceId: instance.id, enteredBy: options.user, enteredAt: instance.createdAt,
       }));
       return { id: instance.id, created: true };
-    });
+    }, caller);
   }
 
   async orderEntryStatus(): Promise<OrderEntryStatus> {

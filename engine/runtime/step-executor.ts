@@ -33,6 +33,7 @@ import { InstanceRows, withStepOutcome } from './instance-rows.js';
 import { runInstanceStep, type StepInput, type StepResult } from './instance-step.js';
 import { MessageBuffer } from './message-buffer.js';
 import type { QueuedStep, StepKind, StepOutcome } from './queued-step.js';
+import type { StepCaller } from './step-caller.js';
 import { treeModels } from './tree-models.js';
 import { TreeWrites, type KeptTrees, type TreeUpdate, type TreeViews } from './tree-views.js';
 import { releaseClaimsFourEyesRefuses } from './void-claims.js';
@@ -122,16 +123,17 @@ export class StepExecutor {
   /**
    * One public step: a transaction (retried after a lost race), reported on
    * `events` as `step` with the process key of the instance it moved (not the
-   * instance id: metrics labels must stay few), its duration and outcome.
+   * instance id: metrics labels must stay few), its duration and outcome. `caller` (none for the scheduler's
+   * steps) is named in the order events the step writes.
    */
-  async step<T>(action: StepKind, work: (tx: StoreTx, moving: (instance: InstanceRow) => void) => Promise<T>): Promise<T> {
+  async step<T>(action: StepKind, work: (tx: StoreTx, moving: (instance: InstanceRow) => void) => Promise<T>, caller?: StepCaller): Promise<T> {
     const began = performance.now();
     let processKey: string | undefined;
     const report = (outcome: StepEvent['outcome']) =>
       this.events.emit('step', { action, processKey: processKey ?? '', durationMs: performance.now() - began, outcome } satisfies StepEvent);
     try {
       const speculation = this.speculate ? await this.speculation(work) : undefined;
-      const result = await this.inTransaction((tx) => work(tx, (instance) => (processKey ??= instance.processKey)), speculation);
+      const result = await this.inTransaction((tx) => work(tx, (instance) => (processKey ??= instance.processKey)), speculation, caller);
       if (processKey !== undefined) report('ok');
       return result;
     } catch (error) {
@@ -148,9 +150,9 @@ export class StepExecutor {
   /**
    * A transaction, retried when it lost a race (`isRetryableConflict`: a revision check, a concurrent duplicate
    * insert, a deadlock). A refusal (a task no longer open, an order change open, …) is thrown at once: running
-   * the step again would read the same rows and refuse again.
+   * the step again would read the same rows and refuse again. `caller` as for `step`.
    */
-  async inTransaction<T>(work: (tx: StoreTx) => Promise<T>, speculation?: Speculation): Promise<T> {
+  async inTransaction<T>(work: (tx: StoreTx) => Promise<T>, speculation?: Speculation, caller?: StepCaller): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const pending: Pending = new Map();
       const writes = new TreeWrites();
@@ -166,7 +168,7 @@ export class StepExecutor {
           this.moved.set(tx, moved);
           const done = await work(tx);
           // The outbox: an order whose status changed gets its event in this transaction, or neither happens.
-          if (moved.size) events = await recordOrderEvents(tx, moved, this.clock.now());
+          if (moved.size) events = await recordOrderEvents(tx, moved, this.clock.now(), caller);
           trees = await this.views.check(tx, writes);
           return done;
         });

@@ -13,6 +13,7 @@ import { multiInstanceBodyOf } from './multi-instance.js';
 import { noteRefusal, recordRefusedAttempt, recordingRefusal } from './refused-attempts.js';
 import { mayWork, offeredTo } from './task-assignment.js';
 import { claimedByAnother, heldByAnother, holderOf, notClaimed } from './task-claims.js';
+import { callerEntry, callerOf } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 import { taskViews } from './task-views.js';
 import { releaseClaimsFourEyesRefuses } from './void-claims.js';
@@ -60,6 +61,7 @@ export class UserTasks {
   /** Completes the task; returns the id of the order (root instance) it moved. */
   async complete(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<string> {
     const { steps } = this;
+    const caller = callerOf(actor);
     // a refusal of the controls (candidate groups, four eyes) is kept in the history as `task.refused`
     return recordingRefusal((attempt) => steps.step('complete-task', async (tx, moving) => {
       const { wait, instance } = await lockWait(tx, taskId, 'task', { order: true }); // four eyes reads the whole order
@@ -76,9 +78,9 @@ export class UserTasks {
       });
       const writes = userTaskWrites(info, variables, waitInputs(info, wait.variables));
       await noteRefusal(attempt, wait, sent, () => this.refuseFourEyes(tx, wait, instance, definition, actor, body));
-      const completion = steps.rows.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', {
+      const completion = callerEntry(steps.rows.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', {
         name: wait.name, variables, writes, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }),
-      });
+      }), caller);
       // The approver can correct their input, so a completion that would fail
       // the instance (a condition reading a variable they did not give) is refused.
       await steps.runQueue(tx, [{
@@ -93,7 +95,7 @@ export class UserTasks {
         await releaseClaimsFourEyesRefuses(tx, steps.rows, instance, actor.name, (key, version) => steps.definition(tx, key, version));
       }
       return instance.rootId;
-    }), (refused) => recordRefusedAttempt(steps, refused, actor.name, 'task.refused', 'bpmn:UserTask'));
+    }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'task.refused', 'bpmn:UserTask'));
   }
 
   /**
@@ -103,6 +105,7 @@ export class UserTasks {
    */
   async claim(taskId: string, actor: Actor): Promise<TaskView> {
     const { steps } = this;
+    const caller = callerOf(actor);
     await steps.step('claim-task', async (tx, moving) => {
       // four eyes reads the whole order; a claim moves nothing, so a task on hold may be claimed (its completion may not)
       const { wait, instance } = await lockWait(tx, taskId, 'task', { order: true, evenIfHeld: true });
@@ -116,14 +119,15 @@ export class UserTasks {
       if (holder === actor.name) return; // theirs already: by this claim, an earlier one or the diagram
       if (holder !== null) throw heldByAnother(wait, holder);
       await tx.updateWait({ ...wait, claimedBy: actor.name, claimedAt: steps.rows.nowIso() });
-      await tx.appendHistory([steps.rows.waitHistory(wait, actor.name, 'task.claimed', 'bpmn:UserTask', { name: wait.name })]);
-    });
+      await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, actor.name, 'task.claimed', 'bpmn:UserTask', { name: wait.name }), caller)]);
+    }, caller);
     return this.stillOpen(taskId);
   }
 
   /** Gives a claimed task back to its candidates: by its claimant, or by an operator (`asOperator`). */
   async unclaim(taskId: string, actor: Actor, options: { asOperator?: boolean } = {}): Promise<TaskView> {
     const { steps } = this;
+    const caller = callerOf(actor);
     await steps.step('unclaim-task', async (tx, moving) => {
       const { wait, instance } = await lockWait(tx, taskId, 'task', { evenIfHeld: true });
       moving(instance);
@@ -132,10 +136,10 @@ export class UserTasks {
         throw claimedByAnother(wait, instance, wait.name ?? wait.elementId, actor, 'unclaim');
       }
       await tx.updateWait({ ...wait, claimedBy: null, claimedAt: null });
-      await tx.appendHistory([steps.rows.waitHistory(wait, actor.name, 'task.unclaimed', 'bpmn:UserTask', {
+      await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, actor.name, 'task.unclaimed', 'bpmn:UserTask', {
         name: wait.name, claimedBy: wait.claimedBy, claimedAt: wait.claimedAt,
-      })]);
-    });
+      }), caller)]);
+    }, caller);
     return this.stillOpen(taskId);
   }
 

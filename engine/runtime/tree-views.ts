@@ -273,6 +273,7 @@ export class TreeViews {
       instanceId: row.instanceId,
       event: row.event,
       actor: row.actor ?? null,
+      ...(row.via && { via: row.via }),
       elementId: row.elementId ?? null,
       elementType: row.elementType ?? null,
     });

@@ -99,6 +99,7 @@ export function historyEntry(row: HistoryRow): HistoryEntry {
     instanceId: row.instanceId,
     event: row.event,
     actor: row.actor,
+    ...(row.via && { via: row.via }),
     elementId: row.elementId,
     elementType: row.elementType,
     data: row.data,

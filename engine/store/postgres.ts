@@ -277,8 +277,8 @@ export const LOCK_JOBS = lockJobsStatement('$6::text IS NULL');
  */
 export const LOCK_ORDER_JOBS = lockJobsStatement('business_key = $6');
 
-/** History parameters in the order of appendHistory's unnest arrays ($1 … $8). */
-const HISTORY_ORDER = ['instanceId', 'at', 'actor', 'event', 'elementId', 'elementType', 'waitId', 'data'] as const;
+/** History parameters in the order of appendHistory's unnest arrays ($1 … $9). */
+const HISTORY_ORDER = ['instanceId', 'at', 'actor', 'event', 'elementId', 'elementType', 'waitId', 'data', 'via'] as const;
 
 type Stored = Records<PostgresColumns>;
 
@@ -562,10 +562,10 @@ class PostgresTx extends TxGuard implements StoreTx {
       HISTORY_ORDER.forEach((name, index) => columns[index].push(parameters[name]));
     }
     const { rows: inserted } = await this.query<{ seq: string }>(
-      `INSERT INTO stratum_history (instance_id, at, actor, event, element_id, element_type, wait_id, data)
-       SELECT instance_id, at, actor, event, element_id, element_type, wait_id, data
-       FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[])
-         WITH ORDINALITY AS batch (instance_id, at, actor, event, element_id, element_type, wait_id, data, position)
+      `INSERT INTO stratum_history (instance_id, at, actor, event, element_id, element_type, wait_id, data, via)
+       SELECT instance_id, at, actor, event, element_id, element_type, wait_id, data, via
+       FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[])
+         WITH ORDINALITY AS batch (instance_id, at, actor, event, element_id, element_type, wait_id, data, via, position)
        ORDER BY position
        RETURNING seq`,
       columns,

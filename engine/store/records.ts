@@ -97,6 +97,8 @@ export interface HistoryRecord<C extends ColumnTypes> {
   element_type: string | null;
   wait_id: string | null;
   data: Json<C, Record<string, unknown>> | null;
+  /** Null on the engine's own entries and on entries from before migration 14. */
+  via: string | null;
 }
 
 export interface IdempotencyRecord<C extends ColumnTypes> {

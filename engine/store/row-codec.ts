@@ -9,7 +9,9 @@ import type {
   VersionRecord,
   WaitRecord,
 } from './records.js';
+import { CALLER_ROUTES } from './types.js';
 import type {
+  CallerRoute,
   HistoryRow,
   IdempotencyRow,
   InstanceRow,
@@ -62,6 +64,11 @@ export interface RowCodec<C extends ColumnTypes> {
   historyParameters: (row: HistoryRow) => NamedParameters;
   idempotencyParameters: (row: IdempotencyRow) => NamedParameters;
   orderParameters: (row: OrderRow) => NamedParameters;
+}
+
+/** A stored route, or null for none (and for a word this Stratum does not know, rather than failing the read). */
+function callerRouteOrNull(value: string | null): CallerRoute | null {
+  return (CALLER_ROUTES as readonly string[]).includes(value ?? '') ? (value as CallerRoute) : null;
 }
 
 export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCodec<C> {
@@ -166,6 +173,7 @@ export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCod
       elementType: record.element_type,
       waitId: record.wait_id,
       data: readJsonOrNull<Record<string, unknown>>(record.data),
+      via: callerRouteOrNull(record.via),
     }),
 
     idempotency: (record) => ({
@@ -265,6 +273,7 @@ export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCod
       elementType: row.elementType,
       waitId: row.waitId,
       data: writeJsonOrNull(row.data, 'data'),
+      via: row.via ?? null,
     }),
 
     idempotencyParameters: (row) => ({

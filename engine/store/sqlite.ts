@@ -673,8 +673,8 @@ class SqliteTx extends TxGuard implements StoreTx {
   async appendHistory(rows: HistoryRow[]): Promise<number[]> {
     this.assertWritable('appendHistory');
     const insert = this.sql(
-      `INSERT INTO history (instance_id, at, actor, event, element_id, element_type, wait_id, data)
-       VALUES (@instanceId, @at, @actor, @event, @elementId, @elementType, @waitId, @data)`,
+      `INSERT INTO history (instance_id, at, actor, event, element_id, element_type, wait_id, data, via)
+       VALUES (@instanceId, @at, @actor, @event, @elementId, @elementType, @waitId, @data, @via)`,
     );
     // seq is the table's rowid (INTEGER PRIMARY KEY)
     return rows.map((row) => Number(insert.run(codec.historyParameters(row)).lastInsertRowid));

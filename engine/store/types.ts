@@ -128,6 +128,13 @@ export interface TreeMemberRevision {
 
 export type WaitKind = 'task' | 'message' | 'timer' | 'job' | 'call';
 
+/**
+ * The route a caller's action came by: the native `/api`, the Camunda 7 `/engine-rest`, the Camunda 8 `/v2`, or the
+ * runtime API called in-process (the CLI, an embedding program, tests).
+ */
+export const CALLER_ROUTES = ['api', 'camunda7', 'camunda8', 'runtime'] as const;
+export type CallerRoute = (typeof CALLER_ROUTES)[number];
+
 /** One thing an instance waits for: host-side index of a bpmn-engine wait state. */
 export interface WaitRow {
   /** Stable across recoveries: derived from the instance id and the engine's executionId. */
@@ -180,6 +187,8 @@ export interface HistoryRow {
   /** The wait (task, job, subscription) this row concerns, if any. */
   waitId: string | null;
   data: Record<string, unknown> | null;
+  /** The route the caller's action came by, on the entry that action wrote; absent on the engine's own entries. */
+  via?: CallerRoute | null;
 }
 
 /** Some history entries of an instance: those of one event (or of any of several), and by one actor when given. */

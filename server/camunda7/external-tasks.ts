@@ -81,7 +81,7 @@ export function camunda7Handlers(runtime: Runtime, workers: Workers): Handlers {
 
     camunda7Message: async ({ body, user }: Input<{ messageName: string; businessKey: string; processVariables?: Variables; resultEnabled?: boolean }>) => {
       const result = await runtime.correlateMessage({
-        name: body.messageName, businessKey: body.businessKey, actor: user!.name,
+        name: body.messageName, businessKey: body.businessKey, actor: user!.name, via: user!.via,
         variables: fromTypedVariables(body.processVariables, 'processVariables'),
       });
       if (!body.resultEnabled) return noContent;

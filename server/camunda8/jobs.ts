@@ -93,7 +93,7 @@ export function camunda8Handlers(runtime: Runtime, workers: Workers): Handlers {
 
     camunda8CreateProcessInstance: async ({ body, user }: Input<{ processDefinitionId: string; variables?: Record<string, unknown>; businessId?: string }>) => {
       const { instance } = await runtime.start(body.processDefinitionId, {
-        variables: body.variables ?? {}, user: user!.name,
+        variables: body.variables ?? {}, user: user!.name, via: user!.via,
         ...(body.businessId !== undefined && { businessKey: body.businessId }),
       });
       return {
@@ -109,7 +109,7 @@ export function camunda8Handlers(runtime: Runtime, workers: Workers): Handlers {
 
     camunda8PublishMessage: async ({ body, user }: Input<PublicationBody>) => {
       const result = await runtime.correlateMessage({
-        name: body.name, businessKey: body.correlationKey, actor: user!.name,
+        name: body.name, businessKey: body.correlationKey, actor: user!.name, via: user!.via,
         // Camunda's default time-to-live is 0, Stratum's an hour: a Camunda client that sends none means 0
         timeToLive: body.timeToLive === undefined ? 0 : Number(body.timeToLive),
         ...(body.messageId !== undefined && { messageId: body.messageId }),

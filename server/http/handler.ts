@@ -1,16 +1,27 @@
 // What a route handler receives and returns. Handlers never touch express:
 // the pipeline in app.ts authenticates, validates and sends.
 import type { Request } from 'express';
+import type { CallerRoute } from '../../engine/api.js';
 import type { User } from '../auth/users.js';
 import type { RouteHint } from '../routing.js';
+
+/** The authenticated user and the route family (`/api`, `/engine-rest`, `/v2`) their call came by. */
+export type Caller = User & { via: CallerRoute };
+
+/** The route family of an operation's path, as the history names it. */
+export function routeOf(path: string): CallerRoute {
+  if (path.startsWith('/engine-rest/')) return 'camunda7';
+  if (path.startsWith('/v2/')) return 'camunda8';
+  return 'api';
+}
 
 export interface Input<Body = unknown, Query = unknown, Params = Record<string, unknown>> {
   body: Body;
   query: Query;
   params: Params;
   headers: Record<string, string | undefined>;
-  /** Undefined only on public operations. */
-  user: User | undefined;
+  /** Undefined only on public operations. `via`: the route family of the operation, for the history. */
+  user: Caller | undefined;
   req: Request;
 }
 

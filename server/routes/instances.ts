@@ -36,6 +36,7 @@ export function instanceHandlers(runtime: Runtime): Handlers {
         ...(body.businessKey !== undefined ? { businessKey: body.businessKey } : {}),
         variables: body.variables ?? {},
         user: user!.name,
+        via: user!.via,
         ...(idempotencyKey !== undefined
           ? { idempotency: { scope: `start:${params.key}`, key: idempotencyKey, requestHash: requestHash(body) } }
           : {}),

@@ -5,8 +5,8 @@ import { type Handlers, type Input } from '../http/handler.js';
 
 export function messageHandlers(runtime: Runtime): Handlers {
   return {
-    correlateMessage: async ({ body, user }: Input<Omit<MessageRequest, 'actor'>>) => {
-      const result = await runtime.correlateMessage({ ...body, actor: user!.name });
+    correlateMessage: async ({ body, user }: Input<Omit<MessageRequest, 'actor' | 'via'>>) => {
+      const result = await runtime.correlateMessage({ ...body, actor: user!.name, via: user!.via });
       return { status: result.outcome === 'buffered' ? 202 : 200, json: result };
     },
   };

@@ -13,9 +13,9 @@ type OrdersQuery = Omit<OrderQuery, 'after'> & { after?: string };
 
 export function orderHandlers(runtime: Runtime, orders: Orders): Handlers {
   return {
-    postOrder: async ({ body, user }: Input<OrderEntry>) => instanceReply(await runtime.enterOrder(body, { user: user!.name })),
+    postOrder: async ({ body, user }: Input<OrderEntry>) => instanceReply(await runtime.enterOrder(body, { user: user!.name, via: user!.via })),
     postOrderChange: async ({ params, body, user }: Input<OrderChangeRequest, unknown, { orderNo: string }>) => {
-      const result = await runtime.changeOrder(params.orderNo, body, { user: user!.name });
+      const result = await runtime.changeOrder(params.orderNo, body, { user: user!.name, via: user!.via });
       return { status: result.created ? 201 : 200, json: result };
     },
     getOrderChanges: async ({ params }: Input<unknown, unknown, { orderNo: string }>) => {

@@ -2,6 +2,7 @@
 // (/api/webhooks …): subscriptions, the delivery log, dead letters, redelivery.
 import { orderEventType } from '../../engine/events/order-events.js';
 import { ORDER_STATUSES } from '../../engine/orders/order-status.js';
+import { CALLER_ROUTES } from '../../engine/store/types.js';
 import { dateTime, nullable, printableKey, ref, type JsonSchema } from './common.js';
 
 export const ORDER_EVENT_TYPES = ORDER_STATUSES.map(orderEventType);
@@ -36,6 +37,8 @@ export const OrderEvent: JsonSchema = {
         reportingAmount: { type: 'string' },
         reportingCurrency: { type: 'string' },
         enteredAt: dateTime,
+        actor: { ...nullable({ type: 'string' }), description: 'Who caused the change: the authenticated user of the step that made it; null for a step nobody called (a timer) and on events written before it was recorded (absent then).' },
+        via: { ...nullable({ type: 'string', enum: [...CALLER_ROUTES] }), description: 'The route that step\'s call came by (`api`, `camunda7`, `camunda8`, or `runtime` for the runtime API called in-process); null when nobody called it.' },
         waiting: { type: 'array', items: ref('WaitingElement') },
       },
     },

@@ -1,6 +1,7 @@
 // What the server answers, as JSON Schema. Listed in the OpenAPI components;
 // the tests validate live responses against them.
 import { INSTANCE_STATUSES } from './requests.js';
+import { CALLER_ROUTES } from '../../engine/store/types.js';
 import { dateTime, nullable, ref, type JsonSchema } from './common.js';
 
 const WAIT_KINDS = ['task', 'message', 'timer', 'job', 'call'];
@@ -134,6 +135,10 @@ export const HistoryEntry: JsonSchema = {
     instanceId: { type: 'string' },
     event: { type: 'string' },
     actor: nullable({ type: 'string' }),
+    via: {
+      type: 'string', enum: [...CALLER_ROUTES],
+      description: 'The route the caller\'s action came by (`api`, `camunda7`, `camunda8`, or `runtime` for the runtime API called in-process), on the entry that action wrote; absent on the engine\'s own entries and on entries written before it was recorded.',
+    },
     elementId: nullable({ type: 'string' }),
     elementType: nullable({ type: 'string' }),
     data: nullable({ type: 'object' }),

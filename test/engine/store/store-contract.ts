@@ -961,7 +961,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await seed(store, instanceRow('i1'), instanceRow('i2'), instanceRow('i3'));
         await store.transaction((tx) =>
           tx.appendHistory([
-            historyRow('i1', 'instance.started', { actor: 'ann', data: { amount: 10, note: 'ünïcødé ✓' } }),
+            historyRow('i1', 'instance.started', { actor: 'ann', data: { amount: 10, note: 'ünïcødé ✓' }, via: 'camunda7' }),
             historyRow('i2', 'instance.started'),
           ]),
         );
@@ -982,11 +982,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(seqs.every((seq) => Number.isInteger(seq))).toBe(true);
         expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
         expect(new Set(seqs).size).toBe(3);
+        // the caller's route is kept; an entry written without one (the engine's own) reads with none
         expect(history[0]).toEqual({
           seq: seqs[0],
-          ...historyRow('i1', 'instance.started', { actor: 'ann', data: { amount: 10, note: 'ünïcødé ✓' } }),
+          ...historyRow('i1', 'instance.started', { actor: 'ann', data: { amount: 10, note: 'ünïcødé ✓' }, via: 'camunda7' }),
         });
-        expect(history[2]).toMatchObject({ elementId: 'Task_1', elementType: 'bpmn:UserTask', at: at(5) });
+        expect(history[1].via).toBeNull();
+        expect(history[2]).toMatchObject({ elementId: 'Task_1', elementType: 'bpmn:UserTask', at: at(5), via: null });
         expect(await store.read((tx) => tx.historyOf([]))).toEqual([]);
         expect(await store.read((tx) => tx.historyOf(['nobody']))).toEqual([]);
       });

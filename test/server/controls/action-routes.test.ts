@@ -1,0 +1,195 @@
+// The audit trail names the route every caller's action came by — Stratum's `/api`, Camunda 7's `/engine-rest`,
+// Camunda 8's `/v2` — on the entry that action wrote, and names who caused each order event and by which route.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HistoryEntry, IncidentView, JobView, OrderEvent, OrderView, TaskView } from '../../../engine/api.js';
+import { TEST_USERS, TOKENS, type ApiResponse } from '../support/client.js';
+import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+
+/** A process anyone with the integration role may start directly, on Stratum's or Camunda 8's route. */
+const PLAIN = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_plain_request" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="plain-request" isExecutable="true">
+    <bpmn:startEvent id="Asked" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Asked" targetRef="Review" />
+    <bpmn:userTask id="Review" name="Review the request">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="sales-director" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Review" targetRef="Done" />
+    <bpmn:endEvent id="Done" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+/** In the integration group only under another name: a second worker account. */
+const ADMIN = 'test-action-routes-admin-token';
+
+let server: TestServer;
+let orderCount = 0;
+const api = () => server.api;
+
+beforeAll(async () => {
+  const dataDir = makeDataDir();
+  const users = [...TEST_USERS.users, { name: 'root', token: ADMIN, groups: ['integration', 'operations'] }];
+  writeFileSync(join(dataDir, 'users.json'), JSON.stringify({ users }));
+  server = await startTestServer({ dataDir });
+  const deployed = await api().request('POST', '/api/deployments?name=plain-request.bpmn', {
+    token: TOKENS.designer, body: PLAIN, headers: { 'content-type': 'application/xml' },
+  });
+  expect(deployed.status, deployed.text).toBe(201);
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+// helpers
+
+const ROUTES = ['api', 'camunda7', 'camunda8'] as const;
+type Route = (typeof ROUTES)[number];
+
+async function enterOrder(amount: number, paymentTerms = 'credit'): Promise<string> {
+  const orderNo = `AR-${++orderCount}`;
+  const response = await api().post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount, currency: 'CNY', paymentTerms });
+  expect(response.status, response.text).toBe(201);
+  return orderNo;
+}
+
+async function history(orderNo: string, event: string): Promise<HistoryEntry[]> {
+  const view = await api().get<OrderView>(`/api/orders/${orderNo}`, TOKENS.erp);
+  return view.body.history.filter((entry) => entry.event === event);
+}
+
+async function lockJob(type: string, orderNo: string): Promise<JobView> {
+  const [job] = (await api().post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'routes', businessKey: orderNo })).body;
+  expect(job, `a ${type} job of ${orderNo}`).toBeDefined();
+  return job;
+}
+
+function typed(variables: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, { value: JSON.stringify(value), type: 'Json' }]));
+}
+
+const ok = (response: ApiResponse) => expect(response.status, response.text).toBeLessThan(300);
+
+/** Each worker action on each route. */
+const JOB_ACTIONS: Record<Route, { complete: (id: string) => Promise<ApiResponse>; fail: (id: string, retries: number) => Promise<ApiResponse>; error: (id: string) => Promise<ApiResponse> }> = {
+  api: {
+    complete: (id) => api().post(`/api/jobs/${id}/complete`, TOKENS.erp, { workerId: 'routes' }),
+    fail: (id, retries) => api().post(`/api/jobs/${id}/failure`, TOKENS.erp, { message: 'ERP down', retries }),
+    error: (id) => api().post(`/api/jobs/${id}/bpmn-error`, TOKENS.erp, { errorCode: 'BLOCKED' }),
+  },
+  camunda7: {
+    complete: (id) => api().post(`/engine-rest/external-task/${id}/complete`, TOKENS.erp, { workerId: 'routes' }),
+    fail: (id, retries) => api().post(`/engine-rest/external-task/${id}/failure`, TOKENS.erp, { workerId: 'routes', errorMessage: 'ERP down', retries }),
+    error: (id) => api().post(`/engine-rest/external-task/${id}/bpmnError`, TOKENS.erp, { workerId: 'routes', errorCode: 'BLOCKED' }),
+  },
+  camunda8: {
+    complete: (id) => api().post(`/v2/jobs/${id}/completion`, TOKENS.erp, {}),
+    fail: (id, retries) => api().post(`/v2/jobs/${id}/failure`, TOKENS.erp, { errorMessage: 'ERP down', retries }),
+    error: (id) => api().post(`/v2/jobs/${id}/error`, TOKENS.erp, { errorCode: 'BLOCKED' }),
+  },
+};
+
+const MESSAGES: Record<Route, (name: string, key: string) => Promise<ApiResponse>> = {
+  api: (name, key) => api().post('/api/messages', TOKENS.erp, { name, businessKey: key }),
+  camunda7: (name, key) => api().post('/engine-rest/message', TOKENS.erp, { messageName: name, businessKey: key, processVariables: typed({}) }),
+  camunda8: (name, key) => api().post('/v2/messages/publication', TOKENS.erp, { name, correlationKey: key, timeToLive: 3_600_000 }),
+};
+
+const INCIDENT_RETRIES: Record<Route, (incident: IncidentView) => Promise<ApiResponse>> = {
+  api: (incident) => api().post(`/api/incidents/${incident.id}/retry`, TOKENS.operations, {}),
+  camunda7: (incident) => api().request('PUT', `/engine-rest/external-task/${incident.jobId}/retries`, { token: TOKENS.operations, body: JSON.stringify({ retries: 1 }), headers: { 'content-type': 'application/json' } }),
+  camunda8: (incident) => api().post(`/v2/incidents/${incident.id}/resolution`, TOKENS.operations, {}),
+};
+
+const viaOf = (entries: HistoryEntry[]) => entries.map((entry) => [entry.actor, entry.via]);
+
+describe('the route of each caller\'s action in the history', () => {
+  it.each(ROUTES)('a job completed, failed and errored through %s', async (route) => {
+    const orderNo = await enterOrder(80_000);
+    const procurement = await lockJob('procurement-planning', orderNo);
+    ok(await JOB_ACTIONS[route].fail(encodeURIComponent(procurement.id), 2));
+    const again = await lockJob('procurement-planning', orderNo);
+    ok(await JOB_ACTIONS[route].complete(encodeURIComponent(again.id)));
+    const production = await lockJob('production-planning', orderNo);
+    ok(await JOB_ACTIONS[route].error(encodeURIComponent(production.id)));
+    expect(viaOf(await history(orderNo, 'job.failed'))).toEqual([['erp', route]]);
+    expect(viaOf(await history(orderNo, 'job.completed'))).toEqual([['erp', route]]);
+    expect(viaOf(await history(orderNo, 'job.error-thrown'))).toEqual([['erp', route]]);
+    // what the engine wrote in those steps names no route: only the caller's entry does
+    const entered = await history(orderNo, 'element.entered');
+    expect(entered.length).toBeGreaterThan(0);
+    expect(entered.every((entry) => entry.via === undefined)).toBe(true);
+  });
+
+  it.each(ROUTES)('a message sent through %s', async (route) => {
+    const orderNo = await enterOrder(80_000, 'prepaid-at-entry');
+    ok(await MESSAGES[route]('PaymentReceived', orderNo));
+    expect(viaOf(await history(orderNo, 'message.correlated'))).toEqual([['erp', route]]);
+  });
+
+  it.each(ROUTES)('an incident retried through %s', async (route) => {
+    const orderNo = await enterOrder(80_000);
+    const job = await lockJob('procurement-planning', orderNo);
+    ok(await JOB_ACTIONS.api.fail(encodeURIComponent(job.id), 0));
+    const incidents = (await api().get<{ items: IncidentView[] }>(`/api/incidents?businessKey=${orderNo}`, TOKENS.operations)).body.items;
+    const rootCause = incidents.find((incident) => !incident.causeIncidentId)!;
+    ok(await INCIDENT_RETRIES[route](rootCause));
+    const resolved = await history(orderNo, 'incident.resolved');
+    // the retried incident's resolution is the caller's entry; those of the callers that failed with it follow from it
+    expect(viaOf(resolved.filter((entry) => entry.data?.incidentId === rootCause.id))).toEqual([['otto', route]]);
+    expect(viaOf(resolved.filter((entry) => entry.data?.incidentId !== rootCause.id))).toEqual([['otto', undefined]]);
+  });
+
+  it.each(ROUTES)('a job held by an open change, attempted through %s, is refused with its route', async (route) => {
+    const orderNo = await enterOrder(80_000);
+    const job = await lockJob('procurement-planning', orderNo);
+    ok(await api().post(`/api/orders/${orderNo}/changes`, TOKENS.erp, { description: 'matt finish' }));
+    expect((await JOB_ACTIONS[route].complete(encodeURIComponent(job.id))).status).toBe(409);
+    expect(viaOf(await history(orderNo, 'job.refused'))).toEqual([['erp', route]]);
+    expect(viaOf(await history(orderNo, 'order.changed'))).toEqual([['erp', 'api']]);
+  });
+
+  it('a start through Stratum\'s and Camunda 8\'s route', async () => {
+    const started = await api().post<{ id: string; history: HistoryEntry[] }>('/api/processes/plain-request/instances', TOKENS.erp, { businessKey: 'PR-api' });
+    ok(started);
+    expect(viaOf(started.body.history.filter((entry) => entry.event === 'instance.started'))).toEqual([['erp', 'api']]);
+    const created = await api().post<{ processInstanceKey: string }>('/v2/process-instances', TOKENS.erp, { processDefinitionId: 'plain-request', businessId: 'PR-c8' });
+    ok(created);
+    const view = await api().get<{ history: HistoryEntry[] }>(`/api/instances/${created.body.processInstanceKey}`, TOKENS.erp);
+    expect(viaOf(view.body.history.filter((entry) => entry.event === 'instance.started'))).toEqual([['erp', 'camunda8']]);
+  });
+
+  it('an order entered, a task claimed, unclaimed, refused and completed, and an order cancelled on Stratum\'s routes', async () => {
+    const orderNo = await enterOrder(750_000);
+    const [task] = (await api().get<TaskView[]>(`/api/tasks?businessKey=${orderNo}`, TOKENS.vp)).body;
+    ok(await api().post(`/api/tasks/${task.id}/claim`, TOKENS.vp));
+    ok(await api().post(`/api/tasks/${task.id}/unclaim`, TOKENS.vp));
+    expect((await api().post(`/api/tasks/${task.id}/complete`, TOKENS.director, { variables: { approved: true } })).status).toBe(403);
+    ok(await api().post(`/api/tasks/${task.id}/complete`, TOKENS.vp, { variables: { approved: true } }));
+    ok(await api().post(`/api/orders/${orderNo}/cancel`, TOKENS.erp, { reason: 'customer withdrew' }));
+    for (const [event, actor] of [['task.claimed', 'vera'], ['task.unclaimed', 'vera'], ['task.refused', 'dirk'], ['task.completed', 'vera']]) {
+      expect(viaOf(await history(orderNo, event)), event).toEqual([[actor, 'api']]);
+    }
+    expect(viaOf(await history(orderNo, 'instance.started'))).toContainEqual(['erp', 'api']);
+    expect(viaOf(await history(orderNo, 'instance.cancelled'))[0]).toEqual(['erp', 'api']);
+  });
+});
+
+describe('who caused each order event, and by which route', () => {
+  it('names the actor and route of the step that wrote it, on every route', async () => {
+    const orderNo = await enterOrder(80_000);
+    ok(await JOB_ACTIONS.camunda7.complete(encodeURIComponent((await lockJob('procurement-planning', orderNo)).id)));
+    ok(await JOB_ACTIONS.api.complete(encodeURIComponent((await lockJob('production-planning', orderNo)).id)));
+    ok(await JOB_ACTIONS.camunda8.complete(encodeURIComponent((await lockJob('shipping', orderNo)).id)));
+    const page = await api().get<{ items: OrderEvent[] }>('/api/events?after=0&limit=1000', TOKENS.erp);
+    const mine = page.body.items.filter((event) => event.subject === orderNo);
+    expect(mine.map((event) => [event.type, event.data.actor, event.data.via])).toEqual([
+      ['stratum.order.in-planning', 'erp', 'api'],
+      // the first planning job leaves the order in planning: no event; the second moves it on
+      ['stratum.order.shipping', 'erp', 'api'],
+      ['stratum.order.fulfilled', 'erp', 'camunda8'],
+    ]);
+  });
+});
