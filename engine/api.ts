@@ -302,6 +302,18 @@ export interface Actor {
   via?: CallerRoute;
 }
 
+/** A request the server refused before it reached the runtime, about the open task or job `id`. */
+export interface RefusedRequest {
+  kind: 'task' | 'job';
+  id: string;
+  /** One word for why (`role`: the caller lacks the role the route needs). */
+  reason: string;
+  /** The refusal as the caller got it. */
+  refusal: string;
+  /** What was attempted: the operation's id (e.g. `camunda7Complete`). */
+  attempted: string;
+}
+
 export interface MessageRequest {
   name: string;
   /** The correlation key: the order number for the shipped library. */
@@ -688,6 +700,13 @@ export interface Runtime {
 
   /** Drops buffered messages whose time-to-live has passed; returns how many. */
   purgeExpiredMessages(): Promise<number>;
+
+  /**
+   * Keeps a request refused before it reached the runtime (the server's role check) as `task.refused` or
+   * `job.refused` in the history of the open task or job it addressed, in a transaction of its own; false (and
+   * nothing written) when no open task or job of that kind has the id. Never call it for an unauthenticated caller.
+   */
+  recordRefusedRequest(refused: RefusedRequest, actor: Actor): Promise<boolean>;
 
   /** Fires every timer due by the runtime's clock; returns how many fired. */
   fireDueTimers(): Promise<number>;

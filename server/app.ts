@@ -16,6 +16,7 @@ import { ANALYSIS_WORDS, AdmissionQueue, DEFAULT_ANALYSIS_ADMISSION, type Admiss
 import { readDeployment } from './http/deployment-body.js';
 import { routeOf, type Handler, type Handlers, type Input, type Reply, type StagedHandler } from './http/handler.js';
 import { processIdleCollector, type IdleCollector } from './http/idle-collector.js';
+import { recordRoleRefusals } from './http/role-refusals.js';
 import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson } from './http/json-body.js';
 import { compileInTurns, validator, type Validator } from './http/validate.js';
 import { Metrics } from './metrics.js';
@@ -136,7 +137,7 @@ export function createApp(options: AppOptions): StratumApp {
     for (const op of ops) {
       const handler = handlers[op.id];
       if (!handler) throw new Error(`createApp: no handler for operation ${op.id}`);
-      route[op.method](...pipeline(op, handler, users, bodyBytes, queueOf(op, admission, analyses), options.routeHints ?? false, validators));
+      route[op.method](...pipeline(op, handler, users, bodyBytes, queueOf(op, admission, analyses), options.routeHints ?? false, validators, stratum.runtime));
     }
     const allowed = ops.map((op) => op.method.toUpperCase());
     if (allowed.includes('GET')) allowed.push('HEAD');
@@ -161,6 +162,7 @@ export function createApp(options: AppOptions): StratumApp {
 // helpers
 
 type Middleware = (req: Request, res: Response, next: NextFunction) => void;
+type ErrorMiddleware = (error: unknown, req: Request, res: Response, next: NextFunction) => void;
 
 /**
  * The admission queue a request waits in: a write's (every method but GET: POST, PUT, PATCH and DELETE alike), or the
@@ -175,8 +177,8 @@ function queueOf(op: Operation, writes: AdmissionQueue, analyses: AdmissionQueue
 /** Express middleware for one operation, in the order the checks must happen. */
 function pipeline(
   op: Operation, handler: Handler | StagedHandler, users: UserDirectory, bodyBytes: number, admission: AdmissionQueue | null, routeHintsOn: boolean,
-  validators: Validator<unknown>[],
-): Middleware[] {
+  validators: Validator<unknown>[], runtime: Pick<Runtime, 'recordRefusedRequest'>,
+): (Middleware | ErrorMiddleware)[] {
   const steps: Middleware[] = [
     (_req, res, next) => {
       res.locals.route = op.path;
@@ -236,7 +238,9 @@ function pipeline(
       send(res, reply);
     })().catch(next);
   });
-  return steps;
+  // a 403 (the role check's, or a handler's) on a task or job route is kept in its history (role-refusals.ts)
+  const keepRefusals = recordRoleRefusals(op, (refused, actor) => runtime.recordRefusedRequest(refused, actor), checkParams ?? (() => undefined));
+  return keepRefusals ? [...steps, keepRefusals] : steps;
 }
 
 /** Counts the requests in hand for the idle collector; a long poll only waits, so it is not work in hand. */

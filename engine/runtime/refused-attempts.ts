@@ -4,6 +4,7 @@
 // own. It is not a decision: four eyes reads only `task.completed`, the order's path only what moved it.
 // Whoever is refused may still send a body up to the server's limit, again and again, so the entry keeps the
 // variables sent only up to a small budget; the others are named with their size (keptVariables).
+import type { RefusedRequest } from '../api.js';
 import { StratumError } from '../errors.js';
 import type { WaitRow } from '../store/types.js';
 import { callerEntry, type StepCaller } from './step-caller.js';
@@ -23,6 +24,21 @@ export async function recordRefusedAttempt(steps: StepExecutor, attempt: Refused
   await steps.inTransaction((tx) => tx.appendHistory([
     callerEntry(steps.rows.waitHistory(wait, caller.actor, event, elementType, { ...keptVariables(data), reason, refusal: error.message }), caller),
   ]));
+}
+
+/**
+ * Keeps `refused` (refused by the server before the runtime saw it) in the history of the open task or job it
+ * addressed, as its refusals in a step are kept; false when no open wait of that kind has the id.
+ */
+export async function recordRefusedRequest(steps: StepExecutor, refused: RefusedRequest, caller: StepCaller): Promise<boolean> {
+  return steps.inTransaction(async (tx) => {
+    const wait = await tx.getWait(refused.id);
+    if (!wait || wait.kind !== refused.kind) return false;
+    const about = refused.kind === 'task' ? { name: wait.name } : { jobType: wait.jobType };
+    const data = { attempted: refused.attempted, ...about, reason: refused.reason, refusal: refused.refusal };
+    await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, caller.actor, `${refused.kind}.refused`, refused.kind === 'task' ? 'bpmn:UserTask' : null, data), caller)]);
+    return true;
+  });
 }
 
 /** Where a step notes the refusal it is about to throw, for `recordingRefusal`. */

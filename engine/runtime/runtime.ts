@@ -7,7 +7,7 @@
 import type { EventEmitter } from 'node:events';
 import type {
   Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobCallOptions, JobUpdate, JobView, MessageRequest,
-  MessageResult, OrderChangeRequest, TaskCompletionView, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, Runtime, ServerRoles,
+  MessageResult, OrderChangeRequest, TaskCompletionView, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, RefusedRequest, Runtime, ServerRoles,
   StartOptions, TaskQuery, TaskView,
 } from '../api.js';
 import type { RateTable } from '../money/rate-table.js';
@@ -22,6 +22,7 @@ import { InstanceReads } from './instance-reads.js';
 import { ExternalJobs } from './jobs.js';
 import { Messages } from './messages.js';
 import { OrderChanges } from './order-changes.js';
+import { recordRefusedRequest } from './refused-attempts.js';
 import { DEFAULT_ORDER_PROCESS, Starts } from './starts.js';
 import { StepExecutor } from './step-executor.js';
 import { callerOf } from './step-caller.js';
@@ -192,6 +193,12 @@ export class InstanceRuntime implements Runtime {
 
   purgeExpiredMessages(): Promise<number> {
     return this.messages.purgeExpired();
+  }
+
+  // ---- refused requests -------------------------------------------------------
+
+  recordRefusedRequest(refused: RefusedRequest, actor: Actor): Promise<boolean> {
+    return recordRefusedRequest(this.steps, refused, callerOf(actor));
   }
 
   // ---- timers ---------------------------------------------------------------

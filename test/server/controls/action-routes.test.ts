@@ -1,5 +1,7 @@
 // The audit trail names the route every caller's action came by — Stratum's `/api`, Camunda 7's `/engine-rest`,
 // Camunda 8's `/v2` — on the entry that action wrote, and names who caused each order event and by which route.
+// A request the role check refuses on a task or job route is kept as a refused attempt too; one without valid
+// credentials (401) leaves nothing.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -191,5 +193,57 @@ describe('who caused each order event, and by which route', () => {
       ['stratum.order.shipping', 'erp', 'api'],
       ['stratum.order.fulfilled', 'erp', 'camunda8'],
     ]);
+  });
+});
+
+describe('a request the role check refuses on a task or job route', () => {
+  const ROLE_REFUSED: Record<Route, (id: string, token: string) => Promise<ApiResponse>> = {
+    api: (id, token) => api().post(`/api/jobs/${id}/complete`, token, { variables: { approved: true } }),
+    camunda7: (id, token) => api().post(`/engine-rest/external-task/${id}/complete`, token, { workerId: 'routes' }),
+    camunda8: (id, token) => api().post(`/v2/jobs/${id}/completion`, token, {}),
+  };
+
+  it.each(ROUTES)('is kept as job.refused (reason role) with who tried it through %s', async (route) => {
+    const orderNo = await enterOrder(80_000);
+    const job = await lockJob('procurement-planning', orderNo);
+    const refused = await ROLE_REFUSED[route](encodeURIComponent(job.id), TOKENS.vp);
+    expect(refused.status).toBe(403);
+    const [entry, ...more] = await history(orderNo, 'job.refused');
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({ actor: 'vera', via: route, data: { reason: 'role', jobType: 'procurement-planning' } });
+    expect(entry.data!.refusal).toMatch(/integration/);
+    // the refusal changed nothing: the worker completes the job
+    ok(await JOB_ACTIONS[route].complete(encodeURIComponent(job.id)));
+  });
+
+  it('is kept for a Camunda 8 job update whose retries need a role the caller lacks', async () => {
+    const orderNo = await enterOrder(80_000);
+    const job = await lockJob('procurement-planning', orderNo);
+    const refused = await api().request('PATCH', `/v2/jobs/${encodeURIComponent(job.id)}`, {
+      token: TOKENS.erp, body: JSON.stringify({ changeset: { retries: 5 } }), headers: { 'content-type': 'application/json' },
+    });
+    expect(refused.status, refused.text).toBe(403);
+    const [entry, ...more] = await history(orderNo, 'job.refused');
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({ actor: 'erp', via: 'camunda8', data: { reason: 'role', attempted: 'camunda8UpdateJob' } });
+  });
+
+  it('writes nothing for a caller without valid credentials, nor for an id that names no job, only for the authenticated caller\'s refusal', async () => {
+    const orderNo = await enterOrder(80_000);
+    const job = await lockJob('procurement-planning', orderNo);
+    const id = encodeURIComponent(job.id);
+    for (const route of ROUTES) {
+      const credentials: Record<string, string>[] = [{}, { authorization: 'Bearer not-a-valid-token' }];
+      for (const headers of credentials) {
+        const path = { api: `/api/jobs/${id}/complete`, camunda7: `/engine-rest/external-task/${id}/complete`, camunda8: `/v2/jobs/${id}/completion` }[route];
+        const response = await api().request('POST', path, { body: JSON.stringify({ workerId: 'routes' }), headers: { 'content-type': 'application/json', ...headers } });
+        expect(response.status, `${route} ${response.text}`).toBe(401);
+      }
+      expect((await ROLE_REFUSED[route]('no-such-job', TOKENS.vp)).status).toBe(403);
+    }
+    expect(await history(orderNo, 'job.refused')).toEqual([]);
+    // the same job, refused to an authenticated user: that is the one entry
+    expect((await ROLE_REFUSED.api(id, TOKENS.vp)).status).toBe(403);
+    expect(viaOf(await history(orderNo, 'job.refused'))).toEqual([['vera', 'api']]);
   });
 });

@@ -303,6 +303,7 @@ export class FakeStratum {
       return { outcome: 'delivered', messageKey: `m${++this.seq}`, reached };
     },
     purgeExpiredMessages: async () => 0,
+    recordRefusedRequest: async () => false,
     findIncidents: async (query) => ({
       items: this.openIncidents(query).map(({ open: _o, ...incident }) => incident),
       nextCursor: null,

@@ -1,0 +1,47 @@
+// A request the role check refused (a user without the integration role completing a job, say) is kept in the
+// history of the open task or job it addressed, as the runtime keeps the refusals of its own controls: an auditor
+// sees who tried what by which route, not only the request log. Only an authenticated caller's refusal is kept
+// (401 never reaches here), in a transaction of its own; what the caller sent is not read, so what one refusal
+// stores is small and fixed (docs/api.md, "Refused attempts").
+import type { NextFunction, Request, Response } from 'express';
+import type { Actor, RefusedRequest } from '../../engine/api.js';
+import type { User } from '../auth/users.js';
+import { HttpProblem } from '../problem.js';
+import { routeOf } from './handler.js';
+
+/** The word a role refusal is kept under (beside the runtime's `not-offered`, `four-eyes`, …). */
+export const ROLE_REFUSAL = 'role';
+
+/** Operation paths that address one task or job, and the path parameter naming it. */
+const ADDRESSED_WAITS: readonly { prefix: string; kind: RefusedRequest['kind']; param: string }[] = [
+  { prefix: '/api/tasks/{id}/', kind: 'task', param: 'id' },
+  { prefix: '/api/jobs/{id}/', kind: 'job', param: 'id' },
+  { prefix: '/engine-rest/external-task/{id}/', kind: 'job', param: 'id' },
+  { prefix: '/v2/jobs/{jobKey}', kind: 'job', param: 'jobKey' },
+];
+
+type KeepRefusal = (refused: RefusedRequest, actor: Actor) => Promise<boolean>;
+
+/**
+ * Express error middleware for an operation (`path`, `id`) that addresses a task or job: a 403 the server gave an
+ * authenticated caller is recorded before it is answered. `validParams` throws for path parameters the operation
+ * refuses (nothing is looked up for them). Without an addressed wait, undefined.
+ */
+export function recordRoleRefusals(op: { id: string; path: string }, record: KeepRefusal, validParams: (params: Record<string, unknown>) => unknown) {
+  const addressed = ADDRESSED_WAITS.find((route) => op.path.startsWith(route.prefix) || op.path === route.prefix);
+  if (!addressed) return undefined;
+  return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
+    const user = res.locals.user as User | undefined;
+    if (!(error instanceof HttpProblem) || error.status !== 403 || !user) return next(error);
+    let id: string;
+    try {
+      validParams({ ...req.params });
+      id = String(req.params[addressed.param]);
+    } catch {
+      return next(error);
+    }
+    const refused: RefusedRequest = { kind: addressed.kind, id, reason: ROLE_REFUSAL, refusal: error.message, attempted: op.id };
+    // the caller gets the 403 either way: a store that cannot keep the entry does not turn it into a 500
+    record(refused, { ...user, via: routeOf(op.path) }).then(() => next(error), () => next(error));
+  };
+}
