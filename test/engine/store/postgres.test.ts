@@ -11,6 +11,7 @@ import { POSTGRES_MIGRATIONS } from '../../../engine/store/postgres-schema.js';
 import { describeStoreContract, instanceRow, versionRow, waitRow, at } from './store-contract.js';
 import { incidentBeforeReasonSql, SCHEMA_BEFORE_INCIDENT_REASON } from './incident-before-reason.js';
 import { jobBeforeRetriesSetSql, SCHEMA_BEFORE_JOB_RETRIES_SET } from './job-before-retries-set.js';
+import { historyBeforeViaSql, SCHEMA_BEFORE_HISTORY_VIA } from './history-before-via.js';
 import { SCHEMA_BEFORE_CANDIDATE_USER_ROWS, tasksBeforeCandidateUserRowsSql } from './tasks-before-candidate-user-rows.js';
 
 const unreachable = postgresUnreachable;
@@ -187,6 +188,24 @@ if (unreachable) {
         expect(await offeredTo('bo')).toEqual(['offered', 'later']);
         expect(await offeredTo('vera')).toEqual(['claimed']);
         expect(await offeredTo('sales-director')).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('upgrades a schema whose history named no route: its entries read with none, new ones keep theirs', async () => {
+      const store = new PostgresStore(inSchema(await schemaAt(SCHEMA_BEFORE_HISTORY_VIA, historyBeforeViaSql('stratum_'))));
+      try {
+        await store.migrate();
+        expect(await store.schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
+        await store.transaction((tx) => tx.appendHistory([{
+          instanceId: 'old-approval', at: '2026-03-02T08:00:00.000Z', actor: 'erp', event: 'instance.cancelled', elementId: null, elementType: null, waitId: null, data: null, via: 'camunda7',
+        }]));
+        const history = await store.read((tx) => tx.historyOf(['old-approval']));
+        expect(history.map(({ event, actor, via, data }) => ({ event, actor, via, data }))).toEqual([
+          { event: 'task.completed', actor: 'vera', via: null, data: { name: 'Approve', variables: { approved: true } } },
+          { event: 'instance.cancelled', actor: 'erp', via: 'camunda7', data: null },
+        ]);
       } finally {
         await store.close();
       }

@@ -9,6 +9,7 @@ import { SQLITE_MIGRATIONS } from '../../../engine/store/sqlite-schema.js';
 import { describeStoreContract, instanceRow, versionRow, waitRow } from './store-contract.js';
 import { incidentBeforeReasonSql, SCHEMA_BEFORE_INCIDENT_REASON } from './incident-before-reason.js';
 import { jobBeforeRetriesSetSql, SCHEMA_BEFORE_JOB_RETRIES_SET } from './job-before-retries-set.js';
+import { historyBeforeViaSql, SCHEMA_BEFORE_HISTORY_VIA } from './history-before-via.js';
 import { SCHEMA_BEFORE_CANDIDATE_USER_ROWS, tasksBeforeCandidateUserRowsSql } from './tasks-before-candidate-user-rows.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'stratum-sqlite-'));
@@ -117,6 +118,24 @@ describe('SQLite file store', () => {
       expect(await offeredTo('bo')).toEqual(['offered', 'later']);
       expect(await offeredTo('vera')).toEqual(['claimed']);
       expect(await offeredTo('sales-director')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('upgrades a database whose history named no route: its entries read with none, new ones keep theirs', async () => {
+    const store = new SqliteStore({ dataDir: databaseAt(SCHEMA_BEFORE_HISTORY_VIA, historyBeforeViaSql('')) });
+    try {
+      await store.migrate();
+      expect(await store.schemaVersion()).toBe(SQLITE_MIGRATIONS.length);
+      await store.transaction((tx) => tx.appendHistory([{
+        instanceId: 'old-approval', at: '2026-03-02T08:00:00.000Z', actor: 'erp', event: 'instance.cancelled', elementId: null, elementType: null, waitId: null, data: null, via: 'camunda7',
+      }]));
+      const history = await store.read((tx) => tx.historyOf(['old-approval']));
+      expect(history.map(({ event, actor, via, data }) => ({ event, actor, via, data }))).toEqual([
+        { event: 'task.completed', actor: 'vera', via: null, data: { name: 'Approve', variables: { approved: true } } },
+        { event: 'instance.cancelled', actor: 'erp', via: 'camunda7', data: null },
+      ]);
     } finally {
       await store.close();
     }
