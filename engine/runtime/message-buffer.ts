@@ -33,6 +33,7 @@ export class MessageBuffer {
       rootId: null,
       state: 'received',
       receivedBy: message.actor ?? null,
+      receivedVia: message.via ?? null,
       receivedAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + timeToLiveMs).toISOString(),
       deliveredTo: null,
@@ -110,10 +111,10 @@ export class MessageBuffer {
     return delivered;
   }
 
-  /** The history entry of a buffered message reaching a catch: the actor is who sent it. */
+  /** The history entry of a buffered message reaching a catch: the actor is who sent it, by the route they sent it. */
   deliveryEntry(wait: WaitRow, message: MessageRow, at: string): HistoryRow {
     return {
-      instanceId: wait.instanceId, at, actor: message.receivedBy, event: 'message.correlated',
+      instanceId: wait.instanceId, at, actor: message.receivedBy, via: message.receivedVia, event: 'message.correlated',
       elementId: wait.elementId, elementType: null, waitId: wait.id,
       data: {
         name: message.name, businessKey: message.correlationKey, variables: message.variables,
@@ -129,7 +130,7 @@ export class MessageBuffer {
     for (const message of expired) {
       await tx.deleteMessage(message.id);
       if (message.state === 'buffered' && message.rootId && (await tx.getInstance(message.rootId))) {
-        history.push({ ...entry(message.rootId, message, 'message.expired', { expiresAt: message.expiresAt }), actor: null, at: now.toISOString() });
+        history.push({ ...entry(message.rootId, message, 'message.expired', { expiresAt: message.expiresAt }), actor: null, via: null, at: now.toISOString() });
       }
     }
     await tx.appendHistory(history);
@@ -190,7 +191,7 @@ async function orderOf(tx: StoreTx, businessKey: string): Promise<InstanceRow | 
 
 function entry(instanceId: string, row: MessageRow, event: string, data: Record<string, unknown>): HistoryRow {
   return {
-    instanceId, at: row.receivedAt, actor: row.receivedBy, event, elementId: null, elementType: null, waitId: null,
+    instanceId, at: row.receivedAt, actor: row.receivedBy, via: row.receivedVia, event, elementId: null, elementType: null, waitId: null,
     data: { name: row.name, businessKey: row.correlationKey, messageKey: row.id, messageId: row.messageId, variables: row.variables, ...data },
   };
 }

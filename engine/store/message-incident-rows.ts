@@ -3,7 +3,7 @@ import { WhereBuilder, type Where } from './filters.js';
 import type { Placeholder } from './placeholder.js';
 import type { ColumnTypes, Json } from './records.js';
 import { checkLimit } from './row-checks.js';
-import type { ColumnCodec, NamedParameters } from './row-codec.js';
+import { callerRouteOrNull, type ColumnCodec, type NamedParameters } from './row-codec.js';
 import type { IncidentFilter, IncidentMatch, IncidentReason, IncidentResolution, IncidentRow, IncidentKind, MessageRow, MessageState, WaitRow } from './types.js';
 
 // The message buffer and incident tables (migration 2; an incident's reason,
@@ -20,6 +20,7 @@ export interface MessageRecord<C extends ColumnTypes> {
   root_id: string | null;
   state: string;
   received_by: string | null;
+  received_via: string | null;
   received_at: C['time'];
   expires_at: C['time'];
   delivered_to: string | null;
@@ -57,7 +58,7 @@ export interface IncidentRecord<C extends ColumnTypes> {
 type KeptWait = Omit<WaitRow, 'jobRetriesSet' | 'claimedBy' | 'claimedAt'> & { jobRetriesSet?: boolean; claimedBy?: string | null; claimedAt?: string | null };
 
 export const MESSAGE_COLUMNS =
-  'seq, id, message_id, name, correlation_key, variables, root_id, state, received_by, received_at, expires_at, delivered_to, delivered_at';
+  'seq, id, message_id, name, correlation_key, variables, root_id, state, received_by, received_at, expires_at, delivered_to, delivered_at, received_via';
 export const INCIDENT_COLUMNS =
   'seq, id, instance_id, root_id, process_key, business_key, element_id, message, reason, kind, cause_id, wait_id, action, state_before, variables_before, waits_before, created_at, resolved_at, resolved_by, resolution';
 
@@ -83,6 +84,7 @@ export function messageIncidentCodec<C extends ColumnTypes>(columns: ColumnCodec
       rootId: record.root_id,
       state: record.state as MessageState,
       receivedBy: record.received_by,
+      receivedVia: callerRouteOrNull(record.received_via),
       receivedAt: readTime(record.received_at),
       expiresAt: readTime(record.expires_at),
       deliveredTo: record.delivered_to,
@@ -119,6 +121,7 @@ export function messageIncidentCodec<C extends ColumnTypes>(columns: ColumnCodec
       rootId: row.rootId,
       state: row.state,
       receivedBy: row.receivedBy,
+      receivedVia: row.receivedVia,
       receivedAt: canonicalTimestamp(row.receivedAt, 'receivedAt'),
       expiresAt: canonicalTimestamp(row.expiresAt, 'expiresAt'),
       deliveredTo: row.deliveredTo,
@@ -159,8 +162,8 @@ export interface MessageIncidentWrites {
 export function messageIncidentWrites(tablePrefix: string): MessageIncidentWrites {
   const t = (table: string) => `${tablePrefix}${table}`;
   return {
-    insertMessage: `INSERT INTO ${t('messages')} (id, message_id, name, correlation_key, variables, root_id, state, received_by, received_at, expires_at, delivered_to, delivered_at)
-       VALUES (@id, @messageId, @name, @correlationKey, @variables, @rootId, @state, @receivedBy, @receivedAt, @expiresAt, @deliveredTo, @deliveredAt)
+    insertMessage: `INSERT INTO ${t('messages')} (id, message_id, name, correlation_key, variables, root_id, state, received_by, received_at, expires_at, delivered_to, delivered_at, received_via)
+       VALUES (@id, @messageId, @name, @correlationKey, @variables, @rootId, @state, @receivedBy, @receivedAt, @expiresAt, @deliveredTo, @deliveredAt, @receivedVia)
        ON CONFLICT DO NOTHING`,
     updateMessage: `UPDATE ${t('messages')} SET root_id = @rootId, state = @state, expires_at = @expiresAt,
          delivered_to = @deliveredTo, delivered_at = @deliveredAt

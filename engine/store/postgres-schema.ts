@@ -324,9 +324,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     SELECT DISTINCT w.id, u.user_name, w.created_at FROM stratum_waits w, jsonb_array_elements_text(w.candidate_users) AS u(user_name)
     WHERE w.kind = 'task' AND jsonb_typeof(w.candidate_users) = 'array';
   `,
-  // 14: the route a caller's action came by (api, camunda7, camunda8, runtime) on the entry it writes; null on the
-  // engine's own entries and on those written before
+  // 14: the route a caller's action came by (api, camunda7, camunda8, runtime) on the entry it writes, and the route a
+  // message came by (its entries, the delivery of a buffered one included, name it); null on the engine's own entries
+  // and on those written before
   `
   ALTER TABLE stratum_history ADD COLUMN via text;
+  ALTER TABLE stratum_messages ADD COLUMN received_via text;
   `,
 ];

@@ -67,7 +67,7 @@ export interface RowCodec<C extends ColumnTypes> {
 }
 
 /** A stored route, or null for none (and for a word this Stratum does not know, rather than failing the read). */
-function callerRouteOrNull(value: string | null): CallerRoute | null {
+export function callerRouteOrNull(value: string | null): CallerRoute | null {
   return (CALLER_ROUTES as readonly string[]).includes(value ?? '') ? (value as CallerRoute) : null;
 }
 

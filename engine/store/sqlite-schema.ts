@@ -322,9 +322,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     SELECT DISTINCT w.id, u.value, w.created_at FROM waits w, json_each(w.candidate_users) u
     WHERE w.kind = 'task' AND w.candidate_users IS NOT NULL AND u.type = 'text';
   `,
-  // 14: the route a caller's action came by (api, camunda7, camunda8, runtime) on the entry it writes; null on the
-  // engine's own entries and on those written before
+  // 14: the route a caller's action came by (api, camunda7, camunda8, runtime) on the entry it writes, and the route a
+  // message came by (its entries, the delivery of a buffered one included, name it); null on the engine's own entries
+  // and on those written before
   `
   ALTER TABLE history ADD COLUMN via TEXT;
+  ALTER TABLE messages ADD COLUMN received_via TEXT;
   `,
 ];

@@ -221,6 +221,8 @@ export interface MessageRow {
   /** 'received' while its own step runs; only 'buffered' messages are delivered later. */
   state: MessageState;
   receivedBy: string | null;
+  /** The route it came by; null for the engine's own messages and those received before schema 14. */
+  receivedVia: CallerRoute | null;
   receivedAt: string;
   expiresAt: string;
   deliveredTo: string | null;

@@ -193,7 +193,7 @@ if (unreachable) {
       }
     });
 
-    it('upgrades a schema whose history named no route: its entries read with none, new ones keep theirs', async () => {
+    it('upgrades a schema whose history named no route: its entries and messages read with none, new ones keep theirs', async () => {
       const store = new PostgresStore(inSchema(await schemaAt(SCHEMA_BEFORE_HISTORY_VIA, historyBeforeViaSql('stratum_'))));
       try {
         await store.migrate();
@@ -206,6 +206,7 @@ if (unreachable) {
           { event: 'task.completed', actor: 'vera', via: null, data: { name: 'Approve', variables: { approved: true } } },
           { event: 'instance.cancelled', actor: 'erp', via: 'camunda7', data: null },
         ]);
+        expect(await store.read((tx) => tx.findMessageById('PaymentReceived', 'SO-OLD', 'bank-1'))).toMatchObject({ receivedBy: 'bank', receivedVia: null });
       } finally {
         await store.close();
       }

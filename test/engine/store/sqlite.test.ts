@@ -123,7 +123,7 @@ describe('SQLite file store', () => {
     }
   });
 
-  it('upgrades a database whose history named no route: its entries read with none, new ones keep theirs', async () => {
+  it('upgrades a database whose history named no route: its entries and messages read with none, new ones keep theirs', async () => {
     const store = new SqliteStore({ dataDir: databaseAt(SCHEMA_BEFORE_HISTORY_VIA, historyBeforeViaSql('')) });
     try {
       await store.migrate();
@@ -136,6 +136,7 @@ describe('SQLite file store', () => {
         { event: 'task.completed', actor: 'vera', via: null, data: { name: 'Approve', variables: { approved: true } } },
         { event: 'instance.cancelled', actor: 'erp', via: 'camunda7', data: null },
       ]);
+      expect(await store.read((tx) => tx.findMessageById('PaymentReceived', 'SO-OLD', 'bank-1'))).toMatchObject({ receivedBy: 'bank', receivedVia: null });
     } finally {
       await store.close();
     }

@@ -121,6 +121,7 @@ function messageRow(id: string, extra: Partial<MessageRow> = {}): MessageRow {
     rootId: null,
     state: 'buffered',
     receivedBy: 'erp',
+    receivedVia: 'camunda8',
     receivedAt: at(0),
     expiresAt: at(3600),
     deliveredTo: null,

@@ -131,6 +131,23 @@ describe('the route of each caller\'s action in the history', () => {
     expect(viaOf(await history(orderNo, 'message.correlated'))).toEqual([['erp', route]]);
   });
 
+  it.each(ROUTES)('a message kept for the order (sent through %s) names its sender\'s route when kept and when delivered', async (route) => {
+    const orderNo = `AR-${++orderCount}`;
+    ok(await api().post('/api/orders', TOKENS.erp, {
+      orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 80_000, currency: 'CNY', paymentTerms: 'prepaid-at-entry', specialChange: { description: 'blue paint' },
+    }));
+    // the bank pays while the departments still acknowledge the special change: the payment is kept
+    ok(await MESSAGES[route]('PaymentReceived', orderNo));
+    expect(viaOf(await history(orderNo, 'message.buffered'))).toEqual([['erp', route]]);
+    const tokens = { procurement: TOKENS.procurement, production: TOKENS.production, inspection: TOKENS.inspection } as Record<string, string>;
+    for (const task of (await api().get<TaskView[]>(`/api/tasks?businessKey=${orderNo}`, TOKENS.erp)).body) {
+      ok(await api().post(`/api/tasks/${task.id}/complete`, tokens[task.candidateGroups[0]], { variables: { acknowledged: true } }));
+    }
+    // the last acknowledgement (Stratum's route, another user) opened the catch that took the kept payment
+    const paid = (await history(orderNo, 'message.correlated')).filter((entry) => entry.data?.name === 'PaymentReceived');
+    expect(paid.map((entry) => [entry.actor, entry.via, entry.data?.buffered])).toEqual([['erp', route, true]]);
+  });
+
   it.each(ROUTES)('an incident retried through %s', async (route) => {
     const orderNo = await enterOrder(80_000);
     const job = await lockJob('procurement-planning', orderNo);
