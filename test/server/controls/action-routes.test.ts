@@ -245,6 +245,18 @@ describe('a request the role check refuses on a task or job route', () => {
     expect(entry).toMatchObject({ actor: 'erp', via: 'camunda8', data: { reason: 'role', attempted: 'camunda8UpdateJob' } });
   });
 
+  it('is kept for a Camunda 7 setRetries by a worker without the operations role', async () => {
+    const orderNo = await enterOrder(80_000);
+    const job = await lockJob('procurement-planning', orderNo);
+    const refused = await api().request('PUT', `/engine-rest/external-task/${encodeURIComponent(job.id)}/retries`, {
+      token: TOKENS.erp, body: JSON.stringify({ retries: 5 }), headers: { 'content-type': 'application/json' },
+    });
+    expect(refused.status, refused.text).toBe(403);
+    const [entry, ...more] = await history(orderNo, 'job.refused');
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({ actor: 'erp', via: 'camunda7', data: { reason: 'role', attempted: 'camunda7SetRetries' } });
+  });
+
   it('writes nothing for a caller without valid credentials, nor for an id that names no job, only for the authenticated caller\'s refusal', async () => {
     const orderNo = await enterOrder(80_000);
     const job = await lockJob('procurement-planning', orderNo);
