@@ -78,8 +78,8 @@ const ok = (response: ApiResponse) => expect(response.status, response.text).toB
 const JOB_ACTIONS: Record<Route, { complete: (id: string) => Promise<ApiResponse>; fail: (id: string, retries: number) => Promise<ApiResponse>; error: (id: string) => Promise<ApiResponse> }> = {
   api: {
     complete: (id) => api().post(`/api/jobs/${id}/complete`, TOKENS.erp, { workerId: 'routes' }),
-    fail: (id, retries) => api().post(`/api/jobs/${id}/failure`, TOKENS.erp, { message: 'ERP down', retries }),
-    error: (id) => api().post(`/api/jobs/${id}/bpmn-error`, TOKENS.erp, { errorCode: 'BLOCKED' }),
+    fail: (id, retries) => api().post(`/api/jobs/${id}/failure`, TOKENS.erp, { message: 'ERP down', retries, workerId: 'routes' }),
+    error: (id) => api().post(`/api/jobs/${id}/bpmn-error`, TOKENS.erp, { errorCode: 'BLOCKED', workerId: 'routes' }),
   },
   camunda7: {
     complete: (id) => api().post(`/engine-rest/external-task/${id}/complete`, TOKENS.erp, { workerId: 'routes' }),
