@@ -3,10 +3,12 @@
 // why it was refused. The refusal rolls its own step back; the entry is written after, in a transaction of its
 // own. It is not a decision: four eyes reads only `task.completed`, the order's path only what moved it.
 // Whoever is refused may still send a body up to the server's limit, again and again, so the entry keeps the
-// variables sent only up to a small budget; the others are named with their size (keptVariables).
+// variables sent only up to a small budget; the others are named with their size (keptVariables), and one person's
+// refused attempts at one task or job are kept up to a bound (KEPT_PER_PERSON): the first ones say who tried what,
+// the rest would only let anyone with a token grow an order's history, which every view of the order returns.
 import type { RefusedRequest } from '../api.js';
 import { StratumError } from '../errors.js';
-import type { WaitRow } from '../store/types.js';
+import type { StoreTx, WaitRow } from '../store/types.js';
 import { callerEntry, type StepCaller } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 
@@ -21,9 +23,13 @@ export interface RefusedAttempt {
 export async function recordRefusedAttempt(steps: StepExecutor, attempt: RefusedAttempt, caller: StepCaller, event: string, elementType: string | null): Promise<void> {
   const { wait, error, data } = attempt;
   const reason = typeof error.details?.reason === 'string' ? error.details.reason : error.code;
-  await steps.inTransaction((tx) => tx.appendHistory([
-    callerEntry(steps.rows.waitHistory(wait, caller.actor, event, elementType, { ...keptVariables(data), reason, refusal: error.message }), caller),
-  ]));
+  await steps.inTransaction(async (tx) => {
+    const kept = await keptBefore(tx, wait, caller.actor, event);
+    if (kept >= KEPT_PER_PERSON) return;
+    await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, caller.actor, event, elementType, {
+      ...keptVariables(data), reason, refusal: error.message, ...lastKept(kept),
+    }), caller)]);
+  });
 }
 
 /**
@@ -34,11 +40,29 @@ export async function recordRefusedRequest(steps: StepExecutor, refused: Refused
   return steps.inTransaction(async (tx) => {
     const wait = await tx.getWait(refused.id);
     if (!wait || wait.kind !== refused.kind) return false;
+    const event = `${refused.kind}.refused`;
+    const kept = await keptBefore(tx, wait, caller.actor, event);
+    if (kept >= KEPT_PER_PERSON) return true;
     const about = refused.kind === 'task' ? { name: wait.name } : { jobType: wait.jobType };
-    const data = { attempted: refused.attempted, ...about, reason: refused.reason, refusal: refused.refusal };
-    await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, caller.actor, `${refused.kind}.refused`, refused.kind === 'task' ? 'bpmn:UserTask' : null, data), caller)]);
+    const data = { attempted: refused.attempted, ...about, reason: refused.reason, refusal: refused.refusal, ...lastKept(kept) };
+    await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, caller.actor, event, refused.kind === 'task' ? 'bpmn:UserTask' : null, data), caller)]);
     return true;
   });
+}
+
+/** How many refused attempts of one person at one task or job the history keeps; the last of them says so. */
+export const KEPT_PER_PERSON = 10;
+
+/** The refused attempts (`event`) of `actor` at `wait` the history already keeps (read by the instance's index). */
+async function keptBefore(tx: StoreTx, wait: WaitRow, actor: string | null, event: string): Promise<number> {
+  if (actor === null) return 0;
+  const entries = await tx.historyOf([wait.instanceId], { event, actor });
+  return entries.filter((entry) => entry.waitId === wait.id).length;
+}
+
+/** Marks the entry after which this person's further attempts at the wait are refused the same but not kept. */
+function lastKept(keptBefore: number): { lastKept?: true } {
+  return keptBefore === KEPT_PER_PERSON - 1 ? { lastKept: true } : {};
 }
 
 /** Where a step notes the refusal it is about to throw, for `recordingRefusal`. */
