@@ -14,6 +14,7 @@ import type { StepAction } from './instance-step.js';
 import type { QueuedStep } from './queued-step.js';
 import { callerEntry, callerOf, type StepCaller } from './step-caller.js';
 import { subtreeOf } from './tree-views.js';
+import { lockOrderOf } from './wait-locks.js';
 
 /** The runtime's step machinery an incident retry runs on. */
 export interface IncidentMachinery {
@@ -108,6 +109,12 @@ export class Incidents {
     const actor = by.name;
     const incident = await tx.getIncident(incidentId);
     if (!incident) throw notFound(`no incident ${incidentId}`);
+    // The order's lock first, as a task's decision takes it: the retry may bring back a claim that four eyes now
+    // refuses its holder, and gives it back reading the order's decisions (void-claims.ts), which a decision
+    // committing beside it on another server must not slip past. An instance's business key and root never change.
+    const unlocked = await tx.getInstance(incident.instanceId);
+    if (!unlocked) throw notFound(`no instance ${incident.instanceId}`);
+    await lockOrderOf(tx, unlocked);
     const instance = await tx.getInstance(incident.instanceId, { lock: true });
     if (!instance) throw notFound(`no instance ${incident.instanceId}`);
     moving(instance);

@@ -29,7 +29,7 @@ export async function lockWait(tx: StoreTx, waitId: string, kind: 'task' | 'job'
     throw notFound(`no open ${label} ${waitId}`);
   }
   // a wait's business key and root never change, so the unlocked read names the right order
-  if (options.order) await tx.lockBusinessKey(orderLockKey(first));
+  if (options.order) await lockOrderOf(tx, first);
   const instance = await tx.getInstance(first.instanceId, { lock: true });
   // Re-read under the instance lock: a concurrent step may have closed it meanwhile.
   const wait = await tx.getWait(waitId, { lock: true });
@@ -62,6 +62,14 @@ export async function refuseUnderFailedCaller(tx: StoreTx, instance: InstanceRow
  */
 export async function failedCallerOf(tx: StoreTx, instance: InstanceRow): Promise<InstanceRow | undefined> {
   return instance.parentId ? tx.failedCallerOf(instance.id) : undefined;
+}
+
+/**
+ * Takes the lock of the order `member` (a wait or an instance) belongs to, before any of its instances' locks: a step
+ * that checks a rule of the whole order (four eyes, an open change) holds it while it reads and writes.
+ */
+export async function lockOrderOf(tx: StoreTx, member: { businessKey: string | null; rootId: string }): Promise<void> {
+  await tx.lockBusinessKey(orderLockKey(member));
 }
 
 // helpers

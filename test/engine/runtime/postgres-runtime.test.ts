@@ -205,6 +205,30 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     expect(history.map((entry) => entry.actor)).toEqual([vicePresident.name]);
   });
 
+  it('retries an incident holding the order\'s lock, as a decision does: it waits while another process holds it', async () => {
+    await enter(first.runtime, order('PG-RETRY-LOCK', 100));
+    const [job] = await first.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'erp' });
+    await first.runtime.failJob(job.id, { message: 'ERP down', retries: 0, workerId: 'erp' }, erp);
+    const [incident] = (await first.runtime.findIncidents({ businessKey: 'PG-RETRY-LOCK' })).items;
+    // another server's step holds the order's lock (a decision reading four eyes, say)
+    let release: () => void = () => undefined;
+    let locked: () => void = () => undefined;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holding = secondStore.transaction(async (tx) => {
+      await tx.lockBusinessKey('PG-RETRY-LOCK');
+      locked();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await lockTaken;
+    let retried = false;
+    const retry = first.runtime.retryIncident(incident.id, {}, { name: 'otto', groups: ['operations'] }).then((view) => { retried = true; return view; });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(retried).toBe(false);
+    release();
+    await holding;
+    expect((await retry).status).toBe('running');
+  });
+
   it('tells the loser of two completions of one job on two processes that it is no longer open (409, answered without a retry)', async () => {
     await enter(first.runtime, order('PG-JOB-TWICE', 100));
     const [job] = await first.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'erp' });
