@@ -106,21 +106,23 @@ export class UserTasks {
   async claim(taskId: string, actor: Actor): Promise<TaskView> {
     const { steps } = this;
     const caller = callerOf(actor);
-    await steps.step('claim-task', async (tx, moving) => {
+    // a claim the controls refuse (not offered, four eyes) is kept in the history as `task.refused`, as a completion is
+    await recordingRefusal((attempt) => steps.step('claim-task', async (tx, moving) => {
       // four eyes reads the whole order; a claim moves nothing, so a task on hold may be claimed (its completion may not)
       const { wait, instance } = await lockWait(tx, taskId, 'task', { order: true, evenIfHeld: true });
       moving(instance);
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
-      refuseNotOffered(wait, instance, info.name ?? info.id, actor);
       const body = info.multiInstance ? multiInstanceBodyOf(wait.executionId) : undefined;
-      await this.refuseFourEyes(tx, wait, instance, definition, actor, body);
+      const attempted = { attempted: 'claim', name: wait.name, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }) };
+      await noteRefusal(attempt, wait, attempted, () => refuseNotOffered(wait, instance, info.name ?? info.id, actor));
+      await noteRefusal(attempt, wait, attempted, () => this.refuseFourEyes(tx, wait, instance, definition, actor, body));
       const holder = holderOf(wait);
       if (holder === actor.name) return; // theirs already: by this claim, an earlier one or the diagram
       if (holder !== null) throw heldByAnother(wait, holder);
       await tx.updateWait({ ...wait, claimedBy: actor.name, claimedAt: steps.rows.nowIso() });
       await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, actor.name, 'task.claimed', 'bpmn:UserTask', { name: wait.name }), caller)]);
-    }, caller);
+    }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'task.refused', 'bpmn:UserTask'));
     return this.stillOpen(taskId);
   }
 

@@ -66,6 +66,21 @@ describe('refused attempts at a control are in the history', () => {
     expect(await historyOf(job.instanceId, 'job.completed')).toEqual([]);
   });
 
+  it('keeps a refused claim as task.refused too: not offered, and four eyes; a claim the controls allow leaves none', async () => {
+    await enter(runtime(), order('R-CLAIM', 3_000_000));
+    await runtime().completeTask((await openTask('R-CLAIM', 'sales-director')).id, { approved: true, comment: 'fine' }, both);
+    const review = await openTask('R-CLAIM', 'vice-president');
+    expect((await refusalOf(runtime().claimTask(review.id, { name: 'dora', groups: ['sales-director'] }))).code).toBe('forbidden');
+    expect((await refusalOf(runtime().claimTask(review.id, both))).code).toBe('forbidden');
+    expect(await historyOf(review.instanceId, 'task.refused')).toMatchObject([
+      { actor: 'dora', elementId: 'UserTask_ReviewByVicePresident', data: { attempted: 'claim', reason: 'not-offered' } },
+      { actor: 'bo', data: { attempted: 'claim', reason: 'four-eyes-other-task' } },
+    ]);
+    await runtime().claimTask(review.id, vicePresident);
+    expect(await historyOf(review.instanceId, 'task.refused')).toHaveLength(2);
+    expect(await historyOf(review.instanceId, 'task.claimed')).toMatchObject([{ actor: vicePresident.name }]);
+  });
+
   it('keeps the variables of a refused attempt only up to a small budget: a larger one is named with its size, in the order sent', async () => {
     await enter(runtime(), order('R-4', 3_000_000));
     const approval = await openTask('R-4', 'sales-director');
