@@ -51,7 +51,7 @@ export async function recordRefusedRequest(steps: StepExecutor, refused: Refused
 }
 
 /** How many refused attempts of one person at one task or job the history keeps; the last of them says so. */
-export const KEPT_PER_PERSON = 10;
+const KEPT_PER_PERSON = 10;
 
 /** The refused attempts (`event`) of `actor` at `wait` the history already keeps (read by the instance's index). */
 async function keptBefore(tx: StoreTx, wait: WaitRow, actor: string | null, event: string): Promise<number> {

@@ -6,7 +6,7 @@ import type { User } from '../auth/users.js';
 import type { RouteHint } from '../routing.js';
 
 /** The authenticated user and the route family (`/api`, `/engine-rest`, `/v2`) their call came by. */
-export type Caller = User & { via: CallerRoute };
+type Caller = User & { via: CallerRoute };
 
 /** The route family of an operation's path, as the history names it. */
 export function routeOf(path: string): CallerRoute {

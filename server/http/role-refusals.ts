@@ -10,7 +10,7 @@ import { HttpProblem } from '../problem.js';
 import { routeOf } from './handler.js';
 
 /** The word a role refusal is kept under (beside the runtime's `not-offered`, `four-eyes`, …). */
-export const ROLE_REFUSAL = 'role';
+const ROLE_REFUSAL = 'role';
 
 /** Operation paths that address one task or job, and the path parameter naming it. */
 const ADDRESSED_WAITS: readonly { prefix: string; kind: RefusedRequest['kind']; param: string }[] = [
