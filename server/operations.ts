@@ -705,7 +705,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'messages',
     summary: 'Delivers a message (e.g. PaymentReceived) to what waits for it under this business key, or buffers it for the order.',
     description:
-      'Camunda 8 semantics: a message for a running order that nothing waits for yet is kept for `timeToLive` and delivered when the order reaches a matching catch (oldest first, each once). `messageId` makes the publish idempotent while the message is kept. Every message for an existing order, delivered, buffered or refused, is in the order\'s history with the authenticated user.',
+      'Camunda 8 semantics: a message for a running order that nothing waits for yet is kept for `timeToLive` and delivered when the order reaches a matching catch (oldest first, each once). `messageId` makes the publish idempotent while the message is kept, and once a running order has taken it, for as long as the order runs (past its time-to-live too), so a payment resent later never pays a raise. Every message for an existing order, delivered, buffered or refused, is in the order\'s history with the authenticated user.',
     access: integration,
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'MessageRequest', required: true },

@@ -112,7 +112,7 @@ export const Camunda8MessagePublicationRequest: JsonSchema = {
     name: name('Message name, e.g. PaymentReceived.'),
     correlationKey: printableKey(200, 'The order number (the business key). Required: Camunda\'s default "" would name no order.'),
     timeToLive: int64(0, 366 * 24 * 3600 * 1000, 'How long (ms) a message nothing waits for yet is kept for the order; 0 (the default) keeps nothing.'),
-    messageId: printableKey(200, 'While a message with this name, key and id is kept, another is refused as a duplicate (409).'),
+    messageId: printableKey(200, 'While a message with this name, key and id is kept, and for as long as the order runs once the order has taken it, another is refused as a duplicate (409).'),
     variables: variables('Become process variables of the instance the message reaches.', {}, ORDER_VARIABLES),
     tenantId,
   },

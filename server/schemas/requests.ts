@@ -201,7 +201,7 @@ export const MessageRequest: JsonSchema = {
     name: name('Message name, e.g. PaymentReceived.'),
     businessKey: printableKey(200),
     variables: variables('Become process variables of the instance the message reaches.', {}, ORDER_VARIABLES),
-    messageId: printableKey(200, 'Makes the publish idempotent: while a message with this name, businessKey and messageId is kept (its time-to-live), another is refused as a duplicate (409).'),
+    messageId: printableKey(200, 'Makes the publish idempotent: while a message with this name, businessKey and messageId is kept (its time-to-live), and for as long as the order runs once the order has taken it, another is refused as a duplicate (409).'),
     timeToLive: {
       description:
         'How long the message is kept when nothing waits for it yet (Camunda 8): milliseconds, or an ISO 8601 duration of days, hours, minutes and seconds (`PT1H`, `P2DT12H`); at most P366D. 0 keeps nothing. Default: STRATUM_MESSAGE_TTL (one hour).',

@@ -284,7 +284,7 @@ export const TaskView: JsonSchema = {
         { type: 'object', required: ['kind', 'formId'], properties: { kind: { const: 'linked' }, formId: { type: 'string' } } },
       ],
     }),
-    order: nullable({ type: 'object', description: 'The order the task belongs to, as entered and converted (orderNo, customer, amount, currency, paymentTerms, reportingAmount, reportingCurrency …).' }),
+    order: nullable({ type: 'object', description: 'The order the task belongs to, as entered and converted (orderNo, customer, amount, currency, paymentTerms, reportingAmount, reportingCurrency …); null for a task outside an order, also when a generic start carried variables named like an order\'s.' }),
     held: nullable({
       type: 'object',
       description: 'Null when the task can be completed now. Else the failed instance that holds it: its own (`instance-failed`: a job of another branch ran out of retries) or one that called it (`caller-failed`), with that instance\'s open incident; a completion is refused with 409 until the incident is retried.',
@@ -339,7 +339,7 @@ export const JobView: JsonSchema = {
     retries: { type: 'integer', minimum: 0, description: 'The retries a failure counts down from: the element\'s declared count (default 3) until a failure or an operator sets them.' },
     retriesSet: { type: 'boolean', description: 'Whether a failure or an operator has set `retries` (Camunda 7 shows a task\'s retries only then).' },
     lockExpiresAt: dateTime,
-    order: nullable({ type: 'object', description: 'The order the job belongs to, as a task shows it (orderNo, customer, amount, currency, paymentTerms, reportingAmount, reportingCurrency …).' }),
+    order: nullable({ type: 'object', description: 'The order the job belongs to, as a task shows it (orderNo, customer, amount, currency, paymentTerms, reportingAmount, reportingCurrency …); null for a job outside an order.' }),
     processKey: { type: 'string' },
     processVersion: { type: 'integer', minimum: 1 },
     errorMessage: nullable({ type: 'string' }),
