@@ -742,7 +742,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('External task') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda7CompleteRequest', required: true },
-    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open or locked by another worker.', 422: 'A variable the job may not set, or a Json value with a reserved key or nested too deep (`errors` names it).' },
+    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open, locked by another worker (`not-locked-by-worker`), held by an open change of its order (`order-change-open`), or a caller of its instance has failed (`caller-failed`).', 422: 'No `workerId` (required, as in Camunda 7), a variable the job may not set, or a Json value with a reserved key or nested too deep (`errors` names it).' },
     responses: { 204: { description: 'Completed.' } },
   },
   {
@@ -755,7 +755,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('External task') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda7FailureRequest', required: true },
-    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open or locked by another worker.' },
+    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open, or locked by another worker (`not-locked-by-worker`).' },
     responses: { 204: { description: 'Recorded.' } },
   },
   {
@@ -768,7 +768,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('External task') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda7BpmnErrorRequest', required: true },
-    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open or locked by another worker.', 422: 'A variable no worker may set, or a Json value with a reserved key or nested too deep.' },
+    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open, locked by another worker (`not-locked-by-worker`), held by an open change of its order (`order-change-open`), or a caller of its instance has failed (`caller-failed`).', 422: 'No `workerId` (required, as in Camunda 7), a variable no worker may set, or a Json value with a reserved key or nested too deep.' },
     responses: { 204: { description: 'Thrown.' } },
   },
   {
