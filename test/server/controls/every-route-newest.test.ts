@@ -563,6 +563,29 @@ describe('the newest controls on every route', () => {
       expect(await events(orderNo, 'task.refused')).toHaveLength(11);
       expect((await complete(review, TOKENS.vp, { approved: true, comment: 'ok' })).status).toBe(200);
     });
+
+    it('counts one person\'s role-refused attempts at one job together on every route: ten kept, whichever route came next', async () => {
+      const orderNo = await enterOrder(80_000);
+      const [job] = await fetchJobs('procurement-planning', orderNo);
+      const id = encodeURIComponent(job.id);
+      const routes = [
+        [`/api/jobs/${id}/complete`, { workerId: 'newest' }],
+        [`/engine-rest/external-task/${id}/complete`, { workerId: 'newest' }],
+        [`/v2/jobs/${id}/completion`, {}],
+      ] as const;
+      // the director is in no integration group: every attempt is a 403 of the role check
+      for (let round = 0; round < 4; round++) {
+        for (const [path, body] of routes) expectRefused(await api.post(path, TOKENS.director, body), 403, undefined, path);
+      }
+      const kept = await events(orderNo, 'job.refused');
+      expect(kept.map((entry) => entry.via)).toEqual([...Array.from({ length: 3 }, () => ['api', 'camunda7', 'camunda8']).flat(), 'api']);
+      expect(kept.map((entry) => entry.data?.lastKept ?? false)).toEqual([...Array.from({ length: 9 }, () => false), true]);
+      expect(kept.every((entry) => entry.actor === 'dirk' && entry.data?.reason === 'role')).toBe(true);
+      // another person's attempt is their own, and the worker holding the lock still completes the job
+      expectRefused(await api.post(routes[1][0], TOKENS.vp, routes[1][1]), 403);
+      expect((await events(orderNo, 'job.refused')).map((entry) => entry.actor)).toEqual([...Array.from({ length: 10 }, () => 'dirk'), 'vera']);
+      expect((await api.post(`/api/jobs/${id}/complete`, TOKENS.erp, { workerId: 'newest' })).status).toBe(200);
+    });
   });
   describe('a claim and a change of groups', () => {
     it('viktor\'s claim outlives his leaving the vice-presidents: he no longer decides, vera waits for an operator to free it', async () => {
