@@ -191,6 +191,19 @@ export function stratumLintConfigWith(options: LintContext) {
 }
 
 /**
+ * The Stratum rules that mark some of their reports `severity: 'warn'` (withReportSeverities below).
+ * The modeler runs each of them as two rules (errors, and warnings at "warn"), since bpmn-js-bpmnlint
+ * shows a rule's reports at the rule's severity; a rule missing here shows its warnings as errors there.
+ */
+export const rulesWithWarningReports = [
+  'condition-variables-supplied',
+  'decision-reads-own-output',
+  'exclusive-gateway-default',
+  'supported-elements',
+  'user-task-candidate-groups',
+] as const;
+
+/**
  * bpmnlint gives every report of a rule the rule's severity; a Stratum rule may
  * mark a report `severity: 'warn'` to make it only a warning (never stronger).
  * Applied to bpmnlint's results by lintDefinitions and by the modeler's linting.

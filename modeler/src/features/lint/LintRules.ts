@@ -1,7 +1,7 @@
 import type EventBus from 'diagram-js/lib/core/EventBus';
 import { whenIdleAfterPaint } from '../../dom/after-paint';
 import { parseBpmn } from '../../../../engine/bpmn/moddle.js';
-import { stratumLintConfigWith, stratumResolver, type LintContext } from '../../../../engine/lint/config.js';
+import { rulesWithWarningReports, stratumLintConfigWith, stratumResolver, type LintContext } from '../../../../engine/lint/config.js';
 import type { RuleFactory, Reporter, CheckFn } from '../../../../engine/lint/rule-api.js';
 import { processSuppliesOf, type ProcessSupply } from '../../../../engine/lint/variable-supply.js';
 import type { ProcessSummary } from '../../api/client';
@@ -18,7 +18,7 @@ interface Linting {
 const DESIGNER_GROUP = 'designer';
 
 /** Rules that mark some reports as only warnings (engine/lint/config.ts withReportSeverities). */
-const RULES_WITH_WARNINGS = ['condition-variables-supplied'];
+const RULES_WITH_WARNINGS: readonly string[] = rulesWithWarningReports;
 /** The companion rule that carries a rule's warnings in the modeler: `stratum/<rule>${WARNINGS_SUFFIX}`. */
 export const WARNINGS_SUFFIX = '-warnings';
 
