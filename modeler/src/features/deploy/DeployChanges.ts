@@ -2,6 +2,7 @@ import type { ApiClient, ImpactReport } from '../../api/client';
 import { el } from '../../dom/element';
 import { compareVersions, type VersionComparison } from '../diff/VersionDiff';
 import { comparisonList, isSemanticallyEmpty } from '../diff/ComparisonList';
+import { changeCounts } from './change-counts';
 import type { PlannedProcess } from './DeployPlan';
 import { deployedLatest, noElementChangeLine, processHeading, versionOutcome } from './version-outcome';
 
@@ -34,18 +35,13 @@ export async function changesOf(processes: PlannedProcess[], api: ApiClient, rep
         el('h3', {}, process.key), el('p', { className: 'empty' }, `The changes could not be read: ${(error as Error).message}`));
     }
     const outcome = versionOutcome(process, latestXml, report);
-    const counts = [
-      comparison.conditions.length && `${comparison.conditions.length} condition(s) changed`,
-      comparison.added.length && `${comparison.added.length} added`,
-      comparison.removed.length && `${comparison.removed.length} removed`,
-      comparison.changed.length && `${comparison.changed.length} changed`,
-    ].filter(Boolean);
+    const newProcess = process.latestVersion === null;
     return el('div', { className: 'deploy-process', 'data-key': process.key },
       el('h3', {}, processHeading(process.key, outcome)),
       el('p', { className: 'deploy-counts' }, isSemanticallyEmpty(comparison)
         ? noElementChangeLine(outcome, comparison.layoutChanged.length > 0)
-        : counts.join(', ')),
-      comparisonList(comparison));
+        : changeCounts(comparison, newProcess)),
+      comparisonList(comparison, undefined, { newProcess }));
   }));
   return el('div', { className: 'deploy-changes' }, parts);
 }

@@ -2,11 +2,11 @@ import { el } from '../../dom/element';
 import type { DiffItem, VersionComparison } from './VersionDiff';
 
 /**
- * The semantic changes between two versions as lists: changed conditions,
+ * The semantic changes between two versions as lists: changed conditions (for a new process, its conditions),
  * added, removed and changed elements (each changed attribute old → new),
  * as the History diff lists them; the deploy dialog shows them per file.
  */
-export function comparisonList(comparison: VersionComparison, onSelect?: (elementId: string) => void): HTMLElement[] {
+export function comparisonList(comparison: VersionComparison, onSelect?: (elementId: string) => void, { newProcess = false } = {}): HTMLElement[] {
   const label = (item: DiffItem) => `${item.name ? `${item.name} ` : ''}(${item.type} ${item.id})`;
   const name = (id: string, text: string) => onSelect
     ? el('button', { type: 'button', className: 'link-button', onclick: () => onSelect(id) }, text)
@@ -15,9 +15,11 @@ export function comparisonList(comparison: VersionComparison, onSelect?: (elemen
     ? el('div', { className: `diff-section ${kind}`, 'data-section': kind }, el('h4', {}, `${title} (${items.length})`), el('ul', {}, items))
     : null;
   return [
-    section('Changed conditions', 'conditions', comparison.conditions.map((c) => el('li', { 'data-flow': c.flowId },
+    // a new process's conditions are set, not changed: no "(none) →" before each
+    section(conditionsHeading(newProcess), 'conditions', comparison.conditions.map((c) => el('li', { 'data-flow': c.flowId },
       el('strong', {}, name(c.flowId, c.label)), el('br'),
-      el('code', { className: 'old' }, c.oldCondition ?? '(none)'), ' → ', el('code', { className: 'new' }, c.newCondition ?? '(none)')))),
+      ...(newProcess ? [] : [el('code', { className: 'old' }, c.oldCondition ?? '(none)'), ' → ']),
+      el('code', { className: 'new' }, c.newCondition ?? '(none)')))),
     section('Added', 'added', comparison.added.map((item) => el('li', { 'data-element': item.id }, name(item.id, label(item))))),
     section('Removed', 'removed', comparison.removed.map((item) => el('li', { 'data-element': item.id }, label(item)))),
     section('Changed', 'changed', comparison.changed.map((item) => el('li', { 'data-element': item.id }, name(item.id, label(item)),
@@ -28,4 +30,9 @@ export function comparisonList(comparison: VersionComparison, onSelect?: (elemen
 /** True when nothing but the layout (or nothing at all) changed. */
 export function isSemanticallyEmpty(comparison: VersionComparison): boolean {
   return !comparison.added.length && !comparison.removed.length && !comparison.changed.length && !comparison.conditions.length;
+}
+
+/** The heading of the conditions' list: changed against a version, or set on a new process's flows. */
+export function conditionsHeading(newProcess: boolean): string {
+  return newProcess ? 'Conditions' : 'Changed conditions';
 }
