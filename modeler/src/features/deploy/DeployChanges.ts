@@ -3,14 +3,9 @@ import { el } from '../../dom/element';
 import { compareVersions, type VersionComparison } from '../diff/VersionDiff';
 import { comparisonList, isSemanticallyEmpty } from '../diff/ComparisonList';
 import { changeCounts } from './change-counts';
+import { asNewProcess, emptyProcess } from './new-process';
 import type { PlannedProcess } from './DeployPlan';
 import { deployedLatest, noElementChangeLine, processHeading, versionOutcome } from './version-outcome';
-
-// A process with no deployed version is compared with an empty process of its key: every element is added.
-function emptyProcess(key: string): string {
-  return '<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" ' +
-    `id="Empty" targetNamespace="http://bpmn.io/schema/bpmn"><bpmn:process id="${key}" /></bpmn:definitions>`;
-}
 
 /**
  * What each file of a deployment changes against its latest deployed version, with the
@@ -27,8 +22,7 @@ export async function changesOf(processes: PlannedProcess[], api: ApiClient, rep
     try {
       latestXml = process.latestVersion === null ? null : await api.getVersionXml(process.key, process.latestVersion);
       comparison = await compareVersions(latestXml ?? emptyProcess(process.key), process.xml);
-      // the empty stand-in has no name or attributes of its own: for a new process only its elements count
-      if (process.latestVersion === null) comparison = { ...comparison, changed: comparison.changed.filter((item) => item.id !== process.key) };
+      if (process.latestVersion === null) comparison = asNewProcess(comparison, process.key);
       else comparison = withServerProperties(comparison, report?.processes.find((candidate) => candidate.key === process.key)?.diff);
     } catch (error) {
       return el('div', { className: 'deploy-process', 'data-key': process.key },

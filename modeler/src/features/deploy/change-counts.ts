@@ -1,4 +1,4 @@
-import type { VersionComparison } from '../diff/VersionDiff';
+import type { VersionComparison } from '../diff/VersionDiff.js';
 
 /**
  * The line above a process's changes in the deploy dialog. A new process has no version a condition could
