@@ -14,6 +14,8 @@ import { decodeXml } from '../../../engine/interop/encoding.js';
 import { VersionXmlCache } from './version-xml-cache';
 
 export type { DecisionSummary, Finding, ImpactReport, IncidentView, InstanceSummary, InstanceView, ProcessDetail, ProcessSummary };
+/** The server's semantic diff of two versions of a process, as the impact report and GET …/versions/{n}/diff give it. */
+export type ServerDiff = ImpactReport['processes'][number]['diff'];
 export type { WaitingElement } from '../../../engine/api.js';
 /** Why an incident was raised, for a program (docs/api.md, "Incidents"). */
 export type IncidentReason = NonNullable<IncidentView['reason']>;
@@ -115,6 +117,11 @@ export class ApiClient {
   /** The XML deployed as this version, byte for byte: read once while kept, one request for concurrent askers. */
   getVersionXml(key: string, version: number): Promise<string> {
     return this.versionXml.get(key, version, () => this.xml(`/api/processes/${encodeURIComponent(key)}/versions/${version}/xml`));
+  }
+
+  /** GET /api/processes/{key}/versions/{n}/diff?to=m: the server's semantic diff from version n to m. */
+  getVersionDiff(key: string, from: number, to: number): Promise<ServerDiff> {
+    return this.json('GET', `/api/processes/${encodeURIComponent(key)}/versions/${from}/diff?to=${to}`);
   }
 
   /** GET /api/decisions: the deployed DMN decisions, each with its latest version. */

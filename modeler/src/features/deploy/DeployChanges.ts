@@ -2,6 +2,7 @@ import type { ApiClient, ImpactReport } from '../../api/client';
 import { el } from '../../dom/element';
 import { compareVersions, type VersionComparison } from '../diff/VersionDiff';
 import { comparisonList, isSemanticallyEmpty } from '../diff/ComparisonList';
+import { withServerProperties } from '../diff/server-properties';
 import { changeCounts } from './change-counts';
 import { asNewProcess, emptyProcess } from './new-process';
 import type { PlannedProcess } from './DeployPlan';
@@ -38,21 +39,4 @@ export async function changesOf(processes: PlannedProcess[], api: ApiClient, rep
       comparisonList(comparison, undefined, { newProcess }));
   }));
   return el('div', { className: 'deploy-changes' }, parts);
-}
-
-// helpers
-
-type ServerDiff = ImpactReport['processes'][number]['diff'];
-
-function withServerProperties(comparison: VersionComparison, diff: ServerDiff | undefined): VersionComparison {
-  if (!diff) return comparison;
-  const serverChanged = diff.elements.filter((element) => element.change === 'changed');
-  const attributesOf = (id: string) => serverChanged.find((element) => element.elementId === id)?.properties
-    .map((property) => ({ name: property.property, oldValue: property.before ?? '—', newValue: property.after ?? '—' })) ?? [];
-  const changed = comparison.changed.map((item) => (item.attributes?.length ? item : { ...item, attributes: attributesOf(item.id) }));
-  const known = new Set([...changed.map((item) => item.id), ...comparison.conditions.map((condition) => condition.flowId)]);
-  for (const element of serverChanged) {
-    if (!known.has(element.elementId)) changed.push({ id: element.elementId, type: element.type.replace(/^bpmn:/, ''), name: element.name, attributes: attributesOf(element.elementId) });
-  }
-  return { ...comparison, changed };
 }

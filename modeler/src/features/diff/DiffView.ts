@@ -6,6 +6,7 @@ import { el, replaceChildren } from '../../dom/element';
 import type StatusLine from '../shell/StatusLine';
 import type Workspace from '../workspace/Workspace';
 import { DOCUMENT_OPENED } from '../workspace/Workspace';
+import { withServerProperties } from './server-properties';
 import { compareVersions } from './VersionDiff';
 import type { DiffItem, VersionComparison } from './VersionDiff';
 
@@ -42,7 +43,9 @@ export default class DiffView {
   async show(key: string, from: number, to: number): Promise<void> {
     try {
       const [oldXml, newXml] = await Promise.all([this.config.api.getVersionXml(key, from), this.config.api.getVersionXml(key, to)]);
-      const comparison = await compareVersions(oldXml, newXml);
+      // the server names what changed in extension elements (a call's called process …), which the differ only marks
+      const [local, serverDiff] = await Promise.all([compareVersions(oldXml, newXml), this.config.api.getVersionDiff(key, from, to)]);
+      const comparison = withServerProperties(local, serverDiff);
       const detail = await this.config.api.getProcess(key);
       const context = `changes v${from} → v${to}`;
       this.showing = context;
