@@ -7,8 +7,9 @@
 //     running engine; Stratum drops waiting instances from memory and has no API
 //     to broadcast a signal or re-evaluate a condition, so they would wait forever;
 //   - DMN business-rule tasks (zeebe:calledDecision, camunda:decisionRef) whose decision is neither
-//     deployed nor in the deployment (config `{ knownDecisionIds }`; without it, in the modeler, any
-//     decision is accepted); a decision id computed by an expression is checked at run time;
+//     deployed nor in the deployment (config `{ knownDecisionIds }`: the modeler passes the deployed ones and
+//     its session's .dmn files; without it any decision is accepted); a decision id computed by an expression
+//     is checked at run time;
 //   - multi-instance other than over a collection (zeebe:loopCharacteristics
 //     inputCollection, camunda:collection) or a fixed number of instances: a
 //     computed cardinality would be evaluated by bpmn-engine's own expression

@@ -5,7 +5,7 @@ import { el, replaceChildren } from '../../dom/element';
 import type SidePanel from '../shell/SidePanel';
 import type StatusLine from '../shell/StatusLine';
 import type DecisionView from './DecisionView';
-import type DmnFiles from './DmnFiles';
+import { DMN_FILES_CHANGED, type default as DmnFiles } from './DmnFiles';
 
 // DeployAction's DEPLOYED; decisions sit below deploy and name the event by its text.
 const DEPLOYED = 'stratum.deploy.deployed';
@@ -33,7 +33,7 @@ export default class DecisionsPanel {
     private readonly statusLine: StatusLine,
     config: StratumConfig,
     private readonly dmnFiles: DmnFiles,
-    eventBus: EventBus,
+    private readonly eventBus: EventBus,
   ) {
     this.api = config.api;
     const pane = sidePanel.addTab('decisions', 'Decisions');
@@ -97,6 +97,7 @@ export default class DecisionsPanel {
       await this.view.show(xml, { title: file.name });
       // shown, so it reads as DMN: Deploy… may take it along
       this.dmnFiles.keep(file.name, xml);
+      this.eventBus.fire(DMN_FILES_CHANGED);
       this.statusLine.show(`Showing ${file.name}, read-only; Deploy… can take it along`, 'success');
     } catch (error) {
       this.statusLine.error(error, `Opening ${file.name}`);

@@ -1,3 +1,6 @@
+/** Fired on the event bus when a .dmn file is kept for this session (the lint rules learn its decisions). */
+export const DMN_FILES_CHANGED = 'stratum.dmn-files.changed';
+
 /** One .dmn file of this session, by its name on disk. */
 export interface DmnFile {
   name: string;

@@ -9,6 +9,11 @@ import type { StratumConfig } from '../../config';
 import type LibraryService from '../library/LibraryService';
 import { LIBRARY_CHANGED } from '../library/LibraryService';
 import { SESSION_READY, signedInUser, type SessionReady } from '../session/Session';
+import { parseDmn } from '../../../../engine/dmn/dmn-model.js';
+import { DMN_FILES_CHANGED, type default as DmnFiles } from '../decisions/DmnFiles';
+
+/** Fired by DeployAction once a deployment from this browser went through (a decision may have come with it). */
+const DEPLOYED = 'stratum.deploy.deployed';
 
 interface Linting {
   setLinterConfig(config: { config: unknown; resolver: unknown }): void;
@@ -29,22 +34,31 @@ export const WARNINGS_SUFFIX = '-warnings';
  * supplies) and the task groups that have members (a candidate group nobody is in).
  */
 export default class LintRules {
-  static $inject = ['eventBus', 'linting', 'libraryService', 'config.stratum'];
+  static $inject = ['eventBus', 'linting', 'libraryService', 'config.stratum', 'dmnFiles'];
 
   private processSupplies: ProcessSupply[] | undefined;
   private taskGroups: LintContext['taskGroups'];
+  /** The decisions deployed and in this session's .dmn files; unknown (unchecked) until listed. */
+  private knownDecisionIds: string[] | undefined;
   // A deployed version never changes: its supply is read once.
   private readonly supplyByVersion = new Map<string, Promise<ProcessSupply | undefined>>();
 
   private readonly resolver = afterPaintResolver();
 
-  constructor(eventBus: EventBus, private readonly linting: Linting, private readonly library: LibraryService, private readonly config: StratumConfig) {
+  constructor(
+    eventBus: EventBus, private readonly linting: Linting, private readonly library: LibraryService, private readonly config: StratumConfig,
+    private readonly dmnFiles: DmnFiles,
+  ) {
     linting.setLinterConfig(this.linterConfig());
     eventBus.on(LIBRARY_CHANGED, () => {
       linting.setLinterConfig(this.linterConfig());
       void this.loadSupplies();
     });
     eventBus.on(SESSION_READY, (event: SessionReady) => void this.loadTaskGroups(event));
+    // a business rule task calling a decision neither deployed nor opened from disk is refused at deploy: shown now
+    eventBus.on(SESSION_READY, () => void this.loadDecisions());
+    eventBus.on(DEPLOYED, () => void this.loadDecisions());
+    eventBus.on(DMN_FILES_CHANGED, () => void this.loadDecisions());
   }
 
   /** What the rules know of the library and the users, for linting other documents the same way. */
@@ -54,6 +68,7 @@ export default class LintRules {
       ...(knownProcessKeys && { knownProcessKeys }),
       ...(this.processSupplies && { processSupplies: this.processSupplies }),
       ...(this.taskGroups && { taskGroups: this.taskGroups }),
+      ...(this.knownDecisionIds && { knownDecisionIds: this.knownDecisionIds }),
     };
   }
 
@@ -84,6 +99,28 @@ export default class LintRules {
       this.supplyByVersion.set(id, supply);
     }
     return supply;
+  }
+
+  /**
+   * The decisions a business rule task may call: those deployed (GET /api/decisions) and those of the .dmn files
+   * opened in this session, which Deploy… can take along. Unlisted (the server unreachable), decisions go unchecked,
+   * as before, rather than every call being marked missing.
+   */
+  private async loadDecisions(): Promise<void> {
+    try {
+      const deployed = await this.config.api.listDecisions();
+      const fromDisk = await Promise.all(this.dmnFiles.all().map(async (file) => {
+        try {
+          return [...(await parseDmn(file.xml)).decisions.keys()];
+        } catch {
+          return []; // shown by the Decisions tab, which says what is wrong with it
+        }
+      }));
+      this.knownDecisionIds = [...deployed.map((decision) => decision.id), ...fromDisk.flat()];
+    } catch {
+      this.knownDecisionIds = undefined;
+    }
+    this.linting.setLinterConfig(this.linterConfig());
   }
 
   /**

@@ -16,15 +16,16 @@ async function signIn(user: Me, taskGroups: TaskGroups = { groups: ['sales-direc
   const api = {
     me: () => { calls.push('GET /api/me'); return Promise.resolve(user); },
     listGroups: () => { calls.push('GET /api/groups'); return Promise.resolve(taskGroups); },
+    listDecisions: () => Promise.resolve([]),
   };
   const configured = vi.fn();
-  const listeners = new Map<string, (event: SessionReady) => void>();
-  const eventBus = { on: (event: string, listener: (event: SessionReady) => void) => listeners.set(event, listener) };
+  const listeners = new Map<string, ((event: SessionReady) => void)[]>();
+  const eventBus = { on: (event: string, listener: (event: SessionReady) => void) => listeners.set(event, [...(listeners.get(event) ?? []), listener]) };
   const library = { processes: [], keys: () => [] };
-  const rules = new LintRules(...([eventBus, { setLinterConfig: configured }, library, { api }] as unknown as ConstructorParameters<typeof LintRules>));
-  listeners.get(SESSION_READY)!({ user: checked ? user : null });
-  // once at construction, once when the task groups are known (or known not to be asked for)
-  await vi.waitFor(() => expect(configured).toHaveBeenCalledTimes(2));
+  const rules = new LintRules(...([eventBus, { setLinterConfig: configured }, library, { api }, { all: () => [] }] as unknown as ConstructorParameters<typeof LintRules>));
+  for (const listener of listeners.get(SESSION_READY) ?? []) listener({ user: checked ? user : null });
+  // once at construction, once when the task groups are known (or known not to be asked for), once the decisions are
+  await vi.waitFor(() => expect(configured).toHaveBeenCalledTimes(3));
   return { calls, taskGroups: rules.context().taskGroups };
 }
 
@@ -98,5 +99,64 @@ describe('the severity of a finding in the modeler', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+});
+
+// A business rule task calling a decision that is neither deployed nor in the deployment is refused at deploy
+// (supported-elements with the known decisions); the modeler did not pass the decisions it knows, so the canvas showed
+// nothing until Deploy… refused the file.
+const CALLS_DECISION = (decisionId: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Definitions_1" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="scoring" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Score" />
+    <bpmn:businessRuleTask id="Score" name="Score customer">
+      <bpmn:extensionElements><zeebe:calledDecision decisionId="${decisionId}" resultVariable="score" /></bpmn:extensionElements>
+    </bpmn:businessRuleTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Score" targetRef="End" />
+    <bpmn:endEvent id="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+const DMN_FROM_DISK = `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="http://camunda.org/schema/1.0/dmn">
+  <decision id="risk-class" name="Risk class">
+    <decisionTable id="t" hitPolicy="FIRST">
+      <input id="i"><inputExpression id="ie" typeRef="number"><text>score</text></inputExpression></input>
+      <output id="o" name="riskClass" typeRef="string" />
+      <rule id="r"><inputEntry id="e"><text>-</text></inputEntry><outputEntry id="oe"><text>"low"</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+</definitions>`;
+
+describe('the decisions a business rule task may call, in the modeler', () => {
+  async function modelerFindings(decisionId: string, dmnFiles: { name: string; xml: string }[]) {
+    vi.stubGlobal('requestAnimationFrame', (work: () => void) => { work(); return 0; });
+    try {
+      const configured = vi.fn();
+      const listeners = new Map<string, (() => void)[]>();
+      const eventBus = { on: (event: string, listener: () => void) => listeners.set(event, [...(listeners.get(event) ?? []), listener]) };
+      const api = { me: () => Promise.resolve({ name: 'dora', groups: [] }), listDecisions: () => Promise.resolve([{ id: 'credit-score' }]) };
+      new LintRules(...([eventBus, { setLinterConfig: configured }, { processes: [], keys: () => [] }, { api }, { all: () => dmnFiles }] as unknown as ConstructorParameters<typeof LintRules>));
+      for (const listener of listeners.get(SESSION_READY) ?? []) listener();
+      await vi.waitFor(() => expect(configured).toHaveBeenCalledTimes(3));
+      const { config, resolver } = configured.mock.calls.at(-1)![0] as { config: unknown; resolver: unknown };
+      const { definitions } = await parseBpmn(CALLS_DECISION(decisionId));
+      const results = await new bpmnlint.Linter({ config, resolver }).lint(definitions) as Record<string, { message: string }[]>;
+      return (results['stratum/supported-elements'] ?? []).map((report) => report.message);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  }
+
+  it('marks a call of a decision neither deployed nor opened from disk, as deploy refuses it', async () => {
+    expect(await modelerFindings('no-such-decision', [])).toEqual([expect.stringContaining('no-such-decision')]);
+    expect((await lintXml(CALLS_DECISION('no-such-decision'), { knownDecisionIds: ['credit-score'] })).filter((finding) => finding.rule === 'supported-elements'))
+      .toHaveLength(1);
+  });
+
+  it('accepts a call of a deployed decision, and of one in a .dmn file opened in this session', async () => {
+    expect(await modelerFindings('credit-score', [])).toEqual([]);
+    expect(await modelerFindings('risk-class', [{ name: 'risk.dmn', xml: DMN_FROM_DISK }])).toEqual([]);
   });
 });
