@@ -1,8 +1,11 @@
 // A condition is evaluated strictly: a variable nothing supplies makes it fail
 // (or, worse, an order waits for ever). So every variable a condition reads
 // (sequence flows, conditional events; Camunda 7 `${…}` after translation),
-// and every variable a message catch's `messagesReceivedSince` reads (evaluated
-// as strictly when the catch opens: failing, it takes no kept message), must be
+// every variable a message catch's `messagesReceivedSince` reads (evaluated
+// as strictly when the catch opens: failing, it takes no kept message), and
+// every variable a user task's assignment expression reads (candidate groups,
+// candidate users, assignee: failing, the task is not created and the instance
+// has an incident; `=vice-president` reads `vice` and `president`), must be
 // supplied by a declared output, a business rule task's decision
 // result or a multi-instance activity's output collection, somewhere in the
 // process's call tree where the runtime passes it to the process (a call
@@ -121,6 +124,11 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
     // elsewhere the property is feel-condition-syntax's finding, and the runtime does not read it
     const receivedSince = isMessageCatch(node) ? propertyOf(node, MESSAGES_RECEIVED_SINCE) : undefined;
     if (receivedSince) checkReads(node, feelVariablesOf(receivedSince), `The ${MESSAGES_RECEIVED_SINCE} of ${elementLabel(node)}`, undefined, reporter);
+    if (is(node, 'bpmn:UserTask')) {
+      for (const { label, text } of assignmentExpressions(node)) {
+        checkReads(node, expressionVariablesOf(text), `The ${label} of ${elementLabel(node)}${looksLikeANameHint(text)}`, undefined, reporter);
+      }
+    }
   }
 
   return { check, meta: { documentation: { url: 'docs/validation.md#condition-variables-supplied-error-or-warning' } } };
@@ -194,7 +202,33 @@ function withheldFrom(supply: SupplyAtProcess, name: string, camunda: boolean): 
 
 /** The variables a FEEL or translatable `${…}` condition reads; none for what other rules refuse. */
 function conditionVariablesOf(expression: ModdleElement): string[] {
-  const text: string = typeof expression?.body === 'string' ? expression.body : '';
+  return expressionVariablesOf(typeof expression?.body === 'string' ? expression.body : '');
+}
+
+const ASSIGNMENT_LABELS = { candidateGroups: 'candidate groups', candidateUsers: 'candidate users', assignee: 'assignee' } as const;
+
+/** A user task's assignment attributes that are expressions: Camunda 8's zeebe:assignmentDefinition, Camunda 7's attributes. */
+function assignmentExpressions(task: ModdleElement): { label: string; text: string }[] {
+  const values: ModdleElement[] = task.extensionElements?.values ?? [];
+  const zeebe = values.find((value) => is(value, 'zeebe:AssignmentDefinition'));
+  const attributes = task.$attrs ?? {};
+  const found: { label: string; text: string }[] = [];
+  for (const [attribute, label] of Object.entries(ASSIGNMENT_LABELS)) {
+    const camunda = Object.entries(attributes).find(([key]) => key.endsWith(`:${attribute}`) && /camunda/.test(key))?.[1];
+    const declared: unknown = zeebe?.get(attribute);
+    const text = (typeof declared === 'string' ? declared : undefined) ?? (typeof camunda === 'string' ? camunda : undefined);
+    if (text && (isFeel(text.trim()) || isJuel(text.trim()))) found.push({ label, text: text.trim() });
+  }
+  return found;
+}
+
+/** A group or user name written after `=` by mistake (the properties panel's FEEL switch): FEEL reads `a-b` as a minus b. */
+function looksLikeANameHint(text: string): string {
+  return /^=\s*[A-Za-z]\w*(-\w+)+\s*$/.test(text) ? ` (FEEL reads ${text.slice(1).trim()} as a subtraction; a name is written without "=")` : '';
+}
+
+/** The variables a FEEL (`=…`) or Camunda 7 `${…}` expression reads; none for plain text. */
+function expressionVariablesOf(text: string): string[] {
   if (isFeel(text)) return feelVariablesOf(text);
   if (!isJuel(text)) return [];
   let feel: string;

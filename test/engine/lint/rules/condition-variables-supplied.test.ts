@@ -28,6 +28,40 @@ describe(RULE, () => {
     );
   });
 
+  it('checks what a user task\'s assignment expressions read: a group name written after "=" by mistake is named as a subtraction', async () => {
+    const task = (assignment: string, start = '<bpmn:startEvent id="Start" name="Start" />') => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="http://example.com/review">
+  <bpmn:process id="review" isExecutable="true">
+    ${start}
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Review" />
+    <bpmn:userTask id="Review" name="Review" ${assignment} />
+    <bpmn:sequenceFlow id="F2" sourceRef="Review" targetRef="End" />
+    <bpmn:endEvent id="End" name="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+    const zeebe = (attributes: string) => task('', '<bpmn:startEvent id="Start" name="Start" />').replace('<bpmn:userTask id="Review" name="Review"  />',
+      `<bpmn:userTask id="Review" name="Review"><bpmn:extensionElements><zeebe:assignmentDefinition ${attributes} /></bpmn:extensionElements></bpmn:userTask>`);
+    const findings = async (xml: string) => (await lintXml(xml)).filter((finding) => finding.rule === RULE).map((finding) => [finding.severity, finding.message]);
+
+    expect(await findings(zeebe('candidateGroups="=vice-president"'))).toEqual([
+      ['warning', textContaining('The candidate groups of user task "Review" (FEEL reads vice-president as a subtraction; a name is written without "=") reads "vice"')],
+      ['warning', textContaining('reads "president"')],
+    ]);
+    expect(await findings(zeebe('assignee="=approver" candidateUsers="=reviewers"'))).toEqual([
+      ['warning', textContaining('The candidate users of user task "Review" reads "reviewers"')],
+      ['warning', textContaining('The assignee of user task "Review" reads "approver"')],
+    ]);
+    // names, a static list and a supplied variable read nothing unsupplied
+    expect(await findings(zeebe('candidateGroups="vice-president, sales-director"'))).toEqual([]);
+    expect(await findings(zeebe('candidateGroups="=[&quot;vice-president&quot;]"'))).toEqual([]);
+    const supplied = zeebe('candidateGroups="=approverGroup"').replace('<bpmn:startEvent id="Start" name="Start" />',
+      '<bpmn:startEvent id="Start" name="Start"><bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="=approverGroup" target="approverGroup" /></zeebe:ioMapping></bpmn:extensionElements></bpmn:startEvent>');
+    expect(await findings(supplied)).toEqual([]);
+    // a process that declares its start variables refuses it; Camunda 7's ${…} is read too
+    expect(await findings(supplied.replace('candidateGroups="=approverGroup"', 'candidateGroups="=approverGroups"'))).toEqual([['error', textContaining('reads "approverGroups", which nothing supplies')]]);
+    expect(await findings(task('camunda:candidateGroups="${groupOf}"'))).toEqual([['warning', textContaining('The candidate groups of user task "Review" reads "groupOf"')]]);
+  });
+
   it('where the start event declares nothing (any start variables), only warns and says to declare it on the start event', async () => {
     const findings = await ofSeverity('invalid-undeclared-start.bpmn');
     expect(findings).toEqual([
@@ -76,7 +110,41 @@ describe(RULE, () => {
       expect((await reads(boundary)).map(([id, severity]) => [id, severity])).toEqual([['Catch_RaisePaid', 'error'], ['Boundary_Paid', 'error']]);
     });
 
-    it('where the start event declares nothing (any start variables), only warns and says to declare it on the start event', async () => {
+    it('checks what a user task\'s assignment expressions read: a group name written after "=" by mistake is named as a subtraction', async () => {
+    const task = (assignment: string, start = '<bpmn:startEvent id="Start" name="Start" />') => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="D" targetNamespace="http://example.com/review">
+  <bpmn:process id="review" isExecutable="true">
+    ${start}
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Review" />
+    <bpmn:userTask id="Review" name="Review" ${assignment} />
+    <bpmn:sequenceFlow id="F2" sourceRef="Review" targetRef="End" />
+    <bpmn:endEvent id="End" name="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+    const zeebe = (attributes: string) => task('', '<bpmn:startEvent id="Start" name="Start" />').replace('<bpmn:userTask id="Review" name="Review"  />',
+      `<bpmn:userTask id="Review" name="Review"><bpmn:extensionElements><zeebe:assignmentDefinition ${attributes} /></bpmn:extensionElements></bpmn:userTask>`);
+    const findings = async (xml: string) => (await lintXml(xml)).filter((finding) => finding.rule === RULE).map((finding) => [finding.severity, finding.message]);
+
+    expect(await findings(zeebe('candidateGroups="=vice-president"'))).toEqual([
+      ['warning', textContaining('The candidate groups of user task "Review" (FEEL reads vice-president as a subtraction; a name is written without "=") reads "vice"')],
+      ['warning', textContaining('reads "president"')],
+    ]);
+    expect(await findings(zeebe('assignee="=approver" candidateUsers="=reviewers"'))).toEqual([
+      ['warning', textContaining('The candidate users of user task "Review" reads "reviewers"')],
+      ['warning', textContaining('The assignee of user task "Review" reads "approver"')],
+    ]);
+    // names, a static list and a supplied variable read nothing unsupplied
+    expect(await findings(zeebe('candidateGroups="vice-president, sales-director"'))).toEqual([]);
+    expect(await findings(zeebe('candidateGroups="=[&quot;vice-president&quot;]"'))).toEqual([]);
+    const supplied = zeebe('candidateGroups="=approverGroup"').replace('<bpmn:startEvent id="Start" name="Start" />',
+      '<bpmn:startEvent id="Start" name="Start"><bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="=approverGroup" target="approverGroup" /></zeebe:ioMapping></bpmn:extensionElements></bpmn:startEvent>');
+    expect(await findings(supplied)).toEqual([]);
+    // a process that declares its start variables refuses it; Camunda 7's ${…} is read too
+    expect(await findings(supplied.replace('candidateGroups="=approverGroup"', 'candidateGroups="=approverGroups"'))).toEqual([['error', textContaining('reads "approverGroups", which nothing supplies')]]);
+    expect(await findings(task('camunda:candidateGroups="${groupOf}"'))).toEqual([['warning', textContaining('The candidate groups of user task "Review" reads "groupOf"')]]);
+  });
+
+  it('where the start event declares nothing (any start variables), only warns and says to declare it on the start event', async () => {
       const open = changed('<bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="=orderNo" target="orderNo" /></zeebe:ioMapping></bpmn:extensionElements>', '');
       expect(await reads(open)).toEqual([[
         'Catch_RaisePaid', 'warning',
