@@ -23,13 +23,7 @@ export interface RefusedAttempt {
 export async function recordRefusedAttempt(steps: StepExecutor, attempt: RefusedAttempt, caller: StepCaller, event: string, elementType: string | null): Promise<void> {
   const { wait, error, data } = attempt;
   const reason = typeof error.details?.reason === 'string' ? error.details.reason : error.code;
-  await steps.inTransaction(async (tx) => {
-    const kept = await keptBefore(tx, wait, caller.actor, event);
-    if (kept >= KEPT_PER_PERSON) return;
-    await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, caller.actor, event, elementType, {
-      ...keptVariables(data), reason, refusal: error.message, ...lastKept(kept),
-    }), caller)]);
-  });
+  await steps.inTransaction((tx) => keepWithinBound(steps, tx, wait, caller, event, elementType, { ...keptVariables(data), reason, refusal: error.message }));
 }
 
 /**
@@ -40,12 +34,10 @@ export async function recordRefusedRequest(steps: StepExecutor, refused: Refused
   return steps.inTransaction(async (tx) => {
     const wait = await tx.getWait(refused.id);
     if (!wait || wait.kind !== refused.kind) return false;
-    const event = `${refused.kind}.refused`;
-    const kept = await keptBefore(tx, wait, caller.actor, event);
-    if (kept >= KEPT_PER_PERSON) return true;
     const about = refused.kind === 'task' ? { name: wait.name } : { jobType: wait.jobType };
-    const data = { attempted: refused.attempted, ...about, reason: refused.reason, refusal: refused.refusal, ...lastKept(kept) };
-    await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, caller.actor, event, refused.kind === 'task' ? 'bpmn:UserTask' : null, data), caller)]);
+    await keepWithinBound(steps, tx, wait, caller, `${refused.kind}.refused`, refused.kind === 'task' ? 'bpmn:UserTask' : null, {
+      attempted: refused.attempted, ...about, reason: refused.reason, refusal: refused.refusal,
+    });
     return true;
   });
 }
@@ -53,16 +45,19 @@ export async function recordRefusedRequest(steps: StepExecutor, refused: Refused
 /** How many refused attempts of one person at one task or job the history keeps; the last of them says so. */
 const KEPT_PER_PERSON = 10;
 
-/** The refused attempts (`event`) of `actor` at `wait` the history already keeps (read by the instance's index). */
-async function keptBefore(tx: StoreTx, wait: WaitRow, actor: string | null, event: string): Promise<number> {
-  if (actor === null) return 0;
-  const entries = await tx.historyOf([wait.instanceId], { event, actor });
-  return entries.filter((entry) => entry.waitId === wait.id).length;
-}
-
-/** Marks the entry after which this person's further attempts at the wait are refused the same but not kept. */
-function lastKept(keptBefore: number): { lastKept?: true } {
-  return keptBefore === KEPT_PER_PERSON - 1 ? { lastKept: true } : {};
+/**
+ * Appends the refused attempt unless `caller` already has KEPT_PER_PERSON of `event` at `wait`; the last one kept
+ * says `lastKept`, after which their further attempts are refused the same but not kept.
+ */
+async function keepWithinBound(
+  steps: StepExecutor, tx: StoreTx, wait: WaitRow, caller: StepCaller, event: string, elementType: string | null, data: Record<string, unknown>,
+): Promise<void> {
+  const kept = caller.actor === null
+    ? 0
+    : (await tx.historyOf([wait.instanceId], { event, actor: caller.actor })).filter((entry) => entry.waitId === wait.id).length;
+  if (kept >= KEPT_PER_PERSON) return;
+  const last = kept === KEPT_PER_PERSON - 1 ? { lastKept: true } : {};
+  await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, caller.actor, event, elementType, { ...data, ...last }), caller)]);
 }
 
 /** Where a step notes the refusal it is about to throw, for `recordingRefusal`. */
