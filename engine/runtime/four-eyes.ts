@@ -12,7 +12,8 @@
 import type { RefusedTask, TaskRefusal } from '../api.js';
 import { changeRequesterRefusal, otherIterationRefusal, otherTaskRefusal, starterRefusal } from './four-eyes-words.js';
 import { forbidden, type StratumError } from '../errors.js';
-import type { HistoryRow, InstanceRow, OrderChangeRow, StoreTx } from '../store/types.js';
+import type { ElementInfo } from '../bpmn/process-model.js';
+import type { HistoryRow, InstanceRow, OrderChangeRow, StoreTx, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
 
@@ -30,6 +31,12 @@ export type DefinitionOf = (key: string, version: number) => Promise<ExecutableD
 
 /** Where a task.completed entry keeps the multi-instance body of the iteration it decided. */
 export const MULTI_INSTANCE_BODY = 'multiInstanceBody';
+
+/** The separated task `wait` is, as four eyes names it: its element's name, and for an iteration its activation. */
+export function separatedTaskOf(wait: WaitRow, info: ElementInfo | undefined): SeparatedTask {
+  const body = info?.multiInstance ? multiInstanceBodyOf(wait.executionId) : undefined;
+  return { id: wait.id, elementId: wait.elementId, name: info?.name ?? wait.elementId, ...(body !== undefined && { multiInstanceBody: body }) };
+}
 
 /**
  * Why four eyes refuses `actor` deciding `task` (a separated task of `instance`), or undefined when it does not:

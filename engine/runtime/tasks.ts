@@ -7,7 +7,7 @@ import { conflict, forbidden } from '../errors.js';
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import { completionInputsBehind, userTaskWrites } from './completion-variables.js';
-import { fourEyesRefusal, MULTI_INSTANCE_BODY } from './four-eyes.js';
+import { fourEyesRefusal, MULTI_INSTANCE_BODY, separatedTaskOf } from './four-eyes.js';
 import { waitInputs } from './local-inputs.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
 import { noteRefusal, recordRefusedAttempt, recordingRefusal } from './refused-attempts.js';
@@ -77,7 +77,7 @@ export class UserTasks {
         refuseNotOffered(wait, instance, info.name ?? info.id, actor);
       });
       const writes = userTaskWrites(info, variables, waitInputs(info, wait.variables));
-      await noteRefusal(attempt, wait, sent, () => this.refuseFourEyes(tx, wait, instance, definition, actor, body));
+      await noteRefusal(attempt, wait, sent, () => this.refuseFourEyes(tx, wait, instance, definition, actor));
       const completion = callerEntry(steps.rows.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', {
         name: wait.name, variables, writes, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }),
       }), caller);
@@ -116,7 +116,7 @@ export class UserTasks {
       const body = info.multiInstance ? multiInstanceBodyOf(wait.executionId) : undefined;
       const attempted = { attempted: 'claim', name: wait.name, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }) };
       await noteRefusal(attempt, wait, attempted, () => refuseNotOffered(wait, instance, info.name ?? info.id, actor));
-      await noteRefusal(attempt, wait, attempted, () => this.refuseFourEyes(tx, wait, instance, definition, actor, body));
+      await noteRefusal(attempt, wait, attempted, () => this.refuseFourEyes(tx, wait, instance, definition, actor));
       const holder = holderOf(wait);
       if (holder === actor.name) return; // theirs already: by this claim, an earlier one or the diagram
       if (holder !== null) throw heldByAnother(wait, holder);
@@ -156,11 +156,10 @@ export class UserTasks {
    * Four eyes: a separated task is refused (a `forbidden` TaskRefusal) to whoever started the order, requested a
    * change of it or decided another separated task of it. The caller holds the order's lock (lockWait with `order`).
    */
-  private async refuseFourEyes(tx: StoreTx, wait: WaitRow, instance: InstanceRow, definition: ExecutableDefinition, actor: Actor, body: string | undefined): Promise<void> {
+  private async refuseFourEyes(tx: StoreTx, wait: WaitRow, instance: InstanceRow, definition: ExecutableDefinition, actor: Actor): Promise<void> {
     const { steps } = this;
     if (!definition.model.separatedTasks.includes(wait.elementId) || steps.isSpeculation(tx)) return;
-    const info = definition.model.elements.get(wait.elementId)!;
-    const task = { id: wait.id, elementId: wait.elementId, name: info.name ?? info.id, ...(body !== undefined && { multiInstanceBody: body }) };
+    const task = separatedTaskOf(wait, definition.model.elements.get(wait.elementId));
     const refusal = await fourEyesRefusal(tx, instance, task, actor.name, (key, version) => steps.definition(tx, key, version));
     if (refusal) throw refusal;
   }

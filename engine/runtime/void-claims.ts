@@ -4,8 +4,7 @@
 // makes the claimant ineligible lets go of their claims on the order's open separated tasks, in its own transaction,
 // and the history says so (`task.unclaimed` with `data.reason`, the four-eyes refusal's word).
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
-import { fourEyesRefusal, type DefinitionOf } from './four-eyes.js';
-import { multiInstanceBodyOf } from './multi-instance.js';
+import { fourEyesRefusal, separatedTaskOf, type DefinitionOf } from './four-eyes.js';
 import type { InstanceRows } from './instance-rows.js';
 
 /**
@@ -36,10 +35,7 @@ async function refusalOf(tx: StoreTx, wait: WaitRow, actor: string, definitionOf
   if (!owner) return undefined;
   const definition = await definitionOf(owner.processKey, owner.version);
   if (!definition.model.separatedTasks.includes(wait.elementId)) return undefined;
-  const info = definition.model.elements.get(wait.elementId);
-  const body = info?.multiInstance ? multiInstanceBodyOf(wait.executionId) : undefined;
-  const task = { id: wait.id, elementId: wait.elementId, name: info?.name ?? wait.elementId, ...(body !== undefined && { multiInstanceBody: body }) };
-  const refusal = await fourEyesRefusal(tx, owner, task, actor, definitionOf);
+  const refusal = await fourEyesRefusal(tx, owner, separatedTaskOf(wait, definition.model.elements.get(wait.elementId)), actor, definitionOf);
   const reason = refusal?.details?.reason;
   return typeof reason === 'string' ? reason : undefined;
 }
