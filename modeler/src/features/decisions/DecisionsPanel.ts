@@ -6,9 +6,7 @@ import type SidePanel from '../shell/SidePanel';
 import type StatusLine from '../shell/StatusLine';
 import type DecisionView from './DecisionView';
 import { DMN_FILES_CHANGED, type default as DmnFiles } from './DmnFiles';
-
-// DeployAction's DEPLOYED; decisions sit below deploy and name the event by its text.
-const DEPLOYED = 'stratum.deploy.deployed';
+import { DEPLOYED } from '../deploy/deployed-event';
 
 /**
  * The Decisions tab: the deployed DMN decisions (GET /api/decisions), each opened

@@ -15,12 +15,7 @@ import { uploadsOf, type PlannedProcess } from './DeployPlan';
 import { changesOf } from './DeployChanges';
 import { deployedLatest, deployIntro } from './version-outcome';
 import { el, replaceChildren } from '../../dom/element';
-
-/**
- * Fired with the server's answer after a successful deployment, for the views of deployed versions the library's
- * refresh does not reach (the Decisions tab names the event by its text: it sits below deploy).
- */
-const DEPLOYED = 'stratum.deploy.deployed';
+import { DEPLOYED } from './deployed-event';
 
 /**
  * Deploys the open process, with the drafts and the .dmn files from disk chosen to go

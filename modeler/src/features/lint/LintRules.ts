@@ -11,9 +11,8 @@ import { LIBRARY_CHANGED } from '../library/LibraryService';
 import { SESSION_READY, signedInUser, type SessionReady } from '../session/Session';
 import { parseDmn } from '../../../../engine/dmn/dmn-model.js';
 import { DMN_FILES_CHANGED, type default as DmnFiles } from '../decisions/DmnFiles';
+import { DEPLOYED } from '../deploy/deployed-event';
 
-/** Fired by DeployAction once a deployment from this browser went through (a decision may have come with it). */
-const DEPLOYED = 'stratum.deploy.deployed';
 
 interface Linting {
   setLinterConfig(config: { config: unknown; resolver: unknown }): void;
