@@ -5,6 +5,7 @@
 import type { HistoryRow, InstanceRow, InstanceStatus, Store, StoreTx, WaitKind, WaitRow } from '../store/types.js';
 import { ORDER_CHANGED_MESSAGE } from '../orders/order-change.js';
 import { groupBy } from './group-rows.js';
+import { isRecord } from '../variables/is-record.js';
 
 export type RecordedAction =
   | { kind: 'task'; processKey: string; elementId: string; variables: Record<string, unknown>; actor: string | null; at: string }
@@ -196,10 +197,6 @@ export function withChangeRequestTimes(actions: RecordedAction[]): RecordedActio
 /** A history field that is text, or '' (history written by older versions may lack it). */
 function textOf(value: unknown): string {
   return typeof value === 'string' ? value : value == null ? '' : JSON.stringify(value);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** What a history row of an action carries, as actionOf reads it. */

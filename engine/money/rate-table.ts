@@ -10,6 +10,7 @@
 import { StratumError } from '../errors.js';
 import { currencyOf, type Currency } from './currencies.js';
 import { normalize, parseDecimal, type Decimal } from './decimal.js';
+import { isRecord } from '../variables/is-record.js';
 
 interface DatedRate {
   currency: string;
@@ -75,10 +76,6 @@ export function rateOn(table: RateTable, currency: string, day: string): { rate:
 }
 
 // helpers
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isCalendarDay(text: string): boolean {
   if (!DAY.test(text)) return false;

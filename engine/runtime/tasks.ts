@@ -18,6 +18,7 @@ import type { StepExecutor } from './step-executor.js';
 import { taskViews } from './task-views.js';
 import { releaseClaimsFourEyesRefuses } from './void-claims.js';
 import { lockWait } from './wait-locks.js';
+import { isRecord } from '../variables/is-record.js';
 
 export class UserTasks {
   constructor(private readonly steps: StepExecutor) {}
@@ -166,10 +167,6 @@ export class UserTasks {
 }
 
 // helpers
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Refuses (a `forbidden` TaskRefusal `not-offered`) an actor who is not the task's assignee, a candidate user or in a candidate group. */
 function refuseNotOffered(wait: WaitRow, instance: InstanceRow, name: string, actor: Actor): void {

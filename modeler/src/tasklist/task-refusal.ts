@@ -4,6 +4,7 @@
 // falls back to reading the detail sentence.
 import type { DecidedTask, RefusedTask, TaskOffer, TaskRefusal } from '../../../engine/api.js';
 import type { ProblemBody } from '../api/client';
+import { isRecord } from '../../../engine/variables/is-record.js';
 
 /** The refusal a problem body names, or undefined when it names none this task list knows. */
 export function taskRefusalIn(body: ProblemBody): TaskRefusal | undefined {
@@ -33,7 +34,6 @@ export function taskRefusalIn(body: ProblemBody): TaskRefusal | undefined {
 
 // helpers
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
 function isTask(value: unknown): value is RefusedTask {
