@@ -28,6 +28,9 @@ export function orderAsEntered(order: OrderEntry): Record<string, unknown> {
   };
 }
 
+/** Order numbers a URL path cannot carry as one segment (RFC 3986 dot segments). */
+const DOT_SEGMENTS: readonly string[] = ['.', '..'];
+
 /** A repeated entry is the same order when its fields are equal, whatever their key order. */
 export function isSameOrder(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   return canonicalJson(a) === canonicalJson(b);
@@ -42,6 +45,9 @@ export function checkOrder(order: OrderEntry, rates: RateTable, day: string): Co
   const problems: FieldProblem[] = [];
   if (typeof order.orderNo !== 'string' || order.orderNo.trim() === '') {
     problems.push({ field: '/orderNo', message: 'must be a non-empty text' });
+  } else if (DOT_SEGMENTS.includes(order.orderNo)) {
+    // URL parsers (fetch, browsers, proxies) resolve them away: GET /api/orders/./changes reads the order numbered changes
+    problems.push({ field: '/orderNo', message: `may not be ${order.orderNo}: in a URL path it is a relative segment, so /api/orders/{orderNo} could never name the order` });
   }
   if (typeof order.customer?.name !== 'string' || order.customer.name.trim() === '') {
     problems.push({ field: '/customer/name', message: 'must be a non-empty text' });

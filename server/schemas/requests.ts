@@ -57,7 +57,7 @@ export const OrderRequest: JsonSchema = {
   additionalProperties: false,
   allOf: minorUnitRules(),
   properties: {
-    orderNo: printableKey(64, 'The order number; becomes the business key of every instance, task, job and message of the order.'),
+    orderNo: printableKey(64, 'The order number; becomes the business key of every instance, task, job and message of the order. Not `.` or `..`, which a URL path resolves away (422).'),
     customer: {
       type: 'object',
       description:

@@ -116,6 +116,9 @@ const HOSTILE: Hostile[] = [
   { name: 'an empty orderNo', method: 'POST', path: '/api/orders', options: json(order({ orderNo: '' })), status: 422 },
   { name: 'an orderNo with a line break', method: 'POST', path: '/api/orders', options: json(order({ orderNo: 'SO-1\nSO-2' })), status: 422 },
   { name: 'an orderNo with a right-to-left override', method: 'POST', path: '/api/orders', options: json(order({ orderNo: 'SO-\u202E1' })), status: 422 },
+  // dot segments: fetch and browsers resolve /api/orders/./changes to /api/orders/changes, so no route could name them
+  { name: 'an orderNo of one dot', method: 'POST', path: '/api/orders', options: json(order({ orderNo: '.' })), status: 422 },
+  { name: 'an orderNo of two dots', method: 'POST', path: '/api/orders', options: json(order({ orderNo: '..' })), status: 422 },
   { name: 'an orderNo with a zero-width space', method: 'POST', path: '/api/orders', options: json(order({ orderNo: 'SO\u200B-1' })), status: 422 },
   { name: 'a customer without a name', method: 'POST', path: '/api/orders', options: json(order({ customer: { id: 'C-1' } })), status: 422 },
   { name: 'a customer name of spaces', method: 'POST', path: '/api/orders', options: json(order({ customer: { name: '   ' } })), status: 422 },

@@ -63,6 +63,17 @@ describe('an entered order', () => {
     expect(error.details?.errors?.map((problem) => problem.field)).toEqual(['/customer/name', '/paymentTerms', '/amount']);
     expect(await storedOrder('SO-BAD')).toBeUndefined();
   });
+
+  it('refuses . and .. as order numbers: a URL path resolves them away, so no route could name the order', async () => {
+    for (const orderNo of ['.', '..']) {
+      const error = await refusal(enter(fixture.stratum.runtime, order(orderNo, 100)));
+      expect(error.code).toBe('invalid');
+      expect(error.details?.errors).toEqual([{ field: '/orderNo', message: textContaining('relative segment') }]);
+      expect(await storedOrder(orderNo)).toBeUndefined();
+    }
+    // dots inside a number are kept as they are
+    expect((await enter(fixture.stratum.runtime, order('SO.1..2', 100))).instance.status).toBe('running');
+  });
 });
 
 describe('order entry as configured', () => {
