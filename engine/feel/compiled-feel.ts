@@ -12,6 +12,7 @@
 // errors stay feelin's. test/engine/feel/compiled-feel.test.ts holds the two
 // to each other. Browser-safe.
 import { evaluate, parseExpression } from 'feelin';
+import { FEEL_PARSE_WORDS } from './feel-words.js';
 
 /** What a compiled expression gives when feelin must evaluate it instead. */
 export const LEFT_TO_FEELIN: unique symbol = Symbol('left to feelin');
@@ -30,10 +31,7 @@ interface TreeNode {
 }
 
 /** FEEL words a variable name must not be for the parse to stay the one made without variables. */
-const KEYWORDS = new Set([
-  'true', 'false', 'null', 'and', 'or', 'not', 'for', 'in', 'return', 'if', 'then', 'else', 'some', 'every',
-  'satisfies', 'instance', 'of', 'function', 'between', 'external', 'is', 'date', 'time', 'duration',
-]);
+const KEYWORDS = new Set(FEEL_PARSE_WORDS);
 
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

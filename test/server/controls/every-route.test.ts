@@ -1040,6 +1040,27 @@ const acknowledgementsHeld: Row[] = [
       await work(PLANNING, orderNo);
     },
   },
+  {
+    attempt: 'reproduced bypass: a worker or a message on any route sets a variable named false, null or and, which a condition reads in place of the FEEL word (a not acknowledged read as acknowledged)',
+    run: async () => {
+      const orderNo = await enterOrder(80_000);
+      const [job] = await fetchJobs('procurement-planning', orderNo);
+      for (const name of ['false', 'null', 'and']) {
+        for (const [route, send] of jobRoutes(job.id, { [name]: true })) expectRefused(await send(), 422, /FEEL word/, `${route} ${name}`);
+        for (const [route, send] of Object.entries(MESSAGE_ROUTES)) {
+          expectRefused(await send('PaymentReceived', orderNo, { [name]: true }), 422, /FEEL word/, `${route} ${name}`);
+        }
+      }
+      expect(await events(orderNo, 'message.buffered')).toEqual([]);
+      expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { workerId: 'every-route' })).status).toBe(200);
+      await change(orderNo, { description: 'matt finish' });
+      await acknowledge(orderNo, 'procurement', { acknowledged: false, comment: 'supplier not asked yet' });
+      await acknowledge(orderNo, 'production', { acknowledged: false });
+      await acknowledge(orderNo, 'inspection', { acknowledged: false });
+      expect((await openGroups(orderNo)).sort()).toEqual(DEPARTMENTS);
+      expect(await changeStatuses(orderNo)).toEqual(['open']);
+    },
+  },
 ];
 
 // 10. Claims.
