@@ -3,7 +3,7 @@
 // openapi.ts describes exactly these, and the validators are compiled from the
 // same schemas, so the code, the checks and the document cannot drift apart.
 import { GROUPS } from './auth/authenticate.js';
-import { name, printableKey, type JsonSchema } from './schemas/common.js';
+import { name, printableId, printableKey, type JsonSchema } from './schemas/common.js';
 
 export type Access =
   | { kind: 'public' }
@@ -63,7 +63,7 @@ const authenticated = { kind: 'authenticated' } as const;
 const publicAccess = { kind: 'public' } as const;
 
 const processKey = name('Process key: the BPMN process id.');
-const id = (what: string) => printableKey(200, `${what} id`);
+const id = (what: string) => printableId(200, `${what} id`);
 const orderNo = printableKey(200, 'The order number (the business key of the whole order).');
 
 const instanceCreated: Record<number, ResponseSpec> = {

@@ -5,6 +5,7 @@
 import { BpmnModdle, type ModdleElement, type ParseResult } from 'bpmn-moddle';
 import camundaPackage from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import zeebePackage from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
+import { aliasedForModdle, restoreFileIds } from './file-ids.js';
 
 export const CAMUNDA_URI = 'http://camunda.org/schema/1.0/bpmn';
 export const ZEEBE_URI = 'http://camunda.org/schema/zeebe/1.0';
@@ -41,13 +42,18 @@ export class BpmnParseError extends Error {
   }
 }
 
-/** Parses BPMN XML; a document that is not BPMN 2.0 is an error, unknown bits are warnings. */
+/**
+ * Parses BPMN XML; a document that is not BPMN 2.0 is an error, unknown bits are warnings.
+ * The model has the file's ids, also those moddle reads only under an alias (file-ids.ts).
+ */
 export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
   const flavour = detectFlavour(xml);
   const moddle = createModdle(flavour);
+  const forModdle = aliasedForModdle(xml);
   let result: ParseResult;
   try {
-    result = await moddle.fromXML(xml.trim(), 'bpmn:Definitions');
+    result = await moddle.fromXML(forModdle.xml.trim(), 'bpmn:Definitions');
+    restoreFileIds(result, forModdle.aliases);
   } catch (error) {
     throw new BpmnParseError(`not a readable BPMN 2.0 document: ${(error as Error).message}`);
   }

@@ -21,6 +21,28 @@ const REFERENCE_ELEMENT = /(Ref|Refs|^incoming|^outgoing)$/;
 
 export type IdAliases = Map<string, string>;
 
+/**
+ * An XML name without a colon (xsd:ID is an NCName; XML 1.0 fifth edition,
+ * productions 4 and 4a): letters of any script, `_`, then also digits, `-`,
+ * `.`, `·` and combining marks. `Prüfen` and `定義_1` are; `1abc` and `a b` are not.
+ */
+const NC_NAME_START = 'A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
+// eslint-disable-next-line no-misleading-character-class -- code point ranges, no character in them is combined with another
+const NC_NAME = new RegExp(`^[${NC_NAME_START}][${NC_NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F\\u2040]*$`, 'u');
+
+/** Is `id` an NCName, the form XML Schema gives every BPMN id? */
+export const isXmlName = (id: string): boolean => NC_NAME.test(id);
+
+export interface AliasOptions {
+  /**
+   * Alias only what a valid BPMN file may hold (default false): ids that are
+   * XML names moddle refuses, each used once. An id that is no XML name, or one
+   * used twice, is then left to moddle, which refuses it (deploy and validate
+   * refuse such a file; the lossless pipeline reads it anyway).
+   */
+  validIdsOnly?: boolean;
+}
+
 
 /**
  * Where moddle checks an id: elements of the BPMN 2.0 namespaces. Vendor
@@ -95,8 +117,9 @@ function encodeName(id: string): string {
  * second time is replaced on that element only, so references still mean the
  * first element, as they did for moddle. Returns alias → id.
  */
-export function aliasRefusedIds(document: XmlDocument): IdAliases {
+export function aliasRefusedIds(document: XmlDocument, options: AliasOptions = {}): IdAliases {
   const ids = idsOf(document);
+  const aliased = (id: string) => !MODDLE_ID.test(id) && (!options.validIdsOnly || isXmlName(id));
   const aliasOf = new Map<string, string>();
   const aliases: IdAliases = new Map();
   const newAlias = (id: string) => {
@@ -107,9 +130,10 @@ export function aliasRefusedIds(document: XmlDocument): IdAliases {
   };
   for (const element of elementsOf(document.root)) {
     const id = element.attributes.find((attribute) => attribute.name === 'id')?.value;
-    if (id !== undefined && hasModdleId(element) && !MODDLE_ID.test(id) && !aliasOf.has(id)) aliasOf.set(id, newAlias(id));
+    if (id !== undefined && hasModdleId(element) && aliased(id) && !aliasOf.has(id)) aliasOf.set(id, newAlias(id));
   }
   if (aliasOf.size) replaceIds(document, aliasOf, false);
+  if (options.validIdsOnly) return aliases;
   const seen = new Set<string>();
   for (const element of elementsOf(document.root)) {
     const attribute = element.attributes.find((candidate) => candidate.name === 'id');
@@ -129,16 +153,22 @@ export function restoreAliasedIds(document: XmlDocument, aliases: IdAliases): Xm
   return document;
 }
 
+/**
+ * What a value (an id or a reference to one, `Task_1` or `tns:Task_1`, spaces
+ * around it ignored) becomes under `replacements`, or undefined when it names
+ * none of them. A QName keeps its prefix.
+ */
+export function replacedId(value: string, replacements: ReadonlyMap<string, string>): string | undefined {
+  const trimmed = value.trim();
+  const direct = replacements.get(trimmed);
+  if (direct !== undefined) return direct;
+  const { prefix, local } = splitName(trimmed);
+  const qualified = prefix ? replacements.get(local) : undefined;
+  return qualified === undefined ? undefined : `${prefix}:${qualified}`;
+}
+
 function replaceIds(document: XmlDocument, replacements: Map<string, string>, everywhere: boolean): void {
-  const replaced = (value: string): string | undefined => {
-    const trimmed = value.trim();
-    const direct = replacements.get(trimmed);
-    if (direct !== undefined) return direct;
-    // a QName reference (`tns:Task_1`) keeps its prefix
-    const { prefix, local } = splitName(trimmed);
-    const qualified = prefix ? replacements.get(local) : undefined;
-    return qualified === undefined ? undefined : `${prefix}:${qualified}`;
-  };
+  const replaced = (value: string) => replacedId(value, replacements);
   for (const element of elementsOf(document.root)) {
     for (const attribute of element.attributes) {
       if (isNamespaceDeclaration(attribute) || (!everywhere && attribute.name === 'name')) continue;

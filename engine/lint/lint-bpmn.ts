@@ -187,8 +187,9 @@ function parseFinding(error: unknown): Finding {
 
 function importFinding(warning: string): Finding {
   // A duplicate id would make the runtime confuse two elements, and an element
-  // with an illegal id (e.g. non-ASCII letters, which moddle refuses) is dropped
-  // with everything inside it: both change what runs, so they are errors.
+  // with an id that is no XML name (`1abc`, `a b`; names in any script are read,
+  // bpmn/file-ids.ts) is dropped with everything inside it: both change what
+  // runs, so they are errors.
   const dropsContent = /duplicate id|illegal id/i.test(warning);
   const illegalId = /illegal ID <([^>]*)>/i.exec(warning)?.[1];
   const duplicateId = /duplicate ID <([^>]*)>/i.exec(warning)?.[1];
@@ -197,7 +198,7 @@ function importFinding(warning: string): Finding {
     rule: 'xml-import',
     severity: dropsContent ? 'error' : 'warning',
     message: illegalId
-      ? `the id "${illegalId}" is not a valid BPMN id (use ASCII letters, digits, "_", "-" and ".", starting with a letter or "_"), so the element cannot be read: ${oneLine(warning)}`
+      ? `the id "${illegalId}" is not a valid BPMN id (an XML name: a letter of any script or "_" first, then letters, digits, "_", "-" and ".", no spaces), so the element cannot be read: ${oneLine(warning)}`
       : duplicateId
         ? `the id "${duplicateId}" is used by two elements, and references to it can only name the first; give each element an id of its own: ${oneLine(warning)}`
         : oneLine(warning),

@@ -139,7 +139,7 @@ const incidentFilter: Record<string, JsonSchema> = {
   incidentId: printableKey(200, 'Only this incident.'),
   incidentType: printableKey(100, '`failedExternalTask` (a job out of retries) or `failedJob` (a failed step); any other type matches nothing.'),
   processInstanceId: printableKey(200, 'Only the incidents of this instance.'),
-  activityId: printableKey(200, 'Only the incidents at this BPMN element.'),
+  activityId: name('Only the incidents at this BPMN element.'),
 };
 
 /** Camunda 7's incident filters Stratum honours; any other (tenants, messages, timestamps …) is refused (400), never ignored. */

@@ -30,8 +30,22 @@ export const printableKey = (maxLength: number, description?: string): JsonSchem
   ...(description ? { description } : {}),
 });
 
+/**
+ * Ids of records Stratum keeps, which may hold a BPMN element id (a task's or
+ * a job's: `<instance>:مهمة_1_<n>`): printable characters of any script, no
+ * spaces at either end.
+ */
+const PRINTABLE_ID_PATTERN = `^[^\\s${UNSAFE}](?:[^${UNSAFE}]*[^\\s${UNSAFE}])?$`;
+export const printableId = (maxLength: number, description?: string): JsonSchema => ({
+  type: 'string',
+  minLength: 1,
+  maxLength,
+  pattern: PRINTABLE_ID_PATTERN,
+  ...(description ? { description } : {}),
+});
+
 /** Process keys, job types, message names: BPMN ids (XML NCNames, so letters of any script) and names Stratum relies on. */
-const NAME_PATTERN = '^[\\p{L}_][\\p{L}\\p{N}_.\\-]*$';
+const NAME_PATTERN = '^[\\p{L}_][\\p{L}\\p{M}\\p{N}_.\\-\\u00B7]*$';
 
 /** File names in deployments: no path separators, no control characters. */
 export const FILE_NAME_PATTERN = '^[\\p{L}\\p{N}._ ()\\-]{1,200}$';

@@ -52,6 +52,21 @@ describe('stratum deploy', { timeout: 180_000 }, () => {
     expect(await xml.text()).toBe(readFileSync(check, 'utf8'));
   });
 
+  it('deploys a file whose ids are XML names in any script under its process ids, byte for byte', async () => {
+    const vendor = write('vendor/prüfen.bpmn', readFileSync(join(ROOT, 'test/fixtures/server/non-ascii-ids.bpmn'), 'utf8'));
+    const { code, stdout, stderr } = await stratum(['deploy', '-s', server.url, '-n', 'vendor diagram', vendor], { STRATUM_TOKEN: TOKENS.designer });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(lines(stdout)).toEqual(arrayWith(['Prüfen version 1', '確認_1 version 1']));
+    const xml = await fetch(`${server.url}/api/processes/${encodeURIComponent('Prüfen')}/versions/1/xml`, { headers: { authorization: `Bearer ${TOKENS.erp}` } });
+    expect(Buffer.from(await xml.arrayBuffer()).equals(readFileSync(vendor))).toBe(true);
+
+    const refused = write('vendor/kaputt.bpmn', readFileSync(vendor, 'utf8').replace('id="Prüfen"', 'id="Pr üfen"'));
+    const bad = await stratum(['deploy', '-s', server.url, '-n', 'broken id', refused], { STRATUM_TOKEN: TOKENS.designer });
+    expect(bad.code).toBe(1);
+    expect(lines(bad.stdout)).toContainEqual(textMatching(new RegExp(`^${escape(refused)}:Pr üfen: the id "Pr üfen" is not a valid BPMN id \\(an XML name.*\\(xml-import\\)$`)));
+  });
+
   it('prints warnings with the local path and element id, as validate does', async () => {
     const noDiagram = write('warned/no-diagram.bpmn', checkProcess('No diagram', { id: 'no-diagram', withDiagram: false }));
     const { code, stdout } = await stratum(['deploy', '-s', server.url, '-n', 'without a diagram', noDiagram], { STRATUM_TOKEN: TOKENS.designer });

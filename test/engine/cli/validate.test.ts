@@ -1,6 +1,6 @@
 // Spawns the real command line: `node engine/cli/stratum.js …`, compiled from the sources (test/support/compiled-sources.ts).
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,34 @@ describe('stratum validate', () => {
     const unreadable = await stratum('validate', '--users', users, file);
     expect(unreadable.code).toBe(2);
     expect(unreadable.stderr).toContain(`the users file "${users}" must look like {"users": [{"name": …, "token": …, "groups": ["…"]}]}`);
+  });
+
+  it('reads ids in any script (XML names) and names elements by them; an id that is no XML name is still refused', async () => {
+    const file = 'test/fixtures/server/non-ascii-ids.bpmn';
+    const valid = await stratum('validate', file);
+    expect(valid.code).toBe(0);
+    expect(lines(valid.stdout)).toEqual([
+      `${file}:-: warning: the file has no diagram (BPMN DI), so the modeler cannot show it; open and save it in a BPMN modeler to lay it out (no-bpmndi)`,
+      'Job types a worker must serve (1):',
+      `  kiroku  ${file}:記録`,
+      '1 file checked: no errors, 1 warning',
+    ]);
+
+    // the conditional flow without its condition: the finding names it and its gateway as written
+    const noDefault = join(scratch, 'ohne-bedingung.bpmn');
+    writeFileSync(noDefault, readFileSync(file, 'utf8').replace(/<bpmn:conditionExpression[^]*?<\/bpmn:conditionExpression>/, ''));
+    const findings = await stratum('validate', '--quiet', noDefault);
+    expect(findings.code).toBe(1);
+    expect(lines(findings.stdout)).toContainEqual(textMatching(new RegExp(`^${escape(noDefault)}:Fluss_groß: Sequence flow "groß" leaves exclusive gateway "Groß\\?" .*\\(exclusive-gateway-default\\)$`)));
+    expect(findings.stdout).not.toMatch(/_x[0-9A-F]{4}_/);
+
+    const notAName = join(scratch, 'kein-name.bpmn');
+    writeFileSync(notAName, readFileSync(file, 'utf8').replace('id="確認_1"', 'id="1_確認"').replace('processId="確認_1"', 'processId="1_確認"'));
+    const refused = await stratum('validate', '--quiet', notAName);
+    expect(refused.code).toBe(1);
+    expect(lines(refused.stdout)).toContainEqual(
+      `${notAName}:1_確認: the id "1_確認" is not a valid BPMN id (an XML name: a letter of any script or "_" first, then letters, digits, "_", "-" and ".", no spaces), so the element cannot be read: unparsable content <bpmn:process> detected line: 34 column: 2 nested error: illegal ID <1_確認> (xml-import)`,
+    );
   });
 
   it('exits 0 when there are only warnings', async () => {
