@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployResult, Finding, InstanceView, TaskView } from '../../engine/api.js';
+import { describePostgres, freshSchema, schemaUrl } from '../support/postgres.js';
 import { problemOf, TOKENS, type ApiClient } from './support/client.js';
 import { textContaining } from '../support/matchers.js';
 import { removeDataDir, SERVER_FIXTURES, startTestServer, type TestServer } from './support/real-server.js';
@@ -19,14 +20,6 @@ const ALIAS = /_x[0-9A-F]{4}_/;
 let server: TestServer;
 let api: ApiClient;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  api = server.api;
-});
-afterAll(async () => {
-  await server.close();
-  removeDataDir(server.dataDir);
-});
 
 function upload(name: string, xml: string): FormData {
   const form = new FormData();
@@ -44,7 +37,19 @@ async function openTask(elementId: string, businessKey: string, token: string): 
   return task;
 }
 
-describe('a diagram with ids in any script', () => {
+describe('a diagram with ids in any script, on SQLite', () => vendorDiagram(() => startTestServer()));
+describePostgres('a diagram with ids in any script, on PostgreSQL', () => vendorDiagram(async () => startTestServer({ databaseUrl: schemaUrl(await freshSchema()) })));
+
+function vendorDiagram(start: () => Promise<TestServer>) {
+  beforeAll(async () => {
+    server = await start();
+    api = server.api;
+  });
+  afterAll(async () => {
+    await server.close();
+    removeDataDir(server.dataDir);
+  });
+
   it('deploys under the file\'s process ids and serves the deployed bytes back unchanged', async () => {
     const deployed = await api.request<DeployResult>('POST', '/api/deployments', { token: TOKENS.designer, body: upload('prüfen.bpmn', FILE) });
     expect(deployed.status, deployed.text).toBe(201);
@@ -145,4 +150,4 @@ describe('a diagram with ids in any script', () => {
       message: textContaining('the id "Pr üfen" is not a valid BPMN id (an XML name'),
     }));
   });
-});
+}
