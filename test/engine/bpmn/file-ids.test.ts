@@ -37,6 +37,29 @@ describe('parseBpmn with ids in any script', () => {
     expect(JSON.stringify(Object.keys(moddleContext.elementsById))).not.toMatch(ALIAS);
   });
 
+  it('gives a Camunda 7 call activity its calledElement and a gateway condition\'s flow as written', async () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Défs" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="Übergeordnet" isExecutable="true">
+    <bpmn:startEvent id="Start" name="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Aufruf" />
+    <bpmn:callActivity id="Aufruf" name="Aufruf" calledElement="Untergeordnet_ä" camunda:calledElementBinding="latest" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Aufruf" targetRef="Ende" />
+    <bpmn:endEvent id="Ende" name="Ende" />
+  </bpmn:process>
+</bpmn:definitions>`;
+    const { definitions, flavour } = await parseBpmn(xml);
+    expect(flavour).toBe('camunda');
+    const [process] = processes(definitions);
+    expect(process?.id).toBe('Übergeordnet');
+    // the called process is not in this file: its id is no id of the file, and was never aliased
+    expect(element(process, 'Aufruf')?.calledElement).toBe('Untergeordnet_ä');
+    const calling = xml.replace('</bpmn:process>', '</bpmn:process>\n  <bpmn:process id="Untergeordnet_ä" isExecutable="true"><bpmn:startEvent id="S2" name="S2" /></bpmn:process>');
+    const both = processes((await parseBpmn(calling)).definitions);
+    expect(both.map((candidate) => candidate.id)).toEqual(['Übergeordnet', 'Untergeordnet_ä']);
+    expect(element(both[0], 'Aufruf')?.calledElement).toBe('Untergeordnet_ä');
+  });
+
   it('compiles the process for bpmn-engine under the file\'s ids', async () => {
     const executable = await compileExecutable('Prüfen', 1, FILE);
     expect(executable.model.key).toBe('Prüfen');
