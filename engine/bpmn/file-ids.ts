@@ -74,7 +74,7 @@ export function restoreFileIds(result: ParseResult, aliases: IdAliases): void {
 }
 
 /** A message of moddle's (`unresolved reference <Pr_x00FC_fen>`) with the file's ids for aliases. */
-export function withFileIds(message: string, aliases: IdAliases): string {
+function withFileIds(message: string, aliases: IdAliases): string {
   let text = message;
   // longest first, so `Check_2` is not read as `Check` followed by `_2`
   for (const alias of [...aliases.keys()].sort((a, b) => b.length - a.length)) {
