@@ -46,13 +46,15 @@ export function aliasedForModdle(xml: string): AliasedText {
 export function restoreFileIds(result: ParseResult, aliases: IdAliases): void {
   if (aliases.size === 0) return;
   const original = (value: string) => replacedId(value, aliases) ?? value;
+  // what the aliasing never touched (names and text), so a name spelled like an alias stays
+  const untouched = new Set(['name', 'body', 'text']);
   const seen = new Set<object>();
   const visit = (element: ModdleElement) => {
     if (seen.has(element)) return;
     seen.add(element);
     const properties = element as unknown as Record<string, unknown>;
     for (const [name, value] of Object.entries(properties)) {
-      if (name.startsWith('$')) continue;
+      if (name.startsWith('$') || untouched.has(name)) continue;
       if (typeof value === 'string') properties[name] = original(value);
       else if (Array.isArray(value)) value.forEach((item: unknown, index) => (typeof item === 'string' ? (value[index] = original(item)) : visitValue(item)));
       else visitValue(value);

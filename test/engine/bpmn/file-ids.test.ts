@@ -60,6 +60,11 @@ describe('parseBpmn with ids in any script', () => {
     expect(element(both[0], 'Aufruf')?.calledElement).toBe('Untergeordnet_ä');
   });
 
+  it('leaves a name that is spelled like an alias as written', async () => {
+    const { definitions } = await parseBpmn(FILE.replace('name="Betrag erfassen"', 'name="Pr_x00FC_fen"'));
+    expect(element(processes(definitions)[0], 'مهمة_1')?.name).toBe('Pr_x00FC_fen');
+  });
+
   it('compiles the process for bpmn-engine under the file\'s ids', async () => {
     const executable = await compileExecutable('Prüfen', 1, FILE);
     expect(executable.model.key).toBe('Prüfen');
