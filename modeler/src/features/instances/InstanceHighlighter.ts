@@ -11,6 +11,8 @@ const PATH_MARKER = 'stratum-instance-path';
 const WAITING_MARKER = 'stratum-instance-waiting';
 const INCIDENT_MARKER = 'stratum-instance-incident';
 const OVERLAY_TYPE = 'stratum-instance-waiting';
+/** Room kept between a wait card and the canvas's edge, in pixels. */
+const CARD_MARGIN = 8;
 
 /** Marks an instance's path (history), where it waits (its own waits, and call activities whose child waits) and the element that failed. */
 export default class InstanceHighlighter {
@@ -58,7 +60,25 @@ export default class InstanceHighlighter {
       this.canvas.addMarker(callActivity.id, WAITING_MARKER);
       this.overlays.add(callActivity, OVERLAY_TYPE, { position: { top: -4, left: 0 }, html: waitCard(deeperWaits, instance.processKey), scale: false });
     }
+    this.cardsIntoView();
     return { ownWaits, childWaits };
+  }
+
+  /**
+   * A card grows upwards from its element, so one near the top of the canvas (a call activity whose order waits at
+   * many places) went off its top edge: the canvas scrolls just enough to show the cards, the top-most first.
+   */
+  private cardsIntoView(): void {
+    const container = this.canvas.getContainer().getBoundingClientRect();
+    const cards = [...this.canvas.getContainer().querySelectorAll('.stratum-wait-card')].map((card) => card.getBoundingClientRect());
+    if (!cards.length) return;
+    const top = Math.min(...cards.map((card) => card.top));
+    const left = Math.min(...cards.map((card) => card.left));
+    const right = Math.max(...cards.map((card) => card.right));
+    const dy = top < container.top + CARD_MARGIN ? container.top + CARD_MARGIN - top : 0;
+    // to the left only as far as the left-most card stays on screen
+    const dx = right > container.right - CARD_MARGIN ? -Math.min(right - container.right + CARD_MARGIN, Math.max(0, left - container.left - CARD_MARGIN)) : 0;
+    if (dx || dy) this.canvas.scroll({ dx, dy });
   }
 
   clear(): void {
@@ -85,11 +105,17 @@ export function describeWait(wait: WaitingElement): string {
   }
 }
 
+/** Every wait, in a list that scrolls past a few lines (app.css) rather than growing over the diagram. */
 function waitCard(waits: WaitingElement[], shownProcess: string): HTMLElement {
-  return el('div', { className: 'stratum-wait-card' },
+  const list = el('div', { className: 'wait-lines' },
     waits.length
-      ? waits.slice(0, 3).map((wait) => el('div', { className: 'wait-line', 'data-element': wait.elementId },
+      ? waits.map((wait) => el('div', { className: 'wait-line', 'data-element': wait.elementId },
         wait.processKey !== shownProcess ? el('span', { className: 'wait-process' }, `${wait.processKey} › `) : null,
         describeWait(wait)))
       : el('div', { className: 'wait-line' }, 'running'));
+  // the wheel scrolls the list while it can, not the canvas beneath (diagram-js listens on its container)
+  list.addEventListener('wheel', (event) => {
+    if (list.scrollHeight > list.clientHeight) event.stopPropagation();
+  });
+  return el('div', { className: 'stratum-wait-card', title: waits.length > 1 ? `${waits.length} waits` : '' }, list);
 }
