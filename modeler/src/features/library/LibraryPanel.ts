@@ -8,14 +8,20 @@ import { DOCUMENT_OPENED } from '../workspace/Workspace';
 import type LibraryService from './LibraryService';
 import { LIBRARY_CHANGED } from './LibraryService';
 import type { LibraryEntry } from './library-entries';
+import { isNotCalled, libraryTree } from './library-tree';
+import type { StratumConfig } from '../../config';
+
+const NOT_CALLED_HEADING = 'Not called any more';
+const NOT_CALLED_TITLE = 'A process called it before, no latest version calls it now: only orders that started before the change run it, and it never starts on its own';
 
 /**
  * The library as a tree: level-1 processes at the top, each with the processes it calls
- * beneath it. A search shows the matching processes by level instead. Drafts of this browser
+ * beneath it, then the processes no latest version calls any more (with the orders still running
+ * inside them). A search shows the matching processes by level instead. Drafts of this browser
  * are part of it: a new process (marked draft) sits under the process that calls it.
  */
 export default class LibraryPanel {
-  static $inject = ['sidePanel', 'libraryService', 'workspace', 'eventBus', 'statusLine', 'leaveGuard'];
+  static $inject = ['sidePanel', 'libraryService', 'workspace', 'eventBus', 'statusLine', 'leaveGuard', 'config.stratum'];
 
   private readonly sidePanel: SidePanel;
 
@@ -23,6 +29,8 @@ export default class LibraryPanel {
     type: 'search', className: 'library-search', placeholder: 'Search processes…', 'aria-label': 'Search processes',
   });
   private readonly tree = el('div', { className: 'library-tree', role: 'tree' });
+  /** The running orders inside each process not called any more, as the server counted them at the last library change. */
+  private runningInside = new Map<string, number>();
 
   constructor(
     sidePanel: SidePanel,
@@ -31,6 +39,7 @@ export default class LibraryPanel {
     eventBus: EventBus,
     private readonly statusLine: StatusLine,
     private readonly leaveGuard: LeaveGuard,
+    private readonly config: StratumConfig,
   ) {
     this.sidePanel = sidePanel;
     const pane = sidePanel.addTab('library', 'Library');
@@ -38,6 +47,22 @@ export default class LibraryPanel {
     pane.append(el('div', { className: 'pane-header' }, this.search, refresh), this.tree);
     this.search.addEventListener('input', () => this.render());
     eventBus.on([LIBRARY_CHANGED, DOCUMENT_OPENED], () => this.render());
+    eventBus.on(LIBRARY_CHANGED, () => void this.countRunningInside());
+  }
+
+  /** GET /api/instances?processKey=…&status=running (its total) for each process not called any more: few, and only on a library change. */
+  private async countRunningInside(): Promise<void> {
+    const keys = this.library.entries.filter(isNotCalled).map((entry) => entry.key);
+    const counts = new Map<string, number>();
+    await Promise.all(keys.map(async (key) => {
+      try {
+        counts.set(key, (await this.config.api.listInstances({ processKey: key, status: 'running', limit: 1 })).total);
+      } catch {
+        // the row shows no count; the next library change asks again
+      }
+    }));
+    this.runningInside = counts;
+    if (keys.length) this.render();
   }
 
   /** Opens the latest version (or the unsaved draft) of a library process. */
@@ -59,29 +84,29 @@ export default class LibraryPanel {
     const term = this.search.value.trim().toLowerCase();
     if (term) {
       const matches = processes.filter((p) => p.key.toLowerCase().includes(term) || (p.name ?? '').toLowerCase().includes(term));
-      const levels = [...new Set(matches.map((p) => p.level))].sort((a, b) => a - b);
+      const leveled = matches.filter((p) => !isNotCalled(p));
+      const levels = [...new Set(leveled.map((p) => p.level))].sort((a, b) => a - b);
+      const notCalled = matches.filter(isNotCalled);
       replaceChildren(this.tree, matches.length
-        ? levels.map((level) => el('div', { className: 'library-level' },
-          el('div', { className: 'level-heading' }, `Level ${level}`),
-          matches.filter((p) => p.level === level).map((p) => this.row(p, 0))))
+        ? [
+          ...levels.map((level) => el('div', { className: 'library-level' },
+            el('div', { className: 'level-heading' }, `Level ${level}`),
+            leveled.filter((p) => p.level === level).map((p) => this.row(p, 0)))),
+          notCalled.length ? this.notCalledGroup(notCalled.map((p) => this.row(p, 0))) : null,
+        ]
         : el('p', { className: 'empty' }, `No process matches "${this.search.value}".`));
       return;
     }
-    const byKey = new Map(processes.map((p) => [p.key, p]));
-    const shown = new Set<string>();
-    const branch = (process: LibraryEntry, depth: number, path: string[]): HTMLElement[] => {
-      shown.add(process.key);
-      const rows = [this.row(process, depth)];
-      for (const callee of process.calls) {
-        const child = byKey.get(callee);
-        if (child && !path.includes(callee)) rows.push(...branch(child, depth + 1, [...path, callee]));
-      }
-      return rows;
-    };
-    const roots = processes.filter((p) => p.level === 1);
-    const rows = roots.flatMap((root) => branch(root, 0, [root.key]));
-    const unreachable = processes.filter((p) => !shown.has(p.key));
-    replaceChildren(this.tree, rows, unreachable.map((p) => this.row(p, 0)));
+    const { valueChains, notCalled, unreachable } = libraryTree(processes);
+    replaceChildren(this.tree,
+      valueChains.map(({ entry, depth }) => this.row(entry, depth)),
+      notCalled.length ? this.notCalledGroup(notCalled.map(({ entry, depth }) => this.row(entry, depth))) : null,
+      unreachable.map((p) => this.row(p, 0)));
+  }
+
+  private notCalledGroup(rows: HTMLElement[]): HTMLElement {
+    return el('div', { className: 'library-level not-called', 'data-group': 'not-called' },
+      el('div', { className: 'level-heading', title: NOT_CALLED_TITLE }, NOT_CALLED_HEADING), rows);
   }
 
   private row(process: LibraryEntry, depth: number): HTMLElement {
@@ -101,7 +126,9 @@ export default class LibraryPanel {
       type: 'button', className: 'library-open', title: draft === 'new' ? `Open the draft of ${process.key}` : `Open the latest version of ${process.key}`,
       onclick: () => void this.open(process.key),
     },
-    el('span', { className: 'level-badge', title: `Level ${process.level}` }, `L${process.level}`),
+    isNotCalled(process)
+      ? el('span', { className: 'level-badge not-called', title: NOT_CALLED_TITLE }, 'not called')
+      : el('span', { className: 'level-badge', title: `Level ${process.level}` }, `L${process.level}`),
     el('span', { className: 'library-name', title: process.name || process.key }, process.name || process.key),
     draft ? el('span', { className: 'draft-badge', title: draftTitle }, 'draft') : null),
     process.latestVersion === null
@@ -114,6 +141,15 @@ export default class LibraryPanel {
       }, `v${process.latestVersion}`),
     el('div', { className: 'library-meta' },
       el('span', { className: 'library-key' }, process.key),
-      process.calledBy.length ? el('span', { className: 'where-used', title: 'Called by' }, `used by ${process.calledBy.join(', ')}`) : null));
+      process.calledBy.length ? el('span', { className: 'where-used', title: 'Called by' }, `used by ${process.calledBy.join(', ')}`) : null,
+      isNotCalled(process) ? el('span', { className: 'running-inside', 'data-running': this.runningInside.get(process.key) ?? '' }, runningInsideText(this.runningInside.get(process.key))) : null));
   }
+}
+
+// helpers
+
+function runningInsideText(count: number | undefined): string {
+  if (count === undefined) return 'no latest version calls it';
+  if (count === 0) return 'no latest version calls it; no orders run inside it';
+  return `no latest version calls it; ${count} running order${count === 1 ? '' : 's'} inside it`;
 }

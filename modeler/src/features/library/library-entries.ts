@@ -9,6 +9,11 @@ export interface LibraryEntry {
   latestVersion: number | null;
   calls: string[];
   calledBy: string[];
+  /**
+   * Another process's deployed version called it, but no latest version does any more (the server's `retired`): it
+   * keeps the level 1 the call graph gives an uncalled process, but it is no value chain (library-tree.ts).
+   */
+  retired: boolean;
   /** `new`: a draft never deployed; `edited`: a deployed process with undeployed edits; null: as deployed. */
   draft: 'new' | 'edited' | null;
   draftSavedAt?: string;
@@ -25,8 +30,8 @@ export interface DraftSummary {
 /**
  * Merges drafts into the deployed library: a draft's calls replace its deployed
  * version's, where-used follows, and a new process takes the level below its
- * highest-placed caller (level 1 when nothing calls it yet). Deployed levels
- * stay as the server computed them.
+ * highest-placed caller (level 1 when nothing calls it yet), as does a retired process a draft calls again.
+ * Other deployed levels stay as the server computed them.
  */
 export function libraryWithDrafts(processes: ProcessSummary[], drafts: DraftSummary[]): LibraryEntry[] {
   const draftByKey = new Map(drafts.map((draft) => [draft.key, draft]));
@@ -39,6 +44,7 @@ export function libraryWithDrafts(processes: ProcessSummary[], drafts: DraftSumm
       latestVersion: process.latestVersion,
       calls: draft?.calls ?? process.calls,
       calledBy: [],
+      retired: process.retired,
       draft: draft ? 'edited' : null,
       ...(draft && { draftSavedAt: draft.savedAt }),
     };
@@ -47,7 +53,7 @@ export function libraryWithDrafts(processes: ProcessSummary[], drafts: DraftSumm
   for (const draft of drafts) {
     if (deployed.has(draft.key)) continue;
     entries.push({
-      key: draft.key, name: draft.name, level: 0, latestVersion: null, calls: draft.calls ?? [], calledBy: [], draft: 'new', draftSavedAt: draft.savedAt,
+      key: draft.key, name: draft.name, level: 0, latestVersion: null, calls: draft.calls ?? [], calledBy: [], retired: false, draft: 'new', draftSavedAt: draft.savedAt,
     });
   }
   const byKey = new Map(entries.map((entry) => [entry.key, entry]));
@@ -57,7 +63,10 @@ export function libraryWithDrafts(processes: ProcessSummary[], drafts: DraftSumm
       if (called && !called.calledBy.includes(entry.key)) called.calledBy.push(entry.key);
     }
   }
-  const levels = new Map(entries.filter((entry) => entry.draft === 'new').map((entry) => [entry, levelOf(entry, byKey, new Set())]));
+  // a new process, and a retired one a draft calls again, take the level below their highest-placed caller
+  const placed = entries.filter((entry) => entry.draft === 'new' || (entry.retired && entry.calledBy.length > 0));
+  for (const entry of placed) entry.level = 0;
+  const levels = new Map(placed.map((entry) => [entry, levelOf(entry, byKey, new Set())]));
   for (const [entry, level] of levels) entry.level = level;
   return entries.sort((a, b) => a.level - b.level || a.key.localeCompare(b.key));
 }

@@ -2,6 +2,7 @@ import { h } from '@bpmn-io/properties-panel/preact';
 import { SelectEntry } from '@bpmn-io/properties-panel';
 import { useService } from 'bpmn-js-properties-panel';
 import { calledProcessKey } from '../../bpmn/called-process';
+import { isNotCalled } from '../library/library-tree';
 import type LibraryService from '../library/LibraryService';
 import type CommandStack from 'diagram-js/lib/command/CommandStack';
 
@@ -30,7 +31,7 @@ export default function CalledProcessPicker(props: { element: { businessObject: 
     const options = [{ value: '', label: '(choose a library process)' }];
     for (const process of library.entries) {
       const version = process.latestVersion === null ? 'draft, not deployed' : `v${process.latestVersion}${process.draft ? ', edited' : ''}`;
-      options.push({ value: process.key, label: `${process.name ? `${process.name} — ` : ''}${process.key} (L${process.level}, ${version})` });
+      options.push({ value: process.key, label: `${process.name ? `${process.name} — ` : ''}${process.key} (${isNotCalled(process) ? 'not called any more' : `L${process.level}`}, ${version})` });
     }
     if (current && !library.find(current)) options.push({ value: current, label: `${current} (not in the library)` });
     return options;
