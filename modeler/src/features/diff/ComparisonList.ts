@@ -1,5 +1,5 @@
 import { el } from '../../dom/element';
-import type { DiffItem, VersionComparison } from './VersionDiff';
+import { itemLabel, type VersionComparison } from './VersionDiff';
 
 /**
  * The semantic changes between two versions as lists: changed conditions (for a new process, its conditions),
@@ -7,7 +7,7 @@ import type { DiffItem, VersionComparison } from './VersionDiff';
  * as the History diff lists them; the deploy dialog shows them per file.
  */
 export function comparisonList(comparison: VersionComparison, onSelect?: (elementId: string) => void, { newProcess = false } = {}): HTMLElement[] {
-  const label = (item: DiffItem) => `${item.name ? `${item.name} ` : ''}(${item.type} ${item.id})`;
+  const label = itemLabel;
   const name = (id: string, text: string) => onSelect
     ? el('button', { type: 'button', className: 'link-button', onclick: () => onSelect(id) }, text)
     : text;
@@ -17,7 +17,7 @@ export function comparisonList(comparison: VersionComparison, onSelect?: (elemen
   return [
     // a new process's conditions are set, not changed: no "(none) →" before each
     section(conditionsHeading(newProcess), 'conditions', comparison.conditions.map((c) => el('li', { 'data-flow': c.flowId },
-      el('strong', {}, name(c.flowId, c.label)), el('br'),
+      el('strong', { title: `sequence flow ${c.flowId}` }, name(c.flowId, c.label)), el('br'),
       ...(newProcess ? [] : [el('code', { className: 'old' }, c.oldCondition ?? '(none)'), ' → ']),
       el('code', { className: 'new' }, c.newCondition ?? '(none)')))),
     section('Added', 'added', comparison.added.map((item) => el('li', { 'data-element': item.id }, name(item.id, label(item))))),

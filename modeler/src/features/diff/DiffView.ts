@@ -7,7 +7,7 @@ import type StatusLine from '../shell/StatusLine';
 import type Workspace from '../workspace/Workspace';
 import { DOCUMENT_OPENED } from '../workspace/Workspace';
 import { withServerProperties } from './server-properties';
-import { compareVersions } from './VersionDiff';
+import { compareVersions, itemLabel } from './VersionDiff';
 import type { DiffItem, VersionComparison } from './VersionDiff';
 
 const MARKERS = { added: 'stratum-diff-added', changed: 'stratum-diff-changed', layout: 'stratum-diff-layout' };
@@ -73,7 +73,7 @@ export default class DiffView {
   }
 
   private render(key: string, from: number, to: number, comparison: VersionComparison): void {
-    const label = (item: DiffItem) => `${item.name ? `${item.name} ` : ''}(${item.type} ${item.id})`;
+    const label = itemLabel;
     // a change on the canvas: a click selects (and shows) its element
     const selectable = (id: string) => ({ className: 'diff-entry', tabindex: 0, title: `Select ${id}`, onclick: () => this.select(id) });
     const section = (title: string, kind: string, items: HTMLElement[]) => items.length

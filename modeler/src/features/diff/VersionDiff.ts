@@ -1,11 +1,14 @@
 import { BpmnModdle } from 'bpmn-moddle';
 import { diff } from 'bpmn-js-differ';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json';
+import { describeFlow } from '../../bpmn/flow-description';
 
 export interface DiffItem {
   id: string;
   type: string;
   name: string | null;
+  /** An unnamed sequence flow as a designer sees it (flow-description.ts): its condition, or from and to where it leads. */
+  description?: string;
   /** Changed attributes with their old and new value, as text. */
   attributes?: { name: string; oldValue: string; newValue: string }[];
 }
@@ -45,7 +48,10 @@ type Moddle = new (packages: Record<string, unknown>) => { fromXML(xml: string):
 export async function compareVersions(oldXml: string, newXml: string): Promise<VersionComparison> {
   const [oldDefinitions, newDefinitions] = await Promise.all([parse(oldXml), parse(newXml)]);
   const changes = diff(oldDefinitions, newDefinitions);
-  const item = (element: ModdleElement): DiffItem => ({ id: element.id ?? '?', type: shortType(element.$type), name: element.name ?? null });
+  const item = (element: ModdleElement): DiffItem => ({
+    id: element.id ?? '?', type: shortType(element.$type), name: element.name ?? null,
+    ...(element.$type === 'bpmn:SequenceFlow' && !element.name?.trim() && { description: describeFlow(element) }),
+  });
 
   const changed = Object.values(changes._changed as Record<string, { model: ModdleElement; attrs: Record<string, { oldValue: unknown; newValue: unknown }> }>)
     .map(({ model, attrs }) => ({
@@ -84,7 +90,8 @@ function conditionChanges(oldDefinitions: ModdleElement, newDefinitions: ModdleE
     const newCondition = newFlow?.conditionExpression?.body?.trim() ?? null;
     if (oldCondition === newCondition) continue;
     const flow = (newFlow ?? oldFlow)!;
-    const label = flow.name || `${flow.sourceRef?.name || flow.sourceRef?.id || '?'} → ${flow.targetRef?.name || flow.targetRef?.id || '?'}`;
+    // the conditions are listed beside it, old → new: a flow without a name is named by where it leads
+    const label = describeFlow(flow, { condition: false });
     changes.push({ flowId: id, label, oldCondition, newCondition });
   }
   return changes;
@@ -126,4 +133,13 @@ function describe(value: unknown): string {
   }
   if (typeof value === 'string') return value.startsWith(DIFFER_REFERENCE) ? value.slice(DIFFER_REFERENCE.length) : value;
   return typeof value === 'number' || typeof value === 'boolean' ? String(value) : typeof value;
+}
+
+/**
+ * A listed element as the History diff and the deploy dialog name it: its name (an unnamed flow's description),
+ * then its type and id as secondary text, so an unnamed flow is never only `(SequenceFlow Flow_0abc12)`.
+ */
+export function itemLabel(item: DiffItem): string {
+  const shown = item.name?.trim() || item.description;
+  return `${shown ? `${shown} ` : ''}(${item.type} ${item.id})`;
 }

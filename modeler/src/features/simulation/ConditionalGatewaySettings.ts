@@ -1,3 +1,4 @@
+import { describeFlow } from '../../bpmn/flow-description';
 import type EventBus from 'diagram-js/lib/core/EventBus';
 import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
 import type { Element } from 'diagram-js/lib/model/Types';
@@ -133,6 +134,8 @@ function sequenceFlows(gateway: Element): Element[] {
   return (gateway.outgoing ?? []).filter((connection: Element) => connection.type === 'bpmn:SequenceFlow');
 }
 
+/** An element's name, else its id; a sequence flow as a designer names it (flow-description.ts), never by its id. */
 export function label(element: Element): string {
+  if (element.type === 'bpmn:SequenceFlow') return describeFlow(businessObjectOf(element) ?? {});
   return businessObjectOf(element)?.name || element.id;
 }

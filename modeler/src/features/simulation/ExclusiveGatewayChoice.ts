@@ -1,4 +1,5 @@
 import { tryCompileExpression } from '../../../../engine/expressions/compile-expression.js';
+import { describeFlow } from '../../bpmn/flow-description';
 
 /** A sequence flow as bpmn-moddle reads it. */
 export interface FlowLike {
@@ -6,6 +7,8 @@ export interface FlowLike {
   name?: string;
   conditionExpression?: { body?: string };
   $parent?: { flowElements?: unknown[] };
+  sourceRef?: { id?: string; name?: string };
+  targetRef?: { id?: string; name?: string };
 }
 
 export interface Choice<F> {
@@ -29,13 +32,13 @@ export function chooseOutgoing<F extends FlowLike>(flows: F[], defaultFlow: F | 
     if (!body) continue;
     const compiled = tryCompileExpression(body);
     if (!compiled.ok) {
-      errors.push(`${flow.name || flow.id}: "${body}" ${compiled.error.message}`);
+      errors.push(`${describeFlow(flow, { condition: false })}: "${body}" ${compiled.error.message}`);
       continue;
     }
     try {
       if (compiled.expression.test(variables)) return { flow, reason: 'condition', errors };
     } catch (error) {
-      errors.push(`${flow.name || flow.id}: ${(error as Error).message}`);
+      errors.push(`${describeFlow(flow)}: ${(error as Error).message}`);
     }
   }
   const fallback = defaultFlow && flows.includes(defaultFlow) ? defaultFlow : null;

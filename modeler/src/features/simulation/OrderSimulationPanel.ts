@@ -12,6 +12,7 @@ import type OrderScenario from './OrderScenario';
 import type NavigationStack from '../drilldown/NavigationStack';
 import { calledProcessKey, isStaticKey } from '../../bpmn/called-process';
 import { businessObjectOf } from '../../bpmn/moddle-element';
+import { flowEnds } from '../../bpmn/flow-description';
 import type { OrderInput, PaymentTerms } from './OrderScenario';
 
 const REACHED_MARKER = 'stratum-simulation-reached';
@@ -167,7 +168,7 @@ export default class OrderSimulationPanel {
     replaceChildren(this.decisionsList, decisions.length
       ? decisions.map((decision) => el('li', { className: `decision ${decision.reason}`, 'data-gateway': decision.gateway.id },
         el('strong', {}, label(decision.gateway)), ' → ',
-        decision.flow ? `${label(decision.flow)}${decision.flow.target ? ` (to ${label(decision.flow.target as Element)})` : ''}` : 'no way out',
+        decision.flow ? chosenFlow(decision.flow) : 'no way out',
         decision.reason === 'default' ? el('span', { className: 'badge' }, 'default') : null,
         decision.reason === 'manual' ? el('span', { className: 'badge' }, 'set by hand') : null,
         decision.errors.length ? el('div', { className: 'decision-errors' }, decision.errors.join('; ')) : null))
@@ -198,6 +199,18 @@ export default class OrderSimulationPanel {
 }
 
 // helpers
+
+/**
+ * The flow a gateway took: named (or by its condition) with where it leads, else where it leads; its id, which names
+ * nothing a designer drew, only in the tooltip.
+ */
+function chosenFlow(flow: Element): HTMLElement {
+  const text = label(flow);
+  const target = flow.target ? label(flow.target as Element) : null;
+  // a flow described by where it leads says so already
+  const leadsTo = !target || text === flowEnds(businessObjectOf(flow) ?? {}) ? text : `${text} (to ${target})`;
+  return el('span', { className: 'chosen-flow', 'data-flow': flow.id, title: `sequence flow ${flow.id}` }, leadsTo);
+}
 
 function isReachable(element: Element): boolean {
   return !['bpmn:SequenceFlow', 'bpmn:Process', 'bpmn:Collaboration', 'bpmn:Participant', 'bpmn:ExclusiveGateway', 'bpmn:ParallelGateway'].includes(element.type as string);

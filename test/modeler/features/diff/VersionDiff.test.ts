@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareVersions } from '../../../../modeler/src/features/diff/VersionDiff.js';
+import { compareVersions, itemLabel } from '../../../../modeler/src/features/diff/VersionDiff.js';
 
 const v1 = readFileSync(join(import.meta.dirname, '../../../../diagrams/credit-order-approval.bpmn'), 'utf8');
 
@@ -39,5 +39,18 @@ describe('comparing two versions', () => {
   it('reports nothing for the same XML', async () => {
     const comparison = await compareVersions(v1, v1);
     expect([comparison.added, comparison.removed, comparison.changed, comparison.conditions]).toEqual([[], [], [], []]);
+  });
+
+  it('names an unnamed flow by its condition or by where it leads, its type and id only as secondary text', async () => {
+    const flows = `<bpmn:sequenceFlow id="Flow_0abc12" sourceRef="Gateway_AmountTier" targetRef="UserTask_ApproveBySalesDirector" />
+    <bpmn:sequenceFlow id="Flow_1big" sourceRef="Gateway_AmountTier" targetRef="UserTask_ApproveBySalesDirector"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">=amount &gt; 1000000</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:endEvent id="EndEvent_ApprovedAutomatically"`;
+    const v2 = v1.replace('<bpmn:endEvent id="EndEvent_ApprovedAutomatically"', flows);
+    const comparison = await compareVersions(v1, v2);
+    const added = new Map(comparison.added.map((item) => [item.id, itemLabel(item)]));
+    expect(added.get('Flow_0abc12')).toBe('from Amount tier? to Approve order (sales director) (SequenceFlow Flow_0abc12)');
+    expect(added.get('Flow_1big')).toBe('=amount > 1000000 (SequenceFlow Flow_1big)');
+    // beside its condition, old → new, a flow is named by where it leads
+    expect(comparison.conditions.find((change) => change.flowId === 'Flow_1big')?.label).toBe('from Amount tier? to Approve order (sales director)');
   });
 });

@@ -64,4 +64,13 @@ describe('the simulation and the runtime read Camunda 7 conditions alike', () =>
     expect(chooseOutgoing(gateway.outgoing!, gateway.default, { amount: 1_200_000 })).toMatchObject({ flow: { id: 'Flow_Large' }, reason: 'condition', errors: [] });
     expect(chooseOutgoing(gateway.outgoing!, gateway.default, { amount: 1_000_000 })).toMatchObject({ flow: { id: 'Flow_Small' }, reason: 'default', errors: [] });
   });
+
+  it('names an unnamed flow whose condition fails by where it leads, not by its id', async () => {
+    const { elementsById } = await new BpmnModdle().fromXML(camunda7);
+    const gateway = elementsById.Gw;
+    const choice = chooseOutgoing(gateway.outgoing!, gateway.default, {});
+    expect(choice.errors).toHaveLength(1);
+    expect(choice.errors[0]).toMatch(/^\$\{amount > 1000000\}: /);
+    expect(choice.errors[0]).not.toContain('Flow_Large');
+  });
 });
