@@ -1,6 +1,7 @@
 // The History tab's diff names what changed inside an element, as the deploy dialog does: a call activity
 // pointed at another process is listed with its called process old → new (the server's semantic diff),
-// not only as "changed". Built modeler, real server, Debian's chromium; screenshots in test-output/history-diff/.
+// not only as "changed"; side by side, the older version shows at the newer one's zoom and position, and each
+// canvas follows the other's zooming and scrolling. Built modeler, real server, Debian's chromium; screenshots in test-output/history-diff/.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -46,5 +47,44 @@ describe.skipIf(!browserAvailable)('the History tab\'s diff of two versions', ()
     const details = await call.locator('li').allTextContents();
     expect(details.some((line) => line.includes('prepaid-shipment-control') && line.includes('prepaid-entry-control')), details.join(' | ')).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, '01-called-process-changed.png') });
+  });
+
+  it('shows the older version side by side at the newer one\'s zoom and position, following either\'s zoom and scroll', async () => {
+    // the diff of the test before is open
+    await page.locator('[data-action=diff-side-by-side]').click();
+    await page.locator('.diff-side-by-side .djs-container svg g.viewport').waitFor({ state: 'attached' });
+    const views = () => page.evaluate(() => {
+      const newer = (window as unknown as { stratumModeler: { get(name: 'canvas'): { viewbox(): { x: number; y: number; scale: number } } } })
+        .stratumModeler.get('canvas').viewbox();
+      // the older viewer's own: diagram-js draws the viewbox as the viewport's matrix (scale, -x·scale, -y·scale)
+      const matrix = document.querySelector<SVGGElement>('.diff-side-by-side .djs-container svg g.viewport')!.transform.baseVal.consolidate()!.matrix;
+      return { newer: { x: newer.x, y: newer.y, scale: newer.scale }, older: { x: -matrix.e / matrix.a, y: -matrix.f / matrix.a, scale: matrix.a } };
+    });
+    const expectSame = (seen: Awaited<ReturnType<typeof views>>) => {
+      expect(seen.older.scale, JSON.stringify(seen)).toBeCloseTo(seen.newer.scale, 3);
+      expect(seen.older.x, JSON.stringify(seen)).toBeCloseTo(seen.newer.x, 0);
+      expect(seen.older.y, JSON.stringify(seen)).toBeCloseTo(seen.newer.y, 0);
+    };
+    await expect.poll(async () => (await views()).older.scale).toBeGreaterThan(0);
+    const opened = await views();
+    expectSame(opened);
+    expect(opened.newer.scale).toBeGreaterThanOrEqual(0.75);
+    await page.screenshot({ path: join(SCREENSHOTS, '02-side-by-side.png') });
+
+    // zooming the newer one zooms the older
+    await page.evaluate(() => (window as unknown as { stratumModeler: { get(name: 'canvas'): { zoom(level: number): void } } }).stratumModeler.get('canvas').zoom(1.4));
+    const zoomed = await views();
+    expect(zoomed.newer.scale).toBeCloseTo(1.4, 3);
+    expectSame(zoomed);
+
+    // scrolling the older one (the wheel over it) scrolls the newer
+    const olderBox = (await page.locator('.diff-side-by-side .djs-container').boundingBox())!;
+    await page.mouse.move(olderBox.x + olderBox.width / 2, olderBox.y + olderBox.height / 2);
+    await page.mouse.wheel(0, 240);
+    await expect.poll(async () => (await views()).older.y).not.toBeCloseTo(zoomed.older.y, 0);
+    const scrolled = await views();
+    expectSame(scrolled);
+    await page.screenshot({ path: join(SCREENSHOTS, '03-side-by-side-zoomed-scrolled.png') });
+    await page.locator('[data-action=diff-side-by-side]').click();
   });
 });

@@ -8,6 +8,7 @@ import type Workspace from '../workspace/Workspace';
 import { DOCUMENT_OPENED } from '../workspace/Workspace';
 import { withServerProperties } from './server-properties';
 import { compareVersions, itemLabel } from './VersionDiff';
+import { syncViewboxes } from './viewbox-sync';
 import type { DiffItem, VersionComparison } from './VersionDiff';
 
 const MARKERS = { added: 'stratum-diff-added', changed: 'stratum-diff-changed', layout: 'stratum-diff-layout' };
@@ -31,7 +32,7 @@ export default class DiffView {
     private readonly workspace: Workspace,
     private readonly canvas: Canvas,
     private readonly elementRegistry: ElementRegistry,
-    eventBus: EventBus,
+    private readonly eventBus: EventBus,
     private readonly statusLine: StatusLine,
     private readonly selection: { select(element: unknown): void },
   ) {
@@ -110,7 +111,10 @@ export default class DiffView {
     this.selection.select(element);
   }
 
-  /** The older version in a viewer of its own, left of the newer one, removed and changed elements marked. */
+  /**
+   * The older version in a viewer of its own, left of the newer one, removed and changed elements marked, at the
+   * newer one's zoom and position and following either's zooming and scrolling (viewbox-sync.ts).
+   */
   private async toggleSideBySide(): Promise<void> {
     if (this.sideBySide) {
       this.closeSideBySide();
@@ -129,14 +133,16 @@ export default class DiffView {
     // loaded only when asked for, so opening a diagram does not pay for a second viewer
     const { default: NavigatedViewer } = await import('bpmn-js/lib/NavigatedViewer');
     const viewer = new NavigatedViewer({ container: host });
-    this.sideBySide = { pane, destroy: () => viewer.destroy() };
+    let stopSync = () => {};
+    this.sideBySide = { pane, destroy: () => { stopSync(); viewer.destroy(); } };
     await viewer.importXML(older.xml);
+    if (this.sideBySide?.pane !== pane) return; // closed while it loaded
     const oldCanvas = viewer.get<Canvas>('canvas');
     const oldRegistry = viewer.get<ElementRegistry>('elementRegistry');
     for (const item of older.comparison.removed) if (oldRegistry.get(item.id)) oldCanvas.addMarker(item.id, 'stratum-diff-removed');
     for (const item of older.comparison.changed) if (oldRegistry.get(item.id)) oldCanvas.addMarker(item.id, MARKERS.changed);
     for (const condition of older.comparison.conditions) if (oldRegistry.get(condition.flowId)) oldCanvas.addMarker(condition.flowId, MARKERS.changed);
-    oldCanvas.zoom('fit-viewport');
+    stopSync = syncViewboxes({ canvas: this.canvas, eventBus: this.eventBus }, { canvas: oldCanvas, eventBus: viewer.get<EventBus>('eventBus') });
   }
 
   private closeSideBySide(): void {
