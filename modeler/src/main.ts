@@ -40,6 +40,7 @@ import type Session from './features/session/Session';
 import type LibraryService from './features/library/LibraryService';
 import type Workspace from './features/workspace/Workspace';
 import { start } from './start';
+import type OpenDocumentMemory from './features/workspace/OpenDocumentMemory';
 
 function byId(id: string): HTMLElement {
   const element = document.getElementById(id);
@@ -98,6 +99,7 @@ void start({
   session: modeler.get<Session>('session'),
   library: modeler.get<LibraryService>('libraryService'),
   workspace: modeler.get<Workspace>('workspace'),
+  reopen: modeler.get<OpenDocumentMemory>('openDocumentMemory'),
 }).then(() => {
   document.body.dataset.ready = 'true';
 });
