@@ -4,9 +4,8 @@
 // strict like Stratum's conditions: an input that reads a missing variable is
 // an error naming the decision, not a silent null.
 // Browser-safe.
-import { unaryTest } from 'feelin';
 import { compileExpression, shortText } from '../expressions/compile-expression.js';
-import { strictProblem, type FeelInput } from '../feel/feel-expression.js';
+import { evaluateUnaryTests, strictProblem, type FeelInput } from '../feel/feel-expression.js';
 import { decisionLabel, DmnEvaluationError, shownValue } from './dmn-error.js';
 import type { Decision, DecisionTable, ExpressionText } from './dmn-model.js';
 import { applyHitPolicy, type MatchedRule } from './hit-policy.js';
@@ -80,7 +79,7 @@ function testEntry(decision: Decision, ruleId: string, entry: ExpressionText, co
   }
   let result;
   try {
-    result = unaryTest(text, context);
+    result = evaluateUnaryTests(text, context);
   } catch (error) {
     return fail((error as Error).message);
   }

@@ -2,8 +2,9 @@
 // with `=` is FEEL. Evaluation is strict: a missing variable or a failed
 // comparison is an error, never a silent `null` that would pick a default path.
 // Browser-safe: no Node-only imports.
-import { evaluate, parseExpression } from 'feelin';
+import { evaluate, parseExpression, unaryTest, type EvaluationResult } from 'feelin';
 import { compileFeel, LEFT_TO_FEELIN, type CompiledFeel } from './compiled-feel.js';
+import { functionCallsOf, withFunctions, type FunctionCalls } from './function-calls.js';
 
 /** A variable an expression read when it could not be evaluated, and what was wrong with it. */
 export interface FeelInput {
@@ -168,17 +169,30 @@ export function evaluateFeel(body: string, variables: Record<string, unknown>): 
   return evaluateWithFeelin(body, variables);
 }
 
-/** evaluateFeel by feelin alone (which parses the text again on every call). */
+/**
+ * evaluateFeel by feelin alone (which parses the text again on every call). A
+ * call of a built-in reaches the built-in, not a variable of its name (function-calls.ts).
+ */
 export function evaluateWithFeelin(body: string, variables: Record<string, unknown>): unknown {
   let result;
   try {
-    result = evaluate(feelSource(body), variables);
+    const calls = remembered(expressionCallsCache, body, (text) => functionCallsOf(feelSource(text), 'expression') ?? null);
+    result = calls ? evaluate(calls.source, withFunctions(calls, variables)) : evaluate(feelSource(body), variables);
   } catch (error) {
     throw new FeelError(`cannot evaluate "${body}": ${(error as Error).message}`, body);
   }
   const problem = strictProblem(result.warnings);
   if (problem) throw new FeelError(`cannot evaluate "${body}": ${problem}`, body);
   return result.value;
+}
+
+/**
+ * A decision table's input entry (FEEL unary tests) over `context` (its `?`), as feelin gives it;
+ * a call of a built-in reaches the built-in, as in evaluateFeel.
+ */
+export function evaluateUnaryTests(text: string, context: Record<string, unknown>): EvaluationResult<boolean | null> {
+  const calls = remembered(unaryCallsCache, text, (source) => functionCallsOf(source, 'unary-tests') ?? null);
+  return calls ? unaryTest(calls.source, withFunctions(calls, context)) : unaryTest(text, context);
 }
 
 /**
@@ -205,6 +219,9 @@ export function evaluateFeelCondition(body: string, variables: Record<string, un
 const CACHE_LIMIT = 5000;
 const compiledCache = new Map<string, CompiledFeel | null>();
 const readsCache = new Map<string, string[]>();
+// The calls of built-ins a text makes, rewritten to reach them (null: it makes none).
+const expressionCallsCache = new Map<string, FunctionCalls | null>();
+const unaryCallsCache = new Map<string, FunctionCalls | null>();
 
 function compileBody(body: string): CompiledFeel | null {
   return compileFeel(feelSource(body)) ?? null;
