@@ -215,7 +215,7 @@ export interface StartOptions {
   user?: string;
   /** The route the start came by (see Actor.via). */
   via?: CallerRoute;
-  /** A retry with the same key and the same request returns the first instance. */
+  /** A retry by the same `user` with the same key and the same request returns the first instance; another user's key is their own. */
   idempotency?: { scope: string; key: string; requestHash: string };
 }
 

@@ -34,7 +34,7 @@ const ANALYSIS_BUSY =
 
 /** Every write passes the admission queue (server/http/admission.ts). */
 const WRITE_BUSY =
-  'The server is busy with other writes (its write queue is full, or this request found no turn in time); nothing was written. Retry after `Retry-After` seconds: an order retried with the same orderNo, or a start with the same Idempotency-Key, is still one order.';
+  'The server is busy with other writes (its write queue is full, or this request found no turn in time); nothing was written. Retry after `Retry-After` seconds: an order retried with the same orderNo, or a start by the same user with the same Idempotency-Key, is still one order.';
 
 /** The problem statuses an operation can answer. */
 function problemStatuses(op: Operation): Record<number, string> {

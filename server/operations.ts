@@ -225,13 +225,13 @@ export const OPERATIONS: Operation[] = [
     headers: {
       'Idempotency-Key': {
         schema: printableKey(200),
-        description: 'A retry with the same key and body returns the first instance (200); another body with the same key is a 409.',
+        description: 'The caller\'s own key: a retry by the same user with the same key and body returns the first instance (200); another body with the same key is a 409. Another user\'s request with the same key is a request of its own (it starts its own instance) and never answers with this caller\'s instance.',
       },
     },
     body: { kind: 'json', schema: 'StartInstanceRequest', required: false },
     problems: {
       404: 'No process with this key.',
-      409: 'The process is called by another (`reason: called-process`) or takes orders (`takes-orders`), the business key is an order number (`order-exists`), or the Idempotency-Key was used with another body.',
+      409: 'The process is called by another (`reason: called-process`) or takes orders (`takes-orders`), the business key is an order number (`order-exists`), or the caller used the Idempotency-Key with another body.',
       422: 'A variable the start event does not declare (`errors` names `/variables/<name>`).',
     },
     responses: instanceCreated,

@@ -29,10 +29,12 @@ export class Starts {
   async start(processKey: string, options: StartOptions): Promise<{ id: string; created: boolean }> {
     const { steps } = this;
     const caller = namedCaller(options.user, options.via);
+    // a key is its sender's: another user's same key is another request, and never answers with their instance
+    const idempotencyCaller = options.user ?? '';
     return steps.step('start', async (tx, moving) => {
       const { idempotency } = options;
       if (idempotency) {
-        const previous = await tx.getIdempotency(idempotency.scope, idempotency.key);
+        const previous = await tx.getIdempotency(idempotency.scope, idempotencyCaller, idempotency.key);
         if (previous) {
           if (previous.requestHash !== idempotency.requestHash) {
             throw conflict(`${idempotency.key} was already used for a different request`, { instanceId: previous.instanceId });
@@ -51,7 +53,7 @@ export class Starts {
       const instance = steps.rows.newInstance(processKey, version, options.businessKey ?? null, null, options.user ?? null);
       moving(instance);
       if (idempotency) {
-        await tx.insertIdempotency({ ...idempotency, instanceId: instance.id, createdAt: instance.createdAt });
+        await tx.insertIdempotency({ ...idempotency, caller: idempotencyCaller, instanceId: instance.id, createdAt: instance.createdAt });
       }
       await steps.runQueue(tx, [{
         instance,

@@ -331,4 +331,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE stratum_history ADD COLUMN via text;
   ALTER TABLE stratum_messages ADD COLUMN received_via text;
   `,
+  // 15: an Idempotency-Key is the caller's own: the same key from another user is another request. A key kept before
+  // belongs to the user who started its instance (started_by, '' when the start named none), which is who sent it,
+  // so their retries still find it and nobody else's do
+  `
+  ALTER TABLE stratum_idempotency ADD COLUMN caller text COLLATE "C" NOT NULL DEFAULT '';
+  UPDATE stratum_idempotency k SET caller = i.started_by
+    FROM stratum_instances i WHERE i.id = k.instance_id AND i.started_by IS NOT NULL;
+  ALTER TABLE stratum_idempotency ALTER COLUMN caller DROP DEFAULT;
+  ALTER TABLE stratum_idempotency DROP CONSTRAINT stratum_idempotency_pkey, ADD PRIMARY KEY (scope, caller, key);
+  `,
 ];

@@ -269,6 +269,9 @@ function lockJobsStatement(ofOrder: string): string {
 }
 
 /** A poll for a type, of every order. */
+/** A start's Idempotency-Key as one caller sent it (its primary key). */
+export const GET_IDEMPOTENCY = 'SELECT * FROM stratum_idempotency WHERE scope = $1 AND caller = $2 AND key = $3';
+
 export const LOCK_JOBS = lockJobsStatement('$6::text IS NULL');
 /**
  * A poll for a type limited to one order (`businessKey` of fetch-and-lock or of a Camunda 7 fetchAndLock topic): an equality the planner can
@@ -707,11 +710,8 @@ class PostgresTx extends TxGuard implements StoreTx {
 
   // idempotency
 
-  async getIdempotency(scope: string, key: string): Promise<IdempotencyRow | undefined> {
-    const { rows } = await this.query<Stored['idempotency']>(
-      'SELECT * FROM stratum_idempotency WHERE scope = $1 AND key = $2',
-      [scope, key],
-    );
+  async getIdempotency(scope: string, caller: string, key: string): Promise<IdempotencyRow | undefined> {
+    const { rows } = await this.query<Stored['idempotency']>(GET_IDEMPOTENCY, [scope, caller, key]);
     return rows[0] && codec.idempotency(rows[0]);
   }
 
@@ -720,7 +720,7 @@ class PostgresTx extends TxGuard implements StoreTx {
     // DO NOTHING waits for a concurrent insert of the same key to commit, then reports 0 rows
     const result = await this.write(WRITES.insertIdempotency, codec.idempotencyParameters(row));
     if (result.rowCount === 0) {
-      throw lostRace('duplicate', `idempotency key ${JSON.stringify(row.key)} is already used in scope ${row.scope}`);
+      throw lostRace('duplicate', `idempotency key ${JSON.stringify(row.key)} is already used in scope ${row.scope} by ${JSON.stringify(row.caller)}`);
     }
   }
 

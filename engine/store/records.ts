@@ -103,6 +103,7 @@ export interface HistoryRecord<C extends ColumnTypes> {
 
 export interface IdempotencyRecord<C extends ColumnTypes> {
   scope: string;
+  caller: string;
   key: string;
   request_hash: string;
   instance_id: string;

@@ -178,6 +178,7 @@ export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCod
 
     idempotency: (record) => ({
       scope: record.scope,
+      caller: record.caller,
       key: record.key,
       requestHash: record.request_hash,
       instanceId: record.instance_id,
@@ -278,6 +279,7 @@ export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCod
 
     idempotencyParameters: (row) => ({
       scope: row.scope,
+      caller: row.caller,
       key: row.key,
       requestHash: row.requestHash,
       instanceId: row.instanceId,

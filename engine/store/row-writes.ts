@@ -64,8 +64,8 @@ export function rowWrites(tablePrefix: string): RowWrites {
          variables = @variables, claimed_by = @claimedBy, claimed_at = @claimedAt
        WHERE id = @id AND instance_id = @instanceId`,
 
-    insertIdempotency: `INSERT INTO ${t('idempotency')} (scope, key, request_hash, instance_id, created_at)
-       VALUES (@scope, @key, @requestHash, @instanceId, @createdAt) ON CONFLICT DO NOTHING`,
+    insertIdempotency: `INSERT INTO ${t('idempotency')} (scope, caller, key, request_hash, instance_id, created_at)
+       VALUES (@scope, @caller, @key, @requestHash, @instanceId, @createdAt) ON CONFLICT DO NOTHING`,
 
     insertOrder: `INSERT INTO ${t('orders')} (order_no, process_key, instance_id, entered, amount, currency, reporting_amount,
          reporting_currency, exchange_rate, rate_date, entered_by, entered_at)

@@ -329,4 +329,23 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE history ADD COLUMN via TEXT;
   ALTER TABLE messages ADD COLUMN received_via TEXT;
   `,
+  // 15: an Idempotency-Key is the caller's own: the same key from another user is another request. A key kept before
+  // belongs to the user who started its instance (instances.started_by, '' when the start named none), which is who
+  // sent it, so their retries still find it and nobody else's do. SQLite cannot change a primary key in place.
+  `
+  CREATE TABLE idempotency_by_caller (
+    scope        TEXT NOT NULL,
+    caller       TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    instance_id  TEXT NOT NULL REFERENCES instances (id) DEFERRABLE INITIALLY DEFERRED,
+    created_at   TEXT NOT NULL,
+    PRIMARY KEY (scope, caller, key)
+  );
+  INSERT INTO idempotency_by_caller (scope, caller, key, request_hash, instance_id, created_at)
+    SELECT k.scope, COALESCE(i.started_by, ''), k.key, k.request_hash, k.instance_id, k.created_at
+    FROM idempotency k LEFT JOIN instances i ON i.id = k.instance_id;
+  DROP TABLE idempotency;
+  ALTER TABLE idempotency_by_caller RENAME TO idempotency;
+  `,
 ];

@@ -407,6 +407,9 @@ function lockJobsStatement(index: string, ofOrder: string): string {
  * and the LIMIT still stops the read. Should the index ever go, the statement fails to prepare rather than slowly
  * reading by kind.
  */
+/** A start's Idempotency-Key as one caller sent it (its primary key). */
+export const GET_IDEMPOTENCY = 'SELECT * FROM idempotency WHERE scope = ? AND caller = ? AND key = ?';
+
 export const LOCK_JOBS = lockJobsStatement('waits_by_job_type', '@businessKey IS NULL');
 /**
  * A poll for a type limited to one order (`businessKey` of fetch-and-lock or of a Camunda 7 fetchAndLock topic): the order's
@@ -804,9 +807,9 @@ class SqliteTx extends TxGuard implements StoreTx {
 
   // idempotency
 
-  async getIdempotency(scope: string, key: string): Promise<IdempotencyRow | undefined> {
+  async getIdempotency(scope: string, caller: string, key: string): Promise<IdempotencyRow | undefined> {
     this.assertActive();
-    const record = this.sql('SELECT * FROM idempotency WHERE scope = ? AND key = ?').get(scope, key);
+    const record = this.sql(GET_IDEMPOTENCY).get(scope, caller, key);
     return record ? codec.idempotency(record as Stored['idempotency']) : undefined;
   }
 
@@ -814,7 +817,7 @@ class SqliteTx extends TxGuard implements StoreTx {
     this.assertWritable('insertIdempotency');
     const result = this.sql(WRITES.insertIdempotency).run(codec.idempotencyParameters(row));
     if (result.changes === 0) {
-      throw lostRace('duplicate', `idempotency key ${JSON.stringify(row.key)} is already used in scope ${row.scope}`);
+      throw lostRace('duplicate', `idempotency key ${JSON.stringify(row.key)} is already used in scope ${row.scope} by ${JSON.stringify(row.caller)}`);
     }
   }
 

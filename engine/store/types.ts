@@ -199,6 +199,11 @@ export interface HistoryEventFilter {
 
 export interface IdempotencyRow {
   scope: string; // e.g. "order", "start:<key>"
+  /**
+   * Who sent the key (the authenticated user; '' for a start that names none): the same key from
+   * another caller is another request. Rows from before migration 15 carry their instance's starter.
+   */
+  caller: string;
   key: string;
   requestHash: string;
   instanceId: string;
@@ -621,7 +626,7 @@ export interface StoreTx {
   resolveIncident(id: string, resolution: { resolvedAt: string; resolvedBy: string | null; resolution: IncidentResolution }): Promise<boolean>;
 
   // idempotency
-  getIdempotency(scope: string, key: string): Promise<IdempotencyRow | undefined>;
+  getIdempotency(scope: string, caller: string, key: string): Promise<IdempotencyRow | undefined>;
   insertIdempotency(row: IdempotencyRow): Promise<void>;
 
   // orders

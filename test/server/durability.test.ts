@@ -1,8 +1,10 @@
 // Retries and restarts: the same order twice makes one instance, and waiting
 // orders go on after the server is stopped and started on the same data.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InstanceView, JobView, TaskView } from '../../engine/api.js';
-import { problemOf, TOKENS, type InstancePage } from './support/client.js';
+import { problemOf, TEST_USERS, TOKENS, type InstancePage } from './support/client.js';
 import { deployFixtures, makeDataDir, removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
 const running: TestServer[] = [];
@@ -78,6 +80,33 @@ describe('idempotent order entry', () => {
     const withoutKey = await api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, body);
     expect(withoutKey.status).toBe(201);
     expect(withoutKey.body.id).not.toBe(a.body.id);
+  });
+
+  it('keeps an Idempotency-Key its caller\'s own: another integration user\'s same key and body start another instance, and neither is answered with the other\'s', async () => {
+    const dataDir = makeDataDir();
+    dirs.push(dataDir);
+    const crmToken = 'test-crm-integration-token';
+    writeFileSync(join(dataDir, 'users.json'), JSON.stringify({ users: [...TEST_USERS.users, { name: 'crm', token: crmToken, groups: ['integration'] }] }));
+    const { api } = await start(dataDir);
+    await deployFixtures(api, 'customer-review.bpmn');
+    const body = { businessKey: 'CR-SHARED', variables: { customerId: 'C-4711', reason: 'annual review' } };
+    const headers = { 'Idempotency-Key': 'req-0001' };
+    const post = (token: string, json: typeof body = body) => api.post<InstanceView>('/api/processes/customer-review/instances', token, json, { headers });
+    const erp = await post(TOKENS.erp);
+    expect(erp.status).toBe(201);
+    const crm = await post(crmToken);
+    expect(crm.status).toBe(201);
+    expect(crm.body.id).not.toBe(erp.body.id);
+    // each caller's retry finds its own instance
+    const [erpRetry, crmRetry] = [await post(TOKENS.erp), await post(crmToken)];
+    expect([erpRetry.status, erpRetry.body.id]).toEqual([200, erp.body.id]);
+    expect([crmRetry.status, crmRetry.body.id]).toEqual([200, crm.body.id]);
+    // another body under a key the caller used is still a conflict, naming the caller's own instance only
+    const clash = await post(crmToken, { ...body, businessKey: 'CR-OTHER' });
+    expect(clash.status).toBe(409);
+    expect(JSON.stringify(clash.body)).not.toContain(erp.body.id);
+    const started = await api.get<InstancePage>('/api/instances?businessKey=CR-SHARED&processKey=customer-review', TOKENS.erp);
+    expect(started.body.items.map((item) => item.id).sort()).toEqual([erp.body.id, crm.body.id].sort());
   });
 });
 

@@ -12,6 +12,7 @@ import { describeStoreContract, instanceRow, versionRow, waitRow, at } from './s
 import { incidentBeforeReasonSql, SCHEMA_BEFORE_INCIDENT_REASON } from './incident-before-reason.js';
 import { jobBeforeRetriesSetSql, SCHEMA_BEFORE_JOB_RETRIES_SET } from './job-before-retries-set.js';
 import { historyBeforeViaSql, SCHEMA_BEFORE_HISTORY_VIA } from './history-before-via.js';
+import { IDEMPOTENCY_AFTER_CALLER, idempotencyBeforeCallerSql, SCHEMA_BEFORE_IDEMPOTENCY_CALLER } from './idempotency-before-caller.js';
 import { SCHEMA_BEFORE_CANDIDATE_USER_ROWS, tasksBeforeCandidateUserRowsSql } from './tasks-before-candidate-user-rows.js';
 
 const unreachable = postgresUnreachable;
@@ -207,6 +208,22 @@ if (unreachable) {
           { event: 'instance.cancelled', actor: 'erp', via: 'camunda7', data: null },
         ]);
         expect(await store.read((tx) => tx.findMessageById('PaymentReceived', 'SO-OLD', 'bank-1'))).toMatchObject({ receivedBy: 'bank', receivedVia: null });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('upgrades a schema whose idempotency keys named no caller: each becomes its instance\'s starter\'s, and another caller\'s same key is theirs', async () => {
+      const store = new PostgresStore(inSchema(await schemaAt(SCHEMA_BEFORE_IDEMPOTENCY_CALLER, idempotencyBeforeCallerSql('stratum_'))));
+      try {
+        await store.migrate();
+        expect(await store.schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
+        const [erp, nobody] = IDEMPOTENCY_AFTER_CALLER;
+        expect(await store.read((tx) => tx.getIdempotency(erp.scope, 'erp', 'key-1'))).toEqual(erp);
+        expect(await store.read((tx) => tx.getIdempotency(nobody.scope, '', 'key-2'))).toEqual(nobody);
+        expect(await store.read((tx) => tx.getIdempotency(erp.scope, 'crm', 'key-1'))).toBeUndefined();
+        await store.transaction((tx) => tx.insertIdempotency({ ...erp, caller: 'crm', instanceId: 'by-nobody' }));
+        expect(await store.read((tx) => tx.getIdempotency(erp.scope, 'erp', 'key-1'))).toEqual(erp);
       } finally {
         await store.close();
       }

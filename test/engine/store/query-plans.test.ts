@@ -12,9 +12,9 @@ import { instanceSelect, waitSelect } from '../../../engine/store/filters.js';
 import type { Placeholder } from '../../../engine/store/placeholder.js';
 import { incidentSelect } from '../../../engine/store/message-incident-rows.js';
 import { openStore } from '../../../engine/store/open.js';
-import { PostgresStore, numberedPlaceholder, LOCK_JOBS as POSTGRES_LOCK_JOBS, LOCK_ORDER_JOBS as POSTGRES_LOCK_ORDER_JOBS, WAIT_TABLES as POSTGRES_WAIT_TABLES } from '../../../engine/store/postgres.js';
+import { PostgresStore, numberedPlaceholder, GET_IDEMPOTENCY as POSTGRES_GET_IDEMPOTENCY, LOCK_JOBS as POSTGRES_LOCK_JOBS, LOCK_ORDER_JOBS as POSTGRES_LOCK_ORDER_JOBS, WAIT_TABLES as POSTGRES_WAIT_TABLES } from '../../../engine/store/postgres.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS_OF_W } from '../../../engine/store/records.js';
-import { anonymous, LOCK_JOBS as SQLITE_LOCK_JOBS, LOCK_ORDER_JOBS as SQLITE_LOCK_ORDER_JOBS, WAIT_TABLES as SQLITE_WAIT_TABLES, type SqliteStore } from '../../../engine/store/sqlite.js';
+import { anonymous, GET_IDEMPOTENCY as SQLITE_GET_IDEMPOTENCY, LOCK_JOBS as SQLITE_LOCK_JOBS, LOCK_ORDER_JOBS as SQLITE_LOCK_ORDER_JOBS, WAIT_TABLES as SQLITE_WAIT_TABLES, type SqliteStore } from '../../../engine/store/sqlite.js';
 import type { IncidentFilter, InstanceFilter, Store, WaitFilter } from '../../../engine/store/types.js';
 import { describePostgres, freshSchema, inSchema, postgresAdmin } from '../../support/postgres.js';
 import { versionRow } from './store-contract.js';
@@ -34,6 +34,9 @@ const RARE_LOCK_JOBS_PARAMETERS = { ...LOCK_JOBS_PARAMETERS, type: 'customs' };
 /** A Camunda 7 worker's poll limited to one order (fetchAndLock's `businessKey`), the newest among 100,000. */
 const ORDER_LOCK_JOBS_PARAMETERS = { ...LOCK_JOBS_PARAMETERS, businessKey: `SO-${ORDERS - 1}` };
 const NEWEST = { by: 'seq', descending: true } as const;
+/** Every order was started with an Idempotency-Key, by one of two callers; a retry looks its own key up. */
+const idempotencyCallerOf = (i: number) => (i % 2 === 0 ? 'erp' : 'crm');
+const IDEMPOTENCY_LOOKUP = ['start:order-to-cash', idempotencyCallerOf(ORDERS / 2), `key-${ORDERS / 2}`];
 
 /**
  * `sqliteIndex`: the index SQLite must search (it keeps no statistics, so the test names the right one).
@@ -143,6 +146,9 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
       `INSERT INTO incidents (id, instance_id, root_id, process_key, business_key, element_id, message, kind, variables_before, waits_before, created_at)
        VALUES (?, ?, ?, ?, ?, 'Approve', 'failed', 'step', '{}', '[]', ?)`,
     );
+    const idempotency = db.prepare(
+      `INSERT INTO idempotency (scope, caller, key, request_hash, instance_id, created_at) VALUES ('start:order-to-cash', ?, ?, 'h', ?, ?)`,
+    );
     db.transaction(() => {
       for (let i = 1; i <= ORDERS; i++) {
         const at = createdAt(i);
@@ -153,6 +159,7 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
         job.run(`j${i}`, `i${i}`, `i${i}`, `SO-${i}`, `x${i}`, at);
         if (hasCustoms(i)) customs.run(`c${i}`, `i${i}`, `i${i}`, `SO-${i}`, `y${i}`, at);
         incident.run(`inc-${i}`, `i${i}`, `i${i}`, processOf(i), `SO-${i}`, at);
+        idempotency.run(idempotencyCallerOf(i), `key-${i}`, `i${i}`, at);
       }
     })();
   }, 60_000);
@@ -172,6 +179,12 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
       expect(plan[0], plan.join('\n')).toMatch(new RegExp(`^(SEARCH|SCAN) \\w+ USING (COVERING )?(INDEX )?${query.sqliteIndex}\\b`));
     });
   }
+
+  it('finds a caller\'s Idempotency-Key by primary key (scope, caller, key)', () => {
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${SQLITE_GET_IDEMPOTENCY}`).all(...IDEMPOTENCY_LOOKUP) as { detail: string }[]).map((row) => row.detail);
+    expect(plan, plan.join('\n')).toEqual(['SEARCH idempotency USING INDEX sqlite_autoindex_idempotency_1 (scope=? AND caller=? AND key=?)']);
+    expect(db.prepare(SQLITE_GET_IDEMPOTENCY).get(...IDEMPOTENCY_LOOKUP)).toMatchObject({ instance_id: `i${ORDERS / 2}` });
+  });
 
   it('finds the nearest failed caller of an instance by primary key alone (never from the status index)', () => {
     const plan = (db.prepare(`EXPLAIN QUERY PLAN ${failedCallerSelect('instances', anonymous)}`).all(`i${ORDERS / 2}`) as { detail: string }[]).map((row) => row.detail);
@@ -275,7 +288,12 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
        SELECT 'inc-' || i, 'i' || i, 'i' || i, CASE WHEN i % 10 = 0 THEN 'credit-order-approval' ELSE 'order-to-cash' END, 'SO-' || i, 'Approve', 'failed', 'step', '{}', '[]', ${instant}
        FROM generate_series(1, ${ORDERS}) AS i`,
     );
-    for (const table of ['stratum_instances', 'stratum_waits', 'stratum_wait_groups', 'stratum_wait_users', 'stratum_incidents']) await postgresAdmin.query(`ANALYZE ${schema}.${table}`);
+    await postgresAdmin.query(
+      `INSERT INTO ${schema}.stratum_idempotency (scope, caller, key, request_hash, instance_id, created_at)
+       SELECT 'start:order-to-cash', CASE WHEN i % 2 = 0 THEN 'erp' ELSE 'crm' END, 'key-' || i, 'h', 'i' || i, ${instant}
+       FROM generate_series(1, ${ORDERS}) AS i`,
+    );
+    for (const table of ['stratum_instances', 'stratum_waits', 'stratum_wait_groups', 'stratum_wait_users', 'stratum_incidents', 'stratum_idempotency']) await postgresAdmin.query(`ANALYZE ${schema}.${table}`);
   }, 120_000);
 
   afterAll(async () => {
@@ -306,6 +324,12 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
       expect(plan.filter((line) => /Seq Scan on stratum_/.test(line) || (!query.sortsItsRows && /^\s*(->\s*)?(Incremental )?Sort\b/.test(line))), plan.join('\n')).toEqual([]);
     });
   }
+
+  it('finds a caller\'s Idempotency-Key by primary key (scope, caller, key)', async () => {
+    const plan = await explainOnPostgres(POSTGRES_GET_IDEMPOTENCY, IDEMPOTENCY_LOOKUP);
+    expect(plan.filter((line) => /Seq Scan/.test(line)), plan.join('\n')).toEqual([]);
+    expect(plan[0], plan.join('\n')).toMatch(/^Index Scan using stratum_idempotency_pkey on stratum_idempotency\b/);
+  });
 
   it('finds the nearest failed caller of an instance by primary key alone (never from the status index)', async () => {
     const plan = await explainOnPostgres(failedCallerSelect('stratum_instances', numberedPlaceholder), [`i${ORDERS / 2}`]);

@@ -1107,21 +1107,33 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describe('idempotency', () => {
       it('stores a key once and refuses a duplicate with a conflict', async () => {
         await seed(store, instanceRow('i1'), instanceRow('i2'));
-        const row = { scope: 'order', key: 'SO-4711', requestHash: 'h1', instanceId: 'i1', createdAt: at(1) };
+        const row = { scope: 'order', caller: 'erp', key: 'SO-4711', requestHash: 'h1', instanceId: 'i1', createdAt: at(1) };
         await store.transaction((tx) => tx.insertIdempotency(row));
-        expect(await store.read((tx) => tx.getIdempotency('order', 'SO-4711'))).toEqual(row);
-        expect(await store.read((tx) => tx.getIdempotency('start:order-to-cash', 'SO-4711'))).toBeUndefined();
+        expect(await store.read((tx) => tx.getIdempotency('order', 'erp', 'SO-4711'))).toEqual(row);
+        expect(await store.read((tx) => tx.getIdempotency('start:order-to-cash', 'erp', 'SO-4711'))).toBeUndefined();
         await expectLostRace(store.transaction((tx) => tx.insertIdempotency({ ...row, requestHash: 'h2', instanceId: 'i2' })));
-        expect(await store.read((tx) => tx.getIdempotency('order', 'SO-4711'))).toEqual(row);
+        expect(await store.read((tx) => tx.getIdempotency('order', 'erp', 'SO-4711'))).toEqual(row);
         // the same key in another scope is another key
         await store.transaction((tx) => tx.insertIdempotency({ ...row, scope: 'start:order-to-cash', instanceId: 'i2' }));
+      });
+
+      it('keeps each caller\'s key apart: another caller\'s same key is theirs, never found by the first', async () => {
+        await seed(store, instanceRow('i1'), instanceRow('i2'));
+        const erp = { scope: 'start:customer-review', caller: 'erp', key: 'k-1', requestHash: 'h1', instanceId: 'i1', createdAt: at(1) };
+        await store.transaction((tx) => tx.insertIdempotency(erp));
+        expect(await store.read((tx) => tx.getIdempotency('start:customer-review', 'crm', 'k-1'))).toBeUndefined();
+        expect(await store.read((tx) => tx.getIdempotency('start:customer-review', '', 'k-1'))).toBeUndefined();
+        const crm = { ...erp, caller: 'crm', requestHash: 'h2', instanceId: 'i2' };
+        await store.transaction((tx) => tx.insertIdempotency(crm));
+        expect(await store.read((tx) => tx.getIdempotency('start:customer-review', 'erp', 'k-1'))).toEqual(erp);
+        expect(await store.read((tx) => tx.getIdempotency('start:customer-review', 'crm', 'k-1'))).toEqual(crm);
       });
 
       it('detects a concurrent duplicate: exactly one of two transactions wins', async () => {
         await seed(store, instanceRow('i1'), instanceRow('i2'));
         const claim = (instanceId: string) =>
           store.transaction(async (tx) => {
-            await tx.insertIdempotency({ scope: 'order', key: 'SO-1', requestHash: instanceId, instanceId, createdAt: at(0) });
+            await tx.insertIdempotency({ scope: 'order', caller: 'erp', key: 'SO-1', requestHash: instanceId, instanceId, createdAt: at(0) });
             await sleep(30);
             return instanceId;
           });
@@ -1133,7 +1145,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(lost[0].reason).toBeInstanceOf(StratumError);
         expect((lost[0].reason as StratumError).code).toBe('conflict');
         expect(isRetryableConflict(lost[0].reason)).toBe(true);
-        const stored = await store.read((tx) => tx.getIdempotency('order', 'SO-1'));
+        const stored = await store.read((tx) => tx.getIdempotency('order', 'erp', 'SO-1'));
         expect(stored?.instanceId).toBe((won[0]).value);
       });
     });
@@ -1598,7 +1610,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
             await tx.insertInstance(instanceRow('i1'));
             await tx.replaceWaits('i1', [waitRow('w1', 'i1', { candidateGroups: ['sales'] })]);
             await tx.appendHistory([historyRow('i1', 'instance.started')]);
-            await tx.insertIdempotency({ scope: 'order', key: 'SO-1', requestHash: 'h', instanceId: 'i1', createdAt: at(0) });
+            await tx.insertIdempotency({ scope: 'order', caller: 'erp', key: 'SO-1', requestHash: 'h', instanceId: 'i1', createdAt: at(0) });
             throw failure;
           }),
         );
@@ -1610,7 +1622,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           expect(await tx.findWaits({})).toEqual([]);
           expect(await tx.findWaits({ candidateGroup: 'sales' })).toEqual([]);
           expect(await tx.historyOf(['i1'])).toEqual([]);
-          expect(await tx.getIdempotency('order', 'SO-1')).toBeUndefined();
+          expect(await tx.getIdempotency('order', 'erp', 'SO-1')).toBeUndefined();
         });
         // and the store still works afterwards
         await seed(store, instanceRow('i1'));

@@ -201,7 +201,17 @@ const ONE_ORDER_PER_NUMBER: Attempt[] = [
     send: async () => {
       const first = await api.post('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'CR-IDEM' }, { headers: { 'Idempotency-Key': 'shared-1' } });
       expect(first.status).toBe(201);
+      // the key is erp's own: root's start is a request of its own, and the order number refuses it
       return api.post('/api/processes/customer-review/instances', ADMIN_TOKEN, { businessKey: 'SO-EXISTING' }, { headers: { 'Idempotency-Key': 'shared-1' } });
+    },
+    status: 409, reason: 'order-exists',
+  },
+  {
+    attempt: 'the same user reuses an Idempotency-Key of an allowed start for a start under an order number',
+    send: async () => {
+      const first = await api.post('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'CR-IDEM-2' }, { headers: { 'Idempotency-Key': 'own-1' } });
+      expect(first.status).toBe(201);
+      return api.post('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'SO-EXISTING' }, { headers: { 'Idempotency-Key': 'own-1' } });
     },
     status: 409, detail: /already used for a different request/,
   },
