@@ -59,6 +59,11 @@ export class CandidateDecisions {
     return new CandidateDecisions(deployed, candidates, changeModels);
   }
 
+  /** The deployed decisions alone, as they are before the change (the replay's baseline, library-replay.ts). */
+  withoutChange(): CandidateDecisions {
+    return new CandidateDecisions(this.deployed, [], new Map());
+  }
+
   /**
    * The decisions a step of `definition` may call after the change, or undefined when it has no business rule
    * task (as the runtime hands a step none then).

@@ -35,11 +35,18 @@ export interface VersionGraph {
 /** The deployment id the candidate files would share (no stored deployment has it). */
 const CANDIDATE_DEPLOYMENT = 'candidate';
 
-export class CandidateLibrary {
-  private readonly definitions = new Map<string, Promise<ExecutableDefinition>>();
-  private readonly graphs = new Map<string, Promise<VersionGraph>>();
-  private readonly versionLists = new Map<string, Promise<{ version: number; deploymentId: string }[]>>();
+/**
+ * What a library keeps of the versions it read, per `key@version`: shared with its baseline (withoutChange), whose
+ * deployed versions are the same, so a replay compiles each of them once. A candidate's version (latest + 1) is
+ * never asked of the baseline, which knows only the deployed ones.
+ */
+interface VersionCaches {
+  definitions: Map<string, Promise<ExecutableDefinition>>;
+  graphs: Map<string, Promise<VersionGraph>>;
+  versionLists: Map<string, Promise<{ version: number; deploymentId: string }[]>>;
+}
 
+export class CandidateLibrary {
   private constructor(
     private readonly store: Store,
     /** The latest deployed version of every key, before the change. */
@@ -47,6 +54,7 @@ export class CandidateLibrary {
     readonly candidates: CandidateProcess[],
     /** The decisions business rule tasks call after the change. */
     readonly decisions: CandidateDecisions,
+    private readonly caches: VersionCaches = { definitions: new Map(), graphs: new Map(), versionLists: new Map() },
   ) {}
 
   /** Files that do not parse are left out: lint reports them. */
@@ -68,6 +76,19 @@ export class CandidateLibrary {
     return new CandidateLibrary(store, deployed, candidates, await CandidateDecisions.open(store, files));
   }
 
+  /** Whether the change gives any process or decision a new version (a file deployed as it is gives none). */
+  get changes(): boolean {
+    return this.candidates.length > 0 || this.decisions.candidates.length > 0;
+  }
+
+  /**
+   * The library as deployed now, read at the same moment as this one: the replay's baseline (library-replay.ts),
+   * what an order would do today without the change.
+   */
+  withoutChange(): CandidateLibrary {
+    return new CandidateLibrary(this.store, this.deployed, [], this.decisions.withoutChange(), this.caches);
+  }
+
   candidate(key: string): CandidateProcess | undefined {
     return this.candidates.find((candidate) => candidate.key === key);
   }
@@ -87,10 +108,10 @@ export class CandidateLibrary {
   /** An executable definition of any deployed version or of a candidate. */
   definition(key: string, version: number): Promise<ExecutableDefinition> {
     const id = `${key}@${version}`;
-    let definition = this.definitions.get(id);
+    let definition = this.caches.definitions.get(id);
     if (!definition) {
       definition = this.xml(key, version).then((xml) => compileExecutable(key, version, xml));
-      this.definitions.set(id, definition);
+      this.caches.definitions.set(id, definition);
     }
     return definition;
   }
@@ -98,14 +119,14 @@ export class CandidateLibrary {
   /** The model, sequence-flow graph and parsed process of a version (what can still be reached from a wait; what the fast replay runs). */
   graph(key: string, version: number): Promise<VersionGraph> {
     const id = `${key}@${version}`;
-    let graph = this.graphs.get(id);
+    let graph = this.caches.graphs.get(id);
     if (!graph) {
       graph = this.xml(key, version).then(async (xml) => {
         const parsed = await parseBpmn(xml);
         const model = compileProcessModels(parsed.definitions).find((candidate) => candidate.key === key)!;
         return { model, graph: flowGraphOf(parsed.definitions, key), process: processOf(parsed.definitions, key) };
       });
-      this.graphs.set(id, graph);
+      this.caches.graphs.set(id, graph);
     }
     return graph;
   }
@@ -135,11 +156,11 @@ export class CandidateLibrary {
    * bound calls (and the reach of its messages and workers, tree-models.ts) resolve against them.
    */
   private deployedVersionsOf(key: string): Promise<{ version: number; deploymentId: string }[]> {
-    let versions = this.versionLists.get(key);
+    let versions = this.caches.versionLists.get(key);
     if (!versions) {
       versions = this.store.read((tx) => tx.versionsOf(key))
         .then((rows) => rows.map(({ version, deploymentId }) => ({ version, deploymentId })).sort((a, b) => b.version - a.version));
-      this.versionLists.set(key, versions);
+      this.caches.versionLists.set(key, versions);
     }
     return versions;
   }

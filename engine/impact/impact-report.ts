@@ -117,11 +117,20 @@ export interface ReplayReport {
   orders: number;
   /** Orders whose replay blocks: the change needs something that was never recorded, or refuses what was. */
   blocked: number;
+  /** Orders whose route this change alters: replayed on the library after the change, against the deployed library's replay. */
   changed: number;
   groups: ReplayGroup[];
+  /**
+   * Orders whose recorded route the deployed library no longer gives (they ran on an older version, before an
+   * earlier change): grouped by how the deployed library's replay differs from what happened. Not this change's
+   * doing, so neither `changed` nor `blocked` counts them (docs/impact.md, "Baseline").
+   */
+  ranOnOlderVersion: { count: number; groups: ReplayGroup[] };
   durationMs: number;
   /** How many orders the fast path replayed and how many bpmn-engine did (docs/impact.md, "Fast path"). */
   paths: ReplayPaths;
+  /** Orders replayed a second time, on the deployed library: those whose replay after the change differs from what happened. */
+  baselineReplays: number;
 }
 
 export interface ReplayPaths {

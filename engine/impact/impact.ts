@@ -46,7 +46,9 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
   const selection = options.replay === false ? undefined : { ...options.replay, processKey: options.orderProcessKey };
   const startReplay = () => selection
     ? replayRecorded(store, library, files, selection, options, replaySignal)
-    : Promise.resolve({ orders: 0, blocked: 0, changed: 0, groups: [], durationMs: 0, paths: { fast: 0, engine: 0 } });
+    : Promise.resolve({
+      orders: 0, blocked: 0, changed: 0, groups: [], ranOnOlderVersion: { count: 0, groups: [] }, durationMs: 0, paths: { fast: 0, engine: 0 }, baselineReplays: 0,
+    });
   // A replay in this thread would only take turns with the rest: it runs after it, as its own duration says.
   const inWorkers = Boolean(options.replayWorkers && store.replica?.());
   let replaying = inWorkers ? startReplay() : undefined;

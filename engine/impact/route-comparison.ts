@@ -56,6 +56,33 @@ export function compareRoutes(actual: ActualRoute, replayed: ReplayedRoute, name
   return { kind: 'unchanged', description: 'unchanged' };
 }
 
+/**
+ * How the change alters an order whose recorded route the deployed library no longer gives (`baseline`, its
+ * replay on the deployed library, differs from what happened: it ran on an older version). The candidate's
+ * replay is compared with the baseline's, not with what happened, so an earlier change is not blamed on this
+ * one; where the deployed library blocks the order, with what happened (no route to compare with).
+ */
+export function compareWithBaseline(
+  actual: ActualRoute, baseline: ReplayedRoute, replayed: ReplayedRoute, names: (element: string) => { label: string; type: string },
+): RouteChange {
+  if (baseline.status === 'blocked') {
+    const same = replayed.status === 'blocked' && replayed.block!.element === baseline.block!.element && replayed.block!.reason === baseline.block!.reason;
+    return same ? UNCHANGED : compareRoutes(actual, replayed, names);
+  }
+  const asActual: ActualRoute = {
+    status: baseline.status,
+    completed: baseline.completed,
+    waiting: baseline.waiting.map(({ element, kind, messageName }) => ({ element, kind, ...(messageName !== undefined && { messageName }) })),
+  };
+  // a failure before the cancel that the deployed library does not raise either is not this change's doing
+  const noLongerFailing = new Set(baseline.unused.filter((action) => action.kind === 'cancel').map((action) => action.element));
+  const unused = replayed.unused.filter((action) => !(action.kind === 'cancel' && noLongerFailing.has(action.element)));
+  return compareRoutes(asActual, { ...replayed, unused }, names);
+}
+
+/** What an order the change does not alter reports. */
+export const UNCHANGED: RouteChange = { kind: 'unchanged', description: 'unchanged' };
+
 /** Why an order blocks, in a designer's words (`task`: the blocked element's label); the block's message follows in parentheses. */
 function blockWords(block: ReplayBlock, task: string): string {
   const { incident } = block;

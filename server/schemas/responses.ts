@@ -581,6 +581,22 @@ function countedOrders(description: string, order: JsonSchema): JsonSchema {
   };
 }
 
+/** Replayed orders with the same change, and their numbers. */
+function replayGroup(description: string): JsonSchema {
+  return {
+    type: 'object',
+    required: ['kind', 'description', 'count', 'orders'],
+    description,
+    properties: {
+      kind: { type: 'string', enum: ['blocked', 'rejected', 'no-longer-rejected', 'new-wait', 'route-changed', 'status-changed', 'unchanged'] },
+      description: { type: 'string', description: 'e.g. would now wait for "Review order (vice-president)" (vice-president).' },
+      block: ref('ReplayBlock'),
+      count: { type: 'integer' },
+      orders: orderNumbers,
+    },
+  };
+}
+
 export const ImpactReport: JsonSchema = {
   type: 'object',
   required: ['processes', 'decisions', 'replay', 'findings', 'blocking'],
@@ -647,11 +663,11 @@ export const ImpactReport: JsonSchema = {
     },
     replay: {
       type: 'object',
-      required: ['orders', 'blocked', 'changed', 'groups', 'durationMs', 'paths'],
+      required: ['orders', 'blocked', 'changed', 'groups', 'ranOnOlderVersion', 'durationMs', 'paths', 'baselineReplays'],
       properties: {
         orders: { type: 'integer', description: 'Recorded orders replayed.' },
-        blocked: { type: 'integer' },
-        changed: { type: 'integer' },
+        blocked: { type: 'integer', description: 'Orders this change would block (not those the deployed library blocks already).' },
+        changed: { type: 'integer', description: 'Orders whose route this change alters, against their replay on the deployed library where that differs from what happened.' },
         durationMs: { type: 'integer' },
         paths: {
           type: 'object',
@@ -659,19 +675,17 @@ export const ImpactReport: JsonSchema = {
           description: 'How many orders the fast path replayed and how many bpmn-engine replayed (a version with a construct the fast path does not play, or an order with a BPMN error).',
           properties: { fast: { type: 'integer', minimum: 0 }, engine: { type: 'integer', minimum: 0 } },
         },
-        groups: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['kind', 'description', 'count', 'orders'],
-            properties: {
-              kind: { type: 'string', enum: ['blocked', 'rejected', 'no-longer-rejected', 'new-wait', 'route-changed', 'status-changed', 'unchanged'] },
-              description: { type: 'string', description: 'e.g. would now wait for "Review order (vice-president)" (vice-president).' },
-              block: ref('ReplayBlock'),
-              count: { type: 'integer' },
-              orders: orderNumbers,
-            },
-          },
+        baselineReplays: {
+          type: 'integer', minimum: 0,
+          description: 'Orders replayed a second time, on the deployed library: those whose replay after the change differs from what happened.',
+        },
+        groups: { type: 'array', items: replayGroup('How this change alters the orders\' route.') },
+        ranOnOlderVersion: {
+          type: 'object',
+          required: ['count', 'groups'],
+          description: 'Orders whose recorded route the deployed library no longer gives (they ran on an older version, before an earlier change), ' +
+            'grouped by how the deployed library would route them. Not this change\'s doing: neither `changed` nor `blocked` counts them, nor `blocking`.',
+          properties: { count: { type: 'integer', minimum: 0 }, groups: { type: 'array', items: replayGroup('How the deployed library would route them, against what happened.') } },
         },
       },
     },

@@ -2,10 +2,12 @@
 // to recorded and running orders without storing anything; the semantic diff
 // between deployed versions; a deployment needs a note.
 import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImpactReport, ProcessDetail, ProcessDiff, ProcessSummary, ReplayEvent } from '../../engine/api.js';
 import { runningReplayWorkers } from '../../engine/impact/replay-pool.js';
 import { readConfig } from '../../server/config.js';
+import { buildOpenApiDocument } from '../../server/openapi.js';
 import { approvalTierDmn, decidedTiers } from '../engine/impact/candidates.js';
 import { anything } from '../support/matchers.js';
 import { problemOf, TOKENS, type ApiClient } from './support/client.js';
@@ -157,5 +159,32 @@ describe('GET /api/processes', () => {
   it('lists every process with whether it is retired', async () => {
     const list = (await api.get<ProcessSummary[]>('/api/processes', TOKENS.erp)).body;
     expect(list.find((process) => process.key === 'credit-order-approval')!.retired).toBe(false);
+  });
+});
+
+describe('POST /api/impact after an earlier change was deployed', () => {
+  it('does not count orders that ran before the earlier change as this change\'s impact, and lists them apart', async () => {
+    // change A: the vice-president's review from 400,000 (as the deployment-notes test deploys it; again is a no-op)
+    const deployed = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered(), 'vice-president from 400,000') });
+    expect(deployed.status).toBe(201);
+    // change B, unrelated to the orders' route: a task of another process renamed
+    const renamed = readFileSync(`${DIAGRAMS_DIR}special-change-notification.bpmn`, 'utf8')
+      .replace('name="Acknowledge special change (procurement)"', 'name="Acknowledge the special change (procurement)"');
+    const response = await api.request<ImpactReport>('POST', '/api/impact?last=100', { token: TOKENS.designer, body: upload('special-change-notification.bpmn', renamed) });
+    expect(response.status).toBe(200);
+    const { replay, blocking } = response.body;
+    expect(replay).toMatchObject({ orders: 3, changed: 0, blocked: 0, baselineReplays: 1 });
+    expect(replay.groups.map((group) => group.kind)).toEqual(['unchanged']);
+    // IM-450 was entered before A: the deployed library would send it to the vice-president, which is A's doing
+    expect(replay.ranOnOlderVersion).toEqual({
+      count: 1,
+      groups: [{ kind: 'new-wait', description: 'would now wait for "Review order (vice-president)" (vice-president)', count: 1, orders: ['IM-450'] }],
+    });
+    expect(blocking).toBe(false);
+    // the answer is the one the OpenAPI document describes
+    const ajv = new Ajv2020({ strict: false });
+    ajv.addSchema(buildOpenApiDocument(), 'doc');
+    const described = ajv.getSchema('doc#/components/schemas/ImpactReport')!;
+    expect(described(response.body), JSON.stringify(described.errors)).toBe(true);
   });
 });

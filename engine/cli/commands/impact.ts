@@ -17,8 +17,10 @@ deployed version, who calls it, which running orders stay on their version and
 which will start the new one; per changed decision, the processes whose
 business rule tasks call it and the running orders that can still reach one
 (where they wait, which task); then the recorded orders replayed on the library
-(and its decisions) as it would be, grouped by how their route changes; then
-the findings of the whole library after the change.
+(and its decisions) as it would be, grouped by how the change alters their route,
+and apart those that ran on an older version (the deployed library already
+routes them otherwise: not this change's doing, never blocking); then the
+findings of the whole library after the change.
 
 Options:
   --server, -s <url>   the server, e.g. https://stratum.example.com
@@ -107,11 +109,16 @@ function printImpact(report: ImpactReport, shown: number, io: CliIO): void {
     if (willEvaluate.count > shown && shown > 0) io.out(`    … and ${willEvaluate.count - shown} more`);
   }
   const { replay } = report;
-  io.out(`replay of ${replay.orders} recorded order${replay.orders === 1 ? '' : 's'} in ${replay.durationMs} ms: ${replay.changed} changed, ${replay.blocked} blocked`);
+  const older = replay.ranOnOlderVersion.count;
+  io.out(`replay of ${replay.orders} recorded order${replay.orders === 1 ? '' : 's'} in ${replay.durationMs} ms: ${replay.changed} changed, ${replay.blocked} blocked` +
+    (older ? `, ${older} ran on an older version` : ''));
   for (const group of replay.groups) {
     if (group.kind === 'unchanged') continue;
-    io.out(`  ${group.count} order${group.count === 1 ? '' : 's'} ${group.description}${listed(group.orders, shown)}`);
+    io.out(`  ${groupLine(group, shown)}`);
   }
+  // apart: what an earlier deployment did to them is not this change's impact
+  if (older) io.out(`orders that ran on an older version, which the deployed library already routes otherwise (not this change's doing): ${older}`);
+  for (const group of replay.ranOnOlderVersion.groups) io.out(`  on the deployed library, ${groupLine(group, shown)}`);
   for (const finding of report.findings) io.out(formatFinding(finding));
   const errors = report.findings.filter((finding) => finding.severity === 'error').length;
   io.out(report.blocking
@@ -125,6 +132,10 @@ function callerLine(caller: ImpactReport['processes'][number]['whereUsed'][numbe
   const elements = caller.elements.map((element) => element.elementId).join(', ');
   const versions = caller.versions.length ? `versions ${caller.versions.join(', ')}` : 'no deployed version';
   return `called by ${caller.processKey} (${versions}${caller.latestCalls ? '' : '; its latest version no longer calls it'}) at ${elements}`;
+}
+
+function groupLine(group: ImpactReport['replay']['groups'][number], shown: number): string {
+  return `${group.count} order${group.count === 1 ? '' : 's'} ${group.description}${listed(group.orders, shown)}`;
 }
 
 function elementPath(element: { processKey: string; elementId: string }): string {

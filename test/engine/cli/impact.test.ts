@@ -152,3 +152,28 @@ function write(relative: string, text: string): string {
 function lines(text: string): string[] {
   return text.split('\n').filter(Boolean);
 }
+
+// last: it deploys a change the tests above must not see
+describe('stratum impact after an earlier change was deployed', () => {
+  it('lists the orders that ran on an older version apart, not as changed or blocking', async () => {
+    const lowered = approval.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000');
+    const form = new FormData();
+    form.append('files', new Blob([lowered], { type: 'application/octet-stream' }), 'credit-order-approval.bpmn');
+    form.append('note', 'vice-president from 400,000');
+    expect((await server.api.request('POST', '/api/deployments', { token: TOKENS.designer, body: form })).status).toBe(201);
+    // an unrelated change: a task of another process renamed
+    const renamed = readFileSync(`${DIAGRAMS_DIR}special-change-notification.bpmn`, 'utf8')
+      .replace('name="Acknowledge special change (procurement)"', 'name="Acknowledge the special change (procurement)"');
+    const file = write('renamed/special-change-notification.bpmn', renamed);
+    const { code, stdout } = await stratum(['impact', '--server', server.url, file], { STRATUM_TOKEN: TOKENS.designer });
+    expect(code).toBe(0);
+    const printed = lines(stdout);
+    expect(printed).toContainEqual(expect.stringMatching(/^replay of 3 recorded orders in \d+ ms: 0 changed, 0 blocked, 1 ran on an older version$/));
+    expect(printed).toEqual(arrayWith([
+      'orders that ran on an older version, which the deployed library already routes otherwise (not this change\'s doing): 1',
+      '  on the deployed library, 1 order would now wait for "Review order (vice-president)" (vice-president): CLI-450',
+      'the change blocks no recorded order',
+    ]));
+    expect(stdout).not.toMatch(/^ {2}1 order would now wait/m);
+  });
+});

@@ -147,6 +147,58 @@ describe('a listener that never fired', () => {
   });
 });
 
+describe('a change after an earlier one was deployed (orders that ran on an older version)', () => {
+  const viceFrom400000 = candidate('credit-order-approval', (xml) => xml.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000'));
+  const nowVicePresident = 'would now wait for "Review order (vice-president)" (vice-president)';
+
+  /** The recorded orders, then the vice-president's review from 400,000 deployed (change A): orders from 400,000 to 500,000 ran before it. */
+  async function recordOrdersThenDeployA() {
+    await recordOrders();
+    await stratum.library.deploy([viceFrom400000], { user: 'test', note: 'vice-president from 400,000' });
+  }
+
+  it('does not blame the earlier change on an unrelated one: renaming a task elsewhere changes no order', async () => {
+    await recordOrdersThenDeployA();
+    const report = await stratum.impact.analyse([candidate('special-change-notification', (xml) => xml
+      .replace('name="Acknowledge special change (procurement)"', 'name="Acknowledge the special change (procurement)"'))]);
+    expect(report.replay).toMatchObject({ orders: 11, changed: 0, blocked: 0 });
+    expect(report.replay.groups.map((group) => group.kind)).toEqual(['unchanged']);
+    // what the deployed library would do to them differs from what happened: shown apart, not as this change's
+    const { ranOnOlderVersion } = report.replay;
+    expect(ranOnOlderVersion.count).toBe(3);
+    expect(ranOnOlderVersion.groups.map(({ kind, description, orders }) => ({ kind, description, orders: [...orders].sort() })))
+      .toEqual([{ kind: 'new-wait', description: nowVicePresident, orders: ['SO-420', 'SO-480', 'SO-500'] }]);
+    expect(report.blocking).toBe(false);
+  });
+
+  it('reports only what the change alters against the deployed library: a lower threshold names the orders it newly sends to review', async () => {
+    await recordOrdersThenDeployA();
+    const report = await stratum.impact.analyse([{
+      name: 'credit-order-approval.bpmn', xml: viceFrom400000.xml.replace('reportingAmount &gt; 400000', 'reportingAmount &gt; 300000'),
+    }]);
+    expect(groupsOf(report, 'new-wait')).toEqual([{ description: nowVicePresident, orders: ['SO-350'] }]);
+    expect(report.replay.changed).toBe(1);
+    expect(report.replay.ranOnOlderVersion.count).toBe(3);
+    expect(ordersOf(report, 'unchanged')).toEqual(arrayWith(['SO-420', 'SO-480', 'SO-500']));
+    // only the four orders the change's replay moves off their recorded route were replayed a second time
+    expect(report.replay.baselineReplays).toBe(4);
+  });
+
+  it('names an order that ran on an older version when the change alters its route against the deployed library too', async () => {
+    await recordOrdersThenDeployA();
+    // the orders from 400,000 to 1,000,000 go to the sales director instead of the vice-president
+    const report = await stratum.impact.analyse([{
+      name: 'credit-order-approval.bpmn',
+      xml: viceFrom400000.xml.replace('sourceRef="Gateway_AmountTier" targetRef="Gateway_VicePresidentReview"', 'sourceRef="Gateway_AmountTier" targetRef="UserTask_ApproveBySalesDirector"'),
+    }]);
+    expect(groupsOf(report, 'new-wait')).toEqual([{
+      description: 'would now wait for "Approve order (sales director)" (sales-director)', orders: ['SO-420', 'SO-480', 'SO-500', 'SO-520', 'SO-VP'],
+    }]);
+    // SO-520 ran as the deployed library runs it; the others before the vice-president's review from 400,000
+    expect(report.replay.ranOnOlderVersion.groups.flatMap((group) => group.orders).sort()).toEqual(['SO-420', 'SO-480', 'SO-500']);
+  });
+});
+
 describe('replay isolation', () => {
   it('writes no row, publishes no job and consumes no message', async () => {
     await recordOrders();

@@ -4,7 +4,8 @@ import type InstancesPanel from '../instances/InstancesPanel';
 import type LibraryPanel from '../library/LibraryPanel';
 import { el } from '../../dom/element';
 import {
-  callerDetail, decisionHeading, decisionOrdersLine, decisionReach, impactHeadline, orderReachDetail, unchangedDecisionFileLine, unchangedDecisionFiles,
+  callerDetail, decisionHeading, decisionOrdersLine, decisionReach, impactHeadline, olderVersionLine, orderReachDetail, unchangedDecisionFileLine,
+  unchangedDecisionFiles,
   type DecisionImpact,
 } from './decision-impact';
 
@@ -16,8 +17,9 @@ const ORDERS_SHOWN = 20;
  * that stay on their version or start the new one; per decision of the .dmn files,
  * the processes whose business rule tasks call it and the running orders that can still
  * reach one (where they wait, which task); and the recorded orders replayed and
- * grouped by how their route changes. Each order number opens its instance, each
- * calling process its latest version.
+ * grouped by how the change alters their route, with those that ran on an older
+ * version apart (the deployed library already routes them otherwise). Each order
+ * number opens its instance, each calling process its latest version.
  */
 export default class ImpactPreview {
   static $inject = ['config.stratum', 'instancesPanel', 'libraryPanel'];
@@ -53,8 +55,19 @@ export default class ImpactPreview {
       unchangedDecisionFiles(report, dmnFileNames).map((fileName) => el('p', { 'data-unchanged-file': fileName }, unchangedDecisionFileLine(fileName))),
       el('ul', { className: 'impact-groups' }, replay.groups.filter((group) => group.kind !== 'unchanged').map((group) =>
         el('li', { className: `impact-${group.kind}` }, `${group.count} order(s) ${group.description}`, this.orderList(group.orders)))),
+      this.olderVersionPart(report),
       report.blocking ? el('p', { className: 'impact-blocking' }, 'Deploying would block orders or the library has errors: check before you confirm.') : null);
     return { section, blocking: report.blocking, report };
+  }
+
+  /** The orders that ran on an older version, apart from this change's impact, grouped by how the deployed library routes them. */
+  private olderVersionPart(report: ImpactReport): HTMLElement | null {
+    const line = olderVersionLine(report);
+    if (!line) return null;
+    return el('div', { className: 'impact-older-version' },
+      el('p', {}, line),
+      el('ul', {}, report.replay.ranOnOlderVersion.groups.map((group) =>
+        el('li', { className: `impact-older-${group.kind}` }, `${group.count} order(s) ${group.description} on the deployed library`, this.orderList(group.orders)))));
   }
 
   /** A changed decision as DeployChanges heads a process, the processes whose business rule tasks call it, and the running orders reaching one. */

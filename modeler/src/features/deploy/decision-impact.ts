@@ -14,6 +14,17 @@ export function impactHeadline(report: ImpactReport): string {
   return `Impact on orders: ${changedDecisions}${replay.orders} recorded order(s) replayed, ${replay.changed} would change route, ${replay.blocked} would block`;
 }
 
+/**
+ * Said of the recorded orders that ran on an older version (`replay.ranOnOlderVersion`), or null when none did: the
+ * replay compares them with the deployed library's replay, so what an earlier deployment did to them is not counted.
+ */
+export function olderVersionLine(report: ImpactReport): string | null {
+  const { count } = report.replay.ranOnOlderVersion;
+  if (count === 0) return null;
+  return `${count} order(s) ran on an older version: the deployed library already routes them otherwise, ` +
+    'which is an earlier deployment\'s doing, not this change\'s (not counted above)';
+}
+
 /** As DeployChanges heads a process: `Risk class (risk-class) in risk.dmn: version 3 → 4`, or new. */
 export function decisionHeading(decision: DecisionImpact): string {
   const named = decision.name && decision.name !== decision.id ? `${decision.name} (${decision.id})` : decision.id;

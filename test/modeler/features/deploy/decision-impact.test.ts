@@ -11,6 +11,7 @@ type OrderReachingDecision = DecisionImpact['runningOrders']['willEvaluate']['or
 
 /** Typed here: the modeler's own imports (without .js) do not resolve for the tests' type checks. */
 const impactHeadline: (report: ImpactReport) => string = text.impactHeadline;
+const olderVersionLine: (report: ImpactReport) => string | null = text.olderVersionLine;
 const decisionHeading: (decision: DecisionImpact) => string = text.decisionHeading;
 const callerDetail: (caller: DecisionCaller) => string = text.callerDetail;
 const decisionReach: (decision: DecisionImpact) => string = text.decisionReach;
@@ -42,7 +43,7 @@ function report(decisions: DecisionImpact[]): ImpactReport {
   return {
     processes: [],
     decisions,
-    replay: { orders: 12, changed: 3, blocked: 0, groups: [], durationMs: 5, paths: { fast: 0, engine: 12 } },
+    replay: { orders: 12, changed: 3, blocked: 0, groups: [], ranOnOlderVersion: { count: 0, groups: [] }, durationMs: 5, paths: { fast: 0, engine: 12 }, baselineReplays: 0 },
     findings: [],
     blocking: false,
   };
@@ -56,6 +57,16 @@ describe('the impact preview of a change with .dmn files', () => {
 
   it('reads as before for a change of processes only', () => {
     expect(impactHeadline(report([]))).toBe('Impact on orders: 12 recorded order(s) replayed, 3 would change route, 0 would block');
+  });
+
+  it('says how many orders ran on an older version, apart from what the change alters, and nothing when none did', () => {
+    const older = report([]);
+    older.replay.ranOnOlderVersion = {
+      count: 2, groups: [{ kind: 'new-wait', description: 'would now wait for "Review order (vice-president)" (vice-president)', count: 2, orders: ['SO-2006', 'SO-2002'] }],
+    };
+    expect(olderVersionLine(older)).toBe('2 order(s) ran on an older version: the deployed library already routes them otherwise, ' +
+      'which is an earlier deployment\'s doing, not this change\'s (not counted above)');
+    expect(olderVersionLine(report([]))).toBeNull();
   });
 
   it('heads a changed decision with its name, id, file and version n → n+1, as a changed process is headed', () => {
