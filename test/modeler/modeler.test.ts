@@ -157,8 +157,8 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
   });
 
   it('deploys with a change note, then shows version 2 in the history and the diff with the changed condition', async () => {
-    // recorded orders: one of exactly 1,000,000 (a vice-president's review today; the director's approval after the change), one below
-    for (const [orderNo, amount] of [['BR-1000000', 1_000_000], ['BR-300000', 300_000]] as const) {
+    // recorded orders: two of exactly 1,000,000 (a vice-president's review today; the director's approval after the change), one below
+    for (const [orderNo, amount] of [['BR-1000000', 1_000_000], ['BR-1000000-2', 1_000_000], ['BR-300000', 300_000]] as const) {
       const response = await fetch(`${server.url}/api/orders`, {
         method: 'POST', headers: { authorization: `Bearer ${INTEGRATION}`, 'content-type': 'application/json' },
         body: JSON.stringify({ orderNo, customer: { name: 'ACME' }, amount, currency: 'CNY', paymentTerms: 'credit' }),
@@ -167,10 +167,12 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     }
     await page.locator('[data-action=deploy]').click();
     expect(await page.locator('[data-dialog=deploy] .deploy-changes').textContent()).toContain('1 condition(s) changed');
-    // the impact before confirming: the order at exactly 1,000,000 would now wait for the sales director
+    // the impact before confirming: the orders at exactly 1,000,000 would now wait for the sales director
     const impact = page.locator('[data-dialog=deploy] .deploy-impact');
-    await expect.poll(() => impact.textContent()).toContain('1 order(s) would now wait for "Approve order (sales director)" (sales-director)');
-    expect(await impact.locator('.impact-new-wait button').allTextContents()).toEqual(['BR-1000000']);
+    await expect.poll(() => impact.textContent()).toContain('2 order(s) would now wait for "Approve order (sales director)" (sales-director)');
+    expect(await impact.locator('.impact-new-wait button').allTextContents()).toEqual(['BR-1000000-2', 'BR-1000000']);
+    // each order number a button of its own, the numbers separated as a list reads (not "BR-1000000-2BR-1000000")
+    expect(await impact.locator('.impact-new-wait').textContent()).toBe('2 order(s) would now wait for "Approve order (sales director)" (sales-director): BR-1000000-2, BR-1000000');
     await page.locator('[data-dialog=deploy] textarea[name=note]').fill('Director approval from exactly 1,000,000');
     await shot('07b-deploy-dialog');
     await page.locator('[data-dialog=deploy] button[type=submit]').click();

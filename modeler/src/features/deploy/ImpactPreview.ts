@@ -97,10 +97,12 @@ export default class ImpactPreview {
       orders.slice(0, ORDERS_SHOWN).map((order) => el('li', { 'data-order': order.orderNo }, this.orderButton(order.orderNo), orderReachDetail(order))), more);
   }
 
+  /** The order numbers as buttons separated by commas, so they read (and are read out) as a list, not "SO-2006SO-2002". */
   private orderList(orders: string[], lead = ': '): HTMLElement | null {
     if (orders.length === 0) return null;
     const more = orders.length > ORDERS_SHOWN ? ` … and ${orders.length - ORDERS_SHOWN} more` : '';
-    return el('span', { className: 'impact-orders' }, lead, orders.slice(0, ORDERS_SHOWN).map((orderNo) => this.orderButton(orderNo)), more);
+    const buttons = orders.slice(0, ORDERS_SHOWN).flatMap((orderNo, index) => [index > 0 ? ', ' : null, this.orderButton(orderNo)]);
+    return el('span', { className: 'impact-orders' }, lead, buttons, more);
   }
 
   private orderButton(orderNo: string): HTMLElement {
