@@ -181,6 +181,19 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     expect(await page.locator('.findings li.error').count()).toBe(0);
     expect(await page.locator('.library-item[data-key=credit-order-approval] .version-badge').textContent()).toBe('v2');
 
+    // Deploy… again with nothing changed: the orders entered before version 2 ran on an older version, shown apart, not as this change's
+    await page.locator('[data-action=deploy]').click();
+    const again = page.locator('[data-dialog=deploy]');
+    const older = again.locator('.deploy-impact .impact-older-version');
+    await older.waitFor({ timeout: 60_000 });
+    expect(await older.locator('p').textContent()).toBe('2 order(s) ran on an older version: the deployed library already routes them otherwise, ' +
+      'which is an earlier deployment\'s doing, not this change\'s (not counted above)');
+    expect(await older.locator('li.impact-older-new-wait').textContent())
+      .toBe('2 order(s) would now wait for "Approve order (sales director)" (sales-director) on the deployed library: BR-1000000-2, BR-1000000');
+    expect(await again.locator('.deploy-impact .impact-groups li').count()).toBe(0);
+    expect(await again.locator('.deploy-impact strong').textContent()).toContain('0 would change route, 0 would block');
+    await again.locator('.dialog-buttons button.secondary').click();
+
     await page.locator('.side-tab[data-tab=history]').click();
     const latest = page.locator('.version[data-version="2"]');
     await latest.waitFor();
