@@ -244,8 +244,9 @@ export class StepExecutor {
         result.incident ? { incident: result.incident } : null), at });
     }
     await tx.appendHistory(history);
-    // Elements marked `orderChange` settle the order change the instance handles (order-change.ts).
-    await settleOrderChanges(tx, definition.model, updated, history, actor, this.rows.nowIso());
+    // Elements marked `orderChange` settle the order change the instance handles (order-change.ts), at the step's
+    // instant: a later reading would stamp the status after the children this step starts.
+    await settleOrderChanges(tx, definition.model, updated, history, actor, at);
     if (result.status === 'failed') await this.incidents.raise(tx, { before: instance, action: step.action, previousWaits, incident: result.incident });
 
     const follow: QueuedStep[] = [];

@@ -36,4 +36,20 @@ describe('the order of the history', () => {
     const backwards = history.flatMap((row, index) => (index > 0 && row.at < history[index - 1].at ? [`${history[index - 1].event} ${history[index - 1].at} > ${row.event} ${row.at}`] : []));
     expect(backwards).toEqual([]);
   });
+
+  it('stamps a change\'s status with the step that settled it, not after what that step went on to start', async () => {
+    await enter(runtime(), order('T-2', 400_000));
+    await runtime().changeOrder('T-2', { description: 'more units', amount: 800_000, changeId: 'C-1' }, { user: 'erp' });
+    for (const group of ['procurement', 'production', 'inspection']) {
+      const [task] = (await runtime().findTasks({ businessKey: 'T-2' })).filter((one) => one.candidateGroups.includes(group));
+      await runtime().completeTask(task.id, { acknowledged: true }, { name: group, groups: [group] });
+    }
+    const [review] = await runtime().findTasks({ businessKey: 'T-2', candidateGroup: 'vice-president' });
+    await runtime().completeTask(review.id, { approved: true }, vicePresident);
+    const { items: [root] } = await runtime().findInstances({ businessKey: 'T-2', processKey: 'order-to-cash' });
+    const history = (await runtime().getInstance(root.id))!.history;
+    expect(history.map((row) => row.event)).toEqual(expect.arrayContaining(['order.change-acknowledged', 'order.change-approved']));
+    const backwards = history.flatMap((row, index) => (index > 0 && row.at < history[index - 1].at ? [`${history[index - 1].event} ${history[index - 1].at} > ${row.event} ${row.at}`] : []));
+    expect(backwards).toEqual([]);
+  });
 });
