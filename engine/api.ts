@@ -6,9 +6,9 @@ import type { ImpactReport, ProcessDiff } from './impact/impact-report.js';
 import type { RateTable } from './money/rate-table.js';
 import type { UserTaskForm } from './bpmn/user-task-form.js';
 import type { PageAfter } from './store/page-cursor.js';
-import type { CallerRoute, IncidentFilter, IncidentReason, InstanceStatus, StepIncident, Store, WaitKind } from './store/types.js';
+import type { CallerRoute, HistoryRoute, IncidentFilter, IncidentReason, InstanceStatus, StepIncident, Store, WaitKind } from './store/types.js';
 
-export type { CallerRoute, Finding, ImpactReport, InstanceStatus, PageAfter, ProcessDiff, RateTable, UserTaskForm, WaitKind };
+export type { CallerRoute, Finding, HistoryRoute, ImpactReport, InstanceStatus, PageAfter, ProcessDiff, RateTable, UserTaskForm, WaitKind };
 
 export interface BpmnFile {
   /** File name, used in findings. */
@@ -101,8 +101,11 @@ export interface HistoryEntry {
   instanceId: string;
   event: string;
   actor: string | null;
-  /** The route the caller's action came by, on the entry that action wrote (absent on the engine's own entries and on entries from before it was recorded). */
-  via?: CallerRoute;
+  /**
+   * The route of the step that wrote it: the caller's (on their own entry and on what the engine wrote in their
+   * step), `engine` for a step nobody called (a timer, the scheduler); absent on entries from before it was recorded.
+   */
+  via?: HistoryRoute;
   elementId: string | null;
   elementType: string | null;
   data: Record<string, unknown> | null;

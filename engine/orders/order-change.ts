@@ -89,7 +89,7 @@ export async function recordOrderChange(tx: StoreTx, orderNo: string, request: O
   };
   return {
     row, created: true, instanceId: order.instanceId,
-    message: { name: ORDER_CHANGED_MESSAGE, businessKey: orderNo, variables: { change }, actor: context.actor, timeToLive: ORDER_CHANGE_TIME_TO_LIVE },
+    message: { name: ORDER_CHANGED_MESSAGE, businessKey: orderNo, variables: { change }, actor: context.actor, via: context.via, timeToLive: ORDER_CHANGE_TIME_TO_LIVE },
   };
 }
 

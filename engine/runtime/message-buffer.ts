@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageRefusal, MessageRequest } from '../api.js';
 import { StratumError } from '../errors.js';
-import type { HistoryRow, InstanceRow, MessageRow, StoreTx, WaitRow } from '../store/types.js';
+import { ENGINE_ROUTE, type HistoryRow, type InstanceRow, type MessageRow, type StoreTx, type WaitRow } from '../store/types.js';
 
 /** What became of a message whose waits were all gone: kept, or refused with a trace. */
 export type Unwaited =
@@ -130,7 +130,7 @@ export class MessageBuffer {
     for (const message of expired) {
       await tx.deleteMessage(message.id);
       if (message.state === 'buffered' && message.rootId && (await tx.getInstance(message.rootId))) {
-        history.push({ ...entry(message.rootId, message, 'message.expired', { expiresAt: message.expiresAt }), actor: null, via: null, at: now.toISOString() });
+        history.push({ ...entry(message.rootId, message, 'message.expired', { expiresAt: message.expiresAt }), actor: null, via: ENGINE_ROUTE, at: now.toISOString() });
       }
     }
     await tx.appendHistory(history);

@@ -27,7 +27,7 @@ export class Messages {
   async correlate(sent: MessageRequest): Promise<Correlation> {
     refuseOrderChangedMessage(sent.name);
     const caller = namedCaller(sent.actor, sent.via);
-    // a caller's message names its route on the entries it writes (the engine's own OrderChanged does not: publish)
+    // a caller's message names its route on the entries it writes (the engine's own OrderChanged the change request's)
     const message = { ...sent, via: caller.via };
     const { steps } = this;
     const buffer = steps.messages;

@@ -33,7 +33,7 @@ import { InstanceRows, withStepOutcome } from './instance-rows.js';
 import { runInstanceStep, type StepInput, type StepResult } from './instance-step.js';
 import { MessageBuffer } from './message-buffer.js';
 import type { QueuedStep, StepKind, StepOutcome } from './queued-step.js';
-import type { StepCaller } from './step-caller.js';
+import { routingHistory, type StepCaller } from './step-caller.js';
 import { treeModels } from './tree-models.js';
 import { TreeWrites, type KeptTrees, type TreeUpdate, type TreeViews } from './tree-views.js';
 import { releaseClaimsFourEyesRefuses } from './void-claims.js';
@@ -161,7 +161,7 @@ export class StepExecutor {
       try {
         const transaction = () => this.store.transaction(async (stored) => {
           // what the steps write to kept call trees is recorded, to keep the trees with it once committed
-          const tx = this.views.recording(stored, writes);
+          const tx = routingHistory(this.views.recording(stored, writes), caller);
           this.pending.set(tx, pending);
           if (speculation) this.speculations.set(tx, speculation);
           const moved = new Map<string, InstanceRow | undefined>();

@@ -9,7 +9,7 @@ import type {
   VersionRecord,
   WaitRecord,
 } from './records.js';
-import { CALLER_ROUTES } from './types.js';
+import { CALLER_ROUTES, ENGINE_ROUTE, type HistoryRoute } from './types.js';
 import type {
   CallerRoute,
   HistoryRow,
@@ -67,6 +67,11 @@ export interface RowCodec<C extends ColumnTypes> {
 }
 
 /** A stored route, or null for none (and for a word this Stratum does not know, rather than failing the read). */
+/** A history entry's route as stored: a caller's route or `engine`; null for none (or one this version does not know). */
+function historyRouteOrNull(value: string | null): HistoryRoute | null {
+  return value === ENGINE_ROUTE ? ENGINE_ROUTE : callerRouteOrNull(value);
+}
+
 export function callerRouteOrNull(value: string | null): CallerRoute | null {
   return (CALLER_ROUTES as readonly string[]).includes(value ?? '') ? (value as CallerRoute) : null;
 }
@@ -173,7 +178,7 @@ export function rowCodec<C extends ColumnTypes>(columns: ColumnCodec<C>): RowCod
       elementType: record.element_type,
       waitId: record.wait_id,
       data: readJsonOrNull<Record<string, unknown>>(record.data),
-      via: callerRouteOrNull(record.via),
+      via: historyRouteOrNull(record.via),
     }),
 
     idempotency: (record) => ({

@@ -135,6 +135,13 @@ export type WaitKind = 'task' | 'message' | 'timer' | 'job' | 'call';
 export const CALLER_ROUTES = ['api', 'camunda7', 'camunda8', 'runtime'] as const;
 export type CallerRoute = (typeof CALLER_ROUTES)[number];
 
+/**
+ * The route a history entry names: a caller's, or `engine` for what a step nobody called wrote (a timer, the
+ * scheduler, a message expiring). No caller can send `engine`.
+ */
+export const ENGINE_ROUTE = 'engine';
+export type HistoryRoute = CallerRoute | typeof ENGINE_ROUTE;
+
 /** One thing an instance waits for: host-side index of a bpmn-engine wait state. */
 export interface WaitRow {
   /** Stable across recoveries: derived from the instance id and the engine's executionId. */
@@ -187,8 +194,12 @@ export interface HistoryRow {
   /** The wait (task, job, subscription) this row concerns, if any. */
   waitId: string | null;
   data: Record<string, unknown> | null;
-  /** The route the caller's action came by, on the entry that action wrote; absent on the engine's own entries. */
-  via?: CallerRoute | null;
+  /**
+   * The route of the caller whose step wrote the entry (their own entry and what the engine wrote in that step), or
+   * `engine` for a step nobody called; undefined until the step names it (step-caller.ts), null for none known
+   * (entries written before schema 14, a message received before it).
+   */
+  via?: HistoryRoute | null;
 }
 
 /** Some history entries of an instance: those of one event (or of any of several), and by one actor when given. */

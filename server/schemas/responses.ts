@@ -1,7 +1,7 @@
 // What the server answers, as JSON Schema. Listed in the OpenAPI components;
 // the tests validate live responses against them.
 import { INSTANCE_STATUSES } from './requests.js';
-import { CALLER_ROUTES } from '../../engine/store/types.js';
+import { CALLER_ROUTES, ENGINE_ROUTE } from '../../engine/store/types.js';
 import { dateTime, nullable, ref, type JsonSchema } from './common.js';
 
 const WAIT_KINDS = ['task', 'message', 'timer', 'job', 'call'];
@@ -136,8 +136,8 @@ export const HistoryEntry: JsonSchema = {
     event: { type: 'string' },
     actor: nullable({ type: 'string' }),
     via: {
-      type: 'string', enum: [...CALLER_ROUTES],
-      description: 'The route the caller\'s action came by (`api`, `camunda7`, `camunda8`, or `runtime` for the runtime API called in-process), on the entry that action wrote; absent on the engine\'s own entries and on entries written before it was recorded.',
+      type: 'string', enum: [...CALLER_ROUTES, ENGINE_ROUTE],
+      description: 'The route of the step that wrote the entry: the caller\'s (`api`, `camunda7`, `camunda8`, or `runtime` for the runtime API called in-process), on the entry their action wrote and on what the engine wrote in that step (elements, flows, the instance\'s failure or end, incidents); `engine` for a step nobody called (a timer, a message expiring). A buffered message\'s `message.correlated` names the route it was sent by. Absent on entries written before it was recorded.',
     },
     elementId: nullable({ type: 'string' }),
     elementType: nullable({ type: 'string' }),

@@ -1,13 +1,15 @@
 // The audit trail names the route a caller's action came by beside who they were: on the entry their action
-// wrote (not on every entry the engine wrote in their step), and in the order events their step wrote. The
-// runtime API called in-process names itself `runtime`; a step nobody called (a timer) names no one, in the
-// history as in the events.
+// wrote and on what the engine wrote because of it in the same step, and in the order events their step wrote.
+// The runtime API called in-process names itself `runtime`; the history entries of a step nobody called (a timer,
+// a message expiring) name `engine`, its order events no one. No entry written now is without a route.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, openStratum, type Stratum } from '../../../engine/index.js';
 import { enter, erp, ManualClock, openFixture, order, SAMPLE_RATES, shippedDiagrams, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+
+const routes = (history: { event: string; via?: string }[]) => history.map((entry) => [entry.event, entry.via]);
 
 /** An order process whose approval ends by itself after an hour: the timer's step has no caller. */
 const TIMED_ORDER = `<?xml version="1.0" encoding="UTF-8"?>
@@ -35,18 +37,49 @@ describe('the route of a caller\'s action in the history', () => {
   afterEach(async () => { await fixture.dispose(); });
   const runtime = () => fixture.stratum.runtime;
 
-  it('names the route given on the caller\'s entry only, and `runtime` for an in-process call that names none', async () => {
+  it('names the route given on the caller\'s entry and on what the engine wrote in their step, and `runtime` for an in-process call that names none', async () => {
     const { instance } = await enter(runtime(), order('RT-1', 750_000));
-    expect(instance.history.filter((entry) => entry.via).map((entry) => [entry.event, entry.via])).toEqual([['instance.started', 'runtime']]);
+    expect(instance.history.length).toBeGreaterThan(1);
+    expect(new Set(instance.history.map((entry) => entry.via))).toEqual(new Set(['runtime']));
     const [task] = await runtime().findTasks({ businessKey: 'RT-1' });
     const after = await runtime().completeTask(task.id, { approved: true }, { ...vicePresident, via: 'camunda8' });
-    const routed = after.history.filter((entry) => entry.via);
-    // the engine's entries of the VP's step (the gateway's decision, the approval's end …) name no route
-    expect(routed.map((entry) => [entry.event, entry.actor, entry.via])).toEqual([
-      ['instance.started', 'erp', 'runtime'],
-      ['task.completed', 'victor', 'camunda8'],
+    const victors = after.history.filter((entry) => entry.actor === 'victor');
+    // the engine's entries of the VP's step (the gateway's decision, the approval's end …) name the VP's route
+    expect(victors.length).toBeGreaterThan(1);
+    expect(victors.map((entry) => entry.event)).toContain('flow.taken');
+    expect(new Set(victors.map((entry) => entry.via))).toEqual(new Set(['camunda8']));
+    expect(after.history.every((entry) => entry.via !== undefined)).toBe(true);
+  });
+
+  it('names the failure\'s route on the instance.failed and incident its last retry caused, and the retry\'s on what the retry moved', async () => {
+    await enter(runtime(), order('RT-3', 1_000));
+    const [job] = await runtime().fetchAndLockJobs({ type: 'procurement-planning', workerId: 'w1' });
+    const failed = await runtime().failJob(job.id, { message: 'ERP down', retries: 0, workerId: 'w1' }, { ...erp, via: 'camunda7' });
+    const failure = failed.history.filter((entry) => entry.event === 'job.failed' || entry.event === 'instance.failed');
+    // the job's instance fails, and with it the order that called it: both name the route the failure came by
+    expect(routes(failure)).toEqual([['job.failed', 'camunda7'], ['instance.failed', 'camunda7'], ['instance.failed', 'camunda7']]);
+    const [incident] = (await runtime().findIncidents({ status: 'open' })).items;
+    const retried = await runtime().retryIncident(incident.id, {}, { name: 'olga', groups: ['operations'], via: 'camunda8' });
+    const olgas = retried.history.filter((entry) => entry.actor === 'olga');
+    expect(olgas.map((entry) => entry.event)).toContain('incident.resolved');
+    expect(new Set(olgas.map((entry) => entry.via))).toEqual(new Set(['camunda8']));
+  });
+
+  it('names the change request\'s route on the engine\'s OrderChanged, delivered at once or later from the buffer', async () => {
+    await enter(runtime(), order('RT-4', 300_000));
+    await runtime().changeOrder('RT-4', { description: 'blue paint' }, { user: 'sam', via: 'api' });
+    await runtime().changeOrder('RT-4', { description: 'red paint' }, { user: 'sam', via: 'camunda8' });
+    for (const group of ['procurement', 'production', 'inspection']) {
+      const [task] = await runtime().findTasks({ businessKey: 'RT-4', candidateGroup: group });
+      await runtime().completeTask(task.id, { acknowledged: true }, { name: `${group}-lead`, groups: [group], via: 'api' });
+    }
+    const [root] = (await runtime().findInstances({ businessKey: 'RT-4' })).items.filter((one) => !one.parentId);
+    const view = await runtime().getInstance(root.id);
+    const correlated = view!.history.filter((entry) => entry.event === 'message.correlated');
+    expect(correlated.map((entry) => [entry.actor, entry.via, entry.data?.buffered ?? false])).toEqual([
+      ['sam', 'api', false],
+      ['sam', 'camunda8', true],
     ]);
-    expect(after.history.filter((entry) => entry.actor === 'victor').length).toBeGreaterThan(1);
   });
 
   it('names it on a refused attempt and on the cancel of each instance of the order', async () => {
@@ -55,7 +88,11 @@ describe('the route of a caller\'s action in the history', () => {
     await expect(runtime().completeTask(task.id, { approved: true }, { name: 'mallory', groups: ['procurement'], via: 'api' })).rejects.toThrow();
     const [root] = (await runtime().findInstances({ businessKey: 'RT-2' })).items.filter((one) => !one.parentId);
     const cancelled = await runtime().cancel(root.id, { ...erp, via: 'api' });
-    expect(cancelled.history.filter((entry) => entry.via).map((entry) => [entry.event, entry.actor, entry.via])).toEqual([
+    const callers = cancelled.history.filter((entry) => ['instance.started', 'task.refused', 'instance.cancelled'].includes(entry.event));
+    expect(callers.map((entry) => [entry.event, entry.actor, entry.via])).toEqual([
+      // the order and the two processes it called, all started in erp's step
+      ['instance.started', 'erp', 'runtime'],
+      ['instance.started', 'erp', 'runtime'],
       ['instance.started', 'erp', 'runtime'],
       ['task.refused', 'mallory', 'api'],
       ['instance.cancelled', 'erp', 'api'],
@@ -96,7 +133,7 @@ describe('who caused an order event', () => {
     ]);
   });
 
-  it('names nobody for a timer\'s step, as its history entries do', async () => {
+  it('names nobody for a timer\'s step; its history entries name the engine', async () => {
     const { stratum, clock } = await open('timed-order', TIMED_ORDER);
     await stratum.runtime.enterOrder(order('EV-T', 100).entry, { user: 'erp' });
     clock.advance(2 * 3_600_000);
@@ -108,7 +145,8 @@ describe('who caused an order event', () => {
     ]);
     const [root] = (await stratum.runtime.findInstances({ businessKey: 'EV-T' })).items;
     const view = await stratum.runtime.getInstance(root.id);
-    const fired = view!.history.filter((entry) => entry.event === 'instance.completed');
-    expect(fired.map((entry) => [entry.actor, entry.via])).toEqual([[null, undefined]]);
+    const fired = view!.history.filter((entry) => entry.actor === null);
+    expect(fired.map((entry) => entry.event)).toContain('instance.completed');
+    expect(new Set(fired.map((entry) => entry.via))).toEqual(new Set(['engine']));
   });
 });

@@ -968,7 +968,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         );
         await store.transaction((tx) =>
           tx.appendHistory([
-            historyRow('i3', 'instance.started'),
+            historyRow('i3', 'instance.started', { via: 'engine' }),
             historyRow('i1', 'element.entered', { elementId: 'Task_1', elementType: 'bpmn:UserTask', at: at(5) }),
           ]),
         );
@@ -983,13 +983,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(seqs.every((seq) => Number.isInteger(seq))).toBe(true);
         expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
         expect(new Set(seqs).size).toBe(3);
-        // the caller's route is kept; an entry written without one (the engine's own) reads with none
+        // the route is kept; an entry written without one (before routes were recorded) reads with none
         expect(history[0]).toEqual({
           seq: seqs[0],
           ...historyRow('i1', 'instance.started', { actor: 'ann', data: { amount: 10, note: 'ünïcødé ✓' }, via: 'camunda7' }),
         });
         expect(history[1].via).toBeNull();
         expect(history[2]).toMatchObject({ elementId: 'Task_1', elementType: 'bpmn:UserTask', at: at(5), via: null });
+        // a step nobody called names the engine
+        expect((await store.read((tx) => tx.historyOf(['i3'])))[0].via).toBe('engine');
         expect(await store.read((tx) => tx.historyOf([]))).toEqual([]);
         expect(await store.read((tx) => tx.historyOf(['nobody']))).toEqual([]);
       });

@@ -119,10 +119,13 @@ describe('the route of each caller\'s action in the history', () => {
     expect(viaOf(await history(orderNo, 'job.failed'))).toEqual([['erp', route]]);
     expect(viaOf(await history(orderNo, 'job.completed'))).toEqual([['erp', route]]);
     expect(viaOf(await history(orderNo, 'job.error-thrown'))).toEqual([['erp', route]]);
-    // what the engine wrote in those steps names no route: only the caller's entry does
-    const entered = await history(orderNo, 'element.entered');
-    expect(entered.length).toBeGreaterThan(0);
-    expect(entered.every((entry) => entry.via === undefined)).toBe(true);
+    // what the engine wrote in those steps (the erp's) names their route too: no entry of the order is without one
+    const all = (await api().get<OrderView>(`/api/orders/${orderNo}`, TOKENS.erp)).body.history;
+    const [completed] = await history(orderNo, 'job.completed');
+    const step = all.filter((entry) => entry.at === completed.at);
+    expect(step.map((entry) => entry.event)).toContain('element.completed');
+    expect(new Set(step.map((entry) => entry.via))).toEqual(new Set([route]));
+    expect(all.filter((entry) => entry.via === undefined)).toEqual([]);
   });
 
   it.each(ROUTES)('a message sent through %s', async (route) => {
@@ -151,14 +154,17 @@ describe('the route of each caller\'s action in the history', () => {
   it.each(ROUTES)('an incident retried through %s', async (route) => {
     const orderNo = await enterOrder(80_000);
     const job = await lockJob('procurement-planning', orderNo);
-    ok(await JOB_ACTIONS.api.fail(encodeURIComponent(job.id), 0));
+    ok(await JOB_ACTIONS[route].fail(encodeURIComponent(job.id), 0));
+    // the last failure failed the instance and the order calling it: both entries name the failure's route
+    expect(viaOf(await history(orderNo, 'instance.failed'))).toEqual([['erp', route], ['erp', route]]);
     const incidents = (await api().get<{ items: IncidentView[] }>(`/api/incidents?businessKey=${orderNo}`, TOKENS.operations)).body.items;
     const rootCause = incidents.find((incident) => !incident.causeIncidentId)!;
     ok(await INCIDENT_RETRIES[route](rootCause));
     const resolved = await history(orderNo, 'incident.resolved');
-    // the retried incident's resolution is the caller's entry; those of the callers that failed with it follow from it
+    // the retried incident's resolution is the caller's entry; those of the callers that failed with it follow from
+    // it, in the same step: they name the retry's route too
     expect(viaOf(resolved.filter((entry) => entry.data?.incidentId === rootCause.id))).toEqual([['otto', route]]);
-    expect(viaOf(resolved.filter((entry) => entry.data?.incidentId !== rootCause.id))).toEqual([['otto', undefined]]);
+    expect(viaOf(resolved.filter((entry) => entry.data?.incidentId !== rootCause.id))).toEqual([['otto', route]]);
   });
 
   it.each(ROUTES)('a job held by an open change, attempted through %s, is refused with its route', async (route) => {
