@@ -16,7 +16,7 @@ import { ANALYSIS_WORDS, AdmissionQueue, DEFAULT_ANALYSIS_ADMISSION, type Admiss
 import { readDeployment } from './http/deployment-body.js';
 import { routeOf, type Handler, type Handlers, type Input, type Reply, type StagedHandler } from './http/handler.js';
 import { processIdleCollector, type IdleCollector } from './http/idle-collector.js';
-import { recordRoleRefusals } from './http/role-refusals.js';
+import { recordRoleRefusals, refusalsInTurn, type KeepRefusal } from './http/role-refusals.js';
 import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson } from './http/json-body.js';
 import { compileInTurns, validator, type Validator } from './http/validate.js';
 import { Metrics } from './metrics.js';
@@ -130,6 +130,8 @@ export function createApp(options: AppOptions): StratumApp {
   }
 
   const validators: Validator<unknown>[] = [];
+  // a role refusal's history entry is a write: it waits in the writes' queue (role-refusals.ts)
+  const keepRefusal = refusalsInTurn(admission, stratum.runtime, logger);
   const byPath = new Map<string, Operation[]>();
   for (const op of OPERATIONS) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op]);
   for (const [path, ops] of byPath) {
@@ -137,7 +139,7 @@ export function createApp(options: AppOptions): StratumApp {
     for (const op of ops) {
       const handler = handlers[op.id];
       if (!handler) throw new Error(`createApp: no handler for operation ${op.id}`);
-      route[op.method](...pipeline(op, handler, users, bodyBytes, queueOf(op, admission, analyses), options.routeHints ?? false, validators, stratum.runtime));
+      route[op.method](...pipeline(op, handler, users, bodyBytes, queueOf(op, admission, analyses), options.routeHints ?? false, validators, keepRefusal));
     }
     const allowed = ops.map((op) => op.method.toUpperCase());
     if (allowed.includes('GET')) allowed.push('HEAD');
@@ -177,7 +179,7 @@ function queueOf(op: Operation, writes: AdmissionQueue, analyses: AdmissionQueue
 /** Express middleware for one operation, in the order the checks must happen. */
 function pipeline(
   op: Operation, handler: Handler | StagedHandler, users: UserDirectory, bodyBytes: number, admission: AdmissionQueue | null, routeHintsOn: boolean,
-  validators: Validator<unknown>[], runtime: Pick<Runtime, 'recordRefusedRequest'>,
+  validators: Validator<unknown>[], keepRefusal: KeepRefusal,
 ): (Middleware | ErrorMiddleware)[] {
   const steps: Middleware[] = [
     (_req, res, next) => {
@@ -239,7 +241,7 @@ function pipeline(
     })().catch(next);
   });
   // a 403 (the role check's, or a handler's) on a task or job route is kept in its history (role-refusals.ts)
-  const keepRefusals = recordRoleRefusals(op, (refused, actor) => runtime.recordRefusedRequest(refused, actor), checkParams ?? (() => undefined));
+  const keepRefusals = recordRoleRefusals(op, keepRefusal, checkParams ?? (() => undefined));
   return keepRefusals ? [...steps, keepRefusals] : steps;
 }
 

@@ -2,11 +2,15 @@
 // history of the open task or job it addressed, as the runtime keeps the refusals of its own controls: an auditor
 // sees who tried what by which route, not only the request log. Only an authenticated caller's refusal is kept
 // (401 never reaches here), in a transaction of its own; what the caller sent is not read, so what one refusal
-// stores is small and fixed (docs/api.md, "Refused attempts").
+// stores is small and fixed (docs/api.md, "Refused attempts"). The entry is a write like any other: it waits for a
+// turn in the write admission queue, so a burst of refused calls is shaped as a burst of writes is. Beyond the
+// queue's bound the caller still gets its 403 at once, and the entry is not kept: the log says so (refusalsInTurn).
 import type { NextFunction, Request, Response } from 'express';
-import type { Actor, RefusedRequest } from '../../engine/api.js';
+import type { Logger } from 'pino';
+import type { Actor, RefusedRequest, Runtime } from '../../engine/api.js';
 import type { User } from '../auth/users.js';
 import { HttpProblem } from '../problem.js';
+import type { AdmissionQueue } from './admission.js';
 import { routeOf } from './handler.js';
 
 /** The word a role refusal is kept under (beside the runtime's `not-offered`, `four-eyes`, …). */
@@ -20,7 +24,25 @@ const ADDRESSED_WAITS: readonly { prefix: string; kind: RefusedRequest['kind']; 
   { prefix: '/v2/jobs/{jobKey}', kind: 'job', param: 'jobKey' },
 ];
 
-type KeepRefusal = (refused: RefusedRequest, actor: Actor) => Promise<boolean>;
+/** Keeps a refusal; `arrivedAt` (performance.now()) is when its request arrived, as a write's turn counts from it. */
+export type KeepRefusal = (refused: RefusedRequest, actor: Actor, arrivedAt: number) => Promise<void>;
+
+/**
+ * Keeps refusals in a turn of the write queue `writes`. One the queue refuses (full, or no turn in time) or the
+ * store cannot keep is logged as a warning with who tried what, and the 403 goes out all the same: a refusal is
+ * never turned into a 503 (the caller would only be told to retry what it may not do) nor lost without a trace.
+ */
+export function refusalsInTurn(writes: AdmissionQueue, runtime: Pick<Runtime, 'recordRefusedRequest'>, logger: Logger): KeepRefusal {
+  return async (refused, actor, arrivedAt) => {
+    try {
+      await writes.run(() => runtime.recordRefusedRequest(refused, actor), arrivedAt);
+    } catch (error) {
+      const queue = error instanceof HttpProblem && error.status === 503 ? { queue: error.extensions?.reason } : { err: error };
+      logger.warn({ user: actor.name, via: actor.via, kind: refused.kind, id: refused.id, attempted: refused.attempted, reason: refused.reason, ...queue },
+        'a refused request was answered 403 but not kept in the history');
+    }
+  };
+}
 
 /**
  * Express error middleware for an operation (`path`, `id`) that addresses a task or job: a 403 the server gave an
@@ -41,7 +63,7 @@ export function recordRoleRefusals(op: { id: string; path: string }, record: Kee
       return next(error);
     }
     const refused: RefusedRequest = { kind: addressed.kind, id, reason: ROLE_REFUSAL, refusal: error.message, attempted: op.id };
-    // the caller gets the 403 either way: a store that cannot keep the entry does not turn it into a 500
-    record(refused, { ...user, via: routeOf(op.path) }).then(() => next(error), () => next(error));
+    // the caller gets the 403 either way: a store or a queue that cannot keep the entry does not turn it into a 500 or a 503
+    record(refused, { ...user, via: routeOf(op.path) }, res.locals.arrivedAt as number).then(() => next(error), () => next(error));
   };
 }

@@ -6,6 +6,7 @@ import { connect, createServer as createNetServer, type AddressInfo } from 'node
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcceptDrain } from '../../server/http/accept-drain.js';
 import { AdmissionQueue } from '../../server/http/admission.js';
+import { pino } from 'pino';
 import { HttpProblem } from '../../server/problem.js';
 import { problemOf, TOKENS, type InstancePage } from './support/client.js';
 import { sampleValue } from './support/metric-sample.js';
@@ -280,6 +281,74 @@ describe('writes by PUT, PATCH and DELETE', () => {
       expect((await retries()).status).toBe(404);
       expect((await removal()).status).toBe(404);
       expect((await update()).status).toBe(404);
+    } finally {
+      release();
+      await server.close();
+    }
+  });
+});
+
+describe('a request the role check refuses', () => {
+  // its history entry (role-refusals.ts) is a write like any other: it waits for a turn, and beyond the bound
+  // the 403 goes out at once, the entry not kept, and the log says so
+  async function serverHoldingTheTurn(admission: { concurrency: number; queueLength: number; queueWaitMs: number }) {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const server = await startFakeServer({ admission, logger });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let running = false;
+    const correlate = server.stratum.runtime.correlateMessage.bind(server.stratum.runtime);
+    server.stratum.runtime.correlateMessage = async (message) => {
+      running = true;
+      await held;
+      return correlate(message);
+    };
+    const kept: string[] = [];
+    server.stratum.runtime.recordRefusedRequest = (refused, actor) => {
+      kept.push(`${actor.name} ${refused.attempted} ${refused.id}`);
+      return Promise.resolve(true);
+    };
+    const holding = server.api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-HELD' });
+    holding.catch(() => undefined);
+    for (let waited = 0; !running && waited < 5000; waited += 10) await sleep(10);
+    expect(running).toBe(true);
+    return { server, lines, kept, release, holding };
+  }
+  const refusedCompletion = (server: Awaited<ReturnType<typeof startFakeServer>>) =>
+    server.api.post('/api/jobs/job-1/complete', TOKENS.vp, { workerId: 'w' });
+
+  it('keeps its entry in a write\'s turn: while the turn is held it waits, then is kept and answered 403', async () => {
+    const { server, kept, release, holding } = await serverHoldingTheTurn({ concurrency: 1, queueLength: 4, queueWaitMs: 5000 });
+    try {
+      let answered = false;
+      const refused = refusedCompletion(server).then((response) => ((answered = true), response));
+      await sleep(150);
+      expect([answered, kept]).toEqual([false, []]);
+      expect(server.admission.depth).toBe(1);
+      release();
+      await holding;
+      expect((await refused).status).toBe(403);
+      expect(kept).toEqual(['vera completeJob job-1']);
+    } finally {
+      release();
+      await server.close();
+    }
+  });
+
+  it('beyond the queue\'s bound is answered 403 at once, its entry not kept and the log saying so', async () => {
+    const { server, lines, kept, release, holding } = await serverHoldingTheTurn({ concurrency: 1, queueLength: 0, queueWaitMs: 5000 });
+    try {
+      const began = performance.now();
+      const refused = await refusedCompletion(server);
+      expect(refused.status).toBe(403);
+      expect(performance.now() - began).toBeLessThan(1000);
+      expect(kept).toEqual([]);
+      expect(server.admission.rejected['queue-full']).toBe(1);
+      const warning = lines.find((line) => line.msg === 'a refused request was answered 403 but not kept in the history');
+      expect(warning).toMatchObject({ user: 'vera', via: 'api', kind: 'job', id: 'job-1', attempted: 'completeJob', reason: 'role', queue: 'queue-full' });
+      release();
+      await holding;
     } finally {
       release();
       await server.close();

@@ -1,19 +1,19 @@
 // Serves createApp() over real HTTP on an ephemeral port, backed by FakeStratum.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createApp } from '../../../server/app.js';
 import type { AdmissionLimits } from '../../../server/http/admission.js';
 import { UserDirectory } from '../../../server/auth/users.js';
 import { ApiClient, TEST_USERS } from './client.js';
 import { FakeStratum } from './fake-stratum.js';
 
-export async function startFakeServer(options: { bodyBytes?: number; admission?: AdmissionLimits; analysisAdmission?: AdmissionLimits } = {}) {
+export async function startFakeServer(options: { bodyBytes?: number; admission?: AdmissionLimits; analysisAdmission?: AdmissionLimits; logger?: Logger } = {}) {
   const stratum = new FakeStratum();
-  const { app, dispose } = createApp({
+  const { app, dispose, admission } = createApp({
     stratum,
     users: UserDirectory.fromJson(TEST_USERS),
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     limits: { bodyBytes: options.bodyBytes ?? 64 * 1024 },
     modelerDir: null,
     ...(options.admission && { admission: options.admission }),
@@ -25,6 +25,7 @@ export async function startFakeServer(options: { bodyBytes?: number; admission?:
   return {
     url,
     app,
+    admission,
     stratum,
     api: new ApiClient(url),
     close: async () => {
