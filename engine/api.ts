@@ -387,13 +387,14 @@ type FourEyesOrder = {
  * each with a 403 carrying these members beside its `detail` sentence): `not-offered`, the caller is not the task's
  * assignee, a candidate user or in a candidate group; four eyes, the caller started the order (`four-eyes-starter`),
  * requested a change of it (`four-eyes-change-requester`), already decided another separated task of it
- * (`four-eyes-other-task`) or another iteration of this activation of a multi-instance one (`four-eyes-other-iteration`).
+ * (`four-eyes-other-task`) or another iteration of this activation of a multi-instance one (`four-eyes-other-iteration`),
+ * or another of the tasks its instance has decided by distinct people (`distinctDeciders`: `four-eyes-distinct-deciders`).
  */
 export type TaskRefusal =
   | { reason: 'not-offered'; task: RefusedTask; offeredTo: TaskOffer; claimedBy?: string }
   | (FourEyesOrder & { reason: 'four-eyes-starter' })
   | (FourEyesOrder & { reason: 'four-eyes-change-requester'; changeId: string })
-  | (FourEyesOrder & { reason: 'four-eyes-other-task' | 'four-eyes-other-iteration'; decidedTask: DecidedTask });
+  | (FourEyesOrder & { reason: 'four-eyes-other-task' | 'four-eyes-other-iteration' | 'four-eyes-distinct-deciders'; decidedTask: DecidedTask });
 
 export interface IncidentView {
   id: string;

@@ -118,6 +118,7 @@ const REASON_DETAILS: { [R in TaskRefusal['reason']]: readonly FactOf<Extract<Ta
   'four-eyes-change-requester': ['task', 'businessKey', 'rootInstanceId', 'changeId'],
   'four-eyes-other-task': ['task', 'businessKey', 'rootInstanceId', 'decidedTask'],
   'four-eyes-other-iteration': ['task', 'businessKey', 'rootInstanceId', 'decidedTask'],
+  'four-eyes-distinct-deciders': ['task', 'businessKey', 'rootInstanceId', 'decidedTask'],
 };
 
 /** A member of a refusal beside its reason. */

@@ -87,6 +87,11 @@ export interface ProcessModel {
    * from the process's `zeebe:property name="separationOfDuties"` (task ids, comma-separated).
    */
   separatedTasks: string[];
+  /**
+   * Four eyes within one instance: user tasks each decided by another person in the same instance of the process
+   * (a special change's three acknowledgements), from `zeebe:property name="distinctDeciders"` (task ids, comma-separated).
+   */
+  distinctDeciders: string[];
   /** Process-level `zeebe:property name="takesOrders" value="true"`: started only by order entry. */
   takesOrders: boolean;
   /** The top-level none start event, whose outputs (if any) declare the start variables. */
@@ -95,6 +100,8 @@ export interface ProcessModel {
 
 /** The process-level property that lists the tasks separated by four eyes. */
 export const SEPARATION_OF_DUTIES = 'separationOfDuties';
+/** The process-level property that lists the tasks one instance has decided by as many people. */
+export const DISTINCT_DECIDERS = 'distinctDeciders';
 export const TAKES_ORDERS_PROPERTY = 'takesOrders';
 
 const MESSAGE_TYPES = new Set(['bpmn:MessageEventDefinition']);
@@ -128,6 +135,7 @@ function compileProcess(process: ModdleElement): ProcessModel {
     elements,
     calls,
     separatedTasks: separatedTasksOf(process),
+    distinctDeciders: distinctDecidersOf(process),
     takesOrders: propertyOf(process, TAKES_ORDERS_PROPERTY)?.trim() === 'true',
     ...(noneStartEventId && { noneStartEventId }),
     ...(versionTagOf(process) && { versionTag: versionTagOf(process) }),
@@ -144,6 +152,10 @@ function describeUserTask(element: ModdleElement, info: ElementInfo, forms: Map<
 
 export function separatedTasksOf(process: ModdleElement): string[] {
   return splitList(propertyOf(process, SEPARATION_OF_DUTIES)) ?? [];
+}
+
+export function distinctDecidersOf(process: ModdleElement): string[] {
+  return splitList(propertyOf(process, DISTINCT_DECIDERS)) ?? [];
 }
 
 export function describeElement(element: ModdleElement): ElementInfo {

@@ -21,3 +21,8 @@ export function otherIterationRefusal(actor: string, task: string, element: stri
 export function otherTaskRefusal(actor: string, decided: string, decidedElement: string, order: string, task: string): string {
   return `four eyes: ${actor} already decided "${decided}" (${decidedElement}) of order ${order}, so another person must decide "${task}"`;
 }
+
+/** The actor decided another of the tasks the same instance has decided by distinct people (`process`: its key). */
+export function distinctDeciderRefusal(actor: string, decided: string, process: string, order: string, task: string): string {
+  return `four eyes: ${actor} already decided "${decided}" in this ${process} of order ${order}, so another person must decide "${task}"`;
+}

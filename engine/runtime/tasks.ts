@@ -7,6 +7,7 @@ import { conflict, forbidden } from '../errors.js';
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import { completionInputsBehind, userTaskWrites } from './completion-variables.js';
+import { distinctDeciderRefusalOf } from './distinct-deciders.js';
 import { fourEyesRefusal, MULTI_INSTANCE_BODY, separatedTaskOf } from './four-eyes.js';
 import { waitInputs } from './local-inputs.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
@@ -91,8 +92,9 @@ export class UserTasks {
         refuseFailure: `completing task "${wait.name ?? wait.elementId}" with these variables`,
         nameInputs: (inputs) => completionInputsBehind(info, variables, inputs),
       });
-      // a decision of a separated task leaves the decider's claims on the order's other separated tasks holding nothing
-      if (definition.model.separatedTasks.includes(wait.elementId) && !steps.isSpeculation(tx)) {
+      // a decision of a separated task (or of one its instance has decided by distinct people) leaves the decider's
+      // claims on the tasks four eyes now refuses them holding nothing
+      if (hasFourEyes(definition, wait) && !steps.isSpeculation(tx)) {
         await releaseClaimsFourEyesRefuses(tx, steps.rows, instance, actor.name, (key, version) => steps.definition(tx, key, version));
       }
       return instance.rootId;
@@ -159,14 +161,23 @@ export class UserTasks {
    */
   private async refuseFourEyes(tx: StoreTx, wait: WaitRow, instance: InstanceRow, definition: ExecutableDefinition, actor: Actor): Promise<void> {
     const { steps } = this;
-    if (!definition.model.separatedTasks.includes(wait.elementId) || steps.isSpeculation(tx)) return;
+    if (!hasFourEyes(definition, wait) || steps.isSpeculation(tx)) return;
     const task = separatedTaskOf(wait, definition.model.elements.get(wait.elementId));
-    const refusal = await fourEyesRefusal(tx, instance, task, actor.name, (key, version) => steps.definition(tx, key, version));
+    const refusal = definition.model.separatedTasks.includes(wait.elementId)
+      ? await fourEyesRefusal(tx, instance, task, actor.name, (key, version) => steps.definition(tx, key, version))
+      : undefined;
     if (refusal) throw refusal;
+    const distinct = await distinctDeciderRefusalOf(tx, instance, definition.model, task, actor.name);
+    if (distinct) throw distinct;
   }
 }
 
 // helpers
+
+/** Whether four eyes looks at `wait`'s task: separated in the order, or decided by distinct people in its instance. */
+function hasFourEyes(definition: ExecutableDefinition, wait: WaitRow): boolean {
+  return definition.model.separatedTasks.includes(wait.elementId) || definition.model.distinctDeciders.includes(wait.elementId);
+}
 
 /** Refuses (a `forbidden` TaskRefusal `not-offered`) an actor who is not the task's assignee, a candidate user or in a candidate group. */
 function refuseNotOffered(wait: WaitRow, instance: InstanceRow, name: string, actor: Actor): void {

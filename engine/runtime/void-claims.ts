@@ -1,9 +1,11 @@
 // A claim holds a task for someone who may decide it. Once four eyes refuses its claimant — they decided another
-// separated task of the order (or another iteration of the same activation) — the claim would hold the task for
+// separated task of the order (or another iteration of the same activation, or another of the tasks an instance has
+// decided by distinct people) — the claim would hold the task for
 // nobody: the others of the group could neither decide nor claim it until an operator unclaimed it. So the step that
 // makes the claimant ineligible lets go of their claims on the order's open separated tasks, in its own transaction,
 // and the history says so (`task.unclaimed` with `data.reason`, the four-eyes refusal's word).
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
+import { distinctDeciderRefusalOf } from './distinct-deciders.js';
 import { fourEyesRefusal, separatedTaskOf, type DefinitionOf } from './four-eyes.js';
 import type { InstanceRows } from './instance-rows.js';
 
@@ -29,13 +31,14 @@ export async function releaseClaimsFourEyesRefuses(
 
 // helpers
 
-/** The four-eyes reason `actor` may no longer decide `wait` for, or undefined (not separated, or still theirs). */
+/** The four-eyes reason `actor` may no longer decide `wait` for, or undefined (no four eyes on it, or still theirs). */
 async function refusalOf(tx: StoreTx, wait: WaitRow, actor: string, definitionOf: DefinitionOf): Promise<string | undefined> {
   const owner = await tx.getInstance(wait.instanceId);
   if (!owner) return undefined;
-  const definition = await definitionOf(owner.processKey, owner.version);
-  if (!definition.model.separatedTasks.includes(wait.elementId)) return undefined;
-  const refusal = await fourEyesRefusal(tx, owner, separatedTaskOf(wait, definition.model.elements.get(wait.elementId)), actor, definitionOf);
+  const { model } = await definitionOf(owner.processKey, owner.version);
+  const task = separatedTaskOf(wait, model.elements.get(wait.elementId));
+  const refusal = (model.separatedTasks.includes(wait.elementId) ? await fourEyesRefusal(tx, owner, task, actor, definitionOf) : undefined)
+    ?? await distinctDeciderRefusalOf(tx, owner, model, task, actor);
   const reason = refusal?.details?.reason;
   return typeof reason === 'string' ? reason : undefined;
 }

@@ -46,6 +46,8 @@ function refusalSentence(refusal: TaskRefusal): string {
       return `You already decided "${refusal.decidedTask.name}" for this order. ${FOUR_EYES}`;
     case 'four-eyes-other-iteration':
       return `You already decided one of the "${refusal.decidedTask.name}" tasks of this order. Four eyes: another person must decide this one.`;
+    case 'four-eyes-distinct-deciders':
+      return `You already decided "${refusal.decidedTask.name}" here. Four eyes: another person must decide "${refusal.task.name}".`;
     case 'four-eyes-starter':
       return `You started this order. ${FOUR_EYES}`;
     case 'four-eyes-change-requester':

@@ -19,7 +19,8 @@ export function taskRefusalIn(body: ProblemBody): TaskRefusal | undefined {
     case 'four-eyes-starter':
     case 'four-eyes-change-requester':
     case 'four-eyes-other-task':
-    case 'four-eyes-other-iteration': {
+    case 'four-eyes-other-iteration':
+    case 'four-eyes-distinct-deciders': {
       const { businessKey, rootInstanceId } = body;
       if (!(businessKey === null || typeof businessKey === 'string') || typeof rootInstanceId !== 'string') return undefined;
       const about = { task, businessKey, rootInstanceId };

@@ -85,7 +85,7 @@ describe('a change that separates a task the requester decided', () => {
     await enter(runtime, order('SO-ERP', 100_000, 'credit', { description: 'paint in RAL 5015' }));
     for (const orderNo of ['SO-PAT', 'SO-ERP']) {
       for (const task of await runtime.findTasks({ businessKey: orderNo })) {
-        await runtime.completeTask(task.id, { acknowledged: true }, task.candidateGroups.includes('procurement') ? plant : { name: 'ina', groups: task.candidateGroups });
+        await runtime.completeTask(task.id, { acknowledged: true }, task.candidateGroups.includes('procurement') ? plant : { name: `${task.candidateGroups[0]}-lead`, groups: task.candidateGroups });
       }
     }
     const report = await stratum.impact.analyse([candidate('special-change-notification', (xml) => xml.replace('<bpmn:extensionElements>',

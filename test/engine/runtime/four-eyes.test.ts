@@ -316,3 +316,61 @@ describe('four eyes on multi-instance tasks: one iteration per person and activa
     expect((await runtime().findTasks({ instanceId: instance.id })).map((task) => task.elementId)).toEqual(['Confirm']);
   });
 });
+
+describe('four eyes on a special change: each department acknowledges as another person', () => {
+  /** In all three departments: sees all three acknowledgements, but may give only one of them per change. */
+  const allDepartments = person('ada', 'procurement', 'production', 'inspection');
+
+  it('refuses the second acknowledgement by the person who gave the first, naming it, keeps the refusal and lets another person give it', async () => {
+    await enter(runtime(), order('SC-1', 100_000, 'credit', { description: 'blue paint' }));
+    const procurement = await openTask('SC-1', 'procurement');
+    await runtime().completeTask(procurement.id, { acknowledged: true }, allDepartments);
+    const production = await openTask('SC-1', 'production');
+    const error = await refusalOf(runtime().completeTask(production.id, { acknowledged: true, comment: 'fine' }, allDepartments));
+    expect(error).toMatchObject({
+      code: 'forbidden',
+      message: 'four eyes: ada already decided "Acknowledge special change (procurement)" in this special-change-notification of order SC-1, so another person must decide "Acknowledge special change (production)"',
+    });
+    expect(error.details).toEqual({
+      reason: 'four-eyes-distinct-deciders', ...await orderOf(production),
+      decidedTask: { id: procurement.id, instanceId: procurement.instanceId, processKey: 'special-change-notification', elementId: 'UserTask_AcknowledgeProcurement', name: 'Acknowledge special change (procurement)' },
+    });
+    // a claim is refused the same, and both attempts are kept for the auditor
+    await expect(runtime().claimTask(production.id, allDepartments)).rejects.toMatchObject({ code: 'forbidden', details: { reason: 'four-eyes-distinct-deciders' } });
+    const view = await runtime().getInstance(production.instanceId);
+    const refused = view!.history.filter((entry) => entry.event === 'task.refused');
+    expect(refused.map((entry) => [entry.actor, entry.data?.reason, entry.data?.attempted ?? 'complete'])).toEqual([
+      ['ada', 'four-eyes-distinct-deciders', 'complete'],
+      ['ada', 'four-eyes-distinct-deciders', 'claim'],
+    ]);
+    await runtime().completeTask(production.id, { acknowledged: true }, person('pia', 'production'));
+    await runtime().completeTask((await openTask('SC-1', 'inspection')).id, { acknowledged: true }, person('ivo', 'inspection'));
+    expect((await runtime().findTasks({ businessKey: 'SC-1' })).filter((task) => task.processKey === 'special-change-notification')).toEqual([]);
+  });
+
+  it('lets a department\'s person acknowledge again after not acknowledging, and the next change afresh', async () => {
+    await enter(runtime(), order('SC-2', 100_000));
+    await runtime().changeOrder('SC-2', { description: 'blue paint' }, { user: 'sam' });
+    await runtime().completeTask((await openTask('SC-2', 'procurement')).id, { acknowledged: false, comment: 'supplier unknown' }, allDepartments);
+    // the same task again: one department's acknowledgement, still one pair of eyes
+    await runtime().completeTask((await openTask('SC-2', 'procurement')).id, { acknowledged: true }, allDepartments);
+    await runtime().completeTask((await openTask('SC-2', 'production')).id, { acknowledged: true }, person('pia', 'production'));
+    await runtime().completeTask((await openTask('SC-2', 'inspection')).id, { acknowledged: true }, person('ivo', 'inspection'));
+    // the next change is another instance of the acknowledgements: ada may give another department's this time
+    await runtime().changeOrder('SC-2', { description: 'red paint' }, { user: 'sam' });
+    await runtime().completeTask((await openTask('SC-2', 'production')).id, { acknowledged: true }, allDepartments);
+    await expect(runtime().completeTask((await openTask('SC-2', 'inspection')).id, { acknowledged: true }, allDepartments))
+      .rejects.toMatchObject({ code: 'forbidden', details: { reason: 'four-eyes-distinct-deciders' } });
+  });
+
+  it('gives back the claims a person holds on the other acknowledgements once they give one: they would hold them for nobody', async () => {
+    await enter(runtime(), order('SC-3', 100_000, 'credit', { description: 'blue paint' }));
+    const production = await openTask('SC-3', 'production');
+    await runtime().claimTask(production.id, allDepartments);
+    await runtime().completeTask((await openTask('SC-3', 'procurement')).id, { acknowledged: true }, allDepartments);
+    const after = (await runtime().findTasks({ businessKey: 'SC-3' })).find((task) => task.id === production.id);
+    expect(after?.claimedBy).toBeNull();
+    const view = await runtime().getInstance(production.instanceId);
+    expect(view!.history.filter((entry) => entry.event === 'task.unclaimed').map((entry) => entry.data?.reason)).toEqual(['four-eyes-distinct-deciders']);
+  });
+});

@@ -35,6 +35,13 @@ describe('refusals as sentences', () => {
     expect(refusal.sentence).toBe('You already decided one of the "Approve" tasks of this order. Four eyes: another person must decide this one.');
   });
 
+  it('words four eyes for a second acknowledgement of the same special change', () => {
+    const procurement = { id: 'i4:p', instanceId: 'i4', processKey: 'special-change-notification', elementId: 'UserTask_AcknowledgeProcurement', name: 'Acknowledge special change (procurement)' };
+    const production = { ...procurement, id: 'i4:q', elementId: 'UserTask_AcknowledgeProduction', name: 'Acknowledge special change (production)' };
+    const refusal = refusalOf(problem(403, REWORDED, { reason: 'four-eyes-distinct-deciders', task: production, businessKey: 'SO-1', rootInstanceId: 'r1', decidedTask: procurement }));
+    expect(refusal.sentence).toBe('You already decided "Acknowledge special change (procurement)" here. Four eyes: another person must decide "Acknowledge special change (production)".');
+  });
+
   it('names the groups of a task for other people', () => {
     const refusal = refusalOf(problem(403, REWORDED, { reason: 'not-offered', task, offeredTo: { assignee: null, candidateUsers: [], candidateGroups: ['vice-president'] } }));
     expect(refusal.sentence).toBe('This task is for vice-president, and you are in none of these groups.');

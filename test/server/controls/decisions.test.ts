@@ -427,6 +427,22 @@ const fourEyes: Row[] = [
       expect(refusalMembers(response)).toEqual({ reason: 'four-eyes-other-iteration', ...await fourEyesFacts(api, second), decidedTask });
     },
   },
+  {
+    attempt: 'one person in all three departments acknowledges a special change alone',
+    run: async () => {
+      const orderNo = await enterOrder(100_000, { specialChange: { description: 'paint in RAL 5015' } });
+      const procurement = await openTask(orderNo, 'procurement');
+      const decidedTask = await taskFacts(api, procurement);
+      expect((await completeTask(procurement, ADMIN, { acknowledged: true })).status).toBe(200);
+      const production = await openTask(orderNo, 'production');
+      const response = await completeTask(production, ADMIN, { acknowledged: true });
+      expectRefused(response, 403, undefined, new RegExp(`four eyes: root already decided "Acknowledge special change \\(procurement\\)" in this special-change-notification of order ${orderNo}, so another person must decide "Acknowledge special change \\(production\\)"`));
+      expect(refusalMembers(response)).toEqual({ reason: 'four-eyes-distinct-deciders', ...await fourEyesFacts(api, production), decidedTask });
+      await decide(orderNo, 'production', TOKENS.production, { acknowledged: true });
+      await decide(orderNo, 'inspection', TOKENS.inspection, { acknowledged: true });
+      expect(await lockJob('procurement-planning', orderNo)).toBeDefined(); // acknowledged by three people: the order goes on
+    },
+  },
 ];
 
 // 4. A task is never handed to a server role.

@@ -13,6 +13,13 @@ describe(RULE, () => {
     ]);
   });
 
+  it('checks the tasks an instance has decided by distinct people (distinctDeciders) the same way', async () => {
+    expect(ofRule(await lintFixture(RULE, 'invalid-distinct-deciders.bpmn'), RULE)).toEqual([
+      ['mistyped', 'Process "Two approvals" separates "Scond" (distinctDeciders), but it has no element with this id; list the ids of its user tasks'],
+      ['mistyped', 'Process "Two approvals" separates end event "End" (distinctDeciders), which is not a user task; only user tasks are decided by people'],
+    ]);
+  });
+
   // the requester never decides it, and a multi-instance task's iterations go to different people
   it('accepts a list of one task', () => expectNoErrors(RULE, 'valid-one-task.bpmn'));
 });
