@@ -176,6 +176,23 @@ export interface TaskView {
   order: Record<string, unknown> | null;
   /** Null when the task can be completed now; else the failed instance that holds it (a completion is refused with 409 until its incident is retried). */
   held: TaskHold | null;
+  /**
+   * Only in a list of the caller's own tasks (`GET /api/tasks?mine=true`): present when four eyes would refuse the
+   * caller this task's completion (and its claim), with the refusal's `reason` and sentence; absent otherwise.
+   */
+  fourEyes?: TaskFourEyes;
+}
+
+/** Four eyes would refuse the caller this task: why, as the 403 would say it (TaskRefusal's four-eyes reasons). */
+export interface TaskFourEyes {
+  refused: true;
+  reason: Exclude<TaskRefusal['reason'], 'not-offered'>;
+  /** The 403's detail sentence. */
+  detail: string;
+  /** The task the caller decided before (`four-eyes-other-task`, `-other-iteration`, `-distinct-deciders`). */
+  decidedTask?: DecidedTask;
+  /** The change the caller requested (`four-eyes-change-requester`). */
+  changeId?: string;
 }
 
 /**
@@ -633,6 +650,11 @@ export interface Runtime {
   retryIncident(incidentId: string, retry: IncidentRetry, actor: Actor): Promise<InstanceView>;
 
   findTasks(query: TaskQuery): Promise<TaskView[]>;
+  /**
+   * Which of `tasks` (a page of a list) four eyes would refuse `actor`, by task id: a few reads for the whole page,
+   * none per task (task-four-eyes.ts). The completion's own check stays the control.
+   */
+  fourEyesOnTasks(tasks: TaskView[], actor: string): Promise<Map<string, TaskFourEyes>>;
   getTask(taskId: string): Promise<TaskView | undefined>;
   /** How a task was decided (its `task.completed`), or undefined while it is open, or when it ended otherwise. */
   getTaskCompletion(taskId: string): Promise<TaskCompletionView | undefined>;

@@ -8,7 +8,7 @@ import type { EventEmitter } from 'node:events';
 import type {
   Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobCallOptions, JobUpdate, JobView, MessageRequest,
   MessageResult, OrderChangeRequest, TaskCompletionView, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, RefusedRequest, Runtime, ServerRoles,
-  StartOptions, TaskQuery, TaskView,
+  StartOptions, TaskFourEyes, TaskQuery, TaskView,
 } from '../api.js';
 import type { RateTable } from '../money/rate-table.js';
 import { changeView } from '../orders/order-change.js';
@@ -128,6 +128,10 @@ export class InstanceRuntime implements Runtime {
 
   findTasks(query: TaskQuery): Promise<TaskView[]> {
     return this.tasks.find(query);
+  }
+
+  fourEyesOnTasks(tasks: TaskView[], actor: string): Promise<Map<string, TaskFourEyes>> {
+    return this.tasks.fourEyesOn(tasks, actor);
   }
 
   getTask(taskId: string): Promise<TaskView | undefined> {

@@ -2,7 +2,7 @@
 // its assignee, a candidate user or a member of a candidate group (only its claimant while it is claimed), with the
 // task's declared completion variables only, and (for separated tasks) never by whoever started the order,
 // requested a change of it or decided an earlier one.
-import type { Actor, TaskCompletionView, TaskQuery, TaskRefusal, TaskView } from '../api.js';
+import type { Actor, TaskCompletionView, TaskFourEyes, TaskQuery, TaskRefusal, TaskView } from '../api.js';
 import { conflict, forbidden } from '../errors.js';
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
@@ -16,6 +16,7 @@ import { mayWork, offeredTo } from './task-assignment.js';
 import { claimedByAnother, heldByAnother, holderOf, notClaimed } from './task-claims.js';
 import { callerEntry, callerOf } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
+import { fourEyesOnTasks } from './task-four-eyes.js';
 import { taskViews } from './task-views.js';
 import { releaseClaimsFourEyesRefuses } from './void-claims.js';
 import { lockWait } from './wait-locks.js';
@@ -29,6 +30,12 @@ export class UserTasks {
       const waits = await tx.findWaits({ kind: 'task', ...query });
       return taskViews(tx, waits, (key, version) => this.steps.definition(tx, key, version));
     });
+  }
+
+  /** The tasks of `tasks` four eyes would refuse `actor` (task-four-eyes.ts): one read transaction for the page. */
+  fourEyesOn(tasks: TaskView[], actor: string): Promise<Map<string, TaskFourEyes>> {
+    if (tasks.length === 0) return Promise.resolve(new Map<string, TaskFourEyes>());
+    return this.steps.store.read((tx) => fourEyesOnTasks(tx, tasks, actor, (key, version) => this.steps.definition(tx, key, version)));
   }
 
   async get(taskId: string): Promise<TaskView | undefined> {

@@ -21,6 +21,7 @@ export function instanceWhere(filter: InstanceFilter, placeholder: Placeholder):
   where.equal('status', filter.status);
   where.equal('root_id', filter.rootId);
   where.oneOf('root_id', filter.rootIds);
+  where.oneOf('business_key', filter.businessKeys);
   if (filter.rootOnly) where.add('parent_id IS NULL');
   // the list order is createdAt descending, then id ascending
   where.after(filter.after, 'created_at', 'id', 'newest-first');

@@ -377,6 +377,8 @@ export interface InstanceFilter {
   rootId?: string;
   /** The instances of several call trees at once (replay reads a page of orders in one query). */
   rootIds?: string[];
+  /** The instances of several orders at once (four eyes over a page of tasks: task-four-eyes.ts). */
+  businessKeys?: string[];
   rootOnly?: boolean;
   limit?: number;
   offset?: number;

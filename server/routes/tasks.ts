@@ -30,6 +30,11 @@ export function taskHandlers(runtime: Runtime): Handlers {
       const page = { ...filter, limit: limit + 1, ...(start ? { after: start } : {}) };
       const rows = mine ? await tasksOfGroups(runtime, page, user!) : await runtime.findTasks(page);
       const { items, next } = pageOf(rows, limit);
+      // the caller's own list marks what four eyes would refuse them, read once for the page (task-four-eyes.ts)
+      if (mine) {
+        const refused = await runtime.fourEyesOnTasks(items, user!.name);
+        for (const task of items) if (refused.has(task.id)) task.fourEyes = refused.get(task.id);
+      }
       return conditional(req, { ...ok(items), headers: nextLink(req, next) });
     },
 

@@ -296,6 +296,19 @@ export const TaskView: JsonSchema = {
         incidentId: { type: 'string', description: 'Its open incident: retry it (POST /api/incidents/{id}/retry) to release the task.' },
       },
     }),
+    fourEyes: {
+      type: 'object',
+      description: 'Only in `GET /api/tasks?mine=true`, and only on a task four eyes would refuse the caller (its completion and its claim would get this 403): the refusal\'s `reason` and `detail` sentence, with `decidedTask` or `changeId` as the 403 names them. Absent on every other task.',
+      required: ['refused', 'reason', 'detail'],
+      additionalProperties: false,
+      properties: {
+        refused: { const: true },
+        reason: { enum: ['four-eyes-starter', 'four-eyes-change-requester', 'four-eyes-other-task', 'four-eyes-other-iteration', 'four-eyes-distinct-deciders'] },
+        detail: { type: 'string' },
+        decidedTask: ref('DecidedTask'),
+        changeId: { type: 'string' },
+      },
+    },
   },
 };
 

@@ -1,10 +1,12 @@
 // What the task list asks of the API: who am I, my tasks across my groups, a
 // poll that costs a 304 while nothing changed, and each task with its form,
 // its declared variables, its documentation and the order it decides on.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskView } from '../../engine/api.js';
-import { TOKENS, type ApiClient } from './support/client.js';
-import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
+import { TEST_USERS, TOKENS, type ApiClient } from './support/client.js';
+import { makeDataDir, removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -86,5 +88,57 @@ describe('a task as approvers see it', () => {
     expect(task.order).toMatchObject({ orderNo: 'SO-TL-2', amount: 100_000, currency: 'EUR', reportingCurrency: 'CNY', paymentTerms: 'credit' });
     expect(Number(task.order?.reportingAmount)).toBe(824_500);
     expect((await api.get<TaskView>(`/api/tasks/${task.id}`, TOKENS.vp)).body).toEqual(task);
+  });
+});
+
+describe('GET /api/tasks?mine=true marks what four eyes would refuse the caller', () => {
+  const BOTH = 'test-tasklist-both-approvals-token';
+  let own: TestServer;
+
+  beforeAll(async () => {
+    const dataDir = makeDataDir();
+    const users = [...TEST_USERS.users, { name: 'bo', token: BOTH, groups: ['sales-director', 'vice-president', 'procurement', 'production'] }];
+    writeFileSync(join(dataDir, 'users.json'), JSON.stringify({ users }));
+    own = await startTestServer({ dataDir });
+  });
+  afterAll(async () => {
+    await own.close();
+    removeDataDir(own.dataDir);
+  });
+
+  const mine = async (token: string) => (await own.api.get<TaskView[]>('/api/tasks?mine=true', token)).body;
+
+  it('marks the review of an order the caller approved as director with the 403 it would get, and nobody else\'s list', async () => {
+    expect((await own.api.post('/api/orders', TOKENS.erp, { orderNo: 'SO-4E-1', customer: { name: 'Lager AG' }, amount: 1_500_000, currency: 'CNY', paymentTerms: 'credit' })).status).toBe(201);
+    const [approval] = await mine(BOTH);
+    expect(approval.fourEyes).toBeUndefined();
+    expect((await own.api.post(`/api/tasks/${approval.id}/complete`, BOTH, { variables: { approved: true } })).status).toBe(200);
+    const [review] = await mine(BOTH);
+    expect(review.elementId).toBe('UserTask_ReviewByVicePresident');
+    expect(review.fourEyes).toEqual({
+      refused: true, reason: 'four-eyes-other-task',
+      detail: 'four eyes: bo already decided "Approve order (sales director)" (credit-order-approval/UserTask_ApproveBySalesDirector) of order SO-4E-1, so another person must decide "Review order (vice-president)"',
+      decidedTask: { id: approval.id, instanceId: approval.instanceId, processKey: 'credit-order-approval', elementId: 'UserTask_ApproveBySalesDirector', name: 'Approve order (sales director)' },
+    });
+    // the mark is the completion's answer, said in advance
+    const refused = await own.api.post(`/api/tasks/${review.id}/complete`, BOTH, { variables: { approved: true } });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ reason: review.fourEyes!.reason, detail: review.fourEyes!.detail, decidedTask: review.fourEyes!.decidedTask });
+    // another vice-president may decide it: no mark
+    expect((await mine(TOKENS.vp)).find((task) => task.id === review.id)?.fourEyes).toBeUndefined();
+    // a list that is not the caller's own carries none
+    expect((await own.api.get<TaskView[]>('/api/tasks?businessKey=SO-4E-1', BOTH)).body[0].fourEyes).toBeUndefined();
+  });
+
+  it('marks another department\'s acknowledgement of the same special change', async () => {
+    expect((await own.api.post('/api/orders', TOKENS.erp, {
+      orderNo: 'SO-4E-2', customer: { name: 'Lager AG' }, amount: 100_000, currency: 'CNY', paymentTerms: 'credit', specialChange: { description: 'blue paint' },
+    })).status).toBe(201);
+    const acknowledgements = (await mine(BOTH)).filter((task) => task.businessKey === 'SO-4E-2');
+    expect(acknowledgements.map((task) => [task.candidateGroups, task.fourEyes])).toEqual([[['procurement'], undefined], [['production'], undefined]]);
+    const procurement = acknowledgements.find((task) => task.candidateGroups.includes('procurement'))!;
+    expect((await own.api.post(`/api/tasks/${procurement.id}/complete`, BOTH, { variables: { acknowledged: true } })).status).toBe(200);
+    const [production] = (await mine(BOTH)).filter((task) => task.businessKey === 'SO-4E-2');
+    expect(production.fourEyes).toMatchObject({ refused: true, reason: 'four-eyes-distinct-deciders', decidedTask: { elementId: 'UserTask_AcknowledgeProcurement' } });
   });
 });

@@ -11,6 +11,7 @@ import { orderPath } from './OrderPath';
 import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
 import { refusalOf } from './refusals';
 import { claimedByOtherSentence, claimState } from './task-claim-state';
+import { fourEyesSentence } from './task-four-eyes';
 import { holdSentence } from './task-hold';
 import { TaskProblem, type TaskCompletionView, type TasklistClient, type TaskView } from './TasklistClient';
 
@@ -112,7 +113,7 @@ export class TaskDetailView {
     const before = this.task;
     this.task = task;
     if (before.claimedBy !== task.claimedBy) this.showAssignment(task);
-    if (task.held || before.held || before.claimedBy !== task.claimedBy) this.showHold(task);
+    if (task.held || before.held || before.claimedBy !== task.claimedBy || task.fourEyes || before.fourEyes) this.showHold(task);
   }
 
   /** The list no longer has the open task: someone else decided it first. */
@@ -156,13 +157,21 @@ export class TaskDetailView {
     }
   }
 
-  /** Disables the form while a failed instance holds the task or someone else has claimed it, saying why. */
+  /**
+   * Disables the form while four eyes refuses the reader the task, a failed instance holds it or someone else has
+   * claimed it, saying why.
+   */
   private showHold(task: TaskView): void {
     const { held } = task;
     const claimant = claimState(task, this.user).claimedByOther;
-    this.form!.setDisabled(held !== null || claimant !== null);
-    this.sendButton.disabled = held !== null || claimant !== null;
-    if (held) {
+    const fourEyes = fourEyesSentence(task);
+    const disabled = held !== null || claimant !== null || fourEyes !== undefined;
+    this.form!.setDisabled(disabled);
+    this.sendButton.disabled = disabled;
+    if (fourEyes) {
+      this.show(fourEyes, 'info');
+      delete this.notice.dataset.held;
+    } else if (held) {
       this.show(holdSentence(held), 'info');
       this.notice.dataset.held = held.reason;
     } else if (claimant) {

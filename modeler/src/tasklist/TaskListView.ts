@@ -8,6 +8,7 @@ import type { TaskFilter } from './FilteredTaskPages';
 import type { TaskView } from './TasklistClient';
 import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
 import { claimState } from './task-claim-state';
+import { fourEyesSentence } from './task-four-eyes';
 import { holdSentence } from './task-hold';
 
 /** The order filter asks the server once typing pauses this long (or at once on Enter). */
@@ -156,7 +157,8 @@ export class TaskListView {
         el('span', { className: 'groups' }, task.candidateGroups.join(', ')),
         el('span', { className: 'waited' }, 'waiting ', el('time', { 'data-since': task.createdAt, datetime: task.createdAt }, waitedFor(task.createdAt)))),
       task.held ? el('span', { className: 'task-hold', 'data-held': task.held.reason }, holdSentence(task.held)) : null,
+      task.fourEyes ? el('span', { className: 'task-four-eyes', 'data-four-eyes': task.fourEyes.reason }, fourEyesSentence(task)) : null,
       claimState(task, this.user).mine ? el('span', { className: 'task-assigned', 'data-assigned': 'me' }, 'Assigned to you') : null);
-    return el('li', { className: 'task-item', ...(task.held && { 'data-held': task.held.reason }) }, link);
+    return el('li', { className: 'task-item', ...(task.held && { 'data-held': task.held.reason }), ...(task.fourEyes && { 'data-four-eyes': task.fourEyes.reason }) }, link);
   }
 }

@@ -40,7 +40,7 @@ const FOUR_EYES = 'Four eyes: another person must make this decision.';
 const PROBLEMS = 'https://stratum.dev/problems/';
 
 /** A 403 as the server names it (`reason` and its members). */
-function refusalSentence(refusal: TaskRefusal): string {
+export function refusalSentence(refusal: TaskRefusal): string {
   switch (refusal.reason) {
     case 'four-eyes-other-task':
       return `You already decided "${refusal.decidedTask.name}" for this order. ${FOUR_EYES}`;

@@ -200,6 +200,8 @@ export class FakeStratum {
       this.refreshWaiting(instance);
       return instance;
     },
+    // the fake has no four eyes (test/server/tasklist-api.test.ts runs the real one)
+    fourEyesOnTasks: () => Promise.resolve(new Map()),
     findTasks: async (query) =>
       [...this.tasks.values()]
         .filter((t) => t.open && (!query.candidateGroup || t.candidateGroups.includes(query.candidateGroup)) && (!query.businessKey || t.businessKey === query.businessKey) && (!query.instanceId || t.instanceId === query.instanceId))
