@@ -186,6 +186,8 @@ export class TaskDetailView {
   /** Who the task is assigned to, and the button that changes it (Camunda Tasklist's Assign to me / Unassign). */
   private showAssignment(task: TaskView): void {
     const state = claimState(task, this.user);
+    // four eyes refuses the claim as it refuses the decision: no button that can only be refused
+    if (task.fourEyes && state.action === 'claim') state.action = null;
     const button = state.action && el('button', {
       type: 'button', className: 'claim', 'data-action': state.action, onclick: () => void this.changeClaim(state.action!),
     }, state.action === 'claim' ? 'Assign to me' : 'Unassign');
