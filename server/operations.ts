@@ -942,7 +942,7 @@ export const OPERATIONS: Operation[] = [
     problems: {
       404: 'No process with this id.',
       409: 'The process is called by another (`called-process`) or takes orders (`takes-orders`), or the businessId is an order number (`order-exists`).',
-      400: 'An order field, a version other than -1, or a body that does not fit the schema.',
+      400: 'A version other than -1, or a body that does not fit the schema.',
       422: 'A variable the start event does not declare.',
     },
     responses: { 200: { description: 'Started.', schema: 'Camunda8ProcessInstanceCreationResult' } },

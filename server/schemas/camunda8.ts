@@ -126,7 +126,9 @@ export const Camunda8ProcessInstanceCreationRequest: JsonSchema = {
   properties: {
     processDefinitionId: name('The BPMN process id; its latest version starts.'),
     processDefinitionVersion: { type: 'integer', const: -1, description: 'Only -1 (the latest, Camunda\'s default): Stratum starts the latest version.' },
-    variables: variables('Go through the start event\'s declared start variables like POST /api/processes/{key}/instances.', {}, ORDER_VARIABLES),
+    // like the native generic start (Camunda semantics): names like an order's are a process's own variables here;
+    // the instance is no order (order-membership.ts), and orders enter only through POST /api/orders
+    variables: variables('Go through the start event\'s declared start variables like POST /api/processes/{key}/instances; names like an order\'s fields (`amount`) are accepted as there: the instance is no order, its tasks and jobs carry `order: null`.'),
     businessId: printableKey(200, 'Becomes the instance\'s business key (Camunda 8.10\'s business id).'),
     tenantId,
   },

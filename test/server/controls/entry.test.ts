@@ -161,7 +161,8 @@ const ONE_WAY_IN: Attempt[] = [
   {
     attempt: 'create credit-order-approval through Camunda 8 with a small amount',
     send: () => api.post('/v2/process-instances', TOKENS.erp, { processDefinitionId: 'credit-order-approval', businessId: 'BY-12', variables: { reportingAmount: 1 } }),
-    status: 400, // an order field, refused before anything else
+    // a variable named like an order field is no way in: the called process is refused as without it
+    status: 409, reason: 'called-process',
   },
   {
     attempt: 'create credit-order-approval through Camunda 8 without variables',
@@ -282,6 +283,20 @@ describe('orders enter one way', () => {
     expect((await placeOrder({ orderNo: 'SO-REAL-1', amount: 600_000 })).status).toBe(201);
     const real = await api.get<TaskView[]>('/api/tasks?businessKey=SO-REAL-1', TOKENS.vp);
     expect(real.body).toEqual([objectWith({ order: objectWith({ orderNo: 'SO-REAL-1', amount: 600_000 }) })]);
+  });
+
+  it('starts a generic instance with variables named like an order\'s on Camunda 8\'s route as on the native one, and never shows it as an order', async () => {
+    const lookalike = { orderNo: 'SO-LOOKALIKE-C8', customer: 'ACME', amount: 2_000_000, currency: 'CNY', reportingAmount: 2_000_000 };
+    const started = await api.post<{ processInstanceKey: string; variables: Record<string, unknown> }>('/v2/process-instances', TOKENS.erp, {
+      processDefinitionId: 'customer-review', businessId: 'CR-LOOKALIKE-C8', variables: lookalike,
+    });
+    expect(started.status, started.text).toBe(200);
+    expect(started.body.variables).toEqual(lookalike);
+    const tasks = await api.get<TaskView[]>('/api/tasks?businessKey=CR-LOOKALIKE-C8', TOKENS.vp);
+    expect(tasks.body).toEqual([objectWith({ processKey: 'customer-review', order: null })]);
+    // nor does it open a side door: an order number as businessId, or the process that takes orders, is refused as before
+    const asOrder = await api.post('/v2/process-instances', TOKENS.erp, { processDefinitionId: 'customer-review', businessId: 'SO-REAL-1', variables: lookalike });
+    expect([asOrder.status, (asOrder.body as { reason?: string }).reason]).toEqual([409, 'order-exists']);
   });
 
   it('starts the OpenAPI document\'s example of a generic start as written, beside the order of its order example', async () => {
