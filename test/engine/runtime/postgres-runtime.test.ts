@@ -9,6 +9,10 @@ import { describePostgres, freshSchema, inSchema } from '../../support/postgres.
 import { slowAfter } from '../../support/slow-store.js';
 import { enter, erp, ManualClock, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
 
+
+/** Someone of the department a special change's acknowledgement is for: each department acknowledges as another person. */
+const departmentOf = (task: { candidateGroups: string[] }) => ({ name: `${task.candidateGroups[0]}-lead`, groups: task.candidateGroups });
+
 describePostgres('runtime on PostgreSQL shared by two server processes', () => {
   let first: Stratum;
   let second: Stratum;
@@ -112,16 +116,15 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     let started: () => void = () => undefined;
     const store = slowAfter(secondStore, 'insertInstance', 150, () => started(), (row) => row.processKey === 'credit-order-approval');
     const slow = await openStratum({ store, clock });
-    const acknowledger = { name: 'ines', groups: ['procurement', 'production', 'inspection'] };
     for (let round = 1; round <= 3; round++) {
       const orderNo = `PG-CANCEL-${round}`;
       const { instance } = await enter(first.runtime, order(orderNo, 700_000, 'credit', { description: 'blue' }));
       const tasks = await first.runtime.findTasks({ businessKey: orderNo });
       expect(tasks).toHaveLength(3);
-      for (const task of tasks.slice(0, -1)) await first.runtime.completeTask(task.id, {}, acknowledger);
+      for (const task of tasks.slice(0, -1)) await first.runtime.completeTask(task.id, {}, departmentOf(task));
       const childStarted = new Promise<void>((resolve) => (started = resolve));
       const results = await Promise.allSettled([
-        slow.runtime.completeTask(tasks[2].id, {}, acknowledger),
+        slow.runtime.completeTask(tasks[2].id, {}, departmentOf(tasks[2])),
         childStarted.then(() => first.runtime.cancel(instance.id, erp, { reason: 'customer withdrew' })),
       ]);
       expect(results.map((result) => result.status), `round ${round}`).toEqual(['fulfilled', 'fulfilled']);
@@ -137,14 +140,13 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     let locked: () => void = () => undefined;
     const store = slowAfter(secondStore, 'getWait', 150, () => locked(), (_id, options) => options?.lock === true);
     const slow = await openStratum({ store, clock });
-    const acknowledger = { name: 'ines', groups: ['procurement', 'production', 'inspection'] };
     const orderNo = 'PG-CANCEL-DEADLOCK';
     const { instance } = await enter(first.runtime, order(orderNo, 700_000, 'credit', { description: 'blue' }));
     const tasks = await first.runtime.findTasks({ businessKey: orderNo });
-    for (const task of tasks.slice(0, -1)) await first.runtime.completeTask(task.id, {}, acknowledger);
+    for (const task of tasks.slice(0, -1)) await first.runtime.completeTask(task.id, {}, departmentOf(task));
     const waitLocked = new Promise<void>((resolve) => (locked = resolve));
     const results = await Promise.allSettled([
-      slow.runtime.completeTask(tasks[2].id, {}, acknowledger),
+      slow.runtime.completeTask(tasks[2].id, {}, departmentOf(tasks[2])),
       waitLocked.then(() => first.runtime.cancel(instance.id, erp, { reason: 'customer withdrew' })),
     ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
@@ -269,7 +271,6 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
   });
 
   it('delivers a payment exactly once when it arrives on one process while the other completes the acknowledgement that opens its catch', async () => {
-    const acknowledge = { name: 'ines', groups: ['procurement', 'production', 'inspection'] };
     // Widen the race: the step that opens the catch looks for a buffered message, then waits 150 ms before it commits;
     // the payment arrives on the other process in that window. Without the correlation lock it would find no wait,
     // be buffered after the step looked, and never be delivered.
@@ -280,10 +281,10 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
       const orderNo = `PG-PAY-RACE-${round}`;
       const { instance } = await enter(first.runtime, order(orderNo, 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
       const tasks = await first.runtime.findTasks({ businessKey: orderNo });
-      for (const task of tasks.slice(0, -1)) await first.runtime.completeTask(task.id, {}, acknowledge);
+      for (const task of tasks.slice(0, -1)) await first.runtime.completeTask(task.id, {}, departmentOf(task));
       const catchOpened = new Promise<void>((resolve) => (checked = resolve));
       const [, message] = await Promise.all([
-        slow.runtime.completeTask(tasks.at(-1)!.id, {}, acknowledge),
+        slow.runtime.completeTask(tasks.at(-1)!.id, {}, departmentOf(tasks.at(-1)!)),
         catchOpened.then(() => first.runtime.correlateMessage({ name: 'PaymentReceived', businessKey: orderNo })),
       ]);
       expect(['delivered', 'buffered']).toContain(message.outcome);
