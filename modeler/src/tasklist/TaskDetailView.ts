@@ -168,6 +168,8 @@ export class TaskDetailView {
     const disabled = held !== null || claimant !== null || fourEyes !== undefined;
     this.form!.setDisabled(disabled);
     this.sendButton.disabled = disabled;
+    if (task.fourEyes) this.notice.dataset.fourEyes = task.fourEyes.reason;
+    else delete this.notice.dataset.fourEyes;
     if (fourEyes) {
       this.show(fourEyes, 'info');
       delete this.notice.dataset.held;

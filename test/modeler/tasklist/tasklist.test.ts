@@ -188,12 +188,16 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
     await page.locator('[data-form=form-js]').waitFor();
     expect(await page.locator('.order-path [data-step=approved]').textContent()).toContain('dirk approved: Approve order (sales director)');
     expect(await page.locator('.order-path .path-comment').textContent()).toBe('Long-standing customer, paid on time for ten years.');
-    await decide('Approve the order');
-    const notice = page.locator('[data-notice][data-status="403"]');
+    // the list marked it (GET /api/tasks?mine=true, fourEyes): the page says why before anything is sent, and the
+    // decision cannot be sent; the server would refuse it with the same words
+    const notice = page.locator('[data-notice][data-four-eyes=four-eyes-other-task]');
     await notice.waitFor();
     expect(await notice.textContent()).toBe('You already decided "Approve order (sales director)" for this order. Four eyes: another person must make this decision.');
+    expect(await page.locator('[data-action=send-decision]').isDisabled()).toBe(true);
     await shot('04-four-eyes-refusal');
-    expect((await api<{ status: string }>('GET', `/api/tasks/${(await taskOf('SO-7001', VP_TASK)).id}`, DIRK)).status).toBe(200);
+    const task = await taskOf('SO-7001', VP_TASK);
+    expect((await api('POST', `/api/tasks/${task.id}/complete`, DIRK, { variables: { approved: true } })).status).toBe(403);
+    expect((await api<{ status: string }>('GET', `/api/tasks/${task.id}`, DIRK)).status).toBe(200);
   });
 
   it('lets another vice-president approve it; the path shows who decided what', async () => {
