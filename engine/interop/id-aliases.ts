@@ -16,6 +16,9 @@ import { childElements, elementName, elementsOf, isNamespaceDeclaration, splitNa
 /** moddle-xml's test of an id (moddle-xml `Context.addElement`). */
 const MODDLE_ID = /^([a-z][\w-.]*:)?[a-z_][\w-.]*$/i;
 
+/** Does moddle read `id` as written? (Otherwise it is read under an alias.) */
+export const isModdleId = (id: string): boolean => MODDLE_ID.test(id);
+
 /** Elements whose text is an id (`<incoming>`, `<sourceRef>`, `<flowNodeRef>`, …). */
 const REFERENCE_ELEMENT = /(Ref|Refs|^incoming|^outgoing)$/;
 

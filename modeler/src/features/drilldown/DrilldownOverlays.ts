@@ -2,12 +2,12 @@ import type EventBus from 'diagram-js/lib/core/EventBus';
 import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
 import type Overlays from 'diagram-js/lib/features/overlays/Overlays';
 import type { Element } from 'diagram-js/lib/model/Types';
-import { calledProcessKey, isStaticKey } from '../../bpmn/called-process';
-import { businessObjectOf } from '../../bpmn/moddle-element';
+import { isStaticKey } from '../../bpmn/called-process';
 import { el } from '../../dom/element';
 import type LibraryService from '../library/LibraryService';
 import { LIBRARY_CHANGED } from '../library/LibraryService';
 import type StatusLine from '../shell/StatusLine';
+import type DiagramIds from '../workspace/DiagramIds';
 import type NavigationStack from './NavigationStack';
 
 const OVERLAY_TYPE = 'stratum-drilldown';
@@ -17,7 +17,7 @@ export const DRILLDOWN_REQUESTED = 'stratum.drilldown.requested';
 
 /** A drill-down control on every call activity; following it opens the called process. */
 export default class DrilldownOverlays {
-  static $inject = ['eventBus', 'elementRegistry', 'overlays', 'navigationStack', 'libraryService', 'statusLine'];
+  static $inject = ['eventBus', 'elementRegistry', 'overlays', 'navigationStack', 'libraryService', 'statusLine', 'diagramIds'];
 
   constructor(
     private readonly eventBus: EventBus,
@@ -26,6 +26,7 @@ export default class DrilldownOverlays {
     private readonly navigationStack: NavigationStack,
     private readonly library: LibraryService,
     private readonly statusLine: StatusLine,
+    private readonly diagramIds: DiagramIds,
   ) {
     eventBus.on(['import.done', LIBRARY_CHANGED], () => this.updateAll());
     eventBus.on(DRILLDOWN_REQUESTED, (event: { key: string }) => void this.navigationStack.drillInto(event.key));
@@ -42,7 +43,7 @@ export default class DrilldownOverlays {
 
   private update(element: Element): void {
     this.overlays.remove({ element, type: OVERLAY_TYPE });
-    const key = calledProcessKey(businessObjectOf(element));
+    const key = this.diagramIds.calledKeyOf(element);
     if (!key || !isStaticKey(key)) return;
     // a draft opens too: it may be deployed together with its caller
     const known = !this.library.processes.length || !!this.library.find(key);

@@ -3,9 +3,8 @@ import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
 import type Overlays from 'diagram-js/lib/features/overlays/Overlays';
 import type { Element } from 'diagram-js/lib/model/Types';
 import type { InstanceView, WaitingElement } from '../../api/client';
-import { calledProcessKey } from '../../bpmn/called-process';
-import { businessObjectOf } from '../../bpmn/moddle-element';
 import { el } from '../../dom/element';
+import type DiagramIds from '../workspace/DiagramIds';
 
 const PATH_MARKER = 'stratum-instance-path';
 const WAITING_MARKER = 'stratum-instance-waiting';
@@ -16,12 +15,13 @@ const CARD_MARGIN = 8;
 
 /** Marks an instance's path (history), where it waits (its own waits, and call activities whose child waits) and the element that failed. */
 export default class InstanceHighlighter {
-  static $inject = ['canvas', 'elementRegistry', 'overlays'];
+  static $inject = ['canvas', 'elementRegistry', 'overlays', 'diagramIds'];
 
   constructor(
     private readonly canvas: Canvas,
     private readonly elementRegistry: ElementRegistry,
     private readonly overlays: Overlays,
+    private readonly diagramIds: DiagramIds,
   ) {}
 
   highlight(instance: InstanceView): { ownWaits: WaitingElement[]; childWaits: WaitingElement[] } {
@@ -54,9 +54,9 @@ export default class InstanceHighlighter {
     }
     const running = instance.children.filter((child) => child.status === 'running');
     for (const callActivity of this.elementRegistry.filter((element) => element.type === 'bpmn:CallActivity') as Element[]) {
-      const key = calledProcessKey(businessObjectOf(callActivity));
+      const key = this.diagramIds.calledKeyOf(callActivity);
       const child = running.find((candidate) => candidate.processKey === key);
-      if (!child || ownWaits.some((wait) => wait.elementId === callActivity.id)) continue;
+      if (!child || ownWaits.some((wait) => wait.elementId === this.diagramIds.elementIdOf(callActivity))) continue;
       this.canvas.addMarker(callActivity.id, WAITING_MARKER);
       this.overlays.add(callActivity, OVERLAY_TYPE, { position: { top: -4, left: 0 }, html: waitCard(deeperWaits, instance.processKey), scale: false });
     }

@@ -2,19 +2,18 @@ import type EventBus from 'diagram-js/lib/core/EventBus';
 import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
 import type Overlays from 'diagram-js/lib/features/overlays/Overlays';
 import type { StratumConfig } from '../../config';
-import { calledProcessKey } from '../../bpmn/called-process';
-import { businessObjectOf } from '../../bpmn/moddle-element';
 import { el } from '../../dom/element';
 import type StatusLine from '../shell/StatusLine';
 import type Toolbar from '../shell/Toolbar';
 import type Workspace from '../workspace/Workspace';
+import type DiagramIds from '../workspace/DiagramIds';
 import { DOCUMENT_OPENED } from '../workspace/Workspace';
 
 const OVERLAY_TYPE = 'stratum-waiting-count';
 
 /** For the open process: how many running instances wait at each element, as badges. */
 export default class WaitingCounts {
-  static $inject = ['config.stratum', 'workspace', 'elementRegistry', 'overlays', 'toolbar', 'statusLine', 'eventBus'];
+  static $inject = ['config.stratum', 'workspace', 'elementRegistry', 'overlays', 'toolbar', 'statusLine', 'eventBus', 'diagramIds'];
 
   private shown = false;
 
@@ -26,6 +25,7 @@ export default class WaitingCounts {
     toolbar: Toolbar,
     private readonly statusLine: StatusLine,
     private readonly eventBus: EventBus,
+    private readonly diagramIds: DiagramIds,
   ) {
     toolbar.addButton({
       id: 'waiting-counts', group: 'runtime', label: 'Waiting', title: 'Show how many running instances wait at each element',
@@ -49,8 +49,9 @@ export default class WaitingCounts {
         const own = view.waiting.filter((wait) => wait.instanceId === view.id).map((wait) => wait.elementId);
         for (const elementId of new Set(own)) add(elementId);
         for (const child of view.children.filter((c) => c.status === 'running')) {
-          const caller = callActivities.find((activity) => calledProcessKey(businessObjectOf(activity)) === child.processKey);
-          if (caller && !own.includes(caller.id)) add(caller.id);
+          const caller = callActivities.find((activity) => this.diagramIds.calledKeyOf(activity) === child.processKey);
+          // counted under the file's id, as the server names the waits
+          if (caller && !own.includes(this.diagramIds.elementIdOf(caller))) add(this.diagramIds.elementIdOf(caller));
         }
       }
       this.hide();

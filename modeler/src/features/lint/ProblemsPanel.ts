@@ -9,6 +9,7 @@ import type LibraryService from '../library/LibraryService';
 import type StatusLine from '../shell/StatusLine';
 import type DraftStore from '../workspace/DraftStore';
 import type Workspace from '../workspace/Workspace';
+import type DiagramIds from '../workspace/DiagramIds';
 import type LintRules from './LintRules';
 import { WARNINGS_SUFFIX } from './LintRules';
 
@@ -34,7 +35,7 @@ const STRATUM_PREFIX = 'stratum/';
  * The lint button in the canvas corner opens and closes the panel; the rules always run.
  */
 export default class ProblemsPanel {
-  static $inject = ['eventBus', 'canvas', 'elementRegistry', 'selection', 'workspace', 'libraryService', 'draftStore', 'lintRules', 'statusLine', 'config.stratum'];
+  static $inject = ['eventBus', 'canvas', 'elementRegistry', 'selection', 'workspace', 'libraryService', 'draftStore', 'lintRules', 'statusLine', 'config.stratum', 'diagramIds'];
 
   problems: Problem[] = [];
   private libraryProblems: Problem[] | null = null;
@@ -55,11 +56,14 @@ export default class ProblemsPanel {
     private readonly lintRules: LintRules,
     private readonly statusLine: StatusLine,
     private readonly config: StratumConfig,
+    private readonly diagramIds: DiagramIds,
   ) {
     this.button.addEventListener('click', () => this.toggle());
     canvas.getContainer().append(this.button);
     eventBus.on('linting.completed', (event: { issues: LintIssues }) => {
-      this.problems = problemsOf(event.issues, workspace.meta.key);
+      this.problems = problemsOf(event.issues, workspace.meta.key)
+        // named by the file's ids, as the library's findings and deploy's are
+        .map((problem) => ({ ...problem, elementId: problem.elementId && this.diagramIds.fileIdOf(problem.elementId) }));
       this.render();
     });
     this.render();

@@ -2,6 +2,7 @@ import { h } from '@bpmn-io/properties-panel/preact';
 import { SelectEntry } from '@bpmn-io/properties-panel';
 import { useService } from 'bpmn-js-properties-panel';
 import { calledProcessKey } from '../../bpmn/called-process';
+import type { CanvasIds } from '../../bpmn/canvas-ids';
 import { isNotCalled } from '../library/library-tree';
 import type LibraryService from '../library/LibraryService';
 import type CommandStack from 'diagram-js/lib/command/CommandStack';
@@ -25,8 +26,11 @@ export default function CalledProcessPicker(props: { element: { businessObject: 
   const commandStack = useService<CommandStack>('commandStack');
   const bpmnFactory = useService<BpmnFactory>('bpmnFactory');
   const library = useService<LibraryService>('libraryService');
+  const diagramIds = useService<CanvasIds>('diagramIds');
 
-  const current = calledProcessKey(element.businessObject) ?? '';
+  // the file's key of a process the file itself holds (its processId is read under the process's alias)
+  const called = calledProcessKey(element.businessObject);
+  const current = called === null ? '' : diagramIds.fileIdOf(called);
   const getOptions = () => {
     const options = [{ value: '', label: '(choose a library process)' }];
     for (const process of library.entries) {

@@ -10,7 +10,8 @@ import type ConditionalGatewaySettings from './ConditionalGatewaySettings';
 import { GATEWAY_DECISIONS_CHANGED, label } from './ConditionalGatewaySettings';
 import type OrderScenario from './OrderScenario';
 import type NavigationStack from '../drilldown/NavigationStack';
-import { calledProcessKey, isStaticKey } from '../../bpmn/called-process';
+import { isStaticKey } from '../../bpmn/called-process';
+import type DiagramIds from '../workspace/DiagramIds';
 import { businessObjectOf } from '../../bpmn/moddle-element';
 import { flowEnds } from '../../bpmn/flow-description';
 import type { OrderInput, PaymentTerms } from './OrderScenario';
@@ -31,7 +32,7 @@ interface Simulator {
  * which way each exclusive gateway goes for it, and the elements the token has reached.
  */
 export default class OrderSimulationPanel {
-  static $inject = ['config.stratum', 'eventBus', 'canvas', 'elementRegistry', 'toolbar', 'statusLine', 'toggleMode', 'simulator', 'resetSimulation', 'orderScenario', 'exclusiveGatewaySettings', 'navigationStack', 'readOnly'];
+  static $inject = ['config.stratum', 'eventBus', 'canvas', 'elementRegistry', 'toolbar', 'statusLine', 'toggleMode', 'simulator', 'resetSimulation', 'orderScenario', 'exclusiveGatewaySettings', 'navigationStack', 'readOnly', 'diagramIds'];
 
   private readonly panel = el('section', { className: 'simulation-panel', hidden: true, 'aria-label': 'Order simulation' });
   private readonly decisionsList = el('ul', { className: 'gateway-decisions' });
@@ -55,6 +56,7 @@ export default class OrderSimulationPanel {
     private readonly gatewaySettings: ConditionalGatewaySettings,
     private readonly navigationStack: NavigationStack,
     readOnly: { isReadOnly(): boolean },
+    private readonly diagramIds: DiagramIds,
   ) {
     this.toggleMode = toggleMode;
     toolbar.addButton({
@@ -179,8 +181,8 @@ export default class OrderSimulationPanel {
     if (this.reached.includes(element)) return;
     this.reached.push(element);
     this.canvas.addMarker(element.id, REACHED_MARKER);
-    const calledKey = calledProcessKey(businessObjectOf(element));
-    this.reachedList.append(el('li', { 'data-element': element.id }, label(element),
+    const calledKey = this.diagramIds.calledKeyOf(element);
+    this.reachedList.append(el('li', { 'data-element': this.diagramIds.elementIdOf(element) }, label(element),
       calledKey && isStaticKey(calledKey)
         ? [' ', el('button', {
           type: 'button', className: 'link-button', 'data-action': 'simulate-inside', title: `Simulate the same order in ${calledKey}`,

@@ -7,7 +7,8 @@ import type { StratumConfig } from '../../config';
 import type StatusLine from '../shell/StatusLine';
 import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
 import type DraftStore from './DraftStore';
-import { calledProcessKey, isStaticKey } from '../../bpmn/called-process';
+import type DiagramIds from './DiagramIds';
+import { isStaticKey } from '../../bpmn/called-process';
 import { deployedAs, type DocumentMeta } from './document-meta';
 import { completeFlowReferences } from '../../../../engine/bpmn/flow-references.js';
 import { whenIdleAfterPaint } from '../../dom/after-paint';
@@ -74,7 +75,7 @@ export const DOCUMENT_CHANGED = 'stratum.document.changed';
  * disk is like a file in Camunda Modeler: its edits are unsaved until it is saved.
  */
 export default class Workspace {
-  static $inject = ['bpmnjs', 'eventBus', 'canvas', 'commandStack', 'injector', 'config.stratum', 'statusLine', 'draftStore', 'elementRegistry'];
+  static $inject = ['bpmnjs', 'eventBus', 'canvas', 'commandStack', 'injector', 'config.stratum', 'statusLine', 'draftStore', 'elementRegistry', 'diagramIds'];
 
   meta: DocumentMeta = emptyMeta();
   /** The file as read, kept losslessly by the interop pipeline; saving merges the canvas's edits onto it. */
@@ -100,6 +101,7 @@ export default class Workspace {
     private readonly statusLine: StatusLine,
     private readonly drafts: DraftStore,
     private readonly elementRegistry: ElementRegistry,
+    private readonly diagramIds: DiagramIds,
   ) {
     // Files of some tools omit <incoming>/<outgoing>; bpmn-js's modeling and the
     // lint rules rely on them, and the server fills them in the same way.
@@ -158,12 +160,21 @@ export default class Workspace {
     if (!options.keepSimulation) this.leaveSimulation();
     await this.keepDraft();
     const document = await importBpmn(source, { readModel: false });
-    const { warnings } = await this.bpmnjs.importXML(document.xmlForModdle);
+    // the canvas's aliases are known before bpmn-js fires its import events
+    this.diagramIds.use(document.idAliases);
+    let warnings: unknown[];
+    try {
+      ({ warnings } = await this.bpmnjs.importXML(document.xmlForModdle));
+    } catch (error) {
+      if (this.document) this.diagramIds.use(this.document.idAliases); // the canvas still shows the last document
+      throw error;
+    }
     this.baseline = this.captureBaselineAfterPaint(document);
     this.document = document;
     const root = businessObjectOf(this.canvas.getRootElement());
     const process = root?.$type === 'bpmn:Collaboration' ? (root.participants as { processRef?: ModdleElement }[] | undefined)?.[0]?.processRef : root;
-    this.meta = { ...meta, key: meta.key ?? process?.id ?? null, name: meta.name ?? process?.name ?? null };
+    // a process opened from disk is the file's process: its key is the file's id, not moddle's alias
+    this.meta = { ...meta, key: meta.key ?? (process?.id ? this.diagramIds.fileIdOf(process.id) : null), name: meta.name ?? process?.name ?? null };
     this.dirtyFromDraft = !!options.dirty;
     this.revision = 0;
     this.savedRevision = 0;
@@ -349,7 +360,7 @@ export default class Workspace {
 
   private calledKeys(): string[] {
     const keys = this.elementRegistry.filter((element) => element.type === 'bpmn:CallActivity')
-      .map((element) => calledProcessKey(businessObjectOf(element)))
+      .map((element) => this.diagramIds.calledKeyOf(element))
       .filter((key): key is string => !!key && isStaticKey(key));
     return [...new Set(keys)];
   }

@@ -6,11 +6,12 @@ import DraftStore from './DraftStore';
 import RevertAction from './RevertAction';
 import LeaveGuard from './LeaveGuard';
 import OpenDocumentMemory from './OpenDocumentMemory';
+import DiagramIds from './DiagramIds';
 
 /** The open document: what it is, its drafts, and whether it may be edited. */
 export default {
   __depends__: [ShellModule],
-  __init__: ['workspace', 'readOnly', 'documentTitle', 'revertAction', 'openDocumentMemory'],
+  __init__: ['diagramIds', 'workspace', 'readOnly', 'documentTitle', 'revertAction', 'openDocumentMemory'],
   workspace: ['type', Workspace],
   readOnly: ['type', ReadOnly],
   documentTitle: ['type', DocumentTitle],
@@ -18,4 +19,5 @@ export default {
   revertAction: ['type', RevertAction],
   leaveGuard: ['type', LeaveGuard],
   openDocumentMemory: ['type', OpenDocumentMemory],
+  diagramIds: ['type', DiagramIds],
 };

@@ -1,0 +1,82 @@
+// A diagram whose ids are in any script (`Prüfen`, `مهمة_1`, `確認_1`) in the modeler: its canvas holds moddle's ASCII
+// aliases (`Pr_x00FC_fen`), the server answers with the file's ids, and the modeler translates between them
+// (docs/interop.md, "Ids in any script"). Opened from disk, the process is `Prüfen`; deployed and started, the
+// instance's waiting task is marked and counted, and the call activity drills into `確認_1`.
+// Built modeler, real server, Debian's chromium; screenshots in test-output/non-ascii-ids/.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/start.js';
+import { browserAvailable } from '../support/browser.js';
+import { DESIGNER_TOKEN, INTEGRATION_TOKEN, useModelerSession } from '../support/modeler-session.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SCREENSHOTS = join(ROOT, 'test-output/non-ascii-ids');
+const FIXTURE = join(import.meta.dirname, 'fixtures/non-ascii-ids.bpmn');
+
+describe.skipIf(!browserAvailable)('a diagram with ids in any script in the modeler', () => {
+  let page: Page;
+  let server: RunningServer;
+
+  useModelerSession({}, (session) => {
+    ({ page, server } = session);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  const documentKey = () => page.locator('.document-key').textContent();
+  /** Whether the shape named `name` (found by its name: its id on the canvas is an alias) has `marker`. */
+  // the page's modeler is reached with code as text: the test does not type bpmn-js's services
+  const hasMarker = (name: string, marker: string) => page.evaluate<boolean>(`(() => {
+    const modeler = window.stratumModeler;
+    const element = modeler.get('elementRegistry').filter((e) => e.businessObject.name === ${JSON.stringify(name)})[0];
+    return !!element && modeler.get('canvas').hasMarker(element, ${JSON.stringify(marker)});
+  })()`);
+
+  it('opens the file from disk as the process `Prüfen`, not its alias', async () => {
+    await page.locator('input[data-file-input=bpmn]').setInputFiles(FIXTURE);
+    await expect.poll(documentKey).toBe('Prüfen');
+    expect(await page.locator('.stratum-drilldown').getAttribute('data-called')).toBe('確認_1');
+  });
+
+  it('marks where a started instance waits, and counts it, by the ids the server names', async () => {
+    const deployed = await fetch(`${server.url}/api/deployments?name=${encodeURIComponent('prüfen.bpmn')}&note=vendor`, {
+      method: 'POST', headers: { authorization: `Bearer ${DESIGNER_TOKEN}`, 'content-type': 'application/xml' }, body: readFileSync(FIXTURE),
+    });
+    expect(deployed.status, await deployed.clone().text()).toBe(201);
+    const started = await fetch(`${server.url}/api/processes/${encodeURIComponent('Prüfen')}/instances`, {
+      method: 'POST', headers: { authorization: `Bearer ${INTEGRATION_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ businessKey: 'RE-1', variables: { rechnungNr: 'RE-1' } }),
+    });
+    expect(started.status, await started.clone().text()).toBe(201);
+
+    await page.locator('.side-tab[data-tab=instances]').click();
+    await page.locator('.instance-query').fill('RE-1');
+    await page.locator('.instance-form button[type=submit]').click();
+    await page.locator('.instance-card').waitFor();
+    expect(await documentKey()).toBe('Prüfen');
+    await page.locator('.instance-waiting li[data-element="مهمة_1"]').waitFor();
+    await expect.poll(() => hasMarker('Betrag erfassen', 'stratum-instance-waiting')).toBe(true);
+    expect(await hasMarker('Eingang', 'stratum-instance-path')).toBe(true);
+    await shot('01-instance-waits-at-the-arabic-task');
+
+    await page.locator('.side-tab[data-tab=library]').click();
+    await page.locator('button[title="Reload the library"]').click(); // deployed through the API, after the library was read
+    await page.locator('.library-item[data-key="Prüfen"] .library-open').click();
+    await expect.poll(() => page.locator('.document-title').textContent()).toContain('v1 (latest)');
+    await page.locator('[data-action=waiting-counts]').click();
+    await expect.poll(() => page.locator('.stratum-waiting-count[data-element="مهمة_1"]').textContent()).toBe('1');
+    await shot('02-waiting-counts');
+  });
+
+  it('drills into the called process `確認_1`', async () => {
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(decodeURIComponent(new URL(request.url()).pathname)));
+    await page.locator('.stratum-drilldown[data-called="確認_1"]').click();
+    await expect.poll(documentKey).toBe('確認_1');
+    expect(requested).toContain('/api/processes/確認_1');
+    expect(requested.filter((path) => /_x[0-9A-F]{4}_/.test(path))).toEqual([]);
+    await shot('03-called-process');
+  });
+});
