@@ -79,4 +79,30 @@ describe.skipIf(!browserAvailable)('a diagram with ids in any script in the mode
     expect(requested.filter((path) => /_x[0-9A-F]{4}_/.test(path))).toEqual([]);
     await shot('03-called-process');
   });
+
+  it('shows the History diff of two versions by the file\'s ids, the changed task and condition marked', async () => {
+    const v2 = readFileSync(FIXTURE, 'utf8').replace('name="Betrag erfassen"', 'name="Betrag prüfen"')
+      .replace('=betrag &gt; 1000</bpmn:conditionExpression>', '=betrag &gt; 5000</bpmn:conditionExpression>');
+    const deployed = await fetch(`${server.url}/api/deployments?name=${encodeURIComponent('prüfen.bpmn')}&note=renamed`, {
+      method: 'POST', headers: { authorization: `Bearer ${DESIGNER_TOKEN}`, 'content-type': 'application/xml' }, body: v2,
+    });
+    expect(deployed.status, await deployed.clone().text()).toBe(201);
+    await page.locator('button[title="Reload the library"]').click();
+    await page.locator('.library-item[data-key="Prüfen"] .library-open').click();
+    await expect.poll(() => page.locator('.document-title').textContent()).toContain('v2 (latest)');
+    await page.locator('.side-tab[data-tab=history]').click();
+    await page.locator('.version[data-version="2"] [data-action=diff-previous]').click();
+    const renamed = page.locator('.diff-section.changed li[data-element="مهمة_1"]');
+    await renamed.waitFor();
+    expect(await renamed.textContent()).toContain('Betrag erfassen');
+    expect(await page.locator('.diff-section.conditions li[data-flow="Fluss_groß"]').textContent()).toContain('=betrag > 5000');
+    expect(await hasMarker('groß', 'stratum-diff-changed')).toBe(true);
+    expect(await page.locator('.diff-section').allTextContents()).not.toContainEqual(expect.stringMatching(/_x[0-9A-F]{4}_/));
+    expect(await hasMarker('Betrag prüfen', 'stratum-diff-changed')).toBe(true);
+    await shot('04-history-diff');
+    // v1 beside it, read as the canvas reads it (plain moddle drew none of it), the same two elements marked
+    await page.locator('[data-action=diff-side-by-side]').click();
+    await expect.poll(() => page.locator('.diff-side-canvas .djs-element.stratum-diff-changed').count()).toBe(2);
+    await shot('05-side-by-side');
+  });
 });

@@ -4,11 +4,12 @@
 // the server, name elements and processes by the file's ids.
 import { isModdleId, type IdAliases } from '../../../engine/interop/id-aliases.js';
 
+/** Plain functions, free of `this`: a caller may take one out. */
 export interface CanvasIds {
   /** The canvas's id of what the file (and the server) names `fileId`; `fileId` when it has no alias. */
-  canvasIdOf(fileId: string): string;
+  canvasIdOf: (fileId: string) => string;
   /** The file's id of the canvas's `canvasId`; `canvasId` when it is no alias. */
-  fileIdOf(canvasId: string): string;
+  fileIdOf: (canvasId: string) => string;
 }
 
 /**

@@ -10,6 +10,8 @@ import { withServerProperties } from './server-properties';
 import { compareVersions, itemLabel } from './VersionDiff';
 import { syncViewboxes } from './viewbox-sync';
 import type { DiffItem, VersionComparison } from './VersionDiff';
+import { importBpmn } from '../../../../engine/interop/index.js';
+import { canvasIds } from '../../bpmn/canvas-ids';
 
 const MARKERS = { added: 'stratum-diff-added', changed: 'stratum-diff-changed', layout: 'stratum-diff-layout' };
 
@@ -135,13 +137,19 @@ export default class DiffView {
     const viewer = new NavigatedViewer({ container: host });
     let stopSync = () => {};
     this.sideBySide = { pane, destroy: () => { stopSync(); viewer.destroy(); } };
-    await viewer.importXML(older.xml);
+    // read as the canvas reads a version: ids moddle refuses under their aliases; the comparison names the file's ids
+    const { xmlForModdle, idAliases } = await importBpmn(older.xml, { readModel: false });
+    await viewer.importXML(xmlForModdle);
     if (this.sideBySide?.pane !== pane) return; // closed while it loaded
     const oldCanvas = viewer.get<Canvas>('canvas');
     const oldRegistry = viewer.get<ElementRegistry>('elementRegistry');
-    for (const item of older.comparison.removed) if (oldRegistry.get(item.id)) oldCanvas.addMarker(item.id, 'stratum-diff-removed');
-    for (const item of older.comparison.changed) if (oldRegistry.get(item.id)) oldCanvas.addMarker(item.id, MARKERS.changed);
-    for (const condition of older.comparison.conditions) if (oldRegistry.get(condition.flowId)) oldCanvas.addMarker(condition.flowId, MARKERS.changed);
+    const { canvasIdOf } = canvasIds(idAliases);
+    const markOld = (fileId: string, marker: string) => {
+      if (oldRegistry.get(canvasIdOf(fileId))) oldCanvas.addMarker(canvasIdOf(fileId), marker);
+    };
+    for (const item of older.comparison.removed) markOld(item.id, 'stratum-diff-removed');
+    for (const item of older.comparison.changed) markOld(item.id, MARKERS.changed);
+    for (const condition of older.comparison.conditions) markOld(condition.flowId, MARKERS.changed);
     stopSync = syncViewboxes({ canvas: this.canvas, eventBus: this.eventBus }, { canvas: oldCanvas, eventBus: viewer.get<EventBus>('eventBus') });
   }
 

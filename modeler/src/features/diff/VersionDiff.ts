@@ -2,6 +2,8 @@ import { BpmnModdle } from 'bpmn-moddle';
 import { diff } from 'bpmn-js-differ';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json';
 import { describeFlow } from '../../bpmn/flow-description';
+import { importBpmn } from '../../../../engine/interop/index.js';
+import { canvasIds } from '../../bpmn/canvas-ids';
 
 export interface DiffItem {
   id: string;
@@ -46,12 +48,16 @@ type Moddle = new (packages: Record<string, unknown>) => { fromXML(xml: string):
 
 /** Compares two versions semantically with bpmn-js-differ, and their flow conditions as text. */
 export async function compareVersions(oldXml: string, newXml: string): Promise<VersionComparison> {
-  const [oldDefinitions, newDefinitions] = await Promise.all([parse(oldXml), parse(newXml)]);
+  const [older, newer] = await Promise.all([parse(oldXml), parse(newXml)]);
+  const [oldDefinitions, newDefinitions] = [older.definitions, newer.definitions];
   const changes = diff(oldDefinitions, newDefinitions);
+  // both versions name an element alike, alias or not; the file's id is what the user and the server know
+  const fileIdOf = (id: string) => (newer.fileIdOf(id) !== id ? newer.fileIdOf(id) : older.fileIdOf(id));
   const item = (element: ModdleElement): DiffItem => ({
-    id: element.id ?? '?', type: shortType(element.$type), name: element.name ?? null,
+    id: element.id ? fileIdOf(element.id) : '?', type: shortType(element.$type), name: element.name ?? null,
     ...(element.$type === 'bpmn:SequenceFlow' && !element.name?.trim() && { description: describeFlow(element) }),
   });
+  const describe = (value: unknown) => describeValue(value, fileIdOf);
 
   const changed = Object.values(changes._changed as Record<string, { model: ModdleElement; attrs: Record<string, { oldValue: unknown; newValue: unknown }> }>)
     .map(({ model, attrs }) => ({
@@ -61,7 +67,7 @@ export async function compareVersions(oldXml: string, newXml: string): Promise<V
       attributes: Object.entries(attrs).map(([name, value]) => ({ name, oldValue: describe(value.newValue), newValue: describe(value.oldValue) })),
     }));
 
-  const conditions = conditionChanges(oldDefinitions, newDefinitions);
+  const conditions = conditionChanges(oldDefinitions, newDefinitions, fileIdOf);
   const onlyCondition = (entry: DiffItem) => !entry.attributes?.length && conditions.some((c) => c.flowId === entry.id);
   return {
     added: Object.values(changes._added as Record<string, ModdleElement>).filter(isFlowElement).map(item),
@@ -74,12 +80,15 @@ export async function compareVersions(oldXml: string, newXml: string): Promise<V
 
 // helpers
 
-function parse(xml: string): Promise<ModdleElement> {
+/** A version as the modeler reads it: ids moddle refuses under their aliases (interop pipeline), and the way back. */
+async function parse(xml: string): Promise<{ definitions: ModdleElement; fileIdOf: (id: string) => string }> {
+  const document = await importBpmn(xml, { readModel: false });
   const moddle = new (BpmnModdle as Moddle)({ zeebe: zeebeSchema as object });
-  return moddle.fromXML(xml).then((result) => result.rootElement);
+  const { rootElement } = await moddle.fromXML(document.xmlForModdle);
+  return { definitions: rootElement, fileIdOf: canvasIds(document.idAliases).fileIdOf };
 }
 
-function conditionChanges(oldDefinitions: ModdleElement, newDefinitions: ModdleElement): ConditionChange[] {
+function conditionChanges(oldDefinitions: ModdleElement, newDefinitions: ModdleElement, fileIdOf: (id: string) => string): ConditionChange[] {
   const before = flowsById(oldDefinitions);
   const after = flowsById(newDefinitions);
   const changes: ConditionChange[] = [];
@@ -92,7 +101,7 @@ function conditionChanges(oldDefinitions: ModdleElement, newDefinitions: ModdleE
     const flow = (newFlow ?? oldFlow)!;
     // the conditions are listed beside it, old → new: a flow without a name is named by where it leads
     const label = describeFlow(flow, { condition: false });
-    changes.push({ flowId: id, label, oldCondition, newCondition });
+    changes.push({ flowId: fileIdOf(id), label, oldCondition, newCondition });
   }
   return changes;
 }
@@ -122,16 +131,16 @@ function shortType(type: string): string {
 /** How bpmn-js-differ writes a reference (a flow's sourceRef or targetRef, a gateway's default): "#ref:<id>". */
 const DIFFER_REFERENCE = '#ref:';
 
-function describe(value: unknown): string {
+function describeValue(value: unknown, fileIdOf: (id: string) => string): string {
   if (value === undefined || value === null) return '—';
   if (typeof value === 'object') {
     const element = value as ModdleElement;
     if (typeof element.body === 'string') return element.body;
-    if (element.id) return element.id;
+    if (element.id) return fileIdOf(element.id);
     if (element.$type) return element.$type.replace(/^bpmn:/, '');
     return JSON.stringify(value);
   }
-  if (typeof value === 'string') return value.startsWith(DIFFER_REFERENCE) ? value.slice(DIFFER_REFERENCE.length) : value;
+  if (typeof value === 'string') return value.startsWith(DIFFER_REFERENCE) ? fileIdOf(value.slice(DIFFER_REFERENCE.length)) : value;
   return typeof value === 'number' || typeof value === 'boolean' ? String(value) : typeof value;
 }
 

@@ -30,13 +30,9 @@ export default class DiagramIds implements CanvasIds {
     this.ids = canvasIds(aliases);
   }
 
-  canvasIdOf(fileId: string): string {
-    return this.ids.canvasIdOf(fileId);
-  }
+  readonly canvasIdOf = (fileId: string): string => this.ids.canvasIdOf(fileId);
 
-  fileIdOf(canvasId: string): string {
-    return this.ids.fileIdOf(canvasId);
-  }
+  readonly fileIdOf = (canvasId: string): string => this.ids.fileIdOf(canvasId);
 
   /** The file's id of `element`, as the server and the user know it. */
   elementIdOf(element: { id: string }): string {

@@ -54,3 +54,25 @@ describe('comparing two versions', () => {
     expect(comparison.conditions.find((change) => change.flowId === 'Flow_1big')?.label).toBe('from Amount tier? to Approve order (sales director)');
   });
 });
+
+describe('comparing two versions of a diagram with ids in any script', () => {
+  const vendor = readFileSync(join(import.meta.dirname, '../../fixtures/non-ascii-ids.bpmn'), 'utf8');
+
+  it('names what changed by the file\'s ids, never moddle\'s aliases', async () => {
+    const v2 = vendor
+      .replace('=betrag &gt; 1000</bpmn:conditionExpression>', '=betrag &gt; 5000</bpmn:conditionExpression>')
+      .replace('name="Betrag erfassen"', 'name="Betrag prüfen"')
+      .replace('<bpmn:endEvent id="終了" name="終了" />', '<bpmn:task id="記帳" name="記帳する" />\n    <bpmn:endEvent id="終了" name="終了" />');
+    const comparison = await compareVersions(vendor, v2);
+    expect(comparison.conditions).toEqual([{ flowId: 'Fluss_groß', label: 'groß', oldCondition: '=betrag > 1000', newCondition: '=betrag > 5000' }]);
+    expect(comparison.changed.find((item) => item.id === 'مهمة_1')?.attributes).toContainEqual({ name: 'name', oldValue: 'Betrag erfassen', newValue: 'Betrag prüfen' });
+    expect(comparison.added).toEqual([{ id: '記帳', type: 'Task', name: '記帳する' }]);
+    expect(JSON.stringify(comparison)).not.toMatch(/_x[0-9A-F]{4}_/);
+  });
+
+  it('names a re-routed flow\'s ends by the file\'s ids', async () => {
+    const v2 = vendor.replace('<bpmn:sequenceFlow id="Fluss_klein" name="klein" sourceRef="Größe" targetRef="Ende_klein" />', '<bpmn:sequenceFlow id="Fluss_klein" name="klein" sourceRef="Größe" targetRef="Ende_groß" />');
+    const flow = (await compareVersions(vendor, v2)).changed.find((item) => item.id === 'Fluss_klein');
+    expect(flow?.attributes).toContainEqual({ name: 'targetRef', oldValue: 'Ende_klein', newValue: 'Ende_groß' });
+  });
+});
