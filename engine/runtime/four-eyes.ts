@@ -39,6 +39,27 @@ export function separatedTaskOf(wait: WaitRow, info: ElementInfo | undefined): S
 }
 
 /**
+ * What four eyes reads about an order to judge one person: gathered by the runtime under the order's lock
+ * (fourEyesRefusal), or for a whole page of tasks at once (task-four-eyes.ts). Both judge by separatedTaskVerdict.
+ */
+export interface OrderFacts {
+  /** The order's instances: its business key's and its call tree's. */
+  order: InstanceRow[];
+  /** Who started the order's roots. */
+  starters: ReadonlySet<string>;
+  /** The latest change of the order the person requested, if any. */
+  changeRequested: { changeId: string } | undefined;
+  /** The person's task.completed entries in the order's instances. */
+  completions: HistoryRow[];
+}
+
+/** A refusal as four eyes words it: the sentence for the person, the same facts for a program. */
+export interface FourEyesVerdict {
+  message: string;
+  details: Exclude<TaskRefusal, { reason: 'not-offered' }>;
+}
+
+/**
  * Why four eyes refuses `actor` deciding `task` (a separated task of `instance`), or undefined when it does not:
  * `actor` started the order, requested a change of it, decided another separated task of it (deciding the same
  * step again, e.g. after a rework loop, is not a second pair of eyes missing), or decided another iteration of this
@@ -52,41 +73,57 @@ export async function fourEyesRefusal(
   tx: StoreTx, instance: InstanceRow, task: SeparatedTask, actor: string, definitionOf: DefinitionOf,
 ): Promise<StratumError | undefined> {
   const order = await instancesOfOrder(tx, instance);
+  const facts: OrderFacts = {
+    order,
+    starters: await startersOf(tx, order),
+    changeRequested: await changeRequestedBy(tx, instance, actor),
+    completions: await tx.historyOf(order.map((member) => member.id), { event: 'task.completed', actor }),
+  };
+  const verdict = await separatedTaskVerdict(instance, task, actor, facts, definitionOf);
+  return verdict && forbidden(verdict.message, verdict.details);
+}
+
+/** Four eyes' rule on a separated task, judged on `facts` (fourEyesRefusal says what it refuses). */
+export async function separatedTaskVerdict(
+  instance: InstanceRow, task: SeparatedTask, actor: string, facts: OrderFacts, definitionOf: DefinitionOf,
+): Promise<FourEyesVerdict | undefined> {
   const orderName = instance.businessKey ?? instance.rootId;
   const refused: RefusedTask = { id: task.id, instanceId: instance.id, processKey: instance.processKey, elementId: task.elementId, name: task.name };
   const about = { task: refused, businessKey: instance.businessKey, rootInstanceId: instance.rootId };
-  if ((await startersOf(tx, order)).has(actor)) {
-    return refusal(starterRefusal(actor, orderName, task.name),
-      { reason: 'four-eyes-starter', ...about });
+  if (facts.starters.has(actor)) {
+    return { message: starterRefusal(actor, orderName, task.name), details: { reason: 'four-eyes-starter', ...about } };
   }
-  const change = await changeRequestedBy(tx, instance, actor);
+  const change = facts.changeRequested;
   if (change) {
-    return refusal(changeRequesterRefusal(actor, change.changeId, orderName, task.name),
-      { reason: 'four-eyes-change-requester', ...about, changeId: change.changeId });
+    return {
+      message: changeRequesterRefusal(actor, change.changeId, orderName, task.name),
+      details: { reason: 'four-eyes-change-requester', ...about, changeId: change.changeId },
+    };
   }
-  const byId = new Map(order.map((member) => [member.id, member]));
-  const completions = (await tx.historyOf([...byId.keys()], { event: 'task.completed', actor }))
-    .filter((entry) => entry.elementId);
-  for (const entry of completions) {
-    const decided = byId.get(entry.instanceId)!;
-    const elementId = entry.elementId!;
+  const byId = new Map(facts.order.map((member) => [member.id, member]));
+  for (const entry of facts.completions) {
+    const decided = byId.get(entry.instanceId);
+    const elementId = entry.elementId;
+    if (!decided || !elementId || entry.event !== 'task.completed' || entry.actor !== actor) continue;
     if (decided.processKey === instance.processKey && elementId === task.elementId) {
       if (task.multiInstanceBody === undefined || entry.instanceId !== instance.id || bodyOf(entry) !== task.multiInstanceBody) continue;
-      return refusal(otherIterationRefusal(actor, task.name, `${instance.processKey}/${task.elementId}`, orderName),
-      { reason: 'four-eyes-other-iteration', ...about, decidedTask: { id: entry.waitId, instanceId: entry.instanceId, processKey: decided.processKey, elementId, name: task.name } });
+      return {
+        message: otherIterationRefusal(actor, task.name, `${instance.processKey}/${task.elementId}`, orderName),
+        details: { reason: 'four-eyes-other-iteration', ...about, decidedTask: { id: entry.waitId, instanceId: entry.instanceId, processKey: decided.processKey, elementId, name: task.name } },
+      };
     }
     const definition = await definitionOf(decided.processKey, decided.version);
     if (!definition.model.separatedTasks.includes(elementId)) continue;
     const name = definition.model.elements.get(elementId)?.name ?? elementId;
-    return refusal(otherTaskRefusal(actor, name, `${decided.processKey}/${elementId}`, orderName, task.name),
-    { reason: 'four-eyes-other-task', ...about, decidedTask: { id: entry.waitId, instanceId: entry.instanceId, processKey: decided.processKey, elementId, name } });
+    return {
+      message: otherTaskRefusal(actor, name, `${decided.processKey}/${elementId}`, orderName, task.name),
+      details: { reason: 'four-eyes-other-task', ...about, decidedTask: { id: entry.waitId, instanceId: entry.instanceId, processKey: decided.processKey, elementId, name } },
+    };
   }
   return undefined;
 }
 
 // helpers
-
-const refusal = (message: string, details: TaskRefusal) => forbidden(message, details);
 
 async function instancesOfOrder(tx: StoreTx, instance: InstanceRow): Promise<InstanceRow[]> {
   const tree = await tx.findInstances({ rootId: instance.rootId });

@@ -3,12 +3,13 @@
 // filling in the form. The answer comes from two reads per page, whatever its length: the instances of the page's
 // orders (one query by business keys, one by call tree for instances without one) and the reader's entries in
 // them (task.completed, instance.started, order.changed: one query). The runtime's refusal (four-eyes.ts,
-// distinct-deciders.ts) stays the control; this tells it in advance, by the same rules and in the same words.
+// distinct-deciders.ts) stays the control; this tells it in advance with the same verdicts (separatedTaskVerdict,
+// distinctDeciderVerdict), judged on facts read for the whole page.
 import type { TaskFourEyes, TaskView } from '../api.js';
 import type { ProcessModel } from '../bpmn/process-model.js';
 import type { HistoryRow, InstanceRow, StoreTx } from '../store/types.js';
-import { bodyOf, type DefinitionOf } from './four-eyes.js';
-import { changeRequesterRefusal, distinctDeciderRefusal, otherIterationRefusal, otherTaskRefusal, starterRefusal } from './four-eyes-words.js';
+import { distinctDeciderVerdict } from './distinct-deciders.js';
+import { separatedTaskVerdict, type DefinitionOf, type FourEyesVerdict, type OrderFacts, type SeparatedTask } from './four-eyes.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
 
 /** The tasks of `tasks` four eyes would refuse `actor`, by task id. */
@@ -46,53 +47,31 @@ export async function fourEyesOnTasks(tx: StoreTx, tasks: TaskView[], actor: str
 
 // helpers
 
-/** Four eyes on `task` for `actor`, in the order of fourEyesRefusal and distinctDeciderRefusalOf. */
+/** Four eyes on `task` for `actor`, judged as the runtime judges it (separatedTaskVerdict, then distinctDeciderVerdict). */
 async function refusalOf(
   task: TaskView, instance: InstanceRow, model: ProcessModel, order: InstanceRow[], entries: HistoryRow[], actor: string, definitionOf: DefinitionOf,
 ): Promise<TaskFourEyes | undefined> {
-  const name = task.name ?? task.elementId;
-  const orderName = instance.businessKey ?? instance.rootId;
-  const byId = new Map(order.map((member) => [member.id, member]));
+  const body = model.elements.get(task.elementId)?.multiInstance ? multiInstanceBodyOf(task.id.slice(task.instanceId.length + 1)) : undefined;
+  const separated: SeparatedTask = { id: task.id, elementId: task.elementId, name: task.name ?? task.elementId, ...(body !== undefined && { multiInstanceBody: body }) };
+  const completions = entries.filter((entry) => entry.event === 'task.completed');
+  let verdict: FourEyesVerdict | undefined;
   if (model.separatedTasks.includes(task.elementId)) {
-    if (order.some((member) => member.parentId === null && member.startedBy === actor)) {
-      return { refused: true, reason: 'four-eyes-starter', detail: starterRefusal(actor, orderName, name) };
-    }
-    const change = instance.businessKey === null ? undefined : entries.filter((entry) => entry.event === 'order.changed').at(-1);
-    const changeId = change?.data?.changeId;
-    if (typeof changeId === 'string') {
-      return { refused: true, reason: 'four-eyes-change-requester', detail: changeRequesterRefusal(actor, changeId, orderName, name), changeId };
-    }
-    const body = model.elements.get(task.elementId)?.multiInstance ? multiInstanceBodyOf(task.id.slice(task.instanceId.length + 1)) : undefined;
-    for (const entry of entries.filter((one) => one.event === 'task.completed' && one.elementId)) {
-      const decided = byId.get(entry.instanceId)!;
-      const elementId = entry.elementId!;
-      if (decided.processKey === instance.processKey && elementId === task.elementId) {
-        if (body === undefined || entry.instanceId !== instance.id || bodyOf(entry) !== body) continue;
-        return {
-          refused: true, reason: 'four-eyes-other-iteration', detail: otherIterationRefusal(actor, name, `${instance.processKey}/${task.elementId}`, orderName),
-          decidedTask: { id: entry.waitId, instanceId: entry.instanceId, processKey: decided.processKey, elementId, name },
-        };
-      }
-      const definition = await definitionOf(decided.processKey, decided.version);
-      if (!definition.model.separatedTasks.includes(elementId)) continue;
-      const decidedName = definition.model.elements.get(elementId)?.name ?? elementId;
-      return {
-        refused: true, reason: 'four-eyes-other-task', detail: otherTaskRefusal(actor, decidedName, `${decided.processKey}/${elementId}`, orderName, name),
-        decidedTask: { id: entry.waitId, instanceId: entry.instanceId, processKey: decided.processKey, elementId, name: decidedName },
-      };
-    }
+    // the page reads who requested a change from the order's order.changed entries, the runtime from its change records
+    const change = instance.businessKey === null ? undefined : entries.filter((entry) => entry.event === 'order.changed').at(-1)?.data?.changeId;
+    const facts: OrderFacts = {
+      order,
+      starters: new Set(order.flatMap((member) => (member.parentId === null && member.startedBy ? [member.startedBy] : []))),
+      changeRequested: typeof change === 'string' ? { changeId: change } : undefined,
+      completions,
+    };
+    verdict = await separatedTaskVerdict(instance, separated, actor, facts, definitionOf);
   }
-  if (model.distinctDeciders.includes(task.elementId)) {
-    const decided = entries.find((entry) => entry.event === 'task.completed' && entry.instanceId === instance.id && entry.elementId !== null
-      && entry.elementId !== task.elementId && model.distinctDeciders.includes(entry.elementId));
-    if (decided) {
-      const elementId = decided.elementId!;
-      const decidedName = model.elements.get(elementId)?.name ?? elementId;
-      return {
-        refused: true, reason: 'four-eyes-distinct-deciders', detail: distinctDeciderRefusal(actor, decidedName, instance.processKey, orderName, name),
-        decidedTask: { id: decided.waitId, instanceId: instance.id, processKey: instance.processKey, elementId, name: decidedName },
-      };
-    }
-  }
-  return undefined;
+  verdict ??= distinctDeciderVerdict(instance, model, separated, actor, completions);
+  if (!verdict) return undefined;
+  const { details } = verdict;
+  return {
+    refused: true, reason: details.reason, detail: verdict.message,
+    ...('decidedTask' in details && { decidedTask: details.decidedTask }),
+    ...('changeId' in details && { changeId: details.changeId }),
+  };
 }

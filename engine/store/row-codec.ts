@@ -66,12 +66,12 @@ export interface RowCodec<C extends ColumnTypes> {
   orderParameters: (row: OrderRow) => NamedParameters;
 }
 
-/** A stored route, or null for none (and for a word this Stratum does not know, rather than failing the read). */
 /** A history entry's route as stored: a caller's route or `engine`; null for none (or one this version does not know). */
 function historyRouteOrNull(value: string | null): HistoryRoute | null {
   return value === ENGINE_ROUTE ? ENGINE_ROUTE : callerRouteOrNull(value);
 }
 
+/** A stored route, or null for none (and for a word this Stratum does not know, rather than failing the read). */
 export function callerRouteOrNull(value: string | null): CallerRoute | null {
   return (CALLER_ROUTES as readonly string[]).includes(value ?? '') ? (value as CallerRoute) : null;
 }
