@@ -123,6 +123,45 @@ function readBy(written: string): string[] {
   return [...names].filter((name) => !bound.has(name));
 }
 
+/** An entry an expression reads from a variable by a path: `{variable: 'customer', entry: 'id'}` for `customer.id`. */
+export interface PathRead {
+  variable: string;
+  entry: string;
+}
+
+/**
+ * The first step of each path the expression reads from a variable (`customer.address.city` reads
+ * `customer.address`), once each; not paths from names the expression binds itself, nor `get value(customer, "id")`.
+ */
+export function pathsReadBy(written: string): PathRead[] {
+  return remembered(pathsCache, written, pathsOf);
+}
+
+function pathsOf(written: string): PathRead[] {
+  const body = feelSource(written);
+  let tree;
+  try {
+    tree = parseExpression(body, {}, undefined);
+  } catch {
+    return [];
+  }
+  const found = new Map<string, PathRead>();
+  const bound = new Set<string>();
+  tree.iterate({
+    enter(node) {
+      if (node.type.name === 'Name') bound.add(body.slice(node.from, node.to));
+      if (node.type.name !== 'PathExpression') return;
+      const base = node.node.firstChild;
+      const entry = node.node.lastChild;
+      if (base?.type.name !== 'VariableName' || entry?.type.name !== 'PathName') return;
+      const variable = body.slice(base.from, base.to);
+      const name = body.slice(entry.from, entry.to);
+      found.set(`${variable}.${name}`, { variable, entry: name });
+    },
+  });
+  return [...found.values()].filter((path) => !bound.has(path.variable));
+}
+
 /** What is wrong with each variable an expression reads, for an error that names the input to fix. */
 export function describeInputs(body: string, variables: Record<string, unknown>): FeelInput[] {
   return variablesReadBy(body).map((name) => ({
@@ -219,6 +258,7 @@ export function evaluateFeelCondition(body: string, variables: Record<string, un
 const CACHE_LIMIT = 5000;
 const compiledCache = new Map<string, CompiledFeel | null>();
 const readsCache = new Map<string, string[]>();
+const pathsCache = new Map<string, PathRead[]>();
 // The calls of built-ins a text makes, rewritten to reach them (null: it makes none).
 const expressionCallsCache = new Map<string, FunctionCalls | null>();
 const unaryCallsCache = new Map<string, FunctionCalls | null>();

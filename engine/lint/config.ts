@@ -37,6 +37,7 @@ import exclusiveGatewayDefault from './rules/exclusive-gateway-default.js';
 import feelConditionSyntax from './rules/feel-condition-syntax.js';
 import messageNamed from './rules/message-named.js';
 import noJavascript from './rules/no-javascript.js';
+import orderFieldOptional from './rules/order-field-optional.js';
 import serviceTaskJobType from './rules/service-task-job-type.js';
 import supportedElements from './rules/supported-elements.js';
 import timerDefinition from './rules/timer-definition.js';
@@ -56,6 +57,7 @@ export const stratumRules: Record<string, RuleFactory> = {
   'supported-elements': supportedElements,
   'timer-definition': timerDefinition,
   'condition-variables-supplied': conditionVariablesSupplied,
+  'order-field-optional': orderFieldOptional,
   'candidate-group-members': candidateGroupMembers,
   'decision-reads-own-output': decisionReadsOwnOutput,
   'decision-result-mapping': decisionResultMapping,
@@ -109,6 +111,8 @@ export const stratumRuleSeverities: Record<string, Severity> = {
   'stratum/timer-definition': 'error',
   // a warning where the process accepts any start variables (the rule marks those reports)
   'stratum/condition-variables-supplied': 'error',
+  // an order without the entry (customer.id …) would fail the strict evaluation: an incident for each
+  'stratum/order-field-optional': 'error',
   // checks only with the known groups (stratumLintConfigWith), at the severity given there
   'stratum/candidate-group-members': 'error',
   // the runtime evaluates a user task's outputs over its completion only, so a gateway reading anything

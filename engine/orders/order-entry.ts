@@ -6,6 +6,7 @@ import { StratumError, type FieldProblem } from '../errors.js';
 import { convertOrderAmount, conversionVariables, type Conversion } from '../money/conversion.js';
 import { formatDecimal } from '../money/decimal.js';
 import type { RateTable } from '../money/rate-table.js';
+import { GUARANTEED_ORDER_ENTRIES } from './order-fields.js';
 import type { OrderRow } from '../store/types.js';
 
 /** The order as entered and converted: tasks, jobs and messages add to it but never change it. */
@@ -49,8 +50,9 @@ export function checkOrder(order: OrderEntry, rates: RateTable, day: string): Co
     // URL parsers (fetch, browsers, proxies) resolve them away: GET /api/orders/./changes reads the order numbered changes
     problems.push({ field: '/orderNo', message: `may not be ${order.orderNo}: in a URL path it is a relative segment, so /api/orders/{orderNo} could never name the order` });
   }
-  if (typeof order.customer?.name !== 'string' || order.customer.name.trim() === '') {
-    problems.push({ field: '/customer/name', message: 'must be a non-empty text' });
+  for (const entry of GUARANTEED_ORDER_ENTRIES.customer) {
+    const value = order.customer?.[entry];
+    if (typeof value !== 'string' || value.trim() === '') problems.push({ field: `/customer/${entry}`, message: 'must be a non-empty text' });
   }
   if (!(PAYMENT_TERMS as readonly string[]).includes(order.paymentTerms)) {
     problems.push({ field: '/paymentTerms', message: `must be one of ${PAYMENT_TERMS.join(', ')}` });

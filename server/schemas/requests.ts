@@ -2,6 +2,7 @@
 import { currencyCodesForOrders, currencyOf } from '../../engine/money/currencies.js';
 import { MAX_AMOUNT } from '../../engine/money/conversion.js';
 import { ORDER_VARIABLES, PAYMENT_TERMS } from '../../engine/orders/order-entry.js';
+import { GUARANTEED_ORDER_ENTRIES } from '../../engine/orders/order-fields.js';
 import { afterParameter, INSTANCE_PAGE, limitParameter, TASK_PAGE } from '../http/pagination.js';
 import { FILE_NAME_PATTERN, name, printableKey, safeText, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
@@ -62,7 +63,7 @@ export const OrderRequest: JsonSchema = {
       type: 'object',
       description:
         'The customer. `name` is required; up to 20 further text fields (e.g. `id`, `country`, `vatId`) are kept with the order, each at most 500 characters.',
-      required: ['name'],
+      required: [...GUARANTEED_ORDER_ENTRIES.customer],
       maxProperties: 21,
       propertyNames: { pattern: VARIABLE_NAME_PATTERN },
       properties: { name: safeText(200) },

@@ -20,12 +20,9 @@
 // Config `{ processes }`: the supply of the library's other processes (see
 // variable-supply.ts); without it the document alone is the world.
 import type { ModdleElement } from 'bpmn-moddle';
-import { checkFeelSyntax, feelBody, isFeel, variablesReadBy } from '../../feel/feel-expression.js';
-import { isJuel, juelToFeel } from '../../feel/juel.js';
-import { MESSAGES_RECEIVED_SINCE, propertyOf } from '../../bpmn/process-model.js';
+import { variablesReadBy } from '../../feel/feel-expression.js';
 import type { Narrowing } from '../call-activity-variables.js';
-import { elementLabel } from '../element-label.js';
-import { isMessageCatch } from '../message-catch.js';
+import { readExpressionsOf } from '../read-expressions.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 import { mergeSupplies, processSuppliesOf, supplyAtEachProcess, type ProcessSupply, type StartOrigin, type SupplyAtProcess } from '../variable-supply.js';
 
@@ -112,22 +109,9 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
     }
   }
 
-  function checkCondition(element: ModdleElement, expression: ModdleElement, reporter: Reporter) {
-    checkReads(element, conditionVariablesOf(expression), `The condition of ${elementLabel(element)}`, ['conditionExpression'], reporter);
-  }
-
   function check(node: ModdleElement, reporter: Reporter) {
-    if (is(node, 'bpmn:SequenceFlow') && node.conditionExpression) checkCondition(node, node.conditionExpression, reporter);
-    for (const definition of node.eventDefinitions ?? []) {
-      if (is(definition, 'bpmn:ConditionalEventDefinition') && definition.condition) checkCondition(node, definition.condition, reporter);
-    }
-    // elsewhere the property is feel-condition-syntax's finding, and the runtime does not read it
-    const receivedSince = isMessageCatch(node) ? propertyOf(node, MESSAGES_RECEIVED_SINCE) : undefined;
-    if (receivedSince) checkReads(node, feelVariablesOf(receivedSince), `The ${MESSAGES_RECEIVED_SINCE} of ${elementLabel(node)}`, undefined, reporter);
-    if (is(node, 'bpmn:UserTask')) {
-      for (const { label, text } of assignmentExpressions(node)) {
-        checkReads(node, expressionVariablesOf(text), `The ${label} of ${elementLabel(node)}${looksLikeANameHint(text)}`, undefined, reporter);
-      }
+    for (const { what, path, feel } of readExpressionsOf(node)) {
+      if (feel !== undefined) checkReads(node, variablesReadBy(feel), what, path, reporter);
     }
   }
 
@@ -198,56 +182,6 @@ function withheldFrom(supply: SupplyAtProcess, name: string, camunda: boolean): 
       `hand back only their outputs (${camunda ? 'camunda:out without variables="all"' : 'propagateAllChildVariables="false"'})`,
     example: camunda ? `<camunda:out source="${name}" target="${name}" />` : `<zeebe:output source="=${name}" target="${name}" />`,
   };
-}
-
-/** The variables a FEEL or translatable `${…}` condition reads; none for what other rules refuse. */
-function conditionVariablesOf(expression: ModdleElement): string[] {
-  return expressionVariablesOf(typeof expression?.body === 'string' ? expression.body : '');
-}
-
-const ASSIGNMENT_LABELS = { candidateGroups: 'candidate groups', candidateUsers: 'candidate users', assignee: 'assignee' } as const;
-
-/** A user task's assignment attributes that are expressions: Camunda 8's zeebe:assignmentDefinition, Camunda 7's attributes. */
-function assignmentExpressions(task: ModdleElement): { label: string; text: string }[] {
-  const values: ModdleElement[] = task.extensionElements?.values ?? [];
-  const zeebe = values.find((value) => is(value, 'zeebe:AssignmentDefinition'));
-  const attributes = task.$attrs ?? {};
-  const found: { label: string; text: string }[] = [];
-  for (const [attribute, label] of Object.entries(ASSIGNMENT_LABELS)) {
-    const camunda = Object.entries(attributes).find(([key]) => key.endsWith(`:${attribute}`) && /camunda/.test(key))?.[1];
-    const declared: unknown = zeebe?.get(attribute);
-    const text = (typeof declared === 'string' ? declared : undefined) ?? (typeof camunda === 'string' ? camunda : undefined);
-    if (text && (isFeel(text.trim()) || isJuel(text.trim()))) found.push({ label, text: text.trim() });
-  }
-  return found;
-}
-
-/** A group or user name written after `=` by mistake (the properties panel's FEEL switch): FEEL reads `a-b` as a minus b. */
-function looksLikeANameHint(text: string): string {
-  return /^=\s*[A-Za-z]\w*(-\w+)+\s*$/.test(text) ? ` (FEEL reads ${text.slice(1).trim()} as a subtraction; a name is written without "=")` : '';
-}
-
-/** The variables a FEEL (`=…`) or Camunda 7 `${…}` expression reads; none for plain text. */
-function expressionVariablesOf(text: string): string[] {
-  if (isFeel(text)) return feelVariablesOf(text);
-  if (!isJuel(text)) return [];
-  let feel: string;
-  try {
-    feel = juelToFeel(text);
-  } catch {
-    return [];
-  }
-  return readBy(feel);
-}
-
-/** The variables a FEEL expression (`=…`) reads; none for anything else (feel-condition-syntax refuses it where FEEL is due). */
-function feelVariablesOf(text: string): string[] {
-  return isFeel(text) ? readBy(feelBody(text)) : [];
-}
-
-/** The variables FEEL (without its `=`) reads; none when it does not parse (feel-condition-syntax's finding). */
-function readBy(feel: string): string[] {
-  return checkFeelSyntax(feel).ok ? variablesReadBy(feel) : [];
 }
 
 function processOf(node: ModdleElement): ModdleElement | undefined {

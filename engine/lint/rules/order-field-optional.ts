@@ -1,0 +1,38 @@
+// Order entry guarantees only some entries of an order field (engine/orders/
+// order-fields.ts: of `customer`, only `name`); `id`, `country` … may be absent.
+// Strict FEEL fails on a path to an absent entry ("Key 'id' not found"), and
+// `customer.id != null` fails the same way, so every order without it would
+// get an incident at the element. `get value(customer, "id")` is null there
+// instead: a comparison with it is false, and the gateway takes its default
+// flow. Checked in every process, not only those the order process reaches:
+// a process called from it gets the order's variables, and the fix reads the
+// same wherever the customer comes from.
+import type { ModdleElement } from 'bpmn-moddle';
+import { pathsReadBy } from '../../feel/feel-expression.js';
+import { guaranteedEntriesOf } from '../../orders/order-fields.js';
+import { readExpressionsOf } from '../read-expressions.js';
+import type { Reporter, RuleFactory } from '../rule-api.js';
+
+const orderFieldOptional: RuleFactory = () => {
+  function check(node: ModdleElement, reporter: Reporter) {
+    for (const { what, path, feel } of readExpressionsOf(node)) {
+      if (feel === undefined) continue;
+      for (const read of pathsReadBy(feel)) {
+        const guaranteed = guaranteedEntriesOf(read.variable);
+        if (!guaranteed || guaranteed.includes(read.entry)) continue;
+        const only = guaranteed.map((entry) => `${read.variable}.${entry}`).join(', ');
+        reporter.report(
+          node.id,
+          `${what} reads ${read.variable}.${read.entry}, which order entry does not guarantee (only ${only} is required): ` +
+            `for an order without it strict FEEL fails ("Key '${read.entry}' not found") and the order has an incident here. ` +
+            `Read it with get value(${read.variable}, "${read.entry}"), which is null for such an order, so a comparison with it is false`,
+          path,
+        );
+      }
+    }
+  }
+
+  return { check, meta: { documentation: { url: 'docs/validation.md#order-field-optional-error' } } };
+};
+
+export default orderFieldOptional;
