@@ -1,6 +1,7 @@
 // Groups replayed orders by how their route changes, in words a designer reads
 // ("would now wait for Review order (vice-president)"), each group with its order numbers.
 import type { ChangeKind, ReplayBlock, ReplayGroup, RouteChange } from './impact-report.js';
+import { missingOrderInput } from './missing-order-input.js';
 import type { ActualRoute } from './recorded-orders.js';
 import type { ReplayedRoute } from './replay-sandbox.js';
 
@@ -100,9 +101,13 @@ function blockWords(block: ReplayBlock, task: string): string {
           : `the new version's assignment gives task ${task} to ${incident.given}, an account that only holds server roles`;
       }
       return `the new version's assignment of task ${task} is refused`;
-    case 'step-failed':
+    case 'step-failed': {
+      // an order field the recorded order does not have is no decision that was never recorded
+      const missing = missingOrderInput(block.message);
+      if (missing) return `${missing.path} is missing for this order${missing.optional ? ', and order entry does not require it' : ''}`;
       if (incident?.kind === 'assignment-failed') return `the new version's assignment of task ${task} cannot be evaluated`;
       return 'the decision the new version needs was never recorded';
+    }
   }
 }
 

@@ -77,6 +77,21 @@ describe('a change that makes a recorded decision missing', () => {
   });
 });
 
+describe('a change whose condition reads a customer field order entry does not require', () => {
+  it('blocks the orders whose customer has no id, saying the field is missing for the order, not that a decision was never recorded', async () => {
+    await recordOrders();
+    const report = await stratum.impact.analyse([candidate('credit-order-approval', (xml) => xml
+      .replace('>=reportingAmount &gt; 500000 and reportingAmount &lt;= 1000000<', '>=customer.id = "ACME" and reportingAmount &gt; 500000 and reportingAmount &lt;= 1000000<'))]);
+    expect(report.findings).toContainEqual(objectWith({ rule: 'order-field-optional', severity: 'error', elementId: 'Flow_AmountTier_Above500000' }));
+    expect(report.blocking).toBe(true);
+    const groups = groupsOf(report, 'blocked');
+    expect(groups.length).toBeGreaterThan(0);
+    for (const { description } of groups) {
+      expect(description).toMatch(/^would block at "[^"]+": customer\.id is missing for this order, and order entry does not require it \(.*Key 'id' not found/);
+    }
+  });
+});
+
 describe('a change that separates a task the requester decided', () => {
   it('blocks the orders whose recorded decider started the order: four eyes would refuse them', async () => {
     const { runtime } = stratum;

@@ -39,6 +39,32 @@ describe('a blocked order, in words', () => {
   });
 });
 
+describe('a step that fails on a missing input, in words', () => {
+  const failedCondition = (message: string): ReplayBlock => ({
+    element: 'p/Gateway_Key', name: 'Key account?', reason: 'step-failed', message, incident: { kind: 'condition-failed', flowId: 'Flow_Acme' },
+  });
+
+  it('names the customer field the order does not have, which order entry does not require', () => {
+    const message = 'condition of sequence flow Flow_Acme: cannot evaluate "customer.id = "ACME" and amount > 500000": Key \'id\' not found in \'{...}\'';
+    expect(wording(failedCondition(message)).description)
+      .toBe(`would block at "Gateway_Key": customer.id is missing for this order, and order entry does not require it (${message})`);
+  });
+
+  it('names an order variable a recorded order does not have', () => {
+    const message = 'condition of sequence flow Flow_Acme: cannot evaluate "rateDate > date("2026-01-01")": Variable \'rateDate\' not found';
+    expect(wording(failedCondition(message)).description).toBe(`would block at "Gateway_Key": rateDate is missing for this order (${message})`);
+  });
+
+  it('keeps the decision wording for a decision (or an entry of one) the recorded order does not carry', () => {
+    for (const message of [
+      'condition of sequence flow Flow_Yes: cannot evaluate "vicePresidentRiskAccepted": Variable \'vicePresidentRiskAccepted\' not found',
+      'condition of sequence flow Flow_Yes: cannot evaluate "review.outcome = "ok"": Key \'outcome\' not found in \'{...}\'',
+    ]) {
+      expect(wording(failedCondition(message)).description).toBe(`would block at "Gateway_Key": the decision the new version needs was never recorded (${message})`);
+    }
+  });
+});
+
 describe('a failed order that was cancelled, in words', () => {
   const cancelled: ActualRoute = { status: 'cancelled', completed: ['p/Check'], waiting: [] };
 
