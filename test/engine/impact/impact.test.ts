@@ -90,6 +90,13 @@ describe('a change whose condition reads a customer field order entry does not r
       expect(description).toMatch(/^would block at "[^"]+": customer\.id is missing for this order, and order entry does not require it \(.*Key 'id' not found/);
     }
   });
+
+  it('is refused at deploy, as any error finding', async () => {
+    const change = candidate('credit-order-approval', (xml) => xml
+      .replace('>=reportingAmount &gt; 500000 and reportingAmount &lt;= 1000000<', '>=customer.id = "ACME" and reportingAmount &gt; 500000 and reportingAmount &lt;= 1000000<'));
+    await expect(stratum.library.deploy([change], { user: 'designer' }))
+      .rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/customer\.id, which order entry does not guarantee/) as string });
+  });
 });
 
 describe('a change that separates a task the requester decided', () => {

@@ -100,6 +100,26 @@ describe('the severity of a finding in the modeler', () => {
       vi.unstubAllGlobals();
     }
   });
+
+  it('is an error for a condition reading a customer field order entry does not require, as deploy refuses it', async () => {
+    vi.stubGlobal('requestAnimationFrame', (work: () => void) => { work(); return 0; });
+    try {
+      const configured = vi.fn();
+      new LintRules(...([{ on: () => undefined }, { setLinterConfig: configured }, { processes: [], keys: () => [] }, { api: {} }] as unknown as ConstructorParameters<typeof LintRules>));
+      const { config, resolver } = configured.mock.calls[0][0] as { config: unknown; resolver: unknown };
+      const diagram = CAMUNDA_8_DIAGRAM.replace('>=damaged<', '>=customer.id = "ACME" and damaged<');
+      const { definitions } = await parseBpmn(diagram);
+      completeFlowReferences(definitions);
+      const results = await new bpmnlint.Linter({ config, resolver }).lint(definitions) as Record<string, { id: string; category: string; message: string }[]>;
+      const deployed = (await lintXml(diagram)).filter((finding) => finding.rule === 'order-field-optional');
+      expect(deployed.map(({ elementId, severity }) => ({ elementId, severity }))).toEqual([{ elementId: 'Flow_Yes', severity: 'error' }]);
+      expect(results['stratum/order-field-optional']).toEqual([
+        expect.objectContaining({ id: 'Flow_Yes', category: 'error', message: expect.stringContaining('get value(customer, "id")') as string }),
+      ]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });
 
 // A business rule task calling a decision that is neither deployed nor in the deployment is refused at deploy
