@@ -124,7 +124,7 @@ function readBy(written: string): string[] {
 }
 
 /** An entry an expression reads from a variable by a path: `{variable: 'customer', entry: 'id'}` for `customer.id`. */
-export interface PathRead {
+interface PathRead {
   variable: string;
   entry: string;
 }

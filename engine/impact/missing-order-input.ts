@@ -11,7 +11,7 @@ import { guaranteedEntriesOf } from '../orders/order-fields.js';
 const ORDER_FIELDS: ReadonlySet<string> = new Set(ORDER_VARIABLES);
 
 /** What of the order is missing; undefined where the message names no order variable or entry of one. */
-export interface MissingOrderInput {
+interface MissingOrderInput {
   /** `customer.id`, or `rateDate` for a whole variable. */
   path: string;
   /** True for an entry order entry does not require (`customer.id`). */

@@ -13,7 +13,7 @@ import { elementLabel } from './element-label.js';
 import { isMessageCatch } from './message-catch.js';
 import { is } from './rule-api.js';
 
-export interface ReadExpression {
+interface ReadExpression {
   /** Names the expression for a message: `The condition of sequence flow "Approved"`. */
   what: string;
   /** Where it is on the element, for the modeler's properties panel; undefined where none applies. */

@@ -9,7 +9,7 @@ export const GUARANTEED_ORDER_ENTRIES = {
   customer: ['name'],
 } as const satisfies Record<string, readonly string[]>;
 
-export type ContextOrderField = keyof typeof GUARANTEED_ORDER_ENTRIES;
+type ContextOrderField = keyof typeof GUARANTEED_ORDER_ENTRIES;
 
 /** The entries of `field` every order has, or undefined when `field` is no context order field. */
 export function guaranteedEntriesOf(field: string): readonly string[] | undefined {
