@@ -16,6 +16,7 @@ describe(RULE, () => {
         'Read it with get value(customer, "id"), which is null for such an order, so a comparison with it is false'],
       ['Flow_Export', expect.stringMatching(/^The condition of sequence flow "Export" reads customer\.address, .*get value\(customer, "address"\)/)],
       ['Task_Review', expect.stringMatching(/^The candidate groups of user task "Review order" reads customer\.country, .*get value\(customer, "country"\)/)],
+      ['Catch_Rated', expect.stringMatching(/^The condition of .*"Customer rated" reads customer\.rating, .*get value\(customer, "rating"\)/)],
     ]);
   });
 });
