@@ -184,6 +184,7 @@ export function stratumLintConfigWith(options: LintContext) {
     rules['stratum/user-task-candidate-groups'] = [stratumRuleSeverities['stratum/user-task-candidate-groups'], houseRules];
     rules['stratum/exclusive-gateway-default'] = [stratumRuleSeverities['stratum/exclusive-gateway-default'], houseRules];
     rules['stratum/decision-reads-own-output'] = [stratumRuleSeverities['stratum/decision-reads-own-output'], houseRules];
+    rules['stratum/order-field-optional'] = [stratumRuleSeverities['stratum/order-field-optional'], houseRules];
   }
   if (options.knownDecisionIds) {
     rules['stratum/supported-elements'] = [stratumRuleSeverities['stratum/supported-elements'], { knownDecisionIds: options.knownDecisionIds }];
@@ -203,6 +204,7 @@ export const rulesWithWarningReports = [
   'condition-variables-supplied',
   'decision-reads-own-output',
   'exclusive-gateway-default',
+  'order-field-optional',
   'supported-elements',
   'user-task-candidate-groups',
 ] as const;

@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lintXml } from '../../../../engine/lint/lint-bpmn.js';
 import { evaluateFeelCondition } from '../../../../engine/feel/feel-expression.js';
 import { expectNoErrors, fixtureFiles, lintFixture, ofRule } from '../lint-fixture.js';
 
 const RULE = 'order-field-optional';
+const fixturePath = resolve('test/fixtures/lint', RULE, 'invalid-customer-entries.bpmn');
 
 describe(RULE, () => {
   it.each(fixtureFiles(RULE, 'valid-'))('accepts %s', (file) => expectNoErrors(RULE, file));
@@ -17,6 +21,14 @@ describe(RULE, () => {
       ['Flow_Export', expect.stringMatching(/^The condition of sequence flow "Export" reads customer\.address, .*get value\(customer, "address"\)/)],
       ['Task_Review', expect.stringMatching(/^The candidate groups of user task "Review order" reads customer\.country, .*get value\(customer, "country"\)/)],
       ['Catch_Rated', expect.stringMatching(/^The condition of .*"Customer rated" reads customer\.rating, .*get value\(customer, "rating"\)/)],
+    ]);
+  });
+
+  it('only warns in a file from another tool, whose customer may be its own with every entry set', async () => {
+    const foreign = readFileSync(fixturePath, 'utf8').replace('http://stratum.example/bpmn/order-library', 'http://bpmn.io/schema/bpmn');
+    const findings = (await lintXml(foreign)).filter((finding) => finding.rule === RULE);
+    expect(findings.map((finding) => [finding.elementId, finding.severity])).toEqual([
+      ['Flow_Acme', 'warning'], ['Flow_Export', 'warning'], ['Task_Review', 'warning'], ['Catch_Rated', 'warning'],
     ]);
   });
 });

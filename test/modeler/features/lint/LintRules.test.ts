@@ -107,7 +107,9 @@ describe('the severity of a finding in the modeler', () => {
       const configured = vi.fn();
       new LintRules(...([{ on: () => undefined }, { setLinterConfig: configured }, { processes: [], keys: () => [] }, { api: {} }] as unknown as ConstructorParameters<typeof LintRules>));
       const { config, resolver } = configured.mock.calls[0][0] as { config: unknown; resolver: unknown };
-      const diagram = CAMUNDA_8_DIAGRAM.replace('>=damaged<', '>=customer.id = "ACME" and damaged<');
+      // in the order library (house rules), where customer is the order's: an error, as deploy refuses it
+      const diagram = CAMUNDA_8_DIAGRAM.replace('>=damaged<', '>=customer.id = "ACME" and damaged<')
+        .replace('targetNamespace="http://bpmn.io/schema/bpmn"', 'targetNamespace="http://stratum.example/bpmn/order-library"');
       const { definitions } = await parseBpmn(diagram);
       completeFlowReferences(definitions);
       const results = await new bpmnlint.Linter({ config, resolver }).lint(definitions) as Record<string, { id: string; category: string; message: string }[]>;
