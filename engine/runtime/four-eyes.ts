@@ -158,7 +158,7 @@ async function changeRequestedBy(tx: StoreTx, instance: InstanceRow, actor: stri
 }
 
 /** The multi-instance body of a recorded iteration's decision; entries written before it was recorded name it by their wait. */
-export function bodyOf(entry: HistoryRow): string | undefined {
+function bodyOf(entry: HistoryRow): string | undefined {
   const recorded = entry.data?.[MULTI_INSTANCE_BODY];
   if (typeof recorded === 'string') return recorded;
   const prefix = `${entry.instanceId}:`;

@@ -2,7 +2,7 @@
 import type { LibraryEntry } from './library-entries.js';
 
 /** A row of the Library tab's tree: a process and how deep it sits under the process whose branch shows it. */
-export interface TreeRow {
+interface TreeRow {
   entry: LibraryEntry;
   depth: number;
 }
