@@ -36,6 +36,7 @@ import { blocked, Blocked, failedStepBlock } from './replay-blocks.js';
 import { reachableFrom } from './flow-graph.js';
 import { withChangeRequestTimes, type RecordedAction, type RecordedOrder } from './recorded-orders.js';
 import { ReplayFourEyes } from './replay-four-eyes.js';
+import { StartedVersions } from './started-versions.js';
 import {
   incidentsRecorded, notRaised, retriesRecorded, retryVariables, whileOpen, type OpenIncident, type RecordedRetry,
 } from './replay-incidents.js';
@@ -100,10 +101,12 @@ export class FastReplay {
 
   /** The route of `order` as the engine sandbox would record it, or undefined when it must replay on bpmn-engine. */
   async replay(order: RecordedOrder): Promise<ReplayedRoute | undefined> {
-    const version = this.library.latestVersion(order.processKey);
+    // an open order keeps the versions its instances started on (started-versions.ts), as the sandbox does
+    const pins = new StartedVersions(order);
+    const version = pins.next(order.processKey) ?? this.library.latestVersion(order.processKey);
     if (version === undefined || !(await this.supports(order.processKey, version))) return undefined;
     if (order.actions.some((action) => action.kind === 'job-error')) return undefined;
-    const run = new FastRun(this);
+    const run = new FastRun(this, pins);
     try {
       await run.start(order, version);
       for (const action of withChangeRequestTimes(order.actions)) {
@@ -198,7 +201,7 @@ class FastRun {
   private incident: FastIncident | undefined;
   private stopped = false;
 
-  constructor(private readonly fast: FastReplay) {}
+  constructor(private readonly fast: FastReplay, private readonly pins: StartedVersions) {}
 
   async start(order: RecordedOrder, version: number): Promise<void> {
     this.fourEyesRules = new ReplayFourEyes(order);
@@ -383,7 +386,9 @@ class FastRun {
 
   private async startChild(parent: FastInstance, call: Wait): Promise<Queued> {
     const { info } = call.node;
-    const resolved = await this.fast.called(parent.route, info);
+    // a call the order made in reality started the version it started (supports() did not look at it: its model decides)
+    const pinned = this.pins.next(info.calledProcess!);
+    const resolved = pinned === undefined ? await this.fast.called(parent.route, info) : { version: pinned };
     // an unresolvable call fails the caller through bpmn-engine's error handling: left to the engine
     if ('problem' in resolved) throw new Declined();
     const route = await this.fast.model(info.calledProcess!, resolved.version);

@@ -51,6 +51,18 @@ export interface RecordedOrder {
   startVariables: Record<string, unknown>;
   actions: RecordedAction[];
   actual: ActualRoute;
+  /**
+   * An open order's (running, or failed until a retry) instances, in the order they started: their process and
+   * version. Its replay starts the same versions (started-versions.ts); an ended order has none and replays as if
+   * entered now.
+   */
+  startedVersions?: StartedVersion[];
+}
+
+/** An instance of the order's tree: the process and the version it started on. */
+export interface StartedVersion {
+  processKey: string;
+  version: number;
 }
 
 export interface OrderSelection {
@@ -162,7 +174,21 @@ function orderOf(root: InstanceRow, tree: InstanceRow[], history: HistoryRow[], 
         element: `${keyOf.get(wait.instanceId)}/${wait.elementId}`, kind: wait.kind, ...(wait.messageName && { messageName: wait.messageName }),
       })),
     },
+    ...((root.status === 'running' || root.status === 'failed') && { startedVersions: startedVersions(tree, history) }),
   };
+}
+
+/**
+ * The tree's instances in the order they started (their `instance.started` entries, history being read in `seq`
+ * order), each with its version; an instance without such an entry (none is written without one) by its creation time.
+ */
+function startedVersions(tree: InstanceRow[], history: HistoryRow[]): StartedVersion[] {
+  const startOrder = new Map<string, number>();
+  for (const row of history) if (row.event === 'instance.started' && !startOrder.has(row.instanceId)) startOrder.set(row.instanceId, startOrder.size);
+  const position = (instance: InstanceRow) => startOrder.get(instance.id) ?? Number.MAX_SAFE_INTEGER;
+  return [...tree]
+    .sort((a, b) => position(a) - position(b) || a.createdAt.localeCompare(b.createdAt))
+    .map(({ processKey, version }) => ({ processKey, version }));
 }
 
 /**

@@ -27,6 +27,7 @@ import { blocked, Blocked, failedStepBlock } from './replay-blocks.js';
 import type { ReplayBlock } from './impact-report.js';
 import { withChangeRequestTimes, type RecordedAction, type RecordedOrder } from './recorded-orders.js';
 import { ReplayFourEyes } from './replay-four-eyes.js';
+import { StartedVersions } from './started-versions.js';
 import {
   incidentsRecorded, notRaised, retriesRecorded, retryVariables, whileOpen, type OpenIncident, type RecordedRetry,
 } from './replay-incidents.js';
@@ -106,6 +107,8 @@ class ReplaySandbox {
   private incident: SandboxIncident | undefined;
   /** The order went on in reality past a failed job the replay cannot retry. */
   private stopped = false;
+  /** An open order's instances keep the versions they started on; later starts resolve through the library. */
+  private pins = new StartedVersions({});
 
   constructor(private readonly library: CandidateLibrary, private readonly serverRoles: ServerRoles | undefined) {}
 
@@ -113,7 +116,8 @@ class ReplaySandbox {
     this.fourEyesRules = new ReplayFourEyes(order);
     this.keepStates = retriesRecorded(order.actions);
     this.opensIncidents = incidentsRecorded(order.actions);
-    const version = this.library.latestVersion(order.processKey);
+    this.pins = new StartedVersions(order);
+    const version = this.pins.next(order.processKey) ?? this.library.latestVersion(order.processKey);
     if (version === undefined) throw blocked(order.processKey, null, 'start-refused', `${order.processKey} is not in the library`);
     const { model } = await this.library.definition(order.processKey, version);
     const declaration = startDeclarationOf(model);
@@ -299,7 +303,8 @@ class ReplaySandbox {
   // ---- steps ----------------------------------------------------------------
 
   /**
-   * Runs steps like the runtime's queue: children start at the latest version after the change and return to their callers.
+   * Runs steps like the runtime's queue: children start at the version their call's binding resolves after the change (or, in an
+   * open order, the one its call started in reality: started-versions.ts) and return to their callers.
    * A step that fails leaves an incident open for a recorded retry or cancel (`opensIncidents`), else blocks the order; so does one of a
    * retry (`retrying`: the runtime refuses a retry that fails again).
    */
@@ -340,10 +345,12 @@ class ReplaySandbox {
 
   private async startChild(parent: InstanceRow, call: WaitRow, info: ElementInfo | undefined, at: string): Promise<Queued> {
     const calledKey = info?.calledProcess;
-    const resolved = calledKey
+    // a call the order made in reality started the version it started; one not made yet resolves by its binding
+    const pinned = calledKey ? this.pins.next(calledKey) : undefined;
+    const resolved = calledKey && pinned === undefined
       ? await calledVersion(this.library.calledVersions(), { key: parent.processKey, version: parent.version }, calledKey, info?.binding)
       : undefined;
-    const version = resolved && 'version' in resolved ? resolved.version : undefined;
+    const version = pinned ?? (resolved && 'version' in resolved ? resolved.version : undefined);
     if (!calledKey || version === undefined) {
       const message = `call activity ${call.elementId} calls ${resolved && 'problem' in resolved ? resolved.problem : 'no process'}`;
       return { instance: parent, waits: this.instances.get(parent.id)!.waits, isNew: false, at, actor: null,

@@ -71,7 +71,9 @@ describe('POST /api/impact', () => {
     const report = response.body;
     expect(report.processes.map((process) => [process.key, process.version, process.previousVersion])).toEqual([['credit-order-approval', 2, 1]]);
     expect(report.processes[0].runningOrders.inside.orders).toEqual([{ orderNo: 'IM-700', version: 1 }]);
-    expect(report.replay.groups.filter((group) => group.kind === 'new-wait').map((group) => group.orders)).toEqual([['IM-450']]);
+    // every order is running, each on the approval version it started: IM-450, approved automatically by version 1, keeps
+    // that approval; IM-700 waits for the vice-president in version 1 and stays there. No route changes.
+    expect(report.replay.groups.map((group) => [group.kind, group.count])).toEqual([['unchanged', 3]]);
     // the shipped library is all the fast path plays: every order took it (in the replay's worker processes)
     expect(report.replay.orders).toBeGreaterThan(0);
     expect(report.replay.paths).toEqual({ fast: report.replay.orders, engine: 0 });
@@ -103,7 +105,8 @@ describe('POST /api/impact', () => {
       reaches: [{ processKey: 'credit-order-approval', elementId: 'BusinessRuleTask_DecideTier', name: 'Decide approval tier' }],
     });
     expect(report.replay.blocked).toBe(0);
-    expect(report.replay.groups.filter((group) => group.kind === 'new-wait').map((group) => group.orders)).toEqual([['IM-450']]);
+    // their approvals already ran on version 1, which they keep
+    expect(report.replay.groups.map((group) => [group.kind, group.count])).toEqual([['unchanged', 3]]);
   });
 
   it('is for designers only and takes the XML body of a deployment too', async () => {
@@ -173,18 +176,38 @@ describe('POST /api/impact after an earlier change was deployed', () => {
     const response = await api.request<ImpactReport>('POST', '/api/impact?last=100', { token: TOKENS.designer, body: upload('special-change-notification.bpmn', renamed) });
     expect(response.status).toBe(200);
     const { replay, blocking } = response.body;
-    expect(replay).toMatchObject({ orders: 3, changed: 0, blocked: 0, baselineReplays: 1 });
+    expect(replay).toMatchObject({ orders: 3, changed: 0, blocked: 0, baselineReplays: 0 });
     expect(replay.groups.map((group) => group.kind)).toEqual(['unchanged']);
-    // IM-450 was entered before A: the deployed library would send it to the vice-president, which is A's doing
-    expect(replay.ranOnOlderVersion).toEqual({
-      count: 1,
-      groups: [{ kind: 'new-wait', description: 'would now wait for "Review order (vice-president)" (vice-president)', count: 1, orders: ['IM-450'] }],
-    });
+    // IM-450 was approved by version 1 before A: running, it keeps that approval on the deployed library too, so it ran
+    // on no older version than it runs
+    expect(replay.ranOnOlderVersion).toEqual({ count: 0, groups: [] });
     expect(blocking).toBe(false);
     // the answer is the one the OpenAPI document describes
     const ajv = new Ajv2020({ strict: false });
     ajv.addSchema(buildOpenApiDocument(), 'doc');
     const described = ajv.getSchema('doc#/components/schemas/ImpactReport')!;
     expect(described(response.body), JSON.stringify(described.errors)).toBe(true);
+  });
+});
+
+describe('POST /api/impact on running orders', () => {
+  it('replays an order inside the changed process on the version it runs, and one that has not called it yet as it will start the new one', async () => {
+    const from = new Date(Date.now() - 1).toISOString();
+    // F-1 waits for the vice-president in the approval's latest version; F-2 is still in its special change's acknowledgements
+    for (const [orderNo, specialChange] of [['F-1', null], ['F-2', { description: 'blue paint' }]] as const) {
+      const entered = await api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'ACME' }, amount: 750_000, currency: 'CNY', paymentTerms: 'credit', specialChange });
+      expect(entered.status).toBe(201);
+    }
+    const latest = (await api.get<ProcessDetail>('/api/processes/credit-order-approval', TOKENS.erp)).body.versions.length;
+    // ACME's orders above 500,000 to the sales director
+    const acme = approvalFile().replace('>=reportingAmount &gt; 1000000<', '>=reportingAmount &gt; 1000000 or (customer.name = "ACME" and reportingAmount &gt; 500000)<');
+    const response = await api.request<ImpactReport>('POST', `/api/impact?from=${encodeURIComponent(from)}`, { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', acme) });
+    expect(response.status).toBe(200);
+    const { processes, replay } = response.body;
+    // (running orders are all the server's, whatever the replay's period)
+    expect(processes[0].runningOrders.inside.orders).toContainEqual({ orderNo: 'F-1', version: latest });
+    expect(processes[0].runningOrders.willPickUp.orders).toContain('F-2');
+    // F-1 stays on its version, where it waits for the vice-president: not "would now wait for the sales director"
+    expect(replay).toMatchObject({ orders: 2, changed: 0, groups: [{ kind: 'unchanged', orders: expect.arrayContaining(['F-1', 'F-2']) as unknown }] });
   });
 });

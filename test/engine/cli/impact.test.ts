@@ -11,6 +11,7 @@ import { TOKENS } from '../../server/support/client.js';
 import { DIAGRAMS_DIR, removeDataDir, startTestServer, type TestServer } from '../../server/support/real-server.js';
 import { compiledPath } from '../../support/compiled-sources.js';
 import { arrayWith } from '../../support/matchers.js';
+import { erp } from '../../support/stratum-fixture.js';
 import { approvalTierDmn, decidedTiers } from '../impact/candidates.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -23,12 +24,21 @@ const approval = readFileSync(`${DIAGRAMS_DIR}credit-order-approval.bpmn`, 'utf8
 
 beforeAll(async () => {
   server = await startTestServer();
-  for (const [orderNo, amount] of [['CLI-350', 350_000], ['CLI-450', 450_000], ['CLI-700', 700_000]] as const) {
+  // running: CLI-350, CLI-450, CLI-700 (approved by the vice-president); worked to their end: CLI-450E and CLI-700E. A running
+  // order replays on the versions it started (it keeps its approval), an ended one as if entered now (docs/impact.md)
+  for (const [orderNo, amount] of [['CLI-350', 350_000], ['CLI-450', 450_000], ['CLI-700', 700_000], ['CLI-450E', 450_000], ['CLI-700E', 700_000]] as const) {
     const entered = await server.api.post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'ACME' }, amount, currency: 'CNY', paymentTerms: 'credit' });
     expect(entered.status).toBe(201);
   }
-  const [task] = (await server.api.get<{ id: string }[]>('/api/tasks?businessKey=CLI-700', TOKENS.vp)).body;
-  expect((await server.api.post(`/api/tasks/${task.id}/complete`, TOKENS.vp, { variables: { approved: true, comment: 'fine' } })).status).toBe(200);
+  for (const orderNo of ['CLI-700', 'CLI-700E']) {
+    const [task] = (await server.api.get<{ id: string }[]>(`/api/tasks?businessKey=${orderNo}`, TOKENS.vp)).body;
+    expect((await server.api.post(`/api/tasks/${task.id}/complete`, TOKENS.vp, { variables: { approved: true, comment: 'fine' } })).status).toBe(200);
+  }
+  for (const businessKey of ['CLI-450E', 'CLI-700E']) {
+    for (const type of ['procurement-planning', 'production-planning', 'shipping']) {
+      for (const job of await server.stratum.runtime.fetchAndLockJobs({ type, workerId: 'w', max: 5, businessKey })) await server.stratum.runtime.completeJob(job.id, {}, erp, 'w');
+    }
+  }
 });
 afterAll(async () => {
   await server.close();
@@ -46,7 +56,7 @@ describe('stratum impact', () => {
       'credit-order-approval: version 2 (was version 1)',
       '  changed Flow_AmountTier_Above500000 (sequence flow "more than 500,000 up to 1,000,000"): condition =reportingAmount > 500000 and reportingAmount <= 1000000 → =reportingAmount > 400000 and reportingAmount <= 1000000',
       '  called by sales-order-management (versions 1) at CallActivity_ReapproveChange, CallActivity_ApproveCreditOrder',
-      '  1 order would now wait for "Review order (vice-president)" (vice-president): CLI-450',
+      '  1 order would now wait for "Review order (vice-president)" (vice-president): CLI-450E',
       'the change blocks no recorded order',
     ]));
   });
@@ -63,7 +73,7 @@ describe('stratum impact', () => {
       '  called by credit-order-approval (no deployed version) at BusinessRuleTask_DecideTier',
       '  running orders that will evaluate version 1: 3',
       '    … and 1 more',
-      '  1 order would now wait for "Review order (vice-president)" (vice-president): CLI-450',
+      '  1 order would now wait for "Review order (vice-president)" (vice-president): CLI-450E',
     ]));
     // --orders 2: two of the three
     const listed = lines(stdout).filter((line) => line.startsWith('    CLI-'));
@@ -78,7 +88,7 @@ describe('stratum impact', () => {
       .replace('>=vicePresidentApproved<', '>=vicePresidentApproved and vicePresidentRiskAccepted<'));
     const { code, stdout } = await stratum(['impact', '-s', server.url, '--token', TOKENS.designer, file]);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/1 order would block at "Vice-president approved\?": .*: CLI-700/);
+    expect(stdout).toMatch(/1 order would block at "Vice-president approved\?": .*: CLI-700E$/m);
     expect(lines(stdout).at(-1)).toBe('the change would block: 1 order blocked, 0 errors in the library');
   });
 
@@ -89,7 +99,7 @@ describe('stratum impact', () => {
     expect(code).toBe(1);
     expect(lines(stdout)).toContainEqual(expect.stringMatching(new RegExp('^  1 order would block at "Review order \\(vice-president\\)": ' +
       'the new version\'s assignment gives the server role group integration to task "Review order \\(vice-president\\)" ' +
-      '\\(task UserTask_ReviewByVicePresident: candidate groups =if .* gave "integration", a group that grants a server role.*\\): CLI-700$')));
+      '\\(task UserTask_ReviewByVicePresident: candidate groups =if .* gave "integration", a group that grants a server role.*\\): CLI-700E$')));
     expect(stdout).not.toMatch(/never recorded/);
 
     const json = JSON.parse((await stratum(['impact', '-s', server.url, '--token', TOKENS.designer, '--json', file])).stdout) as ImpactReport;
@@ -168,10 +178,10 @@ describe('stratum impact after an earlier change was deployed', () => {
     const { code, stdout } = await stratum(['impact', '--server', server.url, file], { STRATUM_TOKEN: TOKENS.designer });
     expect(code).toBe(0);
     const printed = lines(stdout);
-    expect(printed).toContainEqual(expect.stringMatching(/^replay of 3 recorded orders in \d+ ms: 0 changed, 0 blocked, 1 ran on an older version$/));
+    expect(printed).toContainEqual(expect.stringMatching(/^replay of 5 recorded orders in \d+ ms: 0 changed, 0 blocked, 1 ran on an older version$/));
     expect(printed).toEqual(arrayWith([
       'orders that ran on an older version, which the deployed library already routes otherwise (not this change\'s doing): 1',
-      '  on the deployed library, 1 order would now wait for "Review order (vice-president)" (vice-president): CLI-450',
+      '  on the deployed library, 1 order would now wait for "Review order (vice-president)" (vice-president): CLI-450E',
       'the change blocks no recorded order',
     ]));
     expect(stdout).not.toMatch(/^ {2}1 order would now wait/m);

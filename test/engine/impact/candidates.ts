@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { BpmnFile } from '../../../engine/index.js';
+import type { RecordedOrder } from '../../../engine/impact/recorded-orders.js';
 import { DIAGRAMS_DIR } from '../../support/stratum-fixture.js';
 
 export const EXPORT_CONTROL = `<?xml version="1.0" encoding="UTF-8"?>
@@ -54,4 +55,13 @@ export function decidedTiers(decisionId = 'approval-tier'): BpmnFile {
     .replace('sourceRef="StartEvent_CreditOrderToApprove" targetRef="Gateway_AmountTier"', 'sourceRef="StartEvent_CreditOrderToApprove" targetRef="BusinessRuleTask_DecideTier"')
     .replace('=reportingAmount &gt; 1000000', '=approvalTier = "sales-director"')
     .replace('=reportingAmount &gt; 500000 and reportingAmount &lt;= 1000000', '=approvalTier = "vice-president"'));
+}
+
+/**
+ * A recorded order replayed as if entered now, as an ended order is: a designer's what-if on its recorded inputs.
+ * Replayed as it is, an open order keeps the versions its instances started on (running-order-versions.test.ts).
+ */
+export function asEnteredNow(order: RecordedOrder): RecordedOrder {
+  const { startedVersions: _, ...entered } = order;
+  return entered;
 }

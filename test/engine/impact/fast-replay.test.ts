@@ -374,7 +374,13 @@ function generateOrders(template: RecordedOrder, count: number): RecordedOrder[]
     if (rng.chance(0.3)) actions.splice(rng.int(actions.length + 1));
     // now and then entered by an approver, whom four eyes then refuses as its decider (without drawing from rng: the seeded orders stay)
     const startedBy = index % 25 === 3 ? 'victor' : template.startedBy;
-    orders.push({ ...template, orderNo, rootId: `generated-${index}`, startedAt: at, startedBy, startVariables, actions });
+    // now and then open with its first instances on version 1 (without drawing from rng): both replays keep those versions and
+    // resolve the starts beyond them (a re-approval, a process the order had not reached) through the library
+    const startedVersions = index % 4 === 1
+      ? ['order-to-cash', 'sales-order-management', ...(index % 8 === 1 ? ['credit-order-approval', 'special-change-notification'] : [])]
+        .map((processKey) => ({ processKey, version: 1 }))
+      : undefined;
+    orders.push({ ...template, orderNo, rootId: `generated-${index}`, startedAt: at, startedBy, startVariables, actions, startedVersions });
   }
   return orders;
 }

@@ -15,7 +15,7 @@ import { recordedOrders, type RecordedOrder } from '../../../engine/impact/recor
 import { replayOrder } from '../../../engine/impact/replay-sandbox.js';
 import type { Store } from '../../../engine/store/types.js';
 import { enter, order, SAMPLE_RATES, shippedDiagrams } from '../../support/stratum-fixture.js';
-import { candidate } from './candidates.js';
+import { asEnteredNow, candidate } from './candidates.js';
 
 const TIER = '=reportingAmount &gt; 1000000';
 /** The director's tier reads a credit limit no order supplies. */
@@ -43,8 +43,9 @@ beforeAll(async () => {
   await enter(stratum.runtime, order('SO-PRE', 450_000, 'prepaid-at-entry'));
   await stratum.runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'SO-PRE', actor: 'bank' });
   for await (const { order: one } of recordedOrders(store, { processKey: 'order-to-cash' })) {
-    if (one.orderNo === 'SO-TIER') recorded = one;
-    if (one.orderNo === 'SO-PRE') prepaid = one;
+    // running: replayed as if entered now, so the candidate's versions play them (a running order keeps its own)
+    if (one.orderNo === 'SO-TIER') recorded = asEnteredNow(one);
+    if (one.orderNo === 'SO-PRE') prepaid = asEnteredNow(one);
   }
 }, 120_000);
 

@@ -106,6 +106,8 @@ describe('four eyes for the order\'s starter, in the replay', () => {
     await deploy(twoApprovals((xml) => unseparated(singleApproval(xml))));
     const recordedOrder = await start('ST-1');
     await completeApprove(recordedOrder, 'sam');
+    // ended: replayed as if entered now, on the candidate (a running order would keep the version it runs)
+    await completeCheck(recordedOrder, 'cleo', false);
     const library = await CandidateLibrary.open(store, [twoApprovals(singleApproval)]);
     const order = await recorded('ST-1');
 

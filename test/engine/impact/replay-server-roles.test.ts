@@ -13,7 +13,7 @@ import { FastReplay } from '../../../engine/impact/fast-replay.js';
 import { recordedOrders, type RecordedOrder } from '../../../engine/impact/recorded-orders.js';
 import { replayOrder } from '../../../engine/impact/replay-sandbox.js';
 import type { Store } from '../../../engine/store/types.js';
-import { enter, order, SAMPLE_RATES, SERVER_ROLES, shippedDiagrams } from '../../support/stratum-fixture.js';
+import { director, enter, erp, order, SAMPLE_RATES, SERVER_ROLES, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
 import { candidate } from './candidates.js';
 
 const DIRECTOR_TASK = 'credit-order-approval/UserTask_ApproveBySalesDirector';
@@ -40,9 +40,16 @@ beforeAll(async () => {
   store = await openStore({ dataDir });
   stratum = await openStratum({ store, orderEntry: { rates: SAMPLE_RATES }, serverRoles: SERVER_ROLES });
   await stratum.library.deploy(shippedDiagrams(), { user: 'test' });
-  // both wait for the sales director's approval
+  // both waited for the sales director's approval; SO-LARGE then went to its end, so its replay is the candidate's as if
+  // entered now (a running order keeps the version its approval runs), SO-MID still waits there
   await enter(stratum.runtime, order('SO-LARGE', 3_000_000));
   await enter(stratum.runtime, order('SO-MID', 1_500_000));
+  for (const approver of [director, vicePresident]) {
+    for (const task of await stratum.runtime.findTasks({ businessKey: 'SO-LARGE' })) await stratum.runtime.completeTask(task.id, { approved: true, comment: 'fine' }, approver);
+  }
+  for (const type of ['procurement-planning', 'production-planning', 'shipping']) {
+    for (const job of await stratum.runtime.fetchAndLockJobs({ type, workerId: 'worker', max: 10 })) await stratum.runtime.completeJob(job.id, {}, erp, 'worker');
+  }
   for await (const { order: one } of recordedOrders(store, { processKey: 'order-to-cash' })) recorded.set(one.orderNo, one);
 }, 120_000);
 
