@@ -100,16 +100,21 @@ export function variablesReadBy(written: string): string[] {
   return [...remembered(readsCache, written, readBy)];
 }
 
+/** feelin's parse tree of `body`, or undefined where it does not parse (the syntax check reports that). */
+function parsedOrUndefined(body: string): ReturnType<typeof parseExpression> | undefined {
+  try {
+    return parseExpression(body, {}, undefined);
+  } catch {
+    return undefined;
+  }
+}
+
 function readBy(written: string): string[] {
   const names = new Set<string>();
   const bound = new Set<string>();
   const body = feelSource(written);
-  let tree;
-  try {
-    tree = parseExpression(body, {}, undefined);
-  } catch {
-    return [];
-  }
+  const tree = parsedOrUndefined(body);
+  if (!tree) return [];
   tree.iterate({
     enter(node) {
       const text = body.slice(node.from, node.to);
@@ -139,12 +144,8 @@ export function pathsReadBy(written: string): PathRead[] {
 
 function pathsOf(written: string): PathRead[] {
   const body = feelSource(written);
-  let tree;
-  try {
-    tree = parseExpression(body, {}, undefined);
-  } catch {
-    return [];
-  }
+  const tree = parsedOrUndefined(body);
+  if (!tree) return [];
   const found = new Map<string, PathRead>();
   const bound = new Set<string>();
   tree.iterate({
