@@ -60,7 +60,7 @@ export interface RecordedOrder {
 }
 
 /** An instance of the order's tree: the process and the version it started on. */
-export interface StartedVersion {
+interface StartedVersion {
   processKey: string;
   version: number;
 }
