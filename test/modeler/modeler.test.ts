@@ -16,6 +16,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = join(ROOT, 'test-output/modeler');
 const DIRECTOR_TASK = 'UserTask_ApproveBySalesDirector';
 const AMOUNT_FLOW = 'Flow_AmountTier_Above1000000';
+/** dirk, of the session's users: a vice-president among his groups. */
+const APPROVER = 'approver-token-for-tests';
 
 describe.skipIf(!browserAvailable)('browser modeler against the real server', () => {
   let served: ModelerSession;
@@ -157,7 +159,7 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
   });
 
   it('deploys with a change note, then shows version 2 in the history and the diff with the changed condition', async () => {
-    // recorded orders: two of exactly 1,000,000 (a vice-president's review today; the director's approval after the change), one below
+    // recorded orders: two of exactly 1,000,000 (a vice-president's review today, which rejects them; the director's approval after the change), one below
     for (const [orderNo, amount] of [['BR-1000000', 1_000_000], ['BR-1000000-2', 1_000_000], ['BR-300000', 300_000]] as const) {
       const response = await fetch(`${server.url}/api/orders`, {
         method: 'POST', headers: { authorization: `Bearer ${INTEGRATION}`, 'content-type': 'application/json' },
@@ -165,14 +167,26 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
       });
       expect(response.status).toBe(201);
     }
+    // the vice-president rejects the two: ended orders replay as if entered now (a running one keeps the version it
+    // started, and would finish its review there)
+    for (const orderNo of ['BR-1000000', 'BR-1000000-2']) {
+      const tasks = await fetch(`${server.url}/api/tasks?businessKey=${orderNo}`, { headers: { authorization: `Bearer ${APPROVER}` } });
+      const [task] = await tasks.json() as { id: string }[];
+      const decided = await fetch(`${server.url}/api/tasks/${encodeURIComponent(task.id)}/complete`, {
+        method: 'POST', headers: { authorization: `Bearer ${APPROVER}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ variables: { approved: false, comment: 'over the credit limit' } }),
+      });
+      expect(decided.status).toBe(200);
+    }
     await page.locator('[data-action=deploy]').click();
     expect(await page.locator('[data-dialog=deploy] .deploy-changes').textContent()).toContain('1 condition(s) changed');
-    // the impact before confirming: the orders at exactly 1,000,000 would now wait for the sales director
+    // the impact before confirming: the orders at exactly 1,000,000 the vice-president rejected would go to the sales
+    // director instead, so they would no longer be rejected
     const impact = page.locator('[data-dialog=deploy] .deploy-impact');
-    await expect.poll(() => impact.textContent()).toContain('2 order(s) would now wait for "Approve order (sales director)" (sales-director)');
-    expect(await impact.locator('.impact-new-wait button').allTextContents()).toEqual(['BR-1000000-2', 'BR-1000000']);
+    await expect.poll(() => impact.textContent()).toContain('2 order(s) would no longer be rejected');
+    expect(await impact.locator('.impact-no-longer-rejected button').allTextContents()).toEqual(['BR-1000000-2', 'BR-1000000']);
     // each order number a button of its own, the numbers separated as a list reads (not "BR-1000000-2BR-1000000")
-    expect(await impact.locator('.impact-new-wait').textContent()).toBe('2 order(s) would now wait for "Approve order (sales director)" (sales-director): BR-1000000-2, BR-1000000');
+    expect(await impact.locator('.impact-no-longer-rejected').textContent()).toBe('2 order(s) would no longer be rejected: BR-1000000-2, BR-1000000');
     await page.locator('[data-dialog=deploy] textarea[name=note]').fill('Director approval from exactly 1,000,000');
     await shot('07b-deploy-dialog');
     await page.locator('[data-dialog=deploy] button[type=submit]').click();
@@ -188,8 +202,8 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     await older.waitFor({ timeout: 60_000 });
     expect(await older.locator('p').textContent()).toBe('2 order(s) ran on an older version: the deployed library already routes them otherwise, ' +
       'which is an earlier deployment\'s doing, not this change\'s (not counted above)');
-    expect(await older.locator('li.impact-older-new-wait').textContent())
-      .toBe('2 order(s) would now wait for "Approve order (sales director)" (sales-director) on the deployed library: BR-1000000-2, BR-1000000');
+    expect(await older.locator('li.impact-older-no-longer-rejected').textContent())
+      .toBe('2 order(s) would no longer be rejected on the deployed library: BR-1000000-2, BR-1000000');
     expect(await again.locator('.deploy-impact .impact-groups li').count()).toBe(0);
     expect(await again.locator('.deploy-impact strong').textContent()).toContain('0 would change route, 0 would block');
     await again.locator('.dialog-buttons button.secondary').click();
