@@ -13,8 +13,8 @@ import type {
 import type { RateTable } from '../money/rate-table.js';
 import { changeView } from '../orders/order-change.js';
 import type { Store } from '../store/types.js';
-import { BODY_ROOT, BODY_VARIABLES, refuseUnsafeValue } from '../variables/json-value-rules.js';
-import { refuseFeelWordNames } from '../variables/variable-names.js';
+import { BODY_ROOT, refuseUnsafeValue } from '../variables/json-value-rules.js';
+import { refuseUnsafeVariables } from '../variables/variable-names.js';
 import { cancelOrder } from './cancel.js';
 import type { DefinitionCache } from './definition-cache.js';
 import { defaultEngineCacheBytes, EngineCache } from './engine-cache.js';
@@ -82,8 +82,7 @@ export class InstanceRuntime implements Runtime {
   // ---- starting -------------------------------------------------------------
 
   async start(processKey: string, options: StartOptions = {}): Promise<{ instance: InstanceView; created: boolean }> {
-    refuseUnsafeValue(options.variables, BODY_VARIABLES);
-    refuseFeelWordNames(options.variables);
+    refuseUnsafeVariables(options.variables);
     const kept: KeptTrees = new Map();
     const { id, created } = await this.steps.keeping(kept, () => this.starts.start(processKey, options));
     return { instance: await this.viewOf(id, kept), created };
@@ -143,8 +142,7 @@ export class InstanceRuntime implements Runtime {
   }
 
   async completeTask(taskId: string, variables: Record<string, unknown>, actor: Actor): Promise<InstanceView> {
-    refuseUnsafeValue(variables, BODY_VARIABLES);
-    refuseFeelWordNames(variables);
+    refuseUnsafeVariables(variables);
     return this.viewAfter(() => this.tasks.complete(taskId, variables, actor));
   }
 
@@ -163,8 +161,7 @@ export class InstanceRuntime implements Runtime {
   }
 
   async completeJob(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string, options: JobCallOptions = {}): Promise<InstanceView> {
-    refuseUnsafeValue(variables, BODY_VARIABLES);
-    refuseFeelWordNames(variables);
+    refuseUnsafeVariables(variables);
     return this.viewAfter(() => this.jobs.complete(jobId, variables, actor, workerId, options));
   }
 
@@ -181,16 +178,14 @@ export class InstanceRuntime implements Runtime {
   }
 
   async throwJobError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string } & JobCallOptions, actor: Actor): Promise<InstanceView> {
-    refuseUnsafeValue(thrown.variables, BODY_VARIABLES);
-    refuseFeelWordNames(thrown.variables);
+    refuseUnsafeVariables(thrown.variables);
     return this.viewAfter(() => this.jobs.throwError(jobId, thrown, actor));
   }
 
   // ---- messages -------------------------------------------------------------
 
   async correlateMessage(message: MessageRequest): Promise<MessageResult> {
-    refuseUnsafeValue(message.variables, BODY_VARIABLES);
-    refuseFeelWordNames(message.variables);
+    refuseUnsafeVariables(message.variables);
     const kept: KeptTrees = new Map();
     const outcome = await this.steps.keeping(kept, () => this.messages.correlate(message));
     if ('refused' in outcome) throw outcome.refused;
@@ -241,8 +236,7 @@ export class InstanceRuntime implements Runtime {
   }
 
   async retryIncident(incidentId: string, retry: IncidentRetry, actor: Actor): Promise<InstanceView> {
-    refuseUnsafeValue(retry.variables, BODY_VARIABLES);
-    refuseFeelWordNames(retry.variables);
+    refuseUnsafeVariables(retry.variables);
     return this.viewAfter(() => this.steps.step('incident-retry', async (tx, moving) => this.steps.incidents.retry(tx, incidentId, retry, actor, moving), callerOf(actor)));
   }
 

@@ -7,9 +7,19 @@
 // uses the word. Browser-safe.
 import { StratumError } from '../errors.js';
 import { FEEL_RESERVED_WORDS } from '../feel/feel-words.js';
+import { BODY_VARIABLES, refuseUnsafeValue } from './json-value-rules.js';
+
+/**
+ * The check every entry point runs on the variables a caller hands into a process: no forbidden keys or nesting
+ * beyond the bound (json-value-rules.ts), and no variable named like a FEEL word.
+ */
+export function refuseUnsafeVariables(variables: Record<string, unknown> | null | undefined): void {
+  refuseUnsafeValue(variables, BODY_VARIABLES);
+  refuseFeelWordNames(variables);
+}
 
 /** Throws StratumError('invalid') naming each variable of `variables` (a body's `/variables`) that is a FEEL word. */
-export function refuseFeelWordNames(variables: Record<string, unknown> | null | undefined): void {
+function refuseFeelWordNames(variables: Record<string, unknown> | null | undefined): void {
   if (!variables || typeof variables !== 'object') return;
   const words = Object.keys(variables).filter((name) => FEEL_RESERVED_WORDS.includes(name));
   if (words.length === 0) return;
