@@ -8,6 +8,7 @@
 import type { TaskFourEyes, TaskView } from '../api.js';
 import type { ProcessModel } from '../bpmn/process-model.js';
 import type { HistoryRow, InstanceRow, StoreTx } from '../store/types.js';
+import { groupBy } from '../impact/group-rows.js';
 import { distinctDeciderVerdict } from './distinct-deciders.js';
 import { separatedTaskVerdict, type DefinitionOf, type FourEyesVerdict, type OrderFacts, type SeparatedTask } from './four-eyes.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
@@ -36,10 +37,14 @@ export async function fourEyesOnTasks(tx: StoreTx, tasks: TaskView[], actor: str
   }
   if (relevant.length === 0) return marked;
   const entries = await tx.historyOf([...instances.keys()], { event: ['task.completed', 'instance.started', 'order.changed'], actor });
+  // each order (its business key, else its call tree) with its instances and the reader's entries in them, once
+  const orderKey = (instance: InstanceRow) => (instance.businessKey !== null ? `key:${instance.businessKey}` : `tree:${instance.rootId}`);
+  const orders = groupBy([...instances.values()], orderKey);
+  const entriesOf = groupBy(entries, (entry) => orderKey(instances.get(entry.instanceId)!));
   for (const { task, model } of relevant) {
     const instance = instances.get(task.instanceId)!;
-    const order = [...instances.values()].filter((member) => (instance.businessKey !== null ? member.businessKey === instance.businessKey : member.rootId === instance.rootId));
-    const refusal = await refusalOf(task, instance, model, order, entries.filter((entry) => order.some((member) => member.id === entry.instanceId)), actor, definitionOf);
+    const key = orderKey(instance);
+    const refusal = await refusalOf(task, instance, model, orders.get(key) ?? [], entriesOf.get(key) ?? [], actor, definitionOf);
     if (refusal) marked.set(task.id, refusal);
   }
   return marked;
