@@ -65,7 +65,16 @@ async function memoryMetrics(url: string): Promise<Record<string, number>> {
     heapUsedMb: mb('nodejs_heap_size_used_bytes'),
     externalMb: mb('nodejs_external_memory_bytes'),
     engineCacheMb: mb('stratum_engine_cache_bytes'),
+    engineCacheBudgetMb: mb('stratum_engine_cache_budget_bytes'),
+    engineCacheHitRate: engineCacheHitRate(text),
   };
+}
+
+/** Hits of all the engine cache's lookups since the server started (NaN when it looked up none). */
+function engineCacheHitRate(text: string): number {
+  const lookups = (result: string) => metricValue(text, `stratum_engine_cache_lookups_total{result="${result}"}`) ?? 0;
+  const hits = lookups('hit');
+  return Math.round((hits / (hits + lookups('miss') + lookups('stale'))) * 1000) / 1000;
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -366,7 +375,7 @@ export async function runWaitingBench(): Promise<BenchResult> {
       };
       return {
         name: 'waiting',
-        description: `${ORDERS} credit orders waiting at the vice-president's review in a fresh SQLite folder: ${TEMPLATES} entered and approved by the director through the runtime, the others copies of their rows (every table, fresh ids, order numbers and instants, engine state re-encoded), one transaction per 1,000 copies. Then the server as npm start runs it (${built ? `node ${BUILT_SERVER.join(' ')}` : 'tsx server/main.ts, dist/ could not be built'}, one worker, demo mode). Restart: spawn until /healthz answers 200, and until the first page of ${PAGE} vice-president tasks answers, ${RESTARTS} times (the OS page cache warm), with the server's CPU seconds by then; empty*: the same on a folder with the library and no order. Every vice-president task paged through once (1,000 a page, Link cursors). alone.*: ${ALONE_REQUESTS} requests each of the first page and of the page in the middle with nothing else running. ${checked.length} orders (${checked.length - 1} copies, 1 template) approved and their jobs completed to the end over HTTP. Then ${PAGE_REQUESTS} requests each of the two pages (one at a time, 100 ms apart) while clients post ${LOAD_RATE} orders/s, approve as many as director and as vice-president, work jobs and list instances and orders: p50/p99 per request type, RSS from /proc/<pid>/status every 200 ms (rssAnonMaxMb, rssFileMaxMb: its anonymous and file-backed parts; end.*: V8's heap total and in use, external memory and the engine cache's estimate from /metrics when the load ended). engineCacheOff.*: the server restarted with STRATUM_ENGINE_CACHE_MB=0 and the same load, ${COLD_PAGE_REQUESTS} requests of each page. stored.*: KB per waiting order after the load and a checkpoint (dbstat: each table with its indexes). Booleans: the issue's targets (page p99 ≤ ${TARGET.pageP99Ms} ms, RSS ≤ ${TARGET.rssMb} MB, restart ≤ ${TARGET.restartMs / 1000} s). loadAverage1m: the machine's load when the run ended.`,
+        description: `${ORDERS} credit orders waiting at the vice-president's review in a fresh SQLite folder: ${TEMPLATES} entered and approved by the director through the runtime, the others copies of their rows (every table, fresh ids, order numbers and instants, engine state re-encoded), one transaction per 1,000 copies. Then the server as npm start runs it (${built ? `node ${BUILT_SERVER.join(' ')}` : 'tsx server/main.ts, dist/ could not be built'}, one worker, demo mode). Restart: spawn until /healthz answers 200, and until the first page of ${PAGE} vice-president tasks answers, ${RESTARTS} times (the OS page cache warm), with the server's CPU seconds by then; empty*: the same on a folder with the library and no order. Every vice-president task paged through once (1,000 a page, Link cursors). alone.*: ${ALONE_REQUESTS} requests each of the first page and of the page in the middle with nothing else running. ${checked.length} orders (${checked.length - 1} copies, 1 template) approved and their jobs completed to the end over HTTP. Then ${PAGE_REQUESTS} requests each of the two pages (one at a time, 100 ms apart) while clients post ${LOAD_RATE} orders/s, approve as many as director and as vice-president, work jobs and list instances and orders: p50/p99 per request type, RSS from /proc/<pid>/status every 200 ms (rssAnonMaxMb, rssFileMaxMb: its anonymous and file-backed parts; end.*: V8's heap total and in use, external memory, the engine cache's estimate, its budget then and its hit rate since the server started, from /metrics when the load ended). engineCacheOff.*: the server restarted with STRATUM_ENGINE_CACHE_MB=0 and the same load, ${COLD_PAGE_REQUESTS} requests of each page. stored.*: KB per waiting order after the load and a checkpoint (dbstat: each table with its indexes). Booleans: the issue's targets (page p99 ≤ ${TARGET.pageP99Ms} ms, RSS ≤ ${TARGET.rssMb} MB, restart ≤ ${TARGET.restartMs / 1000} s). loadAverage1m: the machine's load when the run ended.`,
         summary,
         loaded,
         restarts: timings,

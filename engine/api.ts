@@ -1015,7 +1015,10 @@ export interface EngineCacheEvent {
   evicted: number;
   entries: number;
   bytes: number;
+  /** The budget now: it moves between a quarter of the ceiling and the ceiling with what evictions cost (engine-cache.ts). */
   budgetBytes: number;
+  /** The most the budget grows to (`engineCacheBytes`, STRATUM_ENGINE_CACHE_MB). */
+  ceilingBytes: number;
 }
 
 /**

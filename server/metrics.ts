@@ -55,13 +55,22 @@ export class Metrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
-    this.onEngineCache = cacheMetrics(this.registry, 'stratum_engine_cache', {
+    const engineCache = cacheMetrics(this.registry, 'stratum_engine_cache', {
       lookups: 'Steps that looked for a warm engine: hit, miss (none kept) or stale (one kept for an older revision). Hit rate = hit / all.',
       evictions: 'Warm engines dropped to stay within the memory budget.',
       entries: 'Live engines kept warm.',
       bytes: 'Estimated memory of the live engines kept warm.',
-      budget: 'Memory budget of the engine cache (STRATUM_ENGINE_CACHE_MB).',
+      budget: 'Memory budget of the engine cache now: between a quarter of the ceiling and the ceiling, following how much of what it evicts is asked for again.',
     });
+    const engineCacheCeiling = new Gauge({
+      name: 'stratum_engine_cache_ceiling_bytes',
+      help: 'The most the engine cache budget grows to (STRATUM_ENGINE_CACHE_MB).',
+      registers: [this.registry],
+    });
+    this.onEngineCache = (event) => {
+      engineCache(event);
+      engineCacheCeiling.set(event.ceilingBytes);
+    };
     this.onViewCache = cacheMetrics(this.registry, 'stratum_view_cache', {
       lookups: 'Views of writes: hit (built from the step), miss (read back), stale (a step found its kept call tree changed elsewhere and dropped it).',
       evictions: 'Kept call trees dropped to stay within the view cache budget.',

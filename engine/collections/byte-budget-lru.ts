@@ -7,12 +7,23 @@ export class ByteBudgetLru<Key, Value> {
   /** Least recently kept first (a Map keeps insertion order). */
   private readonly entries = new Map<Key, { value: Value; bytes: number }>();
   private total = 0;
+  private budget: number;
 
-  /** `removed` hears of every value that leaves: deleted, replaced or evicted. */
+  /**
+   * `removed` hears of every value that leaves: deleted, replaced or evicted; `evicted` only of those the budget
+   * pushed out (by `set` or `resize`), with their bytes.
+   */
   constructor(
-    readonly budgetBytes: number,
+    budgetBytes: number,
     private readonly removed: (key: Key, value: Value) => void = () => {},
-  ) {}
+    private readonly evicted: (key: Key, value: Value, bytes: number) => void = () => {},
+  ) {
+    this.budget = budgetBytes;
+  }
+
+  get budgetBytes(): number {
+    return this.budget;
+  }
 
   /** The value under `key`, without making it more recently used. */
   peek(key: Key): Value | undefined {
@@ -33,13 +44,13 @@ export class ByteBudgetLru<Key, Value> {
     if (bytes > this.budgetBytes) return undefined;
     this.entries.set(key, { value, bytes });
     this.total += bytes;
-    let evicted = 0;
-    for (const oldest of this.entries.keys()) {
-      if (this.total <= this.budgetBytes) break;
-      this.delete(oldest);
-      evicted++;
-    }
-    return evicted;
+    return this.evictBeyondBudget();
+  }
+
+  /** A new budget: the least recently kept are evicted until the total fits it. Returns how many. */
+  resize(budgetBytes: number): number {
+    this.budget = budgetBytes;
+    return this.evictBeyondBudget();
   }
 
   /** Removes and returns the value under `key`. */
@@ -60,5 +71,16 @@ export class ByteBudgetLru<Key, Value> {
   /** The bytes of the values kept. */
   get bytes(): number {
     return this.total;
+  }
+
+  private evictBeyondBudget(): number {
+    let count = 0;
+    for (const [oldest, { value, bytes }] of this.entries) {
+      if (this.total <= this.budget) break;
+      this.delete(oldest);
+      this.evicted(oldest, value, bytes);
+      count++;
+    }
+    return count;
   }
 }

@@ -1,5 +1,6 @@
 // /metrics: the metrics of the engine and view caches, exactly as they were
-// before one helper registered both (names, HELP, TYPE, order and values).
+// before one helper registered both (names, HELP, TYPE, order and values), and
+// the engine cache's ceiling beside its budget, which moves below it.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { EngineCacheEvent, LostRaceEvent, ViewCacheEvent } from '../../engine/api.js';
@@ -19,9 +20,12 @@ stratum_engine_cache_entries 2
 # HELP stratum_engine_cache_bytes Estimated memory of the live engines kept warm.
 # TYPE stratum_engine_cache_bytes gauge
 stratum_engine_cache_bytes 200
-# HELP stratum_engine_cache_budget_bytes Memory budget of the engine cache (STRATUM_ENGINE_CACHE_MB).
+# HELP stratum_engine_cache_budget_bytes Memory budget of the engine cache now: between a quarter of the ceiling and the ceiling, following how much of what it evicts is asked for again.
 # TYPE stratum_engine_cache_budget_bytes gauge
 stratum_engine_cache_budget_bytes 1000
+# HELP stratum_engine_cache_ceiling_bytes The most the engine cache budget grows to (STRATUM_ENGINE_CACHE_MB).
+# TYPE stratum_engine_cache_ceiling_bytes gauge
+stratum_engine_cache_ceiling_bytes 4000
 # HELP stratum_view_cache_lookups_total Views of writes: hit (built from the step), miss (read back), stale (a step found its kept call tree changed elsewhere and dropped it).
 # TYPE stratum_view_cache_lookups_total counter
 stratum_view_cache_lookups_total{result="miss"} 1
@@ -46,9 +50,9 @@ describe('Metrics', () => {
     metrics.watch(events);
     const engineCache = (event: EngineCacheEvent) => events.emit('engine-cache', event);
     const viewCache = (event: ViewCacheEvent) => events.emit('view-cache', event);
-    engineCache({ result: 'hit', evicted: 0, entries: 1, bytes: 100, budgetBytes: 1000 });
-    engineCache({ result: 'kept', evicted: 2, entries: 3, bytes: 300, budgetBytes: 1000 });
-    engineCache({ result: 'stale', evicted: 0, entries: 2, bytes: 200, budgetBytes: 1000 });
+    engineCache({ result: 'hit', evicted: 0, entries: 1, bytes: 100, budgetBytes: 1000, ceilingBytes: 4000 });
+    engineCache({ result: 'kept', evicted: 2, entries: 3, bytes: 300, budgetBytes: 1000, ceilingBytes: 4000 });
+    engineCache({ result: 'stale', evicted: 0, entries: 2, bytes: 200, budgetBytes: 1000, ceilingBytes: 4000 });
     viewCache({ result: 'miss', evicted: 0, entries: 4, bytes: 400, budgetBytes: 2000 });
     viewCache({ result: 'kept', evicted: 5, entries: 6, bytes: 600, budgetBytes: 2000 });
     const text = await metrics.text();
@@ -56,10 +60,10 @@ describe('Metrics', () => {
     expect(`\n${cacheLines.join('\n')}\n`).toBe(CACHE_METRICS);
     // where they stand among the others
     const names = [...text.matchAll(/^# TYPE (stratum_\w+)/gm)].map((match) => match[1]);
-    expect(names.slice(3, 15)).toEqual([
+    expect(names.slice(3, 16)).toEqual([
       'stratum_engine_step_duration_seconds',
       'stratum_engine_cache_lookups_total', 'stratum_engine_cache_evictions_total', 'stratum_engine_cache_entries',
-      'stratum_engine_cache_bytes', 'stratum_engine_cache_budget_bytes',
+      'stratum_engine_cache_bytes', 'stratum_engine_cache_budget_bytes', 'stratum_engine_cache_ceiling_bytes',
       'stratum_view_cache_lookups_total', 'stratum_view_cache_evictions_total', 'stratum_view_cache_entries',
       'stratum_view_cache_bytes', 'stratum_view_cache_budget_bytes',
       'stratum_engine_speculation_total',

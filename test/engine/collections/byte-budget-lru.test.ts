@@ -24,6 +24,22 @@ describe('ByteBudgetLru', () => {
     expect({ size: cache.size, bytes: cache.bytes }).toEqual({ size: 2, bytes: 250 });
   });
 
+  it('tells apart what the budget evicted, with its bytes, and evicts down to a new budget', () => {
+    const evicted: string[] = [];
+    const cache = new ByteBudgetLru<string, string>(300, undefined, (key, value, bytes) => evicted.push(`${key}=${value}:${bytes}`));
+    cache.set('a', 'A', 100);
+    cache.set('b', 'B', 100);
+    cache.delete('a'); // deleted, not evicted
+    cache.set('c', 'C', 150);
+    cache.set('d', 'D', 100);
+    expect(evicted).toEqual(['b=B:100']);
+    expect(cache.resize(120)).toBe(1);
+    expect(evicted).toEqual(['b=B:100', 'c=C:150']);
+    expect({ budget: cache.budgetBytes, bytes: cache.bytes, d: cache.peek('d') }).toEqual({ budget: 120, bytes: 100, d: 'D' });
+    expect(cache.resize(500)).toBe(0);
+    expect(cache.set('e', 'E', 400)).toBe(0);
+  });
+
   it('does not count a look as a use', () => {
     const { cache } = lru(200);
     cache.set('a', 'A', 100);

@@ -32,11 +32,73 @@ describe('EngineCache', () => {
     cache.keep('b', 1, engine(), 100);
     cache.keep('c', 1, engine(), 100);
     expect(cache.size).toEqual({ entries: 2, bytes: 200 });
-    expect(events.at(-1)).toMatchObject({ result: 'kept', evicted: 1, entries: 2, bytes: 200, budgetBytes: 250 });
+    // evicting 100 bytes for room lowered the budget by half of them
+    expect(events.at(-1)).toMatchObject({ result: 'kept', evicted: 1, entries: 2, bytes: 200, budgetBytes: 200, ceilingBytes: 250 });
     expect(cache.take('a', 1)).toBeUndefined();
     expect(cache.take('b', 1)).toBeDefined();
     cache.keep('d', 1, engine(), 300);
     expect(cache.size).toEqual({ entries: 1, bytes: 100 });
+  });
+
+  describe('a budget that follows what its evictions cost (issue 10: RSS under a cold load)', () => {
+    const MB = 1024 * 1024;
+
+    it('falls towards a quarter of the ceiling while nothing it evicts is asked for again', () => {
+      const cache = new EngineCache(40 * MB);
+      // a cold load: every step is another order's (an approver picking tasks out of 100,000)
+      for (let order = 0; order < 200; order++) cache.keep(`cold-${order}`, 1, engine(), 1.5 * MB);
+      expect(cache.budgetBytes).toBe(10 * MB);
+      expect(cache.size.bytes).toBeLessThanOrEqual(10 * MB);
+    });
+
+    it('grows back by each evicted engine a step asks for at the revision it was kept at, up to the ceiling', () => {
+      const cache = new EngineCache(40 * MB);
+      for (let order = 0; order < 200; order++) cache.keep(`cold-${order}`, 1, engine(), 1.5 * MB);
+      const floor = cache.budgetBytes;
+      // the 16 orders a busier hour moves, one step after another: more than the floor holds
+      const hot = Array.from({ length: 16 }, (_, i) => `hot-${i}`);
+      const revisions = new Map(hot.map((id) => [id, 1]));
+      for (const id of hot) cache.keep(id, 1, engine(), 1.5 * MB);
+      let hits = 0;
+      for (let round = 0; round < 20; round++) {
+        for (const id of hot) {
+          const revision = revisions.get(id)!;
+          const warm = cache.take(id, revision);
+          if (warm) hits++;
+          revisions.set(id, revision + 1);
+          cache.keep(id, revision + 1, warm ?? engine(), 1.5 * MB);
+        }
+      }
+      expect(cache.budgetBytes).toBeGreaterThan(floor);
+      expect(cache.budgetBytes).toBeGreaterThanOrEqual(24 * MB); // the 16 orders' 24 MB fit again
+      expect(cache.budgetBytes).toBeLessThanOrEqual(40 * MB);
+      const lastRounds = 16 * 10;
+      expect(hits).toBeGreaterThan(16 * 20 - lastRounds); // warm again long before the end
+    });
+
+    it('keeps the ceiling while what it holds fits, and counts no regret for a row that moved on elsewhere', () => {
+      const cache = new EngineCache(10 * MB);
+      for (let i = 0; i < 6; i++) cache.keep(`o-${i}`, 1, engine(), 1.5 * MB);
+      expect(cache.budgetBytes).toBe(10 * MB);
+      cache.keep('o-6', 1, engine(), 1.5 * MB); // 10.5 MB: o-0 evicted, the budget lowered
+      const lowered = cache.budgetBytes;
+      expect(lowered).toBeLessThan(10 * MB);
+      expect(cache.take('o-0', 2)).toBeUndefined(); // another process moved o-0 on: it would not have been a hit
+      expect(cache.budgetBytes).toBe(lowered);
+      expect(cache.take('never-kept', 1)).toBeUndefined();
+      expect(cache.budgetBytes).toBe(lowered);
+    });
+
+    it('forgets an evicted engine whose row changed outside a step', () => {
+      const cache = new EngineCache(4 * MB);
+      cache.keep('a', 1, engine(), 2 * MB);
+      cache.keep('b', 1, engine(), 2 * MB);
+      cache.keep('c', 1, engine(), 2 * MB); // a evicted
+      const lowered = cache.budgetBytes;
+      cache.drop('a');
+      expect(cache.take('a', 1)).toBeUndefined();
+      expect(cache.budgetBytes).toBe(lowered);
+    });
   });
 
   it('never replaces a newer revision with an older one, nor keeps an engine that erred', () => {
