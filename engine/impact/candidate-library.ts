@@ -14,6 +14,7 @@ import { compileExecutable, type ExecutableDefinition } from '../runtime/definit
 import type { ProcessVersionRow, Store } from '../store/types.js';
 import { CandidateDecisions } from './candidate-decisions.js';
 import { flowGraphOf, type FlowGraph } from './flow-graph.js';
+import { orderChangesOf, type OrderChanges } from './path-ahead.js';
 import { processOf } from './process-diff.js';
 
 export interface CandidateProcess {
@@ -29,6 +30,8 @@ export interface CandidateProcess {
 export interface VersionGraph {
   model: ProcessModel;
   graph: FlowGraph;
+  /** Where it waits for a change to the order, and what a change sets (path-ahead.ts). */
+  orderChanges: OrderChanges;
   process: ModdleElement | undefined;
 }
 
@@ -124,7 +127,9 @@ export class CandidateLibrary {
       graph = this.xml(key, version).then(async (xml) => {
         const parsed = await parseBpmn(xml);
         const model = compileProcessModels(parsed.definitions).find((candidate) => candidate.key === key)!;
-        return { model, graph: flowGraphOf(parsed.definitions, key), process: processOf(parsed.definitions, key) };
+        return {
+          model, graph: flowGraphOf(parsed.definitions, key), orderChanges: orderChangesOf(parsed.definitions, model, key), process: processOf(parsed.definitions, key),
+        };
       });
       this.caches.graphs.set(id, graph);
     }

@@ -12,6 +12,7 @@ import type { InstanceRow, WaitRow } from '../store/types.js';
 import { calledVersion, type CalledVersions } from '../runtime/called-version.js';
 import type { CandidateLibrary, VersionGraph } from './candidate-library.js';
 import { reachableFrom, type Decisions } from './flow-graph.js';
+import { pathAhead } from './path-ahead.js';
 import type { OrderReachingDecision, ProcessElement } from './impact-report.js';
 import { decisionTasksOf } from './where-used.js';
 
@@ -20,8 +21,10 @@ export interface InstanceReach {
   instance: InstanceRow;
   version: VersionGraph;
   waits: WaitRow[];
-  /** The elements reachable from its waits (flow-graph.ts), conditions false on its variables not followed. */
+  /** The elements reachable from its waits (flow-graph.ts), conditions false on its variables not followed; through changes to the order too. */
   reachable: Set<string>;
+  /** Those of them ahead on its own path, reached without a change to the order (path-ahead.ts). */
+  ahead: Set<string>;
 }
 
 /** A business rule task calling one of the changed decisions. */
@@ -64,7 +67,7 @@ export class DecisionReach {
       for (const { decisionId, ...task } of [...leadsTo.values()].flat()) entry(decisionId).reaches.set(`${task.processKey}/${task.elementId}`, task);
       // which of the instance's waits lead there (found again per wait only when it has several)
       for (const wait of waits) {
-        const from = waits.length === 1 ? reachable : reachableFrom(version.graph, [wait.elementId], instance.variables, decisions);
+        const from = waits.length === 1 ? reachable : pathAhead(version.graph, version.orderChanges, [wait.elementId], instance.variables, decisions).reachable;
         const name = wait.name ?? version.model.elements.get(wait.elementId)?.name ?? null;
         for (const elementId of from) {
           for (const { decisionId } of leadsTo.get(elementId) ?? []) {

@@ -9,7 +9,8 @@
 // now is not followed, nor the default flow of a gateway where another flow's
 // condition is true; a condition that cannot be decided yet (it reads a
 // variable not set) is followed. So impact names every order that may still
-// get there, and not those that cannot.
+// get there, and not those that cannot. A walk may stop at given elements (the
+// catches of a change to the order, path-ahead.ts): reached, not passed.
 import type { ModdleElement } from 'bpmn-moddle';
 import { plainNames } from '../feel/compiled-feel.js';
 import { evaluateFeel, feelBody, isCompiledFeel, isFeel, variablesReadBy } from '../feel/feel-expression.js';
@@ -128,15 +129,20 @@ function boundaryEventsOf(children: ModdleElement[], activity: ModdleElement): s
  */
 export type Decisions = Map<string, boolean | undefined>;
 
-/** Every element reachable from `from` (not `from` itself unless a loop leads back to it) for an instance with `variables`. */
-export function reachableFrom(graph: FlowGraph, from: string[], variables: Record<string, unknown> = {}, decisions?: Decisions): Set<string> {
+/**
+ * Every element reachable from `from` (not `from` itself unless a loop leads back to it) for an instance with
+ * `variables`. An element of `stopAt` is reached but not passed (what follows it needs what it waits for).
+ */
+export function reachableFrom(
+  graph: FlowGraph, from: string[], variables: Record<string, unknown> = {}, decisions?: Decisions, stopAt?: ReadonlySet<string>,
+): Set<string> {
   const seen = new Set<string>();
   const queue = from.flatMap((id) => followed(graph.get(id) ?? [], variables, decisions));
   while (queue.length) {
     const next = queue.pop()!;
     if (seen.has(next)) continue;
     seen.add(next);
-    queue.push(...followed(graph.get(next) ?? [], variables, decisions));
+    if (!stopAt?.has(next)) queue.push(...followed(graph.get(next) ?? [], variables, decisions));
   }
   return seen;
 }

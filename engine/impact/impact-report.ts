@@ -83,8 +83,13 @@ export interface Caller {
 export interface RunningOrders {
   /** Orders with an instance of the process running: they finish on the version they are on. */
   inside: { count: number; orders: { orderNo: string; version: number }[] };
-  /** Orders that can still reach a call to the process: they will start the new version. */
+  /** Orders with a call to the process ahead on their path from where they wait: they will start the new version. */
   willPickUp: { count: number; orders: string[] };
+  /**
+   * Orders that can reach a call to the process only through a change to the order (the order-change loop's
+   * re-approval of a raise): they start the new version only if such a change is requested.
+   */
+  couldPickUpOnChange: { count: number; orders: string[] };
 }
 
 /**

@@ -1,18 +1,22 @@
 // Running orders a change reaches. Those with an instance of the changed
 // process running stay on their version (a running instance never changes
-// version). Those that have not yet reached a call to it, but can still reach
-// one from where they wait, will start the new version (latest binding; a
-// versionTag binding when the new version carries that tag; never a
-// deployment binding). A changed decision: the orders that can still reach a
-// business rule task calling it, in their own instances or in a process their
-// calls will start (decision-reach.ts), will evaluate the new version.
+// version). Those that have not yet reached a call to it, but have one ahead
+// on their path from where they wait, will start the new version (latest
+// binding; a versionTag binding when the new version carries that tag; never a
+// deployment binding). Those that can reach one only through a change to the
+// order (the order-change loop's re-approval of a raise, path-ahead.ts) are
+// apart: they start it only if someone requests such a change. A changed
+// decision: the orders that can still reach a business rule task calling it,
+// in their own instances or in a process their calls will start
+// (decision-reach.ts), will evaluate the new version.
 import type { CallBinding } from '../bpmn/process-model.js';
 import type { InstanceRow, Store, WaitRow } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
 import { DecisionReach, type InstanceReach } from './decision-reach.js';
-import { reachableFrom, type Decisions } from './flow-graph.js';
+import type { Decisions } from './flow-graph.js';
 import { groupBy } from './group-rows.js';
 import type { DecisionRunningOrders, OrderReachingDecision, RunningOrders } from './impact-report.js';
+import { pathAhead } from './path-ahead.js';
 import { transitiveCallers } from './where-used.js';
 
 const PAGE = 500;
@@ -32,7 +36,9 @@ export async function runningOrders(
   store: Store, library: CandidateLibrary, changed: { keys: readonly string[]; decisionIds: readonly string[] },
 ): Promise<RunningOrdersReached> {
   const calls = library.callsAfterChange();
-  const targets = changed.keys.map((key) => ({ key, callingKeys: transitiveCallers(calls, key), inside: [] as RunningOrders['inside']['orders'], willPickUp: [] as string[] }));
+  const targets = changed.keys.map((key) => ({
+    key, callingKeys: transitiveCallers(calls, key), inside: [] as RunningOrders['inside']['orders'], willPickUp: [] as string[], couldPickUpOnChange: [] as string[],
+  }));
   const decisionReach = new DecisionReach(library, changed.decisionIds);
   const willEvaluate = new Map(changed.decisionIds.map((id) => [id, [] as OrderReachingDecision[]]));
   const decisions: Decisions = new Map();
@@ -41,16 +47,19 @@ export async function runningOrders(
     let reach: Promise<InstanceReach[]> | undefined;
     // found only when asked: an order inside every changed process, with no decision changed, needs none
     const reachOfOrder = () => (reach ??= reachOf(library, tree, waits, decisions));
-    for (const { key, callingKeys, inside, willPickUp } of targets) {
+    for (const { key, callingKeys, inside, willPickUp, couldPickUpOnChange } of targets) {
       const running = tree.find((instance) => instance.processKey === key && instance.status === 'running');
       if (running) inside.push({ orderNo, version: running.version });
-      else if (canReachCall(library, await reachOfOrder(), callingKeys, key)) willPickUp.push(orderNo);
+      else if (canReachCall(library, await reachOfOrder(), 'ahead', callingKeys, key)) willPickUp.push(orderNo);
+      else if (canReachCall(library, await reachOfOrder(), 'reachable', callingKeys, key)) couldPickUpOnChange.push(orderNo);
     }
     if (willEvaluate.size === 0) continue;
     for (const [decisionId, reached] of await decisionReach.of(await reachOfOrder(), decisions)) willEvaluate.get(decisionId)!.push({ orderNo, ...reached });
   }
   return {
-    processes: new Map(targets.map(({ key, inside, willPickUp }) => [key, { inside: { count: inside.length, orders: inside }, willPickUp: { count: willPickUp.length, orders: willPickUp } }])),
+    processes: new Map(targets.map(({ key, inside, willPickUp, couldPickUpOnChange }) => [key, {
+      inside: counted(inside), willPickUp: counted(willPickUp), couldPickUpOnChange: counted(couldPickUpOnChange),
+    }])),
     decisions: new Map([...willEvaluate].map(([id, orders]) => [id, { willEvaluate: { count: orders.length, orders } }])),
   };
 }
@@ -85,14 +94,19 @@ async function* runningRoots(store: Store): AsyncGenerator<InstanceRow[]> {
   }
 }
 
-/** What each running instance of an order's tree can still reach from what it waits for. */
+function counted<T>(orders: T[]): { count: number; orders: T[] } {
+  return { count: orders.length, orders };
+}
+
+/** What each running instance of an order's tree has ahead on its path from what it waits for, and can reach through changes too. */
 async function reachOf(library: CandidateLibrary, tree: InstanceRow[], waits: WaitRow[], decisions: Decisions): Promise<InstanceReach[]> {
   const reach: InstanceReach[] = [];
   for (const instance of tree) {
     if (instance.status !== 'running') continue;
     const version = await library.graph(instance.processKey, instance.version);
     const own = waits.filter((wait) => wait.instanceId === instance.id);
-    reach.push({ instance, version, waits: own, reachable: reachableFrom(version.graph, own.map((wait) => wait.elementId), instance.variables, decisions) });
+    const path = pathAhead(version.graph, version.orderChanges, own.map((wait) => wait.elementId), instance.variables, decisions);
+    reach.push({ instance, version, waits: own, ...path });
   }
   return reach;
 }
@@ -108,12 +122,13 @@ function startsNewVersion(library: CandidateLibrary, key: string, binding: CallB
 
 /**
  * Whether a running instance of the tree, from what it waits for, can still
- * reach a call activity that starts `key` or a process that (at its latest
- * version after the change) calls it.
+ * reach (`reachable`), or has ahead on its path (`ahead`), a call activity that
+ * starts `key` or a process that (at its latest version after the change) calls it.
  */
-function canReachCall(library: CandidateLibrary, reach: InstanceReach[], callingKeys: Set<string>, key: string): boolean {
-  for (const { version: { model }, reachable } of reach) {
-    for (const elementId of reachable) {
+function canReachCall(library: CandidateLibrary, reach: InstanceReach[], how: 'reachable' | 'ahead', callingKeys: Set<string>, key: string): boolean {
+  for (const instanceReach of reach) {
+    const { model } = instanceReach.version;
+    for (const elementId of instanceReach[how]) {
       const element = model.elements.get(elementId);
       if (element?.calledProcess === key && startsNewVersion(library, key, element.binding)) return true;
       if (element?.calledProcess && callingKeys.has(element.calledProcess)) return true;

@@ -15,6 +15,8 @@ import type { CallerRoute, HistoryRow, InstanceRow, OrderChangeRow, OrderChangeS
 
 /** The engine's own message: only runtime.changeOrder sends it, never a client. */
 export const ORDER_CHANGED_MESSAGE = 'OrderChanged';
+/** The one variable the message carries: the change as recorded (the process maps what it needs of it). */
+export const ORDER_CHANGE_VARIABLE = 'change';
 /** A change waits in the message buffer while the order handles an earlier one: keep it as long as a message may be kept. */
 const ORDER_CHANGE_TIME_TO_LIVE = 'P366D';
 /** The job type whose completion means the goods have left: no change after it. */
@@ -89,7 +91,7 @@ export async function recordOrderChange(tx: StoreTx, orderNo: string, request: O
   };
   return {
     row, created: true, instanceId: order.instanceId,
-    message: { name: ORDER_CHANGED_MESSAGE, businessKey: orderNo, variables: { change }, actor: context.actor, via: context.via, timeToLive: ORDER_CHANGE_TIME_TO_LIVE },
+    message: { name: ORDER_CHANGED_MESSAGE, businessKey: orderNo, variables: { [ORDER_CHANGE_VARIABLE]: change }, actor: context.actor, via: context.via, timeToLive: ORDER_CHANGE_TIME_TO_LIVE },
   };
 }
 

@@ -627,13 +627,17 @@ export const ImpactReport: JsonSchema = {
           whereUsed,
           runningOrders: {
             type: 'object',
-            required: ['inside', 'willPickUp'],
+            required: ['inside', 'willPickUp', 'couldPickUpOnChange'],
             properties: {
               inside: countedOrders(
                 'Orders with an instance of the process running: they stay on their version.',
                 { type: 'object', required: ['orderNo', 'version'], properties: { orderNo: { type: 'string' }, version: { type: 'integer' } } },
               ),
-              willPickUp: countedOrders('Orders that can still reach a call to the process: they will start the new version.', { type: 'string' }),
+              willPickUp: countedOrders('Orders with a call to the process ahead on their path from where they wait: they will start the new version.', { type: 'string' }),
+              couldPickUpOnChange: countedOrders(
+                'Orders that can reach a call to the process only through a change to the order (POST /api/orders/{orderNo}/changes, e.g. a raise approved again): they start the new version only if such a change is requested.',
+                { type: 'string' },
+              ),
             },
           },
         },

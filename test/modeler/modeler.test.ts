@@ -187,6 +187,10 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     expect(await impact.locator('.impact-no-longer-rejected button').allTextContents()).toEqual(['BR-1000000-2', 'BR-1000000']);
     // each order number a button of its own, the numbers separated as a list reads (not "BR-1000000-2BR-1000000")
     expect(await impact.locator('.impact-no-longer-rejected').textContent()).toBe('2 order(s) would no longer be rejected: BR-1000000-2, BR-1000000');
+    // BR-300000, approved automatically and at its planning, has no call to the approval ahead: only a raise would call it again
+    expect(await impact.locator('[data-impact-process=credit-order-approval]').textContent()).toContain('when they reach a call to it: 0.');
+    expect(await impact.locator('[data-impact-on-change=credit-order-approval]').textContent())
+      .toBe('Running orders that would start credit-order-approval version 2 only if a change to the order leads to a call to it: 1 — BR-300000');
     await page.locator('[data-dialog=deploy] textarea[name=note]').fill('Director approval from exactly 1,000,000');
     await shot('07b-deploy-dialog');
     await page.locator('[data-dialog=deploy] button[type=submit]').click();

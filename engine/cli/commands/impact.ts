@@ -13,8 +13,9 @@ const HELP = `Usage: stratum impact --server <url> [options] <file.bpmn | file.d
 
 Asks a running Stratum server what deploying these files would do, without
 deploying them (POST /api/impact): per process the changes against the latest
-deployed version, who calls it, which running orders stay on their version and
-which will start the new one; per changed decision, the processes whose
+deployed version, who calls it, which running orders stay on their version,
+which will start the new one, and which would only if a change to the order
+leads there (a raise approved again); per changed decision, the processes whose
 business rule tasks call it and the running orders that can still reach one
 (where they wait, which task); then the recorded orders replayed on the library
 (and its decisions) as it would be, grouped by how the change alters their route,
@@ -93,9 +94,10 @@ function printImpact(report: ImpactReport, shown: number, io: CliIO): void {
     io.out(`${process.key}: version ${process.version} (${was})${process.diff.unchanged ? ', no change that decides a route' : ''}`);
     for (const line of diffLines(process.diff)) io.out(`  ${line}`);
     for (const caller of process.whereUsed) io.out(`  ${callerLine(caller)}`);
-    const { inside, willPickUp } = process.runningOrders;
+    const { inside, willPickUp, couldPickUpOnChange: onChange } = process.runningOrders;
     io.out(`  running orders inside it, staying on their version: ${inside.count}${listed(inside.orders.map((order) => `${order.orderNo} (v${order.version})`), shown)}`);
     io.out(`  running orders that will start version ${process.version}: ${willPickUp.count}${listed(willPickUp.orders, shown)}`);
+    if (onChange.count) io.out(`  running orders that would start version ${process.version} only if a change to the order leads there: ${onChange.count}${listed(onChange.orders, shown)}`);
   }
   for (const decision of report.decisions) {
     const was = decision.previousVersion === null ? 'new decision' : `was version ${decision.previousVersion}`;

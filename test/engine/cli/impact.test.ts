@@ -56,9 +56,13 @@ describe('stratum impact', () => {
       'credit-order-approval: version 2 (was version 1)',
       '  changed Flow_AmountTier_Above500000 (sequence flow "more than 500,000 up to 1,000,000"): condition =reportingAmount > 500000 and reportingAmount <= 1000000 → =reportingAmount > 400000 and reportingAmount <= 1000000',
       '  called by sales-order-management (versions 1) at CallActivity_ReapproveChange, CallActivity_ApproveCreditOrder',
+      // the running orders are past their approval: only a raise requested for them would call it again
+      '  running orders that will start version 2: 0',
       '  1 order would now wait for "Review order (vice-president)" (vice-president): CLI-450E',
       'the change blocks no recorded order',
     ]));
+    const onChange = lines(stdout).find((line) => line.startsWith('  running orders that would start version 2 only if a change to the order leads there: 3: '));
+    expect(onChange?.split(': ')[2].split(', ').sort()).toEqual(['CLI-350', 'CLI-450', 'CLI-700']);
   });
 
   it('prints a decision of the change with the processes calling it and the running orders that will evaluate it', async () => {

@@ -22,6 +22,11 @@ export const EXPORT_CONTROL = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** ACME's credit orders above 500,000 need the sales director (before: only those above 1,000,000). */
+export const acmeToDirector = () => candidate('credit-order-approval', (xml) => xml.replace(
+  '>=reportingAmount &gt; 1000000<', '>=reportingAmount &gt; 1000000 or (customer.name = "ACME" and reportingAmount &gt; 500000)<',
+));
+
 /** A shipped diagram changed by `change`, which must change it. */
 export function candidate(key: string, change: (xml: string) => string): BpmnFile {
   const xml = readFileSync(`${DIAGRAMS_DIR}${key}.bpmn`, 'utf8');

@@ -51,6 +51,8 @@ describe('a threshold change (vice-president review from 400,000 instead of 500,
     expect(runningOrders.inside.orders).toEqual([{ orderNo: 'SO-VP', version: 1 }]);
     // a credit order still in its special-change notification will be approved by the new version; a prepaid one never is
     expect(runningOrders.willPickUp.orders).toEqual(['SO-SC-CREDIT']);
+    // nor by a change to a prepaid order (the re-approval's condition is false for it, whatever the change)
+    expect(runningOrders.couldPickUpOnChange.orders).toEqual([]);
     expect(whereUsed).toEqual([{
       processKey: 'sales-order-management', versions: [1], latestCalls: true,
       // the order-change loop approves a raised amount again with the same process

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImpactReport, Stratum } from '../../../engine/index.js';
 import { DIAGRAMS_DIR, director, enter, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
-import { candidate } from './candidates.js';
+import { acmeToDirector, candidate } from './candidates.js';
 
 let fixture: Fixture;
 let stratum: Stratum;
@@ -18,11 +18,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fixture.dispose();
 });
-
-/** ACME's credit orders above 500,000 need the sales director (before: only those above 1,000,000). */
-export const acmeToDirector = () => candidate('credit-order-approval', (xml) => xml.replace(
-  '>=reportingAmount &gt; 1000000<', '>=reportingAmount &gt; 1000000 or (customer.name = "ACME" and reportingAmount &gt; 500000)<',
-));
 
 describe('a running order replayed on a change of a process it already called', () => {
   it('keeps the version its instance runs: the order waiting at the vice-president in version 1 is unchanged, the one that has not called it yet will start the new one', async () => {

@@ -14,7 +14,8 @@ const ORDERS_SHOWN = 20;
 /**
  * What a deployment would do (POST /api/impact with all of its files), shown in
  * the deploy dialog before the designer confirms: per process, running orders
- * that stay on their version or start the new one; per decision of the .dmn files,
+ * that stay on their version or start the new one, and apart those that would only
+ * if a change to the order leads there; per decision of the .dmn files,
  * the processes whose business rule tasks call it and the running orders that can still
  * reach one (where they wait, which task); and the recorded orders replayed and
  * grouped by how the change alters their route, with those that ran on an older
@@ -44,13 +45,14 @@ export default class ImpactPreview {
     const { replay } = report;
     const section = el('div', { className: 'deploy-impact' },
       el('strong', {}, impactHeadline(report)),
-      report.processes.map((process) => el('p', { 'data-impact-process': process.key },
+      report.processes.flatMap((process) => [el('p', { 'data-impact-process': process.key },
         process.previousVersion === null
           ? `${process.key} is new (version ${process.version}): no order runs it yet; `
           : `Running orders inside ${process.key}: ${process.runningOrders.inside.count} (they stay on version ${process.previousVersion}); `,
         `running orders that will start ${process.key} version ${process.version} when they reach a call to it: ${process.runningOrders.willPickUp.count}`,
         // the count ends the sentence, or the orders follow it as a list
-        this.orderList(process.runningOrders.willPickUp.orders, ' — ') ?? '.')),
+        this.orderList(process.runningOrders.willPickUp.orders, ' — ') ?? '.'),
+      this.onChangePart(process)]),
       report.decisions.map((decision) => this.decisionPart(decision)),
       unchangedDecisionFiles(report, dmnFileNames).map((fileName) => el('p', { 'data-unchanged-file': fileName }, unchangedDecisionFileLine(fileName))),
       el('ul', { className: 'impact-groups' }, replay.groups.filter((group) => group.kind !== 'unchanged').map((group) =>
@@ -58,6 +60,18 @@ export default class ImpactPreview {
       this.olderVersionPart(report),
       report.blocking ? el('p', { className: 'impact-blocking' }, 'Deploying would block orders or the library has errors: check before you confirm.') : null);
     return { section, blocking: report.blocking, report };
+  }
+
+  /**
+   * The running orders that reach a call to the process only through a change to the order (a raise approved
+   * again): apart from those that will start it, as nothing starts it for them unless such a change is requested.
+   */
+  private onChangePart(process: ImpactReport['processes'][number]): HTMLElement | null {
+    const { count, orders } = process.runningOrders.couldPickUpOnChange;
+    if (count === 0) return null;
+    return el('p', { className: 'impact-on-change', 'data-impact-on-change': process.key },
+      `Running orders that would start ${process.key} version ${process.version} only if a change to the order leads to a call to it: ${count}`,
+      this.orderList(orders, ' — '));
   }
 
   /** The orders that ran on an older version, apart from this change's impact, grouped by how the deployed library routes them. */

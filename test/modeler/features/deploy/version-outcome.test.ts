@@ -25,7 +25,7 @@ function report(processes: Pick<ProcessImpact, 'key' | 'version' | 'previousVers
       ...process,
       diff: { key: process.key, process: [], elements: [], unchanged: true },
       whereUsed: [],
-      runningOrders: { inside: { count: 0, orders: [] }, willPickUp: { count: 0, orders: [] } },
+      runningOrders: { inside: { count: 0, orders: [] }, willPickUp: { count: 0, orders: [] }, couldPickUpOnChange: { count: 0, orders: [] } },
     })),
     decisions: [],
     replay: { orders: 0, changed: 0, blocked: 0, groups: [], ranOnOlderVersion: { count: 0, groups: [] }, durationMs: 0, paths: { fast: 0, engine: 0 }, baselineReplays: 0 },
