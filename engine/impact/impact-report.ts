@@ -10,6 +10,11 @@ export interface ImpactReport {
   replay: ReplayReport;
   /** Lint findings of the whole library as it would be after the change. */
   findings: Finding[];
+  /**
+   * Warnings: conditions of the library after the change (other processes, and the changed process's other
+   * flows) that still compare a variable with a constant a changed condition moved (related-conditions.ts). Never blocking.
+   */
+  relatedConditions: RelatedCondition[];
   /** Some recorded order would block, or the library would not deploy. */
   blocking: boolean;
 }
@@ -114,6 +119,44 @@ export interface ProcessElement {
   processKey: string;
   elementId: string;
   name: string | null;
+}
+
+// conditions that compare what a change moved (related-conditions.ts)
+
+/** A sequence flow whose condition the report names, with the gateway (or other element) it leaves. */
+export interface ConditionFlow {
+  processKey: string;
+  elementId: string;
+  name: string | null;
+  /** The element the flow leaves: a gateway, for the conditions a designer thinks of. */
+  source: { elementId: string; name: string | null } | null;
+}
+
+/** A comparison of a changed condition whose constant (or whether the constant itself is included) the change moved. */
+export interface MovedComparison {
+  flow: ConditionFlow;
+  variable: string;
+  /** The comparison before and after, as written: `reportingAmount > 500000` → `reportingAmount > 400000`. */
+  before: string;
+  after: string;
+  /** The constant before and after, as written: `500000` → `400000` (the same for `>` → `>=`). */
+  constant: string;
+  newConstant: string;
+}
+
+export interface RelatedCondition {
+  /** Where it is: the process's latest version after the change. */
+  flow: ConditionFlow;
+  version: number;
+  /** The flow's condition as written. */
+  condition: string;
+  /** The comparison in it that still has the old constant: `changeReportingAmount > 500000`. */
+  comparison: string;
+  /** The variable it compares: the changed one, or the name a call activity passes it under. */
+  variable: string;
+  changed: MovedComparison;
+  /** e.g. sales-order-management "Approval tier raised?" still compares changeReportingAmount … with 500000, which this change moved to 400000 in … */
+  message: string;
 }
 
 // the replay of recorded orders (replay.ts, route-comparison.ts)

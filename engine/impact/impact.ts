@@ -1,7 +1,8 @@
 // The impact of a candidate change, before it is deployed: per process the
 // semantic diff against the latest deployed version, where it is used and which
 // running orders it reaches; per changed decision, the processes calling it and
-// the running orders that will evaluate it; a replay of recorded orders on the
+// the running orders that will evaluate it; the conditions elsewhere that still
+// compare with a constant the change moved (related-conditions.ts); a replay of recorded orders on the
 // library as it would be, its decisions included; and the lint findings of that
 // whole library. Nothing is stored.
 import { createHash } from 'node:crypto';
@@ -14,6 +15,7 @@ import type { Store } from '../store/types.js';
 import { CandidateLibrary } from './candidate-library.js';
 import type { DecisionImpact, ImpactReport, ProcessImpact, ReplayReport } from './impact-report.js';
 import { diffProcesses, processOf } from './process-diff.js';
+import { movedComparisons, relatedConditions, type Move } from './related-conditions.js';
 import { pinSelection, type OrderSelection } from './recorded-orders.js';
 import { replayOrders } from './replay.js';
 import { replayInWorkers } from './replay-pool.js';
@@ -61,10 +63,13 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
       keys: library.candidates.map((candidate) => candidate.key), decisionIds: library.decisions.candidates.map((decision) => decision.id),
     });
     const processes: ProcessImpact[] = [];
+    const moves = new Map<string, Move[]>();
     for (const candidate of library.candidates) {
       const previous = library.deployed.find((row) => row.key === candidate.key);
       const before = previous ? processOf((await parseBpmn(previous.xml)).definitions, candidate.key) : undefined;
-      const diff = diffProcesses(candidate.key, before, processOf(candidate.parsed.definitions, candidate.key));
+      const after = processOf(candidate.parsed.definitions, candidate.key);
+      const diff = diffProcesses(candidate.key, before, after);
+      moves.set(candidate.key, movedComparisons(candidate.key, before, after));
       processes.push({
         key: candidate.key,
         version: candidate.version,
@@ -80,10 +85,12 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
         id, name, version, previousVersion, fileName, whereUsed: await whereDecisionUsed(library, id), runningOrders: running.decisions.get(id)!,
       });
     }
+    const related = await relatedConditions(library, moves);
     replaying ??= startReplay();
     const replay = await replaying;
+    // related conditions are warnings: the designer decides whether the other condition should move too
     const blocking = replay.blocked > 0 || findings.some((finding) => finding.severity === 'error');
-    return { processes, decisions, replay, findings, blocking };
+    return { processes, decisions, replay, findings, relatedConditions: related, blocking };
   } catch (error) {
     // the rest of the analysis failed (or the replay did): a replay still running is of no use
     stopReplay.abort(error);

@@ -610,9 +610,48 @@ function replayGroup(description: string): JsonSchema {
   };
 }
 
+/** A sequence flow whose condition the impact report names, with the element (a gateway) it leaves. */
+const conditionFlow: JsonSchema = {
+  type: 'object',
+  required: ['processKey', 'elementId', 'name', 'source'],
+  properties: {
+    processKey: { type: 'string' },
+    elementId: { type: 'string' },
+    name: nullable({ type: 'string' }),
+    source: nullable({ type: 'object', required: ['elementId', 'name'], properties: { elementId: { type: 'string' }, name: nullable({ type: 'string' }) } }),
+  },
+};
+
+/** A condition that still compares a variable with a constant a changed condition moved (docs/impact.md, "Related conditions"). */
+const relatedCondition: JsonSchema = {
+  type: 'object',
+  required: ['flow', 'version', 'condition', 'comparison', 'variable', 'changed', 'message'],
+  properties: {
+    flow: conditionFlow,
+    version: { type: 'integer', minimum: 1, description: 'The version of its process the library has after the change.' },
+    condition: { type: 'string', description: 'The condition as written.' },
+    comparison: { type: 'string', description: 'The comparison in it with the old constant, e.g. changeReportingAmount > 500000.' },
+    variable: { type: 'string', description: 'The variable it compares: the changed one, or the name a call activity passes it under.' },
+    changed: {
+      type: 'object',
+      required: ['flow', 'variable', 'before', 'after', 'constant', 'newConstant'],
+      description: 'The comparison of the change that moved the constant.',
+      properties: {
+        flow: conditionFlow,
+        variable: { type: 'string' },
+        before: { type: 'string', description: 'e.g. reportingAmount > 500000' },
+        after: { type: 'string', description: 'e.g. reportingAmount > 400000' },
+        constant: { type: 'string', description: 'The constant before, as written.' },
+        newConstant: { type: 'string', description: 'The constant after (the same when only >/>= changed).' },
+      },
+    },
+    message: { type: 'string' },
+  },
+};
+
 export const ImpactReport: JsonSchema = {
   type: 'object',
-  required: ['processes', 'decisions', 'replay', 'findings', 'blocking'],
+  required: ['processes', 'decisions', 'replay', 'findings', 'relatedConditions', 'blocking'],
   properties: {
     processes: {
       type: 'array',
@@ -707,6 +746,12 @@ export const ImpactReport: JsonSchema = {
       },
     },
     findings: { type: 'array', items: ref('Finding'), description: 'Lint findings of the whole library as it would be after the change.' },
+    relatedConditions: {
+      type: 'array',
+      items: relatedCondition,
+      description: 'Warnings, never blocking: conditions of the library after the change (other processes, other flows of the changed one) that still ' +
+        'compare a variable — or the name a call activity passes it under — with a constant a changed condition moved.',
+    },
     blocking: { type: 'boolean', description: 'A replayed order would block, or the library would not deploy.' },
   },
 };

@@ -77,6 +77,13 @@ describe('POST /api/impact', () => {
     // the shipped library is all the fast path plays: every order took it (in the replay's worker processes)
     expect(report.replay.orders).toBeGreaterThan(0);
     expect(report.replay.paths).toEqual({ fast: report.replay.orders, engine: 0 });
+    // the order-change loop repeats the moved tier: a warning, in the shape the OpenAPI document describes, which does not block
+    expect(report.relatedConditions.map((related) => [related.flow.processKey, related.flow.elementId, related.comparison]))
+      .toEqual([['sales-order-management', 'Flow_ApprovalTierRaised_Yes', 'changeReportingAmount > 500000']]);
+    const ajv = new Ajv2020({ strict: false });
+    ajv.addSchema(buildOpenApiDocument(), 'doc');
+    const described = ajv.getSchema('doc#/components/schemas/ImpactReport')!;
+    expect(described(report), JSON.stringify(described.errors)).toBe(true);
     expect(report.blocking).toBe(false);
     const after = (await api.get<ProcessDetail>('/api/processes/credit-order-approval', TOKENS.erp)).body;
     expect(after.versions).toEqual(before.versions);

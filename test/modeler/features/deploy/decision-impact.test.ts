@@ -45,6 +45,7 @@ function report(decisions: DecisionImpact[]): ImpactReport {
     decisions,
     replay: { orders: 12, changed: 3, blocked: 0, groups: [], ranOnOlderVersion: { count: 0, groups: [] }, durationMs: 5, paths: { fast: 0, engine: 12 }, baselineReplays: 0 },
     findings: [],
+    relatedConditions: [],
     blocking: false,
   };
 }
