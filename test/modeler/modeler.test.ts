@@ -191,6 +191,15 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     expect(await impact.locator('[data-impact-process=credit-order-approval]').textContent()).toContain('when they reach a call to it: 0.');
     expect(await impact.locator('[data-impact-on-change=credit-order-approval]').textContent())
       .toBe('Running orders that would start credit-order-approval version 2 only if a change to the order leads to a call to it: 1 — BR-300000');
+    // 1,000,000 itself moved to the director's tier, but two conditions still keep it in the vice-president's: warnings, which do not block
+    const related = impact.locator('.impact-related-conditions');
+    expect(await related.locator('p').textContent()).toBe('Warning: 2 condition(s) still compare with a constant this change moved. ' +
+      'Check whether they should change with it (this does not block the deployment).');
+    expect(await related.locator('li.warning').evaluateAll((items) => items.map((item) => `${item.getAttribute('data-process')}/${item.getAttribute('data-element')}`)))
+      .toEqual(['credit-order-approval/Flow_AmountTier_Above500000', 'sales-order-management/Flow_ApprovalTierRaised_Yes']);
+    expect(await related.locator('li.warning').first().textContent()).toBe('credit-order-approval "Amount tier?" still compares reportingAmount <= 1000000, ' +
+      `while this change turned reportingAmount > 1000000 into reportingAmount >= 1000000 in credit-order-approval "Amount tier?" Open credit-order-approval`);
+    expect(await page.locator('[data-dialog=deploy] button[type=submit]').textContent()).toBe('Deploy');
     await page.locator('[data-dialog=deploy] textarea[name=note]').fill('Director approval from exactly 1,000,000');
     await shot('07b-deploy-dialog');
     await page.locator('[data-dialog=deploy] button[type=submit]').click();

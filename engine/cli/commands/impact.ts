@@ -20,8 +20,10 @@ business rule tasks call it and the running orders that can still reach one
 (where they wait, which task); then the recorded orders replayed on the library
 (and its decisions) as it would be, grouped by how the change alters their route,
 and apart those that ran on an older version (the deployed library already
-routes them otherwise: not this change's doing, never blocking); then the
-findings of the whole library after the change.
+routes them otherwise: not this change's doing, never blocking); then, as
+warnings, the conditions elsewhere that still compare with a constant a changed
+condition moved (a tier written in two processes); then the findings of the
+whole library after the change.
 
 Options:
   --server, -s <url>   the server, e.g. https://stratum.example.com
@@ -121,6 +123,10 @@ function printImpact(report: ImpactReport, shown: number, io: CliIO): void {
   // apart: what an earlier deployment did to them is not this change's impact
   if (older) io.out(`orders that ran on an older version, which the deployed library already routes otherwise (not this change's doing): ${older}`);
   for (const group of replay.ranOnOlderVersion.groups) io.out(`  on the deployed library, ${groupLine(group, shown)}`);
+  // a moved threshold written elsewhere too: the designer decides whether that one moves with it
+  const related = report.relatedConditions ?? []; // an older server's report has none
+  if (related.length) io.out(`conditions that still compare with a constant this change moved (warnings, not blocking): ${related.length}`);
+  for (const condition of related) io.out(`  warning: ${condition.message} (${elementPath(condition.flow)}: ${condition.condition})`);
   for (const finding of report.findings) io.out(formatFinding(finding));
   const errors = report.findings.filter((finding) => finding.severity === 'error').length;
   io.out(report.blocking

@@ -47,7 +47,7 @@ afterAll(async () => {
 });
 
 describe('stratum impact', () => {
-  it('prints the diff, the running orders and the replay groups, and exits 0 when nothing would block', async () => {
+  it('prints the diff, the running orders, the replay groups and the conditions elsewhere still comparing with the moved constant, and exits 0 when nothing would block', async () => {
     const file = write('lower/credit-order-approval.bpmn', approval.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000'));
     const { code, stdout, stderr } = await stratum(['impact', '--server', server.url, file], { STRATUM_TOKEN: TOKENS.designer });
     expect(stderr).toBe('');
@@ -59,6 +59,12 @@ describe('stratum impact', () => {
       // the running orders are past their approval: only a raise requested for them would call it again
       '  running orders that will start version 2: 0',
       '  1 order would now wait for "Review order (vice-president)" (vice-president): CLI-450E',
+      // sales-order-management repeats the tier for a raised amount: a warning, which does not block
+      'conditions that still compare with a constant this change moved (warnings, not blocking): 1',
+      '  warning: sales-order-management "Approval tier raised?" still compares changeReportingAmount (passed as reportingAmount at "Approve changed amount") ' +
+        'with 500000, which this change moved to 400000 in credit-order-approval "Amount tier?" (sales-order-management/Flow_ApprovalTierRaised_Yes: ' +
+        '=paymentTerms != "prepaid-at-entry" and paymentTerms != "prepaid-at-shipment" and ((changeReportingAmount > 1000000 and approvedReportingAmount <= 1000000) ' +
+        'or (changeReportingAmount > 500000 and approvedReportingAmount <= 500000)))',
       'the change blocks no recorded order',
     ]));
     const onChange = lines(stdout).find((line) => line.startsWith('  running orders that would start version 2 only if a change to the order leads there: 3: '));

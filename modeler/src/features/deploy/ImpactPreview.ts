@@ -8,6 +8,7 @@ import {
   unchangedDecisionFiles,
   type DecisionImpact,
 } from './decision-impact';
+import { relatedConditionsLine, relatedConditionTitle } from './related-conditions';
 
 const ORDERS_SHOWN = 20;
 
@@ -19,7 +20,8 @@ const ORDERS_SHOWN = 20;
  * the processes whose business rule tasks call it and the running orders that can still
  * reach one (where they wait, which task); and the recorded orders replayed and
  * grouped by how the change alters their route, with those that ran on an older
- * version apart (the deployed library already routes them otherwise). Each order
+ * version apart (the deployed library already routes them otherwise); and, as
+ * warnings, the conditions that still compare with a constant the change moved. Each order
  * number opens its instance, each calling process its latest version.
  */
 export default class ImpactPreview {
@@ -58,6 +60,7 @@ export default class ImpactPreview {
       el('ul', { className: 'impact-groups' }, replay.groups.filter((group) => group.kind !== 'unchanged').map((group) =>
         el('li', { className: `impact-${group.kind}` }, `${group.count} order(s) ${group.description}`, this.orderList(group.orders)))),
       this.olderVersionPart(report),
+      this.relatedConditionsPart(report),
       report.blocking ? el('p', { className: 'impact-blocking' }, 'Deploying would block orders or the library has errors: check before you confirm.') : null);
     return { section, blocking: report.blocking, report };
   }
@@ -82,6 +85,28 @@ export default class ImpactPreview {
       el('p', {}, line),
       el('ul', {}, report.replay.ranOnOlderVersion.groups.map((group) =>
         el('li', { className: `impact-older-${group.kind}` }, `${group.count} order(s) ${group.description} on the deployed library`, this.orderList(group.orders)))));
+  }
+
+  /**
+   * The conditions of the library that still compare with a constant the change moved (a tier written in two
+   * processes), each as a warning with its process to open; they do not block.
+   */
+  private relatedConditionsPart(report: ImpactReport): HTMLElement | null {
+    const line = relatedConditionsLine(report);
+    if (!line) return null;
+    return el('div', { className: 'impact-related-conditions' },
+      el('p', {}, line),
+      el('ul', {}, report.relatedConditions.map((related) => el('li', {
+        className: 'warning', 'data-process': related.flow.processKey, 'data-element': related.flow.elementId, title: relatedConditionTitle(related),
+      },
+      related.message, ' ',
+      el('button', {
+        type: 'button', className: 'link-button', title: `Open ${related.flow.processKey}`,
+        onclick: (event: Event) => {
+          leaveDialog(event);
+          void this.library.open(related.flow.processKey);
+        },
+      }, `Open ${related.flow.processKey}`)))));
   }
 
   /** A changed decision as DeployChanges heads a process, the processes whose business rule tasks call it, and the running orders reaching one. */
