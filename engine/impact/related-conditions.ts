@@ -209,7 +209,9 @@ function conditionsOf(key: string, process: ModdleElement): FlowCondition[] {
 function messageOf(flow: ConditionFlow, comparison: ConstantComparison, passedAs: ElementInfo | null, move: Move): string {
   const { moved, before, after } = move;
   const variable = passedAs ? `${comparison.variable} (passed as ${moved.variable} at "${passedAs.name ?? passedAs.id}")` : comparison.variable;
-  const where = `${moved.flow.processKey} ${place(moved.flow)}`;
+  // the same gateway's other flow: named by itself, as "Amount tier?" would name both
+  const sameGateway = moved.flow.processKey === flow.processKey && moved.flow.source && moved.flow.source.elementId === flow.source?.elementId;
+  const where = sameGateway ? `its flow ${moved.flow.name ? `"${moved.flow.name}"` : moved.flow.elementId}` : `${moved.flow.processKey} ${place(moved.flow)}`;
   const what = before.constant === after.constant
     ? `still compares ${variable} ${comparison.operator} ${comparison.literal}, while this change turned ${moved.before} into ${moved.after} in ${where}`
     : `still compares ${variable} with ${comparison.literal}, which this change moved to ${moved.newConstant} in ${where}`;

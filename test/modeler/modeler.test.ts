@@ -198,7 +198,7 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
     expect(await related.locator('li.warning').evaluateAll((items) => items.map((item) => `${item.getAttribute('data-process')}/${item.getAttribute('data-element')}`)))
       .toEqual(['credit-order-approval/Flow_AmountTier_Above500000', 'sales-order-management/Flow_ApprovalTierRaised_Yes']);
     expect(await related.locator('li.warning').first().textContent()).toBe('credit-order-approval "Amount tier?" still compares reportingAmount <= 1000000, ' +
-      `while this change turned reportingAmount > 1000000 into reportingAmount >= 1000000 in credit-order-approval "Amount tier?" Open credit-order-approval`);
+      'while this change turned reportingAmount > 1000000 into reportingAmount >= 1000000 in its flow "more than 1,000,000" Open credit-order-approval');
     expect(await page.locator('[data-dialog=deploy] button[type=submit]').textContent()).toBe('Deploy');
     await page.locator('[data-dialog=deploy] textarea[name=note]').fill('Director approval from exactly 1,000,000');
     await shot('07b-deploy-dialog');

@@ -80,7 +80,8 @@ describe('moving the sales-director tier in one flow of credit-order-approval', 
       ['sales-order-management', 'Flow_ApprovalTierRaised_Yes', 'changeReportingAmount > 1000000'],
     ]);
     expect(report.relatedConditions[0].message).toBe('credit-order-approval "Amount tier?" still compares reportingAmount with 1000000, ' +
-      'which this change moved to 2000000 in credit-order-approval "Amount tier?"');
+      'which this change moved to 2000000 in its flow "more than 1,000,000"');
+    expect(report.relatedConditions[1].message).toMatch(/ with 1000000, which this change moved to 2000000 in credit-order-approval "Amount tier\?"$/);
   });
 
   it('names, for > turned into >=, only the comparisons that keep 1,000,000 itself in the lower tier', async () => {
@@ -93,7 +94,7 @@ describe('moving the sales-director tier in one flow of credit-order-approval', 
       ['sales-order-management', 'Flow_ApprovalTierRaised_Yes', 'changeReportingAmount > 1000000'],
     ]);
     expect(report.relatedConditions[0].message).toBe('credit-order-approval "Amount tier?" still compares reportingAmount <= 1000000, ' +
-      'while this change turned reportingAmount > 1000000 into reportingAmount >= 1000000 in credit-order-approval "Amount tier?"');
+      'while this change turned reportingAmount > 1000000 into reportingAmount >= 1000000 in its flow "more than 1,000,000"');
   });
 });
 
