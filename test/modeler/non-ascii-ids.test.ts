@@ -1,7 +1,8 @@
 // A diagram whose ids are in any script (`Prüfen`, `مهمة_1`, `確認_1`) in the modeler: its canvas holds moddle's ASCII
 // aliases (`Pr_x00FC_fen`), the server answers with the file's ids, and the modeler translates between them
 // (docs/interop.md, "Ids in any script"). Opened from disk, the process is `Prüfen`; deployed and started, the
-// instance's waiting task is marked and counted, and the call activity drills into `確認_1`.
+// instance's waiting task is marked and counted, and the call activity drills into `確認_1`, which opens at its own
+// diagram (the file has one per process).
 // Built modeler, real server, Debian's chromium; screenshots in test-output/non-ascii-ids/.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -33,6 +34,10 @@ describe.skipIf(!browserAvailable)('a diagram with ids in any script in the mode
     const element = modeler.get('elementRegistry').filter((e) => e.businessObject.name === ${JSON.stringify(name)})[0];
     return !!element && modeler.get('canvas').hasMarker(element, ${JSON.stringify(marker)});
   })()`);
+
+  /** The names of the shapes on the canvas. */
+  const shownNames = () => page.evaluate<string[]>(`window.stratumModeler.get('elementRegistry').getAll()
+    .map((e) => e.businessObject && e.businessObject.name).filter(Boolean)`);
 
   it('opens the file from disk as the process `Prüfen`, not its alias', async () => {
     await page.locator('input[data-file-input=bpmn]').setInputFiles(FIXTURE);
@@ -77,6 +82,9 @@ describe.skipIf(!browserAvailable)('a diagram with ids in any script in the mode
     await expect.poll(documentKey).toBe('確認_1');
     expect(requested).toContain('/api/processes/確認_1');
     expect(requested.filter((path) => /_x[0-9A-F]{4}_/.test(path))).toEqual([]);
+    // the file has a diagram per process: the canvas shows 確認_1's, not the first (Prüfen's)
+    await expect.poll(shownNames).toContain('承認する');
+    expect(await shownNames()).not.toContain('Betrag erfassen');
     await shot('03-called-process');
   });
 
@@ -104,5 +112,28 @@ describe.skipIf(!browserAvailable)('a diagram with ids in any script in the mode
     await page.locator('[data-action=diff-side-by-side]').click();
     await expect.poll(() => page.locator('.diff-side-canvas .djs-element.stratum-diff-changed').count()).toBe(2);
     await shot('05-side-by-side');
+  });
+
+  it('compares two versions of `確認_1` side by side, both at 確認_1\'s own diagram', async () => {
+    const v3 = readFileSync(FIXTURE, 'utf8').replace('name="承認する"', 'name="承認を記録する"');
+    const deployed = await fetch(`${server.url}/api/deployments?name=${encodeURIComponent('prüfen.bpmn')}&note=kakunin`, {
+      method: 'POST', headers: { authorization: `Bearer ${DESIGNER_TOKEN}`, 'content-type': 'application/xml' }, body: v3,
+    });
+    expect(deployed.status, await deployed.clone().text()).toBe(201);
+    await page.locator('.side-tab[data-tab=library]').click();
+    await page.locator('button[title="Reload the library"]').click();
+    await page.locator('.library-item[data-key="確認_1"] .library-open').click();
+    await expect.poll(documentKey).toBe('確認_1');
+    await expect.poll(shownNames).toContain('承認を記録する');
+    await page.locator('.side-tab[data-tab=history]').click();
+    await page.locator('.versions .version').first().locator('[data-action=diff-previous]').click();
+    await page.locator('.diff-summary:not([hidden])').waitFor();
+    expect(await shownNames()).toContain('承認を記録する');
+    await page.locator('[data-action=diff-side-by-side]').click();
+    const older = page.locator('.diff-side-canvas');
+    await expect.poll(() => older.locator('.djs-element').count()).toBeGreaterThan(0);
+    expect(await older.textContent()).toContain('承認する');
+    expect(await older.textContent()).not.toContain('Betrag');
+    await shot('06-called-process-side-by-side');
   });
 });

@@ -12,6 +12,7 @@ import { syncViewboxes } from './viewbox-sync';
 import type { DiffItem, VersionComparison } from './VersionDiff';
 import { importBpmn } from '../../../../engine/interop/index.js';
 import { canvasIds } from '../../bpmn/canvas-ids';
+import { diagramOfProcess } from '../../bpmn/process-diagram';
 
 const MARKERS = { added: 'stratum-diff-added', changed: 'stratum-diff-changed', layout: 'stratum-diff-layout' };
 
@@ -26,7 +27,7 @@ export default class DiffView {
   readonly summary = el('div', { className: 'diff-summary', hidden: true });
   private showing: string | null = null;
   /** The older version, for the side-by-side view. */
-  private older: { version: number; xml: string; comparison: VersionComparison } | null = null;
+  private older: { key: string; version: number; xml: string; comparison: VersionComparison } | null = null;
   private sideBySide: { pane: HTMLElement; destroy(): void } | null = null;
 
   constructor(
@@ -55,7 +56,7 @@ export default class DiffView {
       await this.workspace.open(newXml, {
         key, name: detail.name, version: to, latestVersion: detail.latestVersion, readOnly: true, origin: 'library', context,
       }, { detail });
-      this.older = { version: from, xml: oldXml, comparison };
+      this.older = { key, version: from, xml: oldXml, comparison };
       this.mark(comparison);
       this.render(key, from, to, comparison);
     } catch (error) {
@@ -138,12 +139,12 @@ export default class DiffView {
     let stopSync = () => {};
     this.sideBySide = { pane, destroy: () => { stopSync(); viewer.destroy(); } };
     // read as the canvas reads a version: ids moddle refuses under their aliases; the comparison names the file's ids
-    const { xmlForModdle, idAliases } = await importBpmn(older.xml, { readModel: false });
-    await viewer.importXML(xmlForModdle);
+    const file = await importBpmn(older.xml, { readModel: false });
+    await viewer.importXML(file.xmlForModdle, diagramOfProcess(file, older.key));
     if (this.sideBySide?.pane !== pane) return; // closed while it loaded
     const oldCanvas = viewer.get<Canvas>('canvas');
     const oldRegistry = viewer.get<ElementRegistry>('elementRegistry');
-    const { canvasIdOf } = canvasIds(idAliases);
+    const { canvasIdOf } = canvasIds(file.idAliases);
     const markOld = (fileId: string, marker: string) => {
       if (oldRegistry.get(canvasIdOf(fileId))) oldCanvas.addMarker(canvasIdOf(fileId), marker);
     };

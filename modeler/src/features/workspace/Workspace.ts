@@ -13,6 +13,7 @@ import { deployedAs, type DocumentMeta } from './document-meta';
 import { completeFlowReferences } from '../../../../engine/bpmn/flow-references.js';
 import { whenIdleAfterPaint } from '../../dom/after-paint';
 import { businessObjectOf, type ModdleElement } from '../../bpmn/moddle-element';
+import { diagramOfProcess } from '../../bpmn/process-diagram';
 import { exportBpmn, importBpmn, setBaseline } from '../../../../engine/interop/index.js';
 import type { BpmnDocument } from '../../../../engine/interop/index.js';
 
@@ -35,7 +36,7 @@ interface OpenOptions {
 }
 
 interface Viewer {
-  importXML(xml: string): Promise<{ warnings: unknown[] }>;
+  importXML(xml: string, diagramId?: string): Promise<{ warnings: unknown[] }>;
   saveXML(options?: { format?: boolean }): Promise<{ xml?: string }>;
 }
 
@@ -164,7 +165,8 @@ export default class Workspace {
     this.diagramIds.use(document.idAliases);
     let warnings: unknown[];
     try {
-      ({ warnings } = await this.bpmnjs.importXML(document.xmlForModdle));
+      // a file with a diagram per process opens at the diagram of the process opened, not at its first
+      ({ warnings } = await this.bpmnjs.importXML(document.xmlForModdle, meta.key ? diagramOfProcess(document, meta.key) : undefined));
     } catch (error) {
       if (this.document) this.diagramIds.use(this.document.idAliases); // the canvas still shows the last document
       throw error;
