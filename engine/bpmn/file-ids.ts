@@ -72,17 +72,21 @@ export function restoreFileIds(result: ParseResult, aliases: IdAliases): void {
     result.elementsById = Object.fromEntries(Object.entries(result.elementsById).map(([id, element]) => [original(id), element]));
   }
   for (const reference of result.references ?? []) reference.id = original(reference.id);
-  for (const warning of result.warnings ?? []) warning.message = withFileIds(warning.message, aliases);
+  const named = textWithFileIds(aliases);
+  for (const warning of result.warnings ?? []) warning.message = named(warning.message);
 }
 
-/** A message of moddle's (`unresolved reference <Pr_x00FC_fen>`) with the file's ids for aliases. */
-function withFileIds(message: string, aliases: IdAliases): string {
-  let text = message;
+/**
+ * Writes the file's ids for the aliases in a text: moddle's `unresolved reference <Pr_x00FC_fen>`, or a lint finding
+ * on the modeler's canvas (which holds the aliases), then names `Prüfen`. Each alias counts as a whole word only; one
+ * pattern serves all of `aliases`, for a caller naming many texts of one diagram.
+ */
+export function textWithFileIds(aliases: IdAliases): (text: string) => string {
+  if (aliases.size === 0) return (text) => text;
   // longest first, so `Check_2` is not read as `Check` followed by `_2`
-  for (const alias of [...aliases.keys()].sort((a, b) => b.length - a.length)) {
-    text = text.replace(new RegExp(`(?<![\\w.-])${alias.replace(/[.\\-]/g, '\\$&')}(?![\\w.-])`, 'g'), aliases.get(alias)!);
-  }
-  return text;
+  const alternatives = [...aliases.keys()].sort((a, b) => b.length - a.length).map((alias) => alias.replace(/[.\\-]/g, '\\$&'));
+  const pattern = new RegExp(`(?<![\\w.-])(?:${alternatives.join('|')})(?![\\w.-])`, 'g');
+  return (text) => text.replace(pattern, (alias) => aliases.get(alias)!);
 }
 
 const isModdleElement = (value: unknown): value is ModdleElement =>

@@ -1,6 +1,7 @@
 // A diagram whose ids are in any script (`Prüfen`, `مهمة_1`, `確認_1`) in the modeler: its canvas holds moddle's ASCII
 // aliases (`Pr_x00FC_fen`), the server answers with the file's ids, and the modeler translates between them
-// (docs/interop.md, "Ids in any script"). Opened from disk, the process is `Prüfen`; deployed and started, the
+// (docs/interop.md, "Ids in any script"). Opened from disk, the process is `Prüfen`, and the properties panel and lint
+// messages name the file's ids; deployed and started, the
 // instance's waiting task is marked and counted, and the call activity drills into `確認_1`, which opens at its own
 // diagram (the file has one per process).
 // Built modeler, real server, Debian's chromium; screenshots in test-output/non-ascii-ids/.
@@ -45,6 +46,57 @@ describe.skipIf(!browserAvailable)('a diagram with ids in any script in the mode
     expect(await page.locator('.stratum-drilldown').getAttribute('data-called')).toBe('確認_1');
   });
 
+  /** Selects the shape named `name`, so the properties panel shows it. */
+  const select = (name: string) => page.evaluate(`(() => {
+    const modeler = window.stratumModeler;
+    const element = modeler.get('elementRegistry').filter((e) => e.businessObject.name === ${JSON.stringify(name)})[0];
+    modeler.get('selection').select(element);
+  })()`);
+  const canvasIdOf = (name: string) => page.evaluate<string>(`window.stratumModeler.get('elementRegistry')
+    .filter((e) => e.businessObject.name === ${JSON.stringify(name)})[0].id`);
+
+  it('shows the file\'s ids in the properties panel, and takes an id in any script', async () => {
+    const idField = page.locator('#bio-properties-panel-id');
+    await select('Betrag erfassen');
+    const general = page.locator('[data-group-id=group-general]');
+    if (!(await general.locator('.bio-properties-panel-group-entries.open').count())) await general.locator('.bio-properties-panel-group-header').click();
+    await expect.poll(() => idField.inputValue()).toBe('مهمة_1');
+    expect(await canvasIdOf('Betrag erfassen')).toMatch(/^[\w.-]+$/); // the canvas holds moddle's alias
+    await select('Rechnung prüfen');
+    await expect.poll(() => idField.inputValue()).toBe('Prüfen');
+    await shot('01-properties-panel-id');
+
+    // an id of the file is refused as another element's; a new one in any script is taken and saved as typed
+    await select('Betrag erfassen');
+    await expect.poll(() => idField.inputValue()).toBe('مهمة_1');
+    await idField.fill('Größe');
+    await expect.poll(() => page.locator('[data-entry-id=id] .bio-properties-panel-error').textContent()).toBe('ID must be unique.');
+    await idField.fill('مهمة_٢');
+    await expect.poll(() => canvasIdOf('Betrag erfassen')).toBe('مهمة_٢');
+    const saved = await page.evaluate<string>(`window.stratumModeler.get('workspace').xml()`);
+    expect(saved).toContain('<bpmn:userTask id="مهمة_٢" name="Betrag erfassen">');
+    expect(saved).toContain('targetRef="مهمة_٢"');
+    expect(saved).not.toMatch(/_x[0-9A-F]{4}_/);
+    // back as it was read: the file has no unsaved edits for the steps below
+    await page.evaluate(`(() => { const stack = window.stratumModeler.get('commandStack'); while (stack.canUndo()) stack.undo(); })()`);
+    await select('Betrag erfassen');
+    await expect.poll(() => idField.inputValue()).toBe('مهمة_1');
+  });
+
+  it('names the file\'s ids in lint messages, on the canvas and in the Problems panel', async () => {
+    const unnamedMessage = readFileSync(FIXTURE, 'utf8').replace('name="Zahlungseingang"', '');
+    await page.locator('input[data-file-input=bpmn]').setInputFiles({ name: 'unnamed-message.bpmn', mimeType: 'application/xml', buffer: Buffer.from(unnamedMessage) });
+    await expect.poll(() => page.locator('.document-title').textContent()).toContain('unnamed-message.bpmn');
+    if (!(await page.locator('#problems').isVisible())) await page.locator('[data-action=toggle-problems]').click();
+    const finding = page.locator('.problem[data-rule=message-named] .problem-message');
+    await expect.poll(() => finding.textContent()).toContain('waits for message Nachricht_Zahlungseingang_ä, which has no name');
+    const badge = page.locator('.djs-overlays[data-container-id="' + await canvasIdOf('Zahlung eingegangen') + '"] .djs-overlay-linting');
+    expect(await badge.textContent()).toContain('Nachricht_Zahlungseingang_ä');
+    expect(await page.locator('#problems').textContent()).not.toMatch(/_x[0-9A-F]{4}_/);
+    await shot('02-lint-message');
+    await page.locator('[data-action=toggle-problems]').click();
+  });
+
   it('marks where a started instance waits, and counts it, by the ids the server names', async () => {
     const deployed = await fetch(`${server.url}/api/deployments?name=${encodeURIComponent('prüfen.bpmn')}&note=vendor`, {
       method: 'POST', headers: { authorization: `Bearer ${DESIGNER_TOKEN}`, 'content-type': 'application/xml' }, body: readFileSync(FIXTURE),
@@ -64,7 +116,7 @@ describe.skipIf(!browserAvailable)('a diagram with ids in any script in the mode
     await page.locator('.instance-waiting li[data-element="مهمة_1"]').waitFor();
     await expect.poll(() => hasMarker('Betrag erfassen', 'stratum-instance-waiting')).toBe(true);
     expect(await hasMarker('Eingang', 'stratum-instance-path')).toBe(true);
-    await shot('01-instance-waits-at-the-arabic-task');
+    await shot('03-instance-waits-at-the-arabic-task');
 
     await page.locator('.side-tab[data-tab=library]').click();
     await page.locator('button[title="Reload the library"]').click(); // deployed through the API, after the library was read
@@ -72,7 +124,7 @@ describe.skipIf(!browserAvailable)('a diagram with ids in any script in the mode
     await expect.poll(() => page.locator('.document-title').textContent()).toContain('v1 (latest)');
     await page.locator('[data-action=waiting-counts]').click();
     await expect.poll(() => page.locator('.stratum-waiting-count[data-element="مهمة_1"]').textContent()).toBe('1');
-    await shot('02-waiting-counts');
+    await shot('04-waiting-counts');
   });
 
   it('drills into the called process `確認_1`', async () => {
@@ -85,7 +137,7 @@ describe.skipIf(!browserAvailable)('a diagram with ids in any script in the mode
     // the file has a diagram per process: the canvas shows 確認_1's, not the first (Prüfen's)
     await expect.poll(shownNames).toContain('承認する');
     expect(await shownNames()).not.toContain('Betrag erfassen');
-    await shot('03-called-process');
+    await shot('05-called-process');
   });
 
   it('shows the History diff of two versions by the file\'s ids, the changed task and condition marked', async () => {
@@ -107,11 +159,11 @@ describe.skipIf(!browserAvailable)('a diagram with ids in any script in the mode
     expect(await hasMarker('groß', 'stratum-diff-changed')).toBe(true);
     expect(await page.locator('.diff-section').allTextContents()).not.toContainEqual(expect.stringMatching(/_x[0-9A-F]{4}_/));
     expect(await hasMarker('Betrag prüfen', 'stratum-diff-changed')).toBe(true);
-    await shot('04-history-diff');
+    await shot('06-history-diff');
     // v1 beside it, read as the canvas reads it (plain moddle drew none of it), the same two elements marked
     await page.locator('[data-action=diff-side-by-side]').click();
     await expect.poll(() => page.locator('.diff-side-canvas .djs-element.stratum-diff-changed').count()).toBe(2);
-    await shot('05-side-by-side');
+    await shot('07-side-by-side');
   });
 
   it('compares two versions of `確認_1` side by side, both at 確認_1\'s own diagram', async () => {
@@ -134,6 +186,6 @@ describe.skipIf(!browserAvailable)('a diagram with ids in any script in the mode
     await expect.poll(() => older.locator('.djs-element').count()).toBeGreaterThan(0);
     expect(await older.textContent()).toContain('承認する');
     expect(await older.textContent()).not.toContain('Betrag');
-    await shot('06-called-process-side-by-side');
+    await shot('08-called-process-side-by-side');
   });
 });

@@ -26,6 +26,10 @@ declare module '@bpmn-io/properties-panel' {
     element: unknown; id: string; label: string; description?: string;
     getValue(): boolean; setValue(value: boolean): void;
   }): unknown;
+  export function TextFieldEntry(props: {
+    element: unknown; id: string; label: string; description?: string; debounce: unknown;
+    getValue(): string; setValue(value: string, error?: string): void; validate?(value: string): string | undefined;
+  }): unknown;
   export function SelectEntry(props: {
     element: unknown; id: string; label: string;
     getValue(): string; setValue(value: string): void; getOptions(): { value: string; label: string }[];
@@ -34,6 +38,10 @@ declare module '@bpmn-io/properties-panel' {
 declare module '@bpmn-io/properties-panel/preact' {
   /** preact's createElement, as the properties panel bundles it. */
   export function h(type: unknown, props?: Record<string, unknown> | null, ...children: unknown[]): unknown;
+}
+declare module '@bpmn-io/properties-panel/preact/hooks' {
+  /** preact's useCallback, of the preact the properties panel renders with. */
+  export function useCallback<T extends (...args: never[]) => unknown>(callback: T, inputs: unknown[]): T;
 }
 declare module 'diagram-js/lib/util/*';
 declare module 'diagram-js-minimap' {

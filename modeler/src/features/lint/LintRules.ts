@@ -12,6 +12,7 @@ import { SESSION_READY, signedInUser, type SessionReady } from '../session/Sessi
 import { parseDmn } from '../../../../engine/dmn/dmn-model.js';
 import { DMN_FILES_CHANGED, type default as DmnFiles } from '../decisions/DmnFiles';
 import { DEPLOYED } from '../deploy/deployed-event';
+import type DiagramIds from '../workspace/DiagramIds';
 
 
 interface Linting {
@@ -33,7 +34,7 @@ export const WARNINGS_SUFFIX = '-warnings';
  * supplies) and the task groups that have members (a candidate group nobody is in).
  */
 export default class LintRules {
-  static $inject = ['eventBus', 'linting', 'libraryService', 'config.stratum', 'dmnFiles'];
+  static $inject = ['eventBus', 'linting', 'libraryService', 'config.stratum', 'dmnFiles', 'diagramIds'];
 
   private processSupplies: ProcessSupply[] | undefined;
   private taskGroups: LintContext['taskGroups'];
@@ -42,12 +43,14 @@ export default class LintRules {
   // A deployed version never changes: its supply is read once.
   private readonly supplyByVersion = new Map<string, Promise<ProcessSupply | undefined>>();
 
-  private readonly resolver = afterPaintResolver();
+  private readonly resolver: ReturnType<typeof afterPaintResolver>;
 
   constructor(
     eventBus: EventBus, private readonly linting: Linting, private readonly library: LibraryService, private readonly config: StratumConfig,
-    private readonly dmnFiles: DmnFiles,
+    private readonly dmnFiles: DmnFiles, diagramIds: DiagramIds,
   ) {
+    // the rules read the canvas's model, which holds moddle's aliases: their messages name the file's ids
+    this.resolver = afterPaintResolver(diagramIds.withFileIds);
     linting.setLinterConfig(this.linterConfig());
     eventBus.on(LIBRARY_CHANGED, () => {
       linting.setLinterConfig(this.linterConfig());
@@ -167,7 +170,7 @@ function withWarningCompanions(config: { rules: Record<string, unknown> }) {
  * overtaken by a newer one (a burst of edits) gets rules that check nothing, since
  * bpmn-js-bpmnlint keeps only the newest lint's result anyway.
  */
-function afterPaintResolver() {
+function afterPaintResolver(withFileIds: (text: string) => string) {
   let generation = 0;
   let batch: { generation: number; ready: Promise<void> } | undefined;
   const nextBatch = () => {
@@ -188,7 +191,7 @@ function afterPaintResolver() {
       const split = pkg === 'bpmnlint-plugin-stratum' && (companion || RULES_WITH_WARNINGS.includes(ruleName));
       return ready.then(() => (config?: unknown) => {
         if (mine !== generation) return { check: () => false };
-        const rule = (base as RuleFactory<unknown>)(config);
+        const rule = withReports((base as RuleFactory<unknown>)(config), (reporter) => namingFileIds(reporter, withFileIds));
         return split ? onlyReports(rule, companion) : rule;
       });
     },
@@ -197,12 +200,21 @@ function afterPaintResolver() {
 
 /** The rule with only its warnings (`warnings`) or only its other reports. */
 function onlyReports(rule: ReturnType<RuleFactory>, warnings: boolean): ReturnType<RuleFactory> {
-  const filtered = (reporter: Reporter): Reporter => ({
+  return withReports(rule, (reporter) => ({
     report(elementId, message, path) {
       const isWarning = !!path && !Array.isArray(path) && path.severity === 'warn';
       if (isWarning === warnings) reporter.report(elementId, message, path);
     },
-  });
+  }));
+}
+
+/** Its messages with the file's ids; the element stays the canvas's, where bpmn-js-bpmnlint marks it. */
+function namingFileIds(reporter: Reporter, withFileIds: (text: string) => string): Reporter {
+  return { report: (elementId, message, path) => reporter.report(elementId, withFileIds(message), path) };
+}
+
+/** The rule, its reports going through `filtered` first. */
+function withReports(rule: ReturnType<RuleFactory>, filtered: (reporter: Reporter) => Reporter): ReturnType<RuleFactory> {
   const wrap = (check: CheckFn | undefined): CheckFn | undefined => check && ((node, reporter) => check(node, filtered(reporter)));
   const check = typeof rule.check === 'function'
     ? wrap(rule.check)!

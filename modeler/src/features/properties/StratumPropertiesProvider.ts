@@ -1,6 +1,7 @@
 import FeelConditionCheck from './FeelConditionCheck';
 import CalledProcessPicker from './CalledProcessPicker';
 import DefaultFlowToggle from './DefaultFlowToggle';
+import { ElementIdField, PoolProcessIdField } from './FileIdField';
 
 interface Entry {
   id: string;
@@ -19,7 +20,8 @@ const LOWER_THAN_ZEEBE = 400;
 
 /**
  * Adds Stratum's entries to the Zeebe properties panel: FEEL syntax feedback under a flow's
- * condition, and the library's processes under a call activity's called element.
+ * condition, and the library's processes under a call activity's called element; its id fields
+ * show the file's ids, not the canvas's aliases (FileIdField).
  */
 export default class StratumPropertiesProvider {
   static $inject = ['propertiesPanel'];
@@ -30,6 +32,9 @@ export default class StratumPropertiesProvider {
 
   getGroups(element: { type: string; source?: { type: string } }) {
     return (groups: Group[]) => {
+      const general = groups.find((group) => group.id === 'general');
+      replaceComponent(general?.entries, 'id', ElementIdField);
+      replaceComponent(general?.entries, 'processId', PoolProcessIdField);
       const condition = groups.find((group) => group.id === 'condition');
       if (condition?.entries && element.type === 'bpmn:SequenceFlow') {
         insertAfter(condition.entries, 'conditionExpression', { id: 'stratum-feel-check', component: FeelConditionCheck, element });
@@ -52,6 +57,11 @@ const SOURCES_WITH_DEFAULT = ['bpmn:ExclusiveGateway', 'bpmn:InclusiveGateway', 
 /** Gateways and activities may name a default flow (BPMN `default`); other sources may not. */
 function hasDefault(element: { source?: { type: string } }): boolean {
   return !!element.source && SOURCES_WITH_DEFAULT.includes(element.source.type);
+}
+
+function replaceComponent(entries: Entry[] | undefined, id: string, component: unknown): void {
+  const entry = entries?.find((candidate) => candidate.id === id);
+  if (entry) entry.component = component;
 }
 
 function insertAfter(entries: Entry[], id: string, entry: Entry): void {

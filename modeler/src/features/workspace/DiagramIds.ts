@@ -3,6 +3,7 @@ import { calledProcessKey } from '../../bpmn/called-process';
 import { canvasIds, SAME_IDS, type CanvasIds } from '../../bpmn/canvas-ids';
 import { businessObjectOf } from '../../bpmn/moddle-element';
 import type { IdAliases } from '../../../../engine/interop/id-aliases.js';
+import { textWithFileIds } from '../../../../engine/bpmn/file-ids.js';
 
 /**
  * Where the canvas meets the server: the open diagram's ids translated between
@@ -12,12 +13,14 @@ import type { IdAliases } from '../../../../engine/interop/id-aliases.js';
  * overlays placed by what the server reports (`canvas.addMarker('مهمة_1', …)`,
  * `overlays.add('Prüfen', …)`) land on the aliased shape without each caller
  * translating. What the canvas sends or shows (a process key, a called process,
- * an element id) goes through `fileIdOf`.
+ * an element id, the properties panel's id fields) goes through `fileIdOf`, and
+ * text written on the canvas's model (a lint finding's message) through `withFileIds`.
  */
 export default class DiagramIds implements CanvasIds {
   static $inject = ['elementRegistry'];
 
   private ids: CanvasIds = SAME_IDS;
+  private named: (text: string) => string = (text) => text;
 
   constructor(elementRegistry: ElementRegistry) {
     const get = elementRegistry.get.bind(elementRegistry);
@@ -28,11 +31,15 @@ export default class DiagramIds implements CanvasIds {
   /** The diagram about to be imported was read with `aliases` (alias → file id; BpmnDocument.idAliases). */
   use(aliases: IdAliases): void {
     this.ids = canvasIds(aliases);
+    this.named = textWithFileIds(aliases);
   }
 
   readonly canvasIdOf = (fileId: string): string => this.ids.canvasIdOf(fileId);
 
   readonly fileIdOf = (canvasId: string): string => this.ids.fileIdOf(canvasId);
+
+  /** `text` with the file's ids for the canvas's aliases: `process "Pr_x00FC_fen" …` reads `process "Prüfen" …`. */
+  readonly withFileIds = (text: string): string => this.named(text);
 
   /** The file's id of `element`, as the server and the user know it. */
   elementIdOf(element: { id: string }): string {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import bpmnlint from 'bpmnlint';
 import { describe, expect, it, vi } from 'vitest';
 import { completeFlowReferences } from '../../../../engine/bpmn/flow-references.js';
@@ -6,6 +8,15 @@ import { lintXml } from '../../../../engine/lint/lint-bpmn.js';
 import type { Me, TaskGroups } from '../../../../modeler/src/api/client.js';
 import LintRules from '../../../../modeler/src/features/lint/LintRules.js';
 import { SESSION_READY, type SessionReady } from '../../../../modeler/src/features/session/Session.js';
+import DiagramIds from '../../../../modeler/src/features/workspace/DiagramIds.js';
+import { importBpmn } from '../../../../engine/interop/index.js';
+
+/** The open diagram's ids, read with `aliases` (none: a diagram moddle reads as written). */
+function diagramIds(aliases = new Map<string, string>()): DiagramIds {
+  const ids = new DiagramIds({ get: () => undefined });
+  ids.use(aliases);
+  return ids;
+}
 
 /**
  * LintRules once a session starts for `user`: the calls it made and what its rules know of task groups. The token check
@@ -22,7 +33,7 @@ async function signIn(user: Me, taskGroups: TaskGroups = { groups: ['sales-direc
   const listeners = new Map<string, ((event: SessionReady) => void)[]>();
   const eventBus = { on: (event: string, listener: (event: SessionReady) => void) => listeners.set(event, [...(listeners.get(event) ?? []), listener]) };
   const library = { processes: [], keys: () => [] };
-  const rules = new LintRules(...([eventBus, { setLinterConfig: configured }, library, { api }, { all: () => [] }] as unknown as ConstructorParameters<typeof LintRules>));
+  const rules = new LintRules(...([eventBus, { setLinterConfig: configured }, library, { api }, { all: () => [] }, diagramIds()] as unknown as ConstructorParameters<typeof LintRules>));
   for (const listener of listeners.get(SESSION_READY) ?? []) listener({ user: checked ? user : null });
   // once at construction, once when the task groups are known (or known not to be asked for), once the decisions are
   await vi.waitFor(() => expect(configured).toHaveBeenCalledTimes(3));
@@ -84,7 +95,7 @@ describe('the severity of a finding in the modeler', () => {
       const configured = vi.fn();
       const eventBus = { on: () => undefined };
       const library = { processes: [], keys: () => [] };
-      new LintRules(...([eventBus, { setLinterConfig: configured }, library, { api: {} }] as unknown as ConstructorParameters<typeof LintRules>));
+      new LintRules(...([eventBus, { setLinterConfig: configured }, library, { api: {} }, undefined, diagramIds()] as unknown as ConstructorParameters<typeof LintRules>));
       const { config, resolver } = configured.mock.calls[0][0] as { config: unknown; resolver: unknown };
       const { definitions } = await parseBpmn(CAMUNDA_8_DIAGRAM);
       completeFlowReferences(definitions); // as the modeler's import does (Workspace)
@@ -105,7 +116,7 @@ describe('the severity of a finding in the modeler', () => {
     vi.stubGlobal('requestAnimationFrame', (work: () => void) => { work(); return 0; });
     try {
       const configured = vi.fn();
-      new LintRules(...([{ on: () => undefined }, { setLinterConfig: configured }, { processes: [], keys: () => [] }, { api: {} }] as unknown as ConstructorParameters<typeof LintRules>));
+      new LintRules(...([{ on: () => undefined }, { setLinterConfig: configured }, { processes: [], keys: () => [] }, { api: {} }, undefined, diagramIds()] as unknown as ConstructorParameters<typeof LintRules>));
       const { config, resolver } = configured.mock.calls[0][0] as { config: unknown; resolver: unknown };
       // in the order library (house rules), where customer is the order's: an error, as deploy refuses it
       const diagram = CAMUNDA_8_DIAGRAM.replace('>=damaged<', '>=customer.id = "ACME" and damaged<')
@@ -159,7 +170,7 @@ describe('the decisions a business rule task may call, in the modeler', () => {
       const listeners = new Map<string, (() => void)[]>();
       const eventBus = { on: (event: string, listener: () => void) => listeners.set(event, [...(listeners.get(event) ?? []), listener]) };
       const api = { me: () => Promise.resolve({ name: 'dora', groups: [] }), listDecisions: () => Promise.resolve([{ id: 'credit-score' }]) };
-      new LintRules(...([eventBus, { setLinterConfig: configured }, { processes: [], keys: () => [] }, { api }, { all: () => dmnFiles }] as unknown as ConstructorParameters<typeof LintRules>));
+      new LintRules(...([eventBus, { setLinterConfig: configured }, { processes: [], keys: () => [] }, { api }, { all: () => dmnFiles }, diagramIds()] as unknown as ConstructorParameters<typeof LintRules>));
       for (const listener of listeners.get(SESSION_READY) ?? []) listener();
       await vi.waitFor(() => expect(configured).toHaveBeenCalledTimes(3));
       const { config, resolver } = configured.mock.calls.at(-1)![0] as { config: unknown; resolver: unknown };
@@ -180,5 +191,26 @@ describe('the decisions a business rule task may call, in the modeler', () => {
   it('accepts a call of a deployed decision, and of one in a .dmn file opened in this session', async () => {
     expect(await modelerFindings('credit-score', [])).toEqual([]);
     expect(await modelerFindings('risk-class', [{ name: 'risk.dmn', xml: DMN_FROM_DISK }])).toEqual([]);
+  });
+});
+
+describe('a finding\'s message in the modeler', () => {
+  it('names the file\'s ids, though the canvas holds moddle\'s aliases of ids in any script', async () => {
+    vi.stubGlobal('requestAnimationFrame', (work: () => void) => { work(); return 0; });
+    try {
+      const fixture = readFileSync(join(import.meta.dirname, '../../fixtures/non-ascii-ids.bpmn'), 'utf8');
+      const document = await importBpmn(fixture.replace('name="Zahlungseingang"', ''));
+      expect(document.idAliases.size).toBeGreaterThan(0);
+      const configured = vi.fn();
+      new LintRules(...([{ on: () => undefined }, { setLinterConfig: configured }, { processes: [], keys: () => [] }, { api: {} }, undefined, diagramIds(document.idAliases)] as unknown as ConstructorParameters<typeof LintRules>));
+      const { config, resolver } = configured.mock.calls[0][0] as { config: unknown; resolver: unknown };
+      completeFlowReferences(document.definitions as Parameters<typeof completeFlowReferences>[0]);
+      const results = await new bpmnlint.Linter({ config, resolver }).lint(document.definitions) as Record<string, { id: string; message: string }[]>;
+      const [finding] = results['stratum/message-named'] ?? [];
+      expect(finding?.message).toContain('waits for message Nachricht_Zahlungseingang_ä, which has no name');
+      expect(finding?.id).toMatch(/^[\w.-]+$/); // marked on the canvas's shape, under its alias
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

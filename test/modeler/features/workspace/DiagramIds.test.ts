@@ -42,4 +42,15 @@ describe('the open diagram\'s ids', () => {
     expect(ids.calledKeyOf(callActivity('credit-order-approval'))).toBe('credit-order-approval');
     expect(ids.calledKeyOf({ businessObject: { $type: 'bpmn:Task' } })).toBeNull();
   });
+
+  it('writes the file\'s ids into a text about the canvas\'s model, whole words only', () => {
+    const ids = new DiagramIds(registryOf([]));
+    expect(ids.withFileIds('process "Pr_x00FC_fen"')).toBe('process "Pr_x00FC_fen"'); // nothing opened yet
+    ids.use(new Map([['Pr_x00FC_fen', 'Prüfen'], ['Check_2', 'Check'], ['Nachricht__x00E4_', 'Nachricht_ä']]));
+    expect(ids.withFileIds('process "Pr_x00FC_fen" waits for message Nachricht__x00E4_, which has no name'))
+      .toBe('process "Prüfen" waits for message Nachricht_ä, which has no name');
+    expect(ids.withFileIds('Check_2 and Check_20 and Pr_x00FC_fen.x')).toBe('Check and Check_20 and Pr_x00FC_fen.x');
+    ids.use(new Map());
+    expect(ids.withFileIds('process "Pr_x00FC_fen"')).toBe('process "Pr_x00FC_fen"');
+  });
 });
