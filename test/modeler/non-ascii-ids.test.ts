@@ -81,6 +81,17 @@ describe.skipIf(!browserAvailable)('a diagram with ids in any script in the mode
     await page.evaluate(`(() => { const stack = window.stratumModeler.get('commandStack'); while (stack.canUndo()) stack.undo(); })()`);
     await select('Betrag erfassen');
     await expect.poll(() => idField.inputValue()).toBe('مهمة_1');
+
+    // a pool: its id and its process's, both the file's
+    const pooled = readFileSync(FIXTURE, 'utf8')
+      .replace('<bpmn:process id="Prüfen"', '<bpmn:collaboration id="Zusammenarbeit"><bpmn:participant id="Teilnehmer_ö" name="Buchhaltung" processRef="Prüfen" /></bpmn:collaboration>\n  <bpmn:process id="Prüfen"')
+      .replace('<bpmndi:BPMNPlane id="Ebene_1" bpmnElement="Prüfen">', '<bpmndi:BPMNPlane id="Ebene_1" bpmnElement="Zusammenarbeit"><bpmndi:BPMNShape id="Teilnehmer_ö_di" bpmnElement="Teilnehmer_ö" isHorizontal="true"><dc:Bounds x="100" y="120" width="720" height="260" /></bpmndi:BPMNShape>');
+    await page.locator('input[data-file-input=bpmn]').setInputFiles({ name: 'pool.bpmn', mimeType: 'application/xml', buffer: Buffer.from(pooled) });
+    await expect.poll(() => page.locator('.document-title').textContent()).toContain('pool.bpmn');
+    await select('Buchhaltung');
+    await expect.poll(() => idField.inputValue()).toBe('Teilnehmer_ö');
+    expect(await page.locator('#bio-properties-panel-processId').inputValue()).toBe('Prüfen');
+    await shot('01b-properties-panel-pool');
   });
 
   it('names the file\'s ids in lint messages, on the canvas and in the Problems panel', async () => {
