@@ -173,10 +173,11 @@ async function startModeler(server: ReturnType<typeof fakeServer>, ...tokens: st
 
   const session = wired(Session, config, dialogs, { addButton: () => undefined }, statusLine, bus);
   const library = wired(LibraryService, config, bus, statusLine, drafts);
-  const workspace = wired(Workspace, bpmnjs, bus, canvas, {}, { get: () => null }, config, statusLine, drafts, elementRegistry, new DiagramIds(elementRegistry as unknown as ElementRegistry));
+  const diagramIds = new DiagramIds(elementRegistry as unknown as ElementRegistry);
+  const workspace = wired(Workspace, bpmnjs, bus, canvas, {}, { get: () => null }, config, statusLine, drafts, elementRegistry, diagramIds);
   wired(HistoryPanel, sidePanel, workspace, { summary: new FakeElement() }, config, bus, statusLine, library);
   wired(IncidentsPanel, sidePanel, {}, config, bus, statusLine, elementRegistry, workspace, canvas);
-  const lintRules = wired(LintRules, bus, { setLinterConfig: () => undefined }, library, config);
+  const lintRules = wired(LintRules, bus, { setLinterConfig: () => undefined }, library, config, { all: () => [] }, diagramIds);
 
   await start({ session, library, workspace });
   await vi.advanceTimersByTimeAsync(0);
