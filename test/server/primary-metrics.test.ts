@@ -3,6 +3,7 @@
 // it keeps between scrapes so that no counter of the pool goes down
 // (server/kept-worker-metrics.ts).
 import { EventEmitter } from 'node:events';
+import type { EngineCacheEvent } from '../../engine/api.js';
 import { Gauge, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { AdmissionQueue } from '../../server/http/admission.js';
@@ -19,7 +20,7 @@ function worker(requests: number, entries: number, checkpointMs: number): Metric
   const events = new EventEmitter();
   metrics.watch(events);
   events.emit('step', { action: 'start', processKey: 'order-to-cash', outcome: 'ok', durationMs: 4 });
-  events.emit('engine-cache', { result: 'hit', evicted: 0, entries, bytes: entries * 100, budgetBytes: 1000 });
+  events.emit('engine-cache', { result: 'hit', evicted: 0, entries, bytes: entries * 100, budgetBytes: 1000, ceilingBytes: 4000 } satisfies EngineCacheEvent);
   metrics.watchWalCheckpoints(() => ({ runs: { passive: { done: 1, busy: 0 }, truncate: { done: 0, busy: 0 } }, frames: 10, pendingFrames: 0, lastDurationMs: checkpointMs, commitFallbacks: 0 }));
   return metrics;
 }
@@ -42,6 +43,7 @@ describe('the primary\'s merge of its workers\' metrics', () => {
     expect(value(text, 'stratum_engine_cache_entries')).toBe(7);
     expect(value(text, 'stratum_engine_cache_bytes')).toBe(700);
     expect(value(text, 'stratum_engine_cache_budget_bytes')).toBe(2000);
+    expect(value(text, 'stratum_engine_cache_ceiling_bytes')).toBe(8000);
     expect(value(text, 'stratum_sqlite_checkpoints_total{mode="passive",result="done"}')).toBe(2);
     expect(value(text, 'stratum_sqlite_checkpoint_last_duration_seconds')).toBe(0.04);
     expect(value(text, 'stratum_workers_expected')).toBe(2);
