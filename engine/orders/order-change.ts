@@ -122,16 +122,17 @@ export function refuseOrderChangedMessage(name: string): void {
 
 /**
  * A step reached elements with `zeebe:property name="orderChange"`: the change
- * the order handles (its `changeId` variable) takes that status. Returns the
- * history entries that say so.
+ * the order handles (the one its latest `OrderChanged` brought) takes that
+ * status, and the history says so.
  */
 export async function settleOrderChanges(tx: StoreTx, model: ProcessModel, instance: InstanceRow, history: HistoryRow[], actor: string | null, now: string): Promise<void> {
   const statuses = history
     .filter((entry) => entry.event === 'element.completed' && entry.elementId)
     .map((entry) => model.elements.get(entry.elementId!)?.orderChange)
     .filter((status): status is OrderChangeStatus => (PROCESS_STATUSES as readonly string[]).includes(status ?? ''));
-  const changeId = instance.variables.changeId;
-  if (!statuses.length || !instance.businessKey || typeof changeId !== 'string') return;
+  if (!statuses.length || !instance.businessKey) return;
+  const changeId = await handledChangeId(tx, instance);
+  if (changeId === undefined) return;
   let row = (await tx.orderChanges(instance.businessKey)).find((change) => change.changeId === changeId);
   const entries: HistoryRow[] = [];
   for (const status of statuses) {
@@ -191,6 +192,22 @@ function highestApprovedReportingAmount(order: OrderRow, changes: OrderChangeRow
     if (compare(parseDecimal(change.reportingAmount)!, parseDecimal(highest)!) > 0) highest = change.reportingAmount;
   }
   return highest;
+}
+
+/**
+ * The change the instance's loop handles: the one its latest `OrderChanged` brought, as its history recorded the
+ * delivery. Not the `changeId` variable alone: a called process that hands back all of its variables (the order's
+ * own credit approval, started while an earlier change was handled) writes back the `changeId` it started with
+ * when it ends, so the variable can name a change settled long ago while the loop handles the next one, which
+ * then never settled and held the order's jobs for ever. The variable is read only for an instance whose
+ * history records no delivery of the message.
+ */
+async function handledChangeId(tx: StoreTx, instance: InstanceRow): Promise<string | undefined> {
+  const deliveries = await tx.historyOf([instance.id], { event: 'message.correlated' });
+  const latest = deliveries.filter((entry) => entry.data?.name === ORDER_CHANGED_MESSAGE).at(-1);
+  const change = (latest?.data?.variables as { change?: { changeId?: unknown } } | undefined)?.change;
+  const changeId = latest ? change?.changeId : instance.variables.changeId;
+  return typeof changeId === 'string' ? changeId : undefined;
 }
 
 /** 409 once the order has ended or its goods have shipped: a change can no longer reach anyone. */

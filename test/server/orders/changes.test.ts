@@ -141,6 +141,32 @@ describe('a changed amount is approved again when its tier rises', () => {
     expect(await work(PLANNING, 'SO-CH-REJECT')).toEqual(PLANNING);
   });
 
+  it('settles a raise approved after the order\'s own approval ended: that approval hands back the changeId it started with, an earlier change\'s', async () => {
+    const entered = await api.post<InstanceView>('/api/orders', TOKENS.erp, {
+      orderNo: 'SO-CH-STALE', customer: { name: 'Druckerei Weiss' }, amount: 600_000, currency: 'CNY', paymentTerms: 'credit',
+      specialChange: { description: 'paint in RAL 5015' },
+    });
+    expect(entered.status, entered.text).toBe(201);
+    const atEntry = new Set((await tasksOf('SO-CH-STALE')).map((task) => task.instanceId));
+    // a first change is handled while the special change of the entry is still being acknowledged
+    expect((await change('SO-CH-STALE', { description: 'new logo', changeId: 'first' })).status).toBe(201);
+    await acknowledgeAll('SO-CH-STALE', (task) => !atEntry.has(task.instanceId));
+    // so the order's own approval starts with changeId "first" among the variables it will hand back
+    await acknowledgeAll('SO-CH-STALE', (task) => atEntry.has(task.instanceId));
+    expect((await change('SO-CH-STALE', { description: 'ten times the quantity', amount: 5_000_000, changeId: 'raise' })).status).toBe(201);
+    await acknowledgeAll('SO-CH-STALE');
+    expect(await decide('SO-CH-STALE', 'vice-president', true)).toBe(200); // the order as entered: 600,000
+    expect(await decide('SO-CH-STALE', 'sales-director', true)).toBe(200); // the raise
+    expect(await decide('SO-CH-STALE', 'vice-president', true)).toBe(200);
+
+    expect(await changesOf('SO-CH-STALE')).toMatchObject({
+      amount: '5000000.00', changes: [objectWith({ changeId: 'first', status: 'accepted' }), objectWith({ changeId: 'raise', status: 'approved', open: false })],
+    });
+    const history = await historyOf(entered.body.id);
+    expect(history.filter((entry) => entry.event === 'order.change-approved').map((entry) => entry.data?.changeId)).toEqual(['raise']);
+    expect(await work([...PLANNING, 'shipping'], 'SO-CH-STALE')).toEqual([...PLANNING, 'shipping']);
+  });
+
   it('needs no approval for a lower amount', async () => {
     const order = await enterOrder('SO-CH-LOWER', 'credit', 400_000);
     await change('SO-CH-LOWER', { description: 'half the quantity', amount: 300_000 });
@@ -344,7 +370,7 @@ function taskGroupsIn(waiting: { type: string; candidateGroups?: string[] }[]): 
   return waiting.filter((wait) => wait.type === 'task').map((wait) => wait.candidateGroups![0]).sort();
 }
 
-async function tasksOf(orderNo: string): Promise<{ id: string; candidateGroups: string[] }[]> {
+async function tasksOf(orderNo: string): Promise<{ id: string; instanceId: string; candidateGroups: string[] }[]> {
   return (await api.get<TaskView[]>(`/api/tasks?businessKey=${orderNo}`, TOKENS.erp)).body;
 }
 
@@ -358,8 +384,9 @@ async function acknowledge(task: { id: string; candidateGroups: string[] }): Pro
   return response.status;
 }
 
-async function acknowledgeAll(orderNo: string) {
-  const tasks = (await tasksOf(orderNo)).filter((task) => ACKNOWLEDGERS.includes(task.candidateGroups[0]));
+/** `which`: the acknowledgements of one special change, where the order has two open. */
+async function acknowledgeAll(orderNo: string, which: (task: { instanceId: string }) => boolean = () => true) {
+  const tasks = (await tasksOf(orderNo)).filter((task) => ACKNOWLEDGERS.includes(task.candidateGroups[0]) && which(task));
   expect(tasks).toHaveLength(3);
   for (const task of tasks) expect(await acknowledge(task)).toBe(200);
 }
