@@ -5,6 +5,7 @@
 import { camunda7CallVariables, type Camunda7CallVariables } from './camunda7-call-variables.js';
 import { camunda7JobOf, camunda7Mappings, type InputOutput } from './camunda7-jobs.js';
 import type { ModdleElement } from 'bpmn-moddle';
+import { declaredDecisionCallOf } from '../dmn/decision-call.js';
 import { inferredDecisionVariables } from './inferred-decision.js';
 import { CAMUNDA_URI } from './moddle.js';
 import { embeddedFormsOf, userTaskFormOf, type UserTaskForm } from './user-task-form.js';
@@ -46,6 +47,8 @@ export interface ElementInfo {
   multiInstance?: true;
   /** Multi-instance: the variable its iterations' outputs are gathered in (zeebe:loopCharacteristics outputCollection). */
   outputCollection?: string;
+  /** Business rule tasks: the variable the called decision's result is written to (`resultVariable`). */
+  decisionResult?: string;
   /** Multi-instance: the variables each iteration has of its own, its element and loopCounter (iterationVariablesOf). */
   iterationVariables?: string[];
   /** End events: `zeebe:property name="outcome"`, e.g. "rejected". */
@@ -196,6 +199,11 @@ export function describeElement(element: ModdleElement): ElementInfo {
   }
   const loop = element.loopCharacteristics ? extensionValues(element.loopCharacteristics, 'zeebe:LoopCharacteristics')[0] : undefined;
   if (typeof loop?.outputCollection === 'string' && loop.outputCollection) info.outputCollection = loop.outputCollection;
+
+  if (element.$type === 'bpmn:BusinessRuleTask') {
+    const decision = declaredDecisionCallOf(element as unknown as Parameters<typeof declaredDecisionCallOf>[0]);
+    if (decision?.resultVariable) info.decisionResult = decision.resultVariable;
+  }
 
   const called = calledProcessOf(element);
   if (called) info.calledProcess = called;

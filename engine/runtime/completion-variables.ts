@@ -102,13 +102,20 @@ function protectedVariables(models: readonly ProcessModel[]): Set<string> {
   return new Set([...ORDER_FIELDS, ...models.flatMap((model) => [...declaredOutputs(model)])]);
 }
 
-/** Every output target the process's elements declare (but those of `exempt` elements). */
+/**
+ * Every variable the process's elements decide (but those of `exempt` elements): their output targets, a business
+ * rule task's decision result (`resultVariable`) and a multi-instance activity's output collection, which the
+ * engine writes as an output is written. A worker that set the result of an approval-tier decision would otherwise
+ * choose the tier the gateway after its job reads.
+ */
 function declaredOutputs(model: ProcessModel, exempt: (info: ElementInfo) => boolean = () => false): Set<string> {
   const names = new Set<string>();
   for (const element of model.elements.values()) {
     if (exempt(element)) continue;
     // (an inferred decision is sent with every completion of its task: an earlier value cannot stand in for it)
     for (const { target } of element.outputs ?? []) if (!element.inferredOutputs?.includes(target)) names.add(target);
+    if (element.decisionResult) names.add(element.decisionResult);
+    if (element.outputCollection) names.add(element.outputCollection);
   }
   return names;
 }

@@ -47,6 +47,37 @@ const INVOICE_CLAIM = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** The approval tiers as a decision table: the tier for more than 1,000,000 is the sales director's. */
+const APPROVAL_TIER_DMN = readFileSync(new URL('../../fixtures/dmn/approval-tier.dmn', import.meta.url), 'utf8');
+/** A credit check whose tier a decision sets; the gateway that reads it comes after a message and a job. */
+const DECIDED_TIER = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="D_tier" targetNamespace="http://stratum.dev/test">
+  <bpmn:message id="Msg_rating" name="RatingReceived" />
+  <bpmn:process id="decided-tier" isExecutable="true">
+    <bpmn:startEvent id="Start" name="Credit requested" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Tier" />
+    <bpmn:businessRuleTask id="Tier" name="Decide the approval tier">
+      <bpmn:extensionElements><zeebe:calledDecision decisionId="approval-tier" resultVariable="tier" /></bpmn:extensionElements>
+    </bpmn:businessRuleTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Tier" targetRef="Rated" />
+    <bpmn:intermediateCatchEvent id="Rated" name="Rating received"><bpmn:messageEventDefinition messageRef="Msg_rating" /></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="F3" sourceRef="Rated" targetRef="Check" />
+    <bpmn:serviceTask id="Check" name="Check the credit line">
+      <bpmn:extensionElements><zeebe:taskDefinition type="credit-line-check" /></bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="F4" sourceRef="Check" targetRef="Which" />
+    <bpmn:exclusiveGateway id="Which" name="Tier?" default="F6" />
+    <bpmn:sequenceFlow id="F5" name="automatic" sourceRef="Which" targetRef="Automatic"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">=tier = "automatic"</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F6" name="an approver" sourceRef="Which" targetRef="Approve" />
+    <bpmn:endEvent id="Automatic" name="Approved automatically" />
+    <bpmn:userTask id="Approve" name="Approve the credit">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="sales-director" /></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="F7" sourceRef="Approve" targetRef="Approved" />
+    <bpmn:endEvent id="Approved" name="Approved" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
 /**
  * An approval whose decider a variable names (`assignment`: the attribute and its expression): whoever supplies
  * the variable chooses the decider.
@@ -106,7 +137,7 @@ beforeAll(async () => {
   writeFileSync(join(dataDir, 'users.json'), JSON.stringify({ users }));
   server = await startTestServer({ dataDir });
   api = server.api;
-  for (const [name, xml] of [['declared-outputs.bpmn', DECLARED], ['invoice-claim.bpmn', INVOICE_CLAIM], ['picked-approval.bpmn', PICKED_GROUP], ['picked-user-approval.bpmn', PICKED_USER], ['reviewed-request.bpmn', REVIEWED_REQUEST], ['multi-instance-separated.bpmn', MULTI_INSTANCE]]) {
+  for (const [name, xml] of [['approval-tier.dmn', APPROVAL_TIER_DMN], ['decided-tier.bpmn', DECIDED_TIER], ['declared-outputs.bpmn', DECLARED], ['invoice-claim.bpmn', INVOICE_CLAIM], ['picked-approval.bpmn', PICKED_GROUP], ['picked-user-approval.bpmn', PICKED_USER], ['reviewed-request.bpmn', REVIEWED_REQUEST], ['multi-instance-separated.bpmn', MULTI_INSTANCE]]) {
     const deployed = await api.request('POST', `/api/deployments?name=${name}`, {
       token: TOKENS.designer, body: xml, headers: { 'content-type': 'application/xml' },
     });
@@ -299,6 +330,37 @@ const decisions: Row[] = [
       const view = (await api.get<InstanceView>(`/api/instances/${started.body.id}`, TOKENS.erp)).body;
       expect(view.waiting.map((wait) => wait.elementId)).toEqual(['Paid']);
       expect(view.variables).not.toHaveProperty('payoutApproved');
+    },
+  },
+  {
+    attempt: 'reproduced bypass: a worker, a message or a BPMN error sets the tier a decision table decided, so the gateway skips the sales director',
+    run: async () => {
+      const businessKey = `TIER-${++orderCount}`;
+      const started = await api.post<InstanceView>('/api/processes/decided-tier/instances', TOKENS.erp, { businessKey, variables: { reportingAmount: 5_000_000 } });
+      expect(started.status, started.text).toBe(201);
+      expect(started.body.variables).toMatchObject({ tier: 'sales-director' });
+      const forged = { tier: 'automatic' };
+      for (const [route, send] of [
+        () => api.post('/api/messages', TOKENS.erp, { name: 'RatingReceived', businessKey, variables: forged }),
+        () => api.post('/engine-rest/message', TOKENS.erp, { messageName: 'RatingReceived', businessKey, processVariables: { tier: { value: 'automatic', type: 'String' } } }),
+        () => api.post('/v2/messages/publication', TOKENS.erp, { name: 'RatingReceived', correlationKey: businessKey, variables: forged }),
+      ].entries()) {
+        expectRefused(await send(), 422, undefined, /may not set tier/);
+        expect(route).toBeLessThan(3);
+      }
+      expect((await api.post('/api/messages', TOKENS.erp, { name: 'RatingReceived', businessKey })).status).toBe(200);
+      const job = await lockJob('credit-line-check', businessKey);
+      for (const send of [
+        () => api.post(`/api/jobs/${job}/complete`, TOKENS.erp, { workerId: WORKER, variables: forged }),
+        () => api.post(`/api/jobs/${job}/bpmn-error`, TOKENS.erp, { workerId: WORKER, errorCode: 'LIMIT', variables: forged }),
+        () => api.post(`/engine-rest/external-task/${job}/complete`, TOKENS.erp, { workerId: WORKER, variables: { tier: { value: 'automatic', type: 'String' } } }),
+        () => api.post(`/v2/jobs/${job}/completion`, TOKENS.erp, { variables: forged }),
+      ]) expectRefused(await send(), 422, '/variables/tier', /may not set tier/);
+      expect((await api.post(`/api/jobs/${job}/complete`, TOKENS.erp, { workerId: WORKER })).status).toBe(200);
+      const view = (await api.get<InstanceView>(`/api/instances/${started.body.id}`, TOKENS.erp)).body;
+      expect(view.status).toBe('running');
+      expect(view.variables).toMatchObject({ tier: 'sales-director' });
+      expect(view.waiting.map((wait) => wait.elementId)).toEqual(['Approve']);
     },
   },
   {
