@@ -104,8 +104,8 @@ function protectedVariables(models: readonly ProcessModel[]): Set<string> {
 
 /**
  * Every variable the process's elements decide (but those of `exempt` elements): their output targets, a business
- * rule task's decision result (`resultVariable`) and a multi-instance activity's output collection, which the
- * engine writes as an output is written. A worker that set the result of an approval-tier decision would otherwise
+ * rule task's decision result (`resultVariable`), a multi-instance activity's output collection and a Camunda 7
+ * call activity's `camunda:out` targets, which the engine writes as an output is written. A worker that set the result of an approval-tier decision would otherwise
  * choose the tier the gateway after its job reads.
  */
 function declaredOutputs(model: ProcessModel, exempt: (info: ElementInfo) => boolean = () => false): Set<string> {
@@ -116,6 +116,8 @@ function declaredOutputs(model: ProcessModel, exempt: (info: ElementInfo) => boo
     for (const { target } of element.outputs ?? []) if (!element.inferredOutputs?.includes(target)) names.add(target);
     if (element.decisionResult) names.add(element.decisionResult);
     if (element.outputCollection) names.add(element.outputCollection);
+    // a Camunda 7 call activity's named `camunda:out` targets are what its called process decided, handed back
+    for (const out of element.camunda7Call?.outs ?? []) if ('target' in out) names.add(out.target);
   }
   return names;
 }

@@ -90,6 +90,15 @@ describe('camunda:in and camunda:out on a call activity', () => {
     expect(caller).toEqual({ amount: 40, secret: 'only the caller', shared: 'child', result: 'packed', leak: 'child only' });
   });
 
+  it('lets no worker of the caller set what the called process handed back through a camunda:out', async () => {
+    await fixture.stratum.library.deploy([parent('<camunda:out source="result" target="childResult" />'), CHILD], { user: 'designer' });
+    const { instance } = await runtime().start('c7-parent', { variables: { amount: 40 } });
+    await serve('pack', { result: 'packed' });
+    const [job] = await runtime().fetchAndLockJobs({ type: 'after', workerId: 'worker' });
+    await expect(runtime().completeJob(job.id, { childResult: 'forged' }, erp, 'worker')).rejects.toThrow(/may not set childResult/);
+    expect((await runtime().getInstance(instance.id))?.variables).toMatchObject({ childResult: 'packed' });
+  });
+
   it('refuses at deploy a sourceExpression that does not translate, naming the call activity', async () => {
     await expect(fixture.stratum.library.deploy([parent('<camunda:in sourceExpression="amount * 2" target="doubled" />'), CHILD], { user: 'designer' }))
       .rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/camunda:in #1 of .*Pack it.* cannot be passed/) as string });
