@@ -62,7 +62,7 @@ export class ExternalJobs {
       const deciding = Object.keys(variables).length ? await treeModels(tx, instance.rootId, (key, version) => steps.definition(tx, key, version)) : [];
       const writes = jobWrites(info, deciding, variables, waitInputs(info, wait.variables));
       const entry = callerEntry(steps.rows.waitHistory(wait, actor.name, 'job.completed', null, {
-        jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }), ...lockHolder(wait),
+        jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }), ...lockHolder(wait, steps.rows.nowIso()),
       }), caller);
       await steps.runQueue(tx, [{
         instance, isNew: false, kind: 'complete-job', history: [entry], actor: actor.name,
@@ -81,7 +81,7 @@ export class ExternalJobs {
       const retries = Math.max(0, Math.floor(failure.retries));
       await tx.updateWait({ ...wait, jobRetries: retries, jobRetriesSet: true, jobError: failure.message, lockedBy: null, lockExpiresAt: null });
       const entry = callerEntry(steps.rows.waitHistory(wait, actor.name, 'job.failed', null, {
-        jobType: wait.jobType, message: failure.message, retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }), ...lockHolder(wait),
+        jobType: wait.jobType, message: failure.message, retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }), ...lockHolder(wait, steps.rows.nowIso()),
       }), caller);
       const entries = [entry];
       if (retries === 0) {
@@ -192,7 +192,7 @@ export class ExternalJobs {
       }
       const entry = callerEntry(steps.rows.waitHistory(wait, actor.name, 'job.error-thrown', null, {
         jobType: wait.jobType, errorCode: thrown.errorCode, message: thrown.message ?? null, variables: thrown.variables ?? {},
-        ...(thrown.workerId !== undefined && { workerId: thrown.workerId }), ...lockHolder(wait),
+        ...(thrown.workerId !== undefined && { workerId: thrown.workerId }), ...lockHolder(wait, steps.rows.nowIso()),
       }), caller);
       await steps.runQueue(tx, [{
         instance, isNew: false, kind: 'fail-job', history: [entry], actor: actor.name,
@@ -245,10 +245,14 @@ export class ExternalJobs {
 
 /**
  * The worker that fetched or activated the job and holds its lock, for the history: a completion need not name
- * one (Camunda 8's does not), and `workerId` is only what the caller sent.
+ * one (Camunda 8's does not), and `workerId` is only what the caller sent. A lock that ended before `now` is no
+ * longer held, and anyone may have acted on the job: it is kept as `lockExpired`, never as `lockedBy`, so the
+ * history does not name a worker whose lock had run out as the one that completed the job.
  */
-function lockHolder(wait: WaitRow): { lockedBy?: string } {
-  return wait.lockedBy ? { lockedBy: wait.lockedBy } : {};
+function lockHolder(wait: WaitRow, now: string): { lockedBy?: string; lockExpired?: { lockedBy: string; at: string } } {
+  if (!wait.lockedBy) return {};
+  if (wait.lockExpiresAt && wait.lockExpiresAt <= now) return { lockExpired: { lockedBy: wait.lockedBy, at: wait.lockExpiresAt } };
+  return { lockedBy: wait.lockedBy };
 }
 
 /** The open incident that names the job (one that ran out of retries), if any. */

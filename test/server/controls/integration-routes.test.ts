@@ -213,6 +213,10 @@ const roles: Row[] = [
       const expired = await lockStratum('production-planning', orderNo, 'worker-a', 1_000);
       await new Promise((resolve) => setTimeout(resolve, 1_100));
       expect((await api.post(`/api/jobs/${expired}/complete`, TOKENS.erp, {})).status).toBe(200);
+      // the history does not name worker-a, whose lock had run out, as the worker holding the job it completed
+      const completed = (await order(orderNo)).history.filter((entry) => entry.event === 'job.completed').at(-1);
+      expect(completed?.data).not.toHaveProperty('lockedBy');
+      expect(completed?.data?.lockExpired).toEqual({ lockedBy: 'worker-a', at: expect.any(String) as string });
     },
   },
   {
