@@ -19,6 +19,10 @@ export const ORDER_CHANGED_MESSAGE = 'OrderChanged';
 export const ORDER_CHANGE_VARIABLE = 'change';
 /** A change waits in the message buffer while the order handles an earlier one: keep it as long as a message may be kept. */
 const ORDER_CHANGE_TIME_TO_LIVE = 'P366D';
+/** The payment terms of a prepaid order, which a payment covers instead of an approval. */
+const PREPAID_TERMS: readonly string[] = ['prepaid-at-entry', 'prepaid-at-shipment'];
+/** The message that pays a prepaid order (its own catch, and a raise's). */
+const PAYMENT_MESSAGE = 'PaymentReceived';
 /** The job type whose completion means the goods have left: no change after it. */
 const SHIPPING_JOB_TYPE = 'shipping';
 
@@ -85,7 +89,7 @@ export async function recordOrderChange(tx: StoreTx, orderNo: string, request: O
     amount: amount === null ? null : Number(amount),
     // A change without an amount keeps the amount in force, so the process compares numbers either way.
     reportingAmount: Number(reportingAmount ?? inForce.reportingAmount),
-    approvedReportingAmount: Number(highestApprovedReportingAmount(order, changes)),
+    approvedReportingAmount: Number(await coveredReportingAmount(tx, order, changes)),
     // when the change was recorded: a payment for a raise must be received since (messages-received-since.ts)
     requestedAt: context.now,
   };
@@ -182,6 +186,36 @@ export function changeView(row: OrderChangeRow): OrderChangeView {
 function amountInForce(order: OrderRow, changes: OrderChangeRow[]): { amount: string; reportingAmount: string } {
   const last = changes.filter((change) => change.amount !== null && (change.status === 'accepted' || change.status === 'approved')).at(-1);
   return last ? { amount: last.amount!, reportingAmount: last.reportingAmount! } : { amount: order.amount, reportingAmount: order.reportingAmount };
+}
+
+/**
+ * What the order's approvals or payments already cover, which a raise is compared with (`approvedReportingAmount`).
+ * A credit order: the highest amount in force so far (its own approval covers the amount entered, whatever changed
+ * before it ran). A prepaid order once paid: the highest amount in force when a payment came, since a payment pays
+ * the order as it then stands — an order of 5,000,000 lowered to 80,000 before its payment has paid 80,000, and a
+ * raise back to 5,000,000 is paid for again, never taken as covered because it was once entered. Before the first
+ * payment, the highest amount in force so far, as for credit: that payment, still to come, pays what then stands.
+ */
+async function coveredReportingAmount(tx: StoreTx, order: OrderRow, changes: OrderChangeRow[]): Promise<string> {
+  const highest = highestApprovedReportingAmount(order, changes);
+  if (!PREPAID_TERMS.includes(String(order.order.paymentTerms))) return highest;
+  const tree = await tx.findInstances({ rootId: order.instanceId });
+  const payments = (await tx.historyOf(tree.map((member) => member.id), { event: 'message.correlated' }))
+    .filter((entry) => entry.data?.name === PAYMENT_MESSAGE);
+  if (!payments.length) return highest;
+  let covered = reportingAmountInForceAt(order, changes, payments[0].at);
+  for (const payment of payments.slice(1)) {
+    const then = reportingAmountInForceAt(order, changes, payment.at);
+    if (compare(parseDecimal(then)!, parseDecimal(covered)!) > 0) covered = then;
+  }
+  return covered;
+}
+
+/** The reporting amount in force at `at`: the entered one, or that of the last change with an amount settled by then. */
+function reportingAmountInForceAt(order: OrderRow, changes: OrderChangeRow[], at: string): string {
+  const settled = changes.filter((change) => change.reportingAmount !== null && (change.status === 'accepted' || change.status === 'approved')
+    && change.settledAt !== null && change.settledAt <= at);
+  return settled.at(-1)?.reportingAmount ?? order.reportingAmount;
 }
 
 /** The highest reporting amount in force so far: a lower change never lowers the tier already approved. */

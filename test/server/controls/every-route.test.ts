@@ -466,6 +466,29 @@ const prepaidAtShipment: Row[] = [
       expect(await jobWaits(orderNo)).toEqual(['shipping']);
     },
   },
+  ...(['prepaid-at-entry', 'prepaid-at-shipment'] as const).map((terms): Row => ({
+    attempt: `reproduced bypass: lower an unpaid ${terms} order of 5,000,000 to 80,000, pay that, then raise it back to 5,000,000 and ship it`,
+    run: async () => {
+      const orderNo = await enterOrder(5_000_000, terms);
+      await change(orderNo, { description: 'a sixtieth of the quantity', amount: 80_000 });
+      await acknowledgeAll(orderNo);
+      // the one payment pays the order as it then stands: 80,000
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(200);
+      await work(PLANNING, orderNo);
+      await change(orderNo, { description: 'the whole quantity again', amount: 5_000_000 });
+      await acknowledgeAll(orderNo);
+      if (terms === 'prepaid-at-shipment') expect((await MESSAGE_ROUTES.stratum('ShipmentRequested', orderNo)).status).toBe(200);
+      // 5,000,000 was entered, but never in force when a payment came: the raise is paid for before anything ships
+      expect(await changeStatuses(orderNo)).toEqual(['accepted', 'acknowledged']);
+      expect(await fetchedOnEveryRoute('shipping', orderNo)).toEqual(NONE_ON_ANY_ROUTE);
+      expect((await order(orderNo)).status).toBe('waiting-for-payment');
+
+      expect((await MESSAGE_ROUTES.camunda8('PaymentReceived', orderNo)).status).toBe(200);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted', 'accepted']);
+      await work(['shipping'], orderNo);
+      expect((await order(orderNo)).status).toBe('fulfilled');
+    },
+  })),
 ];
 
 // 3. Approval tiers and amendments.
