@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { MessageRefusal, MessageRequest } from '../api.js';
 import { StratumError } from '../errors.js';
 import { ENGINE_ROUTE, type HistoryRow, type InstanceRow, type MessageRow, type StoreTx, type WaitRow } from '../store/types.js';
+import { KEPT_PER_PERSON, keptVariables } from './refused-attempts.js';
 
 /** What became of a message whose waits were all gone: kept, or refused with a trace. */
 export type Unwaited =
@@ -73,7 +74,7 @@ export class MessageBuffer {
     }
     if (order.status !== 'running') {
       await tx.deleteMessage(row.id);
-      await tx.appendHistory([entry(order.id, row, 'message.refused', { reason: 'order-finished', status: order.status })]);
+      await keepRefused(tx, order.id, row, 'message.refused', { reason: 'order-finished', status: order.status });
       return {
         kind: 'refused',
         error: refusal('conflict', 'order-finished', `${about}: the order is ${order.status}, nothing will wait for this message any more`, row, { orderStatus: order.status, instanceId: order.id }),
@@ -81,7 +82,7 @@ export class MessageBuffer {
     }
     if (row.expiresAt <= row.receivedAt) {
       await tx.deleteMessage(row.id);
-      await tx.appendHistory([entry(order.id, row, 'message.refused', { reason: 'not-correlated', timeToLive: 0 })]);
+      await keepRefused(tx, order.id, row, 'message.refused', { reason: 'not-correlated', timeToLive: 0 });
       return { kind: 'refused', error: refusal('not-found', 'not-correlated', `${about}: nothing waits for it now and its time-to-live is 0, so it is not kept`, row) };
     }
     const buffered: MessageRow = { ...row, state: 'buffered', rootId: order.id };
@@ -139,7 +140,7 @@ export class MessageBuffer {
 
   private async duplicate(tx: StoreTx, row: MessageRow, first: FirstMessage | undefined): Promise<StratumError> {
     const order = await orderOf(tx, row.correlationKey);
-    if (order) await tx.appendHistory([entry(order.id, row, 'message.duplicate', { first: first ?? null })]);
+    if (order) await keepRefused(tx, order.id, row, 'message.duplicate', { first: first ?? null });
     return refusal(
       'conflict',
       'duplicate-message',
@@ -187,6 +188,20 @@ async function takenByRunningOrder(tx: StoreTx, row: MessageRow): Promise<FirstM
 async function orderOf(tx: StoreTx, businessKey: string): Promise<InstanceRow | undefined> {
   const roots = await tx.findInstances({ businessKey, rootOnly: true });
   return roots.find((root) => root.status === 'running') ?? roots[0];
+}
+
+/**
+ * A message refused or taken for a duplicate changes nothing, but its sender may send it again and again with a body
+ * up to the server's limit: as a refused task completion is kept (refused-attempts.ts), the entry keeps its variables
+ * only within a small budget (the others by name and size), and one sender's such entries of one kind on one order
+ * only up to KEPT_PER_PERSON, the last saying `lastKept`. Before, every resend wrote its whole body into the order's
+ * history, which every view of the order returns.
+ */
+async function keepRefused(tx: StoreTx, orderId: string, row: MessageRow, event: string, data: Record<string, unknown>): Promise<void> {
+  const kept = row.receivedBy === null ? 0 : (await tx.historyOf([orderId], { event, actor: row.receivedBy })).length;
+  if (kept >= KEPT_PER_PERSON) return;
+  const refused = entry(orderId, row, event, { ...data, ...(kept === KEPT_PER_PERSON - 1 && { lastKept: true }) });
+  await tx.appendHistory([{ ...refused, data: keptVariables(refused.data ?? {}) }]);
 }
 
 function entry(instanceId: string, row: MessageRow, event: string, data: Record<string, unknown>): HistoryRow {

@@ -42,8 +42,8 @@ export async function recordRefusedRequest(steps: StepExecutor, refused: Refused
   });
 }
 
-/** How many refused attempts of one person at one task or job the history keeps; the last of them says so. */
-const KEPT_PER_PERSON = 10;
+/** How many refused attempts of one person at one task or job (or messages of one sender to one order) the history keeps; the last of them says so. */
+export const KEPT_PER_PERSON = 10;
 
 /**
  * Appends the refused attempt unless `caller` already has KEPT_PER_PERSON of `event` at `wait`; the last one kept
@@ -100,7 +100,7 @@ const OMITTED_NAMES = 20;
  * not is left out: the first OMITTED_NAMES are named in `omittedVariables` with their size in JSON bytes, and
  * `omittedVariableCount` counts them all.
  */
-function keptVariables(data: Record<string, unknown>): Record<string, unknown> {
+export function keptVariables(data: Record<string, unknown>): Record<string, unknown> {
   const sent = data.variables;
   if (sent === null || typeof sent !== 'object' || Array.isArray(sent)) return data;
   const kept: [string, unknown][] = [];

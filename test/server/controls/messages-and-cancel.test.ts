@@ -85,6 +85,19 @@ describe('messages are buffered, not lost', () => {
     expect(history.filter((entry) => entry.event === 'message.duplicate')).toEqual([objectWith({ actor: 'erp' })]);
   });
 
+  it('keeps a sender\'s resent duplicates small and at most ten in the order\'s history: a 64 KB variable by its name and size', async () => {
+    const order = await enterOrder('SO-DUP-LARGE', 'prepaid-at-entry', { description: 'blue paint' });
+    const note = 'x'.repeat(64 * 1024);
+    expect((await pay('SO-DUP-LARGE', { messageId: 'bank-4713', variables: { note } })).status).toBe(202);
+    for (let resend = 0; resend < 12; resend++) expect((await pay('SO-DUP-LARGE', { messageId: 'bank-4713', variables: { note } })).status).toBe(409);
+    const duplicates = (await historyOf(order.id)).filter((entry) => entry.event === 'message.duplicate');
+    expect(duplicates).toHaveLength(10);
+    for (const duplicate of duplicates) {
+      expect(duplicate.data).toMatchObject({ variables: {}, omittedVariables: { note: note.length + 2 }, omittedVariableCount: 1 });
+    }
+    expect(duplicates.map((entry) => entry.data?.lastKept ?? false)).toEqual([...Array<boolean>(9).fill(false), true]);
+  });
+
   it('refuses a retry of a delivered message with the same messageId (409) instead of delivering or buffering it again', async () => {
     const order = await enterOrder('SO-DUP-DELIVERED', 'prepaid-at-entry');
     const paid = await pay('SO-DUP-DELIVERED', { messageId: 'bank-4712' });
