@@ -403,7 +403,8 @@ type FourEyesOrder = {
  * Why `completeTask` refuses the caller (a `forbidden` StratumError whose `details` are this; the server answers
  * each with a 403 carrying these members beside its `detail` sentence): `not-offered`, the caller is not the task's
  * assignee, a candidate user or in a candidate group; four eyes, the caller started the order (`four-eyes-starter`),
- * requested a change of it (`four-eyes-change-requester`), already decided another separated task of it
+ * requested a change of it (`four-eyes-change-requester`; for a `distinctDeciders` task, the change its instance
+ * acknowledges), already decided another separated task of it
  * (`four-eyes-other-task`) or another iteration of this activation of a multi-instance one (`four-eyes-other-iteration`),
  * or another of the tasks its instance has decided by distinct people (`distinctDeciders`: `four-eyes-distinct-deciders`).
  */

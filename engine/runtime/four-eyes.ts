@@ -88,18 +88,9 @@ export async function separatedTaskVerdict(
   instance: InstanceRow, task: SeparatedTask, actor: string, facts: OrderFacts, definitionOf: DefinitionOf,
 ): Promise<FourEyesVerdict | undefined> {
   const orderName = instance.businessKey ?? instance.rootId;
-  const refused: RefusedTask = { id: task.id, instanceId: instance.id, processKey: instance.processKey, elementId: task.elementId, name: task.name };
-  const about = { task: refused, businessKey: instance.businessKey, rootInstanceId: instance.rootId };
-  if (facts.starters.has(actor)) {
-    return { message: starterRefusal(actor, orderName, task.name), details: { reason: 'four-eyes-starter', ...about } };
-  }
-  const change = facts.changeRequested;
-  if (change) {
-    return {
-      message: changeRequesterRefusal(actor, change.changeId, orderName, task.name),
-      details: { reason: 'four-eyes-change-requester', ...about, changeId: change.changeId },
-    };
-  }
+  const about = refusedTaskOf(instance, task);
+  const requester = requesterVerdict(instance, task, actor, facts);
+  if (requester) return requester;
   const byId = new Map(facts.order.map((member) => [member.id, member]));
   for (const entry of facts.completions) {
     const decided = byId.get(entry.instanceId);
@@ -123,9 +114,29 @@ export async function separatedTaskVerdict(
   return undefined;
 }
 
-// helpers
+/**
+ * The requester's refusal, shared by both four-eyes rules: `actor` started the order (`facts.starters`) or requested
+ * the change `facts.changeRequested` names (for a separated task their latest of the order, for a distinct-decider
+ * task the change its instance acknowledges), or undefined.
+ */
+export function requesterVerdict(
+  instance: InstanceRow, task: SeparatedTask, actor: string, facts: Pick<OrderFacts, 'starters' | 'changeRequested'>,
+): FourEyesVerdict | undefined {
+  const orderName = instance.businessKey ?? instance.rootId;
+  const about = refusedTaskOf(instance, task);
+  if (facts.starters.has(actor)) {
+    return { message: starterRefusal(actor, orderName, task.name), details: { reason: 'four-eyes-starter', ...about } };
+  }
+  const change = facts.changeRequested;
+  if (!change) return undefined;
+  return {
+    message: changeRequesterRefusal(actor, change.changeId, orderName, task.name),
+    details: { reason: 'four-eyes-change-requester', ...about, changeId: change.changeId },
+  };
+}
 
-async function instancesOfOrder(tx: StoreTx, instance: InstanceRow): Promise<InstanceRow[]> {
+/** The order's instances: its business key's and its call tree's. */
+export async function instancesOfOrder(tx: StoreTx, instance: InstanceRow): Promise<InstanceRow[]> {
   const tree = await tx.findInstances({ rootId: instance.rootId });
   if (instance.businessKey === null) return tree;
   const sameKey = await tx.findInstances({ businessKey: instance.businessKey });
@@ -137,7 +148,7 @@ async function instancesOfOrder(tx: StoreTx, instance: InstanceRow): Promise<Ins
  * Who started the order: the starters of its root instances. An instance started without a person (a call
  * activity, a timer, a message nobody sent) is the order's through its root, so the root's starter counts for it.
  */
-async function startersOf(tx: StoreTx, order: InstanceRow[]): Promise<Set<string>> {
+export async function startersOf(tx: StoreTx, order: InstanceRow[]): Promise<Set<string>> {
   const byId = new Map(order.map((member) => [member.id, member]));
   const starters = new Set<string>();
   for (const rootId of new Set(order.map((member) => member.rootId))) {
@@ -146,6 +157,8 @@ async function startersOf(tx: StoreTx, order: InstanceRow[]): Promise<Set<string
   }
   return starters;
 }
+
+// helpers
 
 /**
  * The latest change of the order `actor` requested (the one a re-approval most likely handles): a change
@@ -163,4 +176,10 @@ function bodyOf(entry: HistoryRow): string | undefined {
   if (typeof recorded === 'string') return recorded;
   const prefix = `${entry.instanceId}:`;
   return entry.waitId?.startsWith(prefix) ? multiInstanceBodyOf(entry.waitId.slice(prefix.length)) : undefined;
+}
+
+/** The refused task and its order, as every four-eyes refusal names them. */
+function refusedTaskOf(instance: InstanceRow, task: SeparatedTask): { task: RefusedTask; businessKey: string | null; rootInstanceId: string } {
+  const refused: RefusedTask = { id: task.id, instanceId: instance.id, processKey: instance.processKey, elementId: task.elementId, name: task.name };
+  return { task: refused, businessKey: instance.businessKey, rootInstanceId: instance.rootId };
 }

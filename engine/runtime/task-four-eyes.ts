@@ -9,7 +9,7 @@ import type { TaskFourEyes, TaskView } from '../api.js';
 import type { ProcessModel } from '../bpmn/process-model.js';
 import type { HistoryRow, InstanceRow, StoreTx } from '../store/types.js';
 import { groupBy } from '../impact/group-rows.js';
-import { distinctDeciderVerdict } from './distinct-deciders.js';
+import { acknowledgedChangeOf, distinctDeciderVerdict } from './distinct-deciders.js';
 import { separatedTaskVerdict, type DefinitionOf, type FourEyesVerdict, type OrderFacts, type SeparatedTask } from './four-eyes.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
 
@@ -59,19 +59,19 @@ async function refusalOf(
   const body = model.elements.get(task.elementId)?.multiInstance ? multiInstanceBodyOf(task.id.slice(task.instanceId.length + 1)) : undefined;
   const separated: SeparatedTask = { id: task.id, elementId: task.elementId, name: task.name ?? task.elementId, ...(body !== undefined && { multiInstanceBody: body }) };
   const completions = entries.filter((entry) => entry.event === 'task.completed');
+  const starters = new Set(order.flatMap((member) => (member.parentId === null && member.startedBy ? [member.startedBy] : [])));
+  // the page reads who requested a change from the order's order.changed entries, the runtime from its change records
+  const changes = instance.businessKey === null ? [] : entries.filter((entry) => entry.event === 'order.changed');
   let verdict: FourEyesVerdict | undefined;
   if (model.separatedTasks.includes(task.elementId)) {
-    // the page reads who requested a change from the order's order.changed entries, the runtime from its change records
-    const change = instance.businessKey === null ? undefined : entries.filter((entry) => entry.event === 'order.changed').at(-1)?.data?.changeId;
-    const facts: OrderFacts = {
-      order,
-      starters: new Set(order.flatMap((member) => (member.parentId === null && member.startedBy ? [member.startedBy] : []))),
-      changeRequested: typeof change === 'string' ? { changeId: change } : undefined,
-      completions,
-    };
+    const latest = changes.at(-1)?.data?.changeId;
+    const facts: OrderFacts = { order, starters, changeRequested: typeof latest === 'string' ? { changeId: latest } : undefined, completions };
     verdict = await separatedTaskVerdict(instance, separated, actor, facts, definitionOf);
   }
-  verdict ??= distinctDeciderVerdict(instance, model, separated, actor, completions);
+  // a distinct-decider task: the change its instance acknowledges, if the reader requested it
+  const acknowledged = acknowledgedChangeOf(instance);
+  const changeRequested = acknowledged !== undefined && changes.some((entry) => entry.data?.changeId === acknowledged) ? { changeId: acknowledged } : undefined;
+  verdict ??= distinctDeciderVerdict(instance, model, separated, actor, { starters, changeRequested, completions });
   if (!verdict) return undefined;
   const { details } = verdict;
   return {

@@ -105,9 +105,11 @@ describe('a change that separates a task the requester decided', () => {
   it('blocks the orders whose recorded decider started the order: four eyes would refuse them', async () => {
     const { runtime } = stratum;
     const plant = { name: 'pat', groups: ['procurement', 'production', 'inspection'] };
-    await enter(runtime, order('SO-PAT', 100_000, 'credit', { description: 'paint in RAL 5015' }), plant.name);
-    await enter(runtime, order('SO-ERP', 100_000, 'credit', { description: 'paint in RAL 5015' }));
+    await enter(runtime, order('SO-PAT', 100_000), plant.name);
+    await enter(runtime, order('SO-ERP', 100_000));
     for (const orderNo of ['SO-PAT', 'SO-ERP']) {
+      // the ERP's change, not pat's: pat, who entered SO-PAT, may acknowledge it (a special change entered with the order pat may not)
+      await runtime.changeOrder(orderNo, { description: 'paint in RAL 5015' }, { user: 'erp' });
       for (const task of await runtime.findTasks({ businessKey: orderNo })) {
         await runtime.completeTask(task.id, { acknowledged: true }, task.candidateGroups.includes('procurement') ? plant : { name: `${task.candidateGroups[0]}-lead`, groups: task.candidateGroups });
       }

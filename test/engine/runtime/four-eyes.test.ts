@@ -363,6 +363,62 @@ describe('four eyes on a special change: each department acknowledges as another
       .rejects.toMatchObject({ code: 'forbidden', details: { reason: 'four-eyes-distinct-deciders' } });
   });
 
+  it('refuses the requester of a change as its acknowledger in every department, naming the change; keeps the refusals; another person\'s change they acknowledge', async () => {
+    await enter(runtime(), order('SC-4', 100_000));
+    await runtime().changeOrder('SC-4', { description: 'blue paint', changeId: 'C-7' }, { user: allDepartments.name });
+    for (const group of ['procurement', 'production', 'inspection']) {
+      const acknowledgement = await openTask('SC-4', group);
+      const error = await refusalOf(runtime().completeTask(acknowledgement.id, { acknowledged: true }, allDepartments));
+      expect(error).toMatchObject({
+        code: 'forbidden',
+        message: `four eyes: ada requested change C-7 of order SC-4, so another person must decide "${acknowledgement.name}"`,
+      });
+      expect(error.details).toEqual({ reason: 'four-eyes-change-requester', ...await orderOf(acknowledgement), changeId: 'C-7' });
+      // not claimed either: a claim would hold it for someone who may not give it
+      await expect(runtime().claimTask(acknowledgement.id, allDepartments))
+        .rejects.toMatchObject({ code: 'forbidden', details: { reason: 'four-eyes-change-requester', changeId: 'C-7' } });
+      expect((await runtime().getTask(acknowledgement.id))?.claimedBy).toBeNull();
+    }
+    const production = await openTask('SC-4', 'production');
+    const refused = (await runtime().getInstance(production.instanceId))!.history.filter((entry) => entry.event === 'task.refused');
+    expect(refused.map((entry) => [entry.actor, entry.data?.reason, entry.data?.attempted ?? 'complete'])).toEqual(
+      ['procurement', 'production', 'inspection'].flatMap(() => [['ada', 'four-eyes-change-requester', 'complete'], ['ada', 'four-eyes-change-requester', 'claim']]),
+    );
+    // the task list tells it in advance, as the completion would
+    const marks = await runtime().fourEyesOnTasks(await runtime().findTasks({ businessKey: 'SC-4' }), allDepartments.name);
+    expect([...marks.values()].map((mark) => [mark.reason, mark.changeId])).toEqual([0, 1, 2].map(() => ['four-eyes-change-requester', 'C-7']));
+    for (const [group, name] of [['procurement', 'pete'], ['production', 'pia'], ['inspection', 'ivo']]) {
+      await runtime().completeTask((await openTask('SC-4', group)).id, { acknowledged: true }, person(name, group));
+    }
+    expect((await runtime().orderChanges('SC-4'))?.changes.map((one) => one.status)).toEqual(['accepted']);
+    // someone else's change: ada acknowledges it for one department, as before
+    await runtime().changeOrder('SC-4', { description: 'red paint', changeId: 'C-8' }, { user: 'sam' });
+    await runtime().completeTask((await openTask('SC-4', 'inspection')).id, { acknowledged: true }, allDepartments);
+    expect(await runtime().fourEyesOnTasks(await runtime().findTasks({ businessKey: 'SC-4' }), 'sam')).toEqual(new Map(
+      (await runtime().findTasks({ businessKey: 'SC-4' })).map((task) => [task.id, expect.objectContaining({ reason: 'four-eyes-change-requester', changeId: 'C-8' })]),
+    ));
+  });
+
+  it('refuses the person who entered the order, and with it its special change, as an acknowledger of it; a later change someone else requested they acknowledge', async () => {
+    await enter(runtime(), order('SC-5', 100_000, 'credit', { description: 'blue paint' }), allDepartments.name);
+    const procurement = await openTask('SC-5', 'procurement');
+    const error = await refusalOf(runtime().completeTask(procurement.id, { acknowledged: true }, allDepartments));
+    expect(error).toMatchObject({
+      code: 'forbidden', message: 'four eyes: ada started order SC-5, so another person must decide "Acknowledge special change (procurement)"',
+    });
+    expect(error.details).toEqual({ reason: 'four-eyes-starter', ...await orderOf(procurement) });
+    await expect(runtime().claimTask(procurement.id, allDepartments)).rejects.toMatchObject({ code: 'forbidden', details: { reason: 'four-eyes-starter' } });
+    expect((await runtime().fourEyesOnTasks([procurement], allDepartments.name)).get(procurement.id)).toMatchObject({ reason: 'four-eyes-starter' });
+    for (const [group, name] of [['procurement', 'pete'], ['production', 'pia'], ['inspection', 'ivo']]) {
+      await runtime().completeTask((await openTask('SC-5', group)).id, { acknowledged: true }, person(name, group));
+    }
+    // sam's change is not ada's: she acknowledges it for a department, as anyone in it may
+    await runtime().changeOrder('SC-5', { description: 'red paint' }, { user: 'sam' });
+    const production = await openTask('SC-5', 'production');
+    expect(await runtime().fourEyesOnTasks([production], allDepartments.name)).toEqual(new Map());
+    await runtime().completeTask(production.id, { acknowledged: true }, allDepartments);
+  });
+
   it('gives back the claims a person holds on the other acknowledgements once they give one: they would hold them for nobody', async () => {
     await enter(runtime(), order('SC-3', 100_000, 'credit', { description: 'blue paint' }));
     const production = await openTask('SC-3', 'production');

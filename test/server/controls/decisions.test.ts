@@ -505,6 +505,33 @@ const fourEyes: Row[] = [
       expect(await lockJob('procurement-planning', orderNo)).toBeDefined(); // acknowledged by three people: the order goes on
     },
   },
+  {
+    attempt: 'an administrator in all three departments requests a change of an order, then acknowledges their own change for a department',
+    run: async () => {
+      const orderNo = await enterOrder(100_000);
+      const changed = await api.post(`/api/orders/${orderNo}/changes`, ADMIN, { description: 'paint in RAL 5015', changeId: 'C-OWN' });
+      expect(changed.status, changed.text).toBe(201);
+      const production = await openTask(orderNo, 'production');
+      const response = await completeTask(production, ADMIN, { acknowledged: true });
+      expectRefused(response, 403, undefined, new RegExp(`four eyes: root requested change C-OWN of order ${orderNo}, so another person must decide "Acknowledge special change \\(production\\)"`));
+      expect(refusalMembers(response)).toEqual({ reason: 'four-eyes-change-requester', ...await fourEyesFacts(api, production), changeId: 'C-OWN' });
+      for (const group of ['procurement', 'production', 'inspection'] as const) await decide(orderNo, group, TOKENS[group], { acknowledged: true });
+      const changes = (await api.get<OrderChangesView>(`/api/orders/${orderNo}/changes`, TOKENS.erp)).body;
+      expect(changes.changes.map((change) => [change.changeId, change.requestedBy, change.status])).toEqual([['C-OWN', 'root', 'accepted']]);
+    },
+  },
+  {
+    attempt: 'an administrator in all three departments enters an order with a special change, then acknowledges it for a department',
+    run: async () => {
+      const orderNo = await enterOrder(100_000, { specialChange: { description: 'paint in RAL 5015' } }, ADMIN);
+      const inspection = await openTask(orderNo, 'inspection');
+      const response = await completeTask(inspection, ADMIN, { acknowledged: true });
+      expectRefused(response, 403, undefined, new RegExp(`four eyes: root started order ${orderNo}, so another person must decide "Acknowledge special change \\(inspection\\)"`));
+      expect(refusalMembers(response)).toEqual({ reason: 'four-eyes-starter', ...await fourEyesFacts(api, inspection) });
+      for (const group of ['procurement', 'production', 'inspection'] as const) await decide(orderNo, group, TOKENS[group], { acknowledged: true });
+      expect(await lockJob('procurement-planning', orderNo)).toBeDefined();
+    },
+  },
 ];
 
 // 4. A task is never handed to a server role.

@@ -14,7 +14,7 @@
 //   6. No Camunda route completes a task or writes a variable around the controls.
 //   7. Odd variable types and shapes change nothing.
 //   8. Races between routes: one wins, the history says which.
-//   9. A special change goes on only once every department has acknowledged it.
+//   9. A special change goes on only once every department has acknowledged it, and never on its requester's word.
 //  10. A claim gives no right to decide, and nobody decides around someone else's claim; a claim of a task on
 //      hold is taken (it moves nothing), its decision still refused until the incident is retried.
 import { writeFileSync } from 'node:fs';
@@ -1086,6 +1086,48 @@ const acknowledgementsHeld: Row[] = [
   },
 ];
 
+// 9b. Nobody acknowledges their own change: its requester is refused on every route that decides or claims a task.
+const ownChange: Row[] = [
+  {
+    attempt: 'reproduced bypass: the administrator, in all three departments, requests a change and acknowledges it on every task route, or claims it',
+    run: async () => {
+      const orderNo = await enterOrder(80_000);
+      const requested = await api.post(`/api/orders/${orderNo}/changes`, ADMIN, { description: 'matt finish', changeId: 'C-OWN' });
+      expect(requested.status, requested.text).toBe(201);
+      const tasks = await tasksOf(orderNo);
+      expect(tasks.map((task) => task.candidateGroups[0]).sort()).toEqual(DEPARTMENTS);
+      // the task list says so in advance, as the completion will
+      const mine = (await api.get<TaskView[]>(`/api/tasks?mine=true&businessKey=${orderNo}`, ADMIN)).body;
+      expect(mine.map((task) => task.fourEyes)).toEqual(tasks.map(() => objectWith({ refused: true, reason: 'four-eyes-change-requester', changeId: 'C-OWN' })));
+      for (const task of tasks) {
+        const id = encodeURIComponent(task.id);
+        const completed = await api.post(`/api/tasks/${id}/complete`, ADMIN, { variables: { acknowledged: true } });
+        expectRefused(completed, 403, new RegExp(`four eyes: root requested change C-OWN of order ${orderNo}, so another person must decide "${task.name!.replace(/[()]/g, '\\$&')}"`));
+        expect(refusalMembers(completed)).toMatchObject({ reason: 'four-eyes-change-requester', changeId: 'C-OWN' });
+        expect(refusalMembers(await api.post(`/api/tasks/${id}/claim`, ADMIN, undefined))).toMatchObject({ reason: 'four-eyes-change-requester', changeId: 'C-OWN' });
+        for (const [method, path, body] of [
+          ['POST', `/engine-rest/task/${id}/complete`, { variables: { acknowledged: { value: true, type: 'Boolean' } } }],
+          ['POST', `/engine-rest/task/${id}/submit-form`, { variables: { acknowledged: { value: true, type: 'Boolean' } } }],
+          ['POST', `/engine-rest/task/${id}/claim`, { userId: 'root' }],
+          ['POST', `/v2/user-tasks/${id}/completion`, { variables: { acknowledged: true } }],
+          ['POST', `/v2/user-tasks/${id}/assignment`, { assignee: 'root' }],
+        ] as const) {
+          expectRefused(await api.request(method, path, { token: ADMIN, json: body }), 404, undefined, path);
+        }
+      }
+      expect((await tasksOf(orderNo)).map((task) => [task.id, task.claimedBy])).toEqual(tasks.map((task) => [task.id, null]));
+      expect(await events(orderNo, 'task.completed')).toEqual([]);
+      expect((await events(orderNo, 'task.refused')).map((entry) => [entry.actor, entry.data?.reason, entry.data?.attempted ?? 'complete'])).toEqual(
+        tasks.flatMap(() => [['root', 'four-eyes-change-requester', 'complete'], ['root', 'four-eyes-change-requester', 'claim']]),
+      );
+      expect(await changeStatuses(orderNo)).toEqual(['open']);
+      expect(await fetchedOnEveryRoute('procurement-planning', orderNo)).toEqual(NONE_ON_ANY_ROUTE);
+      await acknowledgeAll(orderNo);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted']);
+    },
+  },
+];
+
 // 10. Claims.
 const claimOf = (task: TaskView, token: string, verb: 'claim' | 'unclaim' = 'claim') => api.post<TaskView>(`/api/tasks/${encodeURIComponent(task.id)}/${verb}`, token, undefined);
 const claimedBy = async (task: TaskView) => (await api.get<TaskView>(`/api/tasks/${encodeURIComponent(task.id)}`, TOKENS.erp)).body.claimedBy;
@@ -1255,6 +1297,7 @@ describe('bypass attempts on every route', () => {
   });
   describe('9. a special change goes on only once every department has acknowledged it', () => {
     it.each(acknowledgementsHeld)('$attempt', ({ run }) => run());
+    it.each(ownChange)('$attempt', ({ run }) => run());
   });
   describe('10. a claim gives no right to decide, and nobody decides around someone else\'s claim', () => {
     it.each(claims)('$attempt', ({ run }) => run());
