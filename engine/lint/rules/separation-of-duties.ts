@@ -4,7 +4,8 @@
 // listed id must be a user task of the same process. One task alone is a
 // control too: whoever started the order never decides it, and one person
 // decides one iteration of it when it is a multi-instance task. `distinctDeciders` (tasks each decided by another
-// person within one instance) is checked the same way.
+// person within one instance) is checked the same way; one task is a control there too, since the requester of what
+// the instance handles (the change's, or for a special change entered with the order its starter) never decides it.
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements, DISTINCT_DECIDERS, distinctDecidersOf, SEPARATION_OF_DUTIES, separatedTasksOf } from '../../bpmn/process-model.js';
 import { elementLabel, ElementLabel } from '../element-label.js';

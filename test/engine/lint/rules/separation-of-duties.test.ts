@@ -22,4 +22,6 @@ describe(RULE, () => {
 
   // the requester never decides it, and a multi-instance task's iterations go to different people
   it('accepts a list of one task', () => expectNoErrors(RULE, 'valid-one-task.bpmn'));
+  // nor does the requester of what the instance handles (the change's, else the order's starter) decide a distinct-decider task
+  it('accepts a distinctDeciders list of one task', () => expectNoErrors(RULE, 'valid-one-distinct-decider.bpmn'));
 });
