@@ -86,11 +86,8 @@ export class Webhooks implements Outbox {
   async deliveries(query: WebhookDeliveryQuery): Promise<{ items: WebhookDeliveryView[]; next: number | null }> {
     return this.store.read(async (tx) => {
       const rows = await tx.outbox.findDeliveries({ ...query, limit: query.limit + 1 });
-      const page = rows.slice(0, query.limit);
-      const items = await deliveryViews(tx, page);
-      // several subscriptions share an event number: a page ends after the whole of its last event
-      const next = rows.length > query.limit ? lastWholeEvent(page) : null;
-      return { items: next === null ? items : items.filter((item) => item.eventSeq <= next), next };
+      const page = await wholeEvents(tx, query, rows);
+      return { items: await deliveryViews(tx, page.rows), next: page.next };
     });
   }
 
@@ -151,9 +148,22 @@ async function deliveryViews(tx: StoreTx, rows: WebhookDeliveryRow[]): Promise<W
   }));
 }
 
-/** The last event number a page holds entirely (the one before its last, when that may continue on the next page). */
-function lastWholeEvent(page: WebhookDeliveryRow[]): number {
+/**
+ * A page of the delivery log that ends after the whole of an event, since the cursor is an event number and
+ * several subscriptions share one: `rows` are `limit + 1` rows, the one past the page saying whether the page's
+ * last event goes on. If it does, the page ends before that event; if that event is all the page holds (more
+ * subscriptions than `limit`), the page takes the rest of it, which no later page could name.
+ */
+async function wholeEvents(tx: StoreTx, query: WebhookDeliveryQuery, rows: WebhookDeliveryRow[]): Promise<{ rows: WebhookDeliveryRow[]; next: number | null }> {
+  if (rows.length <= query.limit) return { rows, next: null };
+  const page = rows.slice(0, query.limit);
   const last = page.at(-1)!.eventSeq;
-  const before = page.filter((row) => row.eventSeq < last).at(-1)?.eventSeq;
-  return before ?? last;
+  if (rows[query.limit].eventSeq !== last) return { rows: page, next: last };
+  const before = page.filter((row) => row.eventSeq < last);
+  if (before.length > 0) return { rows: before, next: before.at(-1)!.eventSeq };
+  // an event has at most one delivery per subscription
+  const subscriptions = (await tx.outbox.listSubscriptions()).length;
+  const event = (await tx.outbox.findDeliveries({ ...query, after: last - 1, limit: subscriptions + 1 })).filter((row) => row.eventSeq === last);
+  const more = await tx.outbox.findDeliveries({ ...query, after: last, limit: 1 });
+  return { rows: event, next: more.length > 0 ? last : null };
 }

@@ -135,6 +135,32 @@ describe('the order events outbox on SQLite', () => {
     expect(log.items.every((delivery) => delivery.status === 'delivered' && delivery.log.length === 1 && delivery.log[0].statusCode === 204)).toBe(true);
   });
 
+  it('pages the delivery log `limit` deliveries at a time, and never skips a delivery of an event that several subscriptions share', async () => {
+    const { stratum } = await open();
+    const hooks = await receiver();
+    const first = await stratum.outbox.subscribe({ url: hooks.url, secret: SECRET }, erp);
+    await stratum.outbox.subscribe({ url: hooks.url, secret: SECRET }, erp);
+    await approveAndFulfil(stratum, 'PAGE-1', 100); // in-planning, shipping, fulfilled: 3 events, 6 deliveries
+    while (await stratum.outbox.deliverNow()) { /* until nothing is due */ }
+    const pages = async (query: { subscriptionId?: string; limit: number }) => {
+      const seen: { items: { id: string }[]; next: number | null }[] = [];
+      let after: number | undefined;
+      do {
+        seen.push(await stratum.outbox.deliveries({ ...query, ...(after !== undefined && { after }) }));
+        after = seen.at(-1)!.next ?? undefined;
+      } while (after !== undefined);
+      return seen;
+    };
+    // one subscription: one delivery per event, so a page of 2 holds 2 (it held 1, its last event held back)
+    const own = await pages({ subscriptionId: first.id, limit: 2 });
+    expect(own.map((page) => page.items.length)).toEqual([2, 1]);
+    // every subscription, 1 at a time: an event's two deliveries come on one page rather than one of them never
+    const all = await pages({ limit: 1 });
+    expect(new Set(all.flatMap((page) => page.items.map((item) => item.id))).size).toBe(6);
+    expect(all.map((page) => page.items.length)).toEqual([2, 2, 2]);
+    expect((await stratum.outbox.deliveries({ limit: 3 })).items).toHaveLength(2);
+  });
+
   it('retries a receiver that is down with growing waits, holds later events of the order back, and delivers all once it is back', async () => {
     const { stratum, clock } = await open({ backoff: { baseMs: 1000, maxMs: 60_000 } });
     const hooks = await receiver();
