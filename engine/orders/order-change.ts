@@ -10,6 +10,7 @@ import type { ProcessModel } from '../bpmn/process-model.js';
 import { convertOrderAmount } from '../money/conversion.js';
 import { compare, formatDecimal, parseDecimal } from '../money/decimal.js';
 import type { RateTable } from '../money/rate-table.js';
+import { endedOrderStatus } from './order-status.js';
 import { OPEN_CHANGE_STATUSES } from '../store/order-change-rows.js';
 import type { CallerRoute, HistoryRow, InstanceRow, OrderChangeRow, OrderChangeStatus, OrderRow, StoreTx } from '../store/types.js';
 
@@ -257,8 +258,9 @@ async function refuseFinishedOrder(tx: StoreTx, order: OrderRow, catchesChanges:
     });
   }
   if (root.status !== 'running') {
-    throw conflict(`order ${order.orderNo} is ${root.status}: nothing acts on a change any more`, {
-      problem: 'order-finished', reason: 'order-finished', instanceId: root.id, orderStatus: root.status,
+    const orderStatus = endedOrderStatus(root.status) ?? root.status;
+    throw conflict(`order ${order.orderNo} is ${orderStatus}: nothing acts on a change any more`, {
+      problem: 'order-finished', reason: 'order-finished', instanceId: root.id, orderStatus,
     });
   }
   // An order started on a version without the change loop would keep the change (and its jobs held) for ever.

@@ -29,6 +29,11 @@ export const ORDER_STATUSES: readonly OrderStatus[] = [
   'waiting-for-approval', 'waiting-for-payment', 'in-planning', 'shipping', 'fulfilled', 'rejected', 'cancelled', 'failed',
 ];
 
+/** An ended order's status (`fulfilled` for a completed root), as refusals name it beside the order resource; undefined while running. */
+export function endedOrderStatus(rootStatus: InstanceStatus): OrderStatus | undefined {
+  return ENDED[rootStatus];
+}
+
 export function orderStatus(rootStatus: InstanceStatus, waits: readonly WaitRow[]): OrderStatus {
   const ended = ENDED[rootStatus];
   if (ended) return ended;

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageRefusal, MessageRequest } from '../api.js';
 import { StratumError } from '../errors.js';
+import { endedOrderStatus } from '../orders/order-status.js';
 import { ENGINE_ROUTE, type HistoryRow, type InstanceRow, type MessageRow, type StoreTx, type WaitRow } from '../store/types.js';
 import { KEPT_PER_PERSON, keptVariables } from './refused-attempts.js';
 
@@ -75,9 +76,11 @@ export class MessageBuffer {
     if (order.status !== 'running') {
       await tx.deleteMessage(row.id);
       await keepRefused(tx, order.id, row, 'message.refused', { reason: 'order-finished', status: order.status });
+      // named as GET /api/orders and the order events name it (fulfilled, not the instance's completed)
+      const orderStatus = endedOrderStatus(order.status) ?? order.status;
       return {
         kind: 'refused',
-        error: refusal('conflict', 'order-finished', `${about}: the order is ${order.status}, nothing will wait for this message any more`, row, { orderStatus: order.status, instanceId: order.id }),
+        error: refusal('conflict', 'order-finished', `${about}: the order is ${orderStatus}, nothing will wait for this message any more`, row, { orderStatus, instanceId: order.id }),
       };
     }
     if (row.expiresAt <= row.receivedAt) {

@@ -140,6 +140,15 @@ describe('messages are buffered, not lost', () => {
     expect(refused.map((entry) => [entry.actor, entry.data?.reason])).toEqual([['erp', 'not-correlated'], ['erp', 'order-finished']]);
   });
 
+  it('names a fulfilled order\'s status as the order resource and its events do: orderStatus "fulfilled", not the instance\'s "completed"', async () => {
+    await enterCredit('SO-PAID-LATE', 1_000);
+    expect(await work([...PLANNING, 'shipping'], 'SO-PAID-LATE')).toEqual([...PLANNING, 'shipping']);
+    expect((await api.get<{ status: string }>('/api/orders/SO-PAID-LATE', TOKENS.erp)).body.status).toBe('fulfilled');
+    const late = await pay('SO-PAID-LATE');
+    expect(late.status).toBe(409);
+    expect(problemOf(late)).toMatchObject({ type: `${PROBLEM}order-finished`, orderStatus: 'fulfilled', detail: textContaining('the order is fulfilled') });
+  });
+
   it('still delivers a message with timeToLive 0 when its catch is open (200)', async () => {
     const order = await enterOrder('SO-TTL-ZERO-OPEN', 'prepaid-at-entry');
     const paid = await pay('SO-TTL-ZERO-OPEN', { timeToLive: 0 });
