@@ -66,6 +66,9 @@ const processKey = name('Process key: the BPMN process id.');
 const id = (what: string) => printableId(200, `${what} id`);
 const orderNo = printableKey(200, 'The order number (the business key of the whole order).');
 
+/** The `Link: <…>; rel="next"` every paged list sends beside the cursor in its body (server/http/pagination.ts). */
+const nextPageLink = { Link: { description: 'URL of the next page with rel="next" (RFC 8288); absent on the last page.', schema: { type: 'string' } } };
+
 const instanceCreated: Record<number, ResponseSpec> = {
   201: {
     description: 'A new instance was started.',
@@ -295,10 +298,10 @@ export const OPERATIONS: Operation[] = [
     tag: 'orders',
     summary: 'Orders, newest entered first, filtered by status, customer and entry time, one page at a time.',
     description:
-      'Page with `after`: each page carries `next`, the cursor after its last order (null on the last page); pass it back as `after` with the same filters. The cursor is a position (entry time, order number), so orders entered meanwhile never shift or repeat a later page. `status` is derived (docs/api.md, "Order status"); for a running status a page may hold fewer than `limit` orders and still carry `next` (the server reads at most ten times the page per request).',
+      'Page with `after`: each page carries `next`, the cursor after its last order (null on the last page); pass it back as `after` with the same filters, or follow the `Link: <…>; rel="next"` header, which is that URL. The cursor is a position (entry time, order number), so orders entered meanwhile never shift or repeat a later page. `status` is derived (docs/api.md, "Order status"); for a running status a page may hold fewer than `limit` orders and still carry `next` (the server reads at most ten times the page per request).',
     access: authenticated,
     query: 'OrdersQuery',
-    responses: { 200: { description: 'One page.', schema: 'OrderPage' } },
+    responses: { 200: { description: 'One page.', schema: 'OrderPage', headers: nextPageLink } },
   },
   {
     id: 'getOrder',
@@ -332,10 +335,10 @@ export const OPERATIONS: Operation[] = [
     tag: 'instances',
     summary: 'Instances, filtered and paged, newest first.',
     description:
-      'Page with `after`: each page carries `next`, the cursor of the page after it (null on the last page); pass it back as `after` with the same filters. `limit` is 50 unless given, at most 200. `offset` still works but reads every skipped row.',
+      'Page with `after`: each page carries `next`, the cursor of the page after it (null on the last page); pass it back as `after` with the same filters, or follow the `Link: <…>; rel="next"` header, which is that URL (without `offset`). `limit` is 50 unless given, at most 200. `offset` still works but reads every skipped row.',
     access: authenticated,
     query: 'InstancesQuery',
-    responses: { 200: { description: 'One page.', schema: 'InstancePage' } },
+    responses: { 200: { description: 'One page.', schema: 'InstancePage', headers: nextPageLink } },
   },
   {
     id: 'getInstance',
@@ -377,7 +380,7 @@ export const OPERATIONS: Operation[] = [
       'Each incident names the failed instance, its order, the element and the message, and, where the runtime knows why, the machine-readable `reason` its instance\'s `incident` carries (IncidentReason: `condition-failed`, `no-flow-taken`, `io-mapping-failed`, `called-element-failed`, `decision-not-found`, `decision-id-failed`, `decision-failed`, `unhandled-error`, `timer-failed`, `correlation-key-failed`, `job-type-failed`, `input-collection-failed`, `job-no-retries`, and an assignment\'s `assignment-server-role` or `assignment-failed`). An incident with `causeIncidentId` follows from a called instance\'s incident: retrying that one resumes both.',
     access: authenticated,
     query: 'IncidentsQuery',
-    responses: { 200: { description: 'One page; `nextCursor` fetches the next.', schema: 'IncidentPage' } },
+    responses: { 200: { description: 'One page; `nextCursor` fetches the next.', schema: 'IncidentPage', headers: nextPageLink } },
   },
   {
     id: 'getIncident',
@@ -465,7 +468,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('Subscription') },
     query: 'DeliveriesQuery',
     problems: { 404: 'No subscription with this id.' },
-    responses: { 200: { description: 'One page.', schema: 'WebhookDeliveryPage' } },
+    responses: { 200: { description: 'One page.', schema: 'WebhookDeliveryPage', headers: nextPageLink } },
   },
   {
     id: 'listDeadLetters',
@@ -475,7 +478,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'The dead-letter list of every subscription: deliveries whose retries ran out.',
     access: operations,
     query: 'DeadLettersQuery',
-    responses: { 200: { description: 'One page.', schema: 'WebhookDeliveryPage' } },
+    responses: { 200: { description: 'One page.', schema: 'WebhookDeliveryPage', headers: nextPageLink } },
   },
   {
     id: 'redeliverWebhook',
@@ -523,7 +526,7 @@ export const OPERATIONS: Operation[] = [
         description: 'Open tasks, oldest first.',
         schema: 'TaskList',
         headers: {
-          Link: { description: 'URL of the next page with rel="next"; absent on the last page.', schema: { type: 'string' } },
+          ...nextPageLink,
           ETag: { description: 'Names this page; send it back as If-None-Match.', schema: { type: 'string' } },
         },
       },

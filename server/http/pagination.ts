@@ -52,10 +52,16 @@ export function pageOf<Row extends PageAfter>(rows: Row[], limit: number): { ite
   return { items: rows.slice(0, limit), next: nextCursor(rows, limit) };
 }
 
-/** `Link: <…>; rel="next"` (RFC 8288, as GitHub sends it): this request's URL with `after` set to the next cursor. */
-export function nextLink(req: Request, next: string | null): Record<string, string> {
+/**
+ * `Link: <…>; rel="next"` (RFC 8288, as GitHub sends it): this request's URL with its cursor parameter (`after`,
+ * or the incident list's `cursor`) set to the next cursor; none on the last page. Every paged list sends it beside
+ * the cursor in its body, so a client follows one header whatever the list.
+ */
+export function nextLink(req: Request, next: string | number | null, { parameter = 'after', without = [] as string[] } = {}): Record<string, string> {
   if (next === null) return {};
   const url = new URL(req.originalUrl, 'http://stratum.invalid');
-  url.searchParams.set('after', next);
+  url.searchParams.set(parameter, String(next));
+  // a parameter the cursor stands in for (the instance list's `offset`, which would skip rows after it too)
+  for (const name of without) url.searchParams.delete(name);
   return { Link: `<${url.pathname}${url.search}>; rel="next"` };
 }

@@ -2,6 +2,7 @@
 // manage subscriptions, read the delivery log and dead letters, redeliver.
 import type { OrderEventQuery, Outbox, WebhookDeliveryQuery, WebhookSubscriptionInput } from '../../engine/api.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
+import { nextLink } from '../http/pagination.js';
 import { HttpProblem } from '../problem.js';
 
 export function eventHandlers(outbox: Outbox): Handlers {
@@ -27,13 +28,16 @@ export function eventHandlers(outbox: Outbox): Handlers {
       return { status: 204 };
     },
 
-    listWebhookDeliveries: async ({ params, query }: Input<unknown, Omit<WebhookDeliveryQuery, 'subscriptionId'>, { id: string }>) => {
+    listWebhookDeliveries: async ({ params, query, req }: Input<unknown, Omit<WebhookDeliveryQuery, 'subscriptionId'>, { id: string }>) => {
       await subscriptionOf(params.id);
-      return ok(await outbox.deliveries({ ...query, subscriptionId: params.id }));
+      const page = await outbox.deliveries({ ...query, subscriptionId: params.id });
+      return { ...ok(page), headers: nextLink(req, page.next) };
     },
 
-    listDeadLetters: async ({ query }: Input<unknown, Omit<WebhookDeliveryQuery, 'status'>>) =>
-      ok(await outbox.deliveries({ ...query, status: 'dead' })),
+    listDeadLetters: async ({ query, req }: Input<unknown, Omit<WebhookDeliveryQuery, 'status'>>) => {
+      const page = await outbox.deliveries({ ...query, status: 'dead' });
+      return { ...ok(page), headers: nextLink(req, page.next) };
+    },
 
     redeliverWebhook: async ({ params }: Input<unknown, unknown, { id: string }>) => ok(await outbox.redeliver(params.id)),
   };

@@ -3,7 +3,7 @@ import type { InstanceStatus, InstanceView, Runtime } from '../../engine/api.js'
 import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
 import { requestHash } from '../http/request-hash.js';
-import { pageOf, pageStart } from '../http/pagination.js';
+import { nextLink, pageOf, pageStart } from '../http/pagination.js';
 
 export const instanceUrl = (id: string) => `/api/instances/${encodeURIComponent(id)}`;
 
@@ -44,12 +44,12 @@ export function instanceHandlers(runtime: Runtime): Handlers {
       return instanceReply(result);
     },
 
-    listInstances: async ({ query }: Input<unknown, InstancesQuery>) => {
+    listInstances: async ({ query, req }: Input<unknown, InstancesQuery>) => {
       const { after, ...filter } = query;
       const start = pageStart(after);
       const { items: rows, total } = await runtime.findInstances({ ...filter, limit: query.limit + 1, ...(start ? { after: start } : {}) });
       const { items, next } = pageOf(rows, query.limit);
-      return ok({ items, total, limit: query.limit, offset: query.offset, next });
+      return { ...ok({ items, total, limit: query.limit, offset: query.offset, next }), headers: nextLink(req, next, { without: ['offset'] }) };
     },
 
     getInstance: async ({ params }: Input<unknown, unknown, { id: string }>) => {

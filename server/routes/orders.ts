@@ -5,7 +5,7 @@ import type { OrderChangeRequest, OrderEntry, OrderQuery, Orders, Runtime } from
 import { notFound } from '../../engine/errors.js';
 import { encodeCursor } from '../../engine/store/page-cursor.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
-import { pageStart } from '../http/pagination.js';
+import { nextLink, pageStart } from '../http/pagination.js';
 import { HttpProblem } from '../problem.js';
 import { instanceReply } from './instances.js';
 
@@ -24,11 +24,12 @@ export function orderHandlers(runtime: Runtime, orders: Orders): Handlers {
       return ok(order);
     },
 
-    listOrders: async ({ query }: Input<unknown, OrdersQuery>) => {
+    listOrders: async ({ query, req }: Input<unknown, OrdersQuery>) => {
       const { after, ...filter } = query;
       const start = pageStart(after);
       const { items, next } = await orders.find({ ...filter, ...(start && { after: start }) });
-      return ok({ items, limit: query.limit, next: next && encodeCursor(next) });
+      const cursor = next && encodeCursor(next);
+      return { ...ok({ items, limit: query.limit, next: cursor }), headers: nextLink(req, cursor) };
     },
 
     getOrder: async ({ params }: Input<unknown, unknown, { orderNo: string }>) => {
