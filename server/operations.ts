@@ -234,7 +234,7 @@ export const OPERATIONS: Operation[] = [
     body: { kind: 'json', schema: 'StartInstanceRequest', required: false },
     problems: {
       404: 'No process with this key.',
-      409: 'The process is called by another (`reason: called-process`) or takes orders (`takes-orders`), the business key is an order number (`order-exists`), or the caller used the Idempotency-Key with another body.',
+      409: 'The process is called by another (`reason: called-process`) or takes orders (`takes-orders`), the business key is an order number (`order-exists`), or the caller used the Idempotency-Key with another body (`idempotency-key-reused`, `instanceId` its first instance).',
       422: 'A variable the start event does not declare (`errors` names `/variables/<name>`).',
     },
     responses: instanceCreated,
@@ -251,7 +251,7 @@ export const OPERATIONS: Operation[] = [
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'OrderRequest', required: true },
     problems: {
-      409: 'This orderNo was entered with another body (`reason: order-exists`), or another instance already runs under it (`business-key-taken`).',
+      409: 'This orderNo was entered with another body (`reason: order-exists`), or another instance already runs under it (`business-key-taken`); `instanceId` names that instance.',
       422: 'An order the engine refuses: `errors` names `/currency` (not ISO 4217, or no rate on this day) or `/amount` (more decimals than the currency has, not greater than 0).',
       503: 'The order process is not deployed, or does not declare `takesOrders`.',
     },

@@ -121,14 +121,26 @@ const REASON_DETAILS: { [R in TaskRefusal['reason']]: readonly FactOf<Extract<Ta
   'four-eyes-distinct-deciders': ['task', 'businessKey', 'rootInstanceId', 'decidedTask'],
 };
 
+/**
+ * Conflicts named by `reason` alone that name the instance already there (an order entered under the number, the
+ * instance a reused Idempotency-Key started): a client's retry logic reads it instead of parsing the detail.
+ */
+const CONFLICT_DETAILS: Readonly<Record<string, readonly string[]>> = {
+  'order-exists': ['instanceId'],
+  'business-key-taken': ['instanceId'],
+  'idempotency-key-reused': ['instanceId'],
+};
+
 /** A member of a refusal beside its reason. */
 type FactOf<Refusal> = Exclude<keyof Refusal, 'reason'> & string;
 
 function reasonDetails(details: StratumError['details']): Record<string, unknown> {
   const reason = details?.reason;
-  if (!reason || !Object.hasOwn(REASON_DETAILS, reason)) return {};
+  if (typeof reason !== 'string') return {};
+  const keys = Object.hasOwn(REASON_DETAILS, reason) ? REASON_DETAILS[reason as TaskRefusal['reason']]
+    : Object.hasOwn(CONFLICT_DETAILS, reason) ? CONFLICT_DETAILS[reason] : [];
   const extensions: Record<string, unknown> = {};
-  for (const key of REASON_DETAILS[reason as TaskRefusal['reason']]) if (details[key] !== undefined) extensions[key] = details[key];
+  for (const key of keys) if (details[key] !== undefined) extensions[key] = details[key];
   return extensions;
 }
 

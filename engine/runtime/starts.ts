@@ -37,7 +37,9 @@ export class Starts {
         const previous = await tx.getIdempotency(idempotency.scope, idempotencyCaller, idempotency.key);
         if (previous) {
           if (previous.requestHash !== idempotency.requestHash) {
-            throw conflict(`${idempotency.key} was already used for a different request`, { instanceId: previous.instanceId });
+            throw conflict(`Idempotency-Key ${idempotency.key} was already used for a different request, which started instance ${previous.instanceId}`, {
+              reason: 'idempotency-key-reused', instanceId: previous.instanceId,
+            });
           }
           return { id: previous.instanceId, created: false };
         }

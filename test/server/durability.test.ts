@@ -60,6 +60,9 @@ describe('idempotent order entry', () => {
     const clash = await api.post<InstanceView>('/api/orders', TOKENS.erp, order('SO-CLASH', 750_000.5));
     expect(clash.status).toBe(409);
     expect(problemOf(clash).detail).toContain('SO-CLASH');
+    // the order already there, as a member a retrying client reads rather than a sentence it parses
+    const [entered] = (await api.get<InstancePage>('/api/instances?businessKey=SO-CLASH&processKey=order-to-cash', TOKENS.erp)).body.items;
+    expect(problemOf(clash)).toMatchObject({ reason: 'order-exists', instanceId: entered.id });
     expect((await api.get<InstancePage>('/api/instances?businessKey=SO-CLASH&processKey=order-to-cash', TOKENS.erp)).body.total).toBe(1);
   });
 
@@ -77,6 +80,8 @@ describe('idempotent order entry', () => {
     expect(a.body.id).toBe(b.body.id);
     const other = await api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, { ...body, businessKey: 'CR-OTHER' }, { headers });
     expect(other.status).toBe(409);
+    // it names the caller's first instance, as docs/api.md says, in a member and in the detail
+    expect(problemOf(other)).toMatchObject({ reason: 'idempotency-key-reused', instanceId: a.body.id, detail: expect.stringContaining(a.body.id) as unknown });
     const withoutKey = await api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, body);
     expect(withoutKey.status).toBe(201);
     expect(withoutKey.body.id).not.toBe(a.body.id);
@@ -104,6 +109,7 @@ describe('idempotent order entry', () => {
     // another body under a key the caller used is still a conflict, naming the caller's own instance only
     const clash = await post(crmToken, { ...body, businessKey: 'CR-OTHER' });
     expect(clash.status).toBe(409);
+    expect(problemOf(clash)).toMatchObject({ reason: 'idempotency-key-reused', instanceId: crm.body.id });
     expect(JSON.stringify(clash.body)).not.toContain(erp.body.id);
     const started = await api.get<InstancePage>('/api/instances?businessKey=CR-SHARED&processKey=customer-review', TOKENS.erp);
     expect(started.body.items.map((item) => item.id).sort()).toEqual([erp.body.id, crm.body.id].sort());
