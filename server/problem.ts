@@ -136,7 +136,7 @@ type FactOf<Refusal> = Exclude<keyof Refusal, 'reason'> & string;
 
 function reasonDetails(details: StratumError['details']): Record<string, unknown> {
   const reason = details?.reason;
-  if (typeof reason !== 'string') return {};
+  if (!details || typeof reason !== 'string') return {};
   const keys = Object.hasOwn(REASON_DETAILS, reason) ? REASON_DETAILS[reason as TaskRefusal['reason']]
     : Object.hasOwn(CONFLICT_DETAILS, reason) ? CONFLICT_DETAILS[reason] : [];
   const extensions: Record<string, unknown> = {};
