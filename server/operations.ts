@@ -275,9 +275,28 @@ export const OPERATIONS: Operation[] = [
       422: 'An amount the order\'s currency refuses (`errors` names `/amount`), or an empty description.',
     },
     responses: {
-      201: { description: 'The change was recorded and handed to the order process.', schema: 'OrderChangeResult' },
-      200: { description: 'A repeat of a recorded changeId with the same body: the change as it is now.', schema: 'OrderChangeResult' },
+      201: {
+        description: 'The change was recorded and handed to the order process.', schema: 'OrderChangeResult',
+        headers: { Location: { description: 'URL of the change (`GET /api/orders/{orderNo}/changes/{changeId}`)', schema: { type: 'string' } } },
+      },
+      200: {
+        description: 'A repeat of a recorded changeId with the same body: the change as it is now.', schema: 'OrderChangeResult',
+        headers: { 'Content-Location': { description: 'URL of the change', schema: { type: 'string' } } },
+      },
     },
+  },
+  {
+    id: 'getOrderChange',
+    method: 'get',
+    path: '/api/orders/{orderNo}/changes/{changeId}',
+    tag: 'orders',
+    summary: 'One change of an order, as its order\'s list of changes shows it: where it stands (`status`, `open`), the amount asked for, who requested it and when it was settled.',
+    description: 'The URL the `Location` of `POST /api/orders/{orderNo}/changes` names: a CRM polls it until the change is settled (`open: false`).',
+    access: authenticated,
+    pathParams: { orderNo: printableKey(64, 'The order number.'), changeId: printableKey(100, 'The change: the `changeId` the request sent, or the one the engine gave it.') },
+    query: 'EmptyQuery',
+    problems: { 404: 'No order has this number, or it has no change with this id.' },
+    responses: { 200: { description: 'The change.', schema: 'OrderChangeView' } },
   },
   {
     id: 'getOrderChanges',

@@ -11,17 +11,28 @@ import { instanceReply } from './instances.js';
 
 type OrdersQuery = Omit<OrderQuery, 'after'> & { after?: string };
 
+const changeUrl = (orderNo: string, changeId: string) => `/api/orders/${encodeURIComponent(orderNo)}/changes/${encodeURIComponent(changeId)}`;
+
 export function orderHandlers(runtime: Runtime, orders: Orders): Handlers {
   return {
     postOrder: async ({ body, user }: Input<OrderEntry>) => instanceReply(await runtime.enterOrder(body, { user: user!.name, via: user!.via })),
+    // 201 with Location for a new change, 200 with Content-Location for a repeat, as an instance's start
     postOrderChange: async ({ params, body, user }: Input<OrderChangeRequest, unknown, { orderNo: string }>) => {
       const result = await runtime.changeOrder(params.orderNo, body, { user: user!.name, via: user!.via });
-      return { status: result.created ? 201 : 200, json: result };
+      const url = changeUrl(params.orderNo, result.change.changeId);
+      return { status: result.created ? 201 : 200, json: result, headers: { [result.created ? 'Location' : 'Content-Location']: url } };
     },
     getOrderChanges: async ({ params }: Input<unknown, unknown, { orderNo: string }>) => {
       const order = await runtime.orderChanges(params.orderNo);
       if (!order) throw notFound(`no order ${params.orderNo}`);
       return ok(order);
+    },
+    getOrderChange: async ({ params }: Input<unknown, unknown, { orderNo: string; changeId: string }>) => {
+      const order = await runtime.orderChanges(params.orderNo);
+      if (!order) throw notFound(`no order ${params.orderNo}`);
+      const change = order.changes.find((candidate) => candidate.changeId === params.changeId);
+      if (!change) throw notFound(`order ${params.orderNo} has no change ${params.changeId}`);
+      return ok(change);
     },
 
     listOrders: async ({ query, req }: Input<unknown, OrdersQuery>) => {

@@ -55,6 +55,8 @@ const CASES: Record<string, Case> = {
   postOrder: { method: 'POST', path: () => '/api/orders', options: json({ ...ORDER, orderNo: 'SO-2' }), wrong: [TOKENS.designer, TOKENS.vp, TOKENS.nobody], right: TOKENS.erp, expected: 201 },
   postOrderChange: { method: 'POST', path: () => '/api/orders/SO-1/changes', options: json({ description: 'new logo' }), wrong: [TOKENS.designer, TOKENS.procurement, TOKENS.nobody], right: TOKENS.erp, expected: 201 },
   getOrderChanges: { method: 'GET', path: () => '/api/orders/SO-1/changes', wrong: [], right: TOKENS.nobody, expected: 200 },
+  // any valid token reaches the handler, which answers 404 for a change the order does not have
+  getOrderChange: { method: 'GET', path: () => '/api/orders/SO-1/changes/CRM-NONE', wrong: [], right: TOKENS.nobody, expected: 404 },
   listInstances: { method: 'GET', path: () => '/api/instances', wrong: [], right: TOKENS.nobody, expected: 200 },
   getInstance: { method: 'GET', path: () => `/api/instances/${instanceId}`, wrong: [], right: TOKENS.vp, expected: 200 },
   cancelInstance: { method: 'POST', path: () => `/api/instances/${instanceId}/cancel`, options: json({ reason: 'customer withdrew' }), wrong: [TOKENS.designer, TOKENS.director, TOKENS.operations], right: TOKENS.erp, expected: 200 },

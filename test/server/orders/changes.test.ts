@@ -236,6 +236,24 @@ describe('changes are requested once and only through the route', () => {
     expect((await historyOf(order.id)).filter((entry) => entry.event === 'order.changed')).toHaveLength(1);
   });
 
+  it('names the recorded change in Location (201) and Content-Location (200 for a repeat), a URL that answers the change', async () => {
+    await enterOrder('SO/CH-LOC', 'credit', 80_000);
+    const first = await change(encodeURIComponent('SO/CH-LOC'), { description: 'new logo', changeId: 'crm 8/1' });
+    expect(first.status, first.text).toBe(201);
+    const location = first.headers.get('location');
+    expect(location).toBe('/api/orders/SO%2FCH-LOC/changes/crm%208%2F1');
+    const again = await change(encodeURIComponent('SO/CH-LOC'), { description: 'new logo', changeId: 'crm 8/1' });
+    expect([again.status, again.headers.get('content-location'), again.headers.get('location')]).toEqual([200, location, null]);
+    const read = await api.get<OrderChangesView['changes'][number]>(location!, TOKENS.vp);
+    expect(read.status, read.text).toBe(200);
+    expect(read.body).toEqual(first.body.change);
+    // a change the engine named: its UUID
+    const named = await change(encodeURIComponent('SO/CH-LOC'), { description: 'thicker packaging' });
+    expect(named.headers.get('location')).toBe(`/api/orders/SO%2FCH-LOC/changes/${named.body.change.changeId}`);
+    expect((await api.get(`/api/orders/SO%2FCH-LOC/changes/crm-none`, TOKENS.vp)).status).toBe(404);
+    expect((await api.get('/api/orders/SO-NONE/changes/crm-7', TOKENS.vp)).status).toBe(404);
+  });
+
   it('refuses OrderChanged from a client: only the engine sends it (403)', async () => {
     await enterOrder('SO-CH-FORGED', 'credit', 80_000);
     const forged = await message('OrderChanged', 'SO-CH-FORGED', { change: { changeId: 'x', description: 'y', reportingAmount: 1, approvedReportingAmount: 1 } });
