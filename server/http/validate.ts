@@ -73,9 +73,23 @@ function messageOf(error: ErrorObject): string {
       return `must have at most ${String((error.params as { limit?: number }).limit)} decimals`;
     case 'x-int64':
       return error.message ?? 'is not an integer in range';
+    case 'enum':
+      return oneOf((error.params as { allowedValues: unknown[] }).allowedValues);
+    case 'const':
+      return oneOf([(error.params as { allowedValue: unknown }).allowedValue]);
     default:
       return error.message ?? 'is invalid';
   }
+}
+
+/** ENUM_LISTED values at most are named (`paymentTerms`' three); a longer list (currency codes) is counted. */
+const ENUM_LISTED = 12;
+
+/** What a field that takes listed values must be, naming them, so a client need not look them up. */
+function oneOf(values: unknown[]): string {
+  if (values.length === 1) return `must be ${JSON.stringify(values[0])}`;
+  if (values.length > ENUM_LISTED) return `must be one of the ${values.length} values the OpenAPI document lists for it`;
+  return `must be one of ${values.map((value) => JSON.stringify(value)).join(', ')}`;
 }
 
 function toFieldErrors(where: Where, errors: ErrorObject[] | null | undefined): FieldError[] {

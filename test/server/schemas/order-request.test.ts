@@ -90,3 +90,26 @@ describe('request examples in the OpenAPI document', () => {
     expect(count).toBeGreaterThanOrEqual(24);
   });
 });
+
+describe('OrderRequest refusals name what a field takes', () => {
+  const errorsOf = (body: unknown): { field: string; message: string }[] => {
+    try {
+      check(body);
+      return [];
+    } catch (error) {
+      return (error as { extensions: { errors: { field: string; message: string }[] } }).extensions.errors;
+    }
+  };
+
+  it('lists the payment terms a shop may send when it sends another (not "must be equal to one of the allowed values")', () => {
+    expect(errorsOf(order({ paymentTerms: 'prepaid' }))).toEqual([
+      { field: '/paymentTerms', message: 'must be one of "credit", "prepaid-at-entry", "prepaid-at-shipment"' },
+    ]);
+  });
+
+  it('counts the currency codes rather than listing every one of them in a sentence', () => {
+    const [refused] = errorsOf(order({ currency: 'ABC' }));
+    expect(refused.field).toBe('/currency');
+    expect(refused.message).toMatch(/^must be one of the \d{3} values the OpenAPI document lists for it$/);
+  });
+});
