@@ -69,6 +69,13 @@ const orderNo = printableKey(200, 'The order number (the business key of the who
 /** The `Link: <…>; rel="next"` every paged list sends beside the cursor in its body (server/http/pagination.ts). */
 const nextPageLink = { Link: { description: 'URL of the next page with rel="next" (RFC 8288); absent on the last page.', schema: { type: 'string' } } };
 
+/** A resource a client polls (an order, an instance): its ETag, and 304 for a matching If-None-Match (server/http/etag.ts). */
+const pollable = {
+  headers: { 'If-None-Match': { schema: { type: 'string', maxLength: 1000 }, description: 'The ETag of the answer the client holds: 304 while it is unchanged.' } },
+  etag: { ETag: { description: 'Names this answer; send it back as If-None-Match.', schema: { type: 'string' } } },
+  notModified: { description: 'Unchanged since the ETag sent as If-None-Match.' },
+} as const;
+
 const instanceCreated: Record<number, ResponseSpec> = {
   201: {
     description: 'A new instance was started.',
@@ -331,8 +338,9 @@ export const OPERATIONS: Operation[] = [
     access: authenticated,
     pathParams: { orderNo },
     query: 'EmptyQuery',
+    headers: pollable.headers,
     problems: { 404: 'No order with this number.' },
-    responses: { 200: { description: 'The order.', schema: 'OrderView' } },
+    responses: { 200: { description: 'The order.', schema: 'OrderView', headers: pollable.etag }, 304: pollable.notModified },
   },
   {
     id: 'cancelOrder',
@@ -368,8 +376,9 @@ export const OPERATIONS: Operation[] = [
     access: authenticated,
     pathParams: { id: id('Instance') },
     query: 'EmptyQuery',
+    headers: pollable.headers,
     problems: { 404: 'No instance with this id.' },
-    responses: { 200: { description: 'The instance.', schema: 'InstanceView' } },
+    responses: { 200: { description: 'The instance.', schema: 'InstanceView', headers: pollable.etag }, 304: pollable.notModified },
   },
   {
     id: 'cancelInstance',

@@ -1,4 +1,4 @@
-// Conditional GETs for lists a client polls (the task list): the ETag is a hash
+// Conditional GETs for what a client polls (the task list, an order, an instance): the ETag is a hash
 // of what would be sent, so a poll that finds nothing new costs a 304 and no body.
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';

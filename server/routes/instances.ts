@@ -1,5 +1,6 @@
 // Process instances: start (idempotent by header), list, detail, cancel.
 import type { InstanceStatus, InstanceView, Runtime } from '../../engine/api.js';
+import { conditional } from '../http/etag.js';
 import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
 import { requestHash } from '../http/request-hash.js';
@@ -52,10 +53,10 @@ export function instanceHandlers(runtime: Runtime): Handlers {
       return { ...ok({ items, total, limit: query.limit, offset: query.offset, next }), headers: nextLink(req, next, { without: ['offset'] }) };
     },
 
-    getInstance: async ({ params }: Input<unknown, unknown, { id: string }>) => {
+    getInstance: async ({ params, req }: Input<unknown, unknown, { id: string }>) => {
       const instance = await runtime.getInstance(params.id);
       if (!instance) throw new HttpProblem(404, `No instance with id ${params.id}.`);
-      return ok(instance);
+      return conditional(req, ok(instance));
     },
 
     cancelInstance: async ({ params, body, user }: Input<{ reason: string }, unknown, { id: string }>) =>

@@ -4,6 +4,7 @@
 import type { OrderChangeRequest, OrderEntry, OrderQuery, Orders, Runtime } from '../../engine/api.js';
 import { notFound } from '../../engine/errors.js';
 import { encodeCursor } from '../../engine/store/page-cursor.js';
+import { conditional } from '../http/etag.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
 import { nextLink, pageStart } from '../http/pagination.js';
 import { HttpProblem } from '../problem.js';
@@ -43,10 +44,10 @@ export function orderHandlers(runtime: Runtime, orders: Orders): Handlers {
       return { ...ok({ items, limit: query.limit, next: cursor }), headers: nextLink(req, cursor) };
     },
 
-    getOrder: async ({ params }: Input<unknown, unknown, { orderNo: string }>) => {
+    getOrder: async ({ params, req }: Input<unknown, unknown, { orderNo: string }>) => {
       const order = await orders.get(params.orderNo);
       if (!order) throw new HttpProblem(404, `No order ${params.orderNo}.`);
-      return ok(order);
+      return conditional(req, ok(order));
     },
 
     cancelOrder: async ({ params, body, user }: Input<{ reason: string }, unknown, { orderNo: string }>) =>

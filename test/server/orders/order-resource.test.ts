@@ -93,6 +93,24 @@ describe('GET /api/orders/{orderNo}', () => {
     expect((await order('ORD-REJECT')).status).toBe('rejected');
   });
 
+  it('answers a CRM\'s poll with 304 while the order and its instance are unchanged, and with the new state once a step moved it', async () => {
+    const entered = await enter('ORD-POLL', { amount: 700_000 });
+    for (const path of ['/api/orders/ORD-POLL', `/api/instances/${entered.id}`]) {
+      const first = await api.get(path, TOKENS.erp);
+      const etag = first.headers.get('etag');
+      expect(etag, path).toMatch(/^"[A-Za-z0-9_-]+"$/);
+      const unchanged = await api.get(path, TOKENS.erp, { headers: { 'If-None-Match': etag! } });
+      expect([unchanged.status, unchanged.text, unchanged.headers.get('etag')], path).toEqual([304, '', etag]);
+    }
+    const polls = await Promise.all(['/api/orders/ORD-POLL', `/api/instances/${entered.id}`].map(async (path) => (await api.get(path, TOKENS.erp)).headers.get('etag')!));
+    const [task] = (await api.get<TaskView[]>('/api/tasks?businessKey=ORD-POLL', TOKENS.vp)).body;
+    expect((await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.vp, { variables: { approved: true } })).status).toBe(200);
+    const moved = await api.get<OrderView>('/api/orders/ORD-POLL', TOKENS.erp, { headers: { 'If-None-Match': polls[0] } });
+    expect([moved.status, moved.body.status]).toEqual([200, 'in-planning']);
+    expect(moved.headers.get('etag')).not.toBe(polls[0]);
+    expect((await api.get(`/api/instances/${entered.id}`, TOKENS.erp, { headers: { 'If-None-Match': polls[1] } })).status).toBe(200);
+  });
+
   it('answers 404 for an unknown number and 401 without a token', async () => {
     expect((await api.get('/api/orders/NOPE-1', TOKENS.erp)).status).toBe(404);
     expect((await api.get('/api/orders/NOPE-1')).status).toBe(401);
