@@ -705,8 +705,11 @@ export interface Runtime {
    * job's own incident, for retries).
    */
   updateJob(jobId: string, update: JobUpdate, actor: Actor): Promise<InstanceView>;
-  /** Retries > 0 makes the job fetchable again; 0 raises an incident (instance failed). */
-  failJob(jobId: string, failure: { message: string; retries: number; workerId?: string } & JobCallOptions, actor: Actor): Promise<InstanceView>;
+  /**
+   * Retries > 0 makes the job fetchable again, at once or `retryTimeoutMs` later (Camunda 7's `retryTimeout`,
+   * Camunda 8's `retryBackOff`); 0 raises an incident (instance failed).
+   */
+  failJob(jobId: string, failure: JobFailure & JobCallOptions, actor: Actor): Promise<InstanceView>;
   /**
    * The worker reports a business error (Camunda's "throw BPMN error"): an error
    * boundary event with this errorCode on the job's element catches it; uncaught, the instance fails.
@@ -843,6 +846,15 @@ export interface WebhookDeliveryQuery {
   /** Deliveries of events after this outbox number. */
   after?: number;
   limit: number;
+}
+
+/** A worker's failure report: what went wrong, the retries left, and how long the job waits before it is fetched again. */
+export interface JobFailure {
+  message: string;
+  retries: number;
+  workerId?: string;
+  /** With retries left: the job is fetchable again only this many ms from now (absent or 0: at once). */
+  retryTimeoutMs?: number;
 }
 
 export interface Outbox {

@@ -1,7 +1,7 @@
 // External jobs (service, send and business-rule tasks, job throw events):
 // workers fetch and lock them, then complete them (with the job's declared
 // outputs), fail them (retries count down to an incident) or throw a BPMN error.
-import type { Actor, JobCallOptions, JobUpdate, JobView } from '../api.js';
+import type { Actor, JobCallOptions, JobFailure, JobUpdate, JobView } from '../api.js';
 import { conflict, StratumError } from '../errors.js';
 import { refuseJobWhileChangeOpen } from '../orders/order-change.js';
 import type { HistoryRow, IncidentReason, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
@@ -72,16 +72,20 @@ export class ExternalJobs {
     }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'job.refused', null));
   }
 
-  async fail(jobId: string, failure: { message: string; retries: number; workerId?: string } & JobCallOptions, actor: Actor): Promise<string> {
+  async fail(jobId: string, failure: JobFailure & JobCallOptions, actor: Actor): Promise<string> {
     const { steps } = this;
     const caller = callerOf(actor);
     return steps.step('fail-job', async (tx, moving) => {
       const { wait, instance } = await this.lock(tx, jobId, failure);
       moving(instance);
       const retries = Math.max(0, Math.floor(failure.retries));
-      await tx.updateWait({ ...wait, jobRetries: retries, jobRetriesSet: true, jobError: failure.message, lockedBy: null, lockExpiresAt: null });
+      // a back-off is a lock nobody holds: no fetch takes the job before it ends, and no worker's lock is checked
+      const backOff = retries > 0 ? Math.max(0, Math.floor(failure.retryTimeoutMs ?? 0)) : 0;
+      const retryAt = backOff > 0 ? new Date(steps.clock.now().getTime() + backOff).toISOString() : null;
+      await tx.updateWait({ ...wait, jobRetries: retries, jobRetriesSet: true, jobError: failure.message, lockedBy: null, lockExpiresAt: retryAt });
       const entry = callerEntry(steps.rows.waitHistory(wait, actor.name, 'job.failed', null, {
-        jobType: wait.jobType, message: failure.message, retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }), ...lockHolder(wait, steps.rows.nowIso()),
+        jobType: wait.jobType, message: failure.message, retries, ...(retryAt !== null && { retryAt }),
+        ...(failure.workerId !== undefined && { workerId: failure.workerId }), ...lockHolder(wait, steps.rows.nowIso()),
       }), caller);
       const entries = [entry];
       if (retries === 0) {

@@ -6,7 +6,7 @@
 // from the call trees its steps kept (tree-views.ts), or is read back.
 import type { EventEmitter } from 'node:events';
 import type {
-  Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobCallOptions, JobUpdate, JobView, MessageRequest,
+  Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobCallOptions, JobFailure, JobUpdate, JobView, MessageRequest,
   MessageResult, OrderChangeRequest, TaskCompletionView, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, RefusedRequest, Runtime, ServerRoles,
   StartOptions, TaskFourEyes, TaskQuery, TaskView,
 } from '../api.js';
@@ -165,7 +165,7 @@ export class InstanceRuntime implements Runtime {
     return this.viewAfter(() => this.jobs.complete(jobId, variables, actor, workerId, options));
   }
 
-  failJob(jobId: string, failure: { message: string; retries: number; workerId?: string } & JobCallOptions, actor: Actor): Promise<InstanceView> {
+  failJob(jobId: string, failure: JobFailure & JobCallOptions, actor: Actor): Promise<InstanceView> {
     return this.viewAfter(() => this.jobs.fail(jobId, failure, actor));
   }
 

@@ -16,9 +16,12 @@ export abstract class TxGuard {
     this.active = false;
   }
 
-  /** A new job, a failed job with retries left, an unlocked job: workers waiting for its type may take it. */
+  /**
+   * A new job, a failed job with retries left, an unlocked job: workers waiting for its type may take it. A failed
+   * job backing off (no holder, a lock until its retry time) is not theirs yet: the next fetch after that time takes it.
+   */
   protected noteFetchable(wait: WaitRow): void {
-    const fetchable = wait.lockedBy === null && (wait.jobRetries === null || wait.jobRetries > 0);
+    const fetchable = wait.lockedBy === null && wait.lockExpiresAt === null && (wait.jobRetries === null || wait.jobRetries > 0);
     if (wait.kind === 'job' && wait.jobType && fetchable) this.fetchableJobTypes.add(wait.jobType);
   }
 

@@ -53,9 +53,9 @@ export function camunda7Handlers(runtime: Runtime, workers: Workers): Handlers {
       return noContent;
     },
 
-    camunda7Failure: async ({ params, body, user }: Input<{ workerId: string; errorMessage?: string; errorDetails?: string; retries?: number }, unknown, { id: string }>) => {
+    camunda7Failure: async ({ params, body, user }: Input<{ workerId: string; errorMessage?: string; errorDetails?: string; retries?: number; retryTimeout?: number }, unknown, { id: string }>) => {
       const message = [body.errorMessage, body.errorDetails].filter(Boolean).join('\n') || 'failed';
-      await runtime.failJob(params.id, { message, retries: body.retries ?? 0, workerId: body.workerId }, user!);
+      await runtime.failJob(params.id, { message, retries: body.retries ?? 0, workerId: body.workerId, retryTimeoutMs: body.retryTimeout ?? 0 }, user!);
       return noContent;
     },
 

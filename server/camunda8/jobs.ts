@@ -64,8 +64,8 @@ export function camunda8Handlers(runtime: Runtime, workers: Workers): Handlers {
       return noContent;
     },
 
-    camunda8FailJob: async ({ params, body, user }: Input<{ retries?: number; errorMessage?: string }, unknown, { jobKey: string }>) => {
-      await runtime.failJob(params.jobKey, { message: body.errorMessage || 'failed', retries: body.retries ?? 0 }, user!);
+    camunda8FailJob: async ({ params, body, user }: Input<{ retries?: number; errorMessage?: string; retryBackOff?: number | string }, unknown, { jobKey: string }>) => {
+      await runtime.failJob(params.jobKey, { message: body.errorMessage || 'failed', retries: body.retries ?? 0, retryTimeoutMs: Number(body.retryBackOff ?? 0) }, user!);
       return noContent;
     },
 

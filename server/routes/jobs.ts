@@ -33,8 +33,10 @@ export function jobHandlers(runtime: Runtime, workers: Workers): Handlers {
     completeJob: async ({ params, body, user }: Input<{ variables?: Record<string, unknown>; workerId?: string }, unknown, { id: string }>) =>
       ok(await runtime.completeJob(params.id, body.variables ?? {}, user!, body.workerId, HOLDER_ONLY)),
 
-    failJob: async ({ params, body, user }: Input<{ message: string; retries: number; workerId?: string }, unknown, { id: string }>) =>
-      ok(await runtime.failJob(params.id, { ...body, ...HOLDER_ONLY }, user!)),
+    failJob: async ({ params, body, user }: Input<{ message: string; retries: number; workerId?: string; retryTimeout?: number }, unknown, { id: string }>) => {
+      const { retryTimeout, ...failure } = body;
+      return ok(await runtime.failJob(params.id, { ...failure, retryTimeoutMs: retryTimeout ?? 0, ...HOLDER_ONLY }, user!));
+    },
 
     throwJobError: async ({ params, body, user }: Input<{ errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, unknown, { id: string }>) =>
       ok(await runtime.throwJobError(params.id, { ...body, ...HOLDER_ONLY }, user!)),

@@ -80,7 +80,7 @@ export const Camunda7FailureRequest: JsonSchema = {
     errorMessage: { type: 'string', maxLength: 4000 },
     errorDetails: { type: 'string', maxLength: 20_000 },
     retries: { type: 'integer', minimum: 0, maximum: 100, description: 'Retries left; 0 (or absent) raises an incident.' },
-    retryTimeout: { type: 'integer', minimum: 0, maximum: 0, description: 'Only 0: a failed job with retries left is fetchable again at once.' },
+    retryTimeout: { type: 'integer', minimum: 0, maximum: 86_400_000, description: 'With retries left, the task is fetched again only this many ms from now (0 or absent: at once), as Camunda 7 waits.' },
   },
 };
 

@@ -63,7 +63,7 @@ export const Camunda8JobFailRequest: JsonSchema = {
   properties: {
     retries: { type: 'integer', minimum: 0, maximum: 100, description: 'Retries left; 0 (the default) raises an incident.' },
     errorMessage: { type: 'string', maxLength: 4000 },
-    retryBackOff: { type: 'integer', minimum: 0, maximum: 0, description: 'Only 0: a failed job with retries left is activatable again at once.' },
+    retryBackOff: int64(0, 86_400_000, 'With retries left, the job is activated again only this many ms from now (0 or absent: at once), as Zeebe backs off.'),
     variables: noLocalVariables,
   },
 };

@@ -177,6 +177,7 @@ export const JobFailureRequest: JsonSchema = {
     message: { type: 'string', minLength: 1, maxLength: 4000 },
     retries: { type: 'integer', minimum: 0, maximum: 100, description: 'Retries left; 0 raises an incident.' },
     workerId: JOB_CALLER,
+    retryTimeout: { type: 'integer', minimum: 0, maximum: 86_400_000, description: 'With retries left, the job is fetched again only this many ms from now (0 or absent: at once).' },
   },
 };
 

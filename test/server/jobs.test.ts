@@ -94,3 +94,20 @@ describe('POST /api/jobs/{id}/bpmn-error', () => {
     expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { workerId: 'erp' })).status).toBe(200);
   });
 });
+
+describe('POST /api/jobs/{id}/failure with retryTimeout', () => {
+  it('keeps a failed job from every fetch until its retry time, then hands it out again; a retryTimeout over a day is refused', async () => {
+    const { instanceId, job } = await startCheck('LINE-BACKOFF');
+    const failed = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'SAP down', retries: 2, workerId: 'erp', retryTimeout: 1500 });
+    expect(failed.status, failed.text).toBe(200);
+    const failedAt = Date.now();
+    const fetch = async () => (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'article-check', workerId: 'erp', businessKey: 'LINE-BACKOFF' })).body;
+    expect(await fetch()).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 1600 - (Date.now() - failedAt)));
+    const [again] = await fetch();
+    expect(again).toMatchObject({ id: job.id, retries: 2, errorMessage: 'SAP down' });
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'x', retries: 1, workerId: 'erp', retryTimeout: 86_400_001 })).status).toBe(422);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { workerId: 'erp' })).status).toBe(200);
+    expect((await api.get<InstanceView>(`/api/instances/${instanceId}`, TOKENS.erp)).body.status).toBe('completed');
+  });
+});

@@ -83,6 +83,35 @@ describe('camunda-external-task-client-js against /engine-rest', () => {
     // the authenticated user is the actor; the client's workerId is only a label beside it
     expect(completions.every((entry) => entry.actor === 'erp' && entry.data?.workerId === 'camunda7-worker')).toBe(true);
   }, 60_000);
+
+  it('backs a failed task off for the retryTimeout its handleFailure names, as Camunda 7 does, then hands it out again', async () => {
+    await enter('C7-BACKOFF');
+    const client = new Client({
+      baseUrl: `${server.url}/engine-rest`, workerId: 'camunda7-worker', asyncResponseTimeout: 500, interval: 50, maxTasks: 5, autoPoll: false,
+      interceptors: (config: { headers?: Record<string, string> }) => ({ ...config, headers: { ...config.headers, Authorization: `Bearer ${TOKENS.erp}` } }),
+    });
+    const fetchedAt: number[] = [];
+    const errors: unknown[] = [];
+    client.on('handleFailure:error', (_task: unknown, error: unknown) => errors.push(error));
+    client.on('complete:error', (_task: unknown, error: unknown) => errors.push(error));
+    client.subscribe('procurement-planning', { businessKey: 'C7-BACKOFF' }, async ({ task, taskService }: { task: Task; taskService: TaskService }) => {
+      fetchedAt.push(Date.now());
+      // the client's own example: a failure with retries left and a time to wait before the next attempt
+      if (fetchedAt.length === 1) await taskService.handleFailure(task, { errorMessage: 'MRP down', errorDetails: 'timeout', retries: 2, retryTimeout: 1500 });
+      else await taskService.complete(task);
+    });
+    client.start();
+    try {
+      for (let round = 0; round < 100 && fetchedAt.length < 2; round++) await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      client.stop();
+    }
+    expect(errors).toEqual([]);
+    expect(fetchedAt).toHaveLength(2);
+    expect(fetchedAt[1] - fetchedAt[0]).toBeGreaterThanOrEqual(1400);
+    const failed = (await api.get<OrderView>('/api/orders/C7-BACKOFF', TOKENS.erp)).body.history.find((entry) => entry.event === 'job.failed');
+    expect(failed?.data).toMatchObject({ retries: 2, retryAt: expect.stringMatching(/^\d{4}-/) as unknown, workerId: 'camunda7-worker' });
+  }, 30_000);
 });
 
 describe('/engine-rest routes keep the controls', () => {

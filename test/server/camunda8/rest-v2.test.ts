@@ -182,20 +182,32 @@ describe('/v2 routes keep the controls', () => {
     expect((await c8('POST', `/v2/jobs/${job.jobKey}/completion`, { variables: { planned: true } })).status).toBe(204);
   });
 
-  it('refuses what Stratum cannot honour instead of ignoring it: other tenants, a retry back-off, job-local variables', async () => {
+  it('refuses what Stratum cannot honour instead of ignoring it: other tenants, a retry back-off over a day, job-local variables', async () => {
     const tenant = await c8('POST', '/v2/jobs/activation', { type: 'shipping', worker: 'w', timeout: 5000, maxJobsToActivate: 1, tenantIds: ['acme'], requestTimeout: -1 });
     expect(tenant.status).toBe(400);
     expect(tenant.body.errors).toEqual([expect.objectContaining({ field: '/tenantIds/0' })]);
     expect((await c8('POST', '/v2/jobs/activation', { type: 'shipping', worker: 'w', timeout: 5000, maxJobsToActivate: 1, tenantIds: ['<default>'], requestTimeout: -1 })).status).toBe(200);
     await enter('C8-UNSUPPORTED');
     const job = await activateFor('procurement-planning', 'C8-UNSUPPORTED');
-    const backOff = await c8('POST', `/v2/jobs/${job.jobKey}/failure`, { retries: 2, errorMessage: 'later', retryBackOff: 30_000 });
+    const backOff = await c8('POST', `/v2/jobs/${job.jobKey}/failure`, { retries: 2, errorMessage: 'later', retryBackOff: '86400001' });
     expect(backOff.status).toBe(400);
     expect(backOff.body.errors).toEqual([expect.objectContaining({ field: '/retryBackOff' })]);
     expect((await c8('POST', `/v2/jobs/${job.jobKey}/failure`, { retries: 2, variables: { planned: false } })).status).toBe(400);
     const withResult = await c8('POST', `/v2/jobs/${job.jobKey}/completion`, { result: { type: 'userTask', denied: true } });
     expect(withResult.status).toBe(400);
     expect((await order('C8-UNSUPPORTED')).history.filter((entry) => entry.event === 'job.failed')).toEqual([]);
+  });
+
+  it('backs a failed job off for its retryBackOff, as Zeebe does: not activated before that time, activated after it', async () => {
+    await enter('C8-BACKOFF');
+    const job = await activateFor('procurement-planning', 'C8-BACKOFF');
+    // the client sends int64 fields as decimal text
+    expect((await c8('POST', `/v2/jobs/${job.jobKey}/failure`, { retries: 2, errorMessage: 'MRP down', retryBackOff: '1500' })).status).toBe(204);
+    const failedAt = Date.now();
+    const early = await c8<{ jobs: ActivatedJob[] }>('POST', '/v2/jobs/activation', { type: 'procurement-planning', worker: 'w', timeout: 60_000, maxJobsToActivate: 100, requestTimeout: -1 });
+    expect(early.body.jobs.filter((one) => one.variables.orderNo === 'C8-BACKOFF')).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 1600 - (Date.now() - failedAt)));
+    expect(await activateFor('procurement-planning', 'C8-BACKOFF')).toMatchObject({ jobKey: job.jobKey, retries: 2 });
   });
 
   it('holds a job while its order has an open change: completion and error are refused (409) until the change is acknowledged', async () => {
