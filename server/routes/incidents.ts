@@ -8,9 +8,14 @@ import { incidentRouteHints } from '../routing.js';
 export function incidentHandlers(runtime: Runtime): Handlers {
   return {
     // the order of each incident listed, for the router: a later retry names only the incident
-    listIncidents: async ({ query, req }: Input<unknown, IncidentQuery>) => {
-      const page = await runtime.findIncidents(query);
-      return { ...ok(page), headers: nextLink(req, page.nextCursor, { parameter: 'cursor' }), orders: incidentRouteHints(page.items) };
+    listIncidents: async ({ query, req }: Input<unknown, IncidentQuery & { after?: string }>) => {
+      // `after`, as every other list pages, names the same position as this list's own `cursor`
+      const { after, ...search } = query;
+      if (after !== undefined && search.cursor !== undefined) {
+        throw new HttpProblem(400, 'Send the next page\'s position once: as after or as cursor, not both.', { errors: [{ field: 'query.after', message: 'is given with cursor' }] });
+      }
+      const page = await runtime.findIncidents({ ...search, ...(after !== undefined && { cursor: after }) });
+      return { ...ok(page), headers: nextLink(req, page.nextCursor, { without: ['cursor'] }), orders: incidentRouteHints(page.items) };
     },
 
     getIncident: async ({ params }: Input<unknown, unknown, { id: string }>) => {

@@ -243,6 +243,7 @@ export const IncidentsQuery: JsonSchema = {
     businessKey: printableKey(200),
     limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
     cursor: { type: 'string', pattern: '^\\d{1,15}$', description: '`nextCursor` of the previous page.' },
+    after: { type: 'string', pattern: '^\\d{1,15}$', description: 'The same as `cursor`, under the name the other lists page with; not both.' },
   },
 };
 

@@ -64,7 +64,7 @@ describe('Link: rel="next" on every paged list', () => {
     expect(pages.at(-1)).toMatchObject({ link: null, cursor: null });
   });
 
-  it('incidents: the link sets `cursor`, the parameter this list takes', async () => {
+  it('incidents: the link sets `after`, as every list\'s does, which this list takes beside its own `cursor`', async () => {
     for (const orderNo of ['LINK-FAIL-1', 'LINK-FAIL-2']) {
       await enter(orderNo);
       const [job] = (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'procurement-planning', workerId: 'w', businessKey: orderNo })).body;
@@ -72,8 +72,13 @@ describe('Link: rel="next" on every paged list', () => {
     }
     const pages = await follow('/api/incidents?businessKey=LINK-FAIL-1&limit=1', TOKENS.erp, (item) => item.processKey);
     expect(pages.map((page) => page.items)).toEqual([['sales-order-management'], ['order-to-cash']]);
-    expect(pages[0].link).toBe(`</api/incidents?businessKey=LINK-FAIL-1&limit=1&cursor=${pages[0].cursor as string}>; rel="next"`);
+    expect(pages[0].link).toBe(`</api/incidents?businessKey=LINK-FAIL-1&limit=1&after=${pages[0].cursor as string}>; rel="next"`);
     expect(pages[1].link).toBeNull();
+    // `cursor`, the list's own name for it, reads the same page; a link followed from it names the position once
+    const byCursor = await api.get<ListPage>(`/api/incidents?businessKey=LINK-FAIL-1&limit=1&cursor=${pages[0].cursor as string}`, TOKENS.erp);
+    expect(byCursor.body.items.map((item) => item.processKey)).toEqual(['order-to-cash']);
+    const both = await api.get(`/api/incidents?limit=1&cursor=${pages[0].cursor as string}&after=${pages[0].cursor as string}`, TOKENS.erp);
+    expect(both.status).toBe(400);
   });
 
   it('a webhook\'s delivery log: the link sets `after` to the event number of the body\'s `next`', async () => {
