@@ -15,13 +15,14 @@ interface Entry {
 }
 
 /**
- * Sized for a small server: 5 % of the machine's memory, at most 40 MB — the
- * warm engines of nine orders in flight (an order's three engines are
- * estimated at 4.3 MB), one per client of the workers bench. Each megabyte
- * kept costs about 1.6 MB of RSS even with `npm start`'s heap limit (V8 lets
- * the old generation grow by that factor over what is live), so 128 MB took
- * RSS to 600 MB in the waiting bench, where issue 10 wants 300 MB
- * (docs/engine.md "What the resident set is made of").
+ * The ceiling, sized for a small server: 5 % of the machine's memory, at most
+ * 40 MB — the warm engines of nine orders in flight (an order's three engines
+ * are estimated at 4.3 MB), one per client of the workers bench. Each megabyte
+ * kept costs 1.6–2.5 MB of RSS even with `npm start`'s heap limit (V8 lets the
+ * old generation grow over what is live, evicted engines included), so 128 MB
+ * took RSS to 600 MB in the waiting bench, where issue 10 wants 300 MB, and a
+ * fixed 40 MB to 313 MB: hence the budget below the ceiling that follows what
+ * its evictions cost (docs/engine.md "What the resident set is made of").
  */
 export function defaultEngineCacheBytes(): number {
   return cacheBudgetBytes('STRATUM_ENGINE_CACHE_MB', 0.05, 40);
