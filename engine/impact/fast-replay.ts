@@ -61,6 +61,8 @@ interface Wait {
 }
 
 interface FastInstance {
+  /** Tells the order's instances apart (four eyes' distinct deciders are per instance). */
+  id: string;
   key: string;
   version: number;
   route: RouteModel;
@@ -192,8 +194,10 @@ class FastRun {
   private readonly buffered: { name: string; variables: Record<string, unknown>; at: string }[] = [];
   private readonly recordedMessages = new Set<string>();
   private fourEyesRules: ReplayFourEyes | undefined;
+  private orderNo = '';
   private root: FastInstance | undefined;
   private serial = 0;
+  private instanceCount = 0;
   /** The order's history retries an incident: a failed step is kept for it (the sandbox's `keepStates`). */
   private retries = false;
   /** The order's history retries an incident or cancels one: a failed step leaves an incident open (the sandbox's `opensIncidents`). */
@@ -205,6 +209,7 @@ class FastRun {
 
   async start(order: RecordedOrder, version: number): Promise<void> {
     this.fourEyesRules = new ReplayFourEyes(order);
+    this.orderNo = order.orderNo;
     this.retries = retriesRecorded(order.actions);
     this.opensIncidents = incidentsRecorded(order.actions);
     const route = (await this.fast.model(order.processKey, version))!;
@@ -261,7 +266,7 @@ class FastRun {
     switch (action.kind) {
       case 'task': {
         const writes = refusable(instance, info, () => userTaskWrites(info, action.variables));
-        if (instance.route.model.separatedTasks.includes(info.id) && action.actor) this.fourEyes(instance, info, action.actor);
+        if (action.actor) this.fourEyes(instance, wait, action.actor);
         return this.run([{ instance, step: { type: 'signal', wait, variables: writes, outputsApplied: true } }]);
       }
       case 'job': {
@@ -426,7 +431,7 @@ class FastRun {
 
   private newInstance(route: RouteModel, parent?: FastInstance['parent']): FastInstance {
     // listed (as the sandbox lists it) once its first step succeeds
-    return { key: route.key, version: route.version, route, status: 'running', variables: {}, waits: [], joins: new Map(), ...(parent && { parent }) };
+    return { id: `fast-${++this.instanceCount}`, key: route.key, version: route.version, route, status: 'running', variables: {}, waits: [], joins: new Map(), ...(parent && { parent }) };
   }
 
   private findWait(matches: (instance: FastInstance, wait: Wait) => boolean): { instance: FastInstance; wait: Wait } | undefined {
@@ -438,11 +443,22 @@ class FastRun {
     return undefined;
   }
 
-  private fourEyes(instance: FastInstance, info: ElementInfo, actor: string) {
+  /** The sandbox's four eyes: separated tasks, then distinct deciders (judged on the instance as the sandbox would hold it). */
+  private fourEyes(instance: FastInstance, wait: Wait, actor: string) {
+    const { info } = wait.node;
+    const { model } = instance.route;
     const element = `${instance.key}/${info.id}`;
-    // multi-instance versions replay on bpmn-engine (route-model.ts), so no task here has iterations
-    const refusal = this.fourEyesRules!.refusal({ element, name: info.name ?? info.id }, actor);
-    if (refusal) throw new Blocked({ element, name: info.name ?? null, reason: 'four-eyes', ...refusal });
+    const name = info.name ?? info.id;
+    const refuse = (refusal: Omit<ReplayBlock, 'element' | 'name' | 'reason'>) => new Blocked({ element, name: info.name ?? null, reason: 'four-eyes', ...refusal });
+    if (model.separatedTasks.includes(info.id)) {
+      // multi-instance versions replay on bpmn-engine (route-model.ts), so no task here has iterations
+      const refusal = this.fourEyesRules!.refusal({ element, name }, actor);
+      if (refusal) throw refuse(refusal);
+    }
+    // every instance of the order carries its order number, as the sandbox's do
+    const judged = { id: instance.id, processKey: instance.key, businessKey: this.orderNo, rootId: this.root!.id, variables: instance.variables };
+    const refusal = this.fourEyesRules!.distinctDeciderRefusal(judged, model, { id: `${instance.id}:${wait.serial}`, elementId: info.id, name }, actor);
+    if (refusal) throw refuse(refusal);
   }
 }
 

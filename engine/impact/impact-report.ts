@@ -218,7 +218,11 @@ export interface ReplayBlock {
 export type FourEyesBlock =
   | { reason: 'four-eyes-starter'; decider: string }
   | { reason: 'four-eyes-change-requester'; decider: string; changeId: string }
-  | { reason: 'four-eyes-other-task' | 'four-eyes-other-iteration'; decider: string; decidedTask: { processKey: string; elementId: string; name: string } };
+  | {
+    reason: 'four-eyes-other-task' | 'four-eyes-other-iteration' | 'four-eyes-distinct-deciders';
+    decider: string;
+    decidedTask: { processKey: string; elementId: string; name: string };
+  };
 
 export interface ReplayGroup extends RouteChange {
   count: number;

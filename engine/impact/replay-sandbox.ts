@@ -186,7 +186,7 @@ class ReplaySandbox {
     switch (action.kind) {
       case 'task': {
         const writes = this.refusable(instance, info, () => userTaskWrites(info, action.variables, waitInputs(info, wait.variables)));
-        if (model.separatedTasks.includes(wait.elementId) && action.actor) this.fourEyes(instance, info, wait, action.actor);
+        if (action.actor) this.fourEyes(instance, model, info, wait, action.actor);
         return step({ type: 'signal', ...base, variables: writes, outputsApplied: true }, action.actor);
       }
       case 'job': {
@@ -428,12 +428,19 @@ class ReplaySandbox {
     }
   }
 
-  private fourEyes(instance: InstanceRow, info: ElementInfo, wait: WaitRow, actor: string) {
+  /** Four eyes on a recorded task decision, as the runtime's completion applies it (tasks.ts): separated tasks, then distinct deciders. */
+  private fourEyes(instance: InstanceRow, model: ProcessModel, info: ElementInfo, wait: WaitRow, actor: string) {
     const element = `${instance.processKey}/${info.id}`;
-    // an iteration names its activation as the runtime's completion does (tasks.ts): a rework's next activation is another body
-    const activation = info.multiInstance ? `${instance.id}:${multiInstanceBodyOf(wait.executionId)}` : undefined;
-    const refusal = this.fourEyesRules!.refusal({ element, name: info.name ?? info.id, ...(activation !== undefined && { activation }) }, actor);
-    if (refusal) throw new Blocked({ element, name: info.name ?? null, reason: 'four-eyes', ...refusal });
+    const name = info.name ?? info.id;
+    const refuse = (refusal: Omit<ReplayBlock, 'element' | 'name' | 'reason'>) => new Blocked({ element, name: info.name ?? null, reason: 'four-eyes', ...refusal });
+    if (model.separatedTasks.includes(wait.elementId)) {
+      // an iteration names its activation as the runtime's completion does (tasks.ts): a rework's next activation is another body
+      const activation = info.multiInstance ? `${instance.id}:${multiInstanceBodyOf(wait.executionId)}` : undefined;
+      const refusal = this.fourEyesRules!.refusal({ element, name, ...(activation !== undefined && { activation }) }, actor);
+      if (refusal) throw refuse(refusal);
+    }
+    const refusal = this.fourEyesRules!.distinctDeciderRefusal(instance, model, { id: wait.id, elementId: info.id, name }, actor);
+    if (refusal) throw refuse(refusal);
   }
 }
 

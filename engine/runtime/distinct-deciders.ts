@@ -8,16 +8,21 @@
 // are refused as for a separated task. Who decided comes from the instance's task.completed entries.
 import type { ProcessModel } from '../bpmn/process-model.js';
 import { forbidden, type StratumError } from '../errors.js';
-import type { InstanceRow, StoreTx } from '../store/types.js';
+import type { HistoryRow, InstanceRow, StoreTx } from '../store/types.js';
 import { distinctDeciderRefusal } from './four-eyes-words.js';
-import { instancesOfOrder, requesterVerdict, startersOf, type FourEyesVerdict, type OrderFacts, type SeparatedTask } from './four-eyes.js';
+import {
+  instancesOfOrder, requesterVerdict, startersOf, type FourEyesInstance, type FourEyesVerdict, type OrderFacts, type SeparatedTask,
+} from './four-eyes.js';
 
 /**
  * What the distinct-deciders rule reads about one person: who started the order, whether the person requested the
  * change the instance acknowledges (`changeRequested`: acknowledgedChangeOf, unlike a separated task's their latest
- * change of the order), and their task.completed entries (`completions`, any instances).
+ * change of the order), and their task.completed entries (`completions`, any instances: the history's, or the
+ * decisions an impact replay has made so far, which have no other fields).
  */
-export type DistinctDeciderFacts = Pick<OrderFacts, 'starters' | 'changeRequested' | 'completions'>;
+export type DistinctDeciderFacts = Pick<OrderFacts, 'starters' | 'changeRequested'> & {
+  completions: Pick<HistoryRow, 'event' | 'actor' | 'instanceId' | 'elementId' | 'waitId'>[];
+};
 
 /**
  * Why `actor` may not decide `task` of `instance` — they requested the change it acknowledges, or started the order
@@ -40,7 +45,7 @@ export async function distinctDeciderRefusalOf(
 
 /** The distinct-deciders rule on `task`, judged on `facts` (distinctDeciderRefusalOf says what it refuses). */
 export function distinctDeciderVerdict(
-  instance: InstanceRow, model: ProcessModel, task: SeparatedTask, actor: string, facts: DistinctDeciderFacts,
+  instance: FourEyesInstance, model: ProcessModel, task: SeparatedTask, actor: string, facts: DistinctDeciderFacts,
 ): FourEyesVerdict | undefined {
   if (!model.distinctDeciders.includes(task.elementId)) return undefined;
   // the requester of what the instance acknowledges: the change's, or for a special change entered with the order its starter
@@ -71,7 +76,7 @@ export function distinctDeciderVerdict(
  * status names its change by, too). Undefined for a special change entered with the order (its requester is the
  * order's starter) and outside an order (changes are recorded under the order number, the business key).
  */
-export function acknowledgedChangeOf(instance: InstanceRow): string | undefined {
+export function acknowledgedChangeOf(instance: Pick<InstanceRow, 'businessKey' | 'variables'>): string | undefined {
   const changeId = instance.variables.changeId;
   return instance.businessKey !== null && typeof changeId === 'string' ? changeId : undefined;
 }

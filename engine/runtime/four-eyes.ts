@@ -53,6 +53,12 @@ export interface OrderFacts {
   completions: HistoryRow[];
 }
 
+/**
+ * What a four-eyes verdict reads of the instance whose task is decided: a stored row, or an instance the impact
+ * replay holds only in memory (engine/impact/replay-four-eyes.ts), judged alike.
+ */
+export type FourEyesInstance = Pick<InstanceRow, 'id' | 'processKey' | 'businessKey' | 'rootId' | 'variables'>;
+
 /** A refusal as four eyes words it: the sentence for the person, the same facts for a program. */
 export interface FourEyesVerdict {
   message: string;
@@ -120,7 +126,7 @@ export async function separatedTaskVerdict(
  * task the change its instance acknowledges), or undefined.
  */
 export function requesterVerdict(
-  instance: InstanceRow, task: SeparatedTask, actor: string, facts: Pick<OrderFacts, 'starters' | 'changeRequested'>,
+  instance: FourEyesInstance, task: SeparatedTask, actor: string, facts: Pick<OrderFacts, 'starters' | 'changeRequested'>,
 ): FourEyesVerdict | undefined {
   const orderName = instance.businessKey ?? instance.rootId;
   const about = refusedTaskOf(instance, task);
@@ -179,7 +185,7 @@ function bodyOf(entry: HistoryRow): string | undefined {
 }
 
 /** The refused task and its order, as every four-eyes refusal names them. */
-function refusedTaskOf(instance: InstanceRow, task: SeparatedTask): { task: RefusedTask; businessKey: string | null; rootInstanceId: string } {
+function refusedTaskOf(instance: FourEyesInstance, task: SeparatedTask): { task: RefusedTask; businessKey: string | null; rootInstanceId: string } {
   const refused: RefusedTask = { id: task.id, instanceId: instance.id, processKey: instance.processKey, elementId: task.elementId, name: task.name };
   return { task: refused, businessKey: instance.businessKey, rootInstanceId: instance.rootId };
 }

@@ -215,9 +215,9 @@ export const ReplayBlock: JsonSchema = {
     fourEyes: {
       type: 'object',
       required: ['reason', 'decider'],
-      description: 'The reason the live 403 gives (`four-eyes-starter`, `four-eyes-change-requester` with `changeId`, `four-eyes-other-task` or `four-eyes-other-iteration` with `decidedTask`), and the recorded decider.',
+      description: 'The reason the live 403 gives (`four-eyes-starter`, `four-eyes-change-requester` with `changeId`, `four-eyes-other-task`, `four-eyes-other-iteration` or `four-eyes-distinct-deciders` with `decidedTask`), and the recorded decider.',
       properties: {
-        reason: { type: 'string', enum: ['four-eyes-starter', 'four-eyes-change-requester', 'four-eyes-other-task', 'four-eyes-other-iteration'] },
+        reason: { type: 'string', enum: ['four-eyes-starter', 'four-eyes-change-requester', 'four-eyes-other-task', 'four-eyes-other-iteration', 'four-eyes-distinct-deciders'] },
         decider: { type: 'string' },
         changeId: { type: 'string' },
         decidedTask: {

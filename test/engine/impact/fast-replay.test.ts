@@ -3,7 +3,7 @@
 // order (run live through the runtime) and a few hundred generated ones
 // (prepaid and credit, amounts around every threshold, special changes,
 // order changes, rejections, refused and missing decisions, decisions by the
-// order's starter or a change's requester, cancels, failed jobs, incident retries and cancels, running orders cut short) must give
+// order's starter or a change's requester, two acknowledgements of one special change by one person, cancels, failed jobs, incident retries and cancels, running orders cut short) must give
 // exactly the route record the bpmn-engine sandbox gives. Generated orders
 // are seeded, so a failure repeats.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -71,8 +71,8 @@ const VARIANTS: Record<string, () => BpmnFile[]> = {
 };
 
 const VARIANT_OUTCOMES: Record<string, string[]> = {
-  'the shipped library unchanged': ['blocked:four-eyes', 'blocked:four-eyes-change-requester', 'rejected'],
-  'the vice-president from 400,000': ['blocked:four-eyes', 'blocked:four-eyes-change-requester', 'rejected'],
+  'the shipped library unchanged': ['blocked:four-eyes', 'blocked:four-eyes-change-requester', 'blocked:four-eyes-distinct-deciders', 'rejected'],
+  'the vice-president from 400,000': ['blocked:four-eyes', 'blocked:four-eyes-change-requester', 'blocked:four-eyes-distinct-deciders', 'rejected'],
   // credit orders stop at the new check unless the generated order recorded it
   'a new control process called from sales-order-management': [],
   'a decision the new version needs that was never recorded': ['blocked:step-failed'],
@@ -320,9 +320,11 @@ function generateOrders(template: RecordedOrder, count: number): RecordedOrder[]
       for (const group of ['Procurement', 'Production', 'Inspection']) {
         if (rng.chance(0.05)) continue;
         const variables = rng.chance(0.05) ? { acknowledged: true, colour: 'blue' } : { acknowledged: rng.chance(0.9), comment: 'ok' };
-        task('special-change-notification', `UserTask_Acknowledge${group}`, variables, group.toLowerCase());
+        // now and then inspection acknowledged by production's person, whom distinctDeciders then refuses (without drawing from rng)
+        const by = group === 'Inspection' && index % 11 === 5 ? 'production' : group.toLowerCase();
+        task('special-change-notification', `UserTask_Acknowledge${group}`, variables, by);
         // a department that did not acknowledge gets its task again; every other order's acknowledges then (no draw from rng)
-        if (variables.acknowledged === false && index % 2 === 0) task('special-change-notification', `UserTask_Acknowledge${group}`, {}, group.toLowerCase());
+        if (variables.acknowledged === false && index % 2 === 0) task('special-change-notification', `UserTask_Acknowledge${group}`, {}, by);
       }
     };
     const approvals = (reportingAmount: number) => {
