@@ -5,8 +5,11 @@
 import { basename } from 'node:path';
 import type { Finding } from '../../errors.js';
 import { readBpmnFiles, type BpmnFileBytes } from '../bpmn-files.js';
+import type { RelatedCondition } from '../../impact/impact-report.js';
 import { apiUrl } from '../server-upload.js';
+import { relatedConditionLines } from '../related-conditions.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
+import { checkOnServer } from './remote-validate.js';
 import { formatFinding } from './validate.js';
 
 const HELP = `Usage: stratum deploy --server <url> --note <text> [options] <file.bpmn | file.dmn | folder>…
@@ -19,6 +22,10 @@ of them if any has an error, and gives every changed process a new version
   <key> version <n> (unchanged)  identical to the latest version
 and the findings as "stratum validate" does:
   <file>:<element id>: [warning: ]<message> (<rule>)
+then the conditions in other processes that still compare with a constant
+the deployed files moved, as "stratum impact" prints them (warnings: asked
+of POST /api/impact without replay before deploying; when that check fails
+or takes over a minute, the files are deployed without it, and a note says so).
 A folder stands for the .bpmn and .dmn files in it.
 
 Options:
@@ -27,7 +34,7 @@ Options:
                        (default: the environment variable STRATUM_TOKEN,
                        which keeps the token out of the process list)
   --note, -n <text>    the change note stored with the new versions
-  --json               print the server's answer (JSON) instead
+  --json               print the server's answer (JSON) instead (no related conditions)
   --help, -h           show this help
 
 Exit status: 0 deployed, 1 the server refused the files (findings, a file it
@@ -36,6 +43,8 @@ file, server unreachable, token refused, server error).`;
 
 /** How long to wait for the server's answer: a deployment validates and compiles every file. */
 const ANSWER_TIMEOUT_MS = 5 * 60_000;
+/** How long the related conditions may hold the deployment up before it goes ahead without them. */
+const CHECK_TIMEOUT_MS = 60_000;
 
 export const deploy: Command = {
   name: 'deploy',
@@ -74,6 +83,9 @@ export const deploy: Command = {
       io.err(`stratum deploy: warning: the token travels unencrypted to ${endpoint.host}; use https`);
     }
 
+    // asked before: once deployed, the files are the library, and nothing they change is left to compare with
+    const { related, missed } = values.json ? { related: [] } : await relatedConditionsOf(values.server, token, files);
+
     let response: Response;
     try {
       response = await fetch(endpoint, {
@@ -91,7 +103,8 @@ export const deploy: Command = {
 
     const localPath = pathsByUploadName(files);
     if (response.status === 201 && isDeployResult(answer.json)) {
-      if (!values.json) printDeployed(answer.json, localPath, files.length, io);
+      if (!values.json) printDeployed(answer.json, related, localPath, files.length, io);
+      if (missed) io.err(`stratum deploy: note: conditions in other processes were not checked: ${missed}`);
       return EXIT_OK;
     }
     if (!values.json) printRefusal(response, answer, localPath, files.length, io);
@@ -157,14 +170,27 @@ function isDeployResult(json: unknown): json is DeployResult {
   return Array.isArray(result?.deployed) && Array.isArray(result?.warnings);
 }
 
-function printDeployed(result: DeployResult, localPath: Map<string, string>, fileCount: number, io: CliIO): void {
+/**
+ * The conditions elsewhere that still compare with a constant the files move: the server's impact check without
+ * replay. A deployment never waits on it for long nor fails with it; `missed` says why it could not be had, for a
+ * note when the files were deployed (a refused deployment says why itself).
+ */
+async function relatedConditionsOf(server: string | undefined, token: string, files: BpmnFileBytes[]): Promise<{ related: RelatedCondition[]; missed?: string }> {
+  // decisions alone move no condition
+  if (files.every((file) => file.path.toLowerCase().endsWith('.dmn'))) return { related: [] };
+  const answer = await checkOnServer(server, token, files, CHECK_TIMEOUT_MS);
+  return 'check' in answer ? { related: answer.check.relatedConditions } : { related: [], missed: answer.reason };
+}
+
+function printDeployed(result: DeployResult, related: RelatedCondition[], localPath: Map<string, string>, fileCount: number, io: CliIO): void {
   for (const entry of result.deployed) io.out(`${entry.key} version ${entry.version}${entry.changed ? '' : ' (unchanged)'}`);
   for (const entry of result.decisions ?? []) io.out(`decision ${entry.id} version ${entry.version}${entry.changed ? '' : ' (unchanged)'}`);
   for (const finding of result.warnings) io.out(formatFinding(withLocalPath(finding, localPath)));
+  for (const line of relatedConditionLines(related)) io.out(line);
   const entries = [...result.deployed, ...(result.decisions ?? [])];
   const changed = entries.filter((entry) => entry.changed).length;
   const unchanged = entries.length - changed;
-  const parts = [plural(changed, 'new version'), ...(unchanged ? [`${unchanged} unchanged`] : []), plural(result.warnings.length, 'warning')];
+  const parts = [plural(changed, 'new version'), ...(unchanged ? [`${unchanged} unchanged`] : []), plural(result.warnings.length + related.length, 'warning')];
   io.out(`${plural(fileCount, 'file')} deployed: ${parts.join(', ')}`);
 }
 

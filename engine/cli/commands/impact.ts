@@ -7,6 +7,7 @@ import { readBpmnFiles } from '../bpmn-files.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
 import { apiUrl, refusal, uploadFiles } from '../server-upload.js';
 import { diffLines } from '../../impact/process-diff.js';
+import { relatedConditionLines } from '../related-conditions.js';
 import { formatFinding } from './validate.js';
 
 const HELP = `Usage: stratum impact --server <url> [options] <file.bpmn | file.dmn | folder>…
@@ -124,9 +125,7 @@ function printImpact(report: ImpactReport, shown: number, io: CliIO): void {
   if (older) io.out(`orders that ran on an older version, which the deployed library already routes otherwise (not this change's doing): ${older}`);
   for (const group of replay.ranOnOlderVersion.groups) io.out(`  on the deployed library, ${groupLine(group, shown)}`);
   // a moved threshold written elsewhere too: the designer decides whether that one moves with it
-  const related = report.relatedConditions ?? []; // an older server's report has none
-  if (related.length) io.out(`conditions that still compare with a constant this change moved (warnings, not blocking): ${related.length}`);
-  for (const condition of related) io.out(`  warning: ${condition.message} (${elementPath(condition.flow)}: ${condition.condition})`);
+  for (const line of relatedConditionLines(report.relatedConditions ?? [])) io.out(line); // an older server's report has none
   for (const finding of report.findings) io.out(formatFinding(finding));
   const errors = report.findings.filter((finding) => finding.severity === 'error').length;
   io.out(report.blocking

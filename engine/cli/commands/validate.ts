@@ -8,7 +8,8 @@ import { lintFiles, type BpmnSource } from '../../lint/lint-bpmn.js';
 import { readBpmnFiles, reason } from '../bpmn-files.js';
 import { formatJobTypes, jobTypesOf } from '../job-types.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
-import { deployedLibraryFindings } from './remote-validate.js';
+import { relatedConditionLines } from '../related-conditions.js';
+import { deployedLibraryFindings, type ServerCheck } from './remote-validate.js';
 
 const HELP = `Usage: stratum validate [options] <file.bpmn | file.dmn | folder>…
 
@@ -30,7 +31,10 @@ Options:
                 /api/impact without replay): calls to deployed processes
                 resolve, and the findings are those of the whole library as
                 it would be after deploying the files; --users is not needed
-                (the server knows its users). The token is --token or STRATUM_TOKEN
+                (the server knows its users). The token is --token or STRATUM_TOKEN.
+                Conditions in other processes that still compare with a
+                constant the files move are printed as warnings after the
+                findings, as "stratum impact" prints them (not with --json)
   --quiet, -q   print errors only
   --json        print the findings as a JSON array instead
   --help, -h    show this help
@@ -58,7 +62,7 @@ export const validate: Command = {
       return EXIT_USAGE;
     }
 
-    let remote: { findings: Finding[] } | undefined;
+    let remote: ServerCheck | undefined;
     if (values.server !== undefined) {
       const answer = await deployedLibraryFindings(values.server, values.token ?? process.env.STRATUM_TOKEN, positionals);
       if (typeof answer === 'string') {
@@ -86,9 +90,12 @@ export const validate: Command = {
     if (values.json) io.out(JSON.stringify(shown, null, 2));
     else {
       for (const finding of shown) io.out(formatFinding(finding));
+      // the server's impact check names them beside the findings: warnings, as lint's
+      const related = values.quiet ? [] : remote?.relatedConditions ?? [];
+      for (const line of relatedConditionLines(related)) io.out(line);
       // what the workers must serve, with the Camunda 7 code each job stands for
       if (!values.quiet) for (const line of formatJobTypes(await jobTypesOf(sources))) io.out(line);
-      io.out(summary(sources.length, findings));
+      io.out(summary(sources.length, findings, related.length));
     }
     return findings.some((finding) => finding.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
   },
@@ -100,9 +107,10 @@ export function formatFinding(finding: Finding): string {
   return `${finding.file ?? '-'}:${finding.elementId ?? '-'}: ${severity}${finding.message} (${finding.rule})`;
 }
 
-function summary(fileCount: number, findings: Finding[]): string {
+/** `otherWarnings`: the related conditions the server named beside the findings. */
+function summary(fileCount: number, findings: Finding[], otherWarnings = 0): string {
   const errors = findings.filter((finding) => finding.severity === 'error').length;
-  const warnings = findings.length - errors;
+  const warnings = findings.length - errors + otherWarnings;
   const files = plural(fileCount, 'file');
   if (errors === 0 && warnings === 0) return `${files} checked: no problems`;
   return `${files} checked: ${errors === 0 ? 'no errors' : plural(errors, 'error')}, ${plural(warnings, 'warning')}`;

@@ -75,6 +75,27 @@ describe('stratum deploy', { timeout: 180_000 }, () => {
     expect(lines(stdout).at(-1)).toMatch(/^1 file deployed: 1 new version, \d+ warnings?$/);
   });
 
+  it('prints the conditions elsewhere that still compare with a constant the deployment moved, as warnings', async () => {
+    // sales-order-management repeats credit-order-approval's 500,000 tier for a raised amount (docs/impact.md)
+    const approval = readFileSync(`${DIAGRAMS_DIR}credit-order-approval.bpmn`, 'utf8');
+    const lowered = write('lowered/credit-order-approval.bpmn', approval.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000'));
+    const { code, stdout, stderr } = await stratum(['deploy', '-s', server.url, '-n', 'tier lowered', lowered], { STRATUM_TOKEN: TOKENS.designer });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const printed = lines(stdout);
+    expect(printed[0]).toMatch(/^credit-order-approval version \d+$/);
+    expect(printed).toContainEqual('conditions that still compare with a constant this change moved (warnings, not blocking): 1');
+    expect(printed).toContainEqual(textMatching(new RegExp(
+      `^  warning: sales-order-management "Approval tier raised\\?" still compares changeReportingAmount .* with 500000, which this change moved to 400000 in credit-order-approval "Amount tier\\?" \\(sales-order-management/Flow_ApprovalTierRaised_Yes: =.*\\)$`,
+    )));
+    expect(printed.at(-1)).toMatch(/^1 file deployed: 1 new version, [1-9]\d* warnings?$/);
+
+    // deployed: the same file again moves nothing
+    const again = await stratum(['deploy', '-s', server.url, '-n', 'again', lowered], { STRATUM_TOKEN: TOKENS.designer });
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain('still compares');
+  });
+
   it('exits 1 on a refusal, printing each finding with the local path and element id, and deploys nothing', async () => {
     const caller = write('refused/invoice-run.bpmn', callerProcess('no-such-process'));
     const check = write('refused/invoice-check.bpmn', checkProcess('Invoice check, refused version'));

@@ -150,6 +150,20 @@ describe('stratum validate --server', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toContain(`${bad}:Call:`);
   });
+
+  it('prints the conditions elsewhere that still compare with a constant the files move, as warnings that do not fail the check', async () => {
+    const file = write('remote-lower/credit-order-approval.bpmn', approval.replace('reportingAmount &gt; 500000', 'reportingAmount &gt; 400000'));
+    const { code, stdout } = await stratum(['validate', '--server', server.url, file], { STRATUM_TOKEN: TOKENS.designer });
+    expect(code).toBe(0);
+    expect(lines(stdout)).toEqual(arrayWith([
+      'conditions that still compare with a constant this change moved (warnings, not blocking): 1',
+      expect.stringMatching(/^ {2}warning: sales-order-management "Approval tier raised\?" still compares changeReportingAmount .* with 500000, which this change moved to 400000 /),
+    ]));
+    expect(lines(stdout).at(-1)).toMatch(/^1 file checked: no errors, [1-9]\d* warnings?$/);
+    // errors only: not them
+    const quiet = await stratum(['validate', '--quiet', '--server', server.url, file], { STRATUM_TOKEN: TOKENS.designer });
+    expect(quiet.stdout).not.toContain('still compares');
+  });
 });
 
 // helpers
