@@ -108,6 +108,32 @@ describe.skipIf(!browserAvailable)('a diagram with ids in any script in the mode
     await page.locator('[data-action=toggle-problems]').click();
   });
 
+  it('shows and takes a call activity\'s Process ID by the file\'s id of a process in the same file, its FEEL toggle kept', async () => {
+    await select('Bestätigen lassen');
+    const group = page.locator('[data-group-id=group-calledElement]');
+    await group.waitFor();
+    if (!(await group.locator('.bio-properties-panel-group-entries.open').count())) await group.locator('.bio-properties-panel-group-header').click();
+    const processId = page.locator('#bio-properties-panel-targetProcessId');
+    await expect.poll(() => processId.inputValue()).toBe('確認_1');
+    // the panel's own entry: a formula (FEEL) toggle beside it
+    expect(await page.locator('[data-entry-id=targetProcessId] .bio-properties-panel-feel-icon').count()).toBe(1);
+    await shot('02b-called-process-id');
+
+    // the file's id of the other process is written as the canvas holds it (its alias) and saved as the file's
+    await processId.fill('Prüfen');
+    const calledOnCanvas = () => page.evaluate<string>(`(() => {
+      const element = window.stratumModeler.get('elementRegistry').filter((e) => e.businessObject.name === 'Bestätigen lassen')[0];
+      return element.businessObject.extensionElements.values.find((v) => v.$type === 'zeebe:CalledElement').processId;
+    })()`);
+    await expect.poll(calledOnCanvas).toBe(await page.evaluate<string>(`window.stratumModeler.get('diagramIds').canvasIdOf('Prüfen')`));
+    expect(await calledOnCanvas()).not.toBe('Prüfen'); // the canvas holds moddle's alias of the file's process
+    expect(await processId.inputValue()).toBe('Prüfen');
+    expect(await page.evaluate<string>(`window.stratumModeler.get('workspace').xml()`)).toContain('<zeebe:calledElement processId="Prüfen" />');
+    await page.evaluate(`(() => { const stack = window.stratumModeler.get('commandStack'); while (stack.canUndo()) stack.undo(); })()`);
+    await select('Bestätigen lassen');
+    await expect.poll(() => processId.inputValue()).toBe('確認_1');
+  });
+
   it('marks where a started instance waits, and counts it, by the ids the server names', async () => {
     const deployed = await fetch(`${server.url}/api/deployments?name=${encodeURIComponent('prüfen.bpmn')}&note=vendor`, {
       method: 'POST', headers: { authorization: `Bearer ${DESIGNER_TOKEN}`, 'content-type': 'application/xml' }, body: readFileSync(FIXTURE),

@@ -38,6 +38,12 @@ declare module '@bpmn-io/properties-panel' {
 declare module '@bpmn-io/properties-panel/preact' {
   /** preact's createElement, as the properties panel bundles it. */
   export function h(type: unknown, props?: Record<string, unknown> | null, ...children: unknown[]): unknown;
+  /** A rendered element, as far as Stratum reads one. */
+  export interface VNode {
+    props: Record<string, unknown>;
+  }
+  /** preact's cloneElement: the element with `props` over its own. */
+  export function cloneElement(vnode: VNode, props?: Record<string, unknown>): VNode;
 }
 declare module '@bpmn-io/properties-panel/preact/hooks' {
   /** preact's useCallback, of the preact the properties panel renders with. */

@@ -1,4 +1,5 @@
 import { TextFieldEntry } from '@bpmn-io/properties-panel';
+import { cloneElement, type VNode } from '@bpmn-io/properties-panel/preact';
 import { useCallback } from '@bpmn-io/properties-panel/preact/hooks';
 import { useService } from 'bpmn-js-properties-panel';
 import type CommandStack from 'diagram-js/lib/command/CommandStack';
@@ -61,4 +62,43 @@ function FileIdField({ element, id, owner, label, description, write }: FileIdFi
       if (!error && canvasId !== owner.id) write(canvasId);
     },
   });
+}
+
+type EntryComponent = (props: { element: unknown; id: string }) => VNode | null;
+
+/** What an entry of the properties panel hands the field it renders, as far as the wrapper below reads it. */
+interface ValueProps {
+  getValue?: (...args: unknown[]) => unknown;
+  setValue?: (value: unknown, ...rest: unknown[]) => unknown;
+}
+
+const withFileIds = new WeakMap<EntryComponent, EntryComponent>();
+
+/**
+ * The panel's own entry for a field that names a process (a call activity's Process ID, zeebe:CalledElement
+ * processId), showing and taking the file's id where the canvas holds moddle's alias: `確認_1` for a process of the
+ * same file, read and written as `_x78BA__x8A8D__1`. The entry is the panel's, rendered as it builds it, so its FEEL
+ * toggle and variable suggestions stay; only the value it reads and writes is translated. One wrapper per entry
+ * component: a new component on every render of the panel would mount the field anew and take the cursor out of it.
+ */
+export function withFileIdValue(Entry: EntryComponent): EntryComponent {
+  let wrapped = withFileIds.get(Entry);
+  if (!wrapped) {
+    wrapped = function FileIdValueEntry(props) {
+      const diagramIds = useService<DiagramIds>('diagramIds');
+      // called, not rendered: its hooks are this component's, and its answer is the field with getValue and setValue
+      const field = Entry(props);
+      const { getValue, setValue } = (field?.props ?? {}) as ValueProps;
+      if (!field || typeof getValue !== 'function' || typeof setValue !== 'function') return field;
+      return cloneElement(field, {
+        getValue: (...args: unknown[]) => {
+          const value = getValue(...args);
+          return typeof value === 'string' ? diagramIds.fileIdOf(value) : value;
+        },
+        setValue: (value: unknown, ...rest: unknown[]) => setValue(typeof value === 'string' ? diagramIds.canvasIdOf(value) : value, ...rest),
+      });
+    };
+    withFileIds.set(Entry, wrapped);
+  }
+  return wrapped;
 }

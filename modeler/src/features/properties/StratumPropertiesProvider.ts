@@ -1,7 +1,7 @@
 import FeelConditionCheck from './FeelConditionCheck';
 import CalledProcessPicker from './CalledProcessPicker';
 import DefaultFlowToggle from './DefaultFlowToggle';
-import { ElementIdField, PoolProcessIdField } from './FileIdField';
+import { ElementIdField, PoolProcessIdField, withFileIdValue } from './FileIdField';
 
 interface Entry {
   id: string;
@@ -20,8 +20,8 @@ const LOWER_THAN_ZEEBE = 400;
 
 /**
  * Adds Stratum's entries to the Zeebe properties panel: FEEL syntax feedback under a flow's
- * condition, and the library's processes under a call activity's called element; its id fields
- * show the file's ids, not the canvas's aliases (FileIdField).
+ * condition, and the library's processes under a call activity's called element; its id fields and a
+ * call activity's Process ID show the file's ids, not the canvas's aliases (FileIdField).
  */
 export default class StratumPropertiesProvider {
   static $inject = ['propertiesPanel'];
@@ -42,6 +42,8 @@ export default class StratumPropertiesProvider {
       }
       const called = groups.find((group) => group.id === 'calledElement');
       if (called?.entries && element.type === 'bpmn:CallActivity') {
+        const processId = called.entries.find((entry) => entry.id === 'targetProcessId');
+        if (processId) processId.component = withFileIdValue(processId.component as Parameters<typeof withFileIdValue>[0]);
         insertAfter(called.entries, 'targetProcessId', { id: 'stratum-called-process', component: CalledProcessPicker, element });
       }
       return groups;
