@@ -177,9 +177,12 @@ describe.skipIf(!browserAvailable)('a diagram with ids in any script in the mode
     await shot('05-called-process');
   });
 
+  /** The file with Prüfen's second version: a task renamed, a condition's constant moved. */
+  const pruefenV2 = (xml: string) => xml.replace('name="Betrag erfassen"', 'name="Betrag prüfen"')
+    .replace('=betrag &gt; 1000</bpmn:conditionExpression>', '=betrag &gt; 5000</bpmn:conditionExpression>');
+
   it('shows the History diff of two versions by the file\'s ids, the changed task and condition marked', async () => {
-    const v2 = readFileSync(FIXTURE, 'utf8').replace('name="Betrag erfassen"', 'name="Betrag prüfen"')
-      .replace('=betrag &gt; 1000</bpmn:conditionExpression>', '=betrag &gt; 5000</bpmn:conditionExpression>');
+    const v2 = pruefenV2(readFileSync(FIXTURE, 'utf8'));
     const deployed = await fetch(`${server.url}/api/deployments?name=${encodeURIComponent('prüfen.bpmn')}&note=renamed`, {
       method: 'POST', headers: { authorization: `Bearer ${DESIGNER_TOKEN}`, 'content-type': 'application/xml' }, body: v2,
     });
@@ -203,7 +206,8 @@ describe.skipIf(!browserAvailable)('a diagram with ids in any script in the mode
     await shot('07-side-by-side');
   });
 
-  it('compares two versions of `確認_1` side by side, both at 確認_1\'s own diagram', async () => {
+  it('compares two versions of `確認_1`: its changes only, side by side, both at 確認_1\'s own diagram', async () => {
+    // Prüfen back as its v1 had it: the file's two versions differ in Prüfen too, which is not 確認_1's history
     const v3 = readFileSync(FIXTURE, 'utf8').replace('name="承認する"', 'name="承認を記録する"');
     const deployed = await fetch(`${server.url}/api/deployments?name=${encodeURIComponent('prüfen.bpmn')}&note=kakunin`, {
       method: 'POST', headers: { authorization: `Bearer ${DESIGNER_TOKEN}`, 'content-type': 'application/xml' }, body: v3,
@@ -218,6 +222,8 @@ describe.skipIf(!browserAvailable)('a diagram with ids in any script in the mode
     await page.locator('.versions .version').first().locator('[data-action=diff-previous]').click();
     await page.locator('.diff-summary:not([hidden])').waitFor();
     expect(await shownNames()).toContain('承認を記録する');
+    expect(await page.locator('.diff-section li[data-element]').evaluateAll((items) => items.map((item) => item.getAttribute('data-element')))).toEqual(['承認']);
+    expect(await page.locator('.diff-section.conditions').count()).toBe(0);
     await page.locator('[data-action=diff-side-by-side]').click();
     const older = page.locator('.diff-side-canvas');
     await expect.poll(() => older.locator('.djs-element').count()).toBeGreaterThan(0);

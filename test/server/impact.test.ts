@@ -135,6 +135,38 @@ describe('POST /api/impact', () => {
   });
 });
 
+describe('GET /api/processes/{key}/versions/{n}/diff of a file with several processes', () => {
+  // two pools: a changed task in each, and the message flow between them renamed
+  const pools = (orderTask: string, shipTask: string, message: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs" targetNamespace="http://example.com">
+  <bpmn:collaboration id="Collaboration_1">
+    <bpmn:participant id="Pool_Order" processRef="pooled-order" />
+    <bpmn:participant id="Pool_Ship" processRef="pooled-shipping" />
+    <bpmn:messageFlow id="Message_1" name="${message}" sourceRef="Task_Order" targetRef="Pool_Ship" />
+  </bpmn:collaboration>
+  <bpmn:process id="pooled-order" isExecutable="true">
+    <bpmn:startEvent id="Order_Start" /><bpmn:sequenceFlow id="Order_F1" sourceRef="Order_Start" targetRef="Task_Order" />
+    <bpmn:task id="Task_Order" name="${orderTask}" /><bpmn:sequenceFlow id="Order_F2" sourceRef="Task_Order" targetRef="Order_End" />
+    <bpmn:endEvent id="Order_End" />
+  </bpmn:process>
+  <bpmn:process id="pooled-shipping" isExecutable="true">
+    <bpmn:startEvent id="Ship_Start" /><bpmn:sequenceFlow id="Ship_F1" sourceRef="Ship_Start" targetRef="Task_Ship" />
+    <bpmn:task id="Task_Ship" name="${shipTask}" /><bpmn:sequenceFlow id="Ship_F2" sourceRef="Task_Ship" targetRef="Ship_End" />
+    <bpmn:endEvent id="Ship_End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+  it('lists the changes of that process only', async () => {
+    for (const [xml, note] of [[pools('Take order', 'Ship', 'order'), 'drawn'], [pools('Take the order', 'Ship goods', 'order taken'), 'renamed']]) {
+      expect((await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload('pools.bpmn', xml, note) })).status).toBe(201);
+    }
+    const order = await api.get<ProcessDiff>('/api/processes/pooled-order/versions/1/diff?to=2', TOKENS.erp);
+    expect(order.body.elements.map((element) => element.elementId)).toEqual(['Task_Order']);
+    const shipping = await api.get<ProcessDiff>('/api/processes/pooled-shipping/versions/1/diff?to=2', TOKENS.erp);
+    expect(shipping.body.elements.map((element) => element.elementId)).toEqual(['Task_Ship']);
+  });
+});
+
 describe('deployment notes', () => {
   it('refuses a deployment without a note with 422 naming the note, and keeps the note of one that has it', async () => {
     const without = await api.request<{ errors: unknown }>('POST', '/api/deployments', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered()) });

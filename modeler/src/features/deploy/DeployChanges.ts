@@ -22,7 +22,7 @@ export async function changesOf(processes: PlannedProcess[], api: ApiClient, rep
     let latestXml: string | null = null;
     try {
       latestXml = process.latestVersion === null ? null : await api.getVersionXml(process.key, process.latestVersion);
-      comparison = await compareVersions(latestXml ?? emptyProcess(process.key), process.xml);
+      comparison = await compareVersions(latestXml ?? emptyProcess(process.key), process.xml, process.key);
       if (process.latestVersion === null) comparison = asNewProcess(comparison, process.key);
       else comparison = withServerProperties(comparison, report?.processes.find((candidate) => candidate.key === process.key)?.diff);
     } catch (error) {

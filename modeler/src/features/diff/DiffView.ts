@@ -48,7 +48,7 @@ export default class DiffView {
     try {
       const [oldXml, newXml] = await Promise.all([this.config.api.getVersionXml(key, from), this.config.api.getVersionXml(key, to)]);
       // the server names what changed in extension elements (a call's called process …), which the differ only marks
-      const [local, serverDiff] = await Promise.all([compareVersions(oldXml, newXml), this.config.api.getVersionDiff(key, from, to)]);
+      const [local, serverDiff] = await Promise.all([compareVersions(oldXml, newXml, key), this.config.api.getVersionDiff(key, from, to)]);
       const comparison = withServerProperties(local, serverDiff);
       const detail = await this.config.api.getProcess(key);
       const context = `changes v${from} → v${to}`;

@@ -4,6 +4,7 @@ import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json';
 import { describeFlow } from '../../bpmn/flow-description';
 import { importBpmn } from '../../../../engine/interop/index.js';
 import { canvasIds } from '../../bpmn/canvas-ids';
+import { processScope, type ScopedElement } from './process-scope';
 
 export interface DiffItem {
   id: string;
@@ -46,13 +47,19 @@ interface ModdleElement {
 // bpmn-moddle's declared types are not visible to the modeler's build (types/modules.d.ts declares the module bare).
 type Moddle = new (packages: Record<string, unknown>) => { fromXML(xml: string): Promise<{ rootElement: ModdleElement }> };
 
-/** Compares two versions semantically with bpmn-js-differ, and their flow conditions as text. */
-export async function compareVersions(oldXml: string, newXml: string): Promise<VersionComparison> {
+/**
+ * Compares two versions semantically with bpmn-js-differ, and their flow conditions as text. With `processKey`
+ * (the file's id), only what belongs to that process of the file (process-scope.ts): a file with several processes
+ * holds the others' changes too, which are not this process's history.
+ */
+export async function compareVersions(oldXml: string, newXml: string, processKey?: string): Promise<VersionComparison> {
   const [older, newer] = await Promise.all([parse(oldXml), parse(newXml)]);
   const [oldDefinitions, newDefinitions] = [older.definitions, newer.definitions];
   const changes = diff(oldDefinitions, newDefinitions);
   // both versions name an element alike, alias or not; the file's id is what the user and the server know
   const fileIdOf = (id: string) => (newer.fileIdOf(id) !== id ? newer.fileIdOf(id) : older.fileIdOf(id));
+  const inScope = scopeOf(processKey, older, newer);
+  const scoped = <T extends ModdleElement>(elements: Record<string, T>): T[] => Object.values(elements).filter((element) => !!element.id && inScope(element.id));
   const item = (element: ModdleElement): DiffItem => ({
     id: element.id ? fileIdOf(element.id) : '?', type: shortType(element.$type), name: element.name ?? null,
     ...(element.$type === 'bpmn:SequenceFlow' && !element.name?.trim() && { description: describeFlow(element) }),
@@ -60,6 +67,7 @@ export async function compareVersions(oldXml: string, newXml: string): Promise<V
   const describe = (value: unknown) => describeValue(value, fileIdOf);
 
   const changed = Object.values(changes._changed as Record<string, { model: ModdleElement; attrs: Record<string, { oldValue: unknown; newValue: unknown }> }>)
+    .filter(({ model }) => !!model.id && inScope(model.id))
     .map(({ model, attrs }) => ({
       ...item(model),
       // bpmn-js-differ 3.2 hands jsondiffpatch's [old, new] to `changed(model, key, newValue, oldValue)`,
@@ -67,13 +75,13 @@ export async function compareVersions(oldXml: string, newXml: string): Promise<V
       attributes: Object.entries(attrs).map(([name, value]) => ({ name, oldValue: describe(value.newValue), newValue: describe(value.oldValue) })),
     }));
 
-  const conditions = conditionChanges(oldDefinitions, newDefinitions, fileIdOf);
+  const conditions = conditionChanges(oldDefinitions, newDefinitions, fileIdOf).filter((change) => inScope(change.canvasId)).map(({ canvasId: _, ...change }) => change);
   const onlyCondition = (entry: DiffItem) => !entry.attributes?.length && conditions.some((c) => c.flowId === entry.id);
   return {
-    added: Object.values(changes._added as Record<string, ModdleElement>).filter(isFlowElement).map(item),
-    removed: Object.values(changes._removed as Record<string, ModdleElement>).filter(isFlowElement).map(item),
+    added: scoped(changes._added as Record<string, ModdleElement>).filter(isFlowElement).map(item),
+    removed: scoped(changes._removed as Record<string, ModdleElement>).filter(isFlowElement).map(item),
     changed: changed.filter((entry) => entry.type !== 'Definitions' && !onlyCondition(entry)),
-    layoutChanged: Object.values(changes._layoutChanged as Record<string, ModdleElement>).map(item),
+    layoutChanged: scoped(changes._layoutChanged as Record<string, ModdleElement>).map(item),
     conditions,
   };
 }
@@ -81,17 +89,33 @@ export async function compareVersions(oldXml: string, newXml: string): Promise<V
 // helpers
 
 /** A version as the modeler reads it: ids moddle refuses under their aliases (interop pipeline), and the way back. */
-async function parse(xml: string): Promise<{ definitions: ModdleElement; fileIdOf: (id: string) => string }> {
+async function parse(xml: string): Promise<Version> {
   const document = await importBpmn(xml, { readModel: false });
   const moddle = new (BpmnModdle as Moddle)({ zeebe: zeebeSchema as object });
   const { rootElement } = await moddle.fromXML(document.xmlForModdle);
-  return { definitions: rootElement, fileIdOf: canvasIds(document.idAliases).fileIdOf };
+  return { definitions: rootElement, ...canvasIds(document.idAliases) };
 }
 
-function conditionChanges(oldDefinitions: ModdleElement, newDefinitions: ModdleElement, fileIdOf: (id: string) => string): ConditionChange[] {
+interface Version {
+  definitions: ModdleElement;
+  canvasIdOf: (fileId: string) => string;
+  fileIdOf: (canvasId: string) => string;
+}
+
+/** Whether a changed element (by moddle's id) is one of process `processKey`'s in either version; all are without a key. */
+function scopeOf(processKey: string | undefined, older: Version, newer: Version): (id: string) => boolean {
+  if (processKey === undefined) return () => true;
+  const ids = new Set([
+    ...processScope(older.definitions as unknown as ScopedElement, older.canvasIdOf(processKey)),
+    ...processScope(newer.definitions as unknown as ScopedElement, newer.canvasIdOf(processKey)),
+  ]);
+  return (id) => ids.has(id);
+}
+
+function conditionChanges(oldDefinitions: ModdleElement, newDefinitions: ModdleElement, fileIdOf: (id: string) => string): (ConditionChange & { canvasId: string })[] {
   const before = flowsById(oldDefinitions);
   const after = flowsById(newDefinitions);
-  const changes: ConditionChange[] = [];
+  const changes: (ConditionChange & { canvasId: string })[] = [];
   for (const id of new Set([...before.keys(), ...after.keys()])) {
     const oldFlow = before.get(id);
     const newFlow = after.get(id);
@@ -101,7 +125,7 @@ function conditionChanges(oldDefinitions: ModdleElement, newDefinitions: ModdleE
     const flow = (newFlow ?? oldFlow)!;
     // the conditions are listed beside it, old → new: a flow without a name is named by where it leads
     const label = describeFlow(flow, { condition: false });
-    changes.push({ flowId: fileIdOf(id), label, oldCondition, newCondition });
+    changes.push({ flowId: fileIdOf(id), label, oldCondition, newCondition, canvasId: id });
   }
   return changes;
 }

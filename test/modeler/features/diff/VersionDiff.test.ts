@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareVersions, itemLabel } from '../../../../modeler/src/features/diff/VersionDiff.js';
+import { compareVersions, itemLabel, type VersionComparison } from '../../../../modeler/src/features/diff/VersionDiff.js';
 
 const v1 = readFileSync(join(import.meta.dirname, '../../../../diagrams/credit-order-approval.bpmn'), 'utf8');
 
@@ -74,5 +74,55 @@ describe('comparing two versions of a diagram with ids in any script', () => {
     const v2 = vendor.replace('<bpmn:sequenceFlow id="Fluss_klein" name="klein" sourceRef="Größe" targetRef="Ende_klein" />', '<bpmn:sequenceFlow id="Fluss_klein" name="klein" sourceRef="Größe" targetRef="Ende_groß" />');
     const flow = (await compareVersions(vendor, v2)).changed.find((item) => item.id === 'Fluss_klein');
     expect(flow?.attributes).toContainEqual({ name: 'targetRef', oldValue: 'Ende_klein', newValue: 'Ende_groß' });
+  });
+});
+
+describe('comparing two versions of one process of a file with several', () => {
+  const vendor = readFileSync(join(import.meta.dirname, '../../fixtures/non-ascii-ids.bpmn'), 'utf8');
+  // Prüfen's task renamed and condition moved; 確認_1's task renamed
+  const v2 = vendor
+    .replace('name="Betrag erfassen"', 'name="Betrag prüfen"')
+    .replace('=betrag &gt; 1000</bpmn:conditionExpression>', '=betrag &gt; 5000</bpmn:conditionExpression>')
+    .replace('name="承認する"', 'name="承認を記録する"');
+  const ids = (comparison: VersionComparison) => [...comparison.changed, ...comparison.added, ...comparison.removed, ...comparison.layoutChanged].map((item) => item.id);
+
+  it('lists that process\'s changes only', async () => {
+    const kakunin = await compareVersions(vendor, v2, '確認_1');
+    expect(ids(kakunin)).toEqual(['承認']);
+    expect(kakunin.conditions).toEqual([]);
+    const pruefen = await compareVersions(vendor, v2, 'Prüfen');
+    expect(ids(pruefen)).toEqual(['مهمة_1']);
+    expect(pruefen.conditions.map((condition) => condition.flowId)).toEqual(['Fluss_groß']);
+  });
+
+  // two pools and a third process: a message flow belongs to the processes it connects, the collaboration to none
+  const pools = (names: { order: string; ship: string; bill: string; pool: string; toShipping: string; toBilling: string }) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Definitions_1" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:collaboration id="Collaboration_1" name="${names.pool}">
+    <bpmn:participant id="Pool_Order" name="Order" processRef="order" />
+    <bpmn:participant id="Pool_Shipping" name="Shipping" processRef="shipping" />
+    <bpmn:participant id="Pool_Billing" name="Billing" processRef="billing" />
+    <bpmn:messageFlow id="Message_ToShipping" name="${names.toShipping}" sourceRef="Task_Order" targetRef="Pool_Shipping" />
+    <bpmn:messageFlow id="Message_ToBilling" name="${names.toBilling}" sourceRef="Task_Ship" targetRef="Task_Bill" />
+  </bpmn:collaboration>
+  <bpmn:process id="order" isExecutable="true"><bpmn:task id="Task_Order" name="${names.order}" /></bpmn:process>
+  <bpmn:process id="shipping" isExecutable="true"><bpmn:task id="Task_Ship" name="${names.ship}" /></bpmn:process>
+  <bpmn:process id="billing" isExecutable="true"><bpmn:task id="Task_Bill" name="${names.bill}" /></bpmn:process>
+</bpmn:definitions>`;
+  const before = pools({ order: 'Take order', ship: 'Ship', bill: 'Bill', pool: 'Sales', toShipping: 'order', toBilling: 'shipped' });
+
+  it('keeps a message flow with the processes it connects, and the collaboration with none of them', async () => {
+    const after = pools({ order: 'Take order', ship: 'Ship', bill: 'Send bill', pool: 'Sales and shipping', toShipping: 'order taken', toBilling: 'goods shipped' });
+    expect(ids(await compareVersions(before, after, 'order'))).toEqual(['Message_ToShipping']);
+    expect(ids(await compareVersions(before, after, 'shipping')).sort()).toEqual(['Message_ToBilling', 'Message_ToShipping']);
+    expect(ids(await compareVersions(before, after, 'billing')).sort()).toEqual(['Message_ToBilling', 'Task_Bill']);
+    // without a process, the whole file (the collaboration too)
+    expect(ids(await compareVersions(before, after))).toEqual(expect.arrayContaining(['Collaboration_1', 'Task_Bill', 'Message_ToShipping']));
+  });
+
+  it('lists a pool\'s change with the process it shows', async () => {
+    const after = before.replace('name="Shipping"', 'name="Dispatch"');
+    expect(ids(await compareVersions(before, after, 'shipping'))).toEqual(['Pool_Shipping']);
+    expect(ids(await compareVersions(before, after, 'order'))).toEqual([]);
   });
 });
