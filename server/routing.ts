@@ -21,6 +21,7 @@ import { Agent, createServer, request as httpRequest, type IncomingMessage, type
 import { DEFAULT_ADMISSION, type AdmissionLimits } from './http/admission.js';
 import type { HttpTimeouts } from './http/client-errors.js';
 import { guardConnections, serverOptions } from './http/client-errors.js';
+import { withoutByteOrderMark } from './http/json-body.js';
 import { sendProblem } from './http/plain-answers.js';
 import { WorkerWriteGate, type RouterAdmission } from './http/router-admission.js';
 import { OPERATIONS, takesWriteTurn } from './operations.js';
@@ -195,7 +196,7 @@ export function routeKeyOf(method: string, url: string, orderOf: (idKey: string)
   const field = bodyKeyField(method, segments, path);
   if (field && body?.length) {
     try {
-      const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown> | null;
+      const parsed = JSON.parse(withoutByteOrderMark(body.toString('utf8'))) as Record<string, unknown> | null;
       const value = parsed?.[field];
       if (typeof value === 'string' && value) return `order:${value}`;
     } catch {

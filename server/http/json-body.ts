@@ -11,6 +11,14 @@ import { firstDuplicateKey } from './duplicate-keys.js';
 // ignoreBOM keeps a byte order mark in the text, so stored XML is served back byte for byte
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** A leading UTF-8 byte order mark (U+FEFF), as many Windows tools write before JSON. */
+const BYTE_ORDER_MARK = '\uFEFF';
+
+/** JSON text without a leading byte order mark: RFC 8259 §8.1 lets a parser ignore one, and JSON.parse does not. */
+export function withoutByteOrderMark(text: string): string {
+  return text.startsWith(BYTE_ORDER_MARK) ? text.slice(BYTE_ORDER_MARK.length) : text;
+}
+
 export function isJsonContentType(req: Request): boolean {
   return Boolean(req.is(['application/json', 'application/*+json']));
 }
@@ -32,8 +40,9 @@ export function decodeUtf8(bytes: Buffer, what: string): string {
   }
 }
 
-/** Parses JSON text; 400 problems for syntax, repeated keys, forbidden keys and excessive nesting. */
-export function parseJson(text: string): unknown {
+/** Parses JSON text (a leading byte order mark ignored); 400 problems for syntax, repeated keys, forbidden keys and excessive nesting. */
+export function parseJson(bodyText: string): unknown {
+  const text = withoutByteOrderMark(bodyText);
   let value: unknown;
   try {
     value = JSON.parse(text);

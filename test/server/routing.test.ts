@@ -13,6 +13,8 @@ describe('routeKeyOf', () => {
     expect(routeKeyOf('GET', '/api/tasks?businessKey=SO-2&mine=true', orderOf)).toBe('order:SO-2');
     expect(routeKeyOf('POST', '/api/orders', orderOf, Buffer.from('{"orderNo":"SO-3","amount":1}'))).toBe('order:SO-3');
     expect(routeKeyOf('POST', '/api/messages', orderOf, Buffer.from('{"name":"paid","businessKey":"SO-4"}'))).toBe('order:SO-4');
+    // a body starting with a UTF-8 byte order mark routes as the worker reads it
+    expect(routeKeyOf('POST', '/api/orders', orderOf, Buffer.from('\uFEFF{"orderNo":"SO-5","amount":1}'))).toBe('order:SO-5');
   });
 
   it('reads a task, job or instance through its instance id, as its order once that is known', () => {

@@ -38,6 +38,12 @@ describe('parseJson', () => {
     expect(problem.extensions.errors?.map((error) => error.field)).toEqual(['/amount']);
   });
 
+  it('ignores a leading byte order mark (RFC 8259 §8.1), and only a leading one', () => {
+    expect(parseJson('\uFEFF{"a":1}')).toEqual({ a: 1 });
+    expect(refusal('\uFEFF\uFEFF{"a":1}').status).toBe(400);
+    expect(refusal(' \uFEFF{"a":1}').status).toBe(400);
+  });
+
   it('answers 400 with the parser message for text that is not JSON', () => {
     const problem = refusal('{"a":');
     expect(problem.status).toBe(400);
