@@ -18,6 +18,7 @@ import { routeOf, type Handler, type Handlers, type Input, type Reply, type Stag
 import { processIdleCollector, type IdleCollector } from './http/idle-collector.js';
 import { recordRoleRefusals, refusalsInTurn, type KeepRefusal } from './http/role-refusals.js';
 import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson } from './http/json-body.js';
+import { allowedMethods } from './http/negotiation.js';
 import { compileInTurns, validator, type Validator } from './http/validate.js';
 import { Metrics } from './metrics.js';
 import { COMPONENT_SCHEMAS, buildOpenApiDocument } from './openapi.js';
@@ -141,10 +142,15 @@ export function createApp(options: AppOptions): StratumApp {
       if (!handler) throw new Error(`createApp: no handler for operation ${op.id}`);
       route[op.method](...pipeline(op, handler, users, bodyBytes, queueOf(op, admission, analyses), options.routeHints ?? false, validators, keepRefusal));
     }
-    const allowed = ops.map((op) => op.method.toUpperCase());
-    if (allowed.includes('GET')) allowed.push('HEAD');
-    route.all((_req: Request, res: Response, next: NextFunction) => {
+    const allowed = allowedMethods(ops.map((op) => op.method));
+    // OPTIONS asks what the path allows (public: a CORS preflight carries no token); any other method is not allowed
+    route.all((req: Request, res: Response, next: NextFunction) => {
       res.locals.route = path;
+      if (req.method === 'OPTIONS') {
+        res.setHeader('Allow', allowed.join(', '));
+        res.status(204).end();
+        return;
+      }
       next(new HttpProblem(405, `${path} allows ${allowed.join(', ')}.`, { allow: allowed }, { Allow: allowed.join(', ') }));
     });
   }

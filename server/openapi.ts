@@ -160,7 +160,7 @@ export function buildOpenApiDocument(version = stratumVersion()): Record<string,
       title: 'Stratum',
       version,
       description:
-        'BPMN process library and runtime. Errors are application/problem+json (RFC 9457). Authenticate with `Authorization: Bearer <token>`.',
+        'BPMN process library and runtime. Errors are application/problem+json (RFC 9457). Authenticate with `Authorization: Bearer <token>`. `OPTIONS` on any path answers 204 with `Allow` naming its methods (no token needed); another method not listed there answers 405 with the same `Allow`.',
     },
     servers: [{ url: '/' }],
     tags: ['library', 'orders', 'instances', 'tasks', 'jobs', 'messages', 'events', 'camunda7', 'camunda8', 'operations'].map((name) => ({ name })),

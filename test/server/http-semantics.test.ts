@@ -1,11 +1,41 @@
 // HTTP semantics every route shares: OPTIONS and Allow, the Accept header, and a JSON body's byte order mark.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemOf, TOKENS } from './support/client.js';
 import { startFakeServer } from './support/fake-server.js';
+import { SERVER_FIXTURES } from './support/real-server.js';
 
 let server: Awaited<ReturnType<typeof startFakeServer>>;
-beforeAll(async () => (server = await startFakeServer()));
+beforeAll(async () => {
+  server = await startFakeServer();
+  const deployed = await server.api.request('POST', '/api/deployments?name=customer-review.bpmn', {
+    token: TOKENS.designer, body: readFileSync(SERVER_FIXTURES + 'customer-review.bpmn', 'utf8'), headers: { 'content-type': 'application/xml' },
+  });
+  if (deployed.status !== 201) throw new Error(deployed.text);
+});
 afterAll(() => server.close());
+
+describe('OPTIONS', () => {
+  it.each([
+    ['/api/orders', 'POST, GET, HEAD, OPTIONS'],
+    ['/api/deployments', 'POST, OPTIONS'],
+    ['/engine-rest/external-task/fetchAndLock', 'POST, OPTIONS'],
+    ['/api/processes/customer-review/versions/1/xml', 'GET, HEAD, OPTIONS'],
+    ['/metrics', 'GET, HEAD, OPTIONS'],
+  ])('on %s answers 204 with Allow %s, without a token', async (path, allow) => {
+    const response = await server.api.request('OPTIONS', path, { unchecked: true });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('allow')).toBe(allow);
+    expect(response.text).toBe('');
+  });
+
+  it('leaves another method a 405 whose Allow names OPTIONS too', async () => {
+    const response = await server.api.request('PATCH', '/api/processes/customer-review/versions/1/xml', { token: TOKENS.designer });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    expect(problemOf(response).allow).toEqual(['GET', 'HEAD', 'OPTIONS']);
+  });
+});
 
 describe('a JSON body with a UTF-8 byte order mark', () => {
   const withBom = (value: unknown) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(value))]);

@@ -101,7 +101,7 @@ describe('GET /api/openapi.json', () => {
   it('answers 405 with Allow for another method on a documented path', async () => {
     const response = await server.api.request('DELETE', '/api/orders');
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('POST, GET, HEAD');
-    expect(problemOf(response).allow).toEqual(['POST', 'GET', 'HEAD']);
+    expect(response.headers.get('allow')).toBe('POST, GET, HEAD, OPTIONS');
+    expect(problemOf(response).allow).toEqual(['POST', 'GET', 'HEAD', 'OPTIONS']);
   });
 });
