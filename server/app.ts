@@ -18,7 +18,7 @@ import { routeOf, type Handler, type Handlers, type Input, type Reply, type Stag
 import { processIdleCollector, type IdleCollector } from './http/idle-collector.js';
 import { recordRoleRefusals, refusalsInTurn, type KeepRefusal } from './http/role-refusals.js';
 import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson } from './http/json-body.js';
-import { allowedMethods } from './http/negotiation.js';
+import { acceptableTypes, allowedMethods, assertAcceptable } from './http/negotiation.js';
 import { compileInTurns, validator, type Validator } from './http/validate.js';
 import { Metrics } from './metrics.js';
 import { COMPONENT_SCHEMAS, buildOpenApiDocument } from './openapi.js';
@@ -187,9 +187,12 @@ function pipeline(
   op: Operation, handler: Handler | StagedHandler, users: UserDirectory, bodyBytes: number, admission: AdmissionQueue | null, routeHintsOn: boolean,
   validators: Validator<unknown>[], keepRefusal: KeepRefusal,
 ): (Middleware | ErrorMiddleware)[] {
+  const produces = acceptableTypes(op);
   const steps: Middleware[] = [
-    (_req, res, next) => {
+    (req, res, next) => {
       res.locals.route = op.path;
+      // before the token check and the body: an answer the client cannot take must not be worked for
+      assertAcceptable(req, produces);
       next();
     },
   ];

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, built from OPERATIONS and the same JSON Schemas
 // that validate requests at run time.
 import { OPERATIONS, type Operation } from './operations.js';
+import { acceptableTypes } from './http/negotiation.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import * as requests from './schemas/requests.js';
 import * as responses from './schemas/responses.js';
@@ -22,6 +23,7 @@ const GENERIC_PROBLEMS: Record<number, string> = {
   400: 'Malformed request: bad JSON, forbidden keys, invalid query or path parameters.',
   401: 'No valid bearer token.',
   403: 'The caller is not in the group this call needs.',
+  406: 'The Accept header takes none of the types this operation answers (`acceptable` lists them); the problem itself is application/problem+json.',
   411: 'A multipart upload without Content-Length.',
   413: 'The body is larger than the limit (STRATUM_BODY_LIMIT).',
   415: 'The Content-Type is not one this operation accepts.',
@@ -43,6 +45,7 @@ function problemStatuses(op: Operation): Record<number, string> {
   if (op.query || op.pathParams || op.body || op.headers) add(400);
   if (op.access.kind !== 'public') add(401);
   if (op.access.kind === 'group' || op.access.kind === 'candidate-group' || op.access.kind === 'any-group') add(403);
+  if (acceptableTypes(op).length) add(406);
   if (op.body) {
     add(413);
     add(415);

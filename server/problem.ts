@@ -31,6 +31,7 @@ const TITLES: Record<number, [slug: string, title: string]> = {
   403: ['forbidden', 'Forbidden'],
   404: ['not-found', 'Not found'],
   405: ['method-not-allowed', 'Method not allowed'],
+  406: ['not-acceptable', 'Not acceptable'],
   409: ['conflict', 'Conflict'],
   411: ['length-required', 'Length required'],
   413: ['payload-too-large', 'Payload too large'],

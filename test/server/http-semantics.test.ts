@@ -37,6 +37,52 @@ describe('OPTIONS', () => {
   });
 });
 
+describe('Accept', () => {
+  const get = (path: string, accept?: string) => server.api.get(path, TOKENS.designer, accept === undefined ? {} : { headers: { accept } });
+
+  it.each([
+    'application/xml',
+    'text/html',
+    'application/json;q=0, application/xml',
+    'application/*;q=0, text/plain',
+  ])('refuses %s on a JSON route with 406 problem+json naming what it answers', async (accept) => {
+    const response = await get('/api/processes', accept);
+    expect(response.status).toBe(406);
+    expect(problemOf(response)).toMatchObject({ status: 406, acceptable: ['application/json'] });
+  });
+
+  it.each([
+    undefined,
+    '*/*',
+    'application/*',
+    'application/json',
+    'application/problem+json',
+    'application/json, application/problem+json',
+    'application/xml, application/json;q=0.1',
+    'text/html, */*;q=0.01',
+  ])('answers JSON to Accept %s', async (accept) => {
+    const response = await get('/api/processes', accept);
+    expect(response.status).toBe(200);
+    expect(response.contentType).toMatch(/^application\/json/);
+  });
+
+  it('refuses a write the client could not read before doing it', async () => {
+    const response = await server.api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'SO-ACCEPT' }, { headers: { accept: 'text/csv' } });
+    expect(response.status).toBe(406);
+  });
+
+  it('negotiates the XML of a version as XML, and metrics as text', async () => {
+    for (const accept of ['application/xml', 'application/json, application/problem+json, application/xml', '*/*']) {
+      expect((await get('/api/processes/customer-review/versions/1/xml', accept)).status, accept).toBe(200);
+    }
+    expect((await get('/api/processes/customer-review/versions/1/xml', 'application/json')).status).toBe(406);
+    expect((await get('/metrics', 'text/plain;version=0.0.4;q=0.5, */*;q=0.1')).status).toBe(200);
+    const metrics = await get('/metrics', 'application/json');
+    expect(metrics.status).toBe(406);
+    expect(problemOf(metrics).acceptable).toEqual(['text/plain']);
+  });
+});
+
 describe('a JSON body with a UTF-8 byte order mark', () => {
   const withBom = (value: unknown) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(value))]);
   const post = (path: string, value: unknown) =>
