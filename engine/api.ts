@@ -40,6 +40,18 @@ export interface DeployResult {
   warnings: Finding[];
 }
 
+/** A stored deployment: who deployed what and why, as the versions it gave record it. */
+export interface DeploymentView {
+  deploymentId: string;
+  deployedAt: string;
+  deployedBy: string;
+  note: string | null;
+  /** The process versions this deployment created, by key. */
+  processes: { key: string; version: number; name: string | null }[];
+  /** The decision versions it created, by id, with the .dmn file each came in. */
+  decisions: { id: string; version: number; name: string | null; fileName: string }[];
+}
+
 /** A deployed DMN decision: its latest version and the file it came in. */
 export interface DecisionSummary {
   id: string;
@@ -599,6 +611,8 @@ export interface Library {
   getDecision(id: string): Promise<DecisionDetail | undefined>;
   /** The .dmn file a decision version came in, exactly as deployed. */
   decisionXml(id: string, version?: number): Promise<string | undefined>;
+  /** A deployment that stored a version; undefined for an unknown id and for one that changed nothing (it stored none). */
+  deployment(deploymentId: string): Promise<DeploymentView | undefined>;
 }
 
 export interface Runtime {

@@ -146,8 +146,28 @@ export const OPERATIONS: Operation[] = [
     query: 'DeploymentQuery',
     body: { kind: 'deployment' },
     responses: {
-      201: { description: 'Deployed. Identical XML is reported with `changed: false`.', schema: 'DeployResult' },
+      201: {
+        description: 'Deployed: at least one process or decision got a new version (`changed: true`); identical XML in the same deployment is reported with `changed: false`.',
+        schema: 'DeployResult',
+        headers: { Location: { description: 'URL of the deployment (`GET /api/deployments/{id}`).', schema: { type: 'string' } } },
+      },
+      200: {
+        description: 'Nothing changed: every file was already deployed as it is (an idempotent repeat), so nothing was stored and there is no deployment to point to. Every entry has `changed: false` and names the version deployed.',
+        schema: 'DeployResult',
+      },
     },
+  },
+  {
+    id: 'getDeployment',
+    method: 'get',
+    path: '/api/deployments/{id}',
+    tag: 'library',
+    summary: 'One deployment: the process and decision versions it created, who deployed them, when and with what note.',
+    access: authenticated,
+    pathParams: { id: id('Deployment') },
+    query: 'EmptyQuery',
+    problems: { 404: 'No deployment with this id stored a version (a deployment that changed nothing stored none).' },
+    responses: { 200: { description: 'The deployment.', schema: 'Deployment' } },
   },
   {
     id: 'analyseImpact',

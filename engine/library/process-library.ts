@@ -1,7 +1,7 @@
 // The process library: deploy (validate, then version changed processes),
 // list as a levelled tree, serve exact XML back.
 import { createHash, randomUUID } from 'node:crypto';
-import type { BpmnFile, DecisionDetail, DecisionSummary, DeployOptions, DeployResult, Library, PreparedDeployment, ProcessDetail, ProcessSummary } from '../api.js';
+import type { BpmnFile, DecisionDetail, DecisionSummary, DeploymentView, DeployOptions, DeployResult, Library, PreparedDeployment, ProcessDetail, ProcessSummary } from '../api.js';
 import { parseBpmn } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
 import { isRetryableConflict, StratumError, type Finding } from '../errors.js';
@@ -176,6 +176,21 @@ export class ProcessLibrary implements Library {
     const row = await this.store.read(async (tx) =>
       version === undefined ? (await tx.decisionVersionsOf(id)).at(-1) : tx.getDecisionVersion(id, version));
     return row?.xml;
+  }
+
+  async deployment(deploymentId: string): Promise<DeploymentView | undefined> {
+    const { processes, decisions } = await this.store.read((tx) => tx.deploymentVersions(deploymentId));
+    // every version of one deployment carries its user, time and note
+    const first = processes[0] ?? decisions[0];
+    if (!first) return undefined;
+    return {
+      deploymentId,
+      deployedAt: first.deployedAt,
+      deployedBy: first.deployedBy,
+      note: first.note,
+      processes: processes.map(({ key, version, name }) => ({ key, version, name })),
+      decisions: decisions.map(({ decisionId, version, name, fileName }) => ({ id: decisionId, version, name, fileName })),
+    };
   }
 
   private async summary(row: ProcessVersionRow, positions: ReturnType<typeof analyseCallGraph>, retired: Set<string>): Promise<ProcessSummary> {

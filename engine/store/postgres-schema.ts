@@ -341,4 +341,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   ALTER TABLE stratum_idempotency ALTER COLUMN caller DROP DEFAULT;
   ALTER TABLE stratum_idempotency DROP CONSTRAINT stratum_idempotency_pkey, ADD PRIMARY KEY (scope, caller, key);
   `,
+  // 16: GET /api/deployments/{id} reads the versions a deployment stored
+  `
+  CREATE INDEX stratum_process_versions_by_deployment ON stratum_process_versions (deployment_id);
+  CREATE INDEX stratum_decision_versions_by_deployment ON stratum_decision_versions (deployment_id);
+  `,
 ];

@@ -271,6 +271,10 @@ function lockJobsStatement(ofOrder: string): string {
 /** A poll for a type, of every order. */
 /** A start's Idempotency-Key as one caller sent it (its primary key). */
 export const GET_IDEMPOTENCY = 'SELECT * FROM stratum_idempotency WHERE scope = $1 AND caller = $2 AND key = $3';
+/** The process versions one deployment stored (stratum_process_versions_by_deployment). */
+export const DEPLOYMENT_VERSIONS = 'SELECT * FROM stratum_process_versions WHERE deployment_id = $1 ORDER BY key';
+/** The decision versions one deployment stored (stratum_decision_versions_by_deployment). */
+export const DEPLOYMENT_DECISIONS = `SELECT ${DECISION_COLUMNS} FROM stratum_decision_versions WHERE deployment_id = $1 ORDER BY decision_id`;
 
 export const LOCK_JOBS = lockJobsStatement('$6::text IS NULL');
 /**
@@ -421,6 +425,12 @@ class PostgresTx extends TxGuard implements StoreTx {
     const { rows } = await this.query<DecisionVersionRecord<PostgresColumns>>(
       `SELECT ${DECISION_COLUMNS} FROM stratum_decision_versions WHERE decision_id = $1 ORDER BY version`, [decisionId]);
     return rows.map(decisions.decision);
+  }
+
+  async deploymentVersions(deploymentId: string): Promise<{ processes: ProcessVersionRow[]; decisions: DecisionVersionRow[] }> {
+    const processes = await this.query<Stored['version']>(DEPLOYMENT_VERSIONS, [deploymentId]);
+    const decisionRows = await this.query<DecisionVersionRecord<PostgresColumns>>(DEPLOYMENT_DECISIONS, [deploymentId]);
+    return { processes: processes.rows.map(codec.version), decisions: decisionRows.rows.map(decisions.decision) };
   }
 
   // instances

@@ -348,4 +348,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   DROP TABLE idempotency;
   ALTER TABLE idempotency_by_caller RENAME TO idempotency;
   `,
+  // 16: GET /api/deployments/{id} reads the versions a deployment stored
+  `
+  CREATE INDEX process_versions_by_deployment ON process_versions (deployment_id);
+  CREATE INDEX decision_versions_by_deployment ON decision_versions (deployment_id);
+  `,
 ];

@@ -409,6 +409,10 @@ function lockJobsStatement(index: string, ofOrder: string): string {
  */
 /** A start's Idempotency-Key as one caller sent it (its primary key). */
 export const GET_IDEMPOTENCY = 'SELECT * FROM idempotency WHERE scope = ? AND caller = ? AND key = ?';
+/** The process versions one deployment stored (process_versions_by_deployment). */
+export const DEPLOYMENT_VERSIONS = 'SELECT * FROM process_versions WHERE deployment_id = ? ORDER BY key';
+/** The decision versions one deployment stored (decision_versions_by_deployment). */
+export const DEPLOYMENT_DECISIONS = `SELECT ${DECISION_COLUMNS} FROM decision_versions WHERE deployment_id = ? ORDER BY decision_id`;
 
 export const LOCK_JOBS = lockJobsStatement('waits_by_job_type', '@businessKey IS NULL');
 /**
@@ -540,6 +544,13 @@ class SqliteTx extends TxGuard implements StoreTx {
     const records = this.sql(`SELECT ${DECISION_COLUMNS} FROM decision_versions WHERE decision_id = ? ORDER BY version`)
       .all(decisionId) as DecisionVersionRecord<SqliteColumns>[];
     return records.map(decisions.decision);
+  }
+
+  async deploymentVersions(deploymentId: string): Promise<{ processes: ProcessVersionRow[]; decisions: DecisionVersionRow[] }> {
+    this.assertActive();
+    const processes = this.sql(DEPLOYMENT_VERSIONS).all(deploymentId) as Stored['version'][];
+    const decisionRecords = this.sql(DEPLOYMENT_DECISIONS).all(deploymentId) as DecisionVersionRecord<SqliteColumns>[];
+    return { processes: processes.map(codec.version), decisions: decisionRecords.map(decisions.decision) };
   }
 
   // instances

@@ -551,6 +551,8 @@ export interface StoreTx {
   latestDecisionVersions(): Promise<DecisionVersionRow[]>;
   /** All versions of a decision, oldest first. */
   decisionVersionsOf(decisionId: string): Promise<DecisionVersionRow[]>;
+  /** The process and decision versions one deployment stored, by key and id (none for an unknown id). */
+  deploymentVersions(deploymentId: string): Promise<{ processes: ProcessVersionRow[]; decisions: DecisionVersionRow[] }>;
 
   // instances
   insertInstance(row: InstanceRow): Promise<void>;

@@ -1,9 +1,9 @@
-// The process library: list, detail, exact XML, deploy, and the task groups
+// The process library: list, detail, exact XML, deploy and deployments, and the task groups
 // a deployment's user tasks may name.
-import type { Library, PreparedDeployment } from '../../engine/api.js';
+import type { DeployResult, Library, PreparedDeployment } from '../../engine/api.js';
 import { encodeXml, xmlCharset } from '../../engine/interop/index.js';
 import type { DeploymentInput } from '../http/deployment-body.js';
-import { ok, type Handlers, type Input, type StagedHandler } from '../http/handler.js';
+import { ok, type Handlers, type Input, type Reply, type StagedHandler } from '../http/handler.js';
 import { GROUPS } from '../auth/authenticate.js';
 import type { UserDirectory } from '../auth/users.js';
 import { HttpProblem } from '../problem.js';
@@ -50,11 +50,27 @@ export function libraryHandlers(library: Library, identities: { users: UserDirec
         }
         return library.prepare(files, { user: user!.name, ...(note ? { note } : {}), taskGroups: taskGroups() });
       },
-      inTurn: async (_input: Input, prepared: PreparedDeployment) => ({ status: 201, json: await prepared.deploy() }),
+      inTurn: async (_input: Input, prepared: PreparedDeployment) => deployed(await prepared.deploy()),
     } satisfies StagedHandler<PreparedDeployment>,
+
+    getDeployment: async ({ params }: Input<unknown, unknown, { id: string }>) => {
+      const deployment = await library.deployment(params.id);
+      if (!deployment) throw new HttpProblem(404, `No deployment ${params.id} stored a version.`);
+      return ok(deployment);
+    },
 
     listGroups: () => Promise.resolve(ok({ groups: taskGroupsOf(identities.users), demo: identities.demo })),
   };
+}
+
+/**
+ * 201 naming the deployment when it stored a version; 200 when every file was already deployed as it is: an
+ * idempotent repeat created nothing, so there is nothing to name.
+ */
+function deployed(result: DeployResult): Reply {
+  const changed = result.deployed.some((entry) => entry.changed) || result.decisions.some((entry) => entry.changed);
+  if (!changed) return { status: 200, json: result };
+  return { status: 201, json: result, headers: { Location: `/api/deployments/${encodeURIComponent(result.deploymentId)}` } };
 }
 
 /** Real users: a candidate group nobody is in refuses the deployment; demo users are only an example. */

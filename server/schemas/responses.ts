@@ -426,6 +426,36 @@ export const DeployResult: JsonSchema = {
   },
 };
 
+export const Deployment: JsonSchema = {
+  type: 'object',
+  description: 'A stored deployment: the versions it created, who deployed them, when and why.',
+  required: ['deploymentId', 'deployedAt', 'deployedBy', 'note', 'processes', 'decisions'],
+  properties: {
+    deploymentId: { type: 'string' },
+    deployedAt: dateTime,
+    deployedBy: { type: 'string' },
+    note: nullable({ type: 'string' }),
+    processes: {
+      type: 'array',
+      description: 'The process versions this deployment created, by key (a process whose XML was already deployed is not among them).',
+      items: {
+        type: 'object',
+        required: ['key', 'version', 'name'],
+        properties: { key: { type: 'string' }, version: { type: 'integer', minimum: 1 }, name: nullable({ type: 'string' }) },
+      },
+    },
+    decisions: {
+      type: 'array',
+      description: 'The decision versions it created, by id, with the .dmn file each came in.',
+      items: {
+        type: 'object',
+        required: ['id', 'version', 'name', 'fileName'],
+        properties: { id: { type: 'string' }, version: { type: 'integer', minimum: 1 }, name: nullable({ type: 'string' }), fileName: { type: 'string' } },
+      },
+    },
+  },
+};
+
 export const DecisionSummary: JsonSchema = {
   type: 'object',
   required: ['id', 'name', 'latestVersion', 'fileName', 'deployedAt'],

@@ -40,6 +40,8 @@ const CASES: Record<string, Case> = {
     options: () => ({ body: XML.replace('isExecutable', 'name="Order" isExecutable'), headers: { 'content-type': 'application/xml' } }),
     wrong: [TOKENS.erp, TOKENS.nobody, TOKENS.director], right: TOKENS.designer, expected: 201,
   },
+  // any valid token reaches the handler, which answers 404 for a deployment that stored nothing
+  getDeployment: { method: 'GET', path: () => '/api/deployments/none', wrong: [], right: TOKENS.nobody, expected: 404 },
   analyseImpact: {
     method: 'POST', path: () => '/api/impact?name=order.bpmn',
     options: () => ({ body: XML, headers: { 'content-type': 'application/xml' } }),

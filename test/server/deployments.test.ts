@@ -73,13 +73,22 @@ describe('POST /api/deployments', () => {
 
   it('treats identical XML as a no-op and changed XML (one application/xml body) as version n+1', async () => {
     const same = await api.request<DeployResult>('POST', '/api/deployments?name=invoice-check.bpmn', { token: TOKENS.designer, body: checkProcess('procurement'), headers: { 'content-type': 'application/xml' } });
-    expect(same.status).toBe(201);
+    // an idempotent repeat: 200, and no Location, since nothing was created
+    expect(same.status).toBe(200);
+    expect(same.headers.get('location')).toBeNull();
     expect(same.body.deployed).toEqual([{ key: 'invoice-check', version: 1, changed: false }]);
+    expect((await api.get(`/api/deployments/${same.body.deploymentId}`, TOKENS.erp)).status).toBe(404);
 
     const changed = checkProcess('procurement,production');
     const next = await api.request<DeployResult>('POST', '/api/deployments?name=invoice-check.bpmn&note=controlling%20may%20check%20too', { token: TOKENS.designer, body: changed, headers: { 'content-type': 'text/xml; charset=utf-8' } });
     expect(next.status).toBe(201);
     expect(next.body.deployed).toEqual([{ key: 'invoice-check', version: 2, changed: true }]);
+    expect(next.headers.get('location')).toBe(`/api/deployments/${next.body.deploymentId}`);
+    // the deployment as stored: only what it changed, by whom and why
+    expect((await api.get(next.headers.get('location')!, TOKENS.erp)).body).toEqual({
+      deploymentId: next.body.deploymentId, deployedAt: anyText(), deployedBy: 'dora', note: 'controlling may check too',
+      processes: [{ key: 'invoice-check', version: 2, name: 'Invoice check' }], decisions: [],
+    });
     expect((await api.get('/api/processes/invoice-check/versions/2/xml', TOKENS.erp)).text).toBe(changed);
     expect((await api.get('/api/processes/invoice-check/versions/1/xml', TOKENS.erp)).text).toBe(checkProcess('procurement'));
     const detail = (await api.get<ProcessDetail>('/api/processes/invoice-check', TOKENS.erp)).body;
@@ -103,6 +112,10 @@ describe('POST /api/deployments', () => {
     const response = await api.request<DeployResult>('POST', '/api/deployments', { token: TOKENS.designer, body: upload([['dish-decision.bpmn', decide], ['dish.dmn', dmn]], 'dish rules') });
     expect(response.status, response.text).toBe(201);
     expect(response.body.decisions).toEqual([{ id: 'dish', version: 1, changed: true }]);
+    expect((await api.get(response.headers.get('location')!, TOKENS.nobody)).body).toEqual({
+      deploymentId: response.body.deploymentId, deployedAt: anyText(), deployedBy: 'dora', note: 'dish rules',
+      processes: [{ key: 'dish-decision', version: 1, name: 'Dish decision' }], decisions: [{ id: 'dish', version: 1, name: 'Dish', fileName: 'dish.dmn' }],
+    });
     expect((await api.get('/api/decisions', TOKENS.erp)).body).toEqual([
       { id: 'dish', name: 'Dish', latestVersion: 1, fileName: 'dish.dmn', deployedAt: anyText() },
     ]);

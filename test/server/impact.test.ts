@@ -208,7 +208,8 @@ describe('POST /api/impact after an earlier change was deployed', () => {
   it('does not count orders that ran before the earlier change as this change\'s impact, and lists them apart', async () => {
     // change A: the vice-president's review from 400,000 (as the deployment-notes test deploys it; again is a no-op)
     const deployed = await api.request('POST', '/api/deployments', { token: TOKENS.designer, body: upload('credit-order-approval.bpmn', lowered(), 'vice-president from 400,000') });
-    expect(deployed.status).toBe(201);
+    // 201 when this test runs alone, 200 (nothing changed) after the deployment-notes test
+    expect([200, 201]).toContain(deployed.status);
     // change B, unrelated to the orders' route: a task of another process renamed
     const renamed = readFileSync(`${DIAGRAMS_DIR}special-change-notification.bpmn`, 'utf8')
       .replace('name="Acknowledge special change (procurement)"', 'name="Acknowledge the special change (procurement)"');

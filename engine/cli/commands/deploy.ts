@@ -102,7 +102,8 @@ export const deploy: Command = {
     if (values.json && answer.json !== undefined) io.out(JSON.stringify(answer.json, null, 2));
 
     const localPath = pathsByUploadName(files);
-    if (response.status === 201 && isDeployResult(answer.json)) {
+    // 201: a deployment stored versions; 200: every file was already deployed as it is
+    if ((response.status === 201 || response.status === 200) && isDeployResult(answer.json)) {
       if (!values.json) printDeployed(answer.json, related, localPath, files.length, io);
       if (missed) io.err(`stratum deploy: note: conditions in other processes were not checked: ${missed}`);
       return EXIT_OK;

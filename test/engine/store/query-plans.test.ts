@@ -12,14 +12,18 @@ import { instanceSelect, waitSelect } from '../../../engine/store/filters.js';
 import type { Placeholder } from '../../../engine/store/placeholder.js';
 import { incidentSelect } from '../../../engine/store/message-incident-rows.js';
 import { openStore } from '../../../engine/store/open.js';
-import { PostgresStore, numberedPlaceholder, GET_IDEMPOTENCY as POSTGRES_GET_IDEMPOTENCY, LOCK_JOBS as POSTGRES_LOCK_JOBS, LOCK_ORDER_JOBS as POSTGRES_LOCK_ORDER_JOBS, WAIT_TABLES as POSTGRES_WAIT_TABLES } from '../../../engine/store/postgres.js';
+import { PostgresStore, numberedPlaceholder, DEPLOYMENT_DECISIONS as POSTGRES_DEPLOYMENT_DECISIONS, DEPLOYMENT_VERSIONS as POSTGRES_DEPLOYMENT_VERSIONS, GET_IDEMPOTENCY as POSTGRES_GET_IDEMPOTENCY, LOCK_JOBS as POSTGRES_LOCK_JOBS, LOCK_ORDER_JOBS as POSTGRES_LOCK_ORDER_JOBS, WAIT_TABLES as POSTGRES_WAIT_TABLES } from '../../../engine/store/postgres.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS_OF_W } from '../../../engine/store/records.js';
-import { anonymous, GET_IDEMPOTENCY as SQLITE_GET_IDEMPOTENCY, LOCK_JOBS as SQLITE_LOCK_JOBS, LOCK_ORDER_JOBS as SQLITE_LOCK_ORDER_JOBS, WAIT_TABLES as SQLITE_WAIT_TABLES, type SqliteStore } from '../../../engine/store/sqlite.js';
+import { anonymous, DEPLOYMENT_DECISIONS as SQLITE_DEPLOYMENT_DECISIONS, DEPLOYMENT_VERSIONS as SQLITE_DEPLOYMENT_VERSIONS, GET_IDEMPOTENCY as SQLITE_GET_IDEMPOTENCY, LOCK_JOBS as SQLITE_LOCK_JOBS, LOCK_ORDER_JOBS as SQLITE_LOCK_ORDER_JOBS, WAIT_TABLES as SQLITE_WAIT_TABLES, type SqliteStore } from '../../../engine/store/sqlite.js';
 import type { IncidentFilter, InstanceFilter, Store, WaitFilter } from '../../../engine/store/types.js';
 import { describePostgres, freshSchema, inSchema, postgresAdmin } from '../../support/postgres.js';
 import { versionRow } from './store-contract.js';
 
 const ORDERS = 100_000;
+/** Process versions, and as many decision versions, of a large library, stored by DEPLOYMENTS deployments. */
+const LIBRARY_VERSIONS = 10_000;
+const DEPLOYMENTS = 1_000;
+const deploymentOf = (i: number) => `deployment-${i % DEPLOYMENTS}`;
 const T0 = Date.parse('2026-03-01T08:00:00.000Z');
 /** The i-th order's instant: 10 ms apart, and every 7th shares its instant with the one before (ties by id). */
 const createdAt = (i: number) => new Date(T0 + (i - (i % 7 === 0 ? 1 : 0)) * 10).toISOString();
@@ -151,7 +155,17 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
     const idempotency = db.prepare(
       `INSERT INTO idempotency (scope, caller, key, request_hash, instance_id, created_at) VALUES ('start:order-to-cash', ?, ?, 'h', ?, ?)`,
     );
+    const processVersion = db.prepare(
+      `INSERT INTO process_versions (key, version, name, xml, hash, calls, deployment_id, deployed_by, deployed_at, note) VALUES (?, ?, null, '<x/>', 'h', '[]', ?, 'dora', ?, null)`,
+    );
+    const decisionVersion = db.prepare(
+      `INSERT INTO decision_versions (decision_id, version, name, file_name, xml, hash, deployment_id, deployed_by, deployed_at, note) VALUES (?, ?, null, 'd.dmn', '<x/>', 'h', ?, 'dora', ?, null)`,
+    );
     db.transaction(() => {
+      for (let i = 1; i <= LIBRARY_VERSIONS; i++) {
+        processVersion.run(`p${i % 100}`, 1 + Math.floor(i / 100), deploymentOf(i), createdAt(i));
+        decisionVersion.run(`d${i % 100}`, 1 + Math.floor(i / 100), deploymentOf(i), createdAt(i));
+      }
       for (let i = 1; i <= ORDERS; i++) {
         const at = createdAt(i);
         instance.run(`i${i}`, `SO-${i}`, `i${i}`, statusOf(i), at, at);
@@ -186,6 +200,14 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
     const plan = (db.prepare(`EXPLAIN QUERY PLAN ${SQLITE_GET_IDEMPOTENCY}`).all(...IDEMPOTENCY_LOOKUP) as { detail: string }[]).map((row) => row.detail);
     expect(plan, plan.join('\n')).toEqual(['SEARCH idempotency USING INDEX sqlite_autoindex_idempotency_1 (scope=? AND caller=? AND key=?)']);
     expect(db.prepare(SQLITE_GET_IDEMPOTENCY).get(...IDEMPOTENCY_LOOKUP)).toMatchObject({ instance_id: `i${ORDERS / 2}` });
+  });
+
+  it('reads the versions one deployment stored from the deployment indexes', () => {
+    for (const [statement, index] of [[SQLITE_DEPLOYMENT_VERSIONS, 'process_versions_by_deployment'], [SQLITE_DEPLOYMENT_DECISIONS, 'decision_versions_by_deployment']] as const) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${statement}`).all(deploymentOf(500)) as { detail: string }[]).map((row) => row.detail);
+      expect(plan[0], plan.join('\n')).toMatch(new RegExp(`^SEARCH \\w+ USING INDEX ${index} \\(deployment_id=\\?\\)`));
+      expect(db.prepare(statement).all(deploymentOf(500))).toHaveLength(LIBRARY_VERSIONS / DEPLOYMENTS);
+    }
   });
 
   it('finds the nearest failed caller of an instance by primary key alone (never from the status index)', () => {
@@ -295,7 +317,17 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
        SELECT 'start:order-to-cash', CASE WHEN i % 2 = 0 THEN 'erp' ELSE 'crm' END, 'key-' || i, 'h', 'i' || i, ${instant}
        FROM generate_series(1, ${ORDERS}) AS i`,
     );
-    for (const table of ['stratum_instances', 'stratum_waits', 'stratum_wait_groups', 'stratum_wait_users', 'stratum_incidents', 'stratum_idempotency']) await postgresAdmin.query(`ANALYZE ${schema}.${table}`);
+    await postgresAdmin.query(
+      `INSERT INTO ${schema}.stratum_process_versions (key, version, name, xml, hash, calls, deployment_id, deployed_by, deployed_at, note)
+       SELECT 'p' || (i % 100), 1 + i / 100, null, '<x/>', 'h', '[]', 'deployment-' || (i % ${DEPLOYMENTS}), 'dora', ${instant}, null
+       FROM generate_series(1, ${LIBRARY_VERSIONS}) AS i`,
+    );
+    await postgresAdmin.query(
+      `INSERT INTO ${schema}.stratum_decision_versions (decision_id, version, name, file_name, xml, hash, deployment_id, deployed_by, deployed_at, note)
+       SELECT 'd' || (i % 100), 1 + i / 100, null, 'd.dmn', '<x/>', 'h', 'deployment-' || (i % ${DEPLOYMENTS}), 'dora', ${instant}, null
+       FROM generate_series(1, ${LIBRARY_VERSIONS}) AS i`,
+    );
+    for (const table of ['stratum_process_versions', 'stratum_decision_versions', 'stratum_instances', 'stratum_waits', 'stratum_wait_groups', 'stratum_wait_users', 'stratum_incidents', 'stratum_idempotency']) await postgresAdmin.query(`ANALYZE ${schema}.${table}`);
   }, 120_000);
 
   afterAll(async () => {
@@ -331,6 +363,14 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
     const plan = await explainOnPostgres(POSTGRES_GET_IDEMPOTENCY, IDEMPOTENCY_LOOKUP);
     expect(plan.filter((line) => /Seq Scan/.test(line)), plan.join('\n')).toEqual([]);
     expect(plan[0], plan.join('\n')).toMatch(/^Index Scan using stratum_idempotency_pkey on stratum_idempotency\b/);
+  });
+
+  it('reads the versions one deployment stored from the deployment indexes', async () => {
+    for (const [statement, index] of [[POSTGRES_DEPLOYMENT_VERSIONS, 'stratum_process_versions_by_deployment'], [POSTGRES_DEPLOYMENT_DECISIONS, 'stratum_decision_versions_by_deployment']] as const) {
+      const plan = await explainOnPostgres(statement, [deploymentOf(500)]);
+      expect(plan.filter((line) => /Seq Scan/.test(line)), plan.join('\n')).toEqual([]);
+      expect(plan.join('\n')).toContain(index);
+    }
   });
 
   it('finds the nearest failed caller of an instance by primary key alone (never from the status index)', async () => {

@@ -338,6 +338,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(error.message).toContain('dish');
         expect((await store.read((tx) => tx.getDecisionVersion('dish', 1)))?.xml).toBe(decisionRow('dish', 1).xml);
       });
+
+      it('reads the process and decision versions one deployment stored, by key and id, and none of another', async () => {
+        const deployment = { deploymentId: 'deployment-2', deployedAt: at(2) };
+        await store.transaction(async (tx) => {
+          await tx.insertVersion(versionRow('b-process', 1));
+          await tx.insertVersion(versionRow('b-process', 2, deployment));
+          await tx.insertVersion(versionRow('a-process', 1, deployment));
+          await tx.insertDecisionVersion(decisionRow('season', 1, deployment));
+          await tx.insertDecisionVersion(decisionRow('dish', 1, deployment));
+          await tx.insertDecisionVersion(decisionRow('dish', 2, { deploymentId: 'deployment-3' }));
+        });
+        const stored = await store.read((tx) => tx.deploymentVersions('deployment-2'));
+        expect(stored.processes).toEqual([versionRow('a-process', 1, deployment), versionRow('b-process', 2, deployment)]);
+        expect(stored.decisions).toEqual([decisionRow('dish', 1, deployment), decisionRow('season', 1, deployment)]);
+        expect(await store.read((tx) => tx.deploymentVersions('nothing'))).toEqual({ processes: [], decisions: [] });
+      });
     });
 
     describe('instances', () => {

@@ -12,7 +12,7 @@ const now = () => new Date().toISOString();
 
 export class FakeStratum {
   readonly events = new EventEmitter();
-  private readonly versions = new Map<string, { xml: string; deployedBy: string; note: string | null; at: string }[]>();
+  private readonly versions = new Map<string, { xml: string; deployedBy: string; note: string | null; at: string; deploymentId: string }[]>();
   private readonly instances = new Map<string, InstanceView>();
   private readonly orderChangeViews = new Map<string, OrderChangeView[]>();
   private readonly tasks = new Map<string, TaskView & { open: boolean }>();
@@ -85,14 +85,15 @@ export class FakeStratum {
       return {
         deploy: async () => {
           const deployed: DeployResult['deployed'] = [];
+          const deploymentId = `d${++this.seq}`;
           for (const { file, key } of keyed) {
             const list = this.versions.get(key) ?? [];
             const changed = list.at(-1)?.xml !== file.xml;
-            if (changed) list.push({ xml: file.xml, deployedBy: options.user, note: options.note ?? null, at: now() });
+            if (changed) list.push({ xml: file.xml, deployedBy: options.user, note: options.note ?? null, at: now(), deploymentId });
             this.versions.set(key, list);
             deployed.push({ key, version: list.length, changed });
           }
-          return { deploymentId: `d${++this.seq}`, deployed, decisions: [], warnings: [] };
+          return { deploymentId, deployed, decisions: [], warnings: [] };
         },
       };
     },
@@ -103,7 +104,7 @@ export class FakeStratum {
       if (!list) return undefined;
       return {
         ...this.summary(key),
-        versions: list.map((v, i) => ({ version: i + 1, deployedAt: v.at, deployedBy: v.deployedBy, note: v.note, deploymentId: 'd' })),
+        versions: list.map((v, i) => ({ version: i + 1, deployedAt: v.at, deployedBy: v.deployedBy, note: v.note, deploymentId: v.deploymentId })),
       };
     },
     xml: async (key: string, version?: number) => {
@@ -114,6 +115,12 @@ export class FakeStratum {
     listDecisions: async () => [],
     getDecision: async () => undefined,
     decisionXml: async () => undefined,
+    deployment: async (deploymentId: string) => {
+      const versions = [...this.versions].flatMap(([key, list]) => list.flatMap((v, i) => (v.deploymentId === deploymentId ? [{ key, version: i + 1, ...v }] : [])));
+      if (!versions.length) return undefined;
+      const [{ at, deployedBy, note }] = versions;
+      return { deploymentId, deployedAt: at, deployedBy, note, processes: versions.map(({ key, version }) => ({ key, version, name: null })), decisions: [] };
+    },
   };
 
   /** The HTTP layer's tests do not analyse impact (test/server/impact.test.ts runs the real engine): nothing changes, nothing is replayed. */
