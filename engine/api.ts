@@ -359,6 +359,20 @@ export interface MessageRequest {
   messageId?: string;
   /** How long a message nothing waits for is kept: ms or an ISO 8601 duration (PT1H); 0 keeps nothing. */
   timeToLive?: number | string;
+  /**
+   * The sender wants it to move one instance at most (Camunda 7's `all: false`): when it waits in more than one,
+   * the message is refused (`ambiguous-correlation`) and moves none, instead of moving each.
+   */
+  exactlyOne?: boolean;
+}
+
+/** One instance a message moved: at the catch `waitId` it waited at, or started by a message start event. */
+export interface MessageMove {
+  kind: 'catch' | 'start';
+  /** The catch it was delivered to; null for a start. */
+  waitId: string | null;
+  /** The instance it moved (a called one, or a root), as it is now. */
+  instance: InstanceView;
 }
 
 export interface MessageResult {
@@ -368,6 +382,8 @@ export interface MessageResult {
   messageKey: string;
   /** The root instances the message moved on, as they are now (none when buffered). */
   reached: InstanceView[];
+  /** Each instance it moved, in the order it moved them (none when buffered). */
+  moved: MessageMove[];
   /** Buffered: when it is dropped unless a catch takes it first. */
   expiresAt?: string;
 }
@@ -376,7 +392,7 @@ export interface MessageResult {
  * Why a message was refused, in StratumError.details.problem: the server
  * answers each with its own problem type.
  */
-export type MessageRefusal = 'duplicate-message' | 'unknown-business-key' | 'order-finished' | 'not-correlated';
+export type MessageRefusal = 'duplicate-message' | 'unknown-business-key' | 'order-finished' | 'not-correlated' | 'ambiguous-correlation';
 
 /** The task a completion is refused for. */
 export interface RefusedTask {

@@ -94,6 +94,23 @@ export class MessageBuffer {
     return { kind: 'buffered', message: buffered };
   }
 
+  /**
+   * The sender asked the message to move one instance at most (Camunda 7's `all: false`) and it waits in several:
+   * refused, moving none, with an entry in the order's history naming them.
+   */
+  async refuseAmbiguous(tx: StoreTx, row: MessageRow, instanceIds: string[]): Promise<StratumError> {
+    await tx.deleteMessage(row.id);
+    const order = await orderOf(tx, row.correlationKey);
+    if (order) await keepRefused(tx, order.id, row, 'message.refused', { reason: 'ambiguous-correlation', instanceIds });
+    return refusal(
+      'conflict',
+      'ambiguous-correlation',
+      `message ${row.name} for ${row.correlationKey}: ${instanceIds.length} instances wait for it and the sender asked for exactly one; it moved none (send all: true to move each)`,
+      row,
+      { instanceIds },
+    );
+  }
+
   /** The message catches a step has just opened. */
   newCatches(previousWaits: WaitRow[], waits: WaitRow[]): WaitRow[] {
     const before = new Set(previousWaits.map((wait) => wait.id));

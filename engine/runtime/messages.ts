@@ -7,7 +7,7 @@ import type { ElementInfo } from '../bpmn/process-model.js';
 import type { StratumError } from '../errors.js';
 import { directStartRefusal } from '../orders/entry-guard.js';
 import { refuseOrderChangedMessage } from '../orders/order-change.js';
-import type { HistoryRow, InstanceRow, MessageRow, StoreTx } from '../store/types.js';
+import type { HistoryRow, InstanceRow, MessageRow, StoreTx, WaitRow } from '../store/types.js';
 import { messageWrites, type MessageReach } from './completion-variables.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import { namedCaller } from './step-caller.js';
@@ -16,8 +16,15 @@ import { timeToLiveMs } from './time-to-live.js';
 import { reachableModels, storeCalledVersionOf } from './tree-models.js';
 import { refuseUnderFailedCaller } from './wait-locks.js';
 
-/** What became of a correlated message: refused, kept, or delivered to these orders (root instance ids). */
-export type Correlation = { refused: StratumError } | { buffered: MessageRow } | { delivered: MessageRow; rootIds: string[] };
+/** What became of a correlated message: refused, kept, or delivered to these instances. */
+export type Correlation = { refused: StratumError } | { buffered: MessageRow } | { delivered: MessageRow; moved: Moved[] };
+
+/** An instance a message moved: at the catch `waitId`, or started by it (`waitId` null). */
+export interface Moved {
+  instanceId: string;
+  rootId: string;
+  waitId: string | null;
+}
 
 type Moving = (instance: InstanceRow) => void;
 
@@ -39,19 +46,24 @@ export class Messages {
       const received = await buffer.receive(tx, message, timeToLive, now);
       if ('duplicate' in received) return { refused: received.duplicate };
       const { row } = received;
-      let reached = await this.deliverToWaits(tx, message, row, moving);
-      if (reached.length === 0) {
+      let waiting = await this.waitingFor(tx, message);
+      if (waiting.length === 0) {
         // Serialise with a step opening this catch right now: it either sees the buffered message or we see its wait.
         await tx.lockCorrelation(message.name, message.businessKey);
-        reached = await this.deliverToWaits(tx, message, row, moving);
+        waiting = await this.waitingFor(tx, message);
       }
+      // Camunda 7's all: false: more than one instance waiting is the sender's mistake, not a reason to move each
+      if (message.exactlyOne && waiting.length > 1) {
+        return { refused: await buffer.refuseAmbiguous(tx, row, waiting.map((wait) => wait.instanceId)) };
+      }
+      let reached = await this.deliverTo(tx, message, row, waiting, moving);
       if (reached.length === 0) {
         const started = await this.startByMessage(tx, message, moving);
-        if (started) reached = [{ instanceId: started, rootId: started }];
+        if (started) reached = [{ instanceId: started, rootId: started, waitId: null }];
       }
       if (reached.length > 0) {
         await buffer.delivered(tx, row, reached[0].instanceId, reached[0].rootId, now);
-        return { delivered: row, rootIds: [...new Set(reached.map((one) => one.rootId))] };
+        return { delivered: row, moved: reached };
       }
       const unwaited = await buffer.keepOrRefuse(tx, row);
       return unwaited.kind === 'buffered' ? { buffered: unwaited.message } : { refused: unwaited.error };
@@ -68,7 +80,7 @@ export class Messages {
     const received = await buffer.receive(tx, message, timeToLiveMs(message.timeToLive ?? 0), now);
     if ('duplicate' in received) throw received.duplicate;
     await tx.lockCorrelation(message.name, message.businessKey);
-    const reached = await this.deliverToWaits(tx, message, received.row, moving);
+    const reached = await this.deliverTo(tx, message, received.row, await this.waitingFor(tx, message), moving);
     if (reached.length) return buffer.delivered(tx, received.row, reached[0].instanceId, reached[0].rootId, now);
     const kept = await buffer.keepOrRefuse(tx, received.row);
     if (kept.kind !== 'buffered') throw kept.error;
@@ -107,19 +119,29 @@ export class Messages {
     return { order, models };
   }
 
-  /** Moves every running instance waiting for the message, each once; returns the instances it moved. */
-  private async deliverToWaits(tx: StoreTx, message: MessageRequest, row: MessageRow, moving: Moving): Promise<{ instanceId: string; rootId: string }[]> {
-    const { steps } = this;
+  /** The catches waiting for the message, one per running instance (one message moves an instance once). */
+  private async waitingFor(tx: StoreTx, message: MessageRequest): Promise<WaitRow[]> {
     const waits = await tx.findWaits({ kind: 'message', messageName: message.name, correlationKey: message.businessKey });
     // One order number is one order: its messages move only its call tree, not another process waiting under the
     // number (a correlationKey naming a variable that holds it); the order keeps the message until it waits for it.
     const order = await tx.getOrder(message.businessKey);
-    const reached: { instanceId: string; rootId: string }[] = [];
+    const waiting: WaitRow[] = [];
     const seen = new Set<string>();
     for (const candidate of waits) {
       if (order && candidate.rootId !== order.instanceId) continue;
-      if (seen.has(candidate.instanceId)) continue; // one message moves an instance once
+      if (seen.has(candidate.instanceId)) continue;
       seen.add(candidate.instanceId);
+      const instance = await tx.getInstance(candidate.instanceId, { lock: true });
+      if (instance?.status === 'running') waiting.push(candidate);
+    }
+    return waiting;
+  }
+
+  /** Moves each instance whose catch still waits (an earlier delivery may have moved it on); returns those it moved. */
+  private async deliverTo(tx: StoreTx, message: MessageRequest, row: MessageRow, waiting: WaitRow[], moving: Moving): Promise<Moved[]> {
+    const { steps } = this;
+    const reached: Moved[] = [];
+    for (const candidate of waiting) {
       const instance = await tx.getInstance(candidate.instanceId, { lock: true });
       const wait = await tx.getWait(candidate.id);
       if (!instance || !wait || instance.status !== 'running') continue;
@@ -136,7 +158,7 @@ export class Messages {
           executionId: wait.executionId, variables: message.variables,
         },
       }]);
-      reached.push({ instanceId: instance.id, rootId: instance.rootId });
+      reached.push({ instanceId: instance.id, rootId: instance.rootId, waitId: wait.id });
     }
     return reached;
   }

@@ -6,7 +6,7 @@
 // from the call trees its steps kept (tree-views.ts), or is read back.
 import type { EventEmitter } from 'node:events';
 import type {
-  Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobCallOptions, JobFailure, JobUpdate, JobView, MessageRequest,
+  Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobCallOptions, JobFailure, JobUpdate, JobView, MessageMove, MessageRequest,
   MessageResult, OrderChangeRequest, TaskCompletionView, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, RefusedRequest, Runtime, ServerRoles,
   StartOptions, TaskFourEyes, TaskQuery, TaskView,
 } from '../api.js';
@@ -190,10 +190,14 @@ export class InstanceRuntime implements Runtime {
     const outcome = await this.steps.keeping(kept, () => this.messages.correlate(message));
     if ('refused' in outcome) throw outcome.refused;
     if ('buffered' in outcome) {
-      return { outcome: 'buffered', messageKey: outcome.buffered.id, reached: [], expiresAt: outcome.buffered.expiresAt };
+      return { outcome: 'buffered', messageKey: outcome.buffered.id, reached: [], moved: [], expiresAt: outcome.buffered.expiresAt };
     }
-    const reached = await Promise.all(outcome.rootIds.map((id) => this.viewOf(id, kept)));
-    return { outcome: 'delivered', messageKey: outcome.delivered.id, reached: reached.filter((view): view is InstanceView => view !== undefined) };
+    const rootIds = [...new Set(outcome.moved.map((one) => one.rootId))];
+    const reached = await Promise.all(rootIds.map((id) => this.viewOf(id, kept)));
+    const moved = await Promise.all(outcome.moved.map(async ({ instanceId, waitId }): Promise<MessageMove> => ({
+      kind: waitId === null ? 'start' : 'catch', waitId, instance: await this.viewOf(instanceId, kept),
+    })));
+    return { outcome: 'delivered', messageKey: outcome.delivered.id, reached: reached.filter((view): view is InstanceView => view !== undefined), moved };
   }
 
   purgeExpiredMessages(): Promise<number> {

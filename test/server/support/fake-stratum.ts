@@ -309,7 +309,7 @@ export class FakeStratum {
     correlateMessage: async (message): Promise<MessageResult> => {
       const reached = [...this.instances.values()].filter((i) => i.status === 'running' && i.businessKey === message.businessKey);
       if (!reached.length) throw new StratumError('not-found', `nothing waits for ${message.name}`, { problem: 'unknown-business-key' });
-      return { outcome: 'delivered', messageKey: `m${++this.seq}`, reached };
+      return { outcome: 'delivered', messageKey: `m${++this.seq}`, reached, moved: reached.map((instance) => ({ kind: 'catch', waitId: `w${this.seq}`, instance })) };
     },
     purgeExpiredMessages: async () => 0,
     recordRefusedRequest: async () => false,
