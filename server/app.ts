@@ -26,6 +26,7 @@ import { OPERATIONS, expressPath, takesWriteTurn, type Operation } from './opera
 import { HttpProblem, sendProblem, toHttpProblem } from './problem.js';
 import { camunda7Handlers } from './camunda7/external-tasks.js';
 import { camunda7IncidentHandlers } from './camunda7/incidents.js';
+import { camunda7MessageHandlers } from './camunda7/messages.js';
 import { camunda8IncidentHandlers } from './camunda8/incidents.js';
 import { camunda8Handlers } from './camunda8/jobs.js';
 import { incidentHandlers } from './routes/incidents.js';
@@ -105,6 +106,7 @@ export function createApp(options: AppOptions): StratumApp {
     ...incidentHandlers(stratum.runtime),
     ...camunda7Handlers(stratum.runtime, stratum.workers),
     ...camunda7IncidentHandlers(stratum.runtime),
+    ...camunda7MessageHandlers(stratum.runtime),
     ...camunda8Handlers(stratum.runtime, stratum.workers),
     ...camunda8IncidentHandlers(stratum.runtime),
     ...operationHandlers({

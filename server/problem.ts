@@ -92,6 +92,7 @@ const SPECIFIC_TITLES: Record<string, string> = {
   'unknown-business-key': 'Unknown business key',
   'order-finished': 'Order finished',
   'not-correlated': 'Message not correlated',
+  'ambiguous-correlation': 'Message ambiguous',
   'not-a-root': 'Not an order',
   'incident-resolved': 'Incident already resolved',
   'not-root-cause': 'Not the root cause',
@@ -107,7 +108,7 @@ const SPECIFIC_TITLES: Record<string, string> = {
   'task-not-claimed': 'Task not claimed',
 };
 /** Details the engine adds for the caller (others, like `retryable`, stay inside). */
-const PUBLIC_DETAILS = ['name', 'businessKey', 'messageId', 'first', 'orderStatus', 'instanceId', 'rootInstanceId', 'rootCauseIncidentId', 'changeId', 'shippedAt', 'assignee'];
+const PUBLIC_DETAILS = ['name', 'businessKey', 'messageId', 'first', 'orderStatus', 'instanceId', 'instanceIds', 'rootInstanceId', 'rootCauseIncidentId', 'changeId', 'shippedAt', 'assignee'];
 
 /**
  * Refusals named by `reason` alone (their type stays the status's) whose facts the caller gets beside it: a task

@@ -1,7 +1,7 @@
-// Camunda 7's external task and message REST API (/engine-rest) on Stratum's
-// jobs and messages, so Camunda 7 workers connect unchanged. Every call goes
-// through the same runtime steps as Stratum's own routes: declared outputs,
-// protected order fields, the authenticated user in the history.
+// Camunda 7's external task REST API (/engine-rest/external-task) on Stratum's
+// jobs, so Camunda 7 workers connect unchanged (its messages: messages.ts).
+// Every call goes through the same runtime steps as Stratum's own routes:
+// declared outputs, protected order fields, the authenticated user in the history.
 import type { JobView, Runtime, Workers } from '../../engine/api.js';
 import type { Handlers, Input } from '../http/handler.js';
 import { clientGone } from '../http/client-gone.js';
@@ -77,21 +77,6 @@ export function camunda7Handlers(runtime: Runtime, workers: Workers): Handlers {
     camunda7Unlock: async ({ params }: Input<unknown, unknown, { id: string }>) => {
       await workers.unlock(params.id);
       return noContent;
-    },
-
-    camunda7Message: async ({ body, user }: Input<{ messageName: string; businessKey: string; processVariables?: Variables; resultEnabled?: boolean }>) => {
-      const result = await runtime.correlateMessage({
-        name: body.messageName, businessKey: body.businessKey, actor: user!.name, via: user!.via,
-        variables: fromTypedVariables(body.processVariables, 'processVariables'),
-      });
-      if (!body.resultEnabled) return noContent;
-      // Camunda answers the correlated executions; a buffered message has reached none yet
-      return camundaJson(result.reached.map((instance) => ({
-        resultType: 'ProcessDefinition',
-        processInstance: { id: instance.id, definitionId: `${instance.processKey}:${instance.version}`, businessKey: instance.businessKey, ended: instance.status !== 'running', suspended: false, tenantId: null },
-        execution: null,
-        variables: toTypedVariables(instance.variables),
-      })));
     },
   };
 }

@@ -98,17 +98,32 @@ export const Camunda7ExtendLockRequest: JsonSchema = {
   properties: { workerId, newDuration: { type: 'integer', minimum: 1000, maximum: 86_400_000 } },
 };
 
+/** Camunda treats a null like an absent field: generated clients send their defaults as null. */
+const orNull = (schema: JsonSchema): JsonSchema => ({ anyOf: [schema, { type: 'null' }] });
+
+/**
+ * Camunda 7's CorrelationMessageDto, every field of it. What Stratum cannot honour is refused by the handler
+ * (422 naming the field and why) unless it is absent, null or empty, as clients send their defaults.
+ */
 export const Camunda7MessageRequest: JsonSchema = {
-  examples: [{ messageName: 'PaymentReceived', businessKey: 'SO-1001', processVariables: { paidAt: { value: '2026-11-27', type: 'String' } } }],
+  examples: [{ messageName: 'PaymentReceived', businessKey: 'SO-1001', processVariables: { paidAt: { value: '2026-11-27', type: 'String' } }, all: false, resultEnabled: true }],
   type: 'object',
   required: ['messageName', 'businessKey'],
   additionalProperties: false,
   properties: {
     messageName: name('Message name, e.g. PaymentReceived.'),
-    businessKey: printableKey(200),
+    businessKey: printableKey(200, 'The business key (an order\'s number): Stratum correlates by it, so it is required.'),
     processVariables: typedVariables,
-    resultEnabled: { type: 'boolean' },
-    variablesInResultEnabled: { type: 'boolean' },
+    all: orNull({ type: 'boolean', description: '`false` (default): the message moves one instance at most; more than one waiting is refused (409 `ambiguous-correlation`). `true`: it moves each instance waiting for it.' }),
+    resultEnabled: orNull({ type: 'boolean', description: 'Answer 200 with the correlation results instead of 204.' }),
+    variablesInResultEnabled: orNull({ type: 'boolean', description: 'With `resultEnabled`: each result holds the moved instance\'s variables (typed).' }),
+    tenantId: orNull({ type: 'string', maxLength: 200, description: 'Stratum has no tenants: only null is accepted (another is refused, 422).' }),
+    withoutTenantId: orNull({ type: 'boolean', description: 'Accepted: every Stratum process belongs to no tenant, so it narrows nothing.' }),
+    processInstanceId: orNull({ type: 'string', maxLength: 200, description: 'Refused (422) unless null: Stratum correlates by businessKey.' }),
+    correlationKeys: orNull(typedVariables),
+    localCorrelationKeys: orNull(typedVariables),
+    processVariablesLocal: orNull(typedVariables),
+    processVariablesToTriggeredScope: orNull(typedVariables),
   },
 };
 
@@ -133,7 +148,28 @@ export const Camunda7LockedExternalTasks: JsonSchema = {
   },
 };
 
-export const Camunda7MessageResults: JsonSchema = { type: 'array', items: { type: 'object' } };
+export const Camunda7MessageResults: JsonSchema = {
+  type: 'array',
+  description: 'Camunda 7\'s MessageCorrelationResultDto (with variables: MessageCorrelationResultWithVariableDto), one per instance the message moved.',
+  items: {
+    type: 'object',
+    required: ['resultType', 'processInstance', 'execution'],
+    properties: {
+      resultType: { type: 'string', enum: ['Execution', 'ProcessDefinition'], description: '`Execution`: it moved an instance waiting at a catch; `ProcessDefinition`: a message start event started an instance.' },
+      processInstance: {
+        type: ['object', 'null'],
+        description: 'The started instance (ProcessDefinition only).',
+        properties: { links: { type: 'array' }, id: { type: 'string' }, definitionId: { type: 'string' }, businessKey: { type: ['string', 'null'] }, caseInstanceId: { type: 'null' }, ended: { type: 'boolean' }, suspended: { type: 'boolean' }, tenantId: { type: 'null' } },
+      },
+      execution: {
+        type: ['object', 'null'],
+        description: 'The catch it moved (Execution only): `id` is the wait\'s id, `processInstanceId` its instance.',
+        properties: { id: { type: 'string' }, processInstanceId: { type: 'string' }, ended: { type: 'boolean' }, tenantId: { type: 'null' } },
+      },
+      variables: { ...typedVariables, description: 'Only with `variablesInResultEnabled`: the moved instance\'s variables, typed.' },
+    },
+  },
+};
 
 const incidentFilter: Record<string, JsonSchema> = {
   incidentId: printableKey(200, 'Only this incident.'),

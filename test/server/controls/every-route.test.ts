@@ -288,15 +288,22 @@ const prepaidAtEntry: Row[] = [
       const { instanceId } = await order(unpaid);
       const byNumber = { orderNo: { value: unpaid, type: 'String' } };
       for (const extra of [
-        { correlationKeys: byNumber }, { localCorrelationKeys: byNumber }, { processInstanceId: instanceId }, { all: true },
-        { processVariablesLocal: { paid: { value: true, type: 'Boolean' } } }, { tenantId: 'other' }, { withoutTenantId: true },
+        { correlationKeys: byNumber }, { localCorrelationKeys: byNumber }, { processInstanceId: instanceId },
+        { processVariablesLocal: { paid: { value: true, type: 'Boolean' } } }, { processVariablesToTriggeredScope: { paid: { value: true, type: 'Boolean' } } }, { tenantId: 'other' },
       ]) {
         const response = await api.post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: other, ...extra });
-        expectRefused(response, 422, /is not allowed/, JSON.stringify(extra));
+        expectRefused(response, 422, /not supported/i, JSON.stringify(extra));
+        expect(problemOf(response).errors, JSON.stringify(extra)).toEqual([objectWith({ field: `/${Object.keys(extra)[0]}` })]);
+      }
+      // Camunda's all: true and withoutTenantId are honoured: they widen nothing past the business key
+      for (const extra of [{ all: true }, { withoutTenantId: true }]) {
+        const response = await api.post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: other, ...extra });
+        expect(response.status, `${JSON.stringify(extra)} ${response.text}`).toBe(204);
       }
       expect(await jobWaits(unpaid)).toEqual([]);
       expect(await events(unpaid, 'message.correlated')).toEqual([]);
-      expect(await events(other, 'message.buffered')).toEqual([]);
+      expect(await events(unpaid, 'message.buffered')).toEqual([]);
+      expect(await events(other, 'message.buffered')).toHaveLength(2); // kept for the order they name, and only there
     },
   },
   {
