@@ -17,7 +17,6 @@ import LintRules from '../../../../modeler/src/features/lint/LintRules.js';
 import Session from '../../../../modeler/src/features/session/Session.js';
 import Workspace from '../../../../modeler/src/features/workspace/Workspace.js';
 import DiagramIds from '../../../../modeler/src/features/workspace/DiagramIds.js';
-import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
 import { start } from '../../../../modeler/src/start.js';
 
 const TOKEN = 'designer-token';
@@ -173,7 +172,7 @@ async function startModeler(server: ReturnType<typeof fakeServer>, ...tokens: st
 
   const session = wired(Session, config, dialogs, { addButton: () => undefined }, statusLine, bus);
   const library = wired(LibraryService, config, bus, statusLine, drafts);
-  const diagramIds = new DiagramIds(elementRegistry as unknown as ElementRegistry);
+  const diagramIds = new DiagramIds(elementRegistry);
   const workspace = wired(Workspace, bpmnjs, bus, canvas, {}, { get: () => null }, config, statusLine, drafts, elementRegistry, diagramIds);
   wired(HistoryPanel, sidePanel, workspace, { summary: new FakeElement() }, config, bus, statusLine, library);
   wired(IncidentsPanel, sidePanel, {}, config, bus, statusLine, elementRegistry, workspace, canvas);
