@@ -11,7 +11,8 @@
 // where a context is read) — is left to feelin's own evaluation, so values and
 // errors stay feelin's. test/engine/feel/compiled-feel.test.ts holds the two
 // to each other. Browser-safe.
-import { evaluate, parseExpression } from 'feelin';
+import { evaluate } from 'feelin';
+import { cleanExpressionTree, type FeelTreeNode as TreeNode } from './feel-tree.js';
 import { FEEL_PARSE_WORDS } from './feel-words.js';
 
 /** What a compiled expression gives when feelin must evaluate it instead. */
@@ -22,14 +23,6 @@ export type CompiledFeel = (variables: Record<string, unknown>) => unknown;
 
 type Run = (variables: Record<string, unknown>) => unknown;
 
-interface TreeNode {
-  type: { name: string; isError: boolean; isSkipped: boolean };
-  from: number;
-  to: number;
-  firstChild: TreeNode | null;
-  nextSibling: TreeNode | null;
-}
-
 /** FEEL words a variable name must not be for the parse to stay the one made without variables. */
 const KEYWORDS = new Set(FEEL_PARSE_WORDS);
 
@@ -37,16 +30,9 @@ const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Closures for a FEEL source in the subset, or undefined: feelin evaluates it every time. */
 export function compileFeel(source: string): CompiledFeel | undefined {
-  let tree;
-  try {
-    tree = parseExpression(source, {}, undefined);
-  } catch {
-    return undefined;
-  }
-  let broken = false;
-  tree.iterate({ enter: (node) => void (broken ||= node.type.isError) });
-  if (broken) return undefined;
-  const run = compileNode(tree.topNode, source);
+  const tree = cleanExpressionTree(source);
+  if (!tree) return undefined;
+  const run = compileNode(tree, source);
   if (!run) return undefined;
   return (variables) => {
     if (!plainNames(variables)) return LEFT_TO_FEELIN;

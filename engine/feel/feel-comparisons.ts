@@ -4,7 +4,7 @@
 // and the two bounds of `amount between 500000 and 1000000`. What the impact
 // report matches a moved threshold against (impact/related-conditions.ts).
 // Browser-safe.
-import { parseExpression } from 'feelin';
+import { cleanExpressionTree, type FeelTreeNode as TreeNode } from './feel-tree.js';
 
 export type ComparisonOperator = '<' | '<=' | '>' | '>=' | '=' | '!=';
 
@@ -21,14 +21,6 @@ export interface ConstantComparison {
   text: string;
 }
 
-interface TreeNode {
-  type: { name: string; isError: boolean };
-  from: number;
-  to: number;
-  firstChild: TreeNode | null;
-  nextSibling: TreeNode | null;
-}
-
 const MIRRORED: Record<ComparisonOperator, ComparisonOperator> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=': '=', '!=': '!=' };
 
 /**
@@ -37,7 +29,7 @@ const MIRRORED: Record<ComparisonOperator, ComparisonOperator> = { '<': '>', '<=
  * (`x` in `some x in items satisfies x > 5`). A comparison of two variables, or of a computed value, has no constant.
  */
 export function constantComparisonsIn(body: string): ConstantComparison[] {
-  const tree = parsedTree(body);
+  const tree = cleanExpressionTree(body);
   if (!tree) return [];
   const found: ConstantComparison[] = [];
   const bound = new Set<string>();
@@ -50,25 +42,12 @@ export function constantComparisonsIn(body: string): ConstantComparison[] {
 
 /** The variable path an expression is and nothing else (`changeReportingAmount`, `change.amount`), else undefined. */
 export function variablePathOf(body: string): string | undefined {
-  const tree = parsedTree(body);
+  const tree = cleanExpressionTree(body);
   const parts = tree ? children(tree) : [];
   return parts.length === 1 ? pathOf(parts[0], body) : undefined;
 }
 
 // helpers
-
-/** The top `Expression` node, or undefined where the text does not parse. */
-function parsedTree(body: string): TreeNode | undefined {
-  let tree;
-  try {
-    tree = parseExpression(body, {}, undefined);
-  } catch {
-    return undefined;
-  }
-  let broken = false;
-  tree.iterate({ enter: (node) => void (broken ||= node.type.isError) });
-  return broken ? undefined : tree.topNode;
-}
 
 function comparisonsOf(node: TreeNode, body: string): ConstantComparison[] {
   const parts = children(node);
