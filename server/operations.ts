@@ -282,7 +282,17 @@ export const OPERATIONS: Operation[] = [
       422: 'An order the engine refuses: `errors` names `/currency` (not ISO 4217, or no rate on this day) or `/amount` (more decimals than the currency has, not greater than 0).',
       503: 'The order process is not deployed, or does not declare `takesOrders`.',
     },
-    responses: instanceCreated,
+    responses: {
+      201: {
+        description: 'The order was entered: the body is its root instance, as `GET /api/instances/{id}` answers it.',
+        schema: 'InstanceView',
+        headers: {
+          Location: { description: 'URL of the order (`GET /api/orders/{orderNo}`), the resource created.', schema: { type: 'string' } },
+          'Content-Location': { description: 'URL of the order\'s root instance, which the body is.', schema: { type: 'string' } },
+        },
+      },
+      200: instanceCreated[200],
+    },
   },
   {
     id: 'postOrderChange',

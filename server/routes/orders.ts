@@ -8,15 +8,24 @@ import { conditional } from '../http/etag.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
 import { nextLink, pageStart } from '../http/pagination.js';
 import { HttpProblem } from '../problem.js';
-import { instanceReply } from './instances.js';
+import { instanceUrl } from './instances.js';
 
 type OrdersQuery = Omit<OrderQuery, 'after'> & { after?: string };
 
+const orderUrl = (orderNo: string) => `/api/orders/${encodeURIComponent(orderNo)}`;
 const changeUrl = (orderNo: string, changeId: string) => `/api/orders/${encodeURIComponent(orderNo)}/changes/${encodeURIComponent(changeId)}`;
 
 export function orderHandlers(runtime: Runtime, orders: Orders): Handlers {
   return {
-    postOrder: async ({ body, user }: Input<OrderEntry>) => instanceReply(await runtime.enterOrder(body, { user: user!.name, via: user!.via })),
+    // A new order: 201, Location the order (the resource created, RFC 9110 §15.3.2), Content-Location the order's
+    // instance, which the body is. A retry: 200, Content-Location the instance, as before.
+    postOrder: async ({ body, user }: Input<OrderEntry>) => {
+      const { instance, created } = await runtime.enterOrder(body, { user: user!.name, via: user!.via });
+      const headers: Record<string, string> = created
+        ? { Location: orderUrl(body.orderNo), 'Content-Location': instanceUrl(instance.id) }
+        : { 'Content-Location': instanceUrl(instance.id) };
+      return { status: created ? 201 : 200, json: instance, headers };
+    },
     // 201 with Location for a new change, 200 with Content-Location for a repeat, as an instance's start
     postOrderChange: async ({ params, body, user }: Input<OrderChangeRequest, unknown, { orderNo: string }>) => {
       const result = await runtime.changeOrder(params.orderNo, body, { user: user!.name, via: user!.via });

@@ -208,7 +208,8 @@ async function enterOrder(orderNo: string, amount: number, paymentTerms = 'credi
     ...(specialChange ? { specialChange } : {}),
   });
   expect(response.status, response.text).toBe(201);
-  expect(response.headers.get('location')).toBe(`/api/instances/${response.body.id}`);
+  expect(response.headers.get('location')).toBe(`/api/orders/${encodeURIComponent(orderNo)}`);
+  expect(response.headers.get('content-location')).toBe(`/api/instances/${response.body.id}`);
   expect(response.body.businessKey).toBe(orderNo);
   return response.body;
 }

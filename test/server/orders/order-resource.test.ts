@@ -51,6 +51,22 @@ async function workJob(type: string, orderNo: string) {
   return job!;
 }
 
+describe('POST /api/orders', () => {
+  it('answers a new order with Location naming the order and Content-Location its instance, and a retry with Content-Location', async () => {
+    const body = { orderNo: 'SO/LOC 1', customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 100_000, currency: 'CNY', paymentTerms: 'credit' };
+    const created = await api.post<InstanceView>('/api/orders', TOKENS.erp, body);
+    expect(created.status, created.text).toBe(201);
+    expect(created.headers.get('location')).toBe('/api/orders/SO%2FLOC%201');
+    expect(created.headers.get('content-location')).toBe(`/api/instances/${created.body.id}`);
+    // following Location reaches the order, as an integrator following the docs would
+    const followed = await api.get<OrderView>(created.headers.get('location')!, TOKENS.erp);
+    expect([followed.status, followed.body.orderNo, followed.body.instanceId]).toEqual([200, 'SO/LOC 1', created.body.id]);
+
+    const again = await api.post<InstanceView>('/api/orders', TOKENS.erp, body);
+    expect([again.status, again.headers.get('location'), again.headers.get('content-location')]).toEqual([200, null, `/api/instances/${created.body.id}`]);
+  });
+});
+
 describe('GET /api/orders/{orderNo}', () => {
   it('shows a credit order above 500,000 waiting for the vice president, with both amounts, who may act and the versions of its call tree', async () => {
     await enter('ORD-VP', { amount: 600_000 });
