@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document, built from OPERATIONS and the same JSON Schemas
 // that validate requests at run time.
 import { OPERATIONS, type Operation } from './operations.js';
-import { acceptableTypes } from './http/negotiation.js';
+import { acceptableTypes, producedTypes } from './http/negotiation.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import * as requests from './schemas/requests.js';
 import * as responses from './schemas/responses.js';
@@ -108,7 +108,7 @@ function responsesOf(op: Operation): Record<string, unknown> {
     const content = spec.schema
       ? { 'application/json': { schema: schemaRef(spec.schema) } }
       : spec.content
-        ? { [spec.content.type]: { schema: spec.content.schema } }
+        ? Object.fromEntries(producedTypes(spec.content.type).map((type) => [type, { schema: spec.content!.schema }]))
         : undefined;
     result[status] = { description: spec.description, ...(content ? { content } : {}), ...(spec.headers ? { headers: spec.headers } : {}) };
   }

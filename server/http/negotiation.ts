@@ -7,6 +7,22 @@ import { HttpProblem } from '../problem.js';
 const JSON_TYPE = 'application/json';
 /** A JSON answer also satisfies a client that only asked for problem details: it reads both the same way. */
 const JSON_ACCEPTED = [JSON_TYPE, 'application/problem+json'];
+const XML_TYPE = 'application/xml';
+/** An XML answer is also `text/xml` (RFC 7303 §9.2: the same documents; older tools and .NET clients ask for it). */
+const XML_ACCEPTED = [XML_TYPE, 'text/xml'];
+
+/** The types a client may accept for an answer of `type`. */
+const acceptedFor = (type: string): string[] => type === JSON_TYPE ? JSON_ACCEPTED : producedTypes(type);
+
+/** The media types an answer documented as `type` may be sent as (the OpenAPI document lists each). */
+export function producedTypes(type: string): string[] {
+  return type === XML_TYPE ? XML_ACCEPTED : [type];
+}
+
+/** The XML media type to answer with: `text/xml` for a client that prefers it, else `application/xml`. */
+export function xmlMediaType(req: Request): string {
+  return req.get('accept') !== undefined && req.accepts(XML_ACCEPTED) === 'text/xml' ? 'text/xml' : XML_TYPE;
+}
 
 /** The media types a client may accept to get this operation's answer; empty when no success answer has a body. */
 export function acceptableTypes(op: Operation): string[] {
@@ -14,7 +30,7 @@ export function acceptableTypes(op: Operation): string[] {
   for (const [status, spec] of Object.entries(op.responses)) {
     if (Number(status) >= 300) continue;
     if (spec.schema) for (const type of JSON_ACCEPTED) types.add(type);
-    else if (spec.content) for (const type of spec.content.type === JSON_TYPE ? JSON_ACCEPTED : [spec.content.type]) types.add(type);
+    else if (spec.content) for (const type of acceptedFor(spec.content.type)) types.add(type);
   }
   return [...types];
 }

@@ -3,6 +3,7 @@
 import type { DeployResult, Library, PreparedDeployment } from '../../engine/api.js';
 import { encodeXml, xmlCharset } from '../../engine/interop/index.js';
 import type { DeploymentInput } from '../http/deployment-body.js';
+import { xmlMediaType } from '../http/negotiation.js';
 import { ok, type Handlers, type Input, type Reply, type StagedHandler } from '../http/handler.js';
 import { GROUPS } from '../auth/authenticate.js';
 import type { UserDirectory } from '../auth/users.js';
@@ -19,11 +20,11 @@ export function libraryHandlers(library: Library, identities: { users: UserDirec
       return ok(detail);
     },
 
-    getProcessXml: async ({ params }: Input<unknown, unknown, { key: string; version: number }>) => {
+    getProcessXml: async ({ params, req }: Input<unknown, unknown, { key: string; version: number }>) => {
       const xml = await library.xml(params.key, params.version);
       if (xml === undefined) throw new HttpProblem(404, `Process ${params.key} has no version ${params.version}.`);
       // The deployed bytes: text decoded at deploy is encoded back as the file declares.
-      return { status: 200, bytes: encodeXml(xml), contentType: `application/xml; charset=${xmlCharset(xml)}` };
+      return { status: 200, bytes: encodeXml(xml), contentType: `${xmlMediaType(req)}; charset=${xmlCharset(xml)}` };
     },
 
     listDecisions: async () => ok(await library.listDecisions()),
@@ -34,10 +35,10 @@ export function libraryHandlers(library: Library, identities: { users: UserDirec
       return ok(detail);
     },
 
-    getDecisionXml: async ({ params }: Input<unknown, unknown, { id: string; version: number }>) => {
+    getDecisionXml: async ({ params, req }: Input<unknown, unknown, { id: string; version: number }>) => {
       const xml = await library.decisionXml(params.id, params.version);
       if (xml === undefined) throw new HttpProblem(404, `Decision ${params.id} has no version ${params.version}.`);
-      return { status: 200, bytes: encodeXml(xml), contentType: `application/xml; charset=${xmlCharset(xml)}` };
+      return { status: 200, bytes: encodeXml(xml), contentType: `${xmlMediaType(req)}; charset=${xmlCharset(xml)}` };
     },
 
     // parsed and linted before the write's turn (a large library takes a while), stored in it

@@ -76,6 +76,20 @@ describe('Accept', () => {
       expect((await get('/api/processes/customer-review/versions/1/xml', accept)).status, accept).toBe(200);
     }
     expect((await get('/api/processes/customer-review/versions/1/xml', 'application/json')).status).toBe(406);
+    // text/xml is XML too (RFC 7303): a client asking only for it gets the document as text/xml
+    for (const accept of ['text/xml', 'text/xml, application/json;q=0.5', 'application/xml;q=0.5, text/xml']) {
+      const xml = await get('/api/processes/customer-review/versions/1/xml', accept);
+      expect([xml.status, xml.contentType], accept).toEqual([200, 'text/xml; charset=utf-8']);
+      expect(xml.text).toContain('<bpmn:definitions');
+    }
+    const preferred = await get('/api/processes/customer-review/versions/1/xml', 'text/xml;q=0.5, application/xml');
+    expect(preferred.contentType).toBe('application/xml; charset=utf-8');
+    expect((await get('/api/processes/customer-review/versions/1/xml')).contentType).toBe('application/xml; charset=utf-8');
+    // a JSON route still refuses it, naming what it answers
+    const json = await get('/api/processes', 'text/xml');
+    expect([json.status, problemOf(json).acceptable]).toEqual([406, ['application/json']]);
+    const problem = await get('/api/processes/customer-review/versions/1/xml', 'text/html');
+    expect(problemOf(problem).acceptable).toEqual(['application/xml', 'text/xml']);
     expect((await get('/metrics', 'text/plain;version=0.0.4;q=0.5, */*;q=0.1')).status).toBe(200);
     const metrics = await get('/metrics', 'application/json');
     expect(metrics.status).toBe(406);
