@@ -22,7 +22,8 @@ import { DEFAULT_ADMISSION, type AdmissionLimits } from './http/admission.js';
 import type { HttpTimeouts } from './http/client-errors.js';
 import { guardConnections, serverOptions } from './http/client-errors.js';
 import { withoutByteOrderMark } from './http/json-body.js';
-import { sendProblem } from './http/plain-answers.js';
+import { answeredOtherMethod, sendProblem } from './http/plain-answers.js';
+import { PRIMARY_HEADER } from './http/primary-health.js';
 import { WorkerWriteGate, type RouterAdmission } from './http/router-admission.js';
 import { OPERATIONS, takesWriteTurn } from './operations.js';
 import { HttpProblem } from './problem.js';
@@ -368,9 +369,11 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
   const server: Server = createServer(serverOptions(timeouts), (req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
-    const answerHere = method === 'GET' || method === 'HEAD' ? (isPath(url, '/healthz') ? healthz : isPath(url, '/metrics') ? metrics : undefined) : undefined;
-    if (answerHere) {
-      answerHere(req, res);
+    const probe = isPath(url, '/healthz') ? { path: '/healthz', answer: healthz } : isPath(url, '/metrics') ? { path: '/metrics', answer: metrics } : undefined;
+    if (probe?.answer) {
+      // a path the primary answers itself is the primary's for every method: OPTIONS and a 405 too, never a worker's
+      req.resume();
+      if (!answeredOtherMethod(res, method, probe.path, url, { [PRIMARY_HEADER]: String(process.pid) })) probe.answer(req, res);
       return;
     }
     const orderOf = (id: string) => orders.get(id);

@@ -14,7 +14,7 @@ import type { Store } from '../../engine/store/types.js';
 import { HttpProblem } from '../problem.js';
 import { guardConnections, serverOptions } from './client-errors.js';
 import type { HealthThreadAnswer, HealthThreadReply, HealthThreadRequest, HealthWorkerData } from './health-thread-messages.js';
-import { sendProblem, sendText } from './plain-answers.js';
+import { answeredOtherMethod, sendProblem, sendText } from './plain-answers.js';
 import { answerHealth } from './pool-health.js';
 import { storeAnswers } from './store-health.js';
 
@@ -62,7 +62,10 @@ const server = createServer(serverOptions(data.timeouts), (req, res) => {
   void (async () => {
     const path = new URL(req.url ?? '/', 'http://health').pathname;
     if (path !== '/healthz' && path !== '/metrics') throw new HttpProblem(404, `There is no ${req.method} ${path.slice(0, 200)}; this port serves /healthz and /metrics.`);
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpProblem(405, `${path} allows GET, HEAD.`, { allow: ['GET', 'HEAD'] }, { Allow: 'GET, HEAD' });
+    if (answeredOtherMethod(res, req.method ?? 'GET', path, req.url ?? '/')) {
+      req.resume();
+      return;
+    }
     if (path === '/metrics') {
       const { text = '', contentType = 'text/plain' } = await ask('metrics');
       sendText(res, 200, contentType, text);

@@ -70,6 +70,17 @@ describe('the management port (STRATUM_HEALTH_PORT)', () => {
       expect(await (await fetch(`${server.healthUrl}/metrics`)).text()).toContain('stratum_engine_steps_total');
       // probes that still point at the API port keep working
       expect((await server.api.get('/healthz')).status).toBe(200);
+      // OPTIONS and other methods as the API port answers them: 204 with Allow, 405 with the same Allow
+      for (const base of [server.healthUrl, server.url]) {
+        for (const path of ['/healthz', '/metrics']) {
+          const options = await fetch(`${base}${path}`, { method: 'OPTIONS' });
+          expect([options.status, options.headers.get('allow'), await options.text()], `${base}${path}`).toEqual([204, 'GET, HEAD, OPTIONS', '']);
+          const post = await fetch(`${base}${path}`, { method: 'POST' });
+          expect([post.status, post.headers.get('allow'), post.headers.get('content-type')], `${base}${path}`)
+            .toEqual([405, 'GET, HEAD, OPTIONS', expect.stringMatching(/^application\/problem\+json/)]);
+          expect(((await post.json()) as { allow: string[] }).allow).toEqual(['GET', 'HEAD', 'OPTIONS']);
+        }
+      }
     } finally {
       await server.close();
       removeDataDir(server.dataDir);

@@ -47,6 +47,14 @@ describe('/healthz on the API port of two routed workers (answered by the primar
     expect([answer.body, answer.primary, answer.worker]).toEqual([{ status: 'ok' }, String(server.child.pid), null]);
     const head = await fetch(`${url}/healthz`, { method: 'HEAD' });
     expect([head.status, head.headers.get('stratum-primary'), await head.text()]).toEqual([200, String(server.child.pid), '']);
+    // OPTIONS and other methods on the paths it answers are the primary's too, as the API port answers them
+    for (const path of ['/healthz', '/metrics']) {
+      const options = await fetch(`${url}${path}`, { method: 'OPTIONS' });
+      expect([options.status, options.headers.get('allow'), options.headers.get('stratum-primary'), options.headers.get('stratum-worker')], path)
+        .toEqual([204, 'GET, HEAD, OPTIONS', String(server.child.pid), null]);
+      const post = await fetch(`${url}${path}`, { method: 'POST', body: '{}' });
+      expect([post.status, post.headers.get('allow'), post.headers.get('stratum-primary')], path).toEqual([405, 'GET, HEAD, OPTIONS', String(server.child.pid)]);
+    }
     // anything else still reaches a worker
     const processes = await fetch(`${url}/api/openapi.json`);
     expect(processes.headers.get('stratum-worker')).toMatch(/^\d+$/);
