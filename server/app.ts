@@ -23,7 +23,7 @@ import { compileInTurns, validator, type Validator } from './http/validate.js';
 import { Metrics } from './metrics.js';
 import { COMPONENT_SCHEMAS, buildOpenApiDocument } from './openapi.js';
 import { OPERATIONS, expressPath, takesWriteTurn, type Operation } from './operations.js';
-import { HttpProblem, sendProblem, toHttpProblem } from './problem.js';
+import { asCamunda7Problem, HttpProblem, isCamunda7Path, sendProblem, toHttpProblem } from './problem.js';
 import { camunda7Handlers } from './camunda7/external-tasks.js';
 import { camunda7IncidentHandlers } from './camunda7/incidents.js';
 import { camunda7MessageHandlers } from './camunda7/messages.js';
@@ -351,10 +351,11 @@ function requestLogging(logger: Logger, metrics: Metrics): Middleware {
 function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(error);
-    const problem = toHttpProblem(fromExpressError(error));
-    if (problem.status >= 500 && !(error instanceof HttpProblem)) {
+    const found = toHttpProblem(fromExpressError(error));
+    if (found.status >= 500 && !(error instanceof HttpProblem)) {
       logger.error({ requestId: res.locals.requestId, route: res.locals.route, err: error }, 'request failed');
     }
+    const problem = isCamunda7Path(req.path) ? asCamunda7Problem(found) : found;
     sendProblem(res, problem, req.originalUrl.length <= 500 ? req.originalUrl : undefined);
   };
 }

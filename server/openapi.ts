@@ -2,7 +2,7 @@
 // that validate requests at run time.
 import { OPERATIONS, type Operation } from './operations.js';
 import { acceptableTypes, producedTypes } from './http/negotiation.js';
-import { PROBLEM_CONTENT_TYPE } from './problem.js';
+import { isCamunda7Path, PROBLEM_CONTENT_TYPE } from './problem.js';
 import * as requests from './schemas/requests.js';
 import * as responses from './schemas/responses.js';
 import * as orders from './schemas/orders.js';
@@ -57,7 +57,13 @@ function problemStatuses(op: Operation): Record<number, string> {
   if (op.method !== 'get' && !op.longPoll && !op.readOnly) statuses[503] = op.analysis ? ANALYSIS_BUSY : WRITE_BUSY;
   const own = { ...op.problems };
   if (own[503] && statuses[503]) own[503] = `${own[503]} Or: ${statuses[503]}`;
-  return { ...statuses, ...own, 500: 'An unexpected error; the detail says no more, the log has it under the X-Request-Id.' };
+  const all: Record<number, string> = { ...statuses, ...own, 500: 'An unexpected error; the detail says no more, the log has it under the X-Request-Id.' };
+  if (isCamunda7Path(op.path) && all[422]) {
+    // Camunda 7 refuses bad input with 400 (InvalidRequestException): so do its routes here (problem.ts)
+    all[400] = `${all[400]} Or, as Camunda 7 answers what other routes answer with 422: ${all[422]}`;
+    delete all[422];
+  }
+  return all;
 }
 
 const schemaRef = (name: string) => {

@@ -178,6 +178,21 @@ function variableErrors(variables: unknown): FieldError[] | undefined {
   }));
 }
 
+/** Whether a request path is one of Camunda 7's routes (`/engine-rest/…`), whose problems speak as Camunda 7's errors do. */
+export const isCamunda7Path = (path: string): boolean => path.startsWith('/engine-rest/');
+
+/**
+ * A problem as a Camunda 7 client reads it: Camunda 7 answers a request it refuses for its input with 400
+ * (`InvalidRequestException`), never 422, and its clients branch on the status (the Java client: 400
+ * BadRequestException, 404 NotFoundException, 500 EngineException, anything else UnknownHttpErrorException) and
+ * print the body's `message` (camunda-external-task-client-js: "Error: <message>"). So on `/engine-rest` a 422 is
+ * answered 400, and every problem also carries its detail as `message`; it stays application/problem+json.
+ */
+export function asCamunda7Problem(problem: HttpProblem): HttpProblem {
+  const status = problem.status === 422 ? 400 : problem.status;
+  return new HttpProblem(status, problem.message, { ...problem.extensions, message: problem.message }, problem.headers);
+}
+
 export function sendProblem(res: Response, problem: HttpProblem, instance?: string): void {
   for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
   res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toProblem(instance)));

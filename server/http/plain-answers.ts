@@ -3,7 +3,7 @@
 // thread. Each carries what the API's answers carry (Cache-Control: no-store,
 // nosniff); a problem is the API's problem+json (problem.ts).
 import type { ServerResponse } from 'node:http';
-import { HttpProblem, PROBLEM_CONTENT_TYPE } from '../problem.js';
+import { asCamunda7Problem, HttpProblem, isCamunda7Path, PROBLEM_CONTENT_TYPE } from '../problem.js';
 
 export function sendText(res: ServerResponse, status: number, contentType: string, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...headers });
@@ -14,7 +14,8 @@ export function sendJson(res: ServerResponse, status: number, contentType: strin
   sendText(res, status, contentType, JSON.stringify(body), headers);
 }
 
-export function sendProblem(res: ServerResponse, problem: HttpProblem, url: string, headers: Record<string, string> = {}): void {
+export function sendProblem(res: ServerResponse, found: HttpProblem, url: string, headers: Record<string, string> = {}): void {
+  const problem = isCamunda7Path(url) ? asCamunda7Problem(found) : found;
   sendJson(res, problem.status, PROBLEM_CONTENT_TYPE, problem.toProblem(url.length <= 500 ? url : undefined), { ...problem.headers, ...headers });
 }
 

@@ -40,6 +40,7 @@ export const Problem: JsonSchema = {
     errors: { type: 'array', items: ref('FieldError'), description: 'Each field or parameter that failed validation.' },
     findings: { type: 'array', items: ref('Finding'), description: 'Deploy-time findings, naming BPMN element ids.' },
     allow: { type: 'array', items: { type: 'string' } },
+    message: { type: 'string', description: 'On Camunda 7\'s routes (`/engine-rest`) only: the `detail` again, as Camunda 7\'s errors carry it, which its clients print.' },
     reason: {
       type: 'string',
       description: 'A stable word for the kind of refusal, for a program to branch on (e.g. `queue-full`, `order-exists`, `four-eyes-other-task`); docs/api.md lists them.',

@@ -84,6 +84,29 @@ describe('camunda-external-task-client-js against /engine-rest', () => {
     expect(completions.every((entry) => entry.actor === 'erp' && entry.data?.workerId === 'camunda7-worker')).toBe(true);
   }, 60_000);
 
+  it('hands a refused completion to the worker as Camunda 7 would: status 400, and the refusal in words in the client\'s error', async () => {
+    await enter('C7-REFUSED');
+    const client = camundaClient();
+    const refusals: { status?: number; engineMsg?: string; message: string }[] = [];
+    client.on('complete:error', (_task: unknown, error: { httpStatusCode?: number; engineMsg?: string; message: string }) =>
+      refusals.push({ status: error.httpStatusCode, engineMsg: error.engineMsg, message: error.message }));
+    client.subscribe('procurement-planning', { businessKey: 'C7-REFUSED' }, async ({ task, taskService }: { task: Task; taskService: TaskService }) => {
+      // a worker that tries to change the order as entered
+      await taskService.complete(task, new Variables().set('amount', 1)).catch(() => undefined);
+    });
+    client.start();
+    try {
+      for (let round = 0; round < 100 && !refusals.length; round++) await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      client.stop();
+    }
+    expect(refusals[0]?.status).toBe(400);
+    // the client prints the body's `message` (before: "Error: [object Object]", the problem had none)
+    expect(refusals[0]?.engineMsg).toMatch(/amount/);
+    expect(refusals[0]?.message).toContain(`Error: ${refusals[0]?.engineMsg}`);
+    expect(refusals[0]?.message).not.toContain('[object Object]');
+  }, 30_000);
+
   it('backs a failed task off for the retryTimeout its handleFailure names, as Camunda 7 does, then hands it out again', async () => {
     await enter('C7-BACKOFF');
     const client = new Client({
@@ -139,10 +162,14 @@ describe('/engine-rest routes keep the controls', () => {
     const task = await lockOne('C7-GUARD');
     const path = `/engine-rest/external-task/${encodeURIComponent(task.id)}/complete`;
     const setAmount = await api.post(path, TOKENS.erp, { workerId: 'raw', variables: { amount: { value: 1, type: 'Integer' } } });
-    expect(setAmount.status).toBe(422);
+    expect(setAmount.status).toBe(400);
     const wrongType = await api.post(path, TOKENS.erp, { workerId: 'raw', variables: { planned: { value: 'yes', type: 'Boolean' } } });
-    expect(wrongType.status).toBe(422);
+    expect(wrongType.status).toBe(400);
     expect(problemOf(wrongType).errors).toEqual([objectWith({ field: '/variables/planned' })]);
+    // Camunda 7's error shape beside the problem's: `message`, which Camunda 7 clients print
+    expect(problemOf(wrongType)).toMatchObject({ status: 400, message: problemOf(wrongType).detail });
+    const noWorker = await api.post(path, TOKENS.erp, {});
+    expect([noWorker.status, problemOf(noWorker).message]).toEqual([400, 'The request body is not valid: /workerId is required.']);
     expect((await api.post(path, TOKENS.vp, { workerId: 'raw' })).status).toBe(403);
     expect((await api.post(path, undefined, { workerId: 'raw' })).status).toBe(401);
     expect((await api.post(path, TOKENS.erp, { workerId: 'thief' })).status).toBe(409);
@@ -154,14 +181,14 @@ describe('/engine-rest routes keep the controls', () => {
 
   it('refuses filters it cannot honour instead of ignoring them', async () => {
     const tenant = await api.post('/engine-rest/external-task/fetchAndLock', TOKENS.erp, { workerId: 'raw', topics: [{ topicName: 'shipping', lockDuration: 1000, tenantIdIn: ['a'] }] });
-    expect(tenant.status).toBe(422);
+    expect(tenant.status).toBe(400);
     expect(problemOf(tenant).errors).toEqual([objectWith({ field: '/topics/0/tenantIdIn' })]);
   });
 
   it('fails, extends and unlocks like Camunda 7, and correlates a message through the same controls', async () => {
     await enter('C7-MSG', { paymentTerms: 'prepaid-at-entry' });
     const protectedField = await api.post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: 'C7-MSG', processVariables: { amount: { value: 1, type: 'Integer' } } });
-    expect(protectedField.status).toBe(422);
+    expect(protectedField.status).toBe(400);
     const paid = await api.post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: 'C7-MSG', processVariables: { paidAt: { value: '2026-12-03', type: 'String' } } });
     expect(paid.status, paid.text).toBe(204);
     expect(await orderStatus('C7-MSG')).toBe('in-planning');

@@ -322,10 +322,10 @@ function externalTaskIncidentSpecs() {
       expect(problemOf(await setRetries('00000000-0000-0000-0000-000000000000:nothing', TOKENS.operations)).status).toBe(404);
       await enter('C7I-NONE');
       const task = await lockOne('procurement-planning', 'C7I-NONE');
-      expect((await setRetries(task.id, TOKENS.operations, { retries: 0 })).status).toBe(422);
+      expect((await setRetries(task.id, TOKENS.operations, { retries: 0 })).status).toBe(400);
       await failForGood(task, 'down');
-      expect((await setRetries(task.id, TOKENS.operations, { retries: 0 })).status).toBe(422);
-      expect((await setRetries(task.id, TOKENS.operations, {})).status).toBe(422);
+      expect((await setRetries(task.id, TOKENS.operations, { retries: 0 })).status).toBe(400);
+      expect((await setRetries(task.id, TOKENS.operations, {})).status).toBe(400);
       expect(await count(`?processInstanceId=${task.processInstanceId}`)).toBe(1);
     });
   });

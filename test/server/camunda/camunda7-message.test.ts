@@ -148,18 +148,18 @@ describe('POST /engine-rest/message refuses what Stratum cannot honour, naming t
     ['processVariablesLocal', { note: { value: 'x', type: 'String' } }],
     ['processVariablesToTriggeredScope', { note: { value: 'x', type: 'String' } }],
     ['tenantId', 'acme'],
-  ])('%s with a value: 422, and the message moves nothing', async (field, value) => {
+  ])('%s with a value: 400 (Camunda 7\'s status for a refused input), and the message moves nothing', async (field, value) => {
     const only = await startReminder(`REM-${field}`);
     const refused = await correlate(clientDefaults('ReminderReceived', `REM-${field}`, { [field]: value }));
-    expect(refused.status, refused.text).toBe(422);
+    expect(refused.status, refused.text).toBe(400);
     expect(problemOf(refused).errors).toEqual([objectWith({ field: `/${field}` })]);
     expect(await waitsForReminder(only)).toBe(true);
   });
 
-  it('variablesInResultEnabled without resultEnabled: 422, as Camunda 7 refuses it', async () => {
+  it('variablesInResultEnabled without resultEnabled: 400, as Camunda 7 refuses it', async () => {
     const only = await startReminder('REM-NO-RESULT');
     const refused = await correlate(clientDefaults('ReminderReceived', 'REM-NO-RESULT', { variablesInResultEnabled: true }));
-    expect(refused.status, refused.text).toBe(422);
+    expect(refused.status, refused.text).toBe(400);
     expect(problemOf(refused).errors).toEqual([objectWith({ field: '/variablesInResultEnabled' })]);
     expect(await waitsForReminder(only)).toBe(true);
   });
@@ -167,7 +167,7 @@ describe('POST /engine-rest/message refuses what Stratum cannot honour, naming t
   it('keeps the message\'s controls with all: true: protected order fields, finished orders', async () => {
     await enterPrepaid('C7M-GUARD');
     const amount = await correlate(clientDefaults('PaymentReceived', 'C7M-GUARD', { all: true, processVariables: { amount: { value: 1, type: 'Integer' } } }));
-    expect(amount.status).toBe(422);
+    expect(amount.status).toBe(400);
     expect((await order('C7M-GUARD')).entered.amount).toBe(120_000);
     expect((await order('C7M-GUARD')).status).not.toBe('in-planning');
 

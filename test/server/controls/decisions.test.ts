@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry, InstanceView, JobView, OrderChangesView, TaskView } from '../../../engine/api.js';
-import { problemOf, TEST_USERS, TOKENS, type ApiClient, type ApiResponse, type InstancePage } from '../support/client.js';
+import { expectedRefusalStatus, problemOf, TEST_USERS, TOKENS, type ApiClient, type ApiResponse, type InstancePage } from '../support/client.js';
 import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { textContaining } from '../../support/matchers.js';
 import { fourEyesFacts, refusalMembers, taskFacts } from '../support/task-refusal.js';
@@ -206,7 +206,8 @@ async function expectStillWaitingFor(orderNo: string, group: string) {
 }
 
 function expectRefused(response: ApiResponse, status: number, field?: string, detail?: RegExp) {
-  expect(response.status, response.text).toBe(status);
+  // 422 is 400 on Camunda 7's routes, as Camunda 7 answers a refused input
+  expect(response.status, response.text).toBe(expectedRefusalStatus(response, status));
   expect(response.contentType).toContain('application/problem+json');
   const problem = problemOf(response);
   if (field) expect(problem.errors?.map((error) => error.field), response.text).toContain(field);
@@ -324,7 +325,7 @@ const decisions: Row[] = [
         () => api.post('/v2/messages/publication', TOKENS.erp, { name: 'InvoicePaid', correlationKey: `INV-${orderCount}`, variables: { payoutApproved: true } }),
       ].entries()) {
         const response = await send();
-        expect(response.status, `route ${route}: ${response.text}`).toBe(422);
+        expect(response.status, `route ${route}: ${response.text}`).toBe(expectedRefusalStatus(response, 422));
         expect(problemOf(response).detail).toMatch(/payoutApproved/);
       }
       const view = (await api.get<InstanceView>(`/api/instances/${started.body.id}`, TOKENS.erp)).body;

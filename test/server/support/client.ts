@@ -112,6 +112,18 @@ export function problemOf(response: ApiResponse<unknown>): Problem {
   return response.body as Problem;
 }
 
+/**
+ * The status a refusal of the input must have on the route that answered: Camunda 7's routes (`/engine-rest`)
+ * answer 400 where the others answer 422, as Camunda 7 does (server/problem.ts), and carry the detail as `message`,
+ * which this checks too. Other statuses are the same on every route.
+ */
+export function expectedRefusalStatus(response: ApiResponse<unknown>, status: number): number {
+  const instance = response.contentType.startsWith('application/problem+json') ? problemOf(response).instance : undefined;
+  if (!instance?.startsWith('/engine-rest/')) return status;
+  if (problemOf(response).message !== problemOf(response).detail) throw new Error(`a Camunda 7 problem without its detail as message: ${response.text.slice(0, 500)}`);
+  return status === 422 ? 400 : status;
+}
+
 /** GET /api/instances: a page of instances with the total and the next page's cursor. */
 export interface InstancePage {
   items: InstanceSummary[];
