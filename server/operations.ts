@@ -261,8 +261,8 @@ export const OPERATIONS: Operation[] = [
     body: { kind: 'json', schema: 'StartInstanceRequest', required: false },
     problems: {
       404: 'No process with this key.',
-      409: 'The process is called by another (`reason: called-process`) or takes orders (`takes-orders`), the business key is an order number (`order-exists`), or the caller used the Idempotency-Key with another body (`idempotency-key-reused`, `instanceId` its first instance).',
-      422: 'A variable the start event does not declare (`errors` names `/variables/<name>`).',
+      409: 'The process is called by another (`reason: called-process`) or takes orders (`takes-orders`), or the business key is an order number (`order-exists`).',
+      422: 'A variable the start event does not declare (`errors` names `/variables/<name>`), or the caller\'s Idempotency-Key was already used with another body (`type` …/idempotency-key-reused, `reason: idempotency-key-reused`, `instanceId` the instance the first request started), as the IETF draft of the header answers it.',
     },
     responses: instanceCreated,
   },

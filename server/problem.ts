@@ -106,6 +106,7 @@ const SPECIFIC_TITLES: Record<string, string> = {
   'order-not-changeable': 'Order not changeable',
   'task-claimed': 'Task claimed',
   'task-not-claimed': 'Task not claimed',
+  'idempotency-key-reused': 'Idempotency-Key already used',
 };
 /** Details the engine adds for the caller (others, like `retryable`, stay inside). */
 const PUBLIC_DETAILS = ['name', 'businessKey', 'messageId', 'first', 'orderStatus', 'instanceId', 'instanceIds', 'rootInstanceId', 'rootCauseIncidentId', 'changeId', 'shippedAt', 'assignee'];

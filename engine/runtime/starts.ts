@@ -37,8 +37,9 @@ export class Starts {
         const previous = await tx.getIdempotency(idempotency.scope, idempotencyCaller, idempotency.key);
         if (previous) {
           if (previous.requestHash !== idempotency.requestHash) {
-            throw conflict(`Idempotency-Key ${idempotency.key} was already used for a different request, which started instance ${previous.instanceId}`, {
-              reason: 'idempotency-key-reused', instanceId: previous.instanceId,
+            // 422, as the IETF draft of the Idempotency-Key header has it for a key reused with another payload
+            throw new StratumError('invalid', `Idempotency-Key ${idempotency.key} was already used for a different request, which started instance ${previous.instanceId}`, {
+              reason: 'idempotency-key-reused', instanceId: previous.instanceId, problem: 'idempotency-key-reused',
             });
           }
           return { id: previous.instanceId, created: false };

@@ -79,9 +79,13 @@ describe('idempotent order entry', () => {
     expect([a.status, b.status].sort()).toEqual([200, 201]);
     expect(a.body.id).toBe(b.body.id);
     const other = await api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, { ...body, businessKey: 'CR-OTHER' }, { headers });
-    expect(other.status).toBe(409);
+    // 422, as the IETF draft of the Idempotency-Key header answers a key reused with another payload
+    expect(other.status).toBe(422);
     // it names the caller's first instance, as docs/api.md says, in a member and in the detail
-    expect(problemOf(other)).toMatchObject({ reason: 'idempotency-key-reused', instanceId: a.body.id, detail: expect.stringContaining(a.body.id) as unknown });
+    expect(problemOf(other)).toMatchObject({
+      type: 'https://stratum.dev/problems/idempotency-key-reused', title: 'Idempotency-Key already used',
+      reason: 'idempotency-key-reused', instanceId: a.body.id, detail: expect.stringContaining(a.body.id) as unknown,
+    });
     const withoutKey = await api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, body);
     expect(withoutKey.status).toBe(201);
     expect(withoutKey.body.id).not.toBe(a.body.id);
@@ -106,9 +110,9 @@ describe('idempotent order entry', () => {
     const [erpRetry, crmRetry] = [await post(TOKENS.erp), await post(crmToken)];
     expect([erpRetry.status, erpRetry.body.id]).toEqual([200, erp.body.id]);
     expect([crmRetry.status, crmRetry.body.id]).toEqual([200, crm.body.id]);
-    // another body under a key the caller used is still a conflict, naming the caller's own instance only
+    // another body under a key the caller used is still refused, naming the caller's own instance only
     const clash = await post(crmToken, { ...body, businessKey: 'CR-OTHER' });
-    expect(clash.status).toBe(409);
+    expect(clash.status).toBe(422);
     expect(problemOf(clash)).toMatchObject({ reason: 'idempotency-key-reused', instanceId: crm.body.id });
     expect(JSON.stringify(clash.body)).not.toContain(erp.body.id);
     const started = await api.get<InstancePage>('/api/instances?businessKey=CR-SHARED&processKey=customer-review', TOKENS.erp);

@@ -83,8 +83,8 @@ describe('a refusal is answered after one attempt', () => {
       businessKey: 'RT-KEY', user: 'test', idempotency: { scope: 'start:parallel-review', key: 'k-1', requestHash },
     });
     await start('first');
-    expect(await refusalOf(start('second'))).toMatchObject({ code: 'conflict', message: expect.stringContaining('k-1 was already used for a different request') as unknown });
-    expect(await attemptsOf(() => start('second'))).toEqual({ transactions: 1, outcomes: ['conflict'] });
+    expect(await refusalOf(start('second'))).toMatchObject({ code: 'invalid', message: expect.stringContaining('k-1 was already used for a different request') as unknown });
+    expect(await attemptsOf(() => start('second'))).toEqual({ transactions: 1, outcomes: ['error'] });
   });
 });
 

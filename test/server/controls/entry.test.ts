@@ -215,7 +215,7 @@ const ONE_ORDER_PER_NUMBER: Attempt[] = [
       expect(first.status).toBe(201);
       return api.post('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'SO-EXISTING' }, { headers: { 'Idempotency-Key': 'own-1' } });
     },
-    status: 409, detail: /already used for a different request/,
+    status: 422, reason: 'idempotency-key-reused', detail: /already used for a different request/,
   },
   {
     attempt: 'enter an order under a number another process already runs under',
