@@ -572,8 +572,20 @@ export interface OrderListItem extends OrderSummary {
 
 /** A wait of the order, with the groups whose members may act on it. */
 export interface OrderWait extends WaitingElement {
+  /** The groups whose members may act on it now (complete the task or job, send the message); none while it is held. */
   mayAct: string[];
+  /** Null when it can be acted on now; else what holds it: a failed instance (as a task on hold), or an open change of the order (a job). */
+  held: WaitHold | null;
 }
+
+/** A job an open change of its order holds (409 `order-change-open` names the same change): it moves on once every change is settled. */
+export interface OrderChangeHold {
+  reason: 'order-change-open';
+  /** The oldest open change of the order, which the order handles now. */
+  changeId: string;
+}
+
+export type WaitHold = TaskHold | OrderChangeHold;
 
 export interface OrderView extends OrderListItem {
   /** The order as entered (the six order fields). */

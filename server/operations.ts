@@ -364,7 +364,7 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/api/orders/{orderNo}',
     tag: 'orders',
-    summary: 'One order: its status, the order as entered with both amounts, what it waits for and who may act, the versions it runs on and its history across the call tree.',
+    summary: 'One order: its status, the order as entered with both amounts, what it waits for and who may act on it now (a wait held by an open change or a failed instance says so in `held`), the versions it runs on and its history across the call tree.',
     access: authenticated,
     pathParams: { orderNo },
     query: 'EmptyQuery',

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { CloudEvent } from 'cloudevents';
 import type { OrderStatus } from '../api.js';
-import { orderStatus } from '../orders/order-status.js';
+import { readOrderStatus } from '../orders/order-status.js';
 import { orderSummary } from '../orders/order-summary.js';
 import { waitingElement } from '../runtime/views.js';
 import type { StepCaller } from '../runtime/step-caller.js';
@@ -38,7 +38,7 @@ export async function recordOrderEvents(tx: StoreTx, moved: ReadonlyMap<string, 
     // Last: the numbers follow commit order, and the status is read after any concurrent step of this order committed.
     await tx.outbox.lockOutbox();
     const waits = (await tx.findWaits({ rootId })).filter((wait) => wait.kind !== 'call');
-    const status = orderStatus(root.status, waits);
+    const status = await readOrderStatus(tx, order.orderNo, root.status, waits);
     const previous = await tx.outbox.lastOrderStatus(order.orderNo);
     if (previous === status) continue;
     const keyOf = new Map((await tx.findInstances({ rootId })).map((instance) => [instance.id, instance.processKey]));

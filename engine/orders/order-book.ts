@@ -1,12 +1,14 @@
 // Orders as a resource: one order by its number, lists by status, customer and
 // date, and cancel by number. Everything is read from the store of record in
 // one snapshot per order; the status is derived (order-status.ts).
-import type { Actor, OrderListItem, OrderQuery, OrderView, Orders, OrderWait, PageAfter, Runtime, WaitingElement } from '../api.js';
+import type { Actor, OrderListItem, OrderQuery, OrderView, Orders, OrderWait, PageAfter, Runtime, WaitHold, WaitingElement } from '../api.js';
 import { notFound } from '../errors.js';
 import type { InstanceRow, OrderRow, Store, StoreTx, WaitRow } from '../store/types.js';
+import { taskHolds } from '../runtime/task-holds.js';
 import { historyEntry, waitingElement } from '../runtime/views.js';
 import { ORDER_CHANGED_MESSAGE } from './order-change.js';
-import { orderStatus, rootStatusesOf } from './order-status.js';
+import { heldByOpenChange, openChangesOf } from './order-holds.js';
+import { orderStatus, readOrderStatus, rootStatusesOf } from './order-status.js';
 import { orderSummary } from './order-summary.js';
 
 /** A list page reads at most this many orders per requested one when the status is filtered in memory. */
@@ -75,7 +77,7 @@ export class OrderBook implements Orders {
     const waits = root?.status === 'running' ? await tx.findWaits({ rootId: row.instanceId }) : [];
     return {
       ...orderSummary(row),
-      status: orderStatus(root?.status ?? 'running', waits),
+      status: await readOrderStatus(tx, row.orderNo, root?.status ?? 'running', waits),
       instanceId: row.instanceId,
       enteredAt: row.enteredAt,
     };
@@ -88,9 +90,16 @@ export class OrderBook implements Orders {
     const keyOf = new Map(tree.map((instance) => [instance.id, instance.processKey]));
     const waits = await tx.findWaits({ rootId: row.instanceId });
     const history = await tx.historyOf(ordered.map((instance) => instance.id));
+    // what holds a wait: a failed instance (its own or a caller, as a task on hold), else an open change (a job)
+    const waitingIn = new Set(waits.map((wait) => wait.instanceId));
+    const instanceHolds = await taskHolds(tx, tree.filter((instance) => waitingIn.has(instance.id)));
+    const open = waits.some((wait) => wait.kind === 'job') ? await openChangesOf(tx, row.orderNo) : [];
+    const changeHold = open.length ? { reason: 'order-change-open' as const, changeId: open[0].changeId } : null;
+    const holdOf = (wait: WaitRow): WaitHold | null =>
+      instanceHolds.get(wait.instanceId) ?? (changeHold && heldByOpenChange(wait, row.orderNo, open) ? changeHold : null);
     return {
       ...orderSummary(row),
-      status: orderStatus(root?.status ?? 'running', waits),
+      status: orderStatus(root?.status ?? 'running', waits, (wait) => heldByOpenChange(wait, row.orderNo, open)),
       instanceId: row.instanceId,
       enteredAt: row.enteredAt,
       entered: row.order,
@@ -100,7 +109,8 @@ export class OrderBook implements Orders {
       incident: tree.find((instance) => instance.incident)?.incident ?? null,
       // the change loop's catch of the engine's own OrderChanged is no wait of the order: changes come through
       // POST /api/orders/{orderNo}/changes, and nobody may send that message
-      waiting: waits.filter((wait) => wait.kind !== 'call' && !(wait.kind === 'message' && wait.messageName === ORDER_CHANGED_MESSAGE)).map((wait) => orderWait(wait, keyOf.get(wait.instanceId) ?? '')),
+      waiting: waits.filter((wait) => wait.kind !== 'call' && !(wait.kind === 'message' && wait.messageName === ORDER_CHANGED_MESSAGE))
+        .map((wait) => orderWait(wait, keyOf.get(wait.instanceId) ?? '', holdOf(wait))),
       versions: ordered.map((instance) => ({
         instanceId: instance.id, parentId: instance.parentId, processKey: instance.processKey, version: instance.version, status: instance.status,
       })),
@@ -112,13 +122,14 @@ export class OrderBook implements Orders {
 // helpers
 
 /**
- * Who may act on a wait: a task's candidate groups; a job or a message, the
- * `integration` group (the workers and systems that call the job and message routes).
+ * Who may act on a wait now: a task's candidate groups; a job or a message, the `integration` group (the workers
+ * and systems that call the job and message routes); nobody while it is `held` (the runtime would refuse them
+ * with 409), which then says what it waits for.
  */
-function orderWait(wait: WaitRow, processKey: string): OrderWait {
+function orderWait(wait: WaitRow, processKey: string, held: WaitHold | null): OrderWait {
   const element: WaitingElement = waitingElement(wait, processKey);
-  const mayAct = wait.kind === 'task' ? wait.candidateGroups ?? [] : wait.kind === 'job' || wait.kind === 'message' ? ['integration'] : [];
-  return { ...element, mayAct };
+  const mayAct = held ? [] : wait.kind === 'task' ? wait.candidateGroups ?? [] : wait.kind === 'job' || wait.kind === 'message' ? ['integration'] : [];
+  return { ...element, mayAct, held };
 }
 
 /** The root first, then each instance after its caller, oldest first among siblings. */

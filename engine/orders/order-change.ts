@@ -10,6 +10,7 @@ import type { ProcessModel } from '../bpmn/process-model.js';
 import { convertOrderAmount } from '../money/conversion.js';
 import { compare, formatDecimal, parseDecimal } from '../money/decimal.js';
 import type { RateTable } from '../money/rate-table.js';
+import { openChangesOf } from './order-holds.js';
 import { endedOrderStatus } from './order-status.js';
 import { OPEN_CHANGE_STATUSES } from '../store/order-change-rows.js';
 import type { CallerRoute, HistoryRow, InstanceRow, OrderChangeRow, OrderChangeStatus, OrderRow, StoreTx } from '../store/types.js';
@@ -110,7 +111,7 @@ export async function recordOrderChange(tx: StoreTx, orderNo: string, request: O
  */
 export async function refuseJobWhileChangeOpen(tx: StoreTx, instance: InstanceRow, jobId: string): Promise<void> {
   if (!instance.businessKey) return;
-  const open = (await tx.orderChanges(instance.businessKey)).filter((change) => OPEN_CHANGE_STATUSES.includes(change.status));
+  const open = await openChangesOf(tx, instance.businessKey);
   if (!open.length) return;
   const which = open.map((change) => `${change.changeId} (${change.status})`).join(', ');
   throw conflict(`job ${jobId} is held: order ${instance.businessKey} has an open change ${which}; its jobs move on once every change is acknowledged and, if its amount needs it, approved`, {

@@ -7,9 +7,13 @@
 //   3. a catch for PaymentReceived is open                                  → waiting-for-payment
 //   4. a shipping job or a catch for ShipmentRequested is open              → shipping
 //   5. anything else (a timer, a step in between)                          → in-planning
+// A job an open change of the order holds (order-holds.ts) counts for none of
+// these: nobody can take it, so the order reads by what it really waits for
+// (a raise's payment → waiting-for-payment, a re-approval → waiting-for-approval).
 // The names are the shipped library's contract with the outside world (DESIGN.md).
 import type { OrderStatus } from '../api.js';
-import type { InstanceStatus, WaitRow } from '../store/types.js';
+import type { InstanceStatus, StoreTx, WaitRow } from '../store/types.js';
+import { heldByOpenChange, openChangesOf } from './order-holds.js';
 
 const ENDED: Partial<Record<InstanceStatus, OrderStatus>> = {
   completed: 'fulfilled',
@@ -34,10 +38,22 @@ export function endedOrderStatus(rootStatus: InstanceStatus): OrderStatus | unde
   return ENDED[rootStatus];
 }
 
-export function orderStatus(rootStatus: InstanceStatus, waits: readonly WaitRow[]): OrderStatus {
+/** `held`: the waits nobody can act on now (a job an open change holds), which decide nothing. */
+export function orderStatus(rootStatus: InstanceStatus, waits: readonly WaitRow[], held: (wait: WaitRow) => boolean): OrderStatus {
   const ended = ENDED[rootStatus];
   if (ended) return ended;
-  return RUNNING_RULES.find((rule) => waits.some(rule.matches))?.status ?? 'in-planning';
+  const open = waits.filter((wait) => !held(wait));
+  return RUNNING_RULES.find((rule) => open.some(rule.matches))?.status ?? 'in-planning';
+}
+
+/**
+ * The status of order `orderNo` as every reader derives it (the order resource, its list and its filter, the
+ * order events): its changes are read only when a job could decide it, i.e. no user task is open.
+ */
+export async function readOrderStatus(tx: StoreTx, orderNo: string, rootStatus: InstanceStatus, waits: readonly WaitRow[]): Promise<OrderStatus> {
+  const jobsDecide = rootStatus === 'running' && !waits.some((wait) => wait.kind === 'task') && waits.some((wait) => wait.kind === 'job');
+  const open = jobsDecide ? await openChangesOf(tx, orderNo) : [];
+  return orderStatus(rootStatus, waits, (wait) => heldByOpenChange(wait, orderNo, open));
 }
 
 /** The root statuses an order with `status` can have: the store filters on them before the waits are read. */
