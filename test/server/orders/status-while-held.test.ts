@@ -69,6 +69,22 @@ describe('a prepaid raise waiting for its payment', () => {
     expect(await filtered('Held Shipment KG', 'waiting-for-payment')).toEqual(['HELD-SHIP']);
   });
 
+  it('reads waiting-for-payment, not shipping, while a raise holds the shipping job; shipping again once paid', async () => {
+    await enterOrder('HELD-SHIPPING', 'Held Shipping Job KG', 'prepaid-at-entry', 400_000);
+    await pay('HELD-SHIPPING', 'BANK-SHIPPING-1');
+    await work(PLANNING, 'HELD-SHIPPING');
+    expect(await statusOf('HELD-SHIPPING')).toBe('shipping');
+    await change('HELD-SHIPPING', { description: 'twice the quantity', amount: 1_200_000, changeId: 'raise-s' });
+    await acknowledgeAll('HELD-SHIPPING');
+    const held = await order('HELD-SHIPPING');
+    expect(held.status).toBe('waiting-for-payment');
+    expect(jobsIn(held.waiting)).toEqual([{ jobType: 'shipping', mayAct: [], held: { reason: 'order-change-open', changeId: 'raise-s' } }]);
+    expect(await filtered('Held Shipping Job KG', 'shipping')).toEqual([]);
+    await pay('HELD-SHIPPING', 'BANK-SHIPPING-2');
+    expect(await statusOf('HELD-SHIPPING')).toBe('shipping');
+    expect(await filtered('Held Shipping Job KG', 'shipping')).toEqual(['HELD-SHIPPING']);
+  });
+
   it('filters a running status across pages as each order resource reads it, held raises included', async () => {
     const customer = 'Held Paging KG';
     await enterOrder('PAGE-PAID', customer, 'prepaid-at-entry', 400_000);
@@ -210,6 +226,14 @@ async function decide(orderNo: string, group: string) {
   expect(tasks).toHaveLength(1);
   const response = await api.post(`/api/tasks/${encodeURIComponent(tasks[0].id)}/complete`, TOKEN_OF[group], { variables: { approved: true } });
   expect(response.status, response.text).toBe(200);
+}
+
+async function work(types: string[], businessKey: string) {
+  for (const type of types) {
+    const [job] = await fetchJobs(type, businessKey);
+    const response = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { workerId: 'held-worker' });
+    expect(response.status, response.text).toBe(200);
+  }
 }
 
 async function fetchJobs(type: string, businessKey: string): Promise<JobView[]> {
