@@ -5,6 +5,7 @@
 import { evaluate, parseExpression, unaryTest, type EvaluationResult } from 'feelin';
 import { compileFeel, LEFT_TO_FEELIN, type CompiledFeel } from './compiled-feel.js';
 import { functionCallsOf, withFunctions, type FunctionCalls } from './function-calls.js';
+import { variablesForParse } from './parse-guard.js';
 
 /** A variable an expression read when it could not be evaluated, and what was wrong with it. */
 export interface FeelInput {
@@ -217,13 +218,25 @@ export function evaluateWithFeelin(body: string, variables: Record<string, unkno
   let result;
   try {
     const calls = remembered(expressionCallsCache, body, (text) => functionCallsOf(feelSource(text), 'expression') ?? null);
-    result = calls ? evaluate(calls.source, withFunctions(calls, variables)) : evaluate(feelSource(body), variables);
+    const source = calls ? calls.source : feelSource(body);
+    // the parse made without variables counts, whatever they are named (parse-guard.ts)
+    const guarded = variablesForParse(source, calls ? withFunctions(calls, variables) : variables);
+    if ('changedBy' in guarded) {
+      throw new FeelError(`cannot evaluate "${body}": ${describeNames(guarded.changedBy)} would be read in place of what the expression says`, body);
+    }
+    result = evaluate(source, guarded.variables);
   } catch (error) {
+    if (error instanceof FeelError) throw error;
     throw new FeelError(`cannot evaluate "${body}": ${(error as Error).message}`, body);
   }
   const problem = strictProblem(result.warnings);
   if (problem) throw new FeelError(`cannot evaluate "${body}": ${problem}`, body);
   return result.value;
+}
+
+function describeNames(names: readonly string[]): string {
+  const quoted = names.slice(0, 3).map((name) => JSON.stringify(name)).join(', ');
+  return names.length > 1 ? `the entries named ${quoted}${names.length > 3 ? ' …' : ''}` : `the entry named ${quoted}`;
 }
 
 /**
@@ -232,7 +245,10 @@ export function evaluateWithFeelin(body: string, variables: Record<string, unkno
  */
 export function evaluateUnaryTests(text: string, context: Record<string, unknown>): EvaluationResult<boolean | null> {
   const calls = remembered(unaryCallsCache, text, (source) => functionCallsOf(source, 'unary-tests') ?? null);
-  return calls ? unaryTest(calls.source, withFunctions(calls, context)) : unaryTest(text, context);
+  const source = calls ? calls.source : text;
+  const guarded = variablesForParse(source, calls ? withFunctions(calls, context) : context, 'unary-tests');
+  if ('changedBy' in guarded) throw new FeelError(`cannot evaluate "${text}": ${describeNames(guarded.changedBy)} would be read in place of what the input entry says`, text);
+  return unaryTest(source, guarded.variables);
 }
 
 /**
