@@ -37,14 +37,18 @@ type FeelDialect = 'expression' | 'unary-tests';
  */
 export function variablesForParse(source: string, variables: Record<string, unknown>, dialect: FeelDialect = 'expression'): ParseGuard {
   if (!multiTokenNames(variables, '', []).length) return { variables };
+  // feelin looks a name up with its white space evened out (`x` finds a variable `x ` where there is no `x`):
+  // a variable is read under the name it has, so one no text can write (`x `, `a  b`) is read by none
+  const written = Object.entries(variables).filter(([name]) => spaced(name).trim() === name);
+  const readable = written.length === Object.keys(variables).length ? variables : Object.fromEntries(written);
   const plain = parsed(source, {}, dialect);
-  if (plain === undefined || parsed(source, variables, dialect)?.shape === plain.shape) return { variables };
-  const kept = Object.fromEntries(Object.entries(variables).filter(([name]) => !mayChangeParse(name) || plain.reads.has(spaced(name))));
+  if (plain === undefined || parsed(source, readable, dialect)?.shape === plain.shape) return { variables: readable };
+  const kept = Object.fromEntries(written.filter(([name]) => !mayChangeParse(name) || plain.reads.has(name)));
   if (parsed(source, kept, dialect)?.shape === plain.shape) return { variables: kept };
   const remaining = multiTokenNames(kept, '', []);
   const text = spaced(source);
-  const written = remaining.filter(({ name }) => text.includes(spaced(name)));
-  return { changedBy: (written.length ? written : remaining).map(({ path }) => path) };
+  const inText = remaining.filter(({ name }) => text.includes(spaced(name)));
+  return { changedBy: (inText.length ? inText : remaining).map(({ path }) => path) };
 }
 
 // helpers

@@ -33,3 +33,20 @@ describe('an expression naming one variable', () => {
     expect(evaluateFeel('not', { not: 2 })).toEqual(evaluate('not', { not: 2 }).value);
   });
 });
+
+describe('a variable named with white space no expression writes', () => {
+  it('is not read in place of a missing variable (feelin evens white space out when it looks a name up)', () => {
+    expect(evaluate('approved', { 'approved ': true }).value).toBe(true);
+    for (const name of ['approved ', ' approved', 'approved\u00a0', 'approved\t']) {
+      expect(() => evaluateFeel('approved', { [name]: true }), JSON.stringify(name)).toThrow(FeelError);
+      expect(() => evaluateFeel('approved and true', { [name]: true, other: 1 }), JSON.stringify(name)).toThrow(FeelError);
+    }
+    expect(() => evaluateFeel('order total > 5', { 'order  total': 6 })).toThrow(FeelError);
+  });
+
+  it('leaves the variable it shadows, and a name written as the text writes it, as they are', () => {
+    expect(evaluateFeel('approved', { approved: false, 'approved ': true })).toBe(false);
+    expect(evaluateFeel('order total > 5', { 'order total': 6 })).toBe(true);
+    expect(evaluateFeel('order   total > 5', { 'order total': 6 })).toBe(true);
+  });
+});
