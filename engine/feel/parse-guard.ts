@@ -36,7 +36,7 @@ type FeelDialect = 'expression' | 'unary-tests';
  * of a context would still change it.
  */
 export function variablesForParse(source: string, variables: Record<string, unknown>, dialect: FeelDialect = 'expression'): ParseGuard {
-  if (!multiTokenNames(variables, '', []).length) return { variables };
+  if (!hasNameThatMayChangeParse(variables)) return { variables };
   // feelin looks a name up with its white space evened out (`x` finds a variable `x ` where there is no `x`):
   // a variable is read under the name it has, so one no text can write (`x `, `a  b`) is read by none
   const written = Object.entries(variables).filter(([name]) => spaced(name).trim() === name);
@@ -60,6 +60,16 @@ function spaced(text: string): string {
 
 function mayChangeParse(name: string): boolean {
   return name !== '?' && (!SINGLE_NAME.test(name) || WORDS.has(name));
+}
+
+/** Whether a name of `value` (top-level, or inside its contexts and lists) may change a parse: the walk stops at the first. */
+function hasNameThatMayChangeParse(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasNameThatMayChangeParse);
+  if (!isContext(value)) return false;
+  for (const [name, entry] of Object.entries(value)) {
+    if (mayChangeParse(name) || hasNameThatMayChangeParse(entry)) return true;
+  }
+  return false;
 }
 
 /** The names (top-level and inside contexts and lists) a parse could read across several tokens, as paths. */
