@@ -234,6 +234,7 @@ export function evaluateWithFeelin(body: string, variables: Record<string, unkno
   return result.value;
 }
 
+/** The names parse-guard.ts found changing a parse, for an error message (the first three). */
 function describeNames(names: readonly string[]): string {
   const quoted = names.slice(0, 3).map((name) => JSON.stringify(name)).join(', ');
   return names.length > 1 ? `the entries named ${quoted}${names.length > 3 ? ' …' : ''}` : `the entry named ${quoted}`;

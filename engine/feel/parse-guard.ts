@@ -12,7 +12,10 @@
 // and the one the compiled subset runs (compiled-feel.ts). Where the variables
 // would change it, the top-level names that parse does not read are left out of
 // the evaluation; an entry of a context that still changes it fails the
-// evaluation, naming it, rather than being read. Browser-safe.
+// evaluation, naming it, rather than being read. feelin also looks a name up
+// with its white space evened out (`approved` finds a variable `approved `
+// where there is no `approved`): a variable is read only under the name it
+// has, so one no text can write is read by none. Browser-safe.
 import { parseExpression, parseUnaryTests } from 'feelin';
 import { FEEL_PARSE_WORDS } from './feel-words.js';
 
