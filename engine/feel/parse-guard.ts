@@ -1,21 +1,21 @@
-// An expression means what its text says, whatever the variables are named.
-// feelin parses a text against the names of the variables it is evaluated
-// with, since a FEEL name may hold spaces, keywords and operators: given a
-// variable named `reviewApproved and signerApproved`, the condition
-// `=reviewApproved and signerApproved` reads that one variable instead of the
-// two decisions, and `check.ok and signerApproved` reads an entry named so in
-// `check`. A worker that completed a job without declared outputs (which may
-// set any variable but the order's fields and the elements' decisions) could so
-// decide an approval nobody made. Camunda's FEEL engine reads such names only
-// between backticks. So the parse that counts is the one made without
-// variables: the one deployment validates and the lint reads variables from,
-// and the one the compiled subset runs (compiled-feel.ts). Where the variables
-// would change it, the top-level names that parse does not read are left out of
-// the evaluation; an entry of a context that still changes it fails the
-// evaluation, naming it, rather than being read. feelin also looks a name up
-// with its white space evened out (`approved` finds a variable `approved `
-// where there is no `approved`): a variable is read only under the name it
-// has, so one no text can write is read by none. Browser-safe.
+// The entries inside a value never change what an expression says. feelin
+// parses a text against the names it is given, those inside the variables'
+// values too, since a FEEL name may hold spaces, keywords and operators: given
+// `creditCheck = {"passed": true, "passed and vicePresidentApproved": true}`,
+// the condition `=creditCheck.passed and vicePresidentApproved` reads that one
+// entry instead of the check and the vice-president's decision. HTTP callers
+// name variables as identifiers, but what they put inside a value is theirs, so
+// a worker completing a job without declared outputs (which may set any
+// variable but the order's fields and the elements' decisions) could so decide
+// an approval nobody made. Camunda's FEEL engine reads such names only between
+// backticks. So an entry whose name would change the parse fails the
+// evaluation, naming it, rather than being read. Variables' own names keep
+// feelin's reading: they come from the process's own output targets (a target
+// `result.code` is read by `=result.code`) or from in-process callers. And
+// feelin looks a name up with its white space evened out (`approved` finds a
+// variable `approved ` where there is no `approved`): a variable is read only
+// under the name it has, so one no text can write is read by none.
+// Browser-safe.
 import { parseExpression, parseUnaryTests } from 'feelin';
 import { FEEL_PARSE_WORDS } from './feel-words.js';
 
@@ -24,8 +24,8 @@ const SINGLE_NAME = /^[\p{L}\p{N}_]+$/u;
 const WORDS = new Set(FEEL_PARSE_WORDS);
 
 /**
- * The variables to evaluate with, or the names that would still change the parse, as paths into the variables
- * (`check.ok and signerApproved` for the entry `ok and signerApproved` of `check`).
+ * The variables to evaluate with, or the entries inside them that would change the parse, as paths
+ * (`creditCheck.passed and vicePresidentApproved` for the entry `passed and vicePresidentApproved` of `creditCheck`).
  */
 type ParseGuard = { variables: Record<string, unknown> } | { changedBy: string[] };
 
@@ -33,10 +33,9 @@ type ParseGuard = { variables: Record<string, unknown> } | { changedBy: string[]
 type FeelDialect = 'expression' | 'unary-tests';
 
 /**
- * What to evaluate `source` with so that feelin parses it as it parses without variables: `variables`
- * itself when their names change nothing (the common case, found without parsing), else without the top-level
- * names that change the parse and that the parse without variables does not read. `changedBy` when an entry
- * of a context would still change it.
+ * What to evaluate `source` with: `variables` itself when no name in them may change a parse (the common case,
+ * found without parsing), without the top-level names no text can write; `changedBy` when an entry inside a
+ * value changes how `source` parses.
  */
 export function variablesForParse(source: string, variables: Record<string, unknown>, dialect: FeelDialect = 'expression'): ParseGuard {
   if (!hasNameThatMayChangeParse(variables)) return { variables };
@@ -44,14 +43,14 @@ export function variablesForParse(source: string, variables: Record<string, unkn
   // a variable is read under the name it has, so one no text can write (`x `, `a  b`) is read by none
   const written = Object.entries(variables).filter(([name]) => spaced(name).trim() === name);
   const readable = written.length === Object.keys(variables).length ? variables : Object.fromEntries(written);
-  const plain = parsed(source, {}, dialect);
-  if (plain === undefined || parsed(source, readable, dialect)?.shape === plain.shape) return { variables: readable };
-  const kept = Object.fromEntries(written.filter(([name]) => !mayChangeParse(name) || plain.reads.has(name)));
-  if (parsed(source, kept, dialect)?.shape === plain.shape) return { variables: kept };
-  const remaining = multiTokenNames(kept, '', []);
+  const entries = written.flatMap(([name, value]) => entriesThatMayChangeParse(value, name, []));
+  if (entries.length === 0) return { variables: readable };
+  const withEntries = parsed(source, readable, dialect);
+  const withoutEntries = parsed(source, Object.fromEntries(written.map(([name, value]) => [name, withoutSuchEntries(value)])), dialect);
+  if (withEntries === withoutEntries) return { variables: readable };
   const text = spaced(source);
-  const inText = remaining.filter(({ name }) => text.includes(spaced(name)));
-  return { changedBy: (inText.length ? inText : remaining).map(({ path }) => path) };
+  const inText = entries.filter(({ name }) => text.includes(spaced(name)));
+  return { changedBy: (inText.length ? inText : entries).map(({ path }) => path) };
 }
 
 // helpers
@@ -75,23 +74,30 @@ function hasNameThatMayChangeParse(value: unknown): boolean {
   return false;
 }
 
-/** The names (top-level and inside contexts and lists) a parse could read across several tokens, as paths. */
-function multiTokenNames(value: unknown, path: string, found: { path: string; name: string }[]): { path: string; name: string }[] {
+/** The entries inside `value` (its contexts and lists, at any depth) whose names may change a parse, with their paths. */
+function entriesThatMayChangeParse(value: unknown, path: string, found: { path: string; name: string }[]): { path: string; name: string }[] {
   if (Array.isArray(value)) {
-    for (const item of value) multiTokenNames(item, path, found);
+    for (const item of value) entriesThatMayChangeParse(item, path, found);
     return found;
   }
   if (!isContext(value)) return found;
   for (const [name, entry] of Object.entries(value)) {
-    const named = path ? `${path}.${name}` : name;
+    const named = `${path}.${name}`;
     if (mayChangeParse(name)) found.push({ path: named, name });
-    multiTokenNames(entry, named, found);
+    entriesThatMayChangeParse(entry, named, found);
   }
   return found;
 }
 
-/** The parse tree of `source` over the names of `context`, as text to compare, and the names it reads; undefined where it does not parse. */
-function parsed(source: string, context: Record<string, unknown>, dialect: FeelDialect): { shape: string; reads: Set<string> } | undefined {
+/** `value` without the entries (at any depth) whose names may change a parse: what the parse should see. */
+function withoutSuchEntries(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSuchEntries);
+  if (!isContext(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([name]) => !mayChangeParse(name)).map(([name, entry]) => [name, withoutSuchEntries(entry)]));
+}
+
+/** The parse tree of `source` over the names of `context`, as text to compare; undefined where it does not parse. */
+function parsed(source: string, context: Record<string, unknown>, dialect: FeelDialect): string | undefined {
   let tree;
   try {
     tree = dialect === 'expression' ? parseExpression(source, context, undefined) : parseUnaryTests(source, context, undefined);
@@ -99,14 +105,8 @@ function parsed(source: string, context: Record<string, unknown>, dialect: FeelD
     return undefined;
   }
   const parts: string[] = [];
-  const reads = new Set<string>();
-  tree.iterate({
-    enter: (node) => {
-      parts.push(`${node.type.name}@${node.from}-${node.to}`);
-      if (node.type.name === 'VariableName') reads.add(spaced(source.slice(node.from, node.to)));
-    },
-  });
-  return { shape: parts.join(' '), reads };
+  tree.iterate({ enter: (node) => void parts.push(`${node.type.name}@${node.from}-${node.to}`) });
+  return parts.join(' ');
 }
 
 /** A FEEL context: a plain object (not a date, duration or function). */

@@ -198,24 +198,27 @@ describe('DMN 1.1 files of Camunda 7', () => {
   });
 });
 
-describe('a variable named across an input entry\'s words', () => {
+describe('an entry of a value named across an input entry\'s words', () => {
   const TIER = `<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="tier-definitions" name="Tier" namespace="http://stratum.example/dmn">
   <decision id="tier" name="Tier">
     <decisionTable id="tier-table" hitPolicy="FIRST">
       <input id="amount-input" label="Amount"><inputExpression id="amount-expression" typeRef="number"><text>amount</text></inputExpression></input>
       <output id="tier-output" name="tier" typeRef="string" />
-      <rule id="review"><inputEntry id="review-amount"><text>&gt; limit - reserve</text></inputEntry><outputEntry id="review-tier"><text>"review"</text></outputEntry></rule>
+      <rule id="review"><inputEntry id="review-amount"><text>&gt; limits.review - reserve</text></inputEntry><outputEntry id="review-tier"><text>"review"</text></outputEntry></rule>
       <rule id="automatic"><inputEntry id="automatic-amount"><text>-</text></inputEntry><outputEntry id="automatic-tier"><text>"automatic"</text></outputEntry></rule>
     </decisionTable>
   </decision>
 </definitions>`;
 
-  it('tests the value against what the entry says (limit minus reserve), not a variable named "limit - reserve"', async () => {
+  it('tests the value against what the entry says (the review limit minus the reserve), never an entry named "review - reserve"', async () => {
     const model = await parseDmn(TIER);
     const tier = (variables: Record<string, unknown>) => camunda8Result(evaluateDecision(model, 'tier', variables, { dialect: 'camunda8' }));
-    expect(tier({ amount: 600, limit: 1000, reserve: 500 })).toBe('review');
-    expect(tier({ amount: 600, limit: 1000, reserve: 500, 'limit - reserve': 10_000 })).toBe('review');
-    expect(tier({ amount: 400, limit: 1000, reserve: 500, 'limit-reserve': 0 })).toBe('automatic');
+    expect(tier({ amount: 600, limits: { review: 1000 }, reserve: 500 })).toBe('review');
+    expect(tier({ amount: 400, limits: { review: 1000 }, reserve: 500 })).toBe('automatic');
+    expect(tier({ amount: 400, limits: { review: 1000, 'review note': 'x' }, reserve: 500 })).toBe('automatic');
+    const error = await failure(Promise.resolve().then(() => tier({ amount: 400, limits: { review: 1000, 'review - reserve': 0 }, reserve: 500 })));
+    expect(error).toBeInstanceOf(DmnEvaluationError);
+    expect(error.message).toContain('"limits.review - reserve" would be read in place of what the input entry says');
   });
 });

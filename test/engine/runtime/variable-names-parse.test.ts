@@ -1,11 +1,12 @@
-// A variable's name never changes what a condition says. feelin parses a text
-// against the names of the variables (a FEEL name may hold spaces, keywords and
-// operators), so a worker completing a job without outputs (which may set any
-// variable but the order's fields and the elements' decisions) with a variable
-// named `reviewApproved and signerApproved` made the condition
-// `=reviewApproved and signerApproved` read that variable instead of the two
-// approvers' decisions: an order both had not approved went on as approved.
-// The parse made without variables counts (engine/feel/parse-guard.ts).
+// An entry inside a worker's value never changes what a condition says.
+// feelin parses a text against the names it is given, those inside the
+// variables' values too (a FEEL name may hold spaces, keywords and operators),
+// so a worker completing a job without outputs (which may set any variable but
+// the order's fields and the elements' decisions) with
+// `check = {ok: true, "ok and signerApproved": true}` made the condition
+// `=check.ok and signerApproved` read that entry instead of the signer's
+// decision: what the signer rejected went on as approved
+// (engine/feel/parse-guard.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { erp, openFixture, type Fixture } from '../../support/stratum-fixture.js';
 
@@ -68,39 +69,29 @@ async function release(condition: string, workerVariables: Record<string, unknow
   return { after, waitingFor: after.waiting.map((wait) => wait.jobType) };
 }
 
-describe('a worker\'s variable named across a condition\'s words', () => {
+describe('an entry of a worker\'s value named across a condition\'s words', () => {
   it.each([
-    ['=reviewApproved and signerApproved', { 'reviewApproved and signerApproved': true }],
-    ['=reviewApproved and signerApproved', { 'reviewApproved  and  signerApproved': true }],
-    ['=if reviewApproved then signerApproved else false', { 'reviewApproved then signerApproved else false': true, 'if reviewApproved': true }],
-  ])('%s is not read from %j: the approvals decide', async (condition, variables) => {
-    const { after, waitingFor } = await release(condition, variables, true, false);
-    expect(after.incident ?? null).toBeNull();
-    expect(waitingFor).toEqual(['hold']);
-  });
-
-  it('an arithmetic condition reads its operands, not a variable named like the sum', async () => {
-    const condition = '=(if reviewApproved then 1 else 0) + (if signerApproved then 1 else 0) > 1';
-    const { waitingFor } = await release(condition, { '0) + (if signerApproved then 1 else 0': 5, 'signerApproved then 1': 1 }, true, false);
-    expect(waitingFor).toEqual(['hold']);
-  });
-
-  it('keeps what the worker sent, and still ships what both approved', async () => {
-    const { after, waitingFor } = await release('=reviewApproved and signerApproved', { 'reviewApproved and signerApproved': false, 'order-ref': 'R-7' }, true, true);
-    expect(waitingFor).toEqual(['ship']);
-    expect(after.variables).toMatchObject({ 'reviewApproved and signerApproved': false, 'order-ref': 'R-7' });
-  });
-
-  it('an entry of a worker\'s context named across the condition refuses the decision that would evaluate it, rather than deciding it', async () => {
-    const refused = await release('=check.ok and signerApproved', { check: { ok: true, 'ok and signerApproved': true } }, true, false).catch((error: unknown) => error);
-    expect(refused).toMatchObject({ code: 'invalid', message: expect.stringContaining('"check.ok and signerApproved" would be read in place of what the expression says') as unknown });
+    ['=check.ok and signerApproved', { ok: true, 'ok and signerApproved': true }],
+    ['=check.ok and signerApproved', { ok: true, 'ok  and  signerApproved': true }],
+    ['=(check).ok and signerApproved', { ok: true, 'ok and signerApproved': true }],
+    ['=if check.ok and signerApproved then true else false', { ok: true, 'ok and signerApproved then true else false': true, 'ok and signerApproved': true }],
+  ])('%s with check = %j refuses the decision that would evaluate it, rather than reading the entry', async (condition, check) => {
+    const refused = await release(condition, { check }, true, false).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'invalid', message: expect.stringMatching(/"check\.ok +and +signerApproved[^"]*" would be read in place of what the expression says/) as unknown });
     const [instance] = (await runtime().findInstances({ processKey: 'signed-release' })).items;
     const waiting = (await runtime().getInstance(instance.id))!.waiting;
     expect(waiting.map((wait) => wait.elementId)).toEqual(['Sign']);
   });
 
-  it('still reads a variable whose name has spaces where the text names it so', async () => {
-    const { waitingFor } = await release('=order total > 5 and reviewApproved and signerApproved', { 'order total': 6 }, true, true);
+  it('keeps what the worker sent when no condition spans it, and ships what both approved', async () => {
+    const check = { ok: true, 'checked by': 'bureau', 'ref-no': 'R-7' };
+    const { after, waitingFor } = await release('=check.ok and reviewApproved and signerApproved', { check }, true, true);
+    expect(waitingFor).toEqual(['ship']);
+    expect(after.variables).toMatchObject({ check });
+  });
+
+  it('reads a variable by its own name as before, spaces and dots included (a process\'s own output target may be named so)', async () => {
+    const { waitingFor } = await release('=order total > 5 and credit.limit > 5 and reviewApproved and signerApproved', { 'order total': 6, 'credit.limit': 6 }, true, true);
     expect(waitingFor).toEqual(['ship']);
   });
 });
