@@ -782,6 +782,15 @@ export interface Runtime {
 
   /** Fires every timer due by the runtime's clock; returns how many fired. */
   fireDueTimers(): Promise<number>;
+
+  /** The warm-engine and view caches as they stand now: what `/metrics` shows before their first event. */
+  caches(): RuntimeCaches;
+}
+
+/** The sizes and budgets of the runtime's two caches (`Runtime.caches`), as their events report them. */
+export interface RuntimeCaches {
+  engine: Omit<EngineCacheEvent, 'result' | 'evicted'>;
+  view: Omit<ViewCacheEvent, 'result' | 'evicted'>;
 }
 
 /** One job type a worker fetches, with its own lock, order filter and variables. */

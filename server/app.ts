@@ -87,7 +87,7 @@ export function createApp(options: AppOptions): StratumApp {
   const { stratum, users, logger } = options;
   const bodyBytes = options.limits?.bodyBytes ?? DEFAULT_BODY_LIMIT;
   const metrics = new Metrics();
-  const stopWatching = metrics.watch(stratum.events);
+  const stopWatching = metrics.watch(stratum.events, stratum.runtime.caches());
   const drain = options.acceptDrain;
   const admission = new AdmissionQueue(options.admission, drain && ((admit, stepMs) => drain.afterDrained(admit, stepMs)));
   metrics.watchAdmission(admission);

@@ -9,7 +9,7 @@
 // start time left out; the rest summed).
 import type { EventEmitter } from 'node:events';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { EngineCacheEvent, LostRaceEvent, ReplayEvent, SpeculationEvent, StepEvent, ViewCacheEvent, WalCheckpointStats } from '../engine/index.js';
+import type { EngineCacheEvent, LostRaceEvent, ReplayEvent, RuntimeCaches, SpeculationEvent, StepEvent, ViewCacheEvent, WalCheckpointStats } from '../engine/index.js';
 import type { AdmissionQueue } from './http/admission.js';
 
 export class Metrics {
@@ -20,6 +20,7 @@ export class Metrics {
   private readonly engineStepDuration: Histogram<'action' | 'outcome'>;
   private readonly onEngineCache: (event: EngineCacheEvent) => void;
   private readonly onViewCache: (event: ViewCacheEvent) => void;
+  private readonly setCaches: (caches: RuntimeCaches) => void;
   private readonly speculations: Counter<'result'>;
   private readonly lostRaces: Counter<'race' | 'outcome'>;
   private readonly replayWorkers: Gauge;
@@ -68,16 +69,22 @@ export class Metrics {
       registers: [this.registry],
     });
     this.onEngineCache = (event) => {
-      engineCache(event);
+      engineCache.record(event);
       engineCacheCeiling.set(event.ceilingBytes);
     };
-    this.onViewCache = cacheMetrics(this.registry, 'stratum_view_cache', {
+    const viewCache = cacheMetrics(this.registry, 'stratum_view_cache', {
       lookups: 'Views of writes: hit (built from the step), miss (read back), stale (a step found its kept call tree changed elsewhere and dropped it).',
       evictions: 'Kept call trees dropped to stay within the view cache budget.',
       entries: 'Call trees kept to build the views of writes from.',
       bytes: 'Estimated memory of the kept call trees.',
       budget: 'Memory budget of the view cache (STRATUM_VIEW_CACHE_MB).',
     });
+    this.onViewCache = viewCache.record;
+    this.setCaches = ({ engine, view }) => {
+      engineCache.set(engine);
+      engineCacheCeiling.set(engine.ceilingBytes);
+      viewCache.set(view);
+    };
     this.speculations = new Counter({
       name: 'stratum_engine_speculation_total',
       help: 'Engine steps run ahead outside the write lock: used (taken by the transaction) or recomputed (the instance changed meanwhile).',
@@ -114,8 +121,13 @@ export class Metrics {
     this.httpDuration.observe(labels, seconds);
   }
 
-  /** Counts the engine's `step`, `engine-cache`, `view-cache`, `speculation`, `lost-race` and `replay` events until the returned function is called. */
-  watch(events: EventEmitter): () => void {
+  /**
+   * Counts the engine's `step`, `engine-cache`, `view-cache`, `speculation`, `lost-race` and `replay` events until
+   * the returned function is called. `caches` (the runtime's, as they stand) sets the cache gauges at once, so that
+   * a scrape before the first step reads the real budgets and ceiling rather than 0.
+   */
+  watch(events: EventEmitter, caches?: RuntimeCaches): () => void {
+    if (caches) this.setCaches(caches);
     const onStep = (step: StepEvent) => {
       this.engineSteps.inc({ action: step.action, process_key: step.processKey, outcome: step.outcome });
       this.engineStepDuration.observe({ action: step.action, outcome: step.outcome }, step.durationMs / 1000);
@@ -270,22 +282,30 @@ interface CacheHelp {
   budget: string;
 }
 
+/** What one of a cache's events or a look at the cache as it stands sets. */
+type CacheState = Omit<ViewCacheEvent, 'result' | 'evicted'>;
+
 /**
  * Registers the five metrics of a cache kept within a byte budget (`<prefix>_lookups_total` by result,
- * `_evictions_total`, `_entries`, `_bytes`, `_budget_bytes`) and returns what records one of its events.
+ * `_evictions_total`, `_entries`, `_bytes`, `_budget_bytes`); returns what records one of its events, and what
+ * sets its gauges from the cache as it stands (before its first event).
  */
-function cacheMetrics(registry: Registry, prefix: string, help: CacheHelp): (event: EngineCacheEvent | ViewCacheEvent) => void {
+function cacheMetrics(registry: Registry, prefix: string, help: CacheHelp): { record: (event: EngineCacheEvent | ViewCacheEvent) => void; set: (state: CacheState) => void } {
   const registers = [registry];
   const lookups = new Counter({ name: `${prefix}_lookups_total`, help: help.lookups, labelNames: ['result'], registers });
   const evictions = new Counter({ name: `${prefix}_evictions_total`, help: help.evictions, registers });
   const entries = new Gauge({ name: `${prefix}_entries`, help: help.entries, registers });
   const bytes = new Gauge({ name: `${prefix}_bytes`, help: help.bytes, registers });
   const budget = new Gauge({ name: `${prefix}_budget_bytes`, help: help.budget, registers });
-  return (event) => {
+  const set = (state: CacheState) => {
+    entries.set(state.entries);
+    bytes.set(state.bytes);
+    budget.set(state.budgetBytes);
+  };
+  const record = (event: EngineCacheEvent | ViewCacheEvent) => {
     if (event.result === 'kept') evictions.inc(event.evicted);
     else lookups.inc({ result: event.result });
-    entries.set(event.entries);
-    bytes.set(event.bytes);
-    budget.set(event.budgetBytes);
+    set(event);
   };
+  return { record, set };
 }

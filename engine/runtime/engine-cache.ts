@@ -6,7 +6,7 @@
 // its transaction committed: an engine whose step rolled back is never reused.
 import { ByteBudgetLru } from '../collections/byte-budget-lru.js';
 import { cacheBudgetBytes } from './cache-budget.js';
-import type { EngineCacheEvent } from '../api.js';
+import type { EngineCacheEvent, RuntimeCaches } from '../api.js';
 import type { LiveEngine } from './engine-adapter.js';
 
 interface Entry {
@@ -111,6 +111,11 @@ export class EngineCache {
     return { entries: this.entries.size, bytes: this.entries.bytes };
   }
 
+  /** Sizes, budget and ceiling now, as an event reports them (a scrape before the first step reads these). */
+  get state(): RuntimeCaches['engine'] {
+    return { entries: this.entries.size, bytes: this.entries.bytes, budgetBytes: this.budgetBytes, ceilingBytes: this.ceilingBytes };
+  }
+
   private remember(instanceId: string, revision: number, bytes: number): void {
     this.evictedForRoom += bytes;
     this.ghosts.set(instanceId, { revision, bytes });
@@ -142,6 +147,6 @@ export class EngineCache {
   }
 
   private emit(result: EngineCacheEvent['result'], evicted: number): void {
-    this.report({ result, evicted, entries: this.entries.size, bytes: this.entries.bytes, budgetBytes: this.budgetBytes, ceilingBytes: this.ceilingBytes });
+    this.report({ result, evicted, ...this.state });
   }
 }

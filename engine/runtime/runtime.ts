@@ -7,7 +7,7 @@
 import type { EventEmitter } from 'node:events';
 import type {
   Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobCallOptions, JobFailure, JobUpdate, JobView, MessageMove, MessageRequest,
-  MessageResult, OrderChangeRequest, TaskCompletionView, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, RefusedRequest, Runtime, ServerRoles,
+  MessageResult, OrderChangeRequest, TaskCompletionView, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, RefusedRequest, Runtime, RuntimeCaches, ServerRoles,
   StartOptions, TaskFourEyes, TaskQuery, TaskView,
 } from '../api.js';
 import type { RateTable } from '../money/rate-table.js';
@@ -53,6 +53,7 @@ export class InstanceRuntime implements Runtime {
   private readonly steps: StepExecutor;
   private readonly reads: InstanceReads;
   private readonly views: TreeViews;
+  private readonly engines: EngineCache;
   private readonly starts: Starts;
   private readonly tasks: UserTasks;
   private readonly jobs: ExternalJobs;
@@ -62,6 +63,7 @@ export class InstanceRuntime implements Runtime {
 
   constructor(store: Store, definitions: DefinitionCache, clock: Clock, events: EventEmitter, options: RuntimeOptions = {}) {
     const engines = new EngineCache(options.engineCacheBytes ?? defaultEngineCacheBytes(), (event) => events.emit('engine-cache', event));
+    this.engines = engines;
     this.views = new TreeViews(store, options.viewCacheBytes ?? defaultViewCacheBytes(), (event) => events.emit('view-cache', event));
     this.steps = new StepExecutor(store, definitions, clock, events, engines, this.views, {
       messageTimeToLiveMs: options.messageTimeToLiveMs ?? DEFAULT_TIME_TO_LIVE_MS,
@@ -214,6 +216,12 @@ export class InstanceRuntime implements Runtime {
 
   fireDueTimers(): Promise<number> {
     return this.timers.fireDue();
+  }
+
+  // ---- caches ---------------------------------------------------------------
+
+  caches(): RuntimeCaches {
+    return { engine: this.engines.state, view: this.views.state };
   }
 
   // ---- cancelling -----------------------------------------------------------

@@ -10,7 +10,7 @@
 // lost race), is read as before, and kept from that read.
 import { ByteBudgetLru } from '../collections/byte-budget-lru.js';
 import { cacheBudgetBytes } from './cache-budget.js';
-import type { InstanceView, ViewCacheEvent } from '../api.js';
+import type { InstanceView, RuntimeCaches, ViewCacheEvent } from '../api.js';
 import { canonicalTimestamp, canonicalTimestampOrNull } from '../store/iso-time.js';
 import type { HistoryRow, InstanceRow, Store, StoreTx, TreeMemberRevision, WaitRow } from '../store/types.js';
 import { instanceSummary, waitingElement, type ViewedInstance, type ViewedWait } from './views.js';
@@ -284,8 +284,13 @@ export class TreeViews {
     return value === null || value === undefined ? null : this.store.storedJson(value);
   }
 
+  /** Sizes and budget now, as an event reports them (a scrape before the first step reads these). */
+  get state(): RuntimeCaches['view'] {
+    return { entries: this.trees.size, bytes: this.trees.bytes, budgetBytes: this.budgetBytes };
+  }
+
   private emit(result: ViewCacheEvent['result'], evicted: number): void {
-    this.report({ result, evicted, entries: this.trees.size, bytes: this.trees.bytes, budgetBytes: this.budgetBytes });
+    this.report({ result, evicted, ...this.state });
   }
 }
 

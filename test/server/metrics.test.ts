@@ -2,9 +2,10 @@
 // before one helper registered both (names, HELP, TYPE, order and values), and
 // the engine cache's ceiling beside its budget, which moves below it.
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EngineCacheEvent, LostRaceEvent, ViewCacheEvent } from '../../engine/api.js';
 import { Metrics } from '../../server/metrics.js';
+import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
 const CACHE_METRICS = `
 # HELP stratum_engine_cache_lookups_total Steps that looked for a warm engine: hit, miss (none kept) or stale (one kept for an older revision). Hit rate = hit / all.
@@ -103,5 +104,31 @@ describe('Metrics', () => {
       'stratum_sqlite_checkpoint_last_duration_seconds 0.012',
       'stratum_sqlite_checkpoint_commit_fallbacks_total 0',
     ]);
+  });
+
+  describe('scraped before the first step', () => {
+    let server: TestServer | undefined;
+    afterEach(async () => {
+      vi.unstubAllEnvs();
+      if (!server) return;
+      await server.close();
+      removeDataDir(server.dataDir);
+      server = undefined;
+    });
+
+    it('reads the caches\' real budgets and the engine cache\'s ceiling, not 0', async () => {
+      vi.stubEnv('STRATUM_ENGINE_CACHE_MB', '12');
+      vi.stubEnv('STRATUM_VIEW_CACHE_MB', '3');
+      server = await startTestServer();
+      const text = (await server.api.get('/metrics')).text;
+      const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+      // no step ran yet: nothing looked up, nothing kept
+      expect(text).not.toMatch(/^stratum_engine_cache_lookups_total\{/m);
+      expect(gauge('stratum_engine_cache_ceiling_bytes')).toBe(12 * 1024 * 1024);
+      expect(gauge('stratum_engine_cache_budget_bytes')).toBe(12 * 1024 * 1024);
+      expect(gauge('stratum_engine_cache_entries')).toBe(0);
+      expect(gauge('stratum_view_cache_budget_bytes')).toBe(3 * 1024 * 1024);
+      expect(gauge('stratum_view_cache_entries')).toBe(0);
+    });
   });
 });

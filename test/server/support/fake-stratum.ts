@@ -334,6 +334,8 @@ export class FakeStratum {
       return instance;
     },
     fireDueTimers: async () => 0,
+    // the fake keeps no engines and no call trees
+    caches: () => ({ engine: { entries: 0, bytes: 0, budgetBytes: 0, ceilingBytes: 0 }, view: { entries: 0, bytes: 0, budgetBytes: 0 } }),
   };
 
   private summary(key: string): ProcessSummary {
