@@ -446,19 +446,12 @@ class FastRun {
   /** The sandbox's four eyes: separated tasks, then distinct deciders (judged on the instance as the sandbox would hold it). */
   private fourEyes(instance: FastInstance, wait: Wait, actor: string) {
     const { info } = wait.node;
-    const { model } = instance.route;
-    const element = `${instance.key}/${info.id}`;
-    const name = info.name ?? info.id;
-    const refuse = (refusal: Omit<ReplayBlock, 'element' | 'name' | 'reason'>) => new Blocked({ element, name: info.name ?? null, reason: 'four-eyes', ...refusal });
-    if (model.separatedTasks.includes(info.id)) {
-      // multi-instance versions replay on bpmn-engine (route-model.ts), so no task here has iterations
-      const refusal = this.fourEyesRules!.refusal({ element, name }, actor);
-      if (refusal) throw refuse(refusal);
-    }
     // every instance of the order carries its order number, as the sandbox's do
-    const judged = { id: instance.id, processKey: instance.key, businessKey: this.orderNo, rootId: this.root!.id, variables: instance.variables };
-    const refusal = this.fourEyesRules!.distinctDeciderRefusal(judged, model, { id: `${instance.id}:${wait.serial}`, elementId: info.id, name }, actor);
-    if (refusal) throw refuse(refusal);
+    const judged = { id: instance.id, processKey: instance.key, version: instance.version, businessKey: this.orderNo, rootId: this.root!.id, variables: instance.variables };
+    // multi-instance versions replay on bpmn-engine (route-model.ts), so no task here has iterations
+    const task = { id: `${instance.id}:${wait.serial}`, elementId: info.id, name: info.name ?? info.id };
+    const refusal = this.fourEyesRules!.refusal(judged, instance.route.model, task, actor);
+    if (refusal) throw new Blocked({ element: `${instance.key}/${info.id}`, name: info.name ?? null, reason: 'four-eyes', ...refusal });
   }
 }
 

@@ -18,7 +18,7 @@ import { waitInputs } from '../runtime/local-inputs.js';
 import type { LiveEngine } from '../runtime/engine-adapter.js';
 import { runInstanceStep, type StepAction } from '../runtime/instance-step.js';
 import { messagesReceivedSince, receivedBy } from '../runtime/messages-received-since.js';
-import { multiInstanceBodyOf } from '../runtime/multi-instance.js';
+import { separatedTaskOf } from '../runtime/four-eyes.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
 import { reachableModels } from '../runtime/tree-models.js';
 import type { CandidateLibrary } from './candidate-library.js';
@@ -430,17 +430,9 @@ class ReplaySandbox {
 
   /** Four eyes on a recorded task decision, as the runtime's completion applies it (tasks.ts): separated tasks, then distinct deciders. */
   private fourEyes(instance: InstanceRow, model: ProcessModel, info: ElementInfo, wait: WaitRow, actor: string) {
-    const element = `${instance.processKey}/${info.id}`;
-    const name = info.name ?? info.id;
-    const refuse = (refusal: Omit<ReplayBlock, 'element' | 'name' | 'reason'>) => new Blocked({ element, name: info.name ?? null, reason: 'four-eyes', ...refusal });
-    if (model.separatedTasks.includes(wait.elementId)) {
-      // an iteration names its activation as the runtime's completion does (tasks.ts): a rework's next activation is another body
-      const activation = info.multiInstance ? `${instance.id}:${multiInstanceBodyOf(wait.executionId)}` : undefined;
-      const refusal = this.fourEyesRules!.refusal({ element, name, ...(activation !== undefined && { activation }) }, actor);
-      if (refusal) throw refuse(refusal);
-    }
-    const refusal = this.fourEyesRules!.distinctDeciderRefusal(instance, model, { id: wait.id, elementId: info.id, name }, actor);
-    if (refusal) throw refuse(refusal);
+    // the task as the runtime's completion names it: an iteration by its activation, a rework's next activation another body
+    const refusal = this.fourEyesRules!.refusal(instance, model, separatedTaskOf(wait, info), actor);
+    if (refusal) throw new Blocked({ element: `${instance.processKey}/${info.id}`, name: info.name ?? null, reason: 'four-eyes', ...refusal });
   }
 }
 

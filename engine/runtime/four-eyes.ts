@@ -12,7 +12,7 @@
 import type { RefusedTask, TaskRefusal } from '../api.js';
 import { changeRequesterRefusal, otherIterationRefusal, otherTaskRefusal, starterRefusal } from './four-eyes-words.js';
 import { forbidden, type StratumError } from '../errors.js';
-import type { ElementInfo } from '../bpmn/process-model.js';
+import type { ElementInfo, ProcessModel } from '../bpmn/process-model.js';
 import type { HistoryRow, InstanceRow, OrderChangeRow, StoreTx, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
@@ -93,6 +93,42 @@ export async function fourEyesRefusal(
 export async function separatedTaskVerdict(
   instance: InstanceRow, task: SeparatedTask, actor: string, facts: OrderFacts, definitionOf: DefinitionOf,
 ): Promise<FourEyesVerdict | undefined> {
+  // the models of the instances the person decided in, which say whether what they decided was separated
+  const byId = new Map(facts.order.map((member) => [member.id, member]));
+  const models = new Map<string, SeparatedTasksModel>();
+  for (const entry of facts.completions) {
+    const decided = byId.get(entry.instanceId);
+    if (!decided || entry.event !== 'task.completed' || entry.actor !== actor) continue;
+    const key = modelKey(decided.processKey, decided.version);
+    if (!models.has(key)) models.set(key, (await definitionOf(decided.processKey, decided.version)).model);
+  }
+  return separatedTaskVerdictOn(instance, task, actor, facts, (processKey, version) => models.get(modelKey(processKey, version))!);
+}
+
+/** What the separated-task rule reads of a process version: which tasks it separates, and their names. */
+export type SeparatedTasksModel = Pick<ProcessModel, 'separatedTasks' | 'elements'>;
+
+/**
+ * What the separated-task rule reads about an order, wherever it comes from: the runtime's store (OrderFacts), or
+ * what an impact replay has replayed of a recorded order so far (engine/impact/replay-four-eyes.ts).
+ */
+export interface SeparatedTaskFacts {
+  /** The order's instances the completions were made in: their process and version. */
+  order: Pick<InstanceRow, 'id' | 'processKey' | 'version'>[];
+  starters: ReadonlySet<string>;
+  changeRequested: { changeId: string } | undefined;
+  /** The person's decisions, as task.completed entries name them (`data` keeps an iteration's multi-instance body). */
+  completions: Pick<HistoryRow, 'event' | 'actor' | 'instanceId' | 'elementId' | 'waitId' | 'data'>[];
+}
+
+/**
+ * The separated-task rule itself, on facts at hand and the model of each decided instance's version (`modelOf`):
+ * the runtime's completion and task list (separatedTaskVerdict) and both impact replays judge by this one function.
+ */
+export function separatedTaskVerdictOn(
+  instance: FourEyesInstance, task: SeparatedTask, actor: string, facts: SeparatedTaskFacts,
+  modelOf: (processKey: string, version: number) => SeparatedTasksModel,
+): FourEyesVerdict | undefined {
   const orderName = instance.businessKey ?? instance.rootId;
   const about = refusedTaskOf(instance, task);
   const requester = requesterVerdict(instance, task, actor, facts);
@@ -109,9 +145,9 @@ export async function separatedTaskVerdict(
         details: { reason: 'four-eyes-other-iteration', ...about, decidedTask: { id: entry.waitId, instanceId: entry.instanceId, processKey: decided.processKey, elementId, name: task.name } },
       };
     }
-    const definition = await definitionOf(decided.processKey, decided.version);
-    if (!definition.model.separatedTasks.includes(elementId)) continue;
-    const name = definition.model.elements.get(elementId)?.name ?? elementId;
+    const model = modelOf(decided.processKey, decided.version);
+    if (!model.separatedTasks.includes(elementId)) continue;
+    const name = model.elements.get(elementId)?.name ?? elementId;
     return {
       message: otherTaskRefusal(actor, name, `${decided.processKey}/${elementId}`, orderName, task.name),
       details: { reason: 'four-eyes-other-task', ...about, decidedTask: { id: entry.waitId, instanceId: entry.instanceId, processKey: decided.processKey, elementId, name } },
@@ -176,8 +212,13 @@ async function changeRequestedBy(tx: StoreTx, instance: InstanceRow, actor: stri
   return (await tx.orderChanges(instance.businessKey)).filter((change) => change.requestedBy === actor).at(-1);
 }
 
+/** Where a process version's model is kept while a verdict reads it. */
+function modelKey(processKey: string, version: number): string {
+  return `${processKey}\u0000${version}`;
+}
+
 /** The multi-instance body of a recorded iteration's decision; entries written before it was recorded name it by their wait. */
-function bodyOf(entry: HistoryRow): string | undefined {
+function bodyOf(entry: SeparatedTaskFacts['completions'][number]): string | undefined {
   const recorded = entry.data?.[MULTI_INSTANCE_BODY];
   if (typeof recorded === 'string') return recorded;
   const prefix = `${entry.instanceId}:`;
