@@ -21,6 +21,7 @@ export class TaskListView {
   private readonly list: HTMLElement;
   private readonly count: HTMLElement;
   private readonly loadMore: HTMLButtonElement;
+  private readonly heading: HTMLElement;
   private tasks: TaskView[] = [];
   private more = false;
   private filtered = false;
@@ -49,12 +50,20 @@ export class TaskListView {
     this.loadMore = el('button', {
       type: 'button', className: 'load-more', 'data-action': 'load-more', hidden: true,
       onclick: () => {
+        const before = this.tasks.length;
+        const focused = document.activeElement === this.loadMore;
         this.loadMore.disabled = true;
-        void onLoadMore().finally(() => { this.loadMore.disabled = false; });
+        void onLoadMore().finally(() => {
+          this.loadMore.disabled = false;
+          // the keyboard goes on with the first task the page added (the button is gone after the last page)
+          const still = document.activeElement === this.loadMore || document.activeElement === document.body;
+          if (focused && still && this.tasks.length > before) this.links()[before]?.focus();
+        });
       },
     }, 'Load more');
+    this.heading = el('h1', { id: 'task-list-title', tabindex: '-1' }, 'Tasks');
     this.element = el('section', { className: 'task-list', 'aria-labelledby': 'task-list-title' },
-      el('h1', { id: 'task-list-title' }, 'Tasks'),
+      this.heading,
       el('form', {
         className: 'filters', role: 'search',
         onsubmit: (event: Event) => {
@@ -112,6 +121,11 @@ export class TaskListView {
     }
   }
 
+  /** Puts the keyboard at the top of the list (after sign-in, or when no task is left to return to). */
+  focusHeading(): void {
+    this.heading.focus();
+  }
+
   /** Waited-for times move on between polls. */
   tick(): void {
     for (const time of this.list.querySelectorAll<HTMLElement>('[data-since]')) time.textContent = waitedFor(time.dataset.since!);
@@ -123,10 +137,33 @@ export class TaskListView {
   }
 
   private render(): void {
+    const focused = this.focusedTask();
     this.count.textContent = this.countSentence();
     const empty = this.filtered ? 'None of your open tasks match.' : 'No open tasks for you.';
     replaceChildren(this.list, this.tasks.length ? this.tasks.map((task) => this.item(task)) : el('li', { className: 'empty' }, empty));
     this.select(this.selectedId);
+    if (focused) this.refocus(focused);
+  }
+
+  private links(): HTMLElement[] {
+    return [...this.list.querySelectorAll<HTMLElement>('[data-task-id]')];
+  }
+
+  /** The task link the keyboard is on, and its place in the list. */
+  private focusedTask(): { id: string; index: number } | undefined {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || active.dataset.taskId === undefined || !this.list.contains(active)) return undefined;
+    return { id: active.dataset.taskId, index: this.links().indexOf(active) };
+  }
+
+  /**
+   * A refresh rebuilt the list under the keyboard: it stays on the same task, or, when that task left the list
+   * (decided, by this user or another), on the one now in its place; on the heading when none is left.
+   */
+  private refocus({ id, index }: { id: string; index: number }): void {
+    const links = this.links();
+    const target = links.find((link) => link.dataset.taskId === id) ?? links[Math.min(index, links.length - 1)];
+    (target ?? this.heading).focus();
   }
 
   // the list may be cut after the loaded pages: say so, never let a page pass for all there is

@@ -43,6 +43,9 @@ function showTasks(me: Me): void {
   const list = new TaskListView((task) => void openTask(task, true), loadMore, filterTasks);
   const detail = new TaskDetailView(client, me.name, {
     onClosed(message) {
+      // decided or gone: Back to its address before the next poll answers shows what became of it, not its form again
+      const closed = detail.openTaskId;
+      known = known.filter((task) => task.id !== closed);
       say(message, decided);
       closeTask(true);
       void poll();
@@ -67,6 +70,7 @@ function showTasks(me: Me): void {
       } }, 'Sign out')),
     status,
     layout);
+  list.focusHeading();
 
   // the address is the filter in force and the open task: each change a person makes is a step Back undoes
   function addressOf(taskId: string | null): string {
@@ -90,7 +94,10 @@ function showTasks(me: Me): void {
     delete layout.dataset.open;
     list.select(null);
     if (push) history.pushState(null, '', addressOf(null));
-    if (id) root.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(id)}"]`)?.focus();
+    // the keyboard goes back to the task in the list (a decided task's place: the list keeps it there when it leaves)
+    const link = id ? root.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(id)}"]`) : null;
+    if (link) link.focus();
+    else list.focusHeading();
   }
 
   // the filters first (a bookmark, a reload, Back or Forward), then the task the address names
@@ -122,6 +129,8 @@ function showTasks(me: Me): void {
     window.clearTimeout(timer);
     if (stopped) return;
     const pages = search.current;
+    // a task is news only when every task was loaded before: otherwise it may be one moving up from the next page
+    const allLoaded = pages === shown && !pages.hasMore;
     try {
       const changed = await pages.refresh();
       // the filter changed meanwhile: the poll that change started shows its list
@@ -129,7 +138,7 @@ function showTasks(me: Me): void {
       if (changed || pages !== shown) {
         const tasks = pages.tasks;
         const added = tasks.filter((task) => !known.some((old) => old.id === task.id)).length;
-        say(known.length && added ? `${added} new ${added === 1 ? 'task' : 'tasks'}.` : '', listNews);
+        say(allLoaded && known.length && added ? `${added} new ${added === 1 ? 'task' : 'tasks'}.` : '', listNews);
         known = tasks;
         shown = pages;
         list.setTasks(tasks, pages.hasMore, search.filtered);
@@ -231,6 +240,14 @@ function showTasks(me: Me): void {
     filterFromAddress();
     void poll();
     void openFromAddress();
+  };
+  // Escape closes the open task, as ← All tasks does; a field that uses Escape itself (a dropdown) keeps it
+  document.onkeydown = (event) => {
+    if (event.key !== 'Escape' || event.defaultPrevented || stopped || layout.dataset.open !== 'true') return;
+    const target = event.target as Node;
+    if (target !== document.body && !detail.element.contains(target)) return;
+    event.preventDefault();
+    closeTask(true);
   };
   document.onvisibilitychange = () => {
     if (!document.hidden) void poll();
