@@ -92,4 +92,33 @@ describe.skipIf(!browserAvailable)('coming back to a decided task in the task li
     await expect.poll(() => page.locator('[data-say=list]').textContent()).toBe('That task is no longer open.');
     expect(await page.locator('[data-decided]').count()).toBe(0);
   });
+
+  it('shows the decision after Back also when the list has not been asked again since it was sent', async () => {
+    const taskId = await vpTask('SO-8004');
+    await page.goto(`${server.url}/tasks`);
+    await page.waitForSelector('body[data-ready=true]');
+    const link = page.locator(`.task-link[data-task-id="${taskId}"]`);
+    await link.click();
+    await page.locator('[data-form=form-js]').waitFor();
+    // the list's refresh after the decision is held until the page has gone Back: it still lists the task
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    await page.route((url) => url.pathname === '/api/tasks' && url.searchParams.get('mine') === 'true', async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.getByLabel('Approve the order').check();
+      await page.locator('[data-action=send-decision]').click();
+      await expect.poll(() => page.locator('[data-say=decision]').textContent()).toContain('You approved');
+      expect(await link.count()).toBe(1);
+      await page.goBack();
+      await page.locator('[data-decided]').waitFor({ timeout: 10_000 });
+      expect(await page.locator('[data-decided]').textContent()).toBe('You approved "Review order (vice-president)" for order SO-8004. This task is closed; there is nothing more to do here.');
+      expect(await page.locator('.task-detail form').count()).toBe(0);
+    } finally {
+      release();
+      await page.unrouteAll({ behavior: 'wait' });
+    }
+  });
 });
