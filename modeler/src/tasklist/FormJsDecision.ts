@@ -8,6 +8,7 @@ export async function formJsDecision(schema: Record<string, unknown>, declared: 
   const element = el('div', { className: 'formjs-form', 'data-form': 'form-js' });
   const form = new Form({ container: element });
   await form.importSchema(schema, {});
+  nameChoiceGroups(element);
   return {
     element,
     read() {
@@ -27,4 +28,26 @@ export async function formJsDecision(schema: Record<string, unknown>, declared: 
       element.remove();
     },
   };
+}
+
+// helpers
+
+/**
+ * form-js writes a radio group's and a checklist's question ("Your decision") as a label tied to no control, so a
+ * screen reader reads "Approve the order, radio button" without it: each such field becomes a radiogroup (group)
+ * named by its question. Preact keeps attributes it did not set on the nodes it keeps, so they last through re-renders.
+ */
+function nameChoiceGroups(root: HTMLElement): void {
+  const groups: [string, string][] = [['.fjs-form-field-radio', 'radiogroup'], ['.fjs-form-field-checklist', 'group']];
+  for (const [selector, role] of groups) {
+    for (const field of root.querySelectorAll<HTMLElement>(selector)) {
+      const question = field.querySelector<HTMLElement>(':scope > label.fjs-form-field-label');
+      const name = field.querySelector('input')?.name;
+      if (!question || !name) continue;
+      question.id ||= `${name}-question`;
+      field.setAttribute('role', role);
+      field.setAttribute('aria-labelledby', question.id);
+      if (role === 'radiogroup' && field.querySelector('input[required]')) field.setAttribute('aria-required', 'true');
+    }
+  }
 }

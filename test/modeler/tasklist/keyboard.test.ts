@@ -86,6 +86,10 @@ describe.skipIf(!browserAvailable)('the task list with the keyboard only', () =>
 
     await press('Enter');
     await page.locator('[data-action=send-decision]').waitFor();
+    // a screen reader hears the question with its choices, and that it needs an answer
+    const question = page.getByRole('radiogroup', { name: 'Your decision' });
+    expect(await question.getByRole('radio').count()).toBe(2);
+    expect(await question.getAttribute('aria-required')).toBe('true');
     // Assign to me, the decision, the comment, form-js's link, Send decision
     await press('Tab', 5);
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe('send-decision');
@@ -98,6 +102,8 @@ describe.skipIf(!browserAvailable)('the task list with the keyboard only', () =>
     await press('Shift+Tab', 3);
     await press('Space');
     expect(await page.locator('input[type=radio]').first().isChecked()).toBe(true);
+    // still the named group after form-js re-rendered the choice
+    expect(await page.getByRole('radiogroup', { name: 'Your decision' }).count()).toBe(1);
     await press('Tab', 3);
     await press('Enter');
     await expect.poll(() => page.locator('.status-line').textContent(), { timeout: 10_000 }).toBe(`You approved "Review order (vice-president)" for order ${orderNo(1)}.`);
