@@ -4,10 +4,14 @@ import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import { el } from '../dom/element';
 import { missingReason, type DecisionForm } from './decision-contract';
 
-export async function formJsDecision(schema: Record<string, unknown>, declared: string[]): Promise<DecisionForm> {
+export async function formJsDecision(schema: Record<string, unknown>, declared: string[], filled: Record<string, unknown> = {}): Promise<DecisionForm> {
   const element = el('div', { className: 'formjs-form', 'data-form': 'form-js' });
   const form = new Form({ container: element });
-  await form.importSchema(schema, {});
+  let data: Record<string, unknown> = { ...filled };
+  form.on('changed', (state: { data: Record<string, unknown> }) => {
+    data = state.data;
+  });
+  await form.importSchema(schema, filled);
   nameChoiceGroups(element);
   return {
     element,
@@ -19,6 +23,9 @@ export async function formJsDecision(schema: Record<string, unknown>, declared: 
       const reason = missingReason(variables, declared);
       if (reason) return { invalid: reason };
       return { variables };
+    },
+    draft() {
+      return Object.fromEntries(Object.entries(data).filter(([name, value]) => declared.includes(name) && value !== undefined && value !== null && value !== ''));
     },
     setDisabled(disabled) {
       form.setProperty('disabled', disabled);

@@ -21,6 +21,8 @@ export interface DetailEvents {
   onBack(): void;
   /** The user assigned the task to themselves or unassigned it: the list shows it anew. */
   onClaimChanged(): void;
+  /** The server no longer accepts the token (401): nothing was sent; the page asks to sign in again. */
+  onTokenRefused(): void;
 }
 
 export class TaskDetailView {
@@ -44,13 +46,19 @@ export class TaskDetailView {
     return this.task?.instanceId ?? null;
   }
 
-  async open(task: TaskView): Promise<void> {
+  /** What is filled in the open task's form now (kept across a sign-in), or null when no task is open. */
+  get draft(): { taskId: string; values: Record<string, unknown> } | null {
+    return this.task && this.form ? { taskId: this.task.id, values: this.form.draft() } : null;
+  }
+
+  /** Shows `task`, its form filled with `filled` (what was filled in before signing in again). */
+  async open(task: TaskView, filled?: Record<string, unknown>): Promise<void> {
     this.close();
     this.task = task;
     const root = task.businessKey ? await this.client.orderRoot(task.businessKey).catch(() => undefined) : undefined;
     const history = root ? (await this.client.instance(root.id)).history : (await this.client.instance(task.instanceId)).history;
     if (this.task !== task) return; // another task was opened meanwhile
-    this.form = await decisionFormFor(task);
+    this.form = await decisionFormFor(task, filled);
     const { tier, why } = approvalTier(task);
     const { amount, reporting } = orderAmounts(task.order);
     this.notice = el('div', { className: 'notice', role: 'alert', 'data-notice': '', hidden: true });
@@ -147,6 +155,8 @@ export class TaskDetailView {
       this.events.onClosed(`You ${VERDICT_WORDS[verdict]} "${task.name ?? task.elementId}" for order ${task.businessKey ?? ''}.`.replace(' for order .', '.') + comesBack);
     } catch (error) {
       if (!(error instanceof TaskProblem)) throw error;
+      // signing in again at once keeps what was filled in; waiting for the list's next refresh to find out would not
+      if (error.status === 401) return this.events.onTokenRefused();
       const refusal = refusalOf(error);
       this.show(refusal.sentence, 'error', error.status);
       if (refusal.taskGone) {
@@ -206,6 +216,7 @@ export class TaskDetailView {
       this.events.onClaimChanged();
     } catch (error) {
       if (!(error instanceof TaskProblem)) throw error;
+      if (error.status === 401) return this.events.onTokenRefused();
       const refusal = refusalOf(error);
       this.show(refusal.sentence, 'error', error.status);
       if (refusal.taskGone) {

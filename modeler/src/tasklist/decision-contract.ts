@@ -7,6 +7,8 @@ export interface DecisionForm {
   element: HTMLElement;
   /** The variables to send, or why they cannot be sent yet (shown beside the form). */
   read(): DecisionResult;
+  /** What is filled in now, checked or not (kept when the server stops accepting the token, to fill the form again). */
+  draft(): Record<string, unknown>;
   setDisabled(disabled: boolean): void;
   destroy(): void;
 }

@@ -23,9 +23,24 @@ const listNews = el('span', { 'data-say': 'list' });
 const addressNote = el('span', { 'data-say': 'address' });
 const status = el('p', { className: 'status-line', role: 'status', 'aria-live': 'polite' }, decided, listNews, addressNote);
 
+/**
+ * What was filled in the open task when the server stopped accepting the token: its form is filled with it again
+ * once the same person has signed in again and the task opens (from the address, which the sign-in keeps).
+ */
+let kept: { user: string; taskId: string; values: Record<string, unknown> } | null = null;
+
 async function start(message?: string): Promise<void> {
   const me = await signIn(client, root, message);
+  if (kept?.user !== me.name) kept = null;
   showTasks(me);
+}
+
+/** What was kept for `taskId`, once. */
+function takeKept(taskId: string): Record<string, unknown> | undefined {
+  if (kept?.taskId !== taskId) return undefined;
+  const { values } = kept;
+  kept = null;
+  return values;
 }
 
 function showTasks(me: Me): void {
@@ -52,6 +67,7 @@ function showTasks(me: Me): void {
     },
     onBack: () => closeTask(true),
     onClaimChanged: () => void poll(),
+    onTokenRefused: () => tokenRefused(),
   });
   list.setGroups(me.groups);
   list.setUser(me.name);
@@ -82,7 +98,7 @@ function showTasks(me: Me): void {
     list.select(task.id);
     layout.dataset.open = 'true';
     try {
-      await detail.open(task);
+      await detail.open(task, takeKept(task.id));
     } catch (error) {
       report(error);
     }
@@ -227,13 +243,20 @@ function showTasks(me: Me): void {
   }
 
   function failed(error: unknown): void {
-    if (error instanceof TaskProblem && error.status === 401) {
-      if (stopped) return;
-      stopped = true;
-      window.clearTimeout(timer);
-      return void start('The server no longer accepts your token. Sign in again.');
-    }
+    if (error instanceof TaskProblem && error.status === 401) return tokenRefused();
     report(error);
+  }
+
+  // the token is no longer accepted: sign in again, keeping what was filled in the open task (nothing was sent)
+  function tokenRefused(): void {
+    if (stopped) return;
+    stopped = true;
+    window.clearTimeout(timer);
+    const draft = detail.draft;
+    kept = draft && Object.keys(draft.values).length ? { user: me.name, ...draft } : null;
+    void start(kept
+      ? 'The server no longer accepts your token. Sign in again: your decision was not sent, and what you filled in is kept for you to send.'
+      : 'The server no longer accepts your token. Sign in again.');
   }
 
   window.onpopstate = () => {
