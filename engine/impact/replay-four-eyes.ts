@@ -24,7 +24,7 @@ import type { FourEyesBlock } from './impact-report.js';
 import type { RecordedAction, RecordedOrder } from './recorded-orders.js';
 
 /** An instance of the replay whose task is decided: what the verdicts read of it, and the version it runs. */
-export type ReplayedInstance = FourEyesInstance & Pick<InstanceRow, 'version'>;
+type ReplayedInstance = FourEyesInstance & Pick<InstanceRow, 'version'>;
 
 export class ReplayFourEyes {
   /** Who started the order: its root's starter. */

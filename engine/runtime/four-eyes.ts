@@ -106,7 +106,7 @@ export async function separatedTaskVerdict(
 }
 
 /** What the separated-task rule reads of a process version: which tasks it separates, and their names. */
-export type SeparatedTasksModel = Pick<ProcessModel, 'separatedTasks' | 'elements'>;
+type SeparatedTasksModel = Pick<ProcessModel, 'separatedTasks' | 'elements'>;
 
 /**
  * What the separated-task rule reads about an order, wherever it comes from: the runtime's store (OrderFacts), or
