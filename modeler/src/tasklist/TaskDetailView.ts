@@ -209,6 +209,16 @@ export class TaskDetailView {
   private async changeClaim(action: 'claim' | 'unclaim'): Promise<void> {
     const task = this.task;
     if (!task) return;
+    // the keyboard stays with the assignment: on the button that replaces the one pressed (disabling it drops the focus)
+    const keyboard = this.assignment.contains(document.activeElement);
+    try {
+      await this.claimOrUnclaim(task, action);
+    } finally {
+      if (keyboard && this.task?.id === task.id) (this.assignment.querySelector('button') ?? this.element.querySelector<HTMLElement>('#task-heading'))?.focus();
+    }
+  }
+
+  private async claimOrUnclaim(task: TaskView, action: 'claim' | 'unclaim'): Promise<void> {
     for (const button of this.assignment.querySelectorAll('button')) button.disabled = true;
     try {
       const changed = action === 'claim' ? await this.client.claim(task.id) : await this.client.unclaim(task.id);

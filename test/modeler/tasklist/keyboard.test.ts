@@ -1,6 +1,7 @@
 // The task list with the keyboard only, as an approver who uses no mouse (or a screen reader) works it: after
 // signing in the keyboard is at the top of the list; the list refreshing under it (another approver decides a task)
-// keeps it on its task; Enter opens a task, Escape closes it and goes back to that task in the list; after a
+// keeps it on its task; Enter opens a task, Escape closes it and goes back to that task in the list; Assign to me
+// and Unassign keep it on the button that replaces the one pressed; after a
 // decision it is on the task now in the decided one's place; Load more takes it to the first task it added; on a
 // 320 px window too. The built page (/tasks) on the real server, in Debian's chromium.
 import type { Page } from 'playwright-core';
@@ -90,15 +91,25 @@ describe.skipIf(!browserAvailable)('the task list with the keyboard only', () =>
     const question = page.getByRole('radiogroup', { name: 'Your decision' });
     expect(await question.getByRole('radio').count()).toBe(2);
     expect(await question.getAttribute('aria-required')).toBe('true');
-    // Assign to me, the decision, the comment, form-js's link, Send decision
-    await press('Tab', 5);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe('send-decision');
+    // Assign to me and Unassign: the keyboard stays on the button that replaces the one pressed
+    const action = () => page.evaluate(() => document.activeElement?.getAttribute('data-action'));
+    await press('Tab');
+    expect(await action()).toBe('claim');
+    await press('Enter');
+    await page.locator('[data-assignment] [data-action=unclaim]').waitFor();
+    expect(await action()).toBe('unclaim');
+    await press('Enter');
+    await page.locator('[data-assignment] [data-action=claim]').waitFor();
+    expect(await action()).toBe('claim');
+    // the decision, the comment, form-js's link, Send decision
+    await press('Tab', 4);
+    expect(await action()).toBe('send-decision');
     // nothing chosen: said in an alert, nothing sent, the keyboard still on Send
     await press('Enter');
     const notice = page.locator('[data-notice]');
     expect(await notice.getAttribute('role')).toBe('alert');
     expect(await notice.textContent()).toBe('Fill in the fields the form marks.');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe('send-decision');
+    expect(await action()).toBe('send-decision');
     await press('Shift+Tab', 3);
     await press('Space');
     expect(await page.locator('input[type=radio]').first().isChecked()).toBe(true);
