@@ -9,7 +9,7 @@ import { decisionFormFor } from './DecisionForm';
 import { decidedTask } from './decided-task';
 import { orderPath } from './OrderPath';
 import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
-import { refusalOf } from './refusals';
+import { refusalOf, refusesForGood } from './refusals';
 import { claimedByOtherSentence, claimState } from './task-claim-state';
 import { fourEyesSentence } from './task-four-eyes';
 import { holdSentence } from './task-hold';
@@ -161,6 +161,10 @@ export class TaskDetailView {
       this.show(refusal.sentence, 'error', error.status);
       if (refusal.taskGone) {
         this.form.setDisabled(true);
+      } else if (refusesForGood(error)) {
+        // four eyes, before the list marked the task: nothing this person sends will do, as for a marked task
+        this.form.setDisabled(true);
+        this.assignment.querySelector('[data-action=claim]')?.remove();
       } else {
         this.sendButton.disabled = false;
       }

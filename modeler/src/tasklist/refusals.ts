@@ -34,6 +34,14 @@ export function refusalOf(problem: TaskProblem): Refusal {
   }
 }
 
+/**
+ * Whether a refusal stands for good for this person: four eyes refuses them this task whatever they send, as a task
+ * the list marks (`fourEyes`), so the page disables its decision rather than let them send it again.
+ */
+export function refusesForGood(problem: TaskProblem): boolean {
+  return problem.status === 403 && (problem.reason?.startsWith('four-eyes') ?? /^four eyes:/.test(problem.detail ?? ''));
+}
+
 // helpers
 
 const FOUR_EYES = 'Four eyes: another person must make this decision.';

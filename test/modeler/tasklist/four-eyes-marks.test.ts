@@ -61,4 +61,40 @@ describe.skipIf(!browserAvailable)('a task four eyes would refuse the reader, in
     expect((await api('POST', `/api/tasks/${encodeURIComponent(review.id)}/complete`, VERA, { variables: { approved: true } })).status).toBe(200);
     expect(consoleErrors).toEqual([]);
   });
+
+  it('disables the decision once the server refuses it for four eyes, when the list had not marked the task yet', async () => {
+    expect((await api('POST', '/api/orders', INTEGRATION_TOKEN, { orderNo: 'FE-UI-2', customer: { name: 'Lager AG' }, amount: 1_500_000, currency: 'CNY', paymentTerms: 'credit' })).status).toBe(201);
+    const [approval] = (await api<TaskView[]>('GET', '/api/tasks?businessKey=FE-UI-2', INTEGRATION_TOKEN)).json;
+    expect((await api('POST', `/api/tasks/${encodeURIComponent(approval.id)}/complete`, DIRK, { variables: { approved: true } })).status).toBe(200);
+    // the list as a server without the marks sends it (or before it could know): the review unmarked
+    const list = (url: URL) => url.pathname === '/api/tasks' && url.searchParams.get('mine') === 'true';
+    await page.route(list, async (route) => {
+      const response = await route.fetch();
+      const tasks = (await response.json()) as TaskView[];
+      await route.fulfill({ response, json: tasks.map(({ fourEyes: _mark, ...task }) => task) });
+    });
+    try {
+      const review = page.locator('.task-item:has(.task-order:text-is("FE-UI-2 · Lager AG"))');
+      await review.waitFor({ timeout: 10_000 });
+      expect(await review.getAttribute('data-four-eyes')).toBeNull();
+      await review.locator('.task-link').click();
+      const send = page.locator('[data-action=send-decision]');
+      await send.waitFor();
+      expect(await send.isDisabled()).toBe(false);
+      await page.getByLabel('Approve the order').check();
+      await send.click();
+      const notice = page.locator('[data-notice]');
+      await expect.poll(() => notice.getAttribute('data-status')).toBe('403');
+      expect(await notice.getAttribute('role')).toBe('alert');
+      expect(await notice.textContent()).toBe('You already decided "Approve order (sales director)" for this order. Four eyes: another person must make this decision.');
+      // nothing this person sends will do: the decision and the claim are gone, as for a marked task
+      expect(await send.isDisabled()).toBe(true);
+      expect(await page.getByLabel('Approve the order').isDisabled()).toBe(true);
+      expect(await page.locator('[data-assignment] [data-action=claim]').count()).toBe(0);
+    } finally {
+      await page.unroute(list);
+    }
+    // the browser logs the refused request itself; nothing else went wrong
+    expect(consoleErrors.filter((error) => !error.includes('status of 403'))).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 // The server's refusals of a decision, as the task list words them.
 import { describe, expect, it } from 'vitest';
-import { refusalOf } from '../../../modeler/src/tasklist/refusals.js';
+import { refusalOf, refusesForGood } from '../../../modeler/src/tasklist/refusals.js';
 import { TaskProblem } from '../../../modeler/src/tasklist/TasklistClient.js';
 import { approvalTier, waitedFor } from '../../../modeler/src/tasklist/order-facts.js';
 
@@ -132,5 +132,18 @@ describe('order facts', () => {
     });
     expect(tier).toBe('Review order (vice-president)');
     expect(why.replaceAll('\u00a0', ' ')).toBe('This order is CNY 742,050.00. Orders of more than 500,000 need a vice-president.');
+  });
+});
+
+describe('refusals that stand for good', () => {
+  it('are four eyes\' (by reason, or by the detail of a server without one): the page then disables the decision', () => {
+    expect(refusesForGood(problem(403, REWORDED, { reason: 'four-eyes-other-task', ...order }))).toBe(true);
+    expect(refusesForGood(problem(403, REWORDED, { reason: 'four-eyes-starter', ...order }))).toBe(true);
+    expect(refusesForGood(problem(403, 'four eyes: root started order SO-1, so another person must decide "Review order (vice-president)"'))).toBe(true);
+    // someone else holding it, another group, a missing decision, a busy server: it may go through later
+    expect(refusesForGood(problem(403, REWORDED, { reason: 'not-offered', task, offeredTo: { assignee: null, candidateUsers: [], candidateGroups: ['vice-president'] }, claimedBy: 'dana' }))).toBe(false);
+    expect(refusesForGood(problem(403, 'task t1 is for vice-president; ann is in none of these groups'))).toBe(false);
+    expect(refusesForGood(problem(422, 'four eyes: not a 403'))).toBe(false);
+    expect(refusesForGood(problem(503, 'busy'))).toBe(false);
   });
 });
