@@ -20,7 +20,7 @@ export function sendProblem(res: ServerResponse, found: HttpProblem, url: string
 }
 
 /** The methods of /healthz and /metrics, wherever they are answered: as the API port's Allow names them. */
-export const PROBE_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
+const PROBE_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
 
 /**
  * A request for /healthz or /metrics with a method other than GET or HEAD, answered as the API port answers it:
