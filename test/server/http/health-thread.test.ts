@@ -94,7 +94,7 @@ describe('the management port thread', () => {
     const other = await fetch(`${url}/api/processes`, { headers: { authorization: 'Bearer demo-integration' } });
     expect([other.status, other.headers.get('content-type')]).toEqual([404, 'application/problem+json']);
     const post = await fetch(`${url}/healthz`, { method: 'POST' });
-    expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+    expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET, HEAD, OPTIONS']);
   });
 
   it('refuses to start on a port that is taken', async () => {
