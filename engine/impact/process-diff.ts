@@ -1,8 +1,14 @@
 // The semantic diff of two versions of one process: which elements were added,
-// removed or changed, with what decides the route (conditions, candidate
-// groups, called processes, timers, declared outputs …) before and after as
-// text. Layout (DI) and ids of unchanged elements never show up. Browser-safe.
-import { allFlowElements, describeElement, type ElementInfo } from '../bpmn/process-model.js';
+// removed or changed, with what decides the route or a task (conditions, candidate
+// groups, assignee, form, called processes and their propagation of variables, job
+// types, retries and headers, timers, the message an event catches and its
+// correlation key, errors, escalations, signals, declared outputs …) before and
+// after as text, in a designer's words (element-words.ts). A change to what several
+// elements share — a message renamed, its correlation key — is named on every element
+// that refers to it. Layout (DI) and ids of unchanged elements never show up. Browser-safe.
+import { allFlowElements, describeElement, extensionValues, type ElementInfo } from '../bpmn/process-model.js';
+import { declaredDecisionCallOf } from '../dmn/decision-call.js';
+import { eventReferences, formWords, propagationWords, timerWords } from './element-words.js';
 import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementChange, ProcessDiff, PropertyChange } from './impact-report.js';
 
@@ -83,12 +89,12 @@ function elementProperties(process: ModdleElement): Map<string, Described> {
   const described = new Map<string, Described>();
   for (const element of allFlowElements(process)) {
     const info = describeElement(element);
-    described.set(info.id, { id: info.id, type: info.type, name: info.name ?? null, properties: propertiesOf(element, info) });
+    described.set(info.id, { id: info.id, type: info.type, name: info.name ?? null, properties: propertiesOf(element, info, process) });
   }
   return described;
 }
 
-function propertiesOf(element: ModdleElement, info: ElementInfo): Record<string, string> {
+function propertiesOf(element: ModdleElement, info: ElementInfo, process: ModdleElement): Record<string, string> {
   const properties: Record<string, string> = { type: typeLabel(info.type) };
   if (info.name) properties.name = info.name;
   if (element.$type === 'bpmn:SequenceFlow') {
@@ -100,15 +106,30 @@ function propertiesOf(element: ModdleElement, info: ElementInfo): Record<string,
   }
   if (element.attachedToRef) properties['attached to'] = element.attachedToRef.id;
   if (info.candidateGroups) properties['candidate groups'] = info.candidateGroups.join(', ');
+  if (info.candidateUsers) properties['candidate users'] = info.candidateUsers.join(', ');
+  if (info.assignee) properties.assignee = info.assignee;
+  const form = formWords(element, process);
+  if (form) properties.form = form;
   if (info.calledProcess) properties['called process'] = info.calledProcess;
   const binding = calledElementBinding(element);
   if (binding) properties.binding = binding;
+  if (info.calledProcess) Object.assign(properties, propagationWords(element));
+  const decision = element.$type === 'bpmn:BusinessRuleTask' ? declaredDecisionCallOf(element as unknown as Parameters<typeof declaredDecisionCallOf>[0]) : undefined;
+  if (decision) properties.decision = decision.decisionRef;
+  if (decision?.resultVariable) properties['result variable'] = decision.resultVariable;
   if (info.jobType) properties['job type'] = info.jobType;
+  // as written: a retries expression (`=…`) is no number yet
+  const retries = extensionValues(element, 'zeebe:TaskDefinition')[0]?.retries as unknown;
+  if (info.jobType && (typeof retries === 'string' || typeof retries === 'number') && String(retries).trim()) properties.retries = String(retries).trim();
+  if (info.jobHeaders && Object.keys(info.jobHeaders).length) {
+    properties.headers = Object.entries(info.jobHeaders).map(([key, value]) => `${key} = ${value}`).join(', ');
+  }
   if (info.message) properties.message = info.message.name;
-  const timer = timerText(element);
+  if (info.message?.correlationKey) properties['correlation key'] = info.message.correlationKey;
+  if (info.messagesReceivedSince) properties['messages received since'] = info.messagesReceivedSince;
+  const timer = timerWords(element);
   if (timer) properties.timer = timer;
-  const errorCode = (element.eventDefinitions ?? []).find((definition) => definition.$type === 'bpmn:ErrorEventDefinition')?.errorRef?.errorCode;
-  if (errorCode) properties.error = errorCode;
+  Object.assign(properties, eventReferences(element));
   if (info.inputs) properties.inputs = info.inputs.map(({ source, target }) => `${target} ← ${source}`).join(', ');
   if (info.outputs) properties.outputs = info.outputs.map(({ source, target }) => `${target} ← ${source}`).join(', ');
   if (info.outcome) properties.outcome = info.outcome;
@@ -121,15 +142,6 @@ function calledElementBinding(element: ModdleElement): string | undefined {
   if (!bindingType) return undefined;
   const versionTag = called?.versionTag ?? called?.$attrs?.versionTag;
   return versionTag ? `${bindingType} ${versionTag}` : String(bindingType);
-}
-
-function timerText(element: ModdleElement): string | undefined {
-  const timer = (element.eventDefinitions ?? []).find((definition) => definition.$type === 'bpmn:TimerEventDefinition');
-  if (!timer) return undefined;
-  for (const kind of ['timeDate', 'timeDuration', 'timeCycle'] as const) {
-    if (timer[kind]?.body) return `${kind} ${timer[kind].body.trim()}`;
-  }
-  return 'timer';
 }
 
 function typeLabel(type: string): string {

@@ -5,6 +5,9 @@ import { describeFlow } from '../../bpmn/flow-description';
 import { importBpmn } from '../../../../engine/interop/index.js';
 import { canvasIds } from '../../bpmn/canvas-ids';
 import { processScope, type ScopedElement } from './process-scope';
+import { withServerProperties } from './server-properties.js';
+import { parseBpmn } from '../../../../engine/bpmn/moddle.js';
+import { diffProcesses, processOf } from '../../../../engine/impact/process-diff.js';
 
 export interface DiffItem {
   id: string;
@@ -50,9 +53,26 @@ type Moddle = new (packages: Record<string, unknown>) => { fromXML(xml: string):
 /**
  * Compares two versions semantically with bpmn-js-differ, and their flow conditions as text. With `processKey`
  * (the file's id), only what belongs to that process of the file (process-scope.ts): a file with several processes
- * holds the others' changes too, which are not this process's history.
+ * holds the others' changes too, which are not this process's history. What the differ does not see — a change
+ * inside an element's extension elements, or to a message, error, escalation or signal its elements refer to — is
+ * named by the server's semantic diff, run here on the same two versions (engine/impact/process-diff.ts), on every
+ * element it touches; it needs no server, so a deploy dialog whose impact check failed names it too.
  */
 export async function compareVersions(oldXml: string, newXml: string, processKey?: string): Promise<VersionComparison> {
+  const [differs, semantic] = await Promise.all([differComparison(oldXml, newXml, processKey), semanticDiffs(oldXml, newXml, processKey)]);
+  return semantic.reduce(withServerProperties, differs);
+}
+
+/** The semantic diff of each process of the two versions (of `processKey` only, when given); none when a version does not parse. */
+async function semanticDiffs(oldXml: string, newXml: string, processKey?: string) {
+  const [older, newer] = await Promise.all([parseBpmn(oldXml), parseBpmn(newXml)]);
+  const processIds = (definitions: typeof older.definitions) => (definitions.rootElements ?? []).filter((root) => root.$type === 'bpmn:Process').map((root) => String(root.id));
+  const keys = processKey !== undefined ? [processKey] : [...new Set([...processIds(older.definitions), ...processIds(newer.definitions)])];
+  return keys.map((key) => diffProcesses(key, processOf(older.definitions, key), processOf(newer.definitions, key)));
+}
+
+/** What bpmn-js-differ and the conditions' text say changed. */
+async function differComparison(oldXml: string, newXml: string, processKey?: string): Promise<VersionComparison> {
   const [older, newer] = await Promise.all([parse(oldXml), parse(newXml)]);
   const [oldDefinitions, newDefinitions] = [older.definitions, newer.definitions];
   const changes = diff(oldDefinitions, newDefinitions);
@@ -72,7 +92,10 @@ export async function compareVersions(oldXml: string, newXml: string, processKey
       ...item(model),
       // bpmn-js-differ 3.2 hands jsondiffpatch's [old, new] to `changed(model, key, newValue, oldValue)`,
       // so its attrs carry the two values swapped; the spec pins the order down.
-      attributes: Object.entries(attrs).map(([name, value]) => ({ name, oldValue: describe(value.newValue), newValue: describe(value.oldValue) })),
+      // what changed inside extension elements the semantic diff names (compareVersions); the differ would only say
+      // "extensionElements: ExtensionElements → —"
+      attributes: Object.entries(attrs).filter(([name]) => name !== 'extensionElements')
+        .map(([name, value]) => ({ name, oldValue: describe(value.newValue), newValue: describe(value.oldValue) })),
     }));
 
   const conditions = conditionChanges(oldDefinitions, newDefinitions, fileIdOf).filter((change) => inScope(change.canvasId)).map(({ canvasId: _, ...change }) => change);

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isSemanticallyEmpty } from '../../../../modeler/src/features/diff/ComparisonList.js';
+import { withServerProperties } from '../../../../modeler/src/features/diff/server-properties.js';
 import { compareVersions, itemLabel, type VersionComparison } from '../../../../modeler/src/features/diff/VersionDiff.js';
+import { CLAIM_HANDLING, DIFF_CASES } from '../../../support/diff-cases.js';
 
 const v1 = readFileSync(join(import.meta.dirname, '../../../../diagrams/credit-order-approval.bpmn'), 'utf8');
 
@@ -124,5 +127,56 @@ describe('comparing two versions of one process of a file with several', () => {
     const after = before.replace('name="Shipping"', 'name="Dispatch"');
     expect(ids(await compareVersions(before, after, 'shipping'))).toEqual(['Pool_Shipping']);
     expect(ids(await compareVersions(before, after, 'order'))).toEqual([]);
+  });
+});
+
+describe('comparing two versions that change more than flow elements (without the server)', () => {
+  const sorted = (items: { elementId: string; property: string }[]) => [...items].sort((a, b) => `${a.elementId} ${a.property}`.localeCompare(`${b.elementId} ${b.property}`));
+
+  it.each(DIFF_CASES.map((diffCase) => [diffCase.label, diffCase] as const))('names %s on every element it touches', async (_label, { before, after, expected }) => {
+    const comparison = await compareVersions(before, after, 'claim-handling');
+    const named = comparison.changed.flatMap((item) => (item.attributes ?? []).map((attribute) => ({
+      elementId: item.id, property: attribute.name, before: attribute.oldValue, after: attribute.newValue,
+    })));
+    // the History lists "—" for a property an element does not have
+    expect(sorted(named)).toEqual(sorted(expected.map((property) => ({ ...property, before: property.before ?? '—', after: property.after ?? '—' }))));
+    expect(isSemanticallyEmpty(comparison)).toBe(false);
+  });
+
+  it('keeps what the differ names beside what changed inside the element', async () => {
+    const after = CLAIM_HANDLING.replace('name="Assess claim"', 'name="Assess the claim"').replace('type="assess-claim"', 'type="assess-claim-v2"');
+    const comparison = await compareVersions(CLAIM_HANDLING, after, 'claim-handling');
+    expect(comparison.changed.find((item) => item.id === 'ServiceTask_Assess')?.attributes).toEqual([
+      { name: 'name', oldValue: 'Assess claim', newValue: 'Assess the claim' },
+      { name: 'job type', oldValue: 'assess-claim', newValue: 'assess-claim-v2' },
+    ]);
+  });
+});
+
+describe('the server\'s diff beside the differ\'s', () => {
+  it('adds what the server names inside an element to what the differ named, each property once', () => {
+    const comparison: VersionComparison = {
+      added: [], removed: [], layoutChanged: [], conditions: [],
+      changed: [{ id: 'ServiceTask_Assess', type: 'ServiceTask', name: 'Assess the claim', attributes: [{ name: 'name', oldValue: 'Assess claim', newValue: 'Assess the claim' }] }],
+    };
+    const merged = withServerProperties(comparison, {
+      key: 'claim-handling', process: [], unchanged: false,
+      elements: [
+        { elementId: 'ServiceTask_Assess', type: 'bpmn:ServiceTask', name: 'Assess the claim', change: 'changed', properties: [
+          { property: 'name', before: 'Assess claim', after: 'Assess the claim' },
+          { property: 'job type', before: 'assess-claim', after: 'assess-claim-v2' },
+        ] },
+        { elementId: 'IntermediateCatchEvent_Documents', type: 'bpmn:IntermediateCatchEvent', name: 'Documents received', change: 'changed', properties: [
+          { property: 'correlation key', before: '=claimNo', after: null },
+        ] },
+      ],
+    });
+    expect(merged.changed).toEqual([
+      { id: 'ServiceTask_Assess', type: 'ServiceTask', name: 'Assess the claim', attributes: [
+        { name: 'name', oldValue: 'Assess claim', newValue: 'Assess the claim' },
+        { name: 'job type', oldValue: 'assess-claim', newValue: 'assess-claim-v2' },
+      ] },
+      { id: 'IntermediateCatchEvent_Documents', type: 'IntermediateCatchEvent', name: 'Documents received', attributes: [{ name: 'correlation key', oldValue: '=claimNo', newValue: '—' }] },
+    ]);
   });
 });

@@ -1,0 +1,111 @@
+// What a version diff says of an element's event definitions and extension elements, in a process designer's
+// words: a timer as "after 48 hours (PT48H)", a form by its id or its fields, a call's propagation of variables,
+// the message, error, escalation or signal an event refers to. Browser-safe: the modeler's History diff and
+// deploy dialog read the same text (modeler/src/features/diff/VersionDiff.ts).
+import type { ModdleElement } from 'bpmn-moddle';
+import { extensionValues } from '../bpmn/process-model.js';
+import { embeddedFormsOf } from '../bpmn/user-task-form.js';
+
+/** A timer event's definition: `after 48 hours (PT48H)`, `at 2025-01-01T09:00:00Z`, `every 1 hour, 3 times (R3/PT1H)`. */
+export function timerWords(element: ModdleElement): string | undefined {
+  const timer = definitionOf(element, 'bpmn:TimerEventDefinition');
+  if (!timer) return undefined;
+  const duration = bodyOf(timer.timeDuration);
+  if (duration) return `after ${withDuration(duration)}`;
+  const date = bodyOf(timer.timeDate);
+  if (date) return `at ${date}`;
+  const cycle = bodyOf(timer.timeCycle);
+  if (cycle) return `every ${cycleWords(cycle)}`;
+  return 'timer (no definition)';
+}
+
+/** The message, error, escalation and signal an element refers to, each as what decides what it catches or throws. */
+export function eventReferences(element: ModdleElement): Record<string, string> {
+  const properties: Record<string, string> = {};
+  const error = definitionOf(element, 'bpmn:ErrorEventDefinition')?.errorRef;
+  if (error) properties.error = String(error.errorCode || error.name || error.id);
+  const escalation = definitionOf(element, 'bpmn:EscalationEventDefinition')?.escalationRef;
+  if (escalation) properties.escalation = String((escalation as ModdleElement & { escalationCode?: string }).escalationCode || escalation.name || escalation.id);
+  const signal = definitionOf(element, 'bpmn:SignalEventDefinition')?.signalRef;
+  if (signal) properties.signal = String(signal.name || signal.id);
+  return properties;
+}
+
+/**
+ * A user task's form: a linked form's id (`zeebe:formDefinition formId`), an embedded one's fields
+ * (`embedded: approved (Approve), comment`), another form key as written (Camunda 7's `camunda:formKey` too).
+ */
+export function formWords(element: ModdleElement, process: ModdleElement | undefined): string | undefined {
+  if (element.$type !== 'bpmn:UserTask') return undefined;
+  const definition = extensionValues(element, 'zeebe:FormDefinition')[0];
+  if (definition?.formId) return String(definition.formId);
+  const formKey = String(definition?.formKey ?? element.formKey ?? element.$attrs?.['camunda:formKey'] ?? '');
+  if (!formKey) return undefined;
+  const embedded = /^camunda-forms:bpmn:(.+)$/.exec(formKey);
+  if (!embedded || !process) return formKey;
+  const schema = embeddedFormsOf(process).get(embedded[1]);
+  if (!schema) return `embedded ${embedded[1]} (not found)`;
+  const fields = fieldsOf(schema.components);
+  return fields.length ? `embedded: ${fields.join(', ')}` : 'embedded: no fields';
+}
+
+/** A Camunda 8 call activity's propagation of variables, both ways (`zeebe:calledElement propagateAll…Variables`). */
+export function propagationWords(element: ModdleElement): Record<string, string> {
+  if (element.$type !== 'bpmn:CallActivity') return {};
+  const called = extensionValues(element, 'zeebe:CalledElement')[0];
+  if (!called) return {};
+  return {
+    'variables passed to the called process': called.propagateAllParentVariables === false ? 'its inputs only' : 'all',
+    'variables back from the called process': called.propagateAllChildVariables === false ? 'its outputs only' : 'all',
+  };
+}
+
+// helpers
+
+function definitionOf(element: ModdleElement, type: string): ModdleElement | undefined {
+  return (element.eventDefinitions ?? []).find((definition) => definition.$type === type);
+}
+
+function bodyOf(expression: ModdleElement | undefined): string | undefined {
+  const body = typeof expression?.body === 'string' ? expression.body.trim() : '';
+  return body || undefined;
+}
+
+const DURATION = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
+const UNITS = ['year', 'month', 'week', 'day', 'hour', 'minute', 'second'];
+
+/** An ISO 8601 duration in words with the text itself, `48 hours (PT48H)`; an expression or anything else as written. */
+function withDuration(text: string): string {
+  const words = durationWords(text);
+  return words ? `${words} (${text})` : text;
+}
+
+function durationWords(text: string): string | undefined {
+  const match = DURATION.exec(text);
+  if (!match || text === 'P' || text.endsWith('T')) return undefined;
+  const parts = UNITS.flatMap((unit, index) => {
+    const amount = match[index + 1];
+    if (amount === undefined) return [];
+    return [`${amount} ${unit}${Number(amount.replace(',', '.')) === 1 ? '' : 's'}`];
+  });
+  return parts.length ? parts.join(' ') : undefined;
+}
+
+/** `R3/PT1H` → `1 hour, 3 times (R3/PT1H)`; a cron expression or an expression as written. */
+function cycleWords(text: string): string {
+  const repeated = /^R(\d*)\/(P[^/]+)$/.exec(text);
+  const words = repeated ? durationWords(repeated[2]) : undefined;
+  if (!repeated || !words) return text;
+  const times = repeated[1] ? `, ${repeated[1]} time${repeated[1] === '1' ? '' : 's'}` : '';
+  return `${words}${times} (${text})`;
+}
+
+function fieldsOf(components: unknown): string[] {
+  if (!Array.isArray(components)) return [];
+  return components.flatMap((component: unknown) => {
+    if (!component || typeof component !== 'object') return [];
+    const { key, label, components: inner } = component as { key?: unknown; label?: unknown; components?: unknown };
+    const own = typeof key === 'string' && key ? [typeof label === 'string' && label.trim() && label.trim() !== key ? `${key} (${label.trim()})` : key] : [];
+    return [...own, ...fieldsOf(inner)];
+  });
+}

@@ -1,0 +1,38 @@
+// The server's semantic diff (POST /api/impact, GET …/versions/{n}/diff, stratum impact) names a change that is not
+// in a flow element itself — a message, an error, an escalation or a signal the elements refer to — and one inside
+// an element's extension elements, in a designer's words, on every element it touches (test/support/diff-cases.ts).
+import { describe, expect, it } from 'vitest';
+import { parseBpmn } from '../../../engine/bpmn/moddle.js';
+import { diffLines, diffProcesses, processOf } from '../../../engine/impact/process-diff.js';
+import { CLAIM_HANDLING, DIFF_CASES } from '../../support/diff-cases.js';
+
+const KEY = 'claim-handling';
+const processIn = async (xml: string) => processOf((await parseBpmn(xml)).definitions, KEY);
+const sorted = <T extends { elementId: string; property: string }>(items: T[]) => [...items].sort((a, b) => `${a.elementId} ${a.property}`.localeCompare(`${b.elementId} ${b.property}`));
+const diffOf = async (before: string, after: string) => diffProcesses(KEY, await processIn(before), await processIn(after));
+
+describe('the server\'s diff of two versions', () => {
+  it.each(DIFF_CASES.map((diffCase) => [diffCase.label, diffCase] as const))('names %s', async (_label, { before, after, expected }) => {
+    const diff = await diffOf(before, after);
+    const named = diff.elements.flatMap((element) => element.properties.map((property) => ({ elementId: element.elementId, change: element.change, ...property })));
+    expect(sorted(named)).toEqual(sorted(expected.map((property) => ({ ...property, change: 'changed' }))));
+    expect(diff.unchanged).toBe(false);
+  });
+
+  it('reads a changed message on each line of stratum impact, with the element it touches', async () => {
+    const lines = diffLines(await diffOf(DIFF_CASES[1].before, DIFF_CASES[1].after));
+    expect([...lines].sort()).toEqual([
+      'changed BoundaryEvent_DocumentsDuringReview (boundary event "Documents arrived during review"): correlation key =claimNo → =policyNo',
+      'changed IntermediateCatchEvent_Documents (intermediate catch event "Documents received"): correlation key =claimNo → =policyNo',
+    ]);
+  });
+
+  it('lists a new element\'s extension elements among its properties', async () => {
+    const diff = diffProcesses(KEY, undefined, await processIn(CLAIM_HANDLING));
+    const propertiesOf = (id: string) => Object.fromEntries(diff.elements.find((element) => element.elementId === id)!.properties.map((property) => [property.property, property.after]));
+    expect(propertiesOf('UserTask_Review')).toMatchObject({ 'candidate groups': 'claims-office', assignee: '=claimOwner', form: 'claim-review' });
+    expect(propertiesOf('ServiceTask_Assess')).toMatchObject({ 'job type': 'assess-claim', retries: '3', headers: 'model = 2024' });
+    expect(propertiesOf('CallActivity_Payout')).toMatchObject({ 'variables back from the called process': 'its outputs only', 'variables passed to the called process': 'all' });
+    expect(propertiesOf('BoundaryEvent_PayoutLate')).toMatchObject({ escalation: 'PAYOUT_LATE' });
+  });
+});
