@@ -35,6 +35,7 @@ import decisionResultMapping from './rules/decision-result-mapping.js';
 import separationOfDuties from './rules/separation-of-duties.js';
 import exclusiveGatewayDefault from './rules/exclusive-gateway-default.js';
 import feelConditionSyntax from './rules/feel-condition-syntax.js';
+import flowNameMatchesCondition from './rules/flow-name-matches-condition.js';
 import messageNamed from './rules/message-named.js';
 import noJavascript from './rules/no-javascript.js';
 import orderFieldOptional from './rules/order-field-optional.js';
@@ -62,6 +63,7 @@ export const stratumRules: Record<string, RuleFactory> = {
   'decision-reads-own-output': decisionReadsOwnOutput,
   'decision-result-mapping': decisionResultMapping,
   'separation-of-duties': separationOfDuties,
+  'flow-name-matches-condition': flowNameMatchesCondition,
 };
 
 /** bpmnlint's built-in rules that matter for execution (or for reading the diagram), by id. */
@@ -123,6 +125,8 @@ export const stratumRuleSeverities: Record<string, Severity> = {
   'stratum/decision-result-mapping': 'error',
   // a typo in the four-eyes declaration would silently switch the control off
   'stratum/separation-of-duties': 'error',
+  // a flow's name that states a threshold its condition no longer compares with: every report a warning
+  'stratum/flow-name-matches-condition': 'error',
   // bpmnlint: what would not run, or run surprisingly
   'start-event-required': 'error',
   'end-event-required': 'error',
@@ -204,6 +208,7 @@ export const rulesWithWarningReports = [
   'condition-variables-supplied',
   'decision-reads-own-output',
   'exclusive-gateway-default',
+  'flow-name-matches-condition',
   'order-field-optional',
   'supported-elements',
   'user-task-candidate-groups',
