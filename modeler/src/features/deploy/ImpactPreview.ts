@@ -9,6 +9,7 @@ import {
   type DecisionImpact,
 } from './decision-impact';
 import { relatedConditionsLine, relatedConditionTitle } from './related-conditions';
+import { insideStays } from './running-orders.js';
 
 const ORDERS_SHOWN = 20;
 
@@ -50,7 +51,10 @@ export default class ImpactPreview {
       report.processes.flatMap((process) => [el('p', { 'data-impact-process': process.key },
         process.previousVersion === null
           ? `${process.key} is new (version ${process.version}): no order runs it yet; `
-          : `Running orders inside ${process.key}: ${process.runningOrders.inside.count} (they stay on version ${process.previousVersion}); `,
+          // which orders keep the old version, each opening its instance, as the other lines list theirs
+          : [`Running orders inside ${process.key}: ${process.runningOrders.inside.count}`,
+            this.orderList(process.runningOrders.inside.orders.map((order) => order.orderNo), ' — '),
+            ` (${insideStays(process.runningOrders.inside, process.previousVersion)}); `],
         `running orders that will start ${process.key} version ${process.version} when they reach a call to it: ${process.runningOrders.willPickUp.count}`,
         // the count ends the sentence, or the orders follow it as a list
         this.orderList(process.runningOrders.willPickUp.orders, ' — ') ?? '.'),
