@@ -1,6 +1,6 @@
 // The History tab's diff names what changed inside an element, as the deploy dialog does: a call activity
 // pointed at another process is listed with its called process old → new (the server's semantic diff),
-// not only as "changed"; side by side, the older version shows at the newer one's zoom and position, and each
+// not only as "changed"; a renamed message on the event that catches it, a job's retries; side by side, the older version shows at the newer one's zoom and position, and each
 // canvas follows the other's zooming and scrolling. Built modeler, real server, Debian's chromium; screenshots in test-output/history-diff/.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -30,6 +30,16 @@ describe.skipIf(!browserAvailable)('the History tab\'s diff of two versions', ()
     form.append('note', 'prepaid at shipment controlled at entry for now');
     const response = await fetch(`${server.url}/api/deployments`, { method: 'POST', headers, body: form });
     expect(response.status, await response.clone().text()).toBe(201);
+    // version 2 of prepaid-entry-control: its payment message renamed (a root element, not a flow element) and its
+    // shipping job given 5 retries (inside an extension element)
+    const entry1 = await (await fetch(`${server.url}/api/processes/prepaid-entry-control/versions/1/xml`, { headers })).text();
+    const entry2 = entry1.replace('name="PaymentReceived"', 'name="PrepaymentReceived"').replace('<zeebe:taskDefinition type="shipping" />', '<zeebe:taskDefinition type="shipping" retries="5" />');
+    expect(entry2.match(/PrepaymentReceived|retries="5"/g)).toHaveLength(2);
+    const entryForm = new FormData();
+    entryForm.append('files', new Blob([entry2], { type: 'application/xml' }), 'prepaid-entry-control.bpmn');
+    entryForm.append('note', 'the bank\'s prepayment message; shipping retried five times');
+    const entryResponse = await fetch(`${server.url}/api/deployments`, { method: 'POST', headers, body: entryForm });
+    expect(entryResponse.status, await entryResponse.clone().text()).toBe(201);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await signIn(page, server.url, DESIGNER);
   });
@@ -47,6 +57,31 @@ describe.skipIf(!browserAvailable)('the History tab\'s diff of two versions', ()
     const details = await call.locator('li').allTextContents();
     expect(details.some((line) => line.includes('prepaid-shipment-control') && line.includes('prepaid-entry-control')), details.join(' | ')).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, '01-called-process-changed.png') });
+  });
+
+  it('names what is not a flow element: a renamed message on the event catching it, a job\'s retries', async () => {
+    await page.locator('.side-tab[data-tab=library]').click();
+    await page.locator('.library-item[data-key=prepaid-entry-control] .library-open').click();
+    await expect.poll(() => page.locator('.document-key').textContent()).toBe('prepaid-entry-control');
+    await page.locator('.side-tab[data-tab=history]').click();
+    await page.locator('.version[data-version="2"] [data-action=diff-previous]').click();
+    const changed = page.locator('.diff-summary .diff-section.changed');
+    await changed.waitFor();
+    const details = async (id: string) => (await changed.locator(`li[data-element=${id}] li`).allTextContents()).map((line) => line.replace(/\s+/g, ' ').trim());
+    expect(await details('IntermediateCatchEvent_PaymentReceived')).toEqual(['message: PaymentReceived → PrepaymentReceived']);
+    expect(await details('ServiceTask_ShipOrder')).toEqual(['retries: — → 5']);
+    // each marked changed on the canvas
+    for (const id of ['IntermediateCatchEvent_PaymentReceived', 'ServiceTask_ShipOrder']) {
+      expect(await page.locator(`.djs-element[data-element-id=${id}].stratum-diff-changed`).count(), id).toBe(1);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, '04-message-and-retries-changed.png') });
+    // back to the sales order management's diff, which the next test reads
+    await page.locator('.side-tab[data-tab=library]').click();
+    await page.locator('.library-item[data-key=sales-order-management] .library-open').click();
+    await expect.poll(() => page.locator('.document-key').textContent()).toBe('sales-order-management');
+    await page.locator('.side-tab[data-tab=history]').click();
+    await page.locator('.version[data-version="2"] [data-action=diff-previous]').click();
+    await page.locator(`.diff-section.changed li[data-element=${CALL}]`).waitFor();
   });
 
   it('shows the older version side by side at the newer one\'s zoom and position, following either\'s zoom and scroll', async () => {
