@@ -3,6 +3,7 @@
 // the message, error, escalation or signal an event refers to. Browser-safe: the modeler's History diff and
 // deploy dialog read the same text (modeler/src/features/diff/VersionDiff.ts).
 import type { ModdleElement } from 'bpmn-moddle';
+import type { CallVariable, Camunda7CallVariables } from '../bpmn/camunda7-call-variables.js';
 import { extensionValues } from '../bpmn/process-model.js';
 import { embeddedFormsOf } from '../bpmn/user-task-form.js';
 
@@ -49,18 +50,32 @@ export function formWords(element: ModdleElement, process: ModdleElement | undef
   return fields.length ? `embedded: ${fields.join(', ')}` : 'embedded: no fields';
 }
 
-/** A Camunda 8 call activity's propagation of variables, both ways (`zeebe:calledElement propagateAll…Variables`). */
-export function propagationWords(element: ModdleElement): Record<string, string> {
+/**
+ * A call activity's passing of variables, both ways: Camunda 8's `zeebe:calledElement propagateAll…Variables`
+ * (`all`, or `its inputs only` / `its outputs only`), Camunda 7's `camunda:in` / `camunda:out` (`all`, or what
+ * they pass: `orderNo ← orderNo`, `total ← =amount * 2`); a call without either passes everything both ways.
+ */
+export function propagationWords(element: ModdleElement, camunda7?: Camunda7CallVariables): Record<string, string> {
   if (element.$type !== 'bpmn:CallActivity') return {};
+  if (camunda7) {
+    return {
+      'variables passed to the called process': camunda7.ins ? callVariablesWords(camunda7.ins) : 'all',
+      'variables back from the called process': camunda7.outs ? callVariablesWords(camunda7.outs) : 'all',
+    };
+  }
   const called = extensionValues(element, 'zeebe:CalledElement')[0];
-  if (!called) return {};
   return {
-    'variables passed to the called process': called.propagateAllParentVariables === false ? 'its inputs only' : 'all',
-    'variables back from the called process': called.propagateAllChildVariables === false ? 'its outputs only' : 'all',
+    'variables passed to the called process': called?.propagateAllParentVariables === false ? 'its inputs only' : 'all',
+    'variables back from the called process': called?.propagateAllChildVariables === false ? 'its outputs only' : 'all',
   };
 }
 
 // helpers
+
+function callVariablesWords(variables: CallVariable[]): string {
+  const words = variables.map((variable) => ('all' in variable ? 'all' : `${variable.target} ← ${'variable' in variable ? variable.variable : `=${variable.feel}`}`));
+  return words.length ? words.join(', ') : 'none';
+}
 
 function definitionOf(element: ModdleElement, type: string): ModdleElement | undefined {
   return (element.eventDefinitions ?? []).find((definition) => definition.$type === type);

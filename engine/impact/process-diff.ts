@@ -113,7 +113,7 @@ function propertiesOf(element: ModdleElement, info: ElementInfo, process: Moddle
   if (info.calledProcess) properties['called process'] = info.calledProcess;
   const binding = calledElementBinding(element);
   if (binding) properties.binding = binding;
-  if (info.calledProcess) Object.assign(properties, propagationWords(element));
+  if (info.calledProcess) Object.assign(properties, propagationWords(element, info.camunda7Call));
   const decision = element.$type === 'bpmn:BusinessRuleTask' ? declaredDecisionCallOf(element as unknown as Parameters<typeof declaredDecisionCallOf>[0]) : undefined;
   if (decision) properties.decision = decision.decisionRef;
   if (decision?.resultVariable) properties['result variable'] = decision.resultVariable;

@@ -36,3 +36,24 @@ describe('the server\'s diff of two versions', () => {
     expect(propertiesOf('BoundaryEvent_PayoutLate')).toMatchObject({ escalation: 'PAYOUT_LATE' });
   });
 });
+
+describe('the server\'s diff of a Camunda 7 call activity', () => {
+  const camunda7 = (mappings: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_1" targetNamespace="http://stratum.example/bpmn">
+  <bpmn:process id="claim-handling" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:callActivity id="CallActivity_Payout" name="Pay out" calledElement="claim-payout"><bpmn:extensionElements>${mappings}</bpmn:extensionElements></bpmn:callActivity>
+    <bpmn:endEvent id="End" />
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start" targetRef="CallActivity_Payout" />
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="CallActivity_Payout" targetRef="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+  it('names what camunda:in and camunda:out pass, where before everything passed', async () => {
+    const diff = await diffOf(camunda7(''), camunda7('<camunda:in source="claimNo" target="claimNo" /><camunda:in sourceExpression="${amount * 2}" target="limit" /><camunda:out variables="all" />'));
+    expect(diff.elements).toEqual([{
+      elementId: 'CallActivity_Payout', type: 'bpmn:CallActivity', name: 'Pay out', change: 'changed',
+      properties: [{ property: 'variables passed to the called process', before: 'all', after: 'claimNo ← claimNo, limit ← =amount * 2' }],
+    }]);
+  });
+});
