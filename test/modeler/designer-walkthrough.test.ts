@@ -1,6 +1,6 @@
 // A designer's mission, as done in the browser: open the library, open the level-3 credit approval from its caller,
 // move the vice-president's tier from 500,000 to 400,000 in the properties panel, see in the Problems panel that the
-// tier's flows still say 500,000 and rename them, read the deploy dialog's changes and impact (the running orders that
+// tier's flows still say 500,000 and rename them (and, checking the whole library, that the caller repeats the old tier), read the deploy dialog's changes and impact (the running orders that
 // stay on version 1 named by number), deploy, and find the change in the History. Built modeler, real server, Debian's
 // chromium; screenshots in test-output/designer-walkthrough/.
 import { mkdirSync } from 'node:fs';
@@ -75,6 +75,14 @@ describe.skipIf(!browserAvailable)('a designer moves a tier of the credit approv
     ]);
     // warnings: nothing refuses the change
     expect(await page.locator('.problems-summary').textContent()).toMatch(/^0 error\(s\)/);
+    // checking the whole library also names the condition of the caller that repeats the old tier, as stratum validate --server does
+    await page.locator('[data-action=check-library]').click();
+    const related = page.locator('[data-section=related-conditions] li.problem');
+    await related.first().waitFor();
+    expect(await related.evaluateAll((items) => items.map((item) => `${(item as HTMLElement).dataset.process}/${(item as HTMLElement).dataset.element}`)))
+      .toEqual(['sales-order-management/Flow_ApprovalTierRaised_Yes']);
+    expect(await related.locator('.problem-message').textContent()).toBe('sales-order-management "Approval tier raised?" still compares changeReportingAmount '
+      + '(passed as reportingAmount at "Approve changed amount") with 500000, which this change moved to 400000 in credit-order-approval "Amount tier?"');
     await shot('02-tier-moved-names-stale');
 
     await typeInto('group-general', '#bio-properties-panel-name', 'more than 400,000 up to 1,000,000');

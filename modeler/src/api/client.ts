@@ -140,8 +140,8 @@ export class ApiClient {
   }
 
   /** POST /api/impact: what deploying these files would do (nothing is stored). */
-  impact(files: BpmnUpload[]): Promise<ImpactReport> {
-    return this.json('POST', '/api/impact', uploadOf(files));
+  impact(files: BpmnUpload[], { replay = true } = {}): Promise<ImpactReport> {
+    return this.json('POST', `/api/impact${replay ? '' : '?replay=false'}`, uploadOf(files));
   }
 
   /** GET /api/groups: designers only (403 for anyone else). */

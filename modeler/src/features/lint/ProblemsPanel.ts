@@ -12,6 +12,7 @@ import type Workspace from '../workspace/Workspace';
 import type DiagramIds from '../workspace/DiagramIds';
 import type LintRules from './LintRules';
 import { WARNINGS_SUFFIX } from './LintRules';
+import { DOCUMENT_OPENED } from '../workspace/Workspace';
 
 /** One finding as the panel lists it. */
 export interface Problem {
@@ -39,6 +40,8 @@ export default class ProblemsPanel {
 
   problems: Problem[] = [];
   private libraryProblems: Problem[] | null = null;
+  /** Conditions that still compare with a constant the edits move (checkLibrary), in any process, the open one too. */
+  private relatedProblems: Problem[] = [];
   private open = false;
   private readonly button = el('button', {
     type: 'button', className: 'problems-toggle', 'data-action': 'toggle-problems', 'aria-expanded': 'false',
@@ -66,6 +69,11 @@ export default class ProblemsPanel {
         .map((problem) => ({ ...problem, elementId: problem.elementId && this.diagramIds.fileIdOf(problem.elementId) }));
       this.render();
     });
+    // what another document's edits moved is not this one's: checked again with Check the whole library
+    eventBus.on(DOCUMENT_OPENED, () => {
+      this.relatedProblems = [];
+      this.render();
+    });
     this.render();
   }
 
@@ -74,22 +82,49 @@ export default class ProblemsPanel {
     this.render();
   }
 
-  /** Lints every process of the library (its draft where there is one) and lists their findings too. */
+  /**
+   * Lints every process of the library (its draft where there is one) and lists their findings too, and the
+   * conditions anywhere in the library that still compare with a constant the open diagram or a draft moves.
+   */
   async checkLibrary(): Promise<void> {
     const context = this.lintRules.context();
     try {
-      const lists = await Promise.all(this.library.processes
+      const [lists, related] = await Promise.all([Promise.all(this.library.processes
         .filter((process) => process.key !== this.workspace.meta.key)
         .map(async (process) => {
           const xml = this.drafts.get(process.key)?.xml ?? await this.config.api.getVersionXml(process.key, process.latestVersion);
           const findings = await lintXml(xml, context);
           return findings.map((finding): Problem => ({ ...finding, processKey: process.key }));
-        }));
+        })), this.relatedConditions()]);
       this.libraryProblems = lists.flat();
+      this.relatedProblems = related;
       this.open = true;
       this.render();
     } catch (error) {
       this.statusLine.error(error, 'Checking the library');
+    }
+  }
+
+  /**
+   * The conditions of the library that still compare with a constant the open diagram or a draft moves (a tier
+   * written in two processes; docs/impact.md, "Related conditions"), as warnings: asked of the server as
+   * `stratum validate --server` asks it (POST /api/impact without the replay), the open diagram and the drafts
+   * as the files. None when nothing is edited; a server that cannot say (a user who may not deploy) is named on
+   * the status line, and the lint findings are listed anyway.
+   */
+  private async relatedConditions(): Promise<Problem[]> {
+    const key = this.workspace.meta.key;
+    const open = key && !this.workspace.meta.readOnly ? [{ name: `${key}.bpmn`, xml: await this.workspace.xml() }] : [];
+    const drafts = this.drafts.all().filter(([draftKey]) => draftKey !== key).map(([draftKey, draft]) => ({ name: `${draftKey}.bpmn`, xml: draft.xml }));
+    if (!open.length && !drafts.length) return [];
+    try {
+      const report = await this.config.api.impact([...open, ...drafts], { replay: false });
+      return report.relatedConditions.map((related): Problem => ({
+        elementId: related.flow.elementId, processKey: related.flow.processKey, rule: 'related-conditions', severity: 'warning', message: related.message,
+      }));
+    } catch (error) {
+      this.statusLine.show(`The conditions of other processes that compare with a constant you moved could not be checked: ${(error as Error).message}`, 'info');
+      return [];
     }
   }
 
@@ -133,6 +168,10 @@ export default class ProblemsPanel {
       this.list(this.problems, 'No problems in this diagram.'),
       this.libraryProblems
         ? [el('h4', {}, `Other processes of the library (${others.length})`), this.list(others, 'No problems in the other processes.')]
+        : null,
+      this.relatedProblems.length
+        ? el('div', { className: 'related-conditions', 'data-section': 'related-conditions' },
+          el('h4', {}, `Conditions that still compare with a constant your edits move (${this.relatedProblems.length})`), this.list(this.relatedProblems, ''))
         : null);
   }
 
