@@ -7,7 +7,10 @@ import type { CallVariable, Camunda7CallVariables } from '../bpmn/camunda7-call-
 import { extensionValues } from '../bpmn/process-model.js';
 import { embeddedFormsOf } from '../bpmn/user-task-form.js';
 
-/** A timer event's definition: `after 48 hours (PT48H)`, `at 2025-01-01T09:00:00Z`, `every 1 hour, 3 times (R3/PT1H)`. */
+/**
+ * A timer event's definition: `after 48 hours (PT48H)`, `at 2026-01-01T09:00:00Z`, `every 1 hour, 3 times (R3/PT1H)`,
+ * `on the schedule 0 0 9 * * MON` (cron); an expression as written (`after =reminderDelay`).
+ */
 export function timerWords(element: ModdleElement): string | undefined {
   const timer = definitionOf(element, 'bpmn:TimerEventDefinition');
   if (!timer) return undefined;
@@ -16,6 +19,8 @@ export function timerWords(element: ModdleElement): string | undefined {
   const date = bodyOf(timer.timeDate);
   if (date) return `at ${date}`;
   const cycle = bodyOf(timer.timeCycle);
+  // Zeebe takes a cron expression (six fields, seconds first) for a cycle too
+  if (cycle && /^\S+( \S+){4,5}$/.test(cycle) && !cycle.startsWith('=')) return `on the schedule ${cycle}`;
   if (cycle) return `every ${cycleWords(cycle)}`;
   return 'timer (no definition)';
 }
@@ -106,7 +111,7 @@ function durationWords(text: string): string | undefined {
   return parts.length ? parts.join(' ') : undefined;
 }
 
-/** `R3/PT1H` → `1 hour, 3 times (R3/PT1H)`; a cron expression or an expression as written. */
+/** `R3/PT1H` → `1 hour, 3 times (R3/PT1H)`; a cron expression `on the schedule 0 0 9 * * MON`; an expression as written. */
 function cycleWords(text: string): string {
   const repeated = /^R(\d*)\/(P[^/]+)$/.exec(text);
   const words = repeated ? durationWords(repeated[2]) : undefined;

@@ -57,3 +57,23 @@ describe('the server\'s diff of a Camunda 7 call activity', () => {
     }]);
   });
 });
+
+describe('a timer in a designer\'s words', () => {
+  const withTimer = (definition: string) => CLAIM_HANDLING.replace('<bpmn:timeDuration xsi:type="bpmn:tFormalExpression" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">PT48H</bpmn:timeDuration>', definition);
+  const timerOf = async (definition: string) => {
+    const diff = diffProcesses(KEY, undefined, await processIn(withTimer(definition)));
+    return diff.elements.find((element) => element.elementId === 'BoundaryEvent_ReviewOverdue')!.properties.find((property) => property.property === 'timer')?.after;
+  };
+
+  it.each([
+    ['<bpmn:timeDuration>PT1H30M</bpmn:timeDuration>', 'after 1 hour 30 minutes (PT1H30M)'],
+    ['<bpmn:timeDuration>P2W</bpmn:timeDuration>', 'after 2 weeks (P2W)'],
+    ['<bpmn:timeDuration>=reviewDelay</bpmn:timeDuration>', 'after =reviewDelay'],
+    ['<bpmn:timeDate>2026-01-01T09:00:00Z</bpmn:timeDate>', 'at 2026-01-01T09:00:00Z'],
+    ['<bpmn:timeCycle>R3/PT10M</bpmn:timeCycle>', 'every 10 minutes, 3 times (R3/PT10M)'],
+    ['<bpmn:timeCycle>R/P1D</bpmn:timeCycle>', 'every 1 day (R/P1D)'],
+    ['<bpmn:timeCycle>0 0 9 * * MON</bpmn:timeCycle>', 'on the schedule 0 0 9 * * MON'],
+  ])('%s reads %s', async (definition, words) => {
+    expect(await timerOf(definition)).toBe(words);
+  });
+});
