@@ -75,7 +75,69 @@ export function propagationWords(element: ModdleElement, camunda7?: Camunda7Call
   };
 }
 
+/** Extension elements the diff names in words of their own (process-diff.ts); any other is named by what it holds. */
+const DESCRIBED = new Set([
+  'zeebe:IoMapping', 'zeebe:TaskHeaders', 'zeebe:TaskDefinition', 'zeebe:CalledElement', 'zeebe:FormDefinition', 'zeebe:UserTask',
+  'zeebe:CalledDecision', 'zeebe:AssignmentDefinition', 'zeebe:Properties',
+  'camunda:InputOutput', 'camunda:In', 'camunda:Out', 'camunda:FormData', 'camunda:Connector',
+]);
+/** `zeebe:property` names the diff already words (`outcome`, `messages received since`). */
+const WORDED_PROPERTIES = new Set(['outcome', 'messagesReceivedSince']);
+
+/**
+ * Every other extension element of the element, by its kind in words and what it holds, so that no change inside
+ * one is listed as only "changed": `task schedule: dueDate: =now() + duration("P2D")`, `execution listeners:
+ * executionListener(eventType: start, type: audit)`, and each `zeebe:property` as `property <name>`.
+ */
+export function otherExtensions(element: ModdleElement): Record<string, string> {
+  const properties: Record<string, string> = {};
+  for (const value of element.extensionElements?.values ?? []) {
+    if (DESCRIBED.has(value.$type)) continue;
+    const kind = kindWords(value.$type);
+    const text = holds(value) || '(set)';
+    properties[kind] = properties[kind] ? `${properties[kind]}; ${text}` : text;
+  }
+  for (const property of extensionValues(element, 'zeebe:Properties').flatMap((list) => list.properties ?? [])) {
+    if (typeof property.name === 'string' && !WORDED_PROPERTIES.has(property.name)) properties[`property ${property.name}`] = String(property.value ?? '');
+  }
+  return properties;
+}
+
 // helpers
+
+/** `zeebe:TaskSchedule` → `task schedule`. */
+function kindWords(type: string): string {
+  return type.replace(/^[a-z]+:/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** What a moddle element holds: its attributes as `name: value`, its child elements as `kind(…)`. */
+function holds(value: ModdleElement): string {
+  const parts: string[] = [];
+  for (const key of Object.keys(value).filter((name) => !name.startsWith('$'))) {
+    const held: unknown = (value as unknown as Record<string, unknown>)[key];
+    if (held === undefined || held === null) continue;
+    if (Array.isArray(held)) {
+      const items = held.map((item: unknown) => (isElement(item) ? `${lowerFirst(item.$type.replace(/^[a-z]+:/, ''))}(${holds(item)})` : String(item)));
+      if (items.length) parts.push(items.join(', '));
+    } else if (isElement(held)) {
+      parts.push(`${key}: ${lowerFirst(held.$type.replace(/^[a-z]+:/, ''))}(${holds(held)})`);
+    } else if (typeof held === 'string' || typeof held === 'number' || typeof held === 'boolean') {
+      parts.push(`${key}: ${String(held)}`);
+    }
+  }
+  for (const [name, text] of Object.entries(value.$attrs ?? {})) {
+    if (!name.startsWith('xmlns')) parts.push(`${name}: ${String(text)}`);
+  }
+  return parts.join(', ');
+}
+
+function isElement(value: unknown): value is ModdleElement {
+  return typeof value === 'object' && value !== null && typeof (value as { $type?: unknown }).$type === 'string';
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
 
 function callVariablesWords(variables: CallVariable[]): string {
   const words = variables.map((variable) => ('all' in variable ? 'all' : `${variable.target} ← ${'variable' in variable ? variable.variable : `=${variable.feel}`}`));

@@ -8,7 +8,7 @@
 // that refers to it. Layout (DI) and ids of unchanged elements never show up. Browser-safe.
 import { allFlowElements, describeElement, extensionValues, type ElementInfo } from '../bpmn/process-model.js';
 import { declaredDecisionCallOf } from '../dmn/decision-call.js';
-import { eventReferences, formWords, propagationWords, timerWords } from './element-words.js';
+import { eventReferences, formWords, otherExtensions, propagationWords, timerWords } from './element-words.js';
 import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementChange, ProcessDiff, PropertyChange } from './impact-report.js';
 
@@ -133,6 +133,7 @@ function propertiesOf(element: ModdleElement, info: ElementInfo, process: Moddle
   if (info.inputs) properties.inputs = info.inputs.map(({ source, target }) => `${target} ← ${source}`).join(', ');
   if (info.outputs) properties.outputs = info.outputs.map(({ source, target }) => `${target} ← ${source}`).join(', ');
   if (info.outcome) properties.outcome = info.outcome;
+  Object.assign(properties, otherExtensions(element));
   return properties;
 }
 

@@ -73,6 +73,12 @@ export const DIFF_CASES: DiffCase[] = [
     [{ elementId: 'UserTask_Review', property: 'assignee', before: '=claimOwner', after: '=supervisor' }]),
   changed('candidate users', (xml) => xml.replace('assignee="=claimOwner"', 'assignee="=claimOwner" candidateUsers="anna, ben"'),
     [{ elementId: 'UserTask_Review', property: 'candidate users', before: null, after: 'anna, ben' }]),
+  changed('a user task\'s due date (an extension element without words of its own)', (xml) => xml.replace('<zeebe:formDefinition formId="claim-review" />', '<zeebe:formDefinition formId="claim-review" />\n        <zeebe:taskSchedule dueDate="=now() + duration(&quot;P2D&quot;)" />'),
+    [{ elementId: 'UserTask_Review', property: 'task schedule', before: null, after: 'dueDate: =now() + duration("P2D")' }]),
+  changed('an execution listener', (xml) => xml.replace('<zeebe:taskDefinition type="assess-claim" retries="3" />', '<zeebe:taskDefinition type="assess-claim" retries="3" />\n        <zeebe:executionListeners><zeebe:executionListener eventType="start" type="audit" /></zeebe:executionListeners>'),
+    [{ elementId: 'ServiceTask_Assess', property: 'execution listeners', before: null, after: 'executionListener(eventType: start, type: audit)' }]),
+  changed('an element\'s extension property', (xml) => xml.replace('<zeebe:taskDefinition type="assess-claim" retries="3" />', '<zeebe:taskDefinition type="assess-claim" retries="3" />\n        <zeebe:properties><zeebe:property name="orderChange" value="settled" /></zeebe:properties>'),
+    [{ elementId: 'ServiceTask_Assess', property: 'property orderChange', before: null, after: 'settled' }]),
   changed('a linked form', (xml) => xml.replace('formId="claim-review"', 'formId="claim-review-v2"'),
     [{ elementId: 'UserTask_Review', property: 'form', before: 'claim-review', after: 'claim-review-v2' }]),
   changed('an embedded form\'s fields', (xml) => xml
