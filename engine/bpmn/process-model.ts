@@ -116,6 +116,16 @@ export function compileProcessModels(definitions: ModdleElement): ProcessModel[]
   return processes.map((process) => compileProcess(process));
 }
 
+/**
+ * What a deployment makes a library process: the processes not marked `isExecutable="false"` (an absent attribute
+ * counts as executable, as in Camunda 7). A pool marked non-executable is documentation (the customer's side of a
+ * collaboration, a descriptive Signavio or Bizagi model): Camunda 7 and 8 deploy only the executable processes of a
+ * file, and so does Stratum; the file keeps the others byte for byte.
+ */
+export function isExecutableProcess(process: ModdleElement): boolean {
+  return process.$type === 'bpmn:Process' && process.isExecutable !== false;
+}
+
 function compileProcess(process: ModdleElement): ProcessModel {
   const elements = new Map<string, ElementInfo>();
   const calls: string[] = [];

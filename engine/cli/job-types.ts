@@ -28,7 +28,8 @@ export async function jobTypesOf(files: BpmnSource[]): Promise<JobTypeUse[]> {
     } catch {
       continue;
     }
-    for (const model of compileProcessModels(definitions)) {
+    // a pool marked isExecutable="false" is documentation: nothing in it is deployed, so no worker serves it
+    for (const model of compileProcessModels(definitions).filter((candidate) => candidate.isExecutable)) {
       for (const info of model.elements.values()) {
         if (!info.jobType) continue;
         uses.push({ type: info.jobType, file: file.name, processKey: model.key, elementId: info.id, headers: info.jobHeaders ?? {} });

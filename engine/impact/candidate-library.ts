@@ -69,7 +69,8 @@ export class CandidateLibrary {
       const parsed = await parseBpmn(file.xml).catch(() => undefined);
       if (!parsed) continue;
       const hash = createHash('sha256').update(file.xml).digest('hex');
-      for (const model of compileProcessModels(parsed.definitions)) {
+      // as deploying does (process-library.ts): a pool marked isExecutable="false" is no library process
+      for (const model of compileProcessModels(parsed.definitions).filter((candidate) => candidate.isExecutable)) {
         const row = latest.get(model.key);
         // deploying the file its latest version came from is a no-op (process-library.ts): no new version
         if (row?.hash === hash) continue;

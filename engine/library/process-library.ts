@@ -237,7 +237,8 @@ export class ProcessLibrary implements Library {
     const decisions = dmn.models.map(({ file, model }) => ({ name: file.name, xml: file.xml, model }));
     const analysed = documents.map(({ file, parsed }) => ({
       file,
-      models: compileProcessModels(parsed!.definitions),
+      // a pool marked isExecutable="false" is documentation: kept in the file, not a library process
+      models: compileProcessModels(parsed!.definitions).filter((model) => model.isExecutable),
       hash: createHash('sha256').update(file.xml).digest('hex'),
     }));
     return { analysed, decisions, findings, library };

@@ -6,6 +6,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import bpmnlint from 'bpmnlint';
 import traverse from 'bpmnlint/lib/traverse.js';
 import { completeFlowReferences } from '../bpmn/flow-references.js';
+import { isExecutableProcess } from '../bpmn/process-model.js';
 import { BpmnParseError, parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
 import type { Finding } from '../errors.js';
 import { stratumLintConfigWith, stratumResolver, withReportSeverities, type LintContext } from './config.js';
@@ -61,7 +62,20 @@ export async function lintDefinitions(definitions: ModdleElement, options: LintO
       });
     }
   }
-  return sortFindings(withoutDiagramSummarised(definitions, findings));
+  return sortFindings(withoutDiagramSummarised(definitions, findings.map((finding) => inDocumentation(finding, elements))));
+}
+
+/**
+ * A finding on an element of a process marked `isExecutable="false"` (the customer's pool of a collaboration, a
+ * descriptive model) is a warning: that process is documentation, never deployed or run, as in Camunda 7 and 8, so
+ * what would not run in it does not keep the executable processes of the file from deploying.
+ */
+function inDocumentation(finding: Finding, elements: Map<string, ModdleElement>): Finding {
+  if (finding.severity !== 'error' || !finding.elementId) return finding;
+  let node: ModdleElement | undefined = elements.get(finding.elementId);
+  while (node && node.$type !== 'bpmn:Process') node = node.$parent;
+  if (!node || isExecutableProcess(node)) return finding;
+  return { ...finding, severity: 'warning', message: `${finding.message} (in process "${node.id}", marked isExecutable="false": documentation, not deployed)` };
 }
 
 /**
@@ -136,12 +150,9 @@ export async function lintSources(documents: ParsedSource[], options: LintOption
   const definedIn = new Map<string, string>();
   for (const document of documents) {
     if (!document.parsed) continue;
-    const processes = (document.parsed.definitions.rootElements ?? []).filter((element) => element.$type === 'bpmn:Process');
-    if (processes.length === 0) {
-      const unreadable = document.parsed.warnings.some((warning) => /unparsable content <[^>]*process>/i.test(warning));
-      const message = unreadable ? 'the file contains no process that can be read (see the xml-import finding)' : 'the file contains no process';
-      findings.push({ file: document.file.name, elementId: null, rule: 'no-process', severity: 'error', message });
-    }
+    const roots = document.parsed.definitions.rootElements ?? [];
+    const processes = roots.filter(isExecutableProcess);
+    if (processes.length === 0) findings.push({ file: document.file.name, ...noProcessFinding(roots, document.parsed.warnings) });
     for (const process of processes) {
       const other = definedIn.get(process.id);
       if (other !== undefined) {
@@ -166,6 +177,40 @@ export async function lintSources(documents: ParsedSource[], options: LintOption
   }
   return sortFindingsByFile(findings, documents.map((document) => document.file));
 }
+
+/**
+ * Why a file deploys nothing: no process at all (naming what it holds instead: a choreography, a conversation), or
+ * only processes marked `isExecutable="false"` (Zeebe refuses such a file too: "at least one executable process").
+ */
+function noProcessFinding(roots: ModdleElement[], warnings: string[]): Finding {
+  const descriptive = roots.filter((root) => root.$type === 'bpmn:Process');
+  if (descriptive.length) {
+    const named = descriptive.map((process) => `"${process.id}"`).join(', ');
+    return {
+      elementId: descriptive[0].id,
+      rule: 'no-process',
+      severity: 'error',
+      message: `the file contains no executable process: ${descriptive.length === 1 ? 'process' : 'processes'} ${named} ${descriptive.length === 1 ? 'is' : 'are'} marked isExecutable="false" (documentation, which Stratum keeps but does not run); set isExecutable="true" on the process to deploy`,
+    };
+  }
+  if (warnings.some((warning) => /unparsable content <[^>]*process>/i.test(warning))) {
+    return { elementId: null, rule: 'no-process', severity: 'error', message: 'the file contains no process that can be read (see the xml-import finding)' };
+  }
+  const others = roots.filter((root) => NOT_RUN[root.$type]);
+  if (others.length) {
+    const named = others.map((root) => `${NOT_RUN[root.$type]} "${root.id}"`).join(', ');
+    return { elementId: others[0].id ?? null, rule: 'no-process', severity: 'error', message: `the file contains no process, only ${named}; Stratum runs processes, and a choreography or conversation has none to run` };
+  }
+  return { elementId: null, rule: 'no-process', severity: 'error', message: 'the file contains no process' };
+}
+
+/** Root elements that describe an exchange but hold no process Stratum could run. */
+const NOT_RUN: Record<string, string> = {
+  'bpmn:Choreography': 'the choreography',
+  'bpmn:GlobalChoreographyTask': 'the global choreography task',
+  'bpmn:Collaboration': 'the collaboration',
+  'bpmn:GlobalConversation': 'the global conversation',
+};
 
 /** A DOCTYPE (and with it any entity declaration) is refused before parsing. */
 export function doctypeFinding(xml: string): Finding | undefined {

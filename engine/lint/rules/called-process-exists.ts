@@ -3,7 +3,7 @@
 // Config `{ knownProcessKeys }` lists the deployed keys; without it (in the
 // modeler, without the library at hand) only a fixed process id is required.
 import type { ModdleElement } from 'bpmn-moddle';
-import { extensionValues } from '../../bpmn/process-model.js';
+import { extensionValues, isExecutableProcess } from '../../bpmn/process-model.js';
 import { ElementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 
@@ -55,6 +55,7 @@ export default calledProcessExists;
 function processesOfDocument(node: ModdleElement): Set<string> {
   let root = node;
   while (root.$parent) root = root.$parent;
-  const ids = (root.rootElements ?? []).filter((element) => is(element, 'bpmn:Process')).map((process) => process.id);
+  // a process marked isExecutable="false" is documentation, never deployed: no call can start it
+  const ids = (root.rootElements ?? []).filter(isExecutableProcess).map((process) => process.id);
   return new Set(ids);
 }

@@ -162,6 +162,24 @@ describe('lintFiles', () => {
       { file: 'empty.bpmn', elementId: null, rule: 'no-process', severity: 'error', message: 'the file contains no process' },
     ]);
   });
+
+  it('names what a file without a process holds instead: a conversation\'s collaboration, a choreography', async () => {
+    const path = fileURLToPath(new URL('../../fixtures/interop-crafted/semantics-conversation-choreography.bpmn', import.meta.url));
+    const findings = await lintFiles([{ name: 'exchange.bpmn', xml: readFileSync(path, 'utf8') }]);
+    expect(errorsOf(findings)).toEqual([{
+      file: 'exchange.bpmn', elementId: 'Collab_Conv', rule: 'no-process', severity: 'error',
+      message: 'the file contains no process, only the collaboration "Collab_Conv", the choreography "Chor_1"; Stratum runs processes, and a choreography or conversation has none to run',
+    }]);
+  });
+
+  it('does not count a process marked isExecutable="false": its findings are warnings, and it is no key for a call', async () => {
+    const documentation = minimal(`    <bpmn:task id="Draw" name="Draw" />`).replace('id="p" name="P" isExecutable="true"', 'id="doc" name="Doc" isExecutable="false"');
+    const alone = await lintFiles([{ name: 'doc.bpmn', xml: documentation }]);
+    expect(errorsOf(alone)).toEqual([objectWith({ file: 'doc.bpmn', elementId: 'doc', rule: 'no-process', message: textContaining('process "doc" is marked isExecutable="false"') })]);
+    expect(alone).toContainEqual(objectWith({ elementId: 'doc', rule: 'start-event-required', severity: 'warning', message: textContaining('(in process "doc", marked isExecutable="false": documentation, not deployed)') }));
+    const called = await lintFiles([{ name: 'caller.bpmn', xml: callerOf('doc') }, { name: 'doc.bpmn', xml: documentation }], { knownProcessKeys: [] });
+    expect(errorsOf(called)).toContainEqual(objectWith({ file: 'caller.bpmn', elementId: 'Call', rule: 'called-process-exists' }));
+  });
 });
 
 describe('the Stratum ruleset', () => {
