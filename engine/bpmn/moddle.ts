@@ -65,6 +65,10 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
     flavour,
     definitions: rootElement,
     moddleContext: result,
-    warnings: warnings.map((warning) => warning.message),
+    // moddle reads text whose characters were decoded already (with the file's declared encoding, engine/interop's
+    // decodeXml): its "unsupported document encoding <ISO-8859-1>, falling back to UTF-8" said the file was misread
+    warnings: warnings.map((warning) => warning.message).filter((message) => !DECODED_ENCODING_WARNING.test(message)),
   };
 }
+
+const DECODED_ENCODING_WARNING = /^unsupported document encoding <[^>]*>, falling back to UTF-8$/;

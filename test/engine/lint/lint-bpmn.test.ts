@@ -67,6 +67,11 @@ ${minimal(startToEnd).replace('<?xml version="1.0" encoding="UTF-8"?>\n', '').re
     expect(findings.find((finding) => finding.rule === 'no-process')?.message).toContain('can be read');
   });
 
+  it('does not say a file declaring ISO-8859-1 was read as UTF-8: its text was decoded with its encoding before', async () => {
+    const latin1 = minimal(startToEnd).replace('encoding="UTF-8"', 'encoding="ISO-8859-1"');
+    expect((await lintXml(latin1)).filter((finding) => finding.rule === 'xml-import')).toEqual([]);
+  });
+
   it('makes a duplicate element id an error', async () => {
     const findings = await lintXml(minimal(`${startToEnd}\n    <bpmn:task id="End" name="Twin" />`));
     expect(findings).toContainEqual(objectWith({ rule: 'xml-import', severity: 'error', message: textContaining('duplicate ID <End>') }));
