@@ -125,6 +125,31 @@ export function decodeXml(input: string | Uint8Array | ArrayBuffer): string {
   }
 }
 
+/**
+ * The encoding `decodeXml` reads `bytes` in, by its rules (a byte-order mark, UTF-16 without one, the declaration,
+ * UTF-8 otherwise), under one name per encoding: `utf-8`, `utf-16`, `iso-8859-1`, `windows-1252`, or another
+ * declared name lower-cased. What a `charset` parameter sent with the file is compared with (`charsetName`).
+ */
+export function xmlEncodingOf(input: Uint8Array): string {
+  if (input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf) return 'utf-8';
+  if ((input[0] === 0xff && input[1] === 0xfe) || (input[0] === 0xfe && input[1] === 0xff)) return 'utf-16';
+  if (input.length >= 2 && (input[0] === 0) !== (input[1] === 0)) return 'utf-16';
+  const encoding = declaredEncoding(decodeSingleByte(input.subarray(0, 256), null));
+  // UTF-16 declared on single-byte text is read as UTF-8 (decodeXml)
+  if (encoding === undefined || UTF16_NAMES.has(encoding)) return 'utf-8';
+  return charsetName(encoding);
+}
+
+/** One name per encoding for a charset or encoding name (`latin1`, `ISO_8859-1` → `iso-8859-1`; `cp1252` → `windows-1252`). */
+export function charsetName(name: string): string {
+  const lower = name.toLowerCase();
+  if (LATIN1.has(lower)) return 'iso-8859-1';
+  if (CP1252.has(lower)) return 'windows-1252';
+  if (UTF16_NAMES.has(lower)) return 'utf-16';
+  if (lower === 'utf8') return 'utf-8';
+  return lower;
+}
+
 /** True when `text` declares an encoding Stratum writes byte-for-byte as one byte per character. */
 function singleByteTable(text: string): 'latin1' | 'cp1252' | undefined {
   const encoding = declaredEncoding(text.slice(0, 256));

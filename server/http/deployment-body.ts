@@ -7,8 +7,7 @@ import multer from 'multer';
 import type { BpmnFile } from '../../engine/api.js';
 import { HttpProblem } from '../problem.js';
 import { FILE_NAME_PATTERN } from '../schemas/common.js';
-import { declaredEncoding, decodeXml, MalformedEncodingError, UnsupportedEncodingError } from '../../engine/interop/index.js';
-import { assertUtf8Charset } from './json-body.js';
+import { charsetName, declaredEncoding, decodeXml, MalformedEncodingError, UnsupportedEncodingError, xmlEncodingOf } from '../../engine/interop/index.js';
 
 const MAX_FILES = 50;
 const FILE_NAME = new RegExp(FILE_NAME_PATTERN, 'u');
@@ -72,10 +71,25 @@ function run(middleware: express.RequestHandler, req: Request, res: Response): P
 }
 
 async function readXml(req: Request, res: Response, limitBytes: number, query: { name?: string; note?: string }): Promise<DeploymentInput> {
-  assertUtf8Charset(req);
   await run(express.raw({ type: () => true, limit: limitBytes }), req, res);
   const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  return { files: [checkedFile(query.name ?? 'upload.bpmn', bytes)], note: query.note };
+  const name = query.name ?? 'upload.bpmn';
+  assertCharsetOfFile(req, bytes, name);
+  return { files: [checkedFile(name, bytes)], note: query.note };
+}
+
+/**
+ * A file is read in the encoding its bytes say (its declaration, a byte-order mark), as a multipart upload is. A
+ * `charset` parameter naming that encoding (`text/xml; charset=ISO-8859-1` for a file declaring it, as curl sends an
+ * Enterprise Architect file) or UTF-8 (which clients add by default, and which never changed how a file was read) is
+ * accepted; one naming another encoding contradicts the file, and reading it either way could garble it: 415 naming both.
+ */
+function assertCharsetOfFile(req: Request, bytes: Buffer, name: string): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get('content-type') ?? '')?.[1];
+  if (!charset || charsetName(charset) === 'utf-8') return;
+  const encoding = xmlEncodingOf(bytes);
+  if (charsetName(charset) === encoding) return;
+  throw new HttpProblem(415, `${name} is sent as charset=${charset}, but its bytes say ${encoding} (its XML declaration or byte-order mark); send the charset the file declares, or none.`);
 }
 
 async function readMultipart(req: Request, res: Response, limitBytes: number, query: { note?: string }): Promise<DeploymentInput> {

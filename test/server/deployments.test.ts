@@ -152,6 +152,28 @@ describe('POST /api/deployments', () => {
     expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
+  it('takes an XML body sent with the charset its file declares (curl -H "Content-Type: text/xml; charset=ISO-8859-1"), and refuses one that contradicts it', async () => {
+    const text = checkProcess('procurement')
+      .replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
+      .replace('invoice-check', 'latin1-body')
+      .replace('Invoice check', 'Prüfung für Großkunden');
+    const bytes = Buffer.from(text, 'latin1');
+    const contradicted = await api.request('POST', '/api/deployments?name=latin1-body.bpmn', { token: TOKENS.designer, body: bytes, headers: { 'content-type': 'text/xml; charset=windows-1252' } });
+    expect(contradicted.status).toBe(415);
+    expect(problemOf(contradicted).detail).toBe('latin1-body.bpmn is sent as charset=windows-1252, but its bytes say iso-8859-1 (its XML declaration or byte-order mark); send the charset the file declares, or none.');
+    expect((await api.get('/api/processes/latin1-body', TOKENS.erp)).status).toBe(404);
+
+    const response = await api.request('POST', '/api/deployments?name=latin1-body.bpmn', { token: TOKENS.designer, body: bytes, headers: { 'content-type': 'text/xml; charset=ISO-8859-1' } });
+    expect(response.status, response.text).toBe(201);
+    expect((await api.get<ProcessSummary>('/api/processes/latin1-body', TOKENS.erp)).body.name).toBe('Prüfung für Großkunden');
+    const served = await fetch(`${server.url}/api/processes/latin1-body/versions/1/xml`, { headers: { authorization: `Bearer ${TOKENS.erp}` } });
+    expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
+    // charset=utf-8, which clients add by default, reads the file by its declaration as before: the same version
+    const again = await api.request<DeployResult>('POST', '/api/deployments?name=latin1-body.bpmn', { token: TOKENS.designer, body: bytes, headers: { 'content-type': 'application/xml; charset=utf-8' } });
+    expect(again.status, again.text).toBe(200);
+    expect(again.body.deployed).toEqual([{ key: 'latin1-body', version: 1, changed: false }]);
+  });
+
   it('reads a file written as UTF-16 (with a byte-order mark, as .NET tools write it), serves back the same bytes, and refuses bytes that decode in no encoding, naming the line', async () => {
     const text = checkProcess('procurement')
       .replace('encoding="UTF-8"', 'encoding="UTF-16"')
