@@ -11,7 +11,7 @@ import { corpusDir, requireCorpus } from '../interop/support/shared-corpus.js';
 import { problemOf, TOKENS, type ApiClient } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/interop/collaboration-documentation-pool.bpmn', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/interop-crafted/collaboration-documentation-pool.bpmn', import.meta.url));
 
 let server: TestServer;
 let api: ApiClient;
