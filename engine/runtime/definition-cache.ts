@@ -49,6 +49,8 @@ export async function compileExecutable(key: string, version: number, xml: strin
     if (element.$type === 'bpmn:Process') element.isExecutable = element.id === key;
   }
   withoutCollaborations(parsed.definitions, parsed.moddleContext);
+  withoutUnassignedResourceRoles(parsed.definitions);
+  withoutDescriptiveRoots(parsed.definitions);
   const sourceContext = serializedOnce(endDiscardsAtMerges(Serializer(parsed.moddleContext, TypeResolver(STRATUM_ELEMENT_TYPES))));
   return { key, version, model, sourceContext, flavour: parsed.flavour };
 }
@@ -63,6 +65,48 @@ function serializedOnce<Context extends { serialize(): string }>(context: Contex
   let text: string | undefined;
   context.serialize = () => (text ??= serialize());
   return context;
+}
+
+/**
+ * A performer or potential owner that names a resource (`<potentialOwner><resourceRef>Clerk</resourceRef>`, as
+ * Signavio, Trisotech and the MIWG models write it) has no `resourceAssignmentExpression`, and bpmn-engine's
+ * serializer reads one from every resource role: starting such a process failed with a TypeError (500). Stratum
+ * assigns tasks from the Camunda and Zeebe attributes, never from resource roles, so execution leaves those out; the
+ * deployed file keeps them.
+ */
+function withoutUnassignedResourceRoles(definitions: ModdleElement) {
+  const keepAssigned = (owner: ModdleElement) => {
+    const roles = owner as unknown as { resources?: { resourceAssignmentExpression?: unknown }[] };
+    if (roles.resources) roles.resources = roles.resources.filter((role) => role.resourceAssignmentExpression);
+  };
+  const visit = (container: ModdleElement) => {
+    for (const element of container.flowElements ?? []) {
+      keepAssigned(element);
+      if (element.flowElements) visit(element);
+    }
+  };
+  for (const root of definitions.rootElements ?? []) {
+    if (root.$type !== 'bpmn:Process') continue;
+    keepAssigned(root);
+    visit(root);
+  }
+}
+
+/** Root elements bpmn-engine's serializer maps without an element type of its own (it maps them all). */
+const RUNTIME_ROOTS = new Set(['Process', 'Collaboration', 'Error', 'DataObjectReference']);
+
+/**
+ * Root elements that describe rather than run: resources, item definitions, interfaces, end points, correlation
+ * properties, global tasks (B.1.0, C.3.0 and the MIWG invoice hold them). bpmn-engine's serializer takes every root
+ * element for an activity and failed on one it has no type for ("Unknown activity type bpmn:Resource", a 500 when the
+ * process was started); execution leaves them out, the deployed file keeps them.
+ */
+function withoutDescriptiveRoots(definitions: ModdleElement) {
+  const known = (type: string) => {
+    const local = type.slice(type.indexOf(':') + 1);
+    return RUNTIME_ROOTS.has(local) || local in STRATUM_ELEMENT_TYPES;
+  };
+  definitions.rootElements = (definitions.rootElements ?? []).filter((element) => known(element.$type));
 }
 
 /**
