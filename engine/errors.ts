@@ -31,6 +31,17 @@ export interface FieldProblem {
  */
 export type LostRaceKind = 'revision' | 'duplicate' | 'resolved' | 'rollback';
 
+/**
+ * A setting from the environment that cannot be used (`PORT=abc`, `LOG_LEVEL=loud`, a file it names that cannot be
+ * read): the server does not start, and its one log line names the variable and says why, without a stack trace.
+ */
+export class ConfigurationError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
 export class StratumError extends Error {
   /**
    * A lost race, not a refusal: the transaction read data another one changed or inserted before it committed

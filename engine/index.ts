@@ -2,7 +2,7 @@
 // small typed API (engine/api.ts). The server, the CLI and the tests start here.
 
 export * from './api.js';
-export { StratumError } from './errors.js';
+export { ConfigurationError, StratumError } from './errors.js';
 export type { AssignmentAttribute, IncidentReason, StepIncident, Store } from './store/types.js';
 export type { WalCheckpointStats } from './store/wal-checkpoint-settings.js';
 

@@ -1,5 +1,6 @@
 // Server configuration from the environment (see docs/api.md).
 import { availableParallelism } from 'node:os';
+import { ConfigurationError } from '../engine/errors.js';
 import { timeToLiveMs } from '../engine/runtime/time-to-live.js';
 import { DEFAULT_BODY_LIMIT } from './app.js';
 import { DEFAULT_ADMISSION, DEFAULT_POSTGRES_WRITE_CONCURRENCY, type AdmissionLimits } from './http/admission.js';
@@ -54,10 +55,10 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
   const demo = !env.STRATUM_USERS;
   const requestedHost = env.HOST || (demo ? '127.0.0.1' : '0.0.0.0');
   if (demo && !LOOPBACK.has(requestedHost)) {
-    throw new Error(`HOST=${requestedHost} needs a users file: without STRATUM_USERS the server runs in demo mode and binds to loopback only`);
+    throw new ConfigurationError('HOST', `HOST=${requestedHost} needs a users file: without STRATUM_USERS the server runs in demo mode and binds to loopback only`);
   }
   const workers = parseCount(env, 'STRATUM_WORKERS', availableParallelism(), 1);
-  if (healthPort !== undefined && healthPort !== 0 && healthPort === port) throw new Error(`STRATUM_HEALTH_PORT must differ from PORT (${port})`);
+  if (healthPort !== undefined && healthPort !== 0 && healthPort === port) throw new ConfigurationError('STRATUM_HEALTH_PORT', `STRATUM_HEALTH_PORT must differ from PORT (${port})`);
   return {
     port,
     host: requestedHost,
@@ -69,7 +70,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     diagramsDir: env.STRATUM_DIAGRAMS || 'diagrams',
     requireDeploymentNote: deploymentNote(env.STRATUM_DEPLOY_NOTE, demo),
     bodyLimitBytes: parseSize(env.STRATUM_BODY_LIMIT, DEFAULT_BODY_LIMIT),
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: logLevelOf(env),
     ...(env.STRATUM_MESSAGE_TTL ? { messageTimeToLiveMs: messageTimeToLive(env.STRATUM_MESSAGE_TTL) } : {}),
     ...(env.STRATUM_RATES ? { ratesFile: env.STRATUM_RATES } : {}),
     ...(env.STRATUM_WEBHOOKS ? { webhooksFile: env.STRATUM_WEBHOOKS } : {}),
@@ -96,9 +97,22 @@ function readTimeouts(env: NodeJS.ProcessEnv): HttpTimeouts {
     keepAliveTimeoutMs: parseCount(env, 'STRATUM_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_HTTP_TIMEOUTS.keepAliveTimeoutMs, 1),
   };
   if (timeouts.headersTimeoutMs > timeouts.requestTimeoutMs) {
-    throw new Error(`STRATUM_HEADERS_TIMEOUT_MS (${timeouts.headersTimeoutMs}) must not exceed STRATUM_REQUEST_TIMEOUT_MS (${timeouts.requestTimeoutMs}): the headers are part of the request`);
+    throw new ConfigurationError('STRATUM_HEADERS_TIMEOUT_MS', `STRATUM_HEADERS_TIMEOUT_MS (${timeouts.headersTimeoutMs}) must not exceed STRATUM_REQUEST_TIMEOUT_MS (${timeouts.requestTimeoutMs}): the headers are part of the request`);
   }
   return timeouts;
+}
+
+/** pino's levels: LOG_LEVEL names one of them. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** LOG_LEVEL: one of pino's levels (default `info`); pino itself would throw a stack trace at `loud`. */
+export function logLevelOf(env: NodeJS.ProcessEnv): string {
+  const value = env.LOG_LEVEL?.trim();
+  if (value === undefined || value === '') return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new ConfigurationError('LOG_LEVEL', `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not ${JSON.stringify(env.LOG_LEVEL)}`);
+  }
+  return value;
 }
 
 /** A TCP port number from the environment (0: any free port), or undefined when unset. */
@@ -106,7 +120,7 @@ function portOf(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const text = env[name];
   if (text === undefined || text === '') return undefined;
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, not ${text}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError(name, `${name} must be a port number, not ${text}`);
   return port;
 }
 
@@ -115,7 +129,7 @@ function parseCount(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, not ${text}`);
+  if (!Number.isSafeInteger(value) || value < min) throw new ConfigurationError(name, `${name} must be a whole number of at least ${min}, not ${text}`);
   return value;
 }
 
@@ -123,10 +137,10 @@ function parseCount(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
 export function parseSize(text: string | undefined, fallback: number): number {
   if (text === undefined || text === '') return fallback;
   const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
-  if (!match) throw new Error(`STRATUM_BODY_LIMIT must be a size like 5mb or 1048576, not ${text}`);
+  if (!match) throw new ConfigurationError('STRATUM_BODY_LIMIT', `STRATUM_BODY_LIMIT must be a size like 5mb or 1048576, not ${text}`);
   const factor = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match[2] ?? 'b').toLowerCase() as 'b'];
   const bytes = Math.floor(Number(match[1]) * factor);
-  if (bytes < 1024) throw new Error(`STRATUM_BODY_LIMIT must be at least 1kb, not ${text}`);
+  if (bytes < 1024) throw new ConfigurationError('STRATUM_BODY_LIMIT', `STRATUM_BODY_LIMIT must be at least 1kb, not ${text}`);
   return bytes;
 }
 
@@ -135,7 +149,7 @@ function messageTimeToLive(text: string): number {
   try {
     return timeToLiveMs(/^\d+$/.test(text.trim()) ? Number(text.trim()) : text.trim(), 'STRATUM_MESSAGE_TTL');
   } catch (error) {
-    throw new Error((error as Error).message);
+    throw new ConfigurationError('STRATUM_MESSAGE_TTL', (error as Error).message);
   }
 }
 
@@ -144,7 +158,7 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean {
   const value = env[name];
   if (value === undefined || value === '' || value === '0' || value === 'false') return false;
   if (value === '1' || value === 'true') return true;
-  throw new Error(`${name} must be 1, true, 0 or false, not ${JSON.stringify(value)}`);
+  throw new ConfigurationError(name, `${name} must be 1, true, 0 or false, not ${JSON.stringify(value)}`);
 }
 
 /** STRATUM_DEPLOY_NOTE: `required` or `optional`; unset, a note is required unless in demo mode. */
@@ -152,19 +166,19 @@ function deploymentNote(value: string | undefined, demo: boolean): boolean {
   if (value === undefined || value === '') return !demo;
   if (value === 'required') return true;
   if (value === 'optional') return false;
-  throw new Error(`STRATUM_DEPLOY_NOTE must be required or optional, not ${JSON.stringify(value)}`);
+  throw new ConfigurationError('STRATUM_DEPLOY_NOTE', `STRATUM_DEPLOY_NOTE must be required or optional, not ${JSON.stringify(value)}`);
 }
 
 /** `on` (or unset) or `off`. */
 function onOrOff(value: string | undefined, name: string): boolean {
   if (value === undefined || value.trim() === '' || value === 'on') return true;
   if (value === 'off') return false;
-  throw new Error(`${name} must be on or off, not ${JSON.stringify(value)}`);
+  throw new ConfigurationError(name, `${name} must be on or off, not ${JSON.stringify(value)}`);
 }
 
 /** STRATUM_ROUTING: `order` (default: a proxy in the primary sends each order's requests to one worker) or `off` (the cluster spreads connections). */
 function routingOf(value: string | undefined): 'order' | 'off' {
   if (value === undefined || value.trim() === '' || value === 'order') return 'order';
   if (value === 'off') return 'off';
-  throw new Error(`STRATUM_ROUTING must be order or off, not ${JSON.stringify(value)}`);
+  throw new ConfigurationError('STRATUM_ROUTING', `STRATUM_ROUTING must be order or off, not ${JSON.stringify(value)}`);
 }

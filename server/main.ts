@@ -7,7 +7,8 @@ import cluster from 'node:cluster';
 import { pino } from 'pino';
 import { replicaOf } from '../engine/store/open.js';
 import type { StoreReplica } from '../engine/store/types.js';
-import { readConfig, type ServerConfig } from './config.js';
+import { ConfigurationError } from '../engine/errors.js';
+import { logLevelOf, readConfig, type ServerConfig } from './config.js';
 import { startServer } from './start.js';
 import { DEFAULT_HTTP_TIMEOUTS } from './http/client-errors.js';
 import { startHealthThread, type HealthThread } from './http/health-thread.js';
@@ -20,8 +21,9 @@ import { answerMetricsRequests } from './worker-metrics.js';
 import { ROUTED_WORKER_ENV, startWorkers, type RoutedListening } from './workers.js';
 
 // Nothing logs tokens or variables; the redaction is a second line of defence.
+// A LOG_LEVEL pino does not know would throw here, before anything could say so: main() refuses it in one line.
 const logger = pino({
-  level: process.env.LOG_LEVEL || 'info',
+  level: safeLogLevel(),
   base: { service: 'stratum' },
   redact: { paths: ['authorization', '*.authorization', 'token', '*.token', 'variables', '*.variables'], censor: '[redacted]' },
 });
@@ -127,7 +129,18 @@ function storeReplica(config: ServerConfig): StoreReplica {
   return replicaOf({ ...(config.databaseUrl !== undefined && { databaseUrl: config.databaseUrl }), dataDir: config.dataDir });
 }
 
+/** LOG_LEVEL, or `info` when it names no level (readConfig then stops the start, naming it). */
+function safeLogLevel(): string {
+  try {
+    return logLevelOf(process.env);
+  } catch {
+    return 'info';
+  }
+}
+
 main().catch((error: unknown) => {
-  logger.fatal({ err: error }, 'stratum server could not start');
+  // a setting at fault: one line that names it and says why; a stack trace would only hide the message
+  if (error instanceof ConfigurationError) logger.fatal({ variable: error.variable }, `stratum server could not start: ${error.message}`);
+  else logger.fatal({ err: error }, 'stratum server could not start');
   process.exit(1);
 });

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { loadRateTable, openStore, openStratum, parseRateTable, type RateTable, type Stratum, type Store } from '../engine/index.js';
 import type { DeployOptions } from '../engine/api.js';
-import { isRetryableConflict, StratumError } from '../engine/errors.js';
+import { ConfigurationError, isRetryableConflict, StratumError } from '../engine/errors.js';
 import { createApp } from './app.js';
 import { AcceptDrain } from './http/accept-drain.js';
 import { startHealthThread, type HealthThread } from './http/health-thread.js';
@@ -211,14 +211,20 @@ export async function deployDiagrams(stratum: Stratum, dir: string, logger: Logg
  * replace those an earlier file made; a subscription removed from the file ends.
  */
 async function configureWebhooks(stratum: Stratum, file: string, logger: Logger): Promise<void> {
-  const parsed = JSON.parse(await readFile(file, 'utf8')) as { subscriptions?: unknown };
-  if (!Array.isArray(parsed.subscriptions)) throw new Error(`${file}: expected {"subscriptions": [{"id", "url", "secret", "types"?}]}`);
+  let parsed: { subscriptions?: unknown };
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8')) as { subscriptions?: unknown };
+  } catch (error) {
+    throw new ConfigurationError('STRATUM_WEBHOOKS', `STRATUM_WEBHOOKS=${file}: the subscriptions file cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const invalid = (message: string) => new ConfigurationError('STRATUM_WEBHOOKS', `STRATUM_WEBHOOKS=${file}: ${message}`);
+  if (!Array.isArray(parsed?.subscriptions)) throw invalid('expected {"subscriptions": [{"id", "url", "secret", "types"?}]}');
   const subscriptions = parsed.subscriptions.map((entry: unknown, index: number) => {
     const { id, url, secret, types } = (entry ?? {}) as Record<string, unknown>;
     const text = (value: unknown) => typeof value === 'string' && value.length > 0;
     if (!text(id) || !text(secret) || !text(url) || !/^https?:\/\//.test(url as string)
       || (types !== undefined && !(Array.isArray(types) && types.every(text)))) {
-      throw new Error(`${file}: subscription ${index + 1} needs an id, an http(s) url, a whsec_ secret and optionally a list of event types`);
+      throw invalid(`subscription ${index + 1} needs an id, an http(s) url, a whsec_ secret and optionally a list of event types`);
     }
     return { id: id as string, url: url as string, secret: secret as string, ...(types !== undefined && { types: types as string[] }) };
   });
@@ -226,9 +232,18 @@ async function configureWebhooks(stratum: Stratum, file: string, logger: Logger)
   logger.info({ file, subscriptions: subscriptions.map((subscription) => subscription.id) }, 'webhook subscriptions configured');
 }
 
+/** The operator's rate table; one it cannot use stops the start, naming STRATUM_RATES. */
+function rateFile(path: string): RateTable {
+  try {
+    return loadRateTable(path);
+  } catch (error) {
+    throw new ConfigurationError('STRATUM_RATES', `STRATUM_RATES=${(error as Error).message}`);
+  }
+}
+
 function readRates(config: ServerConfig, logger: Logger): RateTable {
   const file = config.ratesFile ?? 'server/rates.sample.json';
-  const rates = config.ratesFile ? loadRateTable(config.ratesFile) : parseRateTable(sampleRates, file);
+  const rates = config.ratesFile ? rateFile(config.ratesFile) : parseRateTable(sampleRates, file);
   const latest = [...rates.rates.values()].map((list) => list[0].date).sort().at(-1) ?? null;
   const fields = { file, reportingCurrency: rates.reportingCurrency.code, currencies: rates.rates.size + 1, latestRateDate: latest };
   if (config.ratesFile) logger.info(fields, 'exchange rates loaded');

@@ -1,5 +1,6 @@
 // PostgreSQL's module (pg) is imported only when a store names it: loading pg costs a SQLite server's start
 // about 0.1 s of CPU in each process and thread that opens a store.
+import { ConfigurationError } from '../errors.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, SqliteStore } from './sqlite.js';
 import type { Store, StoreReplica } from './types.js';
 
@@ -16,7 +17,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   let store: Store;
   if (url) {
     if (!/^postgres(ql)?:\/\//i.test(url)) {
-      throw new Error(
+      throw new ConfigurationError(
+        'DATABASE_URL',
         `DATABASE_URL must be a postgres:// or postgresql:// URL, got ${JSON.stringify(redactPassword(url))}; leave it unset to use the SQLite file in STRATUM_DATA`,
       );
     }

@@ -1,5 +1,6 @@
 // When a SQLite store's background checkpointer copies the WAL into the
 // database file (STRATUM_SQLITE_CHECKPOINT), and the counts it keeps.
+import { ConfigurationError } from '../errors.js';
 
 export interface WalCheckpointSettings {
   /** Frames in the WAL (since it last started over) from which PASSIVE checkpoints run until all is copied. */
@@ -30,7 +31,7 @@ export function walCheckpointSettings(value: string | undefined): WalCheckpointS
   const text = value?.trim() ?? '';
   if (text === 'off') return 'off';
   const pages = text === '' ? SQLITE_AUTOCHECKPOINT_PAGES : Number(text);
-  if (!Number.isInteger(pages) || pages < 1) throw new Error(`STRATUM_SQLITE_CHECKPOINT must be off or a whole number of pages ≥ 1, not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(pages) || pages < 1) throw new ConfigurationError('STRATUM_SQLITE_CHECKPOINT', `STRATUM_SQLITE_CHECKPOINT must be off or a whole number of pages ≥ 1, not ${JSON.stringify(value)}`);
   return { pages, limitPages: pages * LIMIT_FACTOR, intervalMs: INTERVAL_MS, escalationWaitMs: ESCALATION_WAIT_MS };
 }
 

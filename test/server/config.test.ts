@@ -51,6 +51,12 @@ describe('readConfig', () => {
     expect(() => readConfig({ STRATUM_WORKERS: 'all' })).toThrow(/STRATUM_WORKERS/);
   });
 
+  it('reads LOG_LEVEL as one of pino\'s levels, and refuses any other naming it', () => {
+    expect(readConfig({ LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(readConfig({ LOG_LEVEL: '' }).logLevel).toBe('info');
+    expect(() => readConfig({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not "verbose"/);
+  });
+
   it('scavenges while idle unless STRATUM_IDLE_GC=off', () => {
     expect(readConfig({}).idleScavenges).toBe(true);
     expect(readConfig({ STRATUM_IDLE_GC: 'on' }).idleScavenges).toBe(true);

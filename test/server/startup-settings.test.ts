@@ -1,0 +1,78 @@
+// A setting from the environment that cannot be used stops `npm start`'s entry point with exit 1 and one JSON
+// log line that names the variable and says why: no stack trace, nothing on stderr, never silently the default.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compiledPath } from '../support/compiled-sources.js';
+import { makeDataDir, removeDataDir } from './support/real-server.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const dirs: string[] = [];
+
+afterEach(() => {
+  dirs.splice(0).forEach(removeDataDir);
+});
+
+interface Refusal {
+  code: number | null;
+  lines: Record<string, unknown>[];
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs server/main.ts with `env` on a fresh data folder until it exits (it must: the setting stops the start). */
+async function startWith(env: Record<string, string>): Promise<Refusal> {
+  const dataDir = makeDataDir();
+  dirs.push(dataDir);
+  const child = spawn(process.execPath, [compiledPath('server/main.ts')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', STRATUM_WORKERS: '1', STRATUM_DATA: dataDir, STRATUM_DIAGRAMS: join(dataDir, 'none'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+  clearTimeout(timer);
+  const lines = stdout.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { code, lines, stdout, stderr };
+}
+
+/** The refusal is one fatal line naming `variable`, with its message and no stack trace. */
+function expectRefused(refusal: Refusal, variable: string, message: RegExp): void {
+  expect(refusal.code).toBe(1);
+  expect(refusal.stderr).toBe('');
+  const fatal = refusal.lines.filter((line) => line.level === 60);
+  expect(fatal).toHaveLength(1);
+  expect(fatal[0]).toMatchObject({ variable, msg: expect.stringMatching(message) as unknown });
+  expect(fatal[0].msg).toContain(variable);
+  expect(refusal.stdout).not.toMatch(/\n\s+at /);
+  expect(fatal[0]).not.toHaveProperty('err');
+}
+
+describe('settings that stop the start', () => {
+  it('LOG_LEVEL that pino does not know: one JSON line naming it, not pino\'s stack trace', async () => {
+    expectRefused(await startWith({ LOG_LEVEL: 'loud' }), 'LOG_LEVEL', /^stratum server could not start: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not "loud"$/);
+  }, 60_000);
+
+  it('a malformed number, read by the server or by the engine, names its variable without a stack trace', async () => {
+    expectRefused(await startWith({ PORT: 'abc' }), 'PORT', /PORT must be a port number, not abc/);
+    expectRefused(await startWith({ STRATUM_ENGINE_CACHE_MB: 'lots' }), 'STRATUM_ENGINE_CACHE_MB', /STRATUM_ENGINE_CACHE_MB must be a number of megabytes/);
+    expectRefused(await startWith({ STRATUM_SQLITE_CHECKPOINT: 'sometimes' }), 'STRATUM_SQLITE_CHECKPOINT', /STRATUM_SQLITE_CHECKPOINT must be off or a whole number/);
+    expectRefused(await startWith({ DATABASE_URL: 'mysql://db/stratum' }), 'DATABASE_URL', /DATABASE_URL must be a postgres:\/\//);
+  }, 120_000);
+
+  it('a file a variable names that cannot be read: the variable, the file and why', async () => {
+    expectRefused(await startWith({ STRATUM_WEBHOOKS: '/nonexistent/webhooks.json' }), 'STRATUM_WEBHOOKS', /STRATUM_WEBHOOKS=\/nonexistent\/webhooks\.json: the subscriptions file cannot be read \(ENOENT\)/);
+    expectRefused(await startWith({ STRATUM_RATES: '/nonexistent/rates.json' }), 'STRATUM_RATES', /STRATUM_RATES=\/nonexistent\/rates\.json: the rate table cannot be read \(ENOENT\)/);
+    const dataDir = makeDataDir();
+    dirs.push(dataDir);
+    const webhooks = join(dataDir, 'webhooks.json');
+    writeFileSync(webhooks, '{"subscriptions": [{"id": "erp"}]}');
+    expectRefused(await startWith({ STRATUM_WEBHOOKS: webhooks }), 'STRATUM_WEBHOOKS', /subscription 1 needs an id, an http\(s\) url/);
+  }, 120_000);
+});
