@@ -4,10 +4,12 @@ import { validate } from './validate.js';
 import { convert } from './convert.js';
 import { deploy } from './deploy.js';
 import { impact } from './impact.js';
+import { backup } from './backup.js';
 
 export const commands: Command[] = [
   validate,
   convert,
   deploy,
   impact,
+  backup,
 ];
