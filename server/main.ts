@@ -18,7 +18,7 @@ import { poolMetrics, type PoolMetrics } from './primary-metrics.js';
 import { createOrderRouter } from './routing.js';
 import { sendHeartbeats } from './worker-heartbeat.js';
 import { answerMetricsRequests } from './worker-metrics.js';
-import { ROUTED_WORKER_ENV, startWorkers, type RoutedListening } from './workers.js';
+import { isReleaseWaiting, ROUTED_WORKER_ENV, startWorkers, type RoutedListening } from './workers.js';
 
 // Nothing logs tokens or variables; the redaction is a second line of defence.
 // A LOG_LEVEL pino does not know would throw here, before anything could say so: main() refuses it in one line.
@@ -83,6 +83,8 @@ async function main(): Promise<void> {
   // the primary's /metrics (a management port, or routed) asks each worker for its own
   answerMetricsRequests(server.metrics);
   if (routed) process.send?.({ type: 'stratum-listening', port: server.port } satisfies RoutedListening);
+  // the primary stops: waiting fetches answer [] now, so the router's requests end before this worker is signalled
+  if (routed) process.on('message', (message: unknown) => isReleaseWaiting(message) && server.stratum.workers.releaseWaiting());
   let stopping = false;
   stop = (signal: string) => {
     if (stopping) return;

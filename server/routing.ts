@@ -282,6 +282,8 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
   const targets = new Map<number, Target>();
   const orders = new Map<string, string>();
   let turn = 0;
+  // stopping (SIGTERM): no request is sent to a worker any more; those under way are answered, each closing its connection
+  let closing = false;
   // refusals of the gates of workers gone or replaced: the total on /metrics never goes down
   let retiredRefusals = 0;
   const drop = (slot: number) => {
@@ -308,6 +310,10 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
 
   /** `body`: the whole body, read here (a refused request can go to another worker); else `prefix` and the rest streamed. */
   const forward = (req: IncomingMessage, res: ServerResponse, key: string | undefined, body: Buffer | null, prefix: Buffer, avoid: Set<number>) => {
+    if (closing) {
+      refuseWhileStopping(res, req.url ?? '/');
+      return;
+    }
     const slot = pick(key, avoid);
     const target = slot === undefined ? undefined : targets.get(slot);
     if (slot === undefined || !target) {
@@ -331,6 +337,8 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
       learn(answer.headers[ROUTES_HEADER]);
       const headers = withoutHopByHop(answer.headers);
       delete headers[ROUTES_HEADER];
+      // the client's kept-alive connection ends with this answer: the router takes no request after it
+      if (closing) res.shouldKeepAlive = false;
       res.writeHead(answer.statusCode ?? 502, headers);
       answer.pipe(res);
       answer.on('error', () => res.destroy());
@@ -347,6 +355,11 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
       if (retry && body !== null && avoid.size < targets.size) {
         avoid.add(slot);
         forward(req, res, key, body, prefix, avoid);
+        return;
+      }
+      // no worker took it (each refused the connection): never served, so a plain "try again"
+      if (!res.headersSent && error.code === 'ECONNREFUSED') {
+        sendProblem(res, new HttpProblem(503, 'No server process is available; try again.', {}, { 'Retry-After': '1' }), req.url ?? '/');
         return;
       }
       // it may have been served (a worker killed mid-request): the client's retry (Idempotency-Key) decides
@@ -374,6 +387,11 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
       // a path the primary answers itself is the primary's for every method: OPTIONS and a 405 too, never a worker's
       req.resume();
       if (!answeredOtherMethod(res, method, probe.path, url, { [PRIMARY_HEADER]: String(process.pid) })) probe.answer(req, res);
+      return;
+    }
+    if (closing) {
+      req.resume();
+      refuseWhileStopping(res, url);
       return;
     }
     const orderOf = (id: string) => orders.get(id);
@@ -415,11 +433,17 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
           resolve(typeof address === 'object' && address ? address.port : port);
         });
       }),
+    // Stops taking requests, and resolves once every request under way is answered. The workers' connections are
+    // left to the requests on them: destroying them here cut off the answers of requests the workers were
+    // finishing (502, though an order had been created), and the workers answer waiting fetches [] as they stop.
     close: () =>
       new Promise((resolve) => {
-        server.close(() => resolve());
+        closing = true;
+        server.close(() => {
+          for (const target of targets.values()) target.agent.destroy();
+          resolve();
+        });
         server.closeIdleConnections();
-        for (const target of targets.values()) target.agent.destroy();
       }),
     admission: () => {
       const gates = [...targets].sort(([a], [b]) => a - b);
@@ -429,6 +453,12 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
       };
     },
   };
+}
+
+/** A request that arrives while the router stops (on a kept-alive connection): 503 + Retry-After, the connection closed. */
+function refuseWhileStopping(res: ServerResponse, url: string): void {
+  res.shouldKeepAlive = false;
+  sendProblem(res, new HttpProblem(503, 'The server is stopping; try again.', {}, { 'Retry-After': '1' }), url);
 }
 
 /**

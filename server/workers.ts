@@ -37,6 +37,21 @@ export interface RoutedListening {
   port: number;
 }
 
+/**
+ * What the primary sends each routed worker when it stops: answer the fetches that wait ([]) now. The order router
+ * then has only requests that finish, and the workers are signalled once they are answered: a worker signalled at
+ * once closed its idle kept-alive connections while the router was writing requests to them (502 for a write).
+ */
+export interface ReleaseWaiting {
+  type: 'stratum-release-waiting';
+}
+
+export const isReleaseWaiting = (message: unknown): message is ReleaseWaiting =>
+  typeof message === 'object' && message !== null && (message as ReleaseWaiting).type === 'stratum-release-waiting';
+
+/** The longest the primary waits for the router's requests under way before it signals the workers all the same. */
+const ROUTER_DRAIN_MS = 10_000;
+
 const isRoutedListening = (message: unknown): message is RoutedListening =>
   typeof message === 'object' && message !== null && (message as RoutedListening).type === 'stratum-listening';
 
@@ -128,8 +143,16 @@ export function startWorkers(count: number, logger: Logger, routing?: { router: 
     ready,
     stop: async (signal) => {
       stopping = true;
-      // no new requests; those under way are answered by the workers as they stop
+      // routed: no new requests; those under way are answered (long polls with [] at once), then the workers stop
       const closing = routing?.router.close();
+      if (closing) {
+        for (const worker of live) {
+          if (worker.isConnected()) worker.send({ type: 'stratum-release-waiting' } satisfies ReleaseWaiting, undefined, () => undefined);
+        }
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([closing, new Promise<void>((resolve) => (timer = setTimeout(resolve, ROUTER_DRAIN_MS)))]);
+        clearTimeout(timer);
+      }
       const clean = await Promise.all([...live].map((worker) => stopWorker(worker, signal)));
       await ready.catch(() => undefined);
       await closing;

@@ -1,0 +1,73 @@
+// SIGTERM to `npm start` with two workers behind the order router while orders are posted and workers wait in
+// long polls: every request under way is answered (201, or refused 503 + Retry-After), none cut off with 502, the
+// long polls answer [] at once, the primary exits 0, and the store holds exactly the orders that were answered 201.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TEST_USERS, TOKENS } from './support/client.js';
+import { startMain } from './support/main-process.js';
+import { DIAGRAMS_DIR, makeDataDir, removeDataDir } from './support/real-server.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  dirs.splice(0).forEach(removeDataDir);
+});
+
+type Outcome = { status: number; retryAfter: string | null; body: string } | { error: string };
+
+describe('graceful stop of two routed workers', () => {
+  it('answers every request under way and every waiting fetch before the primary exits 0; nothing is stored unanswered', async () => {
+    const dataDir = makeDataDir();
+    dirs.push(dataDir);
+    const usersFile = join(dataDir, 'users.json');
+    writeFileSync(usersFile, JSON.stringify(TEST_USERS));
+    const env = {
+      HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_WORKERS: '2',
+      STRATUM_ROUTING: 'order', STRATUM_DEPLOY_NOTE: 'optional',
+    };
+    const server = await startMain(env, 'stratum workers listening');
+    const base = `http://127.0.0.1:${server.port}`;
+    const headers = { authorization: `Bearer ${TOKENS.erp}`, 'content-type': 'application/json' };
+    const post = (path: string, body: unknown): Promise<Outcome> =>
+      fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).then(
+        async (response) => ({ status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.text() }),
+        (error: Error & { cause?: { code?: string } }) => ({ error: error.cause?.code ?? error.message }),
+      );
+
+    const polls = [0, 1, 2].map((index) => post('/api/jobs/fetch-and-lock', { type: 'no-such-job-type', workerId: `waiting-${index}`, lockMs: 60_000, asyncResponseTimeout: 60_000 }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const orderNos = Array.from({ length: 24 }, (_, index) => `STOP-${index}`);
+    const answers = orderNos.map((orderNo) => post('/api/orders', { orderNo, customer: { name: 'Stop GmbH' }, amount: 100, currency: 'CNY', paymentTerms: 'credit' }));
+    // the workers are busy with the posts (one write at a time each) when the signal comes
+    await Promise.race(answers);
+    const signalled = performance.now();
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    const outcomes = await Promise.all(answers);
+    const waited = await Promise.all(polls);
+
+    // the waiting fetches were answered [] when the stop began, not after their 60 s
+    for (const poll of waited) expect(poll).toMatchObject({ status: 200, body: '[]' });
+    expect(performance.now() - signalled).toBeLessThan(30_000);
+    // no answer cut off: created, or refused with a time to come back
+    for (const outcome of outcomes) {
+      if ('error' in outcome) continue;
+      expect([201, 503], JSON.stringify(outcome)).toContain(outcome.status);
+      if (outcome.status === 503) expect(outcome.retryAfter).not.toBeNull();
+    }
+    const created = orderNos.filter((_, index) => (outcomes[index] as { status?: number }).status === 201);
+    expect(created.length).toBeGreaterThan(1);
+    expect(server.lines.filter((line) => (line.level ?? 0) >= 50)).toEqual([]);
+
+    // started again on the same store: the orders answered 201 are there, no other
+    const again = await startMain(env, 'stratum workers listening');
+    const stored: string[] = [];
+    for (const orderNo of orderNos) {
+      const response = await fetch(`http://127.0.0.1:${again.port}/api/orders/${orderNo}`, { headers });
+      if (response.status === 200) stored.push(orderNo);
+    }
+    expect(stored).toEqual(created);
+    again.child.kill('SIGTERM');
+    expect(await again.exit).toBe(0);
+  }, 180_000);
+});
