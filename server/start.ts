@@ -51,7 +51,12 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     logger.warn({ host: config.host }, 'demo mode: STRATUM_USERS is not set, so the demo tokens of server/demo-users.json are accepted; listening on loopback only');
   }
   const rates = readRates(config, logger);
-  const store = await openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir });
+  const store = await openStore({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    dataDir: config.dataDir,
+    // an upgrade says what it did to the operator's data
+    onMigrated: ({ from, to }) => logger.info({ fromVersion: from, toVersion: to }, from === 0 ? `store created at schema version ${to}` : `store migrated from schema version ${from} to ${to}`),
+  });
   let stratum: Stratum;
   try {
     stratum = await openStratum({

@@ -2,6 +2,7 @@
 // about 0.1 s of CPU in each process and thread that opens a store.
 import { ConfigurationError } from '../errors.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, SqliteStore } from './sqlite.js';
+import type { PostgresStore } from './postgres.js';
 import type { Store, StoreReplica } from './types.js';
 
 export interface StoreConfig {
@@ -9,12 +10,14 @@ export interface StoreConfig {
   databaseUrl?: string;
   /** Folder of the SQLite file (stratum.db); ':memory:' for an in-memory database. */
   dataDir?: string;
+  /** Told when opening changed the schema: `from` 0 is a new store, else the version an older Stratum left. */
+  onMigrated?: (change: { from: number; to: number }) => void;
 }
 
 /** Opens and migrates the store the configuration names. */
 export async function openStore(config: StoreConfig): Promise<Store> {
   const url = config.databaseUrl?.trim();
-  let store: Store;
+  let store: SqliteStore | PostgresStore;
   if (url) {
     if (!/^postgres(ql)?:\/\//i.test(url)) {
       throw new ConfigurationError(
@@ -22,13 +25,16 @@ export async function openStore(config: StoreConfig): Promise<Store> {
         `DATABASE_URL must be a postgres:// or postgresql:// URL, got ${JSON.stringify(redactPassword(url))}; leave it unset to use the SQLite file in STRATUM_DATA`,
       );
     }
-    const { PostgresStore } = await import('./postgres.js');
-    store = new PostgresStore({ connectionString: url });
+    const postgres = await import('./postgres.js');
+    store = new postgres.PostgresStore({ connectionString: url });
   } else {
     store = new SqliteStore({ dataDir: config.dataDir ?? './data' });
   }
   try {
+    const from = await store.schemaVersion();
     await store.migrate();
+    const to = await store.schemaVersion();
+    if (to !== from) config.onMigrated?.({ from, to });
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;

@@ -62,6 +62,18 @@ if (unreachable) {
       expect(most).toBe(1);
     });
 
+    it('tells openStore\'s caller when opening migrated a schema an older Stratum left, and not when it is current', async () => {
+      const schema = await schemaAt(3, 'SELECT 1');
+      const url = new URL(databaseUrl);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      const changes: { from: number; to: number }[] = [];
+      for (let round = 0; round < 2; round++) {
+        const store = await openStore({ databaseUrl: url.toString(), onMigrated: (change) => changes.push(change) });
+        await store.close();
+      }
+      expect(changes).toEqual([{ from: 3, to: POSTGRES_MIGRATIONS.length }]);
+    });
+
     it('is what openStore returns for a postgres:// or postgresql:// URL, migrated', async () => {
       for (const scheme of ['postgres', 'postgresql']) {
         const schema = await freshSchema();
