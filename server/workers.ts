@@ -42,7 +42,7 @@ export interface RoutedListening {
  * then has only requests that finish, and the workers are signalled once they are answered: a worker signalled at
  * once closed its idle kept-alive connections while the router was writing requests to them (502 for a write).
  */
-export interface ReleaseWaiting {
+interface ReleaseWaiting {
   type: 'stratum-release-waiting';
 }
 
