@@ -46,7 +46,7 @@ export interface StartOptions {
 }
 
 export async function startServer({ config, logger, scheduler = true, modelerDir, routed = false }: StartOptions): Promise<RunningServer> {
-  const users = config.usersFile ? UserDirectory.fromFile(config.usersFile) : UserDirectory.fromJson(demoUsers, 'server/demo-users.json', { minTokenLength: 4 });
+  const users = config.usersFile ? usersFile(config.usersFile) : UserDirectory.fromJson(demoUsers, 'server/demo-users.json', { minTokenLength: 4 });
   if (config.demo) {
     logger.warn({ host: config.host }, 'demo mode: STRATUM_USERS is not set, so the demo tokens of server/demo-users.json are accepted; listening on loopback only');
   }
@@ -235,6 +235,15 @@ async function configureWebhooks(stratum: Stratum, file: string, logger: Logger)
   });
   await stratum.outbox.configure(subscriptions);
   logger.info({ file, subscriptions: subscriptions.map((subscription) => subscription.id) }, 'webhook subscriptions configured');
+}
+
+/** The users file; one that cannot be read or is invalid stops the start, naming STRATUM_USERS. */
+function usersFile(path: string): UserDirectory {
+  try {
+    return UserDirectory.fromFile(path);
+  } catch (error) {
+    throw new ConfigurationError('STRATUM_USERS', `STRATUM_USERS=${path}: ${(error as Error).message}`);
+  }
 }
 
 /** The operator's rate table; one it cannot use stops the start, naming STRATUM_RATES. */

@@ -69,8 +69,12 @@ describe('settings that stop the start', () => {
   it('a file a variable names that cannot be read: the variable, the file and why', async () => {
     expectRefused(await startWith({ STRATUM_WEBHOOKS: '/nonexistent/webhooks.json' }), 'STRATUM_WEBHOOKS', /STRATUM_WEBHOOKS=\/nonexistent\/webhooks\.json: the subscriptions file cannot be read \(ENOENT\)/);
     expectRefused(await startWith({ STRATUM_RATES: '/nonexistent/rates.json' }), 'STRATUM_RATES', /STRATUM_RATES=\/nonexistent\/rates\.json: the rate table cannot be read \(ENOENT\)/);
+    expectRefused(await startWith({ STRATUM_USERS: '/nonexistent/users.json' }), 'STRATUM_USERS', /^stratum server could not start: STRATUM_USERS=\/nonexistent\/users\.json: cannot read users file/);
     const dataDir = makeDataDir();
     dirs.push(dataDir);
+    const users = join(dataDir, 'users.json');
+    writeFileSync(users, '{"users": [{"name": "erp"}]}');
+    expectRefused(await startWith({ STRATUM_USERS: users, HOST: '127.0.0.1' }), 'STRATUM_USERS', /STRATUM_USERS=.*users\.json: .*is invalid/);
     const webhooks = join(dataDir, 'webhooks.json');
     writeFileSync(webhooks, '{"subscriptions": [{"id": "erp"}]}');
     expectRefused(await startWith({ STRATUM_WEBHOOKS: webhooks }), 'STRATUM_WEBHOOKS', /subscription 1 needs an id, an http\(s\) url/);
