@@ -39,6 +39,7 @@ import flowNameMatchesCondition from './rules/flow-name-matches-condition.js';
 import messageNamed from './rules/message-named.js';
 import noJavascript from './rules/no-javascript.js';
 import orderFieldOptional from './rules/order-field-optional.js';
+import orderFieldsReadOnly from './rules/order-fields-read-only.js';
 import serviceTaskJobType from './rules/service-task-job-type.js';
 import supportedElements from './rules/supported-elements.js';
 import timerDefinition from './rules/timer-definition.js';
@@ -59,6 +60,7 @@ export const stratumRules: Record<string, RuleFactory> = {
   'timer-definition': timerDefinition,
   'condition-variables-supplied': conditionVariablesSupplied,
   'order-field-optional': orderFieldOptional,
+  'order-fields-read-only': orderFieldsReadOnly,
   'candidate-group-members': candidateGroupMembers,
   'decision-reads-own-output': decisionReadsOwnOutput,
   'decision-result-mapping': decisionResultMapping,
@@ -115,6 +117,9 @@ export const stratumRuleSeverities: Record<string, Severity> = {
   'stratum/condition-variables-supplied': 'error',
   // an order without the entry (customer.id …) would fail the strict evaluation: an incident for each
   'stratum/order-field-optional': 'error',
+  // a diagram writing amount, reportingAmount … would change what the approval tiers compare without an order
+  // change (a warning outside the order library, where amount may be the file's own variable)
+  'stratum/order-fields-read-only': 'error',
   // checks only with the known groups (stratumLintConfigWith), at the severity given there
   'stratum/candidate-group-members': 'error',
   // the runtime evaluates a user task's outputs over its completion only, so a gateway reading anything
@@ -189,6 +194,7 @@ export function stratumLintConfigWith(options: LintContext) {
     rules['stratum/exclusive-gateway-default'] = [stratumRuleSeverities['stratum/exclusive-gateway-default'], houseRules];
     rules['stratum/decision-reads-own-output'] = [stratumRuleSeverities['stratum/decision-reads-own-output'], houseRules];
     rules['stratum/order-field-optional'] = [stratumRuleSeverities['stratum/order-field-optional'], houseRules];
+    rules['stratum/order-fields-read-only'] = [stratumRuleSeverities['stratum/order-fields-read-only'], houseRules];
   }
   if (options.knownDecisionIds) {
     rules['stratum/supported-elements'] = [stratumRuleSeverities['stratum/supported-elements'], { knownDecisionIds: options.knownDecisionIds }];
@@ -210,6 +216,7 @@ export const rulesWithWarningReports = [
   'exclusive-gateway-default',
   'flow-name-matches-condition',
   'order-field-optional',
+  'order-fields-read-only',
   'supported-elements',
   'user-task-candidate-groups',
 ] as const;
