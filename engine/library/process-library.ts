@@ -7,8 +7,9 @@ import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.j
 import { isRetryableConflict, StratumError, type Finding } from '../errors.js';
 import { isDmnSource, readDmnSources } from '../lint/dmn-sources.js';
 import { xmlFollowsHouseRules } from '../lint/house-rules.js';
-import { lintSources, parseSources } from '../lint/lint-bpmn.js';
-import { processSuppliesOf, type ProcessSupply } from '../lint/variable-supply.js';
+import { lintSources, parseSources, type ParsedSource } from '../lint/lint-bpmn.js';
+import { houseRuleProcessKeys, orderCallTree } from '../lint/order-call-tree.js';
+import { mergeSupplies, processSuppliesOf, type ProcessSupply } from '../lint/variable-supply.js';
 import type { Clock } from '../api.js';
 import type { DecisionVersionRow, ProcessVersionRow, Store } from '../store/types.js';
 import { analyseCallGraph } from './call-graph.js';
@@ -231,7 +232,11 @@ export class ProcessLibrary implements Library {
     const dmn = await readDmnSources(files.filter(isDmnSource));
     const knownDecisionIds = [...latestDecisions.map((row) => row.decisionId), ...dmn.models.flatMap(({ model }) => [...model.decisions.keys()])];
     const documents = await parseSources(files.filter((file) => !isDmnSource(file)));
-    const findings = [...dmn.findings, ...(await lintSources(documents, { knownProcessKeys, processSupplies, knownDecisionIds, libraryProcessKeys, ...(taskGroups && { taskGroups }) }))];
+    const findings = [
+      ...dmn.findings,
+      ...(await lintSources(documents, { knownProcessKeys, processSupplies, knownDecisionIds, libraryProcessKeys, ...(taskGroups && { taskGroups }) })),
+      ...(await this.deployedOrderFieldWrites(latest, documents, processSupplies, libraryProcessKeys)),
+    ];
     const library = libraryFingerprint(latest, latestDecisions);
     if (findings.some((finding) => finding.severity === 'error')) return { analysed: [], decisions: [], findings, library };
     const decisions = dmn.models.map(({ file, model }) => ({ name: file.name, xml: file.xml, model }));
@@ -242,6 +247,25 @@ export class ProcessLibrary implements Library {
       hash: createHash('sha256').update(file.xml).digest('hex'),
     }));
     return { analysed, decisions, findings, library };
+  }
+
+  /**
+   * A deployed process from another tool writes an order field with only a warning while nothing in an order
+   * calls it; once the deployment makes it part of an order's call tree (a library process now calls it), the
+   * write is the deployment's error (order-fields-read-only), named under the deployed version.
+   */
+  private async deployedOrderFieldWrites(latest: ProcessVersionRow[], documents: ParsedSource[], deployedSupplies: ProcessSupply[],
+    libraryProcessKeys: string[]): Promise<Finding[]> {
+    const fileSupplies = documents.flatMap((document) => (document.parsed ? processSuppliesOf(document.parsed.definitions) : []));
+    const houseRules = { libraryProcessKeys };
+    const roots = [...libraryProcessKeys, ...documents.flatMap((document) => (document.parsed ? houseRuleProcessKeys(document.parsed.definitions, houseRules) : []))];
+    const tree = new Set(orderCallTree(roots, mergeSupplies(deployedSupplies, fileSupplies)));
+    const replaced = new Set(fileSupplies.map((supply) => supply.key));
+    const pulledIn = latest.filter((row) => tree.has(row.key) && !replaced.has(row.key) && !libraryProcessKeys.includes(row.key));
+    if (!pulledIn.length) return [];
+    const sources = await parseSources(pulledIn.map((row) => ({ name: `${row.key} (version ${row.version}, deployed)`, xml: row.xml })));
+    const findings = await lintSources(sources, { knownProcessKeys: latest.map((row) => row.key), orderProcessKeys: [...tree] });
+    return findings.filter((finding) => finding.rule === 'order-fields-read-only' && finding.severity === 'error');
   }
 
   // A version's XML never changes, so what it supplies is parsed once per process version.

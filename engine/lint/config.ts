@@ -175,6 +175,11 @@ export interface LintContext {
   requireTaskGroups?: boolean;
   /** Deployed processes that followed the house rules: a file replacing one of them follows them too. */
   libraryProcessKeys?: string[];
+  /**
+   * Processes that run inside an order (order-call-tree.ts: the house-rule processes and what they call, at any
+   * depth): `order-fields-read-only` is an error in them whatever their document. lintSources fills it in.
+   */
+  orderProcessKeys?: string[];
   /** Task groups that have members and how severe a candidate group outside them is; without it groups are not checked. */
   taskGroups?: { known: string[]; severity: Exclude<Severity, 'off'> };
 }
@@ -194,7 +199,12 @@ export function stratumLintConfigWith(options: LintContext) {
     rules['stratum/exclusive-gateway-default'] = [stratumRuleSeverities['stratum/exclusive-gateway-default'], houseRules];
     rules['stratum/decision-reads-own-output'] = [stratumRuleSeverities['stratum/decision-reads-own-output'], houseRules];
     rules['stratum/order-field-optional'] = [stratumRuleSeverities['stratum/order-field-optional'], houseRules];
-    rules['stratum/order-fields-read-only'] = [stratumRuleSeverities['stratum/order-fields-read-only'], houseRules];
+  }
+  if (options.requireTaskGroups || options.libraryProcessKeys || options.orderProcessKeys) {
+    const orderProcessKeys = options.orderProcessKeys ?? [];
+    rules['stratum/order-fields-read-only'] = [stratumRuleSeverities['stratum/order-fields-read-only'], {
+      houseRules: options.requireTaskGroups === true, libraryProcessKeys: options.libraryProcessKeys ?? [], orderProcessKeys,
+    }];
   }
   if (options.knownDecisionIds) {
     rules['stratum/supported-elements'] = [stratumRuleSeverities['stratum/supported-elements'], { knownDecisionIds: options.knownDecisionIds }];

@@ -12,6 +12,7 @@ import type { Finding } from '../errors.js';
 import { stratumLintConfigWith, stratumResolver, withReportSeverities, type LintContext } from './config.js';
 import { isDmnSource, readDmnSources } from './dmn-sources.js';
 import { ElementLabel } from './element-label.js';
+import { houseRuleProcessKeys, orderCallTree } from './order-call-tree.js';
 import { mergeSupplies, processSuppliesOf, type ProcessSupply } from './variable-supply.js';
 
 export interface LintOptions extends LintContext {
@@ -171,8 +172,13 @@ export async function lintSources(documents: ParsedSource[], options: LintOption
   // The files deployed together replace the deployed versions of their keys.
   const deployed = documents.flatMap((document) => (document.parsed ? processSuppliesOf(document.parsed.definitions) : []));
   const processSupplies = mergeSupplies(options.processSupplies ?? [], deployed);
+  const houseRules = { houseRules: options.requireTaskGroups === true, libraryProcessKeys: options.libraryProcessKeys ?? [] };
+  const roots = [...(options.libraryProcessKeys ?? []), ...documents.flatMap((document) => (document.parsed ? houseRuleProcessKeys(document.parsed.definitions, houseRules) : []))];
+  const orderProcessKeys = [...new Set([...(options.orderProcessKeys ?? []), ...orderCallTree(roots, processSupplies)])].sort();
   for (const document of documents) {
-    const own = document.parsed ? await lintParsed(document.parsed, { ...options, knownProcessKeys: [...keys], processSupplies }) : document.findings!;
+    const own = document.parsed
+      ? await lintParsed(document.parsed, { ...options, knownProcessKeys: [...keys], processSupplies, ...(orderProcessKeys.length && { orderProcessKeys }) })
+      : document.findings!;
     findings.push(...own.map((finding) => ({ file: document.file.name, ...finding })));
   }
   return sortFindingsByFile(findings, documents.map((document) => document.file));

@@ -13,8 +13,8 @@
 // only the call's declared outputs come back (the re-approval of a changed
 // amount); a call activity that hands every child variable back would bring the
 // child's value back as the caller's order field. An error in the order library
-// (house-rules.ts), a warning elsewhere, where `amount` may be a file's own
-// variable. Browser-safe.
+// (house-rules.ts) and in any process it calls (order-call-tree.ts), a warning
+// elsewhere, where `amount` may be a file's own variable. Browser-safe.
 import type { ModdleElement } from 'bpmn-moddle';
 import { camunda7CallVariables } from '../../bpmn/camunda7-call-variables.js';
 import { extensionValues, iterationVariablesOf } from '../../bpmn/process-model.js';
@@ -42,10 +42,16 @@ interface Write {
 /** How a write of an order field is judged: refused (a warning outside the order library), flagged, or fine. */
 type Verdict = 'refused' | 'flagged' | 'allowed';
 
-const orderFieldsReadOnly: RuleFactory = (config?: HouseRulesConfig) => {
+interface OrderFieldsConfig extends HouseRulesConfig {
+  /** Processes that run inside an order (order-call-tree.ts), whatever their document. */
+  orderProcessKeys?: string[];
+}
+
+const orderFieldsReadOnly: RuleFactory = (config?: OrderFieldsConfig) => {
+  const inOrders = new Set(Array.isArray(config?.orderProcessKeys) ? config.orderProcessKeys : []);
   function check(node: ModdleElement, reporter: Reporter) {
     if (!is(node, 'bpmn:FlowNode')) return;
-    const library = followsHouseRules(node, config);
+    const library = followsHouseRules(node, config) || inOrders.has(String(processOf(node)?.id));
     const label = ElementLabel(node);
     for (const write of writesOf(node)) {
       if (!ORDER_FIELDS.has(write.target)) continue;
@@ -123,6 +129,12 @@ function referenceIn(source: unknown): string | undefined {
 
 function isNoneStart(node: ModdleElement): boolean {
   return is(node, 'bpmn:StartEvent') && is(node.$parent, 'bpmn:Process') && (node.eventDefinitions ?? []).length === 0;
+}
+
+function processOf(node: ModdleElement): ModdleElement | undefined {
+  let current: ModdleElement | undefined = node.$parent;
+  while (current && !is(current, 'bpmn:Process')) current = current.$parent;
+  return current;
 }
 
 function text(value: unknown): string {

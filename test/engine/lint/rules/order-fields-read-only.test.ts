@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../../engine/errors.js';
 import { lintFiles } from '../../../../engine/lint/lint-bpmn.js';
+import { arrayWith, objectWith } from '../../../support/matchers.js';
 import { director, enter, openFixture, order, shippedDiagrams } from '../../../support/stratum-fixture.js';
 
 const RULE = 'order-fields-read-only';
@@ -134,6 +135,49 @@ describe(RULE, () => {
     expect(asPairs(alone)).toEqual([['StartEvent_CreditOrderToApprove', 'warning']]);
     const replacing = (await lintFiles([{ name: COA, xml: foreign }], { libraryProcessKeys: ['credit-order-approval'] })).filter((finding) => finding.rule === RULE);
     expect(asPairs(replacing)).toEqual([['StartEvent_CreditOrderToApprove', 'error']]);
+  });
+
+  // a process from another tool (its own namespace, no takesOrders) that the credit approval calls before its tiers
+  const HELPER = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="enrich-order" isExecutable="true">
+    <bpmn:startEvent id="Start"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:intermediateThrowEvent id="Normalise" name="Normalise amount">
+      <bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="=1" target="reportingAmount" /></zeebe:ioMapping></bpmn:extensionElements>
+      <bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing>
+    </bpmn:intermediateThrowEvent>
+    <bpmn:endEvent id="End"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Normalise" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Normalise" targetRef="End" />
+  </bpmn:process>
+</bpmn:definitions>`;
+  const callingHelper = (xml: string) => xml
+    .replace('<bpmn:outgoing>Flow_Start_AmountTier</bpmn:outgoing>\n    </bpmn:startEvent>',
+      '<bpmn:outgoing>Flow_Start_Enrich</bpmn:outgoing>\n    </bpmn:startEvent><bpmn:callActivity id="CallActivity_Enrich" name="Enrich order"><bpmn:extensionElements>' +
+      '<zeebe:calledElement processId="enrich-order" propagateAllChildVariables="true" /></bpmn:extensionElements><bpmn:incoming>Flow_Start_Enrich</bpmn:incoming>' +
+      '<bpmn:outgoing>Flow_Start_AmountTier</bpmn:outgoing></bpmn:callActivity>' +
+      '<bpmn:sequenceFlow id="Flow_Start_Enrich" sourceRef="StartEvent_CreditOrderToApprove" targetRef="CallActivity_Enrich" />')
+    .replace('sourceRef="StartEvent_CreditOrderToApprove" targetRef="Gateway_AmountTier"', 'sourceRef="CallActivity_Enrich" targetRef="Gateway_AmountTier"');
+
+  it('refuses the write in a file from another tool once an order process calls it', async () => {
+    expect(asPairs((await lintFiles([{ name: 'enrich.bpmn', xml: HELPER }])).filter((finding) => finding.rule === RULE))).toEqual([['Normalise', 'warning']]);
+    const files = [{ name: 'enrich.bpmn', xml: HELPER }, ...shipped.map((file) => (file.name === COA ? { name: COA, xml: callingHelper(file.xml) } : file))];
+    const findings = (await lintFiles(files)).filter((finding) => finding.rule === RULE);
+    expect(findings.map((finding) => [finding.file, finding.elementId, finding.severity])).toEqual([['enrich.bpmn', 'Normalise', 'error']]);
+  });
+
+  it('refuses a deployment that makes a deployed file from another tool part of an order, naming its deployed version', async () => {
+    const fixture = await openFixture();
+    try {
+      await fixture.stratum.library.deploy([{ name: 'enrich.bpmn', xml: HELPER }], { user: 'designer', note: 'a helper nothing calls' });
+      await expect(fixture.stratum.library.deploy([{ name: COA, xml: callingHelper(xmlOf(COA)) }], { user: 'designer', note: 'enrich first' })).rejects.toMatchObject({
+        details: { findings: arrayWith([objectWith({ rule: RULE, file: 'enrich-order (version 1, deployed)', elementId: 'Normalise', severity: 'error' })]) },
+      });
+      await enter(fixture.stratum.runtime, order('SO-2000001', 2_000_000));
+      expect((await fixture.stratum.runtime.findTasks({ businessKey: 'SO-2000001' })).map((task) => task.candidateGroups)).toEqual([director.groups]);
+    } finally {
+      await fixture.dispose();
+    }
   });
 
   it('keeps the deployed approval: the deploy is refused and a 2,000,000 order still waits for the sales director', async () => {
