@@ -5,7 +5,18 @@
 // the files at hand in place of theirs). A file from another tool called from
 // an order process writes into the order like the library's own processes, so
 // order-fields-read-only holds it to the library's severity. Browser-safe.
+//
+// Orders enter only through order entry, which checks and converts them. A
+// process that takes orders is therefore never called, and a process that runs
+// inside orders (called, at any depth, from one that takes orders) is called
+// only from inside orders: a process outside them calling it would run an
+// order's approvals and jobs on variables no order entry checked, and calling
+// the order process would also stop order entry (it takes orders only at level 1).
 import type { ModdleElement } from 'bpmn-moddle';
+import { allFlowElements } from '../bpmn/process-model.js';
+import type { Finding } from '../errors.js';
+import { calledProcessOf } from './call-activity-variables.js';
+import { ElementLabel } from './element-label.js';
 import { followsHouseRules, type HouseRulesConfig } from './house-rules.js';
 import type { ProcessSupply } from './variable-supply.js';
 
@@ -27,4 +38,50 @@ export function orderCallTree(roots: Iterable<string>, processes: readonly Pick<
     pending.push(...(calls.get(key) ?? []));
   }
   return [...reached].sort();
+}
+
+/**
+ * `order-entry-only` findings for the library as it will be (`processes`: deployed latest versions with the
+ * documents' in place of theirs): a call to a process that takes orders, and a call from outside orders to a
+ * process that runs inside them. Reported on the call activity of a document at hand, or on a deployed caller
+ * (elementId null) whose call the deployment makes wrong.
+ */
+export function orderEntryFindings(documents: { name: string; definitions: ModdleElement }[], processes: readonly ProcessSupply[]): Finding[] {
+  const takingOrders = processes.filter((process) => process.takesOrders).map((process) => process.key);
+  const inOrders = new Set(orderCallTree(takingOrders, processes));
+  const findings: Finding[] = [];
+  const judged = new Set<string>();
+  for (const { name, definitions } of documents) {
+    for (const process of (definitions.rootElements ?? []).filter((element) => element.$type === 'bpmn:Process')) {
+      judged.add(String(process.id));
+      for (const element of allFlowElements(process)) {
+        const called = calledProcessOf(element);
+        const why = called === undefined ? undefined : refusal(String(process.id), called, takingOrders, inOrders);
+        if (why) findings.push({ file: name, elementId: String(element.id), rule: RULE, severity: 'error', message: `${ElementLabel(element)} calls ${why}` });
+      }
+    }
+  }
+  for (const process of processes) {
+    if (judged.has(process.key)) continue;
+    for (const called of process.calls) {
+      const why = refusal(process.key, called, takingOrders, inOrders);
+      if (why) findings.push({ file: `${process.key} (deployed)`, elementId: null, rule: RULE, severity: 'error', message: `Deployed process "${process.key}" calls ${why}` });
+    }
+  }
+  return findings;
+}
+
+const RULE = 'order-entry-only';
+
+function refusal(caller: string, called: string, takingOrders: string[], inOrders: Set<string>): string | undefined {
+  if (takingOrders.includes(called)) {
+    return `"${called}", which takes orders: orders enter only through order entry (POST /api/orders), which checks and converts them, ` +
+      `and a called order process would start without it (and order entry would refuse every order, "${called}" being no level-1 process any more)`;
+  }
+  if (inOrders.has(called) && !inOrders.has(caller)) {
+    return `"${called}", which runs inside orders (called from ${takingOrders.map((key) => `"${key}"`).join(', ')}), from process "${caller}", which does not: ` +
+      'it would run an order\'s approvals and jobs on variables that no order entry checked, outside the order controls. Enter orders through order entry, ' +
+      `or call a copy of "${called}" under its own key`;
+  }
+  return undefined;
 }

@@ -21,7 +21,7 @@
 // anywhere in the call tree writes counts as available everywhere the runtime
 // passes it. Browser-safe; the condition-variables-supplied rule reads it.
 import type { ModdleElement } from 'bpmn-moddle';
-import { allFlowElements, extensionValues } from '../bpmn/process-model.js';
+import { allFlowElements, extensionValues, propertyOf, TAKES_ORDERS_PROPERTY } from '../bpmn/process-model.js';
 import { declaredDecisionCall } from './business-rule-task.js';
 import { callInputsOf, calledProcessOf, handsBackAllChildVariables, joinedCallInputs, type CallInputs, type CallInputsOfOne, type Narrowing } from './call-activity-variables.js';
 import { is } from './rule-api.js';
@@ -35,6 +35,8 @@ export interface ProcessSupply {
   declaresStart: boolean;
   /** Keys of the processes it calls. */
   calls: string[];
+  /** It takes orders (zeebe:property takesOrders): it starts only through order entry. */
+  takesOrders?: boolean;
   /**
    * Of `calls`, those whose every call activity hands back only its outputs (which are among `supplies`),
    * so their variables do not come back. Absent: every callee hands back all its variables.
@@ -75,6 +77,7 @@ function processSupplyOf(process: ModdleElement): ProcessSupply {
   const callInputs = [...inputs].map(([key, ofEach]) => joinedCallInputs(key, ofEach)).filter((call) => call.creates.length || call.passes || call.narrowedBy);
   return {
     key: process.id, supplies: [...supplies].sort(), declaresStart, calls: [...calls],
+    ...(propertyOf(process, TAKES_ORDERS_PROPERTY)?.trim() === 'true' && { takesOrders: true }),
     ...(outputsOnly.length && { callsHandingBackOutputsOnly: outputsOnly }),
     ...(callInputs.length && { callInputs }),
   };
