@@ -12,6 +12,7 @@ import type { Finding } from '../errors.js';
 import { stratumLintConfigWith, stratumResolver, withReportSeverities, type LintContext } from './config.js';
 import { isDmnSource, readDmnSources } from './dmn-sources.js';
 import { ElementLabel } from './element-label.js';
+import { lookalikeKeyFindings } from './lookalike-keys.js';
 import { houseRuleProcessKeys, orderCallTree, orderEntryFindings } from './order-call-tree.js';
 import { mergeSupplies, processSuppliesOf, type ProcessSupply } from './variable-supply.js';
 
@@ -181,6 +182,8 @@ export async function lintSources(documents: ParsedSource[], options: LintOption
       : document.findings!;
     findings.push(...own.map((finding) => ({ file: document.file.name, ...finding })));
   }
+  const ownKeys = documents.flatMap((document) => (document.parsed ? processSuppliesOf(document.parsed.definitions).map(({ key }) => ({ key, file: document.file.name })) : []));
+  findings.push(...lookalikeKeyFindings(ownKeys, options.knownProcessKeys ?? []));
   findings.push(...orderEntryFindings(
     documents.flatMap((document) => (document.parsed ? [{ name: document.file.name, definitions: document.parsed.definitions }] : [])), processSupplies));
   return sortFindingsByFile(findings, documents.map((document) => document.file));
