@@ -36,12 +36,15 @@ describePostgres('order rules raced by two server processes on PostgreSQL', () =
     await slowStore.close();
   });
 
-  /** The second process, its transactions pausing after the read `pause` names; `paused` resolves at the first pause. */
-  async function secondPausing(pause: (onCall: () => void) => ReturnType<typeof slowAfter>): Promise<{ stratum: Stratum; paused: () => Promise<void> }> {
+  /**
+   * The second process, its transactions pausing after each read `pause` names. `nextPause()`, called before the step
+   * it watches, resolves at that step's first pause: a step may make the read more than once (the open-change check,
+   * then the order's status for its events), and a later pause must not stand for the next round's.
+   */
+  async function secondPausing(pause: (onCall: () => void) => ReturnType<typeof slowAfter>): Promise<{ stratum: Stratum; nextPause: () => Promise<void> }> {
     let reached: () => void = () => undefined;
-    let next = new Promise<void>((resolve) => (reached = resolve));
     const slow = await openStratum({ store: pause(() => reached()), clock, orderEntry });
-    return { stratum: slow, paused: () => next.then(() => void (next = new Promise<void>((resolve) => (reached = resolve)))) };
+    return { stratum: slow, nextPause: () => new Promise<void>((resolve) => (reached = resolve)) };
   }
 
   async function enterShippable(orderNo: string): Promise<string> {
@@ -62,13 +65,14 @@ describePostgres('order rules raced by two server processes on PostgreSQL', () =
 
   it('refuses a change checked while the shipping job, already past its open-change check, completes on the other process (409 order-shipped)', async () => {
     // The shipping completion pauses after reading the order's changes (none open); the change is requested then.
-    const { stratum: jobServer, paused } = await secondPausing((onCall) => slowAfter(slowStore, 'orderChanges', PAUSE_MS, onCall));
+    const { stratum: jobServer, nextPause } = await secondPausing((onCall) => slowAfter(slowStore, 'orderChanges', PAUSE_MS, onCall));
     for (let round = 1; round <= 3; round++) {
       const orderNo = `RACE-SHIP-${round}`;
       const jobId = await enterShippable(orderNo);
+      const paused = nextPause();
       const results = await Promise.allSettled([
         jobServer.runtime.completeJob(jobId, {}, erp, 'erp'),
-        paused().then(() => first.runtime.changeOrder(orderNo, { description: 'other colour' }, integration)),
+        paused.then(() => first.runtime.changeOrder(orderNo, { description: 'other colour' }, integration)),
       ]);
       expect(results[0].status, `round ${round}`).toBe('fulfilled');
       expect(results[1].status, `round ${round}: a change after shipping`).toBe('rejected');
@@ -79,14 +83,15 @@ describePostgres('order rules raced by two server processes on PostgreSQL', () =
 
   it('holds the shipping job completed while a change, already past its not-shipped check, is recorded on the other process (409 order-change-open)', async () => {
     // The change pauses after reading the order's history (not shipped); the shipping job is completed then.
-    const { stratum: changeServer, paused } = await secondPausing((onCall) =>
+    const { stratum: changeServer, nextPause } = await secondPausing((onCall) =>
       slowAfter(slowStore, 'historyOf', PAUSE_MS, onCall, (_ids, filter) => filter === undefined));
     for (let round = 1; round <= 3; round++) {
       const orderNo = `RACE-CHANGE-${round}`;
       const jobId = await enterShippable(orderNo);
+      const paused = nextPause();
       const results = await Promise.allSettled([
         changeServer.runtime.changeOrder(orderNo, { description: 'other colour' }, integration),
-        paused().then(() => first.runtime.completeJob(jobId, {}, erp, 'erp')),
+        paused.then(() => first.runtime.completeJob(jobId, {}, erp, 'erp')),
       ]);
       expect(results[0].status, `round ${round}`).toBe('fulfilled');
       expect(results[1].status, `round ${round}: shipping while a change is open`).toBe('rejected');
