@@ -185,7 +185,7 @@ export async function lintSources(documents: ParsedSource[], options: LintOption
   const ownKeys = documents.flatMap((document) => (document.parsed ? processSuppliesOf(document.parsed.definitions).map(({ key }) => ({ key, file: document.file.name })) : []));
   findings.push(...lookalikeKeyFindings(ownKeys, options.knownProcessKeys ?? []));
   const parsedDocuments = documents.flatMap((document) => (document.parsed ? [{ name: document.file.name, definitions: document.parsed.definitions }] : []));
-  findings.push(...orderEntryFindings(parsedDocuments, processSupplies), ...callOutcomeFindings(parsedDocuments, processSupplies));
+  findings.push(...orderEntryFindings(parsedDocuments, processSupplies, options.processSupplies), ...callOutcomeFindings(parsedDocuments, processSupplies));
   return sortFindingsByFile(findings, documents.map((document) => document.file));
 }
 

@@ -45,11 +45,15 @@ export function orderCallTree(roots: Iterable<string>, processes: readonly Pick<
  * `order-entry-only` findings for the library as it will be (`processes`: deployed latest versions with the
  * documents' in place of theirs): a call to a process that takes orders, and a call from outside orders to a
  * process that runs inside them. Reported on the call activity of a document at hand, or on a deployed caller
- * (elementId null) whose call the deployment makes wrong.
+ * (elementId null) whose call the deployment makes wrong. A deployed caller that was already wrong in the library
+ * before (`before`: deployed before these checks existed) is a warning: refusing every later deployment for it,
+ * the start's deployment of the shipped library included, would leave no way to deploy its fix.
  */
-export function orderEntryFindings(documents: { name: string; definitions: ModdleElement }[], processes: readonly ProcessSupply[]): Finding[] {
+export function orderEntryFindings(documents: { name: string; definitions: ModdleElement }[], processes: readonly ProcessSupply[], before: readonly ProcessSupply[] = []): Finding[] {
   const takingOrders = processes.filter((process) => process.takesOrders).map((process) => process.key);
   const inOrders = new Set(orderCallTree(takingOrders, processes));
+  const takingOrdersBefore = before.filter((process) => process.takesOrders).map((process) => process.key);
+  const inOrdersBefore = new Set(orderCallTree(takingOrdersBefore, before));
   const findings: Finding[] = [];
   const judged = new Set<string>();
   for (const { name, definitions } of documents) {
@@ -66,7 +70,12 @@ export function orderEntryFindings(documents: { name: string; definitions: Moddl
     if (judged.has(process.key)) continue;
     for (const called of process.calls) {
       const why = refusal(process.key, called, takingOrders, inOrders);
-      if (why) findings.push({ file: `${process.key} (deployed)`, elementId: null, rule: RULE, severity: 'error', message: `Deployed process "${process.key}" calls ${why}` });
+      if (!why) continue;
+      const already = refusal(process.key, called, takingOrdersBefore, inOrdersBefore) !== undefined;
+      findings.push({
+        file: `${process.key} (deployed)`, elementId: null, rule: RULE, severity: already ? 'warning' : 'error',
+        message: `Deployed process "${process.key}" calls ${why}${already ? '. It did before this deployment too: deploy a new version of it that does not' : ''}`,
+      });
     }
   }
   return findings;

@@ -2,6 +2,8 @@
 // process that runs inside them (it would run an order's approvals and jobs on variables nobody checked).
 import { describe, expect, it } from 'vitest';
 import { lintFiles } from '../../../engine/lint/lint-bpmn.js';
+import { orderEntryFindings } from '../../../engine/lint/order-call-tree.js';
+import type { ProcessSupply } from '../../../engine/lint/variable-supply.js';
 import { arrayWith, objectWith } from '../../support/matchers.js';
 import { openFixture, shippedDiagrams } from '../../support/stratum-fixture.js';
 
@@ -66,6 +68,17 @@ describe(RULE, () => {
     } finally {
       await fixture.dispose();
     }
+  });
+
+  it('warns, without refusing, of a deployed outsider that called into orders before this deployment, so its fix (or the shipped library at start) still deploys', () => {
+    const supply = (key: string, calls: string[], takesOrders = false): ProcessSupply => ({ key, supplies: [], declaresStart: false, calls, takesOrders });
+    const library = [supply('order-to-cash', ['sales-order-management'], true), supply('sales-order-management', []), supply('fast-lane', ['sales-order-management'])];
+    const [already] = orderEntryFindings([], library, library);
+    expect(already).toMatchObject({ file: 'fast-lane (deployed)', severity: 'warning' });
+    expect(already.message).toContain('It did before this deployment too: deploy a new version of it that does not');
+    // the same call made wrong by this deployment (order-to-cash now calls what fast-lane calls) is refused
+    const before = [supply('order-to-cash', [], true), supply('sales-order-management', []), supply('fast-lane', ['sales-order-management'])];
+    expect(orderEntryFindings([], library, before)).toEqual([objectWith({ file: 'fast-lane (deployed)', severity: 'error' })]);
   });
 
   it('refuses the deployment through the library, so no generic start runs an order process on unchecked variables', async () => {
