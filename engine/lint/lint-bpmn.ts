@@ -10,6 +10,7 @@ import { isExecutableProcess } from '../bpmn/process-model.js';
 import { BpmnParseError, parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
 import type { Finding } from '../errors.js';
 import { stratumLintConfigWith, stratumResolver, withReportSeverities, type LintContext } from './config.js';
+import { processOf } from './rule-api.js';
 import { isDmnSource, readDmnSources } from './dmn-sources.js';
 import { ElementLabel } from './element-label.js';
 import { lookalikeKeyFindings } from './lookalike-keys.js';
@@ -74,8 +75,7 @@ export async function lintDefinitions(definitions: ModdleElement, options: LintO
  */
 function inDocumentation(finding: Finding, elements: Map<string, ModdleElement>): Finding {
   if (finding.severity !== 'error' || !finding.elementId) return finding;
-  let node: ModdleElement | undefined = elements.get(finding.elementId);
-  while (node && node.$type !== 'bpmn:Process') node = node.$parent;
+  const node = processOf(elements.get(finding.elementId));
   if (!node || isExecutableProcess(node)) return finding;
   return { ...finding, severity: 'warning', message: `${finding.message} (in process "${node.id}", marked isExecutable="false": documentation, not deployed)` };
 }

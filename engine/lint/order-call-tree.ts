@@ -19,7 +19,7 @@ import type { Finding } from '../errors.js';
 import { calledProcessOf } from './call-activity-variables.js';
 import { ElementLabel } from './element-label.js';
 import { followsHouseRules, type HouseRulesConfig } from './house-rules.js';
-import type { ProcessSupply } from './variable-supply.js';
+import { reachable, type ProcessSupply } from './variable-supply.js';
 
 /** Keys of the processes of `definitions` when the document follows the house rules; none otherwise. */
 export function houseRuleProcessKeys(definitions: ModdleElement, config: HouseRulesConfig): string[] {
@@ -30,15 +30,13 @@ export function houseRuleProcessKeys(definitions: ModdleElement, config: HouseRu
 /** `roots` and every process they call at any depth, over `processes` (each listing the keys it calls). */
 export function orderCallTree(roots: Iterable<string>, processes: readonly Pick<ProcessSupply, 'key' | 'calls'>[]): string[] {
   const calls = new Map(processes.map((process) => [process.key, process.calls]));
-  const reached = new Set<string>();
-  const pending = [...roots];
-  while (pending.length) {
-    const key = pending.pop()!;
-    if (reached.has(key)) continue;
-    reached.add(key);
-    pending.push(...(calls.get(key) ?? []));
-  }
-  return [...reached].sort();
+  return [...reachable(roots, (key) => calls.get(key) ?? [])].sort();
+}
+
+/** The processes that take orders, and every process that runs inside orders (called from them at any depth). */
+function orderBorder(processes: readonly ProcessSupply[]): { takingOrders: string[]; inOrders: Set<string> } {
+  const takingOrders = processes.filter((process) => process.takesOrders).map((process) => process.key);
+  return { takingOrders, inOrders: new Set(orderCallTree(takingOrders, processes)) };
 }
 
 /**
@@ -50,10 +48,8 @@ export function orderCallTree(roots: Iterable<string>, processes: readonly Pick<
  * the start's deployment of the shipped library included, would leave no way to deploy its fix.
  */
 export function orderEntryFindings(documents: { name: string; definitions: ModdleElement }[], processes: readonly ProcessSupply[], before: readonly ProcessSupply[] = []): Finding[] {
-  const takingOrders = processes.filter((process) => process.takesOrders).map((process) => process.key);
-  const inOrders = new Set(orderCallTree(takingOrders, processes));
-  const takingOrdersBefore = before.filter((process) => process.takesOrders).map((process) => process.key);
-  const inOrdersBefore = new Set(orderCallTree(takingOrdersBefore, before));
+  const { takingOrders, inOrders } = orderBorder(processes);
+  const { takingOrders: takingOrdersBefore, inOrders: inOrdersBefore } = orderBorder(before);
   const findings: Finding[] = [];
   const judged = new Set<string>();
   for (const { name, definitions } of documents) {
@@ -102,8 +98,7 @@ function refusal(caller: string, called: string, takingOrders: string[], inOrder
  * the credit approval), would replace what the called process decided, a rejection included.
  */
 export function callOutcomeFindings(documents: { name: string; definitions: ModdleElement }[], processes: readonly ProcessSupply[]): Finding[] {
-  const takingOrders = processes.filter((process) => process.takesOrders).map((process) => process.key);
-  const inOrders = new Set(orderCallTree(takingOrders, processes));
+  const { inOrders } = orderBorder(processes);
   const byKey = new Map(processes.map((process) => [process.key, process]));
   const findings: Finding[] = [];
   for (const { name, definitions } of documents) {

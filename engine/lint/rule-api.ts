@@ -25,6 +25,13 @@ export function is(node: ModdleElement | undefined, type: string): boolean {
   return typeof node?.$instanceOf === 'function' ? node.$instanceOf(type) : node?.$type === type;
 }
 
+/** The process an element belongs to (the element itself when it is one); undefined outside any process. */
+export function processOf(node: ModdleElement | undefined): ModdleElement | undefined {
+  let current = node;
+  while (current && !is(current, 'bpmn:Process')) current = current.$parent;
+  return current;
+}
+
 export function isAny(node: ModdleElement | undefined, types: string[]): boolean {
   return types.some((type) => is(node, type));
 }

@@ -324,10 +324,10 @@ function joinNarrowing(known: Narrowing | undefined, more: Narrowing): Narrowing
   return joined;
 }
 
-/** `start` and every key reachable from it through `next`. */
-function reachable(start: string, next: (key: string) => string[]): Set<string> {
-  const seen = new Set([start]);
-  const queue = [start];
+/** `start` (one key or several) and every key reachable from it through `next`. */
+export function reachable(start: string | Iterable<string>, next: (key: string) => string[]): Set<string> {
+  const seen = new Set(typeof start === 'string' ? [start] : start);
+  const queue = [...seen];
   while (queue.length) {
     for (const key of next(queue.pop()!)) {
       if (!seen.has(key)) {

@@ -23,7 +23,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { variablesReadBy } from '../../feel/feel-expression.js';
 import type { Narrowing } from '../call-activity-variables.js';
 import { readExpressionsOf } from '../read-expressions.js';
-import { is, type Reporter, type RuleFactory } from '../rule-api.js';
+import { processOf, type Reporter, type RuleFactory } from '../rule-api.js';
 import { mergeSupplies, processSuppliesOf, supplyAtEachProcess, type ProcessSupply, type StartOrigin, type SupplyAtProcess } from '../variable-supply.js';
 
 interface ConditionVariablesSuppliedConfig {
@@ -184,11 +184,6 @@ function withheldFrom(supply: SupplyAtProcess, name: string, camunda: boolean): 
   };
 }
 
-function processOf(node: ModdleElement): ModdleElement | undefined {
-  let current: ModdleElement | undefined = node;
-  while (current && !is(current, 'bpmn:Process')) current = current.$parent;
-  return current;
-}
 
 /** A Camunda 7 file (it binds Camunda 7's namespace, not zeebe's): its examples are Camunda 7 declarations. */
 function isCamundaFlavoured(definitions: ModdleElement): boolean {

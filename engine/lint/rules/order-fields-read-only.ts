@@ -23,7 +23,7 @@ import { declaredDecisionCall } from '../business-rule-task.js';
 import { handsBackAllChildVariables } from '../call-activity-variables.js';
 import { ElementLabel } from '../element-label.js';
 import { followsHouseRules, type HouseRulesConfig } from '../house-rules.js';
-import { is, type Reporter, type RuleFactory } from '../rule-api.js';
+import { is, processOf, type Reporter, type RuleFactory } from '../rule-api.js';
 
 const ORDER_FIELDS: ReadonlySet<string> = new Set(ORDER_VARIABLES);
 
@@ -131,11 +131,6 @@ function isNoneStart(node: ModdleElement): boolean {
   return is(node, 'bpmn:StartEvent') && is(node.$parent, 'bpmn:Process') && (node.eventDefinitions ?? []).length === 0;
 }
 
-function processOf(node: ModdleElement): ModdleElement | undefined {
-  let current: ModdleElement | undefined = node.$parent;
-  while (current && !is(current, 'bpmn:Process')) current = current.$parent;
-  return current;
-}
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
