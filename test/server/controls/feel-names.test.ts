@@ -28,7 +28,7 @@ afterAll(async () => {
 const SMUGGLED = { passed: true, 'passed and vicePresidentApproved': true };
 
 /** Starts a release on Camunda 8's route and takes its credit-check job by `via`; the instance and the job id. */
-async function startAndLock(via: 'camunda7' | 'camunda8'): Promise<{ instanceId: string; jobId: string }> {
+async function startAndLock(via: 'api' | 'camunda7' | 'camunda8'): Promise<{ instanceId: string; jobId: string }> {
   const started = await api.post<{ processInstanceKey: string }>('/v2/process-instances', TOKENS.erp, { processDefinitionId: 'checked-release', variables: {} });
   expect(started.status, started.text).toBe(200);
   const instanceId = started.body.processInstanceKey;
@@ -36,6 +36,10 @@ async function startAndLock(via: 'camunda7' | 'camunda8'): Promise<{ instanceId:
     const activated = await api.post<{ jobs: { jobKey: string; processInstanceKey: string }[] }>('/v2/jobs/activation', TOKENS.erp, { type: 'credit-check', timeout: 60_000, maxJobsToActivate: 10, requestTimeout: -1 });
     const job = activated.body.jobs.find((each) => each.processInstanceKey === instanceId)!;
     return { instanceId, jobId: job.jobKey };
+  }
+  if (via === 'api') {
+    const locked = await api.post<{ id: string; instanceId: string }[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'credit-check', workerId: 'stratum', max: 10 });
+    return { instanceId, jobId: locked.body.find((each) => each.instanceId === instanceId)!.id };
   }
   const fetched = await api.post<{ id: string; processInstanceId: string }[]>('/engine-rest/external-task/fetchAndLock', TOKENS.erp, { workerId: 'c7', maxTasks: 10, topics: [{ topicName: 'credit-check', lockDuration: 60_000 }] });
   return { instanceId, jobId: fetched.body.find((each) => each.processInstanceId === instanceId)!.id };
@@ -54,14 +58,15 @@ async function reviewTask(instanceId: string): Promise<string> {
 
 describe('an entry of a worker\'s value named across a condition', () => {
   it.each([
-    ['Camunda 8 job completion', 'camunda8', (jobId: string) => api.post(`/v2/jobs/${jobId}/completion`, TOKENS.erp, { variables: { creditCheck: SMUGGLED } })],
-    ['Camunda 7 completion with a Json variable', 'camunda7', (jobId: string) => api.post(`/engine-rest/external-task/${jobId}/complete`, TOKENS.erp, {
+    ['Stratum job completion', 'api', 200, (jobId: string) => api.post(`/api/jobs/${jobId}/complete`, TOKENS.erp, { workerId: 'stratum', variables: { creditCheck: SMUGGLED } })],
+    ['Camunda 8 job completion', 'camunda8', 204, (jobId: string) => api.post(`/v2/jobs/${jobId}/completion`, TOKENS.erp, { variables: { creditCheck: SMUGGLED } })],
+    ['Camunda 7 completion with a Json variable', 'camunda7', 204, (jobId: string) => api.post(`/engine-rest/external-task/${jobId}/complete`, TOKENS.erp, {
       workerId: 'c7', variables: { creditCheck: { value: JSON.stringify(SMUGGLED), type: 'Json' } },
     })],
-  ] as const)('%s: the vice-president\'s rejection is not read from the worker\'s value', async (_route, via, complete) => {
+  ] as const)('%s: the vice-president\'s rejection is not read from the worker\'s value', async (_route, via, completedStatus, complete) => {
     const { instanceId, jobId } = await startAndLock(via);
     const completed = await complete(jobId);
-    expect(completed.status, completed.text).toBe(204);
+    expect(completed.status, completed.text).toBe(completedStatus);
     const rejected = await api.post(`/api/tasks/${await reviewTask(instanceId)}/complete`, TOKENS.vp, { variables: { approved: false } });
     // the condition cannot be read as written while the entry is there: the decision is refused, nothing released
     expect(rejected.status, rejected.text).toBe(422);
