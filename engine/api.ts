@@ -106,6 +106,11 @@ export interface WaitingElement {
   candidateGroups?: string[];
   message?: string;
   dueAt?: string;
+  /**
+   * Null when it can be acted on now; else what holds it (the runtime would refuse acting on it with 409): a failed
+   * instance, its own or a caller (as a task on hold), or, for a job, an open change of its order.
+   */
+  held: WaitHold | null;
 }
 
 export interface HistoryEntry {
@@ -574,8 +579,6 @@ export interface OrderListItem extends OrderSummary {
 export interface OrderWait extends WaitingElement {
   /** The groups whose members may act on it now (complete the task or job, send the message); none while it is held. */
   mayAct: string[];
-  /** Null when it can be acted on now; else what holds it: a failed instance (as a task on hold), or an open change of the order (a job). */
-  held: WaitHold | null;
 }
 
 /** A job an open change of its order holds (409 `order-change-open` names the same change): it moves on once every change is settled. */

@@ -301,7 +301,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'orders',
     summary: 'Changes a running order: procurement, production and inspection acknowledge it; a raised amount is approved again.',
     description:
-      'Recorded with who and when, shown on the order (`GET /api/orders/{orderNo}/changes`) and in its history (`order.changed`, then `order.change-acknowledged`, `order.change-accepted` | `approved` | `rejected`), and handed to the order process as the engine\'s `OrderChanged` message. The order process (sales-order-management) runs the special-change notification for it and, for a credit order whose new amount needs a higher tier than already approved, credit approval again; a lower amount needs no approval, prepaid orders none at all. While any change is open, none of the order\'s jobs is handed out (planning and shipping wait). Changes are handled one after another. Idempotent by `changeId`. The answer says what the order now waits for (`instance.waiting`).',
+      'Recorded with who and when, shown on the order (`GET /api/orders/{orderNo}/changes`) and in its history (`order.changed`, then `order.change-acknowledged`, `order.change-accepted` | `approved` | `rejected`), and handed to the order process as the engine\'s `OrderChanged` message. The order process (sales-order-management) runs the special-change notification for it and, for a credit order whose new amount needs a higher tier than already approved, credit approval again; a lower amount needs no approval, prepaid orders none at all. While any change is open, none of the order\'s jobs is handed out (planning and shipping wait). Changes are handled one after another. Idempotent by `changeId`. The answer says what the order now waits for (`instance.waiting`, its jobs `held` by the change).',
     access: integration,
     pathParams: { orderNo: printableKey(64, 'The order number.') },
     query: 'EmptyQuery',
@@ -402,7 +402,7 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/api/instances/{id}',
     tag: 'instances',
-    summary: 'One instance: status, version, variables, what its call tree waits for, children and history.',
+    summary: 'One instance: status, version, variables, what its call tree waits for (a wait held by an open change of its order or by a failed instance says so in `held`), children and history.',
     access: authenticated,
     pathParams: { id: id('Instance') },
     query: 'EmptyQuery',

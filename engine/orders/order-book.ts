@@ -1,13 +1,13 @@
 // Orders as a resource: one order by its number, lists by status, customer and
 // date, and cancel by number. Everything is read from the store of record in
 // one snapshot per order; the status is derived (order-status.ts).
-import type { Actor, OrderListItem, OrderQuery, OrderView, Orders, OrderWait, PageAfter, Runtime, WaitHold, WaitingElement } from '../api.js';
+import type { Actor, OrderListItem, OrderQuery, OrderView, Orders, OrderWait, PageAfter, Runtime, WaitHold } from '../api.js';
 import { notFound } from '../errors.js';
 import type { InstanceRow, OrderRow, Store, StoreTx, WaitRow } from '../store/types.js';
-import { taskHolds } from '../runtime/task-holds.js';
 import { historyEntry, waitingElement } from '../runtime/views.js';
 import { ORDER_CHANGED_MESSAGE } from './order-change.js';
-import { heldByOpenChange, openChangesOf } from './order-holds.js';
+import { readWaitHolds, waitHoldOf } from '../runtime/wait-holds.js';
+import { heldByOpenChange } from './order-holds.js';
 import { orderStatus, readOrderStatus, rootStatusesOf } from './order-status.js';
 import { orderSummary } from './order-summary.js';
 
@@ -90,16 +90,10 @@ export class OrderBook implements Orders {
     const keyOf = new Map(tree.map((instance) => [instance.id, instance.processKey]));
     const waits = await tx.findWaits({ rootId: row.instanceId });
     const history = await tx.historyOf(ordered.map((instance) => instance.id));
-    // what holds a wait: a failed instance (its own or a caller, as a task on hold), else an open change (a job)
-    const waitingIn = new Set(waits.map((wait) => wait.instanceId));
-    const instanceHolds = await taskHolds(tx, tree.filter((instance) => waitingIn.has(instance.id)));
-    const open = waits.some((wait) => wait.kind === 'job') ? await openChangesOf(tx, row.orderNo) : [];
-    const changeHold = open.length ? { reason: 'order-change-open' as const, changeId: open[0].changeId } : null;
-    const holdOf = (wait: WaitRow): WaitHold | null =>
-      instanceHolds.get(wait.instanceId) ?? (changeHold && heldByOpenChange(wait, row.orderNo, open) ? changeHold : null);
+    const holds = await readWaitHolds(tx, tree, waits, row.orderNo);
     return {
       ...orderSummary(row),
-      status: orderStatus(root?.status ?? 'running', waits, (wait) => heldByOpenChange(wait, row.orderNo, open)),
+      status: orderStatus(root?.status ?? 'running', waits, (wait) => heldByOpenChange(wait, row.orderNo, holds.openChanges)),
       instanceId: row.instanceId,
       enteredAt: row.enteredAt,
       entered: row.order,
@@ -110,7 +104,7 @@ export class OrderBook implements Orders {
       // the change loop's catch of the engine's own OrderChanged is no wait of the order: changes come through
       // POST /api/orders/{orderNo}/changes, and nobody may send that message
       waiting: waits.filter((wait) => wait.kind !== 'call' && !(wait.kind === 'message' && wait.messageName === ORDER_CHANGED_MESSAGE))
-        .map((wait) => orderWait(wait, keyOf.get(wait.instanceId) ?? '', holdOf(wait))),
+        .map((wait) => orderWait(wait, keyOf.get(wait.instanceId) ?? '', waitHoldOf(wait, holds))),
       versions: ordered.map((instance) => ({
         instanceId: instance.id, parentId: instance.parentId, processKey: instance.processKey, version: instance.version, status: instance.status,
       })),
@@ -127,9 +121,8 @@ export class OrderBook implements Orders {
  * with 409), which then says what it waits for.
  */
 function orderWait(wait: WaitRow, processKey: string, held: WaitHold | null): OrderWait {
-  const element: WaitingElement = waitingElement(wait, processKey);
   const mayAct = held ? [] : wait.kind === 'task' ? wait.candidateGroups ?? [] : wait.kind === 'job' || wait.kind === 'message' ? ['integration'] : [];
-  return { ...element, mayAct, held };
+  return { ...waitingElement(wait, processKey, held), mayAct };
 }
 
 /** The root first, then each instance after its caller, oldest first among siblings. */

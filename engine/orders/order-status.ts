@@ -13,7 +13,7 @@
 // The names are the shipped library's contract with the outside world (DESIGN.md).
 import type { OrderStatus } from '../api.js';
 import type { InstanceStatus, StoreTx, WaitRow } from '../store/types.js';
-import { heldByOpenChange, openChangesOf } from './order-holds.js';
+import { heldByOpenChange, openChangesOf, type OpenChangesRead } from './order-holds.js';
 
 const ENDED: Partial<Record<InstanceStatus, OrderStatus>> = {
   completed: 'fulfilled',
@@ -48,11 +48,14 @@ export function orderStatus(rootStatus: InstanceStatus, waits: readonly WaitRow[
 
 /**
  * The status of order `orderNo` as every reader derives it (the order resource, its list and its filter, the
- * order events): its changes are read only when a job could decide it, i.e. no user task is open.
+ * order events): its changes are read only when a job could decide it, i.e. no user task is open; through
+ * `changes` when the transaction's other readers may ask too.
  */
-export async function readOrderStatus(tx: StoreTx, orderNo: string, rootStatus: InstanceStatus, waits: readonly WaitRow[]): Promise<OrderStatus> {
+export async function readOrderStatus(
+  tx: StoreTx, orderNo: string, rootStatus: InstanceStatus, waits: readonly WaitRow[], changes?: OpenChangesRead,
+): Promise<OrderStatus> {
   const jobsDecide = rootStatus === 'running' && !waits.some((wait) => wait.kind === 'task') && waits.some((wait) => wait.kind === 'job');
-  const open = jobsDecide ? await openChangesOf(tx, orderNo) : [];
+  const open = jobsDecide ? await (changes ? changes.of(orderNo) : openChangesOf(tx, orderNo)) : [];
   return orderStatus(rootStatus, waits, (wait) => heldByOpenChange(wait, orderNo, open));
 }
 

@@ -3,6 +3,7 @@ import type { InstanceQuery, InstanceSummary, InstanceView } from '../api.js';
 import type { Store } from '../store/types.js';
 import { subtreeOf, type TreeViews } from './tree-views.js';
 import { historyEntry, instanceSummary, waitingElement } from './views.js';
+import { readWaitHolds, waitHoldOf } from './wait-holds.js';
 
 export class InstanceReads {
   constructor(
@@ -33,19 +34,22 @@ export class InstanceReads {
       const instance = await tx.getInstance(id);
       if (!instance) return undefined;
       // The whole call tree shares a root id: one query for its instances and one for its waits.
-      const tree = subtreeOf(instance, await tx.findInstances({ rootId: instance.rootId }));
+      const wholeTree = await tx.findInstances({ rootId: instance.rootId });
+      const tree = subtreeOf(instance, wholeTree);
       const keyOf = new Map(tree.map((member) => [member.id, member.processKey]));
       const waits = (await tx.findWaits({ rootId: instance.rootId })).filter((wait) => keyOf.has(wait.instanceId));
       waits.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
       const children = tree.filter((member) => member.parentId === instance.id);
       const history = await tx.historyOf(tree.map((member) => member.id));
+      // a caller above the viewed instance may hold its waits: the whole tree says
+      const holds = await readWaitHolds(tx, wholeTree, waits, instance.businessKey);
       // the view of a root reads its whole tree: enough to keep it
       if (keep && instance.id === instance.rootId) this.views?.keepRead(tree, waits, history);
       return {
         ...instanceSummary(instance),
         variables: instance.variables,
         incident: instance.incident,
-        waiting: waits.map((wait) => waitingElement(wait, keyOf.get(wait.instanceId) ?? instance.processKey)),
+        waiting: waits.map((wait) => waitingElement(wait, keyOf.get(wait.instanceId) ?? instance.processKey, waitHoldOf(wait, holds))),
         children: children.map(instanceSummary),
         history: history.map(historyEntry),
       };

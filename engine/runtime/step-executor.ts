@@ -19,6 +19,7 @@ import type { Clock, LostRaceEvent, ServerRoles, SpeculationEvent, StepEvent } f
 import { isRetryableConflict, lostRace, notFound, StratumError } from '../errors.js';
 import { recordOrderEvents } from '../events/order-events.js';
 import type { FeelInput } from '../feel/feel-expression.js';
+import { OpenChangesRead } from '../orders/order-holds.js';
 import { settleOrderChanges } from '../orders/order-change.js';
 import type { InstanceRow, Store, StoreTx } from '../store/types.js';
 import { deliverBuffered } from './buffered-delivery.js';
@@ -168,8 +169,10 @@ export class StepExecutor {
           this.moved.set(tx, moved);
           const done = await work(tx);
           // The outbox: an order whose status changed gets its event in this transaction, or neither happens.
-          if (moved.size) events = await recordOrderEvents(tx, moved, this.clock.now(), caller);
-          trees = await this.views.check(tx, writes);
+          // both read the open changes of an order after the last write: once
+          const changes = new OpenChangesRead(tx);
+          if (moved.size) events = await recordOrderEvents(tx, moved, this.clock.now(), caller, changes);
+          trees = await this.views.check(tx, writes, changes);
           return done;
         });
         const result = await (speculation ? idPlans.run(new IdPlan(speculation.ids), transaction) : transaction());

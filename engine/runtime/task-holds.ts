@@ -2,6 +2,7 @@
 // ran out of retries, its other waits stay) or a caller of it (wait-locks.ts refuses both with 409). An approver
 // sees the task on hold rather than not at all; the refusal stays the runtime's, this only tells in advance.
 import type { TaskHold } from '../api.js';
+import { MAX_CALLERS } from '../store/caller-chain.js';
 import type { InstanceRow, StoreTx } from '../store/types.js';
 
 /**
@@ -13,24 +14,70 @@ import type { InstanceRow, StoreTx } from '../store/types.js';
 export async function taskHolds(tx: StoreTx, instances: Iterable<InstanceRow>): Promise<Map<string, TaskHold>> {
   const holds = new Map<string, TaskHold>();
   const maybeHeldTrees = new Map<string, boolean>();
+  const incidentOf = (instanceId: string) => openIncidentOf(tx, instanceId);
   for (const instance of instances) {
-    if (instance.status === 'failed') {
-      holds.set(instance.id, { reason: 'instance-failed', instanceId: instance.id, ...(await openIncidentOf(tx, instance.id)) });
-      continue;
+    let caller: InstanceRow | undefined;
+    if (instance.status !== 'failed' && instance.parentId) {
+      let maybeHeld = maybeHeldTrees.get(instance.rootId);
+      if (maybeHeld === undefined) {
+        maybeHeld = await treeMayHoldTasks(tx, instance.rootId);
+        maybeHeldTrees.set(instance.rootId, maybeHeld);
+      }
+      caller = maybeHeld ? await tx.failedCallerOf(instance.id) : undefined;
     }
-    if (!instance.parentId) continue;
-    let maybeHeld = maybeHeldTrees.get(instance.rootId);
-    if (maybeHeld === undefined) {
-      maybeHeld = await treeMayHoldTasks(tx, instance.rootId);
-      maybeHeldTrees.set(instance.rootId, maybeHeld);
-    }
-    const caller = maybeHeld ? await tx.failedCallerOf(instance.id) : undefined;
-    if (caller) holds.set(instance.id, { reason: 'caller-failed', instanceId: caller.id, ...(await openIncidentOf(tx, caller.id)) });
+    const hold = await holdOf(instance, caller, incidentOf);
+    if (hold) holds.set(instance.id, hold);
+  }
+  return holds;
+}
+
+/** What a view of a whole call tree shows of an instance: its id, caller and status. */
+export type TreeMember = Pick<InstanceRow, 'id' | 'parentId' | 'status'>;
+
+/**
+ * The holds of `waitingIn` (instances of `tree`, a whole call tree as read or kept) as taskHolds gives them, the
+ * callers found in `tree` rather than read: only a held instance's open incident is read, one query per failed
+ * instance that holds any (none while nothing in the tree has failed).
+ */
+export async function callTreeHolds(tx: StoreTx, tree: Iterable<TreeMember>, waitingIn: ReadonlySet<string>): Promise<Map<string, TaskHold>> {
+  const byId = new Map<string, TreeMember>();
+  for (const member of tree) byId.set(member.id, member);
+  const holds = new Map<string, TaskHold>();
+  if (![...byId.values()].some((member) => member.status === 'failed')) return holds;
+  const incidents = new Map<string, { incidentId?: string }>();
+  const incidentOf = async (instanceId: string) => {
+    if (!incidents.has(instanceId)) incidents.set(instanceId, await openIncidentOf(tx, instanceId));
+    return incidents.get(instanceId)!;
+  };
+  for (const instanceId of waitingIn) {
+    const instance = byId.get(instanceId);
+    if (!instance) continue;
+    const hold = await holdOf(instance, instance.status === 'failed' ? undefined : failedCallerIn(byId, instance), incidentOf);
+    if (hold) holds.set(instanceId, hold);
   }
   return holds;
 }
 
 // helpers
+
+/** The rule both ask: a failed instance holds its own waits; else its nearest failed caller (`caller`) holds them. */
+async function holdOf(
+  instance: TreeMember, caller: TreeMember | undefined, incidentOf: (instanceId: string) => Promise<{ incidentId?: string }>,
+): Promise<TaskHold | undefined> {
+  if (instance.status === 'failed') return { reason: 'instance-failed', instanceId: instance.id, ...(await incidentOf(instance.id)) };
+  if (caller) return { reason: 'caller-failed', instanceId: caller.id, ...(await incidentOf(caller.id)) };
+  return undefined;
+}
+
+/** The nearest failed caller of `instance` among `tree`, as store/caller-chain.ts walks up (as far up as it looks). */
+function failedCallerIn(tree: ReadonlyMap<string, TreeMember>, instance: TreeMember): TreeMember | undefined {
+  let caller = instance.parentId ? tree.get(instance.parentId) : undefined;
+  for (let depth = 1; caller && depth <= MAX_CALLERS; depth++) {
+    if (caller.status === 'failed') return caller;
+    caller = caller.parentId ? tree.get(caller.parentId) : undefined;
+  }
+  return undefined;
+}
 
 /** A failure climbs to the root unless a caller catches it, and every failed instance keeps an open incident. */
 async function treeMayHoldTasks(tx: StoreTx, rootId: string): Promise<boolean> {

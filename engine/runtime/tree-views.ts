@@ -14,6 +14,8 @@ import type { InstanceView, RuntimeCaches, ViewCacheEvent } from '../api.js';
 import { canonicalTimestamp, canonicalTimestampOrNull } from '../store/iso-time.js';
 import type { HistoryRow, InstanceRow, Store, StoreTx, TreeMemberRevision, WaitRow } from '../store/types.js';
 import { instanceSummary, waitingElement, type ViewedInstance, type ViewedWait } from './views.js';
+import { NO_HOLDS, readWaitHolds, waitHoldOf, type WaitHolds } from './wait-holds.js';
+import type { OpenChangesRead } from '../orders/order-holds.js';
 
 /** An instance of a kept tree: the fields a view shows, JSON as stored text (parsed for each view: no view shares an object). */
 interface KeptInstance extends ViewedInstance {
@@ -61,15 +63,28 @@ export class TreeWrites {
   readonly inserted = new Map<string, string>();
 }
 
-/** A tree a transaction checked: the kept tree it built on (none for a new tree) and the tree after its writes (none: not kept). */
+/**
+ * A tree a transaction checked: the kept tree it built on (none for a new tree), the tree after its writes (none:
+ * not kept) and what held its waits at that commit.
+ */
 export interface TreeUpdate {
   rootId: string;
   base: KeptTree | undefined;
   next: KeptTree | undefined;
+  holds: WaitHolds;
+}
+
+/**
+ * A tree a public call's step kept, with what held its waits at that step's commit. Holds are never kept with the
+ * tree: an order change is settled, and an incident resolved, by steps that need not write this tree.
+ */
+interface KeptView {
+  tree: KeptTree;
+  holds: WaitHolds;
 }
 
 /** The trees a public call's steps kept, by root (undefined: the call moved it but it is not kept). */
-export type KeptTrees = Map<string, KeptTree | undefined>;
+export type KeptTrees = Map<string, KeptView | undefined>;
 
 /**
  * Sized beside the engine cache: 1 % of the machine's memory, at most 32 MB —
@@ -159,7 +174,7 @@ export class TreeViews {
    * In the transaction, after its last write: each tree it wrote, with the writes applied to what was
    * kept, checked against the database. A tree that does not match what the transaction sees is not kept.
    */
-  async check(tx: StoreTx, writes: TreeWrites): Promise<TreeUpdate[]> {
+  async check(tx: StoreTx, writes: TreeWrites, openChanges?: OpenChangesRead): Promise<TreeUpdate[]> {
     const byRoot = new Map<string, TreeWrite[]>();
     for (const write of writes.writes) {
       const list = byRoot.get(write.rootId);
@@ -173,14 +188,14 @@ export class TreeViews {
       if (!base && !writes.inserted.has(rootId)) continue;
       let next = applied(base, rootId, treeWrites);
       if (next && base && !matches(next, await tx.treeRevisions(rootId))) next = undefined;
-      updates.push({ rootId, base, next });
+      updates.push({ rootId, base, next, holds: next ? await holdsIn(tx, next, openChanges) : NO_HOLDS });
     }
     return updates;
   }
 
   /** After the commit: keeps each checked tree, unless another step kept a newer one meanwhile. What a public call kept goes to `kept`. */
   commit(updates: TreeUpdate[], kept?: KeptTrees): void {
-    for (const { rootId, base, next } of updates) {
+    for (const { rootId, base, next, holds } of updates) {
       const current = this.trees.peek(rootId);
       const keep = next && current === base;
       if (current && !keep) this.trees.delete(rootId);
@@ -189,17 +204,17 @@ export class TreeViews {
         kept?.set(rootId, undefined);
         continue;
       }
-      kept?.set(rootId, next);
+      kept?.set(rootId, { tree: next, holds });
       this.keep(next);
     }
   }
 
   /** The view of `id` from a tree a public call kept; undefined when it kept none with that instance. */
   viewOf(id: string, kept: KeptTrees): InstanceView | undefined {
-    for (const tree of kept.values()) {
-      if (!tree?.members.has(id)) continue;
+    for (const view of kept.values()) {
+      if (!view?.tree.members.has(id)) continue;
       this.emit('hit', 0);
-      return treeView(tree, id);
+      return treeView(view, id);
     }
     this.emit('miss', 0);
     return undefined;
@@ -368,8 +383,19 @@ function withBytes(tree: KeptTree): KeptTree {
   return { ...tree, bytes };
 }
 
+/**
+ * What holds the waits of a tree a step is about to commit, read in its transaction (wait-holds.ts): the tree's
+ * members say which instances failed; the order's open changes are read when it waits for a job.
+ */
+async function holdsIn(tx: StoreTx, tree: KeptTree, openChanges?: OpenChangesRead): Promise<WaitHolds> {
+  const members = [...tree.members.values()];
+  const waits = members.flatMap((member) => member.waits.map((wait) => ({ instanceId: wait.instanceId, kind: wait.kind, businessKey: member.businessKey })));
+  const orderNo = tree.members.get(tree.rootId)?.businessKey ?? null;
+  return readWaitHolds(tx, members, waits, orderNo, orderNo === null ? undefined : openChanges?.known(orderNo));
+}
+
 /** What InstanceReads.getInstance reads for `id`, from the kept tree. */
-function treeView(tree: KeptTree, id: string): InstanceView {
+function treeView({ tree, holds }: KeptView, id: string): InstanceView {
   const instance = tree.members.get(id)!;
   const subtree = subtreeOf(instance, [...tree.members.values()]);
   const keyOf = new Map(subtree.map((member) => [member.id, member.processKey]));
@@ -383,6 +409,7 @@ function treeView(tree: KeptTree, id: string): InstanceView {
     waiting: waits.map((wait) => waitingElement(
       { ...wait, candidateGroups: wait.candidateGroups === null ? null : JSON.parse(wait.candidateGroups) as string[] },
       keyOf.get(wait.instanceId) ?? instance.processKey,
+      waitHoldOf({ instanceId: wait.instanceId, kind: wait.kind, businessKey: tree.members.get(wait.instanceId)!.businessKey }, holds),
     )),
     children: subtree.filter((member) => member.parentId === instance.id).map(instanceSummary),
     history: JSON.parse(`[${history.join(',')}]`) as InstanceView['history'],

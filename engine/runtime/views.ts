@@ -1,5 +1,5 @@
 // Store rows → the API's views.
-import type { HistoryEntry, InstanceSummary, JobView, TaskHold, TaskView, WaitingElement } from '../api.js';
+import type { HistoryEntry, InstanceSummary, JobView, TaskHold, TaskView, WaitHold, WaitingElement } from '../api.js';
 import type { ProcessModel } from '../bpmn/process-model.js';
 import { ORDER_VARIABLES } from '../orders/order-entry.js';
 import type { HistoryRow, InstanceRow, WaitRow } from '../store/types.js';
@@ -25,13 +25,15 @@ export function instanceSummary(row: ViewedInstance): InstanceSummary {
   };
 }
 
-export function waitingElement(wait: ViewedWait, processKey: string): WaitingElement {
+/** `held`: what holds the wait (wait-holds.ts), null when it can be acted on now. */
+export function waitingElement(wait: ViewedWait, processKey: string, held: WaitHold | null): WaitingElement {
   const element: WaitingElement = {
     instanceId: wait.instanceId,
     processKey,
     elementId: wait.elementId,
     name: wait.name,
     type: wait.kind,
+    held,
   };
   if (wait.kind === 'task') {
     element.taskId = wait.id;

@@ -11,7 +11,7 @@ import { INSTANCE_COLUMNS } from './records.js';
 import type { Placeholder } from './placeholder.js';
 
 /** Callers looked at, as far up as the walk it replaces went. */
-const MAX_CALLERS = 100;
+export const MAX_CALLERS = 100;
 
 /**
  * The SELECT of the nearest failed caller (parent, that one's, …) of the instance whose id is its one parameter.

@@ -39,7 +39,7 @@ export const OrderEvent: JsonSchema = {
         enteredAt: dateTime,
         actor: { ...nullable({ type: 'string' }), description: 'Who caused the change: the authenticated user of the step that made it; null for a step nobody called (a timer) and on events written before it was recorded (absent then).' },
         via: { ...nullable({ type: 'string', enum: [...CALLER_ROUTES] }), description: 'The route that step\'s call came by (`api`, `camunda7`, `camunda8`, or `runtime` for the runtime API called in-process); null when nobody called it.' },
-        waiting: { type: 'array', items: ref('WaitingElement') },
+        waiting: { type: 'array', items: ref('WaitingElement'), description: 'What the order waits for at this status, each with `held` as the order resource says it (a job an open change holds, a wait a failed instance holds: acting on it is refused with 409 meanwhile).' },
       },
     },
   },

@@ -34,23 +34,11 @@ export const OrderListItem: JsonSchema = {
 };
 
 export const OrderWait: JsonSchema = {
-  allOf: [ref('WaitingElement')],
+  allOf: [ref('InstanceWait')],
   type: 'object',
-  required: ['mayAct', 'held'],
+  required: ['mayAct'],
   properties: {
     mayAct: { type: 'array', items: { type: 'string' }, description: 'Groups whose members may act on it now: a task\'s candidate groups; `integration` for jobs and messages; none for timers, and none while it is `held`.' },
-    held: nullable({
-      type: 'object',
-      description: 'Null when it can be acted on now. Else what it waits for first: a failed instance (`instance-failed`, `caller-failed`, with its open incident, as a task on hold), or, for a job, an open change of the order (`order-change-open`: no worker gets or completes it until every change is settled).',
-      required: ['reason'],
-      additionalProperties: false,
-      properties: {
-        reason: { enum: ['instance-failed', 'caller-failed', 'order-change-open'] },
-        instanceId: { type: 'string', description: 'The failed instance (`instance-failed`, `caller-failed`).' },
-        incidentId: { type: 'string', description: 'Its open incident: retry it (POST /api/incidents/{id}/retry) to release the wait.' },
-        changeId: { type: 'string', description: '`order-change-open`: the oldest open change of the order (GET /api/orders/{orderNo}/changes/{changeId}), as the 409 names it.' },
-      },
-    }),
   },
 };
 

@@ -125,6 +125,27 @@ export const WaitingElement: JsonSchema = {
     candidateGroups: { type: 'array', items: { type: 'string' } },
     message: { type: 'string' },
     dueAt: dateTime,
+    held: { ...nullable(ref('WaitHold')), description: 'Null when it can be acted on now; else what holds it (acting on it is refused with 409 meanwhile). Every view of an instance or an order lists it; absent only on order events written before it was recorded.' },
+  },
+};
+
+export const InstanceWait: JsonSchema = {
+  allOf: [ref('WaitingElement')],
+  type: 'object',
+  description: 'One thing the instance (or one of its children) waits for, with what holds it.',
+  required: ['held'],
+};
+
+export const WaitHold: JsonSchema = {
+  type: 'object',
+  description: 'What a wait waits for first: a failed instance (`instance-failed`, its own; `caller-failed`, one that called it; with its open incident, as a task on hold), or, for a job, an open change of its order (`order-change-open`: no worker gets or completes it until every change is settled).',
+  required: ['reason'],
+  additionalProperties: false,
+  properties: {
+    reason: { enum: ['instance-failed', 'caller-failed', 'order-change-open'] },
+    instanceId: { type: 'string', description: 'The failed instance (`instance-failed`, `caller-failed`).' },
+    incidentId: { type: 'string', description: 'Its open incident: retry it (POST /api/incidents/{id}/retry) to release the wait.' },
+    changeId: { type: 'string', description: '`order-change-open`: the oldest open change of the order (GET /api/orders/{orderNo}/changes/{changeId}), as the 409 names it.' },
   },
 };
 
@@ -238,7 +259,7 @@ export const InstanceView: JsonSchema = {
   properties: {
     variables: { type: 'object' },
     incident: nullable(ref('StepIncident')),
-    waiting: { type: 'array', items: ref('WaitingElement') },
+    waiting: { type: 'array', items: ref('InstanceWait') },
     children: { type: 'array', items: ref('InstanceSummary') },
     history: { type: 'array', items: ref('HistoryEntry') },
   },

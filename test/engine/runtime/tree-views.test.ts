@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, openStratum, type InstanceView, type Stratum, type ViewCacheEvent } from '../../../engine/index.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
 import type { Store } from '../../../engine/store/types.js';
+import { HELD_APPROVAL_FILES } from '../../support/held-approvals.js';
 import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
 import { director, enter, erp, ManualClock, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
 
@@ -91,6 +92,10 @@ for (const [name, servers, describeStore] of [
       return elementId ? tasks.find((one) => one.elementId === elementId)! : tasks[0];
     }
 
+    async function taskOf(businessKey: string, group: string) {
+      return (await stratum.runtime.findTasks({ businessKey, candidateGroup: group }))[0];
+    }
+
     async function job(type: string) {
       const [locked] = await stratum.runtime.fetchAndLockJobs({ type, workerId: 'erp' });
       return locked;
@@ -116,6 +121,42 @@ for (const [name, servers, describeStore] of [
       const { instance } = await enter(stratum.runtime, order('V-8', 100));
       const changed = await viewOf(async () => (await stratum.runtime.changeOrder('V-8', { description: 'blue paint, ü', amount: 200 }, { user: 'erp' })).instance);
       expect(changed.history.length).toBeGreaterThan(instance.history.length);
+    });
+
+    it('says in the view of each write that an open change holds the order\'s jobs, until the change is settled', async () => {
+      await enter(stratum.runtime, order('V-10', 100));
+      const planning = await viewOf(async () => stratum.runtime.failJob((await job('procurement-planning')).id, { message: 'ERP busy', retries: 3 }, erp));
+      expect(heldJobs(planning)).toEqual([['procurement-planning', null], ['production-planning', null]]);
+      const changed = await viewOf(async () => (await stratum.runtime.changeOrder('V-10', { description: 'blue paint', amount: 150, changeId: 'paint' }, { user: 'erp' })).instance);
+      const byChange = { reason: 'order-change-open', changeId: 'paint' };
+      expect(heldJobs(changed)).toEqual([['procurement-planning', byChange], ['production-planning', byChange]]);
+      // the departments' acknowledgements are not held: only jobs are
+      expect(changed.waiting.filter((wait) => wait.type === 'task').map((wait) => wait.held)).toEqual([null, null, null]);
+      for (const group of ['procurement', 'production']) {
+        const acknowledged = await viewOf(async () => stratum.runtime.completeTask((await taskOf('V-10', group)).id, { acknowledged: true }, { name: `${group}-lead`, groups: [group] }));
+        expect(heldJobs(acknowledged)).toEqual([['procurement-planning', byChange], ['production-planning', byChange]]);
+      }
+      // a lower amount needs no approval: the last acknowledgement settles the change and releases the jobs
+      const settled = await viewOf(async () => stratum.runtime.completeTask((await taskOf('V-10', 'inspection')).id, { acknowledged: true }, { name: 'ines', groups: ['inspection'] }));
+      expect(heldJobs(settled)).toEqual([['procurement-planning', null], ['production-planning', null]]);
+    });
+
+    it('says in the view of the write that failed a caller, and of its called instance, that the caller holds its waits', async () => {
+      await stratum.library.deploy(HELD_APPROVAL_FILES, { user: 'test' });
+      const started = await viewOf(async () => (await stratum.runtime.start('held-approval-caller', { businessKey: 'V-11', user: 'test' })).instance);
+      // created in one instant: listed by id, so compared by kind
+      expect(started.waiting.map((wait) => [wait.type, wait.held]).sort()).toEqual([['call', null], ['job', null], ['task', null]]);
+      const [check] = await stratum.runtime.fetchAndLockJobs({ type: 'held-approval-caller-check', workerId: 'w', businessKey: 'V-11' });
+      // completed without the region its gateway reads: the caller fails, its called approval stays
+      const failed = await viewOf(() => stratum.runtime.completeJob(check.id, {}, erp, 'w'));
+      const { items: [incident] } = await stratum.runtime.findIncidents({ businessKey: 'V-11' });
+      const byCaller = { reason: 'caller-failed', instanceId: started.id, incidentId: incident.id };
+      expect(failed.waiting.map((wait) => [wait.type, wait.held])).toEqual([['task', byCaller]]);
+      // the called instance's own view names the caller above it
+      const callee = await stratum.runtime.getInstance(started.children[0].id);
+      expect(callee!.waiting.map((wait) => wait.held)).toEqual([byCaller]);
+      const retried = await viewOf(() => stratum.runtime.retryIncident(incident.id, { variables: { region: 'EU' } }, ops));
+      expect(retried.waiting.filter((wait) => wait.type === 'task').map((wait) => wait.held)).toEqual([null]);
     });
 
     it('builds the view of a cancel of an order waiting in a called approval', async () => {
@@ -249,6 +290,11 @@ describe('view cache budget', () => {
     expect(events.map((event) => [event.result, event.entries, event.bytes])).toEqual([['miss', 0, 0]]);
   });
 });
+
+/** Each job the view waits for, by type, with what holds it. */
+function heldJobs(view: InstanceView) {
+  return view.waiting.filter((wait) => wait.type === 'job').sort((a, b) => (a.jobType ?? '').localeCompare(b.jobType ?? '')).map((wait) => [wait.jobType, wait.held]);
+}
 
 function fixture(name: string) {
   return { name, xml: readFileSync(fileURLToPath(new URL(`../../fixtures/engine/${name}`, import.meta.url)), 'utf8') };

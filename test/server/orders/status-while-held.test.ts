@@ -3,9 +3,11 @@
 // or shipping; the order reads by what it really waits for, and the order
 // resource, its list with its status filter (across pages) and its events all
 // say the same. Its `waiting` list says the held jobs wait for the change, not
-// that `integration` may act. Real server, shipped library, CNY orders.
+// that `integration` may act, and so does every other view of them: the
+// instance views (read, and handed back by a write) and the order events.
+// Real server, shipped library, CNY orders.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InstanceView, JobView, OrderListItem, OrderStatus, OrderView, OrderWait, TaskView } from '../../../engine/api.js';
+import type { InstanceView, JobView, OrderListItem, OrderStatus, OrderView, OrderWait, TaskView, WaitingElement } from '../../../engine/api.js';
 import { TOKENS, type ApiClient } from '../support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { freshSchema, schemaUrl } from '../../support/postgres.js';
@@ -142,6 +144,53 @@ describe('a wait a failed instance holds', () => {
   });
 });
 
+describe('every view of the order\'s waits', () => {
+  it('says the planning jobs wait for an open change: the change\'s answer, each instance view and the order\'s event, as the order does; none once approved', async () => {
+    const entered = await enterOrder('VIEW-CREDIT', 'Held Views KG', 'credit', 400_000);
+    // without a hold every wait says so: null
+    expect(heldOf(entered.waiting)).toEqual([['procurement-planning', null], ['production-planning', null]]);
+    const byChange = { reason: 'order-change-open', changeId: 'raise-v' };
+
+    const changed = await change('VIEW-CREDIT', { description: 'twice the quantity', amount: 1_200_000, changeId: 'raise-v' });
+    expect(heldOf((changed.body as { instance: InstanceView }).instance.waiting)).toEqual([['procurement-planning', byChange], ['production-planning', byChange]]);
+    await acknowledgeAll('VIEW-CREDIT');
+    const root = await instance(entered.id);
+    expect(heldOf(root.waiting)).toEqual([['procurement-planning', byChange], ['production-planning', byChange]]);
+    // the approval the order waits for is not held: an approver acts on it now
+    expect(root.waiting.filter((wait) => wait.type === 'task').map((wait) => [wait.candidateGroups, wait.held])).toEqual([[['sales-director'], null]]);
+    // the called instance that waits for the jobs says the same of them
+    const planner = root.waiting.find((wait) => wait.type === 'job')!.instanceId;
+    expect(planner).not.toBe(entered.id);
+    expect(heldOf((await instance(planner)).waiting)).toEqual([['procurement-planning', byChange], ['production-planning', byChange]]);
+    // the event of the change (waiting-for-approval) tells a webhook's reader the same
+    const [changeEvent] = (await orderEvents('VIEW-CREDIT')).filter((event) => event.data.previousStatus === 'in-planning');
+    expect(changeEvent.data.status).toBe('waiting-for-approval');
+    expect(heldOf(changeEvent.data.waiting)).toEqual([['procurement-planning', byChange], ['production-planning', byChange]]);
+
+    await decide('VIEW-CREDIT', 'sales-director');
+    await decide('VIEW-CREDIT', 'vice-president');
+    expect(heldOf((await instance(entered.id)).waiting)).toEqual([['procurement-planning', null], ['production-planning', null]]);
+    const released = (await orderEvents('VIEW-CREDIT')).at(-1)!;
+    expect(released.data.status).toBe('in-planning');
+    expect(heldOf(released.data.waiting)).toEqual([['procurement-planning', null], ['production-planning', null]]);
+  });
+
+  it('says a failed instance holds its jobs: the failure\'s answer, the order\'s instance and its failed event', async () => {
+    const entered = await enterOrder('VIEW-FAILED', 'Held Views Failure KG', 'credit', 80_000);
+    const [job] = await fetchJobs('procurement-planning', 'VIEW-FAILED');
+    const failed = await api.post<InstanceView>(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'planning system down', retries: 0, workerId: 'held-worker' });
+    expect(failed.status, failed.text).toBe(200);
+    const byFailure = { reason: 'instance-failed', instanceId: job.instanceId, incidentId: anyText() };
+    // the failed job stays, held with the other: the incident's retry runs it again
+    const both = [['procurement-planning', byFailure], ['production-planning', byFailure]];
+    expect(heldOf(failed.body.waiting)).toEqual(both);
+    expect(heldOf((await instance(entered.id)).waiting)).toEqual(both);
+    const last = (await orderEvents('VIEW-FAILED')).at(-1)!;
+    expect(last.data.status).toBe('failed');
+    expect(heldOf(last.data.waiting)).toEqual(both);
+  });
+});
+
 // helpers
 
 async function enterOrder(orderNo: string, customer: string, paymentTerms: string, amount: number) {
@@ -195,6 +244,25 @@ async function filtered(customer: string, status: OrderStatus, limit = 50): Prom
     next = response.body.next;
   } while (next);
   return found;
+}
+
+async function instance(id: string): Promise<InstanceView> {
+  const response = await api.get<InstanceView>(`/api/instances/${encodeURIComponent(id)}`, TOKENS.erp);
+  expect(response.status, response.text).toBe(200);
+  return response.body;
+}
+
+interface OrderEventItem { data: { status: string; previousStatus: string | null; waiting: WaitingElement[] } }
+
+async function orderEvents(orderNo: string): Promise<OrderEventItem[]> {
+  const response = await api.get<{ items: OrderEventItem[] }>(`/api/events?orderNo=${orderNo}`, TOKENS.erp);
+  expect(response.status, response.text).toBe(200);
+  return response.body.items;
+}
+
+/** Each job a view waits for, by type, with what holds it. */
+function heldOf(waiting: WaitingElement[]) {
+  return waiting.filter((wait) => wait.type === 'job').sort((a, b) => (a.jobType ?? '').localeCompare(b.jobType ?? '')).map((wait) => [wait.jobType, wait.held]);
 }
 
 async function eventStatuses(orderNo: string): Promise<string[]> {

@@ -359,10 +359,10 @@ export class FakeStratum {
   private refreshWaiting(instance: InstanceView): void {
     instance.waiting = [
       ...[...this.tasks.values()].filter((t) => t.open && t.instanceId === instance.id).map((t) => ({
-        instanceId: instance.id, processKey: instance.processKey, elementId: t.elementId, name: t.name, type: 'task' as const, taskId: t.id, candidateGroups: t.candidateGroups,
+        instanceId: instance.id, processKey: instance.processKey, elementId: t.elementId, name: t.name, type: 'task' as const, taskId: t.id, candidateGroups: t.candidateGroups, held: t.held,
       })),
       ...[...this.jobs.values()].filter((j) => j.open && j.instanceId === instance.id).map((j) => ({
-        instanceId: instance.id, processKey: instance.processKey, elementId: j.elementId, name: null, type: 'job' as const, jobId: j.id, jobType: j.type,
+        instanceId: instance.id, processKey: instance.processKey, elementId: j.elementId, name: null, type: 'job' as const, jobId: j.id, jobType: j.type, held: null,
       })),
     ];
   }
