@@ -15,6 +15,12 @@ export interface ImpactReport {
    * flows) that still compare a variable with a constant a changed condition moved (related-conditions.ts). Never blocking.
    */
   relatedConditions: RelatedCondition[];
+  /**
+   * Warnings: per message name whose catching elements the change alters (a catch added, removed or renamed to
+   * another message, or correlated by another key), who catches it before and after, the library's own senders,
+   * the running orders waiting for it and what senders must do (message-catchers.ts). Never blocking.
+   */
+  messages: MessageChange[];
   /** Some recorded order would block, or the library would not deploy. */
   blocking: boolean;
 }
@@ -156,6 +162,40 @@ export interface RelatedCondition {
   variable: string;
   changed: MovedComparison;
   /** e.g. sales-order-management "Approval tier raised?" still compares changeReportingAmount … with 500000, which this change moved to 400000 in … */
+  message: string;
+}
+
+// messages whose catchers the change alters (message-catchers.ts)
+
+/**
+ * An element that catches a message: a message start event (also an event sub-process's), an intermediate or a
+ * boundary catch event, a receive task.
+ */
+export interface MessageCatcher extends ProcessElement {
+  /** The version of its process: the latest deployed one (`before`), or the latest after the change (`after`). */
+  version: number;
+  type: string;
+  /** `zeebe:subscription correlationKey` as written; null: the instance's business key (the order number). */
+  correlationKey: string | null;
+}
+
+/** An element of the library that sends a message: a message throw or end event, a send task (after the change). */
+export interface MessageSender extends ProcessElement {
+  version: number;
+  type: string;
+}
+
+export interface MessageChange {
+  /** The message's name, as senders send it (`POST /api/messages {name}`). */
+  name: string;
+  /** Its catchers in the library's latest deployed versions, and in the library after the change. */
+  before: MessageCatcher[];
+  after: MessageCatcher[];
+  /** The library's own elements that send it, after the change. */
+  senders: MessageSender[];
+  /** Running orders waiting for it now, on the versions they run: what senders still reach, whatever the change. */
+  waiting: { count: number; orders: string[] };
+  /** For people: what the change does to the message, and what senders must do (message-change-words.ts). */
   message: string;
 }
 

@@ -2,12 +2,12 @@
 // semantic diff against the latest deployed version, where it is used and which
 // running orders it reaches; per changed decision, the processes calling it and
 // the running orders that will evaluate it; the conditions elsewhere that still
-// compare with a constant the change moved (related-conditions.ts); a replay of recorded orders on the
+// compare with a constant the change moved (related-conditions.ts); the messages
+// whose catchers it alters, for their senders (message-catchers.ts); a replay of recorded orders on the
 // library as it would be, its decisions included; and the lint findings of that
 // whole library. Nothing is stored.
 import { createHash } from 'node:crypto';
 import type { BpmnFile, DeployOptions, ReplayEvent, ServerRoles } from '../api.js';
-import { parseBpmn } from '../bpmn/moddle.js';
 import type { Finding } from '../errors.js';
 import { xmlFollowsHouseRules } from '../lint/house-rules.js';
 import { lintFiles } from '../lint/lint-bpmn.js';
@@ -15,6 +15,7 @@ import type { Store } from '../store/types.js';
 import { CandidateLibrary } from './candidate-library.js';
 import type { DecisionImpact, ImpactReport, ProcessImpact, ReplayReport } from './impact-report.js';
 import { diffProcesses, processOf } from './process-diff.js';
+import { changedMessageNames, messageChanges } from './message-catchers.js';
 import { movedComparisons, relatedConditions, type Move } from './related-conditions.js';
 import { pinSelection, type OrderSelection } from './recorded-orders.js';
 import { replayOrders } from './replay.js';
@@ -59,14 +60,16 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
   try {
     const deployedDecisionIds = library.decisions.deployed.map((row) => row.decisionId);
     const findings = await lintLibraryAfterChange(library, files, deployedDecisionIds, options.taskGroups);
+    const messageNames = await changedMessageNames(library);
     const running = await runningOrders(store, library, {
-      keys: library.candidates.map((candidate) => candidate.key), decisionIds: library.decisions.candidates.map((decision) => decision.id),
+      keys: library.candidates.map((candidate) => candidate.key), decisionIds: library.decisions.candidates.map((decision) => decision.id), messageNames,
     });
     const processes: ProcessImpact[] = [];
     const moves = new Map<string, Move[]>();
     for (const candidate of library.candidates) {
       const previous = library.deployed.find((row) => row.key === candidate.key);
-      const before = previous ? processOf((await parseBpmn(previous.xml)).definitions, candidate.key) : undefined;
+      // the deployed version as the library caches it: the message catchers and the running orders read it too
+      const before = previous ? (await library.graph(candidate.key, previous.version)).process : undefined;
       const after = processOf(candidate.parsed.definitions, candidate.key);
       const diff = diffProcesses(candidate.key, before, after);
       moves.set(candidate.key, movedComparisons(candidate.key, before, after));
@@ -86,11 +89,13 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
       });
     }
     const related = await relatedConditions(library, moves);
+    const messages = await messageChanges(library, messageNames, running.messages);
     replaying ??= startReplay();
     const replay = await replaying;
-    // related conditions are warnings: the designer decides whether the other condition should move too
+    // related conditions and messages are warnings: the designer decides whether the other condition should move
+    // too, and the senders what they send
     const blocking = replay.blocked > 0 || findings.some((finding) => finding.severity === 'error');
-    return { processes, decisions, replay, findings, relatedConditions: related, blocking };
+    return { processes, decisions, replay, findings, relatedConditions: related, messages, blocking };
   } catch (error) {
     // the rest of the analysis failed (or the replay did): a replay still running is of no use
     stopReplay.abort(error);

@@ -8,7 +8,8 @@
 // apart: they start it only if someone requests such a change. A changed
 // decision: the orders that can still reach a business rule task calling it,
 // in their own instances or in a process their calls will start
-// (decision-reach.ts), will evaluate the new version.
+// (decision-reach.ts), will evaluate the new version. The same pass notes the
+// orders waiting for the messages whose catchers the change alters (message-catchers.ts).
 import type { CallBinding } from '../bpmn/process-model.js';
 import type { InstanceRow, Store, WaitRow } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
@@ -25,6 +26,8 @@ const PAGE = 500;
 export interface RunningOrdersReached {
   processes: Map<string, RunningOrders>;
   decisions: Map<string, DecisionRunningOrders>;
+  /** Per message name asked for, the orders with a wait for it (message-catchers.ts). */
+  messages: Map<string, string[]>;
 }
 
 /**
@@ -33,7 +36,7 @@ export interface RunningOrdersReached {
  * decide are shared.
  */
 export async function runningOrders(
-  store: Store, library: CandidateLibrary, changed: { keys: readonly string[]; decisionIds: readonly string[] },
+  store: Store, library: CandidateLibrary, changed: { keys: readonly string[]; decisionIds: readonly string[]; messageNames?: ReadonlySet<string> },
 ): Promise<RunningOrdersReached> {
   const calls = library.callsAfterChange();
   const targets = changed.keys.map((key) => ({
@@ -42,8 +45,11 @@ export async function runningOrders(
   const decisionReach = new DecisionReach(library, changed.decisionIds);
   const willEvaluate = new Map(changed.decisionIds.map((id) => [id, [] as OrderReachingDecision[]]));
   const decisions: Decisions = new Map();
+  const waitingFor = new Map([...changed.messageNames ?? []].map((name) => [name, [] as string[]]));
   for await (const { root, tree, waits } of runningTrees(store)) {
     const orderNo = root.businessKey ?? root.id;
+    // an order waiting for a name in two places is one order waiting for it
+    for (const name of new Set(waits.map((wait) => wait.messageName))) if (name) waitingFor.get(name)?.push(orderNo);
     let reach: Promise<InstanceReach[]> | undefined;
     // found only when asked: an order inside every changed process, with no decision changed, needs none
     const reachOfOrder = () => (reach ??= reachOf(library, tree, waits, decisions));
@@ -61,6 +67,7 @@ export async function runningOrders(
       inside: counted(inside), willPickUp: counted(willPickUp), couldPickUpOnChange: counted(couldPickUpOnChange),
     }])),
     decisions: new Map([...willEvaluate].map(([id, orders]) => [id, { willEvaluate: { count: orders.length, orders } }])),
+    messages: waitingFor,
   };
 }
 

@@ -701,9 +701,45 @@ const relatedCondition: JsonSchema = {
   },
 };
 
+/** A message's catching or sending element, with its process's version (docs/impact.md, "Messages"). */
+function messageElement(extra: Record<string, JsonSchema>, description: string): JsonSchema {
+  return {
+    type: 'object',
+    required: ['processKey', 'elementId', 'name', 'version', 'type', ...Object.keys(extra)],
+    description,
+    properties: {
+      processKey: { type: 'string' }, elementId: { type: 'string' }, name: nullable({ type: 'string' }),
+      version: { type: 'integer', minimum: 1 }, type: { type: 'string', description: 'e.g. bpmn:IntermediateCatchEvent' }, ...extra,
+    },
+  };
+}
+
+const messageCatcher = messageElement(
+  { correlationKey: nullable({ type: 'string', description: 'zeebe:subscription correlationKey as written; null: the business key (order number).' }) },
+  'A message start event (also of an event sub-process), an intermediate or boundary catch event, or a receive task.',
+);
+
+/** A message name whose catchers the change alters (docs/impact.md, "Messages"). */
+const messageChange: JsonSchema = {
+  type: 'object',
+  required: ['name', 'before', 'after', 'senders', 'waiting', 'message'],
+  properties: {
+    name: { type: 'string' },
+    before: { type: 'array', items: messageCatcher, description: 'Its catchers in the library\'s latest deployed versions.' },
+    after: { type: 'array', items: messageCatcher, description: 'Its catchers in the library after the change.' },
+    senders: {
+      type: 'array',
+      items: messageElement({}, 'A message throw or end event, or a send task.'),
+      description: 'The library\'s own elements that send it, after the change.',
+    },
+    waiting: countedOrders('Running orders waiting for it now, on the versions they run.', { type: 'string' }),
+    message: { type: 'string', description: 'What the change does to the message, and what senders must do.' },
+  },
+};
+
 export const ImpactReport: JsonSchema = {
   type: 'object',
-  required: ['processes', 'decisions', 'replay', 'findings', 'relatedConditions', 'blocking'],
+  required: ['processes', 'decisions', 'replay', 'findings', 'relatedConditions', 'messages', 'blocking'],
   properties: {
     processes: {
       type: 'array',
@@ -803,6 +839,12 @@ export const ImpactReport: JsonSchema = {
       items: relatedCondition,
       description: 'Warnings, never blocking: conditions of the library after the change (other processes, other flows of the changed one) that still ' +
         'compare a variable — or the name a call activity passes it under — with a constant a changed condition moved.',
+    },
+    messages: {
+      type: 'array',
+      items: messageChange,
+      description: 'Warnings, never blocking: per message name whose catching elements the change alters (a catch added, removed, renamed to another ' +
+        'message, or correlated by another key), its catchers before and after, the library\'s own senders, the running orders waiting for it, and what senders must do.',
     },
     blocking: { type: 'boolean', description: 'A replayed order would block, or the library would not deploy.' },
   },

@@ -251,3 +251,25 @@ describe('POST /api/impact on running orders', () => {
     expect(replay).toMatchObject({ orders: 2, changed: 0, groups: [{ kind: 'unchanged', orders: expect.arrayContaining(['F-1', 'F-2']) as unknown }] });
   });
 });
+
+describe('POST /api/impact of a renamed message', () => {
+  it('names who still catches PaymentReceived, who now waits for PaymentArrived and the orders waiting for the old name, in the documented shape', async () => {
+    const entered = await api.post('/api/orders', TOKENS.erp, { orderNo: 'MSG-PRE', customer: { name: 'ACME' }, amount: 450_000, currency: 'CNY', paymentTerms: 'prepaid-at-entry' });
+    expect(entered.status).toBe(201);
+    const renamed = readFileSync(`${DIAGRAMS_DIR}prepaid-entry-control.bpmn`, 'utf8').replace('name="PaymentReceived"', 'name="PaymentArrived"');
+    const response = await api.request<ImpactReport>('POST', '/api/impact?replay=false', { token: TOKENS.designer, body: upload('prepaid-entry-control.bpmn', renamed) });
+    expect(response.status).toBe(200);
+    const { messages, blocking } = response.body;
+    expect(messages.map((change) => [change.name, change.before.length, change.after.map((catcher) => catcher.processKey), change.waiting])).toEqual([
+      ['PaymentArrived', 0, ['prepaid-entry-control'], { count: 0, orders: [] }],
+      ['PaymentReceived', 3, ['prepaid-shipment-control', 'sales-order-management'], { count: 1, orders: ['MSG-PRE'] }],
+    ]);
+    expect(messages[1].message).toMatch(/^PaymentReceived: prepaid-entry-control "Payment received" no longer catches it \(it waits for PaymentArrived instead\)/);
+    // a warning for senders: it does not block the deployment
+    expect(blocking).toBe(false);
+    const ajv = new Ajv2020({ strict: false });
+    ajv.addSchema(buildOpenApiDocument(), 'doc');
+    const described = ajv.getSchema('doc#/components/schemas/ImpactReport')!;
+    expect(described(response.body), JSON.stringify(described.errors)).toBe(true);
+  });
+});

@@ -125,7 +125,7 @@ export class FakeStratum {
 
   /** The HTTP layer's tests do not analyse impact (test/server/impact.test.ts runs the real engine): nothing changes, nothing is replayed. */
   readonly impact: ImpactAnalysis = {
-    analyse: async () => ({ processes: [], decisions: [], replay: { orders: 0, blocked: 0, changed: 0, groups: [], ranOnOlderVersion: { count: 0, groups: [] }, durationMs: 0, paths: { fast: 0, engine: 0 }, baselineReplays: 0 }, findings: [], relatedConditions: [], blocking: false }),
+    analyse: async () => ({ processes: [], decisions: [], replay: { orders: 0, blocked: 0, changed: 0, groups: [], ranOnOlderVersion: { count: 0, groups: [] }, durationMs: 0, paths: { fast: 0, engine: 0 }, baselineReplays: 0 }, findings: [], relatedConditions: [], messages: [], blocking: false }),
     diff: async (key: string, from: number, to: number) => {
       const list = this.versions.get(key);
       if (!list?.[from - 1] || !list[to - 1]) return undefined;

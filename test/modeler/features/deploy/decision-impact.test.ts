@@ -46,6 +46,7 @@ function report(decisions: DecisionImpact[]): ImpactReport {
     replay: { orders: 12, changed: 3, blocked: 0, groups: [], ranOnOlderVersion: { count: 0, groups: [] }, durationMs: 5, paths: { fast: 0, engine: 12 }, baselineReplays: 0 },
     findings: [],
     relatedConditions: [],
+    messages: [],
     blocking: false,
   };
 }

@@ -31,6 +31,7 @@ function report(processes: Pick<ProcessImpact, 'key' | 'version' | 'previousVers
     replay: { orders: 0, changed: 0, blocked: 0, groups: [], ranOnOlderVersion: { count: 0, groups: [] }, durationMs: 0, paths: { fast: 0, engine: 0 }, baselineReplays: 0 },
     findings: [],
     relatedConditions: [],
+    messages: [],
     blocking: false,
   };
 }

@@ -1,0 +1,100 @@
+// What a change to a message's catchers means for the systems that send it, in a
+// sentence for the designer and the integrator (the impact report's
+// `messages[].message`, as RelatedCondition.message is for conditions): a name no
+// process caught before that senders must start sending, a name nothing catches
+// any more, a name that now means two things, a catch correlated by another key.
+import type { MessageCatcher, MessageChange } from './impact-report.js';
+
+/** Where an element of the library waits for another message name before or after the change. */
+export interface RenamedCatches {
+  /** The name the element catches after the change (undefined: it catches none). */
+  nowWaitsFor: (catcher: MessageCatcher) => string | undefined;
+  /** The name the element caught before the change. */
+  waitedFor: (catcher: MessageCatcher) => string | undefined;
+}
+
+export function messageChangeSentence(change: Omit<MessageChange, 'message'>, renamed: RenamedCatches): string {
+  const { name, before, after } = change;
+  const added = after.filter((catcher) => !before.some((other) => samePlace(catcher, other)));
+  const removed = before.filter((catcher) => !after.some((other) => samePlace(catcher, other)));
+  const rekeyed = after.flatMap((catcher) => {
+    const was = before.find((other) => samePlace(catcher, other));
+    return was && was.correlationKey !== catcher.correlationKey ? [{ was, is: catcher }] : [];
+  });
+  if (before.length === 0) {
+    const instead = distinct(added.map(renamed.waitedFor)).filter((other) => other !== name);
+    return `No process caught ${name} before: after the deploy ${places(after)} ${verb(after, 'waits', 'wait')} for it` +
+      `${instead.length ? ` (instead of ${instead.join(', ')})` : ''}, so senders must start sending ${name} (correlated by ${keys(after)}) for the orders that reach it.`;
+  }
+  if (after.length === 0) {
+    const now = distinct(removed.map(renamed.nowWaitsFor)).filter((other) => other !== name);
+    return `After the deploy no process catches ${name}${now.length ? ` (${places(removed)} ${verb(removed, 'waits', 'wait')} for ${now.join(', ')} instead)` : ''}: ` +
+      `${stillReaches(change.waiting.count)}, and is buffered for no process after that; ${change.senders.length ? `the library's own ${places(change.senders)} sends it to nobody; ` : ''}` +
+      `senders should stop sending ${name} once those orders are through.`;
+  }
+  const parts: string[] = [];
+  const kept = after.filter((catcher) => !added.includes(catcher));
+  if (removed.length) {
+    const movedAway = removed.filter((catcher) => renamed.nowWaitsFor(catcher) !== undefined);
+    const others = distinct(movedAway.map(renamed.nowWaitsFor));
+    const who = movedAway.length === removed.length ? verb(removed, 'it waits', 'they wait') : `${places(movedAway)} ${verb(movedAway, 'waits', 'wait')}`;
+    const renamedNote = others.length ? ` (${who} for ${others.join(', ')} instead)` : '';
+    const what = !kept.length
+      ? (others.length ? `senders must send ${others.join(', ')} for what ${removed.length === 1 ? 'it' : 'they'} waited for` : '')
+      : others.length
+        ? `while ${places(kept)} still ${verb(kept, 'catches', 'catch')} it: one name now means two things, so senders must keep sending ${name} ` +
+          `for what ${kept.length === 1 ? 'that waits' : 'those wait'} for and send ${others.join(', ')} for the other`
+        : `while ${places(kept)} still ${verb(kept, 'catches', 'catch')} it: what senders send for what ${removed.length === 1 ? 'it' : 'they'} waited for ` +
+          `reaches ${removed.length === 1 ? 'it' : 'them'} only in the orders waiting there now, and afterwards only ${places(kept)}`;
+    parts.push(`${places(removed)} no longer ${verb(removed, 'catches', 'catch')} it${renamedNote}${what ? `${kept.length ? ', ' : ': '}${what}` : ''}`);
+  }
+  if (added.length) {
+    const instead = distinct(added.map(renamed.waitedFor)).filter((other) => other !== name);
+    parts.push(`${places(added)} now ${verb(added, 'catches', 'catch')} it${kept.length ? ' too' : ''}${instead.length ? ` (instead of ${instead.join(', ')})` : ''}: ` +
+      (kept.length
+        ? `what senders send for ${places(kept)} reaches ${added.length === 1 ? 'it' : 'them'} as well, so check that ${name} means the same there`
+        : `senders' ${name} (correlated by ${keys(added)}) reaches ${added.length === 1 ? 'it' : 'them'} in new orders`));
+  }
+  for (const { was, is } of rekeyed) {
+    parts.push(`${place(is)} now correlates it by ${key(is.correlationKey)} instead of ${key(was.correlationKey)}: ` +
+      `a sender correlating by ${key(was.correlationKey)} no longer reaches it and must correlate by ${key(is.correlationKey)}`);
+  }
+  return `${name}: ${parts.join('; ')}.`;
+}
+
+// helpers
+
+function samePlace(a: MessageCatcher, b: MessageCatcher): boolean {
+  return a.processKey === b.processKey && a.elementId === b.elementId;
+}
+
+function stillReaches(count: number): string {
+  if (count === 0) return 'what senders send then reaches no running order';
+  return `what senders send then reaches only the ${count} running order${count === 1 ? '' : 's'} already waiting for it`;
+}
+
+function verb(elements: unknown[], one: string, several: string): string {
+  return elements.length === 1 ? one : several;
+}
+
+/** `prepaid-shipment-control "Payment received"`, or its element id when it has no name. */
+function place(element: { processKey: string; elementId: string; name: string | null }): string {
+  return `${element.processKey} ${element.name ? `"${element.name}"` : element.elementId}`;
+}
+
+function places(elements: { processKey: string; elementId: string; name: string | null }[]): string {
+  const named = elements.map(place);
+  return named.length <= 1 ? named.join('') : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+}
+
+function key(correlationKey: string | null): string {
+  return correlationKey ?? 'the business key (order number)';
+}
+
+function keys(catchers: MessageCatcher[]): string {
+  return distinct(catchers.map((catcher) => catcher.correlationKey)).map(key).join(' or ');
+}
+
+function distinct<T>(values: (T | undefined)[]): T[] {
+  return [...new Set(values.filter((value): value is T => value !== undefined))];
+}
