@@ -5,8 +5,9 @@
 import { basename } from 'node:path';
 import type { Finding } from '../../errors.js';
 import { readBpmnFiles, type BpmnFileBytes } from '../bpmn-files.js';
-import type { RelatedCondition } from '../../impact/impact-report.js';
+import type { MessageChange, RelatedCondition } from '../../impact/impact-report.js';
 import { apiUrl } from '../server-upload.js';
+import { messageChangeLines } from '../message-changes.js';
 import { relatedConditionLines } from '../related-conditions.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
 import { checkOnServer } from './remote-validate.js';
@@ -84,7 +85,7 @@ export const deploy: Command = {
     }
 
     // asked before: once deployed, the files are the library, and nothing they change is left to compare with
-    const { related, missed } = values.json ? { related: [] } : await relatedConditionsOf(values.server, token, files);
+    const { related, messages, missed } = values.json ? { related: [], messages: [] } : await serverWarningsOf(values.server, token, files);
 
     let response: Response;
     try {
@@ -104,8 +105,8 @@ export const deploy: Command = {
     const localPath = pathsByUploadName(files);
     // 201: a deployment stored versions; 200: every file was already deployed as it is
     if ((response.status === 201 || response.status === 200) && isDeployResult(answer.json)) {
-      if (!values.json) printDeployed(answer.json, related, localPath, files.length, io);
-      if (missed) io.err(`stratum deploy: note: conditions in other processes were not checked: ${missed}`);
+      if (!values.json) printDeployed(answer.json, { related, messages }, localPath, files.length, io);
+      if (missed) io.err(`stratum deploy: note: conditions in other processes and message catchers were not checked: ${missed}`);
       return EXIT_OK;
     }
     if (!values.json) printRefusal(response, answer, localPath, files.length, io);
@@ -171,27 +172,36 @@ function isDeployResult(json: unknown): json is DeployResult {
   return Array.isArray(result?.deployed) && Array.isArray(result?.warnings);
 }
 
-/**
- * The conditions elsewhere that still compare with a constant the files move: the server's impact check without
- * replay. A deployment never waits on it for long nor fails with it; `missed` says why it could not be had, for a
- * note when the files were deployed (a refused deployment says why itself).
- */
-async function relatedConditionsOf(server: string | undefined, token: string, files: BpmnFileBytes[]): Promise<{ related: RelatedCondition[]; missed?: string }> {
-  // decisions alone move no condition
-  if (files.every((file) => file.path.toLowerCase().endsWith('.dmn'))) return { related: [] };
-  const answer = await checkOnServer(server, token, files, CHECK_TIMEOUT_MS);
-  return 'check' in answer ? { related: answer.check.relatedConditions } : { related: [], missed: answer.reason };
+/** What the server's impact check warns of beside a deployment's own warnings. */
+interface ServerWarnings {
+  related: RelatedCondition[];
+  messages: MessageChange[];
 }
 
-function printDeployed(result: DeployResult, related: RelatedCondition[], localPath: Map<string, string>, fileCount: number, io: CliIO): void {
+/**
+ * The conditions elsewhere that still compare with a constant the files move, and the messages whose catchers they
+ * alter: the server's impact check without replay. A deployment never waits on it for long nor fails with it;
+ * `missed` says why it could not be had, for a note when the files were deployed (a refused deployment says why itself).
+ */
+async function serverWarningsOf(server: string | undefined, token: string, files: BpmnFileBytes[]): Promise<ServerWarnings & { missed?: string }> {
+  // decisions alone move no condition and catch no message
+  if (files.every((file) => file.path.toLowerCase().endsWith('.dmn'))) return { related: [], messages: [] };
+  const answer = await checkOnServer(server, token, files, CHECK_TIMEOUT_MS);
+  return 'check' in answer
+    ? { related: answer.check.relatedConditions, messages: answer.check.messages }
+    : { related: [], messages: [], missed: answer.reason };
+}
+
+function printDeployed(result: DeployResult, { related, messages }: ServerWarnings, localPath: Map<string, string>, fileCount: number, io: CliIO): void {
   for (const entry of result.deployed) io.out(`${entry.key} version ${entry.version}${entry.changed ? '' : ' (unchanged)'}`);
   for (const entry of result.decisions ?? []) io.out(`decision ${entry.id} version ${entry.version}${entry.changed ? '' : ' (unchanged)'}`);
   for (const finding of result.warnings) io.out(formatFinding(withLocalPath(finding, localPath)));
   for (const line of relatedConditionLines(related)) io.out(line);
+  for (const line of messageChangeLines(messages)) io.out(line);
   const entries = [...result.deployed, ...(result.decisions ?? [])];
   const changed = entries.filter((entry) => entry.changed).length;
   const unchanged = entries.length - changed;
-  const parts = [plural(changed, 'new version'), ...(unchanged ? [`${unchanged} unchanged`] : []), plural(result.warnings.length + related.length, 'warning')];
+  const parts = [plural(changed, 'new version'), ...(unchanged ? [`${unchanged} unchanged`] : []), plural(result.warnings.length + related.length + messages.length, 'warning')];
   io.out(`${plural(fileCount, 'file')} deployed: ${parts.join(', ')}`);
 }
 

@@ -7,6 +7,7 @@ import { readBpmnFiles } from '../bpmn-files.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
 import { apiUrl, refusal, uploadFiles } from '../server-upload.js';
 import { diffLines } from '../../impact/process-diff.js';
+import { messageChangeLines } from '../message-changes.js';
 import { relatedConditionLines } from '../related-conditions.js';
 import { formatFinding } from './validate.js';
 
@@ -23,8 +24,11 @@ business rule tasks call it and the running orders that can still reach one
 and apart those that ran on an older version (the deployed library already
 routes them otherwise: not this change's doing, never blocking); then, as
 warnings, the conditions elsewhere that still compare with a constant a changed
-condition moved (a tier written in two processes); then the findings of the
-whole library after the change.
+condition moved (a tier written in two processes), and the messages whose
+catching elements the change alters (a catch renamed to another message, added,
+removed or correlated by another key: who catches the name before and after,
+the running orders waiting for it, what senders must do); then the findings
+of the whole library after the change.
 
 Options:
   --server, -s <url>   the server, e.g. https://stratum.example.com
@@ -126,6 +130,8 @@ function printImpact(report: ImpactReport, shown: number, io: CliIO): void {
   for (const group of replay.ranOnOlderVersion.groups) io.out(`  on the deployed library, ${groupLine(group, shown)}`);
   // a moved threshold written elsewhere too: the designer decides whether that one moves with it
   for (const line of relatedConditionLines(report.relatedConditions ?? [])) io.out(line); // an older server's report has none
+  // a catch renamed, added or removed: the systems that send the message decide what they send
+  for (const line of messageChangeLines(report.messages ?? [], shown)) io.out(line); // an older server's report has none
   for (const finding of report.findings) io.out(formatFinding(finding));
   const errors = report.findings.filter((finding) => finding.severity === 'error').length;
   io.out(report.blocking

@@ -1,9 +1,10 @@
 // `stratum validate --server URL` and `stratum deploy`: what the server says of the
 // files before they are deployed, from POST /api/impact without replay (nothing is
 // stored): the findings of the library deployed on it as it would be after deploying
-// them, and the conditions elsewhere that still compare with a constant they move.
+// them, the conditions elsewhere that still compare with a constant they move, and
+// the messages whose catchers they alter.
 import type { Finding } from '../../errors.js';
-import type { RelatedCondition } from '../../impact/impact-report.js';
+import type { MessageChange, RelatedCondition } from '../../impact/impact-report.js';
 import { readBpmnFiles, type BpmnFileBytes } from '../bpmn-files.js';
 import { apiUrl, refusal, uploadFiles } from '../server-upload.js';
 
@@ -13,6 +14,8 @@ export interface ServerCheck {
   findings: Finding[];
   /** An older server's report has none. */
   relatedConditions: RelatedCondition[];
+  /** An older server's report has none. */
+  messages: MessageChange[];
 }
 
 /** The server's check of the files at `paths`, or one line saying why it could not be had. */
@@ -35,14 +38,20 @@ export async function checkOnServer(
   endpoint.searchParams.set('replay', 'false');
   try {
     const answer = await uploadFiles(endpoint, token, files, timeoutMs);
-    const report = answer.json as { findings?: Finding[]; relatedConditions?: RelatedCondition[] } | undefined;
+    const report = answer.json as { findings?: Finding[]; relatedConditions?: RelatedCondition[]; messages?: MessageChange[] } | undefined;
     if (answer.status !== 200 || !Array.isArray(report?.findings)) {
       return { reason: `the server refused (${refusal(answer)})` };
     }
     // The server names uploaded files by base name; show the paths as given.
     const byName = new Map(files.map((file) => [file.path.split(/[\\/]/).pop()!, file.path]));
     const findings = report.findings.map((finding) => (finding.file && byName.has(finding.file) ? { ...finding, file: byName.get(finding.file)! } : finding));
-    return { check: { findings, relatedConditions: Array.isArray(report.relatedConditions) ? report.relatedConditions : [] } };
+    return {
+      check: {
+        findings,
+        relatedConditions: Array.isArray(report.relatedConditions) ? report.relatedConditions : [],
+        messages: Array.isArray(report.messages) ? report.messages : [],
+      },
+    };
   } catch (error) {
     return { reason: (error as Error).message };
   }

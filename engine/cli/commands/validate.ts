@@ -8,6 +8,7 @@ import { lintFiles, type BpmnSource } from '../../lint/lint-bpmn.js';
 import { readBpmnFiles, reason } from '../bpmn-files.js';
 import { formatJobTypes, jobTypesOf } from '../job-types.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseCommandLine, usageError, type CliIO, type Command } from '../command.js';
+import { messageChangeLines } from '../message-changes.js';
 import { relatedConditionLines } from '../related-conditions.js';
 import { deployedLibraryFindings, type ServerCheck } from './remote-validate.js';
 
@@ -93,9 +94,11 @@ export const validate: Command = {
       // the server's impact check names them beside the findings: warnings, as lint's
       const related = values.quiet ? [] : remote?.relatedConditions ?? [];
       for (const line of relatedConditionLines(related)) io.out(line);
+      const messages = values.quiet ? [] : remote?.messages ?? [];
+      for (const line of messageChangeLines(messages)) io.out(line);
       // what the workers must serve, with the Camunda 7 code each job stands for
       if (!values.quiet) for (const line of formatJobTypes(await jobTypesOf(sources))) io.out(line);
-      io.out(summary(sources.length, findings, related.length));
+      io.out(summary(sources.length, findings, related.length + messages.length));
     }
     return findings.some((finding) => finding.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
   },
@@ -107,7 +110,7 @@ export function formatFinding(finding: Finding): string {
   return `${finding.file ?? '-'}:${finding.elementId ?? '-'}: ${severity}${finding.message} (${finding.rule})`;
 }
 
-/** `otherWarnings`: the related conditions the server named beside the findings. */
+/** `otherWarnings`: the related conditions and messages the server named beside the findings. */
 function summary(fileCount: number, findings: Finding[], otherWarnings = 0): string {
   const errors = findings.filter((finding) => finding.severity === 'error').length;
   const warnings = findings.length - errors + otherWarnings;

@@ -96,6 +96,18 @@ describe('stratum deploy', { timeout: 180_000 }, () => {
     expect(again.stdout).not.toContain('still compares');
   });
 
+  it('prints the messages whose catchers the deployment alters, as warnings', async () => {
+    const entryControl = readFileSync(`${DIAGRAMS_DIR}prepaid-entry-control.bpmn`, 'utf8');
+    const renamed = write('message/prepaid-entry-control.bpmn', entryControl.replace('name="PaymentReceived"', 'name="PaymentArrived"'));
+    const { code, stdout, stderr } = await stratum(['deploy', '-s', server.url, '-n', 'payment message renamed', renamed], { STRATUM_TOKEN: TOKENS.designer });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const printed = lines(stdout);
+    expect(printed).toContainEqual('messages whose catchers this change alters (warnings, not blocking): 2');
+    expect(printed).toContainEqual(textMatching(/^ {2}warning: No process caught PaymentArrived before: after the deploy prepaid-entry-control "Payment received" waits for it/));
+    expect(printed.at(-1)).toMatch(/^1 file deployed: 1 new version, ([2-9]|\d\d+) warnings$/);
+  });
+
   it('exits 1 on a refusal, printing each finding with the local path and element id, and deploys nothing', async () => {
     const caller = write('refused/invoice-run.bpmn', callerProcess('no-such-process'));
     const check = write('refused/invoice-check.bpmn', checkProcess('Invoice check, refused version'));

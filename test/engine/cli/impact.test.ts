@@ -214,3 +214,32 @@ describe('stratum impact after an earlier change was deployed', () => {
     expect(stdout).not.toMatch(/^ {2}1 order would now wait/m);
   });
 });
+
+// after the others: it enters a prepaid order, which their replays must not count
+describe('stratum impact and validate --server of a renamed message', () => {
+  it('print who still catches PaymentReceived and who now waits for PaymentArrived, with the orders waiting for the old name, as warnings', async () => {
+    const entered = await server.api.post('/api/orders', TOKENS.erp, { orderNo: 'CLI-PRE', customer: { name: 'ACME' }, amount: 450_000, currency: 'CNY', paymentTerms: 'prepaid-at-entry' });
+    expect(entered.status).toBe(201);
+    const renamed = readFileSync(`${DIAGRAMS_DIR}prepaid-entry-control.bpmn`, 'utf8').replace('name="PaymentReceived"', 'name="PaymentArrived"');
+    const file = write('message/prepaid-entry-control.bpmn', renamed);
+    const warnings = [
+      'messages whose catchers this change alters (warnings, not blocking): 2',
+      '  warning: No process caught PaymentArrived before: after the deploy prepaid-entry-control "Payment received" waits for it (instead of PaymentReceived), ' +
+        'so senders must start sending PaymentArrived (correlated by =orderNo) for the orders that reach it.',
+      expect.stringMatching(/^ {2}warning: PaymentReceived: prepaid-entry-control "Payment received" no longer catches it \(it waits for PaymentArrived instead\), while /),
+      '    running orders waiting for PaymentReceived now: 1: CLI-PRE',
+    ];
+    const impact = await stratum(['impact', '--server', server.url, file], { STRATUM_TOKEN: TOKENS.designer });
+    // a warning: it does not make the change block
+    expect(impact.code).toBe(0);
+    expect(lines(impact.stdout)).toEqual(arrayWith(warnings));
+    // --orders 0 leaves the order numbers out, as it does for the other lists
+    const counted = await stratum(['impact', '--orders', '0', '--server', server.url, file], { STRATUM_TOKEN: TOKENS.designer });
+    expect(lines(counted.stdout)).toContainEqual('    running orders waiting for PaymentReceived now: 1');
+
+    const validate = await stratum(['validate', '--server', server.url, file], { STRATUM_TOKEN: TOKENS.designer });
+    expect(validate.code).toBe(0);
+    expect(lines(validate.stdout)).toEqual(arrayWith(warnings));
+    expect(lines(validate.stdout).at(-1)).toMatch(/^1 file checked: no errors, ([2-9]|\d\d+) warnings$/);
+  });
+});
