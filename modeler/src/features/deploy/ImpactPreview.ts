@@ -8,6 +8,7 @@ import {
   unchangedDecisionFiles,
   type DecisionImpact,
 } from './decision-impact';
+import { messageChangeElement, messageChangesLine, messageChangeTitle } from './message-changes';
 import { relatedConditionsLine, relatedConditionTitle } from './related-conditions';
 import { insideStays } from './running-orders.js';
 
@@ -22,7 +23,8 @@ const ORDERS_SHOWN = 20;
  * reach one (where they wait, which task); and the recorded orders replayed and
  * grouped by how the change alters their route, with those that ran on an older
  * version apart (the deployed library already routes them otherwise); and, as
- * warnings, the conditions that still compare with a constant the change moved. Each order
+ * warnings, the conditions that still compare with a constant the change moved and the
+ * messages whose catching elements it alters (with the orders still waiting for each). Each order
  * number opens its instance, each calling process its latest version.
  */
 export default class ImpactPreview {
@@ -65,6 +67,7 @@ export default class ImpactPreview {
         el('li', { className: `impact-${group.kind}` }, `${group.count} order(s) ${group.description}`, this.orderList(group.orders)))),
       this.olderVersionPart(report),
       this.relatedConditionsPart(report),
+      this.messageChangesPart(report),
       report.blocking ? el('p', { className: 'impact-blocking' }, 'Deploying would block orders or the library has errors: check before you confirm.') : null);
     return { section, blocking: report.blocking, report };
   }
@@ -111,6 +114,32 @@ export default class ImpactPreview {
           void this.library.open(related.flow.processKey);
         },
       }, `Open ${related.flow.processKey}`)))));
+  }
+
+  /**
+   * The message names whose catching elements the change alters (a catch renamed to another message, added, removed
+   * or correlated by another key), each as a warning for the senders, with the running orders still waiting for it
+   * and the process of the catch it is about to open; they do not block.
+   */
+  private messageChangesPart(report: ImpactReport): HTMLElement | null {
+    const line = messageChangesLine(report);
+    if (!line) return null;
+    return el('div', { className: 'impact-messages' },
+      el('p', {}, line),
+      el('ul', {}, report.messages.map((change) => {
+        const element = messageChangeElement(change);
+        return el('li', { className: 'warning', 'data-message': change.name, title: messageChangeTitle(change) },
+          change.message,
+          change.waiting.count ? [' Running orders waiting for it now: ', String(change.waiting.count), this.orderList(change.waiting.orders, ' — ')] : null,
+          ' ',
+          element && el('button', {
+            type: 'button', className: 'link-button', title: `Open ${element.processKey}`,
+            onclick: (event: Event) => {
+              leaveDialog(event);
+              void this.library.open(element.processKey);
+            },
+          }, `Open ${element.processKey}`));
+      })));
   }
 
   /** A changed decision as DeployChanges heads a process, the processes whose business rule tasks call it, and the running orders reaching one. */

@@ -5,6 +5,7 @@ import type Selection from 'diagram-js/lib/features/selection/Selection';
 import { lintXml } from '../../../../engine/lint/lint-bpmn.js';
 import type { StratumConfig } from '../../config';
 import { el, replaceChildren } from '../../dom/element';
+import { messageChangeElement, type MessageChange } from '../deploy/message-changes';
 import type LibraryService from '../library/LibraryService';
 import type StatusLine from '../shell/StatusLine';
 import type DraftStore from '../workspace/DraftStore';
@@ -42,6 +43,8 @@ export default class ProblemsPanel {
   private libraryProblems: Problem[] | null = null;
   /** Conditions that still compare with a constant the edits move (checkLibrary), in any process, the open one too. */
   private relatedProblems: Problem[] = [];
+  /** Messages whose catching elements the edits change (checkLibrary): what the systems sending them must hear of. */
+  private messageProblems: Problem[] = [];
   private open = false;
   private readonly button = el('button', {
     type: 'button', className: 'problems-toggle', 'data-action': 'toggle-problems', 'aria-expanded': 'false',
@@ -72,6 +75,7 @@ export default class ProblemsPanel {
     // what another document's edits moved is not this one's: checked again with Check the whole library
     eventBus.on(DOCUMENT_OPENED, () => {
       this.relatedProblems = [];
+      this.messageProblems = [];
       this.render();
     });
     this.render();
@@ -84,7 +88,8 @@ export default class ProblemsPanel {
 
   /**
    * Lints every process of the library (its draft where there is one) and lists their findings too, and the
-   * conditions anywhere in the library that still compare with a constant the open diagram or a draft moves.
+   * conditions anywhere in the library that still compare with a constant the open diagram or a draft moves, and the
+   * messages whose catching elements they change.
    */
   async checkLibrary(): Promise<void> {
     const context = this.lintRules.context();
@@ -95,9 +100,10 @@ export default class ProblemsPanel {
           const xml = this.drafts.get(process.key)?.xml ?? await this.config.api.getVersionXml(process.key, process.latestVersion);
           const findings = await lintXml(xml, context);
           return findings.map((finding): Problem => ({ ...finding, processKey: process.key }));
-        })), this.relatedConditions()]);
+        })), this.serverWarnings()]);
       this.libraryProblems = lists.flat();
-      this.relatedProblems = related;
+      this.relatedProblems = related.conditions;
+      this.messageProblems = related.messages;
       this.open = true;
       this.render();
     } catch (error) {
@@ -107,24 +113,30 @@ export default class ProblemsPanel {
 
   /**
    * The conditions of the library that still compare with a constant the open diagram or a draft moves (a tier
-   * written in two processes; docs/impact.md, "Related conditions"), as warnings: asked of the server as
-   * `stratum validate --server` asks it (POST /api/impact without the replay), the open diagram and the drafts
-   * as the files. None when nothing is edited; a server that cannot say (a user who may not deploy) is named on
-   * the status line, and the lint findings are listed anyway.
+   * written in two processes; docs/impact.md, "Related conditions"), and the messages whose catching elements they
+   * change (docs/impact.md, "Messages"), as warnings: asked of the server as `stratum validate --server` asks it
+   * (POST /api/impact without the replay), the open diagram and the drafts as the files. None when nothing is
+   * edited; a server that cannot say (a user who may not deploy) is named on the status line, and the lint
+   * findings are listed anyway.
    */
-  private async relatedConditions(): Promise<Problem[]> {
+  private async serverWarnings(): Promise<{ conditions: Problem[]; messages: Problem[] }> {
     const key = this.workspace.meta.key;
     const open = key && !this.workspace.meta.readOnly ? [{ name: `${key}.bpmn`, xml: await this.workspace.xml() }] : [];
     const drafts = this.drafts.all().filter(([draftKey]) => draftKey !== key).map(([draftKey, draft]) => ({ name: `${draftKey}.bpmn`, xml: draft.xml }));
-    if (!open.length && !drafts.length) return [];
+    if (!open.length && !drafts.length) return { conditions: [], messages: [] };
     try {
       const report = await this.config.api.impact([...open, ...drafts], { replay: false });
-      return report.relatedConditions.map((related): Problem => ({
-        elementId: related.flow.elementId, processKey: related.flow.processKey, rule: 'related-conditions', severity: 'warning', message: related.message,
-      }));
+      return {
+        conditions: report.relatedConditions.map((related): Problem => ({
+          elementId: related.flow.elementId, processKey: related.flow.processKey, rule: 'related-conditions', severity: 'warning', message: related.message,
+        })),
+        messages: report.messages.map(messageProblem),
+      };
     } catch (error) {
-      this.statusLine.show(`The conditions of other processes that compare with a constant you moved could not be checked: ${(error as Error).message}`, 'info');
-      return [];
+      this.statusLine.show(
+        `The conditions of other processes that compare with a constant you moved, and the catchers of messages, could not be checked: ${(error as Error).message}`, 'info',
+      );
+      return { conditions: [], messages: [] };
     }
   }
 
@@ -172,6 +184,10 @@ export default class ProblemsPanel {
       this.relatedProblems.length
         ? el('div', { className: 'related-conditions', 'data-section': 'related-conditions' },
           el('h4', {}, `Conditions that still compare with a constant your edits move (${this.relatedProblems.length})`), this.list(this.relatedProblems, ''))
+        : null,
+      this.messageProblems.length
+        ? el('div', { className: 'related-conditions', 'data-section': 'message-catchers' },
+          el('h4', {}, `Messages whose catchers your edits change, for the systems that send them (${this.messageProblems.length})`), this.list(this.messageProblems, ''))
         : null);
   }
 
@@ -199,6 +215,12 @@ export default class ProblemsPanel {
 }
 
 // helpers
+
+/** A message whose catchers the edits change, listed at the catch it is about (message-changes.ts). */
+function messageProblem(change: MessageChange): Problem {
+  const element = messageChangeElement(change);
+  return { elementId: element?.elementId ?? null, processKey: element?.processKey ?? null, rule: 'message-catchers', severity: 'warning', message: change.message };
+}
 
 /** The issues bpmn-js-bpmnlint found, errors first, in the rule names deploy uses. */
 function problemsOf(issues: LintIssues, processKey: string | null): Problem[] {

@@ -33,6 +33,7 @@ function report(relatedConditions: RelatedCondition[]): ImpactReport {
     replay: { orders: 12, changed: 3, blocked: 0, groups: [], ranOnOlderVersion: { count: 0, groups: [] }, durationMs: 5, paths: { fast: 12, engine: 0 }, baselineReplays: 0 },
     findings: [],
     relatedConditions,
+    messages: [],
     blocking: false,
   };
 }
