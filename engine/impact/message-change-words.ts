@@ -2,7 +2,9 @@
 // sentence for the designer and the integrator (the impact report's
 // `messages[].message`, as RelatedCondition.message is for conditions): a name no
 // process caught before that senders must start sending, a name nothing catches
-// any more, a name that now means two things, a catch correlated by another key.
+// any more, a name that now means two things, a catch correlated by another key;
+// the engine's own OrderChanged, which no system sends.
+import { ORDER_CHANGED_MESSAGE } from '../orders/order-change.js';
 import type { MessageCatcher, MessageChange } from './impact-report.js';
 
 /** Where an element of the library waits for another message name before or after the change. */
@@ -21,6 +23,11 @@ export function messageChangeSentence(change: Omit<MessageChange, 'message'>, re
     const was = before.find((other) => samePlace(catcher, other));
     return was && was.correlationKey !== catcher.correlationKey ? [{ was, is: catcher }] : [];
   });
+  if (name === ORDER_CHANGED_MESSAGE) {
+    // no system sends it: the engine does, for each change to an order
+    return `${name} is the engine's own message for a change to an order (POST /api/orders/{orderNo}/changes), which no other system sends: ` +
+      `after the deploy it reaches ${after.length ? places(after) : 'no process'}${removed.length ? `, no longer ${places(removed)}` : ''}.`;
+  }
   if (before.length === 0) {
     const instead = distinct(added.map(renamed.waitedFor)).filter((other) => other !== name);
     return `No process caught ${name} before: after the deploy ${places(after)} ${verb(after, 'waits', 'wait')} for it` +

@@ -97,6 +97,15 @@ describe('correlating prepaid-entry-control\'s payment by a payment reference in
   });
 });
 
+describe('the engine\'s own OrderChanged message', () => {
+  it('says that no system sends it when a change stops sales-order-management catching it', async () => {
+    const report = await analyse(candidate('sales-order-management', (xml) => xml.replace(/(<bpmn:message id="[^"]*" name=")OrderChanged"/, '$1OrderAmended"')));
+    const changed = report.messages.find((change) => change.name === 'OrderChanged')!;
+    expect(changed.after).toEqual([]);
+    expect(changed.message).toMatch(/^OrderChanged is the engine's own message for a change to an order \(POST \/api\/orders\/\{orderNo\}\/changes\), which no other system sends: after the deploy it reaches no process, no longer sales-order-management /);
+  });
+});
+
 describe('a process of its own that catches and sends a message', () => {
   it('names a new message\'s catcher, a receive task, and the library\'s own senders of it', async () => {
     const report = await analyse({ name: 'invoice-settlement.bpmn', xml: invoiceSettlement('InvoiceSettled') });
