@@ -1,0 +1,31 @@
+// The sentence the impact report gives senders for a message whose catchers a change alters
+// (messages[].message): the cases the library's own diagrams do not show.
+import { describe, expect, it } from 'vitest';
+import type { MessageCatcher, MessageChange } from '../../../engine/impact/impact-report.js';
+import { messageChangeSentence } from '../../../engine/impact/message-change-words.js';
+
+const catcher = (processKey: string, elementId: string, name: string | null, correlationKey: string | null = null): MessageCatcher =>
+  ({ processKey, elementId, name, version: 1, type: 'bpmn:IntermediateCatchEvent', correlationKey });
+const noRenames = { nowWaitsFor: () => undefined, waitedFor: () => undefined };
+
+function sentence(before: MessageCatcher[], after: MessageCatcher[], renamed = noRenames): string {
+  const change: Omit<MessageChange, 'message'> = { name: 'PaymentReceived', before, after, senders: [], waiting: { count: 0, orders: [] } };
+  return messageChangeSentence(change, renamed);
+}
+
+const shipment = catcher('prepaid-shipment-control', 'IntermediateCatchEvent_PaymentReceived', 'Payment received');
+const refund = catcher('refund-control', 'ReceiveTask_Payment', null);
+
+describe('the sentence for the senders of a message whose catchers change', () => {
+  it('asks whether a name a new catch shares with others means the same there', () => {
+    expect(sentence([shipment], [shipment, refund])).toBe('PaymentReceived: refund-control ReceiveTask_Payment now catches it too: ' +
+      'what senders send for prepaid-shipment-control "Payment received" reaches it as well, so check that PaymentReceived means the same there.');
+  });
+
+  it('names a catch that replaces another, and the name it caught before', () => {
+    const renamed = { nowWaitsFor: () => undefined, waitedFor: (c: MessageCatcher) => (c === refund ? 'RefundPaid' : undefined) };
+    expect(sentence([shipment], [refund], renamed)).toBe('PaymentReceived: prepaid-shipment-control "Payment received" no longer catches it; ' +
+      'refund-control ReceiveTask_Payment now catches it (instead of RefundPaid): senders\' PaymentReceived (correlated by the business key (order number)) ' +
+      'reaches it in new orders.');
+  });
+});
