@@ -24,7 +24,8 @@ of them if any has an error, and gives every changed process a new version
 and the findings as "stratum validate" does:
   <file>:<element id>: [warning: ]<message> (<rule>)
 then the conditions in other processes that still compare with a constant
-the deployed files moved, as "stratum impact" prints them (warnings: asked
+the deployed files moved, and the messages whose catching elements they
+alter, as "stratum impact" prints them (warnings: asked
 of POST /api/impact without replay before deploying; when that check fails
 or takes over a minute, the files are deployed without it, and a note says so).
 A folder stands for the .bpmn and .dmn files in it.

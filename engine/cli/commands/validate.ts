@@ -34,8 +34,9 @@ Options:
                 it would be after deploying the files; --users is not needed
                 (the server knows its users). The token is --token or STRATUM_TOKEN.
                 Conditions in other processes that still compare with a
-                constant the files move are printed as warnings after the
-                findings, as "stratum impact" prints them (not with --json)
+                constant the files move, and messages whose catching elements
+                they alter, are printed as warnings after the findings, as
+                "stratum impact" prints them (not with --json)
   --quiet, -q   print errors only
   --json        print the findings as a JSON array instead
   --help, -h    show this help
