@@ -163,10 +163,14 @@ export class Incidents {
     const action = incident.action as StepAction;
     const call = unstartedCall(action, incident.waitsBefore);
     if (call && !(await tx.getInstance(call.childInstanceId!))) {
-      // The call activity could not start its child (the called process was not deployed): start it now.
+      // The call activity could not start its child (the called process was not deployed): start it now, and the
+      // calls of the same step that waited behind it (a multi-instance call's iterations).
       if (retry.variables) await this.machinery.runQueue(tx, [await this.assignStep(tx, instance.id, retry.variables)], refuse, actor);
-      const parent = (await tx.getInstance(instance.id, { lock: true }))!;
-      await this.machinery.runQueue(tx, await this.machinery.startChild(tx, parent, call, actor), refuse, actor);
+      for (const unstarted of [call, ...incident.waitsBefore.filter((wait) => wait.kind === 'call' && wait !== call && wait.childInstanceId)]) {
+        if (unstarted !== call && await tx.getInstance(unstarted.childInstanceId!)) continue;
+        const parent = (await tx.getInstance(instance.id, { lock: true }))!;
+        await this.machinery.runQueue(tx, await this.machinery.startChild(tx, parent, unstarted, actor), refuse, actor);
+      }
       return instance.rootId;
     }
     const restored = (await tx.getInstance(instance.id, { lock: true }))!;

@@ -253,7 +253,12 @@ export class StepExecutor {
     if (result.status === 'failed') await this.incidents.raise(tx, { before: instance, action: step.action, previousWaits, incident: result.incident });
 
     const follow: QueuedStep[] = [];
-    for (const call of newCalls) follow.push(...(await startChild(tx, this.rows, updated, call, definition, actor, (key, version) => this.definition(tx, key, version))));
+    for (const call of newCalls) {
+      const started = await startChild(tx, this.rows, updated, call, definition, actor, (key, version) => this.definition(tx, key, version));
+      follow.push(...started);
+      // A call that could not start its child fails the caller (its incident's retry starts the calls after it too).
+      if (started.some((next) => next.action.type === 'throw')) break;
+    }
     if (ended && updated.parentId) follow.push(...(await returnToParent(tx, updated, [], (key, version) => this.definition(tx, key, version))));
     if (result.status === 'running') {
       // Messages that arrived before this step opened their catch are delivered now, in this transaction.

@@ -48,6 +48,22 @@ describe('a call activity whose called process was not deployed', () => {
     expect((await stratum.runtime.findIncidents({})).items).toEqual([]);
     expect(resumed.history).toContainEqual(objectWith({ event: 'incident.resolved', actor: 'otto', data: objectWith({ incidentId: incident.id }) }));
   });
+
+  it('fails a multi-instance caller with one incident, and its retry starts every iteration\'s child', async () => {
+    const fanOut = CALLER.replace('</bpmn:callActivity>',
+      '<bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=[1, 2, 3]" inputElement="n" />' +
+      '</bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics></bpmn:callActivity>');
+    await store.transaction((tx) => tx.insertVersion(versionOf('caller', fanOut)));
+    const { instance } = await stratum.runtime.start('caller', { businessKey: 'C-2' });
+    expect(instance.status).toBe('failed');
+    const { items } = await stratum.runtime.findIncidents({ processKey: 'caller' });
+    expect(items.map((incident) => incident.elementId)).toEqual(['CallReview']);
+
+    await stratum.library.deploy([{ name: 'review.bpmn', xml: REVIEW }], { user: 'dora' });
+    const resumed = await stratum.runtime.retryIncident(items[0].id, {}, ops);
+    expect(resumed.children.map((child) => child.processKey)).toEqual(['review', 'review', 'review']);
+    expect((await stratum.runtime.findTasks({ businessKey: 'C-2' })).map((task) => task.elementId)).toEqual(['Check', 'Check', 'Check']);
+  });
 });
 
 describe('buffered messages and the clock', () => {
