@@ -435,7 +435,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'incidents',
     summary: 'Open incidents (failed instances), oldest first, a page at a time.',
     description:
-      'Each incident names the failed instance, its order, the element and the message, and, where the runtime knows why, the machine-readable `reason` its instance\'s `incident` carries (IncidentReason: `condition-failed`, `no-flow-taken`, `io-mapping-failed`, `called-element-failed`, `decision-not-found`, `decision-id-failed`, `decision-failed`, `unhandled-error`, `timer-failed`, `correlation-key-failed`, `job-type-failed`, `input-collection-failed`, `job-no-retries`, and an assignment\'s `assignment-server-role` or `assignment-failed`). An incident with `causeIncidentId` follows from a called instance\'s incident: retrying that one resumes both.',
+      'Each incident names the failed instance, its order, the element and the message, and, where the runtime knows why, the machine-readable `reason` its instance\'s `incident` carries (IncidentReason: `condition-failed`, `no-flow-taken`, `io-mapping-failed`, `called-element-failed`, `order-entry-only`, `decision-not-found`, `decision-id-failed`, `decision-failed`, `unhandled-error`, `timer-failed`, `correlation-key-failed`, `job-type-failed`, `input-collection-failed`, `job-no-retries`, and an assignment\'s `assignment-server-role` or `assignment-failed`). An incident with `causeIncidentId` follows from a called instance\'s incident: retrying that one resumes both.',
     access: authenticated,
     query: 'IncidentsQuery',
     responses: { 200: { description: 'One page; `nextCursor` fetches the next.', schema: 'IncidentPage', headers: nextPageLink } },

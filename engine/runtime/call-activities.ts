@@ -2,6 +2,7 @@
 // same transaction; a child that ends returns to its parent's call activity
 // (with its variables) or makes it throw (the child failed or was cancelled).
 // Variables cross as Camunda 8 passes them (call-variables.ts).
+import { callBorderRefusal } from '../orders/call-border.js';
 import type { HistoryRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import { childReturnVariables, childStartVariables } from './call-variables.js';
 import { versionToCall } from './called-version.js';
@@ -9,7 +10,12 @@ import type { ExecutableDefinition } from './definition-cache.js';
 import type { InstanceRows } from './instance-rows.js';
 import type { QueuedStep } from './queued-step.js';
 
-/** A call activity was reached: start the called process (the version its binding names) as a child. */
+/**
+ * A call activity was reached: start the called process (the version its binding names) as a child. A call with
+ * nothing to start makes the call activity throw; one the order border refuses (orders/call-border.ts) fails the
+ * caller there. Either way nothing of the child is created, the caller's incident is on the call activity, and
+ * its retry asks again.
+ */
 export async function startChild(tx: StoreTx, rows: InstanceRows, parent: InstanceRow, call: WaitRow, definition: ExecutableDefinition,
   actor: string | null, definitionOf: (key: string, version: number) => Promise<ExecutableDefinition>): Promise<QueuedStep[]> {
   const calledKey = definition.model.elements.get(call.elementId)?.calledProcess;
@@ -24,6 +30,13 @@ export async function startChild(tx: StoreTx, rows: InstanceRows, parent: Instan
         type: 'throw', elementId: call.elementId, executionId: call.executionId, message,
         ...(calledKey && { reason: { kind: 'called-element-failed', calledElement: calledKey } }),
       },
+    }];
+  }
+  const refused = await callBorderRefusal(tx, parent, call.elementId, version, definitionOf);
+  if (refused) {
+    return [{
+      instance: (await tx.getInstance(parent.id, { lock: true }))!, isNew: false, kind: 'call-return', history: [],
+      action: { type: 'call-refused', elementId: call.elementId, executionId: call.executionId, ...refused },
     }];
   }
   const child = rows.newInstance(version.key, version.version, parent.businessKey, parent, parent.startedBy);

@@ -163,8 +163,8 @@ export class Incidents {
     const action = incident.action as StepAction;
     const call = unstartedCall(action, incident.waitsBefore);
     if (call && !(await tx.getInstance(call.childInstanceId!))) {
-      // The call activity could not start its child (the called process was not deployed): start it now, and the
-      // calls of the same step that waited behind it (a multi-instance call's iterations).
+      // The call activity could not start its child (the called process was not deployed, the order border refused
+      // it): start it now, and the calls of the same step that waited behind it (a multi-instance call's iterations).
       if (retry.variables) await this.machinery.runQueue(tx, [await this.assignStep(tx, instance.id, retry.variables)], refuse, actor);
       for (const unstarted of [call, ...incident.waitsBefore.filter((wait) => wait.kind === 'call' && wait !== call && wait.childInstanceId)]) {
         if (unstarted !== call && await tx.getInstance(unstarted.childInstanceId!)) continue;
@@ -288,9 +288,9 @@ async function rootCauseOf(tx: StoreTx, incident: IncidentRow): Promise<string> 
   return current.id;
 }
 
-/** The call wait a failed throw was aimed at, when the throw said its child could not start. */
+/** The call wait a failed throw (or a refused call) was aimed at, when its child could not start. */
 function unstartedCall(action: StepAction, waitsBefore: WaitRow[]): WaitRow | undefined {
-  if (action.type !== 'throw') return undefined;
+  if (action.type !== 'throw' && action.type !== 'call-refused') return undefined;
   return waitsBefore.find((wait) => wait.kind === 'call' && wait.executionId === action.executionId && wait.childInstanceId);
 }
 

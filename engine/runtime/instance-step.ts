@@ -35,6 +35,12 @@ export type StepAction =
    * (`reason`: why, when its child could not even start).
    */
   | { type: 'throw'; elementId: string; executionId: string; message: string; code?: string; variables?: Record<string, unknown>; reason?: IncidentReason }
+  /**
+   * A call activity may not start its child (the order border, orders/call-border.ts): the instance fails there on
+   * the state it has, without running the engine, so no error boundary event catches it. Camunda too raises an
+   * incident, not a BPMN error, for a call that cannot start; the incident's retry asks again.
+   */
+  | { type: 'call-refused'; elementId: string; executionId: string; message: string; reason: IncidentReason }
   | RetryAction;
 
 /** An incident's retry: `variables` are set on the recovered state, then `action` (if any) runs again. */
@@ -98,6 +104,11 @@ const NOT_HISTORY = new Set(['bpmn:SequenceFlow', 'bpmn:MessageFlow', 'bpmn:Asso
 
 export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   const { definition, instance, now, actor } = input;
+  if (input.action.type === 'call-refused') {
+    const { elementId, message, reason } = input.action;
+    // its waits stay with the incident (waitsBefore) for the retry, as those of any failed step
+    return { status: 'failed', state: instance.state, variables: instance.variables, incident: { elementId, message, reason }, waits: [], history: [] };
+  }
   const { action, variables: retryVariables } = unwrapRetry(input.action);
   const at = now.toISOString();
   const history: HistoryRow[] = [];

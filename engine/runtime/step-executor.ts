@@ -257,7 +257,7 @@ export class StepExecutor {
       const started = await startChild(tx, this.rows, updated, call, definition, actor, (key, version) => this.definition(tx, key, version));
       follow.push(...started);
       // A call that could not start its child fails the caller (its incident's retry starts the calls after it too).
-      if (started.some((next) => next.action.type === 'throw')) break;
+      if (started.some((next) => next.action.type === 'throw' || next.action.type === 'call-refused')) break;
     }
     if (ended && updated.parentId) follow.push(...(await returnToParent(tx, updated, [], (key, version) => this.definition(tx, key, version))));
     if (result.status === 'running') {

@@ -90,6 +90,8 @@ export type AssignmentAttribute = 'assignee' | 'candidateUsers' | 'candidateGrou
  * `no-flow-taken`: none of the conditions on the outgoing flows of gateway (or activity) `elementId` is true, and it has no default flow;
  * `io-mapping-failed`: the input or output mapping to `target` could not be evaluated;
  * `called-element-failed`: a call activity could not start process `calledElement` (none deployed, or not the version it binds);
+ * `order-entry-only`: a call activity may not start process `calledElement`, which takes orders (`border: 'takes-orders'`) or
+ *   runs inside orders while the caller belongs to no order (`'runs-inside-orders'`): orders enter only through order entry;
  * `decision-not-found`: a business rule task calls decision `decisionId`, which is not deployed;
  * `decision-id-failed`: a business rule task's decision id expression could not be evaluated or gave no decision id (no decision was asked);
  * `decision-failed`: a business rule task's decision `decisionId` gave no result;
@@ -107,6 +109,7 @@ export type IncidentReason =
   | { kind: 'no-flow-taken'; elementId: string }
   | { kind: 'io-mapping-failed'; direction: 'input' | 'output'; target: string }
   | { kind: 'called-element-failed'; calledElement: string }
+  | { kind: 'order-entry-only'; calledElement: string; border: 'takes-orders' | 'runs-inside-orders' }
   | { kind: 'decision-not-found'; decisionId: string }
   | { kind: 'decision-id-failed' }
   | { kind: 'decision-failed'; decisionId: string }

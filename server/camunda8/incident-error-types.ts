@@ -16,6 +16,8 @@ const ERROR_TYPE_OF: Record<IncidentReasonKind, StratumErrorType> = {
   'no-flow-taken': 'CONDITION_ERROR',
   'io-mapping-failed': 'IO_MAPPING_ERROR',
   'called-element-failed': 'CALLED_ELEMENT_ERROR',
+  // Stratum's order border refused to start the called process: to Zeebe's operators, a call that could not start
+  'order-entry-only': 'CALLED_ELEMENT_ERROR',
   'decision-not-found': 'CALLED_DECISION_ERROR',
   'decision-failed': 'DECISION_EVALUATION_ERROR',
   'unhandled-error': 'UNHANDLED_ERROR_EVENT',

@@ -182,6 +182,7 @@ export const IncidentReason: JsonSchema = {
     '`no-flow-taken`: none of the conditions on the outgoing flows of gateway (or activity) `elementId` is true, and it has no default flow; ' +
     '`io-mapping-failed`: the input or output mapping (`direction`) to variable `target` could not be evaluated; ' +
     '`called-element-failed`: a call activity could not start process `calledElement` (not deployed, or not the version it binds); ' +
+    '`order-entry-only`: a call activity may not start process `calledElement`: it takes orders (`border: takes-orders`), or it runs inside orders and the caller belongs to no order (`runs-inside-orders`); orders enter only through order entry; ' +
     '`decision-not-found`: a business rule task calls decision `decisionId`, which is not deployed; ' +
     '`decision-id-failed`: a business rule task\'s decision id expression could not be evaluated or gave no decision id (no decision was asked); ' +
     '`decision-failed`: the decision `decisionId` gave no result; ' +
@@ -199,6 +200,7 @@ export const IncidentReason: JsonSchema = {
     reasonKind('no-flow-taken', { elementId: { type: 'string' } }),
     reasonKind('io-mapping-failed', { direction: { type: 'string', enum: ['input', 'output'] }, target: { type: 'string' } }),
     reasonKind('called-element-failed', { calledElement: { type: 'string' } }),
+    reasonKind('order-entry-only', { calledElement: { type: 'string' }, border: { type: 'string', enum: ['takes-orders', 'runs-inside-orders'] } }),
     reasonKind('decision-not-found', { decisionId: { type: 'string' } }),
     reasonKind('decision-id-failed'),
     reasonKind('decision-failed', { decisionId: { type: 'string' } }),

@@ -28,6 +28,9 @@ export function describeReason(reason: IncidentReason, nameOf: (elementId: strin
       return `The ${reason.direction} mapping to variable ${reason.target} could not be evaluated`;
     case 'called-element-failed':
       return `The call activity could not start process ${reason.calledElement}: none deployed, or not the version it binds`;
+    case 'order-entry-only':
+      return `The call activity may not start process ${reason.calledElement}: ${reason.border === 'takes-orders'
+        ? 'it takes orders, and orders enter only through order entry' : 'it runs inside orders, and this instance belongs to no order'}`;
     case 'decision-not-found':
       return `Decision ${reason.decisionId} is not deployed`;
     case 'decision-id-failed':

@@ -16,6 +16,8 @@ const SENTENCES: { [K in IncidentReason['kind']]: [Extract<IncidentReason, { kin
     'The output mapping to variable reportingAmount could not be evaluated'],
   'called-element-failed': [{ kind: 'called-element-failed', calledElement: 'payment-check' },
     'The call activity could not start process payment-check: none deployed, or not the version it binds'],
+  'order-entry-only': [{ kind: 'order-entry-only', calledElement: 'sales-order-management', border: 'runs-inside-orders' },
+    'The call activity may not start process sales-order-management: it runs inside orders, and this instance belongs to no order'],
   'decision-not-found': [{ kind: 'decision-not-found', decisionId: 'dish' }, 'Decision dish is not deployed'],
   'decision-id-failed': [{ kind: 'decision-id-failed' }, 'The decision id expression could not be evaluated or gave no text: no decision was asked'],
   'decision-failed': [{ kind: 'decision-failed', decisionId: 'dish' }, 'Decision dish gave no result'],
