@@ -70,7 +70,7 @@ export function orderEntryFindings(documents: { name: string; definitions: Moddl
       const already = refusal(process.key, called, takingOrdersBefore, inOrdersBefore) !== undefined;
       findings.push({
         file: `${process.key} (deployed)`, elementId: null, rule: RULE, severity: already ? 'warning' : 'error',
-        message: `Deployed process "${process.key}" calls ${why}${already ? '. It did before this deployment too: deploy a new version of it that does not' : ''}`,
+        message: `Deployed process "${process.key}" calls ${why}${already ? '. It did before this deployment too: deploy a new version of it that does not (until then the call fails with an incident when reached)' : ''}`,
       });
     }
   }

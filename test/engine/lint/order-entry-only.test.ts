@@ -75,7 +75,7 @@ describe(RULE, () => {
     const library = [supply('order-to-cash', ['sales-order-management'], true), supply('sales-order-management', []), supply('fast-lane', ['sales-order-management'])];
     const [already] = orderEntryFindings([], library, library);
     expect(already).toMatchObject({ file: 'fast-lane (deployed)', severity: 'warning' });
-    expect(already.message).toContain('It did before this deployment too: deploy a new version of it that does not');
+    expect(already.message).toContain('It did before this deployment too: deploy a new version of it that does not (until then the call fails with an incident when reached)');
     // the same call made wrong by this deployment (order-to-cash now calls what fast-lane calls) is refused
     const before = [supply('order-to-cash', [], true), supply('sales-order-management', []), supply('fast-lane', ['sales-order-management'])];
     expect(orderEntryFindings([], library, before)).toEqual([objectWith({ file: 'fast-lane (deployed)', severity: 'error' })]);
