@@ -64,3 +64,20 @@ export async function returnToParent(tx: StoreTx, child: InstanceRow, history: H
   const message = `called process ${child.processKey} (instance ${child.id}) ${child.status === 'failed' ? 'failed: ' : 'was '}${reason}`;
   return [{ instance: parent, isNew: false, kind: 'call-return', history, action: { type: 'throw', ...base, message } }];
 }
+
+/**
+ * `step` as it runs now, or undefined when there is nothing left for it to do. A call that could not start its
+ * child was queued with its caller as the caller stood then; the steps ahead of it may have moved the caller since
+ * (another call of the same step, a multi-instance call's earlier iteration, failed it, or an error boundary event
+ * took it elsewhere). Its failure then runs on the caller as it is, and not at all once the caller no longer waits
+ * at that call: a failed caller's incident keeps the call, and its retry starts it (incidents.ts).
+ */
+export async function stillToRun(tx: StoreTx, step: QueuedStep): Promise<QueuedStep | undefined> {
+  const { action } = step;
+  const unstarted = action.type === 'call-refused' || (action.type === 'throw' && action.reason?.kind === 'called-element-failed');
+  if (!unstarted || step.isNew) return step;
+  const caller = await tx.getInstance(step.instance.id, { lock: true });
+  if (caller?.status !== 'running') return undefined;
+  const waiting = (await tx.findWaits({ instanceId: caller.id, kind: 'call' })).some((wait) => wait.executionId === action.executionId);
+  return waiting ? { ...step, instance: caller } : undefined;
+}

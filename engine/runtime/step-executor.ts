@@ -23,7 +23,7 @@ import { OpenChangesRead } from '../orders/order-holds.js';
 import { settleOrderChanges } from '../orders/order-change.js';
 import type { InstanceRow, Store, StoreTx } from '../store/types.js';
 import { deliverBuffered } from './buffered-delivery.js';
-import { returnToParent, startChild } from './call-activities.js';
+import { returnToParent, startChild, stillToRun } from './call-activities.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
 import { DeployedDecisions } from './deployed-decisions.js';
 import type { LiveEngine } from './engine-adapter.js';
@@ -197,7 +197,9 @@ export class StepExecutor {
    */
   async runQueue(tx: StoreTx, queue: QueuedStep[], options: QueueOptions = {}): Promise<void> {
     const steps = [...queue];
-    for (let next = steps.shift(); next; next = steps.shift()) {
+    for (let queued = steps.shift(); queued; queued = steps.shift()) {
+      const next = await stillToRun(tx, queued);
+      if (!next) continue;
       const { follow, incident, inputs } = await this.runStep(tx, next);
       if (incident && options.refuseFailure) {
         // `variables` names the inputs the failing condition read, so the caller knows what to fix.
@@ -253,12 +255,7 @@ export class StepExecutor {
     if (result.status === 'failed') await this.incidents.raise(tx, { before: instance, action: step.action, previousWaits, incident: result.incident });
 
     const follow: QueuedStep[] = [];
-    for (const call of newCalls) {
-      const started = await startChild(tx, this.rows, updated, call, definition, actor, (key, version) => this.definition(tx, key, version));
-      follow.push(...started);
-      // A call that could not start its child fails the caller (its incident's retry starts the calls after it too).
-      if (started.some((next) => next.action.type === 'throw' || next.action.type === 'call-refused')) break;
-    }
+    for (const call of newCalls) follow.push(...(await startChild(tx, this.rows, updated, call, definition, actor, (key, version) => this.definition(tx, key, version))));
     if (ended && updated.parentId) follow.push(...(await returnToParent(tx, updated, [], (key, version) => this.definition(tx, key, version))));
     if (result.status === 'running') {
       // Messages that arrived before this step opened their catch are delivered now, in this transaction.

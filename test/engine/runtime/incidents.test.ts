@@ -64,6 +64,14 @@ describe('a call activity whose called process was not deployed', () => {
     expect(resumed.children.map((child) => child.processKey)).toEqual(['review', 'review', 'review']);
     expect((await stratum.runtime.findTasks({ businessKey: 'C-2' })).map((task) => task.elementId)).toEqual(['Check', 'Check', 'Check']);
   });
+
+  it('lets an error boundary event catch one of two parallel calls that cannot start, and fails the caller at the other', async () => {
+    await store.transaction((tx) => tx.insertVersion({ ...versionOf('split', SPLIT), calls: ['nowhere', 'elsewhere'] }));
+    const { instance } = await stratum.runtime.start('split', { businessKey: 'C-3' });
+    expect(instance.status).toBe('failed');
+    expect(instance.incident).toMatchObject({ elementId: 'CallElsewhere', reason: { kind: 'called-element-failed', calledElement: 'elsewhere' } });
+    expect(instance.history.filter((entry) => entry.event === 'element.completed').map((entry) => entry.elementId)).toContain('Caught');
+  });
 });
 
 describe('buffered messages and the clock', () => {
@@ -110,6 +118,26 @@ const CALLER = `<?xml version="1.0" encoding="UTF-8"?>
       <bpmn:extensionElements><zeebe:calledElement processId="review" /></bpmn:extensionElements>
     </bpmn:callActivity>
     <bpmn:sequenceFlow id="F2" sourceRef="CallReview" targetRef="Done" />
+    <bpmn:endEvent id="Done" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+/** A parallel split into two calls of processes nobody deployed; an error boundary event catches the first's failure. */
+const SPLIT = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Definitions_split" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="split" name="Split" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Fork" />
+    <bpmn:parallelGateway id="Fork" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Fork" targetRef="CallNowhere" />
+    <bpmn:sequenceFlow id="F3" sourceRef="Fork" targetRef="CallElsewhere" />
+    <bpmn:callActivity id="CallNowhere"><bpmn:extensionElements><zeebe:calledElement processId="nowhere" /></bpmn:extensionElements></bpmn:callActivity>
+    <bpmn:boundaryEvent id="Caught" attachedToRef="CallNowhere"><bpmn:errorEventDefinition /></bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="F4" sourceRef="Caught" targetRef="Handled" />
+    <bpmn:endEvent id="Handled" />
+    <bpmn:callActivity id="CallElsewhere"><bpmn:extensionElements><zeebe:calledElement processId="elsewhere" /></bpmn:extensionElements></bpmn:callActivity>
+    <bpmn:sequenceFlow id="F5" sourceRef="CallNowhere" targetRef="Done" />
+    <bpmn:sequenceFlow id="F6" sourceRef="CallElsewhere" targetRef="Done" />
     <bpmn:endEvent id="Done" />
   </bpmn:process>
 </bpmn:definitions>`;
