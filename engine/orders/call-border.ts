@@ -29,6 +29,9 @@ export async function callBorderRefusal(
       reason: { kind: 'order-entry-only', calledElement: called.key, border: 'takes-orders' },
     };
   }
+  // The caller belongs to an order when its root runs a process that takes orders: only order entry starts one
+  // (every direct start refuses it, and the check above refuses it as a child). The root's version is read, not
+  // the order row, which order entry writes only after the order's first step has reached its first calls.
   const root = parent.id === parent.rootId ? parent : await tx.getInstance(parent.rootId);
   if (!root || (await modelOf(root.processKey, root.version)).model.takesOrders) return undefined;
   const orderProcesses = await orderProcessesAbove(tx, called.key, modelOf);
