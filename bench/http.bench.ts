@@ -119,10 +119,13 @@ export function npmStartEntry(): string[] {
 export async function startServerProcess(
   dataDir: string, env: Record<string, string> = {}, ready = 'stratum server listening', entry = npmStartEntry(),
 ): Promise<{ url: string; child: ChildProcess; /** The management port (STRATUM_HEALTH_PORT), when the server has one. */ healthUrl?: string }> {
+  // demo mode: no users file, whatever the shell set (a blank STRATUM_USERS stops the start)
+  const inherited = { ...process.env };
+  delete inherited.STRATUM_USERS;
   const child = spawn(process.execPath, entry, {
     cwd: ROOT,
     // one server process unless the bench asks for workers (npm start would run one per core)
-    env: { ...process.env, PORT: '0', STRATUM_DATA: dataDir, LOG_LEVEL: 'info', STRATUM_USERS: '', STRATUM_WORKERS: '1', ...env },
+    env: { ...inherited, PORT: '0', STRATUM_DATA: dataDir, LOG_LEVEL: 'info', STRATUM_WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   // BENCH_SERVER_LOG=<file>: the server's log lines (pino JSON), kept for a run that went wrong

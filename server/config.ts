@@ -52,33 +52,39 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
   const port = portOf(env, 'PORT') ?? 3000;
   const healthPort = portOf(env, 'STRATUM_HEALTH_PORT');
-  const demo = !env.STRATUM_USERS;
-  const requestedHost = env.HOST || (demo ? '127.0.0.1' : '0.0.0.0');
+  const usersFile = nameOf(env, 'STRATUM_USERS', 'a users file, or leave it unset for demo mode');
+  const demo = usersFile === undefined;
+  const requestedHost = nameOf(env, 'HOST', 'an address to listen on') ?? (demo ? '127.0.0.1' : '0.0.0.0');
   if (demo && !LOOPBACK.has(requestedHost)) {
     throw new ConfigurationError('HOST', `HOST=${requestedHost} needs a users file: without STRATUM_USERS the server runs in demo mode and binds to loopback only`);
   }
   const workers = parseCount(env, 'STRATUM_WORKERS', availableParallelism(), 1);
   if (healthPort !== undefined && healthPort !== 0 && healthPort === port) throw new ConfigurationError('STRATUM_HEALTH_PORT', `STRATUM_HEALTH_PORT must differ from PORT (${port})`);
+  const databaseUrl = nameOf(env, 'DATABASE_URL', 'a postgres:// URL, or leave it unset to use the SQLite file in STRATUM_DATA');
+  const ratesFile = nameOf(env, 'STRATUM_RATES', 'the exchange-rate table, or leave it unset for the sample rates');
+  const webhooksFile = nameOf(env, 'STRATUM_WEBHOOKS', 'a subscriptions file, or leave it unset');
+  // read by the engine as each unassigned task is created: checked here, so a blank value stops the start instead
+  nameOf(env, 'STRATUM_DEFAULT_TASK_GROUP', 'the group unassigned tasks are offered to, or leave it unset for task-users');
   return {
     port,
     host: requestedHost,
     ...(healthPort !== undefined && { healthPort }),
-    dataDir: env.STRATUM_DATA || './data',
-    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
-    ...(demo ? {} : { usersFile: env.STRATUM_USERS }),
+    dataDir: nameOf(env, 'STRATUM_DATA', 'the folder of the SQLite file, or leave it unset for ./data') ?? './data',
+    ...(databaseUrl !== undefined && { databaseUrl }),
+    ...(usersFile !== undefined && { usersFile }),
     demo,
-    diagramsDir: env.STRATUM_DIAGRAMS || 'diagrams',
+    diagramsDir: nameOf(env, 'STRATUM_DIAGRAMS', 'the folder of the diagrams deployed at start (one that does not exist deploys nothing), or leave it unset for diagrams') ?? 'diagrams',
     requireDeploymentNote: deploymentNote(env.STRATUM_DEPLOY_NOTE, demo),
     bodyLimitBytes: parseSize(env.STRATUM_BODY_LIMIT, DEFAULT_BODY_LIMIT),
     logLevel: logLevelOf(env),
-    ...(env.STRATUM_MESSAGE_TTL ? { messageTimeToLiveMs: messageTimeToLive(env.STRATUM_MESSAGE_TTL) } : {}),
-    ...(env.STRATUM_RATES ? { ratesFile: env.STRATUM_RATES } : {}),
-    ...(env.STRATUM_WEBHOOKS ? { webhooksFile: env.STRATUM_WEBHOOKS } : {}),
+    ...(!isBlank(env.STRATUM_MESSAGE_TTL) && { messageTimeToLiveMs: messageTimeToLive(env.STRATUM_MESSAGE_TTL!) }),
+    ...(ratesFile !== undefined && { ratesFile }),
+    ...(webhooksFile !== undefined && { webhooksFile }),
     ...(flag(env, 'STRATUM_WEBHOOKS_ALLOW_PRIVATE') && { webhooksAllowPrivate: true }),
-    ...(env.STRATUM_WEBHOOKS_RETENTION_DAYS ? { webhooksRetentionDays: parseCount(env, 'STRATUM_WEBHOOKS_RETENTION_DAYS', 30, 0) } : {}),
-    orderProcessKey: env.STRATUM_ORDER_PROCESS || 'order-to-cash',
+    ...(!isBlank(env.STRATUM_WEBHOOKS_RETENTION_DAYS) && { webhooksRetentionDays: parseCount(env, 'STRATUM_WEBHOOKS_RETENTION_DAYS', 30, 0) }),
+    orderProcessKey: nameOf(env, 'STRATUM_ORDER_PROCESS', 'the process POST /api/orders starts, or leave it unset for order-to-cash') ?? 'order-to-cash',
     admission: {
-      concurrency: parseCount(env, 'STRATUM_WRITE_CONCURRENCY', env.DATABASE_URL ? DEFAULT_POSTGRES_WRITE_CONCURRENCY : DEFAULT_ADMISSION.concurrency, 1),
+      concurrency: parseCount(env, 'STRATUM_WRITE_CONCURRENCY', databaseUrl !== undefined ? DEFAULT_POSTGRES_WRITE_CONCURRENCY : DEFAULT_ADMISSION.concurrency, 1),
       queueLength: parseCount(env, 'STRATUM_WRITE_QUEUE', DEFAULT_ADMISSION.queueLength, 0),
       queueWaitMs: parseCount(env, 'STRATUM_WRITE_QUEUE_WAIT_MS', DEFAULT_ADMISSION.queueWaitMs, 1),
     },
@@ -86,7 +92,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     workers,
     routing: routingOf(env.STRATUM_ROUTING),
     idleScavenges: onOrOff(env.STRATUM_IDLE_GC, 'STRATUM_IDLE_GC'),
-    ...(env.STRATUM_METRICS_TIMEOUT_MS ? { metricsTimeoutMs: parseCount(env, 'STRATUM_METRICS_TIMEOUT_MS', 0, 1) } : {}),
+    ...(!isBlank(env.STRATUM_METRICS_TIMEOUT_MS) && { metricsTimeoutMs: parseCount(env, 'STRATUM_METRICS_TIMEOUT_MS', 0, 1) }),
   };
 }
 
@@ -118,7 +124,7 @@ export function logLevelOf(env: NodeJS.ProcessEnv): string {
 /** A TCP port number from the environment (0: any free port), or undefined when unset. */
 function portOf(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const text = env[name];
-  if (text === undefined || text === '') return undefined;
+  if (isBlank(text)) return undefined;
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError(name, `${name} must be a port number, not ${text}`);
   return port;
@@ -127,15 +133,32 @@ function portOf(env: NodeJS.ProcessEnv, name: string): number | undefined {
 /** A whole number of at least `min` from the environment, or `fallback` when unset. */
 function parseCount(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
   const text = env[name];
-  if (text === undefined || text === '') return fallback;
+  if (isBlank(text)) return fallback;
   const value = Number(text);
   if (!Number.isSafeInteger(value) || value < min) throw new ConfigurationError(name, `${name} must be a whole number of at least ${min}, not ${text}`);
   return value;
 }
 
+/**
+ * A setting that names something (a file, folder, URL, address, group or process): undefined when unset; set but
+ * blank, it stops the start naming the variable, as a blank value is a mistake (a template left unfilled), never
+ * a choice the default should quietly stand in for.
+ */
+function nameOf(env: NodeJS.ProcessEnv, name: string, expected: string): string | undefined {
+  const value = env[name];
+  if (value === undefined) return undefined;
+  if (isBlank(value)) throw new ConfigurationError(name, `${name} is set but blank: name ${expected}`);
+  return value;
+}
+
+/** Unset, empty or only whitespace: for a number, a size, a duration or a word (on/off …) the default applies. */
+function isBlank(value: string | undefined): boolean {
+  return value === undefined || value.trim() === '';
+}
+
 /** `5242880`, `512kb`, `5mb` → bytes. */
 export function parseSize(text: string | undefined, fallback: number): number {
-  if (text === undefined || text === '') return fallback;
+  if (text === undefined || isBlank(text)) return fallback;
   const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
   if (!match) throw new ConfigurationError('STRATUM_BODY_LIMIT', `STRATUM_BODY_LIMIT must be a size like 5mb or 1048576, not ${text}`);
   const factor = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match[2] ?? 'b').toLowerCase() as 'b'];
@@ -156,14 +179,14 @@ function messageTimeToLive(text: string): number {
 /** A boolean variable: `1`/`true`, or `0`/`false` (and unset: false). */
 function flag(env: NodeJS.ProcessEnv, name: string): boolean {
   const value = env[name];
-  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === undefined || isBlank(value) || value === '0' || value === 'false') return false;
   if (value === '1' || value === 'true') return true;
   throw new ConfigurationError(name, `${name} must be 1, true, 0 or false, not ${JSON.stringify(value)}`);
 }
 
 /** STRATUM_DEPLOY_NOTE: `required` or `optional`; unset, a note is required unless in demo mode. */
 function deploymentNote(value: string | undefined, demo: boolean): boolean {
-  if (value === undefined || value === '') return !demo;
+  if (value === undefined || isBlank(value)) return !demo;
   if (value === 'required') return true;
   if (value === 'optional') return false;
   throw new ConfigurationError('STRATUM_DEPLOY_NOTE', `STRATUM_DEPLOY_NOTE must be required or optional, not ${JSON.stringify(value)}`);

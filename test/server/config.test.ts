@@ -1,6 +1,7 @@
 // Configuration from the environment.
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../engine/errors.js';
 import { parseSize, readConfig } from '../../server/config.js';
 import { DEFAULT_ADMISSION } from '../../server/http/admission.js';
 import { DEFAULT_HTTP_TIMEOUTS } from '../../server/http/client-errors.js';
@@ -40,6 +41,36 @@ describe('readConfig', () => {
     expect(() => readConfig({ STRATUM_WRITE_CONCURRENCY: '0' })).toThrow(/STRATUM_WRITE_CONCURRENCY must be a whole number of at least 1/);
     expect(() => readConfig({ STRATUM_WRITE_QUEUE: 'many' })).toThrow(/STRATUM_WRITE_QUEUE/);
     expect(() => readConfig({ STRATUM_HEADERS_TIMEOUT_MS: '20000', STRATUM_REQUEST_TIMEOUT_MS: '10000' })).toThrow(/must not exceed/);
+  });
+
+  it('refuses a setting that names something (a group, process, file, folder, URL or address) set but blank, naming it', () => {
+    const named = [
+      'STRATUM_DEFAULT_TASK_GROUP', 'STRATUM_ORDER_PROCESS', 'STRATUM_USERS', 'STRATUM_RATES', 'STRATUM_WEBHOOKS',
+      'STRATUM_DATA', 'STRATUM_DIAGRAMS', 'DATABASE_URL', 'HOST',
+    ];
+    for (const variable of named) {
+      for (const blank of ['', '  ']) {
+        const refusal = (() => {
+          try {
+            readConfig({ [variable]: blank });
+            return undefined;
+          } catch (error) {
+            return error as ConfigurationError;
+          }
+        })();
+        expect(refusal, `${variable}=${JSON.stringify(blank)}`).toBeInstanceOf(ConfigurationError);
+        expect(refusal).toMatchObject({ variable, message: expect.stringMatching(new RegExp(`^${variable} is set but blank: name `)) as unknown });
+      }
+    }
+  });
+
+  it('takes a number, size, duration or word set but blank as unset: the default, never 0', () => {
+    const blank = ' ';
+    expect(readConfig({
+      PORT: blank, STRATUM_HEALTH_PORT: blank, STRATUM_WORKERS: blank, STRATUM_WRITE_QUEUE: blank, STRATUM_BODY_LIMIT: blank, STRATUM_MESSAGE_TTL: blank,
+      STRATUM_WEBHOOKS_RETENTION_DAYS: blank, STRATUM_WEBHOOKS_ALLOW_PRIVATE: blank, STRATUM_METRICS_TIMEOUT_MS: blank, STRATUM_DEPLOY_NOTE: blank,
+      STRATUM_ROUTING: blank, STRATUM_IDLE_GC: blank, LOG_LEVEL: blank,
+    })).toEqual(readConfig({}));
   });
 
   it('runs one worker per core unless STRATUM_WORKERS names how many', () => {

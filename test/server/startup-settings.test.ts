@@ -66,6 +66,11 @@ describe('settings that stop the start', () => {
     expectRefused(await startWith({ DATABASE_URL: 'mysql://db/stratum' }), 'DATABASE_URL', /DATABASE_URL must be a postgres:\/\//);
   }, 120_000);
 
+  it('a setting that names something, set but blank: the variable, never silently the default', async () => {
+    expectRefused(await startWith({ STRATUM_DEFAULT_TASK_GROUP: ' ' }), 'STRATUM_DEFAULT_TASK_GROUP', /^stratum server could not start: STRATUM_DEFAULT_TASK_GROUP is set but blank: name the group/);
+    expectRefused(await startWith({ STRATUM_USERS: '' }), 'STRATUM_USERS', /STRATUM_USERS is set but blank: name a users file, or leave it unset for demo mode/);
+  }, 60_000);
+
   it('a file a variable names that cannot be read: the variable, the file and why', async () => {
     expectRefused(await startWith({ STRATUM_WEBHOOKS: '/nonexistent/webhooks.json' }), 'STRATUM_WEBHOOKS', /STRATUM_WEBHOOKS=\/nonexistent\/webhooks\.json: the subscriptions file cannot be read \(ENOENT\)/);
     expectRefused(await startWith({ STRATUM_RATES: '/nonexistent/rates.json' }), 'STRATUM_RATES', /STRATUM_RATES=\/nonexistent\/rates\.json: the rate table cannot be read \(ENOENT\)/);
