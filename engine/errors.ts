@@ -42,6 +42,20 @@ export class ConfigurationError extends Error {
   }
 }
 
+/**
+ * The store was written by a newer Stratum: its schema version is past this build's migrations. Opening it is
+ * refused before anything is written; the server's one log line names both versions and what to do.
+ */
+export class NewerStoreError extends Error {
+  constructor(readonly storeVersion: number, readonly buildVersion: number, store: string) {
+    super(
+      `${store} has schema version ${storeVersion}, newer than this Stratum knows (${buildVersion}): `
+      + 'run the newer Stratum that migrated it, or restore the backup taken before that upgrade (docs/api.md, Upgrading)',
+    );
+    this.name = 'NewerStoreError';
+  }
+}
+
 export class StratumError extends Error {
   /**
    * A lost race, not a refusal: the transaction read data another one changed or inserted before it committed

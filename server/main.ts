@@ -7,7 +7,7 @@ import cluster from 'node:cluster';
 import { pino } from 'pino';
 import { replicaOf } from '../engine/store/open.js';
 import type { StoreReplica } from '../engine/store/types.js';
-import { ConfigurationError } from '../engine/errors.js';
+import { ConfigurationError, NewerStoreError } from '../engine/errors.js';
 import { logLevelOf, readConfig, type ServerConfig } from './config.js';
 import { startServer } from './start.js';
 import { DEFAULT_HTTP_TIMEOUTS } from './http/client-errors.js';
@@ -141,8 +141,10 @@ function safeLogLevel(): string {
 }
 
 main().catch((error: unknown) => {
-  // a setting at fault: one line that names it and says why; a stack trace would only hide the message
+  // a setting or the store's version at fault: one line that names it and says why; a stack trace would only hide the message
   if (error instanceof ConfigurationError) logger.fatal({ variable: error.variable }, `stratum server could not start: ${error.message}`);
-  else logger.fatal({ err: error }, 'stratum server could not start');
+  else if (error instanceof NewerStoreError) {
+    logger.fatal({ storeVersion: error.storeVersion, buildVersion: error.buildVersion }, `stratum server could not start: ${error.message}`);
+  } else logger.fatal({ err: error }, 'stratum server could not start');
   process.exit(1);
 });

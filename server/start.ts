@@ -56,6 +56,8 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     dataDir: config.dataDir,
     // an upgrade says what it did to the operator's data
     onMigrated: ({ from, to }) => logger.info({ fromVersion: from, toVersion: to }, from === 0 ? `store created at schema version ${to}` : `store migrated from schema version ${from} to ${to}`),
+    // servers starting together on one database: the others find what the first created or migrated
+    onCurrent: (version) => logger.info({ schemaVersion: version }, `store found at schema version ${version}`),
   });
   let stratum: Stratum;
   try {

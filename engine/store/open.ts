@@ -12,6 +12,8 @@ export interface StoreConfig {
   dataDir?: string;
   /** Told when opening changed the schema: `from` 0 is a new store, else the version an older Stratum left. */
   onMigrated?: (change: { from: number; to: number }) => void;
+  /** Told when the store was already at this schema version: nothing to migrate (another process may have just done it). */
+  onCurrent?: (version: number) => void;
 }
 
 /** Opens and migrates the store the configuration names. */
@@ -31,10 +33,10 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     store = new SqliteStore({ dataDir: config.dataDir ?? './data' });
   }
   try {
-    const from = await store.schemaVersion();
-    await store.migrate();
-    const to = await store.schemaVersion();
+    // what migrate found under its lock: another process migrating at the same time is not taken for this one
+    const { from, to } = await store.migrate();
     if (to !== from) config.onMigrated?.({ from, to });
+    else config.onCurrent?.(to);
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { lostRace, StratumError } from '../errors.js';
+import { lostRace, NewerStoreError, StratumError } from '../errors.js';
 import { failedCallerSelect, noFailedInstanceAbove } from './caller-chain.js';
 import { historyEvents, instanceSelect, instanceWhere, waitSelect } from './filters.js';
 import type { Placeholder } from './placeholder.js';
@@ -37,6 +37,7 @@ import type {
   InstanceFilter,
   InstanceRow,
   ProcessVersionRow,
+  SchemaChange,
   Store,
   StoreReplica,
   StoreTx,
@@ -80,8 +81,8 @@ export class PostgresStore implements Store {
     }
   }
 
-  async migrate(): Promise<void> {
-    await this.queue.run('migrate', async () => {
+  async migrate(): Promise<SchemaChange> {
+    return this.queue.run('migrate', async () => {
       this.assertOpen();
       const client = await this.pool.connect();
       let broken: Error | undefined;
@@ -92,17 +93,14 @@ export class PostgresStore implements Store {
           await client.query("SELECT pg_advisory_xact_lock(hashtext('stratum.migrate:' || current_schema()))");
           await client.query('CREATE TABLE IF NOT EXISTS stratum_schema_version (version integer NOT NULL)');
           const current = await schemaVersionOf(client);
-          if (current > POSTGRES_MIGRATIONS.length) {
-            throw new Error(
-              `the database has Stratum schema version ${current}, newer than this Stratum knows (${POSTGRES_MIGRATIONS.length}); upgrade Stratum`,
-            );
-          }
+          if (current > POSTGRES_MIGRATIONS.length) throw new NewerStoreError(current, POSTGRES_MIGRATIONS.length, 'the database');
           for (let version = current + 1; version <= POSTGRES_MIGRATIONS.length; version++) {
             await client.query(POSTGRES_MIGRATIONS[version - 1]);
             await client.query('DELETE FROM stratum_schema_version');
             await client.query('INSERT INTO stratum_schema_version (version) VALUES ($1)', [version]);
           }
           await client.query('COMMIT');
+          return { from: current, to: Math.max(current, POSTGRES_MIGRATIONS.length) };
         } catch (error) {
           await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
           throw error;

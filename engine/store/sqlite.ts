@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { lostRace, StratumError } from '../errors.js';
+import { lostRace, NewerStoreError, StratumError } from '../errors.js';
 import { failedCallerSelect, noFailedInstanceAbove } from './caller-chain.js';
 import { historyEvents, instanceSelect, instanceWhere, waitSelect } from './filters.js';
 import type { Placeholder } from './placeholder.js';
@@ -42,6 +42,7 @@ import type {
   InstanceFilter,
   InstanceRow,
   ProcessVersionRow,
+  SchemaChange,
   Store,
   StoreReplica,
   StoreTx,
@@ -124,8 +125,8 @@ export class SqliteStore implements Store {
     this.queue = acquireQueue(this.queueKey);
   }
 
-  async migrate(): Promise<void> {
-    await this.queue.run('migrate', async () => {
+  async migrate(): Promise<SchemaChange> {
+    return this.queue.run('migrate', async () => {
       this.assertOpen();
       const db = this.writer.db;
       db.exec('BEGIN IMMEDIATE');
@@ -133,17 +134,14 @@ export class SqliteStore implements Store {
         db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
         const row = db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null };
         const current = row.version ?? 0;
-        if (current > SQLITE_MIGRATIONS.length) {
-          throw new Error(
-            `${this.path} has schema version ${current}, newer than this Stratum knows (${SQLITE_MIGRATIONS.length}); upgrade Stratum`,
-          );
-        }
+        if (current > SQLITE_MIGRATIONS.length) throw new NewerStoreError(current, SQLITE_MIGRATIONS.length, this.path);
         for (let version = current + 1; version <= SQLITE_MIGRATIONS.length; version++) {
           db.exec(SQLITE_MIGRATIONS[version - 1]);
           db.prepare('DELETE FROM schema_version').run();
           db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(version);
         }
         db.exec('COMMIT');
+        return { from: current, to: Math.max(current, SQLITE_MIGRATIONS.length) };
       } catch (error) {
         if (db.inTransaction) db.exec('ROLLBACK');
         throw error;

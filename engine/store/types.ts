@@ -672,10 +672,20 @@ export interface StoreTx {
   updateOrderChange(row: OrderChangeRow): Promise<void>;
 }
 
+/** A store's schema version before and after `migrate`: `from` 0 is a new store; equal, nothing was done. */
+export interface SchemaChange {
+  from: number;
+  to: number;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
-  /** Creates or upgrades the schema. Idempotent. */
-  migrate(): Promise<void>;
+  /**
+   * Creates or upgrades the schema, in one transaction; idempotent. Says what it found and left, read under its
+   * lock: of several processes migrating at once, only the one that did the work sees `from` below `to`.
+   * A schema newer than this build knows is refused (NewerStoreError) and left untouched.
+   */
+  migrate(): Promise<SchemaChange>;
   /**
    * Runs `work` in one database transaction: all of it commits, or none of it.
    * Transactions never interleave on one connection. A deadlock or serialization

@@ -1,14 +1,21 @@
 // `npm start` on a data folder an older Stratum left: the store is migrated at start and the log says from which
-// version to which; one a newer Stratum wrote is refused, and its file is left as it was.
+// version to which; one a newer Stratum wrote is refused in one log line, and its file (or schema) is left as it was.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { POSTGRES_MIGRATIONS } from '../../engine/store/postgres-schema.js';
+import { PostgresStore } from '../../engine/store/postgres.js';
 import { SQLITE_MIGRATIONS } from '../../engine/store/sqlite-schema.js';
+import { compiledPath } from '../support/compiled-sources.js';
+import { describePostgres, freshSchema, inSchema, postgresAdmin, schemaUrl } from '../support/postgres.js';
 import { TOKENS } from './support/client.js';
 import { startMain } from './support/main-process.js';
 import { DIAGRAMS_DIR, makeDataDir, removeDataDir } from './support/real-server.js';
 
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dirs: string[] = [];
 afterEach(() => {
   dirs.splice(0).forEach(removeDataDir);
@@ -62,15 +69,71 @@ describe('a data folder from another version of Stratum', () => {
     expect(await server.exit).toBe(0);
   }, 60_000);
 
-  it('from a newer one: refused with the versions named, exit 1, the file unchanged', async () => {
+  it('from a newer one: refused in one log line naming both versions and what to do, exit 1, the file unchanged', async () => {
     const dataDir = dataDirAt(SQLITE_MIGRATIONS.length);
     const db = new Database(join(dataDir, 'stratum.db'));
     db.prepare('UPDATE schema_version SET version = ?').run(SQLITE_MIGRATIONS.length + 1);
     db.close();
     const before = readFileSync(join(dataDir, 'stratum.db'));
-    const refused = await startMain(envFor(dataDir)).then(() => 'started', (error: Error) => error.message);
-    expect(refused).toMatch(/exited with 1/);
-    expect(refused).toContain(`has schema version ${SQLITE_MIGRATIONS.length + 1}, newer than this Stratum knows (${SQLITE_MIGRATIONS.length}); upgrade Stratum`);
+    expectRefusedAsNewer(await runUntilExit(envFor(dataDir)), SQLITE_MIGRATIONS.length + 1, SQLITE_MIGRATIONS.length);
     expect(readFileSync(join(dataDir, 'stratum.db')).equals(before)).toBe(true);
   }, 60_000);
 });
+
+describePostgres('a PostgreSQL database from another version of Stratum', () => {
+  const envOn = (databaseUrl: string) => {
+    const dataDir = makeDataDir();
+    dirs.push(dataDir);
+    return { ...envFor(dataDir), DATABASE_URL: databaseUrl };
+  };
+
+  it('from a newer one: refused in one log line naming both versions and what to do, exit 1, the schema unchanged', async () => {
+    const schema = await freshSchema();
+    const store = new PostgresStore(inSchema(schema, 1));
+    await store.migrate();
+    await store.close();
+    await postgresAdmin.query(`UPDATE ${schema}.stratum_schema_version SET version = version + 1`);
+    const tables = () => postgresAdmin.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema]).then((result) => result.rows as { table_name: string }[]);
+    const before = await tables();
+    expectRefusedAsNewer(await runUntilExit(envOn(schemaUrl(schema))), POSTGRES_MIGRATIONS.length + 1, POSTGRES_MIGRATIONS.length);
+    expect(await tables()).toEqual(before);
+    const { rows } = await postgresAdmin.query(`SELECT version FROM ${schema}.stratum_schema_version`);
+    expect(rows).toEqual([{ version: POSTGRES_MIGRATIONS.length + 1 }]);
+  }, 60_000);
+
+  it('two servers starting at once on an empty database: the one that created the store says so, the other that it found it', async () => {
+    const url = schemaUrl(await freshSchema());
+    const servers = await Promise.all([startMain(envOn(url)), startMain(envOn(url))]);
+    const said = servers.map((server) => server.lines.filter((line) => /^store (created|migrated|found)/.test(line.msg)).map((line) => line.msg));
+    expect(said.flat().sort()).toEqual([`store created at schema version ${POSTGRES_MIGRATIONS.length}`, `store found at schema version ${POSTGRES_MIGRATIONS.length}`]);
+    for (const server of servers) server.child.kill('SIGTERM');
+    expect(await Promise.all(servers.map((server) => server.exit))).toEqual([0, 0]);
+  }, 120_000);
+});
+
+/** Runs server/main.ts with `env` until it exits (it must: the store stops the start). */
+async function runUntilExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [compiledPath('server/main.ts')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+/** One fatal line, no stack trace: the store's version, this build's, and what to do (the newer build, or the backup). */
+function expectRefusedAsNewer(run: { code: number | null; stdout: string; stderr: string }, storeVersion: number, buildVersion: number): void {
+  expect(run.code).toBe(1);
+  expect(run.stderr).toBe('');
+  const lines = run.stdout.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const fatal = lines.filter((line) => line.level === 60);
+  expect(fatal).toHaveLength(1);
+  expect(fatal[0]).toMatchObject({ storeVersion, buildVersion });
+  expect(fatal[0]).not.toHaveProperty('err');
+  expect(fatal[0].msg).toMatch(new RegExp(`^stratum server could not start: .* has schema version ${storeVersion}, newer than this Stratum knows \\(${buildVersion}\\): `
+    + 'run the newer Stratum that migrated it, or restore the backup taken before that upgrade \\(docs/api.md, Upgrading\\)$'));
+  expect(run.stdout).not.toMatch(/\n\s+at /);
+}

@@ -139,8 +139,13 @@ if (unreachable) {
       const schema = await freshSchema();
       const stores = Array.from({ length: 4 }, () => new PostgresStore(inSchema(schema)));
       try {
-        await Promise.all(stores.map((store) => store.migrate()));
+        const changes = await Promise.all(stores.map((store) => store.migrate()));
         expect(await stores[0].schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
+        // each says what it found under the lock: one created the schema, the others found it created
+        const created = { from: 0, to: POSTGRES_MIGRATIONS.length };
+        const found = { from: POSTGRES_MIGRATIONS.length, to: POSTGRES_MIGRATIONS.length };
+        expect(changes.filter((change) => change.from === 0)).toEqual([created]);
+        expect(changes.filter((change) => change.from !== 0)).toEqual([found, found, found]);
         const versions = await admin.query(`SELECT version FROM ${schema}.stratum_schema_version`);
         expect(versions.rows).toEqual([{ version: POSTGRES_MIGRATIONS.length }]);
       } finally {

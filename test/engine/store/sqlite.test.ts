@@ -69,6 +69,18 @@ describe('SQLite file store', () => {
     }
   });
 
+  it('tells which of two stores opening one new file at once created it: the other found it created', async () => {
+    const dataDir = freshFolder();
+    const said: string[] = [];
+    const stores = await Promise.all([1, 2].map(() => openStore({
+      dataDir,
+      onMigrated: ({ from, to }) => said.push(`migrated ${from} → ${to}`),
+      onCurrent: (version) => said.push(`found ${version}`),
+    })));
+    await Promise.all(stores.map((store) => store.close()));
+    expect(said.sort()).toEqual([`found ${SQLITE_MIGRATIONS.length}`, `migrated 0 → ${SQLITE_MIGRATIONS.length}`]);
+  });
+
   it('refuses a database written by a newer Stratum instead of touching it', async () => {
     const dataDir = freshFolder();
     await (await openStore({ dataDir })).close();
