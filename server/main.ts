@@ -18,7 +18,7 @@ import { poolMetrics, type PoolMetrics } from './primary-metrics.js';
 import { createOrderRouter } from './routing.js';
 import { sendHeartbeats } from './worker-heartbeat.js';
 import { answerMetricsRequests } from './worker-metrics.js';
-import { isReleaseWaiting, ROUTED_WORKER_ENV, startWorkers, type RoutedListening } from './workers.js';
+import { isReleaseWaiting, ROUTED_WORKER_ENV, startWorkers, STOPPED_WHILE_STARTING, type RoutedListening, type StopSignal } from './workers.js';
 
 // Nothing logs tokens or variables; the redaction is a second line of defence.
 // A LOG_LEVEL pino does not know would throw here, before anything could say so: main() refuses it in one line.
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     const health = config.healthPort !== undefined ? await startManagementPort(config, roster!, metrics!) : undefined;
     const pool = startWorkers(config.workers!, logger, routing, roster);
     let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
+    const stop = (signal: StopSignal) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'stopping the workers');
@@ -64,11 +64,12 @@ async function main(): Promise<void> {
     return;
   }
   // A worker: SIGINT (a terminal's Ctrl-C) reaches the whole process group; the primary stops the workers.
-  // The handlers are in place before the server starts: a signal that comes while it starts (the primary
-  // stops its workers as soon as they listen) stops it once it has started, never kills it half-way.
-  let stopRequested: string | null = null;
-  let stop = (signal: string) => {
-    stopRequested ??= signal;
+  // A signal while the server starts (migrating, deploying, or waiting for a store that does not answer) ends
+  // the start at once: the migration and each deployment run in one transaction, which the store rolls back
+  // when the process's connection ends, so the store keeps what was committed and nothing half-done.
+  let stop = (signal: StopSignal): void => {
+    logger.warn({ signal }, 'stopped while starting; the store keeps what was committed before');
+    process.exit(STOPPED_WHILE_STARTING[signal]);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => (cluster.isWorker ? undefined : stop('SIGINT')));
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
   // the primary stops: waiting fetches answer [] now, so the router's requests end before this worker is signalled
   if (routed) process.on('message', (message: unknown) => isReleaseWaiting(message) && server.stratum.workers.releaseWaiting());
   let stopping = false;
-  stop = (signal: string) => {
+  stop = (signal: StopSignal) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -103,7 +104,6 @@ async function main(): Promise<void> {
       },
     );
   };
-  if (stopRequested) stop(stopRequested);
 }
 
 /**

@@ -25,8 +25,14 @@ export interface WorkerPool {
   /** Resolves once every worker listens; rejects when one exits before it does. */
   ready: Promise<void>;
   /** Stops every worker (SIGTERM: each finishes its requests) and resolves with 0 when all stopped cleanly. */
-  stop(signal: NodeJS.Signals): Promise<number>;
+  stop(signal: StopSignal): Promise<number>;
 }
+
+/** The signals that stop a server. */
+export type StopSignal = 'SIGTERM' | 'SIGINT';
+
+/** The exit code of a server stopped before it listened: the shell's for a process the signal ended (128 + its number). */
+export const STOPPED_WHILE_STARTING: Record<StopSignal, number> = { SIGTERM: 143, SIGINT: 130 };
 
 /** Marks a worker forked behind the order router (main.ts reads it). */
 export const ROUTED_WORKER_ENV = 'STRATUM_ROUTED_WORKER';
@@ -61,8 +67,6 @@ export function startWorkers(count: number, logger: Logger, routing?: { router: 
   const live = new Set<Worker>();
   // a worker's slot in the router's hashing: a replacement takes the slot (and the orders) of the one that died
   const slots = new WeakMap<Worker, number>();
-  // settles once a worker listens or exits: until then it may have no handler for a signal
-  const started = new WeakMap<Worker, Promise<void>>();
   const listened = new WeakSet<Worker>();
   const fork = (slot: number): Worker => {
     const worker = cluster.fork(routing ? { [ROUTED_WORKER_ENV]: '1' } : {});
@@ -77,13 +81,7 @@ export function startWorkers(count: number, logger: Logger, routing?: { router: 
       worker.on('message', (message: unknown) => isHeartbeat(message) && roster.heartbeat(slot, message.at));
       worker.once('exit', (code: number | null, signal: string | null) => roster.exited(slot, code, signal, stopping));
     }
-    started.set(worker, new Promise<void>((resolve) => {
-      worker.once('listening', () => {
-        listened.add(worker);
-        resolve();
-      });
-      worker.once('exit', () => resolve());
-    }));
+    worker.once('listening', () => listened.add(worker));
     if (routing) {
       worker.on('message', (message: unknown) => {
         if (isRoutedListening(message)) {
@@ -123,20 +121,17 @@ export function startWorkers(count: number, logger: Logger, routing?: { router: 
   cluster.on('exit', (worker) => live.delete(worker));
 
   /** Stops one worker; resolves true when it stopped cleanly. */
-  const stopWorker = async (worker: Worker, signal: NodeJS.Signals): Promise<boolean> => {
+  const stopWorker = async (worker: Worker, signal: StopSignal): Promise<boolean> => {
     const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
       if (worker.isDead()) resolve({ code: worker.process.exitCode, signal: worker.process.signalCode });
       else worker.once('exit', (code: number | null, by: string | null) => resolve({ code, signal: by }));
     });
-    // A worker still starting (the first ones, or a replacement for one that died) has no handler for the
-    // signal yet, and the signal would kill it: it is sent once the worker listens (its handlers are in place
-    // by then, and it stops once it has started).
-    await started.get(worker);
+    // A worker still starting (the first one migrating, or waiting for a store that does not answer) is
+    // signalled at once too: it ends its start where it is (main.ts), or the signal ends it before its
+    // handlers are in place; either way it served no request and the store keeps what was committed.
     if (!worker.isDead()) worker.process.kill(signal);
     const exit = await exited;
-    // A signal that reached a worker before it listened (a terminal's Ctrl-C reaches the whole process
-    // group) cost nothing: it had served no request.
-    return exit.code === 0 || (exit.signal !== null && !listened.has(worker));
+    return exit.code === 0 || (!listened.has(worker) && (exit.signal !== null || exit.code === STOPPED_WHILE_STARTING[signal]));
   };
 
   return {

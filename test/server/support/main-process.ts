@@ -42,12 +42,17 @@ export interface MainProcess {
   exit: Promise<number | null>;
 }
 
-/**
- * Starts server/main.ts with `env` (and PATH, PORT=0) and resolves once the log line `ready` names a port (the
- * order router's, with several routed workers). `detached`: in a process group of its own, so a test can signal
- * the group as a terminal does.
- */
-export async function startMain(env: Record<string, string>, ready = 'stratum server listening', { detached = false, nodeOptions = [] as string[] } = {}): Promise<MainProcess> {
+/** server/main.ts as a child process, its log lines as they come: what startMain waits on, and a test of a start that never ends. */
+export interface LaunchedMain {
+  child: ChildProcess;
+  lines: LogLine[];
+  exit: Promise<number | null>;
+  /** Resolves with the first log line that `matches` (one already logged too); rejects when the process exits first. */
+  line: (matches: (line: LogLine) => boolean) => Promise<LogLine>;
+}
+
+/** Spawns server/main.ts with `env` (and PATH, PORT=0); killed (its group when `detached`) after the test. */
+export function launchMain(env: Record<string, string>, { detached = false, nodeOptions = [] as string[] } = {}): LaunchedMain {
   // compiled: under tsx each process of the pool took seconds longer to start (test/support/compiled-sources.ts)
   const child = spawn(process.execPath, [...nodeOptions, compiledPath('server/main.ts')], {
     cwd: ROOT,
@@ -57,24 +62,46 @@ export async function startMain(env: Record<string, string>, ready = 'stratum se
   });
   started.push({ child, detached });
   const lines: LogLine[] = [];
+  const watchers: { matches: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    let buffer = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buffer.slice(0, newline)) as LogLine;
-        buffer = buffer.slice(newline + 1);
-        lines.push(line);
-        if (line.msg === ready && line.port !== undefined) resolve(line.port);
+  let buffer = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let newline: number;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      const line = JSON.parse(buffer.slice(0, newline)) as LogLine;
+      buffer = buffer.slice(newline + 1);
+      lines.push(line);
+      for (const watcher of watchers.filter((candidate) => candidate.matches(line))) {
+        watchers.splice(watchers.indexOf(watcher), 1);
+        watcher.resolve(line);
       }
-    });
-    void exit.then((code) => reject(new Error(`server exited with ${code}: ${stderr}${JSON.stringify(lines)}`)));
+    }
   });
-  return { child, lines, port, exit };
+  const line = (matches: (line: LogLine) => boolean) =>
+    new Promise<LogLine>((resolve, reject) => {
+      const found = lines.find(matches);
+      if (found) {
+        resolve(found);
+        return;
+      }
+      watchers.push({ matches, resolve });
+      void exit.then((code) => reject(new Error(`server exited with ${code}: ${stderr}${JSON.stringify(lines)}`)));
+    });
+  return { child, lines, exit, line };
+}
+
+/**
+ * Starts server/main.ts with `env` (and PATH, PORT=0) and resolves once the log line `ready` names a port (the
+ * order router's, with several routed workers). `detached`: in a process group of its own, so a test can signal
+ * the group as a terminal does.
+ */
+export async function startMain(env: Record<string, string>, ready = 'stratum server listening', options: { detached?: boolean; nodeOptions?: string[] } = {}): Promise<MainProcess> {
+  const { child, lines, exit, line } = launchMain(env, options);
+  const { port } = await line((candidate) => candidate.msg === ready && candidate.port !== undefined);
+  return { child, lines, port: port!, exit };
 }
 
 export async function until(condition: () => boolean, intervalMs = 50): Promise<void> {

@@ -1,0 +1,89 @@
+// SIGTERM while `npm start` is still starting (waiting for a store that does not answer, creating the store,
+// deploying the shipped diagrams) ends the start at once, where it waited for the start to finish (or fail, 15 s
+// later, for an unanswering PostgreSQL); the store keeps only what was committed (the migration and each
+// deployment are one transaction each) and opens cleanly at the next start.
+import { join } from 'node:path';
+import { createServer, type Server, type Socket } from 'node:net';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SQLITE_MIGRATIONS } from '../../engine/store/sqlite-schema.js';
+import { launchMain, startMain } from './support/main-process.js';
+import { DIAGRAMS_DIR, makeDataDir, removeDataDir } from './support/real-server.js';
+
+const dirs: string[] = [];
+const silent: Server[] = [];
+const sockets: Socket[] = [];
+afterEach(() => {
+  dirs.splice(0).forEach(removeDataDir);
+  sockets.splice(0).forEach((socket) => socket.destroy());
+  silent.splice(0).forEach((server) => server.close());
+});
+
+/** A "PostgreSQL" that accepts connections and never answers: the start waits for it (up to pg's connection timeout, 15 s). */
+async function unansweringDatabase(): Promise<{ url: string; connected: Promise<void> }> {
+  let connected!: () => void;
+  const reached = new Promise<void>((resolve) => (connected = resolve));
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    connected();
+  });
+  silent.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `postgres://stratum@127.0.0.1:${port}/stratum`, connected: reached };
+}
+
+function envOn(extra: Record<string, string> = {}): Record<string, string> {
+  const dataDir = makeDataDir();
+  dirs.push(dataDir);
+  return {
+    HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: join(dataDir, 'users.json'), STRATUM_DIAGRAMS: DIAGRAMS_DIR,
+    STRATUM_WORKERS: '1', STRATUM_DEPLOY_NOTE: 'optional', ...extra,
+  };
+}
+
+describe('SIGTERM while the server starts', () => {
+  it('waiting for a PostgreSQL that does not answer: exits 143 at once, saying it stopped while starting', async () => {
+    const database = await unansweringDatabase();
+    const server = launchMain(envOn({ DATABASE_URL: database.url }));
+    await database.connected;
+    const signalled = performance.now();
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(143);
+    expect(performance.now() - signalled).toBeLessThan(3_000);
+    expect(server.lines.filter((line) => line.msg.startsWith('stopped while starting'))).toMatchObject([{ signal: 'SIGTERM' }]);
+    expect(server.lines.filter((line) => (line.level ?? 0) >= 50)).toEqual([]);
+  }, 60_000);
+
+  it('creating the store and deploying the diagrams: exits 143 at once, and the store opens whole at the next start', async () => {
+    const env = envOn();
+    const server = launchMain(env);
+    // the store is created; the shipped diagrams are being deployed (one transaction)
+    await server.line((line) => line.msg.startsWith('store created'));
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(143);
+    expect(server.lines.map((line) => line.msg)).not.toContain('stratum server listening');
+
+    const db = new Database(join(env.STRATUM_DATA, 'stratum.db'), { readonly: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SQLITE_MIGRATIONS.length }]);
+    } finally {
+      db.close();
+    }
+    const again = await startMain(env);
+    expect(again.lines.find((line) => line.msg.startsWith('store found'))).toMatchObject({ schemaVersion: SQLITE_MIGRATIONS.length });
+    again.child.kill('SIGTERM');
+    expect(await again.exit).toBe(0);
+  }, 120_000);
+
+  it('npm start with two workers, the first waiting for a PostgreSQL that does not answer: the primary stops it and exits 0 at once', async () => {
+    const database = await unansweringDatabase();
+    const server = launchMain(envOn({ DATABASE_URL: database.url, STRATUM_WORKERS: '2', STRATUM_ROUTING: 'order' }));
+    await database.connected;
+    const signalled = performance.now();
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    expect(performance.now() - signalled).toBeLessThan(3_000);
+  }, 60_000);
+});
