@@ -18,6 +18,7 @@
 // unknown goes to the next worker in turn.
 import { createHash } from 'node:crypto';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { AcceptDrain } from './http/accept-drain.js';
 import { DEFAULT_ADMISSION, type AdmissionLimits } from './http/admission.js';
 import type { HttpTimeouts } from './http/client-errors.js';
 import { guardConnections, serverOptions } from './http/client-errors.js';
@@ -25,6 +26,7 @@ import { withoutByteOrderMark } from './http/json-body.js';
 import { answeredOtherMethod, sendProblem } from './http/plain-answers.js';
 import { PRIMARY_HEADER } from './http/primary-health.js';
 import { WorkerWriteGate, type RouterAdmission } from './http/router-admission.js';
+import { refuseWhileStopping, STOP_DRAIN_MS, StoppingGate } from './http/stopping-gate.js';
 import { OPERATIONS, takesWriteTurn } from './operations.js';
 import { HttpProblem } from './problem.js';
 
@@ -379,21 +381,12 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
     }
   };
 
-  const server: Server = createServer(serverOptions(timeouts), (req, res) => {
+  // stopping, a request that arrives is refused (503) until those under way are answered and the accept queue is drained
+  const stoppingGate = new StoppingGate();
+  const acceptDrain = new AcceptDrain();
+  const proxied = stoppingGate.guard((req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
-    const probe = isPath(url, '/healthz') ? { path: '/healthz', answer: healthz } : isPath(url, '/metrics') ? { path: '/metrics', answer: metrics } : undefined;
-    if (probe?.answer) {
-      // a path the primary answers itself is the primary's for every method: OPTIONS and a 405 too, never a worker's
-      req.resume();
-      if (!answeredOtherMethod(res, method, probe.path, url, { [PRIMARY_HEADER]: String(process.pid) })) probe.answer(req, res);
-      return;
-    }
-    if (closing) {
-      req.resume();
-      refuseWhileStopping(res, url);
-      return;
-    }
     const orderOf = (id: string) => orders.get(id);
     // the body is read before choosing the worker (it may name the order; a refused request is sent again)
     const chunks: Buffer[] = [];
@@ -416,7 +409,20 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
     req.on('data', onData);
     req.on('end', onEnd);
   });
+  const server: Server = createServer(serverOptions(timeouts), (req, res) => {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const probe = isPath(url, '/healthz') ? { path: '/healthz', answer: healthz } : isPath(url, '/metrics') ? { path: '/metrics', answer: metrics } : undefined;
+    if (probe?.answer) {
+      // a path the primary answers itself is the primary's for every method: OPTIONS and a 405 too, never a worker's
+      req.resume();
+      if (!answeredOtherMethod(res, method, probe.path, url, { [PRIMARY_HEADER]: String(process.pid) })) probe.answer(req, res);
+      return;
+    }
+    proxied(req, res);
+  });
   guardConnections(server, timeouts);
+  acceptDrain.watch(server);
 
   return {
     add(slot, port) {
@@ -436,15 +442,19 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
     // Stops taking requests, and resolves once every request under way is answered. The workers' connections are
     // left to the requests on them: destroying them here cut off the answers of requests the workers were
     // finishing (502, though an order had been created), and the workers answer waiting fetches [] as they stop.
-    close: () =>
-      new Promise((resolve) => {
-        closing = true;
+    // The port closes last: the connections still in its accept queue are refused (503), not reset.
+    close: async () => {
+      closing = true;
+      await stoppingGate.stop();
+      await acceptDrain.drained(STOP_DRAIN_MS);
+      await new Promise<void>((resolve) => {
         server.close(() => {
           for (const target of targets.values()) target.agent.destroy();
           resolve();
         });
         server.closeIdleConnections();
-      }),
+      });
+    },
     admission: () => {
       const gates = [...targets].sort(([a], [b]) => a - b);
       return {
@@ -453,12 +463,6 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
       };
     },
   };
-}
-
-/** A request that arrives while the router stops (on a kept-alive connection): 503 + Retry-After, the connection closed. */
-function refuseWhileStopping(res: ServerResponse, url: string): void {
-  res.shouldKeepAlive = false;
-  sendProblem(res, new HttpProblem(503, 'The server is stopping; try again.', {}, { 'Retry-After': '1' }), url);
 }
 
 /**

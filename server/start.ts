@@ -12,6 +12,7 @@ import type { DeployOptions } from '../engine/api.js';
 import { ConfigurationError, isRetryableConflict, StratumError } from '../engine/errors.js';
 import { createApp } from './app.js';
 import { AcceptDrain } from './http/accept-drain.js';
+import { STOP_DRAIN_MS, StoppingGate } from './http/stopping-gate.js';
 import { startHealthThread, type HealthThread } from './http/health-thread.js';
 import { storeAnswers } from './http/store-health.js';
 import type { ServerConfig } from './config.js';
@@ -101,7 +102,9 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
   if (walCheckpoints) metrics.watchWalCheckpoints(() => store.walCheckpoints?.() ?? walCheckpoints);
   // slow clients cannot hold connections open for long; idle ones close silently
   const timeouts = config.timeouts ?? DEFAULT_HTTP_TIMEOUTS;
-  const server = createServer(serverOptions(timeouts), app);
+  // stopping, new requests are refused (503) and the listener closes only once the accept queue is drained
+  const stoppingGate = new StoppingGate();
+  const server = createServer(serverOptions(timeouts), stoppingGate.guard(app));
   guardConnections(server, timeouts);
   acceptDrain.watch(server);
   let health: HealthThread | undefined;
@@ -144,10 +147,14 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     metrics: metrics.registry,
     close: () =>
       (closing ??= (async () => {
+        const answered = stoppingGate.stop();
+        // waiting fetches answer [] at once instead of holding the shutdown for their timeout
+        stratum.workers.releaseWaiting();
+        await answered;
+        // the connections the kernel queued meanwhile are accepted and refused, not reset by closing the listener
+        await acceptDrain.drained(STOP_DRAIN_MS);
         const stopped = new Promise<void>((resolve) => {
           server.close(() => resolve());
-          // waiting fetches answer [] at once instead of holding the shutdown for their timeout
-          stratum.workers.releaseWaiting();
           server.closeIdleConnections();
         });
         await health?.close();

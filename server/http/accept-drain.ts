@@ -33,8 +33,19 @@ export class AcceptDrain {
    * There is always one poll phase before `next`: the pending I/O of other requests.
    */
   afterDrained(next: () => void, budgetMs: number): void {
+    this.whenDrained(next, Math.min(this.maxDrainMs, Math.max(MIN_DRAIN_MS, budgetMs)));
+  }
+
+  /**
+   * Resolves in the first check phase whose iteration accepted no connection, or after `maxMs`: a stopping server
+   * (stopping-gate.ts) closes its listener then, with no connection left in the accept queue to be reset.
+   */
+  drained(maxMs: number): Promise<void> {
+    return new Promise((resolve) => this.whenDrained(resolve, maxMs));
+  }
+
+  private whenDrained(next: () => void, maxMs: number): void {
     const started = performance.now();
-    const maxMs = Math.min(this.maxDrainMs, Math.max(MIN_DRAIN_MS, budgetMs));
     // what the current phase accepted is not read yet: the first check never passes
     let seen = -1;
     const check = () => {

@@ -2,6 +2,7 @@
 // long polls: every request under way is answered (201, or refused 503 + Retry-After), none cut off with 502, the
 // long polls answer [] at once, the primary exits 0, and the store holds exactly the orders that were answered 201.
 import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_USERS, TOKENS } from './support/client.js';
@@ -64,6 +65,63 @@ describe('graceful stop of two routed workers', () => {
     const stored: string[] = [];
     for (const orderNo of orderNos) {
       const response = await fetch(`http://127.0.0.1:${again.port}/api/orders/${orderNo}`, { headers });
+      if (response.status === 200) stored.push(orderNo);
+    }
+    expect(stored).toEqual(created);
+    again.child.kill('SIGTERM');
+    expect(await again.exit).toBe(0);
+  }, 180_000);
+});
+
+describe('graceful stop with connections waiting to be accepted', () => {
+  const setups: { name: string; env: Record<string, string>; ready: string }[] = [
+    { name: 'one server alone (STRATUM_WORKERS=1)', env: { STRATUM_WORKERS: '1' }, ready: 'stratum server listening' },
+    { name: 'the order router of two workers', env: { STRATUM_WORKERS: '2', STRATUM_ROUTING: 'order' }, ready: 'stratum workers listening' },
+  ];
+  it.each(setups)('$name answers every one (503 + Retry-After + Connection: close) instead of resetting it, and stores only what it answered 201', async ({ env: setup, ready }) => {
+    const dataDir = makeDataDir();
+    dirs.push(dataDir);
+    const usersFile = join(dataDir, 'users.json');
+    writeFileSync(usersFile, JSON.stringify(TEST_USERS));
+    const env = { HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_DEPLOY_NOTE: 'optional', ...setup };
+    const server = await startMain(env, ready);
+    type Answer = { status: number; retryAfter?: string; connection?: string } | { error: string };
+    // each on a connection of its own, opened at once: the server accepts them one per turn of its event loop
+    const post = (orderNo: string) =>
+      new Promise<Answer>((resolve) => {
+        const body = JSON.stringify({ orderNo, customer: { name: 'Queue GmbH' }, amount: 100, currency: 'CNY', paymentTerms: 'credit' });
+        const req = request({
+          host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/orders', agent: false,
+          headers: { authorization: `Bearer ${TOKENS.erp}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'], connection: res.headers.connection }));
+        });
+        req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+        req.end(body);
+      });
+    const orderNos = Array.from({ length: 200 }, (_, index) => `QUEUED-${index}`);
+    const answers = orderNos.map(post);
+    await Promise.race(answers);
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    const outcomes = await Promise.all(answers);
+
+    // every connection was answered: none reset in the accept queue
+    expect(outcomes.filter((outcome) => 'error' in outcome)).toEqual([]);
+    for (const outcome of outcomes as { status: number; retryAfter?: string; connection?: string }[]) {
+      expect([201, 503], JSON.stringify(outcome)).toContain(outcome.status);
+      if (outcome.status === 503) expect(outcome.retryAfter).toBeDefined();
+    }
+    // the ones that came while it stopped were told so, and their connections closed
+    expect(outcomes.some((outcome) => 'status' in outcome && outcome.status === 503 && outcome.connection === 'close')).toBe(true);
+    const created = orderNos.filter((_, index) => (outcomes[index] as { status: number }).status === 201);
+    expect(created.length).toBeGreaterThan(0);
+
+    const again = await startMain(env, ready);
+    const stored: string[] = [];
+    for (const orderNo of orderNos) {
+      const response = await fetch(`http://127.0.0.1:${again.port}/api/orders/${orderNo}`, { headers: { authorization: `Bearer ${TOKENS.erp}` } });
       if (response.status === 200) stored.push(orderNo);
     }
     expect(stored).toEqual(created);
