@@ -18,7 +18,7 @@ import { poolMetrics, type PoolMetrics } from './primary-metrics.js';
 import { createOrderRouter } from './routing.js';
 import { sendHeartbeats } from './worker-heartbeat.js';
 import { answerMetricsRequests } from './worker-metrics.js';
-import { isReleaseWaiting, ROUTED_WORKER_ENV, startWorkers, STOPPED_WHILE_STARTING, type RoutedListening, type StopSignal } from './workers.js';
+import { isReleaseWaiting, ROUTED_WORKER_ENV, startWorkers, STOPPED_WHILE_STARTING, WorkerStartFailed, type RoutedListening, type StopSignal } from './workers.js';
 
 // Nothing logs tokens or variables; the redaction is a second line of defence.
 // A LOG_LEVEL pino does not know would throw here, before anything could say so: main() refuses it in one line.
@@ -145,6 +145,8 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigurationError) logger.fatal({ variable: error.variable }, `stratum server could not start: ${error.message}`);
   else if (error instanceof NewerStoreError) {
     logger.fatal({ storeVersion: error.storeVersion, buildVersion: error.buildVersion }, `stratum server could not start: ${error.message}`);
+  } else if (error instanceof WorkerStartFailed) {
+    logger.fatal({ pid: error.pid, code: error.code, signal: error.signal }, `stratum server could not start: ${error.message}`);
   } else logger.fatal({ err: error }, 'stratum server could not start');
   process.exit(1);
 });

@@ -34,6 +34,14 @@ export type StopSignal = 'SIGTERM' | 'SIGINT';
 /** The exit code of a server stopped before it listened: the shell's for a process the signal ended (128 + its number). */
 export const STOPPED_WHILE_STARTING: Record<StopSignal, number> = { SIGTERM: 143, SIGINT: 130 };
 
+/** A worker exited before it listened: its own log line says why (a setting, the store's version); the primary adds no stack trace. */
+export class WorkerStartFailed extends Error {
+  constructor(readonly pid: number | undefined, readonly code: number | null, readonly signal: string | null) {
+    super(`worker ${pid} exited before it listened (code ${code}, signal ${signal}); its log line above says why`);
+    this.name = 'WorkerStartFailed';
+  }
+}
+
 /** Marks a worker forked behind the order router (main.ts reads it). */
 export const ROUTED_WORKER_ENV = 'STRATUM_ROUTED_WORKER';
 
@@ -98,7 +106,7 @@ export function startWorkers(count: number, logger: Logger, routing?: { router: 
       worker.once('listening', () => resolve());
       worker.once('exit', (code, signal) => {
         if (stopping) resolve();
-        else reject(new Error(`worker ${worker.process.pid} exited before it listened (code ${code}, signal ${signal})`));
+        else reject(new WorkerStartFailed(worker.process.pid, code, signal));
       });
     });
 

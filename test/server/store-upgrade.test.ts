@@ -77,6 +77,18 @@ describe('a data folder from another version of Stratum', () => {
     const before = readFileSync(join(dataDir, 'stratum.db'));
     expectRefusedAsNewer(await runUntilExit(envFor(dataDir)), SQLITE_MIGRATIONS.length + 1, SQLITE_MIGRATIONS.length);
     expect(readFileSync(join(dataDir, 'stratum.db')).equals(before)).toBe(true);
+
+    // npm start with workers: the first worker's line says why; the primary's adds that it exited, no stack trace
+    const pool = await runUntilExit({ ...envFor(dataDir), STRATUM_WORKERS: '2' });
+    expect(pool.code).toBe(1);
+    expect(pool.stdout).not.toMatch(/\n\s+at /);
+    const fatal = pool.stdout.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.level === 60);
+    expect(fatal).toMatchObject([
+      { storeVersion: SQLITE_MIGRATIONS.length + 1, buildVersion: SQLITE_MIGRATIONS.length },
+      { code: 1, msg: expect.stringMatching(/^stratum server could not start: worker \d+ exited before it listened \(code 1, signal null\); its log line above says why$/) as unknown },
+    ]);
+    expect(fatal.some((line) => 'err' in line)).toBe(false);
+    expect(readFileSync(join(dataDir, 'stratum.db')).equals(before)).toBe(true);
   }, 60_000);
 });
 
