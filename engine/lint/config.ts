@@ -44,6 +44,7 @@ import serviceTaskJobType from './rules/service-task-job-type.js';
 import supportedElements from './rules/supported-elements.js';
 import timerDefinition from './rules/timer-definition.js';
 import userTaskCandidateGroups from './rules/user-task-candidate-groups.js';
+import { asDocumentationWarning, reportingDocumentationAsWarnings } from './documentation-process.js';
 import type { RuleFactory } from './rule-api.js';
 import type { ProcessSupply } from './variable-supply.js';
 
@@ -233,24 +234,32 @@ export const rulesWithWarningReports = [
 
 /**
  * bpmnlint gives every report of a rule the rule's severity; a Stratum rule may
- * mark a report `severity: 'warn'` to make it only a warning (never stronger).
- * Applied to bpmnlint's results by lintDefinitions and by the modeler's linting.
+ * mark a report `severity: 'warn'` to make it only a warning (never stronger),
+ * and every rule marks so its reports in a documentation process
+ * (documentation-process.ts), whose message then says why. Applied to bpmnlint's
+ * results by lintDefinitions; the modeler gets the same from its warning
+ * companions (modeler/src/features/lint/LintRules.ts).
  */
-export function withReportSeverities<T extends Record<string, { category?: string; severity?: unknown }[]>>(results: T): T {
+export function withReportSeverities<T extends Record<string, { category?: string; severity?: unknown; message?: string; documentationProcess?: string }[]>>(results: T): T {
   for (const reports of Object.values(results)) {
     for (const report of reports) {
-      if (report.severity === 'warn' && report.category === 'error') report.category = 'warn';
+      if (report.severity !== 'warn' || report.category !== 'error') continue;
+      report.category = 'warn';
+      if (report.documentationProcess !== undefined && report.message !== undefined) report.message = asDocumentationWarning(report.message, report.documentationProcess);
     }
   }
   return results;
 }
 
-/** Serves rules and configs from the imports above, in the shape bpmnlint's Linter expects. */
+/**
+ * Serves rules and configs from the imports above, in the shape bpmnlint's Linter expects. Every rule reports on
+ * the elements of a process marked isExecutable="false" as warnings (documentation-process.ts).
+ */
 export const stratumResolver = {
   resolveRule(pkg: string, ruleName: string): RuleFactory {
     const rule = pkg === 'bpmnlint-plugin-stratum' ? stratumRules[ruleName] : pkg === 'bpmnlint' ? builtInRules[ruleName] : undefined;
     if (!rule) throw new Error(`unknown rule <${pkg}/${ruleName}>`);
-    return rule;
+    return reportingDocumentationAsWarnings(rule);
   },
   resolveConfig(pkg: string, configName: string) {
     if (pkg === 'bpmnlint-plugin-stratum' && configName === 'recommended') return stratumLintConfig;

@@ -10,7 +10,6 @@ import { isExecutableProcess } from '../bpmn/process-model.js';
 import { BpmnParseError, parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
 import type { Finding } from '../errors.js';
 import { stratumLintConfigWith, stratumResolver, withReportSeverities, type LintContext } from './config.js';
-import { processOf } from './rule-api.js';
 import { isDmnSource, readDmnSources } from './dmn-sources.js';
 import { ElementLabel } from './element-label.js';
 import { lookalikeKeyFindings } from './lookalike-keys.js';
@@ -44,8 +43,17 @@ export async function lintDefinitions(definitions: ModdleElement, options: LintO
     definitions.get('diagrams');
   }
   const linter = new Linter({ config: stratumLintConfigWith(options), resolver: stratumResolver });
-  const results = withReportSeverities(await linter.lint(definitions));
   const elements = elementsById(definitions);
+  const results = await linter.lint(definitions);
+  // bpmnlint's own messages reworded first, so a warning's reason (withReportSeverities) ends every message alike
+  for (const [ruleName, reports] of Object.entries(results)) {
+    if (ruleName.startsWith(STRATUM_PREFIX)) continue;
+    for (const report of reports) {
+      if (report.category === 'rule-error' || typeof report.id !== 'string' || !report.id) continue;
+      report.message = explainBuiltIn(ruleName, elements.get(report.id), report.message);
+    }
+  }
+  withReportSeverities(results);
 
   const findings: Finding[] = [];
   for (const [ruleName, reports] of Object.entries(results)) {
@@ -56,28 +64,10 @@ export async function lintDefinitions(definitions: ModdleElement, options: LintO
         findings.push({ elementId, rule, severity: 'error', message: `The check "${rule}" failed on this document: ${report.message}` });
         continue;
       }
-      const element = elementId ? elements.get(elementId) : undefined;
-      findings.push({
-        elementId,
-        rule,
-        severity: report.category === 'error' ? 'error' : 'warning',
-        message: ruleName.startsWith(STRATUM_PREFIX) ? report.message : explainBuiltIn(rule, element, report.message),
-      });
+      findings.push({ elementId, rule, severity: report.category === 'error' ? 'error' : 'warning', message: report.message });
     }
   }
-  return sortFindings(withoutDiagramSummarised(definitions, findings.map((finding) => inDocumentation(finding, elements))));
-}
-
-/**
- * A finding on an element of a process marked `isExecutable="false"` (the customer's pool of a collaboration, a
- * descriptive model) is a warning: that process is documentation, never deployed or run, as in Camunda 7 and 8, so
- * what would not run in it does not keep the executable processes of the file from deploying.
- */
-function inDocumentation(finding: Finding, elements: Map<string, ModdleElement>): Finding {
-  if (finding.severity !== 'error' || !finding.elementId) return finding;
-  const node = processOf(elements.get(finding.elementId));
-  if (!node || isExecutableProcess(node)) return finding;
-  return { ...finding, severity: 'warning', message: `${finding.message} (in process "${node.id}", marked isExecutable="false": documentation, not deployed)` };
+  return sortFindings(withoutDiagramSummarised(definitions, findings));
 }
 
 /**

@@ -3,6 +3,7 @@ import { whenIdleAfterPaint } from '../../dom/after-paint';
 import { parseBpmn } from '../../../../engine/bpmn/moddle.js';
 import { rulesWithWarningReports, stratumLintConfigWith, stratumResolver, type LintContext } from '../../../../engine/lint/config.js';
 import type { RuleFactory, Reporter, CheckFn } from '../../../../engine/lint/rule-api.js';
+import { asDocumentationWarning, hasDocumentationProcess, type DocumentationReport } from '../../../../engine/lint/documentation-process.js';
 import { processSuppliesOf, type ProcessSupply } from '../../../../engine/lint/variable-supply.js';
 import type { ProcessSummary } from '../../api/client';
 import type { StratumConfig } from '../../config';
@@ -22,9 +23,7 @@ interface Linting {
 /** The group that may list task groups (server/auth/authenticate.ts GROUPS.designer; an admin is in it too). */
 const DESIGNER_GROUP = 'designer';
 
-/** Rules that mark some reports as only warnings (engine/lint/config.ts withReportSeverities). */
-const RULES_WITH_WARNINGS: readonly string[] = rulesWithWarningReports;
-/** The companion rule that carries a rule's warnings in the modeler: `stratum/<rule>${WARNINGS_SUFFIX}`. */
+/** The companion rule that carries an error rule's warnings in the modeler: `<rule>${WARNINGS_SUFFIX}`. */
 export const WARNINGS_SUFFIX = '-warnings';
 
 /**
@@ -44,13 +43,15 @@ export default class LintRules {
   private readonly supplyByVersion = new Map<string, Promise<ProcessSupply | undefined>>();
 
   private readonly resolver: ReturnType<typeof afterPaintResolver>;
+  /** The rules the newest configuration runs with a warning companion (withWarningCompanions). */
+  private splitRules: ReadonlySet<string> = new Set();
 
   constructor(
     eventBus: EventBus, private readonly linting: Linting, private readonly library: LibraryService, private readonly config: StratumConfig,
     private readonly dmnFiles: DmnFiles, diagramIds: DiagramIds,
   ) {
     // the rules read the canvas's model, which holds moddle's aliases: their messages name the file's ids
-    this.resolver = afterPaintResolver(diagramIds.withFileIds);
+    this.resolver = afterPaintResolver(diagramIds.withFileIds, () => this.splitRules);
     linting.setLinterConfig(this.linterConfig());
     eventBus.on(LIBRARY_CHANGED, () => {
       linting.setLinterConfig(this.linterConfig());
@@ -75,7 +76,9 @@ export default class LintRules {
   }
 
   private linterConfig() {
-    return { config: withWarningCompanions(stratumLintConfigWith(this.context())), resolver: this.resolver };
+    const { config, split } = withWarningCompanions(stratumLintConfigWith(this.context()));
+    this.splitRules = split;
+    return { config, resolver: this.resolver };
   }
 
   /** What the library's latest versions supply, read from their deployed XML. */
@@ -148,18 +151,22 @@ export default class LintRules {
 
 /**
  * bpmnlint gives every report of a rule the rule's category; deploy marks a report that says
- * `severity: 'warn'` down afterwards (withReportSeverities). In the modeler each such rule runs
- * twice under bpmnlint's public configuration: itself without its warnings, and a companion
- * `<rule>-warnings` at "warn" that reports only them.
+ * `severity: 'warn'` down afterwards (withReportSeverities): one a rule marks itself
+ * (rulesWithWarningReports), and any on an element of a process marked isExecutable="false"
+ * (engine/lint/documentation-process.ts), which may come from every rule. In the modeler each
+ * error rule runs twice under bpmnlint's public configuration: itself without its warnings,
+ * and a companion `<rule>-warnings` at "warn" that reports only them. A companion of a rule
+ * that never marks warnings itself looks at a document only when it has such a process.
  */
 function withWarningCompanions(config: { rules: Record<string, unknown> }) {
   const rules = { ...config.rules };
-  for (const rule of RULES_WITH_WARNINGS) {
-    const entry = rules[`stratum/${rule}`];
-    if (entry === undefined || entry === 'off') continue;
-    rules[`stratum/${rule}${WARNINGS_SUFFIX}`] = Array.isArray(entry) ? ['warn', entry[1]] : 'warn';
+  const split = new Set<string>();
+  for (const [name, entry] of Object.entries(config.rules)) {
+    if ((Array.isArray(entry) ? entry[0] : entry) !== 'error') continue;
+    split.add(name);
+    rules[`${name}${WARNINGS_SUFFIX}`] = Array.isArray(entry) ? ['warn', entry[1]] : 'warn';
   }
-  return { rules };
+  return { config: { rules }, split };
 }
 
 /**
@@ -170,7 +177,7 @@ function withWarningCompanions(config: { rules: Record<string, unknown> }) {
  * overtaken by a newer one (a burst of edits) gets rules that check nothing, since
  * bpmn-js-bpmnlint keeps only the newest lint's result anyway.
  */
-function afterPaintResolver(withFileIds: (text: string) => string) {
+function afterPaintResolver(withFileIds: (text: string) => string, splitRules: () => ReadonlySet<string>) {
   let generation = 0;
   let batch: { generation: number; ready: Promise<void> } | undefined;
   const nextBatch = () => {
@@ -186,26 +193,45 @@ function afterPaintResolver(withFileIds: (text: string) => string) {
     resolveConfig: (pkg: string, configName: string) => stratumResolver.resolveConfig(pkg, configName),
     resolveRule(pkg: string, ruleName: string): Promise<RuleFactory> {
       const { generation: mine, ready } = nextBatch();
-      const companion = pkg === 'bpmnlint-plugin-stratum' && ruleName.endsWith(WARNINGS_SUFFIX);
-      const base = stratumResolver.resolveRule(pkg, companion ? ruleName.slice(0, -WARNINGS_SUFFIX.length) : ruleName);
-      const split = pkg === 'bpmnlint-plugin-stratum' && (companion || RULES_WITH_WARNINGS.includes(ruleName));
+      const configName = (name: string) => (pkg === 'bpmnlint-plugin-stratum' ? `stratum/${name}` : name);
+      const baseName = ruleName.endsWith(WARNINGS_SUFFIX) ? ruleName.slice(0, -WARNINGS_SUFFIX.length) : ruleName;
+      const companion = baseName !== ruleName && splitRules().has(configName(baseName));
+      const base = stratumResolver.resolveRule(pkg, companion ? baseName : ruleName);
+      const split = companion || splitRules().has(configName(ruleName));
+      const marksWarnings = pkg === 'bpmnlint-plugin-stratum' && (rulesWithWarningReports as readonly string[]).includes(baseName);
       return ready.then(() => (config?: unknown) => {
         if (mine !== generation) return { check: () => false };
-        const rule = withReports((base as RuleFactory<unknown>)(config), (reporter) => namingFileIds(reporter, withFileIds));
-        return split ? onlyReports(rule, companion) : rule;
+        const rule = (base as RuleFactory<unknown>)(config);
+        return withReports(split ? onlyReports(rule, companion, marksWarnings) : rule, (reporter) => namingFileIds(reporter, withFileIds));
       });
     },
   };
 }
 
-/** The rule with only its warnings (`warnings`) or only its other reports. */
-function onlyReports(rule: ReturnType<RuleFactory>, warnings: boolean): ReturnType<RuleFactory> {
-  return withReports(rule, (reporter) => ({
+/**
+ * The rule with only its warnings (`warnings`, worded as deploy words them) or only its other reports. The warnings of
+ * a rule that marks none itself come from a documentation process only, so without one its companion skips the document.
+ */
+function onlyReports(rule: ReturnType<RuleFactory>, warnings: boolean, marksWarnings: boolean): ReturnType<RuleFactory> {
+  const filtered = withReports(rule, (reporter) => ({
     report(elementId, message, path) {
-      const isWarning = !!path && !Array.isArray(path) && path.severity === 'warn';
-      if (isWarning === warnings) reporter.report(elementId, message, path);
+      const data = !!path && !Array.isArray(path) ? path as DocumentationReport & { severity?: unknown } : undefined;
+      const isWarning = data?.severity === 'warn';
+      if (isWarning !== warnings) return;
+      const documentation = warnings ? data?.documentationProcess : undefined;
+      reporter.report(elementId, documentation === undefined ? message : asDocumentationWarning(message, documentation), path);
     },
   }));
+  if (!warnings || marksWarnings) return filtered;
+  let skipped: boolean | undefined;
+  const unlessUndocumented = (check: CheckFn | undefined): CheckFn | undefined => check && ((node, reporter) => {
+    skipped ??= !hasDocumentationProcess(node);
+    return skipped ? false : check(node, reporter);
+  });
+  const check = typeof filtered.check === 'function'
+    ? unlessUndocumented(filtered.check)!
+    : { enter: unlessUndocumented(filtered.check.enter), leave: unlessUndocumented(filtered.check.leave) };
+  return { ...filtered, check };
 }
 
 /** Its messages with the file's ids; the element stays the canvas's, where bpmn-js-bpmnlint marks it. */

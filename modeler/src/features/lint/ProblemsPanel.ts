@@ -26,7 +26,7 @@ export interface Problem {
 }
 
 /** bpmn-js-bpmnlint's `linting.completed` issues: reports by the element they are shown on. */
-type LintIssues = Record<string, { id: string; actualElementId?: string; message: string; category: string; rule: string }[]>;
+export type LintIssues = Record<string, { id: string; actualElementId?: string; message: string; category: string; rule: string }[]>;
 
 const STRATUM_PREFIX = 'stratum/';
 
@@ -223,7 +223,7 @@ function messageProblem(change: MessageChange): Problem {
 }
 
 /** The issues bpmn-js-bpmnlint found, errors first, in the rule names deploy uses. */
-function problemsOf(issues: LintIssues, processKey: string | null): Problem[] {
+export function problemsOf(issues: LintIssues, processKey: string | null): Problem[] {
   const problems: Problem[] = [];
   for (const reports of Object.values(issues)) {
     for (const report of reports) {

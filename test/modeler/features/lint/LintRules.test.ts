@@ -7,9 +7,11 @@ import { parseBpmn } from '../../../../engine/bpmn/moddle.js';
 import { lintXml } from '../../../../engine/lint/lint-bpmn.js';
 import type { Me, TaskGroups } from '../../../../modeler/src/api/client.js';
 import LintRules from '../../../../modeler/src/features/lint/LintRules.js';
+import { problemsOf, type LintIssues } from '../../../../modeler/src/features/lint/ProblemsPanel.js';
 import { SESSION_READY, type SessionReady } from '../../../../modeler/src/features/session/Session.js';
 import DiagramIds from '../../../../modeler/src/features/workspace/DiagramIds.js';
 import { importBpmn } from '../../../../engine/interop/index.js';
+import { interopAvailable, interopFile } from '../../../support/shared-interop.js';
 
 /** The open diagram's ids, read with `aliases` (none: a diagram moddle reads as written). */
 function diagramIds(aliases = new Map<string, string>()): DiagramIds {
@@ -212,5 +214,92 @@ describe('a finding\'s message in the modeler', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+});
+
+// A pool marked isExecutable="false" is documentation: deploy and `stratum validate` skip it and make what would not
+// run in it a warning. The modeler drew error badges there and listed them as errors, errors the server never raises.
+const WITH_DOCUMENTATION_POOL = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Definitions_1" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:collaboration id="Collaboration_1">
+    <bpmn:participant id="Participant_Shop" name="Shop" processRef="shop" />
+    <bpmn:participant id="Participant_Customer" name="Customer" processRef="customer-side" />
+  </bpmn:collaboration>
+  <bpmn:process id="shop" name="Shop" isExecutable="true">
+    <bpmn:startEvent id="Start" name="Order placed" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Ship" />
+    <bpmn:serviceTask id="Ship" name="Ship">
+      <bpmn:extensionElements><zeebe:taskDefinition type="shipping" /></bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="F2" sourceRef="Ship" targetRef="Wait" />
+    <bpmn:intermediateCatchEvent id="Wait" name="Paid?"><bpmn:messageEventDefinition id="Wait_Def" /></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="F3" sourceRef="Wait" targetRef="End" />
+    <bpmn:endEvent id="End" name="Shipped" />
+  </bpmn:process>
+  <bpmn:process id="customer-side" name="Customer" isExecutable="false">
+    <bpmn:task id="Order" name="Order" />
+    <bpmn:sequenceFlow id="C1" sourceRef="Order" targetRef="Choose" />
+    <bpmn:exclusiveGateway id="Choose" name="Pay now?" />
+    <bpmn:sequenceFlow id="C2" sourceRef="Choose" targetRef="PayCard" />
+    <bpmn:sequenceFlow id="C3" sourceRef="Choose" targetRef="PayLater" />
+    <bpmn:task id="PayCard" name="Pay by card" />
+    <bpmn:intermediateCatchEvent id="PayLater" name="Invoice"><bpmn:messageEventDefinition id="PayLater_Def" /></bpmn:intermediateCatchEvent>
+  </bpmn:process>
+</bpmn:definitions>`;
+
+describe('a pool marked isExecutable="false" in the modeler', () => {
+  /** What the modeler's Problems panel lists for `xml` (its canvas badges come from the same reports). */
+  async function modelerProblems(xml: string) {
+    vi.stubGlobal('requestAnimationFrame', (work: () => void) => { work(); return 0; });
+    try {
+      const configured = vi.fn();
+      new LintRules(...([{ on: () => undefined }, { setLinterConfig: configured }, { processes: [], keys: () => [] }, { api: {} }, undefined, diagramIds()] as unknown as ConstructorParameters<typeof LintRules>));
+      const { config, resolver } = configured.mock.calls[0][0] as { config: unknown; resolver: unknown };
+      const { definitions } = await parseBpmn(xml);
+      completeFlowReferences(definitions);
+      const results = await new bpmnlint.Linter({ config, resolver }).lint(definitions) as Record<string, { id: string; message: string; category: string }[]>;
+      // bpmn-js-bpmnlint hands the Problems panel each report with its rule's name
+      const issues: LintIssues = Object.fromEntries(Object.entries(results).map(([rule, reports]) => [rule, reports.map((report) => ({ ...report, rule }))]));
+      return problemsOf(issues, null);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  }
+
+  /**
+   * Each finding on an element as rule, element and severity, in one order: what the two lists must agree on (deploy
+   * sums up a file without any diagram in one no-bpmndi finding; the canvas always has one).
+   */
+  const byElement = (findings: { rule: string; elementId: string | null; severity: string }[]) => findings
+    .filter((finding) => finding.elementId !== null && !['xml-import', 'no-bpmndi'].includes(finding.rule))
+    .map(({ rule, elementId, severity }) => `${severity} ${rule} ${elementId}`)
+    .sort();
+
+  it('shows the findings stratum validate gives, as warnings in the documentation pool, in the same words', async () => {
+    const problems = await modelerProblems(WITH_DOCUMENTATION_POOL);
+    const validated = await lintXml(WITH_DOCUMENTATION_POOL);
+    expect(byElement(problems)).toEqual(byElement(validated));
+    const note = '(in process "customer-side", marked isExecutable="false": documentation, not deployed)';
+    // a message catch without a message, a process without start and end events: errors in the executable pool only
+    expect(problems.filter((problem) => problem.message.endsWith(note)).map(({ rule, elementId, severity }) => ({ rule, elementId, severity })))
+      .toEqual(expect.arrayContaining([
+        { rule: 'message-named', elementId: 'PayLater', severity: 'warning' },
+        { rule: 'start-event-required', elementId: 'customer-side', severity: 'warning' },
+        { rule: 'end-event-required', elementId: 'customer-side', severity: 'warning' },
+      ]));
+    expect(problems).toContainEqual(expect.objectContaining({ rule: 'message-named', elementId: 'Wait', severity: 'error', message: expect.not.stringContaining(note) as string }));
+    const inDocumentation = new Set(['Order', 'Choose', 'PayCard', 'PayLater', 'C1', 'C2', 'C3', 'customer-side']);
+    expect(problems.filter((problem) => problem.severity === 'error' && inDocumentation.has(problem.elementId!))).toEqual([]);
+    for (const problem of problems.filter((candidate) => candidate.message.endsWith(note))) {
+      expect(validated).toContainEqual(expect.objectContaining({ rule: problem.rule, elementId: problem.elementId, severity: 'warning', message: expect.stringMatching(/documentation, not deployed\)$/) as string }));
+    }
+  });
+
+  it.skipIf(!interopAvailable)('agrees with stratum validate on the MIWG invoice as Camunda Modeler saves it (the Team-Assistant pool)', async () => {
+    const { xml } = interopFile('vendors/bpmn.io-camunda-modeler-18.6.1/C.1.0-roundtrip.bpmn');
+    const problems = await modelerProblems(xml);
+    const validated = await lintXml(xml);
+    expect(byElement(problems)).toEqual(byElement(validated));
+    expect(problems.some((problem) => problem.severity === 'warning' && problem.message.endsWith('marked isExecutable="false": documentation, not deployed)'))).toBe(true);
   });
 });
