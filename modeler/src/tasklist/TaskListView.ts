@@ -4,6 +4,7 @@
 // When there are more, it says so and offers the next page. A task a failed
 // instance holds stays listed, marked on hold.
 import { el, replaceChildren } from '../dom/element';
+import { KeyedChildren, type KeyedChange } from '../dom/keyed-children';
 import type { TaskFilter } from './FilteredTaskPages';
 import type { TaskView } from './TasklistClient';
 import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
@@ -19,6 +20,9 @@ export class TaskListView {
   private readonly groupFilter: HTMLSelectElement;
   private readonly orderFilter: HTMLInputElement;
   private readonly list: HTMLElement;
+  /** The list's items by task id, kept across refreshes (a screen reader hears what changed, not the whole list). */
+  private readonly items: KeyedChildren;
+  private readonly empty = el('li', { className: 'empty' });
   private readonly count: HTMLElement;
   private readonly loadMore: HTMLButtonElement;
   private readonly heading: HTMLElement;
@@ -47,6 +51,7 @@ export class TaskListView {
     });
     this.count = el('p', { className: 'task-count', role: 'status', 'aria-live': 'polite' });
     this.list = el('ul', { className: 'task-items', 'aria-label': 'Open tasks' });
+    this.items = new KeyedChildren(this.list, withoutClock);
     this.loadMore = el('button', {
       type: 'button', className: 'load-more', 'data-action': 'load-more', hidden: true,
       onclick: () => {
@@ -96,14 +101,17 @@ export class TaskListView {
     this.orderFilter.value = filter.orderNo;
   }
 
-  /** The loaded tasks in the server's order, whether the server has more beyond them, and whether a filter chose them. */
-  setTasks(tasks: TaskView[], more: boolean, filtered: boolean): void {
+  /**
+   * The loaded tasks in the server's order, whether the server has more beyond them, and whether a filter chose them.
+   * Says which tasks' items it added, changed (what they show) or removed, by task id.
+   */
+  setTasks(tasks: TaskView[], more: boolean, filtered: boolean): KeyedChange {
     this.tasks = tasks;
     this.more = more;
     this.filtered = filtered;
     this.loadMore.hidden = !more;
     this.list.removeAttribute('aria-busy');
-    this.render();
+    return this.render();
   }
 
   /** A filter's first page is on its way: the list shown is not its answer. */
@@ -116,8 +124,8 @@ export class TaskListView {
   select(id: string | null): void {
     this.selectedId = id;
     for (const item of this.list.querySelectorAll<HTMLElement>('[data-task-id]')) {
-      if (item.dataset.taskId === id) item.setAttribute('aria-current', 'true');
-      else item.removeAttribute('aria-current');
+      if (item.dataset.taskId !== id) item.removeAttribute('aria-current');
+      else if (item.getAttribute('aria-current') !== 'true') item.setAttribute('aria-current', 'true');
     }
   }
 
@@ -136,13 +144,21 @@ export class TaskListView {
     this.onFilter({ group: this.groupFilter.value, orderNo: this.orderFilter.value.trim() });
   }
 
-  private render(): void {
+  private render(): KeyedChange {
     const focused = this.focusedTask();
-    this.count.textContent = this.countSentence();
-    const empty = this.filtered ? 'None of your open tasks match.' : 'No open tasks for you.';
-    replaceChildren(this.list, this.tasks.length ? this.tasks.map((task) => this.item(task)) : el('li', { className: 'empty' }, empty));
+    // a live region: written only when its sentence changes, so an unchanged count is not read out again
+    const count = this.countSentence();
+    if (this.count.textContent !== count) this.count.textContent = count;
+    const change = this.items.update(this.tasks.map((task) => ({ key: task.id, build: () => this.item(task) })));
+    if (this.tasks.length) {
+      this.empty.remove();
+    } else {
+      this.empty.textContent = this.filtered ? 'None of your open tasks match.' : 'No open tasks for you.';
+      if (!this.empty.isConnected) this.list.append(this.empty);
+    }
     this.select(this.selectedId);
     if (focused) this.refocus(focused);
+    return change;
   }
 
   private links(): HTMLElement[] {
@@ -157,13 +173,14 @@ export class TaskListView {
   }
 
   /**
-   * A refresh rebuilt the list under the keyboard: it stays on the same task, or, when that task left the list
-   * (decided, by this user or another), on the one now in its place; on the heading when none is left.
+   * A refresh changed the list under the keyboard: it stays on the same task (its link is kept, but a move in the
+   * list blurs it), or, when that task left the list (decided, by this user or another), on the one now in its
+   * place; on the heading when none is left.
    */
   private refocus({ id, index }: { id: string; index: number }): void {
     const links = this.links();
-    const target = links.find((link) => link.dataset.taskId === id) ?? links[Math.min(index, links.length - 1)];
-    (target ?? this.heading).focus();
+    const target = links.find((link) => link.dataset.taskId === id) ?? links[Math.min(index, links.length - 1)] ?? this.heading;
+    if (document.activeElement !== target) target.focus();
   }
 
   // the list may be cut after the loaded pages: say so, never let a page pass for all there is
@@ -183,7 +200,8 @@ export class TaskListView {
         const mouse = event as MouseEvent;
         if (mouse.ctrlKey || mouse.metaKey || mouse.shiftKey) return;
         event.preventDefault();
-        this.onOpen(task);
+        // the link outlives this task object: open the task as the list has it now
+        this.onOpen(this.tasks.find((current) => current.id === task.id) ?? task);
       },
     },
       el('span', { className: 'task-title' }, tier),
@@ -198,4 +216,13 @@ export class TaskListView {
       claimState(task, this.user).mine ? el('span', { className: 'task-assigned', 'data-assigned': 'me' }, 'Assigned to you') : null);
     return el('li', { className: 'task-item', ...(task.held && { 'data-held': task.held.reason }), ...(task.fourEyes && { 'data-four-eyes': task.fourEyes.reason }) }, link);
   }
+}
+
+// helpers
+
+/** What an item shows, without the waited-for time that tick() moves on by itself. */
+function withoutClock(item: HTMLElement): string {
+  const copy = item.cloneNode(true) as HTMLElement;
+  for (const time of copy.querySelectorAll('[data-since]')) time.textContent = '';
+  return copy.outerHTML;
 }

@@ -8,6 +8,7 @@ import { FilteredTaskPages, type TaskFilter } from './FilteredTaskPages';
 import { continuesTyping, readTaskAddress, taskAddressQuery } from './task-address';
 import { TaskDetailView } from './TaskDetailView';
 import { TaskListView } from './TaskListView';
+import { listNews } from './list-news';
 import type { TaskPages } from './TaskPages';
 import { TaskProblem, TasklistClient, type Me, type TaskView } from './TasklistClient';
 
@@ -19,9 +20,9 @@ const root = document.getElementById('tasklist')!;
 // three live lines: what became of one's decision, what changed in the list since, and what the address named
 // that the page left out
 const decided = el('span', { 'data-say': 'decision' });
-const listNews = el('span', { 'data-say': 'list' });
+const listNewsLine = el('span', { 'data-say': 'list' });
 const addressNote = el('span', { 'data-say': 'address' });
-const status = el('p', { className: 'status-line', role: 'status', 'aria-live': 'polite' }, decided, listNews, addressNote);
+const status = el('p', { className: 'status-line', role: 'status', 'aria-live': 'polite' }, decided, listNewsLine, addressNote);
 
 /**
  * What was filled in the open task when the server stopped accepting the token: its form is filled with it again
@@ -45,7 +46,7 @@ function takeKept(taskId: string): Record<string, unknown> | undefined {
 
 function showTasks(me: Me): void {
   say('', decided);
-  say('', listNews);
+  say('', listNewsLine);
   say('', addressNote);
   let known: TaskView[] = [];
   let timer: number | undefined;
@@ -153,11 +154,12 @@ function showTasks(me: Me): void {
       if (pages !== search.current) return;
       if (changed || pages !== shown) {
         const tasks = pages.tasks;
-        const added = tasks.filter((task) => !known.some((old) => old.id === task.id)).length;
-        say(allLoaded && known.length && added ? `${added} new ${added === 1 ? 'task' : 'tasks'}.` : '', listNews);
+        const sameList = pages === shown;
+        const { changed: changedIds } = list.setTasks(tasks, pages.hasMore, search.filtered);
+        // another filter's list is no news: only a refresh of the list shown says what came, changed or left
+        say(sameList ? listNews(known, tasks, changedIds, { addedAreNews: allLoaded, openTaskId: detail.openTaskId }) : '', listNewsLine);
         known = tasks;
         shown = pages;
-        list.setTasks(tasks, pages.hasMore, search.filtered);
         const open = detail.openTaskId;
         const current = open ? tasks.find((task) => task.id === open) : undefined;
         if (current) detail.refresh(current);
@@ -201,7 +203,7 @@ function showTasks(me: Me): void {
   function applyFilter(filter: TaskFilter): boolean {
     if (!search.select(filter)) return false;
     const pages = search.current;
-    say('', listNews);
+    say('', listNewsLine);
     if (pages.loaded) {
       known = pages.tasks;
       shown = pages;
@@ -281,8 +283,9 @@ function showTasks(me: Me): void {
   });
 }
 
-function say(message: string, line: HTMLElement = listNews): void {
-  line.textContent = message;
+function say(message: string, line: HTMLElement = listNewsLine): void {
+  // a live region: written only when its words change, so the same sentence is not read out again
+  if (line.textContent !== message) line.textContent = message;
   status.dataset.empty = String(!status.textContent);
 }
 
