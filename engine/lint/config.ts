@@ -28,6 +28,7 @@ import superfluousGateway from 'bpmnlint/rules/superfluous-gateway.js';
 import superfluousTermination from 'bpmnlint/rules/superfluous-termination.js';
 
 import calledProcessExists from './rules/called-process-exists.js';
+import choreographyNotRun from './rules/choreography-not-run.js';
 import candidateGroupMembers from './rules/candidate-group-members.js';
 import conditionVariablesSupplied from './rules/condition-variables-supplied.js';
 import decisionReadsOwnOutput from './rules/decision-reads-own-output.js';
@@ -44,7 +45,7 @@ import serviceTaskJobType from './rules/service-task-job-type.js';
 import supportedElements from './rules/supported-elements.js';
 import timerDefinition from './rules/timer-definition.js';
 import userTaskCandidateGroups from './rules/user-task-candidate-groups.js';
-import { asDocumentationWarning, reportingDocumentationAsWarnings } from './documentation-process.js';
+import { asDocumentationWarning, reportingDocumentationAsWarnings } from './documentation.js';
 import type { RuleFactory } from './rule-api.js';
 import type { ProcessSupply } from './variable-supply.js';
 
@@ -67,6 +68,7 @@ export const stratumRules: Record<string, RuleFactory> = {
   'decision-result-mapping': decisionResultMapping,
   'separation-of-duties': separationOfDuties,
   'flow-name-matches-condition': flowNameMatchesCondition,
+  'choreography-not-run': choreographyNotRun,
 };
 
 /** bpmnlint's built-in rules that matter for execution (or for reading the diagram), by id. */
@@ -133,6 +135,8 @@ export const stratumRuleSeverities: Record<string, Severity> = {
   'stratum/separation-of-duties': 'error',
   // a flow's name that states a threshold its condition no longer compares with: every report a warning
   'stratum/flow-name-matches-condition': 'error',
+  // a choreography beside a process is kept and not run: said, never refused (every report a warning)
+  'stratum/choreography-not-run': 'error',
   // bpmnlint: what would not run, or run surprisingly
   'start-event-required': 'error',
   'end-event-required': 'error',
@@ -222,6 +226,7 @@ export function stratumLintConfigWith(options: LintContext) {
  * shows a rule's reports at the rule's severity; a rule missing here shows its warnings as errors there.
  */
 export const rulesWithWarningReports = [
+  'choreography-not-run',
   'condition-variables-supplied',
   'decision-reads-own-output',
   'exclusive-gateway-default',
@@ -236,16 +241,16 @@ export const rulesWithWarningReports = [
  * bpmnlint gives every report of a rule the rule's severity; a Stratum rule may
  * mark a report `severity: 'warn'` to make it only a warning (never stronger),
  * and every rule marks so its reports in a documentation process
- * (documentation-process.ts), whose message then says why. Applied to bpmnlint's
+ * (documentation.ts), whose message then says why. Applied to bpmnlint's
  * results by lintDefinitions; the modeler gets the same from its warning
  * companions (modeler/src/features/lint/LintRules.ts).
  */
-export function withReportSeverities<T extends Record<string, { category?: string; severity?: unknown; message?: string; documentationProcess?: string }[]>>(results: T): T {
+export function withReportSeverities<T extends Record<string, { category?: string; severity?: unknown; message?: string; documentationNote?: string }[]>>(results: T): T {
   for (const reports of Object.values(results)) {
     for (const report of reports) {
       if (report.severity !== 'warn' || report.category !== 'error') continue;
       report.category = 'warn';
-      if (report.documentationProcess !== undefined && report.message !== undefined) report.message = asDocumentationWarning(report.message, report.documentationProcess);
+      if (report.documentationNote !== undefined && report.message !== undefined) report.message = asDocumentationWarning(report.message, report.documentationNote);
     }
   }
   return results;
@@ -253,7 +258,7 @@ export function withReportSeverities<T extends Record<string, { category?: strin
 
 /**
  * Serves rules and configs from the imports above, in the shape bpmnlint's Linter expects. Every rule reports on
- * the elements of a process marked isExecutable="false" as warnings (documentation-process.ts).
+ * the elements of a process marked isExecutable="false" as warnings (documentation.ts).
  */
 export const stratumResolver = {
   resolveRule(pkg: string, ruleName: string): RuleFactory {

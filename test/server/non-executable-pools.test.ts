@@ -12,6 +12,7 @@ import { problemOf, TOKENS, type ApiClient } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/interop-crafted/collaboration-documentation-pool.bpmn', import.meta.url));
+const CHOREOGRAPHY = fileURLToPath(new URL('../fixtures/interop-crafted/choreography-beside-process.bpmn', import.meta.url));
 
 let server: TestServer;
 let api: ApiClient;
@@ -109,5 +110,21 @@ describe('the MIWG invoice as Camunda Modeler saved it (vendors/bpmn.io-camunda-
     const started = await demo.api.request<InstanceView>('POST', '/api/processes/bpmn-miwg-test-case-c.1.0/instances', { token: 'demo-integration', json: { businessKey: 'INV-1' } });
     expect(started.status, started.text).toBe(201);
     expect(started.body.status).toBe('running');
+  });
+});
+
+describe('a choreography beside a process', () => {
+  const bytes = readFileSync(CHOREOGRAPHY);
+
+  it('deploys the process with a warning that the choreography is kept but not run, and serves the file back whole', async () => {
+    const deployed = await deploy('quote.bpmn', bytes);
+    expect(deployed.status, deployed.text).toBe(201);
+    expect(deployed.body.deployed).toEqual([{ key: 'quote-handling', version: 1, changed: true }]);
+    expect(deployed.body.warnings.filter((finding) => finding.rule === 'choreography-not-run')).toEqual([{
+      file: 'quote.bpmn', elementId: 'Chor_Quote', rule: 'choreography-not-run', severity: 'warning',
+      message: 'Choreography "Quote choreography" is kept in the file but not run, and the modeler does not draw it: Stratum runs the processes beside it',
+    }]);
+    const xml = await fetch(`${server.url}/api/processes/quote-handling/versions/1/xml`, { headers: { authorization: `Bearer ${TOKENS.erp}` } });
+    expect(Buffer.from(await xml.arrayBuffer()).equals(bytes)).toBe(true);
   });
 });

@@ -177,6 +177,20 @@ describe('lintFiles', () => {
     }]);
   });
 
+  it('says a choreography beside a process is kept but not run, and makes what would not run inside it a warning', async () => {
+    const path = fileURLToPath(new URL('../../fixtures/interop-crafted/choreography-beside-process.bpmn', import.meta.url));
+    // its start event no longer connected: an error in a process, a warning in a choreography
+    const xml = readFileSync(path, 'utf8').replace('<startEvent id="C_Start"><outgoing>CF_1</outgoing></startEvent>', '<startEvent id="C_Start"/>')
+      .replace('<sequenceFlow id="CF_1" sourceRef="C_Start" targetRef="CT_Request"/>', '');
+    const findings = await lintFiles([{ name: 'quote.bpmn', xml }]);
+    expect(errorsOf(findings)).toEqual([]);
+    expect(findings).toContainEqual({
+      file: 'quote.bpmn', elementId: 'Chor_Quote', rule: 'choreography-not-run', severity: 'warning',
+      message: 'Choreography "Quote choreography" is kept in the file but not run, and the modeler does not draw it: Stratum runs the processes beside it',
+    });
+    expect(findings).toContainEqual(objectWith({ elementId: 'C_Start', rule: 'no-disconnected', severity: 'warning', message: textContaining('(in choreography "Chor_Quote": kept in the file, not run)') }));
+  });
+
   it('does not count a process marked isExecutable="false": its findings are warnings, and it is no key for a call', async () => {
     const documentation = minimal(`    <bpmn:task id="Draw" name="Draw" />`).replace('id="p" name="P" isExecutable="true"', 'id="doc" name="Doc" isExecutable="false"');
     const alone = await lintFiles([{ name: 'doc.bpmn', xml: documentation }]);

@@ -3,7 +3,7 @@ import { whenIdleAfterPaint } from '../../dom/after-paint';
 import { parseBpmn } from '../../../../engine/bpmn/moddle.js';
 import { rulesWithWarningReports, stratumLintConfigWith, stratumResolver, type LintContext } from '../../../../engine/lint/config.js';
 import type { RuleFactory, Reporter, CheckFn } from '../../../../engine/lint/rule-api.js';
-import { asDocumentationWarning, hasDocumentationProcess, type DocumentationReport } from '../../../../engine/lint/documentation-process.js';
+import { asDocumentationWarning, hasDocumentation, type DocumentationReport } from '../../../../engine/lint/documentation.js';
 import { processSuppliesOf, type ProcessSupply } from '../../../../engine/lint/variable-supply.js';
 import type { ProcessSummary } from '../../api/client';
 import type { StratumConfig } from '../../config';
@@ -153,7 +153,7 @@ export default class LintRules {
  * bpmnlint gives every report of a rule the rule's category; deploy marks a report that says
  * `severity: 'warn'` down afterwards (withReportSeverities): one a rule marks itself
  * (rulesWithWarningReports), and any on an element of a process marked isExecutable="false"
- * (engine/lint/documentation-process.ts), which may come from every rule. In the modeler each
+ * (engine/lint/documentation.ts), which may come from every rule. In the modeler each
  * error rule runs twice under bpmnlint's public configuration: itself without its warnings,
  * and a companion `<rule>-warnings` at "warn" that reports only them. A companion of a rule
  * that never marks warnings itself looks at a document only when it has such a process.
@@ -218,14 +218,14 @@ function onlyReports(rule: ReturnType<RuleFactory>, warnings: boolean, marksWarn
       const data = !!path && !Array.isArray(path) ? path as DocumentationReport & { severity?: unknown } : undefined;
       const isWarning = data?.severity === 'warn';
       if (isWarning !== warnings) return;
-      const documentation = warnings ? data?.documentationProcess : undefined;
-      reporter.report(elementId, documentation === undefined ? message : asDocumentationWarning(message, documentation), path);
+      const note = warnings ? data?.documentationNote : undefined;
+      reporter.report(elementId, note === undefined ? message : asDocumentationWarning(message, note), path);
     },
   }));
   if (!warnings || marksWarnings) return filtered;
   let skipped: boolean | undefined;
   const unlessUndocumented = (check: CheckFn | undefined): CheckFn | undefined => check && ((node, reporter) => {
-    skipped ??= !hasDocumentationProcess(node);
+    skipped ??= !hasDocumentation(node);
     return skipped ? false : check(node, reporter);
   });
   const check = typeof filtered.check === 'function'

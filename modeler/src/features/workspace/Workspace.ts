@@ -16,6 +16,7 @@ import { businessObjectOf, type ModdleElement } from '../../bpmn/moddle-element'
 import { diagramOfProcess } from '../../bpmn/process-diagram';
 import { exportBpmn, importBpmn, setBaseline } from '../../../../engine/interop/index.js';
 import type { BpmnDocument } from '../../../../engine/interop/index.js';
+import { keptNotRunSentences } from '../../../../engine/lint/kept-not-run.js';
 
 export interface DocumentSnapshot {
   meta: DocumentMeta;
@@ -37,6 +38,7 @@ interface OpenOptions {
 
 interface Viewer {
   importXML(xml: string, diagramId?: string): Promise<{ warnings: unknown[] }>;
+  getDefinitions(): Parameters<typeof keptNotRunSentences>[0];
   saveXML(options?: { format?: boolean }): Promise<{ xml?: string }>;
 }
 
@@ -182,9 +184,13 @@ export default class Workspace {
     this.savedRevision = 0;
     if (options.viewbox) this.canvas.viewbox(options.viewbox);
     else this.fitDiagram();
-    if (warnings.length) this.statusLine.show(`Opened with ${warnings.length} import warning(s)`, 'info');
+    // bpmn-js draws no choreography and says nothing of it: said here, as the server's choreography-not-run does
+    const notDrawn = keptNotRunSentences(this.bpmnjs.getDefinitions());
+    if (warnings.length || notDrawn.length) {
+      this.statusLine.show(`Opened with ${warnings.length + notDrawn.length} import warning(s)${notDrawn.length ? `: ${notDrawn.join('; ')}` : ''}`, 'info');
+    }
     this.eventBus.fire(DOCUMENT_OPENED, { meta: this.meta, detail: options.detail } satisfies DocumentOpened);
-    return [...document.warnings, ...warnings.map((warning) => (warning as Error).message ?? String(warning))];
+    return [...document.warnings, ...notDrawn, ...warnings.map((warning) => (warning as Error).message ?? String(warning))];
   }
 
   /**
