@@ -240,8 +240,8 @@ export const rulesWithWarningReports = [
 /**
  * bpmnlint gives every report of a rule the rule's severity; a Stratum rule may
  * mark a report `severity: 'warn'` to make it only a warning (never stronger),
- * and every rule marks so its reports in a documentation process
- * (documentation.ts), whose message then says why. Applied to bpmnlint's
+ * and every rule marks so its reports on documentation (a process marked
+ * isExecutable="false", a choreography; documentation.ts), whose message then says why. Applied to bpmnlint's
  * results by lintDefinitions; the modeler gets the same from its warning
  * companions (modeler/src/features/lint/LintRules.ts).
  */
@@ -258,7 +258,7 @@ export function withReportSeverities<T extends Record<string, { category?: strin
 
 /**
  * Serves rules and configs from the imports above, in the shape bpmnlint's Linter expects. Every rule reports on
- * the elements of a process marked isExecutable="false" as warnings (documentation.ts).
+ * the elements of a process marked isExecutable="false" or of a choreography as warnings (documentation.ts).
  */
 export const stratumResolver = {
   resolveRule(pkg: string, ruleName: string): RuleFactory {

@@ -152,11 +152,11 @@ export default class LintRules {
 /**
  * bpmnlint gives every report of a rule the rule's category; deploy marks a report that says
  * `severity: 'warn'` down afterwards (withReportSeverities): one a rule marks itself
- * (rulesWithWarningReports), and any on an element of a process marked isExecutable="false"
- * (engine/lint/documentation.ts), which may come from every rule. In the modeler each
+ * (rulesWithWarningReports), and any on an element of documentation, a process marked
+ * isExecutable="false" or a choreography (engine/lint/documentation.ts), which may come from every rule. In the modeler each
  * error rule runs twice under bpmnlint's public configuration: itself without its warnings,
  * and a companion `<rule>-warnings` at "warn" that reports only them. A companion of a rule
- * that never marks warnings itself looks at a document only when it has such a process.
+ * that never marks warnings itself looks at a document only when it holds documentation.
  */
 function withWarningCompanions(config: { rules: Record<string, unknown> }) {
   const rules = { ...config.rules };
@@ -210,7 +210,7 @@ function afterPaintResolver(withFileIds: (text: string) => string, splitRules: (
 
 /**
  * The rule with only its warnings (`warnings`, worded as deploy words them) or only its other reports. The warnings of
- * a rule that marks none itself come from a documentation process only, so without one its companion skips the document.
+ * a rule that marks none itself come from documentation only, so without any its companion skips the document.
  */
 function onlyReports(rule: ReturnType<RuleFactory>, warnings: boolean, marksWarnings: boolean): ReturnType<RuleFactory> {
   const filtered = withReports(rule, (reporter) => ({
