@@ -27,6 +27,7 @@ import subProcessBlankStartEvent from 'bpmnlint/rules/sub-process-blank-start-ev
 import superfluousGateway from 'bpmnlint/rules/superfluous-gateway.js';
 import superfluousTermination from 'bpmnlint/rules/superfluous-termination.js';
 
+import callOutcomeKept from './rules/call-outcome-kept.js';
 import calledProcessExists from './rules/called-process-exists.js';
 import choreographyNotRun from './rules/choreography-not-run.js';
 import candidateGroupMembers from './rules/candidate-group-members.js';
@@ -54,6 +55,7 @@ export const stratumRules: Record<string, RuleFactory> = {
   'feel-condition-syntax': feelConditionSyntax,
   'no-javascript': noJavascript,
   'called-process-exists': calledProcessExists,
+  'call-outcome-kept': callOutcomeKept,
   'exclusive-gateway-default': exclusiveGatewayDefault,
   'user-task-candidate-groups': userTaskCandidateGroups,
   'message-named': messageNamed,
@@ -123,6 +125,8 @@ export const stratumRuleSeverities: Record<string, Severity> = {
   // a diagram writing amount, reportingAmount … would change what the approval tiers compare without an order
   // change (a warning outside the order library, where amount may be the file's own variable)
   'stratum/order-fields-read-only': 'error',
+  // inside orders, a caller writing what a process it calls decides would replace the decision, a rejection included
+  'stratum/call-outcome-kept': 'error',
   // checks only with the known groups (stratumLintConfigWith), at the severity given there
   'stratum/candidate-group-members': 'error',
   // the runtime evaluates a user task's outputs over its completion only, so a gateway reading anything
@@ -168,7 +172,7 @@ export const stratumLintConfig = { rules: { ...stratumRuleSeverities } };
 export interface LintContext {
   /** Keys of the deployed processes, so `called-process-exists` checks that callees exist. */
   knownProcessKeys?: string[];
-  /** What the library's processes supply, so `condition-variables-supplied` follows the call graph. */
+  /** What the library's processes supply, so `condition-variables-supplied` and `call-outcome-kept` follow the call graph. */
   processSupplies?: ProcessSupply[];
   /** Ids of the DMN decisions deployed or deployed with the files, so `supported-elements` checks business rule tasks' decisions. */
   knownDecisionIds?: string[];
@@ -197,6 +201,7 @@ export function stratumLintConfigWith(options: LintContext) {
   }
   if (options.processSupplies) {
     rules['stratum/condition-variables-supplied'] = [stratumRuleSeverities['stratum/condition-variables-supplied'], { processes: options.processSupplies }];
+    rules['stratum/call-outcome-kept'] = [stratumRuleSeverities['stratum/call-outcome-kept'], { processes: options.processSupplies }];
   }
   if (options.requireTaskGroups || options.libraryProcessKeys) {
     const houseRules = { houseRules: options.requireTaskGroups === true, libraryProcessKeys: options.libraryProcessKeys ?? [] };

@@ -13,7 +13,7 @@ import { stratumLintConfigWith, stratumResolver, withReportSeverities, type Lint
 import { isDmnSource, readDmnSources } from './dmn-sources.js';
 import { ElementLabel } from './element-label.js';
 import { lookalikeKeyFindings } from './lookalike-keys.js';
-import { callOutcomeFindings, houseRuleProcessKeys, orderCallTree, orderEntryFindings } from './order-call-tree.js';
+import { houseRuleProcessKeys, orderCallTree, orderEntryFindings } from './order-call-tree.js';
 import { mergeSupplies, processSuppliesOf, type ProcessSupply } from './variable-supply.js';
 
 export interface LintOptions extends LintContext {
@@ -175,7 +175,7 @@ export async function lintSources(documents: ParsedSource[], options: LintOption
   const ownKeys = documents.flatMap((document) => (document.parsed ? processSuppliesOf(document.parsed.definitions).map(({ key }) => ({ key, file: document.file.name })) : []));
   findings.push(...lookalikeKeyFindings(ownKeys, options.knownProcessKeys ?? []));
   const parsedDocuments = documents.flatMap((document) => (document.parsed ? [{ name: document.file.name, definitions: document.parsed.definitions }] : []));
-  findings.push(...orderEntryFindings(parsedDocuments, processSupplies, options.processSupplies), ...callOutcomeFindings(parsedDocuments, processSupplies));
+  findings.push(...orderEntryFindings(parsedDocuments, processSupplies, options.processSupplies));
   return sortFindingsByFile(findings, documents.map((document) => document.file));
 }
 

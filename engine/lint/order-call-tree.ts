@@ -13,8 +13,7 @@
 // order's approvals and jobs on variables no order entry checked, and calling
 // the order process would also stop order entry (it takes orders only at level 1).
 import type { ModdleElement } from 'bpmn-moddle';
-import { allFlowElements, extensionValues } from '../bpmn/process-model.js';
-import { tryCompileExpression } from '../expressions/compile-expression.js';
+import { allFlowElements } from '../bpmn/process-model.js';
 import type { Finding } from '../errors.js';
 import { calledProcessOf } from './call-activity-variables.js';
 import { ElementLabel } from './element-label.js';
@@ -34,7 +33,7 @@ export function orderCallTree(roots: Iterable<string>, processes: readonly Pick<
 }
 
 /** The processes that take orders, and every process that runs inside orders (called from them at any depth). */
-function orderBorder(processes: readonly ProcessSupply[]): { takingOrders: string[]; inOrders: Set<string> } {
+export function orderBorder(processes: readonly ProcessSupply[]): { takingOrders: string[]; inOrders: Set<string> } {
   const takingOrders = processes.filter((process) => process.takesOrders).map((process) => process.key);
   return { takingOrders, inOrders: new Set(orderCallTree(takingOrders, processes)) };
 }
@@ -90,38 +89,4 @@ function refusal(caller: string, called: string, takingOrders: string[], inOrder
       `or call a copy of "${called}" under its own key`;
   }
   return undefined;
-}
-
-/**
- * `call-outcome-kept` findings: inside orders, a call activity output that writes, under its own name, a variable
- * the called process (or one it calls) writes, from a source that does not read it (`=true` to `approved` after
- * the credit approval), would replace what the called process decided, a rejection included.
- */
-export function callOutcomeFindings(documents: { name: string; definitions: ModdleElement }[], processes: readonly ProcessSupply[]): Finding[] {
-  const { inOrders } = orderBorder(processes);
-  const byKey = new Map(processes.map((process) => [process.key, process]));
-  const findings: Finding[] = [];
-  for (const { name, definitions } of documents) {
-    for (const process of (definitions.rootElements ?? []).filter((element) => element.$type === 'bpmn:Process')) {
-      if (!inOrders.has(String(process.id))) continue;
-      for (const element of allFlowElements(process)) {
-        const called = calledProcessOf(element);
-        if (called === undefined) continue;
-        const decided = new Set(orderCallTree([called], processes).flatMap((key) => byKey.get(key)?.supplies ?? []));
-        for (const output of extensionValues(element, 'zeebe:IoMapping').flatMap((mapping) => mapping.outputParameters ?? [])) {
-          const target = String(output.target ?? '').trim();
-          if (!decided.has(target)) continue;
-          const compiled = tryCompileExpression(String(output.source ?? ''));
-          if (compiled.ok && compiled.expression.reads.includes(target)) continue;
-          findings.push({
-            file: name, elementId: String(element.id), rule: 'call-outcome-kept', severity: 'error',
-            message: `${ElementLabel(element)} has an output mapping to ${target} from ${String(output.source ?? '').trim() || 'nothing'}, which does not read it, ` +
-              `while "${called}" decides ${target}: the caller would go on with this value in place of the called process's decision, a rejection included. ` +
-              `Map the called process's value (source "=${target}"), or give the output another name`,
-          });
-        }
-      }
-    }
-  }
-  return findings;
 }

@@ -1,9 +1,10 @@
 // The order as entered (engine/orders/order-entry.ts ORDER_VARIABLES: amount,
 // currency, paymentTerms, customer, orderNo, reportingAmount …) is what the
 // approval tiers compare, and the runtime lets no completer, worker, message or
-// operator set it. A diagram must not either: an output mapping, a decision's
-// result variable, a multi-instance output collection or element variable, a
-// Camunda 7 form field or camunda:out, or an input mapping of a task, event or
+// operator set it. A diagram must not either: a writer variable-writes.ts lists
+// (an output mapping, a decision's or script's result variable, a multi-instance
+// output collection or element variable, a Camunda 7 form field or camunda:out,
+// a user task's inferred decision, or an input mapping of a task, event or
 // sub-process (a local variable that every element inside reads in place of the
 // order's) that targets an order field would change what the order's gateways
 // compare without an order change, so a 2,000,000 order could skip its approval.
@@ -16,28 +17,14 @@
 // (house-rules.ts) and in any process it calls (order-call-tree.ts), a warning
 // elsewhere, where `amount` may be a file's own variable. Browser-safe.
 import type { ModdleElement } from 'bpmn-moddle';
-import { camunda7CallVariables } from '../../bpmn/camunda7-call-variables.js';
-import { extensionValues, iterationVariablesOf } from '../../bpmn/process-model.js';
 import { ORDER_VARIABLES } from '../../orders/order-entry.js';
-import { declaredDecisionCall } from '../business-rule-task.js';
 import { handsBackAllChildVariables } from '../call-activity-variables.js';
 import { ElementLabel } from '../element-label.js';
 import { followsHouseRules, type HouseRulesConfig } from '../house-rules.js';
 import { is, processOf, type Reporter, type RuleFactory } from '../rule-api.js';
+import { OUTPUT_MAPPING, writesOf, type Write } from '../variable-writes.js';
 
 const ORDER_FIELDS: ReadonlySet<string> = new Set(ORDER_VARIABLES);
-
-/** One place where a diagram names a variable it writes. */
-interface Write {
-  what: string;
-  target: string;
-  /** It writes the variable of the same name onto itself (`=amount` to `amount`), which changes nothing. */
-  copies?: boolean;
-  /** It reads one variable as it is (`=changeAmount`), no literal or computation. */
-  reference?: boolean;
-  /** An input of a call activity: the called process gets it, the caller's variable stays. */
-  callInput?: boolean;
-}
 
 /** How a write of an order field is judged: refused (a warning outside the order library), flagged, or fine. */
 type Verdict = 'refused' | 'flagged' | 'allowed';
@@ -110,74 +97,9 @@ function verdictOn(node: ModdleElement, write: Write): Verdict {
   }
   if (write.copies !== true) return 'refused';
   if (write.what === OUTPUT_MAPPING) return isNoneStart(node) ? 'allowed' : 'refused';
-  return write.what.startsWith('has an input') ? 'allowed' : 'refused';
-}
-
-const OUTPUT_MAPPING = 'has an output mapping to';
-
-/** `=amount` (FEEL) or `${amount}` / `#{amount}` (Camunda 7) for the target `amount`. */
-function isCopyOf(source: unknown, target: string): boolean {
-  return referenceIn(source) === target;
-}
-
-/** The variable a source reads as it is: `changeAmount` of `=changeAmount`, `${changeAmount}` or `#{changeAmount}`. */
-function referenceIn(source: unknown): string | undefined {
-  const value = text(source);
-  const name = /^=\s*([A-Za-z_][\w]*)$/.exec(value)?.[1] ?? /^[$#]\{\s*([A-Za-z_][\w]*)\s*\}$/.exec(value)?.[1];
-  return name;
+  return write.kind === 'input' ? 'allowed' : 'refused';
 }
 
 function isNoneStart(node: ModdleElement): boolean {
   return is(node, 'bpmn:StartEvent') && is(node.$parent, 'bpmn:Process') && (node.eventDefinitions ?? []).length === 0;
-}
-
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : '';
-}
-
-/** Every variable the element writes into the process (or, for inputs, into its own scope or the called process). */
-function writesOf(node: ModdleElement): Write[] {
-  const writes: Write[] = [];
-  const call = is(node, 'bpmn:CallActivity');
-  for (const mapping of extensionValues(node, 'zeebe:IoMapping')) {
-    for (const output of mapping.outputParameters ?? []) {
-      writes.push({ what: OUTPUT_MAPPING, target: text(output.target), copies: isCopyOf(output.source, text(output.target)) });
-    }
-    for (const input of mapping.inputParameters ?? []) {
-      writes.push({ what: call ? 'passes the called process' : 'has an input mapping (a local variable every element inside reads) to',
-        target: text(input.target), copies: isCopyOf(input.source, text(input.target)), reference: referenceIn(input.source) !== undefined,
-        ...(call && { callInput: true }) });
-    }
-  }
-  for (const inputOutput of extensionValues(node, 'camunda:InputOutput')) {
-    for (const output of inputOutput.outputParameters ?? []) {
-      writes.push({ what: 'has an output parameter', target: text(output.name) });
-    }
-    for (const input of inputOutput.inputParameters ?? []) {
-      writes.push({ what: call ? 'passes the called process' : 'has an input parameter (a local variable every element inside reads)',
-        target: text(input.name), copies: isCopyOf(input.value, text(input.name)), reference: referenceIn(input.value) !== undefined,
-        ...(call && { callInput: true }) });
-    }
-  }
-  for (const form of extensionValues(node, 'camunda:FormData')) {
-    for (const field of form.fields ?? []) writes.push({ what: 'has a form field, which its completer sets,', target: text(field.id) });
-  }
-  const passed = camunda7CallVariables(node).mappings;
-  for (const out of passed?.outs ?? []) if ('target' in out) writes.push({ what: 'hands back (camunda:out) into', target: out.target });
-  for (const into of passed?.ins ?? []) {
-    if ('target' in into) {
-      const variable = 'variable' in into ? into.variable : referenceIn(into.feel.startsWith('=') ? into.feel : `=${into.feel}`);
-      writes.push({ what: 'passes the called process (camunda:in)', target: into.target, copies: variable === into.target, reference: variable !== undefined, callInput: true });
-    }
-  }
-  const decision = declaredDecisionCall(node);
-  if (decision?.resultVariable) writes.push({ what: 'sets its decision\'s result variable', target: decision.resultVariable });
-  const loop = node.loopCharacteristics;
-  if (loop && is(loop, 'bpmn:MultiInstanceLoopCharacteristics')) {
-    const gathered = text(extensionValues(loop, 'zeebe:LoopCharacteristics')[0]?.outputCollection);
-    if (gathered) writes.push({ what: 'gathers its multi-instance output collection into', target: gathered });
-    for (const element of iterationVariablesOf(node)) writes.push({ what: 'names its multi-instance element (a local variable of each iteration)', target: element });
-  }
-  return writes.filter((write) => write.target !== '');
 }

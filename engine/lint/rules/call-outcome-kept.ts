@@ -1,0 +1,91 @@
+// Inside orders, what a called process decides (`approved`, after the credit
+// approval's tiers) reaches its caller as the called process decided it. The
+// caller may take it over only by propagation (no output mapping) or by the
+// identity mapping on the call activity itself (`=approved` to `approved`,
+// Camunda 7 `camunda:out source="approved"` or `${approved}`). Any other writer
+// of that name in a process that calls it (variable-writes.ts: `=approved or
+// true` on the call, a service task's output, a form field, a decision's or a
+// script's result, a multi-instance collection, a timer's or message's output,
+// a local input, a value passed in to seed the decision) would let the caller
+// go on with its own value in place of the decision, a rejection included.
+// Which processes run inside orders, and what each decides, comes from the
+// library as it will be (`processes`: the deployed latest versions with the
+// documents' own in place of theirs); the modeler passes the deployed library,
+// and the document's own processes are put in here. Browser-safe.
+import type { ModdleElement } from 'bpmn-moddle';
+import { allFlowElements } from '../../bpmn/process-model.js';
+import { calledProcessOf, handsBackAllChildVariables } from '../call-activity-variables.js';
+import { ElementLabel, elementLabel } from '../element-label.js';
+import { orderBorder, orderCallTree } from '../order-call-tree.js';
+import { is, type Reporter, type RuleFactory } from '../rule-api.js';
+import { mergeSupplies, processSuppliesOf, type ProcessSupply } from '../variable-supply.js';
+import { writesOf, type Write } from '../variable-writes.js';
+
+interface CallOutcomeConfig {
+  /** What the library's processes supply (variable-supply.ts); without it, the document alone is the library. */
+  processes?: ProcessSupply[];
+}
+
+const callOutcomeKept: RuleFactory = (config?: CallOutcomeConfig) => {
+  function check(node: ModdleElement, reporter: Reporter) {
+    if (!is(node, 'bpmn:Process')) return;
+    const processes = mergeSupplies(Array.isArray(config?.processes) ? config.processes : [], node.$parent ? processSuppliesOf(node.$parent) : []);
+    if (!orderBorder(processes).inOrders.has(String(node.id))) return;
+    const deciders = decidersIn(node, processes);
+    if (deciders.size === 0) return;
+    for (const element of allFlowElements(node)) {
+      for (const write of writesOf(element)) {
+        const candidates = deciders.get(write.target);
+        if (!candidates || keepsTheDecision(element, write)) continue;
+        reporter.report(element.id, messageFor(element, write, namedDecider(element, candidates)));
+      }
+    }
+  }
+
+  return { check, meta: { documentation: { url: 'docs/validation.md#call-outcome-kept-error' } } };
+};
+
+export default callOutcomeKept;
+
+/** A process that decides a variable, and the call activity through which the caller reaches it. */
+interface Decider {
+  called: string;
+  call: ModdleElement;
+}
+
+/** The variables the processes `process` calls (or they call, at any depth) write, each with the calls reaching a writer. */
+function decidersIn(process: ModdleElement, processes: readonly ProcessSupply[]): Map<string, Decider[]> {
+  const byKey = new Map(processes.map((supply) => [supply.key, supply]));
+  const deciders = new Map<string, Decider[]>();
+  for (const call of allFlowElements(process)) {
+    const called = calledProcessOf(call);
+    if (called === undefined) continue;
+    for (const key of orderCallTree([called], processes)) {
+      for (const name of byKey.get(key)?.supplies ?? []) deciders.set(name, [...(deciders.get(name) ?? []), { called: key, call }]);
+    }
+  }
+  return deciders;
+}
+
+/** The decider to name: through this call activity itself, else through one handing every child variable back. */
+function namedDecider(element: ModdleElement, candidates: Decider[]): Decider {
+  return candidates.find(({ call }) => call === element) ?? candidates.find(({ call }) => handsBackAllChildVariables(call)) ?? candidates[0];
+}
+
+/**
+ * The call activity handing the decision back as it is (an output or camunda:out copying the name onto itself),
+ * and an input copying a variable onto itself, which changes nothing. Everything else writes its own value.
+ */
+function keepsTheDecision(element: ModdleElement, write: Write): boolean {
+  if (write.copies !== true) return false;
+  if (write.kind === 'input') return true;
+  return write.kind === 'output' && is(element, 'bpmn:CallActivity');
+}
+
+function messageFor(element: ModdleElement, write: Write, { called, call }: Decider): string {
+  const through = call === element ? '' : ` (called by ${elementLabel(call)})`;
+  const from = write.source ? ` from ${write.source}` : '';
+  return `${ElementLabel(element)} ${write.what} ${write.target}${from}, which "${called}"${through} decides: this process would go on with its own ` +
+    `${write.target} in place of the called process's decision, a rejection included. Let the call activity hand ${write.target} back as it is ` +
+    `(no output mapping, or source "=${write.target}" on the call activity; Camunda 7: camunda:out source="${write.target}"), and give this value another name`;
+}
