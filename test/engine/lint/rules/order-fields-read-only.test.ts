@@ -82,7 +82,7 @@ describe(RULE, () => {
     ]);
   });
 
-  it('refuses Camunda 7 form fields, camunda:out and result variables that name an order field; flags a computed camunda:in', async () => {
+  it('refuses Camunda 7 form fields, camunda:out and decision and delegate result variables that name an order field; flags a computed camunda:in', async () => {
     const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Defs" targetNamespace="http://stratum.example/bpmn/order-library">
   <bpmn:process id="c7-order-variant" isExecutable="true">
@@ -103,6 +103,7 @@ describe(RULE, () => {
       <bpmn:incoming>F3</bpmn:incoming><bpmn:outgoing>F4</bpmn:outgoing>
     </bpmn:businessRuleTask>
     <bpmn:endEvent id="End"><bpmn:incoming>F4</bpmn:incoming></bpmn:endEvent>
+    <bpmn:serviceTask id="Rate" name="Rate" camunda:expression="\${1}" camunda:resultVariable="exchangeRate" />
     <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Review" />
     <bpmn:sequenceFlow id="F2" sourceRef="Review" targetRef="Call" />
     <bpmn:sequenceFlow id="F3" sourceRef="Call" targetRef="Terms" />
@@ -114,9 +115,17 @@ describe(RULE, () => {
       ['Review', 'error', 'amount'],
       ['Call', 'error', 'currency'],
       ['Terms', 'error', 'paymentTerms'],
+      ['Rate', 'error', 'exchangeRate'],
       // camunda:out without variables="all" hands back only what it names: the child decides on 1, the order keeps its own
       ['Call', 'warning', 'reportingAmount'],
     ]);
+  });
+
+  it('refuses a script\'s result variable that names an order field (the list of writers call-outcome-kept judges too)', async () => {
+    const findings = await findingsWith(SOM, (xml) => xml.replace('  </bpmn:process>',
+      '<bpmn:scriptTask id="Script" name="Script"><bpmn:extensionElements><zeebe:script expression="=1" resultVariable="reportingAmount" /></bpmn:extensionElements></bpmn:scriptTask>\n  </bpmn:process>'));
+    expect(asPairs(findings)).toEqual([['Script', 'error']]);
+    expect(findings[0].message).toMatch(/names as its result variable, which its script or worker sets, reportingAmount, an order field/);
   });
 
   it('refuses a decision whose result variable is an order field', async () => {
