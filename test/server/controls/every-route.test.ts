@@ -502,6 +502,19 @@ const prepaidAtShipment: Row[] = [
 // 3. Approval tiers and amendments.
 const tiers: Row[] = [
   {
+    attempt: 'a planning worker of sales-order-management sets approved, which the credit approval it called decides, from every job route',
+    run: async () => {
+      const orderNo = await enterOrder(400_000);
+      const [job] = await fetchJobs('procurement-planning', orderNo);
+      for (const [route, send] of jobRoutes(job.id, { approved: false })) {
+        const response = await send();
+        expectRefused(response, 422, /may not set approved/, route);
+        expect(problemOf(response).errors?.map((error) => error.field), route).toEqual(['/variables/approved']);
+      }
+      expect(await jobWaits(orderNo)).toEqual(PLANNING);
+    },
+  },
+  {
     attempt: 'a planning worker plants a "change" payload claiming 99,000,000 approved; the order is then raised to 3,000,000',
     run: async () => {
       const orderNo = await enterOrder(400_000);
