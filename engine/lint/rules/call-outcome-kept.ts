@@ -7,7 +7,8 @@
 // true` on the call, a service task's output, a form field, a decision's or a
 // script's result, a multi-instance collection, a timer's or message's output,
 // a local input, a value passed in to seed the decision) would let the caller
-// go on with its own value in place of the decision, a rejection included.
+// go on with its own value in place of the decision, a rejection included; so
+// would another called process handing back a variable of that name.
 // Which processes run inside orders, and what each decides, comes from the
 // library as it will be (`processes`: the deployed latest versions with the
 // documents' own in place of theirs); the modeler passes the deployed library,
@@ -38,6 +39,16 @@ const callOutcomeKept: RuleFactory = (config?: CallOutcomeConfig) => {
         const candidates = deciders.get(write.target);
         if (!candidates || keepsTheDecision(element, write)) continue;
         reporter.report(element.id, messageFor(element, write, namedDecider(element, candidates)));
+      }
+    }
+    for (const [name, candidates] of deciders) {
+      const handing = candidates.filter(({ call }) => handsBack(call, name));
+      const reported = new Set<ModdleElement>();
+      for (const decider of handing) {
+        const other = handing.find(({ call }) => calledProcessOf(call) !== calledProcessOf(decider.call));
+        if (!other || reported.has(decider.call)) continue;
+        reported.add(decider.call);
+        reporter.report(decider.call.id, handBackMessage(name, decider, other));
       }
     }
   }
@@ -73,6 +84,14 @@ function namedDecider(element: ModdleElement, candidates: Decider[]): Decider {
 }
 
 /**
+ * Whether the call activity hands `name` back into the caller as the called process left it: with every child
+ * variable, or by its identity mapping. (Any other output of that name is a write of its own, reported as such.)
+ */
+function handsBack(call: ModdleElement, name: string): boolean {
+  return handsBackAllChildVariables(call) || writesOf(call).some((write) => write.kind === 'output' && write.target === name && write.copies === true);
+}
+
+/**
  * The call activity handing the decision back as it is (an output or camunda:out copying the name onto itself),
  * and an input copying a variable onto itself, which changes nothing. Everything else writes its own value.
  */
@@ -88,4 +107,11 @@ function messageFor(element: ModdleElement, write: Write, { called, call }: Deci
   return `${ElementLabel(element)} ${write.what} ${write.target}${from}, which "${called}"${through} decides: this process would go on with its own ` +
     `${write.target} in place of the called process's decision, a rejection included. Let the call activity hand ${write.target} back as it is ` +
     `(no output mapping, or source "=${write.target}" on the call activity; Camunda 7: camunda:out source="${write.target}"), and give this value another name`;
+}
+
+/** Two called processes deciding one variable, both handed back: whichever ends last stands for the other's decision. */
+function handBackMessage(name: string, { call, called }: Decider, other: Decider): string {
+  return `${ElementLabel(call)} hands back ${name} from "${called}", while "${other.called}" (called by ${elementLabel(other.call)}) decides ${name} too: ` +
+    `whichever ends last would stand for the other's decision in this process, a rejection included. Let one called process decide ${name}: ` +
+    'hand back from the other only what this process needs (propagateAllChildVariables="false" with outputs of other names; Camunda 7: camunda:out without variables="all")';
 }

@@ -95,6 +95,22 @@ describe(RULE, () => {
     expect(pairs(await findingsWith(seeded))).toEqual([['CallActivity_ApproveCreditOrder', 'error']]);
   });
 
+  it('refuses two called processes that both hand back approved: whichever ends last would stand for the other\'s decision', async () => {
+    const SCN = 'special-change-notification.bpmn';
+    const notifying = shipped.find((file) => file.name === SCN)!.xml;
+    const deciding = notifying.replace('<zeebe:output source="=acknowledged" target="inspectionAcknowledged" />',
+      '<zeebe:output source="=acknowledged" target="inspectionAcknowledged" /><zeebe:output source="=true" target="approved" />');
+    expect(deciding).not.toBe(notifying);
+    const files = shipped.map((file) => (file.name === SCN ? { name: SCN, xml: deciding } : file));
+    const findings = (await lintFiles(files)).filter((finding) => finding.rule === RULE);
+    expect(pairs(findings).sort()).toEqual([['CallActivity_AcknowledgeChange', 'error'], ['CallActivity_ApproveCreditOrder', 'error'], ['CallActivity_NotifySpecialChange', 'error']]);
+    expect(findings.find((finding) => finding.elementId === 'CallActivity_AcknowledgeChange')?.message).toBe(
+      'Call activity "Notify order change" hands back approved from "special-change-notification", while "credit-order-approval" (called by call activity ' +
+      '"Approve credit order") decides approved too: whichever ends last would stand for the other\'s decision in this process, a rejection included. ' +
+      'Let one called process decide approved: hand back from the other only what this process needs (propagateAllChildVariables="false" with outputs of ' +
+      'other names; Camunda 7: camunda:out without variables="all")');
+  });
+
   describe('Camunda 7 (a caller from another tool inside orders: sales-order-management calls it, it calls the approval)', () => {
     const som = somWith((xml) => xml.replace(CALL, '<zeebe:calledElement processId="approval-wrapper" propagateAllChildVariables="true" bindingType="latest" />'));
     const wrapper = (extensions: string, more = '') => ({
