@@ -5,6 +5,7 @@ import type { BpmnFile, DecisionDetail, DecisionSummary, DeploymentView, DeployO
 import { parseBpmn } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
 import { isRetryableConflict, StratumError, type Finding } from '../errors.js';
+import { callersOfReplaced, newCallOutcomeFindings } from '../lint/deployed-call-outcomes.js';
 import { isDmnSource, readDmnSources } from '../lint/dmn-sources.js';
 import { xmlFollowsHouseRules } from '../lint/house-rules.js';
 import { lintSources, parseSources, type ParsedSource } from '../lint/lint-bpmn.js';
@@ -236,6 +237,7 @@ export class ProcessLibrary implements Library {
       ...dmn.findings,
       ...(await lintSources(documents, { knownProcessKeys, processSupplies, knownDecisionIds, libraryProcessKeys, ...(taskGroups && { taskGroups }) })),
       ...(await this.deployedOrderFieldWrites(latest, documents, processSupplies, libraryProcessKeys)),
+      ...(await this.deployedCallOutcomes(latest, documents, processSupplies)),
     ];
     const library = libraryFingerprint(latest, latestDecisions);
     if (findings.some((finding) => finding.severity === 'error')) return { analysed: [], decisions: [], findings, library };
@@ -266,6 +268,25 @@ export class ProcessLibrary implements Library {
     const sources = await parseSources(pulledIn.map((row) => ({ name: `${row.key} (version ${row.version}, deployed)`, xml: row.xml })));
     const findings = await lintSources(sources, { knownProcessKeys: latest.map((row) => row.key), orderProcessKeys: [...tree] });
     return findings.filter((finding) => finding.rule === 'order-fields-read-only' && finding.severity === 'error');
+  }
+
+  /**
+   * A deployed caller (not replaced) of a process the deployment replaces, at any depth: a write of it that the new
+   * version makes replace a called process's decision is the deployment's error (call-outcome-kept), named under the
+   * deployed version. What the library already had before is not.
+   */
+  private async deployedCallOutcomes(latest: ProcessVersionRow[], documents: ParsedSource[], deployedSupplies: ProcessSupply[]): Promise<Finding[]> {
+    const fileSupplies = documents.flatMap((document) => (document.parsed ? processSuppliesOf(document.parsed.definitions) : []));
+    const after = mergeSupplies(deployedSupplies, fileSupplies);
+    const callers = new Set(callersOfReplaced(after, new Set(fileSupplies.map((supply) => supply.key))));
+    const findings: Finding[] = [];
+    for (const row of latest.filter((candidate) => callers.has(candidate.key))) {
+      const parsed = await parseBpmn(row.xml).catch(() => undefined);
+      if (!parsed) continue;
+      const caller = { key: row.key, name: `${row.key} (version ${row.version}, deployed)`, definitions: parsed.definitions };
+      findings.push(...newCallOutcomeFindings(caller, deployedSupplies, after));
+    }
+    return findings;
   }
 
   // A version's XML never changes, so what it supplies is parsed once per process version.

@@ -15,12 +15,15 @@
 // and the document's own processes are put in here. Browser-safe.
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements } from '../../bpmn/process-model.js';
+import { ORDER_VARIABLES } from '../../orders/order-entry.js';
 import { calledProcessOf, handsBackAllChildVariables } from '../call-activity-variables.js';
 import { ElementLabel, elementLabel } from '../element-label.js';
 import { orderBorder, orderCallTree } from '../order-call-tree.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 import { mergeSupplies, processSuppliesOf, type ProcessSupply } from '../variable-supply.js';
 import { writesOf, type Write } from '../variable-writes.js';
+
+const ORDER_FIELDS: ReadonlySet<string> = new Set(ORDER_VARIABLES);
 
 interface CallOutcomeConfig {
   /** What the library's processes supply (variable-supply.ts); without it, the document alone is the library. */
@@ -72,7 +75,10 @@ function decidersIn(process: ModdleElement, processes: readonly ProcessSupply[])
     const called = calledProcessOf(call);
     if (called === undefined) continue;
     for (const key of orderCallTree([called], processes)) {
-      for (const name of byKey.get(key)?.supplies ?? []) deciders.set(name, [...(deciders.get(name) ?? []), { called: key, call }]);
+      for (const name of byKey.get(key)?.supplies ?? []) {
+        // a called process writing an order field is order-fields-read-only's error, not a decision
+        if (!ORDER_FIELDS.has(name)) deciders.set(name, [...(deciders.get(name) ?? []), { called: key, call }]);
+      }
     }
   }
   return deciders;

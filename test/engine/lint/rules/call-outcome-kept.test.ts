@@ -158,6 +158,29 @@ describe(RULE, () => {
     expect(pairs(findings)).toEqual([['CallActivity_ApproveCreditOrder', 'error']]);
   });
 
+  it('refuses a called process deployed alone that starts deciding what its deployed caller hands back from another, naming the deployed caller', async () => {
+    const fixture = await openFixture();
+    try {
+      const SCN = 'special-change-notification.bpmn';
+      const notifying = shipped.find((file) => file.name === SCN)!.xml;
+      const deciding = notifying.replace('<zeebe:output source="=acknowledged" target="inspectionAcknowledged" />',
+        '<zeebe:output source="=acknowledged" target="inspectionAcknowledged" /><zeebe:output source="=true" target="approved" />');
+      const refusal = await fixture.stratum.library.deploy([{ name: SCN, xml: deciding }], { user: 'designer', note: 'acknowledge = approve' }).catch((error: unknown) => error);
+      const findings = ((refusal as { details?: { findings?: Finding[] } }).details?.findings ?? []).filter((finding) => finding.rule === RULE);
+      expect(findings.map((finding) => [finding.file, finding.elementId, finding.severity]).sort()).toEqual([
+        ['sales-order-management (version 1, deployed)', 'CallActivity_AcknowledgeChange', 'error'],
+        ['sales-order-management (version 1, deployed)', 'CallActivity_ApproveCreditOrder', 'error'],
+        ['sales-order-management (version 1, deployed)', 'CallActivity_NotifySpecialChange', 'error'],
+      ]);
+      // a new version that decides nothing new deploys
+      const changed = notifying.replace('name="Special change notification" isExecutable', 'name="Special change notification (v2)" isExecutable');
+      expect(changed).not.toBe(notifying);
+      await fixture.stratum.library.deploy([{ name: SCN, xml: changed }], { user: 'designer', note: 'wording' });
+    } finally {
+      await fixture.dispose();
+    }
+  });
+
   it('keeps a vice-president rejection: the deploy is refused and the order is rejected', async () => {
     const fixture = await openFixture();
     try {

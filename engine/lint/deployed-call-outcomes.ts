@@ -1,0 +1,46 @@
+// call-outcome-kept for deployed callers a deployment does not replace: a new
+// version of a called process that starts deciding a variable a deployed caller
+// writes (or that another process the caller calls hands back) would turn that
+// caller's write into a replaced decision, though the caller's file is not part
+// of the deployment. Only what the deployment makes wrong is reported: a
+// conflict the deployed library already had stays the caller's own to fix.
+// Browser-safe.
+import type { ModdleElement } from 'bpmn-moddle';
+import type { Finding } from '../errors.js';
+import { orderCallTree } from './order-call-tree.js';
+import callOutcomeKept from './rules/call-outcome-kept.js';
+import type { RuleFactory } from './rule-api.js';
+import type { ProcessSupply } from './variable-supply.js';
+
+/** A deployed process: its key, the name its findings carry, and its parsed definitions. */
+export interface DeployedCaller {
+  key: string;
+  name: string;
+  definitions: ModdleElement;
+}
+
+/** Keys of the processes of `after` the deployment does not replace that call, at any depth, one it replaces. */
+export function callersOfReplaced(after: readonly ProcessSupply[], replaced: ReadonlySet<string>): string[] {
+  return after
+    .filter((process) => !replaced.has(process.key) && orderCallTree(process.calls, after).some((key) => replaced.has(key)))
+    .map((process) => process.key);
+}
+
+/** call-outcome-kept's errors on `caller` in the library as it will be (`after`) that it did not have in the library before. */
+export function newCallOutcomeFindings(caller: DeployedCaller, before: readonly ProcessSupply[], after: readonly ProcessSupply[]): Finding[] {
+  const had = new Set(reportsOn(caller, before).map(([elementId, message]) => `${elementId} ${message}`));
+  return reportsOn(caller, after)
+    .filter(([elementId, message]) => !had.has(`${elementId} ${message}`))
+    .map(([elementId, message]) => ({ file: caller.name, elementId, rule: 'call-outcome-kept', severity: 'error', message }));
+}
+
+// helpers
+
+function reportsOn(caller: DeployedCaller, processes: readonly ProcessSupply[]): [string | null, string][] {
+  const process = (caller.definitions.rootElements ?? []).find((element: ModdleElement) => element.$type === 'bpmn:Process' && element.id === caller.key);
+  if (!process) return [];
+  const reports: [string | null, string][] = [];
+  const { check } = (callOutcomeKept as RuleFactory<{ processes: ProcessSupply[] }>)({ processes: [...processes] });
+  if (typeof check === 'function') check(process, { report: (elementId, message) => reports.push([elementId ?? null, message]) });
+  return reports;
+}
