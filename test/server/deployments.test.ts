@@ -224,6 +224,24 @@ describe('POST /api/deployments', () => {
     expect((await api.get('/api/processes', TOKENS.erp)).body).toEqual(before);
   });
 
+  it('refuses a sales order management whose approval call hands on its own approved (call-outcome-kept), keeping the deployed version', async () => {
+    const shipped = readFileSync(new URL('../../diagrams/sales-order-management.bpmn', import.meta.url), 'utf8');
+    const call = '<zeebe:calledElement processId="credit-order-approval" propagateAllChildVariables="true" bindingType="latest" />';
+    const forged = shipped.replace(call, `${call}<zeebe:ioMapping><zeebe:output source="=approved or true" target="approved" /></zeebe:ioMapping>`);
+    expect(forged).not.toBe(shipped);
+    const before = (await api.get<ProcessDetail>('/api/processes/sales-order-management', TOKENS.erp)).body.latestVersion;
+    const response = await api.request('POST', '/api/deployments?name=sales-order-management.bpmn&note=smoother', {
+      token: TOKENS.designer, body: forged, headers: { 'content-type': 'application/xml' },
+    });
+    expect(response.status, response.text).toBe(422);
+    expect(response.contentType).toMatch(/^application\/problem\+json/);
+    expect(problemOf(response).findings).toEqual(arrayWith([objectWith({
+      file: 'sales-order-management.bpmn', elementId: 'CallActivity_ApproveCreditOrder', rule: 'call-outcome-kept', severity: 'error',
+      message: textContaining('has an output mapping to approved from =approved or true, which "credit-order-approval" decides'),
+    })]));
+    expect((await api.get<ProcessDetail>('/api/processes/sales-order-management', TOKENS.erp)).body.latestVersion).toBe(before);
+  });
+
   it('refuses a condition on a variable nothing supplies (the start variables are declared), naming element and variable', async () => {
     const decided = checkProcess('procurement')
       .replace('<bpmn:startEvent id="Start">', '<bpmn:startEvent id="Start"><bpmn:extensionElements><zeebe:ioMapping><zeebe:output source="=amount" target="amount" /></zeebe:ioMapping></bpmn:extensionElements>')
