@@ -163,7 +163,7 @@ async function startModeler(server: ReturnType<typeof fakeServer>, ...tokens: st
   };
   const drafts = { get: () => undefined, has: () => false, all: () => [], set: () => undefined, delete: () => undefined };
   // bpmn-js as far as the workspace uses it: every diagram imports, as a process, onto a canvas not laid out
-  const bpmnjs = { importXML: () => Promise.resolve({ warnings: [] }), saveXML: () => Promise.resolve({ xml: '' }) };
+  const bpmnjs = { importXML: () => Promise.resolve({ warnings: [] }), saveXML: () => Promise.resolve({ xml: '' }), getDefinitions: () => undefined };
   const canvas = {
     getRootElement: () => ({ businessObject: { $type: 'bpmn:Process' } }),
     viewbox: () => ({ inner: { width: 0, height: 0 }, outer: { width: 0, height: 0 } }),
