@@ -53,6 +53,9 @@ async function main(): Promise<void> {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'stopping the workers');
+      // /healthz answers 503 from now on, on the management port and the routed API port, while the workers drain
+      health?.stopping();
+      apiHealth?.stopping();
       void pool.stop('SIGTERM').then(async (code) => {
         await Promise.all([health?.close(), apiHealth?.close()]);
         process.exit(code);

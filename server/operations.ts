@@ -1105,7 +1105,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'Liveness and store check.',
     access: publicAccess,
     problems: {
-      503: "Not healthy, and the detail says why: the store does not answer, the event loop has not run for 10 s, or (with several workers, `npm start`'s primary) a worker does not listen or has not beaten (`workers` lists each worker's state).",
+      503: "Not healthy, and the detail says why: the server is stopping (from the moment SIGTERM arrives), the store does not answer, the event loop has not run for 10 s, or (with several workers, `npm start`'s primary) a worker does not listen or has not beaten (`workers` lists each worker's state).",
     },
     responses: { 200: { description: 'The event loop runs, every worker listens and beats, and the store answers a read.', schema: 'Health' } },
   },

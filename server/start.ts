@@ -147,6 +147,8 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
     metrics: metrics.registry,
     close: () =>
       (closing ??= (async () => {
+        // the management port's /healthz answers 503 from now on: a load balancer stops sending what would be refused
+        health?.stopping();
         const answered = stoppingGate.stop();
         // waiting fetches answer [] at once instead of holding the shutdown for their timeout
         stratum.workers.releaseWaiting();

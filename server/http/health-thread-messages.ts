@@ -4,8 +4,8 @@ import type { StoreReplica } from '../../engine/store/types.js';
 import type { HttpTimeouts } from './client-errors.js';
 import type { WorkerRosterData, WorkerSlotState } from './worker-roster.js';
 
-/** Thread → main: a question (metrics, or the store's health); main → thread: `close`, or the workers' states. */
-export type HealthThreadRequest = { type: 'metrics' | 'health'; id: number } | { type: 'close' } | { type: 'workers'; states: WorkerSlotState[] };
+/** Thread → main: a question (metrics, or the store's health); main → thread: `stopping`, `close`, or the workers' states. */
+export type HealthThreadRequest = { type: 'metrics' | 'health'; id: number } | { type: 'stopping' } | { type: 'close' } | { type: 'workers'; states: WorkerSlotState[] };
 /** Main → thread: the answer to a question. */
 export interface HealthThreadAnswer { type: 'metrics' | 'health'; id: number; ok: boolean; text?: string; contentType?: string }
 /** Thread → main: it listens, or could not. */

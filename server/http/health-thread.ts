@@ -28,6 +28,8 @@ export interface HealthThreadOptions {
 
 export interface HealthThread {
   port: number;
+  /** The server begins to stop: /healthz answers 503 from now on, while the port still answers. */
+  stopping(): void;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export async function startHealthThread(options: HealthThreadOptions): Promise<H
   worker.on('message', (message: HealthThreadReply) => message.type === 'error' && failed(new Error(message.message)));
   return {
     port,
+    stopping: () => worker.postMessage({ type: 'stopping' } satisfies HealthThreadRequest),
     close: async () => {
       closing = true;
       clearInterval(timer);

@@ -24,6 +24,8 @@ const heartbeat = new BigInt64Array(data.heartbeat);
 const store: Store | null = data.replica ? await openReplica(data.replica) : null;
 const workerBeats = data.workers && new BigInt64Array(data.workers.beats);
 let workerStates = data.workers?.states ?? [];
+// the server began to stop: /healthz answers 503 from then on (pool-health.ts)
+let stopping = false;
 
 let asked = 0;
 const answers = new Map<number, (answer: HealthThreadAnswer) => void>();
@@ -32,6 +34,10 @@ port.on('message', (message: HealthThreadRequest | HealthThreadAnswer) => {
     server.close();
     server.closeAllConnections();
     void store?.close().finally(() => port.close());
+    return;
+  }
+  if (message.type === 'stopping') {
+    stopping = true;
     return;
   }
   if (message.type === 'workers') {
@@ -72,6 +78,7 @@ const server = createServer(serverOptions(data.timeouts), (req, res) => {
       return;
     }
     await answerHealth(res, req.url ?? '/', {
+      stopping,
       loopStalledMs: Date.now() - Number(Atomics.load(heartbeat, 0)),
       workers: workerBeats && { states: workerStates, beats: workerBeats },
       stallMs: data.stallMs,

@@ -4,7 +4,9 @@
 // only while the primary's event loop runs, every worker listens and beats
 // (worker-roster.ts), and the store answers a read; otherwise a problem+json
 // 503 naming what is not. A server process of its own (no primary) gives the
-// same answer without the workers.
+// same answer without the workers. From the moment a stop begins (SIGTERM) it
+// answers 503 `stopping`, so a load balancer takes the server out of rotation
+// while it drains instead of sending requests it would refuse.
 import type { ServerResponse } from 'node:http';
 import { HttpProblem } from '../problem.js';
 import { sendJson, sendProblem } from './plain-answers.js';
@@ -13,7 +15,12 @@ import { workersProblem, type WorkerSlotState } from './worker-roster.js';
 /** /healthz answers 503 when an event loop has not run for this long (a write step takes milliseconds to a second). */
 export const STALL_MS = 10_000;
 
+/** What /healthz says while the server stops. */
+export const STOPPING_DETAIL = 'The server is stopping: it finishes the requests under way and takes no new ones.';
+
 export interface HealthFacts {
+  /** The server (or the primary) has begun to stop: it finishes the requests under way and takes no new ones. */
+  stopping: boolean;
   /** How long the event loop that serves the workers (the primary's, or the one server's) has not run; 0 when it is the one asking. */
   loopStalledMs: number;
   /** In `npm start`'s primary: the workers' states and their beats (epoch ms per slot); null in a server process of its own. */
@@ -25,6 +32,7 @@ export interface HealthFacts {
 
 /** Why /healthz is not 200, as the problem it answers; null when all is well. */
 async function healthProblem(facts: HealthFacts): Promise<HttpProblem | null> {
+  if (facts.stopping) return new HttpProblem(503, STOPPING_DETAIL);
   const whose = facts.workers ? "The primary process's" : "The server's";
   if (facts.loopStalledMs > facts.stallMs) return new HttpProblem(503, `${whose} event loop has not run for ${Math.round(facts.loopStalledMs / 1000)} s.`);
   const workers = facts.workers && workersProblem(facts.workers.states, facts.workers.beats, Date.now(), facts.stallMs);

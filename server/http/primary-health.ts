@@ -18,6 +18,8 @@ export const PRIMARY_HEADER = 'stratum-primary';
 
 export interface PrimaryHealth {
   answer: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The primary begins to stop: /healthz answers 503 from now on, while the router drains. */
+  stopping: () => void;
   close: () => Promise<void>;
 }
 
@@ -46,11 +48,15 @@ export function primaryHealth(roster: WorkerRoster, replica: StoreReplica, stall
     }
   };
   const headers = { [PRIMARY_HEADER]: String(process.pid) };
+  let stopping = false;
   return {
     answer: (req, res) => {
       // a body sent with the probe is read and dropped
       req.resume();
-      void answerHealth(res, req.url ?? '/', { loopStalledMs: 0, workers: { states: roster.states, beats }, stallMs, storeAnswers: storeAnswersHere }, headers);
+      void answerHealth(res, req.url ?? '/', { stopping, loopStalledMs: 0, workers: { states: roster.states, beats }, stallMs, storeAnswers: storeAnswersHere }, headers);
+    },
+    stopping: () => {
+      stopping = true;
     },
     close: async () => {
       await store?.close();

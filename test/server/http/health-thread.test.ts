@@ -89,6 +89,18 @@ describe('the management port thread', () => {
     expect(((await health.json()) as { detail: string }).detail).toMatch(/event loop has not run/);
   });
 
+  it('answers 503 "stopping" once the server begins to stop, though the store answers, and /metrics still 200', async () => {
+    const { thread, url } = await start({});
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    thread.stopping();
+    // the message reaches the thread between two probes
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const health = await fetch(`${url}/healthz`);
+    expect([health.status, health.headers.get('content-type')]).toEqual([503, 'application/problem+json']);
+    expect(((await health.json()) as { detail: string }).detail).toMatch(/^The server is stopping/);
+    expect((await fetch(`${url}/metrics`)).status).toBe(200);
+  });
+
   it('serves nothing else', async () => {
     const { url } = await start({});
     const other = await fetch(`${url}/api/processes`, { headers: { authorization: 'Bearer demo-integration' } });
