@@ -7,6 +7,7 @@ import { ImpactAnalyser } from './impact/impact-analyser.js';
 import { ProcessLibrary } from './library/process-library.js';
 import { OrderBook } from './orders/order-book.js';
 import { DefinitionCache } from './runtime/definition-cache.js';
+import { defaultTaskGroup } from './runtime/task-assignment.js';
 import { DEFAULT_ORDER_PROCESS, InstanceRuntime } from './runtime/runtime.js';
 import { TimerScheduler } from './runtime/timer-scheduler.js';
 import { JobWorkers } from './workers/job-workers.js';
@@ -15,6 +16,8 @@ const systemClock: Clock = { now: () => new Date() };
 
 /** Opens the library and runtime on a migrated store (nothing to wait for yet; a promise so that may change). */
 export async function openStratum(options: StratumOptions): Promise<Stratum> {
+  // a blank STRATUM_DEFAULT_TASK_GROUP is refused now, not at the first unassigned task
+  defaultTaskGroup();
   const clock = options.clock ?? systemClock;
   const events = new EventEmitter();
   const library = new ProcessLibrary(options.store, clock);

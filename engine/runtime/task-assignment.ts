@@ -16,6 +16,7 @@ import type { ServerRoles, TaskOffer } from '../api.js';
 import type { ElementInfo } from '../bpmn/process-model.js';
 import type { AssignmentAttribute, IncidentReason } from '../store/types.js';
 import { callsMethod } from '../bpmn/camunda7-jobs.js';
+import { ConfigurationError } from '../errors.js';
 import { compileExpression, isExpressionText } from '../expressions/compile-expression.js';
 
 const DEFAULT_TASK_GROUP = 'task-users';
@@ -23,9 +24,18 @@ const DEFAULT_TASK_GROUP = 'task-users';
 /** Who a task is for; a refusal names it (TaskRefusal `not-offered`). */
 export type TaskAssignment = TaskOffer;
 
-/** The group a task with no assignment at all is offered to. */
-function defaultTaskGroup(): string {
-  return process.env.STRATUM_DEFAULT_TASK_GROUP?.trim() || DEFAULT_TASK_GROUP;
+/**
+ * The group a task with no assignment at all is offered to: STRATUM_DEFAULT_TASK_GROUP, task-users when unset.
+ * Set but blank is refused, as the server's configuration refuses it: read as unset, it offered such tasks to
+ * task-users, a group the operator meant to replace. openStratum asks once, so the refusal comes at open.
+ */
+export function defaultTaskGroup(env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env.STRATUM_DEFAULT_TASK_GROUP;
+  if (configured === undefined) return DEFAULT_TASK_GROUP;
+  if (configured.trim() === '') {
+    throw new ConfigurationError('STRATUM_DEFAULT_TASK_GROUP', 'STRATUM_DEFAULT_TASK_GROUP is set but blank: name the group unassigned tasks are offered to, or leave it unset for task-users');
+  }
+  return configured.trim();
 }
 
 const NO_SERVER_ROLES: ServerRoles = { groups: [], accounts: [] };

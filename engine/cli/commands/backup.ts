@@ -15,7 +15,8 @@ the command says it is done. <out.db> must not exist yet.
 
 To restore: stop every server process, replace <folder>/stratum.db with the
 copy, delete <folder>/stratum.db-wal and <folder>/stratum.db-shm, start.
-With PostgreSQL (DATABASE_URL) use pg_dump and pg_restore instead.
+With PostgreSQL (DATABASE_URL) use pg_dump and pg_restore instead. A
+DATABASE_URL, or without --data a STRATUM_DATA, set but blank is refused.
 
 Options:
   --data <folder>  the folder of stratum.db (STRATUM_DATA)
@@ -24,6 +25,12 @@ Options:
 Exit status: 0 copied and checked, 1 the copy failed its check, 2 the store
 could not be read or the copy could not be written, or the command line is
 wrong.`;
+
+/** What to do about a setting set but blank; the server's configuration says the same. */
+const BLANK_HINTS = {
+  DATABASE_URL: 'name a postgres:// URL (then back up with pg_dump), or leave it unset to copy the SQLite file in STRATUM_DATA',
+  STRATUM_DATA: 'name the folder of stratum.db, or leave it unset for ./data',
+} as const;
 
 export const backup: Command = {
   name: 'backup',
@@ -37,11 +44,17 @@ export const backup: Command = {
       return usageError(this, positionals.length ? `one output file only (got ${positionals.join(', ')})` : 'name the file to write the copy to', io).exit;
     }
     const [output] = positionals;
-    if (process.env.DATABASE_URL?.trim() && values.data === undefined) {
+    // a setting set but blank is a mistake, as the server says, not a request for the defaults (the SQLite file in ./data)
+    const blank = blankSetting(process.env, values.data === undefined ? ['DATABASE_URL', 'STRATUM_DATA'] : ['DATABASE_URL']);
+    if (blank) {
+      io.err(`stratum backup: ${blank} is set but blank: ${BLANK_HINTS[blank]}`);
+      return EXIT_USAGE;
+    }
+    if (process.env.DATABASE_URL !== undefined && values.data === undefined) {
       io.err('stratum backup: DATABASE_URL names a PostgreSQL store; back it up with pg_dump (this command copies the SQLite file)');
       return EXIT_USAGE;
     }
-    const source = join(values.data ?? (process.env.STRATUM_DATA || './data'), 'stratum.db');
+    const source = join(values.data ?? process.env.STRATUM_DATA ?? './data', 'stratum.db');
     if (existsSync(output)) {
       io.err(`stratum backup: ${output} exists; name a new file (a backup never overwrites one)`);
       return EXIT_USAGE;
@@ -87,3 +100,10 @@ export const backup: Command = {
     }
   },
 };
+
+// helpers
+
+/** The first of `names` that is set but empty or only whitespace. */
+function blankSetting(env: NodeJS.ProcessEnv, names: (keyof typeof BLANK_HINTS)[]): keyof typeof BLANK_HINTS | undefined {
+  return names.find((name) => env[name] !== undefined && env[name].trim() === '');
+}

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../engine/cli/main.js';
 import { SQLITE_MIGRATIONS } from '../../../engine/store/sqlite-schema.js';
 import { SqliteStore } from '../../../engine/store/sqlite.js';
@@ -103,5 +103,37 @@ describe('stratum backup', () => {
       else process.env.DATABASE_URL = previous;
     }
     expect((await stratum('backup')).code).toBe(2);
+  });
+
+  describe('a setting set but blank', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    it('refuses a blank DATABASE_URL (exit 2, naming it) instead of copying the SQLite file as if it were unset', async () => {
+      const dataDir = mkdtempSync(join(scratch, 'blank-url-'));
+      const store = new SqliteStore({ dataDir });
+      await store.migrate();
+      await store.close();
+      vi.stubEnv('STRATUM_DATA', dataDir);
+      vi.stubEnv('DATABASE_URL', '  ');
+      const output = join(scratch, 'blank-url.db');
+      expect(await stratum('backup', output)).toEqual({
+        code: 2, out: [],
+        err: ['stratum backup: DATABASE_URL is set but blank: name a postgres:// URL (then back up with pg_dump), or leave it unset to copy the SQLite file in STRATUM_DATA'],
+      });
+      expect(existsSync(output)).toBe(false);
+      // with --data as well: the blank setting is still a mistake worth saying
+      expect((await stratum('backup', '--data', dataDir, output)).err).toEqual([expect.stringMatching(/^stratum backup: DATABASE_URL is set but blank/)]);
+    });
+
+    it('refuses a blank STRATUM_DATA when --data is left out (exit 2, naming it) instead of reading ./data', async () => {
+      vi.stubEnv('STRATUM_DATA', '');
+      const output = join(scratch, 'blank-data.db');
+      expect(await stratum('backup', output)).toEqual({
+        code: 2, out: [], err: ['stratum backup: STRATUM_DATA is set but blank: name the folder of stratum.db, or leave it unset for ./data'],
+      });
+      expect(existsSync(output)).toBe(false);
+    });
   });
 });

@@ -3,7 +3,11 @@
 // who may complete them; a task with no assignment goes to the default group;
 // an expression never hands a task to a server role: a group that grants one,
 // or an account that holds nothing else.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConfigurationError, openStore, openStratum } from '../../../engine/index.js';
 import { openFixture, SERVER_ROLES, type Fixture } from '../../support/stratum-fixture.js';
 import { objectWith, textContaining } from '../../support/matchers.js';
 import { refusalOf } from '../../support/refusal.js';
@@ -78,6 +82,37 @@ describe('tasks assigned as Camunda assigns them', () => {
     const [task] = await runtime().findTasks({ instanceId: instance.id });
     expect(task).toMatchObject({ assignee: null, candidateUsers: [], candidateGroups: ['task-users'] });
     expect((await runtime().completeTask(task.id, {}, { name: 'tom', groups: ['task-users'] })).status).toBe('completed');
+  });
+
+  describe('STRATUM_DEFAULT_TASK_GROUP', () => {
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    it('offers a task with no assignment to the group it names', async () => {
+      vi.stubEnv('STRATUM_DEFAULT_TASK_GROUP', ' order-desk ');
+      await fixture.stratum.library.deploy([UNASSIGNED], { user: 'designer' });
+      const { instance } = await runtime().start('review-open');
+      const [task] = await runtime().findTasks({ instanceId: instance.id });
+      expect(task.candidateGroups).toEqual(['order-desk']);
+    });
+
+    it('refuses to open the engine when it is set but blank, naming it, instead of offering such tasks to task-users', async () => {
+      vi.stubEnv('STRATUM_DEFAULT_TASK_GROUP', '  ');
+      const dataDir = mkdtempSync(join(tmpdir(), 'stratum-blank-group-'));
+      const store = await openStore({ dataDir });
+      try {
+        const opening = openStratum({ store });
+        await expect(opening).rejects.toBeInstanceOf(ConfigurationError);
+        await expect(opening).rejects.toMatchObject({
+          variable: 'STRATUM_DEFAULT_TASK_GROUP',
+          message: 'STRATUM_DEFAULT_TASK_GROUP is set but blank: name the group unassigned tasks are offered to, or leave it unset for task-users',
+        });
+      } finally {
+        await store.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
   });
 
   it('fails the instance with an incident naming the task when an assignment expression cannot be evaluated', async () => {
