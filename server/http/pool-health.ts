@@ -16,7 +16,7 @@ import { workersProblem, type WorkerSlotState } from './worker-roster.js';
 export const STALL_MS = 10_000;
 
 /** What /healthz says while the server stops. */
-export const STOPPING_DETAIL = 'The server is stopping: it finishes the requests under way and takes no new ones.';
+const STOPPING_DETAIL = 'The server is stopping: it finishes the requests under way and takes no new ones.';
 
 export interface HealthFacts {
   /** The server (or the primary) has begun to stop: it finishes the requests under way and takes no new ones. */
