@@ -141,6 +141,14 @@ describe('a wait a failed instance holds', () => {
     expect(view.status).toBe('failed');
     const production = view.waiting.find((wait) => wait.jobType === 'production-planning');
     expect(production).toMatchObject({ mayAct: [], held: { reason: 'instance-failed', instanceId: job.instanceId, incidentId: anyText() } });
+    // the failed job itself (its own incident, job-no-retries, which fails its instance) reads the same way: held by
+    // that incident, which fetch-and-lock and every completion route refuse until it is retried
+    const incidents = await api.get<{ items: { id: string; jobId: string | null; reason?: { kind: string } }[] }>('/api/incidents', TOKENS.erp);
+    const ofJob = incidents.body.items.find((incident) => incident.jobId === job.id)!;
+    expect(ofJob.reason).toMatchObject({ kind: 'job-no-retries' });
+    const procurement = view.waiting.find((wait) => wait.jobType === 'procurement-planning');
+    expect(procurement).toMatchObject({ mayAct: [], held: { reason: 'instance-failed', instanceId: job.instanceId, incidentId: ofJob.id } });
+    expect(await fetchJobs('procurement-planning', 'HELD-FAILED')).toEqual([]);
   });
 });
 
