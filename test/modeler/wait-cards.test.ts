@@ -20,15 +20,17 @@ const AT = '2026-12-01T10:00:00.000Z';
 /** Seven waits of the child (sales-order-management) and its child (credit-order-approval). */
 function sevenWaits(): WaitingElement[] {
   const child = (elementId: string, name: string, type: WaitingElement['type'], extra: Partial<WaitingElement> = {}): WaitingElement =>
-    ({ instanceId: 'child-1', processKey: 'sales-order-management', elementId, name, type, ...extra });
+    ({ instanceId: 'child-1', processKey: 'sales-order-management', elementId, name, type, held: null, ...extra });
+  // a raise's open change holds the planning jobs (the runtime refuses them with 409 order-change-open)
+  const held = { reason: 'order-change-open' as const, changeId: 'OC-1' };
   return [
     child('IntermediateCatchEvent_OrderChanged', 'Order changed', 'message', { message: 'OrderChanged' }),
     child('IntermediateCatchEvent_RaisePaymentReceived', 'Payment for the raise received', 'message', { message: 'RaisePaymentReceived' }),
-    child('ServiceTask_PlanProcurement', 'Plan procurement', 'job', { jobType: 'procurement-planning' }),
-    child('ServiceTask_PlanProduction', 'Plan production', 'job', { jobType: 'production-planning' }),
+    child('ServiceTask_PlanProcurement', 'Plan procurement', 'job', { jobType: 'procurement-planning', held }),
+    child('ServiceTask_PlanProduction', 'Plan production', 'job', { jobType: 'production-planning', held }),
     child('ServiceTask_ShipOrder', 'Ship order', 'job', { jobType: 'shipping' }),
-    { instanceId: 'grandchild-1', processKey: 'credit-order-approval', elementId: 'UserTask_Director', name: 'Director approval', type: 'task', candidateGroups: ['sales-director'] },
-    { instanceId: 'grandchild-1', processKey: 'credit-order-approval', elementId: 'UserTask_VicePresident', name: 'Vice president approval', type: 'task', candidateGroups: ['vice-president'] },
+    { instanceId: 'grandchild-1', processKey: 'credit-order-approval', elementId: 'UserTask_Director', name: 'Director approval', type: 'task', candidateGroups: ['sales-director'], held: null },
+    { instanceId: 'grandchild-1', processKey: 'credit-order-approval', elementId: 'UserTask_VicePresident', name: 'Vice president approval', type: 'task', candidateGroups: ['vice-president'], held: null },
   ];
 }
 
@@ -36,7 +38,7 @@ function instance(): InstanceView {
   const summary = { processKey: 'order-to-cash', version: 1, businessKey: 'SO-SEVEN', status: 'running' as const, createdAt: AT, updatedAt: AT, endedAt: null };
   return {
     id: 'root-1', parentId: null, ...summary, variables: {}, incident: null,
-    waiting: [{ instanceId: 'root-1', processKey: 'order-to-cash', elementId: CALL, name: 'Manage sales order', type: 'call' }, ...sevenWaits()],
+    waiting: [{ instanceId: 'root-1', processKey: 'order-to-cash', elementId: CALL, name: 'Manage sales order', type: 'call', held: null }, ...sevenWaits()],
     children: [{ ...summary, id: 'child-1', processKey: 'sales-order-management', parentId: 'root-1' }],
     history: [],
   };
@@ -83,6 +85,10 @@ describe.skipIf(!browserAvailable)('an order that waits at seven places', () => 
 
       const { canvas, list, lines } = await placed(page);
       expect(lines.map((line) => line.text)).toHaveLength(7);
+      // a held wait's line says what holds it; the others read as before
+      expect(lines.map((line) => line.text)).toContain('sales-order-management › Plan production: job production-planning — held: order change OC-1 open');
+      expect(lines.map((line) => line.text)).toContain('sales-order-management › Ship order: job shipping');
+      expect(await page.locator('.stratum-wait-card .wait-line.held').count()).toBe(2);
       const first = lines[0].box;
       // on the canvas: not above its top edge (where it was cut off), nor past any other edge
       expect(first.top, JSON.stringify({ canvas, first })).toBeGreaterThanOrEqual(canvas.top);

@@ -5,6 +5,7 @@ import type { Element } from 'diagram-js/lib/model/Types';
 import type { InstanceView, WaitingElement } from '../../api/client';
 import { el } from '../../dom/element';
 import type DiagramIds from '../workspace/DiagramIds';
+import { waitHoldText } from './wait-hold-text';
 
 const PATH_MARKER = 'stratum-instance-path';
 const WAITING_MARKER = 'stratum-instance-waiting';
@@ -93,7 +94,13 @@ export default class InstanceHighlighter {
 
 // helpers
 
+/** A wait in one line: where, what for, and what holds it when something does (wait-hold-text.ts). */
 export function describeWait(wait: WaitingElement): string {
+  const held = waitHoldText(wait.held);
+  return held ? `${waitFor(wait)} — ${held}` : waitFor(wait);
+}
+
+function waitFor(wait: WaitingElement): string {
   const what = wait.name || wait.elementId;
   switch (wait.type) {
     case 'task': return `${what}: task for ${wait.candidateGroups?.join(', ') || 'anyone'}`;
@@ -109,7 +116,7 @@ export function describeWait(wait: WaitingElement): string {
 function waitCard(waits: WaitingElement[], shownProcess: string): HTMLElement {
   const list = el('div', { className: 'wait-lines' },
     waits.length
-      ? waits.map((wait) => el('div', { className: 'wait-line', 'data-element': wait.elementId },
+      ? waits.map((wait) => el('div', { className: wait.held ? 'wait-line held' : 'wait-line', 'data-element': wait.elementId },
         wait.processKey !== shownProcess ? el('span', { className: 'wait-process' }, `${wait.processKey} › `) : null,
         describeWait(wait)))
       : el('div', { className: 'wait-line' }, 'running'));
