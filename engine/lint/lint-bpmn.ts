@@ -61,7 +61,7 @@ export async function lintDefinitions(definitions: ModdleElement, options: LintO
     for (const report of reports) {
       const elementId: string | null = typeof report.id === 'string' && report.id ? report.id : null;
       if (report.category === 'rule-error') {
-        findings.push({ elementId, rule, severity: 'error', message: `The check "${rule}" failed on this document: ${report.message}` });
+        findings.push({ elementId, rule, severity: 'error', message: ruleCrashMessage(rule, report.message) });
         continue;
       }
       findings.push({ elementId, rule, severity: report.category === 'error' ? 'error' : 'warning', message: report.message });
@@ -78,6 +78,11 @@ export async function lintParsed(parsed: ParsedBpmn, options: LintOptions = {}):
   completeFlowReferences(parsed.definitions);
   const importFindings = parsed.warnings.map(importFinding);
   return sortFindings([...importFindings, ...(await lintDefinitions(parsed.definitions, options))]);
+}
+
+/** What a rule that threw says, at deploy and in the modeler's Problems panel: the document went unchecked by it. */
+export function ruleCrashMessage(rule: string, error: string): string {
+  return `The check "${rule}" failed on this document: ${error}`;
 }
 
 /** Parses and lints BPMN XML. Never throws for a bad document: that is a finding. */

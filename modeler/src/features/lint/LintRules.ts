@@ -2,6 +2,7 @@ import type EventBus from 'diagram-js/lib/core/EventBus';
 import { whenIdleAfterPaint } from '../../dom/after-paint';
 import { parseBpmn } from '../../../../engine/bpmn/moddle.js';
 import { rulesWithWarningReports, stratumLintConfigWith, stratumResolver, type LintContext } from '../../../../engine/lint/config.js';
+import type { ModdleElement } from 'bpmn-moddle';
 import type { RuleFactory, Reporter, CheckFn } from '../../../../engine/lint/rule-api.js';
 import { asDocumentationWarning, hasDocumentation, type DocumentationReport } from '../../../../engine/lint/documentation.js';
 import { processSuppliesOf, type ProcessSupply } from '../../../../engine/lint/variable-supply.js';
@@ -222,16 +223,31 @@ function onlyReports(rule: ReturnType<RuleFactory>, warnings: boolean, marksWarn
       reporter.report(elementId, note === undefined ? message : asDocumentationWarning(message, note), path);
     },
   }));
-  if (!warnings || marksWarnings) return filtered;
+  if (!warnings) return filtered;
   let skipped: boolean | undefined;
-  const unlessUndocumented = (check: CheckFn | undefined): CheckFn | undefined => check && ((node, reporter) => {
+  const unlessUndocumented = (check: CheckFn) => ((node: ModdleElement, reporter: Reporter) => {
     skipped ??= !hasDocumentation(node);
     return skipped ? false : check(node, reporter);
   });
-  const check = typeof filtered.check === 'function'
-    ? unlessUndocumented(filtered.check)!
-    : { enter: unlessUndocumented(filtered.check.enter), leave: unlessUndocumented(filtered.check.leave) };
-  return { ...filtered, check };
+  return leavingCrashesToItsRule(marksWarnings ? filtered : withChecks(filtered, unlessUndocumented));
+}
+
+/**
+ * A companion whose check throws stops checking the document and reports nothing of it: its rule runs the same check
+ * on the same document and fails the same way, and bpmnlint lists each rule's crash, so the Problems panel and the
+ * canvas would show one crash twice (once as `<rule>-warnings`).
+ */
+function leavingCrashesToItsRule(companion: ReturnType<RuleFactory>): ReturnType<RuleFactory> {
+  let crashed = false;
+  return withChecks(companion, (check) => (node, reporter) => {
+    if (crashed) return false;
+    try {
+      return check(node, reporter);
+    } catch {
+      crashed = true;
+      return false;
+    }
+  });
 }
 
 /** Its messages with the file's ids; the element stays the canvas's, where bpmn-js-bpmnlint marks it. */
@@ -241,9 +257,13 @@ function namingFileIds(reporter: Reporter, withFileIds: (text: string) => string
 
 /** The rule, its reports going through `filtered` first. */
 function withReports(rule: ReturnType<RuleFactory>, filtered: (reporter: Reporter) => Reporter): ReturnType<RuleFactory> {
-  const wrap = (check: CheckFn | undefined): CheckFn | undefined => check && ((node, reporter) => check(node, filtered(reporter)));
+  return withChecks(rule, (check) => (node, reporter) => check(node, filtered(reporter)));
+}
+
+/** The rule with each of its checks (one, or `enter` and `leave`) wrapped by `wrap`. */
+function withChecks(rule: ReturnType<RuleFactory>, wrap: (check: CheckFn) => CheckFn): ReturnType<RuleFactory> {
   const check = typeof rule.check === 'function'
-    ? wrap(rule.check)!
-    : { enter: wrap(rule.check.enter), leave: wrap(rule.check.leave) };
+    ? wrap(rule.check)
+    : { enter: rule.check.enter && wrap(rule.check.enter), leave: rule.check.leave && wrap(rule.check.leave) };
   return { ...rule, check };
 }

@@ -2,7 +2,7 @@ import type EventBus from 'diagram-js/lib/core/EventBus';
 import type Canvas from 'diagram-js/lib/core/Canvas';
 import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
 import type Selection from 'diagram-js/lib/features/selection/Selection';
-import { lintXml } from '../../../../engine/lint/lint-bpmn.js';
+import { lintXml, ruleCrashMessage } from '../../../../engine/lint/lint-bpmn.js';
 import type { StratumConfig } from '../../config';
 import { el, replaceChildren } from '../../dom/element';
 import { messageChangeElement, type MessageChange } from '../deploy/message-changes';
@@ -29,6 +29,8 @@ export interface Problem {
 export type LintIssues = Record<string, { id: string; actualElementId?: string; message: string; category: string; rule: string }[]>;
 
 const STRATUM_PREFIX = 'stratum/';
+/** bpmnlint's category for a rule that threw. */
+const RULE_ERROR = 'rule-error';
 
 /**
  * Every lint finding of the open diagram, listed below the canvas (as Camunda Modeler's
@@ -229,11 +231,16 @@ export function problemsOf(issues: LintIssues, processKey: string | null): Probl
     for (const report of reports) {
       let rule = report.rule.startsWith(STRATUM_PREFIX) ? report.rule.slice(STRATUM_PREFIX.length) : report.rule;
       if (rule.endsWith(WARNINGS_SUFFIX)) rule = rule.slice(0, -WARNINGS_SUFFIX.length);
+      if (report.category === RULE_ERROR) {
+        // about the document, not the element bpmn-js-bpmnlint shows it on; worded as deploy words it
+        problems.push({ elementId: null, processKey, rule, severity: 'error', message: ruleCrashMessage(rule, report.message) });
+        continue;
+      }
       problems.push({
         elementId: report.actualElementId ?? report.id ?? null,
         processKey,
         rule,
-        severity: report.category === 'error' || report.category === 'rule-error' ? 'error' : 'warning',
+        severity: report.category === 'error' ? 'error' : 'warning',
         message: report.message,
       });
     }

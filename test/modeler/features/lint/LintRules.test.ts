@@ -4,6 +4,7 @@ import bpmnlint from 'bpmnlint';
 import { describe, expect, it, vi } from 'vitest';
 import { completeFlowReferences } from '../../../../engine/bpmn/flow-references.js';
 import { parseBpmn } from '../../../../engine/bpmn/moddle.js';
+import { stratumResolver } from '../../../../engine/lint/config.js';
 import { lintXml } from '../../../../engine/lint/lint-bpmn.js';
 import type { Me, TaskGroups } from '../../../../modeler/src/api/client.js';
 import LintRules from '../../../../modeler/src/features/lint/LintRules.js';
@@ -217,6 +218,24 @@ describe('a finding\'s message in the modeler', () => {
   });
 });
 
+/** What the modeler's Problems panel lists for `xml` (its canvas badges come from the same reports). */
+async function modelerProblems(xml: string) {
+  vi.stubGlobal('requestAnimationFrame', (work: () => void) => { work(); return 0; });
+  try {
+    const configured = vi.fn();
+    new LintRules(...([{ on: () => undefined }, { setLinterConfig: configured }, { processes: [], keys: () => [] }, { api: {} }, undefined, diagramIds()] as unknown as ConstructorParameters<typeof LintRules>));
+    const { config, resolver } = configured.mock.calls[0][0] as { config: unknown; resolver: unknown };
+    const { definitions } = await parseBpmn(xml);
+    completeFlowReferences(definitions);
+    const results = await new bpmnlint.Linter({ config, resolver }).lint(definitions) as Record<string, { id: string; message: string; category: string }[]>;
+    // bpmn-js-bpmnlint hands the Problems panel each report with its rule's name
+    const issues: LintIssues = Object.fromEntries(Object.entries(results).map(([rule, reports]) => [rule, reports.map((report) => ({ ...report, rule }))]));
+    return problemsOf(issues, null);
+  } finally {
+    vi.unstubAllGlobals();
+  }
+}
+
 // A pool marked isExecutable="false" is documentation: deploy and `stratum validate` skip it and make what would not
 // run in it a warning. The modeler drew error badges there and listed them as errors, errors the server never raises.
 const WITH_DOCUMENTATION_POOL = `<?xml version="1.0" encoding="UTF-8"?>
@@ -248,24 +267,6 @@ const WITH_DOCUMENTATION_POOL = `<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>`;
 
 describe('a pool marked isExecutable="false" in the modeler', () => {
-  /** What the modeler's Problems panel lists for `xml` (its canvas badges come from the same reports). */
-  async function modelerProblems(xml: string) {
-    vi.stubGlobal('requestAnimationFrame', (work: () => void) => { work(); return 0; });
-    try {
-      const configured = vi.fn();
-      new LintRules(...([{ on: () => undefined }, { setLinterConfig: configured }, { processes: [], keys: () => [] }, { api: {} }, undefined, diagramIds()] as unknown as ConstructorParameters<typeof LintRules>));
-      const { config, resolver } = configured.mock.calls[0][0] as { config: unknown; resolver: unknown };
-      const { definitions } = await parseBpmn(xml);
-      completeFlowReferences(definitions);
-      const results = await new bpmnlint.Linter({ config, resolver }).lint(definitions) as Record<string, { id: string; message: string; category: string }[]>;
-      // bpmn-js-bpmnlint hands the Problems panel each report with its rule's name
-      const issues: LintIssues = Object.fromEntries(Object.entries(results).map(([rule, reports]) => [rule, reports.map((report) => ({ ...report, rule }))]));
-      return problemsOf(issues, null);
-    } finally {
-      vi.unstubAllGlobals();
-    }
-  }
-
   /**
    * Each finding on an element as rule, element and severity, in one order: what the two lists must agree on (deploy
    * sums up a file without any diagram in one no-bpmndi finding; the canvas always has one).
@@ -301,5 +302,25 @@ describe('a pool marked isExecutable="false" in the modeler', () => {
     const validated = await lintXml(xml);
     expect(byElement(problems)).toEqual(byElement(validated));
     expect(problems.some((problem) => problem.severity === 'warning' && problem.message.endsWith('marked isExecutable="false": documentation, not deployed)'))).toBe(true);
+  });
+});
+
+describe('a lint rule that crashes, in the modeler', () => {
+  it('is listed once in the Problems panel, as an error about the document worded as deploy words it', async () => {
+    // every error rule runs beside a "-warnings" companion (the same check): both threw, and the panel listed the crash twice
+    const resolveRule = stratumResolver.resolveRule.bind(stratumResolver);
+    const spy = vi.spyOn(stratumResolver, 'resolveRule').mockImplementation((pkg, ruleName) => (ruleName === 'exclusive-gateway-default'
+      ? () => ({ check: () => { throw new Error('boom on the way'); } })
+      : resolveRule(pkg, ruleName)));
+    try {
+      const crashes = (await modelerProblems(CAMUNDA_8_DIAGRAM)).filter((problem) => problem.rule === 'exclusive-gateway-default');
+      expect(crashes).toEqual([{
+        elementId: null, processKey: null, rule: 'exclusive-gateway-default', severity: 'error', message: 'The check "exclusive-gateway-default" failed on this document: boom on the way',
+      }]);
+      expect((await lintXml(CAMUNDA_8_DIAGRAM)).filter((finding) => finding.rule === 'exclusive-gateway-default').map((finding) => finding.message))
+        .toEqual([crashes[0].message]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
