@@ -2,6 +2,8 @@ import type EventBus from 'diagram-js/lib/core/EventBus';
 import type Canvas from 'diagram-js/lib/core/Canvas';
 import type ElementRegistry from 'diagram-js/lib/core/ElementRegistry';
 import type Selection from 'diagram-js/lib/features/selection/Selection';
+import type { ElementLike } from 'diagram-js/lib/model/Types';
+import type { ModdleElement } from 'bpmn-moddle';
 import { lintXml, ruleCrashMessage } from '../../../../engine/lint/lint-bpmn.js';
 import type { StratumConfig } from '../../config';
 import { el, replaceChildren } from '../../dom/element';
@@ -13,6 +15,7 @@ import type Workspace from '../workspace/Workspace';
 import type DiagramIds from '../workspace/DiagramIds';
 import type LintRules from './LintRules';
 import { WARNINGS_SUFFIX } from './LintRules';
+import { offCanvas } from './off-canvas';
 import { DOCUMENT_OPENED } from '../workspace/Workspace';
 
 /** One finding as the panel lists it. */
@@ -39,7 +42,7 @@ const RULE_ERROR = 'rule-error';
  * The lint button in the canvas corner opens and closes the panel; the rules always run.
  */
 export default class ProblemsPanel {
-  static $inject = ['eventBus', 'canvas', 'elementRegistry', 'selection', 'workspace', 'libraryService', 'draftStore', 'lintRules', 'statusLine', 'config.stratum', 'diagramIds'];
+  static $inject = ['eventBus', 'canvas', 'elementRegistry', 'selection', 'workspace', 'libraryService', 'draftStore', 'lintRules', 'statusLine', 'config.stratum', 'diagramIds', 'bpmnjs'];
 
   problems: Problem[] = [];
   private libraryProblems: Problem[] | null = null;
@@ -65,6 +68,7 @@ export default class ProblemsPanel {
     private readonly statusLine: StatusLine,
     private readonly config: StratumConfig,
     private readonly diagramIds: DiagramIds,
+    private readonly bpmnjs: { getDefinitions(): ModdleElement | undefined },
   ) {
     this.button.addEventListener('click', () => this.toggle());
     canvas.getContainer().append(this.button);
@@ -152,11 +156,22 @@ export default class ProblemsPanel {
     this.select(problem.elementId);
   }
 
+  /** Selects and shows the finding's element; one without a shape of its own is said on the status line (off-canvas.ts). */
   private select(elementId: string | null): void {
     const element = elementId ? this.elementRegistry.get(elementId) : undefined;
-    if (!element) return;
-    if (element !== this.canvas.getRootElement()) this.canvas.scrollToElement(element);
-    this.selection.select(element);
+    if (element) {
+      this.show([element]);
+      return;
+    }
+    const where = offCanvas(this.bpmnjs.getDefinitions(), elementId && this.diagramIds.canvasIdOf(elementId), (id) => !!this.elementRegistry.get(id));
+    this.show(where.select.flatMap((id) => this.elementRegistry.get(id) ?? []));
+    this.statusLine.show(this.diagramIds.withFileIds(where.sentence), 'info');
+  }
+
+  private show(elements: ElementLike[]): void {
+    if (!elements.length) return;
+    if (elements[0] !== this.canvas.getRootElement()) this.canvas.scrollToElement(elements[0]);
+    this.selection.select(elements);
   }
 
   private render(): void {
