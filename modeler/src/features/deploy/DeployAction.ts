@@ -11,7 +11,7 @@ import type ImpactPreview from './ImpactPreview';
 import type DeployPlan from './DeployPlan';
 import type DmnFiles from '../decisions/DmnFiles';
 import type { DmnFile } from '../decisions/DmnFiles';
-import { uploadsOf, type PlannedProcess } from './DeployPlan';
+import { uploadNameOf, uploadsOf, type PlannedProcess } from './DeployPlan';
 import { changesOf } from './DeployChanges';
 import { deployedLatest, deployIntro } from './version-outcome';
 import { el, replaceChildren } from '../../dom/element';
@@ -140,10 +140,10 @@ export default class DeployAction {
       const processes = result.deployed.map((entry) => entry.changed ? `${entry.key} as version ${entry.version}` : `${entry.key} (no changes, stays at version ${entry.version})`);
       const decisions = (result.decisions ?? []).map((entry) => entry.changed ? `decision ${entry.id} as version ${entry.version}` : `decision ${entry.id} (no changes, stays at version ${entry.version})`);
       this.statusLine.show(`Deployed ${[...processes, ...decisions].join(', ')}`, 'success');
-      if (result.warnings?.length) this.findings.show(result.warnings, `Deployed with ${result.warnings.length} warning(s)`);
+      if (result.warnings?.length) this.findings.show(result.warnings, `Deployed with ${result.warnings.length} warning(s)`, uploadNameOf(key));
     } catch (error) {
       if (error instanceof ApiProblem && error.findings.length) {
-        this.findings.show(error.findings, `The server refused the deployment: ${error.findings.length} finding(s)`);
+        this.findings.show(error.findings, `The server refused the deployment: ${error.findings.length} finding(s)`, uploadNameOf(key));
         this.statusLine.show(`Not deployed: ${error.detail ?? error.title}`, 'error');
       } else {
         this.statusLine.error(error, `Deploying ${key}`);

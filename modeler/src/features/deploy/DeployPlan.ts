@@ -58,5 +58,10 @@ export default class DeployPlan {
 
 /** The files of a deployment, one per process, named after its key. */
 export function uploadsOf(processes: PlannedProcess[]): BpmnUpload[] {
-  return processes.map((process) => ({ name: `${process.key}.bpmn`, xml: process.xml }));
+  return processes.map((process) => ({ name: uploadNameOf(process.key), xml: process.xml }));
+}
+
+/** The name a process's file goes under in a deployment, which the server's findings name it by. */
+export function uploadNameOf(key: string): string {
+  return `${key}.bpmn`;
 }

@@ -7,6 +7,7 @@ import type { Finding } from '../../api/client';
 import type { StratumConfig } from '../../config';
 import { el, replaceChildren } from '../../dom/element';
 import { DOCUMENT_OPENED } from '../workspace/Workspace';
+import { isAboutOpenFile } from './finding-file';
 
 const OVERLAY_TYPE = 'stratum-deploy-finding';
 const MARKER = 'stratum-deploy-finding';
@@ -42,11 +43,16 @@ export default class DeployFindings {
     }
   }
 
-  show(findings: Finding[], title: string): void {
+  /**
+   * Lists `findings` below the canvas and marks those of `openFile` (the open diagram as Deploy… sent it) on its
+   * elements; another file's finding is listed with its file, never marked on an element of the same id here.
+   */
+  show(findings: Finding[], title: string, openFile?: string): void {
     this.clear();
+    const drawnHere = (finding: Finding): finding is Finding & { elementId: string } => !!finding.elementId && isAboutOpenFile(finding, openFile) && !!this.elementRegistry.get(finding.elementId);
     const byElement = new Map<string, Finding[]>();
     for (const finding of findings) {
-      if (!finding.elementId || !this.elementRegistry.get(finding.elementId)) continue;
+      if (!drawnHere(finding)) continue;
       byElement.set(finding.elementId, [...(byElement.get(finding.elementId) ?? []), finding]);
     }
     for (const [elementId, elementFindings] of byElement) {
@@ -64,8 +70,8 @@ export default class DeployFindings {
       });
     }
     const list = el('ul', {}, findings.map((finding) => el('li', { className: finding.severity, 'data-rule': finding.rule, 'data-element': finding.elementId ?? '' },
-      finding.elementId && this.elementRegistry.get(finding.elementId)
-        ? el('button', { type: 'button', className: 'link-button', onclick: () => this.reveal(finding.elementId!) }, finding.elementId)
+      drawnHere(finding)
+        ? el('button', { type: 'button', className: 'link-button', onclick: () => this.reveal(finding.elementId) }, finding.elementId)
         : el('span', { className: 'finding-element' }, finding.elementId ?? finding.file ?? 'document'),
       ` ${finding.message} `,
       el('span', { className: 'finding-rule' }, `(${finding.rule}${finding.file ? `, ${finding.file}` : ''})`))));
