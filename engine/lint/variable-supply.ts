@@ -25,12 +25,21 @@ import { allFlowElements, extensionValues, propertyOf, TAKES_ORDERS_PROPERTY } f
 import { declaredDecisionCall } from './business-rule-task.js';
 import { callInputsOf, calledProcessOf, handsBackAllChildVariables, joinedCallInputs, type CallInputs, type CallInputsOfOne, type Narrowing } from './call-activity-variables.js';
 import { is } from './rule-api.js';
+import { writesOf, type Write } from './variable-writes.js';
 
 /** What one process itself supplies, without its callers and callees. */
 export interface ProcessSupply {
   key: string;
   /** Variables its own elements write (declared outputs, decision results). */
   supplies: string[];
+  /**
+   * Variables its elements and completers also set in its own scope, which a caller handing back every child
+   * variable gets (variable-writes.ts): a script's or Camunda 7 delegate's result variable, the decision a user
+   * task declaring nothing takes from the gateway after it (inferred-decision.ts), what a call activity passes
+   * a process handing every variable back. Not supplies: a condition-variables-supplied finding on those stays
+   * as it is. call-outcome-kept counts both as what the process decides. Absent when there are none.
+   */
+  alsoDecides?: string[];
   /** Its none start event declares the start variables; then it accepts no others. */
   declaresStart: boolean;
   /** Keys of the processes it calls. */
@@ -60,8 +69,10 @@ function processSupplyOf(process: ModdleElement): ProcessSupply {
   const calls = new Set<string>();
   const handingBackAll = new Set<string>();
   const inputs = new Map<string, CallInputsOfOne[]>();
+  const decides = new Set<string>();
   let declaresStart = false;
   for (const element of allFlowElements(process)) {
+    for (const name of namesSetInScope(element)) decides.add(name);
     const written = declaredOutputsOf(element);
     for (const name of written) supplies.add(name);
     if (written.length && isNoneStartOf(element, process)) declaresStart = true;
@@ -75,8 +86,10 @@ function processSupplyOf(process: ModdleElement): ProcessSupply {
   }
   const outputsOnly = [...calls].filter((key) => !handingBackAll.has(key));
   const callInputs = [...inputs].map(([key, ofEach]) => joinedCallInputs(key, ofEach)).filter((call) => call.creates.length || call.passes || call.narrowedBy);
+  const alsoDecides = [...decides].filter((name) => !supplies.has(name)).sort();
   return {
     key: process.id, supplies: [...supplies].sort(), declaresStart, calls: [...calls],
+    ...(alsoDecides.length && { alsoDecides }),
     ...(propertyOf(process, TAKES_ORDERS_PROPERTY)?.trim() === 'true' && { takesOrders: true }),
     ...(outputsOnly.length && { callsHandingBackOutputsOnly: outputsOnly }),
     ...(callInputs.length && { callInputs }),
@@ -376,6 +389,16 @@ function outputCollectionOf(element: ModdleElement): string | undefined {
   if (!loop || !is(loop, 'bpmn:MultiInstanceLoopCharacteristics')) return undefined;
   const gathered: unknown = extensionValues(loop, 'zeebe:LoopCharacteristics')[0]?.outputCollection;
   return typeof gathered === 'string' && gathered ? gathered : undefined;
+}
+
+/**
+ * What an element sets in the process's scope, as the runtime hands it back to a caller: its outputs and what
+ * the runtime, a completer or a worker sets under a declared name, and what a call activity passes a process
+ * that hands every variable back. A local input stays in the element's scope and is not handed back.
+ */
+function namesSetInScope(element: ModdleElement): string[] {
+  const comesBack = (write: Write) => write.kind !== 'input' || (write.callInput === true && handsBackAllChildVariables(element));
+  return writesOf(element).filter(comesBack).map((write) => write.target);
 }
 
 /** The process's own none start event (not one of a sub-process). */

@@ -9,8 +9,10 @@
 // a local input, a value passed in to seed the decision) would let the caller
 // go on with its own value in place of the decision, a rejection included; so
 // would another called process handing back a variable of that name.
-// Which processes run inside orders, and what each decides, comes from the
-// library as it will be (`processes`: the deployed latest versions with the
+// What a called process decides is every variable it sets in its scope: what it
+// supplies and what else it sets (alsoDecides: an implicit user task decision, a
+// script's result …; variable-supply.ts). Which processes run inside orders, and
+// what each decides, comes from the library as it will be (`processes`: the deployed latest versions with the
 // documents' own in place of theirs); the modeler passes the deployed library,
 // and the document's own processes are put in here. Browser-safe.
 import type { ModdleElement } from 'bpmn-moddle';
@@ -75,7 +77,8 @@ function decidersIn(process: ModdleElement, processes: readonly ProcessSupply[])
     const called = calledProcessOf(call);
     if (called === undefined) continue;
     for (const key of orderCallTree([called], processes)) {
-      for (const name of byKey.get(key)?.supplies ?? []) {
+      const supply = byKey.get(key);
+      for (const name of [...supply?.supplies ?? [], ...supply?.alsoDecides ?? []]) {
         // a called process writing an order field is order-fields-read-only's error, not a decision
         if (!ORDER_FIELDS.has(name)) deciders.set(name, [...(deciders.get(name) ?? []), { called: key, call }]);
       }

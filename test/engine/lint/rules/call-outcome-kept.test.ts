@@ -150,6 +150,88 @@ describe(RULE, () => {
       const delegate = '<bpmn:serviceTask id="Check" name="Check" camunda:expression="${true}" camunda:resultVariable="approved" />';
       expect(pairs(await findingsWith(som, [wrapper('', delegate)]))).toEqual([['Check', 'error']]);
     });
+
+    it('refuses a caller\'s writer of what the called Camunda 7 process decides by a form field, a delegate\'s result or a task declaring nothing', async () => {
+      const overwriting = somWith((xml) => xml.replace(CALL, '<zeebe:calledElement processId="approval-wrapper" propagateAllChildVariables="true" bindingType="latest" />')
+        .replace(PROCESS_END, '    <bpmn:serviceTask id="Overwrite" name="Overwrite"><bpmn:extensionElements><zeebe:taskDefinition type="overwrite" />' +
+          `<zeebe:ioMapping><zeebe:output source="=true" target="wrapperApproved" /></zeebe:ioMapping></bpmn:extensionElements></bpmn:serviceTask>\n${PROCESS_END}`));
+      const deciders = {
+        field: '<bpmn:userTask id="Review" name="Review" camunda:candidateGroups="vice-president"><bpmn:extensionElements><camunda:formData>' +
+          '<camunda:formField id="wrapperApproved" type="boolean" /></camunda:formData></bpmn:extensionElements></bpmn:userTask>',
+        delegate: '<bpmn:serviceTask id="Check" name="Check" camunda:expression="${true}" camunda:resultVariable="wrapperApproved" />',
+        implicit: '<bpmn:userTask id="Review" name="Review" camunda:candidateGroups="vice-president"><bpmn:outgoing>RF</bpmn:outgoing></bpmn:userTask>' +
+          '<bpmn:sequenceFlow id="RF" sourceRef="Review" targetRef="Reviewed" /><bpmn:exclusiveGateway id="Reviewed" name="Approved?"><bpmn:incoming>RF</bpmn:incoming>' +
+          '<bpmn:outgoing>RY</bpmn:outgoing></bpmn:exclusiveGateway><bpmn:sequenceFlow id="RY" sourceRef="Reviewed" targetRef="Review">' +
+          '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${wrapperApproved}</bpmn:conditionExpression></bpmn:sequenceFlow>',
+      };
+      for (const [kind, decider] of Object.entries(deciders)) {
+        const called = wrapper('', decider);
+        called.xml = called.xml.replace('xmlns:camunda=', 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:camunda=');
+        expect(pairs(await findingsWith(overwriting, [called])), kind).toEqual([['Overwrite', 'error']]);
+      }
+    });
+  });
+
+  describe('what the approval decides without an output mapping (sales-order-management sets vicePresidentApproved after the call)', () => {
+    const CAO = 'credit-order-approval.bpmn';
+    const approvalXml = shipped.find((file) => file.name === CAO)!.xml;
+    const VP_OUTPUTS = '<zeebe:ioMapping>\n          <zeebe:output source="=approved" target="vicePresidentApproved" />\n' +
+      '          <zeebe:output source="=comment" target="vicePresidentComment" />\n        </zeebe:ioMapping>';
+    /** The shipped approval with the vice-president task's outputs replaced by `declaration`, and other elements added. */
+    const approvalWith = (declaration: string, more = '') => {
+      const xml = approvalXml.replace(VP_OUTPUTS, declaration).replace(PROCESS_END, `    ${more}\n${PROCESS_END}`);
+      expect(xml, 'the edit applies').not.toContain(VP_OUTPUTS);
+      return { name: CAO, xml };
+    };
+    const overwriting = withElement('<bpmn:serviceTask id="Overwrite" name="Overwrite"><bpmn:extensionElements><zeebe:taskDefinition type="overwrite" />' +
+      '<zeebe:ioMapping><zeebe:output source="=true" target="vicePresidentApproved" /></zeebe:ioMapping></bpmn:extensionElements></bpmn:serviceTask>');
+    const findingsWithApproval = async (approval: { name: string; xml: string }) => {
+      const files = shipped.map((file) => (file.name === SOM ? { name: SOM, xml: overwriting } : file.name === CAO ? approval : file));
+      return (await lintFiles(files)).filter((finding) => finding.rule === RULE);
+    };
+
+    it('refuses it where the vice-president task declares nothing and decides what the gateway after it reads', async () => {
+      const findings = await findingsWithApproval(approvalWith(''));
+      expect(pairs(findings)).toEqual([['Overwrite', 'error']]);
+      expect(findings[0].message).toMatch(/ vicePresidentApproved from =true, which "credit-order-approval" \(called by call activity "Approve credit order"\) decides/);
+    });
+
+    it('refuses it where a script of the approval sets it as its result variable', async () => {
+      const script = '<bpmn:scriptTask id="Recheck" name="Recheck"><bpmn:extensionElements><zeebe:script expression="=true" resultVariable="vicePresidentApproved" />' +
+        '</bpmn:extensionElements></bpmn:scriptTask>';
+      expect(pairs(await findingsWithApproval(approvalWith(VP_OUTPUTS.replace('vicePresidentApproved', 'vicePresidentSaid'), script)))).toEqual([['Overwrite', 'error']]);
+    });
+
+    it('refuses it where the approval passes it to a process it calls that hands every variable back, not where the call hands back only its outputs', async () => {
+      const nested = (propagate: boolean) => '<bpmn:callActivity id="Nested" name="Nested"><bpmn:extensionElements>' +
+        `<zeebe:calledElement processId="nested-check" propagateAllChildVariables="${propagate}" />` +
+        '<zeebe:ioMapping><zeebe:input source="=true" target="vicePresidentApproved" /></zeebe:ioMapping></bpmn:extensionElements></bpmn:callActivity>';
+      const nestedProcess = {
+        name: 'nested-check.bpmn',
+        xml: `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="N" targetNamespace="http://example.com/n">
+  <bpmn:process id="nested-check" name="Nested check" isExecutable="true">
+    <bpmn:startEvent id="NestedStart" name="Start"><bpmn:outgoing>NF</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="NF" sourceRef="NestedStart" targetRef="NestedEnd" />
+    <bpmn:endEvent id="NestedEnd" name="End"><bpmn:incoming>NF</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>`,
+      };
+      const renamed = VP_OUTPUTS.replace('vicePresidentApproved', 'vicePresidentSaid');
+      const files = (approval: { name: string; xml: string }) => [
+        ...shipped.map((file) => (file.name === SOM ? { name: SOM, xml: overwriting } : file.name === CAO ? approval : file)), nestedProcess,
+      ];
+      const handingBack = (await lintFiles(files(approvalWith(renamed, nested(true))))).filter((finding) => finding.rule === RULE);
+      expect(pairs(handingBack)).toEqual([['Overwrite', 'error']]);
+      const outputsOnly = (await lintFiles(files(approvalWith(renamed, nested(false))))).filter((finding) => finding.rule === RULE);
+      expect(outputsOnly).toEqual([]);
+    });
+
+    it('accepts the caller overwriting a name the approval only keeps as a local input of an element', async () => {
+      const local = '<bpmn:subProcess id="Local" name="Local"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="=true" target="vicePresidentApproved" />' +
+        '</zeebe:ioMapping></bpmn:extensionElements></bpmn:subProcess>';
+      expect(await findingsWithApproval(approvalWith(VP_OUTPUTS.replace('vicePresidentApproved', 'vicePresidentSaid'), local))).toEqual([]);
+    });
   });
 
   it('is found in the modeler too: one document linted with what the deployed library supplies', async () => {
