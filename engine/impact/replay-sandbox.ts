@@ -231,6 +231,8 @@ class ReplaySandbox {
       return;
     }
     const { failed, rest } = incident;
+    // the candidate library does not change during a replay: a call it could not start cannot start on a retry either
+    if (failed.action.type === 'call-refused') throw new Blocked(incident.block);
     await this.run([{ ...failed, at, actor, action: { type: 'retry', action: failed.action, ...(variables && { variables }) } }, ...rest], true);
   }
 
@@ -355,7 +357,7 @@ class ReplaySandbox {
       const message = `call activity ${call.elementId} calls ${resolved && 'problem' in resolved ? resolved.problem : 'no process'}`;
       return { instance: parent, waits: this.instances.get(parent.id)!.waits, isNew: false, at, actor: null,
         action: {
-          type: 'throw', elementId: call.elementId, executionId: call.executionId, message,
+          type: 'call-refused', elementId: call.elementId, executionId: call.executionId, message,
           ...(calledKey && { reason: { kind: 'called-element-failed', calledElement: calledKey } }),
         } };
     }

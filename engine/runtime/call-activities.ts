@@ -12,9 +12,9 @@ import type { QueuedStep } from './queued-step.js';
 
 /**
  * A call activity was reached: start the called process (the version its binding names) as a child. A call with
- * nothing to start makes the call activity throw; one the order border refuses (orders/call-border.ts) fails the
- * caller there. Either way nothing of the child is created, the caller's incident is on the call activity, and
- * its retry asks again.
+ * nothing to start, and one the order border refuses (orders/call-border.ts), fail the caller there on its state,
+ * which no error boundary event catches. Nothing of the child is created, the caller's incident is on the call
+ * activity, and its retry asks again.
  */
 export async function startChild(tx: StoreTx, rows: InstanceRows, parent: InstanceRow, call: WaitRow, definition: ExecutableDefinition,
   actor: string | null, definitionOf: (key: string, version: number) => Promise<ExecutableDefinition>): Promise<QueuedStep[]> {
@@ -24,10 +24,11 @@ export async function startChild(tx: StoreTx, rows: InstanceRows, parent: Instan
   const version = resolved && !('problem' in resolved) ? resolved : undefined;
   if (!calledKey || !version) {
     const message = `call activity ${call.elementId} calls ${resolved && 'problem' in resolved ? resolved.problem : 'no process'}`;
+    // an incident, as Camunda's CALLED_ELEMENT_ERROR, not a BPMN error an error boundary event would take for the child's
     return [{
       instance: (await tx.getInstance(parent.id, { lock: true }))!, isNew: false, kind: 'call-return', history: [],
       action: {
-        type: 'throw', elementId: call.elementId, executionId: call.executionId, message,
+        type: 'call-refused', elementId: call.elementId, executionId: call.executionId, message,
         ...(calledKey && { reason: { kind: 'called-element-failed', calledElement: calledKey } }),
       },
     }];
@@ -74,8 +75,7 @@ export async function returnToParent(tx: StoreTx, child: InstanceRow, history: H
  */
 export async function stillToRun(tx: StoreTx, step: QueuedStep): Promise<QueuedStep | undefined> {
   const { action } = step;
-  const unstarted = action.type === 'call-refused' || (action.type === 'throw' && action.reason?.kind === 'called-element-failed');
-  if (!unstarted || step.isNew) return step;
+  if (action.type !== 'call-refused' || step.isNew) return step;
   const caller = await tx.getInstance(step.instance.id, { lock: true });
   if (caller?.status !== 'running') return undefined;
   const waiting = (await tx.findWaits({ instanceId: caller.id, kind: 'call' })).some((wait) => wait.executionId === action.executionId);

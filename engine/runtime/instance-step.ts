@@ -31,16 +31,16 @@ export type StepAction =
   | { type: 'timer'; elementId: string; executionId: string }
   /**
    * The waiting element throws: a worker reported a BPMN error (with `code`,
-   * caught by a matching error boundary event) or a called child failed
-   * (`reason`: why, when its child could not even start).
+   * caught by a matching error boundary event) or a called child failed.
    */
-  | { type: 'throw'; elementId: string; executionId: string; message: string; code?: string; variables?: Record<string, unknown>; reason?: IncidentReason }
+  | { type: 'throw'; elementId: string; executionId: string; message: string; code?: string; variables?: Record<string, unknown> }
   /**
-   * A call activity may not start its child (the order border, orders/call-border.ts): the instance fails there on
-   * the state it has, without running the engine, so no error boundary event catches it. Camunda too raises an
-   * incident, not a BPMN error, for a call that cannot start; the incident's retry asks again.
+   * A call activity cannot start its child (nothing deployed to start, `called-element-failed`; the order border,
+   * orders/call-border.ts): the instance fails there on the state it has, without running the engine, so no error
+   * boundary event catches it. Camunda too raises an incident (CALLED_ELEMENT_ERROR), not a BPMN error, for a call
+   * that cannot start; the incident's retry asks again.
    */
-  | { type: 'call-refused'; elementId: string; executionId: string; message: string; reason: IncidentReason }
+  | { type: 'call-refused'; elementId: string; executionId: string; message: string; reason?: IncidentReason }
   | RetryAction;
 
 /** An incident's retry: `variables` are set on the recovered state, then `action` (if any) runs again. */
@@ -107,7 +107,7 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   if (input.action.type === 'call-refused') {
     const { elementId, message, reason } = input.action;
     // its waits stay with the incident (waitsBefore) for the retry, as those of any failed step
-    return { status: 'failed', state: instance.state, variables: instance.variables, incident: { elementId, message, reason }, waits: [], history: [] };
+    return { status: 'failed', state: instance.state, variables: instance.variables, incident: { elementId, message, ...(reason && { reason }) }, waits: [], history: [] };
   }
   const { action, variables: retryVariables } = unwrapRetry(input.action);
   const at = now.toISOString();
@@ -250,7 +250,7 @@ function applyAction(engine: LiveEngine, action: Exclude<PlainAction, { type: 's
       return;
     case 'throw': {
       // An error boundary event with the same errorCode catches it; the reason is the incident's when nothing does.
-      const reason = action.reason ?? (action.code !== undefined ? { kind: 'unhandled-error' as const, errorCode: action.code } : undefined);
+      const reason = action.code !== undefined ? { kind: 'unhandled-error' as const, errorCode: action.code } : undefined;
       waiting.throwError(action.message, action.code, reason);
       return;
     }

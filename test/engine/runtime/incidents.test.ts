@@ -65,12 +65,19 @@ describe('a call activity whose called process was not deployed', () => {
     expect((await stratum.runtime.findTasks({ businessKey: 'C-2' })).map((task) => task.elementId)).toEqual(['Check', 'Check', 'Check']);
   });
 
-  it('lets an error boundary event catch one of two parallel calls that cannot start, and fails the caller at the other', async () => {
+  it('fails the caller at a call that cannot start, which its error boundary event does not catch (an incident, not a BPMN error), and the retry starts both calls once deployed', async () => {
     await store.transaction((tx) => tx.insertVersion({ ...versionOf('split', SPLIT), calls: ['nowhere', 'elsewhere'] }));
     const { instance } = await stratum.runtime.start('split', { businessKey: 'C-3' });
     expect(instance.status).toBe('failed');
-    expect(instance.incident).toMatchObject({ elementId: 'CallElsewhere', reason: { kind: 'called-element-failed', calledElement: 'elsewhere' } });
-    expect(instance.history.filter((entry) => entry.event === 'element.completed').map((entry) => entry.elementId)).toContain('Caught');
+    expect(instance.incident).toMatchObject({ elementId: 'CallNowhere', reason: { kind: 'called-element-failed', calledElement: 'nowhere' } });
+    expect(instance.history.filter((entry) => entry.event === 'element.completed').map((entry) => entry.elementId)).not.toContain('Caught');
+
+    const reviewAs = (key: string) => ({ name: `${key}.bpmn`, xml: REVIEW.replace('id="review" name="Review"', `id="${key}" name="${key}"`) });
+    await stratum.library.deploy([reviewAs('nowhere'), reviewAs('elsewhere')], { user: 'dora' });
+    const { items: [incident] } = await stratum.runtime.findIncidents({ processKey: 'split' });
+    const resumed = await stratum.runtime.retryIncident(incident.id, {}, ops);
+    expect(resumed.status).toBe('running');
+    expect(resumed.children.map((child) => child.processKey).sort()).toEqual(['elsewhere', 'nowhere']);
   });
 });
 
@@ -122,7 +129,7 @@ const CALLER = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
-/** A parallel split into two calls of processes nobody deployed; an error boundary event catches the first's failure. */
+/** A parallel split into two calls of processes nobody deployed; an error boundary event waits on the first. */
 const SPLIT = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Definitions_split" targetNamespace="http://stratum.dev/test">
   <bpmn:process id="split" name="Split" isExecutable="true">
