@@ -32,6 +32,7 @@ import { AssignmentRefused, taskAssignment } from '../runtime/task-assignment.js
 import { reachableModels } from '../runtime/tree-models.js';
 import type { IncidentReason, InstanceStatus, WaitKind } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
+import { reachable } from '../lint/variable-supply.js';
 import { blocked, Blocked, failedStepBlock } from './replay-blocks.js';
 import { reachableFrom } from './flow-graph.js';
 import { withChangeRequestTimes, type RecordedAction, type RecordedOrder } from './recorded-orders.js';
@@ -97,6 +98,7 @@ export class FastReplay {
   private readonly calls = new Map<string, Promise<{ version: number } | { problem: string }>>();
   private readonly closures = new Map<string, Promise<boolean>>();
   private readonly loops = new Map<string, Promise<boolean>>();
+  private inOrders: Promise<Set<string>> | undefined;
 
   /** `serverRoles`: what the runtime's assignment expressions may not give (StratumOptions.serverRoles). */
   constructor(readonly library: CandidateLibrary, readonly serverRoles?: ServerRoles) {}
@@ -107,6 +109,8 @@ export class FastReplay {
     const pins = new StartedVersions(order);
     const version = pins.next(order.processKey) ?? this.library.latestVersion(order.processKey);
     if (version === undefined || !(await this.supports(order.processKey, version))) return undefined;
+    // a root outside orders calling what runs inside them meets the order border: the sandbox asks it (call-border.ts)
+    if (await this.callsIntoOrders(order.processKey, version)) return undefined;
     if (order.actions.some((action) => action.kind === 'job-error')) return undefined;
     const run = new FastRun(this, pins);
     try {
@@ -170,6 +174,19 @@ export class FastReplay {
     return loops;
   }
 
+  /** Whether a root version that does not take orders calls, at any depth, a process running inside orders after the change. */
+  private async callsIntoOrders(key: string, version: number): Promise<boolean> {
+    if ((await this.library.graph(key, version)).model.takesOrders) return false;
+    const calls = this.library.callsAfterChange();
+    this.inOrders ??= Promise.all([...calls.keys()].map(async (candidate) => {
+      const latest = this.library.latestVersion(candidate);
+      return latest !== undefined && (await this.library.graph(candidate, latest)).model.takesOrders ? candidate : undefined;
+    })).then((keys) => reachable(keys.filter((found): found is string => found !== undefined), (caller) => calls.get(caller) ?? []));
+    const inOrders = await this.inOrders;
+    const own = (await this.library.graph(key, version)).model.calls;
+    return [...reachable(own, (caller) => calls.get(caller) ?? [])].some((called) => inOrders.has(called));
+  }
+
   private async closureSupported(key: string, version: number, visiting: Set<string>): Promise<boolean> {
     const id = `${key}@${version}`;
     if (visiting.has(id)) return true;
@@ -180,6 +197,8 @@ export class FastReplay {
       if (node.waitKind !== 'call') continue;
       const resolved = await this.called(route, node.info);
       if ('problem' in resolved) return false;
+      // a call of a process taking orders meets the order border: the sandbox asks it (call-border.ts)
+      if ((await this.library.graph(node.info.calledProcess!, resolved.version)).model.takesOrders) return false;
       if (!(await this.closureSupported(node.info.calledProcess!, resolved.version, visiting))) return false;
     }
     return true;

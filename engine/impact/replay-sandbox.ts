@@ -13,6 +13,7 @@ import type { ElementInfo, ProcessModel } from '../bpmn/process-model.js';
 import type { InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
 import { childReturnVariables, childStartVariables } from '../runtime/call-variables.js';
 import { calledVersion } from '../runtime/called-version.js';
+import { callBorderRefusal, type CallBorderView } from '../orders/call-border.js';
 import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-variables.js';
 import { waitInputs } from '../runtime/local-inputs.js';
 import type { LiveEngine } from '../runtime/engine-adapter.js';
@@ -361,6 +362,13 @@ class ReplaySandbox {
           ...(calledKey && { reason: { kind: 'called-element-failed', calledElement: calledKey } }),
         } };
     }
+    // The order border as the runtime holds it (call-activities.ts): deployment refuses a library that crosses it
+    // (order-entry-only), but a caller deployed before that check only warns, and its orders fail at that call.
+    const refused = await callBorderRefusal(this.borderView(), parent, call.elementId, { key: calledKey, version }, (key, at) => this.library.definition(key, at));
+    if (refused) {
+      return { instance: parent, waits: this.instances.get(parent.id)!.waits, isNew: false, at, actor: null,
+        action: { type: 'call-refused', elementId: call.elementId, executionId: call.executionId, ...refused } };
+    }
     const child = newInstance(calledKey, version, parent.businessKey, parent, at);
     child.id = call.childInstanceId!;
     child.parentElementId = call.elementId;
@@ -368,6 +376,14 @@ class ReplaySandbox {
     // from the call's scope, as the runtime starts it (call-activities.ts): an iteration's element and loopCounter too
     const variables = childStartVariables(info, call.variables ?? parent.variables);
     return { instance: child, waits: [], isNew: true, at, actor: null, action: { type: 'start', variables } };
+  }
+
+  /** What the order border reads of the store, from the sandbox: its instances, and the latest versions after the change. */
+  private borderView(): CallBorderView {
+    return {
+      getInstance: (id) => Promise.resolve(this.instances.get(id)?.row),
+      latestCalls: () => Promise.resolve([...this.library.callsAfterChange()].map(([key, calls]) => ({ key, version: this.library.latestVersion(key)!, calls }))),
+    };
   }
 
   /** As the runtime returns a child (call-activities.ts): all its variables, or only the call's outputs. */

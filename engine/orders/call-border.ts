@@ -12,6 +12,9 @@ import type { IncidentReason, InstanceRow, StoreTx } from '../store/types.js';
 
 type ModelOf = (key: string, version: number) => Promise<{ model: ProcessModel }>;
 
+/** What the border reads of the store: the runtime's transaction, or the impact replay's sandbox. */
+export type CallBorderView = Pick<StoreTx, 'getInstance' | 'latestCalls'>;
+
 export interface CallRefusal {
   message: string;
   reason: Extract<IncidentReason, { kind: 'order-entry-only' }>;
@@ -19,7 +22,7 @@ export interface CallRefusal {
 
 /** Why the call activity `elementId` of `parent` may not start `called` (the version it resolved to), or undefined when it may. */
 export async function callBorderRefusal(
-  tx: StoreTx, parent: InstanceRow, elementId: string, called: { key: string; version: number }, modelOf: ModelOf,
+  tx: CallBorderView, parent: InstanceRow, elementId: string, called: { key: string; version: number }, modelOf: ModelOf,
 ): Promise<CallRefusal | undefined> {
   const call = `call activity ${elementId} of ${parent.processKey} calls ${called.key}`;
   if ((await modelOf(called.key, called.version)).model.takesOrders) {
@@ -52,7 +55,7 @@ export async function callBorderRefusal(
  * order process no longer calling it) counts for the next retry. An older version of an order process calls only
  * from inside an order, which this check lets through without asking.
  */
-async function orderProcessesAbove(tx: StoreTx, key: string, modelOf: ModelOf): Promise<string[]> {
+async function orderProcessesAbove(tx: CallBorderView, key: string, modelOf: ModelOf): Promise<string[]> {
   const latest = await tx.latestCalls();
   const callers = new Map<string, string[]>();
   for (const row of latest) {
