@@ -8,6 +8,7 @@ import { lintXml, ruleCrashMessage } from '../../../../engine/lint/lint-bpmn.js'
 import type { StratumConfig } from '../../config';
 import { el, replaceChildren } from '../../dom/element';
 import { messageChangeElement, type MessageChange } from '../deploy/message-changes';
+import { relatedConditionFlowLabel, type RelatedCondition } from '../deploy/related-conditions';
 import type LibraryService from '../library/LibraryService';
 import type StatusLine from '../shell/StatusLine';
 import type DraftStore from '../workspace/DraftStore';
@@ -17,6 +18,8 @@ import type LintRules from './LintRules';
 import { WARNINGS_SUFFIX } from './LintRules';
 import { offCanvas } from './off-canvas';
 import { DOCUMENT_OPENED } from '../workspace/Workspace';
+import { LIBRARY_CHANGED } from '../library/LibraryService';
+import LibraryCheckResults from './LibraryCheckResults';
 
 /** One finding as the panel lists it. */
 export interface Problem {
@@ -26,6 +29,8 @@ export interface Problem {
   rule: string;
   severity: 'error' | 'warning';
   message: string;
+  /** How the element is named when the open diagram cannot name it: a related condition's flow, from the report. */
+  label?: string;
 }
 
 /** bpmn-js-bpmnlint's `linting.completed` issues: reports by the element they are shown on. */
@@ -45,11 +50,7 @@ export default class ProblemsPanel {
   static $inject = ['eventBus', 'canvas', 'elementRegistry', 'selection', 'workspace', 'libraryService', 'draftStore', 'lintRules', 'statusLine', 'config.stratum', 'diagramIds', 'bpmnjs'];
 
   problems: Problem[] = [];
-  private libraryProblems: Problem[] | null = null;
-  /** Conditions that still compare with a constant the edits move (checkLibrary), in any process, the open one too. */
-  private relatedProblems: Problem[] = [];
-  /** Messages whose catching elements the edits change (checkLibrary): what the systems sending them must hear of. */
-  private messageProblems: Problem[] = [];
+  private readonly checked = new LibraryCheckResults();
   private open = false;
   private readonly button = el('button', {
     type: 'button', className: 'problems-toggle', 'data-action': 'toggle-problems', 'aria-expanded': 'false',
@@ -80,8 +81,12 @@ export default class ProblemsPanel {
     });
     // what another document's edits moved is not this one's: checked again with Check the whole library
     eventBus.on(DOCUMENT_OPENED, () => {
-      this.relatedProblems = [];
-      this.messageProblems = [];
+      this.checked.documentOpened();
+      this.render();
+    });
+    // a deploy (from here or elsewhere) or a draft that came or went: what the check found describes the library as it was
+    eventBus.on(LIBRARY_CHANGED, () => {
+      this.checked.libraryChanged();
       this.render();
     });
     this.render();
@@ -107,9 +112,7 @@ export default class ProblemsPanel {
           const findings = await lintXml(xml, context);
           return findings.map((finding): Problem => ({ ...finding, processKey: process.key }));
         })), this.serverWarnings()]);
-      this.libraryProblems = lists.flat();
-      this.relatedProblems = related.conditions;
-      this.messageProblems = related.messages;
+      this.checked.record({ libraryProblems: lists.flat(), relatedProblems: related.conditions, messageProblems: related.messages });
       this.open = true;
       this.render();
     } catch (error) {
@@ -133,9 +136,7 @@ export default class ProblemsPanel {
     try {
       const report = await this.config.api.impact([...open, ...drafts], { replay: false });
       return {
-        conditions: report.relatedConditions.map((related): Problem => ({
-          elementId: related.flow.elementId, processKey: related.flow.processKey, rule: 'related-conditions', severity: 'warning', message: related.message,
-        })),
+        conditions: report.relatedConditions.map(relatedConditionProblem),
         messages: report.messages.map(messageProblem),
       };
     } catch (error) {
@@ -187,7 +188,8 @@ export default class ProblemsPanel {
     const panel = this.config.problems;
     panel.hidden = !this.open;
     if (!this.open) return;
-    const others = (this.libraryProblems ?? []).filter((p) => p.processKey !== this.workspace.meta.key);
+    const { libraryProblems, relatedProblems, messageProblems, stale } = this.checked;
+    const others = (libraryProblems ?? []).filter((p) => p.processKey !== this.workspace.meta.key);
     replaceChildren(panel,
       el('div', { className: 'problems-header' },
         el('strong', {}, `Problems of ${this.workspace.meta.key ?? 'this diagram'}`),
@@ -195,16 +197,21 @@ export default class ProblemsPanel {
         el('button', { type: 'button', className: 'link-button', 'data-action': 'check-library', onclick: () => void this.checkLibrary() }, 'Check the whole library'),
         el('button', { type: 'button', className: 'link-button', 'data-action': 'close-problems', onclick: () => this.toggle(false) }, 'Close')),
       this.list(this.problems, 'No problems in this diagram.'),
-      this.libraryProblems
+      stale
+        ? el('p', { className: 'library-check-stale', 'data-section': 'library-check-stale' },
+          'The library changed since it was checked: what follows describes it as it was. ',
+          el('button', { type: 'button', className: 'link-button', 'data-action': 'check-library-again', onclick: () => void this.checkLibrary() }, 'Check again'))
+        : null,
+      libraryProblems
         ? [el('h4', {}, `Other processes of the library (${others.length})`), this.list(others, 'No problems in the other processes.')]
         : null,
-      this.relatedProblems.length
+      relatedProblems.length
         ? el('div', { className: 'related-conditions', 'data-section': 'related-conditions' },
-          el('h4', {}, `Conditions that still compare with a constant your edits move (${this.relatedProblems.length})`), this.list(this.relatedProblems, ''))
+          el('h4', {}, `Conditions that still compare with a constant your edits move (${relatedProblems.length})`), this.list(relatedProblems, ''))
         : null,
-      this.messageProblems.length
+      messageProblems.length
         ? el('div', { className: 'related-conditions', 'data-section': 'message-catchers' },
-          el('h4', {}, `Messages whose catchers your edits change, for the systems that send them (${this.messageProblems.length})`), this.list(this.messageProblems, ''))
+          el('h4', {}, `Messages whose catchers your edits change, for the systems that send them (${messageProblems.length})`), this.list(messageProblems, ''))
         : null);
   }
 
@@ -225,6 +232,7 @@ export default class ProblemsPanel {
 
   private elementName(problem: Problem): string {
     if (!problem.elementId) return 'document';
+    if (problem.label) return problem.label;
     const element = problem.processKey === this.workspace.meta.key ? this.elementRegistry.get(problem.elementId) : undefined;
     const name = (element?.businessObject as { name?: string } | undefined)?.name;
     return name ? `${name} (${problem.elementId})` : problem.elementId;
@@ -232,6 +240,14 @@ export default class ProblemsPanel {
 }
 
 // helpers
+
+/** A condition that still compares with a constant the edits move, named by its flow as the report describes it. */
+export function relatedConditionProblem(related: RelatedCondition): Problem {
+  return {
+    elementId: related.flow.elementId, processKey: related.flow.processKey, rule: 'related-conditions', severity: 'warning', message: related.message,
+    label: relatedConditionFlowLabel(related),
+  };
+}
 
 /** A message whose catchers the edits change, listed at the catch it is about (message-changes.ts). */
 function messageProblem(change: MessageChange): Problem {
