@@ -142,6 +142,32 @@ describe.skipIf(!browserAvailable)('token simulation in the modeler', () => {
     expect(await pill.isVisible()).toBe(true);
   }, 60_000);
 
+  it('lists as deciding only the gateways a 450,000 credit order reaches, marking the approvals\' gateways as not reached (yet), and follows the token', async () => {
+    await openProcess(CHILD);
+    await page.locator('[data-action=simulate]').click();
+    await page.locator('.simulation-panel').waitFor();
+    await page.locator('#sim-terms').selectOption('credit');
+    await page.locator('#sim-amount').fill('450000');
+    const decision = (gateway: string) => page.locator(`.gateway-decisions li[data-gateway=${gateway}]`);
+    await expect.poll(() => decision('Gateway_AmountTier').textContent()).toContain('up to 500,000');
+    // before the token runs, no gateway is reached: each says which way it would go
+    expect(await decision('Gateway_AmountTier').textContent()).toContain('not reached (yet)');
+
+    await page.locator('[data-action=run-simulation]').click();
+    await page.locator('.reached-elements li[data-element=EndEvent_ApprovedAutomatically]').waitFor({ timeout: 20_000 });
+    await expect.poll(() => decision('Gateway_AmountTier').getAttribute('class')).toContain(' reached');
+    expect(await decision('Gateway_AmountTier').textContent()).not.toContain('not reached');
+    for (const gateway of ['Gateway_DirectorApproved', 'Gateway_VicePresidentApproved']) {
+      expect(await decision(gateway).textContent(), gateway).toContain('not reached (yet)');
+    }
+    // the gateways the token reached come first
+    expect(await page.locator('.gateway-decisions li').first().getAttribute('data-gateway')).toBe('Gateway_AmountTier');
+    await shot('03-decisions-of-a-450000-order');
+
+    await page.locator('[data-action=simulate]').click();
+    await page.locator('.simulation-panel').waitFor({ state: 'hidden' });
+  }, 60_000);
+
   for (const width of [1280, 1024, 768]) {
     it(`at ${width} px, token simulation's bars cover neither Stratum's controls nor each other nor a label`, async () => {
       await page.setViewportSize({ width, height: width >= 1024 ? 800 : 768 });

@@ -7,7 +7,8 @@ import type Toolbar from '../shell/Toolbar';
 import type StatusLine from '../shell/StatusLine';
 import type { StratumConfig } from '../../config';
 import type ConditionalGatewaySettings from './ConditionalGatewaySettings';
-import { GATEWAY_DECISIONS_CHANGED, label } from './ConditionalGatewaySettings';
+import { GATEWAY_DECISIONS_CHANGED, label, type GatewayDecision } from './ConditionalGatewaySettings';
+import { decisionsByReach } from './gateway-decisions-reached';
 import type OrderScenario from './OrderScenario';
 import type NavigationStack from '../drilldown/NavigationStack';
 import { isStaticKey } from '../../bpmn/called-process';
@@ -38,6 +39,8 @@ export default class OrderSimulationPanel {
   private readonly decisionsList = el('ul', { className: 'gateway-decisions' });
   private readonly reachedList = el('ol', { className: 'reached-elements' });
   private reached: Element[] = [];
+  /** The exclusive gateways the token has entered, by canvas id, in the order it entered them. */
+  private reachedGateways: string[] = [];
   private readonly toggleMode: ToggleMode;
   /** Whether token simulation is on, as its toggle event said. */
   private simulating = false;
@@ -85,7 +88,9 @@ export default class OrderSimulationPanel {
     eventBus.on('tokenSimulation.resetSimulation', () => this.clearReached());
     eventBus.on(GATEWAY_DECISIONS_CHANGED, () => this.renderDecisions());
     eventBus.on('tokenSimulation.simulator.trace', (event: { action: string; element: Element }) => {
-      if (event.action === 'enter' && event.element && isReachable(event.element)) this.markReached(event.element);
+      if (event.action !== 'enter' || !event.element) return;
+      if (isReachable(event.element)) this.markReached(event.element);
+      if (event.element.type === 'bpmn:ExclusiveGateway') this.markGatewayReached(event.element);
     });
   }
 
@@ -165,16 +170,30 @@ export default class OrderSimulationPanel {
       this.reachedList);
   }
 
+  /**
+   * The gateways' decisions for the simulated order: those the token reached first, as it reaches them; the others
+   * marked as not reached (yet), so a decision of a step the order never gets to does not read as taken.
+   */
   private renderDecisions(): void {
-    const decisions = [...this.gatewaySettings.decisions.values()].filter((d) => d.reason !== 'only-way');
-    replaceChildren(this.decisionsList, decisions.length
-      ? decisions.map((decision) => el('li', { className: `decision ${decision.reason}`, 'data-gateway': decision.gateway.id },
-        el('strong', {}, label(decision.gateway)), ' → ',
-        decision.flow ? chosenFlow(decision.flow) : 'no way out',
-        decision.reason === 'default' ? el('span', { className: 'badge' }, 'default') : null,
-        decision.reason === 'manual' ? el('span', { className: 'badge' }, 'set by hand') : null,
-        decision.errors.length ? el('div', { className: 'decision-errors' }, decision.errors.join('; ')) : null))
+    const { reached, notReached } = decisionsByReach(this.gatewaySettings.decisions.values(), this.reachedGateways);
+    const item = (decision: GatewayDecision, wasReached: boolean) => el('li', {
+      className: `decision ${decision.reason}${wasReached ? ' reached' : ' not-reached'}`, 'data-gateway': decision.gateway.id,
+    },
+    el('strong', {}, label(decision.gateway)), ' → ',
+    decision.flow ? chosenFlow(decision.flow) : 'no way out',
+    decision.reason === 'default' ? el('span', { className: 'badge' }, 'default') : null,
+    decision.reason === 'manual' ? el('span', { className: 'badge' }, 'set by hand') : null,
+    wasReached ? null : el('span', { className: 'badge not-reached', title: 'The simulated order has not come to this gateway: it would go this way if it did' }, 'not reached (yet)'),
+    decision.errors.length ? el('div', { className: 'decision-errors' }, decision.errors.join('; ')) : null);
+    replaceChildren(this.decisionsList, reached.length || notReached.length
+      ? [...reached.map((decision) => item(decision, true)), ...notReached.map((decision) => item(decision, false))]
       : el('li', { className: 'empty' }, 'No exclusive gateway to decide.'));
+  }
+
+  private markGatewayReached(gateway: Element): void {
+    if (this.reachedGateways.includes(gateway.id)) return;
+    this.reachedGateways.push(gateway.id);
+    this.renderDecisions();
   }
 
   private markReached(element: Element): void {
@@ -197,6 +216,8 @@ export default class OrderSimulationPanel {
     }
     this.reached = [];
     replaceChildren(this.reachedList);
+    this.reachedGateways = [];
+    this.renderDecisions();
   }
 }
 
