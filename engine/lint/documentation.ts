@@ -4,9 +4,8 @@
 // `reportingDocumentationAsWarnings` (config.ts stratumResolver), so deploy, `stratum validate` and the modeler's
 // canvas give such a finding the same severity and words. Browser-safe.
 import type { ModdleElement } from 'bpmn-moddle';
-import traverse from 'bpmnlint/lib/traverse.js';
 import { isExecutableProcess } from '../bpmn/process-model.js';
-import { is, type CheckFn, type Reporter, type RuleFactory } from './rule-api.js';
+import { elementsById, is, type CheckFn, type Reporter, type RuleFactory } from './rule-api.js';
 
 /** What a report on an element of documentation carries besides `severity: 'warn'`. */
 export interface DocumentationReport {
@@ -77,16 +76,4 @@ export function reportingDocumentationAsWarnings<Config>(factory: RuleFactory<Co
     const check = typeof rule.check === 'function' ? wrap(rule.check)! : { enter: wrap(rule.check.enter), leave: wrap(rule.check.leave) };
     return { ...rule, check };
   };
-}
-
-// helpers
-
-function elementsById(root: ModdleElement): Map<string, ModdleElement> {
-  const elements = new Map<string, ModdleElement>();
-  traverse(root, {
-    enter(node: ModdleElement) {
-      if (typeof node.id === 'string' && !elements.has(node.id)) elements.set(node.id, node);
-    },
-  });
-  return elements;
 }

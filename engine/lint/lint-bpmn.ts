@@ -4,7 +4,6 @@
 // gives one finding instead. Browser-safe.
 import type { ModdleElement } from 'bpmn-moddle';
 import bpmnlint from 'bpmnlint';
-import traverse from 'bpmnlint/lib/traverse.js';
 import { completeFlowReferences } from '../bpmn/flow-references.js';
 import { isExecutableProcess } from '../bpmn/process-model.js';
 import { BpmnParseError, parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
@@ -12,6 +11,7 @@ import type { Finding } from '../errors.js';
 import { stratumLintConfigWith, stratumResolver, withReportSeverities, type LintContext } from './config.js';
 import { isDmnSource, readDmnSources } from './dmn-sources.js';
 import { ElementLabel } from './element-label.js';
+import { elementsById } from './rule-api.js';
 import { lookalikeKeyFindings } from './lookalike-keys.js';
 import { houseRuleProcessKeys, orderCallTree, orderEntryFindings } from './order-call-tree.js';
 import { mergeSupplies, processSuppliesOf, type ProcessSupply } from './variable-supply.js';
@@ -260,15 +260,6 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
-function elementsById(definitions: ModdleElement): Map<string, ModdleElement> {
-  const elements = new Map<string, ModdleElement>();
-  traverse(definitions, {
-    enter(node: ModdleElement) {
-      if (typeof node.id === 'string' && !elements.has(node.id)) elements.set(node.id, node);
-    },
-  });
-  return elements;
-}
 
 /** bpmnlint's messages ("Element is missing label/name") rephrased to name the element and say why it matters. */
 function explainBuiltIn(rule: string, element: ModdleElement | undefined, message: string): string {

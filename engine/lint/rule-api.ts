@@ -2,6 +2,7 @@
 // export is a factory `(config) => ({ check(node, reporter) })`; bpmnlint calls
 // `check` for every moddle element of the document. Browser-safe.
 import type { ModdleElement } from 'bpmn-moddle';
+import traverse from 'bpmnlint/lib/traverse.js';
 
 export interface Reporter {
   report(elementId: string | undefined, message: string, path?: string[] | { path?: string[]; [key: string]: unknown }): void;
@@ -34,4 +35,15 @@ export function processOf(node: ModdleElement | undefined): ModdleElement | unde
 
 export function isAny(node: ModdleElement | undefined, types: string[]): boolean {
   return types.some((type) => is(node, type));
+}
+
+/** Every element of a document by id (the first of an id that repeats), for rules and reports that name elements by id. */
+export function elementsById(root: ModdleElement): Map<string, ModdleElement> {
+  const elements = new Map<string, ModdleElement>();
+  traverse(root, {
+    enter(node: ModdleElement) {
+      if (typeof node.id === 'string' && !elements.has(node.id)) elements.set(node.id, node);
+    },
+  });
+  return elements;
 }
