@@ -284,6 +284,12 @@ describe.skipIf(!browserAvailable)('browser modeler against the real server', ()
 
     await page.locator('#sim-amount').fill('300000');
     await expect.poll(() => page.locator('.gateway-decisions li[data-gateway=Gateway_AmountTier]').textContent()).toContain('up to 500,000');
+    // back in the caller by the breadcrumb, still simulating: the called process's trail is not listed as the caller's
+    expect(await page.locator('.reached-elements li').count()).toBeGreaterThan(0);
+    await page.locator('.breadcrumbs .crumb[data-key=sales-order-management]').click();
+    await expect.poll(() => page.locator('.document-key').textContent()).toBe('sales-order-management');
+    expect(await page.locator('.simulation-panel').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('.reached-elements li').count()).toBe(0);
     await page.locator('[data-action=simulate]').click();
     await page.locator('.simulation-panel').waitFor({ state: 'hidden' });
   }, 60_000);
