@@ -58,11 +58,18 @@ describe('SIGTERM while the server starts', () => {
   it('creating the store and deploying the diagrams: exits 143 at once, and the store opens whole at the next start', async () => {
     const env = envOn();
     const server = launchMain(env);
-    // the store is created; the shipped diagrams are being deployed (one transaction)
+    // the store is created; the shipped diagrams are being deployed (one transaction, about 200 ms)
     await server.line((line) => line.msg.startsWith('store created'));
     server.child.kill('SIGTERM');
-    expect(await server.exit).toBe(143);
-    expect(server.lines.map((line) => line.msg)).not.toContain('stratum server listening');
+    const code = await server.exit;
+    const said = server.lines.map((line) => line.msg);
+    // The log line reaches this process through a pipe: on a loaded machine the deployment can be done before the
+    // signal lands (it did once in CI), and then the stop is the graceful one. Either way the store opens whole.
+    if (said.includes('stratum server listening')) expect(code).toBe(0);
+    else {
+      expect(code).toBe(143);
+      expect(said.filter((msg) => msg.startsWith('stopped while starting'))).toHaveLength(1);
+    }
 
     const db = new Database(join(env.STRATUM_DATA, 'stratum.db'), { readonly: true });
     try {
