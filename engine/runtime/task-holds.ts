@@ -14,7 +14,7 @@ import type { InstanceRow, StoreTx } from '../store/types.js';
 export async function taskHolds(tx: StoreTx, instances: Iterable<InstanceRow>): Promise<Map<string, TaskHold>> {
   const holds = new Map<string, TaskHold>();
   const maybeHeldTrees = new Map<string, boolean>();
-  const incidentOf = (instanceId: string) => openIncidentOf(tx, instanceId);
+  const incidentOf = incidentReader(tx);
   for (const instance of instances) {
     let caller: InstanceRow | undefined;
     if (instance.status !== 'failed' && instance.parentId) {
@@ -44,11 +44,7 @@ export async function callTreeHolds(tx: StoreTx, tree: Iterable<TreeMember>, wai
   for (const member of tree) byId.set(member.id, member);
   const holds = new Map<string, TaskHold>();
   if (![...byId.values()].some((member) => member.status === 'failed')) return holds;
-  const incidents = new Map<string, { incidentId?: string }>();
-  const incidentOf = async (instanceId: string) => {
-    if (!incidents.has(instanceId)) incidents.set(instanceId, await openIncidentOf(tx, instanceId));
-    return incidents.get(instanceId)!;
-  };
+  const incidentOf = incidentReader(tx);
   for (const instanceId of waitingIn) {
     const instance = byId.get(instanceId);
     if (!instance) continue;
@@ -59,6 +55,19 @@ export async function callTreeHolds(tx: StoreTx, tree: Iterable<TreeMember>, wai
 }
 
 // helpers
+
+/** openIncidentOf, read once per instance: several waiting instances are often held by one failed caller. */
+function incidentReader(tx: StoreTx): (instanceId: string) => Promise<{ incidentId?: string }> {
+  const read = new Map<string, Promise<{ incidentId?: string }>>();
+  return (instanceId) => {
+    let incident = read.get(instanceId);
+    if (!incident) {
+      incident = openIncidentOf(tx, instanceId);
+      read.set(instanceId, incident);
+    }
+    return incident;
+  };
+}
 
 /** The rule both ask: a failed instance holds its own waits; else its nearest failed caller (`caller`) holds them. */
 async function holdOf(
