@@ -33,6 +33,7 @@ import { reachableModels } from '../runtime/tree-models.js';
 import type { IncidentReason, InstanceStatus, WaitKind } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
 import { reachable } from '../lint/variable-supply.js';
+import { orderBorder } from '../orders/order-border.js';
 import { blocked, Blocked, failedStepBlock } from './replay-blocks.js';
 import { reachableFrom } from './flow-graph.js';
 import { withChangeRequestTimes, type RecordedAction, type RecordedOrder } from './recorded-orders.js';
@@ -178,10 +179,10 @@ export class FastReplay {
   private async callsIntoOrders(key: string, version: number): Promise<boolean> {
     if ((await this.library.graph(key, version)).model.takesOrders) return false;
     const calls = this.library.callsAfterChange();
-    this.inOrders ??= Promise.all([...calls.keys()].map(async (candidate) => {
+    this.inOrders ??= Promise.all([...calls].map(async ([candidate, called]) => {
       const latest = this.library.latestVersion(candidate);
-      return latest !== undefined && (await this.library.graph(candidate, latest)).model.takesOrders ? candidate : undefined;
-    })).then((keys) => reachable(keys.filter((found): found is string => found !== undefined), (caller) => calls.get(caller) ?? []));
+      return { key: candidate, calls: called, takesOrders: latest !== undefined && (await this.library.graph(candidate, latest)).model.takesOrders };
+    })).then((processes) => orderBorder(processes).inOrders);
     const inOrders = await this.inOrders;
     const own = (await this.library.graph(key, version)).model.calls;
     return [...reachable(own, (caller) => calls.get(caller) ?? [])].some((called) => inOrders.has(called));

@@ -15,6 +15,7 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements } from '../bpmn/process-model.js';
 import type { Finding } from '../errors.js';
+import { orderBorder } from '../orders/order-border.js';
 import { calledProcessOf } from './call-activity-variables.js';
 import { ElementLabel } from './element-label.js';
 import { followsHouseRules, type HouseRulesConfig } from './house-rules.js';
@@ -30,12 +31,6 @@ export function houseRuleProcessKeys(definitions: ModdleElement, config: HouseRu
 export function orderCallTree(roots: Iterable<string>, processes: readonly Pick<ProcessSupply, 'key' | 'calls'>[]): string[] {
   const calls = new Map(processes.map((process) => [process.key, process.calls]));
   return [...reachable(roots, (key) => calls.get(key) ?? [])].sort();
-}
-
-/** The processes that take orders, and every process that runs inside orders (called from them at any depth). */
-export function orderBorder(processes: readonly ProcessSupply[]): { takingOrders: string[]; inOrders: Set<string> } {
-  const takingOrders = processes.filter((process) => process.takesOrders).map((process) => process.key);
-  return { takingOrders, inOrders: new Set(orderCallTree(takingOrders, processes)) };
 }
 
 /**

@@ -338,7 +338,7 @@ function joinNarrowing(known: Narrowing | undefined, more: Narrowing): Narrowing
 }
 
 /** `start` (one key or several) and every key reachable from it through `next`. */
-export function reachable(start: string | Iterable<string>, next: (key: string) => string[]): Set<string> {
+export function reachable(start: string | Iterable<string>, next: (key: string) => readonly string[]): Set<string> {
   const seen = new Set(typeof start === 'string' ? [start] : start);
   const queue = [...seen];
   while (queue.length) {

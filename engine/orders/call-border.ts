@@ -7,8 +7,8 @@
 // variables no order entry checked. The call then fails with an incident on
 // the call activity, as any call that cannot start its child.
 import type { ProcessModel } from '../bpmn/process-model.js';
-import { reachable } from '../lint/variable-supply.js';
 import type { IncidentReason, InstanceRow, StoreTx } from '../store/types.js';
+import { orderProcessesAbove } from './order-border.js';
 
 type ModelOf = (key: string, version: number) => Promise<{ model: ProcessModel }>;
 
@@ -37,7 +37,7 @@ export async function callBorderRefusal(
   // the order row, which order entry writes only after the order's first step has reached its first calls.
   const root = parent.id === parent.rootId ? parent : await tx.getInstance(parent.rootId);
   if (!root || (await modelOf(root.processKey, root.version)).model.takesOrders) return undefined;
-  const orderProcesses = await orderProcessesAbove(tx, called.key, modelOf);
+  const orderProcesses = await latestOrderProcessesAbove(tx, called.key, modelOf);
   if (!orderProcesses.length) return undefined;
   return {
     message: `${call}, which runs inside orders (called from ${orderProcesses.join(', ')}), from an instance that belongs to no order ` +
@@ -55,17 +55,7 @@ export async function callBorderRefusal(
  * order process no longer calling it) counts for the next retry. An older version of an order process calls only
  * from inside an order, which this check lets through without asking.
  */
-async function orderProcessesAbove(tx: CallBorderView, key: string, modelOf: ModelOf): Promise<string[]> {
+async function latestOrderProcessesAbove(tx: CallBorderView, key: string, modelOf: ModelOf): Promise<string[]> {
   const latest = await tx.latestCalls();
-  const callers = new Map<string, string[]>();
-  for (const row of latest) {
-    for (const called of row.calls) if (called !== row.key) callers.set(called, [...(callers.get(called) ?? []), row.key]);
-  }
-  const versions = new Map(latest.map((row) => [row.key, row.version]));
-  const above: string[] = [];
-  for (const ancestor of reachable(key, (called) => callers.get(called) ?? [])) {
-    const version = versions.get(ancestor);
-    if (version !== undefined && (await modelOf(ancestor, version)).model.takesOrders) above.push(ancestor);
-  }
-  return above.sort();
+  return orderProcessesAbove(key, latest.map((row) => ({ ...row, takesOrders: async () => (await modelOf(row.key, row.version)).model.takesOrders })));
 }

@@ -17,10 +17,11 @@
 // and the document's own processes are put in here. Browser-safe.
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements } from '../../bpmn/process-model.js';
+import { orderBorder } from '../../orders/order-border.js';
 import { ORDER_VARIABLES } from '../../orders/order-entry.js';
 import { calledProcessOf, handsBackAllChildVariables } from '../call-activity-variables.js';
 import { ElementLabel, elementLabel } from '../element-label.js';
-import { orderBorder, orderCallTree } from '../order-call-tree.js';
+import { orderCallTree } from '../order-call-tree.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 import { mergeSupplies, processSuppliesOf, type ProcessSupply } from '../variable-supply.js';
 import { writesOf, type Write } from '../variable-writes.js';
