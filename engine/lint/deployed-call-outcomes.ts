@@ -8,7 +8,7 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import type { Finding } from '../errors.js';
 import { orderCallTree } from './order-call-tree.js';
-import callOutcomeKept from './rules/call-outcome-kept.js';
+import callOutcomeKept, { type CallOutcomeConflict } from './rules/call-outcome-kept.js';
 import type { RuleFactory } from './rule-api.js';
 import type { ProcessSupply } from './variable-supply.js';
 
@@ -26,21 +26,38 @@ export function callersOfReplaced(after: readonly ProcessSupply[], replaced: Rea
     .map((process) => process.key);
 }
 
-/** call-outcome-kept's errors on `caller` in the library as it will be (`after`) that it did not have in the library before. */
+/**
+ * call-outcome-kept's errors on `caller` in the library as it will be (`after`) that it did not have in the library
+ * before. A conflict is the same by what it is about, not by its wording: the deployment may change how it reads (a
+ * decider reached through another call activity of the caller, another process handing the same name back).
+ */
 export function newCallOutcomeFindings(caller: DeployedCaller, before: readonly ProcessSupply[], after: readonly ProcessSupply[]): Finding[] {
-  const had = new Set(reportsOn(caller, before).map(([elementId, message]) => `${elementId} ${message}`));
+  const had = new Set(reportsOn(caller, before).map((report) => report.identity));
   return reportsOn(caller, after)
-    .filter(([elementId, message]) => !had.has(`${elementId} ${message}`))
-    .map(([elementId, message]) => ({ file: caller.name, elementId, rule: 'call-outcome-kept', severity: 'error', message }));
+    .filter((report) => !had.has(report.identity))
+    .map(({ elementId, message }) => ({ file: caller.name, elementId, rule: RULE, severity: 'error', message }));
 }
 
 // helpers
 
-function reportsOn(caller: DeployedCaller, processes: readonly ProcessSupply[]): [string | null, string][] {
+const RULE = 'call-outcome-kept';
+
+interface Report {
+  elementId: string | null;
+  message: string;
+  /** The rule, the caller's key, the element, and the conflict the rule reports (CallOutcomeConflict). */
+  identity: string;
+}
+
+function reportsOn(caller: DeployedCaller, processes: readonly ProcessSupply[]): Report[] {
   const process = (caller.definitions.rootElements ?? []).find((element: ModdleElement) => element.$type === 'bpmn:Process' && element.id === caller.key);
   if (!process) return [];
-  const reports: [string | null, string][] = [];
+  const reports: Report[] = [];
   const { check } = (callOutcomeKept as RuleFactory<{ processes: ProcessSupply[] }>)({ processes: [...processes] });
-  if (typeof check === 'function') check(process, { report: (elementId, message) => reports.push([elementId ?? null, message]) });
+  const report = (elementId: string | undefined, message: string, data?: unknown) => {
+    const { variable, decider, conflict } = data as CallOutcomeConflict;
+    reports.push({ elementId: elementId ?? null, message, identity: JSON.stringify([RULE, caller.key, elementId ?? null, variable, decider, conflict]) });
+  };
+  if (typeof check === 'function') check(process, { report });
   return reports;
 }

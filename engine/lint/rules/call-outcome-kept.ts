@@ -44,7 +44,8 @@ const callOutcomeKept: RuleFactory = (config?: CallOutcomeConfig) => {
       for (const write of writesOf(element)) {
         const candidates = deciders.get(write.target);
         if (!candidates || keepsTheDecision(element, write)) continue;
-        reporter.report(element.id, messageFor(element, write, namedDecider(element, candidates)));
+        const decider = namedDecider(element, candidates);
+        reporter.report(element.id, messageFor(element, write, decider), conflictOf(write.target, decider, write.what));
       }
     }
     for (const [name, candidates] of deciders) {
@@ -54,7 +55,7 @@ const callOutcomeKept: RuleFactory = (config?: CallOutcomeConfig) => {
         const other = handing.find(({ call }) => calledProcessOf(call) !== calledProcessOf(decider.call));
         if (!other || reported.has(decider.call)) continue;
         reported.add(decider.call);
-        reporter.report(decider.call.id, handBackMessage(name, decider, other));
+        reporter.report(decider.call.id, handBackMessage(name, decider, other), conflictOf(name, decider, 'hands back'));
       }
     }
   }
@@ -63,6 +64,17 @@ const callOutcomeKept: RuleFactory = (config?: CallOutcomeConfig) => {
 };
 
 export default callOutcomeKept;
+
+/**
+ * What a finding is about, apart from its wording (the element and process are the report's own): the variable,
+ * the process deciding it, and how the element conflicts with it (its write, or `hands back`).
+ * deployed-call-outcomes.ts tells a conflict a deployment creates from one already there by it.
+ */
+export type CallOutcomeConflict = { variable: string; decider: string; conflict: string };
+
+function conflictOf(variable: string, { called }: Decider, conflict: string): CallOutcomeConflict {
+  return { variable, decider: called, conflict };
+}
 
 /** A process that decides a variable, and the call activity through which the caller reaches it. */
 interface Decider {
