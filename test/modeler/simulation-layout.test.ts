@@ -168,6 +168,36 @@ describe.skipIf(!browserAvailable)('token simulation in the modeler', () => {
     await page.locator('.simulation-panel').waitFor({ state: 'hidden' });
   }, 60_000);
 
+  it('keeps the flow a 450,000 order took at the amount tier once the amount is changed to 1,200,000, beside where the changed order would go, until it runs again', async () => {
+    await openProcess(CHILD);
+    await page.locator('[data-action=simulate]').click();
+    await page.locator('.simulation-panel').waitFor();
+    await page.locator('#sim-terms').selectOption('credit');
+    await page.locator('#sim-amount').fill('450000');
+    const decision = (gateway: string) => page.locator(`.gateway-decisions li[data-gateway=${gateway}]`);
+    await page.locator('[data-action=run-simulation]').click();
+    await page.locator('.reached-elements li[data-element=EndEvent_ApprovedAutomatically]').waitFor({ timeout: 20_000 });
+    await expect.poll(() => decision('Gateway_AmountTier').getAttribute('class')).toContain(' reached');
+
+    await page.locator('#sim-amount').fill('1200000');
+    const amountTier = decision('Gateway_AmountTier');
+    await expect.poll(() => amountTier.textContent(), { timeout: 20_000 }).toContain('more than 1,000,000');
+    expect(await amountTier.getAttribute('class')).toContain(' reached');
+    expect(await amountTier.locator('.chosen-flow').first().getAttribute('data-flow')).toBe('Flow_AmountTier_UpTo500000');
+    expect(await amountTier.locator('.decision-now').textContent()).toContain('more than 1,000,000');
+    expect(await decision('Gateway_DirectorApproved').textContent()).toContain('not reached (yet)');
+    await shot('04-decisions-after-the-amount-changed');
+
+    await page.locator('[data-action=run-simulation]').click();
+    await page.locator('.reached-elements li[data-element=UserTask_ApproveBySalesDirector]').waitFor({ timeout: 20_000 });
+    await expect.poll(() => amountTier.getAttribute('class')).toContain(' reached');
+    expect(await amountTier.locator('.chosen-flow').first().getAttribute('data-flow')).toBe('Flow_AmountTier_Above1000000');
+    expect(await amountTier.locator('.decision-now').count()).toBe(0);
+
+    await page.locator('[data-action=simulate]').click();
+    await page.locator('.simulation-panel').waitFor({ state: 'hidden' });
+  }, 90_000);
+
   for (const width of [1280, 1024, 768]) {
     it(`at ${width} px, token simulation's bars cover neither Stratum's controls nor each other nor a label`, async () => {
       await page.setViewportSize({ width, height: width >= 1024 ? 800 : 768 });

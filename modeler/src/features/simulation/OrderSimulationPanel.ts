@@ -8,7 +8,7 @@ import type StatusLine from '../shell/StatusLine';
 import type { StratumConfig } from '../../config';
 import type ConditionalGatewaySettings from './ConditionalGatewaySettings';
 import { GATEWAY_DECISIONS_CHANGED, label, type GatewayDecision } from './ConditionalGatewaySettings';
-import { decisionsByReach } from './gateway-decisions-reached';
+import { decisionsByReach, type ReachedDecision } from './gateway-decisions-reached';
 import type OrderScenario from './OrderScenario';
 import type NavigationStack from '../drilldown/NavigationStack';
 import { isStaticKey } from '../../bpmn/called-process';
@@ -39,8 +39,11 @@ export default class OrderSimulationPanel {
   private readonly decisionsList = el('ul', { className: 'gateway-decisions' });
   private readonly reachedList = el('ol', { className: 'reached-elements' });
   private reached: Element[] = [];
-  /** The exclusive gateways the token has entered, by canvas id, in the order it entered them. */
-  private reachedGateways: string[] = [];
+  /**
+   * The exclusive gateways the token has entered, by canvas id, in the order it first entered them, each with the
+   * decision it followed there: what the panel shows for them after the order is changed, until it runs again.
+   */
+  private takenDecisions = new Map<string, GatewayDecision>();
   private readonly toggleMode: ToggleMode;
   /** Whether token simulation is on, as its toggle event said. */
   private simulating = false;
@@ -91,6 +94,7 @@ export default class OrderSimulationPanel {
       if (event.action !== 'enter' || !event.element) return;
       if (isReachable(event.element)) this.markReached(event.element);
       if (event.element.type === 'bpmn:ExclusiveGateway') this.markGatewayReached(event.element);
+      if (event.element.type === 'bpmn:SequenceFlow') this.markFlowTaken(event.element);
     });
   }
 
@@ -171,28 +175,31 @@ export default class OrderSimulationPanel {
   }
 
   /**
-   * The gateways' decisions for the simulated order: those the token reached first, as it reaches them; the others
-   * marked as not reached (yet), so a decision of a step the order never gets to does not read as taken.
+   * The gateways' decisions for the simulated order: those the token reached first, as it reaches them, with the flow
+   * it took (and, when the order changed since, where the changed order would go); the others marked as not reached
+   * (yet), so a decision of a step the order never gets to does not read as taken.
    */
   private renderDecisions(): void {
-    const { reached, notReached } = decisionsByReach(this.gatewaySettings.decisions.values(), this.reachedGateways);
-    const item = (decision: GatewayDecision, wasReached: boolean) => el('li', {
-      className: `decision ${decision.reason}${wasReached ? ' reached' : ' not-reached'}`, 'data-gateway': decision.gateway.id,
-    },
-    el('strong', {}, label(decision.gateway)), ' → ',
-    decision.flow ? chosenFlow(decision.flow) : 'no way out',
-    decision.reason === 'default' ? el('span', { className: 'badge' }, 'default') : null,
-    decision.reason === 'manual' ? el('span', { className: 'badge' }, 'set by hand') : null,
-    wasReached ? null : el('span', { className: 'badge not-reached', title: 'The simulated order has not come to this gateway: it would go this way if it did' }, 'not reached (yet)'),
-    decision.errors.length ? el('div', { className: 'decision-errors' }, decision.errors.join('; ')) : null);
+    const { reached, notReached } = decisionsByReach(this.gatewaySettings.decisions.values(), this.takenDecisions);
     replaceChildren(this.decisionsList, reached.length || notReached.length
-      ? [...reached.map((decision) => item(decision, true)), ...notReached.map((decision) => item(decision, false))]
+      ? [...reached.map((decision) => reachedItem(decision)), ...notReached.map((decision) => decisionItem(decision, 'not-reached'))]
       : el('li', { className: 'empty' }, 'No exclusive gateway to decide.'));
   }
 
   private markGatewayReached(gateway: Element): void {
-    if (this.reachedGateways.includes(gateway.id)) return;
-    this.reachedGateways.push(gateway.id);
+    const decision = this.gatewaySettings.decisions.get(gateway.id);
+    if (!decision) return;
+    // a gateway passed again (a change loop) shows the latest pass, in the place of its first
+    this.takenDecisions.set(gateway.id, { ...decision });
+    this.renderDecisions();
+  }
+
+  /** The flow out of a reached gateway is the one the token took, whatever the gateway would choose by now. */
+  private markFlowTaken(flow: Element): void {
+    const gateway = flow.source as Element | undefined;
+    const taken = gateway && this.takenDecisions.get(gateway.id);
+    if (!taken || taken.flow === flow) return;
+    this.takenDecisions.set(gateway.id, { ...taken, flow });
     this.renderDecisions();
   }
 
@@ -216,12 +223,34 @@ export default class OrderSimulationPanel {
     }
     this.reached = [];
     replaceChildren(this.reachedList);
-    this.reachedGateways = [];
+    this.takenDecisions = new Map();
     this.renderDecisions();
   }
 }
 
 // helpers
+
+/** A gateway the token reached: the flow it took, and where the order as changed since would go instead. */
+function reachedItem({ taken, now }: ReachedDecision): HTMLElement {
+  const item = decisionItem(taken, now ? 'reached earlier-order' : 'reached');
+  if (now) {
+    item.append(el('div', {
+      className: 'decision-now', title: 'The token went the way above for the order as it was run; run the order again to follow the change or the choice by hand',
+    }, 'Would now go → ', now.flow ? chosenFlow(now.flow) : 'no way out',
+    now.reason === 'manual' ? el('span', { className: 'badge' }, 'set by hand') : null, ': run the order again'));
+  }
+  return item;
+}
+
+function decisionItem(decision: GatewayDecision, reach: 'reached' | 'reached earlier-order' | 'not-reached'): HTMLElement {
+  return el('li', { className: `decision ${decision.reason} ${reach}`, 'data-gateway': decision.gateway.id },
+    el('strong', {}, label(decision.gateway)), ' → ',
+    decision.flow ? chosenFlow(decision.flow) : 'no way out',
+    decision.reason === 'default' ? el('span', { className: 'badge' }, 'default') : null,
+    decision.reason === 'manual' ? el('span', { className: 'badge' }, 'set by hand') : null,
+    reach === 'not-reached' ? el('span', { className: 'badge not-reached', title: 'The simulated order has not come to this gateway: it would go this way if it did' }, 'not reached (yet)') : null,
+    decision.errors.length ? el('div', { className: 'decision-errors' }, decision.errors.join('; ')) : null);
+}
 
 /**
  * The flow a gateway took: named (or by its condition) with where it leads, else where it leads; its id, which names
