@@ -52,6 +52,8 @@ export default class ProblemsPanel {
   problems: Problem[] = [];
   private readonly checked = new LibraryCheckResults();
   private open = false;
+  /** A check is running: its button waits, so one check's findings never land over another's. */
+  private checking = false;
   private readonly button = el('button', {
     type: 'button', className: 'problems-toggle', 'data-action': 'toggle-problems', 'aria-expanded': 'false',
     title: 'Show or hide the problems of this diagram',
@@ -89,6 +91,10 @@ export default class ProblemsPanel {
       this.checked.libraryChanged();
       this.render();
     });
+    // a check running sent the open diagram's XML as it was (opening a document clears the stack: no edit)
+    eventBus.on('commandStack.changed', ({ trigger }: { trigger?: string | null }) => {
+      if (trigger !== 'clear') this.checked.openDiagramEdited();
+    });
     this.render();
   }
 
@@ -103,8 +109,14 @@ export default class ProblemsPanel {
    * messages whose catching elements they change.
    */
   async checkLibrary(): Promise<void> {
-    const context = this.lintRules.context();
+    if (this.checking) return;
+    this.checking = true;
+    this.render();
     try {
+      // the library as the server has it now, not as the last look found it
+      await this.library.refresh();
+      const since = this.checked.started();
+      const context = this.lintRules.context();
       const [lists, related] = await Promise.all([Promise.all(this.library.processes
         .filter((process) => process.key !== this.workspace.meta.key)
         .map(async (process) => {
@@ -112,11 +124,15 @@ export default class ProblemsPanel {
           const findings = await lintXml(xml, context);
           return findings.map((finding): Problem => ({ ...finding, processKey: process.key }));
         })), this.serverWarnings()]);
-      this.checked.record({ libraryProblems: lists.flat(), relatedProblems: related.conditions, messageProblems: related.messages });
+      // a deploy elsewhere while the check read is found now, not at the library's next look: its findings are then stale
+      await this.library.refresh();
+      this.checked.record({ libraryProblems: lists.flat(), relatedProblems: related.conditions, messageProblems: related.messages }, since);
       this.open = true;
-      this.render();
     } catch (error) {
       this.statusLine.error(error, 'Checking the library');
+    } finally {
+      this.checking = false;
+      this.render();
     }
   }
 
@@ -194,13 +210,16 @@ export default class ProblemsPanel {
       el('div', { className: 'problems-header' },
         el('strong', {}, `Problems of ${this.workspace.meta.key ?? 'this diagram'}`),
         el('span', { className: 'problems-summary' }, `${errors} error(s), ${warnings} warning(s)`),
-        el('button', { type: 'button', className: 'link-button', 'data-action': 'check-library', onclick: () => void this.checkLibrary() }, 'Check the whole library'),
+        el('button', {
+          type: 'button', className: 'link-button', 'data-action': 'check-library', disabled: this.checking, 'aria-busy': String(this.checking),
+          onclick: () => void this.checkLibrary(),
+        }, this.checking ? 'Checking the library…' : 'Check the whole library'),
         el('button', { type: 'button', className: 'link-button', 'data-action': 'close-problems', onclick: () => this.toggle(false) }, 'Close')),
       this.list(this.problems, 'No problems in this diagram.'),
       stale
         ? el('p', { className: 'library-check-stale', 'data-section': 'library-check-stale' },
           'The library changed since it was checked: what follows describes it as it was. ',
-          el('button', { type: 'button', className: 'link-button', 'data-action': 'check-library-again', onclick: () => void this.checkLibrary() }, 'Check again'))
+          el('button', { type: 'button', className: 'link-button', 'data-action': 'check-library-again', disabled: this.checking, onclick: () => void this.checkLibrary() }, 'Check again'))
         : null,
       libraryProblems
         ? [el('h4', {}, `Other processes of the library (${others.length})`), this.list(others, 'No problems in the other processes.')]
