@@ -4,7 +4,7 @@ import type { Placeholder } from './placeholder.js';
 import type { ColumnTypes, Json } from './records.js';
 import { checkLimit } from './row-checks.js';
 import { callerRouteOrNull, type ColumnCodec, type NamedParameters } from './row-codec.js';
-import type { IncidentFilter, IncidentMatch, IncidentReason, IncidentResolution, IncidentRow, IncidentKind, MessageRow, MessageState, WaitRow } from './types.js';
+import type { BufferedMessages, IncidentFilter, IncidentMatch, IncidentReason, IncidentResolution, IncidentRow, IncidentKind, MessageRow, MessageState, WaitRow } from './types.js';
 
 // The message buffer and incident tables (migration 2; an incident's reason,
 // migration 10): their records, the mapping to the rows of types.ts, and the
@@ -25,6 +25,14 @@ export interface MessageRecord<C extends ColumnTypes> {
   expires_at: C['time'];
   delivered_to: string | null;
   delivered_at: C['time'] | null;
+}
+
+/** A (name, correlation key) of buffered messages, counted (`bufferedMessages`). */
+export interface BufferedMessagesRecord<C extends ColumnTypes> {
+  name: string;
+  correlation_key: string;
+  count: number;
+  last_expires_at: C['time'];
 }
 
 export interface IncidentRecord<C extends ColumnTypes> {
@@ -64,6 +72,7 @@ export const INCIDENT_COLUMNS =
 
 export interface MessageIncidentCodec<C extends ColumnTypes> {
   message: (record: MessageRecord<C>) => MessageRow;
+  bufferedMessages: (record: BufferedMessagesRecord<C>) => BufferedMessages;
   incident: (record: IncidentRecord<C>) => IncidentRow;
   messageParameters: (row: MessageRow) => NamedParameters;
   incidentParameters: (row: IncidentRow) => NamedParameters;
@@ -89,6 +98,9 @@ export function messageIncidentCodec<C extends ColumnTypes>(columns: ColumnCodec
       expiresAt: readTime(record.expires_at),
       deliveredTo: record.delivered_to,
       deliveredAt: readTimeOrNull(record.delivered_at),
+    }),
+    bufferedMessages: (record) => ({
+      name: record.name, correlationKey: record.correlation_key, count: Number(record.count), lastExpiresAt: readTime(record.last_expires_at),
     }),
     incident: (record) => ({
       id: record.id,

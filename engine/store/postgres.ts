@@ -12,7 +12,7 @@ import { OutboxRows, type OutboxDialect, type SqlRunner } from './outbox-rows.js
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type PostgresColumns, type Records } from './records.js';
 import {
   INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentSelect, incidentWhere, messageIncidentCodec, messageIncidentWrites, noOpenIncidentOf,
-  type IncidentRecord, type MessageRecord,
+  type BufferedMessagesRecord, type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
 import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
 import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, CANDIDATE_ROWS, everyPage } from './row-checks.js';
@@ -22,6 +22,7 @@ import { TransactionQueue } from './transaction-queue.js';
 import { TxGuard } from './tx-guard.js';
 import type {
   DecisionVersionRow,
+  BufferedMessages,
   HistoryEventFilter,
   HistoryRow,
   OutboxTx,
@@ -653,6 +654,17 @@ class PostgresTx extends TxGuard implements StoreTx {
       [name, correlationKey, canonicalTimestamp(now, 'now'), receivedSince === null ? null : canonicalTimestamp(receivedSince, 'receivedSince')],
     );
     return rows[0] && controlCodec.message(rows[0]);
+  }
+
+  async bufferedMessages(names: readonly string[], now: string): Promise<BufferedMessages[]> {
+    if (names.length === 0) return [];
+    const { rows } = await this.query<BufferedMessagesRecord<PostgresColumns>>(
+      `SELECT name, correlation_key, count(*)::integer AS count, max(expires_at) AS last_expires_at FROM stratum_messages
+       WHERE name = ANY($1::text[]) AND state = 'buffered' AND expires_at > $2
+       GROUP BY name, correlation_key`,
+      [[...names], canonicalTimestamp(now, 'now')],
+    );
+    return rows.map(controlCodec.bufferedMessages);
   }
 
   async expiredMessages(now: string, limit: number): Promise<MessageRow[]> {

@@ -10,7 +10,7 @@ import { canonicalTimestamp } from './iso-time.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS, WAIT_COLUMNS_OF_W, type Records, type SqliteColumns } from './records.js';
 import {
   INCIDENT_COLUMNS, MESSAGE_COLUMNS, incidentSelect, incidentWhere, messageIncidentCodec, messageIncidentWrites, noOpenIncidentOf,
-  type IncidentRecord, type MessageRecord,
+  type BufferedMessagesRecord, type IncidentRecord, type MessageRecord,
 } from './message-incident-rows.js';
 import { DECISION_COLUMNS, decisionCodec, decisionWrites, type DecisionVersionRecord } from './decision-rows.js';
 import { byCreatedAtThenId, checkLimit, checkWaitsOfInstance, CANDIDATE_ROWS, everyPage } from './row-checks.js';
@@ -27,6 +27,7 @@ import { WalCheckpointer } from './wal-checkpointer.js';
 import { walCheckpointSettings, type WalCheckpointSettings, type WalCheckpointStats } from './wal-checkpoint-settings.js';
 import type {
   DecisionVersionRow,
+  BufferedMessages,
   HistoryEventFilter,
   HistoryRow,
   OutboxTx,
@@ -753,6 +754,17 @@ class SqliteTx extends TxGuard implements StoreTx {
        ORDER BY received_at, seq LIMIT 1`,
     ).get(name, correlationKey, canonicalTimestamp(now, 'now'), receivedSince === null ? '' : canonicalTimestamp(receivedSince, 'receivedSince'));
     return record ? controlCodec.message(record as MessageRecord<SqliteColumns>) : undefined;
+  }
+
+  async bufferedMessages(names: readonly string[], now: string): Promise<BufferedMessages[]> {
+    this.assertActive();
+    if (names.length === 0) return [];
+    const records = this.sql(
+      `SELECT name, correlation_key, count(*) AS count, max(expires_at) AS last_expires_at FROM messages
+       WHERE name IN (SELECT value FROM json_each(?)) AND state = 'buffered' AND expires_at > ?
+       GROUP BY name, correlation_key`,
+    ).all(JSON.stringify(names), canonicalTimestamp(now, 'now')) as BufferedMessagesRecord<SqliteColumns>[];
+    return records.map(controlCodec.bufferedMessages);
   }
 
   async expiredMessages(now: string, limit: number): Promise<MessageRow[]> {

@@ -248,6 +248,15 @@ export interface MessageRow {
   deliveredAt: string | null;
 }
 
+/** The buffered messages of one name and correlation key that have not expired yet. */
+export interface BufferedMessages {
+  name: string;
+  correlationKey: string;
+  count: number;
+  /** When the last of them expires. */
+  lastExpiresAt: string;
+}
+
 export type IncidentKind = 'step' | 'job';
 export type IncidentResolution = 'retried' | 'cancelled';
 
@@ -630,6 +639,11 @@ export interface StoreTx {
    * the oldest received at or after it.
    */
   oldestBufferedMessage(name: string, correlationKey: string, now: string, receivedSince?: string | null): Promise<MessageRow | undefined>;
+  /**
+   * Per (name, correlation key), for the names of `names`, the buffered messages that have not expired at `now`, in
+   * no particular order: one query for all names (the impact report counts what a change leaves uncaught).
+   */
+  bufferedMessages(names: readonly string[], now: string): Promise<BufferedMessages[]>;
   /** Messages with expiresAt <= now, oldest first; claimed with SKIP LOCKED inside `transaction()`. */
   expiredMessages(now: string, limit: number): Promise<MessageRow[]>;
 

@@ -1225,6 +1225,29 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.transaction((tx) => tx.oldestBufferedMessage('PaymentReceived', 'SO-1', at(20), null)))?.id).toBe('older');
       });
 
+      it('counts the unexpired buffered messages of the names asked for, per name and correlation key, with the last expiry', async () => {
+        await store.transaction(async (tx) => {
+          await tx.insertMessage(messageRow('early', { expiresAt: at(30) }));
+          await tx.insertMessage(messageRow('late', { expiresAt: at(90) }));
+          await tx.insertMessage(messageRow('expired', { expiresAt: at(10) }));
+          await tx.insertMessage(messageRow('delivered', { state: 'delivered' }));
+          await tx.insertMessage(messageRow('received', { state: 'received' }));
+          await tx.insertMessage(messageRow('other-key', { correlationKey: 'SO-2', expiresAt: at(40) }));
+          await tx.insertMessage(messageRow('shipment', { name: 'ShipmentRequested', expiresAt: at(50) }));
+          await tx.insertMessage(messageRow('not-asked', { name: 'InvoiceSettled' }));
+        });
+        const counted = async (names: string[], now: number) =>
+          (await store.read((tx) => tx.bufferedMessages(names, at(now)))).sort((a, b) => `${a.name} ${a.correlationKey}`.localeCompare(`${b.name} ${b.correlationKey}`));
+        expect(await counted(['PaymentReceived', 'ShipmentRequested'], 20)).toEqual([
+          { name: 'PaymentReceived', correlationKey: 'SO-1', count: 2, lastExpiresAt: at(90) },
+          { name: 'PaymentReceived', correlationKey: 'SO-2', count: 1, lastExpiresAt: at(40) },
+          { name: 'ShipmentRequested', correlationKey: 'SO-1', count: 1, lastExpiresAt: at(50) },
+        ]);
+        // a message counts until it expires
+        expect(await counted(['PaymentReceived'], 45)).toEqual([{ name: 'PaymentReceived', correlationKey: 'SO-1', count: 1, lastExpiresAt: at(90) }]);
+        expect(await counted([], 20)).toEqual([]);
+      });
+
       it('lists expired messages oldest expiry first, up to a limit', async () => {
         await store.transaction(async (tx) => {
           await tx.insertMessage(messageRow('late', { expiresAt: at(30) }));
