@@ -34,7 +34,7 @@ export async function openStratum(options: StratumOptions): Promise<Stratum> {
     },
   });
   const impact = new ImpactAnalyser(options.store, options.orderEntry?.processKey ?? DEFAULT_ORDER_PROCESS, {
-    events, ...(options.replayWorkers !== undefined && { replayWorkers: options.replayWorkers }),
+    events, clock, ...(options.replayWorkers !== undefined && { replayWorkers: options.replayWorkers }),
     // the replay refuses what the runtime's assignments refuse
     ...(options.serverRoles && { serverRoles: options.serverRoles }),
   });

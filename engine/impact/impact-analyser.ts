@@ -1,6 +1,6 @@
 // The engine's impact API (api.ts ImpactAnalysis) on one store.
 import type { EventEmitter } from 'node:events';
-import type { BpmnFile, ImpactAnalysis, ImpactRequest, ServerRoles } from '../api.js';
+import type { BpmnFile, Clock, ImpactAnalysis, ImpactRequest, ServerRoles } from '../api.js';
 import { parseBpmn } from '../bpmn/moddle.js';
 import type { Store } from '../store/types.js';
 import { analyseImpact } from './impact.js';
@@ -13,16 +13,18 @@ export class ImpactAnalyser implements ImpactAnalysis {
   private readonly replayChunk: number | undefined;
   private readonly events: EventEmitter | undefined;
   private readonly serverRoles: ServerRoles | undefined;
+  private readonly clock: Clock | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly orderProcessKey: string,
-    options: { replayWorkers?: number; replayChunk?: number; events?: EventEmitter; serverRoles?: ServerRoles } = {},
+    options: { replayWorkers?: number; replayChunk?: number; events?: EventEmitter; serverRoles?: ServerRoles; clock?: Clock } = {},
   ) {
     this.replayWorkers = options.replayWorkers ?? defaultReplayWorkers();
     this.replayChunk = options.replayChunk;
     this.events = options.events;
     this.serverRoles = options.serverRoles;
+    this.clock = options.clock;
   }
 
   analyse(files: BpmnFile[], request: ImpactRequest = {}): Promise<ImpactReport> {
@@ -31,6 +33,7 @@ export class ImpactAnalyser implements ImpactAnalysis {
       orderProcessKey: this.orderProcessKey, replay: replay && selection, replayWorkers: this.replayWorkers,
       ...(this.replayChunk && { replayChunk: this.replayChunk }),
       ...(taskGroups && { taskGroups }), ...(signal && { signal }), ...(this.serverRoles && { serverRoles: this.serverRoles }),
+      ...(this.clock && { now: () => this.clock!.now() }),
       onReplay: (event) => this.events?.emit('replay', event),
     });
   }

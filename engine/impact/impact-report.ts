@@ -18,7 +18,8 @@ export interface ImpactReport {
   /**
    * Warnings: per message name whose catching elements the change alters (a catch added, removed or renamed to
    * another message, or correlated by another key), who catches it before and after, the library's own senders,
-   * the running orders waiting for it and what senders must do (message-catchers.ts). Never blocking.
+   * the running orders waiting for it, the messages buffered under it and what senders must do (message-catchers.ts).
+   * Never blocking.
    */
   messages: MessageChange[];
   /** Some recorded order would block, or the library would not deploy. */
@@ -195,8 +196,19 @@ export interface MessageChange {
   senders: MessageSender[];
   /** Running orders waiting for it now, on the versions they run: what senders still reach, whatever the change. */
   waiting: { count: number; orders: string[] };
+  /**
+   * Messages of the name published and buffered now, not yet correlated (each counted until it expires): a catch the
+   * change takes away from the name takes them only in the instances already running.
+   */
+  buffered: BufferedUnderName;
   /** For people: what the change does to the message, and what senders must do (message-change-words.ts). */
   message: string;
+}
+
+/** A name's buffered messages: how many, and per correlation key (the order number they were sent for). */
+export interface BufferedUnderName {
+  count: number;
+  keys: { correlationKey: string; count: number; lastExpiresAt: string }[];
 }
 
 // the replay of recorded orders (replay.ts, route-comparison.ts)

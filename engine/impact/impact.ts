@@ -3,7 +3,7 @@
 // running orders it reaches; per changed decision, the processes calling it and
 // the running orders that will evaluate it; the conditions elsewhere that still
 // compare with a constant the change moved (related-conditions.ts); the messages
-// whose catchers it alters, for their senders (message-catchers.ts); a replay of recorded orders on the
+// whose catchers it alters, for their senders, with the messages buffered under them (message-catchers.ts); a replay of recorded orders on the
 // library as it would be, its decisions included; and the lint findings of that
 // whole library. Nothing is stored.
 import { createHash } from 'node:crypto';
@@ -15,7 +15,7 @@ import type { Store } from '../store/types.js';
 import { CandidateLibrary } from './candidate-library.js';
 import type { DecisionImpact, ImpactReport, ProcessImpact, ReplayReport } from './impact-report.js';
 import { diffProcesses, processOf } from './process-diff.js';
-import { changedMessageNames, messageChanges } from './message-catchers.js';
+import { bufferedUnder, changedMessageNames, messageChanges } from './message-catchers.js';
 import { movedComparisons, relatedConditions, type Move } from './related-conditions.js';
 import { pinSelection, type OrderSelection } from './recorded-orders.js';
 import { replayOrders } from './replay.js';
@@ -38,6 +38,8 @@ export interface ImpactOptions {
   onReplay?: (event: ReplayEvent) => void;
   /** The runtime's server roles (StratumOptions.serverRoles): the replay raises the incidents the runtime would. */
   serverRoles?: ServerRoles;
+  /** The runtime's clock: which buffered messages have not expired yet. */
+  now?: () => Date;
 }
 
 export async function analyseImpact(store: Store, files: BpmnFile[], options: ImpactOptions): Promise<ImpactReport> {
@@ -89,7 +91,7 @@ export async function analyseImpact(store: Store, files: BpmnFile[], options: Im
       });
     }
     const related = await relatedConditions(library, moves);
-    const messages = await messageChanges(library, messageNames, running.messages);
+    const messages = await messageChanges(library, messageNames, running.messages, await bufferedUnder(store, messageNames, options.now?.() ?? new Date()));
     replaying ??= startReplay();
     const replay = await replaying;
     // related conditions and messages are warnings: the designer decides whether the other condition should move

@@ -6,12 +6,14 @@
 // correlation key) differ between the library's latest deployed versions and the
 // library after the change, the report names the catchers before and after and the
 // library's own senders; the running orders waiting for it come from the one pass
-// over the running orders (running-orders.ts). Only a changed process can change a
-// name's catchers, so a change that touches no catch reads no other process.
+// over the running orders (running-orders.ts), the messages buffered under it from
+// one query for all names. Only a changed process can change a name's catchers, so a
+// change that touches no catch reads no other process.
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements, type ElementInfo, type ProcessModel } from '../bpmn/process-model.js';
+import type { Store } from '../store/types.js';
 import type { CandidateLibrary } from './candidate-library.js';
-import type { MessageCatcher, MessageChange, MessageSender } from './impact-report.js';
+import type { BufferedUnderName, MessageCatcher, MessageChange, MessageSender } from './impact-report.js';
 import { messageChangeSentence } from './message-change-words.js';
 import { processOf } from './process-diff.js';
 
@@ -32,10 +34,27 @@ export async function changedMessageNames(library: CandidateLibrary): Promise<Se
 }
 
 /**
- * Per name of `names`, its catchers in the library before and after the change, its senders after it, and the
- * running orders waiting for it (`waiting`: order numbers by message name, from running-orders.ts).
+ * Per name of `names`, the messages published under it and buffered at `now`, not yet correlated: one query for all
+ * names, however many orders they were sent for.
  */
-export async function messageChanges(library: CandidateLibrary, names: ReadonlySet<string>, waiting: ReadonlyMap<string, string[]>): Promise<MessageChange[]> {
+export async function bufferedUnder(store: Store, names: ReadonlySet<string>, now: Date): Promise<Map<string, BufferedUnderName>> {
+  const rows = names.size ? await store.read((tx) => tx.bufferedMessages([...names], now.toISOString())) : [];
+  return new Map([...names].map((name) => {
+    const keys = rows.filter((row) => row.name === name)
+      .map(({ correlationKey, count, lastExpiresAt }) => ({ correlationKey, count, lastExpiresAt }))
+      .sort((a, b) => (a.correlationKey < b.correlationKey ? -1 : a.correlationKey > b.correlationKey ? 1 : 0));
+    return [name, { count: keys.reduce((sum, key) => sum + key.count, 0), keys }];
+  }));
+}
+
+/**
+ * Per name of `names`, its catchers in the library before and after the change, its senders after it, the
+ * running orders waiting for it (`waiting`: order numbers by message name, from running-orders.ts) and the
+ * messages buffered under it (`buffered`, from bufferedUnder).
+ */
+export async function messageChanges(
+  library: CandidateLibrary, names: ReadonlySet<string>, waiting: ReadonlyMap<string, string[]>, buffered: ReadonlyMap<string, BufferedUnderName>,
+): Promise<MessageChange[]> {
   if (names.size === 0) return [];
   const before: NamedCatcher[] = [];
   const after: NamedCatcher[] = [];
@@ -59,6 +78,7 @@ export async function messageChanges(library: CandidateLibrary, names: ReadonlyS
       after: after.filter((catcher) => catcher.messageName === name).sort(byPlace).map(withoutName),
       senders: senders.filter((sender) => sender.messageName === name).sort(byPlace).map(withoutName),
       waiting: { count: orders.length, orders },
+      buffered: buffered.get(name) ?? { count: 0, keys: [] },
     };
     // the name an element caught before and catches now: a catch renamed to another message
     const nowWaitsFor = (catcher: MessageCatcher) => after.find((other) => other.processKey === catcher.processKey && other.elementId === catcher.elementId)?.messageName;

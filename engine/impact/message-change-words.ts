@@ -2,8 +2,9 @@
 // sentence for the designer and the integrator (the impact report's
 // `messages[].message`, as RelatedCondition.message is for conditions): a name no
 // process caught before that senders must start sending, a name nothing catches
-// any more, a name that now means two things, a catch correlated by another key;
-// the engine's own OrderChanged, which no system sends.
+// any more, a name that now means two things, a catch correlated by another key; the messages
+// already buffered under the name that a catch taken away from it leaves to the
+// instances already running; the engine's own OrderChanged, which no system sends.
 import { ORDER_CHANGED_MESSAGE } from '../orders/order-change.js';
 import type { MessageCatcher, MessageChange } from './impact-report.js';
 
@@ -23,6 +24,9 @@ export function messageChangeSentence(change: Omit<MessageChange, 'message'>, re
     const was = before.find((other) => samePlace(catcher, other));
     return was && was.correlationKey !== catcher.correlationKey ? [{ was, is: catcher }] : [];
   });
+  // catches the new versions take away from the name: the messages buffered under it reach them only in running instances
+  const lost = [...removed, ...rekeyed.map(({ was }) => was)];
+  const stranded = lost.length ? bufferedNote(change.buffered) : '';
   if (name === ORDER_CHANGED_MESSAGE) {
     // no system sends it: the engine does, for each change to an order
     return `${name} is the engine's own message for a change to an order (POST /api/orders/{orderNo}/changes), which no other system sends: ` +
@@ -36,7 +40,10 @@ export function messageChangeSentence(change: Omit<MessageChange, 'message'>, re
   if (after.length === 0) {
     const now = distinct(removed.map(renamed.nowWaitsFor)).filter((other) => other !== name);
     return `After the deploy no process catches ${name}${now.length ? ` (${places(removed)} ${verb(removed, 'waits', 'wait')} for ${now.join(', ')} instead)` : ''}: ` +
-      `${stillReaches(change.waiting.count)}, and is buffered for no process after that; ${change.senders.length ? `the library's own ${places(change.senders)} sends it to nobody; ` : ''}` +
+      `${stillReaches(change.waiting.count)}, and is buffered for no process after that; ` +
+      `${stranded ? `${stranded} ${several(change.buffered.count, 'is', 'are')} taken only by a catch of it in an instance already running, ` +
+        `and otherwise ${several(change.buffered.count, 'expires', 'expire')} unused; ` : ''}` +
+      `${change.senders.length ? `the library's own ${places(change.senders)} sends it to nobody; ` : ''}` +
       `senders should stop sending ${name} once those orders are through.`;
   }
   const parts: string[] = [];
@@ -66,10 +73,23 @@ export function messageChangeSentence(change: Omit<MessageChange, 'message'>, re
     parts.push(`${place(is)} now correlates it by ${key(is.correlationKey)} instead of ${key(was.correlationKey)}: ` +
       `a sender correlating by ${key(was.correlationKey)} no longer reaches it and must correlate by ${key(is.correlationKey)}`);
   }
+  if (stranded) parts.push(`${stranded} ${several(change.buffered.count, 'reaches', 'reach')} ${places(lost)} only in the instances already running`);
   return `${name}: ${parts.join('; ')}.`;
 }
 
 // helpers
+
+/** `the 2 messages of it buffered now and not yet correlated (for 2 orders)`, or '' when none are. */
+function bufferedNote(buffered: MessageChange['buffered']): string {
+  if (buffered.count === 0) return '';
+  const orders = buffered.keys.length;
+  return `the ${buffered.count} ${several(buffered.count, 'message', 'messages')} of it buffered now and not yet correlated ` +
+    `(for ${orders} ${several(orders, 'order', 'orders')})`;
+}
+
+function several(count: number, one: string, more: string): string {
+  return count === 1 ? one : more;
+}
 
 function samePlace(a: MessageCatcher, b: MessageCatcher): boolean {
   return a.processKey === b.processKey && a.elementId === b.elementId;

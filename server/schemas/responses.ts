@@ -724,7 +724,7 @@ const messageCatcher = messageElement(
 /** A message name whose catchers the change alters (docs/impact.md, "Messages"). */
 const messageChange: JsonSchema = {
   type: 'object',
-  required: ['name', 'before', 'after', 'senders', 'waiting', 'message'],
+  required: ['name', 'before', 'after', 'senders', 'waiting', 'buffered', 'message'],
   properties: {
     name: { type: 'string' },
     before: { type: 'array', items: messageCatcher, description: 'Its catchers in the library\'s latest deployed versions.' },
@@ -735,6 +735,24 @@ const messageChange: JsonSchema = {
       description: 'The library\'s own elements that send it, after the change.',
     },
     waiting: countedOrders('Running orders waiting for it now, on the versions they run.', { type: 'string' }),
+    buffered: {
+      type: 'object',
+      required: ['count', 'keys'],
+      description: 'Messages of the name published and buffered now, not yet correlated (each counted until it expires): '
+        + 'a catch the change takes away from the name takes them only in the instances already running.',
+      properties: {
+        count: { type: 'integer', minimum: 0 },
+        keys: {
+          type: 'array',
+          description: 'Per correlation key (the order number they were sent for): how many, and when the last of them expires.',
+          items: {
+            type: 'object',
+            required: ['correlationKey', 'count', 'lastExpiresAt'],
+            properties: { correlationKey: { type: 'string' }, count: { type: 'integer', minimum: 1 }, lastExpiresAt: { type: 'string', format: 'date-time' } },
+          },
+        },
+      },
+    },
     message: { type: 'string', description: 'What the change does to the message, and what senders must do.' },
   },
 };

@@ -256,6 +256,9 @@ describe('POST /api/impact of a renamed message', () => {
   it('names who still catches PaymentReceived, who now waits for PaymentArrived and the orders waiting for the old name, in the documented shape', async () => {
     const entered = await api.post('/api/orders', TOKENS.erp, { orderNo: 'MSG-PRE', customer: { name: 'ACME' }, amount: 450_000, currency: 'CNY', paymentTerms: 'prepaid-at-entry' });
     expect(entered.status).toBe(201);
+    // credit order IM-350 waits for no payment: the ERP's PaymentReceived for it is buffered for its time-to-live
+    const published = await api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: 'IM-350', timeToLive: 'PT1H' });
+    expect(published.status).toBe(202);
     const renamed = readFileSync(`${DIAGRAMS_DIR}prepaid-entry-control.bpmn`, 'utf8').replace('name="PaymentReceived"', 'name="PaymentArrived"');
     const response = await api.request<ImpactReport>('POST', '/api/impact?replay=false', { token: TOKENS.designer, body: upload('prepaid-entry-control.bpmn', renamed) });
     expect(response.status).toBe(200);
@@ -265,6 +268,9 @@ describe('POST /api/impact of a renamed message', () => {
       ['PaymentReceived', 3, ['prepaid-shipment-control', 'sales-order-management'], { count: 1, orders: ['MSG-PRE'] }],
     ]);
     expect(messages[1].message).toMatch(/^PaymentReceived: prepaid-entry-control "Payment received" no longer catches it \(it waits for PaymentArrived instead\)/);
+    expect(messages[1].buffered).toEqual({ count: 1, keys: [{ correlationKey: 'IM-350', count: 1, lastExpiresAt: anything() }] });
+    expect(messages[1].message).toMatch(/; the 1 message of it buffered now and not yet correlated \(for 1 order\) reaches prepaid-entry-control "Payment received" only in the instances already running\.$/);
+    expect(messages[0].buffered).toEqual({ count: 0, keys: [] });
     // a warning for senders: it does not block the deployment
     expect(blocking).toBe(false);
     const ajv = new Ajv2020({ strict: false });

@@ -44,6 +44,7 @@ describe('renaming prepaid-entry-control\'s PaymentReceived to PaymentArrived', 
       after: [{ ...entryCatch, version: 2, correlationKey: '=orderNo' }],
       senders: [],
       waiting: { count: 0, orders: [] },
+      buffered: { count: 0, keys: [] },
       message: 'No process caught PaymentArrived before: after the deploy prepaid-entry-control "Payment received" waits for it (instead of PaymentReceived), ' +
         'so senders must start sending PaymentArrived (correlated by =orderNo) for the orders that reach it.',
     });
@@ -85,15 +86,73 @@ describe('renaming prepaid-entry-control\'s PaymentReceived to PaymentArrived', 
   });
 });
 
+describe('PaymentReceived messages already buffered when the deploy renames the catches of it', () => {
+  // credit orders wait for no payment: a PaymentReceived published for them is buffered for its time-to-live
+  async function bufferPayments(): Promise<void> {
+    await enter(stratum.runtime, order('SO-CREDIT-1', 300_000));
+    await enter(stratum.runtime, order('SO-CREDIT-2', 300_000));
+    await stratum.runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'SO-CREDIT-1', timeToLive: 'PT1H' });
+    await stratum.runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'SO-CREDIT-1', timeToLive: 'PT2H' });
+    await stratum.runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'SO-CREDIT-2', timeToLive: 'PT30M' });
+  }
+  const inOneHour = new Date(Date.parse('2026-01-05T09:00:00.000Z') + 3_600_000);
+
+  it('counts them per order, and tells senders that only an instance already running takes them once nothing else catches the name', async () => {
+    await bufferPayments();
+    const report = await analyse(
+      candidate('prepaid-entry-control', PAYMENT_ARRIVED),
+      candidate('prepaid-shipment-control', (xml) => xml.replace('name="PaymentReceived"', 'name="PaymentArrived"')),
+      candidate('sales-order-management', (xml) => xml.replace('name="PaymentReceived"', 'name="PaymentArrived"')),
+    );
+    const received = report.messages.find((change) => change.name === 'PaymentReceived')!;
+    expect(received.buffered).toEqual({
+      count: 3,
+      keys: [
+        { correlationKey: 'SO-CREDIT-1', count: 2, lastExpiresAt: '2026-01-05T11:00:00.000Z' },
+        { correlationKey: 'SO-CREDIT-2', count: 1, lastExpiresAt: '2026-01-05T09:30:00.000Z' },
+      ],
+    });
+    expect(received.message).toContain('what senders send then reaches no running order, and is buffered for no process after that; ' +
+      'the 3 messages of it buffered now and not yet correlated (for 2 orders) are taken only by a catch of it in an instance already running, ' +
+      'and otherwise expire unused; senders should stop sending PaymentReceived once those orders are through.');
+    // PaymentArrived was never sent: nothing is buffered under it
+    expect(report.messages.find((change) => change.name === 'PaymentArrived')!.buffered).toEqual({ count: 0, keys: [] });
+  });
+
+  it('names the catch renamed away as the one they reach only in running instances, and counts each until it expires', async () => {
+    await bufferPayments();
+    fixture.clock.advance(3_600_000);
+    expect(fixture.clock.now()).toEqual(inOneHour);
+    const report = await analyse(candidate('prepaid-entry-control', PAYMENT_ARRIVED));
+    const received = report.messages.find((change) => change.name === 'PaymentReceived')!;
+    // SO-CREDIT-2's and one of SO-CREDIT-1's have expired
+    expect(received.buffered).toEqual({ count: 1, keys: [{ correlationKey: 'SO-CREDIT-1', count: 1, lastExpiresAt: '2026-01-05T11:00:00.000Z' }] });
+    expect(received.message).toMatch(/; the 1 message of it buffered now and not yet correlated \(for 1 order\) reaches prepaid-entry-control "Payment received" only in the instances already running\.$/);
+  });
+
+  it('says nothing of them when the change only adds a catch of the name', async () => {
+    await bufferPayments();
+    await stratum.library.deploy([{ name: 'invoice-settlement.bpmn', xml: invoiceSettlement('PaymentReceived') }], { user: 'test' });
+    const report = await analyse({ name: 'invoice-settlement.bpmn', xml: invoiceSettlement('PaymentReceived', { boundary: true }) });
+    const [received] = report.messages;
+    expect(received.buffered.count).toBe(3);
+    expect(received.message).not.toContain('buffered now');
+  });
+});
+
 describe('correlating prepaid-entry-control\'s payment by a payment reference instead of the order number', () => {
   it('says that a sender correlating by the order number no longer reaches it', async () => {
+    await enter(stratum.runtime, order('SO-CREDIT', 300_000));
+    await stratum.runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'SO-CREDIT', timeToLive: 'PT1H' });
     const report = await analyse(candidate('prepaid-entry-control', (xml) => xml.replace('correlationKey="=orderNo"', 'correlationKey="=paymentReference"')));
     expect(report.messages).toHaveLength(1);
     const [received] = report.messages;
     expect(received.name).toBe('PaymentReceived');
     expect(received.after.find((catcher) => catcher.processKey === 'prepaid-entry-control')).toMatchObject({ correlationKey: '=paymentReference', version: 2 });
+    // the message buffered for SO-CREDIT under its order number is not what the new catch waits for
     expect(received.message).toBe('PaymentReceived: prepaid-entry-control "Payment received" now correlates it by =paymentReference instead of =orderNo: ' +
-      'a sender correlating by =orderNo no longer reaches it and must correlate by =paymentReference.');
+      'a sender correlating by =orderNo no longer reaches it and must correlate by =paymentReference; the 1 message of it buffered now and not yet ' +
+      'correlated (for 1 order) reaches prepaid-entry-control "Payment received" only in the instances already running.');
   });
 });
 
@@ -118,6 +177,7 @@ describe('a process of its own that catches and sends a message', () => {
         { processKey: 'invoice-settlement', elementId: 'SendTask_Confirm', name: 'Confirm', type: 'bpmn:SendTask', version: 1 },
       ],
       waiting: { count: 0, orders: [] },
+      buffered: { count: 0, keys: [] },
       message: 'No process caught InvoiceSettled before: after the deploy invoice-settlement "Settled" waits for it, so senders must start sending ' +
         'InvoiceSettled (correlated by the business key (order number)) for the orders that reach it.',
     }]);

@@ -8,8 +8,10 @@ const catcher = (processKey: string, elementId: string, name: string | null, cor
   ({ processKey, elementId, name, version: 1, type: 'bpmn:IntermediateCatchEvent', correlationKey });
 const noRenames = { nowWaitsFor: () => undefined, waitedFor: () => undefined };
 
-function sentence(before: MessageCatcher[], after: MessageCatcher[], renamed = noRenames): string {
-  const change: Omit<MessageChange, 'message'> = { name: 'PaymentReceived', before, after, senders: [], waiting: { count: 0, orders: [] } };
+const noneBuffered: MessageChange['buffered'] = { count: 0, keys: [] };
+
+function sentence(before: MessageCatcher[], after: MessageCatcher[], renamed = noRenames, buffered = noneBuffered): string {
+  const change: Omit<MessageChange, 'message'> = { name: 'PaymentReceived', before, after, senders: [], waiting: { count: 0, orders: [] }, buffered };
   return messageChangeSentence(change, renamed);
 }
 
@@ -27,5 +29,16 @@ describe('the sentence for the senders of a message whose catchers change', () =
     expect(sentence([shipment], [refund], renamed)).toBe('PaymentReceived: prepaid-shipment-control "Payment received" no longer catches it; ' +
       'refund-control ReceiveTask_Payment now catches it (instead of RefundPaid): senders\' PaymentReceived (correlated by the business key (order number)) ' +
       'reaches it in new orders.');
+  });
+
+  it('names the catch a removal takes from the messages already buffered under the name, while another still takes them', () => {
+    const buffered = {
+      count: 2,
+      keys: [{ correlationKey: 'SO-1', count: 1, lastExpiresAt: '2026-01-05T10:00:00.000Z' }, { correlationKey: 'SO-2', count: 1, lastExpiresAt: '2026-01-05T10:00:00.000Z' }],
+    };
+    expect(sentence([shipment, refund], [shipment], noRenames, buffered)).toBe('PaymentReceived: refund-control ReceiveTask_Payment no longer catches it, ' +
+      'while prepaid-shipment-control "Payment received" still catches it: what senders send for what it waited for reaches it only in the orders waiting ' +
+      'there now, and afterwards only prepaid-shipment-control "Payment received"; the 2 messages of it buffered now and not yet correlated (for 2 orders) ' +
+      'reach refund-control ReceiveTask_Payment only in the instances already running.');
   });
 });
