@@ -2,9 +2,11 @@
 // sentence for the designer and the integrator (the impact report's
 // `messages[].message`, as RelatedCondition.message is for conditions): a name no
 // process caught before that senders must start sending, a name nothing catches
-// any more, a name that now means two things, a catch correlated by another key; the messages
+// any more, a name that now means two things, a catch correlated by another key (the
+// business key and `=orderNo` are both the order number in an order); the messages
 // already buffered under the name that a catch taken away from it leaves to the
 // instances already running; the engine's own OrderChanged, which no system sends.
+import { feelBody } from '../feel/feel-expression.js';
 import { ORDER_CHANGED_MESSAGE } from '../orders/order-change.js';
 import type { MessageCatcher, MessageChange } from './impact-report.js';
 
@@ -25,7 +27,7 @@ export function messageChangeSentence(change: Omit<MessageChange, 'message'>, re
     return was && was.correlationKey !== catcher.correlationKey ? [{ was, is: catcher }] : [];
   });
   // catches the new versions take away from the name: the messages buffered under it reach them only in running instances
-  const lost = [...removed, ...rekeyed.map(({ was }) => was)];
+  const lost = [...removed, ...rekeyed.filter(({ was, is }) => !(isOrderNumber(was.correlationKey) && isOrderNumber(is.correlationKey))).map(({ was }) => was)];
   const stranded = lost.length ? bufferedNote(change.buffered) : '';
   if (name === ORDER_CHANGED_MESSAGE) {
     // no system sends it: the engine does, for each change to an order
@@ -69,15 +71,34 @@ export function messageChangeSentence(change: Omit<MessageChange, 'message'>, re
         ? `what senders send for ${places(kept)} reaches ${added.length === 1 ? 'it' : 'them'} as well, so check that ${name} means the same there`
         : `senders' ${name} (correlated by ${keys(added)}) reaches ${added.length === 1 ? 'it' : 'them'} in new orders`));
   }
-  for (const { was, is } of rekeyed) {
-    parts.push(`${place(is)} now correlates it by ${key(is.correlationKey)} instead of ${key(was.correlationKey)}: ` +
-      `a sender correlating by ${key(was.correlationKey)} no longer reaches it and must correlate by ${key(is.correlationKey)}`);
-  }
+  for (const { was, is } of rekeyed) parts.push(rekeyedPart(was, is));
   if (stranded) parts.push(`${stranded} ${several(change.buffered.count, 'reaches', 'reach')} ${places(lost)} only in the instances already running`);
   return `${name}: ${parts.join('; ')}.`;
 }
 
 // helpers
+
+/**
+ * A catch correlated by another key. The business key and `=orderNo` are both the order number in an order's
+ * instances (order entry sets both, no step may write orderNo): senders go on as before, and only instances
+ * outside an order, or without an orderNo variable, correlate otherwise.
+ */
+function rekeyedPart(was: MessageCatcher, is: MessageCatcher): string {
+  const change = `${place(is)} now correlates it by ${key(is.correlationKey)} instead of ${key(was.correlationKey)}: `;
+  if (!isOrderNumber(was.correlationKey) || !isOrderNumber(is.correlationKey)) {
+    return `${change}a sender correlating by ${key(was.correlationKey)} no longer reaches it and must correlate by ${key(is.correlationKey)}`;
+  }
+  const same = 'in an order\'s instances orderNo holds the order number, so senders go on sending it for the order number; only ';
+  return is.correlationKey === null
+    ? `${change}${same}an instance started outside order entry now waits for it under its business key instead of its orderNo`
+    : `${change}${same}an instance without an orderNo variable now stops there with an incident, and one started outside order entry ` +
+      'waits for it under its orderNo instead of its business key';
+}
+
+/** No key (the business key) or `=orderNo`: in an order, the order number. */
+function isOrderNumber(correlationKey: string | null): boolean {
+  return correlationKey === null || feelBody(correlationKey).trim() === 'orderNo';
+}
 
 /** `the 2 messages of it buffered now and not yet correlated (for 2 orders)`, or '' when none are. */
 function bufferedNote(buffered: MessageChange['buffered']): string {

@@ -5,7 +5,7 @@
 // warning, never blocking.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BpmnFile, ImpactReport, Stratum } from '../../../engine/index.js';
-import { enter, openFixture, order, type Fixture } from '../../support/stratum-fixture.js';
+import { enter, openFixture, order, shippedDiagrams, type Fixture } from '../../support/stratum-fixture.js';
 import { candidate } from './candidates.js';
 
 let fixture: Fixture;
@@ -153,6 +153,41 @@ describe('correlating prepaid-entry-control\'s payment by a payment reference in
     expect(received.message).toBe('PaymentReceived: prepaid-entry-control "Payment received" now correlates it by =paymentReference instead of =orderNo: ' +
       'a sender correlating by =orderNo no longer reaches it and must correlate by =paymentReference; the 1 message of it buffered now and not yet ' +
       'correlated (for 1 order) reaches prepaid-entry-control "Payment received" only in the instances already running.');
+  });
+});
+
+// A catch with no correlation key waits under its instance's business key; one correlated by =orderNo under its
+// orderNo variable. In an order both are the order number (order entry sets both, and no step writes orderNo), so
+// senders go on as they did: the sentence says so, and names the instances that do correlate otherwise.
+describe('correlating prepaid-entry-control\'s payment by the business key instead of =orderNo, or back', () => {
+  const WITHOUT_KEY = (xml: string) => xml.replace('<zeebe:subscription correlationKey="=orderNo" />', '');
+
+  it('tells senders they go on sending the order number, and which instances now wait under another key', async () => {
+    await enter(stratum.runtime, order('SO-CREDIT', 300_000));
+    await stratum.runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'SO-CREDIT', timeToLive: 'PT1H' });
+    const dropped = await analyse(candidate('prepaid-entry-control', WITHOUT_KEY));
+    expect(dropped.messages).toHaveLength(1);
+    expect(dropped.messages[0].after.find((catcher) => catcher.processKey === 'prepaid-entry-control')).toMatchObject({ correlationKey: null, version: 2 });
+    // the buffered message was sent for the order number, which the catch still waits under
+    expect(dropped.messages[0].buffered.count).toBe(1);
+    expect(dropped.messages[0].message).toBe('PaymentReceived: prepaid-entry-control "Payment received" now correlates it by the business key (order number) ' +
+      'instead of =orderNo: in an order\'s instances orderNo holds the order number, so senders go on sending it for the order number; only an instance ' +
+      'started outside order entry now waits for it under its business key instead of its orderNo.');
+
+    await stratum.library.deploy([candidate('prepaid-entry-control', WITHOUT_KEY)], { user: 'test' });
+    const restored = await analyse(shippedDiagrams().find((file) => file.name === 'prepaid-entry-control.bpmn')!);
+    expect(restored.messages[0].message).toBe('PaymentReceived: prepaid-entry-control "Payment received" now correlates it by =orderNo instead of the ' +
+      'business key (order number): in an order\'s instances orderNo holds the order number, so senders go on sending it for the order number; only an ' +
+      'instance without an orderNo variable now stops there with an incident, and one started outside order entry waits for it under its orderNo instead ' +
+      'of its business key.');
+  });
+
+  it('is what the runtime does: a prepaid order waiting at the catch without a key takes the PaymentReceived sent for its order number', async () => {
+    await stratum.library.deploy([candidate('prepaid-entry-control', WITHOUT_KEY)], { user: 'test' });
+    await enter(stratum.runtime, order('SO-PRE-NO-KEY', 450_000, 'prepaid-at-entry'));
+    const paid = await stratum.runtime.correlateMessage({ name: 'PaymentReceived', businessKey: 'SO-PRE-NO-KEY' });
+    expect(paid.outcome).toBe('delivered');
+    expect(paid.moved.map((move) => [move.instance.processKey, move.instance.version])).toEqual([['prepaid-entry-control', 2]]);
   });
 });
 

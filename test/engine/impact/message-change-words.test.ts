@@ -41,4 +41,11 @@ describe('the sentence for the senders of a message whose catchers change', () =
       'there now, and afterwards only prepaid-shipment-control "Payment received"; the 2 messages of it buffered now and not yet correlated (for 2 orders) ' +
       'reach refund-control ReceiveTask_Payment only in the instances already running.');
   });
+
+  it('counts no buffered message as stranded when a catch moves between the business key and =orderNo, the order number either way', () => {
+    const buffered = { count: 1, keys: [{ correlationKey: 'SO-1', count: 1, lastExpiresAt: '2026-01-05T10:00:00.000Z' }] };
+    const byOrderNo = { ...shipment, correlationKey: '= orderNo' };
+    expect(sentence([shipment], [byOrderNo], noRenames, buffered)).not.toContain('buffered');
+    expect(sentence([byOrderNo], [shipment], noRenames, buffered)).toContain('so senders go on sending it for the order number');
+  });
 });
