@@ -220,6 +220,10 @@ describe('stratum impact and validate --server of a renamed message', () => {
   it('print who still catches PaymentReceived and who now waits for PaymentArrived, with the orders waiting for the old name, as warnings', async () => {
     const entered = await server.api.post('/api/orders', TOKENS.erp, { orderNo: 'CLI-PRE', customer: { name: 'ACME' }, amount: 450_000, currency: 'CNY', paymentTerms: 'prepaid-at-entry' });
     expect(entered.status).toBe(201);
+    // credit orders wait for no payment: what the ERP sends them is buffered for its time-to-live
+    for (const businessKey of ['CLI-350', 'CLI-350', 'CLI-450']) {
+      expect((await server.api.post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey, timeToLive: 'PT1H' })).status).toBe(202);
+    }
     const renamed = readFileSync(`${DIAGRAMS_DIR}prepaid-entry-control.bpmn`, 'utf8').replace('name="PaymentReceived"', 'name="PaymentArrived"');
     const file = write('message/prepaid-entry-control.bpmn', renamed);
     const warnings = [
@@ -228,6 +232,7 @@ describe('stratum impact and validate --server of a renamed message', () => {
         'so senders must start sending PaymentArrived (correlated by =orderNo) for the orders that reach it.',
       expect.stringMatching(/^ {2}warning: PaymentReceived: prepaid-entry-control "Payment received" no longer catches it \(it waits for PaymentArrived instead\), while /),
       '    running orders waiting for PaymentReceived now: 1: CLI-PRE',
+      '    messages of PaymentReceived buffered now, not yet correlated: 3: CLI-350 (2), CLI-450',
     ];
     const impact = await stratum(['impact', '--server', server.url, file], { STRATUM_TOKEN: TOKENS.designer });
     // a warning: it does not make the change block
@@ -236,6 +241,7 @@ describe('stratum impact and validate --server of a renamed message', () => {
     // --orders 0 leaves the order numbers out, as it does for the other lists
     const counted = await stratum(['impact', '--orders', '0', '--server', server.url, file], { STRATUM_TOKEN: TOKENS.designer });
     expect(lines(counted.stdout)).toContainEqual('    running orders waiting for PaymentReceived now: 1');
+    expect(lines(counted.stdout)).toContainEqual('    messages of PaymentReceived buffered now, not yet correlated: 3');
 
     const validate = await stratum(['validate', '--server', server.url, file], { STRATUM_TOKEN: TOKENS.designer });
     expect(validate.code).toBe(0);
