@@ -118,8 +118,8 @@ export default class ImpactPreview {
 
   /**
    * The message names whose catching elements the change alters (a catch renamed to another message, added, removed
-   * or correlated by another key), each as a warning for the senders, with the running orders still waiting for it
-   * and the process of the catch it is about to open; they do not block.
+   * or correlated by another key), each as a warning for the senders, with the running orders still waiting for it,
+   * the orders messages of it are buffered for, and the process of the catch it is about to open; they do not block.
    */
   private messageChangesPart(report: ImpactReport): HTMLElement | null {
     const line = messageChangesLine(report);
@@ -131,6 +131,9 @@ export default class ImpactPreview {
         return el('li', { className: 'warning', 'data-message': change.name, title: messageChangeTitle(change) },
           change.message,
           change.waiting.count ? [' Running orders waiting for it now: ', String(change.waiting.count), this.orderList(change.waiting.orders, ' — ')] : null,
+          change.buffered.count
+            ? [' Messages of it buffered now, not yet correlated: ', String(change.buffered.count), this.orderList(change.buffered.keys.map((key) => key.correlationKey), ' — ')]
+            : null,
           ' ',
           element && el('button', {
             type: 'button', className: 'link-button', title: `Open ${element.processKey}`,

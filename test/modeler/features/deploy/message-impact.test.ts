@@ -1,6 +1,6 @@
 // The deploy dialog warns of a message whose catchers the change alters: prepaid-entry-control's "Payment received"
 // renamed from PaymentReceived to PaymentArrived. Each name is a warning for the systems that send it, with the running
-// orders still waiting for the old name (each opening its instance) and the catch's process to open; it does not
+// orders still waiting for the old name and those it is buffered for (each opening its instance) and the catch's process to open; it does not
 // block. Check the whole library in the Problems panel names them before the dialog. Built modeler, real server,
 // Debian's chromium.
 import { readFileSync } from 'node:fs';
@@ -27,6 +27,19 @@ describe.skipIf(!browserAvailable)('the deploy dialog and the Problems panel of 
       body: JSON.stringify({ orderNo: 'MSG-PRE', customer: { name: 'ACME' }, amount: 450_000, currency: 'CNY', paymentTerms: 'prepaid-at-entry' }),
     });
     expect(entered.status).toBe(201);
+    // a credit order waits for no payment: the PaymentReceived sent for it is buffered for its time-to-live
+    const credit = await fetch(`${server.url}/api/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${INTEGRATION_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ orderNo: 'MSG-CREDIT', customer: { name: 'ACME' }, amount: 300_000, currency: 'CNY', paymentTerms: 'credit' }),
+    });
+    expect(credit.status).toBe(201);
+    const buffered = await fetch(`${server.url}/api/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${INTEGRATION_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'PaymentReceived', businessKey: 'MSG-CREDIT', timeToLive: 'PT1H' }),
+    });
+    expect(buffered.status).toBe(202);
     await page.locator('input[data-file-input=bpmn]').setInputFiles({
       name: 'prepaid-entry-control.bpmn', mimeType: 'application/octet-stream', buffer: Buffer.from(ENTRY_CONTROL.replace('name="PaymentReceived"', 'name="PaymentArrived"')),
     });
@@ -38,7 +51,7 @@ describe.skipIf(!browserAvailable)('the deploy dialog and the Problems panel of 
     expect(await messages.locator('p').textContent()).toBe('Warning: 2 message(s) are caught by other elements after this change. ' +
       'Tell whoever runs the systems that send them (this does not block the deployment).');
     const received = messages.locator('li.warning[data-message=PaymentReceived]');
-    expect(await received.textContent()).toMatch(/^PaymentReceived: prepaid-entry-control "Payment received" no longer catches it \(it waits for PaymentArrived instead\), .* Running orders waiting for it now: 1 — MSG-PRE Open prepaid-entry-control$/);
+    expect(await received.textContent()).toMatch(/^PaymentReceived: prepaid-entry-control "Payment received" no longer catches it \(it waits for PaymentArrived instead\), .* Running orders waiting for it now: 1 — MSG-PRE Messages of it buffered now, not yet correlated: 1 — MSG-CREDIT Open prepaid-entry-control$/);
     expect(await received.getAttribute('title')).toContain('caught after: prepaid-shipment-control IntermediateCatchEvent_PaymentReceived (=orderNo)');
     expect(await messages.locator('li.warning[data-message=PaymentArrived]').textContent()).toMatch(/^No process caught PaymentArrived before: /);
     // warnings: the deployment is not held back
