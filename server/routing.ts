@@ -26,7 +26,7 @@ import { withoutByteOrderMark } from './http/json-body.js';
 import { answeredOtherMethod, sendProblem } from './http/plain-answers.js';
 import { PRIMARY_HEADER } from './http/primary-health.js';
 import { WorkerWriteGate, type RouterAdmission } from './http/router-admission.js';
-import { refuseWhileStopping, STOP_DRAIN_MS, StoppingGate } from './http/stopping-gate.js';
+import { STOP_DRAIN_MS, StoppingGate } from './http/stopping-gate.js';
 import { OPERATIONS, takesWriteTurn } from './operations.js';
 import { HttpProblem } from './problem.js';
 
@@ -284,7 +284,7 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
   const targets = new Map<number, Target>();
   const orders = new Map<string, string>();
   let turn = 0;
-  // stopping (SIGTERM): no request is sent to a worker any more; those under way are answered, each closing its connection
+  // stopping (SIGTERM): the gate refuses new requests; those under way are answered, each closing its connection
   let closing = false;
   // refusals of the gates of workers gone or replaced: the total on /metrics never goes down
   let retiredRefusals = 0;
@@ -312,10 +312,7 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
 
   /** `body`: the whole body, read here (a refused request can go to another worker); else `prefix` and the rest streamed. */
   const forward = (req: IncomingMessage, res: ServerResponse, key: string | undefined, body: Buffer | null, prefix: Buffer, avoid: Set<number>) => {
-    if (closing) {
-      refuseWhileStopping(res, req.url ?? '/');
-      return;
-    }
+    // stopping, it goes on all the same: the gate let it in before the stop (its body may have come after)
     const slot = pick(key, avoid);
     const target = slot === undefined ? undefined : targets.get(slot);
     if (slot === undefined || !target) {

@@ -20,7 +20,7 @@ export class StoppingGate {
   private underWay = 0;
   private readonly whenAnswered: (() => void)[] = [];
 
-  /** `listener` behind the gate: it sees every request until the stop, none after it. */
+  /** `listener` behind the gate: it sees every request whose headers came before the stop (its body may come after), none after it. */
   guard(listener: RequestListener): RequestListener {
     return (req, res) => {
       if (this.stopping) {
@@ -45,7 +45,7 @@ export class StoppingGate {
 }
 
 /** A request that arrives while the server stops: 503 + Retry-After, and the connection closed after the answer. */
-export function refuseWhileStopping(res: ServerResponse, url: string): void {
+function refuseWhileStopping(res: ServerResponse, url: string): void {
   res.shouldKeepAlive = false;
   sendProblem(res, new HttpProblem(503, 'The server is stopping; try again.', {}, { 'Retry-After': '1' }), url);
 }

@@ -129,3 +129,61 @@ describe('graceful stop with connections waiting to be accepted', () => {
     expect(await again.exit).toBe(0);
   }, 180_000);
 });
+
+describe('graceful stop of a request whose body is still arriving', () => {
+  const setups: { name: string; env: Record<string, string>; ready: string; stopping: string }[] = [
+    { name: 'one server alone (STRATUM_WORKERS=1)', env: { STRATUM_WORKERS: '1' }, ready: 'stratum server listening', stopping: 'shutting down' },
+    { name: 'the order router of two workers', env: { STRATUM_WORKERS: '2', STRATUM_ROUTING: 'order' }, ready: 'stratum workers listening', stopping: 'stopping the workers' },
+  ];
+  it.each(setups)('$name serves it (201, stored once): its headers came before SIGTERM, the rest of its body after', async ({ env: setup, ready, stopping }) => {
+    const dataDir = makeDataDir();
+    dirs.push(dataDir);
+    const usersFile = join(dataDir, 'users.json');
+    writeFileSync(usersFile, JSON.stringify(TEST_USERS));
+    const env = { HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_DEPLOY_NOTE: 'optional', ...setup };
+    const server = await startMain(env, ready);
+    const order = (orderNo: string) => JSON.stringify({ orderNo, customer: { name: 'Slow GmbH' }, amount: 100, currency: 'CNY', paymentTerms: 'credit' });
+    const post = (body: string, { waitForContinue = false } = {}) => {
+      const req = request({
+        host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/orders', agent: false,
+        headers: {
+          authorization: `Bearer ${TOKENS.erp}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body),
+          ...(waitForContinue && { expect: '100-continue' }),
+        },
+      });
+      const answer = new Promise<{ status: number; retryAfter?: string; body: string }>((resolve, reject) => {
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'], body: text }));
+        });
+        req.on('error', reject);
+      });
+      return { req, answer };
+    };
+
+    // the server answers 100 Continue once it has read the headers and handed the request on: it is under way
+    const slow = post(order('SLOW-1'), { waitForContinue: true });
+    slow.req.flushHeaders();
+    await new Promise((resolve) => slow.req.once('continue', resolve));
+    server.child.kill('SIGTERM');
+    await server.line((line) => line.msg === stopping);
+    // the stop has begun: a request that starts now is refused
+    const late = post(order('LATE-1'));
+    late.req.end(order('LATE-1'));
+    expect(await late.answer).toMatchObject({ status: 503, retryAfter: '1' });
+    slow.req.end(order('SLOW-1'));
+    const answered = await slow.answer;
+    expect(answered.status, answered.body).toBe(201);
+    expect(await server.exit).toBe(0);
+
+    const again = await startMain(env, ready);
+    const headers = { authorization: `Bearer ${TOKENS.erp}` };
+    expect((await fetch(`http://127.0.0.1:${again.port}/api/orders/SLOW-1`, { headers })).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${again.port}/api/orders/LATE-1`, { headers })).status).toBe(404);
+    const instances = await (await fetch(`http://127.0.0.1:${again.port}/api/instances?processKey=order-to-cash&businessKey=SLOW-1`, { headers })).json() as { items: unknown[] };
+    expect(instances.items).toHaveLength(1);
+    again.child.kill('SIGTERM');
+    expect(await again.exit).toBe(0);
+  }, 180_000);
+});

@@ -40,6 +40,8 @@ export interface MainProcess {
   lines: LogLine[];
   port: number;
   exit: Promise<number | null>;
+  /** Resolves with the first log line that `matches` (one already logged too); rejects when the process exits first. */
+  line: (matches: (line: LogLine) => boolean) => Promise<LogLine>;
 }
 
 /** server/main.ts as a child process, its log lines as they come: what startMain waits on, and a test of a start that never ends. */
@@ -101,7 +103,7 @@ export function launchMain(env: Record<string, string>, { detached = false, node
 export async function startMain(env: Record<string, string>, ready = 'stratum server listening', options: { detached?: boolean; nodeOptions?: string[] } = {}): Promise<MainProcess> {
   const { child, lines, exit, line } = launchMain(env, options);
   const { port } = await line((candidate) => candidate.msg === ready && candidate.port !== undefined);
-  return { child, lines, port: port!, exit };
+  return { child, lines, port: port!, exit, line };
 }
 
 export async function until(condition: () => boolean, intervalMs = 50): Promise<void> {
