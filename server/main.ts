@@ -70,9 +70,31 @@ async function main(): Promise<void> {
   // A signal while the server starts (migrating, deploying, or waiting for a store that does not answer) ends
   // the start at once: the migration and each deployment run in one transaction, which the store rolls back
   // when the process's connection ends, so the store keeps what was committed and nothing half-done.
-  let stop = (signal: StopSignal): void => {
-    logger.warn({ signal }, 'stopped while starting; the store keeps what was committed before');
-    process.exit(STOPPED_WHILE_STARTING[signal]);
+  // Once its port is open the server serves requests: a signal from then on is the graceful stop, which lets the
+  // start finish (the management port's thread) and then closes, within the same 10 s bound.
+  let listening = false;
+  let stopping = false;
+  const stop = (signal: StopSignal): void => {
+    if (!listening) {
+      logger.warn({ signal }, 'stopped while starting; the store keeps what was committed before');
+      process.exit(STOPPED_WHILE_STARTING[signal]);
+    }
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    // `starting` is set by now (startServer reports the open port); a start that fails after it is main()'s to report
+    void starting.then((server) => server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    ), () => undefined);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => (cluster.isWorker ? undefined : stop('SIGINT')));
@@ -82,31 +104,14 @@ async function main(): Promise<void> {
   // the order router, whose /healthz the primary answers)
   const { healthPort, ...shared } = config;
   const own: ServerConfig = cluster.isWorker ? shared : config;
-  const server = await startServer({ config: routed ? { ...own, port: 0, host: '127.0.0.1' } : own, logger, routed });
+  const starting = startServer({ config: routed ? { ...own, port: 0, host: '127.0.0.1' } : own, logger, routed, onListening: () => (listening = true) });
+  const server = await starting;
   if (cluster.isWorker && (healthPort !== undefined || routed)) sendHeartbeats();
   // the primary's /metrics (a management port, or routed) asks each worker for its own
   answerMetricsRequests(server.metrics);
   if (routed) process.send?.({ type: 'stratum-listening', port: server.port } satisfies RoutedListening);
   // the primary stops: waiting fetches answer [] now, so the router's requests end before this worker is signalled
   if (routed) process.on('message', (message: unknown) => isReleaseWaiting(message) && server.stratum.workers.releaseWaiting());
-  let stopping = false;
-  stop = (signal: StopSignal) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => {
-      logger.error('shutdown took longer than 10 s; exiting');
-      process.exit(1);
-    }, 10_000);
-    force.unref();
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
 }
 
 /**

@@ -44,9 +44,11 @@ export interface StartOptions {
   modelerDir?: string | null;
   /** A worker behind the primary's order router: listens on its own port (not the cluster's shared one) and gives route hints. */
   routed?: boolean;
+  /** The API port is open and serving; the start goes on (the management port) before it returns. */
+  onListening?: () => void;
 }
 
-export async function startServer({ config, logger, scheduler = true, modelerDir, routed = false }: StartOptions): Promise<RunningServer> {
+export async function startServer({ config, logger, scheduler = true, modelerDir, routed = false, onListening }: StartOptions): Promise<RunningServer> {
   const users = config.usersFile ? usersFile(config.usersFile) : UserDirectory.fromJson(demoUsers, 'server/demo-users.json', { minTokenLength: 4 });
   if (config.demo) {
     logger.warn({ host: config.host }, 'demo mode: STRATUM_USERS is not set, so the demo tokens of server/demo-users.json are accepted; listening on loopback only');
@@ -110,6 +112,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
   let health: HealthThread | undefined;
   try {
     await listen(server, config.port, config.host, routed);
+    onListening?.();
     // A listener and an event loop of its own: a probe's connection is not queued behind a burst's
     // on the API port, and its answer does not wait for a write step (health-worker.ts).
     if (config.healthPort !== undefined) {

@@ -1,14 +1,19 @@
 // SIGTERM while `npm start` is still starting (waiting for a store that does not answer, creating the store,
 // deploying the shipped diagrams) ends the start at once, where it waited for the start to finish (or fail, 15 s
 // later, for an unanswering PostgreSQL); the store keeps only what was committed (the migration and each
-// deployment are one transaction each) and opens cleanly at the next start.
+// deployment are one transaction each) and opens cleanly at the next start. Once the API port is open the server
+// is serving, and the stop is the graceful one even while the start still opens the management port.
+import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { createServer, type Server, type Socket } from 'node:net';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SQLITE_MIGRATIONS } from '../../engine/store/sqlite-schema.js';
+import { TEST_USERS, TOKENS } from './support/client.js';
 import { launchMain, startMain } from './support/main-process.js';
 import { DIAGRAMS_DIR, makeDataDir, removeDataDir } from './support/real-server.js';
+import { startWindow } from './support/start-window.js';
 
 const dirs: string[] = [];
 const silent: Server[] = [];
@@ -93,4 +98,43 @@ describe('SIGTERM while the server starts', () => {
     expect(await server.exit).toBe(0);
     expect(performance.now() - signalled).toBeLessThan(3_000);
   }, 60_000);
+
+  it('once the API port is open, the management port still starting: the graceful stop, the request under way answered 201 and exit 0', async () => {
+    const env = envOn({ STRATUM_HEALTH_PORT: '0' });
+    writeFileSync(env.STRATUM_USERS, JSON.stringify(TEST_USERS));
+    const window = startWindow(env.STRATUM_DATA);
+    const server = launchMain({ ...env, ...window.env }, { nodeOptions: window.nodeOptions });
+    const port = await Promise.race([window.port(), server.exit.then((code) => Promise.reject(new Error(`exited with ${code}`)))]);
+
+    // an order under way (100 Continue: its headers are read), its body still to come
+    const body = JSON.stringify({ orderNo: 'WINDOW-1', customer: { name: 'Window GmbH' }, amount: 100, currency: 'CNY', paymentTerms: 'credit' });
+    const req = request({
+      host: '127.0.0.1', port, method: 'POST', path: '/api/orders', agent: false,
+      headers: { authorization: `Bearer ${TOKENS.erp}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
+    });
+    const answer = new Promise<number | string>((resolve) => {
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    });
+    req.flushHeaders();
+    await new Promise((resolve) => req.once('continue', resolve));
+    server.child.kill('SIGTERM');
+    const stopping = await server.line((line) => line.msg === 'shutting down' || line.msg.startsWith('stopped while starting'));
+    expect(stopping).toMatchObject({ msg: 'shutting down', signal: 'SIGTERM' });
+    req.end(body);
+    expect(await answer).toBe(201);
+    expect(await server.exit).toBe(0);
+    // the start finished (the management port opened), then the stop
+    const said = server.lines.map((line) => line.msg).filter((msg) => msg.startsWith('stratum server'));
+    expect(said).toEqual(['stratum server listening', 'stratum server stopped']);
+    expect(server.lines.filter((line) => (line.level ?? 0) >= 50)).toEqual([]);
+
+    const again = await startMain(env);
+    expect((await fetch(`http://127.0.0.1:${again.port}/api/orders/WINDOW-1`, { headers: { authorization: `Bearer ${TOKENS.erp}` } })).status).toBe(200);
+    again.child.kill('SIGTERM');
+    expect(await again.exit).toBe(0);
+  }, 120_000);
 });
