@@ -29,10 +29,14 @@ describe('/healthz while the server stops', () => {
     const env = { HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_DEPLOY_NOTE: 'optional', STRATUM_HEALTH_PORT: '0', ...setup };
     const server = await startMain(env, ready);
     const healthPort = server.lines.find((line) => line.healthPort !== undefined)!.healthPort as number;
-    const probe = async (port: number) => {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-      return { status: response.status, type: response.headers.get('content-type'), body: await response.text() };
-    };
+    // each probe on a connection of its own: a pooled kept-alive one the stop closes would reset the probe sent on it
+    const probe = (port: number) => new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path: '/healthz', agent: false }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body }));
+      }).on('error', reject).end();
+    });
     expect((await probe(healthPort)).status).toBe(200);
     expect((await probe(server.port)).status).toBe(200);
 
