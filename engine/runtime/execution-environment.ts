@@ -7,8 +7,8 @@ import { Engine } from 'bpmn-engine';
 import { describeInputs, FeelError } from '../feel/feel-expression.js';
 import { withReason } from './incident-reasons.js';
 import { compileExpression, shortText, type CompiledExpression } from '../expressions/compile-expression.js';
-import { CronTimerEventDefinition } from './cron-timer-event-definition.js';
 import { decisionTaskOr } from './decision-task.js';
+import { HostTimerEventDefinition } from './host-timer-event-definition.js';
 import { MultiInstanceLoopCharacteristics, SubProcess } from './multi-instance.js';
 import { reportingNoFlowTaken } from './no-flow-taken.js';
 import { ParallelGateway } from './parallel-join.js';
@@ -28,8 +28,8 @@ const ELEMENT_TYPES = {
   // Camunda 8 runs message throw and end events with a job type as jobs.
   IntermediateThrowEvent: jobOr(elements.IntermediateThrowEvent),
   EndEvent: jobOr(elements.EndEvent),
-  // Camunda's cron timer cycles besides ISO 8601.
-  TimerEventDefinition: CronTimerEventDefinition,
+  // Camunda's cron timer cycles besides ISO 8601; fired by the host's scheduler only, also once overdue.
+  TimerEventDefinition: HostTimerEventDefinition,
   // Multi-instance over a collection (FEEL or JUEL), its element and loopCounter in each iteration's scope.
   MultiInstanceLoopCharacteristics,
   SubProcess,

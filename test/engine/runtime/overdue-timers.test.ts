@@ -1,0 +1,56 @@
+// A timer fires when the scheduler fires it, also when no warm engine holds its instance (another server process,
+// a restart, an evicted engine) and the wall clock has passed its due time: bpmn-elements completes an expired timer
+// by itself when the stored state is recovered, and the step that recovered it then failed the instance.
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openFixture, type Fixture } from '../../support/stratum-fixture.js';
+
+const fixtureFile = (name: string) => ({ name, xml: readFileSync(new URL(`../../fixtures/engine/${name}`, import.meta.url), 'utf8') });
+const ops = { name: 'otto', groups: ['ops'] };
+const HOUR = 60 * 60 * 1000;
+
+let fixture: Fixture;
+beforeEach(async () => {
+  fixture = await openFixture({ deployShipped: false });
+  // bpmn-elements reads the wall clock: it moves with the runtime's clock here
+  vi.useFakeTimers({ toFake: ['Date'], now: fixture.clock.now() });
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  await fixture.dispose();
+});
+
+/** Time passes, for the runtime and for the wall clock alike. */
+function pass(ms: number) {
+  fixture.clock.advance(ms);
+  vi.setSystemTime(fixture.clock.now());
+}
+
+describe('a timer overdue when its instance is recovered', () => {
+  it('fires once, by the scheduler, and the instance goes on', async () => {
+    await fixture.stratum.library.deploy([fixtureFile('overdue-timer.bpmn')], { user: 'test' });
+    const { instance } = await fixture.stratum.runtime.start('overdue-timer', { businessKey: 'OT-1' });
+    const runtime = (await fixture.reopen()).runtime;
+    pass(2 * HOUR);
+
+    expect(await runtime.fireDueTimers()).toBe(1);
+    const after = await runtime.getInstance(instance.id);
+    expect(after).toMatchObject({ status: 'running', incident: null });
+    expect(after!.waiting.map((wait) => wait.elementId)).toEqual(['FollowUp']);
+    expect(after!.history.filter((entry) => entry.elementId === 'AnHour' && entry.event === 'element.completed')).toHaveLength(1);
+  });
+
+  it('leaves a boundary timer to the scheduler: the task completed first completes the instance', async () => {
+    await fixture.stratum.library.deploy([fixtureFile('long-wait.bpmn')], { user: 'test' });
+    const { instance } = await fixture.stratum.runtime.start('long-wait', { businessKey: 'OT-2' });
+    const runtime = (await fixture.reopen()).runtime;
+    pass(41 * 24 * HOUR);
+
+    const [task] = await runtime.findTasks({ instanceId: instance.id });
+    const after = await runtime.completeTask(task.id, {}, ops);
+    expect(after).toMatchObject({ status: 'completed', incident: null });
+    expect(after.history.map((entry) => entry.elementId)).toContain('Done');
+    expect(after.history.map((entry) => entry.elementId)).not.toContain('Escalated');
+    expect(await runtime.fireDueTimers()).toBe(0);
+  });
+});
