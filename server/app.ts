@@ -2,7 +2,6 @@
 // (authenticate → authorize → validate → handle → send), problem+json for
 // every error, the built modeler as static files.
 import cluster from 'node:cluster';
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EventEmitter } from 'node:events';
@@ -11,6 +10,7 @@ import type { Logger } from 'pino';
 import type { ImpactAnalysis, Library, Orders, Outbox, Runtime, Workers } from '../engine/api.js';
 import { authenticate, requireAnyGroup, requireGroup } from './auth/authenticate.js';
 import type { User, UserDirectory } from './auth/users.js';
+import { requestIdOf } from './http/request-log.js';
 import type { AcceptDrain } from './http/accept-drain.js';
 import { ANALYSIS_WORDS, AdmissionQueue, DEFAULT_ANALYSIS_ADMISSION, type AdmissionLimits } from './http/admission.js';
 import { readDeployment } from './http/deployment-body.js';
@@ -323,15 +323,13 @@ const securityHeaders: Middleware = (req, res, next) => {
   next();
 };
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
 /** One JSON log line per request (no tokens, no bodies) and the HTTP metrics. */
 function requestLogging(logger: Logger, metrics: Metrics): Middleware {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.locals.arrivedAt = performance.now();
     const offered = req.get('x-request-id');
-    const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
+    const requestId = requestIdOf(offered);
     res.locals.requestId = requestId;
     res.setHeader('X-Request-Id', requestId);
     res.on('finish', () => {

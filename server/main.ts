@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     const metrics = roster && poolMetrics(roster, config.workers!, config.metricsTimeoutMs);
     const router = byOrder
       ? createOrderRouter({
-        timeouts: config.timeouts ?? DEFAULT_HTTP_TIMEOUTS, bodyLimit: config.bodyLimitBytes, admission: config.admission, healthz: apiHealth!.answer, metrics: metrics!.answer,
+        timeouts: config.timeouts ?? DEFAULT_HTTP_TIMEOUTS, bodyLimit: config.bodyLimitBytes, admission: config.admission, healthz: apiHealth!.answer, metrics: metrics!.answer, logger,
       })
       : undefined;
     // the router's own refusals never reach a worker: its /metrics shows them beside the workers'

@@ -24,6 +24,7 @@ import type { HttpTimeouts } from './http/client-errors.js';
 import { guardConnections, serverOptions } from './http/client-errors.js';
 import { withoutByteOrderMark } from './http/json-body.js';
 import { answeredOtherMethod, sendProblem } from './http/plain-answers.js';
+import { logRouterAnswer, pathPattern, type RequestLogger } from './http/request-log.js';
 import { PRIMARY_HEADER } from './http/primary-health.js';
 import { WorkerWriteGate, type RouterAdmission } from './http/router-admission.js';
 import { STOP_DRAIN_MS, StoppingGate } from './http/stopping-gate.js';
@@ -242,11 +243,6 @@ const UNQUEUED_WRITES = OPERATIONS.filter((op) => op.method !== 'get' && !takesW
 /** The methods of the operations that take a write's turn (POST, PUT, PATCH, DELETE). */
 const WRITE_METHODS = new Set(OPERATIONS.filter(takesWriteTurn).map((op) => op.method.toUpperCase()));
 
-/** `/v2/process-instances/{processInstanceKey}/incidents/search` → a pattern any one segment fills each parameter of. */
-function pathPattern(template: string): RegExp {
-  const segments = template.split('/').map((segment) => (/^\{\w+\}$/.test(segment) ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  return new RegExp(`^${segments.join('/')}$`);
-}
 
 /** A write a worker admits through its queue (takesWriteTurn): the router bounds them too. */
 function isAdmittedWrite(method: string, url: string): boolean {
@@ -266,6 +262,8 @@ export interface OrderRouterOptions {
   healthz?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Answers GET and HEAD /metrics in the primary itself: every worker's, merged (primary-metrics.ts). */
   metrics?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Logs the answers the router gives itself (request-log.ts); the workers log the rest. */
+  logger?: RequestLogger;
 }
 
 export interface OrderRouter {
@@ -280,7 +278,12 @@ export interface OrderRouter {
 }
 
 /** The primary's proxy. */
-export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADMISSION, healthz, metrics }: OrderRouterOptions): OrderRouter {
+export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADMISSION, healthz, metrics, logger }: OrderRouterOptions): OrderRouter {
+  // when each request arrived, for the line of an answer the router gives itself
+  const arrivals = new WeakMap<IncomingMessage, number>();
+  const answerHere = (req: IncomingMessage, res: ServerResponse) => {
+    if (logger) logRouterAnswer(logger, req, res, arrivals.get(req) ?? performance.now());
+  };
   const targets = new Map<number, Target>();
   const orders = new Map<string, string>();
   let turn = 0;
@@ -316,12 +319,14 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
     const slot = pick(key, avoid);
     const target = slot === undefined ? undefined : targets.get(slot);
     if (slot === undefined || !target) {
+      answerHere(req, res);
       sendProblem(res, new HttpProblem(503, 'No server process is available; try again.', {}, { 'Retry-After': '1' }), req.url ?? '/');
       return;
     }
     // a write beyond what the worker admits is refused here, at once, as the worker would refuse it
     const entry = isAdmittedWrite(req.method ?? 'GET', req.url ?? '/') ? target.writes.enter() : undefined;
     if (entry && 'refusal' in entry) {
+      answerHere(req, res);
       sendProblem(res, entry.refusal, req.url ?? '/');
       return;
     }
@@ -358,10 +363,12 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
       }
       // no worker took it (each refused the connection): never served, so a plain "try again"
       if (!res.headersSent && error.code === 'ECONNREFUSED') {
+        answerHere(req, res);
         sendProblem(res, new HttpProblem(503, 'No server process is available; try again.', {}, { 'Retry-After': '1' }), req.url ?? '/');
         return;
       }
       // it may have been served (a worker killed mid-request): the client's retry (Idempotency-Key) decides
+      if (!res.headersSent) answerHere(req, res);
       if (!res.headersSent) sendProblem(res, new HttpProblem(502, 'The server process handling the request stopped; retry it (with the same Idempotency-Key for an order).'), req.url ?? '/');
       else res.destroy();
     });
@@ -382,6 +389,7 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
   const stoppingGate = new StoppingGate();
   const acceptDrain = new AcceptDrain();
   const proxied = stoppingGate.guard((req, res) => {
+    if (logger) arrivals.set(req, performance.now());
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const orderOf = (id: string) => orders.get(id);

@@ -164,4 +164,34 @@ describe('the order router\'s write admission', () => {
       .toEqual([503, 'application/problem+json', '1', 'no-store']);
     expect(await answer.json()).toMatchObject({ status: 503, title: 'Service unavailable', detail: 'No server process is available; try again.', instance: '/api/orders/SO-1' });
   });
+
+  it('logs the answers it gives itself, one line each as a worker logs its requests: the route\'s template, no order number', async () => {
+    worker = await holdingWorker();
+    const lines: Record<string, unknown>[] = [];
+    const logger = { info: (fields: Record<string, unknown>, msg: string) => lines.push({ ...fields, msg }) };
+    router = createOrderRouter({ timeouts: DEFAULT_HTTP_TIMEOUTS, bodyLimit: 1_000_000, admission: LIMITS, logger });
+    router.add(0, worker.port);
+    const url = `http://127.0.0.1:${await router.listen(0, '127.0.0.1')}`;
+    const post = (orderNo: string, requestId?: string) => fetch(`${url}/api/orders`, {
+      method: 'POST', body: JSON.stringify({ orderNo }), headers: { 'content-type': 'application/json', ...(requestId && { 'x-request-id': requestId }) },
+    });
+    void post('SO-1');
+    void post('SO-2');
+    await until(() => worker!.held.length === 2);
+    expect((await post('SO-3', 'burst-3')).status).toBe(503);
+    // what reached the worker is the worker's to log
+    expect(lines.map(({ durationMs, ...line }) => ({ ...line, timed: typeof durationMs === 'number' }))).toEqual([
+      { requestId: 'burst-3', method: 'POST', route: '/api/orders', status: 503, timed: true, answeredBy: 'router', msg: 'request' },
+    ]);
+
+    // the worker is gone: the two writes it held end 502 (it may have served them), a read finds no worker (503)
+    router.remove(0);
+    expect((await fetch(`${url}/api/orders/SO-4711`)).status).toBe(503);
+    await until(() => lines.length === 4);
+    expect(lines.slice(1).map(({ method, route, status }) => `${String(method)} ${String(route)} ${String(status)}`).sort())
+      .toEqual(['GET /api/orders/{orderNo} 503', 'POST /api/orders 502', 'POST /api/orders 502']);
+    expect(lines.every((line) => line.answeredBy === 'router')).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain('SO-');
+    expect(String(lines[3].requestId)).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });

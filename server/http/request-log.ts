@@ -1,0 +1,44 @@
+// The request log line: one per request, with the route's template (never the path, which may name an order),
+// no tokens and no bodies. Workers write it from express (app.ts); the order router writes it for the answers it
+// gives itself, which never reach a worker (a write refused at a worker's limit, no worker to take a request).
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { OPERATIONS } from '../operations.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** What the lines are written to (pino's logger in the server). */
+export interface RequestLogger {
+  info(fields: Record<string, unknown>, msg: string): void;
+}
+
+/** The caller's `X-Request-Id` when it is a plain token, else a new one. */
+export function requestIdOf(offered: string | undefined): string {
+  return offered && REQUEST_ID.test(offered) ? offered : randomUUID();
+}
+
+/** `/v2/process-instances/{processInstanceKey}/incidents/search` → a pattern any one segment fills each parameter of. */
+export function pathPattern(template: string): RegExp {
+  const segments = template.split('/').map((segment) => (/^\{\w+\}$/.test(segment) ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  return new RegExp(`^${segments.join('/')}$`);
+}
+
+const ROUTES = OPERATIONS.map((op) => ({ method: op.method.toUpperCase(), template: op.path, pattern: pathPattern(op.path) }));
+
+/** The template of the operation `method` and `url` name, as the workers' lines say it; `unmatched` for none. */
+function routeOf(method: string, url: string): string {
+  const query = url.indexOf('?');
+  const path = query < 0 ? url : url.slice(0, query);
+  return ROUTES.find((route) => route.method === method && route.pattern.test(path))?.template ?? 'unmatched';
+}
+
+/** Logs the router's own answer to `req` once it is sent, as a worker's line (`answeredBy: router`); `arrivedAt` from performance.now(). */
+export function logRouterAnswer(logger: RequestLogger, req: IncomingMessage, res: ServerResponse, arrivedAt: number): void {
+  const method = req.method ?? 'GET';
+  const offered = req.headers['x-request-id'];
+  const requestId = requestIdOf(typeof offered === 'string' ? offered : undefined);
+  res.on('finish', () => {
+    const durationMs = Math.round((performance.now() - arrivedAt) * 10) / 10;
+    logger.info({ requestId, method, route: routeOf(method, req.url ?? '/'), status: res.statusCode, durationMs, answeredBy: 'router' }, 'request');
+  });
+}
