@@ -83,8 +83,11 @@ export const backup: Command = {
       db.close();
     }
 
-    const copy = new Database(output, { readonly: true, fileMustExist: true });
+    // The copy comes in the source's WAL mode; read so, it kept an empty -wal and -shm beside it. A rollback journal
+    // makes it one file (a server that opens it switches it back to WAL).
+    const copy = new Database(output, { fileMustExist: true });
     try {
+      copy.pragma('journal_mode = DELETE');
       const integrity = copy.pragma('integrity_check', { simple: true });
       if (integrity !== 'ok') {
         io.err(`stratum backup: ${output}: the copy fails SQLite's integrity check (${String(integrity)})`);

@@ -53,6 +53,8 @@ describe('stratum backup', () => {
       const result = await stratum('backup', '--data', dataDir, output);
       clearInterval(writing);
       expect(result).toEqual({ code: 0, out: [`${join(dataDir, 'stratum.db')} → ${output}: schema version ${SQLITE_MIGRATIONS.length}, integrity ok`], err: [] });
+      // one file, nothing beside it: the copy is not left in WAL mode with an empty stratum.db-wal and -shm of its own
+      expect(['-wal', '-shm'].filter((suffix) => existsSync(`${output}${suffix}`))).toEqual([]);
       expect(versionOf(output)).toBe(SQLITE_MIGRATIONS.length);
       const copy = new Database(output, { readonly: true });
       try {
