@@ -20,6 +20,9 @@ export async function startFakeServer(options: { bodyBytes?: number; admission?:
     ...(options.analysisAdmission && { analysisAdmission: options.analysisAdmission }),
   });
   const server = createServer(app);
+  // Test files run synchronous checks between requests; on a loaded machine one can outlast Node's 5 s keep-alive,
+  // and the next request then goes out on a connection the server is closing (ECONNRESET). Not what a test checks.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
