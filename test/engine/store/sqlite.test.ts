@@ -228,7 +228,9 @@ describe('SQLite file store', () => {
       expect(await store.read((tx) => tx.latestVersion('order-to-cash'))).toBeUndefined();
       const ticksWhenWritten = await write;
       clearInterval(ticking);
-      expect(ticksWhenWritten).toBeGreaterThanOrEqual(10);
+      // about 30 on a quiet machine; a loaded one runs the 5 ms interval less often, and a thread asleep in SQLite's
+      // busy handler would run it at most once (nor the COMMIT's timer: the write would fail SQLITE_BUSY)
+      expect(ticksWhenWritten).toBeGreaterThanOrEqual(3);
       expect((await store.read((tx) => tx.latestVersion('order-to-cash')))?.version).toBe(1);
       expect(other.prepare('SELECT count(*) AS n FROM other_process').get()).toEqual({ n: 1 });
     } finally {
