@@ -12,6 +12,7 @@ import { authenticate, requireAnyGroup, requireGroup } from './auth/authenticate
 import type { User, UserDirectory } from './auth/users.js';
 import { requestIdOf } from './http/request-log.js';
 import type { AcceptDrain } from './http/accept-drain.js';
+import { isApiPath } from './http/api-paths.js';
 import { ANALYSIS_WORDS, AdmissionQueue, DEFAULT_ANALYSIS_ADMISSION, type AdmissionLimits } from './http/admission.js';
 import { readDeployment } from './http/deployment-body.js';
 import { routeOf, type Handler, type Handlers, type Input, type Reply, type StagedHandler } from './http/handler.js';
@@ -317,7 +318,7 @@ function send(res: Response, reply: Reply): void {
 /** API answers are current state and may name customers: no caching, no content sniffing. */
 const securityHeaders: Middleware = (req, res, next) => {
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  if (!res.locals.static && (req.path.startsWith('/api') || req.path === '/healthz' || req.path === '/metrics')) {
+  if (!res.locals.static && (isApiPath(req.path) || req.path === '/healthz' || req.path === '/metrics')) {
     res.setHeader('Cache-Control', 'no-store');
   }
   next();
@@ -391,7 +392,7 @@ function defaultModelerDir(): string | null {
   return existsSync(join(dir, 'index.html')) ? dir : null;
 }
 
-/** Static files of the modeler, tasks.html for /tasks, and index.html for other page GETs outside /api (client-side routes). */
+/** Static files of the modeler, tasks.html for /tasks, and index.html for other page GETs outside the API (client-side routes). */
 function serveModeler(app: Express, dir: string): void {
   const mark: Middleware = (_req, res, next) => {
     res.locals.static = true;
@@ -402,8 +403,7 @@ function serveModeler(app: Express, dir: string): void {
     // a path with a file extension is a missing asset, not a page of the modeler
     const isPage =
       (req.method === 'GET' || req.method === 'HEAD') &&
-      !req.path.startsWith('/api/') &&
-      req.path !== '/api' &&
+      !isApiPath(req.path) &&
       !/\.[A-Za-z0-9]+$/.test(req.path) &&
       req.accepts('html') === 'html';
     if (!isPage) return next();

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type AppOptions } from '../../server/app.js';
 import { UserDirectory } from '../../server/auth/users.js';
 import type { InstanceView, TaskView } from '../../engine/api.js';
+import { camunda8Client } from './support/camunda8-client.js';
 import { ApiClient, problemOf, TEST_USERS, TOKENS } from './support/client.js';
 import { FakeStratum } from './support/fake-stratum.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
@@ -202,5 +203,27 @@ describe('the built modeler', () => {
     const missing = await fetch(`${app.url}/assets/missing.js`, { headers: { accept: '*/*' } });
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+  it('answers a GET the Camunda routes do not serve with a 404 problem, not the modeler page', async () => {
+    // Camunda 8's client: getTopology is a GET under /v2 that Stratum does not serve; it read the page as a topology
+    const topology = await camunda8Client(app.url, TOKENS.erp).getTopology().then(() => undefined, (error: { status?: number }) => error.status);
+    expect(topology).toBe(404);
+    // what a browser or a health check asks: Camunda 7's engine list, Camunda 8's license, the roots themselves
+    for (const path of ['/engine-rest/engine', '/engine-rest', '/v2/license', '/v2']) {
+      const answer = await fetch(`${app.url}${path}`, { headers: { accept: 'text/html,*/*', authorization: `Bearer ${TOKENS.erp}` } });
+      expect([path, answer.status, answer.headers.get('content-type')]).toEqual([path, 404, expect.stringMatching(/^application\/problem\+json/)]);
+    }
+  });
+
+  it('keeps the answers of the Camunda routes out of caches, as those of /api', async () => {
+    for (const path of ['/engine-rest/incident', '/api/incidents']) {
+      const answer = await fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${TOKENS.erp}` } });
+      expect([path, answer.status, answer.headers.get('cache-control')]).toEqual([path, 200, 'no-store']);
+    }
+    const jobs = await fetch(`${app.url}/v2/jobs/activation`, {
+      method: 'POST', headers: { authorization: `Bearer ${TOKENS.erp}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'procurement-planning', timeout: 60_000, maxJobsToActivate: 1, requestTimeout: -1 }),
+    });
+    expect([jobs.status, jobs.headers.get('cache-control')]).toEqual([200, 'no-store']);
   });
 });

@@ -1,0 +1,9 @@
+// The path families the API answers under: Stratum's own (/api) and the Camunda 7 and Camunda 8 routes. A miss
+// there is a 404 problem, never the modeler's page, and an answer there is current state that may name customers.
+
+const API_ROOTS = ['/api', '/engine-rest', '/v2'];
+
+/** Whether `path` is one of the API's roots or lies under one (`/v2`, `/v2/topology`; not `/v2x`). */
+export function isApiPath(path: string): boolean {
+  return API_ROOTS.some((root) => path === root || path.startsWith(`${root}/`));
+}
