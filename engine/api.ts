@@ -397,7 +397,7 @@ export interface MessageResult {
  * Why a message was refused, in StratumError.details.problem: the server
  * answers each with its own problem type.
  */
-export type MessageRefusal = 'duplicate-message' | 'unknown-business-key' | 'order-finished' | 'not-correlated' | 'ambiguous-correlation';
+export type MessageRefusal = 'duplicate-message' | 'unknown-business-key' | 'order-failed' | 'order-finished' | 'not-correlated' | 'ambiguous-correlation';
 
 /** The task a completion is refused for. */
 export interface RefusedTask {
@@ -768,7 +768,7 @@ export interface Runtime {
    * running order, the message is buffered for its time-to-live and delivered
    * to the first matching catch the order reaches. Refusals (StratumError with
    * details.problem, see MessageRefusal): a duplicate messageId (conflict), an
-   * unknown key (not-found), a finished order (conflict), nothing waiting with
+   * unknown key (not-found), a failed order until its incident is retried or a finished order (conflict), nothing waiting with
    * time-to-live 0 (not-found). Every message for an existing order is in its history.
    */
   correlateMessage(message: MessageRequest): Promise<MessageResult>;

@@ -90,6 +90,7 @@ export function toHttpProblem(error: unknown): HttpProblem {
 const SPECIFIC_TITLES: Record<string, string> = {
   'duplicate-message': 'Duplicate message',
   'unknown-business-key': 'Unknown business key',
+  'order-failed': 'Order failed',
   'order-finished': 'Order finished',
   'not-correlated': 'Message not correlated',
   'ambiguous-correlation': 'Message ambiguous',
@@ -109,7 +110,7 @@ const SPECIFIC_TITLES: Record<string, string> = {
   'idempotency-key-reused': 'Idempotency-Key already used',
 };
 /** Details the engine adds for the caller (others, like `retryable`, stay inside). */
-const PUBLIC_DETAILS = ['name', 'businessKey', 'messageId', 'first', 'orderStatus', 'instanceId', 'instanceIds', 'rootInstanceId', 'rootCauseIncidentId', 'changeId', 'shippedAt', 'assignee'];
+const PUBLIC_DETAILS = ['name', 'businessKey', 'messageId', 'first', 'orderStatus', 'instanceId', 'instanceIds', 'rootInstanceId', 'rootCauseIncidentId', 'incidentId', 'changeId', 'shippedAt', 'assignee'];
 
 /**
  * Refusals named by `reason` alone (their type stays the status's) whose facts the caller gets beside it: a task

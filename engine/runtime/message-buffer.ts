@@ -64,7 +64,7 @@ export class MessageBuffer {
 
   /**
    * Nothing waited for the message: keep it for a running order, or refuse it
-   * (unknown key, finished order, time-to-live 0) with an entry in the order's history.
+   * (unknown key, failed or finished order, time-to-live 0) with an entry in the order's history.
    */
   async keepOrRefuse(tx: StoreTx, row: MessageRow): Promise<Unwaited> {
     const order = await orderOf(tx, row.correlationKey);
@@ -72,6 +72,10 @@ export class MessageBuffer {
     if (!order) {
       await tx.deleteMessage(row.id);
       return { kind: 'refused', error: refusal('not-found', 'unknown-business-key', `${about}: no order or instance has this business key`, row) };
+    }
+    if (order.status === 'failed') {
+      const failed = await orderFailedRefusal(tx, order, row, about);
+      if (failed) return { kind: 'refused', error: failed };
     }
     if (order.status !== 'running') {
       await tx.deleteMessage(row.id);
@@ -208,6 +212,25 @@ async function takenByRunningOrder(tx: StoreTx, row: MessageRow): Promise<FirstM
 async function orderOf(tx: StoreTx, businessKey: string): Promise<InstanceRow | undefined> {
   const roots = await tx.findInstances({ businessKey, rootOnly: true });
   return roots.find((root) => root.status === 'running') ?? roots[0];
+}
+
+/**
+ * A failed order has not ended: an operator's retry of its incident puts it back where it waited, its catches
+ * included. Nothing takes a message meanwhile (its catches are held, as a failed caller holds those it called), and
+ * keeping it would not help, since the retry opens no new catch to deliver it to; so it is refused as the sender can
+ * act on it, to send again after the retry, never as a finished order's, whose sender would drop a payment for good.
+ * Undefined when the order has no open incident to retry.
+ */
+async function orderFailedRefusal(tx: StoreTx, order: InstanceRow, row: MessageRow, about: string): Promise<StratumError | undefined> {
+  const open = await tx.findIncidents({ rootId: order.id, open: true });
+  // the incident to retry is the root cause: a caller's only follows from the one of the instance it called
+  const incident = open.find((candidate) => candidate.causeId === null) ?? open[0];
+  if (!incident) return undefined;
+  await tx.deleteMessage(row.id);
+  await keepRefused(tx, order.id, row, 'message.refused', { reason: 'order-failed', incidentId: incident.id });
+  return refusal('conflict', 'order-failed',
+    `${about}: the order has failed at ${incident.processKey}/${incident.elementId ?? 'a step'} (incident ${incident.id}) and takes no message until that incident is retried; send it again once it is`,
+    row, { orderStatus: 'failed', instanceId: order.id, incidentId: incident.id });
 }
 
 /**

@@ -391,6 +391,33 @@ describe('incidents are listed and retried after a fix', () => {
     expect((await instance(started.body.id)).status).toBe('completed');
   });
 
+  it('refuses a payment for a failed order until its incident is retried (409 order-failed naming the incident), not as a finished order\'s; sent again after the retry it is delivered', async () => {
+    const order = await enterOrder('SO-PAY-FAILED', 'prepaid-at-shipment');
+    const [job] = await fetchJobs('procurement-planning', 'SO-PAY-FAILED');
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'MRP down', retries: 0, workerId: 'erp-worker' })).status).toBe(200);
+    const rootCause = (await api.get<IncidentPage>('/api/incidents?businessKey=SO-PAY-FAILED', TOKENS.nobody)).body.items.find((incident) => incident.kind === 'job')!;
+
+    // the payment waits beside the failed planning job; a Camunda 8 sender gets the same answer as Stratum's route
+    for (const [route, body] of [
+      ['/api/messages', { name: 'PaymentReceived', businessKey: 'SO-PAY-FAILED', timeToLive: 'PT1H' }],
+      ['/v2/messages/publication', { name: 'PaymentReceived', correlationKey: 'SO-PAY-FAILED', timeToLive: 3_600_000 }],
+    ] as const) {
+      const refused = await api.post(route, TOKENS.erp, body);
+      expect(refused.status, route).toBe(409);
+      expect(problemOf(refused), route).toMatchObject({
+        type: `${PROBLEM}order-failed`, title: 'Order failed', orderStatus: 'failed', instanceId: order.id, incidentId: rootCause.id,
+        detail: textContaining(`incident ${rootCause.id}) and takes no message until that incident is retried`),
+      });
+    }
+    const refusals = (await historyOf(order.id)).filter((entry) => entry.event === 'message.refused');
+    expect(refusals.map((entry) => [entry.data?.reason, entry.data?.incidentId])).toEqual([['order-failed', rootCause.id], ['order-failed', rootCause.id]]);
+
+    expect((await api.post(`/api/incidents/${rootCause.id}/retry`, TOKENS.operations, {})).status).toBe(200);
+    const paid = await pay('SO-PAY-FAILED');
+    expect(paid.status, paid.text).toBe(200);
+    expect((await instance(order.id)).waiting.map((wait) => wait.message).filter(Boolean)).not.toContain('PaymentReceived');
+  });
+
   it('closes the incidents of an order that is cancelled instead of retried', async () => {
     const order = await enterCredit('SO-CANCEL-FAILED', 1_000);
     const [job] = await fetchJobs('procurement-planning', 'SO-CANCEL-FAILED');
