@@ -3,7 +3,7 @@
 // REST API documents them. Filters Stratum cannot honour (tenants, process
 // definitions, process variables, priorities' sorting) are refused (422) as unknown
 // properties rather than ignored.
-import { name, printableKey, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
+import { jobType, name, printableKey, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
 /**
  * The most incidents one Camunda 7 incident list answers (`maxResults` at most this). Without `maxResults` a list
@@ -50,7 +50,7 @@ export const Camunda7FetchAndLockRequest: JsonSchema = {
         required: ['topicName', 'lockDuration'],
         additionalProperties: false,
         properties: {
-          topicName: name('The job type (zeebe:taskDefinition type or camunda:topic).'),
+          topicName: jobType('The job type (zeebe:taskDefinition type or camunda:topic).'),
           lockDuration: { type: 'integer', minimum: 1000, maximum: 86_400_000 },
           variables: { anyOf: [{ type: 'array', maxItems: 200, items: { type: 'string', pattern: VARIABLE_NAME_PATTERN } }, { type: 'null' }] },
           businessKey: printableKey(200),

@@ -9,7 +9,7 @@
 // keep) is refused (400, as Camunda refuses a body it
 // cannot take) rather than ignored.
 import { ORDER_VARIABLES } from '../../engine/orders/order-entry.js';
-import { dateTime, name, nullable, printableKey, ref, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
+import { dateTime, jobType, name, nullable, printableKey, ref, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
 /** Camunda 8's tenant of a cluster without multi-tenancy: the only one Stratum has. */
 export const DEFAULT_TENANT = '<default>';
@@ -36,7 +36,7 @@ export const Camunda8JobActivationRequest: JsonSchema = {
   required: ['type', 'maxJobsToActivate', 'timeout'],
   additionalProperties: false,
   properties: {
-    type: name('The job type (zeebe:taskDefinition type), e.g. procurement-planning.'),
+    type: jobType('The job type (zeebe:taskDefinition type), e.g. procurement-planning or io.camunda:http-json:1.'),
     worker: printableKey(200, 'The worker\'s label (kept beside the authenticated user in the history); `default` when absent.'),
     timeout: int64(1000, 86_400_000, 'How long the jobs stay locked for this worker (ms).'),
     maxJobsToActivate: { type: 'integer', minimum: 1, maximum: 100 },

@@ -44,7 +44,7 @@ export const printableId = (maxLength: number, description?: string): JsonSchema
   ...(description ? { description } : {}),
 });
 
-/** Process keys, job types, message names: BPMN ids (XML NCNames, so letters of any script) and names Stratum relies on. */
+/** Process keys, message names: BPMN ids (XML NCNames, so letters of any script) and names Stratum relies on. */
 const NAME_PATTERN = '^[\\p{L}_][\\p{L}\\p{M}\\p{N}_.\\-\\u00B7]*$';
 
 /** File names in deployments: no path separators, no control characters. */
@@ -56,6 +56,12 @@ export const name = (description?: string): JsonSchema => ({
   pattern: NAME_PATTERN,
   ...(description ? { description } : {}),
 });
+
+/**
+ * A job type as a worker asks for it: whatever a diagram's task definition holds (or its FEEL computes), which
+ * is no BPMN id: Camunda 8's connectors are `io.camunda:http-json:1`. Any printable text, as a job's id.
+ */
+export const jobType = (description: string): JsonSchema => printableId(200, description);
 
 /** Variable names must be usable in FEEL conditions. */
 export const VARIABLE_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]{0,63}$';

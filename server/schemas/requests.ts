@@ -4,7 +4,7 @@ import { MAX_AMOUNT } from '../../engine/money/conversion.js';
 import { ORDER_VARIABLES, PAYMENT_TERMS } from '../../engine/orders/order-entry.js';
 import { GUARANTEED_ORDER_ENTRIES } from '../../engine/orders/order-fields.js';
 import { afterParameter, INSTANCE_PAGE, limitParameter, TASK_PAGE } from '../http/pagination.js';
-import { FILE_NAME_PATTERN, name, printableKey, safeText, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
+import { FILE_NAME_PATTERN, jobType, name, printableKey, safeText, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
 export { MAX_AMOUNT, PAYMENT_TERMS };
 export type PaymentTerms = (typeof PAYMENT_TERMS)[number];
@@ -128,7 +128,7 @@ export const FetchAndLockRequest: JsonSchema = {
   required: ['type', 'workerId'],
   additionalProperties: false,
   properties: {
-    type: name('Job type, e.g. procurement-planning.'),
+    type: jobType('Job type, e.g. procurement-planning or io.camunda:http-json:1.'),
     workerId: printableKey(200),
     lockMs: { type: 'integer', minimum: 1000, maximum: 86_400_000, description: 'How long the jobs stay locked for this worker (the engine\'s default when absent).' },
     max: { type: 'integer', minimum: 1, maximum: 100, description: 'At most this many jobs (1 when absent).' },
