@@ -3,7 +3,7 @@
 // REST API documents them. Filters Stratum cannot honour (tenants, process
 // definitions, process variables, priorities' sorting) are refused (422) as unknown
 // properties rather than ignored.
-import { jobType, name, printableKey, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
+import { errorCode, jobType, name, printableKey, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
 /**
  * The most incidents one Camunda 7 incident list answers (`maxResults` at most this). Without `maxResults` a list
@@ -88,7 +88,7 @@ export const Camunda7BpmnErrorRequest: JsonSchema = {
   type: 'object',
   required: ['workerId', 'errorCode'],
   additionalProperties: false,
-  properties: { workerId, errorCode: name('The errorCode an error boundary event catches.'), errorMessage: { type: 'string', maxLength: 4000 }, variables: typedVariables },
+  properties: { workerId, errorCode: errorCode('The errorCode an error boundary event catches.'), errorMessage: { type: 'string', maxLength: 4000 }, variables: typedVariables },
 };
 
 export const Camunda7ExtendLockRequest: JsonSchema = {

@@ -9,7 +9,7 @@
 // keep) is refused (400, as Camunda refuses a body it
 // cannot take) rather than ignored.
 import { ORDER_VARIABLES } from '../../engine/orders/order-entry.js';
-import { dateTime, jobType, name, nullable, printableKey, ref, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
+import { dateTime, errorCode, jobType, name, nullable, printableKey, ref, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
 /** Camunda 8's tenant of a cluster without multi-tenancy: the only one Stratum has. */
 export const DEFAULT_TENANT = '<default>';
@@ -97,7 +97,7 @@ export const Camunda8JobErrorRequest: JsonSchema = {
   required: ['errorCode'],
   additionalProperties: false,
   properties: {
-    errorCode: name('The errorCode an error boundary event catches.'),
+    errorCode: errorCode('The errorCode an error boundary event catches.'),
     errorMessage: nullable({ type: 'string', maxLength: 4000 }),
     variables: plainVariables('Become process variables when the error is caught.'),
   },

@@ -63,6 +63,9 @@ export const name = (description?: string): JsonSchema => ({
  */
 export const jobType = (description: string): JsonSchema => printableId(200, description);
 
+/** An error's errorCode as a worker throws it: whatever the diagram's `bpmn:error` holds (`404`, `HTTP:404`), as a job type. */
+export const errorCode = (description: string): JsonSchema => printableId(200, description);
+
 /** Variable names must be usable in FEEL conditions. */
 export const VARIABLE_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]{0,63}$';
 

@@ -4,7 +4,7 @@ import { MAX_AMOUNT } from '../../engine/money/conversion.js';
 import { ORDER_VARIABLES, PAYMENT_TERMS } from '../../engine/orders/order-entry.js';
 import { GUARANTEED_ORDER_ENTRIES } from '../../engine/orders/order-fields.js';
 import { afterParameter, INSTANCE_PAGE, limitParameter, TASK_PAGE } from '../http/pagination.js';
-import { FILE_NAME_PATTERN, jobType, name, printableKey, safeText, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
+import { errorCode, FILE_NAME_PATTERN, jobType, name, printableKey, safeText, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
 export { MAX_AMOUNT, PAYMENT_TERMS };
 export type PaymentTerms = (typeof PAYMENT_TERMS)[number];
@@ -187,7 +187,7 @@ export const JobErrorRequest: JsonSchema = {
   required: ['errorCode'],
   additionalProperties: false,
   properties: {
-    errorCode: name('The errorCode an error boundary event on the job\'s element catches, e.g. ARTICLE_BLOCKED.'),
+    errorCode: errorCode('The errorCode an error boundary event on the job\'s element catches, e.g. ARTICLE_BLOCKED or 404.'),
     message: { type: 'string', maxLength: 4000 },
     variables: variables('Become process variables.', {}, ORDER_VARIABLES),
     workerId: JOB_CALLER,
