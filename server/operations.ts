@@ -308,7 +308,7 @@ export const OPERATIONS: Operation[] = [
     body: { kind: 'json', schema: 'OrderChangeRequest', required: true },
     problems: {
       404: 'No order has this number.',
-      409: 'The order has shipped (`reason: order-shipped`) or ended (`order-finished`), runs on a version of its process without the change loop (`order-not-changeable`), or the changeId was used with another body (`change-exists`).',
+      409: 'The order has shipped (`reason: order-shipped`), failed (`order-failed`: send it again once its incident, `incidentId`, is retried) or ended (`order-finished`), runs on a version of its process without the change loop (`order-not-changeable`), or the changeId was used with another body (`change-exists`).',
       422: 'An amount the order\'s currency refuses (`errors` names `/amount`), or an empty description.',
     },
     responses: {

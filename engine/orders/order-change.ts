@@ -10,6 +10,7 @@ import type { ProcessModel } from '../bpmn/process-model.js';
 import { convertOrderAmount } from '../money/conversion.js';
 import { compare, formatDecimal, parseDecimal } from '../money/decimal.js';
 import type { RateTable } from '../money/rate-table.js';
+import { orderFailed } from './order-failed.js';
 import { openChangesOf } from './order-holds.js';
 import { endedOrderStatus } from './order-status.js';
 import { OPEN_CHANGE_STATUSES } from '../store/order-change-rows.js';
@@ -246,7 +247,7 @@ async function handledChangeId(tx: StoreTx, instance: InstanceRow): Promise<stri
   return typeof changeId === 'string' ? changeId : undefined;
 }
 
-/** 409 once the order has ended or its goods have shipped: a change can no longer reach anyone. */
+/** 409 once the order has ended or its goods have shipped: a change can no longer reach anyone; until a failed order's incident is retried. */
 async function refuseFinishedOrder(tx: StoreTx, order: OrderRow, catchesChanges: (tree: InstanceRow[]) => Promise<boolean>): Promise<void> {
   const root = await tx.getInstance(order.instanceId);
   if (!root) throw notFound(`order ${order.orderNo} has no instance`);
@@ -257,6 +258,10 @@ async function refuseFinishedOrder(tx: StoreTx, order: OrderRow, catchesChanges:
     throw conflict(`order ${order.orderNo} has shipped (${shipped.at}): a change to goods that have left cannot be acknowledged or approved; agree it with the customer as a return or a new order`, {
       problem: 'order-shipped', reason: 'order-shipped', instanceId: root.id, shippedAt: shipped.at,
     });
+  }
+  if (root.status === 'failed') {
+    const failed = await orderFailed(tx, root.id, 'change');
+    if (failed) throw conflict(`change of order ${order.orderNo} is refused: ${failed.message}`, { ...failed.details, reason: 'order-failed' });
   }
   if (root.status !== 'running') {
     const orderStatus = endedOrderStatus(root.status) ?? root.status;

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageRefusal, MessageRequest } from '../api.js';
 import { StratumError } from '../errors.js';
+import { orderFailed } from '../orders/order-failed.js';
 import { endedOrderStatus } from '../orders/order-status.js';
 import { ENGINE_ROUTE, type HistoryRow, type InstanceRow, type MessageRow, type StoreTx, type WaitRow } from '../store/types.js';
 import { KEPT_PER_PERSON, keptVariables } from './refused-attempts.js';
@@ -214,23 +215,14 @@ async function orderOf(tx: StoreTx, businessKey: string): Promise<InstanceRow | 
   return roots.find((root) => root.status === 'running') ?? roots[0];
 }
 
-/**
- * A failed order has not ended: an operator's retry of its incident puts it back where it waited, its catches
- * included. Nothing takes a message meanwhile (its catches are held, as a failed caller holds those it called), and
- * keeping it would not help, since the retry opens no new catch to deliver it to; so it is refused as the sender can
- * act on it, to send again after the retry, never as a finished order's, whose sender would drop a payment for good.
- * Undefined when the order has no open incident to retry.
- */
+/** A failed order's refusal (order-failed.ts), kept in its history; undefined when it has no incident open. */
 async function orderFailedRefusal(tx: StoreTx, order: InstanceRow, row: MessageRow, about: string): Promise<StratumError | undefined> {
-  const open = await tx.findIncidents({ rootId: order.id, open: true });
-  // the incident to retry is the root cause: a caller's only follows from the one of the instance it called
-  const incident = open.find((candidate) => candidate.causeId === null) ?? open[0];
-  if (!incident) return undefined;
+  const failed = await orderFailed(tx, order.id, 'message');
+  if (!failed) return undefined;
   await tx.deleteMessage(row.id);
-  await keepRefused(tx, order.id, row, 'message.refused', { reason: 'order-failed', incidentId: incident.id });
-  return refusal('conflict', 'order-failed',
-    `${about}: the order has failed at ${incident.processKey}/${incident.elementId ?? 'a step'} (incident ${incident.id}) and takes no message until that incident is retried; send it again once it is`,
-    row, { orderStatus: 'failed', instanceId: order.id, incidentId: incident.id });
+  await keepRefused(tx, order.id, row, 'message.refused', { reason: 'order-failed', incidentId: failed.incident.id });
+  const { problem, ...details } = failed.details;
+  return refusal('conflict', problem, `${about}: ${failed.message}`, row, details);
 }
 
 /**

@@ -50,7 +50,7 @@ export const Problem: JsonSchema = {
     decidedTask: ref('DecidedTask'),
     businessKey: nullable({ type: 'string', description: 'The order (business key) the refusal is about.' }),
     rootInstanceId: { type: 'string' },
-    incidentId: { type: 'string', description: 'A 409 `order-failed`: the open incident to retry before the message is sent again.' },
+    incidentId: { type: 'string', description: 'A 409 `order-failed`: the open incident to retry before the message or order change is sent again.' },
     changeId: { type: 'string' },
     claimedBy: { type: 'string', description: 'A 403 of a task someone else claimed: who did (only they may decide or unclaim it).' },
     assignee: { type: 'string', description: 'A 409 `task-claimed`: who holds the task, by their claim or by the diagram.' },

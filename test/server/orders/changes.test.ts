@@ -5,12 +5,12 @@
 // after shipping is refused. Orders are in CNY, the reporting currency.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryEntry, InstanceView, JobView, MessageResult, OrderChangeResult, OrderChangesView, TaskView } from '../../../engine/api.js';
+import type { HistoryEntry, IncidentView, InstanceView, JobView, MessageResult, OrderChangeResult, OrderChangesView, TaskView } from '../../../engine/api.js';
 import { problemOf, TOKENS, type ApiClient } from '../support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { freshSchema, schemaUrl } from '../../support/postgres.js';
 import { DIAGRAMS_DIR } from '../../support/stratum-fixture.js';
-import { anyText, arrayWith, objectWith } from '../../support/matchers.js';
+import { anyText, arrayWith, objectWith, textContaining } from '../../support/matchers.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -83,6 +83,29 @@ describe('a change is acknowledged before the order moves on', () => {
     expect(problemOf(late)).toMatchObject({ type: `${PROBLEM}order-shipped`, reason: 'order-shipped', instanceId: order.id, shippedAt: anyText() });
     expect(problemOf(late).detail).toMatch(/has shipped/);
     expect((await changesOf('SO-CH-SHIPPED')).changes).toEqual([]);
+  });
+
+  it('refuses a change to a failed order until its incident is retried (409 order-failed naming the incident), not as a finished order\'s; sent again after the retry it is acknowledged', async () => {
+    const order = await enterOrder('SO-CH-FAILED', 'credit', 80_000);
+    const [job] = await fetchJobs('procurement-planning', 'SO-CH-FAILED');
+    const failure = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'MRP down', retries: 0, workerId: 'changes-worker' });
+    expect(failure.status, failure.text).toBe(200);
+    const incidents = await api.get<{ items: IncidentView[] }>('/api/incidents?businessKey=SO-CH-FAILED', TOKENS.erp);
+    const rootCause = incidents.body.items.find((incident) => incident.kind === 'job')!;
+
+    const refused = await change('SO-CH-FAILED', { description: 'new logo', changeId: 'crm-failed' });
+    expect(refused.status, refused.text).toBe(409);
+    expect(problemOf(refused)).toMatchObject({
+      type: `${PROBLEM}order-failed`, title: 'Order failed', reason: 'order-failed', orderStatus: 'failed', instanceId: order.id, incidentId: rootCause.id,
+      detail: textContaining(`incident ${rootCause.id}) and takes no change until that incident is retried; send it again once it is`),
+    });
+    expect((await changesOf('SO-CH-FAILED')).changes).toEqual([]);
+
+    expect((await api.post(`/api/incidents/${rootCause.id}/retry`, TOKENS.operations, {})).status).toBe(200);
+    const again = await change('SO-CH-FAILED', { description: 'new logo', changeId: 'crm-failed' });
+    expect(again.status, again.text).toBe(201);
+    await acknowledgeAll('SO-CH-FAILED');
+    expect((await changesOf('SO-CH-FAILED')).changes).toEqual([objectWith({ changeId: 'crm-failed', status: 'accepted' })]);
   });
 
   it('keeps two changes open at once: the second is acknowledged after the first, and jobs wait for both', async () => {
