@@ -820,6 +820,12 @@ export interface Workers {
   fetchAndLock(fetch: JobFetch, signal?: AbortSignal): Promise<JobView[]>;
   /** A new lock of `lockMs` from now; conflict unless `workerId` holds the lock and it has not expired. */
   extendLock(jobId: string, workerId: string, lockMs: number): Promise<{ id: string; lockExpiresAt: string }>;
+  /**
+   * Locks one job by its id for `workerId` (`lockMs` from now), as a fetch would lock it: refused (conflict) when
+   * another worker holds it or a fetch would not hand it out now (held by an open change, failed, under a failed
+   * caller, waiting for its retry); a lock `workerId` holds is renewed. Camunda 7's `POST …/external-task/{id}/lock`.
+   */
+  lock(jobId: string, workerId: string, lockMs: number): Promise<{ id: string; lockExpiresAt: string }>;
   /** Gives a job's lock back: any worker may fetch it at once. */
   unlock(jobId: string): Promise<void>;
   /** Answers every waiting fetch now with no jobs (a server shutting down). */

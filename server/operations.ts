@@ -846,6 +846,23 @@ export const OPERATIONS: Operation[] = [
     responses: { 204: { description: 'Extended.' } },
   },
   {
+    id: 'camunda7Lock',
+    method: 'post',
+    path: '/engine-rest/external-task/{id}/lock',
+    tag: 'camunda7',
+    summary: 'Camunda 7 (7.21+): locks an external task by its id for this worker, `lockDuration` from now, as fetchAndLock would lock it; the worker holding its lock renews it.',
+    description: 'What `taskService.lock(task, duration)` of camunda-external-task-client-js calls. A task fetchAndLock would not hand out now is not locked either: the same statement locks it. Bearer token of a user in `integration`.',
+    access: integration,
+    pathParams: { id: id('External task') },
+    query: 'EmptyQuery',
+    body: { kind: 'json', schema: 'Camunda7LockRequest', required: true },
+    problems: {
+      404: 'No open job with this id.',
+      409: 'Locked by another worker (`not-locked-by-worker`), held by an open change of its order (`order-change-open`), its instance has failed or ended, a caller of its instance has failed (`caller-failed`), or it waits for the retry a failure asked for (`job-not-fetchable`).',
+    },
+    responses: { 204: { description: 'Locked.' } },
+  },
+  {
     id: 'camunda7Unlock',
     method: 'post',
     path: '/engine-rest/external-task/{id}/unlock',

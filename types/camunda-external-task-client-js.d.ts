@@ -19,6 +19,8 @@ declare module 'camunda-external-task-client-js' {
     handleFailure(task: Task, options: { errorMessage?: string; errorDetails?: string; retries?: number; retryTimeout?: number }): Promise<void>;
     handleBpmnError(task: Task, errorCode: string, errorMessage?: string, variables?: Variables): Promise<void>;
     extendLock(task: Task, newDuration: number): Promise<void>;
+    /** A task by its id (or the task) that the worker did not fetch: POST …/{id}/lock (Camunda 7.21+). */
+    lock(task: Task | string, duration: number): Promise<void>;
     unlock(task: Task): Promise<void>;
   }
   export interface ClientOptions {
@@ -35,6 +37,8 @@ declare module 'camunda-external-task-client-js' {
   }
   export class Client {
     constructor(options: ClientOptions);
+    /** What a handler gets as `taskService`, for a task the worker did not fetch. */
+    readonly taskService: TaskService;
     subscribe(topic: string, options: { businessKey?: string; variables?: string[]; lockDuration?: number }, handler: (args: { task: Task; taskService: TaskService }) => Promise<void>): unknown;
     on(event: string, listener: (...args: any[]) => void): this;
     start(): void;

@@ -399,7 +399,7 @@ function speculationKey(step: QueuedStep, input: Omit<StepInput, 'warm' | 'feelT
  */
 const LEFT_OUT: Partial<Record<keyof StoreTx, unknown>> = {
   insertVersion: undefined, insertInstance: undefined, updateInstance: true, replaceWaits: undefined, updateWait: undefined,
-  lockJobs: [], appendHistory: undefined, insertMessage: true, updateMessage: undefined, deleteMessage: undefined,
+  lockJobs: [], lockJob: undefined, appendHistory: undefined, insertMessage: true, updateMessage: undefined, deleteMessage: undefined,
   lockCorrelation: undefined, insertIncident: undefined, resolveIncident: true, insertIdempotency: undefined,
   insertOrder: undefined, lockBusinessKey: undefined, insertOrderChange: undefined, updateOrderChange: undefined,
 };

@@ -249,12 +249,12 @@ export const WAIT_TABLES = { waits: 'stratum_waits', groups: 'stratum_wait_group
  * (null, or the order `ofOrder` compares with it). Exported for the query-plan test: every poll of every worker
  * runs it.
  */
-function lockJobsStatement(ofOrder: string): string {
+function lockJobsStatement(ofOrder: string, free = '(lock_expires_at IS NULL OR lock_expires_at < $3)'): string {
   return `WITH claimed AS (
     SELECT id FROM stratum_waits
     WHERE kind = 'job' AND job_type = $1
       AND ${ofOrder}
-      AND (lock_expires_at IS NULL OR lock_expires_at < $3)
+      AND ${free}
       AND (job_retries IS NULL OR job_retries > 0)
       AND ${noOpenChangeOf('stratum_', 'stratum_waits')}
       AND ${noOpenIncidentOf('stratum_', 'stratum_waits')}
@@ -282,6 +282,8 @@ export const LOCK_JOBS = lockJobsStatement('$6::text IS NULL');
  * order reads the type's whole range.
  */
 export const LOCK_ORDER_JOBS = lockJobsStatement('business_key = $6');
+/** One job by its id, $6 (StoreTx.lockJob): on the poll's terms, except that the worker holding its lock renews it. */
+export const LOCK_ONE_JOB = lockJobsStatement('id = $6', '(lock_expires_at IS NULL OR lock_expires_at < $3 OR locked_by = $2)');
 
 /** History parameters in the order of appendHistory's unnest arrays ($1 … $9). */
 const HISTORY_ORDER = ['instanceId', 'at', 'actor', 'event', 'elementId', 'elementType', 'waitId', 'data', 'via'] as const;
@@ -560,6 +562,14 @@ class PostgresTx extends TxGuard implements StoreTx {
       [type, workerId, canonicalTimestamp(now, 'now'), canonicalTimestamp(lockExpiresAt, 'lockExpiresAt'), max, businessKey ?? null],
     );
     return rows.map(codec.wait).sort(byCreatedAtThenId);
+  }
+
+  async lockJob(job: Pick<WaitRow, 'id' | 'jobType'>, workerId: string, now: string, lockExpiresAt: string): Promise<WaitRow | undefined> {
+    this.assertWritable('lockJob');
+    const { rows: [row] } = await this.query<Stored['wait']>(
+      LOCK_ONE_JOB, [job.jobType, workerId, canonicalTimestamp(now, 'now'), canonicalTimestamp(lockExpiresAt, 'lockExpiresAt'), 1, job.id],
+    );
+    return row && codec.wait(row);
   }
 
   // history

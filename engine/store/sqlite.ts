@@ -382,13 +382,13 @@ export const WAIT_TABLES = { waits: 'waits', groups: 'wait_groups', users: 'wait
  * caller). `index` and `ofOrder` choose how the candidates are read. Exported for the query-plan test: every poll
  * of every worker runs it.
  */
-function lockJobsStatement(index: string, ofOrder: string): string {
+function lockJobsStatement(index: string, ofOrder: string, free = '(lock_expires_at IS NULL OR lock_expires_at < @now)'): string {
   return `UPDATE waits SET locked_by = @workerId, lock_expires_at = @lockExpiresAt
   WHERE id IN (
     SELECT id FROM waits INDEXED BY ${index}
     WHERE kind = 'job' AND job_type = @type
       AND ${ofOrder}
-      AND (lock_expires_at IS NULL OR lock_expires_at < @now)
+      AND ${free}
       AND (job_retries IS NULL OR job_retries > 0)
       AND ${noOpenChangeOf('', 'waits')}
       AND ${noOpenIncidentOf('', 'waits')}
@@ -419,6 +419,8 @@ export const LOCK_JOBS = lockJobsStatement('waits_by_job_type', '@businessKey IS
  * index yields its few waits by created_at and id, where the type's index would read every job of the type.
  */
 export const LOCK_ORDER_JOBS = lockJobsStatement('waits_by_business_key_created', 'business_key = @businessKey');
+/** One job by its id (StoreTx.lockJob): on the poll's terms, except that the worker holding its lock renews it. */
+export const LOCK_ONE_JOB = lockJobsStatement('sqlite_autoindex_waits_1', 'id = @jobId', '(lock_expires_at IS NULL OR lock_expires_at < @now OR locked_by = @workerId)');
 
 type Stored = Records<SqliteColumns>;
 
@@ -679,6 +681,14 @@ class SqliteTx extends TxGuard implements StoreTx {
       businessKey: businessKey ?? null,
     }) as Stored['wait'][];
     return records.map(codec.wait).sort(byCreatedAtThenId);
+  }
+
+  async lockJob(job: Pick<WaitRow, 'id' | 'jobType'>, workerId: string, now: string, lockExpiresAt: string): Promise<WaitRow | undefined> {
+    this.assertWritable('lockJob');
+    const [record] = this.sql(LOCK_ONE_JOB).all({
+      type: job.jobType, jobId: job.id, workerId, now: canonicalTimestamp(now, 'now'), lockExpiresAt: canonicalTimestamp(lockExpiresAt, 'lockExpiresAt'), max: 1,
+    }) as Stored['wait'][];
+    return record && codec.wait(record);
   }
 
   // history

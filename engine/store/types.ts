@@ -611,6 +611,12 @@ export interface StoreTx {
    * `workerId` until `lockExpiresAt`.
    */
   lockJobs(type: string, workerId: string, now: string, lockExpiresAt: string, max: number, businessKey?: string): Promise<WaitRow[]>;
+  /**
+   * Locks the job `job` for `workerId` until `lockExpiresAt` on lockJobs's terms, with one exception: a lock `workerId`
+   * holds itself is renewed. Undefined when lockJobs would not hand the job out now (locked by another worker, waiting
+   * for its retry, no retries left, held by an open change, named by an open incident, of or under a failed instance).
+   */
+  lockJob(job: Pick<WaitRow, 'id' | 'jobType'>, workerId: string, now: string, lockExpiresAt: string): Promise<WaitRow | undefined>;
 
   // history (append-only)
   /** Appends in the given order; resolves with the rows' seq, in that order. */

@@ -1,9 +1,11 @@
 // What job workers call beyond the runtime's steps: a fetch over several job
 // types that may wait for work (long polling) and filter by order, and the
-// lock of a fetched job extended or given back. Completing, failing and
+// lock of a job taken by its id, extended or given back. Completing, failing and
 // throwing errors stay runtime steps (runtime.completeJob …).
 import type { Clock, JobFetch, JobView, Runtime, Workers } from '../api.js';
 import { conflict, notFound } from '../errors.js';
+import { refuseJobWhileChangeOpen } from '../orders/order-change.js';
+import { lockWait } from '../runtime/wait-locks.js';
 import type { Store, WaitRow } from '../store/types.js';
 import { JobWaiters } from './job-waiters.js';
 
@@ -54,6 +56,28 @@ export class JobWorkers implements Workers {
       const lockExpiresAt = new Date(this.clock.now().getTime() + lockMs).toISOString();
       await tx.updateWait({ ...job, lockExpiresAt });
       return { id: job.id, lockExpiresAt };
+    });
+  }
+
+  async lock(jobId: string, workerId: string, lockMs: number): Promise<{ id: string; lockExpiresAt: string }> {
+    return this.store.transaction(async (tx) => {
+      // as a completion takes it: the order's lock first (its open changes are read), then the instance's; a job
+      // gone (404), of an ended or failed instance or under a failed caller (409) is refused there
+      const { wait, instance } = await lockWait(tx, jobId, 'job', { order: true });
+      const now = this.clock.now();
+      if (wait.lockedBy && wait.lockedBy !== workerId && wait.lockExpiresAt && wait.lockExpiresAt >= now.toISOString()) {
+        throw conflict(`job ${jobId} is locked by another worker until ${wait.lockExpiresAt}: only the worker holding the lock `
+          + '(its workerId) acts on it until then', { reason: 'not-locked-by-worker' });
+      }
+      await refuseJobWhileChangeOpen(tx, instance, wait.id);
+      const lockExpiresAt = new Date(now.getTime() + lockMs).toISOString();
+      // the poll's own statement decides the rest, so whatever a fetch would not hand out is not locked here either
+      const locked = await tx.lockJob(wait, workerId, now.toISOString(), lockExpiresAt);
+      if (!locked) {
+        const backOff = !wait.lockedBy && wait.lockExpiresAt ? `: its retry is due at ${wait.lockExpiresAt}, after a failure` : '';
+        throw conflict(`job ${jobId} is not fetchable now${backOff}; a fetch would not hand it out either`, { reason: 'job-not-fetchable' });
+      }
+      return { id: locked.id, lockExpiresAt };
     });
   }
 

@@ -74,6 +74,11 @@ export function camunda7Handlers(runtime: Runtime, workers: Workers): Handlers {
       return noContent;
     },
 
+    camunda7Lock: async ({ params, body }: Input<{ workerId: string; lockDuration: number }, unknown, { id: string }>) => {
+      await workers.lock(params.id, body.workerId, body.lockDuration);
+      return noContent;
+    },
+
     camunda7Unlock: async ({ params }: Input<unknown, unknown, { id: string }>) => {
       await workers.unlock(params.id);
       return noContent;

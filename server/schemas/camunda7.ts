@@ -91,6 +91,14 @@ export const Camunda7BpmnErrorRequest: JsonSchema = {
   properties: { workerId, errorCode: errorCode('The errorCode an error boundary event catches.'), errorMessage: { type: 'string', maxLength: 4000 }, variables: typedVariables },
 };
 
+export const Camunda7LockRequest: JsonSchema = {
+  type: 'object',
+  required: ['workerId', 'lockDuration'],
+  additionalProperties: false,
+  properties: { workerId, lockDuration: { type: 'integer', minimum: 1000, maximum: 86_400_000, description: 'How long the lock holds from now (ms), as a fetchAndLock topic\'s.' } },
+  examples: [{ workerId: 'erp-worker-1', lockDuration: 60_000 }],
+};
+
 export const Camunda7ExtendLockRequest: JsonSchema = {
   type: 'object',
   required: ['workerId', 'newDuration'],

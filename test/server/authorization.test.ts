@@ -106,6 +106,7 @@ const CASES: Record<string, Case> = {
   camunda7Failure: { method: 'POST', path: () => '/engine-rest/external-task/missing/failure', options: json({ workerId: 'w1', retries: 1 }), wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
   camunda7BpmnError: { method: 'POST', path: () => '/engine-rest/external-task/missing/bpmnError', options: json({ workerId: 'w1', errorCode: 'X' }), wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
   camunda7ExtendLock: { method: 'POST', path: () => '/engine-rest/external-task/missing/extendLock', options: json({ workerId: 'w1', newDuration: 5000 }), wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
+  camunda7Lock: { method: 'POST', path: () => '/engine-rest/external-task/missing/lock', options: json({ workerId: 'w1', lockDuration: 5000 }), wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
   camunda7Unlock: { method: 'POST', path: () => '/engine-rest/external-task/missing/unlock', wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
   camunda7Message: { method: 'POST', path: () => '/engine-rest/message', options: json({ messageName: 'PaymentReceived', businessKey: 'SO-1' }), wrong: [TOKENS.designer, TOKENS.vp], right: TOKENS.erp, expected: 204 },
   camunda7ListIncidents: { method: 'GET', path: () => `/engine-rest/incident?incidentId=${incidentId}`, wrong: [], right: TOKENS.nobody, expected: 200 },

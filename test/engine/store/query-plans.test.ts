@@ -12,9 +12,9 @@ import { instanceSelect, waitSelect } from '../../../engine/store/filters.js';
 import type { Placeholder } from '../../../engine/store/placeholder.js';
 import { incidentSelect } from '../../../engine/store/message-incident-rows.js';
 import { openStore } from '../../../engine/store/open.js';
-import { PostgresStore, numberedPlaceholder, DEPLOYMENT_DECISIONS as POSTGRES_DEPLOYMENT_DECISIONS, DEPLOYMENT_VERSIONS as POSTGRES_DEPLOYMENT_VERSIONS, GET_IDEMPOTENCY as POSTGRES_GET_IDEMPOTENCY, LOCK_JOBS as POSTGRES_LOCK_JOBS, LOCK_ORDER_JOBS as POSTGRES_LOCK_ORDER_JOBS, WAIT_TABLES as POSTGRES_WAIT_TABLES } from '../../../engine/store/postgres.js';
+import { PostgresStore, numberedPlaceholder, DEPLOYMENT_DECISIONS as POSTGRES_DEPLOYMENT_DECISIONS, DEPLOYMENT_VERSIONS as POSTGRES_DEPLOYMENT_VERSIONS, GET_IDEMPOTENCY as POSTGRES_GET_IDEMPOTENCY, LOCK_JOBS as POSTGRES_LOCK_JOBS, LOCK_ORDER_JOBS as POSTGRES_LOCK_ORDER_JOBS, LOCK_ONE_JOB as POSTGRES_LOCK_ONE_JOB, WAIT_TABLES as POSTGRES_WAIT_TABLES } from '../../../engine/store/postgres.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS_OF_W } from '../../../engine/store/records.js';
-import { anonymous, DEPLOYMENT_DECISIONS as SQLITE_DEPLOYMENT_DECISIONS, DEPLOYMENT_VERSIONS as SQLITE_DEPLOYMENT_VERSIONS, GET_IDEMPOTENCY as SQLITE_GET_IDEMPOTENCY, LOCK_JOBS as SQLITE_LOCK_JOBS, LOCK_ORDER_JOBS as SQLITE_LOCK_ORDER_JOBS, WAIT_TABLES as SQLITE_WAIT_TABLES, type SqliteStore } from '../../../engine/store/sqlite.js';
+import { anonymous, DEPLOYMENT_DECISIONS as SQLITE_DEPLOYMENT_DECISIONS, DEPLOYMENT_VERSIONS as SQLITE_DEPLOYMENT_VERSIONS, GET_IDEMPOTENCY as SQLITE_GET_IDEMPOTENCY, LOCK_JOBS as SQLITE_LOCK_JOBS, LOCK_ORDER_JOBS as SQLITE_LOCK_ORDER_JOBS, LOCK_ONE_JOB as SQLITE_LOCK_ONE_JOB, WAIT_TABLES as SQLITE_WAIT_TABLES, type SqliteStore } from '../../../engine/store/sqlite.js';
 import type { IncidentFilter, InstanceFilter, Store, WaitFilter } from '../../../engine/store/types.js';
 import { describePostgres, freshSchema, inSchema, postgresAdmin } from '../../support/postgres.js';
 import { versionRow } from './store-contract.js';
@@ -37,6 +37,8 @@ const hasCustoms = (i: number) => i % 1000 === 0;
 const RARE_LOCK_JOBS_PARAMETERS = { ...LOCK_JOBS_PARAMETERS, type: 'customs' };
 /** A Camunda 7 worker's poll limited to one order (fetchAndLock's `businessKey`), the newest among 100,000. */
 const ORDER_LOCK_JOBS_PARAMETERS = { ...LOCK_JOBS_PARAMETERS, businessKey: `SO-${ORDERS - 1}` };
+/** A Camunda 7 worker's lock of one task by its id (POST …/external-task/{id}/lock), of the newest order. */
+const ONE_JOB_LOCK_PARAMETERS = { ...LOCK_JOBS_PARAMETERS, max: 1, jobId: `j${ORDERS - 2}` };
 const NEWEST = { by: 'seq', descending: true } as const;
 /** Every order was started with an Idempotency-Key, by one of two callers; a retry looks its own key up. */
 const idempotencyCallerOf = (i: number) => (i % 2 === 0 ? 'erp' : 'crm');
@@ -252,6 +254,15 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
     expect(locked.map((job) => job.businessKey)).toEqual([ORDER_LOCK_JOBS_PARAMETERS.businessKey]);
   });
 
+  it('reads a lock of one job by its id from the primary key, not the type\'s range', async () => {
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${SQLITE_LOCK_ONE_JOB}`).all(ONE_JOB_LOCK_PARAMETERS) as { detail: string }[]).map((row) => row.detail);
+    const waitReads = plan.filter((detail) => /^(SEARCH|SCAN) waits\b/.test(detail));
+    expect(waitReads.length, plan.join('\n')).toBeGreaterThan(0);
+    for (const read of waitReads) expect(read, plan.join('\n')).toMatch(/USING (COVERING )?INDEX sqlite_autoindex_waits_1 \(id=\?\)$/);
+    const locked = await store.transaction((tx) => tx.lockJob({ id: ONE_JOB_LOCK_PARAMETERS.jobId, jobType: 'shipping' }, 'w', createdAt(ORDERS), createdAt(ORDERS + 1)));
+    expect(locked?.id).toBe(ONE_JOB_LOCK_PARAMETERS.jobId);
+  });
+
   it('reads a group\'s tasks one can act on now (held=false) from the group\'s index, reading instances by primary key alone', () => {
     const { text, parameters } = sqlOf(ACTIONABLE_TASKS, anonymous, 'sqlite');
     const plan = (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...parameters) as { detail: string }[]).map((row) => row.detail);
@@ -402,6 +413,14 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
     const waitReads = plan.filter((line) => /Scan (using \w+ )?on stratum_waits\b/.test(line) && !/stratum_waits_pkey on stratum_waits w\b/.test(line));
     expect(waitReads.map((line) => line.trim().replace(/^->\s*/, '').replace(/\s*\(cost=.*$/, '')), plan.join('\n'))
       .toEqual(['Index Scan using stratum_waits_by_business_key_created on stratum_waits']);
+  });
+
+  it('reads a lock of one job by its id from the primary key, not the type\'s range', async () => {
+    const { type, workerId, now, lockExpiresAt, jobId } = ONE_JOB_LOCK_PARAMETERS;
+    const plan = await explainOnPostgres(POSTGRES_LOCK_ONE_JOB, [type, workerId, now, lockExpiresAt, 1, jobId]);
+    const waitReads = plan.filter((line) => /Scan (using \w+ )?on stratum_waits\b/.test(line));
+    expect(waitReads.length, plan.join('\n')).toBeGreaterThan(0);
+    for (const read of waitReads) expect(read, plan.join('\n')).toMatch(/Index Scan using stratum_waits_pkey on stratum_waits\b/);
   });
 
   it('reads a group\'s tasks one can act on now (held=false) from the group\'s index, reading instances by primary key alone', async () => {

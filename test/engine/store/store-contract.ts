@@ -868,6 +868,32 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.read((tx) => tx.getWait('j-held')))?.lockedBy).toBe('old');
       });
 
+      it('locks one job by its id on the poll\'s terms: free or expired, or renewed by its holder; never another\'s lock, a back-off, an exhausted job or one an open incident names', async () => {
+        await seed(store, instanceRow('i1', { businessKey: 'SO-1' }));
+        await store.transaction(async (tx) => {
+          await tx.replaceWaits('i1', [
+            waitRow('j-free', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3, createdAt: at(1) }),
+            waitRow('j-expired', 'i1', { kind: 'job', jobType: 'shipping', lockedBy: 'old', lockExpiresAt: at(5), createdAt: at(1) }),
+            waitRow('j-mine', 'i1', { kind: 'job', jobType: 'shipping', lockedBy: 'worker-1', lockExpiresAt: at(100), createdAt: at(1) }),
+            waitRow('j-held', 'i1', { kind: 'job', jobType: 'shipping', lockedBy: 'old', lockExpiresAt: at(100), createdAt: at(1) }),
+            waitRow('j-backoff', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 2, lockedBy: null, lockExpiresAt: at(100), createdAt: at(1) }),
+            waitRow('j-exhausted', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 0, createdAt: at(1) }),
+            waitRow('j-incident', 'i1', { kind: 'job', jobType: 'shipping', jobRetries: 3, createdAt: at(1) }),
+          ]);
+          await tx.insertIncident(incidentRow('inc-job', 'i1', { kind: 'job', waitId: 'j-incident', action: null, stateBefore: null }));
+        });
+        const lock = (id: string) => store.transaction((tx) => tx.lockJob({ id, jobType: 'shipping' }, 'worker-1', at(10), at(70)));
+        for (const id of ['j-free', 'j-expired', 'j-mine']) {
+          expect(await lock(id), id).toMatchObject({ id, lockedBy: 'worker-1', lockExpiresAt: at(70) });
+          expect(await store.read((tx) => tx.getWait(id)), id).toMatchObject({ lockedBy: 'worker-1', lockExpiresAt: at(70) });
+        }
+        for (const id of ['j-held', 'j-backoff', 'j-exhausted', 'j-incident', 'no-such-job']) expect(await lock(id), id).toBeUndefined();
+        expect(await store.read((tx) => tx.getWait('j-held'))).toMatchObject({ lockedBy: 'old', lockExpiresAt: at(100) });
+        expect(await store.read((tx) => tx.getWait('j-backoff'))).toMatchObject({ lockedBy: null, lockExpiresAt: at(100) });
+        // the job's type is the poll's: another type's job is not this one
+        expect(await store.transaction((tx) => tx.lockJob({ id: 'j-free', jobType: 'procurement-planning' }, 'worker-2', at(80), at(90)))).toBeUndefined();
+      });
+
       it('hands out jobs of one instant by id, even when the limit falls between them and they were created in another order', async () => {
         await seed(store, instanceRow('i1'));
         await store.transaction((tx) =>

@@ -47,6 +47,14 @@ async function enter(orderNo: string, fields: Record<string, unknown> = {}) {
   expect(entered.status, entered.text).toBe(201);
 }
 
+/** The id of the order's open job of `jobType`, read from the order as a worker that did not fetch it knows it. */
+async function jobIdOf(orderNo: string, jobType: string): Promise<string> {
+  const order = (await api.get<OrderView>(`/api/orders/${orderNo}`, TOKENS.erp)).body;
+  const job = order.waiting.find((wait) => wait.jobType === jobType);
+  expect(job?.jobId, `${orderNo} ${jobType}`).toBeTruthy();
+  return job!.jobId!;
+}
+
 const orderStatus = async (orderNo: string) => (await api.get<OrderView>(`/api/orders/${orderNo}`, TOKENS.erp)).body.status;
 
 describe('camunda-external-task-client-js against /engine-rest', () => {
@@ -135,6 +143,75 @@ describe('camunda-external-task-client-js against /engine-rest', () => {
     const failed = (await api.get<OrderView>('/api/orders/C7-BACKOFF', TOKENS.erp)).body.history.find((entry) => entry.event === 'job.failed');
     expect(failed?.data).toMatchObject({ retries: 2, retryAt: expect.stringMatching(/^\d{4}-/) as unknown, workerId: 'camunda7-worker' });
   }, 30_000);
+});
+
+describe('taskService.lock: a task taken by its id (POST /engine-rest/external-task/{id}/lock)', () => {
+  it('locks a task the worker did not fetch, for this worker: no other worker fetches or locks it, and the worker completes it as the lock holder', async () => {
+    await enter('C7-LOCK');
+    const jobId = await jobIdOf('C7-LOCK', 'procurement-planning');
+    const client = camundaClient();
+    const errors: unknown[] = [];
+    client.on('lock:error', (_task: unknown, error: unknown) => errors.push(error));
+    await client.taskService.lock(jobId, 60_000);
+    expect(errors).toEqual([]);
+
+    const fetched = await api.post<LockedExternalTask[]>('/engine-rest/external-task/fetchAndLock', TOKENS.erp, {
+      workerId: 'raw', maxTasks: 5, topics: [{ topicName: 'procurement-planning', lockDuration: 60_000, businessKey: 'C7-LOCK' }],
+    });
+    expect(fetched.body).toEqual([]);
+    const taken = await api.post(`/engine-rest/external-task/${encodeURIComponent(jobId)}/lock`, TOKENS.erp, { workerId: 'raw', lockDuration: 60_000 });
+    expect(taken.status, taken.text).toBe(409);
+    expect(problemOf(taken)).toMatchObject({ reason: 'not-locked-by-worker' });
+    // the holder locks it again: a new lock from now, as Camunda 7 renews it
+    await client.taskService.lock({ id: jobId } as Task, 120_000);
+    expect(errors).toEqual([]);
+
+    await client.taskService.complete({ id: jobId } as Task, new Variables().set('procurementPlanningDone', true));
+    const completed = (await api.get<OrderView>('/api/orders/C7-LOCK', TOKENS.erp)).body.history.find((entry) => entry.event === 'job.completed');
+    expect(completed?.data).toMatchObject({ workerId: 'camunda7-worker', lockedBy: 'camunda7-worker' });
+    // completed: the task is gone, as Camunda 7's 404 for a completed task
+    await expect(client.taskService.lock(jobId, 60_000)).rejects.toMatchObject({ httpStatusCode: 404 });
+  });
+
+  it('refuses what a fetch would not hand out: another worker\'s lock, an open change, a failed order, a retry not yet due; and a caller outside integration, kept in the history', async () => {
+    const lock = (jobId: string, body: Record<string, unknown>, token: string = TOKENS.erp) =>
+      api.post(`/engine-rest/external-task/${encodeURIComponent(jobId)}/lock`, token, body);
+    expect((await lock('no-such-task', { workerId: 'raw', lockDuration: 60_000 })).status).toBe(404);
+
+    await enter('C7-LOCK-HELD');
+    const held = await jobIdOf('C7-LOCK-HELD', 'procurement-planning');
+    // Camunda 7's InvalidRequestException (400) for a body it cannot take: no worker, a lock too short
+    expect((await lock(held, { lockDuration: 60_000 })).status).toBe(400);
+    expect((await lock(held, { workerId: 'raw', lockDuration: 10 })).status).toBe(400);
+    const designer = await lock(held, { workerId: 'raw', lockDuration: 60_000 }, TOKENS.designer);
+    expect(designer.status).toBe(403);
+    const refusedEntries = (await api.get<OrderView>('/api/orders/C7-LOCK-HELD', TOKENS.erp)).body.history.filter((entry) => entry.event === 'job.refused');
+    expect(refusedEntries).toEqual([objectWith({ actor: 'dora', via: 'camunda7', data: objectWith({ reason: 'role', attempted: 'camunda7Lock' }) })]);
+
+    // an open change holds the order's jobs: 409 order-change-open, as for a completion
+    const changed = await api.post('/api/orders/C7-LOCK-HELD/changes', TOKENS.erp, { description: 'new logo' });
+    expect(changed.status, changed.text).toBe(201);
+    const duringChange = await lock(held, { workerId: 'raw', lockDuration: 60_000 });
+    expect(duringChange.status, duringChange.text).toBe(409);
+    expect(problemOf(duringChange)).toMatchObject({ reason: 'order-change-open' });
+
+    // a failure with a retry timeout: not before the retry is due
+    await enter('C7-LOCK-BACKOFF');
+    const backOff = await jobIdOf('C7-LOCK-BACKOFF', 'procurement-planning');
+    expect((await lock(backOff, { workerId: 'raw', lockDuration: 60_000 })).status).toBe(204);
+    const failed = await api.post(`/engine-rest/external-task/${encodeURIComponent(backOff)}/failure`, TOKENS.erp, { workerId: 'raw', errorMessage: 'MRP busy', retries: 2, retryTimeout: 3_600_000 });
+    expect(failed.status, failed.text).toBe(204);
+    const early = await lock(backOff, { workerId: 'raw', lockDuration: 60_000 });
+    expect(early.status, early.text).toBe(409);
+    expect(problemOf(early)).toMatchObject({ reason: 'job-not-fetchable', detail: expect.stringContaining('its retry is due at') as unknown });
+
+    // out of retries: the order has failed, and its job is not handed out until the incident is retried
+    const failedOut = await api.post(`/engine-rest/external-task/${encodeURIComponent(backOff)}/failure`, TOKENS.erp, { workerId: 'raw', errorMessage: 'MRP down', retries: 0 });
+    expect(failedOut.status, failedOut.text).toBe(204);
+    const ofFailed = await lock(backOff, { workerId: 'raw', lockDuration: 60_000 });
+    expect(ofFailed.status, ofFailed.text).toBe(409);
+    expect(problemOf(ofFailed).detail).toMatch(/failed instance/);
+  });
 });
 
 describe('/engine-rest routes keep the controls', () => {

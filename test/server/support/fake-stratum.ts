@@ -40,6 +40,9 @@ export class FakeStratum {
     extendLock: async (jobId: string) => {
       throw new StratumError('not-found', `no open job ${jobId}`);
     },
+    lock: async (jobId: string) => {
+      throw new StratumError('not-found', `no open job ${jobId}`);
+    },
     unlock: async (jobId: string) => {
       throw new StratumError('not-found', `no open job ${jobId}`);
     },
