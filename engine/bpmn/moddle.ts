@@ -6,6 +6,7 @@ import { BpmnModdle, type ModdleElement, type ParseResult } from 'bpmn-moddle';
 import camundaPackage from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import zeebePackage from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import { aliasedForModdle, restoreFileIds } from './file-ids.js';
+import { enclosingElementId, warningPosition } from './warning-element.js';
 
 export const CAMUNDA_URI = 'http://camunda.org/schema/1.0/bpmn';
 export const ZEEBE_URI = 'http://camunda.org/schema/zeebe/1.0';
@@ -33,6 +34,8 @@ export interface ParsedBpmn {
   definitions: ModdleElement;
   moddleContext: ParseResult;
   warnings: string[];
+  /** Warning → id of the element it was found in, for the warnings that name a line and column. */
+  warningElements: Map<string, string>;
 }
 
 export class BpmnParseError extends Error {
@@ -50,9 +53,10 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
   const flavour = detectFlavour(xml);
   const moddle = createModdle(flavour);
   const forModdle = aliasedForModdle(xml);
+  const read = forModdle.xml.trim();
   let result: ParseResult;
   try {
-    result = await moddle.fromXML(forModdle.xml.trim(), 'bpmn:Definitions');
+    result = await moddle.fromXML(read, 'bpmn:Definitions');
     restoreFileIds(result, forModdle.aliases);
   } catch (error) {
     throw new BpmnParseError(`not a readable BPMN 2.0 document: ${(error as Error).message}`);
@@ -61,14 +65,16 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
   if (!rootElement || rootElement.$type !== 'bpmn:Definitions') {
     throw new BpmnParseError('not a BPMN 2.0 document: the root element must be bpmn:definitions');
   }
-  return {
-    flavour,
-    definitions: rootElement,
-    moddleContext: result,
-    // moddle reads text whose characters were decoded already (with the file's declared encoding, engine/interop's
-    // decodeXml): its "unsupported document encoding <ISO-8859-1>, falling back to UTF-8" said the file was misread
-    warnings: warnings.map((warning) => warning.message).filter((message) => !DECODED_ENCODING_WARNING.test(message)),
-  };
+  // moddle reads text whose characters were decoded already (with the file's declared encoding, engine/interop's
+  // decodeXml): its "unsupported document encoding <ISO-8859-1>, falling back to UTF-8" said the file was misread
+  const messages = warnings.map((warning) => warning.message).filter((message) => !DECODED_ENCODING_WARNING.test(message));
+  const warningElements = new Map<string, string>();
+  for (const message of messages) {
+    const position = warningPosition(message);
+    const id = position && enclosingElementId(read, position.line, position.column);
+    if (id) warningElements.set(message, forModdle.aliases.get(id) ?? id);
+  }
+  return { flavour, definitions: rootElement, moddleContext: result, warnings: messages, warningElements };
 }
 
 const DECODED_ENCODING_WARNING = /^unsupported document encoding <[^>]*>, falling back to UTF-8$/;

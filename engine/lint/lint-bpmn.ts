@@ -76,7 +76,7 @@ export async function lintDefinitions(definitions: ModdleElement, options: LintO
  */
 export async function lintParsed(parsed: ParsedBpmn, options: LintOptions = {}): Promise<Finding[]> {
   completeFlowReferences(parsed.definitions);
-  const importFindings = parsed.warnings.map(importFinding);
+  const importFindings = parsed.warnings.map((warning) => importFinding(warning, parsed.warningElements.get(warning)));
   return sortFindings([...importFindings, ...(await lintDefinitions(parsed.definitions, options))]);
 }
 
@@ -236,7 +236,7 @@ function parseFinding(error: unknown): Finding {
   return { elementId: null, rule: 'xml-parse', severity: 'error', message: oneLine(message) };
 }
 
-function importFinding(warning: string): Finding {
+function importFinding(warning: string, foundIn: string | undefined): Finding {
   // A duplicate id would make the runtime confuse two elements, and an element
   // with an id that is no XML name (`1abc`, `a b`; names in any script are read,
   // bpmn/file-ids.ts) is dropped with everything inside it: both change what
@@ -245,7 +245,7 @@ function importFinding(warning: string): Finding {
   const illegalId = /illegal ID <([^>]*)>/i.exec(warning)?.[1];
   const duplicateId = /duplicate ID <([^>]*)>/i.exec(warning)?.[1];
   return {
-    elementId: illegalId ?? duplicateId ?? null,
+    elementId: illegalId ?? duplicateId ?? foundIn ?? null,
     rule: 'xml-import',
     severity: dropsContent ? 'error' : 'warning',
     message: illegalId

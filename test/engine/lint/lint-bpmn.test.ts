@@ -54,10 +54,18 @@ ${minimal(startToEnd).replace('<?xml version="1.0" encoding="UTF-8"?>\n', '').re
     const findings = await lintXml(minimal(`${startToEnd}\n    <bpmn:bogusElement id="X" />`));
     const imports = findings.filter((finding) => finding.rule === 'xml-import');
     expect(imports.length).toBeGreaterThan(0);
-    expect(imports[0]).toMatchObject({ elementId: null, severity: 'warning' });
+    expect(imports[0]).toMatchObject({ elementId: 'p', severity: 'warning' });
     expect(imports[0].message).toContain('bpmn:bogusElement');
     expect(imports[0].message).not.toContain('\n');
     expect(errorsOf(findings)).toEqual([]);
+  });
+
+  it('names the element an unknown vendor element sits in (moddle itself names only a line and column)', async () => {
+    // blank lines before the root (trimmed before reading), a comment and an attribute holding ">" before the spot
+    const xml = `\n\n${minimal(`${startToEnd.replace('name="Done">', 'name="a > b"><!-- <x:meta> -->')}
+    <bpmn:task id="Check" name="Check"><vendor:meta a="1"><vendor:inner>t</vendor:inner></vendor:meta></bpmn:task>`, ' xmlns:vendor="urn:vendor"')}`;
+    const imports = (await lintXml(xml)).filter((finding) => finding.rule === 'xml-import');
+    expect(imports).toEqual([objectWith({ elementId: 'Check', severity: 'warning', message: textContaining('<vendor:meta>') })]);
   });
 
   it('names an id that is no XML name (a digit first) instead of claiming there is no process', async () => {
