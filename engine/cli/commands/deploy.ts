@@ -111,6 +111,7 @@ export const deploy: Command = {
       return EXIT_OK;
     }
     if (!values.json) printRefusal(response, answer, localPath, files.length, io);
+    if (!values.json && response.status === 413) printTooLarge(files, io);
     // The files themselves were refused: what `validate` calls findings. Anything else is the setup's fault.
     return response.status === 422 || response.status === 413 ? EXIT_FINDINGS : EXIT_USAGE;
   },
@@ -218,6 +219,13 @@ function printRefusal(response: Response, answer: { json?: unknown; text: string
     const errors = findings.filter((finding) => finding.severity === 'error').length;
     io.out(`${plural(fileCount, 'file')} refused: ${plural(errors, 'error')}, ${plural(findings.length - errors, 'warning')}; nothing was deployed`);
   }
+}
+
+/** The server's 413 names no file: name the files sent, largest first, and the setting that limits them. */
+function printTooLarge(files: BpmnFileBytes[], io: CliIO): void {
+  for (const file of [...files].sort((a, b) => b.bytes.length - a.bytes.length)) io.err(`stratum deploy: ${file.path}: ${file.bytes.length} bytes`);
+  const together = files.length > 1 ? ', all files of one deploy together' : '';
+  io.err(`stratum deploy: the server's STRATUM_BODY_LIMIT caps one upload${together}; deploy fewer files at once, or have the limit raised`);
 }
 
 function withLocalPath(finding: Finding, localPath: Map<string, string>): Finding {

@@ -120,6 +120,19 @@ describe('stratum deploy', { timeout: 180_000 }, () => {
     expect((await server.api.get<ProcessDetail>('/api/processes/invoice-check', TOKENS.erp)).body.latestVersion).toBe(2);
   });
 
+  it('names the local files and their sizes when the upload is over the server\'s body limit', async () => {
+    // the test server takes 256 KB; a long documentation makes the file larger
+    const large = write('large/large.bpmn', checkProcess('Large').replace('<bpmn:startEvent', `<bpmn:documentation>${'&lt;p&gt;notes&lt;/p&gt;\n'.repeat(16_000)}</bpmn:documentation><bpmn:startEvent`));
+    const small = write('large/small.bpmn', checkProcess('Small', { id: 'small-check' }));
+    const { code, stderr } = await stratum(['deploy', '--server', server.url, '--note', 'too large', small, large], { STRATUM_TOKEN: TOKENS.designer });
+    expect(code).toBe(1);
+    const printed = lines(stderr);
+    expect(printed).toContainEqual(textMatching(/^stratum deploy: refused \(413 /));
+    const named = printed.filter((line) => / \d+ bytes$/.test(line));
+    expect(named).toEqual([`stratum deploy: ${large}: ${readFileSync(large).length} bytes`, `stratum deploy: ${small}: ${readFileSync(small).length} bytes`]);
+    expect(printed.at(-1)).toContain('STRATUM_BODY_LIMIT caps one upload, all files of one deploy together');
+  });
+
   it('exits 1 when the server refuses a file before validating it, naming the local file', async () => {
     const evil = write('evil/evil.bpmn', checkProcess('Evil').replace('?>', '?><!DOCTYPE x [<!ENTITY e "e">]>'));
     const { code, stderr } = await stratum(['deploy', '--server', server.url, '--note', 'doctype', evil], { STRATUM_TOKEN: TOKENS.designer });
