@@ -6,7 +6,7 @@ import { BpmnModdle, type ModdleElement, type ParseResult } from 'bpmn-moddle';
 import camundaPackage from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import zeebePackage from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import { aliasedForModdle, restoreFileIds } from './file-ids.js';
-import { enclosingElementId, warningPosition } from './warning-element.js';
+import { warningElementIds } from './warning-element.js';
 
 export const CAMUNDA_URI = 'http://camunda.org/schema/1.0/bpmn';
 export const ZEEBE_URI = 'http://camunda.org/schema/zeebe/1.0';
@@ -69,11 +69,7 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
   // decodeXml): its "unsupported document encoding <ISO-8859-1>, falling back to UTF-8" said the file was misread
   const messages = warnings.map((warning) => warning.message).filter((message) => !DECODED_ENCODING_WARNING.test(message));
   const warningElements = new Map<string, string>();
-  for (const message of messages) {
-    const position = warningPosition(message);
-    const id = position && enclosingElementId(read, position.line, position.column);
-    if (id) warningElements.set(message, forModdle.aliases.get(id) ?? id);
-  }
+  for (const [message, id] of warningElementIds(read, messages)) warningElements.set(message, forModdle.aliases.get(id) ?? id);
   return { flavour, definitions: rootElement, moddleContext: result, warnings: messages, warningElements };
 }
 

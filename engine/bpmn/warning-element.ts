@@ -5,24 +5,33 @@
 
 const MARKUP = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<![^>]*>|<[^"'>]*(?:(?:"[^"]*"|'[^']*')[^"'>]*)*>/g;
 const ID = /\sid\s*=\s*(?:"([^"]*)"|'([^']*)')/;
+const POSITION = /line:\s*(\d+)\s+column:\s*(\d+)/;
 
-/** The 0-based line and column moddle's warning names, or null when it names none. */
-export function warningPosition(warning: string): { line: number; column: number } | null {
-  const match = /line:\s*(\d+)\s+column:\s*(\d+)/.exec(warning);
-  return match ? { line: Number(match[1]), column: Number(match[2]) } : null;
-}
-
-/** The id of the innermost element with an id whose start tag is open at `line`:`column` (0-based) of `xml`. */
-export function enclosingElementId(xml: string, line: number, column: number): string | null {
-  let offset = 0;
-  for (let n = 0; n < line; n++) {
-    offset = xml.indexOf('\n', offset) + 1;
-    if (offset === 0) return null;
-  }
-  offset += column;
+/**
+ * Warning → id of the innermost element with an id whose start tag is open at
+ * the (0-based) line and column the warning names in `xml`. One pass over the
+ * text for all warnings: a vendor file may have thousands.
+ */
+export function warningElementIds(xml: string, warnings: string[]): Map<string, string> {
+  const lineStarts = [0];
+  for (let at = xml.indexOf('\n'); at !== -1; at = xml.indexOf('\n', at + 1)) lineStarts.push(at + 1);
+  const wanted = warnings.flatMap((warning) => {
+    const match = POSITION.exec(warning);
+    const start = match ? lineStarts[Number(match[1])] : undefined;
+    return start === undefined ? [] : [{ warning, offset: start + Number(match![2]) }];
+  }).sort((a, b) => a.offset - b.offset);
+  const found = new Map<string, string>();
   const open: (string | null)[] = [];
+  let next = 0;
+  const settle = (before: number) => {
+    for (; next < wanted.length && wanted[next].offset <= before; next++) {
+      const id = open.findLast((candidate) => candidate !== null);
+      if (id) found.set(wanted[next].warning, id);
+    }
+  };
   MARKUP.lastIndex = 0;
-  for (let match = MARKUP.exec(xml); match && match.index < offset; match = MARKUP.exec(xml)) {
+  for (let match = MARKUP.exec(xml); match && next < wanted.length; match = MARKUP.exec(xml)) {
+    settle(match.index);
     const tag = match[0];
     if (/^<[!?]/.test(tag)) continue;
     if (tag.startsWith('</')) open.pop();
@@ -31,6 +40,6 @@ export function enclosingElementId(xml: string, line: number, column: number): s
       open.push(id ? (id[1] ?? id[2]) : null);
     }
   }
-  for (let i = open.length - 1; i >= 0; i--) if (open[i] !== null) return open[i];
-  return null;
+  settle(Infinity);
+  return found;
 }
