@@ -97,7 +97,7 @@ export function collectConsoleErrors(page: Page): string[] {
 }
 
 /**
- * Builds the modeler, starts the server with `users` (by default SESSION_USERS) and opens a 1280×800 page in
+ * Builds the modeler, starts the server with `users` (by default SESSION_USERS) and opens a 1280×800 en-US page in
  * chromium, signed in with `signInWith` (by default the designer's token; null: nobody signs in yet).
  */
 export async function openModelerSession(options: ModelerSessionOptions = {}): Promise<ModelerSession> {
@@ -105,7 +105,8 @@ export async function openModelerSession(options: ModelerSessionOptions = {}): P
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    // en-US: the pages write numbers and dates as the browser's locale does, and the tests read them so
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'en-US' });
     const consoleErrors = collectConsoleErrors(page);
     const token = options.signInWith === undefined ? DESIGNER_TOKEN : options.signInWith;
     if (token !== null) await signIn(page, served.server.url, token);

@@ -16,7 +16,7 @@ export function orderPath(history: HistoryEntry[]): HTMLElement {
 // helpers
 
 function step(entry: HistoryEntry): HTMLElement[] {
-  const when = new Date(entry.at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  const when = new Date(entry.at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   const who = entry.actor ?? 'the system';
   if (entry.event === 'instance.started' && (entry.data as { entry?: unknown } | null)?.entry === 'order') {
     return [item('entered', `Order entered by ${who}`, when)];

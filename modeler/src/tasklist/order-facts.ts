@@ -1,5 +1,6 @@
 // What an approver reads about an order and a task: money in its currency,
-// how long a task has waited, and which approval tier it is and why.
+// how long a task has waited, and which approval tier it is and why. Money is
+// written as the reader's browser writes numbers (`locale` undefined: its own).
 import type { TaskView } from './TasklistClient';
 
 const PAYMENT_TERMS: Record<string, string> = {
@@ -8,23 +9,23 @@ const PAYMENT_TERMS: Record<string, string> = {
   'prepaid-at-shipment': 'Prepaid, checked at shipment',
 };
 
-function money(amount: unknown, currency: unknown): string {
+function money(amount: unknown, currency: unknown, locale: string | undefined): string {
   const value = typeof amount === 'number' ? amount : Number(amount);
   if (!Number.isFinite(value)) return '—';
   const code = typeof currency === 'string' ? currency : '';
   try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency: code, currencyDisplay: 'code' }).format(value);
+    return new Intl.NumberFormat(locale, { style: 'currency', currency: code, currencyDisplay: 'code' }).format(value);
   } catch {
-    return `${value.toLocaleString('en')} ${code}`.trim();
+    return `${value.toLocaleString(locale)} ${code}`.trim();
   }
 }
 
 /** The order's amount, and the reporting-currency amount the thresholds compare when the currencies differ. */
-export function orderAmounts(order: Record<string, unknown> | null): { amount: string; reporting: string | null } {
+export function orderAmounts(order: Record<string, unknown> | null, locale?: string): { amount: string; reporting: string | null } {
   if (!order) return { amount: '—', reporting: null };
-  const amount = money(order.amount, order.currency);
+  const amount = money(order.amount, order.currency, locale);
   const differs = order.reportingCurrency !== undefined && order.reportingCurrency !== order.currency;
-  return { amount, reporting: differs ? money(order.reportingAmount, order.reportingCurrency) : null };
+  return { amount, reporting: differs ? money(order.reportingAmount, order.reportingCurrency, locale) : null };
 }
 
 /** The customer's name (orders carry `customer: {name, …}`). */
@@ -54,9 +55,9 @@ export function waitedFor(since: string, now: number = Date.now()): string {
  * The tier is the task itself (its name and candidate groups); the reason is what
  * the diagram documents for it, with the amount the thresholds compared.
  */
-export function approvalTier(task: TaskView): { tier: string; why: string } {
+export function approvalTier(task: TaskView, locale?: string): { tier: string; why: string } {
   const tier = task.name ?? task.elementId;
-  const compared = task.order ? comparedAmount(task.order) : null;
+  const compared = task.order ? comparedAmount(task.order, locale) : null;
   const documented = task.documentation ?? '';
   const why = [compared ? `This order is ${compared}.` : '', documented].filter(Boolean).join(' ');
   return { tier, why: why || `A step of ${task.processName ?? task.processKey}.` };
@@ -71,7 +72,7 @@ export function elementLabel(elementId: string | null): string {
 
 // helpers
 
-function comparedAmount(order: Record<string, unknown>): string | null {
-  if (order.reportingAmount === undefined) return order.amount === undefined ? null : money(order.amount, order.currency);
-  return money(order.reportingAmount, order.reportingCurrency);
+function comparedAmount(order: Record<string, unknown>, locale: string | undefined): string | null {
+  if (order.reportingAmount === undefined) return order.amount === undefined ? null : money(order.amount, order.currency, locale);
+  return money(order.reportingAmount, order.reportingCurrency, locale);
 }

@@ -129,9 +129,19 @@ describe('order facts', () => {
       name: 'Review order (vice-president)', candidateGroups: ['vice-president'], createdAt: '2026-03-02T12:00:00Z',
       variables: ['approved', 'comment'], documentation: 'Orders of more than 500,000 need a vice-president.', processName: 'Credit order approval', form: null,
       order: { orderNo: 'SO-1', amount: 90_000, currency: 'EUR', reportingAmount: '742050.00', reportingCurrency: 'CNY' },
-    });
+    }, 'en-US');
     expect(tier).toBe('Review order (vice-president)');
     expect(why.replaceAll('\u00a0', ' ')).toBe('This order is CNY 742,050.00. Orders of more than 500,000 need a vice-president.');
+  });
+
+  it('writes the compared amount as the reader\'s locale writes numbers', () => {
+    const { why } = approvalTier({
+      id: 't', instanceId: 'i', businessKey: 'SO-1', processKey: 'credit-order-approval', elementId: 'UserTask_ReviewByVicePresident',
+      name: 'Review order (vice-president)', candidateGroups: ['vice-president'], createdAt: '2026-03-02T12:00:00Z',
+      variables: ['approved', 'comment'], documentation: null, processName: 'Credit order approval', form: null,
+      order: { orderNo: 'SO-1', amount: 90_000, currency: 'EUR', reportingAmount: '742050.00', reportingCurrency: 'CNY' },
+    }, 'de-DE');
+    expect(why.replaceAll('\u00a0', ' ')).toBe('This order is 742.050,00 CNY.');
   });
 });
 

@@ -244,7 +244,7 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
 
   it('works on a 390 px phone screen: the list, then the task with a way back', async () => {
     await postOrder('SO-7004', 600_000, 'CNY', 'Kowalski Stal Sp. z o.o.');
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
     const phoneErrors = collectConsoleErrors(phone);
     await phone.goto(`${server.url}/tasks`);
     await phone.locator('[data-dialog=sign-in] input[name=token]').fill(VERA);
