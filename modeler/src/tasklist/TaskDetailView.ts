@@ -13,6 +13,7 @@ import { refusalOf, refusesForGood } from './refusals';
 import { claimedByOtherSentence, claimState } from './task-claim-state';
 import { fourEyesSentence } from './task-four-eyes';
 import { holdSentence } from './task-hold';
+import { notOfferedTo } from './task-offer';
 import { TaskProblem, type TaskCompletionView, type TasklistClient, type TaskView } from './TasklistClient';
 
 export interface DetailEvents {
@@ -33,7 +34,9 @@ export class TaskDetailView {
   private sendButton!: HTMLButtonElement;
   private assignment!: HTMLElement;
 
-  constructor(private readonly client: TasklistClient, private readonly user: string, private readonly events: DetailEvents) {
+  constructor(
+    private readonly client: TasklistClient, private readonly user: string, private readonly groups: readonly string[], private readonly events: DetailEvents,
+  ) {
     this.element = el('section', { className: 'task-detail', 'aria-label': 'Task', 'data-empty': 'true' },
       el('p', { className: 'hint' }, 'Choose a task from the list.'));
   }
@@ -172,19 +175,23 @@ export class TaskDetailView {
   }
 
   /**
-   * Disables the form while four eyes refuses the reader the task, a failed instance holds it or someone else has
-   * claimed it, saying why.
+   * Disables the form while the task is not offered to the reader, four eyes refuses them the task, a failed instance
+   * holds it or someone else has claimed it, saying why.
    */
   private showHold(task: TaskView): void {
     const { held } = task;
     const claimant = claimState(task, this.user).claimedByOther;
+    const notOffered = notOfferedTo(task, this.user, this.groups);
     const fourEyes = fourEyesSentence(task);
-    const disabled = held !== null || claimant !== null || fourEyes !== undefined;
+    const disabled = held !== null || claimant !== null || fourEyes !== undefined || notOffered !== undefined;
     this.form!.setDisabled(disabled);
     this.sendButton.disabled = disabled;
     if (task.fourEyes) this.notice.dataset.fourEyes = task.fourEyes.reason;
     else delete this.notice.dataset.fourEyes;
-    if (fourEyes) {
+    if (notOffered) {
+      this.show(notOffered, 'info');
+      delete this.notice.dataset.held;
+    } else if (fourEyes) {
       this.show(fourEyes, 'info');
       delete this.notice.dataset.held;
     } else if (held) {
@@ -202,8 +209,8 @@ export class TaskDetailView {
   /** Who the task is assigned to, and the button that changes it (Camunda Tasklist's Assign to me / Unassign). */
   private showAssignment(task: TaskView): void {
     const state = claimState(task, this.user);
-    // four eyes refuses the claim as it refuses the decision: no button that can only be refused
-    if (task.fourEyes && state.action === 'claim') state.action = null;
+    // four eyes, or a task offered to others, refuses the claim as it refuses the decision: no button that can only be refused
+    if ((task.fourEyes || notOfferedTo(task, this.user, this.groups)) && state.action === 'claim') state.action = null;
     const button = state.action && el('button', {
       type: 'button', className: 'claim', 'data-action': state.action, onclick: () => void this.changeClaim(state.action!),
     }, state.action === 'claim' ? 'Assign to me' : 'Unassign');

@@ -57,7 +57,7 @@ function showTasks(me: Me): void {
   // the pages the list shows: after a filter changed, its pages are shown even when the refresh found no change
   let shown: TaskPages | null = null;
   const list = new TaskListView((task) => void openTask(task, true), loadMore, filterTasks);
-  const detail = new TaskDetailView(client, me.name, {
+  const detail = new TaskDetailView(client, me.name, me.groups, {
     onClosed(message) {
       // decided or gone: Back to its address before the next poll answers shows what became of it, not its form again
       const closed = detail.openTaskId;

@@ -61,11 +61,12 @@ export function refusalSentence(refusal: TaskRefusal): string {
     case 'four-eyes-change-requester':
       return `You requested change ${refusal.changeId} of this order. ${FOUR_EYES}`;
     case 'not-offered':
-      return refusal.claimedBy ? claimedByOtherSentence(refusal.claimedBy) : notOffered(refusal.offeredTo);
+      return refusal.claimedBy ? claimedByOtherSentence(refusal.claimedBy) : notOfferedSentence(refusal.offeredTo);
   }
 }
 
-function notOffered({ assignee, candidateUsers, candidateGroups }: TaskOffer): string {
+/** Why a task is not the reader's to decide: whom it is offered to (the 403 `not-offered`). */
+export function notOfferedSentence({ assignee, candidateUsers, candidateGroups }: TaskOffer): string {
   if (!assignee && candidateUsers.length === 0) return `This task is for ${candidateGroups.join(', ')}, and you are in none of these groups.`;
   const offered = [
     ...(assignee ? [`assigned to ${assignee}`] : []),
