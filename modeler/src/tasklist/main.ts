@@ -215,11 +215,15 @@ function showTasks(me: Me): void {
     return true;
   }
 
-  // an open task beyond the loaded pages (opened from its address) is asked for on its own
+  // an open task beyond the loaded pages (opened from its address) or that a filter leaves out is asked for on its own:
+  // among its instance's open tasks, so one decided meanwhile is no 404 in the console
   async function stillOpen(id: string): Promise<void> {
+    const instanceId = detail.openTaskInstanceId;
     try {
-      const task = await client.task(id);
-      if (id === detail.openTaskId) detail.refresh(task);
+      const task = instanceId ? (await client.tasksOfInstance(instanceId)).find((one) => one.id === id) : await client.task(id);
+      if (id !== detail.openTaskId) return;
+      if (task) detail.refresh(task);
+      else markGone(id);
     } catch (error) {
       if (!(error instanceof TaskProblem) || error.status !== 404) return failed(error);
       if (id === detail.openTaskId) markGone(id);
