@@ -56,6 +56,14 @@ export class NewerStoreError extends Error {
   }
 }
 
+/** The store's server could not be reached or refused the connection (PostgreSQL down, wrong host, login or database). */
+export class StoreConnectError extends Error {
+  constructor(cause: Error) {
+    super(cause.message, { cause });
+    this.name = 'StoreConnectError';
+  }
+}
+
 export class StratumError extends Error {
   /**
    * A lost race, not a refusal: the transaction read data another one changed or inserted before it committed

@@ -1,6 +1,6 @@
 // PostgreSQL's module (pg) is imported only when a store names it: loading pg costs a SQLite server's start
 // about 0.1 s of CPU in each process and thread that opens a store.
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, StoreConnectError } from '../errors.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, SqliteStore } from './sqlite.js';
 import type { PostgresStore } from './postgres.js';
 import type { Store, StoreReplica } from './types.js';
@@ -30,7 +30,12 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     const postgres = await import('./postgres.js');
     store = new postgres.PostgresStore({ connectionString: url });
   } else {
-    store = new SqliteStore({ dataDir: config.dataDir ?? './data' });
+    const dataDir = config.dataDir ?? './data';
+    try {
+      store = new SqliteStore({ dataDir });
+    } catch (error) {
+      throw unusableDataDir(error, dataDir);
+    }
   }
   try {
     // what migrate found under its lock: another process migrating at the same time is not taken for this one
@@ -39,7 +44,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     else config.onCurrent?.(to);
   } catch (error) {
     await store.close().catch(() => undefined);
-    throw error;
+    throw url && error instanceof StoreConnectError ? unreachable(error, url) : error;
   }
   return store;
 }
@@ -64,6 +69,26 @@ export async function openReplica(replica: StoreReplica): Promise<Store> {
 }
 
 // helpers
+
+/** The folder cannot be created or written (a file in its path, no permission, a read-only file system): the setting names it. */
+function unusableDataDir(error: unknown, dataDir: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (!code || !/^E[A-Z]+$/.test(code)) return error;
+  return new ConfigurationError(
+    'STRATUM_DATA',
+    `STRATUM_DATA=${dataDir}: the folder of the SQLite file cannot be created or opened (${code}: ${(error as Error).message}); ` +
+      'name a folder this user may create and write, or set DATABASE_URL for PostgreSQL',
+  );
+}
+
+/** No connection to PostgreSQL (nothing listening, unknown host, refused login, no such database): the URL names where. */
+function unreachable(error: StoreConnectError, url: string): ConfigurationError {
+  return new ConfigurationError(
+    'DATABASE_URL',
+    `DATABASE_URL=${redactPassword(url)}: no connection to PostgreSQL (${error.message}); ` +
+      'check that the server runs there and that the URL names its host, port, user, password and database',
+  );
+}
 
 function redactPassword(url: string): string {
   return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');

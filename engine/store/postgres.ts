@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { lostRace, NewerStoreError, StratumError } from '../errors.js';
+import { lostRace, NewerStoreError, StoreConnectError, StratumError } from '../errors.js';
 import { failedCallerSelect, noFailedInstanceAbove } from './caller-chain.js';
 import { historyEvents, instanceSelect, instanceWhere, waitSelect } from './filters.js';
 import type { Placeholder } from './placeholder.js';
@@ -85,7 +85,10 @@ export class PostgresStore implements Store {
   async migrate(): Promise<SchemaChange> {
     return this.queue.run('migrate', async () => {
       this.assertOpen();
-      const client = await this.pool.connect();
+      // migrate is the store's first connection: a failure here is where PostgreSQL is, not what it holds
+      const client = await this.pool.connect().catch((error: Error) => {
+        throw new StoreConnectError(error);
+      });
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');

@@ -84,4 +84,16 @@ describe('settings that stop the start', () => {
     writeFileSync(webhooks, '{"subscriptions": [{"id": "erp"}]}');
     expectRefused(await startWith({ STRATUM_WEBHOOKS: webhooks }), 'STRATUM_WEBHOOKS', /subscription 1 needs an id, an http\(s\) url/);
   }, 120_000);
+
+  it('a store the settings name that cannot be reached: the variable and where, not a stack trace', async () => {
+    const dataDir = makeDataDir();
+    dirs.push(dataDir);
+    const file = join(dataDir, 'a-file');
+    writeFileSync(file, '');
+    expectRefused(await startWith({ STRATUM_DATA: join(file, 'data') }), 'STRATUM_DATA', /STRATUM_DATA=.*a-file\/data: the folder of the SQLite file cannot be created or opened \(ENOTDIR/);
+    // nothing listens on port 1; the password never reaches the log
+    const refusal = await startWith({ DATABASE_URL: 'postgres://stratum:s3cret@127.0.0.1:1/stratum' });
+    expectRefused(refusal, 'DATABASE_URL', /DATABASE_URL=postgres:\/\/stratum:\*\*\*@127\.0\.0\.1:1\/stratum: no connection to PostgreSQL \(connect ECONNREFUSED/);
+    expect(refusal.stdout).not.toContain('s3cret');
+  }, 60_000);
 });
