@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_USERS, TOKENS } from './support/client.js';
 import { startMain } from './support/main-process.js';
 import { DIAGRAMS_DIR, makeDataDir, removeDataDir } from './support/real-server.js';
+import { postInParts, postUnderWay } from './support/request-under-way.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -143,33 +144,14 @@ describe('graceful stop of a request whose body is still arriving', () => {
     const env = { HOST: '127.0.0.1', STRATUM_DATA: dataDir, STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: DIAGRAMS_DIR, STRATUM_DEPLOY_NOTE: 'optional', ...setup };
     const server = await startMain(env, ready);
     const order = (orderNo: string) => JSON.stringify({ orderNo, customer: { name: 'Slow GmbH' }, amount: 100, currency: 'CNY', paymentTerms: 'credit' });
-    const post = (body: string, { waitForContinue = false } = {}) => {
-      const req = request({
-        host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/orders', agent: false,
-        headers: {
-          authorization: `Bearer ${TOKENS.erp}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body),
-          ...(waitForContinue && { expect: '100-continue' }),
-        },
-      });
-      const answer = new Promise<{ status: number; retryAfter?: string; body: string }>((resolve, reject) => {
-        req.on('response', (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'], body: text }));
-        });
-        req.on('error', reject);
-      });
-      return { req, answer };
-    };
+    const headers = { authorization: `Bearer ${TOKENS.erp}` };
 
     // the server answers 100 Continue once it has read the headers and handed the request on: it is under way
-    const slow = post(order('SLOW-1'), { waitForContinue: true });
-    slow.req.flushHeaders();
-    await new Promise((resolve) => slow.req.once('continue', resolve));
+    const slow = await postUnderWay(server.port, '/api/orders', order('SLOW-1'), headers);
     server.child.kill('SIGTERM');
     await server.line((line) => line.msg === stopping);
     // the stop has begun: a request that starts now is refused
-    const late = post(order('LATE-1'));
+    const late = postInParts(server.port, '/api/orders', order('LATE-1'), headers);
     late.req.end(order('LATE-1'));
     expect(await late.answer).toMatchObject({ status: 503, retryAfter: '1' });
     slow.req.end(order('SLOW-1'));
@@ -178,7 +160,6 @@ describe('graceful stop of a request whose body is still arriving', () => {
     expect(await server.exit).toBe(0);
 
     const again = await startMain(env, ready);
-    const headers = { authorization: `Bearer ${TOKENS.erp}` };
     expect((await fetch(`http://127.0.0.1:${again.port}/api/orders/SLOW-1`, { headers })).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${again.port}/api/orders/LATE-1`, { headers })).status).toBe(404);
     const instances = await (await fetch(`http://127.0.0.1:${again.port}/api/instances?processKey=order-to-cash&businessKey=SLOW-1`, { headers })).json() as { items: unknown[] };

@@ -1,10 +1,11 @@
 // The order router stopping: a request whose headers it read before the stop is under way and goes to a worker,
 // though its body comes after; only a request that starts after the stop is refused (503 + Retry-After).
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_HTTP_TIMEOUTS } from '../../server/http/client-errors.js';
 import { createOrderRouter, type OrderRouter } from '../../server/routing.js';
+import { postInParts, postUnderWay } from './support/request-under-way.js';
 
 let router: OrderRouter | undefined;
 let worker: Server | undefined;
@@ -25,22 +26,6 @@ async function echoingWorker(): Promise<number> {
   return (worker.address() as AddressInfo).port;
 }
 
-function post(port: number, body: string, headers: Record<string, string> = {}) {
-  const req = request({
-    host: '127.0.0.1', port, method: 'POST', path: '/api/orders', agent: false,
-    headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers },
-  });
-  const answer = new Promise<{ status: number; retryAfter?: string; body: string }>((resolve, reject) => {
-    req.on('response', (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'], body: text }));
-    });
-    req.on('error', reject);
-  });
-  return { req, answer };
-}
-
 describe('the order router stopping', () => {
   it('sends a request whose body comes after the stop began to its worker, and refuses one that starts after it', async () => {
     router = createOrderRouter({ timeouts: DEFAULT_HTTP_TIMEOUTS, bodyLimit: 1_000_000 });
@@ -49,13 +34,11 @@ describe('the order router stopping', () => {
 
     const body = JSON.stringify({ orderNo: 'SO-1' });
     // 100 Continue: the router has read the headers and handed the request on
-    const slow = post(port, body, { expect: '100-continue' });
-    slow.req.flushHeaders();
-    await new Promise((resolve) => slow.req.once('continue', resolve));
+    const slow = await postUnderWay(port, '/api/orders', body);
     let closed = false;
     const closing = router.close().then(() => (closed = true));
 
-    const late = post(port, body);
+    const late = postInParts(port, '/api/orders', body);
     late.req.end(body);
     expect(await late.answer).toMatchObject({ status: 503, retryAfter: '1' });
     // the router waits for the request under way before it closes

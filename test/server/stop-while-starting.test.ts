@@ -4,7 +4,6 @@
 // deployment are one transaction each) and opens cleanly at the next start. Once the API port is open the server
 // is serving, and the stop is the graceful one even while the start still opens the management port.
 import { writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { createServer, type Server, type Socket } from 'node:net';
 import Database from 'better-sqlite3';
@@ -13,6 +12,7 @@ import { SQLITE_MIGRATIONS } from '../../engine/store/sqlite-schema.js';
 import { TEST_USERS, TOKENS } from './support/client.js';
 import { launchMain, startMain } from './support/main-process.js';
 import { DIAGRAMS_DIR, makeDataDir, removeDataDir } from './support/real-server.js';
+import { postUnderWay } from './support/request-under-way.js';
 import { startWindow } from './support/start-window.js';
 
 const dirs: string[] = [];
@@ -108,24 +108,12 @@ describe('SIGTERM while the server starts', () => {
 
     // an order under way (100 Continue: its headers are read), its body still to come
     const body = JSON.stringify({ orderNo: 'WINDOW-1', customer: { name: 'Window GmbH' }, amount: 100, currency: 'CNY', paymentTerms: 'credit' });
-    const req = request({
-      host: '127.0.0.1', port, method: 'POST', path: '/api/orders', agent: false,
-      headers: { authorization: `Bearer ${TOKENS.erp}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
-    });
-    const answer = new Promise<number | string>((resolve) => {
-      req.on('response', (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode!));
-      });
-      req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-    });
-    req.flushHeaders();
-    await new Promise((resolve) => req.once('continue', resolve));
+    const { req, answer } = await postUnderWay(port, '/api/orders', body, { authorization: `Bearer ${TOKENS.erp}` });
     server.child.kill('SIGTERM');
     const stopping = await server.line((line) => line.msg === 'shutting down' || line.msg.startsWith('stopped while starting'));
     expect(stopping).toMatchObject({ msg: 'shutting down', signal: 'SIGTERM' });
     req.end(body);
-    expect(await answer).toBe(201);
+    expect((await answer).status).toBe(201);
     expect(await server.exit).toBe(0);
     // the start finished (the management port opened), then the stop
     const said = server.lines.map((line) => line.msg).filter((msg) => msg.startsWith('stratum server'));
