@@ -47,7 +47,7 @@ export default class DeployAction {
   }
 
   async deploy(): Promise<void> {
-    const { key, version } = this.workspace.meta;
+    const { key, version, restoredFrom } = this.workspace.meta;
     if (!key || this.workspace.meta.readOnly) return;
     this.workspace.leaveSimulation();
     // the library this browser loaded may predate a deployment from elsewhere (another designer, a CI pipeline): the
@@ -88,7 +88,11 @@ export default class DeployAction {
         intro,
         candidates.length > 1 || dmn.length ? this.togetherChoice(candidates, selected, dmn, selectedDmn, () => void renderSummary()) : null,
         summary),
-      fields: [{ name: 'note', label: 'Change note', type: 'textarea', required: true, placeholder: 'What changed, and why' }],
+      // a restored version is suggested as the note; the designer adds why
+      fields: [{
+        name: 'note', label: 'Change note', type: 'textarea', required: true, placeholder: 'What changed, and why',
+        value: restoredFrom !== undefined ? `Restores version ${restoredFrom}` : undefined,
+      }],
       submitLabel: 'Deploy',
     });
     await rendered;

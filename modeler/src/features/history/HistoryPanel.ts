@@ -8,11 +8,12 @@ import type SidePanel from '../shell/SidePanel';
 import type LibraryService from '../library/LibraryService';
 import type StatusLine from '../shell/StatusLine';
 import type Workspace from '../workspace/Workspace';
+import type RestoreVersion from './RestoreVersion';
 import { DOCUMENT_DEPLOYED, DOCUMENT_OPENED, type DocumentOpened } from '../workspace/Workspace';
 
-/** The versions of the open process: note, author, date; open any of them, or compare two. */
+/** The versions of the open process: note, author, date; open any of them, compare two, or restore an older one. */
 export default class HistoryPanel {
-  static $inject = ['sidePanel', 'workspace', 'diffView', 'config.stratum', 'eventBus', 'statusLine', 'libraryService'];
+  static $inject = ['sidePanel', 'workspace', 'diffView', 'config.stratum', 'eventBus', 'statusLine', 'libraryService', 'restoreVersion'];
 
   private readonly pane: HTMLElement;
   private readonly list = el('div', { className: 'history-list' });
@@ -29,6 +30,7 @@ export default class HistoryPanel {
     eventBus: EventBus,
     private readonly statusLine: StatusLine,
     private readonly library: LibraryService,
+    private readonly restoreVersion: RestoreVersion,
   ) {
     this.pane = sidePanel.addTab('history', 'History');
     this.pane.append(this.list, diffView.summary);
@@ -110,6 +112,13 @@ export default class HistoryPanel {
           type: 'button', className: 'link-button', 'data-action': 'open-version',
           onclick: () => void this.workspace.openVersion(detail.key, version.version).catch((e) => this.statusLine.error(e, 'Opening the version')),
         }, version.version === detail.latestVersion ? 'Open' : 'Open read-only'),
+        version.version !== detail.latestVersion
+          ? el('button', {
+            type: 'button', className: 'link-button', 'data-action': 'restore-version',
+            title: `Make v${version.version}'s diagram the draft of ${detail.key}; "Deploy…" then makes it version ${detail.latestVersion + 1}`,
+            onclick: () => void this.restoreVersion.restore(detail.key, version.version).catch((e) => this.statusLine.error(e, `Restoring v${version.version}`)),
+          }, 'Restore as draft')
+          : null,
         version.version > 1
           ? el('button', {
             type: 'button', className: 'link-button', 'data-action': 'diff-previous',

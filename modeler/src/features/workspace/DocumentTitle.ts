@@ -29,6 +29,9 @@ export default class DocumentTitle {
           ? el('span', { className: 'badge dirty', 'data-badge': 'dirty', title: 'Save writes them to the file' }, 'unsaved changes')
           : el('span', { className: 'badge dirty', 'data-badge': 'dirty', title: 'Kept in this browser until you deploy or revert' }, 'draft'));
       }
+      if (meta.restoredFrom !== undefined && !meta.readOnly) {
+        badges.push(el('span', { className: 'badge', 'data-badge': 'restored', title: 'The diagram of an older version, as a draft: Deploy… makes it the next version' }, `restores v${meta.restoredFrom}`));
+      }
       if (meta.context) badges.push(el('span', { className: 'badge context', title: meta.context }, meta.context));
       replaceChildren(config.documentTitle,
         el('strong', { className: 'document-name', title: meta.key ?? '' }, meta.name || meta.key || 'untitled'),

@@ -15,9 +15,12 @@ export interface DocumentMeta {
   fileName?: string;
   /** Why the document is shown, e.g. "instance 42 of ORD-7". */
   context?: string;
+  /** The older version whose diagram this draft restores (History's *Restore as draft*); the deploy note suggests it. */
+  restoredFrom?: number;
 }
 
 /** What a document is once deployed as `version`: that version, the latest, of a library process, editable. */
 export function deployedAs(meta: DocumentMeta, version: number): DocumentMeta {
-  return { ...meta, version, latestVersion: version, readOnly: false, origin: 'library' };
+  const { restoredFrom: _restored, ...deployed } = meta;
+  return { ...deployed, version, latestVersion: version, readOnly: false, origin: 'library' };
 }
