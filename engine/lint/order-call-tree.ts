@@ -15,10 +15,11 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements } from '../bpmn/process-model.js';
 import type { Finding } from '../errors.js';
-import { orderBorder } from '../orders/order-border.js';
+import { orderBorder, type OrderBorder } from '../orders/order-border.js';
 import { calledProcessOf } from './call-activity-variables.js';
 import { ElementLabel } from './element-label.js';
 import { followsHouseRules, type HouseRulesConfig } from './house-rules.js';
+import { quotedNames } from './quoted-names.js';
 import { reachable, type ProcessSupply } from './variable-supply.js';
 
 /** Keys of the processes of `definitions` when the document follows the house rules; none otherwise. */
@@ -42,8 +43,8 @@ export function orderCallTree(roots: Iterable<string>, processes: readonly Pick<
  * the start's deployment of the shipped library included, would leave no way to deploy its fix.
  */
 export function orderEntryFindings(documents: { name: string; definitions: ModdleElement }[], processes: readonly ProcessSupply[], before: readonly ProcessSupply[] = []): Finding[] {
-  const { takingOrders, inOrders } = orderBorder(processes);
-  const { takingOrders: takingOrdersBefore, inOrders: inOrdersBefore } = orderBorder(before);
+  const border = orderBorder(processes);
+  const borderBefore = orderBorder(before);
   const findings: Finding[] = [];
   const judged = new Set<string>();
   for (const { name, definitions } of documents) {
@@ -51,7 +52,7 @@ export function orderEntryFindings(documents: { name: string; definitions: Moddl
       judged.add(String(process.id));
       for (const element of allFlowElements(process)) {
         const called = calledProcessOf(element);
-        const why = called === undefined ? undefined : refusal(String(process.id), called, takingOrders, inOrders);
+        const why = called === undefined ? undefined : refusal(String(process.id), called, border);
         if (why) findings.push({ file: name, elementId: String(element.id), rule: RULE, severity: 'error', message: `${ElementLabel(element)} calls ${why}` });
       }
     }
@@ -59,9 +60,9 @@ export function orderEntryFindings(documents: { name: string; definitions: Moddl
   for (const process of processes) {
     if (judged.has(process.key)) continue;
     for (const called of process.calls) {
-      const why = refusal(process.key, called, takingOrders, inOrders);
+      const why = refusal(process.key, called, border);
       if (!why) continue;
-      const already = refusal(process.key, called, takingOrdersBefore, inOrdersBefore) !== undefined;
+      const already = refusal(process.key, called, borderBefore) !== undefined;
       findings.push({
         file: `${process.key} (deployed)`, elementId: null, rule: RULE, severity: already ? 'warning' : 'error',
         message: `Deployed process "${process.key}" calls ${why}${already ? '. It did before this deployment too: deploy a new version of it that does not (until then the call fails with an incident when reached)' : ''}`,
@@ -73,13 +74,17 @@ export function orderEntryFindings(documents: { name: string; definitions: Moddl
 
 const RULE = 'order-entry-only';
 
-function refusal(caller: string, called: string, takingOrders: string[], inOrders: Set<string>): string | undefined {
-  if (takingOrders.includes(called)) {
+/**
+ * Why `caller` may not call `called`, naming the order processes the finding is about: the one called, or those
+ * whose orders `called` runs inside (the processes taking orders that call it at any depth), not every one of the library.
+ */
+function refusal(caller: string, called: string, border: OrderBorder): string | undefined {
+  if (border.takingOrders.includes(called)) {
     return `"${called}", which takes orders: orders enter only through order entry (POST /api/orders), which checks and converts them, ` +
       `and a called order process would start without it (and order entry would refuse every order, "${called}" being no level-1 process any more)`;
   }
-  if (inOrders.has(called) && !inOrders.has(caller)) {
-    return `"${called}", which runs inside orders (called from ${takingOrders.map((key) => `"${key}"`).join(', ')}), from process "${caller}", which does not: ` +
+  if (border.inOrders.has(called) && !border.inOrders.has(caller)) {
+    return `"${called}", which runs inside orders (called, at any depth, from ${quotedNames(border.above(called))}), from process "${caller}", which does not: ` +
       'it would run an order\'s approvals and jobs on variables that no order entry checked, outside the order controls. Enter orders through order entry, ' +
       `or call a copy of "${called}" under its own key`;
   }

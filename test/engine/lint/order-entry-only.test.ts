@@ -25,6 +25,28 @@ const caller = (key: string, called: string) => ({
 </bpmn:definitions>`,
 });
 
+/** A level-1 process from another tool that calls nothing: one task. */
+const plain = (key: string) => ({
+  ...caller(key, 'x'),
+  xml: caller(key, 'x').xml.replace(/<bpmn:callActivity[\s\S]*?<\/bpmn:callActivity>/, '<bpmn:task id="Call" name="Work"><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing></bpmn:task>'),
+});
+
+/** A second order process beside the shipped order-to-cash: it takes orders and calls each of `called` in turn. */
+const orderProcess = (key: string, called: string[]) => ({
+  name: `${key}.bpmn`,
+  xml: `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="${key}" isExecutable="true">
+    <bpmn:extensionElements><zeebe:properties><zeebe:property name="takesOrders" value="true" /></zeebe:properties></bpmn:extensionElements>
+    <bpmn:startEvent id="Start" />
+    ${called.map((key, index) => `<bpmn:callActivity id="Call_${index}" name="Run ${key}"><bpmn:extensionElements><zeebe:calledElement processId="${key}" /></bpmn:extensionElements></bpmn:callActivity>`).join('\n    ')}
+    <bpmn:endEvent id="End" />
+    ${['Start', ...called.map((_, index) => `Call_${index}`), 'End'].slice(1).map((target, index, targets) =>
+      `<bpmn:sequenceFlow id="F${index}" sourceRef="${index ? targets[index - 1] : 'Start'}" targetRef="${target}" />`).join('\n    ')}
+  </bpmn:process>
+</bpmn:definitions>`,
+});
+
 const ofRule = async (files: { name: string; xml: string }[]) => (await lintFiles(files)).filter((finding) => finding.rule === RULE);
 
 describe(RULE, () => {
@@ -44,15 +66,38 @@ describe(RULE, () => {
     for (const called of ['sales-order-management', 'credit-order-approval']) {
       const findings = await ofRule([...shipped, caller('fast-lane', called)]);
       expect(findings.map((finding) => [finding.file, finding.elementId, finding.severity])).toEqual([['fast-lane.bpmn', 'Call', 'error']]);
-      expect(findings[0].message).toContain(`calls "${called}", which runs inside orders (called from "order-to-cash"), from process "fast-lane", which does not`);
+      expect(findings[0].message).toContain(`calls "${called}", which runs inside orders (called, at any depth, from "order-to-cash"), from process "fast-lane", which does not`);
     }
+  });
+
+  it('names only the order processes whose orders the called process runs inside, not every order process of the library', async () => {
+    // intake takes orders too: it calls intake-check, and the shipped credit approval that order-to-cash reaches as well
+    const library = [...shipped, orderProcess('intake', ['intake-check', 'credit-order-approval']), plain('intake-check')];
+    const inside = async (called: string) => {
+      const findings = await ofRule([...library, caller('fast-lane', called)]);
+      expect(findings.map((finding) => [finding.file, finding.elementId, finding.severity]), called).toEqual([['fast-lane.bpmn', 'Call', 'error']]);
+      return /which runs inside orders \(called, at any depth, from (.*?)\), from process "fast-lane"/.exec(findings[0].message)?.[1];
+    };
+    expect(await inside('sales-order-management')).toBe('"order-to-cash"');
+    expect(await inside('intake-check')).toBe('"intake"');
+    expect(await inside('credit-order-approval')).toBe('"intake", "order-to-cash"');
+  });
+
+  it('names at most three order processes above the called one, then counts the others', () => {
+    const supply = (key: string, calls: string[], takesOrders = false): ProcessSupply => ({ key, supplies: [], declaresStart: false, calls, takesOrders });
+    const entries = ['entry-a', 'entry-b', 'entry-c', 'entry-d', 'entry-e'].map((key) => supply(key, ['shared'], true));
+    const library = [...entries, supply('elsewhere', ['own'], true), supply('own', []), supply('shared', []), supply('fast-lane', ['shared'])];
+    const [finding] = orderEntryFindings([], library, library);
+    expect(finding).toMatchObject({ file: 'fast-lane (deployed)', elementId: null });
+    expect(finding.message).toContain('calls "shared", which runs inside orders (called, at any depth, from "entry-a", "entry-b", "entry-c" and 2 more), from process "fast-lane"');
+    expect(finding.message).not.toContain('elsewhere');
   });
 
   it('refuses a deployment that puts a process a deployed outsider calls inside orders, naming the deployed caller', async () => {
     const fixture = await openFixture();
     try {
       const library = fixture.stratum.library;
-      await library.deploy([caller('helper', 'leaf'), caller('leaf-user', 'helper'), { ...caller('leaf', 'x'), xml: caller('leaf', 'x').xml.replace(/<bpmn:callActivity[\s\S]*?<\/bpmn:callActivity>/, '<bpmn:task id="Call" name="Work"><bpmn:incoming>F1</bpmn:incoming><bpmn:outgoing>F2</bpmn:outgoing></bpmn:task>') }], { user: 'designer', note: 'helpers' });
+      await library.deploy([caller('helper', 'leaf'), caller('leaf-user', 'helper'), plain('leaf')], { user: 'designer', note: 'helpers' });
       const approval = shipped.find((file) => file.name === 'credit-order-approval.bpmn')!;
       // the credit approval now calls helper, which leaf-user (deployed, outside orders) calls too
       const calling = approval.xml
