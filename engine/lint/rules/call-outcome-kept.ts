@@ -44,7 +44,7 @@ const callOutcomeKept: RuleFactory = (config?: CallOutcomeConfig) => {
       for (const write of writesOf(element)) {
         const candidates = deciders.get(write.target);
         if (!candidates || keepsTheDecision(element, write)) continue;
-        const decider = namedDecider(element, candidates);
+        const decider = namedDecider(element, write.target, candidates);
         reporter.report(element.id, messageFor(element, write, decider), conflictOf(write.target, decider, write.what));
       }
     }
@@ -100,9 +100,13 @@ function decidersIn(process: ModdleElement, processes: readonly ProcessSupply[])
   return deciders;
 }
 
-/** The decider to name: through this call activity itself, else through one handing every child variable back. */
-function namedDecider(element: ModdleElement, candidates: Decider[]): Decider {
-  return candidates.find(({ call }) => call === element) ?? candidates.find(({ call }) => handsBackAllChildVariables(call)) ?? candidates[0];
+/**
+ * The decider to name: through this call activity itself, else through one handing `name` back (every child
+ * variable, or its identity output), whose decision the write would replace, rather than through a call that hands
+ * back only other names (the re-approval's changeApproved).
+ */
+function namedDecider(element: ModdleElement, name: string, candidates: Decider[]): Decider {
+  return candidates.find(({ call }) => call === element) ?? candidates.find(({ call }) => handsBack(call, name)) ?? candidates[0];
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Finding } from '../../../../engine/errors.js';
 import { lintFiles, lintXml } from '../../../../engine/lint/lint-bpmn.js';
 import { processSuppliesOf } from '../../../../engine/lint/variable-supply.js';
 import { parseBpmn } from '../../../../engine/bpmn/moddle.js';
-import { arrayWith, objectWith } from '../../../support/matchers.js';
+import { arrayWith, objectWith, textContaining } from '../../../support/matchers.js';
 import { enter, openFixture, order, shippedDiagrams, vicePresident } from '../../../support/stratum-fixture.js';
 
 const RULE = 'call-outcome-kept';
@@ -88,6 +88,19 @@ describe(RULE, () => {
       expect(pairs(findings), id).toEqual([[id, 'error']]);
       expect(findings[0].message, id).toMatch(/ approved\b.*which "credit-order-approval" \(called by call activity "Approve credit order"\) decides/);
     }
+  });
+
+  it('names the call activity that hands the decision back, not another call of the deciding process that hands back only other names', async () => {
+    // the credit approval hands approved back by its identity output; the re-approval (earlier in the file) hands it back as changeApproved
+    const handingBack = somWith((xml) => xml
+      .replace(CALL, '<zeebe:calledElement processId="credit-order-approval" propagateAllChildVariables="false" bindingType="latest" />' +
+        '<zeebe:ioMapping><zeebe:output source="=approved" target="approved" /></zeebe:ioMapping>')
+      .replace('<zeebe:taskDefinition type="procurement-planning" />',
+        '<zeebe:taskDefinition type="procurement-planning" /><zeebe:ioMapping><zeebe:output source="=true" target="approved" /></zeebe:ioMapping>'));
+    expect(await findingsWith(handingBack)).toEqual([objectWith({
+      elementId: 'ServiceTask_PlanProcurement', severity: 'error',
+      message: textContaining('which "credit-order-approval" (called by call activity "Approve credit order") decides'),
+    })]);
   });
 
   it('refuses a value passed in to the approval under the name it decides, which a path deciding nothing would hand back', async () => {
