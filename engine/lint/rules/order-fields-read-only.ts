@@ -25,6 +25,8 @@ import { is, processOf, type Reporter, type RuleFactory } from '../rule-api.js';
 import { OUTPUT_MAPPING, writesOf, type Write } from '../variable-writes.js';
 
 const ORDER_FIELDS: ReadonlySet<string> = new Set(ORDER_VARIABLES);
+/** The order fields the approval tiers compare: a finding on another field does not speak of the tiers. */
+const TIER_FIELDS: ReadonlySet<string> = new Set(['amount', 'reportingAmount']);
 
 /** How a write of an order field is judged: refused (a warning outside the order library), flagged, or fine. */
 type Verdict = 'refused' | 'flagged' | 'allowed';
@@ -47,9 +49,10 @@ const orderFieldsReadOnly: RuleFactory = (config?: OrderFieldsConfig) => {
       if (verdict === 'flagged') {
         reporter.report(
           node.id,
-          `${label} passes the called process ${write.target} computed here, not the order's: the called process decides on this value ` +
-            '(an approval compares it with its tiers), while the order keeps its own. If that is meant (a re-approval of a requested ' +
-            'amount), pass a variable that holds it (=changeAmount); otherwise pass the order\'s field unchanged',
+          `${label} passes the called process ${write.target} computed here, not the order's: the called process decides on this value` +
+            `${TIER_FIELDS.has(write.target) ? ' (an approval compares it with its tiers)' : ''}, while the order keeps its own. If that is meant` +
+            `${TIER_FIELDS.has(write.target) ? ' (a re-approval of a requested amount)' : ''}, pass a variable that holds it ` +
+            `(=${changeName(write.target)}); otherwise pass the order's field unchanged`,
           { severity: 'warn' },
         );
         continue;
@@ -75,8 +78,14 @@ function consequence(write: Write): string {
       'called process back, so the caller\'s order field would be overwritten too (hand back only declared outputs: ' +
       'propagateAllChildVariables="false", or camunda:out without variables="all")';
   }
-  return 'what the order\'s gateways compare (the approval tiers read amount and reportingAmount) would change without an order change, ' +
+  const readers = TIER_FIELDS.has(write.target) ? 'the approval tiers compare' : 'the order\'s gateways and tasks read';
+  return `the order's ${write.target}, which ${readers}, would change without an order change, ` +
     'so an order could skip an approval it needs or be planned on other terms';
+}
+
+/** `amount` → `changeAmount`: the name a requested change of the field goes under (the re-approval's changeAmount). */
+function changeName(target: string): string {
+  return `change${target.charAt(0).toUpperCase()}${target.slice(1)}`;
 }
 
 function suggestedName(target: string): string {

@@ -40,11 +40,23 @@ describe(RULE, () => {
     const findings = await findingsWith(COA, startOutput('=1', 'reportingAmount'));
     expect(findings).toEqual([expect.objectContaining({
       elementId: 'StartEvent_CreditOrderToApprove', severity: 'error', file: COA,
-      message: 'Start event "Credit order to approve" has an output mapping to reportingAmount, an order field: what the order\'s gateways compare ' +
-        '(the approval tiers read amount and reportingAmount) would change without an order change, so an order could skip an approval it needs ' +
+      message: 'Start event "Credit order to approve" has an output mapping to reportingAmount, an order field: the order\'s reportingAmount, which ' +
+        'the approval tiers compare, would change without an order change, so an order could skip an approval it needs ' +
         'or be planned on other terms. The order as entered changes only through an order change (POST /api/orders/{orderNo}/changes); ' +
         'give the value another name (e.g. reviewReportingAmount)',
     })]);
+  });
+
+  it('speaks of the approval tiers only for the fields they compare: a write of another field names that field alone', async () => {
+    const [customer] = await findingsWith(COA, startOutput('=string(orderNo)', 'customer'));
+    expect(customer).toMatchObject({ elementId: 'StartEvent_CreditOrderToApprove', severity: 'error' });
+    expect(customer.message).toContain('has an output mapping to customer, an order field: the order\'s customer, which the order\'s gateways and tasks read, would change');
+    expect(customer.message).not.toMatch(/amount|tiers/i);
+    const [terms] = await findingsWith(SOM, approvalCall(false, '<zeebe:input source="=string(paymentTerms)" target="paymentTerms" /><zeebe:output source="=approved" target="approved" />'));
+    expect(terms).toMatchObject({ elementId: 'CallActivity_ApproveCreditOrder', severity: 'warning' });
+    expect(terms.message).toContain('passes the called process paymentTerms computed here, not the order\'s: the called process decides on this value, while the order ' +
+      'keeps its own. If that is meant, pass a variable that holds it (=changePaymentTerms)');
+    expect(terms.message).not.toMatch(/amount|tiers/i);
   });
 
   it('refuses a call activity that hands a child another amount and takes every child variable back', async () => {
