@@ -131,6 +131,8 @@ export interface SupplyAtProcess {
   closed?: 'declares' | 'callers' | 'narrowed';
   /** With closed 'narrowed': the call activities from processes accepting any start variables, which pass only what they name. */
   narrowedBy?: Narrowing;
+  /** With closed 'callers': the processes calling it, sorted (each closed itself), where what it reads would have to come from. */
+  closedCallers?: string[];
   /** The processes (at any depth) that hand it every variable and are called by none: where its variables enter. Empty for a root. */
   entries: string[];
   /**
@@ -195,8 +197,10 @@ export function supplyAtEachProcess(processes: ProcessSupply[]): Map<string, Sup
     const narrowedBy = closed === 'narrowed'
       ? calls.filter((edge) => open.has(edge.caller)).reduce<Narrowing>((joined, edge) => joinNarrowing(joined, edge.narrowedBy ?? {}), {})
       : undefined;
+    const closedCallers = closed === 'callers' ? [...new Set(calls.map((edge) => edge.caller))].sort() : undefined;
     result.set(process.key, {
       variables, withheld, notPassed, entries: entries.get(process.key)!, fromStart: fromStart.get(process.key)!, ...(closed && { closed }), ...(narrowedBy && { narrowedBy }),
+      ...(closedCallers && { closedCallers }),
     });
   }
   return result;

@@ -23,6 +23,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { variablesReadBy } from '../../feel/feel-expression.js';
 import type { Narrowing } from '../call-activity-variables.js';
 import { readExpressionsOf } from '../read-expressions.js';
+import { quotedNames } from '../quoted-names.js';
 import { processOf, type Reporter, type RuleFactory } from '../rule-api.js';
 import { mergeSupplies, processSuppliesOf, supplyAtEachProcess, type ProcessSupply, type StartOrigin, type SupplyAtProcess } from '../variable-supply.js';
 
@@ -83,7 +84,7 @@ const conditionVariablesSupplied: RuleFactory = (config?: ConditionVariablesSupp
           ? `process "${process.id}" declares its start variables without it`
           : supply.closed === 'narrowed'
             ? `process "${process.id}" gets from its callers only what their call activities' ${namedBy(supply.narrowedBy ?? {})}, and none of them passes it`
-            : `process "${process.id}" is only called from processes that declare their start variables, none of which supplies it`;
+            : `process "${process.id}" is only called from processes that declare their start variables (${quotedNames(supply.closedCallers ?? [])}), none of which supplies it`;
         reporter.report(
           element.id,
           withheld

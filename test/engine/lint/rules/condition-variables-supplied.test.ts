@@ -372,10 +372,16 @@ describe(RULE, () => {
       expect(await ofSeverity('invalid-called-child.bpmn', { processSupplies: [root, caller([], false)] })).toEqual([]);
     });
 
-    it('is an error when it is called only from processes that declare their start variables and none supplies it', async () => {
+    it('is an error when it is called only from processes that declare their start variables and none supplies it, naming those callers', async () => {
       const findings = await ofSeverity('invalid-called-child.bpmn', { processSupplies: [caller(['orderNo'])] });
       expect(findings).toEqual([
-        ['Child_Flow_Large', 'error', textContaining('process "child" is only called from processes that declare their start variables, none of which supplies it')],
+        ['Child_Flow_Large', 'error', textContaining('process "child" is only called from processes that declare their start variables ("parent"), none of which supplies it')],
+      ]);
+      // only the processes calling it, not another closed process of the library
+      const other: ProcessSupply = { key: 'other', supplies: [], declaresStart: true, calls: ['elsewhere'] };
+      const second: ProcessSupply = { key: 'second-parent', supplies: [], declaresStart: true, calls: ['child'] };
+      expect(await ofSeverity('invalid-called-child.bpmn', { processSupplies: [caller(['orderNo']), second, other] })).toEqual([
+        ['Child_Flow_Large', 'error', textContaining('only called from processes that declare their start variables ("parent", "second-parent"), none of which')],
       ]);
     });
 
