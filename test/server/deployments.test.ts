@@ -288,7 +288,7 @@ describe('POST /api/deployments', () => {
     });
     expect(second.status, second.text).toBe(422);
     expect(problemOf(second).findings?.filter((finding) => finding.severity === 'error')).toEqual([
-      objectWith({ rule: 'condition-variables-supplied', elementId: 'F2', message: textContaining('reads "rush", which nothing supplies: process "invoice-route" is only called from processes that declare their start variables') }),
+      objectWith({ rule: 'condition-variables-supplied', elementId: 'F2', message: textContaining('reads "rush", which nothing supplies: process "invoice-route" is only called from processes that declare their start variables ("invoice-intake"), none of which supplies it') }),
     ]);
   });
 
