@@ -9,6 +9,7 @@ import type { TaskFilter } from './FilteredTaskPages';
 import type { TaskView } from './TasklistClient';
 import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
 import { claimState } from './task-claim-state';
+import { taskCountSentence } from './task-count';
 import { fourEyesSentence } from './task-four-eyes';
 import { holdSentence } from './task-hold';
 
@@ -147,7 +148,7 @@ export class TaskListView {
   private render(): KeyedChange {
     const focused = this.focusedTask();
     // a live region: written only when its sentence changes, so an unchanged count is not read out again
-    const count = this.countSentence();
+    const count = taskCountSentence({ loaded: this.tasks.length, more: this.more, filtered: this.filtered });
     if (this.count.textContent !== count) this.count.textContent = count;
     const change = this.items.update(this.tasks.map((task) => ({ key: task.id, build: () => this.item(task) })));
     if (this.tasks.length) {
@@ -181,14 +182,6 @@ export class TaskListView {
     const links = this.links();
     const target = links.find((link) => link.dataset.taskId === id) ?? links[Math.min(index, links.length - 1)] ?? this.heading;
     if (document.activeElement !== target) target.focus();
-  }
-
-  // the list may be cut after the loaded pages: say so, never let a page pass for all there is
-  private countSentence(): string {
-    const loaded = this.tasks.length;
-    const open = this.filtered ? 'matching open' : 'open';
-    if (this.more) return `Showing the ${loaded} oldest ${open} tasks; there are more.`;
-    return `${loaded} ${open} ${loaded === 1 ? 'task' : 'tasks'}`;
   }
 
   private item(task: TaskView): HTMLElement {
