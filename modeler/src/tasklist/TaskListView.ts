@@ -12,6 +12,7 @@ import { claimState } from './task-claim-state';
 import { taskCountSentence } from './task-count';
 import { fourEyesSentence } from './task-four-eyes';
 import { holdSentence } from './task-hold';
+import { noTaskRole, type NoTaskRole } from './no-task-role';
 
 /** The order filter asks the server once typing pauses this long (or at once on Enter). */
 const ORDER_FILTER_PAUSE_MS = 600;
@@ -33,6 +34,8 @@ export class TaskListView {
   private selectedId: string | null = null;
   /** The signed-in user: a task assigned to them is marked. */
   private user = '';
+  /** Why no task is offered to the signed-in user, when none of their groups is an approvers' group. */
+  private noRole: NoTaskRole | null = null;
   private typing: number | undefined;
 
   constructor(
@@ -86,6 +89,7 @@ export class TaskListView {
   }
 
   setGroups(groups: string[]): void {
+    this.noRole = noTaskRole(groups);
     replaceChildren(this.groupFilter,
       el('option', { value: '' }, 'All my groups'),
       groups.map((group) => el('option', { value: group }, group)));
@@ -154,12 +158,25 @@ export class TaskListView {
     if (this.tasks.length) {
       this.empty.remove();
     } else {
-      this.empty.textContent = this.filtered ? 'None of your open tasks match.' : 'No open tasks for you.';
+      this.showEmpty();
       if (!this.empty.isConnected) this.list.append(this.empty);
     }
     this.select(this.selectedId);
     if (focused) this.refocus(focused);
     return change;
+  }
+
+  /**
+   * What an empty list says: to a person no task is offered to (an operator), why, and where their work is; written
+   * only when it changes, so the link is not rebuilt under the keyboard.
+   */
+  private showEmpty(): void {
+    const noRole = this.filtered ? null : this.noRole;
+    const state = this.filtered ? 'filtered' : noRole ? 'no-task-role' : 'none';
+    if (this.empty.dataset.empty === state) return;
+    this.empty.dataset.empty = state;
+    if (!noRole) return replaceChildren(this.empty, this.filtered ? 'None of your open tasks match.' : 'No open tasks for you.');
+    replaceChildren(this.empty, noRole.sentence, noRole.link ? [' ', el('a', { href: noRole.link.href, 'data-action': 'your-work' }, noRole.link.text)] : null);
   }
 
   private links(): HTMLElement[] {

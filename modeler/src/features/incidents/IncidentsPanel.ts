@@ -58,6 +58,8 @@ export default class IncidentsPanel {
   });
   private mayRetry = false;
   private selectedId: string | null = null;
+  /** The modeler was opened at ./#incidents (the task list sends an operator here): the tab comes forward once signed in. */
+  private addressed = location.hash === '#incidents';
 
   constructor(
     private readonly sidePanel: SidePanel,
@@ -90,6 +92,10 @@ export default class IncidentsPanel {
       ? 'Oldest first. Retry an incident once its cause is fixed: the failed step runs again.'
       : 'Oldest first. Read-only: retrying an incident needs the operations group.';
     this.pane.dataset.mayRetry = String(this.mayRetry);
+    if (this.addressed) {
+      this.addressed = false;
+      this.sidePanel.show('incidents');
+    }
     // another token may retry where the last one could not, or the other way round: the entries are built anew
     this.items.clear();
     await this.poller.start();
