@@ -5,7 +5,7 @@
 // decision it is on the task now in the decided one's place; Load more takes it to the first task it added; on a
 // 320 px window too. The built page (/tasks) on the real server, in Debian's chromium.
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TaskView } from '../../../engine/api.js';
 import type { RunningServer } from '../../../server/start.js';
 import { browserAvailable } from '../../support/browser.js';
@@ -50,11 +50,18 @@ describe.skipIf(!browserAvailable)('the task list with the keyboard only', () =>
   };
   const vpTaskOf = async (order: string) => (await api<TaskView[]>('GET', `/api/tasks?businessKey=${order}`, INTEGRATION_TOKEN)).json[0];
 
-  it('starts at the list after signing in, and stays on its task while the list refreshes under it', async () => {
+  // each waits for what the page shows, not a fixed time: under load a refresh takes more than vitest's 1 s default
+  vi.setConfig({ expect: { poll: { timeout: 10_000 } } });
+
+  // more tasks than a page (50), entered one after another so that they are listed in this order
+  beforeAll(async () => {
     for (let index = 0; index < ORDERS; index++) {
       const entered = await api('POST', '/api/orders', INTEGRATION_TOKEN, { orderNo: orderNo(index), customer: { name: 'Lager AG' }, amount: 700_000, currency: 'CNY', paymentTerms: 'credit' });
       expect(entered.status).toBe(201);
     }
+  }, 120_000);
+
+  it('starts at the list after signing in; Tab goes to Group, Order, then the tasks, oldest first', async () => {
     await page.goto(`${server.url}/tasks`);
     expect(await focused()).toBe('#token');
     await page.keyboard.type(DIRK);
@@ -68,6 +75,10 @@ describe.skipIf(!browserAvailable)('the task list with the keyboard only', () =>
     expect(await focused()).toBe('#filter-group');
     await press('Tab', 3);
     expect(await focused()).toBe(orderNo(1));
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('stays on its task while the list refreshes under it', async () => {
     // another vice-president decides the first task: the page is sent again and rebuilt, the keyboard stays put
     expect((await api('POST', `/api/tasks/${encodeURIComponent((await vpTaskOf(orderNo(0))).id)}/complete`, VERA, { variables: { approved: true } })).status).toBe(200);
     await page.locator(`.task-order:text-is("${orderNo(0)} · Lager AG")`).waitFor({ state: 'detached', timeout: 10_000 });
@@ -75,7 +86,7 @@ describe.skipIf(!browserAvailable)('the task list with the keyboard only', () =>
     expect(consoleErrors).toEqual([]);
   });
 
-  it('opens a task with Enter, closes it with Escape back to its place in the list, and decides one with the keyboard', async () => {
+  it('opens a task with Enter and closes it with Escape, back to its place in the list', async () => {
     await press('Enter');
     await page.locator('[data-action=send-decision]').waitFor();
     expect(await focused()).toBe('#task-heading');
@@ -84,7 +95,12 @@ describe.skipIf(!browserAvailable)('the task list with the keyboard only', () =>
     await page.locator('[data-action=send-decision]').waitFor({ state: 'detached' });
     expect(await page.evaluate(() => location.search)).toBe('');
     expect(await focused()).toBe(orderNo(1));
+    expect(consoleErrors).toEqual([]);
+  });
 
+  const action = () => page.evaluate(() => document.activeElement?.getAttribute('data-action'));
+
+  it('names the form\'s choice as a required radio group, and keeps the keyboard on the button that replaces Assign to me or Unassign', async () => {
     await press('Enter');
     await page.locator('[data-action=send-decision]').waitFor();
     // a screen reader hears the question with its choices, and that it needs an answer
@@ -92,7 +108,6 @@ describe.skipIf(!browserAvailable)('the task list with the keyboard only', () =>
     expect(await question.getByRole('radio').count()).toBe(2);
     expect(await question.getAttribute('aria-required')).toBe('true');
     // Assign to me and Unassign: the keyboard stays on the button that replaces the one pressed
-    const action = () => page.evaluate(() => document.activeElement?.getAttribute('data-action'));
     await press('Tab');
     expect(await action()).toBe('claim');
     await press('Enter');
@@ -101,7 +116,11 @@ describe.skipIf(!browserAvailable)('the task list with the keyboard only', () =>
     await press('Enter');
     await page.locator('[data-assignment] [data-action=claim]').waitFor();
     expect(await action()).toBe('claim');
-    // the decision, the comment, form-js's link, Send decision
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('says in an alert that nothing is chosen, then decides with the keyboard and goes on with the task in the decided one\'s place', async () => {
+    // from Assign to me: the decision, the comment, form-js's link, Send decision
     await press('Tab', 4);
     expect(await action()).toBe('send-decision');
     // nothing chosen: said in an alert, nothing sent, the keyboard still on Send
@@ -117,7 +136,7 @@ describe.skipIf(!browserAvailable)('the task list with the keyboard only', () =>
     expect(await page.getByRole('radiogroup', { name: 'Your decision' }).count()).toBe(1);
     await press('Tab', 3);
     await press('Enter');
-    await expect.poll(() => page.locator('.status-line').textContent(), { timeout: 10_000 }).toBe(`You approved "Review order (vice-president)" for order ${orderNo(1)}.`);
+    await expect.poll(() => page.locator('.status-line').textContent()).toBe(`You approved "Review order (vice-president)" for order ${orderNo(1)}.`);
     // the decided task left the list: the keyboard is on the one now in its place
     await page.locator(`.task-order:text-is("${orderNo(1)} · Lager AG")`).waitFor({ state: 'detached', timeout: 10_000 });
     expect(await focused()).toBe(orderNo(2));
@@ -128,7 +147,7 @@ describe.skipIf(!browserAvailable)('the task list with the keyboard only', () =>
     const loadMore = page.locator('[data-action=load-more]');
     await loadMore.focus();
     await press('Enter');
-    await expect.poll(() => page.locator('.task-count').textContent(), { timeout: 10_000 }).toBe(`${ORDERS - 2} open tasks`);
+    await expect.poll(() => page.locator('.task-count').textContent()).toBe(`${ORDERS - 2} open tasks`);
     expect(await loadMore.isHidden()).toBe(true);
     // the 51st task, the first of the second page
     expect(await focused()).toBe(orderNo(52));

@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningServer } from '../../../server/start.js';
 import { browserAvailable } from '../../support/browser.js';
 import { collectConsoleErrors, INTEGRATION_TOKEN as INTEGRATION, useModelerSession } from '../../support/modeler-session.js';
@@ -40,6 +40,9 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
     ({ server, browser, page, consoleErrors } = session);
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
+
+  // each waits for what the page shows, not a fixed time: under load a poll's answer takes more than vitest's 1 s default
+  vi.setConfig({ expect: { poll: { timeout: 10_000 } } });
 
   // Intl writes "EUR 200,000.00" with a no-break space
   const text = async (locator: { textContent(): Promise<string | null> }) => (await locator.textContent())?.replaceAll('\u00a0', ' ');
@@ -98,7 +101,9 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
     expect(await first.locator('.task-title').textContent()).toBe('Approve order (sales director)');
     expect(await text(page.locator('.task-link').nth(1).locator('.task-amount'))).toBe('CNY 800,000.00');
     await shot('02-task-list');
+  });
 
+  it('narrows the list by group and by order, asking the server, and shows it whole again when cleared', async () => {
     // the filters ask the server (GET /api/tasks?mine=true&candidateGroup=…&businessKey=…)
     await page.locator('#filter-group').selectOption('sales-director');
     await expect.poll(() => page.locator('.task-count').textContent()).toBe('1 matching open task');
@@ -231,12 +236,12 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
 
   it('shows a new task without a reload, and says so when someone else decides the open task first', async () => {
     await postOrder('SO-7003', 90_000, 'EUR', orderNames['SO-7003']); // 742,050 CNY: vice-president
-    await expect.poll(() => page.locator('.task-link').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.locator('.task-link').count()).toBe(1);
     await page.locator('.task-link').click();
     await page.locator('[data-form=form-js]').waitFor();
     const task = await taskOf('SO-7003', VP_TASK);
     expect((await api('POST', `/api/tasks/${task.id}/complete`, DIRK, { variables: { approved: true } })).status).toBe(200);
-    await expect.poll(() => page.locator('[data-notice]').textContent(), { timeout: 10_000 }).toBe('Someone else decided this task first, or the order moved on. It is no longer open.');
+    await expect.poll(() => page.locator('[data-notice]').textContent()).toBe('Someone else decided this task first, or the order moved on. It is no longer open.');
     expect(await page.locator('[data-action=send-decision]').isDisabled()).toBe(true);
     expect(await page.locator('.task-link').count()).toBe(0);
     await shot('07-decided-by-someone-else');
@@ -265,60 +270,75 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
     await phone.close();
   });
 
-  it('shows the 50 oldest of 56 tasks, says there are more, loads the rest, and keeps both pages while tasks leave them', async () => {
-    // vera has SO-7004 already; 55 more vice-president reviews
+  describe('with more tasks than a page', () => {
+    // vera has SO-7004 already; 55 more vice-president reviews, entered one after another so that they are listed in
+    // this order (here, not before the tests above, whose lists they would fill)
     const orderNos = Array.from({ length: 55 }, (_, index) => `SO-75${String(index).padStart(2, '0')}`);
-    for (const orderNo of orderNos) await postOrder(orderNo, 600_000, 'CNY', 'Paging GmbH');
-    const loadMore = page.locator('[data-action=load-more]');
-    await expect.poll(() => page.locator('.task-count').textContent(), { timeout: 10_000 }).toBe('Showing the 50 oldest open tasks; there are more.');
-    expect(await page.locator('.task-link').count()).toBe(50);
-    expect(await page.locator('.task-order').first().textContent()).toBe('SO-7004 · Kowalski Stal Sp. z o.o.');
-    expect(await loadMore.isVisible()).toBe(true);
-    await shot('10-more-than-a-page');
+    beforeAll(async () => {
+      for (const orderNo of orderNos) await postOrder(orderNo, 600_000, 'CNY', 'Paging GmbH');
+    }, 120_000);
+    const loadMore = () => page.locator('[data-action=load-more]');
+    let ids: string[] = [];
 
-    await loadMore.click();
-    await expect.poll(() => page.locator('.task-link').count()).toBe(56);
-    expect(await page.locator('.task-count').textContent()).toBe('56 open tasks');
-    expect(await loadMore.isVisible()).toBe(false);
-    expect(await page.locator('.task-order').last().textContent()).toBe('SO-7554 · Paging GmbH');
+    it('shows the 50 oldest of 56 tasks without a reload and says there are more', async () => {
+      await expect.poll(() => page.locator('.task-count').textContent()).toBe('Showing the 50 oldest open tasks; there are more.');
+      expect(await page.locator('.task-link').count()).toBe(50);
+      expect(await page.locator('.task-order').first().textContent()).toBe('SO-7004 · Kowalski Stal Sp. z o.o.');
+      expect(await loadMore().isVisible()).toBe(true);
+      await shot('10-more-than-a-page');
+    });
 
-    // decided elsewhere: one from each page leaves the list; the second page stays loaded
-    const ids = await page.locator('.task-link').evaluateAll((links) => links.map((link) => (link as HTMLElement).dataset.taskId!));
-    for (const id of [ids[3], ids[52]]) expect((await api('POST', `/api/tasks/${encodeURIComponent(id)}/complete`, DIRK, { variables: { approved: true } })).status).toBe(200);
-    await expect.poll(() => page.locator('.task-link').count(), { timeout: 10_000 }).toBe(54);
-    const left = await page.locator('.task-link').evaluateAll((links) => links.map((link) => (link as HTMLElement).dataset.taskId!));
-    expect(left).toEqual(ids.filter((id) => id !== ids[3] && id !== ids[52]));
-    expect(await page.locator('.task-count').textContent()).toBe('54 open tasks');
-    await shot('11-after-load-more');
+    it('loads the rest with Load more', async () => {
+      await loadMore().click();
+      await expect.poll(() => page.locator('.task-link').count()).toBe(56);
+      expect(await page.locator('.task-count').textContent()).toBe('56 open tasks');
+      expect(await loadMore().isVisible()).toBe(false);
+      expect(await page.locator('.task-order').last().textContent()).toBe('SO-7554 · Paging GmbH');
+      ids = await page.locator('.task-link').evaluateAll((links) => links.map((link) => (link as HTMLElement).dataset.taskId!));
+    });
+
+    it('keeps both pages while a task leaves each, decided elsewhere', async () => {
+      // one from each page leaves the list; the second page stays loaded
+      expect(ids).toHaveLength(56);
+      for (const id of [ids[3], ids[52]]) expect((await api('POST', `/api/tasks/${encodeURIComponent(id)}/complete`, DIRK, { variables: { approved: true } })).status).toBe(200);
+      await expect.poll(() => page.locator('.task-link').count()).toBe(54);
+      const left = await page.locator('.task-link').evaluateAll((links) => links.map((link) => (link as HTMLElement).dataset.taskId!));
+      expect(left).toEqual(ids.filter((id) => id !== ids[3] && id !== ids[52]));
+      expect(await page.locator('.task-count').textContent()).toBe('54 open tasks');
+      await shot('11-after-load-more');
+    });
+
+    it('finds a task beyond the loaded page by its whole order number, not by a part of it', async () => {
+      // the list afresh (the address of the task decided first above would ask for it again: a 404)
+      await page.goto(`${server.url}/tasks`);
+      await page.waitForSelector('body[data-ready=true]');
+      await expect.poll(() => page.locator('.task-count').textContent()).toBe('Showing the 50 oldest open tasks; there are more.');
+      expect(await page.locator('.task-order', { hasText: 'SO-7554' }).count()).toBe(0);
+      const order = page.locator('#filter-order');
+      // a part of the number, asked for once typing pauses: the API matches whole order numbers
+      await order.fill('7554');
+      await expect.poll(() => page.locator('.task-items .empty').textContent()).toBe('None of your open tasks match.');
+      await order.fill('SO-7554');
+      await order.press('Enter');
+      await expect.poll(() => page.locator('.task-order').allTextContents()).toEqual(['SO-7554 · Paging GmbH']);
+      expect(await page.locator('.task-count').textContent()).toBe('1 matching open task');
+      await shot('12-order-filter');
+    });
+
+    it('polls the filtered list as the whole one (a task decided elsewhere leaves it), and shows the whole list again when cleared', async () => {
+      const order = page.locator('#filter-order');
+      expect(await order.inputValue()).toBe('SO-7554');
+      const id = await page.locator('.task-link').getAttribute('data-task-id');
+      expect((await api('POST', `/api/tasks/${encodeURIComponent(id!)}/complete`, DIRK, { variables: { approved: true } })).status).toBe(200);
+      await expect.poll(() => page.locator('.task-items .empty').textContent()).toBe('None of your open tasks match.');
+      await order.fill('');
+      await order.press('Enter');
+      await expect.poll(() => page.locator('.task-count').textContent()).toBe('Showing the 50 oldest open tasks; there are more.');
+      expect(await page.locator('.task-order').first().textContent()).toBe('SO-7004 · Kowalski Stal Sp. z o.o.');
+    });
   });
 
-  it('finds a task beyond the loaded page by its whole order number, polls it, and shows the whole list again when cleared', async () => {
-    // the list afresh (the address of the task decided first above would ask for it again: a 404)
-    await page.goto(`${server.url}/tasks`);
-    await page.waitForSelector('body[data-ready=true]');
-    await expect.poll(() => page.locator('.task-count').textContent()).toBe('Showing the 50 oldest open tasks; there are more.');
-    expect(await page.locator('.task-order', { hasText: 'SO-7554' }).count()).toBe(0);
-    const order = page.locator('#filter-order');
-    // a part of the number, asked for once typing pauses: the API matches whole order numbers
-    await order.fill('7554');
-    await expect.poll(() => page.locator('.task-items .empty').textContent()).toBe('None of your open tasks match.');
-    await order.fill('SO-7554');
-    await order.press('Enter');
-    await expect.poll(() => page.locator('.task-order').allTextContents()).toEqual(['SO-7554 · Paging GmbH']);
-    expect(await page.locator('.task-count').textContent()).toBe('1 matching open task');
-    await shot('12-order-filter');
-
-    // polled as the whole list is: decided elsewhere, the task leaves the filtered list
-    const id = await page.locator('.task-link').getAttribute('data-task-id');
-    expect((await api('POST', `/api/tasks/${encodeURIComponent(id!)}/complete`, DIRK, { variables: { approved: true } })).status).toBe(200);
-    await expect.poll(() => page.locator('.task-items .empty').textContent(), { timeout: 10_000 }).toBe('None of your open tasks match.');
-    await order.fill('');
-    await order.press('Enter');
-    await expect.poll(() => page.locator('.task-count').textContent()).toBe('Showing the 50 oldest open tasks; there are more.');
-    expect(await page.locator('.task-order').first().textContent()).toBe('SO-7004 · Kowalski Stal Sp. z o.o.');
-  });
-
-  it('lets a department not acknowledge a special change yet (the task comes back), then acknowledge it', async () => {
+  it('lets a department not acknowledge a special change yet, only with a comment saying why', async () => {
     const pat = 'plant-token-for-tests';
     const change = { orderNo: 'SO-7601', customer: { name: 'Ferreira Metais Lda' }, amount: 100_000, currency: 'CNY', paymentTerms: 'credit', specialChange: { description: 'paint in RAL 5015' } };
     expect((await api('POST', '/api/orders', INTEGRATION, change)).status).toBe(201);
@@ -336,9 +356,10 @@ describe.skipIf(!browserAvailable)('task list for approvers against the real ser
     await page.locator('[data-action=send-decision]').click();
     await expect.poll(() => page.locator('[data-say=decision]').textContent()).toBe(
       'You did not acknowledge "Acknowledge special change (procurement)" for order SO-7601. The task comes back to the department and the order waits.');
+  });
 
-    // it comes back: the path says it was not acknowledged, with why
-    await expect.poll(() => page.locator('.task-link').count(), { timeout: 10_000 }).toBe(1);
+  it('brings the task back with the path saying it was not acknowledged and why, then takes the acknowledgement', async () => {
+    await expect.poll(() => page.locator('.task-link').count()).toBe(1);
     await page.locator('.task-link').click();
     await page.locator('[data-form=form-js]').waitFor();
     expect(await page.locator('.order-path [data-step=not-acknowledged]').textContent()).toContain('pat did not acknowledge: Acknowledge special change (procurement)');
