@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { ConfigurationError } from '../engine/errors.js';
 import { timeToLiveMs } from '../engine/runtime/time-to-live.js';
+import { wholeNumberSetting } from '../engine/setting-number.js';
 import { DEFAULT_BODY_LIMIT } from './app.js';
 import { DEFAULT_ADMISSION, DEFAULT_POSTGRES_WRITE_CONCURRENCY, type AdmissionLimits } from './http/admission.js';
 import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from './http/client-errors.js';
@@ -121,20 +122,20 @@ export function logLevelOf(env: NodeJS.ProcessEnv): string {
   return value;
 }
 
-/** A TCP port number from the environment (0: any free port), or undefined when unset. */
+/** A TCP port number in decimal digits from the environment (0: any free port), or undefined when unset. */
 function portOf(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const text = env[name];
-  if (isBlank(text)) return undefined;
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError(name, `${name} must be a port number, not ${text}`);
+  if (text === undefined || isBlank(text)) return undefined;
+  const port = wholeNumberSetting(text);
+  if (!Number.isInteger(port) || port > 65535) throw new ConfigurationError(name, `${name} must be a port number, not ${text}`);
   return port;
 }
 
-/** A whole number of at least `min` from the environment, or `fallback` when unset. */
+/** A whole number in decimal digits of at least `min` from the environment, or `fallback` when unset. */
 function parseCount(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
   const text = env[name];
-  if (isBlank(text)) return fallback;
-  const value = Number(text);
+  if (text === undefined || isBlank(text)) return fallback;
+  const value = wholeNumberSetting(text);
   if (!Number.isSafeInteger(value) || value < min) throw new ConfigurationError(name, `${name} must be a whole number of at least ${min}, not ${text}`);
   return value;
 }

@@ -20,6 +20,7 @@ import { reportOf, type OrderChange } from './replay.js';
 import { lowerPriority } from './replay-priority.js';
 import type { ReplayJob, ReplayWorkerMessage } from './replay-worker.js';
 import { ConfigurationError } from '../errors.js';
+import { wholeNumberSetting } from '../setting-number.js';
 
 /** Orders a worker takes at a time from the selection. */
 const CHUNK = 100;
@@ -43,8 +44,8 @@ const WORKER_SEMI_SPACE_MB = 32;
 export function defaultReplayWorkers(cores = availableParallelism()): number {
   const configured = process.env.STRATUM_REPLAY_WORKERS;
   if (configured !== undefined && configured.trim() !== '') {
-    const workers = Number(configured);
-    if (!Number.isInteger(workers) || workers < 0) throw new ConfigurationError('STRATUM_REPLAY_WORKERS', `STRATUM_REPLAY_WORKERS must be a whole number ≥ 0, not ${configured}`);
+    const workers = wholeNumberSetting(configured);
+    if (!Number.isSafeInteger(workers) || workers < 0) throw new ConfigurationError('STRATUM_REPLAY_WORKERS', `STRATUM_REPLAY_WORKERS must be a whole number ≥ 0, not ${configured}`);
     return workers;
   }
   return Math.max(1, cores - 1);

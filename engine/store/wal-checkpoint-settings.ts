@@ -1,6 +1,7 @@
 // When a SQLite store's background checkpointer copies the WAL into the
 // database file (STRATUM_SQLITE_CHECKPOINT), and the counts it keeps.
 import { ConfigurationError } from '../errors.js';
+import { wholeNumberSetting } from '../setting-number.js';
 
 export interface WalCheckpointSettings {
   /** Frames in the WAL (since it last started over) from which PASSIVE checkpoints run until all is copied. */
@@ -24,14 +25,14 @@ const ESCALATION_WAIT_MS = 20;
 
 /**
  * `STRATUM_SQLITE_CHECKPOINT`: unset, the background checkpointer at SQLite's
- * threshold (1000 pages); a whole number of pages, at that threshold; `off`,
+ * threshold (1000 pages); a whole number of pages in decimal digits, at that threshold; `off`,
  * each commit that crosses 1000 pages checkpoints itself (SQLite's default).
  */
 export function walCheckpointSettings(value: string | undefined): WalCheckpointSettings | 'off' {
   const text = value?.trim() ?? '';
   if (text === 'off') return 'off';
-  const pages = text === '' ? SQLITE_AUTOCHECKPOINT_PAGES : Number(text);
-  if (!Number.isInteger(pages) || pages < 1) throw new ConfigurationError('STRATUM_SQLITE_CHECKPOINT', `STRATUM_SQLITE_CHECKPOINT must be off or a whole number of pages ≥ 1, not ${JSON.stringify(value)}`);
+  const pages = text === '' ? SQLITE_AUTOCHECKPOINT_PAGES : wholeNumberSetting(text);
+  if (!Number.isSafeInteger(pages) || pages < 1) throw new ConfigurationError('STRATUM_SQLITE_CHECKPOINT', `STRATUM_SQLITE_CHECKPOINT must be off or a whole number of pages ≥ 1, not ${JSON.stringify(value)}`);
   return { pages, limitPages: pages * LIMIT_FACTOR, intervalMs: INTERVAL_MS, escalationWaitMs: ESCALATION_WAIT_MS };
 }
 

@@ -1,7 +1,10 @@
 // Configuration from the environment.
 import { availableParallelism } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError } from '../../engine/errors.js';
+import { defaultReplayWorkers } from '../../engine/impact/replay-pool.js';
+import { cacheBudgetBytes } from '../../engine/runtime/cache-budget.js';
+import { walCheckpointSettings } from '../../engine/store/wal-checkpoint-settings.js';
 import { parseSize, readConfig } from '../../server/config.js';
 import { DEFAULT_ADMISSION } from '../../server/http/admission.js';
 import { DEFAULT_HTTP_TIMEOUTS } from '../../server/http/client-errors.js';
@@ -125,6 +128,61 @@ describe('readConfig', () => {
   it('refuses a port that is not a port', () => {
     expect(() => readConfig({ PORT: 'http' })).toThrow(/PORT/);
     expect(() => readConfig({ PORT: '70000' })).toThrow(/PORT/);
+  });
+});
+
+describe('number settings', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  /** Each variable readConfig reads as a whole number (ports too), with a value it takes. */
+  const WHOLE_NUMBERS: Record<string, string> = {
+    PORT: '8080', STRATUM_HEALTH_PORT: '9090', STRATUM_WORKERS: '2', STRATUM_WRITE_CONCURRENCY: '2', STRATUM_WRITE_QUEUE: '10',
+    STRATUM_WRITE_QUEUE_WAIT_MS: '500', STRATUM_HEADERS_TIMEOUT_MS: '3000', STRATUM_REQUEST_TIMEOUT_MS: '90000',
+    STRATUM_KEEP_ALIVE_TIMEOUT_MS: '1000', STRATUM_METRICS_TIMEOUT_MS: '500', STRATUM_WEBHOOKS_RETENTION_DAYS: '7',
+  };
+  // what Number() read as another number than the operator meant: hexadecimal, binary, octal, exponents, a fraction, a sign
+  const NOT_DECIMAL_DIGITS = ['0x10', '0b11', '0o7', '1e3', '12.0', '+12', '1_000', '١٢'];
+
+  it('takes each whole number and port only in decimal digits, refusing 0x10, 1e3, 12.0 with the line naming the variable', () => {
+    for (const [variable, value] of Object.entries(WHOLE_NUMBERS)) {
+      // edge spaces are trimmed, as a blank value's are
+      expect(() => readConfig({ [variable]: ` ${value}\t` }), variable).not.toThrow();
+      for (const typo of NOT_DECIMAL_DIGITS) {
+        const refusal = (() => {
+          try {
+            readConfig({ [variable]: typo });
+            return undefined;
+          } catch (error) {
+            return error as ConfigurationError;
+          }
+        })();
+        expect(refusal, `${variable}=${typo}`).toBeInstanceOf(ConfigurationError);
+        expect(refusal?.variable).toBe(variable);
+        expect(refusal?.message).toMatch(new RegExp(`^${variable} must be a (port number|whole number of at least \\d), not `));
+        expect(refusal?.message.endsWith(`, not ${typo}`)).toBe(true);
+      }
+    }
+    expect(readConfig({ PORT: ' 8080 ', STRATUM_WORKERS: '03' })).toMatchObject({ port: 8080, workers: 3 });
+  });
+
+  it('reads STRATUM_SQLITE_CHECKPOINT, STRATUM_REPLAY_WORKERS and the cache budgets in decimal digits too', () => {
+    expect(walCheckpointSettings(' 500 ')).toMatchObject({ pages: 500 });
+    for (const typo of NOT_DECIMAL_DIGITS) expect(() => walCheckpointSettings(typo), typo).toThrow(/^STRATUM_SQLITE_CHECKPOINT must be off or a whole number of pages/);
+    for (const typo of NOT_DECIMAL_DIGITS) {
+      vi.stubEnv('STRATUM_REPLAY_WORKERS', typo);
+      expect(() => defaultReplayWorkers(4), typo).toThrow(/^STRATUM_REPLAY_WORKERS must be a whole number ≥ 0, not /);
+    }
+    vi.stubEnv('STRATUM_REPLAY_WORKERS', '3');
+    expect(defaultReplayWorkers(8)).toBe(3);
+    // megabytes may have a fraction, written as a decimal
+    vi.stubEnv('STRATUM_ENGINE_CACHE_MB', '0.5');
+    expect(cacheBudgetBytes('STRATUM_ENGINE_CACHE_MB', 0.05, 40)).toBe(512 * 1024);
+    for (const typo of ['0x10', '1e3', '0b11', '.5', '+1']) {
+      vi.stubEnv('STRATUM_ENGINE_CACHE_MB', typo);
+      expect(() => cacheBudgetBytes('STRATUM_ENGINE_CACHE_MB', 0.05, 40), typo).toThrow(/^STRATUM_ENGINE_CACHE_MB must be a number of megabytes ≥ 0, not /);
+    }
   });
 });
 
