@@ -1,5 +1,7 @@
 // Server configuration from the environment (see docs/api.md).
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { ConfigurationError } from '../engine/errors.js';
 import { timeToLiveMs } from '../engine/runtime/time-to-live.js';
 import { wholeNumberSetting } from '../engine/setting-number.js';
@@ -95,6 +97,40 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     idleScavenges: onOrOff(env.STRATUM_IDLE_GC, 'STRATUM_IDLE_GC'),
     ...(!isBlank(env.STRATUM_METRICS_TIMEOUT_MS) && { metricsTimeoutMs: parseCount(env, 'STRATUM_METRICS_TIMEOUT_MS', 0, 1) }),
   };
+}
+
+/** A setting the others make do nothing: main.ts logs each as a warning at start (one line, naming it and why). */
+export interface IdleSetting {
+  variable: string;
+  reason: string;
+}
+
+/**
+ * The SQLite settings set beside DATABASE_URL, which selects PostgreSQL: the server neither refuses them (a leftover
+ * of a move to PostgreSQL, or of a shared template, harms nothing) nor lets them pass unnoticed. A SQLite file in
+ * STRATUM_DATA is named, since its orders are not where this server reads and writes.
+ */
+export function idleSettings(env: NodeJS.ProcessEnv): IdleSetting[] {
+  if (isBlank(env.DATABASE_URL)) return [];
+  const idle: IdleSetting[] = [];
+  const dataDir = env.STRATUM_DATA;
+  if (dataDir !== undefined && !isBlank(dataDir)) {
+    const file = join(dataDir, 'stratum.db');
+    idle.push({
+      variable: 'STRATUM_DATA',
+      reason: existsSync(file)
+        ? `STRATUM_DATA=${dataDir} is ignored: DATABASE_URL is set, so the store is PostgreSQL; the SQLite file ${file} there is neither read nor written, and what it holds is not in PostgreSQL`
+        : `STRATUM_DATA=${dataDir} is ignored: DATABASE_URL is set, so the store is PostgreSQL, not a SQLite file in that folder`,
+    });
+  }
+  const checkpoint = env.STRATUM_SQLITE_CHECKPOINT;
+  if (checkpoint !== undefined && !isBlank(checkpoint)) {
+    idle.push({
+      variable: 'STRATUM_SQLITE_CHECKPOINT',
+      reason: `STRATUM_SQLITE_CHECKPOINT=${checkpoint} is ignored: DATABASE_URL is set, so the store is PostgreSQL, which has no SQLite WAL to checkpoint`,
+    });
+  }
+  return idle;
 }
 
 function readTimeouts(env: NodeJS.ProcessEnv): HttpTimeouts {

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { replicaOf } from '../engine/store/open.js';
 import type { StoreReplica } from '../engine/store/types.js';
 import { ConfigurationError, NewerStoreError } from '../engine/errors.js';
-import { logLevelOf, readConfig, type ServerConfig } from './config.js';
+import { idleSettings, logLevelOf, readConfig, type ServerConfig } from './config.js';
 import { startServer } from './start.js';
 import { DEFAULT_HTTP_TIMEOUTS } from './http/client-errors.js';
 import { startHealthThread, type HealthThread } from './http/health-thread.js';
@@ -30,6 +30,8 @@ const logger = pino({
 
 async function main(): Promise<void> {
   const config = readConfig(process.env);
+  // once, by the process the operator started (the primary, or one server alone): a setting that does nothing says so
+  if (cluster.isPrimary) for (const { variable, reason } of idleSettings(process.env)) logger.warn({ variable }, reason);
   if (cluster.isPrimary && (config.workers ?? 1) > 1) {
     const byOrder = config.routing === 'order';
     // the workers' roster: what the primary's /healthz reads, on the management port and on the routed API port

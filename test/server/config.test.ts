@@ -1,11 +1,13 @@
 // Configuration from the environment.
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError } from '../../engine/errors.js';
 import { defaultReplayWorkers } from '../../engine/impact/replay-pool.js';
 import { cacheBudgetBytes } from '../../engine/runtime/cache-budget.js';
 import { walCheckpointSettings } from '../../engine/store/wal-checkpoint-settings.js';
-import { parseSize, readConfig } from '../../server/config.js';
+import { idleSettings, parseSize, readConfig } from '../../server/config.js';
 import { DEFAULT_ADMISSION } from '../../server/http/admission.js';
 import { DEFAULT_HTTP_TIMEOUTS } from '../../server/http/client-errors.js';
 
@@ -183,6 +185,36 @@ describe('number settings', () => {
       vi.stubEnv('STRATUM_ENGINE_CACHE_MB', typo);
       expect(() => cacheBudgetBytes('STRATUM_ENGINE_CACHE_MB', 0.05, 40), typo).toThrow(/^STRATUM_ENGINE_CACHE_MB must be a number of megabytes ≥ 0, not /);
     }
+  });
+});
+
+describe('idleSettings', () => {
+  const url = 'postgres://db/stratum';
+
+  it('names the SQLite settings DATABASE_URL makes do nothing, and why, with the SQLite file STRATUM_DATA holds', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'stratum-config-'));
+    try {
+      const checkpoint = { variable: 'STRATUM_SQLITE_CHECKPOINT', reason: 'STRATUM_SQLITE_CHECKPOINT=500 is ignored: DATABASE_URL is set, so the store is PostgreSQL, which has no SQLite WAL to checkpoint' };
+      expect(idleSettings({ DATABASE_URL: url, STRATUM_DATA: dataDir, STRATUM_SQLITE_CHECKPOINT: '500' })).toEqual([
+        { variable: 'STRATUM_DATA', reason: `STRATUM_DATA=${dataDir} is ignored: DATABASE_URL is set, so the store is PostgreSQL, not a SQLite file in that folder` },
+        checkpoint,
+      ]);
+      // a store left behind in the folder: its orders are not where this server reads and writes
+      writeFileSync(join(dataDir, 'stratum.db'), '');
+      expect(idleSettings({ DATABASE_URL: url, STRATUM_DATA: dataDir })).toEqual([{
+        variable: 'STRATUM_DATA',
+        reason: `STRATUM_DATA=${dataDir} is ignored: DATABASE_URL is set, so the store is PostgreSQL; the SQLite file ${join(dataDir, 'stratum.db')} there is neither read nor written, and what it holds is not in PostgreSQL`,
+      }]);
+      // the server still starts: readConfig refuses neither
+      expect(readConfig({ DATABASE_URL: url, STRATUM_DATA: dataDir, STRATUM_SQLITE_CHECKPOINT: '500' }).databaseUrl).toBe(url);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('names none on SQLite, nor a SQLite setting left blank (its default)', () => {
+    expect(idleSettings({ STRATUM_DATA: '/var/lib/stratum', STRATUM_SQLITE_CHECKPOINT: '500' })).toEqual([]);
+    expect(idleSettings({ DATABASE_URL: url, STRATUM_SQLITE_CHECKPOINT: ' ' })).toEqual([]);
   });
 });
 

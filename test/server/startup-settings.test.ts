@@ -54,6 +54,23 @@ function expectRefused(refusal: Refusal, variable: string, message: RegExp): voi
   expect(fatal[0]).not.toHaveProperty('err');
 }
 
+describe('settings that do nothing', () => {
+  it('a SQLite setting beside DATABASE_URL: a warning at start naming it and why, before the store is opened', async () => {
+    // nothing listens on port 1: the start ends there, after the warnings
+    const refusal = await startWith({ DATABASE_URL: 'postgres://stratum@127.0.0.1:1/stratum', STRATUM_SQLITE_CHECKPOINT: '500' });
+    expectRefused(refusal, 'DATABASE_URL', /no connection to PostgreSQL/);
+    const warnings = refusal.lines.filter((line) => line.level === 40 && typeof line.variable === 'string');
+    expect(warnings.map(({ variable, msg }) => ({ variable, msg }))).toEqual([
+      { variable: 'STRATUM_DATA', msg: expect.stringMatching(/^STRATUM_DATA=.* is ignored: DATABASE_URL is set, so the store is PostgreSQL/) as unknown },
+      { variable: 'STRATUM_SQLITE_CHECKPOINT', msg: expect.stringMatching(/^STRATUM_SQLITE_CHECKPOINT=500 is ignored: .*no SQLite WAL/) as unknown },
+    ]);
+    // several workers: the primary says it once, not each worker
+    const pool = await startWith({ DATABASE_URL: 'postgres://stratum@127.0.0.1:1/stratum', STRATUM_SQLITE_CHECKPOINT: '500', STRATUM_WORKERS: '2' });
+    expect(pool.code).toBe(1);
+    expect(pool.lines.filter((line) => line.level === 40 && line.variable === 'STRATUM_SQLITE_CHECKPOINT')).toHaveLength(1);
+  }, 90_000);
+});
+
 describe('settings that stop the start', () => {
   it('LOG_LEVEL that pino does not know: one JSON line naming it, not pino\'s stack trace', async () => {
     expectRefused(await startWith({ LOG_LEVEL: 'loud' }), 'LOG_LEVEL', /^stratum server could not start: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not "loud"$/);
