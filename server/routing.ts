@@ -388,8 +388,8 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
   // stopping, a request that arrives is refused (503) until those under way are answered and the accept queue is drained
   const stoppingGate = new StoppingGate();
   const acceptDrain = new AcceptDrain();
+  // the 503s of the stop are the router's own answers too
   const proxied = stoppingGate.guard((req, res) => {
-    if (logger) arrivals.set(req, performance.now());
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const orderOf = (id: string) => orders.get(id);
@@ -413,7 +413,7 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
     };
     req.on('data', onData);
     req.on('end', onEnd);
-  });
+  }, answerHere);
   const server: Server = createServer(serverOptions(timeouts), (req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
@@ -424,6 +424,7 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
       if (!answeredOtherMethod(res, method, probe.path, url, { [PRIMARY_HEADER]: String(process.pid) })) probe.answer(req, res);
       return;
     }
+    if (logger) arrivals.set(req, performance.now());
     proxied(req, res);
   });
   guardConnections(server, timeouts);

@@ -1,6 +1,7 @@
 // The request log line: one per request, with the route's template (never the path, which may name an order),
 // no tokens and no bodies. Workers write it from express (app.ts); the order router writes it for the answers it
-// gives itself, which never reach a worker (a write refused at a worker's limit, no worker to take a request).
+// gives itself, which never reach a worker (a write refused at a worker's limit, no worker to take a request, a
+// request that arrives while it stops).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OPERATIONS } from '../operations.js';

@@ -20,11 +20,16 @@ export class StoppingGate {
   private underWay = 0;
   private readonly whenAnswered: (() => void)[] = [];
 
-  /** `listener` behind the gate: it sees every request whose headers came before the stop (its body may come after), none after it. */
-  guard(listener: RequestListener): RequestListener {
+  /**
+   * `listener` behind the gate: it sees every request whose headers came before the stop (its body may come after),
+   * none after it; `onRefused` is told of each request the gate refuses, before its answer is written (the order
+   * router logs it as its own answer).
+   */
+  guard(listener: RequestListener, onRefused?: RequestListener): RequestListener {
     return (req, res) => {
       if (this.stopping) {
         req.resume();
+        onRefused?.(req, res);
         refuseWhileStopping(res, req.url ?? '/');
         return;
       }

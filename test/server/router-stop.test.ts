@@ -47,4 +47,31 @@ describe('the order router stopping', () => {
     expect(await slow.answer).toEqual({ status: 201, retryAfter: undefined, body });
     await closing;
   });
+
+  it('logs each request it refuses while stopping as its own answer, as it logs its other refusals', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = { info: (fields: Record<string, unknown>, msg: string) => lines.push({ ...fields, msg }) };
+    router = createOrderRouter({ timeouts: DEFAULT_HTTP_TIMEOUTS, bodyLimit: 1_000_000, logger });
+    router.add(0, await echoingWorker());
+    const port = await router.listen(0, '127.0.0.1');
+
+    const body = JSON.stringify({ orderNo: 'SO-1' });
+    // under way, it keeps the router stopping while the others arrive
+    const slow = await postUnderWay(port, '/api/orders', body);
+    const closing = router.close();
+    const late = postInParts(port, '/api/orders', body, { 'x-request-id': 'late-1' });
+    late.req.end(body);
+    expect(await late.answer).toMatchObject({ status: 503, retryAfter: '1' });
+    expect((await fetch(`http://127.0.0.1:${port}/api/orders/SO-4711`)).status).toBe(503);
+    slow.req.end(body);
+    expect((await slow.answer).status).toBe(201);
+    await closing;
+    // the one a worker answered is the worker's to log; the template, never the order number
+    expect(lines.map(({ durationMs, requestId, ...line }) => ({ ...line, timed: typeof durationMs === 'number', requestId: typeof requestId }))).toEqual([
+      { method: 'POST', route: '/api/orders', status: 503, answeredBy: 'router', msg: 'request', timed: true, requestId: 'string' },
+      { method: 'GET', route: '/api/orders/{orderNo}', status: 503, answeredBy: 'router', msg: 'request', timed: true, requestId: 'string' },
+    ]);
+    expect(lines[0].requestId).toBe('late-1');
+    expect(JSON.stringify(lines)).not.toContain('SO-');
+  });
 });
