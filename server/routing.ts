@@ -281,8 +281,8 @@ export interface OrderRouter {
 export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADMISSION, healthz, metrics, logger }: OrderRouterOptions): OrderRouter {
   // when each request arrived, for the line of an answer the router gives itself
   const arrivals = new WeakMap<IncomingMessage, number>();
-  const answerHere = (req: IncomingMessage, res: ServerResponse) => {
-    if (logger) logRouterAnswer(logger, req, res, arrivals.get(req) ?? performance.now());
+  const answerHere = (req: IncomingMessage, res: ServerResponse, stopping = false) => {
+    if (logger) logRouterAnswer(logger, req, res, arrivals.get(req) ?? performance.now(), stopping);
   };
   const targets = new Map<number, Target>();
   const orders = new Map<string, string>();
@@ -388,7 +388,7 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
   // stopping, a request that arrives is refused (503) until those under way are answered and the accept queue is drained
   const stoppingGate = new StoppingGate();
   const acceptDrain = new AcceptDrain();
-  // the 503s of the stop are the router's own answers too
+  // the 503s of the stop are the router's own answers too, told apart by `stopping: true`
   const proxied = stoppingGate.guard((req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
@@ -413,7 +413,7 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
     };
     req.on('data', onData);
     req.on('end', onEnd);
-  }, answerHere);
+  }, (req, res) => answerHere(req, res, true));
   const server: Server = createServer(serverOptions(timeouts), (req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';

@@ -13,6 +13,7 @@ import { ConfigurationError, isRetryableConflict, StratumError } from '../engine
 import { createApp } from './app.js';
 import { AcceptDrain } from './http/accept-drain.js';
 import { STOP_DRAIN_MS, StoppingGate } from './http/stopping-gate.js';
+import { logStopRefusal } from './http/request-log.js';
 import { startHealthThread, type HealthThread } from './http/health-thread.js';
 import { storeAnswers } from './http/store-health.js';
 import type { ServerConfig } from './config.js';
@@ -104,9 +105,10 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
   if (walCheckpoints) metrics.watchWalCheckpoints(() => store.walCheckpoints?.() ?? walCheckpoints);
   // slow clients cannot hold connections open for long; idle ones close silently
   const timeouts = config.timeouts ?? DEFAULT_HTTP_TIMEOUTS;
-  // stopping, new requests are refused (503) and the listener closes only once the accept queue is drained
+  // stopping, new requests are refused (503) and the listener closes only once the accept queue is drained; express
+  // never sees them, so the gate's refusals get their request line here
   const stoppingGate = new StoppingGate();
-  const server = createServer(serverOptions(timeouts), stoppingGate.guard(app));
+  const server = createServer(serverOptions(timeouts), stoppingGate.guard(app, (req, res) => logStopRefusal(logger, req, res, performance.now())));
   guardConnections(server, timeouts);
   acceptDrain.watch(server);
   let health: HealthThread | undefined;

@@ -1,7 +1,7 @@
 // The request log line: one per request, with the route's template (never the path, which may name an order),
 // no tokens and no bodies. Workers write it from express (app.ts); the order router writes it for the answers it
 // gives itself, which never reach a worker (a write refused at a worker's limit, no worker to take a request, a
-// request that arrives while it stops).
+// request that arrives while it stops), and a stopping server for the requests its gate refuses before express.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OPERATIONS } from '../operations.js';
@@ -34,12 +34,25 @@ function routeOf(method: string, url: string): string {
 }
 
 /** Logs the router's own answer to `req` once it is sent, as a worker's line (`answeredBy: router`); `arrivedAt` from performance.now(). */
-export function logRouterAnswer(logger: RequestLogger, req: IncomingMessage, res: ServerResponse, arrivedAt: number): void {
+export function logRouterAnswer(logger: RequestLogger, req: IncomingMessage, res: ServerResponse, arrivedAt: number, stopping = false): void {
+  logAnswer(logger, req, res, arrivedAt, stopping ? { answeredBy: 'router', stopping: true } : { answeredBy: 'router' });
+}
+
+/** Logs the 503 a stopping server's gate (stopping-gate.ts) answers `req` with, before express would see it: `stopping: true`. */
+export function logStopRefusal(logger: RequestLogger, req: IncomingMessage, res: ServerResponse, arrivedAt: number): void {
+  logAnswer(logger, req, res, arrivedAt, { stopping: true });
+}
+
+// helpers
+
+/** `req`'s line in the shape of app.ts's with `fields` beside, once its answer is sent; the answer carries its X-Request-Id as the API's do. */
+function logAnswer(logger: RequestLogger, req: IncomingMessage, res: ServerResponse, arrivedAt: number, fields: Record<string, unknown>): void {
   const method = req.method ?? 'GET';
   const offered = req.headers['x-request-id'];
   const requestId = requestIdOf(typeof offered === 'string' ? offered : undefined);
+  if (!res.headersSent) res.setHeader('X-Request-Id', requestId);
   res.on('finish', () => {
     const durationMs = Math.round((performance.now() - arrivedAt) * 10) / 10;
-    logger.info({ requestId, method, route: routeOf(method, req.url ?? '/'), status: res.statusCode, durationMs, answeredBy: 'router' }, 'request');
+    logger.info({ requestId, method, route: routeOf(method, req.url ?? '/'), status: res.statusCode, durationMs, ...fields }, 'request');
   });
 }

@@ -22,8 +22,8 @@ export class StoppingGate {
 
   /**
    * `listener` behind the gate: it sees every request whose headers came before the stop (its body may come after),
-   * none after it; `onRefused` is told of each request the gate refuses, before its answer is written (the order
-   * router logs it as its own answer).
+   * none after it; `onRefused` is told of each request the gate refuses, before its answer is written (to log it, as
+   * one server and the order router do).
    */
   guard(listener: RequestListener, onRefused?: RequestListener): RequestListener {
     return (req, res) => {

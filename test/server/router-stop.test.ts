@@ -62,16 +62,19 @@ describe('the order router stopping', () => {
     const late = postInParts(port, '/api/orders', body, { 'x-request-id': 'late-1' });
     late.req.end(body);
     expect(await late.answer).toMatchObject({ status: 503, retryAfter: '1' });
-    expect((await fetch(`http://127.0.0.1:${port}/api/orders/SO-4711`)).status).toBe(503);
+    const read = await fetch(`http://127.0.0.1:${port}/api/orders/SO-4711`);
+    expect(read.status).toBe(503);
     slow.req.end(body);
     expect((await slow.answer).status).toBe(201);
     await closing;
     // the one a worker answered is the worker's to log; the template, never the order number
     expect(lines.map(({ durationMs, requestId, ...line }) => ({ ...line, timed: typeof durationMs === 'number', requestId: typeof requestId }))).toEqual([
-      { method: 'POST', route: '/api/orders', status: 503, answeredBy: 'router', msg: 'request', timed: true, requestId: 'string' },
-      { method: 'GET', route: '/api/orders/{orderNo}', status: 503, answeredBy: 'router', msg: 'request', timed: true, requestId: 'string' },
+      { method: 'POST', route: '/api/orders', status: 503, answeredBy: 'router', stopping: true, msg: 'request', timed: true, requestId: 'string' },
+      { method: 'GET', route: '/api/orders/{orderNo}', status: 503, answeredBy: 'router', stopping: true, msg: 'request', timed: true, requestId: 'string' },
     ]);
     expect(lines[0].requestId).toBe('late-1');
+    // the answer names the line it has, as the API's answers do
+    expect(read.headers.get('x-request-id')).toBe(lines[1].requestId);
     expect(JSON.stringify(lines)).not.toContain('SO-');
   });
 });

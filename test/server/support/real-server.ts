@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { AdmissionLimits } from '../../../server/http/admission.js';
 import type { HttpTimeouts } from '../../../server/http/client-errors.js';
 import { startServer, type RunningServer } from '../../../server/start.js';
@@ -41,7 +41,7 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean; ratesFile?: string; orderProcessKey?: string; admission?: AdmissionLimits; timeouts?: HttpTimeouts; requireDeploymentNote?: boolean; webhooksFile?: string; /** STRATUM_WEBHOOKS_ALLOW_PRIVATE: for receivers on 127.0.0.1. */ webhooksAllowPrivate?: boolean; /** STRATUM_HEALTH_PORT (0: a free one). */ healthPort?: number; /** STRATUM_WORKERS as configured (this server stays one process). */ workers?: number } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataDir?: string; bodyBytes?: number; diagramsDir?: string; databaseUrl?: string; /** Demo mode: server/demo-users.json. */ demo?: boolean; ratesFile?: string; orderProcessKey?: string; admission?: AdmissionLimits; timeouts?: HttpTimeouts; requireDeploymentNote?: boolean; webhooksFile?: string; /** STRATUM_WEBHOOKS_ALLOW_PRIVATE: for receivers on 127.0.0.1. */ webhooksAllowPrivate?: boolean; /** STRATUM_HEALTH_PORT (0: a free one). */ healthPort?: number; /** STRATUM_WORKERS as configured (this server stays one process). */ workers?: number; /** Where its log goes (default: silent, or STRATUM_TEST_LOG's level). */ logger?: Logger } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? makeDataDir();
   const server = await startServer({
     config: {
@@ -64,7 +64,7 @@ export async function startTestServer(options: { dataDir?: string; bodyBytes?: n
       ...(options.webhooksAllowPrivate !== undefined ? { webhooksAllowPrivate: options.webhooksAllowPrivate } : {}),
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
     },
-    logger: pino({ level: process.env.STRATUM_TEST_LOG ?? 'silent' }),
+    logger: options.logger ?? pino({ level: process.env.STRATUM_TEST_LOG ?? 'silent' }),
     scheduler: false,
     modelerDir: null,
   });
