@@ -106,11 +106,16 @@ export interface IdleSetting {
 }
 
 /**
- * The SQLite settings set beside DATABASE_URL, which selects PostgreSQL: the server neither refuses them (a leftover
- * of a move to PostgreSQL, or of a shared template, harms nothing) nor lets them pass unnoticed. A SQLite file in
- * STRATUM_DATA is named, since its orders are not where this server reads and writes.
+ * Settings the others make do nothing, which the server neither refuses (a leftover of a move, or of a template
+ * shared with other servers, harms nothing) nor lets pass unnoticed: the SQLite settings beside DATABASE_URL, which
+ * selects PostgreSQL (a SQLite file in STRATUM_DATA is named, since its orders are not where this server reads and
+ * writes), and the settings of a pool of workers where there is none, or no primary /metrics to wait for.
  */
-export function idleSettings(env: NodeJS.ProcessEnv): IdleSetting[] {
+export function idleSettings(env: NodeJS.ProcessEnv, config: Pick<ServerConfig, 'workers' | 'routing' | 'healthPort'>): IdleSetting[] {
+  return [...idleSqliteSettings(env), ...idlePoolSettings(env, config)];
+}
+
+function idleSqliteSettings(env: NodeJS.ProcessEnv): IdleSetting[] {
   if (isBlank(env.DATABASE_URL)) return [];
   const idle: IdleSetting[] = [];
   const dataDir = env.STRATUM_DATA;
@@ -131,6 +136,35 @@ export function idleSettings(env: NodeJS.ProcessEnv): IdleSetting[] {
     });
   }
   return idle;
+}
+
+/**
+ * STRATUM_ROUTING and STRATUM_METRICS_TIMEOUT_MS with one server process (no primary, no workers to route to or
+ * wait for), and STRATUM_METRICS_TIMEOUT_MS where the primary serves no /metrics (the cluster spreading connections,
+ * STRATUM_ROUTING=off, and no STRATUM_HEALTH_PORT: each worker answers its own).
+ */
+function idlePoolSettings(env: NodeJS.ProcessEnv, { workers, routing, healthPort }: Pick<ServerConfig, 'workers' | 'routing' | 'healthPort'>): IdleSetting[] {
+  const routingText = env.STRATUM_ROUTING;
+  const timeoutText = env.STRATUM_METRICS_TIMEOUT_MS;
+  const routingSet = routingText !== undefined && !isBlank(routingText);
+  const timeoutSet = timeoutText !== undefined && !isBlank(timeoutText);
+  if ((workers ?? 1) === 1) {
+    // unset, STRATUM_WORKERS is one per core: a machine of one core runs one server as surely
+    const alone = isBlank(env.STRATUM_WORKERS)
+      ? 'one server process serves every request itself (STRATUM_WORKERS is unset, one per core, and this machine has one core)'
+      : 'one server process serves every request itself (STRATUM_WORKERS=1)';
+    return [
+      ...(routingSet ? [{ variable: 'STRATUM_ROUTING', reason: `STRATUM_ROUTING=${routingText} is ignored: ${alone}, with no workers to route requests to` }] : []),
+      ...(timeoutSet ? [{ variable: 'STRATUM_METRICS_TIMEOUT_MS', reason: `STRATUM_METRICS_TIMEOUT_MS=${timeoutText} is ignored: ${alone}, and answers /metrics with its own, waiting for no worker's` }] : []),
+    ];
+  }
+  if (timeoutSet && routing === 'off' && healthPort === undefined) {
+    return [{
+      variable: 'STRATUM_METRICS_TIMEOUT_MS',
+      reason: `STRATUM_METRICS_TIMEOUT_MS=${timeoutText} is ignored: with STRATUM_ROUTING=off and no STRATUM_HEALTH_PORT the primary serves no /metrics (each worker answers its own), so it waits for none`,
+    }];
+  }
+  return [];
 }
 
 function readTimeouts(env: NodeJS.ProcessEnv): HttpTimeouts {

@@ -31,7 +31,7 @@ const logger = pino({
 async function main(): Promise<void> {
   const config = readConfig(process.env);
   // once, by the process the operator started (the primary, or one server alone): a setting that does nothing says so
-  if (cluster.isPrimary) for (const { variable, reason } of idleSettings(process.env)) logger.warn({ variable }, reason);
+  if (cluster.isPrimary) for (const { variable, reason } of idleSettings(process.env, config)) logger.warn({ variable }, reason);
   if (cluster.isPrimary && (config.workers ?? 1) > 1) {
     const byOrder = config.routing === 'order';
     // the workers' roster: what the primary's /healthz reads, on the management port and on the routed API port

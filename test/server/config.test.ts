@@ -190,18 +190,20 @@ describe('number settings', () => {
 
 describe('idleSettings', () => {
   const url = 'postgres://db/stratum';
+  /** What main.ts warns of for `env`, read as it reads it. */
+  const idleIn = (env: NodeJS.ProcessEnv) => idleSettings(env, readConfig(env));
 
   it('names the SQLite settings DATABASE_URL makes do nothing, and why, with the SQLite file STRATUM_DATA holds', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'stratum-config-'));
     try {
       const checkpoint = { variable: 'STRATUM_SQLITE_CHECKPOINT', reason: 'STRATUM_SQLITE_CHECKPOINT=500 is ignored: DATABASE_URL is set, so the store is PostgreSQL, which has no SQLite WAL to checkpoint' };
-      expect(idleSettings({ DATABASE_URL: url, STRATUM_DATA: dataDir, STRATUM_SQLITE_CHECKPOINT: '500' })).toEqual([
+      expect(idleIn({ DATABASE_URL: url, STRATUM_DATA: dataDir, STRATUM_SQLITE_CHECKPOINT: '500' })).toEqual([
         { variable: 'STRATUM_DATA', reason: `STRATUM_DATA=${dataDir} is ignored: DATABASE_URL is set, so the store is PostgreSQL, not a SQLite file in that folder` },
         checkpoint,
       ]);
       // a store left behind in the folder: its orders are not where this server reads and writes
       writeFileSync(join(dataDir, 'stratum.db'), '');
-      expect(idleSettings({ DATABASE_URL: url, STRATUM_DATA: dataDir })).toEqual([{
+      expect(idleIn({ DATABASE_URL: url, STRATUM_DATA: dataDir })).toEqual([{
         variable: 'STRATUM_DATA',
         reason: `STRATUM_DATA=${dataDir} is ignored: DATABASE_URL is set, so the store is PostgreSQL; the SQLite file ${join(dataDir, 'stratum.db')} there is neither read nor written, and what it holds is not in PostgreSQL`,
       }]);
@@ -213,8 +215,39 @@ describe('idleSettings', () => {
   });
 
   it('names none on SQLite, nor a SQLite setting left blank (its default)', () => {
-    expect(idleSettings({ STRATUM_DATA: '/var/lib/stratum', STRATUM_SQLITE_CHECKPOINT: '500' })).toEqual([]);
-    expect(idleSettings({ DATABASE_URL: url, STRATUM_SQLITE_CHECKPOINT: ' ' })).toEqual([]);
+    expect(idleIn({ STRATUM_DATA: '/var/lib/stratum', STRATUM_SQLITE_CHECKPOINT: '500' })).toEqual([]);
+    expect(idleIn({ DATABASE_URL: url, STRATUM_SQLITE_CHECKPOINT: ' ' })).toEqual([]);
+  });
+
+  it('names STRATUM_ROUTING and STRATUM_METRICS_TIMEOUT_MS beside one server process, which has no workers to route to or wait for', () => {
+    const alone = 'one server process serves every request itself (STRATUM_WORKERS=1)';
+    expect(idleIn({ STRATUM_WORKERS: '1', STRATUM_ROUTING: 'off', STRATUM_METRICS_TIMEOUT_MS: '500' })).toEqual([
+      { variable: 'STRATUM_ROUTING', reason: `STRATUM_ROUTING=off is ignored: ${alone}, with no workers to route requests to` },
+      { variable: 'STRATUM_METRICS_TIMEOUT_MS', reason: `STRATUM_METRICS_TIMEOUT_MS=500 is ignored: ${alone}, and answers /metrics with its own, waiting for no worker's` },
+    ]);
+    // with the SQLite ones beside DATABASE_URL, each its line; a management port does not make a pool
+    expect(idleIn({ STRATUM_WORKERS: '1', STRATUM_ROUTING: 'order', STRATUM_HEALTH_PORT: '9090', DATABASE_URL: url, STRATUM_SQLITE_CHECKPOINT: 'off' }).map(({ variable }) => variable))
+      .toEqual(['STRATUM_SQLITE_CHECKPOINT', 'STRATUM_ROUTING']);
+    // unset, STRATUM_WORKERS is one per core: on a machine of one core, one server too
+    expect(idleSettings({ STRATUM_ROUTING: 'order' }, { workers: 1, routing: 'order' })).toEqual([{
+      variable: 'STRATUM_ROUTING',
+      reason: 'STRATUM_ROUTING=order is ignored: one server process serves every request itself (STRATUM_WORKERS is unset, one per core, and this machine has one core), with no workers to route requests to',
+    }]);
+    // the server still starts
+    expect(readConfig({ STRATUM_WORKERS: '1', STRATUM_ROUTING: 'off', STRATUM_METRICS_TIMEOUT_MS: '500' })).toMatchObject({ workers: 1, routing: 'off', metricsTimeoutMs: 500 });
+  });
+
+  it('names STRATUM_METRICS_TIMEOUT_MS where several workers have no primary /metrics (STRATUM_ROUTING=off, no STRATUM_HEALTH_PORT)', () => {
+    expect(idleIn({ STRATUM_WORKERS: '2', STRATUM_ROUTING: 'off', STRATUM_METRICS_TIMEOUT_MS: '500' })).toEqual([{
+      variable: 'STRATUM_METRICS_TIMEOUT_MS',
+      reason: 'STRATUM_METRICS_TIMEOUT_MS=500 is ignored: with STRATUM_ROUTING=off and no STRATUM_HEALTH_PORT the primary serves no /metrics (each worker answers its own), so it waits for none',
+    }]);
+    // the primary's /metrics waits for the workers': routed on the API port, or on the management port
+    expect(idleIn({ STRATUM_WORKERS: '2', STRATUM_ROUTING: 'order', STRATUM_METRICS_TIMEOUT_MS: '500' })).toEqual([]);
+    expect(idleIn({ STRATUM_WORKERS: '2', STRATUM_ROUTING: 'off', STRATUM_HEALTH_PORT: '9090', STRATUM_METRICS_TIMEOUT_MS: '500' })).toEqual([]);
+    // several workers: the routing chooses how they share the port; blank is the default, not named
+    expect(idleIn({ STRATUM_WORKERS: '2', STRATUM_ROUTING: 'off' })).toEqual([]);
+    expect(idleIn({ STRATUM_WORKERS: '1', STRATUM_ROUTING: ' ', STRATUM_METRICS_TIMEOUT_MS: '' })).toEqual([]);
   });
 });
 

@@ -55,14 +55,15 @@ function expectRefused(refusal: Refusal, variable: string, message: RegExp): voi
 }
 
 describe('settings that do nothing', () => {
-  it('a SQLite setting beside DATABASE_URL: a warning at start naming it and why, before the store is opened', async () => {
+  it('a SQLite setting beside DATABASE_URL, a pool setting beside one server: a warning at start naming it and why, before the store is opened', async () => {
     // nothing listens on port 1: the start ends there, after the warnings
-    const refusal = await startWith({ DATABASE_URL: 'postgres://stratum@127.0.0.1:1/stratum', STRATUM_SQLITE_CHECKPOINT: '500' });
+    const refusal = await startWith({ DATABASE_URL: 'postgres://stratum@127.0.0.1:1/stratum', STRATUM_SQLITE_CHECKPOINT: '500', STRATUM_ROUTING: 'order' });
     expectRefused(refusal, 'DATABASE_URL', /no connection to PostgreSQL/);
     const warnings = refusal.lines.filter((line) => line.level === 40 && typeof line.variable === 'string');
     expect(warnings.map(({ variable, msg }) => ({ variable, msg }))).toEqual([
       { variable: 'STRATUM_DATA', msg: expect.stringMatching(/^STRATUM_DATA=.* is ignored: DATABASE_URL is set, so the store is PostgreSQL/) as unknown },
       { variable: 'STRATUM_SQLITE_CHECKPOINT', msg: expect.stringMatching(/^STRATUM_SQLITE_CHECKPOINT=500 is ignored: .*no SQLite WAL/) as unknown },
+      { variable: 'STRATUM_ROUTING', msg: expect.stringMatching(/^STRATUM_ROUTING=order is ignored: one server process .*\(STRATUM_WORKERS=1\)/) as unknown },
     ]);
     // several workers: the primary says it once, not each worker
     const pool = await startWith({ DATABASE_URL: 'postgres://stratum@127.0.0.1:1/stratum', STRATUM_SQLITE_CHECKPOINT: '500', STRATUM_WORKERS: '2' });
