@@ -349,6 +349,8 @@ export interface RefusedRequest {
   refusal: string;
   /** What was attempted: the operation's id (e.g. `camunda7Complete`). */
   attempted: string;
+  /** The variables sent, when the refusal was about them (kept within the refused attempts' budget). */
+  variables?: Record<string, unknown>;
 }
 
 export interface MessageRequest {

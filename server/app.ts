@@ -232,8 +232,11 @@ function pipeline(
 
       let body: unknown = undefined;
       if (op.body?.kind === 'json') {
-        body = await readJsonBody(req, res, readRaw, op.body.required);
-        body = checkBody!(body);
+        const sent = await readJsonBody(req, res, readRaw, op.body.required);
+        // a body the schema refuses stays at hand for the refusal's history entry (role-refusals.ts)
+        res.locals.refusedBody = sent;
+        body = checkBody!(sent);
+        res.locals.refusedBody = undefined;
       } else if (op.body?.kind === 'deployment') {
         // read before a turn as a JSON body is: a slow upload must not hold a write's turn
         body = await readDeployment(req, res, bodyBytes, query);
@@ -252,7 +255,8 @@ function pipeline(
       send(res, reply);
     })().catch(next);
   });
-  // a 403 (the role check's, or a handler's) on a task or job route is kept in its history (role-refusals.ts)
+  // a 403 (the role check's, or a handler's) on a task or job route is kept in its history, as is a body the schema
+  // refuses for setting an order field (role-refusals.ts)
   const keepRefusals = recordRoleRefusals(op, keepRefusal, checkParams ?? (() => undefined));
   return keepRefusals ? [...steps, keepRefusals] : steps;
 }

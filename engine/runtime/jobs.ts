@@ -12,7 +12,7 @@ import { callerEntry, callerOf } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 import { treeModels } from './tree-models.js';
 import { jobView } from './views.js';
-import { noteRefusal, recordRefusedAttempt, recordingRefusal } from './refused-attempts.js';
+import { noteRefusal, recordRefusedAttempt, recordingRefusal, VARIABLE_REFUSED } from './refused-attempts.js';
 import { instancesInOrders } from './order-membership.js';
 import { lockWait } from './wait-locks.js';
 
@@ -48,19 +48,18 @@ export class ExternalJobs {
   async complete(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string, options: JobCallOptions = {}): Promise<string> {
     const { steps } = this;
     const caller = callerOf(actor);
-    // a completion held by an open order change is kept in the history as `job.refused`
+    // a completion held by an open order change, or one whose variables would set what no worker may, is kept in
+    // the history as `job.refused`
     return recordingRefusal((attempt) => steps.step('complete-job', async (tx, moving) => {
       const { wait, instance } = await this.lock(tx, jobId, { workerId, ...options }, { order: true });
       moving(instance);
-      if (!steps.isSpeculation(tx)) {
-        await noteRefusal(attempt, wait, { attempted: 'complete', jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }) },
-          () => refuseJobWhileChangeOpen(tx, instance, wait.id));
-      }
+      const sent = { attempted: 'complete', jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }) };
+      if (!steps.isSpeculation(tx)) await noteRefusal(attempt, wait, sent, () => refuseJobWhileChangeOpen(tx, instance, wait.id));
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
       // a worker's variables never set what an element of the order's processes decides (only read when it sends any)
       const deciding = Object.keys(variables).length ? await treeModels(tx, instance.rootId, (key, version) => steps.definition(tx, key, version)) : [];
-      const writes = jobWrites(info, deciding, variables, waitInputs(info, wait.variables));
+      const writes = await noteRefusal(attempt, wait, sent, () => jobWrites(info, deciding, variables, waitInputs(info, wait.variables)), VARIABLE_REFUSED);
       const entry = callerEntry(steps.rows.waitHistory(wait, actor.name, 'job.completed', null, {
         jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }), ...lockHolder(wait, steps.rows.nowIso()),
       }), caller);
@@ -186,13 +185,15 @@ export class ExternalJobs {
     return recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
       const { wait, instance } = await this.lock(tx, jobId, thrown, { order: true });
       moving(instance);
-      await noteRefusal(attempt, wait, {
+      const sent = {
         attempted: 'bpmn-error', jobType: wait.jobType, errorCode: thrown.errorCode, variables: thrown.variables ?? {}, ...(thrown.workerId !== undefined && { workerId: thrown.workerId }),
-      }, () => refuseJobWhileChangeOpen(tx, instance, wait.id));
+      };
+      await noteRefusal(attempt, wait, sent, () => refuseJobWhileChangeOpen(tx, instance, wait.id));
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       if (thrown.variables) {
         const deciding = await treeModels(tx, instance.rootId, (key, version) => steps.definition(tx, key, version));
-        errorWrites(definition.model.elements.get(wait.elementId)!, deciding, thrown.variables);
+        const variablesSent = thrown.variables;
+        await noteRefusal(attempt, wait, sent, () => errorWrites(definition.model.elements.get(wait.elementId)!, deciding, variablesSent), VARIABLE_REFUSED);
       }
       const entry = callerEntry(steps.rows.waitHistory(wait, actor.name, 'job.error-thrown', null, {
         jobType: wait.jobType, errorCode: thrown.errorCode, message: thrown.message ?? null, variables: thrown.variables ?? {},

@@ -17,12 +17,17 @@ export interface RefusedAttempt {
   wait: WaitRow;
   error: StratumError;
   data: Record<string, unknown>;
+  /** The word it is kept under, when the error names none (`variable-refused`). */
+  reason?: string;
 }
+
+/** The word a refused write of variables is kept under: an order field or what an element decides, sent by a worker. */
+export const VARIABLE_REFUSED = 'variable-refused';
 
 /** Keeps `attempt` as `event` (`task.refused`, `job.refused`) in the history of its wait's instance. */
 export async function recordRefusedAttempt(steps: StepExecutor, attempt: RefusedAttempt, caller: StepCaller, event: string, elementType: string | null): Promise<void> {
   const { wait, error, data } = attempt;
-  const reason = typeof error.details?.reason === 'string' ? error.details.reason : error.code;
+  const reason = typeof error.details?.reason === 'string' ? error.details.reason : attempt.reason ?? error.code;
   await steps.inTransaction((tx) => keepWithinBound(steps, tx, wait, caller, event, elementType, { ...keptVariables(data), reason, refusal: error.message }));
 }
 
@@ -35,8 +40,9 @@ export async function recordRefusedRequest(steps: StepExecutor, refused: Refused
     const wait = await tx.getWait(refused.id);
     if (!wait || wait.kind !== refused.kind) return false;
     const about = refused.kind === 'task' ? { name: wait.name } : { jobType: wait.jobType };
+    const sent = refused.variables === undefined ? {} : keptVariables({ variables: refused.variables });
     await keepWithinBound(steps, tx, wait, caller, `${refused.kind}.refused`, refused.kind === 'task' ? 'bpmn:UserTask' : null, {
-      attempted: refused.attempted, ...about, reason: refused.reason, refusal: refused.refusal,
+      attempted: refused.attempted, ...about, ...sent, reason: refused.reason, refusal: refused.refusal,
     });
     return true;
   });
@@ -63,12 +69,15 @@ async function keepWithinBound(
 /** Where a step notes the refusal it is about to throw, for `recordingRefusal`. */
 export type AttemptNote = { current?: RefusedAttempt };
 
-/** Runs `check` (a control); a refusal it throws is noted in `attempt`, with its wait and what the caller sent. */
-export async function noteRefusal(attempt: AttemptNote, wait: WaitRow, data: Record<string, unknown>, check: () => void | Promise<void>): Promise<void> {
+/**
+ * Runs `check` (a control); a refusal it throws is noted in `attempt`, with its wait and what the caller sent, to be
+ * kept under `reason` when the refusal names none.
+ */
+export async function noteRefusal<T>(attempt: AttemptNote, wait: WaitRow, data: Record<string, unknown>, check: () => T | Promise<T>, reason?: string): Promise<T> {
   try {
-    await check();
+    return await check();
   } catch (error) {
-    if (error instanceof StratumError) attempt.current = { wait, error, data };
+    if (error instanceof StratumError) attempt.current = { wait, error, data, ...(reason !== undefined && { reason }) };
     throw error;
   }
 }

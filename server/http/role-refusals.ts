@@ -5,9 +5,14 @@
 // stores is small and fixed (docs/api.md, "Refused attempts"). The entry is a write like any other: it waits for a
 // turn in the write admission queue, so a burst of refused calls is shaped as a burst of writes is. Beyond the
 // queue's bound the caller still gets its 403 at once, and the entry is not kept: the log says so (refusalsInTurn).
+// A body whose variables name an order field (`amount`, `paymentTerms` …) is refused by the schema before the
+// runtime sees it (422, 400 on Camunda 7's routes); such an attempt at a task or job is kept the same way, under
+// `variable-refused` with the variables sent (within the refused attempts' budget), as the runtime keeps a worker's
+// variables it refuses: an attempt to rewrite the order leaves a trace whatever route it came by.
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Actor, RefusedRequest, Runtime } from '../../engine/api.js';
+import { ORDER_VARIABLES } from '../../engine/orders/order-entry.js';
 import type { User } from '../auth/users.js';
 import { HttpProblem } from '../problem.js';
 import type { AdmissionQueue } from './admission.js';
@@ -15,6 +20,8 @@ import { routeOf } from './handler.js';
 
 /** The word a role refusal is kept under (beside the runtime's `not-offered`, `four-eyes`, …). */
 const ROLE_REFUSAL = 'role';
+/** The word a body refused for setting an order field is kept under (as the runtime keeps a worker's refused variables). */
+const VARIABLE_REFUSAL = 'variable-refused';
 
 /** Operation paths that address one task or job, and the path parameter naming it. */
 const ADDRESSED_WAITS: readonly { prefix: string; kind: RefusedRequest['kind']; param: string }[] = [
@@ -54,7 +61,9 @@ export function recordRoleRefusals(op: { id: string; path: string }, record: Kee
   if (!addressed) return undefined;
   return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
     const user = res.locals.user as User | undefined;
-    if (!(error instanceof HttpProblem) || error.status !== 403 || !user) return next(error);
+    if (!(error instanceof HttpProblem) || !user) return next(error);
+    const variables = error.status === 403 ? undefined : orderFieldsSent(error, res.locals.refusedBody);
+    if (error.status !== 403 && !variables) return next(error);
     let id: string;
     try {
       validParams({ ...req.params });
@@ -62,8 +71,25 @@ export function recordRoleRefusals(op: { id: string; path: string }, record: Kee
     } catch {
       return next(error);
     }
-    const refused: RefusedRequest = { kind: addressed.kind, id, reason: ROLE_REFUSAL, refusal: error.message, attempted: op.id };
+    const refused: RefusedRequest = variables
+      ? { kind: addressed.kind, id, reason: VARIABLE_REFUSAL, refusal: error.message, attempted: op.id, variables }
+      : { kind: addressed.kind, id, reason: ROLE_REFUSAL, refusal: error.message, attempted: op.id };
     // the caller gets the 403 either way: a store or a queue that cannot keep the entry does not turn it into a 500 or a 503
     record(refused, { ...user, via: routeOf(op.path) }, res.locals.arrivedAt as number).then(() => next(error), () => next(error));
   };
+}
+
+/**
+ * The variables of `body` when the schema refused it (422, or Camunda's 400) for naming an order field among them
+ * (`errors`: `/variables/amount`); otherwise undefined: a malformed body is the caller's mistake, not an attempt.
+ */
+function orderFieldsSent(error: HttpProblem, body: unknown): Record<string, unknown> | undefined {
+  if ((error.status !== 422 && error.status !== 400) || body === null || typeof body !== 'object') return undefined;
+  const sent = (body as { variables?: unknown }).variables;
+  if (sent === null || typeof sent !== 'object' || Array.isArray(sent)) return undefined;
+  const named = (error.extensions.errors ?? []).some(({ field }) => {
+    const name = /^\/variables\/([^/]+)$/.exec(field)?.[1];
+    return name !== undefined && (ORDER_VARIABLES as readonly string[]).includes(name) && Object.hasOwn(sent, name);
+  });
+  return named ? (sent as Record<string, unknown>) : undefined;
 }

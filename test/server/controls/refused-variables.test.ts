@@ -1,0 +1,130 @@
+// Business rule: the order as entered (amount, payment terms …) is never a worker's or an approver's to rewrite, and
+// an attempt to rewrite it is visible in the audit trail whatever route it came by. The schema refuses an order field
+// on /api and Camunda 8's /v2 before the runtime sees it; on Camunda 7's /engine-rest the runtime refuses it. Either
+// way the order's history keeps `job.refused` / `task.refused` with who tried, by which route, what they sent and why
+// it was refused (`reason: variable-refused`), and the order stays as entered.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HistoryEntry, JobView, OrderView, TaskView } from '../../../engine/api.js';
+import { TEST_USERS, TOKENS, type ApiResponse } from '../support/client.js';
+import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+
+let server: TestServer;
+let orderCount = 0;
+const api = () => server.api;
+
+beforeAll(async () => {
+  const dataDir = makeDataDir();
+  writeFileSync(join(dataDir, 'users.json'), JSON.stringify(TEST_USERS));
+  server = await startTestServer({ dataDir });
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+const ROUTES = ['api', 'camunda7', 'camunda8'] as const;
+type Route = (typeof ROUTES)[number];
+
+/** What a worker sends to make a credit order of 80,000 a prepaid one of 1. */
+const REWRITE = { amount: 1, paymentTerms: 'prepaid-at-entry', plannedWeek: 48 };
+
+async function enterOrder(amount: number): Promise<string> {
+  const orderNo = `RV-${++orderCount}`;
+  const response = await api().post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount, currency: 'CNY', paymentTerms: 'credit' });
+  expect(response.status, response.text).toBe(201);
+  return orderNo;
+}
+
+async function order(orderNo: string): Promise<OrderView> {
+  return (await api().get<OrderView>(`/api/orders/${orderNo}`, TOKENS.erp)).body;
+}
+
+async function refusedEntries(orderNo: string, event: string): Promise<HistoryEntry[]> {
+  return (await order(orderNo)).history.filter((entry) => entry.event === event);
+}
+
+async function lockJob(orderNo: string): Promise<JobView> {
+  const [job] = (await api().post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'procurement-planning', workerId: 'w1', businessKey: orderNo })).body;
+  expect(job, `a procurement-planning job of ${orderNo}`).toBeDefined();
+  return job;
+}
+
+function typed(variables: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, { value: JSON.stringify(value), type: 'Json' }]));
+}
+
+const COMPLETE: Record<Route, (id: string, variables: Record<string, unknown>) => Promise<ApiResponse>> = {
+  api: (id, variables) => api().post(`/api/jobs/${id}/complete`, TOKENS.erp, { workerId: 'w1', variables }),
+  camunda7: (id, variables) => api().post(`/engine-rest/external-task/${id}/complete`, TOKENS.erp, { workerId: 'w1', variables: typed(variables) }),
+  camunda8: (id, variables) => api().post(`/v2/jobs/${id}/completion`, TOKENS.erp, { variables }),
+};
+
+const THROW: Record<Route, (id: string, variables: Record<string, unknown>) => Promise<ApiResponse>> = {
+  api: (id, variables) => api().post(`/api/jobs/${id}/bpmn-error`, TOKENS.erp, { workerId: 'w1', errorCode: 'BLOCKED', variables }),
+  camunda7: (id, variables) => api().post(`/engine-rest/external-task/${id}/bpmnError`, TOKENS.erp, { workerId: 'w1', errorCode: 'BLOCKED', variables: typed(variables) }),
+  camunda8: (id, variables) => api().post(`/v2/jobs/${id}/error`, TOKENS.erp, { errorCode: 'BLOCKED', variables }),
+};
+
+describe('an attempt to rewrite the order is kept in its audit trail', () => {
+  it.each(ROUTES)('a job completion setting amount and paymentTerms through %s: refused, kept as job.refused, the order unchanged', async (route) => {
+    const orderNo = await enterOrder(80_000);
+    const job = await lockJob(orderNo);
+    const refused = await COMPLETE[route](encodeURIComponent(job.id), REWRITE);
+    expect(refused.status, refused.text).toBe(route === 'api' ? 422 : 400);
+
+    const [entry, ...more] = await refusedEntries(orderNo, 'job.refused');
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({
+      actor: 'erp', via: route, elementId: 'ServiceTask_PlanProcurement',
+      data: { reason: 'variable-refused', jobType: 'procurement-planning', variables: REWRITE },
+    });
+    expect(entry.data!.refusal).toMatch(/amount/);
+    expect(entry.data!.refusal).toMatch(/paymentTerms/);
+
+    // nothing moved: the job is still the worker's to complete, and the order is as entered
+    const done = await COMPLETE[route](encodeURIComponent(job.id), { plannedWeek: 48 });
+    expect(done.status, done.text).toBeLessThan(300);
+    const after = await order(orderNo);
+    expect(after).toMatchObject({ amount: '80000.00', paymentTerms: 'credit' });
+    expect(after.history.filter((item) => item.event === 'job.completed').map((item) => item.data!.variables)).toEqual([{ plannedWeek: 48 }]);
+  });
+
+  it.each(ROUTES)('a BPMN error carrying an order field through %s is kept as job.refused', async (route) => {
+    const orderNo = await enterOrder(80_000);
+    const job = await lockJob(orderNo);
+    const refused = await THROW[route](encodeURIComponent(job.id), { amount: 1 });
+    expect(refused.status, refused.text).toBe(route === 'api' ? 422 : 400);
+    const [entry, ...more] = await refusedEntries(orderNo, 'job.refused');
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({ actor: 'erp', via: route, data: { reason: 'variable-refused', variables: { amount: 1 } } });
+  });
+
+  it('an approver completing a task with an order field: kept as task.refused naming them', async () => {
+    const orderNo = await enterOrder(2_000_000);
+    const [task] = (await api().get<TaskView[]>(`/api/tasks?businessKey=${orderNo}`, TOKENS.director)).body;
+    expect(task?.elementId).toBe('UserTask_ApproveBySalesDirector');
+    const refused = await api().post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.director, { variables: { approved: true, amount: 400_000 } });
+    expect(refused.status, refused.text).toBe(422);
+    const [entry, ...more] = await refusedEntries(orderNo, 'task.refused');
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({
+      actor: 'dirk', via: 'api', elementId: 'UserTask_ApproveBySalesDirector',
+      data: { reason: 'variable-refused', attempted: 'completeTask', variables: { approved: true, amount: 400_000 } },
+    });
+    // not a decision: the director still decides the task
+    const done = await api().post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, TOKENS.director, { variables: { approved: true } });
+    expect(done.status, done.text).toBe(200);
+  });
+
+  it('a body refused for anything else (a malformed name, a missing workerId) writes nothing', async () => {
+    const orderNo = await enterOrder(80_000);
+    const job = await lockJob(orderNo);
+    const id = encodeURIComponent(job.id);
+    expect((await api().post(`/api/jobs/${id}/complete`, TOKENS.erp, { workerId: 'w1', variables: { 'planned-week': 48 } })).status).toBe(422);
+    expect((await api().post(`/api/jobs/${id}/complete`, TOKENS.erp, { workerId: 'w1', variables: { plannedWeek: 48 }, extra: 1 })).status).toBe(422);
+    expect((await api().post(`/engine-rest/external-task/${id}/complete`, TOKENS.erp, { variables: typed({ plannedWeek: 48 }) })).status).toBe(400);
+    expect(await refusedEntries(orderNo, 'job.refused')).toEqual([]);
+  });
+});
