@@ -81,11 +81,17 @@ export async function recordOrderChange(tx: StoreTx, orderNo: string, request: O
     requestedBy: context.actor, requestedAt: context.now, settledAt: null,
   };
   await tx.insertOrderChange(row);
+  // what the change would change, from what: the amount in force when it was requested (an auditor reads the change
+  // as from → to without replaying the order's earlier changes and which of them were accepted)
+  const inForce = amountInForce(order, changes);
   await tx.appendHistory([{
     instanceId: order.instanceId, at: context.now, actor: context.actor, event: 'order.changed', elementId: null, elementType: null, waitId: null,
-    data: { changeId, seq: row.seq, description, amount, currency: order.currency, reportingAmount }, via: context.via,
+    data: {
+      changeId, seq: row.seq, description, amount, currency: order.currency, reportingAmount,
+      previousAmount: inForce.amount, previousReportingAmount: inForce.reportingAmount,
+    },
+    via: context.via,
   }]);
-  const inForce = amountInForce(order, changes);
   const change = {
     changeId,
     description,

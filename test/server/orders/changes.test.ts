@@ -131,6 +131,29 @@ describe('a change is acknowledged before the order moves on', () => {
   });
 });
 
+describe('the history says what each change changed, from what', () => {
+  it('keeps the amount in force when each change was requested: as entered, as an approved raise set it, not as a rejected one would have', async () => {
+    const order = await enterOrder('SO-CH-FROM', 'credit', 400_000);
+    const first = await change('SO-CH-FROM', { description: 'twice the quantity', amount: 800_000, changeId: 'from-raise' });
+    expect(first.status, first.text).toBe(201);
+    await acknowledgeAll('SO-CH-FROM');
+    expect(await decide('SO-CH-FROM', 'vice-president', true)).toBe(200);
+    expect((await change('SO-CH-FROM', { description: 'ten times the quantity', amount: 4_000_000, changeId: 'from-too-much' })).status).toBe(201);
+    await acknowledgeAll('SO-CH-FROM');
+    expect(await decide('SO-CH-FROM', 'sales-director', false)).toBe(200);
+    expect((await change('SO-CH-FROM', { description: 'new logo', changeId: 'from-logo' })).status).toBe(201);
+    await acknowledgeAll('SO-CH-FROM');
+    expect((await changesOf('SO-CH-FROM')).changes.map((one) => [one.changeId, one.status])).toEqual([['from-raise', 'approved'], ['from-too-much', 'rejected'], ['from-logo', 'accepted']]);
+
+    const changed = (await historyOf(order.id)).filter((entry) => entry.event === 'order.changed').map((entry) => entry.data);
+    expect(changed).toEqual([
+      objectWith({ changeId: 'from-raise', amount: '800000.00', previousAmount: '400000.00', previousReportingAmount: '400000.00', currency: 'CNY' }),
+      objectWith({ changeId: 'from-too-much', amount: '4000000.00', previousAmount: '800000.00', previousReportingAmount: '800000.00' }),
+      objectWith({ changeId: 'from-logo', amount: null, previousAmount: '800000.00', previousReportingAmount: '800000.00' }),
+    ]);
+  });
+});
+
 describe('a changed amount is approved again when its tier rises', () => {
   it('asks the director and the vice-president when 400,000 approved automatically grows to 1,200,000, before planning continues', async () => {
     const order = await enterOrder('SO-CH-RAISE', 'credit', 400_000);
