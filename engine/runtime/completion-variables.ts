@@ -130,13 +130,7 @@ function declaredOutputs(model: ProcessModel, exempt: (info: ElementInfo) => boo
  */
 function declaredWrites(info: ElementInfo, variables: Record<string, unknown>, label: string, locals: Record<string, unknown>): Record<string, unknown> {
   const outputs = info.outputs ?? [];
-  const declared = declaredCompletionVariables(outputs);
-  const undeclared = Object.keys(variables).filter((name) => !declared.includes(name));
-  if (undeclared.length) {
-    const allowed = declared.length ? `it declares only ${declared.join(', ')}` : 'it declares no variables';
-    throw refused(`${label} does not declare ${undeclared.join(', ')}; ${allowed}`,
-      undeclared.map((name) => ({ name, problem: `is not declared by ${label}`, why: `${allowed} (as zeebe:output sources)` })));
-  }
+  const declared = refuseUndeclared(info, variables, label);
   refuseUndecided(info, variables, label);
   const scope: Record<string, unknown> = Object.fromEntries(declared.map((name) => [name, null]));
   Object.assign(scope, locals, variables);
@@ -153,6 +147,26 @@ function declaredWrites(info: ElementInfo, variables: Record<string, unknown>, l
     }
   }
   return writes;
+}
+
+/** Refuses a variable `info` does not declare as an output source; the declared ones. */
+function refuseUndeclared(info: ElementInfo, variables: Record<string, unknown>, label: string): string[] {
+  const declared = declaredCompletionVariables(info.outputs ?? []);
+  const undeclared = Object.keys(variables).filter((name) => !declared.includes(name));
+  if (undeclared.length) {
+    const allowed = declared.length ? `it declares only ${declared.join(', ')}` : 'it declares no variables';
+    throw refused(`${label} does not declare ${undeclared.join(', ')}; ${allowed}`,
+      undeclared.map((name) => ({ name, problem: `is not declared by ${label}`, why: `${allowed} (as zeebe:output sources)` })));
+  }
+  return declared;
+}
+
+/**
+ * Refuses what a user task's completion may never set: a variable the task does not declare (an approver sending
+ * `directorApproved` or `reportingAmount` beside their decision). The refusal userTaskWrites would throw first.
+ */
+export function refuseUndeclaredTaskVariables(info: ElementInfo, variables: Record<string, unknown>): void {
+  refuseUndeclared(info, variables, `task "${info.name ?? info.id}"`);
 }
 
 /** A task whose decision was inferred from the gateway after it (inferred-decision.ts) must be sent it: an omitted one is never null. */

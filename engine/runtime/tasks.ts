@@ -6,12 +6,12 @@ import type { Actor, TaskCompletionView, TaskFourEyes, TaskQuery, TaskRefusal, T
 import { conflict, forbidden } from '../errors.js';
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
-import { completionInputsBehind, userTaskWrites } from './completion-variables.js';
+import { completionInputsBehind, refuseUndeclaredTaskVariables, userTaskWrites } from './completion-variables.js';
 import { distinctDeciderRefusalOf } from './distinct-deciders.js';
 import { fourEyesRefusal, MULTI_INSTANCE_BODY, separatedTaskOf } from './four-eyes.js';
 import { waitInputs } from './local-inputs.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
-import { noteRefusal, recordRefusedAttempt, recordingRefusal } from './refused-attempts.js';
+import { noteRefusal, recordRefusedAttempt, recordingRefusal, VARIABLE_REFUSED } from './refused-attempts.js';
 import { mayWork, offeredTo } from './task-assignment.js';
 import { claimedByAnother, heldByAnother, holderOf, notClaimed } from './task-claims.js';
 import { callerEntry, callerOf } from './step-caller.js';
@@ -85,6 +85,8 @@ export class UserTasks {
         if (wait.claimedBy && wait.claimedBy !== actor.name) throw claimedByAnother(wait, instance, info.name ?? info.id, actor, 'decide');
         refuseNotOffered(wait, instance, info.name ?? info.id, actor);
       });
+      // a variable the task does not declare is an attempt to set what the approver does not decide: kept too
+      await noteRefusal(attempt, wait, sent, () => refuseUndeclaredTaskVariables(info, variables), VARIABLE_REFUSED);
       const writes = userTaskWrites(info, variables, waitInputs(info, wait.variables));
       await noteRefusal(attempt, wait, sent, () => this.refuseFourEyes(tx, wait, instance, definition, actor));
       const completion = callerEntry(steps.rows.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', {

@@ -118,6 +118,20 @@ describe('an attempt to rewrite the order is kept in its audit trail', () => {
     expect(done.status, done.text).toBe(200);
   });
 
+  it('an approver sending a variable the task does not declare (the decision variable itself): kept as task.refused, a missing decision is not', async () => {
+    const orderNo = await enterOrder(2_000_000);
+    const [task] = (await api().get<TaskView[]>(`/api/tasks?businessKey=${orderNo}`, TOKENS.director)).body;
+    const id = encodeURIComponent(task.id);
+    const forged = await api().post(`/api/tasks/${id}/complete`, TOKENS.director, { variables: { approved: true, vicePresidentApproved: true } });
+    expect(forged.status, forged.text).toBe(422);
+    // a completion without its decision is the approver's mistake, refused but not an attempt at anything
+    expect((await api().post(`/api/tasks/${id}/complete`, TOKENS.director, { variables: { comment: 'fine' } })).status).toBe(422);
+    const [entry, ...more] = await refusedEntries(orderNo, 'task.refused');
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({ actor: 'dirk', via: 'api', data: { reason: 'variable-refused', variables: { approved: true, vicePresidentApproved: true } } });
+    expect(entry.data!.refusal).toMatch(/does not declare vicePresidentApproved/);
+  });
+
   it('a body refused for anything else (a malformed name, a missing workerId) writes nothing', async () => {
     const orderNo = await enterOrder(80_000);
     const job = await lockJob(orderNo);
