@@ -353,6 +353,19 @@ export interface RefusedRequest {
   variables?: Record<string, unknown>;
 }
 
+/** A message refused for the variables it carries (an order field, another element's decision). */
+export interface RefusedMessage {
+  name: string;
+  /** The business key (Camunda 8's correlation key) it named: kept only when it is an existing order's number. */
+  businessKey: string;
+  messageId?: string;
+  variables: Record<string, unknown>;
+  /** The refusal as the caller got it. */
+  refusal: string;
+  /** What was attempted: the operation's id (`correlateMessage`), or `correlate` when the runtime refused it. */
+  attempted: string;
+}
+
 export interface MessageRequest {
   name: string;
   /** The correlation key: the order number for the shipped library. */
@@ -784,6 +797,8 @@ export interface Runtime {
    * nothing written) when no open task or job of that kind has the id. Never call it for an unauthenticated caller.
    */
   recordRefusedRequest(refused: RefusedRequest, actor: Actor): Promise<boolean>;
+  /** Keeps a message the server refused for its variables in the history of the order it names (none: false). */
+  recordRefusedMessage(refused: RefusedMessage, actor: Actor): Promise<boolean>;
 
   /** Fires every timer due by the runtime's clock; returns how many fired. */
   fireDueTimers(): Promise<number>;

@@ -10,6 +10,7 @@ import { refuseOrderChangedMessage } from '../orders/order-change.js';
 import type { HistoryRow, InstanceRow, MessageRow, StoreTx, WaitRow } from '../store/types.js';
 import { messageWrites, type MessageReach } from './completion-variables.js';
 import type { ExecutableDefinition } from './definition-cache.js';
+import { recordRefusedMessage } from './refused-attempts.js';
 import { namedCaller } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 import { timeToLiveMs } from './time-to-live.js';
@@ -39,35 +40,63 @@ export class Messages {
     const { steps } = this;
     const buffer = steps.messages;
     const timeToLive = message.timeToLive === undefined ? buffer.defaultTimeToLiveMs : timeToLiveMs(message.timeToLive);
-    return steps.step('message', async (tx, moving): Promise<Correlation> => {
-      // A message adds to what it reaches: never the order as entered, never what another element decides.
-      if (message.variables) messageWrites(message.variables, message.name, await this.reach(tx, message));
-      const now = steps.clock.now();
-      const received = await buffer.receive(tx, message, timeToLive, now);
-      if ('duplicate' in received) return { refused: received.duplicate };
-      const { row } = received;
-      let waiting = await this.waitingFor(tx, message);
-      if (waiting.length === 0) {
-        // Serialise with a step opening this catch right now: it either sees the buffered message or we see its wait.
-        await tx.lockCorrelation(message.name, message.businessKey);
-        waiting = await this.waitingFor(tx, message);
+    let refusedWrite: StratumError | undefined;
+    try {
+      return await steps.step('message', async (tx, moving): Promise<Correlation> => {
+        // A message adds to what it reaches: never the order as entered, never what another element decides.
+        if (message.variables) {
+          const { variables } = message;
+          const reach = await this.reach(tx, message);
+          try {
+            messageWrites(variables, message.name, reach);
+          } catch (error) {
+            refusedWrite = error as StratumError;
+            throw error;
+          }
+        }
+        return this.correlateIn(tx, moving, message, timeToLive);
+      }, caller);
+    } catch (error) {
+      // an attempt to rewrite the order is kept in its history, after the step rolled back (refused-attempts.ts)
+      if (refusedWrite && error === refusedWrite) {
+        await recordRefusedMessage(steps, {
+          name: message.name, businessKey: message.businessKey, ...(message.messageId !== undefined && { messageId: message.messageId }),
+          variables: message.variables ?? {}, refusal: refusedWrite.message, attempted: 'correlate',
+        }, caller);
       }
-      // Camunda 7's all: false: more than one instance waiting is the sender's mistake, not a reason to move each
-      if (message.exactlyOne && waiting.length > 1) {
-        return { refused: await buffer.refuseAmbiguous(tx, row, waiting.map((wait) => wait.instanceId)) };
-      }
-      let reached = await this.deliverTo(tx, message, row, waiting, moving);
-      if (reached.length === 0) {
-        const started = await this.startByMessage(tx, message, moving);
-        if (started) reached = [{ instanceId: started, rootId: started, waitId: null }];
-      }
-      if (reached.length > 0) {
-        await buffer.delivered(tx, row, reached[0].instanceId, reached[0].rootId, now);
-        return { delivered: row, moved: reached };
-      }
-      const unwaited = await buffer.keepOrRefuse(tx, row);
-      return unwaited.kind === 'buffered' ? { buffered: unwaited.message } : { refused: unwaited.error };
-    }, caller);
+      throw error;
+    }
+  }
+
+  /** The message's step once its variables passed: received, then delivered, started by, kept or refused. */
+  private async correlateIn(tx: StoreTx, moving: Moving, message: MessageRequest, timeToLive: number): Promise<Correlation> {
+    const { steps } = this;
+    const buffer = steps.messages;
+    const now = steps.clock.now();
+    const received = await buffer.receive(tx, message, timeToLive, now);
+    if ('duplicate' in received) return { refused: received.duplicate };
+    const { row } = received;
+    let waiting = await this.waitingFor(tx, message);
+    if (waiting.length === 0) {
+      // Serialise with a step opening this catch right now: it either sees the buffered message or we see its wait.
+      await tx.lockCorrelation(message.name, message.businessKey);
+      waiting = await this.waitingFor(tx, message);
+    }
+    // Camunda 7's all: false: more than one instance waiting is the sender's mistake, not a reason to move each
+    if (message.exactlyOne && waiting.length > 1) {
+      return { refused: await buffer.refuseAmbiguous(tx, row, waiting.map((wait) => wait.instanceId)) };
+    }
+    let reached = await this.deliverTo(tx, message, row, waiting, moving);
+    if (reached.length === 0) {
+      const started = await this.startByMessage(tx, message, moving);
+      if (started) reached = [{ instanceId: started, rootId: started, waitId: null }];
+    }
+    if (reached.length > 0) {
+      await buffer.delivered(tx, row, reached[0].instanceId, reached[0].rootId, now);
+      return { delivered: row, moved: reached };
+    }
+    const unwaited = await buffer.keepOrRefuse(tx, row);
+    return unwaited.kind === 'buffered' ? { buffered: unwaited.message } : { refused: unwaited.error };
   }
 
   /**

@@ -6,7 +6,7 @@
 // variables sent only up to a small budget; the others are named with their size (keptVariables), and one person's
 // refused attempts at one task or job are kept up to a bound (KEPT_PER_PERSON): the first ones say who tried what,
 // the rest would only let anyone with a token grow an order's history, which every view of the order returns.
-import type { RefusedRequest } from '../api.js';
+import type { RefusedMessage, RefusedRequest } from '../api.js';
 import { StratumError } from '../errors.js';
 import type { StoreTx, WaitRow } from '../store/types.js';
 import { callerEntry, type StepCaller } from './step-caller.js';
@@ -44,6 +44,30 @@ export async function recordRefusedRequest(steps: StepExecutor, refused: Refused
     await keepWithinBound(steps, tx, wait, caller, `${refused.kind}.refused`, refused.kind === 'task' ? 'bpmn:UserTask' : null, {
       attempted: refused.attempted, ...about, ...sent, reason: refused.reason, refusal: refused.refusal,
     });
+    return true;
+  });
+}
+
+/**
+ * Keeps a message refused for what it would set (an order field, another element's decision: `refused`) as
+ * `message.refused` with `reason: "variable-refused"` in the history of the order its business key names; nothing for
+ * a key that names no order (a key anyone may make up must not grow the store). One sender's such entries on one
+ * order are kept up to KEPT_PER_PERSON, the last saying `lastKept`. False when nothing was kept.
+ */
+export async function recordRefusedMessage(steps: StepExecutor, refused: RefusedMessage, caller: StepCaller): Promise<boolean> {
+  return steps.inTransaction(async (tx) => {
+    const order = await tx.getOrder(refused.businessKey);
+    if (!order) return false;
+    const kept = caller.actor === null
+      ? 0
+      : (await tx.historyOf([order.instanceId], { event: 'message.refused', actor: caller.actor })).filter((entry) => entry.data?.reason === VARIABLE_REFUSED).length;
+    if (kept >= KEPT_PER_PERSON) return false;
+    const data = {
+      attempted: refused.attempted, name: refused.name, businessKey: refused.businessKey, ...(refused.messageId !== undefined && { messageId: refused.messageId }),
+      ...keptVariables({ variables: refused.variables }), reason: VARIABLE_REFUSED, refusal: refused.refusal,
+      ...(kept === KEPT_PER_PERSON - 1 && { lastKept: true }),
+    };
+    await tx.appendHistory([callerEntry(steps.rows.history(order.instanceId, caller.actor, 'message.refused', null, null, data), caller)]);
     return true;
   });
 }

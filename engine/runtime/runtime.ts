@@ -7,7 +7,7 @@
 import type { EventEmitter } from 'node:events';
 import type {
   Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobCallOptions, JobFailure, JobUpdate, JobView, MessageMove, MessageRequest,
-  MessageResult, OrderChangeRequest, TaskCompletionView, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, RefusedRequest, Runtime, RuntimeCaches, ServerRoles,
+  MessageResult, OrderChangeRequest, TaskCompletionView, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, RefusedMessage, RefusedRequest, Runtime, RuntimeCaches, ServerRoles,
   StartOptions, TaskFourEyes, TaskQuery, TaskView,
 } from '../api.js';
 import type { RateTable } from '../money/rate-table.js';
@@ -23,7 +23,7 @@ import { InstanceReads } from './instance-reads.js';
 import { ExternalJobs } from './jobs.js';
 import { Messages } from './messages.js';
 import { OrderChanges } from './order-changes.js';
-import { recordRefusedRequest } from './refused-attempts.js';
+import { recordRefusedMessage, recordRefusedRequest } from './refused-attempts.js';
 import { DEFAULT_ORDER_PROCESS, Starts } from './starts.js';
 import { StepExecutor } from './step-executor.js';
 import { callerOf } from './step-caller.js';
@@ -210,6 +210,10 @@ export class InstanceRuntime implements Runtime {
 
   recordRefusedRequest(refused: RefusedRequest, actor: Actor): Promise<boolean> {
     return recordRefusedRequest(this.steps, refused, callerOf(actor));
+  }
+
+  recordRefusedMessage(refused: RefusedMessage, actor: Actor): Promise<boolean> {
+    return recordRefusedMessage(this.steps, refused, callerOf(actor));
   }
 
   // ---- timers ---------------------------------------------------------------

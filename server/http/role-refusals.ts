@@ -11,7 +11,7 @@
 // variables it refuses: an attempt to rewrite the order leaves a trace whatever route it came by.
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import type { Actor, RefusedRequest, Runtime } from '../../engine/api.js';
+import type { Actor, RefusedMessage, RefusedRequest, Runtime } from '../../engine/api.js';
 import { ORDER_VARIABLES } from '../../engine/orders/order-entry.js';
 import type { User } from '../auth/users.js';
 import { HttpProblem } from '../problem.js';
@@ -31,21 +31,33 @@ const ADDRESSED_WAITS: readonly { prefix: string; kind: RefusedRequest['kind']; 
   { prefix: '/v2/jobs/{jobKey}', kind: 'job', param: 'jobKey' },
 ];
 
-/** Keeps a refusal; `arrivedAt` (performance.now()) is when its request arrived, as a write's turn counts from it. */
-export type KeepRefusal = (refused: RefusedRequest, actor: Actor, arrivedAt: number) => Promise<void>;
+/** Operation paths that send a message, and the body's field naming the order (business key, correlation key). */
+const MESSAGE_ROUTES: readonly { path: string; key: string }[] = [
+  { path: '/api/messages', key: 'businessKey' },
+  { path: '/v2/messages/publication', key: 'correlationKey' },
+];
+
+/**
+ * Keeps a refusal (one about a task or job, or a message refused for its variables); `arrivedAt` (performance.now())
+ * is when its request arrived, as a write's turn counts from it.
+ */
+export type KeepRefusal = (refused: RefusedRequest | RefusedMessage, actor: Actor, arrivedAt: number) => Promise<void>;
 
 /**
  * Keeps refusals in a turn of the write queue `writes`. One the queue refuses (full, or no turn in time) or the
  * store cannot keep is logged as a warning with who tried what, and the 403 goes out all the same: a refusal is
  * never turned into a 503 (the caller would only be told to retry what it may not do) nor lost without a trace.
  */
-export function refusalsInTurn(writes: AdmissionQueue, runtime: Pick<Runtime, 'recordRefusedRequest'>, logger: Logger): KeepRefusal {
+export function refusalsInTurn(writes: AdmissionQueue, runtime: Pick<Runtime, 'recordRefusedRequest' | 'recordRefusedMessage'>, logger: Logger): KeepRefusal {
   return async (refused, actor, arrivedAt) => {
     try {
-      await writes.run(() => runtime.recordRefusedRequest(refused, actor), arrivedAt);
+      await writes.run(() => ('kind' in refused ? runtime.recordRefusedRequest(refused, actor) : runtime.recordRefusedMessage(refused, actor)), arrivedAt);
     } catch (error) {
       const queue = error instanceof HttpProblem && error.status === 503 ? { queue: error.extensions?.reason } : { err: error };
-      logger.warn({ user: actor.name, via: actor.via, kind: refused.kind, id: refused.id, attempted: refused.attempted, reason: refused.reason, ...queue },
+      const about = 'kind' in refused
+        ? { kind: refused.kind, id: refused.id, reason: refused.reason }
+        : { kind: 'message', name: refused.name, businessKey: refused.businessKey, reason: VARIABLE_REFUSAL };
+      logger.warn({ user: actor.name, via: actor.via, ...about, attempted: refused.attempted, ...queue },
         'a refused request was answered 403 but not kept in the history');
     }
   };
@@ -57,6 +69,8 @@ export function refusalsInTurn(writes: AdmissionQueue, runtime: Pick<Runtime, 'r
  * refuses (nothing is looked up for them). Without an addressed wait, undefined.
  */
 export function recordRoleRefusals(op: { id: string; path: string }, record: KeepRefusal, validParams: (params: Record<string, unknown>) => unknown) {
+  const messages = MESSAGE_ROUTES.find((route) => route.path === op.path);
+  if (messages) return recordRefusedMessages(op, messages.key, record);
   const addressed = ADDRESSED_WAITS.find((route) => op.path.startsWith(route.prefix) || op.path === route.prefix);
   if (!addressed) return undefined;
   return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
@@ -92,4 +106,26 @@ function orderFieldsSent(error: HttpProblem, body: unknown): Record<string, unkn
     return name !== undefined && (ORDER_VARIABLES as readonly string[]).includes(name) && Object.hasOwn(sent, name);
   });
   return named ? (sent as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Express error middleware for a route that sends a message: a body the schema refused for naming an order field
+ * among its variables is kept in the history of the order its `key` field names (the runtime keeps nothing for a key
+ * that names no order); the caller gets the refusal either way.
+ */
+function recordRefusedMessages(op: { id: string; path: string }, key: string, record: KeepRefusal) {
+  return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    const user = res.locals.user as User | undefined;
+    if (!(error instanceof HttpProblem) || !user) return next(error);
+    const body = res.locals.refusedBody as Record<string, unknown> | undefined;
+    const variables = orderFieldsSent(error, body);
+    const name = body?.name;
+    const businessKey = body?.[key];
+    const messageId = body?.messageId;
+    if (!variables || typeof name !== 'string' || typeof businessKey !== 'string') return next(error);
+    const refused: RefusedMessage = {
+      name, businessKey, ...(typeof messageId === 'string' && { messageId }), variables, refusal: error.message, attempted: op.id,
+    };
+    record(refused, { ...user, via: routeOf(op.path) }, res.locals.arrivedAt as number).then(() => next(error), () => next(error));
+  };
 }

@@ -316,6 +316,7 @@ export class FakeStratum {
     },
     purgeExpiredMessages: async () => 0,
     recordRefusedRequest: async () => false,
+    recordRefusedMessage: async () => false,
     findIncidents: async (query) => ({
       items: this.openIncidents(query).map(({ open: _o, ...incident }) => incident),
       nextCursor: null,

@@ -1,0 +1,105 @@
+// Business rule: a message adds to the order, never rewrites it (an order field) nor decides for another step (an
+// approval's output). A message refused for that, on /api, Camunda 7's /engine-rest or Camunda 8's /v2, is kept in the
+// history of the order its business key (correlation key) names as `message.refused` with `reason: variable-refused`,
+// who sent it, by which route and what it carried, as a refused job or task completion is (refused-variables.test.ts).
+// A key that names no order keeps nothing: anyone may make one up, and the store must not grow for it.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HistoryEntry, OrderView } from '../../../engine/api.js';
+import { KEPT_PER_PERSON } from '../../../engine/runtime/refused-attempts.js';
+import { TEST_USERS, TOKENS, type ApiResponse } from '../support/client.js';
+import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+
+let server: TestServer;
+let orderCount = 0;
+const api = () => server.api;
+
+beforeAll(async () => {
+  const dataDir = makeDataDir();
+  writeFileSync(join(dataDir, 'users.json'), JSON.stringify(TEST_USERS));
+  server = await startTestServer({ dataDir });
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+const ROUTES = ['api', 'camunda7', 'camunda8'] as const;
+type Route = (typeof ROUTES)[number];
+
+async function enterOrder(): Promise<string> {
+  const orderNo = `RM-${++orderCount}`;
+  const response = await api().post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 80_000, currency: 'CNY', paymentTerms: 'credit' });
+  expect(response.status, response.text).toBe(201);
+  return orderNo;
+}
+
+async function order(orderNo: string): Promise<OrderView> {
+  return (await api().get<OrderView>(`/api/orders/${orderNo}`, TOKENS.erp)).body;
+}
+
+async function refusedMessages(orderNo: string): Promise<HistoryEntry[]> {
+  return (await order(orderNo)).history.filter((entry) => entry.event === 'message.refused');
+}
+
+function typed(variables: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, { value: JSON.stringify(value), type: 'Json' }]));
+}
+
+const SEND: Record<Route, (key: string, variables: Record<string, unknown>) => Promise<ApiResponse>> = {
+  api: (key, variables) => api().post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: key, variables }),
+  camunda7: (key, variables) => api().post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: key, processVariables: typed(variables) }),
+  camunda8: (key, variables) => api().post('/v2/messages/publication', TOKENS.erp, { name: 'PaymentReceived', correlationKey: key, timeToLive: 0, variables }),
+};
+
+function historyRows(): number {
+  const db = new Database(join(server.dataDir, 'stratum.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM history').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe('a message refused for what it would set is kept in the order\'s audit trail', () => {
+  it.each(ROUTES)('a message setting amount and paymentTerms through %s: refused, kept as message.refused, the order unchanged', async (route) => {
+    const orderNo = await enterOrder();
+    const sent = { amount: 1, paymentTerms: 'prepaid-at-entry', paidAt: '2026-12-06' };
+    const refused = await SEND[route](orderNo, sent);
+    expect(refused.status, refused.text).toBeGreaterThanOrEqual(400);
+    expect(refused.status, refused.text).toBeLessThan(500);
+
+    const [entry, ...more] = await refusedMessages(orderNo);
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({ actor: 'erp', via: route, data: { reason: 'variable-refused', name: 'PaymentReceived', businessKey: orderNo, variables: sent } });
+    expect(entry.data!.refusal).toMatch(/amount/);
+    expect(await order(orderNo)).toMatchObject({ amount: '80000.00', paymentTerms: 'credit' });
+  });
+
+  it.each(ROUTES)('a message setting another step\'s decision through %s is kept the same way', async (route) => {
+    const orderNo = await enterOrder();
+    const refused = await SEND[route](orderNo, { directorApproved: true });
+    expect(refused.status, refused.text).toBeGreaterThanOrEqual(400);
+    const [entry, ...more] = await refusedMessages(orderNo);
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({ actor: 'erp', via: route, data: { reason: 'variable-refused', variables: { directorApproved: true } } });
+    expect(entry.data!.refusal).toMatch(/directorApproved/);
+  });
+
+  it.each(ROUTES)('a message naming no order through %s is refused and writes no history', async (route) => {
+    const before = historyRows();
+    expect((await SEND[route]('RM-NO-SUCH-ORDER', { amount: 1 })).status).toBeGreaterThanOrEqual(400);
+    expect((await SEND[route]('RM-NO-SUCH-ORDER', { directorApproved: true })).status).toBeGreaterThanOrEqual(400);
+    expect(historyRows()).toBe(before);
+  });
+
+  it('keeps one sender\'s refused messages on one order up to the bound, the last saying so', async () => {
+    const orderNo = await enterOrder();
+    for (let attempt = 0; attempt < KEPT_PER_PERSON + 2; attempt++) expect((await SEND.api(orderNo, { directorApproved: attempt })).status).toBe(422);
+    const kept = await refusedMessages(orderNo);
+    expect(kept).toHaveLength(KEPT_PER_PERSON);
+    expect(kept.map((entry) => entry.data!.lastKept ?? false)).toEqual([...Array<boolean>(KEPT_PER_PERSON - 1).fill(false), true]);
+  });
+});
