@@ -299,6 +299,19 @@ export interface OrderChangeView {
   requestedBy: string | null;
   requestedAt: string;
   settledAt: string | null;
+  /**
+   * Who moved the change on and when, from the order's history (`order.change-acknowledged`, `-accepted`, `-approved`,
+   * `-rejected`): the user whose step did it (the last acknowledgement, the approver), null for a step nobody called.
+   * Only in the order's changes view (GET /api/orders/{orderNo}/changes).
+   */
+  settledBy?: OrderChangeStep[];
+}
+
+/** One step of a change's way: its status after the step, who took it and when. */
+export interface OrderChangeStep {
+  status: 'acknowledged' | 'accepted' | 'approved' | 'rejected';
+  by: string | null;
+  at: string;
 }
 
 /** An order with the changes made to it since entry. */

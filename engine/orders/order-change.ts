@@ -4,7 +4,7 @@
 // status as the process settles it. The runtime runs each in a transaction
 // (runtime.changeOrder, and after every step); the order process decides what
 // a change needs (docs/modelling.md, "Changes to a running order").
-import type { MessageRequest, OrderChangeRequest, OrderChangesView, OrderChangeView } from '../api.js';
+import type { MessageRequest, OrderChangeRequest, OrderChangesView, OrderChangeStep, OrderChangeView } from '../api.js';
 import { conflict, notFound, StratumError } from '../errors.js';
 import type { ProcessModel } from '../bpmn/process-model.js';
 import { convertOrderAmount } from '../money/conversion.js';
@@ -160,7 +160,28 @@ export async function settleOrderChanges(tx: StoreTx, model: ProcessModel, insta
   await tx.appendHistory(entries);
 }
 
-export function orderChangesView(order: OrderRow, changes: OrderChangeRow[]): OrderChangesView {
+/**
+ * Who moved each change on and when, read from the `order.change-*` entries in the history of the order's tree
+ * (an entry names its change by `changeId`); by change id.
+ */
+export async function changeSteps(tx: StoreTx, order: OrderRow): Promise<Map<string, OrderChangeStep[]>> {
+  const tree = await tx.findInstances({ rootId: order.instanceId });
+  const ids = [...new Set([order.instanceId, ...tree.map((instance) => instance.id)])];
+  const entries = await tx.historyOf(ids, { event: SETTLED_STATUSES.map((status) => `order.change-${status}`) });
+  const steps = new Map<string, OrderChangeStep[]>();
+  for (const entry of entries) {
+    const changeId = entry.data?.changeId;
+    if (typeof changeId !== 'string') continue;
+    const status = entry.event.slice('order.change-'.length) as OrderChangeStep['status'];
+    steps.set(changeId, [...(steps.get(changeId) ?? []), { status, by: entry.actor, at: entry.at }]);
+  }
+  return steps;
+}
+
+/** The statuses a step moves a change to, each with its `order.change-<status>` history entry. */
+const SETTLED_STATUSES: readonly OrderChangeStep['status'][] = ['acknowledged', 'accepted', 'approved', 'rejected'];
+
+export function orderChangesView(order: OrderRow, changes: OrderChangeRow[], steps?: Map<string, OrderChangeStep[]>): OrderChangesView {
   const inForce = amountInForce(order, changes);
   return {
     orderNo: order.orderNo,
@@ -170,7 +191,7 @@ export function orderChangesView(order: OrderRow, changes: OrderChangeRow[]): Or
     amount: inForce.amount,
     reportingAmount: inForce.reportingAmount,
     reportingCurrency: order.reportingCurrency,
-    changes: changes.map(changeView),
+    changes: changes.map((row) => (steps ? { ...changeView(row), settledBy: steps.get(row.changeId) ?? [] } : changeView(row))),
   };
 }
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderChangeRequest, OrderChangesView, OrderEntryOptions } from '../api.js';
 import { StratumError } from '../errors.js';
-import { ORDER_CHANGED_MESSAGE, orderChangesView, recordOrderChange } from '../orders/order-change.js';
+import { changeSteps, ORDER_CHANGED_MESSAGE, orderChangesView, recordOrderChange } from '../orders/order-change.js';
 import type { OrderChangeRow } from '../store/types.js';
 import type { Messages } from './messages.js';
 import type { OrderEntrySettings } from './starts.js';
@@ -51,7 +51,7 @@ export class OrderChanges {
   view(orderNo: string): Promise<OrderChangesView | undefined> {
     return this.steps.store.read(async (tx) => {
       const order = await tx.getOrder(orderNo);
-      return order && orderChangesView(order, await tx.orderChanges(orderNo));
+      return order && orderChangesView(order, await tx.orderChanges(orderNo), await changeSteps(tx, order));
     });
   }
 }

@@ -889,6 +889,19 @@ export const OrderChangeView: JsonSchema = {
     requestedBy: nullable({ type: 'string' }),
     requestedAt: dateTime,
     settledAt: nullable(dateTime),
+    settledBy: {
+      type: 'array',
+      description: 'Only in GET /api/orders/{orderNo}/changes: who moved the change on and when, oldest first (from the order\'s history: `order.change-acknowledged`, `-accepted`, `-approved`, `-rejected`). `by` is the user whose step did it (the last acknowledgement, the approver who approved or rejected), null for a step nobody called.',
+      items: {
+        type: 'object',
+        required: ['status', 'by', 'at'],
+        properties: {
+          status: { type: 'string', enum: ['acknowledged', 'accepted', 'approved', 'rejected'] },
+          by: nullable({ type: 'string' }),
+          at: dateTime,
+        },
+      },
+    },
   },
 };
 

@@ -154,6 +154,34 @@ describe('the history says what each change changed, from what', () => {
   });
 });
 
+describe('the changes view says who moved each change on, and when', () => {
+  it('names the last acknowledgement, the approver who approved and the director who rejected, with the instant of each', async () => {
+    await enterOrder('SO-CH-WHO', 'credit', 400_000);
+    expect((await change('SO-CH-WHO', { description: 'twice the quantity', amount: 800_000, changeId: 'who-raise' })).status).toBe(201);
+    await acknowledgeAll('SO-CH-WHO');
+    expect(await decide('SO-CH-WHO', 'vice-president', true)).toBe(200);
+    expect((await change('SO-CH-WHO', { description: 'ten times the quantity', amount: 4_000_000, changeId: 'who-too-much' })).status).toBe(201);
+    await acknowledgeAll('SO-CH-WHO');
+    expect(await decide('SO-CH-WHO', 'sales-director', false)).toBe(200);
+    expect((await change('SO-CH-WHO', { description: 'new logo', changeId: 'who-logo' })).status).toBe(201);
+    await acknowledgeAll('SO-CH-WHO');
+
+    const { changes } = await changesOf('SO-CH-WHO');
+    const [raise, tooMuch, logo] = changes;
+    expect(raise.settledBy!.map((step) => step.status)).toEqual(['acknowledged', 'approved']);
+    expect(raise.settledBy![1]).toMatchObject({ by: 'vera', at: raise.settledAt });
+    expect(tooMuch.settledBy!.map((step) => [step.status, step.status === 'rejected' ? step.by : 'acknowledger'])).toEqual([['acknowledged', 'acknowledger'], ['rejected', 'dirk']]);
+    expect(tooMuch.settledBy![1].at).toBe(tooMuch.settledAt);
+    expect(logo.settledBy!.map((step) => step.status)).toEqual(['acknowledged', 'accepted']);
+    for (const one of changes) {
+      const acknowledged = one.settledBy![0];
+      expect(acknowledged.by, JSON.stringify(one.settledBy)).not.toBeNull();
+      expect(['paul', 'pia', 'ines']).toContain(acknowledged.by);
+      expect(Date.parse(acknowledged.at)).toBeGreaterThanOrEqual(Date.parse(one.requestedAt));
+    }
+  });
+});
+
 describe('a changed amount is approved again when its tier rises', () => {
   it('asks the director and the vice-president when 400,000 approved automatically grows to 1,200,000, before planning continues', async () => {
     const order = await enterOrder('SO-CH-RAISE', 'credit', 400_000);
