@@ -717,7 +717,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'JobFailureRequest', required: true },
-    problems: { 404: 'No job with this id.', 409: 'The job is no longer open, or a worker holds its lock and the call does not name it (`reason: not-locked-by-worker`).' },
+    problems: { 404: 'No job with this id.', 409: 'The job is no longer open, a worker holds its lock and the call does not name it (`reason: not-locked-by-worker`), or its order has an open change (`reason: order-change-open`: held, as its completion is; the retries stay as they were).' },
     responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
   },
   {
@@ -816,7 +816,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('External task') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda7FailureRequest', required: true },
-    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open, or locked by another worker (`not-locked-by-worker`).' },
+    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open, locked by another worker (`not-locked-by-worker`), or held by an open change of its order (`order-change-open`; the retries stay as they were).' },
     responses: { 204: { description: 'Recorded.' } },
   },
   {
@@ -973,7 +973,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { jobKey: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda8JobFailRequest', required: false },
-    problems: { 400: 'A retry back-off or job-local variables (not supported), or a body that does not fit the schema.', 404: 'No open job with this key.', 409: 'The job is no longer open.' },
+    problems: { 400: 'A retry back-off over a day or job-local variables (not supported), or a body that does not fit the schema.', 404: 'No open job with this key.', 409: 'The job is no longer open, or held while its order has an open change (`order-change-open`): the failure is refused as the completion is, and the job keeps its retries.' },
     responses: { 204: { description: 'Recorded.' } },
   },
   {

@@ -74,9 +74,15 @@ export class ExternalJobs {
   async fail(jobId: string, failure: JobFailure & JobCallOptions, actor: Actor): Promise<string> {
     const { steps } = this;
     const caller = callerOf(actor);
-    return steps.step('fail-job', async (tx, moving) => {
-      const { wait, instance } = await this.lock(tx, jobId, failure);
+    // a failure held by an open order change is refused as its completion is (kept as `job.refused`): counted, it
+    // spent the retries of a job that could not move on (a Camunda 8 worker fails the job its completion was refused
+    // for), and at 0 its incident failed the order and held the change's acknowledgements with it
+    return recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
+      const { wait, instance } = await this.lock(tx, jobId, failure, { order: true });
       moving(instance);
+      await noteRefusal(attempt, wait, {
+        attempted: 'failure', jobType: wait.jobType, message: failure.message, retries: failure.retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }),
+      }, () => refuseJobWhileChangeOpen(tx, instance, wait.id));
       const retries = Math.max(0, Math.floor(failure.retries));
       // a back-off is a lock nobody holds: no fetch takes the job before it ends, and no worker's lock is checked
       const backOff = retries > 0 ? Math.max(0, Math.floor(failure.retryTimeoutMs ?? 0)) : 0;
@@ -104,7 +110,7 @@ export class ExternalJobs {
         await steps.runQueue(tx, returns.map((step) => ({ ...step, actor: actor.name })));
       }
       return instance.rootId;
-    }, caller);
+    }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'job.refused', null));
   }
 
   /**

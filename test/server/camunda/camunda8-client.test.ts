@@ -4,8 +4,9 @@
 // started server through /v2, configured as docs/camunda-workers.md tells a
 // user: the REST address, OAuth off, a Stratum bearer token sent with every
 // request. The client sends int64 fields (timeout, requestTimeout, timeToLive)
-// as JSON strings, which /v2 takes as Camunda's gateway does.
-import type { CamundaClient } from '@camunda8/orchestration-cluster-api';
+// as JSON strings, which /v2 takes as Camunda's gateway does. Its job worker, whose completion an open
+// order change refuses, fails the job; that failure is refused too, and the job keeps its retries.
+import type { CamundaClient, JobKey } from '@camunda8/orchestration-cluster-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS, type ApiClient } from '../support/client.js';
 import { camunda8Client, refusal } from '../support/camunda8-client.js';
@@ -37,7 +38,7 @@ async function enter(orderNo: string, fields: Record<string, unknown> = {}) {
 interface OrderView {
   status: string;
   entered: { amount: number };
-  history: { event: string; actor: string | null; data: Record<string, unknown> }[];
+  history: { event: string; actor: string | null; data: Record<string, unknown> | null }[];
 }
 
 const order = (orderNo: string) => api.json<OrderView>('GET', `/api/orders/${orderNo}`, { token: TOKENS.erp });
@@ -111,6 +112,55 @@ describe('@camunda8/orchestration-cluster-api against /v2', () => {
     expect(await orderStatus('C8C-WORKER')).toBe('fulfilled');
     // the pool works every order's jobs (the paid order of the test before too); this order's, each once
     expect(seen.filter((one) => one.orderNo === 'C8C-WORKER').map((one) => one.type).sort()).toEqual(['procurement-planning', 'production-planning', 'shipping']);
+  }, 60_000);
+
+  it('refuses the failure of a job an open order change holds (409 order-change-open): the client\'s worker, refused its completion, does not count the job\'s retries down', async () => {
+    await enter('C8C-HELD');
+    const client = camundaClient();
+    for (const type of ['procurement-planning', 'production-planning']) {
+      const { jobs } = await client.activateJobs({ type, worker: 'c8-client', timeout: 60_000, maxJobsToActivate: 10, requestTimeout: -1 });
+      for (const job of jobs) await client.completeJob({ jobKey: job.jobKey, variables: {} });
+    }
+    // the change arrives while the worker ships: its completion is refused (409), and the client's worker then
+    // fails the job with one retry fewer, as it does for every error of its handler
+    let handled = false;
+    let shipping: JobKey | undefined;
+    client.createJobWorker({
+      jobType: 'shipping', workerName: 'c8-held', maxParallelJobs: 1, jobTimeoutMs: 2_000, pollTimeoutMs: 1_000,
+      jobHandler: async (job) => {
+        shipping = job.jobKey;
+        expect((await api.post('/api/orders/C8C-HELD/changes', TOKENS.erp, { description: 'other labels', changeId: 'c8c-held' })).status).toBe(201);
+        try {
+          return await job.complete();
+        } finally {
+          handled = true;
+        }
+      },
+    });
+    const attempts = async () => (await order('C8C-HELD')).history.filter((entry) => entry.event === 'job.failed' || entry.data?.attempted === 'failure');
+    try {
+      for (let round = 0; round < 200 && !(handled && (await attempts()).length); round++) await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      client.stopAllWorkers();
+    }
+    // the failure is refused as the completion was, and kept beside it in the history; the job keeps its retries
+    expect((await attempts()).map((entry) => [entry.event, entry.data?.reason])).toEqual([['job.refused', 'order-change-open']]);
+    expect(shipping).toBeDefined();
+    expect(await refusal(client.failJob({ jobKey: shipping!, retries: 0, errorMessage: 'carrier down' }))).toBe(409);
+    expect(await orderStatus('C8C-HELD')).not.toBe('failed');
+
+    const tokenOf: Record<string, string> = { procurement: TOKENS.procurement, production: TOKENS.production, inspection: TOKENS.inspection };
+    const tasks = (await api.json<{ id: string; candidateGroups: string[] }[]>('GET', '/api/tasks?businessKey=C8C-HELD', { token: TOKENS.erp }))
+      .filter((task) => tokenOf[task.candidateGroups[0] ?? '']);
+    for (const task of tasks) {
+      expect((await api.post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, tokenOf[task.candidateGroups[0] ?? ''] ?? '', { variables: { acknowledged: true } })).status).toBe(200);
+    }
+    // once the change is settled and the worker's lock has run out, the job comes back with the retries it had
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const { jobs } = await client.activateJobs({ type: 'shipping', worker: 'c8-client', timeout: 60_000, maxJobsToActivate: 10, requestTimeout: -1 });
+    expect(jobs.map((job) => [job.jobKey, job.retries])).toEqual([[shipping, 3]]);
+    await client.completeJob({ jobKey: shipping! });
+    expect(await orderStatus('C8C-HELD')).toBe('fulfilled');
   }, 60_000);
 
   it('is refused with 401 without a token and 403 outside the integration group', async () => {
