@@ -61,7 +61,9 @@ export const Camunda8JobFailRequest: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    retries: { type: 'integer', minimum: 0, maximum: 100, description: 'Retries left; 0 (the default) raises an incident.' },
+    // Zeebe's int32, not the 100 Stratum's own routes take: a job may declare more retries (zeebe:taskDefinition
+    // retries="250"), and a worker fails it with one fewer than activation showed
+    retries: { type: 'integer', minimum: 0, maximum: 2_147_483_647, description: 'Retries left (a 32-bit integer, as Zeebe\'s); 0 (the default) raises an incident.' },
     errorMessage: { type: 'string', maxLength: 4000 },
     retryBackOff: int64(0, 86_400_000, 'With retries left, the job is activated again only this many ms from now (0 or absent: at once), as Zeebe backs off.'),
     variables: noLocalVariables,

@@ -6,11 +6,11 @@
 // request. The client sends int64 fields (timeout, requestTimeout, timeToLive)
 // as JSON strings, which /v2 takes as Camunda's gateway does. Its job worker, whose completion an open
 // order change refuses, fails the job; that failure is refused too, and the job keeps its retries.
-import type { CamundaClient, JobKey } from '@camunda8/orchestration-cluster-api';
+import { ProcessDefinitionId, type CamundaClient, type JobKey } from '@camunda8/orchestration-cluster-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS, type ApiClient } from '../support/client.js';
 import { camunda8Client, refusal } from '../support/camunda8-client.js';
-import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { deployFixtures, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -162,6 +162,22 @@ describe('@camunda8/orchestration-cluster-api against /v2', () => {
     await client.completeJob({ jobKey: shipping! });
     expect(await orderStatus('C8C-HELD')).toBe('fulfilled');
   }, 60_000);
+
+  it('takes the failure of a job that declares more than 100 retries, as Zeebe does: the client\'s worker counts them down', async () => {
+    await deployFixtures(api, 'archive-export.bpmn');
+    const client = camundaClient();
+    const started = await client.createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists('archive-export') });
+    const activate = async () => {
+      const { jobs } = await client.activateJobs({ type: 'archive-export', worker: 'c8-client', timeout: 60_000, maxJobsToActivate: 10, requestTimeout: -1 });
+      expect(jobs.map((job) => job.processInstanceKey)).toEqual([started.processInstanceKey]);
+      return jobs[0];
+    };
+    const job = await activate();
+    expect(job.retries).toBe(250);
+    // what the client's job worker sends when its handler throws: one retry fewer than the job has
+    await client.failJob({ jobKey: job.jobKey, retries: job.retries - 1, errorMessage: 'archive busy' });
+    expect((await activate()).retries).toBe(249);
+  });
 
   it('is refused with 401 without a token and 403 outside the integration group', async () => {
     const request = { type: 'shipping', worker: 'c8-client', timeout: 1_000, maxJobsToActivate: 1, requestTimeout: -1 };
