@@ -64,7 +64,7 @@ export function camunda8Handlers(runtime: Runtime, workers: Workers): Handlers {
       return noContent;
     },
 
-    camunda8FailJob: async ({ params, body, user }: Input<{ retries?: number; errorMessage?: string; retryBackOff?: number | string }, unknown, { jobKey: string }>) => {
+    camunda8FailJob: async ({ params, body, user }: Input<{ retries?: number | null; errorMessage?: string | null; retryBackOff?: number | string | null }, unknown, { jobKey: string }>) => {
       await runtime.failJob(params.jobKey, { message: body.errorMessage || 'failed', retries: body.retries ?? 0, retryTimeoutMs: Number(body.retryBackOff ?? 0) }, user!);
       return noContent;
     },

@@ -29,10 +29,14 @@ const INT64_TEXT = /^-?[0-9]{1,15}$/;
 /**
  * `x-int64: {minimum, maximum}`: an integer in the range, given as a number or as its decimal
  * text (Camunda 8's clients send every int64 field as a JSON string); the handler reads it
- * with `Number`.
+ * with `Number`. With `nullable`, null passes too (the field is read as absent).
  */
 function addInt64(ajv: Ajv2020): Ajv2020 {
-  const validate = (range: { minimum: number; maximum: number }, value: unknown): boolean => {
+  const validate = (range: { minimum: number; maximum: number; nullable?: boolean }, value: unknown): boolean => {
+    if (value === null && range.nullable) {
+      validate.errors = undefined;
+      return true;
+    }
     const number = typeof value === 'string' && INT64_TEXT.test(value) ? Number(value) : value;
     const ok = typeof number === 'number' && Number.isInteger(number) && number >= range.minimum && number <= range.maximum;
     validate.errors = ok ? undefined : [{ keyword: 'x-int64', message: `must be an integer from ${range.minimum} to ${range.maximum} (a number or its decimal text)`, params: range }];

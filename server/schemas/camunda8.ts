@@ -20,10 +20,10 @@ const plainVariables = (description: string): JsonSchema => ({ ...variables(desc
  * Camunda's `format: int64`: a number, or its decimal text as @camunda8/orchestration-cluster-api sends
  * it (Camunda's gateway takes both); read with `Number` after validation.
  */
-const int64 = (minimum: number, maximum: number, description: string): JsonSchema => ({
+const int64 = (minimum: number, maximum: number, description: string, options: { nullable?: boolean } = {}): JsonSchema => ({
   // one keyword checks both forms and the range, so a wrong value is named once (server/http/validate.ts)
-  'x-int64': { minimum, maximum },
-  description: `${description} From ${minimum} to ${maximum}; an integer or its decimal text.`,
+  'x-int64': { minimum, maximum, ...(options.nullable && { nullable: true }) },
+  description: `${description} From ${minimum} to ${maximum}; an integer or its decimal text${options.nullable ? ', or null (absent)' : ''}.`,
 });
 const noLocalVariables: JsonSchema = {
   type: ['object', 'null'], maxProperties: 0,
@@ -63,9 +63,10 @@ export const Camunda8JobFailRequest: JsonSchema = {
   properties: {
     // Zeebe's int32, not the 100 Stratum's own routes take: a job may declare more retries (zeebe:taskDefinition
     // retries="250"), and a worker fails it with one fewer than activation showed
-    retries: { type: 'integer', minimum: 0, maximum: 2_147_483_647, description: 'Retries left (a 32-bit integer, as Zeebe\'s); 0 (the default) raises an incident.' },
-    errorMessage: { type: 'string', maxLength: 4000 },
-    retryBackOff: int64(0, 86_400_000, 'With retries left, the job is activated again only this many ms from now (0 or absent: at once), as Zeebe backs off.'),
+    // null is absent, as Camunda's gateway reads these three (getIntOrZero, getStringOrEmpty, getLongOrZero)
+    retries: { type: ['integer', 'null'], minimum: 0, maximum: 2_147_483_647, description: 'Retries left (a 32-bit integer, as Zeebe\'s); 0 (the default, also null) raises an incident.' },
+    errorMessage: { type: ['string', 'null'], maxLength: 4000 },
+    retryBackOff: int64(0, 86_400_000, 'With retries left, the job is activated again only this many ms from now (0 or absent: at once), as Zeebe backs off.', { nullable: true }),
     variables: noLocalVariables,
   },
 };

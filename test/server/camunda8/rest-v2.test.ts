@@ -210,6 +210,17 @@ describe('/v2 routes keep the controls', () => {
     expect(await activateFor('procurement-planning', 'C8-BACKOFF')).toMatchObject({ jobKey: job.jobKey, retries: 2 });
   });
 
+  it('takes a failure whose optional fields are null, as Camunda\'s gateway reads them (absent): a client that sends every field loses no failure', async () => {
+    await enter('C8-NULLS');
+    const job = await activateFor('procurement-planning', 'C8-NULLS');
+    const failed = await c8('POST', `/v2/jobs/${job.jobKey}/failure`, { retries: 2, errorMessage: null, retryBackOff: null, variables: null });
+    expect(failed.status, failed.text).toBe(204);
+    expect(await activateFor('procurement-planning', 'C8-NULLS')).toMatchObject({ jobKey: job.jobKey, retries: 2 });
+    // null retries are 0, as Camunda maps them: an incident
+    expect((await c8('POST', `/v2/jobs/${job.jobKey}/failure`, { retries: null, errorMessage: 'MRP gone' })).status).toBe(204);
+    expect(await orderStatus('C8-NULLS')).toBe('failed');
+  });
+
   it('holds a job while its order has an open change: completion and error are refused (409) until the change is acknowledged', async () => {
     await enter('C8-HOLD');
     for (const type of ['procurement-planning', 'production-planning']) {
