@@ -383,11 +383,30 @@ function parseGroupList(text: string): string[] | undefined {
   return splitList(trimmed);
 }
 
+/**
+ * The most retries a job may declare or be given: Zeebe's and Camunda 7's 32-bit count (and the `integer`
+ * column both stores keep them in). Every route that sets a job's retries takes up to this.
+ */
+export const MAX_JOB_RETRIES = 2_147_483_647;
+
+/**
+ * A job's declared retries (`zeebe:taskDefinition retries`): a count from 1 to MAX_JOB_RETRIES, written as it is
+ * or as a FEEL number literal (`=5`); null for anything else (service-task-job-type refuses it at deploy), undefined
+ * when none is declared (the default, 3).
+ */
+export function declaredJobRetries(text: string | undefined): number | null | undefined {
+  const trimmed = text?.trim() ?? '';
+  if (!trimmed) return undefined;
+  const count = /^(?:=\s*)?([0-9]{1,10})$/.exec(trimmed);
+  const retries = count ? Number(count[1]) : Number.NaN;
+  return retries >= 1 && retries <= MAX_JOB_RETRIES ? retries : null;
+}
+
 function jobOf(element: ModdleElement): { type: string; retries?: number } | undefined {
   const definition = extensionValues(element, 'zeebe:TaskDefinition')[0];
   if (definition?.type) {
-    const retries = Number.parseInt(definition.retries ?? '', 10);
-    return { type: definition.type, ...(Number.isFinite(retries) && { retries }) };
+    const retries = declaredJobRetries(definition.retries);
+    return { type: definition.type, ...(typeof retries === 'number' && { retries }) };
   }
   if (camundaAttribute(element, 'type') === 'external') {
     const topic = camundaAttribute(element, 'topic');

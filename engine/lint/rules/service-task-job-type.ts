@@ -5,8 +5,12 @@
 // checked by feel-condition-syntax. Camunda 7 Java delegates, expressions and
 // connectors have a job type derived from them (bpmn/camunda7-jobs.ts); a task
 // that calls a DMN decision evaluates it (supported-elements checks it) and is skipped here.
+// Its declared retries (zeebe:taskDefinition retries) must be a count a job can spend: 1 to 2^31-1, as Zeebe's
+// int32, written or as a FEEL number literal. Anything else (-1, 0, "abc", 99999999999, a FEEL expression Stratum
+// does not evaluate) used to be read as the default 3 or a job never handed out, and past 2^31-1 PostgreSQL's
+// integer column refused the step that created the job.
 import type { ModdleElement } from 'bpmn-moddle';
-import { describeElement, extensionValues } from '../../bpmn/process-model.js';
+import { declaredJobRetries, describeElement, extensionValues, MAX_JOB_RETRIES } from '../../bpmn/process-model.js';
 import { elementLabel } from '../element-label.js';
 import { isAny, type Reporter, type RuleFactory } from '../rule-api.js';
 
@@ -23,6 +27,14 @@ const serviceTaskJobType: RuleFactory = () => {
         node.id,
         `Stratum runs service tasks as external jobs; give ${elementLabel(node)} a job type${camundaHint}: ` +
           '<zeebe:taskDefinition type="…" /> or camunda:type="external" camunda:topic="…"',
+      );
+    }
+    const retries = extensionValues(node, 'zeebe:TaskDefinition')[0]?.retries;
+    if (declaredJobRetries(retries) === null) {
+      reporter.report(
+        node.id,
+        `${elementLabel(node)} declares retries="${String(retries).trim()}": a job's retries are a count from 1 to ${MAX_JOB_RETRIES} ` +
+          '(as Zeebe\'s), written as a number or a FEEL number literal (=5); Stratum evaluates no other retries expression',
       );
     }
   }
