@@ -3,6 +3,7 @@
 // REST API documents them. Filters Stratum cannot honour (tenants, process
 // definitions, process variables, priorities' sorting) are refused (422) as unknown
 // properties rather than ignored.
+import { MAX_JOB_RETRIES } from '../../engine/bpmn/process-model.js';
 import { errorCode, jobType, name, printableKey, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
 /**
@@ -79,7 +80,8 @@ export const Camunda7FailureRequest: JsonSchema = {
     workerId,
     errorMessage: { type: 'string', maxLength: 4000 },
     errorDetails: { type: 'string', maxLength: 20_000 },
-    retries: { type: 'integer', minimum: 0, maximum: 100, description: 'Retries left; 0 (or absent) raises an incident.' },
+    // Camunda 7's int (negative refused, as its handleFailure does), which is also as many as a job may declare
+    retries: { type: 'integer', minimum: 0, maximum: MAX_JOB_RETRIES, description: `Retries left (up to ${MAX_JOB_RETRIES}, Camunda 7's 32-bit int); 0 (or absent) raises an incident.` },
     retryTimeout: { type: 'integer', minimum: 0, maximum: 86_400_000, description: 'With retries left, the task is fetched again only this many ms from now (0 or absent: at once), as Camunda 7 waits.' },
   },
 };

@@ -8,6 +8,7 @@
 // job results for user task listeners, incident filters and sorts it does not
 // keep) is refused (400, as Camunda refuses a body it
 // cannot take) rather than ignored.
+import { MAX_JOB_RETRIES } from '../../engine/bpmn/process-model.js';
 import { ORDER_VARIABLES } from '../../engine/orders/order-entry.js';
 import { dateTime, errorCode, jobType, name, nullable, printableKey, ref, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
@@ -64,7 +65,7 @@ export const Camunda8JobFailRequest: JsonSchema = {
     // Zeebe's int32, not the 100 Stratum's own routes take: a job may declare more retries (zeebe:taskDefinition
     // retries="250"), and a worker fails it with one fewer than activation showed
     // null is absent, as Camunda's gateway reads these three (getIntOrZero, getStringOrEmpty, getLongOrZero)
-    retries: { type: ['integer', 'null'], minimum: 0, maximum: 2_147_483_647, description: 'Retries left (a 32-bit integer, as Zeebe\'s); 0 (the default, also null) raises an incident.' },
+    retries: { type: ['integer', 'null'], minimum: 0, maximum: MAX_JOB_RETRIES, description: 'Retries left (a 32-bit integer, as Zeebe\'s); 0 (the default, also null) raises an incident.' },
     errorMessage: { type: ['string', 'null'], maxLength: 4000 },
     retryBackOff: int64(0, 86_400_000, 'With retries left, the job is activated again only this many ms from now (0 or absent: at once), as Zeebe backs off.', { nullable: true }),
     variables: noLocalVariables,

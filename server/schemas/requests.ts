@@ -1,4 +1,5 @@
 // Request bodies and query strings. Every object refuses unknown properties.
+import { MAX_JOB_RETRIES } from '../../engine/bpmn/process-model.js';
 import { currencyCodesForOrders, currencyOf } from '../../engine/money/currencies.js';
 import { MAX_AMOUNT } from '../../engine/money/conversion.js';
 import { ORDER_VARIABLES, PAYMENT_TERMS } from '../../engine/orders/order-entry.js';
@@ -175,7 +176,8 @@ export const JobFailureRequest: JsonSchema = {
   additionalProperties: false,
   properties: {
     message: { type: 'string', minLength: 1, maxLength: 4000 },
-    retries: { type: 'integer', minimum: 0, maximum: 100, description: 'Retries left; 0 raises an incident.' },
+    // a diagram may declare up to 2^31-1 retries (service-task-job-type), and a worker fails a job with one fewer
+    retries: { type: 'integer', minimum: 0, maximum: MAX_JOB_RETRIES, description: `Retries left (up to ${MAX_JOB_RETRIES}, as many as a job may declare); 0 raises an incident.` },
     workerId: JOB_CALLER,
     retryTimeout: { type: 'integer', minimum: 0, maximum: 86_400_000, description: 'With retries left, the job is fetched again only this many ms from now (0 or absent: at once).' },
   },

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceView, JobView, TaskView } from '../../engine/api.js';
 import { TOKENS, type ApiClient } from './support/client.js';
-import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
+import { deployFixtures, removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
 const ARTICLE_CHECK = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_article" targetNamespace="http://example.com">
@@ -112,5 +112,23 @@ describe('POST /api/jobs/{id}/failure with retryTimeout', () => {
     expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'x', retries: 1, workerId: 'erp', retryTimeout: 86_400_001 })).status).toBe(422);
     expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, { workerId: 'erp' })).status).toBe(200);
     expect((await api.get<InstanceView>(`/api/instances/${instanceId}`, TOKENS.erp)).body.status).toBe('completed');
+  });
+});
+
+describe('POST /api/jobs/{id}/failure of a job declaring more than 100 retries', () => {
+  it('takes the count a worker sends, one fewer than the job declares (250), up to 2^31-1; more is refused', async () => {
+    await deployFixtures(api, 'archive-export.bpmn');
+    const started = await api.post<InstanceView>('/api/processes/archive-export/instances', TOKENS.erp, { businessKey: 'ARCHIVE-API' });
+    expect(started.status, started.text).toBe(201);
+    const fetch = async () => (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'archive-export', workerId: 'erp', businessKey: 'ARCHIVE-API' })).body;
+    const [job] = await fetch();
+    expect(job.retries).toBe(250);
+    const failed = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'archive busy', retries: job.retries - 1, workerId: 'erp' });
+    expect(failed.status, failed.text).toBe(200);
+    const [again] = await fetch();
+    expect(again).toMatchObject({ id: job.id, retries: 249, errorMessage: 'archive busy' });
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'x', retries: 2_147_483_648, workerId: 'erp' })).status).toBe(422);
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'archive busy', retries: 2_147_483_647, workerId: 'erp' })).status).toBe(200);
+    expect((await fetch())[0]).toMatchObject({ id: job.id, retries: 2_147_483_647 });
   });
 });

@@ -6,7 +6,7 @@ import { Client, Variables, type Task, type TaskService } from 'camunda-external
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../../engine/api.js';
 import { problemOf, TOKENS, type ApiClient } from '../support/client.js';
-import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { deployFixtures, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { objectWith } from '../../support/matchers.js';
 
 let server: TestServer;
@@ -279,5 +279,29 @@ describe('/engine-rest routes keep the controls', () => {
     expect(again).toMatchObject({ id: task.id, retries: 2, errorMessage: 'MRP down' });
     expect((await api.post(`${base}/unlock`, TOKENS.erp)).status).toBe(204);
     expect((await lockOne('C7-MSG', 'production-planning')).id).toBe(task.id);
+  });
+});
+
+describe('POST /engine-rest/external-task/{id}/failure of a task declaring more than 100 retries', () => {
+  it('takes the count a worker decrementing from 250 sends, up to Camunda 7\'s int limit; more is refused (400)', async () => {
+    await deployFixtures(api, 'archive-export.bpmn');
+    const started = await api.post('/api/processes/archive-export/instances', TOKENS.erp, { businessKey: 'ARCHIVE-C7' });
+    expect(started.status, started.text).toBe(201);
+    const lock = async () => {
+      const fetched = await api.post<(LockedExternalTask & { retries: number | null })[]>('/engine-rest/external-task/fetchAndLock', TOKENS.erp, {
+        workerId: 'raw', maxTasks: 1, topics: [{ topicName: 'archive-export', lockDuration: 60_000, businessKey: 'ARCHIVE-C7' }],
+      });
+      expect(fetched.status, fetched.text).toBe(200);
+      return fetched.body[0];
+    };
+    const task = await lock();
+    const base = `/engine-rest/external-task/${encodeURIComponent(task.id)}`;
+    const failed = await api.post(`${base}/failure`, TOKENS.erp, { workerId: 'raw', errorMessage: 'archive busy', retries: 249 });
+    expect(failed.status, failed.text).toBe(204);
+    expect(await lock()).toMatchObject({ id: task.id, retries: 249, errorMessage: 'archive busy' });
+    const tooMany = await api.post(`${base}/failure`, TOKENS.erp, { workerId: 'raw', errorMessage: 'x', retries: 2_147_483_648 });
+    expect(tooMany.status).toBe(400);
+    expect((await api.post(`${base}/failure`, TOKENS.erp, { workerId: 'raw', errorMessage: 'archive busy', retries: 2_147_483_647 })).status).toBe(204);
+    expect(await lock()).toMatchObject({ id: task.id, retries: 2_147_483_647 });
   });
 });
