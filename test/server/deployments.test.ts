@@ -224,6 +224,22 @@ describe('POST /api/deployments', () => {
     expect((await api.get('/api/processes', TOKENS.erp)).body).toEqual(before);
   });
 
+  it('refuses a job declaring retries no job can spend (99999999999, past PostgreSQL\'s integer) with 422 naming file and element', async () => {
+    const archive = readFileSync(new URL('../fixtures/server/archive-export.bpmn', import.meta.url), 'utf8').replaceAll('archive-export', 'archive-export-overflow');
+    const forged = archive.replace('retries="250"', 'retries="99999999999"');
+    expect(forged).not.toBe(archive);
+    const response = await api.request('POST', '/api/deployments?name=archive-export-overflow.bpmn', {
+      token: TOKENS.designer, body: forged, headers: { 'content-type': 'application/xml' },
+    });
+    expect(response.status, response.text).toBe(422);
+    expect(response.contentType).toMatch(/^application\/problem\+json/);
+    expect(problemOf(response).findings).toEqual(arrayWith([objectWith({
+      file: 'archive-export-overflow.bpmn', elementId: 'Export', rule: 'service-task-job-type', severity: 'error',
+      message: textContaining('declares retries="99999999999": a job\'s retries are a count from 1 to 2147483647'),
+    })]));
+    expect((await api.get('/api/processes/archive-export-overflow', TOKENS.erp)).status).toBe(404);
+  });
+
   it('refuses a sales order management whose approval call hands on its own approved (call-outcome-kept), keeping the deployed version', async () => {
     const shipped = readFileSync(new URL('../../diagrams/sales-order-management.bpmn', import.meta.url), 'utf8');
     const call = '<zeebe:calledElement processId="credit-order-approval" propagateAllChildVariables="true" bindingType="latest" />';
