@@ -15,7 +15,7 @@ const choreographyNotRun: RuleFactory = () => {
     if (isKeptNotRun(node)) reporter.report(node.id, keptNotRunSentence(node), { severity: 'warn' });
     return false;
   }
-  return { check, meta: { documentation: { url: 'docs/validation.md#choreography-not-run' } } };
+  return { check, meta: { documentation: { url: 'docs/validation.md#choreography-not-run-warning' } } };
 };
 
 export default choreographyNotRun;

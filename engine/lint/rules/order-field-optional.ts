@@ -35,7 +35,7 @@ const orderFieldOptional: RuleFactory = (config?: HouseRulesConfig) => {
     }
   }
 
-  return { check, meta: { documentation: { url: 'docs/validation.md#order-field-optional-error' } } };
+  return { check, meta: { documentation: { url: 'docs/validation.md#order-field-optional-error-in-the-order-library-warning-elsewhere' } } };
 };
 
 export default orderFieldOptional;
