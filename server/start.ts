@@ -297,7 +297,7 @@ async function checkOrderEntry(stratum: Stratum, logger: Logger): Promise<void> 
     logger.warn({ orderProcess: status.processKey }, `${status.problem}; POST /api/orders answers 503 until it is deployed`);
     return;
   }
-  throw new Error(`STRATUM_ORDER_PROCESS=${status.processKey}: ${status.problem}`);
+  throw new ConfigurationError('STRATUM_ORDER_PROCESS', `STRATUM_ORDER_PROCESS=${status.processKey}: ${status.problem}`);
 }
 
 // helpers

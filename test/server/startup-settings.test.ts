@@ -114,4 +114,9 @@ describe('settings that stop the start', () => {
     expectRefused(refusal, 'DATABASE_URL', /DATABASE_URL=postgres:\/\/stratum:\*\*\*@127\.0\.0\.1:1\/stratum: no connection to PostgreSQL \(connect ECONNREFUSED/);
     expect(refusal.stdout).not.toContain('s3cret');
   }, 60_000);
+
+  it('an order process that does not take orders: STRATUM_ORDER_PROCESS and why, not a stack trace', async () => {
+    const refusal = await startWith({ STRATUM_DIAGRAMS: join(ROOT, 'diagrams'), STRATUM_ORDER_PROCESS: 'credit-order-approval' });
+    expectRefused(refusal, 'STRATUM_ORDER_PROCESS', /^stratum server could not start: STRATUM_ORDER_PROCESS=credit-order-approval: orders cannot be entered: credit-order-approval does not declare that it takes orders/);
+  }, 60_000);
 });
