@@ -1,10 +1,13 @@
 // The shared interop corpus lives beside the project (../shared/interop), never
-// inside it. A user's clone has no such folder: those tests skip with a message,
+// inside it, or where STRATUM_INTEROP_DIR says (as for test/interop/support/shared-corpus.ts).
+// A user's clone has no such folder: those tests skip with a message,
 // unless STRATUM_REQUIRE_INTEROP=1 (CI) makes the absence a failure.
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const INTEROP_DIR = fileURLToPath(new URL('../../../shared/interop/', import.meta.url));
+const configured = process.env.STRATUM_INTEROP_DIR;
+export const INTEROP_DIR = configured ? `${resolve(configured)}/` : fileURLToPath(new URL('../../../shared/interop/', import.meta.url));
 export const interopAvailable = existsSync(INTEROP_DIR);
 
 if (!interopAvailable) {
