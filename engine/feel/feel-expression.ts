@@ -4,6 +4,7 @@
 // Browser-safe: no Node-only imports.
 import { evaluate, parseExpression, unaryTest, type EvaluationResult } from 'feelin';
 import { compileFeel, LEFT_TO_FEELIN, type CompiledFeel } from './compiled-feel.js';
+import type { FeelTreeNode } from './feel-tree.js';
 import { functionCallsOf, withFunctions, type FunctionCalls } from './function-calls.js';
 import { variablesForParse } from './parse-guard.js';
 
@@ -74,15 +75,29 @@ export type SyntaxCheck = { ok: true } | { ok: false; message: string; position:
 export function checkFeelSyntax(body: string): SyntaxCheck {
   if (!body.trim()) return { ok: false, message: 'the expression is empty', position: 0 };
   let errorAt = -1;
+  let doubled: ReturnType<typeof doubledOperator>;
+  const source = feelSource(body);
   try {
-    const tree = parseExpression(feelSource(body), {}, undefined);
+    const tree = parseExpression(source, {}, undefined);
     tree.iterate({
       enter(node) {
         if (errorAt < 0 && node.type.isError) errorAt = node.from;
+        if (!doubled && node.name === 'Comparison') doubled = doubledOperator(node.node, source);
       },
     });
   } catch (error) {
     return { ok: false, message: (error as Error).message, position: 0 };
+  }
+  if (errorAt < 0 && doubled) {
+    const at = writtenPosition(body, doubled.from);
+    const near = body.slice(at).replace(/\s+/g, ' ').slice(0, 12);
+    const meant = MEANT_OPERATOR[doubled.operators];
+    const advice = meant ? `write "${meant}"` : 'write one operator';
+    return {
+      ok: false,
+      message: `two comparison operators in a row at position ${at + 1} (near "${near}"): FEEL has no "${doubled.written}", ${advice}`,
+      position: at,
+    };
   }
   if (errorAt >= 0) {
     errorAt = writtenPosition(body, errorAt);
@@ -90,6 +105,25 @@ export function checkFeelSyntax(body: string): SyntaxCheck {
     return { ok: false, message: `syntax error at position ${errorAt + 1} (near "${near}")`, position: errorAt };
   }
   return { ok: true };
+}
+
+/** What a doubled comparison operator was most likely meant to be. */
+const MEANT_OPERATOR: Record<string, string> = {
+  '>>': '>', '<<': '<', '=>': '>=', '=<': '<=', '>==': '>=', '<==': '<=', '==': '=', '!==': '!=', '<>': '!=',
+};
+
+/**
+ * `a >> 1` parses in feelin: `> 1` after the `>` is a unary test (a range), so the comparison compares a value with
+ * a range, which fails at run time ("unsupported range") or gives null (`a == 1`, `a => 1`), never true or false.
+ * FEEL allows a unary test only after `in` (`a in > 1`), so a comparison operator followed by another is a typo.
+ */
+function doubledOperator(comparison: FeelTreeNode, source: string): { from: number; written: string; operators: string } | undefined {
+  let operator = comparison.firstChild;
+  while (operator && operator.type.name !== 'CompareOp') operator = operator.nextSibling;
+  const right = operator?.nextSibling;
+  const second = right?.type.name === 'SimplePositiveUnaryTest' ? right.firstChild : null;
+  if (!operator || second?.type.name !== 'CompareOp') return undefined;
+  return { from: operator.from, written: source.slice(operator.from, second.to).replace(/\s+/g, ' '), operators: source.slice(operator.from, operator.to) + source.slice(second.from, second.to) };
 }
 
 /**

@@ -29,6 +29,23 @@ describe(RULE, () => {
     ]);
   });
 
+  it('refuses a comparison operator typed twice (">>", "=>", ">==", "= =", "<>", …), which parses but never gives true or false', async () => {
+    const findings = ofRule(await lintFixture(RULE, 'invalid-doubled-operators.bpmn'), RULE);
+    const shown = (operators: string, meant: string) => `FEEL has no "${operators}", write "${meant}"`;
+    expect(findings).toEqual([
+      ['Map', `The output mapping for "large" of intermediate throw event "Set flag" is not valid FEEL: two comparison operators in a row at position 20 (near ">> 1000000 t"): ${shown('>>', '>')} in "=if reportingAmount >> 1000000 then "large" else "small""`],
+      ['Flow_GtGt', `The condition of sequence flow "over a million" is not valid FEEL: two comparison operators in a row at position 17 (near ">> 1000000"): ${shown('>>', '>')} in "=reportingAmount >> 1000000"`],
+      ['Flow_LtLt', expect.stringContaining(shown('<<', '<'))],
+      ['Flow_Arrow', expect.stringContaining(shown('=>', '>='))],
+      ['Flow_EqLt', expect.stringContaining(shown('=<', '<='))],
+      ['Flow_GtEqEq', expect.stringContaining(shown('>==', '>='))],
+      ['Flow_EqEq', expect.stringContaining(shown('==', '='))],
+      ['Flow_EqSpaceEq', expect.stringContaining(shown('= =', '='))],
+      ['Flow_NotEqEq', expect.stringContaining(shown('!==', '!='))],
+      ['Flow_LtGt', expect.stringContaining(shown('<>', '!='))],
+    ]);
+  });
+
   it('checks a message catch\'s messagesReceivedSince: FEEL, and only on a message catch', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-messages-received-since.bpmn'), RULE);
     expect(findings).toEqual([
