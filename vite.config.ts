@@ -17,7 +17,7 @@ export default defineConfig({
     rollupOptions: { input: { modeler: here('./modeler/index.html'), tasks: here('./modeler/tasks.html') } },
   },
   server: {
-    proxy: { '/api': 'http://127.0.0.1:3000' },
+    proxy: { '/api': 'http://127.0.0.1:3000', '/docs': 'http://127.0.0.1:3000' },
   },
   test: {
     root: here('.'),

@@ -54,6 +54,8 @@ export interface AppOptions {
   checkHealth?: () => Promise<void>;
   /** Folder of the built modeler (served at /); null to serve none. Default dist/modeler if it exists. */
   modelerDir?: string | null;
+  /** Folder of the guides served read-only at /docs/ (the modeler's lint findings link there); null to serve none. Default docs/ if it exists. */
+  docsDir?: string | null;
   /** Demo mode (the demo users file): a candidate group nobody is in is only a warning at deploy. */
   demo?: boolean;
   /** Limits of the write admission queue (default DEFAULT_ADMISSION). */
@@ -159,6 +161,8 @@ export function createApp(options: AppOptions): StratumApp {
   }
 
   const modelerDir = options.modelerDir === undefined ? defaultModelerDir() : options.modelerDir;
+  const docsDir = options.docsDir === undefined ? defaultDocsDir() : options.docsDir;
+  if (docsDir) serveDocs(app, docsDir);
   if (modelerDir) serveModeler(app, modelerDir);
 
   app.use((req: Request, _res: Response, next: NextFunction) => {
@@ -394,6 +398,31 @@ function fromExpressError(error: unknown): unknown {
 function defaultModelerDir(): string | null {
   const dir = resolve('dist/modeler');
   return existsSync(join(dir, 'index.html')) ? dir : null;
+}
+
+function defaultDocsDir(): string | null {
+  const dir = resolve('docs');
+  return existsSync(join(dir, 'validation.md')) ? dir : null;
+}
+
+/**
+ * The guides (docs/*.md) read-only at /docs/, as plain text a browser shows, so the documentation links of the
+ * modeler's lint findings (`/docs/validation.md#feel-condition-syntax-error`) lead somewhere, also offline.
+ */
+function serveDocs(app: Express, dir: string): void {
+  const mark: Middleware = (_req, res, next) => {
+    res.locals.static = true;
+    next();
+  };
+  const guides = express.static(dir, {
+    index: false,
+    dotfiles: 'ignore',
+    redirect: false,
+    setHeaders: (res, path) => {
+      if (path.endsWith('.md')) res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    },
+  });
+  app.use('/docs', mark, guides);
 }
 
 /** Static files of the modeler, tasks.html for /tasks, and index.html for other page GETs outside the API (client-side routes). */

@@ -196,6 +196,18 @@ describe('the built modeler', () => {
     expect(await route.text()).toContain('Stratum modeler');
   });
 
+  it('serves the guides read-only at /docs/, where the modeler\'s lint findings link, as text a browser shows', async () => {
+    const guide = await fetch(`${app.url}/docs/validation.md`);
+    expect(guide.status).toBe(200);
+    expect(guide.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await guide.text()).toContain('### `feel-condition-syntax` (error)');
+    const route = await fetch(`${app.url}/docs/validation`, { headers: { accept: 'text/html' } });
+    expect(await route.text()).toContain('Stratum modeler');
+    expect((await fetch(`${app.url}/docs/missing.md`)).status).toBe(404);
+    expect((await fetch(`${app.url}/docs/validation.md`, { method: 'PUT', body: 'x' })).status).toBe(404);
+    expect((await fetch(`${app.url}/docs/%2e%2e/package.json`)).status).toBe(404);
+  });
+
   it('keeps API misses, non-GET requests and missing assets as 404 problems', async () => {
     expect((await app.api.get('/api/nothing-here', TOKENS.erp)).status).toBe(404);
     const post = await app.api.request('POST', '/library', { json: {} });

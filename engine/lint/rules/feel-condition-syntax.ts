@@ -69,7 +69,7 @@ const feelConditionSyntax: RuleFactory = () => {
     if (receivedSince !== undefined) checkReceivedSince(node, receivedSince, reporter);
   }
 
-  return { check };
+  return { check, meta: { documentation: { url: 'docs/validation.md#feel-condition-syntax-error' } } };
 };
 
 export default feelConditionSyntax;

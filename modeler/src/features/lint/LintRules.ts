@@ -15,6 +15,7 @@ import { parseDmn } from '../../../../engine/dmn/dmn-model.js';
 import { DMN_FILES_CHANGED, type default as DmnFiles } from '../decisions/DmnFiles';
 import { DEPLOYED } from '../deploy/deployed-event';
 import type DiagramIds from '../workspace/DiagramIds';
+import { withServedDocumentation } from './documentation-link';
 
 
 interface Linting {
@@ -203,7 +204,7 @@ function afterPaintResolver(withFileIds: (text: string) => string, splitRules: (
       return ready.then(() => (config?: unknown) => {
         if (mine !== generation) return { check: () => false };
         const rule = (base as RuleFactory<unknown>)(config);
-        return withReports(split ? onlyReports(rule, companion, marksWarnings) : rule, (reporter) => namingFileIds(reporter, withFileIds));
+        return withServedDocumentation(withReports(split ? onlyReports(rule, companion, marksWarnings) : rule, (reporter) => namingFileIds(reporter, withFileIds)));
       });
     },
   };

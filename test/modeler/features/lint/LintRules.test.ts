@@ -165,6 +165,26 @@ const DMN_FROM_DISK = `<?xml version="1.0" encoding="UTF-8"?>
   </decision>
 </definitions>`;
 
+describe('a finding\'s documentation link in the modeler', () => {
+  it('leads to /docs/validation.md#<rule>, which the server serves beside the modeler, not to a path under the page\'s route', async () => {
+    vi.stubGlobal('requestAnimationFrame', (work: () => void) => { work(); return 0; });
+    try {
+      const configured = vi.fn();
+      const library = { processes: [], keys: () => [] };
+      new LintRules(...([{ on: () => undefined }, { setLinterConfig: configured }, library, { api: {} }, undefined, diagramIds()] as unknown as ConstructorParameters<typeof LintRules>));
+      const { config, resolver } = configured.mock.calls[0][0] as { config: unknown; resolver: unknown };
+      const xml = readFileSync('test/fixtures/lint/feel-condition-syntax/invalid-doubled-operators.bpmn', 'utf8');
+      const { definitions } = await parseBpmn(xml);
+      completeFlowReferences(definitions);
+      const results = await new bpmnlint.Linter({ config, resolver }).lint(definitions) as Record<string, { meta?: { documentation?: { url?: string } } }[]>;
+      const urls = new Set((results['stratum/feel-condition-syntax'] ?? []).map((report) => report.meta?.documentation?.url));
+      expect([...urls]).toEqual(['/docs/validation.md#feel-condition-syntax-error']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
+
 describe('the decisions a business rule task may call, in the modeler', () => {
   async function modelerFindings(decisionId: string, dmnFiles: { name: string; xml: string }[]) {
     vi.stubGlobal('requestAnimationFrame', (work: () => void) => { work(); return 0; });
