@@ -178,19 +178,24 @@ function externalTaskIncidentSpecs() {
       const client = camundaClient();
       const seen: string[] = [];
       const errors: unknown[] = [];
+      let completed = false;
       client.on('complete:error', (_task: unknown, error: unknown) => errors.push(error));
       client.subscribe('procurement-planning', { businessKey: 'C7I-JOB' }, async ({ task: fetched, taskService }: { task: Task; taskService: TaskService }) => {
         seen.push(fetched.id);
         await taskService.complete(fetched);
+        completed = true;
       });
       client.start();
       try {
-        for (let round = 0; round < 100 && !seen.length; round++) await new Promise((resolve) => setTimeout(resolve, 100));
+        // until the completion has been answered (under load it takes longer than a fixed pause), then a little more
+        // for a second fetch that must find nothing
+        for (let round = 0; round < 100 && !completed && !errors.length; round++) await new Promise((resolve) => setTimeout(resolve, 100));
         await new Promise((resolve) => setTimeout(resolve, 300));
       } finally {
         client.stop();
       }
       expect(errors).toEqual([]);
+      expect(completed).toBe(true);
       expect(seen).toEqual([task.id]);
       const order = await api.json<InstanceView>('GET', '/api/orders/C7I-JOB', { token: TOKENS.erp });
       expect(order.history).toContainEqual(objectWith({ event: 'incident.resolved', actor: 'otto', data: objectWith({ incidentId: native.id, retries: 2 }) }));
