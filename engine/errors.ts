@@ -36,7 +36,8 @@ export type LostRaceKind = 'revision' | 'duplicate' | 'resolved' | 'rollback';
  * read): the server does not start, and its one log line names the variable and says why, without a stack trace.
  */
 export class ConfigurationError extends Error {
-  constructor(readonly variable: string, message: string) {
+  /** `findings`: what refused the diagrams folder (STRATUM_DIAGRAMS), each as deploy reports it. */
+  constructor(readonly variable: string, message: string, readonly details?: { findings: Finding[] }) {
     super(message);
     this.name = 'ConfigurationError';
   }

@@ -152,8 +152,9 @@ function safeLogLevel(): string {
 
 main().catch((error: unknown) => {
   // a setting or the store's version at fault: one line that names it and says why; a stack trace would only hide the message
-  if (error instanceof ConfigurationError) logger.fatal({ variable: error.variable }, `stratum server could not start: ${error.message}`);
-  else if (error instanceof NewerStoreError) {
+  if (error instanceof ConfigurationError) {
+    logger.fatal({ variable: error.variable, ...error.details }, `stratum server could not start: ${error.message}`);
+  } else if (error instanceof NewerStoreError) {
     logger.fatal({ storeVersion: error.storeVersion, buildVersion: error.buildVersion }, `stratum server could not start: ${error.message}`);
   } else if (error instanceof WorkerStartFailed) {
     logger.fatal({ pid: error.pid, code: error.code, signal: error.signal }, `stratum server could not start: ${error.message}`);

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { loadRateTable, openStore, openStratum, parseRateTable, type RateTable, type Stratum, type Store } from '../engine/index.js';
 import type { DeployOptions } from '../engine/api.js';
-import { ConfigurationError, isRetryableConflict, StratumError } from '../engine/errors.js';
+import { ConfigurationError, isRetryableConflict, StratumError, type Finding } from '../engine/errors.js';
 import { createApp } from './app.js';
 import { AcceptDrain } from './http/accept-drain.js';
 import { STOP_DRAIN_MS, StoppingGate } from './http/stopping-gate.js';
@@ -218,12 +218,21 @@ export async function deployDiagrams(stratum: Stratum, dir: string, logger: Logg
         await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
         continue;
       }
-      if (error instanceof StratumError && error.details?.findings) {
-        logger.error({ dir, findings: error.details.findings }, 'the diagrams folder does not deploy');
-      }
+      // a refusal of the folder's files: one line naming the setting and the first error, the findings with it
+      if (error instanceof StratumError && error.details?.findings) throw diagramsRefused(dir, error.details.findings);
       throw error;
     }
   }
+}
+
+/** The start refused because the diagrams folder does not deploy: its first error named, every finding carried. */
+function diagramsRefused(dir: string, findings: Finding[]): ConfigurationError {
+  const errors = findings.filter((finding) => finding.severity === 'error');
+  const where = (finding: Finding) => [finding.file, finding.elementId].filter(Boolean).join(' ');
+  const first = errors[0] ?? findings[0];
+  const described = first ? `${where(first) ? `${where(first)}: ` : ''}${first.message} (${first.rule})` : 'refused';
+  const more = errors.length > 1 ? `; ${errors.length - 1} more error${errors.length === 2 ? '' : 's'} in findings` : '';
+  return new ConfigurationError('STRATUM_DIAGRAMS', `STRATUM_DIAGRAMS=${dir}: the diagrams do not deploy: ${described}${more}`, { findings });
 }
 
 /** STRATUM_RATES, or the sample table so that a fresh start takes the common currencies. */

@@ -1,7 +1,7 @@
 // A setting from the environment that cannot be used stops `npm start`'s entry point with exit 1 and one JSON
 // log line that names the variable and says why: no stack trace, nothing on stderr, never silently the default.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -118,5 +118,18 @@ describe('settings that stop the start', () => {
   it('an order process that does not take orders: STRATUM_ORDER_PROCESS and why, not a stack trace', async () => {
     const refusal = await startWith({ STRATUM_DIAGRAMS: join(ROOT, 'diagrams'), STRATUM_ORDER_PROCESS: 'credit-order-approval' });
     expectRefused(refusal, 'STRATUM_ORDER_PROCESS', /^stratum server could not start: STRATUM_ORDER_PROCESS=credit-order-approval: orders cannot be entered: credit-order-approval does not declare that it takes orders/);
+  }, 60_000);
+});
+
+describe('a diagrams folder that does not deploy', () => {
+  it('stops the start with one line naming STRATUM_DIAGRAMS, the file and element at fault, and every finding: no separate error line, no stack trace', async () => {
+    const diagrams = makeDataDir();
+    dirs.push(diagrams);
+    copyFileSync(join(ROOT, 'test/fixtures/lint/no-javascript/invalid-camunda-java.bpmn'), join(diagrams, 'java.bpmn'));
+    const refusal = await startWith({ STRATUM_DIAGRAMS: diagrams });
+    expectRefused(refusal, 'STRATUM_DIAGRAMS', /^stratum server could not start: STRATUM_DIAGRAMS=.+: the diagrams do not deploy: java\.bpmn \S+: .+ \(no-javascript\); \d+ more errors? in findings$/);
+    expect(refusal.lines.filter((line) => (line.level as number) >= 50)).toHaveLength(1);
+    const findings = refusal.lines.find((line) => line.level === 60)!.findings as { file: string; rule: string; severity: string }[];
+    expect(findings.filter((finding) => finding.rule === 'no-javascript' && finding.file === 'java.bpmn').length).toBeGreaterThan(1);
   }, 60_000);
 });
