@@ -1,11 +1,12 @@
 // Every relative link of the README and the guides (docs/*.md, CONTRIBUTING.md, diagrams/README.md) reaches a
 // file that exists, and every #anchor a heading there (GitHub's slugs), as does the documentation link each
-// Stratum lint rule gives the modeler's Problems panel: a new user who follows one lands where it says.
+// Stratum lint rule gives the modeler's Problems panel (and the panel links each rule it names): a new user who follows one lands where it says.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { stratumRules } from '../../engine/lint/config.js';
+import { stratumRules, stratumRuleSeverities } from '../../engine/lint/config.js';
+import { ruleDocumentationUrl } from '../../modeler/src/features/lint/documentation-link.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GUIDES = ['README.md', 'CONTRIBUTING.md', 'diagrams/README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
@@ -68,10 +69,23 @@ describe('links in the README and docs', () => {
     const broken: string[] = [];
     for (const [id, rule] of Object.entries(stratumRules)) {
       const url = rule().meta?.documentation?.url;
-      if (url === undefined) continue;
+      if (url === undefined) {
+        broken.push(`${id}: no documentation link`);
+        continue;
+      }
       const problem = brokenLink('README.md', url);
       if (problem !== undefined || !url.startsWith(`docs/validation.md#${id}`)) broken.push(`${id}: ${url}${problem ? ` (${problem})` : ''}`);
     }
     expect(broken).toEqual([]);
+  });
+
+  it('links every rule the Problems panel names to the guide as the server serves it, bpmnlint\'s own to their table', () => {
+    expect(anchorsOf('docs/validation.md')).toContain('bpmnlints-own-rules');
+    for (const rule of Object.keys(stratumRuleSeverities)) {
+      const id = rule.replace(/^stratum\//, '');
+      const expected = id in stratumRules ? `/${stratumRules[id]().meta?.documentation?.url}` : '/docs/validation.md#bpmnlints-own-rules';
+      expect(ruleDocumentationUrl(id), id).toBe(expected);
+    }
+    expect(ruleDocumentationUrl('related-conditions')).toBeUndefined();
   });
 });

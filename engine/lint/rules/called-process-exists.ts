@@ -45,7 +45,7 @@ const calledProcessExists: RuleFactory = (config?: CalledProcessExistsConfig) =>
     );
   }
 
-  return { check };
+  return { check, meta: { documentation: { url: 'docs/validation.md#called-process-exists-error' } } };
 };
 
 export default calledProcessExists;

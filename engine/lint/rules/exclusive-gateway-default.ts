@@ -61,7 +61,7 @@ const exclusiveGatewayDefault: RuleFactory = (config?: HouseRulesConfig) => {
     );
   }
 
-  return { check };
+  return { check, meta: { documentation: { url: 'docs/validation.md#exclusive-gateway-default-error-for-the-library-warning-elsewhere' } } };
 };
 
 export default exclusiveGatewayDefault;

@@ -43,7 +43,7 @@ const flowNameMatchesCondition: RuleFactory = () => {
     }
   }
 
-  return { check };
+  return { check, meta: { documentation: { url: 'docs/validation.md#flow-name-matches-condition-warning' } } };
 };
 
 export default flowNameMatchesCondition;

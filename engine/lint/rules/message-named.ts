@@ -31,7 +31,7 @@ const messageNamed: RuleFactory = () => {
     }
   }
 
-  return { check };
+  return { check, meta: { documentation: { url: 'docs/validation.md#message-named-error' } } };
 };
 
 export default messageNamed;

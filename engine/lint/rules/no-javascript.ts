@@ -69,7 +69,7 @@ const noJavascript: RuleFactory = () => {
     }
   }
 
-  return { check };
+  return { check, meta: { documentation: { url: 'docs/validation.md#no-javascript-error' } } };
 };
 
 export default noJavascript;

@@ -39,7 +39,7 @@ const serviceTaskJobType: RuleFactory = () => {
     }
   }
 
-  return { check };
+  return { check, meta: { documentation: { url: 'docs/validation.md#service-task-job-type-error' } } };
 };
 
 export default serviceTaskJobType;

@@ -75,7 +75,7 @@ const supportedElements: RuleFactory = (config?: SupportedElementsConfig) => {
     }
   }
 
-  return { check };
+  return { check, meta: { documentation: { url: 'docs/validation.md#supported-elements-error' } } };
 };
 
 export default supportedElements;

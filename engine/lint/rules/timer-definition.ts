@@ -44,7 +44,7 @@ const timerDefinition: RuleFactory = () => {
     }
   }
 
-  return { check };
+  return { check, meta: { documentation: { url: 'docs/validation.md#timer-definition-error' } } };
 };
 
 export default timerDefinition;

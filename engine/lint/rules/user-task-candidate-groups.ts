@@ -58,7 +58,7 @@ const userTaskCandidateGroups: RuleFactory = (config?: HouseRulesConfig) => {
     }
   }
 
-  return { check };
+  return { check, meta: { documentation: { url: 'docs/validation.md#user-task-candidate-groups-error-for-the-library-warning-elsewhere' } } };
 };
 
 export default userTaskCandidateGroups;

@@ -17,6 +17,7 @@ import type DiagramIds from '../workspace/DiagramIds';
 import type LintRules from './LintRules';
 import { WARNINGS_SUFFIX } from './LintRules';
 import { offCanvas } from './off-canvas';
+import { ruleDocumentationUrl } from './documentation-link';
 import { DOCUMENT_OPENED } from '../workspace/Workspace';
 import { LIBRARY_CHANGED } from '../library/LibraryService';
 import LibraryCheckResults from './LibraryCheckResults';
@@ -245,8 +246,15 @@ export default class ProblemsPanel {
     },
     el('span', { className: `severity ${problem.severity}` }, problem.severity === 'error' ? '✖' : '⚠'),
     el('span', { className: 'problem-element' }, [problem.processKey !== this.workspace.meta.key ? `${problem.processKey} › ` : '', this.elementName(problem)].join('')),
-    el('span', { className: 'problem-message' }, problem.message),
-    el('span', { className: 'finding-rule' }, problem.rule)))));
+    el('span', { className: 'problem-message' }, problem.message)),
+    this.ruleName(problem.rule))));
+  }
+
+  /** The finding's rule, a link to its documentation (opened in a new tab) where it has one. */
+  private ruleName(rule: string): HTMLElement {
+    const url = ruleDocumentationUrl(rule);
+    if (url === undefined) return el('span', { className: 'finding-rule' }, rule);
+    return el('a', { className: 'finding-rule', href: url, target: '_blank', rel: 'noopener', title: `What ${rule} checks, and why` }, rule);
   }
 
   private elementName(problem: Problem): string {

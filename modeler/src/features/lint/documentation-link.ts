@@ -1,4 +1,8 @@
+import { stratumRules, stratumRuleSeverities } from '../../../../engine/lint/config.js';
 import type { RuleFactory } from '../../../../engine/lint/rule-api.js';
+
+/** Where docs/validation.md lists bpmnlint's own rules, which carry no link of their own. */
+const BPMNLINT_RULES_URL = 'docs/validation.md#bpmnlints-own-rules';
 
 /**
  * A rule's documentation link as the modeler's page reaches it. The rules link into the repository
@@ -14,4 +18,15 @@ export function withServedDocumentation(rule: ReturnType<RuleFactory>): ReturnTy
   const url = rule.meta?.documentation?.url;
   if (url === undefined) return rule;
   return { ...rule, meta: { ...rule.meta, documentation: { ...rule.meta?.documentation, url: servedDocumentationUrl(url) } } };
+}
+
+/**
+ * The served documentation link of a finding's rule as the Problems panel names it (Stratum's without the `stratum/`
+ * prefix): a Stratum rule's own section, bpmnlint's rules their table; none for what no rule reports (a related
+ * condition, a message's catchers).
+ */
+export function ruleDocumentationUrl(rule: string): string | undefined {
+  const factory = Object.hasOwn(stratumRules, rule) ? stratumRules[rule] : undefined;
+  const url = factory ? factory().meta?.documentation?.url : Object.hasOwn(stratumRuleSeverities, rule) ? BPMNLINT_RULES_URL : undefined;
+  return url === undefined ? undefined : servedDocumentationUrl(url);
 }
