@@ -596,7 +596,7 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/api/me',
     tag: 'tasks',
-    summary: 'Who the token belongs to: name and groups (a task list shows the caller\'s groups as filters).',
+    summary: 'Who the token belongs to: name and groups, split into server roles (`roles`) and the groups tasks may be offered to (`taskGroups`, a task list\'s group filter).',
     access: authenticated,
     query: 'EmptyQuery',
     responses: { 200: { description: 'The caller.', schema: 'Me' } },

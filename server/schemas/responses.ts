@@ -356,10 +356,20 @@ export const TaskCompletionView: JsonSchema = {
 
 export const Me: JsonSchema = {
   type: 'object',
-  required: ['name', 'groups'],
+  required: ['name', 'groups', 'roles', 'taskGroups'],
   properties: {
     name: { type: 'string' },
-    groups: { type: 'array', items: { type: 'string' } },
+    groups: { type: 'array', items: { type: 'string' }, description: 'Every group of the caller, sorted.' },
+    roles: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'The caller\'s groups that grant server roles (`designer`: deploy and list task groups; `integration`: orders, messages, jobs; `operations`: retry incidents). No task is ever offered to them.',
+    },
+    taskGroups: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'The caller\'s other groups: those tasks may be offered to (the task list\'s group filter). Empty: no task is offered to the caller through a group.',
+    },
   },
 };
 

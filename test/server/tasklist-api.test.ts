@@ -29,8 +29,14 @@ describe('GET /api/me', () => {
   it('names the token\'s user and groups', async () => {
     const me = await api.get('/api/me', TOKENS.director);
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ name: 'dirk', groups: ['sales-director'] });
+    expect(me.body).toEqual({ name: 'dirk', groups: ['sales-director'], roles: [], taskGroups: ['sales-director'] });
     expect((await api.get('/api/me', 'not-a-token')).status).toBe(401);
+  });
+
+  it('says which groups are server roles and which may be offered tasks, so no page keeps its own list', async () => {
+    expect((await api.get('/api/me', TOKENS.operations)).body).toEqual({ name: 'otto', groups: ['operations'], roles: ['operations'], taskGroups: [] });
+    expect((await api.get('/api/me', TOKENS.erp)).body).toEqual({ name: 'erp', groups: ['integration'], roles: ['integration'], taskGroups: [] });
+    expect((await api.get('/api/me', TOKENS.nobody)).body).toEqual({ name: 'nobody', groups: [], roles: [], taskGroups: [] });
   });
 });
 

@@ -33,6 +33,10 @@ export interface DeployResponse {
 export interface Me {
   name: string;
   groups: string[];
+  /** Those of `groups` that grant server roles (`designer`, `integration`, `operations`): what the user may do. */
+  roles: string[];
+  /** The other groups: those tasks may be offered to. */
+  taskGroups: string[];
 }
 
 /** GET /api/groups: the task groups that have members; `demo` when the server runs on its demo users. */

@@ -6,7 +6,7 @@
 import { el, replaceChildren } from '../dom/element';
 import { KeyedChildren, type KeyedChange } from '../dom/keyed-children';
 import type { TaskFilter } from './FilteredTaskPages';
-import type { TaskView } from './TasklistClient';
+import type { Me, TaskView } from './TasklistClient';
 import { approvalTier, customerName, orderAmounts, paymentTerms, waitedFor } from './order-facts';
 import { claimState } from './task-claim-state';
 import { taskCountSentence } from './task-count';
@@ -88,11 +88,12 @@ export class TaskListView {
       this.loadMore);
   }
 
-  setGroups(groups: string[]): void {
-    this.noRole = noTaskRole(groups);
+  /** The Group filter offers the groups tasks may be offered to, never a server role (which no task matches). */
+  setGroups(me: Pick<Me, 'roles' | 'taskGroups'>): void {
+    this.noRole = noTaskRole(me);
     replaceChildren(this.groupFilter,
       el('option', { value: '' }, 'All my groups'),
-      groups.map((group) => el('option', { value: group }, group)));
+      me.taskGroups.map((group) => el('option', { value: group }, group)));
   }
 
   setUser(name: string): void {

@@ -1,18 +1,19 @@
 // What the task list tells a person none of whose groups is ever offered a task (an operator, a designer, a
 // system account): why the list is empty, and where their own work is, instead of an empty list and no word.
 
-/** The groups that grant server roles, never tasks (server/auth/authenticate.ts GROUPS; docs/modelling.md). */
-const SERVER_ROLE_GROUPS: ReadonlySet<string> = new Set(['designer', 'integration', 'operations']);
-
 export interface NoTaskRole {
   sentence: string;
   /** Where their work is, in the modeler (relative to /tasks). */
   link: { href: string; text: string } | null;
 }
 
-/** Null when one of `groups` is a task group (tasks may be offered to it); else why no task is theirs, and where to go. */
-export function noTaskRole(groups: readonly string[]): NoTaskRole | null {
-  if (groups.some((group) => !SERVER_ROLE_GROUPS.has(group))) return null;
+/**
+ * Null when the user has a task group (tasks may be offered to it); else why no task is theirs, and where to go.
+ * `me` is GET /api/me's answer: `roles` its server-role groups, `taskGroups` the others (the server keeps the list).
+ */
+export function noTaskRole(me: { roles: readonly string[]; taskGroups: readonly string[] }): NoTaskRole | null {
+  if (me.taskGroups.length) return null;
+  const groups = me.roles;
   const why = groups.length
     ? `You are in no approvers' group (${groups.join(', ')} ${groups.length === 1 ? 'is a server role' : 'are server roles'}), so no task is offered to you here.`
     : 'You are in no group, so no task is offered to you here.';

@@ -16,8 +16,8 @@ import { reloadPages } from './incident-pages';
 import { describeReason } from './incident-reason';
 import { retryRefusalOf, wouldFailSentence } from './retry-refusal';
 
-/** The group that may retry incidents (server/auth/authenticate.ts GROUPS.operations; an admin is in it too). */
-const OPERATIONS_GROUP = 'operations';
+/** The server role that may retry incidents (GET /api/me's `roles`; an admin has it too). */
+const OPERATIONS_ROLE = 'operations';
 const PAGE = 50;
 /** As Camunda Operate refreshes its lists: new incidents show, resolved ones leave, within this time. */
 const POLL_MS = 5000;
@@ -84,7 +84,7 @@ export default class IncidentsPanel {
 
   private async start(session: SessionReady): Promise<void> {
     try {
-      this.mayRetry = (await signedInUser(session, this.config.api)).groups.includes(OPERATIONS_GROUP);
+      this.mayRetry = (await signedInUser(session, this.config.api)).roles.includes(OPERATIONS_ROLE);
     } catch {
       this.mayRetry = false;
     }

@@ -22,8 +22,8 @@ import { start } from '../../../../modeler/src/start.js';
 const TOKEN = 'designer-token';
 const OPS_TOKEN = 'operations-token';
 const USERS: Record<string, Me> = {
-  [TOKEN]: { name: 'ann', groups: ['designer'] },
-  [OPS_TOKEN]: { name: 'olga', groups: ['operations'] },
+  [TOKEN]: { name: 'ann', groups: ['designer'], roles: ['designer'], taskGroups: [] },
+  [OPS_TOKEN]: { name: 'olga', groups: ['operations'], roles: ['operations'], taskGroups: [] },
 };
 const ORDER_TO_CASH: ProcessSummary = {
   key: 'order-to-cash', name: 'Order to cash', latestVersion: 1, level: 1, calls: [], calledBy: [],

@@ -45,25 +45,25 @@ async function signIn(user: Me, taskGroups: TaskGroups = { groups: ['sales-direc
 
 describe('the task groups the modeler lints candidate groups against', () => {
   it('are never asked for by a director (GET /api/groups is for designers: no 403 in the console), and candidate groups go unchecked', async () => {
-    const { calls, taskGroups } = await signIn({ name: 'director', groups: ['sales-director'] });
+    const { calls, taskGroups } = await signIn({ name: 'director', groups: ['sales-director'], roles: [], taskGroups: ['sales-director'] });
     expect(calls).toEqual([]);
     expect(taskGroups).toBeUndefined();
   });
 
   it('are asked for by a designer, and a candidate group nobody is in is an error', async () => {
-    const { calls, taskGroups } = await signIn({ name: 'dora', groups: ['designer'] });
+    const { calls, taskGroups } = await signIn({ name: 'dora', groups: ['designer'], roles: ['designer'], taskGroups: [] });
     expect(calls).toEqual(['GET /api/groups']);
     expect(taskGroups).toEqual({ known: ['sales-director', 'vice-president'], severity: 'error' });
   });
 
   it('are asked for by an admin (a designer among other groups), as warnings on the demo users', async () => {
-    const { calls, taskGroups } = await signIn({ name: 'admin', groups: ['integration', 'designer', 'operations'] }, { groups: ['inspection'], demo: true });
+    const { calls, taskGroups } = await signIn({ name: 'admin', groups: ['integration', 'designer', 'operations'], roles: ['integration', 'designer', 'operations'], taskGroups: [] }, { groups: ['inspection'], demo: true });
     expect(calls).toEqual(['GET /api/groups']);
     expect(taskGroups).toEqual({ known: ['inspection'], severity: 'warn' });
   });
 
   it('take the user from the token check, and ask who signed in themselves when that check failed', async () => {
-    const { calls, taskGroups } = await signIn({ name: 'dora', groups: ['designer'] }, undefined, { checked: false });
+    const { calls, taskGroups } = await signIn({ name: 'dora', groups: ['designer'], roles: ['designer'], taskGroups: [] }, undefined, { checked: false });
     expect(calls).toEqual(['GET /api/me', 'GET /api/groups']);
     expect(taskGroups).toEqual({ known: ['sales-director', 'vice-president'], severity: 'error' });
   });
@@ -192,7 +192,7 @@ describe('the decisions a business rule task may call, in the modeler', () => {
       const configured = vi.fn();
       const listeners = new Map<string, (() => void)[]>();
       const eventBus = { on: (event: string, listener: () => void) => listeners.set(event, [...(listeners.get(event) ?? []), listener]) };
-      const api = { me: () => Promise.resolve({ name: 'dora', groups: [] }), listDecisions: () => Promise.resolve([{ id: 'credit-score' }]) };
+      const api = { me: () => Promise.resolve({ name: 'dora', groups: [], roles: [], taskGroups: [] }), listDecisions: () => Promise.resolve([{ id: 'credit-score' }]) };
       new LintRules(...([eventBus, { setLinterConfig: configured }, { processes: [], keys: () => [] }, { api }, { all: () => dmnFiles }, diagramIds()] as unknown as ConstructorParameters<typeof LintRules>));
       for (const listener of listeners.get(SESSION_READY) ?? []) listener();
       await vi.waitFor(() => expect(configured).toHaveBeenCalledTimes(3));
