@@ -119,7 +119,7 @@ function showTasks(me: Me): void {
 
   // the filters first (a bookmark, a reload, Back or Forward), then the task the address names
   function filterFromAddress(): void {
-    const address = readTaskAddress(location.search, me.taskGroups);
+    const address = readTaskAddress(location.search, me.taskGroups, me.roles);
     list.setFilter(address.filter);
     applyFilter(address.filter);
     say(address.leftOut.join(' '), addressNote);
@@ -128,14 +128,14 @@ function showTasks(me: Me): void {
   }
 
   async function openFromAddress(): Promise<void> {
-    const id = readTaskAddress(location.search, me.taskGroups).taskId;
+    const id = readTaskAddress(location.search, me.taskGroups, me.roles).taskId;
     if (!id) return closeTask(false);
     if (id === detail.openTaskId) return;
     const task = known.find((candidate) => candidate.id === id) ?? await client.task(id).catch(() => undefined);
     if (task) return openTask(task, false);
     // decided (Back after deciding it, or by someone else): show what was decided; ended otherwise: no longer open
     const completion = await client.completion(id).catch(() => undefined);
-    if (readTaskAddress(location.search, me.taskGroups).taskId !== id) return; // the address moved on meanwhile
+    if (readTaskAddress(location.search, me.taskGroups, me.roles).taskId !== id) return; // the address moved on meanwhile
     if (!completion) return say('That task is no longer open.');
     list.select(null);
     layout.dataset.open = 'true';

@@ -15,8 +15,11 @@ export interface ReadTaskAddress extends TaskAddress {
   leftOut: string[];
 }
 
-/** The filters and open task `search` (location.search) names, for a person in `groups`. */
-export function readTaskAddress(search: string, groups: readonly string[]): ReadTaskAddress {
+/**
+ * The filters and open task `search` (location.search) names, for a person whose task groups are `groups` and whose
+ * server roles are `roles` (GET /api/me's `taskGroups` and `roles`): a role is left out, no task matching it.
+ */
+export function readTaskAddress(search: string, groups: readonly string[], roles: readonly string[] = []): ReadTaskAddress {
   const query = new URLSearchParams(search);
   const leftOut: string[] = [];
   const group = query.get('group')?.trim() ?? '';
@@ -24,6 +27,7 @@ export function readTaskAddress(search: string, groups: readonly string[]): Read
   const taskId = query.get('task');
   const filter: TaskFilter = { group: '', orderNo: '' };
   if (groups.includes(group)) filter.group = group;
+  else if (roles.includes(group)) leftOut.push(`"${shorten(group)}" is a server role, never offered a task: showing all your groups.`);
   else if (group) leftOut.push(`You are not in the group "${shorten(group)}": showing all your groups.`);
   if (isOrderNumber(orderNo)) filter.orderNo = orderNo;
   else if (orderNo) leftOut.push(`"${shorten(orderNo)}" is not an order number: showing every order.`);

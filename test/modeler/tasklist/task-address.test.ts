@@ -23,6 +23,15 @@ describe('the task list\'s address', () => {
     expect(readTaskAddress('?order=+SO-1+', VP_AND_DIRECTOR).filter).toEqual({ group: '', orderNo: 'SO-1' });
   });
 
+  it('leaves out a server role, which no task matches, and says so: an operator\'s ?group=operations', () => {
+    expect(readTaskAddress('?group=operations', [], ['operations'])).toEqual({
+      filter: { group: '', orderNo: '' }, taskId: null, leftOut: ['"operations" is a server role, never offered a task: showing all your groups.'],
+    });
+    expect(readTaskAddress('?group=vice-president', ['vice-president'], ['operations'])).toEqual({
+      filter: { group: 'vice-president', orderNo: '' }, taskId: null, leftOut: [],
+    });
+  });
+
   it('leaves out a group the person is not in, and says so: procurement\'s link opened by a vice-president', () => {
     expect(readTaskAddress('?group=procurement&order=SO-1', ['vice-president'])).toEqual({
       filter: { group: '', orderNo: 'SO-1' }, taskId: null, leftOut: ['You are not in the group "procurement": showing all your groups.'],
