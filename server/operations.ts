@@ -929,7 +929,7 @@ export const OPERATIONS: Operation[] = [
     problems: {
       404: 'No external task with this id (or it was completed).',
       409: 'Its incident was resolved meanwhile (`incident-resolved`), or its instance is not running (a failed step elsewhere, cancelled).',
-      422: 'Retries outside 1 to 100.',
+      422: 'Retries outside 1 to 2147483647.',
     },
     responses: { 204: { description: 'Set (and its incident resolved): the task has these retries.' } },
   },
@@ -989,7 +989,7 @@ export const OPERATIONS: Operation[] = [
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda8JobUpdateRequest', required: true },
     problems: {
-      400: 'An empty changeset (neither retries nor timeout), retries outside 1 to 100, a timeout outside 1 s to 24 h, or a body that does not fit the schema.',
+      400: 'An empty changeset (neither retries nor timeout), retries outside 1 to 2147483647, a timeout outside 1 s to 24 h, or a body that does not fit the schema.',
       403: 'The caller is in neither group, or not in the group a field it sends needs (`retries`: operations, `timeout`: integration); nothing is updated.',
       404: 'No open job with this key (or it was completed).',
       409: 'A timeout for a job no worker holds (`job-not-activated`: not activated, its lock expired or given back, or it failed), or the job\'s instance is not running (failed elsewhere, cancelled) or was called by one that has failed (`caller-failed`).',

@@ -237,6 +237,7 @@ export const Camunda7RetriesRequest: JsonSchema = {
   required: ['retries'],
   additionalProperties: false,
   properties: {
-    retries: { type: 'integer', minimum: 1, maximum: 100, description: 'The retries the job gets, with an incident or without. 0 is refused: Stratum raises an incident only when a worker reports a failure.' },
+    // as many as a job may declare (a diagram's retries="250"), as the failure takes
+    retries: { type: 'integer', minimum: 1, maximum: MAX_JOB_RETRIES, description: `The retries the job gets (1 to ${MAX_JOB_RETRIES}, as many as a job may declare), with an incident or without. 0 is refused: Stratum raises an incident only when a worker reports a failure.` },
   },
 };

@@ -62,8 +62,8 @@ export const Camunda8JobFailRequest: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    // Zeebe's int32, not the 100 Stratum's own routes take: a job may declare more retries (zeebe:taskDefinition
-    // retries="250"), and a worker fails it with one fewer than activation showed
+    // Zeebe's int32: a job may declare that many retries (zeebe:taskDefinition retries="250"), and a worker fails it
+    // with one fewer than activation showed
     // null is absent, as Camunda's gateway reads these three (getIntOrZero, getStringOrEmpty, getLongOrZero)
     retries: { type: ['integer', 'null'], minimum: 0, maximum: MAX_JOB_RETRIES, description: 'Retries left (a 32-bit integer, as Zeebe\'s); 0 (the default, also null) raises an incident.' },
     errorMessage: { type: ['string', 'null'], maxLength: 4000 },
@@ -84,8 +84,8 @@ export const Camunda8JobUpdateRequest: JsonSchema = {
       description: 'At least one of `retries` and `timeout` not null (else 400, as Camunda). Null or absent keeps the job\'s value. Camunda\'s other attributes are refused (400), not ignored.',
       properties: {
         retries: nullable({
-          type: 'integer', minimum: 1, maximum: 100,
-          description: 'The retries a failure counts down from. A job that ran out of them keeps its incident open (it is not activatable) until the incident is resolved, which gives it these retries. Needs the group `operations`.',
+          type: 'integer', minimum: 1, maximum: MAX_JOB_RETRIES,
+          description: 'The retries a failure counts down from (a 32-bit integer, as Zeebe\'s: as many as a job may declare). A job that ran out of them keeps its incident open (it is not activatable) until the incident is resolved, which gives it these retries. Needs the group `operations`.',
         }),
         timeout: nullable(int64(1000, 86_400_000, 'A new deadline this long (ms) from now, for a job a worker has activated and still holds (409 otherwise). Needs the group `integration`.')),
       },

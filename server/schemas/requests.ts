@@ -233,7 +233,7 @@ export const IncidentRetryRequest: JsonSchema = {
   additionalProperties: false,
   properties: {
     variables: variables('Set as process variables of the failed instance before its failed step runs again.', {}, ORDER_VARIABLES),
-    retries: { type: 'integer', minimum: 1, maximum: 100, description: 'Job incidents only: the retries the job gets again (1 when absent).' },
+    retries: { type: 'integer', minimum: 1, maximum: MAX_JOB_RETRIES, description: `Job incidents only: the retries the job gets again (1 when absent; up to ${MAX_JOB_RETRIES}, as many as a job may declare).` },
   },
 };
 

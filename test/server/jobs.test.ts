@@ -132,3 +132,23 @@ describe('POST /api/jobs/{id}/failure of a job declaring more than 100 retries',
     expect((await fetch())[0]).toMatchObject({ id: job.id, retries: 2_147_483_647 });
   });
 });
+
+describe('POST /api/incidents/{id}/retry of a job declaring more than 100 retries', () => {
+  it('gives the job back as many retries as it declares (250), up to 2^31-1; more is refused and the incident stays open', async () => {
+    await deployFixtures(api, 'archive-export.bpmn');
+    const started = await api.post<InstanceView>('/api/processes/archive-export/instances', TOKENS.erp, { businessKey: 'ARCHIVE-RETRY' });
+    expect(started.status, started.text).toBe(201);
+    const fetch = async () => (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'archive-export', workerId: 'erp', businessKey: 'ARCHIVE-RETRY' })).body;
+    const [job] = await fetch();
+    expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'archive down', retries: 0, workerId: 'erp' })).status).toBe(200);
+    const listed = await api.get<{ items: { id: string; jobId: string | null }[] }>('/api/incidents?businessKey=ARCHIVE-RETRY', TOKENS.operations);
+    const [incident] = listed.body.items;
+    expect(incident.jobId).toBe(job.id);
+    const tooMany = await api.post(`/api/incidents/${encodeURIComponent(incident.id)}/retry`, TOKENS.operations, { retries: 2_147_483_648 });
+    expect(tooMany.status).toBe(422);
+    expect((await api.get<{ items: unknown[] }>('/api/incidents?businessKey=ARCHIVE-RETRY', TOKENS.operations)).body.items).toHaveLength(1);
+    const retried = await api.post(`/api/incidents/${encodeURIComponent(incident.id)}/retry`, TOKENS.operations, { retries: 250 });
+    expect(retried.status, retried.text).toBe(200);
+    expect((await fetch())[0]).toMatchObject({ id: job.id, retries: 250 });
+  });
+});

@@ -281,6 +281,21 @@ function externalTaskIncidentSpecs() {
       expect(problemOf(await setRetries(task.id, TOKENS.operations)).status).toBe(404);
     });
 
+    it('sets as many retries as a job may declare (250, up to 2^31-1), with an incident or without; more is refused (400)', async () => {
+      await enter('C7I-MANY');
+      const task = await lockOne('procurement-planning', 'C7I-MANY');
+      expect((await setRetries(task.id, TOKENS.operations, { retries: 250 })).status).toBe(204);
+      expect((await api.post(`/engine-rest/external-task/${encodeURIComponent(task.id)}/unlock`, TOKENS.erp)).status).toBe(204);
+      expect(await lockOne('procurement-planning', 'C7I-MANY')).toMatchObject({ id: task.id, retries: 250 });
+
+      await failForGood(task, 'MRP down');
+      expect((await setRetries(task.id, TOKENS.operations, { retries: 2_147_483_648 })).status).toBe(400);
+      expect(await count(`?processInstanceId=${task.processInstanceId}`)).toBe(1);
+      expect((await setRetries(task.id, TOKENS.operations, { retries: 2_147_483_647 })).status).toBe(204);
+      expect(await count(`?processInstanceId=${task.processInstanceId}`)).toBe(0);
+      expect(await lockOne('procurement-planning', 'C7I-MANY')).toMatchObject({ id: task.id, retries: 2_147_483_647 });
+    });
+
     it('shows the retries an operator set on a task that never failed, so the published client counts down from them', async () => {
       await enter('C7I-SHOWN');
       const task = await lockOne('procurement-planning', 'C7I-SHOWN');

@@ -71,6 +71,18 @@ function updateSpecs(prefix: string) {
       ]);
     });
 
+    it('gives a job back as many retries as a job may declare (250, up to 2^31-1), as the failure takes', async () => {
+      const no = orderNo('RETRIES-250');
+      await enter(no);
+      const job = await activateOne(client(TOKENS.erp), no, 60_000);
+      expect(await patch(job.jobKey, { changeset: { retries: 250 } }, TOKENS.operations)).toMatchObject({ status: 204 });
+      await client(TOKENS.erp).failJob({ jobKey: job.jobKey, retries: 249, errorMessage: 'MRP busy' });
+      const again = await activateOne(client(TOKENS.erp), no, 60_000);
+      expect(again.retries).toBe(249);
+      expect((await patch(job.jobKey, { changeset: { retries: 2_147_483_647 } }, TOKENS.operations)).status).toBe(204);
+      expect((await history(no)).filter((entry) => entry.event === 'job.retries-set').map((entry) => entry.data.retries)).toEqual([250, 2_147_483_647]);
+    });
+
     it('marks the retries as set, so a Camunda 7 or native worker fetching the job sees them before any failure', async () => {
       const no = orderNo('RETRIES-SEEN');
       await enter(no);
@@ -164,7 +176,7 @@ function updateSpecs(prefix: string) {
         { changeset: { retries: 0 } },
         { changeset: { retries: -1 } },
         { changeset: { retries: 1.5 } },
-        { changeset: { retries: 101 } },
+        { changeset: { retries: 2_147_483_648 } },
         { changeset: { retries: '2' } },
         { changeset: { timeout: 0 } },
         { changeset: { timeout: 999 } },
