@@ -940,7 +940,8 @@ export interface WebhookDeliveryQuery {
 
 /** A worker's failure report: what went wrong, the retries left, and how long the job waits before it is fetched again. */
 export interface JobFailure {
-  message: string;
+  /** What the worker reported; absent when it sent none (Camunda's clients may fail a job without a message). */
+  message?: string;
   retries: number;
   workerId?: string;
   /** With retries left: the job is fetchable again only this many ms from now (absent or 0: at once). */

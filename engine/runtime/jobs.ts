@@ -81,22 +81,23 @@ export class ExternalJobs {
       const { wait, instance } = await this.lock(tx, jobId, failure, { order: true });
       moving(instance);
       await noteRefusal(attempt, wait, {
-        attempted: 'failure', jobType: wait.jobType, message: failure.message, retries: failure.retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }),
+        attempted: 'failure', jobType: wait.jobType, message: failure.message ?? null, retries: failure.retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }),
       }, () => refuseJobWhileChangeOpen(tx, instance, wait.id));
       const retries = Math.max(0, Math.floor(failure.retries));
       // a back-off is a lock nobody holds: no fetch takes the job before it ends, and no worker's lock is checked
       const backOff = retries > 0 ? Math.max(0, Math.floor(failure.retryTimeoutMs ?? 0)) : 0;
       const retryAt = backOff > 0 ? new Date(steps.clock.now().getTime() + backOff).toISOString() : null;
-      await tx.updateWait({ ...wait, jobRetries: retries, jobRetriesSet: true, jobError: failure.message, lockedBy: null, lockExpiresAt: retryAt });
+      await tx.updateWait({ ...wait, jobRetries: retries, jobRetriesSet: true, jobError: failure.message ?? null, lockedBy: null, lockExpiresAt: retryAt });
       const entry = callerEntry(steps.rows.waitHistory(wait, actor.name, 'job.failed', null, {
-        jobType: wait.jobType, message: failure.message, retries, ...(retryAt !== null && { retryAt }),
+        jobType: wait.jobType, message: failure.message ?? null, retries, ...(retryAt !== null && { retryAt }),
         ...(failure.workerId !== undefined && { workerId: failure.workerId }), ...lockHolder(wait, steps.rows.nowIso()),
       }), caller);
       const entries = [entry];
       if (retries === 0) {
-        // Out of retries: an incident that names the job, like Camunda's.
+        // Out of retries: an incident that names the job, like Camunda's, and says why: the worker's message, or,
+        // when it sent none, that no retries are left (Zeebe's "No more retries left."), not a bare "failed"
         const incident = {
-          elementId: wait.elementId, message: `job ${wait.jobType} failed: ${failure.message}`,
+          elementId: wait.elementId, message: jobFailureIncidentMessage(wait.jobType ?? wait.elementId, failure.message),
           reason: { kind: 'job-no-retries', jobType: wait.jobType ?? '' } satisfies IncidentReason,
         };
         await steps.saveInstance(tx, { ...instance, status: 'failed', incident });
@@ -105,7 +106,7 @@ export class ExternalJobs {
       }
       await tx.appendHistory(entries);
       if (retries === 0 && instance.parentId) {
-        const returns = await returnToParent(tx, { ...instance, status: 'failed', incident: { elementId: wait.elementId, message: failure.message } }, [],
+        const returns = await returnToParent(tx, { ...instance, status: 'failed', incident: { elementId: wait.elementId, message: failure.message ?? jobFailureIncidentMessage(wait.jobType ?? wait.elementId, undefined) } }, [],
           (key, version) => steps.definition(tx, key, version));
         await steps.runQueue(tx, returns.map((step) => ({ ...step, actor: actor.name })));
       }
@@ -270,4 +271,9 @@ function lockHolder(wait: WaitRow, now: string): { lockedBy?: string; lockExpire
 async function openIncidentOf(tx: StoreTx, instanceId: string, jobId: string): Promise<IncidentRow | undefined> {
   const incidents = await tx.findIncidents({ instanceId, open: true, kind: 'job' });
   return incidents.find((incident) => incident.waitId === jobId);
+}
+
+/** The text of the incident a job's last failure raises: the job and what went wrong, or that no retries are left. */
+function jobFailureIncidentMessage(jobType: string, message: string | undefined): string {
+  return message ? `job ${jobType} failed: ${message}` : `job ${jobType} failed and has no retries left (its worker gave no error message)`;
 }

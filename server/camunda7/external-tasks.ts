@@ -54,8 +54,8 @@ export function camunda7Handlers(runtime: Runtime, workers: Workers): Handlers {
     },
 
     camunda7Failure: async ({ params, body, user }: Input<{ workerId: string; errorMessage?: string; errorDetails?: string; retries?: number; retryTimeout?: number }, unknown, { id: string }>) => {
-      const message = [body.errorMessage, body.errorDetails].filter(Boolean).join('\n') || 'failed';
-      await runtime.failJob(params.id, { message, retries: body.retries ?? 0, workerId: body.workerId, retryTimeoutMs: body.retryTimeout ?? 0 }, user!);
+      const message = [body.errorMessage, body.errorDetails].filter(Boolean).join('\n');
+      await runtime.failJob(params.id, { ...(message && { message }), retries: body.retries ?? 0, workerId: body.workerId, retryTimeoutMs: body.retryTimeout ?? 0 }, user!);
       return noContent;
     },
 

@@ -65,7 +65,7 @@ export function camunda8Handlers(runtime: Runtime, workers: Workers): Handlers {
     },
 
     camunda8FailJob: async ({ params, body, user }: Input<{ retries?: number | null; errorMessage?: string | null; retryBackOff?: number | string | null }, unknown, { jobKey: string }>) => {
-      await runtime.failJob(params.jobKey, { message: body.errorMessage || 'failed', retries: body.retries ?? 0, retryTimeoutMs: Number(body.retryBackOff ?? 0) }, user!);
+      await runtime.failJob(params.jobKey, { ...(body.errorMessage && { message: body.errorMessage }), retries: body.retries ?? 0, retryTimeoutMs: Number(body.retryBackOff ?? 0) }, user!);
       return noContent;
     },
 

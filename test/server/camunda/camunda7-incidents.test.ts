@@ -14,7 +14,7 @@ import type { IncidentView, InstanceView } from '../../../engine/api.js';
 import { problemOf, TOKENS, type ApiClient } from '../support/client.js';
 import { deployFixtures, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { describePostgres, freshSchema, schemaUrl } from '../../support/postgres.js';
-import { objectWith } from '../../support/matchers.js';
+import { objectWith, textContaining } from '../../support/matchers.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -294,6 +294,20 @@ function externalTaskIncidentSpecs() {
       expect((await setRetries(task.id, TOKENS.operations, { retries: 2_147_483_647 })).status).toBe(204);
       expect(await count(`?processInstanceId=${task.processInstanceId}`)).toBe(0);
       expect(await lockOne('procurement-planning', 'C7I-MANY')).toMatchObject({ id: task.id, retries: 2_147_483_647 });
+    });
+
+    it('keeps no error message for a failure that sent none, and says of its incident that the job has no retries left', async () => {
+      await enter('C7I-NOMSG');
+      const task = await lockOne('procurement-planning', 'C7I-NOMSG');
+      const fail = (retries: number) => api.post(`/engine-rest/external-task/${encodeURIComponent(task.id)}/failure`, TOKENS.erp, { workerId: 'raw', retries });
+      expect((await fail(1)).status).toBe(204);
+      expect(await lockOne('procurement-planning', 'C7I-NOMSG')).toMatchObject({ id: task.id, retries: 1, errorMessage: null });
+      expect((await fail(0)).status).toBe(204);
+      const listed = await api.get<{ items: { jobId: string; message: string }[] }>('/api/incidents?businessKey=C7I-NOMSG', TOKENS.operations);
+      const text = 'job procurement-planning failed and has no retries left (its worker gave no error message)';
+      expect(listed.body.items).toContainEqual(objectWith({ jobId: task.id, message: text }));
+      // the caller's incident, which follows from it, says so too
+      expect(listed.body.items).toContainEqual(objectWith({ jobId: null, message: textContaining(`failed: ${text}`) }));
     });
 
     it('shows the retries an operator set on a task that never failed, so the published client counts down from them', async () => {

@@ -67,6 +67,17 @@ describe('incidents through @camunda8/orchestration-cluster-api', () => {
     expect(resolved.items!.map((item) => item.incidentKey)).toEqual([incident.incidentKey]);
   });
 
+  it('says of a job failed without an error message that it has no retries left, naming the job, not a bare "failed"', async () => {
+    await enter('C8I-NOMSG');
+    const worker = camundaClient(TOKENS.erp);
+    const job = await activateOne(worker, 'procurement-planning', 'C8I-NOMSG');
+    await worker.failJob({ jobKey: job.jobKey, retries: 0 });
+    const found = await camundaClient(TOKENS.operations).searchIncidents({ filter: { processInstanceKey: job.processInstanceKey, state: 'ACTIVE' } }, NOW);
+    expect(found.items).toEqual([objectWith({
+      jobKey: job.jobKey, errorType: 'JOB_NO_RETRIES', errorMessage: 'job procurement-planning failed and has no retries left (its worker gave no error message)',
+    })]);
+  });
+
   it('refuses a resolution that would fail again (422 naming the incident it would raise) and changes nothing', async () => {
     const client = camundaClient(TOKENS.erp);
     const started = await client.createProcessInstance({ processDefinitionId: ProcessDefinitionId.assumeExists('price-check') });

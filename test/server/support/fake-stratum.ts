@@ -279,7 +279,7 @@ export class FakeStratum {
         const id = `inc${++this.seq}`;
         this.incidents.set(id, {
           id, instanceId: instance.id, rootInstanceId: instance.id, processKey: instance.processKey, businessKey: instance.businessKey,
-          elementId: job.elementId, message: failure.message, kind: 'job', jobId: job.id, causeIncidentId: null, createdAt: now(), open: true,
+          elementId: job.elementId, message: failure.message ?? '', kind: 'job', jobId: job.id, causeIncidentId: null, createdAt: now(), open: true,
         });
       }
       return instance;
