@@ -228,12 +228,17 @@ async function orderFailedRefusal(tx: StoreTx, order: InstanceRow, row: MessageR
 /**
  * A message refused or taken for a duplicate changes nothing, but its sender may send it again and again with a body
  * up to the server's limit: as a refused task completion is kept (refused-attempts.ts), the entry keeps its variables
- * only within a small budget (the others by name and size), and one sender's such entries of one kind on one order
- * only up to KEPT_PER_PERSON, the last saying `lastKept`. Before, every resend wrote its whole body into the order's
- * history, which every view of the order returns.
+ * only within a small budget (the others by name and size), and one sender's such entries of one kind and reason on
+ * one order only up to KEPT_PER_PERSON, the last saying `lastKept`. Before, every resend wrote its whole body into the
+ * order's history, which every view of the order returns. The bound is per reason (`order-finished`, `not-correlated`,
+ * `order-failed`, `ambiguous-correlation`, and `variable-refused` kept by refused-attempts.ts): ten refusals of one
+ * kind must not silence a later refusal of another, and since the reasons are the engine's own few words, a sender
+ * still cannot grow the history beyond KEPT_PER_PERSON times their number.
  */
 async function keepRefused(tx: StoreTx, orderId: string, row: MessageRow, event: string, data: Record<string, unknown>): Promise<void> {
-  const kept = row.receivedBy === null ? 0 : (await tx.historyOf([orderId], { event, actor: row.receivedBy })).length;
+  const kept = row.receivedBy === null
+    ? 0
+    : (await tx.historyOf([orderId], { event, actor: row.receivedBy })).filter((one) => one.data?.reason === data.reason).length;
   if (kept >= KEPT_PER_PERSON) return;
   const refused = entry(orderId, row, event, { ...data, ...(kept === KEPT_PER_PERSON - 1 && { lastKept: true }) });
   await tx.appendHistory([{ ...refused, data: keptVariables(refused.data ?? {}) }]);

@@ -102,4 +102,21 @@ describe('a message refused for what it would set is kept in the order\'s audit 
     expect(kept).toHaveLength(KEPT_PER_PERSON);
     expect(kept.map((entry) => entry.data!.lastKept ?? false)).toEqual([...Array<boolean>(KEPT_PER_PERSON - 1).fill(false), true]);
   });
+  it('keeps each kind of refusal within its own bound: ten variable refusals do not silence a not-correlated one, and each kind stays bounded', async () => {
+    const orderNo = await enterOrder();
+    const unwaited = () => api().post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: orderNo, timeToLive: 0 });
+    for (let attempt = 0; attempt < KEPT_PER_PERSON; attempt++) expect((await SEND.api(orderNo, { directorApproved: attempt })).status).toBe(422);
+    const notCorrelated = await unwaited();
+    expect(notCorrelated.status, notCorrelated.text).toBe(404);
+    const reasons = async () => (await refusedMessages(orderNo)).map((entry) => entry.data!.reason);
+    expect((await reasons()).filter((reason) => reason === 'not-correlated')).toHaveLength(1);
+
+    for (let attempt = 1; attempt < KEPT_PER_PERSON + 2; attempt++) expect((await unwaited()).status).toBe(404);
+    const kept = await refusedMessages(orderNo);
+    const ofReason = (reason: string) => kept.filter((entry) => entry.data!.reason === reason);
+    expect(ofReason('not-correlated')).toHaveLength(KEPT_PER_PERSON);
+    expect(ofReason('not-correlated').at(-1)!.data!.lastKept).toBe(true);
+    expect(ofReason('variable-refused')).toHaveLength(KEPT_PER_PERSON);
+    expect(kept).toHaveLength(2 * KEPT_PER_PERSON);
+  });
 });
