@@ -305,6 +305,23 @@ export interface OrderChangeView {
    * Only in the order's changes view (GET /api/orders/{orderNo}/changes).
    */
   settledBy?: OrderChangeStep[];
+  /**
+   * Every acknowledgement of the change, oldest first: each `task.completed` of the acknowledgement tasks started for
+   * it (procurement, production, inspection), with who, the task and its groups, and when; an open change lists the
+   * ones it has so far. Only in the order's changes view (GET /api/orders/{orderNo}/changes).
+   */
+  acknowledgedBy?: OrderChangeAcknowledgement[];
+}
+
+/** One acknowledgement of a change: who completed which task, of which candidate groups, and when. */
+export interface OrderChangeAcknowledgement {
+  by: string | null;
+  /** The candidate groups the task's element declares. */
+  groups: string[];
+  /** The task's element id and name. */
+  task: string | null;
+  name: string | null;
+  at: string;
 }
 
 /** One step of a change's way: its status after the step, who took it and when. */

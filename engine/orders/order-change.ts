@@ -4,7 +4,7 @@
 // status as the process settles it. The runtime runs each in a transaction
 // (runtime.changeOrder, and after every step); the order process decides what
 // a change needs (docs/modelling.md, "Changes to a running order").
-import type { MessageRequest, OrderChangeRequest, OrderChangesView, OrderChangeStep, OrderChangeView } from '../api.js';
+import type { MessageRequest, OrderChangeAcknowledgement, OrderChangeRequest, OrderChangesView, OrderChangeStep, OrderChangeView } from '../api.js';
 import { conflict, notFound, StratumError } from '../errors.js';
 import type { ProcessModel } from '../bpmn/process-model.js';
 import { convertOrderAmount } from '../money/conversion.js';
@@ -178,10 +178,55 @@ export async function changeSteps(tx: StoreTx, order: OrderRow): Promise<Map<str
   return steps;
 }
 
+/** The candidate groups a task element declares, as its deployed model says; empty when it names none. */
+export type TaskGroupsOf = (instance: InstanceRow, elementId: string) => Promise<string[]>;
+
+/**
+ * Every acknowledgement of each change, oldest first, by change id: the `task.completed` entries in the instances
+ * started for the change below the instance whose `OrderChanged` delivery brought it (those whose `changeId`
+ * variable names it, started from that delivery on and, once the change was acknowledged, no later than that), up to
+ * its `order.change-acknowledged`. A completion that sent `acknowledged: false` ("not acknowledged yet": the task
+ * comes back) is not an acknowledgement. Read from the history and the instances, so an open change lists the ones
+ * it has so far.
+ */
+export async function changeAcknowledgements(tx: StoreTx, order: OrderRow, groupsOf: TaskGroupsOf): Promise<Map<string, OrderChangeAcknowledgement[]>> {
+  const tree = await tx.findInstances({ rootId: order.instanceId });
+  const byId = new Map(tree.map((instance) => [instance.id, instance]));
+  const entries = await tx.historyOf([...byId.keys()], { event: ['message.correlated', 'order.change-acknowledged', 'task.completed'] });
+  const acknowledgedAt = new Map<string, string>();
+  for (const entry of entries) {
+    if (entry.event === 'order.change-acknowledged' && typeof entry.data?.changeId === 'string') acknowledgedAt.set(entry.data.changeId, entry.at);
+  }
+  const below = (instance: InstanceRow, ancestorId: string): boolean => {
+    for (let parent = instance.parentId; parent !== null; parent = byId.get(parent)?.parentId ?? null) if (parent === ancestorId) return true;
+    return false;
+  };
+  const acknowledgements = new Map<string, OrderChangeAcknowledgement[]>();
+  for (const delivery of entries) {
+    if (delivery.event !== 'message.correlated' || delivery.data?.name !== ORDER_CHANGED_MESSAGE) continue;
+    const changeId = (delivery.data.variables as { change?: { changeId?: unknown } } | undefined)?.change?.changeId;
+    if (typeof changeId !== 'string') continue;
+    const until = acknowledgedAt.get(changeId);
+    const started = new Set(tree.filter((instance) => instance.variables.changeId === changeId && below(instance, delivery.instanceId)
+      && instance.createdAt >= delivery.at && (until === undefined || instance.createdAt <= until)).map((instance) => instance.id));
+    const listed: OrderChangeAcknowledgement[] = [];
+    for (const entry of entries) {
+      if (entry.event !== 'task.completed' || !started.has(entry.instanceId) || (until !== undefined && entry.at > until)) continue;
+      if ((entry.data?.variables as Record<string, unknown> | undefined)?.acknowledged === false) continue;
+      const groups = entry.elementId ? await groupsOf(byId.get(entry.instanceId)!, entry.elementId) : [];
+      listed.push({ by: entry.actor, groups, task: entry.elementId, name: typeof entry.data?.name === 'string' ? entry.data.name : null, at: entry.at });
+    }
+    acknowledgements.set(changeId, listed);
+  }
+  return acknowledgements;
+}
+
 /** The statuses a step moves a change to, each with its `order.change-<status>` history entry. */
 const SETTLED_STATUSES: readonly OrderChangeStep['status'][] = ['acknowledged', 'accepted', 'approved', 'rejected'];
 
-export function orderChangesView(order: OrderRow, changes: OrderChangeRow[], steps?: Map<string, OrderChangeStep[]>): OrderChangesView {
+export function orderChangesView(
+  order: OrderRow, changes: OrderChangeRow[], steps?: Map<string, OrderChangeStep[]>, acknowledgements?: Map<string, OrderChangeAcknowledgement[]>,
+): OrderChangesView {
   const inForce = amountInForce(order, changes);
   return {
     orderNo: order.orderNo,
@@ -191,7 +236,11 @@ export function orderChangesView(order: OrderRow, changes: OrderChangeRow[], ste
     amount: inForce.amount,
     reportingAmount: inForce.reportingAmount,
     reportingCurrency: order.reportingCurrency,
-    changes: changes.map((row) => (steps ? { ...changeView(row), settledBy: steps.get(row.changeId) ?? [] } : changeView(row))),
+    changes: changes.map((row) => ({
+      ...changeView(row),
+      ...(steps && { settledBy: steps.get(row.changeId) ?? [] }),
+      ...(acknowledgements && { acknowledgedBy: acknowledgements.get(row.changeId) ?? [] }),
+    })),
   };
 }
 

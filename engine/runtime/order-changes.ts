@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderChangeRequest, OrderChangesView, OrderEntryOptions } from '../api.js';
 import { StratumError } from '../errors.js';
-import { changeSteps, ORDER_CHANGED_MESSAGE, orderChangesView, recordOrderChange } from '../orders/order-change.js';
-import type { OrderChangeRow } from '../store/types.js';
+import { changeAcknowledgements, changeSteps, ORDER_CHANGED_MESSAGE, orderChangesView, recordOrderChange } from '../orders/order-change.js';
+import type { InstanceRow, OrderChangeRow } from '../store/types.js';
 import type { Messages } from './messages.js';
 import type { OrderEntrySettings } from './starts.js';
 import { namedCaller } from './step-caller.js';
@@ -51,7 +51,12 @@ export class OrderChanges {
   view(orderNo: string): Promise<OrderChangesView | undefined> {
     return this.steps.store.read(async (tx) => {
       const order = await tx.getOrder(orderNo);
-      return order && orderChangesView(order, await tx.orderChanges(orderNo), await changeSteps(tx, order));
+      if (!order) return undefined;
+      const groupsOf = async (instance: InstanceRow, elementId: string) => {
+        const { model } = await this.steps.definition(tx, instance.processKey, instance.version);
+        return [...(model.elements.get(elementId)?.candidateGroups ?? [])];
+      };
+      return orderChangesView(order, await tx.orderChanges(orderNo), await changeSteps(tx, order), await changeAcknowledgements(tx, order, groupsOf));
     });
   }
 }

@@ -912,6 +912,21 @@ export const OrderChangeView: JsonSchema = {
         },
       },
     },
+    acknowledgedBy: {
+      type: 'array',
+      description: 'Only in GET /api/orders/{orderNo}/changes: every acknowledgement of the change, oldest first (each `task.completed` of the acknowledgement tasks started for it: procurement, production, inspection); an open change lists the ones it has so far. A completion sending `acknowledged: false` is not one.',
+      items: {
+        type: 'object',
+        required: ['by', 'groups', 'task', 'name', 'at'],
+        properties: {
+          by: nullable({ type: 'string' }),
+          groups: { type: 'array', items: { type: 'string' }, description: 'The candidate groups the task declares.' },
+          task: nullable({ type: 'string', description: 'The task\'s element id.' }),
+          name: nullable({ type: 'string' }),
+          at: dateTime,
+        },
+      },
+    },
   },
 };
 

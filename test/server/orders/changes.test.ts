@@ -182,6 +182,44 @@ describe('the changes view says who moved each change on, and when', () => {
   });
 });
 
+describe('the changes view lists every acknowledgement of each change', () => {
+  const USER_OF: Record<string, string> = { procurement: 'paul', production: 'pia', inspection: 'ines' };
+
+  it('names who acknowledged in each group and when, each change its own three, an open change those so far, and not a "not yet"', async () => {
+    await enterOrder('SO-CH-ACKS', 'credit', 80_000);
+    expect((await change('SO-CH-ACKS', { description: 'thicker packaging', changeId: 'acks-1' })).status).toBe(201);
+    const tasks = await tasksOf('SO-CH-ACKS');
+    const procurement = tasks.find((task) => task.candidateGroups[0] === 'procurement')!;
+    // "not acknowledged yet": the task comes back, and it is no acknowledgement
+    const notYet = await api.post(`/api/tasks/${encodeURIComponent(procurement.id)}/complete`, TOKENS.procurement, { variables: { acknowledged: false } });
+    expect(notYet.status, notYet.text).toBe(200);
+    expect(await acknowledge(tasks.find((task) => task.candidateGroups[0] === 'production')!)).toBe(200);
+    const open = (await changesOf('SO-CH-ACKS')).changes[0];
+    expect(open.acknowledgedBy!.map((one) => [one.groups, one.by])).toEqual([[['production'], 'pia']]);
+
+    const rest = (await tasksOf('SO-CH-ACKS')).filter((task) => ACKNOWLEDGERS.includes(task.candidateGroups[0]));
+    expect(rest.map((task) => task.candidateGroups[0]).sort()).toEqual(['inspection', 'procurement']);
+    for (const task of rest) expect(await acknowledge(task)).toBe(200);
+    expect((await change('SO-CH-ACKS', { description: 'new colour', changeId: 'acks-2' })).status).toBe(201);
+    await acknowledgeAll('SO-CH-ACKS');
+
+    const { changes } = await changesOf('SO-CH-ACKS');
+    expect(changes.map((one) => one.status)).toEqual(['accepted', 'accepted']);
+    for (const one of changes) {
+      const acknowledged = one.settledBy!.find((step) => step.status === 'acknowledged')!;
+      expect(one.acknowledgedBy!.map((ack) => [ack.groups[0], ack.by]).sort(), one.changeId).toEqual(ACKNOWLEDGERS.map((group) => [group, USER_OF[group]]));
+      for (const ack of one.acknowledgedBy!) {
+        expect(ack.task).toMatch(/^UserTask_Acknowledge/);
+        expect(ack.name).toMatch(/^Acknowledge special change/);
+        expect(Date.parse(ack.at)).toBeGreaterThanOrEqual(Date.parse(one.requestedAt));
+        expect(Date.parse(ack.at)).toBeLessThanOrEqual(Date.parse(acknowledged.at));
+      }
+      // the last acknowledgement is the one settledBy names
+      expect(one.acknowledgedBy!.at(-1)!.by).toBe(acknowledged.by);
+    }
+  });
+});
+
 describe('a changed amount is approved again when its tier rises', () => {
   it('asks the director and the vice-president when 400,000 approved automatically grows to 1,200,000, before planning continues', async () => {
     const order = await enterOrder('SO-CH-RAISE', 'credit', 400_000);
