@@ -183,8 +183,10 @@ export type TaskGroupsOf = (instance: InstanceRow, elementId: string) => Promise
 
 /**
  * Every acknowledgement of each change, oldest first, by change id: the `task.completed` entries in the instances
- * started for the change below the instance whose `OrderChanged` delivery brought it (those whose `changeId`
- * variable names it, started from that delivery on and, once the change was acknowledged, no later than that), up to
+ * started for the change by the call activity its `OrderChanged` delivery reached (the first call of the delivering
+ * instance whose `changeId` variable names it, started from that delivery on and, once the change was acknowledged,
+ * no later than that; other calls of that instance inheriting the changeId, such as the order's own credit approval,
+ * do not count), and below them, up to
  * its `order.change-acknowledged`. A completion that sent `acknowledged: false` ("not acknowledged yet": the task
  * comes back) is not an acknowledgement. Read from the history and the instances, so an open change lists the ones
  * it has so far.
@@ -207,8 +209,17 @@ export async function changeAcknowledgements(tx: StoreTx, order: OrderRow, group
     const changeId = (delivery.data.variables as { change?: { changeId?: unknown } } | undefined)?.change?.changeId;
     if (typeof changeId !== 'string') continue;
     const until = acknowledgedAt.get(changeId);
-    const started = new Set(tree.filter((instance) => instance.variables.changeId === changeId && below(instance, delivery.instanceId)
-      && instance.createdAt >= delivery.at && (until === undefined || instance.createdAt <= until)).map((instance) => instance.id));
+    // the call activity the delivery reached is the first one of the delivery's instance started from it on for the
+    // change; only what it started counts: another call of that instance inherits the changeId while the change is
+    // open (the order's own credit approval, once an entry-time special change is acknowledged), but is no
+    // acknowledgement of it
+    const calls = tree.filter((instance) => instance.parentId === delivery.instanceId && instance.variables.changeId === changeId
+      && instance.createdAt >= delivery.at && (until === undefined || instance.createdAt <= until))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const reached = calls[0]?.parentElementId;
+    const tops = calls.filter((instance) => instance.parentElementId === reached);
+    const started = new Set(tree.filter((instance) => instance.variables.changeId === changeId
+      && tops.some((top) => top.id === instance.id || below(instance, top.id))).map((instance) => instance.id));
     const listed: OrderChangeAcknowledgement[] = [];
     for (const entry of entries) {
       if (entry.event !== 'task.completed' || !started.has(entry.instanceId) || (until !== undefined && entry.at > until)) continue;

@@ -218,6 +218,24 @@ describe('the changes view lists every acknowledgement of each change', () => {
       expect(one.acknowledgedBy!.at(-1)!.by).toBe(acknowledged.by);
     }
   });
+
+  it('lists only the acknowledgements of the change, not the order\'s own credit approval started (with its changeId) while it is open', async () => {
+    const entered = await api.post<InstanceView>('/api/orders', TOKENS.erp, {
+      orderNo: 'SO-CH-ACKS-APPROVAL', customer: { name: 'Druckerei Weiss' }, amount: 600_000, currency: 'CNY', paymentTerms: 'credit',
+      specialChange: { description: 'paint in RAL 5015' },
+    });
+    expect(entered.status, entered.text).toBe(201);
+    const atEntry = new Set((await tasksOf('SO-CH-ACKS-APPROVAL')).map((task) => task.instanceId));
+    expect((await change('SO-CH-ACKS-APPROVAL', { description: 'new logo', changeId: 'acks-approval' })).status).toBe(201);
+    // the entry-time special change is acknowledged first, so the credit approval starts while the change is open
+    await acknowledgeAll('SO-CH-ACKS-APPROVAL', (task) => atEntry.has(task.instanceId));
+    expect(await decide('SO-CH-ACKS-APPROVAL', 'vice-president', true)).toBe(200);
+    await acknowledgeAll('SO-CH-ACKS-APPROVAL');
+
+    const [only] = (await changesOf('SO-CH-ACKS-APPROVAL')).changes;
+    expect(only.status).toBe('accepted');
+    expect(only.acknowledgedBy!.map((ack) => [ack.groups[0], ack.by]).sort()).toEqual(ACKNOWLEDGERS.map((group) => [group, USER_OF[group]]));
+  });
 });
 
 describe('a changed amount is approved again when its tier rises', () => {
