@@ -76,15 +76,17 @@ export async function recordRefusedMessage(steps: StepExecutor, refused: Refused
 export const KEPT_PER_PERSON = 10;
 
 /**
- * Appends the refused attempt unless `caller` already has KEPT_PER_PERSON of `event` at `wait`; the last one kept
- * says `lastKept`, after which their further attempts are refused the same but not kept.
+ * Appends the refused attempt unless `caller` already has KEPT_PER_PERSON of `event` with its `reason` at `wait`; the
+ * last one kept says `lastKept`, after which their further attempts for that reason are refused the same but not kept.
+ * Counted per reason, as keepRefused counts refused messages: ten variable-refused completions must not silence a
+ * later four-eyes or candidate-group refusal at the same task.
  */
 async function keepWithinBound(
   steps: StepExecutor, tx: StoreTx, wait: WaitRow, caller: StepCaller, event: string, elementType: string | null, data: Record<string, unknown>,
 ): Promise<void> {
   const kept = caller.actor === null
     ? 0
-    : (await tx.historyOf([wait.instanceId], { event, actor: caller.actor })).filter((entry) => entry.waitId === wait.id).length;
+    : (await tx.historyOf([wait.instanceId], { event, actor: caller.actor })).filter((entry) => entry.waitId === wait.id && entry.data?.reason === data.reason).length;
   if (kept >= KEPT_PER_PERSON) return;
   const last = kept === KEPT_PER_PERSON - 1 ? { lastKept: true } : {};
   await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, caller.actor, event, elementType, { ...data, ...last }), caller)]);

@@ -565,6 +565,25 @@ describe('the newest controls on every route', () => {
       expect((await complete(review, TOKENS.vp, { approved: true, comment: 'ok' })).status).toBe(200);
     });
 
+    it('counts one person\'s refused attempts at one task per reason: ten refused for what they set leave room for a later refusal of another kind', async () => {
+      const orderNo = await enterOrder(750_000);
+      const [review] = await tasksOf(orderNo);
+      for (let attempt = 0; attempt < 10; attempt++) expect((await complete(review, TOKENS.vp, { approved: true, amount: attempt })).status).toBe(422);
+      const reasonsKept = async () => (await events(orderNo, 'task.refused')).map((entry) => entry.data?.reason);
+      const [variableReason] = await reasonsKept();
+      expect(await reasonsKept()).toEqual(Array.from({ length: 10 }, () => variableReason));
+      expect((await complete(review, TOKENS.vp, { approved: true, amount: 10 })).status).toBe(422);
+      expect(await reasonsKept()).toHaveLength(10);
+      // the same person, refused at the same task for another reason (another vice-president claimed it), is kept
+      expect((await claim(review, VIKTOR)).status).toBe(200);
+      const claimed = await complete(review, TOKENS.vp, { approved: true });
+      expect(claimed.status).toBeGreaterThanOrEqual(400);
+      const reasons = await reasonsKept();
+      expect(reasons).toHaveLength(11);
+      expect(reasons.at(-1)).not.toBe(variableReason);
+      expect((await complete(review, VIKTOR, { approved: true })).status).toBe(200);
+    });
+
     it('counts one person\'s role-refused attempts at one job together on every route: ten kept, whichever route came next', async () => {
       const orderNo = await enterOrder(80_000);
       const [job] = await fetchJobs('procurement-planning', orderNo);
