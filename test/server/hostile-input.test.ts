@@ -1,6 +1,7 @@
 // Hostile and malformed requests: each gets a 4xx problem+json answer, the
 // server stays up, no prototype is polluted, and the stored library and
-// instances are exactly as they were.
+// instances are exactly as they were, but for the audit trail: an attempt to
+// rewrite an order is kept in its history as refused (docs/api.md).
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceView } from '../../engine/api.js';
@@ -217,7 +218,14 @@ describe('hostile and malformed requests', () => {
     }
     expect(failures).toEqual([]);
     expect((await api.get('/healthz')).status).toBe(200);
-    expect(await dump()).toEqual(before);
+    const after = await dump();
+    expect(withoutRefusals(after)).toEqual(before);
+    // the hostile requests that rewrite an order (an approver's amount, a message's payment terms) are in its audit
+    // trail, and nothing else is
+    expect(refusalsIn(after)).toEqual([
+      { event: 'message.refused', reason: 'variable-refused', businessKey: 'SO-PAY', variables: { paymentTerms: 'credit' } },
+      { event: 'task.refused', reason: 'variable-refused', businessKey: undefined, variables: { amount: 1, approved: true } },
+    ]);
     const probe: Record<string, unknown> = {};
     expect(probe.polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
@@ -232,6 +240,26 @@ describe('hostile and malformed requests', () => {
 });
 
 // helpers
+
+type HistoryLike = { event: string; data?: Record<string, unknown> | null };
+type Dump = Awaited<ReturnType<typeof dump>>;
+
+/** `stored` without the refused attempts its instances' histories keep (`task.refused`, `message.refused` …). */
+function withoutRefusals(stored: Dump): Dump {
+  const copy = structuredClone(stored);
+  for (const view of copy.instances as { history?: HistoryLike[] }[]) {
+    if (view.history) view.history = view.history.filter((entry) => !entry.event.endsWith('.refused'));
+  }
+  return copy;
+}
+
+/** The refused attempts the instances' histories keep, in short, each once (an order's views share its history), by event. */
+function refusalsIn(stored: Dump) {
+  const entries = (stored.instances as { history?: HistoryLike[] }[]).flatMap((view) => (view.history ?? [])
+    .filter((entry) => entry.event.endsWith('.refused'))
+    .map(({ event, data }) => JSON.stringify({ event, reason: data?.reason, businessKey: data?.businessKey, variables: data?.variables })));
+  return [...new Set(entries)].sort().map((entry) => JSON.parse(entry) as Record<string, unknown>);
+}
 
 /** Everything a reader can see of the stored data. */
 async function dump() {
