@@ -13,6 +13,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Actor, RefusedMessage, RefusedRequest, Runtime } from '../../engine/api.js';
 import { ORDER_VARIABLES } from '../../engine/orders/order-entry.js';
+import { VARIABLE_REFUSED } from '../../engine/runtime/refused-attempts.js';
 import type { User } from '../auth/users.js';
 import { HttpProblem } from '../problem.js';
 import type { AdmissionQueue } from './admission.js';
@@ -20,8 +21,6 @@ import { routeOf } from './handler.js';
 
 /** The word a role refusal is kept under (beside the runtime's `not-offered`, `four-eyes`, …). */
 const ROLE_REFUSAL = 'role';
-/** The word a body refused for setting an order field is kept under (as the runtime keeps a worker's refused variables). */
-const VARIABLE_REFUSAL = 'variable-refused';
 
 /** Operation paths that address one task or job, and the path parameter naming it. */
 const ADDRESSED_WAITS: readonly { prefix: string; kind: RefusedRequest['kind']; param: string }[] = [
@@ -56,7 +55,7 @@ export function refusalsInTurn(writes: AdmissionQueue, runtime: Pick<Runtime, 'r
       const queue = error instanceof HttpProblem && error.status === 503 ? { queue: error.extensions?.reason } : { err: error };
       const about = 'kind' in refused
         ? { kind: refused.kind, id: refused.id, reason: refused.reason }
-        : { kind: 'message', name: refused.name, businessKey: refused.businessKey, reason: VARIABLE_REFUSAL };
+        : { kind: 'message', name: refused.name, businessKey: refused.businessKey, reason: VARIABLE_REFUSED };
       logger.warn({ user: actor.name, via: actor.via, ...about, attempted: refused.attempted, ...queue },
         'a refused request was answered 403 but not kept in the history');
     }
@@ -86,7 +85,7 @@ export function recordRoleRefusals(op: { id: string; path: string }, record: Kee
       return next(error);
     }
     const refused: RefusedRequest = variables
-      ? { kind: addressed.kind, id, reason: VARIABLE_REFUSAL, refusal: error.message, attempted: op.id, variables }
+      ? { kind: addressed.kind, id, reason: VARIABLE_REFUSED, refusal: error.message, attempted: op.id, variables }
       : { kind: addressed.kind, id, reason: ROLE_REFUSAL, refusal: error.message, attempted: op.id };
     // the caller gets the 403 either way: a store or a queue that cannot keep the entry does not turn it into a 500 or a 503
     record(refused, { ...user, via: routeOf(op.path) }, res.locals.arrivedAt as number).then(() => next(error), () => next(error));
