@@ -160,18 +160,29 @@ export async function settleOrderChanges(tx: StoreTx, model: ProcessModel, insta
   await tx.appendHistory(entries);
 }
 
+/** An order's instance tree and the history entries the changes view reads from it, read once for both of its parts. */
+export interface ChangeHistory {
+  tree: InstanceRow[];
+  entries: HistoryRow[];
+}
+
+/** The order's instance tree and the entries of its history that say who moved its changes on. */
+export async function changeHistory(tx: StoreTx, order: OrderRow): Promise<ChangeHistory> {
+  const tree = await tx.findInstances({ rootId: order.instanceId });
+  const ids = [...new Set([order.instanceId, ...tree.map((instance) => instance.id)])];
+  const events = ['message.correlated', 'task.completed', ...SETTLED_STATUSES.map((status) => `order.change-${status}`)];
+  return { tree, entries: await tx.historyOf(ids, { event: events }) };
+}
+
 /**
  * Who moved each change on and when, read from the `order.change-*` entries in the history of the order's tree
  * (an entry names its change by `changeId`); by change id.
  */
-export async function changeSteps(tx: StoreTx, order: OrderRow): Promise<Map<string, OrderChangeStep[]>> {
-  const tree = await tx.findInstances({ rootId: order.instanceId });
-  const ids = [...new Set([order.instanceId, ...tree.map((instance) => instance.id)])];
-  const entries = await tx.historyOf(ids, { event: SETTLED_STATUSES.map((status) => `order.change-${status}`) });
+export function changeSteps({ entries }: ChangeHistory): Map<string, OrderChangeStep[]> {
   const steps = new Map<string, OrderChangeStep[]>();
   for (const entry of entries) {
     const changeId = entry.data?.changeId;
-    if (typeof changeId !== 'string') continue;
+    if (!entry.event.startsWith('order.change-') || typeof changeId !== 'string') continue;
     const status = entry.event.slice('order.change-'.length) as OrderChangeStep['status'];
     steps.set(changeId, [...(steps.get(changeId) ?? []), { status, by: entry.actor, at: entry.at }]);
   }
@@ -191,10 +202,8 @@ export type TaskGroupsOf = (instance: InstanceRow, elementId: string) => Promise
  * comes back) is not an acknowledgement. Read from the history and the instances, so an open change lists the ones
  * it has so far.
  */
-export async function changeAcknowledgements(tx: StoreTx, order: OrderRow, groupsOf: TaskGroupsOf): Promise<Map<string, OrderChangeAcknowledgement[]>> {
-  const tree = await tx.findInstances({ rootId: order.instanceId });
+export async function changeAcknowledgements({ tree, entries }: ChangeHistory, groupsOf: TaskGroupsOf): Promise<Map<string, OrderChangeAcknowledgement[]>> {
   const byId = new Map(tree.map((instance) => [instance.id, instance]));
-  const entries = await tx.historyOf([...byId.keys()], { event: ['message.correlated', 'order.change-acknowledged', 'task.completed'] });
   const acknowledgedAt = new Map<string, string>();
   for (const entry of entries) {
     if (entry.event === 'order.change-acknowledged' && typeof entry.data?.changeId === 'string') acknowledgedAt.set(entry.data.changeId, entry.at);

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderChangeRequest, OrderChangesView, OrderEntryOptions } from '../api.js';
 import { StratumError } from '../errors.js';
-import { changeAcknowledgements, changeSteps, ORDER_CHANGED_MESSAGE, orderChangesView, recordOrderChange } from '../orders/order-change.js';
+import { changeAcknowledgements, changeHistory, changeSteps, ORDER_CHANGED_MESSAGE, orderChangesView, recordOrderChange } from '../orders/order-change.js';
 import type { InstanceRow, OrderChangeRow } from '../store/types.js';
 import type { Messages } from './messages.js';
 import type { OrderEntrySettings } from './starts.js';
@@ -56,7 +56,8 @@ export class OrderChanges {
         const { model } = await this.steps.definition(tx, instance.processKey, instance.version);
         return [...(model.elements.get(elementId)?.candidateGroups ?? [])];
       };
-      return orderChangesView(order, await tx.orderChanges(orderNo), await changeSteps(tx, order), await changeAcknowledgements(tx, order, groupsOf));
+      const history = await changeHistory(tx, order);
+      return orderChangesView(order, await tx.orderChanges(orderNo), changeSteps(history), await changeAcknowledgements(history, groupsOf));
     });
   }
 }
