@@ -8,7 +8,7 @@
 // the rest would only let anyone with a token grow an order's history, which every view of the order returns.
 import type { RefusedMessage, RefusedRequest } from '../api.js';
 import { StratumError } from '../errors.js';
-import type { StoreTx, WaitRow } from '../store/types.js';
+import type { HistoryRow, StoreTx, WaitRow } from '../store/types.js';
 import { callerEntry, type StepCaller } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 
@@ -58,15 +58,12 @@ export async function recordRefusedMessage(steps: StepExecutor, refused: Refused
   return steps.inTransaction(async (tx) => {
     const order = await tx.getOrder(refused.businessKey);
     if (!order) return false;
-    const kept = caller.actor === null
-      ? 0
-      : (await tx.historyOf([order.instanceId], { event: 'message.refused', actor: caller.actor })).filter((entry) => entry.data?.reason === VARIABLE_REFUSED).length;
+    const kept = await keptSoFar(tx, order.instanceId, 'message.refused', caller.actor, (entry) => entry.data?.reason === VARIABLE_REFUSED);
     if (kept >= KEPT_PER_PERSON) return false;
-    const data = {
+    const data = withLastKept({
       attempted: refused.attempted, name: refused.name, businessKey: refused.businessKey, ...(refused.messageId !== undefined && { messageId: refused.messageId }),
       ...keptVariables({ variables: refused.variables }), reason: VARIABLE_REFUSED, refusal: refused.refusal,
-      ...(kept === KEPT_PER_PERSON - 1 && { lastKept: true }),
-    };
+    }, kept);
     await tx.appendHistory([callerEntry(steps.rows.history(order.instanceId, caller.actor, 'message.refused', null, null, data), caller)]);
     return true;
   });
@@ -84,12 +81,22 @@ export const KEPT_PER_PERSON = 10;
 async function keepWithinBound(
   steps: StepExecutor, tx: StoreTx, wait: WaitRow, caller: StepCaller, event: string, elementType: string | null, data: Record<string, unknown>,
 ): Promise<void> {
-  const kept = caller.actor === null
-    ? 0
-    : (await tx.historyOf([wait.instanceId], { event, actor: caller.actor })).filter((entry) => entry.waitId === wait.id && entry.data?.reason === data.reason).length;
+  const kept = await keptSoFar(tx, wait.instanceId, event, caller.actor, (entry) => entry.waitId === wait.id && entry.data?.reason === data.reason);
   if (kept >= KEPT_PER_PERSON) return;
-  const last = kept === KEPT_PER_PERSON - 1 ? { lastKept: true } : {};
-  await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, caller.actor, event, elementType, { ...data, ...last }), caller)]);
+  await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, caller.actor, event, elementType, withLastKept(data, kept)), caller)]);
+}
+
+/**
+ * How many `event` entries of `actor` on `instanceId` that `same` counts (the same wait, the same reason) the history
+ * keeps already; none for a caller without a name, whose entries are never counted against a bound.
+ */
+export async function keptSoFar(tx: StoreTx, instanceId: string, event: string, actor: string | null, same: (entry: HistoryRow) => boolean): Promise<number> {
+  return actor === null ? 0 : (await tx.historyOf([instanceId], { event, actor })).filter(same).length;
+}
+
+/** `data`, saying `lastKept` when it is the last of KEPT_PER_PERSON entries kept (`kept` before it). */
+export function withLastKept<T extends Record<string, unknown>>(data: T, kept: number): T & { lastKept?: true } {
+  return kept === KEPT_PER_PERSON - 1 ? { ...data, lastKept: true } : data;
 }
 
 /** Where a step notes the refusal it is about to throw, for `recordingRefusal`. */
