@@ -167,12 +167,16 @@ describe('the route of each caller\'s action in the history', () => {
     expect(viaOf(resolved.filter((entry) => entry.data?.incidentId !== rootCause.id))).toEqual([['otto', route]]);
   });
 
-  it.each(ROUTES)('a job held by an open change, attempted through %s, is refused with its route', async (route) => {
+  it.each(ROUTES)('a job held by an open change, attempted through %s, is refused with its route, its failure too (no retry spent, no incident)', async (route) => {
     const orderNo = await enterOrder(80_000);
     const job = await lockJob('procurement-planning', orderNo);
     ok(await api().post(`/api/orders/${orderNo}/changes`, TOKENS.erp, { description: 'matt finish' }));
     expect((await JOB_ACTIONS[route].complete(encodeURIComponent(job.id))).status).toBe(409);
-    expect(viaOf(await history(orderNo, 'job.refused'))).toEqual([['erp', route]]);
+    expect((await JOB_ACTIONS[route].fail(encodeURIComponent(job.id), 0)).status).toBe(409);
+    expect((await JOB_ACTIONS[route].error(encodeURIComponent(job.id))).status).toBe(409);
+    expect(viaOf(await history(orderNo, 'job.refused'))).toEqual([['erp', route], ['erp', route], ['erp', route]]);
+    expect(await history(orderNo, 'job.failed')).toEqual([]);
+    expect((await api().get<{ items: unknown[] }>(`/api/incidents?businessKey=${orderNo}`, TOKENS.nobody)).body.items).toEqual([]);
     expect(viaOf(await history(orderNo, 'order.changed'))).toEqual([['erp', 'api']]);
   });
 
