@@ -1,9 +1,20 @@
 import { defineConfig } from 'vitest/config';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SlowFilesFirst } from './test/support/slow-files-first.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * The test files that need a process of their own: they mock modules, reset the module registry or stub the
+ * environment or globals, which would reach the files after them in a shared process. Read from the files, so
+ * that a new one is counted without a list to keep.
+ */
+const OWN_PROCESS = /\bvi\.(mock|doMock|unmock|doUnmock|resetModules|stubEnv|stubGlobal)\(/;
+const testFiles = (readdirSync(here('./test'), { recursive: true }) as string[])
+  .filter((path) => path.endsWith('.test.ts')).map((path) => `test/${path}`);
+const ownProcessFiles = testFiles.filter((path) => OWN_PROCESS.test(readFileSync(here(`./${path}`), 'utf8')));
 
 // One config for the modeler build (vite) and every test (vitest).
 export default defineConfig({
@@ -21,14 +32,22 @@ export default defineConfig({
   },
   test: {
     root: here('.'),
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // clean-ups a support module owes after each test or file (test/support/cleanup.ts)
+    setupFiles: ['test/support/setup.ts'],
     // vitest's default is one file per core less one: a single file at a time on 2 cores. Most files spend their
     // time waiting for child servers, PostgreSQL and chromium, so two at once there nearly halved the suite (13 → 7 min).
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // on a clean clone (no durations yet) the slowest files first, so that none starts late and ends alone
     sequence: { sequencer: SlowFilesFirst },
+    // Files share their worker's process and modules: evaluating the engine, the server and their dependencies
+    // again for each of 330 files (a fresh process each, vitest's default) took a quarter of the suite's CPU.
+    // A support module therefore registers its clean-up through test/support/cleanup.ts, not a top-level hook.
+    projects: [
+      { extends: true, test: { name: 'shared', isolate: false, include: testFiles, exclude: ownProcessFiles } },
+      { extends: true, test: { name: 'own-process', isolate: true, include: ownProcessFiles } },
+    ],
   },
 });

@@ -1,15 +1,19 @@
-// PostgreSQL for tests: a fresh schema per store, all dropped after the file.
+// PostgreSQL for tests: a fresh schema per store, each dropped after the file that made it.
 // Unreachable PostgreSQL makes these tests skip with a message, unless
 // STRATUM_REQUIRE_POSTGRES=1 (CI), where it is a failure.
 import pg from 'pg';
-import { afterAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
+import { cleanUpAfterEachFile } from './cleanup.js';
 
 export const databaseUrl = process.env.STRATUM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const postgresRequired = process.env.STRATUM_REQUIRE_POSTGRES === '1';
 
 const runId = `stratum_test_${process.pid}_${Date.now().toString(36)}`;
+/** This file's schemas, dropped after it. */
 const schemas: string[] = [];
-export const postgresAdmin = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 3000 });
+let schemasMade = 0;
+// one pool for the worker's life (files share it); idle, it does not keep the worker's process alive
+export const postgresAdmin = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 3000, allowExitOnIdle: true });
 postgresAdmin.on('error', () => undefined);
 
 /** Why PostgreSQL cannot be used, or null when it can. */
@@ -18,15 +22,13 @@ export const postgresUnreachable: string | null = await postgresAdmin.query('SEL
   (error: Error) => `${error.message || String(error)} (${databaseUrl.replace(/:[^:@/]*@/, ':***@')})`,
 );
 
-afterAll(async () => {
-  if (!postgresUnreachable) {
-    for (const schema of schemas) await postgresAdmin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  }
-  await postgresAdmin.end();
+cleanUpAfterEachFile(async () => {
+  if (postgresUnreachable) return;
+  for (const schema of schemas.splice(0)) await postgresAdmin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
 });
 
 export async function freshSchema(): Promise<string> {
-  const schema = `${runId}_${schemas.length + 1}`;
+  const schema = `${runId}_${++schemasMade}`;
   schemas.push(schema);
   await postgresAdmin.query(`CREATE SCHEMA ${schema}`);
   return schema;

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { cleanUpAfterEachTest } from '../../support/cleanup.js';
 import { compiledPath } from '../../support/compiled-sources.js';
 import { TEST_USERS } from './client.js';
 import { DIAGRAMS_DIR, makeDataDir, removeDataDir } from './real-server.js';
@@ -14,7 +14,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const started: { child: ChildProcess; detached: boolean }[] = [];
 const dataDirs: string[] = [];
 
-afterEach(() => {
+cleanUpAfterEachTest(() => {
   for (const { child, detached } of started.splice(0)) {
     if (child.exitCode !== null || child.signalCode !== null) continue;
     try {
