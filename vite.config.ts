@@ -37,9 +37,10 @@ export default defineConfig({
     pool: 'forks',
     // clean-ups a support module owes after each test or file (test/support/cleanup.ts)
     setupFiles: ['test/support/setup.ts'],
-    // vitest's default is one file per core less one: a single file at a time on 2 cores. Most files spend their
-    // time waiting for child servers, PostgreSQL and chromium, so two at once there nearly halved the suite (13 → 7 min).
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // vitest's default is one file per core less one: a single file at a time on 2 cores. Files spend part of their
+    // time waiting for child servers, PostgreSQL and chromium: two at once there nearly halved the suite (13 → 7
+    // min), and with files sharing their process (below) two left one core idle a quarter of the time, so three.
+    maxWorkers: Math.max(3, availableParallelism()),
     // on a clean clone (no durations yet) the slowest files first, so that none starts late and ends alone
     sequence: { sequencer: SlowFilesFirst },
     // Files share their worker's process and modules: evaluating the engine, the server and their dependencies
