@@ -48,7 +48,8 @@ export default defineConfig({
     // A support module therefore registers its clean-up through test/support/cleanup.ts, not a top-level hook.
     projects: [
       { extends: true, test: { name: 'shared', isolate: false, include: testFiles, exclude: ownProcessFiles } },
-      { extends: true, test: { name: 'own-process', isolate: true, include: ownProcessFiles } },
+      // (an empty include would mean vitest's default, every file again)
+      ...(ownProcessFiles.length > 0 ? [{ extends: true, test: { name: 'own-process', isolate: true, include: ownProcessFiles } }] : []),
     ],
   },
 });

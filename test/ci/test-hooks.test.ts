@@ -22,8 +22,8 @@ describe('hooks of the test support modules', () => {
 describe('the test projects of vite.config.ts', () => {
   const projects = (config.test?.projects ?? []) as { test: { name: string; isolate: boolean; include: string[]; exclude?: string[] } }[];
   const files = (name: string) => {
-    const project = projects.find((one) => one.test.name === name)!.test;
-    return project.include.filter((path) => !(project.exclude ?? []).includes(path));
+    const project = projects.find((one) => one.test.name === name)?.test;
+    return (project?.include ?? []).filter((path) => !(project?.exclude ?? []).includes(path));
   };
 
   it('run every test file exactly once, those that mock modules or stub the environment in a process of their own', () => {
