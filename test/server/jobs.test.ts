@@ -115,12 +115,17 @@ describe('POST /api/jobs/{id}/failure with retryTimeout', () => {
   });
 });
 
+/** An archive-export instance under `businessKey` (its job declares 250 retries), and the ERP's fetch of its job. */
+async function startArchiveExport(businessKey: string): Promise<() => Promise<JobView[]>> {
+  await deployFixtures(api, 'archive-export.bpmn');
+  const started = await api.post<InstanceView>('/api/processes/archive-export/instances', TOKENS.erp, { businessKey });
+  expect(started.status, started.text).toBe(201);
+  return async () => (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'archive-export', workerId: 'erp', businessKey })).body;
+}
+
 describe('POST /api/jobs/{id}/failure of a job declaring more than 100 retries', () => {
   it('takes the count a worker sends, one fewer than the job declares (250), up to 2^31-1; more is refused', async () => {
-    await deployFixtures(api, 'archive-export.bpmn');
-    const started = await api.post<InstanceView>('/api/processes/archive-export/instances', TOKENS.erp, { businessKey: 'ARCHIVE-API' });
-    expect(started.status, started.text).toBe(201);
-    const fetch = async () => (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'archive-export', workerId: 'erp', businessKey: 'ARCHIVE-API' })).body;
+    const fetch = await startArchiveExport('ARCHIVE-API');
     const [job] = await fetch();
     expect(job.retries).toBe(250);
     const failed = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'archive busy', retries: job.retries - 1, workerId: 'erp' });
@@ -135,10 +140,7 @@ describe('POST /api/jobs/{id}/failure of a job declaring more than 100 retries',
 
 describe('POST /api/incidents/{id}/retry of a job declaring more than 100 retries', () => {
   it('gives the job back as many retries as it declares (250), up to 2^31-1; more is refused and the incident stays open', async () => {
-    await deployFixtures(api, 'archive-export.bpmn');
-    const started = await api.post<InstanceView>('/api/processes/archive-export/instances', TOKENS.erp, { businessKey: 'ARCHIVE-RETRY' });
-    expect(started.status, started.text).toBe(201);
-    const fetch = async () => (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'archive-export', workerId: 'erp', businessKey: 'ARCHIVE-RETRY' })).body;
+    const fetch = await startArchiveExport('ARCHIVE-RETRY');
     const [job] = await fetch();
     expect((await api.post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'archive down', retries: 0, workerId: 'erp' })).status).toBe(200);
     const listed = await api.get<{ items: { id: string; jobId: string | null }[] }>('/api/incidents?businessKey=ARCHIVE-RETRY', TOKENS.operations);

@@ -220,11 +220,7 @@ describe('the changes view lists every acknowledgement of each change', () => {
   });
 
   it('lists only the acknowledgements of the change, not the order\'s own credit approval started (with its changeId) while it is open', async () => {
-    const entered = await api.post<InstanceView>('/api/orders', TOKENS.erp, {
-      orderNo: 'SO-CH-ACKS-APPROVAL', customer: { name: 'Druckerei Weiss' }, amount: 600_000, currency: 'CNY', paymentTerms: 'credit',
-      specialChange: { description: 'paint in RAL 5015' },
-    });
-    expect(entered.status, entered.text).toBe(201);
+    await enterOrder('SO-CH-ACKS-APPROVAL', 'credit', 600_000, { specialChange: { description: 'paint in RAL 5015' } });
     const atEntry = new Set((await tasksOf('SO-CH-ACKS-APPROVAL')).map((task) => task.instanceId));
     expect((await change('SO-CH-ACKS-APPROVAL', { description: 'new logo', changeId: 'acks-approval' })).status).toBe(201);
     // the entry-time special change is acknowledged first, so the credit approval starts while the change is open
@@ -272,11 +268,7 @@ describe('a changed amount is approved again when its tier rises', () => {
   });
 
   it('settles a raise approved after the order\'s own approval ended: that approval hands back the changeId it started with, an earlier change\'s', async () => {
-    const entered = await api.post<InstanceView>('/api/orders', TOKENS.erp, {
-      orderNo: 'SO-CH-STALE', customer: { name: 'Druckerei Weiss' }, amount: 600_000, currency: 'CNY', paymentTerms: 'credit',
-      specialChange: { description: 'paint in RAL 5015' },
-    });
-    expect(entered.status, entered.text).toBe(201);
+    const entered = await enterOrder('SO-CH-STALE', 'credit', 600_000, { specialChange: { description: 'paint in RAL 5015' } });
     const atEntry = new Set((await tasksOf('SO-CH-STALE')).map((task) => task.instanceId));
     // a first change is handled while the special change of the entry is still being acknowledged
     expect((await change('SO-CH-STALE', { description: 'new logo', changeId: 'first' })).status).toBe(201);
@@ -292,7 +284,7 @@ describe('a changed amount is approved again when its tier rises', () => {
     expect(await changesOf('SO-CH-STALE')).toMatchObject({
       amount: '5000000.00', changes: [objectWith({ changeId: 'first', status: 'accepted' }), objectWith({ changeId: 'raise', status: 'approved', open: false })],
     });
-    const history = await historyOf(entered.body.id);
+    const history = await historyOf(entered.id);
     expect(history.filter((entry) => entry.event === 'order.change-approved').map((entry) => entry.data?.changeId)).toEqual(['raise']);
     expect(await work([...PLANNING, 'shipping'], 'SO-CH-STALE')).toEqual([...PLANNING, 'shipping']);
   });
@@ -482,8 +474,9 @@ describe('an open change cannot be walked around', () => {
 
 // helpers
 
-async function enterOrder(orderNo: string, paymentTerms: string, amount: number) {
-  const response = await api.post<InstanceView>('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Druckerei Weiss' }, amount, currency: 'CNY', paymentTerms });
+/** `more`: further fields of the order (a special change). */
+async function enterOrder(orderNo: string, paymentTerms: string, amount: number, more: Record<string, unknown> = {}) {
+  const response = await api.post<InstanceView>('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Druckerei Weiss' }, amount, currency: 'CNY', paymentTerms, ...more });
   expect(response.status, response.text).toBe(201);
   return response.body;
 }
