@@ -22,8 +22,8 @@ interface Linting {
   setLinterConfig(config: { config: unknown; resolver: unknown }): void;
 }
 
-/** The group that may list task groups (server/auth/authenticate.ts GROUPS.designer; an admin is in it too). */
-const DESIGNER_GROUP = 'designer';
+/** The server role that may list task groups (GET /api/me's `roles`; an admin has it too). */
+const DESIGNER_ROLE = 'designer';
 
 /** The companion rule that carries an error rule's warnings in the modeler: `<rule>${WARNINGS_SUFFIX}`. */
 export const WARNINGS_SUFFIX = '-warnings';
@@ -132,13 +132,13 @@ export default class LintRules {
 
   /**
    * The task groups with members. Only designers may ask (GET /api/groups answers anyone else 403, which the
-   * browser would log), so the user's groups are looked at first (as the token check read them); without the list
+   * browser would log), so the user's server roles are looked at first (as the token check read them); without the list
    * groups are not checked.
    */
   private async loadTaskGroups(session: SessionReady): Promise<void> {
     try {
       const me = await signedInUser(session, this.config.api);
-      if (me.groups.includes(DESIGNER_GROUP)) {
+      if (me.roles.includes(DESIGNER_ROLE)) {
         const { groups, demo } = await this.config.api.listGroups();
         this.taskGroups = { known: groups, severity: demo ? 'warn' : 'error' };
       } else {
