@@ -235,7 +235,6 @@ function diagramsRefused(dir: string, findings: Finding[]): ConfigurationError {
   return new ConfigurationError('STRATUM_DIAGRAMS', `STRATUM_DIAGRAMS=${dir}: the diagrams do not deploy: ${described}${more}`, { findings });
 }
 
-/** STRATUM_RATES, or the sample table so that a fresh start takes the common currencies. */
 /**
  * STRATUM_WEBHOOKS: `{"subscriptions": [{"id", "url", "secret", "types"?}]}`. The file's subscriptions
  * replace those an earlier file made; a subscription removed from the file ends.
