@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchChromium } from '../support/browser.js';
+import { browserAvailable, sharedChromium } from '../support/browser.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIAGRAMS = join(ROOT, 'diagrams');
@@ -52,19 +52,18 @@ interface PageViewer {
 
 type ViewerWindow = Window & { BpmnJS: new (options: { container: HTMLElement }) => PageViewer };
 
-let browser: Browser;
 let page: Page;
 
 describe.skipIf(!browserAvailable)('the shipped diagrams as rendered by bpmn-js', () => {
   beforeAll(async () => {
-    browser = await launchChromium();
+    const browser = await sharedChromium();
     page = await browser.newPage({ viewport: { width: 2400, height: 1000 } });
     await page.setContent('<html><body style="margin:0"><div id="canvas" style="width:2400px;height:1000px"></div></body></html>');
     await page.addScriptTag({ content: readFileSync(VIEWER, 'utf8') });
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await page?.context().close();
   });
 
   describe.each(FILES)('%s', (file) => {

@@ -4,6 +4,7 @@
 // the test file that needs it.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { cleanUpAfterEachFile } from './cleanup.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -23,6 +24,25 @@ export function browserAvailableAt(path: string, env: NodeJS.ProcessEnv = proces
 /** For `describe.skipIf(!browserAvailable)`. */
 export const browserAvailable = browserAvailableAt(CHROMIUM);
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+let workerChromium: Promise<Browser> | undefined;
+
+/**
+ * The chromium of this worker process, launched by its first browser test file and kept for the files after it
+ * (they share the process: vite.config.ts), where each file launching its own cost 2–3 CPU-seconds. A file gets
+ * pages of its own, each in a fresh context (`browser.newPage`), and every context still open when it ends is
+ * closed then, so no cookie, storage or page reaches the next file. A browser that crashed or was closed is
+ * launched again; playwright ends it when the worker process exits.
+ */
+export async function sharedChromium(): Promise<Browser> {
+  const launched = workerChromium && await workerChromium.catch(() => undefined);
+  if (launched?.isConnected()) return launched;
+  if (!workerChromium) cleanUpAfterEachFile(closeContextsOfSharedChromium);
+  workerChromium = chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return workerChromium;
+}
+
+async function closeContextsOfSharedChromium(): Promise<void> {
+  const browser = await workerChromium?.catch(() => undefined);
+  if (!browser?.isConnected()) return;
+  await Promise.all(browser.contexts().map((context) => context.close()));
 }

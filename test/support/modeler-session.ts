@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { readConfig } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/start.js';
-import { launchChromium } from './browser.js';
+import { sharedChromium } from './browser.js';
 import { cachedBuild } from './cached-build.js';
 import type { ModelerWindow } from './modeler-window.js';
 
@@ -102,29 +102,30 @@ export function collectConsoleErrors(page: Page): string[] {
  */
 export async function openModelerSession(options: ModelerSessionOptions = {}): Promise<ModelerSession> {
   const served = await serveModeler(options.users ?? SESSION_USERS);
-  let browser: Browser | undefined;
+  let page: Page | undefined;
   try {
-    browser = await launchChromium();
+    const browser = await sharedChromium();
     // en-US: the pages write numbers and dates as the browser's locale does, and the tests read them so
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'en-US' });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'en-US' });
     const consoleErrors = collectConsoleErrors(page);
     const token = options.signInWith === undefined ? DESIGNER_TOKEN : options.signInWith;
     if (token !== null) await signIn(page, served.server.url, token);
-    const opened = browser;
+    const opened = page;
     return {
       page,
       browser,
       server: served.server,
       startDemoServer: () => served.startDemoServer(),
       consoleErrors,
+      // the worker's chromium stays for the next file; the pages the test opened beside this one close with the file
       async close() {
-        await opened.close();
+        await opened.context().close();
         await served.close();
       },
     };
   } catch (error) {
-    // a session that did not open leaves no server or browser behind
-    await browser?.close();
+    // a session that did not open leaves no server or page behind
+    await page?.context().close();
     await served.close();
     throw error;
   }
