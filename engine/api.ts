@@ -712,7 +712,9 @@ export interface Runtime {
    * Records a change to a running order and hands it to the order process as
    * the engine's `OrderChanged` message. 404: no such order; 409: the order has
    * shipped or ended (`reason`), or the changeId was used with another body;
-   * 422: an amount the order's currency refuses.
+   * 422: an amount the order's currency refuses. A change refused for the
+   * order's state (shipped, ended, failed, not changeable) is kept in the order's
+   * history as `change.refused`.
    */
   changeOrder(orderNo: string, change: OrderChangeRequest, options: OrderEntryOptions): Promise<OrderChangeResult>;
   /** The order with its changes; undefined when no order has this number. */
@@ -723,7 +725,9 @@ export interface Runtime {
   findInstances(query: InstanceQuery): Promise<{ items: InstanceSummary[]; total: number }>;
   /**
    * Cancels an order (a root instance, running or failed) with its whole call
-   * tree; a called instance is refused (conflict, details.problem 'not-a-root').
+   * tree; a called instance is refused (conflict, details.problem 'not-a-root'),
+   * as is an instance that has ended, each kept in the history of the instance
+   * addressed as `cancel.refused`.
    */
   cancel(instanceId: string, actor: Actor, options?: { reason?: string }): Promise<InstanceView>;
 

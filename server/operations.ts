@@ -308,7 +308,7 @@ export const OPERATIONS: Operation[] = [
     body: { kind: 'json', schema: 'OrderChangeRequest', required: true },
     problems: {
       404: 'No order has this number.',
-      409: 'The order has shipped (`reason: order-shipped`), failed (`order-failed`: send it again once its incident, `incidentId`, is retried) or ended (`order-finished`), runs on a version of its process without the change loop (`order-not-changeable`), or the changeId was used with another body (`change-exists`).',
+      409: 'The order has shipped (`reason: order-shipped`), failed (`order-failed`: send it again once its incident, `incidentId`, is retried) or ended (`order-finished`), runs on a version of its process without the change loop (`order-not-changeable`), or the changeId was used with another body (`change-exists`). Each but `change-exists` is kept in the order\'s history as `change.refused`.',
       422: 'An amount the order\'s currency refuses (`errors` names `/amount`), or an empty description.',
     },
     responses: {
@@ -382,7 +382,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { orderNo },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'OrderCancelRequest', required: true },
-    problems: { 404: 'No order with this number.', 409: 'The order has already ended.' },
+    problems: { 404: 'No order with this number.', 409: 'The order has already ended (kept in its history as `cancel.refused`).' },
     responses: { 200: { description: 'The cancelled order.', schema: 'OrderView' } },
   },
   {
@@ -424,7 +424,7 @@ export const OPERATIONS: Operation[] = [
     body: { kind: 'json', schema: 'CancelRequest', required: true },
     problems: {
       404: 'No instance with this id.',
-      409: 'The instance has already ended, or it is a called instance (problem type `not-a-root`: cancel `rootInstanceId`).',
+      409: 'The instance has already ended, or it is a called instance (problem type `not-a-root`: cancel `rootInstanceId`); either is kept in the history of the instance as `cancel.refused`.',
     },
     responses: { 200: { description: 'The cancelled instance.', schema: 'InstanceView' } },
   },

@@ -47,7 +47,11 @@ export interface RecordedChange {
  * transaction, with the order's business key locked).
  */
 export async function recordOrderChange(tx: StoreTx, orderNo: string, request: OrderChangeRequest,
-  context: { actor: string; via: CallerRoute; rates: RateTable; now: string; changeId: string; catchesChanges: (tree: InstanceRow[]) => Promise<boolean> }): Promise<RecordedChange> {
+  context: {
+    actor: string; via: CallerRoute; rates: RateTable; now: string; changeId: string; catchesChanges: (tree: InstanceRow[]) => Promise<boolean>;
+    /** Told of a refusal of the order's state (shipped, ended, failed, not changeable) before it is thrown, to keep it. */
+    refusing?: (refusal: StratumError) => void;
+  }): Promise<RecordedChange> {
   const order = await tx.getOrder(orderNo);
   if (!order) throw notFound(`no order ${orderNo}`);
   const changes = await tx.orderChanges(orderNo);
@@ -60,7 +64,11 @@ export async function recordOrderChange(tx: StoreTx, orderNo: string, request: O
       problem: 'change-exists', reason: 'change-exists', changeId,
     });
   }
-  await refuseFinishedOrder(tx, order, context.catchesChanges);
+  const refusal = await orderStateRefusal(tx, order, context.catchesChanges);
+  if (refusal) {
+    context.refusing?.(refusal);
+    throw refusal;
+  }
   const description = typeof request.description === 'string' ? request.description.trim() : '';
   if (!description) throw invalid(orderNo, '/description', 'must be a non-empty text');
   let amount: string | null = null;
@@ -343,34 +351,39 @@ async function handledChangeId(tx: StoreTx, instance: InstanceRow): Promise<stri
   return typeof changeId === 'string' ? changeId : undefined;
 }
 
-/** 409 once the order has ended or its goods have shipped: a change can no longer reach anyone; until a failed order's incident is retried. */
-async function refuseFinishedOrder(tx: StoreTx, order: OrderRow, catchesChanges: (tree: InstanceRow[]) => Promise<boolean>): Promise<void> {
+/**
+ * The 409 once the order has ended or its goods have shipped (a change can no longer reach anyone), until a failed
+ * order's incident is retried, and for an order whose version has no change loop; undefined when a change may be
+ * recorded.
+ */
+async function orderStateRefusal(tx: StoreTx, order: OrderRow, catchesChanges: (tree: InstanceRow[]) => Promise<boolean>): Promise<StratumError | undefined> {
   const root = await tx.getInstance(order.instanceId);
   if (!root) throw notFound(`order ${order.orderNo} has no instance`);
   const tree = await tx.findInstances({ rootId: root.rootId });
   const history = await tx.historyOf(tree.map((member) => member.id));
   const shipped = history.find((entry) => entry.event === 'job.completed' && entry.data?.jobType === SHIPPING_JOB_TYPE);
   if (shipped) {
-    throw conflict(`order ${order.orderNo} has shipped (${shipped.at}): a change to goods that have left cannot be acknowledged or approved; agree it with the customer as a return or a new order`, {
+    return conflict(`order ${order.orderNo} has shipped (${shipped.at}): a change to goods that have left cannot be acknowledged or approved; agree it with the customer as a return or a new order`, {
       problem: 'order-shipped', reason: 'order-shipped', instanceId: root.id, shippedAt: shipped.at,
     });
   }
   if (root.status === 'failed') {
     const failed = await orderFailed(tx, root.id, 'change');
-    if (failed) throw conflict(`change of order ${order.orderNo} is refused: ${failed.message}`, { ...failed.details, reason: 'order-failed' });
+    if (failed) return conflict(`change of order ${order.orderNo} is refused: ${failed.message}`, { ...failed.details, reason: 'order-failed' });
   }
   if (root.status !== 'running') {
     const orderStatus = endedOrderStatus(root.status) ?? root.status;
-    throw conflict(`order ${order.orderNo} is ${orderStatus}: nothing acts on a change any more`, {
+    return conflict(`order ${order.orderNo} is ${orderStatus}: nothing acts on a change any more`, {
       problem: 'order-finished', reason: 'order-finished', instanceId: root.id, orderStatus,
     });
   }
   // An order started on a version without the change loop would keep the change (and its jobs held) for ever.
   if (!(await catchesChanges(tree.filter((member) => member.status === 'running')))) {
-    throw conflict(`order ${order.orderNo} runs on ${root.processKey} version ${root.version}, which does not catch ${ORDER_CHANGED_MESSAGE}: nobody would acknowledge the change; agree it outside Stratum or enter the order again`, {
+    return conflict(`order ${order.orderNo} runs on ${root.processKey} version ${root.version}, which does not catch ${ORDER_CHANGED_MESSAGE}: nobody would acknowledge the change; agree it outside Stratum or enter the order again`, {
       problem: 'order-not-changeable', reason: 'order-not-changeable', instanceId: root.id,
     });
   }
+  return undefined;
 }
 
 function invalid(orderNo: string, field: string, message: string): StratumError {

@@ -9,6 +9,7 @@ import { StratumError } from '../errors.js';
 import { changeAcknowledgements, changeHistory, changeSteps, ORDER_CHANGED_MESSAGE, orderChangesView, recordOrderChange } from '../orders/order-change.js';
 import type { InstanceRow, OrderChangeRow } from '../store/types.js';
 import type { Messages } from './messages.js';
+import { recordingRefusal, recordRefusedAtInstance } from './refused-attempts.js';
 import type { OrderEntrySettings } from './starts.js';
 import { namedCaller } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
@@ -25,12 +26,14 @@ export class OrderChanges {
   async change(orderNo: string, request: OrderChangeRequest, options: OrderEntryOptions): Promise<{ row: OrderChangeRow; created: boolean; instanceId: string }> {
     const { steps } = this;
     const caller = namedCaller(options.user, options.via);
-    return steps.step('message', async (tx, moving) => {
+    // a change refused for the order's state (shipped, ended, failed, not changeable) is kept in the order's history
+    return recordingRefusal<{ row: OrderChangeRow; created: boolean; instanceId: string }, { error: StratumError }>((attempt) => steps.step('message', async (tx, moving) => {
       await tx.lockBusinessKey(orderNo);
       const { rates } = this.orderEntry;
       if (!rates) throw new StratumError('unavailable', 'orders cannot be changed: no exchange-rate table is configured');
       const recorded = await recordOrderChange(tx, orderNo, request, {
         actor: options.user, via: caller.via, rates, now: steps.rows.nowIso(), changeId: randomUUID(),
+        refusing: (error) => { attempt.current = { error }; },
         catchesChanges: async (tree) => {
           for (const instance of tree) {
             const { model } = await steps.definition(tx, instance.processKey, instance.version);
@@ -44,7 +47,13 @@ export class OrderChanges {
       const root = recorded.created && !steps.isSpeculation(tx) ? await tx.getInstance(recorded.instanceId) : undefined;
       if (root) await releaseClaimsFourEyesRefuses(tx, steps.rows, root, options.user, (key, version) => steps.definition(tx, key, version));
       return recorded;
-    }, caller);
+    }, caller), ({ error }) => recordRefusedAtInstance(steps, {
+      event: 'change.refused',
+      instanceOf: async (tx) => (await tx.getOrder(orderNo))?.instanceId,
+      sent: { changeId: request.changeId, description: request.description, amount: request.amount },
+      reason: String(error.details?.reason),
+      error,
+    }, caller));
   }
 
   /** The order with its changes; undefined when no order has this number. */

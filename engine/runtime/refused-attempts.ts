@@ -6,6 +6,8 @@
 // variables sent only up to a small budget; the others are named with their size (keptVariables), and one person's
 // refused attempts at one task or job are kept up to a bound (KEPT_PER_PERSON): the first ones say who tried what,
 // the rest would only let anyone with a token grow an order's history, which every view of the order returns.
+// A refused call about an order or instance as a whole (a change of an order that has shipped, a cancel of a called
+// instance) is kept the same way in that instance's history (recordRefusedAtInstance).
 import type { RefusedMessage, RefusedRequest } from '../api.js';
 import { StratumError } from '../errors.js';
 import type { HistoryRow, StoreTx, WaitRow } from '../store/types.js';
@@ -69,6 +71,37 @@ export async function recordRefusedMessage(steps: StepExecutor, refused: Refused
   });
 }
 
+/** A refused call about an order or an instance as a whole, not one of its waits. */
+export interface RefusedInstanceAttempt {
+  /** The entry's event: `change.refused`, `cancel.refused`. */
+  event: string;
+  /** The instance whose history keeps it, read in the recording transaction; undefined when there is none (any more). */
+  instanceOf: (tx: StoreTx) => Promise<string | undefined>;
+  /** What the caller sent, as sent: kept within the budget keptVariables keeps variables to (keptFields). */
+  sent: Record<string, unknown>;
+  /** The refusal's word (`order-shipped`, `not-a-root`). */
+  reason: string;
+  error: StratumError;
+}
+
+/**
+ * Keeps `refused` in the history of its instance, in a transaction of its own after the refused step rolled back:
+ * the caller as actor and route, what they sent, `reason` and `refusal` (the error's message). One person's such
+ * entries for one reason on one instance are kept up to KEPT_PER_PERSON, the last saying `lastKept`. False when
+ * nothing was kept (no such instance, or the bound reached).
+ */
+export async function recordRefusedAtInstance(steps: StepExecutor, refused: RefusedInstanceAttempt, caller: StepCaller): Promise<boolean> {
+  return steps.inTransaction(async (tx) => {
+    const instanceId = await refused.instanceOf(tx);
+    if (instanceId === undefined) return false;
+    const kept = await keptSoFar(tx, instanceId, refused.event, caller.actor, (entry) => entry.data?.reason === refused.reason);
+    if (kept >= KEPT_PER_PERSON) return false;
+    const data = withLastKept({ ...keptFields(refused.sent), reason: refused.reason, refusal: refused.error.message }, kept);
+    await tx.appendHistory([callerEntry(steps.rows.history(instanceId, caller.actor, refused.event, null, null, data), caller)]);
+    return true;
+  });
+}
+
 /** How many refused attempts of one person at one task or job (or messages of one sender to one order) the history keeps; the last of them says so. */
 export const KEPT_PER_PERSON = 10;
 
@@ -100,7 +133,7 @@ export function withLastKept<T extends Record<string, unknown>>(data: T, kept: n
 }
 
 /** Where a step notes the refusal it is about to throw, for `recordingRefusal`. */
-export type AttemptNote = { current?: RefusedAttempt };
+export type AttemptNote<A extends { error: unknown } = RefusedAttempt> = { current?: A };
 
 /**
  * Runs `check` (a control); a refusal it throws is noted in `attempt`, with its wait and what the caller sent, to be
@@ -119,11 +152,11 @@ export async function noteRefusal<T>(attempt: AttemptNote, wait: WaitRow, data: 
  * Runs `refusing` (a step); when it throws the refusal it noted in `attempt.current`, records that attempt before
  * passing the refusal on. Any other error (a lost race, a task no longer open) passes unrecorded.
  */
-export async function recordingRefusal<T>(
-  refusing: (attempt: AttemptNote) => Promise<T>,
-  record: (attempt: RefusedAttempt) => Promise<void>,
+export async function recordingRefusal<T, A extends { error: unknown } = RefusedAttempt>(
+  refusing: (attempt: AttemptNote<A>) => Promise<T>,
+  record: (attempt: A) => Promise<unknown>,
 ): Promise<T> {
-  const attempt: AttemptNote = {};
+  const attempt: AttemptNote<A> = {};
   try {
     return await refusing(attempt);
   } catch (error) {
@@ -145,6 +178,27 @@ const OMITTED_NAMES = 20;
 export function keptVariables(data: Record<string, unknown>): Record<string, unknown> {
   const sent = data.variables;
   if (sent === null || typeof sent !== 'object' || Array.isArray(sent)) return data;
+  const { kept, omitted, omittedCount } = withinBudget(sent as Record<string, unknown>);
+  return { ...data, variables: kept, ...(omittedCount > 0 && { omittedVariables: omitted, omittedVariableCount: omittedCount }) };
+}
+
+// helpers
+
+/**
+ * The fields a refused call sent (a change's `description`, a cancel's reason), each kept as keptVariables keeps a
+ * variable, within the same budget; those that do not fit are named in `omittedFields` with their size. A field
+ * left out of the call (undefined) is not listed.
+ */
+function keptFields(sent: Record<string, unknown>): Record<string, unknown> {
+  const { kept, omitted, omittedCount } = withinBudget(Object.fromEntries(Object.entries(sent).filter(([, value]) => value !== undefined)));
+  return { ...kept, ...(omittedCount > 0 && { omittedFields: omitted }) };
+}
+
+/**
+ * `sent`'s members, in the order sent, while they fit REFUSED_VARIABLES_BUDGET; of those that do not, the first
+ * OMITTED_NAMES with their size in JSON bytes, and how many they are.
+ */
+function withinBudget(sent: Record<string, unknown>): { kept: Record<string, unknown>; omitted: Record<string, number>; omittedCount: number } {
   const kept: [string, unknown][] = [];
   const omitted: [string, number][] = [];
   let omittedCount = 0;
@@ -161,8 +215,5 @@ export function keptVariables(data: Record<string, unknown>): Record<string, unk
     if (omitted.length < OMITTED_NAMES) omitted.push([name, bytes]);
   }
   // fromEntries: a variable named like an Object.prototype member stays a plain key
-  return {
-    ...data, variables: Object.fromEntries(kept),
-    ...(omittedCount > 0 && { omittedVariables: Object.fromEntries(omitted), omittedVariableCount: omittedCount }),
-  };
+  return { kept: Object.fromEntries(kept), omitted: Object.fromEntries(omitted), omittedCount };
 }

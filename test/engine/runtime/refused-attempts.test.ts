@@ -1,8 +1,11 @@
 // An auditor of the approval controls sees the attempts they refused, not only the decisions that passed:
-// a four-eyes refusal, a completion by someone the task is not offered to and a job completion held by an
-// open order change each leave an entry (who, when, what they sent, why refused) in the order's history.
+// a four-eyes refusal, a completion by someone the task is not offered to, a job completion held by an
+// open order change, a change of an order that has ended and a cancel of a called instance each leave an
+// entry (who, when, what they sent, why refused) in the order's history.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KEPT_PER_PERSON } from '../../../engine/runtime/refused-attempts.js';
 import { enter, erp, openFixture, order, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
+import { anyText, objectWith } from '../../support/matchers.js';
 import { refusalOf } from '../../support/refusal.js';
 
 let fixture: Fixture;
@@ -118,5 +121,71 @@ describe('refused attempts at a control are in the history', () => {
     expect(await historyOf(job.instanceId, 'job.refused')).toMatchObject([{
       data: { attempted: 'bpmn-error', reason: 'order-change-open', variables: {}, omittedVariables: { stock: 100_002 } },
     }]);
+  });
+});
+
+describe('refused changes and cancels of a whole order are in its history', () => {
+  it('keeps a change of a cancelled order as change.refused with who sent what and why, on the order\'s root', async () => {
+    const { id } = (await enter(runtime(), order('R-CH-1', 1_000))).instance;
+    await runtime().cancel(id, erp, { reason: 'customer withdrew' });
+    const error = await refusalOf(runtime().changeOrder('R-CH-1', { description: 'blue paint', amount: 1_200, changeId: 'crm-7' }, { user: 'erp' }));
+    expect(error.details?.reason).toBe('order-finished');
+    expect(await historyOf(id, 'change.refused')).toEqual([objectWith({
+      instanceId: id, actor: 'erp', via: 'runtime', elementId: null,
+      data: { changeId: 'crm-7', description: 'blue paint', amount: 1_200, reason: 'order-finished', refusal: error.message },
+    })]);
+    expect((await runtime().orderChanges('R-CH-1'))!.changes).toEqual([]);
+  });
+
+  it('keeps a change of a failed order as change.refused (order-failed), the order\'s incident still to retry', async () => {
+    const { id } = (await enter(runtime(), order('R-CH-FAILED', 1_000))).instance;
+    const [job] = await runtime().fetchAndLockJobs({ type: 'procurement-planning', workerId: 'planner-1' });
+    await runtime().failJob(job.id, { message: 'ERP down', retries: 0, workerId: 'planner-1' }, erp);
+    const error = await refusalOf(runtime().changeOrder('R-CH-FAILED', { description: 'blue paint' }, { user: 'erp' }));
+    expect(error.details?.reason).toBe('order-failed');
+    expect(await historyOf(id, 'change.refused')).toMatchObject([{ actor: 'erp', data: { description: 'blue paint', reason: 'order-failed', refusal: error.message } }]);
+  });
+
+  it('keeps a refused change\'s description only within the budget, named with its size when it does not fit', async () => {
+    const { id } = (await enter(runtime(), order('R-CH-2', 1_000))).instance;
+    await runtime().cancel(id, erp, { reason: 'customer withdrew' });
+    const description = '改'.repeat(2_000); // 2,000 characters, 6,000 bytes
+    await refusalOf(runtime().changeOrder('R-CH-2', { description }, { user: 'erp' }));
+    const [refused] = await historyOf(id, 'change.refused');
+    expect(refused.data).toEqual({ omittedFields: { description: 6_002 }, reason: 'order-finished', refusal: anyText() });
+  });
+
+  it('keeps nothing for a changeId reused with another body: an idempotency answer, not a control\'s refusal', async () => {
+    const { id } = (await enter(runtime(), order('R-CH-3', 1_000))).instance;
+    await runtime().changeOrder('R-CH-3', { description: 'blue paint', changeId: 'c-1' }, { user: 'erp' });
+    expect((await refusalOf(runtime().changeOrder('R-CH-3', { description: 'red paint', changeId: 'c-1' }, { user: 'erp' }))).details?.reason).toBe('change-exists');
+    expect(await historyOf(id, 'change.refused')).toEqual([]);
+  });
+
+  it('keeps a cancel of a called instance as cancel.refused on that instance, listed in the order\'s history', async () => {
+    const root = (await enter(runtime(), order('R-CA-1', 3_000_000))).instance;
+    const child = root.children[0];
+    const error = await refusalOf(runtime().cancel(child.id, erp, { reason: 'wrong approver' }));
+    expect(error.details?.problem).toBe('not-a-root');
+    expect(await historyOf(root.id, 'cancel.refused')).toEqual([objectWith({
+      instanceId: child.id, actor: 'erp', via: 'runtime',
+      data: { cancelReason: 'wrong approver', reason: 'not-a-root', refusal: error.message },
+    })]);
+    expect((await runtime().getInstance(root.id))!.status).toBe('running');
+  });
+
+  it('keeps a cancel of an order that has ended as cancel.refused (instance-ended), one person\'s up to the bound', async () => {
+    const { id } = (await enter(runtime(), order('R-CA-2', 1_000))).instance;
+    await runtime().cancel(id, erp, { reason: 'customer withdrew' });
+    for (let attempt = 0; attempt <= KEPT_PER_PERSON; attempt++) {
+      expect((await refusalOf(runtime().cancel(id, erp, { reason: `again ${attempt}` }))).code).toBe('conflict');
+    }
+    const kept = await historyOf(id, 'cancel.refused');
+    expect(kept.map((entry) => [entry.data?.cancelReason, entry.data?.reason, entry.data?.lastKept])).toEqual(
+      Array.from({ length: KEPT_PER_PERSON }, (_, attempt) => [`again ${attempt}`, 'instance-ended', attempt === KEPT_PER_PERSON - 1 ? true : undefined]),
+    );
+    // another person's attempts are counted apart
+    await refusalOf(runtime().cancel(id, { name: 'ops', groups: ['integration'] }, { reason: 'me too' }));
+    expect(await historyOf(id, 'cancel.refused')).toHaveLength(KEPT_PER_PERSON + 1);
   });
 });

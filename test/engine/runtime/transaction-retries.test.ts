@@ -75,7 +75,8 @@ describe('a refusal is answered after one attempt', () => {
     const called = items.find((instance) => instance.parentId !== null)!;
     const cancel = () => stratum.runtime.cancel(called.id, erp, {});
     expect(await refusalOf(cancel())).toMatchObject({ code: 'conflict', details: { problem: 'not-a-root' } });
-    expect(await attemptsOf(cancel)).toEqual({ transactions: 1, outcomes: ['conflict'] });
+    // the refused step once, then a transaction of its own keeping the refused attempt in the history (cancel.refused)
+    expect(await attemptsOf(cancel)).toEqual({ transactions: 2, outcomes: ['conflict'] });
   });
 
   it('refuses an idempotency key used again for another request in one transaction', async () => {

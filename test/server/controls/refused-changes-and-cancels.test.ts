@@ -1,0 +1,175 @@
+// Business rule: a change of an order that has shipped, ended or failed, and a cancel of a called instance or of an
+// order that has ended, are refused with 409 — and kept in the order's history as `change.refused` and
+// `cancel.refused`, who sent what and why, as a refused task or job completion is (refused-attempts.ts).
+// The answer stays what it was; one person's refusals for one reason are kept up to the bound, on whichever route
+// they came; an order or instance that does not exist (404) keeps nothing.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HistoryEntry, InstanceView, JobView, OrderView } from '../../../engine/api.js';
+import { KEPT_PER_PERSON } from '../../../engine/runtime/refused-attempts.js';
+import { problemOf, TOKENS, type ApiResponse } from '../support/client.js';
+import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { anyText, objectWith, textMatching } from '../../support/matchers.js';
+import { freshSchema, postgresAdmin, schemaUrl } from '../../support/postgres.js';
+
+let server: TestServer;
+let schema: string | undefined;
+const api = () => server.api;
+
+beforeAll(async () => {
+  // STRATUM_TEST_STORE=postgres runs the same cases on PostgreSQL
+  if (process.env.STRATUM_TEST_STORE === 'postgres') schema = await freshSchema();
+  server = await startTestServer(schema ? { databaseUrl: schemaUrl(schema) } : {});
+});
+afterAll(async () => {
+  await server.close();
+  removeDataDir(server.dataDir);
+});
+
+const PROBLEM = 'https://stratum.dev/problems/';
+const PLANNING = ['procurement-planning', 'production-planning'];
+const CANCEL_ROUTES = ['/api/orders/{orderNo}/cancel', '/api/instances/{id}/cancel'] as const;
+type CancelRoute = (typeof CANCEL_ROUTES)[number];
+
+describe('a change refused for the order\'s state is kept in its history', () => {
+  it('answers a change after shipping 409 order-shipped as before, and keeps it as change.refused with who sent what and why', async () => {
+    const order = await enterOrder('RC-SHIPPED');
+    for (const type of [...PLANNING, 'shipping']) await work(type, 'RC-SHIPPED');
+    const refused = await change('RC-SHIPPED', { description: 'other colour', amount: 90_000, changeId: 'crm-late' });
+    expect(refused.status).toBe(409);
+    expect(problemOf(refused)).toEqual({
+      type: `${PROBLEM}order-shipped`, title: 'Order shipped', status: 409, instance: '/api/orders/RC-SHIPPED/changes', reason: 'order-shipped', instanceId: order.id, shippedAt: anyText(),
+      detail: textMatching(/^order RC-SHIPPED has shipped \(.*\): a change to goods that have left cannot be acknowledged or approved/),
+    });
+
+    expect(await refusedOf('RC-SHIPPED', 'change.refused')).toEqual([objectWith({
+      instanceId: order.id, actor: 'erp', via: 'api', elementId: null,
+      data: { changeId: 'crm-late', description: 'other colour', amount: 90_000, reason: 'order-shipped', refusal: problemOf(refused).detail },
+    })]);
+    expect((await api().get<{ changes: unknown[] }>('/api/orders/RC-SHIPPED/changes', TOKENS.erp)).body.changes).toEqual([]);
+  });
+
+  it('keeps one person\'s changes of a cancelled order up to the bound, the last saying so; every one is answered the same', async () => {
+    const order = await enterOrder('RC-CANCELLED');
+    expect((await cancel('/api/orders/{orderNo}/cancel', 'RC-CANCELLED', order.id)).status).toBe(200);
+    const answers: unknown[] = [];
+    for (let attempt = 0; attempt <= KEPT_PER_PERSON; attempt++) {
+      const refused = await change('RC-CANCELLED', { description: `attempt ${attempt}` });
+      expect(refused.status).toBe(409);
+      answers.push(problemOf(refused));
+    }
+    expect(answers[0]).toEqual({
+      type: `${PROBLEM}order-finished`, title: 'Order finished', status: 409, instance: '/api/orders/RC-CANCELLED/changes', reason: 'order-finished', instanceId: order.id, orderStatus: 'cancelled',
+      detail: 'order RC-CANCELLED is cancelled: nothing acts on a change any more',
+    });
+    expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
+
+    const kept = await refusedOf('RC-CANCELLED', 'change.refused');
+    expect(kept.map((entry) => [entry.actor, entry.data!.description, entry.data!.reason, entry.data!.lastKept])).toEqual(
+      Array.from({ length: KEPT_PER_PERSON }, (_, attempt) => ['erp', `attempt ${attempt}`, 'order-finished', attempt === KEPT_PER_PERSON - 1 ? true : undefined]),
+    );
+  });
+
+  it('keeps nothing for a change of an order that does not exist (404)', async () => {
+    const before = await historyRows();
+    expect((await change('RC-NO-SUCH-ORDER', { description: 'x' })).status).toBe(404);
+    expect(await historyRows()).toBe(before);
+  });
+});
+
+describe('a refused cancel is kept in the order\'s history', () => {
+  it.each(CANCEL_ROUTES)('answers a cancel of a cancelled order through %s 409 as before, and keeps it as cancel.refused (instance-ended)', async (route) => {
+    const orderNo = `RC-AGAIN-${CANCEL_ROUTES.indexOf(route)}`;
+    const order = await enterOrder(orderNo);
+    expect((await cancel(route, orderNo, order.id)).status).toBe(200);
+    const refused = await cancel(route, orderNo, order.id, 'withdrawn twice');
+    expect(refused.status).toBe(409);
+    expect(problemOf(refused)).toEqual({
+      type: `${PROBLEM}conflict`, title: 'Conflict', status: 409, instance: path(route, orderNo, order.id), detail: `instance ${order.id} is cancelled, not running`,
+    });
+    expect(await refusedOf(orderNo, 'cancel.refused')).toEqual([objectWith({
+      instanceId: order.id, actor: 'erp', via: 'api', elementId: null,
+      data: { cancelReason: 'withdrawn twice', reason: 'instance-ended', refusal: problemOf(refused).detail },
+    })]);
+  });
+
+  it('answers a cancel of a called instance 409 not-a-root as before, and keeps it on that instance, listed in the order\'s history', async () => {
+    const order = await enterOrder('RC-CHILD', 700_000);
+    const [approval] = order.children;
+    const refused = await api().post(`/api/instances/${approval.id}/cancel`, TOKENS.erp, { reason: 'wrong approver' });
+    expect(refused.status).toBe(409);
+    expect(problemOf(refused)).toEqual({
+      type: `${PROBLEM}not-a-root`, title: 'Not an order', status: 409, instance: `/api/instances/${approval.id}/cancel`, rootInstanceId: order.id,
+      detail: `instance ${approval.id} (${approval.processKey}) was called by another instance; cancel the order, instance ${order.id}, instead`,
+    });
+    expect(await refusedOf('RC-CHILD', 'cancel.refused')).toEqual([objectWith({
+      instanceId: approval.id, actor: 'erp', via: 'api',
+      data: { cancelReason: 'wrong approver', reason: 'not-a-root', refusal: problemOf(refused).detail },
+    })]);
+    expect((await api().get<InstanceView>(`/api/instances/${order.id}`, TOKENS.erp)).body.status).toBe('running');
+  });
+
+  it('counts one person\'s refused cancels on both routes towards one bound, the last kept saying so', async () => {
+    const order = await enterOrder('RC-BOUND');
+    expect((await cancel('/api/instances/{id}/cancel', 'RC-BOUND', order.id)).status).toBe(200);
+    for (let attempt = 0; attempt <= KEPT_PER_PERSON; attempt++) {
+      expect((await cancel(CANCEL_ROUTES[attempt % 2], 'RC-BOUND', order.id, `attempt ${attempt}`)).status).toBe(409);
+    }
+    const kept = await refusedOf('RC-BOUND', 'cancel.refused');
+    expect(kept.map((entry) => [entry.data!.cancelReason, entry.data!.lastKept])).toEqual(
+      Array.from({ length: KEPT_PER_PERSON }, (_, attempt) => [`attempt ${attempt}`, attempt === KEPT_PER_PERSON - 1 ? true : undefined]),
+    );
+  });
+
+  it('keeps nothing for a cancel of an order or instance that does not exist (404)', async () => {
+    const before = await historyRows();
+    expect((await cancel('/api/orders/{orderNo}/cancel', 'RC-NO-SUCH-ORDER', 'no-such-instance')).status).toBe(404);
+    expect((await cancel('/api/instances/{id}/cancel', 'RC-NO-SUCH-ORDER', 'no-such-instance')).status).toBe(404);
+    expect(await historyRows()).toBe(before);
+  });
+});
+
+// helpers
+
+async function enterOrder(orderNo: string, amount = 80_000): Promise<InstanceView> {
+  const response = await api().post<InstanceView>('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Druckerei Weiss' }, amount, currency: 'CNY', paymentTerms: 'credit' });
+  expect(response.status, response.text).toBe(201);
+  return response.body;
+}
+
+function change(orderNo: string, body: Record<string, unknown>): Promise<ApiResponse> {
+  return api().post(`/api/orders/${orderNo}/changes`, TOKENS.erp, body);
+}
+
+function cancel(route: CancelRoute, orderNo: string, instanceId: string, reason = 'customer withdrew'): Promise<ApiResponse> {
+  return api().post(path(route, orderNo, instanceId), TOKENS.erp, { reason });
+}
+
+function path(route: CancelRoute, orderNo: string, instanceId: string): string {
+  return route.replace('{orderNo}', orderNo).replace('{id}', instanceId);
+}
+
+/** The order's history (its whole call tree) as GET /api/orders/{orderNo} lists it, of one event. */
+async function refusedOf(orderNo: string, event: string): Promise<HistoryEntry[]> {
+  return (await api().get<OrderView>(`/api/orders/${orderNo}`, TOKENS.erp)).body.history.filter((entry) => entry.event === event);
+}
+
+async function work(type: string, businessKey: string): Promise<void> {
+  const fetched = await api().post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type, workerId: 'rc-worker', max: 100, lockMs: 1000 });
+  const jobs = fetched.body.filter((job) => job.businessKey === businessKey);
+  expect(jobs, type).toHaveLength(1);
+  const completed = await api().post(`/api/jobs/${encodeURIComponent(jobs[0].id)}/complete`, TOKENS.erp, { variables: {}, workerId: 'rc-worker' });
+  expect(completed.status, completed.text).toBe(200);
+}
+
+/** Every history entry of the store, of every order. */
+async function historyRows(): Promise<number> {
+  if (schema) return Number((await postgresAdmin.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.stratum_history`)).rows[0].n);
+  const db = new Database(join(server.dataDir, 'stratum.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM history').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
