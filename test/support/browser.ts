@@ -24,6 +24,11 @@ export function browserAvailableAt(path: string, env: NodeJS.ProcessEnv = proces
 /** For `describe.skipIf(!browserAvailable)`. */
 export const browserAvailable = browserAvailableAt(CHROMIUM);
 
+/** A chromium of the caller's own, which it closes (a benchmark: nothing else may share its CPU). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
 let workerChromium: Promise<Browser> | undefined;
 
 /**
@@ -37,7 +42,7 @@ export async function sharedChromium(): Promise<Browser> {
   const launched = workerChromium && await workerChromium.catch(() => undefined);
   if (launched?.isConnected()) return launched;
   if (!workerChromium) cleanUpAfterEachFile(closeContextsOfSharedChromium);
-  workerChromium = chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  workerChromium = launchChromium();
   return workerChromium;
 }
 
