@@ -41,6 +41,7 @@ import { messageHandlers } from './routes/messages.js';
 import { operationHandlers } from './routes/operations.js';
 import { orderHandlers } from './routes/orders.js';
 import { taskHandlers } from './routes/tasks.js';
+import { guidePages } from './guides/guide-pages.js';
 import { formatRouteHints, routeHints, ROUTES_HEADER, WORKER_HEADER } from './routing.js';
 
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
@@ -406,8 +407,9 @@ function defaultDocsDir(): string | null {
 }
 
 /**
- * The guides (docs/*.md) read-only at /docs/, as plain text a browser shows, so the documentation links of the
- * modeler's lint findings (`/docs/validation.md#feel-condition-syntax-error`) lead somewhere, also offline.
+ * The guides (docs/*.md) read-only at /docs/, so the documentation links of the modeler's lint findings
+ * (`/docs/validation.md#feel-condition-syntax-error`) lead to their section, also offline: as an HTML page to a
+ * browser (guides/guide-pages.ts), as the Markdown in plain text to anyone else; docs/images as they are.
  */
 function serveDocs(app: Express, dir: string): void {
   const mark: Middleware = (_req, res, next) => {
@@ -422,7 +424,7 @@ function serveDocs(app: Express, dir: string): void {
       if (path.endsWith('.md')) res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     },
   });
-  app.use('/docs', mark, guides);
+  app.use('/docs', mark, guidePages(dir), guides);
 }
 
 /** Static files of the modeler, tasks.html for /tasks, and index.html for other page GETs outside the API (client-side routes). */

@@ -1,34 +1,14 @@
 // Every relative link of the README and the guides (docs/*.md, CONTRIBUTING.md, diagrams/README.md) reaches a
 // file that exists, and every #anchor a heading there (GitHub's slugs), as does the documentation link each
 // Stratum lint rule gives the modeler's Problems panel (and the panel links each rule it names): a new user who follows one lands where it says.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { stratumRules, stratumRuleSeverities } from '../../engine/lint/config.js';
 import { ruleDocumentationUrl } from '../../modeler/src/features/lint/documentation-link.js';
+import { anchorsOf, prose, ROOT } from '../support/guide-anchors.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GUIDES = ['README.md', 'CONTRIBUTING.md', 'diagrams/README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
-
-/** The text outside fenced code blocks, where a `#` starts a comment and `](…)` is no link. */
-function prose(file: string): string {
-  return readFileSync(join(ROOT, file), 'utf8').replace(/^```[\s\S]*?^```/gm, '');
-}
-
-/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens; a repeated one gets -1, -2 … */
-function anchorsOf(file: string): Set<string> {
-  const anchors = new Set<string>();
-  const seen = new Map<string, number>();
-  for (const [, heading] of prose(file).matchAll(/^#{1,6}\s+(.*)$/gm)) {
-    const text = heading.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
-    const slug = text.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
-    const count = seen.get(slug) ?? 0;
-    seen.set(slug, count + 1);
-    anchors.add(count === 0 ? slug : `${slug}-${count}`);
-  }
-  return anchors;
-}
 
 /** What is wrong with a relative link `target` written in `file` (undefined: nothing). */
 function brokenLink(file: string, target: string): string | undefined {

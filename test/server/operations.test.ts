@@ -1,6 +1,7 @@
-// Health, metrics, logs and the modeler's static files.
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
+// Health, metrics, logs, the modeler's static files and the guides at /docs/.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type AppOptions } from '../../server/app.js';
 import { UserDirectory } from '../../server/auth/users.js';
 import type { InstanceView, TaskView } from '../../engine/api.js';
+import { stratumRules } from '../../engine/lint/config.js';
+import { anchorsOf, ROOT } from '../support/guide-anchors.js';
 import { camunda8Client } from './support/camunda8-client.js';
 import { ApiClient, problemOf, TEST_USERS, TOKENS } from './support/client.js';
 import { FakeStratum } from './support/fake-stratum.js';
@@ -41,6 +44,17 @@ async function serve(options: Partial<AppOptions> = {}) {
     url, api: new ApiClient(url), lines, stratum,
     close: () => new Promise<void>((resolve) => { dispose(); server.close(() => resolve()); server.closeAllConnections(); }),
   };
+}
+
+/** A GET of `path` exactly as written: fetch would resolve its `..` before sending. */
+function rawGet(url: string, path: string, accept: string): Promise<{ status: number; contentType: string | undefined }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    request({ hostname, port, path, headers: { accept } }, (answer) => {
+      answer.resume();
+      answer.on('end', () => resolve({ status: answer.statusCode ?? 0, contentType: answer.headers['content-type'] }));
+    }).on('error', reject).end();
+  });
 }
 
 describe('GET /healthz', () => {
@@ -237,5 +251,113 @@ describe('the built modeler', () => {
       body: JSON.stringify({ type: 'procurement-planning', timeout: 60_000, maxJobsToActivate: 1, requestTimeout: -1 }),
     });
     expect([jobs.status, jobs.headers.get('cache-control')]).toEqual([200, 'no-store']);
+  });
+});
+
+describe('the guides at /docs/ in a browser', () => {
+  const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+  const DOCS = join(ROOT, 'docs');
+  const scratch = mkdtempSync(join(tmpdir(), 'stratum-guides-'));
+  let app: Awaited<ReturnType<typeof serve>>;
+  let scratchApp: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    app = await serve({ docsDir: DOCS });
+    scratchApp = await serve({ docsDir: scratch });
+  });
+  afterAll(async () => {
+    await app.close();
+    await scratchApp.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const page = async (url: string, path: string) => {
+    const answer = await fetch(`${url}${path}`, { headers: { accept: BROWSER } });
+    return { answer, html: await answer.text() };
+  };
+  const idsOf = (html: string) => new Set([...html.matchAll(/<h[1-6] id="([^"]+)"/g)].map(([, id]) => id));
+
+  it('answers a browser the guide as an HTML page, its headings carrying the anchors GitHub gives them', async () => {
+    const { answer, html } = await page(app.url, '/docs/validation.md');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(answer.headers.get('vary')).toBe('Accept');
+    expect(html).toMatch(/^<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">/);
+    expect(html).toContain('<title>Validation: what Stratum refuses at deploy, and why</title>');
+    expect(html).toContain('<h3 id="feel-condition-syntax-error"><code>feel-condition-syntax</code> (error)</h3>');
+    // every guide, every heading: the anchors the links of the README and the guides are checked against
+    for (const guide of readdirSync(DOCS).filter((name) => name.endsWith('.md'))) {
+      expect([guide, idsOf((await page(app.url, `/docs/${guide}`)).html)]).toEqual([guide, anchorsOf(`docs/${guide}`)]);
+    }
+    const head = await fetch(`${app.url}/docs/validation.md`, { method: 'HEAD', headers: { accept: BROWSER } });
+    expect([head.status, head.headers.get('content-type'), await head.text()]).toEqual([200, 'text/html; charset=utf-8', '']);
+  });
+
+  it('has the heading each lint rule\'s documentation link leads to, so a finding\'s link scrolls to its rule', async () => {
+    const pages = new Map<string, Set<string>>();
+    const missing: string[] = [];
+    for (const [id, rule] of Object.entries(stratumRules)) {
+      const url = rule().meta?.documentation?.url ?? '';
+      const [path, anchor] = url.split('#');
+      if (!pages.has(path)) pages.set(path, idsOf((await page(app.url, `/${path}`)).html));
+      if (!anchor || !pages.get(path)?.has(anchor)) missing.push(`${id}: ${url}`);
+    }
+    expect(Object.keys(stratumRules).length).toBeGreaterThan(10);
+    expect(missing).toEqual([]);
+  });
+
+  it('renders tables, keeps links between guides relative and shows the images of docs/images', async () => {
+    const validation = (await page(app.url, '/docs/validation.md')).html;
+    expect(validation).toMatch(/<table>\n<thead>\n<tr>\n<th>rule<\/th>\n<th>severity<\/th>/);
+    const modeler = (await page(app.url, '/docs/modeler.md')).html;
+    expect(modeler).toContain('<a href="api.md#cancelling-and-incidents">');
+    expect(modeler).toContain('<img src="images/modeler-problems-panel.png"');
+    const image = await fetch(`${app.url}/docs/images/modeler-problems-panel.png`, { headers: { accept: 'image/avif,image/webp,image/png,*/*;q=0.8' } });
+    expect([image.status, image.headers.get('content-type')]).toEqual([200, 'image/png']);
+  });
+
+  it('keeps the Markdown, byte for byte, as text/plain for any Accept that does not prefer HTML', async () => {
+    const markdown = readFileSync(join(DOCS, 'validation.md'));
+    for (const accept of [undefined, '*/*', 'text/plain', 'text/plain, text/html', 'text/html;q=0.5, text/plain', 'application/json']) {
+      const answer = await fetch(`${app.url}/docs/validation.md`, { headers: accept === undefined ? {} : { accept } });
+      expect([accept, answer.status, answer.headers.get('content-type'), answer.headers.get('vary')]).toEqual([accept, 200, 'text/plain; charset=utf-8', 'Accept']);
+      expect(Buffer.from(await answer.arrayBuffer()).equals(markdown), accept).toBe(true);
+    }
+  });
+
+  it('shows HTML written in a guide as text, on a page whose policy lets nothing run but its own stylesheet', async () => {
+    writeFileSync(join(scratch, 'raw.md'), '# Raw <b>HTML</b>\n\n<script>alert(1)</script>\n\nInline <img src=x onerror=alert(2)> too.\n');
+    const { answer, html } = await page(scratchApp.url, '/docs/raw.md');
+    expect(html).not.toMatch(/<script|<img|<b>/);
+    expect(html).toContain('<p>&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('Inline &lt;img src=x onerror=alert(2)&gt; too.');
+    const policy = answer.headers.get('content-security-policy') ?? '';
+    expect(policy).toMatch(/^default-src 'none'; img-src 'self'; /);
+    const style = /<style>([^<]*)<\/style>/.exec(html)?.[1] ?? '';
+    expect(style).toContain('table{border-collapse:collapse');
+    expect(policy).toContain(`style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`);
+  });
+
+  it('renders a guide once, and again when its file changes', async () => {
+    const file = join(scratch, 'changing.md');
+    writeFileSync(file, '# Before\n');
+    utimesSync(file, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+    expect((await page(scratchApp.url, '/docs/changing.md')).html).toContain('<h1 id="before">Before</h1>');
+    writeFileSync(file, '# After\n');
+    utimesSync(file, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+    // the same modification time: the page rendered before
+    expect((await page(scratchApp.url, '/docs/changing.md')).html).toContain('<h1 id="before">Before</h1>');
+    utimesSync(file, new Date('2026-01-02T00:00:00Z'), new Date('2026-01-02T00:00:00Z'));
+    expect((await page(scratchApp.url, '/docs/changing.md')).html).toContain('<h1 id="after">After</h1>');
+  });
+
+  it('answers 404 for a missing guide and for any path out of docs/, HTML or not', async () => {
+    mkdirSync(join(scratch, 'folder.md'));
+    for (const accept of [BROWSER, '*/*']) {
+      for (const path of ['/docs/missing.md', '/docs/folder.md', '/docs/..%2fpackage.json', '/docs/../server/app.ts', '/docs/..%2fREADME.md',
+        '/docs/%2e%2e/README.md', '/docs/images/..%2f..%2fREADME.md', '/docs/.%2e/CHANGELOG.md', '/docs/..\\README.md']) {
+        const answer = await rawGet(path === '/docs/folder.md' ? scratchApp.url : app.url, path, accept);
+        expect([accept, path, answer.status, answer.contentType]).toEqual([accept, path, 404, expect.stringMatching(/^application\/problem\+json/)]);
+      }
+    }
   });
 });
