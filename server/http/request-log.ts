@@ -27,7 +27,7 @@ export function pathPattern(template: string): RegExp {
 const ROUTES = OPERATIONS.map((op) => ({ method: op.method.toUpperCase(), template: op.path, pattern: pathPattern(op.path) }));
 
 /** The template of the operation `method` and `url` name, as the workers' lines say it; `unmatched` for none. */
-function routeOf(method: string, url: string): string {
+export function routeOf(method: string, url: string): string {
   const query = url.indexOf('?');
   const path = query < 0 ? url : url.slice(0, query);
   return ROUTES.find((route) => route.method === method && route.pattern.test(path))?.template ?? 'unmatched';
