@@ -60,14 +60,10 @@ export async function recordRefusedMessage(steps: StepExecutor, refused: Refused
   return steps.inTransaction(async (tx) => {
     const order = await tx.getOrder(refused.businessKey);
     if (!order) return false;
-    const kept = await keptSoFar(tx, order.instanceId, 'message.refused', caller.actor, (entry) => entry.data?.reason === VARIABLE_REFUSED);
-    if (kept >= KEPT_PER_PERSON) return false;
-    const data = withLastKept({
+    return keepAtInstanceWithinBound(steps, tx, order.instanceId, 'message.refused', caller, {
       attempted: refused.attempted, name: refused.name, businessKey: refused.businessKey, ...(refused.messageId !== undefined && { messageId: refused.messageId }),
       ...keptVariables({ variables: refused.variables }), reason: VARIABLE_REFUSED, refusal: refused.refusal,
-    }, kept);
-    await tx.appendHistory([callerEntry(steps.rows.history(order.instanceId, caller.actor, 'message.refused', null, null, data), caller)]);
-    return true;
+    });
   });
 }
 
@@ -94,11 +90,7 @@ export async function recordRefusedAtInstance(steps: StepExecutor, refused: Refu
   return steps.inTransaction(async (tx) => {
     const instanceId = await refused.instanceOf(tx);
     if (instanceId === undefined) return false;
-    const kept = await keptSoFar(tx, instanceId, refused.event, caller.actor, (entry) => entry.data?.reason === refused.reason);
-    if (kept >= KEPT_PER_PERSON) return false;
-    const data = withLastKept({ ...keptFields(refused.sent), reason: refused.reason, refusal: refused.error.message }, kept);
-    await tx.appendHistory([callerEntry(steps.rows.history(instanceId, caller.actor, refused.event, null, null, data), caller)]);
-    return true;
+    return keepAtInstanceWithinBound(steps, tx, instanceId, refused.event, caller, { ...keptFields(refused.sent), reason: refused.reason, refusal: refused.error.message });
   });
 }
 
@@ -117,6 +109,19 @@ async function keepWithinBound(
   const kept = await keptSoFar(tx, wait.instanceId, event, caller.actor, (entry) => entry.waitId === wait.id && entry.data?.reason === data.reason);
   if (kept >= KEPT_PER_PERSON) return;
   await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, caller.actor, event, elementType, withLastKept(data, kept)), caller)]);
+}
+
+/**
+ * Appends `data` as `event` to the history of `instanceId` (no wait) unless `caller` already has KEPT_PER_PERSON such
+ * entries there with its `reason`; the last one kept says `lastKept`. False when nothing was kept.
+ */
+async function keepAtInstanceWithinBound(
+  steps: StepExecutor, tx: StoreTx, instanceId: string, event: string, caller: StepCaller, data: Record<string, unknown> & { reason: string },
+): Promise<boolean> {
+  const kept = await keptSoFar(tx, instanceId, event, caller.actor, (entry) => entry.data?.reason === data.reason);
+  if (kept >= KEPT_PER_PERSON) return false;
+  await tx.appendHistory([callerEntry(steps.rows.history(instanceId, caller.actor, event, null, null, withLastKept(data, kept)), caller)]);
+  return true;
 }
 
 /**
