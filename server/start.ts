@@ -13,7 +13,7 @@ import { ConfigurationError, isRetryableConflict, StratumError, type Finding } f
 import { createApp } from './app.js';
 import { AcceptDrain } from './http/accept-drain.js';
 import { STOP_DRAIN_MS, StoppingGate } from './http/stopping-gate.js';
-import { logStopRefusal, routeOf } from './http/request-log.js';
+import { logStopRefusal } from './http/request-log.js';
 import { startHealthThread, type HealthThread } from './http/health-thread.js';
 import { storeAnswers } from './http/store-health.js';
 import type { ServerConfig } from './config.js';
@@ -109,12 +109,8 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
   // never sees them, so the gate's refusals get their request line and their count in the HTTP metrics
   // (stratum_http_requests_total, status 503) here, as every answer express gives
   const stoppingGate = new StoppingGate();
-  const server = createServer(serverOptions(timeouts), stoppingGate.guard(app, (req, res) => {
-    const arrivedAt = performance.now();
-    logStopRefusal(logger, req, res, arrivedAt);
-    const method = req.method ?? 'GET';
-    res.on('finish', () => metrics.observeRequest(method, routeOf(method, req.url ?? '/'), res.statusCode, (performance.now() - arrivedAt) / 1000));
-  }));
+  const server = createServer(serverOptions(timeouts), stoppingGate.guard(app, (req, res) => logStopRefusal(logger, req, res, performance.now(),
+    (method, route, status, seconds) => metrics.observeRequest(method, route, status, seconds))));
   guardConnections(server, timeouts);
   acceptDrain.watch(server);
   let health: HealthThread | undefined;

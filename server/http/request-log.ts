@@ -27,7 +27,7 @@ export function pathPattern(template: string): RegExp {
 const ROUTES = OPERATIONS.map((op) => ({ method: op.method.toUpperCase(), template: op.path, pattern: pathPattern(op.path) }));
 
 /** The template of the operation `method` and `url` name, as the workers' lines say it; `unmatched` for none. */
-export function routeOf(method: string, url: string): string {
+function routeOf(method: string, url: string): string {
   const query = url.indexOf('?');
   const path = query < 0 ? url : url.slice(0, query);
   return ROUTES.find((route) => route.method === method && route.pattern.test(path))?.template ?? 'unmatched';
@@ -38,21 +38,29 @@ export function logRouterAnswer(logger: RequestLogger, req: IncomingMessage, res
   logAnswer(logger, req, res, arrivedAt, stopping ? { answeredBy: 'router', stopping: true } : { answeredBy: 'router' });
 }
 
-/** Logs the 503 a stopping server's gate (stopping-gate.ts) answers `req` with, before express would see it: `stopping: true`. */
-export function logStopRefusal(logger: RequestLogger, req: IncomingMessage, res: ServerResponse, arrivedAt: number): void {
-  logAnswer(logger, req, res, arrivedAt, { stopping: true });
+/** Told of an answer as the HTTP metrics count it (Metrics.observeRequest): method, route template, status, seconds. */
+export type AnswerObserver = (method: string, route: string, status: number, seconds: number) => void;
+
+/**
+ * Logs the 503 a stopping server's gate (stopping-gate.ts) answers `req` with, before express would see it:
+ * `stopping: true`; and tells `observe`, so that it is counted in the HTTP metrics as every answer express gives is.
+ */
+export function logStopRefusal(logger: RequestLogger, req: IncomingMessage, res: ServerResponse, arrivedAt: number, observe?: AnswerObserver): void {
+  logAnswer(logger, req, res, arrivedAt, { stopping: true }, observe);
 }
 
 // helpers
 
 /** `req`'s line in the shape of app.ts's with `fields` beside, once its answer is sent; the answer carries its X-Request-Id as the API's do. */
-function logAnswer(logger: RequestLogger, req: IncomingMessage, res: ServerResponse, arrivedAt: number, fields: Record<string, unknown>): void {
+function logAnswer(logger: RequestLogger, req: IncomingMessage, res: ServerResponse, arrivedAt: number, fields: Record<string, unknown>, observe?: AnswerObserver): void {
   const method = req.method ?? 'GET';
   const offered = req.headers['x-request-id'];
   const requestId = requestIdOf(typeof offered === 'string' ? offered : undefined);
   if (!res.headersSent) res.setHeader('X-Request-Id', requestId);
   res.on('finish', () => {
-    const durationMs = Math.round((performance.now() - arrivedAt) * 10) / 10;
-    logger.info({ requestId, method, route: routeOf(method, req.url ?? '/'), status: res.statusCode, durationMs, ...fields }, 'request');
+    const elapsedMs = performance.now() - arrivedAt;
+    const route = routeOf(method, req.url ?? '/');
+    observe?.(method, route, res.statusCode, elapsedMs / 1000);
+    logger.info({ requestId, method, route, status: res.statusCode, durationMs: Math.round(elapsedMs * 10) / 10, ...fields }, 'request');
   });
 }
