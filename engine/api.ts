@@ -390,6 +390,11 @@ export interface RefusedMessage {
   businessKey: string;
   messageId?: string;
   variables: Record<string, unknown>;
+  /**
+   * Why it was refused: `variable-refused` (it would set an order field or another element's decision) or
+   * `engine-message` (it is the engine's own OrderChanged, which only a change request sends).
+   */
+  reason: 'variable-refused' | 'engine-message';
   /** The refusal as the caller got it. */
   refusal: string;
   /** What was attempted: the operation's id (`correlateMessage`), or `correlate` when the runtime refused it. */

@@ -771,6 +771,7 @@ export const OPERATIONS: Operation[] = [
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'MessageRequest', required: true },
     problems: {
+      403: 'OrderChanged: the engine\'s own message (`engine-message`); a forged one is kept in the order\'s history as `message.refused`.',
       404: 'No order has this business key (`unknown-business-key`), or nothing waits and `timeToLive` is 0 (`not-correlated`).',
       409: 'A message with this name, businessKey and messageId was already received (`duplicate-message`, `first` tells what became of it: treat as done), or the order has failed (`order-failed`, `incidentId` names the incident: send it again once it is retried) or finished (`order-finished`), or the instance it would move was called by one that has failed (`caller-failed`: send it again once the incident is retried).',
     },
@@ -886,6 +887,7 @@ export const OPERATIONS: Operation[] = [
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda7MessageRequest', required: true },
     problems: {
+      403: 'OrderChanged: the engine\'s own message (`engine-message`); a forged one is kept in the order\'s history as `message.refused`.',
       404: 'No order or instance has this business key.',
       409: 'The order has failed (`order-failed`: send it again once its incident, `incidentId`, is retried) or finished (`order-finished`), the instance the message would move was called by one that has failed (`caller-failed`), or with `all: false` more than one instance waits for it (`ambiguous-correlation`, `instanceIds` names them; it moved none).',
       422: 'A variable no message may set, a Json value with a reserved key or nested too deep, a field Stratum cannot honour (`errors` names it and why), or `variablesInResultEnabled` without `resultEnabled`.',
@@ -1041,7 +1043,7 @@ export const OPERATIONS: Operation[] = [
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda8MessagePublicationRequest', required: true },
     problems: {
-      403: 'OrderChanged: the engine\'s own message.',
+      403: 'OrderChanged: the engine\'s own message (`engine-message`); a forged one is kept in the order\'s history as `message.refused`.',
       404: 'No order has this correlation key (`unknown-business-key`), or nothing waits and `timeToLive` is 0 (`not-correlated`).',
       409: 'A duplicate messageId (`duplicate-message`), the order has failed (`order-failed`: send it again once its incident, `incidentId`, is retried) or finished (`order-finished`), or the instance the message would move was called by one that has failed (`caller-failed`).',
       400: 'An order field, or a body that does not fit the schema.',

@@ -134,11 +134,15 @@ export async function refuseJobWhileChangeOpen(tx: StoreTx, instance: InstanceRo
   });
 }
 
+/** The word a client's OrderChanged is refused and kept under. */
+export const ENGINE_MESSAGE = 'engine-message';
+
 /** Refuses the engine's own message from a client. */
 export function refuseOrderChangedMessage(name: string): void {
   if (name !== ORDER_CHANGED_MESSAGE) return;
   throw new StratumError('forbidden',
-    `${ORDER_CHANGED_MESSAGE} is the engine's own message: changes to an order are requested with POST /api/orders/{orderNo}/changes, which records them`);
+    `${ORDER_CHANGED_MESSAGE} is the engine's own message: changes to an order are requested with POST /api/orders/{orderNo}/changes, which records them`,
+    { reason: ENGINE_MESSAGE });
 }
 
 /**

@@ -6,12 +6,12 @@ import type { MessageRequest } from '../api.js';
 import type { ElementInfo } from '../bpmn/process-model.js';
 import type { StratumError } from '../errors.js';
 import { directStartRefusal } from '../orders/entry-guard.js';
-import { refuseOrderChangedMessage } from '../orders/order-change.js';
+import { ENGINE_MESSAGE, refuseOrderChangedMessage } from '../orders/order-change.js';
 import type { HistoryRow, InstanceRow, MessageRow, StoreTx, WaitRow } from '../store/types.js';
 import { messageWrites, type MessageReach } from './completion-variables.js';
 import type { ExecutableDefinition } from './definition-cache.js';
-import { recordRefusedMessage } from './refused-attempts.js';
-import { namedCaller } from './step-caller.js';
+import { recordRefusedMessage, VARIABLE_REFUSED } from './refused-attempts.js';
+import { namedCaller, type StepCaller } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 import { timeToLiveMs } from './time-to-live.js';
 import { reachableModels, storeCalledVersionOf } from './tree-models.js';
@@ -33,8 +33,8 @@ export class Messages {
   constructor(private readonly steps: StepExecutor) {}
 
   async correlate(sent: MessageRequest): Promise<Correlation> {
-    refuseOrderChangedMessage(sent.name);
     const caller = namedCaller(sent.actor, sent.via);
+    await this.refuseEngineMessage(sent, caller);
     // a caller's message names its route on the entries it writes (the engine's own OrderChanged the change request's)
     const message = { ...sent, via: caller.via };
     const { steps } = this;
@@ -61,9 +61,25 @@ export class Messages {
       if (refusedWrite && error === refusedWrite) {
         await recordRefusedMessage(steps, {
           name: message.name, businessKey: message.businessKey, ...(message.messageId !== undefined && { messageId: message.messageId }),
-          variables: message.variables ?? {}, refusal: refusedWrite.message, attempted: 'correlate',
+          variables: message.variables ?? {}, reason: VARIABLE_REFUSED, refusal: refusedWrite.message, attempted: 'correlate',
         }, caller);
       }
+      throw error;
+    }
+  }
+
+  /**
+   * Refuses the engine's own OrderChanged from a caller; the forgery is kept in the history of the order its key
+   * names, as a message refused for its variables is (nothing when the key names no order).
+   */
+  private async refuseEngineMessage(sent: MessageRequest, caller: StepCaller): Promise<void> {
+    try {
+      refuseOrderChangedMessage(sent.name);
+    } catch (error) {
+      await recordRefusedMessage(this.steps, {
+        name: sent.name, businessKey: sent.businessKey, ...(sent.messageId !== undefined && { messageId: sent.messageId }),
+        variables: sent.variables ?? {}, reason: ENGINE_MESSAGE, refusal: (error as Error).message, attempted: 'correlate',
+      }, caller);
       throw error;
     }
   }

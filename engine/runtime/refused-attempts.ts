@@ -51,8 +51,9 @@ export async function recordRefusedRequest(steps: StepExecutor, refused: Refused
 }
 
 /**
- * Keeps a message refused for what it would set (an order field, another element's decision: `refused`) as
- * `message.refused` with `reason: "variable-refused"` in the history of the order its business key names; nothing for
+ * Keeps a message refused for what it would set (an order field, another element's decision) or for being the
+ * engine's own OrderChanged as `message.refused` with its `reason` in the history of the order its business key
+ * names; nothing for
  * a key that names no order (a key anyone may make up must not grow the store). One sender's such entries on one
  * order are kept up to KEPT_PER_PERSON, the last saying `lastKept`. False when nothing was kept.
  */
@@ -62,7 +63,7 @@ export async function recordRefusedMessage(steps: StepExecutor, refused: Refused
     if (!order) return false;
     return keepAtInstanceWithinBound(steps, tx, order.instanceId, 'message.refused', caller, {
       attempted: refused.attempted, name: refused.name, businessKey: refused.businessKey, ...(refused.messageId !== undefined && { messageId: refused.messageId }),
-      ...keptVariables({ variables: refused.variables }), reason: VARIABLE_REFUSED, refusal: refused.refusal,
+      ...keptVariables({ variables: refused.variables }), reason: refused.reason, refusal: refused.refusal,
     });
   });
 }

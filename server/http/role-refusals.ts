@@ -55,7 +55,7 @@ export function refusalsInTurn(writes: AdmissionQueue, runtime: Pick<Runtime, 'r
       const queue = error instanceof HttpProblem && error.status === 503 ? { queue: error.extensions?.reason } : { err: error };
       const about = 'kind' in refused
         ? { kind: refused.kind, id: refused.id, reason: refused.reason }
-        : { kind: 'message', name: refused.name, businessKey: refused.businessKey, reason: VARIABLE_REFUSED };
+        : { kind: 'message', name: refused.name, businessKey: refused.businessKey, reason: refused.reason };
       logger.warn({ user: actor.name, via: actor.via, ...about, attempted: refused.attempted, ...queue },
         'a refused request was answered 403 but not kept in the history');
     }
@@ -123,7 +123,7 @@ function recordRefusedMessages(op: { id: string; path: string }, key: string, re
     const messageId = body?.messageId;
     if (!variables || typeof name !== 'string' || typeof businessKey !== 'string') return next(error);
     const refused: RefusedMessage = {
-      name, businessKey, ...(typeof messageId === 'string' && { messageId }), variables, refusal: error.message, attempted: op.id,
+      name, businessKey, ...(typeof messageId === 'string' && { messageId }), variables, reason: VARIABLE_REFUSED, refusal: error.message, attempted: op.id,
     };
     record(refused, { ...user, via: routeOf(op.path) }, res.locals.arrivedAt as number).then(() => next(error), () => next(error));
   };

@@ -712,6 +712,8 @@ const heldByChange: Row[] = [
       expectRefused(forged, 403, /engine's own message/);
       expect(await tasksOf(orderNo)).toEqual([]);
       expect(await changeStatuses(orderNo)).toEqual([]);
+      // refused, and the forgery is in the order's audit trail (refused-messages.test.ts covers each route)
+      expect(await events(orderNo, 'message.refused')).toEqual([objectWith({ actor: 'erp', via: 'camunda7', data: objectWith({ reason: 'engine-message' }) })]);
     },
   },
   {

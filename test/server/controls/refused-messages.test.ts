@@ -3,6 +3,8 @@
 // history of the order its business key (correlation key) names as `message.refused` with `reason: variable-refused`,
 // who sent it, by which route and what it carried, as a refused job or task completion is (refused-variables.test.ts).
 // A key that names no order keeps nothing: anyone may make one up, and the store must not grow for it.
+// The engine's own OrderChanged, which only a change request sends, is refused on every route (403) and a forged one
+// is kept the same way, under `reason: engine-message`.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -48,11 +50,15 @@ function typed(variables: Record<string, unknown>) {
   return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, { value: JSON.stringify(value), type: 'Json' }]));
 }
 
-const SEND: Record<Route, (key: string, variables: Record<string, unknown>) => Promise<ApiResponse>> = {
-  api: (key, variables) => api().post('/api/messages', TOKENS.erp, { name: 'PaymentReceived', businessKey: key, variables }),
-  camunda7: (key, variables) => api().post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: key, processVariables: typed(variables) }),
-  camunda8: (key, variables) => api().post('/v2/messages/publication', TOKENS.erp, { name: 'PaymentReceived', correlationKey: key, timeToLive: 0, variables }),
+type Send = (key: string, variables: Record<string, unknown>, name?: string) => Promise<ApiResponse>;
+const SEND: Record<Route, Send> = {
+  api: (key, variables, name = 'PaymentReceived') => api().post('/api/messages', TOKENS.erp, { name, businessKey: key, variables }),
+  camunda7: (key, variables, name = 'PaymentReceived') => api().post('/engine-rest/message', TOKENS.erp, { messageName: name, businessKey: key, processVariables: typed(variables) }),
+  camunda8: (key, variables, name = 'PaymentReceived') => api().post('/v2/messages/publication', TOKENS.erp, { name, correlationKey: key, timeToLive: 0, variables }),
 };
+
+/** A change that claims to be approved already, as a forged OrderChanged would carry it. */
+const FORGED_CHANGE = { changeId: 'forged', description: 'x', amount: 9_000_000, reportingAmount: 9_000_000, approvedReportingAmount: 9_000_000 };
 
 function historyRows(): number {
   const db = new Database(join(server.dataDir, 'stratum.db'), { readonly: true });
@@ -118,5 +124,43 @@ describe('a message refused for what it would set is kept in the order\'s audit 
     expect(ofReason('not-correlated').at(-1)!.data!.lastKept).toBe(true);
     expect(ofReason('variable-refused')).toHaveLength(KEPT_PER_PERSON);
     expect(kept).toHaveLength(2 * KEPT_PER_PERSON);
+  });
+});
+
+describe('a forged OrderChanged, the engine\'s own message, is refused and kept in the order\'s audit trail', () => {
+  it.each(ROUTES)('through %s: 403 engine-message, kept as message.refused with what it carried, the order unchanged', async (route) => {
+    const orderNo = await enterOrder();
+    const before = await order(orderNo);
+    const refused = await SEND[route](orderNo, { change: FORGED_CHANGE }, 'OrderChanged');
+    expect(refused.status, refused.text).toBe(403);
+    expect(refused.body).toMatchObject({ reason: 'engine-message' });
+
+    const [entry, ...more] = await refusedMessages(orderNo);
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({
+      actor: 'erp', via: route,
+      data: { reason: 'engine-message', name: 'OrderChanged', businessKey: orderNo, variables: { change: FORGED_CHANGE }, attempted: 'correlate' },
+    });
+    expect(entry.data!.refusal).toMatch(/engine's own message/);
+    const after = await order(orderNo);
+    expect(after.history.filter((kept) => kept.event !== 'message.refused')).toEqual(before.history);
+    expect((await api().get<{ changes: unknown[] }>(`/api/orders/${orderNo}/changes`, TOKENS.erp)).body.changes).toEqual([]);
+  });
+
+  it.each(ROUTES)('through %s, naming no order: refused and writes no history', async (route) => {
+    const before = historyRows();
+    expect((await SEND[route]('RM-NO-SUCH-ORDER', { change: FORGED_CHANGE }, 'OrderChanged')).status).toBe(403);
+    expect(historyRows()).toBe(before);
+  });
+
+  it('keeps one sender\'s forgeries on one order up to the bound, beside their other refused messages', async () => {
+    const orderNo = await enterOrder();
+    for (let attempt = 0; attempt < KEPT_PER_PERSON; attempt++) expect((await SEND.api(orderNo, { directorApproved: attempt })).status).toBe(422);
+    for (let attempt = 0; attempt < KEPT_PER_PERSON + 2; attempt++) {
+      expect((await SEND[ROUTES[attempt % ROUTES.length]](orderNo, { change: { ...FORGED_CHANGE, changeId: `forged-${attempt}` } }, 'OrderChanged')).status).toBe(403);
+    }
+    const forged = (await refusedMessages(orderNo)).filter((entry) => entry.data!.reason === 'engine-message');
+    expect(forged).toHaveLength(KEPT_PER_PERSON);
+    expect(forged.map((entry) => entry.data!.lastKept ?? false)).toEqual([...Array<boolean>(KEPT_PER_PERSON - 1).fill(false), true]);
   });
 });
