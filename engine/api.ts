@@ -389,12 +389,14 @@ export interface RefusedMessage {
   /** The business key (Camunda 8's correlation key) it named: kept only when it is an existing order's number. */
   businessKey: string;
   messageId?: string;
-  variables: Record<string, unknown>;
+  /** What it carried; not kept for a role refusal, as a refused task or job request keeps none. */
+  variables?: Record<string, unknown>;
   /**
-   * Why it was refused: `variable-refused` (it would set an order field or another element's decision) or
-   * `engine-message` (it is the engine's own OrderChanged, which only a change request sends).
+   * Why it was refused: `variable-refused` (it would set an order field or another element's decision),
+   * `engine-message` (it is the engine's own OrderChanged, which only a change request sends) or `role` (the
+   * sender is not in the group the route needs).
    */
-  reason: 'variable-refused' | 'engine-message';
+  reason: 'variable-refused' | 'engine-message' | 'role';
   /** The refusal as the caller got it. */
   refusal: string;
   /** What was attempted: the operation's id (`correlateMessage`), or `correlate` when the runtime refused it. */

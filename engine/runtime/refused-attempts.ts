@@ -63,7 +63,7 @@ export async function recordRefusedMessage(steps: StepExecutor, refused: Refused
     if (!order) return false;
     return keepAtInstanceWithinBound(steps, tx, order.instanceId, 'message.refused', caller, {
       attempted: refused.attempted, name: refused.name, businessKey: refused.businessKey, ...(refused.messageId !== undefined && { messageId: refused.messageId }),
-      ...keptVariables({ variables: refused.variables }), reason: refused.reason, refusal: refused.refusal,
+      ...(refused.variables !== undefined && keptVariables({ variables: refused.variables })), reason: refused.reason, refusal: refused.refusal,
     });
   });
 }

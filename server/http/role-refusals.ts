@@ -5,6 +5,9 @@
 // stores is small and fixed (docs/api.md, "Refused attempts"). The entry is a write like any other: it waits for a
 // turn in the write admission queue, so a burst of refused calls is shaped as a burst of writes is. Beyond the
 // queue's bound the caller still gets its 403 at once, and the entry is not kept: the log says so (refusalsInTurn).
+// A message the role check refused (an approver posting a payment) is kept in the history of the order it names:
+// the role check answers before the body is read, and the body is the only place a message names its order, so
+// the body of such a refusal is read (up to the server's limit) for its name and key; what it carried is not kept.
 // A body whose variables name an order field (`amount`, `paymentTerms` …) is refused by the schema before the
 // runtime sees it (422, 400 on Camunda 7's routes); such an attempt at a task or job is kept the same way, under
 // `variable-refused` with the variables sent (within the refused attempts' budget), as the runtime keeps a worker's
@@ -30,11 +33,23 @@ const ADDRESSED_WAITS: readonly { prefix: string; kind: RefusedRequest['kind']; 
   { prefix: '/v2/jobs/{jobKey}', kind: 'job', param: 'jobKey' },
 ];
 
-/** Operation paths that send a message, and the body's field naming the order (business key, correlation key). */
-const MESSAGE_ROUTES: readonly { path: string; key: string }[] = [
-  { path: '/api/messages', key: 'businessKey' },
-  { path: '/v2/messages/publication', key: 'correlationKey' },
+/** An operation path that sends a message, and the body's fields naming the message and its order (business key, correlation key). */
+interface MessageRoute {
+  path: string;
+  name: string;
+  key: string;
+  /** Whether its schema refuses a body whose `variables` name an order field (Camunda 7's typed variables are refused by the runtime). */
+  schemaRefusesOrderFields: boolean;
+}
+
+const MESSAGE_ROUTES: readonly MessageRoute[] = [
+  { path: '/api/messages', name: 'name', key: 'businessKey', schemaRefusesOrderFields: true },
+  { path: '/engine-rest/message', name: 'messageName', key: 'businessKey', schemaRefusesOrderFields: false },
+  { path: '/v2/messages/publication', name: 'name', key: 'correlationKey', schemaRefusesOrderFields: true },
 ];
+
+/** Reads the JSON body of a request the role check refused before its body was read. */
+export type ReadRefusedBody = (req: Request, res: Response) => Promise<unknown>;
 
 /**
  * Keeps a refusal (one about a task or job, or a message refused for its variables); `arrivedAt` (performance.now())
@@ -67,9 +82,11 @@ export function refusalsInTurn(writes: AdmissionQueue, runtime: Pick<Runtime, 'r
  * authenticated caller is recorded before it is answered. `validParams` throws for path parameters the operation
  * refuses (nothing is looked up for them). Without an addressed wait, undefined.
  */
-export function recordRoleRefusals(op: { id: string; path: string }, record: KeepRefusal, validParams: (params: Record<string, unknown>) => unknown) {
+export function recordRoleRefusals(
+  op: { id: string; path: string }, record: KeepRefusal, validParams: (params: Record<string, unknown>) => unknown, readBody: ReadRefusedBody,
+) {
   const messages = MESSAGE_ROUTES.find((route) => route.path === op.path);
-  if (messages) return recordRefusedMessages(op, messages.key, record);
+  if (messages) return recordRefusedMessages(op, messages, record, readBody);
   const addressed = ADDRESSED_WAITS.find((route) => op.path.startsWith(route.prefix) || op.path === route.prefix);
   if (!addressed) return undefined;
   return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
@@ -108,23 +125,42 @@ function orderFieldsSent(error: HttpProblem, body: unknown): Record<string, unkn
 }
 
 /**
- * Express error middleware for a route that sends a message: a body the schema refused for naming an order field
- * among its variables is kept in the history of the order its `key` field names (the runtime keeps nothing for a key
- * that names no order); the caller gets the refusal either way.
+ * Express error middleware for a route that sends a message: a role refusal, or a body the schema refused for naming
+ * an order field among its variables, is kept in the history of the order the body's `route.key` field names (the
+ * runtime keeps nothing for a key that names no order); the caller gets the refusal either way.
  */
-function recordRefusedMessages(op: { id: string; path: string }, key: string, record: KeepRefusal) {
-  return (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
+function recordRefusedMessages(op: { id: string; path: string }, route: MessageRoute, record: KeepRefusal, readBody: ReadRefusedBody) {
+  return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
     const user = res.locals.user as User | undefined;
     if (!(error instanceof HttpProblem) || !user) return next(error);
-    const body = res.locals.refusedBody as Record<string, unknown> | undefined;
-    const variables = orderFieldsSent(error, body);
-    const name = body?.name;
-    const businessKey = body?.[key];
-    const messageId = body?.messageId;
-    if (!variables || typeof name !== 'string' || typeof businessKey !== 'string') return next(error);
-    const refused: RefusedMessage = {
-      name, businessKey, ...(typeof messageId === 'string' && { messageId }), variables, reason: VARIABLE_REFUSED, refusal: error.message, attempted: op.id,
-    };
-    record(refused, { ...user, via: routeOf(op.path) }, res.locals.arrivedAt as number).then(() => next(error), () => next(error));
+    const keep = (refused: RefusedMessage) => record(refused, { ...user, via: routeOf(op.path) }, res.locals.arrivedAt as number);
+    const refusal = { refusal: error.message, attempted: op.id };
+    if (error.status === 403) {
+      // only the role check refuses before the body is read; the runtime keeps its own refusals (engine-message)
+      if (req.readableEnded) return next(error);
+      readBody(req, res)
+        .then((body) => {
+          const refused = messageOf(body, route, { ...refusal, reason: ROLE_REFUSAL });
+          return refused && keep(refused);
+        })
+        .then(() => next(error), () => next(error));
+      return;
+    }
+    const body = res.locals.refusedBody as unknown;
+    const variables = route.schemaRefusesOrderFields ? orderFieldsSent(error, body) : undefined;
+    const refused = variables && messageOf(body, route, { ...refusal, variables, reason: VARIABLE_REFUSED });
+    if (!refused) return next(error);
+    keep(refused).then(() => next(error), () => next(error));
   };
+}
+
+/** The refused message `body` sent on `route`, or undefined when it names no message and key. */
+function messageOf(body: unknown, route: MessageRoute, refused: Pick<RefusedMessage, 'reason' | 'refusal' | 'attempted' | 'variables'>): RefusedMessage | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const sent = body as Record<string, unknown>;
+  const name = sent[route.name];
+  const businessKey = sent[route.key];
+  const messageId = sent.messageId;
+  if (typeof name !== 'string' || typeof businessKey !== 'string') return undefined;
+  return { name, businessKey, ...(typeof messageId === 'string' && { messageId }), ...refused };
 }

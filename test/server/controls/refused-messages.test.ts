@@ -4,7 +4,9 @@
 // who sent it, by which route and what it carried, as a refused job or task completion is (refused-variables.test.ts).
 // A key that names no order keeps nothing: anyone may make one up, and the store must not grow for it.
 // The engine's own OrderChanged, which only a change request sends, is refused on every route (403) and a forged one
-// is kept the same way, under `reason: engine-message`.
+// is kept the same way, under `reason: engine-message`. A sender outside the integration group (an approver posting a
+// payment) is refused by the role check before the body is read; the body is read then for the order it names, and
+// the attempt kept under `reason: role`, without what it carried.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -31,9 +33,9 @@ afterAll(async () => {
 const ROUTES = ['api', 'camunda7', 'camunda8'] as const;
 type Route = (typeof ROUTES)[number];
 
-async function enterOrder(): Promise<string> {
+async function enterOrder(paymentTerms = 'credit'): Promise<string> {
   const orderNo = `RM-${++orderCount}`;
-  const response = await api().post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 80_000, currency: 'CNY', paymentTerms: 'credit' });
+  const response = await api().post('/api/orders', TOKENS.erp, { orderNo, customer: { name: 'Hoffmann Maschinenbau GmbH' }, amount: 80_000, currency: 'CNY', paymentTerms });
   expect(response.status, response.text).toBe(201);
   return orderNo;
 }
@@ -50,12 +52,15 @@ function typed(variables: Record<string, unknown>) {
   return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, { value: JSON.stringify(value), type: 'Json' }]));
 }
 
-type Send = (key: string, variables: Record<string, unknown>, name?: string) => Promise<ApiResponse>;
+type Send = (key: string, variables: Record<string, unknown>, name?: string, token?: string) => Promise<ApiResponse>;
 const SEND: Record<Route, Send> = {
-  api: (key, variables, name = 'PaymentReceived') => api().post('/api/messages', TOKENS.erp, { name, businessKey: key, variables }),
-  camunda7: (key, variables, name = 'PaymentReceived') => api().post('/engine-rest/message', TOKENS.erp, { messageName: name, businessKey: key, processVariables: typed(variables) }),
-  camunda8: (key, variables, name = 'PaymentReceived') => api().post('/v2/messages/publication', TOKENS.erp, { name, correlationKey: key, timeToLive: 0, variables }),
+  api: (key, variables, name = 'PaymentReceived', token = TOKENS.erp) => api().post('/api/messages', token, { name, businessKey: key, variables }),
+  camunda7: (key, variables, name = 'PaymentReceived', token = TOKENS.erp) =>
+    api().post('/engine-rest/message', token, { messageName: name, businessKey: key, processVariables: typed(variables) }),
+  camunda8: (key, variables, name = 'PaymentReceived', token = TOKENS.erp) =>
+    api().post('/v2/messages/publication', token, { name, correlationKey: key, timeToLive: 0, variables }),
 };
+const PATHS: Record<Route, string> = { api: '/api/messages', camunda7: '/engine-rest/message', camunda8: '/v2/messages/publication' };
 
 /** A change that claims to be approved already, as a forged OrderChanged would carry it. */
 const FORGED_CHANGE = { changeId: 'forged', description: 'x', amount: 9_000_000, reportingAmount: 9_000_000, approvedReportingAmount: 9_000_000 };
@@ -162,5 +167,45 @@ describe('a forged OrderChanged, the engine\'s own message, is refused and kept 
     const forged = (await refusedMessages(orderNo)).filter((entry) => entry.data!.reason === 'engine-message');
     expect(forged).toHaveLength(KEPT_PER_PERSON);
     expect(forged.map((entry) => entry.data!.lastKept ?? false)).toEqual([...Array<boolean>(KEPT_PER_PERSON - 1).fill(false), true]);
+  });
+});
+
+describe('a message the role check refuses is kept in the history of the order it names', () => {
+  it.each(ROUTES)('the sales director posts a payment through %s: 403, kept as message.refused (role) without what it carried, the order still unpaid', async (route) => {
+    const orderNo = await enterOrder('prepaid-at-entry');
+    const before = await order(orderNo);
+    const refused = await SEND[route](orderNo, { paidAmount: 80_000 }, 'PaymentReceived', TOKENS.director);
+    expect(refused.status, refused.text).toBe(403);
+
+    const [entry, ...more] = await refusedMessages(orderNo);
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({ actor: 'dirk', via: route, data: { reason: 'role', name: 'PaymentReceived', businessKey: orderNo } });
+    expect(entry.data!.refusal).toMatch(/integration/);
+    expect(entry.data!.attempted).toEqual(expect.any(String));
+    expect(entry.data).not.toHaveProperty('variables');
+    const after = await order(orderNo);
+    expect(after.history.filter((kept) => kept.event !== 'message.refused')).toEqual(before.history);
+    expect(after.waiting).toEqual(before.waiting);
+  });
+
+  it.each(ROUTES)('through %s, a role refusal naming no order, or with a body that is not JSON, writes no history and is still 403', async (route) => {
+    const rows = historyRows();
+    expect((await SEND[route]('RM-NO-SUCH-ORDER', {}, 'PaymentReceived', TOKENS.director)).status).toBe(403);
+    const notJson = await api().request('POST', PATHS[route], { token: TOKENS.director, body: '{"name": "PaymentReceived", ', headers: { 'content-type': 'application/json' } });
+    expect(notJson.status, notJson.text).toBe(403);
+    expect(historyRows()).toBe(rows);
+  });
+
+  it('keeps one person\'s role refusals on one order up to the bound, and an unauthenticated message keeps nothing', async () => {
+    const orderNo = await enterOrder('prepaid-at-entry');
+    for (let attempt = 0; attempt < KEPT_PER_PERSON + 2; attempt++) {
+      expect((await SEND[ROUTES[attempt % ROUTES.length]](orderNo, {}, 'PaymentReceived', TOKENS.director)).status).toBe(403);
+    }
+    const rows = historyRows();
+    expect((await api().post('/api/messages', undefined, { name: 'PaymentReceived', businessKey: orderNo })).status).toBe(401);
+    expect(historyRows()).toBe(rows);
+    const kept = await refusedMessages(orderNo);
+    expect(kept).toHaveLength(KEPT_PER_PERSON);
+    expect(kept.map((entry) => entry.data!.lastKept ?? false)).toEqual([...Array<boolean>(KEPT_PER_PERSON - 1).fill(false), true]);
   });
 });
