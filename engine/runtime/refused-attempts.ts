@@ -107,7 +107,7 @@ export const KEPT_PER_PERSON = 10;
 async function keepWithinBound(
   steps: StepExecutor, tx: StoreTx, wait: WaitRow, caller: StepCaller, event: string, elementType: string | null, data: Record<string, unknown>,
 ): Promise<void> {
-  const kept = await keptSoFar(tx, wait.instanceId, event, caller.actor, (entry) => entry.waitId === wait.id && entry.data?.reason === data.reason);
+  const kept = await keptUnderLock(tx, wait.instanceId, event, caller.actor, (entry) => entry.waitId === wait.id && entry.data?.reason === data.reason);
   if (kept >= KEPT_PER_PERSON) return;
   await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, caller.actor, event, elementType, withLastKept(data, kept)), caller)]);
 }
@@ -119,7 +119,7 @@ async function keepWithinBound(
 async function keepAtInstanceWithinBound(
   steps: StepExecutor, tx: StoreTx, instanceId: string, event: string, caller: StepCaller, data: Record<string, unknown> & { reason: string },
 ): Promise<boolean> {
-  const kept = await keptSoFar(tx, instanceId, event, caller.actor, (entry) => entry.data?.reason === data.reason);
+  const kept = await keptUnderLock(tx, instanceId, event, caller.actor, (entry) => entry.data?.reason === data.reason);
   if (kept >= KEPT_PER_PERSON) return false;
   await tx.appendHistory([callerEntry(steps.rows.history(instanceId, caller.actor, event, null, null, withLastKept(data, kept)), caller)]);
   return true;
@@ -131,6 +131,17 @@ async function keepAtInstanceWithinBound(
  */
 export async function keptSoFar(tx: StoreTx, instanceId: string, event: string, actor: string | null, same: (entry: HistoryRow) => boolean): Promise<number> {
   return actor === null ? 0 : (await tx.historyOf([instanceId], { event, actor })).filter(same).length;
+}
+
+/**
+ * keptSoFar, counted under the instance's lock on refused attempts (StoreTx.lockRefusedAttempts), held until the
+ * append commits: on PostgreSQL two refusals of one person at once, on one server or two, would otherwise both count
+ * nine and both be kept, the two saying `lastKept`. Taken only by a transaction that keeps a refusal and nothing else,
+ * whose reads before it lock nothing: while it waits for this lock it holds none another transaction could wait for.
+ */
+async function keptUnderLock(tx: StoreTx, instanceId: string, event: string, actor: string | null, same: (entry: HistoryRow) => boolean): Promise<number> {
+  if (actor !== null) await tx.lockRefusedAttempts(instanceId);
+  return keptSoFar(tx, instanceId, event, actor, same);
 }
 
 /** `data`, saying `lastKept` when it is the last of KEPT_PER_PERSON entries kept (`kept` before it). */

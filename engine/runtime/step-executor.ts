@@ -402,6 +402,7 @@ const LEFT_OUT: Partial<Record<keyof StoreTx, unknown>> = {
   lockJobs: [], lockJob: undefined, appendHistory: undefined, insertMessage: true, updateMessage: undefined, deleteMessage: undefined,
   lockCorrelation: undefined, insertIncident: undefined, resolveIncident: true, insertIdempotency: undefined,
   insertOrder: undefined, lockBusinessKey: undefined, insertOrderChange: undefined, updateOrderChange: undefined,
+  lockRefusedAttempts: undefined,
 };
 
 /** A read snapshot standing in for a transaction; the instances it was asked to write are collected in `written`. */

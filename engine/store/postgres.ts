@@ -811,6 +811,12 @@ class PostgresTx extends TxGuard implements StoreTx {
     await this.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`stratum:business-key:${businessKey}`]);
   }
 
+  async lockRefusedAttempts(instanceId: string): Promise<void> {
+    this.assertWritable('lockRefusedAttempts');
+    // released when the transaction ends; a prefix of its own, apart from the business keys' locks
+    await this.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`stratum:refused-attempts:${instanceId}`]);
+  }
+
   // helpers
 
   private async insertWait(id: string, parameters: NamedParameters): Promise<void> {

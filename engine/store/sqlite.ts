@@ -904,6 +904,11 @@ class SqliteTx extends TxGuard implements StoreTx {
     this.assertWritable('lockBusinessKey');
   }
 
+  /** Nothing to take: a refusal's count and its append run in one write transaction, and writers run one at a time. */
+  async lockRefusedAttempts(_instanceId: string): Promise<void> {
+    this.assertWritable('lockRefusedAttempts');
+  }
+
   // helpers
 
   private insertWait(parameters: NamedParameters): void {

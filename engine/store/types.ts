@@ -679,6 +679,12 @@ export interface StoreTx {
    * (PostgreSQL: a transaction advisory lock; SQLite: writers already run one at a time).
    */
   lockBusinessKey(businessKey: string): Promise<void>;
+  /**
+   * Holds a lock on an instance's refused attempts until the transaction ends, so that two refusals of one person
+   * never both count nine kept and both append (refused-attempts.ts keeps ten at most). PostgreSQL: a transaction
+   * advisory lock; SQLite: writers already run one at a time. Taken last, by transactions that only keep a refusal.
+   */
+  lockRefusedAttempts(instanceId: string): Promise<void>;
 
   // changes to running orders
   /** Throws StratumError conflict when the order already has a change with this changeId. */

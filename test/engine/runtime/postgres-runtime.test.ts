@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openStratum, type Stratum } from '../../../engine/index.js';
+import { KEPT_PER_PERSON } from '../../../engine/runtime/refused-attempts.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
 import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
 import { slowAfter } from '../../support/slow-store.js';
@@ -292,6 +293,37 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
       expect(view.history.filter((entry) => entry.event === 'message.correlated'), `round ${round}`).toHaveLength(1);
       expect(view.waiting.filter((wait) => wait.type === 'job').map((wait) => wait.jobType).sort()).toEqual(['procurement-planning', 'production-planning']);
     }
+  });
+
+  it('keeps ten of one person\'s refused completions of a task sent at once to both processes, one of them the last kept', async () => {
+    await enter(first.runtime, order('PG-REFUSED', 3_000_000));
+    const [approval] = await first.runtime.findTasks({ businessKey: 'PG-REFUSED' });
+    // not offered to a vice-president: each refused, each counting the kept ones before it keeps its own
+    const attempts = Array.from({ length: 3 * KEPT_PER_PERSON }, (_, attempt) =>
+      [first, second][attempt % 2].runtime.completeTask(approval.id, { approved: true, attempt }, vicePresident));
+    const results = await Promise.allSettled(attempts);
+    expect(results.map((result) => result.status === 'rejected' && (result.reason as { details?: { reason?: string } }).details?.reason)).toEqual(
+      attempts.map(() => 'not-offered'),
+    );
+    const kept = (await first.runtime.getInstance(approval.instanceId))!.history.filter((entry) => entry.event === 'task.refused');
+    expect(kept).toHaveLength(KEPT_PER_PERSON);
+    expect(kept.filter((entry) => entry.data?.lastKept === true)).toHaveLength(1);
+    expect(kept.at(-1)!.data?.lastKept).toBe(true);
+  });
+
+  it('keeps ten of one person\'s refused changes of an ended order sent at once to both processes, one of them the last kept', async () => {
+    const { id } = (await enter(first.runtime, order('PG-REFUSED-CHANGE', 1_000))).instance;
+    await first.runtime.cancel(id, erp, { reason: 'customer withdrew' });
+    const attempts = Array.from({ length: 3 * KEPT_PER_PERSON }, (_, attempt) =>
+      [first, second][attempt % 2].runtime.changeOrder('PG-REFUSED-CHANGE', { description: `blue paint ${attempt}` }, { user: 'erp' }));
+    const results = await Promise.allSettled(attempts);
+    expect(results.map((result) => result.status === 'rejected' && (result.reason as { details?: { reason?: string } }).details?.reason)).toEqual(
+      attempts.map(() => 'order-finished'),
+    );
+    const kept = (await first.runtime.getInstance(id))!.history.filter((entry) => entry.event === 'change.refused');
+    expect(kept).toHaveLength(KEPT_PER_PERSON);
+    expect(kept.filter((entry) => entry.data?.lastKept === true)).toHaveLength(1);
+    expect(kept.at(-1)!.data?.lastKept).toBe(true);
   });
 
   it('accepts a messageId once when two processes receive the same message at the same moment', async () => {

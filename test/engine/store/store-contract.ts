@@ -1146,6 +1146,31 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(completion).toMatchObject({ event: 'task.completed', actor: 'ann', waitId: 'task-1', data: { approved: true, comment: 'ok' } });
         expect(await store.read((tx) => tx.findTaskCompletion('task-3'))).toBeUndefined();
       });
+
+      it('serialises two transactions on one instance\'s refused attempts with lockRefusedAttempts: the later counts the earlier one\'s entry', async () => {
+        await seed(store, instanceRow('i1'));
+        const order: string[] = [];
+        let locked: () => void = () => undefined;
+        const firstLocked = new Promise<void>((resolve) => (locked = resolve));
+        const first = store.transaction(async (tx) => {
+          await tx.lockRefusedAttempts('i1');
+          order.push('first locked');
+          locked();
+          await sleep(50);
+          await tx.appendHistory([historyRow('i1', 'task.refused', { actor: 'victor' })]);
+          order.push('first wrote');
+        });
+        await firstLocked;
+        const second = store.transaction(async (tx) => {
+          await tx.lockRefusedAttempts('i1');
+          order.push('second locked');
+          return tx.historyOf(['i1'], { event: 'task.refused', actor: 'victor' });
+        });
+        const [, counted] = await Promise.all([first, second]);
+        expect(order).toEqual(['first locked', 'first wrote', 'second locked']);
+        expect(counted).toHaveLength(1);
+        expect(String(await rejectionOf(store.read((tx) => tx.lockRefusedAttempts('i1'))))).toMatch(/lockRefusedAttempts\(\) writes/);
+      });
     });
 
     describe('idempotency', () => {
