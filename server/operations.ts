@@ -703,7 +703,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'CompleteJobRequest', required: false },
-    problems: { 404: 'No job with this id.', 409: 'The job is no longer open, a worker holds its lock and the call does not name it (`reason: not-locked-by-worker`), its order has an open change (`reason: order-change-open`: held until every change is acknowledged and, if its amount needs it, approved; also for a job locked before the change), or a caller of its instance has failed (`caller-failed`).', 422: 'Variables that break the schema, or one this job may not set (`errors` names it).' },
+    problems: { 404: 'No job with this id.', 409: 'The job is no longer open, a worker holds its lock and the call does not name it (`reason: not-locked-by-worker`), its order has an open change (`reason: order-change-open`: held until every change is acknowledged and, if its amount needs it, approved; also for a job locked before the change), or a caller of its instance has failed (`caller-failed`). It is refused the same while the job backs off after a failure with retries left, until the back-off ends (`job-in-back-off`, `retryAt`), as Zeebe refuses a job that is not activatable.', 422: 'Variables that break the schema, or one this job may not set (`errors` names it).' },
     responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
   },
   {
@@ -717,7 +717,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'JobFailureRequest', required: true },
-    problems: { 404: 'No job with this id.', 409: 'The job is no longer open, a worker holds its lock and the call does not name it (`reason: not-locked-by-worker`), or its order has an open change (`reason: order-change-open`: held, as its completion is; the retries stay as they were).' },
+    problems: { 404: 'No job with this id.', 409: 'The job is no longer open, a worker holds its lock and the call does not name it (`reason: not-locked-by-worker`), or its order has an open change (`reason: order-change-open`: held, as its completion is; the retries stay as they were). It is refused the same while the job backs off after a failure with retries left, until the back-off ends (`job-in-back-off`, `retryAt`), as Zeebe refuses a job that is not activatable.' },
     responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
   },
   {
@@ -731,7 +731,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'JobErrorRequest', required: true },
-    problems: { 404: 'No job with this id.', 409: 'The job is no longer open, a worker holds its lock and the call does not name it (`reason: not-locked-by-worker`), or its order has an open change (`reason: order-change-open`).', 422: 'Variables that break the schema, or one no worker may set (`errors` names it).' },
+    problems: { 404: 'No job with this id.', 409: 'The job is no longer open, a worker holds its lock and the call does not name it (`reason: not-locked-by-worker`), or its order has an open change (`reason: order-change-open`). It is refused the same while the job backs off after a failure with retries left, until the back-off ends (`job-in-back-off`, `retryAt`), as Zeebe refuses a job that is not activatable.', 422: 'Variables that break the schema, or one no worker may set (`errors` names it).' },
     responses: { 200: { description: 'The instance after the step.', schema: 'InstanceView' } },
   },
   {
@@ -804,7 +804,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('External task') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda7CompleteRequest', required: true },
-    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open, locked by another worker (`not-locked-by-worker`), held by an open change of its order (`order-change-open`), or a caller of its instance has failed (`caller-failed`).', 422: 'No `workerId` (required, as in Camunda 7), a variable the job may not set, or a Json value with a reserved key or nested too deep (`errors` names it).' },
+    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open, locked by another worker (`not-locked-by-worker`), held by an open change of its order (`order-change-open`), or a caller of its instance has failed (`caller-failed`). It is refused the same while the job backs off after a failure with retries left, until the back-off ends (`job-in-back-off`, `retryAt`), as Zeebe refuses a job that is not activatable.', 422: 'No `workerId` (required, as in Camunda 7), a variable the job may not set, or a Json value with a reserved key or nested too deep (`errors` names it).' },
     responses: { 204: { description: 'Completed.' } },
   },
   {
@@ -817,7 +817,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('External task') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda7FailureRequest', required: true },
-    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open, locked by another worker (`not-locked-by-worker`), or held by an open change of its order (`order-change-open`; the retries stay as they were).' },
+    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open, locked by another worker (`not-locked-by-worker`), or held by an open change of its order (`order-change-open`; the retries stay as they were). It is refused the same while the job backs off after a failure with retries left, until the back-off ends (`job-in-back-off`, `retryAt`), as Zeebe refuses a job that is not activatable.' },
     responses: { 204: { description: 'Recorded.' } },
   },
   {
@@ -830,7 +830,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('External task') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda7BpmnErrorRequest', required: true },
-    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open, locked by another worker (`not-locked-by-worker`), held by an open change of its order (`order-change-open`), or a caller of its instance has failed (`caller-failed`).', 422: 'No `workerId` (required, as in Camunda 7), a variable no worker may set, or a Json value with a reserved key or nested too deep.' },
+    problems: { 404: 'No open job with this id.', 409: 'The job is no longer open, locked by another worker (`not-locked-by-worker`), held by an open change of its order (`order-change-open`), or a caller of its instance has failed (`caller-failed`). It is refused the same while the job backs off after a failure with retries left, until the back-off ends (`job-in-back-off`, `retryAt`), as Zeebe refuses a job that is not activatable.', 422: 'No `workerId` (required, as in Camunda 7), a variable no worker may set, or a Json value with a reserved key or nested too deep.' },
     responses: { 204: { description: 'Thrown.' } },
   },
   {
@@ -961,7 +961,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { jobKey: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda8JobCompletionRequest', required: false },
-    problems: { 400: 'An order field, or a body that does not fit the schema (`errors` names each field).', 404: 'No open job with this key.', 409: 'The job is no longer open, or it is held while its order has an open change (`order-change-open`).', 422: 'Another variable the job may not set (`errors` names it).' },
+    problems: { 400: 'An order field, or a body that does not fit the schema (`errors` names each field).', 404: 'No open job with this key.', 409: 'The job is no longer open, or it is held while its order has an open change (`order-change-open`). It is refused the same while the job backs off after a failure with retries left, until the back-off ends (`job-in-back-off`, `retryAt`), as Zeebe refuses a job that is not activatable.', 422: 'Another variable the job may not set (`errors` names it).' },
     responses: { 204: { description: 'Completed.' } },
   },
   {
@@ -975,7 +975,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { jobKey: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda8JobFailRequest', required: false },
-    problems: { 400: 'A retry back-off over a day or job-local variables (not supported), or a body that does not fit the schema.', 404: 'No open job with this key.', 409: 'The job is no longer open, or held while its order has an open change (`order-change-open`): the failure is refused as the completion is, and the job keeps its retries.' },
+    problems: { 400: 'A retry back-off over a day or job-local variables (not supported), or a body that does not fit the schema.', 404: 'No open job with this key.', 409: 'The job is no longer open, or held while its order has an open change (`order-change-open`): the failure is refused as the completion is, and the job keeps its retries. It is refused the same while the job backs off after a failure with retries left, until the back-off ends (`job-in-back-off`, `retryAt`), as Zeebe refuses a job that is not activatable.' },
     responses: { 204: { description: 'Recorded.' } },
   },
   {
@@ -1009,7 +1009,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { jobKey: id('Job') },
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'Camunda8JobErrorRequest', required: true },
-    problems: { 400: 'An order field, or a body that does not fit the schema.', 404: 'No open job with this key.', 409: 'The job is no longer open, or held while its order has an open change.', 422: 'A variable no worker may set.' },
+    problems: { 400: 'An order field, or a body that does not fit the schema.', 404: 'No open job with this key.', 409: 'The job is no longer open, or held while its order has an open change. It is refused the same while the job backs off after a failure with retries left, until the back-off ends (`job-in-back-off`, `retryAt`), as Zeebe refuses a job that is not activatable.', 422: 'A variable no worker may set.' },
     responses: { 204: { description: 'Thrown.' } },
   },
   {

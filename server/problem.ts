@@ -101,6 +101,7 @@ const SPECIFIC_TITLES: Record<string, string> = {
   'caller-failed': 'Caller failed',
   'not-a-job-incident': 'Not a job incident',
   'job-not-activated': 'Job not activated',
+  'job-in-back-off': 'Job in back-off',
   'order-shipped': 'Order shipped',
   'change-exists': 'Change already requested',
   'order-change-open': 'Order change open',
@@ -110,7 +111,7 @@ const SPECIFIC_TITLES: Record<string, string> = {
   'idempotency-key-reused': 'Idempotency-Key already used',
 };
 /** Details the engine adds for the caller (others, like `retryable`, stay inside). */
-const PUBLIC_DETAILS = ['name', 'businessKey', 'messageId', 'first', 'orderStatus', 'instanceId', 'instanceIds', 'rootInstanceId', 'rootCauseIncidentId', 'incidentId', 'changeId', 'shippedAt', 'assignee'];
+const PUBLIC_DETAILS = ['name', 'businessKey', 'messageId', 'first', 'orderStatus', 'instanceId', 'instanceIds', 'rootInstanceId', 'rootCauseIncidentId', 'incidentId', 'changeId', 'shippedAt', 'assignee', 'retryAt'];
 
 /**
  * Refusals named by `reason` alone (their type stays the status's) whose facts the caller gets beside it: a task

@@ -51,7 +51,7 @@ export class ExternalJobs {
     // a completion held by an open order change, or one whose variables would set what no worker may, is kept in
     // the history as `job.refused`
     return recordingRefusal((attempt) => steps.step('complete-job', async (tx, moving) => {
-      const { wait, instance } = await this.lock(tx, jobId, { workerId, ...options }, { order: true });
+      const { wait, instance } = await this.lock(tx, jobId, { workerId, ...options }, { order: true, active: true });
       moving(instance);
       const sent = { attempted: 'complete', jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }) };
       if (!steps.isSpeculation(tx)) await noteRefusal(attempt, wait, sent, () => refuseJobWhileChangeOpen(tx, instance, wait.id));
@@ -78,7 +78,7 @@ export class ExternalJobs {
     // spent the retries of a job that could not move on (a Camunda 8 worker fails the job its completion was refused
     // for), and at 0 its incident failed the order and held the change's acknowledgements with it
     return recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
-      const { wait, instance } = await this.lock(tx, jobId, failure, { order: true });
+      const { wait, instance } = await this.lock(tx, jobId, failure, { order: true, active: true });
       moving(instance);
       await noteRefusal(attempt, wait, {
         attempted: 'failure', jobType: wait.jobType, message: failure.message ?? null, retries: failure.retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }),
@@ -190,7 +190,7 @@ export class ExternalJobs {
     const { steps } = this;
     const caller = callerOf(actor);
     return recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
-      const { wait, instance } = await this.lock(tx, jobId, thrown, { order: true });
+      const { wait, instance } = await this.lock(tx, jobId, thrown, { order: true, active: true });
       moving(instance);
       const sent = {
         attempted: 'bpmn-error', jobType: wait.jobType, errorCode: thrown.errorCode, variables: thrown.variables ?? {}, ...(thrown.workerId !== undefined && { workerId: thrown.workerId }),
@@ -237,13 +237,18 @@ export class ExternalJobs {
   /**
    * Locks a job's instance; a worker may not act on a job another worker holds a lock on, nor, with `holderOnly`,
    * a caller that names no worker (see JobCallOptions). With `order`, the order's lock first: its open-change check
-   * reads rows a change on another server writes (wait-locks.ts). Checked under the instance's lock, so a fetch
+   * reads rows a change on another server writes (wait-locks.ts). With `active` (a completion, failure or error), a
+   * job in the back-off of a failure is refused (refuseInBackOff). Checked under the instance's lock, so a fetch
    * that locks the job meanwhile comes either before (then this call is refused) or after (then the job is gone).
    */
-  private async lock(tx: StoreTx, jobId: string, caller: { workerId?: string } & JobCallOptions, options: { order?: boolean } = {}): Promise<{ wait: WaitRow; instance: InstanceRow }> {
+  private async lock(
+    tx: StoreTx, jobId: string, caller: { workerId?: string } & JobCallOptions, options: { order?: boolean; active?: boolean } = {},
+  ): Promise<{ wait: WaitRow; instance: InstanceRow }> {
     const locked = await lockWait(tx, jobId, 'job', options);
     const { wait } = locked;
-    const lockHeld = wait.lockedBy && wait.lockExpiresAt && wait.lockExpiresAt > this.steps.rows.nowIso();
+    const now = this.steps.rows.nowIso();
+    if (options.active) refuseInBackOff(wait, now);
+    const lockHeld = wait.lockedBy && wait.lockExpiresAt && wait.lockExpiresAt > now;
     const { workerId } = caller;
     if (lockHeld && (workerId ? wait.lockedBy !== workerId : caller.holderOnly)) {
       throw conflict(`job ${wait.id} is locked by ${workerId ? 'another worker' : 'a worker'} until ${wait.lockExpiresAt}: only the worker holding the lock `
@@ -265,6 +270,17 @@ function lockHolder(wait: WaitRow, now: string): { lockedBy?: string; lockExpire
   if (!wait.lockedBy) return {};
   if (wait.lockExpiresAt && wait.lockExpiresAt <= now) return { lockExpired: { lockedBy: wait.lockedBy, at: wait.lockExpiresAt } };
   return { lockedBy: wait.lockedBy };
+}
+
+/**
+ * Refuses to complete, fail or throw for a job in the back-off of a failure with retries left (a lock nobody holds,
+ * until `retryAt`): its worker asked for it to be handed out again then, so a call by its id meanwhile would act on
+ * a job no worker was given. Zeebe refuses the same (the job is `FAILED` until its back-off ends, then activatable).
+ */
+function refuseInBackOff(wait: WaitRow, now: string): void {
+  if (wait.lockedBy !== null || wait.lockExpiresAt === null || wait.lockExpiresAt <= now) return;
+  throw conflict(`job ${wait.id} is backing off after a failure until ${wait.lockExpiresAt}: it is handed out again then, `
+    + 'and a worker acts on it once it has fetched it (or once the back-off has ended)', { problem: 'job-in-back-off', retryAt: wait.lockExpiresAt });
 }
 
 /** The open incident that names the job (one that ran out of retries), if any. */

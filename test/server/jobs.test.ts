@@ -106,6 +106,10 @@ describe('POST /api/jobs/{id}/failure with retryTimeout', () => {
     const failedAt = Date.now();
     const fetch = async () => (await api.post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'article-check', workerId: 'erp', businessKey: 'LINE-BACKOFF' })).body;
     expect(await fetch()).toEqual([]);
+    // nor completed by its id meanwhile: it is handed out again when the back-off ends
+    const early = await api.post(`/api/jobs/${encodeURIComponent(job.id)}/complete`, TOKENS.erp, {});
+    expect(early.status, early.text).toBe(409);
+    expect(early.body).toMatchObject({ title: 'Job in back-off', retryAt: expect.stringMatching(/^\d{4}-/) as unknown });
     await new Promise((resolve) => setTimeout(resolve, 1600 - (Date.now() - failedAt)));
     const [again] = await fetch();
     expect(again).toMatchObject({ id: job.id, retries: 2, errorMessage: 'SAP down' });

@@ -204,11 +204,21 @@ describe('taskService.lock: a task taken by its id (POST /engine-rest/external-t
     const early = await lock(backOff, { workerId: 'raw', lockDuration: 60_000 });
     expect(early.status, early.text).toBe(409);
     expect(problemOf(early)).toMatchObject({ reason: 'job-not-fetchable', detail: expect.stringContaining('its retry is due at') as unknown });
+    // nor completed, failed or thrown for by its id before then (Zeebe refuses a job in back-off the same)
+    for (const [action, body] of [['complete', {}], ['failure', { errorMessage: 'MRP down', retries: 0 }], ['bpmnError', { errorCode: 'NO_MRP' }]] as const) {
+      const during = await api.post(`/engine-rest/external-task/${encodeURIComponent(backOff)}/${action}`, TOKENS.erp, { workerId: 'raw', ...body });
+      expect(during.status, during.text).toBe(409);
+      expect(problemOf(during)).toMatchObject({ title: 'Job in back-off', retryAt: expect.stringMatching(/^\d{4}-/) as unknown });
+    }
+    expect(await orderStatus('C7-LOCK-BACKOFF')).not.toBe('failed');
 
     // out of retries: the order has failed, and its job is not handed out until the incident is retried
-    const failedOut = await api.post(`/engine-rest/external-task/${encodeURIComponent(backOff)}/failure`, TOKENS.erp, { workerId: 'raw', errorMessage: 'MRP down', retries: 0 });
+    await enter('C7-LOCK-FAILED');
+    const failedJob = await jobIdOf('C7-LOCK-FAILED', 'procurement-planning');
+    expect((await lock(failedJob, { workerId: 'raw', lockDuration: 60_000 })).status).toBe(204);
+    const failedOut = await api.post(`/engine-rest/external-task/${encodeURIComponent(failedJob)}/failure`, TOKENS.erp, { workerId: 'raw', errorMessage: 'MRP down', retries: 0 });
     expect(failedOut.status, failedOut.text).toBe(204);
-    const ofFailed = await lock(backOff, { workerId: 'raw', lockDuration: 60_000 });
+    const ofFailed = await lock(failedJob, { workerId: 'raw', lockDuration: 60_000 });
     expect(ofFailed.status, ofFailed.text).toBe(409);
     expect(problemOf(ofFailed).detail).toMatch(/failed instance/);
   });

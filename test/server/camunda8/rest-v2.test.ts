@@ -206,8 +206,16 @@ describe('/v2 routes keep the controls', () => {
     const failedAt = Date.now();
     const early = await c8<{ jobs: ActivatedJob[] }>('POST', '/v2/jobs/activation', { type: 'procurement-planning', worker: 'w', timeout: 60_000, maxJobsToActivate: 100, requestTimeout: -1 });
     expect(early.body.jobs.filter((one) => one.variables.orderNo === 'C8-BACKOFF')).toEqual([]);
+    // nor completed, failed or thrown for by its key meanwhile: Zeebe rejects a job in back-off (state FAILED)
+    for (const [action, body] of [['completion', {}], ['failure', { retries: 0, errorMessage: 'gone' }], ['error', { errorCode: 'NO_MRP' }]] as const) {
+      const during = await c8('POST', `/v2/jobs/${job.jobKey}/${action}`, body);
+      expect(during.status, `${action}: ${during.text}`).toBe(409);
+      expect(during.body).toMatchObject({ title: 'Job in back-off', retryAt: expect.stringMatching(/^\d{4}-/) as unknown });
+    }
+    expect((await order('C8-BACKOFF')).history.filter((entry) => ['job.completed', 'job.error-thrown'].includes(entry.event))).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 1600 - (Date.now() - failedAt)));
     expect(await activateFor('procurement-planning', 'C8-BACKOFF')).toMatchObject({ jobKey: job.jobKey, retries: 2 });
+    expect((await c8('POST', `/v2/jobs/${job.jobKey}/completion`, {})).status).toBe(204);
   });
 
   it('takes a failure whose optional fields are null, as Camunda\'s gateway reads them (absent): a client that sends every field loses no failure', async () => {
