@@ -371,7 +371,11 @@ export interface Actor {
 
 /** A request the server refused before it reached the runtime, about the open task or job `id`. */
 export interface RefusedRequest {
-  kind: 'task' | 'job';
+  /**
+   * What it addressed: an open task or job (`id` its id), a change or cancel of an order (`order-change`,
+   * `order-cancel`: `id` the order number) or the cancel of an instance (`instance-cancel`: `id` the instance's).
+   */
+  kind: 'task' | 'job' | 'order-change' | 'order-cancel' | 'instance-cancel';
   id: string;
   /** One word for why (`role`: the caller lacks the role the route needs). */
   reason: string;
@@ -383,7 +387,7 @@ export interface RefusedRequest {
   variables?: Record<string, unknown>;
 }
 
-/** A message refused for the variables it carries (an order field, another element's decision). */
+/** A message refused by the server before the runtime saw it: by role, or for the variables it carries. */
 export interface RefusedMessage {
   name: string;
   /** The business key (Camunda 8's correlation key) it named: kept only when it is an existing order's number. */

@@ -49,6 +49,6 @@ export async function cancelOrder(steps: StepExecutor, instanceId: string, actor
     // the reason the caller gave for cancelling; `reason` is the refusal's word, as in every refused entry
     sent: { cancelReason: options.reason },
     reason,
-    error,
+    refusal: error.message,
   }, caller));
 }

@@ -52,7 +52,7 @@ export class OrderChanges {
       instanceOf: async (tx) => (await tx.getOrder(orderNo))?.instanceId,
       sent: { changeId: request.changeId, description: request.description, amount: request.amount },
       reason: String(error.details?.reason),
-      error,
+      refusal: error.message,
     }, caller));
   }
 

@@ -35,9 +35,20 @@ export async function recordRefusedAttempt(steps: StepExecutor, attempt: Refused
 
 /**
  * Keeps `refused` (refused by the server before the runtime saw it) in the history of the open task or job it
- * addressed, as its refusals in a step are kept; false when no open wait of that kind has the id.
+ * addressed, as its refusals in a step are kept, or, for a change or cancel of an order or instance, as
+ * `change.refused` or `cancel.refused` in that instance's (recordRefusedAtInstance); false when nothing has the id.
  */
 export async function recordRefusedRequest(steps: StepExecutor, refused: RefusedRequest, caller: StepCaller): Promise<boolean> {
+  const { kind, id } = refused;
+  if (kind !== 'task' && kind !== 'job') {
+    return recordRefusedAtInstance(steps, {
+      event: kind === 'order-change' ? 'change.refused' : 'cancel.refused',
+      instanceOf: async (tx) => (kind === 'instance-cancel' ? (await tx.getInstance(id))?.id : (await tx.getOrder(id))?.instanceId),
+      sent: { attempted: refused.attempted },
+      reason: refused.reason,
+      refusal: refused.refusal,
+    }, caller);
+  }
   return steps.inTransaction(async (tx) => {
     const wait = await tx.getWait(refused.id);
     if (!wait || wait.kind !== refused.kind) return false;
@@ -76,9 +87,10 @@ export interface RefusedInstanceAttempt {
   instanceOf: (tx: StoreTx) => Promise<string | undefined>;
   /** What the caller sent, as sent: kept within the budget keptVariables keeps variables to (keptFields). */
   sent: Record<string, unknown>;
-  /** The refusal's word (`order-shipped`, `not-a-root`). */
+  /** The refusal's word (`order-shipped`, `not-a-root`, `role`). */
   reason: string;
-  error: StratumError;
+  /** The refusal as the caller got it. */
+  refusal: string;
 }
 
 /**
@@ -91,7 +103,7 @@ export async function recordRefusedAtInstance(steps: StepExecutor, refused: Refu
   return steps.inTransaction(async (tx) => {
     const instanceId = await refused.instanceOf(tx);
     if (instanceId === undefined) return false;
-    return keepAtInstanceWithinBound(steps, tx, instanceId, refused.event, caller, { ...keptFields(refused.sent), reason: refused.reason, refusal: refused.error.message });
+    return keepAtInstanceWithinBound(steps, tx, instanceId, refused.event, caller, { ...keptFields(refused.sent), reason: refused.reason, refusal: refused.refusal });
   });
 }
 

@@ -5,6 +5,9 @@
 // stores is small and fixed (docs/api.md, "Refused attempts"). The entry is a write like any other: it waits for a
 // turn in the write admission queue, so a burst of refused calls is shaped as a burst of writes is. Beyond the
 // queue's bound the caller still gets its 403 at once, and the entry is not kept: the log says so (refusalsInTurn).
+// A change or cancel of an order the role check refused (an approver lowering the amount they must approve, or
+// cancelling the order) is kept the same way in the history of the order or instance its path names, as
+// `change.refused` or `cancel.refused`.
 // A message the role check refused (an approver posting a payment) is kept in the history of the order it names:
 // the role check answers before the body is read, and the body is the only place a message names its order, so
 // the body of such a refusal is read (up to the server's limit) for its name and key; what it carried is not kept.
@@ -25,13 +28,26 @@ import { routeOf } from './handler.js';
 /** The word a role refusal is kept under (beside the runtime's `not-offered`, `four-eyes`, …). */
 const ROLE_REFUSAL = 'role';
 
-/** Operation paths that address one task or job, and the path parameter naming it. */
-const ADDRESSED_WAITS: readonly { prefix: string; kind: RefusedRequest['kind']; param: string }[] = [
-  { prefix: '/api/tasks/{id}/', kind: 'task', param: 'id' },
-  { prefix: '/api/jobs/{id}/', kind: 'job', param: 'id' },
-  { prefix: '/engine-rest/external-task/{id}/', kind: 'job', param: 'id' },
-  { prefix: '/v2/jobs/{jobKey}', kind: 'job', param: 'jobKey' },
+/** Operation paths that address one task or job, or an order or instance as a whole, and the path parameter naming it. */
+const ADDRESSED: readonly { matches: (op: { method: string; path: string }) => boolean; kind: RefusedRequest['kind']; param: string }[] = [
+  { matches: under('/api/tasks/{id}/'), kind: 'task', param: 'id' },
+  { matches: under('/api/jobs/{id}/'), kind: 'job', param: 'id' },
+  { matches: under('/engine-rest/external-task/{id}/'), kind: 'job', param: 'id' },
+  { matches: under('/v2/jobs/{jobKey}'), kind: 'job', param: 'jobKey' },
+  { matches: exactly('post', '/api/orders/{orderNo}/changes'), kind: 'order-change', param: 'orderNo' },
+  { matches: exactly('post', '/api/orders/{orderNo}/cancel'), kind: 'order-cancel', param: 'orderNo' },
+  { matches: exactly('post', '/api/instances/{id}/cancel'), kind: 'instance-cancel', param: 'id' },
 ];
+
+/** Every operation on `prefix` or below it. */
+function under(prefix: string) {
+  return (op: { path: string }) => op.path === prefix || op.path.startsWith(prefix);
+}
+
+/** The one operation `method` `path`. */
+function exactly(method: string, path: string) {
+  return (op: { method: string; path: string }) => op.method === method && op.path === path;
+}
 
 /** An operation path that sends a message, and the body's fields naming the message and its order (business key, correlation key). */
 interface MessageRoute {
@@ -78,21 +94,24 @@ export function refusalsInTurn(writes: AdmissionQueue, runtime: Pick<Runtime, 'r
 }
 
 /**
- * Express error middleware for an operation (`path`, `id`) that addresses a task or job: a 403 the server gave an
- * authenticated caller is recorded before it is answered. `validParams` throws for path parameters the operation
- * refuses (nothing is looked up for them). Without an addressed wait, undefined.
+ * Express error middleware for an operation (`method`, `path`, `id`) that addresses a task or job, or an order or
+ * instance as a whole: a 403 the server gave an authenticated caller is recorded before it is answered.
+ * `validParams` throws for path parameters the operation refuses (nothing is looked up for them). Without anything
+ * addressed, undefined.
  */
 export function recordRoleRefusals(
-  op: { id: string; path: string }, record: KeepRefusal, validParams: (params: Record<string, unknown>) => unknown, readBody: ReadRefusedBody,
+  op: { id: string; method: string; path: string }, record: KeepRefusal, validParams: (params: Record<string, unknown>) => unknown, readBody: ReadRefusedBody,
 ) {
   const messages = MESSAGE_ROUTES.find((route) => route.path === op.path);
   if (messages) return recordRefusedMessages(op, messages, record, readBody);
-  const addressed = ADDRESSED_WAITS.find((route) => op.path.startsWith(route.prefix) || op.path === route.prefix);
+  const addressed = ADDRESSED.find((route) => route.matches(op));
   if (!addressed) return undefined;
+  const isWait = addressed.kind === 'task' || addressed.kind === 'job';
   return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
     const user = res.locals.user as User | undefined;
     if (!(error instanceof HttpProblem) || !user) return next(error);
-    const variables = error.status === 403 ? undefined : orderFieldsSent(error, res.locals.refusedBody);
+    // variables are the worker's or the approver's: a change's body (its amount) is the runtime's to refuse and keep
+    const variables = error.status === 403 || !isWait ? undefined : orderFieldsSent(error, res.locals.refusedBody);
     if (error.status !== 403 && !variables) return next(error);
     let id: string;
     try {

@@ -2,7 +2,8 @@
 // order that has ended, are refused with 409 — and kept in the order's history as `change.refused` and
 // `cancel.refused`, who sent what and why, as a refused task or job completion is (refused-attempts.ts).
 // The answer stays what it was; one person's refusals for one reason are kept up to the bound, on whichever route
-// they came; an order or instance that does not exist (404) keeps nothing.
+// they came; an order or instance that does not exist (404) keeps nothing. A change or cancel the role check refuses
+// (an approver lowering the amount they must approve, or cancelling the order) is kept the same way, under `role`.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +127,48 @@ describe('a refused cancel is kept in the order\'s history', () => {
     const before = await historyRows();
     expect((await cancel('/api/orders/{orderNo}/cancel', 'RC-NO-SUCH-ORDER', 'no-such-instance')).status).toBe(404);
     expect((await cancel('/api/instances/{id}/cancel', 'RC-NO-SUCH-ORDER', 'no-such-instance')).status).toBe(404);
+    expect(await historyRows()).toBe(before);
+  });
+});
+
+describe('a change or cancel the role check refuses is kept in the history of what it addressed', () => {
+  it('the sales director lowers an order\'s amount below their approval: 403 as before, kept as change.refused (role) without what was sent', async () => {
+    const order = await enterOrder('RC-ROLE-CHANGE', 1_200_000);
+    const refused = await api().post('/api/orders/RC-ROLE-CHANGE/changes', TOKENS.director, { description: 'below my limit', amount: 900_000 });
+    expect(refused.status, refused.text).toBe(403);
+    expect(await refusedOf('RC-ROLE-CHANGE', 'change.refused')).toEqual([objectWith({
+      instanceId: order.id, actor: 'dirk', via: 'api', elementId: null,
+      data: { attempted: 'postOrderChange', reason: 'role', refusal: problemOf(refused).detail },
+    })]);
+    expect((await api().get<{ amount: string; changes: unknown[] }>('/api/orders/RC-ROLE-CHANGE/changes', TOKENS.erp)).body).toMatchObject({ amount: '1200000.00', changes: [] });
+  });
+
+  it.each(CANCEL_ROUTES)('the sales director cancels an order through %s: 403 as before, kept as cancel.refused (role), the order still running', async (route) => {
+    const orderNo = `RC-ROLE-CANCEL-${CANCEL_ROUTES.indexOf(route)}`;
+    const order = await enterOrder(orderNo);
+    const refused = await api().post(path(route, orderNo, order.id), TOKENS.director, { reason: 'not worth it' });
+    expect(refused.status, refused.text).toBe(403);
+    const attempted = route === '/api/orders/{orderNo}/cancel' ? 'cancelOrder' : 'cancelInstance';
+    expect(await refusedOf(orderNo, 'cancel.refused')).toEqual([objectWith({
+      instanceId: order.id, actor: 'dirk', via: 'api', data: { attempted, reason: 'role', refusal: problemOf(refused).detail },
+    })]);
+    expect((await api().get<InstanceView>(`/api/instances/${order.id}`, TOKENS.erp)).body.status).toBe('running');
+  });
+
+  it('keeps one person\'s role-refused cancels on both routes up to the bound, and nothing for what does not exist or a refusal without credentials', async () => {
+    const order = await enterOrder('RC-ROLE-BOUND');
+    for (let attempt = 0; attempt <= KEPT_PER_PERSON; attempt++) {
+      expect((await api().post(path(CANCEL_ROUTES[attempt % 2], 'RC-ROLE-BOUND', order.id), TOKENS.director, { reason: `attempt ${attempt}` })).status).toBe(403);
+    }
+    const kept = await refusedOf('RC-ROLE-BOUND', 'cancel.refused');
+    expect(kept.map((entry) => [entry.data!.reason, entry.data!.lastKept])).toEqual(
+      Array.from({ length: KEPT_PER_PERSON }, (_, attempt) => ['role', attempt === KEPT_PER_PERSON - 1 ? true : undefined]),
+    );
+    const before = await historyRows();
+    expect((await api().post('/api/orders/RC-NO-SUCH-ORDER/changes', TOKENS.director, { description: 'x' })).status).toBe(403);
+    expect((await api().post('/api/orders/RC-NO-SUCH-ORDER/cancel', TOKENS.director, { reason: 'x' })).status).toBe(403);
+    expect((await api().post('/api/instances/no-such-instance/cancel', TOKENS.director, { reason: 'x' })).status).toBe(403);
+    expect((await api().post('/api/orders/RC-ROLE-BOUND/cancel', undefined, { reason: 'x' })).status).toBe(401);
     expect(await historyRows()).toBe(before);
   });
 });
