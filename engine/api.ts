@@ -373,9 +373,10 @@ export interface Actor {
 export interface RefusedRequest {
   /**
    * What it addressed: an open task or job (`id` its id), a change or cancel of an order (`order-change`,
-   * `order-cancel`: `id` the order number) or the cancel of an instance (`instance-cancel`: `id` the instance's).
+   * `order-cancel`: `id` the order number), the cancel of an instance (`instance-cancel`: `id` the instance's) or
+   * the retry of an incident (`incident-retry`: `id` the incident's).
    */
-  kind: 'task' | 'job' | 'order-change' | 'order-cancel' | 'instance-cancel';
+  kind: 'task' | 'job' | 'order-change' | 'order-cancel' | 'instance-cancel' | 'incident-retry';
   id: string;
   /** One word for why (`role`: the caller lacks the role the route needs). */
   reason: string;

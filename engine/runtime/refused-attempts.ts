@@ -35,16 +35,18 @@ export async function recordRefusedAttempt(steps: StepExecutor, attempt: Refused
 
 /**
  * Keeps `refused` (refused by the server before the runtime saw it) in the history of the open task or job it
- * addressed, as its refusals in a step are kept, or, for a change or cancel of an order or instance, as
- * `change.refused` or `cancel.refused` in that instance's (recordRefusedAtInstance); false when nothing has the id.
+ * addressed, as its refusals in a step are kept, or, for a change or cancel of an order or instance or the retry of
+ * an incident, as `change.refused`, `cancel.refused` or `incident.refused` in that instance's
+ * (recordRefusedAtInstance); false when nothing has the id.
  */
 export async function recordRefusedRequest(steps: StepExecutor, refused: RefusedRequest, caller: StepCaller): Promise<boolean> {
   const { kind, id } = refused;
   if (kind !== 'task' && kind !== 'job') {
+    const { event, instanceOf } = ADDRESSED_AS_A_WHOLE[kind];
     return recordRefusedAtInstance(steps, {
-      event: kind === 'order-change' ? 'change.refused' : 'cancel.refused',
-      instanceOf: async (tx) => (kind === 'instance-cancel' ? (await tx.getInstance(id))?.id : (await tx.getOrder(id))?.instanceId),
-      sent: { attempted: refused.attempted },
+      event,
+      instanceOf: (tx) => instanceOf(tx, id),
+      sent: { attempted: refused.attempted, ...(kind === 'incident-retry' && { incidentId: id }) },
       reason: refused.reason,
       refusal: refused.refusal,
     }, caller);
@@ -79,9 +81,17 @@ export async function recordRefusedMessage(steps: StepExecutor, refused: Refused
   });
 }
 
+/** For a refused request about an order, instance or incident: the event it is kept as, and the instance that keeps it. */
+const ADDRESSED_AS_A_WHOLE: Record<Exclude<RefusedRequest['kind'], 'task' | 'job'>, { event: string; instanceOf: (tx: StoreTx, id: string) => Promise<string | undefined> }> = {
+  'order-change': { event: 'change.refused', instanceOf: async (tx, orderNo) => (await tx.getOrder(orderNo))?.instanceId },
+  'order-cancel': { event: 'cancel.refused', instanceOf: async (tx, orderNo) => (await tx.getOrder(orderNo))?.instanceId },
+  'instance-cancel': { event: 'cancel.refused', instanceOf: async (tx, instanceId) => (await tx.getInstance(instanceId))?.id },
+  'incident-retry': { event: 'incident.refused', instanceOf: async (tx, incidentId) => (await tx.getIncident(incidentId))?.instanceId },
+};
+
 /** A refused call about an order or an instance as a whole, not one of its waits. */
 export interface RefusedInstanceAttempt {
-  /** The entry's event: `change.refused`, `cancel.refused`. */
+  /** The entry's event: `change.refused`, `cancel.refused`, `incident.refused`. */
   event: string;
   /** The instance whose history keeps it, read in the recording transaction; undefined when there is none (any more). */
   instanceOf: (tx: StoreTx) => Promise<string | undefined>;

@@ -6,8 +6,8 @@
 // turn in the write admission queue, so a burst of refused calls is shaped as a burst of writes is. Beyond the
 // queue's bound the caller still gets its 403 at once, and the entry is not kept: the log says so (refusalsInTurn).
 // A change or cancel of an order the role check refused (an approver lowering the amount they must approve, or
-// cancelling the order) is kept the same way in the history of the order or instance its path names, as
-// `change.refused` or `cancel.refused`.
+// cancelling the order), or a retry of an incident, is kept the same way in the history of the order or instance
+// its path names, as `change.refused`, `cancel.refused` or `incident.refused`.
 // A message the role check refused (an approver posting a payment) is kept in the history of the order it names:
 // the role check answers before the body is read, and the body is the only place a message names its order, so
 // the body of such a refusal is read (up to the server's limit) for its name and key; what it carried is not kept.
@@ -37,6 +37,8 @@ const ADDRESSED: readonly { matches: (op: { method: string; path: string }) => b
   { matches: exactly('post', '/api/orders/{orderNo}/changes'), kind: 'order-change', param: 'orderNo' },
   { matches: exactly('post', '/api/orders/{orderNo}/cancel'), kind: 'order-cancel', param: 'orderNo' },
   { matches: exactly('post', '/api/instances/{id}/cancel'), kind: 'instance-cancel', param: 'id' },
+  { matches: exactly('post', '/api/incidents/{id}/retry'), kind: 'incident-retry', param: 'id' },
+  { matches: exactly('post', '/v2/incidents/{incidentKey}/resolution'), kind: 'incident-retry', param: 'incidentKey' },
 ];
 
 /** Every operation on `prefix` or below it. */

@@ -173,6 +173,29 @@ describe('a change or cancel the role check refuses is kept in the history of wh
   });
 });
 
+describe('a retry of an incident the role check refuses is kept in the failed instance\'s history', () => {
+  it('the ERP retries its own failed job\'s incident on /api and on Camunda 8\'s route: 403 as before, kept as incident.refused (role), the order still failed', async () => {
+    const order = await enterOrder('RC-ROLE-INCIDENT');
+    const [job] = (await api().post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'procurement-planning', workerId: 'rc-worker', businessKey: 'RC-ROLE-INCIDENT' })).body;
+    expect((await api().post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'MRP down', retries: 0, workerId: 'rc-worker' })).status).toBe(200);
+    const [incident] = (await api().get<{ items: { id: string; instanceId: string }[] }>('/api/incidents?businessKey=RC-ROLE-INCIDENT', TOKENS.erp)).body.items;
+
+    const viaApi = await api().post(`/api/incidents/${encodeURIComponent(incident.id)}/retry`, TOKENS.erp, { retries: 3 });
+    expect(viaApi.status, viaApi.text).toBe(403);
+    const viaCamunda8 = await api().post(`/v2/incidents/${encodeURIComponent(incident.id)}/resolution`, TOKENS.erp, {});
+    expect(viaCamunda8.status, viaCamunda8.text).toBe(403);
+    expect(await refusedOf('RC-ROLE-INCIDENT', 'incident.refused')).toEqual([
+      objectWith({ instanceId: incident.instanceId, actor: 'erp', via: 'api', data: { attempted: 'retryIncident', incidentId: incident.id, reason: 'role', refusal: problemOf(viaApi).detail } }),
+      objectWith({ instanceId: incident.instanceId, actor: 'erp', via: 'camunda8', data: objectWith({ attempted: 'camunda8ResolveIncident', incidentId: incident.id, reason: 'role' }) }),
+    ]);
+    expect((await api().get<InstanceView>(`/api/instances/${order.id}`, TOKENS.erp)).body.status).toBe('failed');
+
+    const before = await historyRows();
+    expect((await api().post('/api/incidents/no-such-incident/retry', TOKENS.erp, {})).status).toBe(403);
+    expect(await historyRows()).toBe(before);
+  });
+});
+
 // helpers
 
 async function enterOrder(orderNo: string, amount = 80_000): Promise<InstanceView> {
