@@ -369,7 +369,7 @@ export interface Actor {
   via?: CallerRoute;
 }
 
-/** A request the server refused before it reached the runtime, about the open task or job `id`. */
+/** A request the server refused before it reached the runtime, about what `kind` and `id` name. */
 export interface RefusedRequest {
   /**
    * What it addressed: an open task or job (`id` its id), a change or cancel of an order (`order-change`,

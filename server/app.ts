@@ -261,7 +261,8 @@ function pipeline(
     })().catch(next);
   });
   // a 403 (the role check's, or a handler's) on a task or job route is kept in its history, as is a body the schema
-  // refuses for setting an order field, and a message route's role refusal in the order's (role-refusals.ts)
+  // refuses for setting an order field; a role refusal of a change, cancel, incident retry or message in the history
+  // of the order or instance it names (role-refusals.ts)
   const keepRefusals = recordRoleRefusals(op, keepRefusal, checkParams ?? (() => undefined), (req, res) => readJsonBody(req, res, readRaw, true));
   return keepRefusals ? [...steps, keepRefusals] : steps;
 }

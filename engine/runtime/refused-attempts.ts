@@ -64,11 +64,11 @@ export async function recordRefusedRequest(steps: StepExecutor, refused: Refused
 }
 
 /**
- * Keeps a message refused for what it would set (an order field, another element's decision) or for being the
- * engine's own OrderChanged as `message.refused` with its `reason` in the history of the order its business key
- * names; nothing for
- * a key that names no order (a key anyone may make up must not grow the store). One sender's such entries on one
- * order are kept up to KEPT_PER_PERSON, the last saying `lastKept`. False when nothing was kept.
+ * Keeps a message refused by role, for what it would set (an order field, another element's decision) or for being
+ * the engine's own OrderChanged as `message.refused` with its `reason` in the history of the order its business key
+ * names; nothing for a key that names no order (a key anyone may make up must not grow the store). One sender's
+ * such entries for one reason on one order are kept up to KEPT_PER_PERSON, the last saying `lastKept`. False when
+ * nothing was kept.
  */
 export async function recordRefusedMessage(steps: StepExecutor, refused: RefusedMessage, caller: StepCaller): Promise<boolean> {
   return steps.inTransaction(async (tx) => {

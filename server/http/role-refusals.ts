@@ -70,7 +70,7 @@ const MESSAGE_ROUTES: readonly MessageRoute[] = [
 export type ReadRefusedBody = (req: Request, res: Response) => Promise<unknown>;
 
 /**
- * Keeps a refusal (one about a task or job, or a message refused for its variables); `arrivedAt` (performance.now())
+ * Keeps a refusal (one about a task, job, order, instance or incident, or a message); `arrivedAt` (performance.now())
  * is when its request arrived, as a write's turn counts from it.
  */
 export type KeepRefusal = (refused: RefusedRequest | RefusedMessage, actor: Actor, arrivedAt: number) => Promise<void>;
