@@ -6,9 +6,9 @@ import type { ImpactReport, ProcessDiff } from './impact/impact-report.js';
 import type { RateTable } from './money/rate-table.js';
 import type { UserTaskForm } from './bpmn/user-task-form.js';
 import type { PageAfter } from './store/page-cursor.js';
-import type { CallerRoute, HistoryRoute, IncidentFilter, IncidentReason, InstanceStatus, StepIncident, Store, WaitKind } from './store/types.js';
+import type { CallerRoute, HistoryRoute, IncidentFilter, IncidentReason, InstanceStatus, RefusedEvent, StepIncident, Store, WaitKind } from './store/types.js';
 
-export type { CallerRoute, Finding, HistoryRoute, ImpactReport, InstanceStatus, PageAfter, ProcessDiff, RateTable, UserTaskForm, WaitKind };
+export type { CallerRoute, Finding, HistoryRoute, ImpactReport, InstanceStatus, PageAfter, ProcessDiff, RateTable, RefusedEvent, UserTaskForm, WaitKind };
 
 export interface BpmnFile {
   /** File name, used in findings. */
@@ -126,6 +126,32 @@ export interface HistoryEntry {
   elementId: string | null;
   elementType: string | null;
   data: Record<string, unknown> | null;
+}
+
+/** The refused attempts of every order an auditor asks for (GET /api/audit/refused): every condition given must hold. */
+export interface RefusedAttemptQuery {
+  event?: RefusedEvent;
+  actor?: string;
+  /** `data.reason`, exactly. */
+  reason?: string;
+  /** The order's number: its root instance's business key. */
+  businessKey?: string;
+  /** At or after this instant. */
+  since?: string;
+  /** Before this instant. */
+  until?: string;
+  limit: number;
+  after?: PageAfter;
+}
+
+/** A refused attempt kept in an instance's history, with the order it belongs to. */
+export interface RefusedAttemptView extends HistoryEntry {
+  /** The entry's number in the history: the list's tie-break, as its cursor keeps it. */
+  seq: number;
+  /** The order's number (its root instance's business key); null when the root was started without one. */
+  businessKey: string | null;
+  processKey: string;
+  waitId: string | null;
 }
 
 /** A decided task, read back from its `task.completed` in the history (Camunda 7's historic task). */
@@ -742,6 +768,12 @@ export interface Runtime {
    * addressed as `cancel.refused`.
    */
   cancel(instanceId: string, actor: Actor, options?: { reason?: string }): Promise<InstanceView>;
+
+  /**
+   * The refused attempts (`….refused` entries) of every instance, newest first, then by seq; `next` continues after
+   * the last one of the page (null at the end). Read on the read side: it waits for no write.
+   */
+  findRefusedAttempts(query: RefusedAttemptQuery): Promise<{ items: RefusedAttemptView[]; next: PageAfter | null }>;
 
   /** Incidents, oldest first, a page at a time: the open ones unless `state` says otherwise. */
   findIncidents(query: IncidentSearch): Promise<{ items: IncidentView[]; nextCursor: string | null }>;

@@ -30,6 +30,7 @@ import { camunda7IncidentHandlers } from './camunda7/incidents.js';
 import { camunda7MessageHandlers } from './camunda7/messages.js';
 import { camunda8IncidentHandlers } from './camunda8/incidents.js';
 import { camunda8Handlers } from './camunda8/jobs.js';
+import { auditHandlers } from './routes/audit.js';
 import { incidentHandlers } from './routes/incidents.js';
 import { eventHandlers } from './routes/events.js';
 import { instanceHandlers } from './routes/instances.js';
@@ -108,6 +109,7 @@ export function createApp(options: AppOptions): StratumApp {
     ...messageHandlers(stratum.runtime),
     ...eventHandlers(stratum.outbox),
     ...incidentHandlers(stratum.runtime),
+    ...auditHandlers(stratum.runtime),
     ...camunda7Handlers(stratum.runtime, stratum.workers),
     ...camunda7IncidentHandlers(stratum.runtime),
     ...camunda7MessageHandlers(stratum.runtime),

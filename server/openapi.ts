@@ -9,6 +9,7 @@ import * as orders from './schemas/orders.js';
 import * as camunda7 from './schemas/camunda7.js';
 import * as camunda8 from './schemas/camunda8.js';
 import * as events from './schemas/events.js';
+import * as audit from './schemas/audit.js';
 import type { JsonSchema } from './schemas/common.js';
 import { stratumVersion } from '../engine/version.js';
 
@@ -16,7 +17,7 @@ const isSchema = (value: unknown): value is JsonSchema => typeof value === 'obje
 
 /** Every named schema: request bodies, query objects and responses. */
 export const COMPONENT_SCHEMAS: Record<string, JsonSchema> = Object.fromEntries(
-  [...Object.entries(requests), ...Object.entries(responses), ...Object.entries(orders), ...Object.entries(camunda7), ...Object.entries(camunda8), ...Object.entries(events)].filter(([, value]) => isSchema(value)) as [string, JsonSchema][],
+  [...Object.entries(requests), ...Object.entries(responses), ...Object.entries(orders), ...Object.entries(camunda7), ...Object.entries(camunda8), ...Object.entries(events), ...Object.entries(audit)].filter(([, value]) => isSchema(value)) as [string, JsonSchema][],
 );
 
 const GENERIC_PROBLEMS: Record<number, string> = {
@@ -172,7 +173,7 @@ export function buildOpenApiDocument(version = stratumVersion()): Record<string,
         'BPMN process library and runtime. Errors are application/problem+json (RFC 9457). Authenticate with `Authorization: Bearer <token>`. `OPTIONS` on any path answers 204 with `Allow` naming its methods (no token needed); another method not listed there answers 405 with the same `Allow`.',
     },
     servers: [{ url: '/' }],
-    tags: ['library', 'orders', 'instances', 'tasks', 'jobs', 'messages', 'events', 'camunda7', 'camunda8', 'operations'].map((name) => ({ name })),
+    tags: ['library', 'orders', 'instances', 'tasks', 'jobs', 'messages', 'events', 'audit', 'camunda7', 'camunda8', 'operations'].map((name) => ({ name })),
     paths,
     components: {
       schemas: COMPONENT_SCHEMAS,

@@ -453,6 +453,18 @@ export const OPERATIONS: Operation[] = [
     responses: { 200: { description: 'The incident.', schema: 'IncidentView' } },
   },
   {
+    id: 'listRefusedAttempts',
+    method: 'get',
+    path: '/api/audit/refused',
+    tag: 'audit',
+    summary: 'The refused attempts of every order, newest first, filtered by event, user, reason, order and time, one page at a time.',
+    description:
+      'The entries the history keeps for attempts its controls refused (`task.refused`, `job.refused`, `message.refused`, `change.refused`, `cancel.refused`: docs/api.md, "Refused attempts across orders"), across all orders, as each order\'s own history has them, with the order\'s number and the instance\'s process. Every filter given must hold: `reason` matches `data.reason` exactly, `businessKey` the order (its root instance\'s business key, so a refused cancel of a called instance is listed under its order), `since` and `until` bound `at` (at or after, before). Newest first (`at`), then by `seq`. Page with `after`: each page carries `next`, the cursor after its last entry (null on the last page); pass it back as `after` with the same filters, or follow the `Link: <…>; rel="next"` header, which is that URL. Read on the read side: it never waits behind writes.',
+    access: operations,
+    query: 'RefusedAttemptsQuery',
+    responses: { 200: { description: 'One page.', schema: 'RefusedAttemptPage', headers: nextPageLink } },
+  },
+  {
     id: 'listOrderEvents',
     method: 'get',
     path: '/api/events',

@@ -7,7 +7,7 @@
 import type { EventEmitter } from 'node:events';
 import type {
   Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView, InstanceQuery, InstanceSummary, InstanceView, JobCallOptions, JobFailure, JobUpdate, JobView, MessageMove, MessageRequest,
-  MessageResult, OrderChangeRequest, TaskCompletionView, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, RefusedMessage, RefusedRequest, Runtime, RuntimeCaches, ServerRoles,
+  MessageResult, OrderChangeRequest, TaskCompletionView, OrderChangeResult, OrderChangesView, OrderEntry, OrderEntryOptions, OrderEntryStatus, PageAfter, RefusedAttemptQuery, RefusedAttemptView, RefusedMessage, RefusedRequest, Runtime, RuntimeCaches, ServerRoles,
   StartOptions, TaskFourEyes, TaskQuery, TaskView,
 } from '../api.js';
 import type { RateTable } from '../money/rate-table.js';
@@ -24,6 +24,7 @@ import { ExternalJobs } from './jobs.js';
 import { Messages } from './messages.js';
 import { OrderChanges } from './order-changes.js';
 import { recordRefusedMessage, recordRefusedRequest } from './refused-attempts.js';
+import { findRefusedAttempts } from './refused-reads.js';
 import { DEFAULT_ORDER_PROCESS, Starts } from './starts.js';
 import { StepExecutor } from './step-executor.js';
 import { callerOf } from './step-caller.js';
@@ -123,6 +124,10 @@ export class InstanceRuntime implements Runtime {
 
   findInstances(query: InstanceQuery): Promise<{ items: InstanceSummary[]; total: number }> {
     return this.reads.findInstances(query);
+  }
+
+  findRefusedAttempts(query: RefusedAttemptQuery): Promise<{ items: RefusedAttemptView[]; next: PageAfter | null }> {
+    return findRefusedAttempts(this.steps.store, query);
   }
 
   // ---- user tasks -----------------------------------------------------------

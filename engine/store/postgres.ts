@@ -4,6 +4,7 @@ import { failedCallerSelect, noFailedInstanceAbove } from './caller-chain.js';
 import { historyEvents, instanceSelect, instanceWhere, waitSelect } from './filters.js';
 import type { Placeholder } from './placeholder.js';
 import { orderSelect, type OrderTables } from './order-filter.js';
+import { refusedRow, refusedSelect, type RefusedRecord, type RefusedTables } from './refused-filter.js';
 import { canonicalTimestamp } from './iso-time.js';
 import { numberedAll, valuesFor, type NumberedStatement } from './numbered-parameters.js';
 import { noOpenChangeOf, orderChangeOf, orderChangeParameters, orderChangeStatements, releasesJobs, type OrderChangeRecord } from './order-change-rows.js';
@@ -25,6 +26,8 @@ import type {
   BufferedMessages,
   HistoryEventFilter,
   HistoryRow,
+  RefusedFilter,
+  RefusedRow,
   OutboxTx,
   IdempotencyRow,
   IncidentFilter,
@@ -295,6 +298,8 @@ type Stored = Records<PostgresColumns>;
 
 /** The customer expression is the one index stratum_orders_by_customer is built on (migration 5). */
 const POSTGRES_ORDER_TABLES: OrderTables = { orders: 'stratum_orders', instances: 'stratum_instances', customerName: "(o.entered->'customer'->>'name')" };
+
+export const POSTGRES_REFUSED_TABLES: RefusedTables = { history: 'stratum_history', instances: 'stratum_instances', event: 'h.event COLLATE "C"', reason: "(h.data->>'reason')" };
 
 /**
  * Claims skip the rows another server leased or is leasing; event numbers are
@@ -617,6 +622,12 @@ class PostgresTx extends TxGuard implements StoreTx {
       [waitId],
     );
     return rows[0] && codec.history(rows[0]);
+  }
+
+  async findRefused(filter: RefusedFilter): Promise<RefusedRow[]> {
+    const { text, parameters } = refusedSelect(filter, numberedPlaceholder, POSTGRES_REFUSED_TABLES);
+    const { rows } = await this.query<RefusedRecord<PostgresColumns>>(text, parameters);
+    return rows.map((record) => refusedRow(record, codec.history));
   }
 
   // messages

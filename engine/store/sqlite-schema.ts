@@ -353,4 +353,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX process_versions_by_deployment ON process_versions (deployment_id);
   CREATE INDEX decision_versions_by_deployment ON decision_versions (deployment_id);
   `,
+  // 17: the refused attempts of every order, newest first (GET /api/audit/refused): an index over the refused events
+  // alone, which a write of any other event leaves untouched; built from the entries kept so far
+  `
+  CREATE INDEX history_refused_newest_first ON history (at DESC, seq) WHERE event LIKE '%.refused';
+  `,
 ];

@@ -21,6 +21,7 @@ import { noOpenChangeOf, orderChangeOf, orderChangeParameters, orderChangeStatem
 import { OutboxRows, type OutboxDialect, type SqlRunner } from './outbox-rows.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { orderSelect, type OrderTables } from './order-filter.js';
+import { refusedRow, refusedSelect, type RefusedRecord, type RefusedTables } from './refused-filter.js';
 import { TransactionQueue } from './transaction-queue.js';
 import { TxGuard } from './tx-guard.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -30,6 +31,8 @@ import type {
   BufferedMessages,
   HistoryEventFilter,
   HistoryRow,
+  RefusedFilter,
+  RefusedRow,
   OutboxTx,
   IdempotencyRow,
   IncidentFilter,
@@ -427,6 +430,8 @@ type Stored = Records<SqliteColumns>;
 /** The customer expression is the one index orders_by_customer is built on (migration 5). */
 const SQLITE_ORDER_TABLES: OrderTables = { orders: 'orders', instances: 'instances', customerName: "json_extract(o.entered, '$.customer.name')" };
 
+export const SQLITE_REFUSED_TABLES: RefusedTables = { history: 'history', instances: 'instances', event: 'h.event', reason: "json_extract(h.data, '$.reason')" };
+
 /** Writers run one at a time: no row locks, no lock for event numbers. */
 const SQLITE_OUTBOX: OutboxDialect = { prefix: '', claimLock: '', subscriptionLock: '', pendingLock: '', outboxLock: null };
 
@@ -722,6 +727,12 @@ class SqliteTx extends TxGuard implements StoreTx {
       "SELECT * FROM history WHERE wait_id = ? AND event = 'task.completed' ORDER BY seq LIMIT 1",
     ).get(waitId);
     return record ? codec.history(record as Stored['history']) : undefined;
+  }
+
+  async findRefused(filter: RefusedFilter): Promise<RefusedRow[]> {
+    this.assertActive();
+    const { text, parameters } = refusedSelect(filter, () => '?', SQLITE_REFUSED_TABLES);
+    return (this.sql(text).all(...parameters) as RefusedRecord<SqliteColumns>[]).map((record) => refusedRow(record, codec.history));
   }
 
   // messages

@@ -211,6 +211,38 @@ export interface HistoryEventFilter {
   actor?: string;
 }
 
+/**
+ * The events of the refused attempts a history keeps (engine/runtime/refused-attempts.ts): every one ends in
+ * `.refused`, which is what the partial index over them (migration 17) is built on.
+ */
+export const REFUSED_EVENTS = ['task.refused', 'job.refused', 'message.refused', 'change.refused', 'cancel.refused', 'incident.refused'] as const;
+export type RefusedEvent = (typeof REFUSED_EVENTS)[number];
+
+/** A page of the refused attempts of every instance (GET /api/audit/refused), newest first, then by seq. */
+export interface RefusedFilter {
+  event?: RefusedEvent;
+  actor?: string;
+  /** `data.reason`, the refusal's word. */
+  reason?: string;
+  /** The order's number: the business key of the instance's root (a root's own). */
+  businessKey?: string;
+  /** At or after this instant. */
+  since?: string;
+  /** Before this instant. */
+  until?: string;
+  /** Entries after this one in the list order: `createdAt` is its `at`, `id` its seq as decimal text. */
+  after?: PageAfter;
+  limit: number;
+}
+
+/** A refused attempt with what the list says of its instance. */
+export interface RefusedRow extends HistoryRow {
+  seq: number;
+  /** The order's number (see RefusedFilter.businessKey); null when the root was started without one. */
+  businessKey: string | null;
+  processKey: string;
+}
+
 export interface IdempotencyRow {
   scope: string; // e.g. "order", "start:<key>"
   /**
@@ -625,6 +657,8 @@ export interface StoreTx {
   historyOf(instanceIds: string[], only?: HistoryEventFilter): Promise<HistoryRow[]>;
   /** Finds the history row of a completed task (to tell "no longer open" from "unknown"). */
   findTaskCompletion(waitId: string): Promise<HistoryRow | undefined>;
+  /** The refused attempts of every instance a filter selects, newest first, then by seq (refused-filter.ts). */
+  findRefused(filter: RefusedFilter): Promise<RefusedRow[]>;
 
   // messages (buffer and messageId uniqueness)
   /** False when a kept message has the same name, correlation key and messageId. */

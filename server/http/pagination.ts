@@ -19,6 +19,8 @@ export const TASK_PAGE: PageSize = { default: 100, max: 1000 };
 export const INSTANCE_PAGE: PageSize = { default: 50, max: 200 };
 /** GET /api/orders: as instances. */
 export const ORDER_PAGE: PageSize = { default: 50, max: 200 };
+/** GET /api/audit/refused: as instances and orders. */
+export const REFUSED_PAGE: PageSize = { default: 50, max: 200 };
 
 /** The `after` query parameter as the JSON Schema of a list's query object. */
 export const afterParameter: JsonSchema = {

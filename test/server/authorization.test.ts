@@ -63,6 +63,7 @@ const CASES: Record<string, Case> = {
   getInstance: { method: 'GET', path: () => `/api/instances/${instanceId}`, wrong: [], right: TOKENS.vp, expected: 200 },
   cancelInstance: { method: 'POST', path: () => `/api/instances/${instanceId}/cancel`, options: json({ reason: 'customer withdrew' }), wrong: [TOKENS.designer, TOKENS.director, TOKENS.operations], right: TOKENS.erp, expected: 200 },
   listIncidents: { method: 'GET', path: () => '/api/incidents?businessKey=SO-6', wrong: [], right: TOKENS.nobody, expected: 200 },
+  listRefusedAttempts: { method: 'GET', path: () => '/api/audit/refused?actor=dirk', wrong: [TOKENS.director, TOKENS.erp, TOKENS.designer, TOKENS.nobody], right: TOKENS.operations, expected: 200 },
   getIncident: { method: 'GET', path: () => `/api/incidents/${incidentId}`, wrong: [], right: TOKENS.nobody, expected: 200 },
   retryIncident: { method: 'POST', path: () => `/api/incidents/${incidentId}/retry`, options: json({ retries: 2 }), wrong: [TOKENS.erp, TOKENS.designer, TOKENS.vp], right: TOKENS.operations, expected: 200 },
   listTasks: { method: 'GET', path: () => '/api/tasks?candidateGroup=sales-director', wrong: [], right: TOKENS.director, expected: 200 },

@@ -12,6 +12,7 @@ import { describeStoreContract, instanceRow, versionRow, waitRow, at } from './s
 import { incidentBeforeReasonSql, SCHEMA_BEFORE_INCIDENT_REASON } from './incident-before-reason.js';
 import { jobBeforeRetriesSetSql, SCHEMA_BEFORE_JOB_RETRIES_SET } from './job-before-retries-set.js';
 import { historyBeforeViaSql, SCHEMA_BEFORE_HISTORY_VIA } from './history-before-via.js';
+import { refusedBeforeIndexSql, SCHEMA_BEFORE_REFUSED_INDEX } from './refused-before-index.js';
 import { IDEMPOTENCY_AFTER_CALLER, idempotencyBeforeCallerSql, SCHEMA_BEFORE_IDEMPOTENCY_CALLER } from './idempotency-before-caller.js';
 import { SCHEMA_BEFORE_CANDIDATE_USER_ROWS, tasksBeforeCandidateUserRowsSql } from './tasks-before-candidate-user-rows.js';
 
@@ -225,6 +226,24 @@ if (unreachable) {
           { event: 'instance.cancelled', actor: 'erp', via: 'camunda7', data: null },
         ]);
         expect(await store.read((tx) => tx.findMessageById('PaymentReceived', 'SO-OLD', 'bank-1'))).toMatchObject({ receivedBy: 'bank', receivedVia: null });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('upgrades a schema whose refused attempts had no index of their own: those kept before are listed across orders', async () => {
+      const schema = await schemaAt(SCHEMA_BEFORE_REFUSED_INDEX, refusedBeforeIndexSql('stratum_'));
+      const store = new PostgresStore(inSchema(schema));
+      try {
+        await store.migrate();
+        expect(await store.schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
+        const refused = await store.read((tx) => tx.findRefused({ limit: 10 }));
+        expect(refused.map(({ event, actor, via, businessKey, processKey, data }) => ({ event, actor, via, businessKey, processKey, reason: data!.reason }))).toEqual([
+          { event: 'change.refused', actor: 'crm', via: 'camunda8', businessKey: 'SO-OLD', processKey: 'order-to-cash', reason: 'order-shipped' },
+          { event: 'task.refused', actor: 'erp', via: 'api', businessKey: 'SO-OLD', processKey: 'credit-order-approval', reason: 'not-offered' },
+        ]);
+        const { rows } = await admin.query<{ indexdef: string }>('SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = $2', [schema, 'stratum_history_refused_newest_first']);
+        expect(rows.map((row) => row.indexdef)).toEqual([expect.stringMatching(/\(at DESC, seq\) WHERE \(event ~~ '%\.refused'::text\)$/)]);
       } finally {
         await store.close();
       }

@@ -10,6 +10,7 @@ import { describeStoreContract, instanceRow, versionRow, waitRow } from './store
 import { incidentBeforeReasonSql, SCHEMA_BEFORE_INCIDENT_REASON } from './incident-before-reason.js';
 import { jobBeforeRetriesSetSql, SCHEMA_BEFORE_JOB_RETRIES_SET } from './job-before-retries-set.js';
 import { historyBeforeViaSql, SCHEMA_BEFORE_HISTORY_VIA } from './history-before-via.js';
+import { refusedBeforeIndexSql, SCHEMA_BEFORE_REFUSED_INDEX } from './refused-before-index.js';
 import { IDEMPOTENCY_AFTER_CALLER, idempotencyBeforeCallerSql, SCHEMA_BEFORE_IDEMPOTENCY_CALLER } from './idempotency-before-caller.js';
 import { SCHEMA_BEFORE_CANDIDATE_USER_ROWS, tasksBeforeCandidateUserRowsSql } from './tasks-before-candidate-user-rows.js';
 
@@ -166,6 +167,29 @@ describe('SQLite file store', () => {
       expect(await store.read((tx) => tx.getIdempotency(erp.scope, 'crm', 'key-1'))).toBeUndefined();
       await store.transaction((tx) => tx.insertIdempotency({ ...erp, caller: 'crm', instanceId: 'by-nobody' }));
       expect(await store.read((tx) => tx.getIdempotency(erp.scope, 'erp', 'key-1'))).toEqual(erp);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('upgrades a database whose refused attempts had no index of their own: those kept before are listed across orders, from the index', async () => {
+    const dataDir = databaseAt(SCHEMA_BEFORE_REFUSED_INDEX, refusedBeforeIndexSql(''));
+    const store = new SqliteStore({ dataDir });
+    try {
+      await store.migrate();
+      expect(await store.schemaVersion()).toBe(SQLITE_MIGRATIONS.length);
+      const refused = await store.read((tx) => tx.findRefused({ limit: 10 }));
+      expect(refused.map(({ event, actor, via, businessKey, processKey, data }) => ({ event, actor, via, businessKey, processKey, reason: data!.reason }))).toEqual([
+        { event: 'change.refused', actor: 'crm', via: 'camunda8', businessKey: 'SO-OLD', processKey: 'order-to-cash', reason: 'order-shipped' },
+        { event: 'task.refused', actor: 'erp', via: 'api', businessKey: 'SO-OLD', processKey: 'credit-order-approval', reason: 'not-offered' },
+      ]);
+      const db = new Database(join(dataDir, 'stratum.db'), { readonly: true });
+      try {
+        // the index holds the refused entries only
+        expect(db.prepare("SELECT count(*) AS n FROM history INDEXED BY history_refused_newest_first WHERE event LIKE '%.refused'").get()).toEqual({ n: 2 });
+      } finally {
+        db.close();
+      }
     } finally {
       await store.close();
     }

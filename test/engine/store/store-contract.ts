@@ -13,6 +13,7 @@ import type {
   OrderChangeRow,
   OrderRow,
   ProcessVersionRow,
+  RefusedFilter,
   Store,
   StoreTx,
   WaitFilter,
@@ -1131,6 +1132,57 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(history[0].data).toEqual({ variables: { amount: 10 } });
         expect(await store.read((tx) => tx.historyOf(['i1', 'i2'], { event: events, actor: 'bob' }))).toHaveLength(1);
         expect(await store.read((tx) => tx.historyOf(['i1'], { event: [] }))).toEqual([]);
+      });
+
+      it('lists the refused attempts of every instance newest first, then by seq, with the order and process, filtered and paged', async () => {
+        await store.transaction((tx) => tx.insertVersion(versionRow('credit-order-approval', 1)));
+        await seed(store, instanceRow('root', { businessKey: 'SO-1' }), instanceRow('called', { processKey: 'credit-order-approval', parentId: 'root', rootId: 'root', businessKey: null }), instanceRow('other', { businessKey: 'SO-2' }), instanceRow('plain'));
+        const refused = (instanceId: string, event: string, seconds: number, actor: string, reason: string, extra: Partial<HistoryRow> = {}) =>
+          historyRow(instanceId, event, { at: at(seconds), actor, data: { reason, refusal: `refused: ${reason}` }, via: 'api', ...extra });
+        await store.transaction((tx) => tx.appendHistory([
+          refused('called', 'task.refused', 10, 'dirk', 'four-eyes-starter', { elementId: 'Approve', elementType: 'bpmn:UserTask', waitId: 'task-1' }),
+          historyRow('root', 'task.completed', { at: at(11), actor: 'dirk', data: { reason: 'four-eyes-starter' } }),
+          refused('other', 'job.refused', 12, 'erp', 'order-change-open'),
+          refused('root', 'message.refused', 12, 'erp', 'engine-message'),
+          refused('plain', 'cancel.refused', 13, 'otto', 'instance-ended', { via: null }),
+          historyRow('other', 'element.entered', { at: at(14) }),
+          refused('other', 'change.refused', 5, 'erp', 'order-shipped'),
+        ]));
+        const find = (filter: Partial<RefusedFilter> = {}) => store.read((tx) => tx.findRefused({ limit: 100, ...filter }));
+        const all = await find();
+        // newest first; the two of one instant by seq; nothing but the refused events
+        expect(all.map((row) => [row.event, row.instanceId, row.businessKey, row.processKey])).toEqual([
+          ['cancel.refused', 'plain', null, 'order-to-cash'],
+          ['job.refused', 'other', 'SO-2', 'order-to-cash'],
+          ['message.refused', 'root', 'SO-1', 'order-to-cash'],
+          ['task.refused', 'called', 'SO-1', 'credit-order-approval'],
+          ['change.refused', 'other', 'SO-2', 'order-to-cash'],
+        ]);
+        expect(all[1].seq).toBeLessThan(all[2].seq);
+        expect(all[3]).toEqual({
+          ...refused('called', 'task.refused', 10, 'dirk', 'four-eyes-starter', { elementId: 'Approve', elementType: 'bpmn:UserTask', waitId: 'task-1' }),
+          seq: anyNumber(), businessKey: 'SO-1', processKey: 'credit-order-approval',
+        });
+        expect(all[0].via).toBeNull();
+        const events = async (filter: Partial<RefusedFilter>) => (await find(filter)).map((row) => row.event);
+        expect(await events({ event: 'task.refused' })).toEqual(['task.refused']);
+        expect(await events({ actor: 'erp' })).toEqual(['job.refused', 'message.refused', 'change.refused']);
+        expect(await events({ reason: 'four-eyes-starter' })).toEqual(['task.refused']);
+        expect(await events({ businessKey: 'SO-1' })).toEqual(['message.refused', 'task.refused']);
+        expect(await events({ businessKey: 'SO-3' })).toEqual([]);
+        expect(await events({ since: at(12), until: at(13) })).toEqual(['job.refused', 'message.refused']);
+        expect(await events({ since: '2026-03-01T09:00:12+01:00' })).toEqual(['cancel.refused', 'job.refused', 'message.refused']);
+        // keyset pages: each starts strictly after the last row of the one before, also inside one instant
+        const pages: string[][] = [];
+        let after: RefusedFilter['after'];
+        for (;;) {
+          const page = await find({ limit: 2, ...(after && { after }) });
+          pages.push(page.map((row) => row.event));
+          if (page.length < 2) break;
+          after = { createdAt: page[1].at, id: String(page[1].seq) };
+        }
+        expect(pages).toEqual([['cancel.refused', 'job.refused'], ['message.refused', 'task.refused'], ['change.refused']]);
+        expect(await events({ actor: 'erp', after: { createdAt: all[1].at, id: String(all[1].seq) } })).toEqual(['message.refused', 'change.refused']);
       });
 
       it('finds the completion of a task by its wait id', async () => {

@@ -189,6 +189,10 @@ describe('a retry of an incident the role check refuses is kept in the failed in
       objectWith({ instanceId: incident.instanceId, actor: 'erp', via: 'camunda8', data: objectWith({ attempted: 'camunda8ResolveIncident', incidentId: incident.id, reason: 'role' }) }),
     ]);
     expect((await api().get<InstanceView>(`/api/instances/${order.id}`, TOKENS.erp)).body.status).toBe('failed');
+    // and an auditor finds both across orders
+    const audit = await api().get<{ items: { event: string; actor: string; via: string }[] }>('/api/audit/refused?event=incident.refused&businessKey=RC-ROLE-INCIDENT', TOKENS.operations);
+    expect(audit.status, audit.text).toBe(200);
+    expect(audit.body.items.map((item) => [item.event, item.actor, item.via])).toEqual([['incident.refused', 'erp', 'camunda8'], ['incident.refused', 'erp', 'api']]);
 
     const before = await historyRows();
     expect((await api().post('/api/incidents/no-such-incident/retry', TOKENS.erp, {})).status).toBe(403);

@@ -317,6 +317,8 @@ export class FakeStratum {
     purgeExpiredMessages: async () => 0,
     recordRefusedRequest: async () => false,
     recordRefusedMessage: async () => false,
+    // the refused attempts are the real runtime's (test/server/controls/refused-attempts-audit.test.ts)
+    findRefusedAttempts: async () => ({ items: [], next: null }),
     findIncidents: async (query) => ({
       items: this.openIncidents(query).map(({ open: _o, ...incident }) => incident),
       nextCursor: null,
