@@ -11,7 +11,7 @@ import { StratumError } from '../errors.js';
 import { orderFailed } from '../orders/order-failed.js';
 import { endedOrderStatus } from '../orders/order-status.js';
 import { ENGINE_ROUTE, type HistoryRow, type InstanceRow, type MessageRow, type StoreTx, type WaitRow } from '../store/types.js';
-import { KEPT_PER_PERSON, keptSoFar, keptVariables, withLastKept } from './refused-attempts.js';
+import { KEPT_PER_PERSON, keptUnderLock, keptVariables, withLastKept } from './refused-attempts.js';
 
 /** What became of a message whose waits were all gone: kept, or refused with a trace. */
 export type Unwaited =
@@ -236,7 +236,9 @@ async function orderFailedRefusal(tx: StoreTx, order: InstanceRow, row: MessageR
  * still cannot grow the history beyond KEPT_PER_PERSON times their number.
  */
 async function keepRefused(tx: StoreTx, orderId: string, row: MessageRow, event: string, data: Record<string, unknown>): Promise<void> {
-  const kept = await keptSoFar(tx, orderId, event, row.receivedBy, (one) => one.data?.reason === data.reason);
+  // counted under the lock a refused attempt's count takes: two messages under different names (their correlation
+  // locks apart), refused at once on two servers, would otherwise both count nine and both be kept
+  const kept = await keptUnderLock(tx, orderId, event, row.receivedBy, (one) => one.data?.reason === data.reason);
   if (kept >= KEPT_PER_PERSON) return;
   const refused = entry(orderId, row, event, withLastKept(data, kept));
   await tx.appendHistory([{ ...refused, data: keptVariables(refused.data ?? {}) }]);

@@ -151,17 +151,18 @@ async function keepAtInstanceWithinBound(
  * How many `event` entries of `actor` on `instanceId` that `same` counts (the same wait, the same reason) the history
  * keeps already; none for a caller without a name, whose entries are never counted against a bound.
  */
-export async function keptSoFar(tx: StoreTx, instanceId: string, event: string, actor: string | null, same: (entry: HistoryRow) => boolean): Promise<number> {
+async function keptSoFar(tx: StoreTx, instanceId: string, event: string, actor: string | null, same: (entry: HistoryRow) => boolean): Promise<number> {
   return actor === null ? 0 : (await tx.historyOf([instanceId], { event, actor })).filter(same).length;
 }
 
 /**
  * keptSoFar, counted under the instance's lock on refused attempts (StoreTx.lockRefusedAttempts), held until the
  * append commits: on PostgreSQL two refusals of one person at once, on one server or two, would otherwise both count
- * nine and both be kept, the two saying `lastKept`. Taken only by a transaction that keeps a refusal and nothing else,
- * whose reads before it lock nothing: while it waits for this lock it holds none another transaction could wait for.
+ * nine and both be kept, the two saying `lastKept`. A transaction that keeps a refusal and nothing else takes it
+ * after reads that lock nothing; a message's step (message-buffer.ts keepRefused) takes it last, after its own locks,
+ * and locks nothing after it: whoever holds it waits for nothing but its commit, so no cycle of waits goes through it.
  */
-async function keptUnderLock(tx: StoreTx, instanceId: string, event: string, actor: string | null, same: (entry: HistoryRow) => boolean): Promise<number> {
+export async function keptUnderLock(tx: StoreTx, instanceId: string, event: string, actor: string | null, same: (entry: HistoryRow) => boolean): Promise<number> {
   if (actor !== null) await tx.lockRefusedAttempts(instanceId);
   return keptSoFar(tx, instanceId, event, actor, same);
 }

@@ -326,6 +326,22 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     expect(kept.at(-1)!.data?.lastKept).toBe(true);
   });
 
+  it('keeps ten of one sender\'s duplicate messages sent at once to both processes under different names, one of them the last kept', async () => {
+    const { instance } = await enter(first.runtime, order('PG-DUPLICATES', 10_000));
+    const names = Array.from({ length: 3 * KEPT_PER_PERSON }, (_, attempt) => `Reminder${attempt}`);
+    // each kept for the order first (nothing waits for it), then sent again at once: each name its own correlation lock
+    for (const name of names) await first.runtime.correlateMessage({ name, businessKey: 'PG-DUPLICATES', messageId: 'crm-1', timeToLive: 'PT1H', actor: 'erp' });
+    const attempts = names.map((name, attempt) =>
+      [first, second][attempt % 2].runtime.correlateMessage({ name, businessKey: 'PG-DUPLICATES', messageId: 'crm-1', timeToLive: 'PT1H', actor: 'erp' }));
+    const results = await Promise.allSettled(attempts);
+    expect(results.map((result) => result.status === 'rejected' && (result.reason as { details?: { problem?: string } }).details?.problem)).toEqual(
+      attempts.map(() => 'duplicate-message'),
+    );
+    const kept = (await first.runtime.getInstance(instance.id))!.history.filter((entry) => entry.event === 'message.duplicate');
+    expect(kept).toHaveLength(KEPT_PER_PERSON);
+    expect(kept.filter((entry) => entry.data?.lastKept === true)).toHaveLength(1);
+  });
+
   it('accepts a messageId once when two processes receive the same message at the same moment', async () => {
     const { instance } = await enter(first.runtime, order('PG-DUP', 10_000, 'prepaid-at-entry', { description: 'blue paint' }));
     const message = { name: 'PaymentReceived', businessKey: 'PG-DUP', messageId: 'bank-1' };
