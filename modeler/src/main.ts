@@ -32,6 +32,7 @@ import DiffModule from './features/diff';
 import FilesModule from './features/files';
 import InstancesModule from './features/instances';
 import IncidentsModule from './features/incidents';
+import AuditModule from './features/audit';
 import NavigationModule from './features/navigation';
 import TemplatesModule from './features/templates';
 import DecisionsModule from './features/decisions';
@@ -86,6 +87,7 @@ const modeler = new BpmnModeler({
     FilesModule,
     InstancesModule,
     IncidentsModule,
+    AuditModule,
     NavigationModule,
     TemplatesModule,
     DecisionsModule,

@@ -9,14 +9,15 @@ import type {
   InstanceView,
   ProcessDetail,
   ProcessSummary,
+  RefusedAttemptView,
 } from '../../../engine/api.js';
 import { decodeXml } from '../../../engine/interop/encoding.js';
 import { VersionXmlCache } from './version-xml-cache';
 
-export type { DecisionSummary, Finding, ImpactReport, IncidentView, InstanceSummary, InstanceView, ProcessDetail, ProcessSummary };
+export type { DecisionSummary, Finding, ImpactReport, IncidentView, InstanceSummary, InstanceView, ProcessDetail, ProcessSummary, RefusedAttemptView };
 /** The server's semantic diff of two versions of a process, as the impact report and GET …/versions/{n}/diff give it. */
 export type ServerDiff = ImpactReport['processes'][number]['diff'];
-export type { WaitingElement } from '../../../engine/api.js';
+export type { RefusedEvent, WaitingElement } from '../../../engine/api.js';
 /** Why an incident was raised, for a program (docs/api.md, "Incidents"). */
 export type IncidentReason = NonNullable<IncidentView['reason']>;
 /** Why an instance failed, or (in a 422) would fail. */
@@ -83,6 +84,13 @@ export interface InstanceList {
 export interface IncidentPage {
   items: IncidentView[];
   nextCursor: string | null;
+}
+
+/** GET /api/audit/refused: one page of refused attempts, newest first; `next` asks for the page after it. */
+export interface RefusedAttemptPage {
+  items: RefusedAttemptView[];
+  limit: number;
+  next: string | null;
 }
 
 /** One file of a deployment: a .bpmn, or a .dmn with decisions. */
@@ -191,6 +199,11 @@ export class ApiClient {
   /** POST /api/incidents/{id}/retry: operations only; a refusal (403, 409, 422) is an ApiProblem. */
   async retryIncident(id: string, variables?: Record<string, unknown>): Promise<void> {
     await this.request('POST', `/api/incidents/${encodeURIComponent(id)}/retry`, JSON.stringify(variables ? { variables } : {}), 'application/json');
+  }
+
+  /** GET /api/audit/refused?…: operations only (403 for anyone else); `query` is the filter and page (audit-query.ts). */
+  listRefusedAttempts(query: URLSearchParams): Promise<RefusedAttemptPage> {
+    return this.json('GET', `/api/audit/refused?${query}`);
   }
 
   /**

@@ -59,6 +59,20 @@ export default class SidePanel {
     if (wasHidden && !this.folded) this.eventBus.fire(SIDE_TAB_SHOWN, { id });
   }
 
+  /**
+   * Offers the tab or takes it away (a tab only some users may use: the Audit tab for `operations`). A tab taken away
+   * while chosen hands the panel to the first tab still offered.
+   */
+  setTabShown(id: string, shown: boolean): void {
+    const entry = this.panes.get(id);
+    if (!entry || entry.tab.hidden === !shown) return;
+    entry.tab.hidden = !shown;
+    if (shown || entry.pane.hidden) return;
+    const first = [...this.panes].find(([, { tab }]) => !tab.hidden)?.[0];
+    if (first) this.choose(first);
+    else entry.pane.hidden = true;
+  }
+
   /** Folds the panel away or back (LayoutToggles); unfolded, its chosen tab comes on screen again. */
   setFolded(folded: boolean): void {
     if (folded === this.folded) return;
