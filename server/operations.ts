@@ -261,7 +261,7 @@ export const OPERATIONS: Operation[] = [
     body: { kind: 'json', schema: 'StartInstanceRequest', required: false },
     problems: {
       404: 'No process with this key.',
-      409: 'The process is called by another (`reason: called-process`) or takes orders (`takes-orders`), or the business key is an order number (`order-exists`).',
+      409: 'The process is called by another (`reason: called-process`) or takes orders (`takes-orders`), or the business key is an order number (`order-exists`); under an order\'s number, kept in its history as `start.refused`.',
       422: 'A variable the start event does not declare (`errors` names `/variables/<name>`), or the caller\'s Idempotency-Key was already used with another body (`type` …/idempotency-key-reused, `reason: idempotency-key-reused`, `instanceId` the instance the first request started), as the IETF draft of the header answers it.',
     },
     responses: instanceCreated,
@@ -278,7 +278,7 @@ export const OPERATIONS: Operation[] = [
     query: 'EmptyQuery',
     body: { kind: 'json', schema: 'OrderRequest', required: true },
     problems: {
-      409: 'This orderNo was entered with another body (`reason: order-exists`), or another instance already runs under it (`business-key-taken`); `instanceId` names that instance.',
+      409: 'This orderNo was entered with another body (`reason: order-exists`: kept in the order\'s history as `entry.refused`, with what was sent), or another instance already runs under it (`business-key-taken`); `instanceId` names that instance.',
       422: 'An order the engine refuses: `errors` names `/currency` (not ISO 4217, or no rate on this day) or `/amount` (more decimals than the currency has, not greater than 0).',
       503: 'The order process is not deployed, or does not declare `takesOrders`.',
     },
@@ -1037,7 +1037,7 @@ export const OPERATIONS: Operation[] = [
     body: { kind: 'json', schema: 'Camunda8ProcessInstanceCreationRequest', required: true },
     problems: {
       404: 'No process with this id.',
-      409: 'The process is called by another (`called-process`) or takes orders (`takes-orders`), or the businessId is an order number (`order-exists`).',
+      409: 'The process is called by another (`called-process`) or takes orders (`takes-orders`), or the businessId is an order number (`order-exists`); under an order\'s number, kept in its history as `start.refused`.',
       400: 'A version other than -1, or a body that does not fit the schema.',
       422: 'A variable the start event does not declare.',
     },

@@ -9,6 +9,7 @@ import { callersOf, refuseDirectStart, refuseOrderNumber } from '../orders/entry
 import { checkOrder, isSameOrder, orderAsEntered, orderRow, orderVariables } from '../orders/order-entry.js';
 import type { StoreTx } from '../store/types.js';
 import { mapStartVariables, startDeclarationOf } from './start-variables.js';
+import { recordingRefusal, recordRefusedAtInstance, type AttemptNote } from './refused-attempts.js';
 import { callerEntry, namedCaller } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 
@@ -25,13 +26,18 @@ export class Starts {
     private readonly orderEntry: OrderEntrySettings,
   ) {}
 
-  /** Starts a process; returns the instance id and whether this call created it (an idempotent repeat did not). */
+  /**
+   * Starts a process; returns the instance id and whether this call created it (an idempotent repeat did not). A
+   * start the entry rules refuse under an order's number (a called process, the order process itself, another
+   * process under the order's key) is kept in that order's history as `start.refused` (refused-attempts.ts).
+   */
   async start(processKey: string, options: StartOptions): Promise<{ id: string; created: boolean }> {
     const { steps } = this;
     const caller = namedCaller(options.user, options.via);
     // a key is its sender's: another user's same key is another request, and never answers with their instance
     const idempotencyCaller = options.user ?? '';
-    return steps.step('start', async (tx, moving) => {
+    const { businessKey } = options;
+    return recordingRefusal<{ id: string; created: boolean }, RefusedEntry>((attempt) => steps.step('start', async (tx, moving) => {
       const { idempotency } = options;
       if (idempotency) {
         const previous = await tx.getIdempotency(idempotency.scope, idempotencyCaller, idempotency.key);
@@ -48,8 +54,10 @@ export class Starts {
       const version = await tx.latestVersionNumber(processKey);
       if (version === undefined) throw notFound(`no process with key ${processKey} is deployed`);
       const { model } = await steps.definition(tx, processKey, version);
-      await refuseDirectStart(tx, model);
-      if (options.businessKey !== undefined) await refuseOrderNumber(tx, options.businessKey);
+      await noteEntryRefusal(attempt, async () => {
+        await refuseDirectStart(tx, model);
+        if (businessKey !== undefined) await refuseOrderNumber(tx, businessKey);
+      });
       const payload = options.variables ?? {};
       const declaration = startDeclarationOf(model);
       const variables = declaration ? mapStartVariables(model, declaration, payload) : payload;
@@ -67,14 +75,24 @@ export class Starts {
         history: [callerEntry(steps.rows.history(instance.id, options.user ?? null, 'instance.started', null, null, { variables: payload }), caller)],
       }]);
       return { id: instance.id, created: true };
-    }, caller);
+    }, caller), ({ error }) => (businessKey === undefined ? Promise.resolve(false) : recordRefusedAtInstance(steps, {
+      event: 'start.refused',
+      instanceOf: async (tx) => (await tx.getOrder(businessKey))?.instanceId,
+      sent: { attempted: 'start', processKey, variables: options.variables ?? {} },
+      reason: String(error.details?.reason),
+      refusal: error.message,
+    }, caller)));
   }
 
-  /** Enters an order; an identical repeat returns the order already entered. */
+  /**
+   * Enters an order; an identical repeat returns the order already entered. Another entry under the number of an
+   * order already entered (other data: `order-exists`) is kept in that order's history as `entry.refused`, with
+   * what it sent: an attempt to enter the order again with another amount or terms leaves a trace.
+   */
   async enterOrder(order: OrderEntry, options: OrderEntryOptions): Promise<{ id: string; created: boolean }> {
     const { steps } = this;
     const caller = namedCaller(options.user, options.via);
-    return steps.step('start', async (tx, moving) => {
+    return recordingRefusal<{ id: string; created: boolean }, RefusedEntry>((attempt) => steps.step('start', async (tx, moving) => {
       // The refusals that only read (no level-1 order process, a business key taken) are the transaction's.
       const checked = !steps.isSpeculation(tx);
       const { model, processKey, version } = await this.orderProcess(tx, checked);
@@ -82,9 +100,11 @@ export class Starts {
       const existing = await tx.getOrder(order.orderNo);
       if (existing) {
         if (isSameOrder(existing.order, orderAsEntered(order))) return { id: existing.instanceId, created: false };
-        throw conflict(`order ${order.orderNo} was already entered with different data (instance ${existing.instanceId})`, {
+        const error = conflict(`order ${order.orderNo} was already entered with different data (instance ${existing.instanceId})`, {
           reason: 'order-exists', instanceId: existing.instanceId,
         });
+        attempt.current = { error };
+        throw error;
       }
       const conversion = checkOrder(order, this.rates(), steps.rows.nowIso().slice(0, 10));
       const [holder] = checked ? await tx.findInstances({ businessKey: order.orderNo, limit: 1 }) : [];
@@ -112,7 +132,13 @@ export class Starts {
         processKey, instanceId: instance.id, enteredBy: options.user, enteredAt: instance.createdAt,
       }));
       return { id: instance.id, created: true };
-    }, caller);
+    }, caller), ({ error }) => recordRefusedAtInstance(steps, {
+      event: 'entry.refused',
+      instanceOf: async (tx) => (await tx.getOrder(order.orderNo))?.instanceId,
+      sent: { attempted: 'enter-order', ...order },
+      reason: String(error.details?.reason),
+      refusal: error.message,
+    }, caller));
   }
 
   async orderEntryStatus(): Promise<OrderEntryStatus> {
@@ -149,5 +175,20 @@ export class Starts {
     const { rates } = this.orderEntry;
     if (!rates) throw new StratumError('unavailable', 'orders cannot be entered: no exchange-rate table is configured');
     return rates;
+  }
+}
+
+/** An entry rule's refusal, noted for its record once the step rolled back. */
+interface RefusedEntry {
+  error: StratumError;
+}
+
+/** Runs `check` (the entry rules); a refusal it throws is noted in `attempt`, to be kept. */
+async function noteEntryRefusal(attempt: AttemptNote<RefusedEntry>, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    if (error instanceof StratumError) attempt.current = { error };
+    throw error;
   }
 }

@@ -215,7 +215,7 @@ export interface HistoryEventFilter {
  * The events of the refused attempts a history keeps (engine/runtime/refused-attempts.ts): every one ends in
  * `.refused`, which is what the partial index over them (migration 17) is built on.
  */
-export const REFUSED_EVENTS = ['task.refused', 'job.refused', 'message.refused', 'change.refused', 'cancel.refused', 'incident.refused'] as const;
+export const REFUSED_EVENTS = ['task.refused', 'job.refused', 'message.refused', 'change.refused', 'cancel.refused', 'incident.refused', 'start.refused', 'entry.refused'] as const;
 export type RefusedEvent = (typeof REFUSED_EVENTS)[number];
 
 /** A page of the refused attempts of every instance (GET /api/audit/refused), newest first, then by seq. */

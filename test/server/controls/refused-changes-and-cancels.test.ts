@@ -173,6 +173,43 @@ describe('a change or cancel the role check refuses is kept in the history of wh
   });
 });
 
+describe('an entry or start refused under an order\'s number is kept in that order\'s history', () => {
+  it('the order entered again with a lower amount: 409 order-exists as before, kept as entry.refused with what was sent; an identical repeat keeps nothing', async () => {
+    const order = await enterOrder('RC-AGAIN-ENTRY', 1_200_000);
+    const again = { orderNo: 'RC-AGAIN-ENTRY', customer: { name: 'Druckerei Weiss' }, amount: 900_000, currency: 'CNY', paymentTerms: 'credit' };
+    const refused = await api().post('/api/orders', TOKENS.erp, again);
+    expect(refused.status, refused.text).toBe(409);
+    expect(problemOf(refused)).toMatchObject({ reason: 'order-exists', instanceId: order.id });
+    expect(await refusedOf('RC-AGAIN-ENTRY', 'entry.refused')).toEqual([objectWith({
+      instanceId: order.id, actor: 'erp', via: 'api',
+      data: { attempted: 'enter-order', ...again, reason: 'order-exists', refusal: problemOf(refused).detail },
+    })]);
+    expect((await api().post('/api/orders', TOKENS.erp, { ...again, amount: 1_200_000 })).status).toBe(200);
+    expect(await refusedOf('RC-AGAIN-ENTRY', 'entry.refused')).toHaveLength(1);
+    expect((await api().get<{ amount: string }>('/api/orders/RC-AGAIN-ENTRY', TOKENS.erp)).body.amount).toBe('1200000.00');
+  });
+
+  it('a called approval or the order process started directly under the order\'s number, on /api and Camunda 8\'s route: 409 as before, kept as start.refused', async () => {
+    const order = await enterOrder('RC-DIRECT', 1_200_000);
+    const approval = await api().post('/api/processes/credit-order-approval/instances', TOKENS.erp, { businessKey: 'RC-DIRECT', variables: { directorApproved: true } });
+    expect(approval.status, approval.text).toBe(409);
+    const camunda8 = await api().post('/v2/process-instances', TOKENS.erp, { processDefinitionId: 'order-to-cash', businessId: 'RC-DIRECT', variables: { amount: 1 } });
+    expect(camunda8.status, camunda8.text).toBe(409);
+    expect(await refusedOf('RC-DIRECT', 'start.refused')).toEqual([
+      objectWith({
+        instanceId: order.id, actor: 'erp', via: 'api',
+        data: { attempted: 'start', processKey: 'credit-order-approval', variables: { directorApproved: true }, reason: 'called-process', refusal: problemOf(approval).detail },
+      }),
+      objectWith({ instanceId: order.id, actor: 'erp', via: 'camunda8', data: objectWith({ processKey: 'order-to-cash', reason: 'takes-orders' }) }),
+    ]);
+
+    const before = await historyRows();
+    expect((await api().post('/api/processes/credit-order-approval/instances', TOKENS.erp, { businessKey: 'RC-NO-SUCH-ORDER' })).status).toBe(409);
+    expect((await api().post('/api/processes/credit-order-approval/instances', TOKENS.erp, {})).status).toBe(409);
+    expect(await historyRows()).toBe(before);
+  });
+});
+
 describe('a retry of an incident the role check refuses is kept in the failed instance\'s history', () => {
   it('the ERP retries its own failed job\'s incident on /api and on Camunda 8\'s route: 403 as before, kept as incident.refused (role), the order still failed', async () => {
     const order = await enterOrder('RC-ROLE-INCIDENT');

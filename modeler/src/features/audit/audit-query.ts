@@ -23,6 +23,8 @@ export const REFUSED_EVENT_WORDS: Record<RefusedEvent, string> = {
   'change.refused': 'Order change',
   'cancel.refused': 'Cancel',
   'incident.refused': 'Incident retry',
+  'start.refused': 'Start under an order\'s number',
+  'entry.refused': 'Order entered again',
 };
 
 /**

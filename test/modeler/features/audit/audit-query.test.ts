@@ -45,6 +45,6 @@ describe('the start of a chosen day', () => {
 
 describe('the event filter', () => {
   it('offers every refused event the server lists', () => {
-    expect(Object.keys(REFUSED_EVENT_WORDS).sort()).toEqual(['cancel.refused', 'change.refused', 'incident.refused', 'job.refused', 'message.refused', 'task.refused']);
+    expect(Object.keys(REFUSED_EVENT_WORDS).sort()).toEqual(['cancel.refused', 'change.refused', 'entry.refused', 'incident.refused', 'job.refused', 'message.refused', 'start.refused', 'task.refused']);
   });
 });
