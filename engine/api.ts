@@ -400,10 +400,13 @@ export interface RefusedRequest {
   /**
    * What it addressed: an open task or job (`id` its id), a change or cancel of an order (`order-change`,
    * `order-cancel`: `id` the order number), the cancel of an instance (`instance-cancel`: `id` the instance's) or
-   * the retry of an incident (`incident-retry`: `id` the incident's).
+   * the retry of an incident (`incident-retry`: `id` the incident's), an order's entry or a process's start under an
+   * order's number (`order-entry`, `process-start`: `id` the number).
    */
-  kind: 'task' | 'job' | 'order-change' | 'order-cancel' | 'instance-cancel' | 'incident-retry';
+  kind: 'task' | 'job' | 'order-change' | 'order-cancel' | 'instance-cancel' | 'incident-retry' | 'order-entry' | 'process-start';
   id: string;
+  /** The process a refused start named (`process-start`). */
+  processKey?: string;
   /** One word for why (`role`: the caller lacks the role the route needs). */
   reason: string;
   /** The refusal as the caller got it. */

@@ -46,7 +46,7 @@ export async function recordRefusedRequest(steps: StepExecutor, refused: Refused
     return recordRefusedAtInstance(steps, {
       event,
       instanceOf: (tx) => instanceOf(tx, id),
-      sent: { attempted: refused.attempted, ...(kind === 'incident-retry' && { incidentId: id }) },
+      sent: { attempted: refused.attempted, ...(kind === 'incident-retry' && { incidentId: id }), ...(refused.processKey !== undefined && { processKey: refused.processKey }) },
       reason: refused.reason,
       refusal: refused.refusal,
     }, caller);
@@ -87,6 +87,8 @@ const ADDRESSED_AS_A_WHOLE: Record<Exclude<RefusedRequest['kind'], 'task' | 'job
   'order-cancel': { event: 'cancel.refused', instanceOf: async (tx, orderNo) => (await tx.getOrder(orderNo))?.instanceId },
   'instance-cancel': { event: 'cancel.refused', instanceOf: async (tx, instanceId) => (await tx.getInstance(instanceId))?.id },
   'incident-retry': { event: 'incident.refused', instanceOf: async (tx, incidentId) => (await tx.getIncident(incidentId))?.instanceId },
+  'order-entry': { event: 'entry.refused', instanceOf: async (tx, orderNo) => (await tx.getOrder(orderNo))?.instanceId },
+  'process-start': { event: 'start.refused', instanceOf: async (tx, orderNo) => (await tx.getOrder(orderNo))?.instanceId },
 };
 
 /** A refused call about an order or an instance as a whole, not one of its waits. */

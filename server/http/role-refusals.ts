@@ -7,7 +7,9 @@
 // queue's bound the caller still gets its 403 at once, and the entry is not kept: the log says so (refusalsInTurn).
 // A change or cancel of an order the role check refused (an approver lowering the amount they must approve, or
 // cancelling the order), or a retry of an incident, is kept the same way in the history of the order or instance
-// its path names, as `change.refused`, `cancel.refused` or `incident.refused`.
+// its path names, as `change.refused`, `cancel.refused` or `incident.refused`; an order's entry or a start under an
+// order's number, which name the order in their body only, as a message does (below), as `entry.refused` or
+// `start.refused`.
 // A message the role check refused (an approver posting a payment) is kept in the history of the order it names:
 // the role check answers before the body is read, and the body is the only place a message names its order, so
 // the body of such a refusal is read (up to the server's limit) for its name and key; what it carried is not kept.
@@ -66,6 +68,16 @@ const MESSAGE_ROUTES: readonly MessageRoute[] = [
   { path: '/v2/messages/publication', name: 'name', key: 'correlationKey', schemaRefusesOrderFields: true },
 ];
 
+/**
+ * Operations that name the order they are aimed at only in their body (an order's entry, a start under an order's
+ * number): the body's field holding the number, and where the started process is named.
+ */
+const ADDRESSED_IN_BODY: readonly { path: string; kind: RefusedRequest['kind']; key: string; processKey?: { param: string } | { field: string } }[] = [
+  { path: '/api/orders', kind: 'order-entry', key: 'orderNo' },
+  { path: '/api/processes/{key}/instances', kind: 'process-start', key: 'businessKey', processKey: { param: 'key' } },
+  { path: '/v2/process-instances', kind: 'process-start', key: 'businessId', processKey: { field: 'processDefinitionId' } },
+];
+
 /** Reads the JSON body of a request the role check refused before its body was read. */
 export type ReadRefusedBody = (req: Request, res: Response) => Promise<unknown>;
 
@@ -106,6 +118,8 @@ export function recordRoleRefusals(
 ) {
   const messages = MESSAGE_ROUTES.find((route) => route.path === op.path);
   if (messages) return recordRefusedMessages(op, messages, record, readBody);
+  const inBody = op.method === 'post' ? ADDRESSED_IN_BODY.find((route) => route.path === op.path) : undefined;
+  if (inBody) return recordRoleRefusedBodies(op, inBody, record, readBody);
   const addressed = ADDRESSED.find((route) => route.matches(op));
   if (!addressed) return undefined;
   const isWait = addressed.kind === 'task' || addressed.kind === 'job';
@@ -127,6 +141,30 @@ export function recordRoleRefusals(
       : { kind: addressed.kind, id, reason: ROLE_REFUSAL, refusal: error.message, attempted: op.id };
     // the caller gets the 403 either way: a store or a queue that cannot keep the entry does not turn it into a 500 or a 503
     record(refused, { ...user, via: routeOf(op.path) }, res.locals.arrivedAt as number).then(() => next(error), () => next(error));
+  };
+}
+
+/**
+ * Express error middleware for an operation that names its order in its body (ADDRESSED_IN_BODY): a role refusal is
+ * kept in the history of the order whose number the body names, the body read for it as a refused message's is; what
+ * else it carried is not kept. Nothing for a body that names no order.
+ */
+function recordRoleRefusedBodies(op: { id: string; path: string }, route: (typeof ADDRESSED_IN_BODY)[number], record: KeepRefusal, readBody: ReadRefusedBody) {
+  return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
+    const user = res.locals.user as User | undefined;
+    if (!(error instanceof HttpProblem) || error.status !== 403 || !user || req.readableEnded) return next(error);
+    readBody(req, res)
+      .then((body) => {
+        const sent = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+        const id = sent[route.key];
+        if (typeof id !== 'string') return undefined;
+        const processKey = !route.processKey ? undefined : 'param' in route.processKey ? req.params[route.processKey.param] : sent[route.processKey.field];
+        const refused: RefusedRequest = {
+          kind: route.kind, id, ...(typeof processKey === 'string' && { processKey }), reason: ROLE_REFUSAL, refusal: error.message, attempted: op.id,
+        };
+        return record(refused, { ...user, via: routeOf(op.path) }, res.locals.arrivedAt as number);
+      })
+      .then(() => next(error), () => next(error));
   };
 }
 

@@ -210,6 +210,31 @@ describe('an entry or start refused under an order\'s number is kept in that ord
   });
 });
 
+describe('an entry or start under an order\'s number that the role check refuses is kept in that order\'s history', () => {
+  it('the sales director enters an order again and starts its approval, on /api and Camunda 8\'s route: 403 as before, kept under role without what was sent', async () => {
+    const order = await enterOrder('RC-ROLE-ENTRY', 1_200_000);
+    const entry = await api().post('/api/orders', TOKENS.director, { orderNo: 'RC-ROLE-ENTRY', customer: { name: 'Druckerei Weiss' }, amount: 1, currency: 'CNY', paymentTerms: 'credit' });
+    expect(entry.status, entry.text).toBe(403);
+    const start = await api().post('/api/processes/credit-order-approval/instances', TOKENS.director, { businessKey: 'RC-ROLE-ENTRY', variables: { directorApproved: true } });
+    expect(start.status, start.text).toBe(403);
+    const camunda8 = await api().post('/v2/process-instances', TOKENS.director, { processDefinitionId: 'credit-order-approval', businessId: 'RC-ROLE-ENTRY' });
+    expect(camunda8.status, camunda8.text).toBe(403);
+    expect(await refusedOf('RC-ROLE-ENTRY', 'entry.refused')).toEqual([objectWith({
+      instanceId: order.id, actor: 'dirk', via: 'api', data: { attempted: 'postOrder', reason: 'role', refusal: problemOf(entry).detail },
+    })]);
+    expect(await refusedOf('RC-ROLE-ENTRY', 'start.refused')).toEqual([
+      objectWith({ instanceId: order.id, actor: 'dirk', via: 'api', data: { attempted: 'startInstance', processKey: 'credit-order-approval', reason: 'role', refusal: problemOf(start).detail } }),
+      objectWith({ instanceId: order.id, actor: 'dirk', via: 'camunda8', data: objectWith({ processKey: 'credit-order-approval', reason: 'role' }) }),
+    ]);
+
+    const before = await historyRows();
+    expect((await api().post('/api/orders', TOKENS.director, { orderNo: 'RC-ROLE-NEW', customer: { name: 'x' }, amount: 1, currency: 'CNY', paymentTerms: 'credit' })).status).toBe(403);
+    expect((await api().post('/api/processes/credit-order-approval/instances', TOKENS.director, { businessKey: 'RC-NO-SUCH-ORDER' })).status).toBe(403);
+    expect((await api().post('/api/processes/credit-order-approval/instances', TOKENS.director, {})).status).toBe(403);
+    expect(await historyRows()).toBe(before);
+  });
+});
+
 describe('a retry of an incident the role check refuses is kept in the failed instance\'s history', () => {
   it('the ERP retries its own failed job\'s incident on /api and on Camunda 8\'s route: 403 as before, kept as incident.refused (role), the order still failed', async () => {
     const order = await enterOrder('RC-ROLE-INCIDENT');
