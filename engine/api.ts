@@ -6,7 +6,7 @@ import type { ImpactReport, ProcessDiff } from './impact/impact-report.js';
 import type { RateTable } from './money/rate-table.js';
 import type { UserTaskForm } from './bpmn/user-task-form.js';
 import type { PageAfter } from './store/page-cursor.js';
-import type { CallerRoute, HistoryRoute, IncidentFilter, IncidentReason, InstanceStatus, RefusedEvent, StepIncident, Store, WaitKind } from './store/types.js';
+import type { CallerRoute, HistoryRoute, IncidentFilter, IncidentReason, InstanceStatus, RefusedEvent, RefusedFilter, StepIncident, Store, WaitKind } from './store/types.js';
 
 export type { CallerRoute, Finding, HistoryRoute, ImpactReport, InstanceStatus, PageAfter, ProcessDiff, RateTable, RefusedEvent, UserTaskForm, WaitKind };
 
@@ -128,21 +128,11 @@ export interface HistoryEntry {
   data: Record<string, unknown> | null;
 }
 
-/** The refused attempts of every order an auditor asks for (GET /api/audit/refused): every condition given must hold. */
-export interface RefusedAttemptQuery {
-  event?: RefusedEvent;
-  actor?: string;
-  /** `data.reason`, exactly. */
-  reason?: string;
-  /** The order's number: its root instance's business key. */
-  businessKey?: string;
-  /** At or after this instant. */
-  since?: string;
-  /** Before this instant. */
-  until?: string;
-  limit: number;
-  after?: PageAfter;
-}
+/**
+ * The refused attempts of every order an auditor asks for (GET /api/audit/refused): every condition given must hold;
+ * the store's filter as it is.
+ */
+export type RefusedAttemptQuery = RefusedFilter;
 
 /** A refused attempt kept in an instance's history, with the order it belongs to. */
 export interface RefusedAttemptView extends HistoryEntry {
