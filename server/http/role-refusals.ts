@@ -139,8 +139,7 @@ export function recordRoleRefusals(
     const refused: RefusedRequest = variables
       ? { kind: addressed.kind, id, reason: VARIABLE_REFUSED, refusal: error.message, attempted: op.id, variables }
       : { kind: addressed.kind, id, reason: ROLE_REFUSAL, refusal: error.message, attempted: op.id };
-    // the caller gets the 403 either way: a store or a queue that cannot keep the entry does not turn it into a 500 or a 503
-    record(refused, { ...user, via: routeOf(op.path) }, res.locals.arrivedAt as number).then(() => next(error), () => next(error));
+    answerAfter(record(refused, { ...user, via: routeOf(op.path) }, res.locals.arrivedAt as number), next, error);
   };
 }
 
@@ -153,18 +152,16 @@ function recordRoleRefusedBodies(op: { id: string; path: string }, route: (typeo
   return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
     const user = res.locals.user as User | undefined;
     if (!(error instanceof HttpProblem) || error.status !== 403 || !user || req.readableEnded) return next(error);
-    readBody(req, res)
-      .then((body) => {
-        const sent = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-        const id = sent[route.key];
-        if (typeof id !== 'string') return undefined;
-        const processKey = !route.processKey ? undefined : 'param' in route.processKey ? req.params[route.processKey.param] : sent[route.processKey.field];
-        const refused: RefusedRequest = {
-          kind: route.kind, id, ...(typeof processKey === 'string' && { processKey }), reason: ROLE_REFUSAL, refusal: error.message, attempted: op.id,
-        };
-        return record(refused, { ...user, via: routeOf(op.path) }, res.locals.arrivedAt as number);
-      })
-      .then(() => next(error), () => next(error));
+    answerAfter(readBody(req, res).then((body) => {
+      const sent = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+      const id = sent[route.key];
+      if (typeof id !== 'string') return undefined;
+      const processKey = !route.processKey ? undefined : 'param' in route.processKey ? req.params[route.processKey.param] : sent[route.processKey.field];
+      const refused: RefusedRequest = {
+        kind: route.kind, id, ...(typeof processKey === 'string' && { processKey }), reason: ROLE_REFUSAL, refusal: error.message, attempted: op.id,
+      };
+      return record(refused, { ...user, via: routeOf(op.path) }, res.locals.arrivedAt as number);
+    }), next, error);
   };
 }
 
@@ -197,20 +194,25 @@ function recordRefusedMessages(op: { id: string; path: string }, route: MessageR
     if (error.status === 403) {
       // only the role check refuses before the body is read; the runtime keeps its own refusals (engine-message)
       if (req.readableEnded) return next(error);
-      readBody(req, res)
-        .then((body) => {
-          const refused = messageOf(body, route, { ...refusal, reason: ROLE_REFUSAL });
-          return refused && keep(refused);
-        })
-        .then(() => next(error), () => next(error));
-      return;
+      return answerAfter(readBody(req, res).then((body) => {
+        const refused = messageOf(body, route, { ...refusal, reason: ROLE_REFUSAL });
+        return refused && keep(refused);
+      }), next, error);
     }
     const body = res.locals.refusedBody as unknown;
     const variables = route.schemaRefusesOrderFields ? orderFieldsSent(error, body) : undefined;
     const refused = variables && messageOf(body, route, { ...refusal, variables, reason: VARIABLE_REFUSED });
     if (!refused) return next(error);
-    keep(refused).then(() => next(error), () => next(error));
+    answerAfter(keep(refused), next, error);
   };
+}
+
+/**
+ * Passes the refusal on once `keeping` has settled: the caller gets it whether the entry was kept or not (a store or a
+ * queue that cannot keep it does not turn a 403 into a 500 or a 503, nor a body that cannot be read into a 400).
+ */
+function answerAfter(keeping: Promise<unknown>, next: NextFunction, error: unknown): void {
+  keeping.then(() => next(error), () => next(error));
 }
 
 /** The refused message `body` sent on `route`, or undefined when it names no message and key. */

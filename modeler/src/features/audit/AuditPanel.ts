@@ -99,38 +99,35 @@ export default class AuditPanel {
 
   /** The filters as they stand, from the first page. */
   private async query(): Promise<void> {
-    const asked = ++this.asked;
+    ++this.asked;
     this.filters = this.readFilters();
     this.loaded = true;
-    try {
-      const page = await this.config.api.listRefusedAttempts(refusedAttemptsQuery(this.filters, AUDIT_PAGE));
-      if (asked !== this.asked) return;
-      this.attempts = page.items;
-      this.next = page.next;
-      this.failure.hidden = true;
-      this.render();
-    } catch (error) {
-      if (asked !== this.asked) return;
-      this.showFailure(error, 'Listing the refused attempts');
-    }
+    await this.fetchPage(null, 'Listing the refused attempts');
   }
 
   private async loadMore(): Promise<void> {
     if (!this.next || this.loadingMore) return;
-    const asked = this.asked;
     this.loadingMore = true;
     try {
-      const page = await this.config.api.listRefusedAttempts(refusedAttemptsQuery(this.filters, AUDIT_PAGE, this.next));
+      await this.fetchPage(this.next, 'Listing more refused attempts');
+    } finally {
+      this.loadingMore = false;
+    }
+  }
+
+  /** The page after `after` (the first with null), added to what is listed; dropped when a newer query came since. */
+  private async fetchPage(after: string | null, doing: string): Promise<void> {
+    const asked = this.asked;
+    try {
+      const page = await this.config.api.listRefusedAttempts(refusedAttemptsQuery(this.filters, AUDIT_PAGE, after));
       if (asked !== this.asked) return;
-      this.attempts.push(...page.items);
+      this.attempts = after === null ? page.items : [...this.attempts, ...page.items];
       this.next = page.next;
       this.failure.hidden = true;
       this.render();
     } catch (error) {
       if (asked !== this.asked) return;
-      this.showFailure(error, 'Listing more refused attempts');
-    } finally {
-      this.loadingMore = false;
+      this.showFailure(error, doing);
     }
   }
 
