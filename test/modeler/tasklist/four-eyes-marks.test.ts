@@ -63,10 +63,8 @@ describe.skipIf(!browserAvailable)('a task four eyes would refuse the reader, in
   });
 
   it('disables the decision once the server refuses it for four eyes, when the list had not marked the task yet', async () => {
-    expect((await api('POST', '/api/orders', INTEGRATION_TOKEN, { orderNo: 'FE-UI-2', customer: { name: 'Lager AG' }, amount: 1_500_000, currency: 'CNY', paymentTerms: 'credit' })).status).toBe(201);
-    const [approval] = (await api<TaskView[]>('GET', '/api/tasks?businessKey=FE-UI-2', INTEGRATION_TOKEN)).json;
-    expect((await api('POST', `/api/tasks/${encodeURIComponent(approval.id)}/complete`, DIRK, { variables: { approved: true } })).status).toBe(200);
-    // the list as a server without the marks sends it (or before it could know): the review unmarked
+    // the list as a server without the marks sends it (or before it could know): the review unmarked. Routed before the
+    // order exists, so that no poll of the list in between shows the review marked
     const list = (url: URL) => url.pathname === '/api/tasks' && url.searchParams.get('mine') === 'true';
     await page.route(list, async (route) => {
       const response = await route.fetch();
@@ -74,6 +72,9 @@ describe.skipIf(!browserAvailable)('a task four eyes would refuse the reader, in
       await route.fulfill({ response, json: tasks.map(({ fourEyes: _mark, ...task }) => task) });
     });
     try {
+      expect((await api('POST', '/api/orders', INTEGRATION_TOKEN, { orderNo: 'FE-UI-2', customer: { name: 'Lager AG' }, amount: 1_500_000, currency: 'CNY', paymentTerms: 'credit' })).status).toBe(201);
+      const [approval] = (await api<TaskView[]>('GET', '/api/tasks?businessKey=FE-UI-2', INTEGRATION_TOKEN)).json;
+      expect((await api('POST', `/api/tasks/${encodeURIComponent(approval.id)}/complete`, DIRK, { variables: { approved: true } })).status).toBe(200);
       const review = page.locator('.task-item:has(.task-order:text-is("FE-UI-2 · Lager AG"))');
       await review.waitFor({ timeout: 10_000 });
       expect(await review.getAttribute('data-four-eyes')).toBeNull();
