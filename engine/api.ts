@@ -141,6 +141,10 @@ export interface RefusedAttemptView extends HistoryEntry {
   /** The order's number (its root instance's business key); null when the root was started without one. */
   businessKey: string | null;
   processKey: string;
+  /** The version of the process the instance runs. */
+  processVersion: number;
+  /** The element's name in that version (Camunda's `activityName`); null without an element or a name. */
+  elementName: string | null;
   waitId: string | null;
 }
 

@@ -127,7 +127,7 @@ export class InstanceRuntime implements Runtime {
   }
 
   findRefusedAttempts(query: RefusedAttemptQuery): Promise<{ items: RefusedAttemptView[]; next: PageAfter | null }> {
-    return findRefusedAttempts(this.steps.store, query);
+    return findRefusedAttempts(this.steps.store, query, (tx, key, version) => this.steps.definition(tx, key, version));
   }
 
   // ---- user tasks -----------------------------------------------------------

@@ -28,9 +28,10 @@ export interface RefusedTables {
   reason: string;
 }
 
-/** A refused entry as read: the history row with its instance's process and its order's number. */
+/** A refused entry as read: the history row with its instance's process (key and version) and its order's number. */
 export interface RefusedRecord<C extends ColumnTypes> extends HistoryRecord<C> {
   process_key: string;
+  process_version: number;
   business_key: string | null;
 }
 
@@ -55,7 +56,7 @@ export function refusedSelect(filter: RefusedFilter, placeholder: Placeholder, t
   const limit = where.parameter(filter.limit);
   const { where: conditions, parameters } = where.build();
   return {
-    text: `SELECT h.*, i.process_key, r.business_key
+    text: `SELECT h.*, i.process_key, i.version AS process_version, r.business_key
       FROM ${tables.history} h JOIN ${tables.instances} i ON i.id = h.instance_id JOIN ${tables.instances} r ON r.id = i.root_id
       ${conditions} ORDER BY h.at DESC, h.seq LIMIT ${limit}`,
     parameters,
@@ -64,7 +65,7 @@ export function refusedSelect(filter: RefusedFilter, placeholder: Placeholder, t
 
 /** A refused entry as the list hands it out, its history fields read by the dialect's codec. */
 export function refusedRow<C extends ColumnTypes>(record: RefusedRecord<C>, history: (record: HistoryRecord<C>) => HistoryRow): RefusedRow {
-  return { ...history(record), seq: Number(record.seq), businessKey: record.business_key, processKey: record.process_key };
+  return { ...history(record), seq: Number(record.seq), businessKey: record.business_key, processKey: record.process_key, processVersion: Number(record.process_version) };
 }
 
 // helpers

@@ -241,6 +241,8 @@ export interface RefusedRow extends HistoryRow {
   /** The order's number (see RefusedFilter.businessKey); null when the root was started without one. */
   businessKey: string | null;
   processKey: string;
+  /** The version of `processKey` the instance runs: where the entry's element is named. */
+  processVersion: number;
 }
 
 export interface IdempotencyRow {

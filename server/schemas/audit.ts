@@ -20,7 +20,7 @@ export const RefusedAttemptsQuery: JsonSchema = {
 
 export const RefusedAttempt: JsonSchema = {
   type: 'object',
-  required: ['seq', 'at', 'event', 'actor', 'instanceId', 'businessKey', 'processKey', 'elementId', 'elementType', 'waitId', 'data'],
+  required: ['seq', 'at', 'event', 'actor', 'instanceId', 'businessKey', 'processKey', 'processVersion', 'elementId', 'elementName', 'elementType', 'waitId', 'data'],
   properties: {
     seq: { type: 'integer', minimum: 1, description: 'The entry\'s number in the history.' },
     at: dateTime,
@@ -30,7 +30,9 @@ export const RefusedAttempt: JsonSchema = {
     instanceId: { type: 'string', description: 'The instance whose history keeps it (a called instance for a refused cancel of one).' },
     businessKey: nullable({ type: 'string', description: 'The order\'s number: the business key of the instance\'s root.' }),
     processKey: { type: 'string', description: 'The process of that instance.' },
+    processVersion: { type: 'integer', minimum: 1, description: 'The version of that process the instance runs.' },
     elementId: nullable({ type: 'string' }),
+    elementName: nullable({ type: 'string', description: 'The element\'s name in that version (as Camunda\'s history gives `activityName`); null without an element or a name.' }),
     elementType: nullable({ type: 'string' }),
     waitId: nullable({ type: 'string', description: 'The task or job attempted, for `task.refused` and `job.refused`.' }),
     data: nullable({ type: 'object', description: 'As the history keeps it: `reason`, `refusal` (the answer\'s detail), `attempted`, and what was sent within its budget.' }),

@@ -98,7 +98,9 @@ describe.skipIf(!browserAvailable)('the Audit tab of the modeler', () => {
     await expect.poll(listed).toEqual(REFUSED);
     const fourEyes = rows().nth(3);
     expect(await fourEyes.locator('.audit-via').textContent()).toBe(' via api');
-    expect(await fourEyes.locator('.audit-element').textContent()).toMatch(/\S/);
+    // the element by its name in the order's version, its id and version in the title
+    expect(await fourEyes.locator('.audit-element').textContent()).toBe('Review order (vice-president)');
+    expect(await fourEyes.locator('.audit-element').getAttribute('title')).toBe('UserTask_ReviewByVicePresident in credit-order-approval version 1');
     expect(await fourEyes.locator('.audit-refusal').textContent()).toMatch(/four eyes/);
     // the local time on screen, the instant in its title
     const at = await fourEyes.locator('.audit-at time').getAttribute('title');

@@ -1134,9 +1134,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.read((tx) => tx.historyOf(['i1'], { event: [] }))).toEqual([]);
       });
 
-      it('lists the refused attempts of every instance newest first, then by seq, with the order and process, filtered and paged', async () => {
-        await store.transaction((tx) => tx.insertVersion(versionRow('credit-order-approval', 1)));
-        await seed(store, instanceRow('root', { businessKey: 'SO-1' }), instanceRow('called', { processKey: 'credit-order-approval', parentId: 'root', rootId: 'root', businessKey: null }), instanceRow('other', { businessKey: 'SO-2' }), instanceRow('plain'));
+      it('lists the refused attempts of every instance newest first, then by seq, with the order and process version, filtered and paged', async () => {
+        await store.transaction(async (tx) => {
+          await tx.insertVersion(versionRow('credit-order-approval', 1));
+          await tx.insertVersion(versionRow('credit-order-approval', 2));
+        });
+        await seed(store, instanceRow('root', { businessKey: 'SO-1' }), instanceRow('called', { processKey: 'credit-order-approval', version: 2, parentId: 'root', rootId: 'root', businessKey: null }), instanceRow('other', { businessKey: 'SO-2' }), instanceRow('plain'));
         const refused = (instanceId: string, event: string, seconds: number, actor: string, reason: string, extra: Partial<HistoryRow> = {}) =>
           historyRow(instanceId, event, { at: at(seconds), actor, data: { reason, refusal: `refused: ${reason}` }, via: 'api', ...extra });
         await store.transaction((tx) => tx.appendHistory([
@@ -1161,8 +1164,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(all[1].seq).toBeLessThan(all[2].seq);
         expect(all[3]).toEqual({
           ...refused('called', 'task.refused', 10, 'dirk', 'four-eyes-starter', { elementId: 'Approve', elementType: 'bpmn:UserTask', waitId: 'task-1' }),
-          seq: anyNumber(), businessKey: 'SO-1', processKey: 'credit-order-approval',
+          seq: anyNumber(), businessKey: 'SO-1', processKey: 'credit-order-approval', processVersion: 2,
         });
+        // each with the version its instance runs, where its element is named
+        expect(all.map((row) => row.processVersion)).toEqual([1, 1, 1, 2, 1]);
         expect(all[0].via).toBeNull();
         const events = async (filter: Partial<RefusedFilter>) => (await find(filter)).map((row) => row.event);
         expect(await events({ event: 'task.refused' })).toEqual(['task.refused']);

@@ -53,15 +53,18 @@ describe('GET /api/audit/refused lists the refused attempts of every order', () 
     expect([...positions].sort(([at, seq], [otherAt, otherSeq]) => otherAt.localeCompare(at) || seq - otherSeq)).toEqual(positions);
     const fourEyes = all.find((item) => item.data!.reason === 'four-eyes-other-task')!;
     expect(fourEyes).toMatchObject({
-      processKey: 'credit-order-approval', via: 'api', elementType: 'bpmn:UserTask', waitId: anyText(),
+      processKey: 'credit-order-approval', processVersion: 1, via: 'api', elementType: 'bpmn:UserTask', waitId: anyText(),
+      // named as its version names it, beside the id
+      elementId: 'UserTask_ReviewByVicePresident', elementName: 'Review order (vice-president)',
       data: { reason: 'four-eyes-other-task', refusal: textMatching(/four eyes/), variables: { approved: true } },
     });
     expect(all.find((item) => item.event === 'job.refused')).toMatchObject({
       // the job of a called instance is listed under its order
-      processKey: 'sales-order-management', via: 'api', data: { attempted: 'complete', workerId: WORKER, reason: 'order-change-open' },
+      processKey: 'sales-order-management', processVersion: 1, via: 'api', elementId: 'ServiceTask_PlanProcurement', elementName: 'Plan procurement',
+      data: { attempted: 'complete', workerId: WORKER, reason: 'order-change-open' },
     });
     expect(all.find((item) => item.event === 'message.refused')).toMatchObject({
-      processKey: 'order-to-cash', elementId: null, waitId: null, data: { name: 'OrderChanged', businessKey: 'AUD-CHANGED', refusal: anyText() },
+      processKey: 'order-to-cash', elementId: null, elementName: null, waitId: null, data: { name: 'OrderChanged', businessKey: 'AUD-CHANGED', refusal: anyText() },
     });
   });
 

@@ -22,7 +22,7 @@ export function refusedAttemptRows(attempt: RefusedAttemptView, openOrder: (atte
         type: 'button', className: 'link-button', 'data-action': 'open-audited-order', title: `Open the ${attempt.processKey} instance on the diagram`,
         onclick: () => openOrder(attempt),
       }, attempt.businessKey ?? attempt.instanceId)),
-      el('td', { className: 'audit-element', title: attempt.processKey }, attempt.elementId ?? '—'),
+      el('td', { className: 'audit-element', title: elementTitle(attempt) }, attempt.elementName ?? attempt.elementId ?? '—'),
       el('td', { className: 'audit-reason' }, reason ?? '—')),
     el('tr', { className: 'audit-detail' },
       el('td', { colspan: AUDIT_COLUMNS.length },
@@ -31,6 +31,12 @@ export function refusedAttemptRows(attempt: RefusedAttemptView, openOrder: (atte
 }
 
 // helpers
+
+/** Where the element is: its id (what the name stands for, and all there is of an unnamed one) in its process version. */
+function elementTitle(attempt: RefusedAttemptView): string {
+  const process = `${attempt.processKey} version ${attempt.processVersion}`;
+  return attempt.elementId ? `${attempt.elementId} in ${process}` : process;
+}
 
 function textOf(value: unknown): string | undefined {
   return typeof value === 'string' && value ? value : undefined;
