@@ -3,18 +3,50 @@
 // instance back on that last good state and runs the action again (a job
 // incident: the job gets retries again); the callers that failed only because
 // this instance failed are put back first, so the order goes on as one.
-// Cancelling the order closes its incidents. The history says who did what.
+// Cancelling the order closes its incidents. The history says who did what; a retry refused for the incident's
+// state or for what its variables would set is kept there too, as `incident.refused` (refused-attempts.ts).
 import { randomUUID } from 'node:crypto';
 import type { Actor, Clock, IncidentCountQuery, IncidentRetry, IncidentSearch, IncidentView } from '../api.js';
 import type { ProcessModel } from '../bpmn/process-model.js';
 import { conflict, lostRace, notFound, StratumError } from '../errors.js';
 import type { HistoryRow, IncidentMatch, IncidentRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import { retryWrites } from './completion-variables.js';
+import { recordingRefusal, recordRefusedAtInstance, VARIABLE_REFUSED, type AttemptNote } from './refused-attempts.js';
 import type { StepAction } from './instance-step.js';
 import type { QueuedStep } from './queued-step.js';
 import { callerEntry, callerOf, type StepCaller } from './step-caller.js';
+import type { StepExecutor } from './step-executor.js';
 import { subtreeOf } from './tree-views.js';
 import { lockOrderOf } from './wait-locks.js';
+
+/**
+ * A retry refused for the incident's state (`incident-resolved`, `not-root-cause`, `caller-moved-on`) or for what
+ * its variables would set (`variable-refused`), noted to be kept in the failed instance's history.
+ */
+export interface RefusedRetry {
+  error: StratumError;
+  reason: string;
+  instanceId: string;
+}
+
+/**
+ * Retries incident `incidentId` as `actor` (Runtime.retryIncident); returns the id of its order. A retry refused
+ * for the incident's state or for what its variables would set is kept as `incident.refused` in the failed
+ * instance's history, as a retry the role check refuses is (recordRefusedRequest), with what it would have set.
+ */
+export async function retryIncident(steps: StepExecutor, incidentId: string, retry: IncidentRetry, actor: Actor): Promise<string> {
+  const caller = callerOf(actor);
+  return recordingRefusal<string, RefusedRetry>(
+    (note) => steps.step('incident-retry', async (tx, moving) => steps.incidents.retry(tx, incidentId, retry, actor, moving, note), caller),
+    ({ error, reason, instanceId }) => recordRefusedAtInstance(steps, {
+      event: 'incident.refused',
+      instanceOf: () => Promise.resolve(instanceId),
+      sent: { attempted: 'retry', incidentId, variables: retry.variables, retries: retry.retries },
+      reason,
+      refusal: error.message,
+    }, caller),
+  );
+}
 
 /** The runtime's step machinery an incident retry runs on. */
 export interface IncidentMachinery {
@@ -105,10 +137,13 @@ export class Incidents {
    * Retries an open root-cause incident; returns the id of the order (root instance). Its resolution is the
    * caller's entry (it names their route); the incidents of the callers that close with it follow from it.
    */
-  async retry(tx: StoreTx, incidentId: string, retry: IncidentRetry, by: Actor, moving: (instance: InstanceRow) => void): Promise<string> {
+  async retry(
+    tx: StoreTx, incidentId: string, retry: IncidentRetry, by: Actor, moving: (instance: InstanceRow) => void, note: AttemptNote<RefusedRetry> = {},
+  ): Promise<string> {
     const actor = by.name;
     const incident = await tx.getIncident(incidentId);
     if (!incident) throw notFound(`no incident ${incidentId}`);
+    const refusing = (error: StratumError, reason: string) => (note.current = { error, reason, instanceId: incident.instanceId }).error;
     // The order's lock first, as a task's decision takes it: the retry may bring back a claim that four eyes now
     // refuses its holder, and gives it back reading the order's decisions (void-claims.ts), which a decision
     // committing beside it on another server must not slip past. An instance's business key and root never change.
@@ -119,17 +154,26 @@ export class Incidents {
     if (!instance) throw notFound(`no instance ${incident.instanceId}`);
     moving(instance);
     if (incident.resolvedAt) {
-      throw conflict(`incident ${incidentId} was already ${incident.resolution} at ${incident.resolvedAt} by ${incident.resolvedBy ?? 'the system'}`, { problem: 'incident-resolved' });
+      throw refusing(conflict(`incident ${incidentId} was already ${incident.resolution} at ${incident.resolvedAt} by ${incident.resolvedBy ?? 'the system'}`, {
+        problem: 'incident-resolved',
+      }), 'incident-resolved');
     }
     if (incident.causeId) {
       const rootCause = await rootCauseOf(tx, incident);
-      throw conflict(`incident ${incidentId} only follows from incident ${rootCause} of a called instance; retry that one`, {
+      throw refusing(conflict(`incident ${incidentId} only follows from incident ${rootCause} of a called instance; retry that one`, {
         problem: 'not-root-cause', rootCauseIncidentId: rootCause,
-      });
+      }), 'not-root-cause');
     }
-    if (instance.status !== 'failed') throw conflict(`instance ${instance.id} is ${instance.status}, not failed`, { problem: 'incident-resolved' });
+    if (instance.status !== 'failed') throw refusing(conflict(`instance ${instance.id} is ${instance.status}, not failed`, { problem: 'incident-resolved' }), 'incident-resolved');
     // the retry's variables fix what the step lacked; they never make a decision nobody made
-    if (retry.variables) retryWrites(await this.machinery.treeModels(tx, instance.rootId), retry.variables, `the retry of incident ${incidentId}`);
+    if (retry.variables) {
+      const models = await this.machinery.treeModels(tx, instance.rootId);
+      try {
+        retryWrites(models, retry.variables, `the retry of incident ${incidentId}`);
+      } catch (error) {
+        throw error instanceof StratumError ? refusing(error, VARIABLE_REFUSED) : error;
+      }
+    }
     if (incident.kind === 'step' && retry.retries !== undefined) {
       throw new StratumError('invalid', `incident ${incidentId} is a failed step, not a job: it takes no retries`, { problem: 'not-a-job-incident' });
     }
@@ -139,7 +183,7 @@ export class Incidents {
     // the retries an update gave the failed job while its incident was open (Zeebe's way: update, then resolve), else one
     const jobRetries = retry.retries ?? (job?.jobRetries && job.jobRetries > 0 ? job.jobRetries : 1);
 
-    const callers = await this.failedCallers(tx, instance, incident);
+    const callers = await this.failedCallers(tx, instance, incident, refusing);
     for (const caller of callers) {
       await this.restore(tx, caller.instance, caller.incident, actor);
       await this.close(tx, caller.incident, actor, { resolution: 'retried', rootCauseIncidentId: incident.id });
@@ -186,7 +230,9 @@ export class Incidents {
    * (their incidents follow from this one). A caller that moved on (it caught
    * the failure) no longer waits for the instance: then the retry is refused.
    */
-  private async failedCallers(tx: StoreTx, instance: InstanceRow, incident: IncidentRow): Promise<{ instance: InstanceRow; incident: IncidentRow }[]> {
+  private async failedCallers(
+    tx: StoreTx, instance: InstanceRow, incident: IncidentRow, refusing: (error: StratumError, reason: string) => StratumError,
+  ): Promise<{ instance: InstanceRow; incident: IncidentRow }[]> {
     const callers: { instance: InstanceRow; incident: IncidentRow }[] = [];
     let child = instance;
     let cause = incident;
@@ -202,9 +248,9 @@ export class Incidents {
       }
       const stillCalls = (await tx.findWaits({ instanceId: parent.id, kind: 'call' })).some((wait) => wait.childInstanceId === child.id);
       if (parent.status !== 'running' || !stillCalls) {
-        throw conflict(`instance ${parent.id} (${parent.processKey}) no longer waits for instance ${child.id}: retrying it would have nobody to return to; cancel the order instead`, {
+        throw refusing(conflict(`instance ${parent.id} (${parent.processKey}) no longer waits for instance ${child.id}: retrying it would have nobody to return to; cancel the order instead`, {
           problem: 'caller-moved-on',
-        });
+        }), 'caller-moved-on');
       }
       break;
     }

@@ -19,6 +19,7 @@ import { cancelOrder } from './cancel.js';
 import type { DefinitionCache } from './definition-cache.js';
 import { defaultEngineCacheBytes, EngineCache } from './engine-cache.js';
 import type { FeelTiming } from './execution-environment.js';
+import { retryIncident } from './incidents.js';
 import { InstanceReads } from './instance-reads.js';
 import { ExternalJobs } from './jobs.js';
 import { Messages } from './messages.js';
@@ -258,7 +259,7 @@ export class InstanceRuntime implements Runtime {
 
   async retryIncident(incidentId: string, retry: IncidentRetry, actor: Actor): Promise<InstanceView> {
     refuseUnsafeVariables(retry.variables);
-    return this.viewAfter(() => this.steps.step('incident-retry', async (tx, moving) => this.steps.incidents.retry(tx, incidentId, retry, actor, moving), callerOf(actor)));
+    return this.viewAfter(() => retryIncident(this.steps, incidentId, retry, actor));
   }
 
   // ---- views of writes ---------------------------------------------------------

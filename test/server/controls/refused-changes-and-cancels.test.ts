@@ -262,6 +262,47 @@ describe('a retry of an incident the role check refuses is kept in the failed in
   });
 });
 
+describe('a retry of an incident the runtime refuses is kept in the history of the instance whose incident it named', () => {
+  it('an operator setting a decision, retrying an incident that only follows from another or one already retried: refused as before, kept as incident.refused with its reason and what it would have set', async () => {
+    await enterOrder('RC-RETRY');
+    const [job] = (await api().post<JobView[]>('/api/jobs/fetch-and-lock', TOKENS.erp, { type: 'procurement-planning', workerId: 'rc-worker', businessKey: 'RC-RETRY' })).body;
+    expect((await api().post(`/api/jobs/${encodeURIComponent(job.id)}/failure`, TOKENS.erp, { message: 'MRP down', retries: 0, workerId: 'rc-worker' })).status).toBe(200);
+    const incidents = (await api().get<{ items: { id: string; instanceId: string; causeIncidentId: string | null }[] }>('/api/incidents?businessKey=RC-RETRY', TOKENS.operations)).body.items;
+    const rootCause = incidents.find((incident) => incident.causeIncidentId === null)!;
+    const following = incidents.find((incident) => incident.causeIncidentId !== null)!;
+    expect([rootCause, following].every(Boolean)).toBe(true);
+
+    // the retry's variables may fix what the step lacked, never make a decision nobody made
+    const lowered = await api().post(`/api/incidents/${encodeURIComponent(rootCause.id)}/retry`, TOKENS.operations, { variables: { vicePresidentApproved: true, mrpSlot: 'B' } });
+    expect(lowered.status, lowered.text).toBe(422);
+    // the caller's incident follows from the child's: retried on /api and on Camunda 8's route
+    const notRoot = await api().post(`/api/incidents/${encodeURIComponent(following.id)}/retry`, TOKENS.operations, {});
+    expect([notRoot.status, problemOf(notRoot).type]).toEqual([409, `${PROBLEM}not-root-cause`]);
+    const notRootC8 = await api().post(`/v2/incidents/${encodeURIComponent(following.id)}/resolution`, TOKENS.operations, {});
+    expect(notRootC8.status, notRootC8.text).toBe(409);
+    // retried, then retried again
+    expect((await api().post(`/api/incidents/${encodeURIComponent(rootCause.id)}/retry`, TOKENS.operations, { retries: 2 })).status).toBe(200);
+    const again = await api().post(`/api/incidents/${encodeURIComponent(rootCause.id)}/retry`, TOKENS.operations, { retries: 2 });
+    expect([again.status, problemOf(again).type]).toEqual([409, `${PROBLEM}incident-resolved`]);
+
+    expect(await refusedOf('RC-RETRY', 'incident.refused')).toEqual([
+      objectWith({ instanceId: rootCause.instanceId, actor: 'otto', via: 'api', data: {
+        attempted: 'retry', incidentId: rootCause.id, variables: { vicePresidentApproved: true, mrpSlot: 'B' }, reason: 'variable-refused', refusal: problemOf(lowered).detail,
+      } }),
+      objectWith({ instanceId: following.instanceId, actor: 'otto', via: 'api', data: { attempted: 'retry', incidentId: following.id, reason: 'not-root-cause', refusal: problemOf(notRoot).detail } }),
+      objectWith({ instanceId: following.instanceId, actor: 'otto', via: 'camunda8', data: objectWith({ incidentId: following.id, reason: 'not-root-cause' }) }),
+      objectWith({ instanceId: rootCause.instanceId, actor: 'otto', via: 'api', data: { attempted: 'retry', incidentId: rootCause.id, retries: 2, reason: 'incident-resolved', refusal: problemOf(again).detail } }),
+    ]);
+    // nothing of the refused retry reached the order: it went on from the one retry (closing both incidents), without the decision
+    const order = (await api().get<OrderView>('/api/orders/RC-RETRY', TOKENS.erp)).body;
+    expect(order.history.filter((entry) => entry.event === 'incident.resolved' && entry.data?.resolution === 'retried')).toHaveLength(2);
+    const tree = (await api().get<InstanceView>(`/api/instances/${rootCause.instanceId}`, TOKENS.erp)).body;
+    expect(tree.variables).not.toHaveProperty('vicePresidentApproved');
+    const audit = await api().get<{ items: { data: { reason: string } }[] }>('/api/audit/refused?event=incident.refused&businessKey=RC-RETRY', TOKENS.operations);
+    expect(audit.body.items.map((item) => item.data.reason)).toEqual(['incident-resolved', 'not-root-cause', 'not-root-cause', 'variable-refused']);
+  });
+});
+
 // helpers
 
 async function enterOrder(orderNo: string, amount = 80_000): Promise<InstanceView> {
