@@ -230,7 +230,8 @@ export async function deployDiagrams(stratum: Stratum, dir: string, logger: Logg
 /** The start refused because the diagrams folder does not deploy: its first error named, every finding carried. */
 function diagramsRefused(dir: string, findings: Finding[]): ConfigurationError {
   const errors = findings.filter((finding) => finding.severity === 'error');
-  const where = (finding: Finding) => [finding.file, finding.elementId].filter(Boolean).join(' ');
+  // file:elementId, as `stratum validate` names where a finding is
+  const where = (finding: Finding) => [finding.file, finding.elementId].filter(Boolean).join(':');
   const first = errors[0] ?? findings[0];
   const described = first ? `${where(first) ? `${where(first)}: ` : ''}${first.message} (${first.rule})` : 'refused';
   const more = errors.length > 1 ? `; ${errors.length - 1} more error${errors.length === 2 ? '' : 's'} in findings` : '';

@@ -128,7 +128,7 @@ describe('a diagrams folder that does not deploy', () => {
     dirs.push(diagrams);
     copyFileSync(join(ROOT, 'test/fixtures/lint/no-javascript/invalid-camunda-java.bpmn'), join(diagrams, 'java.bpmn'));
     const refusal = await startWith({ STRATUM_DIAGRAMS: diagrams });
-    expectRefused(refusal, 'STRATUM_DIAGRAMS', /^stratum server could not start: STRATUM_DIAGRAMS=.+: the diagrams do not deploy: java\.bpmn \S+: .+ \(no-javascript\); \d+ more errors? in findings$/);
+    expectRefused(refusal, 'STRATUM_DIAGRAMS', /^stratum server could not start: STRATUM_DIAGRAMS=.+: the diagrams do not deploy: java\.bpmn:\S+: .+ \(no-javascript\); \d+ more errors? in findings$/);
     expect(refusal.lines.filter((line) => (line.level as number) >= 50)).toHaveLength(1);
     const findings = refusal.lines.find((line) => line.level === 60)!.findings as { file: string; rule: string; severity: string }[];
     expect(findings.filter((finding) => finding.rule === 'no-javascript' && finding.file === 'java.bpmn').length).toBeGreaterThan(1);
