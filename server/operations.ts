@@ -569,7 +569,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'incidents',
     summary: 'Retries after a fix: the failed step runs again on the state before it; a job incident gives the job retries again.',
     description:
-      'Fix the cause first (deploy the missing called process, or send corrected `variables`). The callers that failed with the instance are resumed too. A retry that would fail again is refused with 422 and changes nothing; the history records who retried.',
+      'Fix the cause first (deploy the missing called process, or send corrected `variables`). The callers that failed with the instance are resumed too. A retry that would fail again is refused with 422 and changes nothing; the history records who retried. `variables` naming an order field or what an element decides are refused with 422 too, and the attempt is kept in the failed instance\'s history as `incident.refused` (`reason: variable-refused`).',
     access: operations,
     pathParams: { id: id('Incident') },
     query: 'EmptyQuery',
@@ -685,7 +685,7 @@ export const OPERATIONS: Operation[] = [
     pathParams: { id: id('Task') },
     query: 'EmptyQuery',
     problems: {
-      403: 'Someone else claimed the task and the caller is not in `operations` (`reason: not-offered`, with `claimedBy`).',
+      403: 'Someone else claimed the task and the caller is not in `operations` (`reason: not-offered`, with `claimedBy`); kept in the order\'s history as `task.refused` (`attempted: unclaim`).',
       404: 'No task with this id.',
       409: 'The task is no longer open, or nobody claimed it (`task-not-claimed`).',
     },

@@ -46,7 +46,10 @@ export async function recordRefusedRequest(steps: StepExecutor, refused: Refused
     return recordRefusedAtInstance(steps, {
       event,
       instanceOf: (tx) => instanceOf(tx, id),
-      sent: { attempted: refused.attempted, ...(kind === 'incident-retry' && { incidentId: id }), ...(refused.processKey !== undefined && { processKey: refused.processKey }) },
+      sent: {
+        attempted: refused.attempted, ...(kind === 'incident-retry' && { incidentId: id }), ...(refused.processKey !== undefined && { processKey: refused.processKey }),
+        ...(refused.variables !== undefined && { variables: refused.variables }),
+      },
       reason: refused.reason,
       refusal: refused.refusal,
     }, caller);

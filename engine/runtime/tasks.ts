@@ -138,22 +138,28 @@ export class UserTasks {
     return this.stillOpen(taskId);
   }
 
-  /** Gives a claimed task back to its candidates: by its claimant, or by an operator (`asOperator`). */
+  /**
+   * Gives a claimed task back to its candidates: by its claimant, or by an operator (`asOperator`). Anyone else's
+   * attempt to take the claimant's task from them is refused (403) and kept in the history as `task.refused`, as a
+   * refused claim is.
+   */
   async unclaim(taskId: string, actor: Actor, options: { asOperator?: boolean } = {}): Promise<TaskView> {
     const { steps } = this;
     const caller = callerOf(actor);
-    await steps.step('unclaim-task', async (tx, moving) => {
+    await recordingRefusal((attempt) => steps.step('unclaim-task', async (tx, moving) => {
       const { wait, instance } = await lockWait(tx, taskId, 'task', { evenIfHeld: true });
       moving(instance);
       if (!wait.claimedBy) throw notClaimed(wait);
-      if (wait.claimedBy !== actor.name && !options.asOperator) {
-        throw claimedByAnother(wait, instance, wait.name ?? wait.elementId, actor, 'unclaim');
-      }
+      await noteRefusal(attempt, wait, { attempted: 'unclaim', name: wait.name }, () => {
+        if (wait.claimedBy !== actor.name && !options.asOperator) {
+          throw claimedByAnother(wait, instance, wait.name ?? wait.elementId, actor, 'unclaim');
+        }
+      });
       await tx.updateWait({ ...wait, claimedBy: null, claimedAt: null });
       await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, actor.name, 'task.unclaimed', 'bpmn:UserTask', {
         name: wait.name, claimedBy: wait.claimedBy, claimedAt: wait.claimedAt,
       }), caller)]);
-    }, caller);
+    }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'task.refused', 'bpmn:UserTask'));
     return this.stillOpen(taskId);
   }
 

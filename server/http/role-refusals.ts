@@ -16,7 +16,8 @@
 // A body whose variables name an order field (`amount`, `paymentTerms` …) is refused by the schema before the
 // runtime sees it (422, 400 on Camunda 7's routes); such an attempt at a task or job is kept the same way, under
 // `variable-refused` with the variables sent (within the refused attempts' budget), as the runtime keeps a worker's
-// variables it refuses: an attempt to rewrite the order leaves a trace whatever route it came by.
+// variables it refuses: an attempt to rewrite the order leaves a trace whatever route it came by. So is an operator's
+// retry of an incident whose variables name one, as `incident.refused` in the failed instance's history.
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Actor, RefusedMessage, RefusedRequest, Runtime } from '../../engine/api.js';
@@ -122,12 +123,12 @@ export function recordRoleRefusals(
   if (inBody) return recordRoleRefusedBodies(op, inBody, record, readBody);
   const addressed = ADDRESSED.find((route) => route.matches(op));
   if (!addressed) return undefined;
-  const isWait = addressed.kind === 'task' || addressed.kind === 'job';
+  // variables are the worker's, the approver's or the operator's retry's: a change's body (its amount) is the runtime's to refuse and keep
+  const sendsVariables = addressed.kind === 'task' || addressed.kind === 'job' || addressed.kind === 'incident-retry';
   return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
     const user = res.locals.user as User | undefined;
     if (!(error instanceof HttpProblem) || !user) return next(error);
-    // variables are the worker's or the approver's: a change's body (its amount) is the runtime's to refuse and keep
-    const variables = error.status === 403 || !isWait ? undefined : orderFieldsSent(error, res.locals.refusedBody);
+    const variables = error.status === 403 || !sendsVariables ? undefined : orderFieldsSent(error, res.locals.refusedBody);
     if (error.status !== 403 && !variables) return next(error);
     let id: string;
     try {
