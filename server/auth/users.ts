@@ -72,6 +72,36 @@ function issueOf(error: ErrorObject): string {
 
 const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest();
 
+/** Characters no reader sees, or sees as a line break: a control, a format character (zero-width, bidi), a line or paragraph separator. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/** What two names share when a reader takes them for one person: the same letters whatever their case, Unicode form or spacing. */
+function personOf(name: string): string {
+  return name.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ');
+}
+
+/**
+ * A user's name is who they are to four eyes (the same name over several tokens is one person) and in the history,
+ * compared exactly. Two names a reader takes for one person — `vera` and `Vera`, `dirk` and `dirk ` or `dirk` with a
+ * zero-width space, `José` composed and decomposed — would be two people to four eyes, so one person holding both
+ * would decide both tiers of an approval, or approve the order they entered as `erp` under `Erp`. So a name has no
+ * surrounding spaces and nothing invisible, and two different names never read alike.
+ */
+function refuseLookAlikeNames(names: string[], source: string): void {
+  const byPerson = new Map<string, { name: string; index: number }>();
+  names.forEach((name, index) => {
+    if (name !== name.trim() || name.trim() === '') throw new Error(`${source} is invalid: users.${index}.name ${JSON.stringify(name)} has spaces around it or is blank`);
+    if (INVISIBLE.test(name)) throw new Error(`${source} is invalid: users.${index}.name ${JSON.stringify(name)} holds an invisible or control character`);
+    const person = personOf(name);
+    const other = byPerson.get(person);
+    if (other && other.name !== name) {
+      throw new Error(`${source} is invalid: users.${index}.name ${JSON.stringify(name)} and users.${other.index}.name ${JSON.stringify(other.name)} differ only in case, ` +
+        'Unicode form or spacing: four eyes would take them for two people, a reader of the history for one (give one person one name, with a token each)');
+    }
+    if (!other) byPerson.set(person, { name, index });
+  });
+}
+
 export class UserDirectory {
   private readonly users: StoredUser[];
 
@@ -86,6 +116,7 @@ export class UserDirectory {
       const issues = (validate.errors ?? []).map(issueOf).join('; ');
       throw new Error(`${source} is invalid: ${issues}`);
     }
+    refuseLookAlikeNames(json.users.map((user) => user.name), source);
     const seen = new Set<string>();
     const users = json.users.map(({ name, token, groups }) => {
       const tokenHash = hashToken(token);

@@ -39,6 +39,30 @@ describe('UserDirectory', () => {
     }
   });
 
+  it('refuses names a reader takes for one person (case, Unicode form, spacing) or that hide a character, which four eyes would take for two', () => {
+    const withNames = (...names: string[]) => ({ users: names.map((name, index) => ({ name, token: `look-alike-token-${index}`, groups: ['sales-director'] })) });
+    // reproduced: vera (vice-president) and Vera (sales director) decided both tiers of one order; erp entered an order and Erp approved it
+    expect(() => UserDirectory.fromJson(withNames('vera', 'Vera'))).toThrow(/users\.1\.name "Vera" and users\.0\.name "vera" differ only in case, Unicode form or spacing/);
+    expect(() => UserDirectory.fromJson(withNames('erp', 'dirk', 'ERP'))).toThrow(/"ERP" and users\.0\.name "erp"/);
+    expect(() => UserDirectory.fromJson(withNames('jos\u00e9', 'jose\u0301'))).toThrow(/differ only/);
+    expect(() => UserDirectory.fromJson(withNames('Anna Schmidt', 'anna  schmidt'))).toThrow(/differ only/);
+    expect(() => UserDirectory.fromJson(withNames('\uff44irk', 'dirk'))).toThrow(/differ only/); // a fullwidth d
+    expect(() => UserDirectory.fromJson(withNames('dirk', 'dirk '))).toThrow(/users\.1\.name "dirk " has spaces around it/);
+    expect(() => UserDirectory.fromJson(withNames(' '))).toThrow(/blank/);
+    expect(() => UserDirectory.fromJson(withNames('dirk', 'di\u200brk'))).toThrow(/users\.1\.name "di\u200brk" holds an invisible or control character/);
+    expect(() => UserDirectory.fromJson(withNames('vera\u202e'))).toThrow(/invisible/);
+    expect(() => UserDirectory.fromJson(withNames('ve\nra'))).toThrow(/invisible or control/);
+    // one name over several tokens is one person, and names that only look related are two
+    const users = UserDirectory.fromJson({ users: [
+      { name: 'bo', token: 'bo-director-token', groups: ['sales-director'] },
+      { name: 'bo', token: 'bo-vp-token-12', groups: ['vice-president'] },
+      { name: 'Anna Schmidt', token: 'anna-token-12', groups: [] },
+      { name: 'Anna Schmitt', token: 'anna-token-34', groups: [] },
+      { name: 'José', token: 'jose-token-12', groups: [] },
+    ] });
+    expect(users.size).toBe(5);
+  });
+
   it('reads a users file from disk and names the file when it is broken', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stratum-users-'));
     try {
