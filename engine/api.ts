@@ -781,7 +781,9 @@ export interface Runtime {
   /**
    * Runs the failed step again on the state before it (a job incident: gives the
    * job retries again) and revives the callers that failed with it. A retry that
-   * would fail again is refused (invalid) and changes nothing.
+   * would fail again is refused (invalid) and changes nothing; so is one whose variables name an order field or
+   * what an element decides, and that attempt is kept as `incident.refused` (`variable-refused`) in the failed
+   * instance's history.
    */
   retryIncident(incidentId: string, retry: IncidentRetry, actor: Actor): Promise<InstanceView>;
 
@@ -810,8 +812,9 @@ export interface Runtime {
   claimTask(taskId: string, actor: Actor): Promise<TaskView>;
   /**
    * Gives a claimed task back to its candidates: by its claimant, or with `asOperator` by anyone (an operator
-   * freeing the task of someone away). 403 someone else's claim; 409 no longer open or not claimed
-   * (`details.problem` `task-not-claimed`). `task.unclaimed` in the history.
+   * freeing the task of someone away). 403 someone else's claim (kept in the history as `task.refused`,
+   * `attempted: "unclaim"`); 409 no longer open or not claimed (`details.problem` `task-not-claimed`).
+   * `task.unclaimed` in the history.
    */
   unclaimTask(taskId: string, actor: Actor, options?: { asOperator?: boolean }): Promise<TaskView>;
 
