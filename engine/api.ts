@@ -782,8 +782,9 @@ export interface Runtime {
    * Runs the failed step again on the state before it (a job incident: gives the
    * job retries again) and revives the callers that failed with it. A retry that
    * would fail again is refused (invalid) and changes nothing; so is one whose variables name an order field or
-   * what an element decides, and that attempt is kept as `incident.refused` (`variable-refused`) in the failed
-   * instance's history.
+   * what an element decides (`variable-refused`), or one of an incident resolved already, that only follows from a
+   * called instance's or whose caller moved on (conflict: `incident-resolved`, `not-root-cause`, `caller-moved-on`),
+   * and those attempts are kept as `incident.refused` in the history of the instance whose incident they named.
    */
   retryIncident(incidentId: string, retry: IncidentRetry, actor: Actor): Promise<InstanceView>;
 
