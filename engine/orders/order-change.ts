@@ -305,7 +305,13 @@ function amountInForce(order: OrderRow, changes: OrderChangeRow[]): { amount: st
  * before it ran). A prepaid order once paid: the highest amount in force when a payment came, since a payment pays
  * the order as it then stands — an order of 5,000,000 lowered to 80,000 before its payment has paid 80,000, and a
  * raise back to 5,000,000 is paid for again, never taken as covered because it was once entered. Before the first
- * payment, the highest amount in force so far, as for credit: that payment, still to come, pays what then stands.
+ * payment, the lowest amount the order may stand at when that payment comes before this change is in force: the
+ * amount in force now, or less where an earlier change still open lowers it. That payment, still to come, pays what
+ * then stands, so the highest amount so far (5,000,000 entered, lowered to 80,000) is not covered: a raise back to
+ * 5,000,000 asked for while unpaid, and paid 80,000 while it was being acknowledged, would come into force unpaid.
+ * Every amount in force when a payment came is fixed once it came, so what a paid order's payments cover only grows
+ * between a change's request and its handling, as a credit order's highest amount does; before the first payment
+ * nothing is fixed, hence the lower bound.
  */
 async function coveredReportingAmount(tx: StoreTx, order: OrderRow, changes: OrderChangeRow[]): Promise<string> {
   const highest = highestApprovedReportingAmount(order, changes);
@@ -313,7 +319,7 @@ async function coveredReportingAmount(tx: StoreTx, order: OrderRow, changes: Ord
   const tree = await tx.findInstances({ rootId: order.instanceId });
   const payments = (await tx.historyOf(tree.map((member) => member.id), { event: 'message.correlated' }))
     .filter((entry) => entry.data?.name === PAYMENT_MESSAGE);
-  if (!payments.length) return highest;
+  if (!payments.length) return lowestReportingAmountBeforeSettled(order, changes);
   let covered = reportingAmountInForceAt(order, changes, payments[0].at);
   for (const payment of payments.slice(1)) {
     const then = reportingAmountInForceAt(order, changes, payment.at);
@@ -327,6 +333,19 @@ function reportingAmountInForceAt(order: OrderRow, changes: OrderChangeRow[], at
   const settled = changes.filter((change) => change.reportingAmount !== null && (change.status === 'accepted' || change.status === 'approved')
     && change.settledAt !== null && change.settledAt <= at);
   return settled.at(-1)?.reportingAmount ?? order.reportingAmount;
+}
+
+/**
+ * The lowest reporting amount the order may stand at before a change asked for now comes into force: the amount in
+ * force, or that of an earlier change still open (handled first, so it may be in force by then).
+ */
+function lowestReportingAmountBeforeSettled(order: OrderRow, changes: OrderChangeRow[]): string {
+  let lowest = amountInForce(order, changes).reportingAmount;
+  for (const change of changes) {
+    if (change.reportingAmount === null || !OPEN_CHANGE_STATUSES.includes(change.status)) continue;
+    if (compare(parseDecimal(change.reportingAmount)!, parseDecimal(lowest)!) < 0) lowest = change.reportingAmount;
+  }
+  return lowest;
 }
 
 /** The highest reporting amount in force so far: a lower change never lowers the tier already approved. */

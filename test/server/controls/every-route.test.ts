@@ -497,6 +497,50 @@ const prepaidAtShipment: Row[] = [
       expect((await order(orderNo)).status).toBe('fulfilled');
     },
   })),
+  ...(['prepaid-at-entry', 'prepaid-at-shipment'] as const).map((terms): Row => ({
+    attempt: `reproduced bypass: lower an unpaid ${terms} order of 5,000,000 to 80,000, ask to raise it back to 5,000,000 while still unpaid, pay while the raise is being acknowledged, then ship it`,
+    run: async () => {
+      const orderNo = await enterOrder(5_000_000, terms);
+      await change(orderNo, { description: 'a sixtieth of the quantity', amount: 80_000 });
+      await acknowledgeAll(orderNo);
+      // asked for before any payment, when 5,000,000 was the highest amount in force so far
+      await change(orderNo, { description: 'the whole quantity again', amount: 5_000_000 });
+      // the order's own catch waits: this payment pays the order as it now stands, 80,000, not the raise still open
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(200);
+      await acknowledgeAll(orderNo);
+      if (terms === 'prepaid-at-shipment') expect((await MESSAGE_ROUTES.stratum('ShipmentRequested', orderNo)).status).toBe(200);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted', 'acknowledged']);
+      for (const type of [...PLANNING, 'shipping']) expect(await fetchedOnEveryRoute(type, orderNo), type).toEqual(NONE_ON_ANY_ROUTE);
+      expect((await order(orderNo)).status).toBe('waiting-for-payment');
+
+      expect((await MESSAGE_ROUTES.camunda8('PaymentReceived', orderNo)).status).toBe(200);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted', 'accepted']);
+      await work([...PLANNING, 'shipping'], orderNo);
+      expect((await order(orderNo)).status).toBe('fulfilled');
+    },
+  })),
+  {
+    attempt: 'reproduced bypass: ask to lower an unpaid order of 5,000,000 to 80,000 and, before that is acknowledged, to raise it back; pay once the lowering is in force, then ship it',
+    run: async () => {
+      const orderNo = await enterOrder(5_000_000, 'prepaid-at-shipment');
+      await change(orderNo, { description: 'a sixtieth of the quantity', amount: 80_000 });
+      // asked for while 5,000,000 is still the amount in force: the lowering before it is open
+      await change(orderNo, { description: 'the whole quantity again', amount: 5_000_000 });
+      await acknowledgeAll(orderNo);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted', 'open']);
+      // the order stands at 80,000 when this payment comes
+      expect((await MESSAGE_ROUTES.camunda7('PaymentReceived', orderNo)).status).toBe(204);
+      await acknowledgeAll(orderNo);
+      expect((await MESSAGE_ROUTES.stratum('ShipmentRequested', orderNo)).status).toBe(200);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted', 'acknowledged']);
+      for (const type of [...PLANNING, 'shipping']) expect(await fetchedOnEveryRoute(type, orderNo), type).toEqual(NONE_ON_ANY_ROUTE);
+
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(200);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted', 'accepted']);
+      await work([...PLANNING, 'shipping'], orderNo);
+      expect((await order(orderNo)).status).toBe('fulfilled');
+    },
+  },
 ];
 
 // 3. Approval tiers and amendments.
