@@ -8,7 +8,7 @@ import type { MessageRequest, OrderChangeAcknowledgement, OrderChangeRequest, Or
 import { conflict, notFound, StratumError } from '../errors.js';
 import type { ProcessModel } from '../bpmn/process-model.js';
 import { convertOrderAmount } from '../money/conversion.js';
-import { compare, formatDecimal, parseDecimal } from '../money/decimal.js';
+import { compare, formatDecimal, multiply, parseDecimal, roundHalfUp, type Decimal } from '../money/decimal.js';
 import type { RateTable } from '../money/rate-table.js';
 import { orderFailed } from './order-failed.js';
 import { openChangesOf } from './order-holds.js';
@@ -73,6 +73,7 @@ export async function recordOrderChange(tx: StoreTx, orderNo: string, request: O
   if (!description) throw invalid(orderNo, '/description', 'must be a non-empty text');
   let amount: string | null = null;
   let reportingAmount: string | null = null;
+  let exchangeRate: Decimal | null = null;
   if (request.amount !== undefined) {
     const money = convertOrderAmount(request.amount, order.currency, context.rates, context.now.slice(0, 10));
     if (!money.ok) {
@@ -83,6 +84,7 @@ export async function recordOrderChange(tx: StoreTx, orderNo: string, request: O
     }
     amount = formatDecimal(money.conversion.amount);
     reportingAmount = formatDecimal(money.conversion.reportingAmount);
+    exchangeRate = money.conversion.exchangeRate;
   }
   const row: OrderChangeRow = {
     orderNo, changeId, seq: changes.length + 1, description, amount, reportingAmount, status: 'open', requestHash,
@@ -100,13 +102,16 @@ export async function recordOrderChange(tx: StoreTx, orderNo: string, request: O
     },
     via: context.via,
   }]);
+  const changeReportingAmount = reportingAmount ?? inForce.reportingAmount;
   const change = {
     changeId,
     description,
     amount: amount === null ? null : Number(amount),
     // A change without an amount keeps the amount in force, so the process compares numbers either way.
-    reportingAmount: Number(reportingAmount ?? inForce.reportingAmount),
-    approvedReportingAmount: Number(await coveredReportingAmount(tx, order, changes)),
+    reportingAmount: Number(changeReportingAmount),
+    approvedReportingAmount: Number(await coveredReportingAmount(tx, order, changes, {
+      reportingAmount: changeReportingAmount, ...(amount !== null && exchangeRate && { amount, exchangeRate }),
+    }, context.rates.reportingCurrency.minorUnits)),
     // when the change was recorded: a payment for a raise must be received since (messages-received-since.ts)
     requestedAt: context.now,
   };
@@ -302,48 +307,58 @@ function amountInForce(order: OrderRow, changes: OrderChangeRow[]): { amount: st
 /**
  * What the order's approvals or payments already cover, which a raise is compared with (`approvedReportingAmount`).
  * A credit order: the highest amount in force so far (its own approval covers the amount entered, whatever changed
- * before it ran). A prepaid order once paid: the highest amount in force when a payment came, since a payment pays
- * the order as it then stands — an order of 5,000,000 lowered to 80,000 before its payment has paid 80,000, and a
- * raise back to 5,000,000 is paid for again, never taken as covered because it was once entered. Before the first
- * payment, the lowest amount the order may stand at when that payment comes before this change is in force: the
- * amount in force now, or less where an earlier change still open lowers it. That payment, still to come, pays what
- * then stands, so the highest amount so far (5,000,000 entered, lowered to 80,000) is not covered: a raise back to
- * 5,000,000 asked for while unpaid, and paid 80,000 while it was being acknowledged, would come into force unpaid.
- * Every amount in force when a payment came is fixed once it came, so what a paid order's payments cover only grows
- * between a change's request and its handling, as a credit order's highest amount does; before the first payment
- * nothing is fixed, hence the lower bound.
+ * before it ran); the tiers are amounts in the reporting currency, so the comparison is too.
+ *
+ * A prepaid order: what its payments cover, which is money in the order's currency (121,000 EUR paid does not pay
+ * 124,000 EUR because the euro fell), given in the reporting currency at the rate the change was converted at, so that
+ * the process compares the change's amount and what is paid at one rate. Once paid: the highest amount in force when
+ * a payment came, since a payment pays the order as it then stands — an order of 5,000,000 lowered to 80,000 before
+ * its payment has paid 80,000, and a raise back to 5,000,000 is paid for again, never taken as covered because it was
+ * once entered. Before the first payment: the lowest amount the order may stand at when that payment comes before
+ * this change is in force, the amount in force now or less where an earlier change still open lowers it; the highest
+ * amount so far would let a raise back to 5,000,000, asked for while unpaid and paid 80,000 while it was being
+ * acknowledged, come into force unpaid. (Every amount in force when a payment came is fixed once it came, so what a
+ * paid order's payments cover only grows between a change's request and its handling; before the first payment
+ * nothing is fixed, hence the lower bound.) A change without an amount raises nothing: it is compared with itself.
  */
-async function coveredReportingAmount(tx: StoreTx, order: OrderRow, changes: OrderChangeRow[]): Promise<string> {
-  const highest = highestApprovedReportingAmount(order, changes);
-  if (!PREPAID_TERMS.includes(String(order.order.paymentTerms))) return highest;
+async function coveredReportingAmount(tx: StoreTx, order: OrderRow, changes: OrderChangeRow[],
+  change: { reportingAmount: string; amount?: string; exchangeRate?: Decimal }, reportingMinorUnits: number): Promise<string> {
+  if (!PREPAID_TERMS.includes(String(order.order.paymentTerms))) return highestApprovedReportingAmount(order, changes);
+  if (change.amount === undefined || !change.exchangeRate) return change.reportingAmount;
+  const paid = await paidAmount(tx, order, changes);
+  return formatDecimal(roundHalfUp(multiply(parseDecimal(paid)!, change.exchangeRate), reportingMinorUnits));
+}
+
+/** What a prepaid order's payments cover, in the order's currency (see coveredReportingAmount). */
+async function paidAmount(tx: StoreTx, order: OrderRow, changes: OrderChangeRow[]): Promise<string> {
   const tree = await tx.findInstances({ rootId: order.instanceId });
   const payments = (await tx.historyOf(tree.map((member) => member.id), { event: 'message.correlated' }))
     .filter((entry) => entry.data?.name === PAYMENT_MESSAGE);
-  if (!payments.length) return lowestReportingAmountBeforeSettled(order, changes);
-  let covered = reportingAmountInForceAt(order, changes, payments[0].at);
+  if (!payments.length) return lowestAmountBeforeSettled(order, changes);
+  let covered = amountInForceAt(order, changes, payments[0].at);
   for (const payment of payments.slice(1)) {
-    const then = reportingAmountInForceAt(order, changes, payment.at);
+    const then = amountInForceAt(order, changes, payment.at);
     if (compare(parseDecimal(then)!, parseDecimal(covered)!) > 0) covered = then;
   }
   return covered;
 }
 
-/** The reporting amount in force at `at`: the entered one, or that of the last change with an amount settled by then. */
-function reportingAmountInForceAt(order: OrderRow, changes: OrderChangeRow[], at: string): string {
-  const settled = changes.filter((change) => change.reportingAmount !== null && (change.status === 'accepted' || change.status === 'approved')
+/** The amount in force at `at`, in the order's currency: the entered one, or that of the last change with an amount settled by then. */
+function amountInForceAt(order: OrderRow, changes: OrderChangeRow[], at: string): string {
+  const settled = changes.filter((change) => change.amount !== null && (change.status === 'accepted' || change.status === 'approved')
     && change.settledAt !== null && change.settledAt <= at);
-  return settled.at(-1)?.reportingAmount ?? order.reportingAmount;
+  return settled.at(-1)?.amount ?? order.amount;
 }
 
 /**
- * The lowest reporting amount the order may stand at before a change asked for now comes into force: the amount in
- * force, or that of an earlier change still open (handled first, so it may be in force by then).
+ * The lowest amount, in the order's currency, the order may stand at before a change asked for now comes into force:
+ * the amount in force, or that of an earlier change still open (handled first, so it may be in force by then).
  */
-function lowestReportingAmountBeforeSettled(order: OrderRow, changes: OrderChangeRow[]): string {
-  let lowest = amountInForce(order, changes).reportingAmount;
+function lowestAmountBeforeSettled(order: OrderRow, changes: OrderChangeRow[]): string {
+  let lowest = amountInForce(order, changes).amount;
   for (const change of changes) {
-    if (change.reportingAmount === null || !OPEN_CHANGE_STATUSES.includes(change.status)) continue;
-    if (compare(parseDecimal(change.reportingAmount)!, parseDecimal(lowest)!) < 0) lowest = change.reportingAmount;
+    if (change.amount === null || !OPEN_CHANGE_STATUSES.includes(change.status)) continue;
+    if (compare(parseDecimal(change.amount)!, parseDecimal(lowest)!) < 0) lowest = change.amount;
   }
   return lowest;
 }
