@@ -4,20 +4,47 @@
 // the other way round, so the approval rules would judge an order the sender
 // does not see. I-JSON (RFC 7493) forbids duplicate names; such a body is
 // refused before anything reads it.
+// The same walk finds a number JSON.parse would change: `"amount":
+// 1000000.00000000001` is read as the double 1000000, so an order written over
+// 1,000,000 with more decimals than its currency has would be kept as exactly
+// 1,000,000 and approved below the sales director's tier. I-JSON asks for
+// numbers a double holds (RFC 7493 §2.2); one it does not hold is refused.
+import { parseDecimal } from '../../engine/money/decimal.js';
 
 /** The JSON pointer of the first key that repeats a key of its object, or undefined. `text` must be valid JSON. */
 export function firstDuplicateKey(text: string): string | undefined {
+  return scanJson(text).duplicateKey;
+}
+
+/** A number as written that a double does not hold: JSON.parse reads it as another value. */
+export interface InexactNumber {
+  pointer: string;
+  written: string;
+}
+
+/** What a body's text says that its parsed value no longer shows. `text` must be valid JSON. */
+export function scanJson(text: string): { duplicateKey?: string; inexactNumber?: InexactNumber } {
   const open: Frame[] = [];
+  let duplicate: string | undefined;
+  let inexactNumber: InexactNumber | undefined;
   for (let at = 0; at < text.length; at++) {
     const char = text.charCodeAt(at);
-    if (char === QUOTE) {
+    if (char === MINUS || (char >= DIGIT_0 && char <= DIGIT_9)) {
+      let end = at + 1;
+      while (end < text.length && NUMBER_PART.test(text[end])) end++;
+      const written = text.slice(at, end);
+      if (!inexactNumber && !heldByDouble(written)) inexactNumber = { pointer: valuePointer(open.at(-1)), written };
+      at = end - 1;
+    } else if (char === QUOTE) {
       const end = stringEnd(text, at);
       const top = open.at(-1);
       if (top?.kind === 'object' && top.expectingKey) {
         const raw = text.slice(at + 1, end);
         // an escaped key ("\u0061mount") is the same key as its plain spelling
         const key = raw.includes('\\') ? (JSON.parse(text.slice(at, end + 1)) as string) : raw;
-        if (top.keys.has(key)) return `${top.pointer}/${escapePointer(key)}`;
+        if (top.keys.has(key)) {
+          duplicate ??= `${top.pointer}/${escapePointer(key)}`;
+        }
         top.keys.add(key);
         top.lastKey = key;
         top.expectingKey = false;
@@ -35,7 +62,19 @@ export function firstDuplicateKey(text: string): string | undefined {
       else if (top) top.index++;
     }
   }
-  return undefined;
+  return { ...(duplicate !== undefined && { duplicateKey: duplicate }), ...(inexactNumber && { inexactNumber }) };
+}
+
+/**
+ * Whether JSON.parse reads the number `written` (JSON number syntax) as the decimal written: the double's shortest
+ * decimal has the same value. Up to 15 characters without an exponent always do (at most 15 digits, and a double
+ * keeps 15).
+ */
+function heldByDouble(written: string): boolean {
+  if (written.length <= 15 && !/[eE]/.test(written)) return true;
+  const exact = parseDecimal(written);
+  const read = parseDecimal(Number(written));
+  return exact !== undefined && read !== undefined && exact.units === read.units && exact.scale === read.scale;
 }
 
 type Frame =
@@ -43,6 +82,11 @@ type Frame =
   | { kind: 'array'; pointer: string; index: number };
 
 const QUOTE = 0x22;
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+/** The characters after a number's first one that still belong to it. */
+const NUMBER_PART = /[0-9.eE+-]/;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const OPEN_BRACE = 0x7b;

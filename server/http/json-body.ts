@@ -1,12 +1,14 @@
 // Reads a JSON body safely: size limit, UTF-8 only, nesting limit, and keys
 // that could pollute prototypes (`__proto__`, `constructor`, `prototype`) or
 // that repeat a key of their object (duplicate-keys.ts) refused wherever they
-// appear, before anything else sees the data.
+// appear, and numbers that JSON.parse would read as another value (more digits
+// than a double holds: an amount of 1000000.00000000001 read as 1000000),
+// before anything else sees the data.
 import type { Request } from 'express';
 // the keys and nesting a value may have are the engine's rule, whatever route the value takes
 import { unsafeParts } from '../../engine/variables/json-value-rules.js';
 import { HttpProblem } from '../problem.js';
-import { firstDuplicateKey } from './duplicate-keys.js';
+import { scanJson } from './duplicate-keys.js';
 
 // ignoreBOM keeps a byte order mark in the text, so stored XML is served back byte for byte
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -49,10 +51,17 @@ export function parseJson(bodyText: string): unknown {
   } catch (error) {
     throw new HttpProblem(400, `The body is not valid JSON: ${(error as Error).message}`);
   }
-  const repeated = firstDuplicateKey(text);
+  const { duplicateKey: repeated, inexactNumber } = scanJson(text);
   if (repeated !== undefined) {
     throw new HttpProblem(400, `The body names ${repeated} twice in one object; each key may appear once (RFC 7493).`, {
       errors: [{ field: repeated, message: 'appears twice in its object' }],
+    });
+  }
+  if (inexactNumber) {
+    const read = JSON.stringify(Number(inexactNumber.written));
+    const message = `is written ${inexactNumber.written.slice(0, 60)}, which a JSON number (a double) cannot hold: it would be read as ${read}`;
+    throw new HttpProblem(422, `The body's number ${inexactNumber.pointer || '(the body)'} ${message}; send it with no more digits than it means (RFC 7493, 2.2).`, {
+      errors: [{ field: inexactNumber.pointer, message }],
     });
   }
   const errors = unsafeParts(value);

@@ -253,7 +253,25 @@ const MONEY: Attempt[] = [
   { attempt: 'a negative amount', send: () => placeOrder({ amount: -2_000_000 }), status: 422, fields: ['/amount'] },
   { attempt: 'an amount of zero', send: () => placeOrder({ amount: 0 }), status: 422, fields: ['/amount'] },
   { attempt: 'an amount as text', send: () => placeOrder({ amount: '100' }), status: 422, fields: ['/amount'] },
+  {
+    attempt: 'reproduced bypass: an amount written over 1,000,000 with more digits than a JSON number holds (1000000.00000000001 CNY, read as 1,000,000 and sent to the vice-president alone)',
+    send: () => rawOrder({ orderNo: `SO-${++orderCount}`, amount: 1_000_000 }, '1000000.00000000001'),
+    status: 422, fields: ['/amount'], detail: /would be read as 1000000/,
+  },
+  {
+    attempt: 'a change raising an order to more than 1,000,000 by more digits than a JSON number holds',
+    send: () => api.request('POST', '/api/orders/SO-EXISTING/changes', {
+      token: TOKENS.erp, body: '{"description":"a little more","amount":1000000.00000000001}', headers: { 'content-type': 'application/json' },
+    }),
+    status: 422, fields: ['/amount'], detail: /would be read as 1000000/,
+  },
 ];
+
+/** An order whose amount is written as `amountText` in the body, as a client that does not write JSON through a double would. */
+function rawOrder(fields: Record<string, unknown>, amountText: string) {
+  const body = JSON.stringify({ ...ORDER, ...fields }).replace(/"amount":[^,}]+/, `"amount":${amountText}`);
+  return api.request('POST', '/api/orders', { token: TOKENS.erp, body, headers: { 'content-type': 'application/json' } });
+}
 
 describe('orders enter one way', () => {
   it.each(ONE_WAY_IN)('refuses: $attempt', expectRefused);
