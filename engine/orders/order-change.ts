@@ -111,7 +111,7 @@ export async function recordOrderChange(tx: StoreTx, orderNo: string, request: O
     reportingAmount: Number(changeReportingAmount),
     approvedReportingAmount: Number(await coveredReportingAmount(tx, order, changes, {
       reportingAmount: changeReportingAmount, ...(amount !== null && exchangeRate && { amount, exchangeRate }),
-    }, context.rates.reportingCurrency.minorUnits)),
+    }, context.rates.reportingCurrency.minorUnits, context.now)),
     // when the change was recorded: a payment for a raise must be received since (messages-received-since.ts)
     requestedAt: context.now,
   };
@@ -319,28 +319,46 @@ function amountInForce(order: OrderRow, changes: OrderChangeRow[]): { amount: st
  * amount so far would let a raise back to 5,000,000, asked for while unpaid and paid 80,000 while it was being
  * acknowledged, come into force unpaid. (Every amount in force when a payment came is fixed once it came, so what a
  * paid order's payments cover only grows between a change's request and its handling; before the first payment
- * nothing is fixed, hence the lower bound.) A change without an amount raises nothing: it is compared with itself.
+ * nothing is fixed, hence the lower bound.) A payment came when it was received: one the order keeps because nothing
+ * waited for it yet (its special change at entry still being acknowledged) is a payment from then on, of the amount
+ * then in force; counted only once taken, it left the order unpaid, so a raise back to the amount entered was
+ * covered and the order then took the payment sent for the lowered amount as the whole order's. A payment taken later
+ * pays what stands when it is taken too: taken by a raise's catch, the raise it puts in force in the same step. A
+ * change without an amount raises nothing: it is compared with itself.
  */
 async function coveredReportingAmount(tx: StoreTx, order: OrderRow, changes: OrderChangeRow[],
-  change: { reportingAmount: string; amount?: string; exchangeRate?: Decimal }, reportingMinorUnits: number): Promise<string> {
+  change: { reportingAmount: string; amount?: string; exchangeRate?: Decimal }, reportingMinorUnits: number, now: string): Promise<string> {
   if (!PREPAID_TERMS.includes(String(order.order.paymentTerms))) return highestApprovedReportingAmount(order, changes);
   if (change.amount === undefined || !change.exchangeRate) return change.reportingAmount;
-  const paid = await paidAmount(tx, order, changes);
+  const paid = await paidAmount(tx, order, changes, now);
   return formatDecimal(roundHalfUp(multiply(parseDecimal(paid)!, change.exchangeRate), reportingMinorUnits));
 }
 
 /** What a prepaid order's payments cover, in the order's currency (see coveredReportingAmount). */
-async function paidAmount(tx: StoreTx, order: OrderRow, changes: OrderChangeRow[]): Promise<string> {
-  const tree = await tx.findInstances({ rootId: order.instanceId });
-  const payments = (await tx.historyOf(tree.map((member) => member.id), { event: 'message.correlated' }))
-    .filter((entry) => entry.data?.name === PAYMENT_MESSAGE);
-  if (!payments.length) return lowestAmountBeforeSettled(order, changes);
-  let covered = amountInForceAt(order, changes, payments[0].at);
-  for (const payment of payments.slice(1)) {
-    const then = amountInForceAt(order, changes, payment.at);
+async function paidAmount(tx: StoreTx, order: OrderRow, changes: OrderChangeRow[], now: string): Promise<string> {
+  const paidAt = await paymentInstants(tx, order, now);
+  if (!paidAt.length) return lowestAmountBeforeSettled(order, changes);
+  let covered = amountInForceAt(order, changes, paidAt[0]);
+  for (const at of paidAt.slice(1)) {
+    const then = amountInForceAt(order, changes, at);
     if (compare(parseDecimal(then)!, parseDecimal(covered)!) > 0) covered = then;
   }
   return covered;
+}
+
+/**
+ * The instants at which the order's payments stood for the amount then in force: when each was received and, for
+ * one a catch took, when it was taken (a kept one's `receivedAt` and its delivery); those the order keeps for its
+ * next catch until their time-to-live ends count from when they were received (`message.buffered`).
+ */
+async function paymentInstants(tx: StoreTx, order: OrderRow, now: string): Promise<string[]> {
+  const tree = await tx.findInstances({ rootId: order.instanceId });
+  const entries = (await tx.historyOf(tree.map((member) => member.id), { event: ['message.correlated', 'message.buffered'] }))
+    .filter((entry) => entry.data?.name === PAYMENT_MESSAGE);
+  return entries.flatMap((entry) => {
+    if (entry.event === 'message.buffered') return String(entry.data!.expiresAt) > now ? [entry.at] : [];
+    return typeof entry.data!.receivedAt === 'string' ? [entry.data!.receivedAt, entry.at] : [entry.at];
+  });
 }
 
 /** The amount in force at `at`, in the order's currency: the entered one, or that of the last change with an amount settled by then. */

@@ -115,8 +115,9 @@ async function decide(orderNo: string, group: keyof typeof APPROVERS, approved: 
   expect(response.status, response.text).toBe(200);
 }
 
-async function acknowledgeAll(orderNo: string) {
-  const tasks = (await tasksOf(orderNo)).filter((task) => task.candidateGroups[0] in ACKNOWLEDGERS);
+/** Acknowledges the three departments' tasks of the order, except those of the instances in `besides`. */
+async function acknowledgeAll(orderNo: string, besides: ReadonlySet<string> = new Set()) {
+  const tasks = (await tasksOf(orderNo)).filter((task) => task.candidateGroups[0] in ACKNOWLEDGERS && !besides.has(task.instanceId));
   expect(tasks).toHaveLength(3);
   for (const task of tasks) {
     const token = ACKNOWLEDGERS[task.candidateGroups[0] as keyof typeof ACKNOWLEDGERS];
@@ -434,6 +435,21 @@ const prepaidAtShipment: Row[] = [
     },
   },
   {
+    attempt: 'a raise paid with a payment kept while its acknowledgements were open is in force: a later change without an amount asks no payment',
+    run: async () => {
+      const orderNo = await enterOrder(80_000, 'prepaid-at-entry');
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(200);
+      await change(orderNo, { description: 'sixty times the quantity', amount: 5_000_000 });
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(202);
+      await acknowledgeAll(orderNo);
+      await change(orderNo, { description: 'deliver to the second gate' });
+      await acknowledgeAll(orderNo);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted', 'accepted']);
+      await work([...PLANNING, 'shipping'], orderNo);
+      expect((await order(orderNo)).status).toBe('fulfilled');
+    },
+  },
+  {
     attempt: 'pay an unpaid prepaid order while its raise is being acknowledged: that payment is the order\'s first, and the raise waits for its own',
     run: async () => {
       const orderNo = await enterOrder(80_000, 'prepaid-at-entry');
@@ -519,6 +535,35 @@ const prepaidAtShipment: Row[] = [
       expect((await order(orderNo)).status).toBe('fulfilled');
     },
   })),
+  ...(['prepaid-at-entry', 'prepaid-at-shipment'] as const).map((terms): Row => ({
+    attempt: `reproduced bypass: lower an unpaid ${terms} order of 5,000,000 with a special change at entry to 80,000, pay that while the payment is kept (nothing waits for it yet), raise it back to 5,000,000, then let the order take the kept payment`,
+    run: async () => {
+      const orderNo = await enterOrder(5_000_000, terms, { specialChange: { description: 'paint in RAL 5015' } });
+      // the special change at entry is being acknowledged: the order's payment catch is not open yet
+      const atEntry = new Set((await tasksOf(orderNo)).map((task) => task.instanceId));
+      await change(orderNo, { description: 'a sixtieth of the quantity', amount: 80_000 });
+      await acknowledgeAll(orderNo, atEntry);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted']);
+      // sent while the order stood at 80,000: kept, since nothing waits for it
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(202);
+      await change(orderNo, { description: 'the whole quantity again', amount: 5_000_000 });
+      await acknowledgeAll(orderNo, atEntry);
+      await acknowledgeAll(orderNo);
+      // the order took the kept payment, which paid 80,000: the raise waits for a payment of its own
+      const payments = (await events(orderNo, 'message.correlated')).filter((entry) => entry.data!.name === 'PaymentReceived');
+      expect(payments).toEqual([objectWith({ data: objectWith({ buffered: true }) })]);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted', 'acknowledged']);
+      expect(await fetchedOnEveryRoute('procurement-planning', orderNo)).toEqual(NONE_ON_ANY_ROUTE);
+      expect((await order(orderNo)).status).toBe('waiting-for-payment');
+
+      expect((await MESSAGE_ROUTES.camunda8('PaymentReceived', orderNo)).status).toBe(200);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted', 'accepted']);
+      await work(PLANNING, orderNo);
+      if (terms === 'prepaid-at-shipment') expect((await MESSAGE_ROUTES.stratum('ShipmentRequested', orderNo)).status).toBe(200);
+      await work(['shipping'], orderNo);
+      expect((await order(orderNo)).status).toBe('fulfilled');
+    },
+  })),
   {
     attempt: 'reproduced bypass: ask to lower an unpaid order of 5,000,000 to 80,000 and, before that is acknowledged, to raise it back; pay once the lowering is in force, then ship it',
     run: async () => {
@@ -536,6 +581,23 @@ const prepaidAtShipment: Row[] = [
       for (const type of [...PLANNING, 'shipping']) expect(await fetchedOnEveryRoute(type, orderNo), type).toEqual(NONE_ON_ANY_ROUTE);
 
       expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(200);
+      expect(await changeStatuses(orderNo)).toEqual(['accepted', 'accepted']);
+      await work([...PLANNING, 'shipping'], orderNo);
+      expect((await order(orderNo)).status).toBe('fulfilled');
+    },
+  },
+  {
+    attempt: 'pay a prepaid-at-entry order of 5,000,000 while its special change at entry is acknowledged (the payment kept), lower it to 80,000 before it takes the payment, then raise it back: the payment paid 5,000,000',
+    run: async () => {
+      const orderNo = await enterOrder(5_000_000, 'prepaid-at-entry', { specialChange: { description: 'paint in RAL 5015' } });
+      const atEntry = new Set((await tasksOf(orderNo)).map((task) => task.instanceId));
+      expect((await MESSAGE_ROUTES.stratum('PaymentReceived', orderNo)).status).toBe(202);
+      await change(orderNo, { description: 'a sixtieth of the quantity', amount: 80_000 });
+      await acknowledgeAll(orderNo, atEntry);
+      await acknowledgeAll(orderNo);
+      // taken while 80,000 stood, but sent while 5,000,000 did: the raise back is covered
+      await change(orderNo, { description: 'the whole quantity again', amount: 5_000_000 });
+      await acknowledgeAll(orderNo);
       expect(await changeStatuses(orderNo)).toEqual(['accepted', 'accepted']);
       await work([...PLANNING, 'shipping'], orderNo);
       expect((await order(orderNo)).status).toBe('fulfilled');
