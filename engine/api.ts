@@ -920,8 +920,9 @@ export interface Workers {
    * Locks one job by its id for `workerId` (`lockMs` from now), as a fetch would lock it: refused (conflict) when
    * another worker holds it or a fetch would not hand it out now (held by an open change, failed, under a failed
    * caller, waiting for its retry); a lock `workerId` holds is renewed. Camunda 7's `POST …/external-task/{id}/lock`.
+   * With `actor`, a lock an open change refuses is kept in the order's history as `job.refused`, as its completion would be.
    */
-  lock(jobId: string, workerId: string, lockMs: number): Promise<{ id: string; lockExpiresAt: string }>;
+  lock(jobId: string, workerId: string, lockMs: number, actor?: Actor): Promise<{ id: string; lockExpiresAt: string }>;
   /** Gives a job's lock back: any worker may fetch it at once. */
   unlock(jobId: string): Promise<void>;
   /** Answers every waiting fetch now with no jobs (a server shutting down). */

@@ -2,8 +2,8 @@
 // types that may wait for work (long polling) and filter by order, and the
 // lock of a job taken by its id, extended or given back. Completing, failing and
 // throwing errors stay runtime steps (runtime.completeJob …).
-import type { Clock, JobFetch, JobView, Runtime, Workers } from '../api.js';
-import { conflict, notFound } from '../errors.js';
+import type { Actor, Clock, JobFetch, JobView, Runtime, Workers } from '../api.js';
+import { conflict, notFound, StratumError } from '../errors.js';
 import { refuseJobWhileChangeOpen } from '../orders/order-change.js';
 import { lockWait } from '../runtime/wait-locks.js';
 import type { Store, WaitRow } from '../store/types.js';
@@ -18,7 +18,7 @@ export class JobWorkers implements Workers {
 
   constructor(
     private readonly store: Store,
-    private readonly runtime: Pick<Runtime, 'fetchAndLockJobs'>,
+    private readonly runtime: Pick<Runtime, 'fetchAndLockJobs' | 'recordRefusedRequest'>,
     private readonly clock: Clock,
   ) {}
 
@@ -59,7 +59,19 @@ export class JobWorkers implements Workers {
     });
   }
 
-  async lock(jobId: string, workerId: string, lockMs: number): Promise<{ id: string; lockExpiresAt: string }> {
+  async lock(jobId: string, workerId: string, lockMs: number, actor?: Actor): Promise<{ id: string; lockExpiresAt: string }> {
+    try {
+      return await this.lockById(jobId, workerId, lockMs);
+    } catch (error) {
+      // a job an open change holds: kept in its order's history as a completion the change holds is (job.refused)
+      if (actor && error instanceof StratumError && error.details?.reason === 'order-change-open') {
+        await this.runtime.recordRefusedRequest({ kind: 'job', id: jobId, reason: 'order-change-open', refusal: error.message, attempted: 'lock' }, actor);
+      }
+      throw error;
+    }
+  }
+
+  private async lockById(jobId: string, workerId: string, lockMs: number): Promise<{ id: string; lockExpiresAt: string }> {
     return this.store.transaction(async (tx) => {
       // as a completion takes it: the order's lock first (its open changes are read), then the instance's; a job
       // gone (404), of an ended or failed instance or under a failed caller (409) is refused there

@@ -74,8 +74,8 @@ export function camunda7Handlers(runtime: Runtime, workers: Workers): Handlers {
       return noContent;
     },
 
-    camunda7Lock: async ({ params, body }: Input<{ workerId: string; lockDuration: number }, unknown, { id: string }>) => {
-      await workers.lock(params.id, body.workerId, body.lockDuration);
+    camunda7Lock: async ({ params, body, user }: Input<{ workerId: string; lockDuration: number }, unknown, { id: string }>) => {
+      await workers.lock(params.id, body.workerId, body.lockDuration, user);
       return noContent;
     },
 

@@ -194,6 +194,12 @@ describe('taskService.lock: a task taken by its id (POST /engine-rest/external-t
     const duringChange = await lock(held, { workerId: 'raw', lockDuration: 60_000 });
     expect(duringChange.status, duringChange.text).toBe(409);
     expect(problemOf(duringChange)).toMatchObject({ reason: 'order-change-open' });
+    // kept in the order's history as a completion the change holds is, with who tried it and by which route
+    const heldEntries = (await api.get<OrderView>('/api/orders/C7-LOCK-HELD', TOKENS.erp)).body.history.filter((entry) => entry.event === 'job.refused');
+    expect(heldEntries).toEqual([objectWith({ data: objectWith({ reason: 'role' }) }), objectWith({
+      actor: 'erp', via: 'camunda7',
+      data: objectWith({ attempted: 'lock', jobType: 'procurement-planning', reason: 'order-change-open', refusal: problemOf(duringChange).detail }),
+    })]);
 
     // a failure with a retry timeout: not before the retry is due
     await enter('C7-LOCK-BACKOFF');
