@@ -14,6 +14,21 @@ import { enter, erp, ManualClock, order, SAMPLE_RATES } from '../../support/stra
 const ORDER_PROCESS = 'ship-then-invoice';
 const integration = { user: 'erp' };
 const PAUSE_MS = 150;
+/** A process a message starts (not an order process): it may never start under an order's number. */
+const MEMO = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="Defs_memo" targetNamespace="http://stratum.example/test">
+  <bpmn:message id="Msg_memo" name="memo" />
+  <bpmn:process id="memo" name="Memo" isExecutable="true">
+    <bpmn:startEvent id="Filed"><bpmn:outgoing>G1</bpmn:outgoing><bpmn:messageEventDefinition messageRef="Msg_memo" /></bpmn:startEvent>
+    <bpmn:sequenceFlow id="G1" sourceRef="Filed" targetRef="Read" />
+    <bpmn:userTask id="Read" name="Read memo">
+      <bpmn:extensionElements><zeebe:assignmentDefinition candidateGroups="warehouse" /></bpmn:extensionElements>
+      <bpmn:incoming>G1</bpmn:incoming><bpmn:outgoing>G2</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="G2" sourceRef="Read" targetRef="Read_Done" />
+    <bpmn:endEvent id="Read_Done"><bpmn:incoming>G2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>`;
 
 describePostgres('order rules raced by two server processes on PostgreSQL', () => {
   let schema: string;
@@ -97,6 +112,45 @@ describePostgres('order rules raced by two server processes on PostgreSQL', () =
       expect(results[1].status, `round ${round}: shipping while a change is open`).toBe('rejected');
       expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict', details: { problem: 'order-change-open' } });
       expect(await shippedAndChanges(orderNo), `round ${round}`).toEqual({ shipped: 0, changes: 1 });
+    }
+  });
+
+  it('refuses an order entered under a number a message is starting another process under on the other process (409 business-key-taken)', async () => {
+    await first.library.deploy([{ name: 'memo.bpmn', xml: MEMO }], { user: 'test' });
+    // The message pauses after reading the message starts, past its "no order under this number" check; the order is entered then.
+    const { stratum: messageServer, nextPause } = await secondPausing((onCall) => slowAfter(slowStore, 'latestCalls', PAUSE_MS, onCall));
+    for (let round = 1; round <= 3; round++) {
+      const orderNo = `RACE-MEMO-${round}`;
+      const paused = nextPause();
+      const results = await Promise.allSettled([
+        messageServer.runtime.correlateMessage({ name: 'memo', businessKey: orderNo }),
+        paused.then(() => enter(first.runtime, order(orderNo, 80_000))),
+      ]);
+      expect(results[0].status, `round ${round}`).toBe('fulfilled');
+      expect(results[1].status, `round ${round}: an order under a number another process took`).toBe('rejected');
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict', details: { reason: 'business-key-taken' } });
+      const under = (await first.runtime.findInstances({ businessKey: orderNo })).items;
+      expect(under.map((instance) => instance.processKey), `round ${round}`).toEqual(['memo']);
+      expect(await first.runtime.orderChanges(orderNo), `round ${round}`).toBeUndefined();
+    }
+  });
+
+  it('starts nothing by a message under the number of an order being entered on the other process, past its "number free" check', async () => {
+    await first.library.deploy([{ name: 'memo.bpmn', xml: MEMO }], { user: 'test' });
+    // The entry pauses after reading the instances under its number (none); the message is sent then.
+    const { stratum: entryServer, nextPause } = await secondPausing((onCall) =>
+      slowAfter(slowStore, 'findInstances', PAUSE_MS, onCall, (filter) => filter.businessKey?.startsWith('RACE-ENTRY-') === true));
+    for (let round = 1; round <= 3; round++) {
+      const orderNo = `RACE-ENTRY-${round}`;
+      const paused = nextPause();
+      const results = await Promise.allSettled([
+        enter(entryServer.runtime, order(orderNo, 80_000)),
+        paused.then(() => first.runtime.correlateMessage({ name: 'memo', businessKey: orderNo })),
+      ]);
+      expect(results[0].status, `round ${round}`).toBe('fulfilled');
+      if (results[1].status === 'fulfilled') expect(results[1].value.moved, `round ${round}: the message moves nothing`).toEqual([]);
+      const under = (await first.runtime.findInstances({ businessKey: orderNo })).items;
+      expect(under.map((instance) => instance.processKey), `round ${round}`).toEqual([ORDER_PROCESS]);
     }
   });
 });
