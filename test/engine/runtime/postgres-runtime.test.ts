@@ -352,4 +352,36 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     expect(events.filter((event) => event === 'message.buffered')).toHaveLength(1);
     expect(events.filter((event) => event === 'message.duplicate')).toHaveLength(1);
   });
+
+  it('fires a due cycle timer once when both processes fire due timers at once, the second having read it as due before the first fired it', async () => {
+    const xml = readFileSync(fileURLToPath(new URL('../../fixtures/engine/reminder-cycle.bpmn', import.meta.url)), 'utf8');
+    await first.library.deploy([{ name: 'reminder-cycle.bpmn', xml }], { user: 'test' });
+    const { instance } = await first.runtime.start('reminder-cycle', { user: 'test' });
+    const due = instance.waiting.find((wait) => wait.type === 'timer')?.dueAt;
+    expect(due).toBeDefined();
+    clock.advance(11 * 60_000); // the first reminder is due; the cycle then waits 10 minutes for the next
+    // the second process reads the due timers and waits, before its step, until the first has fired them
+    let dueRead: () => void = () => undefined;
+    let firstFired: Promise<number> = Promise.resolve(0);
+    let paused = false;
+    const store = Object.assign(Object.create(secondStore) as PostgresStore, {
+      read: async <T>(work: Parameters<PostgresStore['read']>[0]): Promise<T> => {
+        const result = await secondStore.read(work);
+        if (!paused) {
+          paused = true;
+          dueRead();
+          await firstFired;
+        }
+        return result as T;
+      },
+    });
+    const slow = await openStratum({ store, clock });
+    const read = new Promise<void>((resolve) => (dueRead = resolve));
+    firstFired = read.then(() => first.runtime.fireDueTimers());
+    const [secondCount, firstCount] = await Promise.all([slow.runtime.fireDueTimers(), firstFired]);
+    expect([firstCount, secondCount]).toEqual([1, 0]);
+    const fired = (await first.runtime.getInstance(instance.id))!.history.filter((entry) => entry.event === 'timer.fired');
+    expect(fired.map((entry) => entry.data?.dueAt)).toEqual([due]);
+  });
 });
+
