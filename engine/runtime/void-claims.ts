@@ -19,7 +19,14 @@ export async function releaseClaimsFourEyesRefuses(
 ): Promise<void> {
   const scope = instance.businessKey !== null ? { businessKey: instance.businessKey } : { rootId: instance.rootId };
   const held = (await tx.findWaits({ kind: 'task', ...scope, assignee: actor })).filter((wait) => wait.claimedBy === actor);
-  for (const wait of held) {
+  for (const found of held) {
+    // The tasks are of other instances, whose rows this step does not lock: a step moving one of them on another
+    // server (a timer escalating the task, a message) may take the task away or rewrite its row meanwhile. Read
+    // again under the task's row lock, that step then waits for this one or this one for it: a task gone is no
+    // longer held by anyone, and the claim is let go from the row as it stands, not as read before (a task gone
+    // answered the decision that released it with 404 "wait … does not exist" and rolled it back).
+    const wait = await tx.getWait(found.id, { lock: true });
+    if (wait?.kind !== 'task' || wait.claimedBy !== actor) continue;
     const reason = await refusalOf(tx, wait, actor, definitionOf);
     if (reason === undefined) continue;
     await tx.updateWait({ ...wait, claimedBy: null, claimedAt: null });

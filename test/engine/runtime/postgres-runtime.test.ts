@@ -383,5 +383,33 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     const fired = (await first.runtime.getInstance(instance.id))!.history.filter((entry) => entry.event === 'timer.fired');
     expect(fired.map((entry) => entry.data?.dueAt)).toEqual([due]);
   });
+
+  it('completes a separated task whose decider held a claim on the other one that an escalation timer on the other process takes away meanwhile', async () => {
+    const xml = readFileSync(fileURLToPath(new URL('../../fixtures/engine/escalated-separated-review.bpmn', import.meta.url)), 'utf8');
+    await first.library.deploy([{ name: 'escalated-separated-review.bpmn', xml }], { user: 'test' });
+    const reviewer = { name: 'rita', groups: ['reviewers'] };
+    for (let round = 1; round <= 3; round++) {
+      const businessKey = `FE-ESCALATED-${round}`;
+      await first.runtime.start('escalated-review', { businessKey, user: 'test' });
+      const tasks = await first.runtime.findTasks({ businessKey });
+      const checkA = tasks.find((task) => task.elementId === 'CheckA')!;
+      const checkB = tasks.find((task) => task.elementId === 'CheckB')!;
+      await first.runtime.claimTask(checkB.id, reviewer);
+      clock.advance(61 * 60_000); // part B's escalation is due
+      // Widen the race: deciding part A, rita's completion reads her claims (on part B) and pauses; the other
+      // process fires part B's escalation then, which takes the task away, and the completion lets go of the claim after.
+      let escalated: Promise<number> = Promise.resolve(0);
+      const store = slowAfter(secondStore, 'findWaits', () => escalated, () => { escalated = second.runtime.fireDueTimers(); },
+        (filter) => filter.assignee === reviewer.name && filter.businessKey === businessKey);
+      const slow = await openStratum({ store, clock });
+      const view = await slow.runtime.completeTask(checkA.id, { ok: true }, reviewer);
+      expect(view.status, `round ${round}`).toBe('running');
+      expect(await escalated, `round ${round}: the escalation fired`).toBe(1);
+      const open = await first.runtime.findTasks({ businessKey });
+      expect(open.map((task) => task.elementId).sort(), `round ${round}`).toEqual(['Escalated', 'File']);
+      expect(open.every((task) => task.claimedBy === null), `round ${round}`).toBe(true);
+      expect(await first.runtime.getTask(checkB.id), `round ${round}`).toBeUndefined();
+    }
+  });
 });
 
