@@ -411,5 +411,29 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
       expect(await first.runtime.getTask(checkB.id), `round ${round}`).toBeUndefined();
     }
   });
+
+  it('refuses an incident retry that reaches the order while a cancel on the other process holds it, and leaves the order cancelled with its incident closed', async () => {
+    const operator = { name: 'otto', groups: ['operations'] };
+    for (let round = 1; round <= 3; round++) {
+      const orderNo = `PG-RETRY-CANCEL-${round}`;
+      const { instance } = await enter(first.runtime, order(orderNo, 100));
+      const [job] = await first.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'erp', businessKey: orderNo });
+      await first.runtime.failJob(job.id, { message: 'ERP down', retries: 0, workerId: 'erp' }, erp);
+      const [incident] = (await first.runtime.findIncidents({ businessKey: orderNo })).items;
+      // Widen the race: the cancel pauses right after locking the order's root; the retry is asked for then.
+      let retry: Promise<unknown> = Promise.resolve();
+      const store = slowAfter(secondStore, 'getInstance', 300, () => { retry = first.runtime.retryIncident(incident.id, {}, operator).then(() => 'retried', (error: unknown) => error); },
+        (id, options) => options?.lock === true && id === instance.id);
+      const slow = await openStratum({ store, clock });
+      await slow.runtime.cancel(instance.id, operator, { reason: 'customer withdrew' });
+      expect(await retry, `round ${round}`).toMatchObject({ code: 'conflict', details: { problem: 'incident-resolved' } });
+      const view = (await first.runtime.getInstance(instance.id))!;
+      expect(view.status, `round ${round}`).toBe('cancelled');
+      expect(view.waiting, `round ${round}`).toEqual([]);
+      const closed = await first.runtime.getIncident(incident.id);
+      expect(closed?.resolvedAt, `round ${round}`).not.toBeNull();
+      expect(closed?.resolution, `round ${round}`).not.toBe('retried');
+    }
+  });
 });
 
