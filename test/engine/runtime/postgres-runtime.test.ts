@@ -435,5 +435,35 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
       expect(closed?.resolution, `round ${round}`).not.toBe('retried');
     }
   });
+
+  it('reads a change requested on one process while the other settles the order\'s earlier change by its last acknowledgement from the amount that change put in force', async () => {
+    // Widen the race: the last acknowledgement of a lowering pauses right after locking its instance (the order's lock
+    // held); the next change is requested on the other process then, and waits for the order's lock.
+    let locked: () => void = () => undefined;
+    let watching = false;
+    const store = slowAfter(secondStore, 'getInstance', 150, () => { if (watching) { watching = false; locked(); } }, (_id, options) => options?.lock === true);
+    const slow = await openStratum({ store, clock });
+    for (let round = 1; round <= 3; round++) {
+      const orderNo = `PG-ACK-CHANGE-${round}`;
+      await enter(first.runtime, order(orderNo, 80_000));
+      await first.runtime.changeOrder(orderNo, { description: 'smaller batch', amount: 60_000 }, { user: 'erp' });
+      const acknowledgements = (await first.runtime.findTasks({ businessKey: orderNo })).filter((task) => task.candidateGroups.length === 1
+        && ['procurement', 'production', 'inspection'].includes(task.candidateGroups[0]));
+      expect(acknowledgements, `round ${round}`).toHaveLength(3);
+      for (const task of acknowledgements.slice(0, -1)) await first.runtime.completeTask(task.id, {}, departmentOf(task));
+      const last = acknowledgements.at(-1)!;
+      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+      watching = true;
+      const [, next] = await Promise.all([
+        slow.runtime.completeTask(last.id, {}, departmentOf(last)),
+        lockTaken.then(() => first.runtime.changeOrder(orderNo, { description: 'and a new label' }, { user: 'erp' })),
+      ]);
+      expect(next.change.status, `round ${round}`).toBe('open');
+      const view = (await first.runtime.orderChanges(orderNo))!;
+      expect(view.changes.map((change) => change.status), `round ${round}`).toEqual(['accepted', 'open']);
+      const changed = (await first.runtime.getInstance(view.instanceId))!.history.filter((entry) => entry.event === 'order.changed');
+      expect(changed.map((entry) => entry.data?.previousAmount), `round ${round}: the second change reads from the lowered amount`).toEqual(['80000.00', '60000.00']);
+    }
+  });
 });
 
