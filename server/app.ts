@@ -123,6 +123,10 @@ export function createApp(options: AppOptions): StratumApp {
   };
 
   const app = express();
+  // paths match as written, as Camunda's REST APIs match them: express's default (`/ENGINE-REST/…`, `/API/orders`
+  // served by the same handlers) answered such a path without the API's Cache-Control and a Camunda 7 problem
+  // without its `message` and its 400, which only read the path as written
+  app.set('case sensitive routing', true);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');

@@ -181,8 +181,11 @@ function variableErrors(variables: unknown): FieldError[] | undefined {
   }));
 }
 
-/** Whether a request path is one of Camunda 7's routes (`/engine-rest/…`), whose problems speak as Camunda 7's errors do. */
-export const isCamunda7Path = (path: string): boolean => path.startsWith('/engine-rest/');
+/**
+ * Whether a request path is one of Camunda 7's routes (`/engine-rest/…`), whose problems speak as Camunda 7's errors
+ * do; in any letter case, so the 404 of `/ENGINE-REST/…` (which no route matches) carries the `message` its client prints.
+ */
+export const isCamunda7Path = (path: string): boolean => path.slice(0, '/engine-rest/'.length).toLowerCase() === '/engine-rest/';
 
 /**
  * A problem as a Camunda 7 client reads it: Camunda 7 answers a request it refuses for its input with 400

@@ -3,7 +3,11 @@
 
 const API_ROOTS = ['/api', '/engine-rest', '/v2'];
 
-/** Whether `path` is one of the API's roots or lies under one (`/v2`, `/v2/topology`; not `/v2x`). */
+/**
+ * Whether `path` is one of the API's roots or lies under one (`/v2`, `/v2/topology`; not `/v2x`), in any letter case:
+ * `/API/orders` matches no route (routes match as written) and is the API's 404 problem, not the modeler's page.
+ */
 export function isApiPath(path: string): boolean {
-  return API_ROOTS.some((root) => path === root || path.startsWith(`${root}/`));
+  const lower = path.toLowerCase();
+  return API_ROOTS.some((root) => lower === root || lower.startsWith(`${root}/`));
 }

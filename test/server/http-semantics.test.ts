@@ -128,3 +128,26 @@ describe('a JSON body with a UTF-8 byte order mark', () => {
     expect(response.status).toBe(400);
   });
 });
+
+// Camunda's REST APIs match their paths as written; express matched them in any case, and the checks that read the
+// path as written (Cache-Control, Camunda 7's problem shape) did not see /API/… or /ENGINE-REST/… as the API's
+describe('a path in other letters', () => {
+  it.each([
+    ['GET', '/API/orders', TOKENS.director],
+    ['GET', '/Engine-Rest/incident', TOKENS.operations],
+    ['POST', '/V2/incidents/search', TOKENS.operations],
+  ])('%s %s matches no route: a 404 problem, not an answer without Cache-Control', async (method, path, token) => {
+    const response = await server.api.request(method, path, { token, unchecked: true, ...(method === 'POST' && { json: {} }) });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('is a Camunda 7 problem under /ENGINE-REST, with the message its client prints, and locks nothing', async () => {
+    const response = await server.api.request('POST', '/ENGINE-REST/external-task/fetchAndLock', {
+      token: TOKENS.erp, json: { workerId: 'w', topics: [{ topicName: 'nothing', lockDuration: 1000 }] }, unchecked: true,
+    });
+    expect(response.status).toBe(404);
+    expect(problemOf(response).message).toBe('There is no POST /ENGINE-REST/external-task/fetchAndLock.');
+  });
+});
