@@ -2,7 +2,7 @@
 // values and back. Type names are case-insensitive, as Camunda reads them
 // (its JavaScript client sends them in lower case). What Stratum cannot keep
 // (files, bytes, Java objects) is refused naming the variable.
-import { firstDuplicateKey } from '../http/duplicate-keys.js';
+import { scanJson } from '../http/duplicate-keys.js';
 import { unsafeParts } from '../../engine/variables/json-value-rules.js';
 import { HttpProblem } from '../problem.js';
 
@@ -71,8 +71,15 @@ function parseJson(value: unknown, pointer: string, refuse: (why: string) => Htt
   } catch {
     throw refuse('the Json value does not parse');
   }
-  const repeated = firstDuplicateKey(value);
+  const { duplicateKey: repeated, inexactNumber } = scanJson(value);
   if (repeated !== undefined) throw refuse(`the Json value names ${repeated} twice in one object`);
+  // as a JSON body's number is refused (json-body.ts): JSON.parse would keep 1000000.00000000001 as 1000000
+  if (inexactNumber) {
+    const message = `is written ${inexactNumber.written.slice(0, 60)}, which a JSON number (a double) cannot hold: it would be read as ${JSON.stringify(Number(inexactNumber.written))}`;
+    throw new HttpProblem(422, `${pointer.slice(1)}: the Json value's number ${inexactNumber.pointer || '(the value)'} ${message}; send it with no more digits than it means (RFC 7493, 2.2).`, {
+      errors: [{ field: pointer + inexactNumber.pointer, message }],
+    });
+  }
   const unsafe = unsafeParts(parsed, { pointer, depth: pointer.split('/').length - 1 });
   if (unsafe.length) {
     throw new HttpProblem(422, `${pointer.slice(1)}: the Json value contains keys or nesting that are not allowed: ${unsafe[0].field} ${unsafe[0].message}.`, { errors: unsafe });
