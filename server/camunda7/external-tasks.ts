@@ -2,6 +2,7 @@
 // jobs, so Camunda 7 workers connect unchanged (its messages: messages.ts).
 // Every call goes through the same runtime steps as Stratum's own routes:
 // declared outputs, protected order fields, the authenticated user in the history.
+import type { Request } from 'express';
 import type { JobView, Runtime, Workers } from '../../engine/api.js';
 import type { Handlers, Input } from '../http/handler.js';
 import { clientGone } from '../http/client-gone.js';
@@ -47,9 +48,9 @@ export function camunda7Handlers(runtime: Runtime, workers: Workers): Handlers {
       return { ...camundaJson(jobs.map((job) => lockedExternalTask(job, body.workerId))), orders: jobs };
     },
 
-    camunda7Complete: async ({ params, body, user }: Input<{ workerId: string; variables?: Variables; localVariables?: Variables }, unknown, { id: string }>) => {
+    camunda7Complete: async ({ params, body, user, req }: Input<{ workerId: string; variables?: Variables; localVariables?: Variables }, unknown, { id: string }>) => {
       refuseLocalVariables(body.localVariables);
-      await runtime.completeJob(params.id, fromTypedVariables(body.variables), user!, body.workerId);
+      await runtime.completeJob(params.id, plainVariables(body, req), user!, body.workerId);
       return noContent;
     },
 
@@ -59,8 +60,8 @@ export function camunda7Handlers(runtime: Runtime, workers: Workers): Handlers {
       return noContent;
     },
 
-    camunda7BpmnError: async ({ params, body, user }: Input<{ workerId: string; errorCode: string; errorMessage?: string; variables?: Variables }, unknown, { id: string }>) => {
-      const variables = fromTypedVariables(body.variables);
+    camunda7BpmnError: async ({ params, body, user, req }: Input<{ workerId: string; errorCode: string; errorMessage?: string; variables?: Variables }, unknown, { id: string }>) => {
+      const variables = plainVariables(body, req);
       await runtime.throwJobError(params.id, {
         errorCode: body.errorCode, workerId: body.workerId,
         ...(body.errorMessage !== undefined && { message: body.errorMessage }),
@@ -115,6 +116,21 @@ function lockedExternalTask(job: JobView, workerId: string): Record<string, unkn
     businessKey: job.businessKey,
     extensionProperties: job.customHeaders,
   };
+}
+
+/**
+ * The body's typed variables as plain values. A value its type refuses is refused before the runtime sees its name:
+ * the body stays at hand as a body the schema refused does, so a refused value of an order field (`amount` as an
+ * Integer that is no whole number) is kept in the order's history as the runtime keeps a well-typed one
+ * (role-refusals.ts), not only answered 400.
+ */
+function plainVariables(body: { variables?: Variables }, req: Request): Record<string, unknown> {
+  try {
+    return fromTypedVariables(body.variables);
+  } catch (error) {
+    if (req.res) req.res.locals.refusedBody = body;
+    throw error;
+  }
 }
 
 /** Stratum keeps no variables local to a job: a worker's local variables would be silently lost. */

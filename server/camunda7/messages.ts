@@ -43,11 +43,20 @@ const UNSUPPORTED: { field: keyof CorrelationMessage; why: string }[] = [
 
 export function camunda7MessageHandlers(runtime: Runtime): Handlers {
   return {
-    camunda7Message: async ({ body, user }: Input<CorrelationMessage>) => {
+    camunda7Message: async ({ body, user, req }: Input<CorrelationMessage>) => {
       refuseWhatCannotBeHonoured(body);
+      let variables: Record<string, unknown>;
+      try {
+        variables = fromTypedVariables(body.processVariables, 'processVariables');
+      } catch (error) {
+        // a value its type refuses is refused before the runtime sees its name: an order field's is kept as the
+        // runtime keeps a well-typed one, from the body as a body the schema refused is (role-refusals.ts)
+        if (req.res) req.res.locals.refusedBody = body;
+        throw error;
+      }
       const result = await runtime.correlateMessage({
         name: body.messageName, businessKey: body.businessKey, actor: user!.name, via: user!.via,
-        variables: fromTypedVariables(body.processVariables, 'processVariables'),
+        variables,
         exactlyOne: body.all !== true,
       });
       if (!body.resultEnabled) return noContent;

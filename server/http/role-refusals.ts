@@ -17,7 +17,9 @@
 // runtime sees it (422, 400 on Camunda 7's routes); such an attempt at a task or job is kept the same way, under
 // `variable-refused` with the variables sent (within the refused attempts' budget), as the runtime keeps a worker's
 // variables it refuses: an attempt to rewrite the order leaves a trace whatever route it came by. So is an operator's
-// retry of an incident whose variables name one, as `incident.refused` in the failed instance's history.
+// retry of an incident whose variables name one, as `incident.refused` in the failed instance's history. On Camunda
+// 7's routes the runtime refuses the names, but a typed value its type refuses (`amount` as an Integer that is no
+// whole number) is refused before it: the handler leaves that body at hand, and it is kept the same way.
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Actor, RefusedMessage, RefusedRequest, Runtime } from '../../engine/api.js';
@@ -59,14 +61,17 @@ interface MessageRoute {
   path: string;
   name: string;
   key: string;
-  /** Whether its schema refuses a body whose `variables` name an order field (Camunda 7's typed variables are refused by the runtime). */
-  schemaRefusesOrderFields: boolean;
+  /**
+   * The body's field holding the message's variables: a body refused for naming an order field among them (by the
+   * schema; on Camunda 7's route, whose runtime refuses the names, for a typed value of one its type refuses) is kept.
+   */
+  variables: string;
 }
 
 const MESSAGE_ROUTES: readonly MessageRoute[] = [
-  { path: '/api/messages', name: 'name', key: 'businessKey', schemaRefusesOrderFields: true },
-  { path: '/engine-rest/message', name: 'messageName', key: 'businessKey', schemaRefusesOrderFields: false },
-  { path: '/v2/messages/publication', name: 'name', key: 'correlationKey', schemaRefusesOrderFields: true },
+  { path: '/api/messages', name: 'name', key: 'businessKey', variables: 'variables' },
+  { path: '/engine-rest/message', name: 'messageName', key: 'businessKey', variables: 'processVariables' },
+  { path: '/v2/messages/publication', name: 'name', key: 'correlationKey', variables: 'variables' },
 ];
 
 /**
@@ -167,15 +172,18 @@ function recordRoleRefusedBodies(op: { id: string; path: string }, route: (typeo
 }
 
 /**
- * The variables of `body` when the schema refused it (422, or Camunda's 400) for naming an order field among them
- * (`errors`: `/variables/amount`); otherwise undefined: a malformed body is the caller's mistake, not an attempt.
+ * The variables of `body` (its field `field`) when the schema refused it (422, or Camunda's 400) for naming an order
+ * field among them (`errors`: `/variables/amount`), or Camunda 7's types refused an order field's value; otherwise
+ * undefined: a malformed body is the caller's mistake, not an attempt.
  */
-function orderFieldsSent(error: HttpProblem, body: unknown): Record<string, unknown> | undefined {
+function orderFieldsSent(error: HttpProblem, body: unknown, field = 'variables'): Record<string, unknown> | undefined {
   if ((error.status !== 422 && error.status !== 400) || body === null || typeof body !== 'object') return undefined;
-  const sent = (body as { variables?: unknown }).variables;
+  const sent = (body as Record<string, unknown>)[field];
   if (sent === null || typeof sent !== 'object' || Array.isArray(sent)) return undefined;
-  const named = (error.extensions.errors ?? []).some(({ field }) => {
-    const name = /^\/variables\/([^/]+)$/.exec(field)?.[1];
+  const prefix = `/${field}/`;
+  const named = (error.extensions.errors ?? []).some(({ field: pointer }) => {
+    // a refusal inside a variable's value (a Camunda 7 Json's number) is one of that variable too
+    const name = pointer.startsWith(prefix) ? pointer.slice(prefix.length).split('/')[0] : undefined;
     return name !== undefined && (ORDER_VARIABLES as readonly string[]).includes(name) && Object.hasOwn(sent, name);
   });
   return named ? (sent as Record<string, unknown>) : undefined;
@@ -201,7 +209,7 @@ function recordRefusedMessages(op: { id: string; path: string }, route: MessageR
       }), next, error);
     }
     const body = res.locals.refusedBody as unknown;
-    const variables = route.schemaRefusesOrderFields ? orderFieldsSent(error, body) : undefined;
+    const variables = orderFieldsSent(error, body, route.variables);
     const refused = variables && messageOf(body, route, { ...refusal, variables, reason: VARIABLE_REFUSED });
     if (!refused) return next(error);
     answerAfter(keep(refused), next, error);

@@ -89,6 +89,24 @@ describe('a message refused for what it would set is kept in the order\'s audit 
     expect(await order(orderNo)).toMatchObject({ amount: '80000.00', paymentTerms: 'credit' });
   });
 
+  // Camunda 7's types are read before the runtime sees a name: a value its type refuses was answered 400 and kept nothing
+  it('a Camunda 7 message whose order field\'s typed value is refused (a Long that is no whole number) is kept the same way', async () => {
+    const orderNo = await enterOrder();
+    const processVariables = { amount: { type: 'Long', value: '1' }, paidAt: { type: 'String', value: '2026-12-06' } };
+    const refused = await api().post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: orderNo, processVariables });
+    expect(refused.status, refused.text).toBe(400);
+    const [entry, ...more] = await refusedMessages(orderNo);
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({ actor: 'erp', via: 'camunda7', data: { reason: 'variable-refused', name: 'PaymentReceived', businessKey: orderNo, variables: processVariables } });
+    expect(entry.data!.refusal).toMatch(/processVariables\/amount: a Long needs a whole number/);
+
+    // a value its type refuses for a variable of the sender's own is its mistake, not an attempt at the order
+    const own = await api().post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: orderNo, processVariables: { paidAt: { type: 'Date', value: 20261206 } } });
+    expect(own.status, own.text).toBe(400);
+    expect(await refusedMessages(orderNo)).toHaveLength(1);
+    expect(await order(orderNo)).toMatchObject({ amount: '80000.00', paymentTerms: 'credit' });
+  });
+
   it.each(ROUTES)('a message setting another step\'s decision through %s is kept the same way', async (route) => {
     const orderNo = await enterOrder();
     const refused = await SEND[route](orderNo, { directorApproved: true });

@@ -132,6 +132,32 @@ describe('an attempt to rewrite the order is kept in its audit trail', () => {
     expect(entry.data!.refusal).toMatch(/does not declare vicePresidentApproved/);
   });
 
+  // Camunda 7's types are read before the runtime sees a name: a value its type refuses was answered 400 and kept nothing
+  it('a Camunda 7 order field whose typed value is refused (an Integer that is no whole number, a Json number a double does not hold) is kept as job.refused too', async () => {
+    const orderNo = await enterOrder(80_000);
+    const job = await lockJob(orderNo);
+    const id = encodeURIComponent(job.id);
+    const asText = { amount: { type: 'Integer', value: '1' }, plannedWeek: { type: 'Integer', value: 48 } };
+    const completed = await api().post(`/engine-rest/external-task/${id}/complete`, TOKENS.erp, { workerId: 'w1', variables: asText });
+    expect(completed.status, completed.text).toBe(400);
+    const inexact = { amount: { type: 'Json', value: '1000000.00000000001' } };
+    const thrown = await api().post(`/engine-rest/external-task/${id}/bpmnError`, TOKENS.erp, { workerId: 'w1', errorCode: 'BLOCKED', variables: inexact });
+    expect(thrown.status, thrown.text).toBe(400);
+
+    const entries = await refusedEntries(orderNo, 'job.refused');
+    expect(entries.map((entry) => [entry.actor, entry.via, entry.data!.reason, entry.data!.attempted, entry.data!.variables])).toEqual([
+      ['erp', 'camunda7', 'variable-refused', 'camunda7Complete', asText],
+      ['erp', 'camunda7', 'variable-refused', 'camunda7BpmnError', inexact],
+    ]);
+    expect(entries[0].data!.refusal).toMatch(/amount: an Integer needs a whole number/);
+
+    // a value its type refuses for a variable of the worker's own is its mistake, not an attempt at the order
+    const own = await api().post(`/engine-rest/external-task/${id}/complete`, TOKENS.erp, { workerId: 'w1', variables: { plannedWeek: { type: 'Integer', value: 'x' } } });
+    expect(own.status, own.text).toBe(400);
+    expect(await refusedEntries(orderNo, 'job.refused')).toHaveLength(2);
+    expect(await order(orderNo)).toMatchObject({ amount: '80000.00', paymentTerms: 'credit' });
+  });
+
   it('a body refused for anything else (a malformed name, a missing workerId) writes nothing', async () => {
     const orderNo = await enterOrder(80_000);
     const job = await lockJob(orderNo);
