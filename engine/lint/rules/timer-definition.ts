@@ -5,12 +5,22 @@
 // (`R3/PT10M`) that this parser reads, or a cycle in Camunda's cron form
 // (engine/timers/cron-cycle.ts: Quartz for Camunda 7 files, Spring for Camunda
 // 8 files); anything else would fail the instance when the timer is reached.
+// piso finds a cycle's next time by stepping from its start (or back from its
+// end) one period at a time: a period of zero (`R/PT0S`) never ends that loop,
+// and a short one counted from decades away overflows the 32-bit count it
+// starts from and runs for minutes. It runs here, where the deployment is
+// linted, and again each time the timer is reached; so such a cycle is refused.
 import type { ModdleElement } from 'bpmn-moddle';
 import { ISOInterval, getDate } from '@0dep/piso';
 import { CAMUNDA_URI, ZEEBE_URI } from '../../bpmn/moddle.js';
 import { CronCycleError, looksLikeCron, parseCronCycle, type CronDialect } from '../../timers/cron-cycle.js';
 import { elementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
+
+/** The scheduler looks for due timers once a second: a shorter period could not fire as written. */
+const SHORTEST_PERIOD_MS = 1000;
+/** piso starts its count of a cycle's periods with `~~`, a 32-bit integer. */
+const MOST_PERIODS = 2 ** 31 - 1;
 
 const EXAMPLES: Record<TimerField, string> = {
   timeDuration: 'a duration such as P30D or PT12H',
@@ -38,8 +48,10 @@ const timerDefinition: RuleFactory = () => {
       } else if (field === 'timeCycle' && looksLikeCron(value)) {
         const problem = cronProblem(value, cronDialectOf(node));
         if (problem) reporter.report(event.id, `${where} has the cron cycle "${value}", which does not parse: ${problem}`);
-      } else if (!parses(field, value)) {
-        reporter.report(event.id, `${where} has the ${kind(field)} "${value}", which is not ISO 8601; write ${EXAMPLES[field]}`);
+      } else {
+        const problem = field === 'timeCycle' ? cycleProblem(value) : undefined;
+        if (problem) reporter.report(event.id, `${where} has the cycle "${value}", which ${problem}`);
+        else if (!parses(field, value)) reporter.report(event.id, `${where} has the ${kind(field)} "${value}", which is not ISO 8601; write ${EXAMPLES[field]}`);
       }
     }
   }
@@ -72,6 +84,30 @@ function cronProblem(value: string, dialect: CronDialect): string | undefined {
     if (error instanceof CronCycleError) return error.reason;
     throw error;
   }
+}
+
+/**
+ * Why piso could not compute the next time of an ISO 8601 cycle in bounded time (see the top), checked without
+ * computing it: a period under a second, or more periods between its start or end and now than piso can count.
+ */
+function cycleProblem(value: string): string | undefined {
+  let interval: ISOInterval;
+  try {
+    interval = new ISOInterval(value).parse();
+  } catch {
+    return undefined;
+  }
+  if (!interval.duration) return undefined;
+  const now = new Date();
+  const anchor = interval.start?.toDate() ?? interval.end?.toDate() ?? now;
+  const periodMs = interval.duration.toMilliseconds(anchor);
+  if (!(periodMs >= SHORTEST_PERIOD_MS)) {
+    return `repeats every ${periodMs} ms; a cycle repeats after a second at least (the scheduler fires timers once a second), write ${EXAMPLES.timeCycle}`;
+  }
+  if (Math.abs(now.getTime() - anchor.getTime()) / periodMs > MOST_PERIODS) {
+    return `counts more than ${MOST_PERIODS} repetitions from ${interval.start ? 'its start' : 'its end'} to now; anchor it nearer today or repeat less often`;
+  }
+  return undefined;
 }
 
 /** The same parse bpmn-elements' TimerEventDefinition does when the timer is reached. */

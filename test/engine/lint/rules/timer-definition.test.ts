@@ -24,6 +24,25 @@ describe(RULE, () => {
   });
 });
 
+describe(`${RULE}: cycles piso would count for ever`, () => {
+  it('refuses a period under a second and one counted from too far away, in a moment (piso\'s own count of R/PT0S never ends)', async () => {
+    const started = Date.now();
+    const findings = ofRule(await lintFixture(RULE, 'invalid-cycles.bpmn'), RULE);
+    const tooShort = (value: string, ms: number) =>
+      `has the cycle "${value}", which repeats every ${ms} ms; a cycle repeats after a second at least (the scheduler fires timers once a second), write a cycle such as R3/PT10M or a cron expression such as 0 0 9 * * MON-FRI`;
+    expect(findings).toEqual([
+      ['Forever', `The timer of start event "Again and again" ${tooShort('R/PT0S', 0)}`],
+      ['Million', `The timer of boundary event "A million at once" ${tooShort('R1000000/PT0S', 0)}`],
+      ['Millisecond', `The timer of boundary event "Every millisecond until 2030" ${tooShort('R/PT0.001S/2030-01-01T00:00:00Z', 1)}`],
+      [
+        'Medieval',
+        'The timer of boundary event "Every second since 1000" has the cycle "R/1000-01-01T00:00:00Z/PT1S", which counts more than 2147483647 repetitions from its start to now; anchor it nearer today or repeat less often',
+      ],
+    ]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
 describe(`${RULE}: cron cycles`, () => {
   it('refuses a Camunda 7 cron cycle that Quartz would refuse, saying why', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-cron.bpmn'), RULE);
