@@ -34,10 +34,27 @@ interface CallOutcomeConfig {
 }
 
 const callOutcomeKept: RuleFactory = (config?: CallOutcomeConfig) => {
+  const library = Array.isArray(config?.processes) ? config.processes : [];
+  // bpmnlint calls check for every process of a document: work the supplies and the order border out once per
+  // lint of a document, not once per process (a file of 3,000 processes took minutes and held the thread that
+  // linted it); a lint starts at the document's definitions, which drop what an earlier lint of it (the modeler's
+  // live document, edited since) found
+  const byDocument = new WeakMap<object, { processes: ProcessSupply[]; inOrders: ReadonlySet<string> }>();
+  function documentOf(definitions: ModdleElement) {
+    let found = byDocument.get(definitions);
+    if (!found) {
+      const processes = mergeSupplies(library, processSuppliesOf(definitions));
+      found = { processes, inOrders: orderBorder(processes).inOrders };
+      byDocument.set(definitions, found);
+    }
+    return found;
+  }
+
   function check(node: ModdleElement, reporter: Reporter) {
+    if (is(node, 'bpmn:Definitions')) byDocument.delete(node);
     if (!is(node, 'bpmn:Process')) return;
-    const processes = mergeSupplies(Array.isArray(config?.processes) ? config.processes : [], node.$parent ? processSuppliesOf(node.$parent) : []);
-    if (!orderBorder(processes).inOrders.has(String(node.id))) return;
+    const { processes, inOrders } = node.$parent ? documentOf(node.$parent) : { processes: library, inOrders: orderBorder(library).inOrders };
+    if (!inOrders.has(String(node.id))) return;
     const deciders = decidersIn(node, processes);
     if (deciders.size === 0) return;
     for (const element of allFlowElements(node)) {
