@@ -25,8 +25,8 @@ describe(RULE, () => {
 });
 
 describe(`${RULE}: cycles piso would count for ever`, () => {
-  it('refuses a period under a second and one counted from too far away, in a moment (piso\'s own count of R/PT0S never ends)', async () => {
-    const started = Date.now();
+  // without the rule the lint asks piso for the next time, whose count of R/PT0S never ends: the run hangs, no wall clock needed
+  it('refuses a period under a second and one counted from too far away, without counting them (piso\'s own count of R/PT0S never ends)', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-cycles.bpmn'), RULE);
     const tooShort = (value: string, ms: number) =>
       `has the cycle "${value}", which repeats every ${ms} ms; a cycle repeats after a second at least (the scheduler fires timers once a second), write a cycle such as R3/PT10M or a cron expression such as 0 0 9 * * MON-FRI`;
@@ -39,7 +39,6 @@ describe(`${RULE}: cycles piso would count for ever`, () => {
         'The timer of boundary event "Every second since 1000" has the cycle "R/1000-01-01T00:00:00Z/PT1S", which counts more than 2147483647 repetitions from its start to now; anchor it nearer today or repeat less often',
       ],
     ]);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
 
