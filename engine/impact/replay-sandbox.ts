@@ -12,6 +12,7 @@ import type { ServerRoles } from '../api.js';
 import type { ElementInfo, ProcessModel } from '../bpmn/process-model.js';
 import type { InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
 import { childReturnVariables, childStartVariables } from '../runtime/call-variables.js';
+import { MAX_CALL_DEPTH, tooDeepRefusal } from '../runtime/call-activities.js';
 import { calledVersion } from '../runtime/called-version.js';
 import { callBorderRefusal, type CallBorderView } from '../orders/call-border.js';
 import { jobWrites, messageWrites, userTaskWrites } from '../runtime/completion-variables.js';
@@ -362,6 +363,9 @@ class ReplaySandbox {
           ...(calledKey && { reason: { kind: 'called-element-failed', calledElement: calledKey } }),
         } };
     }
+    // calls nest as deep as the runtime lets them (call-activities.ts): a candidate calling itself ends the replay there
+    const tooDeep = tooDeepRefusal(call, calledKey, this.callDepthOf(parent) + 1);
+    if (tooDeep) return { instance: parent, waits: this.instances.get(parent.id)!.waits, isNew: false, at, actor: null, action: tooDeep };
     // The order border as the runtime holds it (call-activities.ts): deployment refuses a library that crosses it
     // (order-entry-only), but a caller deployed before that check only warns, and its orders fail at that call.
     const refused = await callBorderRefusal(this.borderView(), parent, call.elementId, { key: calledKey, version }, (key, at) => this.library.definition(key, at));
@@ -376,6 +380,13 @@ class ReplaySandbox {
     // from the call's scope, as the runtime starts it (call-activities.ts): an iteration's element and loopCounter too
     const variables = childStartVariables(info, call.variables ?? parent.variables);
     return { instance: child, waits: [], isNew: true, at, actor: null, action: { type: 'start', variables } };
+  }
+
+  /** How many calls deep `instance` runs, read up its callers among the sandbox's instances. */
+  private callDepthOf(instance: InstanceRow): number {
+    let depth = 0;
+    for (let current: InstanceRow | undefined = instance; current?.parentId && depth <= MAX_CALL_DEPTH; current = this.instances.get(current.parentId)?.row) depth++;
+    return depth;
   }
 
   /** What the order border reads of the store, from the sandbox: its instances, and the latest versions after the change. */

@@ -15,6 +15,11 @@ export interface QueuedStep {
   history: HistoryRow[];
   /** Who caused the step (the authenticated user); steps it queues inherit it. Null for the scheduler. */
   actor?: string | null;
+  /**
+   * How many calls deep a child this step starts runs (call-activities.ts): known for a child started in this
+   * public call, whose callers a speculation has not written (so reading them up would not find them).
+   */
+  callDepth?: number;
 }
 
 /** What a step left behind: the steps it queued, and the incident it raised (if it failed). */

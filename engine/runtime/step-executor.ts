@@ -255,7 +255,9 @@ export class StepExecutor {
     if (result.status === 'failed') await this.incidents.raise(tx, { before: instance, action: step.action, previousWaits, incident: result.incident });
 
     const follow: QueuedStep[] = [];
-    for (const call of newCalls) follow.push(...(await startChild(tx, this.rows, updated, call, definition, actor, (key, version) => this.definition(tx, key, version))));
+    for (const call of newCalls) {
+      follow.push(...(await startChild(tx, this.rows, updated, call, definition, actor, (key, version) => this.definition(tx, key, version), step.callDepth)));
+    }
     if (ended && updated.parentId) follow.push(...(await returnToParent(tx, updated, [], (key, version) => this.definition(tx, key, version))));
     if (result.status === 'running') {
       // Messages that arrived before this step opened their catch are delivered now, in this transaction.
