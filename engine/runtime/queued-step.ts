@@ -16,8 +16,8 @@ export interface QueuedStep {
   /** Who caused the step (the authenticated user); steps it queues inherit it. Null for the scheduler. */
   actor?: string | null;
   /**
-   * How many calls deep a child this step starts runs (call-activities.ts): known for a child started in this
-   * public call, whose callers a speculation has not written (so reading them up would not find them).
+   * How many calls deep this step's instance runs (call-activities.ts), set on a child started in this public call:
+   * a speculation has not written its callers, so reading them up would not find them.
    */
   callDepth?: number;
 }
