@@ -152,9 +152,10 @@ function abortReason(signal: AbortSignal): Error {
 
 /** An idle worker, or a new one. */
 function takeWorker(): ChildProcess {
-  const kept = idle.pop();
-  if (kept) {
+  for (let kept = idle.pop(); kept; kept = idle.pop()) {
     clearTimeout(kept.timer);
+    // one that was killed or died while idle, its exit not yet seen, would fail the replay it is given
+    if (!usable(kept.worker)) continue;
     kept.worker.ref();
     kept.worker.channel?.ref();
     return kept.worker;
@@ -175,9 +176,22 @@ function takeWorker(): ChildProcess {
 function giveBack(worker: ChildProcess): void {
   worker.unref();
   worker.channel?.unref();
-  const timer = setTimeout(() => worker.kill(), IDLE_MS);
-  timer.unref();
-  idle.push({ worker, timer });
+  const entry = {
+    worker,
+    // out of the pool before the signal: its exit comes later, and a replay taking it meanwhile would fail
+    timer: setTimeout(() => {
+      const at = idle.indexOf(entry);
+      if (at >= 0) idle.splice(at, 1);
+      worker.kill();
+    }, IDLE_MS),
+  };
+  entry.timer.unref();
+  idle.push(entry);
+}
+
+/** Not killed, not exited, its channel open: a job sent to it reaches it. */
+function usable(worker: ChildProcess): boolean {
+  return !worker.killed && worker.exitCode === null && worker.signalCode === null && worker.connected;
 }
 
 /**

@@ -72,7 +72,8 @@ async function serveModeler(users: User[]): Promise<ServedModeler> {
   const config = readConfig({
     PORT: '0', HOST: '127.0.0.1', STRATUM_DATA: join(work, 'data'), STRATUM_USERS: usersFile, STRATUM_DIAGRAMS: join(ROOT, 'diagrams'),
   });
-  const server = await startServer({ config, logger: pino({ level: 'silent' }), scheduler: false, modelerDir });
+  // errors only: a 500 a page meets shows in the test's output with its cause, where the page only says 500
+  const server = await startServer({ config, logger: pino({ level: 'error' }), scheduler: false, modelerDir });
   return {
     server,
     startDemoServer: () => startServer({

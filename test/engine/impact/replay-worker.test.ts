@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStore, type ReplayEvent, type Store } from '../../../engine/index.js';
 import { ImpactAnalyser } from '../../../engine/impact/impact-analyser.js';
 import { pinSelection, recordedOrders, type OrderSelection } from '../../../engine/impact/recorded-orders.js';
@@ -133,6 +133,20 @@ describe('a replay in worker processes', () => {
     expect(await numbers(pinned)).toEqual(['RW-22', 'RW-21']);
     expect(await numbers({ processKey: 'order-to-cash', last: 2 })).toEqual(['RW-23', 'RW-22']);
     expect(await numbers(await pinSelection(store, { processKey: 'order-to-cash', last: 2 }))).toEqual(['RW-23', 'RW-22']);
+  });
+
+  it('never hands a replay the idle worker whose idle time has just ended, its exit still to come', { timeout: 120_000 }, async () => {
+    const replica = { kind: 'sqlite' as const, dataDir: fixture.dataDir, busyTimeoutMs: 1000 };
+    const selection = { processKey: 'order-to-cash' };
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      expect((await replayInWorkers(replica, lowered(), selection, { workers: 1 })).orders).toBe(0);
+      // its idle time ends: the pool kills it, and the next replay asks for a worker before its exit is seen
+      vi.advanceTimersByTime(60_000);
+      expect((await replayInWorkers(replica, lowered(), selection, { workers: 1 })).orders).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('fails with the worker\'s error when the replay throws in its process', { timeout: 120_000 }, async () => {
