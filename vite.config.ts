@@ -34,6 +34,10 @@ export default defineConfig({
     root: here('.'),
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // a page's answer to a click, or a server's to a request, waits its turn on a loaded machine (three test files,
+    // chromium and child servers on 2 cores): a poll that gave up after vitest's default second failed tests that
+    // were right; it still fails in 10 s, not at the test's timeout
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     // clean-ups a support module owes after each test or file (test/support/cleanup.ts)
     setupFiles: ['test/support/setup.ts'],
