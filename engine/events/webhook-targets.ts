@@ -11,6 +11,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { StratumError } from '../errors.js';
+import { embeddedIpv4, isGlobalUnicast } from './embedded-ipv4.js';
 
 export type ForbiddenKind = 'metadata' | 'loopback' | 'link-local' | 'private' | 'unspecified' | 'multicast or reserved';
 
@@ -19,7 +20,11 @@ const RANGES: [ForbiddenKind, [string, number, 'ipv4' | 'ipv6'][]][] = [
   ['metadata', [['169.254.169.254', 32, 'ipv4'], ['100.100.100.200', 32, 'ipv4'], ['fd00:ec2::254', 128, 'ipv6']]],
   ['loopback', [['127.0.0.0', 8, 'ipv4'], ['::1', 128, 'ipv6']]],
   ['link-local', [['169.254.0.0', 16, 'ipv4'], ['fe80::', 10, 'ipv6']]],
-  ['private', [['10.0.0.0', 8, 'ipv4'], ['172.16.0.0', 12, 'ipv4'], ['192.168.0.0', 16, 'ipv4'], ['100.64.0.0', 10, 'ipv4'], ['fc00::', 7, 'ipv6']]],
+  // fec0::/10: site-local (deprecated, still routed inside some networks); 64:ff9b:1::/48: a NAT64 of the network's own (RFC 8215)
+  ['private', [
+    ['10.0.0.0', 8, 'ipv4'], ['172.16.0.0', 12, 'ipv4'], ['192.168.0.0', 16, 'ipv4'], ['100.64.0.0', 10, 'ipv4'],
+    ['fc00::', 7, 'ipv6'], ['fec0::', 10, 'ipv6'], ['64:ff9b:1::', 48, 'ipv6'],
+  ]],
   ['unspecified', [['0.0.0.0', 8, 'ipv4'], ['::', 128, 'ipv6']]],
   ['multicast or reserved', [['224.0.0.0', 4, 'ipv4'], ['240.0.0.0', 4, 'ipv4'], ['ff00::', 8, 'ipv6']]],
 ];
@@ -31,14 +36,17 @@ const BLOCKS = RANGES.map(([kind, subnets]) => {
 /** Host names of metadata services that are not addresses. */
 const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata.goog', 'metadata']);
 
-/** What kind of inside address this is, or null for a public one. IPv4 inside IPv6 (mapped, NAT64) is judged as IPv4. */
+/**
+ * What kind of inside address this is, or null for a public one. IPv4 inside IPv6 (mapped, translated,
+ * NAT64, compatible, 6to4) is judged as the IPv4 address; other IPv6 outside global unicast is reserved.
+ */
 export function forbiddenAddress(address: string): ForbiddenKind | null {
   const bare = address.replace(/^\[|\]$/g, '');
-  const embedded = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/i.exec(bare)?.[1];
-  const [ip, family] = embedded ? [embedded, 'ipv4' as const] : [bare, isIP(bare) === 6 ? 'ipv6' as const : 'ipv4' as const];
-  if (!isIP(ip)) return null;
-  for (const [kind, list] of BLOCKS) if (list.check(ip, family)) return kind;
-  return null;
+  const family = isIP(bare);
+  if (family === 4) return kindOf(bare, 'ipv4');
+  if (family !== 6) return null;
+  const embedded = embeddedIpv4(bare);
+  return kindOf(bare, 'ipv6') ?? (embedded ? kindOf(embedded, 'ipv4') : isGlobalUnicast(bare) ? null : 'multicast or reserved');
 }
 
 export interface TargetPolicy {
@@ -125,6 +133,11 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
 }
 
 // helpers
+
+function kindOf(address: string, family: 'ipv4' | 'ipv6'): ForbiddenKind | null {
+  for (const [kind, list] of BLOCKS) if (list.check(address, family)) return kind;
+  return null;
+}
 
 function resolveAll(host: string): Promise<string[]> {
   return new Promise((resolve, reject) => {

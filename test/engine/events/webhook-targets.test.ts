@@ -76,11 +76,16 @@ describe('which addresses are inside', () => {
     ['169.254.10.20', 'link-local'], ['fe80::1', 'link-local'],
     ['169.254.169.254', 'metadata'], ['fd00:ec2::254', 'metadata'], ['100.100.100.200', 'metadata'],
     ['0.0.0.0', 'unspecified'], ['::', 'unspecified'], ['239.1.1.1', 'multicast or reserved'],
+    // IPv4 inside IPv6 in the hex form URLs and resolvers write: mapped, translated (SIIT), NAT64, compatible, 6to4
+    ['::ffff:7f00:1', 'loopback'], ['::ffff:0:7f00:1', 'loopback'], ['64:ff9b::7f00:1', 'loopback'], ['64:ff9b::a9fe:a9fe', 'metadata'],
+    ['64:ff9b::a00:5', 'private'], ['::7f00:1', 'loopback'], ['2002:a9fe:a9fe::1', 'metadata'], ['2002:c0a8:101::', 'private'],
+    // a NAT64 of the network's own (RFC 8215) and site-local addresses reach inside; nothing public lies outside 2000::/3
+    ['64:ff9b:1::a00:1', 'private'], ['fec0::1', 'private'], ['100::1', 'multicast or reserved'], ['4000::1', 'multicast or reserved'],
   ])('%s is %s', (address, kind) => {
     expect(forbiddenAddress(address)).toBe(kind);
   });
 
-  it.each(['93.184.216.34', '172.32.0.1', '192.169.0.1', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('%s is public', (address) => {
+  it.each(['93.184.216.34', '172.32.0.1', '192.169.0.1', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8', '::ffff:808:808', '64:ff9b::808:808', '2002:808:808::1'])('%s is public', (address) => {
     expect(forbiddenAddress(address)).toBeNull();
   });
 });
@@ -94,6 +99,12 @@ describe('checking a subscription URL', () => {
     ['http://metadata.google.internal/computeMetadata/v1/', /cloud metadata service/],
     ['https://10.0.0.5/hooks', /a private address/],
     ['http://[fd00::5]/hooks', /a private address/],
+    ['http://[::ffff:127.0.0.1]:5432/', /::ffff:7f00:1, a loopback address/],
+    ['http://[64:ff9b::169.254.169.254]/latest/meta-data/', /64:ff9b::a9fe:a9fe, a metadata address/],
+    ['http://[::127.0.0.1]:5432/', /::7f00:1, a loopback address/],
+    ['http://2130706433:5432/', /127\.0\.0\.1, a loopback address/],
+    ['http://0x7f.1/hooks', /127\.0\.0\.1, a loopback address/],
+    ['http://0177.0.0.1/hooks', /127\.0\.0\.1, a loopback address/],
     ['ftp://example.com/hooks', /must be http or https/],
   ])('refuses %s with a 400 naming the URL', async (url, why) => {
     const refusal = await refusalOf(checkWebhookUrl(url, INSIDE));
