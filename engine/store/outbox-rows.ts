@@ -28,6 +28,14 @@ export interface OutboxDialect {
   /** Appended to the fan-out's SELECT of subscriptions. */
   subscriptionLock: string;
   /**
+   * Appended to the SELECT of a delivery's subscription before its attempt is recorded, and to the SELECT
+   * that locks a subscription before it is deleted: PostgreSQL makes the two wait for each other (a shared
+   * lock against an exclusive one), so an attempt is never written for a delivery deleted meanwhile, nor a
+   * delivery deleted under an attempt written meanwhile; SQLite writers run one at a time.
+   */
+  recordLock: string;
+  deleteLock: string;
+  /**
    * Appended to the check for an earlier pending delivery when one is stored blocked: PostgreSQL locks
    * that delivery, so its settling (which unblocks the next) waits for the insert to commit, or the
    * check waits for the settling and sees it; SQLite writers run one at a time.
@@ -119,6 +127,8 @@ export class OutboxRows implements OutboxTx {
 
   async deleteSubscription(id: string): Promise<boolean> {
     this.assertWritable('deleteSubscription');
+    // locked first: an attempt being recorded for one of its deliveries commits before, and is deleted with them
+    await this.runner.all(`SELECT id FROM ${this.subscriptions} WHERE id = @id${this.dialect.deleteLock}`, { id });
     await this.runner.run(`DELETE FROM ${this.attempts} WHERE delivery_id IN (SELECT id FROM ${this.deliveries} WHERE subscription_id = @id)`, { id });
     await this.runner.run(`DELETE FROM ${this.deliveries} WHERE subscription_id = @id`, { id });
     return (await this.runner.run(`DELETE FROM ${this.subscriptions} WHERE id = @id`, { id })) > 0;
@@ -203,12 +213,21 @@ export class OutboxRows implements OutboxTx {
     return claims;
   }
 
-  /** Records an attempt and its outcome; false (only the log row written) when `owner` no longer holds the lease. */
+  /**
+   * Records an attempt and its outcome; false (only the log row written) when `owner` no longer holds the lease,
+   * and false with nothing written when the delivery was deleted with its subscription while it was in flight.
+   */
   async finishAttempt(
     attempt: Omit<WebhookAttemptRow, 'seq'>,
     outcome: { owner: string; status: 'pending' | 'delivered' | 'dead'; nextAttemptAt: string; at: string },
   ): Promise<boolean> {
     this.assertWritable('finishAttempt');
+    // an attempt row for a deleted delivery broke the foreign key and rolled back every outcome recorded with it
+    const live = await this.runner.all(
+      `SELECT s.id FROM ${this.subscriptions} s JOIN ${this.deliveries} d ON d.subscription_id = s.id WHERE d.id = @id${this.dialect.recordLock}`,
+      { id: attempt.deliveryId },
+    );
+    if (!live.length) return false;
     await this.runner.run(
       `INSERT INTO ${this.attempts} (delivery_id, at, duration_ms, status_code, error) VALUES (@deliveryId, @at, @durationMs, @statusCode, @error)`,
       { deliveryId: attempt.deliveryId, at: attempt.at, durationMs: attempt.durationMs, statusCode: attempt.statusCode, error: attempt.error },

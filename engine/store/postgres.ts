@@ -309,7 +309,10 @@ export const POSTGRES_REFUSED_TABLES: RefusedTables = { history: 'stratum_histor
 const POSTGRES_OUTBOX: OutboxDialect = {
   prefix: 'stratum_',
   claimLock: ' FOR UPDATE OF d SKIP LOCKED',
-  subscriptionLock: ' FOR UPDATE SKIP LOCKED',
+  // NO KEY UPDATE: a fan-out does not wait for (or skip) a subscription whose attempts are being recorded
+  subscriptionLock: ' FOR NO KEY UPDATE SKIP LOCKED',
+  recordLock: ' FOR KEY SHARE OF s',
+  deleteLock: ' FOR UPDATE',
   pendingLock: ' FOR UPDATE',
   outboxLock: "SELECT pg_advisory_xact_lock(hashtext('stratum.outbox:' || current_schema()))",
 };

@@ -433,7 +433,7 @@ const SQLITE_ORDER_TABLES: OrderTables = { orders: 'orders', instances: 'instanc
 export const SQLITE_REFUSED_TABLES: RefusedTables = { history: 'history', instances: 'instances', event: 'h.event', reason: "json_extract(h.data, '$.reason')" };
 
 /** Writers run one at a time: no row locks, no lock for event numbers. */
-const SQLITE_OUTBOX: OutboxDialect = { prefix: '', claimLock: '', subscriptionLock: '', pendingLock: '', outboxLock: null };
+const SQLITE_OUTBOX: OutboxDialect = { prefix: '', claimLock: '', subscriptionLock: '', recordLock: '', deleteLock: '', pendingLock: '', outboxLock: null };
 
 class SqliteTx extends TxGuard implements StoreTx {
   readonly outbox: OutboxTx;

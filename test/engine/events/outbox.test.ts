@@ -48,6 +48,35 @@ async function approveAndFulfil(stratum: Stratum, orderNo: string, amount = 1_00
   }
 }
 
+/**
+ * Two subscriptions' deliveries of one event are leased; one subscription is deleted while its request is in
+ * flight; both outcomes are then recorded in one transaction, as the delivery loop batches them. The deleted
+ * one has nothing left to record; the other must be recorded all the same (it was re-sent once its lease ran out).
+ */
+async function finishAfterUnsubscribe(stratum: Stratum, store: Store, clock: ManualClock, hooks: WebhookReceiver, orderNo: string) {
+  const gone = await stratum.outbox.subscribe({ url: hooks.url, secret: SECRET }, erp);
+  const kept = await stratum.outbox.subscribe({ url: hooks.url, secret: SECRET }, erp);
+  hooks.mode = 'fail';
+  await enter(stratum.runtime, order(orderNo, 100));
+  await stratum.outbox.deliverNow();
+  clock.advance(10 * 60_000);
+  const now = clock.now().toISOString();
+  const claims = await store.transaction((tx) => tx.outbox.claimDeliveries(now, 'server-x', new Date(Date.parse(now) + 40_000).toISOString(), 10));
+  expect(claims.map((claim) => claim.subscriptionId).sort()).toEqual([gone.id, kept.id].sort());
+  await stratum.outbox.unsubscribe(gone.id);
+  await store.transaction(async (tx) => {
+    for (const claim of claims) {
+      await tx.outbox.finishAttempt(
+        { deliveryId: claim.id, at: now, durationMs: 5, statusCode: 204, error: null },
+        { owner: 'server-x', status: 'delivered', nextAttemptAt: now, at: now },
+      );
+    }
+  });
+  const [delivery] = (await stratum.outbox.deliveries({ subscriptionId: kept.id, limit: 10 })).items;
+  expect(delivery).toMatchObject({ status: 'delivered', attempts: 2, lastStatus: 204 });
+  expect(await store.read((tx) => tx.outbox.findDeliveries({ subscriptionId: gone.id, limit: 10 }))).toEqual([]);
+}
+
 const FULFILLED_TRAIL = ['waiting-for-approval', 'in-planning', 'shipping', 'fulfilled'].map((status) => `stratum.order.${status}`);
 
 describe('the order events outbox on SQLite', () => {
@@ -68,7 +97,7 @@ describe('the order events outbox on SQLite', () => {
     const stratum = await openStratum({ store, clock, orderEntry: { rates: SAMPLE_RATES }, webhooks: { allowPrivateTargets: true, ...webhooks } });
     opened.push(stratum);
     await stratum.library.deploy(shippedDiagrams(), { user: 'test' });
-    return { stratum, clock, control };
+    return { stratum, store, clock, control };
   }
 
   async function receiver() {
@@ -214,6 +243,11 @@ describe('the order events outbox on SQLite', () => {
     expect((await stratum.outbox.delivery(dead[0].id))).toMatchObject({ status: 'delivered', attempts: 3 });
   });
 
+  it('records the other deliveries of a batch when one\'s subscription was deleted while it was in flight', async () => {
+    const { stratum, store, clock } = await open();
+    await finishAfterUnsubscribe(stratum, store, clock, await receiver(), 'GONE-1');
+  });
+
   it('lets order steps commit while a delivery hangs, and ends the attempt at its timeout', async () => {
     const { stratum } = await open({ timeoutMs: 1500, intervalMs: 20, concurrency: 2 });
     const hooks = await receiver();
@@ -275,6 +309,13 @@ describePostgres('the order events outbox on PostgreSQL shared by two servers', 
     for (const orderNo of ['PG-1', 'PG-2', 'PG-3', 'PG-4']) {
       expect(hooks.typesOf(orderNo)).toEqual(events.filter((event) => event.subject === orderNo).map((event) => event.type));
     }
+  });
+
+  it('records the other deliveries of a batch when one\'s subscription was deleted while it was in flight', async () => {
+    const { first, clock } = await twoServers();
+    const hooks = await new WebhookReceiver(SECRET).start();
+    receivers.push(hooks);
+    await finishAfterUnsubscribe(first.stratum, first.store, clock, hooks, 'PG-GONE');
   });
 
   it('sends a delivery again, with the same webhook-id, when the server that leased it died before recording it', async () => {
