@@ -114,9 +114,11 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
     }, (response: IncomingMessage) => {
       const status = response.statusCode ?? 0;
       if (status >= 200 && status <= 299) {
+        // accepted once the status arrives: a body that never ends (until the timeout cuts it off) must not
+        // turn an accepted event into a failed attempt, sent again and again
         response.resume();
-        response.on('end', () => resolve({ status, text: '' }));
-        response.on('error', () => resolve({ status, text: '' }));
+        response.on('error', () => undefined);
+        resolve({ status, text: '' });
         return;
       }
       let text = '';

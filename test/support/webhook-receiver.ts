@@ -16,8 +16,8 @@ export interface Received {
 
 export class WebhookReceiver {
   readonly received: Received[] = [];
-  /** `ok` answers 204; `fail` 503; `hang` never answers. */
-  mode: 'ok' | 'fail' | 'hang' = 'ok';
+  /** `ok` answers 204; `fail` 503; `hang` never answers; `trickle` accepts with 200 but never ends the body. */
+  mode: 'ok' | 'fail' | 'hang' | 'trickle' = 'ok';
   /** Requests held unanswered in `hang` mode. */
   hanging = 0;
   private server: Server | null = null;
@@ -48,6 +48,11 @@ export class WebhookReceiver {
           verified = false;
         }
         this.received.push({ id: String(req.headers['webhook-id']), path: req.url ?? '', body, event: JSON.parse(body) as Received['event'], verified });
+        if (this.mode === 'trickle' && verified) {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.write('accepted, and then some');
+          return;
+        }
         res.writeHead(verified ? 204 : 401).end();
       });
     });

@@ -248,6 +248,18 @@ describe('the order events outbox on SQLite', () => {
     await finishAfterUnsubscribe(stratum, store, clock, await receiver(), 'GONE-1');
   });
 
+  it('takes a 2xx as delivered when its status arrives, though the receiver never ends the body', async () => {
+    const { stratum } = await open({ timeoutMs: 1000 });
+    const hooks = await receiver();
+    const subscription = await stratum.outbox.subscribe({ url: hooks.url, secret: SECRET }, erp);
+    hooks.mode = 'trickle';
+    await enter(stratum.runtime, order('TRICKLE-1', 100));
+    await stratum.outbox.deliverNow();
+    const [delivery] = (await stratum.outbox.deliveries({ subscriptionId: subscription.id, limit: 1 })).items;
+    expect(delivery).toMatchObject({ status: 'delivered', attempts: 1, lastStatus: 200, lastError: null });
+    expect(hooks.typesOf('TRICKLE-1')).toEqual(['stratum.order.in-planning']);
+  });
+
   it('lets order steps commit while a delivery hangs, and ends the attempt at its timeout', async () => {
     const { stratum } = await open({ timeoutMs: 1500, intervalMs: 20, concurrency: 2 });
     const hooks = await receiver();
