@@ -260,7 +260,13 @@ async function configureWebhooks(stratum: Stratum, file: string, logger: Logger)
     }
     return { id: id as string, url: url as string, secret: secret as string, ...(types !== undefined && { types: types as string[] }) };
   });
-  await stratum.outbox.configure(subscriptions);
+  try {
+    await stratum.outbox.configure(subscriptions);
+  } catch (error) {
+    // a URL inside the network, a malformed secret, a type no event has: the file is at fault, named as such
+    if (error instanceof StratumError) throw invalid(`${error.message}${error.details?.errors?.[0] ? ` (${error.details.errors[0].field})` : ''}`);
+    throw error;
+  }
   logger.info({ file, subscriptions: subscriptions.map((subscription) => subscription.id) }, 'webhook subscriptions configured');
 }
 

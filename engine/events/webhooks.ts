@@ -9,6 +9,8 @@ import { conflict, notFound, StratumError } from '../errors.js';
 import type { Store, StoreTx, SubscriptionRow, WebhookDeliveryRow } from '../store/types.js';
 import { BLOCKED_UNTIL } from '../store/outbox-rows.js';
 import { eventBody, type WebhookDelivery } from './webhook-delivery.js';
+import { ORDER_STATUSES } from '../orders/order-status.js';
+import { orderEventType } from './order-events.js';
 import { checkWebhookUrl } from './webhook-targets.js';
 
 const SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
@@ -31,6 +33,7 @@ export class Webhooks implements Outbox {
   async subscribe(input: WebhookSubscriptionInput, actor: Actor): Promise<WebhookSubscription & { secret: string }> {
     const secret = input.secret ?? newSecret();
     checkSecret(secret);
+    checkTypes(input.types, '/types');
     await checkWebhookUrl(input.url, this.sender.targets);
     const row = await this.store.transaction(async (tx) => {
       const existing = input.id === undefined ? undefined : await tx.outbox.getSubscription(input.id);
@@ -63,6 +66,7 @@ export class Webhooks implements Outbox {
 
   async configure(subscriptions: (WebhookSubscriptionInput & { id: string; secret: string })[]): Promise<void> {
     for (const subscription of subscriptions) checkSecret(subscription.secret);
+    for (const subscription of subscriptions) checkTypes(subscription.types, `/subscriptions/${subscription.id}/types`);
     for (const subscription of subscriptions) await checkWebhookUrl(subscription.url, this.sender.targets, `/subscriptions/${subscription.id}/url`);
     await this.store.transaction(async (tx) => {
       const existing = new Map((await tx.outbox.listSubscriptions()).map((row) => [row.id, row]));
@@ -130,6 +134,15 @@ function checkSecret(secret: string): void {
     const message = 'a webhook secret is "whsec_" followed by the base64 of 24 to 64 random bytes (Standard Webhooks)';
     throw new StratumError('invalid', message, { errors: [{ field: '/secret', message }] });
   }
+}
+
+/** A type no event has (a typo in the STRATUM_WEBHOOKS file) would leave the subscription silently without its events. */
+function checkTypes(types: string[] | undefined, field: string): void {
+  const known = ORDER_STATUSES.map(orderEventType);
+  const errors = (types ?? []).flatMap((type, index) => known.includes(type) ? [] : [{
+    field: `${field}/${index}`, message: `no event has the type ${JSON.stringify(type)}; the types are ${known.join(', ')}`,
+  }]);
+  if (errors.length) throw new StratumError('invalid', `webhook subscription: ${errors[0].message}`, { errors });
 }
 
 function subscriptionView(row: SubscriptionRow): WebhookSubscription {

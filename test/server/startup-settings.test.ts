@@ -104,6 +104,17 @@ describe('settings that stop the start', () => {
     expectRefused(await startWith({ STRATUM_WEBHOOKS: webhooks }), 'STRATUM_WEBHOOKS', /subscription 1 needs an id, an http\(s\) url/);
   }, 120_000);
 
+  it('a webhooks file the engine refuses (a type no event has, a receiver inside the network): the variable and the entry', async () => {
+    const dataDir = makeDataDir();
+    dirs.push(dataDir);
+    const webhooks = join(dataDir, 'webhooks.json');
+    const secret = `whsec_${Buffer.from('the ERP and Stratum share these 32 bytes').toString('base64')}`;
+    writeFileSync(webhooks, JSON.stringify({ subscriptions: [{ id: 'erp', url: 'https://93.184.216.34/hooks', secret, types: ['stratum.order.fullfilled'] }] }));
+    expectRefused(await startWith({ STRATUM_WEBHOOKS: webhooks }), 'STRATUM_WEBHOOKS', /no event has the type "stratum\.order\.fullfilled".* \(\/subscriptions\/erp\/types\/0\)$/);
+    writeFileSync(webhooks, JSON.stringify({ subscriptions: [{ id: 'erp', url: 'http://127.0.0.1:5432/', secret }] }));
+    expectRefused(await startWith({ STRATUM_WEBHOOKS: webhooks }), 'STRATUM_WEBHOOKS', /webhook URL http:\/\/127\.0\.0\.1:5432\/ reaches 127\.0\.0\.1, a loopback address.* \(\/subscriptions\/erp\/url\)$/);
+  }, 120_000);
+
   it('a store the settings name that cannot be reached: the variable and where, not a stack trace', async () => {
     const dataDir = makeDataDir();
     dirs.push(dataDir);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, openStratum, type Stratum, type WebhookDeliveryOptions } from '../../../engine/index.js';
+import { StratumError } from '../../../engine/errors.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
 import type { Store } from '../../../engine/store/types.js';
 import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
@@ -246,6 +247,20 @@ describe('the order events outbox on SQLite', () => {
   it('records the other deliveries of a batch when one\'s subscription was deleted while it was in flight', async () => {
     const { stratum, store, clock } = await open();
     await finishAfterUnsubscribe(stratum, store, clock, await receiver(), 'GONE-1');
+  });
+
+  it('refuses a subscription to a type no event has, from the engine API and the file, and stores neither', async () => {
+    const { stratum } = await open();
+    const hooks = await receiver();
+    const refusalOf = (call: Promise<unknown>) => call.then(() => null, (error: unknown) => error as StratumError);
+    const subscribed = await refusalOf(stratum.outbox.subscribe({ url: hooks.url, secret: SECRET, types: ['stratum.order.fulfilled', 'order.fulfilled'] }, erp));
+    expect(subscribed).toBeInstanceOf(StratumError);
+    expect(subscribed?.code).toBe('invalid');
+    expect(subscribed?.details?.errors?.map((error) => error.field)).toEqual(['/types/1']);
+    const configured = await refusalOf(stratum.outbox.configure([{ id: 'erp', url: hooks.url, secret: SECRET, types: ['stratum.order.fullfilled'] }]));
+    expect(configured?.message).toMatch(/no event has the type "stratum\.order\.fullfilled"; the types are stratum\.order\.waiting-for-approval, /);
+    expect(configured?.details?.errors?.map((error) => error.field)).toEqual(['/subscriptions/erp/types/0']);
+    expect(await stratum.outbox.subscriptions()).toEqual([]);
   });
 
   it('takes a 2xx as delivered when its status arrives, though the receiver never ends the body', async () => {
