@@ -26,7 +26,11 @@ const RANGES: [ForbiddenKind, [string, number, 'ipv4' | 'ipv6'][]][] = [
     ['fc00::', 7, 'ipv6'], ['fec0::', 10, 'ipv6'], ['64:ff9b:1::', 48, 'ipv6'],
   ]],
   ['unspecified', [['0.0.0.0', 8, 'ipv4'], ['::', 128, 'ipv6']]],
-  ['multicast or reserved', [['224.0.0.0', 4, 'ipv4'], ['240.0.0.0', 4, 'ipv4'], ['ff00::', 8, 'ipv6']]],
+  // 192.0.0.0/24 protocol assignments, 198.18.0.0/15 benchmarking (used inside some networks), the documentation ranges
+  ['multicast or reserved', [
+    ['224.0.0.0', 4, 'ipv4'], ['240.0.0.0', 4, 'ipv4'], ['192.0.0.0', 24, 'ipv4'], ['198.18.0.0', 15, 'ipv4'],
+    ['192.0.2.0', 24, 'ipv4'], ['198.51.100.0', 24, 'ipv4'], ['203.0.113.0', 24, 'ipv4'], ['ff00::', 8, 'ipv6'], ['2001:db8::', 32, 'ipv6'],
+  ]],
 ];
 const BLOCKS = RANGES.map(([kind, subnets]) => {
   const list = new BlockList();

@@ -81,11 +81,15 @@ describe('which addresses are inside', () => {
     ['64:ff9b::a00:5', 'private'], ['::7f00:1', 'loopback'], ['2002:a9fe:a9fe::1', 'metadata'], ['2002:c0a8:101::', 'private'],
     // a NAT64 of the network's own (RFC 8215) and site-local addresses reach inside; nothing public lies outside 2000::/3
     ['64:ff9b:1::a00:1', 'private'], ['fec0::1', 'private'], ['100::1', 'multicast or reserved'], ['4000::1', 'multicast or reserved'],
+    // special-purpose IPv4 that is no public receiver: protocol assignments, benchmarking, documentation
+    ['192.0.0.170', 'multicast or reserved'], ['198.18.0.1', 'multicast or reserved'], ['198.19.255.254', 'multicast or reserved'],
+    ['192.0.2.1', 'multicast or reserved'], ['198.51.100.7', 'multicast or reserved'], ['203.0.113.9', 'multicast or reserved'],
+    ['2001:db8::1', 'multicast or reserved'], ['64:ff9b::c612:1', 'multicast or reserved'],
   ])('%s is %s', (address, kind) => {
     expect(forbiddenAddress(address)).toBe(kind);
   });
 
-  it.each(['93.184.216.34', '172.32.0.1', '192.169.0.1', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8', '::ffff:808:808', '64:ff9b::808:808', '2002:808:808::1'])('%s is public', (address) => {
+  it.each(['93.184.216.34', '172.32.0.1', '192.169.0.1', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8', '::ffff:808:808', '64:ff9b::808:808', '2002:808:808::1', '198.20.0.1', '192.0.3.1'])('%s is public', (address) => {
     expect(forbiddenAddress(address)).toBeNull();
   });
 });
