@@ -10,7 +10,7 @@ import { openStore, openStratum, type Stratum, type WebhookDeliveryOptions } fro
 import { StratumError } from '../../../engine/errors.js';
 import { PostgresStore } from '../../../engine/store/postgres.js';
 import type { Store } from '../../../engine/store/types.js';
-import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
+import { describePostgres, freshSchema, inSchema, postgresAdmin } from '../../support/postgres.js';
 import { director, enter, erp, ManualClock, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
 import { WebhookReceiver } from '../../support/webhook-receiver.js';
 
@@ -343,6 +343,40 @@ describePostgres('the order events outbox on PostgreSQL shared by two servers', 
     const hooks = await new WebhookReceiver(SECRET).start();
     receivers.push(hooks);
     await finishAfterUnsubscribe(first.stratum, first.store, clock, hooks, 'PG-GONE');
+  });
+
+  it('deletes a subscription while another server records an attempt of it: the delete waits for the record, and both commit', async () => {
+    const { first, second, clock } = await twoServers();
+    const hooks = await new WebhookReceiver(SECRET).start();
+    receivers.push(hooks);
+    const subscription = await first.stratum.outbox.subscribe({ url: hooks.url, secret: SECRET }, erp);
+    hooks.mode = 'fail';
+    await enter(first.stratum.runtime, order('PG-RACE', 100));
+    await first.stratum.outbox.deliverNow();
+    clock.advance(10 * 60_000);
+    const now = clock.now().toISOString();
+    const [claim] = await first.store.transaction((tx) => tx.outbox.claimDeliveries(now, 'server-a', new Date(Date.parse(now) + 40_000).toISOString(), 10));
+    // server a records the attempt and holds its transaction open; server b deletes the subscription meanwhile
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let recorded = () => undefined as void;
+    const written = new Promise<void>((resolve) => (recorded = resolve));
+    const recording = first.store.transaction(async (tx) => {
+      await tx.outbox.finishAttempt({ deliveryId: claim.id, at: now, durationMs: 5, statusCode: 204, error: null }, { owner: 'server-a', status: 'delivered', nextAttemptAt: now, at: now });
+      recorded();
+      await held;
+    });
+    await written;
+    const deleting = second.stratum.outbox.unsubscribe(subscription.id).then(() => 'deleted', (error: Error) => error.message);
+    // once server b waits for a lock server a holds, server a commits
+    while (Number((await postgresAdmin.query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%stratum_webhook_%'`)).rows[0].n) === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    release();
+    await recording;
+    expect(await deleting).toBe('deleted');
+    expect(await second.stratum.outbox.subscriptions()).toEqual([]);
+    expect(await second.store.read((tx) => tx.outbox.findDeliveries({ limit: 10 }))).toEqual([]);
   });
 
   it('sends a delivery again, with the same webhook-id, when the server that leased it died before recording it', async () => {
