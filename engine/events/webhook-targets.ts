@@ -82,14 +82,14 @@ export async function checkWebhookUrl(url: string, policy: TargetPolicy, field =
   });
   for (const address of addresses) {
     const kind = forbiddenAddress(address);
-    if (kind) throw refuse(`reaches ${address}, a ${kind} address; set STRATUM_WEBHOOKS_ALLOW_PRIVATE=1 to allow receivers inside the network`);
+    if (kind) throw refuse(`reaches ${address}, ${described(kind)}; set STRATUM_WEBHOOKS_ALLOW_PRIVATE=1 to allow receivers inside the network`);
   }
 }
 
 /** Thrown (and recorded as the attempt's error) when a delivery's host resolves to an inside address now. */
 export class ForbiddenTargetError extends Error {
   constructor(readonly address: string, readonly kind: ForbiddenKind) {
-    super(`refused: the receiver's address ${address} is a ${kind} address (STRATUM_WEBHOOKS_ALLOW_PRIVATE is not set)`);
+    super(`refused: the receiver's address ${address} is ${described(kind)} (STRATUM_WEBHOOKS_ALLOW_PRIVATE is not set)`);
     this.name = 'ForbiddenTargetError';
   }
 }
@@ -139,6 +139,11 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
 }
 
 // helpers
+
+/** "a loopback address", "an unspecified address". */
+function described(kind: ForbiddenKind): string {
+  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} address`;
+}
 
 function kindOf(address: string, family: 'ipv4' | 'ipv6'): ForbiddenKind | null {
   for (const [kind, list] of BLOCKS) if (list.check(address, family)) return kind;

@@ -109,6 +109,7 @@ describe('checking a subscription URL', () => {
     ['http://2130706433:5432/', /127\.0\.0\.1, a loopback address/],
     ['http://0x7f.1/hooks', /127\.0\.0\.1, a loopback address/],
     ['http://0177.0.0.1/hooks', /127\.0\.0\.1, a loopback address/],
+    ['http://0/hooks', /0\.0\.0\.0, an unspecified address/],
     ['ftp://example.com/hooks', /must be http or https/],
   ])('refuses %s with a 400 naming the URL', async (url, why) => {
     const refusal = await refusalOf(checkWebhookUrl(url, INSIDE));
