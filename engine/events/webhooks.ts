@@ -8,9 +8,9 @@ import type {
 import { conflict, notFound, StratumError } from '../errors.js';
 import type { Store, StoreTx, SubscriptionRow, WebhookDeliveryRow } from '../store/types.js';
 import { BLOCKED_UNTIL } from '../store/outbox-rows.js';
-import { eventBody, type WebhookDelivery } from './webhook-delivery.js';
 import { ORDER_STATUSES } from '../orders/order-status.js';
 import { orderEventType } from './order-events.js';
+import { eventBody, type WebhookDelivery } from './webhook-delivery.js';
 import { checkWebhookUrl } from './webhook-targets.js';
 
 const SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
