@@ -7,6 +7,7 @@ import { ImpactAnalyser } from './impact/impact-analyser.js';
 import { ProcessLibrary } from './library/process-library.js';
 import { OrderBook } from './orders/order-book.js';
 import { DefinitionCache } from './runtime/definition-cache.js';
+import { feelBudgetMs, feelRangeLimit, feelTextLimit } from './feel/feel-budget.js';
 import { defaultTaskGroup } from './runtime/task-assignment.js';
 import { DEFAULT_ORDER_PROCESS, InstanceRuntime } from './runtime/runtime.js';
 import { TimerScheduler } from './runtime/timer-scheduler.js';
@@ -18,6 +19,10 @@ const systemClock: Clock = { now: () => new Date() };
 export async function openStratum(options: StratumOptions): Promise<Stratum> {
   // a blank STRATUM_DEFAULT_TASK_GROUP is refused now, not at the first unassigned task
   defaultTaskGroup();
+  // so are FEEL budgets that are not whole numbers, not at the first expression that loops
+  feelBudgetMs();
+  feelRangeLimit();
+  feelTextLimit();
   const clock = options.clock ?? systemClock;
   const events = new EventEmitter();
   const library = new ProcessLibrary(options.store, clock);

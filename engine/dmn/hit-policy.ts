@@ -6,6 +6,7 @@
 // (every match in rule order) and OUTPUT ORDER (every match by rank).
 // Browser-safe.
 import { evaluate } from 'feelin';
+import { withinFeelBudget } from '../feel/feel-budget.js';
 import type { FeelInput } from '../feel/feel-expression.js';
 import { decisionLabel, describeInputValues, DmnEvaluationError, shownValue } from './dmn-error.js';
 import type { Decision, DecisionTable } from './dmn-model.js';
@@ -80,7 +81,13 @@ function byPriority(decision: Decision, table: DecisionTable, matched: MatchedRu
 
 /** An output's `"high","medium","low"` as values, highest priority first. */
 function allowedValues(decision: Decision, outputName: string, text: string): unknown[] {
-  const result = evaluate(`[${text}]`, {});
+  const list = `[${text}]`;
+  let result;
+  try {
+    result = withinFeelBudget(list, 'expression', () => evaluate(list, {}));
+  } catch (error) {
+    throw new DmnEvaluationError(`${decisionLabel(decision)}: the output values of "${outputName}" ("${text}") cannot be evaluated: ${(error as Error).message}`, decision.id);
+  }
   if (!Array.isArray(result.value)) {
     throw new DmnEvaluationError(`${decisionLabel(decision)}: the output values of "${outputName}" ("${text}") are not a list of values`, decision.id);
   }

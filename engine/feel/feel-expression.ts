@@ -4,6 +4,7 @@
 // Browser-safe: no Node-only imports.
 import { evaluate, parseExpression, unaryTest, type EvaluationResult } from 'feelin';
 import { compileFeel, LEFT_TO_FEELIN, type CompiledFeel } from './compiled-feel.js';
+import { withinFeelBudget } from './feel-budget.js';
 import type { FeelTreeNode } from './feel-tree.js';
 import { functionCallsOf, withFunctions, type FunctionCalls } from './function-calls.js';
 import { variablesForParse } from './parse-guard.js';
@@ -258,7 +259,7 @@ export function evaluateWithFeelin(body: string, variables: Record<string, unkno
     if ('changedBy' in guarded) {
       throw new FeelError(`cannot evaluate "${body}": ${describeNames(guarded.changedBy)} would be read in place of what the expression says`, body);
     }
-    result = evaluate(source, guarded.variables);
+    result = withinFeelBudget(source, 'expression', () => evaluate(source, guarded.variables));
   } catch (error) {
     if (error instanceof FeelError) throw error;
     throw new FeelError(`cannot evaluate "${body}": ${(error as Error).message}`, body);
@@ -283,7 +284,7 @@ export function evaluateUnaryTests(text: string, context: Record<string, unknown
   const source = calls ? calls.source : text;
   const guarded = variablesForParse(source, calls ? withFunctions(calls, context) : context, 'unary-tests');
   if ('changedBy' in guarded) throw new FeelError(`cannot evaluate "${text}": ${describeNames(guarded.changedBy)} would be read in place of what the input entry says`, text);
-  return unaryTest(source, guarded.variables);
+  return withinFeelBudget(source, 'unary-tests', () => unaryTest(source, guarded.variables));
 }
 
 /**

@@ -11,6 +11,7 @@
 // is what the designer meant. Texts that call no built-in are not touched.
 // Browser-safe.
 import { evaluate, isFunction, parseExpression, parseUnaryTests } from 'feelin';
+import { countedBuiltin } from './feel-budget.js';
 
 /** How to evaluate a text whose calls go to functions: the rewritten source and what its own names are bound to. */
 export interface FunctionCalls {
@@ -64,12 +65,15 @@ export function functionCallsOf(source: string, dialect: 'expression' | 'unary-t
   };
 }
 
-/** The evaluation context for a rewritten text: the variables, and each call's name bound to its function. */
+/**
+ * The evaluation context for a rewritten text: the variables, and each call's name bound to its function
+ * (a built-in counting the text it gives against the budget, feel-budget.ts).
+ */
 export function withFunctions(calls: FunctionCalls, variables: Record<string, unknown>): Record<string, unknown> {
   const context: Record<string, unknown> = { ...variables };
   for (const { alias, name, builtin } of calls.calls) {
     const own = Object.hasOwn(variables, name) ? variables[name] : undefined;
-    context[alias] = typeof own === 'function' || isFunction(own) ? own : builtin;
+    context[alias] = typeof own === 'function' || isFunction(own) ? own : countedBuiltin(builtin);
   }
   return context;
 }
