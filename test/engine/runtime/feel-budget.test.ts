@@ -61,6 +61,24 @@ const SIZE_DMN = `<?xml version="1.0" encoding="UTF-8"?>
   </decision>
 </definitions>`;
 
+/** A multi-instance service task over the collection `collection`. */
+const COLLECTION_PROCESS = (collection: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D3" targetNamespace="http://example.com/camunda8">
+  <bpmn:process id="labelling" name="Labelling" isExecutable="true">
+    <bpmn:startEvent id="Start" name="Start"><bpmn:outgoing>In</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="In" sourceRef="Start" targetRef="Label" />
+    <bpmn:serviceTask id="Label" name="Label each parcel">
+      <bpmn:extensionElements><zeebe:taskDefinition type="label" /></bpmn:extensionElements>
+      <bpmn:incoming>In</bpmn:incoming><bpmn:outgoing>Out</bpmn:outgoing>
+      <bpmn:multiInstanceLoopCharacteristics>
+        <bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="${collection}" inputElement="parcel" /></bpmn:extensionElements>
+      </bpmn:multiInstanceLoopCharacteristics>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="Out" sourceRef="Label" targetRef="End" />
+    <bpmn:endEvent id="End" name="End"><bpmn:incoming>Out</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>`;
+
 let fixture: Fixture;
 beforeEach(async () => { fixture = await openFixture({ deployShipped: false }); });
 afterEach(async () => {
@@ -127,6 +145,17 @@ describe('a FEEL evaluation over its budget', () => {
     expect((await runtime().start('looping', { variables: { size: 3, note: 'abcd' } })).instance.incident).toMatchObject({ message: textContaining('more than the 23 characters') });
     vi.stubEnv('STRATUM_FEEL_TEXT_LIMIT', '24');
     expect((await runtime().start('looping', { variables: { size: 3, note: 'abcd' } })).instance.status).toBe('completed');
+  });
+
+  it('fails a multi-instance activity whose input collection goes through a range over the limit', async () => {
+    vi.stubEnv('STRATUM_FEEL_RANGE_LIMIT', '3');
+    await deploy([{ name: 'labelling.bpmn', xml: COLLECTION_PROCESS('=for i in 1..quantity return i') }]);
+    const over = await runtime().start('labelling', { variables: { quantity: 4 } });
+    expect(over.instance.status).toBe('failed');
+    expect(over.instance.incident).toMatchObject({ elementId: 'Label', message: textContaining('input collection of Label: cannot evaluate "for i in 1..quantity return i": the expression exceeded its budget: the range 1..4 holds 4 numbers, more than the 3') });
+    const within = await runtime().start('labelling', { variables: { quantity: 3 } });
+    expect(within.instance.status).toBe('running');
+    expect(await runtime().fetchAndLockJobs({ type: 'label', workerId: 'worker', max: 5 })).toHaveLength(3);
   });
 
   it('fails a decision whose table cell loops longer than the budget with a decision incident', async () => {
