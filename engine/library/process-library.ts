@@ -101,6 +101,9 @@ export class ProcessLibrary implements Library {
    */
   private insertChangedVersions({ analysed, decisions, library }: Analysis, options: DeployOptions, deploymentId: string, deployedAt: string) {
     return this.store.transaction(async (tx) => {
+      // taken before the library is read: a deployment committing meanwhile (PostgreSQL reads what is committed
+      // when each statement starts) would otherwise go unseen, and both would store past each other's lint
+      await tx.lockLibrary();
       if (libraryFingerprint(await tx.latestCalls(), await tx.latestDecisionVersions()) !== library) throw new LibraryMoved();
       const deployedDecisions = await insertChangedDecisions(tx, decisions, { deploymentId, deployedBy: options.user, deployedAt, note: options.note ?? null });
       const results: DeployResult['deployed'] = [];

@@ -354,6 +354,12 @@ class PostgresTx extends TxGuard implements StoreTx {
 
   // process library
 
+  async lockLibrary(): Promise<void> {
+    this.assertWritable('lockLibrary');
+    // released when the transaction ends; per schema, as the library is
+    await this.query("SELECT pg_advisory_xact_lock(hashtext('stratum.library:' || current_schema()))");
+  }
+
   async insertVersion(row: ProcessVersionRow): Promise<void> {
     this.assertWritable('insertVersion');
     const result = await this.write(WRITES.insertVersion, codec.versionParameters(row));

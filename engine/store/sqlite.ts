@@ -460,6 +460,11 @@ class SqliteTx extends TxGuard implements StoreTx {
 
   // process library
 
+  /** Writers already run one at a time (BEGIN IMMEDIATE on one connection, a busy wait across processes). */
+  async lockLibrary(): Promise<void> {
+    this.assertWritable('lockLibrary');
+  }
+
   async insertVersion(row: ProcessVersionRow): Promise<void> {
     this.assertWritable('insertVersion');
     const result = this.sql(WRITES.insertVersion).run(codec.versionParameters(row));

@@ -575,6 +575,12 @@ export interface StoreTx {
   /** Order events and webhook deliveries. */
   readonly outbox: OutboxTx;
   // process library
+  /**
+   * Holds the library's lock until the transaction ends, so that two deployments never both find the library they
+   * were linted against and both store: the later one reads the earlier one's versions (PostgreSQL: a transaction
+   * advisory lock per schema; SQLite: writers already run one at a time).
+   */
+  lockLibrary(): Promise<void>;
   insertVersion(row: ProcessVersionRow): Promise<void>;
   getVersion(key: string, version: number): Promise<ProcessVersionRow | undefined>;
   latestVersion(key: string): Promise<ProcessVersionRow | undefined>;

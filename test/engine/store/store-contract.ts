@@ -304,6 +304,30 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(error.message).toContain('order-to-cash');
         expect((await store.read((tx) => tx.getVersion('order-to-cash', 1)))?.xml).toBe(versionRow('order-to-cash', 1).xml);
       });
+
+      it('serialises two deployments of different processes with lockLibrary: the later reads the earlier one\'s version', async () => {
+        const order: string[] = [];
+        let locked: () => void = () => undefined;
+        const firstLocked = new Promise<void>((resolve) => (locked = resolve));
+        const first = store.transaction(async (tx) => {
+          await tx.lockLibrary();
+          order.push('first locked');
+          locked();
+          await sleep(50);
+          await tx.insertVersion(versionRow('a-process', 1));
+          order.push('first wrote');
+        });
+        await firstLocked;
+        const second = store.transaction(async (tx) => {
+          await tx.lockLibrary();
+          order.push('second locked');
+          return (await tx.latestCalls()).map(({ key }) => key);
+        });
+        const [, seen] = await Promise.all([first, second]);
+        expect(order).toEqual(['first locked', 'first wrote', 'second locked']);
+        expect(seen).toEqual(['a-process']);
+        expect(String(await rejectionOf(store.read((tx) => tx.lockLibrary())))).toMatch(/lockLibrary\(\) writes/);
+      });
     });
 
     describe('decisions', () => {
