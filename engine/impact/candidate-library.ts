@@ -8,6 +8,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import type { BpmnFile } from '../api.js';
 import { parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
 import { compileProcessModels, type ProcessModel } from '../bpmn/process-model.js';
+import { versionedKeys } from '../library/versioned-keys.js';
 import { isDmnSource } from '../lint/dmn-sources.js';
 import type { CalledVersions } from '../runtime/called-version.js';
 import { compileExecutable, type ExecutableDefinition } from '../runtime/definition-cache.js';
@@ -19,7 +20,7 @@ import { processOf } from './process-diff.js';
 
 export interface CandidateProcess {
   key: string;
-  /** The version it would get: the latest deployed + 1 (1 for a new key). A file deployed as it is makes no candidate. */
+  /** The version it would get: the latest deployed + 1 (1 for a new key). A file deployed as it is makes no candidate, unless a candidate calls it by deployment (versioned-keys.ts). */
   version: number;
   file: BpmnFile;
   parsed: ParsedBpmn;
@@ -64,19 +65,20 @@ export class CandidateLibrary {
   static async open(store: Store, files: BpmnFile[]): Promise<CandidateLibrary> {
     const deployed = await store.read((tx) => tx.latestVersions());
     const latest = new Map(deployed.map((row) => [row.key, row]));
-    const candidates: CandidateProcess[] = [];
+    const processes: (Omit<CandidateProcess, 'key' | 'version'> & { changed: boolean })[] = [];
     for (const file of files.filter((candidate) => !isDmnSource(candidate))) {
       const parsed = await parseBpmn(file.xml).catch(() => undefined);
       if (!parsed) continue;
       const hash = createHash('sha256').update(file.xml).digest('hex');
       // as deploying does (process-library.ts): a pool marked isExecutable="false" is no library process
       for (const model of compileProcessModels(parsed.definitions).filter((candidate) => candidate.isExecutable)) {
-        const row = latest.get(model.key);
-        // deploying the file its latest version came from is a no-op (process-library.ts): no new version
-        if (row?.hash === hash) continue;
-        candidates.push({ key: model.key, version: (row?.version ?? 0) + 1, file, parsed, model });
+        processes.push({ file, parsed, model, changed: latest.get(model.key)?.hash !== hash });
       }
     }
+    // deploying the file its latest version came from gives no new version, but for a callee bound by deployment
+    const versioned = versionedKeys(processes);
+    const candidates = processes.filter(({ model }) => versioned.has(model.key))
+      .map(({ file, parsed, model }): CandidateProcess => ({ key: model.key, version: (latest.get(model.key)?.version ?? 0) + 1, file, parsed, model }));
     return new CandidateLibrary(store, deployed, candidates, await CandidateDecisions.open(store, files));
   }
 

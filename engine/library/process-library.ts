@@ -15,6 +15,7 @@ import type { Clock } from '../api.js';
 import type { DecisionVersionRow, ProcessVersionRow, Store } from '../store/types.js';
 import { analyseCallGraph } from './call-graph.js';
 import { retiredKeys } from './retired.js';
+import { versionedKeys } from './versioned-keys.js';
 import { decisionDetail, decisionSummary, insertChangedDecisions, type DeployedDmnFile } from './decision-versions.js';
 
 interface AnalysedFile {
@@ -106,29 +107,34 @@ export class ProcessLibrary implements Library {
       await tx.lockLibrary();
       if (libraryFingerprint(await tx.latestCalls(), await tx.latestDecisionVersions()) !== library) throw new LibraryMoved();
       const deployedDecisions = await insertChangedDecisions(tx, decisions, { deploymentId, deployedBy: options.user, deployedAt, note: options.note ?? null });
-      const results: DeployResult['deployed'] = [];
+      const processes = [];
       for (const { file, hash, models } of analysed) {
         for (const model of models) {
           const latest = await tx.latestVersion(model.key);
-          if (latest?.hash === hash) {
-            results.push({ key: model.key, version: latest.version, changed: false });
-            continue;
-          }
-          const row: ProcessVersionRow = {
-            key: model.key,
-            version: (latest?.version ?? 0) + 1,
-            name: model.name ?? null,
-            xml: file.xml,
-            hash,
-            calls: model.calls,
-            deploymentId,
-            deployedBy: options.user,
-            deployedAt,
-            note: options.note ?? null,
-          };
-          await tx.insertVersion(row);
-          results.push({ key: row.key, version: row.version, changed: true });
+          processes.push({ file, hash, model, latest, changed: latest?.hash !== hash });
         }
+      }
+      const versioned = versionedKeys(processes);
+      const results: DeployResult['deployed'] = [];
+      for (const { file, hash, model, latest } of processes) {
+        if (latest && !versioned.has(model.key)) {
+          results.push({ key: model.key, version: latest.version, changed: false });
+          continue;
+        }
+        const row: ProcessVersionRow = {
+          key: model.key,
+          version: (latest?.version ?? 0) + 1,
+          name: model.name ?? null,
+          xml: file.xml,
+          hash,
+          calls: model.calls,
+          deploymentId,
+          deployedBy: options.user,
+          deployedAt,
+          note: options.note ?? null,
+        };
+        await tx.insertVersion(row);
+        results.push({ key: row.key, version: row.version, changed: true });
       }
       return { deployed: results, deployedDecisions };
     });

@@ -1,0 +1,64 @@
+// A call with bindingType="deployment" starts the version of its callee deployed together with the calling
+// version. Deploying the caller with its callee unchanged must still give the callee a version in that deployment
+// (Camunda 8 versions every resource of a multi-resource deployment for this), or every order fails at the call.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { director, enter, openFixture, order, shippedDiagrams, type Fixture } from '../../support/stratum-fixture.js';
+
+const LATEST = 'processId="credit-order-approval" propagateAllChildVariables="true" bindingType="latest"';
+const PINNED = 'processId="credit-order-approval" propagateAllChildVariables="true" bindingType="deployment"';
+
+const shipped = shippedDiagrams();
+const fileOf = (name: string) => shipped.find((file) => file.name === name)!;
+
+/** Sales order management whose credit approval calls are bound by deployment. */
+function pinnedSalesOrderManagement() {
+  const { name, xml } = fileOf('sales-order-management.bpmn');
+  const pinned = xml.replaceAll(LATEST, PINNED);
+  expect(pinned, 'the edit applies').not.toBe(xml);
+  return { name, xml: pinned };
+}
+
+describe('a call bound by deployment', () => {
+  let fixture: Fixture;
+  beforeEach(async () => {
+    fixture = await openFixture();
+  });
+  afterEach(() => fixture.dispose());
+
+  it('gives an unchanged callee deployed with its caller a version of that deployment, so a 2,000,000 order reaches the sales director', async () => {
+    const { library, runtime } = fixture.stratum;
+    const files = [pinnedSalesOrderManagement(), fileOf('credit-order-approval.bpmn')];
+    // the impact of the change names the versions the deployment will create
+    const impact = await fixture.stratum.impact.analyse(files);
+    expect(impact.processes.map(({ key, version, previousVersion }) => [key, version, previousVersion])).toEqual([
+      ['sales-order-management', 2, 1], ['credit-order-approval', 2, 1],
+    ]);
+    const result = await library.deploy(files, { user: 'designer', note: 'pin the approval' });
+    expect(result.deployed).toEqual([
+      { key: 'sales-order-management', version: 2, changed: true },
+      { key: 'credit-order-approval', version: 2, changed: true },
+    ]);
+    expect(await library.deployment(result.deploymentId)).toMatchObject({
+      processes: [{ key: 'credit-order-approval', version: 2 }, { key: 'sales-order-management', version: 2 }],
+    });
+
+    const entered = await enter(runtime, order('SO-2000001', 2_000_000));
+    expect(entered.instance.status).toBe('running');
+    expect((await runtime.findTasks({ businessKey: 'SO-2000001' })).map((task) => task.candidateGroups)).toEqual([director.groups]);
+
+    // the same files again change nothing
+    const again = await library.deploy(files, { user: 'designer', note: 'pin the approval' });
+    expect(again.deployed.map((entry) => [entry.key, entry.version, entry.changed])).toEqual([
+      ['sales-order-management', 2, false], ['credit-order-approval', 2, false],
+    ]);
+  });
+
+  it('leaves an unchanged file that nothing stored calls by deployment at its version', async () => {
+    const { library } = fixture.stratum;
+    const result = await library.deploy([pinnedSalesOrderManagement(), fileOf('prepaid-entry-control.bpmn')], { user: 'designer', note: 'pin the approval' });
+    expect(result.deployed).toEqual([
+      { key: 'sales-order-management', version: 2, changed: true },
+      { key: 'prepaid-entry-control', version: 1, changed: false },
+    ]);
+  });
+});
