@@ -172,6 +172,8 @@ export const stratumLintConfig = { rules: { ...stratumRuleSeverities } };
 export interface LintContext {
   /** Keys of the deployed processes, so `called-process-exists` checks that callees exist. */
   knownProcessKeys?: string[];
+  /** Keys of the processes deployed together (lintSources fills it in), so a call bound by deployment names one of them. */
+  deploymentProcessKeys?: string[];
   /** What the library's processes supply, so `condition-variables-supplied` and `call-outcome-kept` follow the call graph. */
   processSupplies?: ProcessSupply[];
   /** Ids of the DMN decisions deployed or deployed with the files, so `supported-elements` checks business rule tasks' decisions. */
@@ -197,7 +199,9 @@ export interface LintContext {
 export function stratumLintConfigWith(options: LintContext) {
   const rules: Record<string, Severity | [Severity, unknown]> = { ...stratumRuleSeverities };
   if (options.knownProcessKeys) {
-    rules['stratum/called-process-exists'] = [stratumRuleSeverities['stratum/called-process-exists'], { knownProcessKeys: options.knownProcessKeys }];
+    rules['stratum/called-process-exists'] = [stratumRuleSeverities['stratum/called-process-exists'], {
+      knownProcessKeys: options.knownProcessKeys, ...(options.deploymentProcessKeys && { deploymentProcessKeys: options.deploymentProcessKeys }),
+    }];
   }
   if (options.processSupplies) {
     rules['stratum/condition-variables-supplied'] = [stratumRuleSeverities['stratum/condition-variables-supplied'], { processes: options.processSupplies }];

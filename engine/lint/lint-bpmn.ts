@@ -173,7 +173,9 @@ export async function lintSources(documents: ParsedSource[], options: LintOption
   const orderProcessKeys = [...new Set([...(options.orderProcessKeys ?? []), ...orderCallTree(roots, processSupplies)])].sort();
   for (const document of documents) {
     const own = document.parsed
-      ? await lintParsed(document.parsed, { ...options, knownProcessKeys: [...keys], processSupplies, ...(orderProcessKeys.length && { orderProcessKeys }) })
+      ? await lintParsed(document.parsed, {
+        ...options, knownProcessKeys: [...keys], deploymentProcessKeys: [...definedIn.keys()], processSupplies, ...(orderProcessKeys.length && { orderProcessKeys }),
+      })
       : document.findings!;
     findings.push(...own.map((finding) => ({ file: document.file.name, ...finding })));
   }

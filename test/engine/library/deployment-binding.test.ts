@@ -2,6 +2,8 @@
 // version. Deploying the caller with its callee unchanged must still give the callee a version in that deployment
 // (Camunda 8 versions every resource of a multi-resource deployment for this), or every order fails at the call.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StratumError } from '../../../engine/errors.js';
+import { objectWith } from '../../support/matchers.js';
 import { director, enter, openFixture, order, shippedDiagrams, type Fixture } from '../../support/stratum-fixture.js';
 
 const LATEST = 'processId="credit-order-approval" propagateAllChildVariables="true" bindingType="latest"';
@@ -53,12 +55,27 @@ describe('a call bound by deployment', () => {
     ]);
   });
 
+  it('refuses a caller bound by deployment deployed without its callee, naming the call: no order would find a callee', async () => {
+    const { library, runtime } = fixture.stratum;
+    const refused = await library.deploy([pinnedSalesOrderManagement()], { user: 'designer', note: 'pin the approval' }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({
+      code: 'invalid',
+      details: { findings: [objectWith({ rule: 'called-process-exists', severity: 'error', elementId: 'CallActivity_ApproveCreditOrder', file: 'sales-order-management.bpmn' })] },
+    });
+    expect((refused as StratumError).details?.findings?.[0].message).toContain('calls process "credit-order-approval" with bindingType="deployment", which starts the version deployed together with this one, but "credit-order-approval" is not part of this deployment');
+    expect((await library.get('sales-order-management'))?.latestVersion).toBe(1);
+    await enter(runtime, order('SO-2000002', 2_000_000));
+    expect((await runtime.findTasks({ businessKey: 'SO-2000002' })).map((task) => task.candidateGroups)).toEqual([director.groups]);
+  });
+
   it('leaves an unchanged file that nothing stored calls by deployment at its version', async () => {
     const { library } = fixture.stratum;
-    const result = await library.deploy([pinnedSalesOrderManagement(), fileOf('prepaid-entry-control.bpmn')], { user: 'designer', note: 'pin the approval' });
+    const files = [pinnedSalesOrderManagement(), fileOf('prepaid-entry-control.bpmn'), fileOf('credit-order-approval.bpmn')];
+    const result = await library.deploy(files, { user: 'designer', note: 'pin the approval' });
     expect(result.deployed).toEqual([
       { key: 'sales-order-management', version: 2, changed: true },
       { key: 'prepaid-entry-control', version: 1, changed: false },
+      { key: 'credit-order-approval', version: 2, changed: true },
     ]);
   });
 });
