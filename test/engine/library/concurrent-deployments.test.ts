@@ -130,4 +130,20 @@ describePostgres('two deployments stored at once on PostgreSQL', () => {
     await enter(stratum.runtime, order('SO-2000001', 2_000_000));
     expect((await stratum.runtime.findTasks({ businessKey: 'SO-2000001' })).map((task) => task.candidateGroups)).toEqual([director.groups]);
   });
+
+  it('numbers two changes of one process sent at once to two servers 2 and 3, losing neither, and stores the same file sent twice once', async () => {
+    const [one, two] = [new ProcessLibrary(await open('deploy-same-one'), clock), new ProcessLibrary(await open('deploy-same-two'), clock)];
+    const renamed = (name: string) => ({ name: 'enrich.bpmn', xml: helper().xml.replace('name="Normalise amount"', `name="${name}"`) });
+    const changes = await Promise.all([one.deploy([renamed('Normalise, first')], { user: 'ann' }), two.deploy([renamed('Normalise, second')], { user: 'bob' })]);
+    expect(changes.flatMap((result) => result.deployed.map((entry) => [entry.version, entry.changed])).sort()).toEqual([[2, true], [3, true]]);
+    const detail = await stratum.library.get('enrich-order');
+    expect(detail?.versions.map((version) => [version.version, version.deployedBy])).toEqual([[1, 'test'], ...changes.map((result, index) => [result.deployed[0].version, ['ann', 'bob'][index]])].sort());
+
+    const same = renamed('Normalise, third');
+    const repeats = await Promise.all([one.deploy([same], { user: 'ann' }), two.deploy([same], { user: 'bob' })]);
+    expect(repeats.map((result) => result.deployed[0]).sort((a, b) => Number(b.changed) - Number(a.changed))).toEqual([
+      { key: 'enrich-order', version: 4, changed: true }, { key: 'enrich-order', version: 4, changed: false },
+    ]);
+    expect((await stratum.library.get('enrich-order'))?.latestVersion).toBe(4);
+  });
 });
