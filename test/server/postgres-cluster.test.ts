@@ -2,7 +2,10 @@
 // whichever server a request reaches, the order is the same order.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describePostgres, freshSchema, schemaUrl } from '../support/postgres.js';
-import type { InstanceView, JobView, ProcessSummary, TaskView } from '../../engine/api.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DeployResult, InstanceView, JobView, ProcessDetail, ProcessSummary, TaskView } from '../../engine/api.js';
+import { DIAGRAMS_DIR } from '../support/stratum-fixture.js';
 import { TOKENS } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
 
@@ -57,5 +60,23 @@ describePostgres('two servers on one PostgreSQL database', () => {
     const jobs = fetched.flatMap((response) => response.body);
     expect(jobs).toHaveLength(1);
     expect(jobs[0].businessKey).toBe('SO-PG-1');
+  });
+
+  it('numbers two changes of the credit approval deployed to both servers at once 2 and 3, losing neither, and stores the same file sent to both once', async () => {
+    const xml = readFileSync(join(DIAGRAMS_DIR, 'credit-order-approval.bpmn'), 'utf8');
+    const named = (name: string) => xml.replace('name="Approve order (sales director)"', `name="${name}"`);
+    const deploy = (server: TestServer, body: string) => server.api.request<DeployResult>('POST', '/api/deployments?name=credit-order-approval.bpmn&note=tiers', {
+      token: TOKENS.designer, body, headers: { 'content-type': 'application/xml' },
+    });
+    const changes = await Promise.all([deploy(a, named('Approve (director, A)')), deploy(b, named('Approve (director, B)'))]);
+    expect(changes.map((response) => response.status)).toEqual([201, 201]);
+    expect(changes.map((response) => response.body.deployed[0].version).sort()).toEqual([2, 3]);
+    const versions = await b.api.get<ProcessDetail>('/api/processes/credit-order-approval', TOKENS.erp);
+    expect(versions.body.versions.map((version) => version.version)).toEqual([1, 2, 3]);
+
+    const repeats = await Promise.all([a, b].map((server) => deploy(server, named('Approve (director, both)'))));
+    expect(repeats.map((response) => response.status).sort()).toEqual([200, 201]);
+    expect(repeats.map((response) => response.body.deployed[0].version)).toEqual([4, 4]);
+    expect((await a.api.get<ProcessDetail>('/api/processes/credit-order-approval', TOKENS.erp)).body.latestVersion).toBe(4);
   });
 });
