@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StratumError } from '../../../engine/errors.js';
 import { objectWith } from '../../support/matchers.js';
-import { director, enter, openFixture, order, shippedDiagrams, type Fixture } from '../../support/stratum-fixture.js';
+import { director, enter, openFixture, order, shippedDiagrams, vicePresident, type Fixture } from '../../support/stratum-fixture.js';
 
 const LATEST = 'processId="credit-order-approval" propagateAllChildVariables="true" bindingType="latest"';
 const PINNED = 'processId="credit-order-approval" propagateAllChildVariables="true" bindingType="deployment"';
@@ -77,5 +77,44 @@ describe('a call bound by deployment', () => {
       { key: 'prepaid-entry-control', version: 1, changed: false },
       { key: 'credit-order-approval', version: 2, changed: true },
     ]);
+  });
+
+  /** Acknowledges an order's special change in all three departments, each by another person. */
+  async function acknowledge(businessKey: string) {
+    for (const group of ['procurement', 'production', 'inspection']) {
+      const [task] = await fixture.stratum.runtime.findTasks({ businessKey, candidateGroup: group });
+      await fixture.stratum.runtime.completeTask(task.id, { acknowledged: true }, { name: `${group}-clerk`, groups: [group] });
+    }
+  }
+
+  /** The credit approval with only orders over 5,000,000 going to the sales director (a weaker tier). */
+  const weakerApproval = () => {
+    const { name, xml } = fileOf('credit-order-approval.bpmn');
+    const weaker = xml.replace('=reportingAmount &gt; 1000000<', '=reportingAmount &gt; 5000000<').replace('reportingAmount &lt;= 1000000', 'reportingAmount &lt;= 5000000');
+    expect(weaker, 'the edit applies').not.toBe(xml);
+    return { name, xml: weaker };
+  };
+
+  it('pinned, keeps the approval an order was entered under: a weaker tier deployed while it waits reaches new orders only', async () => {
+    const { library, runtime } = fixture.stratum;
+    await library.deploy([pinnedSalesOrderManagement(), fileOf('credit-order-approval.bpmn')], { user: 'designer', note: 'pin the approval' });
+    await enter(runtime, order('SO-PINNED', 2_000_000, 'credit', { description: 'blue paint' }));
+
+    const renamed = pinnedSalesOrderManagement();
+    await library.deploy([{ ...renamed, xml: renamed.xml.replace('name="Sales order management"', 'name="Sales order management, weaker tiers"') }, weakerApproval()],
+      { user: 'designer', note: 'director only above 5,000,000' });
+    await acknowledge('SO-PINNED');
+    expect((await runtime.findTasks({ businessKey: 'SO-PINNED' })).map((task) => task.candidateGroups)).toEqual([director.groups]);
+
+    await enter(runtime, order('SO-AFTER', 2_000_000));
+    expect((await runtime.findTasks({ businessKey: 'SO-AFTER' })).map((task) => task.candidateGroups)).toEqual([vicePresident.groups]);
+  });
+
+  it('bound to latest (the shipped library), gives an order still before its approval the tier deployed meanwhile (docs/modelling.md, "Binding")', async () => {
+    const { library, runtime } = fixture.stratum;
+    await enter(runtime, order('SO-LATEST', 2_000_000, 'credit', { description: 'blue paint' }));
+    await library.deploy([weakerApproval()], { user: 'designer', note: 'director only above 5,000,000' });
+    await acknowledge('SO-LATEST');
+    expect((await runtime.findTasks({ businessKey: 'SO-LATEST' })).map((task) => task.candidateGroups)).toEqual([vicePresident.groups]);
   });
 });
