@@ -147,7 +147,7 @@ export const OPERATIONS: Operation[] = [
     body: { kind: 'deployment' },
     responses: {
       201: {
-        description: 'Deployed: at least one process or decision got a new version (`changed: true`); identical XML in the same deployment is reported with `changed: false`.',
+        description: 'Deployed: at least one process or decision got a new version (`changed: true`); identical XML in the same deployment is reported with `changed: false`, except a process that a changed one calls with `bindingType="deployment"`, which gets a version of this deployment too.',
         schema: 'DeployResult',
         headers: { Location: { description: 'URL of the deployment (`GET /api/deployments/{id}`).', schema: { type: 'string' } } },
       },
