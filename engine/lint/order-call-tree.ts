@@ -11,7 +11,8 @@
 // inside orders (called, at any depth, from one that takes orders) is called
 // only from inside orders: a process outside them calling it would run an
 // order's approvals and jobs on variables no order entry checked, and calling
-// the order process would also stop order entry (it takes orders only at level 1).
+// the order process would also stop order entry (it takes orders only at level 1). A process that takes orders
+// keeps taking them: a version without it would stop order entry and open it and its callees to direct starts.
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements } from '../bpmn/process-model.js';
 import type { Finding } from '../errors.js';
@@ -47,9 +48,13 @@ export function orderEntryFindings(documents: { name: string; definitions: Moddl
   const borderBefore = orderBorder(before);
   const findings: Finding[] = [];
   const judged = new Set<string>();
+  const tookOrders = new Set(before.filter((process) => process.takesOrders).map((process) => process.key));
   for (const { name, definitions } of documents) {
     for (const process of (definitions.rootElements ?? []).filter((element) => element.$type === 'bpmn:Process')) {
       judged.add(String(process.id));
+      if (tookOrders.has(String(process.id)) && !border.takingOrders.includes(String(process.id))) {
+        findings.push({ file: name, elementId: String(process.id), rule: RULE, severity: 'error', message: stopsTakingOrders(String(process.id)) });
+      }
       for (const element of allFlowElements(process)) {
         const called = calledProcessOf(element);
         const why = called === undefined ? undefined : refusal(String(process.id), called, border);
@@ -73,6 +78,17 @@ export function orderEntryFindings(documents: { name: string; definitions: Moddl
 }
 
 const RULE = 'order-entry-only';
+
+/**
+ * A new version of a process that takes orders without `takesOrders`: order entry would stop for it (and a server
+ * configured with it would not start), and it and everything it calls would run outside orders, startable directly.
+ */
+function stopsTakingOrders(key: string): string {
+  return `Process "${key}" takes orders (its deployed version declares takesOrders), and this version does not: order entry would refuse ` +
+    `every order for it (POST /api/orders answers 503, and a server whose STRATUM_ORDER_PROCESS it is does not start), and it and the ` +
+    'processes it calls could be started directly, running approvals and releasing planning jobs on variables no order entry checked. ' +
+    'Keep <zeebe:property name="takesOrders" value="true"/> on the process';
+}
 
 /**
  * Why `caller` may not call `called`, naming the order processes the finding is about: the one called, or those

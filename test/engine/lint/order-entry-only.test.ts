@@ -137,4 +137,29 @@ describe(RULE, () => {
       await fixture.dispose();
     }
   });
+
+  it('refuses a version of the order process that no longer takes orders: order entry would stop and the process could be started directly', async () => {
+    const fixture = await openFixture();
+    try {
+      const { library, runtime } = fixture.stratum;
+      const otc = shipped.find((file) => file.name === 'order-to-cash.bpmn')!;
+      const dropped = otc.xml.replace('<zeebe:property name="takesOrders" value="true" />', '');
+      expect(dropped, 'the edit applies').not.toBe(otc.xml);
+      const refused = await library.deploy([{ name: otc.name, xml: dropped }], { user: 'designer', note: 'plain process' }).catch((error: unknown) => error);
+      expect(refused).toMatchObject({
+        code: 'invalid',
+        details: { findings: [objectWith({ rule: RULE, file: 'order-to-cash.bpmn', elementId: 'order-to-cash', severity: 'error' })] },
+      });
+      expect((refused as { details: { findings: { message: string }[] } }).details.findings[0].message).toContain('Process "order-to-cash" takes orders (its deployed version declares takesOrders), and this version does not: order entry would refuse every order for it');
+      expect((await library.get('order-to-cash'))?.latestVersion).toBe(1);
+      expect((await runtime.orderEntryStatus()).ready).toBe(true);
+      await expect(runtime.start('order-to-cash', { businessKey: 'X-1', variables: {} })).rejects.toMatchObject({ details: { reason: 'takes-orders' } });
+      // a new process may leave it out, and one that takes orders may keep it
+      expect(await ofRule([{ name: otc.name, xml: dropped }])).toEqual([]);
+      expect((await library.deploy([{ name: otc.name, xml: otc.xml.replace('name="Order to cash"', 'name="Order to cash, renamed"') }], { user: 'designer', note: 'rename' })).deployed)
+        .toEqual([{ key: 'order-to-cash', version: 2, changed: true }]);
+    } finally {
+      await fixture.dispose();
+    }
+  });
 });
