@@ -18,7 +18,7 @@ import { readDeployment } from './http/deployment-body.js';
 import { routeOf, type Handler, type Handlers, type Input, type Reply, type StagedHandler } from './http/handler.js';
 import { processIdleCollector, type IdleCollector } from './http/idle-collector.js';
 import { recordRoleRefusals, refusalsInTurn, type KeepRefusal } from './http/role-refusals.js';
-import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson } from './http/json-body.js';
+import { assertUtf8Charset, decodeUtf8, isJsonContentType, parseJson, RefusedJsonText } from './http/json-body.js';
 import { acceptableTypes, allowedMethods, assertAcceptable } from './http/negotiation.js';
 import { compileInTurns, validator, type Validator } from './http/validate.js';
 import { Metrics } from './metrics.js';
@@ -243,8 +243,11 @@ function pipeline(
 
       let body: unknown = undefined;
       if (op.body?.kind === 'json') {
-        const sent = await readJsonBody(req, res, readRaw, op.body.required);
-        // a body the schema refuses stays at hand for the refusal's history entry (role-refusals.ts)
+        // a body the reader or the schema refuses stays at hand for the refusal's history entry (role-refusals.ts)
+        const sent = await readJsonBody(req, res, readRaw, op.body.required).catch((error: unknown) => {
+          if (error instanceof RefusedJsonText) res.locals.refusedBody = error.parsed;
+          throw error;
+        });
         res.locals.refusedBody = sent;
         body = checkBody!(sent);
         res.locals.refusedBody = undefined;
@@ -269,7 +272,12 @@ function pipeline(
   // a 403 (the role check's, or a handler's) on a task or job route is kept in its history, as is a body the schema
   // refuses for setting an order field; a role refusal of a change, cancel, incident retry or message in the history
   // of the order or instance it names (role-refusals.ts)
-  const keepRefusals = recordRoleRefusals(op, keepRefusal, checkParams ?? (() => undefined), (req, res) => readJsonBody(req, res, readRaw, true));
+  // a body the reader refuses (a key written twice) still names its order: a caller cannot leave no trace by one
+  const readRefusedBody = (req: Request, res: Response) => readJsonBody(req, res, readRaw, true).catch((error: unknown) => {
+    if (error instanceof RefusedJsonText) return error.parsed;
+    throw error;
+  });
+  const keepRefusals = recordRoleRefusals(op, keepRefusal, checkParams ?? (() => undefined), readRefusedBody);
   return keepRefusals ? [...steps, keepRefusals] : steps;
 }
 

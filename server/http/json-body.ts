@@ -42,6 +42,17 @@ export function decodeUtf8(bytes: Buffer, what: string): string {
   }
 }
 
+/**
+ * A body refused for what its text says beyond the value JSON.parse reads from it (a key written twice, a number a
+ * double does not hold). That value stays at hand: such a body naming an order field among its variables is an
+ * attempt at the order, kept in the history as one the schema refuses is (role-refusals.ts).
+ */
+export class RefusedJsonText extends HttpProblem {
+  constructor(status: number, detail: string, extensions: HttpProblem['extensions'], readonly parsed: unknown) {
+    super(status, detail, extensions);
+  }
+}
+
 /** Parses JSON text (a leading byte order mark ignored); 400 problems for syntax, repeated keys, forbidden keys and excessive nesting. */
 export function parseJson(bodyText: string): unknown {
   const text = withoutByteOrderMark(bodyText);
@@ -53,16 +64,16 @@ export function parseJson(bodyText: string): unknown {
   }
   const { duplicateKey: repeated, inexactNumber } = scanJson(text);
   if (repeated !== undefined) {
-    throw new HttpProblem(400, `The body names ${repeated} twice in one object; each key may appear once (RFC 7493).`, {
+    throw new RefusedJsonText(400, `The body names ${repeated} twice in one object; each key may appear once (RFC 7493).`, {
       errors: [{ field: repeated, message: 'appears twice in its object' }],
-    });
+    }, value);
   }
   if (inexactNumber) {
     const read = JSON.stringify(Number(inexactNumber.written));
     const message = `is written ${inexactNumber.written.slice(0, 60)}, which a JSON number (a double) cannot hold: it would be read as ${read}`;
-    throw new HttpProblem(422, `The body's number ${inexactNumber.pointer || '(the body)'} ${message}; send it with no more digits than it means (RFC 7493, 2.2).`, {
+    throw new RefusedJsonText(422, `The body's number ${inexactNumber.pointer || '(the body)'} ${message}; send it with no more digits than it means (RFC 7493, 2.2).`, {
       errors: [{ field: inexactNumber.pointer, message }],
-    });
+    }, value);
   }
   const errors = unsafeParts(value);
   if (errors.length) {

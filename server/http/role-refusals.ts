@@ -19,7 +19,8 @@
 // variables it refuses: an attempt to rewrite the order leaves a trace whatever route it came by. So is an operator's
 // retry of an incident whose variables name one, as `incident.refused` in the failed instance's history. On Camunda
 // 7's routes the runtime refuses the names, but a typed value its type refuses (`amount` as an Integer that is no
-// whole number) is refused before it: the handler leaves that body at hand, and it is kept the same way.
+// whole number) is refused before it: the handler leaves that body at hand, and it is kept the same way. So is a body
+// the JSON reader refuses (a key written twice, a number a double does not hold) as JSON.parse reads it (json-body.ts).
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Actor, RefusedMessage, RefusedRequest, Runtime } from '../../engine/api.js';

@@ -227,6 +227,13 @@ describe('an entry or start under an order\'s number that the role check refuses
       objectWith({ instanceId: order.id, actor: 'dirk', via: 'camunda8', data: objectWith({ processKey: 'credit-order-approval', reason: 'role' }) }),
     ]);
 
+    // a body the reader refuses (a key written twice) is still read for the order it names
+    const twice = await api().request('POST', '/v2/process-instances', {
+      token: TOKENS.director, body: '{"processDefinitionId":"credit-order-approval","businessId":"RC-ROLE-ENTRY","variables":{},"variables":{}}', headers: { 'content-type': 'application/json' },
+    });
+    expect(twice.status, twice.text).toBe(403);
+    expect(await refusedOf('RC-ROLE-ENTRY', 'start.refused')).toHaveLength(3);
+
     const before = await historyRows();
     expect((await api().post('/api/orders', TOKENS.director, { orderNo: 'RC-ROLE-NEW', customer: { name: 'x' }, amount: 1, currency: 'CNY', paymentTerms: 'credit' })).status).toBe(403);
     expect((await api().post('/api/processes/credit-order-approval/instances', TOKENS.director, { businessKey: 'RC-NO-SUCH-ORDER' })).status).toBe(403);

@@ -214,6 +214,24 @@ describe('a message the role check refuses is kept in the history of the order i
     expect(historyRows()).toBe(rows);
   });
 
+  // the role check's 403 stands either way; the body was read for its order and refused there, so nothing was kept
+  it.each(ROUTES)('through %s, a role-refused body writing a key twice or a number a double does not hold is kept as one without them is', async (route) => {
+    const orderNo = await enterOrder('prepaid-at-entry');
+    const [name, key, variables] = route === 'api' ? ['name', 'businessKey', 'variables'] : route === 'camunda7' ? ['messageName', 'businessKey', 'processVariables'] : ['name', 'correlationKey', 'variables'];
+    const texts = [
+      `{"${name}":"PaymentReceived","${key}":"${orderNo}","${variables}":{},"${variables}":{}}`,
+      `{"${name}":"PaymentReceived","${key}":"${orderNo}","${variables}":{"paidAmount":{"value":80000.000000000000001}}}`,
+    ];
+    for (const text of texts) {
+      const refused = await api().request('POST', PATHS[route], { token: TOKENS.director, body: text, headers: { 'content-type': 'application/json' } });
+      expect(refused.status, refused.text).toBe(403);
+    }
+    const kept = await refusedMessages(orderNo);
+    expect(kept.map((entry) => [entry.actor, entry.via, entry.data!.reason, entry.data!.businessKey])).toEqual([
+      ['dirk', route, 'role', orderNo], ['dirk', route, 'role', orderNo],
+    ]);
+  });
+
   it('keeps one person\'s role refusals on one order up to the bound, and an unauthenticated message keeps nothing', async () => {
     const orderNo = await enterOrder('prepaid-at-entry');
     for (let attempt = 0; attempt < KEPT_PER_PERSON + 2; attempt++) {

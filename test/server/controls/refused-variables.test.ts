@@ -158,6 +158,64 @@ describe('an attempt to rewrite the order is kept in its audit trail', () => {
     expect(await order(orderNo)).toMatchObject({ amount: '80000.00', paymentTerms: 'credit' });
   });
 
+  // the JSON reader refuses these before the schema sees a name: such an attempt at the order left no trace
+  const WRITTEN: Record<Route, { path: (id: string) => string; inexact: string; repeated: string }> = {
+    api: {
+      path: (id) => `/api/jobs/${id}/complete`,
+      inexact: '{"workerId":"w1","variables":{"amount":1000000.00000000001}}',
+      repeated: '{"workerId":"w1","variables":{"amount":1,"amount":2000000}}',
+    },
+    camunda7: {
+      path: (id) => `/engine-rest/external-task/${id}/complete`,
+      inexact: '{"workerId":"w1","variables":{"amount":{"value":1000000.00000000001,"type":"Double"}}}',
+      repeated: '{"workerId":"w1","variables":{"amount":{"value":1,"type":"Integer"},"amount":{"value":2000000,"type":"Integer"}}}',
+    },
+    camunda8: {
+      path: (id) => `/v2/jobs/${id}/completion`,
+      inexact: '{"variables":{"amount":1000000.00000000001}}',
+      repeated: '{"variables":{"amount":1,"amount":2000000}}',
+    },
+  };
+
+  it.each(ROUTES)('an order field written as a number a double does not hold, or written twice, through %s: refused, kept as job.refused', async (route) => {
+    const orderNo = await enterOrder(80_000);
+    const job = await lockJob(orderNo);
+    const { path, inexact, repeated } = WRITTEN[route];
+    const send = (text: string) => api().request('POST', path(encodeURIComponent(job.id)), { token: TOKENS.erp, body: text, headers: { 'content-type': 'application/json' } });
+    const refusedInexact = await send(inexact);
+    expect(refusedInexact.status, refusedInexact.text).toBe(route === 'camunda7' ? 400 : 422);
+    const refusedRepeated = await send(repeated);
+    expect(refusedRepeated.status, refusedRepeated.text).toBe(400);
+
+    const entries = await refusedEntries(orderNo, 'job.refused');
+    // what was sent, as JSON.parse reads it: the refusal names what it would have been read as
+    expect(entries.map((entry) => [entry.actor, entry.via, entry.data!.reason, entry.data!.variables])).toEqual([
+      ['erp', route, 'variable-refused', (JSON.parse(inexact) as { variables: unknown }).variables],
+      ['erp', route, 'variable-refused', (JSON.parse(repeated) as { variables: unknown }).variables],
+    ]);
+    expect(entries[0].data!.refusal).toMatch(/1000000\.00000000001/);
+    expect(entries[1].data!.refusal).toMatch(/amount twice/);
+    expect(await order(orderNo)).toMatchObject({ amount: '80000.00', paymentTerms: 'credit' });
+  });
+
+  it('a message whose payment terms are written twice, on /api and /v2: refused, kept as message.refused', async () => {
+    const orderNo = await enterOrder(80_000);
+    const bodies = {
+      api: `{"name":"PaymentReceived","businessKey":"${orderNo}","variables":{"paymentTerms":"credit","paymentTerms":"prepaid-at-entry"}}`,
+      camunda8: `{"name":"PaymentReceived","correlationKey":"${orderNo}","timeToLive":60000,"variables":{"paymentTerms":"credit","paymentTerms":"prepaid-at-entry"}}`,
+    };
+    for (const [route, text] of Object.entries(bodies)) {
+      const path = route === 'api' ? '/api/messages' : '/v2/messages/publication';
+      const refused = await api().request('POST', path, { token: TOKENS.erp, body: text, headers: { 'content-type': 'application/json' } });
+      expect(refused.status, refused.text).toBe(400);
+    }
+    const entries = await refusedEntries(orderNo, 'message.refused');
+    expect(entries.map((entry) => [entry.actor, entry.via, entry.data!.reason, entry.data!.variables])).toEqual([
+      ['erp', 'api', 'variable-refused', { paymentTerms: 'prepaid-at-entry' }],
+      ['erp', 'camunda8', 'variable-refused', { paymentTerms: 'prepaid-at-entry' }],
+    ]);
+  });
+
   it('a body refused for anything else (a malformed name, a missing workerId) writes nothing', async () => {
     const orderNo = await enterOrder(80_000);
     const job = await lockJob(orderNo);
