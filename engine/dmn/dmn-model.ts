@@ -64,7 +64,11 @@ export interface DmnModel {
 }
 
 export class DmnParseError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The element the problem is in (a decision, a rule), when the reader knows it. */
+    readonly elementId?: string,
+  ) {
     super(message);
     this.name = 'DmnParseError';
   }
@@ -92,20 +96,60 @@ export async function parseDmn(xml: string): Promise<DmnModel> {
   if (!definitions || definitions.$type !== 'dmn:Definitions') {
     throw new DmnParseError('not a DMN 1.3 document: the root element must be dmn:definitions');
   }
+  refuseDroppedContent(result.warnings ?? []);
   const decisions = new Map<string, Decision>();
   for (const element of definitions.drgElement ?? []) {
     if (element.$type !== 'dmn:Decision') continue;
-    decisions.set(element.id, readDecision(element));
+    try {
+      decisions.set(element.id, readDecision(element));
+    } catch (error) {
+      // a deployment's finding names the element: the decision whose table could not be read
+      if (error instanceof DmnParseError && error.elementId === undefined) throw new DmnParseError(error.message, element.id);
+      throw error;
+    }
   }
   for (const decision of decisions.values()) {
     for (const required of decision.requires) {
-      if (!decisions.has(required)) throw new DmnParseError(`decision ${decision.id} requires decision ${required}, which is not in the file`);
+      if (!decisions.has(required)) throw new DmnParseError(`decision ${decision.id} requires decision ${required}, which is not in the file`, decision.id);
     }
   }
+  refuseRequirementCycles(decisions);
   return { id: definitions.id, ...(definitions.name && { name: definitions.name }), decisions };
 }
 
 // helpers
+
+/**
+ * dmn-moddle drops what it cannot read with only a warning: the second of two rules with one id, an element
+ * with an id that is no XML name, a misspelled element. A table missing a rule decides otherwise than the file
+ * says (an approval tier's rule gone), so each is refused naming the id or the line, as BPMN's duplicate ids are.
+ */
+function refuseDroppedContent(warnings: readonly { message: string }[]): void {
+  for (const { message } of warnings) {
+    const text = message.replace(/\s*\n\s*/g, ' ').trim();
+    const duplicate = /duplicate ID <([^>]*)>/i.exec(text)?.[1];
+    if (duplicate !== undefined) throw new DmnParseError(`the id "${duplicate}" is used by two elements, so the second is not read (a rule of a table would be lost); give each element an id of its own`, duplicate);
+    const illegal = /illegal ID <([^>]*)>/i.exec(text)?.[1];
+    if (illegal !== undefined) throw new DmnParseError(`the id "${illegal}" is not an XML name, so its element is not read: ${text}`, illegal);
+    if (/unparsable content/i.test(text)) throw new DmnParseError(`an element cannot be read and would be left out: ${text}`);
+  }
+}
+
+/** A decision that requires itself, directly or through others, has no result: refused when read, not when an order reaches it. */
+function refuseRequirementCycles(decisions: Map<string, Decision>): void {
+  const done = new Set<string>();
+  const visit = (decision: Decision, path: string[]): void => {
+    if (done.has(decision.id)) return;
+    const start = path.indexOf(decision.id);
+    if (start >= 0) {
+      const cycle = [...path.slice(start), decision.id];
+      throw new DmnParseError(`decision ${decision.id} requires itself (${cycle.join(' → ')}), so it can never be evaluated`, decision.id);
+    }
+    for (const required of decision.requires) visit(decisions.get(required)!, [...path, decision.id]);
+    done.add(decision.id);
+  };
+  for (const decision of decisions.values()) visit(decision, []);
+}
 
 function readDecision(element: DmnElement): Decision {
   const where = `decision ${element.id}`;

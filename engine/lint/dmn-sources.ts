@@ -42,7 +42,7 @@ export async function readDmnSources(files: DmnSource[]): Promise<ReadDmn> {
       model = await parseDmn(file.xml);
     } catch (error) {
       const message = error instanceof DmnParseError ? error.message : `not a readable DMN document: ${(error as Error).message}`;
-      findings.push(finding(null, 'dmn-parse', message.replace(/\s+/g, ' ').trim()));
+      findings.push(finding(error instanceof DmnParseError ? error.elementId ?? null : null, 'dmn-parse', message.replace(/\s+/g, ' ').trim()));
       continue;
     }
     if (model.decisions.size === 0) {

@@ -144,7 +144,19 @@ describe('required decisions', () => {
 
   it('refuses a file whose decision requires a decision it does not hold', async () => {
     const xml = fixture('required-decisions.dmn').replace('href="#season"', 'href="#weather"');
-    await expect(parseDmn(xml)).rejects.toThrow(new DmnParseError('decision dish requires decision weather, which is not in the file'));
+    await expect(parseDmn(xml)).rejects.toThrow(new DmnParseError('decision dish requires decision weather, which is not in the file', 'dish'));
+  });
+
+  it('refuses a file whose decisions require each other in a cycle, naming the cycle, before any order reaches it', async () => {
+    // season requires beverages, which requires dish, which requires season
+    const xml = fixture('required-decisions.dmn').replace(
+      '<decision id="season" name="Season">',
+      '<decision id="season" name="Season">\n    <informationRequirement id="season-req1"><requiredDecision href="#beverages" /></informationRequirement>',
+    );
+    const error = await parseDmn(xml).then(() => undefined, (caught: DmnParseError) => caught);
+    expect(error).toBeInstanceOf(DmnParseError);
+    expect(error?.message).toBe('decision season requires itself (season → beverages → dish → season), so it can never be evaluated');
+    expect(error?.elementId).toBe('season');
   });
 });
 
@@ -187,6 +199,18 @@ describe('reading DMN files', () => {
   it('refuses what is not DMN 1.3, and an unknown decision', async () => {
     await expect(parseDmn('<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>')).rejects.toThrow(DmnParseError);
     await expect(decide('first-discount.dmn', 'nope', {})).rejects.toThrow('decision nope is not in Discount (it has discount)');
+  });
+
+  it('refuses a rule dmn-moddle would drop (a copied rule id, a misspelled element), where the table decided without it', async () => {
+    // the vice-president rule copied from the director's keeps its id: read, the table had only director and automatic,
+    // and an amount of 600,000 was approved automatically
+    const copied = fixture('approval-tier.dmn').replace('<rule id="vice-president">', '<rule id="director">');
+    const error = await parseDmn(copied).then(() => undefined, (caught: DmnParseError) => caught);
+    expect(error).toBeInstanceOf(DmnParseError);
+    expect(error?.message).toContain('the id "director" is used by two elements');
+    expect(error?.elementId).toBe('director');
+    const misspelled = fixture('approval-tier.dmn').replace('<rule id="vice-president">', '<rul id="vice-president">').replace('</rule>\n      <rule id="automatic">', '</rul>\n      <rule id="automatic">');
+    await expect(parseDmn(misspelled)).rejects.toThrow(/an element cannot be read and would be left out: unparsable content <rul> detected/);
   });
 });
 

@@ -89,6 +89,18 @@ describe('deploying .dmn files beside .bpmn', () => {
     expect(await library().listDecisions()).toEqual([]);
   });
 
+  it('refuses at deploy a decision that requires itself, naming the file and the decision', async () => {
+    const cyclic = {
+      name: 'cyclic.dmn',
+      xml: read('dmn/required-decisions.dmn').replace('<decision id="season" name="Season">', '<decision id="season" name="Season">\n    <informationRequirement id="season-req1"><requiredDecision href="#dish" /></informationRequirement>'),
+    };
+    const refusal = await refusalOf(library().deploy([cyclic], { user: 'designer' }));
+    expect(refusal.details?.findings).toContainEqual(objectWith({
+      file: 'cyclic.dmn', elementId: 'season', rule: 'dmn-parse', severity: 'error', message: 'decision season requires itself (season → dish → season), so it can never be evaluated',
+    }));
+    expect(await library().listDecisions()).toEqual([]);
+  });
+
   it('checks files together offline (stratum validate): a decision of any .dmn file of the run is known', async () => {
     expect((await lintFiles([DISH_BPMN, DISH_DMN])).filter((finding) => finding.severity === 'error')).toEqual([]);
     const alone = await lintFiles([DISH_BPMN]);
