@@ -12,7 +12,7 @@ import { isFeel } from '../feel/feel-expression.js';
 import { camunda7Result, DECISION_RESULT_MAPPINGS, type DecisionResultMapping } from './camunda7-result.js';
 import { DecisionIdFailed, DecisionNotDeployed, DmnEvaluationError } from './dmn-error.js';
 import type { DmnModel } from './dmn-model.js';
-import { camunda8Result, evaluateDecision, type DmnDialect } from './evaluate-decision.js';
+import { camunda8Result, evaluateDecision, type DecisionResult, type DmnDialect } from './evaluate-decision.js';
 
 export interface DecisionCall {
   dialect: DmnDialect;
@@ -27,8 +27,22 @@ export interface DecisionCall {
 /** Finds the deployed DMN model that holds a decision (Camunda's "latest" binding). */
 export interface DecisionSource {
   modelFor(decisionId: string): DmnModel | undefined;
+  /** The deployed version modelFor gives (for the audit trail); undefined where versions are not known. */
+  versionOf?(decisionId: string): number | undefined;
+  /** Told of every decision a business rule task evaluated, so its step can record why it decided. */
+  evaluated?(evaluation: DecisionEvaluation): void;
   /** True when no decisions are deployed at all (a source handed in per step may have none). */
   readonly empty?: boolean;
+}
+
+/** One decision a business rule task evaluated: what it asked, the version it got, the result and what it wrote. */
+export interface DecisionEvaluation {
+  elementId: string;
+  call: DecisionCall;
+  decisionId: string;
+  version?: number;
+  result: DecisionResult;
+  output: Record<string, unknown>;
 }
 
 /**
@@ -90,7 +104,7 @@ export function declaredDecisionCallOf(element: TaskElement | undefined): Declar
 
 /** Evaluates the called decision over the variables; the variables it sets. */
 export function runDecisionCall(call: DecisionCall, source: DecisionSource, variables: Record<string, unknown>): Record<string, unknown> {
-  return runDecision(call, calledDecisionId(call, variables), source, variables);
+  return runDecision(call, calledDecisionId(call, variables), source, variables).output;
 }
 
 /** The id of the decision a call asks for: its `=FEEL` decision id evaluated over the variables (DecisionIdFailed when it cannot be). */
@@ -98,14 +112,16 @@ export function calledDecisionId(call: DecisionCall, variables: Record<string, u
   return isFeel(call.decisionRef) ? decisionIdOf(call.decisionRef, variables) : call.decisionRef;
 }
 
-/** Evaluates decision `decisionId` (calledDecisionId of `call`) over the variables; the variables it sets. */
-export function runDecision(call: DecisionCall, decisionId: string, source: DecisionSource, variables: Record<string, unknown>): Record<string, unknown> {
+/** Evaluates decision `decisionId` (calledDecisionId of `call`) over the variables: its result and the variables it sets. */
+export function runDecision(
+  call: DecisionCall, decisionId: string, source: DecisionSource, variables: Record<string, unknown>,
+): { result: DecisionResult; output: Record<string, unknown> } {
   const model = source.modelFor(decisionId);
   if (!model) throw new DecisionNotDeployed(decisionId);
   const result = evaluateDecision(model, decisionId, variables, { dialect: call.dialect });
-  if (!call.resultVariable) return {};
+  if (!call.resultVariable) return { result, output: {} };
   const value = call.dialect === 'camunda8' ? camunda8Result(result) : camunda7Result(result, call.mapping);
-  return { [call.resultVariable]: value };
+  return { result, output: { [call.resultVariable]: value } };
 }
 
 // helpers

@@ -16,16 +16,18 @@ export interface TableOutcome {
   matchedRules: string[];
   /** The input values the rules were tested against, named by their expression. */
   inputs: FeelInput[];
+  /** The same values as they were, by the same names: what an auditor reads (the amount the tier was chosen by). */
+  inputValues: Record<string, unknown>;
 }
 
 export function evaluateTable(decision: Decision, table: DecisionTable, variables: Record<string, unknown>): TableOutcome {
-  const inputValues = table.inputs.map((input) => evaluateInExpression(decision, input.expression, variables, `input "${input.label ?? input.expression.text}"`));
+  const values = table.inputs.map((input) => evaluateInExpression(decision, input.expression, variables, `input "${input.label ?? input.expression.text}"`));
   const inputs: FeelInput[] = table.inputs.map((input, index) => ({
     name: shortText(input.label && !isSimpleName(input.expression.text) ? input.label : input.expression.text, 40),
-    problem: `is ${shownValue(inputValues[index])}`,
+    problem: `is ${shownValue(values[index])}`,
   }));
   // The input value is `?` in FEEL (Camunda 8) and `cellInput` or the input's camunda:inputVariable (Camunda 7).
-  const testContexts = table.inputs.map((input, index) => ({ ...variables, [input.inputVariable]: inputValues[index], '?': inputValues[index] }));
+  const testContexts = table.inputs.map((input, index) => ({ ...variables, [input.inputVariable]: values[index], '?': values[index] }));
   const matched: MatchedRule[] = [];
   for (const rule of table.rules) {
     const matches = rule.inputEntries.every((entry, index) => testEntry(decision, rule.id, entry, testContexts[index], inputs));
@@ -38,7 +40,8 @@ export function evaluateTable(decision: Decision, table: DecisionTable, variable
     matched.push({ ruleId: rule.id, outputs });
   }
   const ruleResults = applyHitPolicy(decision, table, matched, inputs);
-  return { ruleResults, matchedRules: matched.map((rule) => rule.ruleId), inputs };
+  const inputValues = Object.fromEntries(inputs.map((input, index) => [input.name, values[index] ?? null]));
+  return { ruleResults, matchedRules: matched.map((rule) => rule.ruleId), inputs, inputValues };
 }
 
 // helpers

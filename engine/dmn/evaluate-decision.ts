@@ -24,8 +24,13 @@ export interface DecisionResult {
   aggregated: boolean;
   /** The names of the outputs, in order (the variable name for a literal expression). */
   outputNames: string[];
+  /** Every rule that matched, in rule order; the hit policy says which of them gave the result. */
   matchedRules: string[];
+  /** A table's hit policy (`FIRST`, `COLLECT SUM` with its aggregation); none for a literal expression. */
+  hitPolicy?: string;
   inputs: FeelInput[];
+  /** The input values by input name, as the rules were tested against them. */
+  inputValues: Record<string, unknown>;
   /** The results of the decisions this one required, in evaluation order. */
   required: DecisionResult[];
 }
@@ -75,7 +80,7 @@ function evaluateLogic(decision: Decision, variables: Record<string, unknown>): 
   if (logic.kind === 'literal') {
     const name = logic.variableName ?? decision.id;
     const value = evaluateInExpression(decision, logic.expression, variables, 'literal expression');
-    return { ...base, kind: 'literal', resultList: [{ [name]: value }], multipleResults: false, aggregated: false, outputNames: [name], matchedRules: [], inputs: [] };
+    return { ...base, kind: 'literal', resultList: [{ [name]: value }], multipleResults: false, aggregated: false, outputNames: [name], matchedRules: [], inputs: [], inputValues: {} };
   }
   const outcome = evaluateTable(decision, logic, variables);
   const multipleResults = !logic.aggregation && ['COLLECT', 'RULE ORDER', 'OUTPUT ORDER'].includes(logic.hitPolicy);
@@ -87,7 +92,9 @@ function evaluateLogic(decision: Decision, variables: Record<string, unknown>): 
     aggregated: logic.aggregation !== undefined,
     outputNames: logic.outputs.map((output) => output.name),
     matchedRules: outcome.matchedRules,
+    hitPolicy: logic.aggregation ? `${logic.hitPolicy} ${logic.aggregation}` : logic.hitPolicy,
     inputs: outcome.inputs,
+    inputValues: outcome.inputValues,
   };
 }
 

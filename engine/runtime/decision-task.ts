@@ -68,7 +68,9 @@ class DecisionTaskBehaviour {
       if (!source || source.empty) {
         throw new DecisionNotDeployed(decisionId, `business rule task ${this.id} calls decision ${decisionId}, but no decisions are deployed`);
       }
-      const output = runDecision(call, decisionId, source, variables);
+      const { result, output } = runDecision(call, decisionId, source, variables);
+      const version = source.versionOf?.(decisionId);
+      source.evaluated?.({ elementId: this.id, call, decisionId, ...(version !== undefined && { version }), result, output });
       this.environment.assignVariables(output);
       return this.broker.publish('execution', 'execute.completed', { ...content, output, state: 'complete' });
     } catch (error) {

@@ -16,8 +16,12 @@ export class DeployedDecisions {
   async forStep(tx: StoreTx, definition: ExecutableDefinition): Promise<DecisionSource | undefined> {
     if (!hasBusinessRuleTask(definition)) return undefined;
     const byId = new Map<string, DmnModel>();
-    for (const row of await tx.latestDecisionVersions()) byId.set(row.decisionId, await this.model(row));
-    return { modelFor: (decisionId) => byId.get(decisionId) };
+    const versions = new Map<string, number>();
+    for (const row of await tx.latestDecisionVersions()) {
+      byId.set(row.decisionId, await this.model(row));
+      versions.set(row.decisionId, row.version);
+    }
+    return { modelFor: (decisionId) => byId.get(decisionId), versionOf: (decisionId) => versions.get(decisionId) };
   }
 
   private model(row: DecisionVersionRow): Promise<DmnModel> {

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { ElementApi as BpmnElementApi, MessageContent } from 'bpmn-elements';
 import type { Engine } from 'bpmn-engine';
 import type { FeelInput } from '../feel/feel-expression.js';
-import type { DecisionSource } from '../dmn/decision-call.js';
+import type { DecisionEvaluation, DecisionSource } from '../dmn/decision-call.js';
 import type { IncidentReason } from '../store/types.js';
 import { createEngine, type EngineHost } from './execution-environment.js';
 import { iterationVariables, loopSpecOf } from './multi-instance.js';
@@ -71,12 +71,19 @@ export class LiveEngine {
   private failed = false;
   /** The decisions of the step running now: a warm engine outlives a deployment, so each step hands in the latest. */
   private decisions: DecisionSource | undefined;
+  /** The step's listener for the decisions its business rule tasks evaluate (its history records them). */
+  private decisionsEvaluated: ((evaluation: DecisionEvaluation) => void) | undefined;
 
   constructor(name: string, sourceContext: unknown, host: EngineHost = {}) {
     this.decisions = host.decisions;
     const decisionsOfStep = () => this.decisions;
     const stepDecisions: DecisionSource = {
       modelFor: (decisionId) => decisionsOfStep()?.modelFor(decisionId),
+      versionOf: (decisionId) => decisionsOfStep()?.versionOf?.(decisionId),
+      evaluated: (evaluation) => {
+        decisionsOfStep()?.evaluated?.(evaluation);
+        this.decisionsEvaluated?.(evaluation);
+      },
       get empty() {
         return decisionsOfStep() === undefined;
       },
@@ -97,9 +104,10 @@ export class LiveEngine {
     await this.engine.resume({ listener: this.listener });
   }
 
-  /** The deployed decisions this step's business rule tasks call (none for a process without any). */
-  useDecisions(decisions: DecisionSource | undefined): void {
+  /** The deployed decisions this step's business rule tasks call (none for a process without any), and who hears what they decided. */
+  useDecisions(decisions: DecisionSource | undefined, evaluated?: (evaluation: DecisionEvaluation) => void): void {
     this.decisions = decisions;
+    this.decisionsEvaluated = evaluated;
   }
 
   /** Attaches a step's listeners; the returned function detaches them. */

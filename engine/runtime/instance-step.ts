@@ -8,6 +8,7 @@ import { evaluateFeel, feelBody, feelText, isFeel, type FeelInput } from '../fee
 import type { HistoryRow, IncidentReason, InstanceRow, InstanceStatus, WaitKind, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
+import { decisionAuditData } from './decision-audit.js';
 import { errorElementId, errorInputs, errorMessage, LiveEngine, type ElementApi, type MessageContent } from './engine-adapter.js';
 import type { FeelTiming } from './execution-environment.js';
 import { FlowDecisions } from './flow-decisions.js';
@@ -123,7 +124,11 @@ export async function runInstanceStep(input: StepInput): Promise<StepResult> {
   const engine = warm ?? new LiveEngine(instance.id, definition.sourceContext, {
     cronDialect, ...(input.feelTiming && { feelTiming: input.feelTiming }),
   });
-  engine.useDecisions(input.decisions);
+  // what a business rule task decided and why (decision-audit.ts), in the order the step ran it
+  engine.useDecisions(input.decisions, (evaluation) => {
+    const elementType = definition.model.elements.get(evaluation.elementId)?.type ?? null;
+    history.push({ instanceId: instance.id, at, actor, event: 'decision.evaluated', elementId: evaluation.elementId, elementType, waitId: null, data: { ...decisionAuditData(evaluation) } });
+  });
   const record = (event: string, api: ElementApi, data: Record<string, unknown> | null = null) => {
     if (NOT_HISTORY.has(api.type)) return;
     history.push({ instanceId: instance.id, at, actor, event, elementId: api.id, elementType: api.type, waitId: null, data });
