@@ -2,13 +2,15 @@
 // each rule's input entries as FEEL unary tests of that input's value, the
 // matching rules' output entries, then the table's hit policy. Evaluation is
 // strict like Stratum's conditions: an input that reads a missing variable is
-// an error naming the decision, not a silent null.
+// an error naming the decision, not a silent null, and a null input compared by
+// order is an error too (null-input.ts).
 // Browser-safe.
 import { compileExpression, shortText } from '../expressions/compile-expression.js';
 import { evaluateUnaryTests, strictProblem, type FeelInput } from '../feel/feel-expression.js';
 import { decisionLabel, DmnEvaluationError, shownValue } from './dmn-error.js';
 import type { Decision, DecisionTable, ExpressionText } from './dmn-model.js';
 import { applyHitPolicy, type MatchedRule } from './hit-policy.js';
+import { comparesByOrder } from './null-input.js';
 
 export interface TableOutcome {
   /** Camunda 7's rule results: one map of output name → value per result (one for an aggregation). */
@@ -79,6 +81,10 @@ function testEntry(decision: Decision, ruleId: string, entry: ExpressionText, co
     } catch (error) {
       return fail((error as Error).message);
     }
+  }
+  const value = context['?'];
+  if ((value === null || value === undefined) && comparesByOrder(text)) {
+    fail(`the input is null, which "${shortText(text)}" cannot compare; a rule for a missing value tests it with "null" (or "-" for any value)`);
   }
   let result;
   try {

@@ -47,6 +47,32 @@ describe('UNIQUE', () => {
   });
 });
 
+describe('a null input', () => {
+  const tiers = (director: string, automatic: string) => fixture('approval-tier.dmn')
+    .replace('<text>&gt; 1000000</text>', `<text>${director}</text>`)
+    .replace('<inputEntry id="automatic-amount"><text>-</text>', `<inputEntry id="automatic-amount"><text>${automatic}</text>`);
+  const tierOf = async (xml: string, reportingAmount: unknown) =>
+    camunda8Result(evaluateDecision(await parseDmn(xml), 'approval-tier', { reportingAmount }, { dialect: 'camunda8' }));
+
+  it('is an error where a rule compares it by order, as a condition comparing null is: the catch-all never approves a missing amount', async () => {
+    // feelin read `> 1000000` on null as no match (the catch-all gave "automatic"), `not(> 1000000)` and `? <= 1000000`
+    // as a match (null "equals" the null the comparison gave)
+    for (const [director, automatic] of [['&gt; 1000000', '-'], ['&gt; 1000000', 'not(&gt; 500000)'], ['? &gt; 1000000', '? &lt;= 500000'], ['[1000001..999999999]', '-']]) {
+      const error = await failure(tierOf(tiers(director, automatic), null));
+      expect(error).toBeInstanceOf(DmnEvaluationError);
+      expect(error.message).toMatch(/^decision "Approval tier" \(approval-tier\): input entry ".*" of rule director cannot be evaluated: the input is null, which ".*" cannot compare/);
+      expect(error.inputs).toEqual([{ name: 'reportingAmount', problem: 'is null' }]);
+    }
+    expect(await tierOf(tiers('&gt; 1000000', 'not(&gt; 500000)'), 200_000)).toBe('automatic');
+  });
+
+  it('is read as FEEL reads it by "-", "null", "not(null)" and equality tests', async () => {
+    const named = tiers('null', 'not(null)').replace('<text>&gt; 500000</text>', '<text>0, 1</text>');
+    expect(await tierOf(named, null)).toBe('sales-director');
+    expect(await tierOf(named, 5)).toBe('automatic');
+  });
+});
+
 describe('FIRST', () => {
   it('gives the first matching rule in rule order', async () => {
     expect(camunda8Result(await decide('first-discount.dmn', 'discount', { customerType: 'Business', orderSize: 12 }))).toBe(0.15);
