@@ -25,6 +25,8 @@ declare module 'dmn-moddle' {
     rule?: DmnElement[];
     inputExpression?: DmnElement;
     outputValues?: DmnElement;
+    /** dmn:OutputClause: the value when no rule matches */
+    defaultOutputEntry?: DmnElement;
     inputEntry?: DmnElement[];
     outputEntry?: DmnElement[];
     /** dmn:LiteralExpression, dmn:UnaryTests */

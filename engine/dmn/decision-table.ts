@@ -41,12 +41,26 @@ export function evaluateTable(decision: Decision, table: DecisionTable, variable
     });
     matched.push({ ruleId: rule.id, outputs });
   }
-  const ruleResults = applyHitPolicy(decision, table, matched, inputs);
+  const ruleResults = matched.length === 0 && table.outputs.some((output) => output.defaultEntry)
+    ? [defaultOutputs(decision, table, variables, inputs)]
+    : applyHitPolicy(decision, table, matched, inputs);
   const inputValues = Object.fromEntries(inputs.map((input, index) => [input.name, values[index] ?? null]));
   return { ruleResults, matchedRules: matched.map((rule) => rule.ruleId), inputs, inputValues };
 }
 
 // helpers
+
+/**
+ * No rule matched, and the table names what it then gives (DMN 1.3's defaultOutputEntry, as Camunda 8 applies
+ * it): one result of each output's default, null for an output without one. A table whose fail-safe is "ask the
+ * director" must not give null, which a gateway reads as no approval tier.
+ */
+function defaultOutputs(decision: Decision, table: DecisionTable, variables: Record<string, unknown>, inputs: FeelInput[]): Record<string, unknown> {
+  return Object.fromEntries(table.outputs.map((output) => [
+    output.name,
+    output.defaultEntry ? evaluateInExpression(decision, output.defaultEntry, variables, `default output entry of "${output.name}"`, inputs) : null,
+  ]));
+}
 
 function isSimpleName(text: string): boolean {
   return /^\s*[A-Za-z_][\w.]*\s*$/.test(text);

@@ -25,6 +25,8 @@ interface DecisionOutput {
   label?: string;
   /** The output's allowed values in order (`"high","medium","low"`): PRIORITY and OUTPUT ORDER rank by it. */
   outputValues?: string;
+  /** DMN 1.3's `defaultOutputEntry`: the output's value when no rule matches. */
+  defaultEntry?: ExpressionText;
 }
 
 interface DecisionRule {
@@ -188,6 +190,7 @@ function readTable(table: DmnElement, where: string): DecisionTable {
     name: output.name || output.label || output.id,
     ...(output.label && { label: output.label }),
     ...(output.outputValues?.text?.trim() && { outputValues: output.outputValues.text }),
+    ...(output.defaultOutputEntry?.text?.trim() && { defaultEntry: expressionOf(output.defaultOutputEntry, `${where}: default output entry of ${output.name || output.id}`) }),
   }));
   if (outputs.length === 0) throw new DmnParseError(`${where} has no output`);
   if (aggregation && outputs.length > 1) throw new DmnParseError(`${where} aggregates (${aggregation}) ${outputs.length} outputs; an aggregation needs exactly one`);

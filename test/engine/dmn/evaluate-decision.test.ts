@@ -73,6 +73,24 @@ describe('a null input', () => {
   });
 });
 
+describe('no rule matching', () => {
+  it("gives the outputs' defaultOutputEntry where the table names one (DMN 1.3, Camunda 8), never null for the gateway to read as no tier", async () => {
+    // the tiers without their catch-all, failing safe to the director: an amount no rule covers goes to the director
+    const failSafe = fixture('approval-tier.dmn')
+      .replace('<output id="tier-output" label="Tier" name="tier" typeRef="string" />',
+        '<output id="tier-output" label="Tier" name="tier" typeRef="string"><defaultOutputEntry id="tier-default"><text>"sales-director"</text></defaultOutputEntry></output>')
+      .replace('<inputEntry id="automatic-amount"><text>-</text>', '<inputEntry id="automatic-amount"><text>[0..500000]</text>');
+    const model = await parseDmn(failSafe);
+    const evaluate = (reportingAmount: unknown, dialect: DmnDialect) => evaluateDecision(model, 'approval-tier', { reportingAmount }, { dialect });
+    expect(camunda8Result(evaluate(200_000, 'camunda8'))).toBe('automatic');
+    // a negative amount (a credit note entered as an order) is covered by no rule
+    const uncovered = evaluate(-5, 'camunda8');
+    expect(uncovered).toMatchObject({ matchedRules: [], resultList: [{ tier: 'sales-director' }] });
+    expect(camunda8Result(uncovered)).toBe('sales-director');
+    expect(camunda7Result(evaluate(-5, 'camunda7'), 'singleEntry')).toBe('sales-director');
+  });
+});
+
 describe('FIRST', () => {
   it('gives the first matching rule in rule order', async () => {
     expect(camunda8Result(await decide('first-discount.dmn', 'discount', { customerType: 'Business', orderSize: 12 }))).toBe(0.15);
