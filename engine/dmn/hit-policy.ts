@@ -34,9 +34,9 @@ export function applyHitPolicy(decision: Decision, table: DecisionTable, matched
       return first ? [first.outputs] : [];
     }
     case 'PRIORITY':
-      return byPriority(decision, table, matched).slice(0, 1).map((rule) => rule.outputs);
+      return byPriority(decision, table, matched, fail).slice(0, 1).map((rule) => rule.outputs);
     case 'OUTPUT ORDER':
-      return byPriority(decision, table, matched).map((rule) => rule.outputs);
+      return byPriority(decision, table, matched, fail).map((rule) => rule.outputs);
     case 'RULE ORDER':
       return matched.map((rule) => rule.outputs);
     case 'COLLECT':
@@ -53,10 +53,12 @@ function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boo
 
 /**
  * Matches ranked by their outputs' positions in each output's value list
- * (the first output decides, the next breaks ties); a value outside the list
- * ranks last. Equal ranks keep rule order.
+ * (the first output decides, the next breaks ties). Equal ranks keep rule order.
+ * A value outside the list is an error (the list is DMN's allowed values):
+ * dmn-scala ranks it last, so a director's rule whose tier has a typo
+ * ("Sales-director") lost to the catch-all "automatic" without a word.
  */
-function byPriority(decision: Decision, table: DecisionTable, matched: MatchedRule[]): MatchedRule[] {
+function byPriority(decision: Decision, table: DecisionTable, matched: MatchedRule[], fail: (problem: string) => never): MatchedRule[] {
   const orders = table.outputs.map((output) => (output.outputValues ? allowedValues(decision, output.name, output.outputValues) : undefined));
   if (orders.every((order) => order === undefined)) {
     throw new DmnEvaluationError(
@@ -68,8 +70,12 @@ function byPriority(decision: Decision, table: DecisionTable, matched: MatchedRu
     table.outputs.map((output, index) => {
       const order = orders[index];
       if (!order) return 0;
-      const position = order.findIndex((value) => sameValues({ v: value }, { v: rule.outputs[output.name] }));
-      return position < 0 ? order.length : position;
+      const value = rule.outputs[output.name];
+      const position = order.findIndex((allowed) => sameValues({ v: allowed }, { v: value }));
+      if (position < 0) {
+        fail(`rule ${rule.ruleId} gives output "${output.name}" ${shownValue(value)}, which is not among its output values (${output.outputValues}) that hit policy ${table.hitPolicy} ranks by`);
+      }
+      return position;
     });
   const ranked = matched.map((rule, index) => ({ rule, index, rank: rank(rule) }));
   ranked.sort((a, b) => {

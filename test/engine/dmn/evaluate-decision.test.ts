@@ -111,6 +111,14 @@ describe('PRIORITY', () => {
     expect(result.resultList).toEqual([{ riskLevel: 'high', reason: 'debt over 10,000' }]);
   });
 
+  it('refuses a matched output outside its output values, where it ranked last and the catch-all won', async () => {
+    const typo = fixture('priority-risk.dmn').replace('<outputEntry id="risk-oe14"><text>"high"</text>', '<outputEntry id="risk-oe14"><text>"High"</text>');
+    const error = await failure(parseDmn(typo).then((model) => evaluateDecision(model, 'risk', { applicant: { age: 40, debt: 20000 } }, { dialect: 'camunda8' })));
+    expect(error.message).toBe(
+      'decision "Risk" (risk): rule indebted gives output "riskLevel" "High", which is not among its output values ("high","medium","low") that hit policy PRIORITY ranks by for applicant.age = 40, applicant.debt = 20000',
+    );
+  });
+
   it('falls to the lowest priority when nothing else matches', async () => {
     expect(camunda8Result(await decide('priority-risk.dmn', 'risk', { applicant: { age: 40, debt: 0 } }))).toEqual({ riskLevel: 'low', reason: 'no risk found' });
   });
