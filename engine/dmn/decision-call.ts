@@ -63,6 +63,12 @@ export interface DeclaredDecisionCall extends DecisionCall {
    * task at deploy). `mapping` is then absent.
    */
   unknownMapping?: string;
+  /**
+   * A version binding other than `latest` (`bindingType="deployment"`, `camunda:decisionRefBinding="version"`
+   * with its version): Stratum evaluates the latest deployed version only, so such a call is refused, never run
+   * on another version than the one it pins.
+   */
+  pinnedBinding?: string;
 }
 
 /**
@@ -71,6 +77,12 @@ export interface DeclaredDecisionCall extends DecisionCall {
  */
 export function decisionCallOf(element: TaskElement | undefined): DecisionCall | undefined {
   const declared = declaredDecisionCallOf(element);
+  if (declared?.pinnedBinding !== undefined) {
+    throw new DmnEvaluationError(
+      `business rule task ${element?.id ?? ''} binds decision ${declared.decisionRef} by ${declared.pinnedBinding}; Stratum evaluates the latest deployed version only`,
+      declared.decisionRef,
+    );
+  }
   if (declared?.unknownMapping === undefined) return declared;
   throw new DmnEvaluationError(
     `business rule task ${element?.id ?? ''} maps the decision result as "${declared.unknownMapping}"; Camunda 7 knows ${DECISION_RESULT_MAPPINGS.join(', ')}`,
@@ -85,7 +97,17 @@ export function declaredDecisionCallOf(element: TaskElement | undefined): Declar
   const decisionId = zeebe?.decisionId;
   if (typeof decisionId === 'string' && decisionId) {
     const resultVariable = zeebe?.resultVariable;
-    return { dialect: 'camunda8', decisionRef: decisionId, ...(typeof resultVariable === 'string' && resultVariable && { resultVariable }) };
+    // Camunda 8.6's bindingType and versionTag (zeebe-bpmn-moddle may not know them yet: then they are $attrs)
+    const bindingType = zeebe?.bindingType ?? (zeebe?.$attrs as Record<string, unknown> | undefined)?.bindingType;
+    const versionTag = zeebe?.versionTag ?? (zeebe?.$attrs as Record<string, unknown> | undefined)?.versionTag;
+    const pinned = typeof bindingType === 'string' && bindingType.trim() && bindingType.trim() !== 'latest'
+      ? `bindingType="${bindingType}"${typeof versionTag === 'string' && versionTag ? ` versionTag="${versionTag}"` : ''}`
+      : undefined;
+    return {
+      dialect: 'camunda8', decisionRef: decisionId,
+      ...(typeof resultVariable === 'string' && resultVariable && { resultVariable }),
+      ...(pinned && { pinnedBinding: pinned }),
+    };
   }
   const decisionRef = camundaProperty(element, 'decisionRef');
   if (!decisionRef) return undefined;
@@ -93,12 +115,17 @@ export function declaredDecisionCallOf(element: TaskElement | undefined): Declar
   // Camunda 7 maps with resultList when the attribute is absent, and refuses any other value, "" included
   const mapping = camundaAttribute(element, 'mapDecisionResult');
   const known = mapping === undefined || DECISION_RESULT_MAPPINGS.includes(mapping as DecisionResultMapping);
+  // Camunda 7's decisionRefBinding: latest (the default), deployment, version (decisionRefVersion), versionTag
+  const binding = camundaProperty(element, 'decisionRefBinding');
+  const pin = binding === 'version' ? camundaProperty(element, 'decisionRefVersion') : binding === 'versionTag' ? camundaProperty(element, 'decisionRefVersionTag') : undefined;
+  const pinned = binding && binding !== 'latest' ? `camunda:decisionRefBinding="${binding}"${pin ? ` (${pin})` : ''}` : undefined;
   return {
     dialect: 'camunda7',
     decisionRef,
     ...(resultVariable && { resultVariable }),
     ...(known && mapping && { mapping: mapping as DecisionResultMapping }),
     ...(!known && { unknownMapping: mapping }),
+    ...(pinned && { pinnedBinding: pinned }),
   };
 }
 

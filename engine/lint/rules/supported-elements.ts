@@ -9,7 +9,8 @@
 //   - DMN business-rule tasks (zeebe:calledDecision, camunda:decisionRef) whose decision is neither
 //     deployed nor in the deployment (config `{ knownDecisionIds }`: the modeler passes the deployed ones and
 //     its session's .dmn files; without it any decision is accepted); a decision id computed by an expression
-//     is checked at run time;
+//     is checked at run time; one that pins a decision version (Camunda 8's bindingType deployment or
+//     versionTag, Camunda 7's decisionRefBinding), since the runtime evaluates the latest version only;
 //   - multi-instance other than over a collection (zeebe:loopCharacteristics
 //     inputCollection, camunda:collection) or a fixed number of instances: a
 //     computed cardinality would be evaluated by bpmn-engine's own expression
@@ -24,6 +25,7 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import { extensionValues, readsCamundaInputOutput } from '../../bpmn/process-model.js';
 import { shortText, tryCompileExpression } from '../../expressions/compile-expression.js';
+import { declaredDecisionCall } from '../business-rule-task.js';
 import { elementLabel, ElementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 
@@ -59,6 +61,11 @@ const supportedElements: RuleFactory = (config?: SupportedElementsConfig) => {
       const computed = typeof decision === 'string' && (decision.startsWith('=') || /^[$#]\{/.test(decision));
       if (typeof decision === 'string' && knownDecisions && !computed && !knownDecisions.has(decision)) {
         refuse(`calls the DMN decision "${decision}", which is neither deployed nor in this deployment; deploy its .dmn file with it`);
+      }
+      const pinned = declaredDecisionCall(node)?.pinnedBinding;
+      if (pinned) {
+        refuse(`binds its decision "${String(decision)}" by ${pinned}, but Stratum evaluates the latest deployed version of a decision ` +
+          '(the default binding "latest"), so a newer table would decide in place of the pinned one. Remove the binding, or give the pinned table a decision id of its own');
       }
     }
 

@@ -34,6 +34,19 @@ describe('what a business rule task asks of a decision', () => {
       .toEqual({ dialect: 'camunda7', decisionRef: 'dish', mapping: 'singleEntry' });
   });
 
+  it('refuses a call that pins a decision version (Camunda 8 bindingType, Camunda 7 decisionRefBinding): the runtime evaluates the latest only', async () => {
+    const pinned8 = (await parseBpmn(read('engine/dish-camunda8.bpmn').replace('resultVariable="dish" />', 'resultVariable="dish" bindingType="deployment" />')))
+      .moddleContext.elementsById.Decide as unknown as Behaviour;
+    expect(declaredDecisionCallOf(pinned8)).toMatchObject({ decisionRef: 'dish', pinnedBinding: 'bindingType="deployment"' });
+    expect(() => decisionCallOf(pinned8)).toThrow('business rule task Decide binds decision dish by bindingType="deployment"; Stratum evaluates the latest deployed version only');
+    const pinned7 = (await parseBpmn(read('engine/beverages-camunda7.bpmn').replace('camunda:decisionRef="beverages"', 'camunda:decisionRef="beverages" camunda:decisionRefBinding="version" camunda:decisionRefVersion="1"')))
+      .moddleContext.elementsById.Decide as unknown as Behaviour;
+    expect(() => decisionCallOf(pinned7)).toThrow('binds decision beverages by camunda:decisionRefBinding="version" (1)');
+    const latest = (await parseBpmn(read('engine/beverages-camunda7.bpmn').replace('camunda:decisionRef="beverages"', 'camunda:decisionRef="beverages" camunda:decisionRefBinding="latest"')))
+      .moddleContext.elementsById.Decide as unknown as Behaviour;
+    expect(decisionCallOf(latest)).toMatchObject({ decisionRef: 'beverages' });
+  });
+
   it('calls none for a job (zeebe:taskDefinition) or a plain task', () => {
     expect(decisionCallOf({ id: 'T', extensionElements: { values: [{ $type: 'zeebe:TaskDefinition', type: 'score' }] } })).toBeUndefined();
     expect(decisionCallOf({ id: 'T' })).toBeUndefined();

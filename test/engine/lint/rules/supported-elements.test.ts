@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { lintXml } from '../../../../engine/lint/lint-bpmn.js';
 import { expectNoErrors, fixtureFiles, lintFixture, ofRule } from '../lint-fixture.js';
 
 const RULE = 'supported-elements';
@@ -29,6 +31,15 @@ describe(RULE, () => {
     expect(known.map(([id]) => id)).not.toContain('Decision');
     const unknown = ofRule(await lintFixture(RULE, 'invalid-unsupported.bpmn'), RULE);
     expect(unknown.map(([id]) => id)).not.toContain('Decision');
+  });
+
+  it('refuses a business rule task that pins its decision version, which the runtime would not honour', async () => {
+    const read = (path: string) => readFileSync(new URL(`../../../fixtures/engine/${path}`, import.meta.url), 'utf8');
+    const c8 = await lintXml(read('dish-camunda8.bpmn').replace('resultVariable="dish" />', 'resultVariable="dish" bindingType="versionTag" versionTag="v1" />'), { knownDecisionIds: ['dish'] });
+    expect(ofRule(c8, RULE)).toEqual([['Decide', expect.stringContaining('binds its decision "dish" by bindingType="versionTag" versionTag="v1", but Stratum evaluates the latest deployed version')]]);
+    const c7 = await lintXml(read('beverages-camunda7.bpmn').replace('camunda:decisionRef="beverages"', 'camunda:decisionRef="beverages" camunda:decisionRefBinding="deployment"'), { knownDecisionIds: ['beverages'] });
+    expect(ofRule(c7, RULE)).toEqual([['Decide', expect.stringContaining('binds its decision "beverages" by camunda:decisionRefBinding="deployment"')]]);
+    expect(ofRule(await lintXml(read('dish-camunda8.bpmn').replace('resultVariable="dish" />', 'resultVariable="dish" bindingType="latest" />'), { knownDecisionIds: ['dish'] }), RULE)).toEqual([]);
   });
 
   it('does not also ask a DMN business rule task for a job type', async () => {
