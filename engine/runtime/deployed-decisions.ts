@@ -3,6 +3,7 @@
 // file is parsed once per stored file (by hash), like a process definition
 // once per version; a step of a process without business rule tasks reads nothing.
 import type { DecisionSource } from '../dmn/decision-call.js';
+import { DmnEvaluationError } from '../dmn/dmn-error.js';
 import { parseDmn, type DmnModel } from '../dmn/dmn-model.js';
 import type { DecisionVersionRow, StoreTx } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
@@ -15,13 +16,21 @@ export class DeployedDecisions {
   /** The latest deployed decisions for a step of `definition`, or undefined when it has no business rule task. */
   async forStep(tx: StoreTx, definition: ExecutableDefinition): Promise<DecisionSource | undefined> {
     if (!hasBusinessRuleTask(definition)) return undefined;
-    const byId = new Map<string, DmnModel>();
+    const byId = new Map<string, DmnModel | DecisionNotReadable>();
     const versions = new Map<string, number>();
     for (const row of await tx.latestDecisionVersions()) {
-      byId.set(row.decisionId, await this.model(row));
+      // a stored file the reader now refuses (deployed before a check was added) fails only the tasks calling its decisions
+      byId.set(row.decisionId, await this.model(row).catch((error: Error) => new DecisionNotReadable(row, error)));
       versions.set(row.decisionId, row.version);
     }
-    return { modelFor: (decisionId) => byId.get(decisionId), versionOf: (decisionId) => versions.get(decisionId) };
+    return {
+      modelFor: (decisionId) => {
+        const model = byId.get(decisionId);
+        if (model instanceof DecisionNotReadable) throw model;
+        return model;
+      },
+      versionOf: (decisionId) => versions.get(decisionId),
+    };
   }
 
   private model(row: DecisionVersionRow): Promise<DmnModel> {
@@ -36,6 +45,14 @@ export class DeployedDecisions {
     this.models.set(row.hash, model);
     if (this.models.size > this.capacity) this.models.delete(this.models.keys().next().value!);
     return model;
+  }
+}
+
+/** The latest version of a decision is in a file that cannot be read: the task calling it fails with an incident naming file and problem. */
+class DecisionNotReadable extends DmnEvaluationError {
+  constructor(row: DecisionVersionRow, error: Error) {
+    super(`decision ${row.decisionId} version ${row.version} (${row.fileName}) cannot be read: ${error.message}; deploy the file again, corrected`, row.decisionId);
+    this.name = 'DecisionNotReadable';
   }
 }
 
