@@ -10,6 +10,7 @@ import { withinFeelBudget } from '../feel/feel-budget.js';
 import type { FeelInput } from '../feel/feel-expression.js';
 import { decisionLabel, describeInputValues, DmnEvaluationError, shownValue } from './dmn-error.js';
 import type { Decision, DecisionTable } from './dmn-model.js';
+import { parseDecimal, toNumber } from '../money/decimal.js';
 
 export interface MatchedRule {
   ruleId: string;
@@ -100,6 +101,21 @@ function allowedValues(decision: Decision, outputName: string, text: string): un
   return result.value;
 }
 
+/**
+ * The sum as decimals add (Camunda's FEEL sums BigDecimals): fees of 0.1 and 0.2 sum to 0.3, where adding
+ * doubles gave 0.30000000000000004, which a rule or condition `> 0.3` then read as more.
+ */
+function exactSum(numbers: number[]): number {
+  const scale = Math.max(0, ...numbers.map((value) => parseDecimal(value)?.scale ?? 0));
+  let units = 0n;
+  for (const value of numbers) {
+    const decimal = parseDecimal(value);
+    if (!decimal) return numbers.reduce((sum, each) => sum + each, 0); // not finite: as doubles add
+    units += decimal.units * 10n ** BigInt(scale - decimal.scale);
+  }
+  return toNumber({ units, scale });
+}
+
 function aggregate(decision: Decision, table: DecisionTable, matched: MatchedRule[], fail: (problem: string) => never): Record<string, unknown> {
   const name = table.outputs[0].name;
   // Camunda ignores null outputs when aggregating.
@@ -112,7 +128,7 @@ function aggregate(decision: Decision, table: DecisionTable, matched: MatchedRul
     fail(`COLLECT ${table.aggregation} needs numbers, but output "${name}" is ${shownValue(other)}`);
   }
   switch (table.aggregation) {
-    case 'SUM': return { [name]: numbers.reduce((sum, value) => sum + value, 0) };
+    case 'SUM': return { [name]: exactSum(numbers) };
     case 'MIN': return { [name]: Math.min(...numbers) };
     case 'MAX': return { [name]: Math.max(...numbers) };
   }

@@ -156,6 +156,13 @@ describe('COLLECT', () => {
     expect(camunda8Result(await decide('collect-fees.dmn', 'feeCount', parcel))).toBe(3);
     expect((await decide('collect-fees.dmn', 'feeSum', parcel)).resultList).toEqual([{ fee: 40 }]);
   });
+
+  it('sums as decimals, as Camunda does: fees of 0.1 and 0.2 are 0.3, not a double above it', async () => {
+    const cents = fixture('collect-fees.dmn').replace('"feeSum-oe14"><text>5<', '"feeSum-oe14"><text>0.1<').replace('"feeSum-oe19"><text>10<', '"feeSum-oe19"><text>0.2<');
+    const sum = evaluateDecision(await parseDmn(cents), 'feeSum', { ...parcel, weight: 1, fragile: false }, { dialect: 'camunda8' });
+    expect(sum.matchedRules).toEqual(['sum-base', 'sum-express']);
+    expect(camunda8Result(sum)).toBe(0.3);
+  });
 });
 
 describe('RULE ORDER and OUTPUT ORDER', () => {
