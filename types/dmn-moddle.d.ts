@@ -31,6 +31,8 @@ declare module 'dmn-moddle' {
     outputEntry?: DmnElement[];
     /** dmn:LiteralExpression, dmn:UnaryTests */
     text?: string;
+    /** dmn:LiteralExpression (an input expression), dmn:OutputClause */
+    typeRef?: string;
     expressionLanguage?: string;
   }
 

@@ -28,6 +28,16 @@ export function evaluateTable(decision: Decision, table: DecisionTable, variable
     name: shortText(input.label && !isSimpleName(input.expression.text) ? input.label : input.expression.text, 40),
     problem: `is ${shownValue(values[index])}`,
   }));
+  table.inputs.forEach((input, index) => {
+    const value = values[index];
+    // feelin compares a string with a number as JavaScript does ("" <= 500000, "2000000" > 1000000): an input its
+    // typeRef declares a number is one, or null, before any rule tests it
+    if (input.typeRef && NUMBER_TYPES.has(input.typeRef.replace(/^feel:/, '')) && value !== null && value !== undefined && typeof value !== 'number') {
+      throw new DmnEvaluationError(
+        `${decisionLabel(decision)}: input "${inputs[index].name}" is ${shownValue(value)}, not a number as its typeRef "${input.typeRef}" says`, decision.id, inputs,
+      );
+    }
+  });
   // The input value is `?` in FEEL (Camunda 8) and `cellInput` or the input's camunda:inputVariable (Camunda 7).
   const testContexts = table.inputs.map((input, index) => ({ ...variables, [input.inputVariable]: values[index], '?': values[index] }));
   const matched: MatchedRule[] = [];
@@ -49,6 +59,9 @@ export function evaluateTable(decision: Decision, table: DecisionTable, variable
 }
 
 // helpers
+
+/** The typeRefs of numbers: FEEL's and Camunda 7's Java types. */
+const NUMBER_TYPES = new Set(['number', 'integer', 'long', 'double']);
 
 /**
  * No rule matched, and the table names what it then gives (DMN 1.3's defaultOutputEntry, as Camunda 8 applies

@@ -16,6 +16,8 @@ interface DecisionInput {
   expression: ExpressionText;
   /** Camunda 7's `camunda:inputVariable`: the name the input value has in its rules' tests (default `cellInput`). */
   inputVariable: string;
+  /** The input expression's typeRef (`number`, `string`, Camunda 7's `integer` …), as written. */
+  typeRef?: string;
 }
 
 interface DecisionOutput {
@@ -184,6 +186,7 @@ function readTable(table: DmnElement, where: string): DecisionTable {
     ...(input.label && { label: input.label }),
     expression: expressionOf(input.inputExpression, `${where}: input ${input.label ?? input.id}`),
     inputVariable: input.$attrs?.['camunda:inputVariable'] || 'cellInput',
+    ...(input.inputExpression?.typeRef?.trim() && { typeRef: input.inputExpression.typeRef.trim() }),
   }));
   const outputs: DecisionOutput[] = (table.output ?? []).map((output) => ({
     id: output.id,

@@ -73,6 +73,19 @@ describe('a null input', () => {
   });
 });
 
+describe('an input whose typeRef is a number', () => {
+  it('refuses a value that is not a number, where feelin compared text with numbers as JavaScript does', async () => {
+    const model = await parseDmn(fixture('approval-tier.dmn'));
+    const tier = (reportingAmount: unknown) => evaluateDecision(model, 'approval-tier', { reportingAmount }, { dialect: 'camunda8' });
+    // "" read as 0 and was approved automatically; "600 000" as NaN, matching only the catch-all
+    for (const sent of ['', '600 000', '2000000', true]) {
+      const error = await failure(Promise.resolve().then(() => tier(sent)));
+      expect(error.message).toBe(`decision "Approval tier" (approval-tier): input "reportingAmount" is ${JSON.stringify(sent)}, not a number as its typeRef "number" says`);
+    }
+    expect(camunda8Result(tier(600_000))).toBe('vice-president');
+  });
+});
+
 describe('no rule matching', () => {
   it("gives the outputs' defaultOutputEntry where the table names one (DMN 1.3, Camunda 8), never null for the gateway to read as no tier", async () => {
     // the tiers without their catch-all, failing safe to the director: an amount no rule covers goes to the director
