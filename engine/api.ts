@@ -808,7 +808,8 @@ export interface Runtime {
    * Claims the task for `actor` (Camunda's claim): from then on only they may complete it, and the other candidates'
    * `unclaimedOrClaimedBy` lists leave it out. Only someone who may decide it now may claim it: 403 with the
    * TaskRefusal completeTask would give; 409 no longer open, or claimed by (or assigned in the diagram to) someone
-   * else (`details.problem` `task-claimed`, with `assignee`: who holds it). Claiming it again is a no-op. `task.claimed` in the history.
+   * else (`details.problem` `task-claimed`, with `assignee`: who holds it). Both refusals are kept in the history as
+   * `task.refused` (`attempted: "claim"`). Claiming it again is a no-op. `task.claimed` in the history.
    */
   claimTask(taskId: string, actor: Actor): Promise<TaskView>;
   /**

@@ -670,7 +670,7 @@ export const OPERATIONS: Operation[] = [
     problems: {
       403: 'The caller may not decide the task: not its assignee, a candidate user or in a candidate group (`reason: not-offered`, with `offeredTo`), or four eyes refuses them (`four-eyes-…`, as a completion).',
       404: 'No task with this id.',
-      409: 'The task is no longer open, or someone else holds it (`task-claimed`, with `assignee`: who claimed it, or whom the diagram assigns it to).',
+      409: 'The task is no longer open, or someone else holds it (`task-claimed`, with `assignee`: who claimed it, or whom the diagram assigns it to; kept in the order\'s history as `task.refused`, `attempted: claim`).',
     },
     responses: { 200: { description: 'The task, claimed by the caller.', schema: 'TaskView' } },
   },

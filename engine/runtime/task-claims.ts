@@ -11,11 +11,14 @@ export function holderOf(wait: WaitRow): string | null {
   return wait.claimedBy ?? wait.assignee;
 }
 
+/** The word a claim of a task someone else holds is refused and kept under. */
+export const TASK_CLAIMED = 'task-claimed';
+
 /** The 409 for a claim of a task someone else holds (`details.problem` `task-claimed`, `assignee` the holder). */
 export function heldByAnother(wait: WaitRow, holder: string): Error {
   const how = wait.claimedBy ? `claimed by ${holder}` : `assigned to ${holder} in its process`;
   return conflict(`task ${wait.id} is ${how}; ${wait.claimedBy ? 'they (or an operator) can unclaim it' : 'it cannot be claimed'}`, {
-    problem: 'task-claimed', assignee: holder,
+    problem: TASK_CLAIMED, assignee: holder,
   });
 }
 

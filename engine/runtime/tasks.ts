@@ -13,7 +13,7 @@ import { waitInputs } from './local-inputs.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
 import { noteRefusal, recordRefusedAttempt, recordingRefusal, VARIABLE_REFUSED } from './refused-attempts.js';
 import { mayWork, offeredTo } from './task-assignment.js';
-import { claimedByAnother, heldByAnother, holderOf, notClaimed } from './task-claims.js';
+import { claimedByAnother, heldByAnother, holderOf, notClaimed, TASK_CLAIMED } from './task-claims.js';
 import { callerEntry, callerOf } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 import { fourEyesOnTasks } from './task-four-eyes.js';
@@ -118,7 +118,8 @@ export class UserTasks {
   async claim(taskId: string, actor: Actor): Promise<TaskView> {
     const { steps } = this;
     const caller = callerOf(actor);
-    // a claim the controls refuse (not offered, four eyes) is kept in the history as `task.refused`, as a completion is
+    // a claim the controls refuse (not offered, four eyes) or someone else holds is kept in the history as
+    // `task.refused`, as a completion is
     await recordingRefusal((attempt) => steps.step('claim-task', async (tx, moving) => {
       // four eyes reads the whole order; a claim moves nothing, so a task on hold may be claimed (its completion may not)
       const { wait, instance } = await lockWait(tx, taskId, 'task', { order: true, evenIfHeld: true });
@@ -131,7 +132,8 @@ export class UserTasks {
       await noteRefusal(attempt, wait, attempted, () => this.refuseFourEyes(tx, wait, instance, definition, actor));
       const holder = holderOf(wait);
       if (holder === actor.name) return; // theirs already: by this claim, an earlier one or the diagram
-      if (holder !== null) throw heldByAnother(wait, holder);
+      // a claim of a task someone else holds is an attempt to take it from them: kept too (`task-claimed`)
+      if (holder !== null) await noteRefusal(attempt, wait, attempted, () => { throw heldByAnother(wait, holder); }, TASK_CLAIMED);
       await tx.updateWait({ ...wait, claimedBy: actor.name, claimedAt: steps.rows.nowIso() });
       await tx.appendHistory([callerEntry(steps.rows.waitHistory(wait, actor.name, 'task.claimed', 'bpmn:UserTask', { name: wait.name }), caller)]);
     }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'task.refused', 'bpmn:UserTask'));

@@ -91,6 +91,9 @@ describe('POST /api/tasks/{id}/claim', () => {
     expect(refused.status, refused.text).toBe(409);
     expect(problemOf(refused)).toMatchObject({ type: 'https://stratum.dev/problems/task-claimed', assignee: 'dirk' });
     expect((await api.get<TaskView>(`/api/tasks/${encodeURIComponent(task.id)}`, DANA)).body.claimedBy).toBe('dirk');
+    // an attempt to take the task from its claimant is kept, as a refused unclaim is, and listed for the auditor
+    const audit = (await api.get<{ items: HistoryEntry[] }>(`/api/audit/refused?businessKey=${encodeURIComponent(task.businessKey!)}`, TOKENS.operations)).body;
+    expect(audit.items.map((entry) => [entry.event, entry.actor, entry.data?.attempted, entry.data?.reason])).toEqual([['task.refused', 'dana', 'claim', 'task-claimed']]);
   });
 
   it('lets exactly one of two directors claiming at once win', async () => {
@@ -99,7 +102,8 @@ describe('POST /api/tasks/{id}/claim', () => {
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
     const winner = answers.find((answer) => answer.status === 200)!.body.claimedBy;
     expect((await api.get<TaskView>(`/api/tasks/${encodeURIComponent(task.id)}`, TOKENS.erp)).body.claimedBy).toBe(winner);
-    expect(await claimHistory(task)).toEqual([{ event: 'task.claimed', actor: winner }]);
+    const loser = winner === 'dirk' ? 'dana' : 'dirk';
+    expect(await claimHistory(task)).toEqual([{ event: 'task.claimed', actor: winner }, { event: 'task.refused', actor: loser }]);
   });
 
   it('refuses a caller the task is not offered to with 403 not-offered, and claims nothing', async () => {

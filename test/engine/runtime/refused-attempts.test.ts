@@ -84,6 +84,23 @@ describe('refused attempts at a control are in the history', () => {
     expect(await historyOf(review.instanceId, 'task.claimed')).toMatchObject([{ actor: vicePresident.name }]);
   });
 
+  it('keeps a claim of a task someone else holds (409 task-claimed) as task.refused, naming who holds it in its refusal', async () => {
+    await enter(runtime(), order('R-CLAIMED', 3_000_000));
+    const approval = await openTask('R-CLAIMED', 'sales-director');
+    const dana = { name: 'dana', groups: ['sales-director'] };
+    await runtime().claimTask(approval.id, both);
+    const error = await refusalOf(runtime().claimTask(approval.id, dana));
+    expect(error.details).toMatchObject({ problem: 'task-claimed', assignee: 'bo' });
+    expect(await historyOf(approval.instanceId, 'task.refused')).toMatchObject([{
+      actor: 'dana', elementId: 'UserTask_ApproveBySalesDirector', elementType: 'bpmn:UserTask',
+      data: { attempted: 'claim', name: approval.name, reason: 'task-claimed', refusal: error.message },
+    }]);
+    // the claim stays with its claimant, and their own claim again is no refusal
+    await runtime().claimTask(approval.id, both);
+    expect((await runtime().getTask(approval.id))?.claimedBy).toBe('bo');
+    expect(await historyOf(approval.instanceId, 'task.refused')).toHaveLength(1);
+  });
+
   it('keeps the variables of a refused attempt only up to a small budget: a larger one is named with its size, in the order sent', async () => {
     await enter(runtime(), order('R-4', 3_000_000));
     const approval = await openTask('R-4', 'sales-director');
