@@ -409,6 +409,8 @@ export interface RefusedRequest {
   attempted: string;
   /** The variables sent, when the refusal was about them (kept within the refused attempts' budget). */
   variables?: Record<string, unknown>;
+  /** The worker a refused call at a job named (its lock's extension or a lock by id). */
+  workerId?: string;
 }
 
 /** A message refused by the server before the runtime saw it: by role, or for the variables it carries. */
@@ -826,7 +828,7 @@ export interface Runtime {
    * `actor` is who the history records; `workerId` (the client's label) is kept
    * beside it and checked against the job's lock: a job another worker holds is refused (409, `details.reason`
    * `not-locked-by-worker`), and so is one any worker holds when no `workerId` is given with `holderOnly`
-   * (JobCallOptions). 422 for variables the job may not set.
+   * (JobCallOptions); both kept in the history as `job.refused`. 422 for variables the job may not set.
    */
   completeJob(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string, options?: JobCallOptions): Promise<InstanceView>;
   /**
@@ -915,13 +917,17 @@ export interface JobFetch {
 export interface Workers {
   /** Locks jobs of the topics in order; with `asyncResponseTimeoutMs`, waits for one when none is fetchable. `signal` ends the wait early. */
   fetchAndLock(fetch: JobFetch, signal?: AbortSignal): Promise<JobView[]>;
-  /** A new lock of `lockMs` from now; conflict unless `workerId` holds the lock and it has not expired. */
-  extendLock(jobId: string, workerId: string, lockMs: number): Promise<{ id: string; lockExpiresAt: string }>;
+  /**
+   * A new lock of `lockMs` from now; conflict unless `workerId` holds the lock and it has not expired. With `actor`,
+   * an extension of a lock another worker holds now is kept in the order's history as `job.refused`.
+   */
+  extendLock(jobId: string, workerId: string, lockMs: number, actor?: Actor): Promise<{ id: string; lockExpiresAt: string }>;
   /**
    * Locks one job by its id for `workerId` (`lockMs` from now), as a fetch would lock it: refused (conflict) when
    * another worker holds it or a fetch would not hand it out now (held by an open change, failed, under a failed
    * caller, waiting for its retry); a lock `workerId` holds is renewed. Camunda 7's `POST …/external-task/{id}/lock`.
-   * With `actor`, a lock an open change refuses is kept in the order's history as `job.refused`, as its completion would be.
+   * With `actor`, a lock an open change or another worker's lock refuses is kept in the order's history as
+   * `job.refused`, as its completion would be.
    */
   lock(jobId: string, workerId: string, lockMs: number, actor?: Actor): Promise<{ id: string; lockExpiresAt: string }>;
   /** Gives a job's lock back: any worker may fetch it at once. */

@@ -12,7 +12,7 @@ import { callerEntry, callerOf } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 import { treeModels } from './tree-models.js';
 import { jobView } from './views.js';
-import { noteRefusal, recordRefusedAttempt, recordingRefusal, VARIABLE_REFUSED } from './refused-attempts.js';
+import { noteRefusal, recordRefusedAttempt, recordingRefusal, VARIABLE_REFUSED, type AttemptNote } from './refused-attempts.js';
 import { instancesInOrders } from './order-membership.js';
 import { lockWait } from './wait-locks.js';
 
@@ -48,12 +48,13 @@ export class ExternalJobs {
   async complete(jobId: string, variables: Record<string, unknown>, actor: Actor, workerId?: string, options: JobCallOptions = {}): Promise<string> {
     const { steps } = this;
     const caller = callerOf(actor);
-    // a completion held by an open order change, or one whose variables would set what no worker may, is kept in
-    // the history as `job.refused`
+    // a completion of a job another worker holds, held by an open order change, or one whose variables would set
+    // what no worker may, is kept in the history as `job.refused`
     return recordingRefusal((attempt) => steps.step('complete-job', async (tx, moving) => {
-      const { wait, instance } = await this.lock(tx, jobId, { workerId, ...options }, { order: true, active: true });
+      const sentAt = (wait: WaitRow) => ({ attempted: 'complete', jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }) });
+      const { wait, instance } = await this.lock(tx, jobId, { workerId, ...options }, { order: true, active: true }, { attempt, sent: sentAt });
       moving(instance);
-      const sent = { attempted: 'complete', jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }) };
+      const sent = sentAt(wait);
       if (!steps.isSpeculation(tx)) await noteRefusal(attempt, wait, sent, () => refuseJobWhileChangeOpen(tx, instance, wait.id));
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       const info = definition.model.elements.get(wait.elementId)!;
@@ -78,11 +79,12 @@ export class ExternalJobs {
     // spent the retries of a job that could not move on (a Camunda 8 worker fails the job its completion was refused
     // for), and at 0 its incident failed the order and held the change's acknowledgements with it
     return recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
-      const { wait, instance } = await this.lock(tx, jobId, failure, { order: true, active: true });
-      moving(instance);
-      await noteRefusal(attempt, wait, {
+      const sentAt = (wait: WaitRow) => ({
         attempted: 'failure', jobType: wait.jobType, message: failure.message ?? null, retries: failure.retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }),
-      }, () => refuseJobWhileChangeOpen(tx, instance, wait.id));
+      });
+      const { wait, instance } = await this.lock(tx, jobId, failure, { order: true, active: true }, { attempt, sent: sentAt });
+      moving(instance);
+      await noteRefusal(attempt, wait, sentAt(wait), () => refuseJobWhileChangeOpen(tx, instance, wait.id));
       const retries = Math.max(0, Math.floor(failure.retries));
       // a back-off is a lock nobody holds: no fetch takes the job before it ends, and no worker's lock is checked
       const backOff = retries > 0 ? Math.max(0, Math.floor(failure.retryTimeoutMs ?? 0)) : 0;
@@ -190,11 +192,12 @@ export class ExternalJobs {
     const { steps } = this;
     const caller = callerOf(actor);
     return recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
-      const { wait, instance } = await this.lock(tx, jobId, thrown, { order: true, active: true });
-      moving(instance);
-      const sent = {
+      const sentAt = (wait: WaitRow) => ({
         attempted: 'bpmn-error', jobType: wait.jobType, errorCode: thrown.errorCode, variables: thrown.variables ?? {}, ...(thrown.workerId !== undefined && { workerId: thrown.workerId }),
-      };
+      });
+      const { wait, instance } = await this.lock(tx, jobId, thrown, { order: true, active: true }, { attempt, sent: sentAt });
+      moving(instance);
+      const sent = sentAt(wait);
       await noteRefusal(attempt, wait, sent, () => refuseJobWhileChangeOpen(tx, instance, wait.id));
       const definition = await steps.definition(tx, instance.processKey, instance.version);
       if (thrown.variables) {
@@ -240,9 +243,12 @@ export class ExternalJobs {
    * reads rows a change on another server writes (wait-locks.ts). With `active` (a completion, failure or error), a
    * job in the back-off of a failure is refused (refuseInBackOff). Checked under the instance's lock, so a fetch
    * that locks the job meanwhile comes either before (then this call is refused) or after (then the job is gone).
+   * With `note`, a refusal for a lock another worker holds is noted for the history with what `note.sent` says was
+   * sent (an attempt to act on another worker's job, kept as `job.refused`).
    */
   private async lock(
     tx: StoreTx, jobId: string, caller: { workerId?: string } & JobCallOptions, options: { order?: boolean; active?: boolean } = {},
+    note?: { attempt: AttemptNote; sent: (wait: WaitRow) => Record<string, unknown> },
   ): Promise<{ wait: WaitRow; instance: InstanceRow }> {
     const locked = await lockWait(tx, jobId, 'job', options);
     const { wait } = locked;
@@ -251,8 +257,10 @@ export class ExternalJobs {
     const lockHeld = wait.lockedBy && wait.lockExpiresAt && wait.lockExpiresAt > now;
     const { workerId } = caller;
     if (lockHeld && (workerId ? wait.lockedBy !== workerId : caller.holderOnly)) {
-      throw conflict(`job ${wait.id} is locked by ${workerId ? 'another worker' : 'a worker'} until ${wait.lockExpiresAt}: only the worker holding the lock `
+      const refusal = conflict(`job ${wait.id} is locked by ${workerId ? 'another worker' : 'a worker'} until ${wait.lockExpiresAt}: only the worker holding the lock `
         + '(its workerId) acts on it until then', { reason: 'not-locked-by-worker' });
+      if (note) await noteRefusal(note.attempt, wait, note.sent(wait), () => { throw refusal; });
+      throw refusal;
     }
     return locked;
   }

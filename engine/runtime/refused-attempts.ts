@@ -1,5 +1,6 @@
-// Refused attempts at a control (a task completion four eyes or the candidate groups refuse, a job completion
-// held by an open order change) leave an entry in the order's history, so an auditor sees who tried what and
+// Refused attempts at a control (a task completion four eyes or the candidate groups refuse, a claim of a task
+// someone else holds, a job completion held by an open order change or by another worker's lock) leave an entry in
+// the order's history, so an auditor sees who tried what and
 // why it was refused. The refusal rolls its own step back; the entry is written after, in a transaction of its
 // own. It is not a decision: four eyes reads only `task.completed`, the order's path only what moved it.
 // Whoever is refused may still send a body up to the server's limit, again and again, so the entry keeps the
@@ -60,7 +61,7 @@ export async function recordRefusedRequest(steps: StepExecutor, refused: Refused
     const about = refused.kind === 'task' ? { name: wait.name } : { jobType: wait.jobType };
     const sent = refused.variables === undefined ? {} : keptVariables({ variables: refused.variables });
     await keepWithinBound(steps, tx, wait, caller, `${refused.kind}.refused`, refused.kind === 'task' ? 'bpmn:UserTask' : null, {
-      attempted: refused.attempted, ...about, ...sent, reason: refused.reason, refusal: refused.refusal,
+      attempted: refused.attempted, ...about, ...sent, ...(refused.workerId !== undefined && { workerId: refused.workerId }), reason: refused.reason, refusal: refused.refusal,
     });
     return true;
   });

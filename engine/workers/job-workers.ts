@@ -50,25 +50,36 @@ export class JobWorkers implements Workers {
     return this.waiters.wait({ types: fetch.topics.map((topic) => topic.type), attempt, narrow }, timeoutMs, signal);
   }
 
-  async extendLock(jobId: string, workerId: string, lockMs: number): Promise<{ id: string; lockExpiresAt: string }> {
-    return this.store.transaction(async (tx) => {
-      const job = heldBy(await tx.getWait(jobId, { lock: true }), jobId, workerId, this.clock.now().toISOString());
-      const lockExpiresAt = new Date(this.clock.now().getTime() + lockMs).toISOString();
-      await tx.updateWait({ ...job, lockExpiresAt });
-      return { id: job.id, lockExpiresAt };
-    });
+  async extendLock(jobId: string, workerId: string, lockMs: number, actor?: Actor): Promise<{ id: string; lockExpiresAt: string }> {
+    try {
+      return await this.store.transaction(async (tx) => {
+        const job = heldBy(await tx.getWait(jobId, { lock: true }), jobId, workerId, this.clock.now().toISOString());
+        const lockExpiresAt = new Date(this.clock.now().getTime() + lockMs).toISOString();
+        await tx.updateWait({ ...job, lockExpiresAt });
+        return { id: job.id, lockExpiresAt };
+      });
+    } catch (error) {
+      // an extension of another worker's lock is an attempt to keep their job: kept as a completion of it is (job.refused)
+      if (actor && isHeldByAnother(error)) await this.keepRefused(jobId, error, 'extend-lock', workerId, actor);
+      throw error;
+    }
   }
 
   async lock(jobId: string, workerId: string, lockMs: number, actor?: Actor): Promise<{ id: string; lockExpiresAt: string }> {
     try {
       return await this.lockById(jobId, workerId, lockMs);
     } catch (error) {
-      // a job an open change holds: kept in its order's history as a completion the change holds is (job.refused)
-      if (actor && error instanceof StratumError && error.details?.reason === 'order-change-open') {
-        await this.runtime.recordRefusedRequest({ kind: 'job', id: jobId, reason: 'order-change-open', refusal: error.message, attempted: 'lock' }, actor);
+      // a job an open change holds, or another worker's: kept in its order's history as a completion would be (job.refused)
+      if (actor && error instanceof StratumError && (error.details?.reason === 'order-change-open' || isHeldByAnother(error))) {
+        await this.keepRefused(jobId, error, 'lock', workerId, actor);
       }
       throw error;
     }
+  }
+
+  /** Keeps a refused call at a job (`attempted`, by `workerId`) as `job.refused` in its order's history. */
+  private async keepRefused(jobId: string, error: StratumError, attempted: string, workerId: string, actor: Actor): Promise<void> {
+    await this.runtime.recordRefusedRequest({ kind: 'job', id: jobId, reason: String(error.details!.reason), refusal: error.message, attempted, workerId }, actor);
   }
 
   private async lockById(jobId: string, workerId: string, lockMs: number): Promise<{ id: string; lockExpiresAt: string }> {
@@ -78,8 +89,8 @@ export class JobWorkers implements Workers {
       const { wait, instance } = await lockWait(tx, jobId, 'job', { order: true });
       const now = this.clock.now();
       if (wait.lockedBy && wait.lockedBy !== workerId && wait.lockExpiresAt && wait.lockExpiresAt >= now.toISOString()) {
-        throw conflict(`job ${jobId} is locked by another worker until ${wait.lockExpiresAt}: only the worker holding the lock `
-          + '(its workerId) acts on it until then', { reason: 'not-locked-by-worker' });
+        throw heldByAnother(conflict(`job ${jobId} is locked by another worker until ${wait.lockExpiresAt}: only the worker holding the lock `
+          + '(its workerId) acts on it until then', { reason: 'not-locked-by-worker' }));
       }
       await refuseJobWhileChangeOpen(tx, instance, wait.id);
       const lockExpiresAt = new Date(now.getTime() + lockMs).toISOString();
@@ -120,13 +131,27 @@ export class JobWorkers implements Workers {
 
 // helpers
 
+/** The refusals of a call because another worker holds the job's lock now (kept as `job.refused`), apart from those of a lock that ended. */
+const HELD_BY_ANOTHER = new WeakSet<Error>();
+
+function heldByAnother(error: StratumError): StratumError {
+  HELD_BY_ANOTHER.add(error);
+  return error;
+}
+
+function isHeldByAnother(error: unknown): error is StratumError {
+  return error instanceof StratumError && HELD_BY_ANOTHER.has(error);
+}
+
 /** The job, when `workerId` holds its lock now; a lock that expired may already be someone else's. */
 function heldBy(job: WaitRow | undefined, jobId: string, workerId: string, now: string): WaitRow {
   if (!job || job.kind !== 'job') throw notFound(`no open job ${jobId}`);
   if (job.lockedBy !== workerId || !job.lockExpiresAt || job.lockExpiresAt <= now) {
-    throw conflict(`job ${jobId} is not locked by ${workerId}${job.lockedBy && job.lockedBy !== workerId ? '' : ' (its lock expired or was given back)'}`, {
+    const another = job.lockedBy !== null && job.lockedBy !== workerId && job.lockExpiresAt !== null && job.lockExpiresAt > now;
+    const refusal = conflict(`job ${jobId} is not locked by ${workerId}${job.lockedBy && job.lockedBy !== workerId ? '' : ' (its lock expired or was given back)'}`, {
       reason: 'not-locked-by-worker',
     });
+    throw another ? heldByAnother(refusal) : refusal;
   }
   return job;
 }

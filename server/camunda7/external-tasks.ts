@@ -70,8 +70,8 @@ export function camunda7Handlers(runtime: Runtime, workers: Workers): Handlers {
       return noContent;
     },
 
-    camunda7ExtendLock: async ({ params, body }: Input<{ workerId: string; newDuration: number }, unknown, { id: string }>) => {
-      await workers.extendLock(params.id, body.workerId, body.newDuration);
+    camunda7ExtendLock: async ({ params, body, user }: Input<{ workerId: string; newDuration: number }, unknown, { id: string }>) => {
+      await workers.extendLock(params.id, body.workerId, body.newDuration, user);
       return noContent;
     },
 

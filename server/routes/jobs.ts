@@ -41,8 +41,8 @@ export function jobHandlers(runtime: Runtime, workers: Workers): Handlers {
     throwJobError: async ({ params, body, user }: Input<{ errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string }, unknown, { id: string }>) =>
       ok(await runtime.throwJobError(params.id, { ...body, ...HOLDER_ONLY }, user!)),
 
-    extendJobLock: async ({ params, body }: Input<{ workerId: string; lockMs: number }, unknown, { id: string }>) =>
-      ok(await workers.extendLock(params.id, body.workerId, body.lockMs)),
+    extendJobLock: async ({ params, body, user }: Input<{ workerId: string; lockMs: number }, unknown, { id: string }>) =>
+      ok(await workers.extendLock(params.id, body.workerId, body.lockMs, user)),
 
     unlockJob: async ({ params }: Input<unknown, unknown, { id: string }>) => {
       await workers.unlock(params.id);

@@ -101,6 +101,40 @@ describe('refused attempts at a control are in the history', () => {
     expect(await historyOf(approval.instanceId, 'task.refused')).toHaveLength(1);
   });
 
+  it('keeps a completion, failure, BPMN error, lock extension or lock of a job another worker holds as job.refused with what was attempted', async () => {
+    await enter(runtime(), order('R-LOCKED', 1_000));
+    const [job] = await runtime().fetchAndLockJobs({ type: 'procurement-planning', workerId: 'planner-1', lockMs: 60_000 });
+    const { workers } = fixture.stratum;
+    const refusals = [
+      await refusalOf(runtime().completeJob(job.id, { planned: true }, erp, 'planner-2')),
+      await refusalOf(runtime().failJob(job.id, { message: 'not mine', retries: 0, workerId: 'planner-2' }, erp)),
+      await refusalOf(runtime().throwJobError(job.id, { errorCode: 'BLOCKED', workerId: 'planner-2' }, erp)),
+      // Stratum's own routes name no worker and hold the job for the one holding it (holderOnly)
+      await refusalOf(runtime().completeJob(job.id, {}, erp, undefined, { holderOnly: true })),
+      await refusalOf(workers.extendLock(job.id, 'planner-2', 60_000, erp)),
+      await refusalOf(workers.lock(job.id, 'planner-2', 60_000, erp)),
+    ];
+    expect(refusals.map((error) => error.details?.reason)).toEqual(Array(6).fill('not-locked-by-worker'));
+    const refused = await historyOf(job.instanceId, 'job.refused');
+    expect(refused.map((entry) => [entry.actor, entry.data?.attempted, entry.data?.workerId, entry.data?.reason])).toEqual([
+      ['erp', 'complete', 'planner-2', 'not-locked-by-worker'],
+      ['erp', 'failure', 'planner-2', 'not-locked-by-worker'],
+      ['erp', 'bpmn-error', 'planner-2', 'not-locked-by-worker'],
+      ['erp', 'complete', undefined, 'not-locked-by-worker'],
+      ['erp', 'extend-lock', 'planner-2', 'not-locked-by-worker'],
+      ['erp', 'lock', 'planner-2', 'not-locked-by-worker'],
+    ]);
+    expect(refused.map((entry) => entry.data?.refusal)).toEqual(refusals.map((error) => error.message));
+    expect(refused[0]).toMatchObject({ elementId: job.elementId, data: { jobType: 'procurement-planning', variables: { planned: true } } });
+
+    // a lock that ended is nobody's: extending it is the caller's mistake, not an attempt at another worker's job
+    fixture.clock.advance(61_000);
+    await refusalOf(workers.extendLock(job.id, 'planner-2', 60_000, erp));
+    expect(await historyOf(job.instanceId, 'job.refused')).toHaveLength(6);
+    await runtime().completeJob(job.id, {}, erp, 'planner-2');
+    expect(await historyOf(job.instanceId, 'job.completed')).toHaveLength(1);
+  });
+
   it('keeps the variables of a refused attempt only up to a small budget: a larger one is named with its size, in the order sent', async () => {
     await enter(runtime(), order('R-4', 3_000_000));
     const approval = await openTask('R-4', 'sales-director');

@@ -7,7 +7,7 @@
 //   3. Roles: jobs, messages and cancels are the integration's; webhooks the operators'.
 //   4. Message rules: a message never rewrites the order, never reaches an order that does not exist.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderView } from '../../../engine/api.js';
+import type { HistoryEntry, OrderView } from '../../../engine/api.js';
 import { expectedRefusalStatus, problemOf, TOKENS, type ApiClient, type ApiResponse } from '../support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 
@@ -193,13 +193,38 @@ const roles: Row[] = [
         api.post(`/api/jobs/${id}/failure`, TOKENS.erp, { workerId: 'worker-b', message: 'not mine', retries: 0 }),
         api.post(`/api/jobs/${id}/bpmn-error`, TOKENS.erp, { workerId: 'worker-b', errorCode: 'BLOCKED' }),
         api.post(`/engine-rest/external-task/${id}/complete`, TOKENS.erp, { workerId: 'worker-b' }),
+        api.post(`/engine-rest/external-task/${id}/failure`, TOKENS.erp, { workerId: 'worker-b', errorMessage: 'not mine', retries: 0 }),
+        api.post(`/engine-rest/external-task/${id}/bpmnError`, TOKENS.erp, { workerId: 'worker-b', errorCode: 'BLOCKED' }),
       ];
       for (const response of await Promise.all(attempts)) {
         expectRefused(response, 409, /locked by/);
         expect(problemOf(response).reason).toBe('not-locked-by-worker');
       }
       await expectStillWaitingForJob(orderNo, 'procurement-planning');
-      expect((await order(orderNo)).history.filter((entry) => /^job\.(completed|failed|error-thrown)$/.test(entry.event))).toEqual([]);
+      const { history } = await order(orderNo);
+      expect(history.filter((entry) => /^job\.(completed|failed|error-thrown)$/.test(entry.event))).toEqual([]);
+      // each attempt at the job another worker holds is kept, by route and with what was attempted
+      const kept = (entries: HistoryEntry[]) => entries.filter((entry) => entry.event === 'job.refused')
+        .map((entry) => `${entry.via} ${String(entry.data?.attempted)} ${String(entry.data?.workerId)} ${String(entry.data?.reason)}`).sort();
+      expect(kept(history)).toEqual([
+        'api bpmn-error undefined not-locked-by-worker', 'api bpmn-error worker-b not-locked-by-worker',
+        'api complete undefined not-locked-by-worker', 'api complete worker-b not-locked-by-worker',
+        'api failure undefined not-locked-by-worker', 'api failure worker-b not-locked-by-worker',
+        'camunda7 bpmn-error worker-b not-locked-by-worker', 'camunda7 complete worker-b not-locked-by-worker', 'camunda7 failure worker-b not-locked-by-worker',
+      ]);
+      // keeping another worker's job by extending its lock, or taking it by its id, is refused and kept the same way
+      // (another order's job: one person's refusals at one job are kept up to ten)
+      const otherNo = await enterOrder(1_000);
+      const other = await lockStratum('procurement-planning', otherNo, 'worker-a');
+      const held = [
+        api.post(`/api/jobs/${other}/extend-lock`, TOKENS.erp, { workerId: 'worker-b', lockMs: 60_000 }),
+        api.post(`/engine-rest/external-task/${other}/extendLock`, TOKENS.erp, { workerId: 'worker-b', newDuration: 60_000 }),
+        api.post(`/engine-rest/external-task/${other}/lock`, TOKENS.erp, { workerId: 'worker-b', lockDuration: 60_000 }),
+      ];
+      for (const response of await Promise.all(held)) expect(response.status, response.text).toBe(409);
+      expect(kept((await order(otherNo)).history)).toEqual([
+        'api extend-lock worker-b not-locked-by-worker', 'camunda7 extend-lock worker-b not-locked-by-worker', 'camunda7 lock worker-b not-locked-by-worker',
+      ]);
       // the worker holding the lock completes it
       expect((await api.post(`/api/jobs/${id}/complete`, TOKENS.erp, { workerId: 'worker-a', variables: { plannedWeek: 1 } })).status).toBe(200);
     },
