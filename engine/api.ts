@@ -411,6 +411,12 @@ export interface RefusedRequest {
   variables?: Record<string, unknown>;
   /** The worker a refused call at a job named (its lock's extension or a lock by id). */
   workerId?: string;
+  /**
+   * Variables among `variables` whose values were refused before the runtime saw their names (a Camunda 7 typed
+   * value its type refuses): kept only when one of them is what an element of the job's order decides, as the
+   * runtime refuses it; otherwise the refusal was the caller's own mistake and nothing is kept.
+   */
+  ifDecided?: string[];
 }
 
 /** A message refused by the server before the runtime saw it: by role, or for the variables it carries. */
@@ -421,6 +427,11 @@ export interface RefusedMessage {
   messageId?: string;
   /** What it carried; not kept for a role refusal, as a refused task or job request keeps none. */
   variables?: Record<string, unknown>;
+  /**
+   * As RefusedRequest.ifDecided: kept only when one of these is what an element of the order decides, other than
+   * the elements catching the message (messageWrites).
+   */
+  ifDecided?: string[];
   /**
    * Why it was refused: `variable-refused` (it would set an order field or another element's decision),
    * `engine-message` (it is the engine's own OrderChanged, which only a change request sends) or `role` (the

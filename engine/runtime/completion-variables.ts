@@ -97,6 +97,15 @@ export function completionInputsBehind(info: ElementInfo, variables: Record<stri
   return named.filter((input, index) => named.findIndex((other) => other.name === input.name) === index);
 }
 
+/**
+ * Of `names`, those an element of `models` decides (but those `exempt` decide): what jobWrites, errorWrites and, with
+ * the message's catchers exempt, messageWrites refuse beside the order fields.
+ */
+export function decidedAmong(models: readonly ProcessModel[], names: readonly string[], exempt?: (info: ElementInfo) => boolean): string[] {
+  const decided = new Set(models.flatMap((model) => [...declaredOutputs(model, exempt)]));
+  return names.filter((name) => decided.has(name));
+}
+
 /** The order fields and every output target the processes declare: no worker may set these directly. */
 function protectedVariables(models: readonly ProcessModel[]): Set<string> {
   return new Set([...ORDER_FIELDS, ...models.flatMap((model) => [...declaredOutputs(model)])]);

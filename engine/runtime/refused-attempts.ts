@@ -12,7 +12,10 @@
 import type { RefusedMessage, RefusedRequest } from '../api.js';
 import { StratumError } from '../errors.js';
 import type { HistoryRow, StoreTx, WaitRow } from '../store/types.js';
+import type { ElementInfo } from '../bpmn/process-model.js';
+import { decidedAmong } from './completion-variables.js';
 import { callerEntry, type StepCaller } from './step-caller.js';
+import { treeModels } from './tree-models.js';
 import type { StepExecutor } from './step-executor.js';
 
 /** A refusal thrown inside a step, with the wait it was about and what the caller sent. */
@@ -58,6 +61,7 @@ export async function recordRefusedRequest(steps: StepExecutor, refused: Refused
   return steps.inTransaction(async (tx) => {
     const wait = await tx.getWait(refused.id);
     if (!wait || wait.kind !== refused.kind) return false;
+    if (refused.ifDecided && !(await decidesAny(steps, tx, wait.instanceId, refused.ifDecided))) return false;
     const about = refused.kind === 'task' ? { name: wait.name } : { jobType: wait.jobType };
     const sent = refused.variables === undefined ? {} : keptVariables({ variables: refused.variables });
     await keepWithinBound(steps, tx, wait, caller, `${refused.kind}.refused`, refused.kind === 'task' ? 'bpmn:UserTask' : null, {
@@ -78,6 +82,9 @@ export async function recordRefusedMessage(steps: StepExecutor, refused: Refused
   return steps.inTransaction(async (tx) => {
     const order = await tx.getOrder(refused.businessKey);
     if (!order) return false;
+    // the message's own catchers may read what it carries: only another element's decision is refused (messageWrites)
+    const catches = (info: ElementInfo) => info.message?.name === refused.name;
+    if (refused.ifDecided && !(await decidesAny(steps, tx, order.instanceId, refused.ifDecided, catches))) return false;
     return keepAtInstanceWithinBound(steps, tx, order.instanceId, 'message.refused', caller, {
       attempted: refused.attempted, name: refused.name, businessKey: refused.businessKey, ...(refused.messageId !== undefined && { messageId: refused.messageId }),
       ...(refused.variables !== undefined && keptVariables({ variables: refused.variables })), reason: refused.reason, refusal: refused.refusal,
@@ -229,6 +236,17 @@ export function keptVariables(data: Record<string, unknown>): Record<string, unk
 }
 
 // helpers
+
+/**
+ * Whether an element of the order `instanceId` belongs to (its whole call tree) decides one of `names`: what the
+ * runtime would have refused had the server not refused the values first.
+ */
+async function decidesAny(steps: StepExecutor, tx: StoreTx, instanceId: string, names: readonly string[], exempt?: (info: ElementInfo) => boolean): Promise<boolean> {
+  const instance = await tx.getInstance(instanceId);
+  if (!instance) return false;
+  const models = await treeModels(tx, instance.rootId, (key, version) => steps.definition(tx, key, version));
+  return decidedAmong(models, names, exempt).length > 0;
+}
 
 /**
  * The fields a refused call sent (a change's `description`, a cancel's reason), each kept as keptVariables keeps a

@@ -20,7 +20,10 @@
 // retry of an incident whose variables name one, as `incident.refused` in the failed instance's history. On Camunda
 // 7's routes the runtime refuses the names, but a typed value its type refuses (`amount` as an Integer that is no
 // whole number) is refused before it: the handler leaves that body at hand, and it is kept the same way. So is a body
-// the JSON reader refuses (a key written twice, a number a double does not hold) as JSON.parse reads it (json-body.ts).
+// the JSON reader refuses (a key written twice, a number a double does not hold) as JSON.parse reads it (json-body.ts),
+// and a refused value of what another element decides (`directorApproved` as a Boolean that is a text) at a job or in
+// a message, which only the runtime can tell from the worker's own variables: it keeps the attempt where one is
+// (RefusedRequest.ifDecided), and nothing for a variable of the caller's own.
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Actor, RefusedMessage, RefusedRequest, Runtime } from '../../engine/api.js';
@@ -134,7 +137,10 @@ export function recordRoleRefusals(
   return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
     const user = res.locals.user as User | undefined;
     if (!(error instanceof HttpProblem) || !user) return next(error);
-    const variables = error.status === 403 || !sendsVariables ? undefined : orderFieldsSent(error, res.locals.refusedBody);
+    const refusedVariables = error.status === 403 || !sendsVariables ? undefined : variablesRefused(error, res.locals.refusedBody);
+    // a value refused for a variable that is no order field is kept only where the runtime finds it decides a job's
+    // order (a task's or a retry's variables are the approver's or operator's to correct)
+    const variables = refusedVariables && (refusedVariables.orderField || addressed.kind === 'job') ? refusedVariables : undefined;
     if (error.status !== 403 && !variables) return next(error);
     let id: string;
     try {
@@ -144,7 +150,7 @@ export function recordRoleRefusals(
       return next(error);
     }
     const refused: RefusedRequest = variables
-      ? { kind: addressed.kind, id, reason: VARIABLE_REFUSED, refusal: error.message, attempted: op.id, variables }
+      ? { kind: addressed.kind, id, reason: VARIABLE_REFUSED, refusal: error.message, attempted: op.id, variables: variables.sent, ...ifDecided(variables) }
       : { kind: addressed.kind, id, reason: ROLE_REFUSAL, refusal: error.message, attempted: op.id };
     answerAfter(record(refused, { ...user, via: routeOf(op.path) }, res.locals.arrivedAt as number), next, error);
   };
@@ -173,21 +179,30 @@ function recordRoleRefusedBodies(op: { id: string; path: string }, route: (typeo
 }
 
 /**
- * The variables of `body` (its field `field`) when the schema refused it (422, or Camunda's 400) for naming an order
- * field among them (`errors`: `/variables/amount`), or Camunda 7's types refused an order field's value; otherwise
- * undefined: a malformed body is the caller's mistake, not an attempt.
+ * The variables of `body` (its field `field`) when the schema refused it (422, or Camunda's 400) for a variable
+ * among them (`errors`: `/variables/amount`), as when it names an order field or Camunda 7's types refused a
+ * variable's value; `orderField` when one of those named is an order field, else `named` lists them, for the runtime
+ * to keep only where one is what an element decides. Otherwise undefined: a malformed body is the caller's mistake,
+ * not an attempt.
  */
-function orderFieldsSent(error: HttpProblem, body: unknown, field = 'variables'): Record<string, unknown> | undefined {
+function variablesRefused(error: HttpProblem, body: unknown, field = 'variables'): { sent: Record<string, unknown>; orderField: boolean; named: string[] } | undefined {
   if ((error.status !== 422 && error.status !== 400) || body === null || typeof body !== 'object') return undefined;
   const sent = (body as Record<string, unknown>)[field];
   if (sent === null || typeof sent !== 'object' || Array.isArray(sent)) return undefined;
   const prefix = `/${field}/`;
-  const named = (error.extensions.errors ?? []).some(({ field: pointer }) => {
+  const named = (error.extensions.errors ?? []).flatMap(({ field: pointer }) => {
     // a refusal inside a variable's value (a Camunda 7 Json's number) is one of that variable too
     const name = pointer.startsWith(prefix) ? pointer.slice(prefix.length).split('/')[0] : undefined;
-    return name !== undefined && (ORDER_VARIABLES as readonly string[]).includes(name) && Object.hasOwn(sent, name);
+    return name !== undefined && Object.hasOwn(sent, name) ? [name] : [];
   });
-  return named ? (sent as Record<string, unknown>) : undefined;
+  if (named.length === 0) return undefined;
+  const orderField = named.some((name) => (ORDER_VARIABLES as readonly string[]).includes(name));
+  return { sent: sent as Record<string, unknown>, orderField, named };
+}
+
+/** For a refusal of variables none of which is an order field: kept only where the runtime finds one decided. */
+function ifDecided(refused: { orderField: boolean; named: string[] }): { ifDecided?: string[] } {
+  return refused.orderField ? {} : { ifDecided: [...new Set(refused.named)] };
 }
 
 /**
@@ -210,8 +225,8 @@ function recordRefusedMessages(op: { id: string; path: string }, route: MessageR
       }), next, error);
     }
     const body = res.locals.refusedBody as unknown;
-    const variables = orderFieldsSent(error, body, route.variables);
-    const refused = variables && messageOf(body, route, { ...refusal, variables, reason: VARIABLE_REFUSED });
+    const variables = variablesRefused(error, body, route.variables);
+    const refused = variables && messageOf(body, route, { ...refusal, variables: variables.sent, ...ifDecided(variables), reason: VARIABLE_REFUSED });
     if (!refused) return next(error);
     answerAfter(keep(refused), next, error);
   };
@@ -226,7 +241,7 @@ function answerAfter(keeping: Promise<unknown>, next: NextFunction, error: unkno
 }
 
 /** The refused message `body` sent on `route`, or undefined when it names no message and key. */
-function messageOf(body: unknown, route: MessageRoute, refused: Pick<RefusedMessage, 'reason' | 'refusal' | 'attempted' | 'variables'>): RefusedMessage | undefined {
+function messageOf(body: unknown, route: MessageRoute, refused: Pick<RefusedMessage, 'reason' | 'refusal' | 'attempted' | 'variables' | 'ifDecided'>): RefusedMessage | undefined {
   if (body === null || typeof body !== 'object') return undefined;
   const sent = body as Record<string, unknown>;
   const name = sent[route.name];

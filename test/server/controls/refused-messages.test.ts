@@ -107,6 +107,23 @@ describe('a message refused for what it would set is kept in the order\'s audit 
     expect(await order(orderNo)).toMatchObject({ amount: '80000.00', paymentTerms: 'credit' });
   });
 
+  // only the runtime knows what the order's elements decide: a value its type refused was answered 400 and kept nothing
+  it('a Camunda 7 message whose typed value of another step\'s decision is refused is kept where the runtime finds it decided', async () => {
+    const orderNo = await enterOrder();
+    const processVariables = { directorApproved: { type: 'Boolean', value: 'true' }, paidAt: { type: 'String', value: '2026-12-06' } };
+    const refused = await api().post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: orderNo, processVariables });
+    expect(refused.status, refused.text).toBe(400);
+    const [entry, ...more] = await refusedMessages(orderNo);
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({ actor: 'erp', via: 'camunda7', data: { reason: 'variable-refused', name: 'PaymentReceived', businessKey: orderNo, variables: processVariables } });
+    expect(entry.data!.refusal).toMatch(/processVariables\/directorApproved: a Boolean needs true or false/);
+
+    // a variable no element decides with a value its type refuses is the sender's own mistake
+    const own = await api().post('/engine-rest/message', TOKENS.erp, { messageName: 'PaymentReceived', businessKey: orderNo, processVariables: { remittance: { type: 'Boolean', value: 'no' } } });
+    expect(own.status, own.text).toBe(400);
+    expect(await refusedMessages(orderNo)).toHaveLength(1);
+  });
+
   it.each(ROUTES)('a message setting another step\'s decision through %s is kept the same way', async (route) => {
     const orderNo = await enterOrder();
     const refused = await SEND[route](orderNo, { directorApproved: true });

@@ -216,6 +216,32 @@ describe('an attempt to rewrite the order is kept in its audit trail', () => {
     ]);
   });
 
+  // only the runtime knows what the order's elements decide: a value its type refused was answered 400 and kept nothing
+  it('a Camunda 7 decision of another step whose typed value is refused (a Boolean that is a text) is kept as job.refused where the runtime finds it decided', async () => {
+    const orderNo = await enterOrder(80_000);
+    const job = await lockJob(orderNo);
+    const id = encodeURIComponent(job.id);
+    const forged = { directorApproved: { type: 'Boolean', value: 'true' }, plannedWeek: { type: 'Integer', value: 48 } };
+    const completed = await api().post(`/engine-rest/external-task/${id}/complete`, TOKENS.erp, { workerId: 'w1', variables: forged });
+    expect(completed.status, completed.text).toBe(400);
+    const inexact = { vicePresidentApproved: { type: 'Json', value: '{"approved":1.00000000000000000001}' } };
+    const thrown = await api().post(`/engine-rest/external-task/${id}/bpmnError`, TOKENS.erp, { workerId: 'w1', errorCode: 'BLOCKED', variables: inexact });
+    expect(thrown.status, thrown.text).toBe(400);
+
+    const entries = await refusedEntries(orderNo, 'job.refused');
+    expect(entries.map((entry) => [entry.actor, entry.via, entry.data!.reason, entry.data!.attempted, entry.data!.variables])).toEqual([
+      ['erp', 'camunda7', 'variable-refused', 'camunda7Complete', forged],
+      ['erp', 'camunda7', 'variable-refused', 'camunda7BpmnError', inexact],
+    ]);
+    expect(entries[0].data!.refusal).toMatch(/directorApproved: a Boolean needs true or false/);
+
+    // a refused value of a variable no element decides is the worker's own mistake: nothing kept, the job still open
+    const own = await api().post(`/engine-rest/external-task/${id}/complete`, TOKENS.erp, { workerId: 'w1', variables: { plannedWeek: { type: 'Boolean', value: 'yes' } } });
+    expect(own.status, own.text).toBe(400);
+    expect(await refusedEntries(orderNo, 'job.refused')).toHaveLength(2);
+    expect((await refusedEntries(orderNo, 'job.completed'))).toEqual([]);
+  });
+
   it('a body refused for anything else (a malformed name, a missing workerId) writes nothing', async () => {
     const orderNo = await enterOrder(80_000);
     const job = await lockJob(orderNo);
