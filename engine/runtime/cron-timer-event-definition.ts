@@ -1,12 +1,16 @@
 // bpmn-elements reads timers with an ISO 8601 parser only, so a Camunda cron
 // cycle (`0 0 9 * * MON-FRI`) would fail the instance when the timer is
 // reached. This timer event definition reads cron cycles too (repeating without
-// end, as Camunda's cron timers do) and leaves everything else to bpmn-elements.
+// end, as Camunda's cron timers do) and leaves everything else to bpmn-elements,
+// but an ISO 8601 cycle whose next time piso would look for without end (R/PT0S,
+// in a version stored before the timer-definition rule refused it): that fails
+// the timer's element instead of holding the step, and the server, for ever.
 // The due time Stratum stores comes from instance-step's timerDueAt by the
 // runtime's clock; the time computed here only keeps bpmn-elements waiting.
 import * as elements from 'bpmn-elements';
 import type { ParsedTimer } from 'bpmn-elements';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
+import { unboundedCycleProblem } from '../timers/iso-cycle.js';
 import { reasoned } from './incident-reasons.js';
 
 /** bpmn-elements' TimerEventDefinition (constructed with `new` for each timer event), with cron cycles parsed here. */
@@ -21,6 +25,7 @@ export class CronTimerEventDefinition extends elements.TimerEventDefinition {
   }
 
   private parseValue(timerType: string, value: string): ParsedTimer {
+    if (timerType === 'timeCycle' && typeof value === 'string' && !looksLikeCron(value)) refuseUnboundedCycle(value, new Date());
     if (timerType !== 'timeCycle' || typeof value !== 'string' || !looksLikeCron(value)) return super.parse(timerType, value);
     const dialect: CronDialect = this.environment?.settings?.cronDialect === 'quartz' ? 'quartz' : 'spring';
     const now = new Date();
@@ -28,4 +33,13 @@ export class CronTimerEventDefinition extends elements.TimerEventDefinition {
     if (!expireAt) throw new Error(`the cron cycle "${value}" never fires after ${now.toISOString()}`);
     return { expireAt, repeat: -1, delay: expireAt.getTime() - now.getTime() };
   }
+}
+
+/**
+ * Throws for an ISO 8601 cycle piso could not find the next time of in bounded time (iso-cycle.ts), before piso is
+ * asked: the step fails the timer's element (`timer-failed`) where it would spin for ever.
+ */
+export function refuseUnboundedCycle(value: string, now: Date): void {
+  const problem = unboundedCycleProblem(value, now);
+  if (problem) throw new Error(`the cycle "${value}" ${problem}; it was stored before deployments refused it, deploy a version with another cycle`);
 }

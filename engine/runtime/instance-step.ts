@@ -18,6 +18,7 @@ import { jobTypeOf } from './job-type.js';
 import { AssignmentRefused, taskAssignment } from './task-assignment.js';
 import { visibleVariables } from './visible-variables.js';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
+import { refuseUnboundedCycle } from './cron-timer-event-definition.js';
 
 export type StepAction =
   /** `mappedBy`: the start event whose outputs already made `variables` from the start payload. */
@@ -424,6 +425,8 @@ function timerDueAt(content: MessageContent = {}, now: Date, cronDialect: CronDi
     }
     if (timerType === 'timeCycle' && typeof value === 'string' && looksLikeCron(value)) return nextCronTime(value, now, cronDialect)?.toISOString();
     if ((timerType === 'timeDuration' || timerType === 'timeCycle') && typeof value === 'string') {
+      // piso would look for a zero-period cycle's next time without end (the timer's parse refused it already)
+      if (timerType === 'timeCycle') refuseUnboundedCycle(value, now);
       return getExpireAt(value, now, now).toISOString();
     }
   } catch {

@@ -14,13 +14,12 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { ISOInterval, getDate } from '@0dep/piso';
 import { CAMUNDA_URI, ZEEBE_URI } from '../../bpmn/moddle.js';
 import { CronCycleError, looksLikeCron, parseCronCycle, type CronDialect } from '../../timers/cron-cycle.js';
+import { cyclePeriod, unboundedCycleProblem } from '../../timers/iso-cycle.js';
 import { elementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 
 /** The scheduler looks for due timers once a second: a shorter period could not fire as written. */
 const SHORTEST_PERIOD_MS = 1000;
-/** piso starts its count of a cycle's periods with `~~`, a 32-bit integer. */
-const MOST_PERIODS = 2 ** 31 - 1;
 
 const EXAMPLES: Record<TimerField, string> = {
   timeDuration: 'a duration such as P30D or PT12H',
@@ -87,27 +86,17 @@ function cronProblem(value: string, dialect: CronDialect): string | undefined {
 }
 
 /**
- * Why piso could not compute the next time of an ISO 8601 cycle in bounded time (see the top), checked without
- * computing it: a period under a second, or more periods between its start or end and now than piso can count.
+ * Why piso could not compute the next time of an ISO 8601 cycle in bounded time (see the top, iso-cycle.ts), checked
+ * without computing it, or why it could not fire as written: a period under a second.
  */
 function cycleProblem(value: string): string | undefined {
-  let interval: ISOInterval;
-  try {
-    interval = new ISOInterval(value).parse();
-  } catch {
-    return undefined;
-  }
-  if (!interval.duration) return undefined;
   const now = new Date();
-  const anchor = interval.start?.toDate() ?? interval.end?.toDate() ?? now;
-  const periodMs = interval.duration.toMilliseconds(anchor);
-  if (!(periodMs >= SHORTEST_PERIOD_MS)) {
-    return `repeats every ${periodMs} ms; a cycle repeats after a second at least (the scheduler fires timers once a second), write ${EXAMPLES.timeCycle}`;
+  const cycle = cyclePeriod(value, now);
+  if (!cycle) return undefined;
+  if (!(cycle.periodMs >= SHORTEST_PERIOD_MS)) {
+    return `repeats every ${cycle.periodMs} ms; a cycle repeats after a second at least (the scheduler fires timers once a second), write ${EXAMPLES.timeCycle}`;
   }
-  if (Math.abs(now.getTime() - anchor.getTime()) / periodMs > MOST_PERIODS) {
-    return `counts more than ${MOST_PERIODS} repetitions from ${interval.start ? 'its start' : 'its end'} to now; anchor it nearer today or repeat less often`;
-  }
-  return undefined;
+  return unboundedCycleProblem(value, now);
 }
 
 /** The same parse bpmn-elements' TimerEventDefinition does when the timer is reached. */
