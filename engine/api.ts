@@ -893,7 +893,7 @@ export interface Runtime {
   /** Keeps a message the server refused for its variables in the history of the order it names (none: false). */
   recordRefusedMessage(refused: RefusedMessage, actor: Actor): Promise<boolean>;
 
-  /** Fires every timer due by the runtime's clock; returns how many fired. */
+  /** Fires every timer due by the runtime's clock when it is called (one due meanwhile is the next call's); returns how many fired. */
   fireDueTimers(): Promise<number>;
 
   /** The warm-engine and view caches as they stand now: what `/metrics` shows before their first event. */
