@@ -18,6 +18,7 @@ import { jobTypeOf } from './job-type.js';
 import { AssignmentRefused, taskAssignment } from './task-assignment.js';
 import { visibleVariables } from './visible-variables.js';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
+import { keptDueTime } from '../timers/latest-due-time.js';
 import { refuseUnboundedCycle } from './cron-timer-event-definition.js';
 
 export type StepAction =
@@ -416,21 +417,34 @@ function expressionText(expression: string, variables: Record<string, unknown>):
  * a cron cycle falls due at its next time after `now` (UTC).
  */
 function timerDueAt(content: MessageContent = {}, now: Date, cronDialect: CronDialect): string | undefined {
+  const due = timerDueDate(content, now, cronDialect);
+  // a timer due after year 9999 (P100000Y, in a version stored before deployments refused it) is kept as due at the
+  // last instant a store keeps, where the store refused the step that reached it (latest-due-time.ts)
+  return due && keptDueTime(due).toISOString();
+}
+
+function timerDueDate(content: MessageContent, now: Date, cronDialect: CronDialect): Date | undefined {
   const timerType = typeof content?.timerType === 'string' ? content.timerType : undefined;
   const value = timerType ? content[timerType] : undefined;
   const expireAt = content?.expireAt;
   try {
     if (timerType === 'timeDate' && expireAt && (expireAt instanceof Date || typeof expireAt === 'string' || typeof expireAt === 'number')) {
-      return new Date(expireAt).toISOString();
+      return validDate(new Date(expireAt));
     }
-    if (timerType === 'timeCycle' && typeof value === 'string' && looksLikeCron(value)) return nextCronTime(value, now, cronDialect)?.toISOString();
+    if (timerType === 'timeCycle' && typeof value === 'string' && looksLikeCron(value)) return nextCronTime(value, now, cronDialect) ?? undefined;
     if ((timerType === 'timeDuration' || timerType === 'timeCycle') && typeof value === 'string') {
       // piso would look for a zero-period cycle's next time without end (the timer's parse refused it already)
       if (timerType === 'timeCycle') refuseUnboundedCycle(value, now);
-      return getExpireAt(value, now, now).toISOString();
+      return validDate(getExpireAt(value, now, now));
     }
   } catch {
     // fall back to the engine's own timeout below
   }
-  return typeof content?.timeout === 'number' ? new Date(now.getTime() + Math.max(0, content.timeout)).toISOString() : undefined;
+  return typeof content?.timeout === 'number' ? new Date(now.getTime() + Math.max(0, content.timeout)) : undefined;
+}
+
+/** `date`, checked as toISOString checked it (an invalid date throws, for the fallback above). */
+function validDate(date: Date): Date {
+  date.toISOString();
+  return date;
 }

@@ -15,6 +15,7 @@ import { ISOInterval, getDate } from '@0dep/piso';
 import { CAMUNDA_URI, ZEEBE_URI } from '../../bpmn/moddle.js';
 import { CronCycleError, looksLikeCron, parseCronCycle, type CronDialect } from '../../timers/cron-cycle.js';
 import { cyclePeriod, unboundedCycleProblem } from '../../timers/iso-cycle.js';
+import { dueAfterStoredYears } from '../../timers/latest-due-time.js';
 import { elementLabel } from '../element-label.js';
 import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 
@@ -51,6 +52,9 @@ const timerDefinition: RuleFactory = () => {
         const problem = field === 'timeCycle' ? cycleProblem(value) : undefined;
         if (problem) reporter.report(event.id, `${where} has the cycle "${value}", which ${problem}`);
         else if (!parses(field, value)) reporter.report(event.id, `${where} has the ${kind(field)} "${value}", which is not ISO 8601; write ${EXAMPLES[field]}`);
+        else if (dueAfterStoredYears(firstDueTime(field, value))) {
+          reporter.report(event.id, `${where} has the ${kind(field)} "${value}", which falls due after the year 9999, later than Stratum keeps a time; write a nearer one`);
+        }
       }
     }
   }
@@ -97,6 +101,13 @@ function cycleProblem(value: string): string | undefined {
     return `repeats every ${cycle.periodMs} ms; a cycle repeats after a second at least (the scheduler fires timers once a second), write ${EXAMPLES.timeCycle}`;
   }
   return unboundedCycleProblem(value, now);
+}
+
+/** When a timer that parses falls due first, counted from now as the runtime counts it. */
+function firstDueTime(field: TimerField, value: string): Date {
+  if (field === 'timeDate') return getDate(value);
+  const now = new Date();
+  return new ISOInterval(value).parse().getExpireAt(now, now);
 }
 
 /** The same parse bpmn-elements' TimerEventDefinition does when the timer is reached. */

@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 /** A review task with a non-interrupting reminder on `cycle`, stored as an older Stratum stored it: never linted. */
-function reminded(key: string, cycle: string): string {
+function reminded(key: string, cycle: string, field = 'timeCycle'): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Definitions_${key}" targetNamespace="http://stratum.dev/test">
   <bpmn:process id="${key}" isExecutable="true">
@@ -36,7 +36,7 @@ function reminded(key: string, cycle: string): string {
     <bpmn:sequenceFlow id="F2" sourceRef="Review" targetRef="End" />
     <bpmn:endEvent id="End" />
     <bpmn:boundaryEvent id="Remind" attachedToRef="Review" cancelActivity="false">
-      <bpmn:timerEventDefinition><bpmn:timeCycle>${cycle}</bpmn:timeCycle></bpmn:timerEventDefinition>
+      <bpmn:timerEventDefinition><bpmn:${field}>${cycle}</bpmn:${field}></bpmn:timerEventDefinition>
     </bpmn:boundaryEvent>
     <bpmn:sequenceFlow id="F3" sourceRef="Remind" targetRef="Reminded" />
     <bpmn:endEvent id="Reminded" />
@@ -71,5 +71,21 @@ describe('a stored ISO 8601 cycle whose next time piso would look for without en
     const { instance } = await stratum.runtime.start('remind', {});
     expect(instance.status).toBe('running');
     expect(instance.waiting.map((wait) => wait.type).sort()).toEqual(['task', 'timer']);
+  });
+});
+
+// the stores keep times up to year 9999: the step that reached such a timer was refused with 422 about `dueAt`, so the
+// order could not start (or its task could not be completed) at all
+describe('a stored timer that falls due after the year 9999', () => {
+  it.each([
+    ['timeDuration', 'P100000Y'],
+    ['timeCycle', 'R/9999-12-31T23:59:59Z/P1D'],
+  ])('%s %s waits until the last instant a store keeps, and the task it watches is completed as any other', async (field, value) => {
+    await store_('remind', reminded('remind', value, field));
+    const { instance } = await stratum.runtime.start('remind', {});
+    expect(instance.status).toBe('running');
+    expect(instance.waiting.find((wait) => wait.type === 'timer')?.dueAt).toBe('9999-12-31T23:59:59.999Z');
+    const [task] = await stratum.runtime.findTasks({ instanceId: instance.id });
+    expect((await stratum.runtime.completeTask(task.id, {}, { name: 'otto', groups: ['task-users'] })).status).toBe('completed');
   });
 });

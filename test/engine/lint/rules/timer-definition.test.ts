@@ -42,6 +42,18 @@ describe(`${RULE}: cycles piso would count for ever`, () => {
   });
 });
 
+describe(`${RULE}: times a store does not keep`, () => {
+  // the store keeps times up to year 9999: such a timer refused the step that reached it with 422 about `dueAt`
+  it('refuses a duration or cycle that falls due after the year 9999; the last second of 9999 is a time like any other', async () => {
+    const findings = ofRule(await lintFixture(RULE, 'invalid-far-timers.bpmn'), RULE);
+    const after9999 = 'which falls due after the year 9999, later than Stratum keeps a time; write a nearer one';
+    expect(findings).toEqual([
+      ['Ages', `The timer of intermediate catch event "A hundred thousand years" has the duration "P100000Y", ${after9999}`],
+      ['LastDay', `The timer of intermediate catch event "Daily from the last day" has the cycle "R/9999-12-31T23:59:59Z/P1D", ${after9999}`],
+    ]);
+  });
+});
+
 describe(`${RULE}: cron cycles`, () => {
   it('refuses a Camunda 7 cron cycle that Quartz would refuse, saying why', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-cron.bpmn'), RULE);
