@@ -415,6 +415,42 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     }
   });
 
+  it('lets exactly one of a completion and the boundary timer escalating the task on the other process win, whichever locks the instance first', async () => {
+    const xml = readFileSync(fileURLToPath(new URL('../../fixtures/engine/escalated-separated-review.bpmn', import.meta.url)), 'utf8');
+    await first.library.deploy([{ name: 'escalated-separated-review.bpmn', xml }], { user: 'test' });
+    const reviewer = { name: 'rita', groups: ['reviewers'] };
+    for (const winner of ['completion', 'timer'] as const) {
+      const businessKey = `PG-ESCALATE-${winner}`;
+      await first.runtime.start('escalated-review', { businessKey, user: 'test' });
+      const checkB = (await first.runtime.findTasks({ businessKey })).find((task) => task.elementId === 'CheckB')!;
+      clock.advance(61 * 60_000); // the escalation is due as the task is decided
+      // Widen the race: the winner pauses holding the instance's lock; the loser is asked for then, on the other process.
+      let loser: Promise<unknown> = Promise.resolve();
+      let asked = false;
+      const askLoser = () => {
+        if (asked) return;
+        asked = true;
+        loser = (winner === 'completion' ? first.runtime.fireDueTimers() : first.runtime.completeTask(checkB.id, { ok: true }, reviewer)).catch((error: unknown) => error);
+      };
+      const store = slowAfter(secondStore, 'getInstance', 300, askLoser, (id, options) => options?.lock === true && id === checkB.instanceId);
+      const slow = await openStratum({ store, clock });
+      if (winner === 'completion') {
+        expect((await slow.runtime.completeTask(checkB.id, { ok: true }, reviewer)).status).toBe('running');
+        expect(await loser, 'the timer finds its task decided').toBe(0);
+      } else {
+        expect(await slow.runtime.fireDueTimers()).toBe(1);
+        const refused = (await loser) as { code?: string };
+        expect(['conflict', 'not-found'], 'the completion finds its task escalated').toContain(refused.code);
+      }
+      const { history } = (await first.runtime.getInstance(checkB.instanceId))!;
+      const decided = history.filter((entry) => entry.event === 'task.completed' && entry.elementId === 'CheckB');
+      const fired = history.filter((entry) => entry.event === 'timer.fired');
+      expect([decided.length, fired.length], winner).toEqual(winner === 'completion' ? [1, 0] : [0, 1]);
+      const open = (await first.runtime.findTasks({ businessKey })).map((task) => task.elementId).sort();
+      expect(open, winner).toEqual(winner === 'completion' ? ['CheckA', 'File'] : ['CheckA', 'Escalated']);
+    }
+  });
+
   it('refuses an incident retry that reaches the order while a cancel on the other process holds it, and leaves the order cancelled with its incident closed', async () => {
     const operator = { name: 'otto', groups: ['operations'] };
     for (let round = 1; round <= 3; round++) {
