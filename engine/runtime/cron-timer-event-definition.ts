@@ -25,7 +25,17 @@ export class CronTimerEventDefinition extends elements.TimerEventDefinition {
   }
 
   private parseValue(timerType: string, value: string): ParsedTimer {
-    if (timerType === 'timeCycle' && typeof value === 'string' && !looksLikeCron(value)) refuseUnboundedCycle(value, new Date());
+    if (timerType === 'timeCycle' && typeof value === 'string' && !looksLikeCron(value)) {
+      const now = new Date();
+      refuseUnboundedCycle(value, now);
+      const parsed = super.parse(timerType, value);
+      // piso gives an ended cycle (`R/PT1H/2020-01-01T00:00:00Z`) its end, in the past: a repeating timer armed
+      // there fired and armed itself again within the step until the stack overflowed (a 500, the order unstartable)
+      if (parsed.expireAt instanceof Date && parsed.expireAt.getTime() < now.getTime()) {
+        throw new Error(`the cycle "${value}" ended at ${parsed.expireAt.toISOString()}: it never fires after ${now.toISOString()}`);
+      }
+      return parsed;
+    }
     if (timerType !== 'timeCycle' || typeof value !== 'string' || !looksLikeCron(value)) return super.parse(timerType, value);
     const dialect: CronDialect = this.environment?.settings?.cronDialect === 'quartz' ? 'quartz' : 'spring';
     const now = new Date();

@@ -47,13 +47,16 @@ const timerDefinition: RuleFactory = () => {
         reporter.report(event.id, `${where} computes its ${kind(field)} ("${value}"); Stratum does not evaluate timer expressions, write ${EXAMPLES[field]}`);
       } else if (field === 'timeCycle' && looksLikeCron(value)) {
         const problem = cronProblem(value, cronDialectOf(node));
-        if (problem) reporter.report(event.id, `${where} has the cron cycle "${value}", which does not parse: ${problem}`);
+        if (problem) reporter.report(event.id, `${where} has the cron cycle "${value}", which ${problem}`);
       } else {
         const problem = field === 'timeCycle' ? cycleProblem(value) : undefined;
         if (problem) reporter.report(event.id, `${where} has the cycle "${value}", which ${problem}`);
         else if (!parses(field, value)) reporter.report(event.id, `${where} has the ${kind(field)} "${value}", which is not ISO 8601; write ${EXAMPLES[field]}`);
         else if (dueAfterStoredYears(firstDueTime(field, value))) {
           reporter.report(event.id, `${where} has the ${kind(field)} "${value}", which falls due after the year 9999, later than Stratum keeps a time; write a nearer one`);
+        } else if (field === 'timeCycle' && firstDueTime(field, value).getTime() < Date.now()) {
+          // piso gives an ended cycle its end: the runtime fails the timer's element (timer-failed) when it is reached
+          reporter.report(event.id, `${where} has the cycle "${value}", which ended at ${firstDueTime(field, value).toISOString()} and never fires again; write one that repeats from now on`);
         }
       }
     }
@@ -81,10 +84,12 @@ function cronDialectOf(node: ModdleElement): CronDialect {
 
 function cronProblem(value: string, dialect: CronDialect): string | undefined {
   try {
-    parseCronCycle(value, dialect);
+    const now = new Date();
+    // the runtime fails the timer's element (timer-failed) when a cron cycle has no next time
+    if (parseCronCycle(value, dialect).next(now) === null) return `never fires after today (${now.toISOString().slice(0, 10)}); write one that repeats from now on`;
     return undefined;
   } catch (error) {
-    if (error instanceof CronCycleError) return error.reason;
+    if (error instanceof CronCycleError) return `does not parse: ${error.reason}`;
     throw error;
   }
 }

@@ -89,3 +89,18 @@ describe('a stored timer that falls due after the year 9999', () => {
     expect((await stratum.runtime.completeTask(task.id, {}, { name: 'otto', groups: ['task-users'] })).status).toBe('completed');
   });
 });
+
+// piso gives a cycle whose end has passed that end, in the past: the reminder fired and armed itself again within the
+// step until the stack overflowed (RangeError: Maximum call stack size exceeded), so the order could not start
+describe('a stored ISO 8601 cycle that has ended', () => {
+  it.each([
+    ['R/PT1H/2020-01-01T00:00:00Z', '2020-01-01T00:00:00.000Z'],
+    ['R/2020-01-01T00:00:00Z/2020-01-02T00:00:00Z', '2020-01-02T00:00:00.000Z'],
+  ])('%s fails the timer\'s element with a timer-failed incident saying it ended, as a cron cycle that never fires again does', async (cycle, end) => {
+    await store_('remind', reminded('remind', cycle));
+    const { instance } = await stratum.runtime.start('remind', {});
+    expect(instance.status).toBe('failed');
+    const { items: [incident] } = await stratum.runtime.findIncidents({ processKey: 'remind' });
+    expect(incident).toMatchObject({ reason: { kind: 'timer-failed' }, message: textContaining(`the cycle "${cycle}" ended at ${end}: it never fires after`) });
+  });
+});

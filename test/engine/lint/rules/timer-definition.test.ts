@@ -54,6 +54,20 @@ describe(`${RULE}: times a store does not keep`, () => {
   });
 });
 
+describe(`${RULE}: cycles that never fire again`, () => {
+  // reached, an ended ISO cycle overflowed the step's stack and a cron cycle without a next time failed its instance
+  it('refuses an ISO 8601 cycle that has ended and a cron cycle with no next time', async () => {
+    const findings = ofRule(await lintFixture(RULE, 'invalid-ended-cycles.bpmn'), RULE);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(findings).toEqual([
+      ['Hourly', 'The timer of boundary event "Hourly until 2020" has the cycle "R/PT1H/2020-01-01T00:00:00Z", which ended at 2020-01-01T00:00:00.000Z and never fires again; write one that repeats from now on'],
+      ['Daily', 'The timer of boundary event "Daily in 2020" has the cycle "R/2020-01-01T00:00:00Z/2020-01-02T00:00:00Z", which ended at 2020-01-02T00:00:00.000Z and never fires again; write one that repeats from now on'],
+      ['PastYear', `The timer of boundary event "New year 2020" has the cron cycle "0 0 12 1 1 ? 2020", which never fires after today (${today}); write one that repeats from now on`],
+      ['NoSuchDay', `The timer of boundary event "February 30" has the cron cycle "0 0 12 30 2 ?", which never fires after today (${today}); write one that repeats from now on`],
+    ]);
+  });
+});
+
 describe(`${RULE}: cron cycles`, () => {
   it('refuses a Camunda 7 cron cycle that Quartz would refuse, saying why', async () => {
     const findings = ofRule(await lintFixture(RULE, 'invalid-cron.bpmn'), RULE);
