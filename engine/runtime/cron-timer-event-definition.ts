@@ -11,6 +11,7 @@ import * as elements from 'bpmn-elements';
 import type { ParsedTimer } from 'bpmn-elements';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
 import { unboundedCycleProblem } from '../timers/iso-cycle.js';
+import { LATEST_DUE_TIME } from '../timers/latest-due-time.js';
 import { reasoned } from './incident-reasons.js';
 
 /** bpmn-elements' TimerEventDefinition (constructed with `new` for each timer event), with cron cycles parsed here. */
@@ -30,9 +31,10 @@ export class CronTimerEventDefinition extends elements.TimerEventDefinition {
       refuseUnboundedCycle(value, now);
       const parsed = super.parse(timerType, value);
       // piso gives an ended cycle (`R/PT1H/2020-01-01T00:00:00Z`) its end, in the past: a repeating timer armed
-      // there fired and armed itself again within the step until the stack overflowed (a 500, the order unstartable)
+      // there fired and armed itself again within the step until the stack overflowed. It has no next time: it waits
+      // for ever, as the reminders of a cycle that ran its course stop (instance-step's timerDueAt keeps it so)
       if (parsed.expireAt instanceof Date && parsed.expireAt.getTime() < now.getTime()) {
-        throw new Error(`the cycle "${value}" ended at ${parsed.expireAt.toISOString()}: it never fires after ${now.toISOString()}`);
+        return { ...parsed, expireAt: LATEST_DUE_TIME, delay: LATEST_DUE_TIME.getTime() - now.getTime() };
       }
       return parsed;
     }

@@ -18,7 +18,7 @@ import { jobTypeOf } from './job-type.js';
 import { AssignmentRefused, taskAssignment } from './task-assignment.js';
 import { visibleVariables } from './visible-variables.js';
 import { looksLikeCron, nextCronTime, type CronDialect } from '../timers/cron-cycle.js';
-import { keptDueTime } from '../timers/latest-due-time.js';
+import { keptDueTime, LATEST_DUE_TIME } from '../timers/latest-due-time.js';
 import { refuseUnboundedCycle } from './cron-timer-event-definition.js';
 
 export type StepAction =
@@ -435,7 +435,9 @@ function timerDueDate(content: MessageContent, now: Date, cronDialect: CronDiale
     if ((timerType === 'timeDuration' || timerType === 'timeCycle') && typeof value === 'string') {
       // piso would look for a zero-period cycle's next time without end (the timer's parse refused it already)
       if (timerType === 'timeCycle') refuseUnboundedCycle(value, now);
-      return validDate(getExpireAt(value, now, now));
+      const next = validDate(getExpireAt(value, now, now));
+      // piso gives a cycle that has ended its end, in the past: it has no next time and waits for ever
+      return timerType === 'timeCycle' && next.getTime() < now.getTime() ? LATEST_DUE_TIME : next;
     }
   } catch {
     // fall back to the engine's own timeout below

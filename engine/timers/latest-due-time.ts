@@ -2,11 +2,12 @@
 // that falls due later (`P100000Y`, a cycle starting on 9999-12-31 whose next time is in year 10000) was refused
 // by the store inside the step that reached it: every start or completion that led to it answered 422 about
 // `dueAt`, and the order could not move past it. The timer-definition rule refuses such a timer at deployment; the
-// runtime keeps one of a version stored before as due at the last instant a store keeps, which is never in practice.
+// runtime keeps one of a version stored before as due at the last instant a store keeps, which is never in practice,
+// as it keeps a cycle that has ended (no next time).
 // Browser-safe.
 
 /** The last instant a store keeps: 9999-12-31T23:59:59.999Z. */
-const LATEST_DUE_TIME = new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999));
+export const LATEST_DUE_TIME = new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999));
 
 /** `due`, or LATEST_DUE_TIME when it falls after it (or past what a Date holds: a delay added to now that overflowed). */
 export function keptDueTime(due: Date): Date {

@@ -14,11 +14,13 @@ import { textContaining } from '../../support/matchers.js';
 let dataDir: string;
 let store: Store;
 let stratum: Stratum;
+let clock: ManualClock;
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'stratum-stored-cycles-'));
   store = await openStore({ dataDir });
-  stratum = await openStratum({ store, clock: new ManualClock() });
+  clock = new ManualClock();
+  stratum = await openStratum({ store, clock });
 });
 afterEach(async () => {
   await stratum.close();
@@ -92,15 +94,33 @@ describe('a stored timer that falls due after the year 9999', () => {
 
 // piso gives a cycle whose end has passed that end, in the past: the reminder fired and armed itself again within the
 // step until the stack overflowed (RangeError: Maximum call stack size exceeded), so the order could not start
-describe('a stored ISO 8601 cycle that has ended', () => {
+describe('an ISO 8601 cycle that has ended', () => {
   it.each([
-    ['R/PT1H/2020-01-01T00:00:00Z', '2020-01-01T00:00:00.000Z'],
-    ['R/2020-01-01T00:00:00Z/2020-01-02T00:00:00Z', '2020-01-02T00:00:00.000Z'],
-  ])('%s fails the timer\'s element with a timer-failed incident saying it ended, as a cron cycle that never fires again does', async (cycle, end) => {
+    'R/PT1H/2020-01-01T00:00:00Z',
+    'R/2020-01-01T00:00:00Z/2020-01-02T00:00:00Z',
+  ])('%s (stored before deployments refused it) never fires: its reminder waits for ever, the task goes on', async (cycle) => {
     await store_('remind', reminded('remind', cycle));
     const { instance } = await stratum.runtime.start('remind', {});
-    expect(instance.status).toBe('failed');
-    const { items: [incident] } = await stratum.runtime.findIncidents({ processKey: 'remind' });
-    expect(incident).toMatchObject({ reason: { kind: 'timer-failed' }, message: textContaining(`the cycle "${cycle}" ended at ${end}: it never fires after`) });
+    expect(instance.status).toBe('running');
+    expect(instance.waiting.find((wait) => wait.type === 'timer')?.dueAt).toBe('9999-12-31T23:59:59.999Z');
+    expect(await stratum.runtime.fireDueTimers()).toBe(0);
+    const [task] = await stratum.runtime.findTasks({ instanceId: instance.id });
+    expect((await stratum.runtime.completeTask(task.id, {}, { name: 'otto', groups: ['task-users'] })).status).toBe('completed');
+  });
+
+  it('stops reminding once a deployed cycle runs its course: R/PT1H up to 10:30 reminds at 09:30 and 10:30, then waits for ever', async () => {
+    await store_('remind', reminded('remind', 'R/PT1H/2026-01-05T10:30:00Z')); // the clock starts at 09:00
+    const { instance } = await stratum.runtime.start('remind', {});
+    const due = async () => (await stratum.runtime.getInstance(instance.id))!.waiting.find((wait) => wait.type === 'timer')?.dueAt;
+    expect(await due()).toBe('2026-01-05T09:30:00.000Z');
+    clock.advance(31 * 60_000);
+    expect(await stratum.runtime.fireDueTimers()).toBe(1);
+    expect(await due()).toBe('2026-01-05T10:30:00.000Z');
+    clock.advance(60 * 60_000);
+    expect(await stratum.runtime.fireDueTimers()).toBe(1);
+    expect(await due()).toBe('9999-12-31T23:59:59.999Z');
+    clock.advance(24 * 60 * 60_000);
+    expect(await stratum.runtime.fireDueTimers()).toBe(0);
+    expect((await stratum.runtime.getInstance(instance.id))!.status).toBe('running');
   });
 });
