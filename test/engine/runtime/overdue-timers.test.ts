@@ -54,3 +54,24 @@ describe('a timer overdue when its instance is recovered', () => {
     expect(await runtime.fireDueTimers()).toBe(0);
   });
 });
+
+describe('a boundary timer due as its task is completed (SQLite)', () => {
+  it('leaves exactly one winner whichever of the two is asked for first: the decision or the escalation', async () => {
+    await fixture.stratum.library.deploy([fixtureFile('escalated-separated-review.bpmn')], { user: 'test' });
+    const reviewer = { name: 'rita', groups: ['reviewers'] };
+    for (const first of ['completion', 'timer'] as const) {
+      const businessKey = `ESCALATE-${first}`;
+      await fixture.stratum.runtime.start('escalated-review', { businessKey, user: 'test' });
+      const checkB = (await fixture.stratum.runtime.findTasks({ businessKey })).find((task) => task.elementId === 'CheckB')!;
+      pass(61 * 60_000); // the escalation is due
+      const complete = () => fixture.stratum.runtime.completeTask(checkB.id, { ok: true }, reviewer).then(() => 'completed', (error: { code?: string }) => error.code);
+      const fire = () => fixture.stratum.runtime.fireDueTimers();
+      const [completion, fired] = first === 'completion' ? await Promise.all([complete(), fire()]) : (await Promise.all([fire(), complete()])).reverse() as [string | undefined, number];
+      const { history } = (await fixture.stratum.runtime.getInstance(checkB.instanceId))!;
+      const decided = history.filter((entry) => entry.event === 'task.completed' && entry.elementId === 'CheckB').length;
+      const escalated = history.filter((entry) => entry.event === 'timer.fired').length;
+      expect(decided + escalated, first).toBe(1);
+      expect([completion === 'completed', fired === 1], first).toEqual([decided === 1, escalated === 1]);
+    }
+  });
+});
