@@ -4,7 +4,9 @@
 // end, as Camunda's cron timers do) and leaves everything else to bpmn-elements,
 // but an ISO 8601 cycle whose next time piso would look for without end (R/PT0S,
 // in a version stored before the timer-definition rule refused it): that fails
-// the timer's element instead of holding the step, and the server, for ever.
+// the timer's element instead of holding the step, and the server, for ever. A
+// cycle with no next time (a cron of years past, an ISO cycle that has ended)
+// waits for ever: its reminders stop, the task they watch goes on.
 // The due time Stratum stores comes from instance-step's timerDueAt by the
 // runtime's clock; the time computed here only keeps bpmn-elements waiting.
 import * as elements from 'bpmn-elements';
@@ -41,8 +43,9 @@ export class CronTimerEventDefinition extends elements.TimerEventDefinition {
     if (timerType !== 'timeCycle' || typeof value !== 'string' || !looksLikeCron(value)) return super.parse(timerType, value);
     const dialect: CronDialect = this.environment?.settings?.cronDialect === 'quartz' ? 'quartz' : 'spring';
     const now = new Date();
-    const expireAt = nextCronTime(value, now, dialect);
-    if (!expireAt) throw new Error(`the cron cycle "${value}" never fires after ${now.toISOString()}`);
+    // a cron cycle with no next time (its years have passed) waits for ever, as an ended ISO cycle does: a reminder on
+    // `0 0 12 ? * * 2026` stops after 2026, where it failed the order with a timer-failed incident
+    const expireAt = nextCronTime(value, now, dialect) ?? LATEST_DUE_TIME;
     return { expireAt, repeat: -1, delay: expireAt.getTime() - now.getTime() };
   }
 }

@@ -431,7 +431,8 @@ function timerDueDate(content: MessageContent, now: Date, cronDialect: CronDiale
     if (timerType === 'timeDate' && expireAt && (expireAt instanceof Date || typeof expireAt === 'string' || typeof expireAt === 'number')) {
       return validDate(new Date(expireAt));
     }
-    if (timerType === 'timeCycle' && typeof value === 'string' && looksLikeCron(value)) return nextCronTime(value, now, cronDialect) ?? undefined;
+    // a cron cycle with no next time waits for ever (cron-timer-event-definition.ts), never due at once
+    if (timerType === 'timeCycle' && typeof value === 'string' && looksLikeCron(value)) return nextCronTime(value, now, cronDialect) ?? LATEST_DUE_TIME;
     if ((timerType === 'timeDuration' || timerType === 'timeCycle') && typeof value === 'string') {
       // piso would look for a zero-period cycle's next time without end (the timer's parse refused it already)
       if (timerType === 'timeCycle') refuseUnboundedCycle(value, now);

@@ -75,3 +75,24 @@ describe('a boundary timer due as its task is completed (SQLite)', () => {
     }
   });
 });
+
+describe('a cron cycle whose years have passed', () => {
+  // its re-arm found no next time and failed the order with a timer-failed incident after its last reminder
+  it('stops reminding after its last time and the task goes on: Quartz "0 0 12 ? * * 2026" on the last day of 2026', async () => {
+    const xml = fixtureFile('cron-reminder-camunda7.bpmn').xml.replace('0 0 12 ? * 1', '0 0 12 ? * * 2026');
+    await fixture.stratum.library.deploy([{ name: 'cron-reminder-camunda7.bpmn', xml }], { user: 'test' });
+    pass(Date.parse('2026-12-31T11:00:00.000Z') - fixture.clock.now().getTime());
+    const { instance } = await fixture.stratum.runtime.start('cron-reminder-c7', {});
+    const due = async () => (await fixture.stratum.runtime.getInstance(instance.id))!.waiting.find((wait) => wait.type === 'timer')?.dueAt;
+    expect(await due()).toBe('2026-12-31T12:00:00.000Z');
+    pass(2 * HOUR);
+    expect(await fixture.stratum.runtime.fireDueTimers()).toBe(1);
+    const after = (await fixture.stratum.runtime.getInstance(instance.id))!;
+    expect([after.status, after.incident ?? null]).toEqual(['running', null]);
+    expect(await due()).toBe('9999-12-31T23:59:59.999Z');
+    pass(24 * HOUR);
+    expect(await fixture.stratum.runtime.fireDueTimers()).toBe(0);
+    const [task] = await fixture.stratum.runtime.findTasks({ instanceId: instance.id });
+    expect((await fixture.stratum.runtime.completeTask(task.id, {}, ops)).status).toBe('completed');
+  });
+});
