@@ -47,6 +47,29 @@ import { formatRouteHints, routeHints, ROUTES_HEADER, WORKER_HEADER } from './ro
 
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 
+/**
+ * The modeler's and the task list's pages run only the built scripts they load from this server: markup that data
+ * slipped into a page (a customer's name, a comment, a name in a diagram from another tool) runs no inline script,
+ * event handler or `javascript:` link, and a page talks to no other server, so a token read by such a script
+ * could not be sent anywhere. Inline styles stay allowed: bpmn-js and form-js position their nodes with them.
+ * Images and fonts: this server's, and the data: URLs of the built stylesheets; blob: for the files the modeler saves.
+ */
+const MODELER_PAGE_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** An API answer is data, never a page: nothing in it runs or loads, and no page frames it. */
+const API_ANSWER_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
 export interface AppOptions {
   stratum: { library: Library; runtime: Runtime; impact: ImpactAnalysis; orders: Orders; workers: Workers; outbox: Outbox; events: EventEmitter };
   users: UserDirectory;
@@ -339,11 +362,19 @@ function send(res: Response, reply: Reply): void {
   }
 }
 
-/** API answers are current state and may name customers: no caching, no content sniffing. */
+/**
+ * API answers are current state and may name customers: no caching, no content sniffing. No answer may be framed
+ * (a page of another site laying the task list's approve button under its own), nor hand its address (a task's
+ * id in the task list's) to another site. An API answer is data: opened in a tab (a deployed .bpmn is XML, which
+ * a browser renders, with any XHTML script a file from another tool holds), nothing in it runs or loads.
+ */
 const securityHeaders: Middleware = (req, res, next) => {
   res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'same-origin');
   if (!res.locals.static && (isApiPath(req.path) || req.path === '/healthz' || req.path === '/metrics')) {
     res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Security-Policy', API_ANSWER_POLICY);
   }
   next();
 };
@@ -446,6 +477,7 @@ function serveDocs(app: Express, dir: string): void {
 function serveModeler(app: Express, dir: string): void {
   const mark: Middleware = (_req, res, next) => {
     res.locals.static = true;
+    res.setHeader('Content-Security-Policy', MODELER_PAGE_POLICY);
     next();
   };
   app.use(mark, express.static(dir, { index: 'index.html', fallthrough: true }));

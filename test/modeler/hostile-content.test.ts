@@ -1,0 +1,136 @@
+// The people's screens against data an attacker controls: an order an integration posts with markup in its number
+// and customer, a rejection comment with markup, a .bpmn from another tool with markup in its names and
+// documentation. Nothing of it may run in the task list or the modeler (a script there reads the token kept in
+// localStorage), and the page's Content-Security-Policy stops markup that would slip in some day from running.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/start.js';
+import { browserAvailable } from '../support/browser.js';
+import { DESIGNER_TOKEN, INTEGRATION_TOKEN, openFileInModeler, useModelerSession } from '../support/modeler-session.js';
+
+const DIRK = 'approver-token-for-tests';
+/** Each payload names itself in window.stratumXss when it runs. */
+const payload = (name: string) => `<img src=x onerror="window.stratumXss='${name}'"><script>window.stratumXss='${name}-script'</script>`;
+const ORDER_NO = `SO-9"><svg onload="window.stratumXss='orderNo'">`;
+const CUSTOMER = `Evil ${payload('customer')} GmbH`;
+const COMMENT = `No. ${payload('comment')} </textarea><a href="javascript:window.stratumXss='link'">x</a>`;
+
+const HOSTILE_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+  xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="Defs" targetNamespace="http://example.com">
+  <bpmn:process id="hostile" name="${escapeXml(payload('process'))}" isExecutable="true">
+    <bpmn:documentation>${escapeXml(payload('documentation'))}</bpmn:documentation>
+    <bpmn:startEvent id="Start" name="${escapeXml(`"><svg onload="window.stratumXss='start'">`)}" />
+    <bpmn:userTask id="Task" name="${escapeXml(payload('task'))}">
+      <bpmn:documentation>${escapeXml(payload('task-documentation'))}</bpmn:documentation>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="Flow" name="${escapeXml('</text><foreignObject><img src=x onerror="window.stratumXss=\'flow\'"></foreignObject>')}" sourceRef="Start" targetRef="Task" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="Diagram">
+    <bpmndi:BPMNPlane id="Plane" bpmnElement="hostile">
+      <bpmndi:BPMNShape id="Start_di" bpmnElement="Start"><dc:Bounds x="100" y="100" width="36" height="36" /></bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="Task_di" bpmnElement="Task"><dc:Bounds x="200" y="78" width="100" height="80" /></bpmndi:BPMNShape>
+      <bpmndi:BPMNEdge id="Flow_di" bpmnElement="Flow"><di:waypoint x="136" y="118" /><di:waypoint x="200" y="118" /></bpmndi:BPMNEdge>
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>`;
+
+function escapeXml(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+interface WatchedWindow {
+  stratumXss?: string;
+  stratumViolations: string[];
+  stratumDialogs?: number;
+}
+
+describe.skipIf(!browserAvailable)('data an attacker controls on the task list and the modeler', () => {
+  let server: RunningServer;
+  let page: Page;
+  const dialogs: string[] = [];
+  const work = mkdtempSync(join(tmpdir(), 'stratum-hostile-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  useModelerSession({ signInWith: null }, async (session) => {
+    ({ server, page } = session);
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    // every policy violation of every page load, from before the page's own scripts run
+    await page.addInitScript(() => {
+      const watched = window as unknown as WatchedWindow;
+      watched.stratumViolations = [];
+      document.addEventListener('securitypolicyviolation', (event) => watched.stratumViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
+    });
+  });
+
+  const ran = () => page.evaluate(() => (window as unknown as WatchedWindow).stratumXss ?? null);
+  const violations = () => page.evaluate(() => (window as unknown as WatchedWindow).stratumViolations);
+
+  async function api(method: string, path: string, token: string, body?: unknown): Promise<Response> {
+    return fetch(server.url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  }
+
+  it('shows an order\'s hostile number, customer and a rejection comment as text in the task list, where none of it runs', async () => {
+    const entered = await api('POST', '/api/orders', INTEGRATION_TOKEN, { orderNo: ORDER_NO, customer: { name: CUSTOMER }, amount: 200_000, currency: 'EUR', paymentTerms: 'credit' });
+    expect(entered.status).toBe(201);
+    await page.goto(`${server.url}/tasks`);
+    await page.locator('[data-dialog=sign-in] input[name=token]').fill(DIRK);
+    await page.locator('[data-dialog=sign-in] input[name=token]').press('Enter');
+    await page.waitForSelector('body[data-ready=true]');
+    await expect.poll(() => page.locator('.task-order').allTextContents()).toContain(`${ORDER_NO} · ${CUSTOMER}`);
+    await page.locator('.task-link').filter({ hasText: CUSTOMER }).first().click();
+    // the director's form-js form from the diagram
+    await page.getByLabel('Reject the order').check();
+    await page.getByLabel('Comment').fill(COMMENT);
+    expect(await page.locator('body').textContent()).toContain(CUSTOMER);
+    await page.locator('[data-action=send-decision]').click();
+    await expect.poll(async () => (await api('GET', `/api/orders/${encodeURIComponent(ORDER_NO)}`, DIRK)).status).toBe(200);
+    await expect.poll(async () => JSON.stringify(await (await api('GET', `/api/orders/${encodeURIComponent(ORDER_NO)}`, DIRK)).json())).toContain('</textarea>');
+    // the decided task, read back from the server, as the approver sees it after a reload
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]');
+    expect(await ran()).toBeNull();
+    expect(dialogs).toEqual([]);
+    expect(await violations()).toEqual([]);
+  });
+
+  it('shows a .bpmn from another tool with markup in its names and documentation as text in the modeler, where none of it runs', async () => {
+    // the modeler and the task list keep the token under one key: the designer's replaces the approver's
+    await page.goto(`${server.url}/`);
+    await page.evaluate((token) => localStorage.setItem('stratum.token', token), DESIGNER_TOKEN);
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]');
+    const file = join(work, 'hostile.bpmn');
+    writeFileSync(file, HOSTILE_BPMN);
+    await openFileInModeler(page, file);
+    // the properties panel names the selected task in its header, and shows its documentation
+    await page.locator('[data-element-id=Task]').first().click();
+    await expect.poll(() => page.locator('#properties .bio-properties-panel-header').textContent()).toContain(`window.stratumXss='task'`);
+    expect(await page.locator('[data-element-id=Task] text').first().textContent()).toContain('<img');
+    expect(await ran()).toBeNull();
+    expect(dialogs).toEqual([]);
+    expect(await violations()).toEqual([]);
+  });
+
+  it('runs no inline handler, script or javascript: link that slips into a page: the policy refuses each', async () => {
+    for (const path of ['/tasks', '/']) {
+      await page.goto(`${server.url}${path}`);
+      await page.waitForSelector('body[data-ready=true]');
+      // markup written into the page as an innerHTML would, and a javascript: link followed
+      await page.evaluate(() => {
+        document.body.insertAdjacentHTML('beforeend', `<img id="hostile-img" src="/nothing.png" onerror="window.stratumXss='handler'"><a id="hostile-link" href="javascript:void(window.stratumXss='link')">x</a>`);
+        document.getElementById('hostile-link')!.click();
+      });
+      await page.waitForFunction(() => (window as unknown as WatchedWindow).stratumXss !== undefined || (window as unknown as WatchedWindow).stratumViolations.length >= 2);
+      expect([path, await ran()]).toEqual([path, null]);
+      expect([path, await violations()]).toEqual([path, [expect.stringMatching(/^script-src/), expect.stringMatching(/^script-src/)]]);
+    }
+    expect(dialogs).toEqual([]);
+  });
+});
