@@ -2,15 +2,16 @@
 // and customer, a rejection comment with markup, a .bpmn from another tool with markup in its names and
 // documentation. Nothing of it may run in the task list or the modeler (a script there reads the token kept in
 // localStorage), and the page's Content-Security-Policy stops markup that would slip in some day from running.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/start.js';
 import { browserAvailable } from '../support/browser.js';
 import { DESIGNER_TOKEN, INTEGRATION_TOKEN, openFileInModeler, useModelerSession } from '../support/modeler-session.js';
 
+const ROOT = resolve(import.meta.dirname, '../..');
 const DIRK = 'approver-token-for-tests';
 /** Each payload names itself in window.stratumXss when it runs. */
 const payload = (name: string) => `<img src=x onerror="window.stratumXss='${name}'"><script>window.stratumXss='${name}-script'</script>`;
@@ -90,6 +91,7 @@ describe.skipIf(!browserAvailable)('data an attacker controls on the task list a
     await page.getByLabel('Comment').fill(COMMENT);
     expect(await page.locator('body').textContent()).toContain(CUSTOMER);
     await page.locator('[data-action=send-decision]').click();
+    expect(await violations()).toEqual([]);
     await expect.poll(async () => (await api('GET', `/api/orders/${encodeURIComponent(ORDER_NO)}`, DIRK)).status).toBe(200);
     await expect.poll(async () => JSON.stringify(await (await api('GET', `/api/orders/${encodeURIComponent(ORDER_NO)}`, DIRK)).json())).toContain('</textarea>');
     // the decided task, read back from the server, as the approver sees it after a reload
@@ -98,6 +100,47 @@ describe.skipIf(!browserAvailable)('data an attacker controls on the task list a
     expect(await ran()).toBeNull();
     expect(dialogs).toEqual([]);
     expect(await violations()).toEqual([]);
+  });
+
+  it('shows a hostile form from a deployed diagram without running its markup or loading another server\'s image or frame', async () => {
+    // a credit approval whose form (form-js JSON in the diagram) writes markup, a javascript: link, an image and a frame of another server
+    const hostile = [
+      { type: 'text', id: 'Field_HostileText', text: `# Read this\n\n${payload('form-text')} [open](javascript:void(window.stratumXss='form-link'))` },
+      { type: 'html', id: 'Field_HostileHtml', content: `<p>${payload('form-html')}</p><a href="javascript:void(window.stratumXss='html-link')">open</a>` },
+      { type: 'image', id: 'Field_HostileImage', source: 'https://evil.example/track.png', alt: 'tracker' },
+      { type: 'iframe', id: 'Field_HostileFrame', url: 'https://evil.example/phish', label: 'Sign in again' },
+    ];
+    const shipped = readFileSync(join(ROOT, 'diagrams/credit-order-approval.bpmn'), 'utf8');
+    const xml = shipped.replace(/("schemaVersion":16,"components":\[)/, (start) => `${start}${escapeXml(hostile.map((component) => JSON.stringify(component)).join(','))},`);
+    expect(xml).not.toBe(shipped);
+    const form = new FormData();
+    form.append('files', new Blob([xml], { type: 'application/xml' }), 'credit-order-approval.bpmn');
+    form.append('note', 'a form from another tool');
+    const deployed = await fetch(`${server.url}/api/deployments`, { method: 'POST', headers: { authorization: `Bearer ${DESIGNER_TOKEN}` }, body: form });
+    expect(deployed.status, await deployed.clone().text()).toBe(201);
+    const requestedElsewhere: string[] = [];
+    await page.route('https://evil.example/**', (route) => {
+      requestedElsewhere.push(route.request().url());
+      return route.abort();
+    });
+    const orderNo = 'SO-9-FORM';
+    expect((await api('POST', '/api/orders', INTEGRATION_TOKEN, { orderNo, customer: { name: 'Form Customer' }, amount: 200_000, currency: 'EUR', paymentTerms: 'credit' })).status).toBe(201);
+    await page.goto(`${server.url}/`);
+    await page.evaluate((token) => localStorage.setItem('stratum.token', token), DIRK);
+    await page.goto(`${server.url}/tasks`);
+    await page.waitForSelector('body[data-ready=true]');
+    await page.locator('.task-link').filter({ hasText: 'Form Customer' }).first().click();
+    await page.locator('.fjs-form-field-text').first().waitFor();
+    expect(await page.locator('.fjs-form').textContent()).toContain('Read this');
+    for (const link of await page.locator('.fjs-form a').all()) await link.click({ noWaitAfter: true }).catch(() => undefined);
+    expect(await ran()).toBeNull();
+    expect(dialogs).toEqual([]);
+    // nothing asked of another server: the policy refused the image and the frame before any request (form-js's
+    // sanitizers parse the markup in inert documents, which chromium reports as refused inline handlers too)
+    const refusedElsewhere = async () => (await violations()).filter((violation) => violation.includes('evil.example'));
+    await expect.poll(async () => requestedElsewhere.length > 0 || (await refusedElsewhere()).length >= 2).toBe(true);
+    expect(requestedElsewhere).toEqual([]);
+    expect(await refusedElsewhere()).toEqual(expect.arrayContaining(['frame-src https://evil.example', 'img-src https://evil.example/track.png']));
   });
 
   it('shows a .bpmn from another tool with markup in its names and documentation as text in the modeler, where none of it runs', async () => {
