@@ -1,7 +1,9 @@
 // The people's screens against data an attacker controls: an order an integration posts with markup in its number
-// and customer, a rejection comment with markup, a .bpmn from another tool with markup in its names and
-// documentation. Nothing of it may run in the task list or the modeler (a script there reads the token kept in
-// localStorage), and the page's Content-Security-Policy stops markup that would slip in some day from running.
+// and customer, a rejection comment with markup, a form-js form and a .bpmn from another tool with markup in their
+// text, names and documentation, refused attempts and an incident that quote such data. Nothing of it may run in the
+// task list or the modeler (a script there reads the token kept in localStorage), and the page's
+// Content-Security-Policy stops markup that would slip in some day from running, and a form from loading another
+// server's image or frame.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +15,13 @@ import { DESIGNER_TOKEN, INTEGRATION_TOKEN, openFileInModeler, useModelerSession
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DIRK = 'approver-token-for-tests';
+const OPERATIONS = 'operations-token-for-tests';
+const USERS = [
+  { name: 'ann', token: DESIGNER_TOKEN, groups: ['designer'] },
+  { name: 'erp', token: INTEGRATION_TOKEN, groups: ['integration'] },
+  { name: 'dirk', token: DIRK, groups: ['sales-director', 'vice-president', 'procurement', 'production', 'inspection'] },
+  { name: 'olga', token: OPERATIONS, groups: ['operations'] },
+];
 /** Each payload names itself in window.stratumXss when it runs. */
 const payload = (name: string) => `<img src=x onerror="window.stratumXss='${name}'"><script>window.stratumXss='${name}-script'</script>`;
 const ORDER_NO = `SO-9"><svg onload="window.stratumXss='orderNo'">`;
@@ -56,7 +65,7 @@ describe.skipIf(!browserAvailable)('data an attacker controls on the task list a
   const work = mkdtempSync(join(tmpdir(), 'stratum-hostile-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  useModelerSession({ signInWith: null }, async (session) => {
+  useModelerSession({ users: USERS, signInWith: null }, async (session) => {
     ({ server, page } = session);
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -156,6 +165,46 @@ describe.skipIf(!browserAvailable)('data an attacker controls on the task list a
     await page.locator('[data-element-id=Task]').first().click();
     await expect.poll(() => page.locator('#properties .bio-properties-panel-header').textContent()).toContain(`window.stratumXss='task'`);
     expect(await page.locator('[data-element-id=Task] text').first().textContent()).toContain('<img');
+    expect(await ran()).toBeNull();
+    expect(dialogs).toEqual([]);
+    expect(await violations()).toEqual([]);
+  });
+
+  it('shows refused attempts that quote hostile data (an order sent again, a forged message) as text in the Audit tab, where none of it runs', async () => {
+    // the order of the first test sent again with another amount (entry.refused, with the order as sent), and a
+    // forged OrderChanged carrying markup (message.refused, with what it carried)
+    expect((await api('POST', '/api/orders', INTEGRATION_TOKEN, { orderNo: ORDER_NO, customer: { name: CUSTOMER }, amount: 300_000, currency: 'EUR', paymentTerms: 'credit' })).status).toBe(409);
+    expect((await api('POST', '/api/messages', INTEGRATION_TOKEN, { name: 'OrderChanged', businessKey: ORDER_NO, variables: { change: { changeId: payload('message') } } })).status).toBe(403);
+    await page.goto(`${server.url}/`);
+    await page.evaluate((token) => localStorage.setItem('stratum.token', token), OPERATIONS);
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]');
+    await page.locator('.side-tab[data-tab=audit]').click();
+    const rows = page.locator('[data-pane=audit] .audit-item');
+    await expect.poll(() => rows.count()).toBe(2);
+    for (const summary of await page.locator('[data-pane=audit] .audit-sent summary').all()) await summary.click();
+    const pane = await page.locator('[data-pane=audit]').textContent();
+    expect(pane).toContain(ORDER_NO);
+    expect(pane).toContain(`window.stratumXss='message'`);
+    expect(await ran()).toBeNull();
+    expect(dialogs).toEqual([]);
+    expect(await violations()).toEqual([]);
+  });
+
+  it('shows an incident whose message a worker wrote with markup as text in the Incidents tab and on its instance, where none of it runs', async () => {
+    const orderNo = 'SO-9-JOB';
+    expect((await api('POST', '/api/orders', INTEGRATION_TOKEN, { orderNo, customer: { name: CUSTOMER }, amount: 80_000, currency: 'CNY', paymentTerms: 'credit' })).status).toBe(201);
+    const jobs = await (await api('POST', '/api/jobs/fetch-and-lock', INTEGRATION_TOKEN, { type: 'procurement-planning', workerId: 'evil-worker', businessKey: orderNo })).json() as { id: string }[];
+    expect(jobs).toHaveLength(1);
+    const failed = await api('POST', `/api/jobs/${encodeURIComponent(jobs[0].id)}/failure`, INTEGRATION_TOKEN, { message: payload('incident'), retries: 0, workerId: 'evil-worker' });
+    expect(failed.status, await failed.clone().text()).toBeLessThan(300);
+    await page.goto(`${server.url}/`);
+    await page.evaluate((token) => localStorage.setItem('stratum.token', token), OPERATIONS);
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]');
+    await page.locator('.side-tab[data-tab=incidents]').click();
+    await expect.poll(() => page.locator('[data-pane=incidents]').textContent()).toContain(`window.stratumXss='incident'`);
+    await page.locator('[data-pane=incidents] .incident-item').first().click();
     expect(await ran()).toBeNull();
     expect(dialogs).toEqual([]);
     expect(await violations()).toEqual([]);
