@@ -475,9 +475,10 @@ function serveDocs(app: Express, dir: string): void {
 
 /** Static files of the modeler, tasks.html for /tasks, and index.html for other page GETs outside the API (client-side routes). */
 function serveModeler(app: Express, dir: string): void {
-  const mark: Middleware = (_req, res, next) => {
+  const mark: Middleware = (req, res, next) => {
     res.locals.static = true;
-    res.setHeader('Content-Security-Policy', MODELER_PAGE_POLICY);
+    // a miss under the API roots goes on to its 404 problem, which keeps the API's policy
+    if (!isApiPath(req.path)) res.setHeader('Content-Security-Policy', MODELER_PAGE_POLICY);
     next();
   };
   app.use(mark, express.static(dir, { index: 'index.html', fallthrough: true }));
