@@ -6,6 +6,7 @@ import { BpmnModdle, type ModdleElement, type ParseResult } from 'bpmn-moddle';
 import camundaPackage from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import zeebePackage from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import { aliasedForModdle, restoreFileIds } from './file-ids.js';
+import { tooDeeplyNested, tooDeepMessage } from './nesting-depth.js';
 import { warningElementIds } from './warning-element.js';
 
 export const CAMUNDA_URI = 'http://camunda.org/schema/1.0/bpmn';
@@ -50,6 +51,9 @@ export class BpmnParseError extends Error {
  * The model has the file's ids, also those moddle reads only under an alias (file-ids.ts).
  */
 export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
+  // read before moddle builds a tree that the rules and the runtime walk recursively
+  const deep = tooDeeplyNested(xml);
+  if (deep) throw new BpmnParseError(tooDeepMessage(deep));
   const flavour = detectFlavour(xml);
   const moddle = createModdle(flavour);
   const forModdle = aliasedForModdle(xml);

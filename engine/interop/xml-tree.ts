@@ -3,6 +3,7 @@
 // whitespace) and text run is kept with its original spelling, so that an
 // untouched tree serialises to the very bytes it was parsed from. Nodes that
 // are edited lose their raw spelling and are re-escaped. Browser-safe.
+import { MAX_ELEMENT_DEPTH } from '../bpmn/nesting-depth.js';
 
 export interface XmlAttribute {
   /** Qualified name as written (`camunda:assignee`, `xmlns:bpmn`, `id`). */
@@ -125,6 +126,8 @@ export function parseXml(text: string): XmlDocument {
   const top: XmlNode[] = [];
   let root: XmlElement | null = null;
   let current: XmlElement | null = null;
+  // the tree is walked recursively (serializing, copying): a file nested thousands deep would overflow the stack
+  let depth = 0;
 
   const fail = (message: string, at = pos): never => {
     throw new XmlSyntaxError(message, at, lineAt(text, at));
@@ -193,6 +196,7 @@ export function parseXml(text: string): XmlDocument {
       if (written !== name) current!.endTagTrailing = written.slice(written.indexOf(name) + name.length);
       if (current!.name !== name) fail(`end tag </${name}> does not match <${current!.name}>`);
       current = current!.parent;
+      depth--;
       pos = end + 1;
     } else {
       const offset = pos;
@@ -238,7 +242,10 @@ export function parseXml(text: string): XmlDocument {
         root = element;
       }
       append(element);
-      if (!element.selfClosing) current = element;
+      if (!element.selfClosing) {
+        current = element;
+        if (++depth > MAX_ELEMENT_DEPTH) fail(`<${name}> is nested more than ${MAX_ELEMENT_DEPTH} elements deep, deeper than Stratum reads`, offset);
+      }
     }
   }
   if (current) fail(`<${current.name}> is not closed: the text ends inside it (cut off?)`, current.offset);

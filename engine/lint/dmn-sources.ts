@@ -4,6 +4,7 @@
 // the decisions already deployed. Browser-safe.
 import { DmnParseError, parseDmn, type DmnModel } from '../dmn/dmn-model.js';
 import type { Finding } from '../errors.js';
+import { tooDeeplyNested, tooDeepMessage } from '../bpmn/nesting-depth.js';
 
 export interface DmnSource {
   /** File name, set on the findings. */
@@ -35,6 +36,11 @@ export async function readDmnSources(files: DmnSource[]): Promise<ReadDmn> {
     const finding = (elementId: string | null, rule: string, message: string): Finding => ({ file: file.name, elementId, rule, severity: 'error', message });
     if (/<!DOCTYPE|<!ENTITY/i.test(file.xml)) {
       findings.push(finding(null, 'xml-doctype', 'the document declares a DOCTYPE; DMN files must not contain DOCTYPE or entity declarations (they are never expanded)'));
+      continue;
+    }
+    const deep = tooDeeplyNested(file.xml);
+    if (deep) {
+      findings.push(finding(deep.id, 'xml-nesting', tooDeepMessage(deep)));
       continue;
     }
     let model: DmnModel;

@@ -7,6 +7,7 @@ import bpmnlint from 'bpmnlint';
 import { completeFlowReferences } from '../bpmn/flow-references.js';
 import { isExecutableProcess } from '../bpmn/process-model.js';
 import { BpmnParseError, parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
+import { tooDeeplyNested, tooDeepMessage } from '../bpmn/nesting-depth.js';
 import type { Finding } from '../errors.js';
 import { stratumLintConfigWith, stratumResolver, withReportSeverities, type LintContext } from './config.js';
 import { isDmnSource, readDmnSources } from './dmn-sources.js';
@@ -87,8 +88,8 @@ export function ruleCrashMessage(rule: string, error: string): string {
 
 /** Parses and lints BPMN XML. Never throws for a bad document: that is a finding. */
 export async function lintXml(xml: string, options: LintOptions = {}): Promise<Finding[]> {
-  const doctype = doctypeFinding(xml);
-  if (doctype) return [doctype];
+  const refused = doctypeFinding(xml) ?? nestingFinding(xml);
+  if (refused) return [refused];
   let parsed: ParsedBpmn;
   try {
     parsed = await parseBpmn(xml);
@@ -125,12 +126,12 @@ export interface ParsedSource {
   findings?: Finding[];
 }
 
-/** Parses files for `lintSources` (a DOCTYPE is refused before parsing); callers that need the models keep them. */
+/** Parses files for `lintSources` (a DOCTYPE or elements nested too deep are refused before parsing); callers that need the models keep them. */
 export function parseSources(files: BpmnSource[]): Promise<ParsedSource[]> {
   return Promise.all(
     files.map(async (file): Promise<ParsedSource> => {
-      const doctype = doctypeFinding(file.xml);
-      if (doctype) return { file, findings: [doctype] };
+      const refused = doctypeFinding(file.xml) ?? nestingFinding(file.xml);
+      if (refused) return { file, findings: [refused] };
       try {
         return { file, parsed: await parseBpmn(file.xml) };
       } catch (error) {
@@ -228,6 +229,18 @@ export function doctypeFinding(xml: string): Finding | undefined {
     rule: 'xml-doctype',
     severity: 'error',
     message: 'the document declares a DOCTYPE; BPMN files must not contain DOCTYPE or entity declarations (they are never expanded). Remove the <!DOCTYPE …> line',
+  };
+}
+
+/** Elements nested deeper than any diagram nests them are refused before parsing (bpmn/nesting-depth.ts). */
+export function nestingFinding(xml: string): Finding | undefined {
+  const deep = tooDeeplyNested(xml);
+  if (!deep) return undefined;
+  return {
+    elementId: deep.id,
+    rule: 'xml-nesting',
+    severity: 'error',
+    message: `${tooDeepMessage(deep)}; move the inner part into a process of its own and call it`,
   };
 }
 

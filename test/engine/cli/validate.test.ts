@@ -147,6 +147,22 @@ describe('stratum validate', () => {
     expect(lines(stdout)[1]).toMatch(new RegExp(`^${escape(garbage)}:-: not a readable BPMN 2\\.0 document.*\\(xml-parse\\)$`));
   });
 
+  it('reports 5,000 nested subprocesses as xml-nesting naming the element, and convert refuses them naming the line, where both overflowed the stack', async () => {
+    const deep = join(scratch, 'deep.bpmn');
+    writeFileSync(deep, '<?xml version="1.0"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t"><process id="deep">' +
+      Array.from({ length: 5000 }, (_, i) => `<subProcess id="p${i}">`).join('') + '</subProcess>'.repeat(5000) + '</process></definitions>');
+    const validated = await stratum('validate', deep);
+    expect(validated.code).toBe(1);
+    expect(validated.stderr).not.toMatch(/RangeError|call stack/);
+    expect(lines(validated.stdout)).toEqual([
+      `${deep}:p98: <subProcess> p98 on line 2 is nested more than 100 elements deep, deeper than Stratum reads; move the inner part into a process of its own and call it (xml-nesting)`,
+      '1 file checked: 1 error, 0 warnings',
+    ]);
+    const converted = await stratum('convert', deep);
+    expect(converted.code).toBe(1);
+    expect(converted.stderr).toContain(`${deep}: <subProcess> is nested more than 100 elements deep, deeper than Stratum reads (line 2)`);
+  });
+
   it('prints JSON findings with --json', async () => {
     const { code, stdout } = await stratum('validate', '--json', `${LINT}/called-process-exists/invalid-called-processes.bpmn`);
     expect(code).toBe(1);
