@@ -332,7 +332,7 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
     }
     const upstream = httpRequest({
       host: '127.0.0.1', port: target.port, method: req.method, path: req.url, agent: target.agent,
-      headers: { ...withoutHopByHop(req.headers), 'x-forwarded-for': req.socket.remoteAddress ?? '' },
+      headers: { ...withoutHopByHop(req.headers), ...repeatedAuthorization(req), 'x-forwarded-for': req.socket.remoteAddress ?? '' },
     });
     let answered = false;
     upstream.on('response', (answer) => {
@@ -488,6 +488,12 @@ function isPath(url: string, path: string): boolean {
 
 /** Headers about one connection, which the router's own connections replace. */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer'];
+
+/** Every Authorization header a request repeats (req.headers keeps the first): the worker refuses two, so it must see them. */
+function repeatedAuthorization(req: IncomingMessage): Record<string, string[]> {
+  const sent = req.headersDistinct.authorization;
+  return sent && sent.length > 1 ? { authorization: sent } : {};
+}
 
 function withoutHopByHop(headers: Record<string, string | string[] | undefined>): Record<string, string | string[] | undefined> {
   const copy = { ...headers };

@@ -30,6 +30,12 @@ const unauthorized = (detail: string, invalidToken = false) =>
 /** Sets `res.locals.user`, or answers 401. */
 export function authenticate(users: UserDirectory) {
   return (req: Request, res: Response, next: NextFunction): void => {
+    // Node keeps the first of repeated Authorization headers and drops the others: two credentials are refused,
+    // never one of them served (RFC 6750 §3.1, invalid_request)
+    const sent = req.headersDistinct.authorization?.length ?? 0;
+    if (sent > 1) {
+      return next(new HttpProblem(400, `Send one Authorization header; this request has ${sent}.`, {}, { 'WWW-Authenticate': 'Bearer realm="stratum", error="invalid_request"' }));
+    }
     const header = req.get('authorization');
     if (!header) return next(unauthorized('Send a bearer token: Authorization: Bearer <token>.'));
     const match = BEARER.exec(header);

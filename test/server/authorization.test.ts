@@ -1,6 +1,7 @@
 // Every operation × {no token, wrong group, right group}, over real HTTP.
 // The HTTP layer runs against an in-memory engine stand-in here; the
 // scenario tests run the same rules against the real engine.
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../../server/operations.js';
 import type { IncidentView, InstanceView } from '../../engine/api.js';
@@ -213,4 +214,28 @@ describe('the Authorization scheme', () => {
       expect(response.body).toMatchObject({ name: 'erp' });
     }
   });
+
+  // Node keeps the first of two Authorization headers and drops the second without a word: a proxy adding its own
+  // credentials after a caller's would have the caller's served
+  it('refuses a request with two Authorization headers (400 invalid_request), whichever comes first', async () => {
+    for (const [first, second] of [[TOKENS.nobody, TOKENS.operations], [TOKENS.operations, TOKENS.nobody]]) {
+      const answer = await rawRequest(`GET /api/incidents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${first}\r\nAuthorization: Bearer ${second}\r\nConnection: close\r\n\r\n`);
+      expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+      expect(answer).toMatch(/^WWW-Authenticate: Bearer realm="stratum", error="invalid_request"$/mi);
+      expect(answer).toContain('"detail":"Send one Authorization header; this request has 2."');
+    }
+  });
 });
+
+/** The whole answer to `request`, written as is (fetch joins repeated headers into one). */
+function rawRequest(request: string): Promise<string> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
