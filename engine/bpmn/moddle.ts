@@ -7,6 +7,7 @@ import camundaPackage from 'camunda-bpmn-moddle/resources/camunda.json' with { t
 import zeebePackage from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import { aliasedForModdle, restoreFileIds } from './file-ids.js';
 import { tooDeeplyNested, tooDeepMessage } from './nesting-depth.js';
+import { illegalCharacterMessage, illegalXmlCharacter } from './xml-characters.js';
 import { warningElementIds } from './warning-element.js';
 
 export const CAMUNDA_URI = 'http://camunda.org/schema/1.0/bpmn';
@@ -54,6 +55,8 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
   // read before moddle builds a tree that the rules and the runtime walk recursively
   const deep = tooDeeplyNested(xml);
   if (deep) throw new BpmnParseError(tooDeepMessage(deep));
+  const illegal = illegalXmlCharacter(xml);
+  if (illegal) throw new BpmnParseError(illegalCharacterMessage(illegal));
   const flavour = detectFlavour(xml);
   const moddle = createModdle(flavour);
   const forModdle = aliasedForModdle(xml);

@@ -4,6 +4,7 @@
 // untouched tree serialises to the very bytes it was parsed from. Nodes that
 // are edited lose their raw spelling and are re-escaped. Browser-safe.
 import { MAX_ELEMENT_DEPTH } from '../bpmn/nesting-depth.js';
+import { illegalCharacterWhat, illegalXmlCharacter } from '../bpmn/xml-characters.js';
 
 export interface XmlAttribute {
   /** Qualified name as written (`camunda:assignee`, `xmlns:bpmn`, `id`). */
@@ -142,6 +143,9 @@ export function parseXml(text: string): XmlDocument {
     return end;
   };
 
+  // a NUL or lone surrogate would be written back as it was read: no other reader takes the file
+  const illegal = illegalXmlCharacter(text);
+  if (illegal) fail(`the text holds ${illegalCharacterWhat(illegal)}`, illegal.offset);
   if (text.charCodeAt(0) === 0xfeff) pos = 1;
 
   while (pos < length) {

@@ -5,6 +5,7 @@
 import { DmnParseError, parseDmn, type DmnModel } from '../dmn/dmn-model.js';
 import type { Finding } from '../errors.js';
 import { tooDeeplyNested, tooDeepMessage } from '../bpmn/nesting-depth.js';
+import { illegalCharacterMessage, illegalXmlCharacter } from '../bpmn/xml-characters.js';
 
 export interface DmnSource {
   /** File name, set on the findings. */
@@ -41,6 +42,11 @@ export async function readDmnSources(files: DmnSource[]): Promise<ReadDmn> {
     const deep = tooDeeplyNested(file.xml);
     if (deep) {
       findings.push(finding(deep.id, 'xml-nesting', tooDeepMessage(deep)));
+      continue;
+    }
+    const illegal = illegalXmlCharacter(file.xml);
+    if (illegal) {
+      findings.push(finding(null, 'xml-characters', illegalCharacterMessage(illegal)));
       continue;
     }
     let model: DmnModel;

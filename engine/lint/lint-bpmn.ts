@@ -8,6 +8,7 @@ import { completeFlowReferences } from '../bpmn/flow-references.js';
 import { isExecutableProcess } from '../bpmn/process-model.js';
 import { BpmnParseError, parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
 import { tooDeeplyNested, tooDeepMessage } from '../bpmn/nesting-depth.js';
+import { illegalCharacterMessage, illegalXmlCharacter } from '../bpmn/xml-characters.js';
 import type { Finding } from '../errors.js';
 import { stratumLintConfigWith, stratumResolver, withReportSeverities, type LintContext } from './config.js';
 import { isDmnSource, readDmnSources } from './dmn-sources.js';
@@ -88,7 +89,7 @@ export function ruleCrashMessage(rule: string, error: string): string {
 
 /** Parses and lints BPMN XML. Never throws for a bad document: that is a finding. */
 export async function lintXml(xml: string, options: LintOptions = {}): Promise<Finding[]> {
-  const refused = doctypeFinding(xml) ?? nestingFinding(xml);
+  const refused = doctypeFinding(xml) ?? nestingFinding(xml) ?? characterFinding(xml);
   if (refused) return [refused];
   let parsed: ParsedBpmn;
   try {
@@ -126,11 +127,11 @@ export interface ParsedSource {
   findings?: Finding[];
 }
 
-/** Parses files for `lintSources` (a DOCTYPE or elements nested too deep are refused before parsing); callers that need the models keep them. */
+/** Parses files for `lintSources` (a DOCTYPE, elements nested too deep or characters XML does not allow are refused before parsing); callers that need the models keep them. */
 export function parseSources(files: BpmnSource[]): Promise<ParsedSource[]> {
   return Promise.all(
     files.map(async (file): Promise<ParsedSource> => {
-      const refused = doctypeFinding(file.xml) ?? nestingFinding(file.xml);
+      const refused = doctypeFinding(file.xml) ?? nestingFinding(file.xml) ?? characterFinding(file.xml);
       if (refused) return { file, findings: [refused] };
       try {
         return { file, parsed: await parseBpmn(file.xml) };
@@ -242,6 +243,12 @@ export function nestingFinding(xml: string): Finding | undefined {
     severity: 'error',
     message: `${tooDeepMessage(deep)}; move the inner part into a process of its own and call it`,
   };
+}
+
+/** A character XML does not allow, as itself or as a reference, is refused before parsing (bpmn/xml-characters.ts). */
+export function characterFinding(xml: string): Finding | undefined {
+  const found = illegalXmlCharacter(xml);
+  return found && { elementId: null, rule: 'xml-characters', severity: 'error', message: illegalCharacterMessage(found) };
 }
 
 // helpers
