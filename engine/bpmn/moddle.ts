@@ -5,6 +5,7 @@
 import { BpmnModdle, type ModdleElement, type ParseResult } from 'bpmn-moddle';
 import camundaPackage from 'camunda-bpmn-moddle/resources/camunda.json' with { type: 'json' };
 import zeebePackage from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
+import { astralReferencesAsCharacters } from './astral-references.js';
 import { aliasedForModdle, restoreFileIds } from './file-ids.js';
 import { tooDeeplyNested, tooDeepMessage } from './nesting-depth.js';
 import { illegalCharacterMessage, illegalXmlCharacter } from './xml-characters.js';
@@ -60,7 +61,7 @@ export async function parseBpmn(xml: string): Promise<ParsedBpmn> {
   const flavour = detectFlavour(xml);
   const moddle = createModdle(flavour);
   const forModdle = aliasedForModdle(xml);
-  const read = forModdle.xml.trim();
+  const read = astralReferencesAsCharacters(forModdle.xml.trim());
   let result: ParseResult;
   try {
     result = await moddle.fromXML(read, 'bpmn:Definitions');

@@ -4,6 +4,7 @@
 // simulation can evaluate the same decisions the engine does.
 import { migrateDiagram } from '@bpmn-io/dmn-migrate';
 import { DmnModdle, type DmnElement, type DmnParseResult } from 'dmn-moddle';
+import { astralReferencesAsCharacters } from '../bpmn/astral-references.js';
 
 export type HitPolicy = 'UNIQUE' | 'FIRST' | 'PRIORITY' | 'ANY' | 'COLLECT' | 'RULE ORDER' | 'OUTPUT ORDER';
 export type Aggregation = 'SUM' | 'MIN' | 'MAX' | 'COUNT';
@@ -91,7 +92,8 @@ const DMN13_URI = 'https://www.omg.org/spec/DMN/20191111/MODEL/';
 export async function parseDmn(xml: string): Promise<DmnModel> {
   let result: DmnParseResult;
   try {
-    const dmn13 = xml.includes(DMN13_URI) ? xml.trim() : await migrateDiagram(xml.trim());
+    const text = astralReferencesAsCharacters(xml.trim());
+    const dmn13 = text.includes(DMN13_URI) ? text : await migrateDiagram(text);
     result = await new DmnModdle().fromXML(dmn13, 'dmn:Definitions');
   } catch (error) {
     throw new DmnParseError(`not a readable DMN document: ${(error as Error).message}`);
