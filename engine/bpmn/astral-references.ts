@@ -3,7 +3,7 @@
 // 16 bits, so `&#x1F600;` became U+F600 in a task's name and a decision's text. Comments, CDATA sections and
 // processing instructions hold no references and are left as written. Browser-safe.
 
-const PARTS = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|&#(?:x([0-9A-Fa-f]+)|([0-9]+));/g;
+const PARTS = /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<\?[\s\S]*?(?:\?>|$)|&#(?:x([0-9A-Fa-f]+)|([0-9]+));/g;
 
 /** `xml` with every reference to a character beyond U+FFFF replaced by that character; the same XML to any reader. */
 export function astralReferencesAsCharacters(xml: string): string {

@@ -6,6 +6,7 @@ import { DmnParseError, parseDmn, type DmnModel } from '../dmn/dmn-model.js';
 import type { Finding } from '../errors.js';
 import { tooDeeplyNested, tooDeepMessage } from '../bpmn/nesting-depth.js';
 import { illegalCharacterMessage, illegalXmlCharacter } from '../bpmn/xml-characters.js';
+import { strayAmpersand, strayAmpersandMessage } from '../bpmn/xml-ampersands.js';
 
 export interface DmnSource {
   /** File name, set on the findings. */
@@ -47,6 +48,11 @@ export async function readDmnSources(files: DmnSource[]): Promise<ReadDmn> {
     const illegal = illegalXmlCharacter(file.xml);
     if (illegal) {
       findings.push(finding(null, 'xml-characters', illegalCharacterMessage(illegal)));
+      continue;
+    }
+    const stray = strayAmpersand(file.xml);
+    if (stray) {
+      findings.push(finding(null, 'dmn-parse', strayAmpersandMessage(stray)));
       continue;
     }
     let model: DmnModel;

@@ -9,6 +9,7 @@ import { isExecutableProcess } from '../bpmn/process-model.js';
 import { BpmnParseError, parseBpmn, type ParsedBpmn } from '../bpmn/moddle.js';
 import { tooDeeplyNested, tooDeepMessage } from '../bpmn/nesting-depth.js';
 import { illegalCharacterMessage, illegalXmlCharacter } from '../bpmn/xml-characters.js';
+import { strayAmpersand, strayAmpersandMessage } from '../bpmn/xml-ampersands.js';
 import type { Finding } from '../errors.js';
 import { stratumLintConfigWith, stratumResolver, withReportSeverities, type LintContext } from './config.js';
 import { isDmnSource, readDmnSources } from './dmn-sources.js';
@@ -89,7 +90,7 @@ export function ruleCrashMessage(rule: string, error: string): string {
 
 /** Parses and lints BPMN XML. Never throws for a bad document: that is a finding. */
 export async function lintXml(xml: string, options: LintOptions = {}): Promise<Finding[]> {
-  const refused = doctypeFinding(xml) ?? nestingFinding(xml) ?? characterFinding(xml);
+  const refused = doctypeFinding(xml) ?? nestingFinding(xml) ?? characterFinding(xml) ?? ampersandFinding(xml);
   if (refused) return [refused];
   let parsed: ParsedBpmn;
   try {
@@ -131,7 +132,7 @@ export interface ParsedSource {
 export function parseSources(files: BpmnSource[]): Promise<ParsedSource[]> {
   return Promise.all(
     files.map(async (file): Promise<ParsedSource> => {
-      const refused = doctypeFinding(file.xml) ?? nestingFinding(file.xml) ?? characterFinding(file.xml);
+      const refused = doctypeFinding(file.xml) ?? nestingFinding(file.xml) ?? characterFinding(file.xml) ?? ampersandFinding(file.xml);
       if (refused) return { file, findings: [refused] };
       try {
         return { file, parsed: await parseBpmn(file.xml) };
@@ -249,6 +250,12 @@ export function nestingFinding(xml: string): Finding | undefined {
 export function characterFinding(xml: string): Finding | undefined {
   const found = illegalXmlCharacter(xml);
   return found && { elementId: null, rule: 'xml-characters', severity: 'error', message: illegalCharacterMessage(found) };
+}
+
+/** An `&` that begins no reference XML defines makes the file no XML (bpmn/xml-ampersands.ts). */
+export function ampersandFinding(xml: string): Finding | undefined {
+  const found = strayAmpersand(xml);
+  return found && { elementId: null, rule: 'xml-parse', severity: 'error', message: strayAmpersandMessage(found) };
 }
 
 // helpers

@@ -1,7 +1,8 @@
 // A file holding a character XML does not allow (a NUL, a control character, a lone surrogate), as itself or as a
 // character reference, is refused at deploy with a 422 naming the file and the line, on SQLite and PostgreSQL
 // alike: on PostgreSQL a NUL in a name answered 500, and a lone surrogate deployed a process no start could store
-// (docs/validation.md, xml-characters).
+// (docs/validation.md, xml-characters). An & that begins no reference XML defines makes the file no XML: it
+// deployed, and the library served back a file no other XML reader takes (xml-parse).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemOf, TOKENS } from './support/client.js';
 import { removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
@@ -30,6 +31,17 @@ function suite(start: () => Promise<TestServer>) {
     await server.close();
     removeDataDir(server.dataDir);
   });
+
+  for (const [what, name, written] of [['an undeclared entity', 'Credit&nbsp;check', '&nbsp;check'], ['a bare &', 'Sales & service', '&']]) {
+    it(`refuses a file with ${what} as not XML, naming the line, and deploys nothing`, async () => {
+      const response = await server.api.request('POST', '/api/deployments?name=amp.bpmn&note=x', { token: TOKENS.designer, body: withTaskNamed('amp', name), headers: { 'content-type': 'application/xml' } });
+      expect(response.status).toBe(422);
+      expect((problemOf(response) as unknown as { findings: unknown[] }).findings).toEqual([
+        { file: 'amp.bpmn', elementId: null, rule: 'xml-parse', severity: 'error', message: expect.stringContaining(`line 4 writes "${written}", which is no reference XML defines`) as string },
+      ]);
+      expect((await server.api.request('GET', '/api/processes/amp', { token: TOKENS.designer })).status).toBe(404);
+    });
+  }
 
   for (const { what, key, name, message } of CASES) {
     it(`refuses a file holding ${what} with a 422 naming the file and the line, and deploys nothing`, async () => {
