@@ -22,6 +22,7 @@ import type { FeelInput } from '../feel/feel-expression.js';
 import { OpenChangesRead } from '../orders/order-holds.js';
 import { settleOrderChanges } from '../orders/order-change.js';
 import type { InstanceRow, Store, StoreTx } from '../store/types.js';
+import { endAbandonedCalls } from './abandoned-calls.js';
 import { deliverBuffered } from './buffered-delivery.js';
 import { returnToParent, startChild, stillToRun } from './call-activities.js';
 import type { DefinitionCache, ExecutableDefinition } from './definition-cache.js';
@@ -249,6 +250,9 @@ export class StepExecutor {
         result.incident ? { incident: result.incident } : null), at });
     }
     await tx.appendHistory(history);
+    // a call this step left (a terminate end, an interrupting boundary event) ends what it had called; a failing
+    // step keeps its tree as it stands for the incident's retry
+    if (!step.isNew && result.status !== 'failed') await endAbandonedCalls(tx, this, updated, previousWaits, result.waits, actor, at);
     // Elements marked `orderChange` settle the order change the instance handles (order-change.ts), at the step's
     // instant: a later reading would stamp the status after the children this step starts.
     await settleOrderChanges(tx, definition.model, updated, history, actor, at);

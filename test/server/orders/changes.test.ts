@@ -108,6 +108,22 @@ describe('a change is acknowledged before the order moves on', () => {
     expect((await changesOf('SO-CH-FAILED')).changes).toEqual([objectWith({ changeId: 'crm-failed', status: 'accepted' })]);
   });
 
+  it('ends the acknowledgements of a change still open when the order is rejected: no department is left to acknowledge a change to an order that has ended', async () => {
+    const order = await enterOrder('SO-CH-REJECTED', 'credit', 600_000);
+    expect((await change('SO-CH-REJECTED', { description: 'new logo', changeId: 'rej-1' })).status).toBe(201);
+    const acknowledgements = (await tasksOf('SO-CH-REJECTED')).filter((task) => ACKNOWLEDGERS.includes(task.candidateGroups[0]));
+    expect(acknowledgements).toHaveLength(3);
+    expect(await decide('SO-CH-REJECTED', 'vice-president', false)).toBe(200);
+    expect((await instance(order.id)).status).toBe('rejected');
+
+    expect(await tasksOf('SO-CH-REJECTED')).toEqual([]);
+    const called = await instance(acknowledgements[0].instanceId);
+    expect(called).toMatchObject({ processKey: 'special-change-notification', status: 'cancelled' });
+    expect(called.history.at(-1)).toMatchObject({ event: 'instance.cancelled', actor: 'vera', data: objectWith({ callerEnded: objectWith({ status: 'rejected' }) }) });
+    const late = await api.post(`/api/tasks/${encodeURIComponent(acknowledgements[0].id)}/complete`, TOKEN_OF[acknowledgements[0].candidateGroups[0]], { variables: { acknowledged: true } });
+    expect(late.status).toBe(404);
+  });
+
   it('keeps two changes open at once: the second is acknowledged after the first, and jobs wait for both', async () => {
     const order = await enterOrder('SO-CH-TWO', 'credit', 80_000);
     expect((await change('SO-CH-TWO', { description: 'first: new logo', changeId: 'a' })).status).toBe(201);
