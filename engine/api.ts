@@ -312,8 +312,11 @@ export interface OrderChangeView {
   description: string;
   amount: string | null;
   reportingAmount: string | null;
-  /** open → acknowledged → accepted (no new approval needed) | approved | rejected (the amount stays as approved). */
-  status: 'open' | 'acknowledged' | 'accepted' | 'approved' | 'rejected';
+  /**
+   * open → acknowledged → accepted (no new approval needed) | approved | rejected (the amount stays as approved);
+   * lapsed: the order ended (rejected, fulfilled, cancelled) before the change was settled, which is not in force.
+   */
+  status: 'open' | 'acknowledged' | 'accepted' | 'approved' | 'rejected' | 'lapsed';
   /** Open changes hold the order: none of its jobs is handed out. */
   open: boolean;
   requestedBy: string | null;
@@ -346,7 +349,7 @@ export interface OrderChangeAcknowledgement {
 
 /** One step of a change's way: its status after the step, who took it and when. */
 export interface OrderChangeStep {
-  status: 'acknowledged' | 'accepted' | 'approved' | 'rejected';
+  status: 'acknowledged' | 'accepted' | 'approved' | 'rejected' | 'lapsed';
   by: string | null;
   at: string;
 }

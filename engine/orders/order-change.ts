@@ -177,6 +177,26 @@ export async function settleOrderChanges(tx: StoreTx, model: ProcessModel, insta
   await tx.appendHistory(entries);
 }
 
+/**
+ * The order's root instance `root` has ended (rejected, fulfilled, cancelled) with changes still open: each lapses,
+ * settled now with an `order.change-lapsed` entry. Nothing acknowledges or approves them any more (the change loop
+ * ended with the order), and open they said the order waited for them, so a CRM polling a change's URL until it is
+ * settled polled for ever. A failed order keeps them: its retry puts it back on its way.
+ */
+export async function lapseOpenChanges(tx: StoreTx, root: InstanceRow, actor: string | null, now: string): Promise<void> {
+  if (root.parentId !== null || !root.businessKey || root.status === 'running' || root.status === 'failed') return;
+  if ((await tx.getOrder(root.businessKey))?.instanceId !== root.id) return;
+  const entries: HistoryRow[] = [];
+  for (const change of await openChangesOf(tx, root.businessKey)) {
+    await tx.updateOrderChange({ ...change, status: 'lapsed', settledAt: now });
+    entries.push({
+      instanceId: root.id, at: now, actor, event: 'order.change-lapsed', elementId: null, elementType: null, waitId: null,
+      data: { changeId: change.changeId, seq: change.seq, amount: change.amount, reportingAmount: change.reportingAmount, orderStatus: root.status },
+    });
+  }
+  await tx.appendHistory(entries);
+}
+
 /** An order's instance tree and the history entries the changes view reads from it, read once for both of its parts. */
 export interface ChangeHistory {
   tree: InstanceRow[];
@@ -259,7 +279,7 @@ export async function changeAcknowledgements({ tree, entries }: ChangeHistory, g
 }
 
 /** The statuses a step moves a change to, each with its `order.change-<status>` history entry. */
-const SETTLED_STATUSES: readonly OrderChangeStep['status'][] = ['acknowledged', 'accepted', 'approved', 'rejected'];
+const SETTLED_STATUSES: readonly OrderChangeStep['status'][] = ['acknowledged', 'accepted', 'approved', 'rejected', 'lapsed'];
 
 export function orderChangesView(
   order: OrderRow, changes: OrderChangeRow[], steps?: Map<string, OrderChangeStep[]>, acknowledgements?: Map<string, OrderChangeAcknowledgement[]>,

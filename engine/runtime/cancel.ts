@@ -5,6 +5,7 @@
 // instance it addressed (refused-attempts.ts), which every view of its order lists.
 import type { Actor } from '../api.js';
 import { conflict, notFound, type StratumError } from '../errors.js';
+import { lapseOpenChanges } from '../orders/order-change.js';
 import type { InstanceRow } from '../store/types.js';
 import { recordingRefusal, recordRefusedAtInstance } from './refused-attempts.js';
 import { callerEntry, callerOf } from './step-caller.js';
@@ -43,6 +44,8 @@ export async function cancelOrder(steps: StepExecutor, instanceId: string, actor
       await tx.appendHistory([callerEntry(steps.rows.history(locked.id, actor.name, 'instance.cancelled', null, null, { reason }), caller)]);
       await steps.incidents.closeOnCancel(tx, locked.id, actor.name);
     }
+    // the order's changes still open lapse with it
+    await lapseOpenChanges(tx, { ...instance, status: 'cancelled' }, actor.name, steps.rows.nowIso());
   }, caller), ({ error, reason }) => recordRefusedAtInstance(steps, {
     event: 'cancel.refused',
     instanceOf: async (tx) => (await tx.getInstance(instanceId))?.id,

@@ -20,7 +20,7 @@ import { isRetryableConflict, lostRace, notFound, StratumError } from '../errors
 import { recordOrderEvents } from '../events/order-events.js';
 import type { FeelInput } from '../feel/feel-expression.js';
 import { OpenChangesRead } from '../orders/order-holds.js';
-import { settleOrderChanges } from '../orders/order-change.js';
+import { lapseOpenChanges, settleOrderChanges } from '../orders/order-change.js';
 import type { InstanceRow, Store, StoreTx } from '../store/types.js';
 import { endAbandonedCalls } from './abandoned-calls.js';
 import { deliverBuffered } from './buffered-delivery.js';
@@ -256,6 +256,7 @@ export class StepExecutor {
     // Elements marked `orderChange` settle the order change the instance handles (order-change.ts), at the step's
     // instant: a later reading would stamp the status after the children this step starts.
     await settleOrderChanges(tx, definition.model, updated, history, actor, at);
+    if (ended) await lapseOpenChanges(tx, updated, actor, at);
     if (result.status === 'failed') await this.incidents.raise(tx, { before: instance, action: step.action, previousWaits, incident: result.incident });
 
     const follow: QueuedStep[] = [];

@@ -358,7 +358,7 @@ export interface IncidentFilter extends IncidentMatch {
  * A change to a running order (POST /api/orders/{orderNo}/changes). `open` and
  * `acknowledged` changes are open: the order's jobs are not handed out.
  */
-export type OrderChangeStatus = 'open' | 'acknowledged' | 'accepted' | 'approved' | 'rejected';
+export type OrderChangeStatus = 'open' | 'acknowledged' | 'accepted' | 'approved' | 'rejected' | 'lapsed';
 
 export interface OrderChangeRow {
   orderNo: string;

@@ -892,8 +892,8 @@ export const OrderChangeView: JsonSchema = {
     reportingAmount: nullable({ type: 'string', description: 'The new amount converted to the reporting currency.' }),
     status: {
       type: 'string',
-      enum: ['open', 'acknowledged', 'accepted', 'approved', 'rejected'],
-      description: '`open`: waiting for the acknowledgements; `acknowledged`: waiting for approval of the new amount; `accepted`: in force, no new approval needed; `approved`/`rejected`: the new amount was approved, or rejected (the order stays as approved).',
+      enum: ['open', 'acknowledged', 'accepted', 'approved', 'rejected', 'lapsed'],
+      description: '`open`: waiting for the acknowledgements; `acknowledged`: waiting for approval of the new amount; `accepted`: in force, no new approval needed; `approved`/`rejected`: the new amount was approved, or rejected (the order stays as approved); `lapsed`: the order ended (rejected, fulfilled, cancelled) before the change was settled, and it is not in force.',
     },
     open: { type: 'boolean', description: 'While any change is open, none of the order\'s jobs is handed out.' },
     requestedBy: nullable({ type: 'string' }),
@@ -906,7 +906,7 @@ export const OrderChangeView: JsonSchema = {
         type: 'object',
         required: ['status', 'by', 'at'],
         properties: {
-          status: { type: 'string', enum: ['acknowledged', 'accepted', 'approved', 'rejected'] },
+          status: { type: 'string', enum: ['acknowledged', 'accepted', 'approved', 'rejected', 'lapsed'] },
           by: nullable({ type: 'string' }),
           at: dateTime,
         },

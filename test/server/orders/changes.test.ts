@@ -122,6 +122,19 @@ describe('a change is acknowledged before the order moves on', () => {
     expect(called.history.at(-1)).toMatchObject({ event: 'instance.cancelled', actor: 'vera', data: objectWith({ callerEnded: objectWith({ status: 'rejected' }) }) });
     const late = await api.post(`/api/tasks/${encodeURIComponent(acknowledgements[0].id)}/complete`, TOKEN_OF[acknowledgements[0].candidateGroups[0]], { variables: { acknowledged: true } });
     expect(late.status).toBe(404);
+    // nothing will settle the change now: it lapses with the order, so a CRM polling it until it is settled stops
+    expect((await api.get(`/api/orders/SO-CH-REJECTED/changes/rej-1`, TOKENS.erp)).body).toMatchObject({ status: 'lapsed', open: false, settledAt: anyText() });
+    expect((await changesOf('SO-CH-REJECTED')).changes[0].settledBy).toEqual([{ status: 'lapsed', by: 'vera', at: anyText() }]);
+  });
+
+  it('lapses the changes still open of a cancelled order, in the history with who cancelled it', async () => {
+    const order = await enterOrder('SO-CH-CANCELLED', 'credit', 80_000);
+    expect((await change('SO-CH-CANCELLED', { description: 'new logo', changeId: 'can-1' })).status).toBe(201);
+    expect((await api.post('/api/orders/SO-CH-CANCELLED/cancel', TOKENS.erp, { reason: 'customer withdrew' })).status).toBe(200);
+    expect((await changesOf('SO-CH-CANCELLED')).changes).toEqual([objectWith({ changeId: 'can-1', status: 'lapsed', open: false, settledAt: anyText() })]);
+    expect((await historyOf(order.id)).filter((entry) => entry.event === 'order.change-lapsed'))
+      .toEqual([objectWith({ actor: 'erp', data: objectWith({ changeId: 'can-1', orderStatus: 'cancelled' }) })]);
+    expect(await tasksOf('SO-CH-CANCELLED')).toEqual([]);
   });
 
   it('keeps two changes open at once: the second is acknowledged after the first, and jobs wait for both', async () => {
