@@ -6,7 +6,7 @@
 import type { Actor } from '../api.js';
 import { conflict, notFound, type StratumError } from '../errors.js';
 import { lapseOpenChanges } from '../orders/order-change.js';
-import type { InstanceRow } from '../store/types.js';
+import type { InstanceRow, WaitRow } from '../store/types.js';
 import { recordingRefusal, recordRefusedAtInstance } from './refused-attempts.js';
 import { callerEntry, callerOf } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
@@ -39,9 +39,12 @@ export async function cancelOrder(steps: StepExecutor, instanceId: string, actor
       if (!locked) continue;
       tree.push(...(await tx.childrenOf(locked.id)));
       if (locked.status !== 'running' && locked.status !== 'failed') continue;
+      const closedJobs = closedJobsOf(await tx.findWaits({ instanceId: locked.id, kind: 'job' }), steps.rows.nowIso());
       await steps.saveInstance(tx, { ...locked, status: 'cancelled', state: null, endedAt: steps.rows.nowIso() });
       await tx.replaceWaits(locked.id, []);
-      await tx.appendHistory([callerEntry(steps.rows.history(locked.id, actor.name, 'instance.cancelled', null, null, { reason }), caller)]);
+      await tx.appendHistory([callerEntry(steps.rows.history(locked.id, actor.name, 'instance.cancelled', null, null, {
+        reason, ...(closedJobs.length > 0 && { closedJobs }),
+      }), caller)]);
       await steps.incidents.closeOnCancel(tx, locked.id, actor.name);
     }
     // the order's changes still open lapse with it
@@ -54,4 +57,15 @@ export async function cancelOrder(steps: StepExecutor, instanceId: string, actor
     reason,
     refusal: error.message,
   }, caller));
+}
+
+/**
+ * The open jobs a cancel closes, with the worker that held each one's lock: the history says whose work was cut off,
+ * and a worker's late call about one of them is kept against it (late-job-calls.ts).
+ */
+function closedJobsOf(jobs: WaitRow[], now: string): { jobId: string; elementId: string; jobType: string | null; lockedBy?: string }[] {
+  return jobs.map((job) => ({
+    jobId: job.id, elementId: job.elementId, jobType: job.jobType,
+    ...(job.lockedBy && job.lockExpiresAt && job.lockExpiresAt > now && { lockedBy: job.lockedBy }),
+  }));
 }

@@ -12,6 +12,7 @@ import { callerEntry, callerOf } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 import { treeModels } from './tree-models.js';
 import { jobView } from './views.js';
+import { keepingLateJobCall } from './late-job-calls.js';
 import { noteRefusal, recordRefusedAttempt, recordingRefusal, VARIABLE_REFUSED, type AttemptNote } from './refused-attempts.js';
 import { instancesInOrders } from './order-membership.js';
 import { lockWait } from './wait-locks.js';
@@ -50,7 +51,8 @@ export class ExternalJobs {
     const caller = callerOf(actor);
     // a completion of a job another worker holds, held by an open order change, or one whose variables would set
     // what no worker may, is kept in the history as `job.refused`
-    return recordingRefusal((attempt) => steps.step('complete-job', async (tx, moving) => {
+    const late = { attempted: 'complete', variables, ...(workerId !== undefined && { workerId }) };
+    return keepingLateJobCall(steps, jobId, late, caller, () => recordingRefusal((attempt) => steps.step('complete-job', async (tx, moving) => {
       const sentAt = (wait: WaitRow) => ({ attempted: 'complete', jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }) });
       const { wait, instance } = await this.lock(tx, jobId, { workerId, ...options }, { order: true, active: true }, { attempt, sent: sentAt });
       moving(instance);
@@ -69,7 +71,7 @@ export class ExternalJobs {
         action: { type: 'signal', elementId: wait.elementId, executionId: wait.executionId, variables: writes, outputsApplied: Boolean(info.outputs?.length) },
       }]);
       return instance.rootId;
-    }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'job.refused', null));
+    }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'job.refused', null)));
   }
 
   async fail(jobId: string, failure: JobFailure & JobCallOptions, actor: Actor): Promise<string> {
@@ -78,7 +80,8 @@ export class ExternalJobs {
     // a failure held by an open order change is refused as its completion is (kept as `job.refused`): counted, it
     // spent the retries of a job that could not move on (a Camunda 8 worker fails the job its completion was refused
     // for), and at 0 its incident failed the order and held the change's acknowledgements with it
-    return recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
+    const late = { attempted: 'failure', message: failure.message ?? null, retries: failure.retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }) };
+    return keepingLateJobCall(steps, jobId, late, caller, () => recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
       const sentAt = (wait: WaitRow) => ({
         attempted: 'failure', jobType: wait.jobType, message: failure.message ?? null, retries: failure.retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }),
       });
@@ -113,7 +116,7 @@ export class ExternalJobs {
         await steps.runQueue(tx, returns.map((step) => ({ ...step, actor: actor.name })));
       }
       return instance.rootId;
-    }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'job.refused', null));
+    }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'job.refused', null)));
   }
 
   /**
@@ -191,7 +194,8 @@ export class ExternalJobs {
   async throwError(jobId: string, thrown: { errorCode: string; message?: string; variables?: Record<string, unknown>; workerId?: string } & JobCallOptions, actor: Actor): Promise<string> {
     const { steps } = this;
     const caller = callerOf(actor);
-    return recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
+    const late = { attempted: 'bpmn-error', errorCode: thrown.errorCode, variables: thrown.variables ?? {}, ...(thrown.workerId !== undefined && { workerId: thrown.workerId }) };
+    return keepingLateJobCall(steps, jobId, late, caller, () => recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
       const sentAt = (wait: WaitRow) => ({
         attempted: 'bpmn-error', jobType: wait.jobType, errorCode: thrown.errorCode, variables: thrown.variables ?? {}, ...(thrown.workerId !== undefined && { workerId: thrown.workerId }),
       });
@@ -217,7 +221,7 @@ export class ExternalJobs {
         },
       }]);
       return instance.rootId;
-    }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'job.refused', null));
+    }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'job.refused', null)));
   }
 
   /**
