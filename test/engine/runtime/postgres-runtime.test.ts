@@ -156,6 +156,40 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     expect(await first.runtime.findTasks({ businessKey: orderNo })).toEqual([]);
   });
 
+  it('lets exactly one of two cancels of an order sent to the two processes at once win; the other is refused 409 and kept, and a worker\'s late completion is kept', async () => {
+    // Widen the race: one cancel holds the order's root and pauses; the other reads it meanwhile and waits for it.
+    let locked: () => void = () => undefined;
+    const store = slowAfter(secondStore, 'getInstance', 150, () => locked(), (_id, options) => options?.lock === true);
+    const slow = await openStratum({ store, clock });
+    const orderNo = 'PG-CANCEL-TWICE';
+    const { instance } = await enter(first.runtime, order(orderNo, 100));
+    const [job] = await first.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'planner-1' });
+    const rootLocked = new Promise<void>((resolve) => (locked = resolve));
+    const results = await Promise.allSettled([
+      slow.runtime.cancel(instance.id, erp, { reason: 'customer withdrew' }),
+      rootLocked.then(() => first.runtime.cancel(instance.id, { name: 'ops', groups: ['operations'] }, { reason: 'duplicate' })),
+    ]);
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(results.find((result) => result.status === 'rejected')).toMatchObject({ reason: { code: 'conflict' } });
+    const { items: members } = await first.runtime.findInstances({ businessKey: orderNo });
+    // the order and the sales order management it waits in are cancelled once each (the approval had completed)
+    expect(members.map((member) => `${member.processKey}:${member.status}`).sort()).toEqual([
+      'credit-order-approval:completed', 'order-to-cash:cancelled', 'sales-order-management:cancelled',
+    ]);
+    for (const member of members.filter((candidate) => candidate.status === 'cancelled')) {
+      const { history } = (await second.runtime.getInstance(member.id))!;
+      // an instance's view lists its whole call tree's history: count this instance's own entries
+      expect(history.filter((entry) => entry.event === 'instance.cancelled' && entry.instanceId === member.id)).toHaveLength(1);
+    }
+    const root = (await second.runtime.getInstance(instance.id))!;
+    expect(root.history.filter((entry) => entry.event === 'cancel.refused' && entry.instanceId === instance.id).map((entry) => entry.data?.reason)).toEqual(['instance-ended']);
+    await expect(second.runtime.completeJob(job.id, {}, erp, 'planner-1')).rejects.toMatchObject({ code: 'not-found' });
+    const worked = (await first.runtime.getInstance(job.instanceId))!;
+    expect(worked.history.filter((entry) => entry.event === 'job.refused').map((entry) => entry.data)).toEqual([
+      expect.objectContaining({ attempted: 'complete', reason: 'instance-cancelled', lockedBy: 'planner-1' }),
+    ]);
+  });
+
   it('answers a start repeated with its Idempotency-Key on the other process, while the first commits, with the first start (the loser of the key retries)', async () => {
     const xml = readFileSync(fileURLToPath(new URL('../../fixtures/engine/parallel-separated-review.bpmn', import.meta.url)), 'utf8');
     await first.library.deploy([{ name: 'parallel-separated-review.bpmn', xml }], { user: 'test' });
