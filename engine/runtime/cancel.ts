@@ -39,11 +39,11 @@ export async function cancelOrder(steps: StepExecutor, instanceId: string, actor
       if (!locked) continue;
       tree.push(...(await tx.childrenOf(locked.id)));
       if (locked.status !== 'running' && locked.status !== 'failed') continue;
-      const closedJobs = closedJobsOf(await tx.findWaits({ instanceId: locked.id, kind: 'job' }), steps.rows.nowIso());
+      const closed = closedWaitsOf(await tx.findWaits({ instanceId: locked.id }), steps.rows.nowIso());
       await steps.saveInstance(tx, { ...locked, status: 'cancelled', state: null, endedAt: steps.rows.nowIso() });
       await tx.replaceWaits(locked.id, []);
       await tx.appendHistory([callerEntry(steps.rows.history(locked.id, actor.name, 'instance.cancelled', null, null, {
-        reason, ...(closedJobs.length > 0 && { closedJobs }),
+        reason, ...closed,
       }), caller)]);
       await steps.incidents.closeOnCancel(tx, locked.id, actor.name);
     }
@@ -60,12 +60,17 @@ export async function cancelOrder(steps: StepExecutor, instanceId: string, actor
 }
 
 /**
- * The open jobs a cancel closes, with the worker that held each one's lock: the history says whose work was cut off,
- * and a worker's late call about one of them is kept against it (late-job-calls.ts).
+ * The open jobs and tasks a cancel closes, with the worker that held each job's lock and the person who claimed each
+ * task: the history says whose work the cancel cut off, and their late call about one of them is kept against it
+ * (late-calls.ts). Each list only when there is something in it.
  */
-function closedJobsOf(jobs: WaitRow[], now: string): { jobId: string; elementId: string; jobType: string | null; lockedBy?: string }[] {
-  return jobs.map((job) => ({
+function closedWaitsOf(waits: WaitRow[], now: string): Record<string, unknown> {
+  const closedJobs = waits.filter((wait) => wait.kind === 'job').map((job) => ({
     jobId: job.id, elementId: job.elementId, jobType: job.jobType,
     ...(job.lockedBy && job.lockExpiresAt && job.lockExpiresAt > now && { lockedBy: job.lockedBy }),
   }));
+  const closedTasks = waits.filter((wait) => wait.kind === 'task').map((task) => ({
+    taskId: task.id, elementId: task.elementId, ...(task.claimedBy && { claimedBy: task.claimedBy }),
+  }));
+  return { ...(closedJobs.length > 0 && { closedJobs }), ...(closedTasks.length > 0 && { closedTasks }) };
 }

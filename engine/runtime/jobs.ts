@@ -12,7 +12,7 @@ import { callerEntry, callerOf } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
 import { treeModels } from './tree-models.js';
 import { jobView } from './views.js';
-import { keepingLateJobCall } from './late-job-calls.js';
+import { keepingLateCall } from './late-calls.js';
 import { noteRefusal, recordRefusedAttempt, recordingRefusal, VARIABLE_REFUSED, type AttemptNote } from './refused-attempts.js';
 import { instancesInOrders } from './order-membership.js';
 import { lockWait } from './wait-locks.js';
@@ -52,7 +52,7 @@ export class ExternalJobs {
     // a completion of a job another worker holds, held by an open order change, or one whose variables would set
     // what no worker may, is kept in the history as `job.refused`
     const late = { attempted: 'complete', variables, ...(workerId !== undefined && { workerId }) };
-    return keepingLateJobCall(steps, jobId, late, caller, () => recordingRefusal((attempt) => steps.step('complete-job', async (tx, moving) => {
+    return keepingLateCall(steps, 'job', jobId, late, caller, () => recordingRefusal((attempt) => steps.step('complete-job', async (tx, moving) => {
       const sentAt = (wait: WaitRow) => ({ attempted: 'complete', jobType: wait.jobType, variables, ...(workerId !== undefined && { workerId }) });
       const { wait, instance } = await this.lock(tx, jobId, { workerId, ...options }, { order: true, active: true }, { attempt, sent: sentAt });
       moving(instance);
@@ -81,7 +81,7 @@ export class ExternalJobs {
     // spent the retries of a job that could not move on (a Camunda 8 worker fails the job its completion was refused
     // for), and at 0 its incident failed the order and held the change's acknowledgements with it
     const late = { attempted: 'failure', message: failure.message ?? null, retries: failure.retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }) };
-    return keepingLateJobCall(steps, jobId, late, caller, () => recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
+    return keepingLateCall(steps, 'job', jobId, late, caller, () => recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
       const sentAt = (wait: WaitRow) => ({
         attempted: 'failure', jobType: wait.jobType, message: failure.message ?? null, retries: failure.retries, ...(failure.workerId !== undefined && { workerId: failure.workerId }),
       });
@@ -195,7 +195,7 @@ export class ExternalJobs {
     const { steps } = this;
     const caller = callerOf(actor);
     const late = { attempted: 'bpmn-error', errorCode: thrown.errorCode, variables: thrown.variables ?? {}, ...(thrown.workerId !== undefined && { workerId: thrown.workerId }) };
-    return keepingLateJobCall(steps, jobId, late, caller, () => recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
+    return keepingLateCall(steps, 'job', jobId, late, caller, () => recordingRefusal((attempt) => steps.step('fail-job', async (tx, moving) => {
       const sentAt = (wait: WaitRow) => ({
         attempted: 'bpmn-error', jobType: wait.jobType, errorCode: thrown.errorCode, variables: thrown.variables ?? {}, ...(thrown.workerId !== undefined && { workerId: thrown.workerId }),
       });

@@ -11,6 +11,7 @@ import { distinctDeciderRefusalOf } from './distinct-deciders.js';
 import { fourEyesRefusal, MULTI_INSTANCE_BODY, separatedTaskOf } from './four-eyes.js';
 import { waitInputs } from './local-inputs.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
+import { keepingLateCall } from './late-calls.js';
 import { noteRefusal, recordRefusedAttempt, recordingRefusal, VARIABLE_REFUSED } from './refused-attempts.js';
 import { mayWork, offeredTo } from './task-assignment.js';
 import { claimedByAnother, heldByAnother, holderOf, notClaimed, TASK_CLAIMED } from './task-claims.js';
@@ -72,7 +73,7 @@ export class UserTasks {
     const { steps } = this;
     const caller = callerOf(actor);
     // a refusal of the controls (candidate groups, four eyes) is kept in the history as `task.refused`
-    return recordingRefusal((attempt) => steps.step('complete-task', async (tx, moving) => {
+    return keepingLateCall(steps, 'task', taskId, { attempted: 'complete', variables }, caller, () => recordingRefusal((attempt) => steps.step('complete-task', async (tx, moving) => {
       const { wait, instance } = await lockWait(tx, taskId, 'task', { order: true }); // four eyes reads the whole order
       moving(instance);
       const definition = await steps.definition(tx, instance.processKey, instance.version);
@@ -107,7 +108,7 @@ export class UserTasks {
         await releaseClaimsFourEyesRefuses(tx, steps.rows, instance, actor.name, (key, version) => steps.definition(tx, key, version));
       }
       return instance.rootId;
-    }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'task.refused', 'bpmn:UserTask'));
+    }, caller), (refused) => recordRefusedAttempt(steps, refused, caller, 'task.refused', 'bpmn:UserTask')));
   }
 
   /**

@@ -1,7 +1,8 @@
-// A worker holding a job when its order is cancelled reports back later: its call is refused (the job is gone) and
-// kept in the cancelled instance's history, so the order's audit shows the work the cancel cut off.
+// A worker holding a job, or an approver holding a task, when its order is cancelled reports back later: the call is
+// refused (the job or task is gone) and kept in the cancelled instance's history, so the order's audit shows the
+// work the cancel cut off.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { enter, erp, openFixture, order, type Fixture } from '../../support/stratum-fixture.js';
+import { director, enter, erp, openFixture, order, type Fixture } from '../../support/stratum-fixture.js';
 import { arrayWith, objectWith } from '../../support/matchers.js';
 
 let fixture: Fixture;
@@ -71,5 +72,23 @@ describe('a worker reporting on a job its order\'s cancel closed', () => {
     const kept = await refusedAt(job.instanceId);
     expect(kept).toHaveLength(10);
     expect(kept[9].data).toMatchObject({ lastKept: true });
+  });
+
+  it('keeps the sales director\'s approval of a claimed task sent after the cancel as task.refused; the order stays cancelled', async () => {
+    const { instance: placed } = await enter(runtime(), order('LATE-5', 1_500_000));
+    const [task] = await runtime().findTasks({ businessKey: 'LATE-5' });
+    await runtime().claimTask(task.id, director);
+    await runtime().cancel(placed.id, ops, { reason: 'withdrawn' });
+    const cancelled = (await runtime().getInstance(task.instanceId))!.history.find((entry) => entry.event === 'instance.cancelled' && entry.instanceId === task.instanceId);
+    expect(cancelled?.data).toEqual({ reason: 'withdrawn', closedTasks: [{ taskId: task.id, elementId: task.elementId, claimedBy: 'dora' }] });
+
+    await expect(runtime().completeTask(task.id, { approved: true, comment: 'fine' }, director)).rejects.toMatchObject({ code: 'not-found' });
+    const refused = (await runtime().getInstance(task.instanceId))!.history.filter((entry) => entry.event === 'task.refused');
+    expect(refused).toEqual([objectWith({
+      actor: 'dora', elementId: task.elementId,
+      data: objectWith({ attempted: 'complete', variables: { approved: true, comment: 'fine' }, claimedBy: 'dora', reason: 'instance-cancelled', cancelledBy: 'ops' }),
+    })]);
+    expect((await fixture.stratum.orders.get('LATE-5'))?.status).toBe('cancelled');
+    expect(await runtime().getTaskCompletion(task.id)).toBeUndefined();
   });
 });
