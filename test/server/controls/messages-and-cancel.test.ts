@@ -241,6 +241,26 @@ describe('orders are cancelled as a whole', () => {
     for (const entry of entries) expect(entry).toMatchObject({ actor: 'erp', data: { reason: reason.reason } });
     expect((await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, reason)).status).toBe(409);
   });
+
+  it('keeps the shipper\'s report on Camunda 7\'s route of an order cancelled while it shipped: 404 as before, job.refused in the audit', async () => {
+    const order = await enterCredit('SO-CANCEL-SHIPPING', 80_000);
+    expect(await work(PLANNING, 'SO-CANCEL-SHIPPING')).toEqual(PLANNING);
+    const fetched = await api.post<{ id: string; businessKey: string }[]>('/engine-rest/external-task/fetchAndLock', TOKENS.erp, {
+      workerId: 'shipper', maxTasks: 100, topics: [{ topicName: 'shipping', lockDuration: 60_000 }],
+    });
+    const shipping = fetched.body.find((task) => task.businessKey === 'SO-CANCEL-SHIPPING')!;
+    expect((await api.post(`/api/orders/SO-CANCEL-SHIPPING/cancel`, TOKENS.erp, reason)).status).toBe(200);
+
+    const late = await api.post(`/engine-rest/external-task/${encodeURIComponent(shipping.id)}/complete`, TOKENS.erp, { workerId: 'shipper' });
+    expect(late.status, late.text).toBe(404);
+    const kept = (await historyOf(order.id)).filter((entry) => entry.event === 'job.refused');
+    expect(kept).toEqual([objectWith({
+      actor: 'erp', via: 'camunda7',
+      data: objectWith({ attempted: 'complete', workerId: 'shipper', jobType: 'shipping', lockedBy: 'shipper', reason: 'instance-cancelled', cancelledBy: 'erp' }),
+    })]);
+    const audit = await api.get<{ items: unknown[] }>('/api/audit/refused?businessKey=SO-CANCEL-SHIPPING&reason=instance-cancelled', TOKENS.operations);
+    expect(audit.body.items).toHaveLength(1);
+  });
 });
 
 // ---- incidents ------------------------------------------------------------------
