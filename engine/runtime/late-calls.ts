@@ -21,14 +21,16 @@ const KINDS = {
   task: { list: 'closedTasks', id: 'taskId', event: 'task.refused', elementType: 'bpmn:UserTask' },
 } as const;
 
-/** Runs `call` (a job's completion, failure or BPMN error; a task's completion); when it finds no such job or task, keeps it as a late call if a cancel closed it. */
+/** Runs `call` (a job's completion, failure or BPMN error; a task's completion); when it is refused, keeps it as a late call if a cancel closed its job or task. */
 export async function keepingLateCall<T>(
   steps: StepExecutor, kind: keyof typeof KINDS, waitId: string, sent: Record<string, unknown>, caller: StepCaller, call: () => Promise<T>,
 ): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof StratumError && error.code === 'not-found') await keepLateCall(steps, kind, waitId, sent, caller, error.message);
+    // 404 once the cancel has committed; 409 (no longer open) when the call read the job or task just before and
+    // waited for the cancel's lock: either way only a wait the cancel closed is kept (keepLateCall checks)
+    if (error instanceof StratumError && (error.code === 'not-found' || error.code === 'conflict')) await keepLateCall(steps, kind, waitId, sent, caller, error.message);
     throw error;
   }
 }

@@ -190,6 +190,26 @@ describePostgres('runtime on PostgreSQL shared by two server processes', () => {
     ]);
   });
 
+  it('keeps a worker\'s completion that read its job just before a cancel on the other process took the order (409, no longer open) as the cancel\'s late call', async () => {
+    // Widen the race: the completion reads its job, then pauses until the cancel on the other process has committed.
+    let read: () => void = () => undefined;
+    let cancelDone: Promise<unknown> = Promise.resolve();
+    const store = slowAfter(secondStore, 'getWait', () => cancelDone, () => read(), (_id, options) => options?.lock !== true);
+    const slow = await openStratum({ store, clock });
+    const { instance } = await enter(first.runtime, order('PG-CANCEL-LATE', 100));
+    const [job] = await first.runtime.fetchAndLockJobs({ type: 'procurement-planning', workerId: 'planner-1' });
+    const jobRead = new Promise<void>((resolve) => (read = resolve));
+    cancelDone = jobRead.then(() => first.runtime.cancel(instance.id, erp, { reason: 'customer withdrew' }));
+    const [completion, cancel] = await Promise.allSettled([slow.runtime.completeJob(job.id, {}, erp, 'planner-1'), cancelDone]);
+    expect(cancel.status).toBe('fulfilled');
+    expect(completion).toMatchObject({ status: 'rejected', reason: { code: 'conflict' } });
+    const worked = (await second.runtime.getInstance(job.instanceId))!;
+    expect(worked.status).toBe('cancelled');
+    expect(worked.history.filter((entry) => entry.event === 'job.refused').map((entry) => entry.data)).toEqual([
+      expect.objectContaining({ attempted: 'complete', reason: 'instance-cancelled', lockedBy: 'planner-1' }),
+    ]);
+  });
+
   it('answers a start repeated with its Idempotency-Key on the other process, while the first commits, with the first start (the loser of the key retries)', async () => {
     const xml = readFileSync(fileURLToPath(new URL('../../fixtures/engine/parallel-separated-review.bpmn', import.meta.url)), 'utf8');
     await first.library.deploy([{ name: 'parallel-separated-review.bpmn', xml }], { user: 'test' });
