@@ -242,6 +242,16 @@ describe('orders are cancelled as a whole', () => {
     expect((await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, reason)).status).toBe(409);
   });
 
+  it('offers no cancel on Camunda\'s routes: their 404 names the route, and the order runs on', async () => {
+    const order = await enterCredit('SO-CANCEL-CAMUNDA', 700_000);
+    for (const [method, path] of [['POST', `/v2/process-instances/${order.id}/cancellation`], ['DELETE', `/engine-rest/process-instance/${order.id}`]] as const) {
+      const answer = await api.request(method, path, { token: TOKENS.erp, body: '{}', headers: { 'content-type': 'application/json' }, unchecked: true });
+      expect(answer.status, path).toBe(404);
+      expect(problemOf(answer).detail).toBe(`There is no ${method} ${path}.`);
+    }
+    expect((await instance(order.id)).status).toBe('running');
+  });
+
   it('keeps the shipper\'s report on Camunda 7\'s route of an order cancelled while it shipped: 404 as before, job.refused in the audit', async () => {
     const order = await enterCredit('SO-CANCEL-SHIPPING', 80_000);
     expect(await work(PLANNING, 'SO-CANCEL-SHIPPING')).toEqual(PLANNING);
