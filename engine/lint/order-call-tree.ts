@@ -11,8 +11,9 @@
 // inside orders (called, at any depth, from one that takes orders) is called
 // only from inside orders: a process outside them calling it would run an
 // order's approvals and jobs on variables no order entry checked, and calling
-// the order process would also stop order entry (it takes orders only at level 1). A process that takes orders
-// keeps taking them: a version without it would stop order entry and open it and its callees to direct starts.
+// the order process would also stop order entry (it takes orders only at level 1). A process that takes orders and
+// that no process calls keeps taking them: a version without it would stop order entry and open it and its callees
+// to direct starts.
 import type { ModdleElement } from 'bpmn-moddle';
 import { allFlowElements } from '../bpmn/process-model.js';
 import type { Finding } from '../errors.js';
@@ -48,7 +49,10 @@ export function orderEntryFindings(documents: { name: string; definitions: Moddl
   const borderBefore = orderBorder(before);
   const findings: Finding[] = [];
   const judged = new Set<string>();
-  const tookOrders = new Set(before.filter((process) => process.takesOrders).map((process) => process.key));
+  // an order entry: it took orders and nothing called it. One a process calls never took an order (that call fails
+  // with this rule's incident), and a version without takesOrders is how that mistake is fixed
+  const called = new Set(before.flatMap((process) => process.calls));
+  const tookOrders = new Set(before.filter((process) => process.takesOrders && !called.has(process.key)).map((process) => process.key));
   for (const { name, definitions } of documents) {
     for (const process of (definitions.rootElements ?? []).filter((element) => element.$type === 'bpmn:Process')) {
       judged.add(String(process.id));
