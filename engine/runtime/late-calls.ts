@@ -40,6 +40,8 @@ async function keepLateCall(steps: StepExecutor, kind: keyof typeof KINDS, waitI
   // a job's or task's id is its instance's id and its execution's (instance-step.ts)
   const instanceId = waitId.slice(0, Math.max(0, waitId.indexOf(':')));
   if (!instanceId) return;
+  // most refusals are of a task or job decided or moved on, not cancelled: a read tells, and only a cancel's takes the write lock
+  if ((await steps.store.read((tx) => tx.getInstance(instanceId)))?.status !== 'cancelled') return;
   await steps.inTransaction(async (tx) => {
     const instance = await tx.getInstance(instanceId);
     if (instance?.status !== 'cancelled') return;
