@@ -6,7 +6,8 @@
 import type { Actor } from '../api.js';
 import { conflict, notFound, type StratumError } from '../errors.js';
 import { lapseOpenChanges } from '../orders/order-change.js';
-import type { InstanceRow, WaitRow } from '../store/types.js';
+import type { InstanceRow } from '../store/types.js';
+import { closedWaitsOf } from './closed-waits.js';
 import { recordingRefusal, recordRefusedAtInstance } from './refused-attempts.js';
 import { callerEntry, callerOf } from './step-caller.js';
 import type { StepExecutor } from './step-executor.js';
@@ -57,20 +58,4 @@ export async function cancelOrder(steps: StepExecutor, instanceId: string, actor
     reason,
     refusal: error.message,
   }, caller));
-}
-
-/**
- * The open jobs and tasks a cancel closes, with the worker that held each job's lock and the person who claimed each
- * task: the history says whose work the cancel cut off, and their late call about one of them is kept against it
- * (late-calls.ts). Each list only when there is something in it.
- */
-function closedWaitsOf(waits: WaitRow[], now: string): Record<string, unknown> {
-  const closedJobs = waits.filter((wait) => wait.kind === 'job').map((job) => ({
-    jobId: job.id, elementId: job.elementId, jobType: job.jobType,
-    ...(job.lockedBy && job.lockExpiresAt && job.lockExpiresAt > now && { lockedBy: job.lockedBy }),
-  }));
-  const closedTasks = waits.filter((wait) => wait.kind === 'task').map((task) => ({
-    taskId: task.id, elementId: task.elementId, ...(task.claimedBy && { claimedBy: task.claimedBy }),
-  }));
-  return { ...(closedJobs.length > 0 && { closedJobs }), ...(closedTasks.length > 0 && { closedTasks }) };
 }
