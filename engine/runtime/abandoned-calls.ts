@@ -4,6 +4,7 @@
 // the special-change acknowledgements of an order rejected while a change was open stayed in each department's task
 // list, and completing them "acknowledged" a change to an order that had ended.
 import type { HistoryRow, InstanceRow, StoreTx, WaitRow } from '../store/types.js';
+import { closedWaitsOf } from './closed-waits.js';
 import type { Incidents } from './incidents.js';
 import type { InstanceRows } from './instance-rows.js';
 
@@ -31,11 +32,14 @@ export async function endAbandonedCalls(
       if (!member) continue;
       tree.push(...(await tx.childrenOf(member.id)).map((child) => child.id));
       if (member.status !== 'running' && member.status !== 'failed') continue;
+      // the jobs and tasks it closes are named as a cancel names them, so a late call about one is kept (late-calls.ts)
+      const closed = closedWaitsOf(await tx.findWaits({ instanceId: member.id }), at);
       await steps.saveInstance(tx, { ...member, status: 'cancelled', state: null, endedAt: at });
       await tx.replaceWaits(member.id, []);
       const entry: HistoryRow = {
         ...steps.rows.history(member.id, actor, 'instance.cancelled', null, null, {
           reason: null, callerEnded: { instanceId: caller.id, processKey: caller.processKey, elementId: call.elementId, status: caller.status },
+          ...closed,
         }),
         at,
       };

@@ -2,9 +2,10 @@
 // or task is gone, and a worker's completion, failure or BPMN error, or an approver's decision, is answered 404 as any
 // unknown id's. What they report (goods shipped, a plan made, an approval given after the cancel) is kept in the
 // cancelled instance's history as `job.refused` or `task.refused` with `reason: "instance-cancelled"`, so the
-// order's audit shows the work the cancel cut off instead of nothing. Only a job or task the cancel's
-// `instance.cancelled` entry names as closed counts (cancel.ts): an id made up to look like one of the order's writes
-// nothing.
+// order's audit shows the work the cancel cut off instead of nothing. The same holds for a called instance whose caller
+// left its call activity (an order rejected while a change was acknowledged: abandoned-calls.ts). Only a job or task
+// the `instance.cancelled` entry names as closed counts (closed-waits.ts): an id made up to look like one of the
+// order's writes nothing.
 import { StratumError } from '../errors.js';
 import { keptUnderLock, keptVariables, KEPT_PER_PERSON, withLastKept } from './refused-attempts.js';
 import { callerEntry, type StepCaller } from './step-caller.js';

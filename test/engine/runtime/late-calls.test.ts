@@ -1,6 +1,6 @@
 // A worker holding a job, or an approver holding a task, when its order is cancelled reports back later: the call is
 // refused (the job or task is gone) and kept in the cancelled instance's history, so the order's audit shows the
-// work the cancel cut off.
+// work the cancel cut off; so is one about a job or task of a called instance its caller left (abandoned-calls.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { director, enter, erp, openFixture, order, type Fixture } from '../../support/stratum-fixture.js';
 import { arrayWith, objectWith } from '../../support/matchers.js';
@@ -90,5 +90,56 @@ describe('a worker reporting on a job its order\'s cancel closed', () => {
     })]);
     expect((await fixture.stratum.orders.get('LATE-5'))?.status).toBe('cancelled');
     expect(await runtime().getTaskCompletion(task.id)).toBeUndefined();
+  });
+});
+
+/** A caller that gives its called packing an hour, then leaves the call by an interrupting timer. */
+const TIMED_PACKING = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D_timed_packing" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="timed-dispatch" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="CallPacking" />
+    <bpmn:callActivity id="CallPacking" name="Pack">
+      <bpmn:extensionElements><zeebe:calledElement processId="packing" /></bpmn:extensionElements>
+    </bpmn:callActivity>
+    <bpmn:boundaryEvent id="TooSlow" attachedToRef="CallPacking">
+      <bpmn:timerEventDefinition><bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT1H</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="F2" sourceRef="CallPacking" targetRef="Packed" />
+    <bpmn:sequenceFlow id="F3" sourceRef="TooSlow" targetRef="GivenUp" />
+    <bpmn:endEvent id="Packed" />
+    <bpmn:endEvent id="GivenUp" />
+  </bpmn:process>
+  <bpmn:process id="packing" isExecutable="true">
+    <bpmn:startEvent id="PackingStart" />
+    <bpmn:sequenceFlow id="P1" sourceRef="PackingStart" targetRef="Pack" />
+    <bpmn:serviceTask id="Pack" name="Pack">
+      <bpmn:extensionElements><zeebe:taskDefinition type="packing" /></bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="P2" sourceRef="Pack" targetRef="PackingEnd" />
+    <bpmn:endEvent id="PackingEnd" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+describe('a worker reporting on a job of a called instance its caller left', () => {
+  it('is answered 404, and its completion is kept in the ended instance\'s history, which names the job closed and its worker', async () => {
+    await fixture.stratum.library.deploy([{ name: 'timed-packing.bpmn', xml: TIMED_PACKING }], { user: 'test' });
+    const { instance: caller } = await runtime().start('timed-dispatch', { businessKey: 'LATE-CALL-1', user: 'test' });
+    const [job] = await runtime().fetchAndLockJobs({ type: 'packing', workerId: 'packer-1', lockMs: 3 * 3_600_000 });
+    fixture.clock.advance(2 * 3_600_000);
+    expect(await runtime().fireDueTimers()).toBe(1);
+    expect((await runtime().getInstance(caller.id))!.status).toBe('completed');
+    const ended = (await runtime().getInstance(job.instanceId))!;
+    expect(ended.status).toBe('cancelled');
+    expect(ended.history.find((entry) => entry.event === 'instance.cancelled')?.data).toEqual({
+      reason: null, callerEnded: objectWith({ instanceId: caller.id, elementId: 'CallPacking' }),
+      closedJobs: [{ jobId: job.id, elementId: 'Pack', jobType: 'packing', lockedBy: 'packer-1' }],
+    });
+
+    await expect(runtime().completeJob(job.id, { packed: true }, erp, 'packer-1')).rejects.toMatchObject({ code: 'not-found' });
+    expect(await refusedAt(job.instanceId)).toEqual([objectWith({
+      actor: 'erp', elementId: 'Pack',
+      data: objectWith({ attempted: 'complete', variables: { packed: true }, workerId: 'packer-1', lockedBy: 'packer-1', reason: 'instance-cancelled', cancelledBy: null }),
+    })]);
   });
 });

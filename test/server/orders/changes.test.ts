@@ -119,9 +119,18 @@ describe('a change is acknowledged before the order moves on', () => {
     expect(await tasksOf('SO-CH-REJECTED')).toEqual([]);
     const called = await instance(acknowledgements[0].instanceId);
     expect(called).toMatchObject({ processKey: 'special-change-notification', status: 'cancelled' });
-    expect(called.history.at(-1)).toMatchObject({ event: 'instance.cancelled', actor: 'vera', data: objectWith({ callerEnded: objectWith({ status: 'rejected' }) }) });
+    expect(called.history.at(-1)).toMatchObject({ event: 'instance.cancelled', actor: 'vera', data: objectWith({
+      callerEnded: objectWith({ status: 'rejected' }),
+      closedTasks: arrayWith(acknowledgements.map((task) => objectWith({ taskId: task.id }))),
+    }) });
     const late = await api.post(`/api/tasks/${encodeURIComponent(acknowledgements[0].id)}/complete`, TOKEN_OF[acknowledgements[0].candidateGroups[0]], { variables: { acknowledged: true } });
     expect(late.status).toBe(404);
+    // the department's late acknowledgement is kept in the ended tree's history, as a late call after a cancel is
+    const audit = await api.get<{ items: HistoryEntry[] }>('/api/audit/refused?businessKey=SO-CH-REJECTED', TOKENS.operations);
+    expect(audit.body.items).toEqual([objectWith({
+      event: 'task.refused', instanceId: called.id, waitId: acknowledgements[0].id,
+      data: objectWith({ attempted: 'complete', variables: { acknowledged: true }, reason: 'instance-cancelled', cancelledBy: 'vera' }),
+    })]);
     // nothing will settle the change now: it lapses with the order, so a CRM polling it until it is settled stops
     expect((await api.get(`/api/orders/SO-CH-REJECTED/changes/rej-1`, TOKENS.erp)).body).toMatchObject({ status: 'lapsed', open: false, settledAt: anyText() });
     expect((await changesOf('SO-CH-REJECTED')).changes[0].settledBy).toEqual([{ status: 'lapsed', by: 'vera', at: anyText() }]);
