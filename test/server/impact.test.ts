@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImpactReport, ProcessDetail, ProcessDiff, ProcessSummary, ReplayEvent } from '../../engine/api.js';
-import { runningReplayWorkers } from '../../engine/impact/replay-pool.js';
+import { replayWorkerPids, runningReplayWorkers } from '../../engine/impact/replay-pool.js';
 import { readConfig } from '../../server/config.js';
 import { buildOpenApiDocument } from '../../server/openapi.js';
 import { approvalTierDmn, decidedTiers } from '../engine/impact/candidates.js';
@@ -41,6 +41,10 @@ function upload(name: string, xml: string, note?: string): FormData {
 
 describe('POST /api/impact', () => {
   it('stops the replay and its worker when the client goes away', async () => {
+    // workers kept idle by an earlier file of this process would replay these few orders before the server sees the
+    // client go: the replay starts cold, so the cancel is what ends it
+    for (const pid of replayWorkerPids()) process.kill(pid, 'SIGKILL');
+    await vi.waitFor(() => expect(runningReplayWorkers()).toBe(0));
     const replays: ReplayEvent[] = [];
     const client = new AbortController();
     const onReplay = (event: ReplayEvent) => {
