@@ -14,6 +14,8 @@ declare module 'dmn-moddle' {
     drgElement?: DmnElement[];
     /** dmn:Decision */
     informationRequirement?: DmnElement[];
+    /** A decision's extension elements (Camunda 8's `zeebe:versionTag`, read as a generic element). */
+    extensionElements?: { values?: { $type?: string; value?: unknown }[] };
     requiredDecision?: { href?: string };
     decisionLogic?: DmnElement;
     variable?: DmnElement;

@@ -5,7 +5,7 @@
 import { camunda7CallVariables, type Camunda7CallVariables } from './camunda7-call-variables.js';
 import { camunda7JobOf, camunda7Mappings, type InputOutput } from './camunda7-jobs.js';
 import type { ModdleElement } from 'bpmn-moddle';
-import { declaredDecisionCallOf } from '../dmn/decision-call.js';
+import { declaredDecisionCallOf, type DecisionBinding } from '../dmn/decision-call.js';
 import { inferredDecisionVariables } from './inferred-decision.js';
 import { CAMUNDA_URI } from './moddle.js';
 import { embeddedFormsOf, userTaskFormOf, type UserTaskForm } from './user-task-form.js';
@@ -49,6 +49,8 @@ export interface ElementInfo {
   outputCollection?: string;
   /** Business rule tasks: the variable the called decision's result is written to (`resultVariable`). */
   decisionResult?: string;
+  /** Business rule tasks that pin their decision's version: the decision and its binding (runtime/bound-decision.ts). */
+  boundDecision?: { decisionId: string; binding: DecisionBinding };
   /** Multi-instance: the variables each iteration has of its own, its element and loopCounter (iterationVariablesOf). */
   iterationVariables?: string[];
   /** End events: `zeebe:property name="outcome"`, e.g. "rejected". */
@@ -213,6 +215,7 @@ export function describeElement(element: ModdleElement): ElementInfo {
   if (element.$type === 'bpmn:BusinessRuleTask') {
     const decision = declaredDecisionCallOf(element as unknown as Parameters<typeof declaredDecisionCallOf>[0]);
     if (decision?.resultVariable) info.decisionResult = decision.resultVariable;
+    if (decision?.binding) info.boundDecision = { decisionId: decision.decisionRef, binding: decision.binding };
   }
 
   const called = calledProcessOf(element);

@@ -22,13 +22,24 @@ export interface DecisionCall {
   resultVariable?: string;
   /** Camunda 7's mapDecisionResult (default resultList). */
   mapping?: DecisionResultMapping;
+  /** The version it pins (absent: `latest`, the newest deployed version when the task runs). */
+  binding?: DecisionBinding;
 }
 
-/** Finds the deployed DMN model that holds a decision (Camunda's "latest" binding). */
+/**
+ * Which version of the decision a task evaluates, other than the latest: Camunda 8's `bindingType` deployment or
+ * versionTag, Camunda 7's `decisionRefBinding` deployment, version or versionTag (runtime/bound-decision.ts).
+ */
+export type DecisionBinding = { type: 'deployment' } | { type: 'version'; version: number } | { type: 'versionTag'; versionTag: string };
+
+/**
+ * Finds the deployed DMN model that holds a decision: its latest version, or the one `binding` pins (a source that
+ * cannot find the pinned version throws a DecisionNotDeployed naming decision and binding).
+ */
 export interface DecisionSource {
-  modelFor(decisionId: string): DmnModel | undefined;
+  modelFor(decisionId: string, binding?: DecisionBinding): DmnModel | undefined;
   /** The deployed version modelFor gives (for the audit trail); undefined where versions are not known. */
-  versionOf?(decisionId: string): number | undefined;
+  versionOf?(decisionId: string, binding?: DecisionBinding): number | undefined;
   /** Told of every decision a business rule task evaluated, so its step can record why it decided. */
   evaluated?(evaluation: DecisionEvaluation): void;
   /** True when no decisions are deployed at all (a source handed in per step may have none). */
@@ -64,11 +75,11 @@ export interface DeclaredDecisionCall extends DecisionCall {
    */
   unknownMapping?: string;
   /**
-   * A version binding other than `latest` (`bindingType="deployment"`, `camunda:decisionRefBinding="version"`
-   * with its version): Stratum evaluates the latest deployed version only, so such a call is refused, never run
-   * on another version than the one it pins.
+   * A version binding that cannot be honoured, as written (an unknown `bindingType`, `versionTag` without a tag,
+   * a `camunda:decisionRefVersion` that is no version number, a pin on a decision id computed by `=FEEL`): such a
+   * call is refused, never run on another version than the one it pins. `binding` is then absent.
    */
-  pinnedBinding?: string;
+  unsupportedBinding?: string;
 }
 
 /**
@@ -77,9 +88,9 @@ export interface DeclaredDecisionCall extends DecisionCall {
  */
 export function decisionCallOf(element: TaskElement | undefined): DecisionCall | undefined {
   const declared = declaredDecisionCallOf(element);
-  if (declared?.pinnedBinding !== undefined) {
+  if (declared?.unsupportedBinding !== undefined) {
     throw new DmnEvaluationError(
-      `business rule task ${element?.id ?? ''} binds decision ${declared.decisionRef} by ${declared.pinnedBinding}; Stratum evaluates the latest deployed version only`,
+      `business rule task ${element?.id ?? ''} binds decision ${declared.decisionRef} by ${declared.unsupportedBinding}, which Stratum cannot honour`,
       declared.decisionRef,
     );
   }
@@ -100,13 +111,14 @@ export function declaredDecisionCallOf(element: TaskElement | undefined): Declar
     // Camunda 8.6's bindingType and versionTag (zeebe-bpmn-moddle may not know them yet: then they are $attrs)
     const bindingType = zeebe?.bindingType ?? (zeebe?.$attrs as Record<string, unknown> | undefined)?.bindingType;
     const versionTag = zeebe?.versionTag ?? (zeebe?.$attrs as Record<string, unknown> | undefined)?.versionTag;
-    const pinned = typeof bindingType === 'string' && bindingType.trim() && bindingType.trim() !== 'latest'
-      ? `bindingType="${bindingType}"${typeof versionTag === 'string' && versionTag ? ` versionTag="${versionTag}"` : ''}`
-      : undefined;
+    const type = typeof bindingType === 'string' ? bindingType.trim() : undefined;
+    const tag = typeof versionTag === 'string' ? versionTag.trim() : '';
+    const binding: DecisionBinding | undefined = type === 'deployment' ? { type } : type === 'versionTag' && tag ? { type, versionTag: tag } : undefined;
+    const written = `bindingType="${type ?? ''}"${tag ? ` versionTag="${tag}"` : ''}`;
     return {
       dialect: 'camunda8', decisionRef: decisionId,
       ...(typeof resultVariable === 'string' && resultVariable && { resultVariable }),
-      ...(pinned && { pinnedBinding: pinned }),
+      ...bindingOrUnsupported(decisionId, type, binding, written),
     };
   }
   const decisionRef = camundaProperty(element, 'decisionRef');
@@ -116,17 +128,30 @@ export function declaredDecisionCallOf(element: TaskElement | undefined): Declar
   const mapping = camundaAttribute(element, 'mapDecisionResult');
   const known = mapping === undefined || DECISION_RESULT_MAPPINGS.includes(mapping as DecisionResultMapping);
   // Camunda 7's decisionRefBinding: latest (the default), deployment, version (decisionRefVersion), versionTag
-  const binding = camundaProperty(element, 'decisionRefBinding');
-  const pin = binding === 'version' ? camundaProperty(element, 'decisionRefVersion') : binding === 'versionTag' ? camundaProperty(element, 'decisionRefVersionTag') : undefined;
-  const pinned = binding && binding !== 'latest' ? `camunda:decisionRefBinding="${binding}"${pin ? ` (${pin})` : ''}` : undefined;
+  const type = camundaProperty(element, 'decisionRefBinding');
+  const pin = type === 'version' ? camundaProperty(element, 'decisionRefVersion') : type === 'versionTag' ? camundaProperty(element, 'decisionRefVersionTag') : undefined;
+  const binding: DecisionBinding | undefined = type === 'deployment' ? { type }
+    : type === 'version' && pin && /^[1-9]\d*$/.test(pin) ? { type, version: Number(pin) }
+      : type === 'versionTag' && pin ? { type, versionTag: pin } : undefined;
+  const written = `camunda:decisionRefBinding="${type ?? ''}"${pin ? ` (${pin})` : ''}`;
   return {
     dialect: 'camunda7',
     decisionRef,
     ...(resultVariable && { resultVariable }),
     ...(known && mapping && { mapping: mapping as DecisionResultMapping }),
     ...(!known && { unknownMapping: mapping }),
-    ...(pinned && { pinnedBinding: pinned }),
+    ...bindingOrUnsupported(decisionRef, type, binding, written),
   };
+}
+
+/** A binding as the call keeps it: none for `latest`, the binding, or what cannot be honoured as written. */
+function bindingOrUnsupported(
+  decisionRef: string, type: string | undefined, binding: DecisionBinding | undefined, written: string,
+): { binding?: DecisionBinding; unsupportedBinding?: string } {
+  if (!type || type === 'latest') return {};
+  // a computed id has no versions to pin before it is evaluated (the runtime resolves pins per step, up front)
+  if (binding && !isFeel(decisionRef)) return { binding };
+  return { unsupportedBinding: written };
 }
 
 /** Evaluates the called decision over the variables; the variables it sets. */
@@ -143,7 +168,7 @@ export function calledDecisionId(call: DecisionCall, variables: Record<string, u
 export function runDecision(
   call: DecisionCall, decisionId: string, source: DecisionSource, variables: Record<string, unknown>,
 ): { result: DecisionResult; output: Record<string, unknown> } {
-  const model = source.modelFor(decisionId);
+  const model = source.modelFor(decisionId, call.binding);
   if (!model) throw new DecisionNotDeployed(decisionId);
   const result = evaluateDecision(model, decisionId, variables, { dialect: call.dialect });
   if (!call.resultVariable) return { result, output: {} };

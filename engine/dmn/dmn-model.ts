@@ -60,6 +60,11 @@ export interface Decision {
   /** Ids of the decisions this one requires (informationRequirement/requiredDecision), evaluated before it. */
   requires: string[];
   logic: DecisionTable | LiteralExpressionLogic;
+  /**
+   * The decision's version tag: Camunda 8's `<zeebe:versionTag value>` among its extension elements, Camunda 7's
+   * `camunda:versionTag` attribute. What a business rule task bound by `versionTag` asks for.
+   */
+  versionTag?: string;
 }
 
 export interface DmnModel {
@@ -157,6 +162,14 @@ function refuseRequirementCycles(decisions: Map<string, Decision>): void {
   for (const decision of decisions.values()) visit(decision, []);
 }
 
+function versionTagOf(element: DmnElement): string | undefined {
+  const values = element.extensionElements?.values ?? [];
+  const zeebe = values.find((value) => value.$type?.toLowerCase() === 'zeebe:versiontag')?.value;
+  if (typeof zeebe === 'string' && zeebe.trim()) return zeebe.trim();
+  const camunda = Object.entries(element.$attrs ?? {}).find(([name]) => name.endsWith(':versionTag'))?.[1];
+  return typeof camunda === 'string' && camunda.trim() ? camunda.trim() : undefined;
+}
+
 function readDecision(element: DmnElement): Decision {
   const where = `decision ${element.id}`;
   const requires = (element.informationRequirement ?? [])
@@ -164,7 +177,8 @@ function readDecision(element: DmnElement): Decision {
     .filter((href: unknown): href is string => typeof href === 'string')
     .map((href: string) => href.replace(/^#/, ''));
   const logic = element.decisionLogic;
-  const base = { id: element.id, ...(element.name && { name: element.name }), requires };
+  const versionTag = versionTagOf(element);
+  const base = { id: element.id, ...(element.name && { name: element.name }), requires, ...(versionTag && { versionTag }) };
   if (logic?.$type === 'dmn:DecisionTable') return { ...base, logic: readTable(logic, where) };
   if (logic?.$type === 'dmn:LiteralExpression') {
     return {

@@ -4,15 +4,25 @@
 // change's .dmn files in place of the deployed ones of the same id, and beside
 // them for new ids. What the replay's business rule tasks evaluate, so a
 // change of a decision table shows in the replayed routes like a change of a
-// condition. Read-only, like the candidate library it belongs to.
+// condition. A task that pins its decision's version (bindingType,
+// decisionRefBinding) evaluates the version runtime/bound-decision.ts resolves
+// in the library after the change, the change being one new deployment. Read-only,
+// like the candidate library it belongs to.
 import { createHash } from 'node:crypto';
 import type { BpmnFile } from '../api.js';
 import type { DecisionSource } from '../dmn/decision-call.js';
 import { parseDmn, type DmnModel } from '../dmn/dmn-model.js';
 import { isDmnSource, readDmnSources } from '../lint/dmn-sources.js';
 import type { ExecutableDefinition } from '../runtime/definition-cache.js';
+import { pinnedDecision, resolveBoundDecisions, type BoundDecisions, type DecisionVersionEntry } from '../runtime/bound-decision.js';
 import { hasBusinessRuleTask } from '../runtime/deployed-decisions.js';
 import type { DecisionVersionRow, Store } from '../store/types.js';
+
+/** The deployment the change would be: its processes' and decisions' versions carry it (candidate-library.ts). */
+export const CANDIDATE_DEPLOYMENT = 'candidate';
+
+/** The deployment a process version came with, in the library after the change. */
+type DeploymentOf = (key: string, version: number) => Promise<string | undefined>;
 
 export interface CandidateDecision {
   id: string;
@@ -28,8 +38,13 @@ export interface CandidateDecision {
 export class CandidateDecisions {
   /** Decision id → the model that holds it after the change; parsed once, when a replayed step first calls a decision. */
   private models: Promise<Map<string, DmnModel>> | undefined;
+  /** A process version's pinned decisions, resolved once per version (`key@version`). */
+  private readonly bound = new Map<string, Promise<BoundDecisions>>();
+  /** A deployed file parsed once, by hash. */
+  private readonly parsed = new Map<string, Promise<DmnModel>>();
 
   private constructor(
+    private readonly store: Store,
     /** The latest deployed version of every decision id, before the change. */
     readonly deployed: DecisionVersionRow[],
     readonly candidates: CandidateDecision[],
@@ -56,22 +71,58 @@ export class CandidateDecisions {
         });
       }
     }
-    return new CandidateDecisions(deployed, candidates, changeModels);
+    return new CandidateDecisions(store, deployed, candidates, changeModels);
   }
 
   /** The deployed decisions alone, as they are before the change (the replay's baseline, library-replay.ts). */
   withoutChange(): CandidateDecisions {
-    return new CandidateDecisions(this.deployed, [], new Map());
+    return new CandidateDecisions(this.store, this.deployed, [], new Map());
   }
 
   /**
    * The decisions a step of `definition` may call after the change, or undefined when it has no business rule
    * task (as the runtime hands a step none then).
    */
-  async forStep(definition: ExecutableDefinition): Promise<DecisionSource | undefined> {
+  async forStep(definition: ExecutableDefinition, deploymentOf: DeploymentOf): Promise<DecisionSource | undefined> {
     if (!hasBusinessRuleTask(definition)) return undefined;
     const models = await this.afterChange();
-    return { modelFor: (decisionId) => models.get(decisionId) };
+    const bound = await this.boundFor(definition, deploymentOf);
+    return { modelFor: (decisionId, binding) => (binding ? pinnedDecision(bound, decisionId, binding).model : models.get(decisionId)) };
+  }
+
+  private boundFor(definition: ExecutableDefinition, deploymentOf: DeploymentOf): Promise<BoundDecisions> {
+    const id = `${definition.key}@${definition.version}`;
+    let bound = this.bound.get(id);
+    if (!bound) {
+      bound = resolveBoundDecisions({
+        versionsOf: (decisionId) => this.versionsAfterChange(decisionId),
+        callerDeployment: () => deploymentOf(definition.key, definition.version),
+      }, definition);
+      this.bound.set(id, bound);
+    }
+    return bound;
+  }
+
+  /**
+   * Every version of a decision after the change, newest first. A decision of the change's files is of the candidate
+   * deployment: a new version when its file changed; unchanged, the deployment still versions it when a process it
+   * stores binds it by deployment (library/decision-versions.ts), the only binding that then asks for it.
+   */
+  private async versionsAfterChange(decisionId: string): Promise<DecisionVersionEntry[]> {
+    const stored = (await this.store.read((tx) => tx.decisionVersionsOf(decisionId))).sort((a, b) => b.version - a.version);
+    const deployed = stored.map((row) => ({ version: row.version, deploymentId: row.deploymentId, model: () => this.parse(row) }));
+    const model = this.changeModels.get(decisionId);
+    if (!model) return deployed;
+    const changed = this.candidates.some((candidate) => candidate.id === decisionId);
+    const entry = { version: (stored[0]?.version ?? 0) + 1, deploymentId: CANDIDATE_DEPLOYMENT, model: () => Promise.resolve(model) };
+    // unchanged, it is versioned only for a caller bound by deployment: no other binding may find that version
+    return changed ? [entry, ...deployed] : [{ ...entry, onlyByDeployment: true }, ...deployed];
+  }
+
+  private parse(row: DecisionVersionRow): Promise<DmnModel> {
+    let model = this.parsed.get(row.hash);
+    if (!model) this.parsed.set(row.hash, (model = parseDmn(row.xml)));
+    return model;
   }
 
   private afterChange(): Promise<Map<string, DmnModel>> {
@@ -82,12 +133,9 @@ export class CandidateDecisions {
   private async readModels(): Promise<Map<string, DmnModel>> {
     const byId = new Map<string, DmnModel>();
     // a deployed file holding several decisions is parsed once
-    const parsed = new Map<string, Promise<DmnModel>>();
     for (const row of this.deployed) {
       if (this.changeModels.has(row.decisionId)) continue;
-      let model = parsed.get(row.hash);
-      if (!model) parsed.set(row.hash, (model = parseDmn(row.xml)));
-      byId.set(row.decisionId, await model);
+      byId.set(row.decisionId, await this.parse(row));
     }
     for (const [decisionId, model] of this.changeModels) byId.set(decisionId, model);
     return byId;

@@ -13,7 +13,7 @@ import { isDmnSource } from '../lint/dmn-sources.js';
 import type { CalledVersions } from '../runtime/called-version.js';
 import { compileExecutable, type ExecutableDefinition } from '../runtime/definition-cache.js';
 import type { ProcessVersionRow, Store } from '../store/types.js';
-import { CandidateDecisions } from './candidate-decisions.js';
+import { CANDIDATE_DEPLOYMENT, CandidateDecisions } from './candidate-decisions.js';
 import { flowGraphOf, type FlowGraph } from './flow-graph.js';
 import { orderChangesOf, type OrderChanges } from './path-ahead.js';
 import { processOf } from './process-diff.js';
@@ -35,9 +35,6 @@ export interface VersionGraph {
   orderChanges: OrderChanges;
   process: ModdleElement | undefined;
 }
-
-/** The deployment id the candidate files would share (no stored deployment has it). */
-const CANDIDATE_DEPLOYMENT = 'candidate';
 
 /**
  * What a library keeps of the versions it read, per `key@version`: shared with its baseline (withoutChange), whose

@@ -320,7 +320,7 @@ class ReplaySandbox {
       // A retry recovers the state it retries from (the engine of a failed step has moved on).
       const warm = next.isNew || action.type === 'retry' ? undefined : this.instances.get(instance.id)?.engine;
       // business rule tasks evaluate the decisions after the change, as the runtime hands a step the deployed ones
-      const decisions = await this.library.decisions.forStep(definition);
+      const decisions = await this.library.decisions.forStep(definition, (key, version) => this.library.calledVersions().deploymentOf(key, version));
       const result = await runInstanceStep({
         definition, instance, previousWaits: next.waits, now: new Date(at), actor: next.actor, action, stateless: !this.keepStates, ...(warm && { warm }),
         ...(this.serverRoles && { serverRoles: this.serverRoles }), ...(decisions && { decisions }),

@@ -12,11 +12,17 @@ export interface DeployedDmnFile {
   model: DmnModel;
 }
 
-/** A new version of every decision whose file changed; a decision whose latest version has the same file is a no-op. */
+/**
+ * A new version of every decision whose file changed; a decision whose latest version has the same file is a no-op,
+ * except one that a process stored by this deployment pins with binding "deployment" (`boundByDeployment`): that
+ * task evaluates the version deployed with its process, so the decision gets one in this deployment even unchanged,
+ * as library/versioned-keys.ts does for a callee bound by deployment.
+ */
 export async function insertChangedDecisions(
   tx: StoreTx,
   files: DeployedDmnFile[],
   deployment: { deploymentId: string; deployedBy: string; deployedAt: string; note: string | null },
+  boundByDeployment: ReadonlySet<string> = new Set(),
 ): Promise<DeployResult['decisions']> {
   if (files.length === 0) return [];
   const latest = new Map((await tx.latestDecisionVersions()).map((row) => [row.decisionId, row]));
@@ -25,7 +31,7 @@ export async function insertChangedDecisions(
     const hash = createHash('sha256').update(file.xml).digest('hex');
     for (const decision of file.model.decisions.values()) {
       const before = latest.get(decision.id);
-      if (before?.hash === hash) {
+      if (before?.hash === hash && !boundByDeployment.has(decision.id)) {
         results.push({ id: decision.id, version: before.version, changed: false });
         continue;
       }

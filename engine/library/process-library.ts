@@ -12,6 +12,7 @@ import { lintSources, parseSources, type ParsedSource } from '../lint/lint-bpmn.
 import { houseRuleProcessKeys, orderCallTree } from '../lint/order-call-tree.js';
 import { mergeSupplies, processSuppliesOf, type ProcessSupply } from '../lint/variable-supply.js';
 import type { Clock } from '../api.js';
+import { boundDecisionCalls } from '../runtime/bound-decision.js';
 import type { DecisionVersionRow, ProcessVersionRow, Store } from '../store/types.js';
 import { analyseCallGraph } from './call-graph.js';
 import { retiredKeys } from './retired.js';
@@ -106,7 +107,6 @@ export class ProcessLibrary implements Library {
       // when each statement starts) would otherwise go unseen, and both would store past each other's lint
       await tx.lockLibrary();
       if (libraryFingerprint(await tx.latestCalls(), await tx.latestDecisionVersions()) !== library) throw new LibraryMoved();
-      const deployedDecisions = await insertChangedDecisions(tx, decisions, { deploymentId, deployedBy: options.user, deployedAt, note: options.note ?? null });
       const processes = [];
       for (const { file, hash, models } of analysed) {
         for (const model of models) {
@@ -115,6 +115,9 @@ export class ProcessLibrary implements Library {
         }
       }
       const versioned = versionedKeys(processes);
+      const boundByDeployment = new Set(processes.filter(({ model }) => versioned.has(model.key)).flatMap(({ model }) => boundDecisionCalls(model))
+        .flatMap(({ decisionId, binding }) => (binding.type === 'deployment' ? [decisionId] : [])));
+      const deployedDecisions = await insertChangedDecisions(tx, decisions, { deploymentId, deployedBy: options.user, deployedAt, note: options.note ?? null }, boundByDeployment);
       const results: DeployResult['deployed'] = [];
       for (const { file, hash, model, latest } of processes) {
         if (latest && !versioned.has(model.key)) {

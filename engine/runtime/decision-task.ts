@@ -69,7 +69,7 @@ class DecisionTaskBehaviour {
         throw new DecisionNotDeployed(decisionId, `business rule task ${this.id} calls decision ${decisionId}, but no decisions are deployed`);
       }
       const { result, output } = runDecision(call, decisionId, source, variables);
-      const version = source.versionOf?.(decisionId);
+      const version = source.versionOf?.(decisionId, call.binding);
       source.evaluated?.({ elementId: this.id, call, decisionId, ...(version !== undefined && { version }), result, output });
       this.environment.assignVariables(output);
       return this.broker.publish('execution', 'execute.completed', { ...content, output, state: 'complete' });

@@ -1,11 +1,13 @@
 // The decisions a step's business rule tasks may call: the latest deployed
-// version of every decision id (Camunda's default "latest" binding). A .dmn
+// version of every decision id (Camunda's default "latest" binding), and the
+// versions its tasks pin (bound-decision.ts), resolved before the step. A .dmn
 // file is parsed once per stored file (by hash), like a process definition
 // once per version; a step of a process without business rule tasks reads nothing.
 import type { DecisionSource } from '../dmn/decision-call.js';
 import { DmnEvaluationError } from '../dmn/dmn-error.js';
 import { parseDmn, type DmnModel } from '../dmn/dmn-model.js';
 import type { DecisionVersionRow, StoreTx } from '../store/types.js';
+import { pinnedDecision, resolveBoundDecisions, type BoundDecisions, type BoundDecisionVersions } from './bound-decision.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 
 export class DeployedDecisions {
@@ -23,14 +25,26 @@ export class DeployedDecisions {
       byId.set(row.decisionId, await this.model(row).catch((error: Error) => new DecisionNotReadable(row, error)));
       versions.set(row.decisionId, row.version);
     }
+    const bound = await this.boundDecisions(tx, definition);
     return {
-      modelFor: (decisionId) => {
-        const model = byId.get(decisionId);
+      modelFor: (decisionId, binding) => {
+        const model = binding ? pinnedDecision(bound, decisionId, binding).model : byId.get(decisionId);
         if (model instanceof DecisionNotReadable) throw model;
         return model;
       },
-      versionOf: (decisionId) => versions.get(decisionId),
+      versionOf: (decisionId, binding) => (binding ? pinnedDecision(bound, decisionId, binding).version : versions.get(decisionId)),
     };
+  }
+
+  /** The versions the definition's tasks pin: each found, or why not. */
+  private boundDecisions(tx: StoreTx, definition: ExecutableDefinition): Promise<BoundDecisions> {
+    const library: BoundDecisionVersions = {
+      versionsOf: async (decisionId) => (await tx.decisionVersionsOf(decisionId))
+        .sort((a, b) => b.version - a.version)
+        .map((row) => ({ version: row.version, deploymentId: row.deploymentId, model: () => this.model(row) })),
+      callerDeployment: async () => (await tx.getVersion(definition.key, definition.version))?.deploymentId,
+    };
+    return resolveBoundDecisions(library, definition);
   }
 
   private model(row: DecisionVersionRow): Promise<DmnModel> {

@@ -78,8 +78,8 @@ export class LiveEngine {
     this.decisions = host.decisions;
     const decisionsOfStep = () => this.decisions;
     const stepDecisions: DecisionSource = {
-      modelFor: (decisionId) => decisionsOfStep()?.modelFor(decisionId),
-      versionOf: (decisionId) => decisionsOfStep()?.versionOf?.(decisionId),
+      modelFor: (decisionId, binding) => decisionsOfStep()?.modelFor(decisionId, binding),
+      versionOf: (decisionId, binding) => decisionsOfStep()?.versionOf?.(decisionId, binding),
       evaluated: (evaluation) => {
         decisionsOfStep()?.evaluated?.(evaluation);
         this.decisionsEvaluated?.(evaluation);

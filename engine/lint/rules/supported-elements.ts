@@ -9,8 +9,8 @@
 //   - DMN business-rule tasks (zeebe:calledDecision, camunda:decisionRef) whose decision is neither
 //     deployed nor in the deployment (config `{ knownDecisionIds }`: the modeler passes the deployed ones and
 //     its session's .dmn files; without it any decision is accepted); a decision id computed by an expression
-//     is checked at run time; one that pins a decision version (Camunda 8's bindingType deployment or
-//     versionTag, Camunda 7's decisionRefBinding), since the runtime evaluates the latest version only;
+//     is checked at run time; one whose version binding cannot be honoured as written (an unknown binding,
+//     a version tag or version missing, a pin on a computed decision id);
 //   - multi-instance other than over a collection (zeebe:loopCharacteristics
 //     inputCollection, camunda:collection) or a fixed number of instances: a
 //     computed cardinality would be evaluated by bpmn-engine's own expression
@@ -62,10 +62,10 @@ const supportedElements: RuleFactory = (config?: SupportedElementsConfig) => {
       if (typeof decision === 'string' && knownDecisions && !computed && !knownDecisions.has(decision)) {
         refuse(`calls the DMN decision "${decision}", which is neither deployed nor in this deployment; deploy its .dmn file with it`);
       }
-      const pinned = declaredDecisionCall(node)?.pinnedBinding;
-      if (pinned) {
-        refuse(`binds its decision "${String(decision)}" by ${pinned}, but Stratum evaluates the latest deployed version of a decision ` +
-          '(the default binding "latest"), so a newer table would decide in place of the pinned one. Remove the binding, or give the pinned table a decision id of its own');
+      const unsupported = declaredDecisionCall(node)?.unsupportedBinding;
+      if (unsupported) {
+        refuse(`binds its decision "${String(decision)}" by ${unsupported}, which pins no version Stratum can find (bindingType is latest, deployment or versionTag with a versionTag; ` +
+          'decisionRefBinding is latest, deployment, version with a number in decisionRefVersion, or versionTag with decisionRefVersionTag; a decision id computed by an expression cannot be pinned)');
       }
     }
 

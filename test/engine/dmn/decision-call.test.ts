@@ -34,17 +34,23 @@ describe('what a business rule task asks of a decision', () => {
       .toEqual({ dialect: 'camunda7', decisionRef: 'dish', mapping: 'singleEntry' });
   });
 
-  it('refuses a call that pins a decision version (Camunda 8 bindingType, Camunda 7 decisionRefBinding): the runtime evaluates the latest only', async () => {
-    const pinned8 = (await parseBpmn(read('engine/dish-camunda8.bpmn').replace('resultVariable="dish" />', 'resultVariable="dish" bindingType="deployment" />')))
+  it('reads the version a call pins (Camunda 8 bindingType, Camunda 7 decisionRefBinding), and refuses one it cannot honour', async () => {
+    const c8 = async (binding: string) => (await parseBpmn(read('engine/dish-camunda8.bpmn').replace('resultVariable="dish" />', `resultVariable="dish" ${binding} />`)))
       .moddleContext.elementsById.Decide as unknown as Behaviour;
-    expect(declaredDecisionCallOf(pinned8)).toMatchObject({ decisionRef: 'dish', pinnedBinding: 'bindingType="deployment"' });
-    expect(() => decisionCallOf(pinned8)).toThrow('business rule task Decide binds decision dish by bindingType="deployment"; Stratum evaluates the latest deployed version only');
-    const pinned7 = (await parseBpmn(read('engine/beverages-camunda7.bpmn').replace('camunda:decisionRef="beverages"', 'camunda:decisionRef="beverages" camunda:decisionRefBinding="version" camunda:decisionRefVersion="1"')))
+    const c7 = async (binding: string) => (await parseBpmn(read('engine/beverages-camunda7.bpmn').replace('camunda:decisionRef="beverages"', `camunda:decisionRef="beverages" ${binding}`)))
       .moddleContext.elementsById.Decide as unknown as Behaviour;
-    expect(() => decisionCallOf(pinned7)).toThrow('binds decision beverages by camunda:decisionRefBinding="version" (1)');
-    const latest = (await parseBpmn(read('engine/beverages-camunda7.bpmn').replace('camunda:decisionRef="beverages"', 'camunda:decisionRef="beverages" camunda:decisionRefBinding="latest"')))
-      .moddleContext.elementsById.Decide as unknown as Behaviour;
-    expect(decisionCallOf(latest)).toMatchObject({ decisionRef: 'beverages' });
+    expect(decisionCallOf(await c8('bindingType="deployment"'))).toMatchObject({ decisionRef: 'dish', binding: { type: 'deployment' } });
+    expect(decisionCallOf(await c8('bindingType="versionTag" versionTag="v1"'))).toMatchObject({ binding: { type: 'versionTag', versionTag: 'v1' } });
+    expect(decisionCallOf(await c7('camunda:decisionRefBinding="version" camunda:decisionRefVersion="3"'))).toMatchObject({ binding: { type: 'version', version: 3 } });
+    expect(decisionCallOf(await c7('camunda:decisionRefBinding="versionTag" camunda:decisionRefVersionTag="2026-q1"'))).toMatchObject({ binding: { type: 'versionTag', versionTag: '2026-q1' } });
+    expect(decisionCallOf(await c7('camunda:decisionRefBinding="deployment"'))).toMatchObject({ binding: { type: 'deployment' } });
+    expect(decisionCallOf(await c7('camunda:decisionRefBinding="latest"'))?.binding).toBeUndefined();
+    // never the latest in place of a pin that cannot be read
+    const noTag = await c8('bindingType="versionTag"');
+    expect(declaredDecisionCallOf(noTag)).toMatchObject({ unsupportedBinding: 'bindingType="versionTag"' });
+    expect(() => decisionCallOf(noTag)).toThrow('business rule task Decide binds decision dish by bindingType="versionTag", which Stratum cannot honour');
+    const expression = await c7('camunda:decisionRefBinding="version" camunda:decisionRefVersion="${v}"');
+    expect(() => decisionCallOf(expression)).toThrow('camunda:decisionRefBinding="version" (${v})');
   });
 
   it('calls none for a job (zeebe:taskDefinition) or a plain task', () => {

@@ -411,6 +411,18 @@ describe('a change with a .dmn file', () => {
     expect(report.blocking).toBe(false);
   });
 
+  it('replays a task that pins its decision on the version the runtime would evaluate: bound by deployment, a newer table changes no order', async () => {
+    const pinned = decidedTiers();
+    await stratum.library.deploy([{ ...pinned, xml: pinned.xml.replace('resultVariable="approvalTier" />', 'resultVariable="approvalTier" bindingType="deployment" />') }, approvalTierDmn()],
+      { user: 'test', note: 'approval tiers pinned to the table deployed with them' });
+    await recordOrders();
+    const report = await stratum.impact.analyse([approvalTierDmn(lowerTier)]);
+
+    expect(report.replay.blocked).toBe(0);
+    expect(groupsOf(report, 'new-wait')).toEqual([]);
+    expect(report.replay.groups.map((group) => group.kind)).toEqual(['unchanged']);
+  });
+
   it('names no decision of a .dmn file deployed as it is: deploying it again keeps every decision at its version', async () => {
     await stratum.library.deploy([approvalTierDmn()], { user: 'test', note: 'approval tiers as a decision table' });
     const report = await stratum.impact.analyse([approvalTierDmn()]);

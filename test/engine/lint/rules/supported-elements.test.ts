@@ -33,13 +33,15 @@ describe(RULE, () => {
     expect(unknown.map(([id]) => id)).not.toContain('Decision');
   });
 
-  it('refuses a business rule task that pins its decision version, which the runtime would not honour', async () => {
+  it('accepts a business rule task that pins its decision version, and refuses a pin it cannot honour', async () => {
     const read = (path: string) => readFileSync(new URL(`../../../fixtures/engine/${path}`, import.meta.url), 'utf8');
-    const c8 = await lintXml(read('dish-camunda8.bpmn').replace('resultVariable="dish" />', 'resultVariable="dish" bindingType="versionTag" versionTag="v1" />'), { knownDecisionIds: ['dish'] });
-    expect(ofRule(c8, RULE)).toEqual([['Decide', expect.stringContaining('binds its decision "dish" by bindingType="versionTag" versionTag="v1", but Stratum evaluates the latest deployed version')]]);
-    const c7 = await lintXml(read('beverages-camunda7.bpmn').replace('camunda:decisionRef="beverages"', 'camunda:decisionRef="beverages" camunda:decisionRefBinding="deployment"'), { knownDecisionIds: ['beverages'] });
-    expect(ofRule(c7, RULE)).toEqual([['Decide', expect.stringContaining('binds its decision "beverages" by camunda:decisionRefBinding="deployment"')]]);
-    expect(ofRule(await lintXml(read('dish-camunda8.bpmn').replace('resultVariable="dish" />', 'resultVariable="dish" bindingType="latest" />'), { knownDecisionIds: ['dish'] }), RULE)).toEqual([]);
+    const c8 = (binding: string) => lintXml(read('dish-camunda8.bpmn').replace('resultVariable="dish" />', `resultVariable="dish" ${binding} />`), { knownDecisionIds: ['dish'] });
+    expect(ofRule(await c8('bindingType="versionTag" versionTag="v1"'), RULE)).toEqual([]);
+    expect(ofRule(await c8('bindingType="latest"'), RULE)).toEqual([]);
+    expect(ofRule(await c8('bindingType="versionTag"'), RULE)).toEqual([['Decide', expect.stringContaining('binds its decision "dish" by bindingType="versionTag", which pins no version Stratum can find')]]);
+    const c7 = (binding: string) => lintXml(read('beverages-camunda7.bpmn').replace('camunda:decisionRef="beverages"', `camunda:decisionRef="beverages" ${binding}`), { knownDecisionIds: ['beverages'] });
+    expect(ofRule(await c7('camunda:decisionRefBinding="version" camunda:decisionRefVersion="2"'), RULE)).toEqual([]);
+    expect(ofRule(await c7('camunda:decisionRefBinding="version"'), RULE)).toEqual([['Decide', expect.stringContaining('camunda:decisionRefBinding="version"')]]);
   });
 
   it('does not also ask a DMN business rule task for a job type', async () => {
