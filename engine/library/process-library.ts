@@ -243,11 +243,12 @@ export class ProcessLibrary implements Library {
     const processSupplies = await Promise.all(latest.map((row) => this.supply(row)));
     // .dmn files deploy beside the BPMN; business rule tasks may call their decisions and the deployed ones
     const dmn = await readDmnSources(files.filter(isDmnSource));
-    const knownDecisionIds = [...latestDecisions.map((row) => row.decisionId), ...dmn.models.flatMap(({ model }) => [...model.decisions.keys()])];
+    const deploymentDecisionIds = dmn.models.flatMap(({ model }) => [...model.decisions.keys()]);
+    const knownDecisionIds = [...latestDecisions.map((row) => row.decisionId), ...deploymentDecisionIds];
     const documents = await parseSources(files.filter((file) => !isDmnSource(file)));
     const findings = [
       ...dmn.findings,
-      ...(await lintSources(documents, { knownProcessKeys, processSupplies, knownDecisionIds, libraryProcessKeys, ...(taskGroups && { taskGroups }) })),
+      ...(await lintSources(documents, { knownProcessKeys, processSupplies, knownDecisionIds, deploymentDecisionIds, libraryProcessKeys, ...(taskGroups && { taskGroups }) })),
       ...(await this.deployedOrderFieldWrites(latest, documents, processSupplies, libraryProcessKeys)),
       ...(await this.deployedCallOutcomes(latest, documents, processSupplies)),
     ];

@@ -178,6 +178,8 @@ export interface LintContext {
   processSupplies?: ProcessSupply[];
   /** Ids of the DMN decisions deployed or deployed with the files, so `supported-elements` checks business rule tasks' decisions. */
   knownDecisionIds?: string[];
+  /** Ids of the decisions of the .dmn files deployed with them, so a task bound by deployment names one of them (the library's deploy). */
+  deploymentDecisionIds?: string[];
   /**
    * Stratum's house rules (house-rules.ts) for every document: every user task names its candidate groups,
    * every deciding gateway has a default flow, every user task before a gateway declares the decision it reads. Without it they hold for the shipped library's documents
@@ -221,7 +223,9 @@ export function stratumLintConfigWith(options: LintContext) {
     }];
   }
   if (options.knownDecisionIds) {
-    rules['stratum/supported-elements'] = [stratumRuleSeverities['stratum/supported-elements'], { knownDecisionIds: options.knownDecisionIds }];
+    rules['stratum/supported-elements'] = [stratumRuleSeverities['stratum/supported-elements'], {
+      knownDecisionIds: options.knownDecisionIds, ...(options.deploymentDecisionIds && { deploymentDecisionIds: options.deploymentDecisionIds }),
+    }];
   }
   if (options.taskGroups) {
     rules['stratum/candidate-group-members'] = [options.taskGroups.severity, { knownGroups: options.taskGroups.known }];

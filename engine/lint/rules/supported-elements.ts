@@ -10,7 +10,8 @@
 //     deployed nor in the deployment (config `{ knownDecisionIds }`: the modeler passes the deployed ones and
 //     its session's .dmn files; without it any decision is accepted); a decision id computed by an expression
 //     is checked at run time; one whose version binding cannot be honoured as written (an unknown binding,
-//     a version tag or version missing, a pin on a computed decision id);
+//     a version tag or version missing, a pin on a computed decision id), and one bound by deployment whose
+//     decision no .dmn file of the deployment defines (config `{ deploymentDecisionIds }`, the library's deploy);
 //   - multi-instance other than over a collection (zeebe:loopCharacteristics
 //     inputCollection, camunda:collection) or a fixed number of instances: a
 //     computed cardinality would be evaluated by bpmn-engine's own expression
@@ -32,10 +33,13 @@ import { is, type Reporter, type RuleFactory } from '../rule-api.js';
 interface SupportedElementsConfig {
   /** Decisions deployed or deployed together; without it business rule tasks' decisions are not checked. */
   knownDecisionIds?: string[];
+  /** Decisions of the .dmn files deployed together; without it a task bound by deployment is not checked against them. */
+  deploymentDecisionIds?: string[];
 }
 
 const supportedElements: RuleFactory = (config?: SupportedElementsConfig) => {
   const knownDecisions = Array.isArray(config?.knownDecisionIds) ? new Set(config.knownDecisionIds) : undefined;
+  const deployedTogether = Array.isArray(config?.deploymentDecisionIds) ? new Set(config.deploymentDecisionIds) : undefined;
 
   function check(node: ModdleElement, reporter: Reporter) {
     const refuse = (why: string) => reporter.report(node.id, `${ElementLabel(node)} ${why}`);
@@ -62,7 +66,12 @@ const supportedElements: RuleFactory = (config?: SupportedElementsConfig) => {
       if (typeof decision === 'string' && knownDecisions && !computed && !knownDecisions.has(decision)) {
         refuse(`calls the DMN decision "${decision}", which is neither deployed nor in this deployment; deploy its .dmn file with it`);
       }
-      const unsupported = declaredDecisionCall(node)?.unsupportedBinding;
+      const declared = declaredDecisionCall(node);
+      if (declared?.binding?.type === 'deployment' && deployedTogether && !deployedTogether.has(declared.decisionRef)) {
+        refuse(`calls the DMN decision "${declared.decisionRef}" bound by deployment, which evaluates the version deployed together with this process, but no .dmn file of this deployment defines it; ` +
+          'deploy its .dmn file together with this process (unchanged, it gets a version of this deployment), or bind the task to "latest"');
+      }
+      const unsupported = declared?.unsupportedBinding;
       if (unsupported) {
         refuse(`binds its decision "${String(decision)}" by ${unsupported}, which pins no version Stratum can find (bindingType is latest, deployment or versionTag with a versionTag; ` +
           'decisionRefBinding is latest, deployment, version with a number in decisionRefVersion, or versionTag with decisionRefVersionTag; a decision id computed by an expression cannot be pinned)');

@@ -4,6 +4,7 @@
 // version that cannot be found is an incident naming decision and binding, never the latest table.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approvalTierDmn, decidedTiers } from '../impact/candidates.js';
+import { objectWith, textContaining } from '../../support/matchers.js';
 import { enter, openFixture, order, type Fixture } from '../../support/stratum-fixture.js';
 
 let fixture: Fixture;
@@ -43,6 +44,18 @@ describe('a business rule task that pins its decision version', () => {
     await enter(runtime(), order('DB-2', 450_000));
     expect((await approvalOf('DB-2')).incident).toBeNull();
     expect(await evaluated('DB-2')).toMatchObject({ version: 2, result: 'automatic' });
+  });
+
+  it('bound by deployment is refused at deploy when its decision is not in the deployment, and nothing is stored', async () => {
+    await deploy([approvalTierDmn()]);
+    const before = (await fixture.stratum.library.get('credit-order-approval'))?.latestVersion;
+    const refused = await deploy([bound('bindingType="deployment"')]).then(() => undefined, (error: { code?: string; details?: { findings?: unknown[] } }) => error);
+    expect(refused).toMatchObject({ code: 'invalid' });
+    expect(refused?.details?.findings).toContainEqual(objectWith({
+      elementId: 'BusinessRuleTask_DecideTier', rule: 'supported-elements', severity: 'error',
+      message: textContaining('calls the DMN decision "approval-tier" bound by deployment, which evaluates the version deployed together with this process, but no .dmn file of this deployment defines it'),
+    }));
+    expect((await fixture.stratum.library.get('credit-order-approval'))?.latestVersion).toBe(before);
   });
 
   it('bound by versionTag evaluates the latest version whose decision carries the tag', async () => {
