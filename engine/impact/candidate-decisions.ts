@@ -10,7 +10,7 @@
 // like the candidate library it belongs to.
 import { createHash } from 'node:crypto';
 import type { BpmnFile } from '../api.js';
-import type { DecisionSource } from '../dmn/decision-call.js';
+import type { DecisionBinding, DecisionSource } from '../dmn/decision-call.js';
 import { parseDmn, type DmnModel } from '../dmn/dmn-model.js';
 import { isDmnSource, readDmnSources } from '../lint/dmn-sources.js';
 import type { ExecutableDefinition } from '../runtime/definition-cache.js';
@@ -20,6 +20,9 @@ import type { DecisionVersionRow, Store } from '../store/types.js';
 
 /** The deployment the change would be: its processes' and decisions' versions carry it (candidate-library.ts). */
 export const CANDIDATE_DEPLOYMENT = 'candidate';
+
+/** A process version whose tasks' pins are resolved. */
+type BoundCaller = Pick<ExecutableDefinition, 'key' | 'version' | 'model'>;
 
 /** The deployment a process version came with, in the library after the change. */
 type DeploymentOf = (key: string, version: number) => Promise<string | undefined>;
@@ -90,7 +93,18 @@ export class CandidateDecisions {
     return { modelFor: (decisionId, binding) => (binding ? pinnedDecision(bound, decisionId, binding).model : models.get(decisionId)) };
   }
 
-  private boundFor(definition: ExecutableDefinition, deploymentOf: DeploymentOf): Promise<BoundDecisions> {
+  /** Whether a task of `caller` that pins its decision evaluates the change's new version of it. */
+  async pinsCandidate(caller: BoundCaller, bound: { decisionId: string; binding: DecisionBinding }, deploymentOf: DeploymentOf): Promise<boolean> {
+    const candidate = this.candidates.find((decision) => decision.id === bound.decisionId);
+    if (!candidate) return false;
+    try {
+      return pinnedDecision(await this.boundFor(caller, deploymentOf), bound.decisionId, bound.binding).version === candidate.version;
+    } catch {
+      return false; // no version found: the task fails, it evaluates none
+    }
+  }
+
+  private boundFor(definition: BoundCaller, deploymentOf: DeploymentOf): Promise<BoundDecisions> {
     const id = `${definition.key}@${definition.version}`;
     let bound = this.bound.get(id);
     if (!bound) {

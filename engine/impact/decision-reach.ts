@@ -4,7 +4,9 @@
 // activities will start, each call resolved by its binding on the library as
 // it would be (called-version.ts), and the calls those make in turn. A task
 // evaluates the latest version of its decision when it is reached, so every
-// task found will evaluate the new version. A process not started yet is
+// task found will evaluate the new version; a task that pins its decision's
+// version counts only when its binding resolves to the new one
+// (bound-decision.ts, as the replay resolves it). A process not started yet is
 // followed from its none start event with no variables: only a condition that
 // is false whatever the variables (a literal false) stops it there.
 import type { ElementInfo } from '../bpmn/process-model.js';
@@ -81,16 +83,18 @@ export class DecisionReach {
 
   /** The tasks reaching `elementId` of `caller` leads to: itself, when it is one; what the process a call there starts may reach. */
   private async tasksAt(caller: ProcessVersion, version: VersionGraph, elementId: string): Promise<TaskReached[]> {
-    const task = this.taskOf(caller.key, version, elementId);
+    const task = await this.taskOf(caller, version, elementId);
     if (task) return [task];
     const element = version.model.elements.get(elementId);
     return element?.calledProcess ? this.tasksOfCall(caller, element) : [];
   }
 
-  private taskOf(processKey: string, version: VersionGraph, elementId: string): TaskReached | undefined {
+  private async taskOf(process: ProcessVersion, version: VersionGraph, elementId: string): Promise<TaskReached | undefined> {
     const task = decisionTasksOf(version).get(elementId);
     if (!task || !this.decisionIds.has(task.decisionId)) return undefined;
-    return { processKey, elementId, name: task.name ?? null, decisionId: task.decisionId };
+    const bound = version.model.elements.get(elementId)?.boundDecision;
+    if (bound && !(await this.library.decisions.pinsCandidate({ ...process, model: version.model }, bound, (key, number) => this.calledVersions.deploymentOf(key, number)))) return undefined;
+    return { processKey: process.key, elementId, name: task.name ?? null, decisionId: task.decisionId };
   }
 
   /** The tasks the version a call starts may reach, through its own calls too; none when the call would fail to start. */
@@ -129,11 +133,12 @@ export class DecisionReach {
     const id = `${key}@${version}`;
     let reached = this.fromStart.get(id);
     if (!reached) {
-      reached = this.library.graph(key, version).then((graph) => {
+      reached = this.library.graph(key, version).then(async (graph) => {
         const start = graph.model.noneStartEventId;
         const elements = start ? [...reachableFrom(graph.graph, [start])] : [];
+        const tasks = await Promise.all(elements.map((elementId) => this.taskOf({ key, version }, graph, elementId)));
         return {
-          tasks: elements.map((elementId) => this.taskOf(key, graph, elementId)).filter((task) => task !== undefined),
+          tasks: tasks.filter((task) => task !== undefined),
           calls: elements.map((elementId) => graph.model.elements.get(elementId)).filter((element) => element?.calledProcess !== undefined) as ElementInfo[],
         };
       });

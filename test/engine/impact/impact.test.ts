@@ -421,6 +421,8 @@ describe('a change with a .dmn file', () => {
     expect(report.replay.blocked).toBe(0);
     expect(groupsOf(report, 'new-wait')).toEqual([]);
     expect(report.replay.groups.map((group) => group.kind)).toEqual(['unchanged']);
+    // nor will a running order evaluate the new table (the latest binding's test above counts two)
+    expect(report.decisions[0].runningOrders.willEvaluate.count).toBe(0);
   });
 
   it('names no decision of a .dmn file deployed as it is: deploying it again keeps every decision at its version', async () => {
