@@ -77,3 +77,35 @@ describe('a business rule task that pins its decision version', () => {
     });
   });
 });
+
+describe('Camunda 7 decisionRefBinding', () => {
+  /** A Camunda 7 process deciding the tier of `reportingAmount` with `binding`, ending at once with it set. */
+  const tierC7 = (binding: string) => ({ name: 'tier-c7.bpmn', xml: `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_tier_c7" targetNamespace="http://stratum.dev/test">
+  <bpmn:process id="tier-c7" name="Tier (Camunda 7)" isExecutable="true">
+    <bpmn:startEvent id="Start" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Decide" />
+    <bpmn:businessRuleTask id="Decide" name="Decide tier" camunda:decisionRef="approval-tier" ${binding} camunda:mapDecisionResult="singleEntry" camunda:resultVariable="tier" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Decide" targetRef="Done" />
+    <bpmn:endEvent id="Done" />
+  </bpmn:process>
+</bpmn:definitions>` });
+  const decide = (businessKey: string) => runtime().start('tier-c7', { businessKey, variables: { reportingAmount: 450_000 }, user: 'designer' });
+
+  it('binding "version" evaluates that version after a newer one is deployed, and a version never deployed is an incident', async () => {
+    await deploy([approvalTierDmn()]);
+    await deploy([approvalTierDmn(lowerTier)]);
+    await deploy([tierC7('camunda:decisionRefBinding="version" camunda:decisionRefVersion="1"')]);
+    const { instance } = await decide('C7-1');
+    expect(instance.variables.tier).toBe('automatic');
+    expect((await runtime().getInstance(instance.id))!.history.find((row) => row.event === 'decision.evaluated')?.data).toMatchObject({ version: 1 });
+
+    await deploy([tierC7('camunda:decisionRefBinding="version" camunda:decisionRefVersion="7"')]);
+    const missing = (await decide('C7-2')).instance;
+    expect(missing.incident).toMatchObject({
+      elementId: 'Decide',
+      message: 'business rule task calls decision approval-tier version 7 (binding "version"), which is not deployed',
+      reason: { kind: 'decision-not-found', decisionId: 'approval-tier' },
+    });
+  });
+});
