@@ -1,6 +1,6 @@
 // What a business rule task decided and why, for the audit trail (`decision.evaluated`): the decision and the
-// deployed version it ran on, the hit policy, the rules that matched, the input values they were tested
-// against, and the result written. A gateway's `flow.taken` then says which tier was taken; this entry says why
+// deployed version it ran on (the one its binding pins, if it pins one), the hit policy, the rules that matched,
+// the input values they were tested against, and the result written. A gateway's `flow.taken` then says which tier was taken; this entry says why
 // the table chose that tier (`reportingAmount` 750,000 matched `vice-president` and `automatic`; FIRST gave the
 // first), which no later deployment of the table can change.
 import type { DecisionEvaluation } from '../dmn/decision-call.js';
@@ -9,7 +9,7 @@ import type { DecisionResult } from '../dmn/evaluate-decision.js';
 export interface DecisionAuditData {
   decisionId: string;
   decisionName: string | null;
-  /** The deployed version evaluated (the latest when the task ran); null where versions are not known. */
+  /** The deployed version evaluated (the latest when the task ran, or the one its binding pins); null where versions are not known. */
   version: number | null;
   hitPolicy: string | null;
   matchedRules: string[];
