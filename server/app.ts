@@ -28,8 +28,10 @@ import { asCamunda7Problem, HttpProblem, isCamunda7Path, sendProblem, toHttpProb
 import { camunda7Handlers } from './camunda7/external-tasks.js';
 import { camunda7IncidentHandlers } from './camunda7/incidents.js';
 import { camunda7MessageHandlers } from './camunda7/messages.js';
+import { camunda7ProcessInstanceHandlers } from './camunda7/process-instances.js';
 import { camunda8IncidentHandlers } from './camunda8/incidents.js';
 import { camunda8Handlers } from './camunda8/jobs.js';
+import { camunda8ProcessInstanceHandlers } from './camunda8/process-instances.js';
 import { auditHandlers } from './routes/audit.js';
 import { incidentHandlers } from './routes/incidents.js';
 import { eventHandlers } from './routes/events.js';
@@ -136,8 +138,10 @@ export function createApp(options: AppOptions): StratumApp {
     ...camunda7Handlers(stratum.runtime, stratum.workers),
     ...camunda7IncidentHandlers(stratum.runtime),
     ...camunda7MessageHandlers(stratum.runtime),
+    ...camunda7ProcessInstanceHandlers(stratum.runtime),
     ...camunda8Handlers(stratum.runtime, stratum.workers),
     ...camunda8IncidentHandlers(stratum.runtime),
+    ...camunda8ProcessInstanceHandlers(stratum.runtime),
     ...operationHandlers({
       checkHealth: options.checkHealth ?? (async () => void (await stratum.library.list())),
       metrics,

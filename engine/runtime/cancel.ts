@@ -28,7 +28,10 @@ export async function cancelOrder(steps: StepExecutor, instanceId: string, actor
       }), 'not-a-root');
     }
     // A failed order can be cancelled: that is how an incident nobody will retry ends.
-    if (instance.status !== 'running' && instance.status !== 'failed') throw refuse(conflict(`instance ${instanceId} is ${instance.status}, not running`), INSTANCE_ENDED);
+    // `endedAs` stays inside (no answer of /api shows it): Camunda's routes answer an ended instance 404, as Camunda does
+    if (instance.status !== 'running' && instance.status !== 'failed') {
+      throw refuse(conflict(`instance ${instanceId} is ${instance.status}, not running`, { endedAs: instance.status }), INSTANCE_ENDED);
+    }
     // one instant for the whole cancel, as one transaction
     const at = steps.rows.nowIso();
     await cancelTree(tx, steps, instance, { actor: actor.name, at, data: { reason: options.reason ?? null }, caller });

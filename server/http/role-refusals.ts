@@ -46,6 +46,8 @@ const ADDRESSED: readonly { matches: (op: { method: string; path: string }) => b
   { matches: exactly('post', '/api/orders/{orderNo}/changes'), kind: 'order-change', param: 'orderNo' },
   { matches: exactly('post', '/api/orders/{orderNo}/cancel'), kind: 'order-cancel', param: 'orderNo' },
   { matches: exactly('post', '/api/instances/{id}/cancel'), kind: 'instance-cancel', param: 'id' },
+  { matches: exactly('post', '/v2/process-instances/{processInstanceKey}/cancellation'), kind: 'instance-cancel', param: 'processInstanceKey' },
+  { matches: exactly('delete', '/engine-rest/process-instance/{id}'), kind: 'instance-cancel', param: 'id' },
   { matches: exactly('post', '/api/incidents/{id}/retry'), kind: 'incident-retry', param: 'id' },
   { matches: exactly('post', '/v2/incidents/{incidentKey}/resolution'), kind: 'incident-retry', param: 'incidentKey' },
 ];

@@ -1,10 +1,10 @@
 // Request and response schemas of the Camunda 7 compatible routes
-// (/engine-rest/external-task/…, /engine-rest/message, /engine-rest/incident), shaped as Camunda 7's
+// (/engine-rest/external-task/…, /engine-rest/message, /engine-rest/incident, /engine-rest/process-instance/{id}), shaped as Camunda 7's
 // REST API documents them. Filters Stratum cannot honour (tenants, process
 // definitions, process variables, priorities' sorting) are refused (422) as unknown
 // properties rather than ignored.
 import { MAX_JOB_RETRIES } from '../../engine/bpmn/process-model.js';
-import { errorCode, jobType, name, printableKey, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
+import { errorCode, jobType, name, printableKey, safeText, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
 /**
  * The most incidents one Camunda 7 incident list answers (`maxResults` at most this). Without `maxResults` a list
@@ -178,6 +178,28 @@ export const Camunda7MessageResults: JsonSchema = {
       },
       variables: { ...typedVariables, description: 'Only with `variablesInResultEnabled`: the moved instance\'s variables, typed.' },
     },
+  },
+};
+
+/** A parameter of Camunda 7's instance delete that Stratum takes at its default only. */
+const defaultOnly = (value: boolean, why: string): JsonSchema => ({ type: 'boolean', const: value, description: `Only ${String(value)} (Camunda 7's default): ${why}` });
+
+/**
+ * The query of DELETE /engine-rest/process-instance/{id}: `deleteReason`, which Stratum asks for (its handler refuses a
+ * cancel without it, 400), and Camunda 7's own parameters at their defaults; anything else is refused (400).
+ */
+export const Camunda7ProcessInstanceDeleteQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    deleteReason: safeText(2000, {
+      multiline: true,
+      description: 'Required by Stratum (named after the `deleteReason` of Camunda 7\'s batch delete): why the order is cancelled, kept in the history of every cancelled instance with who cancelled it. Without it the delete is refused (400) and nothing changes.',
+    }),
+    skipCustomListeners: defaultOnly(false, 'Stratum runs no execution listeners to skip.'),
+    skipIoMappings: defaultOnly(false, 'Stratum runs no output mappings on a cancel to skip.'),
+    skipSubprocesses: defaultOnly(false, 'an order is cancelled with every instance it called.'),
+    failIfNotExists: defaultOnly(true, 'an instance that does not exist, or has ended, is answered 404.'),
   },
 };
 

@@ -3,14 +3,14 @@
 // OpenAPI document (JobActivationRequest, ActivatedJobResult, JobFailRequest,
 // JobUpdateRequest, JobErrorRequest, JobCompletionRequest, MessagePublicationRequest,
 // IncidentSearchQuery, ProcessInstanceIncidentSearchQuery, IncidentResult,
-// IncidentResolutionRequest). What
+// IncidentResolutionRequest, CancelProcessInstanceRequest with Stratum's `reason`). What
 // Stratum cannot honour (other tenants, a retry back-off, job-local variables,
 // job results for user task listeners, incident filters and sorts it does not
 // keep) is refused (400, as Camunda refuses a body it
 // cannot take) rather than ignored.
 import { MAX_JOB_RETRIES } from '../../engine/bpmn/process-model.js';
 import { ORDER_VARIABLES } from '../../engine/orders/order-entry.js';
-import { dateTime, errorCode, jobType, name, nullable, printableKey, ref, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
+import { dateTime, errorCode, jobType, name, nullable, printableKey, ref, safeText, variables, VARIABLE_NAME_PATTERN, type JsonSchema } from './common.js';
 
 /** Camunda 8's tenant of a cluster without multi-tenancy: the only one Stratum has. */
 export const DEFAULT_TENANT = '<default>';
@@ -119,6 +119,23 @@ export const Camunda8MessagePublicationRequest: JsonSchema = {
     messageId: printableKey(200, 'While a message with this name, key and id is kept, and for as long as the order runs once the order has taken it, another is refused as a duplicate (409).'),
     variables: variables('Become process variables of the instance the message reaches.', {}, ORDER_VARIABLES),
     tenantId,
+  },
+};
+
+/**
+ * Camunda's CancelProcessInstanceRequest (`operationReference`; the body may be absent or null) and `reason`, which
+ * Stratum adds: it keeps a reason for every cancel, and the handler refuses a cancel without one (400).
+ */
+export const Camunda8ProcessInstanceCancellationRequest: JsonSchema = {
+  examples: [{ reason: 'customer withdrew the order' }, { reason: 'customer withdrew the order', operationReference: 42 }],
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    reason: safeText(2000, {
+      multiline: true,
+      description: 'Stratum\'s extension, required: why the order is cancelled, kept in the history of every cancelled instance with who cancelled it (as `reason` of POST /api/instances/{id}/cancel). Without it the cancel is refused (400) and nothing changes.',
+    }),
+    operationReference: int64(1, 999_999_999_999_999, 'Accepted and not kept: Stratum records the cancel in the order\'s history under the authenticated user.'),
   },
 };
 

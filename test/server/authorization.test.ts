@@ -111,6 +111,8 @@ const CASES: Record<string, Case> = {
   camunda7Lock: { method: 'POST', path: () => '/engine-rest/external-task/missing/lock', options: json({ workerId: 'w1', lockDuration: 5000 }), wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
   camunda7Unlock: { method: 'POST', path: () => '/engine-rest/external-task/missing/unlock', wrong: [TOKENS.designer], right: TOKENS.erp, expected: 404 },
   camunda7Message: { method: 'POST', path: () => '/engine-rest/message', options: json({ messageName: 'PaymentReceived', businessKey: 'SO-1' }), wrong: [TOKENS.designer, TOKENS.vp], right: TOKENS.erp, expected: 204 },
+  // the integration role reaches the handler, which answers 404 for an instance it does not know
+  camunda7DeleteProcessInstance: { method: 'DELETE', path: () => '/engine-rest/process-instance/missing?deleteReason=withdrawn', wrong: [TOKENS.designer, TOKENS.director, TOKENS.operations], right: TOKENS.erp, expected: 404 },
   camunda7ListIncidents: { method: 'GET', path: () => `/engine-rest/incident?incidentId=${incidentId}`, wrong: [], right: TOKENS.nobody, expected: 200 },
   camunda7CountIncidents: { method: 'GET', path: () => '/engine-rest/incident/count', wrong: [], right: TOKENS.nobody, expected: 200 },
   // the operations role reaches the handler, which answers 404 for a task it does not know
@@ -130,6 +132,10 @@ const CASES: Record<string, Case> = {
   camunda8UpdateJob: { method: 'PATCH', path: () => '/v2/jobs/missing', options: json({ changeset: { retries: 2 } }), wrong: [TOKENS.erp, TOKENS.designer, TOKENS.vp, TOKENS.nobody], right: TOKENS.operations, expected: 404 },
   camunda8ThrowJobError: { method: 'POST', path: () => '/v2/jobs/missing/error', options: json({ errorCode: 'X' }), wrong: [TOKENS.designer, TOKENS.vp], right: TOKENS.erp, expected: 404 },
   camunda8CreateProcessInstance: { method: 'POST', path: () => '/v2/process-instances', options: json({ processDefinitionId: 'order-to-cash', businessId: 'C8-X-1' }), wrong: [TOKENS.designer, TOKENS.director], right: TOKENS.erp, expected: 200 },
+  camunda8CancelProcessInstance: {
+    method: 'POST', path: () => '/v2/process-instances/missing/cancellation', options: json({ reason: 'withdrawn' }),
+    wrong: [TOKENS.designer, TOKENS.director, TOKENS.operations], right: TOKENS.erp, expected: 404,
+  },
   camunda8PublishMessage: {
     method: 'POST', path: () => '/v2/messages/publication', options: json({ name: 'PaymentReceived', correlationKey: 'SO-1', timeToLive: 60_000 }),
     wrong: [TOKENS.designer, TOKENS.vp], right: TOKENS.erp, expected: 200,

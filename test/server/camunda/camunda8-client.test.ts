@@ -5,8 +5,9 @@
 // user: the REST address, OAuth off, a Stratum bearer token sent with every
 // request. The client sends int64 fields (timeout, requestTimeout, timeToLive)
 // as JSON strings, which /v2 takes as Camunda's gateway does. Its job worker, whose completion an open
-// order change refuses, fails the job; that failure is refused too, and the job keeps its retries.
-import { ProcessDefinitionId, type CamundaClient, type JobKey } from '@camunda8/orchestration-cluster-api';
+// order change refuses, fails the job; that failure is refused too, and the job keeps its retries. Its
+// cancelProcessInstance reaches Stratum's cancel, which needs the `reason` Camunda's request has no field for.
+import { ProcessDefinitionId, type CamundaClient, type JobKey, type ProcessInstanceKey } from '@camunda8/orchestration-cluster-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS, type ApiClient } from '../support/client.js';
 import { camunda8Client, refusal } from '../support/camunda8-client.js';
@@ -36,6 +37,7 @@ async function enter(orderNo: string, fields: Record<string, unknown> = {}) {
 }
 
 interface OrderView {
+  instanceId: string;
   status: string;
   entered: { amount: number };
   history: { event: string; actor: string | null; data: Record<string, unknown> | null }[];
@@ -177,6 +179,31 @@ describe('@camunda8/orchestration-cluster-api against /v2', () => {
     // what the client's job worker sends when its handler throws: one retry fewer than the job has
     await client.failJob({ jobKey: job.jobKey, retries: job.retries - 1, errorMessage: 'archive busy' });
     expect((await activate()).retries).toBe(249);
+  });
+
+  it('cancels an order with cancelProcessInstance only when given Stratum\'s `reason`, which the client has no field for but sends as given', async () => {
+    await enter('C8C-CANCEL');
+    const client = camundaClient();
+    // Stratum's keys are no Java longs: a key the server handed out, as the client passes it on unvalidated
+    const key = (await order('C8C-CANCEL')).instanceId as ProcessInstanceKey;
+    // Camunda's CancelProcessInstanceRequest has no reason: the client's plain call is refused, and nothing changes
+    expect(await refusal(client.cancelProcessInstance({ processInstanceKey: key }))).toBe(400);
+    expect(await orderStatus('C8C-CANCEL')).toBe('in-planning');
+    // the job's instance is the order's called sales order management: refused, the order is cancelled as a whole
+    const { jobs } = await client.activateJobs({ type: 'procurement-planning', worker: 'c8-client', timeout: 60_000, maxJobsToActivate: 10, requestTimeout: -1 });
+    const job = jobs.find((one) => one.variables.orderNo === 'C8C-CANCEL')!;
+    expect(job.processInstanceKey).not.toBe(key);
+    const ofTheJob = { processInstanceKey: job.processInstanceKey, reason: 'the job is not worth it' };
+    expect(await refusal(client.cancelProcessInstance(ofTheJob))).toBe(409);
+    expect(await orderStatus('C8C-CANCEL')).toBe('in-planning');
+    // with validation off (the client's default) it sends the fields it is given beside the key as the body
+    const withReason = { processInstanceKey: key, reason: 'customer withdrew the order' };
+    await client.cancelProcessInstance(withReason);
+    const view = await order('C8C-CANCEL');
+    expect(view.status).toBe('cancelled');
+    const cancelled = view.history.filter((entry) => entry.event === 'instance.cancelled');
+    expect(cancelled.length).toBeGreaterThan(0);
+    for (const entry of cancelled) expect(entry).toMatchObject({ actor: 'erp', data: { reason: 'customer withdrew the order' } });
   });
 
   it('is refused with 401 without a token and 403 outside the integration group', async () => {

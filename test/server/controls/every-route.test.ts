@@ -955,20 +955,29 @@ const unserved: Row[] = [
     },
   },
   {
-    attempt: 'cancel, delete, suspend or migrate an order\'s called instance (its prepaid control) through Camunda 7\'s and Camunda 8\'s routes',
+    attempt: 'cancel, delete, suspend or migrate an order\'s called instance (its prepaid control) through Camunda 7\'s and Camunda 8\'s routes, with and without a reason',
     run: async () => {
       const orderNo = await enterOrder(2_000_000, 'prepaid-at-entry');
       const control = (await order(orderNo)).versions.find((one) => one.processKey === 'prepaid-entry-control')!;
+      const root = (await order(orderNo)).versions.find((one) => one.parentId === null)!;
       const child = encodeURIComponent(control.instanceId);
-      for (const [method, path, body] of [
-        ['DELETE', `/engine-rest/process-instance/${child}`, undefined],
-        ['POST', '/engine-rest/process-instance/delete', { processInstanceIds: [control.instanceId], deleteReason: 'x' }],
-        ['PUT', `/engine-rest/process-instance/${child}/suspended`, { suspended: true }],
-        ['POST', `/v2/process-instances/${child}/cancellation`, {}],
-        ['POST', `/v2/process-instances/${child}/migration`, { targetProcessDefinitionKey: 'sales-order-management:1', mappingInstructions: [] }],
+      // the routes Stratum serves refuse a cancel without a reason (400), and the called instance with one (409 not-a-root)
+      for (const [method, path, body, status] of [
+        ['DELETE', `/engine-rest/process-instance/${child}`, undefined, 400],
+        ['DELETE', `/engine-rest/process-instance/${child}?deleteReason=x`, undefined, 409],
+        // Camunda 7's batch delete is not served: its path reads as DELETE /engine-rest/process-instance/{id}'s, which allows DELETE only
+        ['POST', '/engine-rest/process-instance/delete', { processInstanceIds: [control.instanceId], deleteReason: 'x' }, 405],
+        ['PUT', `/engine-rest/process-instance/${child}/suspended`, { suspended: true }, 404],
+        ['POST', `/v2/process-instances/${child}/cancellation`, {}, 400],
+        ['POST', `/v2/process-instances/${child}/cancellation`, { reason: 'x' }, 409],
+        ['POST', `/v2/process-instances/${child}/migration`, { targetProcessDefinitionKey: 'sales-order-management:1', mappingInstructions: [] }, 404],
       ] as const) {
-        expectRefused(await api.request(method, path, { token: ADMIN, ...(body && { json: body }) }), 404, undefined, `${method} ${path}`);
+        const answer = await api.request(method, path, { token: ADMIN, ...(body && { json: body }) });
+        expectRefused(answer, status, undefined, `${method} ${path}`);
+        if (status === 409) expect(problemOf(answer)).toMatchObject({ type: 'https://stratum.dev/problems/not-a-root', rootInstanceId: root.instanceId });
       }
+      expect((await order(orderNo)).history.filter((entry) => entry.event === 'cancel.refused').map((entry) => [entry.instanceId, entry.via, entry.data?.reason]))
+        .toEqual([[control.instanceId, 'camunda7', 'not-a-root'], [control.instanceId, 'camunda8', 'not-a-root']]);
       const after = await order(orderNo);
       expect(after.status).toBe('waiting-for-payment');
       expect(after.versions.find((one) => one.instanceId === control.instanceId)?.status).toBe('running');

@@ -242,14 +242,27 @@ describe('orders are cancelled as a whole', () => {
     expect((await api.post(`/api/instances/${order.id}/cancel`, TOKENS.erp, reason)).status).toBe(409);
   });
 
-  it('offers no cancel on Camunda\'s routes: their 404 names the route, and the order runs on', async () => {
-    const order = await enterCredit('SO-CANCEL-CAMUNDA', 700_000);
-    for (const [method, path] of [['POST', `/v2/process-instances/${order.id}/cancellation`], ['DELETE', `/engine-rest/process-instance/${order.id}`]] as const) {
-      const answer = await api.request(method, path, { token: TOKENS.erp, body: '{}', headers: { 'content-type': 'application/json' }, unchecked: true });
-      expect(answer.status, path).toBe(404);
-      expect(problemOf(answer).detail).toBe(`There is no ${method} ${path}.`);
+  it('cancels through Camunda\'s routes too, only with a reason: without one 400 saying how to give it, the order runs on', async () => {
+    for (const [method, path, reasoned, label] of [
+      ['POST', '/v2/process-instances/{id}/cancellation', { json: reason }, 'SO-CANCEL-C8'],
+      ['DELETE', '/engine-rest/process-instance/{id}', { query: `?deleteReason=${encodeURIComponent(reason.reason)}` }, 'SO-CANCEL-C7'],
+    ] as const) {
+      const order = await enterCredit(label, 700_000);
+      const at = path.replace('{id}', order.id);
+      const refused = await api.request(method, at, { token: TOKENS.erp, body: '{}', headers: { 'content-type': 'application/json' } });
+      expect(refused.status, at).toBe(400);
+      expect(problemOf(refused).detail).toMatch(/^Stratum keeps a reason for every cancel/);
+      expect((await instance(order.id)).status).toBe('running');
+      const cancelled = 'json' in reasoned
+        ? await api.request(method, at, { token: TOKENS.erp, json: reasoned.json })
+        : await api.request(method, at + reasoned.query, { token: TOKENS.erp });
+      expect(cancelled.status, cancelled.text).toBe(204);
+      const tree = (await api.get<{ items: InstanceSummary[] }>(`/api/instances?businessKey=${label}`, TOKENS.erp)).body.items;
+      expect(tree.map((member) => member.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+      const entries = (await historyOf(order.id)).filter((entry) => entry.event === 'instance.cancelled');
+      expect(entries).toHaveLength(3);
+      for (const entry of entries) expect(entry).toMatchObject({ actor: 'erp', via: method === 'POST' ? 'camunda8' : 'camunda7', data: objectWith({ reason: reason.reason }) });
     }
-    expect((await instance(order.id)).status).toBe('running');
   });
 
   it('keeps the shipper\'s report on Camunda 7\'s route of an order cancelled while it shipped: 404 as before, job.refused in the audit', async () => {
