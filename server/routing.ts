@@ -156,6 +156,18 @@ function waitIdSegment(segments: readonly string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * The instance a path names: /api/instances/{id}/…, Camunda 8's /v2/process-instances/{processInstanceKey}/… and
+ * Camunda 7's DELETE /engine-rest/process-instance/{id} (Stratum serves no other method there).
+ */
+function instanceIdSegment(method: string, segments: readonly string[]): string | undefined {
+  const [, root, resource, id] = segments;
+  if (root === 'api' && resource === 'instances') return id;
+  if (root === 'v2' && resource === 'process-instances') return id;
+  if (root === 'engine-rest' && resource === 'process-instance' && method === 'DELETE' && segments.length === 4) return id;
+  return undefined;
+}
+
 /** The incident a path names: /api/incidents/{id}(/retry) and Camunda 8's /v2/incidents/{incidentKey}(/resolution). */
 function incidentIdSegment(segments: readonly string[]): string | undefined {
   const [, root, resource, id] = segments;
@@ -188,8 +200,7 @@ export function routeKeyOf(method: string, url: string, orderOf: (idKey: string)
   }
   // a task's or job's id is `<instance id>:…` (fetch-and-lock, fetchAndLock and activation have no colon)
   const waitId = decode(waitIdSegment(segments));
-  const instanceId = waitId?.includes(':') ? waitId.slice(0, waitId.indexOf(':'))
-    : segments[1] === 'api' && segments[2] === 'instances' ? decode(segments[3]) : undefined;
+  const instanceId = waitId?.includes(':') ? waitId.slice(0, waitId.indexOf(':')) : decode(instanceIdSegment(method, segments));
   if (instanceId) {
     const order = orderOf(instanceId);
     return order === undefined ? `instance:${instanceId}` : `order:${order}`;

@@ -23,6 +23,14 @@ describe('routeKeyOf', () => {
     expect(routeKeyOf('GET', '/api/instances/inst-1', orderOf)).toBe('order:SO-7');
   });
 
+  it('reads a cancel through Camunda\'s routes through the instance it names, as its order once that is known', () => {
+    expect(routeKeyOf('POST', '/v2/process-instances/inst-1/cancellation', orderOf, Buffer.from('{"reason":"withdrawn"}'))).toBe('order:SO-7');
+    expect(routeKeyOf('DELETE', '/engine-rest/process-instance/inst-1?deleteReason=withdrawn', orderOf)).toBe('order:SO-7');
+    expect(routeKeyOf('DELETE', '/engine-rest/process-instance/inst-2', orderOf)).toBe('instance:inst-2');
+    // Camunda 7's batch delete names no instance in its path
+    expect(routeKeyOf('POST', '/engine-rest/process-instance/delete', orderOf, Buffer.from('{"processInstanceIds":["inst-1"]}'))).toBeUndefined();
+  });
+
   it('reads an incident\'s retry, Camunda 8\'s resolution and reads of it as its order once that is known, and an unknown one as no order', () => {
     expect(routeKeyOf('POST', '/api/incidents/inc-1/retry', orderOf, Buffer.from('{}'))).toBe('order:SO-8');
     expect(routeKeyOf('POST', '/v2/incidents/inc-1/resolution', orderOf)).toBe('order:SO-8');
