@@ -7,6 +7,7 @@ import { compileFeel, LEFT_TO_FEELIN, type CompiledFeel } from './compiled-feel.
 import { withinFeelBudget } from './feel-budget.js';
 import type { FeelTreeNode } from './feel-tree.js';
 import { functionCallsOf, withFunctions, type FunctionCalls } from './function-calls.js';
+import { describeMismatch, withOrderingMismatches } from './mixed-type-ordering.js';
 import { variablesForParse } from './parse-guard.js';
 
 /** A variable an expression read when it could not be evaluated, and what was wrong with it. */
@@ -259,14 +260,15 @@ export function evaluateWithFeelin(body: string, variables: Record<string, unkno
     if ('changedBy' in guarded) {
       throw new FeelError(`cannot evaluate "${body}": ${describeNames(guarded.changedBy)} would be read in place of what the expression says`, body);
     }
-    result = withinFeelBudget(source, 'expression', () => evaluate(source, guarded.variables));
+    result = withOrderingMismatches(() => withinFeelBudget(source, 'expression', () => evaluate(source, guarded.variables)));
   } catch (error) {
     if (error instanceof FeelError) throw error;
     throw new FeelError(`cannot evaluate "${body}": ${(error as Error).message}`, body);
   }
-  const problem = strictProblem(result.warnings);
+  // FEEL's null for `"2000000" > 1000000` is a failed comparison: strict, like a missing variable
+  const problem = strictProblem(result.result.warnings) ?? (result.mismatch && describeMismatch(result.mismatch));
   if (problem) throw new FeelError(`cannot evaluate "${body}": ${problem}`, body);
-  return result.value;
+  return result.result.value;
 }
 
 /** The names parse-guard.ts found changing a parse, for an error message (the first three). */
@@ -277,14 +279,20 @@ function describeNames(names: readonly string[]): string {
 
 /**
  * A decision table's input entry (FEEL unary tests) over `context` (its `?`), as feelin gives it;
- * a call of a built-in reaches the built-in, as in evaluateFeel.
+ * a call of a built-in reaches the built-in, as in evaluateFeel. An ordering of an input of
+ * another type (`> 1000000` over "2000000") adds a warning.
  */
 export function evaluateUnaryTests(text: string, context: Record<string, unknown>): EvaluationResult<boolean | null> {
   const calls = remembered(unaryCallsCache, text, (source) => functionCallsOf(source, 'unary-tests') ?? null);
   const source = calls ? calls.source : text;
   const guarded = variablesForParse(source, calls ? withFunctions(calls, context) : context, 'unary-tests');
   if ('changedBy' in guarded) throw new FeelError(`cannot evaluate "${text}": ${describeNames(guarded.changedBy)} would be read in place of what the input entry says`, text);
-  return withinFeelBudget(source, 'unary-tests', () => unaryTest(source, guarded.variables));
+  const { result, mismatch } = withOrderingMismatches(() => withinFeelBudget(source, 'unary-tests', () => unaryTest(source, guarded.variables)));
+  // feelin's unary tests read the null of `> 1000000` over "2000000" as no match, and `not(> 1000000)` as a match
+  if (!mismatch) return result;
+  const message = describeMismatch(mismatch);
+  const warning = { type: 'NOT_COMPARABLE' as const, message, position: { from: 0, to: source.length }, details: { template: message, values: {} } };
+  return { ...result, warnings: [...result.warnings, warning] };
 }
 
 /**

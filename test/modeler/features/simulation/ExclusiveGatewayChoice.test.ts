@@ -41,6 +41,13 @@ describe('the simulation takes the flow the runtime would take', () => {
     expect(choice.errors[0]).toContain('more than 1,000,000');
   });
 
+  it('never sends an amount held as text to a tier: "2000000" is no number, so the conditions are reported as the runtime fails them', () => {
+    const choice = choose({ ...order(0), reportingAmount: '2000000' });
+    expect(choice).toMatchObject({ flow: { id: 'Flow_AmountTier_UpTo500000' }, reason: 'default' });
+    expect(choice.errors).toHaveLength(2);
+    expect(choice.errors[0]).toContain('"2000000" is text, which cannot be ordered with a number');
+  });
+
   it('is stuck when no condition holds and there is no default flow', () => {
     const choice = chooseOutgoing(gateway.outgoing!.filter((flow) => flow !== gateway.default), undefined, order(10));
     expect(choice).toMatchObject({ flow: null, reason: 'stuck' });
