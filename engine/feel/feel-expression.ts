@@ -8,6 +8,7 @@ import { withinFeelBudget } from './feel-budget.js';
 import type { FeelTreeNode } from './feel-tree.js';
 import { functionCallsOf, withFunctions, type FunctionCalls } from './function-calls.js';
 import { describeMismatch, withOrderingMismatches } from './mixed-type-ordering.js';
+import { booleanTestsOf, describeNonBoolean, withBooleanTests } from './boolean-tests.js';
 import { variablesForParse } from './parse-guard.js';
 
 /** A variable an expression read when it could not be evaluated, and what was wrong with it. */
@@ -248,27 +249,31 @@ export function evaluateFeel(body: string, variables: Record<string, unknown>): 
 
 /**
  * evaluateFeel by feelin alone (which parses the text again on every call). A
- * call of a built-in reaches the built-in, not a variable of its name (function-calls.ts).
+ * call of a built-in reaches the built-in, not a variable of its name (function-calls.ts),
+ * and the test of an `if` or a quantifier is a boolean (boolean-tests.ts).
  */
 export function evaluateWithFeelin(body: string, variables: Record<string, unknown>): unknown {
-  let result;
+  let run;
   try {
-    const calls = remembered(expressionCallsCache, body, (text) => functionCallsOf(feelSource(text), 'expression') ?? null);
-    const source = calls ? calls.source : feelSource(body);
-    // the parse made without variables counts, whatever they are named (parse-guard.ts)
-    const guarded = variablesForParse(source, calls ? withFunctions(calls, variables) : variables);
-    if ('changedBy' in guarded) {
-      throw new FeelError(`cannot evaluate "${body}": ${describeNames(guarded.changedBy)} would be read in place of what the expression says`, body);
-    }
-    result = withOrderingMismatches(() => withinFeelBudget(source, 'expression', () => evaluate(source, guarded.variables)));
+    const prepared = remembered(expressionCache, body, (text) => prepare(feelSource(text), 'expression'));
+    const { source } = prepared;
+    run = withBooleanTests((check) => {
+      // the parse made without variables counts, whatever they are named (parse-guard.ts)
+      const guarded = variablesForParse(source, contextFor(prepared, variables, check));
+      if ('changedBy' in guarded) {
+        throw new FeelError(`cannot evaluate "${body}": ${describeNames(guarded.changedBy)} would be read in place of what the expression says`, body);
+      }
+      return withOrderingMismatches(() => withinFeelBudget(source, 'expression', () => evaluate(source, guarded.variables)));
+    });
   } catch (error) {
     if (error instanceof FeelError) throw error;
     throw new FeelError(`cannot evaluate "${body}": ${(error as Error).message}`, body);
   }
-  // FEEL's null for `"2000000" > 1000000` is a failed comparison: strict, like a missing variable
-  const problem = strictProblem(result.result.warnings) ?? (result.mismatch && describeMismatch(result.mismatch));
+  const { result, mismatch } = run.result;
+  // FEEL's null for `"2000000" > 1000000` is a failed comparison, and `if "false"` a failed test: strict, like a missing variable
+  const problem = strictProblem(result.warnings) ?? (mismatch && describeMismatch(mismatch)) ?? (run.nonBoolean && describeNonBoolean(run.nonBoolean));
   if (problem) throw new FeelError(`cannot evaluate "${body}": ${problem}`, body);
-  return result.result.value;
+  return result.value;
 }
 
 /** The names parse-guard.ts found changing a parse, for an error message (the first three). */
@@ -280,19 +285,45 @@ function describeNames(names: readonly string[]): string {
 /**
  * A decision table's input entry (FEEL unary tests) over `context` (its `?`), as feelin gives it;
  * a call of a built-in reaches the built-in, as in evaluateFeel. An ordering of an input of
- * another type (`> 1000000` over "2000000") adds a warning.
+ * another type (`> 1000000` over "2000000") and a test that gives no boolean add a warning.
  */
 export function evaluateUnaryTests(text: string, context: Record<string, unknown>): EvaluationResult<boolean | null> {
-  const calls = remembered(unaryCallsCache, text, (source) => functionCallsOf(source, 'unary-tests') ?? null);
-  const source = calls ? calls.source : text;
-  const guarded = variablesForParse(source, calls ? withFunctions(calls, context) : context, 'unary-tests');
-  if ('changedBy' in guarded) throw new FeelError(`cannot evaluate "${text}": ${describeNames(guarded.changedBy)} would be read in place of what the input entry says`, text);
-  const { result, mismatch } = withOrderingMismatches(() => withinFeelBudget(source, 'unary-tests', () => unaryTest(source, guarded.variables)));
+  const prepared = remembered(unaryCache, text, (source) => prepare(source, 'unary-tests'));
+  const { source } = prepared;
+  const run = withBooleanTests((check) => {
+    const guarded = variablesForParse(source, contextFor(prepared, context, check), 'unary-tests');
+    if ('changedBy' in guarded) throw new FeelError(`cannot evaluate "${text}": ${describeNames(guarded.changedBy)} would be read in place of what the input entry says`, text);
+    return withOrderingMismatches(() => withinFeelBudget(source, 'unary-tests', () => unaryTest(source, guarded.variables)));
+  });
+  const { result, mismatch } = run.result;
   // feelin's unary tests read the null of `> 1000000` over "2000000" as no match, and `not(> 1000000)` as a match
-  if (!mismatch) return result;
-  const message = describeMismatch(mismatch);
-  const warning = { type: 'NOT_COMPARABLE' as const, message, position: { from: 0, to: source.length }, details: { template: message, values: {} } };
-  return { ...result, warnings: [...result.warnings, warning] };
+  const problems = [
+    ...(mismatch ? [{ type: 'NOT_COMPARABLE' as const, message: describeMismatch(mismatch) }] : []),
+    ...(run.nonBoolean ? [{ type: 'INVALID_TYPE' as const, message: describeNonBoolean(run.nonBoolean) }] : []),
+  ];
+  if (problems.length === 0) return result;
+  const warnings = problems.map(({ type, message }) => ({ type, message, position: { from: 0, to: source.length }, details: { template: message, values: {} } }));
+  return { ...result, warnings: [...result.warnings, ...warnings] };
+}
+
+/** A text as feelin evaluates it: its tests wrapped (boolean-tests.ts), then its calls of built-ins renamed (function-calls.ts). */
+interface PreparedText {
+  source: string;
+  calls: FunctionCalls | undefined;
+  check: string | undefined;
+}
+
+function prepare(text: string, dialect: 'expression' | 'unary-tests'): PreparedText {
+  const tests = booleanTestsOf(text, dialect);
+  const wrapped = tests ? tests.source : text;
+  const calls = functionCallsOf(wrapped, dialect);
+  return { source: calls ? calls.source : wrapped, calls, check: tests?.check };
+}
+
+/** The evaluation context of a prepared text: the variables, its calls' functions and the function that checks its tests. */
+function contextFor(prepared: PreparedText, variables: Record<string, unknown>, check: (value: unknown) => unknown): Record<string, unknown> {
+  const context = prepared.calls ? withFunctions(prepared.calls, variables) : variables;
+  return prepared.check ? { ...context, [prepared.check]: check } : context;
 }
 
 /**
@@ -320,9 +351,9 @@ const CACHE_LIMIT = 5000;
 const compiledCache = new Map<string, CompiledFeel | null>();
 const readsCache = new Map<string, string[]>();
 const pathsCache = new Map<string, PathRead[]>();
-// The calls of built-ins a text makes, rewritten to reach them (null: it makes none).
-const expressionCallsCache = new Map<string, FunctionCalls | null>();
-const unaryCallsCache = new Map<string, FunctionCalls | null>();
+// Each text as feelin evaluates it: its tests wrapped, its calls of built-ins rewritten to reach them.
+const expressionCache = new Map<string, PreparedText>();
+const unaryCache = new Map<string, PreparedText>();
 
 function compileBody(body: string): CompiledFeel | null {
   return compileFeel(feelSource(body)) ?? null;

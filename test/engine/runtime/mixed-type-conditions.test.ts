@@ -1,8 +1,9 @@
 // FEEL compares values of one type only: `"10" > 5` is null (DMN 1.4, 10.3.2.9), where feelin compared as
 // JavaScript does and a designer's `=quantity > 1000000` took its flow for the text "2000000" (and `=quantity < 5`
 // for ""). Such a comparison fails strictly, as a missing variable does (engine/feel/mixed-type-ordering.ts):
-// an incident naming the value, on every kind of gateway and in a decision table's input entry. And a
-// condition that gives no boolean (text, a number, null) is an incident too, as in Camunda 8.
+// an incident naming the value, on every kind of gateway and in a decision table's input entry; so does the
+// test of an `if` that is no boolean (engine/feel/boolean-tests.ts). And a condition that gives no boolean
+// (text, a number, null) is an incident too, as in Camunda 8.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFixture, type Fixture } from '../../support/stratum-fixture.js';
 import { textContaining } from '../../support/matchers.js';
@@ -105,6 +106,15 @@ describe.each(['exclusive', 'inclusive', 'task'] as const)('a condition on a flo
     expect(started.instance).toMatchObject({
       status: 'failed',
       incident: { elementId: 'Check', message: textContaining(`condition "=decided" gave ${JSON.stringify(decided)}, not true or false`) },
+    });
+  });
+
+  it('raises an incident for =if decided then true else false over the text "false", where feelin took the flow', async () => {
+    await deploy([{ name: 'sizing.bpmn', xml: branchingProcess(kind, '=if decided then true else false') }]);
+    const started = await runtime().start('sizing', { variables: { decided: 'false' } });
+    expect(started.instance).toMatchObject({
+      status: 'failed',
+      incident: { elementId: 'Check', message: textContaining('the test after "if" or "satisfies" gave "false", not true or false') },
     });
   });
 
