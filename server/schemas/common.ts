@@ -8,8 +8,15 @@ export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/
 
 /** Characters refused in text a person typed: control characters, lone surrogates, bidirectional overrides. */
 const UNSAFE = '\\p{Cc}\\p{Cs}\\u202A-\\u202E\\u2066-\\u2069';
-const SAFE_LINE_PATTERN = `^(?=[\\s\\S]*\\S)[^${UNSAFE}]*$`;
-const SAFE_MULTILINE_PATTERN = `^(?=[\\s\\S]*\\S)(?:[\\t\\n\\r]|[^${UNSAFE}])*$`;
+/**
+ * Characters that show nothing: spaces, format characters (zero-width space and joiners, soft hyphen, word joiner,
+ * byte order mark) and the letters that render blank (Hangul fillers, the Braille blank). Text of these alone passes
+ * `\S` but reads as empty: a cancel's reason or a change's description nobody can read.
+ */
+const BLANK = '\\s\\p{Cf}\\u115F\\u1160\\u3164\\uFFA0\\u2800';
+const VISIBLE = `(?=[\\s\\S]*[^${BLANK}${UNSAFE}])`;
+const SAFE_LINE_PATTERN = `^${VISIBLE}[^${UNSAFE}]*$`;
+const SAFE_MULTILINE_PATTERN = `^${VISIBLE}(?:[\\t\\n\\r]|[^${UNSAFE}])*$`;
 
 /** Text with at least one visible character; `multiline` also allows tabs and line breaks. */
 export const safeText = (maxLength: number, options: { multiline?: boolean; description?: string } = {}): JsonSchema => ({

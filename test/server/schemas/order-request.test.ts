@@ -65,6 +65,37 @@ describe('OrderRequest text', () => {
     expect(fieldsRefused(order({ customer: { name: 'A', ...many } }))).toEqual(['/customer']);
   });
 
+  // U+200B zero-width space, U+00AD soft hyphen, U+2060 word joiner, U+FEFF byte order mark, U+3164 Hangul filler,
+  // U+2800 Braille blank: each passes \S, none shows anything
+  const invisible = ['\u200B', '\u00AD', '\u2060', '\uFEFF', '\u200C\u200D', '\u3164', '\u2800', ' \u200B '];
+
+  it('refuses a customer name or field, or a special change, that holds nothing visible (zero-width and blank characters only)', () => {
+    for (const text of invisible) {
+      expect(fieldsRefused(order({ customer: { name: text } })), JSON.stringify(text)).toEqual(['/customer/name']);
+      expect(fieldsRefused(order({ customer: { name: 'ACME', vatId: text } })), JSON.stringify(text)).toEqual(['/customer/vatId']);
+      expect(fieldsRefused(order({ specialChange: { description: `\n${text}\t` } })), JSON.stringify(text)).toEqual(['/specialChange/description']);
+    }
+    // beside a visible character they are text like any other (a soft hyphen in a long name, a joiner in an emoji)
+    expect(fieldsRefused(order({ customer: { name: 'Donau\u00ADdampf\u00ADschiff GmbH' }, specialChange: { description: 'logo 👩\u200D🔧' } }))).toEqual([]);
+  });
+
+  it('refuses a cancel\'s reason and a change\'s description that hold nothing visible, on every route that takes them', () => {
+    const refusedBy = (schema: Record<string, unknown>, body: unknown) => {
+      try {
+        validator<unknown>(schema, 'body')(body);
+        return [];
+      } catch (error) {
+        return (error as { extensions: { errors: { field: string }[] } }).extensions.errors.map((e) => e.field);
+      }
+    };
+    for (const text of invisible) {
+      expect(refusedBy(requests.CancelRequest, { reason: text }), JSON.stringify(text)).toEqual(['/reason']);
+      expect(refusedBy(orders.OrderCancelRequest, { reason: text }), JSON.stringify(text)).toEqual(['/reason']);
+      expect(refusedBy(requests.OrderChangeRequest, { description: text }), JSON.stringify(text)).toEqual(['/description']);
+    }
+    expect(refusedBy(orders.OrderCancelRequest, { reason: 'customer withdrew' })).toEqual([]);
+  });
+
   it('accepts order numbers of printable ASCII up to 64 characters', () => {
     expect(fieldsRefused(order({ orderNo: 'SO/2026-11#0001 (rev. B)' }))).toEqual([]);
     expect(fieldsRefused(order({ orderNo: 'S'.repeat(64) }))).toEqual([]);
