@@ -265,7 +265,14 @@ function pipeline(
       const params = checkParams ? checkParams({ ...req.params }) : {};
       const query = checkQuery ? checkQuery({ ...(req.query as Record<string, unknown>) }) : {};
       const headers: Record<string, string | undefined> = {};
-      for (const name of headerNames) headers[name.toLowerCase()] = req.get(name);
+      for (const name of headerNames) {
+        // Node joins a repeated header with ", ": `Idempotency-Key: a` twice would be read as the key "a, a"
+        const sent = req.headersDistinct[name.toLowerCase()]?.length ?? 0;
+        if (op.headers![name].single && sent > 1) {
+          throw new HttpProblem(400, `Send one ${name} header; this request has ${sent}.`, { errors: [{ field: `header.${name.toLowerCase()}`, message: `is sent ${sent} times; send it once` }] });
+        }
+        headers[name.toLowerCase()] = req.get(name);
+      }
       if (checkHeaders) checkHeaders(Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined)));
 
       let body: unknown = undefined;

@@ -41,7 +41,8 @@ export interface Operation {
   pathParams?: Record<string, JsonSchema>;
   /** Component schema name of the query object. */
   query?: string;
-  headers?: Record<string, { schema: JsonSchema; description: string; required?: boolean }>;
+  /** `single`: a value, never a list, so the header sent twice is refused (400) instead of read as the two joined. */
+  headers?: Record<string, { schema: JsonSchema; description: string; required?: boolean; single?: boolean }>;
   body?: RequestBody;
   responses: Record<number, ResponseSpec>;
   /** Problems specific to this operation (status → when); the generic ones (401, 400, 415 …) follow from the rest. */
@@ -255,7 +256,8 @@ export const OPERATIONS: Operation[] = [
     headers: {
       'Idempotency-Key': {
         schema: printableKey(200),
-        description: 'The caller\'s own key: a retry by the same user with the same key and body returns the first instance (200); another body with the same key is a 409. Another user\'s request with the same key is a request of its own (it starts its own instance) and never answers with this caller\'s instance.',
+        single: true,
+        description: 'The caller\'s own key: a retry by the same user with the same key and body returns the first instance (200); another body with the same key is a 422 (`idempotency-key-reused`). Another user\'s request with the same key is a request of its own (it starts its own instance) and never answers with this caller\'s instance. Sent twice in one request, it is refused (400).',
       },
     },
     body: { kind: 'json', schema: 'StartInstanceRequest', required: false },

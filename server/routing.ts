@@ -343,7 +343,7 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
     }
     const upstream = httpRequest({
       host: '127.0.0.1', port: target.port, method: req.method, path: req.url, agent: target.agent,
-      headers: { ...withoutHopByHop(req.headers), ...repeatedAuthorization(req), 'x-forwarded-for': req.socket.remoteAddress ?? '' },
+      headers: { ...withoutHopByHop(req.headers), ...repeatedHeaders(req), 'x-forwarded-for': req.socket.remoteAddress ?? '' },
     });
     let answered = false;
     upstream.on('response', (answer) => {
@@ -499,11 +499,19 @@ function isPath(url: string, path: string): boolean {
 
 /** Headers about one connection, which the router's own connections replace. */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer'];
+/** Headers that frame the message, which Node's parser has already settled and the router's request sets again. */
+const FRAMING = ['host', 'content-length', 'transfer-encoding'];
 
-/** Every Authorization header a request repeats (req.headers keeps the first): the worker refuses two, so it must see them. */
-function repeatedAuthorization(req: IncomingMessage): Record<string, string[]> {
-  const sent = req.headersDistinct.authorization;
-  return sent && sent.length > 1 ? { authorization: sent } : {};
+/**
+ * Every header a request repeats, each value apart: req.headers keeps the first Authorization of two and joins two
+ * Idempotency-Keys into one "a, b", where the worker refuses either when it sees them as sent.
+ */
+function repeatedHeaders(req: IncomingMessage): Record<string, string[]> {
+  const repeated: Record<string, string[]> = {};
+  for (const [name, sent] of Object.entries(req.headersDistinct)) {
+    if (sent && sent.length > 1 && !HOP_BY_HOP.includes(name) && !FRAMING.includes(name)) repeated[name] = sent;
+  }
+  return repeated;
 }
 
 function withoutHopByHop(headers: Record<string, string | string[] | undefined>): Record<string, string | string[] | undefined> {

@@ -1,6 +1,7 @@
 // Retries and restarts: the same order twice makes one instance, and waiting
 // orders go on after the server is stopped and started on the same data.
 import { writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InstanceView, JobView, TaskView } from '../../engine/api.js';
@@ -117,6 +118,44 @@ describe('idempotent order entry', () => {
     expect(JSON.stringify(clash.body)).not.toContain(erp.body.id);
     const started = await api.get<InstancePage>('/api/instances?businessKey=CR-SHARED&processKey=customer-review', TOKENS.erp);
     expect(started.body.items.map((item) => item.id).sort()).toEqual([erp.body.id, crm.body.id].sort());
+  });
+});
+
+/** A POST whose `Idempotency-Key` header is sent once per value, as fetch cannot (it joins them into one). */
+function postWithKeys(url: string, path: string, keys: string[], body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, method: 'POST', path }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
+    });
+    req.setHeader('authorization', `Bearer ${TOKENS.erp}`);
+    req.setHeader('content-type', 'application/json');
+    req.setHeader('idempotency-key', keys);
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+describe('Idempotency-Key sent twice', () => {
+  it('refuses a start with two Idempotency-Key headers (400), where Node read them as the one key "a, b" and started an instance a retry with either key missed', async () => {
+    const { api, url } = await start();
+    await deployFixtures(api, 'customer-review.bpmn');
+    const body = { businessKey: 'CR-TWO-KEYS', variables: { customerId: 'C-4711', reason: 'annual review' } };
+    const path = '/api/processes/customer-review/instances';
+    for (const keys of [['a', 'b'], ['a', 'a']]) {
+      const twice = await postWithKeys(url, path, keys, body);
+      expect(twice.status, keys.join()).toBe(400);
+      expect(twice.body).toMatchObject({ detail: 'Send one Idempotency-Key header; this request has 2.', errors: [{ field: 'header.idempotency-key' }] });
+    }
+    expect((await api.get<InstancePage>('/api/instances?businessKey=CR-TWO-KEYS', TOKENS.erp)).body.total).toBe(0);
+    // one header is one key, a comma in it included
+    expect((await postWithKeys(url, path, ['a'], body)).status).toBe(201);
+    expect((await postWithKeys(url, path, ['a'], body)).status).toBe(200);
+    expect((await postWithKeys(url, path, ['a, b'], body)).status).toBe(201);
+    expect((await api.get<InstancePage>('/api/instances?businessKey=CR-TWO-KEYS', TOKENS.erp)).body.total).toBe(2);
   });
 });
 
