@@ -39,25 +39,24 @@ export class Starts {
     const { businessKey } = options;
     return recordingRefusal<{ id: string; created: boolean }, RefusedEntry>((attempt) => steps.step('start', async (tx, moving) => {
       const { idempotency } = options;
-      if (idempotency) {
-        const previous = await tx.getIdempotency(idempotency.scope, idempotencyCaller, idempotency.key);
-        if (previous) {
-          if (previous.requestHash !== idempotency.requestHash) {
-            // 422, as the IETF draft of the Idempotency-Key header has it for a key reused with another payload
-            throw new StratumError('invalid', `Idempotency-Key ${idempotency.key} was already used for a different request, which started instance ${previous.instanceId}`, {
-              reason: 'idempotency-key-reused', instanceId: previous.instanceId, problem: 'idempotency-key-reused',
-            });
-          }
-          return { id: previous.instanceId, created: false };
-        }
-      }
+      const previous = idempotency && await tx.getIdempotency(idempotency.scope, idempotencyCaller, idempotency.key);
+      // a retry answers with what it started, whatever the rules say now
+      if (previous && previous.requestHash === idempotency.requestHash) return { id: previous.instanceId, created: false };
       const version = await tx.latestVersionNumber(processKey);
       if (version === undefined) throw notFound(`no process with key ${processKey} is deployed`);
       const { model } = await steps.definition(tx, processKey, version);
+      // another request under a used key meets the entry rules first: a start under an order's number is refused
+      // and kept as without the key, where the key's 422 left no trace of it
       await noteEntryRefusal(attempt, async () => {
         await refuseDirectStart(tx, model);
         if (businessKey !== undefined) await refuseOrderNumber(tx, businessKey);
       });
+      if (previous && idempotency) {
+        // 422, as the IETF draft of the Idempotency-Key header has it for a key reused with another payload
+        throw new StratumError('invalid', `Idempotency-Key ${idempotency.key} was already used for a different request, which started instance ${previous.instanceId}`, {
+          reason: 'idempotency-key-reused', instanceId: previous.instanceId, problem: 'idempotency-key-reused',
+        });
+      }
       const payload = options.variables ?? {};
       const declaration = startDeclarationOf(model);
       const variables = declaration ? mapStartVariables(model, declaration, payload) : payload;

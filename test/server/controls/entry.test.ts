@@ -215,6 +215,16 @@ const ONE_ORDER_PER_NUMBER: Attempt[] = [
       expect(first.status).toBe(201);
       return api.post('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'SO-EXISTING' }, { headers: { 'Idempotency-Key': 'own-1' } });
     },
+    // the entry rules answer first, as without the key (kept as start.refused), where the key's 422 left no trace
+    status: 409, reason: 'order-exists',
+  },
+  {
+    attempt: 'the same user reuses an Idempotency-Key of an allowed start for another start the entry rules allow',
+    send: async () => {
+      const first = await api.post('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'CR-IDEM-3' }, { headers: { 'Idempotency-Key': 'own-2' } });
+      expect(first.status).toBe(201);
+      return api.post('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'CR-IDEM-4' }, { headers: { 'Idempotency-Key': 'own-2' } });
+    },
     status: 422, reason: 'idempotency-key-reused', detail: /already used for a different request/,
   },
   {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry, InstanceView, JobView, OrderView } from '../../../engine/api.js';
 import { KEPT_PER_PERSON } from '../../../engine/runtime/refused-attempts.js';
 import { problemOf, TOKENS, type ApiResponse } from '../support/client.js';
-import { removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
+import { deployFixtures, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { anyText, objectWith, textMatching } from '../../support/matchers.js';
 import { freshSchema, postgresAdmin, schemaUrl } from '../../support/postgres.js';
 
@@ -207,6 +207,28 @@ describe('an entry or start refused under an order\'s number is kept in that ord
     expect((await api().post('/api/processes/credit-order-approval/instances', TOKENS.erp, { businessKey: 'RC-NO-SUCH-ORDER' })).status).toBe(409);
     expect((await api().post('/api/processes/credit-order-approval/instances', TOKENS.erp, {})).status).toBe(409);
     expect(await historyRows()).toBe(before);
+  });
+});
+
+describe('a start under an order\'s number with an Idempotency-Key the caller used before is kept as without one', () => {
+  it('reuses the key of an allowed start for a start under the order\'s number: 409 order-exists, kept as start.refused, where the key\'s 422 left no trace', async () => {
+    await deployFixtures(api(), 'customer-review.bpmn');
+    const order = await enterOrder('RC-KEY-REUSED', 1_200_000);
+    const headers = { 'Idempotency-Key': 'rc-review-1' };
+    const review = await api().post('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'RC-REVIEW-1' }, { headers });
+    expect(review.status, review.text).toBe(201);
+    const underOrder = await api().post('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'RC-KEY-REUSED', variables: { customerId: 'C-1' } }, { headers });
+    expect(underOrder.status, underOrder.text).toBe(409);
+    expect(problemOf(underOrder)).toMatchObject({ reason: 'order-exists' });
+    expect(await refusedOf('RC-KEY-REUSED', 'start.refused')).toEqual([objectWith({
+      instanceId: order.id, actor: 'erp', via: 'api',
+      data: { attempted: 'start', processKey: 'customer-review', variables: { customerId: 'C-1' }, reason: 'order-exists', refusal: problemOf(underOrder).detail },
+    })]);
+    // the key still answers its own start, and another body under it that the rules allow is still the key's 422
+    const retry = await api().post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'RC-REVIEW-1' }, { headers });
+    expect([retry.status, retry.body.id]).toEqual([200, (review.body as InstanceView).id]);
+    const other = await api().post('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'RC-REVIEW-2' }, { headers });
+    expect([other.status, problemOf(other).reason]).toEqual([422, 'idempotency-key-reused']);
   });
 });
 
