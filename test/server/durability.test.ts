@@ -160,6 +160,25 @@ describe('Idempotency-Key sent twice', () => {
 });
 
 describe('restart', () => {
+  it('answers a start retried with its Idempotency-Key after a restart with the instance it started, and another body under the key with 422', async () => {
+    const dataDir = makeDataDir();
+    dirs.push(dataDir);
+    const body = { businessKey: 'CR-RESTART', variables: { customerId: 'C-4711', reason: 'annual review' } };
+    const headers = { 'Idempotency-Key': 'erp-before-restart' };
+    const before = await start(dataDir);
+    await deployFixtures(before.api, 'customer-review.bpmn');
+    const first = await before.api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, body, { headers });
+    expect(first.status).toBe(201);
+    await before.close();
+
+    const after = await start(dataDir);
+    const retry = await after.api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, body, { headers });
+    expect([retry.status, retry.body.id]).toEqual([200, first.body.id]);
+    const other = await after.api.post('/api/processes/customer-review/instances', TOKENS.erp, { ...body, businessKey: 'CR-OTHER' }, { headers });
+    expect([other.status, problemOf(other).instanceId]).toEqual([422, first.body.id]);
+    expect((await after.api.get<InstancePage>('/api/instances?processKey=customer-review', TOKENS.erp)).body.total).toBe(1);
+  });
+
   it('lets waiting orders go on after the server is stopped and started on the same data folder', async () => {
     const dataDir = makeDataDir();
     dirs.push(dataDir);
