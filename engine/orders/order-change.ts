@@ -10,6 +10,7 @@ import type { ProcessModel } from '../bpmn/process-model.js';
 import { convertOrderAmount } from '../money/conversion.js';
 import { compare, formatDecimal, multiply, parseDecimal, roundHalfUp, type Decimal } from '../money/decimal.js';
 import type { RateTable } from '../money/rate-table.js';
+import { isDotSegment } from './order-entry.js';
 import { orderFailed } from './order-failed.js';
 import { openChangesOf } from './order-holds.js';
 import { endedOrderStatus } from './order-status.js';
@@ -64,6 +65,8 @@ export async function recordOrderChange(tx: StoreTx, orderNo: string, request: O
       problem: 'change-exists', reason: 'change-exists', changeId,
     });
   }
+  // as for an order number: /api/orders/{orderNo}/changes/.. is the order, so the change's Location could never name it
+  if (isDotSegment(changeId)) throw invalid(orderNo, '/changeId', `may not be ${changeId}: in a URL path it is a relative segment, so /api/orders/{orderNo}/changes/{changeId} could never name the change`);
   const refusal = await orderStateRefusal(tx, order, context.catchesChanges);
   if (refusal) {
     context.refusing?.(refusal);

@@ -29,8 +29,11 @@ export function orderAsEntered(order: OrderEntry): Record<string, unknown> {
   };
 }
 
-/** Order numbers a URL path cannot carry as one segment (RFC 3986 dot segments). */
+/** Names a URL path cannot carry as one segment (RFC 3986 dot segments): an order number's, a change's id. */
 const DOT_SEGMENTS: readonly string[] = ['.', '..'];
+
+/** Whether `name` as a path segment would be resolved away, so that no URL could name what it names. */
+export const isDotSegment = (name: string): boolean => DOT_SEGMENTS.includes(name);
 
 /** A repeated entry is the same order when its fields are equal, whatever their key order. */
 export function isSameOrder(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
@@ -46,7 +49,7 @@ export function checkOrder(order: OrderEntry, rates: RateTable, day: string): Co
   const problems: FieldProblem[] = [];
   if (typeof order.orderNo !== 'string' || order.orderNo.trim() === '') {
     problems.push({ field: '/orderNo', message: 'must be a non-empty text' });
-  } else if (DOT_SEGMENTS.includes(order.orderNo)) {
+  } else if (isDotSegment(order.orderNo)) {
     // URL parsers (fetch, browsers, proxies) resolve them away: GET /api/orders/./changes reads the order numbered changes
     problems.push({ field: '/orderNo', message: `may not be ${order.orderNo}: in a URL path it is a relative segment, so /api/orders/{orderNo} could never name the order` });
   }

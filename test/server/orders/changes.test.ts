@@ -396,6 +396,20 @@ describe('changes are requested once and only through the route', () => {
     expect((await historyOf(order.id)).filter((entry) => entry.event === 'order.changed')).toHaveLength(1);
   });
 
+  it('refuses a changeId of one or two dots (422 naming /changeId), whose Location a URL resolves to the changes or the order itself, and records nothing', async () => {
+    const order = await enterOrder('SO-CH-DOTS', 'credit', 80_000);
+    for (const changeId of ['.', '..']) {
+      const refused = await change('SO-CH-DOTS', { description: 'new logo', changeId });
+      expect(refused.status, changeId).toBe(422);
+      expect(problemOf(refused).errors).toEqual([objectWith({ field: '/changeId', message: expect.stringContaining('relative segment') as unknown })]);
+    }
+    expect((await changesOf('SO-CH-DOTS')).changes).toEqual([]);
+    expect((await historyOf(order.id)).filter((entry) => entry.event.startsWith('order.change') || entry.event === 'change.refused')).toEqual([]);
+    // dots within a changeId name it as any other characters do
+    const dotted = await change('SO-CH-DOTS', { description: 'new logo', changeId: '...' });
+    expect([dotted.status, dotted.headers.get('location')]).toEqual([201, '/api/orders/SO-CH-DOTS/changes/...']);
+  });
+
   it('names the recorded change in Location (201) and Content-Location (200 for a repeat), a URL that answers the change', async () => {
     await enterOrder('SO/CH-LOC', 'credit', 80_000);
     const first = await change(encodeURIComponent('SO/CH-LOC'), { description: 'new logo', changeId: 'crm 8/1' });
