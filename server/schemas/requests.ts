@@ -46,7 +46,7 @@ export const OrderChangeRequest: JsonSchema = {
       'x-max-decimals': MOST_MINOR_UNITS,
       description: 'The new order total in the order\'s currency; more decimals than the currency has are refused with 422 naming `/amount`. Absent: the amount stays.',
     },
-    changeId: printableKey(100, 'Makes the request idempotent: the same changeId with the same body answers the recorded change (200); with another body, 409.'),
+    changeId: printableKey(100, 'Makes the request idempotent: the same changeId with the same body answers the recorded change (200); with another body, 409. Not `.` or `..`, which a URL path resolves away (422).'),
   },
 };
 
