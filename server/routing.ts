@@ -378,9 +378,9 @@ export function createOrderRouter({ timeouts, bodyLimit, admission = DEFAULT_ADM
         sendProblem(res, new HttpProblem(503, 'No server process is available; try again.', {}, { 'Retry-After': '1' }), req.url ?? '/');
         return;
       }
-      // it may have been served (a worker killed mid-request): the client's retry (Idempotency-Key) decides
+      // it may have been served (a worker killed mid-request): the client's retry (an orderNo, an Idempotency-Key) decides
       if (!res.headersSent) answerHere(req, res);
-      if (!res.headersSent) sendProblem(res, new HttpProblem(502, 'The server process handling the request stopped; retry it (with the same Idempotency-Key for an order).'), req.url ?? '/');
+      if (!res.headersSent) sendProblem(res, new HttpProblem(502, 'The server process handling the request stopped, perhaps after serving it; send it again: an order with the same orderNo and body, or a start with the same Idempotency-Key, is still one.'), req.url ?? '/');
       else res.destroy();
     });
     // however it ends (a destroyed request may end without an error)

@@ -175,8 +175,7 @@ describe('the order router\'s write admission', () => {
     const post = (orderNo: string, requestId?: string) => fetch(`${url}/api/orders`, {
       method: 'POST', body: JSON.stringify({ orderNo }), headers: { 'content-type': 'application/json', ...(requestId && { 'x-request-id': requestId }) },
     });
-    void post('SO-1');
-    void post('SO-2');
+    const held = [post('SO-1'), post('SO-2')];
     await until(() => worker!.held.length === 2);
     expect((await post('SO-3', 'burst-3')).status).toBe(503);
     // what reached the worker is the worker's to log
@@ -193,5 +192,13 @@ describe('the order router\'s write admission', () => {
     expect(lines.every((line) => line.answeredBy === 'router')).toBe(true);
     expect(JSON.stringify(lines)).not.toContain('SO-');
     expect(String(lines[3].requestId)).toMatch(/^[0-9a-f-]{36}$/);
+    // it may have served them: the answer says what makes sending one again safe (an order's number, where it said
+    // an order's Idempotency-Key, a header order entry does not read)
+    for (const answer of await Promise.all(held)) {
+      expect(await answer.json()).toMatchObject({
+        status: 502,
+        detail: 'The server process handling the request stopped, perhaps after serving it; send it again: an order with the same orderNo and body, or a start with the same Idempotency-Key, is still one.',
+      });
+    }
   });
 });
