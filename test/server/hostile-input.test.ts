@@ -176,6 +176,8 @@ const HOSTILE: Hostile[] = [
   { name: 'a Camunda 8 job update with an empty changeset', method: 'PATCH', path: '/v2/jobs/j', options: json({ changeset: {} }), status: 400 },
   { name: 'a Camunda 8 job update with a billion retries as text', method: 'PATCH', path: '/v2/jobs/j', options: json({ changeset: { retries: '1e9' } }), status: 400 },
   { name: 'an Idempotency-Key of 300 characters', method: 'POST', path: '/api/processes/order-to-cash/instances', options: { json: {}, headers: { 'idempotency-key': 'k'.repeat(300) } }, status: 400 },
+  { name: 'an Idempotency-Key of spaces', method: 'POST', path: '/api/processes/order-to-cash/instances', options: { json: {}, headers: { 'idempotency-key': '   ' } }, status: 400 },
+  { name: 'an Idempotency-Key with a character beyond ASCII', method: 'POST', path: '/api/processes/order-to-cash/instances', options: { json: {}, headers: { 'idempotency-key': 'k\u00E9y' } }, status: 400 },
   // tokens
   { name: 'a 10 KB bearer token', method: 'GET', path: '/api/instances', token: 'x'.repeat(10_000), status: 401 },
   { name: 'a bearer token with unicode', method: 'GET', path: '/api/instances', options: { headers: { authorization: 'Bearer dëmo-integration' } }, token: '', status: 401 },
