@@ -67,6 +67,13 @@ const processKey = name('Process key: the BPMN process id.');
 const id = (what: string) => printableId(200, `${what} id`);
 const orderNo = printableKey(200, 'The order number (the business key of the whole order).');
 
+/** A generic start's own retry key, read alike on the native route and Camunda 8's (routes/instances.ts). */
+const idempotencyKey = {
+  schema: printableKey(200),
+  single: true,
+  description: 'The caller\'s own key: a retry by the same user with the same key and request returns the first instance (200) on either start route (`POST /api/processes/{key}/instances`, `POST /v2/process-instances`); another request with the same key is a 422 (`idempotency-key-reused`). Another user\'s request with the same key is a request of its own (it starts its own instance) and never answers with this caller\'s instance. Sent twice in one request, it is refused (400).',
+};
+
 /** The `Link: <…>; rel="next"` every paged list sends beside the cursor in its body (server/http/pagination.ts). */
 const nextPageLink = { Link: { description: 'URL of the next page with rel="next" (RFC 8288); absent on the last page.', schema: { type: 'string' } } };
 
@@ -253,13 +260,7 @@ export const OPERATIONS: Operation[] = [
     access: integration,
     pathParams: { key: processKey },
     query: 'EmptyQuery',
-    headers: {
-      'Idempotency-Key': {
-        schema: printableKey(200),
-        single: true,
-        description: 'The caller\'s own key: a retry by the same user with the same key and body returns the first instance (200); another body with the same key is a 422 (`idempotency-key-reused`). Another user\'s request with the same key is a request of its own (it starts its own instance) and never answers with this caller\'s instance. Sent twice in one request, it is refused (400).',
-      },
-    },
+    headers: { 'Idempotency-Key': idempotencyKey },
     body: { kind: 'json', schema: 'StartInstanceRequest', required: false },
     problems: {
       404: 'No process with this key.',
@@ -1053,14 +1054,15 @@ export const OPERATIONS: Operation[] = [
     access: integration,
     invalidBodyStatus: 400,
     query: 'EmptyQuery',
+    headers: { 'Idempotency-Key': idempotencyKey },
     body: { kind: 'json', schema: 'Camunda8ProcessInstanceCreationRequest', required: true },
     problems: {
       404: 'No process with this id.',
       409: 'The process is called by another (`called-process`) or takes orders (`takes-orders`), or the businessId is an order number (`order-exists`); under an order\'s number, kept in its history as `start.refused`.',
       400: 'A version other than -1, or a body that does not fit the schema.',
-      422: 'A variable the start event does not declare.',
+      422: 'A variable the start event does not declare, or the caller\'s Idempotency-Key was already used for another request (`idempotency-key-reused`).',
     },
-    responses: { 200: { description: 'Started.', schema: 'Camunda8ProcessInstanceCreationResult' } },
+    responses: { 200: { description: 'Started, or the instance the caller\'s Idempotency-Key started (the same answer either way, as Camunda 8 has no other).', schema: 'Camunda8ProcessInstanceCreationResult' } },
   },
   {
     id: 'camunda8CancelProcessInstance',

@@ -10,6 +10,7 @@ import { GROUPS, requireMembership } from '../auth/authenticate.js';
 import type { Handlers, Input, Reply } from '../http/handler.js';
 import { clientGone } from '../http/client-gone.js';
 import { HttpProblem } from '../problem.js';
+import { startIdempotency } from '../routes/instances.js';
 import { DEFAULT_TENANT } from '../schemas/camunda8.js';
 
 interface ActivationBody {
@@ -91,10 +92,16 @@ export function camunda8Handlers(runtime: Runtime, workers: Workers): Handlers {
       return noContent;
     },
 
-    camunda8CreateProcessInstance: async ({ body, user }: Input<{ processDefinitionId: string; variables?: Record<string, unknown>; businessId?: string }>) => {
+    camunda8CreateProcessInstance: async ({ body, headers, user }: Input<{ processDefinitionId: string; variables?: Record<string, unknown>; businessId?: string }>) => {
+      // the same request as the native route's body, so one key finds one start on either route
+      const idempotency = startIdempotency(body.processDefinitionId, headers['idempotency-key'], {
+        ...(body.businessId !== undefined && { businessKey: body.businessId }),
+        ...(body.variables !== undefined && { variables: body.variables }),
+      });
       const { instance } = await runtime.start(body.processDefinitionId, {
         variables: body.variables ?? {}, user: user!.name, via: user!.via,
         ...(body.businessId !== undefined && { businessKey: body.businessId }),
+        ...(idempotency && { idempotency }),
       });
       return {
         status: 200,

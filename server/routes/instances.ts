@@ -1,5 +1,5 @@
 // Process instances: start (idempotent by header), list, detail, cancel.
-import type { InstanceStatus, InstanceView, Runtime } from '../../engine/api.js';
+import type { InstanceStatus, InstanceView, Runtime, StartOptions } from '../../engine/api.js';
 import { conditional } from '../http/etag.js';
 import { ok, type Handlers, type Input, type Reply } from '../http/handler.js';
 import { HttpProblem } from '../problem.js';
@@ -15,7 +15,7 @@ export function instanceReply({ instance, created }: { instance: InstanceView; c
     : { status: 200, json: instance, headers: { 'Content-Location': instanceUrl(instance.id) } };
 }
 
-interface StartBody {
+export interface StartBody {
   businessKey?: string;
   variables?: Record<string, unknown>;
 }
@@ -29,18 +29,24 @@ interface InstancesQuery {
   after?: string;
 }
 
+/**
+ * A generic start's Idempotency-Key as the engine keeps it: per process, the request fingerprinted as the native
+ * route's body, so a key sent on Camunda 8's route (`businessId`) finds the same start as on /api (`businessKey`).
+ */
+export function startIdempotency(processKey: string, key: string | undefined, request: StartBody): StartOptions['idempotency'] {
+  return key === undefined ? undefined : { scope: `start:${processKey}`, key, requestHash: requestHash(request) };
+}
+
 export function instanceHandlers(runtime: Runtime): Handlers {
   return {
     startInstance: async ({ params, body, headers, user }: Input<StartBody, unknown, { key: string }>) => {
-      const idempotencyKey = headers['idempotency-key'];
+      const idempotency = startIdempotency(params.key, headers['idempotency-key'], body);
       const result = await runtime.start(params.key, {
         ...(body.businessKey !== undefined ? { businessKey: body.businessKey } : {}),
         variables: body.variables ?? {},
         user: user!.name,
         via: user!.via,
-        ...(idempotencyKey !== undefined
-          ? { idempotency: { scope: `start:${params.key}`, key: idempotencyKey, requestHash: requestHash(body) } }
-          : {}),
+        ...(idempotency && { idempotency }),
       });
       return instanceReply(result);
     },

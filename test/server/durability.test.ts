@@ -139,6 +139,29 @@ function postWithKeys(url: string, path: string, keys: string[], body: unknown):
   });
 }
 
+describe('Idempotency-Key on Camunda 8\'s start', () => {
+  it('makes POST /v2/process-instances idempotent by the caller\'s Idempotency-Key, one key finding one start on either route, where the header was ignored and each retry started another instance', async () => {
+    const { api } = await start();
+    await deployFixtures(api, 'customer-review.bpmn');
+    const variables = { customerId: 'C-4711', reason: 'annual review' };
+    const v2 = (businessId: string, key: string) => api.post<{ processInstanceKey: string }>('/v2/process-instances', TOKENS.erp,
+      { processDefinitionId: 'customer-review', businessId, variables }, { headers: { 'Idempotency-Key': key } });
+    const [first, again] = [await v2('CR-V2', 'c8-1'), await v2('CR-V2', 'c8-1')];
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(again.body.processInstanceKey).toBe(first.body.processInstanceKey);
+    const other = await v2('CR-V2-OTHER', 'c8-1');
+    expect([other.status, problemOf(other).reason, problemOf(other).instanceId]).toEqual([422, 'idempotency-key-reused', first.body.processInstanceKey]);
+
+    // a start sent on /api and retried on Camunda 8's route (businessKey as businessId) is one start
+    const native = await api.post<InstanceView>('/api/processes/customer-review/instances', TOKENS.erp, { businessKey: 'CR-BOTH', variables }, { headers: { 'Idempotency-Key': 'both-1' } });
+    expect(native.status).toBe(201);
+    const viaCamunda8 = await v2('CR-BOTH', 'both-1');
+    expect([viaCamunda8.status, viaCamunda8.body.processInstanceKey]).toEqual([200, native.body.id]);
+    const listed = await api.get<InstancePage>('/api/instances?processKey=customer-review', TOKENS.erp);
+    expect(listed.body.items.map((item) => item.businessKey).sort()).toEqual(['CR-BOTH', 'CR-V2']);
+  });
+});
+
 describe('Idempotency-Key sent twice', () => {
   it('refuses a start with two Idempotency-Key headers (400), where Node read them as the one key "a, b" and started an instance a retry with either key missed', async () => {
     const { api, url } = await start();
