@@ -15,6 +15,7 @@ import { forbidden, type StratumError } from '../errors.js';
 import type { ElementInfo, ProcessModel } from '../bpmn/process-model.js';
 import type { HistoryRow, InstanceRow, OrderChangeRow, StoreTx, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
+import { enclosingIterationOf, recordedEnclosingIteration, type EnclosingIteration } from './enclosing-iteration.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
 
 /** The separated task about to be decided. */
@@ -25,6 +26,11 @@ export interface SeparatedTask {
   name: string;
   /** For an iteration of a multi-instance task: the execution of the body it belongs to (one activation). */
   multiInstanceBody?: string;
+  /**
+   * For a task inside an iteration of a multi-instance sub-process, or of a called process started by an iteration
+   * of a multi-instance call activity: that iteration (enclosing-iteration.ts), the nearest one.
+   */
+  enclosing?: EnclosingIteration;
 }
 
 export type DefinitionOf = (key: string, version: number) => Promise<ExecutableDefinition>;
@@ -36,6 +42,19 @@ export const MULTI_INSTANCE_BODY = 'multiInstanceBody';
 export function separatedTaskOf(wait: WaitRow, info: ElementInfo | undefined): SeparatedTask {
   const body = info?.multiInstance ? multiInstanceBodyOf(wait.executionId) : undefined;
   return { id: wait.id, elementId: wait.elementId, name: info?.name ?? wait.elementId, ...(body !== undefined && { multiInstanceBody: body }) };
+}
+
+/**
+ * The separated task `wait` of `instance` is, as the runtime judges it: separatedTaskOf, with the multi-instance
+ * iteration enclosing it (a sub-process's, or a call's that started its instance), read from the stored state.
+ */
+export async function separatedTaskIn(
+  tx: StoreTx, wait: WaitRow, instance: InstanceRow, model: ProcessModel, definitionOf: DefinitionOf,
+): Promise<SeparatedTask> {
+  const task = separatedTaskOf(wait, model.elements.get(wait.elementId));
+  const enclosing = await enclosingIterationOf(wait, async (id) => (id === instance.id ? instance : await tx.getInstance(id)),
+    async (key, version) => (await definitionOf(key, version)).model);
+  return enclosing ? { ...task, enclosing } : task;
 }
 
 /**
@@ -139,7 +158,8 @@ export function separatedTaskVerdictOn(
     const elementId = entry.elementId;
     if (!decided || !elementId || entry.event !== 'task.completed' || entry.actor !== actor) continue;
     if (decided.processKey === instance.processKey && elementId === task.elementId) {
-      if (task.multiInstanceBody === undefined || entry.instanceId !== instance.id || bodyOf(entry) !== task.multiInstanceBody) continue;
+      // the same step again (a rework loop) is allowed; another iteration of the same activation is not
+      if (!otherIteration(entry, instance, task)) continue;
       return {
         message: otherIterationRefusal(actor, task.name, `${instance.processKey}/${task.elementId}`, orderName),
         details: { reason: 'four-eyes-other-iteration', ...about, decidedTask: { id: entry.waitId, instanceId: entry.instanceId, processKey: decided.processKey, elementId, name: task.name } },
@@ -215,6 +235,16 @@ async function changeRequestedBy(tx: StoreTx, instance: InstanceRow, actor: stri
 /** Where a process version's model is kept while a verdict reads it. */
 function modelKey(processKey: string, version: number): string {
   return `${processKey}\u0000${version}`;
+}
+
+/**
+ * Whether `entry` decided the same separated element as `task` in another iteration of one activation: of the
+ * element's own multi-instance, or of a multi-instance scope enclosing both (a sub-process, a call).
+ */
+function otherIteration(entry: SeparatedTaskFacts['completions'][number], instance: FourEyesInstance, task: SeparatedTask): boolean {
+  if (task.multiInstanceBody !== undefined && entry.instanceId === instance.id && bodyOf(entry) === task.multiInstanceBody) return true;
+  const decidedIn = recordedEnclosingIteration(entry.data);
+  return task.enclosing !== undefined && decidedIn !== undefined && decidedIn.body === task.enclosing.body && decidedIn.iteration !== task.enclosing.iteration;
 }
 
 /** The multi-instance body of a recorded iteration's decision; entries written before it was recorded name it by their wait. */

@@ -10,6 +10,7 @@ import type { ProcessModel } from '../bpmn/process-model.js';
 import type { HistoryRow, InstanceRow, StoreTx } from '../store/types.js';
 import { groupBy } from '../impact/group-rows.js';
 import { acknowledgedChangeOf, distinctDeciderVerdict } from './distinct-deciders.js';
+import { enclosingIterationOf, type EnclosingIteration } from './enclosing-iteration.js';
 import { separatedTaskVerdict, type DefinitionOf, type FourEyesVerdict, type OrderFacts, type SeparatedTask } from './four-eyes.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
 
@@ -41,10 +42,15 @@ export async function fourEyesOnTasks(tx: StoreTx, tasks: TaskView[], actor: str
   const orderKey = (instance: InstanceRow) => (instance.businessKey !== null ? `key:${instance.businessKey}` : `tree:${instance.rootId}`);
   const orders = groupBy([...instances.values()], orderKey);
   const entriesOf = groupBy(entries, (entry) => orderKey(instances.get(entry.instanceId)!));
+  const instanceOf = async (id: string) => instances.get(id) ?? await tx.getInstance(id);
+  const modelOf = async (key: string, version: number) => (await definitionOf(key, version)).model;
   for (const { task, model } of relevant) {
     const instance = instances.get(task.instanceId)!;
     const key = orderKey(instance);
-    const refusal = await refusalOf(task, instance, model, orders.get(key) ?? [], entriesOf.get(key) ?? [], actor, definitionOf);
+    // the multi-instance iteration around the task, from the order's instances read above (their state only where one may be)
+    const wait = { instanceId: task.instanceId, elementId: task.elementId, executionId: task.id.slice(task.instanceId.length + 1) };
+    const enclosing = model.separatedTasks.includes(task.elementId) ? await enclosingIterationOf(wait, instanceOf, modelOf) : undefined;
+    const refusal = await refusalOf(task, instance, model, enclosing, orders.get(key) ?? [], entriesOf.get(key) ?? [], actor, definitionOf);
     if (refusal) marked.set(task.id, refusal);
   }
   return marked;
@@ -54,10 +60,14 @@ export async function fourEyesOnTasks(tx: StoreTx, tasks: TaskView[], actor: str
 
 /** Four eyes on `task` for `actor`, judged as the runtime judges it (separatedTaskVerdict, then distinctDeciderVerdict). */
 async function refusalOf(
-  task: TaskView, instance: InstanceRow, model: ProcessModel, order: InstanceRow[], entries: HistoryRow[], actor: string, definitionOf: DefinitionOf,
+  task: TaskView, instance: InstanceRow, model: ProcessModel, enclosing: EnclosingIteration | undefined, order: InstanceRow[], entries: HistoryRow[],
+  actor: string, definitionOf: DefinitionOf,
 ): Promise<TaskFourEyes | undefined> {
   const body = model.elements.get(task.elementId)?.multiInstance ? multiInstanceBodyOf(task.id.slice(task.instanceId.length + 1)) : undefined;
-  const separated: SeparatedTask = { id: task.id, elementId: task.elementId, name: task.name ?? task.elementId, ...(body !== undefined && { multiInstanceBody: body }) };
+  const separated: SeparatedTask = {
+    id: task.id, elementId: task.elementId, name: task.name ?? task.elementId,
+    ...(body !== undefined && { multiInstanceBody: body }), ...(enclosing !== undefined && { enclosing }),
+  };
   const completions = entries.filter((entry) => entry.event === 'task.completed');
   const starters = new Set(order.flatMap((member) => (member.parentId === null && member.startedBy ? [member.startedBy] : [])));
   // the page reads who requested a change from the order's order.changed entries, the runtime from its change records

@@ -8,7 +8,8 @@ import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import { completionInputsBehind, refuseUndeclaredTaskVariables, userTaskWrites } from './completion-variables.js';
 import { distinctDeciderRefusalOf } from './distinct-deciders.js';
-import { fourEyesRefusal, MULTI_INSTANCE_BODY, separatedTaskOf } from './four-eyes.js';
+import { ENCLOSING_ITERATION } from './enclosing-iteration.js';
+import { fourEyesRefusal, MULTI_INSTANCE_BODY, separatedTaskIn, type SeparatedTask } from './four-eyes.js';
 import { waitInputs } from './local-inputs.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
 import { keepingLateCall } from './late-calls.js';
@@ -89,9 +90,12 @@ export class UserTasks {
       // a variable the task does not declare is an attempt to set what the approver does not decide: kept too
       await noteRefusal(attempt, wait, sent, () => refuseUndeclaredTaskVariables(info, variables), VARIABLE_REFUSED);
       const writes = userTaskWrites(info, variables, waitInputs(info, wait.variables));
-      await noteRefusal(attempt, wait, sent, () => this.refuseFourEyes(tx, wait, instance, definition, actor));
+      const judged = await noteRefusal(attempt, wait, sent, () => this.refuseFourEyes(tx, wait, instance, definition, actor));
+      // an iteration of a multi-instance scope around the task is named too, for four eyes (one decision per person and activation)
+      const enclosing = judged?.enclosing;
       const completion = callerEntry(steps.rows.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', {
         name: wait.name, variables, writes, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }),
+        ...(enclosing !== undefined && { [ENCLOSING_ITERATION]: enclosing }),
       }), caller);
       // The approver can correct their input, so a completion that would fail
       // the instance (a condition reading a variable they did not give) is refused.
@@ -176,17 +180,20 @@ export class UserTasks {
   /**
    * Four eyes: a separated task is refused (a `forbidden` TaskRefusal) to whoever started the order, requested a
    * change of it or decided another separated task of it. The caller holds the order's lock (lockWait with `order`).
+   * Returns the task as judged (with the multi-instance iteration around it), undefined when four eyes does not look.
    */
-  private async refuseFourEyes(tx: StoreTx, wait: WaitRow, instance: InstanceRow, definition: ExecutableDefinition, actor: Actor): Promise<void> {
+  private async refuseFourEyes(tx: StoreTx, wait: WaitRow, instance: InstanceRow, definition: ExecutableDefinition, actor: Actor): Promise<SeparatedTask | undefined> {
     const { steps } = this;
-    if (!hasFourEyes(definition, wait) || steps.isSpeculation(tx)) return;
-    const task = separatedTaskOf(wait, definition.model.elements.get(wait.elementId));
+    if (!hasFourEyes(definition, wait) || steps.isSpeculation(tx)) return undefined;
+    const definitionOf = (key: string, version: number) => steps.definition(tx, key, version);
+    const task = await separatedTaskIn(tx, wait, instance, definition.model, definitionOf);
     const refusal = definition.model.separatedTasks.includes(wait.elementId)
-      ? await fourEyesRefusal(tx, instance, task, actor.name, (key, version) => steps.definition(tx, key, version))
+      ? await fourEyesRefusal(tx, instance, task, actor.name, definitionOf)
       : undefined;
     if (refusal) throw refusal;
     const distinct = await distinctDeciderRefusalOf(tx, instance, definition.model, task, actor.name);
     if (distinct) throw distinct;
+    return task;
   }
 }
 

@@ -6,7 +6,7 @@
 // and the history says so (`task.unclaimed` with `data.reason`, the four-eyes refusal's word).
 import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import { distinctDeciderRefusalOf } from './distinct-deciders.js';
-import { fourEyesRefusal, separatedTaskOf, type DefinitionOf } from './four-eyes.js';
+import { fourEyesRefusal, separatedTaskIn, type DefinitionOf } from './four-eyes.js';
 import type { InstanceRows } from './instance-rows.js';
 
 /**
@@ -43,7 +43,7 @@ async function refusalOf(tx: StoreTx, wait: WaitRow, actor: string, definitionOf
   const owner = await tx.getInstance(wait.instanceId);
   if (!owner) return undefined;
   const { model } = await definitionOf(owner.processKey, owner.version);
-  const task = separatedTaskOf(wait, model.elements.get(wait.elementId));
+  const task = await separatedTaskIn(tx, wait, owner, model, definitionOf);
   const refusal = (model.separatedTasks.includes(wait.elementId) ? await fourEyesRefusal(tx, owner, task, actor, definitionOf) : undefined)
     ?? await distinctDeciderRefusalOf(tx, owner, model, task, actor);
   const reason = refusal?.details?.reason;

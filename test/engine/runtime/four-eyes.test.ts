@@ -315,6 +315,57 @@ describe('four eyes on multi-instance tasks: one iteration per person and activa
     await runtime().completeTask(next.id, {}, approver('bob'));
     expect((await runtime().findTasks({ instanceId: instance.id })).map((task) => task.elementId)).toEqual(['Confirm']);
   });
+
+  it('counts each iteration of a multi-instance sub-process around a separated task as one: refused to the same person, kept, marked in the list', async () => {
+    await fixture.stratum.library.deploy([fixtureXml('multi-instance-scope-separated.bpmn')], { user: 'test' });
+    const { instance } = await runtime().start('mi-board-subprocess', { businessKey: 'MS-1', user: 'sam' });
+    const [first, second] = await iterations(instance.id, 'ApproveAsMember');
+    await runtime().completeTask(first.id, {}, approver('ann'));
+    const error = await refusalOf(runtime().completeTask(second.id, {}, approver('ann')));
+    expect(error).toMatchObject({
+      code: 'forbidden',
+      message: 'four eyes: ann already decided another iteration of "Approve as board member" (mi-board-subprocess/ApproveAsMember) of order MS-1, so another person must decide this one',
+    });
+    expect(error.details).toEqual({
+      reason: 'four-eyes-other-iteration', ...await orderOf(second),
+      decidedTask: { id: first.id, instanceId: instance.id, processKey: 'mi-board-subprocess', elementId: 'ApproveAsMember', name: 'Approve as board member' },
+    });
+    await expect(runtime().claimTask(second.id, approver('ann'))).rejects.toMatchObject({ code: 'forbidden' });
+    const marks = await runtime().fourEyesOnTasks(await iterations(instance.id, 'ApproveAsMember'), 'ann');
+    expect(marks.get(second.id)).toMatchObject({ refused: true, reason: 'four-eyes-other-iteration' });
+    const refused = (await runtime().getInstance(instance.id))!.history.filter((entry) => entry.event === 'task.refused');
+    expect(refused.map(({ actor, data }) => [actor, data?.reason])).toEqual([['ann', 'four-eyes-other-iteration'], ['ann', 'four-eyes-other-iteration']]);
+    const after = await runtime().completeTask(second.id, {}, approver('bob'));
+    expect(after.status).toBe('completed');
+  });
+
+  it('counts each process a multi-instance call activity starts as an iteration: the same person decides its separated task in one, and may rework it there', async () => {
+    await fixture.stratum.library.deploy([fixtureXml('multi-instance-scope-separated.bpmn')], { user: 'test' });
+    await runtime().start('mi-board-call', { businessKey: 'MC-1', user: 'sam' });
+    const [first, second] = (await runtime().findTasks({ businessKey: 'MC-1' })).filter((task) => task.elementId === 'Approve');
+    expect(first.instanceId).not.toBe(second.instanceId);
+    // a rework within one member's call is the same step again, by the same person
+    await runtime().completeTask(first.id, { rework: true }, approver('ann'));
+    const [reworked] = await iterations(first.instanceId, 'Approve');
+    await runtime().completeTask(reworked.id, { rework: false }, approver('ann'));
+    const error = await refusalOf(runtime().completeTask(second.id, {}, approver('ann')));
+    expect(error).toMatchObject({ code: 'forbidden', message: textContaining('ann already decided another iteration of "Approve" (mi-board-member/Approve) of order MC-1') });
+    expect(error.details).toMatchObject({ reason: 'four-eyes-other-iteration', decidedTask: { instanceId: first.instanceId, elementId: 'Approve' } });
+    expect((await runtime().fourEyesOnTasks([second], 'ann')).get(second.id)).toMatchObject({ reason: 'four-eyes-other-iteration' });
+    await runtime().completeTask(second.id, {}, approver('bob'));
+    const roots = (await runtime().findInstances({ businessKey: 'MC-1' })).items.filter((member) => member.parentId === null);
+    expect(roots.map((root) => root.status)).toEqual(['completed']);
+  });
+
+  it('gives back the claim on another iteration of a multi-instance sub-process once its claimant decides one', async () => {
+    await fixture.stratum.library.deploy([fixtureXml('multi-instance-scope-separated.bpmn')], { user: 'test' });
+    const { instance } = await runtime().start('mi-board-subprocess', { businessKey: 'MS-2', user: 'sam' });
+    const [first, second] = await iterations(instance.id, 'ApproveAsMember');
+    await runtime().claimTask(first.id, approver('ann'));
+    await runtime().claimTask(second.id, approver('ann'));
+    await runtime().completeTask(first.id, {}, approver('ann'));
+    expect((await runtime().getTask(second.id))?.claimedBy).toBeNull();
+  });
 });
 
 describe('four eyes on a special change: each department acknowledges as another person', () => {

@@ -1,0 +1,102 @@
+// The iteration of a multi-instance scope a task runs in: an iteration of a multi-instance sub-process around it
+// (each board member's "Approve" inside a sub-process drawn once per member), or, for a task of a called process, an
+// iteration of a multi-instance call activity that started its instance (or of a multi-instance sub-process around
+// that call), however many calls up. Four eyes counts such an iteration as it counts an iteration of a multi-instance
+// task (four-eyes.ts): within one activation of the scope a person decides the separated task in one iteration only,
+// where two iterations' tasks of the same element were taken for a rework of one step and both passed.
+//
+// bpmn-elements names an iteration's execution `<body>_<index>`, and keeps with each running element the scopes it
+// runs in (`content.parent`, nearest first, then `parent.path`), in the instance's stored state; a called instance
+// keeps the call's execution (`parentExecutionId`, the iteration's for a multi-instance call).
+import type { ProcessModel } from '../bpmn/process-model.js';
+import type { InstanceRow } from '../store/types.js';
+import { multiInstanceBodyOf } from './multi-instance.js';
+
+/** One iteration of a multi-instance scope, named across the order: `<instance id>:<execution>`. */
+export interface EnclosingIteration {
+  /** The activation (the multi-instance body) the iteration belongs to. */
+  body: string;
+  /** The iteration itself. */
+  iteration: string;
+}
+
+/** Where a task.completed entry keeps the enclosing iteration of the task it decided. */
+export const ENCLOSING_ITERATION = 'enclosingIteration';
+
+/** A call tree deeper than this is refused at start (call-depth): the walk up stops there. */
+const MAX_LEVELS = 40;
+
+type Scope = { id: string; executionId: string };
+
+/**
+ * The nearest multi-instance iteration enclosing the task `wait` (not the task's own multi-instance, which
+ * MULTI_INSTANCE_BODY names), or undefined. `instanceOf` reads an instance of the order (with its state),
+ * `modelOf` a process version's model.
+ */
+export async function enclosingIterationOf(
+  wait: { instanceId: string; elementId: string; executionId: string },
+  instanceOf: (id: string) => Promise<InstanceRow | undefined>,
+  modelOf: (key: string, version: number) => Promise<ProcessModel>,
+): Promise<EnclosingIteration | undefined> {
+  let instance = await instanceOf(wait.instanceId);
+  let element: Scope = { id: wait.elementId, executionId: wait.executionId };
+  for (let level = 0; instance && level < MAX_LEVELS; level++) {
+    const model = await modelOf(instance.processKey, instance.version);
+    // the task's own multi-instance is not an enclosing one; a call activity's is (its iteration started the child)
+    const candidates = level === 0 ? [] : [element];
+    if (hasMultiInstanceScope(model)) candidates.push(...scopesAround(instance.state, element));
+    for (const scope of candidates) {
+      if (!model.elements.get(scope.id)?.multiInstance) continue;
+      return { body: `${instance.id}:${multiInstanceBodyOf(scope.executionId)}`, iteration: `${instance.id}:${scope.executionId}` };
+    }
+    if (!instance.parentId || !instance.parentElementId || !instance.parentExecutionId) return undefined;
+    element = { id: instance.parentElementId, executionId: instance.parentExecutionId };
+    instance = await instanceOf(instance.parentId);
+  }
+  return undefined;
+}
+
+/** The enclosing iteration a task.completed entry recorded, if any. */
+export function recordedEnclosingIteration(data: Record<string, unknown> | null | undefined): EnclosingIteration | undefined {
+  const recorded = data?.[ENCLOSING_ITERATION];
+  if (typeof recorded !== 'object' || recorded === null) return undefined;
+  const { body, iteration } = recorded as Record<string, unknown>;
+  return typeof body === 'string' && typeof iteration === 'string' ? { body, iteration } : undefined;
+}
+
+// helpers
+
+/** Whether a sub-process of the model runs multi-instance: else nothing in it runs in an iteration's scope. */
+function hasMultiInstanceScope(model: ProcessModel): boolean {
+  for (const element of model.elements.values()) if (element.multiInstance && SCOPES.test(element.type)) return true;
+  return false;
+}
+
+/** The elements other elements run inside: bpmn:SubProcess, bpmn:Transaction, bpmn:AdHocSubProcess. */
+const SCOPES = /^bpmn:(SubProcess|Transaction|AdHocSubProcess)$/;
+
+/** The scopes `element`'s running execution sits in, nearest first, as the stored engine state names them. */
+function scopesAround(state: unknown, element: Scope): Scope[] {
+  const stack: unknown[] = [state];
+  while (stack.length) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      stack.push(...(node as unknown[]));
+      continue;
+    }
+    if (typeof node !== 'object' || node === null) continue;
+    const record = node as Record<string, unknown>;
+    if (record.executionId === element.executionId && record.id === element.id && isScope(record.parent)) {
+      const path = Array.isArray(record.parent.path) ? record.parent.path.filter(isScope) : [];
+      return [{ id: record.parent.id, executionId: record.parent.executionId }, ...path.map(({ id, executionId }) => ({ id, executionId }))];
+    }
+    for (const value of Object.values(record)) if (typeof value === 'object' && value !== null) stack.push(value);
+  }
+  return [];
+}
+
+function isScope(value: unknown): value is Scope & { path?: unknown } {
+  if (typeof value !== 'object' || value === null) return false;
+  const { id, executionId } = value as Record<string, unknown>;
+  return typeof id === 'string' && typeof executionId === 'string';
+}
