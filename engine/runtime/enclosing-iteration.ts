@@ -1,8 +1,8 @@
-// The iteration of a multi-instance scope a task runs in: an iteration of a multi-instance sub-process around it
-// (each board member's "Approve" inside a sub-process drawn once per member), or, for a task of a called process, an
-// iteration of a multi-instance call activity that started its instance (or of a multi-instance sub-process around
-// that call), however many calls up. Four eyes counts such an iteration as it counts an iteration of a multi-instance
-// task (four-eyes.ts): within one activation of the scope a person decides the separated task in one iteration only,
+// The iterations of multi-instance scopes a task runs in: of a multi-instance sub-process around it (each board
+// member's "Approve" inside a sub-process drawn once per member), and, for a task of a called process, of a
+// multi-instance call activity that started its instance (or of a multi-instance sub-process around that call),
+// however many calls up. Four eyes counts such an iteration as it counts an iteration of a multi-instance task
+// (four-eyes.ts): within one activation of the scope a person decides the separated task in one iteration only,
 // where two iterations' tasks of the same element were taken for a rework of one step and both passed.
 //
 // bpmn-elements names an iteration's execution `<body>_<index>`, and keeps with each running element the scopes it
@@ -20,8 +20,8 @@ export interface EnclosingIteration {
   iteration: string;
 }
 
-/** Where a task.completed entry keeps the enclosing iteration of the task it decided. */
-export const ENCLOSING_ITERATION = 'enclosingIteration';
+/** Where a task.completed entry keeps the enclosing iterations of the task it decided. */
+export const ENCLOSING_ITERATIONS = 'enclosingIterations';
 
 /** A call tree deeper than this is refused at start (call-depth): the walk up stops there. */
 const MAX_LEVELS = 40;
@@ -29,39 +29,48 @@ const MAX_LEVELS = 40;
 type Scope = { id: string; executionId: string };
 
 /**
- * The nearest multi-instance iteration enclosing the task `wait` (not the task's own multi-instance, which
- * MULTI_INSTANCE_BODY names), or undefined. `instanceOf` reads an instance of the order (with its state),
+ * The multi-instance iterations enclosing the task `wait`, nearest first (not the task's own multi-instance, which
+ * MULTI_INSTANCE_BODY names); empty when none does. `instanceOf` reads an instance of the order (with its state),
  * `modelOf` a process version's model.
  */
-export async function enclosingIterationOf(
+export async function enclosingIterationsOf(
   wait: { instanceId: string; elementId: string; executionId: string },
   instanceOf: (id: string) => Promise<InstanceRow | undefined>,
   modelOf: (key: string, version: number) => Promise<ProcessModel>,
-): Promise<EnclosingIteration | undefined> {
+): Promise<EnclosingIteration[]> {
+  const found: EnclosingIteration[] = [];
   let instance = await instanceOf(wait.instanceId);
   let element: Scope = { id: wait.elementId, executionId: wait.executionId };
   for (let level = 0; instance && level < MAX_LEVELS; level++) {
     const model = await modelOf(instance.processKey, instance.version);
     // the task's own multi-instance is not an enclosing one; a call activity's is (its iteration started the child)
-    const candidates = level === 0 ? [] : [element];
-    if (hasMultiInstanceScope(model)) candidates.push(...scopesAround(instance.state, element));
-    for (const scope of candidates) {
+    const scopes = level === 0 ? [] : [element];
+    if (hasMultiInstanceScope(model)) scopes.push(...scopesAround(instance.state, element));
+    for (const scope of scopes) {
       if (!model.elements.get(scope.id)?.multiInstance) continue;
-      return { body: `${instance.id}:${multiInstanceBodyOf(scope.executionId)}`, iteration: `${instance.id}:${scope.executionId}` };
+      found.push({ body: `${instance.id}:${multiInstanceBodyOf(scope.executionId)}`, iteration: `${instance.id}:${scope.executionId}` });
     }
-    if (!instance.parentId || !instance.parentElementId || !instance.parentExecutionId) return undefined;
+    if (!instance.parentId || !instance.parentElementId || !instance.parentExecutionId) break;
     element = { id: instance.parentElementId, executionId: instance.parentExecutionId };
     instance = await instanceOf(instance.parentId);
   }
-  return undefined;
+  return found;
 }
 
-/** The enclosing iteration a task.completed entry recorded, if any. */
-export function recordedEnclosingIteration(data: Record<string, unknown> | null | undefined): EnclosingIteration | undefined {
-  const recorded = data?.[ENCLOSING_ITERATION];
-  if (typeof recorded !== 'object' || recorded === null) return undefined;
-  const { body, iteration } = recorded as Record<string, unknown>;
-  return typeof body === 'string' && typeof iteration === 'string' ? { body, iteration } : undefined;
+/** The enclosing iterations a task.completed entry recorded (none for one recorded without them). */
+export function recordedEnclosingIterations(data: Record<string, unknown> | null | undefined): EnclosingIteration[] {
+  const recorded = data?.[ENCLOSING_ITERATIONS];
+  if (!Array.isArray(recorded)) return [];
+  return recorded.flatMap((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null) return [];
+    const { body, iteration } = entry as Record<string, unknown>;
+    return typeof body === 'string' && typeof iteration === 'string' ? [{ body, iteration }] : [];
+  });
+}
+
+/** Whether two tasks ran in different iterations of one activation of a multi-instance scope around both. */
+export function inOtherIteration(one: readonly EnclosingIteration[], other: readonly EnclosingIteration[]): boolean {
+  return one.some(({ body, iteration }) => other.some((them) => them.body === body && them.iteration !== iteration));
 }
 
 // helpers

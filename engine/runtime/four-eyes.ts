@@ -15,7 +15,7 @@ import { forbidden, type StratumError } from '../errors.js';
 import type { ElementInfo, ProcessModel } from '../bpmn/process-model.js';
 import type { HistoryRow, InstanceRow, OrderChangeRow, StoreTx, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
-import { enclosingIterationOf, recordedEnclosingIteration, type EnclosingIteration } from './enclosing-iteration.js';
+import { enclosingIterationsOf, inOtherIteration, recordedEnclosingIterations, type EnclosingIteration } from './enclosing-iteration.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
 
 /** The separated task about to be decided. */
@@ -28,9 +28,9 @@ export interface SeparatedTask {
   multiInstanceBody?: string;
   /**
    * For a task inside an iteration of a multi-instance sub-process, or of a called process started by an iteration
-   * of a multi-instance call activity: that iteration (enclosing-iteration.ts), the nearest one.
+   * of a multi-instance call activity: those iterations, nearest first (enclosing-iteration.ts).
    */
-  enclosing?: EnclosingIteration;
+  enclosing?: EnclosingIteration[];
 }
 
 export type DefinitionOf = (key: string, version: number) => Promise<ExecutableDefinition>;
@@ -52,9 +52,9 @@ export async function separatedTaskIn(
   tx: StoreTx, wait: WaitRow, instance: InstanceRow, model: ProcessModel, definitionOf: DefinitionOf,
 ): Promise<SeparatedTask> {
   const task = separatedTaskOf(wait, model.elements.get(wait.elementId));
-  const enclosing = await enclosingIterationOf(wait, async (id) => (id === instance.id ? instance : await tx.getInstance(id)),
+  const enclosing = await enclosingIterationsOf(wait, async (id) => (id === instance.id ? instance : await tx.getInstance(id)),
     async (key, version) => (await definitionOf(key, version)).model);
-  return enclosing ? { ...task, enclosing } : task;
+  return enclosing.length ? { ...task, enclosing } : task;
 }
 
 /**
@@ -243,8 +243,7 @@ function modelKey(processKey: string, version: number): string {
  */
 function otherIteration(entry: SeparatedTaskFacts['completions'][number], instance: FourEyesInstance, task: SeparatedTask): boolean {
   if (task.multiInstanceBody !== undefined && entry.instanceId === instance.id && bodyOf(entry) === task.multiInstanceBody) return true;
-  const decidedIn = recordedEnclosingIteration(entry.data);
-  return task.enclosing !== undefined && decidedIn !== undefined && decidedIn.body === task.enclosing.body && decidedIn.iteration !== task.enclosing.iteration;
+  return task.enclosing !== undefined && inOtherIteration(task.enclosing, recordedEnclosingIterations(entry.data));
 }
 
 /** The multi-instance body of a recorded iteration's decision; entries written before it was recorded name it by their wait. */

@@ -10,7 +10,7 @@ import type { ProcessModel } from '../bpmn/process-model.js';
 import type { HistoryRow, InstanceRow, StoreTx } from '../store/types.js';
 import { groupBy } from '../impact/group-rows.js';
 import { acknowledgedChangeOf, distinctDeciderVerdict } from './distinct-deciders.js';
-import { enclosingIterationOf, type EnclosingIteration } from './enclosing-iteration.js';
+import { enclosingIterationsOf, type EnclosingIteration } from './enclosing-iteration.js';
 import { separatedTaskVerdict, type DefinitionOf, type FourEyesVerdict, type OrderFacts, type SeparatedTask } from './four-eyes.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
 
@@ -47,9 +47,9 @@ export async function fourEyesOnTasks(tx: StoreTx, tasks: TaskView[], actor: str
   for (const { task, model } of relevant) {
     const instance = instances.get(task.instanceId)!;
     const key = orderKey(instance);
-    // the multi-instance iteration around the task, from the order's instances read above (their state only where one may be)
+    // the multi-instance iterations around the task, from the order's instances read above (their state only where one may be)
     const wait = { instanceId: task.instanceId, elementId: task.elementId, executionId: task.id.slice(task.instanceId.length + 1) };
-    const enclosing = model.separatedTasks.includes(task.elementId) ? await enclosingIterationOf(wait, instanceOf, modelOf) : undefined;
+    const enclosing = model.separatedTasks.includes(task.elementId) ? await enclosingIterationsOf(wait, instanceOf, modelOf) : [];
     const refusal = await refusalOf(task, instance, model, enclosing, orders.get(key) ?? [], entriesOf.get(key) ?? [], actor, definitionOf);
     if (refusal) marked.set(task.id, refusal);
   }
@@ -60,13 +60,13 @@ export async function fourEyesOnTasks(tx: StoreTx, tasks: TaskView[], actor: str
 
 /** Four eyes on `task` for `actor`, judged as the runtime judges it (separatedTaskVerdict, then distinctDeciderVerdict). */
 async function refusalOf(
-  task: TaskView, instance: InstanceRow, model: ProcessModel, enclosing: EnclosingIteration | undefined, order: InstanceRow[], entries: HistoryRow[],
+  task: TaskView, instance: InstanceRow, model: ProcessModel, enclosing: EnclosingIteration[], order: InstanceRow[], entries: HistoryRow[],
   actor: string, definitionOf: DefinitionOf,
 ): Promise<TaskFourEyes | undefined> {
   const body = model.elements.get(task.elementId)?.multiInstance ? multiInstanceBodyOf(task.id.slice(task.instanceId.length + 1)) : undefined;
   const separated: SeparatedTask = {
     id: task.id, elementId: task.elementId, name: task.name ?? task.elementId,
-    ...(body !== undefined && { multiInstanceBody: body }), ...(enclosing !== undefined && { enclosing }),
+    ...(body !== undefined && { multiInstanceBody: body }), ...(enclosing.length > 0 && { enclosing }),
   };
   const completions = entries.filter((entry) => entry.event === 'task.completed');
   const starters = new Set(order.flatMap((member) => (member.parentId === null && member.startedBy ? [member.startedBy] : [])));

@@ -8,7 +8,7 @@ import type { InstanceRow, StoreTx, WaitRow } from '../store/types.js';
 import type { ExecutableDefinition } from './definition-cache.js';
 import { completionInputsBehind, refuseUndeclaredTaskVariables, userTaskWrites } from './completion-variables.js';
 import { distinctDeciderRefusalOf } from './distinct-deciders.js';
-import { ENCLOSING_ITERATION } from './enclosing-iteration.js';
+import { ENCLOSING_ITERATIONS } from './enclosing-iteration.js';
 import { fourEyesRefusal, MULTI_INSTANCE_BODY, separatedTaskIn, type SeparatedTask } from './four-eyes.js';
 import { waitInputs } from './local-inputs.js';
 import { multiInstanceBodyOf } from './multi-instance.js';
@@ -91,11 +91,11 @@ export class UserTasks {
       await noteRefusal(attempt, wait, sent, () => refuseUndeclaredTaskVariables(info, variables), VARIABLE_REFUSED);
       const writes = userTaskWrites(info, variables, waitInputs(info, wait.variables));
       const judged = await noteRefusal(attempt, wait, sent, () => this.refuseFourEyes(tx, wait, instance, definition, actor));
-      // an iteration of a multi-instance scope around the task is named too, for four eyes (one decision per person and activation)
+      // the iterations of multi-instance scopes around the task are named too, for four eyes (one decision per person and activation)
       const enclosing = judged?.enclosing;
       const completion = callerEntry(steps.rows.waitHistory(wait, actor.name, 'task.completed', 'bpmn:UserTask', {
         name: wait.name, variables, writes, ...(body !== undefined && { [MULTI_INSTANCE_BODY]: body }),
-        ...(enclosing !== undefined && { [ENCLOSING_ITERATION]: enclosing }),
+        ...(enclosing !== undefined && { [ENCLOSING_ITERATIONS]: enclosing }),
       }), caller);
       // The approver can correct their input, so a completion that would fail
       // the instance (a condition reading a variable they did not give) is refused.

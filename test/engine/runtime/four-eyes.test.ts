@@ -357,6 +357,23 @@ describe('four eyes on multi-instance tasks: one iteration per person and activa
     expect(roots.map((root) => root.status)).toEqual(['completed']);
   });
 
+  it('counts every multi-instance scope around the task, not only the nearest: one decision per person in an outer activation', async () => {
+    await fixture.stratum.library.deploy([fixtureXml('multi-instance-scope-separated.bpmn')], { user: 'test' });
+    const { instance } = await runtime().start('mi-board-nested', { businessKey: 'MN-1', user: 'sam' });
+    const [first, second] = await iterations(instance.id, 'ApproveInCommittee');
+    await runtime().completeTask(first.id, {}, approver('ann'));
+    await expect(runtime().completeTask(second.id, {}, approver('ann'))).rejects.toMatchObject({ details: { reason: 'four-eyes-other-iteration' } });
+    await runtime().completeTask(second.id, {}, approver('bob'));
+    // the second committee (the next iteration of the outer, sequential scope): its members' iterations are another inner activation
+    const [secondCommittee] = await iterations(instance.id, 'ApproveInCommittee');
+    await expect(runtime().completeTask(secondCommittee.id, {}, approver('ann'))).rejects.toMatchObject({ details: { reason: 'four-eyes-other-iteration' } });
+    await expect(runtime().completeTask(secondCommittee.id, {}, approver('bob'))).rejects.toMatchObject({ details: { reason: 'four-eyes-other-iteration' } });
+    await runtime().completeTask(secondCommittee.id, {}, approver('cy'));
+    const [last] = await iterations(instance.id, 'ApproveInCommittee');
+    const after = await runtime().completeTask(last.id, {}, approver('dan'));
+    expect(after.status).toBe('completed');
+  });
+
   it('gives back the claim on another iteration of a multi-instance sub-process once its claimant decides one', async () => {
     await fixture.stratum.library.deploy([fixtureXml('multi-instance-scope-separated.bpmn')], { user: 'test' });
     const { instance } = await runtime().start('mi-board-subprocess', { businessKey: 'MS-2', user: 'sam' });
