@@ -16,6 +16,7 @@
 // that root, so the root's starter is the order's, as startersOf finds it.
 import type { ProcessModel } from '../bpmn/process-model.js';
 import { acknowledgedChangeOf, distinctDeciderVerdict } from '../runtime/distinct-deciders.js';
+import { ENCLOSING_ITERATIONS } from '../runtime/enclosing-iteration.js';
 import {
   MULTI_INSTANCE_BODY, separatedTaskVerdictOn, type FourEyesInstance, type FourEyesVerdict, type SeparatedTask, type SeparatedTaskFacts,
 } from '../runtime/four-eyes.js';
@@ -64,7 +65,10 @@ export class ReplayFourEyes {
     if (verdict) return { message: verdict.message, fourEyes: blockOf(verdict, actor) };
     this.completions.push({
       event: 'task.completed', actor, instanceId: instance.id, elementId: task.elementId, waitId: task.id,
-      data: task.multiInstanceBody === undefined ? null : { [MULTI_INSTANCE_BODY]: task.multiInstanceBody },
+      data: task.multiInstanceBody === undefined && task.enclosing === undefined ? null : {
+        ...(task.multiInstanceBody !== undefined && { [MULTI_INSTANCE_BODY]: task.multiInstanceBody }),
+        ...(task.enclosing !== undefined && { [ENCLOSING_ITERATIONS]: task.enclosing }),
+      },
     });
     return undefined;
   }

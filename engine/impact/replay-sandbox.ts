@@ -20,6 +20,7 @@ import { waitInputs } from '../runtime/local-inputs.js';
 import type { LiveEngine } from '../runtime/engine-adapter.js';
 import { runInstanceStep, type StepAction } from '../runtime/instance-step.js';
 import { messagesReceivedSince, receivedBy } from '../runtime/messages-received-since.js';
+import { enclosingIterationsOf, liveScopes, stateScopes } from '../runtime/enclosing-iteration.js';
 import { separatedTaskOf } from '../runtime/four-eyes.js';
 import { mapStartVariables, startDeclarationOf } from '../runtime/start-variables.js';
 import { reachableModels } from '../runtime/tree-models.js';
@@ -188,7 +189,7 @@ class ReplaySandbox {
     switch (action.kind) {
       case 'task': {
         const writes = this.refusable(instance, info, () => userTaskWrites(info, action.variables, waitInputs(info, wait.variables)));
-        if (action.actor) this.fourEyes(instance, model, info, wait, action.actor);
+        if (action.actor) await this.fourEyes(instance, model, info, wait, action.actor);
         return step({ type: 'signal', ...base, variables: writes, outputsApplied: true }, action.actor);
       }
       case 'job': {
@@ -458,9 +459,19 @@ class ReplaySandbox {
   }
 
   /** Four eyes on a recorded task decision, as the runtime's completion applies it (tasks.ts): separated tasks, then distinct deciders. */
-  private fourEyes(instance: InstanceRow, model: ProcessModel, info: ElementInfo, wait: WaitRow, actor: string) {
-    // the task as the runtime's completion names it: an iteration by its activation, a rework's next activation another body
-    const refusal = this.fourEyesRules!.refusal(instance, model, separatedTaskOf(wait, info), actor);
+  private async fourEyes(instance: InstanceRow, model: ProcessModel, info: ElementInfo, wait: WaitRow, actor: string) {
+    // the task as the runtime's completion names it: an iteration by its activation, a rework's next activation another
+    // body, and the iterations of multi-instance scopes around it, read from the sandbox's engines where they stand
+    const task = separatedTaskOf(wait, info);
+    const enclosing = model.separatedTasks.includes(wait.elementId)
+      ? await enclosingIterationsOf(wait, (id) => Promise.resolve(this.instances.get(id)?.row),
+        async (key, version) => (await this.library.definition(key, version)).model,
+        (row, element) => {
+          const engine = this.instances.get(row.id)?.engine;
+          return engine ? liveScopes(engine.waiting(), element) : stateScopes(row, element);
+        })
+      : [];
+    const refusal = this.fourEyesRules!.refusal(instance, model, enclosing.length ? { ...task, enclosing } : task, actor);
     if (refusal) throw new Blocked({ element: `${instance.processKey}/${info.id}`, name: info.name ?? null, reason: 'four-eyes', ...refusal });
   }
 }

@@ -26,17 +26,34 @@ export const ENCLOSING_ITERATIONS = 'enclosingIterations';
 /** A call tree deeper than this is refused at start (call-depth): the walk up stops there. */
 const MAX_LEVELS = 40;
 
-type Scope = { id: string; executionId: string };
+/** An element's execution: a scope it runs in, or the element itself. */
+export type Scope = { id: string; executionId: string };
+
+/**
+ * The scopes `element`'s running execution sits in, nearest first: read from the instance's stored state
+ * (stateScopes), or from a live engine where the state is not kept (the impact replay, liveScopes).
+ */
+export type ScopesOf = (instance: InstanceRow, element: Scope) => Scope[];
+
+/** The scopes as the instance's stored engine state names them. */
+export const stateScopes: ScopesOf = (instance, element) => scopesIn(instance.state, element);
+
+/** The scopes as a live engine's waiting elements name them (`content.parent`). */
+export function liveScopes(waiting: readonly { id: string; executionId: string; content?: unknown }[], element: Scope): Scope[] {
+  const found = waiting.find((candidate) => candidate.id === element.id && candidate.executionId === element.executionId);
+  return found ? scopesIn(found.content, element) : [];
+}
 
 /**
  * The multi-instance iterations enclosing the task `wait`, nearest first (not the task's own multi-instance, which
  * MULTI_INSTANCE_BODY names); empty when none does. `instanceOf` reads an instance of the order (with its state),
- * `modelOf` a process version's model.
+ * `modelOf` a process version's model, `scopesOf` where an execution runs (the stored state unless given).
  */
 export async function enclosingIterationsOf(
   wait: { instanceId: string; elementId: string; executionId: string },
   instanceOf: (id: string) => Promise<InstanceRow | undefined>,
   modelOf: (key: string, version: number) => Promise<ProcessModel>,
+  scopesOf: ScopesOf = stateScopes,
 ): Promise<EnclosingIteration[]> {
   const found: EnclosingIteration[] = [];
   let instance = await instanceOf(wait.instanceId);
@@ -45,7 +62,7 @@ export async function enclosingIterationsOf(
     const model = await modelOf(instance.processKey, instance.version);
     // the task's own multi-instance is not an enclosing one; a call activity's is (its iteration started the child)
     const scopes = level === 0 ? [] : [element];
-    if (hasMultiInstanceScope(model)) scopes.push(...scopesAround(instance.state, element));
+    if (hasMultiInstanceScope(model)) scopes.push(...scopesOf(instance, element));
     for (const scope of scopes) {
       if (!model.elements.get(scope.id)?.multiInstance) continue;
       found.push({ body: `${instance.id}:${multiInstanceBodyOf(scope.executionId)}`, iteration: `${instance.id}:${scope.executionId}` });
@@ -84,9 +101,9 @@ function hasMultiInstanceScope(model: ProcessModel): boolean {
 /** The elements other elements run inside: bpmn:SubProcess, bpmn:Transaction, bpmn:AdHocSubProcess. */
 const SCOPES = /^bpmn:(SubProcess|Transaction|AdHocSubProcess)$/;
 
-/** The scopes `element`'s running execution sits in, nearest first, as the stored engine state names them. */
-function scopesAround(state: unknown, element: Scope): Scope[] {
-  const stack: unknown[] = [state];
+/** The scopes `element`'s running execution sits in, nearest first, found in `source` (engine state, or a message content). */
+function scopesIn(source: unknown, element: Scope): Scope[] {
+  const stack: unknown[] = [source];
   while (stack.length) {
     const node = stack.pop();
     if (Array.isArray(node)) {

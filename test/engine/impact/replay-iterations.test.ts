@@ -73,6 +73,27 @@ describe('four eyes on the iterations of a separated multi-instance task, in the
   });
 });
 
+describe('four eyes on the iterations of a multi-instance scope around a separated task, in the replay', () => {
+  for (const [processKey, elementId] of [['mi-board-subprocess', 'ApproveAsMember'], ['mi-board-call', 'Approve']] as const) {
+    it(`refuses one person's decisions in two iterations of ${processKey}, as the runtime does`, async () => {
+      const file = boardApprovals();
+      await deploy({ ...file, xml: file.xml.replace(/<zeebe:property name="separationOfDuties" value="[^"]*" \/>/g, '') });
+      const orderNo = `${processKey}-1`;
+      await stratum.runtime.start(processKey, { businessKey: orderNo, user: 'sam' });
+      for (const task of (await stratum.runtime.findTasks({ businessKey: orderNo })).filter((open) => open.elementId === elementId)) {
+        await stratum.runtime.completeTask(task.id, {}, approver('ann'));
+      }
+      const library = await CandidateLibrary.open(store, [file]);
+      let order: RecordedOrder | undefined;
+      for await (const { order: found } of recordedOrders(store, { processKey })) if (found.orderNo === orderNo) order = found;
+
+      const engine = await replayOrder(library, order!);
+      expect(engine).toMatchObject({ status: 'blocked', block: { reason: 'four-eyes', fourEyes: { reason: 'four-eyes-other-iteration', decider: 'ann' } } });
+      expect(engine.block!.message).toMatch(/^four eyes: ann already decided another iteration of /);
+    });
+  }
+});
+
 describe('four eyes over a rework loop, in the replay', () => {
   it('refuses, on both replays and in the runtime, the check by whoever approved in an earlier round', async () => {
     await deploy(twoApprovals((xml) => unseparated(singleApproval(xml))));
@@ -131,6 +152,11 @@ function twoApprovals(change: (xml: string) => string = (xml) => xml): BpmnFile 
   const xml = readFileSync(new URL('../../fixtures/engine/multi-instance-separated.bpmn', import.meta.url), 'utf8');
   const changed = change(xml);
   return { name: 'multi-instance-separated.bpmn', xml: changed };
+}
+
+/** Board approvals drawn once inside a multi-instance sub-process, or in a process a multi-instance call starts. */
+function boardApprovals(): BpmnFile {
+  return { name: 'multi-instance-scope-separated.bpmn', xml: readFileSync(new URL('../../fixtures/engine/multi-instance-scope-separated.bpmn', import.meta.url), 'utf8') };
 }
 
 /** Without four eyes on Approve and Check. */
