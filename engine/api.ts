@@ -1082,6 +1082,11 @@ export interface WebhookDeliveryOptions {
    * after delivery (default 30 days; 0 keeps them forever). Pending and dead-lettered ones are kept.
    */
   retentionMs?: number;
+  /**
+   * Dead letters (deliveries whose retries ran out) and their attempt logs are removed this long after they died
+   * (default 30 days; 0 keeps them forever). A dead letter redelivered before then is pending again, and kept.
+   */
+  deadLetterRetentionMs?: number;
   /** How often (by the clock) the delivery loop prunes (default one hour). */
   pruneEveryMs?: number;
   /** Rows removed per pruning transaction at most (default 1000; a full batch prunes again next round). */

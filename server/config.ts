@@ -48,6 +48,8 @@ export interface ServerConfig {
   webhooksAllowPrivate?: boolean;
   /** Delivered webhook rows are pruned after this many days (STRATUM_WEBHOOKS_RETENTION_DAYS; default 30; 0 keeps them). */
   webhooksRetentionDays?: number;
+  /** Dead letters are pruned this many days after they died (STRATUM_WEBHOOKS_DEAD_LETTER_RETENTION_DAYS; default 30; 0 keeps them). */
+  webhooksDeadLetterRetentionDays?: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -85,6 +87,9 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     ...(webhooksFile !== undefined && { webhooksFile }),
     ...(flag(env, 'STRATUM_WEBHOOKS_ALLOW_PRIVATE') && { webhooksAllowPrivate: true }),
     ...(!isBlank(env.STRATUM_WEBHOOKS_RETENTION_DAYS) && { webhooksRetentionDays: parseCount(env, 'STRATUM_WEBHOOKS_RETENTION_DAYS', 30, 0) }),
+    ...(!isBlank(env.STRATUM_WEBHOOKS_DEAD_LETTER_RETENTION_DAYS) && {
+      webhooksDeadLetterRetentionDays: parseCount(env, 'STRATUM_WEBHOOKS_DEAD_LETTER_RETENTION_DAYS', 30, 0),
+    }),
     orderProcessKey: nameOf(env, 'STRATUM_ORDER_PROCESS', 'the process POST /api/orders starts, or leave it unset for order-to-cash') ?? 'order-to-cash',
     admission: {
       concurrency: parseCount(env, 'STRATUM_WRITE_CONCURRENCY', databaseUrl !== undefined ? DEFAULT_POSTGRES_WRITE_CONCURRENCY : DEFAULT_ADMISSION.concurrency, 1),

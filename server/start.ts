@@ -75,6 +75,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
       webhooks: {
         allowPrivateTargets: config.webhooksAllowPrivate ?? false,
         ...(config.webhooksRetentionDays !== undefined && { retentionMs: config.webhooksRetentionDays * 24 * 60 * 60_000 }),
+        ...(config.webhooksDeadLetterRetentionDays !== undefined && { deadLetterRetentionMs: config.webhooksDeadLetterRetentionDays * 24 * 60 * 60_000 }),
       },
     });
     // the same candidate-group check as POST /api/deployments: a group nobody is in refuses the folder

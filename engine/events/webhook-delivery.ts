@@ -23,7 +23,7 @@ const DEFAULT_RETRY_FOR_MS = 24 * 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 const DEFAULTS = {
   intervalMs: 1000, concurrency: 8, timeoutMs: 10_000, retryForMs: DEFAULT_RETRY_FOR_MS, backoff: { baseMs: 5000, maxMs: 60 * 60_000 }, fanOutBatch: 500,
-  retentionMs: 30 * DAY_MS, pruneEveryMs: 60 * 60_000, pruneBatch: 1000,
+  retentionMs: 30 * DAY_MS, deadLetterRetentionMs: 30 * DAY_MS, pruneEveryMs: 60 * 60_000, pruneBatch: 1000,
 };
 
 /** The wait before attempt `attempts + 1`: exponential, capped, with full jitter over its upper half. */
@@ -75,6 +75,7 @@ export class WebhookDelivery {
       backoff: options.backoff ?? DEFAULTS.backoff,
       fanOutBatch: options.fanOutBatch ?? DEFAULTS.fanOutBatch,
       retentionMs: options.retentionMs ?? DEFAULTS.retentionMs,
+      deadLetterRetentionMs: options.deadLetterRetentionMs ?? DEFAULTS.deadLetterRetentionMs,
       pruneEveryMs: options.pruneEveryMs ?? DEFAULTS.pruneEveryMs,
       pruneBatch: options.pruneBatch ?? DEFAULTS.pruneBatch,
     };
@@ -200,15 +201,21 @@ export class WebhookDelivery {
   }
 
   /**
-   * Every `pruneEveryMs` (by the clock), removes what was delivered more than `retentionMs` ago, a batch at
-   * a time (a full batch prunes again next round). Pending and dead deliveries are never removed.
+   * Every `pruneEveryMs` (by the clock), removes the dead letters that died more than `deadLetterRetentionMs`
+   * ago, then what was delivered more than `retentionMs` ago (with the events no delivery needs any more,
+   * those of the dead letters just removed included), a batch of each per transaction (a full batch prunes
+   * again next round). Pending deliveries are never removed.
    */
   private async pruneIfDue(): Promise<void> {
     const now = this.clock.now().getTime();
-    if (this.settings.retentionMs <= 0 || now < this.nextPruneAt) return;
-    const before = new Date(now - this.settings.retentionMs).toISOString();
-    const removed = await this.store.transaction((tx) => tx.outbox.pruneDelivered(before, this.settings.pruneBatch));
-    const more = removed.deliveries === this.settings.pruneBatch || removed.events === this.settings.pruneBatch;
+    const { retentionMs, deadLetterRetentionMs, pruneBatch } = this.settings;
+    if ((retentionMs <= 0 && deadLetterRetentionMs <= 0) || now < this.nextPruneAt) return;
+    const removed = await this.store.transaction(async (tx) => {
+      const dead = deadLetterRetentionMs > 0 ? await tx.outbox.pruneDead(new Date(now - deadLetterRetentionMs).toISOString(), pruneBatch) : { deliveries: 0 };
+      const delivered = retentionMs > 0 ? await tx.outbox.pruneDelivered(new Date(now - retentionMs).toISOString(), pruneBatch) : { deliveries: 0, events: 0 };
+      return { dead: dead.deliveries, delivered: delivered.deliveries, events: delivered.events };
+    });
+    const more = removed.dead === pruneBatch || removed.delivered === pruneBatch || removed.events === pruneBatch;
     this.nextPruneAt = more ? now : now + this.settings.pruneEveryMs;
   }
 

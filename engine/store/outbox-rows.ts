@@ -312,6 +312,27 @@ export class OutboxRows implements OutboxTx {
     return { deliveries, attempts, events };
   }
 
+  /**
+   * Removes up to `limit` dead letters that died before `before`, with their attempts. A dead letter's
+   * `next_attempt_at` is the moment it died (finishAttempt writes the attempt's time there). The rows are
+   * locked as they are chosen (PostgreSQL skips one another server is redelivering): a dead letter
+   * redelivered meanwhile is pending, and never chosen.
+   */
+  async pruneDead(before: string, limit: number): Promise<{ deliveries: number; attempts: number }> {
+    this.assertWritable('pruneDead');
+    const dead = `SELECT d.id FROM ${this.deliveries} d WHERE d.status = 'dead' AND d.next_attempt_at < @before ORDER BY d.next_attempt_at, d.event_seq LIMIT @limit${this.dialect.claimLock}`;
+    const ids = (await this.runner.all(dead, { before, limit })).map((row) => String(row.id));
+    let attempts = 0;
+    let deliveries = 0;
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = Object.fromEntries(ids.slice(start, start + 500).map((id, index) => [`d${index}`, id]));
+      const list = Object.keys(chunk).map((name) => `@${name}`).join(', ');
+      attempts += await this.runner.run(`DELETE FROM ${this.attempts} WHERE delivery_id IN (${list})`, chunk);
+      deliveries += await this.runner.run(`DELETE FROM ${this.deliveries} WHERE id IN (${list}) AND status = 'dead'`, chunk);
+    }
+    return { deliveries, attempts };
+  }
+
   /** Sends a delivery again (dead, delivered or pending): due now (or once an earlier event of its order is settled), with a new retry period. */
   async redeliver(id: string, now: string, deadAfter: string): Promise<boolean> {
     this.assertWritable('redeliver');

@@ -565,6 +565,8 @@ export interface OutboxTx {
    * that are not their order's latest (the next event's `previousStatus`). Never a pending or dead delivery.
    */
   pruneDelivered(before: string, limit: number): Promise<{ deliveries: number; attempts: number; events: number }>;
+  /** Removes up to `limit` dead letters that died before `before`, with their attempts. Never a pending or delivered delivery. */
+  pruneDead(before: string, limit: number): Promise<{ deliveries: number; attempts: number }>;
 }
 
 /**

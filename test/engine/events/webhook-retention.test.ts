@@ -1,12 +1,16 @@
 // Pruning the outbox (issue 13, item 3): deliveries delivered longer ago than
 // the retention, their attempt logs and the events no delivery needs any more
-// are removed by the delivery loop, by its clock; pending and dead-lettered
-// deliveries (and their events) stay, and so does each order's latest event.
+// are removed by the delivery loop, by its clock; pending deliveries (and their
+// events) stay, and so does each order's latest event. Dead letters are kept for
+// a retention of their own after they died, then removed in batches.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, openStratum, type Stratum, type WebhookDeliveryOptions } from '../../../engine/index.js';
+import { PostgresStore } from '../../../engine/store/postgres.js';
+import type { Store } from '../../../engine/store/types.js';
+import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
 import { enter, erp, ManualClock, order, SAMPLE_RATES, shippedDiagrams, vicePresident } from '../../support/stratum-fixture.js';
 import { WebhookReceiver } from '../../support/webhook-receiver.js';
 
@@ -24,12 +28,22 @@ afterEach(async () => {
 
 // helpers
 
-async function open(webhooks: WebhookDeliveryOptions) {
+async function sqliteStore(): Promise<Store> {
   const dir = mkdtempSync(join(tmpdir(), 'stratum-retention-'));
   dirs.push(dir);
+  return openStore({ dataDir: dir });
+}
+
+async function postgresStore(): Promise<Store> {
+  const store = new PostgresStore(inSchema(await freshSchema()));
+  await store.migrate();
+  return store;
+}
+
+async function open(webhooks: WebhookDeliveryOptions, store?: Store) {
   const clock = new ManualClock();
   const stratum = await openStratum({
-    store: await openStore({ dataDir: dir }), clock, orderEntry: { rates: SAMPLE_RATES },
+    store: store ?? await sqliteStore(), clock, orderEntry: { rates: SAMPLE_RATES },
     webhooks: { allowPrivateTargets: true, backoff: { baseMs: 1000, maxMs: 60_000 }, ...webhooks },
   });
   opened.push(stratum);
@@ -95,7 +109,7 @@ describe('pruning delivered webhook rows', () => {
     expect(next.data).toMatchObject({ status: 'shipping', previousStatus: 'in-planning' });
   });
 
-  it('never removes a pending or a dead-lettered delivery, however old, nor the events they need', async () => {
+  it('never removes a pending delivery, however old, nor a dead letter younger than its own retention, nor the events they need', async () => {
     const { stratum, clock } = await open({ retentionMs: 30 * DAY, pruneEveryMs: 60 * 60_000, retryForMs: 35 * DAY });
     const good = await receiver();
     const down = await receiver();
@@ -153,3 +167,75 @@ describe('pruning delivered webhook rows', () => {
     expect(await eventTypes(stratum, 'KEEP-1')).toHaveLength(2);
   });
 });
+
+/** Dead letters on each store: kept for their retention after they died, then removed with their logs, a batch at a time. */
+function describeDeadLetterPruning(name: string, storeOf: () => Promise<Store>) {
+  describe(`pruning dead letters on ${name}`, () => {
+    it('removes dead letters 30 days after they died, with their logs, a batch per round, and never a pending or delivered delivery', async () => {
+      const { stratum, clock } = await open({
+        retentionMs: 90 * DAY, deadLetterRetentionMs: 30 * DAY, pruneEveryMs: 60 * 60_000, pruneBatch: 2, retryForMs: 60 * 60_000,
+      }, await storeOf());
+      const down = await receiver();
+      const good = await receiver();
+      down.mode = 'fail';
+      const failing = await stratum.outbox.subscribe({ url: down.url, secret: SECRET }, erp);
+      const working = await stratum.outbox.subscribe({ url: good.url, secret: SECRET }, erp);
+      for (const orderNo of ['GONE-1', 'GONE-2', 'GONE-3', 'GONE-4']) await enter(stratum.runtime, order(orderNo, 700_000));
+      await deliverAll(stratum);
+      clock.advance(61 * 60_000); // past the one-hour retry period: the next failed attempt dead-letters them
+      await deliverAll(stratum);
+      const deadOf = async () => (await stratum.outbox.deliveries({ subscriptionId: failing.id, status: 'dead', limit: 100 })).items;
+      const dead = await deadOf();
+      expect(dead.map((delivery) => delivery.orderNo)).toEqual(['GONE-1', 'GONE-2', 'GONE-3', 'GONE-4']);
+      // a younger one, dead-lettered 10 days later
+      clock.advance(10 * DAY);
+      await enter(stratum.runtime, order('YOUNG-DEAD', 700_000));
+      await deliverAll(stratum);
+      clock.advance(61 * 60_000);
+      await deliverAll(stratum);
+
+      clock.advance(20 * DAY - 2 * 60 * 60_000); // the first four died 30 days ago less an hour: kept
+      await stratum.outbox.deliverNow();
+      expect((await deadOf()).map((delivery) => delivery.orderNo)).toEqual(['GONE-1', 'GONE-2', 'GONE-3', 'GONE-4', 'YOUNG-DEAD']);
+
+      clock.advance(2 * 60 * 60_000); // 30 days and an hour
+      // a dead letter redelivered is live again: it stays, pending, whatever its age
+      await stratum.outbox.redeliver(dead[2].id);
+      await stratum.outbox.deliverNow(); // two go in this round (the batch) …
+      expect((await deadOf()).map((delivery) => delivery.orderNo)).toEqual(['GONE-4', 'YOUNG-DEAD']);
+      await stratum.outbox.deliverNow(); // … the third in the next
+      expect((await deadOf()).map((delivery) => delivery.orderNo)).toEqual(['YOUNG-DEAD']);
+      for (const gone of [dead[0], dead[1], dead[3]]) expect(await stratum.outbox.delivery(gone.id)).toBeUndefined();
+      // the redelivered one is pending (still failing), the working subscription's deliveries are delivered: all kept with their logs
+      const redelivered = await stratum.outbox.delivery(dead[2].id);
+      expect(redelivered).toMatchObject({ status: 'pending', orderNo: 'GONE-3' });
+      expect(redelivered!.log.length).toBeGreaterThan(2);
+      const delivered = (await stratum.outbox.deliveries({ subscriptionId: working.id, limit: 100 })).items;
+      expect(delivered.map((delivery) => [delivery.orderNo, delivery.status, delivery.log.length])).toEqual([
+        ['GONE-1', 'delivered', 1], ['GONE-2', 'delivered', 1], ['GONE-3', 'delivered', 1], ['GONE-4', 'delivered', 1], ['YOUNG-DEAD', 'delivered', 1],
+      ]);
+
+      clock.advance(10 * DAY + 60 * 60_000); // the young one's 30 days too; the redelivered one died again meanwhile, and its 30 days start anew
+      await stratum.outbox.deliverNow();
+      expect((await deadOf()).map((delivery) => delivery.orderNo)).toEqual(['GONE-3']);
+      expect((await stratum.outbox.deliveries({ subscriptionId: working.id, limit: 100 })).items).toHaveLength(5);
+    });
+
+    it('keeps dead letters with a dead-letter retention of 0', async () => {
+      const { stratum, clock } = await open({ deadLetterRetentionMs: 0, retryForMs: 60 * 60_000 }, await storeOf());
+      const down = await receiver();
+      down.mode = 'fail';
+      const failing = await stratum.outbox.subscribe({ url: down.url, secret: SECRET }, erp);
+      await enter(stratum.runtime, order('KEPT-DEAD', 700_000));
+      await deliverAll(stratum);
+      clock.advance(61 * 60_000);
+      await deliverAll(stratum);
+      clock.advance(400 * DAY);
+      await stratum.outbox.deliverNow();
+      expect((await stratum.outbox.deliveries({ subscriptionId: failing.id, status: 'dead', limit: 100 })).items).toHaveLength(1);
+    });
+  });
+}
+
+describeDeadLetterPruning('SQLite', sqliteStore);
+describePostgres('the outbox on PostgreSQL', () => describeDeadLetterPruning('PostgreSQL', postgresStore));
