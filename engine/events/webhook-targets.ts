@@ -12,6 +12,7 @@ import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { StratumError } from '../errors.js';
 import { embeddedIpv4, isGlobalUnicast } from './embedded-ipv4.js';
+import { redactedUrl } from './redacted-url.js';
 
 export type ForbiddenKind = 'metadata' | 'loopback' | 'link-local' | 'private' | 'unspecified' | 'multicast or reserved';
 
@@ -64,7 +65,7 @@ export interface TargetPolicy {
  */
 export async function checkWebhookUrl(url: string, policy: TargetPolicy, field = '/url'): Promise<void> {
   const refuse = (why: string) => {
-    const message = `webhook URL ${url} ${why}`;
+    const message = `webhook URL ${redactedUrl(url)} ${why}`;
     return new StratumError('bad-request', message, { errors: [{ field, message }], reason: 'webhook-target' });
   };
   let parsed: URL;

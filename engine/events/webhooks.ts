@@ -11,6 +11,7 @@ import { BLOCKED_UNTIL } from '../store/outbox-rows.js';
 import { ORDER_STATUSES } from '../orders/order-status.js';
 import { orderEventType } from './order-events.js';
 import { eventBody, type WebhookDelivery } from './webhook-delivery.js';
+import { redactedUrl } from './redacted-url.js';
 import { checkWebhookUrl } from './webhook-targets.js';
 
 const SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
@@ -34,12 +35,13 @@ export class Webhooks implements Outbox {
     const secret = input.secret ?? newSecret();
     checkSecret(secret);
     checkTypes(input.types, '/types');
-    await checkWebhookUrl(input.url, this.sender.targets);
+    const known = input.id === undefined ? undefined : await this.store.read((tx) => tx.outbox.getSubscription(input.id!));
+    await checkWebhookUrl(keptUrl(input.url, known), this.sender.targets);
     const row = await this.store.transaction(async (tx) => {
       const existing = input.id === undefined ? undefined : await tx.outbox.getSubscription(input.id);
       if (existing?.source === 'config') throw conflict(`subscription ${existing.id} comes from the configuration file; change it there`);
       const saved: SubscriptionRow = {
-        id: input.id ?? randomUUID(), url: input.url, secret, types: [...new Set(input.types ?? [])], source: 'api',
+        id: input.id ?? randomUUID(), url: keptUrl(input.url, existing), secret, types: [...new Set(input.types ?? [])], source: 'api',
         // a new subscription gets the events from now on; a replaced one keeps its place
         cursor: existing?.cursor ?? (await tx.outbox.latestEventSeq()),
         createdAt: existing?.createdAt ?? this.clock.now().toISOString(), createdBy: existing?.createdBy ?? actor.name,
@@ -145,8 +147,16 @@ function checkTypes(types: string[] | undefined, field: string): void {
   if (errors.length) throw new StratumError('invalid', `webhook subscription: ${errors[0].message}`, { errors });
 }
 
+/**
+ * The URL a replacement stores: the URL as GET shows it (its credentials masked), sent back to change the
+ * types or the secret, keeps the stored one with its credentials; any other URL is stored as sent.
+ */
+function keptUrl(url: string, existing: SubscriptionRow | undefined): string {
+  return existing && url !== existing.url && url === redactedUrl(existing.url) ? existing.url : url;
+}
+
 function subscriptionView(row: SubscriptionRow): WebhookSubscription {
-  return { id: row.id, url: row.url, types: row.types, source: row.source, createdAt: row.createdAt, createdBy: row.createdBy };
+  return { id: row.id, url: redactedUrl(row.url), types: row.types, source: row.source, createdAt: row.createdAt, createdBy: row.createdBy };
 }
 
 async function deliveryViews(tx: StoreTx, rows: WebhookDeliveryRow[]): Promise<WebhookDeliveryView[]> {

@@ -70,7 +70,7 @@ export const WebhookSubscription: JsonSchema = {
   required: ['id', 'url', 'types', 'source', 'createdAt', 'createdBy'],
   properties: {
     id: { type: 'string' },
-    url: { type: 'string', format: 'uri' },
+    url: { type: 'string', format: 'uri', description: 'Where events are POSTed; credentials in it are masked (`https://erp:***@host/…`).' },
     types: { type: 'array', items: { type: 'string' }, description: 'Event types delivered; empty: all.' },
     source: { type: 'string', enum: ['api', 'config'] },
     createdAt: dateTime,
@@ -94,7 +94,7 @@ export const WebhookSubscriptionRequest: JsonSchema = {
   additionalProperties: false,
   properties: {
     id: printableKey(100, 'Your name for the subscription; with an existing id the subscription is replaced (its place in the event stream is kept).'),
-    url: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000, description: 'Where events are POSTed.' },
+    url: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000, description: 'Where events are POSTed. Credentials in it are sent as Basic authentication and never shown back; the masked URL a GET answered, sent back with the same id, keeps the stored credentials.' },
     types: { type: 'array', items: { type: 'string', enum: ORDER_EVENT_TYPES }, maxItems: 20, description: 'Only these event types; all when absent or empty.' },
     secret: { type: 'string', pattern: '^whsec_[A-Za-z0-9+/]+={0,2}$', maxLength: 200, description: 'A Standard Webhooks secret; one is generated when absent.' },
   },

@@ -10,6 +10,8 @@ export interface Received {
   /** The path and query the request was sent to. */
   path: string;
   body: string;
+  /** The request's headers (the signature ones, `authorization` when the URL carried credentials). */
+  headers: Record<string, string>;
   event: { id: string; type: string; subject: string; stratumseq: number; data: Record<string, unknown> };
   verified: boolean;
 }
@@ -47,7 +49,7 @@ export class WebhookReceiver {
         } catch {
           verified = false;
         }
-        this.received.push({ id: String(req.headers['webhook-id']), path: req.url ?? '', body, event: JSON.parse(body) as Received['event'], verified });
+        this.received.push({ id: String(req.headers['webhook-id']), path: req.url ?? '', body, headers: req.headers as Record<string, string>, event: JSON.parse(body) as Received['event'], verified });
         if (this.mode === 'trickle' && verified) {
           res.writeHead(200, { 'content-type': 'text/plain' });
           res.write('accepted, and then some');

@@ -133,3 +133,44 @@ describe('order events and webhooks over HTTP', () => {
     expect(receiver.received.length).toBe(before);
   });
 });
+
+describe('a subscription URL with credentials', () => {
+  const withCredentials = () => receiver.url.replace('http://', 'http://erp:s3cr3t-pw@');
+  const shown = () => receiver.url.replace('http://', 'http://erp:***@');
+
+  it('never shows the password back (created, one, list) and still sends it to the receiver as Basic authentication', async () => {
+    const created = await api.post<WebhookSubscription & { secret: string }>('/api/webhooks', TOKENS.operations, {
+      id: 'basic-auth', url: withCredentials(), secret: SECRET, types: ['stratum.order.waiting-for-approval'],
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.url).toBe(shown());
+    const one = await api.get<WebhookSubscription>('/api/webhooks/basic-auth', TOKENS.operations);
+    expect(one.body.url).toBe(shown());
+    const list = await api.get<WebhookSubscription[]>('/api/webhooks', TOKENS.operations);
+    expect(list.body.find((subscription) => subscription.id === 'basic-auth')?.url).toBe(shown());
+    for (const answer of [created.text, one.text, list.text]) expect(answer).not.toContain('s3cr3t-pw');
+    await enter('HOOK-BASIC-1', 700_000);
+    await until(() => receiver.typesOf('HOOK-BASIC-1').length === 1);
+    const arrived = receiver.received.find((entry) => entry.event.subject === 'HOOK-BASIC-1')!;
+    expect(arrived.headers.authorization).toBe(`Basic ${Buffer.from('erp:s3cr3t-pw').toString('base64')}`);
+  });
+
+  it('keeps the stored credentials when the URL is sent back as shown, and takes new ones when they are sent', async () => {
+    const replaced = await api.post<WebhookSubscription>('/api/webhooks', TOKENS.operations, {
+      id: 'basic-auth', url: shown(), secret: SECRET, types: ['stratum.order.waiting-for-approval', 'stratum.order.in-planning'],
+    });
+    expect(replaced.status, replaced.text).toBe(201);
+    expect(replaced.body).toMatchObject({ url: shown(), types: ['stratum.order.waiting-for-approval', 'stratum.order.in-planning'] });
+    await enter('HOOK-BASIC-2', 700_000);
+    await until(() => receiver.typesOf('HOOK-BASIC-2').length === 1);
+    expect(receiver.received.find((entry) => entry.event.subject === 'HOOK-BASIC-2')!.headers.authorization)
+      .toBe(`Basic ${Buffer.from('erp:s3cr3t-pw').toString('base64')}`);
+    const changed = await api.post('/api/webhooks', TOKENS.operations, { id: 'basic-auth', url: receiver.url.replace('http://', 'http://erp:n3w-pw@'), secret: SECRET });
+    expect(changed.status, changed.text).toBe(201);
+    await enter('HOOK-BASIC-3', 700_000);
+    await until(() => receiver.typesOf('HOOK-BASIC-3').length === 1);
+    expect(receiver.received.find((entry) => entry.event.subject === 'HOOK-BASIC-3')!.headers.authorization)
+      .toBe(`Basic ${Buffer.from('erp:n3w-pw').toString('base64')}`);
+    expect((await api.request('DELETE', '/api/webhooks/basic-auth', { token: TOKENS.operations })).status).toBe(204);
+  });
+});
