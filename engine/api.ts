@@ -988,6 +988,8 @@ export interface WebhookSubscription {
   source: 'api' | 'config';
   createdAt: string;
   createdBy: string | null;
+  /** Deliveries are also signed with the secret this one replaced until then (the grace period); null when not (any more). */
+  previousSecretUntil: string | null;
 }
 
 export interface WebhookSubscriptionInput {
@@ -1071,6 +1073,11 @@ export interface WebhookDeliveryOptions {
   concurrency?: number;
   /** A receiver that has not answered by then failed this attempt (default 10 s). */
   timeoutMs?: number;
+  /**
+   * When a subscription's secret is replaced, deliveries are signed with the new and the old secret for this long
+   * (default 24 h, as Svix does; 0: the new one alone at once), so a receiver can switch over without losing events.
+   */
+  secretGraceMs?: number;
   /** How long a failing delivery is retried before it is dead-lettered (default 24 h). */
   retryForMs?: number;
   /** The first retry waits about `baseMs`, each further one twice as long, never more than `maxMs` (defaults 5 s and 1 h). */

@@ -48,6 +48,8 @@ export interface ServerConfig {
   webhooksAllowPrivate?: boolean;
   /** Delivered webhook rows are pruned after this many days (STRATUM_WEBHOOKS_RETENTION_DAYS; default 30; 0 keeps them). */
   webhooksRetentionDays?: number;
+  /** A replaced webhook secret is signed with beside the new one this many hours (STRATUM_WEBHOOKS_SECRET_GRACE_HOURS; default 24; 0: none). */
+  webhooksSecretGraceHours?: number;
   /** Dead letters are pruned this many days after they died (STRATUM_WEBHOOKS_DEAD_LETTER_RETENTION_DAYS; default 30; 0 keeps them). */
   webhooksDeadLetterRetentionDays?: number;
 }
@@ -87,6 +89,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     ...(webhooksFile !== undefined && { webhooksFile }),
     ...(flag(env, 'STRATUM_WEBHOOKS_ALLOW_PRIVATE') && { webhooksAllowPrivate: true }),
     ...(!isBlank(env.STRATUM_WEBHOOKS_RETENTION_DAYS) && { webhooksRetentionDays: parseCount(env, 'STRATUM_WEBHOOKS_RETENTION_DAYS', 30, 0) }),
+    ...(!isBlank(env.STRATUM_WEBHOOKS_SECRET_GRACE_HOURS) && { webhooksSecretGraceHours: parseCount(env, 'STRATUM_WEBHOOKS_SECRET_GRACE_HOURS', 24, 0) }),
     ...(!isBlank(env.STRATUM_WEBHOOKS_DEAD_LETTER_RETENTION_DAYS) && {
       webhooksDeadLetterRetentionDays: parseCount(env, 'STRATUM_WEBHOOKS_DEAD_LETTER_RETENTION_DAYS', 30, 0),
     }),

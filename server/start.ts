@@ -75,6 +75,7 @@ export async function startServer({ config, logger, scheduler = true, modelerDir
       webhooks: {
         allowPrivateTargets: config.webhooksAllowPrivate ?? false,
         ...(config.webhooksRetentionDays !== undefined && { retentionMs: config.webhooksRetentionDays * 24 * 60 * 60_000 }),
+        ...(config.webhooksSecretGraceHours !== undefined && { secretGraceMs: config.webhooksSecretGraceHours * 60 * 60_000 }),
         ...(config.webhooksDeadLetterRetentionDays !== undefined && { deadLetterRetentionMs: config.webhooksDeadLetterRetentionDays * 24 * 60 * 60_000 }),
       },
     });

@@ -22,7 +22,7 @@ import { ForbiddenTargetError, postWebhook, type TargetPolicy } from './webhook-
 const DEFAULT_RETRY_FOR_MS = 24 * 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 const DEFAULTS = {
-  intervalMs: 1000, concurrency: 8, timeoutMs: 10_000, retryForMs: DEFAULT_RETRY_FOR_MS, backoff: { baseMs: 5000, maxMs: 60 * 60_000 }, fanOutBatch: 500,
+  intervalMs: 1000, concurrency: 8, timeoutMs: 10_000, retryForMs: DEFAULT_RETRY_FOR_MS, secretGraceMs: DAY_MS, backoff: { baseMs: 5000, maxMs: 60 * 60_000 }, fanOutBatch: 500,
   retentionMs: 30 * DAY_MS, deadLetterRetentionMs: 30 * DAY_MS, pruneEveryMs: 60 * 60_000, pruneBatch: 1000,
 };
 
@@ -72,6 +72,7 @@ export class WebhookDelivery {
       concurrency: Math.max(1, options.concurrency ?? DEFAULTS.concurrency),
       timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
       retryForMs: options.retryForMs ?? DEFAULTS.retryForMs,
+      secretGraceMs: Math.max(0, options.secretGraceMs ?? DEFAULTS.secretGraceMs),
       backoff: options.backoff ?? DEFAULTS.backoff,
       fanOutBatch: options.fanOutBatch ?? DEFAULTS.fanOutBatch,
       retentionMs: options.retentionMs ?? DEFAULTS.retentionMs,
@@ -83,6 +84,10 @@ export class WebhookDelivery {
 
   get retryForMs(): number {
     return this.settings.retryForMs;
+  }
+
+  get secretGraceMs(): number {
+    return this.settings.secretGraceMs;
   }
 
   start(): void {
@@ -229,7 +234,10 @@ export class WebhookDelivery {
     let error: string | null = null;
     const timeout = AbortSignal.timeout(this.settings.timeoutMs);
     try {
-      const signature = new Webhook(claim.secret).sign(claim.eventId, signedAt, body);
+      // Standard Webhooks: several space-separated `v1,<sig>`; a receiver accepts the event if one verifies
+      const secrets = claim.previousSecret && claim.previousSecretUntil && sentAt.toISOString() < claim.previousSecretUntil
+        ? [claim.secret, claim.previousSecret] : [claim.secret];
+      const signature = secrets.map((secret) => new Webhook(secret).sign(claim.eventId, signedAt, body)).join(' ');
       const answer = await postWebhook(claim.url, {
         'content-type': 'application/cloudevents+json; charset=utf-8',
         'user-agent': 'Stratum-Webhooks/1',

@@ -41,7 +41,7 @@ export class Webhooks implements Outbox {
       const existing = input.id === undefined ? undefined : await tx.outbox.getSubscription(input.id);
       if (existing?.source === 'config') throw conflict(`subscription ${existing.id} comes from the configuration file; change it there`);
       const saved: SubscriptionRow = {
-        id: input.id ?? randomUUID(), url: keptUrl(input.url, existing), secret, types: [...new Set(input.types ?? [])], source: 'api',
+        id: input.id ?? randomUUID(), url: keptUrl(input.url, existing), secret, ...this.previousSecret(existing, secret), types: [...new Set(input.types ?? [])], source: 'api',
         // a new subscription gets the events from now on; a replaced one keeps its place
         cursor: existing?.cursor ?? (await tx.outbox.latestEventSeq()),
         createdAt: existing?.createdAt ?? this.clock.now().toISOString(), createdBy: existing?.createdBy ?? actor.name,
@@ -49,16 +49,17 @@ export class Webhooks implements Outbox {
       await tx.outbox.saveSubscription(saved);
       return saved;
     });
-    return { ...subscriptionView(row), secret };
+    return { ...subscriptionView(row, this.clock.now().toISOString()), secret };
   }
 
   async subscriptions(): Promise<WebhookSubscription[]> {
-    return (await this.store.read((tx) => tx.outbox.listSubscriptions())).map(subscriptionView);
+    const now = this.clock.now().toISOString();
+    return (await this.store.read((tx) => tx.outbox.listSubscriptions())).map((row) => subscriptionView(row, now));
   }
 
   async subscription(id: string): Promise<WebhookSubscription | undefined> {
     const row = await this.store.read((tx) => tx.outbox.getSubscription(id));
-    return row && subscriptionView(row);
+    return row && subscriptionView(row, this.clock.now().toISOString());
   }
 
   async unsubscribe(id: string): Promise<void> {
@@ -78,7 +79,7 @@ export class Webhooks implements Outbox {
         const before = existing.get(subscription.id);
         if (before?.source === 'api') throw conflict(`subscription ${subscription.id} of the configuration file was created through the API; give it another id`);
         await tx.outbox.saveSubscription({
-          id: subscription.id, url: subscription.url, secret: subscription.secret, types: [...new Set(subscription.types ?? [])], source: 'config',
+          id: subscription.id, url: subscription.url, secret: subscription.secret, ...this.previousSecret(before, subscription.secret), types: [...new Set(subscription.types ?? [])], source: 'config',
           cursor: before?.cursor ?? latest, createdAt: before?.createdAt ?? now, createdBy: before?.createdBy ?? 'system',
         });
       }
@@ -111,6 +112,18 @@ export class Webhooks implements Outbox {
     if (!found) throw notFound(`no webhook delivery ${id}`);
     this.sender.wake();
     return (await this.delivery(id))!;
+  }
+
+  /**
+   * A replaced secret is signed with beside the new one for the grace period, so a receiver can switch over
+   * without losing events; a replacement that keeps the secret keeps the grace period running.
+   */
+  private previousSecret(existing: SubscriptionRow | undefined, secret: string): Pick<SubscriptionRow, 'previousSecret' | 'previousSecretUntil'> {
+    if (existing && existing.secret !== secret) {
+      if (this.sender.secretGraceMs <= 0) return { previousSecret: null, previousSecretUntil: null };
+      return { previousSecret: existing.secret, previousSecretUntil: new Date(this.clock.now().getTime() + this.sender.secretGraceMs).toISOString() };
+    }
+    return { previousSecret: existing?.previousSecret ?? null, previousSecretUntil: existing?.previousSecretUntil ?? null };
   }
 
   startDelivery(): void {
@@ -155,8 +168,11 @@ function keptUrl(url: string, existing: SubscriptionRow | undefined): string {
   return existing && url !== existing.url && url === redactedUrl(existing.url) ? existing.url : url;
 }
 
-function subscriptionView(row: SubscriptionRow): WebhookSubscription {
-  return { id: row.id, url: redactedUrl(row.url), types: row.types, source: row.source, createdAt: row.createdAt, createdBy: row.createdBy };
+function subscriptionView(row: SubscriptionRow, now: string): WebhookSubscription {
+  return {
+    id: row.id, url: redactedUrl(row.url), types: row.types, source: row.source, createdAt: row.createdAt, createdBy: row.createdBy,
+    previousSecretUntil: row.previousSecret && row.previousSecretUntil && now < row.previousSecretUntil ? row.previousSecretUntil : null,
+  };
 }
 
 async function deliveryViews(tx: StoreTx, rows: WebhookDeliveryRow[]): Promise<WebhookDeliveryView[]> {

@@ -103,13 +103,14 @@ export class OutboxRows implements OutboxTx {
   async saveSubscription(row: SubscriptionRow): Promise<void> {
     this.assertWritable('saveSubscription');
     const parameters = {
-      id: row.id, url: row.url, secret: row.secret, types: JSON.stringify(row.types), source: row.source,
-      cursor: row.cursor, createdAt: row.createdAt, createdBy: row.createdBy,
+      id: row.id, url: row.url, secret: row.secret, previousSecret: row.previousSecret, previousSecretUntil: row.previousSecretUntil,
+      types: JSON.stringify(row.types), source: row.source, cursor: row.cursor, createdAt: row.createdAt, createdBy: row.createdBy,
     };
     await this.runner.run(
-      `INSERT INTO ${this.subscriptions} (id, url, secret, types, source, fanned_out, created_at, created_by)
-       VALUES (@id, @url, @secret, @types, @source, @cursor, @createdAt, @createdBy)
-       ON CONFLICT (id) DO UPDATE SET url = excluded.url, secret = excluded.secret, types = excluded.types, source = excluded.source`,
+      `INSERT INTO ${this.subscriptions} (id, url, secret, previous_secret, previous_secret_until, types, source, fanned_out, created_at, created_by)
+       VALUES (@id, @url, @secret, @previousSecret, @previousSecretUntil, @types, @source, @cursor, @createdAt, @createdBy)
+       ON CONFLICT (id) DO UPDATE SET url = excluded.url, secret = excluded.secret, previous_secret = excluded.previous_secret,
+         previous_secret_until = excluded.previous_secret_until, types = excluded.types, source = excluded.source`,
       parameters,
     );
   }
@@ -194,7 +195,7 @@ export class OutboxRows implements OutboxTx {
   async claimDeliveries(now: string, owner: string, leaseUntil: string, limit: number): Promise<WebhookClaim[]> {
     this.assertWritable('claimDeliveries');
     const rows = await this.runner.all(
-      `SELECT d.*, s.url, s.secret, e.id AS event_id, e.type AS event_type, e.payload
+      `SELECT d.*, s.url, s.secret, s.previous_secret, s.previous_secret_until, e.id AS event_id, e.type AS event_type, e.payload
          FROM ${this.deliveries} d
          JOIN ${this.subscriptions} s ON s.id = d.subscription_id
          JOIN ${this.events} e ON e.seq = d.event_seq
@@ -208,7 +209,10 @@ export class OutboxRows implements OutboxTx {
     for (const row of rows) {
       const delivery = deliveryRow(row);
       await this.runner.run(`UPDATE ${this.deliveries} SET lease_owner = @owner, lease_until = @leaseUntil WHERE id = @id`, { owner, leaseUntil, id: delivery.id });
-      claims.push({ ...delivery, leaseOwner: owner, leaseUntil, url: String(row.url), secret: String(row.secret), payload: String(row.payload) });
+      claims.push({
+        ...delivery, leaseOwner: owner, leaseUntil, url: String(row.url), secret: String(row.secret),
+        previousSecret: nullableText(row.previous_secret), previousSecretUntil: nullableText(row.previous_secret_until), payload: String(row.payload),
+      });
     }
     return claims;
   }
@@ -359,7 +363,8 @@ function eventRow(row: Record<string, unknown>): OrderEventRow {
 
 function subscriptionRow(row: Record<string, unknown>): SubscriptionRow {
   return {
-    id: String(row.id), url: String(row.url), secret: String(row.secret), types: JSON.parse(String(row.types)) as string[],
+    id: String(row.id), url: String(row.url), secret: String(row.secret),
+    previousSecret: nullableText(row.previous_secret), previousSecretUntil: nullableText(row.previous_secret_until), types: JSON.parse(String(row.types)) as string[],
     source: row.source === 'config' ? 'config' : 'api', cursor: Number(row.fanned_out), createdAt: String(row.created_at),
     createdBy: nullableText(row.created_by),
   };

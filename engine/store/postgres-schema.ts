@@ -351,4 +351,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX stratum_history_refused_newest_first ON stratum_history (at DESC, seq) WHERE event LIKE '%.refused';
   `,
+  // 18: a webhook subscription whose secret was replaced keeps the previous one until its grace period ends:
+  // deliveries are signed with both meanwhile (Standard Webhooks' several signatures); none before
+  `
+  ALTER TABLE stratum_webhook_subscriptions ADD COLUMN previous_secret TEXT, ADD COLUMN previous_secret_until TEXT;
+  `,
 ];

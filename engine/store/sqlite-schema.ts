@@ -358,4 +358,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX history_refused_newest_first ON history (at DESC, seq) WHERE event LIKE '%.refused';
   `,
+  // 18: a webhook subscription whose secret was replaced keeps the previous one until its grace period ends:
+  // deliveries are signed with both meanwhile (Standard Webhooks' several signatures); none before
+  `
+  ALTER TABLE webhook_subscriptions ADD COLUMN previous_secret TEXT;
+  ALTER TABLE webhook_subscriptions ADD COLUMN previous_secret_until TEXT;
+  `,
 ];

@@ -480,6 +480,9 @@ export interface SubscriptionRow {
   url: string;
   /** Standard Webhooks secret (`whsec_` + base64). */
   secret: string;
+  /** The secret it replaced, also signed with until `previousSecretUntil` (a grace period for receivers); null when none. */
+  previousSecret: string | null;
+  previousSecretUntil: string | null;
   /** Event types delivered; empty: all. */
   types: string[];
   source: 'api' | 'config';
@@ -516,6 +519,9 @@ export interface WebhookDeliveryRow {
 export interface WebhookClaim extends WebhookDeliveryRow {
   url: string;
   secret: string;
+  /** Signed with too while the clock is before `previousSecretUntil`. */
+  previousSecret: string | null;
+  previousSecretUntil: string | null;
   payload: string;
 }
 

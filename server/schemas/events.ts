@@ -67,7 +67,7 @@ export const EventsQuery: JsonSchema = {
 
 export const WebhookSubscription: JsonSchema = {
   type: 'object',
-  required: ['id', 'url', 'types', 'source', 'createdAt', 'createdBy'],
+  required: ['id', 'url', 'types', 'source', 'createdAt', 'createdBy', 'previousSecretUntil'],
   properties: {
     id: { type: 'string' },
     url: { type: 'string', format: 'uri', description: 'Where events are POSTed; credentials in it are masked (`https://erp:***@host/…`).' },
@@ -75,6 +75,10 @@ export const WebhookSubscription: JsonSchema = {
     source: { type: 'string', enum: ['api', 'config'] },
     createdAt: dateTime,
     createdBy: nullable({ type: 'string' }),
+    previousSecretUntil: {
+      ...nullable(dateTime),
+      description: 'Until then deliveries are also signed with the secret the last one replaced (a grace period for receivers: `webhook-signature` carries both); null when not (any more).',
+    },
   },
 };
 
@@ -96,7 +100,7 @@ export const WebhookSubscriptionRequest: JsonSchema = {
     id: printableKey(100, 'Your name for the subscription; with an existing id the subscription is replaced (its place in the event stream is kept).'),
     url: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2000, description: 'Where events are POSTed. Credentials in it are sent as Basic authentication and never shown back; the masked URL a GET answered, sent back with the same id, keeps the stored credentials.' },
     types: { type: 'array', items: { type: 'string', enum: ORDER_EVENT_TYPES }, maxItems: 20, description: 'Only these event types; all when absent or empty.' },
-    secret: { type: 'string', pattern: '^whsec_[A-Za-z0-9+/]+={0,2}$', maxLength: 200, description: 'A Standard Webhooks secret; one is generated when absent.' },
+    secret: { type: 'string', pattern: '^whsec_[A-Za-z0-9+/]+={0,2}$', maxLength: 200, description: 'A Standard Webhooks secret; one is generated when absent. Replacing a subscription\'s secret signs its deliveries with the new and the old one for a grace period (24 hours unless STRATUM_WEBHOOKS_SECRET_GRACE_HOURS says otherwise).' },
   },
 };
 

@@ -73,7 +73,8 @@ describe('readConfig', () => {
     const blank = ' ';
     expect(readConfig({
       PORT: blank, STRATUM_HEALTH_PORT: blank, STRATUM_WORKERS: blank, STRATUM_WRITE_QUEUE: blank, STRATUM_BODY_LIMIT: blank, STRATUM_MESSAGE_TTL: blank,
-      STRATUM_WEBHOOKS_RETENTION_DAYS: blank, STRATUM_WEBHOOKS_DEAD_LETTER_RETENTION_DAYS: blank, STRATUM_WEBHOOKS_ALLOW_PRIVATE: blank,
+      STRATUM_WEBHOOKS_RETENTION_DAYS: blank, STRATUM_WEBHOOKS_DEAD_LETTER_RETENTION_DAYS: blank, STRATUM_WEBHOOKS_SECRET_GRACE_HOURS: blank,
+      STRATUM_WEBHOOKS_ALLOW_PRIVATE: blank,
       STRATUM_METRICS_TIMEOUT_MS: blank, STRATUM_DEPLOY_NOTE: blank,
       STRATUM_ROUTING: blank, STRATUM_IDLE_GC: blank, LOG_LEVEL: blank,
     })).toEqual(readConfig({}));
@@ -83,6 +84,12 @@ describe('readConfig', () => {
     expect(readConfig({ STRATUM_WEBHOOKS_DEAD_LETTER_RETENTION_DAYS: '7' }).webhooksDeadLetterRetentionDays).toBe(7);
     expect(readConfig({ STRATUM_WEBHOOKS_DEAD_LETTER_RETENTION_DAYS: '0' }).webhooksDeadLetterRetentionDays).toBe(0);
     expect(readConfig({}).webhooksDeadLetterRetentionDays).toBeUndefined();
+  });
+
+  it('signs with a replaced webhook secret for the hours STRATUM_WEBHOOKS_SECRET_GRACE_HOURS names, 0 for none, the engine\'s 24 unless set', () => {
+    expect(readConfig({ STRATUM_WEBHOOKS_SECRET_GRACE_HOURS: '48' }).webhooksSecretGraceHours).toBe(48);
+    expect(readConfig({ STRATUM_WEBHOOKS_SECRET_GRACE_HOURS: '0' }).webhooksSecretGraceHours).toBe(0);
+    expect(readConfig({}).webhooksSecretGraceHours).toBeUndefined();
   });
 
   it('runs one worker per core unless STRATUM_WORKERS names how many', () => {
@@ -150,7 +157,7 @@ describe('number settings', () => {
     PORT: '8080', STRATUM_HEALTH_PORT: '9090', STRATUM_WORKERS: '2', STRATUM_WRITE_CONCURRENCY: '2', STRATUM_WRITE_QUEUE: '10',
     STRATUM_WRITE_QUEUE_WAIT_MS: '500', STRATUM_HEADERS_TIMEOUT_MS: '3000', STRATUM_REQUEST_TIMEOUT_MS: '90000',
     STRATUM_KEEP_ALIVE_TIMEOUT_MS: '1000', STRATUM_METRICS_TIMEOUT_MS: '500', STRATUM_WEBHOOKS_RETENTION_DAYS: '7',
-    STRATUM_WEBHOOKS_DEAD_LETTER_RETENTION_DAYS: '7',
+    STRATUM_WEBHOOKS_DEAD_LETTER_RETENTION_DAYS: '7', STRATUM_WEBHOOKS_SECRET_GRACE_HOURS: '48',
   };
   // what Number() read as another number than the operator meant: hexadecimal, binary, octal, exponents, a fraction, a sign
   const NOT_DECIMAL_DIGITS = ['0x10', '0b11', '0o7', '1e3', '12.0', '+12', '1_000', '١٢'];

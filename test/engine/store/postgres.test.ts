@@ -13,6 +13,7 @@ import { incidentBeforeReasonSql, SCHEMA_BEFORE_INCIDENT_REASON } from './incide
 import { jobBeforeRetriesSetSql, SCHEMA_BEFORE_JOB_RETRIES_SET } from './job-before-retries-set.js';
 import { historyBeforeViaSql, SCHEMA_BEFORE_HISTORY_VIA } from './history-before-via.js';
 import { refusedBeforeIndexSql, SCHEMA_BEFORE_REFUSED_INDEX } from './refused-before-index.js';
+import { SCHEMA_BEFORE_SECRET_ROTATION, SUBSCRIPTION_AFTER_UPGRADE, webhooksBeforeRotationSql } from './webhooks-before-rotation.js';
 import { IDEMPOTENCY_AFTER_CALLER, idempotencyBeforeCallerSql, SCHEMA_BEFORE_IDEMPOTENCY_CALLER } from './idempotency-before-caller.js';
 import { SCHEMA_BEFORE_CANDIDATE_USER_ROWS, tasksBeforeCandidateUserRowsSql } from './tasks-before-candidate-user-rows.js';
 
@@ -226,6 +227,20 @@ if (unreachable) {
           { event: 'instance.cancelled', actor: 'erp', via: 'camunda7', data: null },
         ]);
         expect(await store.read((tx) => tx.findMessageById('PaymentReceived', 'SO-OLD', 'bank-1'))).toMatchObject({ receivedBy: 'bank', receivedVia: null });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('upgrades a schema whose webhook subscriptions kept no previous secret: each reads with none, and keeps one when saved', async () => {
+      const store = new PostgresStore(inSchema(await schemaAt(SCHEMA_BEFORE_SECRET_ROTATION, webhooksBeforeRotationSql('stratum_'))));
+      try {
+        await store.migrate();
+        expect(await store.schemaVersion()).toBe(POSTGRES_MIGRATIONS.length);
+        expect(await store.read((tx) => tx.outbox.getSubscription('erp'))).toEqual(SUBSCRIPTION_AFTER_UPGRADE);
+        const rotated = { ...SUBSCRIPTION_AFTER_UPGRADE, secret: 'whsec_bmV3IHNlY3JldCBuZXcgc2VjcmV0IG5ldyBzZWNyZXQh', previousSecret: SUBSCRIPTION_AFTER_UPGRADE.secret, previousSecretUntil: '2026-03-02T08:00:00.000Z' };
+        await store.transaction((tx) => tx.outbox.saveSubscription(rotated));
+        expect(await store.read((tx) => tx.outbox.getSubscription('erp'))).toEqual(rotated);
       } finally {
         await store.close();
       }

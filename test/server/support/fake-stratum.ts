@@ -55,7 +55,7 @@ export class FakeStratum {
     events: async (query) => ({ items: [], next: query.after }),
     subscribe: async (input, actor) => ({
       id: input.id ?? `w${++this.seq}`, url: input.url, types: input.types ?? [], source: 'api', createdAt: new Date(0).toISOString(),
-      createdBy: actor.name, secret: input.secret ?? 'whsec_c2VjcmV0IHNlY3JldCBzZWNyZXQgc2VjcmV0IQ==',
+      createdBy: actor.name, previousSecretUntil: null, secret: input.secret ?? 'whsec_c2VjcmV0IHNlY3JldCBzZWNyZXQgc2VjcmV0IQ==',
     }),
     subscriptions: async () => [],
     subscription: async () => undefined,
