@@ -992,6 +992,29 @@ export interface WebhookSubscription {
   previousSecretUntil: string | null;
 }
 
+/** One change of a subscription as its audit keeps it (GET /api/webhooks/{id}/changes): never a secret, a fingerprint of it. */
+export interface WebhookSubscriptionChange {
+  seq: number;
+  subscriptionId: string;
+  at: string;
+  /** Who: the authenticated user, or `system` for the STRATUM_WEBHOOKS file read at start. */
+  actor: string | null;
+  /** `refused`: an attempt refused (a file subscription replaced through the API; a receiver inside the network). */
+  action: 'created' | 'replaced' | 'deleted' | 'refused';
+  source: 'api' | 'config';
+  /**
+   * What changed, from and to (null before creation and after deletion): URLs with their credentials masked (`credentialsChanged`
+   * when only those differ), the secret as the first 12 hex digits of its SHA-256. A refusal lists what was attempted.
+   */
+  changes: {
+    url?: { from: string | null; to: string | null; credentialsChanged?: true };
+    types?: { from: string[] | null; to: string[] | null };
+    secret?: { from: string | null; to: string | null };
+  };
+  /** Why it was refused (`config-subscription`, `webhook-target`). */
+  reason?: string;
+}
+
 export interface WebhookSubscriptionInput {
   id?: string;
   url: string;
@@ -1045,8 +1068,10 @@ export interface Outbox {
   subscribe(input: WebhookSubscriptionInput, actor: Actor): Promise<WebhookSubscription & { secret: string }>;
   subscriptions(): Promise<WebhookSubscription[]>;
   subscription(id: string): Promise<WebhookSubscription | undefined>;
-  /** Removes a subscription with its deliveries and their log. */
-  unsubscribe(id: string): Promise<void>;
+  /** Removes a subscription with its deliveries and their log; its audit keeps who did it. */
+  unsubscribe(id: string, actor: Actor): Promise<void>;
+  /** Who created, replaced or deleted the subscription, oldest first; undefined when there is no such subscription and never was. */
+  subscriptionChanges(id: string, query: { after: number; limit: number }): Promise<{ items: WebhookSubscriptionChange[]; next: number | null } | undefined>;
   /** The configuration file's subscriptions replace those an earlier file created (source `config`). */
   configure(subscriptions: (WebhookSubscriptionInput & { id: string; secret: string })[]): Promise<void>;
   deliveries(query: WebhookDeliveryQuery): Promise<{ items: WebhookDeliveryView[]; next: number | null }>;

@@ -532,6 +532,20 @@ export const OPERATIONS: Operation[] = [
     responses: { 204: { description: 'Removed.' } },
   },
   {
+    id: 'listWebhookChanges',
+    method: 'get',
+    path: '/api/webhooks/{id}/changes',
+    tag: 'events',
+    summary: 'The audit of a subscription, oldest first: who created, replaced or deleted it (or the STRATUM_WEBHOOKS file, `system`), when, and what changed; secrets as fingerprints, URLs with their credentials masked.',
+    description:
+      'Also refused attempts naming it (`action: refused`, `reason` `config-subscription` or `webhook-target`). Answers for a deleted subscription too. Page with `after`: each page carries `next` (null on the last page), or follow the `Link: <…>; rel="next"` header. `limit` is 100 unless given, at most 500.',
+    access: operations,
+    pathParams: { id: id('Subscription') },
+    query: 'WebhookChangesQuery',
+    problems: { 404: 'No subscription with this id, now or before.' },
+    responses: { 200: { description: 'One page.', schema: 'WebhookChangePage', headers: nextPageLink } },
+  },
+  {
     id: 'listWebhookDeliveries',
     method: 'get',
     path: '/api/webhooks/{id}/deliveries',

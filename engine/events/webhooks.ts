@@ -1,12 +1,13 @@
 // The outbox as integrators use it: order events to pull, webhook
 // subscriptions (from the API or a configuration file), their delivery log,
 // dead letters and redelivery. Sending is webhook-delivery.ts's.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type {
-  Actor, Clock, OrderEvent, OrderEventQuery, Outbox, WebhookDeliveryQuery, WebhookDeliveryView, WebhookSubscription, WebhookSubscriptionInput,
+  Actor, Clock, OrderEvent, OrderEventQuery, Outbox, WebhookDeliveryQuery, WebhookDeliveryView, WebhookSubscription, WebhookSubscriptionChange,
+  WebhookSubscriptionInput,
 } from '../api.js';
 import { conflict, notFound, StratumError } from '../errors.js';
-import type { Store, StoreTx, SubscriptionRow, WebhookDeliveryRow } from '../store/types.js';
+import type { Store, StoreTx, SubscriptionChangeRow, SubscriptionRow, WebhookDeliveryRow } from '../store/types.js';
 import { BLOCKED_UNTIL } from '../store/outbox-rows.js';
 import { ORDER_STATUSES } from '../orders/order-status.js';
 import { orderEventType } from './order-events.js';
@@ -36,7 +37,20 @@ export class Webhooks implements Outbox {
     checkSecret(secret);
     checkTypes(input.types, '/types');
     const known = input.id === undefined ? undefined : await this.store.read((tx) => tx.outbox.getSubscription(input.id!));
-    await checkWebhookUrl(keptUrl(input.url, known), this.sender.targets);
+    const attempted = { url: keptUrl(input.url, known), types: [...new Set(input.types ?? [])], secret };
+    if (known?.source === 'config') {
+      await this.refused(known.id, known, attempted, actor, 'config-subscription');
+      throw conflict(`subscription ${known.id} comes from the configuration file; change it there`);
+    }
+    try {
+      await checkWebhookUrl(attempted.url, this.sender.targets);
+    } catch (error) {
+      // an attempt to point a named subscription inside the network is kept; one without an id has nothing to be kept under
+      if (input.id !== undefined && error instanceof StratumError && error.details?.reason === 'webhook-target') {
+        await this.refused(input.id, known, attempted, actor, 'webhook-target');
+      }
+      throw error;
+    }
     const row = await this.store.transaction(async (tx) => {
       const existing = input.id === undefined ? undefined : await tx.outbox.getSubscription(input.id);
       if (existing?.source === 'config') throw conflict(`subscription ${existing.id} comes from the configuration file; change it there`);
@@ -47,6 +61,7 @@ export class Webhooks implements Outbox {
         createdAt: existing?.createdAt ?? this.clock.now().toISOString(), createdBy: existing?.createdBy ?? actor.name,
       };
       await tx.outbox.saveSubscription(saved);
+      await tx.outbox.appendSubscriptionChange(changeRow(existing ? 'replaced' : 'created', existing, saved, actor.name, 'api', this.clock));
       return saved;
     });
     return { ...subscriptionView(row, this.clock.now().toISOString()), secret };
@@ -62,9 +77,29 @@ export class Webhooks implements Outbox {
     return row && subscriptionView(row, this.clock.now().toISOString());
   }
 
-  async unsubscribe(id: string): Promise<void> {
-    const removed = await this.store.transaction((tx) => tx.outbox.deleteSubscription(id));
+  async unsubscribe(id: string, actor: Actor): Promise<void> {
+    const removed = await this.store.transaction(async (tx) => {
+      const existing = await tx.outbox.getSubscription(id);
+      if (!existing || !(await tx.outbox.deleteSubscription(id))) return false;
+      await tx.outbox.appendSubscriptionChange(changeRow('deleted', existing, undefined, actor.name, existing.source, this.clock));
+      return true;
+    });
     if (!removed) throw notFound(`no webhook subscription ${id}`);
+  }
+
+  async subscriptionChanges(id: string, query: { after: number; limit: number }): Promise<{ items: WebhookSubscriptionChange[]; next: number | null } | undefined> {
+    return this.store.read(async (tx) => {
+      const rows = await tx.outbox.subscriptionChanges({ subscriptionId: id, after: query.after, limit: query.limit + 1 });
+      if (!rows.length && !(await tx.outbox.getSubscription(id)) && !(await tx.outbox.subscriptionChanges({ subscriptionId: id, after: 0, limit: 1 })).length) return undefined;
+      const page = rows.slice(0, query.limit);
+      return { items: page.map(changeView), next: rows.length > query.limit ? page.at(-1)!.seq : null };
+    });
+  }
+
+  /** A refused attempt on a subscription, kept in its audit (in a transaction of its own: the attempt's is refused). */
+  private async refused(id: string, existing: SubscriptionRow | undefined, attempted: Audited, actor: Actor, reason: string): Promise<void> {
+    const row = changeRow('refused', existing, attempted, actor.name, existing?.source ?? 'api', this.clock, id, reason);
+    await this.store.transaction((tx) => tx.outbox.appendSubscriptionChange(row));
   }
 
   async configure(subscriptions: (WebhookSubscriptionInput & { id: string; secret: string })[]): Promise<void> {
@@ -78,14 +113,20 @@ export class Webhooks implements Outbox {
       for (const subscription of subscriptions) {
         const before = existing.get(subscription.id);
         if (before?.source === 'api') throw conflict(`subscription ${subscription.id} of the configuration file was created through the API; give it another id`);
-        await tx.outbox.saveSubscription({
+        const saved: SubscriptionRow = {
           id: subscription.id, url: subscription.url, secret: subscription.secret, ...this.previousSecret(before, subscription.secret), types: [...new Set(subscription.types ?? [])], source: 'config',
           cursor: before?.cursor ?? latest, createdAt: before?.createdAt ?? now, createdBy: before?.createdBy ?? 'system',
-        });
+        };
+        await tx.outbox.saveSubscription(saved);
+        // read at every start: only what the file changed is kept
+        const change = changeRow(before ? 'replaced' : 'created', before, saved, 'system', 'config', this.clock);
+        if (change.data !== EMPTY_CHANGE) await tx.outbox.appendSubscriptionChange(change);
       }
       const kept = new Set(subscriptions.map((subscription) => subscription.id));
       for (const row of existing.values()) {
-        if (row.source === 'config' && !kept.has(row.id)) await tx.outbox.deleteSubscription(row.id);
+        if (row.source === 'config' && !kept.has(row.id) && await tx.outbox.deleteSubscription(row.id)) {
+          await tx.outbox.appendSubscriptionChange(changeRow('deleted', row, undefined, 'system', 'config', this.clock));
+        }
       }
     });
   }
@@ -138,6 +179,41 @@ export class Webhooks implements Outbox {
 }
 
 // helpers
+
+/** What the audit of a subscription compares. */
+type Audited = Pick<SubscriptionRow, 'url' | 'types' | 'secret'>;
+
+const EMPTY_CHANGE = JSON.stringify({ changes: {} });
+
+/** The first 12 hex digits of the secret's SHA-256: says which secret, gives nothing to sign with. */
+function fingerprint(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex').slice(0, 12);
+}
+
+/** What differs between two states of a subscription (either absent: created, deleted), with URLs masked and secrets fingerprinted. */
+function changesOf(before: Audited | undefined, after: Audited | undefined): WebhookSubscriptionChange['changes'] {
+  const changes: WebhookSubscriptionChange['changes'] = {};
+  if (before?.url !== after?.url) {
+    const from = before ? redactedUrl(before.url) : null;
+    const to = after ? redactedUrl(after.url) : null;
+    changes.url = { from, to, ...(from === to && { credentialsChanged: true as const }) };
+  }
+  if (JSON.stringify(before?.types) !== JSON.stringify(after?.types)) changes.types = { from: before?.types ?? null, to: after?.types ?? null };
+  if (before?.secret !== after?.secret) changes.secret = { from: before ? fingerprint(before.secret) : null, to: after ? fingerprint(after.secret) : null };
+  return changes;
+}
+
+function changeRow(
+  action: SubscriptionChangeRow['action'], before: Audited | undefined, after: Audited | undefined, actor: string, source: SubscriptionRow['source'], clock: Clock,
+  id = ((before ?? after) as SubscriptionRow).id, reason?: string,
+): Omit<SubscriptionChangeRow, 'seq'> {
+  return { subscriptionId: id, at: clock.now().toISOString(), actor, action, source, data: JSON.stringify({ changes: changesOf(before, after), ...(reason && { reason }) }) };
+}
+
+function changeView(row: SubscriptionChangeRow): WebhookSubscriptionChange {
+  const data = JSON.parse(row.data) as Pick<WebhookSubscriptionChange, 'changes' | 'reason'>;
+  return { seq: row.seq, subscriptionId: row.subscriptionId, at: row.at, actor: row.actor, action: row.action, source: row.source, changes: data.changes, ...(data.reason && { reason: data.reason }) };
+}
 
 function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;

@@ -6,7 +6,7 @@
 //   webhook_deliveries    one row per (subscription, event): pending → delivered | dead
 //   webhook_attempts      the delivery log: every attempt with its answer
 import type {
-  DeliveryFilter, OrderEventFilter, OrderEventRow, OutboxTx, SubscriptionRow, WebhookAttemptRow, WebhookClaim, WebhookDeliveryRow,
+  DeliveryFilter, OrderEventFilter, OrderEventRow, OutboxTx, SubscriptionChangeRow, SubscriptionRow, WebhookAttemptRow, WebhookClaim, WebhookDeliveryRow,
 } from './types.js';
 import type { NamedParameters } from './row-codec.js';
 
@@ -50,6 +50,7 @@ export class OutboxRows implements OutboxTx {
   private readonly subscriptions: string;
   private readonly deliveries: string;
   private readonly attempts: string;
+  private readonly changes: string;
 
   constructor(
     private readonly runner: SqlRunner,
@@ -60,6 +61,7 @@ export class OutboxRows implements OutboxTx {
     this.subscriptions = `${dialect.prefix}webhook_subscriptions`;
     this.deliveries = `${dialect.prefix}webhook_deliveries`;
     this.attempts = `${dialect.prefix}webhook_attempts`;
+    this.changes = `${dialect.prefix}webhook_subscription_changes`;
   }
 
   // order events
@@ -133,6 +135,25 @@ export class OutboxRows implements OutboxTx {
     await this.runner.run(`DELETE FROM ${this.attempts} WHERE delivery_id IN (SELECT id FROM ${this.deliveries} WHERE subscription_id = @id)`, { id });
     await this.runner.run(`DELETE FROM ${this.deliveries} WHERE subscription_id = @id`, { id });
     return (await this.runner.run(`DELETE FROM ${this.subscriptions} WHERE id = @id`, { id })) > 0;
+  }
+
+  async appendSubscriptionChange(row: Omit<SubscriptionChangeRow, 'seq'>): Promise<void> {
+    this.assertWritable('appendSubscriptionChange');
+    await this.runner.run(
+      `INSERT INTO ${this.changes} (subscription_id, at, actor, action, source, data) VALUES (@subscriptionId, @at, @actor, @action, @source, @data)`,
+      { subscriptionId: row.subscriptionId, at: row.at, actor: row.actor, action: row.action, source: row.source, data: row.data },
+    );
+  }
+
+  async subscriptionChanges(filter: { subscriptionId: string; after: number; limit: number }): Promise<SubscriptionChangeRow[]> {
+    const rows = await this.runner.all(
+      `SELECT * FROM ${this.changes} WHERE subscription_id = @subscriptionId AND seq > @after ORDER BY seq LIMIT @limit`,
+      { subscriptionId: filter.subscriptionId, after: filter.after, limit: filter.limit },
+    );
+    return rows.map((row) => ({
+      seq: Number(row.seq), subscriptionId: String(row.subscription_id), at: String(row.at), actor: nullableText(row.actor),
+      action: row.action as SubscriptionChangeRow['action'], source: row.source === 'config' ? 'config' : 'api', data: String(row.data),
+    }));
   }
 
   async setSubscriptionCursor(id: string, cursor: number): Promise<void> {

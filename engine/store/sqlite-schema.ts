@@ -364,4 +364,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE webhook_subscriptions ADD COLUMN previous_secret TEXT;
   ALTER TABLE webhook_subscriptions ADD COLUMN previous_secret_until TEXT;
   `,
+  // 19: who created, replaced or deleted a webhook subscription, when, and what changed (never a secret, a
+  // fingerprint of it); kept after the subscription is deleted (no foreign key). None before.
+  `
+  CREATE TABLE webhook_subscription_changes (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    subscription_id TEXT NOT NULL,
+    at              TEXT NOT NULL,
+    actor           TEXT,
+    action          TEXT NOT NULL CHECK (action IN ('created', 'replaced', 'deleted', 'refused')),
+    source          TEXT NOT NULL CHECK (source IN ('api', 'config')),
+    data            TEXT NOT NULL
+  );
+  CREATE INDEX webhook_subscription_changes_by_subscription ON webhook_subscription_changes (subscription_id, seq);
+  `,
 ];

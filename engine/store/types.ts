@@ -492,6 +492,17 @@ export interface SubscriptionRow {
   createdBy: string | null;
 }
 
+/** One change of a webhook subscription, as the audit keeps it; `data` is JSON text (never a secret). */
+export interface SubscriptionChangeRow {
+  seq: number;
+  subscriptionId: string;
+  at: string;
+  actor: string | null;
+  action: 'created' | 'replaced' | 'deleted' | 'refused';
+  source: 'api' | 'config';
+  data: string;
+}
+
 type WebhookDeliveryStatus = 'pending' | 'delivered' | 'dead';
 
 export interface WebhookDeliveryRow {
@@ -554,6 +565,9 @@ export interface OutboxTx {
   /** With `lock`, the rows another server is fanning out are skipped (PostgreSQL). */
   listSubscriptions(options?: { lock?: boolean }): Promise<SubscriptionRow[]>;
   deleteSubscription(id: string): Promise<boolean>;
+  appendSubscriptionChange(row: Omit<SubscriptionChangeRow, 'seq'>): Promise<void>;
+  /** A subscription's changes, oldest first, after `after` (a seq), at most `limit`. */
+  subscriptionChanges(filter: { subscriptionId: string; after: number; limit: number }): Promise<SubscriptionChangeRow[]>;
   setSubscriptionCursor(id: string, cursor: number): Promise<void>;
   insertDelivery(row: Omit<WebhookDeliveryRow, 'eventId' | 'eventType'>): Promise<void>;
   claimDeliveries(now: string, owner: string, leaseUntil: string, limit: number): Promise<WebhookClaim[]>;

@@ -23,9 +23,15 @@ export function eventHandlers(outbox: Outbox): Handlers {
 
     getWebhook: async ({ params }: Input<unknown, unknown, { id: string }>) => ok(await subscriptionOf(params.id)),
 
-    deleteWebhook: async ({ params }: Input<unknown, unknown, { id: string }>) => {
-      await outbox.unsubscribe(params.id);
+    deleteWebhook: async ({ params, user }: Input<unknown, unknown, { id: string }>) => {
+      await outbox.unsubscribe(params.id, user!);
       return { status: 204 };
+    },
+
+    listWebhookChanges: async ({ params, query, req }: Input<unknown, { after: number; limit: number }, { id: string }>) => {
+      const page = await outbox.subscriptionChanges(params.id, query);
+      if (!page) throw new HttpProblem(404, `No webhook subscription ${params.id}, now or before.`);
+      return { ...ok(page), headers: nextLink(req, page.next) };
     },
 
     listWebhookDeliveries: async ({ params, query, req }: Input<unknown, Omit<WebhookDeliveryQuery, 'subscriptionId'>, { id: string }>) => {

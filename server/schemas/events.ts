@@ -104,6 +104,52 @@ export const WebhookSubscriptionRequest: JsonSchema = {
   },
 };
 
+const fingerprint = nullable({ type: 'string', pattern: '^[0-9a-f]{12}$', description: 'The first 12 hex digits of the secret\'s SHA-256.' });
+
+export const WebhookChange: JsonSchema = {
+  type: 'object',
+  required: ['seq', 'subscriptionId', 'at', 'actor', 'action', 'source', 'changes'],
+  properties: {
+    seq: eventNumber('Position in the audit: pass the last one seen as `after`.'),
+    subscriptionId: { type: 'string' },
+    at: dateTime,
+    actor: { ...nullable({ type: 'string' }), description: 'The authenticated user; `system` for the STRATUM_WEBHOOKS file read at start.' },
+    action: { type: 'string', enum: ['created', 'replaced', 'deleted', 'refused'] },
+    source: { type: 'string', enum: ['api', 'config'] },
+    changes: {
+      type: 'object',
+      description: 'What changed, from and to (null before creation and after deletion); a refusal lists what was attempted.',
+      properties: {
+        url: {
+          type: 'object', required: ['from', 'to'],
+          properties: { from: nullable({ type: 'string' }), to: nullable({ type: 'string' }), credentialsChanged: { const: true, description: 'Only the masked credentials differ.' } },
+        },
+        types: { type: 'object', required: ['from', 'to'], properties: { from: nullable({ type: 'array', items: { type: 'string' } }), to: nullable({ type: 'array', items: { type: 'string' } }) } },
+        secret: { type: 'object', required: ['from', 'to'], properties: { from: fingerprint, to: fingerprint } },
+      },
+    },
+    reason: { type: 'string', enum: ['config-subscription', 'webhook-target'], description: 'Why an attempt was refused.' },
+  },
+};
+
+export const WebhookChangePage: JsonSchema = {
+  type: 'object',
+  required: ['items', 'next'],
+  properties: {
+    items: { type: 'array', items: ref('WebhookChange') },
+    next: nullable(eventNumber('Pass as `after` for the next page; null on the last.')),
+  },
+};
+
+export const WebhookChangesQuery: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    after: { ...eventNumber('Changes after this position; 0 (default) from the first.'), default: 0 },
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+  },
+};
+
 export const WebhookDelivery: JsonSchema = {
   type: 'object',
   required: ['id', 'subscriptionId', 'eventId', 'eventType', 'eventSeq', 'orderNo', 'status', 'attempts', 'nextAttemptAt', 'deadAfter', 'lastStatus', 'lastError', 'createdAt', 'deliveredAt', 'log'],

@@ -98,6 +98,7 @@ const CASES: Record<string, Case> = {
   getWebhook: { method: 'GET', path: () => '/api/webhooks/missing', wrong: [TOKENS.erp, TOKENS.vp], right: TOKENS.operations, expected: 404 },
   deleteWebhook: { method: 'DELETE', path: () => '/api/webhooks/missing', wrong: [TOKENS.erp, TOKENS.designer], right: TOKENS.operations, expected: 404 },
   listWebhookDeliveries: { method: 'GET', path: () => '/api/webhooks/missing/deliveries', wrong: [TOKENS.erp, TOKENS.vp], right: TOKENS.operations, expected: 404 },
+  listWebhookChanges: { method: 'GET', path: () => '/api/webhooks/missing/changes', wrong: [TOKENS.erp, TOKENS.designer], right: TOKENS.operations, expected: 404 },
   listDeadLetters: { method: 'GET', path: () => '/api/webhook-deliveries/dead', wrong: [TOKENS.erp, TOKENS.designer], right: TOKENS.operations, expected: 200 },
   redeliverWebhook: { method: 'POST', path: () => '/api/webhook-deliveries/missing/redeliver', wrong: [TOKENS.erp, TOKENS.procurement], right: TOKENS.operations, expected: 404 },
   camunda7FetchAndLock: {

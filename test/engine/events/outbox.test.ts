@@ -64,7 +64,7 @@ async function finishAfterUnsubscribe(stratum: Stratum, store: Store, clock: Man
   const now = clock.now().toISOString();
   const claims = await store.transaction((tx) => tx.outbox.claimDeliveries(now, 'server-x', new Date(Date.parse(now) + 40_000).toISOString(), 10));
   expect(claims.map((claim) => claim.subscriptionId).sort()).toEqual([gone.id, kept.id].sort());
-  await stratum.outbox.unsubscribe(gone.id);
+  await stratum.outbox.unsubscribe(gone.id, erp);
   await store.transaction(async (tx) => {
     for (const claim of claims) {
       await tx.outbox.finishAttempt(
@@ -367,7 +367,7 @@ describePostgres('the order events outbox on PostgreSQL shared by two servers', 
       await held;
     });
     await written;
-    const deleting = second.stratum.outbox.unsubscribe(subscription.id).then(() => 'deleted', (error: Error) => error.message);
+    const deleting = second.stratum.outbox.unsubscribe(subscription.id, erp).then(() => 'deleted', (error: Error) => error.message);
     // once server b waits for a lock server a holds, server a commits
     while (Number((await postgresAdmin.query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%stratum_webhook_%'`)).rows[0].n) === 0) {
       await new Promise((resolve) => setTimeout(resolve, 10));

@@ -232,7 +232,7 @@ if (unreachable) {
       }
     });
 
-    it('upgrades a schema whose webhook subscriptions kept no previous secret: each reads with none, and keeps one when saved', async () => {
+    it('upgrades a schema whose webhook subscriptions kept no previous secret nor audit: each reads with none, and keeps what comes', async () => {
       const store = new PostgresStore(inSchema(await schemaAt(SCHEMA_BEFORE_SECRET_ROTATION, webhooksBeforeRotationSql('stratum_'))));
       try {
         await store.migrate();
@@ -241,6 +241,11 @@ if (unreachable) {
         const rotated = { ...SUBSCRIPTION_AFTER_UPGRADE, secret: 'whsec_bmV3IHNlY3JldCBuZXcgc2VjcmV0IG5ldyBzZWNyZXQh', previousSecret: SUBSCRIPTION_AFTER_UPGRADE.secret, previousSecretUntil: '2026-03-02T08:00:00.000Z' };
         await store.transaction((tx) => tx.outbox.saveSubscription(rotated));
         expect(await store.read((tx) => tx.outbox.getSubscription('erp'))).toEqual(rotated);
+        // schema 19: its audit starts empty, and keeps what comes
+        expect(await store.read((tx) => tx.outbox.subscriptionChanges({ subscriptionId: 'erp', after: 0, limit: 10 }))).toEqual([]);
+        const change = { subscriptionId: 'erp', at: '2026-03-02T08:00:00.000Z', actor: 'otto', action: 'deleted' as const, source: 'api' as const, data: '{"changes":{}}' };
+        await store.transaction((tx) => tx.outbox.appendSubscriptionChange(change));
+        expect(await store.read((tx) => tx.outbox.subscriptionChanges({ subscriptionId: 'erp', after: 0, limit: 10 }))).toEqual([{ ...change, seq: 1 }]);
       } finally {
         await store.close();
       }

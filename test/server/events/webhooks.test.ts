@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderEvent, TaskView, WebhookDeliveryView, WebhookSubscription } from '../../../engine/api.js';
+import type { OrderEvent, TaskView, WebhookDeliveryView, WebhookSubscription, WebhookSubscriptionChange } from '../../../engine/api.js';
 import { TEST_USERS, TOKENS, type ApiClient } from '../support/client.js';
 import { makeDataDir, removeDataDir, startTestServer, type TestServer } from '../support/real-server.js';
 import { WebhookReceiver } from '../../support/webhook-receiver.js';
@@ -172,5 +172,31 @@ describe('a subscription URL with credentials', () => {
     expect(receiver.received.find((entry) => entry.event.subject === 'HOOK-BASIC-3')!.headers.authorization)
       .toBe(`Basic ${Buffer.from('erp:n3w-pw').toString('base64')}`);
     expect((await api.request('DELETE', '/api/webhooks/basic-auth', { token: TOKENS.operations })).status).toBe(204);
+  });
+});
+
+describe('the audit of a subscription', () => {
+  it('lists who created, replaced and deleted it, oldest first, a page at a time, also once it is deleted', async () => {
+    expect((await api.post('/api/webhooks', TOKENS.operations, { id: 'audited', url: receiver.url, secret: SECRET })).status).toBe(201);
+    expect((await api.post('/api/webhooks', TOKENS.operations, { id: 'audited', url: receiver.url, secret: SECRET, types: ['stratum.order.fulfilled'] })).status).toBe(201);
+    expect((await api.request('DELETE', '/api/webhooks/audited', { token: TOKENS.operations })).status).toBe(204);
+    const all = await api.get<{ items: WebhookSubscriptionChange[]; next: number | null }>('/api/webhooks/audited/changes', TOKENS.operations);
+    expect(all.status, all.text).toBe(200);
+    expect(all.body.items.map(({ actor, action, source }) => [actor, action, source])).toEqual([
+      ['otto', 'created', 'api'], ['otto', 'replaced', 'api'], ['otto', 'deleted', 'api'],
+    ]);
+    expect(all.body.items[1].changes).toEqual({ types: { from: [], to: ['stratum.order.fulfilled'] } });
+    expect(all.text).not.toContain(SECRET.slice('whsec_'.length));
+    const page = await api.get<{ items: WebhookSubscriptionChange[]; next: number | null }>('/api/webhooks/audited/changes?limit=2', TOKENS.operations);
+    expect(page.body.items).toHaveLength(2);
+    expect(page.body.next).toBe(all.body.items[1].seq);
+    expect(page.headers.get('link')).toBe(`</api/webhooks/audited/changes?limit=2&after=${page.body.next}>; rel="next"`);
+    // the file's subscription, created at start by the file; the attempt to replace it through the API (409, above) refused
+    const file = await api.get<{ items: WebhookSubscriptionChange[] }>('/api/webhooks/erp-fulfilled/changes', TOKENS.operations);
+    expect(file.body.items.map(({ actor, action, source, reason }) => [actor, action, source, reason])).toEqual([
+      ['system', 'created', 'config', undefined], ['otto', 'refused', 'config', 'config-subscription'],
+    ]);
+    expect((await api.get('/api/webhooks/never-was/changes', TOKENS.operations)).status).toBe(404);
+    expect((await api.get('/api/webhooks/audited/changes', TOKENS.erp)).status).toBe(403);
   });
 });

@@ -62,6 +62,7 @@ export class FakeStratum {
     unsubscribe: async (id) => {
       throw new StratumError('not-found', `no webhook subscription ${id}`);
     },
+    subscriptionChanges: async () => undefined,
     configure: async () => undefined,
     deliveries: async () => ({ items: [], next: null }),
     delivery: async () => undefined,

@@ -1,0 +1,145 @@
+// The audit of webhook subscriptions: who created, replaced or deleted each one (an operator through the API, or
+// the STRATUM_WEBHOOKS file read at start), when, and what changed — the URL with its credentials masked, the
+// types, and the secret only as a fingerprint — kept after the subscription is deleted, with the refused
+// attempts naming it; on SQLite and PostgreSQL.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, openStratum, type Stratum, type WebhookDeliveryOptions } from '../../../engine/index.js';
+import { PostgresStore } from '../../../engine/store/postgres.js';
+import type { Store } from '../../../engine/store/types.js';
+import { describePostgres, freshSchema, inSchema } from '../../support/postgres.js';
+import { ManualClock, SAMPLE_RATES, shippedDiagrams } from '../../support/stratum-fixture.js';
+
+const FIRST_SECRET = `whsec_${Buffer.from('the secret the ERP was given first, 32 b').toString('base64')}`;
+const SECOND_SECRET = `whsec_${Buffer.from('the secret it switches to, 32 bytes long').toString('base64')}`;
+const otto = { name: 'otto', groups: ['operations'] };
+const olga = { name: 'olga', groups: ['operations'] };
+const MINUTE = 60_000;
+
+const dirs: string[] = [];
+const opened: Stratum[] = [];
+afterEach(async () => {
+  for (const stratum of opened.splice(0)) await stratum.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+// helpers
+
+async function sqliteStore(): Promise<Store> {
+  const dir = mkdtempSync(join(tmpdir(), 'stratum-webhook-audit-'));
+  dirs.push(dir);
+  return openStore({ dataDir: dir });
+}
+
+async function postgresStore(): Promise<Store> {
+  const store = new PostgresStore(inSchema(await freshSchema()));
+  await store.migrate();
+  return store;
+}
+
+async function open(store: Store, webhooks: WebhookDeliveryOptions = { allowPrivateTargets: true }) {
+  const clock = new ManualClock();
+  const stratum = await openStratum({ store, clock, orderEntry: { rates: SAMPLE_RATES }, webhooks });
+  opened.push(stratum);
+  await stratum.library.deploy(shippedDiagrams(), { user: 'test' });
+  return { stratum, clock };
+}
+
+const fingerprint = (secret: string) => createHash('sha256').update(secret).digest('hex').slice(0, 12);
+
+async function changesOf(stratum: Stratum, id: string) {
+  return (await stratum.outbox.subscriptionChanges(id, { after: 0, limit: 100 }))!.items;
+}
+
+function describeAudit(name: string, storeOf: () => Promise<Store>) {
+  describe(`the audit of webhook subscriptions on ${name}`, () => {
+    it('keeps who created, replaced and deleted a subscription, when, and what changed, without the secret or the URL\'s password', async () => {
+      const { stratum, clock } = await open(await storeOf());
+      const start = clock.now();
+      await stratum.outbox.subscribe({ id: 'erp', url: 'http://erp:first-pw@127.0.0.1:9/hooks', secret: FIRST_SECRET }, otto);
+      clock.advance(MINUTE);
+      await stratum.outbox.subscribe({
+        id: 'erp', url: 'http://erp:second-pw@127.0.0.1:9/hooks', secret: SECOND_SECRET, types: ['stratum.order.fulfilled'],
+      }, olga);
+      clock.advance(MINUTE);
+      // the URL sent back as GET shows it, to change the types alone: neither URL nor secret changed
+      await stratum.outbox.subscribe({ id: 'erp', url: 'http://erp:***@127.0.0.1:9/hooks', secret: SECOND_SECRET }, otto);
+      clock.advance(MINUTE);
+      await stratum.outbox.unsubscribe('erp', olga);
+
+      const changes = await changesOf(stratum, 'erp');
+      const at = (minutes: number) => new Date(start.getTime() + minutes * MINUTE).toISOString();
+      expect(changes.map(({ seq, ...change }) => change)).toEqual([
+        {
+          subscriptionId: 'erp', at: at(0), actor: 'otto', action: 'created', source: 'api', changes: {
+            url: { from: null, to: 'http://erp:***@127.0.0.1:9/hooks' }, types: { from: null, to: [] }, secret: { from: null, to: fingerprint(FIRST_SECRET) },
+          },
+        },
+        {
+          subscriptionId: 'erp', at: at(1), actor: 'olga', action: 'replaced', source: 'api', changes: {
+            url: { from: 'http://erp:***@127.0.0.1:9/hooks', to: 'http://erp:***@127.0.0.1:9/hooks', credentialsChanged: true },
+            types: { from: [], to: ['stratum.order.fulfilled'] }, secret: { from: fingerprint(FIRST_SECRET), to: fingerprint(SECOND_SECRET) },
+          },
+        },
+        { subscriptionId: 'erp', at: at(2), actor: 'otto', action: 'replaced', source: 'api', changes: { types: { from: ['stratum.order.fulfilled'], to: [] } } },
+        {
+          subscriptionId: 'erp', at: at(3), actor: 'olga', action: 'deleted', source: 'api', changes: {
+            url: { from: 'http://erp:***@127.0.0.1:9/hooks', to: null }, types: { from: [], to: null }, secret: { from: fingerprint(SECOND_SECRET), to: null },
+          },
+        },
+      ]);
+      const kept = JSON.stringify(changes);
+      for (const secret of [FIRST_SECRET, SECOND_SECRET, FIRST_SECRET.slice('whsec_'.length), 'first-pw', 'second-pw']) expect(kept).not.toContain(secret);
+      // numbered in order, and paged
+      expect(changes.map((change) => change.seq)).toEqual([...changes.map((change) => change.seq)].sort((a, b) => a - b));
+      const first = await stratum.outbox.subscriptionChanges('erp', { after: 0, limit: 3 });
+      expect(first!.items).toHaveLength(3);
+      expect(first!.next).toBe(changes[2].seq);
+      expect(await stratum.outbox.subscriptionChanges('erp', { after: first!.next!, limit: 3 })).toEqual({ items: [changes[3]], next: null });
+      // a subscription that never was has no audit
+      expect(await stratum.outbox.subscriptionChanges('never', { after: 0, limit: 10 })).toBeUndefined();
+    });
+
+    it('keeps what the STRATUM_WEBHOOKS file changed at each start as `system`, and nothing for a start that changed nothing', async () => {
+      const { stratum, clock } = await open(await storeOf());
+      const file = { id: 'erp-file', url: 'http://127.0.0.1:9/hooks', secret: FIRST_SECRET };
+      await stratum.outbox.configure([file]);
+      clock.advance(MINUTE);
+      await stratum.outbox.configure([file]);
+      await stratum.outbox.configure([{ ...file, types: ['stratum.order.rejected'] }]);
+      clock.advance(MINUTE);
+      await stratum.outbox.configure([]);
+      const changes = await changesOf(stratum, 'erp-file');
+      expect(changes.map(({ actor, action, source, changes: changed }) => ({ actor, action, source, changed: Object.keys(changed) }))).toEqual([
+        { actor: 'system', action: 'created', source: 'config', changed: ['url', 'types', 'secret'] },
+        { actor: 'system', action: 'replaced', source: 'config', changed: ['types'] },
+        { actor: 'system', action: 'deleted', source: 'config', changed: ['url', 'types', 'secret'] },
+      ]);
+    });
+
+    it('keeps the refused attempts naming a subscription: replacing a file subscription, pointing one inside the network', async () => {
+      const { stratum } = await open(await storeOf(), { allowPrivateTargets: false });
+      await stratum.outbox.configure([{ id: 'erp-file', url: 'https://93.184.215.14/hooks', secret: FIRST_SECRET }]);
+      await expect(stratum.outbox.subscribe({ id: 'erp-file', url: 'https://93.184.215.14/other', secret: SECOND_SECRET }, otto)).rejects.toMatchObject({ code: 'conflict' });
+      await expect(stratum.outbox.subscribe({ id: 'sneaky', url: 'http://admin:pw@169.254.169.254/latest', secret: SECOND_SECRET }, olga)).rejects.toMatchObject({ code: 'bad-request' });
+      expect((await changesOf(stratum, 'erp-file')).slice(1).map(({ seq, at, ...change }) => change)).toEqual([{
+        subscriptionId: 'erp-file', actor: 'otto', action: 'refused', source: 'config', reason: 'config-subscription', changes: {
+          url: { from: 'https://93.184.215.14/hooks', to: 'https://93.184.215.14/other' }, secret: { from: fingerprint(FIRST_SECRET), to: fingerprint(SECOND_SECRET) },
+        },
+      }]);
+      expect((await changesOf(stratum, 'sneaky')).map(({ seq, at, ...change }) => change)).toEqual([{
+        subscriptionId: 'sneaky', actor: 'olga', action: 'refused', source: 'api', reason: 'webhook-target', changes: {
+          url: { from: null, to: 'http://admin:***@169.254.169.254/latest' }, types: { from: null, to: [] }, secret: { from: null, to: fingerprint(SECOND_SECRET) },
+        },
+      }]);
+      // the refused subscription was not made
+      expect(await stratum.outbox.subscription('sneaky')).toBeUndefined();
+    });
+  });
+}
+
+describeAudit('SQLite', sqliteStore);
+describePostgres('webhook audit on PostgreSQL', () => describeAudit('PostgreSQL', postgresStore));
