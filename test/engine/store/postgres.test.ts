@@ -107,6 +107,7 @@ if (unreachable) {
             'stratum_waits',
             'stratum_webhook_attempts',
             'stratum_webhook_deliveries',
+            'stratum_webhook_subscription_changes',
             'stratum_webhook_subscriptions',
           ]);
         } finally {
