@@ -115,11 +115,13 @@ export class Incidents {
       ...(await matchOf(tx, query)),
       ...(query.sort && { order: { by: byId ? 'id' : 'seq', descending: query.sort.descending === true } }),
       ...(query.cursor !== undefined && (byId ? { afterId: cursorId(query.cursor) } : { afterSeq: cursorSeq(query.cursor) })),
-      limit: offset + limit + 1,
+      // the store skips them: reading them here read every skipped incident with the state it kept (firstResult=100000)
+      offset,
+      limit: limit + 1,
     });
-    const page = rows.slice(offset, offset + limit);
+    const page = rows.slice(0, limit);
     const last = page.at(-1);
-    const more = rows.length > offset + limit && last !== undefined;
+    const more = rows.length > limit && last !== undefined;
     return { items: page.map(incidentView), nextCursor: more ? (byId ? `${ID_CURSOR}${last.id}` : String(last.seq)) : null };
   }
 

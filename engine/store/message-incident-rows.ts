@@ -210,8 +210,8 @@ function waitsBeforeOf(waits: KeptWait[]): WaitRow[] {
 /**
  * The page of incidents a filter selects, in the filter's order: by seq (the order they were recorded, the
  * default) or by id, each ascending or descending. The cursor (`afterSeq` or `afterId`, whichever the order
- * uses) continues strictly after the last row in that order. `placeholder` numbers the parameters; `all` is
- * the dialect's LIMIT for "no limit" (SQLite -1, PostgreSQL NULL).
+ * uses) continues strictly after the last row in that order; the database skips `offset` rows after it.
+ * `placeholder` numbers the parameters; `all` is the dialect's LIMIT for "no limit" (SQLite -1, PostgreSQL NULL).
  */
 export function incidentSelect(
   filter: IncidentFilter, placeholder: Placeholder, table: string, all: number | null,
@@ -225,9 +225,11 @@ export function incidentSelect(
   const after = column === 'id' ? filter.afterId : filter.afterSeq;
   if (after !== undefined) where.add(`${column} ${descending ? '<' : '>'} ${where.parameter(after)}`);
   if (filter.limit !== undefined) checkLimit('limit', filter.limit);
+  if (filter.offset !== undefined) checkLimit('offset', filter.offset);
   const limit = where.parameter(filter.limit ?? all);
+  const offset = where.parameter(filter.offset ?? 0);
   const { where: conditions, parameters } = where.build();
-  return { text: `SELECT ${INCIDENT_COLUMNS} FROM ${table} ${conditions} ORDER BY ${column}${descending ? ' DESC' : ''} LIMIT ${limit}`, parameters };
+  return { text: `SELECT ${INCIDENT_COLUMNS} FROM ${table} ${conditions} ORDER BY ${column}${descending ? ' DESC' : ''} LIMIT ${limit} OFFSET ${offset}`, parameters };
 }
 
 /**

@@ -352,6 +352,11 @@ export interface IncidentFilter extends IncidentMatch {
   /** Incidents after this id in the order (the cursor of an id order). */
   afterId?: string;
   limit?: number;
+  /**
+   * Incidents to skip (after the cursor, when both are given), skipped by the database: an offset page (Camunda 7's
+   * firstResult, Camunda 8's page.from) reads only the rows it answers, never the skipped ones with what each kept.
+   */
+  offset?: number;
 }
 
 /**

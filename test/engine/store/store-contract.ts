@@ -1528,6 +1528,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await find({ instanceIds: [] })).toEqual([]);
       });
 
+      it('skips an offset of incidents in the database, after the cursor when both are given (Camunda 7\'s firstResult, Camunda 8\'s page.from)', async () => {
+        await seed(store, instanceRow('i1'));
+        await store.transaction(async (tx) => {
+          for (const id of ['a', 'b', 'c', 'd', 'e']) await tx.insertIncident(incidentRow(id, 'i1'));
+        });
+        const find = (filter: Parameters<StoreTx['findIncidents']>[0]) => store.read(async (tx) => ids(await tx.findIncidents(filter)));
+        expect(await find({ offset: 2, limit: 2 })).toEqual(['c', 'd']);
+        expect(await find({ offset: 3 })).toEqual(['d', 'e']);
+        expect(await find({ offset: 9, limit: 2 })).toEqual([]);
+        expect(await find({ order: { by: 'id', descending: true }, afterId: 'd', offset: 1 })).toEqual(['b', 'a']);
+        expect(await find({ offset: 0, limit: 1 })).toEqual(['a']);
+        await expectStratumError(find({ offset: -1 }), 'invalid');
+      });
+
       it('reads the waits an incident kept before jobs said whether their retries were set (and before claims): a job that had failed has them set, nobody claimed a task', async () => {
         await seed(store, instanceRow('i1'));
         // as an incident stored before schema version 11 kept them: without jobRetriesSet (nor 12's claim)
