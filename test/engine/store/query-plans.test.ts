@@ -47,9 +47,12 @@ const IDEMPOTENCY_LOOKUP = ['start:order-to-cash', idempotencyCallerOf(ORDERS / 
 
 /**
  * `sqliteIndex`: the index SQLite must search (it keeps no statistics, so the test names the right one).
+ * `postgresIndexes`: PostgreSQL reads from indexes of this name alone (the partial indexes over the open incidents),
+ * where another index in list order would pass the other checks but walk every row its filter drops (the resolved
+ * incidents among the open ones); it may sort what they hold, the open incidents alone.
  * `sortsItsRows`: the index finds only the rows of one instance or order (a few), which are then sorted.
  */
-type Query = { name: string; sqliteIndex: string; sortsItsRows?: true }
+type Query = { name: string; sqliteIndex: string; postgresIndexes?: string; sortsItsRows?: true }
   & ({ kind: 'waits'; filter: WaitFilter } | { kind: 'instances'; filter: InstanceFilter } | { kind: 'incidents'; filter: IncidentFilter });
 
 /** The pages a client asks for: the first and a deep one of each list the API offers. */
@@ -88,6 +91,15 @@ const QUERIES: Query[] = [
   { name: 'incidents by key, first page', sqliteIndex: 'sqlite_autoindex_incidents_1', kind: 'incidents', filter: { order: { by: 'id', descending: false }, limit: PAGE } },
   { name: "an order's incidents newest first", sqliteIndex: 'incidents_by_root', kind: 'incidents', filter: { rootId: `i${ORDERS / 2}`, order: NEWEST, limit: PAGE }, sortsItsRows: true },
   { name: "a called instance's incidents and its callees'", sqliteIndex: 'incidents_by_instance', kind: 'incidents', filter: { instanceIds: [`i${ORDERS / 2}`, `i${ORDERS / 2 + 1}`], order: NEWEST, limit: PAGE }, sortsItsRows: true },
+  // the open incidents (GET /api/incidents, Camunda 7's list, Camunda 8's ACTIVE search): one in 1,000, recorded after
+  // and among the resolved ones, read from the index over the open ones alone, never walking the resolved
+  { name: 'open incidents, first page', sqliteIndex: 'incidents_open', postgresIndexes: 'stratum_incidents_open', kind: 'incidents', filter: { open: true, limit: PAGE } },
+  { name: 'open incidents, page in the middle', sqliteIndex: 'incidents_open', postgresIndexes: 'stratum_incidents_open', kind: 'incidents', filter: { open: true, afterSeq: ORDERS / 2, limit: PAGE } },
+  { name: 'open incidents newest first', sqliteIndex: 'incidents_open', postgresIndexes: 'stratum_incidents_open', kind: 'incidents', filter: { open: true, order: NEWEST, limit: PAGE } },
+  { name: "a process's open incidents", sqliteIndex: 'incidents_open_by_process', postgresIndexes: 'stratum_incidents_open', kind: 'incidents', filter: { open: true, processKey: 'order-to-cash', limit: PAGE } },
+  { name: 'open incidents by key descending', sqliteIndex: 'incidents_open_by_id', postgresIndexes: 'stratum_incidents_open', kind: 'incidents', filter: { open: true, order: { by: 'id', descending: true }, limit: PAGE } },
+  // Camunda 7's incidentType and activityId: filtered among the open ones
+  { name: 'open job incidents at one element', sqliteIndex: 'incidents_open', postgresIndexes: 'stratum_incidents_open', kind: 'incidents', filter: { open: true, kind: 'job', elementId: 'Ship', limit: PAGE } },
 ];
 
 /** Every order's history starts with its instance.started; every 100th order also kept a refused task completion. */
@@ -128,6 +140,8 @@ const usersOf = (i: number) => (i % 10 === 0 ? ['bo'] : []);
 const statusOf = (i: number) => (i % 50 === 0 ? 'completed' : 'running');
 /** Order i's incident: every 10th in another process. */
 const processOf = (i: number) => (i % 10 === 0 ? 'credit-order-approval' : 'order-to-cash');
+/** Order i's incident is still open for every 1,000th order; the others were retried. */
+const incidentOpen = (i: number) => i % 1000 === 0;
 
 async function expectPagesInOrder(store: Store): Promise<void> {
   const first = await store.read((tx) => tx.findWaits({ kind: 'task', candidateGroup: 'vice-president', limit: PAGE }));
@@ -178,8 +192,8 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
        VALUES (?, ?, ?, ?, 'job', 'Clear', ?, 'customs', 3, ?)`,
     );
     const incident = db.prepare(
-      `INSERT INTO incidents (id, instance_id, root_id, process_key, business_key, element_id, message, kind, variables_before, waits_before, created_at)
-       VALUES (?, ?, ?, ?, ?, 'Approve', 'failed', 'step', '{}', '[]', ?)`,
+      `INSERT INTO incidents (id, instance_id, root_id, process_key, business_key, element_id, message, kind, variables_before, waits_before, created_at, resolved_at, resolution)
+       VALUES (?, ?, ?, ?, ?, 'Approve', 'failed', 'step', '{}', '[]', ?, ?, ?)`,
     );
     const idempotency = db.prepare(
       `INSERT INTO idempotency (scope, caller, key, request_hash, instance_id, created_at) VALUES ('start:order-to-cash', ?, ?, 'h', ?, ?)`,
@@ -204,7 +218,7 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
         for (const name of usersOf(i)) user.run(`t${i}`, name, at);
         job.run(`j${i}`, `i${i}`, `i${i}`, `SO-${i}`, `x${i}`, at);
         if (hasCustoms(i)) customs.run(`c${i}`, `i${i}`, `i${i}`, `SO-${i}`, `y${i}`, at);
-        incident.run(`inc-${i}`, `i${i}`, `i${i}`, processOf(i), `SO-${i}`, at);
+        incident.run(`inc-${i}`, `i${i}`, `i${i}`, processOf(i), `SO-${i}`, at, incidentOpen(i) ? null : at, incidentOpen(i) ? null : 'retried');
         idempotency.run(idempotencyCallerOf(i), `key-${i}`, `i${i}`, at);
         history.run(`i${i}`, at, 'erp', 'instance.started', '{}', 'api');
         if (hasRefusal(i)) history.run(`i${i}`, at, refusedActorOf(i), 'task.refused', JSON.stringify({ reason: refusedReasonOf(i), refusal: 'refused' }), 'api');
@@ -373,8 +387,9 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
        SELECT w.id, u.user_name, w.created_at FROM ${schema}.stratum_waits w, jsonb_array_elements_text(w.candidate_users) AS u(user_name)`,
     );
     await postgresAdmin.query(
-      `INSERT INTO ${schema}.stratum_incidents (id, instance_id, root_id, process_key, business_key, element_id, message, kind, variables_before, waits_before, created_at)
-       SELECT 'inc-' || i, 'i' || i, 'i' || i, CASE WHEN i % 10 = 0 THEN 'credit-order-approval' ELSE 'order-to-cash' END, 'SO-' || i, 'Approve', 'failed', 'step', '{}', '[]', ${instant}
+      `INSERT INTO ${schema}.stratum_incidents (id, instance_id, root_id, process_key, business_key, element_id, message, kind, variables_before, waits_before, created_at, resolved_at, resolution)
+       SELECT 'inc-' || i, 'i' || i, 'i' || i, CASE WHEN i % 10 = 0 THEN 'credit-order-approval' ELSE 'order-to-cash' END, 'SO-' || i, 'Approve', 'failed', 'step', '{}', '[]', ${instant},
+              CASE WHEN i % 1000 = 0 THEN NULL ELSE ${instant} END, CASE WHEN i % 1000 = 0 THEN NULL ELSE 'retried' END
        FROM generate_series(1, ${ORDERS}) AS i`,
     );
     await postgresAdmin.query(
@@ -430,7 +445,12 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
       const { text, parameters } = sqlOf(query, numberedPlaceholder, 'postgres');
       const plan = await explainOnPostgres(text, parameters);
       // a Seq Scan reads the whole table; a Sort above the scans orders every matching row
-      expect(plan.filter((line) => /Seq Scan on stratum_/.test(line) || (!query.sortsItsRows && /^\s*(->\s*)?(Incremental )?Sort\b/.test(line))), plan.join('\n')).toEqual([]);
+      const sorts = query.sortsItsRows || query.postgresIndexes !== undefined;
+      expect(plan.filter((line) => /Seq Scan on stratum_/.test(line) || (!sorts && /^\s*(->\s*)?(Incremental )?Sort\b/.test(line))), plan.join('\n')).toEqual([]);
+      if (query.postgresIndexes) {
+        const read = plan.flatMap((line) => /Scan (?:Backward )?using (\w+) on/.exec(line)?.[1] ?? []);
+        expect(read.length > 0 && read.every((index) => index.startsWith(query.postgresIndexes!)), plan.join('\n')).toBe(true);
+      }
     });
   }
 
