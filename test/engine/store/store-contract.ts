@@ -19,6 +19,7 @@ import type {
   WaitFilter,
   WaitRow,
 } from '../../../engine/store/types.js';
+import type { PageAfter } from '../../../engine/store/page-cursor.js';
 import { anyNumber } from '../../support/matchers.js';
 
 const T0 = Date.parse('2026-03-01T08:00:00.000Z');
@@ -1693,6 +1694,78 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await numbers({ limit: 10, rootStatuses: ['running'], customerName: 'ACME' })).toEqual(['SO-D', 'SO-B']);
         expect(await numbers({ limit: 2, after: { createdAt: at(1), id: 'SO-A' } })).toEqual(['SO-B']);
         expect(await numbers({ limit: 1, after: { createdAt: at(3), id: 'SO-D' } })).toEqual(['SO-C']);
+      });
+    });
+
+    describe('pages', () => {
+      // Ids a client or a diagram may choose, in an order that is neither insertion order nor locale order: case,
+      // punctuation, LIKE wildcards, quotes, digits compared as text, combining marks, a private-use character and
+      // one beyond the BMP (UTF-16 orders those two the other way round from UTF-8 bytes, which both stores use).
+      const NAMES = ['b', 'B', 'a', 'A', 'Z', 'z', '0', '9', '10', '1', '-', '_', '%', '_%', "'", '"', 'a b', 'a-b', 'a_b', 'aB', 'Ab', 'é', 'e\u0301', 'Ω', '\uE000', '😀', '~', '.'];
+      /** The stores' order of ids: UTF-8 bytes (SQLite's BINARY, PostgreSQL's "C"). */
+      const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+      /** Three instants, each shared by a third of the rows. */
+      const instantOf = (n: number) => at(10 + (n % 3));
+      /**
+       * Reads a list `limit` at a time as the API does (limit + 1 rows; the next page after the last row of this one)
+       * and answers every row read, in the order read.
+       */
+      const pageThrough = async <Row>(read: (page: { limit: number; after?: PageAfter }) => Promise<Row[]>, limit: number, positionOf: (row: Row) => PageAfter): Promise<Row[]> => {
+        const rows: Row[] = [];
+        let after: PageAfter | undefined;
+        for (let pages = 0; pages < 1000; pages++) {
+          const got = await read({ limit: limit + 1, ...(after && { after }) });
+          rows.push(...got.slice(0, limit));
+          if (got.length <= limit) return rows;
+          after = positionOf(got[limit - 1]);
+        }
+        throw new Error('paged without end');
+      };
+
+      it('pages every list through rows sharing an instant exactly once, in list order, whatever the page size', async () => {
+        const names = NAMES.map((name, n) => ({ name, createdAt: instantOf(n) }));
+        await seed(store, ...names.map(({ name, createdAt }) => instanceRow(`i${name}`, { createdAt, businessKey: `SO${name}` })));
+        await store.transaction(async (tx) => {
+          for (const { name, createdAt } of names) {
+            await tx.replaceWaits(`i${name}`, [waitRow(`w${name}`, `i${name}`, { createdAt, candidateGroups: ['vice-president'], candidateUsers: ['vera'], assignee: 'dana' })]);
+            await tx.insertOrder({
+              orderNo: `SO${name}`, processKey: 'order-to-cash', instanceId: `i${name}`,
+              order: { orderNo: `SO${name}`, customer: { name: 'ACME' }, amount: 1, currency: 'EUR', paymentTerms: 'credit', specialChange: null },
+              amount: '1', currency: 'EUR', reportingAmount: '8.25', reportingCurrency: 'CNY', exchangeRate: '8.245', rateDate: '2026-01-02', enteredBy: 'erp', enteredAt: createdAt,
+            });
+            await tx.insertIncident(incidentRow(`inc${name}`, `i${name}`, { createdAt }));
+          }
+          await tx.appendHistory(names.map(({ name, createdAt }) => historyRow(`i${name}`, 'task.refused', { at: createdAt, actor: 'dirk', data: { reason: 'not-offered' } })));
+        });
+        const newestFirst = (prefix: string) => names.map(({ name, createdAt }) => ({ id: `${prefix}${name}`, createdAt }))
+          .sort((a, b) => (a.createdAt === b.createdAt ? byteOrder(a.id, b.id) : a.createdAt < b.createdAt ? 1 : -1)).map((row) => row.id);
+        const oldestFirst = (prefix: string) => names.map(({ name, createdAt }) => ({ id: `${prefix}${name}`, createdAt }))
+          .sort((a, b) => (a.createdAt === b.createdAt ? byteOrder(a.id, b.id) : a.createdAt < b.createdAt ? -1 : 1)).map((row) => row.id);
+        const position = (row: { id: string; createdAt: string }) => ({ id: row.id, createdAt: row.createdAt });
+
+        for (const limit of [1, 4, 7, NAMES.length - 1, NAMES.length]) {
+          const instances = await pageThrough((page) => store.read((tx) => tx.findInstances(page)), limit, position);
+          expect(ids(instances), `instances, ${limit} a page`).toEqual(newestFirst('i'));
+          for (const filter of [{ candidateGroup: 'vice-president' }, { candidateUser: 'vera' }, { assignee: 'dana' }, { kind: 'task' as const }]) {
+            const waits = await pageThrough((page) => store.read((tx) => tx.findWaits({ ...filter, ...page })), limit, position);
+            expect(ids(waits), `waits ${JSON.stringify(filter)}, ${limit} a page`).toEqual(oldestFirst('w'));
+          }
+          const orders = await pageThrough((page) => store.read((tx) => tx.findOrders(page)), limit, (row) => ({ id: row.orderNo, createdAt: row.enteredAt }));
+          expect(orders.map((row) => row.orderNo), `orders, ${limit} a page`).toEqual(newestFirst('SO'));
+          const refused = await pageThrough((page) => store.read((tx) => tx.findRefused(page)), limit, (row) => ({ id: String(row.seq), createdAt: row.at }));
+          // newest first, then by seq: the order they were appended in within an instant
+          expect(refused.map((row) => row.instanceId), `refused attempts, ${limit} a page`).toEqual(
+            names.map(({ name, createdAt }, n) => ({ id: `i${name}`, createdAt, n })).sort((a, b) => (a.createdAt === b.createdAt ? a.n - b.n : a.createdAt < b.createdAt ? 1 : -1)).map((row) => row.id),
+          );
+          for (const descending of [false, true]) {
+            const incidents = await pageThrough(
+              (page) => store.read((tx) => tx.findIncidents({ order: { by: 'id', descending }, limit: page.limit, ...(page.after && { afterId: page.after.id }) })),
+              limit, position,
+            );
+            const expected = names.map(({ name }) => `inc${name}`).sort(byteOrder);
+            expect(ids(incidents), `incidents by id, ${limit} a page`).toEqual(descending ? expected.reverse() : expected);
+          }
+        }
       });
     });
 
