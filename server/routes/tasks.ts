@@ -91,7 +91,9 @@ async function tasksOfGroups(runtime: Runtime, page: TaskQuery, user: User): Pro
     .slice(0, page.limit);
 }
 
-// the stores' order: by code point, not by locale
+// the stores' order: UTF-8 bytes (SQLite's BINARY, PostgreSQL's "C"), which is code point order; not JavaScript's `<`,
+// which compares UTF-16 units and puts a character beyond U+FFFF (an id's `𐐀`) before U+E000–U+FFFF (`ﬁ`): a page
+// merged so ended at a task the next page's keyset, in the stores' order, had passed, and the task between was skipped
 function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }

@@ -1,12 +1,12 @@
 // What the task list asks of the API: who am I, my tasks across my groups, a
 // poll that costs a 304 while nothing changed, and each task with its form,
 // its declared variables, its documentation and the order it decides on.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskView } from '../../engine/api.js';
-import { TEST_USERS, TOKENS, type ApiClient } from './support/client.js';
-import { makeDataDir, removeDataDir, startTestServer, type TestServer } from './support/real-server.js';
+import { TEST_USERS, TOKENS, type ApiClient, type ApiResponse } from './support/client.js';
+import { makeDataDir, removeDataDir, SERVER_FIXTURES, startTestServer, type TestServer } from './support/real-server.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -146,5 +146,44 @@ describe('GET /api/tasks?mine=true marks what four eyes would refuse the caller'
     expect((await own.api.post(`/api/tasks/${procurement.id}/complete`, BOTH, { variables: { acknowledged: true } })).status).toBe(200);
     const [production] = (await mine(BOTH)).filter((task) => task.businessKey === 'SO-4E-2');
     expect(production.fourEyes).toMatchObject({ refused: true, reason: 'four-eyes-distinct-deciders', decidedTask: { elementId: 'UserTask_AcknowledgeProcurement' } });
+  });
+});
+
+describe('GET /api/tasks?mine=true pages tasks of several groups', () => {
+  const BOTH = 'test-tasklist-two-departments-token';
+  /** Check_ﬁ (procurement) and Check_𐐀 (production), opened by one step (test/fixtures/server/twin-checks.bpmn). */
+  const TWIN = readFileSync(`${SERVER_FIXTURES}twin-checks.bpmn`, 'utf8');
+  let own: TestServer;
+
+  beforeAll(async () => {
+    const dataDir = makeDataDir();
+    const users = [...TEST_USERS.users, { name: 'mia', token: BOTH, groups: ['procurement', 'production'] }];
+    writeFileSync(join(dataDir, 'users.json'), JSON.stringify({ users }));
+    own = await startTestServer({ dataDir });
+    const deployed = await own.api.request('POST', '/api/deployments?name=twin-checks.bpmn&note=twin%20checks', {
+      token: TOKENS.designer, body: TWIN, headers: { 'content-type': 'application/xml' },
+    });
+    expect(deployed.status, deployed.text).toBe(201);
+  });
+  afterAll(async () => {
+    await own.close();
+    removeDataDir(own.dataDir);
+  });
+
+  it('lists two tasks of one instant offered to two of the caller\'s groups once each, a page at a time, in the order every other list has', async () => {
+    expect((await own.api.post('/api/processes/twin-checks/instances', TOKENS.erp, { businessKey: 'TWIN-1' })).status).toBe(201);
+    const all = (await own.api.get<TaskView[]>('/api/tasks?businessKey=TWIN-1', TOKENS.erp)).body;
+    expect(all.map((task) => task.elementId)).toEqual(['Check_ﬁ', 'Check_𐐀']);
+    expect(all[0].createdAt).toBe(all[1].createdAt);
+
+    const paged: string[] = [];
+    let next: string | undefined = '/api/tasks?mine=true&businessKey=TWIN-1&limit=1';
+    while (next) {
+      const page: ApiResponse<TaskView[]> = await own.api.get<TaskView[]>(next, BOTH);
+      paged.push(...page.body.map((task) => task.id));
+      next = /^<([^>]+)>; rel="next"$/.exec(page.headers.get('link') ?? '')?.[1];
+    }
+    expect(paged).toEqual(all.map((task) => task.id));
+    expect((await own.api.get<TaskView[]>('/api/tasks?mine=true&businessKey=TWIN-1', BOTH)).body.map((task) => task.id)).toEqual(paged);
   });
 });
