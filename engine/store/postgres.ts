@@ -297,7 +297,7 @@ const HISTORY_ORDER = ['instanceId', 'at', 'actor', 'event', 'elementId', 'eleme
 type Stored = Records<PostgresColumns>;
 
 /** The customer expression is the one index stratum_orders_by_customer is built on (migration 5). */
-const POSTGRES_ORDER_TABLES: OrderTables = { orders: 'stratum_orders', instances: 'stratum_instances', customerName: "(o.entered->'customer'->>'name')" };
+export const POSTGRES_ORDER_TABLES: OrderTables = { orders: 'stratum_orders', instances: 'stratum_instances', customerName: "(o.entered->'customer'->>'name')" };
 
 export const POSTGRES_REFUSED_TABLES: RefusedTables = { history: 'stratum_history', instances: 'stratum_instances', event: 'h.event COLLATE "C"', reason: "(h.data->>'reason')" };
 

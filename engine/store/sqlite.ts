@@ -20,7 +20,7 @@ import { rowWrites } from './row-writes.js';
 import { noOpenChangeOf, orderChangeOf, orderChangeParameters, orderChangeStatements, releasesJobs, type OrderChangeRecord } from './order-change-rows.js';
 import { OutboxRows, type OutboxDialect, type SqlRunner } from './outbox-rows.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
-import { orderSelect, type OrderTables } from './order-filter.js';
+import { orderSelect, rootStatusCount, type OrderTables } from './order-filter.js';
 import { refusedRow, refusedSelect, type RefusedRecord, type RefusedTables } from './refused-filter.js';
 import { TransactionQueue } from './transaction-queue.js';
 import { TxGuard } from './tx-guard.js';
@@ -428,7 +428,13 @@ export const LOCK_ONE_JOB = lockJobsStatement('sqlite_autoindex_waits_1', 'id = 
 type Stored = Records<SqliteColumns>;
 
 /** The customer expression is the one index orders_by_customer is built on (migration 5). */
-const SQLITE_ORDER_TABLES: OrderTables = { orders: 'orders', instances: 'instances', customerName: "json_extract(o.entered, '$.customer.name')" };
+const SQLITE_ORDER_TABLES: OrderTables = { orders: 'orders', instances: 'instances', customerName: "json_extract(o.entered, '$.customer.name')", ordersFirst: 'CROSS JOIN' };
+
+/** The page of orders a filter selects, its join chosen by how many instances have its root status (order-filter.ts). */
+export function sqliteOrderSelect(filter: OrderFilter, count: (text: string, parameters: unknown[]) => number): { text: string; parameters: unknown[] } {
+  const counting = rootStatusCount(filter, anonymous, SQLITE_ORDER_TABLES);
+  return orderSelect(filter, anonymous, SQLITE_ORDER_TABLES, counting && count(counting.text, counting.parameters));
+}
 
 export const SQLITE_REFUSED_TABLES: RefusedTables = { history: 'history', instances: 'instances', event: 'h.event', reason: "json_extract(h.data, '$.reason')" };
 
@@ -911,7 +917,7 @@ class SqliteTx extends TxGuard implements StoreTx {
 
   async findOrders(filter: OrderFilter): Promise<OrderRow[]> {
     this.assertActive();
-    const { text, parameters } = orderSelect(filter, () => '?', SQLITE_ORDER_TABLES);
+    const { text, parameters } = sqliteOrderSelect(filter, (count, values) => (this.sql(count).get(...values) as { n: number }).n);
     return (this.sql(text).all(...parameters) as Stored['order'][]).map(codec.order);
   }
 

@@ -11,12 +11,13 @@ import { failedCallerSelect } from '../../../engine/store/caller-chain.js';
 import { instanceSelect, waitSelect } from '../../../engine/store/filters.js';
 import type { Placeholder } from '../../../engine/store/placeholder.js';
 import { incidentSelect } from '../../../engine/store/message-incident-rows.js';
+import { orderSelect } from '../../../engine/store/order-filter.js';
 import { openStore } from '../../../engine/store/open.js';
 import { refusedSelect } from '../../../engine/store/refused-filter.js';
-import { PostgresStore, numberedPlaceholder, DEPLOYMENT_DECISIONS as POSTGRES_DEPLOYMENT_DECISIONS, DEPLOYMENT_VERSIONS as POSTGRES_DEPLOYMENT_VERSIONS, GET_IDEMPOTENCY as POSTGRES_GET_IDEMPOTENCY, LOCK_JOBS as POSTGRES_LOCK_JOBS, LOCK_ORDER_JOBS as POSTGRES_LOCK_ORDER_JOBS, LOCK_ONE_JOB as POSTGRES_LOCK_ONE_JOB, WAIT_TABLES as POSTGRES_WAIT_TABLES, POSTGRES_REFUSED_TABLES } from '../../../engine/store/postgres.js';
+import { PostgresStore, numberedPlaceholder, DEPLOYMENT_DECISIONS as POSTGRES_DEPLOYMENT_DECISIONS, DEPLOYMENT_VERSIONS as POSTGRES_DEPLOYMENT_VERSIONS, GET_IDEMPOTENCY as POSTGRES_GET_IDEMPOTENCY, LOCK_JOBS as POSTGRES_LOCK_JOBS, LOCK_ORDER_JOBS as POSTGRES_LOCK_ORDER_JOBS, LOCK_ONE_JOB as POSTGRES_LOCK_ONE_JOB, WAIT_TABLES as POSTGRES_WAIT_TABLES, POSTGRES_ORDER_TABLES, POSTGRES_REFUSED_TABLES } from '../../../engine/store/postgres.js';
 import { INSTANCE_COLUMNS, WAIT_COLUMNS_OF_W } from '../../../engine/store/records.js';
-import { anonymous, DEPLOYMENT_DECISIONS as SQLITE_DEPLOYMENT_DECISIONS, DEPLOYMENT_VERSIONS as SQLITE_DEPLOYMENT_VERSIONS, GET_IDEMPOTENCY as SQLITE_GET_IDEMPOTENCY, LOCK_JOBS as SQLITE_LOCK_JOBS, LOCK_ORDER_JOBS as SQLITE_LOCK_ORDER_JOBS, LOCK_ONE_JOB as SQLITE_LOCK_ONE_JOB, WAIT_TABLES as SQLITE_WAIT_TABLES, SQLITE_REFUSED_TABLES, type SqliteStore } from '../../../engine/store/sqlite.js';
-import type { IncidentFilter, InstanceFilter, RefusedFilter, Store, WaitFilter } from '../../../engine/store/types.js';
+import { anonymous, DEPLOYMENT_DECISIONS as SQLITE_DEPLOYMENT_DECISIONS, DEPLOYMENT_VERSIONS as SQLITE_DEPLOYMENT_VERSIONS, GET_IDEMPOTENCY as SQLITE_GET_IDEMPOTENCY, LOCK_JOBS as SQLITE_LOCK_JOBS, LOCK_ORDER_JOBS as SQLITE_LOCK_ORDER_JOBS, LOCK_ONE_JOB as SQLITE_LOCK_ONE_JOB, WAIT_TABLES as SQLITE_WAIT_TABLES, SQLITE_REFUSED_TABLES, sqliteOrderSelect, type SqliteStore } from '../../../engine/store/sqlite.js';
+import type { IncidentFilter, InstanceFilter, OrderFilter, RefusedFilter, Store, WaitFilter } from '../../../engine/store/types.js';
 import { describePostgres, freshSchema, inSchema, postgresAdmin } from '../../support/postgres.js';
 import { versionRow } from './store-contract.js';
 
@@ -121,6 +122,20 @@ const REFUSED_QUERIES: { name: string; filter: RefusedFilter; sortsItsRows?: tru
   { name: 'the refused attempts of a week', filter: { since: createdAt(ORDERS / 4), until: createdAt(ORDERS / 2), limit: PAGE } },
 ];
 
+/**
+ * GET /api/orders (every order i is SO-i, entered when its instance was created, every 50th completed): each page
+ * from the orders' index in list order, also of a root status most orders have (running: a status the list derives
+ * pages through up to ten pages' worth); a rare one (completed, as fulfilled) from its few instances, then sorted.
+ * `sqliteIndex` as above: SQLite counts the status's instances first (sqliteOrderSelect), as the store does.
+ */
+const ORDER_QUERIES: { name: string; filter: OrderFilter; sqliteIndex: string; sortsItsRows?: true }[] = [
+  { name: 'orders, first page', filter: { limit: PAGE }, sqliteIndex: 'orders_newest_first' },
+  { name: 'running orders, first page', filter: { rootStatuses: ['running'], limit: PAGE }, sqliteIndex: 'orders_newest_first' },
+  { name: 'running orders, page in the middle', filter: { rootStatuses: ['running'], limit: PAGE, after: { createdAt: MIDDLE.createdAt, id: `SO-${ORDERS / 2}` } }, sqliteIndex: 'orders_newest_first' },
+  { name: "a customer's running orders", filter: { rootStatuses: ['running'], customerName: 'ACME', limit: PAGE }, sqliteIndex: 'orders_by_customer' },
+  { name: 'fulfilled orders (few)', filter: { rootStatuses: ['completed'], limit: PAGE }, sqliteIndex: 'instances_by_status_newest_first', sortsItsRows: true },
+];
+
 /** GET /api/tasks?held=false: each task it passes asks, cheap answers first, whether a failed instance holds it. */
 const ACTIONABLE_TASKS: Query = { name: "a group's tasks one can act on now", sqliteIndex: 'wait_groups_by_group_created', kind: 'waits', filter: { kind: 'task', candidateGroup: 'vice-president', held: false, limit: PAGE } };
 
@@ -153,6 +168,14 @@ async function expectPagesInOrder(store: Store): Promise<void> {
   expect(instances).toHaveLength(PAGE);
   expect(instances.every((row) => row.createdAt <= MIDDLE.createdAt && row.status === 'running')).toBe(true);
   // how fast they are is the benchmarks' to say (the waiting bench's page p99); the plans above are what holds it here
+}
+
+async function expectOrderPages(store: Store): Promise<void> {
+  const numbers = async (filter: OrderFilter) => (await store.read((tx) => tx.findOrders(filter))).map((row) => row.orderNo);
+  // newest entered first; every 50th order is completed (SO-100000), and SO-99995 shares its instant with SO-99994 (ties by number)
+  expect(await numbers({ rootStatuses: ['running'], limit: 6 })).toEqual(['SO-99999', 'SO-99998', 'SO-99997', 'SO-99996', 'SO-99994', 'SO-99995']);
+  expect(await numbers({ rootStatuses: ['running'], limit: 2, after: { createdAt: createdAt(99_951), id: 'SO-99951' } })).toEqual(['SO-99949', 'SO-99948']);
+  expect(await numbers({ rootStatuses: ['completed'], limit: 2 })).toEqual(['SO-100000', 'SO-99950']);
 }
 
 async function expectRefusedPages(store: Store): Promise<void> {
@@ -202,6 +225,10 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
       `INSERT INTO process_versions (key, version, name, xml, hash, calls, deployment_id, deployed_by, deployed_at, note) VALUES (?, ?, null, '<x/>', 'h', '[]', ?, 'dora', ?, null)`,
     );
     const history = db.prepare('INSERT INTO history (instance_id, at, actor, event, data, via) VALUES (?, ?, ?, ?, ?, ?)');
+    const order = db.prepare(
+      `INSERT INTO orders (order_no, process_key, instance_id, entered, amount, currency, reporting_amount, reporting_currency, exchange_rate, rate_date, entered_by, entered_at)
+       VALUES (?, 'order-to-cash', ?, ?, '1', 'EUR', '8.25', 'CNY', '8.245', '2026-01-02', 'erp', ?)`,
+    );
     const decisionVersion = db.prepare(
       `INSERT INTO decision_versions (decision_id, version, name, file_name, xml, hash, deployment_id, deployed_by, deployed_at, note) VALUES (?, ?, null, 'd.dmn', '<x/>', 'h', ?, 'dora', ?, null)`,
     );
@@ -221,6 +248,7 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
         incident.run(`inc-${i}`, `i${i}`, `i${i}`, processOf(i), `SO-${i}`, at, incidentOpen(i) ? null : at, incidentOpen(i) ? null : 'retried');
         idempotency.run(idempotencyCallerOf(i), `key-${i}`, `i${i}`, at);
         history.run(`i${i}`, at, 'erp', 'instance.started', '{}', 'api');
+        order.run(`SO-${i}`, `i${i}`, JSON.stringify({ orderNo: `SO-${i}`, customer: { name: i % 10 === 0 ? 'ACME' : 'Lager AG' } }), at);
         if (hasRefusal(i)) history.run(`i${i}`, at, refusedActorOf(i), 'task.refused', JSON.stringify({ reason: refusedReasonOf(i), refusal: 'refused' }), 'api');
       }
     })();
@@ -344,6 +372,17 @@ describe(`SQLite query plans at ${ORDERS.toLocaleString('en')} waiting orders`, 
   it('answers a page of the refused attempts among 100,000 orders\' histories, newest first', () => expectRefusedPages(store));
 
   it('answers pages of a 100,000-task group and of the running instances, in order', () => expectPagesInOrder(store));
+
+  for (const query of ORDER_QUERIES) {
+    it(`reads ${query.name} from ${query.sortsItsRows ? 'the status index, sorting its few' : 'an index in list order'}`, () => {
+      const { text, parameters } = sqliteOrderSelect(query.filter, (count, values) => (db.prepare(count).get(...values) as { n: number }).n);
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...parameters) as { detail: string }[]).map((row) => row.detail);
+      expect(plan.filter((detail) => /^SCAN \w+$/.test(detail) || (!query.sortsItsRows && /TEMP B-TREE/.test(detail))), plan.join('\n')).toEqual([]);
+      expect(plan[0], plan.join('\n')).toMatch(new RegExp(`^(SEARCH|SCAN) \\w+ USING (COVERING )?(INDEX )?${query.sqliteIndex}\\b`));
+    });
+  }
+
+  it('answers the pages of running orders among 100,000 in list order', () => expectOrderPages(store));
 });
 
 describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiting orders`, () => {
@@ -417,7 +456,13 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
               jsonb_build_object('reason', CASE WHEN i % 300 = 0 THEN 'four-eyes-starter' ELSE 'not-offered' END, 'refusal', 'refused'), 'api'
        FROM generate_series(100, ${ORDERS}, 100) AS i`,
     );
-    for (const table of ['stratum_process_versions', 'stratum_decision_versions', 'stratum_instances', 'stratum_waits', 'stratum_wait_groups', 'stratum_wait_users', 'stratum_incidents', 'stratum_idempotency', 'stratum_history']) await postgresAdmin.query(`ANALYZE ${schema}.${table}`);
+    await postgresAdmin.query(
+      `INSERT INTO ${schema}.stratum_orders (order_no, process_key, instance_id, entered, amount, currency, reporting_amount, reporting_currency, exchange_rate, rate_date, entered_by, entered_at)
+       SELECT 'SO-' || i, 'order-to-cash', 'i' || i, jsonb_build_object('orderNo', 'SO-' || i, 'customer', jsonb_build_object('name', CASE WHEN i % 10 = 0 THEN 'ACME' ELSE 'Lager AG' END)),
+              1, 'EUR', 8.25, 'CNY', 8.245, '2026-01-02', 'erp', ${instant}
+       FROM generate_series(1, ${ORDERS}) AS i`,
+    );
+    for (const table of ['stratum_process_versions', 'stratum_decision_versions', 'stratum_instances', 'stratum_waits', 'stratum_wait_groups', 'stratum_wait_users', 'stratum_incidents', 'stratum_idempotency', 'stratum_history', 'stratum_orders']) await postgresAdmin.query(`ANALYZE ${schema}.${table}`);
   }, 120_000);
 
   afterAll(async () => {
@@ -530,4 +575,14 @@ describePostgres(`PostgreSQL query plans at ${ORDERS.toLocaleString('en')} waiti
   it('answers a page of the refused attempts among 100,000 orders\' histories, newest first', () => expectRefusedPages(store));
 
   it('answers pages of a 100,000-task group and of the running instances, in order', () => expectPagesInOrder(store));
+
+  for (const query of ORDER_QUERIES) {
+    it(`reads ${query.name} from ${query.sortsItsRows ? 'an index, sorting its few' : 'an index in list order'}`, async () => {
+      const { text, parameters } = orderSelect(query.filter, numberedPlaceholder, POSTGRES_ORDER_TABLES);
+      const plan = await explainOnPostgres(text, parameters);
+      expect(plan.filter((line) => /Seq Scan on stratum_/.test(line) || (!query.sortsItsRows && /^\s*(->\s*)?(Incremental )?Sort\b/.test(line))), plan.join('\n')).toEqual([]);
+    });
+  }
+
+  it('answers the pages of running orders among 100,000 in list order', () => expectOrderPages(store));
 });
