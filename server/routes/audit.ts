@@ -3,6 +3,7 @@ import type { RefusedAttemptQuery, Runtime } from '../../engine/api.js';
 import { encodeCursor, type PageAfter } from '../../engine/store/page-cursor.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
 import { nextLink, pageStart } from '../http/pagination.js';
+import { withQueryInstants } from '../http/query-instants.js';
 import { HttpProblem } from '../problem.js';
 
 type RefusedAttemptsQuery = Omit<RefusedAttemptQuery, 'after'> & { after?: string };
@@ -10,7 +11,7 @@ type RefusedAttemptsQuery = Omit<RefusedAttemptQuery, 'after'> & { after?: strin
 export function auditHandlers(runtime: Runtime): Handlers {
   return {
     listRefusedAttempts: async ({ query, req }: Input<unknown, RefusedAttemptsQuery>) => {
-      const { after, ...filter } = query;
+      const { after, ...filter } = withQueryInstants(query, ['since', 'until']);
       const start = refusedPageStart(after);
       const { items, next } = await runtime.findRefusedAttempts({ ...filter, ...(start && { after: start }) });
       const cursor = next && encodeCursor(next);

@@ -3,6 +3,7 @@
 import type { ImpactAnalysis } from '../../engine/api.js';
 import type { DeploymentInput } from '../http/deployment-body.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
+import { withQueryInstants } from '../http/query-instants.js';
 import { HttpProblem } from '../problem.js';
 
 interface ImpactQuery {
@@ -16,7 +17,9 @@ interface ImpactQuery {
 
 export function impactHandlers(impact: ImpactAnalysis, taskGroups: () => { known: string[]; severity: 'error' | 'warn' }): Handlers {
   return {
-    analyseImpact: async ({ req, query, body: { files } }: Input<DeploymentInput, ImpactQuery>) => {
+    analyseImpact: async ({ req, query: asSent, body: { files } }: Input<DeploymentInput, ImpactQuery>) => {
+      // compared and handed on as instants: `new Date` threw on a leap second (a 500), and text compared offsets as letters
+      const query = withQueryInstants(asSent, ['from', 'to']);
       if (query.from && query.to && query.from >= query.to) {
         throw new HttpProblem(422, 'The replay period is empty: from must be before to.', { errors: [{ field: 'query.from', message: 'must be before to' }] });
       }
@@ -32,8 +35,8 @@ export function impactHandlers(impact: ImpactAnalysis, taskGroups: () => { known
         signal: gone.signal,
         ...(query.last !== undefined && { last: query.last }),
         ...(query.replay === false && { replay: false }),
-        ...(query.from && { from: new Date(query.from).toISOString() }),
-        ...(query.to && { to: new Date(query.to).toISOString() }),
+        ...(query.from && { from: query.from }),
+        ...(query.to && { to: query.to }),
         taskGroups: taskGroups(),
       }).finally(() => res.off('close', onClose));
       return ok(report);

@@ -7,6 +7,7 @@ import { encodeCursor } from '../../engine/store/page-cursor.js';
 import { conditional } from '../http/etag.js';
 import { ok, type Handlers, type Input } from '../http/handler.js';
 import { nextLink, pageStart } from '../http/pagination.js';
+import { withQueryInstants } from '../http/query-instants.js';
 import { HttpProblem } from '../problem.js';
 import { instanceUrl } from './instances.js';
 
@@ -46,7 +47,7 @@ export function orderHandlers(runtime: Runtime, orders: Orders): Handlers {
     },
 
     listOrders: async ({ query, req }: Input<unknown, OrdersQuery>) => {
-      const { after, ...filter } = query;
+      const { after, ...filter } = withQueryInstants(query, ['from', 'to']);
       const start = pageStart(after);
       const { items, next } = await orders.find({ ...filter, ...(start && { after: start }) });
       const cursor = next && encodeCursor(next);

@@ -137,6 +137,15 @@ describe('POST /api/impact', () => {
     const tooMany = await api.request('POST', '/api/impact?last=50001', { token: TOKENS.designer, body: upload('a.bpmn', lowered()) });
     expect(tooMany.status).toBe(400);
   });
+
+  it('reads from and to as instants: a leap second is a 400 naming it (once a 500), and a period is compared in time, not as text', async () => {
+    const leap = await api.request('POST', '/api/impact?replay=false&from=2026-12-31T23:59:60Z', { token: TOKENS.designer, body: upload('a.bpmn', lowered()) });
+    expect(leap.status, leap.text).toBe(400);
+    expect(JSON.stringify(problemOf(leap).errors)).toContain('query.from');
+    // 10:00 at +05:00 is 05:00 UTC, before 06:00 UTC: not an empty period
+    const zoned = await api.request('POST', `/api/impact?replay=false&from=${encodeURIComponent('2026-01-01T10:00:00+05:00')}&to=2026-01-01T06:00:00Z`, { token: TOKENS.designer, body: upload('a.bpmn', lowered()) });
+    expect(zoned.status, zoned.text).toBe(200);
+  });
 });
 
 describe('GET /api/processes/{key}/versions/{n}/diff of a file with several processes', () => {

@@ -140,6 +140,9 @@ describe('a filter it cannot read is refused with a problem', () => {
     ['an event that is not a refusal', 'event=task.completed', 'query.event'],
     ['an unknown parameter', 'user=dirk', 'query.user'],
     ['a time without a zone', 'since=2026-12-07T08:00:00', 'query.since'],
+    // RFC 3339 has them, the stores do not: once a 422 from the store
+    ['a leap second', 'until=2026-12-31T23:59:60Z', 'query.until'],
+    ['a time written in lower case', 'since=2026-12-07t08:00:00z', 'query.since'],
     ['a page too large', 'limit=201', 'query.limit'],
     ['a page of none', 'limit=0', 'query.limit'],
     ['a cursor the server did not hand out', 'after=nonsense', 'query.after'],
